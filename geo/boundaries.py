@@ -1,0 +1,57 @@
+"""Reference boundaries (district, sub-districts, communities): read-only layers.
+
+They outline the map when there is no basemap, carry the label points the
+wall map writes names at, and tell which sub-district and community a
+place falls in.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import orjson
+import shapely
+from shapely.geometry import shape
+
+from geo.config import Campaign
+from geo.errors import NotFound
+from geo.geojson_io import dumps, round_coords
+
+
+def _boundary(campaign: Campaign, level: str):
+    for b in campaign.boundaries:
+        if b.level == level:
+            return b
+    levels = ", ".join(b.level for b in campaign.boundaries) or "none"
+    raise NotFound(f"no boundary level {level!r}; configured: {levels}")
+
+
+def read_boundaries(data_dir: Path, campaign: Campaign, level: str) -> list[dict]:
+    """Features of one level, each with a `label_point` [lon, lat] inside it."""
+    b = _boundary(campaign, level)
+    path = Path(data_dir) / b.file
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return []
+    return _read(str(path), stat.st_mtime_ns, b.name_field)
+
+
+@lru_cache(maxsize=16)
+def _read(path: str, _mtime: int, name_field: str) -> list[dict]:
+    doc = orjson.loads(Path(path).read_bytes())
+    features = doc.get("features") or []
+    geoms = [shape(f["geometry"]) for f in features]
+    points = shapely.point_on_surface(geoms) if geoms else []
+    out = []
+    for f, pt in zip(features, points):
+        props = dict(f.get("properties") or {})
+        props["name"] = props.get(name_field, props.get("name"))
+        props["label_point"] = round_coords([pt.x, pt.y])
+        out.append({"type": "Feature", "id": f.get("id"), "properties": props, "geometry": f["geometry"]})
+    return out
+
+
+def boundary_bytes(data_dir: Path, campaign: Campaign, level: str) -> bytes:
+    return dumps({"type": "FeatureCollection", "level": level, "features": read_boundaries(data_dir, campaign, level)})

@@ -1,0 +1,374 @@
+"""The campaign configuration (`campaign.json` in the data directory).
+
+Statuses, colours, problem categories, kinds of place, layers, roles and map
+settings are data, not code. `load_campaign` validates the file and says
+every problem at once, with its JSON path, so a deployment fails at start-up
+with a message an IT office can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from geo.errors import ConfigError
+
+CAMPAIGN_FILE = "campaign.json"
+GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Status:
+    key: str
+    label: str
+    color: str
+    done: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ProblemStatus:
+    key: str
+    label: str
+    open: bool
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Layer:
+    id: str
+    title: str
+    file: str
+    geometry_types: tuple[str, ...]
+    kinds: tuple[str, ...]
+    id_prefix: str
+
+
+@dataclass(frozen=True)
+class Boundary:
+    level: str
+    title: str
+    file: str
+    name_field: str = "name"
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    center: tuple[float, float]
+    zoom: int
+    bounds: tuple[float, float, float, float]  # west, south, east, north
+    tiles: str | None = None
+    tiles_attribution: str = ""
+
+
+@dataclass(frozen=True)
+class Campaign:
+    title: str
+    subtitle: str
+    district: str
+    timezone: ZoneInfo
+    overnight_cutoff: time
+    statuses: tuple[Status, ...]
+    problem_statuses: tuple[ProblemStatus, ...]
+    categories: tuple[str, ...]
+    roles: tuple[Role, ...]
+    layers: tuple[Layer, ...]
+    boundaries: tuple[Boundary, ...]
+    map: MapSettings
+    source: str = ""
+    inspection_sources: tuple[str, ...] = ("每日随机督导",)
+    extra: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def status(self, key: str) -> Status:
+        for s in self.statuses:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def layer(self, layer_id: str) -> Layer:
+        for layer in self.layers:
+            if layer.id == layer_id:
+                return layer
+        raise KeyError(layer_id)
+
+    @property
+    def status_keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.statuses)
+
+    @property
+    def done_statuses(self) -> frozenset[str]:
+        return frozenset(s.key for s in self.statuses if s.done)
+
+    @property
+    def open_problem_statuses(self) -> frozenset[str]:
+        return frozenset(p.key for p in self.problem_statuses if p.open)
+
+    def public_dict(self) -> dict:
+        """What pages and API clients may know of the configuration."""
+        return {
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "district": self.district,
+            "source": self.source,
+            "timezone": self.timezone.key,
+            "overnight_cutoff": self.overnight_cutoff.strftime("%H:%M"),
+            "inspection_sources": list(self.inspection_sources),
+            "statuses": [s.__dict__ for s in self.statuses],
+            "problem_statuses": [p.__dict__ for p in self.problem_statuses],
+            "categories": list(self.categories),
+            "roles": [r.__dict__ for r in self.roles],
+            "layers": [
+                {"id": x.id, "title": x.title, "geometry_types": list(x.geometry_types), "kinds": list(x.kinds)}
+                for x in self.layers
+            ],
+            "boundaries": [{"level": b.level, "title": b.title} for b in self.boundaries],
+            "map": {
+                "center": list(self.map.center),
+                "zoom": self.map.zoom,
+                "bounds": list(self.map.bounds),
+            },
+        }
+
+
+class _Reader:
+    """Collects every problem in the file instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def get(self, obj: dict, key: str, kind: type | tuple, where: str, default=..., *, required=True):
+        if not isinstance(obj, dict):
+            self.problems.append(f"{where}: expected an object")
+            return default if default is not ... else None
+        if key not in obj:
+            if default is not ...:
+                return default
+            self.problems.append(f"{where}.{key}: missing")
+            return None
+        value = obj[key]
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            self.problems.append(f"{where}.{key}: expected a number, got {value!r}")
+            return None
+        if not isinstance(value, kind):
+            name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            self.problems.append(f"{where}.{key}: expected {name}, got {type(value).__name__}")
+            return None
+        return value
+
+    def text(self, obj: dict, key: str, where: str, default=...) -> str | None:
+        value = self.get(obj, key, str, where, default)
+        if value is not None and value is not default and not value.strip():
+            self.problems.append(f"{where}.{key}: must not be empty")
+        return value
+
+
+def load_campaign(data_dir: Path | str) -> Campaign:
+    """Read and validate `campaign.json` in `data_dir`."""
+    path = Path(data_dir) / CAMPAIGN_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), ["file not found"]) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(str(path), [f"not valid JSON: {exc}"]) from None
+    return parse_campaign(raw, str(path))
+
+
+def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
+    r = _Reader()
+    if not isinstance(raw, dict):
+        raise ConfigError(path, ["the top level must be a JSON object"])
+
+    title = r.text(raw, "title", "$")
+    subtitle = r.text(raw, "subtitle", "$", "")
+    district = r.text(raw, "district", "$", "")
+    source = r.text(raw, "source", "$", "")
+
+    tz_name = r.text(raw, "timezone", "$", "Asia/Shanghai")
+    try:
+        tz = ZoneInfo(tz_name or "Asia/Shanghai")
+    except (ZoneInfoNotFoundError, ValueError):
+        r.problems.append(f"$.timezone: unknown time zone {tz_name!r}")
+        tz = ZoneInfo("UTC")
+
+    cutoff_text = r.text(raw, "overnight_cutoff", "$", "08:00")
+    try:
+        cutoff = time.fromisoformat(cutoff_text or "08:00")
+    except ValueError:
+        r.problems.append(f"$.overnight_cutoff: expected HH:MM, got {cutoff_text!r}")
+        cutoff = time(8, 0)
+
+    inspection_sources = tuple(r.get(raw, "inspection_sources", list, "$", ["每日随机督导"]) or ())
+    statuses = _statuses(r, raw)
+    problem_statuses = _problem_statuses(r, raw)
+    categories = _strings(r, raw, "categories")
+    roles = tuple(
+        Role(key=k, label=lbl)
+        for k, lbl in _keyed(r, raw, "roles", ("key", "label"))
+    )
+    layers = _layers(r, raw)
+    boundaries = _boundaries(r, raw)
+    map_settings = _map(r, raw)
+
+    if r.problems:
+        raise ConfigError(path, r.problems)
+    return Campaign(
+        title=title,
+        subtitle=subtitle,
+        district=district,
+        source=source,
+        inspection_sources=inspection_sources,
+        timezone=tz,
+        overnight_cutoff=cutoff,
+        statuses=statuses,
+        problem_statuses=problem_statuses,
+        categories=categories,
+        roles=roles,
+        layers=layers,
+        boundaries=boundaries,
+        map=map_settings,
+        extra={k: v for k, v in raw.items() if k.startswith("x_")},
+    )
+
+
+def _list(r: _Reader, raw: dict, key: str, *, required: bool = True) -> list:
+    items = r.get(raw, key, list, "$", ... if required else [])
+    if items is None:
+        return []
+    if required and not items:
+        r.problems.append(f"$.{key}: must list at least one entry")
+    return items
+
+
+def _strings(r: _Reader, raw: dict, key: str) -> tuple[str, ...]:
+    items = _list(r, raw, key)
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            r.problems.append(f"$.{key}[{i}]: expected a non-empty string")
+        else:
+            out.append(item)
+    if len(set(out)) != len(out):
+        r.problems.append(f"$.{key}: entries must be unique")
+    return tuple(out)
+
+
+def _keyed(r: _Reader, raw: dict, key: str, fields: tuple[str, ...]) -> list[tuple]:
+    out = []
+    seen = set()
+    for i, item in enumerate(_list(r, raw, key)):
+        where = f"$.{key}[{i}]"
+        values = tuple(r.text(item, f, where) for f in fields)
+        k = values[0]
+        if k is not None and not _KEY.match(k):
+            r.problems.append(f"{where}.key: {k!r} must be lower-case letters, digits and _")
+        if k in seen:
+            r.problems.append(f"{where}.key: {k!r} is used twice")
+        seen.add(k)
+        out.append(values)
+    return out
+
+
+def _statuses(r: _Reader, raw: dict) -> tuple[Status, ...]:
+    out = []
+    items = _list(r, raw, "statuses")
+    for (key, label, color), item in zip(_keyed(r, raw, "statuses", ("key", "label", "color")), items):
+        where = f"$.statuses[{key}]"
+        if color is not None and not _COLOUR.match(color):
+            r.problems.append(f"{where}.color: expected #rrggbb, got {color!r}")
+        done = r.get(item, "done", bool, where, False)
+        description = r.get(item, "description", str, where, "")
+        out.append(Status(key=key, label=label, color=(color or "").lower(), done=bool(done), description=description or ""))
+    return tuple(out)
+
+
+def _problem_statuses(r: _Reader, raw: dict) -> tuple[ProblemStatus, ...]:
+    out = []
+    items = _list(r, raw, "problem_statuses")
+    for (key, label), item in zip(_keyed(r, raw, "problem_statuses", ("key", "label")), items):
+        is_open = r.get(item, "open", bool, f"$.problem_statuses[{key}]")
+        out.append(ProblemStatus(key=key, label=label, open=bool(is_open)))
+    if out and not any(p.open for p in out):
+        r.problems.append("$.problem_statuses: at least one status must be open")
+    if out and all(p.open for p in out):
+        r.problems.append("$.problem_statuses: at least one status must be closed (open: false)")
+    return tuple(out)
+
+
+def _layers(r: _Reader, raw: dict) -> tuple[Layer, ...]:
+    out = []
+    for i, item in enumerate(_list(r, raw, "layers")):
+        where = f"$.layers[{i}]"
+        layer_id = r.text(item, "id", where)
+        if layer_id is not None and not _KEY.match(layer_id):
+            r.problems.append(f"{where}.id: {layer_id!r} must be lower-case letters, digits and _")
+        title = r.text(item, "title", where)
+        file = r.text(item, "file", where, f"layers/{layer_id}.geojson")
+        if file and (Path(file).is_absolute() or ".." in Path(file).parts):
+            r.problems.append(f"{where}.file: must be a relative path inside the data directory")
+        types = r.get(item, "geometry_types", list, where) or []
+        for t in types:
+            if t not in GEOMETRY_TYPES:
+                r.problems.append(f"{where}.geometry_types: unknown geometry type {t!r}")
+        kinds = r.get(item, "kinds", list, where) or []
+        prefix = r.text(item, "id_prefix", where, (layer_id or "f")[:1])
+        out.append(Layer(layer_id, title, file, tuple(types), tuple(kinds), prefix))
+    ids = [x.id for x in out]
+    if len(set(ids)) != len(ids):
+        r.problems.append("$.layers: layer ids must be unique")
+    return tuple(out)
+
+
+def _boundaries(r: _Reader, raw: dict) -> tuple[Boundary, ...]:
+    out = []
+    for i, item in enumerate(_list(r, raw, "boundaries", required=False)):
+        where = f"$.boundaries[{i}]"
+        level = r.text(item, "level", where)
+        if level not in (None, "district", "street", "community"):
+            r.problems.append(f"{where}.level: expected district, street or community, got {level!r}")
+        out.append(
+            Boundary(
+                level=level,
+                title=r.text(item, "title", where),
+                file=r.text(item, "file", where),
+                name_field=r.text(item, "name_field", where, "name"),
+            )
+        )
+    return tuple(out)
+
+
+def _map(r: _Reader, raw: dict) -> MapSettings:
+    m = r.get(raw, "map", dict, "$")
+    if m is None:
+        return MapSettings((0.0, 0.0), 1, (-180.0, -90.0, 180.0, 90.0))
+    center = r.get(m, "center", list, "$.map")
+    bounds = r.get(m, "bounds", list, "$.map")
+    zoom = r.get(m, "zoom", int, "$.map", 13)
+    tiles = r.get(m, "tiles", (str, type(None)), "$.map", None)
+    attribution = r.get(m, "tiles_attribution", str, "$.map", "")
+    ok_center = center and len(center) == 2 and all(isinstance(v, (int, float)) for v in center)
+    if center is not None and not ok_center:
+        r.problems.append("$.map.center: expected [latitude, longitude]")
+    ok_bounds = bounds and len(bounds) == 4 and all(isinstance(v, (int, float)) for v in bounds)
+    if bounds is not None and not ok_bounds:
+        r.problems.append("$.map.bounds: expected [west, south, east, north] in degrees")
+    elif ok_bounds and not (bounds[0] < bounds[2] and bounds[1] < bounds[3]):
+        r.problems.append("$.map.bounds: west must be < east and south < north")
+    return MapSettings(
+        center=tuple(center) if ok_center else (0.0, 0.0),
+        zoom=zoom or 13,
+        bounds=tuple(bounds) if ok_bounds else (-180.0, -90.0, 180.0, 90.0),
+        tiles=tiles,
+        tiles_attribution=attribution or "",
+    )

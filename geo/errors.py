@@ -1,0 +1,102 @@
+"""Domain errors that carry their HTTP meaning.
+
+The web layer maps every `GuatuError` to one JSON response shape, so rules
+raise these and never build responses themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class GuatuError(Exception):
+    """Base of every error a user can be shown."""
+
+    http_status = 500
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict:
+        return {"error": self.code, "message": self.message}
+
+
+class NotFound(GuatuError):
+    http_status = 404
+    code = "not_found"
+
+
+class Conflict(GuatuError):
+    """A write named a version that is no longer the current one."""
+
+    http_status = 409
+    code = "conflict"
+
+    def __init__(self, message: str, *, current: dict | None = None) -> None:
+        super().__init__(message)
+        self.current = current
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        if self.current is not None:
+            out["current"] = self.current
+        return out
+
+
+class StoreBusy(GuatuError):
+    """The write lock could not be taken in time."""
+
+    http_status = 503
+    code = "busy"
+
+
+class BrokenLayer(GuatuError):
+    """A layer file on disk cannot be read; writes to it are refused."""
+
+    http_status = 503
+    code = "broken_layer"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field of one feature."""
+
+    field: str
+    message: str
+    feature: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.feature}: " if self.feature else ""
+        return f"{where}{self.field}: {self.message}"
+
+
+class ValidationError(GuatuError):
+    """Input that breaks a rule; lists every field at fault."""
+
+    http_status = 422
+    code = "invalid"
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        out["fields"] = [
+            {"feature": e.feature, "field": e.field, "message": e.message} for e in self.errors
+        ]
+        return out
+
+
+@dataclass
+class ConfigError(Exception):
+    """The campaign configuration is unusable; raised at start-up."""
+
+    path: str
+    problems: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = "\n  - ".join(self.problems)
+        return f"campaign configuration {self.path} is invalid:\n  - {lines}"

@@ -1,0 +1,137 @@
+"""Reading and writing GeoJSON (RFC 7946) the way Guatu keeps it on disk.
+
+Layer files are diff-friendly: one feature per line, keys in a fixed order,
+coordinates rounded to 6 decimals (about 0.1 m). Every write goes to a
+temporary file in the same folder, is fsync'ed, then atomically renamed over
+the old file, so a crash leaves either the old or the new file, never half.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+PRECISION = 6
+FEATURE_KEYS = ("type", "id", "properties", "geometry")
+# Properties appear in this order; any others follow, sorted.
+PROPERTY_ORDER = (
+    "name", "kind", "street", "community", "status", "deadline", "unit", "people",
+    "notes", "problems", "version", "updated_at", "updated_by",
+)
+PROBLEM_ORDER = (
+    "id", "category", "description", "found_on", "found_by", "deadline",
+    "responsible", "status", "closed_on",
+)
+
+
+def round_coords(coords: Any, ndigits: int = PRECISION) -> Any:
+    """Round nested coordinate arrays; returns lists."""
+    if isinstance(coords, (int, float)):
+        return round(float(coords), ndigits)
+    return [round_coords(c, ndigits) for c in coords]
+
+
+def _ordered(d: dict, order: tuple[str, ...]) -> dict:
+    out = {k: d[k] for k in order if k in d}
+    for k in sorted(d):
+        if k not in out:
+            out[k] = d[k]
+    return out
+
+
+def canonical_feature(feature: dict) -> dict:
+    """The feature with keys in storage order (geometry left as given)."""
+    props = dict(feature.get("properties") or {})
+    if isinstance(props.get("problems"), list):
+        props["problems"] = [
+            _ordered(p, PROBLEM_ORDER) if isinstance(p, dict) else p for p in props["problems"]
+        ]
+    out = {"type": "Feature", "id": feature.get("id"), "properties": _ordered(props, PROPERTY_ORDER),
+           "geometry": feature.get("geometry")}
+    return out
+
+
+def dumps(obj: Any) -> bytes:
+    """Compact UTF-8 JSON; refuses NaN and Infinity instead of writing null."""
+    return orjson.dumps(obj, default=_refuse)
+
+
+def _refuse(obj: Any) -> Any:
+    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+
+
+def feature_line(feature: dict) -> bytes:
+    """One feature as a single line of JSON, in storage order."""
+    _check_finite(feature.get("geometry"))
+    return dumps(canonical_feature(feature))
+
+
+def _check_finite(geometry: Any) -> None:
+    if not geometry:
+        return
+    stack = [geometry.get("coordinates")] if isinstance(geometry, dict) else []
+    if isinstance(geometry, dict) and geometry.get("geometries"):
+        stack.extend(g.get("coordinates") for g in geometry["geometries"])
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                raise ValueError("geometry has a NaN or infinite coordinate")
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def collection_bytes(lines: Iterable[bytes], *, name: str | None = None, members: dict | None = None) -> bytes:
+    """A FeatureCollection with one feature per line."""
+    head: dict[str, Any] = {"type": "FeatureCollection"}
+    if name:
+        head["name"] = name
+    if members:
+        head.update(members)
+    head_bytes = dumps(head)[:-1]  # drop the closing brace
+    body = b",\n".join(lines)
+    return head_bytes + b',"features":[\n' + body + (b"\n" if body else b"") + b"]}\n"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old or the new file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_collection(path: Path, features: Iterable[dict], *, name: str | None = None,
+                     members: dict | None = None) -> None:
+    atomic_write(path, collection_bytes((feature_line(f) for f in features), name=name, members=members))
+
+
+def loads(data: bytes | str) -> Any:
+    return orjson.loads(data)

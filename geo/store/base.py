@@ -1,0 +1,230 @@
+"""The storage seam: one interface, one module per backend.
+
+`Store` owns the rules every backend shares — validation of each write,
+optimistic concurrency (a write names the version it started from), version
+stamping and the shape of journal entries — and asks the backend only for a
+transaction that can read current features and commit a batch of changes
+atomically. Backends: `geo.store.geojson` (embedded, default) and, for
+deployments that outgrow one machine, PostGIS.
+"""
+
+from __future__ import annotations
+
+import copy
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from geo.config import Campaign, Layer
+from geo.errors import Conflict, FieldError, NotFound, ValidationError
+from geo.journal import ChangeSummary
+from geo.validate import SYSTEM_PROPERTIES, validate_feature
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class Op:
+    """One change in a batch. `update` merges `properties` into the current ones."""
+
+    kind: Literal["create", "update", "delete"]
+    layer: str
+    id: str | None = None
+    properties: dict | None = None
+    geometry: dict | None = None
+    expected_version: int | None = None
+
+
+@dataclass
+class WriteResult:
+    feature: dict | None
+    change: dict
+    notes: list[str] = field(default_factory=list)
+
+
+class Transaction(ABC):
+    """A backend's view of the data while it holds the write lock."""
+
+    @abstractmethod
+    def current(self, layer: str, fid: str) -> dict | None: ...
+
+    @abstractmethod
+    def next_id(self, layer: Layer) -> str: ...
+
+    @abstractmethod
+    def last_seq(self) -> int: ...
+
+    @abstractmethod
+    def commit(self, changes: list[dict]) -> None:
+        """Make every change durable, all or nothing."""
+
+
+class Store(ABC):
+    def __init__(self, campaign: Campaign, *, clock: Clock = utc_now) -> None:
+        self.campaign = campaign
+        self.clock = clock
+
+    # --- reads -------------------------------------------------------------
+    @abstractmethod
+    def features(self, layer_id: str) -> list[dict]:
+        """Every feature of a layer, as GeoJSON Feature dicts."""
+
+    @abstractmethod
+    def get(self, layer_id: str, fid: str) -> dict:
+        """One feature; raises NotFound."""
+
+    @abstractmethod
+    def revision(self) -> int:
+        """Sequence number of the last change; grows with every write."""
+
+    @abstractmethod
+    def layer_revision(self, layer_id: str) -> int:
+        """Sequence number of the last change to this layer."""
+
+    @abstractmethod
+    def changes_since(self, seq: int) -> list[ChangeSummary]:
+        """Summaries of every change after `seq`, oldest first."""
+
+    @abstractmethod
+    def history(self, layer_id: str, fid: str) -> list[dict]:
+        """Journal entries of one feature, oldest first."""
+
+    @abstractmethod
+    def _transaction(self) -> AbstractContextManager[Transaction]: ...
+
+    def collection_bytes(self, layer_id: str) -> bytes:
+        """The layer as a serialised GeoJSON FeatureCollection."""
+        from geo.geojson_io import collection_bytes, feature_line
+
+        return collection_bytes((feature_line(f) for f in self.features(layer_id)), name=layer_id)
+
+    def layer_errors(self) -> dict[str, str]:
+        """Layers that cannot be read, with the reason (none by default)."""
+        return {}
+
+    def layer(self, layer_id: str) -> Layer:
+        try:
+            return self.campaign.layer(layer_id)
+        except KeyError:
+            raise NotFound(f"no layer {layer_id!r}; layers are {', '.join(x.id for x in self.campaign.layers)}") from None
+
+    def close(self) -> None:
+        """Release connections or handles (nothing for files)."""
+
+    # --- writes ------------------------------------------------------------
+    def create(self, layer_id: str, feature: dict, *, user: str, repair: bool = False) -> WriteResult:
+        fid = feature.get("id") if isinstance(feature, dict) else None
+        op = Op("create", layer_id, fid, properties=(feature or {}).get("properties") if isinstance(feature, dict) else None,
+                geometry=feature.get("geometry") if isinstance(feature, dict) else None)
+        return self.apply([op], user=user, repair=repair)[0]
+
+    def update(self, layer_id: str, fid: str, *, expected_version: int, user: str,
+               properties: dict | None = None, geometry: dict | None = None, repair: bool = False) -> WriteResult:
+        op = Op("update", layer_id, fid, properties, geometry, expected_version)
+        return self.apply([op], user=user, repair=repair)[0]
+
+    def delete(self, layer_id: str, fid: str, *, expected_version: int, user: str) -> WriteResult:
+        return self.apply([Op("delete", layer_id, fid, expected_version=expected_version)], user=user)[0]
+
+    def apply(self, ops: list[Op], *, user: str, repair: bool = False) -> list[WriteResult]:
+        """Apply a batch all-or-nothing: every op is checked before any is written."""
+        if not ops:
+            return []
+        user = (user or "").strip() or "anonymous"
+        for op in ops:
+            self.layer(op.layer)
+        with self._transaction() as txn:
+            now = iso(self.clock())
+            seq = txn.last_seq()
+            results: list[WriteResult] = []
+            errors: list[FieldError] = []
+            pending: dict[tuple[str, str], dict | None] = {}
+            for op in ops:
+                try:
+                    result = self._prepare(txn, op, pending, user=user, now=now, repair=repair)
+                except ValidationError as exc:
+                    errors.extend(exc.errors)
+                    continue
+                seq += 1
+                result.change["seq"] = seq
+                pending[(op.layer, result.change["id"])] = result.feature
+                results.append(result)
+            if errors:
+                raise ValidationError(errors)
+            txn.commit([r.change for r in results])
+        return results
+
+    def _prepare(self, txn: Transaction, op: Op, pending: dict, *, user: str, now: str, repair: bool) -> WriteResult:
+        layer = self.layer(op.layer)
+        key = (op.layer, op.id)
+        current = pending[key] if key in pending else (txn.current(op.layer, op.id) if op.id else None)
+
+        if op.kind == "create":
+            if current is not None:
+                raise Conflict(f"{op.id} already exists in {layer.title}", current=current)
+            fid = op.id or txn.next_id(layer)
+            while (op.layer, fid) in pending:
+                fid = _bump(fid)
+            candidate = {"type": "Feature", "id": fid, "properties": op.properties or {}, "geometry": op.geometry}
+            version = 1
+        else:
+            if current is None:
+                raise NotFound(f"no feature {op.id!r} in {layer.title}")
+            self._check_version(op, current)
+            version = current["properties"]["version"] + 1
+            if op.kind == "delete":
+                change = self._change("delete", op.layer, op.id, version, user, now, current, None)
+                return WriteResult(None, change)
+            props = {k: v for k, v in current["properties"].items() if k not in SYSTEM_PROPERTIES}
+            for k, v in (op.properties or {}).items():
+                props[k] = v
+            candidate = {
+                "type": "Feature", "id": op.id, "properties": props,
+                "geometry": op.geometry if op.geometry is not None else current["geometry"],
+            }
+        checked = validate_feature(candidate, layer, self.campaign, repair=repair)
+        feature = checked.feature
+        feature["properties"].update(version=version, updated_at=now, updated_by=user)
+        change = self._change(op.kind, op.layer, feature["id"], version, user, now, current, feature)
+        return WriteResult(feature, change, checked.notes)
+
+    @staticmethod
+    def _check_version(op: Op, current: dict) -> None:
+        have = current["properties"].get("version")
+        if op.expected_version is None:
+            raise ValidationError([FieldError("version", "required: name the version your edit started from", op.id)])
+        if op.expected_version != have:
+            props = current["properties"]
+            raise Conflict(
+                f"{op.id} ({props.get('name')}) was changed meanwhile: it is at version {have}, "
+                f"saved by {props.get('updated_by')} at {props.get('updated_at')}; "
+                f"your edit started from version {op.expected_version}. Reload it, or overwrite deliberately "
+                f"by saving again with version {have}.",
+                current=current,
+            )
+
+    @staticmethod
+    def _change(op: str, layer: str, fid: str, version: int, user: str, now: str,
+                before: dict | None, after: dict | None) -> dict:
+        return {
+            "seq": 0, "at": now, "user": user, "op": op, "layer": layer, "id": fid,
+            "version": version, "before": copy.deepcopy(before), "after": after,
+        }
+
+
+def _bump(fid: str) -> str:
+    head, _, num = fid.rpartition("-")
+    if num.isdigit():
+        return f"{head}-{int(num) + 1:0{len(num)}d}"
+    return fid + "-1"

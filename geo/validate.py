@@ -1,0 +1,332 @@
+"""Validation of every write: a feature's properties, its ledger and its geometry.
+
+`validate_feature` returns a clean copy ready to store, or raises
+`ValidationError` listing every field at fault, each naming the feature.
+Invalid geometry is repaired with shapely's `make_valid` only when the caller
+asks for it (`repair=True`); the repair is then reported in the notes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping, shape
+
+from geo.config import Campaign, Layer
+from geo.errors import FieldError, ValidationError
+from geo.geojson_io import PRECISION, round_coords
+
+SYSTEM_PROPERTIES = ("version", "updated_at", "updated_by")
+MAX_TEXT = 200
+MAX_NOTES = 5000
+MAX_PROBLEMS = 500
+MAX_VERTICES = 200_000
+BOUNDS_MARGIN = 0.5  # degrees around the campaign's bounds still accepted
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DIMENSION = {"Point": 0, "MultiPoint": 0, "LineString": 1, "MultiLineString": 1, "Polygon": 2, "MultiPolygon": 2}
+
+
+@dataclass
+class Validated:
+    feature: dict
+    notes: list[str] = field(default_factory=list)
+
+
+def validate_feature(feature: Any, layer: Layer, campaign: Campaign, *, repair: bool = False) -> Validated:
+    """Check a whole feature for `layer`; returns it cleaned (rounded, oriented)."""
+    if not isinstance(feature, dict):
+        raise ValidationError([FieldError("feature", "expected a GeoJSON Feature object")])
+    fid = feature.get("id")
+    label = str(fid) if fid is not None else _name_of(feature)
+    errors: list[FieldError] = []
+
+    if feature.get("type", "Feature") != "Feature":
+        errors.append(FieldError("type", f"expected 'Feature', got {feature.get('type')!r}", label))
+    if fid is not None and (not isinstance(fid, str) or not _ID.match(fid)):
+        errors.append(FieldError("id", "must be 1–64 letters, digits, '-', '_' or '.'", label))
+
+    props = feature.get("properties")
+    if not isinstance(props, dict):
+        errors.append(FieldError("properties", "expected an object", label))
+        props = {}
+    clean_props = _properties(props, layer, campaign, label, errors)
+
+    notes: list[str] = []
+    geometry = None
+    if "geometry" not in feature or feature.get("geometry") is None:
+        errors.append(FieldError("geometry", "missing: every place needs a geometry", label))
+    else:
+        geometry = _geometry(feature["geometry"], layer, campaign, label, errors, notes, repair)
+
+    if errors:
+        raise ValidationError(errors)
+    out = {"type": "Feature", "id": fid, "properties": clean_props, "geometry": geometry}
+    return Validated(out, notes)
+
+
+def _name_of(feature: dict) -> str | None:
+    props = feature.get("properties")
+    if isinstance(props, dict) and isinstance(props.get("name"), str):
+        return props["name"][:MAX_TEXT]
+    return None
+
+
+# --- properties -------------------------------------------------------------
+
+def _text(props: dict, key: str, label, errors, *, required=False, limit=MAX_TEXT) -> str | None:
+    value = props.get(key)
+    if value is None or value == "":
+        if required:
+            errors.append(FieldError(key, "required", label))
+        return "" if value == "" else None
+    if not isinstance(value, str):
+        errors.append(FieldError(key, f"expected text, got {type(value).__name__}", label))
+        return None
+    value = value.strip()
+    if required and not value:
+        errors.append(FieldError(key, "required", label))
+    if len(value) > limit:
+        errors.append(FieldError(key, f"longer than {limit} characters", label))
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        errors.append(FieldError(key, "contains control characters", label))
+    return value
+
+
+def parse_date(value: Any) -> date:
+    """A calendar date written YYYY-MM-DD; raises ValueError otherwise."""
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
+    return date.fromisoformat(value)
+
+
+def _date(obj: dict, key: str, label, errors, *, where: str = "") -> str | None:
+    value = obj.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return parse_date(value).isoformat()
+    except ValueError as exc:
+        errors.append(FieldError(where + key, str(exc), label))
+        return None
+
+
+def _properties(props: dict, layer: Layer, campaign: Campaign, label, errors: list[FieldError]) -> dict:
+    out: dict[str, Any] = {}
+    out["name"] = _text(props, "name", label, errors, required=True)
+    kind = _text(props, "kind", label, errors, required=bool(layer.kinds))
+    if kind and layer.kinds and kind not in layer.kinds:
+        errors.append(FieldError("kind", f"{kind!r} is not a kind of {layer.title}; expected one of {', '.join(layer.kinds)}", label))
+    out["kind"] = kind
+    out["street"] = _text(props, "street", label, errors)
+    out["community"] = _text(props, "community", label, errors)
+
+    status = props.get("status")
+    if status is None:
+        errors.append(FieldError("status", "required", label))
+    elif status not in campaign.status_keys:
+        errors.append(FieldError("status", f"unknown status {status!r}; expected one of {', '.join(campaign.status_keys)}", label))
+    out["status"] = status
+    out["deadline"] = _date(props, "deadline", label, errors)
+    out["unit"] = _text(props, "unit", label, errors)
+    out["people"] = _people(props.get("people"), campaign, label, errors)
+    out["notes"] = _text(props, "notes", label, errors, limit=MAX_NOTES) or ""
+    out["problems"] = _problems(props.get("problems"), campaign, label, errors)
+
+    known = set(out) | set(SYSTEM_PROPERTIES)
+    for key, value in props.items():
+        if key in known:
+            continue
+        if not isinstance(key, str) or not key or len(key) > 64:
+            errors.append(FieldError(str(key)[:64], "property names must be 1–64 characters", label))
+        elif value is not None and not isinstance(value, (str, int, float, bool)):
+            errors.append(FieldError(key, "extra attributes must be text, numbers or booleans", label))
+        elif isinstance(value, float) and not math.isfinite(value):
+            errors.append(FieldError(key, "NaN and Infinity are not allowed", label))
+        elif isinstance(value, str) and len(value) > MAX_NOTES:
+            errors.append(FieldError(key, f"longer than {MAX_NOTES} characters", label))
+        else:
+            out[key] = value
+    return out
+
+
+def _people(value: Any, campaign: Campaign, label, errors) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors.append(FieldError("people", "expected an object of role → name", label))
+        return {}
+    roles = {r.key for r in campaign.roles}
+    out = {}
+    for role in value:
+        if role not in roles:
+            errors.append(FieldError(f"people.{role}", f"unknown role; expected one of {', '.join(sorted(roles))}", label))
+            continue
+        text = _text(value, role, label, errors)
+        if text:
+            out[role] = text
+    return {r.key: out[r.key] for r in campaign.roles if r.key in out}
+
+
+def _problems(value: Any, campaign: Campaign, label, errors) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.append(FieldError("problems", "expected a list of ledger entries", label))
+        return []
+    if len(value) > MAX_PROBLEMS:
+        errors.append(FieldError("problems", f"more than {MAX_PROBLEMS} entries", label))
+        return []
+    statuses = {p.key: p for p in campaign.problem_statuses}
+    out, seen = [], set()
+    for i, item in enumerate(value):
+        where = f"problems[{i}]."
+        if not isinstance(item, dict):
+            errors.append(FieldError(f"problems[{i}]", "expected an object", label))
+            continue
+        n = len(errors)
+        pid = item.get("id")
+        if pid is None or pid == "":
+            pid = f"{label or 'p'}-p{i + 1}" if label and _ID.match(f"{label}-p{i + 1}") else f"p{i + 1}"
+        if not isinstance(pid, str) or not _ID.match(pid):
+            errors.append(FieldError(where + "id", "must be 1–64 letters, digits, '-', '_' or '.'", label))
+        elif pid in seen:
+            errors.append(FieldError(where + "id", f"{pid!r} is used twice", label))
+        seen.add(pid)
+        category = item.get("category")
+        if category not in campaign.categories:
+            errors.append(FieldError(where + "category", f"unknown category {category!r}", label))
+        status = item.get("status", "open")
+        if status not in statuses:
+            errors.append(FieldError(where + "status", f"unknown problem status {status!r}; expected one of {', '.join(statuses)}", label))
+        entry = {
+            "id": pid,
+            "category": category,
+            "description": _text(item, "description", label, errors, limit=MAX_NOTES) or "",
+            "found_on": _date(item, "found_on", label, errors, where=where),
+            "found_by": _text(item, "found_by", label, errors) or "",
+            "deadline": _date(item, "deadline", label, errors, where=where),
+            "responsible": _text(item, "responsible", label, errors) or "",
+            "status": status,
+            "closed_on": _date(item, "closed_on", label, errors, where=where),
+        }
+        if status in statuses and statuses[status].open and entry["closed_on"]:
+            errors.append(FieldError(where + "closed_on", "set on a problem that is still open", label))
+        if entry["found_on"] and entry["deadline"] and entry["deadline"] < entry["found_on"]:
+            errors.append(FieldError(where + "deadline", "is before the date the problem was found", label))
+        if len(errors) == n:
+            out.append(entry)
+    return out
+
+
+# --- geometry ---------------------------------------------------------------
+
+def _coordinates_ok(coords: Any, depth: int, label, errors, counter: list[int]) -> bool:
+    """Structure, finiteness and range of nested coordinate arrays."""
+    if depth == 0:
+        if not isinstance(coords, list) or len(coords) not in (2, 3):
+            errors.append(FieldError("geometry.coordinates", "a position must be [longitude, latitude]", label))
+            return False
+        if not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords):
+            errors.append(FieldError("geometry.coordinates", "positions must be numbers", label))
+            return False
+        if not all(math.isfinite(c) for c in coords):
+            errors.append(FieldError("geometry.coordinates", "NaN or Infinity in a position", label))
+            return False
+        counter[0] += 1
+        return True
+    if not isinstance(coords, list):
+        errors.append(FieldError("geometry.coordinates", "nested arrays expected for this geometry type", label))
+        return False
+    for item in coords:
+        if counter[0] > MAX_VERTICES:
+            errors.append(FieldError("geometry.coordinates", f"more than {MAX_VERTICES} vertices", label))
+            return False
+        if not _coordinates_ok(item, depth - 1, label, errors, counter):
+            return False
+    return True
+
+
+_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+
+
+def _geometry(geom: Any, layer: Layer, campaign: Campaign, label, errors, notes, repair: bool) -> dict | None:
+    if not isinstance(geom, dict):
+        errors.append(FieldError("geometry", "expected a GeoJSON geometry object", label))
+        return None
+    gtype = geom.get("type")
+    if gtype not in _DEPTH:
+        errors.append(FieldError("geometry.type", f"unsupported geometry type {gtype!r}", label))
+        return None
+    if gtype not in layer.geometry_types:
+        allowed = ", ".join(layer.geometry_types)
+        errors.append(FieldError("geometry.type", f"{gtype} is not allowed in {layer.title}; expected {allowed}", label))
+        return None
+    coords = geom.get("coordinates")
+    if not _coordinates_ok(coords, _DEPTH[gtype], label, errors, [0]):
+        return None
+    try:
+        shp = shape({"type": gtype, "coordinates": round_coords(coords)})
+    except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
+        errors.append(FieldError("geometry.coordinates", f"not a valid {gtype}: {exc}", label))
+        return None
+    if shp.is_empty:
+        errors.append(FieldError("geometry", "is empty", label))
+        return None
+    if not _in_range(shp, campaign, label, errors):
+        return None
+    if not shp.is_valid:
+        reason = shapely.is_valid_reason(shp)
+        if not repair:
+            msg = f"is invalid ({reason}); it can be repaired automatically (make_valid) if you confirm"
+            errors.append(FieldError("geometry", msg, label))
+            return None
+        fixed = _keep_dimension(shapely.make_valid(shp), _DIMENSION[gtype])
+        if fixed is None or fixed.is_empty or fixed.geom_type not in layer.geometry_types:
+            errors.append(FieldError("geometry", f"is invalid ({reason}) and cannot be repaired into an allowed type", label))
+            return None
+        notes.append(f"{label}: geometry repaired with make_valid ({reason}); now a {fixed.geom_type}")
+        shp = fixed
+    if _DIMENSION[shp.geom_type] == 2:
+        shp = shapely.orient_polygons(shp)
+    return {"type": shp.geom_type, "coordinates": round_coords(mapping(shp)["coordinates"])}
+
+
+def _in_range(shp, campaign: Campaign, label, errors) -> bool:
+    xy = shapely.get_coordinates(shp)
+    lon, lat = xy[:, 0], xy[:, 1]
+    if np.any(np.abs(lon) > 180) or np.any(np.abs(lat) > 90):
+        if np.all(np.abs(lon) <= 90) and np.any(np.abs(lat) > 90):
+            msg = "latitude out of range: the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]"
+        else:
+            msg = "coordinates out of range for WGS84 longitude/latitude (projected coordinates? reproject to EPSG:4326)"
+        errors.append(FieldError("geometry.coordinates", msg, label))
+        return False
+    w, s, e, n = campaign.map.bounds
+    m = BOUNDS_MARGIN
+    if lon.min() < w - m or lon.max() > e + m or lat.min() < s - m or lat.max() > n + m:
+        if w - m <= lat.min() and lat.max() <= e + m and s - m <= lon.min() and lon.max() <= n + m:
+            msg = "the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]"
+        else:
+            msg = f"outside the campaign area ({w}–{e} E, {s}–{n} N)"
+        errors.append(FieldError("geometry.coordinates", msg, label))
+        return False
+    return True
+
+
+def _keep_dimension(geom, dim: int):
+    """make_valid may return a GeometryCollection; keep the parts of `dim`."""
+    if geom.geom_type == "GeometryCollection":
+        parts = [g for g in geom.geoms if _DIMENSION.get(g.geom_type) == dim]
+        if not parts:
+            return None
+        geom = shapely.union_all(parts)
+    if _DIMENSION.get(geom.geom_type) != dim:
+        return None
+    return shapely.set_precision(geom, 10 ** -PRECISION) if dim == 2 else geom

@@ -1,0 +1,105 @@
+"""Real-browser harness: the app on a local port and Debian's Chromium, offline.
+
+Every request that does not go to the app is aborted and recorded, so a test
+can assert that a page never reaches outside the server.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from web import create_app
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def copy_demo(target: Path) -> Path:
+    """A private copy of the demo campaign, so tests can write to it."""
+    shutil.copytree(REPO / "data", target, ignore=shutil.ignore_patterns("journal.jsonl", ".*.lock"))
+    return target
+
+
+class LiveServer:
+    def __init__(self, app) -> None:
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+
+
+@contextmanager
+def live_server(data_dir: Path, **config):
+    app = create_app({"GUATU_DATA": str(data_dir), **config})
+    with LiveServer(app) as server:
+        yield server
+
+
+@contextmanager
+def chromium():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class PageLog:
+    outside: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 1600, height: int = 1000,
+              scale: float = 1) -> tuple[Page, PageLog]:
+    """A page that may only talk to `base_url`; everything else is blocked and logged."""
+    log = PageLog()
+    allowed = urlsplit(base_url).netloc
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
+
+    def guard(route, request):
+        log.requests.append(request.url)
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob") or parts.netloc == allowed:
+            route.continue_()
+        else:
+            log.outside.append(request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
+    page.on("pageerror", lambda e: log.console_errors.append(str(e)))
+    page.goto(base_url + path)
+    return page, log
+
+
+def wait_ready(page: Page, timeout: float = 30_000) -> None:
+    page.wait_for_function("document.documentElement.dataset.guatuReady === 'true'", timeout=timeout)

@@ -1,0 +1,86 @@
+"""Shared fixtures: a copy of the demo campaign in a temporary data directory,
+a controllable clock, a factory for stores and a builder of valid features."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # spawned worker processes import geo from here too
+    sys.path.insert(0, str(REPO))
+
+from geo.config import Campaign, load_campaign  # noqa: E402
+from geo.store import Store, open_store  # noqa: E402
+
+DEMO_CAMPAIGN = REPO / "data" / "campaign.json"
+START = datetime(2026, 11, 24, 8, 0, 0, tzinfo=UTC)
+
+
+def make_feature(name: str = "康复前街11号院", status: str = "pending", x: float = 113.63, y: float = 34.72,
+                 size: float = 0.001, **props) -> dict:
+    """A valid GeoJSON Feature for the courtyards layer: a square of `size` degrees at (x, y)."""
+    properties = {"name": name, "kind": "楼院", "status": status, **props}
+    ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+    return {"type": "Feature", "properties": properties, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+class FakeClock:
+    """A clock that stands still until told to move; always timezone-aware."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture(name="make_feature")
+def make_feature_fixture() -> Callable[..., dict]:
+    return make_feature
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(DEMO_CAMPAIGN, folder / "campaign.json")
+    return folder
+
+
+@pytest.fixture
+def campaign(data_dir: Path) -> Campaign:
+    return load_campaign(data_dir)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def store_factory(data_dir: Path, campaign: Campaign, clock: FakeClock) -> Iterator[Callable[..., Store]]:
+    """Builds stores of a backend on the shared data dir; closes them afterwards."""
+    opened: list[Store] = []
+
+    def factory(backend: str = "geojson", **kwargs) -> Store:
+        kwargs.setdefault("clock", clock)
+        if backend == "geojson":
+            store = open_store(data_dir, campaign, **kwargs)
+        else:
+            raise ValueError(f"unknown store backend {backend!r}")
+        opened.append(store)
+        return store
+
+    yield factory
+    for store in opened:
+        store.close()

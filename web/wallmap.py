@@ -1,0 +1,73 @@
+"""The wall map page, built with folium and served fully offline.
+
+folium's `Map` loads ten files from public CDNs by default; `OfflineMap`
+replaces that list with the Leaflet copy the app serves itself (the other
+defaults — jQuery, Bootstrap, Font Awesome, awesome-markers — are not used
+by any Guatu page, so they are not loaded at all). The data is not inlined:
+`WallLayers` loads web/static/js/wallmap.js, which fetches shapes and state
+from the API, draws them on a canvas and builds every label from text nodes,
+so nothing a user typed is ever parsed as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import folium
+from branca.element import Figure
+from folium.elements import JSCSSMixin
+from folium.template import Template
+from markupsafe import escape
+
+from geo.config import Campaign
+
+AssetUrl = Callable[[str], str]
+
+
+class OfflineMap(folium.Map):
+    """A folium Map whose default assets are served by this app."""
+
+    def __init__(self, asset_url: AssetUrl, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.default_js = [("leaflet", asset_url("vendor/leaflet/leaflet.js"))]
+        self.default_css = [("leaflet_css", asset_url("vendor/leaflet/leaflet.css"))]
+
+
+class WallLayers(JSCSSMixin):
+    """Hands the map object and the page options to wallmap.js."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            guatu.wallMap({{ this._parent.get_name() }}, {{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, asset_url: AssetUrl, options: dict) -> None:
+        super().__init__()
+        self._name = "GuatuWall"
+        self.options = options
+        self.default_js = [("guatu_wallmap", asset_url("js/wallmap.js"))]
+        self.default_css = [("guatu_wallmap_css", asset_url("css/wallmap.css"))]
+
+
+def wall_map_html(campaign: Campaign, asset_url: AssetUrl, options: dict) -> str:
+    """The whole HTML page of the wall map."""
+    figure = Figure(title=str(escape(campaign.title)))
+    m = OfflineMap(
+        asset_url,
+        location=list(campaign.map.center),
+        zoom_start=campaign.map.zoom,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
+    figure.add_child(m)
+    if campaign.map.tiles:
+        folium.TileLayer(campaign.map.tiles, attr=campaign.map.tiles_attribution or " ", name="basemap").add_to(m)
+    WallLayers(asset_url, options).add_to(m)
+    figure.header.add_child(folium.Element(f'<link rel="icon" href="{escape(asset_url("favicon.svg"))}">'), name="icon")
+    return figure.render()
