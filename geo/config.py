@@ -222,7 +222,7 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
     map_settings = _map(r, raw)
 
     if r.problems:
-        raise ConfigError(path, r.problems)
+        raise ConfigError(path, list(dict.fromkeys(r.problems)))  # each problem once
     return Campaign(
         title=title,
         subtitle=subtitle,
@@ -273,7 +273,7 @@ def _keyed(r: _Reader, raw: dict, key: str, fields: tuple[str, ...]) -> list[tup
         k = values[0]
         if k is not None and not _KEY.match(k):
             r.problems.append(f"{where}.key: {k!r} must be lower-case letters, digits and _")
-        if k in seen:
+        if k is not None and k in seen:
             r.problems.append(f"{where}.key: {k!r} is used twice")
         seen.add(k)
         out.append(values)
@@ -283,8 +283,8 @@ def _keyed(r: _Reader, raw: dict, key: str, fields: tuple[str, ...]) -> list[tup
 def _statuses(r: _Reader, raw: dict) -> tuple[Status, ...]:
     out = []
     items = _list(r, raw, "statuses")
-    for (key, label, color), item in zip(_keyed(r, raw, "statuses", ("key", "label", "color")), items):
-        where = f"$.statuses[{key}]"
+    for i, ((key, label, color), item) in enumerate(zip(_keyed(r, raw, "statuses", ("key", "label", "color")), items)):
+        where = f"$.statuses[{key or i}]"
         if color is not None and not _COLOUR.match(color):
             r.problems.append(f"{where}.color: expected #rrggbb, got {color!r}")
         done = r.get(item, "done", bool, where, False)
@@ -296,8 +296,8 @@ def _statuses(r: _Reader, raw: dict) -> tuple[Status, ...]:
 def _problem_statuses(r: _Reader, raw: dict) -> tuple[ProblemStatus, ...]:
     out = []
     items = _list(r, raw, "problem_statuses")
-    for (key, label), item in zip(_keyed(r, raw, "problem_statuses", ("key", "label")), items):
-        is_open = r.get(item, "open", bool, f"$.problem_statuses[{key}]")
+    for i, ((key, label), item) in enumerate(zip(_keyed(r, raw, "problem_statuses", ("key", "label")), items)):
+        is_open = r.get(item, "open", bool, f"$.problem_statuses[{key or i}]")
         out.append(ProblemStatus(key=key, label=label, open=bool(is_open)))
     if out and not any(p.open for p in out):
         r.problems.append("$.problem_statuses: at least one status must be open")

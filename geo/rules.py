@@ -35,15 +35,15 @@ def problem_overdue(problem: dict, campaign: Campaign, today: date) -> bool:
     return problem_is_open(problem, campaign) and deadline is not None and deadline < today
 
 
-def problem_overnight(problem: dict, campaign: Campaign, now_local: datetime) -> bool:
+def problem_overnight(problem: dict, campaign: Campaign, now: datetime) -> bool:
     """Found by an inspection and still open after the next morning's cut-off."""
     if not problem_is_open(problem, campaign) or problem.get("found_by") not in campaign.inspection_sources:
         return False
     found = _date(problem.get("found_on"))
     if found is None:
         return False
-    deadline = datetime.combine(found + timedelta(days=1), campaign.overnight_cutoff, tzinfo=now_local.tzinfo)
-    return now_local >= deadline
+    deadline = datetime.combine(found + timedelta(days=1), campaign.overnight_cutoff, tzinfo=campaign.timezone)
+    return now >= deadline
 
 
 def place_overdue(props: dict, campaign: Campaign, today: date) -> bool:

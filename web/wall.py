@@ -22,6 +22,7 @@ def wall_map():
         "title": c.title,
         "subtitle": c.subtitle,
         "source": c.source,
+        "timezone": c.timezone.key,
         "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done} for s in c.statuses],
         "layers": [{"id": x.id, "title": x.title} for x in c.layers],
         "boundaries": [b.level for b in c.boundaries],

@@ -41,6 +41,7 @@ class LayerState:
 
     stat: tuple = ()
     seq: int = 0
+    ours: bool = True  # carries Guatu's {"guatu": {"seq": n}} header
     features: dict[str, dict] = field(default_factory=dict)
     lines: dict[str, bytes] = field(default_factory=dict)
     error: str | None = None
@@ -115,7 +116,7 @@ def _parse_lines(data: bytes, stat: tuple, rel: str) -> LayerState:
         header = orjson.loads(head[: -len(_HEAD_END)].rstrip(b",") + b"}")
     except orjson.JSONDecodeError:
         raise _NotLineFormat from None
-    state = LayerState(stat=stat, seq=int((header.get("guatu") or {}).get("seq", 0)))
+    state = LayerState(stat=stat, seq=int((header.get("guatu") or {}).get("seq", 0)), ours="guatu" in header)
     for number, raw in enumerate(lines[1:], start=2):
         line = raw.rstrip(b"\r")
         if line in (b"]}", b""):
@@ -140,7 +141,7 @@ def _parse_whole(data: bytes, stat: tuple, rel: str) -> LayerState:
         raise _BrokenAt(f"{rel}: not valid JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise _BrokenAt(f"{rel}: not a GeoJSON FeatureCollection")
-    state = LayerState(stat=stat, seq=int((doc.get("guatu") or {}).get("seq", 0)))
+    state = LayerState(stat=stat, seq=int((doc.get("guatu") or {}).get("seq", 0)), ours="guatu" in doc)
     for i, feature in enumerate(doc["features"]):
         _check_feature(feature, f"{rel} feature #{i + 1}", state)
         state.features[feature["id"]] = feature
@@ -219,7 +220,7 @@ class GeoJSONStore(Store):
             raise StoreBusy("the campaign is busy with another write; try again")
         try:
             try:
-                self._file_lock.acquire()
+                self._file_lock.acquire(poll_interval=0.005)
             except Timeout:
                 raise StoreBusy("another process holds the write lock; try again") from None
             try:
@@ -240,6 +241,11 @@ class GeoJSONStore(Store):
         for layer_id, lf in self._files.items():
             state = lf.load()
             if state.error or self.journal.layer_last_seq(layer_id) <= state.seq:
+                continue
+            if not state.ours:
+                # Saved by another tool (QGIS drops our header): the file is the
+                # truth; replaying the journal would undo that tool's edits.
+                log.warning("%s was saved by another program; its content is kept as it is", lf.rel)
                 continue
             missed = [s for s in self.journal.summaries_since(state.seq) if s.layer == layer_id]
             features, lines = dict(state.features), dict(state.lines)
@@ -274,9 +280,10 @@ class _GeoJSONTransaction(Transaction):
 
     def next_id(self, layer: Layer) -> str:
         prefix = f"{layer.id_prefix}-"
-        numbers = [int(f[len(prefix):]) for f in self._state(layer.id).features if f.startswith(prefix) and f[len(prefix):].isdigit()]
-        width = max([4] + [len(f) - len(prefix) for f in self._state(layer.id).features if f.startswith(prefix)])
-        return f"{prefix}{max(numbers, default=0) + 1:0{width}d}"
+        suffixes = [f[len(prefix):] for f in self._state(layer.id).features if f.startswith(prefix)]
+        numbers = [s for s in suffixes if s.isdigit()]
+        width = max([4] + [len(s) for s in numbers])
+        return f"{prefix}{max(map(int, numbers), default=0) + 1:0{width}d}"
 
     def last_seq(self) -> int:
         return self.store.journal.last_seq()

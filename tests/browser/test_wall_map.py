@@ -96,7 +96,7 @@ def test_each_drawn_fill_has_its_status_colour_on_screen(loaded, campaign_dir):
             const p = map.latLngToContainerPoint(latlng);
             const x = Math.round((p.x + mapRect.left - rect.left) * canvas.width / rect.width);
             const y = Math.round((p.y + mapRect.top - rect.top) * canvas.height / rect.height);
-            out[fid] = Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+            out[fid] = Array.from(canvas.getContext("2d").getImageData(x, y, 1, 1).data);
         }
         return out;
     }""", {fid: [layer_id, pt] for fid, (layer_id, _, pt) in expected.items()})
@@ -135,10 +135,12 @@ def test_html_in_a_feature_name_executes_nothing(loaded, campaign_dir):
     for fid in fids:
         page.evaluate("""(fid) => {
             const wall = window.guatu.instances[0];
+            const layer = wall.byId[fid];
             wall.map.fitBounds(layer.getBounds(), {animate: false});
             layer.openTooltip(layer.getBounds().getCenter());
         }""", fid)
-        tooltip = page.locator(".guatu-tooltip")
+        page.wait_for_timeout(50)
+        tooltip = page.locator(".guatu-tooltip").last
         text = tooltip.inner_text()
         name = page.evaluate("(fid) => window.guatu.instances[0].byId[fid].feature.properties.name", fid)
         assert name in text

@@ -41,11 +41,9 @@
     });
   }
 
-  function formatTime(iso) {
-    if (!iso) return "—";
-    var d = new Date(iso);
-    if (isNaN(d.getTime())) return "—";
-    return d.toLocaleString("zh-CN", { hour12: false });
+  function formatTime(date, timeZone) {
+    if (!date || isNaN(date.getTime())) return "—";
+    return date.toLocaleString("zh-CN", { hour12: false, timeZone: timeZone });
   }
 
   function WallMap(map, options) {
@@ -57,6 +55,8 @@
       self.statuses[s.key] = s;
     });
     this.layers = {}; // layer id -> L.GeoJSON
+    this.lineLayers = {}; // "layer:id" of features drawn as lines
+    this.halos = {}; // feature id -> overdue halo drawn under the feature
     this.byId = {}; // feature id -> Leaflet path layer
     this.revisions = {}; // layer id -> shapes revision drawn
     this.state = null;
@@ -66,10 +66,12 @@
 
     map.getContainer().classList.add("guatu-wall");
     this.boundaryPane = this.pane("guatu-boundaries", 350);
+    this.haloPane = this.pane("guatu-halos", 395);
     this.featurePane = this.pane("guatu-features", 400);
     this.roadPane = this.pane("guatu-roads", 410);
     this.renderers = {
       boundaries: L.canvas({ pane: "guatu-boundaries", padding: 0.3 }),
+      halos: L.canvas({ pane: "guatu-halos", padding: 0.3 }),
       features: L.canvas({ pane: "guatu-features", padding: 0.3 }),
       roads: L.canvas({ pane: "guatu-roads", padding: 0.3 }),
     };
@@ -133,9 +135,9 @@
         box.appendChild(list);
         var overdue = el("p", "guatu-legend-overdue");
         var mark = el("span", "guatu-swatch guatu-swatch-overdue");
-        mark.style.borderColor = OVERDUE_STROKE;
+        mark.style.boxShadow = "0 0 0 0.25em " + OVERDUE_STROKE;
         overdue.appendChild(mark);
-        overdue.appendChild(el("span", "guatu-legend-label", "逾期(边框)"));
+        overdue.appendChild(el("span", "guatu-legend-label", "逾期(外圈)"));
         self.overdueCount = el("span", "guatu-legend-count", "—");
         overdue.appendChild(self.overdueCount);
         box.appendChild(overdue);
@@ -148,7 +150,7 @@
     new Legend({ position: "bottomright" }).addTo(this.map);
 
     var tick = function () {
-      self.clock.textContent = new Date().toLocaleString("zh-CN", { hour12: false });
+      self.clock.textContent = formatTime(new Date(), o.timezone);
     };
     tick();
     window.setInterval(tick, 1000);
@@ -160,25 +162,45 @@
   };
 
   // --- drawing ---------------------------------------------------------------
+  WallMap.prototype.featureState = function (layerId, id) {
+    var layer = this.state && this.state.layers[layerId];
+    return layer ? layer.features[id] : null;
+  };
+
   WallMap.prototype.styleFor = function (layerId, id) {
-    var st = this.state && this.state.layers[layerId] ? this.state.layers[layerId].features[id] : null;
+    var st = this.featureState(layerId, id);
     var status = this.statuses[st ? st[0] : ""] || { color: "#9e9e9e" };
-    var overdue = st && st[1] === 1;
-    var line = this.lineLayers[layerId + ":" + id];
-    var style = {
+    if (this.lineLayers[layerId + ":" + id]) {
+      return { color: status.color, weight: 7, opacity: 1 };
+    }
+    return {
       fillColor: status.color,
       fillOpacity: 0.85,
-      color: overdue ? OVERDUE_STROKE : darken(status.color, 0.45),
-      weight: overdue ? 3 : layerId === "roads" ? 1.5 : 1,
-      dashArray: overdue ? "6 4" : null,
+      color: darken(status.color, 0.45),
+      weight: layerId === "roads" ? 1.5 : 1,
       opacity: 1,
     };
-    if (line) {
-      style.color = status.color;
-      style.weight = 7;
-      style.dashArray = null;
+  };
+
+  // Overdue places get a thick ring drawn *under* them, so the status colour
+  // stays whole on top of it.
+  WallMap.prototype.updateHalo = function (layerId, id) {
+    var st = this.featureState(layerId, id);
+    var overdue = !!(st && st[1] === 1);
+    var halo = this.halos[id];
+    if (overdue && !halo && this.byId[id]) {
+      this.halos[id] = L.geoJSON(this.byId[id].feature, {
+        renderer: this.renderers.halos,
+        pane: "guatu-halos",
+        interactive: false,
+        style: function () {
+          return { color: OVERDUE_STROKE, weight: 7, opacity: 0.9, fill: false, lineJoin: "round" };
+        },
+      }).addTo(this.map);
+    } else if (!overdue && halo) {
+      this.map.removeLayer(halo);
+      delete this.halos[id];
     }
-    return style;
   };
 
   WallMap.prototype.drawLayer = function (layerId, geojson) {
@@ -187,10 +209,13 @@
     if (old) {
       old.eachLayer(function (layer) {
         delete self.byId[layer.feature.id];
+        if (self.halos[layer.feature.id]) {
+          self.map.removeLayer(self.halos[layer.feature.id]);
+          delete self.halos[layer.feature.id];
+        }
       });
       this.map.removeLayer(old);
     }
-    this.lineLayers = this.lineLayers || {};
     var isRoad = layerId === "roads";
     var group = L.geoJSON(geojson, {
       renderer: isRoad ? this.renderers.roads : this.renderers.features,
@@ -210,11 +235,14 @@
     });
     group.addTo(this.map);
     this.layers[layerId] = group;
+    group.eachLayer(function (layer) {
+      self.updateHalo(layerId, layer.feature.id);
+    });
   };
 
   WallMap.prototype.tooltip = function (layerId, feature) {
     var p = feature.properties || {};
-    var st = this.state && this.state.layers[layerId] ? this.state.layers[layerId].features[feature.id] : null;
+    var st = this.featureState(layerId, feature.id);
     var status = this.statuses[st ? st[0] : ""];
     var box = el("div", "guatu-card");
     box.appendChild(el("strong", null, p.name));
@@ -281,6 +309,7 @@
     changed.forEach(function (pair) {
       var layer = self.byId[pair[1]];
       if (layer) layer.setStyle(self.styleFor(pair[0], pair[1]));
+      self.updateHalo(pair[0], pair[1]);
     });
     this.updatePanels();
     return changed;
@@ -298,7 +327,7 @@
     this.overdueCount.textContent = String(s.overdue_places);
     var pct = s.total ? Math.round((done / s.total) * 1000) / 10 : 0;
     this.progress.textContent = "共 " + s.total + " 处 · 完成 " + done + " 处(" + pct + "%)";
-    this.asOf.textContent = "数据截至 " + formatTime(s.as_of);
+    this.asOf.textContent = "数据截至 " + formatTime(s.as_of ? new Date(s.as_of) : null, this.options.timezone);
   };
 
   WallMap.prototype.loadShapes = function (layerIds) {
@@ -322,7 +351,7 @@
       if (b.isValid()) bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
     });
     if (bounds) {
-      this.map.fitBounds(bounds, { padding: [20, 20] });
+      this.map.fitBounds(bounds, { padding: [20, 20], animate: false });
       this.fitted = true;
     }
   };

@@ -1,0 +1,390 @@
+"""The contract every store backend keeps.
+
+Run against each backend through the parametrised `store` fixture; a new
+backend (e.g. PostGIS) joins by adding its name to `params` and a branch to
+the `store_factory` fixture in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from geo.errors import Conflict, NotFound, ValidationError
+from geo.store import Op
+from geo.store.base import iso
+
+LAYER = "courtyards"
+
+
+@pytest.fixture(params=["geojson"])
+def store(request, store_factory):
+    return store_factory(request.param)
+
+
+def _snapshot(store) -> tuple:
+    """Everything a failed write must leave untouched."""
+    features = {lid.id: copy.deepcopy(store.features(lid.id)) for lid in store.campaign.layers}
+    return features, store.revision(), [s.seq for s in store.changes_since(0)]
+
+
+# --- create and read -------------------------------------------------------------
+
+def test_create_assigns_ids_versions_and_stamps(store, make_feature, clock):
+    first = store.create(LAYER, make_feature(name="兑周村1号院"), user="alice")
+    clock.advance(minutes=5)
+    second = store.create(LAYER, make_feature(name="兑周村2号院"), user="bob")
+    assert first.feature["id"] == "c-0001"
+    assert second.feature["id"] == "c-0002"
+    props = first.feature["properties"]
+    assert props["version"] == 1
+    assert props["updated_by"] == "alice"
+    assert props["updated_at"] == "2026-11-24T08:00:00.000000Z"
+    assert second.feature["properties"]["updated_at"] == iso(clock())
+    assert second.feature["properties"]["updated_by"] == "bob"
+
+
+def test_ids_continue_after_the_highest_existing_one(store, make_feature):
+    store.create(LAYER, {**make_feature(), "id": "c-0041"}, user="alice")
+    assert store.create(LAYER, make_feature(), user="alice").feature["id"] == "c-0042"
+
+
+def test_each_layer_uses_its_own_id_prefix(store, make_feature):
+    road = make_feature(name="京广路", kind="道路")
+    road["geometry"] = {"type": "LineString", "coordinates": [[113.63, 34.72], [113.64, 34.73]]}
+    assert store.create("roads", road, user="alice").feature["id"] == "r-0001"
+
+
+def test_create_of_an_existing_id_is_a_conflict(store, make_feature):
+    store.create(LAYER, {**make_feature(), "id": "c-0001"}, user="alice")
+    with pytest.raises(Conflict):
+        store.create(LAYER, {**make_feature(name="另一个院"), "id": "c-0001"}, user="bob")
+    assert store.get(LAYER, "c-0001")["properties"]["name"] == "康复前街11号院"
+
+
+def test_get_and_features_return_what_was_written(store, make_feature):
+    a = store.create(LAYER, make_feature(name="航海小区"), user="alice").feature
+    b = store.create(LAYER, make_feature(name="广秀园", kind="小游园", x=113.65), user="alice").feature
+    assert store.get(LAYER, "c-0001") == a
+    assert store.get(LAYER, "c-0002") == b
+    assert sorted(f["id"] for f in store.features(LAYER)) == ["c-0001", "c-0002"]
+    assert store.features("roads") == []
+
+
+def test_blank_user_is_recorded_as_anonymous(store, make_feature):
+    assert store.create(LAYER, make_feature(), user="  ").feature["properties"]["updated_by"] == "anonymous"
+
+
+# --- update ----------------------------------------------------------------------
+
+def test_update_merges_properties_and_bumps_version(store, make_feature, clock):
+    created = store.create(LAYER, make_feature(name="中原东路5号院", street="大学路街道", unit="区住建局"), user="alice")
+    clock.advance(hours=1)
+    updated = store.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "in_progress"}).feature
+    props = updated["properties"]
+    assert props["status"] == "in_progress"
+    assert props["version"] == 2
+    assert props["updated_by"] == "bob"
+    assert props["updated_at"] == "2026-11-24T09:00:00.000000Z"
+    assert props["name"] == "中原东路5号院"
+    assert props["street"] == "大学路街道"
+    assert props["unit"] == "区住建局"
+    assert updated["geometry"] == created.feature["geometry"]
+    assert store.get(LAYER, "c-0001") == updated
+
+
+def test_update_of_geometry_keeps_properties(store, make_feature):
+    store.create(LAYER, make_feature(name="康复前街11号院"), user="alice")
+    moved = make_feature(x=113.64)["geometry"]
+    updated = store.update(LAYER, "c-0001", expected_version=1, user="bob", geometry=moved).feature
+    assert updated["geometry"]["coordinates"][0][0] == [113.64, 34.72]
+    assert updated["properties"]["name"] == "康复前街11号院"
+    assert updated["properties"]["version"] == 2
+
+
+def test_update_cannot_forge_system_properties(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    props = store.update(LAYER, "c-0001", expected_version=1, user="bob",
+                         properties={"version": 99, "updated_by": "mallory", "updated_at": "1999-01-01"}).feature["properties"]
+    assert (props["version"], props["updated_by"]) == (2, "bob")
+    assert props["updated_at"].startswith("2026-11-24")
+
+
+def test_stale_update_is_refused(store, make_feature, clock):
+    store.create(LAYER, make_feature(name="兑周村3号院"), user="alice")
+    clock.advance(minutes=1)
+    store.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "in_progress"})
+    current = copy.deepcopy(store.get(LAYER, "c-0001"))
+    revision = store.revision()
+    with pytest.raises(Conflict) as info:
+        store.update(LAYER, "c-0001", expected_version=1, user="carol", properties={"status": "accepted"})
+    message = info.value.message
+    assert "bob" in message
+    assert "version 2" in message
+    assert "version 1" in message
+    assert info.value.current == current
+    assert info.value.to_dict()["current"]["properties"]["version"] == 2
+    assert store.get(LAYER, "c-0001") == current
+    assert store.revision() == revision
+
+
+def test_stale_delete_is_refused(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    store.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "in_progress"})
+    with pytest.raises(Conflict):
+        store.delete(LAYER, "c-0001", expected_version=1, user="carol")
+    assert store.get(LAYER, "c-0001")["properties"]["version"] == 2
+
+
+def test_update_without_a_version_is_refused(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    before = _snapshot(store)
+    with pytest.raises(ValidationError) as info:
+        store.update(LAYER, "c-0001", expected_version=None, user="bob", properties={"status": "accepted"})
+    assert info.value.errors[0].field == "version"
+    assert info.value.errors[0].feature == "c-0001"
+    assert _snapshot(store) == before
+
+
+def test_update_of_an_unknown_feature_is_not_found(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    with pytest.raises(NotFound):
+        store.update(LAYER, "c-9999", expected_version=1, user="bob", properties={"status": "accepted"})
+
+
+def test_delete_of_an_unknown_feature_is_not_found(store):
+    with pytest.raises(NotFound):
+        store.delete(LAYER, "c-9999", expected_version=1, user="bob")
+
+
+def test_get_of_an_unknown_feature_is_not_found(store):
+    with pytest.raises(NotFound):
+        store.get(LAYER, "c-0001")
+
+
+def test_unknown_layer_is_not_found(store, make_feature):
+    with pytest.raises(NotFound) as info:
+        store.features("parks")
+    assert "courtyards" in info.value.message  # says which layers exist
+    with pytest.raises(NotFound):
+        store.get("parks", "c-0001")
+    with pytest.raises(NotFound):
+        store.create("parks", make_feature(), user="alice")
+    with pytest.raises(NotFound):
+        store.history("parks", "c-0001")
+    assert store.revision() == 0
+
+
+# --- delete ----------------------------------------------------------------------
+
+def test_delete_removes_the_feature_and_records_it(store, make_feature):
+    created = store.create(LAYER, make_feature(), user="alice").feature
+    store.create(LAYER, make_feature(name="留下的院"), user="alice")
+    result = store.delete(LAYER, "c-0001", expected_version=1, user="bob")
+    assert result.feature is None
+    assert [f["id"] for f in store.features(LAYER)] == ["c-0002"]
+    with pytest.raises(NotFound):
+        store.get(LAYER, "c-0001")
+    last = store.history(LAYER, "c-0001")[-1]
+    assert last["op"] == "delete" and last["user"] == "bob" and last["version"] == 2
+    assert last["before"] == created and last["after"] is None
+    assert store.revision() == 3
+
+
+def test_deleted_id_is_not_reused_while_a_higher_one_exists(store, make_feature):
+    for _ in range(2):
+        store.create(LAYER, make_feature(), user="alice")
+    store.delete(LAYER, "c-0001", expected_version=1, user="alice")
+    assert store.create(LAYER, make_feature(), user="alice").feature["id"] == "c-0003"
+
+
+# --- all or nothing ---------------------------------------------------------------
+
+def test_invalid_create_changes_nothing(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    before = _snapshot(store)
+    history = store.history(LAYER, "c-0001")
+    with pytest.raises(ValidationError) as info:
+        store.create(LAYER, make_feature(name="坏院", status="finished"), user="bob")
+    assert info.value.errors[0].field == "status"
+    assert _snapshot(store) == before
+    assert store.history(LAYER, "c-0001") == history
+    assert store.history(LAYER, "c-0002") == []
+
+
+def test_invalid_update_changes_nothing(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    before = _snapshot(store)
+    history = store.history(LAYER, "c-0001")
+    with pytest.raises(ValidationError):
+        store.update(LAYER, "c-0001", expected_version=1, user="bob",
+                     properties={"status": "accepted", "deadline": "tomorrow"})
+    bad_geometry = make_feature(x=116.4, y=39.9)["geometry"]
+    with pytest.raises(ValidationError):
+        store.update(LAYER, "c-0001", expected_version=1, user="bob", geometry=bad_geometry)
+    assert _snapshot(store) == before
+    assert store.history(LAYER, "c-0001") == history
+
+
+def test_batch_with_one_invalid_op_writes_nothing(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    before = _snapshot(store)
+    ops = [
+        Op("create", LAYER, properties=make_feature(name="好院")["properties"], geometry=make_feature()["geometry"]),
+        Op("update", LAYER, "c-0001", properties={"status": "accepted"}, expected_version=1),
+        Op("create", LAYER, properties=make_feature(name="坏院", status="nope")["properties"], geometry=make_feature()["geometry"]),
+    ]
+    with pytest.raises(ValidationError) as info:
+        store.apply(ops, user="bob")
+    assert [e.field for e in info.value.errors] == ["status"]
+    assert _snapshot(store) == before
+
+
+def test_batch_with_one_stale_op_writes_nothing(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    store.create(LAYER, make_feature(name="第二院"), user="alice")
+    before = _snapshot(store)
+    ops = [
+        Op("update", LAYER, "c-0001", properties={"status": "accepted"}, expected_version=1),
+        Op("update", LAYER, "c-0002", properties={"status": "accepted"}, expected_version=7),
+    ]
+    with pytest.raises(Conflict):
+        store.apply(ops, user="bob")
+    assert _snapshot(store) == before
+
+
+def test_batch_with_one_missing_feature_writes_nothing(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    before = _snapshot(store)
+    ops = [
+        Op("update", LAYER, "c-0001", properties={"status": "accepted"}, expected_version=1),
+        Op("delete", LAYER, "c-0404", expected_version=1),
+    ]
+    with pytest.raises(NotFound):
+        store.apply(ops, user="bob")
+    assert _snapshot(store) == before
+
+
+def test_valid_batch_is_applied_in_order_across_layers(store, make_feature):
+    road = make_feature(name="航海路", kind="道路")
+    ops = [
+        Op("create", LAYER, properties=make_feature(name="甲院")["properties"], geometry=make_feature()["geometry"]),
+        Op("create", LAYER, properties=make_feature(name="乙院")["properties"], geometry=make_feature()["geometry"]),
+        Op("create", "roads", properties=road["properties"], geometry=road["geometry"]),
+    ]
+    results = store.apply(ops, user="alice")
+    assert [r.feature["id"] for r in results] == ["c-0001", "c-0002", "r-0001"]
+    assert [r.change["seq"] for r in results] == [1, 2, 3]
+    assert store.revision() == 3
+    assert store.get(LAYER, "c-0002")["properties"]["name"] == "乙院"
+
+
+def test_batch_can_update_a_feature_it_created(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    ops = [
+        Op("update", LAYER, "c-0001", properties={"status": "in_progress"}, expected_version=1),
+        Op("update", LAYER, "c-0001", properties={"status": "rectified"}, expected_version=2),
+    ]
+    store.apply(ops, user="bob")
+    props = store.get(LAYER, "c-0001")["properties"]
+    assert (props["status"], props["version"]) == ("rectified", 3)
+
+
+def test_empty_batch_is_a_no_op(store):
+    assert store.apply([], user="alice") == []
+    assert store.revision() == 0
+
+
+# --- history and changes -----------------------------------------------------------
+
+def test_history_lists_entries_oldest_first(store, make_feature, clock):
+    created = store.create(LAYER, make_feature(), user="alice").feature
+    clock.advance(minutes=1)
+    updated = store.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "in_progress"}).feature
+    clock.advance(minutes=1)
+    store.delete(LAYER, "c-0001", expected_version=2, user="carol")
+    history = store.history(LAYER, "c-0001")
+    assert [(h["user"], h["op"], h["version"]) for h in history] == [
+        ("alice", "create", 1), ("bob", "update", 2), ("carol", "delete", 3)]
+    assert [h["seq"] for h in history] == [1, 2, 3]
+    assert [h["at"] for h in history] == [
+        "2026-11-24T08:00:00.000000Z", "2026-11-24T08:01:00.000000Z", "2026-11-24T08:02:00.000000Z"]
+    assert history[0]["before"] is None and history[0]["after"] == created
+    assert history[1]["before"] == created and history[1]["after"] == updated
+    assert history[2]["before"] == updated and history[2]["after"] is None
+    assert all(h["layer"] == LAYER and h["id"] == "c-0001" for h in history)
+
+
+def test_history_is_per_feature(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    store.create(LAYER, make_feature(), user="alice")
+    store.update(LAYER, "c-0002", expected_version=1, user="bob", properties={"status": "accepted"})
+    assert [h["seq"] for h in store.history(LAYER, "c-0001")] == [1]
+    assert [h["seq"] for h in store.history(LAYER, "c-0002")] == [2, 3]
+
+
+def test_revision_grows_by_one_per_change(store, make_feature):
+    assert store.revision() == 0
+    store.create(LAYER, make_feature(), user="alice")
+    assert store.revision() == 1
+    store.update(LAYER, "c-0001", expected_version=1, user="alice", properties={"status": "in_progress"})
+    assert store.revision() == 2
+    store.apply([Op("create", LAYER, properties=make_feature()["properties"], geometry=make_feature()["geometry"]),
+                 Op("create", LAYER, properties=make_feature()["properties"], geometry=make_feature()["geometry"])],
+                user="alice")
+    assert store.revision() == 4
+    store.delete(LAYER, "c-0001", expected_version=2, user="alice")
+    assert store.revision() == 5
+
+
+def test_changes_since_returns_only_later_changes_with_flags(store, make_feature):
+    store.create(LAYER, make_feature(), user="alice")
+    mark = store.revision()
+    store.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "in_progress"})
+    store.update(LAYER, "c-0001", expected_version=2, user="bob", geometry=make_feature(x=113.64)["geometry"])
+    store.delete(LAYER, "c-0001", expected_version=3, user="carol")
+    changes = store.changes_since(mark)
+    assert [c.seq for c in changes] == [2, 3, 4]
+    assert [(c.op, c.user, c.version) for c in changes] == [("update", "bob", 2), ("update", "bob", 3), ("delete", "carol", 4)]
+    assert [c.status for c in changes] == ["in_progress", "in_progress", None]
+    assert [c.geometry_changed for c in changes] == [False, True, True]
+    assert all(c.layer == LAYER and c.id == "c-0001" for c in changes)
+    first = store.changes_since(0)[0]
+    assert (first.op, first.status, first.geometry_changed) == ("create", "pending", True)
+    assert store.changes_since(store.revision()) == []
+
+
+def test_layer_revision_changes_only_for_the_written_layer(store, make_feature):
+    assert store.layer_revision(LAYER) == 0
+    assert store.layer_revision("roads") == 0
+    store.create(LAYER, make_feature(), user="alice")
+    assert store.layer_revision(LAYER) == 1
+    assert store.layer_revision("roads") == 0
+    road = make_feature(name="大学路", kind="道路")
+    store.create("roads", road, user="alice")
+    assert store.layer_revision("roads") == 2
+    assert store.layer_revision(LAYER) == 1
+    assert store.layer_revision("villages") == 0
+    assert store.revision() == 2
+
+
+def test_collection_bytes_is_a_feature_collection_of_the_layer(store, make_feature):
+    import json
+
+    store.create(LAYER, make_feature(name="航海小区"), user="alice")
+    doc = json.loads(store.collection_bytes(LAYER))
+    assert doc["type"] == "FeatureCollection"
+    assert [f["properties"]["name"] for f in doc["features"]] == ["航海小区"]
+
+
+def test_writes_repaired_geometry_only_on_request(store, make_feature):
+    x, y, s = 113.63, 34.72, 0.001
+    bow_tie = make_feature()
+    bow_tie["geometry"]["coordinates"] = [[[x, y], [x + s, y + s], [x + s, y], [x, y + s], [x, y]]]
+    with pytest.raises(ValidationError):
+        store.create(LAYER, bow_tie, user="alice")
+    assert store.revision() == 0
+    result = store.create(LAYER, bow_tie, user="alice", repair=True)
+    assert result.notes and "make_valid" in result.notes[0]
+    assert store.get(LAYER, result.feature["id"])["geometry"]["type"] == "MultiPolygon"
