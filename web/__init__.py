@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import secrets
 from pathlib import Path
 
 from flask import Flask
 
+from geo.accounts import Accounts
 from geo.config import load_campaign
 from geo.store import open_store
 from geo.store.base import utc_now
@@ -24,13 +27,17 @@ DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        GUATU_DATA=os.environ.get("GUATU_DATA") or str(DEFAULT_DATA),
+        GUATU_DATA=str(DEFAULT_DATA),
         GUATU_CLOCK=utc_now,
         GUATU_REFRESH_SECONDS=5,
+        GUATU_PUBLIC_VIEW=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
     )
-    app.config.from_prefixed_env("GUATU")  # e.g. GUATU_REFRESH_SECONDS=10
+    _from_env(app)
     if test_config:
         app.config.update(test_config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -42,16 +49,46 @@ def create_app(test_config: dict | None = None) -> Flask:
             "run the set-up command, or `./guatu setup`"
         )
 
-    data_dir = Path(app.config["GUATU_DATA"]).resolve()
+    data_dir = Path(str(app.config["GUATU_DATA"])).resolve()
+    instance = Path(str(app.config.get("GUATU_INSTANCE") or app.instance_path)).resolve()
     campaign = load_campaign(data_dir)
     store = open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"])
     app.extensions["guatu"] = Guatu(campaign=campaign, store=store, data_dir=data_dir, clock=app.config["GUATU_CLOCK"],
                                    refresh_seconds=float(app.config["GUATU_REFRESH_SECONDS"]))
     app.logger.info("campaign %s: data in %s", campaign.title, data_dir)
 
-    from web import api, errors, wall
+    from web import api, api_write, auth, cli_accounts, errors, security, wall
 
+    app.secret_key = app.config.get("SECRET_KEY") or _secret_key(instance)
     errors.register(app)
+    security.register(app)
+    auth.register(app, Accounts(instance / "accounts.json", clock=app.config["GUATU_CLOCK"]))
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_write.bp)
     app.register_blueprint(wall.bp)
+    cli_accounts.register(app)
+    app.context_processor(lambda: {"campaign_title": campaign.title})
     return app
+
+
+def _from_env(app: Flask) -> None:
+    """GUATU_* environment variables override the defaults (JSON values: 5, true, "text")."""
+    for key, value in os.environ.items():
+        if key.startswith("GUATU_") and key != "GUATU_CLOCK":
+            try:
+                app.config[key] = json.loads(value)
+            except ValueError:
+                app.config[key] = value
+    if os.environ.get("GUATU_SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["GUATU_SECRET_KEY"]
+
+
+def _secret_key(instance: Path) -> bytes:
+    """The session signing key: kept in the instance folder, made on first start."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+    return path.read_bytes()

@@ -12,6 +12,7 @@ from geo.boundaries import boundary_bytes
 from geo.display import shapes_bytes, state_key, wall_state
 from geo.errors import NotFound
 from geo.geojson_io import dumps
+from web.auth import public
 from web.context import guatu
 from web.http import make_cached, send_cached
 
@@ -111,6 +112,7 @@ def boundaries(level: str):
 
 
 @bp.get("/health")
+@public
 def health():
     g = guatu()
     broken = g.store.layer_errors()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import orjson
 from flask import Flask, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from geo.errors import GuatuError
 
 
 def register(app: Flask) -> None:
+    app.json = StrictJSON(app)
+
     @app.errorhandler(GuatuError)
     def domain_error(exc: GuatuError):
         return jsonify(exc.to_dict()), exc.http_status
@@ -19,3 +23,14 @@ def register(app: Flask) -> None:
             return exc
         body = {"error": (exc.name or "error").lower().replace(" ", "_"), "message": exc.description}
         return jsonify(body), exc.code
+
+
+class StrictJSON(DefaultJSONProvider):
+    """Request bodies are parsed with orjson: deeply nested arrays, NaN and
+    Infinity are refused as malformed JSON (a 400) instead of crashing."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return orjson.loads(s)
+        except orjson.JSONDecodeError as exc:
+            raise ValueError(f"malformed JSON: {exc}") from None

@@ -55,7 +55,10 @@ class LiveServer:
 
 @contextmanager
 def live_server(data_dir: Path, **config):
-    app = create_app({"GUATU_DATA": str(data_dir), **config})
+    """The app on a free local port; public read-only view unless the test says otherwise."""
+    settings = {"GUATU_DATA": str(data_dir), "GUATU_INSTANCE": str(data_dir.parent / "instance"),
+                "GUATU_PUBLIC_VIEW": True}
+    app = create_app({**settings, **config})
     with LiveServer(app) as server:
         yield server
 
@@ -102,4 +105,4 @@ def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 
 
 
 def wait_ready(page: Page, timeout: float = 30_000) -> None:
-    page.wait_for_function("document.documentElement.dataset.guatuReady === 'true'", timeout=timeout)
+    page.wait_for_selector("html[data-guatu-ready='true']", state="attached", timeout=timeout)

@@ -15,10 +15,41 @@ def seeded(data_dir, campaign, clock, make_feature):
 
 
 @pytest.fixture
-def app(seeded, clock):
-    return create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock})
+def instance_dir(tmp_path):
+    return tmp_path / "instance"
+
+
+@pytest.fixture
+def app(seeded, clock, instance_dir):
+    """The app with a public read-only view, as the demo runs."""
+    return create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                       "GUATU_INSTANCE": str(instance_dir), "GUATU_PUBLIC_VIEW": True})
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def private_app(seeded, clock, instance_dir):
+    """The app as a deployment runs it: nothing without logging in."""
+    app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(instance_dir)})
+    acc = app.extensions["guatu_accounts"]
+    acc.create_user("viewer1", PASSWORD, "viewer", "王看")
+    acc.create_user("editor1", PASSWORD, "editor", "李编")
+    acc.create_user("admin1", PASSWORD, "admin", "赵管")
+    return app
+
+
+def login(client, username, password=PASSWORD):
+    """Log in through the form; returns the CSRF token for later writes."""
+    page = client.get("/login").data.decode()
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    resp = client.post("/login", data={"username": username, "password": password, "csrf_token": csrf})
+    assert resp.status_code == 302, resp.data
+    return client.get("/api/me").get_json()["csrf_token"]

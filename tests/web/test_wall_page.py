@@ -28,7 +28,7 @@ def test_feature_names_are_not_inlined_into_the_page(client):
     assert "兑周村1号院" not in html  # data arrives through the API, built into text nodes
 
 
-def test_campaign_title_is_escaped_in_the_page(seeded, clock):
+def test_campaign_title_is_escaped_in_the_page(seeded, clock, instance_dir):
     import json
 
     from web import create_app
@@ -37,6 +37,8 @@ def test_campaign_title_is_escaped_in_the_page(seeded, clock):
     raw = json.loads(path.read_text(encoding="utf-8"))
     raw["title"] = "</title><script>alert(1)</script>"
     path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
-    html = create_app({"GUATU_DATA": str(seeded), "GUATU_CLOCK": clock}).test_client().get("/").data.decode()
+    app = create_app({"GUATU_DATA": str(seeded), "GUATU_CLOCK": clock, "GUATU_INSTANCE": str(instance_dir),
+                      "GUATU_PUBLIC_VIEW": True})
+    html = app.test_client().get("/").data.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;/title&gt;" in html

@@ -29,8 +29,11 @@
     return "#" + ((1 << 24) | (r << 16) | (g << 8) | b).toString(16).slice(1);
   }
 
+  var displayToken = null; // read-only wall screens authenticate with it
+
   function fetchJSON(url, etag) {
     var headers = etag ? { "If-None-Match": '"' + etag + '"' } : {};
+    if (displayToken) headers["X-Guatu-Display"] = displayToken;
     return fetch(url, { headers: headers, cache: "no-cache" }).then(function (resp) {
       if (resp.status === 304) return { notModified: true };
       if (!resp.ok) throw new Error(url + ": HTTP " + resp.status);
@@ -418,6 +421,7 @@
   };
 
   guatu.wallMap = function (map, options) {
+    displayToken = options.displayToken || null;
     var wall = new WallMap(map, options);
     guatu.instances.push(wall);
     wall.start();

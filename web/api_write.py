@@ -1,0 +1,120 @@
+"""Writes through the HTTP API: create, update, delete places, set many statuses.
+
+Every write needs an editor and names the version it started from — in
+`If-Match` (the ETag `"<id>-v<version>"` that reading the feature returned)
+or as `"version"` in the body — so a stale save is refused with 409 and
+the current feature, never applied. Validation and journaling happen in
+the store; this module only parses requests.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, request, url_for
+from werkzeug.exceptions import BadRequest
+
+from geo.errors import FieldError, GuatuError, ValidationError
+from geo.geojson_io import dumps
+from geo.store.base import Op, WriteResult
+from web.auth import acting_user, requires
+from web.context import guatu
+
+bp = Blueprint("edit", __name__, url_prefix="/api")
+
+_ETAG = re.compile(r'^(?:W/)?"?(?P<id>.+)-v(?P<version>\d+)"?$')
+MAX_BATCH = 5000
+
+
+class PreconditionRequired(GuatuError):
+    http_status = 428
+    code = "version_required"
+
+
+def _json_body() -> dict:
+    try:
+        body = request.get_json(force=True)
+    except BadRequest as exc:
+        raise ValidationError([FieldError("body", exc.description or "malformed JSON")]) from None
+    if not isinstance(body, dict):
+        raise ValidationError([FieldError("body", "expected a JSON object (Content-Type: application/json)")])
+    return body
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name, "").lower() in ("1", "true", "yes")
+
+
+def _expected_version(fid: str, body: dict) -> int:
+    header = request.headers.get("If-Match")
+    if header:
+        m = _ETAG.match(header.strip())
+        if not m or m.group("id") != fid:
+            raise ValidationError([FieldError("If-Match", f'expected "{fid}-v<version>", as the feature\'s ETag', fid)])
+        return int(m.group("version"))
+    version = body.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise PreconditionRequired(
+            f"{fid}: name the version your edit started from (If-Match header or \"version\" in the body)")
+    return version
+
+
+def _feature_response(result: WriteResult, status: int = 200) -> Response:
+    f = result.feature
+    body = dict(f, notes=result.notes) if result.notes else f
+    resp = Response(dumps(body), status=status, mimetype="application/geo+json")
+    resp.set_etag(f"{f['id']}-v{f['properties']['version']}")
+    return resp
+
+
+@bp.post("/layers/<layer_id>/features")
+@requires("editor")
+def create(layer_id: str):
+    body = _json_body()
+    result = guatu().store.create(layer_id, body, user=acting_user(), repair=_flag("repair"))
+    resp = _feature_response(result, 201)
+    resp.headers["Location"] = url_for("api.feature", layer_id=layer_id, fid=result.feature["id"])
+    return resp
+
+
+@bp.patch("/layers/<layer_id>/features/<fid>")
+@requires("editor")
+def update(layer_id: str, fid: str):
+    """Merge `properties` into the place's and/or replace its `geometry`."""
+    body = _json_body()
+    props = body.get("properties")
+    if props is not None and not isinstance(props, dict):
+        raise ValidationError([FieldError("properties", "expected an object", fid)])
+    result = guatu().store.update(
+        layer_id, fid, expected_version=_expected_version(fid, body), user=acting_user(),
+        properties=props, geometry=body.get("geometry"), repair=_flag("repair"),
+    )
+    return _feature_response(result)
+
+
+@bp.delete("/layers/<layer_id>/features/<fid>")
+@requires("editor")
+def delete(layer_id: str, fid: str):
+    body = request.get_json(silent=True) if request.data else {}
+    guatu().store.delete(layer_id, fid, expected_version=_expected_version(fid, body or {}), user=acting_user())
+    return Response(status=204)
+
+
+@bp.post("/layers/<layer_id>/status")
+@requires("editor")
+def set_status(layer_id: str):
+    """Set one status on many places at once: {"status": "...", "features": {"id": version, ...}}.
+
+    All or nothing: if any place changed meanwhile or is unknown, nothing is written."""
+    body = _json_body()
+    items = body.get("features")
+    if not isinstance(items, dict) or not items or len(items) > MAX_BATCH:
+        raise ValidationError([FieldError("features", f"expected an object of id → version (1–{MAX_BATCH})")])
+    ops = []
+    for fid, version in items.items():
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise ValidationError([FieldError("features", "each version must be a whole number", fid)])
+        ops.append(Op("update", layer_id, fid, properties={"status": body.get("status")}, expected_version=version))
+    results = guatu().store.apply(ops, user=acting_user())
+    return Response(dumps({"updated": {r.feature["id"]: r.feature["properties"]["version"] for r in results},
+                           "revision": guatu().store.revision()}), mimetype="application/json")
