@@ -55,3 +55,29 @@ def _read(path: str, _mtime: int, name_field: str) -> list[dict]:
 
 def boundary_bytes(data_dir: Path, campaign: Campaign, level: str) -> bytes:
     return dumps({"type": "FeatureCollection", "level": level, "features": read_boundaries(data_dir, campaign, level)})
+
+
+@lru_cache(maxsize=16)
+def _tree(path: str, _mtime: int, name_field: str):
+    features = _read(path, _mtime, name_field)
+    geoms = [shape(f["geometry"]) for f in features]
+    return shapely.STRtree(geoms), geoms, features
+
+
+def locate(data_dir: Path, campaign: Campaign, lon: float, lat: float) -> dict:
+    """The sub-district and community a point lies in (None where unknown)."""
+    point = shapely.Point(lon, lat)
+    out: dict = {"street": None, "community": None}
+    for level in ("street", "community"):
+        try:
+            b = _boundary(campaign, level)
+        except NotFound:
+            continue
+        path = Path(data_dir) / b.file
+        if not path.exists():
+            continue
+        tree, geoms, features = _tree(str(path), path.stat().st_mtime_ns, b.name_field)
+        for i in tree.query(point, predicate="intersects"):
+            out[level] = features[int(i)]["properties"]["name"]
+            break
+    return out

@@ -73,6 +73,28 @@ class MapSettings:
 
 
 @dataclass(frozen=True)
+class PrintSettings:
+    """The optional `print` section: what every printed map carries."""
+
+    classification: str = ""  # e.g. 内部资料 注意保存, printed at the top right
+    hatching: bool = False  # hatch status fills by default (greyscale printers)
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """How a place's status follows its ledger (optional `status_rule` section).
+
+    When a ledger change leaves the place with open problems and its status is
+    a done one, the status becomes `when_open`; when it leaves no open problem
+    and the status is not done, it becomes `when_all_closed`. Acceptance (a
+    done status set by the inspectors) stays a human decision."""
+
+    enabled: bool = False
+    when_open: str = "in_progress"
+    when_all_closed: str = "rectified"
+
+
+@dataclass(frozen=True)
 class Campaign:
     title: str
     subtitle: str
@@ -88,6 +110,8 @@ class Campaign:
     map: MapSettings
     source: str = ""
     inspection_sources: tuple[str, ...] = ("每日随机督导",)
+    status_rule: StatusRule = field(default_factory=StatusRule)
+    printing: PrintSettings = field(default_factory=PrintSettings)
     extra: dict = field(default_factory=dict, compare=False, repr=False)
 
     def status(self, key: str) -> Status:
@@ -124,6 +148,7 @@ class Campaign:
             "timezone": self.timezone.key,
             "overnight_cutoff": self.overnight_cutoff.strftime("%H:%M"),
             "inspection_sources": list(self.inspection_sources),
+            "status_rule": self.status_rule.__dict__,
             "statuses": [s.__dict__ for s in self.statuses],
             "problem_statuses": [p.__dict__ for p in self.problem_statuses],
             "categories": list(self.categories),
@@ -220,6 +245,8 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
     layers = _layers(r, raw)
     boundaries = _boundaries(r, raw)
     map_settings = _map(r, raw)
+    status_rule = _status_rule(r, raw, {st.key for st in statuses})
+    printing = _print(r, raw)
 
     if r.problems:
         raise ConfigError(path, list(dict.fromkeys(r.problems)))  # each problem once
@@ -238,6 +265,8 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
         layers=layers,
         boundaries=boundaries,
         map=map_settings,
+        status_rule=status_rule,
+        printing=printing,
         extra={k: v for k, v in raw.items() if k.startswith("x_")},
     )
 
@@ -346,6 +375,31 @@ def _boundaries(r: _Reader, raw: dict) -> tuple[Boundary, ...]:
             )
         )
     return tuple(out)
+
+
+def _print(r: _Reader, raw: dict) -> PrintSettings:
+    p = r.get(raw, "print", dict, "$", {})
+    if not p:
+        return PrintSettings()
+    classification = r.get(p, "classification", str, "$.print", "")
+    hatching = r.get(p, "hatching", bool, "$.print", False)
+    return PrintSettings(classification=(classification or "").strip(), hatching=bool(hatching))
+
+
+def _status_rule(r: _Reader, raw: dict, status_keys: set[str]) -> StatusRule:
+    rule = r.get(raw, "status_rule", dict, "$", {})
+    if not rule:
+        return StatusRule()
+    out = StatusRule(
+        enabled=bool(r.get(rule, "enabled", bool, "$.status_rule", True)),
+        when_open=r.get(rule, "when_open", str, "$.status_rule", "in_progress"),
+        when_all_closed=r.get(rule, "when_all_closed", str, "$.status_rule", "rectified"),
+    )
+    for key in ("when_open", "when_all_closed"):
+        value = getattr(out, key)
+        if value is not None and status_keys and value not in status_keys:
+            r.problems.append(f"$.status_rule.{key}: unknown status {value!r}")
+    return out
 
 
 def _map(r: _Reader, raw: dict) -> MapSettings:

@@ -57,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                                    refresh_seconds=float(app.config["GUATU_REFRESH_SECONDS"]))
     app.logger.info("campaign %s: data in %s", campaign.title, data_dir)
 
-    from web import api, api_write, auth, cli_accounts, errors, security, wall
+    from web import api, api_places, api_write, auth, cli_accounts, errors, security, wall
 
     app.secret_key = app.config.get("SECRET_KEY") or _secret_key(instance)
     errors.register(app)
@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.register(app, Accounts(instance / "accounts.json", clock=app.config["GUATU_CLOCK"]))
     app.register_blueprint(api.bp)
     app.register_blueprint(api_write.bp)
+    app.register_blueprint(api_places.bp)
     app.register_blueprint(wall.bp)
     cli_accounts.register(app)
     app.context_processor(lambda: {"campaign_title": campaign.title})

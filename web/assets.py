@@ -31,6 +31,14 @@ MANIFEST: dict[str, tuple[str, dict[str, str]]] = {
             "LICENSE": "LICENSE",
         },
     ),
+    "leaflet-geoman": (
+        "@geoman-io/leaflet-geoman-free",
+        {
+            "leaflet-geoman.js": "dist/leaflet-geoman.min.js",
+            "leaflet-geoman.css": "dist/leaflet-geoman.css",
+            "LICENSE": "LICENSE",
+        },
+    ),
 }
 
 

@@ -101,6 +101,10 @@ class Store(ABC):
         """Journal entries of one feature, oldest first."""
 
     @abstractmethod
+    def change_entries(self, summaries: list[ChangeSummary]) -> list[dict]:
+        """The full journal entries (with before and after) behind these summaries."""
+
+    @abstractmethod
     def _transaction(self) -> AbstractContextManager[Transaction]: ...
 
     def collection_bytes(self, layer_id: str) -> bytes:

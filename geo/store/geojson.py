@@ -213,6 +213,9 @@ class GeoJSONStore(Store):
         self.layer(layer_id)
         return self.journal.history(layer_id, fid)
 
+    def change_entries(self, summaries: list[ChangeSummary]) -> list[dict]:
+        return list(self.journal.entries(summaries))
+
     # --- writes ------------------------------------------------------------
     @contextmanager
     def _locked(self) -> Iterator[None]:

@@ -1,0 +1,134 @@
+"""A place's history made readable, reverts, and layers as they stood on a date.
+
+All of it is derived from the change journal: a revert is a new change whose
+content is an earlier version, and a past state is the present with later
+changes undone (their `before` restored), so it works even for places that
+existed before the journal began.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pyproj
+import shapely
+from shapely.geometry import shape
+
+from geo.config import Campaign
+from geo.errors import NotFound
+from geo.store.base import Op, Store, iso
+
+_GEOD = pyproj.Geod(ellps="WGS84")
+FIELD_LABELS = {
+    "name": "名称", "kind": "类型", "street": "街道", "community": "社区", "status": "状态", "deadline": "时间节点",
+    "unit": "责任单位", "people": "责任人(四包一)", "notes": "备注", "problems": "台账问题", "geometry": "图形",
+}
+SYSTEM = ("version", "updated_at", "updated_by")
+
+
+def _area_m2(geometry: dict | None) -> float:
+    if not geometry:
+        return 0.0
+    geom = shape(geometry)
+    if geom.area == 0:
+        return 0.0
+    return abs(_GEOD.geometry_area_perimeter(geom)[0])
+
+
+def describe_geometry_change(before: dict | None, after: dict | None) -> str:
+    if before == after:
+        return ""
+    if not before:
+        return "新建图形"
+    if not after:
+        return "删除图形"
+    b, a = shape(before), shape(after)
+    parts = [f"顶点 {shapely.get_num_coordinates(b)} → {shapely.get_num_coordinates(a)}"]
+    area_b, area_a = _area_m2(before), _area_m2(after)
+    if area_b or area_a:
+        parts.append(f"面积 {area_b:,.0f} → {area_a:,.0f} 平方米")
+    moved = shapely.centroid(b).distance(shapely.centroid(a)) * 111_000
+    if moved >= 0.5:
+        parts.append(f"中心移动约 {moved:,.0f} 米")
+    return ",".join(parts)
+
+
+def diff(before: dict | None, after: dict | None, campaign: Campaign) -> list[dict]:
+    """What one change did, field by field, in words a planner reads."""
+    bp = (before or {}).get("properties") or {}
+    ap = (after or {}).get("properties") or {}
+    labels = {s.key: s.label for s in campaign.statuses}
+    out = []
+    for key in list(dict.fromkeys([*bp, *ap])):
+        if key in SYSTEM or key == "problems" or bp.get(key) == ap.get(key):
+            continue
+        old, new = bp.get(key), ap.get(key)
+        if key == "status":
+            old, new = labels.get(old, old), labels.get(new, new)
+        out.append({"field": key, "label": FIELD_LABELS.get(key, key), "before": old, "after": new})
+    out.extend(_problem_diff(bp.get("problems") or [], ap.get("problems") or [], campaign))
+    geometry = describe_geometry_change((before or {}).get("geometry"), (after or {}).get("geometry"))
+    if geometry:
+        out.append({"field": "geometry", "label": "图形", "before": None, "after": geometry})
+    return out
+
+
+def _problem_diff(before: list[dict], after: list[dict], campaign: Campaign) -> list[dict]:
+    labels = {p.key: p.label for p in campaign.problem_statuses}
+    old = {p.get("id"): p for p in before}
+    out = []
+    for p in after:
+        was = old.pop(p.get("id"), None)
+        title = f"问题 {p.get('id')}({p.get('category')})"
+        if was is None:
+            out.append({"field": "problems", "label": title, "before": None,
+                        "after": f"新增:{p.get('description') or ''}({labels.get(p.get('status'), p.get('status'))})"})
+        elif was != p:
+            changed = [f"{k}: {was.get(k)} → {p.get(k)}" for k in p if was.get(k) != p.get(k)]
+            out.append({"field": "problems", "label": title, "before": None, "after": ";".join(changed)})
+    for p in old.values():
+        out.append({"field": "problems", "label": f"问题 {p.get('id')}", "before": p.get("description"), "after": "已删除"})
+    return out
+
+
+def readable_history(store: Store, layer_id: str, fid: str) -> list[dict]:
+    entries = store.history(layer_id, fid)
+    if not entries:
+        store.get(layer_id, fid)  # NotFound for an unknown place
+    return [
+        {"seq": e["seq"], "at": e["at"], "user": e["user"], "op": e["op"], "version": e["version"],
+         "changes": diff(e["before"], e["after"], store.campaign)}
+        for e in entries
+    ]
+
+
+def revert_op(store: Store, layer_id: str, fid: str, to_version: int, expected_version: int) -> Op:
+    """An update that brings the place back to how it was at `to_version`."""
+    for entry in store.history(layer_id, fid):
+        if entry["version"] == to_version and entry["after"] is not None:
+            old = entry["after"]
+            props = {k: v for k, v in old["properties"].items() if k not in SYSTEM}
+            current = store.get(layer_id, fid)["properties"]
+            for k in current:  # drop attributes added since
+                if k not in props and k not in SYSTEM:
+                    props[k] = None
+            return Op("update", layer_id, fid, properties=props, geometry=old["geometry"],
+                      expected_version=expected_version)
+    raise NotFound(f"{fid} has no version {to_version} in its history")
+
+
+def end_of_day(day: date, campaign: Campaign) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=campaign.timezone)
+
+
+def layer_as_of(store: Store, layer_id: str, when: datetime) -> list[dict]:
+    """The layer as it stood at `when`: later changes undone, newest first."""
+    cutoff = iso(when)
+    features = {f["id"]: f for f in store.features(layer_id)}
+    later = [s for s in store.changes_since(0) if s.layer == layer_id and s.at > cutoff]
+    for entry in reversed(list(store.change_entries(later))):
+        if entry["before"] is None:
+            features.pop(entry["id"], None)
+        else:
+            features[entry["id"]] = entry["before"]
+    return list(features.values())

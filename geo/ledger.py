@@ -1,0 +1,87 @@
+"""The problem ledger (台账) of a place: adding, editing and closing problems,
+and the configured rule by which a place's status follows its problems."""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import date
+
+from geo.config import Campaign
+from geo.errors import FieldError, NotFound, ValidationError
+
+EDITABLE = ("category", "description", "found_on", "found_by", "deadline", "responsible", "status", "closed_on")
+
+
+def _next_id(fid: str, problems: list[dict]) -> str:
+    numbers = [int(m.group(1)) for p in problems if (m := re.search(r"-p(\d+)$", str(p.get("id", ""))))]
+    return f"{fid}-p{max(numbers, default=0) + 1}"
+
+
+def _close_or_reopen(problem: dict, campaign: Campaign, today: date) -> None:
+    if problem.get("status") in campaign.open_problem_statuses:
+        problem["closed_on"] = None
+    elif problem.get("status") and not problem.get("closed_on"):
+        problem["closed_on"] = today.isoformat()
+
+
+def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date) -> dict:
+    """The property changes that add `problem` to the place's ledger."""
+    if not isinstance(problem, dict):
+        raise ValidationError([FieldError("problem", "expected an object", feature["id"])])
+    problems = copy.deepcopy(feature["properties"].get("problems") or [])
+    entry = {k: problem.get(k) for k in EDITABLE if k in problem}
+    entry.setdefault("status", next(iter(p.key for p in campaign.problem_statuses if p.open)))
+    entry.setdefault("found_on", today.isoformat())
+    entry["id"] = _next_id(feature["id"], problems)
+    _close_or_reopen(entry, campaign, today)
+    problems.append(entry)
+    return _with_rule(feature, problems, campaign)
+
+
+def update_problem(feature: dict, pid: str, changes: dict, campaign: Campaign, today: date) -> dict:
+    """The property changes that edit (or close, or reopen) one problem."""
+    if not isinstance(changes, dict):
+        raise ValidationError([FieldError("problem", "expected an object", feature["id"])])
+    problems = copy.deepcopy(feature["properties"].get("problems") or [])
+    for entry in problems:
+        if entry.get("id") == pid:
+            was_status = entry.get("status")
+            entry.update({k: changes[k] for k in EDITABLE if k in changes})
+            if entry.get("status") != was_status and "closed_on" not in changes:
+                entry["closed_on"] = None
+            _close_or_reopen(entry, campaign, today)
+            return _with_rule(feature, problems, campaign)
+    raise NotFound(f"no problem {pid!r} in the ledger of {feature['id']}")
+
+
+def _with_rule(feature: dict, problems: list[dict], campaign: Campaign) -> dict:
+    changes: dict = {"problems": problems}
+    status = status_by_rule(feature["properties"].get("status"), problems, campaign)
+    if status != feature["properties"].get("status"):
+        changes["status"] = status
+    return changes
+
+
+def status_by_rule(status: str | None, problems: list[dict], campaign: Campaign) -> str | None:
+    """The status the configured rule gives a place with these problems."""
+    rule = campaign.status_rule
+    if not rule.enabled:
+        return status
+    has_open = any(p.get("status") in campaign.open_problem_statuses for p in problems)
+    if has_open and status in campaign.done_statuses:
+        return rule.when_open
+    if not has_open and problems and status not in campaign.done_statuses:
+        return rule.when_all_closed
+    return status
+
+
+def explain_rule(campaign: Campaign) -> str:
+    """The rule in words, for the editor's ledger panel."""
+    rule = campaign.status_rule
+    if not rule.enabled:
+        return "地点状态不随问题自动变化,请手动设置。"
+    label = {s.key: s.label for s in campaign.statuses}
+    done = "、".join(label[k] for k in (s.key for s in campaign.statuses if s.done))
+    return (f"状态随台账自动变化:已完成({done})的地点出现未销号问题时,状态自动改为「{label[rule.when_open]}」;"
+            f"问题全部销号后,未完成的地点自动改为「{label[rule.when_all_closed]}」。验收须由督导人员手动确认。")

@@ -1,0 +1,56 @@
+"""The ledger (台账) and the rule by which a place's status follows it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from geo.errors import NotFound
+from geo.ledger import add_problem, explain_rule, status_by_rule, update_problem
+
+TODAY = date(2026, 11, 24)
+
+
+def place(status="accepted", problems=()):
+    return {"id": "c-0007", "properties": {"status": status, "problems": list(problems)}}
+
+
+def test_a_new_problem_gets_the_next_id_today_and_an_open_status(campaign):
+    changes = add_problem(place(problems=[{"id": "c-0007-p2", "status": "closed"}]),
+                          {"category": "飞线充电", "description": "单元楼墙面飞线充电"}, campaign, TODAY)
+    new = changes["problems"][-1]
+    assert new["id"] == "c-0007-p3" and new["status"] == "open" and new["found_on"] == "2026-11-24"
+    assert new["closed_on"] is None
+
+
+def test_an_open_problem_on_a_done_place_reopens_it_by_the_rule(campaign):
+    changes = add_problem(place("accepted"), {"category": "僵尸车"}, campaign, TODAY)
+    assert changes["status"] == "in_progress"
+
+
+def test_closing_the_last_open_problem_marks_the_place_rectified_not_accepted(campaign):
+    feature = place("in_progress", [{"id": "c-0007-p1", "status": "open", "category": "乱堆乱放"}])
+    changes = update_problem(feature, "c-0007-p1", {"status": "closed"}, campaign, TODAY)
+    assert changes["problems"][0]["closed_on"] == "2026-11-24"
+    assert changes["status"] == "rectified"
+
+
+def test_reopening_a_problem_clears_its_closed_date(campaign):
+    feature = place("rectified", [{"id": "c-0007-p1", "status": "closed", "closed_on": "2026-11-20", "category": "乱堆乱放"}])
+    changes = update_problem(feature, "c-0007-p1", {"status": "open"}, campaign, TODAY)
+    assert changes["problems"][0]["closed_on"] is None
+    assert changes["status"] == "in_progress"
+
+
+def test_the_rule_can_be_switched_off_in_configuration(campaign):
+    off = replace(campaign, status_rule=replace(campaign.status_rule, enabled=False))
+    assert status_by_rule("accepted", [{"status": "open"}], off) == "accepted"
+    assert "手动" in explain_rule(off)
+    assert "整改中" in explain_rule(campaign) and "已整改" in explain_rule(campaign)
+
+
+def test_editing_an_unknown_problem_is_not_found(campaign):
+    with pytest.raises(NotFound):
+        update_problem(place(), "c-0007-p9", {"status": "closed"}, campaign, TODAY)
