@@ -1,0 +1,196 @@
+"""Planners in a real Chromium: draw, reshape, edit attributes, conflicts, bulk status, delete."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.config import load_campaign
+from geo.store import open_store
+from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+
+PASSWORD = "a long password"
+
+
+@pytest.fixture
+def campaign_dir(tmp_path):
+    return copy_demo(tmp_path / "data")
+
+
+@pytest.fixture
+def server(campaign_dir):
+    with live_server(campaign_dir, GUATU_PUBLIC_VIEW=False) as s:
+        acc = s.app.extensions["guatu_accounts"]
+        acc.create_user("planner1", PASSWORD, "editor", "张规划")
+        acc.create_user("planner2", PASSWORD, "editor", "李规划")
+        yield s
+
+
+def store(campaign_dir):
+    return open_store(campaign_dir, load_campaign(campaign_dir))
+
+
+def editor_page(browser, server, user="planner1"):
+    page, log = open_page(browser, server.url, "/login?next=/edit")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    wait_ready(page)
+    return page, log
+
+
+def map_point(page, lat, lon):
+    """Page coordinates of a position on the editor's map."""
+    return page.evaluate("""([lat, lon]) => {
+        const map = guatu.editors[0].map;
+        const p = map.latLngToContainerPoint([lat, lon]);
+        const r = map.getContainer().getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y];
+    }""", [lat, lon])
+
+
+def click_feature(page, fid):
+    page.evaluate("""(fid) => {
+        const ed = guatu.editors[0];
+        ed.map.fitBounds(ed.byId[fid].getBounds(), {maxZoom: 17, animate: false});
+    }""", fid)
+    lat, lon = page.evaluate("(fid) => { const c = guatu.editors[0].byId[fid].getBounds().getCenter(); return [c.lat, c.lng]; }", fid)
+    x, y = map_point(page, lat, lon)
+    page.mouse.click(x, y)
+    page.wait_for_selector(f"form.attrs h2:has-text('{fid}')")
+
+
+def save_and_wait(page):
+    page.click("button[data-action=save]")
+    page.wait_for_selector(".message-ok, .message-error, .message-conflict")
+
+
+def test_draw_a_courtyard_and_save_it(browser, server, campaign_dir):
+    page, log = editor_page(browser, server)
+    page.evaluate("() => { guatu.editors[0].map.setView([34.6300, 113.6000], 17, {animate: false}); }")
+    page.click("button[data-action=new][data-layer=courtyards]")
+    corners = [(34.6300, 113.6000), (34.6300, 113.6010), (34.6308, 113.6010), (34.6308, 113.6000)]
+    for lat, lon in corners + corners[:1]:
+        x, y = map_point(page, lat, lon)
+        page.mouse.click(x, y)
+        page.wait_for_timeout(80)
+    page.wait_for_selector("form.attrs input[name=name]")
+    page.fill("form.attrs input[name=name]", "新建测试院")
+    page.select_option("form.attrs select[name=status]", "pending")
+    save_and_wait(page)
+    assert "已保存" in page.inner_text(".message")
+    created = [f for f in store(campaign_dir).features("courtyards") if f["properties"]["name"] == "新建测试院"]
+    assert len(created) == 1
+    props = created[0]["properties"]
+    assert props["updated_by"] == "张规划 (planner1)" and props["status"] == "pending"
+    assert props["street"] == "金水源街道"  # filled from the boundary it was drawn in
+    ring = created[0]["geometry"]["coordinates"][0]
+    assert len(ring) == 5 and abs(ring[0][0] - 113.6) < 0.0002
+    assert log.outside == [] and log.console_errors == []
+
+
+def test_edit_attributes(browser, server, campaign_dir):
+    page, log = editor_page(browser, server)
+    click_feature(page, "c-0002")
+    page.fill("form.attrs input[name=unit]", "区住建局")
+    page.select_option("form.attrs select[name=status]", "rectified")
+    save_and_wait(page)
+    props = store(campaign_dir).get("courtyards", "c-0002")["properties"]
+    assert props["unit"] == "区住建局" and props["status"] == "rectified" and props["version"] == 2
+    assert log.console_errors == []
+
+
+def test_move_a_vertex_and_save(browser, server, campaign_dir):
+    before = store(campaign_dir).get("courtyards", "c-0003")["geometry"]
+    page, log = editor_page(browser, server)
+    click_feature(page, "c-0003")
+    page.click("button[data-action=shape]")
+    marker = page.locator(".leaflet-marker-icon.marker-icon:not(.marker-icon-middle)").first
+    box = marker.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 40, box["y"] + 30, steps=5)
+    page.mouse.up()
+    save_and_wait(page)
+    after = store(campaign_dir).get("courtyards", "c-0003")
+    assert after["geometry"] != before
+    assert after["properties"]["version"] == 2
+    assert log.console_errors == []
+
+
+def test_a_stale_save_in_a_second_page_is_refused_and_explained(browser, server, campaign_dir):
+    first, _ = editor_page(browser, server, "planner1")
+    second, _ = editor_page(browser, server, "planner2")
+    click_feature(first, "c-0004")
+    click_feature(second, "c-0004")
+    second.select_option("form.attrs select[name=status]", "accepted")
+    save_and_wait(second)
+    first.fill("form.attrs input[name=unit]", "区城管局")
+    save_and_wait(first)
+    message = first.inner_text(".message-conflict")
+    assert "李规划" in message and "第 2 版" in message and "状态 → 已验收" in message
+    assert store(campaign_dir).get("courtyards", "c-0004")["properties"]["version"] == 2
+    first.click("button[data-action=overwrite]")
+    first.wait_for_selector(".message-ok")
+    props = store(campaign_dir).get("courtyards", "c-0004")["properties"]
+    assert props["version"] == 3 and props["unit"] == "区城管局"
+
+
+def test_box_select_and_set_many_statuses(browser, server, campaign_dir):
+    page, log = editor_page(browser, server)
+    expected = page.evaluate("""() => {
+        const ed = guatu.editors[0];
+        ed.map.fitBounds(ed.byId['c-0001'].getBounds().pad(3), {animate: false});
+        const size = ed.map.getSize();
+        const box = L.latLngBounds(ed.map.containerPointToLatLng([80, 80]),
+                                   ed.map.containerPointToLatLng([size.x - 60, size.y - 60]));
+        return Object.keys(ed.byId).filter(id => box.intersects(ed.byId[id].getBounds())).sort();
+    }""")
+    assert expected
+    page.click("button[data-action=box]")
+    size = page.evaluate("() => { const s = guatu.editors[0].map.getSize(); return [s.x, s.y]; }")
+    page.mouse.click(80, 80)
+    page.wait_for_timeout(300)  # a second click sooner would be read as a double click
+    page.mouse.move(size[0] / 2, size[1] / 2, steps=4)
+    page.mouse.click(size[0] - 60, size[1] - 60)
+    page.wait_for_selector("section.bulk h2")
+    chosen = sorted(page.evaluate("() => Object.keys(guatu.editors[0].selection)"))
+    assert chosen == expected
+    page.select_option("section.bulk select", "accepted")
+    page.click("button[data-action=bulk-apply]")
+    page.wait_for_selector(".message-ok")
+    s = store(campaign_dir)
+    layer_of = {f["id"]: lid for lid in ("courtyards", "roads", "villages") for f in s.features(lid)}
+    assert {s.get(layer_of[fid], fid)["properties"]["status"] for fid in chosen} == {"accepted"}
+    assert log.console_errors == []
+
+
+def test_delete_asks_for_confirmation(browser, server, campaign_dir):
+    page, _ = editor_page(browser, server)
+    click_feature(page, "c-0005")
+    page.once("dialog", lambda d: d.dismiss())
+    page.click("button[data-action=delete]")
+    page.wait_for_timeout(200)
+    assert store(campaign_dir).get("courtyards", "c-0005")
+    page.once("dialog", lambda d: d.accept())
+    page.click("button[data-action=delete]")
+    page.wait_for_selector(".message-ok")
+    assert "c-0005" not in {f["id"] for f in store(campaign_dir).features("courtyards")}
+
+
+def test_add_and_close_a_problem_in_the_ledger(browser, server, campaign_dir):
+    page, _ = editor_page(browser, server)
+    click_feature(page, "c-0006")
+    assert "状态随台账自动变化" in page.inner_text("section.ledger .rule")
+    page.click("button[data-action=problem-add]")
+    page.select_option(".problem-form select[name=category]", "飞线充电")
+    page.fill(".problem-form textarea[name=description]", "<b>剪飞线</b> 30 余根")
+    page.click("button[data-action=problem-save]")
+    page.wait_for_selector(".message-ok")
+    problems = store(campaign_dir).get("courtyards", "c-0006")["properties"]["problems"]
+    new = problems[-1]
+    assert new["description"] == "<b>剪飞线</b> 30 余根" and new["status"] == "open"
+    assert page.locator(f"tr[data-problem='{new['id']}'] td").nth(1).inner_text() == "<b>剪飞线</b> 30 余根"
+    page.locator(f"tr[data-problem='{new['id']}'] button[data-action=problem-close]").click()
+    page.wait_for_selector(f"tr[data-problem='{new['id']}'] td:has-text('已销号')")
+    closed = store(campaign_dir).get("courtyards", "c-0006")["properties"]["problems"][-1]
+    assert closed["status"] == "closed" and closed["closed_on"]
