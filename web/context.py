@@ -50,6 +50,7 @@ class Guatu:
     store: Store
     data_dir: Path
     clock: Callable[[], datetime]
+    instance_dir: Path = Path("instance")
     refresh_seconds: float = 5
     cache: RevisionCache = field(default_factory=RevisionCache)
 
