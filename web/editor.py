@@ -36,6 +36,11 @@ def edit():
                    for x in c.layers],
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
+        "links": [
+            {"href": url_for("exchange.import_page"), "label": "导入"},
+            {"href": url_for("exchange.export_page"), "label": "导出"},
+            {"href": url_for("wall.wall_map"), "label": "作战图"},
+        ],
         "api": {
             "state": url_for("api.state"),
             "shapes": url_for("api.shapes", layer_id="__layer__"),

@@ -194,3 +194,18 @@ def test_add_and_close_a_problem_in_the_ledger(browser, server, campaign_dir):
     page.wait_for_selector(f"tr[data-problem='{new['id']}'] td:has-text('已销号')")
     closed = store(campaign_dir).get("courtyards", "c-0006")["properties"]["problems"][-1]
     assert closed["status"] == "closed" and closed["closed_on"]
+
+
+def test_the_map_as_it_stood_on_a_past_day(browser, server, campaign_dir, tmp_path):
+    s = store(campaign_dir)
+    before = s.get("courtyards", "c-0007")["properties"]["status"]
+    s.update("courtyards", "c-0007", properties={"status": "relapsed" if before != "relapsed" else "pending"},
+             expected_version=s.get("courtyards", "c-0007")["properties"]["version"], user="测试")
+    page, log = editor_page(browser, server)
+    page.fill("section.past input[name=as-of]", "2026-11-23")
+    page.click("button[data-action=as-of]")
+    page.wait_for_selector(".message-info:has-text('2026-11-23')")
+    assert page.evaluate("() => guatu.editors[0].asOf.statuses['c-0007']") == before
+    page.click("button[data-action=as-of-exit]")
+    assert page.evaluate("() => guatu.editors[0].asOf") is None
+    assert log.console_errors == []

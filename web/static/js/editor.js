@@ -209,6 +209,22 @@
     this.ledger.hidden = true;
     panel.appendChild(this.ledger);
 
+    var past = el("section", { className: "past" });
+    past.appendChild(el("h2", null, "查看历史状态"));
+    var day = el("input", { type: "date", name: "as-of" });
+    past.appendChild(this.field("日期", day));
+    var show = el("button", { type: "button", dataset: { action: "as-of" } }, "查看当日地图");
+    show.addEventListener("click", function () { if (day.value) self.showAsOf(day.value); });
+    past.appendChild(show);
+    var back = el("button", { type: "button", dataset: { action: "as-of-exit" } }, "回到当前");
+    back.addEventListener("click", function () { self.exitAsOf(); });
+    past.appendChild(back);
+    panel.appendChild(past);
+
+    var links = el("nav", { className: "links" });
+    (this.o.links || []).forEach(function (l) { links.appendChild(el("a", { href: l.href }, l.label)); });
+    panel.appendChild(links);
+
     var hint = el("p", { className: "hint" }, "点击地图上的地点进行编辑;按住 Ctrl 点击可多选。");
     panel.appendChild(hint);
     document.body.appendChild(panel);
@@ -571,6 +587,45 @@
       if (r.status === 409 && r.body.current) return self.explainConflict(r.body);
       self.say("未删除:" + (r.body ? r.body.message : r.status), "error");
     });
+  };
+
+  // --- the map as it stood on a past day (read-only) ---------------------------------
+  Editor.prototype.showAsOf = function (day) {
+    var self = this;
+    this.deselect();
+    this.clearSelection();
+    var asOfStatus = {};
+    return Promise.all(this.o.layers.map(function (layer) {
+      var url = self.url("features", layer.id).replace(/\/features$/, "/as-of/" + encodeURIComponent(day));
+      return self.request("GET", url).then(function (r) {
+        if (!r.ok) throw new Error(r.body ? r.body.message : String(r.status));
+        return [layer.id, r.body];
+      });
+    })).then(function (results) {
+      self.exitAsOf(true);
+      self.pastLayers = results.map(function (pair) {
+        pair[1].features.forEach(function (f) { asOfStatus[f.id] = f.properties.status; });
+        return L.geoJSON(pair[1], {
+          renderer: self.renderer, pmIgnore: true, interactive: false,
+          style: function (f) {
+            var st = self.statuses[f.properties.status] || { color: "#9e9e9e" };
+            return { fillColor: st.color, fillOpacity: 0.85, color: darken(st.color, 0.45), weight: 1 };
+          },
+        }).addTo(self.map);
+      });
+      Object.keys(self.layers).forEach(function (id) { self.map.removeLayer(self.layers[id]); });
+      self.asOf = { day: day, statuses: asOfStatus };
+      self.say(day + " 当日的地图(只读,共 " + Object.keys(asOfStatus).length + " 处)。编辑前请点「回到当前」。", "info");
+    }).catch(function (err) { self.say("无法显示该日期:" + err.message, "error"); });
+  };
+
+  Editor.prototype.exitAsOf = function (quiet) {
+    var self = this;
+    (this.pastLayers || []).forEach(function (l) { self.map.removeLayer(l); });
+    this.pastLayers = null;
+    if (this.asOf) Object.keys(this.layers).forEach(function (id) { self.layers[id].addTo(self.map); });
+    this.asOf = null;
+    if (!quiet) this.say("");
   };
 
   // --- ledger ---------------------------------------------------------------------
