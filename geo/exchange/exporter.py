@@ -1,0 +1,112 @@
+"""Exporting a layer, whole or filtered, as GeoJSON, GeoPackage, zipped Shapefile, KML or the XLSX ledger.
+
+`export_layer(store, layer, fmt, filters={"status": "pending,relapsed"})`
+returns the file's bytes with a file name and a MIME type, ready for a
+download response or for the CLI to write.
+
+- GeoJSON is the layer exactly as stored (RFC 7946, WGS84).
+- GeoPackage and Shapefile hold one geometry type per layer: a layer mixing
+  polygons and lines (roads) becomes `<layer>_polygons` and `<layer>_lines`.
+  `people` and `problems` are JSON text columns.
+- Shapefile: UTF-8 with a .cpg; DBF field names have at most 10 bytes, so
+  longer names are cut and made unique (`fields.csv` in the zip lists them and
+  is used on re-import); texts are cut at 254 bytes and the ledger is left
+  out (use GeoPackage, GeoJSON or the XLSX ledger for it).
+- KML places are filled with their status colour.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from geo.config import Campaign, Layer
+from geo.errors import FieldError, ValidationError
+from geo.exchange.archive import private_dir
+from geo.exchange.attributes import status_key
+from geo.exchange.formats import write_gdal
+from geo.geojson_io import collection_bytes, feature_line
+from geo.store.base import Store
+
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    "geojson": (".geojson", "application/geo+json"),
+    "gpkg": (".gpkg", "application/geopackage+sqlite3"),
+    "shp": (".shp.zip", "application/zip"),
+    "kml": (".kml", "application/vnd.google-earth.kml+xml"),
+    "xlsx": ("-ledger.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+FILTER_KEYS = ("status", "street", "community", "kind")
+
+
+@dataclass
+class ExportFile:
+    data: bytes
+    filename: str
+    mimetype: str
+    count: int  # places exported
+
+
+def parse_filters(filters: Mapping[str, str | Iterable[str] | None] | None, campaign: Campaign) -> dict[str, set[str]]:
+    """{"status": "pending,已整改"} → {"status": {"pending", "rectified"}}; unknown keys and statuses are errors."""
+    out: dict[str, set[str]] = {}
+    errors = []
+    for key, raw in (filters or {}).items():
+        if raw is None or raw == "" or raw == ():
+            continue
+        if key not in FILTER_KEYS:
+            errors.append(FieldError(key, f"cannot filter by {key!r}; filters are {', '.join(FILTER_KEYS)}"))
+            continue
+        items = raw.split(",") if isinstance(raw, str) else [v for r in raw for v in str(r).split(",")]
+        values = {v.strip() for v in items if v.strip()}
+        if key == "status":
+            values = {status_key(v, campaign) for v in values}
+            unknown = sorted(values - set(campaign.status_keys))
+            if unknown:
+                errors.append(FieldError("status", f"unknown status {', '.join(unknown)}; expected one of "
+                                                   f"{', '.join(campaign.status_keys)}"))
+        if values:
+            out[key] = values
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def select_features(features: list[dict], wanted: dict[str, set[str]]) -> list[dict]:
+    return [f for f in features if all(f["properties"].get(k) in v for k, v in wanted.items())]
+
+
+def export_layer(store: Store, layer_id: str, fmt: str, *,
+                 filters: Mapping[str, str | Iterable[str] | None] | None = None) -> ExportFile:
+    """The layer (or the places matching `filters`) as a file of format `fmt`."""
+    layer = store.layer(layer_id)
+    if fmt not in EXPORT_FORMATS:
+        raise ValidationError([FieldError("format", f"unknown format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")])
+    chosen = select_features(store.features(layer_id), parse_filters(filters, store.campaign))
+    return export_features(chosen, layer, store.campaign, fmt)
+
+
+def export_features(features: list[dict], layer: Layer, campaign: Campaign, fmt: str) -> ExportFile:
+    suffix, mimetype = EXPORT_FORMATS[fmt]
+    filename = f"{layer.id}{suffix}"
+    if fmt == "geojson":
+        data = collection_bytes((feature_line(f) for f in features), name=layer.id)
+    elif fmt == "xlsx":
+        from geo.exchange.ledger_xlsx import write_ledger
+
+        data = write_ledger(features, layer, campaign)
+    else:
+        styles = {s.key: f"BRUSH(fc:{s.color}b0);PEN(c:{s.color}ff,w:3px)" for s in campaign.statuses}
+        with private_dir() as tmp:
+            files = write_gdal(features, fmt, tmp, layer=layer.id, geometry_types=layer.geometry_types,
+                               styles=styles if fmt == "kml" else None)
+            if fmt == "shp":
+                buf = io.BytesIO()
+                with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+                    for path in files:
+                        zf.write(path, path.name)
+                data = buf.getvalue()
+            else:
+                data = files[0].read_bytes()
+    return ExportFile(data, filename, mimetype, len(features))

@@ -1,0 +1,411 @@
+"""Importing a file into a layer: a preview first, then an all-or-nothing commit.
+
+`preview_upload(store, layer, data, filename, options)` reads an uploaded
+file (GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, or the XLSX ledger) and
+reports, per feature, what committing would do: add it, change it (naming
+the changed fields), leave it unchanged, or reject it and why (the messages
+of `geo.validate`). Features are matched to the layer by id. Nothing is
+written. The preview is a plain dataclass; `to_dict()` is JSON and
+`ImportPreview.from_dict` reads it back, so a web view can keep it between
+the preview request and the commit request.
+
+`commit_import(store, preview, user=...)` applies the planned changes in one
+`Store.apply` batch: all of them or none. Each change names the version the
+preview saw, so a place edited by someone else in between makes the whole
+commit fail with `Conflict` instead of overwriting that edit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PureWindowsPath
+from typing import Any
+
+import shapely
+from shapely.geometry import shape
+
+from geo.config import Campaign, Layer
+from geo.errors import Conflict, FieldError, ValidationError
+from geo.exchange.archive import UploadLimits, check_size, file_error, private_dir
+from geo.exchange.attributes import DBF_TEXT_BYTES, Incoming
+from geo.exchange.dbf import codec_for
+from geo.exchange.formats import GEO_SUFFIXES, SHAPEFILE_PARTS, ReadResult, find_datasets, read_datasets
+from geo.store.base import Op, Store
+from geo.validate import SYSTEM_PROPERTIES, validate_feature
+
+ACTIONS = ("add", "change", "unchanged", "reject")
+_SAFE_NAME = re.compile(r"[^\w\-]+")
+ACCEPTED = ".geojson, .json, .gpkg, .kml, .kmz, .zip (a zipped Shapefile) or .xlsx (the ledger)"
+
+
+@dataclass
+class ImportOptions:
+    gcj02: bool = False  # the file's coordinates are GCJ-02 (digitised on AMap/Gaode): shift them to WGS84
+    encoding: str | None = None  # of a Shapefile's attributes when it has no .cpg (e.g. GBK); detected otherwise
+    repair: bool = False  # repair invalid geometries with make_valid instead of rejecting them
+    source_layer: str | None = None  # read only this layer of a multi-layer file
+    limits: UploadLimits = field(default_factory=UploadLimits)
+
+
+@dataclass
+class ItemReport:
+    action: str  # add, change, unchanged, reject
+    where: str  # the feature's place in the file, e.g. "roads #3" or "点位 row 5"
+    id: str | None
+    name: str | None
+    fields: list[str] = field(default_factory=list)  # what a change changes
+    errors: list[dict] = field(default_factory=list)  # {"field", "message"} of a rejection
+    notes: list[str] = field(default_factory=list)
+    repaired: bool = False
+
+
+@dataclass
+class ImportPreview:
+    layer: str
+    file: str
+    format: str
+    options: dict
+    sources: list[dict]
+    counts: dict[str, int]
+    items: list[ItemReport]
+    warnings: list[str]
+    absent: int  # places of the layer the file does not mention; an import leaves them as they are
+    revision: int  # the store's revision when the preview was made
+    plan: list[dict]  # the Op fields to apply on commit
+
+    @property
+    def rejected(self) -> list[ItemReport]:
+        return [i for i in self.items if i.action == "reject"]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportPreview:
+        values = dict(data)
+        values["items"] = [ItemReport(**i) for i in data.get("items", [])]
+        return cls(**values)
+
+
+@dataclass
+class CommitResult:
+    layer: str
+    added: list[str]
+    changed: list[str]
+    revision: int
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- reading an upload ------------------------------------------------------
+
+def read_upload(data: bytes, filename: str, campaign: Campaign, options: ImportOptions) -> tuple[str, ReadResult, bool]:
+    """(format, what was read, whether it is the ledger) of an uploaded file's bytes."""
+    name = PureWindowsPath(filename or "").name or "upload"  # browsers may send C:\\fakepath\\x.zip
+    check_size(data, name, options.limits)
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        from geo.exchange.ledger_xlsx import read_ledger
+
+        return "XLSX ledger", read_ledger(data, name, campaign, options.limits), True
+    if suffix in SHAPEFILE_PARTS:
+        raise file_error(f"{name} is one part of a Shapefile, which is several files (.shp, .shx, .dbf, .prj, .cpg): "
+                         "zip them together and upload the .zip")
+    kind = GEO_SUFFIXES.get(suffix)
+    if kind is None:
+        shown = suffix or "no extension"
+        raise file_error(f"{name}: files of type {shown!r} cannot be imported; upload {ACCEPTED}")
+    encoding = None
+    if options.encoding:
+        encoding = codec_for(options.encoding)
+        if encoding is None:
+            raise ValidationError([FieldError("encoding", f"unknown encoding {options.encoding!r}; try GBK or UTF-8")])
+    with private_dir() as tmp:
+        saved = tmp / ((_SAFE_NAME.sub("_", Path(name).stem).lstrip(".")[:80] or "upload") + suffix)  # GDAL names layers after it
+        saved.write_bytes(data)
+        datasets = find_datasets(saved, name, kind, tmp / "files", options.limits)
+        result = read_datasets(datasets, campaign, encoding=encoding, gcj02=options.gcj02,
+                               source_layer=options.source_layer, workdir=tmp)
+    formats = list(dict.fromkeys(s.format for s in result.sources))
+    return " + ".join(formats), result, False
+
+
+# --- preview ----------------------------------------------------------------
+
+def preview_upload(store: Store, layer_id: str, data: bytes, filename: str,
+                   options: ImportOptions | None = None) -> ImportPreview:
+    """What importing this file into the layer would do; writes nothing."""
+    options = options or ImportOptions()
+    layer = store.layer(layer_id)
+    fmt, read, ledger = read_upload(data, filename, store.campaign, options)
+    return build_preview(store, layer, read, file=PureWindowsPath(filename or "").name or "upload", fmt=fmt,
+                         options=options, updates_only=ledger)
+
+
+def build_preview(store: Store, layer: Layer, read: ReadResult, *, file: str, fmt: str, options: ImportOptions,
+                  updates_only: bool = False) -> ImportPreview:
+    revision = store.revision()
+    current = {f["id"]: f for f in store.features(layer.id)}
+    items: list[ItemReport] = []
+    plan: list[dict] = []
+    seen: dict[str, str] = {}
+    for incoming in read.items:
+        report, op = _preview_one(incoming, layer, store.campaign, current, seen, repair=options.repair,
+                                  updates_only=updates_only)
+        items.append(report)
+        if op is not None:
+            plan.append(asdict(op))
+    counts = {a: sum(1 for i in items if i.action == a) for a in ACTIONS}
+    return ImportPreview(
+        layer=layer.id, file=file, format=fmt,
+        options={"gcj02": options.gcj02, "encoding": options.encoding, "repair": options.repair,
+                 "source_layer": options.source_layer},
+        sources=[asdict(s) for s in read.sources], counts=counts, items=items, warnings=list(read.warnings),
+        absent=len(set(current) - set(seen)), revision=revision, plan=plan,
+    )
+
+
+def _reject(item: Incoming, errors: list[FieldError], name: str | None = None) -> tuple[ItemReport, None]:
+    return ItemReport("reject", item.where, item.id, name or _name(item.properties),
+                      errors=[{"field": e.field, "message": e.message} for e in errors], notes=list(item.notes)), None
+
+
+def _name(props: dict) -> str | None:
+    value = props.get("name")
+    return value if isinstance(value, str) else None
+
+
+def _preview_one(item: Incoming, layer: Layer, campaign: Campaign, current: dict[str, dict], seen: dict[str, str], *,
+                 repair: bool, updates_only: bool) -> tuple[ItemReport, Op | None]:
+    if item.errors:
+        return _reject(item, item.errors)
+    fid = item.id
+    if fid is not None:
+        if fid in seen:
+            return _reject(item, [FieldError("id", f"{fid} appears twice in the file (first at {seen[fid]})", fid)])
+        seen[fid] = item.where
+    existing = current.get(fid) if fid is not None else None
+    if existing is None:
+        if updates_only:
+            what = f"no place {fid!r} in {layer.title}" if fid else "no place id (点位编号)"
+            return _reject(item, [FieldError("id", f"{what}; the ledger can only update places that exist", fid)])
+        return _preview_add(item, layer, campaign, repair=repair)
+    return _preview_change(item, existing, layer, campaign, repair=repair)
+
+
+def _preview_add(item: Incoming, layer: Layer, campaign: Campaign, *, repair: bool) -> tuple[ItemReport, Op | None]:
+    props = dict(item.properties)
+    notes = list(item.notes)
+    if item.people_patch:
+        props["people"] = {k: v for k, v in item.people_patch.items() if v}
+    if props.get("status") in (None, "") and len({v for v, _ in item.status_votes}) == 1:
+        props["status"] = item.status_votes[0][0]
+    if props.get("kind") in (None, "") and len(layer.kinds) == 1:
+        props["kind"] = layer.kinds[0]
+    if props.get("status") in (None, ""):
+        first = campaign.statuses[0]
+        props["status"] = first.key
+        notes.append(f"no status given: set to {first.label} ({first.key})")
+    candidate = {"type": "Feature", "id": item.id, "properties": props, "geometry": item.geometry}
+    try:
+        checked = validate_feature(candidate, layer, campaign, repair=repair)
+    except ValidationError as exc:
+        return _reject(item, exc.errors)
+    clean = checked.feature
+    notes.extend(checked.notes)
+    report = ItemReport("add", item.where, item.id, clean["properties"].get("name"), notes=notes,
+                        repaired=bool(checked.notes))
+    return report, Op("create", layer.id, item.id, clean["properties"], clean["geometry"])
+
+
+def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Campaign, *,
+                    repair: bool) -> tuple[ItemReport, Op | None]:
+    fid = existing["id"]
+    base = {k: v for k, v in existing["properties"].items() if k not in SYSTEM_PROPERTIES}
+    if _says_the_same(item, base, existing["geometry"]):  # most rows of a re-imported export: skip validation
+        return ItemReport("unchanged", item.where, fid, base.get("name"), notes=list(item.notes)), None
+    props = {**base, **item.properties}
+    notes = list(item.notes)
+    if item.cut_text:
+        _keep_cut_texts(props, base, notes)
+    if item.people_patch is not None:
+        people = dict(base.get("people") or {})
+        for role, value in item.people_patch.items():
+            if value:
+                people[role] = value
+            else:
+                people.pop(role, None)
+        props["people"] = people
+    if item.problem_patches:
+        props["problems"] = _merge_problems(base.get("problems") or [], item.problem_patches, fid)
+    votes = {v for v, _ in item.status_votes if v != base.get("status")}
+    if len(votes) > 1:
+        where = "; ".join(f"{v} at {w}" for v, w in item.status_votes if v in votes)
+        return _reject(item, [FieldError("status", f"the file gives different new statuses: {where}", fid)], base.get("name"))
+    if votes and "status" not in item.properties:
+        props["status"] = votes.pop()
+
+    geometry = item.geometry if item.geometry is not None else existing["geometry"]
+    candidate = {"type": "Feature", "id": fid, "properties": props, "geometry": geometry}
+    try:
+        checked = validate_feature(candidate, layer, campaign, repair=repair)
+    except ValidationError as exc:
+        return _reject(item, exc.errors, base.get("name"))
+    clean = checked.feature
+    notes.extend(checked.notes)
+    new_props = clean["properties"]
+    changed = [k for k in sorted(set(new_props) | set(base)) if not _same(new_props.get(k), base.get(k))]
+    geometry_changed = item.geometry is not None and not same_geometry(clean["geometry"], existing["geometry"])
+    version = existing["properties"].get("version")
+    if item.file_version is not None and isinstance(version, int) and item.file_version < version and (changed or geometry_changed):
+        props_now = existing["properties"]
+        notes.append(f"the file was made from version {item.file_version}; {fid} is now at version {version} "
+                     f"(saved by {props_now.get('updated_by')} at {props_now.get('updated_at')}): "
+                     "the file's values replace those edits where they differ")
+    name = new_props.get("name")
+    if not changed and not geometry_changed:
+        return ItemReport("unchanged", item.where, fid, name, notes=notes), None
+    fields = []
+    for key in changed:
+        fields.extend(_problem_changes(base.get("problems") or [], new_props.get("problems") or []) if key == "problems" else [key])
+    if geometry_changed:
+        fields.append("geometry")
+    report = ItemReport("change", item.where, fid, name, fields=fields, notes=notes, repaired=bool(checked.notes))
+    op = Op("update", layer.id, fid, {k: new_props.get(k) for k in changed},
+            clean["geometry"] if geometry_changed else None, expected_version=version)
+    return report, op
+
+
+def _says_the_same(item: Incoming, base: dict, geometry: dict) -> bool:
+    """The file repeats the stored place exactly (the stored place was validated when written)."""
+    if not all(_same(v, base.get(k)) for k, v in item.properties.items()):
+        return False
+    if any(v != base.get("status") for v, _ in item.status_votes):
+        return False
+    if item.people_patch is not None:
+        people = base.get("people") or {}
+        if any(not _same(v, people.get(role)) for role, v in item.people_patch.items()):
+            return False
+    if item.problem_patches:
+        current = {p.get("id"): p for p in base.get("problems") or []}
+        for patch in item.problem_patches:
+            entry = current.get(patch.get("id"))
+            if entry is None or any(not _same(v, entry.get(k)) for k, v in patch.items()):
+                return False
+    return item.geometry is None or same_geometry(item.geometry, geometry)
+
+
+def _keep_cut_texts(props: dict, base: dict, notes: list[str]) -> None:
+    """A DBF cuts text at 254 bytes: a cut copy of the current text is not an edit."""
+    for key, value in props.items():
+        old = base.get(key)
+        if (isinstance(value, str) and isinstance(old, str) and old != value and old.startswith(value)
+                and len(value.encode("utf-8")) >= DBF_TEXT_BYTES - 3):
+            props[key] = old
+            notes.append(f"{key}: the Shapefile holds only its first 254 bytes; the full text is kept")
+
+
+def _merge_problems(current: list[dict], patches: list[dict], fid: str) -> list[dict]:
+    """Ledger rows merged into the current entries by id; rows without a known id are new entries."""
+    out = [dict(p) for p in current]
+    index = {p.get("id"): i for i, p in enumerate(out)}
+    numbers = [int(str(p.get("id", "")).rsplit("-p", 1)[-1]) for p in out
+               if str(p.get("id", "")).rsplit("-p", 1)[-1].isdigit()]
+    next_number = max(numbers, default=0) + 1
+    for patch in patches:
+        pid = patch.get("id")
+        if pid in index:
+            out[index[pid]].update({k: v for k, v in patch.items() if k != "id"})
+            continue
+        entry = dict(patch)
+        if not pid:
+            entry["id"] = f"{fid}-p{next_number}"
+            next_number += 1
+        index[entry["id"]] = len(out)
+        out.append(entry)
+    return out
+
+
+def _problem_changes(old: list[dict], new: list[dict]) -> list[str]:
+    before = {p.get("id"): p for p in old}
+    after = {p.get("id"): p for p in new}
+    out = []
+    for pid, entry in after.items():
+        if pid not in before:
+            out.append(f"problems.{pid} (new)")
+            continue
+        keys = sorted(set(entry) | set(before[pid]))
+        out.extend(f"problems.{pid}.{k}" for k in keys if not _same(entry.get(k), before[pid].get(k)))
+    out.extend(f"problems.{pid} (removed)" for pid in before if pid not in after)
+    return out or ["problems"]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, counting None, "", {} and [] as the same absence."""
+    empty = (None, "", {}, [])
+    if a in empty and b in empty:
+        return True
+    if isinstance(a, dict) and isinstance(b, dict):
+        return set(a) == set(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return a == b
+
+
+def same_geometry(a: dict | None, b: dict | None, tolerance: float = 1e-7) -> bool:
+    """The same shape: ring starts, ring direction and single-part multis do not count."""
+    if a == b:
+        return True
+    if a is None or b is None:
+        return False
+    ga, gb = shapely.normalize(_single(shape(a))), shapely.normalize(_single(shape(b)))
+    return ga.geom_type == gb.geom_type and bool(shapely.equals_exact(ga, gb, tolerance))
+
+
+def _single(geom):
+    if geom.geom_type.startswith("Multi") and len(geom.geoms) == 1:
+        return geom.geoms[0]
+    return geom
+
+
+# --- commit -----------------------------------------------------------------
+
+def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, skip_rejected: bool = False) -> CommitResult:
+    """Apply a preview's plan in one all-or-nothing batch."""
+    if isinstance(preview, dict):
+        preview = ImportPreview.from_dict(preview)
+    rejected = preview.counts.get("reject", 0)
+    if rejected and not skip_rejected:
+        raise file_error(f"{rejected} feature(s) of {preview.file} were rejected in the preview; nothing was imported. "
+                         "Fix the file and preview it again, or commit without the rejected features")
+    ops = [Op(**op) for op in preview.plan]
+    if not ops:
+        return CommitResult(preview.layer, [], [], store.revision(), ["nothing to import: the layer already matches the file"])
+    try:
+        results = store.apply(ops, user=user, repair=bool(preview.options.get("repair")))
+    except Conflict as exc:
+        raise Conflict(f"nothing was imported: {_conflict_reason(exc, ops)}. "
+                       f"Preview {preview.file} again to see the current values.", current=exc.current) from None
+    added = [r.feature["id"] for r, op in zip(results, ops) if op.kind == "create"]
+    changed = [r.feature["id"] for r, op in zip(results, ops) if op.kind == "update"]
+    notes = [n for r in results for n in r.notes]
+    return CommitResult(preview.layer, added, changed, store.revision(), notes)
+
+
+def _conflict_reason(exc: Conflict, ops: list[Op]) -> str:
+    current = exc.current or {}
+    props = current.get("properties") or {}
+    fid = current.get("id")
+    by = f"saved by {props.get('updated_by')} at {props.get('updated_at')}"
+    op = next((o for o in ops if o.id == fid), None)
+    if op is None:
+        return exc.message
+    if op.kind == "create":
+        return f"{fid} ({props.get('name')}) was created after the preview ({by})"
+    return (f"{fid} ({props.get('name')}) was changed after the preview: the preview saw version {op.expected_version}, "
+            f"it is now at version {props.get('version')} ({by})")

@@ -1,0 +1,289 @@
+"""The ledger (台账) as an XLSX workbook for people, and back.
+
+`write_ledger` makes two sheets: 问题台账, one row per problem with its place
+(编号, 名称, 街道, 社区, 点位状态) and the problem's 问题编号, 类别, 问题描述,
+发现日期, 发现方式, 整改时限, 责任人, 状态, 销号日期; and 点位, one row per
+place. Headers are bold and frozen, columns sized, dates are real dates and
+statuses are their Chinese labels (with a drop-down of the allowed ones).
+
+`read_ledger` reads such a workbook back, edited, into `Incoming` updates by
+id, which go through the same preview and commit as any import: a place's
+fields from 点位 (整改状态, 时间节点, 责任单位, 四包一, 备注, …), its
+problems from 问题台账 merged by 问题编号 (a row without one is a new
+problem). 点位状态 may be edited on either sheet; two different new values
+for one place are refused. Columns may be reordered or removed (a removed
+column keeps the current values); the other place columns of 问题台账 are
+for reading only.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from geo.config import Campaign, Layer
+from geo.errors import FieldError
+from geo.exchange.archive import UploadLimits, check_zip, file_error
+from geo.exchange.attributes import Incoming, as_date, as_int, as_text, is_blank, problem_status_key, status_key
+from geo.exchange.formats import ReadResult, SourceInfo
+
+PROBLEM_SHEET = "问题台账"
+PLACE_SHEET = "点位"
+# header → (what it holds, column width)
+PROBLEM_COLUMNS = {
+    "点位编号": ("place", 12), "点位名称": ("place_name", 22), "街道": ("street", 14), "社区": ("community", 12),
+    "点位状态": ("place_status", 10), "问题编号": ("id", 14), "类别": ("category", 16), "问题描述": ("description", 40),
+    "发现日期": ("found_on", 12), "发现方式": ("found_by", 14), "整改时限": ("deadline", 12),
+    "责任人": ("responsible", 18), "状态": ("status", 10), "销号日期": ("closed_on", 12),
+}
+PLACE_COLUMNS_HEAD = {
+    "编号": ("id", 12), "名称": ("name", 22), "类型": ("kind", 12), "街道": ("street", 14), "社区": ("community", 12),
+    "整改状态": ("status", 10), "时间节点": ("deadline", 12), "责任单位": ("unit", 16),
+}
+PLACE_COLUMNS_TAIL = {"问题数": ("problem_count", 8), "未销号": ("open_count", 8), "备注": ("notes", 40),
+                      "版本": ("version", 6)}
+_WRAP = {"description", "notes", "place_name", "name"}
+_HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+_XLSX_RATIO = 1000.0  # spreadsheet XML compresses far better than GIS data
+
+
+# --- writing ----------------------------------------------------------------
+
+def write_ledger(features: list[dict], layer: Layer, campaign: Campaign) -> bytes:
+    """The workbook's bytes: 问题台账 (one row per problem) and 点位 (one row per place)."""
+    labels = {s.key: s.label for s in campaign.statuses}
+    problem_labels = {p.key: p.label for p in campaign.problem_statuses}
+    open_keys = campaign.open_problem_statuses
+    status_styles = {s.label: _status_style(s.color) for s in campaign.statuses}
+    wb = Workbook(write_only=True)  # streams rows: a 20 000-place ledger stays quick and small in memory
+
+    rows = []
+    for f in features:
+        p = f["properties"]
+        for item in p.get("problems") or []:
+            rows.append([f["id"], p.get("name"), p.get("street"), p.get("community"), labels.get(p.get("status"), p.get("status")),
+                         item.get("id"), item.get("category"), item.get("description"), _date(item.get("found_on")),
+                         item.get("found_by"), _date(item.get("deadline")), item.get("responsible"),
+                         problem_labels.get(item.get("status"), item.get("status")), _date(item.get("closed_on"))])
+    ws = wb.create_sheet(PROBLEM_SHEET)
+    _choices(ws, 5, [s.label for s in campaign.statuses], len(rows))
+    _choices(ws, 13, [p.label for p in campaign.problem_statuses], len(rows))
+    _choices(ws, 7, list(campaign.categories), len(rows))
+    _fill(ws, PROBLEM_COLUMNS, rows, status_column=5, status_styles=status_styles)
+
+    roles = {r.label: (f"role:{r.key}", 10) for r in campaign.roles}
+    columns = {**PLACE_COLUMNS_HEAD, **roles, **PLACE_COLUMNS_TAIL}
+    place_rows = []
+    for f in features:
+        p = f["properties"]
+        problems = p.get("problems") or []
+        people = p.get("people") or {}
+        place_rows.append([f["id"], p.get("name"), p.get("kind"), p.get("street"), p.get("community"),
+                           labels.get(p.get("status"), p.get("status")), _date(p.get("deadline")), p.get("unit"),
+                           *[people.get(r.key) for r in campaign.roles], len(problems),
+                           sum(1 for x in problems if x.get("status") in open_keys), p.get("notes") or None,
+                           p.get("version")])
+    ws2 = wb.create_sheet(PLACE_SHEET)
+    _choices(ws2, 6, [s.label for s in campaign.statuses], len(place_rows))
+    _fill(ws2, columns, place_rows, status_column=6, status_styles=status_styles)
+    wb.properties.title = f"{campaign.title} {layer.title} 台账"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _date(value: Any) -> date | Any:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _status_style(colour: str) -> tuple[PatternFill, Font | None]:
+    """A status cell filled with its colour, with white text on dark ones."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    dark = 0.299 * r + 0.587 * g + 0.114 * b < 128
+    return PatternFill("solid", fgColor=colour[1:].upper()), Font(color="FFFFFF") if dark else None
+
+
+def _fill(ws, columns: dict[str, tuple[str, int]], rows: list[list], *, status_column: int,
+          status_styles: dict[str, tuple[PatternFill, Font | None]]) -> None:
+    """Header (bold, shaded, frozen, filtered), sized columns, then the rows; set up to print on A-size paper."""
+    wrap = [i for i, (key, _) in enumerate(columns.values()) if key in _WRAP]
+    for i, (header, (_, width)) in enumerate(columns.items(), start=1):
+        longest = max([_display_width(header)] + [_display_width(r[i - 1]) for r in rows[:2000]])
+        ws.column_dimensions[get_column_letter(i)].width = min(max(width, longest + 2), 60)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    bold, centred = Font(bold=True), Alignment(vertical="center", horizontal="center")
+    header = []
+    for title in columns:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font, cell.fill, cell.alignment = bold, _HEADER_FILL, centred
+        header.append(cell)
+    ws.append(header)
+    top = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        out = list(row)
+        for i in wrap:
+            if out[i] is not None:
+                out[i] = cell = WriteOnlyCell(ws, value=out[i])
+                cell.alignment = top
+        style = status_styles.get(row[status_column - 1])
+        if style:
+            out[status_column - 1] = cell = WriteOnlyCell(ws, value=row[status_column - 1])
+            cell.fill = style[0]
+            if style[1] is not None:
+                cell.font = style[1]
+        ws.append(out)
+
+
+def _display_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, (date, datetime)):
+        return 10
+    text = str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _choices(ws, column: int, options: list[str], count: int) -> None:
+    formula = '"' + ",".join(options) + '"'
+    if len(formula) > 255 or any("," in o or '"' in o for o in options):
+        return  # Excel cannot hold a longer inline list
+    letter = get_column_letter(column)
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
+    dv.add(f"{letter}2:{letter}{max(count + 200, 2)}")
+    ws.data_validations.append(dv)  # (a write-only sheet has no add_data_validation)
+
+
+# --- reading ----------------------------------------------------------------
+
+def read_ledger(data: bytes, filename: str, campaign: Campaign, limits: UploadLimits) -> ReadResult:
+    """An edited ledger workbook as `Incoming` updates of existing places (no geometry)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_zip(zf, filename, replace(limits, max_ratio=max(limits.max_ratio, _XLSX_RATIO)))
+    except zipfile.BadZipFile:
+        raise file_error(f"{filename} is not an XLSX workbook (it is not a zip archive)") from None
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise file_error(f"{filename} cannot be read as an XLSX workbook ({type(exc).__name__})") from None
+    try:
+        names = wb.sheetnames
+        if PROBLEM_SHEET not in names and PLACE_SHEET not in names:
+            raise file_error(f"{filename} is not a Guatu ledger: it has no sheet {PROBLEM_SHEET} or {PLACE_SHEET} "
+                             f"(its sheets are {', '.join(names)}); export the ledger first and edit that")
+        result = ReadResult([], [], [])
+        places: dict[str, Incoming] = {}
+        if PLACE_SHEET in names:
+            count = _read_places(wb[PLACE_SHEET], campaign, places, result)
+            result.sources.append(SourceInfo(PLACE_SHEET, "XLSX", count, None))
+        if PROBLEM_SHEET in names:
+            count = _read_problems(wb[PROBLEM_SHEET], campaign, places, result)
+            result.sources.append(SourceInfo(PROBLEM_SHEET, "XLSX", count, None))
+        result.items.extend(places.values())
+        return result
+    finally:
+        wb.close()
+
+
+def _rows(ws, known: dict[str, str], result: ReadResult) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    columns = {}
+    for i, title in enumerate(header):
+        text = str(title).strip() if title is not None else ""
+        if text in known:
+            columns[known[text]] = i
+        elif text:
+            result.warnings.append(f"{ws.title}: column {text!r} is not part of the ledger and is ignored")
+    body = [(n, row) for n, row in enumerate(rows, start=2) if any(not is_blank(v) for v in row)]
+    return columns, body
+
+
+def _place(places: dict[str, Incoming], pid: str, where: str) -> Incoming:
+    item = places.get(pid)
+    if item is None:
+        item = places[pid] = Incoming(where=where, id=pid)
+    return item
+
+
+def _read_places(ws, campaign: Campaign, places: dict[str, Incoming], result: ReadResult) -> int:
+    roles = {r.label: f"role:{r.key}" for r in campaign.roles}
+    known = {h: k for h, (k, _) in {**PLACE_COLUMNS_HEAD, **PLACE_COLUMNS_TAIL}.items()} | roles
+    columns, body = _rows(ws, known, result)
+    if "id" not in columns:
+        raise file_error(f"sheet {PLACE_SHEET} has no column 编号 (the place id)")
+    for n, row in body:
+        where = f"{PLACE_SHEET} row {n}"
+        cell = {key: row[i] if i < len(row) else None for key, i in columns.items()}
+        pid = as_text(cell["id"])
+        if is_blank(pid):
+            result.items.append(Incoming(where=where, errors=[FieldError("编号", "empty: every row needs the place id", where)]))
+            continue
+        item = _place(places, pid, where)
+        for key, value in cell.items():
+            if key in ("id", "problem_count", "open_count"):
+                continue
+            if key == "version":
+                item.file_version = as_int(value)
+            elif key.startswith("role:"):
+                item.people_patch = item.people_patch or {}
+                item.people_patch[key[5:]] = "" if is_blank(value) else as_text(value)
+            elif key == "status":  # 点位状态 may also be edited on the problem sheet: both are votes
+                if not is_blank(value):
+                    item.status_votes.append((status_key(as_text(value), campaign), where))
+            elif key == "deadline":
+                item.properties["deadline"] = None if is_blank(value) else as_date(value)
+            else:
+                item.properties[key] = None if is_blank(value) else as_text(value)
+    return len(body)
+
+
+def _read_problems(ws, campaign: Campaign, places: dict[str, Incoming], result: ReadResult) -> int:
+    known = {h: k for h, (k, _) in PROBLEM_COLUMNS.items()}
+    columns, body = _rows(ws, known, result)
+    if "place" not in columns:
+        raise file_error(f"sheet {PROBLEM_SHEET} has no column 点位编号 (the place id)")
+    for n, row in body:
+        where = f"{PROBLEM_SHEET} row {n}"
+        cell = {key: row[i] if i < len(row) else None for key, i in columns.items()}
+        pid = as_text(cell["place"])
+        if is_blank(pid):
+            result.items.append(Incoming(where=where, errors=[FieldError("点位编号", "empty: every row needs the place id", where)]))
+            continue
+        item = _place(places, pid, where)
+        if not is_blank(cell.get("place_status")):
+            item.status_votes.append((status_key(as_text(cell["place_status"]), campaign), where))
+        patch: dict[str, Any] = {"id": None if is_blank(cell.get("id")) else as_text(cell["id"])}
+        for key in ("category", "description", "found_by", "responsible"):
+            if key in cell:
+                patch[key] = "" if is_blank(cell[key]) else as_text(cell[key])
+        for key in ("found_on", "deadline", "closed_on"):
+            if key in cell:
+                patch[key] = None if is_blank(cell[key]) else as_date(cell[key])
+        if not is_blank(cell.get("status")):  # a blank status keeps the current one (a new problem is open)
+            patch["status"] = problem_status_key(as_text(cell["status"]), campaign)
+        if patch["id"] is None and "category" in patch and not patch["category"]:
+            item.errors.append(FieldError("类别", "a new problem needs its category", where))
+        item.problem_patches = (item.problem_patches or []) + [patch]
+    return len(body)
