@@ -1,0 +1,128 @@
+"""Tiles the server fetches from another tile server (Tianditu, AMap, an intranet XYZ server).
+
+The page only ever talks to Guatu: the server builds the upstream URL from
+the configured template, adds the key (which therefore never reaches a
+browser), waits a bounded time, and keeps what it got on disk under the
+instance folder, so a tile is fetched once and a command room keeps its
+basemap when the upstream goes away (a stale tile is served if a refresh
+fails). Errors name the basemap, never the URL, because the URL holds the key.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+from geo.basemaps.base import Tile, TileSource, UpstreamFailed, UpstreamTimeout, flip_y, sniff_image
+from geo.config import Basemap
+
+log = logging.getLogger(__name__)
+
+MAX_TILE_BYTES = 4 * 1024 * 1024
+USER_AGENT = "Mozilla/5.0 (compatible; Guatu tile proxy)"
+
+
+class ProxiedTiles(TileSource):
+    def __init__(self, basemap: Basemap, key: str | None, cache_dir: Path | None) -> None:
+        super().__init__(basemap)
+        self._key = key
+        self.cache_dir = cache_dir / basemap.id if cache_dir is not None and basemap.cache_days > 0 else None
+        self.max_age = basemap.cache_days * 86400
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"ProxiedTiles({self.basemap.id!r})"
+
+    def upstream_url(self, z: int, x: int, y: int) -> str:
+        b = self.basemap
+        url = b.url.replace("{z}", str(z)).replace("{x}", str(x)).replace("{y}", str(flip_y(z, y) if b.tms else y))
+        if b.subdomains:
+            url = url.replace("{s}", b.subdomains[(x + y) % len(b.subdomains)])
+        return url.replace("{key}", self._key or "")
+
+    def _redact(self, url: str) -> str:
+        return url.replace(self._key, "***") if self._key else url
+
+    def read(self, z: int, x: int, y: int) -> Tile | None:
+        path = self.cache_dir / str(z) / str(x) / f"{y}.tile" if self.cache_dir else None
+        stale = None
+        if path is not None:
+            try:
+                age = time.time() - path.stat().st_mtime
+                data = path.read_bytes()
+            except FileNotFoundError:
+                pass
+            else:
+                tile = Tile(data, sniff_image(data) or "application/octet-stream")
+                if age <= self.max_age:
+                    return tile
+                stale = tile
+        try:
+            data = self._fetch(self.upstream_url(z, x, y))
+        except (UpstreamFailed, UpstreamTimeout) as exc:
+            if stale is None:
+                raise
+            log.warning("%s; serving the cached copy of %s/%s/%s", exc.message, z, x, y)
+            return stale
+        if data is None:
+            return None
+        if path is not None:
+            self._store(path, data)
+        return Tile(data, sniff_image(data))
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None or self._local.pid != os.getpid():
+            session = self._local.session = requests.Session()
+            session.headers["User-Agent"] = USER_AGENT
+            self._local.pid = os.getpid()
+        return session
+
+    def _fetch(self, url: str) -> bytes | None:
+        """The tile's bytes, None when the upstream has no such tile; raises UpstreamFailed/UpstreamTimeout."""
+        b = self.basemap
+        deadline = time.monotonic() + 2 * b.timeout
+        try:
+            with self._session().get(url, timeout=(b.timeout, b.timeout), stream=True, allow_redirects=True) as resp:
+                if resp.status_code in (204, 404):
+                    return None
+                if resp.status_code != 200:
+                    log.warning("basemap %s: %s answered HTTP %s", b.id, self._redact(url), resp.status_code)
+                    raise UpstreamFailed(f"basemap {b.id!r}: the tile server answered HTTP {resp.status_code}")
+                chunks, size = [], 0
+                for chunk in resp.iter_content(64 * 1024):
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > MAX_TILE_BYTES:
+                        raise UpstreamFailed(f"basemap {b.id!r}: the tile server sent more than {MAX_TILE_BYTES} bytes")
+                    if time.monotonic() > deadline:
+                        raise UpstreamTimeout(f"basemap {b.id!r}: the tile server did not finish within {2 * b.timeout:g} s")
+        except requests.Timeout:
+            log.warning("basemap %s: %s timed out", b.id, self._redact(url))
+            raise UpstreamTimeout(f"basemap {b.id!r}: the tile server did not answer within {b.timeout:g} s") from None
+        except requests.RequestException as exc:
+            log.warning("basemap %s: %s failed: %s", b.id, self._redact(url), type(exc).__name__)
+            raise UpstreamFailed(f"basemap {b.id!r}: the tile server cannot be reached") from None
+        data = b"".join(chunks)
+        if not data:
+            return None
+        if sniff_image(data) is None:
+            log.warning("basemap %s: %s answered with something that is not an image", b.id, self._redact(url))
+            raise UpstreamFailed(f"basemap {b.id!r}: the tile server answered with something that is not an image")
+        return data
+
+    def _store(self, path: Path, data: bytes) -> None:
+        """Keep a fetched tile; a failure to write costs only a refetch later."""
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("basemap %s: cannot keep tile %s on disk: %s", self.basemap.id, path, exc)
+            tmp.unlink(missing_ok=True)

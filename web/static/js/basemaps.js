@@ -1,0 +1,153 @@
+/*
+ * Guatu basemaps: the campaign's configured tile layers (campaign.json
+ * `map.basemaps`) on the wall map, with a layer switcher, and the data drawn
+ * in the coordinates of the chosen basemap.
+ *
+ * The list comes from the server (GET api/basemaps). Every tile URL in it is
+ * on this server (/tiles/<id>/{z}/{x}/{y}, or a path the deployment serves),
+ * so the page never talks to another host; keys stay on the server. A wall
+ * screen's display token goes along as ?display= (an <img> sends no headers).
+ *
+ * It finds the map through wallmap.js's `guatu.onWallMap(fn)` (this file
+ * loads right after it), or else by watching window.guatu.instances.
+ *
+ * CRS: AMap tiles are in GCJ-02. When a basemap with crs "gcj02" is chosen,
+ * `wall.setCrs("gcj02")` (wallmap.js) refetches shapes and outlines shifted
+ * by the server (?crs=gcj02); back to "wgs84" for any other basemap.
+ *
+ * Names and attributions go through escapeHtml: Leaflet's layer control and
+ * attribution take HTML.
+ */
+(function () {
+  "use strict";
+
+  var guatu = (window.guatu = window.guatu || {});
+  var TRIES = 100; // without guatu.onWallMap: watch guatu.instances for ~10 s
+  var NO_BASEMAP = "无底图(仅数据)";
+
+  function escapeHtml(text) {
+    return String(text === undefined || text === null ? "" : text)
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&#39;");
+  }
+
+  function withParam(url, name, value) {
+    return url + (url.indexOf("?") >= 0 ? "&" : "?") + name + "=" + encodeURIComponent(value);
+  }
+
+  function token(wall) {
+    return (wall.options && wall.options.displayToken) || null;
+  }
+
+  function getJSON(wall, url) {
+    var headers = {};
+    if (token(wall)) headers["X-Guatu-Display"] = token(wall);
+    return fetch(url, { headers: headers, cache: "no-cache" }).then(function (resp) {
+      if (!resp.ok) throw new Error(url + ": HTTP " + resp.status);
+      return resp.json();
+    });
+  }
+
+  function listUrl(wall) {
+    var api = (wall.options && wall.options.api) || {};
+    return api.basemaps || new URL("api/basemaps", document.baseURI).toString();
+  }
+
+  function tileLayer(wall, b) {
+    var map = wall.map;
+    var opts = {
+      attribution: escapeHtml(b.attribution),
+      minZoom: b.min_zoom || 0,
+      maxZoom: Math.max(map.getMaxZoom() || 18, b.max_native_zoom || 0),
+      tms: !!b.tms,
+      className: "guatu-basemap guatu-basemap-" + b.id,
+      zIndex: b.overlay ? 2 : 1,
+    };
+    if (b.max_native_zoom !== null && b.max_native_zoom !== undefined) opts.maxNativeZoom = b.max_native_zoom;
+    if (b.bounds) opts.bounds = L.latLngBounds([b.bounds[1], b.bounds[0]], [b.bounds[3], b.bounds[2]]);
+    var url = token(wall) ? withParam(b.url, "display", token(wall)) : b.url;
+    var layer = L.tileLayer(url, opts);
+    layer.guatuBasemap = b;
+    return layer;
+  }
+
+  // --- drawing the data in the basemap's CRS -------------------------------
+  function setCrs(wall, crs) {
+    var state = wall.guatuBasemaps;
+    if (state.crs === crs) return Promise.resolve();
+    state.crs = crs;
+    if (typeof wall.setCrs !== "function") {
+      if (wall.errors) wall.errors.push("basemaps: this wall map cannot redraw its data in " + crs);
+      return Promise.resolve();
+    }
+    return Promise.resolve(wall.setCrs(crs)).catch(function (err) {
+      if (wall.errors) wall.errors.push(String(err));
+      if (wall.showBanner) wall.showBanner("底图坐标切换失败,请刷新页面");
+    });
+  }
+
+  // --- the switcher --------------------------------------------------------
+  function build(wall, list) {
+    var map = wall.map;
+    var state = wall.guatuBasemaps;
+    var bases = {};
+    var overlays = {};
+    var active = null;
+    var none = L.layerGroup();
+    none.guatuBasemap = { id: "", crs: "wgs84" };
+    bases[escapeHtml(NO_BASEMAP)] = none;
+    list.forEach(function (b) {
+      var layer = tileLayer(wall, b);
+      state.layers[b.id] = layer;
+      if (b.overlay) {
+        overlays[escapeHtml(b.title)] = layer;
+      } else {
+        bases[escapeHtml(b.title)] = layer;
+        if (b.default) active = layer;
+      }
+    });
+    (active || none).addTo(map);
+    state.control = L.control.layers(bases, overlays, { position: "topright", collapsed: true }).addTo(map);
+    map.on("baselayerchange", function (e) {
+      var b = e.layer.guatuBasemap || { id: "", crs: "wgs84" };
+      state.active = b.id;
+      setCrs(wall, b.crs || "wgs84");
+    });
+    state.active = active ? active.guatuBasemap.id : "";
+    document.documentElement.dataset.guatuBasemaps = "ready";
+    return setCrs(wall, active ? active.guatuBasemap.crs || "wgs84" : "wgs84");
+  }
+
+  function attach(wall) {
+    if (!wall || !wall.map || wall.guatuBasemaps) return;
+    wall.guatuBasemaps = { layers: {}, control: null, active: "", crs: "wgs84" };
+    getJSON(wall, listUrl(wall))
+      .then(function (body) {
+        var list = (body && body.basemaps) || [];
+        if (!list.length) {
+          document.documentElement.dataset.guatuBasemaps = "none";
+          return null;
+        }
+        return build(wall, list);
+      })
+      .catch(function (err) {
+        if (wall.errors) wall.errors.push(String(err));
+        document.documentElement.dataset.guatuBasemaps = "failed";
+      });
+  }
+
+  // --- finding the wall map ------------------------------------------------
+  if (typeof guatu.onWallMap === "function") {
+    guatu.onWallMap(attach);
+  } else {
+    (function watch(triesLeft) {
+      (guatu.instances || []).forEach(attach);
+      if (triesLeft > 0 && !(guatu.instances && guatu.instances.length)) {
+        window.setTimeout(function () { watch(triesLeft - 1); }, 100);
+      }
+    })(TRIES);
+  }
+})();
