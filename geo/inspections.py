@@ -1,0 +1,319 @@
+"""Daily random inspections (每日随机地点督导): drawing the day's list and recording what was found.
+
+* `draw` picks N places at random, stratified by sub-district (街道: N is
+  shared out in proportion to each one's places, every sub-district getting
+  at least one when N allows), each place weighted by its relapse risk (done
+  recently), whether it is overdue and whether it relapsed before (weights in
+  the campaign's `inspections` section). It uses a numpy Generator seeded
+  with a number recorded with the list: the same seed and the same data give
+  the same list.
+* `generate` stores the list as `inspections/<day>.json` in the data
+  directory (atomic write, under a lock), with its seed, weights, the places
+  and, later, their results.
+* `record` writes an inspection's result: `ok`; `problem` (opens a ledger
+  problem found by the campaign's inspection source, so 问题不过夜 applies);
+  `relapse` (反弹回潮: opens a problem and sets the place to the relapse
+  status). Place changes go through the store: versioned, journaled, with
+  the acting user.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import orjson
+from filelock import FileLock
+
+from geo.config import Campaign
+from geo.errors import Conflict, FieldError, NotFound, ValidationError
+from geo.geojson_io import atomic_write
+from geo.ledger import add_problem
+from geo.rules import local_now, open_problems, place_overdue
+from geo.store.base import Store, iso
+
+FOLDER = "inspections"
+RESULTS = {"ok": "正常", "problem": "发现问题", "relapse": "反弹"}
+NO_STREET = "(未填街道)"
+MAX_COUNT = 500
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place that may be drawn, with what its weight is made of."""
+
+    layer: str
+    id: str
+    street: str
+    weight: float
+    reasons: tuple[str, ...] = ()
+
+
+# --- weights -------------------------------------------------------------------
+
+def _local_day(stamp: str | None, campaign: Campaign) -> date | None:
+    if not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(stamp).astimezone(campaign.timezone).date()
+    except (TypeError, ValueError):
+        return None
+
+
+def done_since(store: Store, campaign: Campaign) -> dict[tuple[str, str], date]:
+    """When each place last reached a done status, from the journal (local dates)."""
+    done = campaign.done_statuses
+    out: dict[tuple[str, str], date] = {}
+    for c in store.changes_since(0):
+        if c.status in done and (c.op == "create" or c.status_before not in done):
+            day = _local_day(c.at, campaign)
+            if day:
+                out[(c.layer, c.id)] = day
+    return out
+
+
+def ever_relapsed(store: Store, campaign: Campaign) -> set[tuple[str, str]]:
+    status = campaign.inspections.relapse_status
+    return {(c.layer, c.id) for c in store.changes_since(0) if c.status == status}
+
+
+def candidates(store: Store, campaign: Campaign, now: datetime) -> list[Candidate]:
+    """Every place with its weight, in a fixed order (layer, id) so a seed reproduces a draw."""
+    s = campaign.inspections
+    today = local_now(campaign, now).date()
+    recent = done_since(store, campaign)
+    relapsed = ever_relapsed(store, campaign)
+    out = []
+    for layer in campaign.layers:
+        for f in sorted(store.features(layer.id), key=lambda f: f["id"]):
+            props = f["properties"]
+            key = (layer.id, f["id"])
+            weight, reasons = s.base, []
+            if props.get("status") in campaign.done_statuses:
+                since = recent.get(key) or _local_day(props.get("updated_at"), campaign)
+                if since is not None and (today - since).days <= s.recent_days:
+                    weight += s.recent_done
+                    reasons.append("recent_done")
+            if place_overdue(props, campaign, today):
+                weight += s.overdue
+                reasons.append("overdue")
+            if key in relapsed or props.get("status") == s.relapse_status:
+                weight += s.relapsed
+                reasons.append("relapsed")
+            out.append(Candidate(layer.id, f["id"], props.get("street") or NO_STREET, weight, tuple(reasons)))
+    return out
+
+
+# --- drawing -------------------------------------------------------------------
+
+def allocate(sizes: dict[str, int], n: int, rng: np.random.Generator) -> dict[str, int]:
+    """Share `n` draws among strata in proportion to their sizes, at least one each when n allows.
+
+    Largest remainders settle the rounding (ties by name), then a stratum left
+    with none takes one from the most over-served stratum. When n is smaller
+    than the number of strata, the strata that get one are drawn with the same
+    generator, in proportion to their sizes."""
+    names = sorted(k for k, v in sizes.items() if v > 0)
+    total = sum(sizes[k] for k in names)
+    n = min(n, total)
+    if n <= 0 or not names:
+        return dict.fromkeys(sizes, 0)
+    if n < len(names):
+        p = np.array([sizes[k] for k in names], dtype=float)
+        picked = rng.choice(len(names), size=n, replace=False, p=p / p.sum())
+        chosen = {names[i] for i in picked}
+        return {k: int(k in chosen) for k in sizes}
+    quota = {k: n * sizes[k] / total for k in names}
+    alloc = {k: min(int(quota[k]), sizes[k]) for k in names}
+    while sum(alloc.values()) < n:
+        room = [k for k in names if alloc[k] < sizes[k]]
+        best = max(room, key=lambda k: (quota[k] - alloc[k], -names.index(k)))
+        alloc[best] += 1
+    for k in names:
+        if alloc[k] == 0:
+            donor = max((d for d in names if alloc[d] > 1), key=lambda d: (alloc[d] - quota[d], -names.index(d)))
+            alloc[donor] -= 1
+            alloc[k] = 1
+    return {k: alloc.get(k, 0) for k in sizes}
+
+
+def draw(pool: list[Candidate], n: int, seed: int) -> list[Candidate]:
+    """N places, stratified by sub-district and weighted; the same seed and pool give the same list."""
+    rng = np.random.default_rng(seed)
+    strata: dict[str, list[Candidate]] = {}
+    for c in pool:
+        strata.setdefault(c.street, []).append(c)
+    alloc = allocate({k: len(v) for k, v in strata.items()}, n, rng)
+    picked: list[Candidate] = []
+    for street in sorted(strata):
+        k = alloc.get(street, 0)
+        if not k:
+            continue
+        members = strata[street]
+        w = np.array([c.weight for c in members], dtype=float)
+        idx = rng.choice(len(members), size=k, replace=False, p=w / w.sum())
+        picked.extend(members[i] for i in sorted(idx))
+    return picked
+
+
+# --- the day's list on disk -----------------------------------------------------
+
+def check_day(day: str) -> date:
+    try:
+        if not _DAY.match(day or ""):
+            raise ValueError
+        return date.fromisoformat(day)
+    except ValueError:
+        raise ValidationError([FieldError("date", f"expected YYYY-MM-DD, got {day!r}")]) from None
+
+
+def _path(data_dir: Path, day: date) -> Path:
+    return Path(data_dir) / FOLDER / f"{day.isoformat()}.json"
+
+
+def _lock(data_dir: Path) -> FileLock:
+    folder = Path(data_dir) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(folder / ".lock"), timeout=10)
+
+
+def load(data_dir: Path, day: date) -> dict | None:
+    """The stored list of a day, or None."""
+    path = _path(data_dir, day)
+    try:
+        return orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def days(data_dir: Path) -> list[str]:
+    """Days that have a list, newest first."""
+    folder = Path(data_dir) / FOLDER
+    return sorted((p.stem for p in folder.glob("*.json") if _DAY.match(p.stem)), reverse=True)
+
+
+def _place_row(store: Store, campaign: Campaign, c: Candidate) -> dict:
+    props = store.get(c.layer, c.id)["properties"]
+    return {
+        "layer": c.layer, "id": c.id, "name": props.get("name"), "kind": props.get("kind"),
+        "street": props.get("street"), "community": props.get("community"), "status": props.get("status"),
+        "weight": c.weight, "reasons": list(c.reasons), "result": None,
+    }
+
+
+def generate(store: Store, campaign: Campaign, data_dir: Path, day: date, *, n: int | None = None,
+             seed: int | None = None, user: str, replace: bool = False) -> dict:
+    """Draw and store the list of `day`. An existing list is kept unless `replace`, and never
+    replaced once a result has been recorded on it."""
+    n = campaign.inspections.count if n is None else n
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_COUNT:
+        raise ValidationError([FieldError("count", f"expected a whole number from 1 to {MAX_COUNT}")])
+    if seed is None:
+        seed = secrets.randbits(63)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValidationError([FieldError("seed", "expected a whole number, 0 or more")])
+    now = store.clock()
+    with _lock(data_dir):
+        existing = load(data_dir, day)
+        if existing is not None:
+            if not replace:
+                raise Conflict(f"the inspection list of {day} already exists (seed {existing['seed']}); "
+                               "ask to replace it to draw again")
+            if any(p.get("result") for p in existing["places"]):
+                raise Conflict(f"the inspection list of {day} already has results; it cannot be drawn again")
+        pool = candidates(store, campaign, now)
+        picked = draw(pool, n, seed)
+        record_ = {
+            "date": day.isoformat(), "seed": seed, "count": n, "weights": campaign.inspections.weights(),
+            "generated_at": iso(now), "generated_by": user, "revision": store.revision(),
+            "places": [_place_row(store, campaign, c) for c in picked],
+        }
+        atomic_write(_path(data_dir, day), orjson.dumps(record_, option=orjson.OPT_INDENT_2))
+    return record_
+
+
+def record(store: Store, campaign: Campaign, data_dir: Path, day: date, fid: str, *, result: str,
+           user: str, notes: str = "", category: str | None = None, deadline: str | None = None,
+           layer: str | None = None, fixed: bool = False) -> dict:
+    """Record the inspection of one place of the day's list; returns the place's row.
+
+    `problem` and `relapse` open a ledger problem (`category` required) found
+    by the campaign's inspection source on `day`; `relapse` also sets the
+    place to the relapse status. `fixed` (立行立改, fixed on the spot) records
+    the problem as found and closed that day. The store change and the list are both
+    written under the list's lock, the store change first."""
+    if result not in RESULTS:
+        raise ValidationError([FieldError("result", f"expected one of {', '.join(RESULTS)}", fid)])
+    s = campaign.inspections
+    with _lock(data_dir):
+        listing = load(data_dir, day)
+        if listing is None:
+            raise NotFound(f"there is no inspection list for {day}")
+        rows = [p for p in listing["places"] if p["id"] == fid and (layer is None or p["layer"] == layer)]
+        if not rows:
+            raise NotFound(f"{fid} is not on the inspection list of {day}")
+        row = rows[0]
+        if row.get("result"):
+            raise Conflict(f"{fid} was already inspected on {day} by {row['result']['inspector']}")
+        now = store.clock()
+        entry = {"result": result, "label": RESULTS[result], "notes": (notes or "").strip(),
+                 "at": iso(now), "inspector": user, "problem": None, "version": None,
+                 "fixed": bool(fixed) and result != "ok"}
+        if result in ("problem", "relapse"):
+            if not category:
+                raise ValidationError([FieldError("category", "say what kind of problem was found", fid)])
+            feature = store.get(row["layer"], fid)
+            due = deadline or (day + timedelta(days=s.deadline_days)).isoformat()
+            problem = {"category": category, "description": entry["notes"] or RESULTS[result],
+                       "found_on": day.isoformat(), "found_by": s.source or campaign.inspection_sources[0],
+                       "deadline": due, "responsible": _responsible(feature["properties"])}
+            if entry["fixed"]:
+                problem["status"] = next(p.key for p in campaign.problem_statuses if not p.open)
+            changes = add_problem(feature, problem, campaign, day)
+            if result == "relapse":
+                changes["status"] = s.relapse_status
+            written = store.update(row["layer"], fid, expected_version=feature["properties"]["version"],
+                                   user=user, properties=changes).feature
+            entry["problem"] = written["properties"]["problems"][-1]["id"]
+            entry["version"] = written["properties"]["version"]
+            row["status"] = written["properties"]["status"]
+        row["result"] = entry
+        atomic_write(_path(data_dir, day), orjson.dumps(listing, option=orjson.OPT_INDENT_2))
+    return row
+
+
+def local_time(stamp: str, campaign: Campaign) -> str:
+    return datetime.fromisoformat(stamp).astimezone(campaign.timezone).strftime("%Y-%m-%d %H:%M")
+
+
+def _responsible(props: dict) -> str:
+    people = props.get("people") or {}
+    head = people.get("community_head") or people.get("grid_worker") or people.get("cadre") or ""
+    return " ".join(x for x in (props.get("community") or "", head) if x)
+
+
+def route_sheet(store: Store, campaign: Campaign, listing: dict) -> list[dict]:
+    """The list with what an inspector carries: 四包一 people, unit, open problems (current data)."""
+    roles = [(r.key, r.label) for r in campaign.roles]
+    out = []
+    for row in listing["places"]:
+        try:
+            props = store.get(row["layer"], row["id"])["properties"]
+        except NotFound:
+            props = {}
+        people = props.get("people") or {}
+        result = row.get("result")
+        if result:
+            result = {**result, "at_local": local_time(result["at"], campaign)}
+        out.append({**row, "result": result, "status": props.get("status", row.get("status")), "unit": props.get("unit"),
+                    "deadline": props.get("deadline"), "version": props.get("version"),
+                    "people": [{"role": label, "name": people.get(key)} for key, label in roles if people.get(key)],
+                    "open_problems": [{"id": p.get("id"), "category": p.get("category"),
+                                       "description": p.get("description"), "deadline": p.get("deadline")}
+                                      for p in open_problems(props, campaign)]})
+    return out

@@ -1,0 +1,124 @@
+"""The daily report (日报): the workbook and the PDF say what the data says."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+
+import openpyxl
+import pytest
+
+from geo import inspections as insp
+from geo.daily_report import SHEETS, build_pdf, build_xlsx, report_data
+from geo.ledger import add_problem, update_problem
+from tests.web.conftest import login
+
+DAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def day_of_work(seeded, campaign, data_dir, clock):
+    """On 11-24: an inspection list of 3, one relapse found; an old problem closed; one overdue;
+    one problem found by the inspection on 11-23, still open (overnight)."""
+    ids = sorted(f["id"] for f in seeded.features("courtyards"))
+
+    def change(fid, fn):
+        f = seeded.get("courtyards", fid)
+        seeded.update("courtyards", fid, expected_version=f["properties"]["version"], user="t", properties=fn(f))
+
+    change(ids[1], lambda f: add_problem(f, {"category": "破损路面", "description": "坑洼", "found_on": "2026-11-10",
+                                             "deadline": "2026-11-20"}, campaign, DAY))
+    change(ids[2], lambda f: add_problem(f, {"category": "飞线充电", "description": "飞线", "found_on": "2026-11-23",
+                                             "found_by": "每日随机督导", "deadline": "2026-11-30"}, campaign, DAY))
+    change(ids[3], lambda f: add_problem(f, {"category": "建筑垃圾", "description": "建筑垃圾未清",
+                                             "found_on": "2026-11-20", "deadline": "2026-11-28"}, campaign, DAY))
+    change(ids[3], lambda f: update_problem(f, f"{ids[3]}-p1", {"status": "closed"}, campaign, DAY))
+    listing = insp.generate(seeded, campaign, data_dir, DAY, n=3, seed=11, user="李编")
+    accepted = next(p for p in listing["places"] if p["status"] == "accepted")
+    insp.record(seeded, campaign, data_dir, DAY, accepted["id"], result="relapse", user="王五", category="乱堆乱放",
+                notes="反弹了")
+    return {"ids": ids, "relapsed": accepted["id"], "listing": listing}
+
+
+def _sheet(wb, name):
+    rows = [list(r) for r in wb[name].iter_rows(values_only=True)]
+    return rows
+
+
+def test_the_workbook_matches_the_data(seeded, campaign, data_dir, clock, day_of_work):
+    data = report_data(seeded, campaign, data_dir, DAY, clock())
+    wb = openpyxl.load_workbook(io.BytesIO(build_xlsx(data)))
+    assert wb.sheetnames == list(SHEETS)
+    progress = _sheet(wb, "进度")
+    assert "日报 2026-11-24" in progress[0][0]
+    header = progress[2]
+    assert header[0] == "街道" and header[-1] == "完成率(%)" and "已验收" in header and "反弹" in header
+    rows = {r[0]: dict(zip(header, r)) for r in progress[3:]}
+    assert rows["大学路街道"]["合计"] == 4 and rows["合计"]["合计"] == 9
+    statuses = [f["properties"]["status"] for f in seeded.features("courtyards")]
+    assert rows["合计"]["已验收"] == statuses.count("accepted") and rows["合计"]["反弹"] == 1
+    done = sum(s in campaign.done_statuses for s in statuses)
+    assert rows["合计"]["已完成"] == done and rows["合计"]["完成率(%)"] == round(100 * done / 9, 1)
+
+    problems = _sheet(wb, "问题")
+    changes = sorted((r[0], r[6]) for r in problems[1:])
+    assert changes == sorted([("新增", "乱堆乱放"), ("销号", "建筑垃圾")])
+    overdue = _sheet(wb, "逾期")
+    assert [(r[5], r[7], r[8]) for r in overdue[1:]] == [("破损路面", "2026-11-20", 4)]
+    overnight = _sheet(wb, "过夜")
+    assert [(r[5], r[8]) for r in overnight[1:]] == [("飞线充电", "2026-11-23")]
+    relapse = _sheet(wb, "反弹")
+    assert [(r[0], r[5], r[6]) for r in relapse[1:]] == [(day_of_work["relapsed"], "2026-11-24", "是")]
+    done = _sheet(wb, "督导")
+    assert len(done) == 4 and {r[5] for r in done[1:]} == {"反弹", "未督导"}
+    assert data["summary"]["inspected"] == 1 and data["summary"]["seed"] == 11
+
+
+def test_a_past_day_is_reported_as_it_stood(seeded, campaign, data_dir, clock, day_of_work):
+    fid = day_of_work["relapsed"]
+    before = report_data(seeded, campaign, data_dir, DAY, clock())["sheets"]
+    clock.advance(days=2)
+    f = seeded.get("courtyards", fid)
+    seeded.update("courtyards", fid, expected_version=f["properties"]["version"], user="t",
+                  properties={"status": "accepted"})  # fixed two days later
+    data = report_data(seeded, campaign, data_dir, DAY, clock())
+    assert data["past"] and data["as_of"] == "2026-11-25 00:00"
+    assert data["sheets"]["进度"] == before["进度"] and data["sheets"]["反弹"] == before["反弹"]
+    assert report_data(seeded, campaign, data_dir, date(2026, 11, 26), clock())["sheets"]["反弹"][1:] == []
+    earlier = report_data(seeded, campaign, data_dir, date(2026, 11, 23), clock())
+    assert earlier["sheets"]["进度"][-1][1 + len(campaign.statuses)] == 0  # nothing existed on 11-23
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils' pdftotext")
+def test_the_pdf_carries_the_same_numbers_in_chinese(seeded, campaign, data_dir, clock, day_of_work):
+    data = report_data(seeded, campaign, data_dir, DAY, clock())
+    pdf = build_pdf(data, with_map=False)
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "日报 2026-11-24" in text and "大学路街道" in text
+    assert "逾期 1 项,过夜 1 项,反弹点位 1 处" in text
+    assert "每日随机督导:清单 3 处,已督导 1 处" in text
+    assert "破损路面" in text and "飞线充电" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils' pdftotext")
+def test_the_command_writes_both_files_with_the_printed_map(app, day_of_work, tmp_path):
+    out = tmp_path / "report"
+    result = app.test_cli_runner().invoke(args=["daily-report", "--date", "2026-11-24", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    xlsx, pdf = out / "日报-2026-11-24.xlsx", out / "日报-2026-11-24.pdf"
+    assert openpyxl.load_workbook(xlsx).sheetnames == list(SHEETS)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    assert "当日挂图 2026-11-24" in text and "地图未能生成" not in text
+    bad = app.test_cli_runner().invoke(args=["daily-report", "--date", "11/24", "--out", str(out)])
+    assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+
+
+def test_the_page_offers_both_downloads(client, day_of_work):
+    login(client, "viewer1")
+    page = client.get("/reports/daily?date=2026-11-24").get_data(as_text=True)
+    assert "/reports/daily/2026-11-24.xlsx" in page and "/reports/daily/2026-11-24.pdf" in page
+    resp = client.get("/reports/daily/2026-11-24.xlsx")
+    assert resp.status_code == 200 and resp.data[:2] == b"PK"
+    assert client.get("/reports/daily/2026-11-24.doc").status_code == 422

@@ -1,0 +1,56 @@
+"""The /inspections page, its printable route sheet and the JSON API."""
+
+from __future__ import annotations
+
+from tests.web.conftest import login
+
+
+def test_viewers_cannot_draw_or_record(client):
+    login(client, "viewer1")
+    assert client.get("/inspections").status_code == 403
+    assert client.get("/api/inspections/2026-11-24").status_code == 403
+
+
+def test_editor_draws_the_day_over_the_api_and_records_a_relapse(client, app):
+    csrf = login(client, "editor1")
+    resp = client.post("/api/inspections/2026-11-24", json={"count": 4, "seed": 99}, headers={"X-CSRF-Token": csrf})
+    assert resp.status_code == 201, resp.get_json()
+    listing = resp.get_json()
+    assert listing["seed"] == 99 and len(listing["places"]) == 4
+    first = listing["places"][0]
+    assert {"people", "open_problems", "street", "community", "name"} <= set(first)
+    again = client.post("/api/inspections/2026-11-24", json={"count": 4}, headers={"X-CSRF-Token": csrf})
+    assert again.status_code == 409
+
+    resp = client.post(f"/api/inspections/2026-11-24/{first['id']}",
+                       json={"result": "relapse", "category": "乱堆乱放", "notes": "又堆了"},
+                       headers={"X-CSRF-Token": csrf})
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["result"]["inspector"] == "戴新民 (editor1)"
+    place = client.get(f"/api/layers/courtyards/features/{first['id']}").get_json()
+    assert place["properties"]["status"] == "relapsed"
+    bad = client.post(f"/api/inspections/2026-11-24/{listing['places'][1]['id']}", json={"result": "problem"},
+                      headers={"X-CSRF-Token": csrf})
+    assert bad.status_code == 422 and bad.get_json()["fields"][0]["field"] == "category"
+    assert client.get("/api/inspections/2026-11-3x").status_code == 422
+    assert client.get("/api/inspections/2026-11-23").status_code == 404
+
+
+def test_the_page_draws_records_and_prints_a_route_sheet(client):
+    csrf = login(client, "editor1")
+    page = client.get("/inspections?date=2026-11-24").get_data(as_text=True)
+    assert "生成当日督导清单" in page
+    resp = client.post("/inspections/2026-11-24", data={"count": "3", "seed": "5", "csrf_token": csrf})
+    assert resp.status_code == 302
+    page = client.get("/inspections?date=2026-11-24").get_data(as_text=True)
+    assert "随机种子 5" in page and "督导结果" in page and "网格员" in page
+    assert 'class="print-only blank-result"' in page and "css/workflow.css" in page
+    fid = page.split('id="place-')[1].split('"')[0]
+    resp = client.post(f"/inspections/2026-11-24/{fid}",
+                       data={"result": "ok", "notes": "干净整洁", "layer": "courtyards", "csrf_token": csrf})
+    assert resp.status_code == 302
+    page = client.get("/inspections?date=2026-11-24").get_data(as_text=True)
+    assert "干净整洁" in page and "正常" in page
+    assert "重新抽取" not in page  # a list with results is never drawn again
+    no_csrf = client.post("/inspections/2026-11-25", data={"count": "3"})
+    assert no_csrf.status_code == 403

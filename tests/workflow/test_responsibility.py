@@ -1,0 +1,42 @@
+"""My places (四包一): who answers for what, most urgent first."""
+
+from __future__ import annotations
+
+from geo.ledger import add_problem
+from geo.responsibility import my_places
+from tests.web.conftest import login
+
+
+def _add(store, campaign, fid, **problem):
+    feature = store.get("courtyards", fid)
+    changes = add_problem(feature, {"category": "乱堆乱放", "description": "杂物", **problem}, campaign,
+                          store.clock().date())
+    store.update("courtyards", fid, expected_version=feature["properties"]["version"], user="t", properties=changes)
+
+
+def test_places_of_a_person_sorted_overdue_then_overnight_then_deadline(seeded, campaign, clock):
+    mine = sorted(f["id"] for f in seeded.features("courtyards") if f["properties"]["people"]["grid_worker"] == "戴新民")
+    assert len(mine) == 3
+    a, b, c = mine
+    _add(seeded, campaign, a, deadline="2026-12-20")
+    _add(seeded, campaign, b, deadline="2026-11-20", found_on="2026-11-18")  # overdue
+    _add(seeded, campaign, c, deadline="2026-12-01", found_by="每日随机督导", found_on="2026-11-22")  # overnight
+    result = my_places(seeded, campaign, clock(), person="戴新民")
+    assert [p["id"] for p in result["places"]] == [b, c, a]
+    assert result["overdue"] == 1 and result["overnight"] == 1
+    assert result["places"][0]["roles"] == ["网格员"] and result["places"][0]["days_left"] == -4
+    assert my_places(seeded, campaign, clock(), person="没有这个人")["count"] == 0
+
+
+def test_places_of_a_unit(seeded, campaign, clock):
+    assert my_places(seeded, campaign, clock(), unit="区政府办")["count"] == 4
+    assert my_places(seeded, campaign, clock(), unit="区教育局")["count"] == 5
+
+
+def test_the_page_defaults_to_the_logged_in_users_name(client):
+    login(client, "editor1")  # 戴新民, a grid worker of three places
+    page = client.get("/mine").get_data(as_text=True)
+    assert "戴新民" in page and "共 3 处" in page
+    data = client.get("/api/mine?unit=区政府办").get_json()
+    assert data["count"] == 4 and data["unit"] == "区政府办"
+    assert client.get("/api/mine").get_json()["person"] == "戴新民"

@@ -1,0 +1,123 @@
+"""Daily random inspections over HTTP: the `/inspections` page and its JSON API (thin: rules in geo/inspections.py).
+
+    GET  /inspections[?date=…]                 the day's list, a form per place, a printable route sheet
+    POST /inspections/<date>                   draw the day's list (form: count, seed, replace)
+    POST /inspections/<date>/<place id>        record a result (form)
+    GET  /api/inspections/<date>               the stored list with the route sheet's details
+    POST /api/inspections/<date>               {"count": 10, "seed": 42, "replace": false}
+    POST /api/inspections/<date>/<place id>    {"result": "ok|problem|relapse", "notes", "category", "deadline", "layer"}
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+
+from geo import inspections as insp
+from geo.errors import FieldError, GuatuError, NotFound, ValidationError
+from geo.rules import local_now
+from web.api_write import _json_body
+from web.auth import acting_user, requires
+from web.context import guatu
+
+bp = Blueprint("inspections", __name__)
+
+
+def _today() -> str:
+    g = guatu()
+    return local_now(g.campaign, g.now()).date().isoformat()
+
+
+def _int(value, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError([FieldError(name, "expected a whole number")])
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError([FieldError(name, "expected a whole number")]) from None
+
+
+def _listing(day: str) -> dict:
+    g = guatu()
+    listing = insp.load(g.data_dir, insp.check_day(day))
+    if listing is None:
+        raise NotFound(f"there is no inspection list for {day}")
+    return {**listing, "places": insp.route_sheet(g.store, g.campaign, listing),
+            "generated_at_local": insp.local_time(listing["generated_at"], g.campaign)}
+
+
+def _generate(day: str, values: dict) -> dict:
+    g = guatu()
+    return insp.generate(g.store, g.campaign, g.data_dir, insp.check_day(day), n=_int(values.get("count"), "count"),
+                         seed=_int(values.get("seed"), "seed"), user=acting_user(),
+                         replace=str(values.get("replace", "")).lower() in ("1", "true", "on", "yes"))
+
+
+def _record(day: str, fid: str, values: dict) -> dict:
+    g = guatu()
+    return insp.record(g.store, g.campaign, g.data_dir, insp.check_day(day), fid, result=values.get("result") or "",
+                       user=acting_user(), notes=values.get("notes") or "", category=values.get("category") or None,
+                       deadline=values.get("deadline") or None, layer=values.get("layer") or None,
+                       fixed=str(values.get("fixed", "")).lower() in ("1", "true", "on", "yes"))
+
+
+# --- pages ---------------------------------------------------------------------
+
+@bp.get("/inspections")
+@requires("editor")
+def page():
+    g = guatu()
+    day = request.args.get("date") or _today()
+    insp.check_day(day)
+    try:
+        listing = _listing(day)
+    except NotFound:
+        listing = None
+    return render_template("inspections.html", day=day, listing=listing, results=insp.RESULTS,
+                           categories=g.campaign.categories, default_count=g.campaign.inspections.count,
+                           statuses={s.key: s.label for s in g.campaign.statuses}, days=insp.days(g.data_dir)[:30],
+                           source=g.campaign.inspections.source or g.campaign.inspection_sources[0])
+
+
+@bp.post("/inspections/<day>")
+@requires("editor")
+def generate_form(day: str):
+    try:
+        listing = _generate(day, request.form)
+        flash(f"已生成 {day} 的督导点位 {len(listing['places'])} 处(随机种子 {listing['seed']})。", "ok")
+    except GuatuError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("inspections.page", date=day))
+
+
+@bp.post("/inspections/<day>/<fid>")
+@requires("editor")
+def record_form(day: str, fid: str):
+    try:
+        row = _record(day, fid, request.form)
+        flash(f"已记录 {row['name']}:{row['result']['label']}。", "ok")
+    except GuatuError as exc:
+        flash(f"{fid}: {exc.message}", "error")
+    return redirect(url_for("inspections.page", date=day) + f"#place-{fid}")
+
+
+# --- JSON API ------------------------------------------------------------------
+
+@bp.get("/api/inspections/<day>")
+@requires("editor")
+def api_get(day: str):
+    return jsonify(_listing(day))
+
+
+@bp.post("/api/inspections/<day>")
+@requires("editor")
+def api_generate(day: str):
+    _generate(day, _json_body())
+    return jsonify(_listing(day)), 201
+
+
+@bp.post("/api/inspections/<day>/<fid>")
+@requires("editor")
+def api_record(day: str, fid: str):
+    return jsonify(_record(day, fid, _json_body())), 201
