@@ -18,7 +18,7 @@ from geo.store.base import iso
 LAYER = "courtyards"
 
 
-@pytest.fixture(params=["geojson"])
+@pytest.fixture(params=["geojson", "postgis"])
 def store(request, store_factory):
     return store_factory(request.param)
 

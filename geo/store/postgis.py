@@ -1,0 +1,437 @@
+"""The PostGIS store: a campaign in one PostgreSQL schema, shared by every app instance.
+
+Same rules as the embedded store (they live in `Store`); this module only
+reads and writes. Tables (geo/store/migrations/, applied at open):
+
+* `features` — the current places: the exact GeoJSON line Guatu validated
+  (so reads return the same features, and `collection_bytes` the same bytes,
+  as the embedded store's layer file), `geometry(Geometry, 4326)` with a GiST
+  index, properties as jsonb;
+* `journal` — every change, written in the same database transaction as
+  the feature row it changes; `revision`, `changes_since`, `history` and
+  `change_entries` read it, so an instance sees every other instance's writes;
+* `layer_heads` — the last change of each layer (`layer_revision`).
+
+Writers take a transaction-level advisory lock on the campaign: changes are
+numbered and committed one batch at a time, exactly as the embedded store's
+file lock does, so journal order is commit order and a reader that has seen
+change n has seen every change before it. Inside the lock the version check
+reads the row `FOR UPDATE`, and the `UPDATE`/`DELETE` is conditional on that
+version again, so not even a writer that bypassed the lock can slip a stale
+write in.
+
+Reads: each process keeps a copy of every layer it has read, brought up to
+date from the journal's after-images (one indexed query per read, nothing
+when unchanged), like the embedded store re-reads a layer file only when it
+changed. Wall screens therefore cost the database a few primary-key lookups
+per poll, whatever the size of the layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+import psycopg
+from psycopg import sql
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from geo.config import Campaign, Layer
+from geo.errors import Conflict, GuatuError, NotFound, StoreBusy
+from geo.geojson_io import collection_bytes, dumps, feature_line
+from geo.journal import ChangeSummary, _summary
+from geo.store.base import Clock, Store, Transaction, iso, utc_now
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DEFAULT_SCHEMA = "guatu"
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_MIGRATION_LOCK = 0x6775617475  # "guatu": one migrating process per database at a time
+_JOURNAL_COLUMNS = 'seq, at, "user", op, layer, id, version, before::text, after::text'
+_SUMMARY_COLUMNS = 'seq, at, "user", op, layer, id, version, status, geometry_changed, status_before, changed'
+
+
+class DatabaseUnavailable(GuatuError):
+    """The PostgreSQL server cannot be reached or refused the connection."""
+
+    http_status = 503
+    code = "store_unavailable"
+
+
+def check_schema_name(schema: str) -> str:
+    if not isinstance(schema, str) or not _SCHEMA_NAME.match(schema):
+        raise ValueError(f"schema name {schema!r}: use lower-case letters, digits and _ (at most 63, not starting "
+                         "with a digit)")
+    return schema
+
+
+def _lock_key(schema: str) -> int:
+    return int.from_bytes(hashlib.blake2b(f"guatu-campaign:{schema}".encode(), digest_size=8).digest(), "big",
+                          signed=True)
+
+
+@dataclass
+class _Layer:
+    """This process's copy of one layer, as of change `seq`."""
+
+    seq: int = -1
+    features: dict[str, dict] = field(default_factory=dict)
+    lines: dict[str, bytes] = field(default_factory=dict)
+    body: bytes | None = None
+
+
+class PostGISStore(Store):
+    def __init__(self, database_url: str, campaign: Campaign, *, schema: str = DEFAULT_SCHEMA, clock: Clock = utc_now,
+                 pool_size: int = 10, lock_timeout: float = 10.0, connect_timeout: float = 10.0) -> None:
+        super().__init__(campaign, clock=clock)
+        self.schema = check_schema_name(schema)
+        self._lock_key = _lock_key(schema)
+        self._lock_timeout_ms = int(lock_timeout * 1000)
+        self._layers: dict[str, _Layer] = {}
+        self._layer_locks = {x.id: threading.Lock() for x in campaign.layers}
+        self._summaries: list[ChangeSummary] = []
+        self._summary_lock = threading.Lock()
+        self.applied_migrations: list[int] = []
+        self.pool = ConnectionPool(database_url, min_size=1, max_size=max(1, pool_size), open=False,
+                                   timeout=connect_timeout, kwargs={"autocommit": True},
+                                   configure=self._configure, name=f"guatu-{schema}")
+        try:
+            self.pool.open(wait=True, timeout=connect_timeout)
+        except PoolTimeout as exc:
+            self.pool.close()
+            raise DatabaseUnavailable(f"cannot connect to the campaign database within {connect_timeout:.0f} s "
+                                      f"({_describe(database_url)}): {exc}") from None
+        try:
+            with self._conn() as conn:
+                self.applied_migrations = migrate(conn, self.schema)
+        except BaseException:
+            self.pool.close()
+            raise
+
+    def _configure(self, conn: psycopg.Connection) -> None:
+        conn.execute(sql.SQL("SET search_path TO {}, public").format(sql.Identifier(self.schema)))
+
+    def close(self) -> None:
+        self.pool.close()
+
+    @contextmanager
+    def _conn(self) -> Iterator[psycopg.Connection]:
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except PoolTimeout as exc:
+            raise DatabaseUnavailable(f"no database connection available: {exc}") from None
+        except psycopg.OperationalError as exc:
+            if isinstance(exc, psycopg.errors.LockNotAvailable):
+                raise StoreBusy("another write holds the campaign lock; try again") from None
+            raise DatabaseUnavailable(f"the campaign database failed: {str(exc).strip()}") from None
+
+    # --- reads -------------------------------------------------------------
+    def revision(self) -> int:
+        with self._conn() as conn:
+            return conn.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]
+
+    def layer_revision(self, layer_id: str) -> int:
+        self.layer(layer_id)
+        with self._conn() as conn:
+            row = conn.execute("SELECT seq FROM layer_heads WHERE layer = %s", (layer_id,)).fetchone()
+        return row[0] if row else 0
+
+    def layer_revisions(self) -> tuple[int, dict[str, int]]:
+        """The journal's last change and each layer's, in one query."""
+        with self._conn() as conn:
+            rows = conn.execute("SELECT '', coalesce(max(seq), 0) FROM journal UNION ALL "
+                                "SELECT layer, seq FROM layer_heads").fetchall()
+        heads = {layer: seq for layer, seq in rows[1:]}
+        return rows[0][1], {x.id: heads.get(x.id, 0) for x in self.campaign.layers}
+
+    def features(self, layer_id: str) -> list[dict]:
+        return list(self._current(layer_id).features.values())
+
+    def get(self, layer_id: str, fid: str) -> dict:
+        self.layer(layer_id)
+        if layer_id in self._layers:
+            feature = self._current(layer_id).features.get(fid)
+        else:  # one place: no need to load the whole layer
+            with self._conn() as conn:
+                row = conn.execute("SELECT feature::text FROM features WHERE layer = %s AND id = %s",
+                                   (layer_id, fid)).fetchone()
+            feature = orjson.loads(row[0]) if row else None
+        if feature is None:
+            raise NotFound(f"no feature {fid!r} in layer {layer_id!r}")
+        return feature
+
+    def collection_bytes(self, layer_id: str) -> bytes:
+        """The layer as the embedded store writes its file (same bytes), built once per change."""
+        state = self._current(layer_id)
+        if state.body is None:
+            state.body = collection_bytes(state.lines.values(), name=layer_id, members={"guatu": {"seq": state.seq}})
+        return state.body
+
+    def _current(self, layer_id: str) -> _Layer:
+        """This process's copy of the layer, brought up to date from the journal."""
+        self.layer(layer_id)
+        with self._layer_locks[layer_id]:
+            state = self._layers.get(layer_id)
+            with self._conn() as conn:
+                if state is not None:
+                    rows = conn.execute(
+                        "SELECT h.seq, j.seq, j.op, j.id, j.after::text FROM "
+                        "(SELECT coalesce((SELECT seq FROM layer_heads WHERE layer = %s), 0) AS seq) h "
+                        "LEFT JOIN journal j ON j.layer = %s AND j.seq > %s AND j.seq <= h.seq ORDER BY j.seq",
+                        (layer_id, layer_id, state.seq)).fetchall()
+                    head = rows[0][0]
+                    if head == state.seq:
+                        return state
+                    if rows[-1][1] == head:  # every change since our copy is in the journal: apply them
+                        state = _Layer(state.seq, dict(state.features), dict(state.lines))
+                        for _, seq, op, fid, after in rows:
+                            if op == "delete":
+                                state.features.pop(fid, None)
+                                state.lines.pop(fid, None)
+                            else:
+                                state.features[fid] = orjson.loads(after)
+                                state.lines[fid] = feature_line(state.features[fid])
+                            state.seq = seq
+                        self._layers[layer_id] = state
+                        return state
+                rows = conn.execute(
+                    "SELECT h.seq, f.id, f.feature::text FROM "
+                    "(SELECT coalesce((SELECT seq FROM layer_heads WHERE layer = %s), 0) AS seq) h "
+                    "LEFT JOIN features f ON f.layer = %s ORDER BY f.pos", (layer_id, layer_id)).fetchall()
+            state = _Layer(rows[0][0])
+            for _, fid, text in rows:
+                if fid is not None:
+                    line = text.encode()
+                    state.features[fid] = orjson.loads(line)
+                    state.lines[fid] = line
+            self._layers[layer_id] = state
+            return state
+
+    def _refresh_summaries(self) -> list[ChangeSummary]:
+        with self._summary_lock:
+            last = self._summaries[-1].seq if self._summaries else 0
+            with self._conn() as conn:
+                rows = conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM journal WHERE seq > %s ORDER BY seq",
+                                    (last,)).fetchall()
+            if rows:
+                self._summaries = self._summaries + [_row_summary(r) for r in rows]
+            return self._summaries
+
+    def changes_since(self, seq: int) -> list[ChangeSummary]:
+        items = self._refresh_summaries()
+        return items[bisect_right(items, seq, key=lambda s: s.seq):]
+
+    def history(self, layer_id: str, fid: str) -> list[dict]:
+        self.layer(layer_id)
+        with self._conn() as conn:
+            rows = conn.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE layer = %s AND id = %s ORDER BY seq",
+                                (layer_id, fid)).fetchall()
+        return [_row_entry(r) for r in rows]
+
+    def change_entries(self, summaries: list[ChangeSummary]) -> list[dict]:
+        if not summaries:
+            return []
+        with self._conn() as conn:
+            rows = conn.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE seq = ANY(%s)",
+                                ([s.seq for s in summaries],)).fetchall()
+        by_seq = {r[0]: r for r in rows}
+        return [_row_entry(by_seq[s.seq]) for s in summaries if s.seq in by_seq]
+
+    def journal_entries(self, after: int = 0, batch: int = 5000) -> Iterator[dict]:
+        """Every journal entry after `after`, oldest first, read in batches (copying a campaign)."""
+        while True:
+            with self._conn() as conn:
+                rows = conn.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE seq > %s ORDER BY seq LIMIT %s",
+                                    (after, batch)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _row_entry(row)
+            after = rows[-1][0]
+
+    def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
+                       properties: tuple[str, ...]) -> tuple[list[str], list[tuple], list[bytes]]:
+        """Places of a layer whose geometry meets `bbox`, simplified by `tolerance` degrees (GiST index,
+        ST_SimplifyPreserveTopology): their ids, the `properties` asked for, and WKB geometries."""
+        self.layer(layer_id)
+        props = sql.SQL(", ").join(sql.SQL("properties ->> {}").format(sql.Literal(p)) for p in properties)
+        geom = sql.SQL("ST_SimplifyPreserveTopology(geom, %s)") if tolerance > 0 else sql.SQL("geom")
+        query = sql.SQL("SELECT id, {props}, ST_AsBinary({geom}) FROM features WHERE layer = %s AND geom IS NOT NULL "
+                        "AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) "
+                        "AND ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326)) ORDER BY pos"
+                        ).format(props=props, geom=geom)
+        params = ((tolerance,) if tolerance > 0 else ()) + (layer_id, *bbox, *bbox)
+        with self._conn() as conn:
+            rows = conn.execute(query, params).fetchall()
+        n = len(properties)
+        return [r[0] for r in rows], [tuple(r[1:1 + n]) for r in rows], [r[1 + n] for r in rows]
+
+    # --- writes ------------------------------------------------------------
+    @contextmanager
+    def _transaction(self) -> Iterator[Transaction]:
+        with self._conn() as conn, conn.transaction():
+            conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{self._lock_timeout_ms}ms")))
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+            yield _PGTransaction(conn)
+
+
+class _PGTransaction(Transaction):
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn = conn
+
+    def current(self, layer: str, fid: str) -> dict | None:
+        row = self.conn.execute("SELECT feature::text FROM features WHERE layer = %s AND id = %s FOR UPDATE",
+                                (layer, fid)).fetchone()
+        return orjson.loads(row[0]) if row else None
+
+    def next_id(self, layer: Layer) -> str:
+        prefix = f"{layer.id_prefix}-"
+        width, top = self.conn.execute(
+            "SELECT coalesce(max(length(s)), 0), coalesce(max(s::numeric), 0) FROM "
+            "(SELECT substr(id, %s) AS s FROM features WHERE layer = %s AND starts_with(id, %s)) x "
+            "WHERE s ~ '^[0-9]+$'", (len(prefix) + 1, layer.id, prefix)).fetchone()
+        return f"{prefix}{int(top) + 1:0{max(4, width)}d}"
+
+    def last_seq(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]
+
+    def commit(self, changes: list[dict]) -> None:
+        checks: list[tuple[psycopg.Cursor, dict]] = []
+        heads: dict[str, int] = {}
+        with self.conn.pipeline():
+            for change in changes:
+                cur = self.conn.cursor()
+                write_feature(cur, change)
+                if change["op"] != "create":
+                    checks.append((cur, change))
+                insert_journal(self.conn.cursor(), change)
+                heads[change["layer"]] = change["seq"]
+            for layer, seq in heads.items():
+                self.conn.execute("INSERT INTO layer_heads (layer, seq) VALUES (%s, %s) "
+                                  "ON CONFLICT (layer) DO UPDATE SET seq = excluded.seq", (layer, seq))
+        for cur, change in checks:
+            if cur.rowcount != 1:  # the row moved on although we held the lock: refuse rather than overwrite
+                raise Conflict(f"{change['id']} was changed by another writer meanwhile; reload it and try again")
+
+
+# --- rows <-> Guatu's dicts (shared with geo.store.migrate) --------------------------
+
+def write_feature(cur: psycopg.Cursor, change: dict) -> None:
+    """Apply one journal change to the features table (update/delete only from the version before it)."""
+    op, after, before = change["op"], change["after"], change["before"]
+    if op == "delete":
+        cur.execute("DELETE FROM features WHERE layer = %s AND id = %s AND version = %s",
+                    (change["layer"], change["id"], before["properties"]["version"]))
+        return
+    line = feature_line(after).decode()
+    geometry = dumps(after["geometry"]).decode() if after.get("geometry") else None
+    props = dumps(after["properties"]).decode()
+    if op == "create":
+        cur.execute("INSERT INTO features (layer, id, version, seq, geom, properties, feature) VALUES "
+                    "(%s, %s, %s, %s, ST_SetSRID(ST_GeomFromGeoJSON(%s), 4326), %s::jsonb, %s::json)",
+                    (change["layer"], change["id"], change["version"], change["seq"], geometry, props, line))
+    else:
+        cur.execute("UPDATE features SET version = %s, seq = %s, geom = ST_SetSRID(ST_GeomFromGeoJSON(%s), 4326), "
+                    "properties = %s::jsonb, feature = %s::json WHERE layer = %s AND id = %s AND version = %s",
+                    (change["version"], change["seq"], geometry, props, line, change["layer"], change["id"],
+                     before["properties"]["version"]))
+
+
+def insert_journal(cur: psycopg.Cursor, entry: dict) -> None:
+    """One journal row, with the summary columns a wall poll reads."""
+    cur.execute(
+        'INSERT INTO journal (seq, at, "user", op, layer, id, version, before, after, status, status_before, '
+        "geometry_changed, changed) VALUES (%s, %s, %s, %s, %s, %s, %s, %s::json, %s::json, %s, %s, %s, %s)",
+        journal_row(entry))
+
+
+def journal_row(entry: dict) -> tuple:
+    s = _summary(entry, 0, 0)
+    before = dumps(entry["before"]).decode() if entry.get("before") is not None else None
+    after = dumps(entry["after"]).decode() if entry.get("after") is not None else None
+    return (entry["seq"], entry["at"], entry.get("user", ""), entry["op"], entry["layer"], entry["id"],
+            entry.get("version", 0), before, after, s.status, s.status_before, s.geometry_changed, list(s.changed))
+
+
+def _row_entry(row: tuple) -> dict:
+    seq, at, user, op, layer, fid, version, before, after = row
+    return {"seq": seq, "at": iso(at), "user": user, "op": op, "layer": layer, "id": fid, "version": version,
+            "before": orjson.loads(before) if before is not None else None,
+            "after": orjson.loads(after) if after is not None else None}
+
+
+def _row_summary(row: tuple) -> ChangeSummary:
+    seq, at, user, op, layer, fid, version, status, geometry_changed, status_before, changed = row
+    return ChangeSummary(seq=seq, at=iso(at), user=user, op=op, layer=layer, id=fid, version=version, status=status,
+                         geometry_changed=geometry_changed, offset=seq, length=0, status_before=status_before,
+                         changed=tuple(changed or ()))
+
+
+# --- migrations ----------------------------------------------------------------------
+
+def migration_files() -> list[tuple[int, str, Path]]:
+    """geo/store/migrations/NNNN_name.sql, in order."""
+    out = []
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        head, _, name = path.stem.partition("_")
+        if not head.isdigit():
+            raise ValueError(f"migration file {path.name}: expected NNNN_name.sql")
+        out.append((int(head), name, path))
+    return out
+
+
+def migrate(conn: psycopg.Connection, schema: str) -> list[int]:
+    """Create the schema and apply the migrations it has not had yet; returns the versions applied now.
+
+    Safe to run from many processes at once (an advisory lock makes them take turns) and again and again."""
+    check_schema_name(schema)
+    ident = sql.Identifier(schema)
+    applied_now: list[int] = []
+    conn.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
+    try:
+        _ensure_postgis(conn)
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(ident))
+        conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {}.schema_migrations (version integer PRIMARY KEY, "
+                             "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").format(ident))
+        done = {r[0] for r in conn.execute(sql.SQL("SELECT version FROM {}.schema_migrations").format(ident))}
+        for version, name, path in migration_files():
+            if version in done:
+                continue
+            with conn.transaction():
+                conn.execute(sql.SQL("SET LOCAL search_path TO {}, public").format(ident))
+                conn.execute(path.read_text(encoding="utf-8").encode(), prepare=False)
+                conn.execute(sql.SQL("INSERT INTO {}.schema_migrations (version, name) VALUES (%s, %s)").format(ident),
+                             (version, name))
+            applied_now.append(version)
+            log.info("schema %s: applied migration %04d_%s", schema, version, name)
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
+    return applied_now
+
+
+def _ensure_postgis(conn: psycopg.Connection) -> None:
+    if conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
+        return
+    try:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    except psycopg.errors.InsufficientPrivilege:
+        raise DatabaseUnavailable("the database has no PostGIS extension and this user may not create it: "
+                                  "ask its administrator to run `CREATE EXTENSION postgis;` in it") from None
+    except psycopg.errors.FeatureNotSupported as exc:
+        raise DatabaseUnavailable(f"PostGIS is not installed on the database server ({exc}): install it "
+                                  "(Debian: postgresql-postgis)") from None
+
+
+def _describe(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)

@@ -1,0 +1,299 @@
+"""Large layers on the wall map: the places of one viewport, simplified for its zoom.
+
+A wall screen showing a 100 000-place layer must not download and draw every
+vertex of every place at a zoom where a courtyard is a few pixels wide. It
+asks instead for one viewport: `bbox=w,s,e,n&zoom=z`. The box is widened to
+the web-map tiles (256 px, Web Mercator) that cover it at that integer zoom,
+so neighbouring screens and a slightly moved view ask for the same thing and
+share one cached answer and ETag; the places meeting that box come back with
+their outlines simplified to about one screen pixel (topology kept: rings
+stay valid and never vanish) and coordinates rounded to a quarter pixel, so
+the packed form (same `packed-1` layout as the whole-layer shapes, decoded by
+`guatu.decodePacked`) needs far fewer bytes. From zoom `FULL_DETAIL_ZOOM` on,
+outlines are sent exactly as stored.
+
+Backends: PostGIS answers with its GiST index and ST_SimplifyPreserveTopology
+(`PostGISStore.shapes_in_bbox`); for the embedded store this module keeps,
+per layer, the places' geometries as a shapely array with an STR-tree,
+rebuilt only when the layer's shapes change (geometries parsed again only
+for places whose version moved), and simplifies the hits in one vectorised
+call.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+import orjson
+import shapely
+
+from geo.display import GEOMETRY_CODES, PACKED_PROPERTIES
+from geo.errors import FieldError, ValidationError
+from geo.geojson_io import dumps
+from geo.store.base import Store
+
+TILE_PX = 256
+FULL_DETAIL_ZOOM = 17  # from this zoom on, outlines are sent as stored
+MAX_TILES = 1024  # a 4K screen needs about 16 × 10 tiles
+MAX_LAT = 85.05112878
+_POLYGONAL, _LINEAR, _PUNTAL = (3, 6), (1, 5), (0, 4)  # shapely type ids
+
+
+@dataclass(frozen=True)
+class Viewport:
+    zoom: int
+    tiles: tuple[int, int, int, int]  # x0, y0, x1, y1 (inclusive) at `zoom`
+    bbox: tuple[float, float, float, float]  # the tiles' bounds: west, south, east, north
+    tolerance: float  # degrees; 0 = exact
+    scale: int  # coordinates are sent in units of 1/scale degree
+
+    @property
+    def key(self) -> str:
+        x0, y0, x1, y1 = self.tiles
+        return f"z{self.zoom}-{x0}.{y0}.{x1}.{y1}"
+
+
+def _tile_x(lon: float, z: int) -> int:
+    n = 2 ** z
+    return min(n - 1, max(0, int(math.floor((lon + 180.0) / 360.0 * n))))
+
+
+def _tile_y(lat: float, z: int) -> int:
+    n = 2 ** z
+    lat = max(-MAX_LAT, min(MAX_LAT, lat))
+    rad = math.radians(lat)
+    return min(n - 1, max(0, int(math.floor((1.0 - math.asinh(math.tan(rad)) / math.pi) / 2.0 * n))))
+
+
+def _tile_lon(x: int, z: int) -> float:
+    return x / 2 ** z * 360.0 - 180.0
+
+
+def _tile_lat(y: int, z: int) -> float:
+    return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / 2 ** z))))
+
+
+def parse_viewport(bbox: str | None, zoom: str | None) -> Viewport:
+    """`bbox=w,s,e,n` (degrees, WGS84) and `zoom=z` (a Leaflet zoom; fractions round down)."""
+    errors = []
+    try:
+        z = int(math.floor(float(zoom if zoom is not None else "")))
+        if not 0 <= z <= 24:
+            raise ValueError
+    except ValueError:
+        errors.append(FieldError("zoom", "expected a map zoom between 0 and 24"))
+        z = 0
+    try:
+        w, s, e, n = (float(v) for v in (bbox or "").split(","))
+        if not all(map(math.isfinite, (w, s, e, n))) or not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
+            raise ValueError
+    except ValueError:
+        errors.append(FieldError("bbox", "expected west,south,east,north in degrees (west < east, south < north)"))
+        w = s = e = n = 0.0
+    if errors:
+        raise ValidationError(errors)
+    tiles = (_tile_x(w, z), _tile_y(n, z), _tile_x(e, z), _tile_y(s, z))
+    count = (tiles[2] - tiles[0] + 1) * (tiles[3] - tiles[1] + 1)
+    if count > MAX_TILES:
+        raise ValidationError([FieldError("bbox", f"covers {count} tiles at zoom {z} (at most {MAX_TILES}): "
+                                                  "zoom out or ask for a smaller box")])
+    box = (_tile_lon(tiles[0], z), _tile_lat(tiles[3] + 1, z), _tile_lon(tiles[2] + 1, z), _tile_lat(tiles[1], z))
+    if z >= FULL_DETAIL_ZOOM:
+        tolerance, scale = 0.0, 10 ** 6
+    else:
+        pixel = 360.0 / (TILE_PX * 2 ** z) * math.cos(math.radians((box[1] + box[3]) / 2))  # degrees of latitude
+        tolerance = pixel
+        scale = min(10 ** 6, 10 ** math.ceil(math.log10(4 / pixel)))
+    return Viewport(z, tiles, tuple(round(v, 9) for v in box), tolerance, scale)
+
+
+# --- the embedded store: geometry arrays per layer ---------------------------------------
+
+@dataclass
+class _LayerIndex:
+    revision: int = -1
+    ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    props: list[tuple] = field(default_factory=list)
+    geoms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    versions: dict[str, tuple[int, object]] = field(default_factory=dict)
+    tree: shapely.STRtree | None = None
+
+
+class ViewportIndex:
+    """One process's spatial index of each layer of an embedded store (see the module docstring)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._layers: dict[str, _LayerIndex] = {}
+        self._lock = threading.Lock()
+
+    def _index(self, layer_id: str, revision: int) -> _LayerIndex:
+        with self._lock:
+            old = self._layers.get(layer_id) or _LayerIndex()
+            if old.revision == revision:
+                return old
+            ids, props, geoms, versions = [], [], [], {}
+            for f in self.store.features(layer_id):
+                geometry = f.get("geometry")
+                if not geometry:
+                    continue
+                version = f["properties"].get("version")
+                known = old.versions.get(f["id"])
+                geom = known[1] if known and known[0] == version else shapely.from_geojson(dumps(geometry))
+                versions[f["id"]] = (version, geom)
+                ids.append(f["id"])
+                props.append(tuple(f["properties"].get(k) for k in PACKED_PROPERTIES))
+                geoms.append(geom)
+            arr = np.empty(len(geoms), dtype=object)
+            arr[:] = geoms
+            index = _LayerIndex(revision, np.array(ids, dtype=object), props, arr, versions,
+                                shapely.STRtree(arr) if len(arr) else None)
+            self._layers[layer_id] = index
+            return index
+
+    def query(self, layer_id: str, revision: int, view: Viewport) -> tuple[list[str], list[tuple], np.ndarray]:
+        index = self._index(layer_id, revision)
+        if index.tree is None:
+            return [], [], np.empty(0, dtype=object)
+        hits = np.sort(index.tree.query(shapely.box(*view.bbox), predicate="intersects"))
+        geoms = index.geoms[hits]
+        if view.tolerance > 0:
+            geoms = shapely.simplify(geoms, view.tolerance, preserve_topology=True)
+        return index.ids[hits].tolist(), [index.props[i] for i in hits], geoms
+
+
+def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, revision: int,
+                    view: Viewport) -> tuple[list[str], list[tuple], np.ndarray]:
+    """Ids, display attributes (`PACKED_PROPERTIES`) and simplified geometries of the places in the viewport."""
+    query = getattr(store, "shapes_in_bbox", None)
+    if query is not None:
+        ids, props, wkb = query(layer_id, view.bbox, view.tolerance, PACKED_PROPERTIES)
+        return ids, props, shapely.from_wkb(np.array(wkb, dtype=object)) if wkb else np.empty(0, dtype=object)
+    store.layer(layer_id)
+    return (index or ViewportIndex(store)).query(layer_id, revision, view)
+
+
+# --- encoding --------------------------------------------------------------------------
+
+def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: list[tuple],
+                    geoms: np.ndarray, *, transform=None) -> bytes:
+    """The `packed-1` document of these places (geo/display.py's geometry and attribute parts in one; ids as a
+    plain list), built without a loop over places."""
+    type_ids = shapely.get_type_id(geoms) if len(geoms) else np.empty(0, dtype=int)
+    order, types, parts, coords = [], [], [], []
+    for group, encode in ((_POLYGONAL, _pack_polygons), (_LINEAR, _pack_lines), (_PUNTAL, _pack_points)):
+        chosen = np.flatnonzero(np.isin(type_ids, group))
+        if not len(chosen):
+            continue
+        t, p, c = encode(geoms[chosen], type_ids[chosen])
+        order.append(chosen)
+        types.append(t)
+        parts.append(p)
+        coords.append(c)
+    sel = np.concatenate(order) if order else np.empty(0, dtype=int)
+    xy = np.concatenate(coords) if coords else np.zeros((0, 2))
+    if transform is not None and len(xy):
+        lon, lat = transform(xy[:, 0], xy[:, 1])
+        xy = np.stack([lon, lat], axis=1)
+    q = np.rint(xy * view.scale).astype(np.int64)
+    if len(q) > 1:
+        q[1:] = q[1:] - q[:-1].copy()
+    tables: dict[int, dict[str, int]] = {1: {}, 2: {}, 3: {}}
+    columns: dict[int, list[int]] = {1: [], 2: [], 3: []}
+    names = []
+    for i in sel.tolist():
+        row = props[i]
+        names.append(row[0] or "")
+        for k in (1, 2, 3):
+            value = row[k] or ""
+            columns[k].append(tables[k].setdefault(value, len(tables[k])))
+    doc = {
+        "format": "packed-1", "part": "viewport", "layer": layer_id, "revision": revision, "count": len(sel), "scale": view.scale,
+        "zoom": view.zoom, "tiles": list(view.tiles), "bbox": list(view.bbox), "tolerance": view.tolerance,
+        "ids": [ids[i] for i in sel.tolist()], "name": names,
+        "kinds": list(tables[1]), "streets": list(tables[2]), "communities": list(tables[3]),
+        "kind": columns[1], "street": columns[2], "community": columns[3],
+        "geometry": {"types": np.concatenate(types) if types else [], "parts": np.concatenate(parts) if parts else [],
+                     "coords": q.reshape(-1)},
+    }
+    return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def _open_rings(ring_offsets: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ring point counts and coordinates with each ring's closing point left out (as display.packed_shapes)."""
+    counts = np.diff(ring_offsets)
+    starts, ends = ring_offsets[:-1], ring_offsets[1:] - 1
+    closed = (counts > 3) & np.all(coords[starts] == coords[np.maximum(ends, 0)], axis=1) if len(counts) else counts > 0
+    keep = np.ones(len(coords), dtype=bool)
+    keep[ends[closed]] = False
+    return counts - closed, coords[keep]
+
+
+def _pack_polygons(geoms: np.ndarray, type_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    _, coords, offsets = shapely.to_ragged_array(geoms)  # Polygons mixed with MultiPolygons come out as the latter
+    if len(offsets) == 3:
+        ring_off, poly_off, geom_off = offsets
+    else:  # only Polygons: one polygon per place
+        ring_off, poly_off = offsets
+        geom_off = np.arange(len(poly_off))
+    is_multi = (type_ids == 6).astype(np.int64)
+    ring_counts, coords = _open_rings(ring_off, coords)
+    n_geoms, n_polys, n_rings = len(geom_off) - 1, len(poly_off) - 1, len(ring_off) - 1
+    poly_geom = np.repeat(np.arange(n_geoms), np.diff(geom_off))  # polygon -> its place
+    ring_poly = np.repeat(np.arange(n_polys), np.diff(poly_off))  # ring -> its polygon
+    multi_cum = np.cumsum(is_multi)  # place tokens up to and including each place
+    out = np.empty(int(is_multi.sum()) + n_polys + n_rings, dtype=np.int64)
+    ring_pos = multi_cum[poly_geom[ring_poly]] + ring_poly + 1 + np.arange(n_rings)
+    poly_pos = multi_cum[poly_geom] + np.arange(n_polys) + poly_off[:-1]
+    out[ring_pos] = ring_counts
+    out[poly_pos] = np.diff(poly_off)
+    firsts = geom_off[:-1]
+    geom_pos = (multi_cum - 1) + firsts + poly_off[np.minimum(firsts, n_polys)]
+    out[geom_pos[is_multi == 1]] = np.diff(geom_off)[is_multi == 1]
+    types = np.where(is_multi == 1, GEOMETRY_CODES["MultiPolygon"], GEOMETRY_CODES["Polygon"])
+    return types, out, coords
+
+
+def _pack_lines(geoms: np.ndarray, type_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    is_multi = (type_ids == 5).astype(np.int64)
+    _, coords, offsets = shapely.to_ragged_array(geoms)
+    if len(offsets) == 2:
+        line_off, geom_off = offsets
+    else:
+        (line_off,) = offsets
+        geom_off = np.arange(len(line_off))
+    n_geoms, n_lines = len(geom_off) - 1, len(line_off) - 1
+    line_geom = np.repeat(np.arange(n_geoms), np.diff(geom_off))
+    multi_cum = np.cumsum(is_multi)
+    out = np.empty(int(is_multi.sum()) + n_lines, dtype=np.int64)
+    out[multi_cum[line_geom] + np.arange(n_lines)] = np.diff(line_off)
+    geom_pos = (multi_cum - 1) + geom_off[:-1]
+    out[geom_pos[is_multi == 1]] = np.diff(geom_off)[is_multi == 1]
+    types = np.where(is_multi == 1, GEOMETRY_CODES["MultiLineString"], GEOMETRY_CODES["LineString"])
+    return types, out, coords
+
+
+def _pack_points(geoms: np.ndarray, type_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    is_multi = type_ids == 4
+    counts = shapely.get_num_geometries(geoms)
+    coords = shapely.get_coordinates(geoms)
+    types = np.where(is_multi, GEOMETRY_CODES["MultiPoint"], GEOMETRY_CODES["Point"])
+    return types, counts[is_multi].astype(np.int64), coords
+
+
+def geojson_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: list[tuple],
+                     geoms: np.ndarray, *, transform=None) -> bytes:
+    """The same places as a GeoJSON FeatureCollection (display attributes only)."""
+    if transform is not None and len(geoms):
+        geoms = shapely.transform(geoms, lambda xy: np.stack(transform(xy[:, 0], xy[:, 1]), axis=1))
+    rounded = shapely.set_precision(geoms, 1 / view.scale, mode="pointwise") if len(geoms) else geoms
+    texts = shapely.to_geojson(rounded) if len(geoms) else []
+    parts = [b'{"type":"Feature","id":' + dumps(fid) + b',"properties":' +
+             dumps(dict(zip(PACKED_PROPERTIES, row))) + b',"geometry":' + text.encode() + b"}"
+             for fid, row, text in zip(ids, props, texts)]
+    head = {"type": "FeatureCollection", "layer": layer_id, "revision": revision, "zoom": view.zoom,
+            "tiles": list(view.tiles), "bbox": list(view.bbox), "tolerance": view.tolerance}
+    return dumps(head)[:-1] + b',"features":[' + b",".join(parts) + b"]}"

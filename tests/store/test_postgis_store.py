@@ -1,0 +1,257 @@
+"""The PostGIS store beyond the shared contract: many writers, many instances, migrations, copying.
+
+Runs on the session's throwaway PostgreSQL cluster (tests/conftest.py:
+`postgis_url`), one fresh schema per test.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import traceback
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from geo.config import load_campaign
+from geo.errors import Conflict
+from geo.store import open_store
+from geo.store.migrate import CopyRefused, copy_to_geojson, copy_to_postgis, same_campaign
+from geo.store.postgis import DatabaseUnavailable, migrate, migration_files
+from geo.synth import write_synthetic
+
+LAYER = "courtyards"
+SPAWN = multiprocessing.get_context("spawn")
+WRITERS, ROUNDS = 4, 15
+
+
+def _writer(url: str, schema: str, data_dir: str, name: str, rounds: int, errors) -> None:
+    """One process: append its name to a shared place's notes `rounds` times, retrying on conflict,
+    create a place of its own each round, and check that a stale write is always refused."""
+    try:
+        store = open_store(data_dir, load_campaign(data_dir), database_url=url, schema=schema)
+        for i in range(rounds):
+            while True:
+                current = store.get(LAYER, "c-0001")
+                version = current["properties"]["version"]
+                notes = current["properties"].get("notes") or ""
+                try:
+                    store.update(LAYER, "c-0001", expected_version=version, user=name,
+                                 properties={"notes": notes + name[-1]})
+                    break
+                except Conflict:
+                    continue
+            try:
+                store.update(LAYER, "c-0001", expected_version=1, user=name, properties={"notes": "stale"})
+                errors.put(f"{name}: a stale write was applied")
+            except Conflict:
+                pass
+            ring = [[113.6 + i * 0.001, 34.7], [113.601 + i * 0.001, 34.7], [113.601 + i * 0.001, 34.701],
+                    [113.6 + i * 0.001, 34.7]]
+            store.create(LAYER, {"type": "Feature", "properties": {"name": f"{name}-{i}", "kind": "楼院",
+                                                                   "status": "pending"},
+                                 "geometry": {"type": "Polygon", "coordinates": [ring]}}, user=name)
+        store.close()
+    except Exception:
+        errors.put(traceback.format_exc())
+
+
+def test_concurrent_writers_in_several_processes_lose_nothing(store_factory, postgis_url, postgis_schema, data_dir,
+                                                             make_feature):
+    store = store_factory("postgis")
+    store.create(LAYER, make_feature(name="共享院", notes=""), user="setup")
+    errors = SPAWN.Queue()
+    names = [f"writer{i}" for i in range(WRITERS)]
+    procs = [SPAWN.Process(target=_writer, args=(postgis_url, postgis_schema, str(data_dir), n, ROUNDS, errors))
+             for n in names]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    problems = [errors.get() for _ in range(errors.qsize())] if not errors.empty() else []
+    assert not problems, "\n".join(problems)
+
+    shared = store.get(LAYER, "c-0001")["properties"]
+    assert len(shared["notes"]) == WRITERS * ROUNDS  # every increment landed once
+    assert sorted(shared["notes"]) == sorted("".join(n[-1] * ROUNDS for n in names))
+    assert shared["version"] == 1 + WRITERS * ROUNDS
+    places = store.features(LAYER)
+    assert len(places) == 1 + WRITERS * ROUNDS
+    assert len({f["id"] for f in places}) == len(places)
+    seqs = [c.seq for c in store.changes_since(0)]
+    assert seqs == list(range(1, len(seqs) + 1))  # no gap, no duplicate: one numbered change per write
+    assert len(seqs) == 1 + 2 * WRITERS * ROUNDS
+    versions = [h["version"] for h in store.history(LAYER, "c-0001")]
+    assert versions == list(range(1, 2 + WRITERS * ROUNDS))
+
+
+def test_threads_sharing_one_store_lose_nothing(store_factory, make_feature):
+    store = store_factory("postgis", pool_size=4)
+    store.create(LAYER, make_feature(notes=""), user="setup")
+    failures: list[str] = []
+
+    def work(letter: str) -> None:
+        try:
+            for _ in range(10):
+                while True:
+                    f = store.get(LAYER, "c-0001")
+                    try:
+                        store.update(LAYER, "c-0001", expected_version=f["properties"]["version"], user=letter,
+                                     properties={"notes": (f["properties"].get("notes") or "") + letter})
+                        break
+                    except Conflict:
+                        continue
+        except Exception:
+            failures.append(traceback.format_exc())
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in "abcdef"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not failures, failures[0]
+    assert sorted(store.get(LAYER, "c-0001")["properties"]["notes"]) == sorted("abcdef" * 10)
+
+
+def test_another_instance_sees_every_write(store_factory, make_feature):
+    one, two = store_factory("postgis"), store_factory("postgis")
+    assert two.features(LAYER) == []  # two holds a (still empty) copy of the layer from here on
+    one.create(LAYER, make_feature(name="甲"), user="alice")
+    one.create(LAYER, make_feature(name="乙"), user="alice")
+    one.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "accepted"})
+    one.delete(LAYER, "c-0002", expected_version=1, user="bob")
+    assert two.revision() == 4
+    assert [c.seq for c in two.changes_since(1)] == [2, 3, 4]
+    assert two.features(LAYER) == one.features(LAYER)
+    assert two.get(LAYER, "c-0001")["properties"]["status"] == "accepted"
+    assert two.collection_bytes(LAYER) == one.collection_bytes(LAYER)
+    assert two.history(LAYER, "c-0002")[-1]["op"] == "delete"
+    two.update(LAYER, "c-0001", expected_version=2, user="carol", properties={"status": "relapsed"})
+    assert one.get(LAYER, "c-0001")["properties"]["version"] == 3
+
+
+def test_campaigns_in_separate_schemas_do_not_mix(store_factory, postgis_url, data_dir, campaign, make_feature):
+    first = store_factory("postgis")
+    other_schema = first.schema + "_b"
+    second = store_factory("postgis", schema=other_schema)
+    try:
+        first.create(LAYER, make_feature(name="甲"), user="alice")
+        assert second.features(LAYER) == [] and second.revision() == 0
+        assert second.create(LAYER, make_feature(name="乙"), user="bob").feature["id"] == "c-0001"
+        assert first.get(LAYER, "c-0001")["properties"]["name"] == "甲"
+    finally:
+        second.close()
+        with psycopg.connect(postgis_url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {other_schema} CASCADE")
+
+
+def test_migrations_are_applied_once_and_are_idempotent(store_factory, postgis_url, postgis_schema):
+    first = store_factory("postgis")
+    assert first.applied_migrations == [v for v, _, _ in migration_files()]
+    assert store_factory("postgis").applied_migrations == []
+    with psycopg.connect(postgis_url, autocommit=True) as conn:
+        assert migrate(conn, postgis_schema) == []
+        rows = conn.execute(f"SELECT version, name FROM {postgis_schema}.schema_migrations ORDER BY version").fetchall()
+        assert rows == [(v, n) for v, n, _ in migration_files()]
+        index = conn.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND indexname = 'features_geom'",
+                             (postgis_schema,)).fetchone()
+        assert "gist" in index[0].lower()
+
+
+def test_instances_starting_together_migrate_once(store_factory):
+    opened, failures = [], []
+
+    def start() -> None:
+        try:
+            opened.append(store_factory("postgis"))
+        except Exception:
+            failures.append(traceback.format_exc())
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not failures, failures[0]
+    assert sorted(len(s.applied_migrations) for s in opened) == [0, 0, 0, len(migration_files())]
+
+
+def test_unreachable_database_is_reported_as_unavailable(data_dir, campaign, tmp_path):
+    with pytest.raises(DatabaseUnavailable) as info:
+        open_store(data_dir, campaign, database_url=f"postgresql://nobody:secret@/guatu?host={tmp_path}",
+                   connect_timeout=1)
+    assert info.value.http_status == 503
+    assert "secret" not in info.value.message
+
+
+# --- copying a campaign both ways -----------------------------------------------------
+
+def _busy_campaign(store, make_feature, clock) -> None:
+    """Creates, edits (properties, geometry, ledger), deletes and a road: everything a journal holds."""
+    store.create(LAYER, make_feature(name="兑周村1—11号院", deadline="2026-12-31", unit="区住建局",
+                                     people={"leader": "王五", "grid_worker": "赵六"},
+                                     problems=[{"category": "飞线充电", "description": "楼道私拉电线",
+                                                "found_on": "2026-11-20", "found_by": "每日随机督导",
+                                                "status": "open"}]), user="张三")
+    clock.advance(minutes=3)
+    store.create(LAYER, make_feature(name="中原东路5号院", x=113.6312345, y=34.7212345), user="张三")
+    store.update(LAYER, "c-0001", expected_version=1, user="李四", properties={"status": "in_progress"})
+    clock.advance(hours=2)
+    store.update(LAYER, "c-0002", expected_version=1, user="李四", geometry=make_feature(x=113.64)["geometry"])
+    store.create(LAYER, make_feature(name="待删院"), user="王五")
+    store.delete(LAYER, "c-0003", expected_version=1, user="王五")
+    store.create("roads", make_feature(name="京广路", kind="道路"), user="张三")
+
+
+def test_geojson_to_postgis_to_geojson_is_byte_identical(store_factory, data_dir, campaign, postgis_url,
+                                                        postgis_schema, make_feature, clock, tmp_path):
+    source = store_factory("geojson")
+    _busy_campaign(source, make_feature, clock)
+    report = copy_to_postgis(data_dir, campaign, postgis_url, schema=postgis_schema)
+    assert report.features == {"courtyards": 2, "roads": 1, "villages": 0} or report.features[LAYER] == 2
+    assert report.changes == 7 and report.revision == 7
+
+    copied = store_factory("postgis")
+    for layer in campaign.layers:
+        assert copied.features(layer.id) == source.features(layer.id)
+        assert copied.layer_revision(layer.id) == source.layer_revision(layer.id)
+        assert copied.collection_bytes(layer.id) == source.collection_bytes(layer.id)
+    assert copied.changes_since(0) == [_without_offsets(s, copied) for s in source.changes_since(0)]
+    assert copied.history(LAYER, "c-0003") == source.history(LAYER, "c-0003")
+
+    back = tmp_path / "back"
+    report = copy_to_geojson(postgis_url, campaign, back, schema=postgis_schema, campaign_dir=data_dir)
+    assert report.changes == 7
+    assert same_campaign(data_dir, back, campaign) == []
+    assert (back / "campaign.json").read_bytes() == (data_dir / "campaign.json").read_bytes()
+    # and the copy carries on: the next id and seq follow on in both directions
+    assert copied.create(LAYER, make_feature(), user="x").feature["id"] == "c-0003"
+    assert copied.revision() == 8
+
+
+def _without_offsets(summary, store):
+    from dataclasses import replace
+
+    return replace(summary, offset=summary.seq, length=0)
+
+
+def test_synthetic_campaign_round_trips(tmp_path, postgis_url, postgis_schema):
+    data = tmp_path / "synthetic"
+    write_synthetic(data, 300, seed=3)
+    campaign = load_campaign(data)
+    copy_to_postgis(data, campaign, postgis_url, schema=postgis_schema)
+    back = tmp_path / "back"
+    copy_to_geojson(postgis_url, campaign, back, schema=postgis_schema, campaign_dir=data)
+    assert same_campaign(data, back, campaign) == []
+
+
+def test_copy_never_overwrites(store_factory, data_dir, campaign, postgis_url, postgis_schema, make_feature, tmp_path):
+    store_factory("geojson").create(LAYER, make_feature(), user="alice")
+    copy_to_postgis(data_dir, campaign, postgis_url, schema=postgis_schema)
+    with pytest.raises(CopyRefused):
+        copy_to_postgis(data_dir, campaign, postgis_url, schema=postgis_schema)
+    with pytest.raises(CopyRefused):
+        copy_to_geojson(postgis_url, campaign, data_dir, schema=postgis_schema)
+    assert Path(data_dir / "journal.jsonl").exists()

@@ -1,0 +1,132 @@
+"""Viewport shapes of large layers: /api/wall/shapes/<layer>?bbox=w,s,e,n&zoom=z, on both backends."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import orjson
+import pytest
+
+from geo.display import packed_geometry
+from geo.store.migrate import copy_to_postgis
+from geo.viewport import FULL_DETAIL_ZOOM, parse_viewport
+from web import create_app
+
+URL = "/api/wall/shapes/courtyards"
+NEAR = "113.655,34.715,113.67,34.725"  # around the three seeded courtyards
+
+
+def _circle(x: float, y: float, r: float, n: int = 240) -> dict:
+    ring = [[round(x + r * math.cos(2 * math.pi * i / n), 6), round(y + r * math.sin(2 * math.pi * i / n), 6)]
+            for i in range(n)]
+    return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
+
+
+@pytest.fixture(params=["geojson", "postgis"])
+def viewport_app(request, seeded, campaign, clock, instance_dir, make_feature):
+    from geo.store import open_store
+
+    store = open_store(seeded, campaign, clock=clock)
+    far = make_feature("远处的院", x=113.58, y=34.64)
+    store.create("courtyards", far, user="张三")
+    round_one = make_feature("圆形小区")
+    round_one["geometry"] = _circle(113.668, 34.722, 0.002)
+    store.create("courtyards", round_one, user="张三")
+    config = {"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock, "GUATU_INSTANCE": str(instance_dir),
+              "GUATU_PUBLIC_VIEW": True}
+    if request.param == "postgis":
+        url, schema = request.getfixturevalue("postgis_url"), request.getfixturevalue("postgis_schema")
+        copy_to_postgis(seeded, campaign, url, schema=schema)
+        config.update(GUATU_DATABASE_URL=url, GUATU_DATABASE_SCHEMA=schema)
+    app = create_app(config)
+    yield app
+    app.extensions["guatu"].store.close()
+
+
+def _points(doc: dict) -> int:
+    return len(doc["geometry"]["coords"]) // 2
+
+
+def test_viewport_sends_only_the_places_in_the_covering_tiles(viewport_app):
+    client = viewport_app.test_client()
+    doc = client.get(f"{URL}?bbox={NEAR}&zoom=15&format=packed").get_json()
+    assert doc["format"] == "packed-1" and doc["zoom"] == 15
+    assert sorted(doc["ids"]) == ["c-0001", "c-0002", "c-0003", "c-0005"]  # not c-0004, far away
+    w, s, e, n = doc["bbox"]
+    assert w <= 113.655 and s <= 34.715 and e >= 113.67 and n >= 34.725  # widened to whole tiles
+    assert doc["name"][doc["ids"].index("c-0003")] == "<img src=x onerror=alert(1)>"  # data, never markup
+    everything = client.get(f"{URL}?bbox=113.5,34.6,113.75,34.8&zoom=12&format=packed").get_json()
+    assert sorted(everything["ids"]) == ["c-0001", "c-0002", "c-0003", "c-0004", "c-0005"]
+
+
+def test_outlines_are_simplified_below_full_detail_and_exact_from_it(viewport_app):
+    client = viewport_app.test_client()
+    coarse = client.get(f"{URL}?bbox={NEAR}&zoom=13&format=packed").get_json()
+    fine = client.get(f"{URL}?bbox={NEAR}&zoom={FULL_DETAIL_ZOOM}&format=packed").get_json()
+    assert _points(coarse) < _points(fine) / 4
+    assert coarse["scale"] < fine["scale"] == 10 ** 6
+    store = viewport_app.extensions["guatu"].store
+    exact = [store.get("courtyards", fid) for fid in fine["ids"]]
+    expected = orjson.loads(packed_geometry(exact, "courtyards", fine["revision"]))["geometry"]
+    assert fine["geometry"] == expected  # full detail: the stored outlines, to the last micro-degree
+
+
+def test_geojson_form_and_its_simplified_rings_stay_valid(viewport_app):
+    from shapely.geometry import shape
+
+    doc = viewport_app.test_client().get(f"{URL}?bbox={NEAR}&zoom=12").get_json()
+    assert doc["type"] == "FeatureCollection" and doc["zoom"] == 12
+    by_id = {f["id"]: f for f in doc["features"]}
+    assert set(by_id["c-0005"]["properties"]) == {"name", "kind", "street", "community"}
+    assert all(shape(f["geometry"]).is_valid and not shape(f["geometry"]).is_empty for f in doc["features"])
+    assert len(by_id["c-0005"]["geometry"]["coordinates"][0]) < 60
+
+
+def test_viewport_etag_follows_shapes_not_statuses(viewport_app):
+    client = viewport_app.test_client()
+    first = client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed")
+    etag = first.headers["ETag"]
+    assert client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed", headers={"If-None-Match": etag}).status_code == 304
+    nudged = "113.6551,34.7151,113.6699,34.7249"  # a slightly moved view inside the same tiles: same answer
+    assert client.get(f"{URL}?bbox={nudged}&zoom=14.5&format=packed").headers["ETag"] == etag
+    store = viewport_app.extensions["guatu"].store
+    store.update("courtyards", "c-0001", expected_version=1, user="李四", properties={"status": "accepted"})
+    assert client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed", headers={"If-None-Match": etag}).status_code == 304
+    moved = copy.deepcopy(store.get("courtyards", "c-0002")["geometry"])
+    moved["coordinates"][0][1][0] += 0.0004
+    store.update("courtyards", "c-0002", expected_version=1, user="李四", geometry=moved)
+    again = client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again.headers["ETag"] != etag
+
+
+def test_bad_viewports_are_refused_with_the_field(viewport_app):
+    client = viewport_app.test_client()
+    for query, field in (("bbox=1,2,3&zoom=12", "bbox"), ("bbox=113.7,34.6,113.5,34.8&zoom=12", "bbox"),
+                         (f"bbox={NEAR}&zoom=abc", "zoom"), ("bbox=-180,-85,180,85&zoom=18", "bbox")):
+        resp = client.get(f"{URL}?{query}")
+        assert resp.status_code == 422, query
+        assert resp.get_json()["fields"][0]["field"] == field
+    assert client.get(f"/api/wall/shapes/parks?bbox={NEAR}&zoom=12").status_code == 404
+
+
+def test_whole_layer_shapes_are_unchanged_without_a_bbox(viewport_app):
+    doc = viewport_app.test_client().get(f"{URL}?format=packed").get_json()
+    assert doc["count"] == 5 and "tiles" not in doc
+
+
+def test_gcj02_viewport_is_shifted_both_ways(viewport_app):
+    client = viewport_app.test_client()
+    box = "113.65,34.71,113.69,34.73"
+    plain = client.get(f"{URL}?bbox={box}&zoom=15&format=packed").get_json()
+    shifted = client.get(f"{URL}?bbox={box}&zoom=15&format=packed&crs=gcj02").get_json()
+    assert set(shifted["ids"]) == set(plain["ids"]) == {"c-0001", "c-0002", "c-0003", "c-0005"}
+    assert shifted["geometry"]["coords"][0] != plain["geometry"]["coords"][0]
+
+
+def test_tiles_and_tolerance_follow_the_zoom():
+    low, high = parse_viewport("113.56,34.62,113.70,34.77", "11"), parse_viewport("113.6,34.7,113.61,34.71", "17")
+    assert low.tolerance > 0 and high.tolerance == 0
+    assert low.scale <= 10 ** 5 and high.scale == 10 ** 6
+    x0, y0, x1, y1 = low.tiles
+    assert (x1 - x0 + 1) * (y1 - y0 + 1) <= 4

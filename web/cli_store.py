@@ -1,0 +1,73 @@
+"""`flask --app web store …`: move the campaign between the GeoJSON files and PostGIS.
+
+    flask --app web store copy --to postgresql://…  [--schema erqi]          GeoJSON files → PostGIS
+    flask --app web store copy --from postgresql://… [--schema erqi] --to-dir DIR   PostGIS → GeoJSON files
+    flask --app web store migrate                                            apply PostGIS migrations
+
+The campaign (campaign.json) is the app's (GUATU_DATA); `--schema` defaults
+to GUATU_DATABASE_SCHEMA, else "guatu". See geo/store/migrate.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from geo.errors import GuatuError
+from geo.store.postgis import DEFAULT_SCHEMA
+
+store_cli = AppGroup("store", help="Copy the campaign between the GeoJSON files and PostGIS; migrate PostGIS.")
+
+
+def _schema(value: str | None) -> str:
+    return value or current_app.config.get("GUATU_DATABASE_SCHEMA") or DEFAULT_SCHEMA
+
+
+@store_cli.command("copy")
+@click.option("--to", "to_url", metavar="DATABASE_URL", help="copy the GeoJSON campaign into this PostGIS database")
+@click.option("--from", "from_url", metavar="DATABASE_URL", help="copy the campaign out of this PostGIS database")
+@click.option("--to-dir", type=click.Path(file_okay=False, path_type=Path), help="with --from: the new data folder")
+@click.option("--schema", help="the campaign's schema (default: GUATU_DATABASE_SCHEMA or guatu)")
+def copy_command(to_url: str | None, from_url: str | None, to_dir: Path | None, schema: str | None) -> None:
+    """Copy features, journal and layer revisions, losslessly; never overwrites anything."""
+    from geo.store.migrate import copy_to_geojson, copy_to_postgis
+
+    g = current_app.extensions["guatu"]
+    if bool(to_url) == bool(from_url):
+        raise click.UsageError("give either --to DATABASE_URL or --from DATABASE_URL --to-dir DIR")
+    try:
+        if to_url:
+            report = copy_to_postgis(g.data_dir, g.campaign, to_url, schema=_schema(schema))
+        else:
+            if to_dir is None:
+                raise click.UsageError("--from needs --to-dir DIR, the new campaign folder")
+            report = copy_to_geojson(from_url, g.campaign, to_dir, schema=_schema(schema), campaign_dir=g.data_dir)
+    except GuatuError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(str(report))
+
+
+@store_cli.command("migrate")
+@click.option("--database-url", help="default: GUATU_DATABASE_URL")
+@click.option("--schema", help="default: GUATU_DATABASE_SCHEMA or guatu")
+def migrate_command(database_url: str | None, schema: str | None) -> None:
+    """Create the campaign's schema and apply the migrations it lacks (also done at every start)."""
+    from geo.store.postgis import PostGISStore
+
+    url = database_url or current_app.config.get("GUATU_DATABASE_URL")
+    if not url:
+        raise click.UsageError("no database: pass --database-url or set GUATU_DATABASE_URL")
+    try:
+        store = PostGISStore(url, current_app.extensions["guatu"].campaign, schema=_schema(schema))
+    except GuatuError as exc:
+        raise click.ClickException(exc.message) from None
+    store.close()
+    applied = ", ".join(f"{v:04d}" for v in store.applied_migrations) or "none (up to date)"
+    click.echo(f"schema {store.schema}: migrations applied: {applied}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(store_cli)

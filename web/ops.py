@@ -1,0 +1,59 @@
+"""Operations endpoints for load balancers and orchestrators: `/healthz` and `/readyz`.
+
+`/healthz` (liveness) answers 200 as long as the process serves requests and
+touches nothing else, so a slow database never gets a healthy worker killed.
+`/readyz` (readiness) answers 200 only when the store is reachable and every
+layer can be read (its revision and, for files, its parse state), else 503
+with the reason, so a balancer sends screens only to instances that can
+answer them. Both are public and never cached.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, jsonify
+
+from geo.errors import GuatuError
+from web.auth import public
+from web.context import guatu
+
+bp = Blueprint("ops", __name__)
+
+
+def _no_store(resp):
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    return _no_store(jsonify({"status": "ok"}))
+
+
+@bp.get("/readyz")
+@public
+def readyz():
+    g = guatu()
+    store = g.store
+    started = time.perf_counter()
+    body: dict = {"backend": type(store).__name__, "layers": {}}
+    try:
+        body["revision"] = store.revision()
+        broken = store.layer_errors()
+        for layer in g.campaign.layers:
+            body["layers"][layer.id] = {"revision": store.layer_revision(layer.id)} if layer.id not in broken \
+                else {"error": broken[layer.id]}
+        ready = not broken
+        if broken:
+            body["reason"] = "layers cannot be read: " + "; ".join(f"{k}: {v}" for k, v in broken.items())
+    except GuatuError as exc:
+        ready, body["reason"] = False, exc.message
+    except Exception as exc:  # the probe must answer, whatever broke: say what
+        ready, body["reason"] = False, f"{type(exc).__name__}: {exc}"
+    body["ready"] = ready
+    body["seconds"] = round(time.perf_counter() - started, 4)
+    resp = jsonify(body)
+    resp.status_code = 200 if ready else 503
+    return _no_store(resp)
