@@ -1,0 +1,325 @@
+"""Querying a layer the way OGC API – Features asks: bbox, datetime, property filters, paging and links.
+
+No Flask here. `parse_items_query` reads an items request's query parameters
+(a mapping of strings) and refuses anything it does not know with
+`BadParameter` (HTTP 400, naming the parameter). `LayerIndex` holds one
+layer's geometries (in an STRtree), update times and filterable columns as
+arrays, built once per layer revision; `LayerIndex.select` answers a query
+with array operations, never a Python loop over the features.
+`items_links` and `with_query` build the self / alternate / next / prev links
+a response carries.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+
+from geo.errors import GuatuError
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+CRS84H = "http://www.opengis.net/def/crs/OGC/0/CRS84h"
+EPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+# bbox-crs values understood, and whether their axis order is latitude first.
+BBOX_CRS = {CRS84: False, CRS84H: False, EPSG4326: True, "EPSG:4326": True, "urn:ogc:def:crs:OGC:1.3:CRS84": False}
+TRS_GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+# Properties a client may filter items on (`?status=pending,relapsed&street=大学路街道`), comma = any of.
+QUERYABLES = ("status", "street", "community", "kind")
+# Response CRSs (Part 2's `crs` parameter): only the storage CRS, longitude/latitude.
+RESPONSE_CRS = (CRS84,)
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+
+
+class BadParameter(GuatuError):
+    """A query parameter that cannot be read; names the parameter."""
+
+    http_status = 400
+    code = "bad_parameter"
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+
+    def to_dict(self) -> dict:
+        return dict(super().to_dict(), parameter=self.parameter)
+
+
+# --- the query ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed time interval in UTC; None at an end means open."""
+
+    start: datetime | None
+    end: datetime | None
+
+
+@dataclass(frozen=True)
+class ItemsQuery:
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north (CRS84)
+    interval: Interval | None = None
+    filters: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+def check_parameters(args: Iterable[str], allowed: Sequence[str]) -> None:
+    """OGC API – Features refuses query parameters it does not define (400)."""
+    unknown = sorted(set(args) - set(allowed))
+    if unknown:
+        raise BadParameter(unknown[0], f"unknown query parameter; this request takes {', '.join(allowed)}")
+
+
+def check_crs(args: Mapping[str, str]) -> str:
+    """The CRS a response is sent in: `crs` may only name the storage CRS (CRS84)."""
+    crs = args.get("crs", CRS84)
+    if crs not in RESPONSE_CRS:
+        raise BadParameter("crs", f"features are served in {CRS84} only, not {crs!r}")
+    return crs
+
+
+def parse_items_query(args: Mapping[str, str], *, default_limit: int = DEFAULT_LIMIT, max_limit: int = MAX_LIMIT,
+                      queryables: Sequence[str] = QUERYABLES) -> ItemsQuery:
+    """The query an items request asks for; raises BadParameter."""
+    check_parameters(args, ("f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime", *queryables))
+    check_crs(args)
+    for name in ("crs", "limit", "offset", "bbox", "bbox-crs", "datetime"):
+        if name in args and not args[name].strip():
+            raise BadParameter(name, "empty: leave the parameter out instead")
+    limit = _whole(args, "limit", default_limit, minimum=1)
+    offset = _whole(args, "offset", 0, minimum=0)
+    if "bbox-crs" in args and args["bbox-crs"] not in BBOX_CRS:
+        raise BadParameter("bbox-crs", f"unsupported CRS {args['bbox-crs']!r}; use {CRS84} or {EPSG4326}")
+    bbox = parse_bbox(args["bbox"], args.get("bbox-crs")) if "bbox" in args else None
+    interval = parse_datetime(args["datetime"]) if "datetime" in args else None
+    filters = {}
+    for key in queryables:
+        value = args.get(key)
+        if value:
+            filters[key] = frozenset(v.strip() for v in value.split(",") if v.strip())
+    # A limit above the maximum is read as the maximum, as OGC API – Features asks (not an error).
+    return ItemsQuery(limit=min(limit, max_limit), offset=offset, bbox=bbox, interval=interval, filters=filters)
+
+
+def _whole(args: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+    text = args.get(name)
+    if text is None or text == "":
+        return default
+    if not re.fullmatch(r"\+?[0-9]{1,12}", text):
+        raise BadParameter(name, f"expected a whole number ≥ {minimum}, got {text!r}")
+    value = int(text)
+    if value < minimum:
+        raise BadParameter(name, f"expected a whole number ≥ {minimum}, got {value}")
+    return value
+
+
+def parse_bbox(text: str, crs: str | None = None) -> tuple[float, float, float, float]:
+    """`west,south,east,north` (or 6 numbers with heights) in CRS84; EPSG:4326 gives latitude first."""
+    parts = text.split(",")
+    if len(parts) not in (4, 6):
+        raise BadParameter("bbox", "expected 4 numbers west,south,east,north (or 6 with heights)")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        raise BadParameter("bbox", f"expected numbers, got {text!r}") from None
+    if not all(math.isfinite(n) for n in numbers):
+        raise BadParameter("bbox", "NaN and Infinity are not coordinates")
+    if len(numbers) == 6:
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+    if BBOX_CRS.get(crs or CRS84, False):
+        numbers = [numbers[1], numbers[0], numbers[3], numbers[2]]
+    west, south, east, north = numbers
+    if not (-90 <= south <= north <= 90):
+        raise BadParameter("bbox", "latitudes must lie in -90…90 with south ≤ north")
+    if not (-180 <= west <= 180 and -180 <= east <= 180):
+        raise BadParameter("bbox", "longitudes must lie in -180…180")
+    return west, south, east, north
+
+
+def parse_datetime(text: str) -> Interval:
+    """An instant (`2026-11-20`, `2026-11-20T08:00:00Z`) or an interval (`start/end`, `../end`, `start/..`)."""
+    text = text.strip()
+    if "/" not in text:
+        start, end = _instant(text, "datetime")
+        return Interval(start, end)
+    if text.count("/") != 1:
+        raise BadParameter("datetime", "an interval has one '/' between its start and end")
+    left, right = (p.strip() for p in text.split("/"))
+    start = None if left in ("", "..") else _instant(left, "datetime")[0]
+    end = None if right in ("", "..") else _instant(right, "datetime")[1]
+    if start is None and end is None:
+        raise BadParameter("datetime", "an interval needs a start or an end")
+    if start is not None and end is not None and start > end:
+        raise BadParameter("datetime", "the interval ends before it starts")
+    return Interval(start, end)
+
+
+def _instant(text: str, name: str) -> tuple[datetime, datetime]:
+    """The first and last moment an instant covers: a whole day for a date, a whole second for a time."""
+    try:
+        if _DATE.match(text):
+            day = datetime.fromisoformat(text).replace(tzinfo=UTC)
+            return day, day + timedelta(days=1) - timedelta(microseconds=1)
+        moment = datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+    except ValueError:
+        raise BadParameter(name, f"expected an RFC 3339 date or date-time such as 2026-11-20T00:00:00Z, got {text!r}") from None
+    if "T" not in text.upper() or moment.tzinfo is None:
+        raise BadParameter(name, f"a date-time needs a time zone (…Z or …+08:00), got {text!r}")
+    moment = moment.astimezone(UTC)
+    if moment.microsecond:
+        return moment, moment
+    return moment, moment + timedelta(seconds=1) - timedelta(microseconds=1)
+
+
+# --- the index ----------------------------------------------------------------
+
+def _datetime64(values: Sequence[object]) -> np.ndarray:
+    text = [v[:-1] if isinstance(v, str) and _STAMP.match(v) else "NaT" for v in values]
+    return np.array(text, dtype="datetime64[us]")
+
+
+def _as64(moment: datetime) -> np.datetime64:
+    return np.datetime64(moment.astimezone(UTC).replace(tzinfo=None), "us")
+
+
+@dataclass(frozen=True)
+class Selection:
+    features: list[dict]
+    matched: int
+
+
+class LayerIndex:
+    """One layer's features as arrays: geometries in an STRtree, update times, filterable columns."""
+
+    def __init__(self, features: Sequence[dict], columns: Sequence[str] = QUERYABLES) -> None:
+        self.features = list(features)
+        geoms = [shape(f["geometry"]) if f.get("geometry") else None for f in self.features]
+        self.geometries = np.array(geoms, dtype=object)
+        self.tree = shapely.STRtree(self.geometries)
+        props = [f.get("properties") or {} for f in self.features]
+        self.updated = _datetime64([p.get("updated_at") for p in props])
+        self.columns = {
+            key: np.array([p.get(key) if isinstance(p.get(key), str) else "" for p in props], dtype=str)
+            for key in columns
+        }
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    def select(self, query: ItemsQuery) -> Selection:
+        """The page of features the query asks for, and how many match in all."""
+        n = len(self.features)
+        mask: np.ndarray | None = None
+
+        def narrow(part: np.ndarray) -> None:
+            nonlocal mask
+            mask = part if mask is None else mask & part
+
+        for key, values in query.filters.items():
+            column = self.columns.get(key)
+            if column is None:
+                raise BadParameter(key, "not a property items can be filtered on")
+            narrow(np.isin(column, list(values)))
+        if query.interval is not None:
+            part = ~np.isnat(self.updated)
+            if query.interval.start is not None:
+                part &= self.updated >= _as64(query.interval.start)
+            if query.interval.end is not None:
+                part &= self.updated <= _as64(query.interval.end)
+            narrow(part)
+        if query.bbox is not None:
+            part = np.zeros(n, dtype=bool)
+            for box in _boxes(query.bbox):
+                part[self.tree.query(box, predicate="intersects")] = True
+            narrow(part)
+
+        if mask is None:
+            chosen = self.features[query.offset:query.offset + query.limit]
+            return Selection(chosen, n)
+        hits = np.flatnonzero(mask)
+        page = hits[query.offset:query.offset + query.limit]
+        return Selection([self.features[i] for i in page], int(hits.size))
+
+    def extent(self) -> dict:
+        """The collection's spatial (CRS84) and temporal (updated_at) extent."""
+        out: dict = {}
+        valid = self.geometries[shapely.is_geometry(self.geometries)]
+        if valid.size:
+            bounds = shapely.total_bounds(valid)
+            out["spatial"] = {"bbox": [[round(float(b), 6) for b in bounds]], "crs": CRS84}
+        times = self.updated[~np.isnat(self.updated)]
+        if times.size:
+            first, last = (np.datetime_as_string(t, unit="s") + "Z" for t in (times.min(), times.max()))
+            out["temporal"] = {"interval": [[first, last]], "trs": TRS_GREGORIAN}
+        return out
+
+
+def _boxes(bbox: tuple[float, float, float, float]) -> list:
+    """A box crossing the antimeridian (west > east) is two boxes."""
+    west, south, east, north = bbox
+    if west <= east:
+        return [shapely.box(west, south, east, north)]
+    return [shapely.box(west, south, 180, north), shapely.box(-180, south, east, north)]
+
+
+# --- links --------------------------------------------------------------------
+
+def with_query(base: str, params: Mapping[str, object]) -> str:
+    """`base` with these query parameters (None values left out), in the order given."""
+    items = [(k, str(v)) for k, v in params.items() if v is not None and v != ""]
+    return f"{base}?{urlencode(items)}" if items else base
+
+
+def link(href: str, rel: str, media_type: str, title: str) -> dict:
+    return {"href": href, "rel": rel, "type": media_type, "title": title}
+
+
+FORMATS = {"json": "application/json", "html": "text/html"}
+
+
+def format_links(base: str, current: str, json_type: str = "application/json",
+                 params: Mapping[str, object] | None = None, noun: str = "this document") -> list[dict]:
+    """`self` for the format being sent and `alternate` for the other one."""
+    out = []
+    for fmt in ("json", "html"):
+        media = json_type if fmt == "json" else "text/html"
+        rel = "self" if fmt == current else "alternate"
+        title = f"{noun} as {'JSON' if fmt == 'json' else 'HTML'}"
+        out.append(link(with_query(base, {**(params or {}), "f": fmt}), rel, media, title))
+    return out
+
+
+def items_links(base: str, args: Mapping[str, str], query: ItemsQuery, selection: Selection, current: str,
+                json_type: str = "application/geo+json") -> list[dict]:
+    """self / alternate for this page, and next / prev pages by offset, keeping every other parameter."""
+    keep = {k: v for k, v in args.items() if k not in ("f", "offset", "limit")}
+    keep["limit"] = str(query.limit)
+    here = dict(keep, offset=str(query.offset) if query.offset else None)
+    out = format_links(base, current, json_type, here, "this page")
+    media = json_type if current == "json" else "text/html"
+    end = query.offset + len(selection.features)
+    if end < selection.matched:
+        out.append(link(with_query(base, dict(keep, offset=str(end), f=current)), "next", media, "next page"))
+    if query.offset > 0:
+        before = max(0, query.offset - query.limit)
+        out.append(link(with_query(base, dict(keep, offset=str(before) if before else None, f=current)), "prev", media,
+                        "previous page"))
+    return out
+
+
+def timestamp(moment: datetime) -> str:
+    """RFC 3339 in UTC, to the second (the response's `timeStamp`)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
