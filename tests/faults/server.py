@@ -1,0 +1,181 @@
+"""A real gunicorn server (several worker processes) on a private copy of the demo campaign.
+
+The server runs in its own process group so a test can kill -9 the master and
+every worker at once, as a power cut or the OOM killer would. Its log goes to
+a file the test can read after the fact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from geo.accounts import Accounts
+
+REPO = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+FLASK = Path(sys.executable).with_name("flask")
+PASSWORD = "correct horse battery"
+JOURNAL = "journal.jsonl"
+
+
+def copy_demo(target: Path) -> Path:
+    shutil.copytree(REPO / "data", target, ignore=shutil.ignore_patterns("journal.jsonl", ".*"))
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_editor_token(instance: Path) -> str:
+    """An editor account and its API token, written before the server starts."""
+    acc = Accounts(instance / "accounts.json")
+    if not any(u.username == "editor1" for u in acc.users()):
+        acc.create_user("editor1", PASSWORD, "editor", "李编")
+    return acc.create_api_token("editor1", "fault tests")[1]
+
+
+@dataclass
+class Server:
+    data: Path
+    instance: Path
+    log_path: Path
+    workers: int = 3
+    port: int = 0
+    proc: subprocess.Popen | None = None
+    env: dict = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def environment(self) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GUATU_")}
+        env.update(GUATU_DATA=str(self.data), GUATU_INSTANCE=str(self.instance), GUATU_REFRESH_SECONDS="0",
+                   PYTHONPATH=str(REPO), **self.env)
+        return env
+
+    def start(self, timeout: float = 30) -> Server:
+        self.port = free_port()
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [str(GUNICORN), "-w", str(self.workers), "--threads", "2", "--bind", f"127.0.0.1:{self.port}",
+             "--graceful-timeout", "2", "--timeout", "60",
+             "--no-control-socket",  # each test server alone: no socket shared in the home folder
+             "web:create_app()"],
+            cwd=REPO, env=self.environment(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        log.close()
+        try:
+            self._wait_until_up(timeout)
+        except BaseException:
+            self.stop()  # never leave a server behind
+            raise
+        return self
+
+    def _wait_until_up(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()[-3000:]}")
+            try:
+                if requests.get(self.url + "/api/health", timeout=10).status_code in (200, 503):
+                    return
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # the workers are still starting
+            time.sleep(0.1)
+        raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{self.log()[-3000:]}")
+
+    def kill9(self) -> None:
+        """SIGKILL the master and every worker: no clean-up runs anywhere."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def flask_cli(server: Server, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`flask --app web ARGS` against the server's data and instance folders."""
+    return subprocess.run([str(FLASK), "--app", "web", *args], cwd=REPO, env=server.environment(),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+# --- what is on disk -----------------------------------------------------------------------
+
+def strict_json(data: bytes):
+    def refuse(name):
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    return json.loads(data, parse_constant=refuse)
+
+
+def journal_entries(data: Path) -> list[dict]:
+    """Complete journal lines (a torn last line left by a crash is not a change)."""
+    raw = (data / JOURNAL).read_bytes() if (data / JOURNAL).exists() else b""
+    end = raw.rfind(b"\n") + 1
+    return [json.loads(line) for line in raw[:end].splitlines() if line.strip()]
+
+
+def layer_docs(data: Path) -> dict[str, dict]:
+    """Every layer file of the campaign, parsed strictly (raises if one does not parse)."""
+    campaign = json.loads((data / "campaign.json").read_text(encoding="utf-8"))
+    out = {}
+    for layer in campaign["layers"]:
+        path = data / layer["file"]
+        out[layer["id"]] = strict_json(path.read_bytes()) if path.exists() else {"features": [], "guatu": {"seq": 0}}
+    return out
+
+
+def disagreements(data: Path) -> list[str]:
+    """Where the layer files and the journal disagree; [] when they tell the same story."""
+    problems = []
+    entries = journal_entries(data)
+    seqs = [e["seq"] for e in entries]
+    if seqs != list(range(1, len(seqs) + 1)):
+        problems.append(f"journal seqs are not 1..{len(seqs)} without gaps")
+    docs = layer_docs(data)
+    for layer_id, doc in docs.items():
+        mine = [e for e in entries if e["layer"] == layer_id]
+        seq = (doc.get("guatu") or {}).get("seq", 0)
+        if seq != (mine[-1]["seq"] if mine else seq):
+            problems.append(f"{layer_id}: file at seq {seq}, journal at {mine[-1]['seq']}")
+        features = {f["id"]: f for f in doc["features"]}
+        last: dict[str, dict] = {}
+        for e in mine:
+            last[e["id"]] = e
+        for fid, e in last.items():
+            if e["after"] is None:
+                if fid in features:
+                    problems.append(f"{layer_id}/{fid}: deleted in the journal, present in the file")
+            elif features.get(fid) != e["after"]:
+                problems.append(f"{layer_id}/{fid}: the file differs from journal seq {e['seq']}")
+    return problems

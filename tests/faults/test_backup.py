@@ -1,0 +1,160 @@
+"""Backups taken while writers are busy are consistent snapshots; restore reproduces them and refuses damage."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tarfile
+import threading
+import time
+
+import pytest
+
+from geo.backup import BackupError, backup, read_manifest, restore
+from geo.config import load_campaign
+from geo.store import open_store
+from tests.faults.server import Server, copy_demo, disagreements, flask_cli, journal_entries, make_editor_token
+from tests.faults.writers import Acks, Writer
+from web import create_app
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.timeout(150)
+def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
+    data = copy_demo(tmp_path / "data")
+    instance = tmp_path / "instance"
+    token = make_editor_token(instance)
+    out = tmp_path / "backups"
+    out.mkdir()
+    acks, stop = Acks(), threading.Event()
+    with Server(data, instance, tmp_path / "server.log", workers=3) as server:
+        writers = [Writer(server.url, token, w, 10_000, acks, stop) for w in range(4)]
+        for w in writers:
+            w.start()
+        while acks.total() < 10:
+            time.sleep(0.01)
+        runs = [flask_cli(server, "backup", "--out", str(out)) for _ in range(2)]  # while the writes go on
+        during = acks.total()
+        time.sleep(0.3)
+        stop.set()
+        for w in writers:
+            w.join(30)
+    assert acks.errors == [] and acks.in_flight == []
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert "backed up revision" in run.stdout
+    archives = sorted(out.glob("guatu-backup-*.tar.gz"))
+    assert len(archives) == 2
+    assert acks.total() > during  # writes went on around the backups
+
+    live = journal_entries(data)
+    for n, archive in enumerate(archives):
+        manifest = read_manifest(archive)
+        assert 10 <= manifest["revision"] < len(live)  # a snapshot taken mid-burst
+        target = tmp_path / f"restored{n}"
+        run = flask_cli(server, "restore", str(archive), "--to", str(target))
+        assert run.returncode == 0, run.stderr[-2000:]
+        # the snapshot's layer files and journal agree, and its journal is the live journal up to its revision
+        assert disagreements(target) == []
+        restored = journal_entries(target)
+        assert len(restored) == manifest["revision"]
+        assert restored == live[: manifest["revision"]]
+        assert manifest["layers"]["courtyards"]["seq"] == max(e["seq"] for e in restored if e["layer"] == "courtyards")
+        # every file is back byte for byte, and nothing else
+        files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+        assert files == sorted(manifest["files"])
+        assert {"campaign.json", "journal.jsonl", "layers/courtyards.geojson", "boundaries/streets.geojson"} <= set(files)
+        for rel, meta in manifest["files"].items():
+            assert _sha(target / rel) == meta["sha256"]
+        # and the restored campaign serves
+        app = create_app({"TESTING": True, "GUATU_DATA": str(target), "GUATU_INSTANCE": str(tmp_path / f"inst{n}")})
+        health = app.test_client().get("/api/health").get_json()
+        assert health == {"ok": True, "revision": manifest["revision"], "broken_layers": {}}
+
+
+def test_restore_refuses_a_non_empty_target(tmp_path, campaign, data_dir):
+    store = open_store(data_dir, campaign)
+    archive, _ = backup(store, tmp_path / "b.tar.gz")
+    target = tmp_path / "busy"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+    with pytest.raises(BackupError, match="not empty"):
+        restore(archive, target)
+    assert [p.name for p in target.iterdir()] == ["keep.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert restore(archive, empty)["format"] == "guatu-backup/1"
+    assert (empty / "campaign.json").read_bytes() == (data_dir / "campaign.json").read_bytes()
+
+
+def _rewrite(archive, out, change):
+    """A copy of the archive with members changed by `change(name, bytes) -> bytes | None` (None drops it)."""
+    with tarfile.open(archive, "r:gz") as src, tarfile.open(out, "w:gz") as dst:
+        for member in src:
+            body = change(member.name, src.extractfile(member).read())
+            if body is None:
+                continue
+            member.size = len(body)
+            dst.addfile(member, io.BytesIO(body))
+    return out
+
+
+def test_restore_refuses_damaged_or_hostile_archives(tmp_path, campaign, data_dir, make_feature):
+    store = open_store(data_dir, campaign)
+    store.create("courtyards", make_feature(), user="alice")
+    archive, manifest = backup(store, tmp_path / "good.tar.gz")
+    assert set(manifest["files"]) == {"campaign.json", "journal.jsonl", "layers/courtyards.geojson"}
+
+    flipped = _rewrite(archive, tmp_path / "flipped.tar.gz",
+                       lambda n, b: b.replace(b"pending", b"accepted") if n.endswith(".geojson") else b)
+    with pytest.raises(BackupError, match="checksum"):
+        restore(flipped, tmp_path / "t1")
+    assert not (tmp_path / "t1").exists()  # nothing half-restored
+
+    missing = _rewrite(archive, tmp_path / "missing.tar.gz", lambda n, b: None if n == "data/journal.jsonl" else b)
+    with pytest.raises(BackupError, match="missing journal.jsonl"):
+        restore(missing, tmp_path / "t2")
+
+    evil = tmp_path / "evil.tar.gz"
+    with tarfile.open(evil, "w:gz") as tar:
+        body = json.dumps({"format": "guatu-backup/1", "revision": 0, "files": {"../../x": {"sha256": "", "size": 1}}}).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(body)
+        tar.addfile(info, io.BytesIO(body))
+        info = tarfile.TarInfo("data/../../x")
+        info.size = 1
+        tar.addfile(info, io.BytesIO(b"x"))
+    with pytest.raises(BackupError, match="outside data/"):
+        restore(evil, tmp_path / "t3")
+    assert not (tmp_path / "x").exists()
+
+    not_ours = tmp_path / "other.tar.gz"
+    with tarfile.open(not_ours, "w:gz") as tar:
+        info = tarfile.TarInfo("data/campaign.json")
+        info.size = 2
+        tar.addfile(info, io.BytesIO(b"{}"))
+    with pytest.raises(BackupError, match="not a Guatu backup"):
+        restore(not_ours, tmp_path / "t4")
+
+
+def test_backup_cli_names_the_archive_and_the_restore_cli_refuses_damage(tmp_path, data_dir, campaign, make_feature):
+    store = open_store(data_dir, campaign)
+    store.create("courtyards", make_feature(), user="alice")
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_INSTANCE": str(tmp_path / "instance")})
+    runner = app.test_cli_runner()
+    out = tmp_path / "backups"
+    out.mkdir()
+    result = runner.invoke(args=["backup", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    archive = next(out.glob("guatu-backup-*-r1.tar.gz"))
+    assert str(archive) in result.output
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left behind
+    refused = runner.invoke(args=["restore", str(archive), "--to", str(data_dir)])
+    assert refused.exit_code != 0 and "not empty" in refused.output
+    ok = runner.invoke(args=["restore", str(archive), "--to", str(tmp_path / "new")])
+    assert ok.exit_code == 0, ok.output
+    assert load_campaign(tmp_path / "new").title == campaign.title

@@ -1,0 +1,133 @@
+"""The OpenAPI document: valid, complete, and true — the app is fuzzed against it with schemathesis."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from openapi_spec_validator import validate
+from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
+
+from geo.config import load_campaign
+from geo.store import open_store
+from tests.conftest import DEMO_CAMPAIGN, FakeClock, make_feature
+from web import create_app
+from web.openapi import PATHS
+
+FUZZ_EXAMPLES = 25  # per operation and phase; the whole fuzz stays well under a minute
+
+
+@pytest.fixture(scope="module")
+def fuzz_app(tmp_path_factory):
+    """A private deployment with a few places, and an editor's API token."""
+    root = tmp_path_factory.mktemp("openapi")
+    data = root / "data"
+    data.mkdir()
+    shutil.copy(DEMO_CAMPAIGN, data / "campaign.json")
+    shutil.copytree(DEMO_CAMPAIGN.parent / "boundaries", data / "boundaries")
+    clock = FakeClock()
+    store = open_store(data, load_campaign(data), clock=clock)
+    store.create("courtyards", make_feature("兑周村1号院", "accepted", x=113.660), user="张三")
+    store.create("courtyards", make_feature("中原东路5号院", "pending", x=113.662, deadline="2026-11-01",
+                                            problems=[{"category": "飞线充电", "description": "飞线", "status": "open"}]),
+                 user="张三")
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(root / "instance")})
+    acc = app.extensions["guatu_accounts"]
+    acc.create_user("editor1", "correct horse battery", "editor", "李编")
+    _, secret = acc.create_api_token("editor1", "fuzzer")
+    app.config["FUZZ_TOKEN"] = secret
+    return app
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzz_app):
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzz_app)
+
+    @schema.auth(refresh_interval=None)
+    class EditorToken:
+        """Every case is sent as the editor, so negative cases break the input, not the credentials."""
+
+        def get(self, case, context):
+            return fuzz_app.config["FUZZ_TOKEN"]
+
+        def set(self, case, data, context):
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}", "Accept-Encoding": "identity"}
+
+    return schema
+
+
+def test_the_document_is_valid_openapi(fuzz_app):
+    doc = fuzz_app.test_client().get("/api/openapi.json").get_json()
+    validate(doc)
+    assert doc["openapi"].startswith("3.1")
+    assert set(doc["components"]["securitySchemes"]) >= {"bearerAuth", "basicAuth", "cookieAuth"}
+
+
+def test_the_document_needs_no_login(fuzz_app):
+    resp = fuzz_app.test_client().get("/api/openapi.json")
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+
+
+def test_every_api_route_is_described(fuzz_app):
+    paths = fuzz_app.test_client().get("/api/openapi.json").get_json()["paths"]
+    missing = []
+    for rule in fuzz_app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if method.lower() not in paths.get(path, {}):
+                missing.append(f"{method} {path}")
+    assert missing == [], "describe these in web/openapi.py"
+
+
+def test_the_layer_ids_are_the_campaigns(fuzz_app):
+    doc = fuzz_app.test_client().get("/api/openapi.json").get_json()
+    param = doc["paths"]["/api/layers/{layer_id}/features"]["get"]["parameters"][0]
+    assert param["schema"]["enum"] == ["courtyards", "roads", "villages"]
+
+
+OPERATIONS = [(method.upper(), path) for path, item in PATHS.items() for method in item]
+# Negative cases need something to break: parameters, a body or credentials.
+NEGATABLE = {(m.upper(), p) for p, item in PATHS.items() for m, op in item.items()
+             if op.get("parameters") or op.get("requestBody") or op.get("security") != []}
+CASES = [(m, p, mode) for m, p in OPERATIONS for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+         if mode is GenerationMode.POSITIVE or (m, p) in NEGATABLE]
+
+
+@pytest.mark.parametrize(("method", "path", "mode"), CASES, ids=[f"{m} {p} {mode.value}" for m, p, mode in CASES])
+def test_the_api_keeps_to_its_document(api_schema, fuzz_app, method, path, mode):
+    """As an editor: no 500s, and every answer has a documented status, content type, headers and shape."""
+    operation = api_schema[path][method]
+    # ignored_auth is checked once per operation below (it costs a password hash per example);
+    # schema-valid input may still break a campaign rule (a place outside the area, a day too far off):
+    # operations that document 400 or 422 may refuse it.
+    documented = PATHS[path][method.lower()]["responses"]
+    excluded = [ignored_auth] + ([positive_data_acceptance] if {"400", "422"} & set(documented) else [])
+
+    @given(case=operation.as_strategy(generation_mode=mode, auth_storage=api_schema.auth))
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+              database=None)
+    def fuzz(case):
+        case.call_and_validate(excluded_checks=excluded)
+
+    fuzz()
+
+
+def test_every_protected_operation_refuses_anonymous_callers(fuzz_app):
+    client = fuzz_app.test_client()
+    doc = client.get("/api/openapi.json").get_json()
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            url = re.sub(r"\{[^}]+\}", lambda m: {"{layer_id}": "courtyards", "{level}": "street"}.get(m.group(0), "c-0001"), path)
+            resp = client.open(url, method=method.upper(), json={} if method != "get" else None)
+            if op.get("security") == []:
+                assert resp.status_code in (200, 503), (method, path)
+            else:
+                assert resp.status_code == 401, (method, path, resp.status_code)
+                assert resp.get_json()["error"] == "unauthorized"

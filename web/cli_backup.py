@@ -1,0 +1,43 @@
+"""`flask --app web backup|restore`: consistent snapshots of the data directory (see geo/backup.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from geo.backup import BackupError, backup, restore
+from web.context import guatu
+
+
+@click.command("backup", help="Snapshot the campaign's data directory into a .tar.gz, safely while the server runs.")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="A directory (the archive gets a dated name) or the archive's file name.")
+@with_appcontext
+def backup_command(out: Path) -> None:
+    g = guatu()
+    try:
+        path, manifest = backup(g.store, out, clock=g.clock)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backed up revision {manifest['revision']} ({len(manifest['files'])} files) to {path}")
+
+
+@click.command("restore", help="Unpack a backup into a new or empty directory, checking every file.")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "target", required=True, type=click.Path(path_type=Path),
+              help="The directory to restore into; must be new or empty.")
+def restore_command(archive: Path, target: Path) -> None:
+    try:
+        manifest = restore(archive, target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored revision {manifest['revision']} ({len(manifest['files'])} files) into {target}; "
+               f"serve it with GUATU_DATA={target}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
