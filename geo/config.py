@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,6 +22,7 @@ CAMPAIGN_FILE = "campaign.json"
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+MAX_TILE_ZOOM = 24
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,39 @@ class Boundary:
     name_field: str = "name"
 
 
+BASEMAP_TYPES = ("folder", "mbtiles", "pmtiles", "tianditu", "amap", "xyz")
+DISPLAY_CRS = ("wgs84", "gcj02")  # what the data is drawn in: GCJ-02 on AMap, WGS84 everywhere else
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """One entry of `map.basemaps`; geo/basemaps serves it, web/static/js/basemaps.js draws it."""
+
+    id: str
+    title: str
+    type: str  # one of BASEMAP_TYPES
+    path: str | None = None  # folder, mbtiles, pmtiles: relative to the data directory
+    url: str | None = None  # tianditu, amap, xyz: template with {z} {x} {y}, optional {s} and {key}
+    key: str | None = field(default=None, repr=False)  # kept server-side; key_env is preferred
+    key_env: str | None = None  # name of the environment variable holding the key
+    subdomains: tuple[str, ...] = ()
+    crs: str = "wgs84"  # one of DISPLAY_CRS: the coordinates the tiles are drawn in
+    tms: bool = False  # y counts from the south (TMS); MBTiles always does
+    min_zoom: int | None = None  # None: from the archive, or 0
+    max_zoom: int | None = None  # None: from the archive, or 18
+    attribution: str = ""
+    overlay: bool = False  # drawn on top of the chosen basemap (e.g. Tianditu's labels)
+    default: bool = False  # shown when the page opens (otherwise the first basemap)
+    timeout: float = 5.0  # seconds to wait for an upstream tile server
+    cache_days: float = 30.0  # how long a proxied tile is kept on disk (0: not kept)
+
+    @property
+    def proxied(self) -> bool:
+        """Fetched by the server from another host (the page only ever talks to this server)."""
+        return self.url is not None and not self.url.startswith("/")
+
+
 @dataclass(frozen=True)
 class MapSettings:
     center: tuple[float, float]
@@ -70,6 +105,7 @@ class MapSettings:
     bounds: tuple[float, float, float, float]  # west, south, east, north
     tiles: str | None = None
     tiles_attribution: str = ""
+    basemaps: tuple[Basemap, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +131,38 @@ class StatusRule:
 
 
 @dataclass(frozen=True)
+class InspectionSettings:
+    """The optional `inspections` section: how the daily random inspection list (每日随机地点督导) is drawn.
+
+    A place's weight is `base`, plus `recent_done` if it reached a done status in
+    the last `recent_days` days (relapse risk), plus `overdue` if it is overdue,
+    plus `relapsed` if it has relapsed before; geo/inspections.py draws with it."""
+
+    count: int = 10  # places per day unless the editor asks for another number
+    base: float = 1.0
+    recent_done: float = 3.0
+    recent_days: int = 14
+    overdue: float = 2.0
+    relapsed: float = 2.0
+    source: str = ""  # found_by of the problems an inspection opens ("" = the first inspection source)
+    relapse_status: str = "relapsed"  # the status a relapse sets
+    deadline_days: int = 1  # a problem an inspection opens is due this many days later
+
+    def weights(self) -> dict:
+        return {"base": self.base, "recent_done": self.recent_done, "recent_days": self.recent_days,
+                "overdue": self.overdue, "relapsed": self.relapsed}
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One entry of `milestones` (时间节点): by `date`, `share_done` of the places should be done."""
+
+    date: str  # YYYY-MM-DD
+    share_done: float  # 0..1
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class Campaign:
     title: str
     subtitle: str
@@ -112,6 +180,8 @@ class Campaign:
     inspection_sources: tuple[str, ...] = ("每日随机督导",)
     status_rule: StatusRule = field(default_factory=StatusRule)
     printing: PrintSettings = field(default_factory=PrintSettings)
+    inspections: InspectionSettings = field(default_factory=InspectionSettings)
+    milestones: tuple[Milestone, ...] = ()
     extra: dict = field(default_factory=dict, compare=False, repr=False)
 
     def status(self, key: str) -> Status:
@@ -126,15 +196,16 @@ class Campaign:
                 return layer
         raise KeyError(layer_id)
 
-    @property
+    # cached: the rules ask for these once per place and problem
+    @cached_property
     def status_keys(self) -> tuple[str, ...]:
         return tuple(s.key for s in self.statuses)
 
-    @property
+    @cached_property
     def done_statuses(self) -> frozenset[str]:
         return frozenset(s.key for s in self.statuses if s.done)
 
-    @property
+    @cached_property
     def open_problem_statuses(self) -> frozenset[str]:
         return frozenset(p.key for p in self.problem_statuses if p.open)
 
@@ -247,6 +318,8 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
     map_settings = _map(r, raw)
     status_rule = _status_rule(r, raw, {st.key for st in statuses})
     printing = _print(r, raw)
+    inspections = _inspections(r, raw, {st.key for st in statuses})
+    milestones = _milestones(r, raw)
 
     if r.problems:
         raise ConfigError(path, list(dict.fromkeys(r.problems)))  # each problem once
@@ -267,6 +340,8 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
         map=map_settings,
         status_rule=status_rule,
         printing=printing,
+        inspections=inspections,
+        milestones=milestones,
         extra={k: v for k, v in raw.items() if k.startswith("x_")},
     )
 
@@ -386,6 +461,58 @@ def _print(r: _Reader, raw: dict) -> PrintSettings:
     return PrintSettings(classification=(classification or "").strip(), hatching=bool(hatching))
 
 
+def _inspections(r: _Reader, raw: dict, status_keys: set[str]) -> InspectionSettings:
+    section = r.get(raw, "inspections", dict, "$", {})
+    if not section:
+        return InspectionSettings()
+    where = "$.inspections"
+    d = InspectionSettings()
+    values = {}
+    for key in ("count", "recent_days", "deadline_days"):
+        v = r.get(section, key, int, where, getattr(d, key))
+        if v is not None and v < (1 if key == "count" else 0):
+            r.problems.append(f"{where}.{key}: must be {'at least 1' if key == 'count' else 'zero or more'}, got {v}")
+        values[key] = getattr(d, key) if v is None else v
+    for key in ("base", "recent_done", "overdue", "relapsed"):
+        v = r.get(section, key, (int, float), where, getattr(d, key))
+        if v is not None and v < 0:
+            r.problems.append(f"{where}.{key}: a weight must not be negative, got {v}")
+        values[key] = float(getattr(d, key) if v is None else v)
+    if values["base"] <= 0:
+        r.problems.append(f"{where}.base: must be greater than 0, so every place can be drawn")
+    for key in ("source", "relapse_status"):
+        values[key] = r.get(section, key, str, where, getattr(d, key)) or getattr(d, key)
+    if status_keys and values["relapse_status"] not in status_keys:
+        r.problems.append(f"{where}.relapse_status: unknown status {values['relapse_status']!r}")
+    known = set(values)
+    for k in sorted(set(section) - known):
+        r.problems.append(f"{where}.{k}: unknown setting")
+    return InspectionSettings(**values)
+
+
+def _milestones(r: _Reader, raw: dict) -> tuple[Milestone, ...]:
+    out: list[Milestone] = []
+    for i, item in enumerate(r.get(raw, "milestones", list, "$", []) or []):
+        where = f"$.milestones[{i}]"
+        day = r.text(item, "date", where)
+        share = r.get(item, "share_done", (int, float), where)
+        label = r.get(item, "label", str, where, "")
+        if day is not None:
+            try:
+                day = date.fromisoformat(day).isoformat()
+            except ValueError:
+                r.problems.append(f"{where}.date: expected YYYY-MM-DD, got {day!r}")
+                continue
+        if share is not None and not 0 <= share <= 1:
+            r.problems.append(f"{where}.share_done: expected a share between 0 and 1, got {share}")
+        if day is not None and share is not None:
+            out.append(Milestone(date=day, share_done=float(share), label=label or ""))
+    dates = [m.date for m in out]
+    if dates != sorted(set(dates)):
+        r.problems.append("$.milestones: dates must be distinct and in order")
+    return tuple(out)
+
+
 def _status_rule(r: _Reader, raw: dict, status_keys: set[str]) -> StatusRule:
     rule = r.get(raw, "status_rule", dict, "$", {})
     if not rule:
@@ -419,10 +546,127 @@ def _map(r: _Reader, raw: dict) -> MapSettings:
         r.problems.append("$.map.bounds: expected [west, south, east, north] in degrees")
     elif ok_bounds and not (bounds[0] < bounds[2] and bounds[1] < bounds[3]):
         r.problems.append("$.map.bounds: west must be < east and south < north")
+    basemaps = _basemaps(r, m)
+    if tiles and basemaps:
+        r.problems.append("$.map.tiles: give either map.tiles or map.basemaps, not both (list the tile URL as an xyz basemap)")
     return MapSettings(
         center=tuple(center) if ok_center else (0.0, 0.0),
         zoom=zoom or 13,
         bounds=tuple(bounds) if ok_bounds else (-180.0, -90.0, 180.0, 90.0),
         tiles=tiles,
         tiles_attribution=attribution or "",
+        basemaps=basemaps,
     )
+
+
+def _basemaps(r: _Reader, m: dict) -> tuple[Basemap, ...]:
+    """`map.basemaps`: tile sources the wall map can switch between (none by default)."""
+    out: list[Basemap] = []
+    for i, item in enumerate(r.get(m, "basemaps", list, "$.map", []) or []):
+        where = f"$.map.basemaps[{i}]"
+        if not isinstance(item, dict):
+            r.problems.append(f"{where}: expected an object")
+            continue
+        basemap = _basemap(r, item, where)
+        if basemap is not None:
+            out.append(basemap)
+    ids = [b.id for b in out]
+    for dup in sorted({x for x in ids if ids.count(x) > 1}):
+        r.problems.append(f"$.map.basemaps: id {dup!r} is used twice")
+    if sum(b.default for b in out) > 1:
+        r.problems.append("$.map.basemaps: at most one basemap may be the default")
+    if any(b.default and b.overlay for b in out):
+        r.problems.append("$.map.basemaps: an overlay cannot be the default basemap")
+    return tuple(out)
+
+
+def _basemap(r: _Reader, item: dict, where: str) -> Basemap | None:
+    before = len(r.problems)
+    basemap_id = r.text(item, "id", where)
+    if basemap_id is not None and not _KEY.match(basemap_id):
+        r.problems.append(f"{where}.id: {basemap_id!r} must be lower-case letters, digits and _")
+    title = r.text(item, "title", where)
+    kind = r.text(item, "type", where)
+    if kind is not None and kind not in BASEMAP_TYPES:
+        r.problems.append(f"{where}.type: expected one of {', '.join(BASEMAP_TYPES)}, got {kind!r}")
+        return None
+    local = kind in ("folder", "mbtiles", "pmtiles")
+    path = url = None
+    if local:
+        path = r.text(item, "path", where)
+        if path and (Path(path).is_absolute() or ".." in Path(path).parts):
+            r.problems.append(f"{where}.path: must be a relative path inside the data directory")
+        for k in ("url", "key", "key_env", "subdomains"):
+            if k in item:
+                r.problems.append(f"{where}.{k}: not used by a {kind} basemap (it is served from `path`)")
+    elif kind is not None:
+        url = r.text(item, "url", where)
+        if url:
+            _check_tile_url(r, url, where)
+    key = r.get(item, "key", str, where, None)
+    key_env = r.get(item, "key_env", str, where, None)
+    if key is not None and key_env is not None:
+        r.problems.append(f"{where}: give either key or key_env, not both")
+    if key_env is not None and not _ENV_NAME.match(key_env):
+        r.problems.append(f"{where}.key_env: {key_env!r} is not an environment variable name")
+    if key is not None and not key.strip():
+        r.problems.append(f"{where}.key: must not be empty")
+    wants_key = bool(url and "{key}" in url)
+    has_key = key is not None or key_env is not None
+    if kind == "tianditu" and not has_key:
+        r.problems.append(f"{where}: a tianditu basemap needs its key: key_env (an environment variable) or key")
+    if url and has_key and not wants_key:
+        r.problems.append(f"{where}.url: must contain {{key}} where the key goes")
+    if url and wants_key and not has_key:
+        r.problems.append(f"{where}.url: contains {{key}} but neither key nor key_env is given")
+    if url and url.startswith("/") and (wants_key or kind == "tianditu"):
+        r.problems.append(f"{where}.url: a basemap with a key must be fetched by the server (an http:// or https:// URL)")
+    subdomains = r.get(item, "subdomains", (str, list), where, "")
+    if isinstance(subdomains, list) and not all(isinstance(s, str) and s for s in subdomains):
+        r.problems.append(f"{where}.subdomains: expected a string like \"1234\" or a list of strings")
+    subdomains = tuple(subdomains or ())
+    if url and "{s}" in url and not subdomains:
+        r.problems.append(f"{where}.subdomains: the url contains {{s}}, so list the subdomains")
+    fixed_crs = {"tianditu": "wgs84", "amap": "gcj02"}.get(kind or "")
+    crs = r.get(item, "crs", str, where, fixed_crs or "wgs84")
+    if crs is not None and crs not in DISPLAY_CRS:
+        r.problems.append(f"{where}.crs: expected one of {', '.join(DISPLAY_CRS)}, got {crs!r}")
+    elif fixed_crs and crs != fixed_crs:
+        r.problems.append(f"{where}.crs: {kind} tiles are always in {fixed_crs}")
+    zooms = [r.get(item, k, int, where, None) for k in ("min_zoom", "max_zoom")]
+    for k, z in zip(("min_zoom", "max_zoom"), zooms):
+        if z is not None and not 0 <= z <= MAX_TILE_ZOOM:
+            r.problems.append(f"{where}.{k}: expected 0 to {MAX_TILE_ZOOM}, got {z}")
+    if None not in zooms and zooms[0] > zooms[1]:
+        r.problems.append(f"{where}: min_zoom must not exceed max_zoom")
+    timeout = r.get(item, "timeout", (int, float), where, 5.0)
+    if timeout is not None and not 0 < timeout <= 60:
+        r.problems.append(f"{where}.timeout: expected seconds between 0 and 60, got {timeout}")
+    cache_days = r.get(item, "cache_days", (int, float), where, 30.0)
+    if cache_days is not None and cache_days < 0:
+        r.problems.append(f"{where}.cache_days: must not be negative")
+    flags = {k: r.get(item, k, bool, where, False) for k in ("tms", "overlay", "default")}
+    known = {"id", "title", "type", "path", "url", "key", "key_env", "subdomains", "crs", "tms", "min_zoom", "max_zoom",
+             "attribution", "overlay", "default", "timeout", "cache_days"}
+    for k in sorted(set(item) - known):
+        r.problems.append(f"{where}.{k}: unknown setting")
+    attribution = r.get(item, "attribution", str, where, "")
+    if len(r.problems) > before:
+        return None
+    return Basemap(
+        id=basemap_id, title=title, type=kind, path=path, url=url, key=key, key_env=key_env, subdomains=subdomains,
+        crs=crs, tms=bool(flags["tms"]), min_zoom=zooms[0], max_zoom=zooms[1], attribution=attribution or "",
+        overlay=bool(flags["overlay"]), default=bool(flags["default"]), timeout=float(timeout),
+        cache_days=float(cache_days),
+    )
+
+
+def _check_tile_url(r: _Reader, url: str, where: str) -> None:
+    if not (url.startswith(("http://", "https://")) or (url.startswith("/") and not url.startswith("//"))):
+        r.problems.append(f"{where}.url: expected an http:// or https:// URL, or a path on this server starting with /")
+    missing = [p for p in ("{z}", "{x}", "{y}") if p not in url]
+    if missing:
+        r.problems.append(f"{where}.url: must contain {{z}}, {{x}} and {{y}} (missing {' '.join(missing)})")
+    unknown = set(re.findall(r"\{[^}]*\}", url)) - {"{z}", "{x}", "{y}", "{s}", "{key}"}
+    if unknown:
+        r.problems.append(f"{where}.url: unknown placeholder {', '.join(sorted(unknown))} (use {{z}} {{x}} {{y}} {{s}} {{key}})")

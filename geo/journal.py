@@ -34,6 +34,8 @@ class ChangeSummary:
     geometry_changed: bool
     offset: int
     length: int
+    status_before: str | None = None  # None for a created place
+    changed: tuple[str, ...] = ()  # properties whose value differs, store stamps (version, updated_*) left out
 
 
 class Journal:
@@ -160,4 +162,13 @@ def _summary(entry: dict, offset: int, length: int) -> ChangeSummary:
         geometry_changed=after.get("geometry") != before.get("geometry"),
         offset=offset,
         length=length,
+        status_before=(before.get("properties") or {}).get("status"),
+        changed=_changed_properties(before.get("properties") or {}, after.get("properties") or {}),
     )
+
+
+_STAMPS = frozenset({"version", "updated_at", "updated_by"})
+
+
+def _changed_properties(before: dict, after: dict) -> tuple[str, ...]:
+    return tuple(sorted(k for k in before.keys() | after.keys() if k not in _STAMPS and before.get(k) != after.get(k)))

@@ -46,10 +46,15 @@ def problem_overnight(problem: dict, campaign: Campaign, now: datetime) -> bool:
     return now >= deadline
 
 
+def place_past_deadline(props: dict, campaign: Campaign, today: date) -> bool:
+    """A place past its own deadline and not done (whatever its problems)."""
+    deadline = _date(props.get("deadline"))
+    return deadline is not None and deadline < today and props.get("status") not in campaign.done_statuses
+
+
 def place_overdue(props: dict, campaign: Campaign, today: date) -> bool:
     """A place past its own deadline and not done, or with an overdue open problem."""
-    deadline = _date(props.get("deadline"))
-    if deadline is not None and deadline < today and props.get("status") not in campaign.done_statuses:
+    if place_past_deadline(props, campaign, today):
         return True
     return any(problem_overdue(p, campaign, today) for p in props.get("problems") or ())
 

@@ -3,8 +3,10 @@ a controllable clock, a factory for stores and a builder of valid features."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -67,15 +69,46 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(scope="session")
+def postgis_url() -> Iterator[str]:
+    """A PostGIS server for the whole session: $GUATU_TEST_DATABASE_URL, else a throwaway
+    cluster of Debian's PostgreSQL started here and removed at the end (tests/pg_cluster.py)."""
+    if os.environ.get("GUATU_TEST_DATABASE_URL"):
+        yield os.environ["GUATU_TEST_DATABASE_URL"]
+        return
+    from tests.pg_cluster import ThrowawayCluster
+
+    cluster = ThrowawayCluster().start()  # fails, naming the Debian packages, when PostgreSQL/PostGIS are missing
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture
-def store_factory(data_dir: Path, campaign: Campaign, clock: FakeClock) -> Iterator[Callable[..., Store]]:
-    """Builds stores of a backend on the shared data dir; closes them afterwards."""
+def postgis_schema(postgis_url: str) -> Iterator[str]:
+    """A fresh schema (one campaign) for one test, dropped afterwards."""
+    import psycopg
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield name
+    with psycopg.connect(postgis_url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+@pytest.fixture
+def store_factory(request, data_dir: Path, campaign: Campaign, clock: FakeClock) -> Iterator[Callable[..., Store]]:
+    """Builds stores of a backend on the shared data dir (geojson) or the test's schema (postgis);
+    closes them afterwards."""
     opened: list[Store] = []
 
     def factory(backend: str = "geojson", **kwargs) -> Store:
         kwargs.setdefault("clock", clock)
         if backend == "geojson":
             store = open_store(data_dir, campaign, **kwargs)
+        elif backend == "postgis":
+            kwargs.setdefault("schema", request.getfixturevalue("postgis_schema"))
+            store = open_store(data_dir, campaign, database_url=request.getfixturevalue("postgis_url"), **kwargs)
         else:
             raise ValueError(f"unknown store backend {backend!r}")
         opened.append(store)
@@ -84,3 +117,12 @@ def store_factory(data_dir: Path, campaign: Campaign, clock: FakeClock) -> Itera
     yield factory
     for store in opened:
         store.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Debian Chromium for the whole run (Playwright's sync API allows one at a time)."""
+    from tests.browser.harness import chromium
+
+    with chromium() as b:
+        yield b

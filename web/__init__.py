@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import secrets
 from pathlib import Path
@@ -18,7 +17,7 @@ from geo.accounts import Accounts
 from geo.config import load_campaign
 from geo.store import open_store
 from geo.store.base import utc_now
-from web import assets
+from web import assets, logging_setup, settings
 from web.context import Guatu
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
@@ -29,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         GUATU_DATA=str(DEFAULT_DATA),
         GUATU_CLOCK=utc_now,
-        GUATU_REFRESH_SECONDS=5,
+        GUATU_REFRESH_SECONDS=4,  # wall maps poll this often: a change shows within 5 s
         GUATU_PUBLIC_VIEW=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -37,10 +36,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
     )
-    _from_env(app)
+    settings.from_file(app, (test_config or {}).get("GUATU_CONFIG") or os.environ.get("GUATU_CONFIG"))
+    _from_env(app)  # environment variables win over the config file
     if test_config:
         app.config.update(test_config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if app.config.get("GUATU_HTTPS"):  # served over HTTPS by a reverse proxy: see docs/security.md
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
+    logging_setup.configure(app)  # text, or JSON lines with GUATU_LOG_FORMAT=json; request ids
 
     missing = assets.missing()
     if missing:
@@ -52,12 +57,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     data_dir = Path(str(app.config["GUATU_DATA"])).resolve()
     instance = Path(str(app.config.get("GUATU_INSTANCE") or app.instance_path)).resolve()
     campaign = load_campaign(data_dir)
-    store = open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"])
-    app.extensions["guatu"] = Guatu(campaign=campaign, store=store, data_dir=data_dir, clock=app.config["GUATU_CLOCK"],
-                                   refresh_seconds=float(app.config["GUATU_REFRESH_SECONDS"]))
+    store = _open_store(app, data_dir, campaign)
+    app.extensions["guatu"] = Guatu(
+        campaign=campaign, store=store, data_dir=data_dir, instance_dir=instance, clock=app.config["GUATU_CLOCK"],
+        refresh_seconds=float(app.config["GUATU_REFRESH_SECONDS"]),
+    )
     app.logger.info("campaign %s: data in %s", campaign.title, data_dir)
 
-    from web import api, api_places, api_write, auth, cli_accounts, errors, security, wall
+    from web import api, api_places, api_write, auth, cli_accounts, editor, errors, exchange, security, wall
 
     app.secret_key = app.config.get("SECRET_KEY") or _secret_key(instance)
     errors.register(app)
@@ -66,10 +73,50 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(api_write.bp)
     app.register_blueprint(api_places.bp)
+    app.register_blueprint(editor.bp)
+    app.register_blueprint(exchange.bp)
     app.register_blueprint(wall.bp)
+    from web import cli_store, large_layers, ops  # /healthz, /readyz; `store copy`; viewport shapes of big layers
+
+    app.register_blueprint(ops.bp)
+    cli_store.register(app)
+    large_layers.register(app)
     cli_accounts.register(app)
+    from web import basemaps  # basemap tiles: /tiles/<id>/<z>/<x>/<y> and /api/basemaps
+
+    basemaps.register(app, campaign, data_dir, instance)
+    from web import printing  # printed maps: /print and `flask --app web print-map`
+
+    app.register_blueprint(printing.bp)
+    app.cli.add_command(printing.print_map_command)
+    from web import cli  # `flask --app web import|export|validate|history`
+
+    cli.register(app)
+    from web import admin, cli_backup, openapi  # account pages, `backup`/`restore`, /api/openapi.json
+
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(openapi.bp)
+    cli_backup.register(app)
+    from web import ogcapi  # OGC API – Features for GIS clients: /ogc
+
+    app.register_blueprint(ogcapi.bp)
+    from web import inspections, workflow  # daily inspections, my places, milestones, timeline, daily report
+
+    app.register_blueprint(inspections.bp)
+    app.register_blueprint(workflow.bp)
+    app.cli.add_command(workflow.daily_report_command)
     app.context_processor(lambda: {"campaign_title": campaign.title})
     return app
+
+
+def _open_store(app: Flask, data_dir: Path, campaign):
+    """The GeoJSON files in data_dir, or PostGIS when GUATU_DATABASE_URL is set (schema GUATU_DATABASE_SCHEMA)."""
+    url = app.config.get("GUATU_DATABASE_URL")
+    if not url:
+        return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"])
+    return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=str(url),
+                      schema=str(app.config.get("GUATU_DATABASE_SCHEMA") or "guatu"),
+                      pool_size=int(app.config.get("GUATU_DATABASE_POOL") or 10))
 
 
 def _from_env(app: Flask) -> None:

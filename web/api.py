@@ -6,14 +6,19 @@ for are serialised once per revision and revalidated with ETags.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
+from geo.basemaps.base import BadRequest
+from geo.basemaps.crs import collection_in, display_crs
 from geo.boundaries import boundary_bytes
-from geo.display import shapes_bytes, state_key, wall_state
-from geo.errors import NotFound
+from geo.dashboard import dashboard, known_areas
+from geo.display import StateKey, WallData, place_card, shapes_bytes
+from geo.errors import FieldError, ValidationError
+from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
+from geo.wallview import parse_view
 from web.auth import public
-from web.context import guatu
+from web.context import Cached, guatu
 from web.http import make_cached, send_cached
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -26,8 +31,15 @@ def campaign():
     g = guatu()
     body = g.campaign.public_dict()
     body["revision"] = g.store.revision()
-    body["layers"] = [dict(x, count=len(g.store.features(x["id"]))) for x in body["layers"]]
+    body["layers"] = [dict(x, **_count(x["id"])) for x in body["layers"]]
     return jsonify(body)
+
+
+def _count(layer_id: str) -> dict:
+    """A layer's size, or why its file cannot be read (the rest of the campaign is still served)."""
+    g = guatu()
+    error = g.store.layer_errors().get(layer_id)
+    return {"count": None, "error": error} if error else {"count": len(g.store.features(layer_id))}
 
 
 @bp.get("/layers")
@@ -35,7 +47,7 @@ def layers():
     g = guatu()
     return jsonify([
         {"id": x.id, "title": x.title, "geometry_types": list(x.geometry_types), "kinds": list(x.kinds),
-         "count": len(g.store.features(x.id)), "revision": g.store.layer_revision(x.id)}
+         **_count(x.id), "revision": g.store.layer_revision(x.id)}
         for x in g.campaign.layers
     ])
 
@@ -75,7 +87,7 @@ def changes():
     try:
         since = int(request.args.get("since", "0"))
     except ValueError:
-        raise NotFound("since must be a whole number") from None
+        raise ValidationError([FieldError("since", "expected a whole number")]) from None
     items = guatu().store.changes_since(since)
     return jsonify({
         "revision": guatu().store.revision(),
@@ -87,27 +99,112 @@ def changes():
     })
 
 
+def wall_data() -> WallData:
+    """This process's memo of the wall data (everything in it derives from the store)."""
+    ext = current_app.extensions
+    if "guatu_wall" not in ext:
+        ext["guatu_wall"] = WallData(guatu().store, guatu().campaign)
+    return ext["guatu_wall"]
+
+
+_wall = wall_data  # the name web/large_layers.py imports
+
+
 @bp.get("/wall/state")
 def state():
-    """Status and derived flags per feature; 304 while nothing changed."""
-    g = guatu()
+    """Status and derived flags per place; `?since=<revision>` sends only what changed after it.
+
+    304 while nothing changed (the ETag names the revision, the local day and
+    whether the overnight cut-off has passed, so every process answers alike).
+    A full state when there is no usable `since`, the day or the cut-off
+    changed since the client's ETag, or too much changed to send as a delta."""
+    g, wall = guatu(), wall_data()
     now = g.now()
-    key = ("state",) + state_key(g.store, g.campaign, now)
-    return send_cached(g.cache.get(key, lambda: make_cached(dumps(wall_state(g.store, g.campaign, now)))))
+    since = request.args.get("since")
+    if since is not None and not (since.isascii() and since.isdigit()):
+        raise ValidationError([FieldError("since", f"expected a revision (a whole number ≥ 0), got {since!r}")])
+    if request.args.get("format", "packed") != "packed":
+        raise ValidationError([FieldError("format", "the only other format of the state is packed")])
+    key = wall.key(now)
+    if key.etag in request.if_none_match:
+        return send_cached(Cached(b"", key.etag))
+    sent = next(iter(request.if_none_match), None)
+    same_clock = StateKey.clock_part(sent) in (None, StateKey.clock_part(key.etag))
+    item = None
+    if since is not None and same_clock:
+        item = g.cache.get(("wall-delta", int(since), key), lambda: _as_cached(wall.delta(int(since), key, now), key))
+    if item is None:
+        packed = request.args.get("format") == "packed"
+        item = g.cache.get(("wall-full", key, packed), lambda: _as_cached(wall.full(key, now, packed=packed), key))
+    return send_cached(item)
+
+
+def _as_cached(body: dict | None, key: StateKey) -> Cached | None:
+    return None if body is None else Cached(body=dumps(body), etag=key.etag)
 
 
 @bp.get("/wall/shapes/<layer_id>")
 def shapes(layer_id: str):
+    """GeoJSON, or `?format=packed` (compact, decoded by wallmap.js); `?crs=gcj02` shifts for an AMap basemap.
+
+    Packed: `part=geometry` (default: ids and geometry) or `part=attributes`
+    (names, kinds, sub-districts, communities); `street=`/`community=` keep
+    only the places of a wall screen's scope."""
     g = guatu()
-    key = ("shapes", layer_id, g.store.layer_revision(layer_id))
-    return send_cached(g.cache.get(key, lambda: make_cached(shapes_bytes(g.store, layer_id))), "application/geo+json")
+    crs = display_crs(request.args.get("crs"))
+    shape_format = request.args.get("format", "geojson")
+    if shape_format not in ("geojson", "packed", "binary"):
+        raise BadRequest(f"format must be geojson, packed or binary, not {shape_format!r}")
+    if shape_format != "geojson":
+        part = request.args.get("part", "geometry")
+        if part not in ("geometry", "attributes"):
+            raise BadRequest(f"part must be geometry or attributes, not {part!r}")
+        street, community = request.args.get("street") or None, request.args.get("community") or None
+        transform = wgs84_to_gcj02 if crs == "gcj02" and part == "geometry" else None
+        binary = shape_format == "binary" and part == "geometry"
+        key = ("packed", layer_id, g.store.layer_revision(layer_id), part, street, community, transform is not None, binary)
+        item = g.cache.get(key, lambda: make_cached(wall_data().packed(
+            layer_id, part=part, street=street, community=community, transform=transform, binary=binary)))
+        return send_cached(item, "application/octet-stream" if binary else "application/json")
+    key = ("shapes", layer_id, g.store.layer_revision(layer_id), crs)
+    return send_cached(g.cache.get(key, lambda: make_cached(collection_in(shapes_bytes(g.store, layer_id), crs))),
+                       "application/geo+json")
+
+
+@bp.get("/wall/place/<layer_id>/<fid>")
+def wall_place(layer_id: str, fid: str):
+    """The card of one place: status, deadline, 四包一 people, open problems with how late they are."""
+    g = guatu()
+    card = place_card(g.store.get(layer_id, fid), layer_id, g.campaign, g.now())
+    return send_cached(make_cached(dumps(card)))
+
+
+@bp.get("/wall/dashboard")
+def wall_dashboard():
+    """Progress panels: totals per status, sub-district, community and category; alerts; progress per day.
+
+    Scoped like a wall URL: `?street=…&community=…&layers=…` (other wall parameters are ignored)."""
+    g, wall = guatu(), wall_data()
+    now = g.now()
+    view = parse_view(request.args.to_dict(flat=False), g.campaign, areas, refresh=g.refresh_seconds)
+    key = ("wall-dashboard", wall.key(now), view.street, view.community, view.layers)
+    return send_cached(g.cache.get(key, lambda: make_cached(dumps(dashboard(
+        g.store, g.campaign, now, street=view.street, community=view.community, layers=view.layers)))))
+
+
+def areas() -> dict[str, set[str]]:
+    """Known sub-districts and their communities (what a wall URL may name), per revision."""
+    g = guatu()
+    return g.cache.get(("wall-areas", g.store.revision()), lambda: known_areas(g.store, g.campaign, g.data_dir))
 
 
 @bp.get("/boundaries/<level>")
 def boundaries(level: str):
+    """?crs=gcj02: shifted for display on an AMap basemap, label points included."""
     g = guatu()
-    key = ("boundaries", level)
-    return send_cached(g.cache.get(key, lambda: make_cached(boundary_bytes(g.data_dir, g.campaign, level))),
+    crs = display_crs(request.args.get("crs"))
+    key = ("boundaries", level, crs)
+    return send_cached(g.cache.get(key, lambda: make_cached(collection_in(boundary_bytes(g.data_dir, g.campaign, level), crs))),
                        "application/geo+json")
 
 

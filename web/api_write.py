@@ -88,7 +88,7 @@ def _fill_location(feature: dict) -> None:
         return
     try:
         point = shapely.point_on_surface(shape(feature.get("geometry")))
-    except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.GEOSException):
+    except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.ShapelyError):
         return  # validation will say what is wrong with the geometry
     if point.is_empty:
         return
@@ -117,8 +117,8 @@ def update(layer_id: str, fid: str):
 @bp.delete("/layers/<layer_id>/features/<fid>")
 @requires("editor")
 def delete(layer_id: str, fid: str):
-    body = request.get_json(silent=True) if request.data else {}
-    guatu().store.delete(layer_id, fid, expected_version=_expected_version(fid, body or {}), user=acting_user())
+    body = _json_body() if request.data else {}  # optional: {"version": n} instead of If-Match
+    guatu().store.delete(layer_id, fid, expected_version=_expected_version(fid, body), user=acting_user())
     return Response(status=204)
 
 

@@ -28,6 +28,8 @@ DISPLAY_HEADER = "X-Guatu-Display"
 CSRF_HEADER = "X-CSRF-Token"
 # Read-only endpoints a wall screen with a display token may use.
 DISPLAY_ENDPOINTS = {"wall.wall_display", "api.state", "api.shapes", "api.boundaries", "api.changes", "static"}
+DISPLAY_ENDPOINTS |= {"basemaps.tile", "basemaps.index"}  # basemap tiles and their list
+DISPLAY_ENDPOINTS |= {"api.wall_place", "api.wall_dashboard"}  # the wall map's place cards and dashboard
 
 
 def requires(role: str) -> Callable:
@@ -107,17 +109,30 @@ def _check_access() -> None:
     p = _identify()
     g.principal = p
     if p is None:
-        if request.path.startswith("/api/"):
+        if request.path.startswith("/api/") or _gis_client():
             _unauthorized("log in, or send a personal API token (Authorization: Bearer …) or HTTP Basic credentials")
         abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
     if p.via == "display" and request.endpoint not in DISPLAY_ENDPOINTS:
         abort(403, "a display token only opens its wall map")
     if not p.can(role):
         abort(403, f"this needs the {role} role; you are {p.role}")
+    if request.method not in SAFE_METHODS and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
+        # Browsers say where a request comes from; cookies and remembered Basic
+        # credentials ride along on a forged form, so refuse writes from other sites.
+        abort(403, "a write sent from another site is refused")
     if p.via == "session" and request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token") or ""
         if not hmac.compare_digest(sent, session.get("csrf", "")) or not sent:
             abort(403, "missing or wrong CSRF token; reload the page and try again")
+
+
+def _gis_client() -> bool:
+    """A program reading the OGC API (/ogc: GDAL, QGIS, OWSLib) is asked for credentials (401);
+    a browser asking for its HTML pages goes to the login page like everywhere else."""
+    if request.path != "/ogc" and not request.path.startswith("/ogc/"):
+        return False
+    wants_html = request.args.get("f") == "html" or (not request.args.get("f") and request.accept_mimetypes.best == "text/html")
+    return not wants_html
 
 
 def _identify_quietly() -> Principal | None:

@@ -22,7 +22,12 @@ def register(app: Flask) -> None:
         if not request.path.startswith("/api/"):
             return exc
         body = {"error": (exc.name or "error").lower().replace(" ", "_"), "message": exc.description}
-        return jsonify(body), exc.code
+        resp = jsonify(body)
+        resp.status_code = exc.code or 500
+        for name, value in exc.get_headers():  # keep Allow (405), Retry-After, WWW-Authenticate
+            if name.lower() != "content-type":
+                resp.headers[name] = value
+        return resp
 
 
 class StrictJSON(DefaultJSONProvider):

@@ -300,7 +300,7 @@ COMPONENTS: dict = {
                 "total": {"type": "integer"}, "overdue_places": {"type": "integer"},
                 "overdue_problems": {"type": "integer"}, "overnight_places": {"type": "integer"},
                 "layers": {"type": "object", "additionalProperties": {
-                    "type": "object", "required": ["revision", "features"],
+                    "type": "object", "required": ["revision"],
                     "properties": {
                         "revision": {"type": "integer"},
                         "shapes": {"type": "integer", "description": "Last change the layer's shapes show: refetch them when it moves."},
@@ -309,6 +309,12 @@ COMPONENTS: dict = {
                                      "additionalProperties": {"type": "array", "minItems": 4, "items": {
                                          "type": ["string", "null", "integer", "array"]}}},
                         "removed": {"type": "array", "items": {"type": "string"}, "description": "delta: places deleted"},
+                        "ids": {"description": "packed: the places, as in packed shapes"},
+                        "status": {"type": "array", "items": {"type": "integer"}, "description": "packed: index into `statuses`"},
+                        "flags": {"type": "array", "items": {"type": "integer"}, "description": "packed: 1 overdue + 2 overnight"},
+                        "open": {"type": "array", "items": {"type": "integer"}},
+                        "overdue_problems": {"type": "array", "items": {"type": "integer"}},
+                        "categories": {"type": "array", "description": "packed: open categories' indices, or 0"},
                         "counts": {"type": "object", "additionalProperties": {"type": "integer"}}}}},
                 "broken_layers": {"type": "object", "additionalProperties": {"type": "string"},
                                   "description": "Layers left out because their file cannot be read, with the reason."},
@@ -530,6 +536,9 @@ PATHS: dict = {
                     _json(_ref("WallState"), "The state, full or a delta.", headers=ETAG),
                     params=[{"name": "since", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0},
                              "description": "The revision of the state the client holds: answer only what changed after it."},
+                            {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["packed"]},
+                             "description": "packed: a full state's places as columns (ids as in packed shapes, status "
+                                            "indices into `statuses`, flags 1 overdue + 2 overnight); deltas are the same."},
                             IF_NONE_MATCH],
                     errors={**CACHED, **READ_ERRORS, "422": _ref_response("Invalid")}, tags=["wall"]),
     },

@@ -12,6 +12,7 @@ import re
 import secrets
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 _TAG = re.compile(r"<(script|style)(?=[\s>])")
 
@@ -48,6 +49,18 @@ def _headers(resp: Response) -> Response:
     return resp
 
 
+def _limit_streamed_body() -> None:
+    """A body sent without Content-Length (chunked) is cut at MAX_CONTENT_LENGTH by
+    werkzeug without an error, so an oversized one would reach the views truncated;
+    refuse it with 413 as a body with a too large Content-Length is."""
+    limit = request.max_content_length
+    if limit is None or request.content_length is not None or request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if "chunked" in request.headers.get("Transfer-Encoding", "").lower() and len(request.get_data(cache=True)) >= limit:
+        raise RequestEntityTooLarge()
+
+
 def register(app: Flask) -> None:
+    app.before_request(_limit_streamed_body)
     app.after_request(_headers)
     app.jinja_env.globals["csp_nonce"] = nonce

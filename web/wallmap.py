@@ -48,26 +48,62 @@ class WallLayers(JSCSSMixin):
         super().__init__()
         self._name = "GuatuWall"
         self.options = options
-        self.default_js = [("guatu_wallmap", asset_url("js/wallmap.js"))]
-        self.default_css = [("guatu_wallmap_css", asset_url("css/wallmap.css"))]
+        self.default_js = [("guatu_wall_canvas", asset_url("js/wall-canvas.js")),
+                           ("guatu_wallmap", asset_url("js/wallmap.js")),
+                           ("guatu_wall_panels", asset_url("js/wall-panels.js")),
+                           ("guatu_wall_labels", asset_url("js/wall-labels.js")),
+                           ("guatu_basemaps", asset_url("js/basemaps.js")),
+                           ("guatu_print_control", asset_url("js/print-control.js"))]
+        self.default_css = [("guatu_wallmap_css", asset_url("css/wallmap.css")),
+                            ("guatu_print_css", asset_url("css/print.css"))]
 
 
-def wall_map_html(campaign: Campaign, asset_url: AssetUrl, options: dict) -> str:
-    """The whole HTML page of the wall map."""
-    figure = Figure(title=str(escape(campaign.title)))
-    m = OfflineMap(
-        asset_url,
-        location=list(campaign.map.center),
-        zoom_start=campaign.map.zoom,
-        tiles=None,
-        prefer_canvas=True,
-        control_scale=True,
-        zoom_snap=0.25,
-        zoom_delta=0.5,
-    )
+def wall_map_html(campaign: Campaign, asset_url: AssetUrl, options: dict, *, title: str | None = None,
+                  map_options: dict | None = None) -> str:
+    """The whole HTML page of the wall map; `map_options` override folium.Map's (e.g. zoom_control, location)."""
+    figure = Figure(title=str(escape(title or campaign.title)))
+    settings = dict(location=list(campaign.map.center), zoom_start=campaign.map.zoom, tiles=None, prefer_canvas=True,
+                    control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
+    m = OfflineMap(asset_url, **{**settings, **(map_options or {})})
     figure.add_child(m)
     if campaign.map.tiles:
         folium.TileLayer(campaign.map.tiles, attr=campaign.map.tiles_attribution or " ", name="basemap").add_to(m)
     WallLayers(asset_url, options).add_to(m)
+    figure.header.add_child(folium.Element(f'<link rel="icon" href="{escape(asset_url("favicon.svg"))}">'), name="icon")
+    return figure.render()
+
+
+class EditorLayers(JSCSSMixin):
+    """Hands the map and the page options to editor.js (with Leaflet-Geoman)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            guatu.editor({{ this._parent.get_name() }}, {{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, asset_url: AssetUrl, options: dict) -> None:
+        super().__init__()
+        self._name = "GuatuEditor"
+        self.options = options
+        self.default_js = [
+            ("leaflet_geoman", asset_url("vendor/leaflet-geoman/leaflet-geoman.js")),
+            ("guatu_editor", asset_url("js/editor.js")),
+        ]
+        self.default_css = [
+            ("leaflet_geoman_css", asset_url("vendor/leaflet-geoman/leaflet-geoman.css")),
+            ("guatu_editor_css", asset_url("css/editor.css")),
+        ]
+
+
+def editor_html(campaign: Campaign, asset_url: AssetUrl, options: dict) -> str:
+    """The planners' editor page: the same offline map with editing tools."""
+    figure = Figure(title=str(escape(f"编辑 · {campaign.title}")))
+    m = OfflineMap(asset_url, location=list(campaign.map.center), zoom_start=campaign.map.zoom, tiles=None,
+                   prefer_canvas=True, control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
+    figure.add_child(m)
+    EditorLayers(asset_url, options).add_to(m)
     figure.header.add_child(folium.Element(f'<link rel="icon" href="{escape(asset_url("favicon.svg"))}">'), name="icon")
     return figure.render()

@@ -117,6 +117,12 @@ class Store(ABC):
         """Layers that cannot be read, with the reason (none by default)."""
         return {}
 
+    def readable_layers(self) -> list[Layer]:
+        """The campaign's layers that can be read now: views of the whole campaign
+        (wall state, dashboard, counts) show these and report the others."""
+        broken = self.layer_errors()
+        return [x for x in self.campaign.layers if x.id not in broken]
+
     def layer(self, layer_id: str) -> Layer:
         try:
             return self.campaign.layer(layer_id)

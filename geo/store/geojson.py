@@ -200,7 +200,11 @@ class GeoJSONStore(Store):
         return self.journal.last_seq()
 
     def layer_revision(self, layer_id: str) -> int:
-        return self._state(layer_id).seq
+        self.layer(layer_id)
+        state = self._files[layer_id].load()
+        if state.error:  # the file cannot tell; the journal knows the layer's last change
+            return self.journal.layer_last_seq(layer_id)
+        return state.seq
 
     def layer_errors(self) -> dict[str, str]:
         """Layers whose files cannot be read, with the reason."""
@@ -232,6 +236,15 @@ class GeoJSONStore(Store):
                 self._file_lock.release()
         finally:
             self._thread_lock.release()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[Path]:
+        """Hold the write lock of every process (after finishing any crashed
+        write) and yield the data directory: no write lands until the block
+        ends, so what is read inside is one consistent snapshot (backups)."""
+        with self._locked():
+            self._recover()
+            yield self.dir
 
     @contextmanager
     def _transaction(self) -> Iterator[Transaction]:

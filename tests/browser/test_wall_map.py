@@ -89,7 +89,7 @@ def test_each_drawn_fill_has_its_status_colour_on_screen(loaded, campaign_dir):
         const out = {};
         for (const [fid, [layerId, latlng]] of Object.entries(points)) {
             map.setView(latlng, 18, {animate: false});
-            const pane = map.getPane(layerId === 'roads' ? 'guatu-roads' : 'guatu-features');
+            const pane = map.getPane('guatu-features');
             const canvas = pane.querySelector('canvas');
             const rect = canvas.getBoundingClientRect();
             const mapRect = map.getContainer().getBoundingClientRect();
@@ -127,24 +127,32 @@ def test_legend_counts_every_status(loaded, campaign_dir):
 
 def test_html_in_a_feature_name_executes_nothing(loaded, campaign_dir):
     page, log = loaded
+    page.evaluate("() => window.guatu.instances[0].loadAttributes()")  # names are fetched when first needed
     fids = page.evaluate("""(payloads) => {
         const wall = window.guatu.instances[0];
         return Object.values(wall.byId).filter(l => payloads.includes(l.feature.properties.name)).map(l => l.feature.id);
     }""", PAYLOADS)
     assert len(fids) == len(PAYLOADS)
     for fid in fids:
-        page.evaluate("""(fid) => {
+        # hover the place (tooltip) and open its card, as a person would
+        x, y = page.evaluate("""(fid) => {
             const wall = window.guatu.instances[0];
             const layer = wall.byId[fid];
-            wall.map.fitBounds(layer.getBounds(), {animate: false});
-            layer.openTooltip(layer.getBounds().getCenter());
+            wall.select(layer.guatuLayer, fid);
+            const p = wall.map.latLngToContainerPoint(layer.guatuLabel);
+            const box = wall.map.getContainer().getBoundingClientRect();
+            return [p.x + box.left, p.y + box.top];
         }""", fid)
-        page.wait_for_timeout(50)
-        tooltip = page.locator(".guatu-tooltip").last
-        text = tooltip.inner_text()
+        page.mouse.move(x, y)
+        page.mouse.move(x + 1, y + 1)
         name = page.evaluate("(fid) => window.guatu.instances[0].byId[fid].feature.properties.name", fid)
-        assert name in text
+        tooltip = page.locator(".guatu-tooltip").last
+        assert name in tooltip.inner_text()
         assert tooltip.locator("img, script").count() == 0
+        card = page.locator(f".guatu-place-card[data-id='{fid}'] .guatu-card-where")
+        card.wait_for()
+        assert name in page.locator(".guatu-place-card").inner_text()
+        assert page.locator(".guatu-place-card").locator("img, script").count() == 0
     assert page.evaluate("() => window.__xss") is None
     assert not [u for u in log.requests if u.rstrip("/").endswith("/x")]
     assert log.outside == []

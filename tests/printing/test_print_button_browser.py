@@ -6,14 +6,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.harness import chromium, copy_demo, live_server, open_page, wait_ready
+from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
 
 pytestmark = pytest.mark.browser
 
 
-def test_print_button_opens_the_current_view_as_a_pdf_and_print_media_hides_the_controls(tmp_path):
+def test_print_button_opens_the_current_view_as_a_pdf_and_print_media_hides_the_controls(tmp_path, browser):
     data = copy_demo(tmp_path / "data")
-    with live_server(data, GUATU_REFRESH_SECONDS=0) as server, chromium() as browser:
+    with live_server(data, GUATU_REFRESH_SECONDS=0) as server:
         page, log = open_page(browser, server.url, width=1400, height=900)
         wait_ready(page)
         link = page.locator(".guatu-print-control a")

@@ -1,0 +1,198 @@
+"""What one wall screen shows, held in the query parameters of its URL.
+
+A command room bookmarks one URL per screen (`/wall?street=大学路街道&theme=dark`),
+so every choice — layers, sub-district or community, statuses, problem
+categories, theme, title, refresh interval, initial view, dashboard — is a
+parameter. `parse_view` checks each against the campaign: a value that does
+not fit falls back to its default and is noted in `ignored`, so a mistyped
+bookmark still shows a working map, never an error page.
+
+    layers=courtyards,roads      layer ids or titles (default: all)
+    street=大学路街道             a sub-district (街道); "大学路" finds it too
+    community=金桥社区            a community (社区/村); implies its sub-district
+    status=pending,relapsed      status keys or labels (default: all)
+    category=飞线充电,消防通道     places with an open problem of one of these
+    theme=dark|light             colours (default light)
+    title=…                      replaces the campaign title (at most 60 characters)
+    refresh=10                   seconds between live updates, 2–3600; 0 stops them
+    view=34.72,113.63,15         initial centre and zoom; "fit" (default) fits the data
+    dashboard=1|0                progress panels beside the map
+    labels=1|0                   names on the map
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from geo.config import Campaign
+
+THEMES = ("light", "dark")
+MAX_TITLE = 60
+MIN_REFRESH, MAX_REFRESH = 2.0, 3600.0
+MIN_ZOOM, MAX_ZOOM = 3.0, 20.0
+_SPLIT = re.compile(r"[,,、;;|\s]+")
+_TRUE = {"1", "true", "yes", "on", "是"}
+_FALSE = {"0", "false", "no", "off", "否"}
+PARAMS = ("layers", "street", "community", "status", "category", "theme", "title", "refresh", "view", "dashboard",
+          "labels")
+
+
+@dataclass(frozen=True)
+class WallView:
+    layers: tuple[str, ...]
+    street: str | None = None
+    community: str | None = None
+    statuses: tuple[str, ...] = ()  # empty: every status
+    categories: tuple[str, ...] = ()  # empty: no category filter
+    theme: str = "light"
+    title: str | None = None  # None: the campaign's
+    refresh: float = 5.0
+    view: tuple[float, float, float] | None = None  # lat, lon, zoom; None: fit to the data
+    dashboard: bool = True
+    labels: bool = True
+    ignored: tuple[str, ...] = field(default=(), compare=False)  # what was not understood, and why
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out["view"] = list(self.view) if self.view else None
+        return out
+
+
+def query_from_url(url: str | None) -> dict[str, list[str]]:
+    """The query parameters of a URL such as a display token's scope."""
+    if not url:
+        return {}
+    return parse_qs(urlsplit(url).query, keep_blank_values=False)
+
+
+def parse_view(params: Mapping[str, list[str]], campaign: Campaign,
+               areas: Mapping[str, set[str]] | Callable[[], Mapping[str, set[str]]], *,
+               refresh: float, dashboard: bool = True) -> WallView:
+    """Validate query parameters (each a list of values) into a WallView.
+
+    `areas` maps each known sub-district to its communities (or makes that
+    mapping, asked only when a street or community is named); `refresh` and
+    `dashboard` are the defaults of the page asking."""
+    ignored: list[str] = []
+
+    def values(name: str) -> list[str]:
+        out: list[str] = []
+        for raw in params.get(name) or ():
+            out.extend(v for v in _SPLIT.split(_clean(raw)) if v)
+        return out
+
+    def single(name: str) -> str | None:
+        items = params.get(name) or ()
+        return _clean(items[-1]) if items else None
+
+    layers = _pick(values("layers"), {x.id: x.id for x in campaign.layers} | {x.title: x.id for x in campaign.layers},
+                   "layers", ignored) or tuple(x.id for x in campaign.layers)
+    statuses = _pick(values("status"), {s.key: s.key for s in campaign.statuses} | {s.label: s.key for s in campaign.statuses},
+                     "status", ignored)
+    categories = _pick(values("category"), {c: c for c in campaign.categories}, "category", ignored)
+    street, community = single("street") or None, single("community") or None
+    if street or community:
+        street, community = _area(street, community, areas() if callable(areas) else areas, ignored)
+
+    theme = (single("theme") or "light").lower()
+    if theme not in THEMES:
+        ignored.append(f"theme: {theme!r} is not one of {', '.join(THEMES)}")
+        theme = "light"
+
+    title = single("title")
+    if title is not None:
+        title = "".join(ch for ch in title if unicodedata.category(ch)[0] != "C").strip()[:MAX_TITLE] or None
+
+    return WallView(
+        layers=layers, street=street, community=community, statuses=statuses, categories=categories, theme=theme,
+        title=title, refresh=_refresh(single("refresh"), refresh, ignored), view=_view(single("view"), campaign, ignored),
+        dashboard=_flag(single("dashboard"), dashboard, "dashboard", ignored),
+        labels=_flag(single("labels"), True, "labels", ignored), ignored=tuple(ignored),
+    )
+
+
+def _clean(text: str) -> str:
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def _pick(wanted: list[str], known: dict[str, str], name: str, ignored: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in wanted:
+        key = known.get(value) or known.get(value.lower())
+        if key is None:
+            ignored.append(f"{name}: unknown value {value!r}")
+        elif key not in out:
+            out.append(key)
+    return tuple(out)
+
+
+def _area(street: str | None, community: str | None, areas: Mapping[str, set[str]],
+          ignored: list[str]) -> tuple[str | None, str | None]:
+    if street:
+        found = street if street in areas else _unique([s for s in areas if street in s])
+        if found is None:
+            ignored.append(f"street: no sub-district called {street!r}")
+        street = found
+    if community:
+        owners = [s for s, names in areas.items() if community in names]
+        if not owners:
+            ignored.append(f"community: no community called {community!r}")
+            return street, None
+        if street and street not in owners:
+            ignored.append(f"street: {community} belongs to {owners[0]}, not {street}")
+        return owners[0], community
+    return street, None
+
+
+def _unique(items: list[str]) -> str | None:
+    return items[0] if len(items) == 1 else None
+
+
+def _refresh(text: str | None, default: float, ignored: list[str]) -> float:
+    if text is None or text == "":
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        ignored.append(f"refresh: {text!r} is not a number of seconds")
+        return default
+    if not math.isfinite(value) or value < 0:
+        ignored.append(f"refresh: {text!r} is not a number of seconds")
+        return default
+    if value == 0:
+        return 0.0
+    return min(MAX_REFRESH, max(MIN_REFRESH, value))
+
+
+def _view(text: str | None, campaign: Campaign, ignored: list[str]) -> tuple[float, float, float] | None:
+    if not text or text.lower() == "fit":
+        return None
+    parts = text.split(",")
+    try:
+        lat, lon, zoom = (float(p) for p in parts)
+    except ValueError:
+        ignored.append(f"view: expected lat,lon,zoom or fit, got {text!r}")
+        return None
+    west, south, east, north = campaign.map.bounds
+    pad_x, pad_y = (east - west) / 2, (north - south) / 2
+    if not all(map(math.isfinite, (lat, lon, zoom))) or not (
+            west - pad_x <= lon <= east + pad_x and south - pad_y <= lat <= north + pad_y):
+        ignored.append(f"view: {text!r} is outside the campaign area")
+        return None
+    return (round(lat, 6), round(lon, 6), min(MAX_ZOOM, max(MIN_ZOOM, round(zoom * 4) / 4)))
+
+
+def _flag(text: str | None, default: bool, name: str, ignored: list[str]) -> bool:
+    if text is None or text == "":
+        return default
+    if text.lower() in _TRUE:
+        return True
+    if text.lower() in _FALSE:
+        return False
+    ignored.append(f"{name}: expected 1 or 0, got {text!r}")
+    return default

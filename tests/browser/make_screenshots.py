@@ -1,0 +1,71 @@
+"""Screenshots of the wall map for the README and docs, made with the browser test tooling.
+
+    .venv/bin/python -m tests.browser.make_screenshots
+
+Serves a copy of the demo campaign (clock fixed at the demo's "today",
+16:00 in Zhengzhou) and writes into docs/screenshots/:
+
+* wall-map.png       /wall at 1920×1080, light theme, dashboard on
+* wall-dark-4k.png   /wall?theme=dark at 3840×2160, as a command-room screen
+* wall-card.png      /wall at 1920×1080 after searching a place: its card
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.browser.harness import REPO, chromium, copy_demo, live_server, open_page, wait_ready
+
+OUT = REPO / "docs" / "screenshots"
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+def _clock() -> datetime:
+    return NOW
+
+
+def shoot(browser, server, path: str, name: str, width: int, height: int, then=None) -> Path:
+    page, log = open_page(browser, server.url, path, width=width, height=height)
+    wait_ready(page)
+    if "dashboard=0" not in path:
+        page.wait_for_selector(".guatu-dashboard .guatu-dash-pct", state="attached", timeout=30_000)
+    if then:
+        then(page)
+    page.wait_for_timeout(600)
+    page.evaluate("() => { document.documentElement.dataset.guatuBlink = 'on'; }")  # the overnight rings at full strength
+    target = OUT / name
+    page.screenshot(path=str(target))
+    if log.outside or log.console_errors:
+        raise RuntimeError(f"{path}: outside requests {log.outside}, console errors {log.console_errors}")
+    page.context.close()
+    return target
+
+
+def search(text: str):
+    def run(page):
+        page.locator(".guatu-search-input").fill(text)
+        page.locator(".guatu-search-hit").first.wait_for()
+        page.locator(".guatu-search-input").press("Enter")
+        page.locator(".guatu-place-card .guatu-card-where").wait_for()
+        page.mouse.move(5, 1070)  # no hover tooltip in the picture
+    return run
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = copy_demo(Path(tmp) / "data")
+        with live_server(data, GUATU_CLOCK=_clock, GUATU_REFRESH_SECONDS=0) as server, chromium() as browser:
+            made = [
+                shoot(browser, server, "/wall", "wall-map.png", 1920, 1080),
+                shoot(browser, server, "/wall?theme=dark", "wall-dark-4k.png", 3840, 2160),
+                shoot(browser, server, "/wall", "wall-card.png", 1920, 1080, then=search("大学路51号院")),
+            ]
+    for path in made:
+        print(path.relative_to(REPO))
+
+
+if __name__ == "__main__":
+    main()

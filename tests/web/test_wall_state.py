@@ -1,0 +1,324 @@
+"""Live wall polls over HTTP: 304 while nothing changed, deltas without geometry, full states when due.
+
+Two app instances on one data directory stand for two server processes:
+whatever one writes, the other answers alike (state comes from the files
+and the journal, never from one process's memory).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from geo import display
+from tests.web.conftest import PASSWORD
+from web import create_app
+
+
+def basic(user: str = "editor1") -> dict:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{PASSWORD}".encode()).decode()}
+
+
+@pytest.fixture
+def other_app(seeded, clock, instance_dir, private_app):
+    """A second app on the same data and accounts: another server process."""
+    return create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                       "GUATU_INSTANCE": str(instance_dir)})
+
+
+def first_state(client) -> tuple[dict, str]:
+    resp = client.get("/api/wall/state", headers=basic("viewer1"))
+    assert resp.status_code == 200
+    return resp.get_json(), resp.headers["ETag"]
+
+
+def poll(client, state: dict, etag: str):
+    return client.get(f"/api/wall/state?since={state['revision']}", headers={**basic("viewer1"), "If-None-Match": etag})
+
+
+def test_unchanged_campaign_answers_304_with_no_body(private_app):
+    client = private_app.test_client()
+    state, etag = first_state(client)
+    assert state["kind"] == "full" and state["revision"] == 3
+    again = poll(client, state, etag)
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == etag
+
+
+def test_a_status_change_through_the_api_sends_only_that_place_without_geometry(private_app):
+    client = private_app.test_client()
+    state, etag = first_state(client)
+    resp = client.patch("/api/layers/courtyards/features/c-0002", json={"properties": {"status": "rectified"}},
+                        headers={**basic(), "If-Match": '"c-0002-v1"'})
+    assert resp.status_code == 200
+    delta = poll(client, state, etag)
+    assert delta.status_code == 200 and delta.headers["ETag"] != etag
+    body = delta.get_json()
+    assert body["kind"] == "delta" and body["since"] == 3 and body["revision"] == 4
+    assert body["layers"]["courtyards"]["features"] == {"c-0002": ["rectified", 0, 0, 0, 0]}
+    assert body["layers"]["roads"]["features"] == {} and body["layers"]["courtyards"]["removed"] == []
+    assert b"coordinates" not in delta.data and b"geometry" not in delta.data
+    # a status change does not make screens refetch the layer's shapes
+    assert body["layers"]["courtyards"]["shapes"] == state["layers"]["courtyards"]["shapes"] == 3
+    # and the next poll is a 304 again
+    assert poll(client, body, delta.headers["ETag"]).status_code == 304
+
+
+def test_a_batch_status_post_reaches_the_delta(private_app):
+    client = private_app.test_client()
+    state, etag = first_state(client)
+    resp = client.post("/api/layers/courtyards/status", headers=basic(),
+                       json={"status": "relapsed", "features": {"c-0001": 1, "c-0003": 1}})
+    assert resp.status_code == 200
+    body = poll(client, state, etag).get_json()
+    assert {k: v[0] for k, v in body["layers"]["courtyards"]["features"].items()} == {"c-0001": "relapsed",
+                                                                                      "c-0003": "relapsed"}
+
+
+def test_geometry_and_attribute_edits_move_the_shapes_revision_status_edits_do_not(private_app):
+    client = private_app.test_client()
+    state, _ = first_state(client)
+    shapes = state["layers"]["courtyards"]["shapes"]
+    ring = [[113.6641, 34.72], [113.6652, 34.72], [113.6652, 34.7211], [113.6641, 34.7211], [113.6641, 34.72]]
+    client.patch("/api/layers/courtyards/features/c-0003", headers=basic(),
+                 json={"version": 1, "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    after_geometry = first_state(client)[0]["layers"]["courtyards"]["shapes"]
+    assert after_geometry == 4 > shapes
+    client.patch("/api/layers/courtyards/features/c-0003", headers=basic(), json={"version": 2, "properties": {"status": "accepted"}})
+    assert first_state(client)[0]["layers"]["courtyards"]["shapes"] == 4
+    client.patch("/api/layers/courtyards/features/c-0003", headers=basic(), json={"version": 3, "properties": {"name": "新名字院"}})
+    assert first_state(client)[0]["layers"]["courtyards"]["shapes"] == 6
+    packed = client.get("/api/wall/shapes/courtyards?format=packed&part=attributes", headers=basic("viewer1")).get_json()
+    assert packed["revision"] == 6 and "新名字院" in packed["name"]
+
+
+def test_a_deleted_place_is_listed_as_removed(private_app):
+    client = private_app.test_client()
+    state, etag = first_state(client)
+    assert client.delete("/api/layers/courtyards/features/c-0001", headers={**basic(), "If-Match": '"c-0001-v1"'}).status_code == 204
+    body = poll(client, state, etag).get_json()
+    assert body["layers"]["courtyards"]["removed"] == ["c-0001"]
+    assert body["layers"]["courtyards"]["shapes"] == 4
+
+
+def test_two_processes_answer_the_same_poll_alike(private_app, other_app):
+    a, b = private_app.test_client(), other_app.test_client()
+    state_a, etag_a = first_state(a)
+    state_b, etag_b = first_state(b)
+    assert etag_a == etag_b and state_a == {**state_b, "generated_at": state_a["generated_at"]}
+    assert poll(b, state_a, etag_a).status_code == 304  # B honours A's ETag
+    # a write in process A ...
+    a.patch("/api/layers/courtyards/features/c-0002", json={"version": 1, "properties": {"status": "accepted"}}, headers=basic())
+    # ... is what process B sends to a screen that polled A before
+    delta = poll(b, state_a, etag_a)
+    assert delta.status_code == 200
+    assert delta.get_json()["layers"]["courtyards"]["features"] == {"c-0002": ["accepted", 0, 0, 0, 0]}
+    again_a = poll(a, state_a, etag_a)
+    assert again_a.headers["ETag"] == delta.headers["ETag"] and again_a.get_json()["layers"] == delta.get_json()["layers"]
+    assert poll(a, delta.get_json(), delta.headers["ETag"]).status_code == 304
+
+
+def test_a_new_local_day_sends_the_full_state(private_app, clock):
+    client = private_app.test_client()
+    client.patch("/api/layers/courtyards/features/c-0003", headers=basic(), json={"version": 1, "properties": {"deadline": "2026-11-24"}})
+    clock.now = clock.now.replace(hour=15, minute=59)  # 23:59 in Zhengzhou
+    state, etag = first_state(client)
+    assert state["layers"]["courtyards"]["features"]["c-0003"][1] == 0
+    assert poll(client, state, etag).status_code == 304
+    clock.now = clock.now.replace(hour=16, minute=1)  # 00:01 the next day: no write, yet flags change
+    resp = poll(client, state, etag)
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["kind"] == "full" and body["day"] == "2026-11-25"
+    assert body["layers"]["courtyards"]["features"]["c-0003"][1] == 1  # overdue now
+
+
+def test_the_overnight_cutoff_passing_sends_the_full_state(private_app, clock):
+    client = private_app.test_client()
+    problem = {"category": "飞线充电", "description": "楼道飞线充电", "found_on": "2026-11-24", "found_by": "每日随机督导",
+               "deadline": "2026-12-30", "status": "open"}
+    client.patch("/api/layers/courtyards/features/c-0001", headers=basic(), json={"version": 1, "properties": {"problems": [problem]}})
+    clock.now = clock.now.replace(day=24, hour=23, minute=59)  # 07:59 on the 25th in Zhengzhou
+    state, etag = first_state(client)
+    assert state["after_cutoff"] is False and state["layers"]["courtyards"]["features"]["c-0001"][2] == 0
+    clock.now = clock.now.replace(day=25, hour=0, minute=1)  # 08:01: the problem stayed overnight
+    body = poll(client, state, etag).get_json()
+    assert body["kind"] == "full" and body["after_cutoff"] is True
+    assert body["layers"]["courtyards"]["features"]["c-0001"][:3] == ["accepted", 0, 1]
+    assert body["overnight_places"] == 1
+
+
+def test_a_revision_too_old_to_catch_up_from_gets_the_full_state(private_app, monkeypatch):
+    monkeypatch.setattr(display, "MAX_DELTA", 2)
+    client = private_app.test_client()
+    state, etag = first_state(client)
+    for fid in ("c-0001", "c-0002", "c-0003"):
+        client.patch(f"/api/layers/courtyards/features/{fid}", headers=basic(), json={"version": 1, "properties": {"status": "pending"}})
+    body = poll(client, state, etag).get_json()
+    assert body["kind"] == "full" and body["revision"] == 6
+    assert client.get("/api/wall/state?since=5", headers=basic("viewer1")).get_json()["kind"] == "delta"
+
+
+def test_a_bad_since_is_refused_and_a_future_one_gets_the_full_state(private_app):
+    client = private_app.test_client()
+    assert client.get("/api/wall/state?since=abc", headers=basic("viewer1")).status_code == 422
+    assert client.get("/api/wall/state?since=99", headers=basic("viewer1")).get_json()["kind"] == "full"
+
+
+def test_the_revision_waits_while_a_layer_file_lags_behind_the_journal(private_app, seeded):
+    """A write lands in the journal a moment before its layer file: a poll in between must not skip it."""
+    client = private_app.test_client()
+    state, etag = first_state(client)
+    layer_file = seeded / "layers" / "courtyards.geojson"
+    before = layer_file.read_bytes()
+    client.patch("/api/layers/courtyards/features/c-0002", headers=basic(), json={"version": 1, "properties": {"status": "accepted"}})
+    after = layer_file.read_bytes()
+    layer_file.write_bytes(before)  # as if the file were not written yet
+    lagging = poll(client, state, etag)
+    body = lagging.get_json() if lagging.status_code == 200 else {"revision": state["revision"], "head": 4}
+    assert body["revision"] == 3 and body["head"] == 4  # nothing newer than 3 is claimed
+    layer_file.write_bytes(after)  # the write completes
+    done = poll(client, body, lagging.headers["ETag"]).get_json()
+    assert done["revision"] == 4
+    assert done["layers"]["courtyards"]["features"]["c-0002"][0] == "accepted"
+
+
+def test_state_items_carry_overdue_problems_and_open_categories(client):
+    store_state = client.get("/api/wall/state").get_json()
+    cats = store_state["categories"]
+    assert cats[0] == "环境卫生死角"
+    for item in store_state["layers"]["courtyards"]["features"].values():
+        assert len(item) in (5, 6)
+        if len(item) == 6:
+            assert all(0 <= i < len(cats) for i in item[5])
+
+
+def test_packed_shapes_decode_to_the_stored_coordinates(client, seeded, campaign):
+    from geo.store import open_store
+
+    store = open_store(seeded, campaign)
+    store.create("roads", {"properties": {"name": "大学路", "kind": "道路", "status": "pending"},
+                           "geometry": {"type": "LineString", "coordinates": [[113.66, 34.72], [113.661, 34.7205], [113.662, 34.721]]}},
+                 user="t")
+    store.create("roads", {"properties": {"name": "航海路", "kind": "道路", "status": "pending"},
+                           "geometry": {"type": "MultiPolygon", "coordinates": [
+                               [[[113.65, 34.70], [113.651, 34.70], [113.651, 34.701], [113.65, 34.70]]],
+                               [[[113.66, 34.70], [113.662, 34.70], [113.662, 34.702], [113.66, 34.702], [113.66, 34.70]],
+                                [[113.6605, 34.7005], [113.6605, 34.7010], [113.6610, 34.7010], [113.6605, 34.7005]]]]}},
+                 user="t")
+    for layer in ("courtyards", "roads"):
+        geo = json.loads(client.get(f"/api/wall/shapes/{layer}").data)
+        packed = client.get(f"/api/wall/shapes/{layer}?format=packed").get_json()
+        attributes = client.get(f"/api/wall/shapes/{layer}?format=packed&part=attributes").get_json()
+        assert "name" not in packed  # geometry only: names come when a screen needs them
+        assert unpack_ids(packed["ids"]) == unpack_ids(attributes["ids"]) == [f["id"] for f in geo["features"]]
+        assert attributes["name"] == [f["properties"]["name"] for f in geo["features"]]
+        decoded = decode(packed)
+        for f, g in zip(geo["features"], decoded):
+            assert g == f["geometry"], f["id"]
+        assert [attributes["streets"][i] or None for i in attributes["street"]] == [
+            f["properties"]["street"] for f in geo["features"]]
+
+
+def test_packed_ids_shrink_to_their_numbers_and_shapes_to_a_scope(client, seeded, campaign):
+    from geo.display import pack_ids
+    from geo.store import open_store
+
+    assert pack_ids(["c-0001", "c-0002", "c-0005"]) == {"prefix": "c-", "width": 4, "step": [1, 1, 3]}
+    assert pack_ids(["c-0001", "r-0002"]) == ["c-0001", "r-0002"]
+    assert pack_ids(["c-9", "c-10"]) == ["c-9", "c-10"]
+    store = open_store(seeded, campaign)
+    store.update("courtyards", "c-0002", properties={"street": "大学路街道"}, expected_version=1, user="t")
+    scoped = client.get("/api/wall/shapes/courtyards?format=packed&street=大学路街道").get_json()
+    assert unpack_ids(scoped["ids"]) == ["c-0002"] and scoped["geometry"]["types"] == [0]
+
+
+def test_a_packed_full_state_says_the_same_as_the_plain_one(client):
+    plain = client.get("/api/wall/state").get_json()
+    packed = client.get("/api/wall/state?format=packed").get_json()
+    for layer_id, layer in packed["layers"].items():
+        items = {}
+        for i, fid in enumerate(unpack_ids(layer["ids"])):
+            item = [packed["statuses"][layer["status"][i]], layer["flags"][i] & 1, layer["flags"][i] >> 1,
+                    layer["open"][i], layer["overdue_problems"][i]]
+            items[fid] = item + [layer["categories"][i]] if layer["categories"][i] else item
+        assert items == plain["layers"][layer_id]["features"]
+
+
+def unpack_ids(ids) -> list[str]:
+    if isinstance(ids, list):
+        return ids
+    out, n = [], 0
+    for step in ids["step"]:
+        n += step
+        out.append(f"{ids['prefix']}{n:0{ids['width']}d}")
+    return out
+
+
+def test_packed_shapes_shift_to_gcj02_on_request(client):
+    from geo.exchange.gcj02 import wgs84_to_gcj02
+
+    plain = decode(client.get("/api/wall/shapes/courtyards?format=packed").get_json())
+    shifted = decode(client.get("/api/wall/shapes/courtyards?format=packed&crs=gcj02").get_json())
+    lon, lat = plain[0]["coordinates"][0][0]
+    want = wgs84_to_gcj02(lon, lat)
+    assert shifted[0]["coordinates"][0][0] == pytest.approx([float(want[0]), float(want[1])], abs=1.1e-6)
+    assert client.get("/api/wall/shapes/courtyards?format=svg").status_code == 400
+
+
+def decode(doc: dict) -> list[dict]:
+    """The reference decoder of the packed format (wallmap.js has the same logic)."""
+    coords, parts, scale = doc["geometry"]["coords"], doc["geometry"]["parts"], doc["scale"]
+    pos = {"c": 0, "p": 0, "x": 0, "y": 0}
+
+    def part() -> int:
+        pos["p"] += 1
+        return parts[pos["p"] - 1]
+
+    def run(n: int, close: bool = False) -> list:
+        out = []
+        for _ in range(n):
+            pos["x"] += coords[pos["c"]]
+            pos["y"] += coords[pos["c"] + 1]
+            pos["c"] += 2
+            out.append([round(pos["x"] / scale, 6), round(pos["y"] / scale, 6)])
+        return out + [out[0]] if close else out
+
+    def polygon() -> list:
+        return [run(part(), close=True) for _ in range(part())]
+
+    out = []
+    for t in doc["geometry"]["types"]:
+        if t == 0:
+            out.append({"type": "Polygon", "coordinates": polygon()})
+        elif t == 1:
+            out.append({"type": "MultiPolygon", "coordinates": [polygon() for _ in range(part())]})
+        elif t == 2:
+            out.append({"type": "LineString", "coordinates": run(part())})
+        elif t == 3:
+            out.append({"type": "MultiLineString", "coordinates": [run(part()) for _ in range(part())]})
+        elif t == 4:
+            out.append({"type": "Point", "coordinates": run(1)[0]})
+        else:
+            out.append({"type": "MultiPoint", "coordinates": run(part())})
+    return out
+
+
+def test_binary_shapes_carry_the_packed_coordinates_in_byte_planes(client):
+    import numpy as np
+
+    packed = client.get("/api/wall/shapes/courtyards?format=packed").get_json()
+    resp = client.get("/api/wall/shapes/courtyards?format=binary")
+    assert resp.status_code == 200 and resp.mimetype == "application/octet-stream"
+    body = resp.data
+    assert body[:4] == b"GTU1"
+    size = int.from_bytes(body[4:8], "little")
+    assert size % 4 == 0
+    header = json.loads(body[8:8 + size])
+    n = header["geometry"]["n"]
+    planes = np.frombuffer(body[8 + size:], dtype=np.uint8).reshape(4, n)
+    coords = planes.T.copy().view("<i4").reshape(-1)
+    assert coords.tolist() == packed["geometry"]["coords"]
+    assert header["ids"] == packed["ids"] and header["geometry"]["types"] == packed["geometry"]["types"]
