@@ -45,6 +45,20 @@ class Conflict(GuatuError):
         return out
 
 
+class BadParameter(GuatuError):
+    """A query or print parameter that cannot be read or honoured; names it."""
+
+    http_status = 400
+    code = "bad_parameter"
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "parameter": self.parameter}
+
+
 class StoreBusy(GuatuError):
     """The write lock could not be taken in time."""
 

@@ -23,7 +23,7 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from geo.errors import GuatuError
+from geo.errors import BadParameter
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CRS84H = "http://www.opengis.net/def/crs/OGC/0/CRS84h"
@@ -41,20 +41,6 @@ RESPONSE_CRS = (CRS84,)
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
-
-
-class BadParameter(GuatuError):
-    """A query parameter that cannot be read; names the parameter."""
-
-    http_status = 400
-    code = "bad_parameter"
-
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(f"{parameter}: {message}")
-        self.parameter = parameter
-
-    def to_dict(self) -> dict:
-        return dict(super().to_dict(), parameter=self.parameter)
 
 
 # --- the query ----------------------------------------------------------------

@@ -58,19 +58,24 @@ class WallLayers(JSCSSMixin):
                             ("guatu_print_css", asset_url("css/print.css"))]
 
 
-def wall_map_html(campaign: Campaign, asset_url: AssetUrl, options: dict, *, title: str | None = None,
-                  map_options: dict | None = None) -> str:
-    """The whole HTML page of the wall map; `map_options` override folium.Map's (e.g. zoom_control, location)."""
-    figure = Figure(title=str(escape(title or campaign.title)))
+def _page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSCSSMixin, map_options: dict | None = None) -> str:
+    """An offline folium page: the campaign's map, one element that drives it, the favicon."""
+    figure = Figure(title=str(escape(title)))
     settings = dict(location=list(campaign.map.center), zoom_start=campaign.map.zoom, tiles=None, prefer_canvas=True,
                     control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
     m = OfflineMap(asset_url, **{**settings, **(map_options or {})})
     figure.add_child(m)
     if campaign.map.tiles:
         folium.TileLayer(campaign.map.tiles, attr=campaign.map.tiles_attribution or " ", name="basemap").add_to(m)
-    WallLayers(asset_url, options).add_to(m)
+    layers.add_to(m)
     figure.header.add_child(folium.Element(f'<link rel="icon" href="{escape(asset_url("favicon.svg"))}">'), name="icon")
     return figure.render()
+
+
+def wall_map_html(campaign: Campaign, asset_url: AssetUrl, options: dict, *, title: str | None = None,
+                  map_options: dict | None = None) -> str:
+    """The whole HTML page of the wall map; `map_options` override folium.Map's (e.g. zoom_control, location)."""
+    return _page(campaign, asset_url, title or campaign.title, WallLayers(asset_url, options), map_options)
 
 
 class EditorLayers(JSCSSMixin):
@@ -100,10 +105,4 @@ class EditorLayers(JSCSSMixin):
 
 def editor_html(campaign: Campaign, asset_url: AssetUrl, options: dict) -> str:
     """The planners' editor page: the same offline map with editing tools."""
-    figure = Figure(title=str(escape(f"编辑 · {campaign.title}")))
-    m = OfflineMap(asset_url, location=list(campaign.map.center), zoom_start=campaign.map.zoom, tiles=None,
-                   prefer_canvas=True, control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
-    figure.add_child(m)
-    EditorLayers(asset_url, options).add_to(m)
-    figure.header.add_child(folium.Element(f'<link rel="icon" href="{escape(asset_url("favicon.svg"))}">'), name="icon")
-    return figure.render()
+    return _page(campaign, asset_url, f"编辑 · {campaign.title}", EditorLayers(asset_url, options))

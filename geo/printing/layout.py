@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from geo.config import Campaign
-from geo.errors import GuatuError
+from geo.errors import BadParameter
 
 PAPER_MM = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594), "A3": (297, 420), "A4": (210, 297)}
 ORIENTATIONS = ("landscape", "portrait")
@@ -35,18 +35,7 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-class BadPrintParameter(GuatuError):
-    """A print parameter that cannot be honoured; names the parameter."""
-
-    http_status = 400
-    code = "bad_parameter"
-
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(f"{parameter}: {message}")
-        self.parameter = parameter
-
-    def to_dict(self) -> dict:
-        return {**super().to_dict(), "parameter": self.parameter}
+BadPrintParameter = BadParameter  # the name the printing code and its tests use
 
 
 @dataclass(frozen=True)
