@@ -59,6 +59,13 @@ class BadParameter(GuatuError):
         return {**super().to_dict(), "parameter": self.parameter}
 
 
+class PreconditionRequired(GuatuError):
+    """A write that does not say which version it started from (HTTP 428)."""
+
+    http_status = 428
+    code = "precondition_required"
+
+
 class StoreBusy(GuatuError):
     """The write lock could not be taken in time."""
 

@@ -15,17 +15,10 @@ import copy
 import re
 from typing import Any
 
-from geo.errors import Conflict, FieldError, GuatuError, ValidationError
+from geo.errors import Conflict, FieldError, GuatuError, PreconditionRequired, ValidationError
 from geo.validate import SYSTEM_PROPERTIES
 
 _TAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
-
-
-class PreconditionRequired(GuatuError):
-    """A write to an item that does not say which version it started from."""
-
-    http_status = 428
-    code = "precondition_required"
 
 
 class PreconditionFailed(GuatuError):

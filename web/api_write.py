@@ -17,7 +17,7 @@ from shapely.geometry import shape
 from werkzeug.exceptions import BadRequest
 
 from geo.boundaries import locate
-from geo.errors import FieldError, GuatuError, ValidationError
+from geo.errors import FieldError, PreconditionRequired, ValidationError
 from geo.geojson_io import dumps
 from geo.store.base import Op, WriteResult
 from web.auth import acting_user, requires
@@ -27,11 +27,6 @@ bp = Blueprint("edit", __name__, url_prefix="/api")
 
 _ETAG = re.compile(r'^(?:W/)?"?(?P<id>.+)-v(?P<version>\d+)"?$')
 MAX_BATCH = 5000
-
-
-class PreconditionRequired(GuatuError):
-    http_status = 428
-    code = "version_required"
 
 
 def _json_body() -> dict:
