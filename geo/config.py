@@ -106,6 +106,7 @@ class MapSettings:
     tiles: str | None = None
     tiles_attribution: str = ""
     basemaps: tuple[Basemap, ...] = ()
+    viewport_above: int = 20000  # layers with more places are drawn one viewport at a time (geo/viewport.py)
 
 
 @dataclass(frozen=True)
@@ -538,6 +539,9 @@ def _map(r: _Reader, raw: dict) -> MapSettings:
     zoom = r.get(m, "zoom", int, "$.map", 13)
     tiles = r.get(m, "tiles", (str, type(None)), "$.map", None)
     attribution = r.get(m, "tiles_attribution", str, "$.map", "")
+    viewport_above = r.get(m, "viewport_above", int, "$.map", 20000)
+    if viewport_above is not None and viewport_above < 0:
+        r.problems.append("$.map.viewport_above: expected a number of places ≥ 0")
     ok_center = center and len(center) == 2 and all(isinstance(v, (int, float)) for v in center)
     if center is not None and not ok_center:
         r.problems.append("$.map.center: expected [latitude, longitude]")
@@ -556,6 +560,7 @@ def _map(r: _Reader, raw: dict) -> MapSettings:
         tiles=tiles,
         tiles_attribution=attribution or "",
         basemaps=basemaps,
+        viewport_above=viewport_above if viewport_above is not None and viewport_above >= 0 else 20000,
     )
 
 

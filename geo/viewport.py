@@ -30,7 +30,7 @@ import numpy as np
 import orjson
 import shapely
 
-from geo.display import GEOMETRY_CODES, PACKED_PROPERTIES
+from geo.display import GEOMETRY_CODES, PACKED_PROPERTIES, binary_body
 from geo.errors import FieldError, ValidationError
 from geo.geojson_io import dumps
 from geo.store.base import Store
@@ -38,6 +38,8 @@ from geo.store.base import Store
 TILE_PX = 256
 FULL_DETAIL_ZOOM = 17  # from this zoom on, outlines are sent as stored
 MAX_TILES = 1024  # a 4K screen needs about 16 × 10 tiles
+DOT_PIXELS = 3  # below full detail, polygons smaller than this many pixels each way are sent as dots
+DOT_CODE = 6  # the packed geometry type of a dot (after geo/display.py's GEOMETRY_CODES 0–5)
 MAX_LAT = 85.05112878
 _POLYGONAL, _LINEAR, _PUNTAL = (3, 6), (1, 5), (0, 4)  # shapely type ids
 
@@ -165,23 +167,49 @@ class ViewportIndex:
         return index.ids[hits].tolist(), [index.props[i] for i in hits], geoms
 
 
-def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, revision: int,
-                    view: Viewport) -> tuple[list[str], list[tuple], np.ndarray]:
-    """Ids, display attributes (`PACKED_PROPERTIES`) and simplified geometries of the places in the viewport."""
+def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, revision: int, view: Viewport, *,
+                    street: str | None = None, community: str | None = None) -> tuple[list[str], list[tuple], np.ndarray]:
+    """Ids, display attributes (`PACKED_PROPERTIES`) and simplified geometries of the places in the viewport,
+    of one sub-district and community if given (a wall screen's scope)."""
     query = getattr(store, "shapes_in_bbox", None)
     if query is not None:
         ids, props, wkb = query(layer_id, view.bbox, view.tolerance, PACKED_PROPERTIES)
-        return ids, props, shapely.from_wkb(np.array(wkb, dtype=object)) if wkb else np.empty(0, dtype=object)
-    store.layer(layer_id)
-    return (index or ViewportIndex(store)).query(layer_id, revision, view)
+        geoms = shapely.from_wkb(np.array(wkb, dtype=object)) if wkb else np.empty(0, dtype=object)
+    else:
+        store.layer(layer_id)
+        ids, props, geoms = (index or ViewportIndex(store)).query(layer_id, revision, view)
+    if street or community:
+        keep = [i for i, row in enumerate(props) if (not street or row[2] == street) and (not community or row[3] == community)]
+        ids, props, geoms = [ids[i] for i in keep], [props[i] for i in keep], geoms[np.array(keep, dtype=int)]
+    return list(ids), props, geoms
+
+
+def collapse_to_dots(geoms: np.ndarray, view: Viewport) -> tuple[np.ndarray, np.ndarray]:
+    """Below full detail, polygons smaller than `DOT_PIXELS` pixels each way become a point on their surface
+    (a *dot*, drawn as a small disc in its status colour: its outline could not be seen anyway, and it costs a
+    quarter of the coordinates of its simplest ring). Returns the geometries and which of them are dots."""
+    if view.tolerance <= 0 or not len(geoms):
+        return geoms, np.zeros(len(geoms), dtype=bool)
+    west, south, east, north = shapely.bounds(geoms).T
+    limit = DOT_PIXELS * view.tolerance
+    small = np.isin(shapely.get_type_id(geoms), _POLYGONAL) & (east - west < limit) & (north - south < limit)
+    if small.any():
+        geoms = geoms.copy()
+        geoms[small] = shapely.point_on_surface(geoms[small])
+    return geoms, small
 
 
 # --- encoding --------------------------------------------------------------------------
 
 def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: list[tuple],
-                    geoms: np.ndarray, *, transform=None) -> bytes:
+                    geoms: np.ndarray, *, transform=None, attributes: bool = True, binary: bool = False) -> bytes:
     """The `packed-1` document of these places (geo/display.py's geometry and attribute parts in one; ids as a
-    plain list), built without a loop over places."""
+    plain list), built without a loop over places. Places too small to see come as dots (`collapse_to_dots`):
+    geometry type `DOT_CODE`, one position, like a Point.
+
+    `attributes=False`: geometry and ids only (a wall screen loads the names of a whole layer once, when it
+    needs them); `binary`: the coordinates as int32 byte planes after a JSON header (display.binary_body)."""
+    geoms, dots = collapse_to_dots(geoms, view)
     type_ids = shapely.get_type_id(geoms) if len(geoms) else np.empty(0, dtype=int)
     order, types, parts, coords = [], [], [], []
     for group, encode in ((_POLYGONAL, _pack_polygons), (_LINEAR, _pack_lines), (_PUNTAL, _pack_points)):
@@ -189,6 +217,8 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
         if not len(chosen):
             continue
         t, p, c = encode(geoms[chosen], type_ids[chosen])
+        if group == _PUNTAL:
+            t = np.where(dots[chosen], DOT_CODE, t)
         order.append(chosen)
         types.append(t)
         parts.append(p)
@@ -201,25 +231,32 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
     q = np.rint(xy * view.scale).astype(np.int64)
     if len(q) > 1:
         q[1:] = q[1:] - q[:-1].copy()
-    tables: dict[int, dict[str, int]] = {1: {}, 2: {}, 3: {}}
-    columns: dict[int, list[int]] = {1: [], 2: [], 3: []}
-    names = []
-    for i in sel.tolist():
-        row = props[i]
-        names.append(row[0] or "")
-        for k in (1, 2, 3):
-            value = row[k] or ""
-            columns[k].append(tables[k].setdefault(value, len(tables[k])))
     doc = {
         "format": "packed-1", "part": "viewport", "layer": layer_id, "revision": revision, "count": len(sel), "scale": view.scale,
         "zoom": view.zoom, "tiles": list(view.tiles), "bbox": list(view.bbox), "tolerance": view.tolerance,
-        "ids": [ids[i] for i in sel.tolist()], "name": names,
-        "kinds": list(tables[1]), "streets": list(tables[2]), "communities": list(tables[3]),
-        "kind": columns[1], "street": columns[2], "community": columns[3],
-        "geometry": {"types": np.concatenate(types) if types else [], "parts": np.concatenate(parts) if parts else [],
-                     "coords": q.reshape(-1)},
+        "ids": [ids[i] for i in sel.tolist()],
     }
-    return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
+    if attributes:
+        doc.update(_attribute_columns([props[i] for i in sel.tolist()]))
+    geometry = {"types": np.concatenate(types).tolist() if types else [],
+                "parts": np.concatenate(parts).tolist() if parts else []}
+    coords = q.reshape(-1)
+    if binary:
+        return binary_body({**doc, "geometry": {**geometry, "n": len(coords)}}, coords)
+    return orjson.dumps({**doc, "geometry": {**geometry, "coords": coords}}, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def _attribute_columns(rows: list[tuple]) -> dict:
+    """Names, and kinds, sub-districts and communities as string tables with an index column each."""
+    tables: dict[int, dict[str, int]] = {1: {}, 2: {}, 3: {}}
+    columns: dict[int, list[int]] = {1: [], 2: [], 3: []}
+    names = []
+    for row in rows:
+        names.append(row[0] or "")
+        for k in (1, 2, 3):
+            columns[k].append(tables[k].setdefault(row[k] or "", len(tables[k])))
+    return {"name": names, "kinds": list(tables[1]), "streets": list(tables[2]), "communities": list(tables[3]),
+            "kind": columns[1], "street": columns[2], "community": columns[3]}
 
 
 def _open_rings(ring_offsets: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

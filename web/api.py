@@ -6,6 +6,8 @@ for are serialised once per revision and revalidated with ETags.
 
 from __future__ import annotations
 
+import numpy as np
+import shapely
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from geo.basemaps.base import BadRequest
@@ -173,10 +175,23 @@ def shapes(layer_id: str):
 
 @bp.get("/wall/place/<layer_id>/<fid>")
 def wall_place(layer_id: str, fid: str):
-    """The card of one place: status, deadline, 四包一 people, open problems with how late they are."""
+    """The card of one place: status, deadline, 四包一 people, open problems with how late they are, and its
+    bounding box (`?crs=gcj02`: shifted like the wall's shapes) so a screen can fly to a place it has not loaded."""
     g = guatu()
-    card = place_card(g.store.get(layer_id, fid), layer_id, g.campaign, g.now())
+    feature = g.store.get(layer_id, fid)
+    card = place_card(feature, layer_id, g.campaign, g.now())
+    card["bbox"] = place_bbox(feature, wgs84_to_gcj02 if display_crs(request.args.get("crs")) == "gcj02" else None)
     return send_cached(make_cached(dumps(card)))
+
+
+def place_bbox(feature: dict, transform=None) -> list[float] | None:
+    """[west, south, east, north] of a place's geometry, in the display CRS."""
+    if not feature.get("geometry"):
+        return None
+    xy = shapely.get_coordinates(shapely.from_geojson(dumps(feature["geometry"])))
+    if transform is not None:
+        xy = np.stack(transform(xy[:, 0], xy[:, 1]), axis=1)
+    return [round(float(v), 7) for v in (*xy.min(axis=0), *xy.max(axis=0))]
 
 
 @bp.get("/wall/dashboard")

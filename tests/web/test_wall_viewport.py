@@ -5,12 +5,14 @@ from __future__ import annotations
 import copy
 import math
 
+import numpy as np
 import orjson
 import pytest
+import shapely
 
 from geo.display import packed_geometry
 from geo.store.migrate import copy_to_postgis
-from geo.viewport import FULL_DETAIL_ZOOM, parse_viewport
+from geo.viewport import DOT_CODE, FULL_DETAIL_ZOOM, parse_viewport
 from web import create_app
 
 URL = "/api/wall/shapes/courtyards"
@@ -130,3 +132,69 @@ def test_tiles_and_tolerance_follow_the_zoom():
     assert low.scale <= 10 ** 5 and high.scale == 10 ** 6
     x0, y0, x1, y1 = low.tiles
     assert (x1 - x0 + 1) * (y1 - y0 + 1) <= 4
+
+
+def test_places_too_small_to_see_come_as_dots_inside_them(viewport_app):
+    client = viewport_app.test_client()
+    store = viewport_app.extensions["guatu"].store
+    low = client.get(f"{URL}?bbox={NEAR}&zoom=11&format=packed").get_json()
+    types = dict(zip(low["ids"], low["geometry"]["types"]))
+    squares = {"c-0001", "c-0002", "c-0003"}  # 0.001° across: under 3 pixels at zoom 11
+    assert {types[fid] for fid in squares} == {DOT_CODE}
+    assert types["c-0005"] == 0  # the round courtyard, 0.004° across, keeps an outline
+    coords, parts, scale = low["geometry"]["coords"], low["geometry"]["parts"], low["scale"]
+    x = y = ci = pi = 0
+    for fid, t in zip(low["ids"], low["geometry"]["types"]):  # walk the packed layout to each dot's position
+        if t == DOT_CODE:
+            x, y = x + coords[ci], y + coords[ci + 1]
+            ci += 2
+            assert shapely.intersects(shapely.from_geojson(orjson.dumps(store.get("courtyards", fid)["geometry"])),
+                                      shapely.Point(x / scale, y / scale)), fid
+            continue
+        rings = parts[pi]
+        n = sum(parts[pi + 1:pi + 1 + rings])
+        pi += 1 + rings
+        for _ in range(n):
+            x, y = x + coords[ci], y + coords[ci + 1]
+            ci += 2
+    near = client.get(f"{URL}?bbox={NEAR}&zoom=15&format=packed").get_json()
+    assert DOT_CODE not in near["geometry"]["types"]
+
+
+def test_binary_geometry_only_viewport_carries_the_same_coordinates(viewport_app):
+    client = viewport_app.test_client()
+    packed = client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed").get_json()
+    resp = client.get(f"{URL}?bbox={NEAR}&zoom=14&format=binary&part=geometry")
+    assert resp.status_code == 200 and resp.mimetype == "application/octet-stream"
+    body = resp.data
+    assert body[:4] == b"GTU1"
+    size = int.from_bytes(body[4:8], "little")
+    head = orjson.loads(body[8:8 + size])
+    n = head["geometry"]["n"]
+    planes = np.frombuffer(body[8 + size:], dtype=np.uint8).reshape(4, n).T.copy()
+    coords = planes.view("<i4").reshape(-1)
+    assert coords.tolist() == packed["geometry"]["coords"]
+    assert head["ids"] == packed["ids"] and head["geometry"]["types"] == packed["geometry"]["types"]
+    assert "name" not in head and "name" in packed
+    assert resp.headers["ETag"] != client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed").headers["ETag"]
+    assert client.get(f"{URL}?bbox={NEAR}&zoom=14&part=geometry").status_code == 400  # GeoJSON always has properties
+    assert client.get(f"{URL}?bbox={NEAR}&zoom=14&format=svg").status_code == 400
+
+
+def test_viewport_keeps_to_a_wall_screens_sub_district(viewport_app):
+    client = viewport_app.test_client()
+    store = viewport_app.extensions["guatu"].store
+    store.update("courtyards", "c-0002", expected_version=1, user="李四", properties={"street": "大学路街道"})
+    everything = client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed").get_json()
+    scoped = client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed&street=大学路街道")
+    assert scoped.get_json()["ids"] == ["c-0002"] and len(everything["ids"]) > 1
+    assert scoped.headers["ETag"] != client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed").headers["ETag"]
+
+
+def test_place_card_says_where_the_place_is(viewport_app):
+    client = viewport_app.test_client()
+    card = client.get("/api/wall/place/courtyards/c-0001").get_json()
+    geometry = viewport_app.extensions["guatu"].store.get("courtyards", "c-0001")["geometry"]
+    assert card["bbox"] == pytest.approx(list(shapely.bounds(shapely.from_geojson(orjson.dumps(geometry)))))
+    shifted = client.get("/api/wall/place/courtyards/c-0001?crs=gcj02").get_json()["bbox"]
+    assert 0.001 < shifted[0] - card["bbox"][0] < 0.01  # GCJ-02 lies a few hundred metres east of WGS84 here

@@ -35,7 +35,8 @@
     this.coords = coords;
     this.polys = polys || null;
     this.guatuLine = type === 2 || type === 3;
-    this.guatuPoint = type === 4 || type === 5;
+    this.guatuPoint = type === 4 || type === 5 || type === 6;
+    this.guatuDot = type === 6; // a place too small to see at this zoom, sent as one point (geo/viewport.py)
     this.options = {};
     this.visible = false;
     this.overdue = false;

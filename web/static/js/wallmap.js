@@ -16,6 +16,14 @@
  * Panels (title, legend, dashboard, search, card) live in wall-panels.js and
  * names on the map in wall-labels.js; every text is a text node.
  *
+ * Large layers (more places than the campaign's `map.viewport_above`) are
+ * fetched one viewport at a time: the box on screen and the zoom, simplified
+ * by the server to about a pixel, places too small to see as dots
+ * (geo/viewport.py); again after the map moved, revalidated with the last
+ * answer's ETag (the server snaps the box to tiles, so a small move costs a
+ * 304). The state still covers every place, so counts, search (over the
+ * layer's names, loaded when first needed) and cards reach places off screen.
+ *
  * For other scripts (basemaps, printing): `guatu.onWallMap(fn)` calls
  * fn(wall) for every wall map, at once if it already exists, before its data
  * is loaded; `wall.map` is the Leaflet map; `wall.setCrs("gcj02")` refetches
@@ -150,7 +158,7 @@
       else if (t === 1) latlngs = many(polygon);
       else if (t === 2) latlngs = run(parts[pi++]);
       else if (t === 3) latlngs = many(function () { return run(parts[pi++]); });
-      else if (t === 4) latlngs = run(1)[0];
+      else if (t === 4 || t === 6) latlngs = run(1)[0]; // 6: a dot, a place too small to see (viewport shapes)
       else latlngs = run(parts[pi++]);
       features[i] = { id: ids[i], type: t, latlngs: latlngs };
       if (doc.name) { // a document carrying its attributes too (e.g. viewport shapes)
@@ -213,6 +221,8 @@
     this.halos = {}; // place id -> place drawn with the overdue ring under it
     this.dots = {}; // place id -> LatLng of its overnight dot
     this.shapesRevision = {}; // layer id -> shapes revision drawn
+    this.viewport = {}; // layer id -> {etag, seq} of a large layer fetched one viewport at a time
+    (options.layers || []).forEach(function (x) { if (x.viewport) self.viewport[x.id] = { etag: null, seq: 0 }; });
     this.attrs = {}; // layer id -> {revision, byId, promise} of the attributes part
     this.state = null; // {revision, day, after_cutoff, as_of, layers: {id: {features: {...}}}}
     this.stateEtag = null;
@@ -261,6 +271,13 @@
     L.DomEvent.on(box, "pointerover", wantAttributes);
     map.on("zoomend", function () { if (map.getZoom() >= 16.5) wantAttributes(); });
     if (guatu.labels && this.view.labels !== false) this.labels = guatu.labels(this);
+    if (Object.keys(this.viewport).length) {
+      var moved = null;
+      map.on("moveend", function () { // after a pause, so a pan or zoom in steps asks once
+        window.clearTimeout(moved);
+        moved = window.setTimeout(function () { self.viewportMoved(); }, 150);
+      });
+    }
     this.blink();
   }
 
@@ -315,11 +332,31 @@
   // The server sends only the places of the view's sub-district and community;
   // this check only matters for places whose attributes changed since.
   WallMap.prototype.inScope = function (layer) {
-    var p = layer.feature.properties;
-    if (!p.name && p.name !== "") return true; // attributes not loaded yet
+    return this.inScopeProps(layer.feature.properties);
+  };
+
+  WallMap.prototype.inScopeProps = function (p) {
+    if (!p || (!p.name && p.name !== "")) return true; // attributes not loaded yet
     if (this.view.street && p.street !== this.view.street) return false;
     if (this.view.community && p.community !== this.view.community) return false;
     return true;
+  };
+
+  // fn(layerId, id, properties) for every place of the shown layers: those
+  // loaded, and of a large layer every place the state knows (most are off
+  // screen; properties are {} until the layer's attributes are loaded).
+  WallMap.prototype.eachPlace = function (fn) {
+    var self = this;
+    Object.keys(this.layers).forEach(function (layerId) {
+      var places = self.all[layerId] || {};
+      var known = self.viewport[layerId] && self.state && self.state.layers[layerId];
+      if (!known) {
+        Object.keys(places).forEach(function (id) { fn(layerId, id, places[id].feature.properties); });
+        return;
+      }
+      var attrs = (self.attrs[layerId] && self.attrs[layerId].byId) || {};
+      Object.keys(known.features).forEach(function (id) { fn(layerId, id, attrs[id] || {}); });
+    });
   };
 
   // Scope (sub-district/community) and the status and category filters of the view.
@@ -343,6 +380,7 @@
     var colour = status ? status.color : THEMES[this.theme].unknown;
     var k = this.scale;
     if (layer.guatuLine) return { color: colour, weight: 7 * k, opacity: 1 };
+    if (layer.guatuDot) return { color: colour, fillColor: colour, fillOpacity: 1, weight: 0, radius: 1.5 * k };
     if (layer.guatuPoint) return { color: darken(colour, 0.45), fillColor: colour, fillOpacity: 1, weight: 1.5 * k, radius: 7 * k };
     return {
       fillColor: colour,
@@ -571,14 +609,22 @@
     return box;
   };
 
+  // `body` is null when there is nothing new to draw: a large layer's viewport
+  // answered 304, or a later request for it was made meanwhile.
   WallMap.prototype.fetchShapes = function (layerIds) {
     var self = this;
     return Promise.all(layerIds.map(function load(layerId) {
       var crs = self.crs;
-      var url = self.url(self.options.api.shapes, { __layer__: layerId }, self.shapeQuery({ format: "binary" }));
-      return self.fetchJSON(url, null, true).then(function (r) {
+      var vp = self.viewport[layerId];
+      var extra = { format: "binary" };
+      if (vp) L.extend(extra, { part: "geometry", bbox: self.viewportBox(), zoom: String(Math.floor(self.map.getZoom())) });
+      var seq = vp ? ++vp.seq : 0;
+      var url = self.url(self.options.api.shapes, { __layer__: layerId }, self.shapeQuery(extra));
+      return self.fetchJSON(url, vp && self.all[layerId] ? vp.etag : null, true).then(function (r) {
         if (crs !== self.crs) return load(layerId); // the CRS changed meanwhile
-        return { layerId: layerId, body: r.body };
+        if (vp && seq !== vp.seq) return { layerId: layerId, body: null };
+        if (vp) vp.etag = r.etag;
+        return { layerId: layerId, body: r.notModified ? null : r.body };
       });
     }));
   };
@@ -586,8 +632,27 @@
   WallMap.prototype.loadShapes = function (layerIds) {
     var self = this;
     return this.fetchShapes(layerIds).then(function (results) {
-      results.forEach(function (r) { self.drawLayer(r.layerId, r.body); });
+      results.forEach(function (r) { if (r.body) self.drawLayer(r.layerId, r.body); });
     });
+  };
+
+  // The box a large layer is asked for: the screen (a wall is never panned), a
+  // quarter more each way on a desk where people pan.
+  WallMap.prototype.viewportBox = function () {
+    var b = this.map.getBounds();
+    if (this.mode !== "wall") b = b.pad(0.25);
+    return [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -85), Math.min(b.getEast(), 180), Math.min(b.getNorth(), 85)]
+      .map(function (v) { return v.toFixed(5); }).join(",");
+  };
+
+  WallMap.prototype.viewportMoved = function () {
+    var self = this;
+    if (document.documentElement.dataset.guatuReady !== "true") return Promise.resolve();
+    var ids = Object.keys(this.viewport).filter(function (id) { return id in self.layers; });
+    return this.loadShapes(ids).then(function () {
+      if (self.labels) self.labels.update();
+      document.documentElement.dataset.guatuViewport = ids.map(function (id) { return self.viewport[id].etag; }).join(" ");
+    }, function (err) { self.errors.push(String(err)); });
   };
 
   // --- boundaries ------------------------------------------------------------------
@@ -661,7 +726,7 @@
   // Zoom to a place and open its card.
   WallMap.prototype.select = function (layerId, id, opts) {
     var layer = this.all[layerId] && this.all[layerId][id];
-    if (!layer) return false;
+    if (!layer) return this.viewport[layerId] ? this.selectOffScreen(layerId, id) : false;
     if (!opts || opts.zoom !== false) {
       var b = layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng(), layer.getLatLng()]);
       this.map.fitBounds(b, L.extend({ maxZoom: 18, animate: false }, this.padding()));
@@ -672,6 +737,22 @@
     this.loadAttributes([layerId]);
     document.documentElement.dataset.guatuSelected = id;
     if (this.panels) this.panels.showCard(layerId, id);
+    return true;
+  };
+
+  // A place of a large layer that is not loaded: its card tells where it is;
+  // fly there, load that viewport, then select it as usual.
+  WallMap.prototype.selectOffScreen = function (layerId, id) {
+    var self = this;
+    var query = this.crs !== "wgs84" ? { crs: this.crs } : null;
+    this.fetchJSON(this.url(this.options.api.place, { __layer__: layerId, __id__: id }, query)).then(function (r) {
+      var b = r.body.bbox;
+      if (!b) return null;
+      self.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], L.extend({ maxZoom: 18, animate: false }, self.padding()));
+      return self.loadShapes([layerId]).then(function () {
+        if (self.all[layerId] && self.all[layerId][id]) self.select(layerId, id, { zoom: false });
+      });
+    }).catch(function (err) { self.errors.push(String(err)); });
     return true;
   };
 
@@ -688,15 +769,12 @@
     if (!q) return [];
     var hits = [];
     var self = this;
-    Object.keys(this.all).forEach(function (layerId) {
-      var places = self.all[layerId];
-      Object.keys(places).forEach(function (id) {
-        var layer = places[id];
-        if (!self.inScope(layer)) return;
-        var key = layer.guatuKey || (layer.guatuKey = normalise(layer.feature.properties.name));
-        var at = key.indexOf(q);
-        if (at >= 0 || id === text) hits.push({ layerId: layerId, id: id, layer: layer, rank: (at === 0 ? 0 : 1) * 1000 + key.length });
-      });
+    this.eachPlace(function (layerId, id, props) {
+      if (!self.inScopeProps(props)) return;
+      var layer = (self.all[layerId] && self.all[layerId][id]) || { feature: { id: id, properties: props }, guatuLayer: layerId };
+      var key = layer.guatuKey || (layer.guatuKey = normalise(props.name));
+      var at = key.indexOf(q);
+      if (at >= 0 || id === text) hits.push({ layerId: layerId, id: id, layer: layer, rank: (at === 0 ? 0 : 1) * 1000 + key.length });
     });
     hits.sort(function (a, b) { return a.rank - b.rank || (a.layer.feature.properties.name < b.layer.feature.properties.name ? -1 : 1); });
     return hits.slice(0, limit || 10);
@@ -717,7 +795,7 @@
     return Promise.all([boundaries, state, shapes])
       .then(function (results) {
         mark("guatu:data");
-        results[2].forEach(function (r) { self.drawLayer(r.layerId, r.body); });
+        results[2].forEach(function (r) { if (r.body) self.drawLayer(r.layerId, r.body); });
         mark("guatu:places");
         self.fit(); // before the first paint: the places are projected and drawn once, at the final view
         mark("guatu:fitted");
@@ -725,6 +803,10 @@
         if (self.labels) self.labels.update();
         document.documentElement.dataset.guatuReady = "true";
         mark("guatu:ready");
+        if ((self.view.street || self.view.community) && Object.keys(self.viewport).length) {
+          // a large layer's places off screen are counted by their sub-district and community
+          self.loadAttributes(Object.keys(self.viewport)).then(function () { self.afterState(); });
+        }
         self.schedule();
       })
       .catch(function (err) {
@@ -797,6 +879,40 @@
   WallMap.prototype.showBanner = function (text) {
     if (this.panels) this.panels.banner(text);
   };
+
+  // --- playback hook (for wall-playback.js, /wall/playback) --------------------------
+  // Show a state that was not polled, e.g. the campaign as it stood at the end of a
+  // past day: `state` is shaped like an unpacked full state ({revision, as_of, layers:
+  // {id: {features: {id: [status, 0, 0, 0, 0]}}}}). Places missing from it are hidden,
+  // not removed (they may stand again on another day). `extra` (optional, {layerId:
+  // [guatu.Place]}) adds places the shapes no longer hold (deleted since), until the
+  // layer's shapes are drawn again. The page must not poll (refreshSeconds 0).
+  WallMap.prototype.showState = function (state, extra) {
+    var self = this;
+    Object.keys(extra || {}).forEach(function (layerId) {
+      var places = self.all[layerId];
+      if (!places) return;
+      extra[layerId].forEach(function (p) {
+        if (places[p.feature.id]) return;
+        places[p.feature.id] = p;
+        self.byId[p.feature.id] = p;
+      });
+      self.renderers.features.setLayer(layerId, Object.keys(places).map(function (id) { return places[id]; }));
+    });
+    this.state = state;
+    Object.keys(this.all).forEach(function (layerId) {
+      var items = (state.layers[layerId] || {}).features || {};
+      var places = self.all[layerId];
+      Object.keys(places).forEach(function (id) {
+        self.refresh(layerId, places[id]);
+        if (!items[id]) places[id].visible = false;
+      });
+    });
+    this.redraw();
+    this.afterState();
+    if (this.labels) this.labels.update();
+  };
+  guatu.unpackIds = unpackIds; // packed ids ({prefix, width, step}) as a list, for wall-playback.js
 
   guatu.WallMap = WallMap;
 

@@ -1,0 +1,180 @@
+"""A large layer on the wall map in a real Chromium: fetched one viewport at a time, never whole.
+
+The demo campaign with `map.viewport_above` lowered to 50, so its 293
+courtyards are a "large" layer while roads and villages are not.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from geo.config import load_campaign
+from geo.store import open_store
+from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+
+LAYER = "courtyards"
+
+
+@pytest.fixture(scope="module")
+def campaign_dir(tmp_path_factory):
+    data = copy_demo(tmp_path_factory.mktemp("large") / "data")
+    config = json.loads((data / "campaign.json").read_text(encoding="utf-8"))
+    config["map"]["viewport_above"] = 50
+    (data / "campaign.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    return data
+
+
+@pytest.fixture(scope="module")
+def store(campaign_dir):
+    return open_store(campaign_dir, load_campaign(campaign_dir))
+
+
+@pytest.fixture(scope="module")
+def server(campaign_dir):
+    with live_server(campaign_dir, GUATU_REFRESH_SECONDS=2) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def loaded(browser, server):
+    page, log = open_page(browser, server.url, "/wall")
+    wait_ready(page)
+    yield page, log
+    page.context.close()
+
+
+def shape_requests(log, layer_id: str) -> list[dict]:
+    out = []
+    for url in log.requests:
+        parts = urlsplit(url)
+        if parts.path == f"/api/wall/shapes/{layer_id}":
+            out.append({k: v[-1] for k, v in parse_qs(parts.query).items()})
+    return out
+
+
+def drawn(page) -> dict[str, list]:
+    return page.evaluate("""(layerId) => {
+        const places = window.guatu.instances[0].all[layerId] || {};
+        const out = {};
+        for (const [id, p] of Object.entries(places)) out[id] = [p.options.fillColor, p.guatuDot, p.visible];
+        return out;
+    }""", LAYER)
+
+
+def zoom_to(page, latlng: list[float], zoom: int) -> None:
+    """Move the map and wait until the large layer's viewport for the new view is drawn."""
+    before = page.evaluate("document.documentElement.dataset.guatuViewport || ''")
+    page.evaluate("([ll, z]) => window.guatu.instances[0].map.setView(ll, z, {animate: false})", [latlng, zoom])
+    page.wait_for_function("(b) => (document.documentElement.dataset.guatuViewport || '') !== b", arg=before,
+                           timeout=15_000)
+
+
+def pixel(page, latlng: list[float]) -> tuple[int, int, int, int]:
+    return tuple(page.evaluate("""(latlng) => {
+        const map = window.guatu.instances[0].map;
+        const canvas = map.getPane('guatu-features').querySelector('canvas');
+        const rect = canvas.getBoundingClientRect(), mapRect = map.getContainer().getBoundingClientRect();
+        const p = map.latLngToContainerPoint(latlng);
+        const x = Math.round((p.x + mapRect.left - rect.left) * canvas.width / rect.width);
+        const y = Math.round((p.y + mapRect.top - rect.top) * canvas.height / rect.height);
+        return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+    }""", latlng))
+
+
+def interior(feature: dict) -> list[float]:
+    pt = shapely.point_on_surface(shape(feature["geometry"]))
+    return [pt.y, pt.x]
+
+
+def near(rgba, colour: str) -> bool:
+    want = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return rgba[3] >= 128 and max(abs(a - b) for a, b in zip(rgba, want)) <= 3
+
+
+def test_large_layer_is_asked_for_by_viewport_and_small_ones_whole(loaded, store):
+    page, log = loaded
+    large = shape_requests(log, LAYER)
+    assert large and all("bbox" in q and "zoom" in q and q.get("part") == "geometry" for q in large)
+    assert all("bbox" not in q for q in shape_requests(log, "roads"))
+    # the opening view is fitted to every place, so every courtyard is drawn, whatever its size on screen
+    assert set(drawn(page)) == {f["id"] for f in store.features(LAYER)}
+    assert log.outside == [] and log.console_errors == []
+
+
+def test_zooming_in_loads_only_that_viewport_at_full_detail(loaded, store):
+    page, log = loaded
+    features = store.features(LAYER)
+    colours = {s.key: s.color for s in load_campaign(store.dir).statuses}
+    target = features[len(features) // 2]
+    zoom_to(page, interior(target), 18)
+    shown = drawn(page)
+    assert target["id"] in shown and len(shown) < len(features) / 4
+    assert shapes_request_zoom(log) == "18"
+    view = page.evaluate("""() => { const b = window.guatu.instances[0].map.getBounds();
+                                    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }""")
+    on_screen = [f for f in features if shape(f["geometry"]).intersects(shapely.box(*view))]
+    assert {f["id"] for f in on_screen} <= set(shown)
+    for f in on_screen:
+        point = interior(f)
+        if shapely.box(*view).contains(shapely.Point(point[1], point[0])):
+            assert near(pixel(page, point), colours[f["properties"]["status"]]), f["id"]
+    assert not any(dot for _, dot, _ in shown.values())  # full detail: outlines, no dots
+
+
+def shapes_request_zoom(log) -> str:
+    return shape_requests(log, LAYER)[-1]["zoom"]
+
+
+def test_counts_cover_the_places_off_screen(loaded, store):
+    page, _ = loaded
+    counts = page.evaluate("() => window.guatu.instances[0].panels.counts()")
+    campaign = load_campaign(store.dir)
+    total = sum(len(store.features(x.id)) for x in campaign.layers)
+    assert counts["total"] == total
+
+
+def test_search_finds_and_flies_to_a_place_that_is_not_loaded(loaded, store):
+    page, _ = loaded
+    far = max(store.features(LAYER), key=lambda f: shape(f["geometry"]).centroid.x)
+    assert far["id"] not in drawn(page)
+    hits = page.evaluate("""(name) => { const wall = window.guatu.instances[0];
+        return wall.loadAttributes().then(() => wall.search(name, 5).map(h => [h.layerId, h.id])); }""",
+                         far["properties"]["name"])
+    assert [LAYER, far["id"]] in hits
+    page.evaluate("(id) => window.guatu.instances[0].select('courtyards', id)", far["id"])
+    page.wait_for_function("(id) => document.documentElement.dataset.guatuSelected === id", arg=far["id"], timeout=15_000)
+    assert far["id"] in drawn(page)
+    assert page.evaluate("""(id) => { const wall = window.guatu.instances[0];
+        return wall.map.getBounds().intersects(wall.all.courtyards[id].getBounds()); }""", far["id"])
+    page.wait_for_function("""(id) => { const card = document.querySelector('.guatu-place-card');
+        return card && card.dataset.id === id && !card.hidden && !document.querySelector('.guatu-card-loading'); }""",
+                           arg=far["id"], timeout=10_000)
+    assert far["properties"]["name"] in page.locator(".guatu-place-card").inner_text()
+
+
+def test_live_status_and_shape_changes_reach_a_viewport(loaded, store):
+    page, _ = loaded
+    shown = drawn(page)
+    fid = next(iter(shown))
+    current = store.get(LAYER, fid)
+    campaign = load_campaign(store.dir)
+    new_status = next(s for s in campaign.statuses if s.key != current["properties"]["status"])
+    store.update(LAYER, fid, expected_version=current["properties"]["version"], user="测试",
+                 properties={"status": new_status.key})
+    page.wait_for_function("([id, c]) => window.guatu.instances[0].all.courtyards[id].options.fillColor === c",
+                           arg=[fid, new_status.color], timeout=15_000)
+    # a new place inside the view: the shapes revision moves and the viewport is fetched again
+    west, south, east, north = page.evaluate("""() => { const b = window.guatu.instances[0].map.getBounds();
+                                                  return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }""")
+    x, y = (west + east) / 2, (south + north) / 2
+    size = (east - west) / 20
+    created = store.create(LAYER, {"properties": {"name": "新建大院", "kind": "楼院", "status": "pending"},
+                                   "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size],
+                                                                                    [x, y + size], [x, y]]]}},
+                           user="测试")
+    page.wait_for_function("(id) => id in window.guatu.instances[0].all.courtyards", arg=created.feature["id"], timeout=15_000)
