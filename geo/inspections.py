@@ -15,6 +15,9 @@
   `relapse` (反弹回潮: opens a problem and sets the place to the relapse
   status). Place changes go through the store: versioned, journaled, with
   the acting user.
+* `wall_summary` is the day's list as a wall screen shows it: route order,
+  place, a point inside it (in the screen's display CRS) and the result,
+  without the inspector's name or notes.
 """
 
 from __future__ import annotations
@@ -27,11 +30,14 @@ from pathlib import Path
 
 import numpy as np
 import orjson
+import shapely
 from filelock import FileLock
 
 from geo.config import Campaign
+from geo.display import in_scope
 from geo.errors import Conflict, FieldError, NotFound, ValidationError
-from geo.geojson_io import atomic_write
+from geo.exchange.gcj02 import wgs84_to_gcj02
+from geo.geojson_io import PRECISION, atomic_write
 from geo.ledger import add_problem
 from geo.rules import local_now, open_problems, place_overdue
 from geo.store.base import Store, iso
@@ -317,3 +323,73 @@ def route_sheet(store: Store, campaign: Campaign, listing: dict) -> list[dict]:
                                        "description": p.get("description"), "deadline": p.get("deadline")}
                                       for p in open_problems(props, campaign)]})
     return out
+
+
+# --- the day's list as a wall screen shows it -------------------------------------
+
+NOT_INSPECTED = "待督导"
+
+
+def listing_revision(listing: dict | None) -> str:
+    """What tells one state of a day's list from another: its draw and how many results it holds
+    (results are only ever added, and a list with results is never drawn again)."""
+    if listing is None:
+        return "none"
+    done = sum(1 for p in listing["places"] if p.get("result"))
+    return f"{listing['seed']}/{listing['generated_at']}/{done}"
+
+
+def interior_points(geometries: list[dict | None], crs: str = "wgs84") -> list[list[float] | None]:
+    """A point inside each geometry (`shapely.point_on_surface`) as [lon, lat], in display CRS `crs`
+    (wgs84 or gcj02, shifted for an AMap basemap); None for a missing or empty geometry."""
+    out: list[list[float] | None] = [None] * len(geometries)
+    present = [i for i, g in enumerate(geometries) if g]
+    if not present:
+        return out
+    points = shapely.point_on_surface(shapely.from_geojson([orjson.dumps(geometries[i]) for i in present]))
+    lon, lat = shapely.get_x(points), shapely.get_y(points)
+    if crs == "gcj02":
+        lon, lat = wgs84_to_gcj02(lon, lat)
+    for i, x, y in zip(present, np.round(lon, PRECISION).tolist(), np.round(lat, PRECISION).tolist()):
+        if np.isfinite(x) and np.isfinite(y):
+            out[i] = [x, y]
+    return out
+
+
+def _result_time(stamp: str | None, day: date, campaign: Campaign) -> str | None:
+    if not stamp:
+        return None
+    local = datetime.fromisoformat(stamp).astimezone(campaign.timezone)
+    return local.strftime("%H:%M" if local.date() == day else "%m-%d %H:%M")
+
+
+def wall_summary(store: Store, campaign: Campaign, listing: dict | None, day: date, *, crs: str = "wgs84",
+                 street: str | None = None, community: str | None = None) -> dict:
+    """The day's list as a big screen shows it: route order, place, a point inside it, result and its time.
+
+    Only what a screen shows — never the inspector or the notes (a wall's display token reads this).
+    Names and points are the places' current ones (a place deleted since the draw keeps its listed
+    name and has no point); `street`/`community` keep one screen's scope, route numbers stay those
+    of the whole list. No list: no places."""
+    rows, geometries = [], []
+    for order, row in enumerate((listing or {}).get("places", []), start=1):
+        try:
+            feature = store.get(row["layer"], row["id"])
+        except NotFound:
+            feature = {"properties": {k: row.get(k) for k in ("name", "street", "community")}, "geometry": None}
+        props = feature["properties"]
+        if not in_scope(props, street, community):
+            continue
+        result = row.get("result") or {}
+        key = result.get("result")
+        rows.append({"order": order, "layer": row["layer"], "id": row["id"], "name": props.get("name") or row.get("name"),
+                     "street": props.get("street"), "point": None, "result": key,
+                     "label": RESULTS.get(key, NOT_INSPECTED), "at": result.get("at"),
+                     "time": _result_time(result.get("at"), day, campaign), "fixed": bool(result.get("fixed"))})
+        geometries.append(feature.get("geometry"))
+    for row, point in zip(rows, interior_points(geometries, crs)):
+        row["point"] = point
+    counts = {key: sum(1 for r in rows if r["result"] == key) for key in RESULTS}
+    return {"date": day.isoformat(), "crs": crs, "total": len(rows), "inspected": sum(counts.values()),
+            "counts": counts, "results": [{"key": None, "label": NOT_INSPECTED}]
+            + [{"key": k, "label": v} for k, v in RESULTS.items()], "places": rows}

@@ -18,6 +18,8 @@ bookmark still shows a working map, never an error page.
     view=34.72,113.63,15         initial centre and zoom; "fit" (default) fits the data
     dashboard=1|0                progress panels beside the map
     labels=1|0                   names on the map
+    inspections=1|0              today's random inspections (督导): numbered route markers and a panel;
+                                 unset (None): shown while there is a list for today; 1 keeps the panel without one
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ _SPLIT = re.compile(r"[,,、;;|\s]+")
 _TRUE = {"1", "true", "yes", "on", "是"}
 _FALSE = {"0", "false", "no", "off", "否"}
 PARAMS = ("layers", "street", "community", "status", "category", "theme", "title", "refresh", "view", "dashboard",
-          "labels")
+          "labels", "inspections")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class WallView:
     view: tuple[float, float, float] | None = None  # lat, lon, zoom; None: fit to the data
     dashboard: bool = True
     labels: bool = True
+    inspections: bool | None = None  # None: shown when there is a list for today
     ignored: tuple[str, ...] = field(default=(), compare=False)  # what was not understood, and why
 
     def as_dict(self) -> dict:
@@ -112,7 +115,8 @@ def parse_view(params: Mapping[str, list[str]], campaign: Campaign,
         layers=layers, street=street, community=community, statuses=statuses, categories=categories, theme=theme,
         title=title, refresh=_refresh(single("refresh"), refresh, ignored), view=_view(single("view"), campaign, ignored),
         dashboard=_flag(single("dashboard"), dashboard, "dashboard", ignored),
-        labels=_flag(single("labels"), True, "labels", ignored), ignored=tuple(ignored),
+        labels=_flag(single("labels"), True, "labels", ignored),
+        inspections=_flag(single("inspections"), None, "inspections", ignored), ignored=tuple(ignored),
     )
 
 
@@ -187,7 +191,7 @@ def _view(text: str | None, campaign: Campaign, ignored: list[str]) -> tuple[flo
     return (round(lat, 6), round(lon, 6), min(MAX_ZOOM, max(MIN_ZOOM, round(zoom * 4) / 4)))
 
 
-def _flag(text: str | None, default: bool, name: str, ignored: list[str]) -> bool:
+def _flag(text: str | None, default: bool | None, name: str, ignored: list[str]) -> bool | None:
     if text is None or text == "":
         return default
     if text.lower() in _TRUE:

@@ -100,10 +100,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web import ogcapi  # OGC API – Features for GIS clients: /ogc
 
     app.register_blueprint(ogcapi.bp)
-    from web import inspections, workflow  # daily inspections, my places, milestones, timeline, daily report
+    from web import inspections, playback, workflow  # daily inspections, my places, milestones, timeline, daily report
 
     app.register_blueprint(inspections.bp)
     app.register_blueprint(workflow.bp)
+    app.register_blueprint(playback.bp)  # 进度回放: /api/playback and /wall/playback
     app.cli.add_command(workflow.daily_report_command)
     app.context_processor(lambda: {"campaign_title": campaign.title})
     return app

@@ -9,6 +9,7 @@ from geo.history import readable_history, revert_op
 from geo.ledger import explain_rule
 from web.auth import acting_user, csrf_token, principal, requires
 from web.context import guatu
+from web.inspections import workflow_links
 from web.security import add_nonce
 from web.wallmap import editor_html
 
@@ -40,6 +41,7 @@ def edit():
             {"href": url_for("exchange.import_page"), "label": "导入"},
             {"href": url_for("exchange.export_page"), "label": "导出"},
             {"href": url_for("wall.wall_map"), "label": "作战图"},
+            *workflow_links(),
         ],
         "api": {
             "state": url_for("api.state"),

@@ -6,6 +6,7 @@
     GET  /api/inspections/<date>               the stored list with the route sheet's details
     POST /api/inspections/<date>               {"count": 10, "seed": 42, "replace": false}
     POST /api/inspections/<date>/<place id>    {"result": "ok|problem|relapse", "notes", "category", "deadline", "layer"}
+    GET  /api/wall/inspections[?date=…]        the day's list as a wall screen shows it (display tokens too)
 """
 
 from __future__ import annotations
@@ -13,13 +14,19 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
 from geo import inspections as insp
+from geo.basemaps.crs import display_crs
 from geo.errors import FieldError, GuatuError, NotFound, ValidationError
+from geo.geojson_io import dumps
 from geo.rules import local_now
 from web.api_write import _json_body
-from web.auth import acting_user, requires
+from web.auth import DISPLAY_ENDPOINTS, acting_user, requires
 from web.context import guatu
+from web.http import make_cached, send_cached
 
 bp = Blueprint("inspections", __name__)
+# A wall screen's display token may read the day's list as the wall shows it (places and results,
+# never the inspectors' names or notes); the lists themselves need an editor.
+DISPLAY_ENDPOINTS.add("inspections.wall_api")
 
 
 def _today() -> str:
@@ -121,3 +128,26 @@ def api_generate(day: str):
 @requires("editor")
 def api_record(day: str, fid: str):
     return jsonify(_record(day, fid, _json_body())), 201
+
+
+@bp.get("/api/wall/inspections")
+def wall_api():
+    """The day's list for a wall screen: `?date=` (default today), `crs=gcj02`, `street=`/`community=`.
+
+    Cached per state of the list and store revision; the ETag answers 304 while neither changed."""
+    g = guatu()
+    day = insp.check_day(request.args.get("date") or _today())
+    crs = display_crs(request.args.get("crs"))
+    street, community = request.args.get("street") or None, request.args.get("community") or None
+    listing = insp.load(g.data_dir, day)
+    key = ("wall-inspections", day, insp.listing_revision(listing), g.store.revision(), crs, street, community)
+    return send_cached(g.cache.get(key, lambda: make_cached(dumps(insp.wall_summary(
+        g.store, g.campaign, listing, day, crs=crs, street=street, community=community)))))
+
+
+def workflow_links() -> list[dict]:
+    """Links to the workflow pages, for the editor's header and an editor's wall map."""
+    return [{"href": url_for("inspections.page"), "label": "督导"},
+            {"href": url_for("workflow.mine_page"), "label": "我的点位"},
+            {"href": url_for("workflow.report_page"), "label": "日报"},
+            {"href": url_for("playback.playback_page"), "label": "进度回放"}]

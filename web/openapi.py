@@ -652,22 +652,6 @@ PATHS: dict = {
                           **WRITE_ERRORS},
         },
     },
-    "/api/mine": {
-        "get": _get("The places a person or unit answers for (default: the caller)", _json({"type": "object"}, "Their places."),
-                    params=[{"name": "person", "in": "query", "required": False, "schema": {"type": "string"}},
-                            {"name": "unit", "in": "query", "required": False, "schema": {"type": "string"}}],
-                    errors={**READ_ERRORS, "422": _ref_response("Invalid")}, tags=["progress"]),
-    },
-    "/api/progress/milestones": {
-        "get": _get("Progress against the campaign's milestones", _json({"type": "object"}, "The milestones."),
-                    tags=["progress"]),
-    },
-    "/api/timeline": {
-        "get": _get("Progress per day over a date range (at most a year)", _json({"type": "object"}, "The timeline."),
-                    params=[{"name": "from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
-                            {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}],
-                    errors={**READ_ERRORS, "422": _ref_response("Invalid")}, tags=["progress"]),
-    },
     "/api/locate": {
         "get": _get("Which sub-district and community a point falls in", _json(_ref("Located"), "Where it is."),
                     params=[{"name": "lon", "in": "query", "required": True, "schema": {"type": "number"}},

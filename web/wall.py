@@ -2,7 +2,7 @@
 
 Both take the same query parameters (see geo/wallview.py: layers, street,
 community, status, category, theme, title, refresh, view, dashboard,
-labels), so every screen is a bookmark. `/wall` is the command-room view:
+labels, inspections), so every screen is a bookmark. `/wall` is the command-room view:
 no zoom buttons, dashboard on by default, sizes for a 4K screen. A request
 carrying a display token shows the token's own URL (its scope), whatever
 parameters the request adds.
@@ -16,6 +16,7 @@ from geo.wallview import WallView, parse_view, query_from_url
 from web.api import areas, wall_data
 from web.auth import principal
 from web.context import guatu
+from web.inspections import workflow_links
 from web.security import add_nonce
 from web.wallmap import wall_map_html
 
@@ -45,7 +46,9 @@ def _options(view: WallView, mode: str, display_token: str | None = None) -> dic
         "source": c.source,
         "timezone": c.timezone.key,
         "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done} for s in c.statuses],
-        "layers": [{"id": x.id, "title": x.title} for x in c.layers if x.id in shown],
+        # a layer larger than map.viewport_above is fetched one viewport at a time (geo/viewport.py)
+        "layers": [{"id": x.id, "title": x.title, "viewport": len(g.store.features(x.id)) > c.map.viewport_above}
+                   for x in c.layers if x.id in shown],
         "layerCount": len(c.layers),
         "boundaries": [b.level for b in c.boundaries],
         "roles": [{"key": r.key, "label": r.label} for r in c.roles],
@@ -61,8 +64,18 @@ def _options(view: WallView, mode: str, display_token: str | None = None) -> dic
             "boundaries": url_for("api.boundaries", level="__level__"),
             "place": url_for("api.wall_place", layer_id="__layer__", fid="__id__"),
             "dashboard": url_for("api.wall_dashboard"),
+            "inspections": url_for("inspections.wall_api"),
+            "milestones": url_for("workflow.milestones_api"),
+            "basemaps": url_for("basemaps.index"),
         },
+        "links": _links(),
     }
+
+
+def _links() -> list[dict]:
+    """The workflow pages, for an editor at a desk or a wall (never for a display link's screen)."""
+    p = principal()
+    return workflow_links() if p and p.via != "display" and p.can("editor") else []
 
 
 def _page(view: WallView, options: dict, map_options: dict) -> Response:

@@ -52,6 +52,7 @@ class WallLayers(JSCSSMixin):
                            ("guatu_wallmap", asset_url("js/wallmap.js")),
                            ("guatu_wall_panels", asset_url("js/wall-panels.js")),
                            ("guatu_wall_labels", asset_url("js/wall-labels.js")),
+                           ("guatu_wall_inspections", asset_url("js/wall-inspections.js")),
                            ("guatu_basemaps", asset_url("js/basemaps.js")),
                            ("guatu_print_control", asset_url("js/print-control.js"))]
         self.default_css = [("guatu_wallmap_css", asset_url("css/wallmap.css")),

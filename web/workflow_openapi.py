@@ -6,7 +6,7 @@ one document at /api/openapi.json describes every /api route.
 
 from __future__ import annotations
 
-from web.openapi import PATHS, READ_ERRORS, WRITE_ERRORS, _json, _ref_response
+from web.openapi import CACHED, CRS, ETAG, IF_NONE_MATCH, PATHS, READ_ERRORS, WRITE_ERRORS, _json, _ref_response
 
 _DAY = {"name": "day", "in": "path", "required": True, "description": "A day, YYYY-MM-DD (campaign time zone).",
         "schema": {"type": "string"}, "example": "2026-11-24"}
@@ -27,7 +27,41 @@ def _body(properties: dict, required: list[str] | None = None) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+_NULLABLE_TEXT = {"type": ["string", "null"]}
+_WALL_INSPECTIONS = {
+    "type": "object", "required": ["date", "crs", "total", "inspected", "counts", "results", "places"],
+    "properties": {
+        "date": {"type": "string"}, "crs": {"type": "string", "enum": ["wgs84", "gcj02"]},
+        "total": {"type": "integer"}, "inspected": {"type": "integer"},
+        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "results": {"type": "array", "items": {"type": "object", "properties": {
+            "key": _NULLABLE_TEXT, "label": {"type": "string"}}}},
+        "places": {"type": "array", "items": {
+            "type": "object", "required": ["order", "layer", "id", "name", "point", "result", "label"],
+            "properties": {
+                "order": {"type": "integer", "description": "Place on the route (the list's order), from 1."},
+                "layer": {"type": "string"}, "id": {"type": "string"}, "name": _NULLABLE_TEXT, "street": _NULLABLE_TEXT,
+                "point": {"type": ["array", "null"], "items": {"type": "number"},
+                          "description": "[lon, lat] inside the place, in the requested display CRS."},
+                "result": {"type": ["string", "null"], "enum": ["ok", "problem", "relapse", None]},
+                "label": {"type": "string"}, "at": _NULLABLE_TEXT,
+                "time": {**_NULLABLE_TEXT, "description": "When the result was recorded, local HH:MM."},
+                "fixed": {"type": "boolean", "description": "Fixed on the spot (立行立改)."}}}},
+    },
+}
+
 WORKFLOW_PATHS: dict = {
+    "/api/wall/inspections": {
+        "get": {"summary": "The day's inspection list as a wall screen shows it: route order, place, point, result "
+                           "(never notes or names of inspectors; display tokens may read it)",
+                "tags": ["wall", *_TAGS],
+                "parameters": [_query("date", "A day, YYYY-MM-DD (default: today in the campaign's time zone)"),
+                               CRS, _query("street", "Keep the places of this sub-district"),
+                               _query("community", "Keep the places of this community"), IF_NONE_MATCH],
+                "responses": {"200": _json(_WALL_INSPECTIONS, "The list; no list that day: no places.", headers=ETAG),
+                              **CACHED, "400": _ref_response("BadRequest"), "422": _ref_response("Invalid"),
+                              **READ_ERRORS}},
+    },
     "/api/inspections/{day}": {
         "get": {"summary": "The day's random inspection list (每日随机地点督导) with its route sheet details (editor)",
                 "tags": _TAGS, "parameters": [_DAY],

@@ -12,6 +12,9 @@ from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
+import web.inspections  # noqa: F401  (each of these adds its routes to PATHS when imported)
+import web.playback  # noqa: F401
+import web.workflow  # noqa: F401
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.conftest import DEMO_CAMPAIGN, FakeClock, make_feature

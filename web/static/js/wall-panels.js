@@ -1,7 +1,9 @@
 /*
  * Guatu wall map panels: title and clock, legend, search, a place's card and
- * the progress dashboard (totals, sub-districts, communities, categories,
- * overdue and overnight lists, progress chart drawn as plain SVG).
+ * the progress dashboard (totals, plan against actual at the milestones
+ * (时间节点), sub-districts, communities, categories, overdue and overnight
+ * lists, progress chart drawn as plain SVG). An editor's page gets links to
+ * the workflow pages at the foot of the legend (never a display link's).
  *
  * Loaded with wallmap.js, which calls guatu.panels(wall). Every text is a
  * text node or an SVG text node's textContent: nothing a user typed is ever
@@ -13,6 +15,8 @@
   var guatu = (window.guatu = window.guatu || {});
   var SVG = "http://www.w3.org/2000/svg";
   var OVERDUE_STROKE = "#d4006a";
+  var MILESTONE_GAP_MS = 30000; // plan against actual replays the journal: asked at most this often
+  var VERDICTS = { ahead: ["▲", "超前"], on_track: ["●", "正常"], behind: ["▼", "滞后"] };
 
   function u() { return guatu.util; }
   function el(tag, className, text) { return u().el(tag, className, text); }
@@ -26,6 +30,10 @@
 
   function pct(done, total) {
     return total ? Math.round((1000 * done) / total) / 10 : 0;
+  }
+
+  function share(value) {
+    return Math.round(1000 * (value || 0)) / 10 + "%";
   }
 
   function control(position, build) {
@@ -48,6 +56,9 @@
     this.dashKey = null;
     this.dashEtag = null;
     this.dashboard = null;
+    this.milestoneBox = null; // the milestone section, kept across dashboard renders
+    this.milestonesAsked = 0;
+    this.milestonesTimer = null;
     var self = this;
     var map = wall.map;
     var wallMode = wall.mode === "wall";
@@ -151,6 +162,15 @@
     this.progress = el("p", "guatu-progress", "");
     box.appendChild(this.progress);
     if (this.o.source) box.appendChild(el("p", "guatu-source", this.o.source));
+    if ((this.o.links || []).length) {
+      var nav = el("nav", "guatu-links");
+      this.o.links.forEach(function (l) {
+        var a = el("a", null, l.label);
+        a.href = l.href;
+        nav.appendChild(a);
+      });
+      box.appendChild(nav);
+    }
     return box;
   };
 
@@ -159,18 +179,15 @@
   Panels.prototype.counts = function () {
     var wall = this.wall;
     var out = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0 };
-    Object.keys(wall.all).forEach(function (layerId) {
-      var places = wall.all[layerId];
-      Object.keys(places).forEach(function (id) {
-        if (!wall.inScope(places[id])) return;
-        var st = wall.item(layerId, id);
-        if (!st) return;
-        out.status[st[0]] = (out.status[st[0]] || 0) + 1;
-        out.total += 1;
-        if (wall.statuses[st[0]] && wall.statuses[st[0]].done) out.done += 1;
-        out.overdue += st[1];
-        out.overnight += st[2];
-      });
+    wall.eachPlace(function (layerId, id, props) { // every place, drawn or not (a large layer's are mostly off screen)
+      if (!wall.inScopeProps(props)) return;
+      var st = wall.item(layerId, id);
+      if (!st) return;
+      out.status[st[0]] = (out.status[st[0]] || 0) + 1;
+      out.total += 1;
+      if (wall.statuses[st[0]] && wall.statuses[st[0]].done) out.done += 1;
+      out.overdue += st[1];
+      out.overnight += st[2];
     });
     return out;
   };
@@ -190,7 +207,12 @@
         this.dashKey = key;
         var self2 = this;
         // after the map's first paint: the places first, then the panels
-        window.requestAnimationFrame(function () { window.setTimeout(function () { self2.loadDashboard(); }, 0); });
+        window.requestAnimationFrame(function () {
+          window.setTimeout(function () {
+            self2.loadDashboard();
+            if (self2.o.api.milestones) self2.loadMilestones();
+          }, 0);
+        });
       }
     }
   };
@@ -337,11 +359,16 @@
     this.fitCard();
   };
 
-  // The card stops short of the legend below it (both sit on the left of a wall screen).
+  // The card stops short of the panels below it (the legend and today's
+  // inspections share the bottom-left corner of a wall screen).
   Panels.prototype.fitCard = function () {
     var card = this.card.getBoundingClientRect();
-    var legend = this.legendBox ? this.legendBox.getBoundingClientRect() : null;
-    var bottom = legend && legend.left < card.right && legend.top > card.top ? legend.top : window.innerHeight;
+    var bottom = window.innerHeight;
+    var corner = this.legendBox ? this.legendBox.parentNode.children : [];
+    Array.prototype.forEach.call(corner, function (panel) {
+      var r = panel.getBoundingClientRect();
+      if (r.height && r.left < card.right && r.top > card.top) bottom = Math.min(bottom, r.top);
+    });
     this.card.style.maxHeight = Math.max(120, bottom - card.top - 12) + "px";
   };
 
@@ -436,6 +463,7 @@
       });
     top.appendChild(facts);
     box.appendChild(top);
+    if (this.milestoneBox) box.appendChild(this.milestoneBox);
 
     var chart = section("进度曲线(完成率 · 每日发现/销号问题)", "guatu-dash-chart");
     chart.appendChild(this.chart(d.progress));
@@ -491,6 +519,65 @@
     alerts.appendChild(list);
     box.appendChild(alerts);
     this.fitDashboard();
+  };
+
+  // --- plan against actual (时间节点) ----------------------------------------------
+  // Asked again when the state revision or the day moved, at most every
+  // MILESTONE_GAP_MS (a later change is fetched when the gap is over).
+  Panels.prototype.loadMilestones = function () {
+    var self = this;
+    var wait = this.milestonesAsked + MILESTONE_GAP_MS - Date.now();
+    if (wait > 0) {
+      if (!this.milestonesTimer) {
+        this.milestonesTimer = window.setTimeout(function () {
+          self.milestonesTimer = null;
+          self.loadMilestones();
+        }, wait);
+      }
+      return Promise.resolve();
+    }
+    this.milestonesAsked = Date.now();
+    return this.wall.fetchJSON(this.o.api.milestones).then(function (r) {
+      self.renderMilestones(r.body);
+    }, function (err) { self.wall.errors.push(String(err)); });
+  };
+
+  // Today's share done against the plan, the verdict, the next milestone; the
+  // whole campaign's, even on a screen of one sub-district (the plan is set for all).
+  Panels.prototype.renderMilestones = function (m) {
+    var old = this.milestoneBox;
+    if (!m.milestones || !m.milestones.length) {
+      if (old && old.parentNode) old.parentNode.removeChild(old);
+      this.milestoneBox = null;
+      return;
+    }
+    var scoped = this.view.street || this.view.community;
+    var s = section(scoped ? "时间节点(全区)" : "时间节点", "guatu-dash-milestones");
+    s.dataset.verdict = m.verdict;
+    var verdict = VERDICTS[m.verdict] || ["", m.verdict];
+    var today = el("p", "guatu-ms-today");
+    today.appendChild(el("span", "guatu-verdict is-" + m.verdict, verdict[0] + " " + verdict[1]));
+    today.appendChild(el("span", "guatu-ms-share", "完成 " + share(m.share_done) + " · 计划 " + share(m.share_planned)));
+    s.appendChild(today);
+    var bar = el("span", "guatu-ms-bar");
+    var done = bar.appendChild(el("span", "guatu-ms-done is-" + m.verdict));
+    done.style.width = Math.min(100, 100 * m.share_done) + "%";
+    var plan = bar.appendChild(el("span", "guatu-ms-plan"));
+    plan.style.left = Math.min(100, 100 * m.share_planned) + "%";
+    plan.title = "今日计划 " + share(m.share_planned);
+    s.appendChild(bar);
+    var n = m.next;
+    var left = n ? (n.days_left ? "还有 " + n.days_left + " 天" : "今天到期") : "";
+    s.appendChild(el("p", "guatu-ms-next", n
+      ? "下一节点 " + [n.label, n.date].filter(Boolean).join(" ") + " · " + left + " · 计划完成 " + share(n.share_planned)
+      : "全部时间节点已过"));
+    if (old && old.parentNode) old.parentNode.replaceChild(s, old);
+    else {
+      var totals = this.dashBox && this.dashBox.querySelector(".guatu-dash-totals");
+      if (totals) totals.parentNode.insertBefore(s, totals.nextSibling);
+    }
+    this.milestoneBox = s;
+    if (s.parentNode) this.fitDashboard();
   };
 
   // A screen nobody touches cannot scroll: drop table rows from the bottom of
@@ -560,4 +647,5 @@
   };
 
   guatu.panels = function (wall) { return new Panels(wall); };
+  guatu.panelControl = control; // a Leaflet control around a panel (wall-inspections.js)
 })();

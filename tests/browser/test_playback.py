@@ -1,0 +1,226 @@
+"""进度回放 in a real Chromium, offline: the map coloured as it stood each day, and 整治前/整治后 side by side."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from geo.config import load_campaign
+from geo.store import open_store
+from tests.browser.harness import copy_demo, live_server, open_page
+from tests.conftest import FakeClock
+
+RANGE = "from=2026-11-10&to=2026-11-18"
+EARLY, LATE = "2026-11-11", "2026-11-16"  # day indices 1 and 6 of the range
+NEW_AT = [113.5512, 34.6112]  # a free corner of the campaign's area
+
+
+def _free_places(store, campaign, status):
+    """Courtyards of `status` whose interior point no other place covers (so its pixel is its own colour)."""
+    geoms = [(f["id"], shape(f["geometry"])) for x in campaign.layers for f in store.features(x.id)]
+    tree = shapely.STRtree([g for _, g in geoms])
+    out = []
+    for f in store.features("courtyards"):
+        if f["properties"]["status"] != status:
+            continue
+        pt = shapely.point_on_surface(shape(f["geometry"]))
+        near = tree.query(pt.buffer(0.0003))
+        if all(geoms[i][0] == f["id"] for i in near):
+            out.append((f["id"], [pt.y, pt.x]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def campaign_dir(tmp_path_factory):
+    """A place fixed on known days, a place created and a place deleted, journalled with a fake clock."""
+    data = copy_demo(tmp_path_factory.mktemp("playback") / "data")
+    campaign = load_campaign(data)
+    clock = FakeClock(datetime(2026, 11, 12, 2, 0, tzinfo=UTC))  # 10:00 in Zhengzhou
+    store = open_store(data, campaign, clock=clock)
+    (fixed, fixed_at), (gone, gone_at) = _free_places(store, campaign, "pending")[:2]
+
+    def set_status(fid, status):
+        f = store.get("courtyards", fid)
+        store.update("courtyards", fid, expected_version=f["properties"]["version"], user="督导组",
+                     properties={"status": status})
+
+    set_status(fixed, "in_progress")  # 11-12
+    clock.advance(days=1)  # 11-13: a new courtyard
+    x, y = NEW_AT
+    ring = [[x, y], [x + 0.0008, y], [x + 0.0008, y + 0.0008], [x, y + 0.0008], [x, y]]
+    new = store.create("courtyards", {"type": "Feature", "properties": {"name": "新增测试院", "kind": "楼院", "status": "pending"},
+                                      "geometry": {"type": "Polygon", "coordinates": [ring]}}, user="督导组").feature["id"]
+    clock.advance(days=1)  # 11-14: one deleted
+    f = store.get("courtyards", gone)
+    store.delete("courtyards", gone, expected_version=f["properties"]["version"], user="督导组")
+    clock.advance(days=1)  # 11-15: accepted
+    set_status(fixed, "accepted")
+    store.close()
+    colours = {s.key: s.color for s in campaign.statuses}
+    return {"data": data, "fixed": (fixed, fixed_at), "gone": (gone, gone_at),
+            "new": (new, [y + 0.0004, x + 0.0004]), "colours": colours}
+
+
+@pytest.fixture(scope="module")
+def server(campaign_dir):
+    clock = FakeClock(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
+    with live_server(campaign_dir["data"], GUATU_CLOCK=clock) as s:
+        yield s
+
+
+def _ready(page):
+    page.wait_for_selector("html[data-guatu-playback-ready='true']", state="attached", timeout=30_000)
+
+
+def _pixels(page, wall_index, points):
+    """RGBA of the places' canvas at each point of one wall map, zoomed in on it, after the pending redraw."""
+    return page.evaluate("""async ([index, points]) => {
+        await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const wall = window.guatu.instances[index];
+        const map = wall.map;
+        const out = {};
+        for (const [key, latlng] of Object.entries(points)) {
+            map.setView(latlng, 18, {animate: false});
+            const canvas = map.getPane('guatu-features').querySelector('canvas');
+            const rect = canvas.getBoundingClientRect();
+            const mapRect = map.getContainer().getBoundingClientRect();
+            const p = map.latLngToContainerPoint(latlng);
+            const x = Math.round((p.x + mapRect.left - rect.left) * canvas.width / rect.width);
+            const y = Math.round((p.y + mapRect.top - rect.top) * canvas.height / rect.height);
+            out[key] = Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+        }
+        return out;
+    }""", [wall_index, points])
+
+
+def _is(pixel, colour):
+    r, g, b, a = pixel
+    want = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return a >= 128 and max(abs(r - want[0]), abs(g - want[1]), abs(b - want[2])) <= 3
+
+
+def _show(page, day):
+    page.evaluate("""(day) => {
+        const pb = window.guatu.playbacks[0];
+        pb.pause();
+        pb.show(pb.doc.days.findIndex(d => d.date === day));
+    }""", day)
+
+
+def test_the_playback_autoplays_offline_day_by_day(browser, server):
+    page, log = open_page(browser, server.url, f"/wall/playback?{RANGE}&speed=0.2")
+    try:
+        _ready(page)
+        first = page.evaluate("() => document.documentElement.dataset.guatuPlaybackDay")
+        assert "2026-11-10" <= first <= "2026-11-18"
+        page.wait_for_function("(first) => document.documentElement.dataset.guatuPlaybackDay !== first", arg=first,
+                               timeout=10_000)
+        panel = page.locator(".guatu-playback-panel")
+        assert "进度回放" in panel.inner_text() and "完成率" in panel.inner_text()
+        assert page.locator(".guatu-playback-spark .guatu-playback-cursor").count() == 1
+        assert page.locator(".guatu-legend").is_hidden()
+        # a mouse pauses it
+        page.locator(".guatu-playback-button").click()
+        assert page.evaluate("() => document.documentElement.dataset.guatuPlaybackState") == "paused"
+        stopped = page.evaluate("() => document.documentElement.dataset.guatuPlaybackDay")
+        page.wait_for_timeout(700)
+        assert page.evaluate("() => document.documentElement.dataset.guatuPlaybackDay") == stopped
+        assert log.outside == []
+        assert log.console_errors == []
+    finally:
+        page.context.close()
+
+
+def test_each_day_is_drawn_in_the_colours_it_had(browser, server, campaign_dir):
+    c = campaign_dir["colours"]
+    fixed, gone, new = campaign_dir["fixed"], campaign_dir["gone"], campaign_dir["new"]
+    points = {"fixed": fixed[1], "gone": gone[1], "new": new[1]}
+    page, log = open_page(browser, server.url, f"/wall/playback?{RANGE}")
+    try:
+        _ready(page)
+        _show(page, EARLY)
+        early = _pixels(page, 0, points)
+        counts_early = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.guatu-playback-counts li')]
+            .map(li => [li.dataset.status, Number(li.querySelector('.guatu-legend-count').textContent)]))""")
+        assert page.locator(".guatu-playback-date").inner_text().startswith("2026年11月11日")
+        _show(page, LATE)
+        late = _pixels(page, 0, points)
+        counts_late = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.guatu-playback-counts li')]
+            .map(li => [li.dataset.status, Number(li.querySelector('.guatu-legend-count').textContent)]))""")
+        assert _is(early["fixed"], c["pending"]), early["fixed"]
+        assert _is(late["fixed"], c["accepted"]), late["fixed"]
+        assert _is(early["gone"], c["pending"]), early["gone"]  # drawn from its last geometry before its deletion
+        assert not _is(late["gone"], c["pending"]) and late["gone"][3] < 128, late["gone"]
+        assert early["new"][3] < 128, early["new"]  # not created yet
+        assert _is(late["new"], c["pending"]), late["new"]
+        # the counts: one place fewer pending (fixed, gone, new: -1 -1 +1), one more accepted
+        assert counts_late["accepted"] == counts_early["accepted"] + 1
+        assert counts_late["pending"] == counts_early["pending"] - 1
+        assert log.outside == [] and log.console_errors == []
+    finally:
+        page.context.close()
+
+
+def test_compare_shows_before_and_after_side_by_side(browser, server, campaign_dir):
+    c = campaign_dir["colours"]
+    fixed = campaign_dir["fixed"]
+    page, log = open_page(browser, server.url, f"/wall/playback?{RANGE}&mode=compare&theme=dark")
+    try:
+        _ready(page)
+        assert page.evaluate("() => window.guatu.instances.length") == 2
+        boxes = page.evaluate("""() => window.guatu.instances.map(w => {
+            const r = w.map.getContainer().getBoundingClientRect();
+            return [Math.round(r.left), Math.round(r.width)];
+        })""")
+        assert boxes[0][0] == 0 and boxes[1][0] >= boxes[0][1] - 1 and abs(boxes[0][1] - boxes[1][1]) <= 2
+        before = page.locator(".guatu-playback-before")
+        after = page.locator(".guatu-playback-after")
+        assert "整治前" in before.inner_text() and "2026年11月10日" in before.inner_text()
+        assert "整治后" in after.inner_text() and "2026年11月18日" in after.inner_text()
+        assert float(before.get_attribute("data-share")) < float(after.get_attribute("data-share"))
+        left = _pixels(page, 0, {"fixed": fixed[1]})["fixed"]
+        # the maps move together: the second is already at the same place
+        centres = page.evaluate("""() => window.guatu.instances.map(
+            w => [w.map.getCenter().lat, w.map.getCenter().lng, w.map.getZoom()])""")
+        assert centres[0] == pytest.approx(centres[1])
+        right = _pixels(page, 1, {"fixed": fixed[1]})["fixed"]
+        assert _is(left, c["pending"]), left
+        assert _is(right, c["accepted"]), right
+        assert page.locator(".guatu-playback-last .guatu-title").is_hidden()
+        assert log.outside == [] and log.console_errors == []
+    finally:
+        page.context.close()
+
+
+def test_a_sub_districts_screen_counts_its_own_places(browser, server, campaign_dir):
+    from collections import Counter
+
+    from geo.history import end_of_day, layer_as_of
+
+    data = campaign_dir["data"]
+    campaign = load_campaign(data)
+    store = open_store(data, campaign)
+    street = store.get("courtyards", campaign_dir["fixed"][0])["properties"]["street"]
+    expected = {}
+    for day in (EARLY, LATE):
+        when = end_of_day(datetime.fromisoformat(day).date(), campaign)
+        expected[day] = Counter(f["properties"]["status"] for x in campaign.layers for f in layer_as_of(store, x.id, when)
+                                if f["properties"].get("street") == street)
+    store.close()
+    page, log = open_page(browser, server.url, f"/wall/playback?{RANGE}&street={street}")
+    try:
+        _ready(page)
+        for day in (EARLY, LATE):
+            _show(page, day)
+            shown = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.guatu-playback-counts li')]
+                .map(li => [li.dataset.status, Number(li.querySelector('.guatu-legend-count').textContent)]))""")
+            assert {k: v for k, v in shown.items() if v} == dict(expected[day]), day
+            total = sum(expected[day].values())
+            assert f"/ {total} 处" in page.locator(".guatu-playback-done").inner_text()
+        assert street in page.locator(".guatu-title").inner_text()
+        assert log.outside == [] and log.console_errors == []
+    finally:
+        page.context.close()

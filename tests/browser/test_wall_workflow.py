@@ -1,0 +1,185 @@
+"""Today's inspections and the milestones on the command-room wall (/wall), in a real Chromium, offline."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.request
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 16:00 in Zhengzhou, the demo's "today"
+DAY = "2026-11-24"
+EDITOR = ("editor1", "correct horse battery")
+SECRET_NOTES = "住户李某拒不配合"
+GLYPHS = {"ok": "✓", "problem": "!", "relapse": "↺", "pending": ""}
+
+SHOWN = """() => {
+    const wall = window.guatu.instances[0];
+    const box = wall.map.getContainer().getBoundingClientRect();
+    return [...document.querySelectorAll('.guatu-insp-marker .guatu-insp')].map(node => {
+        const r = node.getBoundingClientRect();
+        return {order: Number(node.dataset.order), id: node.dataset.id, result: node.dataset.result,
+                number: node.querySelector('.guatu-insp-num').textContent,
+                glyph: (node.querySelector('.guatu-insp-glyph') || {}).textContent || '',
+                inside: r.width > 20 && r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom};
+    }).sort((a, b) => a.order - b.order);
+}"""
+
+MARKER_POINTS = """() => window.guatu.instances[0].inspections.markers.getLayers()
+    .map(m => [Number(m.getElement().querySelector('.guatu-insp').dataset.order), m.getLatLng().lng, m.getLatLng().lat])
+    .sort((a, b) => a[0] - b[0]).flat()"""
+
+PANEL_ROWS = """() => [...document.querySelectorAll('.guatu-inspections .guatu-insp-row')].map(li => [
+    Number(li.querySelector('.guatu-insp').dataset.order), li.querySelector('.guatu-insp-name').textContent,
+    li.querySelector('.guatu-insp-result').textContent])"""
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+def call(server, method: str, path: str, body: dict | None = None) -> dict:
+    auth = base64.b64encode(f"{EDITOR[0]}:{EDITOR[1]}".encode()).decode()
+    req = urllib.request.Request(server.url + path, method=method, data=json.dumps(body).encode() if body else None,
+                                 headers={"Content-Type": "application/json", "Authorization": f"Basic {auth}"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = copy_demo(tmp_path_factory.mktemp("wallworkflow") / "data")
+    with live_server(data, GUATU_CLOCK=fixed_clock, GUATU_REFRESH_SECONDS=2) as s:
+        s.app.extensions["guatu_accounts"].create_user(EDITOR[0], EDITOR[1], "editor", "李编")
+        yield s
+
+
+@pytest.fixture(scope="module")
+def route(server) -> list[dict]:
+    """Today's list of six: the first found fine, the third relapsed."""
+    places = call(server, "POST", f"/api/inspections/{DAY}", {"count": 6, "seed": 42})["places"]
+    call(server, "POST", f"/api/inspections/{DAY}/{places[0]['id']}", {"result": "ok", "notes": SECRET_NOTES})
+    call(server, "POST", f"/api/inspections/{DAY}/{places[2]['id']}",
+         {"result": "relapse", "category": "乱堆乱放", "notes": SECRET_NOTES})
+    return places
+
+
+def percent(share: float) -> str:
+    return f"{round(share * 100, 1):g}%"
+
+
+def flat_points(summary: dict) -> list[float]:
+    """order, lon, lat of every place, one after another (as MARKER_POINTS reads the markers)."""
+    return [v for p in summary["places"] for v in (p["order"], *p["point"])]
+
+
+def expected_results(results: dict[int, str], n: int = 6) -> list[str]:
+    return [results.get(i, "pending") for i in range(1, n + 1)]
+
+
+def test_the_wall_shows_todays_route_and_results_and_the_plan_and_updates_live(browser, server, route):
+    page, log = open_page(browser, server.url, "/wall", width=1920, height=1080)
+    statuses = []
+    page.on("response", lambda r: "/api/wall/inspections" in r.url and statuses.append(r.status))
+    wait_ready(page)
+    page.evaluate("() => { window.__sameMap = window.guatu.instances[0].map; }")
+    panel = page.locator(".guatu-inspections")
+    page.wait_for_function("() => document.documentElement.dataset.guatuInspections === '2/6'")
+    assert panel.is_visible()
+    assert panel.locator("h2").inner_text().replace(" ", "") == "今日督导2/6"
+
+    # numbered markers in route order, styled by result (shape class, glyph), on screen at their points
+    markers = page.evaluate(SHOWN)
+    assert [m["id"] for m in markers] == [p["id"] for p in route]
+    assert [m["number"] for m in markers] == ["1", "2", "3", "4", "5", "6"]
+    assert [m["result"] for m in markers] == expected_results({1: "ok", 3: "relapse"})
+    assert [m["glyph"] for m in markers] == [GLYPHS[r] for r in expected_results({1: "ok", 3: "relapse"})]
+    assert all(m["inside"] for m in markers), markers
+    summary = call(server, "GET", "/api/wall/inspections")
+    assert page.evaluate(MARKER_POINTS) == pytest.approx(flat_points(summary), abs=1e-9)
+    shapes = page.evaluate("""() => [...document.querySelectorAll('.guatu-insp-marker .guatu-insp')].map(n =>
+        [n.dataset.result, getComputedStyle(n.querySelector('.guatu-insp-shape')).borderRadius,
+         getComputedStyle(n.querySelector('.guatu-insp-shape')).backgroundColor])""")
+    looks = {result: (radius, fill) for result, radius, fill in shapes}
+    assert len(set(looks.values())) == 3  # ok, relapse and not yet visited each look different
+    assert looks["ok"][0] == looks["pending"][0] != looks["relapse"][0]  # round, round, square: not colour alone
+
+    # the panel lists every place with its result, and never the notes
+    rows = page.evaluate(PANEL_ROWS)
+    assert [r[0] for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert [r[1] for r in rows] == [p["name"] for p in summary["places"]]
+    assert rows[0][2] == "正常 16:00" and rows[2][2] == "反弹 16:00" and rows[1][2] == "待督导"
+    assert "正常 1" in panel.locator(".guatu-insp-counts").inner_text()
+    assert SECRET_NOTES not in page.content()
+
+    # plan against actual in the dashboard
+    plan = call(server, "GET", "/api/progress/milestones")
+    milestones = page.locator(".guatu-dash-milestones")
+    milestones.wait_for()
+    assert milestones.get_attribute("data-verdict") == plan["verdict"]
+    verdict = {"ahead": "超前", "on_track": "正常", "behind": "滞后"}[plan["verdict"]]
+    assert milestones.locator(".guatu-verdict").inner_text().endswith(verdict)
+    text = milestones.inner_text()
+    assert f"完成 {percent(plan['share_done'])} · 计划 {percent(plan['share_planned'])}" in text
+    nxt = plan["next"]
+    assert f"下一节点 {nxt['label']} {nxt['date']} · 还有 {nxt['days_left']} 天 · 计划完成 {percent(nxt['share_planned'])}" in text
+
+    # an "ok" changes no place: the wall's own polling brings it; a problem comes with the state too
+    page.wait_for_timeout(2500)
+    assert 304 in statuses  # unchanged list: not modified
+    call(server, "POST", f"/api/inspections/{DAY}/{route[3]['id']}", {"result": "ok"})
+    page.wait_for_function("() => document.documentElement.dataset.guatuInspections === '3/6'", timeout=6000)
+    call(server, "POST", f"/api/inspections/{DAY}/{route[1]['id']}", {"result": "problem", "category": "飞线充电"})
+    page.wait_for_function("() => document.documentElement.dataset.guatuInspections === '4/6'", timeout=6000)
+    after = expected_results({1: "ok", 2: "problem", 3: "relapse", 4: "ok"})
+    assert [m["result"] for m in page.evaluate(SHOWN)] == after
+    assert [r[2].split(" ")[0] for r in page.evaluate(PANEL_ROWS)] == ["正常", "发现问题", "反弹", "正常", "待督导", "待督导"]
+    assert page.evaluate("() => window.__sameMap === window.guatu.instances[0].map")  # no reload
+
+    # on an AMap basemap (GCJ-02) the markers move with the places
+    page.evaluate("() => window.guatu.instances[0].setCrs('gcj02')")
+    page.wait_for_function("() => window.guatu.instances[0].inspections.crs === 'gcj02'", timeout=6000)
+    shifted = call(server, "GET", "/api/wall/inspections?crs=gcj02")
+    assert page.evaluate(MARKER_POINTS) == pytest.approx(flat_points(shifted), abs=1e-9)
+    assert log.outside == [] and log.console_errors == []
+    page.context.close()
+
+
+def test_a_display_screen_shows_the_route_and_inspections_0_hides_it(browser, server, route):
+    _, secret = server.app.extensions["guatu_accounts"].create_display_token("大屏", "/wall?theme=dark")
+    page, log = open_page(browser, server.url, f"/wall?display={secret}", width=1920, height=1080)
+    wait_ready(page)
+    page.wait_for_function("() => /^\\d+\\/6$/.test(document.documentElement.dataset.guatuInspections || '')")
+    assert page.locator(".guatu-insp-marker").count() == 6
+    assert page.locator(".guatu-links").count() == 0  # no links to the workflow pages on a display screen
+    assert log.outside == [] and log.console_errors == []
+    page.context.close()
+
+    page, log = open_page(browser, server.url, "/wall?inspections=0&refresh=0", width=1600, height=1000)
+    wait_ready(page)
+    page.locator(".guatu-dash-milestones").wait_for()
+    assert page.locator(".guatu-inspections, .guatu-insp-marker").count() == 0
+    assert not [u for u in log.requests if "/api/wall/inspections" in u]
+    assert log.outside == [] and log.console_errors == []
+    page.context.close()
+
+
+def test_an_editor_reaches_the_workflow_pages_from_the_wall(browser, server):
+    page, log = open_page(browser, server.url, "/login?next=/wall", width=1920, height=1080)
+    page.fill("input[name=username]", EDITOR[0])
+    page.fill("input[name=password]", EDITOR[1])
+    page.click("button[type=submit]")
+    page.wait_for_url("**/wall")
+    wait_ready(page)
+    links = page.locator(".guatu-legend .guatu-links a")
+    assert [(a.inner_text(), a.get_attribute("href")) for a in links.all()] == [
+        ("督导", "/inspections"), ("我的点位", "/mine"), ("日报", "/reports/daily"), ("进度回放", "/wall/playback")]
+    links.first.click()
+    page.wait_for_url("**/inspections")
+    assert "每日随机地点督导" in page.locator("h1").inner_text()
+    assert log.outside == [] and log.console_errors == []
+    page.context.close()
