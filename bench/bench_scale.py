@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.bench_scale [--sizes 1000,10000,100000] [--backends geojson,postgis]
                                           [--screens 50] [--load-seconds 8] [--edits 200] [--no-browser]
+                                          [--naive-size 20000]
 
 For each size a synthetic campaign is written (geo.synth.write_synthetic);
 for PostGIS it is copied into a schema of a throwaway, durable (fsync on)
@@ -10,19 +11,25 @@ $GUATU_BENCH_DATABASE_URL. The app runs as production runs it: gunicorn, 2
 workers × 4 threads, on 127.0.0.1. Measured from a client on the same host:
 
 * page: GET /wall; shapes: the whole layer packed; viewport: the whole
-  district at zoom 13 through the bbox endpoint; state: a full wall state —
-  server time (median) and bytes sent (gzip);
+  district at zoom 13 through the bbox endpoint (packed JSON with names, and
+  binary geometry only — what a wall screen asks for a large layer); state:
+  a full wall state — server time (median) and bytes sent (gzip);
 * edit: p50/p95 of `--edits` PATCHes through the HTTP API (API token);
 * poll: /api/wall/state with the screen's ETag when nothing changed (304),
   and with `since` right after one change (the delta);
-* drawn: headless Chromium from navigation to the wall map's ready mark;
+* drawn: headless Chromium at 3840×2160, from navigation until every place
+  is drawn (bench/bench_wall.py's method; median of 3 with the server's
+  caches filled), compared with the naive folium page at `--naive-size`
+  places (20k) measured in the same run; move: from a zoom or pan to the
+  large layer's new viewport drawn (median of 4 moves);
 * load: `--screens` simulated screens polling /api/wall/state with ETags
   (304 or delta) while an editor saves twice a second: requests per second
   and p95.
 
 Prints one table per backend, then how each figure grows from the smallest
 to the largest size. Targets (PostGIS, 100k): edit p95 < 50 ms, unchanged
-poll < 10 ms. Not part of the test suite.
+poll < 10 ms, time to drawn no slower than naive folium at 20k. Not part of
+the test suite.
 """
 
 from __future__ import annotations
@@ -137,7 +144,8 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
-def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: float, browser: bool) -> dict:
+def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: float, browser: bool,
+            other_places: int = 0) -> dict:
     out: dict = {}
     c = Client(port)
     out["page_ms"], out["page_bytes"], _ = median_ms(c, "/wall", 5)
@@ -146,6 +154,9 @@ def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: flo
     box = "113.56,34.62,113.70,34.77"
     c.request("GET", f"/api/wall/shapes/{LAYER}?bbox={box}&zoom=13&format=packed")
     out["viewport_ms"], out["viewport_bytes"], _ = median_ms(c, f"/api/wall/shapes/{LAYER}?bbox={box}&zoom=13&format=packed", 3)
+    wall_box = f"/api/wall/shapes/{LAYER}?bbox={box}&zoom=13&format=binary&part=geometry"  # what a wall screen asks
+    c.request("GET", wall_box)
+    out["wall_viewport_ms"], out["wall_viewport_bytes"], _ = median_ms(c, wall_box, 3)
     out["state_ms"], out["state_bytes"], _ = median_ms(c, "/api/wall/state", 3)
 
     editor = Client(port, token)
@@ -186,28 +197,75 @@ def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: flo
     out["poll_delta_ms"] = statistics.median(deltas)
     out["state_after_edit_ms"] = statistics.median(fulls)
 
-    out["drawn_ms"] = drawn_ms(port) if browser else None
+    out["drawn_ms"], out["move_ms"] = drawn_ms(port, len(ids) + other_places) if browser else (None, None)
     out.update(load(port, token, ids, versions, screens, load_seconds, n_edits + 100))
     return out
 
 
-def drawn_ms(port: int) -> float | None:
+def drawn_ms(port: int, count: int) -> tuple[float | None, float | None]:
+    """Time to drawn (every place, at 3840×2160, bench_wall's method) with the server's caches filled, and the
+    median time from a zoom or pan to the large layer's new viewport drawn."""
+    from bench.bench_wall import measure_draw
     from tests.browser.harness import chromium
 
+    url = f"http://127.0.0.1:{port}/wall?refresh=0"
     with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1920, "height": 1080})
-        page = context.new_page()
-        started = time.perf_counter()
-        page.goto(f"http://127.0.0.1:{port}/wall")
         try:
-            page.wait_for_selector("html[data-guatu-ready='true']", state="attached", timeout=120_000)
-        except Exception as exc:  # a timeout is a result here, not a crash
-            print(f"  (wall map not drawn: {type(exc).__name__})", file=sys.stderr)
-            return None
-        finally:
-            elapsed = (time.perf_counter() - started) * 1000
-            context.close()
-        return elapsed
+            measure_draw(browser, url, count)  # fills the caches of the process that answers
+            drawn = statistics.median(measure_draw(browser, url, count) for _ in range(3))
+        except TimeoutError as exc:  # a timeout is a result here, not a crash
+            print(f"  ({exc})", file=sys.stderr)
+            return None, None
+        return drawn, move_ms(browser, url)
+
+
+MOVES = [((34.70, 113.62), 15), ((34.70, 113.64), 15), ((34.72, 113.64), 16), ((34.715, 113.63), 13)]
+
+
+def move_ms(browser, url: str) -> float | None:
+    """Zoom in, pan, zoom in further and back out on a 4K wall: ms from the move to the new viewport drawn."""
+    from bench.bench_wall import HEIGHT, WIDTH
+
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("html[data-guatu-ready='true']", state="attached", timeout=180_000)
+    if not page.evaluate("Object.keys(window.guatu.instances[0].viewport).length"):
+        context.close()
+        return None  # no layer is large enough to be fetched by viewport
+    times = []
+    for centre, zoom in MOVES:
+        times.append(page.evaluate("""([centre, zoom]) => new Promise((resolve) => {
+            const root = document.documentElement, before = root.dataset.guatuViewport, started = performance.now();
+            const wait = () => root.dataset.guatuViewport !== before
+                ? requestAnimationFrame(() => resolve(performance.now() - started)) : setTimeout(wait, 10);
+            window.guatu.instances[0].map.setView(centre, zoom, {animate: false});
+            wait();
+        })""", [list(centre), zoom]))
+    context.close()
+    return statistics.median(times)
+
+
+def naive_drawn_ms(n: int, work: Path) -> float:
+    """The naive folium page (bench_wall.naive_page) at `n` places: time to drawn at 3840×2160."""
+    from flask import Response
+
+    from bench.bench_wall import measure_draw, naive_page
+    from geo.store import open_store
+    from tests.browser.harness import LiveServer, chromium
+    from web import create_app
+    from web.security import add_nonce
+
+    data = work / f"naive-{n}"
+    write_synthetic(data, n, seed=1)
+    campaign = load_campaign(data)
+    store = open_store(data, campaign)
+    html = naive_page(store, campaign)
+    count = sum(len(store.features(x.id)) for x in campaign.layers)
+    app = create_app({"GUATU_DATA": str(data), "GUATU_INSTANCE": str(work / f"naive-instance-{n}"), "GUATU_PUBLIC_VIEW": True})
+    app.add_url_rule("/bench/naive", "bench_naive", lambda: Response(add_nonce(html), mimetype="text/html"))
+    with LiveServer(app) as server, chromium() as browser:
+        return statistics.median(measure_draw(browser, server.url + "/bench/naive", count) for _ in range(3))
 
 
 def load(port: int, token: str, ids: list[str], versions: dict, screens: int, seconds: float, seed: int) -> dict:
@@ -272,7 +330,10 @@ ROWS = [
     ("full state after an edit (ms)", "state_after_edit_ms", "{:.1f}"),
     ("edit p50 (ms)", "edit_p50", "{:.1f}"), ("edit p95 (ms)", "edit_p95", "{:.1f}"),
     ("poll unchanged, 304 (ms)", "poll_304_ms", "{:.2f}"), ("poll after one change (ms)", "poll_delta_ms", "{:.2f}"),
-    ("time to drawn, Chromium (ms)", "drawn_ms", "{:,.0f}"),
+    ("wall viewport z13, binary (ms)", "wall_viewport_ms", "{:.1f}"),
+    ("wall viewport z13 bytes", "wall_viewport_bytes", "{:,}"),
+    ("time to drawn, Chromium 4K (ms)", "drawn_ms", "{:,.0f}"),
+    ("zoom/pan to drawn, large layer (ms)", "move_ms", "{:,.0f}"),
     ("load: polls/s", "load_rps", "{:,.0f}"), ("load: p95 (ms)", "load_p95", "{:.1f}"),
 ]
 
@@ -308,11 +369,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screens", type=int, default=50)
     parser.add_argument("--load-seconds", type=float, default=8.0)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--naive-size", type=int, default=20000,
+                        help="the naive folium page's size that time to drawn is compared with (target: no slower)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     backends = args.backends.split(",")
     results: dict = {}
-    cluster = None
+    cluster = naive = None
     db_url = os.environ.get("GUATU_BENCH_DATABASE_URL")
     work = Path(tempfile.mkdtemp(prefix="guatu-bench-scale-"))
     try:
@@ -321,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
 
             cluster = ThrowawayCluster(durable=True).start()
             db_url = cluster.url
+        naive = None if args.no_browser else naive_drawn_ms(args.naive_size, work)
         for n in sizes:
             pristine = work / f"synthetic-{n}"
             started = time.perf_counter()
@@ -344,6 +408,11 @@ def main(argv: list[str] | None = None) -> int:
             cluster.stop()
         shutil.rmtree(work, ignore_errors=True)
     print(table(results, sizes, backends))
+    if naive is not None:
+        print(f"\nnaive folium at {args.naive_size:,} places: drawn in {naive:,.0f} ms at 3840×2160 (same run); "
+              f"Guatu at {sizes[-1]:,}: " + ", ".join(
+                  f"{b} {results[(b, sizes[-1])]['drawn_ms']:,.0f} ms (×{results[(b, sizes[-1])]['drawn_ms'] / naive:.2f})"
+                  for b in backends if results.get((b, sizes[-1]), {}).get("drawn_ms")))
     big = results.get(("postgis", sizes[-1]))
     if big:
         ok = big["edit_p95"] < EDIT_P95_TARGET_MS and big["poll_304_ms"] < POLL_TARGET_MS

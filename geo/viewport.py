@@ -137,20 +137,21 @@ class ViewportIndex:
             old = self._layers.get(layer_id) or _LayerIndex()
             if old.revision == revision:
                 return old
-            ids, props, geoms, versions = [], [], [], {}
-            for f in self.store.features(layer_id):
-                geometry = f.get("geometry")
-                if not geometry:
-                    continue
-                version = f["properties"].get("version")
-                known = old.versions.get(f["id"])
-                geom = known[1] if known and known[0] == version else shapely.from_geojson(dumps(geometry))
-                versions[f["id"]] = (version, geom)
-                ids.append(f["id"])
-                props.append(tuple(f["properties"].get(k) for k in PACKED_PROPERTIES))
-                geoms.append(geom)
-            arr = np.empty(len(geoms), dtype=object)
-            arr[:] = geoms
+            features = [f for f in self.store.features(layer_id) if f.get("geometry")]
+            ids = [f["id"] for f in features]
+            props = [tuple(f["properties"].get(k) for k in PACKED_PROPERTIES) for f in features]
+            keys = [f["properties"].get("version") for f in features]
+            arr = np.empty(len(features), dtype=object)
+            fresh = []  # positions of places new or changed since the last index: parsed in one vectorised call
+            for i, (fid, version) in enumerate(zip(ids, keys)):
+                known = old.versions.get(fid)
+                if known and known[0] == version:
+                    arr[i] = known[1]
+                else:
+                    fresh.append(i)
+            if fresh:
+                arr[fresh] = shapely.from_geojson(np.array([dumps(features[i]["geometry"]) for i in fresh], dtype=object))
+            versions = dict(zip(ids, zip(keys, arr)))
             index = _LayerIndex(revision, np.array(ids, dtype=object), props, arr, versions,
                                 shapely.STRtree(arr) if len(arr) else None)
             self._layers[layer_id] = index
@@ -163,7 +164,12 @@ class ViewportIndex:
         hits = np.sort(index.tree.query(shapely.box(*view.bbox), predicate="intersects"))
         geoms = index.geoms[hits]
         if view.tolerance > 0:
-            geoms = shapely.simplify(geoms, view.tolerance, preserve_topology=True)
+            # only what simplifying can shorten: not a place about to become a dot, nor a ring of four corners
+            # (topology-preserving simplification is the costliest step; rectangles are most of a layer)
+            worth = ~too_small(geoms, view) & (shapely.get_num_coordinates(geoms) > 5)
+            if worth.any():
+                geoms = geoms.copy()
+                geoms[worth] = shapely.simplify(geoms[worth], view.tolerance, preserve_topology=True)
         return index.ids[hits].tolist(), [index.props[i] for i in hits], geoms
 
 
@@ -184,15 +190,20 @@ def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, re
     return list(ids), props, geoms
 
 
+def too_small(geoms: np.ndarray, view: Viewport) -> np.ndarray:
+    """Which polygons are under `DOT_PIXELS` pixels each way at the view's zoom (none at full detail)."""
+    if view.tolerance <= 0 or not len(geoms):
+        return np.zeros(len(geoms), dtype=bool)
+    west, south, east, north = shapely.bounds(geoms).T
+    limit = DOT_PIXELS * view.tolerance
+    return np.isin(shapely.get_type_id(geoms), _POLYGONAL) & (east - west < limit) & (north - south < limit)
+
+
 def collapse_to_dots(geoms: np.ndarray, view: Viewport) -> tuple[np.ndarray, np.ndarray]:
     """Below full detail, polygons smaller than `DOT_PIXELS` pixels each way become a point on their surface
     (a *dot*, drawn as a small disc in its status colour: its outline could not be seen anyway, and it costs a
     quarter of the coordinates of its simplest ring). Returns the geometries and which of them are dots."""
-    if view.tolerance <= 0 or not len(geoms):
-        return geoms, np.zeros(len(geoms), dtype=bool)
-    west, south, east, north = shapely.bounds(geoms).T
-    limit = DOT_PIXELS * view.tolerance
-    small = np.isin(shapely.get_type_id(geoms), _POLYGONAL) & (east - west < limit) & (north - south < limit)
+    small = too_small(geoms, view)
     if small.any():
         geoms = geoms.copy()
         geoms[small] = shapely.point_on_surface(geoms[small])

@@ -203,6 +203,23 @@
     };
   }
 
+  // [west, south, east, north] of a place in degrees, computed once.
+  function lngLatBox(place) {
+    if (place.ll) return place.ll;
+    var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+    place.coords.forEach(function (ring) {
+      for (var i = 0; i < ring.length; i += 2) {
+        if (ring[i] < w) w = ring[i];
+        if (ring[i] > e) e = ring[i];
+        if (ring[i + 1] < s) s = ring[i + 1];
+        if (ring[i + 1] > n) n = ring[i + 1];
+      }
+    });
+    return (place.ll = [w, s, e, n]);
+  }
+
+  var AWAY = [Infinity, Infinity, -Infinity, -Infinity]; // the box of a place not projected: never on screen
+
   function project(place, to) {
     var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     place.proj = place.coords.map(function (ring) {
@@ -307,17 +324,31 @@
       this._redraw();
     },
 
+    // Places are projected to pixels only within a region around the canvas
+    // (its size again on every side), so a zoom into a few streets of a
+    // 100,000-place layer projects those streets, and pans within the region
+    // project nothing.
     _project: function () {
       var map = this._map;
       var key = map.getZoom() + ":" + map.getPixelOrigin().toString();
-      if (this._projected === key) return;
+      var b = this._bounds;
+      var sw = map.layerPointToLatLng([b.min.x, b.max.y]), ne = map.layerPointToLatLng([b.max.x, b.min.y]);
+      var r = this._region;
+      if (this._projected === key && r && sw.lng >= r[0] && sw.lat >= r[1] && ne.lng <= r[2] && ne.lat <= r[3]) return;
+      var dw = ne.lng - sw.lng, dh = ne.lat - sw.lat;
+      var region = [sw.lng - dw, sw.lat - dh, ne.lng + dw, ne.lat + dh];
       var to = projector(map);
       var grid = {};
       var self = this;
       this.order.forEach(function (layerId, z) {
         (self.places[layerId] || []).forEach(function (place, n) {
-          project(place, to);
           place.z = z * 1e7 + n; // draw order, for picking the topmost
+          var ll = lngLatBox(place);
+          if (ll[2] < region[0] || ll[0] > region[2] || ll[3] < region[1] || ll[1] > region[3]) {
+            place.box = AWAY;
+            return;
+          }
+          project(place, to);
           var b = place.box;
           for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx++) {
             for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy++) {
@@ -331,6 +362,7 @@
       });
       this._grid = grid;
       this._projected = key;
+      this._region = region;
     },
 
     _draw: function () {
