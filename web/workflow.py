@@ -19,17 +19,20 @@ from flask.cli import with_appcontext
 
 from geo.daily_report import build_pdf, build_xlsx, report_data
 from geo.errors import FieldError, GuatuError, ValidationError
+from geo.geojson_io import dumps
 from geo.inspections import check_day
 from geo.progress import milestones, parse_range, timeline
 from geo.responsibility import my_places
 from geo.rules import local_now
 from web.auth import DISPLAY_ENDPOINTS, principal
 from web.context import guatu
+from web.http import make_cached, send_cached
 from web.workflow_openapi import describe
 
 bp = Blueprint("workflow", __name__)
 describe()  # the /api routes here and in web/inspections.py, in /api/openapi.json
-# A wall screen's display token may read the plan and the timeline (never anyone's list or the inspections).
+# A wall screen's display token may read the plan and the timeline (never anyone's list; the day's inspections
+# only as web/inspections.py's wall summary shows them).
 DISPLAY_ENDPOINTS.update({"workflow.milestones_api", "workflow.timeline_api"})
 
 
@@ -66,8 +69,10 @@ def mine_api():
 
 @bp.get("/api/progress/milestones")
 def milestones_api():
+    """Replays the journal back to each past milestone: built once per store revision and local day."""
     g = guatu()
-    return jsonify(milestones(g.store, g.campaign, g.now()))
+    key = ("milestones", g.store.revision(), _today())
+    return send_cached(g.cache.get(key, lambda: make_cached(dumps(milestones(g.store, g.campaign, g.now())))))
 
 
 @bp.get("/api/timeline")
