@@ -87,15 +87,23 @@ def _check_finite(geometry: Any) -> None:
 
 
 def collection_bytes(lines: Iterable[bytes], *, name: str | None = None, members: dict | None = None) -> bytes:
-    """A FeatureCollection with one feature per line."""
+    """A FeatureCollection with one feature per line.
+
+    The whole document is made by one join (the head glued to the first line,
+    the tail to the last): a layer of 100 MB is copied once, not four times.
+    """
     head: dict[str, Any] = {"type": "FeatureCollection"}
     if name:
         head["name"] = name
     if members:
         head.update(members)
-    head_bytes = dumps(head)[:-1]  # drop the closing brace
-    body = b",\n".join(lines)
-    return head_bytes + b',"features":[\n' + body + (b"\n" if body else b"") + b"]}\n"
+    head_bytes = dumps(head)[:-1] + b',"features":[\n'  # the head without its closing brace
+    parts = list(lines)
+    if not parts:
+        return head_bytes + b"]}\n"
+    parts[0] = head_bytes + parts[0]
+    parts[-1] = parts[-1] + b"\n]}\n"
+    return b",\n".join(parts)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -4,12 +4,19 @@ One line per change: sequence number, time, user, operation, layer, feature
 id, version, and the feature before and after. The journal is written before
 the layer file (write-ahead), so a crash between the two is repaired by
 replaying it. Readers keep a small in-memory index and read only the bytes
-appended since they last looked, so other processes' writes are seen cheaply.
+appended since they last looked, so other processes' writes are seen cheaply;
+no read scans the file again, and a place's history is found through an index
+by (layer, id). Only the first look at a long journal parses every line.
+
+`epoch` counts how often the index had to start over because the file was
+replaced or shrank (a restore): a sequence number means the same change only
+within one epoch, which is what lets a layer copy catch up from the journal.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,22 +48,29 @@ class ChangeSummary:
 class Journal:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.epoch = 0
+        self._lock = threading.Lock()  # one refresh at a time: threads of a server share the index
         self._summaries: list[ChangeSummary] = []
         self._offset = 0
         self._ino: int | None = None
         self._layer_last: dict[str, int] = {}
+        self._by_feature: dict[tuple[str, str], list[ChangeSummary]] = {}
 
     # --- reading ---------------------------------------------------------
     def refresh(self) -> None:
         """Index lines appended since the last look (by any process)."""
+        with self._lock:
+            self._refresh()
+
+    def _refresh(self) -> None:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
-            self._summaries, self._offset, self._ino = [], 0, None
+            if self._ino is not None or self._summaries:
+                self._reset(None)
             return
         if st.st_ino != self._ino or st.st_size < self._offset:
-            self._summaries, self._offset, self._ino = [], 0, st.st_ino
-            self._layer_last = {}
+            self._reset(st.st_ino)
         if st.st_size == self._offset:
             return
         with open(self.path, "rb") as fh:
@@ -71,8 +85,16 @@ class Journal:
                 summary = _summary(orjson.loads(line), self._offset + pos, len(line))
                 self._summaries.append(summary)
                 self._layer_last[summary.layer] = summary.seq
+                self._by_feature.setdefault((summary.layer, summary.id), []).append(summary)
             pos = nl + 1
         self._offset += end
+
+    def _reset(self, ino: int | None) -> None:
+        """Start the index over: the file is new, replaced or shorter than what was indexed."""
+        if self._ino is not None or self._summaries:
+            self.epoch += 1
+        self._summaries, self._offset, self._ino = [], 0, ino
+        self._layer_last, self._by_feature = {}, {}
 
     def last_seq(self) -> int:
         self.refresh()
@@ -105,7 +127,7 @@ class Journal:
 
     def history(self, layer: str, fid: str) -> list[dict]:
         self.refresh()
-        return list(self.entries([s for s in self._summaries if s.layer == layer and s.id == fid]))
+        return list(self.entries(list(self._by_feature.get((layer, fid), ()))))
 
     def entries_since(self, seq: int) -> list[dict]:
         return list(self.entries(self.summaries_since(seq)))

@@ -1,12 +1,27 @@
 """The embedded store: one GeoJSON file per layer plus the change journal.
 
-Reads come from an in-memory copy of each layer file, reloaded whenever the
-file on disk changes (another process wrote it). Writes take an inter-process
-file lock, append to the journal first (write-ahead), then rewrite the layer
-file atomically; only the changed features are serialised again. A crash
-between the two steps is repaired by replaying the journal at the next open
-or write, and a layer file that cannot be parsed is reported with its line
-and refused for writes instead of being overwritten.
+Reads come from an in-memory copy of each layer file, brought up to date
+whenever the file on disk changes (another process wrote it). Writes take an
+inter-process file lock, append to the journal first (write-ahead), then
+rewrite the layer file atomically; only the changed features are serialised
+again. A crash between the two steps is repaired by replaying the journal at
+the next open or write, and a layer file that cannot be parsed is reported
+with its line and refused for writes instead of being overwritten.
+
+Catching up instead of parsing again. A layer file that Guatu writes is the
+previous one plus the journal's changes to that layer, and its first line
+names the last of them (`"guatu":{"seq":n}`). So when the file changed on
+disk, a copy reads only that line and, if the journal holds every change
+from the copy's seq to the file's, applies their after-images: a few
+milliseconds where parsing 100k places takes seconds. It checks as it goes
+and parses the whole file instead whenever something does not hold: the
+first line is not Guatu's (another tool saved the file), the seq is not
+ahead of the copy's (edited in place, or put back), the journal was
+replaced since the copy was made or has a gap, a change's before-image
+differs from the copy's feature, the file's size differs from what the copy
+would write, or the changes are so many that parsing is quicker. What these
+checks cannot see is a hand edit that keeps the first line and the file's
+size and is followed by a Guatu write before this process looked again.
 """
 
 from __future__ import annotations
@@ -14,7 +29,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,11 +48,13 @@ log = logging.getLogger(__name__)
 JOURNAL_FILE = "journal.jsonl"
 LOCK_FILE = ".guatu.lock"
 _HEAD_END = b'"features":['
+_HEAD_MAX = 1 << 16  # a first line longer than this is not Guatu's
+_CATCH_UP_MIN = 256  # catch up with at most this many changes, or a quarter of the layer if more
 
 
 @dataclass
 class LayerState:
-    """A parsed layer file: features by id in file order, their lines, its seq."""
+    """A layer file's content: features by id in file order, their lines, its seq."""
 
     stat: tuple = ()
     seq: int = 0
@@ -45,6 +62,9 @@ class LayerState:
     features: dict[str, dict] = field(default_factory=dict)
     lines: dict[str, bytes] = field(default_factory=dict)
     error: str | None = None
+    nbytes: int = 0  # the lines' bytes, all together: the size of the file Guatu would write
+    journal_epoch: int = -1  # the journal's epoch when the copy was made: seqs mean the same changes within one
+    numbering: Numbering | None = None  # the layer's numbered ids, counted when a create first asks
     _body: bytes | None = None
 
     def body(self, name: str) -> bytes:
@@ -55,11 +75,17 @@ class LayerState:
 
 
 class LayerFile:
-    def __init__(self, data_dir: Path, layer: Layer) -> None:
+    """One layer's file and this process's copy of it."""
+
+    def __init__(self, data_dir: Path, layer: Layer, journal: Journal) -> None:
         self.layer = layer
         self.path = data_dir / layer.file
         self.rel = layer.file
+        self.journal = journal
         self.state = LayerState()
+        self.parses = 0  # whole-file reads so far, and catch-ups: tests and benchmarks count them
+        self.catch_ups = 0
+        self._lock = threading.Lock()  # one reload at a time; the others wait for it and share it
 
     def _stat(self) -> tuple:
         try:
@@ -69,16 +95,73 @@ class LayerFile:
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def load(self) -> LayerState:
-        """The current state, re-read only if the file changed on disk."""
-        stat = self._stat()
-        if stat != self.state.stat:
-            self.state = self._parse(stat)
+        """The current state, brought up to date only if the file changed on disk."""
+        if self._stat() != self.state.stat:
+            with self._lock:
+                if self._stat() != self.state.stat:
+                    self.state = self._reload(self.state)
         return self.state
 
-    def _parse(self, stat: tuple) -> LayerState:
-        if stat == ("missing",):
-            return LayerState(stat=stat)
-        data = self.path.read_bytes()
+    def _reload(self, old: LayerState) -> LayerState:
+        epoch = self.journal.epoch  # before reading: a journal replaced meanwhile then shows as a new epoch
+        try:
+            fh = open(self.path, "rb")
+        except FileNotFoundError:
+            return LayerState(stat=("missing",), journal_epoch=epoch)
+        with fh:
+            st = os.fstat(fh.fileno())
+            stat = (st.st_ino, st.st_mtime_ns, st.st_size)
+            try:
+                state = self._catch_up(old, fh, stat)
+                self.catch_ups += 1
+                return state
+            except _CannotCatchUp as exc:
+                log.debug("%s changed on disk; reading it whole: %s", self.rel, exc)
+            fh.seek(0)
+            data = fh.read()
+        self.parses += 1
+        state = self._parse(data, stat)
+        state.journal_epoch = epoch
+        return state
+
+    def _catch_up(self, old: LayerState, fh, stat: tuple) -> LayerState:
+        """`old` with the journal's changes up to the seq in the file's first line; raises _CannotCatchUp."""
+        if old.error or not old.ours or old.stat in ((), ("missing",)):
+            raise _CannotCatchUp("no copy of a Guatu layer file to start from")
+        head = fh.readline(_HEAD_MAX)
+        seq = _header_seq(head)
+        if seq is None:
+            raise _CannotCatchUp("its first line is not Guatu's (saved by another program?)")
+        if seq <= old.seq:
+            raise _CannotCatchUp(f"its seq {seq} is not ahead of the copy's {old.seq}")
+        try:
+            features, lines, nbytes, numbering = self._replay(old, seq)
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # orjson.JSONDecodeError is a ValueError
+            log.warning("%s: the journal's changes %d to %d could not be read: %s", self.rel, old.seq + 1, seq, exc)
+            raise _CannotCatchUp(f"the journal could not be read: {exc}") from None
+        if _file_size(len(head) - 1, len(lines), nbytes) != stat[2]:
+            raise _CannotCatchUp("its size differs from what the journal's changes make")
+        return LayerState(stat=stat, seq=seq, features=features, lines=lines, nbytes=nbytes,
+                          journal_epoch=old.journal_epoch, numbering=numbering)
+
+    def _replay(self, old: LayerState, seq: int) -> tuple:
+        """The journal's changes to this layer after `old.seq` up to `seq`, applied to `old`."""
+        span = self.journal.summaries_since(old.seq)[: seq - old.seq]
+        if self.journal.epoch != old.journal_epoch:
+            raise _CannotCatchUp("the journal was replaced since the copy was made")
+        if len(span) != seq - old.seq or any(s.seq != old.seq + 1 + i for i, s in enumerate(span)):
+            raise _CannotCatchUp(f"the journal does not hold every change from seq {old.seq + 1} to {seq}")
+        mine = [s for s in span if s.layer == self.layer.id]
+        if not mine or mine[-1].seq != seq:
+            raise _CannotCatchUp(f"the journal's change {seq} is not to this layer")
+        if len(mine) > max(_CATCH_UP_MIN, len(old.lines) // 4):
+            raise _CannotCatchUp(f"{len(mine)} changes: reading the file is quicker")
+        applied = _applied(old, self.journal.entries(mine), self.layer.id_prefix, verify=True)
+        if applied is None:
+            raise _CannotCatchUp("a change's before-image differs from the copy")
+        return applied
+
+    def _parse(self, data: bytes, stat: tuple) -> LayerState:
         try:
             return _parse_lines(data, stat, self.rel)
         except _NotLineFormat:
@@ -92,10 +175,38 @@ class LayerFile:
             log.error("layer file %s is broken: %s; writes to it are refused", self.rel, exc)
             return LayerState(stat=stat, error=str(exc))
 
-    def write(self, features: dict[str, dict], lines: dict[str, bytes], seq: int) -> None:
+    def write(self, features: dict[str, dict], lines: dict[str, bytes], seq: int, *,
+              nbytes: int | None = None, numbering: Numbering | None = None) -> None:
+        """Replace the file by these lines at `seq` (caller holds the store's write lock)."""
         body = collection_bytes(lines.values(), name=self.layer.id, members={"guatu": {"seq": seq}})
         atomic_write(self.path, body)
-        self.state = LayerState(stat=self._stat(), seq=seq, features=features, lines=lines, _body=body)
+        state = LayerState(stat=self._stat(), seq=seq, features=features, lines=lines,
+                           nbytes=sum(map(len, lines.values())) if nbytes is None else nbytes,
+                           journal_epoch=self.journal.epoch, numbering=numbering, _body=body)
+        with self._lock:
+            self.state = state
+
+
+class _CannotCatchUp(Exception):
+    pass
+
+
+def _header_seq(head: bytes) -> int | None:
+    """The seq in Guatu's first line (`{...,"guatu":{"seq":n},"features":[`), None for any other."""
+    if not head.endswith(b"\n") or not head[:-1].endswith(_HEAD_END):
+        return None
+    try:
+        header = orjson.loads(head[: -len(_HEAD_END) - 1].rstrip(b",") + b"}")
+    except orjson.JSONDecodeError:
+        return None
+    guatu = header.get("guatu") if isinstance(header, dict) else None
+    seq = guatu.get("seq") if isinstance(guatu, dict) else None
+    return seq if type(seq) is int else None
+
+
+def _file_size(head_len: int, count: int, nbytes: int) -> int:
+    """Bytes of `collection_bytes` of `count` lines of `nbytes` in all, under a first line of `head_len`."""
+    return head_len + 1 + (nbytes + 2 * (count - 1) + 4 if count else 3)
 
 
 class _NotLineFormat(Exception):
@@ -130,6 +241,7 @@ def _parse_lines(data: bytes, stat: tuple, rel: str) -> LayerState:
         _check_feature(feature, f"{rel} line {number}", state)
         state.features[feature["id"]] = feature
         state.lines[feature["id"]] = line
+        state.nbytes += len(line)
     return state
 
 
@@ -145,7 +257,8 @@ def _parse_whole(data: bytes, stat: tuple, rel: str) -> LayerState:
     for i, feature in enumerate(doc["features"]):
         _check_feature(feature, f"{rel} feature #{i + 1}", state)
         state.features[feature["id"]] = feature
-        state.lines[feature["id"]] = feature_line(feature)
+        state.lines[feature["id"]] = line = feature_line(feature)
+        state.nbytes += len(line)
     return state
 
 
@@ -168,7 +281,7 @@ class GeoJSONStore(Store):
         super().__init__(campaign, clock=clock)
         self.dir = Path(data_dir)
         self.journal = Journal(self.dir / JOURNAL_FILE)
-        self._files = {layer.id: LayerFile(self.dir, layer) for layer in campaign.layers}
+        self._files = {layer.id: LayerFile(self.dir, layer, self.journal) for layer in campaign.layers}
         self._file_lock = FileLock(str(self.dir / LOCK_FILE), timeout=lock_timeout)
         self._thread_lock = threading.Lock()
         self._lock_timeout = lock_timeout
@@ -264,21 +377,77 @@ class GeoJSONStore(Store):
                 log.warning("%s was saved by another program; its content is kept as it is", lf.rel)
                 continue
             missed = [s for s in self.journal.summaries_since(state.seq) if s.layer == layer_id]
-            features, lines = dict(state.features), dict(state.lines)
-            for entry in self.journal.entries(missed):
-                _apply(features, lines, entry)
-            lf.write(features, lines, missed[-1].seq)
+            features, lines, nbytes, numbering = _applied(state, self.journal.entries(missed), lf.layer.id_prefix)
+            lf.write(features, lines, missed[-1].seq, nbytes=nbytes, numbering=numbering)
             log.warning("recovered %d journal change(s) into %s (up to seq %d)", len(missed), lf.rel, missed[-1].seq)
 
 
-def _apply(features: dict, lines: dict, change: dict) -> None:
-    fid = change["id"]
-    if change["after"] is None:
-        features.pop(fid, None)
-        lines.pop(fid, None)
-    else:
-        features[fid] = change["after"]
-        lines[fid] = feature_line(change["after"])
+def _applied(state: LayerState, changes: Iterable[dict], id_prefix: str, *, verify: bool = False):
+    """`state`'s features, lines, their bytes and numbering with these changes applied, as
+    (features, lines, nbytes, numbering); `state` itself is left as it is (readers may hold it).
+
+    With `verify`, each change's before-image must equal the feature it replaces (None if
+    not), and features are read back from their lines, as a parse of the file gives them.
+    """
+    features, lines, nbytes, numbering = dict(state.features), dict(state.lines), state.nbytes, state.numbering
+    prefix = f"{id_prefix}-"
+    for change in changes:
+        fid, after = change["id"], change["after"]
+        if verify and features.get(fid) != change["before"]:
+            return None
+        old = lines.get(fid)
+        if old is not None:
+            nbytes -= len(old)
+        number = _numbered(fid, prefix) if numbering is not None and (old is None) != (after is None) else None
+        if after is None:
+            features.pop(fid, None)
+            lines.pop(fid, None)
+            if number:
+                numbering = numbering.without(*number)
+            continue
+        line = lines[fid] = feature_line(after)  # an update keeps its place in the file, a create goes last
+        nbytes += len(line)
+        features[fid] = orjson.loads(line) if verify else after
+        if number:
+            numbering = numbering.with_(*number)
+    return features, lines, nbytes, numbering
+
+
+def _numbered(fid: str, prefix: str) -> tuple[int, int] | None:
+    """(number, digits) of an id made of `prefix` and digits, as `Numbering` counts them."""
+    suffix = fid[len(prefix):] if fid.startswith(prefix) else ""
+    return (int(suffix), len(suffix)) if suffix.isdigit() else None
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """A layer's ids made of its prefix and digits: the highest number, and how many ids have
+    each count of digits. The next id is the highest plus one, as wide as the widest (4 at least)."""
+
+    top: int
+    widths: dict[int, int]
+
+    @classmethod
+    def count(cls, fids: Iterable[str], prefix: str) -> Numbering:
+        suffixes = [f[len(prefix):] for f in fids if f.startswith(prefix)]
+        numbers = [s for s in suffixes if s.isdigit()]
+        widths: dict[int, int] = {}
+        for s in numbers:
+            widths[len(s)] = widths.get(len(s), 0) + 1
+        return cls(max(map(int, numbers), default=0), widths)
+
+    def next_id(self, prefix: str) -> str:
+        return f"{prefix}{self.top + 1:0{max([4, *self.widths])}d}"
+
+    def with_(self, number: int, width: int) -> Numbering:
+        return Numbering(max(self.top, number), {**self.widths, width: self.widths.get(width, 0) + 1})
+
+    def without(self, number: int, width: int) -> Numbering | None:
+        """None when the highest went: the next highest is counted again when a create asks."""
+        if number >= self.top:
+            return None
+        widths = {**self.widths, width: self.widths.get(width, 0) - 1}
+        return Numbering(self.top, {w: n for w, n in widths.items() if n > 0})
 
 
 class _GeoJSONTransaction(Transaction):
@@ -296,10 +465,10 @@ class _GeoJSONTransaction(Transaction):
 
     def next_id(self, layer: Layer) -> str:
         prefix = f"{layer.id_prefix}-"
-        suffixes = [f[len(prefix):] for f in self._state(layer.id).features if f.startswith(prefix)]
-        numbers = [s for s in suffixes if s.isdigit()]
-        width = max([4] + [len(s) for s in numbers])
-        return f"{prefix}{max(map(int, numbers), default=0) + 1:0{width}d}"
+        state = self._state(layer.id)
+        if state.numbering is None:  # counted once, then carried from state to state by each write
+            state.numbering = Numbering.count(state.features, prefix)
+        return state.numbering.next_id(prefix)
 
     def last_seq(self) -> int:
         return self.store.journal.last_seq()
@@ -312,8 +481,6 @@ class _GeoJSONTransaction(Transaction):
         for change in changes:
             by_layer.setdefault(change["layer"], []).append(change)
         for layer_id, layer_changes in by_layer.items():
-            state = self._state(layer_id)
-            features, lines = dict(state.features), dict(state.lines)
-            for change in layer_changes:
-                _apply(features, lines, change)
-            self.store._files[layer_id].write(features, lines, layer_changes[-1]["seq"])
+            lf = self.store._files[layer_id]
+            features, lines, nbytes, numbering = _applied(self._state(layer_id), layer_changes, lf.layer.id_prefix)
+            lf.write(features, lines, layer_changes[-1]["seq"], nbytes=nbytes, numbering=numbering)
