@@ -6,74 +6,70 @@
 * the alert lists: overdue (逾期) places and problems and overnight (过夜)
   problems, each with the place, the problem, how late and who answers;
 * progress over time: places done at the end of each day (from the change
-  journal) and ledger problems found and closed per day (from the ledger's
-  dates).
+  journal, by geo/progress.py's `counts_per_day`, as the timeline) and ledger
+  problems found and closed per day (from the ledger's dates).
 
-Places that never changed through Guatu (imported, or the demo) have no
-journal entries; one that is done counts as done from its last recorded
-update, which is when that version was written: a lower bound, said so in
-the chart. `known_areas` lists the sub-districts and communities a wall
-URL may name.
+`DashboardData` (one per process) keeps each place's share of the panels,
+summed per layer, sub-district and community, and brings it up to date from
+the journal like the full wall state (geo/display.py `changes_to`): a new
+revision re-derives only the places changed since, a new day or cut-off
+derives them all. A scope's dashboard adds up the groups in it. The result
+is the same as from scratch (`dashboard`). Sub-districts and communities are
+listed in the order of the boundary files, then the others by name;
+categories in the campaign's order; rows of an alert list that tie keep the
+order of the layers and of place ids.
+
+`known_areas` lists the sub-districts and communities a wall URL may name.
 """
 
 from __future__ import annotations
 
 import functools
+import heapq
+import threading
+from bisect import bisect_left, insort
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from geo.boundaries import read_boundaries
 from geo.config import Campaign
-from geo.errors import NotFound
+from geo.display import Basis, changes_to, clock_of
+from geo.errors import GuatuError, NotFound
+from geo.journal import ChangeSummary
+from geo.progress import counts_per_day, done_of, journal_by_place, status_history, status_steps
 from geo.rules import local_now, place_past_deadline, problem_is_open, problem_overdue, problem_overnight
 from geo.store.base import Store
 
 MAX_DAYS = 180  # longest progress series
 ALERT_ROWS = 40  # rows of each alert list sent (the totals count them all)
+NO_STREET, NO_COMMUNITY = "(未填街道)", "(未填社区)"
+_KEY = itemgetter(0)
 
 
-def known_areas(store: Store, campaign: Campaign, data_dir: Path) -> dict[str, set[str]]:
-    """Sub-district → its communities, from the boundary files and the places' own attributes."""
-    areas: dict[str, set[str]] = {}
-    for level in ("street", "community"):
-        try:
-            outlines = read_boundaries(data_dir, campaign, level)
-        except NotFound:
-            continue
-        for f in outlines:
-            props = f["properties"]
-            if level == "street" and props.get("name"):
-                areas.setdefault(props["name"], set())
-            elif level == "community" and props.get("name") and props.get("street"):
-                areas.setdefault(props["street"], set()).add(props["name"])
-    for layer in store.readable_layers():
-        for f in store.features(layer.id):
-            props = f["properties"]
-            street = props.get("street")
-            if street:
-                names = areas.setdefault(street, set())
-                if props.get("community"):
-                    names.add(props["community"])
-    return areas
+def known_areas(store: Store, campaign: Campaign, data_dir: Path | None) -> dict[str, set[str]]:
+    """Sub-district → its communities, from the boundary files and the places' own attributes, from scratch
+    (a process keeps them with its dashboard: `DashboardData.areas`)."""
+    return DashboardData(store, campaign, data_dir).areas(store.revision(), store.clock())
 
+
+def dashboard(store: Store, campaign: Campaign, now: datetime, *, street: str | None = None,
+              community: str | None = None, layers: Iterable[str] | None = None, data_dir: Path | None = None) -> dict:
+    """Everything the dashboard panels show, for the places of one scope, from scratch."""
+    return DashboardData(store, campaign, data_dir).get(store.revision(), now, street=street, community=community,
+                                                        layers=layers)
+
+
+# --- one place's share ------------------------------------------------------------------
 
 def _row(layer_id: str, fid: str, props: dict, **extra) -> dict:
     """An alert row: the place, then what is wrong."""
     return {"layer": layer_id, "id": fid, "name": props.get("name"), "street": props.get("street"),
             "community": props.get("community"), **extra}
-
-
-def _local_date(stamp: str | None, campaign: Campaign) -> date | None:
-    return _local_day(stamp, campaign.timezone) if isinstance(stamp, str) else None
-
-
-@functools.lru_cache(maxsize=65536)
-def _local_day(stamp: str, zone) -> date | None:
-    try:
-        return datetime.fromisoformat(stamp).astimezone(zone).date()
-    except ValueError:
-        return None
 
 
 @functools.lru_cache(maxsize=4096)  # a campaign has a few hundred distinct dates and tens of thousands of problems
@@ -88,172 +84,375 @@ def _date(text: str | None) -> date | None:
     return _parse_date(text) if isinstance(text, str) and text else None
 
 
-class _Tally:
-    """Counts of one group of places (a sub-district, a community, everything)."""
+_CAT = ("places", "opened", "closed", "open", "overdue")
+_PROBLEMS = ("opened", "closed", "open", "overdue", "overnight")
 
-    def __init__(self, name: str, statuses: Iterable[str], **extra) -> None:
+
+class _Part(NamedTuple):
+    """One place's share of the dashboard at one day and cut-off. Tuples throughout: a hundred thousand of
+    them are kept, and the garbage collector stops looking at tuples that hold only plain values."""
+
+    group: tuple  # (layer, street, community)
+    status: str | None
+    done: bool
+    overdue: bool
+    overnight: bool
+    problems: tuple[int, ...]  # as _PROBLEMS
+    cats: tuple  # (category, (as _CAT)) per category of its problems
+    overdue_rows: tuple  # (sort key, row)
+    overnight_rows: tuple
+    found: tuple[date, ...]  # days its problems were found, closed
+    closed: tuple[date, ...]
+    steps: tuple  # (day, status, +1/-1): geo/progress.py `status_steps`
+    first: date | None  # its first change's day
+
+
+def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[ChangeSummary] | None,
+          campaign: Campaign, now_l: datetime) -> _Part:
+    today = now_l.date()
+    status = props.get("status")
+    totals = [0] * len(_PROBLEMS)
+    cats: dict[str | None, list[int]] = {}
+    overdue_rows: list[tuple] = []
+    overnight_rows: list[tuple] = []
+    found_days: list[date] = []
+    closed_days: list[date] = []
+    name = props.get("name") or ""
+    row = functools.partial(_row, layer_id, fid, props)
+    overdue = overnight = False
+    problems = props.get("problems") or ()
+    for i, p in enumerate(problems):
+        category = p.get("category")
+        cat = cats.setdefault(category, [0] * len(_CAT))
+        cat[1] += 1
+        totals[0] += 1
+        for day, into in ((_date(p.get("found_on")), found_days), (_date(p.get("closed_on")), closed_days)):
+            if day:
+                into.append(day)
+        if not problem_is_open(p, campaign):
+            cat[2] += 1
+            totals[1] += 1
+            continue
+        cat[3] += 1
+        cat[0] = 1
+        totals[2] += 1
+        if problem_overdue(p, campaign, today):
+            overdue = True
+            cat[4] += 1
+            totals[3] += 1
+            late = (today - date.fromisoformat(p["deadline"])).days
+            overdue_rows.append(((-late, name, order, fid, i), row(
+                category=category, problem=p.get("description"), deadline=p.get("deadline"),
+                found_on=p.get("found_on"), found_by=p.get("found_by"), responsible=p.get("responsible"),
+                days_late=late)))
+        if problem_overnight(p, campaign, now_l):
+            overnight = True
+            totals[4] += 1
+            found = _date(p.get("found_on"))
+            overnight_rows.append(((p.get("found_on") or "", name, order, fid, i), row(
+                category=category, problem=p.get("description"), deadline=p.get("deadline"),
+                found_on=p.get("found_on"), found_by=p.get("found_by"), responsible=p.get("responsible"),
+                days_open=(today - found).days if found else None)))
+    if place_past_deadline(props, campaign, today):
+        overdue = True
+        people = props.get("people") or {}
+        late = (today - date.fromisoformat(props["deadline"])).days
+        overdue_rows.append(((-late, name, order, fid, len(problems)), row(
+            category=None, problem="整体整改未按时间节点完成", deadline=props.get("deadline"), days_late=late,
+            responsible=" ".join(filter(None, [props.get("unit"), people.get("cadre")])))))
+    events = status_history(journal or [], campaign, today, status)
+    steps = _shared(tuple(status_steps(events)))
+    first = min((day for day, _ in events if day is not None), default=None)  # its first change's day
+    return _Part(_shared((layer_id, props.get("street"), props.get("community"))), status,
+                 status in campaign.done_statuses, overdue, overnight, _shared(tuple(totals)),
+                 _shared(tuple((c, _shared(tuple(n))) for c, n in cats.items())), tuple(overdue_rows),
+                 tuple(overnight_rows), _shared(tuple(found_days)), _shared(tuple(closed_days)), steps, first)
+
+
+@functools.lru_cache(maxsize=16384)
+def _shared(value: tuple) -> tuple:
+    """One tuple for equal values (most places share their group, counts and dates): fewer objects to keep."""
+    return value
+
+
+class _Group:
+    """The places of one layer, sub-district and community: their shares added up."""
+
+    def __init__(self) -> None:
+        self.places = self.done = self.overdue = self.overnight = 0
+        self.by_status: Counter = Counter()
+        self.problems = [0] * len(_PROBLEMS)
+        self.cats: dict[str | None, list[int]] = {}
+        self.overdue_rows: list[tuple] = []  # (sort key, row), in order
+        self.overnight_rows: list[tuple] = []
+        self.steps: Counter = Counter()  # (day, status) -> places that entered (or, negative, left) it
+        self.firsts: Counter = Counter()  # day -> places whose journal begins then
+        self.found: Counter = Counter()  # day -> problems found
+        self.closed: Counter = Counter()
+
+    def add(self, part: _Part, sign: int, *, in_order: bool = True) -> None:
+        """Add (sign 1) or take away (-1) a place's share; rows go in order unless `in_order` is False
+        (then `sort` puts them in order)."""
+        self.places += sign
+        self.done += sign * part.done
+        self.overdue += sign * part.overdue
+        self.overnight += sign * part.overnight
+        self.by_status[part.status] += sign
+        for i, n in enumerate(part.problems):
+            self.problems[i] += sign * n
+        for category, counts in part.cats:
+            into = self.cats.setdefault(category, [0] * len(_CAT))
+            for i, n in enumerate(counts):
+                into[i] += sign * n
+        for rows, mine in ((self.overdue_rows, part.overdue_rows), (self.overnight_rows, part.overnight_rows)):
+            for item in mine:
+                if sign < 0:
+                    del rows[bisect_left(rows, item[0], key=_KEY)]
+                elif in_order:
+                    insort(rows, item, key=_KEY)
+                else:
+                    rows.append(item)
+        for day, status, step in part.steps:
+            self.steps[(day, status)] += sign * step
+        if part.first is not None:
+            self.firsts[part.first] += sign
+        for into, days in ((self.found, part.found), (self.closed, part.closed)):
+            for day in days:
+                into[day] += sign
+
+    def sort(self) -> None:
+        self.overdue_rows.sort(key=_KEY)
+        self.overnight_rows.sort(key=_KEY)
+
+
+class _Index:
+    """Every readable place's share, grouped, as of one basis."""
+
+    def __init__(self, basis: Basis, now_l: datetime) -> None:
+        self.basis = basis
+        self.now_l = now_l
+        self.journal: dict[tuple[str, str], list[ChangeSummary]] = {}
+        self.parts: dict[tuple[str, str], _Part] = {}
+        self.groups: dict[tuple, _Group] = {}
+
+
+# --- the panels ----------------------------------------------------------------------------
+
+class DashboardData:
+    """One process's dashboard of one store: every place's share, kept between revisions (see the module's
+    docstring); `get` answers one scope."""
+
+    def __init__(self, store: Store, campaign: Campaign, data_dir: Path | None = None) -> None:
+        self.store = store
+        self.campaign = campaign
+        self.data_dir = data_dir
+        self.layer_order = {x.id: i for i, x in enumerate(campaign.layers)}
+        self.category_order = {c: i for i, c in enumerate(campaign.categories)}
+        self._index: _Index | None = None
+        self._lock = threading.Lock()
+        self._streets: dict[str, int] = {}  # the boundary files' order
+        self._communities: dict[tuple[str, str], int] = {}
+        self._outlined: dict[str, set[str]] = {}  # sub-district -> communities, as the boundary files have them
+
+    def get(self, revision: int, now: datetime, *, street: str | None = None, community: str | None = None,
+            layers: Iterable[str] | None = None) -> dict:
+        """Everything the dashboard panels show for the places of one scope, at `revision` (the journal's
+        changes up to it; a wall's `StateKey.revision`)."""
+        with self._lock:
+            index = self._catch_up(revision, now)
+            wanted = set(layers) if layers else set(self.layer_order)
+            groups = [(key, g) for key, g in index.groups.items()
+                      if g.places and key[0] in wanted and (not street or key[1] == street)
+                      and (not community or key[2] == community)]
+            return self._panels(groups, index.now_l, street, community, wanted)
+
+    def areas(self, revision: int, now: datetime) -> dict[str, set[str]]:
+        """Sub-district → its communities, as a wall URL may name them: the boundary files' (in their order),
+        then those of the places (sub-districts by name)."""
+        with self._lock:
+            index = self._catch_up(revision, now)
+            out = {street: set(names) for street, names in self._outlined.items()}
+            met: dict[str, set[str]] = {}
+            for (_, street, community), g in index.groups.items():
+                if g.places and street:
+                    names = met.setdefault(street, set())
+                    if community:
+                        names.add(community)
+            for street in sorted(met):
+                out.setdefault(street, set()).update(met[street])
+            return out
+
+    # --- keeping the shares ------------------------------------------------------------
+    def _catch_up(self, revision: int, now: datetime) -> _Index:
+        new = Basis.of(self.store, revision, clock_of(self.campaign, now))
+        old, self._index = self._index, None  # nothing half-done is kept if this fails
+        changes = changes_to(self.store, old.basis if old else None, new)
+        if old is not None and changes is not None:
+            try:
+                self._apply(old, changes)
+            except GuatuError:  # a layer broke meanwhile: start again with what can be read
+                pass
+            else:
+                if new.revision >= old.basis.revision:
+                    old.basis = new
+                self._index = old
+                return old
+        index = _Index(new, local_now(self.campaign, now))
+        readable = [x.id for x in self.store.readable_layers()]
+        index.journal = journal_by_place((c for c in self.store.changes_since(0) if c.seq <= revision), readable)
+        for layer_id in readable:
+            for f in self.store.features(layer_id):
+                self._put(index, (layer_id, f["id"]), f["properties"], in_order=False)
+        for group in index.groups.values():
+            group.sort()
+        self._read_area_order()
+        self._index = index
+        return index
+
+    def _apply(self, index: _Index, changes: list[ChangeSummary]) -> None:
+        readable = {layer_id for layer_id, _ in index.basis.layers}
+        touched: dict[tuple[str, str], None] = {}
+        for c in changes:
+            if c.layer in readable:
+                index.journal.setdefault((c.layer, c.id), []).append(c)
+                touched[(c.layer, c.id)] = None
+        for key in touched:
+            old = index.parts.pop(key, None)
+            if old is not None:
+                index.groups[old.group].add(old, -1)
+            try:
+                props = self.store.get(*key)["properties"]
+            except NotFound:
+                continue
+            self._put(index, key, props)
+
+    def _put(self, index: _Index, key: tuple[str, str], props: dict, *, in_order: bool = True) -> None:
+        part = _part(self.layer_order.get(key[0], -1), key[0], key[1], props, index.journal.get(key), self.campaign,
+                     index.now_l)
+        index.parts[key] = part
+        group = index.groups.get(part.group)
+        if group is None:
+            group = index.groups[part.group] = _Group()
+        group.add(part, 1, in_order=in_order)
+
+    def _read_area_order(self) -> None:
+        """Sub-districts and communities as the boundary files list them (read with every new index)."""
+        self._streets, self._communities, self._outlined = {}, {}, {}
+        if self.data_dir is None:
+            return
+        for level, into in (("street", self._streets), ("community", self._communities)):
+            try:
+                outlines = read_boundaries(self.data_dir, self.campaign, level)
+            except NotFound:
+                continue
+            for f in outlines:
+                props = f["properties"]
+                name = props.get("name")
+                if not name:
+                    continue
+                if level == "street":
+                    self._outlined.setdefault(name, set())
+                elif props.get("street"):
+                    self._outlined.setdefault(props["street"], set()).add(name)
+                key = name if level == "street" else (props.get("street") or "", name)
+                if key not in into:
+                    into[key] = len(into)
+
+    # --- answering a scope ----------------------------------------------------------------
+    def _panels(self, groups: list[tuple[tuple, _Group]], now_l: datetime, street: str | None,
+                community: str | None, wanted: set[str]) -> dict:
+        today = now_l.date()
+        total = _Tally("全部")
+        streets: dict[str, _Tally] = {}
+        communities: dict[tuple[str, str], _Tally] = {}
+        problems = [0] * len(_PROBLEMS)
+        cats: dict[str | None, list[int]] = {}
+        for (_, street_name, community_name), g in groups:
+            s = street_name or NO_STREET
+            c = (street_name or "", community_name or NO_COMMUNITY)
+            if s not in streets:
+                streets[s] = _Tally(s)
+            if c not in communities:
+                communities[c] = _Tally(c[1], street=c[0] or None)
+            for tally in (total, streets[s], communities[c]):
+                tally.add(g)
+            for i, n in enumerate(g.problems):
+                problems[i] += n
+            for category, counts in g.cats.items():
+                into = cats.setdefault(category, [0] * len(_CAT))
+                for i, n in enumerate(counts):
+                    into[i] += n
+        keys = [s.key for s in self.campaign.statuses]
+        totals = total.as_dict(keys, self.campaign)
+        totals["problems"] = dict(zip(_PROBLEMS, problems, strict=True))
+        known_cats = self.category_order
+        in_order = sorted(cats, key=lambda c: (c not in known_cats, known_cats.get(c, 0), c is None, str(c)))
+        return {
+            "day": today.isoformat(),
+            "scope": {"street": street, "community": community, "layers": sorted(wanted)},
+            "totals": totals,
+            "streets": [streets[s].as_dict(keys, self.campaign) for s in sorted(streets, key=self._street_order)],
+            "communities": [communities[c].as_dict(keys, self.campaign)
+                            for c in sorted(communities, key=self._community_order)],
+            "categories": [{"name": c, **dict(zip(_CAT, cats[c], strict=True))} for c in in_order if cats[c][1]],
+            "overdue": self._alerts([g.overdue_rows for _, g in groups], totals["overdue"]),
+            "overnight": self._alerts([g.overnight_rows for _, g in groups], totals["overnight"]),
+            "progress": self._progress([g for _, g in groups], today),
+        }
+
+    def _street_order(self, name: str) -> tuple:
+        return (name not in self._streets, self._streets.get(name, 0), name)
+
+    def _community_order(self, key: tuple[str, str]) -> tuple:
+        return (key not in self._communities, self._communities.get(key, 0), key)
+
+    @staticmethod
+    def _alerts(lists: list[list[tuple]], places: int) -> dict:
+        rows = [dict(row) for _, row in islice(heapq.merge(*lists, key=_KEY), ALERT_ROWS)]
+        return {"total": sum(len(x) for x in lists), "places": places, "rows": rows}
+
+    def _progress(self, groups: list[_Group], today: date) -> dict:
+        """Per day: places done at its end (geo/progress.py, as the timeline), ledger problems found and closed."""
+        steps: Counter = Counter()
+        first_day = today
+        for g in groups:
+            steps.update(g.steps)
+            for days in (g.firsts, g.found):
+                first_day = min([first_day, *(day for day, n in days.items() if n > 0)])
+        start = max(first_day, today - timedelta(days=MAX_DAYS - 1))
+        n = (today - start).days + 1
+        opened, closed = [0] * n, [0] * n
+        for g in groups:
+            for days, series in ((g.found, opened), (g.closed, closed)):
+                for day, k in days.items():
+                    if start <= day <= today:
+                        series[(day - start).days] += k
+        return {"start": start.isoformat(), "days": [(start + timedelta(days=i)).isoformat() for i in range(n)],
+                "total": sum(g.places for g in groups),
+                "done": [done_of(counts, self.campaign) for counts in counts_per_day(steps, start, today)],
+                "opened": opened, "closed": closed}
+
+
+class _Tally:
+    """Counts of one set of groups of places (a sub-district, a community, everything)."""
+
+    def __init__(self, name: str, **extra) -> None:
         self.name = name
         self.extra = extra
-        self.by_status = {s: 0 for s in statuses}
+        self.by_status: Counter = Counter()
         self.total = self.done = self.overdue = self.overnight = 0
 
-    def add(self, status: str, done: bool, overdue: bool, overnight: bool) -> None:
-        self.by_status[status] = self.by_status.get(status, 0) + 1
-        self.total += 1
-        self.done += done
-        self.overdue += overdue
-        self.overnight += overnight
+    def add(self, g: _Group) -> None:
+        self.by_status.update(g.by_status)
+        self.total += g.places
+        self.done += g.done
+        self.overdue += g.overdue
+        self.overnight += g.overnight
 
-    def as_dict(self) -> dict:
+    def as_dict(self, keys: list[str], campaign: Campaign) -> dict:
+        by_status = {s: self.by_status.get(s, 0) for s in keys}
+        by_status.update(sorted(((s, n) for s, n in self.by_status.items() if n and s not in by_status),
+                                key=lambda x: (x[0] is None, str(x[0]))))
         pct = round(100 * self.done / self.total, 1) if self.total else 0.0
         return {"name": self.name, **self.extra, "total": self.total, "done": self.done, "pct": pct,
-                "overdue": self.overdue, "overnight": self.overnight, "by_status": self.by_status}
-
-
-def dashboard(store: Store, campaign: Campaign, now: datetime, *, street: str | None = None,
-              community: str | None = None, layers: Iterable[str] | None = None) -> dict:
-    """Everything the dashboard panels show, for the places of one scope."""
-    now_l = local_now(campaign, now)
-    today = now_l.date()
-    keys = [s.key for s in campaign.statuses]
-    done_keys = campaign.done_statuses
-    wanted = set(layers) if layers else {x.id for x in campaign.layers}
-
-    total = _Tally("全部", keys)
-    streets: dict[str, _Tally] = {}
-    communities: dict[tuple[str, str], _Tally] = {}
-    cats = {c: {"name": c, "places": 0, "opened": 0, "closed": 0, "open": 0, "overdue": 0} for c in campaign.categories}
-    problems = {"opened": 0, "closed": 0, "open": 0, "overdue": 0, "overnight": 0}
-    overdue_rows: list[dict] = []
-    overnight_rows: list[dict] = []
-    in_scope: dict[tuple[str, str], dict] = {}
-
-    for layer in store.readable_layers():
-        if layer.id not in wanted:
-            continue
-        for f in store.features(layer.id):
-            props = f["properties"]
-            if (street and props.get("street") != street) or (community and props.get("community") != community):
-                continue
-            in_scope[(layer.id, f["id"])] = props
-            status = props.get("status")
-            done = status in done_keys
-            row = functools.partial(_row, layer.id, f["id"], props)
-            overnight = overdue = False
-            open_cats: set[str] = set()
-            for p in props.get("problems") or ():
-                category = p.get("category")
-                cat = cats.get(category)
-                if cat is None:
-                    cat = cats[category] = {"name": category, "places": 0, "opened": 0, "closed": 0, "open": 0, "overdue": 0}
-                cat["opened"] += 1
-                problems["opened"] += 1
-                if not problem_is_open(p, campaign):
-                    cat["closed"] += 1
-                    problems["closed"] += 1
-                    continue
-                cat["open"] += 1
-                problems["open"] += 1
-                open_cats.add(category)
-                if problem_overdue(p, campaign, today):
-                    overdue = True
-                    cat["overdue"] += 1
-                    problems["overdue"] += 1
-                    overdue_rows.append(row(category=category, problem=p.get("description"), deadline=p.get("deadline"),
-                                            found_on=p.get("found_on"), found_by=p.get("found_by"),
-                                            responsible=p.get("responsible"),
-                                            days_late=(today - date.fromisoformat(p["deadline"])).days))
-                if problem_overnight(p, campaign, now_l):
-                    overnight = True
-                    problems["overnight"] += 1
-                    found = _date(p.get("found_on"))
-                    overnight_rows.append(row(category=category, problem=p.get("description"), deadline=p.get("deadline"),
-                                              found_on=p.get("found_on"), found_by=p.get("found_by"),
-                                              responsible=p.get("responsible"),
-                                              days_open=(today - found).days if found else None))
-            for c in open_cats:
-                cats[c]["places"] += 1
-            if place_past_deadline(props, campaign, today):
-                overdue = True
-                people = props.get("people") or {}
-                overdue_rows.append(row(category=None, problem="整体整改未按时间节点完成", deadline=props.get("deadline"),
-                                        days_late=(today - date.fromisoformat(props["deadline"])).days,
-                                        responsible=" ".join(filter(None, [props.get("unit"), people.get("cadre")]))))
-            street_name = props.get("street") or "(未填街道)"
-            community_key = (props.get("street") or "", props.get("community") or "(未填社区)")
-            if street_name not in streets:
-                streets[street_name] = _Tally(street_name, keys)
-            if community_key not in communities:
-                communities[community_key] = _Tally(community_key[1], keys, street=props.get("street"))
-            for tally in (total, streets[street_name], communities[community_key]):
-                tally.add(status, done, overdue, overnight)
-
-    overdue_rows.sort(key=lambda r: (-r["days_late"], r["name"] or ""))
-    overnight_rows.sort(key=lambda r: (r["found_on"] or "", r["name"] or ""))
-    totals = total.as_dict()
-    totals["problems"] = problems
-    return {
-        "day": today.isoformat(),
-        "scope": {"street": street, "community": community, "layers": sorted(wanted)},
-        "totals": totals,
-        "streets": [t.as_dict() for t in streets.values()],
-        "communities": [t.as_dict() for t in communities.values()],
-        "categories": [c for c in cats.values() if c["opened"]],
-        "overdue": {"total": len(overdue_rows), "places": totals["overdue"], "rows": overdue_rows[:ALERT_ROWS]},
-        "overnight": {"total": len(overnight_rows), "places": totals["overnight"], "rows": overnight_rows[:ALERT_ROWS]},
-        "progress": progress(store, campaign, in_scope, today),
-    }
-
-
-def progress(store: Store, campaign: Campaign, places: dict[tuple[str, str], dict], today: date) -> dict:
-    """Per day: places done at its end, ledger problems found and closed that day."""
-    done_keys = campaign.done_statuses
-    history: dict[tuple[str, str], list[tuple[date | None, bool]]] = {}
-    first_day = today
-    for c in store.changes_since(0):
-        key = (c.layer, c.id)
-        if key not in places:
-            continue
-        day = _local_date(c.at, campaign) or today
-        if key not in history:  # the state before the journal knew it: from the beginning
-            history[key] = [(None, c.op != "create" and c.status_before in done_keys)]
-        history[key].append((day, c.status in done_keys))
-        first_day = min(first_day, day)
-    for key, props in places.items():
-        if key not in history:
-            since = _local_date(props.get("updated_at"), campaign)
-            history[key] = [(since, props.get("status") in done_keys)]
-            if since:
-                first_day = min(first_day, since)
-        for p in props.get("problems") or ():
-            found = _date(p.get("found_on"))
-            if found:
-                first_day = min(first_day, found)
-
-    start = max(first_day, today - timedelta(days=MAX_DAYS - 1))
-    n = (today - start).days + 1
-    base = 0
-    change = [0] * n
-    for events in history.values():
-        value = False
-        for day, now_done in events:
-            step = int(now_done) - int(value)
-            if day is None or day < start:
-                base += step
-            elif day <= today:
-                change[(day - start).days] += step
-            value = now_done
-    done = []
-    running = base
-    for d in change:
-        running += d
-        done.append(running)
-
-    opened, closed = [0] * n, [0] * n
-    for props in places.values():
-        for p in props.get("problems") or ():
-            for day, series in ((_date(p.get("found_on")), opened), (_date(p.get("closed_on")), closed)):
-                if day and start <= day <= today:
-                    series[(day - start).days] += 1
-    return {"start": start.isoformat(), "days": [(start + timedelta(days=i)).isoformat() for i in range(n)],
-            "total": len(places), "done": done, "opened": opened, "closed": closed}
+                "overdue": self.overdue, "overnight": self.overnight, "by_status": by_status}

@@ -20,14 +20,18 @@ passing, or a revision too old to catch up from.
 
 Everything derives from the store's files and journal, never from what one
 server process remembers, so any process answers any screen the same way.
-`WallData` only memoises per revision.
+`WallData` memoises, and keeps the last full state it built so that the next
+one re-derives only the places changed since (`changes_to`), with the same
+result as a walk over every place: same day and cut-off, and the journal
+that state was built on still there, or else a walk from scratch.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
@@ -36,8 +40,9 @@ import numpy as np
 import orjson
 
 from geo.config import Campaign
-from geo.errors import NotFound
+from geo.errors import GuatuError, NotFound
 from geo.geojson_io import PRECISION, dumps
+from geo.journal import ChangeSummary
 from geo.rules import local_now, place_overdue, place_past_deadline, problem_is_open, problem_overdue, problem_overnight
 from geo.store.base import Store
 
@@ -261,8 +266,180 @@ class StateKey:
         return tail[1] if len(tail) == 2 and len(tail[1]) == 9 and tail[1].isdigit() else None
 
 
+def clock_of(campaign: Campaign, now: datetime) -> tuple[str, bool]:
+    """The local day and whether the overnight cut-off has passed: with the revision, all derived flags depend on."""
+    now_l = local_now(campaign, now)
+    return now_l.date().isoformat(), now_l.time() >= campaign.overnight_cutoff
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a view kept between revisions was built on (see `changes_to`)."""
+
+    revision: int
+    clock: tuple[str, bool]
+    layers: tuple[tuple[str, int], ...]  # the readable layers and their revisions
+    mark: tuple | None  # change `revision` itself: a journal replaced by another one shows here
+
+    @classmethod
+    def of(cls, store: Store, revision: int, clock: tuple[str, bool]) -> Basis:
+        return cls(revision, clock, tuple((x.id, store.layer_revision(x.id)) for x in store.readable_layers()),
+                   _mark(store.changes_since(revision - 1)[:1], revision) if revision > 0 else None)
+
+
+def _mark(changes: list[ChangeSummary], revision: int) -> tuple | None:
+    c = changes[0] if changes else None
+    return (c.seq, c.at, c.layer, c.id) if c is not None and c.seq == revision else None
+
+
+def changes_to(store: Store, old: Basis | None, new: Basis, limit: int | None = None) -> list[ChangeSummary] | None:
+    """The changes that take a view built on `old` to `new`, oldest first; None when it must be built again:
+    a new day or cut-off, another set of readable layers, a layer file older than before (restored, or saved
+    by another program), another journal, or more than `limit` changes.
+
+    A view may be ahead of its revision (it read layer files that already held later changes): applying
+    the changes again brings it to the same result, because each change is applied from what the store holds
+    now and in journal order. A `new` revision behind `old` (two requests crossing) asks for nothing."""
+    if old is None or old.clock != new.clock or [x for x, _ in old.layers] != [x for x, _ in new.layers]:
+        return None
+    if any(now < then for (_, then), (_, now) in zip(old.layers, new.layers, strict=True)):
+        return None
+    tail = store.changes_since(old.revision - 1) if old.revision else store.changes_since(0)
+    if old.revision:
+        if _mark(tail, old.revision) != old.mark:
+            return None
+        tail = tail[1:]
+    window = tail[:bisect_right(tail, new.revision, key=lambda c: c.seq)]
+    return window if len(window) <= (MAX_DELTA if limit is None else limit) else None
+
+
+COLUMNS = ("status", "flags", "open", "overdue_problems", "categories")  # a packed state's columns, in order
+BLOCK = 4096  # places per serialised block of a layer's state: what one edit serialises again
+
+
+class _LayerState:
+    """One layer's part of the full state, kept between revisions: each place's state (`FeatureState.as_list`)
+    in store order and the sums a legend shows; once asked for, the packed columns and the serialised blocks of
+    places (kept until a place in them changes; a deletion moves every place after it, so they are made again)."""
+
+    def __init__(self, status_index: dict[str, int]) -> None:
+        self.status_index = status_index
+        self.items: dict[str, list] = {}
+        self.updated: dict[str, str] = {}  # updated_at of each place, for `as_of`
+        self.counts: dict[str, int] = {}  # places per status (none at zero)
+        self.overdue_places = self.overdue_problems = self.overnight = 0
+        self._latest = ""
+        self._latest_stale = False  # the place that was latest changed back or left: look again when asked
+        self._order: list[str] | None = None  # ids in store order, their positions, the columns: built when asked
+        self._pos: dict[str, int] = {}
+        self._columns: dict[str, list] = {}
+        self._ids: list[str] | dict | None = None
+        self._blocks: dict[tuple[str, int], bytes] = {}  # (column, or "features"; block number) -> its values
+
+    def set(self, fid: str, item: list, updated: str) -> None:
+        """A place's state: in its place if known, else last (a place created since)."""
+        old = self.items.get(fid)
+        if old is not None:
+            self._count(old, -1)
+        self.items[fid] = item
+        self._count(item, 1)
+        was = self.updated.get(fid)
+        self.updated[fid] = updated
+        if updated >= self._latest:
+            self._latest, self._latest_stale = updated, False
+        elif was == self._latest:
+            self._latest_stale = True
+        if self._order is None:
+            return
+        if old is None:
+            at = self._pos[fid] = len(self._order)
+            self._order.append(fid)
+            self._ids = None
+            for name, value in zip(COLUMNS, self._row(item), strict=True):
+                self._columns[name].append(value)
+        else:
+            at = self._pos[fid]
+            for name, value in zip(COLUMNS, self._row(item), strict=True):
+                self._columns[name][at] = value
+        block = at // BLOCK
+        for name in (*COLUMNS, "features"):
+            self._blocks.pop((name, block), None)
+
+    def remove(self, fid: str) -> None:
+        item = self.items.pop(fid, None)
+        if item is None:
+            return
+        self._count(item, -1)
+        if self.updated.pop(fid) == self._latest:
+            self._latest_stale = True
+        self._order, self._ids = None, None  # every place after it moves: made again when next asked
+        self._blocks.clear()
+
+    def latest(self) -> str:
+        if self._latest_stale:
+            self._latest, self._latest_stale = max(self.updated.values(), default=""), False
+        return self._latest
+
+    def _count(self, item: list, sign: int) -> None:
+        status = item[0]
+        n = self.counts.get(status, 0) + sign
+        if n:
+            self.counts[status] = n
+        else:
+            del self.counts[status]
+        self.overdue_places += sign * item[1]
+        self.overnight += sign * item[2]
+        self.overdue_problems += sign * item[4]
+
+    def _row(self, item: list) -> tuple:
+        return (self.status_index.get(item[0], -1), item[1] | item[2] << 1, item[3], item[4],
+                item[5] if len(item) > 5 else 0)
+
+    def _positions(self) -> list[str]:
+        if self._order is None:
+            self._order = list(self.items)
+            self._pos = {fid: i for i, fid in enumerate(self._order)}
+            rows = [self._row(v) for v in self.items.values()]
+            self._columns = {name: [r[i] for r in rows] for i, name in enumerate(COLUMNS)}
+            self._blocks.clear()
+        return self._order
+
+    def packed_ids(self) -> list[str] | dict:
+        if self._ids is None:
+            self._ids = pack_ids(self._positions())  # replaced, never changed in place: shared safely
+        return self._ids
+
+    def packed(self) -> dict:
+        """The layer's places as columns (copies: the state moves on)."""
+        ids = self.packed_ids()
+        return {"ids": ids, **{name: list(self._columns[name]) for name in COLUMNS}}
+
+    def blocks(self, name: str) -> list[bytes]:
+        """The serialised values of a column (or the places' states, "features"), block by block, each after
+        the first with its leading comma: joined they are the column's JSON array (the object's members)
+        without the brackets."""
+        order = self._positions()
+        out = []
+        for b in range(0, len(order), BLOCK):
+            block = self._blocks.get((name, b // BLOCK))
+            if block is None:
+                if name == "features":
+                    block = dumps({fid: self.items[fid] for fid in order[b:b + BLOCK]})[1:-1]
+                else:
+                    block = dumps(self._columns[name][b:b + BLOCK])[1:-1]
+                block = self._blocks[(name, b // BLOCK)] = b"," + block if b else block
+            out.append(block)
+        return out
+
+
+@dataclass
+class _FullState:
+    basis: Basis
+    layers: dict[str, _LayerState]
+
+
 class WallData:
-    """One process's view of the wall data of one store; memoises per revision only."""
+    """One process's view of the wall data of one store: memoises per revision, and keeps the last full state."""
 
     def __init__(self, store: Store, campaign: Campaign) -> None:
         self.store = store
@@ -273,15 +450,16 @@ class WallData:
         self._shape_seq: dict[str, int] = {}
         self._safe: tuple[tuple, int] | None = None
         self._extents: dict[tuple, list[float] | None] = {}
+        self.status_index = {st.key: i for i, st in enumerate(campaign.statuses)}
+        self._full: _FullState | None = None
+        self._full_lock = threading.Lock()  # one full state built at a time; the others then find it
 
     # --- revisions -----------------------------------------------------------
     def key(self, now: datetime) -> StateKey:
         """Cheap: one stat of the journal and of each layer file."""
         head = self.store.revision()
         files = tuple((x.id, self.store.layer_revision(x.id)) for x in self.store.readable_layers())
-        now_l = local_now(self.campaign, now)
-        return StateKey(self._safe_revision(head, files), head, now_l.date().isoformat(),
-                        now_l.time() >= self.campaign.overnight_cutoff)
+        return StateKey(self._safe_revision(head, files), head, *clock_of(self.campaign, now))
 
     def _safe_revision(self, head: int, files: tuple[tuple[str, int], ...]) -> int:
         """`head`, or less while a layer file lags behind the journal."""
@@ -361,50 +539,132 @@ class WallData:
 
         `packed`: each layer's places as columns (ids as in the packed shapes,
         status as an index into `statuses`, flags as bits: 1 overdue, 2
-        overnight) instead of an object per place; a fraction of the bytes."""
-        campaign = self.campaign
-        now_l = local_now(campaign, now)
-        index = self.category_index
-        status_index = {s.key: i for i, s in enumerate(campaign.statuses)}
+        overnight) instead of an object per place; a fraction of the bytes.
+
+        Built from the last full state and the changes since when it can be
+        (`changes_to`), else by walking every place; the result is the same.
+        `as_of` is the latest `updated_at` of the places now (looked for again
+        among all places only when the latest one changes back or goes)."""
+        with self._full_lock:
+            state = self._catch_up(key, now)
+            out, entries = self._summary(state, key, now)
+            for layer_id, part in state.layers.items():
+                if packed:
+                    entries[layer_id].update(part.packed())
+                else:
+                    entries[layer_id]["features"] = dict(part.items)
+        out["layers"] = entries
+        if packed:
+            out.update(format="packed-1", statuses=list(self.status_index))
+        return out
+
+    def full_body(self, key: StateKey, now: datetime, *, packed: bool = False) -> list[bytes]:
+        """`full` serialised: pieces that, joined, are `dumps(full(...))`. Each layer's places come in blocks
+        serialised once and kept until one of their places changes, so a new revision serialises (and an HTTP
+        layer compresses, see web/api.py) little more than the blocks its changes touched."""
+        with self._full_lock:
+            state = self._catch_up(key, now)
+            out, entries = self._summary(state, key, now)
+            pieces = [dumps(out)[:-1] + b',"layers":{']
+            for n, (layer_id, part) in enumerate(state.layers.items()):
+                pieces.append((b"," if n else b"") + dumps(layer_id) + b":" + dumps(entries[layer_id])[:-1])
+                if packed:
+                    pieces.append(b',"ids":' + dumps(part.packed_ids()))
+                    for name in COLUMNS:
+                        pieces.append(b',"' + name.encode() + b'":[')
+                        pieces.extend(part.blocks(name))
+                        pieces.append(b"]")
+                else:
+                    pieces.append(b',"features":{')
+                    pieces.extend(part.blocks("features"))
+                    pieces.append(b"}")
+                pieces.append(b"}")
+        tail = {"format": "packed-1", "statuses": list(self.status_index)} if packed else None
+        pieces.append(b"}" + (b"," + dumps(tail)[1:] if tail else b"}"))
+        return pieces
+
+    def _summary(self, state: _FullState, key: StateKey, now: datetime) -> tuple[dict, dict[str, dict]]:
+        """The full state without its places: the head, and each layer's entry before its places."""
         shapes = self.shape_revisions()
-        layers: dict[str, dict] = {}
-        counts: dict[str, int] = {s.key: 0 for s in campaign.statuses}
-        overdue_places = overdue_problems = overnight = 0
-        latest = ""
-        for layer in self.store.readable_layers():  # a broken layer file is reported by /api/health
-            items: dict[str, list] = {}
-            layer_counts: dict[str, int] = {}
-            for f in self.store.features(layer.id):
-                props = f["properties"]
-                st = _feature_state(props, campaign, now_l, index)
-                items[f["id"]] = st.as_list()
-                layer_counts[st.status] = layer_counts.get(st.status, 0) + 1
-                overdue_places += st.overdue
-                overdue_problems += st.overdue_problems
-                overnight += st.overnight
-                latest = max(latest, props.get("updated_at") or "")
-            for status, n in layer_counts.items():
+        counts: dict[str, int] = {st.key: 0 for st in self.campaign.statuses}
+        entries = {}
+        for layer_id, part in state.layers.items():
+            for status, n in part.counts.items():
                 counts[status] = counts.get(status, 0) + n
-            entry = {"revision": self.store.layer_revision(layer.id), "shapes": shapes[layer.id], "counts": layer_counts}
-            if packed:
-                values = list(items.values())
-                entry.update(ids=pack_ids(list(items)), status=[status_index.get(v[0], -1) for v in values],
-                             flags=[v[1] | v[2] << 1 for v in values], open=[v[3] for v in values],
-                             overdue_problems=[v[4] for v in values],
-                             categories=[v[5] if len(v) > 5 else 0 for v in values])
-            else:
-                entry["features"] = items
-            layers[layer.id] = entry
+            entries[layer_id] = {"revision": self.store.layer_revision(layer_id), "shapes": shapes[layer_id],
+                                 "counts": self._ordered(part.counts)}
+        parts = state.layers.values()
+        latest = max((part.latest() for part in parts), default="")
         out = {
             "kind": "full", **self._common(key, now), "as_of": latest or None,
-            "counts": {s.key: counts.get(s.key, 0) for s in campaign.statuses},
-            "total": sum(counts.values()), "overdue_places": overdue_places,
-            "overdue_problems": overdue_problems, "overnight_places": overnight, "layers": layers,
+            "counts": {st.key: counts.get(st.key, 0) for st in self.campaign.statuses},
+            "total": sum(counts.values()), "overdue_places": sum(p.overdue_places for p in parts),
+            "overdue_problems": sum(p.overdue_problems for p in parts),
+            "overnight_places": sum(p.overnight for p in parts),
         }
-        if packed:
-            out["format"] = "packed-1"
-            out["statuses"] = list(status_index)
-        return out
+        return out, entries
+
+    def _ordered(self, counts: dict[str, int]) -> dict[str, int]:
+        """Places per status in the campaign's order of statuses, then any other status."""
+        known = [(s, counts[s]) for s in self.status_index if s in counts]
+        return dict(known + sorted(((s, n) for s, n in counts.items() if s not in self.status_index),
+                                   key=lambda x: (x[0] is None, str(x[0]))))
+
+    def _catch_up(self, key: StateKey, now: datetime) -> _FullState:
+        """The full state brought to `key`: from the last one and the changes since, or from scratch."""
+        now_l = local_now(self.campaign, now)
+        new = Basis.of(self.store, key.revision, clock_of(self.campaign, now))
+        old = self._full
+        changes = changes_to(self.store, old.basis if old else None, new)
+        self._full = None  # nothing half-done is kept if this fails
+        if old is not None and changes is not None:
+            try:
+                self._apply(old, changes, now_l)
+            except GuatuError:  # a layer broke meanwhile: walk what can be read
+                pass
+            else:
+                if new.revision >= old.basis.revision:  # (else a request whose key was read before the last one's)
+                    old.basis = new
+                self._full = old
+                return old
+        state = _FullState(new, {})
+        for layer in self.store.readable_layers():  # a broken layer file is reported by /api/health
+            part = state.layers[layer.id] = _LayerState(self.status_index)
+            for f in self.store.features(layer.id):
+                self._derive(part, f, now_l)
+        self._full = state
+        return state
+
+    def _derive(self, part: _LayerState, feature: dict, now_l: datetime) -> None:
+        props = feature["properties"]
+        part.set(feature["id"], _feature_state(props, self.campaign, now_l, self.category_index).as_list(),
+                 props.get("updated_at") or "")
+
+    def _apply(self, state: _FullState, changes: Iterable[ChangeSummary], now_l: datetime) -> None:
+        """Re-derive the places these changes touched, keeping the store's order: an update leaves a place
+        where it is, a creation puts it last, a deletion takes it out (both backends list places so)."""
+        last: dict[tuple[str, str], str] = {}  # touched places: the last creation or deletion, else "update"
+        for c in changes:
+            part = state.layers.get(c.layer)
+            if part is None:
+                continue
+            key = (c.layer, c.id)
+            if c.op == "update":
+                last.setdefault(key, "update")
+            else:  # created again (or, in a state read ahead of its revision, again in the same place): last
+                part.remove(c.id)
+                last.pop(key, None)
+                last[key] = c.op
+        for (layer_id, fid), op in last.items():  # creations in their order: each goes last
+            part = state.layers[layer_id]
+            if op == "delete" or (op == "update" and fid not in part.items):
+                continue  # gone, or deleted after a state read ahead: a later change brings it back if it is
+            try:
+                feature = self.store.get(layer_id, fid)
+            except NotFound:  # deleted by a change after this revision, which the layer file already shows
+                part.remove(fid)
+                continue
+            self._derive(part, feature, now_l)
 
     def delta(self, since: int, key: StateKey, now: datetime) -> dict | None:
         """Only the places changed after `since`; None when a full state is due instead."""

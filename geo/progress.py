@@ -1,4 +1,4 @@
-"""Progress against the plan: milestones (时间节点) and the day-by-day timeline.
+"""Progress against the plan: milestones (时间节点) and places per status day by day.
 
 * `milestones` compares each configured milestone (`share_done` of all places
   done by `date`) with the actual share: at the end of that day for past
@@ -6,19 +6,33 @@
   `layer_as_of`), and now for the next one; the verdict is ahead / on_track /
   behind.
 * `timeline` gives, for every day of a range, the number of places in each
-  status at the end of that day, replayed backwards from the current data
-  through the journal — enough for a playback on the big screen.
+  status at the end of that day — enough for a playback on the big screen.
+
+Places per status (and so places done) at the end of each day are computed
+here once, for the timeline and for the wall dashboard's progress chart
+(geo/dashboard.py): `status_history` is one place's status over time, from
+the journal; `status_steps` the places it adds to and takes from each status
+on each day; `counts_per_day` adds up steps of many places over a range of
+days; `done_of` counts the done ones. The rules are `layer_as_of`'s: a change
+counts for the day whose end (local midnight) it does not come after; before
+its first change a place stood as that change found it (or did not exist, if
+the change created it); a place the journal never saw stood as it is now all
+along (no guess from its `updated_at`).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import functools
+from collections import Counter
+from collections.abc import Container, Iterable, Mapping
+from datetime import date, datetime, time, timedelta
 
 from geo.config import Campaign
 from geo.errors import FieldError, ValidationError
 from geo.history import end_of_day, layer_as_of
+from geo.journal import ChangeSummary
 from geo.rules import local_now
-from geo.store.base import Store, iso
+from geo.store.base import Store
 
 MAX_TIMELINE_DAYS = 400
 
@@ -96,35 +110,112 @@ def parse_range(start: str | None, end: str | None, today: date) -> tuple[date, 
 
 def timeline(store: Store, campaign: Campaign, first: date, last: date) -> dict:
     """Per day from `first` to `last`: places per status at the end of the day (campaign time zone)."""
-    state: dict[tuple[str, str], str | None] = {
-        (layer.id, f["id"]): f["properties"].get("status") for layer in campaign.layers for f in store.features(layer.id)
-    }
+    today = local_now(campaign, store.clock()).date()
     layers = {layer.id for layer in campaign.layers}
-    changes = [c for c in store.changes_since(0) if c.layer in layers]
-    i = len(changes)
-
-    def undo_until(cutoff: str) -> None:
-        nonlocal i
-        while i > 0 and changes[i - 1].at > cutoff:
-            c = changes[i - 1]
-            if c.op == "create":
-                state.pop((c.layer, c.id), None)
-            else:
-                state[(c.layer, c.id)] = c.status_before
-            i -= 1
-
+    journal = journal_by_place(store.changes_since(0), layers)
+    histories = [status_history([], campaign, today, f["properties"].get("status"))
+                 for layer in campaign.layers for f in store.features(layer.id) if (layer.id, f["id"]) not in journal]
+    histories.extend(status_history(changes, campaign, today) for changes in journal.values())
+    steps: Counter = Counter()
+    for events in histories:
+        for day, status, step in status_steps(events):
+            steps[(day, status)] += step
     keys = list(campaign.status_keys)
     days = []
-    day = last
-    while day >= first:
-        undo_until(iso(end_of_day(day, campaign)))
-        counts = dict.fromkeys(keys, 0)
-        for s in state.values():
-            counts[s] = counts.get(s, 0) + 1
-        total = len(state)
-        done = sum(v for k, v in counts.items() if k in campaign.done_statuses)
-        days.append({"date": day.isoformat(), "counts": counts, "total": total, "done": done,
+    for n, per_status in enumerate(counts_per_day(steps, first, last)):
+        counts = {s: per_status.get(s, 0) for s in keys}
+        counts.update(sorted(((s, k) for s, k in per_status.items() if k and s not in counts), key=_status_order))
+        total = sum(counts.values())
+        done = done_of(counts, campaign)
+        days.append({"date": (first + timedelta(days=n)).isoformat(), "counts": counts, "total": total, "done": done,
                      "share_done": round(done / total, 4) if total else 0.0})
-        day -= timedelta(days=1)
-    days.reverse()
     return {"from": first.isoformat(), "to": last.isoformat(), "statuses": keys, "days": days}
+
+
+# --- places per status, day by day (the timeline and the dashboard's chart) -------------
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()  # the "status" of a place that does not exist (yet, or any more); a status may itself be None
+Day = date | None  # None: before the journal knew the place
+Event = tuple[Day, object]  # (day, status or ABSENT)
+
+
+def journal_by_place(changes: Iterable[ChangeSummary], layers: Container[str]) -> dict[tuple[str, str], list[ChangeSummary]]:
+    """The changes of each place of these layers, oldest first."""
+    out: dict[tuple[str, str], list[ChangeSummary]] = {}
+    for c in changes:
+        if c.layer in layers:
+            out.setdefault((c.layer, c.id), []).append(c)
+    return out
+
+
+def change_day(stamp: str, campaign: Campaign) -> date | None:
+    """The local day a change made at `stamp` counts for: the day whose end it does not come after."""
+    return _change_day(stamp, campaign.timezone) if isinstance(stamp, str) else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _change_day(stamp: str, zone) -> date | None:
+    try:
+        at = datetime.fromisoformat(stamp).astimezone(zone)
+    except ValueError:
+        return None
+    return at.date() - timedelta(days=1) if at.time() == time(0) else at.date()
+
+
+def status_history(changes: list[ChangeSummary], campaign: Campaign, today: date, status_now: object = ABSENT
+                   ) -> list[Event]:
+    """One place's status over time from its journal changes, oldest first (a time that cannot be read counts
+    as `today`). A place the journal never saw stood as it is now (`status_now`) all along."""
+    if not changes:
+        return [(None, status_now)]
+    first = changes[0]
+    out: list[Event] = [(None, ABSENT if first.op == "create" else first.status_before)]
+    out.extend((change_day(c.at, campaign) or today, ABSENT if c.op == "delete" else c.status) for c in changes)
+    return out
+
+
+def status_steps(events: Iterable[Event]) -> list[tuple[Day, object, int]]:
+    """(day, status, +1 or -1) each time the place enters or leaves a status."""
+    out: list[tuple[Day, object, int]] = []
+    before: object = ABSENT
+    for day, status in events:
+        if status == before:
+            continue
+        if before is not ABSENT:
+            out.append((day, before, -1))
+        if status is not ABSENT:
+            out.append((day, status, 1))
+        before = status
+    return out
+
+
+def counts_per_day(steps: Mapping[tuple[Day, object], int], first: date, last: date) -> list[dict[object, int]]:
+    """Places per status at the end of each day from `first` to `last`, from steps summed over places
+    ((day, status) → net places; steps before `first` or before the journal make the first day's base)."""
+    n = (last - first).days + 1
+    base: Counter = Counter()
+    change = [Counter() for _ in range(max(n, 0))]
+    for (day, status), k in steps.items():
+        if day is None or day < first:
+            base[status] += k
+        elif day <= last:
+            change[(day - first).days][status] += k
+    out = []
+    for delta in change:
+        base.update(delta)  # adds, keeping zeros and (for a journal that contradicts itself) negatives
+        out.append(dict(base))
+    return out
+
+
+def done_of(counts: Mapping[object, int], campaign: Campaign) -> int:
+    """Places done among places per status."""
+    return sum(counts.get(s, 0) for s in campaign.done_statuses)
+
+
+def _status_order(item: tuple[object, int]) -> tuple:
+    return (item[0] is None, str(item[0]))

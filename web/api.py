@@ -6,6 +6,12 @@ for are serialised once per revision and revalidated with ETags.
 
 from __future__ import annotations
 
+import struct
+import threading
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+
 import numpy as np
 import shapely
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -13,7 +19,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from geo.basemaps.base import BadRequest
 from geo.basemaps.crs import collection_in, display_crs
 from geo.boundaries import boundary_bytes
-from geo.dashboard import dashboard, known_areas
+from geo.dashboard import DashboardData
 from geo.display import StateKey, WallData, place_card, shapes_bytes
 from geo.errors import FieldError, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
@@ -136,13 +142,77 @@ def state():
     if since is not None and same_clock:
         item = g.cache.get(("wall-delta", int(since), key), lambda: _as_cached(wall.delta(int(since), key, now), key))
     if item is None:
-        packed = request.args.get("format") == "packed"
-        item = g.cache.get(("wall-full", key, packed), lambda: _as_cached(wall.full(key, now, packed=packed), key))
+        item = _full_state(key, now, packed=request.args.get("format") == "packed")
     return send_cached(item)
 
 
 def _as_cached(body: dict | None, key: StateKey) -> Cached | None:
     return None if body is None else Cached(body=dumps(body), etag=key.etag)
+
+
+def _full_state(key: StateKey, now: datetime, *, packed: bool) -> Cached:
+    """The full state of a revision, serialised and compressed once per process: requests that arrive while it
+    is being built wait for it. Only the blocks of places a change touched are serialised and compressed again
+    (`WallData.full_body`, `gzip_pieces`)."""
+    g, ext = guatu(), current_app.extensions
+    if "guatu_wall_full" not in ext:  # the lock, and per form the deflate streams of the last body's pieces
+        ext["guatu_wall_full"] = (threading.Lock(), {True: {}, False: {}})
+    lock, deflated = ext["guatu_wall_full"]
+
+    def build() -> Cached:
+        pieces = wall_data().full_body(key, now, packed=packed)
+        return Cached(body=b"".join(pieces), etag=key.etag, gzipped=gzip_pieces(pieces, deflated[packed]))
+
+    with lock:
+        return g.cache.get(("wall-full", key, packed), build)
+
+
+GZIP_LEVEL = 6  # as web/http.py compresses other responses
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, time 0, unknown system
+_LARGE = 512  # pieces at least this long are deflated on their own; the glue between them in runs
+_PRIMER = 4096  # a block's deflate stream may refer to this much of the large piece before it
+
+
+def gzip_pieces(pieces: list[bytes], kept: dict[tuple[bytes, bytes], bytes]) -> bytes:
+    """The pieces joined, as one gzip member whose deflate stream is the pieces' own streams one after another:
+    each begins afresh (primed with the end of the large piece before it, which a decoder has just written)
+    and is flushed to a byte boundary, so it is the same whatever comes after. `kept` holds the streams of the
+    last body and is replaced by this one's: a body that shares most pieces with the last is mostly copied."""
+    out = [_GZIP_HEADER]
+    crc = size = 0
+    used: dict[tuple[bytes, bytes], bytes] = {}
+    primer = b""
+    for run, large in _runs(pieces):
+        stream = kept.get((primer, run)) or used.get((primer, run))
+        if stream is None:
+            z = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, zdict=primer) if primer else \
+                zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+            stream = z.compress(run) + z.flush(zlib.Z_SYNC_FLUSH)
+        used[(primer, run)] = stream
+        out.append(stream)
+        crc = zlib.crc32(run, crc)
+        size += len(run)
+        primer = run[-_PRIMER:] if large else b""
+    kept.clear()
+    kept.update(used)
+    out.append(b"\x03\x00")  # the last block, empty
+    out.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
+    return b"".join(out)
+
+
+def _runs(pieces: list[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """Large pieces on their own, the small ones between them joined: (bytes, large?)."""
+    run: list[bytes] = []
+    for piece in pieces:
+        if len(piece) >= _LARGE:
+            if run:
+                yield b"".join(run), False
+                run = []
+            yield piece, True
+        else:
+            run.append(piece)
+    if run:
+        yield b"".join(run), False
 
 
 @bp.get("/wall/shapes/<layer_id>")
@@ -202,15 +272,25 @@ def wall_dashboard():
     g, wall = guatu(), wall_data()
     now = g.now()
     view = parse_view(request.args.to_dict(flat=False), g.campaign, areas, refresh=g.refresh_seconds)
-    key = ("wall-dashboard", wall.key(now), view.street, view.community, view.layers)
-    return send_cached(g.cache.get(key, lambda: make_cached(dumps(dashboard(
-        g.store, g.campaign, now, street=view.street, community=view.community, layers=view.layers)))))
+    state = wall.key(now)
+    key = ("wall-dashboard", state, view.street, view.community, view.layers)
+    return send_cached(g.cache.get(key, lambda: make_cached(dumps(dashboard_data().get(
+        state.revision, now, street=view.street, community=view.community, layers=view.layers)))))
+
+
+def dashboard_data() -> DashboardData:
+    """This process's dashboard of the store, kept between revisions (everything in it derives from the store)."""
+    ext = current_app.extensions
+    if "guatu_dashboard" not in ext:
+        g = guatu()
+        ext["guatu_dashboard"] = DashboardData(g.store, g.campaign, g.data_dir)
+    return ext["guatu_dashboard"]
 
 
 def areas() -> dict[str, set[str]]:
-    """Known sub-districts and their communities (what a wall URL may name), per revision."""
-    g = guatu()
-    return g.cache.get(("wall-areas", g.store.revision()), lambda: known_areas(g.store, g.campaign, g.data_dir))
+    """Known sub-districts and their communities (what a wall URL may name), kept with the dashboard."""
+    now = guatu().now()
+    return dashboard_data().areas(wall_data().key(now).revision, now)
 
 
 @bp.get("/boundaries/<level>")

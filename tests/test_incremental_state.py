@@ -1,0 +1,171 @@
+"""The full wall state kept between revisions (geo/display.py `WallData.full`) is the state a walk over every
+place gives: after random edits through the real store, on both backends, read by another store object (another
+server process), packed and not, byte for byte."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import display
+from geo.display import Basis, WallData, changes_to, clock_of
+from geo.geojson_io import dumps
+from tests.random_edits import RandomEdits
+
+BACKENDS = ["geojson", "postgis"]
+
+
+def fresh(store, campaign, key, now, packed):
+    return dumps(WallData(store, campaign).full(key, now, packed=packed))
+
+
+def kept(wall, key, now, packed):
+    body = dumps(wall.full(key, now, packed=packed))
+    assert b"".join(wall.full_body(key, now, packed=packed)) == body  # the pieces web/api.py sends
+    return body
+
+
+def unpack_ids(ids) -> list[str]:
+    if isinstance(ids, list):
+        return ids
+    out, n = [], 0
+    for step in ids["step"]:
+        n += step
+        out.append(f"{ids['prefix']}{n:0{ids['width']}d}")
+    return out
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_state_kept_between_revisions_equals_one_built_from_scratch(store_factory, campaign, clock, backend, seed,
+                                                                      monkeypatch):
+    monkeypatch.setattr(display, "BLOCK", 3)  # several serialised blocks per layer, each kept until a place changes
+    writer, reader = store_factory(backend), store_factory(backend)
+    edits = RandomEdits(writer, clock, seed)
+    wall = WallData(reader, campaign)
+    walks = 0
+    features = reader.features
+
+    def counted(layer_id):
+        nonlocal walks
+        walks += 1
+        return features(layer_id)
+
+    reader.features = counted
+    rebuilt = done = 0
+    for _ in range(70):
+        what = edits.step()
+        now = clock()
+        key = wall.key(now)
+        before = walks
+        for packed in (True, False):
+            assert kept(wall, key, now, packed) == fresh(reader, campaign, key, now, packed), (what, packed)
+        walks_for_kept = walks - before - 2 * len(reader.readable_layers())  # the fresh ones walk every layer
+        rebuilt += walks_for_kept > 0
+        done += 1
+        # packed ids align with the packed shapes: the store's order
+        body = wall.full(key, now, packed=True)
+        for layer_id, layer in body["layers"].items():
+            assert unpack_ids(layer["ids"]) == [f["id"] for f in features(layer_id)]
+    assert rebuilt < done / 4  # most states were brought up to date, not rebuilt (a new day or cut-off rebuilds)
+
+
+def test_as_of_follows_the_latest_place_when_it_goes(store_factory, campaign, clock, make_feature):
+    store = store_factory()
+    wall = WallData(store, campaign)
+    for x in (113.60, 113.61, 113.62):
+        clock.advance(minutes=5)
+        last = store.create("courtyards", make_feature(x=x), user="t").feature
+    now = clock()
+    assert wall.full(wall.key(now), now)["as_of"] == last["properties"]["updated_at"]
+    store.delete("courtyards", last["id"], expected_version=1, user="t")
+    key = wall.key(now)
+    body = wall.full(key, now)
+    second = store.features("courtyards")[-1]["properties"]["updated_at"]
+    assert body["as_of"] == second < last["properties"]["updated_at"]
+    assert dumps(body) == fresh(store, campaign, key, now, False)
+
+
+def test_a_place_recreated_goes_last_as_in_the_store(store_factory, campaign, clock, make_feature):
+    store = store_factory()
+    wall = WallData(store, campaign)
+    for x in (113.60, 113.61, 113.62):
+        store.create("courtyards", make_feature(x=x), user="t")
+    now = clock()
+    wall.full(wall.key(now), now, packed=True)
+    store.delete("courtyards", "c-0001", expected_version=1, user="t")
+    feature = make_feature(x=113.63)
+    store.create("courtyards", {**feature, "id": "c-0001"}, user="t")
+    body = wall.full(wall.key(now), now, packed=True)
+    assert unpack_ids(body["layers"]["courtyards"]["ids"]) == ["c-0002", "c-0003", "c-0001"]
+
+
+def test_a_layer_file_behind_the_journal_is_caught_up_later(store_factory, campaign, clock, make_feature, data_dir):
+    """The change whose file is not written yet is left for the next revision, then applied like any other."""
+    store = store_factory()
+    wall = WallData(store, campaign)
+    for x in (113.60, 113.61):
+        store.create("courtyards", make_feature(x=x), user="t")
+    now = clock()
+    wall.full(wall.key(now), now)
+    layer_file = data_dir / "layers" / "courtyards.geojson"
+    before = layer_file.read_bytes()
+    store.update("courtyards", "c-0001", expected_version=1, user="t", properties={"status": "accepted"})
+    store.create("courtyards", make_feature(x=113.62), user="t")
+    after = layer_file.read_bytes()
+    layer_file.write_bytes(before)  # as if the file were not written yet
+    key = wall.key(now)
+    assert key.revision == 2 and key.head == 4
+    lagging = wall.full(key, now)
+    assert lagging["layers"]["courtyards"]["features"]["c-0001"][0] == "pending"
+    assert dumps(lagging) == fresh(store, campaign, key, now, False)
+    layer_file.write_bytes(after)
+    key = wall.key(now)
+    assert key.revision == 4
+    done = wall.full(key, now)
+    assert done["layers"]["courtyards"]["features"]["c-0001"][0] == "accepted"
+    assert list(done["layers"]["courtyards"]["features"]) == ["c-0001", "c-0002", "c-0003"]
+    assert dumps(done) == fresh(store, campaign, key, now, False)
+
+
+def test_what_forces_a_walk_from_scratch(store_factory, campaign, clock, make_feature, monkeypatch):
+    store = store_factory()
+    for x in (113.60, 113.61, 113.62):
+        store.create("courtyards", make_feature(x=x), user="t")
+    now = clock()
+    old = Basis.of(store, 3, clock_of(campaign, now))
+    assert changes_to(store, old, Basis.of(store, 3, clock_of(campaign, now))) == []
+    store.update("courtyards", "c-0001", expected_version=1, user="t", properties={"status": "accepted"})
+    new = Basis.of(store, 4, clock_of(campaign, now))
+    assert [c.seq for c in changes_to(store, old, new)] == [4]
+    assert changes_to(store, old, Basis.of(store, 4, clock_of(campaign, clock.advance(hours=16)))) is None  # a new day
+    assert changes_to(store, Basis(3, old.clock, old.layers, (3, "another journal", "courtyards", "c-0003")), new) is None
+    assert changes_to(store, Basis(5, old.clock, old.layers, None), new) == []  # a request whose key is older
+    monkeypatch.setattr(display, "MAX_DELTA", 0)
+    assert changes_to(store, old, new) is None  # too many changes
+    broken = Basis(old.revision, old.clock, (("courtyards", 99), *old.layers[1:]), old.mark)
+    assert changes_to(store, broken, new) is None  # a layer file older than before (restored, or saved elsewhere)
+
+
+def test_a_gzip_made_of_kept_pieces_is_the_body(store_factory, campaign, clock, monkeypatch):
+    """web/api.py compresses only the pieces a revision changed; the member still decompresses to the body."""
+    import gzip
+
+    from web.api import gzip_pieces
+
+    monkeypatch.setattr(display, "BLOCK", 2)
+    monkeypatch.setattr("web.api._LARGE", 8)  # small test bodies: their blocks count as large pieces
+    store = store_factory()
+    edits = RandomEdits(store, clock, 7)
+    wall = WallData(store, campaign)
+    kept_streams = {True: {}, False: {}}
+    reused = 0
+    for _ in range(25):
+        edits.step()
+        now = clock()
+        key = wall.key(now)
+        for packed in (True, False):
+            before = dict(kept_streams[packed])
+            pieces = wall.full_body(key, now, packed=packed)
+            assert gzip.decompress(gzip_pieces(pieces, kept_streams[packed])) == b"".join(pieces)
+            reused += sum(1 for k in kept_streams[packed] if k in before)
+    assert reused > 0
