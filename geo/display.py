@@ -87,6 +87,17 @@ def pack_ids(ids: list[str]) -> list[str] | dict:
     return {"prefix": prefix, "width": width, "step": np.diff(numbers, prepend=0).tolist()}
 
 
+def unpack_ids(ids: list[str] | dict) -> list[str]:
+    """The ids `pack_ids` packed (as wallmap.js unpacks them)."""
+    if isinstance(ids, list):
+        return ids
+    out, n = [], 0
+    for step in ids["step"]:
+        n += step
+        out.append(f"{ids['prefix']}{n:0{ids['width']}d}")
+    return out
+
+
 def packed_geometry(features: list[dict], layer_id: str, revision: int, *, transform: Transform | None = None,
                     binary: bool = False) -> bytes:
     """A layer's geometry, compact, with its ids and nothing else (decoded by wallmap.js).

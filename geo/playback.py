@@ -44,7 +44,7 @@ from datetime import date, timedelta
 import orjson
 
 from geo.config import Campaign
-from geo.display import PACKED_PROPERTIES, Transform, pack_ids, packed_geometry
+from geo.display import PACKED_PROPERTIES, Transform, pack_ids, packed_geometry, unpack_ids
 from geo.errors import ValidationError
 from geo.history import end_of_day
 from geo.progress import parse_range, timeline
@@ -170,16 +170,6 @@ def _extra(features: list[dict], layer_id: str, revision: int, transform: Transf
     attributes = {f["id"]: {k: (f.get("properties") or {}).get(k) for k in PACKED_PROPERTIES} for f in features}
     return {"geometry": geometry, "attributes": attributes}
 
-
-def unpack_ids(ids: list[str] | dict) -> list[str]:
-    """The ids `pack_ids` packed (as wallmap.js unpacks them)."""
-    if isinstance(ids, list):
-        return ids
-    out, n = [], 0
-    for step in ids["step"]:
-        n += step
-        out.append(f"{ids['prefix']}{n:0{ids['width']}d}")
-    return out
 
 
 def replay(doc: dict) -> Iterator[tuple[str, dict[str, dict[str, str]]]]:

@@ -128,3 +128,17 @@ class RandomEdits:
         layer, f = self.rng.choice(places)
         self.store.apply([self.update_op(layer, f)], user="t")
         return "update"
+
+
+class WalkCounter:
+    """Counts whole-layer reads (`store.features`) of a store: a kept state must not walk a layer per edit."""
+
+    def __init__(self, store) -> None:
+        self.walks = 0
+        features = store.features
+
+        def counted(layer_id):
+            self.walks += 1
+            return features(layer_id)
+
+        store.features = counted

@@ -14,7 +14,7 @@ from geo.geojson_io import dumps
 from geo.progress import timeline
 from geo.rules import local_now
 from tests.conftest import REPO
-from tests.random_edits import RandomEdits
+from tests.random_edits import RandomEdits, WalkCounter
 
 SCOPES = [{}, {"street": "大学路街道"}, {"community": "金桥社区"}, {"layers": ["roads"]},
           {"street": "福华街街道", "layers": ["courtyards"]}]
@@ -27,23 +27,15 @@ def test_a_dashboard_kept_between_revisions_equals_one_built_from_scratch(store_
     writer, reader = store_factory(backend), store_factory(backend)
     edits = RandomEdits(writer, clock, seed)
     board = DashboardData(reader, campaign)
-    walks = 0
-    features = reader.features
-
-    def counted(layer_id):
-        nonlocal walks
-        walks += 1
-        return features(layer_id)
-
-    reader.features = counted
+    walks = WalkCounter(reader)
     rebuilt = 0
     for step in range(60):
         what = edits.step()
         now = clock()
         revision = reader.revision()
-        before = walks
+        before = walks.walks
         kept = [dumps(board.get(revision, now, **scope)) for scope in SCOPES]
-        rebuilt += walks > before
+        rebuilt += walks.walks > before
         for scope, body in zip(SCOPES, kept, strict=True):
             assert body == dumps(dashboard(reader, campaign, now, **scope)), (step, what, scope)
         areas = board.areas(revision, now)  # what a wall URL may name

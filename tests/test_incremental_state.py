@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from geo import display
-from geo.display import Basis, WallData, changes_to, clock_of
+from geo.display import Basis, WallData, changes_to, clock_of, unpack_ids
 from geo.geojson_io import dumps
-from tests.random_edits import RandomEdits
+from tests.random_edits import RandomEdits, WalkCounter
 
 BACKENDS = ["geojson", "postgis"]
 
@@ -24,15 +24,6 @@ def kept(wall, key, now, packed):
     return body
 
 
-def unpack_ids(ids) -> list[str]:
-    if isinstance(ids, list):
-        return ids
-    out, n = [], 0
-    for step in ids["step"]:
-        n += step
-        out.append(f"{ids['prefix']}{n:0{ids['width']}d}")
-    return out
-
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -42,24 +33,17 @@ def test_a_state_kept_between_revisions_equals_one_built_from_scratch(store_fact
     writer, reader = store_factory(backend), store_factory(backend)
     edits = RandomEdits(writer, clock, seed)
     wall = WallData(reader, campaign)
-    walks = 0
-    features = reader.features
-
-    def counted(layer_id):
-        nonlocal walks
-        walks += 1
-        return features(layer_id)
-
-    reader.features = counted
+    features = reader.features  # uncounted
+    walks = WalkCounter(reader)
     rebuilt = done = 0
     for _ in range(70):
         what = edits.step()
         now = clock()
         key = wall.key(now)
-        before = walks
+        before = walks.walks
         for packed in (True, False):
             assert kept(wall, key, now, packed) == fresh(reader, campaign, key, now, packed), (what, packed)
-        walks_for_kept = walks - before - 2 * len(reader.readable_layers())  # the fresh ones walk every layer
+        walks_for_kept = walks.walks - before - 2 * len(reader.readable_layers())  # the fresh ones walk every layer
         rebuilt += walks_for_kept > 0
         done += 1
         # packed ids align with the packed shapes: the store's order

@@ -13,6 +13,7 @@ import json
 import pytest
 
 from geo import display
+from geo.display import unpack_ids
 from tests.web.conftest import PASSWORD
 from web import create_app
 
@@ -246,15 +247,6 @@ def test_a_packed_full_state_says_the_same_as_the_plain_one(client):
             items[fid] = item + [layer["categories"][i]] if layer["categories"][i] else item
         assert items == plain["layers"][layer_id]["features"]
 
-
-def unpack_ids(ids) -> list[str]:
-    if isinstance(ids, list):
-        return ids
-    out, n = [], 0
-    for step in ids["step"]:
-        n += step
-        out.append(f"{ids['prefix']}{n:0{ids['width']}d}")
-    return out
 
 
 def test_packed_shapes_shift_to_gcj02_on_request(client):
