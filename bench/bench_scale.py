@@ -22,9 +22,12 @@ workers × 4 threads, on 127.0.0.1. Measured from a client on the same host:
   caches filled), compared with the naive folium page at `--naive-size`
   places (20k) measured in the same run; move: from a zoom or pan to the
   large layer's new viewport drawn (median of 4 moves);
-* load: `--screens` simulated screens polling /api/wall/state with ETags
-  (304 or delta) while an editor saves twice a second: requests per second
-  and p95.
+* switch-on: `--screens` screens switched on at once, each fetching the
+  full wall state: seconds until the last has it;
+* load: `--screens` screens already showing the wall poll /api/wall/state
+  with their ETags (304 or delta) while an editor saves twice a second:
+  requests per second and p95. The generator is one Python process on the
+  same 2 cores as the server, so these figures are a floor.
 
 Prints one table per backend, then how each figure grows from the smallest
 to the largest size. Targets (PostGIS, 100k): edit p95 < 50 ms, unchanged
@@ -35,6 +38,7 @@ the test suite.
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.client
 import json
 import os
@@ -161,7 +165,7 @@ def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: flo
 
     editor = Client(port, token)
     resp, payload, _ = c.request("GET", f"/api/layers/{LAYER}/features")
-    doc = json.loads(payload if resp.getheader("Content-Encoding") != "gzip" else __import__("gzip").decompress(payload))
+    doc = json.loads(payload if resp.getheader("Content-Encoding") != "gzip" else gzip.decompress(payload))
     versions = {f["id"]: f["properties"]["version"] for f in doc["features"]}
     ids = list(versions)
     del doc
@@ -186,7 +190,7 @@ def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: flo
     assert status == 304, status
     deltas, fulls = [], []
     for i in range(10):
-        rev = json.loads(__import__("gzip").decompress(payload) if resp.getheader("Content-Encoding") == "gzip"
+        rev = json.loads(gzip.decompress(payload) if resp.getheader("Content-Encoding") == "gzip"
                          else payload)["revision"]
         edit(n_edits + i)
         resp, payload, ms = c.request("GET", f"/api/wall/state?since={rev}", headers={"If-None-Match": etag})
@@ -198,8 +202,20 @@ def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: flo
     out["state_after_edit_ms"] = statistics.median(fulls)
 
     out["drawn_ms"], out["move_ms"] = drawn_ms(port, len(ids) + other_places) if browser else (None, None)
+    out["switch_on_s"] = switch_on(port, screens)
     out.update(load(port, token, ids, versions, screens, load_seconds, n_edits + 100))
     return out
+
+
+def switch_on(port: int, screens: int) -> float:
+    """Seconds until `screens` screens switched on at once all have the full wall state (bytes received)."""
+    started = time.perf_counter()
+    threads = [threading.Thread(target=lambda: Client(port).request("GET", "/api/wall/state")) for _ in range(screens)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started
 
 
 def drawn_ms(port: int, count: int) -> tuple[float | None, float | None]:
@@ -269,24 +285,23 @@ def naive_drawn_ms(n: int, work: Path) -> float:
 
 
 def load(port: int, token: str, ids: list[str], versions: dict, screens: int, seconds: float, seed: int) -> dict:
+    """Screens that are already showing the wall (they loaded the full state once, before the clock starts, as
+    a wall screen does when it is switched on) poll for changes with their ETag while an editor saves."""
+    resp, payload, _ = Client(port).request("GET", "/api/wall/state")
+    start = (resp.getheader("ETag"), _revision(resp, payload))
     stop = time.monotonic() + seconds
     latencies: list[list[float]] = [[] for _ in range(screens)]
     errors: list[str] = []
 
     def screen(k: int) -> None:
         c = Client(port)
+        etag, rev = start
         try:
-            resp, payload, ms = c.request("GET", "/api/wall/state")
-            rev = json.loads(__import__("gzip").decompress(payload) if resp.getheader("Content-Encoding") == "gzip"
-                             else payload)["revision"]
-            etag = resp.getheader("ETag")
             while time.monotonic() < stop:
                 resp, payload, ms = c.request("GET", f"/api/wall/state?since={rev}", headers={"If-None-Match": etag})
                 latencies[k].append(ms)
                 if resp.status == 200:
-                    etag = resp.getheader("ETag")
-                    body = __import__("gzip").decompress(payload) if resp.getheader("Content-Encoding") == "gzip" else payload
-                    rev = json.loads(body)["revision"]
+                    etag, rev = resp.getheader("ETag"), _revision(resp, payload)
         except Exception as exc:
             errors.append(repr(exc))
 
@@ -312,6 +327,11 @@ def load(port: int, token: str, ids: list[str], versions: dict, screens: int, se
     return {"load_rps": len(flat) / seconds, "load_p95": pct(flat, 95) if flat else None, "load_errors": len(errors)}
 
 
+def _revision(resp, payload: bytes) -> int:
+    body = gzip.decompress(payload) if resp.getheader("Content-Encoding") == "gzip" else payload
+    return json.loads(body)["revision"]
+
+
 def prepare(backend: str, n: int, pristine: Path, work: Path, db_url: str | None) -> tuple[Path, dict]:
     data = work / f"{backend}-{n}"
     shutil.copytree(pristine, data)
@@ -334,6 +354,7 @@ ROWS = [
     ("wall viewport z13 bytes", "wall_viewport_bytes", "{:,}"),
     ("time to drawn, Chromium 4K (ms)", "drawn_ms", "{:,.0f}"),
     ("zoom/pan to drawn, large layer (ms)", "move_ms", "{:,.0f}"),
+    ("switch-on: all screens have the full state (s)", "switch_on_s", "{:.2f}"),
     ("load: polls/s", "load_rps", "{:,.0f}"), ("load: p95 (ms)", "load_p95", "{:.1f}"),
 ]
 

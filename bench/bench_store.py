@@ -13,7 +13,8 @@ where repeated):
 * edit: one status update through `Store.update`, and how much of it is
   building the file's bytes, writing them, and fsync;
 * create, delete: the same for the other two kinds of write;
-* B sees A's edit: B's first read after A wrote (`get`), then
+* B sees A's edit: B's first read after A wrote (`get`) against the naive
+  way (B parses the whole layer file again, measured in the same run), then
   `layer_revision`, `changes_since` and `revision`, and how B got there
   (journal catch-up or whole-file parse);
 * journal: indexing the whole journal from scratch, and the cost of
@@ -163,6 +164,14 @@ def run(size: int, journal: int, edits: int, root: Path) -> dict:
     for part in ("build", "write", "fsync"):
         out[f"edit_{part}"] = med([p.get(part, 0.0) for p in parts])
     out["b_parses"] = None if None in parsed else sum(parsed)
+    layer = b._files[LAYER]  # the naive way for B to see A's edit: read the whole layer file again
+    whole = []
+    for _ in range(3):
+        started = time.perf_counter()
+        layer._parse(layer.path.read_bytes(), layer._stat())
+        whole.append(ms(started))
+    out["see_naive"] = med(whole)
+    out["see_ratio"] = out["see_naive"] / out["see"]
 
     template = a.get(LAYER, ids[0])
     started = time.perf_counter()
@@ -201,6 +210,7 @@ ROWS = [
     ("edit_write", "  writing the file (incl. fsync)"), ("edit_fsync", "  fsync: journal, file, folder"),
     ("create", "create (ms)"), ("delete", "delete (ms)"),
     ("see", "B: first read after A's edit (ms)"), ("b_parses", "  B's whole-file parses"),
+    ("see_naive", "  naive: B parses the whole file (ms)"), ("see_ratio", "  catch-up faster by (×)"),
     ("layer_revision", "B: layer_revision (ms)"), ("changes_since", "B: changes_since (ms)"),
     ("revision", "B: revision (ms)"), ("see_create", "B: reads A's create (ms)"),
     ("see_delete", "B: reads A's delete, all features (ms)"),
