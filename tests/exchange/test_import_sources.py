@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import io
 import json
+import threading
 import warnings
 import zipfile
 from pathlib import Path
@@ -182,6 +184,42 @@ def test_a_kmz_is_read_like_its_kml(store, places):
         zf.writestr("doc.kml", kml)
     preview = preview_upload(store, LAYER, buf.getvalue(), "courtyards.kmz")
     assert preview.counts["unchanged"] == 3
+
+
+def test_a_kml_that_links_to_other_servers_is_read_without_fetching_anything(store, places):
+    """A KML's NetworkLink, remote style and icon are never followed: an import reads the file it was given."""
+    from geo.exchange import export_layer
+
+    hits: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/vnd.google-earth.kml+xml")
+            self.end_headers()
+            self.wfile.write(b'<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>remote</name>'
+                             b'<Point><coordinates>113.6,34.7</coordinates></Point></Placemark></Document></kml>')
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    remote = f"http://127.0.0.1:{server.server_port}"
+    kml = export_layer(store, LAYER, "kml").data.decode()
+    links = (f'<Style id="remote"><IconStyle><Icon><href>{remote}/icon.png</href></Icon></IconStyle></Style>'
+             f'<NetworkLink><name>more</name><Link><href>{remote}/more.kml</href></Link></NetworkLink>')
+    kml = kml.replace("<Placemark", f"{links}<Placemark", 1)
+    kml = kml.replace("</name>", f"</name><styleUrl>{remote}/styles.kml#red</styleUrl>")
+    assert kml.count(f"{remote}/more.kml") == 1 and kml.count(f"{remote}/styles.kml") >= 3
+    try:
+        preview = preview_upload(store, LAYER, kml.encode(), "linked.kml")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []
+    assert preview.counts == {"add": 0, "change": 0, "unchanged": 3, "reject": 0}
 
 
 @pytest.mark.parametrize("name", ["x.geojson", "x.gpkg", "x.kml"])
