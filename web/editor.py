@@ -50,6 +50,7 @@ def edit():
             "features": url_for("api.features", layer_id="__layer__"),
             "locate": url_for("places.where"),
             "history": url_for("editor.history", layer_id="__layer__", fid="__id__"),
+            "basemaps": url_for("basemaps.index"),
         },
     }
     resp = Response(add_nonce(editor_html(c, _asset, options)), mimetype="text/html")

@@ -97,6 +97,7 @@ class EditorLayers(JSCSSMixin):
         self.default_js = [
             ("leaflet_geoman", asset_url("vendor/leaflet-geoman/leaflet-geoman.js")),
             ("guatu_editor", asset_url("js/editor.js")),
+            ("guatu_basemaps", asset_url("js/basemaps.js")),
         ]
         self.default_css = [
             ("leaflet_geoman_css", asset_url("vendor/leaflet-geoman/leaflet-geoman.css")),

@@ -79,3 +79,46 @@ def test_an_amap_basemap_makes_the_wall_map_draw_its_data_in_gcj02(browser, amap
         assert log.console_errors == []
     finally:
         page.context.close()
+
+
+@pytest.fixture(scope="module")
+def editor_server(tmp_path_factory):
+    """The demo with an MBTiles basemap and an AMap one (GCJ-02), an editor account, logins required."""
+    data = copy_demo(tmp_path_factory.mktemp("editor-basemap") / "data")
+    upstream_server, upstream = fake_upstream()
+    tile = png((236, 230, 214), border=(150, 150, 170))
+    make_mbtiles(data / "city.mbtiles", {zxy: tile for zxy in tiles_covering(BOUNDS, range(9, 16))}, bounds=BOUNDS)
+    set_basemaps(data, [{"id": "amap", "title": "高德地图", "type": "amap", "url": upstream.url + "/a?z={z}&x={x}&y={y}"},
+                        {"id": "city", "title": "城区底图", "type": "mbtiles", "path": "city.mbtiles"}])
+    try:
+        with live_server(data, GUATU_REFRESH_SECONDS=0, GUATU_PUBLIC_VIEW=False) as s:
+            s.app.extensions["guatu_accounts"].create_user("planner", "a long password", "editor", "张规划")
+            yield s
+    finally:
+        upstream_server.shutdown()
+        upstream_server.server_close()
+
+
+def test_the_editor_draws_over_the_wgs84_basemaps_only(browser, editor_server):
+    """Planners trace outlines over a basemap; a GCJ-02 one (AMap) is not offered there, since what they draw
+    is saved as drawn and would sit hundreds of metres off."""
+    page, log = open_page(browser, editor_server.url, "/login?next=/edit")
+    try:
+        page.fill("input[name=username]", "planner")
+        page.fill("input[name=password]", "a long password")
+        page.click("button[type=submit]")
+        wait_ready(page)
+        page.wait_for_selector("html[data-guatu-basemaps='ready']", state="attached", timeout=30_000)
+        page.wait_for_function("""() => {  // the campaign's default is AMap: the first WGS84 one stands in
+            const imgs = [...document.querySelectorAll('img.leaflet-tile')];
+            return imgs.length > 0 && imgs.every(i => i.complete && i.classList.contains('leaflet-tile-loaded'));
+        }""", timeout=30_000)
+        srcs = page.evaluate("() => [...document.querySelectorAll('img.leaflet-tile')].map(i => i.src)")
+        assert srcs and all(s.startswith(editor_server.url + "/tiles/city/") for s in srcs)
+        switcher = page.eval_on_selector(".leaflet-control-layers", "el => el.textContent")
+        assert "城区底图" in switcher and "无底图" in switcher and "高德地图" not in switcher
+        assert not any("/tiles/amap/" in u for u in log.requests)
+        assert log.outside == [] and log.console_errors == []
+        assert page.evaluate("() => guatu.editors[0].errors") == []
+    finally:
+        page.context.close()

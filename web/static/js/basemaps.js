@@ -8,12 +8,16 @@
  * so the page never talks to another host; keys stay on the server. A wall
  * screen's display token goes along as ?display= (an <img> sends no headers).
  *
- * It finds the map through wallmap.js's `guatu.onWallMap(fn)` (this file
- * loads right after it), or else by watching window.guatu.instances.
+ * On the wall map it attaches itself through wallmap.js's
+ * `guatu.onWallMap(fn)`; other pages (the editor) call
+ * `guatu.attachBasemaps({map, options: {api: {basemaps}}, errors})`.
  *
  * CRS: AMap tiles are in GCJ-02. When a basemap with crs "gcj02" is chosen,
  * `wall.setCrs("gcj02")` (wallmap.js) refetches shapes and outlines shifted
- * by the server (?crs=gcj02); back to "wgs84" for any other basemap.
+ * by the server (?crs=gcj02); back to "wgs84" for any other basemap. A page
+ * that cannot redraw its data in another CRS (no `setCrs`, e.g. the editor,
+ * whose drawn outlines are saved as they are) is offered only the WGS84
+ * basemaps: on GCJ-02 tiles its outlines would sit hundreds of metres off.
  *
  * Names and attributions go through escapeHtml: Leaflet's layer control and
  * attribution take HTML.
@@ -22,7 +26,6 @@
   "use strict";
 
   var guatu = (window.guatu = window.guatu || {});
-  var TRIES = 100; // without guatu.onWallMap: watch guatu.instances for ~10 s
   var NO_BASEMAP = "无底图(仅数据)";
 
   function escapeHtml(text) {
@@ -127,6 +130,15 @@
     getJSON(wall, listUrl(wall))
       .then(function (body) {
         var list = (body && body.basemaps) || [];
+        if (typeof wall.setCrs !== "function") {
+          var usable = list.filter(function (b) { return (b.crs || "wgs84") === "wgs84"; });
+          var bases = usable.filter(function (b) { return !b.overlay; });
+          if (usable.length < list.length && bases.length && !bases.some(function (b) { return b.default; })) {
+            bases[0] = Object.assign({}, bases[0], { default: true }); // the default was GCJ-02: the first left
+            usable = usable.map(function (b) { return b.id === bases[0].id ? bases[0] : b; });
+          }
+          list = usable;
+        }
         if (!list.length) {
           document.documentElement.dataset.guatuBasemaps = "none";
           return null;
@@ -139,15 +151,6 @@
       });
   }
 
-  // --- finding the wall map ------------------------------------------------
-  if (typeof guatu.onWallMap === "function") {
-    guatu.onWallMap(attach);
-  } else {
-    (function watch(triesLeft) {
-      (guatu.instances || []).forEach(attach);
-      if (triesLeft > 0 && !(guatu.instances && guatu.instances.length)) {
-        window.setTimeout(function () { watch(triesLeft - 1); }, 100);
-      }
-    })(TRIES);
-  }
+  guatu.attachBasemaps = attach;
+  if (typeof guatu.onWallMap === "function") guatu.onWallMap(attach); // the wall map (wallmap.js loads first)
 })();

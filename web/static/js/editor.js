@@ -736,6 +736,8 @@
   guatu.editor = function (map, options) {
     var editor = new Editor(map, options);
     guatu.editors.push(editor);
+    editor.errors = [];
+    if (guatu.attachBasemaps) guatu.attachBasemaps({ map: map, options: options, errors: editor.errors });
     editor.start();
     return editor;
   };
