@@ -8,8 +8,10 @@ the old file, so a crash leaves either the old or the new file, never half.
 
 from __future__ import annotations
 
+import glob
 import math
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -110,22 +112,40 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that readers see the old or the new file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = temp_path(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException:  # a full disk, say: the old file stays and no part-written copy is left beside it
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def temp_path(path: Path) -> Path:
+    """Where `atomic_write` writes `path`'s next version before renaming it into place."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def remove_stale_temp_files(path: Path) -> list[Path]:
+    """Remove what writes of `path` killed before their rename left beside it (`.name.<pid>.tmp`).
+    Call only while holding the lock every writer of `path` holds, so none of them is anyone's write
+    in progress. Returns the files removed."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.\d+\.tmp")
+    removed = []
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        if pattern.fullmatch(candidate.name):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
 
 
 def fsync_dir(folder: Path) -> None:

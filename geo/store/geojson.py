@@ -39,7 +39,7 @@ from filelock import FileLock, Timeout
 
 from geo.config import Campaign, Layer
 from geo.errors import BrokenLayer, NotFound, StoreBusy
-from geo.geojson_io import atomic_write, collection_bytes, feature_line
+from geo.geojson_io import atomic_write, collection_bytes, feature_line, remove_stale_temp_files
 from geo.journal import ChangeSummary, Journal
 from geo.store.base import Clock, Store, Transaction, utc_now
 
@@ -286,6 +286,7 @@ class GeoJSONStore(Store):
         self._thread_lock = threading.Lock()
         self._lock_timeout = lock_timeout
         with self._locked():
+            self._remove_stale_temp_files()
             self._recover()
 
     # --- reads -------------------------------------------------------------
@@ -364,6 +365,12 @@ class GeoJSONStore(Store):
         with self._locked():
             self._recover()
             yield _GeoJSONTransaction(self)
+
+    def _remove_stale_temp_files(self) -> None:
+        """Layer file copies a killed write left before its rename (every write holds the lock we hold)."""
+        for lf in self._files.values():
+            for tmp in remove_stale_temp_files(lf.path):
+                log.warning("removed %s, left by a write that was killed before it finished", tmp.name)
 
     def _recover(self) -> None:
         """Replay journal entries that a crash kept from reaching a layer file."""

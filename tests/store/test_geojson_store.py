@@ -480,3 +480,36 @@ def test_a_file_saved_by_another_program_is_kept_not_overwritten_by_the_journal(
     first = reopened.features(LAYER)[0]
     reopened.update(LAYER, first["id"], properties={"status": "accepted"}, expected_version=1, user="bob")
     assert [f["properties"]["name"] for f in store_factory().features(LAYER)] == ["兑周村1号院(QGIS)"]
+
+
+def test_a_write_that_fails_leaves_the_file_and_no_temp_copy(store_factory, data_dir, make_feature, monkeypatch):
+    store = store_factory()
+    store.create(LAYER, make_feature(name="兑周村5号院"), user="alice")
+    old = (data_dir / LAYER_FILE).read_bytes()
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(geo.geojson_io.os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        geo.geojson_io.atomic_write(data_dir / LAYER_FILE, old + b"\n")
+    monkeypatch.undo()
+    assert (data_dir / LAYER_FILE).read_bytes() == old
+    assert not list((data_dir / LAYER_FILE).parent.glob("*.tmp"))
+
+
+def test_temp_copies_left_by_a_killed_write_are_removed_when_the_store_opens(store_factory, data_dir, make_feature,
+                                                                              caplog):
+    store_factory().create(LAYER, make_feature(name="兑周村5号院"), user="alice")
+    layers = (data_dir / LAYER_FILE).parent
+    stale = layers / f".{LAYER_FILE.name}.4242.tmp"
+    stale.write_bytes(b'{"type":"FeatureCollection","features":[{"half')  # killed mid-write
+    others = [layers / "notes.tmp", layers / f".{LAYER_FILE.name}.backup.tmp"]  # not ours: kept
+    for path in others:
+        path.write_bytes(b"x")
+    with caplog.at_level(logging.WARNING, logger="geo.store.geojson"):
+        store = store_factory()
+    assert not stale.exists()
+    assert all(path.exists() for path in others)
+    assert any(stale.name in r.getMessage() for r in caplog.records)
+    assert [f["properties"]["name"] for f in store.features(LAYER)] == ["兑周村5号院"]
