@@ -132,3 +132,14 @@ def layer_as_of(store: Store, layer_id: str, when: datetime) -> list[dict]:
         else:
             features[entry["id"]] = entry["before"]
     return list(features.values())
+
+
+def feature_as_of(store: Store, layer_id: str, fid: str, when: datetime) -> dict:
+    """One place as it stood at `when`: its first later change's before-image, else as it is now. NotFound
+    when it did not exist then (created later, or deleted before)."""
+    cutoff = iso(when)
+    later = next((e for e in store.history(layer_id, fid) if e["at"] > cutoff), None)
+    feature = store.get(layer_id, fid) if later is None else later["before"]
+    if feature is None:
+        raise NotFound(f"{layer_id}/{fid} did not exist then")
+    return feature

@@ -10,7 +10,7 @@ import struct
 import threading
 import zlib
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import shapely
@@ -21,9 +21,11 @@ from geo.basemaps.crs import collection_in, display_crs
 from geo.boundaries import boundary_bytes
 from geo.dashboard import DashboardData
 from geo.display import StateKey, WallData, place_card, shapes_bytes
-from geo.errors import FieldError, ValidationError
+from geo.errors import BadParameter, FieldError, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
+from geo.history import end_of_day, feature_as_of
+from geo.inspections import check_day
 from geo.wallview import parse_view
 from web.auth import public
 from web.context import Cached, guatu
@@ -246,10 +248,21 @@ def shapes(layer_id: str):
 @bp.get("/wall/place/<layer_id>/<fid>")
 def wall_place(layer_id: str, fid: str):
     """The card of one place: status, deadline, 四包一 people, open problems with how late they are, and its
-    bounding box (`?crs=gcj02`: shifted like the wall's shapes) so a screen can fly to a place it has not loaded."""
+    bounding box (`?crs=gcj02`: shifted like the wall's shapes) so a screen can fly to a place it has not loaded.
+    `?date=YYYY-MM-DD`: the place as it stood at the end of that day (the playback's cards), late counted then."""
     g = guatu()
-    feature = g.store.get(layer_id, fid)
-    card = place_card(feature, layer_id, g.campaign, g.now())
+    day = request.args.get("date")
+    if day:
+        try:
+            shown = check_day(day)
+        except ValidationError as exc:  # a query parameter: 400, naming it
+            raise BadParameter("date", exc.errors[0].message) from None
+        when = min(end_of_day(shown, g.campaign) - timedelta(microseconds=1), g.now())
+        feature = feature_as_of(g.store, layer_id, fid, when)
+        card = {**place_card(feature, layer_id, g.campaign, when), "as_of": day}
+    else:
+        feature = g.store.get(layer_id, fid)
+        card = place_card(feature, layer_id, g.campaign, g.now())
     card["bbox"] = place_bbox(feature, wgs84_to_gcj02 if display_crs(request.args.get("crs")) == "gcj02" else None)
     return send_cached(make_cached(dumps(card)))
 

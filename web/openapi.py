@@ -358,6 +358,9 @@ COMPONENTS: dict = {
                                                      "name": {"type": "string"}}}},
                 "problems": {"type": "array", "description": "open problems, overdue and overnight first", "items": {"type": "object"}},
                 "closed_problems": {"type": "integer"},
+                "bbox": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 4, "maxItems": 4,
+                         "description": "[west, south, east, north] in the display CRS"},
+                "as_of": {"type": "string", "format": "date", "description": "with ?date=: the day it stood so"},
             },
         },
         "WallDashboard": {
@@ -566,8 +569,14 @@ PATHS: dict = {
     },
     "/api/wall/place/{layer_id}/{fid}": {
         "get": _get("A place's card: status, deadline, 四包一 people, open problems with days late",
-                    _json(_ref("PlaceCard"), "The card.", headers=ETAG), params=[LAYER, FID, IF_NONE_MATCH],
-                    errors={**CACHED, **READ_ERRORS, "404": _ref_response("NotFound")}, tags=["wall"]),
+                    _json(_ref("PlaceCard"), "The card.", headers=ETAG),
+                    params=[LAYER, FID, CRS, {"name": "date", "in": "query", "required": False,
+                                              "schema": {"type": "string", "format": "date"},
+                                              "description": "the place as it stood at the end of this day "
+                                                             "(YYYY-MM-DD); 404 if it did not exist then"},
+                            IF_NONE_MATCH],
+                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest"), "404": _ref_response("NotFound")},
+                    tags=["wall"]),
     },
     "/api/wall/dashboard": {
         "get": _get("Progress per status, sub-district, community and category; overdue and overnight lists; per day",

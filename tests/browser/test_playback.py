@@ -164,6 +164,41 @@ def test_each_day_is_drawn_in_the_colours_it_had(browser, server, campaign_dir):
         page.context.close()
 
 
+def _click(page, wall_index, latlng):
+    x, y = page.evaluate("""([index, latlng]) => {
+        const map = window.guatu.instances[index].map;
+        map.setView(latlng, 18, {animate: false});
+        const p = map.latLngToContainerPoint(latlng);
+        const r = map.getContainer().getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y];
+    }""", [wall_index, latlng])
+    page.mouse.click(x, y)
+
+
+def test_a_places_card_shows_it_as_it_was_on_the_day_shown(browser, server, campaign_dir):
+    """Clicked during the playback, a place's card tells its status of that day, also for one deleted since."""
+    fixed, gone = campaign_dir["fixed"], campaign_dir["gone"]
+    page, log = open_page(browser, server.url, f"/wall/playback?{RANGE}")
+    try:
+        _ready(page)
+        _show(page, EARLY)
+        cards = {}
+        for key, (fid, latlng) in (("fixed", fixed), ("gone", gone)):
+            _click(page, 0, latlng)
+            page.wait_for_selector(f".guatu-place-card[data-id='{fid}'] .guatu-card-asof", timeout=15_000)
+            cards[key] = page.locator(".guatu-place-card").inner_text()
+        assert all(f"{EARLY} 当日状态" in text and "待整改" in text for text in cards.values()), cards
+        _show(page, LATE)
+        _click(page, 0, fixed[1])
+        page.wait_for_function(f"""() => (document.querySelector(".guatu-place-card[data-id='{fixed[0]}']") || {{}})
+            .innerText?.includes("{LATE} 当日状态")""", timeout=15_000)
+        assert "已验收" in page.locator(".guatu-place-card").inner_text()
+        assert any(f"date={EARLY}" in u for u in log.requests) and any(f"date={LATE}" in u for u in log.requests)
+        assert log.outside == [] and log.console_errors == []
+    finally:
+        page.context.close()
+
+
 def test_compare_shows_before_and_after_side_by_side(browser, server, campaign_dir):
     c = campaign_dir["colours"]
     fixed = campaign_dir["fixed"]

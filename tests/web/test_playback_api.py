@@ -77,6 +77,28 @@ def test_a_bad_range_is_400_naming_the_parameter(private_app, query):
     assert body["error"] == "bad_parameter" and body["parameter"] in ("from", "to")
 
 
+def test_a_card_with_a_date_shows_the_place_as_it_stood_that_day(private_app, moved):
+    client = private_app.test_client()
+    login(client, "viewer1")
+    url = f"/api/wall/place/courtyards/{moved}"
+    cards = {day: client.get(f"{url}?date={day}") for day in ("2026-11-24", "2026-11-25", "2026-11-26")}
+    assert all(r.status_code == 200 for r in cards.values())
+    assert [cards[d].get_json()["status"]["key"] for d in cards] == ["pending", "in_progress", "accepted"]
+    assert [cards[d].get_json()["as_of"] for d in cards] == list(cards)
+    today = client.get(url).get_json()
+    assert "as_of" not in today and today["status"]["key"] == "accepted"
+    assert client.get(f"{url}?date=2026-11-23").status_code == 404  # not in the campaign yet that day
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "yesterday", "2026-11-24T10:00"])
+def test_a_card_with_a_bad_date_is_400_naming_it(private_app, moved, day):
+    client = private_app.test_client()
+    login(client, "viewer1")
+    resp = client.get(f"/api/wall/place/courtyards/{moved}?date={day}")
+    assert resp.status_code == 400
+    assert "date" in resp.get_data(as_text=True)
+
+
 def test_a_bad_crs_is_400(private_app):
     client = private_app.test_client()
     login(client, "viewer1")

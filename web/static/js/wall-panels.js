@@ -302,7 +302,7 @@
     this.cardBody.appendChild(el("h3", null, layer.feature.properties.name || "…"));
     this.cardBody.appendChild(el("p", "guatu-card-loading", "正在读取……"));
     this.fitCard();
-    var url = wall.url(this.o.api.place, { __layer__: layerId, __id__: id });
+    var url = wall.url(this.o.api.place, { __layer__: layerId, __id__: id }, { date: wall.shownDay });
     return wall.fetchJSON(url).then(function (r) {
       if (self.card.dataset.id === id) self.renderCard(r.body);
     }, function (err) {
@@ -316,6 +316,7 @@
     body.textContent = "";
     body.appendChild(el("h3", null, c.name));
     body.appendChild(el("p", "guatu-card-where", [c.kind, c.street, c.community].filter(Boolean).join(" · ")));
+    if (c.as_of) body.appendChild(el("p", "guatu-card-asof", c.as_of + " 当日状态"));
     var badges = el("p", "guatu-card-badges");
     var status = el("span", "guatu-badge guatu-badge-status", c.status.label);
     if (c.status.color) {

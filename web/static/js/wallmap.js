@@ -900,6 +900,7 @@
       self.renderers.features.setLayer(layerId, Object.keys(places).map(function (id) { return places[id]; }));
     });
     this.state = state;
+    this.shownDay = state.format === "playback" ? state.day : null; // cards then show the place as of that day
     Object.keys(this.all).forEach(function (layerId) {
       var items = (state.layers[layerId] || {}).features || {};
       var places = self.all[layerId];
