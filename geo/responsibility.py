@@ -53,6 +53,22 @@ def my_places(store: Store, campaign: Campaign, now: datetime, *, person: str | 
             "places": rows}
 
 
+def responsible_names(store: Store, campaign: Campaign) -> dict[str, list[str]]:
+    """Everyone named in a 四包一 role or as a problem's responsible, and every responsible unit: what the
+    "my places" form offers to pick from."""
+    people: set[str] = set()
+    units: set[str] = set()
+    for layer in campaign.layers:
+        for f in store.features(layer.id):
+            props = f["properties"]
+            people.update(v for v in (props.get("people") or {}).values() if isinstance(v, str) and v.strip())
+            for p in props.get("problems") or ():
+                people.update((p.get("responsible") or "").split())
+            if isinstance(props.get("unit"), str) and props["unit"].strip():
+                units.add(props["unit"])
+    return {"people": sorted(people), "units": sorted(units)}
+
+
 def _row(layer: str, f: dict, props: dict, problems: list[dict], roles: list[str], campaign: Campaign,
          today: date, now_l: datetime, labels: dict) -> dict:
     items = []

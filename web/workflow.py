@@ -22,7 +22,7 @@ from geo.errors import FieldError, GuatuError, ValidationError
 from geo.geojson_io import dumps
 from geo.inspections import check_day
 from geo.progress import milestones, parse_range, timeline
-from geo.responsibility import my_places
+from geo.responsibility import my_places, responsible_names
 from geo.rules import local_now
 from web.auth import DISPLAY_ENDPOINTS, principal
 from web.context import guatu
@@ -55,7 +55,7 @@ def mine_page():
     g = guatu()
     person, unit = _who()
     data = my_places(g.store, g.campaign, g.now(), person=person, unit=unit)
-    return render_template("mine.html", data=data)
+    return render_template("mine.html", data=data, names=responsible_names(g.store, g.campaign))
 
 
 @bp.get("/api/mine")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from geo.ledger import add_problem
-from geo.responsibility import my_places
+from geo.responsibility import my_places, responsible_names
 from tests.web.conftest import login
 
 
@@ -40,3 +40,15 @@ def test_the_page_defaults_to_the_logged_in_users_name(client):
     data = client.get("/api/mine?unit=区政府办").get_json()
     assert data["count"] == 4 and data["unit"] == "区政府办"
     assert client.get("/api/mine").get_json()["person"] == "戴新民"
+
+
+def test_the_form_offers_everyone_responsible_and_every_unit(client, seeded, campaign):
+    names = responsible_names(seeded, campaign)
+    people = {v for f in seeded.features("courtyards") for v in f["properties"]["people"].values() if v}
+    assert people <= set(names["people"]) and "戴新民" in names["people"]
+    assert {"区政府办", "区教育局"} <= set(names["units"]) and names["units"] == sorted(names["units"])
+    for name in names["units"]:  # each one the form offers finds places
+        assert my_places(seeded, campaign, seeded.clock(), unit=name)["count"] > 0
+    login(client, "editor1")
+    page = client.get("/mine").get_data(as_text=True)
+    assert 'list="guatu-people"' in page and '<option value="戴新民">' in page and '<option value="区政府办">' in page
