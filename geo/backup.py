@@ -7,7 +7,11 @@ journal. The files are copied while the store's write lock is held
 (`GeoJSONStore.exclusive`), so a backup taken while the server runs is one
 consistent snapshot: no write lands between copying the journal and the
 layer files. Compression happens after the lock is released, so writers
-wait only for the copy.
+wait only for the copy. A PostGIS campaign is written out as the embedded
+store keeps it (`copy_to_geojson`: layers and journal from one REPEATABLE
+READ snapshot, so writers never wait) beside the data directory's other
+files: its archive restores as a GeoJSON campaign, which `flask --app web
+store copy --to …` puts back into a database.
 
 Restore refuses a non-empty target, refuses archive members that are not
 plain files inside `data/` (absolute paths, `..`, links, devices), checks
@@ -66,32 +70,19 @@ def _archive_path(out: Path, revision: int, now: datetime) -> Path:
     return out
 
 
-def backup(store: Store, out: Path | str, *, clock: Callable[[], datetime] = utc_now) -> tuple[Path, dict]:
-    """Snapshot the store's data directory into a .tar.gz; returns its path and manifest."""
-    exclusive = getattr(store, "exclusive", None)
-    if exclusive is None:
-        raise BackupError(f"the {type(store).__name__} backend keeps no data directory to back up")
+def backup(store: Store, out: Path | str, *, data_dir: Path | str | None = None,
+           clock: Callable[[], datetime] = utc_now) -> tuple[Path, dict]:
+    """Snapshot the campaign into a .tar.gz; returns its path and manifest. `data_dir` (the campaign's
+    folder: campaign.json, boundaries) is needed for a PostGIS store, whose places live in the database."""
     out = Path(out)
     target_dir = out if (out.is_dir() or str(out).endswith(os.sep)) else out.parent
     target_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".guatu-backup-", dir=target_dir))
     try:
-        with exclusive() as data_dir:
-            data_dir = Path(data_dir)
-            now = clock()
-            revision = store.revision()
-            errors = store.layer_errors()
-            layers = {layer.id: {"file": layer.file, "seq": None if layer.id in errors else store.layer_revision(layer.id)}
-                      for layer in store.campaign.layers}
-            copied = []
-            for path in sorted(data_dir.rglob("*")):
-                rel = PurePosixPath(path.relative_to(data_dir).as_posix())
-                if not path.is_file() or not _included(rel):
-                    continue
-                dest = staging / DATA / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, dest)
-                copied.append(rel)
+        now = clock()
+        revision, layers = _snapshot(store, data_dir, staging / DATA)
+        copied = [PurePosixPath(p.relative_to(staging / DATA).as_posix()) for p in sorted((staging / DATA).rglob("*"))
+                  if p.is_file()]
         files = {str(rel): {"sha256": _sha256(staging / DATA / rel), "size": (staging / DATA / rel).stat().st_size}
                  for rel in copied}
         manifest = {"format": FORMAT, "created_at": iso(now), "revision": revision,
@@ -115,6 +106,36 @@ def backup(store: Store, out: Path | str, *, clock: Callable[[], datetime] = utc
         return archive, manifest
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _snapshot(store: Store, data_dir: Path | str | None, into: Path) -> tuple[int, dict]:
+    """Copy one consistent state of the campaign's files into `into`; returns the revision and each layer's
+    file and last change (None for a layer that cannot be read)."""
+    exclusive = getattr(store, "exclusive", None)
+    if exclusive is not None:  # the embedded store: its files, under every process's write lock
+        with exclusive() as folder:
+            folder = Path(folder)
+            revision = store.revision()
+            errors = store.layer_errors()
+            layers = {layer.id: {"file": layer.file, "seq": None if layer.id in errors else store.layer_revision(layer.id)}
+                      for layer in store.campaign.layers}
+            for path in sorted(folder.rglob("*")):
+                rel = PurePosixPath(path.relative_to(folder).as_posix())
+                if path.is_file() and _included(rel):
+                    dest = into / rel
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(path, dest)
+        return revision, layers
+    database_url = getattr(store, "database_url", None)
+    if database_url is None:
+        raise BackupError(f"the {type(store).__name__} backend cannot be backed up here")
+    if data_dir is None:
+        raise BackupError("a PostGIS campaign's backup needs its data directory (campaign.json, boundaries)")
+    from geo.store.migrate import copy_to_geojson
+
+    report = copy_to_geojson(database_url, store.campaign, into, schema=store.schema, campaign_dir=data_dir)
+    return report.revision, {layer.id: {"file": layer.file, "seq": report.heads.get(layer.id, 0)}
+                             for layer in store.campaign.layers}
 
 
 def _normalise(info: tarfile.TarInfo) -> tarfile.TarInfo:
@@ -220,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             from geo.store import open_store
 
             store = open_store(args.data_dir, load_campaign(args.data_dir))
-            path, manifest = backup(store, args.out)
+            path, manifest = backup(store, args.out, data_dir=args.data_dir)
             print(f"backed up revision {manifest['revision']} ({len(manifest['files'])} files) to {path}")
         else:
             manifest = restore(args.archive, args.target)

@@ -12,14 +12,15 @@ from geo.backup import BackupError, backup, restore
 from web.context import guatu
 
 
-@click.command("backup", help="Snapshot the campaign's data directory into a .tar.gz, safely while the server runs.")
+@click.command("backup", help="Snapshot the campaign (data directory, or PostGIS and the data directory) into a "
+                              ".tar.gz, safely while the server runs.")
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="A directory (the archive gets a dated name) or the archive's file name.")
 @with_appcontext
 def backup_command(out: Path) -> None:
     g = guatu()
     try:
-        path, manifest = backup(g.store, out, clock=g.clock)
+        path, manifest = backup(g.store, out, data_dir=g.data_dir, clock=g.clock)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"backed up revision {manifest['revision']} ({len(manifest['files'])} files) to {path}")

@@ -18,7 +18,7 @@ import argparse
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from psycopg import sql
@@ -41,6 +41,7 @@ class CopyReport:
     changes: int
     revision: int
     seconds: float
+    heads: dict[str, int] = field(default_factory=dict)  # each layer's last change (seq) in the copy
 
     def __str__(self) -> str:
         layers = ", ".join(f"{k} {v}" for k, v in self.features.items())
@@ -147,7 +148,7 @@ def copy_to_geojson(database_url: str, campaign: Campaign, to_dir: Path | str, *
                 tmp.unlink()
     finally:
         source.close()
-    return CopyReport(counts, changes, revision, time.perf_counter() - started)
+    return CopyReport(counts, changes, revision, time.perf_counter() - started, heads)
 
 
 def _copy_campaign_files(src: Path, dst: Path, skip: set[str]) -> None:

@@ -94,6 +94,7 @@ class PostGISStore(Store):
                  pool_size: int = 10, lock_timeout: float = 10.0, connect_timeout: float = 10.0) -> None:
         super().__init__(campaign, clock=clock)
         self.schema = check_schema_name(schema)
+        self.database_url = database_url
         self._lock_key = _lock_key(schema)
         self._lock_timeout_ms = int(lock_timeout * 1000)
         self._layers: dict[str, _Layer] = {}

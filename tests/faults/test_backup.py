@@ -76,6 +76,79 @@ def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
         assert health == {"ok": True, "revision": manifest["revision"], "broken_layers": {}}
 
 
+@pytest.mark.timeout(150)
+def test_a_postgis_campaign_backs_up_during_writes_and_restores_into_another_schema(tmp_path, postgis_url, postgis_schema):
+    """PostGIS: the archive is the campaign as the embedded store keeps it, from one snapshot taken while
+    writers go on; restored and copied into a new schema, it is the database as it was then."""
+    from geo.store.migrate import copy_to_postgis
+
+    data = copy_demo(tmp_path / "data")
+    campaign = load_campaign(data)
+    copy_to_postgis(data, campaign, postgis_url, schema=postgis_schema)
+    store = open_store(data, campaign, database_url=postgis_url, schema=postgis_schema)
+    ids = [f["id"] for f in store.features("courtyards")][:40]
+    before = {fid: store.get("courtyards", fid) for fid in ids}
+    stop, errors, saved = threading.Event(), [], []
+
+    def write() -> None:
+        writer = open_store(data, campaign, database_url=postgis_url, schema=postgis_schema)
+        try:
+            n = 0
+            while not stop.is_set():
+                fid = ids[n % len(ids)]
+                version = writer.get("courtyards", fid)["properties"]["version"]
+                writer.update("courtyards", fid, expected_version=version, user="writer",
+                              properties={"notes": f"第 {n} 次"})
+                saved.append(n)
+                n += 1
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(repr(exc))
+        finally:
+            writer.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        while len(saved) < 10:
+            time.sleep(0.01)
+        archive, manifest = backup(store, tmp_path / "backups" / "pg.tar.gz", data_dir=data)
+        during = len(saved)
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        thread.join(30)
+    assert errors == [] and len(saved) > during  # writes went on around the backup
+
+    target = tmp_path / "restored"
+    restore(archive, target)
+    assert disagreements(target) == []
+    restored = journal_entries(target)
+    assert len(restored) == manifest["revision"] and manifest["revision"] >= 10
+    live = sorted(store.change_entries(store.changes_since(0)), key=lambda e: e["seq"])
+    assert manifest["revision"] < len(live)  # a snapshot taken mid-burst
+    assert [e["seq"] for e in restored] == [e["seq"] for e in live[: manifest["revision"]]]
+    assert manifest["layers"]["courtyards"]["seq"] == max(e["seq"] for e in restored if e["layer"] == "courtyards")
+    files = set(manifest["files"])
+    assert {"campaign.json", "journal.jsonl", "layers/courtyards.geojson", "boundaries/streets.geojson"} <= files
+    assert not any(name.rsplit("/", 1)[-1].startswith(".") for name in files)
+
+    again = f"{postgis_schema}_restored"
+    try:
+        copy_to_postgis(target, campaign, postgis_url, schema=again)
+        back = open_store(target, campaign, database_url=postgis_url, schema=again)
+        assert back.revision() == manifest["revision"]
+        as_then = {e["id"]: e["after"] for e in live[: manifest["revision"]] if e["layer"] == "courtyards"}
+        for fid in ids:
+            assert back.get("courtyards", fid) == as_then.get(fid, before[fid]), fid
+        back.close()
+    finally:
+        import psycopg
+
+        with psycopg.connect(postgis_url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {again} CASCADE")
+        store.close()
+
+
 def test_restore_refuses_a_non_empty_target(tmp_path, campaign, data_dir):
     store = open_store(data_dir, campaign)
     archive, _ = backup(store, tmp_path / "b.tar.gz")
