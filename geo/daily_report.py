@@ -41,7 +41,7 @@ def _date(text) -> date | None:
         return None
 
 
-def report_data(store: Store, campaign: Campaign, data_dir: Path, day: date, now: datetime) -> dict:
+def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> dict:
     """Everything the report shows, as plain rows (header first) per sheet."""
     tz = campaign.timezone
     now_l = now.astimezone(tz)
@@ -105,7 +105,7 @@ def report_data(store: Store, campaign: Campaign, data_dir: Path, day: date, now
             totals[k] = totals.get(k, 0) + v
     progress.append(_progress_row("合计", totals, keys, campaign))
 
-    listing = load_inspections(data_dir, day)
+    listing = load_inspections(store, day)
     inspections = []
     for i, p in enumerate((listing or {}).get("places") or (), 1):
         r = p.get("result") or {}

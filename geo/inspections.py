@@ -7,9 +7,11 @@
   the campaign's `inspections` section). It uses a numpy Generator seeded
   with a number recorded with the list: the same seed and the same data give
   the same list.
-* `generate` stores the list as `inspections/<day>.json` in the data
-  directory (atomic write, under a lock), with its seed, weights, the places
-  and, later, their results.
+* `generate` stores the list as the store's record `inspections/<day>`
+  (a file `inspections/<day>.json` in the data directory, or a row of the
+  PostGIS `records` table, so every instance shares it), written whole under
+  the store's lock for the kind, with its seed, weights, the places and,
+  later, their results.
 * `record` writes an inspection's result: `ok`; `problem` (opens a ledger
   problem found by the campaign's inspection source, so 问题不过夜 applies);
   `relapse` (反弹回潮: opens a problem and sets the place to the relapse
@@ -26,23 +28,21 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import orjson
 import shapely
-from filelock import FileLock
 
 from geo.config import Campaign
 from geo.display import in_scope
 from geo.errors import Conflict, FieldError, NotFound, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
-from geo.geojson_io import PRECISION, atomic_write
+from geo.geojson_io import PRECISION
 from geo.ledger import add_problem
 from geo.rules import local_now, open_problems, place_overdue
 from geo.store.base import Store, iso
 
-FOLDER = "inspections"
+KIND = "inspections"  # the store keeps each day's list as a record of this kind
 RESULTS = {"ok": "正常", "problem": "发现问题", "relapse": "反弹"}
 NO_STREET = "(未填街道)"
 MAX_COUNT = 500
@@ -178,29 +178,14 @@ def check_day(day: str) -> date:
         raise ValidationError([FieldError("date", f"expected YYYY-MM-DD, got {day!r}")]) from None
 
 
-def _path(data_dir: Path, day: date) -> Path:
-    return Path(data_dir) / FOLDER / f"{day.isoformat()}.json"
-
-
-def _lock(data_dir: Path) -> FileLock:
-    folder = Path(data_dir) / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(folder / ".lock"), timeout=10)
-
-
-def load(data_dir: Path, day: date) -> dict | None:
+def load(store: Store, day: date) -> dict | None:
     """The stored list of a day, or None."""
-    path = _path(data_dir, day)
-    try:
-        return orjson.loads(path.read_bytes())
-    except FileNotFoundError:
-        return None
+    return store.record(KIND, day.isoformat())
 
 
-def days(data_dir: Path) -> list[str]:
+def days(store: Store) -> list[str]:
     """Days that have a list, newest first."""
-    folder = Path(data_dir) / FOLDER
-    return sorted((p.stem for p in folder.glob("*.json") if _DAY.match(p.stem)), reverse=True)
+    return sorted((k for k in store.record_keys(KIND) if _DAY.match(k)), reverse=True)
 
 
 def _place_row(store: Store, campaign: Campaign, c: Candidate) -> dict:
@@ -212,7 +197,7 @@ def _place_row(store: Store, campaign: Campaign, c: Candidate) -> dict:
     }
 
 
-def generate(store: Store, campaign: Campaign, data_dir: Path, day: date, *, n: int | None = None,
+def generate(store: Store, campaign: Campaign, day: date, *, n: int | None = None,
              seed: int | None = None, user: str, replace: bool = False) -> dict:
     """Draw and store the list of `day`. An existing list is kept unless `replace`, and never
     replaced once a result has been recorded on it."""
@@ -224,8 +209,8 @@ def generate(store: Store, campaign: Campaign, data_dir: Path, day: date, *, n: 
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValidationError([FieldError("seed", "expected a whole number, 0 or more")])
     now = store.clock()
-    with _lock(data_dir):
-        existing = load(data_dir, day)
+    with store.records_locked(KIND):
+        existing = load(store, day)
         if existing is not None:
             if not replace:
                 raise Conflict(f"the inspection list of {day} already exists (seed {existing['seed']}); "
@@ -239,11 +224,11 @@ def generate(store: Store, campaign: Campaign, data_dir: Path, day: date, *, n: 
             "generated_at": iso(now), "generated_by": user, "revision": store.revision(),
             "places": [_place_row(store, campaign, c) for c in picked],
         }
-        atomic_write(_path(data_dir, day), orjson.dumps(record_, option=orjson.OPT_INDENT_2))
+        store.put_record(KIND, day.isoformat(), record_)
     return record_
 
 
-def record(store: Store, campaign: Campaign, data_dir: Path, day: date, fid: str, *, result: str,
+def record(store: Store, campaign: Campaign, day: date, fid: str, *, result: str,
            user: str, notes: str = "", category: str | None = None, deadline: str | None = None,
            layer: str | None = None, fixed: bool = False) -> dict:
     """Record the inspection of one place of the day's list; returns the place's row.
@@ -256,8 +241,8 @@ def record(store: Store, campaign: Campaign, data_dir: Path, day: date, fid: str
     if result not in RESULTS:
         raise ValidationError([FieldError("result", f"expected one of {', '.join(RESULTS)}", fid)])
     s = campaign.inspections
-    with _lock(data_dir):
-        listing = load(data_dir, day)
+    with store.records_locked(KIND):
+        listing = load(store, day)
         if listing is None:
             raise NotFound(f"there is no inspection list for {day}")
         rows = [p for p in listing["places"] if p["id"] == fid and (layer is None or p["layer"] == layer)]
@@ -289,7 +274,7 @@ def record(store: Store, campaign: Campaign, data_dir: Path, day: date, fid: str
             entry["version"] = written["properties"]["version"]
             row["status"] = written["properties"]["status"]
         row["result"] = entry
-        atomic_write(_path(data_dir, day), orjson.dumps(listing, option=orjson.OPT_INDENT_2))
+        store.put_record(KIND, day.isoformat(), listing)
     return row
 
 

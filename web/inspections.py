@@ -47,7 +47,7 @@ def _int(value, name: str) -> int | None:
 
 def _listing(day: str) -> dict:
     g = guatu()
-    listing = insp.load(g.data_dir, insp.check_day(day))
+    listing = insp.load(g.store, insp.check_day(day))
     if listing is None:
         raise NotFound(f"there is no inspection list for {day}")
     return {**listing, "places": insp.route_sheet(g.store, g.campaign, listing),
@@ -56,14 +56,14 @@ def _listing(day: str) -> dict:
 
 def _generate(day: str, values: dict) -> dict:
     g = guatu()
-    return insp.generate(g.store, g.campaign, g.data_dir, insp.check_day(day), n=_int(values.get("count"), "count"),
+    return insp.generate(g.store, g.campaign, insp.check_day(day), n=_int(values.get("count"), "count"),
                          seed=_int(values.get("seed"), "seed"), user=acting_user(),
                          replace=str(values.get("replace", "")).lower() in ("1", "true", "on", "yes"))
 
 
 def _record(day: str, fid: str, values: dict) -> dict:
     g = guatu()
-    return insp.record(g.store, g.campaign, g.data_dir, insp.check_day(day), fid, result=values.get("result") or "",
+    return insp.record(g.store, g.campaign, insp.check_day(day), fid, result=values.get("result") or "",
                        user=acting_user(), notes=values.get("notes") or "", category=values.get("category") or None,
                        deadline=values.get("deadline") or None, layer=values.get("layer") or None,
                        fixed=str(values.get("fixed", "")).lower() in ("1", "true", "on", "yes"))
@@ -83,7 +83,7 @@ def page():
         listing = None
     return render_template("inspections.html", day=day, listing=listing, results=insp.RESULTS,
                            categories=g.campaign.categories, default_count=g.campaign.inspections.count,
-                           statuses={s.key: s.label for s in g.campaign.statuses}, days=insp.days(g.data_dir)[:30],
+                           statuses={s.key: s.label for s in g.campaign.statuses}, days=insp.days(g.store)[:30],
                            source=g.campaign.inspections.source or g.campaign.inspection_sources[0])
 
 
@@ -139,7 +139,7 @@ def wall_api():
     day = insp.check_day(request.args.get("date") or _today())
     crs = display_crs(request.args.get("crs"))
     street, community = request.args.get("street") or None, request.args.get("community") or None
-    listing = insp.load(g.data_dir, day)
+    listing = insp.load(g.store, day)
     key = ("wall-inspections", day, insp.listing_revision(listing), g.store.revision(), crs, street, community)
     return send_cached(g.cache.get(key, lambda: make_cached(dumps(insp.wall_summary(
         g.store, g.campaign, listing, day, crs=crs, street=street, community=community)))))

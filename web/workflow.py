@@ -86,7 +86,7 @@ def timeline_api():
 def report_page():
     g = guatu()
     day = check_day(request.args.get("date") or _today().isoformat())
-    data = report_data(g.store, g.campaign, g.data_dir, day, g.now())
+    data = report_data(g.store, g.campaign, day, g.now())
     return render_template("daily_report.html", data=data, day=day.isoformat())
 
 
@@ -96,7 +96,7 @@ def report_download(day: str, fmt: str):
     when = check_day(day)
     if fmt not in ("xlsx", "pdf"):
         raise ValidationError([FieldError("format", "expected xlsx or pdf")])
-    data = report_data(g.store, g.campaign, g.data_dir, when, g.now())
+    data = report_data(g.store, g.campaign, when, g.now())
     if fmt == "xlsx":
         body = build_xlsx(data)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -120,7 +120,7 @@ def daily_report_command(day: str | None, out: Path, no_pdf: bool) -> None:
     g = guatu()
     try:
         when = check_day(day) if day else _today()
-        data = report_data(g.store, g.campaign, g.data_dir, when, g.now())
+        data = report_data(g.store, g.campaign, when, g.now())
         out.mkdir(parents=True, exist_ok=True)
         xlsx = out / f"日报-{when.isoformat()}.xlsx"
         xlsx.write_bytes(build_xlsx(data))

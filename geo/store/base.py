@@ -70,6 +70,9 @@ class Transaction(ABC):
         """Make every change durable, all or nothing."""
 
 
+RECORD_KINDS = ("inspections",)  # the kinds of records a campaign keeps (copies between backends carry them)
+
+
 class Store(ABC):
     def __init__(self, campaign: Campaign, *, clock: Clock = utc_now) -> None:
         self.campaign = campaign
@@ -106,6 +109,27 @@ class Store(ABC):
 
     @abstractmethod
     def _transaction(self) -> AbstractContextManager[Transaction]: ...
+
+    # --- records kept beside the layers (the daily inspection lists) ----------------
+    # A record is a small JSON document named by a kind and a key, shared by every process and instance
+    # of the campaign like the layers: files `<kind>/<key>.json` in the data directory, or a table.
+
+    @abstractmethod
+    def record(self, kind: str, key: str) -> dict | None:
+        """The record `key` of `kind`, or None."""
+
+    @abstractmethod
+    def record_keys(self, kind: str) -> list[str]:
+        """The keys of every record of `kind`, sorted."""
+
+    @abstractmethod
+    def records_locked(self, kind: str) -> AbstractContextManager[None]:
+        """Hold the lock of `kind` (in every process and instance) for a read-then-write; StoreBusy when
+        it cannot be had within the store's lock timeout."""
+
+    @abstractmethod
+    def put_record(self, kind: str, key: str, value: dict) -> None:
+        """Store a record whole (written atomically; call it inside `records_locked(kind)`)."""
 
     def collection_bytes(self, layer_id: str) -> bytes:
         """The layer as a serialised GeoJSON FeatureCollection."""

@@ -187,6 +187,13 @@ class LayerFile:
             self.state = state
 
 
+def _record_name(name: str) -> str:
+    """A record kind or key as a file name: letters, digits, '-' and '_' only (no paths)."""
+    if not name or not all(c.isascii() and (c.isalnum() or c in "-_") for c in name):
+        raise ValueError(f"a record kind or key must be letters, digits, '-' or '_': {name!r}")
+    return name
+
+
 class _CannotCatchUp(Exception):
     pass
 
@@ -365,6 +372,32 @@ class GeoJSONStore(Store):
         with self._locked():
             self._recover()
             yield _GeoJSONTransaction(self)
+
+    # --- records: <kind>/<key>.json beside the layers ---------------------------
+    def _record_path(self, kind: str, key: str) -> Path:
+        return self.dir / _record_name(kind) / f"{_record_name(key)}.json"
+
+    def record(self, kind: str, key: str) -> dict | None:
+        try:
+            return orjson.loads(self._record_path(kind, key).read_bytes())
+        except FileNotFoundError:
+            return None
+
+    def record_keys(self, kind: str) -> list[str]:
+        return sorted(p.stem for p in (self.dir / _record_name(kind)).glob("*.json"))
+
+    @contextmanager
+    def records_locked(self, kind: str) -> Iterator[None]:
+        folder = self.dir / _record_name(kind)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with FileLock(str(folder / ".lock"), timeout=self._lock_timeout):
+                yield
+        except Timeout:
+            raise StoreBusy(f"another process holds the lock of the {kind} records; try again") from None
+
+    def put_record(self, kind: str, key: str, value: dict) -> None:
+        atomic_write(self._record_path(kind, key), orjson.dumps(value, option=orjson.OPT_INDENT_2))
 
     def _remove_stale_temp_files(self) -> None:
         """Layer file copies a killed write left before its rename (every write holds the lock we hold)."""

@@ -1,8 +1,9 @@
 """Move a campaign between the embedded GeoJSON store and PostGIS, losslessly, both ways.
 
-Features and the whole journal are copied; the layers' revisions too, so
-wall screens and exports carry on where they were. GeoJSON → PostGIS →
-GeoJSON gives byte-identical layer files and journal. A copy never
+Features and the whole journal are copied; the layers' revisions and the
+records kept beside them (the daily inspection lists) too, so wall screens,
+exports and reports carry on where they were. GeoJSON → PostGIS → GeoJSON
+gives byte-identical layer files, journal and records. A copy never
 overwrites: the target schema must be empty, the target folder must not
 hold layer files or a journal yet.
 
@@ -26,7 +27,8 @@ from psycopg import sql
 from geo.config import Campaign, load_campaign
 from geo.errors import GuatuError
 from geo.geojson_io import atomic_write, collection_bytes, dumps, feature_line, fsync_dir
-from geo.store.geojson import JOURNAL_FILE, LOCK_FILE, GeoJSONStore
+from geo.store.base import RECORD_KINDS
+from geo.store.geojson import JOURNAL_FILE, LOCK_FILE, GeoJSONStore, _record_name
 from geo.store.postgis import DEFAULT_SCHEMA, PostGISStore, _row_entry, journal_row
 
 
@@ -87,6 +89,10 @@ def copy_to_postgis(data_dir: Path | str, campaign: Campaign, database_url: str,
                     seq = source.layer_revision(layer.id)
                     if seq or (Path(data_dir) / layer.file).exists():
                         conn.execute("INSERT INTO layer_heads (layer, seq) VALUES (%s, %s)", (layer.id, seq))
+                for kind in RECORD_KINDS:  # the inspection lists: their text as it is, so they come back byte for byte
+                    for key in source.record_keys(kind):
+                        conn.execute("INSERT INTO records (kind, key, body) VALUES (%s, %s, %s)",
+                                     (kind, key, source._record_path(kind, key).read_text(encoding="utf-8")))
             revision = target.revision()
     finally:
         target.close()
@@ -95,8 +101,9 @@ def copy_to_postgis(data_dir: Path | str, campaign: Campaign, database_url: str,
 
 
 def _refuse_unless_empty(conn, schema: str) -> None:
-    places, changes = conn.execute("SELECT (SELECT count(*) FROM features), (SELECT count(*) FROM journal)").fetchone()
-    if places or changes:
+    places, changes, records = conn.execute("SELECT (SELECT count(*) FROM features), (SELECT count(*) FROM journal), "
+                                            "(SELECT count(*) FROM records)").fetchone()
+    if places or changes or records:
         raise CopyRefused(f"schema {schema!r} already holds a campaign ({places} places, {changes} journal entries): "
                           "copy into a new schema, or drop this one first")
 
@@ -113,7 +120,8 @@ def copy_to_geojson(database_url: str, campaign: Campaign, to_dir: Path | str, *
     if existing:
         raise CopyRefused(f"{to_dir} already holds {', '.join(existing)}: copy into an empty folder")
     if campaign_dir is not None and Path(campaign_dir).resolve() != to_dir.resolve():
-        _copy_campaign_files(Path(campaign_dir), to_dir, {x.file for x in campaign.layers} | {JOURNAL_FILE, LOCK_FILE})
+        _copy_campaign_files(Path(campaign_dir), to_dir,
+                             {x.file for x in campaign.layers} | {JOURNAL_FILE, LOCK_FILE, *RECORD_KINDS})
     to_dir.mkdir(parents=True, exist_ok=True)
     source = PostGISStore(database_url, campaign, schema=schema)
     counts: dict[str, int] = {}
@@ -146,6 +154,9 @@ def copy_to_geojson(database_url: str, campaign: Campaign, to_dir: Path | str, *
                 fsync_dir(to_dir)
             else:
                 tmp.unlink()
+            for kind, key, body in conn.execute("SELECT kind, key, body FROM records WHERE kind = ANY(%s) "
+                                                "ORDER BY kind, key", (list(RECORD_KINDS),)):
+                atomic_write(to_dir / _record_name(kind) / f"{_record_name(key)}.json", body.encode())
     finally:
         source.close()
     return CopyReport(counts, changes, revision, time.perf_counter() - started, heads)
@@ -160,9 +171,12 @@ def _copy_campaign_files(src: Path, dst: Path, skip: set[str]) -> None:
 
 
 def same_campaign(a: Path | str, b: Path | str, campaign: Campaign) -> list[str]:
-    """Differences between two GeoJSON campaign folders' layer files and journals (empty: identical bytes)."""
+    """Differences between two GeoJSON campaign folders' layer files, journals and records (empty: identical
+    bytes)."""
     out = []
-    for rel in [x.file for x in campaign.layers] + [JOURNAL_FILE]:
+    records = sorted({p.relative_to(root).as_posix() for root in (Path(a), Path(b)) for kind in RECORD_KINDS
+                      for p in (root / kind).glob("*.json")})
+    for rel in [x.file for x in campaign.layers] + [JOURNAL_FILE] + records:
         pa, pb = Path(a) / rel, Path(b) / rel
         if pa.exists() != pb.exists():
             out.append(f"{rel}: only in {'the first' if pa.exists() else 'the second'}")

@@ -33,6 +33,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -276,6 +277,37 @@ class PostGISStore(Store):
             rows = conn.execute(query, params).fetchall()
         n = len(properties)
         return [r[0] for r in rows], [tuple(r[1:1 + n]) for r in rows], [r[1 + n] for r in rows]
+
+    # --- records beside the layers (table `records`) -----------------------------
+    def record(self, kind: str, key: str) -> dict | None:
+        with self._conn() as conn:
+            row = conn.execute("SELECT body FROM records WHERE kind = %s AND key = %s", (kind, key)).fetchone()
+        return orjson.loads(row[0]) if row else None
+
+    def record_keys(self, kind: str) -> list[str]:
+        with self._conn() as conn:
+            return [r[0] for r in conn.execute("SELECT key FROM records WHERE kind = %s ORDER BY key", (kind,))]
+
+    @contextmanager
+    def records_locked(self, kind: str) -> Iterator[None]:
+        """A session advisory lock per campaign and kind, held on one pooled connection for the block."""
+        key = _lock_key(f"{self.schema}:records:{kind}")
+        deadline = time.monotonic() + self._lock_timeout_ms / 1000
+        with self._conn() as conn:
+            while not conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
+                if time.monotonic() > deadline:
+                    raise StoreBusy(f"another instance holds the lock of the {kind} records; try again")
+                time.sleep(0.02)
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    def put_record(self, kind: str, key: str, value: dict) -> None:
+        body = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+        with self._conn() as conn:
+            conn.execute("INSERT INTO records (kind, key, body) VALUES (%s, %s, %s) ON CONFLICT (kind, key) "
+                         "DO UPDATE SET body = excluded.body, updated_at = now()", (kind, key, body))
 
     # --- writes ------------------------------------------------------------
     @contextmanager

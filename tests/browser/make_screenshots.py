@@ -70,12 +70,12 @@ def inspect_today(data: Path) -> None:
     campaign = load_campaign(data)
     store = open_store(data, campaign, clock=_clock)
     today = date(2026, 11, 24)
-    listing = inspections.generate(store, campaign, data, today, n=10, seed=2026, user="督导组")
+    listing = inspections.generate(store, campaign, today, n=10, seed=2026, user="督导组")
     rows = listing["places"]
-    inspections.record(store, campaign, data, today, rows[0]["id"], result="ok", user="督导组")
-    inspections.record(store, campaign, data, today, rows[1]["id"], result="problem", user="督导组",
+    inspections.record(store, campaign, today, rows[0]["id"], result="ok", user="督导组")
+    inspections.record(store, campaign, today, rows[1]["id"], result="problem", user="督导组",
                        category=campaign.categories[0], notes="楼道堆放杂物")
-    inspections.record(store, campaign, data, today, rows[2]["id"], result="relapse", user="督导组",
+    inspections.record(store, campaign, today, rows[2]["id"], result="relapse", user="督导组",
                        category=campaign.categories[1], notes="飞线充电反弹")
 
 

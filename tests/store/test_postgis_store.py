@@ -209,6 +209,9 @@ def test_geojson_to_postgis_to_geojson_is_byte_identical(store_factory, data_dir
                                                         postgis_schema, make_feature, clock, tmp_path):
     source = store_factory("geojson")
     _busy_campaign(source, make_feature, clock)
+    listing = {"date": "2026-11-24", "seed": 7, "places": [{"id": "c-0001", "name": "兑周村1号院", "result": None}]}
+    with source.records_locked("inspections"):
+        source.put_record("inspections", "2026-11-24", listing)
     report = copy_to_postgis(data_dir, campaign, postgis_url, schema=postgis_schema)
     assert report.features == {"courtyards": 2, "roads": 1, "villages": 0} or report.features[LAYER] == 2
     assert report.changes == 7 and report.revision == 7
@@ -220,11 +223,14 @@ def test_geojson_to_postgis_to_geojson_is_byte_identical(store_factory, data_dir
         assert copied.collection_bytes(layer.id) == source.collection_bytes(layer.id)
     assert copied.changes_since(0) == [_without_offsets(s, copied) for s in source.changes_since(0)]
     assert copied.history(LAYER, "c-0003") == source.history(LAYER, "c-0003")
+    assert copied.record("inspections", "2026-11-24") == listing and copied.record_keys("inspections") == ["2026-11-24"]
 
     back = tmp_path / "back"
     report = copy_to_geojson(postgis_url, campaign, back, schema=postgis_schema, campaign_dir=data_dir)
     assert report.changes == 7
     assert same_campaign(data_dir, back, campaign) == []
+    assert (back / "inspections" / "2026-11-24.json").read_bytes() == \
+        (data_dir / "inspections" / "2026-11-24.json").read_bytes()
     assert (back / "campaign.json").read_bytes() == (data_dir / "campaign.json").read_bytes()
     # and the copy carries on: the next id and seq follow on in both directions
     assert copied.create(LAYER, make_feature(), user="x").feature["id"] == "c-0003"

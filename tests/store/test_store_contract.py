@@ -8,10 +8,11 @@ the `store_factory` fixture in tests/conftest.py.
 from __future__ import annotations
 
 import copy
+import time
 
 import pytest
 
-from geo.errors import Conflict, NotFound, ValidationError
+from geo.errors import Conflict, NotFound, StoreBusy, ValidationError
 from geo.store import Op
 from geo.store.base import iso
 
@@ -388,3 +389,36 @@ def test_writes_repaired_geometry_only_on_request(store, make_feature):
     result = store.create(LAYER, bow_tie, user="alice", repair=True)
     assert result.notes and "make_valid" in result.notes[0]
     assert store.get(LAYER, result.feature["id"])["geometry"]["type"] == "MultiPolygon"
+
+
+def test_records_are_kept_whole_by_kind_and_key(store, store_factory):
+    assert store.record("inspections", "2026-11-24") is None and store.record_keys("inspections") == []
+    listing = {"date": "2026-11-24", "seed": 7, "places": [{"id": "c-0001", "name": "<b>兑周村</b>", "result": None}]}
+    with store.records_locked("inspections"):
+        store.put_record("inspections", "2026-11-24", listing)
+        store.put_record("inspections", "2026-11-23", {"date": "2026-11-23", "places": []})
+    store.put_record("notes", "2026-11-24", {"other": "kind"})
+    assert store.record("inspections", "2026-11-24") == listing
+    assert store.record_keys("inspections") == ["2026-11-23", "2026-11-24"]
+    with store.records_locked("inspections"):
+        store.put_record("inspections", "2026-11-24", {**listing, "seed": 8})  # replaced whole
+    assert store.record("inspections", "2026-11-24")["seed"] == 8
+    assert store.record_keys("notes") == ["2026-11-24"]
+
+
+def test_the_records_lock_is_one_for_every_process_and_instance(store, store_factory):
+    """While one instance holds a kind's lock, another waits and gets StoreBusy at its lock timeout;
+    another kind is free."""
+    backend = "postgis" if type(store).__name__ == "PostGISStore" else "geojson"
+    other = store_factory(backend, lock_timeout=0.3)
+    with store.records_locked("inspections"):
+        started = time.monotonic()
+        with pytest.raises(StoreBusy):
+            with other.records_locked("inspections"):
+                pass
+        assert time.monotonic() - started >= 0.25
+        with other.records_locked("notes"):
+            pass
+    with other.records_locked("inspections"):  # free again
+        other.put_record("inspections", "k", {"by": "other"})
+    assert store.record("inspections", "k") == {"by": "other"}

@@ -35,9 +35,9 @@ def day_of_work(seeded, campaign, data_dir, clock):
     change(ids[3], lambda f: add_problem(f, {"category": "建筑垃圾", "description": "建筑垃圾未清",
                                              "found_on": "2026-11-20", "deadline": "2026-11-28"}, campaign, DAY))
     change(ids[3], lambda f: update_problem(f, f"{ids[3]}-p1", {"status": "closed"}, campaign, DAY))
-    listing = insp.generate(seeded, campaign, data_dir, DAY, n=3, seed=11, user="李编")
+    listing = insp.generate(seeded, campaign, DAY, n=3, seed=11, user="李编")
     accepted = next(p for p in listing["places"] if p["status"] == "accepted")
-    insp.record(seeded, campaign, data_dir, DAY, accepted["id"], result="relapse", user="王五", category="乱堆乱放",
+    insp.record(seeded, campaign, DAY, accepted["id"], result="relapse", user="王五", category="乱堆乱放",
                 notes="反弹了")
     return {"ids": ids, "relapsed": accepted["id"], "listing": listing}
 
@@ -48,7 +48,7 @@ def _sheet(wb, name):
 
 
 def test_the_workbook_matches_the_data(seeded, campaign, data_dir, clock, day_of_work):
-    data = report_data(seeded, campaign, data_dir, DAY, clock())
+    data = report_data(seeded, campaign, DAY, clock())
     wb = openpyxl.load_workbook(io.BytesIO(build_xlsx(data)))
     assert wb.sheetnames == list(SHEETS)
     progress = _sheet(wb, "进度")
@@ -78,22 +78,22 @@ def test_the_workbook_matches_the_data(seeded, campaign, data_dir, clock, day_of
 
 def test_a_past_day_is_reported_as_it_stood(seeded, campaign, data_dir, clock, day_of_work):
     fid = day_of_work["relapsed"]
-    before = report_data(seeded, campaign, data_dir, DAY, clock())["sheets"]
+    before = report_data(seeded, campaign, DAY, clock())["sheets"]
     clock.advance(days=2)
     f = seeded.get("courtyards", fid)
     seeded.update("courtyards", fid, expected_version=f["properties"]["version"], user="t",
                   properties={"status": "accepted"})  # fixed two days later
-    data = report_data(seeded, campaign, data_dir, DAY, clock())
+    data = report_data(seeded, campaign, DAY, clock())
     assert data["past"] and data["as_of"] == "2026-11-25 00:00"
     assert data["sheets"]["进度"] == before["进度"] and data["sheets"]["反弹"] == before["反弹"]
-    assert report_data(seeded, campaign, data_dir, date(2026, 11, 26), clock())["sheets"]["反弹"][1:] == []
-    earlier = report_data(seeded, campaign, data_dir, date(2026, 11, 23), clock())
+    assert report_data(seeded, campaign, date(2026, 11, 26), clock())["sheets"]["反弹"][1:] == []
+    earlier = report_data(seeded, campaign, date(2026, 11, 23), clock())
     assert earlier["sheets"]["进度"][-1][1 + len(campaign.statuses)] == 0  # nothing existed on 11-23
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils' pdftotext")
 def test_the_pdf_carries_the_same_numbers_in_chinese(seeded, campaign, data_dir, clock, day_of_work):
-    data = report_data(seeded, campaign, data_dir, DAY, clock())
+    data = report_data(seeded, campaign, DAY, clock())
     pdf = build_pdf(data, with_map=False)
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "日报 2026-11-24" in text and "大学路街道" in text

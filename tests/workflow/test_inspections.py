@@ -22,7 +22,7 @@ def test_same_seed_and_data_give_the_same_list(seeded, campaign, data_dir):
     first = insp.draw(pool, 5, seed=1234)
     assert insp.draw(pool, 5, seed=1234) == first
     assert any(insp.draw(pool, 5, seed=s) != first for s in range(1, 20))
-    stored = insp.generate(seeded, campaign, data_dir, DAY, n=5, seed=1234, user="李编")
+    stored = insp.generate(seeded, campaign, DAY, n=5, seed=1234, user="李编")
     assert [p["id"] for p in stored["places"]] == [c.id for c in first]
     on_disk = orjson.loads((data_dir / "inspections" / "2026-11-24.json").read_bytes())
     assert on_disk["seed"] == 1234 and on_disk["weights"] == campaign.inspections.weights()
@@ -30,7 +30,7 @@ def test_same_seed_and_data_give_the_same_list(seeded, campaign, data_dir):
 
 
 def test_a_list_without_a_seed_records_the_seed_it_drew_with(seeded, campaign, data_dir):
-    stored = insp.generate(seeded, campaign, data_dir, DAY, n=4, user="李编")
+    stored = insp.generate(seeded, campaign, DAY, n=4, user="李编")
     pool = insp.candidates(seeded, campaign, seeded.clock())
     assert [c.id for c in insp.draw(pool, 4, stored["seed"])] == [p["id"] for p in stored["places"]]
 
@@ -93,10 +93,10 @@ def test_weights_come_from_recent_acceptance_overdue_and_relapse(seeded, campaig
 
 def test_a_relapse_sets_the_place_relapsed_and_opens_a_problem_that_must_not_stay_overnight(
         seeded, campaign, data_dir, clock):
-    listing = insp.generate(seeded, campaign, data_dir, DAY, n=9, seed=7, user="李编")
+    listing = insp.generate(seeded, campaign, DAY, n=9, seed=7, user="李编")
     accepted = next(p for p in listing["places"] if p["status"] == "accepted")
     clock.advance(minutes=30)
-    row = insp.record(seeded, campaign, data_dir, DAY, accepted["id"], result="relapse", user="督导组 王五",
+    row = insp.record(seeded, campaign, DAY, accepted["id"], result="relapse", user="督导组 王五",
                       notes="楼道又堆满杂物", category="乱堆乱放")
     place = seeded.get("courtyards", accepted["id"])
     props = place["properties"]
@@ -109,7 +109,7 @@ def test_a_relapse_sets_the_place_relapsed_and_opens_a_problem_that_must_not_sta
     entry = seeded.history("courtyards", accepted["id"])[-1]
     assert entry["user"] == "督导组 王五" and entry["after"]["properties"]["status"] == "relapsed"
     assert row["result"]["at"] == "2026-11-24T08:30:00.000000Z" and row["result"]["inspector"] == "督导组 王五"
-    assert insp.load(data_dir, DAY)["places"][listing["places"].index(accepted)]["result"]["result"] == "relapse"
+    assert insp.load(seeded, DAY)["places"][listing["places"].index(accepted)]["result"]["result"] == "relapse"
 
     clock.advance(hours=15, minutes=29)  # 2026-11-25 07:59 in Zhengzhou
     assert not problem_overnight(problem, campaign, clock())
@@ -118,12 +118,12 @@ def test_a_relapse_sets_the_place_relapsed_and_opens_a_problem_that_must_not_sta
 
 
 def test_a_problem_found_opens_one_and_ok_changes_nothing(seeded, campaign, data_dir):
-    listing = insp.generate(seeded, campaign, data_dir, DAY, n=9, seed=7, user="李编")
+    listing = insp.generate(seeded, campaign, DAY, n=9, seed=7, user="李编")
     pending = [p for p in listing["places"] if p["status"] == "pending"]
     before = seeded.get("courtyards", pending[0]["id"])
-    insp.record(seeded, campaign, data_dir, DAY, pending[0]["id"], result="ok", user="王五")
+    insp.record(seeded, campaign, DAY, pending[0]["id"], result="ok", user="王五")
     assert seeded.get("courtyards", pending[0]["id"]) == before
-    row = insp.record(seeded, campaign, data_dir, DAY, pending[1]["id"], result="problem", user="王五",
+    row = insp.record(seeded, campaign, DAY, pending[1]["id"], result="problem", user="王五",
                       category="飞线充电", notes="一楼飞线充电", deadline="2026-11-26")
     props = seeded.get("courtyards", pending[1]["id"])["properties"]
     assert props["problems"][-1]["found_by"] == "每日随机督导" and props["problems"][-1]["deadline"] == "2026-11-26"
@@ -131,40 +131,86 @@ def test_a_problem_found_opens_one_and_ok_changes_nothing(seeded, campaign, data
 
 
 def test_results_are_checked(seeded, campaign, data_dir):
-    listing = insp.generate(seeded, campaign, data_dir, DAY, n=3, seed=1, user="李编")
+    listing = insp.generate(seeded, campaign, DAY, n=3, seed=1, user="李编")
     fid = listing["places"][0]["id"]
     with pytest.raises(ValidationError):
-        insp.record(seeded, campaign, data_dir, DAY, fid, result="maybe", user="王五")
+        insp.record(seeded, campaign, DAY, fid, result="maybe", user="王五")
     with pytest.raises(ValidationError):
-        insp.record(seeded, campaign, data_dir, DAY, fid, result="problem", user="王五")  # no category
+        insp.record(seeded, campaign, DAY, fid, result="problem", user="王五")  # no category
     with pytest.raises(NotFound):
-        insp.record(seeded, campaign, data_dir, date(2026, 11, 23), fid, result="ok", user="王五")
-    insp.record(seeded, campaign, data_dir, DAY, fid, result="ok", user="王五")
+        insp.record(seeded, campaign, date(2026, 11, 23), fid, result="ok", user="王五")
+    insp.record(seeded, campaign, DAY, fid, result="ok", user="王五")
     with pytest.raises(Conflict):
-        insp.record(seeded, campaign, data_dir, DAY, fid, result="ok", user="王五")  # already inspected
+        insp.record(seeded, campaign, DAY, fid, result="ok", user="王五")  # already inspected
     with pytest.raises(Conflict):
-        insp.generate(seeded, campaign, data_dir, DAY, n=3, seed=2, user="李编", replace=True)  # has results
+        insp.generate(seeded, campaign, DAY, n=3, seed=2, user="李编", replace=True)  # has results
     with pytest.raises(ValidationError):
-        insp.generate(seeded, campaign, data_dir, date(2026, 11, 25), n=0, user="李编")
+        insp.generate(seeded, campaign, date(2026, 11, 25), n=0, user="李编")
 
 
 def test_a_list_is_kept_unless_replaced_before_any_result(seeded, campaign, data_dir):
-    insp.generate(seeded, campaign, data_dir, DAY, n=3, seed=1, user="李编")
+    insp.generate(seeded, campaign, DAY, n=3, seed=1, user="李编")
     with pytest.raises(Conflict):
-        insp.generate(seeded, campaign, data_dir, DAY, n=3, seed=2, user="李编")
-    again = insp.generate(seeded, campaign, data_dir, DAY, n=4, seed=2, user="李编", replace=True)
-    assert again["seed"] == 2 and len(insp.load(data_dir, DAY)["places"]) == 4
-    assert insp.days(data_dir) == ["2026-11-24"]
+        insp.generate(seeded, campaign, DAY, n=3, seed=2, user="李编")
+    again = insp.generate(seeded, campaign, DAY, n=4, seed=2, user="李编", replace=True)
+    assert again["seed"] == 2 and len(insp.load(seeded, DAY)["places"]) == 4
+    assert insp.days(seeded) == ["2026-11-24"]
 
 
 def test_a_problem_fixed_on_the_spot_is_found_and_closed_the_same_day(seeded, campaign, data_dir, clock):
-    listing = insp.generate(seeded, campaign, data_dir, DAY, n=9, seed=7, user="李编")
+    listing = insp.generate(seeded, campaign, DAY, n=9, seed=7, user="李编")
     pending = next(p for p in listing["places"] if p["status"] == "pending")
-    row = insp.record(seeded, campaign, data_dir, DAY, pending["id"], result="problem", user="王五",
+    row = insp.record(seeded, campaign, DAY, pending["id"], result="problem", user="王五",
                       category="乱堆乱放", notes="当场清理", fixed=True)
     problem = seeded.get("courtyards", pending["id"])["properties"]["problems"][-1]
     assert row["result"]["fixed"] and problem["status"] == "closed" and problem["closed_on"] == "2026-11-24"
     clock.advance(days=1)
     assert not problem_overnight(problem, campaign, clock())
-    sheet = insp.route_sheet(seeded, campaign, insp.load(data_dir, DAY))
+    sheet = insp.route_sheet(seeded, campaign, insp.load(seeded, DAY))
     assert next(r for r in sheet if r["id"] == pending["id"])["result"]["at_local"] == "2026-11-24 16:00"
+
+
+def test_instances_on_one_database_share_the_list_and_lose_no_result(seeded, campaign, data_dir, clock, postgis_url,
+                                                                      postgis_schema):
+    """Two app instances on one PostGIS campaign: the list one draws is the other's; results recorded by both
+    at once are all kept, each once, with its ledger problem."""
+    import threading
+
+    from geo.store import open_store
+    from geo.store.migrate import copy_to_postgis
+
+    copy_to_postgis(data_dir, campaign, postgis_url, schema=postgis_schema)
+    a, b = (open_store(data_dir, campaign, database_url=postgis_url, schema=postgis_schema, clock=clock)
+            for _ in range(2))
+    try:
+        drawn = insp.generate(a, campaign, DAY, n=6, seed=5, user="李编")
+        assert insp.load(b, DAY) == drawn and insp.days(b) == ["2026-11-24"]
+        assert not (data_dir / "inspections").exists()  # in the database, not in one machine's folder
+        ids = [p["id"] for p in drawn["places"]]
+        errors: list[str] = []
+
+        def inspect(store, mine):
+            try:
+                for fid in mine:
+                    insp.record(store, campaign, DAY, fid, result="problem", category="乱堆乱放", user="督导组",
+                                notes=f"{fid} 杂物")
+            except Exception as exc:  # noqa: BLE001 (reported below)
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=inspect, args=(a, ids[0::2])),
+                   threading.Thread(target=inspect, args=(b, ids[1::2]))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        final = insp.load(a, DAY)
+        assert all(p["result"] and p["result"]["result"] == "problem" for p in final["places"])
+        for p in final["places"]:
+            problems = b.get(p["layer"], p["id"])["properties"]["problems"]
+            assert [x["description"] for x in problems if x["id"] == p["result"]["problem"]] == [f"{p['id']} 杂物"]
+        with pytest.raises(Conflict):
+            insp.record(b, campaign, DAY, ids[0], result="ok", user="王五")  # already inspected, via the other
+    finally:
+        a.close()
+        b.close()

@@ -21,12 +21,12 @@ INSPECTOR = "督导员钱七"
 @pytest.fixture
 def listing(seeded, campaign, data_dir):
     """A list of five, the second found fine and the fourth relapsed, with notes and an inspector's name."""
-    drawn = insp.generate(seeded, campaign, data_dir, DAY, n=5, seed=7, user="李编")
+    drawn = insp.generate(seeded, campaign, DAY, n=5, seed=7, user="李编")
     ids = [p["id"] for p in drawn["places"]]
-    insp.record(seeded, campaign, data_dir, DAY, ids[1], result="ok", user=INSPECTOR, notes=NOTES)
-    insp.record(seeded, campaign, data_dir, DAY, ids[3], result="relapse", user=INSPECTOR, notes=NOTES,
+    insp.record(seeded, campaign, DAY, ids[1], result="ok", user=INSPECTOR, notes=NOTES)
+    insp.record(seeded, campaign, DAY, ids[3], result="relapse", user=INSPECTOR, notes=NOTES,
                 category="乱堆乱放")
-    return insp.load(data_dir, DAY)
+    return insp.load(seeded, DAY)
 
 
 def test_the_summary_keeps_the_route_order_and_each_result(seeded, campaign, listing):
@@ -82,16 +82,16 @@ def test_a_place_deleted_since_the_draw_keeps_its_name_and_has_no_point(seeded, 
 
 
 def test_no_list_means_no_places(seeded, campaign, data_dir):
-    summary = insp.wall_summary(seeded, campaign, insp.load(data_dir, DAY), DAY)
+    summary = insp.wall_summary(seeded, campaign, insp.load(seeded, DAY), DAY)
     assert (summary["total"], summary["inspected"], summary["places"]) == (0, 0, [])
 
 
 def test_the_list_revision_moves_with_every_result(seeded, campaign, data_dir):
     assert insp.listing_revision(None) == "none"
-    first = insp.generate(seeded, campaign, data_dir, DAY, n=3, seed=1, user="李编")
+    first = insp.generate(seeded, campaign, DAY, n=3, seed=1, user="李编")
     before = insp.listing_revision(first)
-    insp.record(seeded, campaign, data_dir, DAY, first["places"][0]["id"], result="ok", user="李编")
-    assert insp.listing_revision(insp.load(data_dir, DAY)) != before
+    insp.record(seeded, campaign, DAY, first["places"][0]["id"], result="ok", user="李编")
+    assert insp.listing_revision(insp.load(seeded, DAY)) != before
 
 
 @pytest.mark.parametrize(("value", "shown", "ignored"), [(None, None, 0), ("1", True, 0), ("0", False, 0),
