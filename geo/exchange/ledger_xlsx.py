@@ -206,7 +206,11 @@ def read_ledger(data: bytes, filename: str, campaign: Campaign, limits: UploadLi
         wb.close()
 
 
-def _rows(ws, known: dict[str, str], result: ReadResult) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
+def _sheet_rows(ws, known: dict[str, str], id_key: str, result: ReadResult,
+                places: dict[str, Incoming]) -> tuple[list[tuple[str, dict, Incoming]], int]:
+    """A sheet's rows that name a place, each as (where, cells by key, the place's Incoming), and how many
+    rows are not blank; a row without the place id becomes a rejected item. Columns are found by their
+    header (`known`: header → key)."""
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None) or ()
     columns = {}
@@ -216,8 +220,23 @@ def _rows(ws, known: dict[str, str], result: ReadResult) -> tuple[dict[str, int]
             columns[known[text]] = i
         elif text:
             result.warnings.append(f"{ws.title}: column {text!r} is not part of the ledger and is ignored")
-    body = [(n, row) for n, row in enumerate(rows, start=2) if any(not is_blank(v) for v in row)]
-    return columns, body
+    id_label = next(h for h, k in known.items() if k == id_key)
+    if id_key not in columns:
+        raise file_error(f"sheet {ws.title} has no column {id_label} (the place id)")
+    out, count = [], 0
+    for n, row in enumerate(rows, start=2):
+        if all(is_blank(v) for v in row):
+            continue
+        count += 1
+        where = f"{ws.title} row {n}"
+        cell = {key: row[i] if i < len(row) else None for key, i in columns.items()}
+        pid = as_text(cell[id_key])
+        if is_blank(pid):
+            result.items.append(Incoming(where=where, errors=[FieldError(id_label, "empty: every row needs the place id",
+                                                                         where)]))
+            continue
+        out.append((where, cell, _place(places, pid, where)))
+    return out, count
 
 
 def _place(places: dict[str, Incoming], pid: str, where: str) -> Incoming:
@@ -230,17 +249,8 @@ def _place(places: dict[str, Incoming], pid: str, where: str) -> Incoming:
 def _read_places(ws, campaign: Campaign, places: dict[str, Incoming], result: ReadResult) -> int:
     roles = {r.label: f"role:{r.key}" for r in campaign.roles}
     known = {h: k for h, (k, _) in {**PLACE_COLUMNS_HEAD, **PLACE_COLUMNS_TAIL}.items()} | roles
-    columns, body = _rows(ws, known, result)
-    if "id" not in columns:
-        raise file_error(f"sheet {PLACE_SHEET} has no column 编号 (the place id)")
-    for n, row in body:
-        where = f"{PLACE_SHEET} row {n}"
-        cell = {key: row[i] if i < len(row) else None for key, i in columns.items()}
-        pid = as_text(cell["id"])
-        if is_blank(pid):
-            result.items.append(Incoming(where=where, errors=[FieldError("编号", "empty: every row needs the place id", where)]))
-            continue
-        item = _place(places, pid, where)
+    rows, count = _sheet_rows(ws, known, "id", result, places)
+    for where, cell, item in rows:
         for key, value in cell.items():
             if key in ("id", "problem_count", "open_count"):
                 continue
@@ -256,22 +266,13 @@ def _read_places(ws, campaign: Campaign, places: dict[str, Incoming], result: Re
                 item.properties["deadline"] = None if is_blank(value) else as_date(value)
             else:
                 item.properties[key] = None if is_blank(value) else as_text(value)
-    return len(body)
+    return count
 
 
 def _read_problems(ws, campaign: Campaign, places: dict[str, Incoming], result: ReadResult) -> int:
     known = {h: k for h, (k, _) in PROBLEM_COLUMNS.items()}
-    columns, body = _rows(ws, known, result)
-    if "place" not in columns:
-        raise file_error(f"sheet {PROBLEM_SHEET} has no column 点位编号 (the place id)")
-    for n, row in body:
-        where = f"{PROBLEM_SHEET} row {n}"
-        cell = {key: row[i] if i < len(row) else None for key, i in columns.items()}
-        pid = as_text(cell["place"])
-        if is_blank(pid):
-            result.items.append(Incoming(where=where, errors=[FieldError("点位编号", "empty: every row needs the place id", where)]))
-            continue
-        item = _place(places, pid, where)
+    rows, count = _sheet_rows(ws, known, "place", result, places)
+    for where, cell, item in rows:
         if not is_blank(cell.get("place_status")):
             item.status_votes.append((status_key(as_text(cell["place_status"]), campaign), where))
         patch: dict[str, Any] = {"id": None if is_blank(cell.get("id")) else as_text(cell["id"])}
@@ -286,4 +287,4 @@ def _read_problems(ws, campaign: Campaign, places: dict[str, Incoming], result: 
         if patch["id"] is None and "category" in patch and not patch["category"]:
             item.errors.append(FieldError("类别", "a new problem needs its category", where))
         item.problem_patches = (item.problem_patches or []) + [patch]
-    return len(body)
+    return count
