@@ -157,7 +157,9 @@ class PostGISStore(Store):
         return rows[0][1], {x.id: heads.get(x.id, 0) for x in self.campaign.layers}
 
     def features(self, layer_id: str) -> list[dict]:
-        return list(self._current(layer_id).features.values())
+        state = self._current(layer_id)
+        with self._layer_locks[layer_id]:  # catch-ups apply in place: list the places between two of them
+            return list(state.features.values())
 
     def get(self, layer_id: str, fid: str) -> dict:
         self.layer(layer_id)
@@ -175,12 +177,15 @@ class PostGISStore(Store):
     def collection_bytes(self, layer_id: str) -> bytes:
         """The layer as the embedded store writes its file (same bytes), built once per change."""
         state = self._current(layer_id)
-        if state.body is None:
-            state.body = collection_bytes(state.lines.values(), name=layer_id, members={"guatu": {"seq": state.seq}})
-        return state.body
+        with self._layer_locks[layer_id]:
+            if state.body is None:
+                state.body = collection_bytes(state.lines.values(), name=layer_id, members={"guatu": {"seq": state.seq}})
+            return state.body
 
     def _current(self, layer_id: str) -> _Layer:
-        """This process's copy of the layer, brought up to date from the journal."""
+        """This process's copy of the layer, brought up to date from the journal. The changes since are
+        applied to the copy in place, under the layer's lock (copying 100k places per change would cost
+        more than the change): whoever reads more than one place of it holds that lock meanwhile."""
         self.layer(layer_id)
         with self._layer_locks[layer_id]:
             state = self._layers.get(layer_id)
@@ -195,7 +200,7 @@ class PostGISStore(Store):
                     if head == state.seq:
                         return state
                     if rows[-1][1] == head:  # every change since our copy is in the journal: apply them
-                        state = _Layer(state.seq, dict(state.features), dict(state.lines))
+                        state.body = None
                         for _, seq, op, fid, after in rows:
                             if op == "delete":
                                 state.features.pop(fid, None)
@@ -204,7 +209,6 @@ class PostGISStore(Store):
                                 state.features[fid] = orjson.loads(after)
                                 state.lines[fid] = feature_line(state.features[fid])
                             state.seq = seq
-                        self._layers[layer_id] = state
                         return state
                 rows = conn.execute(
                     "SELECT h.seq, f.id, f.feature::text FROM "
@@ -225,8 +229,8 @@ class PostGISStore(Store):
             with self._conn() as conn:
                 rows = conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM journal WHERE seq > %s ORDER BY seq",
                                     (last,)).fetchall()
-            if rows:
-                self._summaries = self._summaries + [_row_summary(r) for r in rows]
+            if rows:  # appended in place: readers bisect and slice it, and only ever see more at its end
+                self._summaries.extend([_row_summary(r) for r in rows])
             return self._summaries
 
     def changes_since(self, seq: int) -> list[ChangeSummary]:

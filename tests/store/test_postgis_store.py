@@ -11,6 +11,7 @@ import threading
 import traceback
 from pathlib import Path
 
+import orjson
 import psycopg
 import pytest
 
@@ -130,6 +131,46 @@ def test_another_instance_sees_every_write(store_factory, make_feature):
     assert two.history(LAYER, "c-0002")[-1]["op"] == "delete"
     two.update(LAYER, "c-0001", expected_version=2, user="carol", properties={"status": "relapsed"})
     assert one.get(LAYER, "c-0001")["properties"]["version"] == 3
+
+
+def test_readers_see_whole_states_while_the_copy_catches_up_in_place(store_factory, make_feature):
+    """A process's copy of a layer takes other instances' changes in place; threads listing it or reading
+    its file bytes meanwhile always get one consistent state, never a half-applied one or an error."""
+    writer, reader = store_factory("postgis"), store_factory("postgis")
+    for i in range(30):
+        writer.create(LAYER, make_feature(name=f"院{i}"), user="alice")
+    reader.features(LAYER)
+    stop, seen, errors = threading.Event(), [], []
+
+    def read() -> None:
+        try:
+            while not stop.is_set():
+                ids = [f["id"] for f in reader.features(LAYER)]
+                assert len(ids) == len(set(ids))
+                body = orjson.loads(reader.collection_bytes(LAYER))
+                seq, count = body["guatu"]["seq"], len(body["features"])
+                seen.append((seq, count))
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for t in threads:
+        t.start()
+    counts = {30: 30}  # seq → places after it
+    for i in range(40):  # creates and deletes change the copy's size while the readers list it
+        if i % 2:
+            fid = f"c-{i:04d}"
+            writer.delete(LAYER, fid, expected_version=1, user="bob")
+        else:
+            writer.create(LAYER, make_feature(name=f"新{i}"), user="bob")
+        counts[writer.revision()] = len(writer.features(LAYER))
+    stop.set()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert seen and all(counts[seq] == count for seq, count in seen)  # each body is the state at its seq
+    assert reader.features(LAYER) == writer.features(LAYER)
+    assert reader.collection_bytes(LAYER) == writer.collection_bytes(LAYER)
 
 
 def test_campaigns_in_separate_schemas_do_not_mix(store_factory, postgis_url, data_dir, campaign, make_feature):
