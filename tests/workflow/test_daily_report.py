@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from datetime import date
 
@@ -91,7 +90,6 @@ def test_a_past_day_is_reported_as_it_stood(seeded, campaign, data_dir, clock, d
     assert earlier["sheets"]["进度"][-1][1 + len(campaign.statuses)] == 0  # nothing existed on 11-23
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils' pdftotext")
 def test_the_pdf_carries_the_same_numbers_in_chinese(seeded, campaign, data_dir, clock, day_of_work):
     data = report_data(seeded, campaign, DAY, clock())
     pdf = build_pdf(data, with_map=False)
@@ -102,7 +100,6 @@ def test_the_pdf_carries_the_same_numbers_in_chinese(seeded, campaign, data_dir,
     assert "破损路面" in text and "飞线充电" in text
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils' pdftotext")
 def test_the_command_writes_both_files_with_the_printed_map(app, day_of_work, tmp_path):
     out = tmp_path / "report"
     result = app.test_cli_runner().invoke(args=["daily-report", "--date", "2026-11-24", "--out", str(out)])
