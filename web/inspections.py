@@ -1,6 +1,7 @@
 """Daily random inspections over HTTP: the `/inspections` page and its JSON API (thin: rules in geo/inspections.py).
 
     GET  /inspections[?date=…]                 the day's list, a form per place, a printable route sheet
+    GET  /inspections/<date>/route.pdf|png     the route map: the campaign's printed map, the places numbered
     POST /inspections/<date>                   draw the day's list (form: count, seed, replace)
     POST /inspections/<date>/<place id>        record a result (form)
     GET  /api/inspections/<date>               the stored list with the route sheet's details
@@ -11,12 +12,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 
 from geo import inspections as insp
 from geo.basemaps.crs import display_crs
 from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.geojson_io import dumps
+from geo.printing import PrintOptions, render_print
+from geo.printing.render import MIMETYPES
 from geo.rules import local_now
 from web.api_write import _json_body
 from web.auth import DISPLAY_ENDPOINTS, acting_user, requires
@@ -107,6 +112,28 @@ def record_form(day: str, fid: str):
     except GuatuError as exc:
         flash(f"{fid}: {exc.message}", "error")
     return redirect(url_for("inspections.page", date=day) + f"#place-{fid}")
+
+
+@bp.get("/inspections/<day>/route.<fmt>")
+@requires("editor")
+def route_map(day: str, fmt: str):
+    """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet."""
+    g = guatu()
+    if fmt not in MIMETYPES:
+        raise NotFound(f"the route map is a .pdf or a .png, not .{fmt}")
+    when = insp.check_day(day)
+    listing = insp.load(g.store, when)
+    if listing is None:
+        raise NotFound(f"there is no inspection list for {day}")
+    marks = [(str(p["order"]), *p["point"]) for p in insp.wall_summary(g.store, g.campaign, listing, when)["places"]
+             if p["point"]]
+    options = PrintOptions(paper="A4", orientation="portrait", format=fmt, dpi=150, title=f"每日随机督导路线图 {day}")
+    sheet = render_print(g.store, g.campaign, g.data_dir, options, g.now(), marks=marks)
+    resp = Response(sheet.data, mimetype=MIMETYPES[fmt])
+    name = quote(f"督导路线图-{day}.{fmt}")
+    resp.headers["Content-Disposition"] = f"inline; filename=\"route-{day}.{fmt}\"; filename*=UTF-8''{name}"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 # --- JSON API ------------------------------------------------------------------

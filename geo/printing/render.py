@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -158,8 +159,14 @@ def outline_path(geoms: np.ndarray) -> MPath | None:
     return _ring_path(parts, closed=False)
 
 
-def render_print(store: Store, campaign: Campaign, data_dir: Path, options: PrintOptions, now: datetime) -> PrintedMap:
-    """Draw the sheet described by `options` and return it as PDF or PNG bytes."""
+MARK_COLOUR = "#1565c0"  # numbered marks (the day's inspection route): a blue no status uses
+Mark = tuple[str, float, float]  # (text, lon, lat): a numbered circle at a WGS84 point
+
+
+def render_print(store: Store, campaign: Campaign, data_dir: Path, options: PrintOptions, now: datetime, *,
+                 marks: Sequence[Mark] = ()) -> PrintedMap:
+    """Draw the sheet described by `options` and return it as PDF or PNG bytes; `marks` are drawn on top
+    as numbered circles (the inspection route sheet's points)."""
     crs = metric_crs(campaign)
     selection = select(store, campaign, options, crs, now)
     levels = {b.level for b in campaign.boundaries}
@@ -197,7 +204,8 @@ def render_print(store: Store, campaign: Campaign, data_dir: Path, options: Prin
 
         _draw_boundaries(sheet, bounds)
         _draw_places(sheet, selection)
-        furniture = [draw_scale_bar(sheet, scale), draw_north_arrow(sheet, projection.north)]
+        furniture = [*_draw_marks(sheet, marks, crs, extent), draw_scale_bar(sheet, scale),
+                     draw_north_arrow(sheet, projection.north)]
         placed = _draw_labels(sheet, selection, bounds.get("street"), extent, scale, furniture) if options.labels else []
         counts = Counter(selection.status.tolist())
         draw_frame(sheet)
@@ -324,6 +332,26 @@ def _draw_places(sheet: Sheet, sel: Selection) -> None:
     if overdue is not None:
         sheet.map.add_artist(PathPatch(overdue, facecolor="none", edgecolor=OVERDUE, linewidth=1.6 * k,
                                        linestyle=(0, (2.0, 1.2)), zorder=1.9, joinstyle="round"))
+
+
+def _draw_marks(sheet: Sheet, marks: Sequence[Mark], crs: str, extent) -> list[Box]:
+    """Numbered circles, 4.5 mm across on A4, white numbers in them, above everything on the map; returns
+    where they are on the page (mm), for the labels to keep clear of."""
+    if not marks:
+        return []
+    k, r = sheet.layout.k, sheet.layout.map
+    x, y = transformer(crs).transform([m[1] for m in marks], [m[2] for m in marks])
+    diameter = 4.5 * k
+    sheet.map.scatter(x, y, s=(diameter / MM_PER_INCH * 72) ** 2, c=MARK_COLOUR, edgecolors="white",
+                      linewidths=0.8 * k, zorder=8, clip_on=True)
+    boxes = []
+    for (text, _, _), mx, my in zip(marks, x, y, strict=True):
+        sheet.texts.add(sheet.map, mx, my, text, sheet.pt(6.5 if len(text) < 3 else 5), bold=True, color="white",
+                        ha="center", va="center_baseline", zorder=9, clip_on=True)
+        px = r.x + (mx - extent[0]) * r.w / (extent[2] - extent[0])
+        py = r.y + (my - extent[1]) * r.h / (extent[3] - extent[1])
+        boxes.append(Box(px - diameter / 2, py - diameter / 2, px + diameter / 2, py + diameter / 2))
+    return boxes
 
 
 def _draw_labels(sheet: Sheet, sel: Selection, streets: Outlines | None, extent, scale: int,

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import subprocess
+from datetime import date
+
+import numpy as np
+from PIL import Image
+
+from geo import inspections as insp
+from geo.printing import PrintOptions, render_print
+from geo.printing.render import MARK_COLOUR
 from tests.web.conftest import login
 
 
@@ -54,3 +64,47 @@ def test_the_page_draws_records_and_prints_a_route_sheet(client):
     assert "重新抽取" not in page  # a list with results is never drawn again
     no_csrf = client.post("/inspections/2026-11-25", data={"count": "3"})
     assert no_csrf.status_code == 403
+
+
+def _is_mark(pixel) -> bool:
+    want = tuple(int(MARK_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
+    return max(abs(a - b) for a, b in zip(pixel[:3], want)) <= 12
+
+
+def test_the_route_map_numbers_the_days_places_on_the_printed_map(client, app, clock):
+    csrf = login(client, "editor1")
+    assert client.get("/inspections/2026-11-24/route.pdf").status_code == 404  # no list yet
+    listing = client.post("/api/inspections/2026-11-24", json={"count": 5, "seed": 3},
+                          headers={"X-CSRF-Token": csrf}).get_json()
+    page = client.get("/inspections?date=2026-11-24").get_data(as_text=True)
+    assert 'href="/inspections/2026-11-24/route.pdf"' in page
+
+    png = client.get("/inspections/2026-11-24/route.png")
+    assert png.status_code == 200 and png.mimetype == "image/png"
+    image = Image.open(io.BytesIO(png.data)).convert("RGB")
+    assert image.size == (1240, 1754)  # A4 portrait at 150 dpi
+    # where each place's mark must be: the same sheet's geometry, from the renderer
+    g = app.extensions["guatu"]
+    day = date(2026, 11, 24)
+    places = insp.wall_summary(g.store, g.campaign, insp.load(g.store, day), day)["places"]
+    assert [p["id"] for p in places] == [p["id"] for p in listing["places"]]
+    sheet = render_print(g.store, g.campaign, g.data_dir, PrintOptions(paper="A4", orientation="portrait", format="png"),
+                         clock(), marks=[(str(p["order"]), *p["point"]) for p in places])
+    radius = 4.5 / 25.4 * 150 / 2
+    for p in places:
+        cx, cy = sheet.pixel(*p["point"], 150)
+        ring = [image.getpixel((round(cx + 0.7 * radius * dx), round(cy + 0.7 * radius * dy)))
+                for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1), (0.7, 0.7), (-0.7, 0.7), (0.7, -0.7), (-0.7, -0.7))]
+        assert sum(map(_is_mark, ring)) >= 6, (p["order"], ring)
+    want = np.array([int(MARK_COLOUR[i:i + 2], 16) for i in (1, 3, 5)])
+    blue = (np.abs(np.asarray(image, dtype=int) - want).max(axis=2) <= 12).sum()
+    assert 5 * radius ** 2 < blue < 5 * 3.2 * radius ** 2  # five marks, nothing else that blue
+
+    pdf = client.get("/inspections/2026-11-24/route.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "filename*=UTF-8''" in pdf.headers["Content-Disposition"]
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True).stdout.decode()
+    assert "每日随机督导路线图 2026-11-24" in text
+    assert client.get("/inspections/2026-11-24/route.svg").status_code == 404
+    login(client, "viewer1")
+    assert client.get("/inspections/2026-11-24/route.pdf").status_code == 403
