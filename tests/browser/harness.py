@@ -106,3 +106,23 @@ def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 
 
 def wait_ready(page: Page, timeout: float = 30_000) -> None:
     page.wait_for_selector("html[data-guatu-ready='true']", state="attached", timeout=timeout)
+
+
+def canvas_pixels(page: Page, points: dict[str, list[float]], wall_index: int = 0) -> dict[str, list[int]]:
+    """RGBA of a wall map's places canvas at each [lat, lon], zoomed in on it, after the pending redraw."""
+    return page.evaluate("""async ([index, points]) => {
+        await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const map = window.guatu.instances[index].map;
+        const out = {};
+        for (const [key, latlng] of Object.entries(points)) {
+            map.setView(latlng, 18, {animate: false});
+            const canvas = map.getPane('guatu-features').querySelector('canvas');
+            const rect = canvas.getBoundingClientRect();
+            const mapRect = map.getContainer().getBoundingClientRect();
+            const p = map.latLngToContainerPoint(latlng);
+            const x = Math.round((p.x + mapRect.left - rect.left) * canvas.width / rect.width);
+            const y = Math.round((p.y + mapRect.top - rect.top) * canvas.height / rect.height);
+            out[key] = Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+        }
+        return out;
+    }""", [wall_index, points])

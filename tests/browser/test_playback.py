@@ -10,7 +10,7 @@ from shapely.geometry import shape
 
 from geo.config import load_campaign
 from geo.store import open_store
-from tests.browser.harness import copy_demo, live_server, open_page
+from tests.browser.harness import canvas_pixels, copy_demo, live_server, open_page
 from tests.conftest import FakeClock
 
 RANGE = "from=2026-11-10&to=2026-11-18"
@@ -75,27 +75,6 @@ def _ready(page):
     page.wait_for_selector("html[data-guatu-playback-ready='true']", state="attached", timeout=30_000)
 
 
-def _pixels(page, wall_index, points):
-    """RGBA of the places' canvas at each point of one wall map, zoomed in on it, after the pending redraw."""
-    return page.evaluate("""async ([index, points]) => {
-        await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-        const wall = window.guatu.instances[index];
-        const map = wall.map;
-        const out = {};
-        for (const [key, latlng] of Object.entries(points)) {
-            map.setView(latlng, 18, {animate: false});
-            const canvas = map.getPane('guatu-features').querySelector('canvas');
-            const rect = canvas.getBoundingClientRect();
-            const mapRect = map.getContainer().getBoundingClientRect();
-            const p = map.latLngToContainerPoint(latlng);
-            const x = Math.round((p.x + mapRect.left - rect.left) * canvas.width / rect.width);
-            const y = Math.round((p.y + mapRect.top - rect.top) * canvas.height / rect.height);
-            out[key] = Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
-        }
-        return out;
-    }""", [wall_index, points])
-
-
 def _is(pixel, colour):
     r, g, b, a = pixel
     want = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
@@ -142,12 +121,12 @@ def test_each_day_is_drawn_in_the_colours_it_had(browser, server, campaign_dir):
     try:
         _ready(page)
         _show(page, EARLY)
-        early = _pixels(page, 0, points)
+        early = canvas_pixels(page, points, 0)
         counts_early = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.guatu-playback-counts li')]
             .map(li => [li.dataset.status, Number(li.querySelector('.guatu-legend-count').textContent)]))""")
         assert page.locator(".guatu-playback-date").inner_text().startswith("2026年11月11日")
         _show(page, LATE)
-        late = _pixels(page, 0, points)
+        late = canvas_pixels(page, points, 0)
         counts_late = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.guatu-playback-counts li')]
             .map(li => [li.dataset.status, Number(li.querySelector('.guatu-legend-count').textContent)]))""")
         assert _is(early["fixed"], c["pending"]), early["fixed"]
@@ -216,12 +195,12 @@ def test_compare_shows_before_and_after_side_by_side(browser, server, campaign_d
         assert "整治前" in before.inner_text() and "2026年11月10日" in before.inner_text()
         assert "整治后" in after.inner_text() and "2026年11月18日" in after.inner_text()
         assert float(before.get_attribute("data-share")) < float(after.get_attribute("data-share"))
-        left = _pixels(page, 0, {"fixed": fixed[1]})["fixed"]
+        left = canvas_pixels(page, {"fixed": fixed[1]}, 0)["fixed"]
         # the maps move together: the second is already at the same place
         centres = page.evaluate("""() => window.guatu.instances.map(
             w => [w.map.getCenter().lat, w.map.getCenter().lng, w.map.getZoom()])""")
         assert centres[0] == pytest.approx(centres[1])
-        right = _pixels(page, 1, {"fixed": fixed[1]})["fixed"]
+        right = canvas_pixels(page, {"fixed": fixed[1]}, 1)["fixed"]
         assert _is(left, c["pending"]), left
         assert _is(right, c["accepted"]), right
         assert page.locator(".guatu-playback-last .guatu-title").is_hidden()

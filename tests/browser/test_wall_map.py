@@ -8,7 +8,7 @@ from shapely.geometry import shape
 
 from geo.config import load_campaign
 from geo.store import open_store
-from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+from tests.browser.harness import canvas_pixels, copy_demo, live_server, open_page, wait_ready
 
 PAYLOADS = [
     "<img src=x onerror=\"window.__xss='img'\">",
@@ -83,23 +83,7 @@ def test_each_drawn_fill_has_its_status_colour_on_screen(loaded, campaign_dir):
     """Read the canvas pixel at every feature's interior point, zoomed in on it."""
     page, log = loaded
     expected = expected_features(campaign_dir)
-    pixels = page.evaluate("""(points) => {
-        const wall = window.guatu.instances[0];
-        const map = wall.map;
-        const out = {};
-        for (const [fid, [layerId, latlng]] of Object.entries(points)) {
-            map.setView(latlng, 18, {animate: false});
-            const pane = map.getPane('guatu-features');
-            const canvas = pane.querySelector('canvas');
-            const rect = canvas.getBoundingClientRect();
-            const mapRect = map.getContainer().getBoundingClientRect();
-            const p = map.latLngToContainerPoint(latlng);
-            const x = Math.round((p.x + mapRect.left - rect.left) * canvas.width / rect.width);
-            const y = Math.round((p.y + mapRect.top - rect.top) * canvas.height / rect.height);
-            out[fid] = Array.from(canvas.getContext("2d").getImageData(x, y, 1, 1).data);
-        }
-        return out;
-    }""", {fid: [layer_id, pt] for fid, (layer_id, _, pt) in expected.items()})
+    pixels = canvas_pixels(page, {fid: pt for fid, (_, _, pt) in expected.items()})
     wrong = {}
     for fid, (_, colour, _) in expected.items():
         r, g, b, a = pixels[fid]
