@@ -109,7 +109,8 @@ def serve(data: Path, instance: Path, extra_env: dict):
     env = {**os.environ, "GUATU_DATA": str(data), "GUATU_INSTANCE": str(instance), "GUATU_PUBLIC_VIEW": "true",
            "GUATU_LOG_LEVEL": "WARNING", "GUATU_REFRESH_SECONDS": "5", **extra_env}
     log = open(instance / "server.log", "wb")  # a file, not a pipe: a full pipe would stall the server
-    proc = subprocess.Popen([str(REPO / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4", "--bind",
+    proc = subprocess.Popen([str(REPO / ".venv/bin/gunicorn"), "-c", str(REPO / "gunicorn.conf.py"), "--workers", "2",
+                             "--threads", "4", "--bind",
                              f"127.0.0.1:{port}", "--timeout", "300", "web:create_app()"], cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=log)
     try:

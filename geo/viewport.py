@@ -157,6 +157,10 @@ class ViewportIndex:
             self._layers[layer_id] = index
             return index
 
+    def query_ready(self, layer_id: str, revision: int) -> None:
+        """Build the layer's index for `revision` now (a new process's warm-up), not on the first query."""
+        self._index(layer_id, revision)
+
     def query(self, layer_id: str, revision: int, view: Viewport) -> tuple[list[str], list[tuple], np.ndarray]:
         index = self._index(layer_id, revision)
         if index.tree is None:

@@ -72,7 +72,8 @@ class Server:
         self.port = free_port()
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [str(GUNICORN), "-w", str(self.workers), "--threads", "2", "--bind", f"127.0.0.1:{self.port}",
+            [str(GUNICORN), "-c", str(REPO / "gunicorn.conf.py"), "-w", str(self.workers), "--threads", "2",
+             "--bind", f"127.0.0.1:{self.port}",
              "--graceful-timeout", "2", "--timeout", "60",
              "--no-control-socket",  # each test server alone: no socket shared in the home folder
              "web:create_app()"],
