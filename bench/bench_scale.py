@@ -8,7 +8,8 @@ For each size a synthetic campaign is written (geo.synth.write_synthetic);
 for PostGIS it is copied into a schema of a throwaway, durable (fsync on)
 PostgreSQL cluster started here (tests/pg_cluster.py), or of
 $GUATU_BENCH_DATABASE_URL. The app runs as production runs it: gunicorn, 2
-workers × 4 threads, on 127.0.0.1. Measured from a client on the same host:
+workers × 4 threads, on 127.0.0.1, measured once both workers have warmed
+up (web/warmup.py). Measured from a client on the same host:
 
 * page: GET /wall; shapes: the whole layer packed; viewport: the whole
   district at zoom 13 through the bbox endpoint (packed JSON with names, and
@@ -107,7 +108,7 @@ class Client:
 def serve(data: Path, instance: Path, extra_env: dict):
     port = free_port()
     env = {**os.environ, "GUATU_DATA": str(data), "GUATU_INSTANCE": str(instance), "GUATU_PUBLIC_VIEW": "true",
-           "GUATU_LOG_LEVEL": "WARNING", "GUATU_REFRESH_SECONDS": "5", **extra_env}
+           "GUATU_LOG_LEVEL": "INFO", "GUATU_REFRESH_SECONDS": "5", **extra_env}
     log = open(instance / "server.log", "wb")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen([str(REPO / ".venv/bin/gunicorn"), "-c", str(REPO / "gunicorn.conf.py"), "--workers", "2",
                              "--threads", "4", "--bind",
@@ -115,10 +116,11 @@ def serve(data: Path, instance: Path, extra_env: dict):
                             stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + 120
-        while True:
+        while True:  # ready, and both workers warmed up (web/warmup.py), as a server is long before screens ask
             try:
                 resp, _, _ = Client(port).request("GET", "/readyz")
-                if resp.status == 200:
+                warmed = (instance / "server.log").read_text(errors="replace").count("caches warmed")
+                if resp.status == 200 and warmed >= 2:
                     break
             except OSError:
                 pass
