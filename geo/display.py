@@ -528,11 +528,15 @@ class WallData:
             self._extents[key] = out
         return out
 
+    def shapes_shown(self, layer_id: str) -> int:
+        """The shapes revision a read of the layer's places shows now: its last shape change, or less while the
+        layer file lags behind the journal. Read it before the places: they can only be newer."""
+        return min(self.shape_revisions().get(layer_id, 0), self.store.layer_revision(layer_id))
+
     def packed(self, layer_id: str, *, part: str = "geometry", street: str | None = None, community: str | None = None,
                transform: Transform | None = None, binary: bool = False) -> bytes:
         """Packed geometry or attributes of the layer's places in a scope, with the shapes revision they show."""
-        file_seq = self.store.layer_revision(layer_id)  # read before the features: they can only be newer
-        shown = min(self.shape_revisions().get(layer_id, 0), file_seq)
+        shown = self.shapes_shown(layer_id)
         features = self.store.features(layer_id)
         if street or community:
             features = [f for f in features if in_scope(f["properties"], street, community)]
@@ -572,7 +576,7 @@ class WallData:
     def full_body(self, key: StateKey, now: datetime, *, packed: bool = False) -> list[bytes]:
         """`full` serialised: pieces that, joined, are `dumps(full(...))`. Each layer's places come in blocks
         serialised once and kept until one of their places changes, so a new revision serialises (and an HTTP
-        layer compresses, see web/api.py) little more than the blocks its changes touched."""
+        layer compresses, see web/http.py) little more than the blocks its changes touched."""
         with self._full_lock:
             state = self._catch_up(key, now)
             out, entries = self._summary(state, key, now)

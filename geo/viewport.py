@@ -177,6 +177,13 @@ class ViewportIndex:
         return index.ids[hits].tolist(), [index.props[i] for i in hits], geoms
 
 
+def viewport_layers(store: Store, layers) -> list[str]:
+    """Of these layers, the ones with more places than the campaign's `map.viewport_above`: wall screens fetch
+    them one viewport at a time."""
+    limit = store.campaign.map.viewport_above
+    return [x.id for x in layers if len(store.features(x.id)) > limit]
+
+
 def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, revision: int, view: Viewport, *,
                     street: str | None = None, community: str | None = None) -> tuple[list[str], list[tuple], np.ndarray]:
     """Ids, display attributes (`PACKED_PROPERTIES`) and simplified geometries of the places in the viewport,

@@ -131,13 +131,13 @@ def test_what_forces_a_walk_from_scratch(store_factory, campaign, clock, make_fe
 
 
 def test_a_gzip_made_of_kept_pieces_is_the_body(store_factory, campaign, clock, monkeypatch):
-    """web/api.py compresses only the pieces a revision changed; the member still decompresses to the body."""
+    """web/http.py (gzip_pieces) compresses only the pieces a revision changed; the member still decompresses to the body."""
     import gzip
 
-    from web.api import gzip_pieces
+    from web.http import gzip_pieces
 
     monkeypatch.setattr(display, "BLOCK", 2)
-    monkeypatch.setattr("web.api._LARGE", 8)  # small test bodies: their blocks count as large pieces
+    monkeypatch.setattr("web.http._LARGE", 8)  # small test bodies: their blocks count as large pieces
     store = store_factory()
     edits = RandomEdits(store, clock, 7)
     wall = WallData(store, campaign)

@@ -6,10 +6,7 @@ for are serialised once per revision and revalidated with ETags.
 
 from __future__ import annotations
 
-import struct
 import threading
-import zlib
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -29,7 +26,7 @@ from geo.inspections import check_day
 from geo.wallview import parse_view
 from web.auth import public
 from web.context import Cached, guatu
-from web.http import make_cached, send_cached
+from web.http import gzip_pieces, make_cached, send_cached
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -117,8 +114,6 @@ def wall_data() -> WallData:
     return ext["guatu_wall"]
 
 
-_wall = wall_data  # the name web/large_layers.py imports
-
 
 @bp.get("/wall/state")
 def state():
@@ -155,7 +150,7 @@ def _as_cached(body: dict | None, key: StateKey) -> Cached | None:
 def _full_state(key: StateKey, now: datetime, *, packed: bool) -> Cached:
     """The full state of a revision, serialised and compressed once per process: requests that arrive while it
     is being built wait for it. Only the blocks of places a change touched are serialised and compressed again
-    (`WallData.full_body`, `gzip_pieces`)."""
+    (`WallData.full_body`, `web.http.gzip_pieces`)."""
     g, ext = guatu(), current_app.extensions
     if "guatu_wall_full" not in ext:  # the lock, and per form the deflate streams of the last body's pieces
         ext["guatu_wall_full"] = (threading.Lock(), {True: {}, False: {}})
@@ -167,54 +162,6 @@ def _full_state(key: StateKey, now: datetime, *, packed: bool) -> Cached:
 
     with lock:
         return g.cache.get(("wall-full", key, packed), build)
-
-
-GZIP_LEVEL = 6  # as web/http.py compresses other responses
-_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, time 0, unknown system
-_LARGE = 512  # pieces at least this long are deflated on their own; the glue between them in runs
-_PRIMER = 4096  # a block's deflate stream may refer to this much of the large piece before it
-
-
-def gzip_pieces(pieces: list[bytes], kept: dict[tuple[bytes, bytes], bytes]) -> bytes:
-    """The pieces joined, as one gzip member whose deflate stream is the pieces' own streams one after another:
-    each begins afresh (primed with the end of the large piece before it, which a decoder has just written)
-    and is flushed to a byte boundary, so it is the same whatever comes after. `kept` holds the streams of the
-    last body and is replaced by this one's: a body that shares most pieces with the last is mostly copied."""
-    out = [_GZIP_HEADER]
-    crc = size = 0
-    used: dict[tuple[bytes, bytes], bytes] = {}
-    primer = b""
-    for run, large in _runs(pieces):
-        stream = kept.get((primer, run)) or used.get((primer, run))
-        if stream is None:
-            z = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, zdict=primer) if primer else \
-                zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-            stream = z.compress(run) + z.flush(zlib.Z_SYNC_FLUSH)
-        used[(primer, run)] = stream
-        out.append(stream)
-        crc = zlib.crc32(run, crc)
-        size += len(run)
-        primer = run[-_PRIMER:] if large else b""
-    kept.clear()
-    kept.update(used)
-    out.append(b"\x03\x00")  # the last block, empty
-    out.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
-    return b"".join(out)
-
-
-def _runs(pieces: list[bytes]) -> Iterator[tuple[bytes, bool]]:
-    """Large pieces on their own, the small ones between them joined: (bytes, large?)."""
-    run: list[bytes] = []
-    for piece in pieces:
-        if len(piece) >= _LARGE:
-            if run:
-                yield b"".join(run), False
-                run = []
-            yield piece, True
-        else:
-            run.append(piece)
-    if run:
-        yield b"".join(run), False
 
 
 @bp.get("/wall/shapes/<layer_id>")

@@ -64,7 +64,7 @@ def _wgs84_bbox(text: str | None, crs: str) -> str | None:
 
 
 def viewport_response(layer_id: str):
-    from web.api import _wall  # the process's WallData: shapes revisions per layer
+    from web.api import wall_data  # the process's WallData: shapes revisions per layer
 
     g = guatu()
     crs = display_crs(request.args.get("crs"))
@@ -75,8 +75,8 @@ def viewport_response(layer_id: str):
     part = request.args.get("part", "all")
     if part not in ("all", "geometry") or (part == "geometry" and fmt == "geojson"):
         raise BadRequest(f"part must be all, or geometry with format=packed or binary, not {part!r}")
-    file_seq = g.store.layer_revision(layer_id)  # unknown layer: 404
-    revision = min(_wall().shape_revisions().get(layer_id, 0), file_seq)
+    g.store.layer(layer_id)  # unknown layer: 404
+    revision = wall_data().shapes_shown(layer_id)
     street, community = request.args.get("street") or None, request.args.get("community") or None
     scope = hashlib.blake2s(f"{street}\x00{community}".encode(), digest_size=6).hexdigest() if street or community else "all"
     etag = f"vp-{layer_id}-{revision}-{crs}-{fmt}-{part}-{scope}-{view.key}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
 
+from geo.viewport import viewport_layers
 from geo.wallview import WallView, parse_view, query_from_url
 from web.api import areas, wall_data
 from web.auth import principal
@@ -39,6 +40,7 @@ def _options(view: WallView, mode: str, display_token: str | None = None) -> dic
     c = g.campaign
     # a layer whose file cannot be read is left out (reported by /api/health); the others are drawn
     shown = tuple(x.id for x in g.store.readable_layers() if x.id in view.layers)
+    by_viewport = viewport_layers(g.store, [c.layer(x) for x in shown])  # larger than map.viewport_above
     return {
         "mode": mode,
         "title": view.title or c.title,
@@ -46,9 +48,7 @@ def _options(view: WallView, mode: str, display_token: str | None = None) -> dic
         "source": c.source,
         "timezone": c.timezone.key,
         "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done} for s in c.statuses],
-        # a layer larger than map.viewport_above is fetched one viewport at a time (geo/viewport.py)
-        "layers": [{"id": x.id, "title": x.title, "viewport": len(g.store.features(x.id)) > c.map.viewport_above}
-                   for x in c.layers if x.id in shown],
+        "layers": [{"id": x.id, "title": x.title, "viewport": x.id in by_viewport} for x in c.layers if x.id in shown],
         "layerCount": len(c.layers),
         "boundaries": [b.level for b in c.boundaries],
         "roles": [{"key": r.key, "label": r.label} for r in c.roles],

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 def warm_up(app: Flask) -> None:
     """Fill the caches (see the module docstring); logs how long it took, and any failure."""
+    from geo.viewport import viewport_layers
     from web.api import _full_state, wall_data
     from web.context import guatu
     from web.large_layers import g_cache
@@ -42,10 +43,8 @@ def warm_up(app: Flask) -> None:
             _full_state(wall_data().key(now), now, packed=True)
             if not hasattr(g.store, "shapes_in_bbox"):
                 _, index = g_cache()
-                shapes = wall_data().shape_revisions()
-                for layer_id, size in sizes.items():
-                    if size > g.campaign.map.viewport_above:
-                        index.query_ready(layer_id, min(shapes.get(layer_id, 0), g.store.layer_revision(layer_id)))
+                for layer_id in viewport_layers(g.store, readable):
+                    index.query_ready(layer_id, wall_data().shapes_shown(layer_id))
     except Exception:  # a cache left cold is no reason to stop a worker: requests build what they need
         log.exception("warming up the caches failed; requests will build them")
         return
