@@ -201,7 +201,8 @@ def test_migrations_are_applied_once_and_are_idempotent(store_factory, postgis_u
         assert "gist" in index[0].lower()
 
 
-def test_instances_starting_together_migrate_once(store_factory):
+def test_instances_starting_together_migrate_once(store_factory, postgis_url, postgis_schema):
+    # the schema and server fixtures are set up here, before the threads: pytest's fixtures are not thread-safe
     opened, failures = [], []
 
     def start() -> None:
