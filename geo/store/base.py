@@ -70,6 +70,27 @@ class Transaction(ABC):
         """Make every change durable, all or nothing."""
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One inconsistency `Store.check` found: where (a file and line, a table, a record), what is
+    wrong and what `store repair` would do about it, all in the user's language (geo.messages)."""
+
+    where: str
+    problem: str
+    remedy: str
+    repairable: bool = True
+
+
+@dataclass
+class RepairReport:
+    """What `Store.repair` did: what it moved aside (never deleted), what it rebuilt and from what,
+    and what it could not recover."""
+
+    moved_aside: list[str] = field(default_factory=list)
+    rebuilt: list[str] = field(default_factory=list)
+    unrecovered: list[str] = field(default_factory=list)
+
+
 RECORD_KINDS = ("inspections",)  # the kinds of records a campaign keeps (copies between backends carry them)
 
 
@@ -155,6 +176,17 @@ class Store(ABC):
 
     def close(self) -> None:
         """Release connections or handles (nothing for files)."""
+
+    # --- integrity: `flask --app web store check` and `store repair` ------------------
+    def check(self) -> list[Finding]:
+        """Every inconsistency between the layers, the journal and the records (empty when sound).
+        Reads only; safe while the server runs."""
+        raise NotImplementedError(f"{type(self).__name__} has no integrity check yet")
+
+    def repair(self) -> RepairReport:
+        """Rebuild what `check` found that can be rebuilt (from the journal's after-images, else a
+        backup plus the journal), moving every damaged file or row aside first, never deleting it."""
+        raise NotImplementedError(f"{type(self).__name__} has no repair yet")
 
     # --- writes ------------------------------------------------------------
     def create(self, layer_id: str, feature: dict, *, user: str, repair: bool = False) -> WriteResult:

@@ -1,0 +1,40 @@
+"""The message catalogue: every user-visible text that code builds, Chinese by default.
+
+Pages, API errors, import reports, PDFs and command-line messages take their
+words from here, by key, so a campaign's IT office can read the whole product
+in Chinese and a translator finds every string in one place. Each entry has
+the Chinese text (`zh`, what users see) and an English translation (`en`, for
+logs read by people who do not read Chinese and for translators); both take
+the same `{named}` parameters, which a test checks.
+
+    from geo.messages import t
+    raise BrokenLayer(t("store.layer_missing", file="layers/roads.geojson"))
+
+Add an entry beside the others of its capability (the key's first part), and
+keep the Chinese plain: say what happened, where, and what to do.
+"""
+
+from __future__ import annotations
+
+import string
+
+DEFAULT_LANGUAGE = "zh"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- generic ------------------------------------------------------------
+    "error.internal": {
+        "zh": "服务器内部错误,已记录;请稍后再试或联系管理员",
+        "en": "internal server error, logged; try again later or ask the administrator",
+    },
+}
+
+
+def t(key: str, /, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
+    """The message `key` in `lang` (Chinese unless asked), with its `{named}` parameters filled in."""
+    entry = MESSAGES[key]
+    return entry.get(lang, entry[DEFAULT_LANGUAGE]).format(**params)
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{named}` parameters a catalogue text takes."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
