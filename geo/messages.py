@@ -26,6 +26,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "服务器内部错误,已记录;请稍后再试或联系管理员",
         "en": "internal server error, logged; try again later or ask the administrator",
     },
+    # --- store integrity: layer files, journal, disk (geo/store) -----------------------
+
+    # --- database (geo/store/postgis.py) -----------------------------------------------
+
+    # --- ids, campaign area, configuration (geo/config.py, geo/validate.py) ------------
+
+    # --- request validation (one layer at the boundary) --------------------------------
+
+    # --- accounts, sessions, tokens, display links --------------------------------------
+
+    # --- exports, backups, basemap proxy, HTTP preconditions ----------------------------
+
+    # --- shared store remedies ----------------------------------------------------------
+    "store.remedy_check": {
+        "zh": "运行 flask --app web store check 查看详情,再用 store repair 修复",
+        "en": "run flask --app web store check for details, then store repair",
+    },
 }
 
 

@@ -267,5 +267,7 @@ def boundaries(level: str):
 @public
 def health():
     g = guatu()
-    broken = g.store.layer_errors()
-    return jsonify({"ok": not broken, "revision": g.store.revision(), "broken_layers": broken}), (200 if not broken else 503)
+    problems = g.store.problems()
+    body = {"ok": not problems, "revision": g.store.revision(), "broken_layers": g.store.layer_errors(),
+            "problems": [p.to_dict() for p in problems]}
+    return jsonify(body), (200 if not problems else 503)

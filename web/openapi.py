@@ -378,10 +378,15 @@ COMPONENTS: dict = {
             },
         },
         "Health": {
-            "type": "object", "required": ["ok", "revision", "broken_layers"],
+            "type": "object", "required": ["ok", "revision", "broken_layers", "problems"],
             "properties": {"ok": {"type": "boolean"}, "revision": {"type": "integer"},
                            "broken_layers": {"type": "object", "additionalProperties": {"type": "string"},
-                                             "description": "layer id → the file and line that cannot be read"}},
+                                             "description": "layer id → the file and line that cannot be read"},
+                           "problems": {"type": "array", "description": "everything wrong with the store now, in Chinese",
+                                        "items": {"type": "object", "required": ["code", "where", "message", "remedy"],
+                                                  "properties": {"code": {"type": "string"}, "where": {"type": "string"},
+                                                                 "message": {"type": "string"},
+                                                                 "remedy": {"type": "string"}}}}},
         },
         "Me": {
             "type": "object", "required": ["username", "name", "role", "via"],

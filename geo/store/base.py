@@ -21,6 +21,7 @@ from typing import Literal
 from geo.config import Campaign, Layer
 from geo.errors import Conflict, FieldError, NotFound, ValidationError
 from geo.journal import ChangeSummary
+from geo.messages import t
 from geo.validate import SYSTEM_PROPERTIES, validate_feature
 
 Clock = Callable[[], datetime]
@@ -79,6 +80,10 @@ class Finding:
     problem: str
     remedy: str
     repairable: bool = True
+    code: str = "damaged"  # for machines: broken_layer, journal_damaged, disk_low, database_unavailable…
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "where": self.where, "message": self.problem, "remedy": self.remedy}
 
 
 @dataclass
@@ -178,6 +183,12 @@ class Store(ABC):
         """Release connections or handles (nothing for files)."""
 
     # --- integrity: `flask --app web store check` and `store repair` ------------------
+    def problems(self) -> list[Finding]:
+        """What is wrong with the store now, found cheaply: health checks and the banner on every
+        screen ask often. `check` is the thorough look."""
+        return [Finding(where=self.layer(lid).file, problem=reason, remedy=t("store.remedy_check"), code="broken_layer")
+                for lid, reason in self.layer_errors().items()]
+
     def check(self) -> list[Finding]:
         """Every inconsistency between the layers, the journal and the records (empty when sound).
         Reads only; safe while the server runs."""
