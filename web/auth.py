@@ -28,6 +28,7 @@ from geo.accounts import Accounts, LoginRefused, Principal, User
 from geo.messages import t
 from geo.store.base import iso
 from geo.throttle import LoginThrottled
+from web import display_scope
 from web.login_limits import login_throttle
 
 bp = Blueprint("auth", __name__)
@@ -169,8 +170,10 @@ def _check_access() -> None:
         if request.path.startswith("/api/") or _gis_client():
             _unauthorized("log in, or send a personal API token (Authorization: Bearer …) or HTTP Basic credentials")
         abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
-    if p.via == "display" and request.endpoint not in DISPLAY_ENDPOINTS:
-        abort(403, "a display token only opens its wall map")
+    if p.via == "display":
+        if request.endpoint not in DISPLAY_ENDPOINTS:
+            abort(403, t("accounts.display_only_wall"))
+        display_scope.enforce(p)  # its street, community and layers, on every endpoint it reaches
     if not p.can(role):
         abort(403, f"this needs the {role} role; you are {p.role}")
     if request.method not in SAFE_METHODS and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
