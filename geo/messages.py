@@ -43,14 +43,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "尝试次数过多,请稍后再试。",
         "en": "too many attempts; try again later",
     },
-    "accounts.throttled_wait": {
-        "zh": "尝试次数过多,请 {minutes} 分钟后再试。",
-        "en": "too many attempts; try again in {minutes} minutes",
-    },
-    "accounts.session_ended": {
-        "zh": "登录已失效(已退出、密码已修改或账户已停用),请重新登录。",
-        "en": "this login has ended (logged out, password changed or account disabled); log in again",
-    },
     "accounts.token_needs_session": {
         "zh": "新建 API 令牌须在浏览器中登录后进行,不能用令牌或 HTTP Basic 创建。",
         "en": "API tokens are created from a browser login, not with a token or HTTP Basic",
