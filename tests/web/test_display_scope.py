@@ -113,10 +113,19 @@ def test_the_dashboard_counts_only_the_scope(scoped):
     _refused(client.get("/api/wall/dashboard?layers=roads", headers=street))
 
 
-def test_the_walls_inspections_keep_to_the_scope(scoped):
-    app, _, street, _ = scoped
+def test_the_walls_inspections_keep_to_the_scope(scoped, clock):
+    app, ids, street, whole = scoped
+    from geo import inspections as insp
+    from geo.rules import local_now
+
+    g = app.extensions["guatu"]
+    insp.generate(g.store, g.campaign, local_now(g.campaign, clock()).date(), n=4, seed=1, user="李编")
     client = app.test_client()
-    assert client.get("/api/wall/inspections", headers=street).status_code == 200
+    everything = client.get("/api/wall/inspections", headers=whole).get_json()
+    assert {p["id"] for p in everything["places"]} == set(ids.values())
+    mine = client.get("/api/wall/inspections", headers=street).get_json()
+    assert {p["id"] for p in mine["places"]} == {ids["大学路1号院"], ids["大学路2号院"]}
+    assert mine["total"] == 2
     _refused(client.get(f"/api/wall/inspections?street={OTHER}", headers=street))
     _refused(client.get("/api/wall/inspections?community=淮河社区", headers=street))
 
