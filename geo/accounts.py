@@ -79,7 +79,6 @@ class Principal:
     role: str
     via: str  # "session", "token", "basic", "display", "public"
     display_scope: str | None = None
-    token_id: str | None = None  # the API or display token the request came with
 
     def can(self, role: str) -> bool:
         return role_at_least(self.role, role)
@@ -373,10 +372,9 @@ class Accounts:
             user = data.users.get(token.username or "")
             if user is None or user.disabled:
                 return None
-            principal = Principal(user.username, user.name, user.role, "token", token_id=token.id)
+            principal = Principal(user.username, user.name, user.role, "token")
         else:
-            principal = Principal(f"display:{token.id}", token.name, "viewer", "display", display_scope=token.scope,
-                                  token_id=token.id)
+            principal = Principal(f"display:{token.id}", token.name, "viewer", "display", display_scope=token.scope)
         self._touch(token)
         return principal
 

@@ -26,6 +26,7 @@ always works. Unknown and known user names count, and are refused, alike.
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import sqlite3
 import threading
@@ -48,23 +49,29 @@ class LoginThrottled(GuatuError):
     http_status = 429
     code = "too_many_attempts"
 
+    def __init__(self, message: str, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds until this client may try again (Retry-After)
+
 
 class LoginThrottle:
     """The login rule on top of a `limits` rate limiter (Flask-Limiter's)."""
 
     def __init__(self, limiter: RateLimiter, *, per_ip: str = "30 per 10 minutes",
-                 per_account: str = "5 per 15 minutes") -> None:
+                 per_account: str = "5 per 15 minutes", clock: Clock = utc_now) -> None:
         self.limiter = limiter
+        self.clock = clock
         self.per_ip: RateLimitItem = parse(per_ip)
         self.per_account: RateLimitItem = parse(per_account)
 
     def attempt(self, address: str, username: str) -> None:
         """Take a number for one password check; raises LoginThrottled when over either limit."""
-        pair = _pair(address, username)
-        ok_ip = self.limiter.hit(self.per_ip, "login-ip", address or "-")
-        ok_pair = self.limiter.hit(self.per_account, "login-pair", pair)
-        if not (ok_ip and ok_pair):
-            raise LoginThrottled(t("accounts.throttled"))
+        counters = ((self.per_ip, ("login-ip", address or "-")),
+                    (self.per_account, ("login-pair", _pair(address, username))))
+        refused = [(item, ids) for item, ids in counters if not self.limiter.hit(item, *ids)]
+        if refused:
+            reset = max(self.limiter.get_window_stats(item, *ids).reset_time for item, ids in refused)
+            raise LoginThrottled(t("accounts.throttled"), retry_after=max(1, math.ceil(reset - _epoch(self.clock))))
 
     def succeeded(self, address: str, username: str) -> None:
         """A right password: this address may try this account afresh (its own typos are forgiven)."""

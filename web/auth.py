@@ -125,6 +125,10 @@ def _basic(acc: Accounts, value: str) -> Principal:
             user = verify_password(username, password)
         except LoginRefused:
             _unauthorized(t("accounts.login_refused"))
+        except LoginThrottled as exc:
+            resp = jsonify(exc.to_dict())
+            resp.status_code, resp.headers["Retry-After"] = 429, str(exc.retry_after)
+            abort(resp)
         acc.remember_basic(username, password, user)
     return acc.principal(user, "basic")
 
@@ -216,6 +220,7 @@ def _safe_next(target: str | None) -> str:
 def login():
     error = None
     status = 200
+    headers = {}
     if request.method == "POST":
         sent = request.form.get("csrf_token", "")
         if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
@@ -223,14 +228,14 @@ def login():
         else:
             try:
                 user = verify_password(request.form.get("username", ""), request.form.get("password", ""))
-            except LoginThrottled:
-                error, status = t("accounts.throttled"), 429
+            except LoginThrottled as exc:
+                error, status, headers = exc.message, 429, {"Retry-After": str(exc.retry_after)}
             except LoginRefused:
                 error, status = t("accounts.login_refused"), 401
             else:
                 start_session(user)
                 return redirect(_safe_next(request.args.get("next")))
-    return render_template("login.html", error=error, csrf=csrf_token(), next=request.args.get("next", "")), status
+    return render_template("login.html", error=error, csrf=csrf_token(), next=request.args.get("next", "")), status, headers
 
 
 @bp.post("/logout")

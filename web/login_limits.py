@@ -35,7 +35,8 @@ def register(app: Flask, store: Store, instance: Path) -> LoginThrottle:
     limiter.init_app(app)
     throttle = LoginThrottle(limiter.limiter,
                              per_ip=str(app.config.get("GUATU_LOGIN_LIMIT_IP") or DEFAULT_PER_IP),
-                             per_account=str(app.config.get("GUATU_LOGIN_LIMIT_ACCOUNT") or DEFAULT_PER_ACCOUNT))
+                             per_account=str(app.config.get("GUATU_LOGIN_LIMIT_ACCOUNT") or DEFAULT_PER_ACCOUNT),
+                             clock=clock)
     app.extensions["guatu_login_throttle"] = throttle
     return throttle
 

@@ -169,7 +169,9 @@ def test_a_stranger_cannot_lock_a_user_out(private_app):
     attacker, owner = private_app.test_client(), private_app.test_client()
     answers = [_try_login(attacker, "admin1", "guess guess guess", "10.9.9.9").status_code for _ in range(8)]
     assert answers == [401] * 5 + [429] * 3
-    assert _try_login(attacker, "admin1", PASSWORD, "10.9.9.9").status_code == 429  # the attacker's address waits
+    waiting = _try_login(attacker, "admin1", PASSWORD, "10.9.9.9")
+    assert waiting.status_code == 429  # the attacker's address waits, even with the right password
+    assert waiting.headers["Retry-After"] == str(15 * 60)
     assert _try_login(owner, "admin1", PASSWORD, "10.1.2.3").status_code == 302  # the admin does not
 
 
@@ -207,9 +209,11 @@ def test_one_address_trying_many_user_names_is_throttled(seeded, clock, instance
     answers = [client.get("/api/layers", headers=_basic(f"user{i}", "wrong wrong wrong")).status_code
                for i in range(12)]
     assert answers == [401] * 10 + [429] * 2
+    clock.advance(minutes=4)
     throttled = client.get("/api/layers", headers=_basic("user99", "wrong wrong wrong"))
     assert throttled.get_json() == {"error": "too_many_attempts", "message": t("accounts.throttled")}
-    clock.advance(minutes=11)
+    assert throttled.headers["Retry-After"] == str(6 * 60)  # the address's window ends 10 minutes after it began
+    clock.advance(minutes=7)
     assert client.get("/api/layers", headers=_basic("user99", "wrong wrong wrong")).status_code == 401
 
 
