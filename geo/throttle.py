@@ -17,7 +17,8 @@ takes its number before any password is checked, and only the first `limit`
 numbers go on to the check.
 
 The rule (`LoginThrottle`): a client address may try `per_ip` times, and
-each (address, user name) pair `per_account` times, per window. Nothing is
+each (address, user name) pair `per_account` times, per window; a right
+password gives its attempt back. Nothing is
 counted per account alone, so nobody can lock a known user out from
 elsewhere: the right password from an address that has not been throttled
 always works. Unknown and known user names count, and are refused, alike.
@@ -74,8 +75,10 @@ class LoginThrottle:
             raise LoginThrottled(t("accounts.throttled"), retry_after=max(1, math.ceil(reset - _epoch(self.clock))))
 
     def succeeded(self, address: str, username: str) -> None:
-        """A right password: this address may try this account afresh (its own typos are forgiven)."""
+        """A right password: this address may try this account afresh (its own typos are forgiven), and the
+        attempt is given back to the address, so an office behind one address is not throttled by its logins."""
         self.limiter.clear(self.per_account, "login-pair", _pair(address, username))
+        self.limiter.storage.incr(self.per_ip.key_for("login-ip", address or "-"), self.per_ip.get_expiry(), amount=-1)
 
 
 def _pair(address: str, username: str) -> str:

@@ -45,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.config["SESSION_COOKIE_SECURE"] = True
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # x_for: the login throttle's address
     logging_setup.configure(app)  # text, or JSON lines with GUATU_LOG_FORMAT=json; request ids
 
     missing = assets.missing()

@@ -202,6 +202,18 @@ def _flash(resp) -> str:
     return re.search(r'class="login-error"[^>]*>([^<]+)<', resp.data.decode()).group(1).strip()
 
 
+def test_an_office_behind_one_address_is_not_throttled_by_its_logins(seeded, clock, instance_dir):
+    app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(instance_dir), "GUATU_LOGIN_LIMIT_IP": "3 per 10 minutes"})
+    _acc(app).create_user("clerk1", PASSWORD, "viewer", "孙一")
+    client = app.test_client()
+    for _ in range(10):  # right passwords give their attempt back
+        assert client.get("/api/me", headers=_basic("clerk1")).status_code == 200
+        clock.advance(seconds=61)  # past the Basic cache: each one is checked again
+    answers = [client.get("/api/me", headers=_basic("clerk1", "typo typo typo")).status_code for _ in range(4)]
+    assert answers == [401, 401, 401, 429]
+
+
 def test_one_address_trying_many_user_names_is_throttled(seeded, clock, instance_dir):
     app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
                       "GUATU_INSTANCE": str(instance_dir), "GUATU_LOGIN_LIMIT_IP": "10 per 10 minutes"})
