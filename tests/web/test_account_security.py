@@ -87,6 +87,30 @@ def test_sessions_end_for_every_worker_sharing_the_accounts_file(private_app, se
     assert _replay(other, stolen).get("/api/me").status_code == 401
 
 
+def test_a_session_lasts_twelve_hours_from_its_login(private_app, clock):
+    client = private_app.test_client()
+    login(client, "viewer1")
+    clock.advance(hours=11, minutes=59)
+    assert client.get("/api/me").status_code == 200
+    clock.advance(minutes=2)
+    assert client.get("/api/me").status_code == 401
+
+
+def test_an_accounts_file_of_the_previous_version_still_loads(tmp_path, clock):
+    """Fields the old lockout kept (failures, locked_until, session_version) are ignored, not fatal."""
+    import orjson
+    from werkzeug.security import generate_password_hash
+
+    path = tmp_path / "accounts.json"
+    path.write_bytes(orjson.dumps({"users": [{
+        "username": "old", "name": "老用户", "role": "admin", "password_hash": generate_password_hash(PASSWORD),
+        "created_at": "2026-01-01T00:00:00Z", "disabled": False, "session_version": 3, "failures": 2,
+        "locked_until": None}], "tokens": []}))
+    acc = Accounts(path, clock=clock)
+    assert acc.authenticate("old", PASSWORD).username == "old"
+    assert acc.session_user("old", acc.start_session("old")) is not None
+
+
 # --- finding 2: tokens cannot mint tokens; revocation follows what was minted --------------------
 
 def test_an_api_token_or_basic_credentials_cannot_mint_new_tokens(private_app):
