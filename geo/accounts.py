@@ -6,6 +6,18 @@ werkzeug.security (scrypt); personal API tokens and display tokens are
 random and only their SHA-256 is stored, so the file leaks nothing usable.
 A display token is read-only and bound to one wall-map URL.
 
+Sessions are kept server-side: each login adds the digest of a random session
+id to its user, and a request's cookie counts only while that digest is
+there, so logging out, a password change and disabling the user end sessions
+for good (a replayed cookie is refused). A token records who minted it and
+from which token, and revoking a token or disabling a user revokes every
+token minted from it, transitively.
+
+HTTP Basic credentials that passed the scrypt check are remembered for a
+minute, keyed by an HMAC of the credentials with the app's secret (never the
+password itself), and forgotten as soon as the password changes or the user
+is disabled. Login throttling lives in geo/throttle.py, not here.
+
 Everything lives in one JSON file written atomically under an inter-process
 lock, so several server processes share it safely.
 """
@@ -34,9 +46,10 @@ from geo.store.base import iso, utc_now
 
 ROLES = ("viewer", "editor", "admin")
 MIN_PASSWORD = 10
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 TOKEN_TOUCH = timedelta(minutes=1)  # how often last-use times are written
+BASIC_CACHE = timedelta(minutes=1)  # how long verified HTTP Basic credentials are remembered
+SESSION_LIFETIME = timedelta(hours=12)  # sessions older than this are dropped from the account
+MAX_SESSIONS = 50  # per user; the oldest go first
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,32}$")
 
 
@@ -45,17 +58,16 @@ class LoginRefused(GuatuError):
     code = "login_refused"
 
 
-class LoginThrottled(GuatuError):
-    http_status = 429
-    code = "too_many_attempts"
-
-
 def role_at_least(role: str | None, wanted: str) -> bool:
     return role in ROLES and ROLES.index(role) >= ROLES.index(wanted)
 
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _when(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
 @dataclass(frozen=True)
@@ -67,7 +79,6 @@ class Principal:
     role: str
     via: str  # "session", "token", "basic", "display", "public"
     display_scope: str | None = None
-    session_version: int = 0
 
     def can(self, role: str) -> bool:
         return role_at_least(self.role, role)
@@ -86,9 +97,8 @@ class User:
     password_hash: str
     created_at: str
     disabled: bool = False
-    session_version: int = 1  # bumped to log out every session of this user
-    failures: int = 0
-    locked_until: str | None = None
+    sessions: dict[str, str] = field(default_factory=dict)  # digest of a live session id -> when it began
+    last_login_at: str | None = None  # written at most once a minute
 
 
 @dataclass
@@ -102,6 +112,8 @@ class Token:
     scope: str | None = None  # display tokens: the wall-map URL they open
     last_used_at: str | None = None
     revoked_at: str | None = None
+    created_by: str | None = None  # the user who minted it (None: the command line)
+    parent: str | None = None  # the token it was minted with, if any
 
     def public(self) -> dict:
         out = asdict(self)
@@ -116,13 +128,19 @@ class _Data:
 
 
 class Accounts:
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now, secret: bytes = b"",
+                 session_lifetime: timedelta = SESSION_LIFETIME) -> None:
         self.path = Path(path)
         self.clock = clock
+        self.session_lifetime = session_lifetime
+        self._secret = secret or secrets.token_bytes(32)
         self._lock = FileLock(str(self.path) + ".lock", timeout=10)
         self._thread_lock = threading.Lock()
         self._stat: tuple | None = None
         self._data = _Data()
+        self._basic: dict[str, tuple[str, str, datetime]] = {}  # HMAC -> (user, password hash, verified at)
+        self.password_checks = 0  # scrypt verifications done by this process (observable cost)
+        self.file_writes = 0  # accounts.json rewrites by this process
 
     # --- file ---------------------------------------------------------------
     def _load(self) -> _Data:
@@ -134,8 +152,8 @@ class Accounts:
         if stat != self._stat:
             raw = orjson.loads(self.path.read_bytes())
             self._data = _Data(
-                users={u["username"]: User(**u) for u in raw.get("users", [])},
-                tokens={t["id"]: Token(**t) for t in raw.get("tokens", [])},
+                users={u["username"]: _known(User, u) for u in raw.get("users", [])},
+                tokens={t["id"]: _known(Token, t) for t in raw.get("tokens", [])},
             )
             self._stat = stat
         return self._data
@@ -153,6 +171,7 @@ class Accounts:
             atomic_write(self.path, body)
             self.path.chmod(0o600)
             self._stat = None
+            self.file_writes += 1
 
     # --- users --------------------------------------------------------------
     def users(self) -> list[User]:
@@ -185,6 +204,7 @@ class Accounts:
 
     def update_user(self, username: str, *, role: str | None = None, name: str | None = None,
                     password: str | None = None, disabled: bool | None = None) -> User:
+        """Change a user; a new password ends all their sessions, disabling also revokes their tokens."""
         errors = []
         if role is not None and role not in ROLES:
             errors.append(FieldError("role", f"expected one of {', '.join(ROLES)}"))
@@ -202,50 +222,117 @@ class Accounts:
                 user.name = name.strip()[:64]
             if password is not None:
                 user.password_hash = generate_password_hash(password)
-                user.session_version += 1
-                user.failures, user.locked_until = 0, None
+                user.sessions = {}
             if disabled is not None:
                 user.disabled = disabled
-                user.session_version += 1
+                if disabled:
+                    user.sessions = {}
+                    now = iso(self.clock())
+                    minted = [t.id for t in data.tokens.values() if username in (t.username, t.created_by)]
+                    for token_id in minted:
+                        _revoke_tree(data, token_id, now)
             if not any(u.role == "admin" and not u.disabled for u in data.users.values()):
                 raise ValidationError([FieldError("role", "the last active admin cannot be removed")])
+        self._forget_basic(username)
         return user
 
     def authenticate(self, username: str, password: str) -> User:
-        """Check a password; too many failures lock the account for a while."""
-        now = self.clock()
-        user = self._load().users.get(username)
+        """Check a password: one scrypt verification, the same for unknown, disabled and known users.
+
+        Throttling is the caller's job (geo/throttle.py), before this is called."""
+        user = self._load().users.get(username) if isinstance(username, str) else None
+        self.password_checks += 1
         if user is None or user.disabled:
             check_password_hash(_dummy_hash(), password or "")  # same work whether or not the user exists
             raise LoginRefused("wrong user name or password")
-        if user.locked_until and now < datetime.fromisoformat(user.locked_until.replace("Z", "+00:00")):
-            raise LoginThrottled("too many failed attempts; try again in 15 minutes")
-        ok = check_password_hash(user.password_hash, password or "")
-        with self._write() as data:
-            stored = data.users[username]
-            if ok:
-                stored.failures, stored.locked_until = 0, None
-            else:
-                stored.failures += 1
-                if stored.failures >= MAX_FAILURES:
-                    stored.locked_until = iso(now + LOCKOUT)
-                    stored.failures = 0
-        if not ok:
+        if not check_password_hash(user.password_hash, password or ""):
             raise LoginRefused("wrong user name or password")
-        return stored
+        self._touch_user(user)
+        return user
+
+    def authenticate_basic(self, username: str, password: str) -> User | None:
+        """The user of HTTP Basic credentials verified within the last minute, or None (then check them).
+
+        The cache is keyed by an HMAC of the credentials; an entry counts only while the user's password
+        hash is the one it was verified against and the user is active."""
+        key = self._basic_key(username, password)
+        hit = self._basic.get(key)
+        if hit is None:
+            return None
+        user = self._load().users.get(hit[0])
+        if user is None or user.disabled or user.password_hash != hit[1] or self.clock() - hit[2] > BASIC_CACHE:
+            self._basic.pop(key, None)
+            return None
+        self._touch_user(user)
+        return user
+
+    def remember_basic(self, username: str, password: str, user: User) -> None:
+        """Remember credentials that just passed `authenticate` (for `authenticate_basic`)."""
+        now = self.clock()
+        if len(self._basic) > 1000:  # keep it small: drop what has expired
+            self._basic = {k: v for k, v in self._basic.items() if now - v[2] <= BASIC_CACHE}
+        self._basic[self._basic_key(username, password)] = (user.username, user.password_hash, now)
+
+    def _basic_key(self, username: str, password: str) -> str:
+        return hmac.new(self._secret, f"{username}\0{password}".encode(), hashlib.sha256).hexdigest()
+
+    def _forget_basic(self, username: str) -> None:
+        self._basic = {k: v for k, v in self._basic.items() if v[0] != username}
+
+    def _touch_user(self, user: User) -> None:
+        now = self.clock()
+        if user.last_login_at and now - _when(user.last_login_at) < TOKEN_TOUCH:
+            return
+        with self._write() as data:
+            if user.username in data.users:
+                data.users[user.username].last_login_at = iso(now)
 
     def principal(self, user: User, via: str) -> Principal:
-        return Principal(user.username, user.name, user.role, via, session_version=user.session_version)
+        return Principal(user.username, user.name, user.role, via)
+
+    # --- sessions -----------------------------------------------------------
+    def start_session(self, username: str) -> str:
+        """A new session id for `username` (kept as a digest with the account); the cookie carries it."""
+        sid = secrets.token_urlsafe(32)
+        now = self.clock()
+        with self._write() as data:
+            user = data.users.get(username)
+            if user is None:
+                raise NotFound(f"no user {username!r}")
+            live = {d: at for d, at in user.sessions.items() if now - _when(at) < self.session_lifetime}
+            live[_hash_token(sid)] = iso(now)
+            user.sessions = dict(sorted(live.items(), key=lambda kv: kv[1])[-MAX_SESSIONS:])
+        return sid
+
+    def session_user(self, username: str, sid: str) -> User | None:
+        """The user of a session cookie, or None when it was ended, has expired or the user is disabled."""
+        user = self._load().users.get(username) if isinstance(username, str) else None
+        if user is None or user.disabled or not isinstance(sid, str) or not sid:
+            return None
+        began = user.sessions.get(_hash_token(sid))
+        if began is None or self.clock() - _when(began) >= self.session_lifetime:
+            return None
+        return user
+
+    def end_session(self, username: str, sid: str) -> None:
+        """Log out: this session id no longer counts, wherever the cookie is replayed."""
+        if not isinstance(sid, str) or not sid:
+            return
+        with self._write() as data:
+            user = data.users.get(username)
+            if user is not None:
+                user.sessions.pop(_hash_token(sid), None)
 
     # --- tokens -------------------------------------------------------------
-    def create_api_token(self, username: str, name: str) -> tuple[Token, str]:
+    def create_api_token(self, username: str, name: str, *, created_by: str | None = None,
+                         parent: str | None = None) -> tuple[Token, str]:
         self.get_user(username)
-        return self._create_token("api", name, username=username)
+        return self._create_token("api", name, username=username, created_by=created_by, parent=parent)
 
-    def create_display_token(self, name: str, scope: str) -> tuple[Token, str]:
+    def create_display_token(self, name: str, scope: str, *, created_by: str | None = None) -> tuple[Token, str]:
         if not isinstance(scope, str) or not scope.startswith("/wall"):
             raise ValidationError([FieldError("scope", "a display token opens a wall-map URL beginning with /wall")])
-        return self._create_token("display", name, scope=scope)
+        return self._create_token("display", name, scope=scope, created_by=created_by)
 
     def _create_token(self, kind: str, name: str, **extra) -> tuple[Token, str]:
         name = (name or "").strip()
@@ -263,24 +350,26 @@ class Accounts:
         return [t for t in items if (kind is None or t.kind == kind) and (username is None or t.username == username)]
 
     def revoke_token(self, token_id: str) -> Token:
+        """Revoke a token and every token minted from it, transitively."""
         with self._write() as data:
             token = data.tokens.get(token_id)
             if token is None:
                 raise NotFound(f"no token {token_id!r}")
-            token.revoked_at = token.revoked_at or iso(self.clock())
+            _revoke_tree(data, token_id, iso(self.clock()))
         return token
 
     def check_token(self, secret: str, kind: str) -> Principal | None:
-        """The principal a token stands for, or None if unknown or revoked."""
+        """The principal a token stands for, or None if unknown or revoked (itself or what minted it)."""
         if not secret:
             return None
+        data = self._load()
         digest = _hash_token(secret)
-        token = next((t for t in self._load().tokens.values()
+        token = next((t for t in data.tokens.values()
                       if t.kind == kind and hmac.compare_digest(t.hash, digest)), None)
-        if token is None or token.revoked_at:
+        if token is None or not _live(data, token):
             return None
         if kind == "api":
-            user = self._load().users.get(token.username or "")
+            user = data.users.get(token.username or "")
             if user is None or user.disabled:
                 return None
             principal = Principal(user.username, user.name, user.role, "token")
@@ -292,11 +381,45 @@ class Accounts:
     def _touch(self, token: Token) -> None:
         now = self.clock()
         last = token.last_used_at
-        if last and now - datetime.fromisoformat(last.replace("Z", "+00:00")) < TOKEN_TOUCH:
+        if last and now - _when(last) < TOKEN_TOUCH:
             return
         with self._write() as data:
             if token.id in data.tokens:
                 data.tokens[token.id].last_used_at = iso(now)
+
+
+def _revoke_tree(data: _Data, token_id: str, now: str) -> None:
+    """Revoke `token_id` and everything minted from it (children by `parent`), without revisiting."""
+    todo, seen = [token_id], set()
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in data.tokens:
+            continue
+        seen.add(current)
+        token = data.tokens[current]
+        token.revoked_at = token.revoked_at or now
+        todo += [t.id for t in data.tokens.values() if t.parent == current]
+
+
+def _live(data: _Data, token: Token) -> bool:
+    """Neither the token nor any token it was minted from is revoked, and its minter is still active."""
+    seen: set[str] = set()
+    current: Token | None = token
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        if current.revoked_at:
+            return False
+        minter = data.users.get(current.created_by) if current.created_by else None
+        if minter is not None and minter.disabled:
+            return False
+        current = data.tokens.get(current.parent) if current.parent else None
+    return True
+
+
+def _known(cls: type, raw: dict):
+    """A dataclass from a stored dict, ignoring fields older versions kept (failures, session_version…)."""
+    names = set(cls.__dataclass_fields__)
+    return cls(**{k: v for k, v in raw.items() if k in names})
 
 
 def _password_problems(password) -> list[FieldError]:

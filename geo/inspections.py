@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -349,15 +350,18 @@ def _result_time(stamp: str | None, day: date, campaign: Campaign) -> str | None
 
 
 def wall_summary(store: Store, campaign: Campaign, listing: dict | None, day: date, *, crs: str = "wgs84",
-                 street: str | None = None, community: str | None = None) -> dict:
+                 street: str | None = None, community: str | None = None,
+                 layers: Collection[str] | None = None) -> dict:
     """The day's list as a big screen shows it: route order, place, a point inside it, result and its time.
 
     Only what a screen shows — never the inspector or the notes (a wall's display token reads this).
     Names and points are the places' current ones (a place deleted since the draw keeps its listed
-    name and has no point); `street`/`community` keep one screen's scope, route numbers stay those
-    of the whole list. No list: no places."""
+    name and has no point); `street`/`community` (and `layers`, None: all) keep one screen's scope,
+    route numbers stay those of the whole list. No list: no places."""
     rows, geometries = [], []
     for order, row in enumerate((listing or {}).get("places", []), start=1):
+        if layers is not None and row["layer"] not in layers:
+            continue
         try:
             feature = store.get(row["layer"], row["id"])
         except NotFound:

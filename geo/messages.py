@@ -35,6 +35,42 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- request validation (one layer at the boundary) --------------------------------
 
     # --- accounts, sessions, tokens, display links --------------------------------------
+    "accounts.login_refused": {
+        "zh": "用户名或密码错误。",
+        "en": "wrong user name or password",
+    },
+    "accounts.throttled": {
+        "zh": "尝试次数过多,请稍后再试。",
+        "en": "too many attempts; try again later",
+    },
+    "accounts.token_needs_session": {
+        "zh": "新建 API 令牌须在浏览器中登录后进行,不能用令牌或 HTTP Basic 创建。",
+        "en": "API tokens are created from a browser login, not with a token or HTTP Basic",
+    },
+    "accounts.token_needs_password": {
+        "zh": "为安全起见,新建令牌前请再次输入当前密码。",
+        "en": "for safety, enter your current password again before creating a token",
+    },
+    "accounts.current_password_wrong": {
+        "zh": "当前密码不正确。",
+        "en": "the current password is wrong",
+    },
+    "accounts.token_password_label": {
+        "zh": "当前密码(登录超过 {minutes} 分钟后需要)",
+        "en": "current password (needed when you logged in more than {minutes} minutes ago)",
+    },
+    "accounts.display_only_wall": {
+        "zh": "大屏显示链接只能打开它自己的挂图。",
+        "en": "a display link only opens its own wall map",
+    },
+    "accounts.display_out_of_scope": {
+        "zh": "大屏显示链接只能查看其范围({scope})内的数据。",
+        "en": "a display link only shows data within its scope ({scope})",
+    },
+    "accounts.bad_basic": {
+        "zh": "HTTP Basic 凭据格式错误。",
+        "en": "malformed HTTP Basic credentials",
+    },
 
     # --- exports, backups, basemap proxy, HTTP preconditions ----------------------------
 

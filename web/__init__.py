@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -44,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.config["SESSION_COOKIE_SECURE"] = True
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # x_for: the login throttle's address
     logging_setup.configure(app)  # text, or JSON lines with GUATU_LOG_FORMAT=json; request ids
 
     missing = assets.missing()
@@ -69,7 +70,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.secret_key = app.config.get("SECRET_KEY") or _secret_key(instance)
     errors.register(app)
     security.register(app)
-    auth.register(app, Accounts(instance / "accounts.json", clock=app.config["GUATU_CLOCK"]))
+    from web import login_limits  # Flask-Limiter with counters shared by all workers: every password check
+
+    login_limits.register(app, store, instance)
+    secret = app.secret_key if isinstance(app.secret_key, bytes) else str(app.secret_key).encode()
+    auth.register(app, Accounts(instance / "accounts.json", clock=app.config["GUATU_CLOCK"], secret=secret,
+                                session_lifetime=timedelta(seconds=_seconds(app.config["PERMANENT_SESSION_LIFETIME"]))))
     app.register_blueprint(api.bp)
     app.register_blueprint(api_write.bp)
     app.register_blueprint(api_places.bp)
@@ -118,6 +124,10 @@ def _open_store(app: Flask, data_dir: Path, campaign):
     return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=str(url),
                       schema=str(app.config.get("GUATU_DATABASE_SCHEMA") or "guatu"),
                       pool_size=int(app.config.get("GUATU_DATABASE_POOL") or 10))
+
+
+def _seconds(lifetime) -> float:
+    return lifetime.total_seconds() if isinstance(lifetime, timedelta) else float(lifetime)
 
 
 def _from_env(app: Flask) -> None:

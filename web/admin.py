@@ -14,9 +14,12 @@ from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 
-from geo.accounts import ROLES, Accounts, LoginRefused, LoginThrottled, Token
+from geo.accounts import ROLES, LoginRefused, Token
 from geo.errors import FieldError, GuatuError, ValidationError
-from web.auth import accounts, principal, requires
+from geo.messages import t
+from geo.store.base import iso
+from geo.throttle import LoginThrottled
+from web.auth import RECENT_LOGIN, accounts, principal, recently_logged_in, requires, start_session, verify_password
 from web.context import guatu
 
 bp = Blueprint("admin", __name__)
@@ -38,7 +41,8 @@ def local_time(stamp: str | None, with_time: bool = True) -> str:
 
 
 def _page(template: str, **context) -> Response:
-    resp = Response(render_template(template, me=principal(), role_labels=ROLE_LABELS, roles=ROLES, **context))
+    resp = Response(render_template(template, me=principal(), role_labels=ROLE_LABELS, roles=ROLES, t=t,
+                                    recent_minutes=int(RECENT_LOGIN.total_seconds() // 60), **context))
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -55,10 +59,10 @@ def _attempt(action: Callable[[], str | None], back: str) -> Response:
     return redirect(back)
 
 
-def _keep_session(username: str, acc: Accounts) -> None:
-    """A password change logs out every session of the user, except this one."""
+def _keep_session(username: str, *, fresh: bool = False) -> None:
+    """A password change ends every session of the user; this browser gets a new one if it is theirs."""
     if session.get("user") == username:
-        session["v"] = acc.get_user(username).session_version
+        start_session(accounts().get_user(username), fresh=fresh)
 
 
 def _not_me(username: str) -> None:
@@ -114,9 +118,8 @@ def set_role(username: str):
 @requires("admin")
 def reset_password(username: str):
     def change() -> str:
-        acc = accounts()
-        acc.update_user(username, password=request.form.get("password", ""))
-        _keep_session(username, acc)
+        accounts().update_user(username, password=request.form.get("password", ""))
+        _keep_session(username)
         return f"已重置 {username} 的密码;其已登录的会话全部失效"
 
     return _attempt(change, url_for("admin.index"))
@@ -148,7 +151,8 @@ def revoke_token(token_id: str):
 def create_display():
     scope = (request.form.get("scope") or "/wall").strip()
     try:
-        token, secret = accounts().create_display_token(request.form.get("name", ""), scope)
+        token, secret = accounts().create_display_token(request.form.get("name", ""), scope,
+                                                        created_by=principal().username)
     except GuatuError as exc:
         flash(exc.message, "error")
         return redirect(url_for("admin.index"))
@@ -179,25 +183,40 @@ def change_password():
     form = request.form
 
     def change() -> str:
-        acc = accounts()
-        try:
-            acc.authenticate(username, form.get("current", ""))
-        except (LoginRefused, LoginThrottled) as exc:
-            raise ValidationError([FieldError("current", "当前密码不正确" if isinstance(exc, LoginRefused) else exc.message)]) from None
+        _check_current(username, form.get("current", ""))
         if form.get("password", "") != form.get("confirm", ""):
             raise ValidationError([FieldError("confirm", "the two passwords differ")])
-        acc.update_user(username, password=form.get("password", ""))
-        _keep_session(username, acc)
+        accounts().update_user(username, password=form.get("password", ""))
+        _keep_session(username, fresh=True)
         return "密码已修改;其他设备上的登录已失效"
 
     return _attempt(change, url_for("admin.account"))
 
 
+def _check_current(username: str, password: str) -> None:
+    """The current password, re-entered: checked through the login throttle like any login."""
+    try:
+        verify_password(username, password)
+    except LoginRefused:
+        raise ValidationError([FieldError("current", t("accounts.current_password_wrong"))]) from None
+    except LoginThrottled as exc:
+        raise ValidationError([FieldError("current", exc.message)]) from None
+
+
 @bp.post("/account/tokens")
 def create_own_token():
+    """A new API token: only from a browser session that logged in within a few minutes or
+    re-enters the password now, so a stolen token (or Basic credentials) cannot mint more."""
     username = _account_holder()
+    if principal().via != "session":
+        abort(403, t("accounts.token_needs_session"))
     try:
-        token, secret = accounts().create_api_token(username, request.form.get("name", ""))
+        if request.form.get("current"):
+            _check_current(username, request.form["current"])
+            session["auth_at"] = iso(accounts().clock())
+        elif not recently_logged_in():
+            raise ValidationError([FieldError("current", t("accounts.token_needs_password"))])
+        token, secret = accounts().create_api_token(username, request.form.get("name", ""), created_by=username)
     except GuatuError as exc:
         flash(exc.message, "error")
         return redirect(url_for("admin.account"))

@@ -24,6 +24,7 @@ from geo.geojson_io import dumps
 from geo.history import end_of_day, feature_as_of
 from geo.inspections import check_day
 from geo.wallview import parse_view
+from web import display_scope
 from web.auth import public
 from web.context import Cached, guatu
 from web.http import gzip_pieces, make_cached, send_cached
@@ -140,7 +141,7 @@ def state():
         item = g.cache.get(("wall-delta", int(since), key), lambda: _as_cached(wall.delta(int(since), key, now), key))
     if item is None:
         item = _full_state(key, now, packed=request.args.get("format") == "packed")
-    return send_cached(item)
+    return send_cached(display_scope.cut_state(item))  # a display link sees only the places in its scope
 
 
 def _as_cached(body: dict | None, key: StateKey) -> Cached | None:

@@ -6,6 +6,11 @@ page and health checks. The rule is enforced once, in `before_request`, so a
 new endpoint cannot forget it. Browser sessions must send the CSRF token with
 every state-changing request; token and Basic clients send no cookies and
 need none.
+
+Sessions are checked against the account on every request (a logged-out or
+replayed cookie is refused: geo/accounts.py), every password check goes
+through the login throttle first (web/login_limits.py), and HTTP Basic
+credentials are verified once a minute at most (the rest from the cache).
 """
 
 from __future__ import annotations
@@ -14,18 +19,24 @@ import base64
 import hmac
 import secrets
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 
-from geo.accounts import Accounts, LoginRefused, LoginThrottled, Principal
-from geo.errors import GuatuError
+from geo.accounts import Accounts, LoginRefused, Principal, User
+from geo.messages import t
+from geo.store.base import iso
+from geo.throttle import LoginThrottled
+from web import display_scope
+from web.login_limits import login_throttle
 
 bp = Blueprint("auth", __name__)
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 DISPLAY_HEADER = "X-Guatu-Display"
 CSRF_HEADER = "X-CSRF-Token"
+RECENT_LOGIN = timedelta(minutes=5)  # a session this fresh may mint API tokens without re-entering the password
 # Read-only endpoints a wall screen with a display token may use.
 DISPLAY_ENDPOINTS = {"wall.wall_display", "api.state", "api.shapes", "api.boundaries", "api.changes", "static"}
 DISPLAY_ENDPOINTS |= {"basemaps.tile", "basemaps.index"}  # basemap tiles and their list
@@ -64,6 +75,64 @@ def csrf_token() -> str:
     return session["csrf"]
 
 
+def verify_password(username: str, password: str) -> User:
+    """Check a password as the login throttle allows: the attempt is counted before scrypt runs."""
+    address = request.remote_addr or "-"
+    throttle = login_throttle()
+    throttle.attempt(address, username)
+    user = accounts().authenticate(username, password)
+    throttle.succeeded(address, username)
+    return user
+
+
+def recently_logged_in() -> bool:
+    """This browser session logged in (or re-entered its password) within RECENT_LOGIN."""
+    stamp = session.get("auth_at")
+    if not isinstance(stamp, str):
+        return False
+    try:
+        return accounts().clock() - _parse(stamp) < RECENT_LOGIN
+    except ValueError:
+        return False
+
+
+def start_session(user: User, *, fresh: bool = True) -> None:
+    """Log this browser in as `user` with a new server-side session id (`fresh`: stamp the login time)."""
+    acc = accounts()
+    previous = session.get("auth_at")
+    session.clear()
+    session.permanent = True
+    session["user"], session["sid"] = user.username, acc.start_session(user.username)
+    if fresh:
+        session["auth_at"] = iso(acc.clock())
+    elif previous:
+        session["auth_at"] = previous
+    csrf_token()
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def _basic(acc: Accounts, value: str) -> Principal:
+    try:
+        username, _, password = base64.b64decode(value.strip(), validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        _unauthorized(t("accounts.bad_basic"))
+    user = acc.authenticate_basic(username, password)
+    if user is None:
+        try:
+            user = verify_password(username, password)
+        except LoginRefused:
+            _unauthorized(t("accounts.login_refused"))
+        except LoginThrottled as exc:
+            resp = jsonify(exc.to_dict())
+            resp.status_code, resp.headers["Retry-After"] = 429, str(exc.retry_after)
+            abort(resp)
+        acc.remember_basic(username, password, user)
+    return acc.principal(user, "basic")
+
+
 def _identify() -> Principal | None:
     acc = accounts()
     header = request.headers.get("Authorization", "")
@@ -71,21 +140,14 @@ def _identify() -> Principal | None:
     if scheme.lower() == "bearer":
         return acc.check_token(value.strip(), "api") or _unauthorized("invalid or revoked token")
     if scheme.lower() == "basic":
-        try:
-            username, _, password = base64.b64decode(value.strip()).decode().partition(":")
-            return acc.principal(acc.authenticate(username, password), "basic")
-        except (ValueError, UnicodeDecodeError):
-            _unauthorized("malformed Basic credentials")
+        return _basic(acc, value)
     display = request.headers.get(DISPLAY_HEADER) or request.args.get("display")
     if display:
         return acc.check_token(display, "display") or _unauthorized("invalid or revoked display token")
     username = session.get("user")
     if username:
-        try:
-            user = acc.get_user(username)
-        except GuatuError:
-            user = None
-        if user and not user.disabled and session.get("v") == user.session_version:
+        user = acc.session_user(username, session.get("sid"))
+        if user is not None:
             return acc.principal(user, "session")
         session.clear()
     if current_app.config.get("GUATU_PUBLIC_VIEW"):
@@ -112,8 +174,10 @@ def _check_access() -> None:
         if request.path.startswith("/api/") or _gis_client():
             _unauthorized("log in, or send a personal API token (Authorization: Bearer …) or HTTP Basic credentials")
         abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
-    if p.via == "display" and request.endpoint not in DISPLAY_ENDPOINTS:
-        abort(403, "a display token only opens its wall map")
+    if p.via == "display":
+        if request.endpoint not in DISPLAY_ENDPOINTS:
+            abort(403, t("accounts.display_only_wall"))
+        display_scope.enforce(p)  # its street, community and layers, on every endpoint it reaches
     if not p.can(role):
         abort(403, f"this needs the {role} role; you are {p.role}")
     if request.method not in SAFE_METHODS and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
@@ -156,28 +220,28 @@ def _safe_next(target: str | None) -> str:
 def login():
     error = None
     status = 200
+    headers = {}
     if request.method == "POST":
         sent = request.form.get("csrf_token", "")
         if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
             error, status = "页面已过期,请重新登录。", 400
         else:
             try:
-                user = accounts().authenticate(request.form.get("username", ""), request.form.get("password", ""))
-            except LoginThrottled:
-                error, status = "失败次数过多,请 15 分钟后再试。", 429
+                user = verify_password(request.form.get("username", ""), request.form.get("password", ""))
+            except LoginThrottled as exc:
+                error, status, headers = exc.message, 429, {"Retry-After": str(exc.retry_after)}
             except LoginRefused:
-                error, status = "用户名或密码错误。", 401
+                error, status = t("accounts.login_refused"), 401
             else:
-                session.clear()
-                session.permanent = True
-                session["user"], session["v"] = user.username, user.session_version
-                csrf_token()
+                start_session(user)
                 return redirect(_safe_next(request.args.get("next")))
-    return render_template("login.html", error=error, csrf=csrf_token(), next=request.args.get("next", "")), status
+    return render_template("login.html", error=error, csrf=csrf_token(), next=request.args.get("next", "")), status, headers
 
 
 @bp.post("/logout")
 def logout():
+    if session.get("user"):
+        accounts().end_session(session["user"], session.get("sid"))
     session.clear()
     return redirect(url_for("auth.login"))
 

@@ -166,10 +166,11 @@ def wall_api():
     day = insp.check_day(request.args.get("date") or _today())
     crs = display_crs(request.args.get("crs"))
     street, community = request.args.get("street") or None, request.args.get("community") or None
+    layers = tuple(x for x in (request.args.get("layers") or "").split(",") if x) or None  # a display link's
     listing = insp.load(g.store, day)
-    key = ("wall-inspections", day, insp.listing_revision(listing), g.store.revision(), crs, street, community)
+    key = ("wall-inspections", day, insp.listing_revision(listing), g.store.revision(), crs, street, community, layers)
     return send_cached(g.cache.get(key, lambda: make_cached(dumps(insp.wall_summary(
-        g.store, g.campaign, listing, day, crs=crs, street=street, community=community)))))
+        g.store, g.campaign, listing, day, crs=crs, street=street, community=community, layers=layers)))))
 
 
 def workflow_links() -> list[dict]:

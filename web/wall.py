@@ -14,6 +14,7 @@ from flask import Blueprint, Response, request, url_for
 
 from geo.viewport import viewport_layers
 from geo.wallview import WallView, parse_view, query_from_url
+from web import display_scope
 from web.api import areas, wall_data
 from web.auth import principal
 from web.context import guatu
@@ -65,7 +66,7 @@ def _options(view: WallView, mode: str, display_token: str | None = None) -> dic
             "place": url_for("api.wall_place", layer_id="__layer__", fid="__id__"),
             "dashboard": url_for("api.wall_dashboard"),
             "inspections": url_for("inspections.wall_api"),
-            "milestones": url_for("workflow.milestones_api"),
+            "milestones": None if display_scope.narrowed() else url_for("workflow.milestones_api"),
             "basemaps": url_for("basemaps.index"),
         },
         "links": _links(),

@@ -117,7 +117,9 @@ def test_admin_changes_roles_resets_passwords_and_disables_users(private_app, ad
                                         "csrf_token": _csrf(page)}).status_code == 401
     _post(admin, "/admin/users/editor1/enable")
     assert not acc.get_user("editor1").disabled
-    assert private_app.test_client().get("/api/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    login(private_app.test_client(), "editor1", "a brand new password")  # the user is back…
+    # …but the tokens they had stay revoked: whoever copied one while they were leaving keeps nothing
+    assert private_app.test_client().get("/api/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
 def test_an_admin_cannot_demote_or_lock_out_themselves(private_app, admin):

@@ -1,0 +1,45 @@
+"""Login throttling in the app: Flask-Limiter, counting in storage every worker and instance shares.
+
+The counters live in the campaign's PostgreSQL schema when the PostGIS
+store is used (every instance sees them), else in `throttle.sqlite` in the
+instance folder (every gunicorn worker on the machine sees it). The rule
+itself — per address, and per address and user name — is in geo/throttle.py.
+Limits come from GUATU_LOGIN_LIMIT_IP and GUATU_LOGIN_LIMIT_ACCOUNT
+("30 per 10 minutes", "5 per 15 minutes" by default).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from geo.store.base import Store
+from geo.throttle import LoginThrottle
+
+DEFAULT_PER_IP = "30 per 10 minutes"
+DEFAULT_PER_ACCOUNT = "5 per 15 minutes"
+
+
+def register(app: Flask, store: Store, instance: Path) -> LoginThrottle:
+    clock = app.config["GUATU_CLOCK"]
+    pool = getattr(store, "pool", None)
+    if pool is not None:  # PostGIS: the login_limits table of the campaign schema (migration 0003)
+        uri, options = "guatu+postgres://", {"pool": pool, "clock": clock}
+    else:
+        uri, options = f"guatu+sqlite://{instance / 'throttle.sqlite'}", {"clock": clock}
+    limiter = Limiter(key_func=get_remote_address, storage_uri=uri, storage_options=options,
+                      strategy="fixed-window", headers_enabled=False)
+    limiter.init_app(app)
+    throttle = LoginThrottle(limiter.limiter,
+                             per_ip=str(app.config.get("GUATU_LOGIN_LIMIT_IP") or DEFAULT_PER_IP),
+                             per_account=str(app.config.get("GUATU_LOGIN_LIMIT_ACCOUNT") or DEFAULT_PER_ACCOUNT),
+                             clock=clock)
+    app.extensions["guatu_login_throttle"] = throttle
+    return throttle
+
+
+def login_throttle() -> LoginThrottle:
+    return current_app.extensions["guatu_login_throttle"]
