@@ -115,9 +115,10 @@ def _open_store(app: Flask, data_dir: Path, campaign):
     url = app.config.get("GUATU_DATABASE_URL")
     if not url:
         return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"])
+    # lazy: a worker starts while the database is down (it answers 503 until it is back, see docs/data-integrity.md)
     return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=str(url),
                       schema=str(app.config.get("GUATU_DATABASE_SCHEMA") or "guatu"),
-                      pool_size=int(app.config.get("GUATU_DATABASE_POOL") or 10))
+                      pool_size=int(app.config.get("GUATU_DATABASE_POOL") or 10), lazy=True)
 
 
 def _from_env(app: Flask) -> None:

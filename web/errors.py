@@ -15,7 +15,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(GuatuError)
     def domain_error(exc: GuatuError):
-        return jsonify(exc.to_dict()), exc.http_status
+        resp = jsonify(exc.to_dict())
+        resp.status_code = exc.http_status
+        if exc.retry_after:
+            resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
