@@ -150,9 +150,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the server answered an error (HTTP {status}); showing data as of {time}; updates resume by "
               "themselves",
     },
+    "banner.stale": {
+        "zh": "显示的是 {time} 的数据;恢复后自动更新",
+        "en": "showing data as of {time}; updates resume by themselves",
+    },
     "banner.never": {
         "zh": "尚未取得数据",
         "en": "no data yet",
+    },
+    "banner.page_unavailable": {
+        "zh": "此页暂时无法显示",
+        "en": "this page cannot be shown right now",
+    },
+    "banner.page_retry": {
+        "zh": "问题解决后刷新本页即可;挂图大屏会保留最后的数据并自动恢复。",
+        "en": "reload this page once the problem is solved; wall screens keep their last data and recover by "
+              "themselves.",
     },
     "banner.remedy": {
         "zh": "处理办法:",

@@ -107,6 +107,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(playback.bp)  # 进度回放: /api/playback and /wall/playback
     app.cli.add_command(workflow.daily_report_command)
     app.context_processor(lambda: {"campaign_title": campaign.title})
+    from web import problem_banner  # the banner on every page: its options (`problem_banner` in templates)
+
+    problem_banner.register(app)
     return app
 
 

@@ -18,6 +18,7 @@ from web.api import areas, wall_data
 from web.auth import principal
 from web.context import guatu
 from web.inspections import workflow_links
+from web.problem_banner import banner_options
 from web.security import add_nonce
 from web.wallmap import wall_map_html
 
@@ -69,6 +70,7 @@ def _options(view: WallView, mode: str, display_token: str | None = None) -> dic
             "basemaps": url_for("basemaps.index"),
         },
         "links": _links(),
+        "banner": banner_options("wall" if mode == "wall" else "page", view.refresh),  # web/problem_banner.py
     }
 
 

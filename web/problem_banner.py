@@ -1,0 +1,39 @@
+"""The problem banner on every page: the options web/static/js/problem-banner.js is started with.
+
+Pages from templates get them through base.html (the `problem_banner`
+context function); the map pages (wall, desk, editor, playback) put them in
+their page options. The texts come from the catalogue (geo/messages.py), so
+the browser shows the catalogue's words even when the server cannot be
+reached; the problems themselves come from /api/health.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, url_for
+
+from geo.messages import MESSAGES, placeholders, t
+from web.context import guatu
+
+TEXTS = ("banner.offline", "banner.server_error", "banner.stale", "banner.never", "banner.remedy")
+PAGE_SECONDS = 30  # pages other than the wall ask /api/health this often
+
+
+def banner_options(mode: str = "page", refresh_seconds: float | None = None) -> dict:
+    """What the banner needs: where health is, how often to ask (a wall's poll interval, else
+    PAGE_SECONDS), the campaign's time zone, and its texts."""
+    return {
+        "health": url_for("api.health"),
+        "timezone": guatu().campaign.timezone.key,
+        "refreshSeconds": refresh_seconds if refresh_seconds and refresh_seconds > 0 else PAGE_SECONDS,
+        "mode": mode,
+        "texts": {key: _template(key) for key in TEXTS},
+    }
+
+
+def _template(key: str) -> str:
+    """The catalogue's text with its `{named}` parameters left for the browser to fill in."""
+    return t(key, **{name: "{" + name + "}" for name in placeholders(MESSAGES[key]["zh"])})
+
+
+def register(app: Flask) -> None:
+    app.context_processor(lambda: {"problem_banner": banner_options})
