@@ -74,6 +74,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "日志缺少第 {first}–{last} 条变更(共 {count} 条)",
         "en": "the journal lacks changes {first}–{last} ({count} in all)",
     },
+    "db.check.seq_duplicate": {
+        "zh": "日志中第 {seq} 条变更出现了不止一次",
+        "en": "journal change {seq} appears more than once",
+    },
     "db.check.entry_unreadable": {
         "zh": "日志第 {seq} 条变更无法解析:{detail}",
         "en": "journal change {seq} does not parse: {detail}",
@@ -136,9 +140,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "layer {layer}: revision set to change {seq}",
     },
     "db.repair.layer_incomplete": {
-        "zh": "图层 {layer} 的日志不完整(缺少变更或有无法解析的变更),其地点未按日志重建",
-        "en": "layer {layer}: its journal is incomplete (missing or unreadable changes); its places were not "
-              "rebuilt",
+        "zh": "图层 {layer} 的日志不完整(缺少变更或有无法解析的变更),受影响的地点未按日志重建",
+        "en": "layer {layer}: its journal is incomplete (missing or unreadable changes); the places concerned "
+              "were not rebuilt",
     },
     # the problem banner on every page (web/static/js/problem-banner.js)
     "banner.offline": {

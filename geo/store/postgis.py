@@ -52,8 +52,9 @@ from geo.errors import Conflict, GuatuError, NotFound, StoreBusy
 from geo.geojson_io import collection_bytes, dumps, feature_line
 from geo.journal import ChangeSummary, _summary
 from geo.messages import t
-from geo.store.base import Clock, Finding, Store, Transaction, iso, utc_now
+from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, iso, utc_now
 from geo.store.breaker import Breaker, Open
+from geo.store.postgis_integrity import findings, rebuild, survey
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,29 @@ class PostGISStore(Store):
             if not self._schema_ready:
                 self.applied_migrations = migrate(conn, self.schema)
                 self._schema_ready = True
+
+    # --- integrity (geo/store/postgis_integrity.py) ----------------------------------------
+    def check(self) -> list[Finding]:
+        """The tables against the journal, the journal's numbering, records, migrations; reads only."""
+        with self._conn() as conn:
+            found = survey(conn, self.schema, self._migrations())
+        return findings(found, self.schema, [x.id for x in self.campaign.layers])
+
+    def repair(self) -> RepairReport:
+        """Under the write lock, in one transaction: damaged rows moved to damaged_features and rebuilt
+        from the journal, layer heads set from it; what cannot be recovered is listed."""
+        report = RepairReport()
+        with self._conn() as conn, conn.transaction():
+            conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{self._lock_timeout_ms}ms")))
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+            found = survey(conn, self.schema, self._migrations())
+            rebuild(conn, found, self.schema, [x.id for x in self.campaign.layers], report)
+        self._layers.clear()  # this process's copies may hold the damaged rows: read the layers again
+        return report
+
+    @staticmethod
+    def _migrations() -> list[tuple[int, str]]:
+        return [(version, name) for version, name, _ in migration_files()]
 
     def problems(self) -> list[Finding]:
         """The database unreachable (code database_unavailable), asked with one `SELECT 1`, refused at
