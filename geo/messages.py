@@ -167,9 +167,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "this page cannot be shown right now",
     },
     "banner.page_retry": {
-        "zh": "问题解决后刷新本页即可;挂图大屏会保留最后的数据并自动恢复。",
-        "en": "reload this page once the problem is solved; wall screens keep their last data and recover by "
-              "themselves.",
+        "zh": "本页每隔几秒自动重试,问题解决后即恢复显示;已打开的挂图大屏会保留最后的数据并自动恢复。",
+        "en": "this page tries again every few seconds and shows itself once the problem is solved; wall "
+              "screens already open keep their last data and recover by themselves.",
     },
     "banner.remedy": {
         "zh": "处理办法:",

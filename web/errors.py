@@ -18,7 +18,7 @@ def register(app: Flask) -> None:
     def domain_error(exc: GuatuError):
         if exc.http_status == 503 and _wants_page():  # the store cannot answer: a page with the problem banner
             resp = make_response(render_template("unavailable.html", message=exc.message, heading=t("banner.page_unavailable"),
-                                                 retry=t("banner.page_retry")), 503)
+                                                 retry=t("banner.page_retry"), reload=max(exc.retry_after or 0, 10)), 503)
         else:
             resp = jsonify(exc.to_dict())
         resp.status_code = exc.http_status

@@ -129,7 +129,9 @@ class PostGISStore(Store):
         # request asks for a new attempt at once, so a database that is back is found within one poll.
         self.pool = ConnectionPool(database_url, min_size=1, max_size=max(1, pool_size), open=False,
                                    timeout=connect_timeout, reconnect_timeout=max(2.0, 2 * cooldown),
-                                   kwargs={"autocommit": True, "connect_timeout": max(2, math.ceil(connect_timeout))},
+                                   kwargs={"autocommit": True, "connect_timeout": max(2, math.ceil(connect_timeout)),
+                                           # a server gone from the network fails a request, never hangs it
+                                           "tcp_user_timeout": int(connect_timeout * 1000)},
                                    configure=self._configure, name=f"guatu-{schema}")
         self.pool.open(wait=False)
         if lazy:
@@ -162,8 +164,8 @@ class PostGISStore(Store):
                                       retry_after=exc.retry_after) from None
         conn: psycopg.Connection | None = None
         try:
-            if admission.probe:
-                self.pool.check()  # connections left from before an outage are dead: drop them first
+            if admission.probe and self.breaker.state == "down":
+                self.pool.check()  # connections left from before the outage are dead: drop them first
             with self.pool.connection(timeout=self.probe_timeout if admission.probe else None) as conn:
                 if not self._schema_ready:
                     self._prepare_schema(conn)

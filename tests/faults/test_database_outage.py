@@ -107,6 +107,11 @@ def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(t
         assert [p["code"] for p in health.json()["problems"]] == ["database_unavailable"]
         assert health.json()["problems"][0]["remedy"] == t("db.unavailable_remedy")
         assert requests.get(server.url + "/login", timeout=10).status_code == 200  # needs no database
+        # a screen (re)started now gets a page that says why, shows the banner and tries again by itself
+        page = http.get(server.url + "/wall", headers={"Accept": "text/html"}, timeout=30)
+        assert page.status_code == 503 and page.headers["Content-Type"].startswith("text/html")
+        assert '<meta http-equiv="refresh"' in page.text and "js/problem-banner.js" in page.text
+        assert t("banner.page_unavailable") in page.text
 
         # A worker that dies now is replaced: the new one boots without the database; the master stays.
         master = server.proc.pid
@@ -131,6 +136,7 @@ def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(t
         assert write.json()["properties"]["version"] == version + 1
         assert http.get(place, timeout=30).json()["properties"]["notes"] == "恢复之后"
         assert requests.get(server.url + "/readyz", timeout=10).status_code == 200
+        assert http.get(server.url + "/wall", headers={"Accept": "text/html"}, timeout=30).status_code == 200
         assert requests.get(server.url + "/api/health", timeout=10).json()["problems"] == []
         assert server.proc.poll() is None
         assert new <= workers(master)

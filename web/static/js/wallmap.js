@@ -815,6 +815,7 @@
       })
       .catch(function (err) {
         self.errors.push(String(err));
+        if (guatu.problemBanner) guatu.problemBanner.report(false, err.status || 0, true);
         if (self.panels) self.panels.banner("数据加载失败,正在重试……");
         window.setTimeout(function () { self.start(); }, 5000);
       });
