@@ -107,6 +107,7 @@ def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(t
         assert [p["code"] for p in health.json()["problems"]] == ["database_unavailable"]
         assert health.json()["problems"][0]["remedy"] == t("db.unavailable_remedy")
         assert requests.get(server.url + "/login", timeout=10).status_code == 200  # needs no database
+        assert http.get(server.url + "/api/boundaries/district", timeout=10).status_code == 200  # nor this
         # a screen (re)started now gets a page that says why, shows the banner and tries again by itself
         page = http.get(server.url + "/wall", headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 503 and page.headers["Content-Type"].startswith("text/html")
