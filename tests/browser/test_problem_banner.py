@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from geo.config import load_campaign
@@ -122,3 +124,28 @@ def test_every_page_shows_what_is_wrong_with_the_store(browser, broken_server):
     page.context.close()
     assert log.outside == []
     assert not [e for e in log.console_errors if "problem-banner" in e]
+
+
+def test_a_wall_that_loses_its_server_says_since_when_in_the_campaigns_time_zone(browser, tmp_path):
+    data = copy_demo(tmp_path / "data")
+    tz = load_campaign(data).timezone
+    shown_at = datetime(2026, 11, 24, 8, 5, tzinfo=UTC)  # the browser's clock, fixed: 16:05 in Zhengzhou
+    server = live_server(data, GUATU_REFRESH_SECONDS=1)
+    live = server.__enter__()
+    try:
+        page, log = open_page(browser, live.url, "/wall", width=3840, height=2160)
+        page.clock.set_fixed_time(shown_at)
+        wait_ready(page)
+        page.wait_for_selector(CLEAR, state="attached", timeout=30_000)
+        page.wait_for_function("(ms) => window.guatu.problemBanner.lastGood.getTime() === ms",  # a poll since
+                               arg=shown_at.timestamp() * 1000, timeout=30_000)
+        before = page.evaluate(DRAWN)
+    finally:
+        server.__exit__(None, None, None)  # the server goes away: the wall's next poll cannot reach it
+    page.wait_for_selector(SHOWN, state="attached", timeout=30_000)
+    expected = t("banner.offline", time=shown_at.astimezone(tz).strftime("%H:%M"))
+    assert expected.startswith("无法连接服务器") and "16:05" in expected
+    page.wait_for_function("(text) => document.querySelector('.guatu-problem-banner').textContent.includes(text)",
+                           arg=expected, timeout=30_000)
+    assert page.evaluate(DRAWN) == before  # the map keeps what it had
+    page.context.close()
