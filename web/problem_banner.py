@@ -18,10 +18,13 @@ TEXTS = ("banner.offline", "banner.server_error", "banner.stale", "banner.never"
 PAGE_SECONDS = 30  # pages other than the wall ask /api/health this often
 
 
-def banner_options(mode: str = "page", refresh_seconds: float | None = None) -> dict:
+def banner_options(mode: str = "page", refresh_seconds: float | None = None, *,
+                   display_token: str | None = None) -> dict:
     """What the banner needs: where health is, how often to ask (a wall's poll interval, else
-    PAGE_SECONDS), the campaign's time zone, and its texts."""
+    PAGE_SECONDS), the campaign's time zone, its texts, and a wall's display token (sent like the
+    wall's own requests)."""
     return {
+        "displayToken": display_token,
         "health": url_for("api.health"),
         "timezone": guatu().campaign.timezone.key,
         "refreshSeconds": refresh_seconds if refresh_seconds and refresh_seconds > 0 else PAGE_SECONDS,

@@ -16,7 +16,7 @@
  * the page shows. Every text is a text node: nothing from the server is
  * parsed as HTML.
  *
- * Options ({health, timezone, refreshSeconds, mode, texts}) come from the
+ * Options ({health, timezone, refreshSeconds, mode, texts, displayToken}) come from the
  * server: map pages pass them to guatu.problemBanner.start(); other pages put
  * them on this script's tag (data-options), and it starts by itself.
  */
@@ -68,7 +68,8 @@
       window.clearTimeout(self.timer);
       self.timer = window.setTimeout(function () { self.check(); }, seconds * 1000);
     };
-    fetch(this.o.health, { cache: "no-store", credentials: "same-origin" })
+    var headers = this.o.displayToken ? { "X-Guatu-Display": this.o.displayToken } : {};
+    fetch(this.o.health, { headers: headers, cache: "no-store", credentials: "same-origin" })
       .then(function (resp) {
         var json = resp.headers.get("Content-Type") || "";
         if (json.indexOf("json") < 0) return { status: resp.status, body: null };
