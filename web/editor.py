@@ -53,7 +53,7 @@ def edit():
             "history": url_for("editor.history", layer_id="__layer__", fid="__id__"),
             "basemaps": url_for("basemaps.index"),
         },
-        "banner": banner_options(),  # web/problem_banner.py
+        "banner": banner_options("map"),  # web/problem_banner.py
     }
     resp = Response(add_nonce(editor_html(c, _asset, options)), mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"

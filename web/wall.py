@@ -70,7 +70,7 @@ def _options(view: WallView, mode: str, display_token: str | None = None) -> dic
             "basemaps": url_for("basemaps.index"),
         },
         "links": _links(),
-        "banner": banner_options("wall" if mode == "wall" else "page", view.refresh,  # web/problem_banner.py
+        "banner": banner_options("wall" if mode == "wall" else "map", view.refresh,  # web/problem_banner.py
                                  display_token=display_token),
     }
 

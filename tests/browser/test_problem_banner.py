@@ -116,9 +116,10 @@ def test_every_page_shows_what_is_wrong_with_the_store(browser, broken_server):
     page.click("button[type=submit]")
     page.wait_for_load_state()
     for path in ("/", "/wall", "/edit", "/inspections", "/reports/daily", "/mine",
-                 "/places/courtyards/c-0001/history", "/admin", "/account", "/wall/playback"):
+                 "/places/courtyards/c-0001/history", "/wall/playback", "/admin", "/account"):
         page.goto(broken_server.url + path)
-        page.wait_for_selector(SHOWN, state="attached", timeout=30_000)
+        if not path.startswith(("/admin", "/account")):  # those pages carry no script: written by the server
+            page.wait_for_selector(SHOWN, state="attached", timeout=30_000)
         text = banner_text(page)
         assert problem.problem in text and problem.remedy in text, path
     page.context.close()

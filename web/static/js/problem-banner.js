@@ -12,8 +12,8 @@
  *    the first failed poll and clears on the first good one.
  *
  * The banner never covers the map's centre (a strip at the top: centred
- * between the title and the dashboard on a wall) and never clears anything
- * the page shows. Every text is a text node: nothing from the server is
+ * between the title and the dashboard on a wall), pushes a page's text down
+ * rather than covering it, and never clears anything the page shows. Every text is a text node: nothing from the server is
  * parsed as HTML.
  *
  * Options ({health, timezone, refreshSeconds, mode, texts, displayToken}) come from the
@@ -51,11 +51,13 @@
 
   Banner.prototype.build = function () {
     var box = document.createElement("div");
-    box.className = "guatu-problem-banner" + (this.o.mode === "wall" ? " guatu-problem-banner-wall" : "");
+    box.className = "guatu-problem-banner guatu-problem-banner-" + (this.o.mode || "page");
     box.setAttribute("role", "alert");
     box.setAttribute("aria-live", "assertive");
     box.hidden = true;
-    document.body.appendChild(box);
+    // over a map it floats at the top; on a page of text it comes first, pushing the text down
+    if (this.o.mode === "page") document.body.insertBefore(box, document.body.firstChild);
+    else document.body.appendChild(box);
     this.el = box;
     this.render();
   };
