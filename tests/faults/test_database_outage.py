@@ -150,3 +150,29 @@ def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(t
         assert new <= workers(master)
     finally:
         server.stop()
+
+
+@pytest.mark.timeout(180)
+def test_gunicorn_starts_while_postgresql_is_down_and_serves_once_it_is_up(tmp_path, outage_cluster):
+    data = copy_demo(tmp_path / "data")
+    copy_to_postgis(data, load_campaign(data), outage_cluster.url)
+    instance = tmp_path / "instance"
+    token = make_editor_token(instance)
+    outage_cluster.pause()
+    server = Server(data, instance, tmp_path / "server.log", workers=2,
+                    env={"GUATU_DATABASE_URL": outage_cluster.url}).start()  # up: /api/health answers (503)
+    try:
+        place = f"{server.url}/api/layers/{LAYER}/features/c-0001"
+        auth = {"Authorization": f"Bearer {token}"}
+        resp = requests.get(place, headers=auth, timeout=30)
+        assert resp.status_code == 503 and "Retry-After" in resp.headers
+        assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
+        assert server.proc.poll() is None
+
+        outage_cluster.resume()
+        poll(lambda: all(requests.get(place, headers=auth, timeout=30).status_code == 200 for _ in range(4)),
+             "reads answered once the database is up")
+        assert requests.get(server.url + "/readyz", timeout=10).status_code == 200
+        assert "caches not warmed" in server.log()  # the warm-up said why, in one line, and the worker went on
+    finally:
+        server.stop()
