@@ -66,10 +66,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "图层 {layer} 的地点 {id} 数据表中的内容与日志第 {seq} 条变更后的内容不一致",
         "en": "layer {layer}: place {id}: its row differs from the journal's after-image of change {seq}",
     },
-    "db.check.row_unreadable": {
-        "zh": "图层 {layer} 的地点 {id} 数据表中的内容无法解析:{detail}",
-        "en": "layer {layer}: place {id}: its row does not parse: {detail}",
-    },
     "db.check.seq_gap": {
         "zh": "日志缺少第 {first}–{last} 条变更(共 {count} 条)",
         "en": "the journal lacks changes {first}–{last} ({count} in all)",
