@@ -14,6 +14,7 @@ class GuatuError(Exception):
 
     http_status = 500
     code = "error"
+    retry_after: int | None = None  # seconds, sent as Retry-After (a 503 that will pass)
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

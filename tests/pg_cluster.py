@@ -134,6 +134,24 @@ class ThrowawayCluster:
         self.stop()
         raise ClusterError(f"postgres did not become ready within {timeout:.0f} s")
 
+    def pause(self) -> None:
+        """Stop the server as an outage would (`pg_ctl stop -m fast`: open sessions are ended), keeping
+        its data for `resume()`."""
+        assert self.root is not None and self.process is not None
+        self._run(self.bin / "pg_ctl", "stop", "-D", self.root / "data", "-m", "fast", "-w")
+        self.process.wait(timeout=30)
+        self.process = None
+
+    def resume(self, timeout: float = 60) -> None:
+        """Start the paused server again on the same data and socket."""
+        assert self.root is not None and self.process is None
+        log = self.root / "postgres.log"
+        log_fh = open(log, "ab")
+        self.process = subprocess.Popen([str(self.bin / "postgres"), "-D", str(self.root / "data")], stdout=log_fh,
+                                        stderr=subprocess.STDOUT, cwd=self.root, **self._popen_kwargs())
+        log_fh.close()
+        self._wait_ready(timeout, log)
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)  # "fast" shutdown: ends open sessions

@@ -113,6 +113,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(playback.bp)  # 进度回放: /api/playback and /wall/playback
     app.cli.add_command(workflow.daily_report_command)
     app.context_processor(lambda: {"campaign_title": campaign.title})
+    from web import problem_banner  # the banner on every page: its options (`problem_banner` in templates)
+
+    problem_banner.register(app)
     return app
 
 
@@ -121,9 +124,10 @@ def _open_store(app: Flask, data_dir: Path, campaign):
     url = app.config.get("GUATU_DATABASE_URL")
     if not url:
         return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"])
+    # lazy: a worker starts while the database is down (it answers 503 until it is back, see docs/data-integrity.md)
     return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=str(url),
                       schema=str(app.config.get("GUATU_DATABASE_SCHEMA") or "guatu"),
-                      pool_size=int(app.config.get("GUATU_DATABASE_POOL") or 10))
+                      pool_size=int(app.config.get("GUATU_DATABASE_POOL") or 10), lazy=True)
 
 
 def _seconds(lifetime) -> float:

@@ -269,6 +269,11 @@ def boundaries(level: str):
 def health():
     g = guatu()
     problems = g.store.problems()
-    body = {"ok": not problems, "revision": g.store.revision(), "broken_layers": g.store.layer_errors(),
-            "problems": [p.to_dict() for p in problems]}
-    return jsonify(body), (200 if not problems else 503)
+    reachable = not any(p.code == "database_unavailable" for p in problems)
+    body = {"ok": not problems, "revision": g.store.revision() if reachable else None,
+            "broken_layers": g.store.layer_errors(), "problems": [p.to_dict() for p in problems]}
+    resp = jsonify(body)
+    resp.status_code = 200 if not problems else 503
+    if not reachable:
+        resp.headers["Retry-After"] = str(max(1, round(g.refresh_seconds)))  # ask again at the next poll
+    return resp

@@ -10,6 +10,7 @@ from geo.ledger import explain_rule
 from web.auth import acting_user, csrf_token, principal, requires
 from web.context import guatu
 from web.inspections import workflow_links
+from web.problem_banner import banner_options
 from web.security import add_nonce
 from web.wallmap import editor_html
 
@@ -52,6 +53,7 @@ def edit():
             "history": url_for("editor.history", layer_id="__layer__", fid="__id__"),
             "basemaps": url_for("basemaps.index"),
         },
+        "banner": banner_options("map"),  # web/problem_banner.py
     }
     resp = Response(add_nonce(editor_html(c, _asset, options)), mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import orjson
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from geo.errors import GuatuError
+from geo.messages import t
 
 
 def register(app: Flask) -> None:
@@ -15,7 +16,15 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(GuatuError)
     def domain_error(exc: GuatuError):
-        return jsonify(exc.to_dict()), exc.http_status
+        if exc.http_status == 503 and _wants_page():  # the store cannot answer: a page with the problem banner
+            resp = make_response(render_template("unavailable.html", message=exc.message, heading=t("banner.page_unavailable"),
+                                                 retry=t("banner.page_retry"), reload=max(exc.retry_after or 0, 10)), 503)
+        else:
+            resp = jsonify(exc.to_dict())
+        resp.status_code = exc.http_status
+        if exc.retry_after:
+            resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -28,6 +37,12 @@ def register(app: Flask) -> None:
             if name.lower() != "content-type":
                 resp.headers[name] = value
         return resp
+
+
+def _wants_page() -> bool:
+    """A browser asking for a page (not the API, not a program)."""
+    return (not request.path.startswith("/api/")
+            and request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html")
 
 
 class StrictJSON(DefaultJSONProvider):

@@ -379,7 +379,8 @@ COMPONENTS: dict = {
         },
         "Health": {
             "type": "object", "required": ["ok", "revision", "broken_layers", "problems"],
-            "properties": {"ok": {"type": "boolean"}, "revision": {"type": "integer"},
+            "properties": {"ok": {"type": "boolean"},
+                           "revision": {"type": ["integer", "null"], "description": "null while the database is down"},
                            "broken_layers": {"type": "object", "additionalProperties": {"type": "string"},
                                              "description": "layer id → the file and line that cannot be read"},
                            "problems": {"type": "array", "description": "everything wrong with the store now, in Chinese",
@@ -679,7 +680,8 @@ PATHS: dict = {
         "get": {"summary": "Health check: ok, revision, layers whose files cannot be read (no login needed)",
                 "tags": ["service"], "security": [],
                 "responses": {"200": _json(_ref("Health"), "Every layer readable."),
-                              "503": _json(_ref("Health"), "Some layer file cannot be read; the rest is served."),
+                              "503": _json(_ref("Health"), "Some layer file cannot be read (the rest is served), or the "
+                                                            "database is down (Retry-After; code database_unavailable)."),
                               "405": _ref_response("MethodNotAllowed")}},
     },
     "/api/me": {

@@ -19,6 +19,7 @@ from web.api import areas, wall_data
 from web.auth import principal
 from web.context import guatu
 from web.inspections import workflow_links
+from web.problem_banner import banner_options
 from web.security import add_nonce
 from web.wallmap import wall_map_html
 
@@ -70,6 +71,8 @@ def _options(view: WallView, mode: str, display_token: str | None = None) -> dic
             "basemaps": url_for("basemaps.index"),
         },
         "links": _links(),
+        "banner": banner_options("wall" if mode == "wall" else "map", view.refresh,  # web/problem_banner.py
+                                 display_token=display_token),
     }
 
 

@@ -54,9 +54,11 @@ class WallLayers(JSCSSMixin):
                            ("guatu_wall_labels", asset_url("js/wall-labels.js")),
                            ("guatu_wall_inspections", asset_url("js/wall-inspections.js")),
                            ("guatu_basemaps", asset_url("js/basemaps.js")),
-                           ("guatu_print_control", asset_url("js/print-control.js"))]
+                           ("guatu_print_control", asset_url("js/print-control.js")),
+                           ("guatu_problem_banner", asset_url("js/problem-banner.js"))]
         self.default_css = [("guatu_wallmap_css", asset_url("css/wallmap.css")),
-                            ("guatu_print_css", asset_url("css/print.css"))]
+                            ("guatu_print_css", asset_url("css/print.css")),
+                            ("guatu_problem_banner_css", asset_url("css/problem-banner.css"))]
 
 
 def _page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSCSSMixin, map_options: dict | None = None) -> str:
@@ -98,10 +100,12 @@ class EditorLayers(JSCSSMixin):
             ("leaflet_geoman", asset_url("vendor/leaflet-geoman/leaflet-geoman.js")),
             ("guatu_editor", asset_url("js/editor.js")),
             ("guatu_basemaps", asset_url("js/basemaps.js")),
+            ("guatu_problem_banner", asset_url("js/problem-banner.js")),
         ]
         self.default_css = [
             ("leaflet_geoman_css", asset_url("vendor/leaflet-geoman/leaflet-geoman.css")),
             ("guatu_editor_css", asset_url("css/editor.css")),
+            ("guatu_problem_banner_css", asset_url("css/problem-banner.css")),
         ]
 
 

@@ -23,6 +23,8 @@ import time
 
 from flask import Flask
 
+from geo.errors import GuatuError
+
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +47,9 @@ def warm_up(app: Flask) -> None:
                 _, index = g_cache()
                 for layer_id in viewport_layers(g.store, readable):
                     index.query_ready(layer_id, wall_data().shapes_shown(layer_id))
+    except GuatuError as exc:  # e.g. the database is down: the worker serves (503s) and warms up on demand
+        log.warning("caches not warmed (%s): %s; requests will build them", type(exc).__name__, exc.message)
+        return
     except Exception:  # a cache left cold is no reason to stop a worker: requests build what they need
         log.exception("warming up the caches failed; requests will build them")
         return

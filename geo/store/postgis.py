@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 import threading
 import time
@@ -43,13 +44,17 @@ from pathlib import Path
 import orjson
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from geo.config import Campaign, Layer
 from geo.errors import Conflict, GuatuError, NotFound, StoreBusy
 from geo.geojson_io import collection_bytes, dumps, feature_line
 from geo.journal import ChangeSummary, _summary
-from geo.store.base import Clock, Store, Transaction, iso, utc_now
+from geo.messages import t
+from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, iso, utc_now
+from geo.store.breaker import Breaker, Open
+from geo.store.postgis_integrity import findings, rebuild, survey
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +67,14 @@ _SUMMARY_COLUMNS = 'seq, at, "user", op, layer, id, version, status, geometry_ch
 
 
 class DatabaseUnavailable(GuatuError):
-    """The PostgreSQL server cannot be reached or refused the connection."""
+    """The PostgreSQL server cannot be reached or refused the connection (503, with when to try again)."""
 
     http_status = 503
     code = "store_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def check_schema_name(schema: str) -> str:
@@ -92,10 +101,18 @@ class _Layer:
 
 class PostGISStore(Store):
     def __init__(self, database_url: str, campaign: Campaign, *, schema: str = DEFAULT_SCHEMA, clock: Clock = utc_now,
-                 pool_size: int = 10, lock_timeout: float = 10.0, connect_timeout: float = 10.0) -> None:
+                 pool_size: int = 10, lock_timeout: float = 10.0, connect_timeout: float = 10.0, lazy: bool = False,
+                 probe_timeout: float = 0.5, cooldown: float = 2.0) -> None:
+        """`lazy`: do not wait for the database (a server process starting while it is down); the schema
+        is checked and migrated when it first answers. Otherwise connect and migrate now, raising
+        DatabaseUnavailable when it cannot be reached within `connect_timeout` (the command line).
+
+        While the database is down (see geo/store/breaker.py) requests fail at once for `cooldown`
+        seconds, then one at a time tries again, waiting at most `probe_timeout` for a connection."""
         super().__init__(campaign, clock=clock)
         self.schema = check_schema_name(schema)
         self.database_url = database_url
+        self.where = _where(database_url)
         self._lock_key = _lock_key(schema)
         self._lock_timeout_ms = int(lock_timeout * 1000)
         self._layers: dict[str, _Layer] = {}
@@ -103,18 +120,30 @@ class PostGISStore(Store):
         self._summaries: list[ChangeSummary] = []
         self._summary_lock = threading.Lock()
         self.applied_migrations: list[int] = []
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+        self.connect_timeout = connect_timeout
+        self.probe_timeout = probe_timeout
+        self.breaker = Breaker(cooldown)
+        # A failed connection attempt is retried by the pool for a few seconds only: after that the next
+        # request asks for a new attempt at once, so a database that is back is found within one poll.
         self.pool = ConnectionPool(database_url, min_size=1, max_size=max(1, pool_size), open=False,
-                                   timeout=connect_timeout, kwargs={"autocommit": True},
+                                   timeout=connect_timeout, reconnect_timeout=max(2.0, 2 * cooldown),
+                                   kwargs={"autocommit": True, "connect_timeout": max(2, math.ceil(connect_timeout)),
+                                           # a server gone from the network fails a request, never hangs it
+                                           "tcp_user_timeout": int(connect_timeout * 1000)},
                                    configure=self._configure, name=f"guatu-{schema}")
+        self.pool.open(wait=False)
+        if lazy:
+            return
         try:
-            self.pool.open(wait=True, timeout=connect_timeout)
+            self.pool.wait(timeout=connect_timeout)
+            with self._conn():
+                pass
         except PoolTimeout as exc:
             self.pool.close()
-            raise DatabaseUnavailable(f"cannot connect to the campaign database within {connect_timeout:.0f} s "
-                                      f"({_describe(database_url)}): {exc}") from None
-        try:
-            with self._conn() as conn:
-                self.applied_migrations = migrate(conn, self.schema)
+            raise DatabaseUnavailable(t("db.unavailable", where=self.where, seconds=math.ceil(connect_timeout))
+                                      + f" ({exc})") from None
         except BaseException:
             self.pool.close()
             raise
@@ -127,15 +156,85 @@ class PostGISStore(Store):
 
     @contextmanager
     def _conn(self) -> Iterator[psycopg.Connection]:
+        """A pooled connection, through the breaker; the schema is made ready on the first one."""
         try:
-            with self.pool.connection() as conn:
+            admission = self.breaker.admit()
+        except Open as exc:
+            raise DatabaseUnavailable(t("db.unavailable", where=self.where, seconds=exc.retry_after),
+                                      retry_after=exc.retry_after) from None
+        conn: psycopg.Connection | None = None
+        try:
+            if admission.probe and self.breaker.state == "down":
+                self.pool.check()  # connections left from before the outage are dead: drop them first
+            with self.pool.connection(timeout=self.probe_timeout if admission.probe else None) as conn:
+                if not self._schema_ready:
+                    self._prepare_schema(conn)
+                if self.breaker.state != "up":
+                    log.info("the campaign database (%s) answers again", self.where)
+                    self.breaker.succeeded()
                 yield conn
         except PoolTimeout as exc:
-            raise DatabaseUnavailable(f"no database connection available: {exc}") from None
+            raise self._down(f"no connection within {self.probe_timeout if admission.probe else self.connect_timeout}"
+                             f" s: {exc}") from None
         except psycopg.OperationalError as exc:
             if isinstance(exc, psycopg.errors.LockNotAvailable):
                 raise StoreBusy("another write holds the campaign lock; try again") from None
-            raise DatabaseUnavailable(f"the campaign database failed: {str(exc).strip()}") from None
+            if conn is None or conn.broken or conn.closed:
+                raise self._down(str(exc).strip()) from None
+            raise DatabaseUnavailable(t("db.unavailable", where=self.where, seconds=1) + f" ({str(exc).strip()})",
+                                      retry_after=1) from None
+        finally:
+            if admission.probe:
+                self.breaker.released()
+
+    def _down(self, detail: str) -> DatabaseUnavailable:
+        """The database failed: open the breaker and say so (to the log once per outage)."""
+        if self.breaker.state != "down":
+            log.warning("the campaign database (%s) is unavailable: %s", self.where, detail)
+        seconds = self.breaker.failed(detail)
+        return DatabaseUnavailable(t("db.unavailable", where=self.where, seconds=seconds), retry_after=seconds)
+
+    def _prepare_schema(self, conn: psycopg.Connection) -> None:
+        """Create or migrate the schema, once per store, when the database first answers."""
+        with self._schema_lock:
+            if not self._schema_ready:
+                self.applied_migrations = migrate(conn, self.schema)
+                self._schema_ready = True
+
+    # --- integrity (geo/store/postgis_integrity.py) ----------------------------------------
+    def check(self) -> list[Finding]:
+        """The tables against the journal, the journal's numbering, records, migrations; reads only."""
+        with self._conn() as conn:
+            found = survey(conn, self.schema, self._migrations())
+        return findings(found, self.schema, [x.id for x in self.campaign.layers])
+
+    def repair(self) -> RepairReport:
+        """Under the write lock, in one transaction: damaged rows moved to damaged_features and rebuilt
+        from the journal, layer heads set from it; what cannot be recovered is listed."""
+        report = RepairReport()
+        with self._conn() as conn, conn.transaction():
+            conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{self._lock_timeout_ms}ms")))
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+            found = survey(conn, self.schema, self._migrations())
+            rebuild(conn, found, self.schema, [x.id for x in self.campaign.layers], report)
+        self._layers.clear()  # this process's copies may hold the damaged rows: read the layers again
+        return report
+
+    @staticmethod
+    def _migrations() -> list[tuple[int, str]]:
+        return [(version, name) for version, name, _ in migration_files()]
+
+    def problems(self) -> list[Finding]:
+        """The database unreachable (code database_unavailable), asked with one `SELECT 1`, refused at
+        once by the breaker while it is known to be down."""
+        found = super().problems()
+        try:
+            with self._conn() as conn:
+                conn.execute("SELECT 1")
+        except DatabaseUnavailable as exc:
+            found.append(Finding(where=self.where, problem=exc.message, remedy=t("db.unavailable_remedy"),
+                                 repairable=False, code="database_unavailable"))
+        return found
 
     # --- reads -------------------------------------------------------------
     def revision(self) -> int:
@@ -462,13 +561,17 @@ def _ensure_postgis(conn: psycopg.Connection) -> None:
     try:
         conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
     except psycopg.errors.InsufficientPrivilege:
-        raise DatabaseUnavailable("the database has no PostGIS extension and this user may not create it: "
-                                  "ask its administrator to run `CREATE EXTENSION postgis;` in it") from None
+        raise DatabaseUnavailable(t("db.no_postgis")) from None
     except psycopg.errors.FeatureNotSupported as exc:
-        raise DatabaseUnavailable(f"PostGIS is not installed on the database server ({exc}): install it "
-                                  "(Debian: postgresql-postgis)") from None
+        raise DatabaseUnavailable(t("db.postgis_missing", detail=str(exc).strip())) from None
 
 
-def _describe(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+def _where(url: str) -> str:
+    """Which database, for messages people see: host, port and name, never the user or password."""
+    try:
+        info = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "PostgreSQL"
+    host = info.get("host") or "localhost"
+    port = f":{info['port']}" if info.get("port") else ""
+    return f"PostgreSQL {host}{port}/{info.get('dbname') or ''}"

@@ -17,6 +17,7 @@ import pytest
 
 from geo.config import load_campaign
 from geo.errors import Conflict
+from geo.messages import t as message
 from geo.store import open_store
 from geo.store.migrate import CopyRefused, copy_to_geojson, copy_to_postgis, same_campaign
 from geo.store.postgis import DatabaseUnavailable, migrate, migration_files
@@ -303,3 +304,37 @@ def test_copy_never_overwrites(store_factory, data_dir, campaign, postgis_url, p
     with pytest.raises(CopyRefused):
         copy_to_geojson(postgis_url, campaign, data_dir, schema=postgis_schema)
     assert Path(data_dir / "journal.jsonl").exists()
+
+
+# --- the database down: lazy start, the breaker, problems() ---------------------------------
+
+def test_a_lazy_store_opens_without_the_database_and_refuses_fast_while_it_is_down(data_dir, campaign, tmp_path):
+    store = open_store(data_dir, campaign, database_url=f"postgresql://nobody:secret@/guatu?host={tmp_path}",
+                       lazy=True)
+    try:
+        with pytest.raises(DatabaseUnavailable) as first:
+            store.revision()
+        assert first.value.http_status == 503 and first.value.retry_after >= 1
+        assert "secret" not in first.value.message and "nobody" not in first.value.message
+        assert store.breaker.state == "down"
+        with pytest.raises(DatabaseUnavailable) as second:  # refused by the breaker, nothing tried
+            store.features(LAYER)
+        assert second.value.message == message("db.unavailable", where=store.where, seconds=second.value.retry_after)
+        problems = store.problems()  # never raises: says what is wrong
+        assert [p.code for p in problems] == ["database_unavailable"]
+        assert problems[0].where == store.where and not problems[0].repairable
+        assert problems[0].remedy == message("db.unavailable_remedy")
+    finally:
+        store.close()
+
+
+def test_a_lazy_store_migrates_when_the_database_first_answers(data_dir, campaign, postgis_url, postgis_schema):
+    store = open_store(data_dir, campaign, database_url=postgis_url, schema=postgis_schema, lazy=True)
+    try:
+        assert store.applied_migrations == []
+        assert store.revision() == 0
+        assert store.applied_migrations == [v for v, _, _ in migration_files()]
+        assert store.problems() == []
+        assert store.breaker.state == "up"
+    finally:
+        store.close()

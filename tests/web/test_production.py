@@ -50,7 +50,7 @@ def test_readyz_is_503_when_the_database_is_gone(seeded, instance_dir, clock, po
     assert client.get("/readyz").status_code == 200
     app.extensions["guatu"].store.close()  # as if the server went away
     resp = client.get("/readyz")
-    assert resp.status_code == 503 and "database" in resp.get_json()["reason"]
+    assert resp.status_code == 503 and "数据库" in resp.get_json()["reason"]  # the catalogue's words
     assert client.get("/healthz").status_code == 200  # liveness does not depend on the database
     assert client.get("/api/wall/state").status_code == 503  # and the API says so in its one error shape
 

@@ -736,6 +736,7 @@
   guatu.editor = function (map, options) {
     var editor = new Editor(map, options);
     guatu.editors.push(editor);
+    if (options.banner && guatu.problemBanner) guatu.problemBanner.start(options.banner);
     editor.errors = [];
     if (guatu.attachBasemaps) guatu.attachBasemaps({ map: map, options: options, errors: editor.errors });
     editor.start();

@@ -317,7 +317,11 @@
     return fetch(url, { headers: headers, cache: "no-cache", credentials: "same-origin" }).then(function (resp) {
       var tag = (resp.headers.get("ETag") || "").replace(/^W\//, "").replace(/"/g, "");
       if (resp.status === 304) return { notModified: true, etag: tag || etag };
-      if (!resp.ok) throw new Error(url.split("?")[0] + ": HTTP " + resp.status);
+      if (!resp.ok) {
+        var failed = new Error(url.split("?")[0] + ": HTTP " + resp.status);
+        failed.status = resp.status;
+        throw failed;
+      }
       var body = binary ? resp.arrayBuffer().then(decodeBinary) : resp.json();
       return body.then(function (b) { return { body: b, etag: tag }; });
     });
@@ -811,6 +815,7 @@
       })
       .catch(function (err) {
         self.errors.push(String(err));
+        if (guatu.problemBanner) guatu.problemBanner.report(false, err.status || 0, true);
         if (self.panels) self.panels.banner("数据加载失败,正在重试……");
         window.setTimeout(function () { self.start(); }, 5000);
       });
@@ -833,12 +838,13 @@
       self.lastPoll = Date.now();
       self.poll().then(
         function () {
-          if (self.panels) self.panels.banner("");
+          if (guatu.problemBanner) guatu.problemBanner.report(true, 0, true);
           self.schedule();
         },
         function (err) {
+          // the places stay as last polled; the problem banner says since when (problem-banner.js)
           self.errors.push(String(err));
-          if (self.panels) self.panels.banner("与服务器的连接中断,显示的是最后一次成功获取的数据");
+          if (guatu.problemBanner) guatu.problemBanner.report(false, err.status || 0, true);
           self.schedule();
         }
       );
@@ -925,6 +931,7 @@
   guatu.wallMap = function (map, options) {
     var wall = new WallMap(map, options);
     guatu.instances.push(wall);
+    if (options.banner && guatu.problemBanner) guatu.problemBanner.start(options.banner); // problem-banner.js
     hooks.forEach(function (fn) { fn(wall); });
     wall.start();
     return wall;

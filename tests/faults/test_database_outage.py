@@ -1,0 +1,178 @@
+"""PostgreSQL goes down under a real gunicorn, and comes back: nobody restarts anything.
+
+A PostgreSQL cluster of its own (not the session's, which other tests use) is
+stopped as an outage would stop it (`pg_ctl stop -m fast`) while gunicorn
+serves the campaign from it. While it is down, every request that needs it is
+answered 503 with Retry-After and the catalogue's Chinese message, at once
+(the breaker, geo/store/breaker.py: nobody waits for the pool's timeout);
+liveness stays 200, readiness and health say why they are 503; a worker
+killed meanwhile is replaced (it boots without the database) and the master
+stays up. When the database is back, reads and writes work again.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from geo.config import load_campaign
+from geo.messages import t
+from geo.store.migrate import copy_to_postgis
+from geo.store.postgis import PostGISStore, _where
+from tests.faults.server import Server, copy_demo, make_editor_token
+from tests.pg_cluster import ThrowawayCluster
+
+LAYER = "courtyards"
+BURST = 12
+POOL_TIMEOUT = inspect.signature(PostGISStore).parameters["connect_timeout"].default  # what the app runs with
+
+
+def workers(master: int) -> set[int]:
+    """gunicorn's worker processes: the master's children."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return {int(pid) for pid in children}
+
+
+def poll(condition, what: str, timeout: float = 60):
+    """condition() until it returns something true, within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = condition()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"{what}: not within {timeout} s (last: {last!r})")
+
+
+@pytest.fixture
+def outage_cluster():
+    cluster = ThrowawayCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.mark.timeout(240)
+def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(tmp_path, outage_cluster):
+    data = copy_demo(tmp_path / "data")
+    copy_to_postgis(data, load_campaign(data), outage_cluster.url)
+    instance = tmp_path / "instance"
+    token = make_editor_token(instance)
+    server = Server(data, instance, tmp_path / "server.log", workers=2,
+                    env={"GUATU_DATABASE_URL": outage_cluster.url}).start()
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {token}"
+    try:
+        place = f"{server.url}/api/layers/{LAYER}/features/c-0001"
+        before = http.get(place, timeout=30)
+        assert before.status_code == 200
+        version = before.json()["properties"]["version"]
+
+        outage_cluster.pause()
+
+        # A burst of screens asking at once: every request that needs the database gets 503,
+        # Retry-After and the catalogue's message.
+        def ask(i: int) -> tuple[requests.Response, float]:
+            started = time.perf_counter()
+            resp = requests.get(place if i % 2 else f"{server.url}/api/wall/state", timeout=30,
+                                headers={"Authorization": f"Bearer {token}"})
+            return resp, time.perf_counter() - started
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            results = list(pool.map(ask, range(BURST)))
+        answers, seconds = [r for r, _ in results], [s for _, s in results]
+        for resp in answers:
+            assert resp.status_code == 503, resp.text[:300]
+            assert int(resp.headers["Retry-After"]) >= 1
+            body = resp.json()
+            assert body["error"] == "store_unavailable"
+            assert body["message"] == t("db.unavailable", where=_where(outage_cluster.url),
+                                        seconds=int(resp.headers["Retry-After"]))
+        print(f"\n503 answers while PostgreSQL is down: max {max(seconds) * 1000:.0f} ms, "
+              f"median {sorted(seconds)[len(seconds) // 2] * 1000:.0f} ms over {BURST} requests")
+        # Not a timing test: no request waited for the pool's timeout (what each did before the breaker).
+        assert max(seconds) < POOL_TIMEOUT
+
+        write = http.patch(place, json={"properties": {"notes": "停库期间"}},
+                           headers={"If-Match": f'"c-0001-v{version}"'}, timeout=30)
+        assert write.status_code == 503 and "Retry-After" in write.headers
+
+        assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
+        ready = requests.get(server.url + "/readyz", timeout=10)
+        assert ready.status_code == 503 and "数据库暂时无法连接" in ready.json()["reason"]
+        health = requests.get(server.url + "/api/health", timeout=10)
+        assert health.status_code == 503 and "Retry-After" in health.headers
+        assert [p["code"] for p in health.json()["problems"]] == ["database_unavailable"]
+        assert health.json()["problems"][0]["remedy"] == t("db.unavailable_remedy")
+        assert requests.get(server.url + "/login", timeout=10).status_code == 200  # needs no database
+        assert http.get(server.url + "/api/boundaries/district", timeout=10).status_code == 200  # nor this
+        # a screen (re)started now gets a page that says why, shows the banner and tries again by itself
+        page = http.get(server.url + "/wall", headers={"Accept": "text/html"}, timeout=30)
+        assert page.status_code == 503 and page.headers["Content-Type"].startswith("text/html")
+        assert '<meta http-equiv="refresh"' in page.text and "js/problem-banner.js" in page.text
+        assert t("banner.page_unavailable") in page.text
+
+        # A worker that dies now is replaced: the new one boots without the database; the master stays.
+        master = server.proc.pid
+        old = workers(master)
+        victim = min(old)
+        os.kill(victim, signal.SIGKILL)
+        new = poll(lambda: (workers(master) - old) if len(workers(master)) == len(old) else None,
+                   "gunicorn booting a new worker")
+        assert victim not in workers(master)
+        assert server.proc.poll() is None, server.log()[-3000:]
+        for _ in range(2 * len(old)):  # whichever worker answers, the new one included
+            assert http.get(place, timeout=30).status_code == 503
+
+        outage_cluster.resume()
+
+        # Back by itself: reads, then a write, with nothing restarted.
+        poll(lambda: all(http.get(place, timeout=30).status_code == 200 for _ in range(2 * len(old))),
+             "reads answered again on every worker")
+        write = http.patch(place, json={"properties": {"notes": "恢复之后"}},
+                           headers={"If-Match": f'"c-0001-v{version}"'}, timeout=30)
+        assert write.status_code == 200, write.text[:300]
+        assert write.json()["properties"]["version"] == version + 1
+        assert http.get(place, timeout=30).json()["properties"]["notes"] == "恢复之后"
+        assert requests.get(server.url + "/readyz", timeout=10).status_code == 200
+        assert http.get(server.url + "/wall", headers={"Accept": "text/html"}, timeout=30).status_code == 200
+        assert requests.get(server.url + "/api/health", timeout=10).json()["problems"] == []
+        assert server.proc.poll() is None
+        assert new <= workers(master)
+    finally:
+        server.stop()
+
+
+@pytest.mark.timeout(180)
+def test_gunicorn_starts_while_postgresql_is_down_and_serves_once_it_is_up(tmp_path, outage_cluster):
+    data = copy_demo(tmp_path / "data")
+    copy_to_postgis(data, load_campaign(data), outage_cluster.url)
+    instance = tmp_path / "instance"
+    token = make_editor_token(instance)
+    outage_cluster.pause()
+    server = Server(data, instance, tmp_path / "server.log", workers=2,
+                    env={"GUATU_DATABASE_URL": outage_cluster.url}).start()  # up: /api/health answers (503)
+    try:
+        place = f"{server.url}/api/layers/{LAYER}/features/c-0001"
+        auth = {"Authorization": f"Bearer {token}"}
+        resp = requests.get(place, headers=auth, timeout=30)
+        assert resp.status_code == 503 and "Retry-After" in resp.headers
+        assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
+        assert server.proc.poll() is None
+
+        outage_cluster.resume()
+        poll(lambda: all(requests.get(place, headers=auth, timeout=30).status_code == 200 for _ in range(4)),
+             "reads answered once the database is up")
+        assert requests.get(server.url + "/readyz", timeout=10).status_code == 200
+        assert "caches not warmed" in server.log()  # the warm-up said why, in one line, and the worker went on
+    finally:
+        server.stop()
