@@ -10,7 +10,7 @@ they name), the records beside the layers (each must parse) and the applied
 migrations against the files.
 
 `repair` takes the campaign's write lock and, in one transaction, moves every
-row that disagrees with the journal into `damaged_features` (migration 0003)
+row that disagrees with the journal into `damaged_features` (migration 0004)
 and writes it again from the journal's after-image, sets each layer's head
 from the journal, and lists what it could not recover: a place whose own
 chain of versions has a hole (its lost change may be the one the row shows),

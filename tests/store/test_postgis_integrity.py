@@ -164,10 +164,10 @@ def test_a_record_that_does_not_parse_is_found_and_left_for_people(store, db):
 
 
 def test_migrations_are_checked_against_the_files(store, db, postgis_schema):
-    db.execute(f"DELETE FROM {postgis_schema}.schema_migrations WHERE version = 3")
+    db.execute(f"DELETE FROM {postgis_schema}.schema_migrations WHERE version = 4")
     db.execute(f"INSERT INTO {postgis_schema}.schema_migrations (version, name) VALUES (99, 'from_the_future')")
     problems = [f.problem for f in store.check()]
-    assert problems == [message("db.check.migration_missing", version=3, name="damaged_features"),
+    assert problems == [message("db.check.migration_missing", version=4, name="damaged_features"),
                         message("db.check.migration_unknown", version=99, name="from_the_future")]
 
 
