@@ -119,6 +119,7 @@ class Journal:
         if st.st_ino != self._ino or st.st_size < self._offset:
             self._reset(st.st_ino)
         if st.st_size == self._offset:
+            self._tail = None  # a torn tail was set aside by another process
             return
         with open(self.path, "rb") as fh:
             fh.seek(self._offset)

@@ -172,6 +172,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "变更日志中 {count} 个损坏行的内容无法恢复(序号 {seqs}),原文保留在 {aside}",
         "en": "the content of {count} damaged journal lines cannot be recovered (seqs {seqs}); the raw text is kept in {aside}",
     },
+    "store.repair_record_aside": {
+        "zh": "记录 {file} 无法解析,已移到 {aside};其内容需人工核对后重新录入",
+        "en": "record {file} cannot be read and was moved to {aside}; check its content by hand and enter it again",
+    },
     "store.repair_nothing": {"zh": "无需修复:存储一致", "en": "nothing to repair: the store is consistent"},
 
     # --- database (geo/store/postgis.py) -----------------------------------------------

@@ -366,13 +366,27 @@ class GeoJSONStore(Store):
         self._file_lock = FileLock(str(self.dir / LOCK_FILE), timeout=lock_timeout)
         self._thread_lock = threading.Lock()
         self._lock_timeout = lock_timeout
-        with self._locked():
-            self._remove_stale_temp_files()
-            self._recover()
+        self._opened = False
+        self._open_lock = threading.Lock()
+
+    def _open(self) -> None:
+        """Finish what a crash left (temporary copies, a torn journal line, changes not yet in a layer
+        file) once, at the first read or write, under every process's write lock. Not at construction:
+        `check()` on a store made by the app factory reads only."""
+        if self._opened:
+            return
+        with self._open_lock:
+            if self._opened:
+                return
+            with self._locked():
+                self._remove_stale_temp_files()
+                self._recover()
+            self._opened = True
 
     # --- reads -------------------------------------------------------------
     def _state(self, layer_id: str) -> LayerState:
         self.layer(layer_id)
+        self._open()
         state = self._files[layer_id].load()
         if state.error:
             raise BrokenLayer(t("store.layer_withheld", reason=state.error))
@@ -392,10 +406,12 @@ class GeoJSONStore(Store):
         return self._state(layer_id).body(layer_id)
 
     def revision(self) -> int:
+        self._open()
         return self.journal.last_seq()
 
     def layer_revision(self, layer_id: str) -> int:
         self.layer(layer_id)
+        self._open()
         state = self._files[layer_id].load()
         if state.error:  # the file cannot tell; the journal knows the layer's last change
             return self.journal.layer_last_seq(layer_id)
@@ -403,6 +419,7 @@ class GeoJSONStore(Store):
 
     def layer_errors(self) -> dict[str, str]:
         """Layers whose files cannot be read, with the reason."""
+        self._open()
         return {lid: f.load().error for lid, f in self._files.items() if f.load().error}
 
     def journal_damage(self) -> str | None:
@@ -411,6 +428,7 @@ class GeoJSONStore(Store):
         return t("store.journal_writes_refused", file=JOURNAL_FILE, line=bad[0].number) if bad else None
 
     def problems(self) -> list[Finding]:
+        self._open()
         found = [Finding(where=self.layer(lid).file, problem=reason, remedy=t("store.layer_remedy"), code="broken_layer")
                  for lid, reason in self.layer_errors().items()]
         damage = self.journal_damage()
@@ -430,10 +448,12 @@ class GeoJSONStore(Store):
         return repair(self, backups=backups)
 
     def changes_since(self, seq: int) -> list[ChangeSummary]:
+        self._open()
         return self.journal.summaries_since(seq)
 
     def history(self, layer_id: str, fid: str) -> list[dict]:
         self.layer(layer_id)
+        self._open()
         return self.journal.history(layer_id, fid)
 
     def change_entries(self, summaries: list[ChangeSummary]) -> list[dict]:
@@ -461,12 +481,14 @@ class GeoJSONStore(Store):
         """Hold the write lock of every process (after finishing any crashed
         write) and yield the data directory: no write lands until the block
         ends, so what is read inside is one consistent snapshot (backups)."""
+        self._open()
         with self._locked():
             self._recover()
             yield self.dir
 
     @contextmanager
     def _transaction(self) -> Iterator[Transaction]:
+        self._open()
         with self._locked():
             damage = self.journal_damage()
             if damage:
