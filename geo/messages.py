@@ -176,6 +176,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "记录 {file} 无法解析,已移到 {aside};其内容需人工核对后重新录入",
         "en": "record {file} cannot be read and was moved to {aside}; check its content by hand and enter it again",
     },
+    "store.readyz_layers_withheld": {
+        "zh": "有图层无法读取,已暂停提供:{layers}。处理:{remedy}",
+        "en": "layers cannot be read and are withheld: {layers}. Remedy: {remedy}",
+    },
     "store.repair_nothing": {"zh": "无需修复:存储一致", "en": "nothing to repair: the store is consistent"},
 
     # --- database (geo/store/postgis.py) -----------------------------------------------

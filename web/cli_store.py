@@ -105,7 +105,7 @@ def _sound(store) -> str:
               help="the folder of `flask --app web backup` archives, for layers the journal cannot rebuild alone")
 def repair_command(backups: Path | None) -> None:
     """Rebuild what `store check` finds that can be rebuilt; damaged files are moved aside, never deleted.
-    Exits 1 when something could not be recovered."""
+    Says what it could not recover; exits 1 when the store still has a problem (a layer still withheld)."""
     from geo.messages import t
     from geo.store.geojson import GeoJSONStore
 
@@ -120,7 +120,10 @@ def repair_command(backups: Path | None) -> None:
         click.echo(line, err=True)
     if not (report.moved_aside or report.rebuilt or report.unrecovered):
         click.echo(t("store.repair_nothing"))
-    if report.unrecovered:
+    remaining = store.problems()
+    for problem in remaining:
+        click.echo(t("store.check_finding", where=problem.where, problem=problem.problem, remedy=problem.remedy), err=True)
+    if remaining:
         raise SystemExit(1)
 
 
