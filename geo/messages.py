@@ -163,10 +163,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "replayed {count} journal changes into {file}",
     },
     "store.repair_layer_lost": {
-        "zh": "{file} 无法恢复:变更日志不是从此图层的第一条变更记起,也没有可用的备份(用 --backups 指定备份目录后重试);"
-              "图层继续暂停提供",
-        "en": "{file} cannot be recovered: the journal does not hold this layer from its first change and no usable "
-              "backup was found (retry with --backups DIR); the layer stays withheld",
+        "zh": "{file} 无法恢复:无法证明变更日志记有此图层的全部地点,也没有可用的备份。请用 --backups 指定备份目录后重试;"
+              "若确知此图层的地点全部是在挂图系统里新增的,可加 --from-journal {layer}。图层继续暂停提供",
+        "en": "{file} cannot be recovered: nothing shows the journal holds every place of this layer and no usable "
+              "backup was found. Retry with --backups DIR; if you know every place of the layer was created in "
+              "Guatu, add --from-journal {layer}. The layer stays withheld",
     },
     "store.repair_lost_changes": {
         "zh": "变更日志中 {count} 个损坏行的内容无法恢复(序号 {seqs}),原文保留在 {aside}",

@@ -4,7 +4,7 @@
     flask --app web store copy --from postgresql://… [--schema erqi] --to-dir DIR   PostGIS → GeoJSON files
     flask --app web store migrate                                            apply PostGIS migrations
     flask --app web store check                  every inconsistency, in Chinese; exit 1 if any (reads only)
-    flask --app web store repair [--backups DIR] rebuild what can be rebuilt, moving damaged files aside
+    flask --app web store repair [--backups DIR] [--from-journal LAYER]   rebuild what can be rebuilt (damaged files moved aside)
 
 The campaign (campaign.json) is the app's (GUATU_DATA); `--schema` defaults
 to GUATU_DATABASE_SCHEMA, else "guatu". See geo/store/migrate.py.
@@ -103,7 +103,9 @@ def _sound(store) -> str:
 @store_cli.command("repair")
 @click.option("--backups", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="the folder of `flask --app web backup` archives, for layers the journal cannot rebuild alone")
-def repair_command(backups: Path | None) -> None:
+@click.option("--from-journal", "from_journal", multiple=True, metavar="LAYER",
+              help="rebuild this layer from the journal alone: you know every place of it was created in Guatu")
+def repair_command(backups: Path | None, from_journal: tuple[str, ...]) -> None:
     """Rebuild what `store check` finds that can be rebuilt; damaged files are moved aside, never deleted.
     Says what it could not recover; exits 1 when the store still has a problem (a layer still withheld)."""
     from geo.messages import t
@@ -111,7 +113,8 @@ def repair_command(backups: Path | None) -> None:
 
     store = current_app.extensions["guatu"].store
     try:
-        report = store.repair(backups=backups) if isinstance(store, GeoJSONStore) else store.repair()
+        report = store.repair(backups=backups, from_journal=from_journal) if isinstance(store, GeoJSONStore) \
+            else store.repair()
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
     for line in [*report.moved_aside, *report.rebuilt]:

@@ -53,7 +53,7 @@ from filelock import FileLock, Timeout
 
 from geo.config import Campaign, Layer
 from geo.errors import BrokenLayer, JournalDamaged, NotFound, StoreBusy
-from geo.geojson_io import atomic_write, collection_bytes, feature_line, remove_stale_temp_files
+from geo.geojson_io import atomic_write, collection_bytes, feature_line, layer_members, remove_stale_temp_files
 from geo.journal import ChangeSummary, Journal
 from geo.messages import t
 from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, utc_now
@@ -86,14 +86,8 @@ class LayerState:
     def body(self, name: str) -> bytes:
         """The layer as a FeatureCollection, built once per state."""
         if self._body is None:
-            self._body = collection_bytes(self.lines.values(), name=name, members=_members(self.seq, len(self.lines), self.since))
+            self._body = collection_bytes(self.lines.values(), name=name, members=layer_members(self.seq, len(self.lines), self.since))
         return self._body
-
-
-def _members(seq: int, count: int, since: int = 0) -> dict:
-    """Guatu's member of a layer file's first line: the last change's seq, the number of places, and
-    (when Guatu took over a file another program saved) the seq before which the journal does not tell."""
-    return {"guatu": {"seq": seq, "count": count, **({"since": since} if since else {})}}
 
 
 class Msg:
@@ -228,7 +222,7 @@ class LayerFile:
         store's write lock). Over a file another program saved, the journal tells the places from `first` on."""
         old = self.state
         since = old.since if old.ours else (first if first is not None else seq) - 1
-        body = collection_bytes(lines.values(), name=self.layer.id, members=_members(seq, len(lines), since))
+        body = collection_bytes(lines.values(), name=self.layer.id, members=layer_members(seq, len(lines), since))
         atomic_write(self.path, body)
         state = LayerState(stat=self._stat(), seq=seq, features=features, lines=lines, since=since,
                            nbytes=sum(map(len, lines.values())) if nbytes is None else nbytes,
@@ -442,10 +436,10 @@ class GeoJSONStore(Store):
 
         return check(self)
 
-    def repair(self, *, backups: Path | None = None) -> RepairReport:
+    def repair(self, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
         from geo.store.geojson_integrity import repair
 
-        return repair(self, backups=backups)
+        return repair(self, backups=backups, from_journal=from_journal)
 
     def changes_since(self, seq: int) -> list[ChangeSummary]:
         self._open()

@@ -13,8 +13,10 @@ moving each damaged file aside first (`<file>.damaged-<UTC stamp>`), never
 deleting anything: a journal with damaged lines is rewritten with its
 readable changes; a torn tail is kept aside; a withheld layer is rebuilt
 from the journal's after-images when the journal holds the layer from its
-first change (every place's first change is its creation), else from the
-newest backup in `backups` (geo/backup.py) plus the journal's changes after
+start (every place's first change is its creation and the damaged file's
+first line records the place count the journal's changes make, or the
+operator vouches that the layer began empty: `--from-journal LAYER`), else
+from the newest backup in `backups` (geo/backup.py) plus the journal's changes after
 it, each change checked against its before-image; layers behind the journal
 are replayed. What it cannot recover it says.
 """
@@ -135,8 +137,10 @@ def summary(store: GeoJSONStore) -> str:
 
 # --- repair -----------------------------------------------------------------------------
 
-def repair(store: GeoJSONStore, *, backups: Path | None = None) -> RepairReport:
-    """Rebuild what `check` finds that can be rebuilt; move every damaged file aside first, delete nothing."""
+def repair(store: GeoJSONStore, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
+    """Rebuild what `check` finds that can be rebuilt; move every damaged file aside first, delete nothing.
+    `from_journal` names layers the operator knows began empty (made only through Guatu): they may be rebuilt
+    from the journal alone when nothing else shows the journal holds them whole."""
     report = RepairReport()
     stamp = store.clock().strftime("%Y%m%dT%H%M%SZ")
     with store._locked():
@@ -146,7 +150,7 @@ def repair(store: GeoJSONStore, *, backups: Path | None = None) -> RepairReport:
             report.moved_aside.append(t("store.repair_moved", file=JOURNAL_FILE, aside=aside.name))
         for lf in store._files.values():
             if lf.load().error:
-                _rebuild_layer(store, lf, stamp, backups, report)
+                _rebuild_layer(store, lf, stamp, backups, report, trusted=lf.layer.id in from_journal)
         behind = {lf.rel: len([s for s in store.journal.summaries_since(lf.load().seq) if s.layer == lid])
                   for lid, lf in store._files.items() if not lf.load().error and lf.load().ours}
         store._recover()
@@ -202,13 +206,15 @@ def _repair_journal(store: GeoJSONStore, stamp: str, report: RepairReport) -> No
 
 
 def _rebuild_layer(store: GeoJSONStore, lf: LayerFile, stamp: str, backups: Path | None,
-                   report: RepairReport) -> None:
+                   report: RepairReport, *, trusted: bool) -> None:
     rebuilt = _from_journal(store, lf)
     source = None
     if rebuilt is None and backups is not None:
         rebuilt, source = _from_backup(store, lf, backups)
+    if rebuilt is None and trusted:
+        rebuilt = _from_journal(store, lf, trusted=True)
     if rebuilt is None:
-        report.unrecovered.append(t("store.repair_layer_lost", file=lf.rel))
+        report.unrecovered.append(t("store.repair_layer_lost", file=lf.rel, layer=lf.layer.id))
         return
     base, (features, lines, nbytes, numbering), seq = rebuilt
     if lf.path.exists():
@@ -233,21 +239,29 @@ def _damaged_header(lf: LayerFile) -> tuple[int | None, int | None]:
     return seq, count
 
 
-def _from_journal(store: GeoJSONStore, lf: LayerFile):
-    """The layer from the journal's after-images, if the journal holds it from its first change."""
+def _from_journal(store: GeoJSONStore, lf: LayerFile, *, trusted: bool = False):
+    """The layer from the journal's after-images, if the journal holds it from its start: every place's
+    first change is its creation, and either the damaged file's first line records the place count the
+    journal's changes up to its seq make, or the operator vouches that the layer began empty (`trusted`).
+    A layer that began as a file of places (the demo's, at seq 0) is never rebuilt from the journal alone."""
     changes = store.journal.layer_summaries(lf.layer.id)
     firsts: dict[str, str] = {}
     for s in changes:
         firsts.setdefault(s.id, s.op)
     if not changes or any(op != "create" for op in firsts.values()):
         return None
+    seq, count = _damaged_header(lf)
+    if not trusted:
+        upto = [s for s in changes if seq is not None and s.seq <= seq]
+        if count is None or not upto or upto[-1].seq != seq:
+            return None
+        made = _applied(LayerState(), store.journal.entries(upto), lf.layer.id_prefix, verify=True)
+        if made is None or len(made[1]) != count:
+            return None
     base = LayerState()
     applied = _applied(base, store.journal.entries(changes), lf.layer.id_prefix, verify=True)
     if applied is None:
         return None
-    seq, count = _damaged_header(lf)
-    if seq == changes[-1].seq and count is not None and count != len(applied[1]):
-        return None  # the damaged file knew more places than the journal makes
     return base, applied, changes[-1].seq
 
 

@@ -108,6 +108,29 @@ def test_repair_rebuilds_a_layer_from_the_journal_when_it_holds_the_layer_from_i
     assert disagreements(data_dir) == []
 
 
+def test_a_layer_made_only_through_guatu_is_rebuilt_from_the_journal_when_the_operator_vouches_for_it(data_dir, make_feature):
+    store = _open(data_dir)
+    for i in range(3):
+        store.create("courtyards", make_feature(name=f"兑周村{i}号院", x=113.62 + i / 1000), user="王工")
+    good = store.features("courtyards")
+    (data_dir / "layers" / "courtyards.geojson").unlink()
+    assert "courtyards" in _open(data_dir).layer_errors()
+    refused = _open(data_dir).repair()  # nothing left shows the layer began empty
+    assert any("--from-journal courtyards" in line for line in refused.unrecovered)
+    report = _open(data_dir).repair(from_journal=("courtyards",))  # the operator knows it did
+    assert report.unrecovered == [] and _open(data_dir).features("courtyards") == good
+
+
+def test_a_layer_that_began_as_a_file_of_places_is_never_rebuilt_from_the_journal_alone(demo, make_feature):
+    store = _open(demo)
+    store.create("courtyards", make_feature(name="新建的院"), user="王工")  # the only courtyard change in the journal
+    (demo / "layers" / "courtyards.geojson").unlink()
+    report = _open(demo).repair()
+    assert any("无法恢复" in line for line in report.unrecovered)
+    assert not (demo / "layers" / "courtyards.geojson").exists()
+    assert "courtyards" in _open(demo).layer_errors()
+
+
 def test_repair_rebuilds_a_deleted_layer_from_the_latest_backup_and_the_journal_after_it(demo, tmp_path):
     store = _open(demo)
     _edit(store, "roads", 4, "in_progress")
