@@ -1,4 +1,4 @@
-"""`flask --app web store …`: move the campaign between the GeoJSON files and PostGIS.
+"""`flask --app web store …`: move the campaign between the GeoJSON files and PostGIS; check and repair the store.
 
     flask --app web store copy --to postgresql://…  [--schema erqi]          GeoJSON files → PostGIS
     flask --app web store copy --from postgresql://… [--schema erqi] --to-dir DIR   PostGIS → GeoJSON files
