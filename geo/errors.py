@@ -81,6 +81,13 @@ class BrokenLayer(GuatuError):
     code = "broken_layer"
 
 
+class JournalDamaged(GuatuError):
+    """The change journal has a line that cannot be read; every write is refused until `store repair`."""
+
+    http_status = 503
+    code = "journal_damaged"
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with one field of one feature."""

@@ -88,6 +88,13 @@ def _check_finite(geometry: Any) -> None:
             stack.extend(item)
 
 
+def layer_members(seq: int, count: int, since: int = 0) -> dict:
+    """Guatu's member of a layer file's first line: the seq of the last change the file holds, its number
+    of places (so a file cut short is seen), and, when Guatu took over a file another program saved, the
+    seq before which the journal does not tell the file's places."""
+    return {"guatu": {"seq": seq, "count": count, **({"since": since} if since else {})}}
+
+
 def collection_bytes(lines: Iterable[bytes], *, name: str | None = None, members: dict | None = None) -> bytes:
     """A FeatureCollection with one feature per line.
 

@@ -11,11 +11,23 @@ by (layer, id). Only the first look at a long journal parses every line.
 `epoch` counts how often the index had to start over because the file was
 replaced or shrank (a restore): a sequence number means the same change only
 within one epoch, which is what lets a layer copy catch up from the journal.
+
+Damage. A complete line that cannot be read (not JSON, not a change, or a
+seq not above the one before) is indexed as a `BadLine` with its number and
+byte offset instead of stopping every reader; the store refuses writes until
+`store repair` moves it aside. A last line without its newline is a write a
+crash cut short (never acknowledged: the layer files follow the journal). The
+next writer keeps it aside in `journal.jsonl.torn-<offset>` beside the
+journal, never deletes it, and never hands out its seq again: `max_seq_seen`
+counts it, so the journal may have a gap there (catch-up then reads the
+layer file whole once; changes_since, history and playback just skip it).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +35,11 @@ from pathlib import Path
 
 import orjson
 
-from geo.geojson_io import dumps
+from geo.geojson_io import atomic_write, dumps
+
+log = logging.getLogger(__name__)
+
+_SEQ_AT_START = re.compile(rb'^\{"seq":(\d+)[,}]')  # how Guatu writes a change: seq first
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,34 @@ class ChangeSummary:
     changed: tuple[str, ...] = ()  # properties whose value differs, store stamps (version, updated_*) left out
 
 
+@dataclass(frozen=True)
+class BadLine:
+    """A complete journal line that cannot be read as a change: where it is and why."""
+
+    number: int  # 1-based line number in the file
+    offset: int
+    length: int
+    detail: str
+    seq: int | None  # the seq it seems to carry, if its start can be read
+
+
+@dataclass(frozen=True)
+class TornTail:
+    """Bytes after the journal's last newline: an append a crash cut short."""
+
+    offset: int
+    data: bytes
+
+    @property
+    def seq(self) -> int | None:
+        return _seq_at_start(self.data)
+
+
+def _seq_at_start(line: bytes) -> int | None:
+    m = _SEQ_AT_START.match(line)
+    return int(m.group(1)) if m else None
+
+
 class Journal:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -55,6 +99,9 @@ class Journal:
         self._ino: int | None = None
         self._layer_last: dict[str, int] = {}
         self._by_feature: dict[tuple[str, str], list[ChangeSummary]] = {}
+        self._lines = 0  # lines indexed so far (good and bad)
+        self._bad: list[BadLine] = []
+        self._tail: TornTail | None = None  # unterminated bytes at the end when last looked
 
     # --- reading ---------------------------------------------------------
     def refresh(self) -> None:
@@ -72,6 +119,7 @@ class Journal:
         if st.st_ino != self._ino or st.st_size < self._offset:
             self._reset(st.st_ino)
         if st.st_size == self._offset:
+            self._tail = None  # a torn tail was set aside by another process
             return
         with open(self.path, "rb") as fh:
             fh.seek(self._offset)
@@ -81,13 +129,31 @@ class Journal:
         while pos < end:
             nl = data.index(b"\n", pos)
             line = data[pos:nl]
+            self._lines += 1
             if line.strip():
-                summary = _summary(orjson.loads(line), self._offset + pos, len(line))
-                self._summaries.append(summary)
-                self._layer_last[summary.layer] = summary.seq
-                self._by_feature.setdefault((summary.layer, summary.id), []).append(summary)
+                self._index(line, self._offset + pos)
             pos = nl + 1
         self._offset += end
+        self._tail = TornTail(self._offset, data[end:]) if end < len(data) else None
+
+    def _index(self, line: bytes, offset: int) -> None:
+        try:
+            summary = _summary(orjson.loads(line), offset, len(line))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # orjson.JSONDecodeError is a ValueError
+            self._bad_line(line, offset, f"{type(exc).__name__}: {exc}")
+            return
+        if self._summaries and summary.seq <= self._summaries[-1].seq:
+            self._bad_line(line, offset, f"seq {summary.seq} is not above the previous {self._summaries[-1].seq}")
+            return
+        self._summaries.append(summary)
+        self._layer_last[summary.layer] = summary.seq
+        self._by_feature.setdefault((summary.layer, summary.id), []).append(summary)
+
+    def _bad_line(self, line: bytes, offset: int, detail: str) -> None:
+        bad = BadLine(self._lines, offset, len(line), detail, _seq_at_start(line))
+        self._bad.append(bad)
+        log.error("%s line %d (byte %d) cannot be read: %s; writes are refused until `store repair`",
+                  self.path.name, bad.number, offset, detail)
 
     def _reset(self, ino: int | None) -> None:
         """Start the index over: the file is new, replaced or shorter than what was indexed."""
@@ -95,6 +161,50 @@ class Journal:
             self.epoch += 1
         self._summaries, self._offset, self._ino = [], 0, ino
         self._layer_last, self._by_feature = {}, {}
+        self._lines, self._bad, self._tail = 0, [], None
+
+    def bad_lines(self) -> list[BadLine]:
+        """Complete lines that cannot be read, oldest first."""
+        self.refresh()
+        return list(self._bad)
+
+    def torn_tail(self) -> TornTail | None:
+        """Bytes after the last newline. While no write lock is held this may be an append in progress."""
+        self.refresh()
+        return self._tail
+
+    def max_seq_seen(self) -> int:
+        """The highest seq the journal ever held: its good lines, a bad or torn line's if readable,
+        and the torn lines kept aside. A new change must be numbered above it."""
+        self.refresh()
+        seqs = [self._summaries[-1].seq if self._summaries else 0]
+        seqs += [b.seq for b in self._bad if b.seq is not None]
+        if self._tail is not None and self._tail.seq is not None:
+            seqs.append(self._tail.seq)
+        for aside in self.path.parent.glob(f"{self.path.name}.torn-*"):
+            try:
+                seqs.append(_seq_at_start(aside.read_bytes()[:64]) or 0)
+            except OSError as exc:
+                log.warning("%s cannot be read: %s", aside.name, exc)
+        return max(seqs)
+
+    def expected_ids(self, layer: str, seq: int, *, since: int = 0) -> set[str]:
+        """Ids of `layer` that exist at `seq` by the journal: their last change up to `seq` is not a delete
+        (only places changed after `since` count)."""
+        self.refresh()
+        out = set()
+        for (lid, fid), items in list(self._by_feature.items()):
+            if lid != layer or items[0].seq > seq:
+                continue
+            last = items[-1] if items[-1].seq <= seq else next(s for s in reversed(items) if s.seq <= seq)
+            if last.op != "delete" and last.seq > since:
+                out.add(fid)
+        return out
+
+    def layer_summaries(self, layer: str) -> list[ChangeSummary]:
+        """Every readable change to `layer`, oldest first."""
+        self.refresh()
+        return [s for s in self._summaries if s.layer == layer]
 
     def last_seq(self) -> int:
         self.refresh()
@@ -133,17 +243,40 @@ class Journal:
         return list(self.entries(self.summaries_since(seq)))
 
     # --- writing (caller holds the store's write lock) --------------------
+    def set_aside_torn_tail(self) -> Path | None:
+        """Move a torn last line into `journal.jsonl.torn-<offset>` beside the journal (never deleted)
+        and cut it from the journal; None if there is none. Caller holds the store's write lock."""
+        with self._lock:
+            self._refresh()
+            tail = self._tail
+            if tail is None:
+                return None
+            aside = self.path.with_name(f"{self.path.name}.torn-{tail.offset}")
+            n = 1
+            while aside.exists() and aside.read_bytes() != tail.data:
+                n += 1
+                aside = self.path.with_name(f"{self.path.name}.torn-{tail.offset}-{n}")
+            atomic_write(aside, tail.data)
+            fd = os.open(self.path, os.O_RDWR)
+            try:
+                os.ftruncate(fd, tail.offset)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            st = os.stat(self.path)
+            self._ino, self._tail = st.st_ino, None
+            log.warning("%s: the last line was cut short by a crash (%d bytes from byte %d, seq %s); "
+                        "kept in %s, and its seq is not used again", self.path.name, len(tail.data), tail.offset,
+                        tail.seq if tail.seq is not None else "unreadable", aside.name)
+            return aside
+
     def append(self, entries: list[dict]) -> None:
-        """Append a batch durably, all or nothing; drops a torn last line left by a crash."""
+        """Append a batch durably, all or nothing, after setting aside a torn last line left by a crash."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.set_aside_torn_tail()
         data = b"".join(dumps(e) + b"\n" for e in entries)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            size = os.fstat(fd).st_size
-            if size:
-                os.lseek(fd, size - 1, os.SEEK_SET)
-                if os.read(fd, 1) != b"\n":
-                    _truncate_torn_tail(fd, size)
             before = os.lseek(fd, 0, os.SEEK_END)
             try:
                 view = memoryview(data)
@@ -155,18 +288,6 @@ class Journal:
                 raise
         finally:
             os.close(fd)
-
-
-def _truncate_torn_tail(fd: int, size: int) -> None:
-    chunk = min(size, 1 << 20)
-    while True:
-        os.lseek(fd, size - chunk, os.SEEK_SET)
-        data = os.read(fd, chunk)
-        nl = data.rfind(b"\n")
-        if nl >= 0 or chunk == size:
-            os.ftruncate(fd, size - chunk + nl + 1 if nl >= 0 else 0)
-            return
-        chunk = min(size, chunk * 2)
 
 
 def _summary(entry: dict, offset: int, length: int) -> ChangeSummary:

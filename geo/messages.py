@@ -27,6 +27,161 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "internal server error, logged; try again later or ask the administrator",
     },
     # --- store integrity: layer files, journal, disk (geo/store) -----------------------
+    "store.where_line": {"zh": "{file} 第 {line} 行", "en": "{file} line {line}"},
+    "store.where_feature": {"zh": "{file} 第 {number} 个要素", "en": "{file} feature #{number}"},
+    "store.layer_not_json": {
+        "zh": "{where}:不是有效的 JSON({detail})",
+        "en": "{where}: not valid JSON ({detail})",
+    },
+    "store.layer_not_collection": {
+        "zh": "{file}:不是 GeoJSON FeatureCollection",
+        "en": "{file}: not a GeoJSON FeatureCollection",
+    },
+    "store.layer_not_feature": {"zh": "{where}:不是 GeoJSON 要素(Feature)", "en": "{where}: not a GeoJSON Feature"},
+    "store.layer_no_id": {"zh": "{where}:要素没有字符串 id", "en": "{where}: feature without a string id"},
+    "store.layer_duplicate_id": {"zh": "{where}:id {id} 出现了两次", "en": "{where}: id {id} appears twice"},
+    "store.layer_no_version": {
+        "zh": "{where}:要素 {id} 没有整数 properties.version",
+        "en": "{where}: feature {id} has no integer properties.version",
+    },
+    "store.layer_cut_short": {
+        "zh": "{file} 不完整:第 {line} 行之后被截断(缺少结尾的 ]}}),其余地点已丢失",
+        "en": "{file} is cut short after line {line} (its closing ]}} is missing); the places after it are lost",
+    },
+    "store.layer_count_mismatch": {
+        "zh": "{file} 不完整:首行记录有 {expected} 个地点,文件里只有 {found} 个",
+        "en": "{file} is incomplete: its first line records {expected} places, the file holds {found}",
+    },
+    "store.layer_places_missing": {
+        "zh": "{file} 缺少变更日志中仍然存在的 {count} 个地点(如 {ids}):文件被截断或被替换",
+        "en": "{file} lacks {count} places the journal says exist (e.g. {ids}): the file was cut short or replaced",
+    },
+    "store.layer_file_missing": {
+        "zh": "{file} 不见了,但变更日志记有此图层的变更(或本服务读到过它):文件被删除或移走",
+        "en": "{file} is missing, but the journal has changes to this layer (or this server read it): "
+              "the file was deleted or moved",
+    },
+    "store.layer_withheld": {
+        "zh": "图层文件已损坏,暂停提供此图层(不提供残缺数据,也不会改写该文件):{reason}",
+        "en": "the layer file is damaged, so the layer is withheld (never served in part nor rewritten): {reason}",
+    },
+    "store.layer_write_refused": {
+        "zh": "{reason};修复前不能编辑此图层",
+        "en": "{reason}; this layer cannot be edited until it is repaired",
+    },
+    "store.layer_remedy": {
+        "zh": "不要手工覆盖该文件。运行 flask --app web store check 查看详情,再运行 flask --app web store repair "
+              "(损坏的文件会被移到一旁保留,图层从变更日志或最近的备份重建)",
+        "en": "do not overwrite the file by hand. Run flask --app web store check for details, then "
+              "flask --app web store repair (the damaged file is moved aside and kept; the layer is rebuilt "
+              "from the journal or the latest backup)",
+    },
+    "store.journal_bad_line": {
+        "zh": "变更日志 {file} 第 {line} 行已损坏(字节位置 {offset}):{detail}",
+        "en": "journal {file} line {line} is damaged (byte {offset}): {detail}",
+    },
+    "store.journal_writes_refused": {
+        "zh": "变更日志 {file} 第 {line} 行已损坏,修复前拒绝一切修改(各图层仍可查看)",
+        "en": "journal {file} line {line} is damaged; every write is refused until it is repaired "
+              "(the layers are still served)",
+    },
+    "store.journal_remedy": {
+        "zh": "运行 flask --app web store repair:损坏的日志会被移到一旁保留,可读的变更写回新的日志,之后恢复编辑",
+        "en": "run flask --app web store repair: the damaged journal is moved aside and kept, its readable changes "
+              "are written to a new journal, and editing resumes",
+    },
+    "store.journal_torn": {
+        "zh": "变更日志 {file} 最后一行不完整(从字节 {offset} 起 {size} 字节),是写入时中断留下的,该修改未生效",
+        "en": "the last line of journal {file} is cut short ({size} bytes from byte {offset}), left by an "
+              "interrupted write that never took effect",
+    },
+    "store.journal_torn_remedy": {
+        "zh": "无需处理:下次写入(或 store repair)会把它移到日志旁的 .torn 文件保留,其序号不会再用",
+        "en": "nothing to do: the next write (or store repair) keeps it in a .torn file beside the journal, "
+              "and its seq is never used again",
+    },
+    "store.layer_behind_journal": {
+        "zh": "{file} 停在序号 {seq},变更日志中此图层已到 {journal_seq}(写入中断)",
+        "en": "{file} stops at seq {seq}, the journal's changes to this layer reach {journal_seq} (an interrupted write)",
+    },
+    "store.layer_behind_remedy": {
+        "zh": "下次启动或写入时自动补上;也可运行 flask --app web store repair",
+        "en": "replayed at the next start or write; or run flask --app web store repair",
+    },
+    "store.place_differs": {
+        "zh": "{file}:地点 {id} 的版本是 {found},变更日志中的最后版本是 {expected}",
+        "en": "{file}: place {id} is at version {found}, the journal's last after-image is version {expected}",
+    },
+    "store.place_not_deleted": {
+        "zh": "{file}:地点 {id} 在变更日志中已删除,但仍在文件里",
+        "en": "{file}: place {id} was deleted in the journal but is still in the file",
+    },
+    "store.place_missing": {
+        "zh": "{file}:变更日志中存在的地点 {id} 不在文件里",
+        "en": "{file}: place {id}, which exists by the journal, is not in the file",
+    },
+    "store.layer_seq_ahead": {
+        "zh": "{file} 首行的序号 {seq} 超过了变更日志的最后序号 {journal_seq}:日志末尾丢失了变更",
+        "en": "{file}'s first line names seq {seq}, beyond the journal's last {journal_seq}: the journal lost its tail",
+    },
+    "store.layer_seq_ahead_remedy": {
+        "zh": "文件是当前状态,新的修改会使用更大的序号;丢失的变更历史无法找回",
+        "en": "the file is the current state and new changes take higher seqs; the lost history cannot be recovered",
+    },
+    "store.record_unreadable": {
+        "zh": "记录 {file} 无法解析({detail})",
+        "en": "record {file} cannot be read ({detail})",
+    },
+    "store.record_remedy": {
+        "zh": "store repair 会把它移到一旁保留;其内容需人工核对",
+        "en": "store repair moves it aside and keeps it; its content needs checking by hand",
+    },
+    "store.check_sound": {
+        "zh": "一致:{layers} 个图层共 {places} 个地点、{changes} 条变更、{records} 条记录,未发现问题",
+        "en": "consistent: {layers} layers with {places} places, {changes} changes, {records} records; no problems found",
+    },
+    "store.check_found": {
+        "zh": "发现 {count} 个问题;运行 flask --app web store repair 修复可修复的部分",
+        "en": "{count} problems found; run flask --app web store repair to fix what can be fixed",
+    },
+    "store.check_finding": {"zh": "{where}:{problem}\n    处理:{remedy}", "en": "{where}: {problem}\n    remedy: {remedy}"},
+    "store.repair_moved": {"zh": "已将 {file} 移到 {aside}(保留,未删除)", "en": "moved {file} aside to {aside} (kept, not deleted)"},
+    "store.repair_from_journal": {
+        "zh": "已从变更日志重建 {file}:{count} 个地点,到序号 {seq}",
+        "en": "rebuilt {file} from the journal: {count} places, up to seq {seq}",
+    },
+    "store.repair_from_backup": {
+        "zh": "已从备份 {backup} 及其后的变更日志重建 {file}:{count} 个地点,到序号 {seq}",
+        "en": "rebuilt {file} from backup {backup} and the journal after it: {count} places, up to seq {seq}",
+    },
+    "store.repair_journal": {
+        "zh": "已重写变更日志 {file}:保留 {kept} 条可读变更,{dropped} 个损坏的行留在 {aside}",
+        "en": "rewrote journal {file}: {kept} readable changes kept, {dropped} damaged lines left in {aside}",
+    },
+    "store.repair_replayed": {
+        "zh": "已把变更日志中的 {count} 条变更补进 {file}",
+        "en": "replayed {count} journal changes into {file}",
+    },
+    "store.repair_layer_lost": {
+        "zh": "{file} 无法恢复:无法证明变更日志记有此图层的全部地点,也没有可用的备份。请用 --backups 指定备份目录后重试;"
+              "若确知此图层的地点全部是在挂图系统里新增的,可加 --from-journal {layer}。图层继续暂停提供",
+        "en": "{file} cannot be recovered: nothing shows the journal holds every place of this layer and no usable "
+              "backup was found. Retry with --backups DIR; if you know every place of the layer was created in "
+              "Guatu, add --from-journal {layer}. The layer stays withheld",
+    },
+    "store.repair_lost_changes": {
+        "zh": "变更日志中 {count} 个损坏行的内容无法恢复(序号 {seqs}),原文保留在 {aside}",
+        "en": "the content of {count} damaged journal lines cannot be recovered (seqs {seqs}); the raw text is kept in {aside}",
+    },
+    "store.repair_record_aside": {
+        "zh": "记录 {file} 无法解析,已移到 {aside};其内容需人工核对后重新录入",
+        "en": "record {file} cannot be read and was moved to {aside}; check its content by hand and enter it again",
+    },
+    "store.readyz_layers_withheld": {
+        "zh": "有图层无法读取,已暂停提供:{layers}。处理:{remedy}",
+        "en": "layers cannot be read and are withheld: {layers}. Remedy: {remedy}",
+    },
+    "store.repair_nothing": {"zh": "无需修复:存储一致", "en": "nothing to repair: the store is consistent"},
 
     # --- database (geo/store/postgis.py) -----------------------------------------------
     "db.unavailable": {

@@ -52,7 +52,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Polygon, mapping, shape
 
 from geo.config import CAMPAIGN_FILE, Campaign, load_campaign
-from geo.geojson_io import PRECISION, atomic_write, round_coords, write_collection
+from geo.geojson_io import PRECISION, atomic_write, layer_members, round_coords, write_collection
 from geo.store import Op, open_store
 from geo.store.geojson import JOURNAL_FILE
 from geo.validate import SYSTEM_PROPERTIES
@@ -62,7 +62,6 @@ DEMO_SEED = 20260701
 TODAY = date(2026, 11, 24)  # "today" of the demo: late November 2026
 CAMPAIGN_START = date(2026, 7, 6)  # the campaign started in July
 DEADLINE_FIRST, DEADLINE_LAST = date(2026, 9, 1), date(2027, 1, 31)
-LAYER_MEMBERS = {"guatu": {"seq": 0}}
 METRIC_CRS = "EPSG:32649"
 PLANE_X = math.cos(math.radians(34.7))
 GAP_M = 6.0  # clearance between any two places, metres
@@ -880,7 +879,8 @@ def build_demo(campaign: Campaign, seed: int = DEMO_SEED) -> tuple[dict[str, lis
 def _write_campaign_data(out_dir: Path, campaign: Campaign, layers: dict[str, list[dict]],
                          boundaries: dict[str, list[dict]]) -> None:
     for layer in campaign.layers:
-        write_collection(out_dir / layer.file, layers.get(layer.id, []), name=layer.id, members=LAYER_MEMBERS)
+        places = layers.get(layer.id, [])
+        write_collection(out_dir / layer.file, places, name=layer.id, members=layer_members(0, len(places)))
     for b in campaign.boundaries:
         write_collection(out_dir / b.file, boundaries.get(b.level, []), name=b.level)
 
@@ -1079,7 +1079,7 @@ def write_history(data_dir: Path, *, days: int | None = None, today: date = TODA
 
     originals = {data_dir / layer.file: (data_dir / layer.file).read_bytes() for layer in campaign.layers}
     for layer in campaign.layers:  # the places come back, one by one, through the store
-        write_collection(data_dir / layer.file, [], name=layer.id, members=LAYER_MEMBERS)
+        write_collection(data_dir / layer.file, [], name=layer.id, members=layer_members(0, 0))
     at = [datetime.combine(first, HISTORY_SLOTS[0], tzinfo=campaign.timezone)]
     store = open_store(data_dir, campaign, clock=lambda: at[0])
     try:

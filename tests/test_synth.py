@@ -84,7 +84,7 @@ def test_demo_keeps_an_existing_campaign_file(tmp_path):
 def test_demo_files_carry_layer_and_level_names(demo, campaign):
     for layer in campaign.layers:
         doc = read(demo / layer.file)
-        assert doc["name"] == layer.id and doc["guatu"] == {"seq": 0}
+        assert doc["name"] == layer.id and doc["guatu"] == {"seq": 0, "count": len(doc["features"])}
     for b in campaign.boundaries:
         assert read(demo / b.file)["name"] == b.level
 

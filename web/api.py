@@ -67,7 +67,7 @@ def features(layer_id: str):
     wanted = {k: set(request.args[k].split(",")) for k in FILTERS if request.args.get(k)}
     if not wanted:
         store = g.store
-        key = ("features", layer_id, store.layer_revision(layer_id))
+        key = ("features", layer_id, store.readable_revision(layer_id))
         return send_cached(g.cache.get(key, lambda: make_cached(store.collection_bytes(layer_id))), "application/geo+json")
     chosen = [f for f in g.store.features(layer_id) if all(f["properties"].get(k) in v for k, v in wanted.items())]
     body = b'{"type":"FeatureCollection","features":[' + b",".join(dumps(f) for f in chosen) + b"]}"
@@ -184,11 +184,11 @@ def shapes(layer_id: str):
         street, community = request.args.get("street") or None, request.args.get("community") or None
         transform = wgs84_to_gcj02 if crs == "gcj02" and part == "geometry" else None
         binary = shape_format == "binary" and part == "geometry"
-        key = ("packed", layer_id, g.store.layer_revision(layer_id), part, street, community, transform is not None, binary)
+        key = ("packed", layer_id, g.store.readable_revision(layer_id), part, street, community, transform is not None, binary)
         item = g.cache.get(key, lambda: make_cached(wall_data().packed(
             layer_id, part=part, street=street, community=community, transform=transform, binary=binary)))
         return send_cached(item, "application/octet-stream" if binary else "application/json")
-    key = ("shapes", layer_id, g.store.layer_revision(layer_id), crs)
+    key = ("shapes", layer_id, g.store.readable_revision(layer_id), crs)
     return send_cached(g.cache.get(key, lambda: make_cached(collection_in(shapes_bytes(g.store, layer_id), crs))),
                        "application/geo+json")
 

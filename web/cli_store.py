@@ -1,8 +1,10 @@
-"""`flask --app web store …`: move the campaign between the GeoJSON files and PostGIS.
+"""`flask --app web store …`: move the campaign between the GeoJSON files and PostGIS; check and repair the store.
 
     flask --app web store copy --to postgresql://…  [--schema erqi]          GeoJSON files → PostGIS
     flask --app web store copy --from postgresql://… [--schema erqi] --to-dir DIR   PostGIS → GeoJSON files
     flask --app web store migrate                                            apply PostGIS migrations
+    flask --app web store check                  every inconsistency, in Chinese; exit 1 if any (reads only)
+    flask --app web store repair [--backups DIR] [--from-journal LAYER]   rebuild what can be rebuilt (damaged files moved aside)
 
 The campaign (campaign.json) is the app's (GUATU_DATA); `--schema` defaults
 to GUATU_DATABASE_SCHEMA, else "guatu". See geo/store/migrate.py.
@@ -19,7 +21,8 @@ from flask.cli import AppGroup
 from geo.errors import GuatuError
 from geo.store.postgis import DEFAULT_SCHEMA
 
-store_cli = AppGroup("store", help="Copy the campaign between the GeoJSON files and PostGIS; migrate PostGIS.")
+store_cli = AppGroup("store", help="Copy the campaign between the GeoJSON files and PostGIS; migrate PostGIS; "
+                                   "check the store's integrity and repair it.")
 
 
 def _schema(value: str | None) -> str:
@@ -67,6 +70,64 @@ def migrate_command(database_url: str | None, schema: str | None) -> None:
     store.close()
     applied = ", ".join(f"{v:04d}" for v in store.applied_migrations) or "none (up to date)"
     click.echo(f"schema {store.schema}: migrations applied: {applied}")
+
+
+@store_cli.command("check")
+def check_command() -> None:
+    """Report every inconsistency of the store (layer files, journal, records); reads only, safe while serving.
+    Exits 1 when it finds any."""
+    from geo.messages import t
+
+    store = current_app.extensions["guatu"].store
+    findings = store.check()
+    for finding in findings:
+        click.echo(t("store.check_finding", where=finding.where, problem=finding.problem, remedy=finding.remedy))
+    if findings:
+        click.echo(t("store.check_found", count=len(findings)))
+        raise SystemExit(1)
+    click.echo(_sound(store))
+
+
+def _sound(store) -> str:
+    from geo.store.geojson import GeoJSONStore
+
+    if isinstance(store, GeoJSONStore):
+        from geo.store.geojson_integrity import summary
+
+        return summary(store)
+    from geo.messages import t
+
+    return t("store.repair_nothing")
+
+
+@store_cli.command("repair")
+@click.option("--backups", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="the folder of `flask --app web backup` archives, for layers the journal cannot rebuild alone")
+@click.option("--from-journal", "from_journal", multiple=True, metavar="LAYER",
+              help="rebuild this layer from the journal alone: you know every place of it was created in Guatu")
+def repair_command(backups: Path | None, from_journal: tuple[str, ...]) -> None:
+    """Rebuild what `store check` finds that can be rebuilt; damaged files are moved aside, never deleted.
+    Says what it could not recover; exits 1 when the store still has a problem (a layer still withheld)."""
+    from geo.messages import t
+    from geo.store.geojson import GeoJSONStore
+
+    store = current_app.extensions["guatu"].store
+    try:
+        report = store.repair(backups=backups, from_journal=from_journal) if isinstance(store, GeoJSONStore) \
+            else store.repair()
+    except GuatuError as exc:
+        raise click.ClickException(exc.message) from None
+    for line in [*report.moved_aside, *report.rebuilt]:
+        click.echo(line)
+    for line in report.unrecovered:
+        click.echo(line, err=True)
+    if not (report.moved_aside or report.rebuilt or report.unrecovered):
+        click.echo(t("store.repair_nothing"))
+    remaining = store.problems()
+    for problem in remaining:
+        click.echo(t("store.check_finding", where=problem.where, problem=problem.problem, remedy=problem.remedy), err=True)
+    if remaining:
+        raise SystemExit(1)
 
 
 def register(app: Flask) -> None:

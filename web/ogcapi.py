@@ -98,7 +98,7 @@ def _layer(layer_id: str):
 def _index(layer_id: str) -> LayerIndex:
     """The layer's query index, rebuilt when the layer's revision moves."""
     store = guatu().store
-    revision = store.layer_revision(layer_id)
+    revision = store.readable_revision(layer_id)  # BrokenLayer while withheld: the index made before is not used
     cache = current_app.extensions.setdefault("guatu_ogc_index", {})
     hit = cache.get(layer_id)
     if hit is not None and hit[0] == revision:

@@ -15,6 +15,7 @@ import time
 from flask import Blueprint, jsonify
 
 from geo.errors import GuatuError
+from geo.messages import t
 from web.auth import public
 from web.context import guatu
 
@@ -47,7 +48,8 @@ def readyz():
                 else {"error": broken[layer.id]}
         ready = not broken
         if broken:
-            body["reason"] = "layers cannot be read: " + "; ".join(f"{k}: {v}" for k, v in broken.items())
+            body["reason"] = t("store.readyz_layers_withheld", layers="; ".join(broken.values()),
+                               remedy=t("store.layer_remedy"))
     except GuatuError as exc:
         ready, body["reason"] = False, exc.message
     except Exception as exc:  # the probe must answer, whatever broke: say what

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from geo.config import Campaign, Layer
-from geo.errors import Conflict, FieldError, NotFound, ValidationError
+from geo.errors import BrokenLayer, Conflict, FieldError, NotFound, ValidationError
 from geo.journal import ChangeSummary
 from geo.messages import t
 from geo.validate import SYSTEM_PROPERTIES, validate_feature
@@ -166,6 +166,14 @@ class Store(ABC):
     def layer_errors(self) -> dict[str, str]:
         """Layers that cannot be read, with the reason (none by default)."""
         return {}
+
+    def readable_revision(self, layer_id: str) -> int:
+        """The layer's revision, to key cached reads of it; raises BrokenLayer while the layer is withheld,
+        so what a process cached before the damage is never served instead."""
+        error = self.layer_errors().get(layer_id)
+        if error:
+            raise BrokenLayer(t("store.layer_withheld", reason=error))
+        return self.layer_revision(layer_id)
 
     def readable_layers(self) -> list[Layer]:
         """The campaign's layers that can be read now: views of the whole campaign

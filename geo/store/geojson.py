@@ -22,6 +22,20 @@ differs from the copy's feature, the file's size differs from what the copy
 would write, or the changes are so many that parsing is quicker. What these
 checks cannot see is a hand edit that keeps the first line and the file's
 size and is followed by a Guatu write before this process looked again.
+
+Damage is never served in part nor written over. The first line also records
+the number of places (`"guatu":{"seq":n,"count":k}`; files without it still
+load) and the file must end with `]}`, so a file cut short is seen when it is
+parsed (a catch-up checks the count against its copy, no parse added); a
+parsed Guatu file must also hold every place the journal says exists at its
+seq. A missing file whose layer has changes in the journal, or that this
+process read before, is damaged too (only a layer that never had either is a
+new, empty one). A damaged layer is withheld: reads raise BrokenLayer with
+the reason (in the catalogue's words), writes to it are refused, the file is
+left byte for byte, and `problems()` names it. A damaged journal line refuses
+every write (JournalDamaged) but the layers are still served: the layer
+files are the current state. `check()` and `repair()` live in
+geo/store/geojson_integrity.py.
 """
 
 from __future__ import annotations
@@ -38,10 +52,11 @@ import orjson
 from filelock import FileLock, Timeout
 
 from geo.config import Campaign, Layer
-from geo.errors import BrokenLayer, NotFound, StoreBusy
-from geo.geojson_io import atomic_write, collection_bytes, feature_line, remove_stale_temp_files
+from geo.errors import BrokenLayer, JournalDamaged, NotFound, StoreBusy
+from geo.geojson_io import atomic_write, collection_bytes, feature_line, layer_members, remove_stale_temp_files
 from geo.journal import ChangeSummary, Journal
-from geo.store.base import Clock, Store, Transaction, utc_now
+from geo.messages import t
+from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +74,7 @@ class LayerState:
     stat: tuple = ()
     seq: int = 0
     ours: bool = True  # carries Guatu's {"guatu": {"seq": n}} header
+    since: int = 0  # the journal tells this file's places only from after this seq (before: another program's save)
     features: dict[str, dict] = field(default_factory=dict)
     lines: dict[str, bytes] = field(default_factory=dict)
     error: str | None = None
@@ -70,8 +86,19 @@ class LayerState:
     def body(self, name: str) -> bytes:
         """The layer as a FeatureCollection, built once per state."""
         if self._body is None:
-            self._body = collection_bytes(self.lines.values(), name=name, members={"guatu": {"seq": self.seq}})
+            self._body = collection_bytes(self.lines.values(), name=name, members=layer_members(self.seq, len(self.lines), self.since))
         return self._body
+
+
+class Msg:
+    """A catalogue message kept as key and parameters (some of them messages too), so the same
+    reason is shown in Chinese and logged in English."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key, self.params = key, params
+
+    def text(self, lang: str = "zh") -> str:
+        return t(self.key, lang=lang, **{k: v.text(lang) if isinstance(v, Msg) else v for k, v in self.params.items()})
 
 
 class LayerFile:
@@ -107,7 +134,12 @@ class LayerFile:
         try:
             fh = open(self.path, "rb")
         except FileNotFoundError:
-            return LayerState(stat=("missing",), journal_epoch=epoch)
+            known = old.stat not in ((), ("missing",)) or self.journal.layer_last_seq(self.layer.id) > 0
+            if not known:  # a new layer: empty until its first write
+                return LayerState(stat=("missing",), journal_epoch=epoch)
+            reason = Msg("store.layer_file_missing", file=self.rel)
+            log.error("layer file %s: %s; the layer is withheld and writes to it are refused", self.rel, reason.text("en"))
+            return LayerState(stat=("missing",), seq=old.seq, error=reason.text(), journal_epoch=epoch)
         with fh:
             st = os.fstat(fh.fileno())
             stat = (st.st_ino, st.st_mtime_ns, st.st_size)
@@ -129,7 +161,7 @@ class LayerFile:
         if old.error or not old.ours or old.stat in ((), ("missing",)):
             raise _CannotCatchUp("no copy of a Guatu layer file to start from")
         head = fh.readline(_HEAD_MAX)
-        seq = _header_seq(head)
+        seq, count, since = _header(head)
         if seq is None:
             raise _CannotCatchUp("its first line is not Guatu's (saved by another program?)")
         if seq <= old.seq:
@@ -141,7 +173,9 @@ class LayerFile:
             raise _CannotCatchUp(f"the journal could not be read: {exc}") from None
         if _file_size(len(head) - 1, len(lines), nbytes) != stat[2]:
             raise _CannotCatchUp("its size differs from what the journal's changes make")
-        return LayerState(stat=stat, seq=seq, features=features, lines=lines, nbytes=nbytes,
+        if count is not None and count != len(lines):
+            raise _CannotCatchUp(f"its first line records {count} places, the journal's changes make {len(lines)}")
+        return LayerState(stat=stat, seq=seq, features=features, lines=lines, nbytes=nbytes, since=since,
                           journal_epoch=old.journal_epoch, numbering=numbering)
 
     def _replay(self, old: LayerState, seq: int) -> tuple:
@@ -163,24 +197,34 @@ class LayerFile:
 
     def _parse(self, data: bytes, stat: tuple) -> LayerState:
         try:
-            return _parse_lines(data, stat, self.rel)
-        except _NotLineFormat:
-            pass
+            try:
+                state = _parse_lines(data, stat, self.rel)
+            except _NotLineFormat:
+                state = _parse_whole(data, stat, self.rel)
+            if state.ours:
+                self._check_against_journal(state)
+            return state
         except _BrokenAt as exc:
-            log.error("layer file %s is broken: %s; writes to it are refused", self.rel, exc)
-            return LayerState(stat=stat, error=str(exc))
-        try:
-            return _parse_whole(data, stat, self.rel)
-        except _BrokenAt as exc:
-            log.error("layer file %s is broken: %s; writes to it are refused", self.rel, exc)
-            return LayerState(stat=stat, error=str(exc))
+            log.error("layer file %s is broken: %s; the layer is withheld and writes to it are refused",
+                      self.rel, exc.reason.text("en"))
+            seq = _header(data[: data.find(b"\n") + 1] if b"\n" in data[:_HEAD_MAX] else b"")[0]
+            return LayerState(stat=stat, seq=seq or 0, error=exc.reason.text())
 
-    def write(self, features: dict[str, dict], lines: dict[str, bytes], seq: int, *,
+    def _check_against_journal(self, state: LayerState) -> None:
+        """A Guatu file must hold every place the journal says exists at the file's seq (cut short otherwise)."""
+        missing = sorted(self.journal.expected_ids(self.layer.id, state.seq, since=state.since) - state.features.keys())
+        if missing:
+            raise _BrokenAt("store.layer_places_missing", file=self.rel, count=len(missing), ids=", ".join(missing[:3]))
+
+    def write(self, features: dict[str, dict], lines: dict[str, bytes], seq: int, *, first: int | None = None,
               nbytes: int | None = None, numbering: Numbering | None = None) -> None:
-        """Replace the file by these lines at `seq` (caller holds the store's write lock)."""
-        body = collection_bytes(lines.values(), name=self.layer.id, members={"guatu": {"seq": seq}})
+        """Replace the file by these lines at `seq`, made by the changes from seq `first` (caller holds the
+        store's write lock). Over a file another program saved, the journal tells the places from `first` on."""
+        old = self.state
+        since = old.since if old.ours else (first if first is not None else seq) - 1
+        body = collection_bytes(lines.values(), name=self.layer.id, members=layer_members(seq, len(lines), since))
         atomic_write(self.path, body)
-        state = LayerState(stat=self._stat(), seq=seq, features=features, lines=lines,
+        state = LayerState(stat=self._stat(), seq=seq, features=features, lines=lines, since=since,
                            nbytes=sum(map(len, lines.values())) if nbytes is None else nbytes,
                            journal_epoch=self.journal.epoch, numbering=numbering, _body=body)
         with self._lock:
@@ -198,17 +242,21 @@ class _CannotCatchUp(Exception):
     pass
 
 
-def _header_seq(head: bytes) -> int | None:
-    """The seq in Guatu's first line (`{...,"guatu":{"seq":n},"features":[`), None for any other."""
+def _header(head: bytes) -> tuple[int | None, int | None, int]:
+    """(seq, count, since) in Guatu's first line (`{...,"guatu":{"seq":n,"count":k},"features":[`); seq is
+    None for any other line, count is None in files written before Guatu recorded it."""
     if not head.endswith(b"\n") or not head[:-1].endswith(_HEAD_END):
-        return None
+        return None, None, 0
     try:
         header = orjson.loads(head[: -len(_HEAD_END) - 1].rstrip(b",") + b"}")
     except orjson.JSONDecodeError:
-        return None
+        return None, None, 0
     guatu = header.get("guatu") if isinstance(header, dict) else None
-    seq = guatu.get("seq") if isinstance(guatu, dict) else None
-    return seq if type(seq) is int else None
+    if not isinstance(guatu, dict):
+        return None, None, 0
+    seq, count, since = guatu.get("seq"), guatu.get("count"), guatu.get("since", 0)
+    return (seq if type(seq) is int else None), (count if type(count) is int else None), \
+        (since if type(since) is int else 0)
 
 
 def _file_size(head_len: int, count: int, nbytes: int) -> int:
@@ -221,7 +269,11 @@ class _NotLineFormat(Exception):
 
 
 class _BrokenAt(Exception):
-    pass
+    """Why a layer file cannot be served, as a catalogue message."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.reason = Msg(key, **params)
+        super().__init__(self.reason.text("en"))
 
 
 def _parse_lines(data: bytes, stat: tuple, rel: str) -> LayerState:
@@ -234,21 +286,33 @@ def _parse_lines(data: bytes, stat: tuple, rel: str) -> LayerState:
         header = orjson.loads(head[: -len(_HEAD_END)].rstrip(b",") + b"}")
     except orjson.JSONDecodeError:
         raise _NotLineFormat from None
-    state = LayerState(stat=stat, seq=int((header.get("guatu") or {}).get("seq", 0)), ours="guatu" in header)
+    guatu = header.get("guatu") if isinstance(header.get("guatu"), dict) else {}
+    state = LayerState(stat=stat, seq=int(guatu.get("seq", 0)), ours="guatu" in header, since=int(guatu.get("since", 0)))
+    closed, last = False, 1
     for number, raw in enumerate(lines[1:], start=2):
         line = raw.rstrip(b"\r")
-        if line in (b"]}", b""):
+        if line == b"]}":
+            closed = True
             continue
+        if line == b"":
+            continue
+        last = number
         if line.endswith(b","):
             line = line[:-1]
+        where = Msg("store.where_line", file=rel, line=number)
         try:
             feature = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            raise _BrokenAt(f"{rel} line {number}: not valid JSON ({exc})") from None
-        _check_feature(feature, f"{rel} line {number}", state)
+            raise _BrokenAt("store.layer_not_json", where=where, detail=str(exc)) from None
+        _check_feature(feature, where, state)
         state.features[feature["id"]] = feature
         state.lines[feature["id"]] = line
         state.nbytes += len(line)
+    if not closed:
+        raise _BrokenAt("store.layer_cut_short", file=rel, line=last)
+    count = guatu.get("count")
+    if type(count) is int and count != len(state.features):
+        raise _BrokenAt("store.layer_count_mismatch", file=rel, expected=count, found=len(state.features))
     return state
 
 
@@ -257,29 +321,33 @@ def _parse_whole(data: bytes, stat: tuple, rel: str) -> LayerState:
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise _BrokenAt(f"{rel}: not valid JSON ({exc})") from None
+        raise _BrokenAt("store.layer_not_json", where=rel, detail=str(exc)) from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
-        raise _BrokenAt(f"{rel}: not a GeoJSON FeatureCollection")
-    state = LayerState(stat=stat, seq=int((doc.get("guatu") or {}).get("seq", 0)), ours="guatu" in doc)
+        raise _BrokenAt("store.layer_not_collection", file=rel)
+    guatu = doc.get("guatu") if isinstance(doc.get("guatu"), dict) else {}
+    state = LayerState(stat=stat, seq=int(guatu.get("seq", 0)), ours="guatu" in doc)
+    count = guatu.get("count")
+    if type(count) is int and count != len(doc["features"]):
+        raise _BrokenAt("store.layer_count_mismatch", file=rel, expected=count, found=len(doc["features"]))
     for i, feature in enumerate(doc["features"]):
-        _check_feature(feature, f"{rel} feature #{i + 1}", state)
+        _check_feature(feature, Msg("store.where_feature", file=rel, number=i + 1), state)
         state.features[feature["id"]] = feature
         state.lines[feature["id"]] = line = feature_line(feature)
         state.nbytes += len(line)
     return state
 
 
-def _check_feature(feature, where: str, state: LayerState) -> None:
+def _check_feature(feature, where: Msg, state: LayerState) -> None:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise _BrokenAt(f"{where}: not a GeoJSON Feature")
+        raise _BrokenAt("store.layer_not_feature", where=where)
     fid = feature.get("id")
     if not isinstance(fid, str) or not fid:
-        raise _BrokenAt(f"{where}: feature without a string id")
+        raise _BrokenAt("store.layer_no_id", where=where)
     if fid in state.features:
-        raise _BrokenAt(f"{where}: id {fid!r} appears twice")
+        raise _BrokenAt("store.layer_duplicate_id", where=where, id=repr(fid))
     props = feature.get("properties")
     if not isinstance(props, dict) or not isinstance(props.get("version"), int):
-        raise _BrokenAt(f"{where}: feature {fid!r} has no integer properties.version")
+        raise _BrokenAt("store.layer_no_version", where=where, id=repr(fid))
 
 
 class GeoJSONStore(Store):
@@ -292,16 +360,30 @@ class GeoJSONStore(Store):
         self._file_lock = FileLock(str(self.dir / LOCK_FILE), timeout=lock_timeout)
         self._thread_lock = threading.Lock()
         self._lock_timeout = lock_timeout
-        with self._locked():
-            self._remove_stale_temp_files()
-            self._recover()
+        self._opened = False
+        self._open_lock = threading.Lock()
+
+    def _open(self) -> None:
+        """Finish what a crash left (temporary copies, a torn journal line, changes not yet in a layer
+        file) once, at the first read or write, under every process's write lock. Not at construction:
+        `check()` on a store made by the app factory reads only."""
+        if self._opened:
+            return
+        with self._open_lock:
+            if self._opened:
+                return
+            with self._locked():
+                self._remove_stale_temp_files()
+                self._recover()
+            self._opened = True
 
     # --- reads -------------------------------------------------------------
     def _state(self, layer_id: str) -> LayerState:
         self.layer(layer_id)
+        self._open()
         state = self._files[layer_id].load()
         if state.error:
-            raise BrokenLayer(state.error)
+            raise BrokenLayer(t("store.layer_withheld", reason=state.error))
         return state
 
     def features(self, layer_id: str) -> list[dict]:
@@ -318,10 +400,12 @@ class GeoJSONStore(Store):
         return self._state(layer_id).body(layer_id)
 
     def revision(self) -> int:
+        self._open()
         return self.journal.last_seq()
 
     def layer_revision(self, layer_id: str) -> int:
         self.layer(layer_id)
+        self._open()
         state = self._files[layer_id].load()
         if state.error:  # the file cannot tell; the journal knows the layer's last change
             return self.journal.layer_last_seq(layer_id)
@@ -329,13 +413,41 @@ class GeoJSONStore(Store):
 
     def layer_errors(self) -> dict[str, str]:
         """Layers whose files cannot be read, with the reason."""
+        self._open()
         return {lid: f.load().error for lid, f in self._files.items() if f.load().error}
 
+    def journal_damage(self) -> str | None:
+        """Why writes are refused because of the journal (its first damaged line), or None."""
+        bad = self.journal.bad_lines()
+        return t("store.journal_writes_refused", file=JOURNAL_FILE, line=bad[0].number) if bad else None
+
+    def problems(self) -> list[Finding]:
+        self._open()
+        found = [Finding(where=self.layer(lid).file, problem=reason, remedy=t("store.layer_remedy"), code="broken_layer")
+                 for lid, reason in self.layer_errors().items()]
+        damage = self.journal_damage()
+        if damage:
+            found.append(Finding(where=JOURNAL_FILE, problem=damage, remedy=t("store.journal_remedy"),
+                                 code="journal_damaged"))
+        return found
+
+    def check(self) -> list[Finding]:
+        from geo.store.geojson_integrity import check
+
+        return check(self)
+
+    def repair(self, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
+        from geo.store.geojson_integrity import repair
+
+        return repair(self, backups=backups, from_journal=from_journal)
+
     def changes_since(self, seq: int) -> list[ChangeSummary]:
+        self._open()
         return self.journal.summaries_since(seq)
 
     def history(self, layer_id: str, fid: str) -> list[dict]:
         self.layer(layer_id)
+        self._open()
         return self.journal.history(layer_id, fid)
 
     def change_entries(self, summaries: list[ChangeSummary]) -> list[dict]:
@@ -363,13 +475,18 @@ class GeoJSONStore(Store):
         """Hold the write lock of every process (after finishing any crashed
         write) and yield the data directory: no write lands until the block
         ends, so what is read inside is one consistent snapshot (backups)."""
+        self._open()
         with self._locked():
             self._recover()
             yield self.dir
 
     @contextmanager
     def _transaction(self) -> Iterator[Transaction]:
+        self._open()
         with self._locked():
+            damage = self.journal_damage()
+            if damage:
+                raise JournalDamaged(damage)
             self._recover()
             yield _GeoJSONTransaction(self)
 
@@ -406,7 +523,11 @@ class GeoJSONStore(Store):
                 log.warning("removed %s, left by a write that was killed before it finished", tmp.name)
 
     def _recover(self) -> None:
-        """Replay journal entries that a crash kept from reaching a layer file."""
+        """Keep aside a journal line a crash cut short, and replay journal entries that a crash kept
+        from reaching a layer file (not while the journal has a damaged line: `store repair` first)."""
+        self.journal.set_aside_torn_tail()
+        if self.journal.bad_lines():
+            return
         for layer_id, lf in self._files.items():
             state = lf.load()
             if state.error or self.journal.layer_last_seq(layer_id) <= state.seq:
@@ -418,7 +539,7 @@ class GeoJSONStore(Store):
                 continue
             missed = [s for s in self.journal.summaries_since(state.seq) if s.layer == layer_id]
             features, lines, nbytes, numbering = _applied(state, self.journal.entries(missed), lf.layer.id_prefix)
-            lf.write(features, lines, missed[-1].seq, nbytes=nbytes, numbering=numbering)
+            lf.write(features, lines, missed[-1].seq, first=missed[0].seq, nbytes=nbytes, numbering=numbering)
             log.warning("recovered %d journal change(s) into %s (up to seq %d)", len(missed), lf.rel, missed[-1].seq)
 
 
@@ -497,7 +618,7 @@ class _GeoJSONTransaction(Transaction):
     def _state(self, layer_id: str) -> LayerState:
         state = self.store._files[layer_id].load()
         if state.error:
-            raise BrokenLayer(f"{state.error}; fix the file before editing this layer")
+            raise BrokenLayer(t("store.layer_write_refused", reason=state.error))
         return state
 
     def current(self, layer: str, fid: str) -> dict | None:
@@ -511,7 +632,9 @@ class _GeoJSONTransaction(Transaction):
         return state.numbering.next_id(prefix)
 
     def last_seq(self) -> int:
-        return self.store.journal.last_seq()
+        """Above every seq ever seen, so none is used twice: the journal's lines (a torn or damaged
+        one's too, and those kept aside) and every layer file's first line."""
+        return max(self.store.journal.max_seq_seen(), *(lf.load().seq for lf in self.store._files.values()))
 
     def commit(self, changes: list[dict]) -> None:
         # Once the journal holds the batch it is committed; the layer files
@@ -523,4 +646,5 @@ class _GeoJSONTransaction(Transaction):
         for layer_id, layer_changes in by_layer.items():
             lf = self.store._files[layer_id]
             features, lines, nbytes, numbering = _applied(self._state(layer_id), layer_changes, lf.layer.id_prefix)
-            lf.write(features, lines, layer_changes[-1]["seq"], nbytes=nbytes, numbering=numbering)
+            lf.write(features, lines, layer_changes[-1]["seq"], first=layer_changes[0]["seq"], nbytes=nbytes,
+                     numbering=numbering)

@@ -26,7 +26,7 @@ from psycopg import sql
 
 from geo.config import Campaign, load_campaign
 from geo.errors import GuatuError
-from geo.geojson_io import atomic_write, collection_bytes, dumps, feature_line, fsync_dir
+from geo.geojson_io import atomic_write, collection_bytes, dumps, feature_line, fsync_dir, layer_members
 from geo.store.base import RECORD_KINDS
 from geo.store.geojson import JOURNAL_FILE, LOCK_FILE, GeoJSONStore, _record_name
 from geo.store.postgis import DEFAULT_SCHEMA, PostGISStore, _row_entry, journal_row
@@ -136,7 +136,7 @@ def copy_to_geojson(database_url: str, campaign: Campaign, to_dir: Path | str, *
                 counts[layer.id] = len(lines)
                 if lines or layer.id in heads:
                     atomic_write(to_dir / layer.file,
-                                 collection_bytes(lines, name=layer.id, members={"guatu": {"seq": heads.get(layer.id, 0)}}))
+                                 collection_bytes(lines, name=layer.id, members=layer_members(heads.get(layer.id, 0), len(lines))))
             journal = to_dir / JOURNAL_FILE
             tmp = journal.with_name(f".{journal.name}.{os.getpid()}.tmp")
             with open(tmp, "wb") as fh, conn.cursor(name="guatu_journal_export") as cur:

@@ -49,7 +49,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from geo.config import Campaign, Layer
 from geo.errors import Conflict, GuatuError, NotFound, StoreBusy
-from geo.geojson_io import collection_bytes, dumps, feature_line
+from geo.geojson_io import collection_bytes, dumps, feature_line, layer_members
 from geo.journal import ChangeSummary, _summary
 from geo.messages import t
 from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, iso, utc_now
@@ -278,7 +278,7 @@ class PostGISStore(Store):
         state = self._current(layer_id)
         with self._layer_locks[layer_id]:
             if state.body is None:
-                state.body = collection_bytes(state.lines.values(), name=layer_id, members={"guatu": {"seq": state.seq}})
+                state.body = collection_bytes(state.lines.values(), name=layer_id, members=layer_members(state.seq, len(state.lines)))
             return state.body
 
     def _current(self, layer_id: str) -> _Layer:

@@ -31,13 +31,13 @@ def test_a_broken_layer_file_is_reported_served_around_and_never_overwritten(tmp
         health = requests.get(f"{url}/api/health", timeout=10)
         assert health.status_code == 503
         reason = health.json()["broken_layers"]["courtyards"]
-        assert reason.startswith(f"{LAYER_FILE} line 5: not valid JSON")
+        assert reason.startswith(f"{LAYER_FILE} 第 5 行:不是有效的 JSON")
 
         # the rest is served: other layers, the campaign, the wall state and the wall page
         roads = requests.get(f"{url}/api/layers/roads/features", headers=auth, timeout=10)
         assert roads.status_code == 200 and len(roads.json()["features"]) > 10
         layers = {x["id"]: x for x in requests.get(f"{url}/api/layers", headers=auth, timeout=10).json()}
-        assert layers["courtyards"]["count"] is None and "line 5" in layers["courtyards"]["error"]
+        assert layers["courtyards"]["count"] is None and "第 5 行" in layers["courtyards"]["error"]
         assert layers["roads"]["count"] == len(roads.json()["features"])
         state = requests.get(f"{url}/api/wall/state", headers=auth, timeout=10)
         assert state.status_code == 200 and set(state.json()["layers"]) == {"roads", "villages"}
@@ -52,7 +52,7 @@ def test_a_broken_layer_file_is_reported_served_around_and_never_overwritten(tmp
         patch = requests.patch(f"{url}/api/layers/courtyards/features/c-0001", json={"properties": {"status": "accepted"}},
                                headers={**auth, "If-Match": '"c-0001-v1"'}, timeout=10)
         assert patch.status_code == 503
-        assert patch.json()["error"] == "broken_layer" and f"{LAYER_FILE} line 5" in patch.json()["message"]
+        assert patch.json()["error"] == "broken_layer" and f"{LAYER_FILE} 第 5 行" in patch.json()["message"]
         create = requests.post(f"{url}/api/layers/courtyards/features", headers=auth, timeout=10, json={
             "properties": {"name": "新院", "kind": "楼院", "status": "pending"},
             "geometry": {"type": "Polygon", "coordinates": [[[113.6, 34.7], [113.601, 34.7], [113.601, 34.701], [113.6, 34.7]]]}})
@@ -85,5 +85,5 @@ def test_a_layer_file_with_a_duplicate_id_is_reported_with_its_line(tmp_path):
     (data / LAYER_FILE).write_bytes(b"\n".join(lines))
     with Server(data, tmp_path / "instance", tmp_path / "server.log", workers=1) as server:
         health = requests.get(f"{server.url}/api/health", timeout=10).json()
-    assert health["broken_layers"]["courtyards"].startswith(f"{LAYER_FILE} line 4: id ")
-    assert "appears twice" in health["broken_layers"]["courtyards"]
+    assert health["broken_layers"]["courtyards"].startswith(f"{LAYER_FILE} 第 4 行:id ")
+    assert "出现了两次" in health["broken_layers"]["courtyards"]

@@ -57,7 +57,7 @@ def test_layer_file_is_one_feature_per_line_in_stable_key_order(store_factory, d
     raw = (data_dir / LAYER_FILE).read_bytes()
     lines = raw.decode("utf-8").split("\n")
     assert raw.endswith(b"]}\n")
-    assert lines[0] == '{"type":"FeatureCollection","name":"courtyards","guatu":{"seq":2},"features":['
+    assert lines[0] == '{"type":"FeatureCollection","name":"courtyards","guatu":{"seq":2,"count":2},"features":['
     assert lines[-2:] == ["]}", ""]
     feature_lines = lines[1:-2]
     assert len(feature_lines) == 2
@@ -304,6 +304,7 @@ def test_crash_mid_write_leaves_the_previous_file_intact_and_is_recovered(store_
 
     with caplog.at_level(logging.WARNING, logger="geo.store.geojson"):
         reopened = open_store(data_dir, load_campaign(data_dir))
+        reopened.revision()  # the first read after a start finishes what the crash left
     assert any("recovered 1 journal change" in r.getMessage() for r in caplog.records)
     names = {f["properties"]["name"] for f in reopened.features(LAYER)}
     assert names == {"旧的院", "崩溃时写的院"}
@@ -311,7 +312,8 @@ def test_crash_mid_write_leaves_the_previous_file_intact_and_is_recovered(store_
     assert {f["id"] for f in _strict_json((data_dir / LAYER_FILE).read_bytes())["features"]} == {"c-0001", "c-0002"}
 
 
-def test_crash_between_journal_and_layer_file_is_replayed_at_next_open(store_factory, data_dir, make_feature, monkeypatch, caplog):
+def test_crash_between_journal_and_layer_file_is_replayed_at_the_next_first_read(store_factory, data_dir, make_feature,
+                                                                                 monkeypatch, caplog):
     store = store_factory()
     store.create(LAYER, make_feature(name="兑周村5号院"), user="alice")
     old = (data_dir / LAYER_FILE).read_bytes()
@@ -328,6 +330,7 @@ def test_crash_between_journal_and_layer_file_is_replayed_at_next_open(store_fac
 
     with caplog.at_level(logging.WARNING, logger="geo.store.geojson"):
         reopened = store_factory()
+        reopened.revision()  # the first read after a start finishes what the crash left
     messages = [r.getMessage() for r in caplog.records if r.name == "geo.store.geojson"]
     assert any("recovered 1 journal change(s) into layers/courtyards.geojson" in m for m in messages), messages
     props = reopened.get(LAYER, "c-0001")["properties"]
@@ -336,25 +339,53 @@ def test_crash_between_journal_and_layer_file_is_replayed_at_next_open(store_fac
     assert _strict_json((data_dir / LAYER_FILE).read_bytes())["guatu"]["seq"] == 2
 
 
-def test_torn_last_journal_line_is_ignored_and_dropped_by_the_next_append(store_factory, data_dir, make_feature):
+def test_a_torn_last_journal_line_is_kept_aside_and_its_seq_never_reused(store_factory, data_dir, make_feature, caplog):
     store = store_factory()
     store.create(LAYER, make_feature(name="第一个院"), user="alice")
+    good = (data_dir / JOURNAL_FILE).read_bytes()
+    torn = b'{"seq":2,"at":"2026-11-24T08:00:00.000000Z","user":"ghost","op":"create","layer":"courty'
     with open(data_dir / JOURNAL_FILE, "ab") as fh:
-        fh.write(b'{"seq":2,"at":"2026-11-24T08:00:00.000000Z","user":"ghost","op":"create","layer":"courty')
+        fh.write(torn)
 
-    reader = store_factory()
+    reader = store_factory()  # opening the store sets the torn line aside (it holds the write lock)
     assert reader.revision() == 1
     assert [c.seq for c in reader.changes_since(0)] == [1]
     assert reader.history(LAYER, "c-0001")[0]["op"] == "create"
     assert [f["properties"]["name"] for f in reader.features(LAYER)] == ["第一个院"]
+    aside = data_dir / f"{JOURNAL_FILE}.torn-{len(good)}"
+    assert aside.read_bytes() == torn
+    assert (data_dir / JOURNAL_FILE).read_bytes() == good
+    assert any(f"byte {len(good)}" in r.getMessage() and aside.name in r.getMessage() for r in caplog.records)
+    assert reader.problems() == []
 
     reader.create(LAYER, make_feature(name="第二个院"), user="bob")
-    raw = (data_dir / JOURNAL_FILE).read_bytes()
-    assert raw.endswith(b"\n") and b"ghost" not in raw
     entries = _journal(data_dir)
-    assert [(e["seq"], e["user"]) for e in entries] == [(1, "alice"), (2, "bob")]
-    assert store.revision() == 2
+    assert [(e["seq"], e["user"]) for e in entries] == [(1, "alice"), (3, "bob")]  # 2 was the torn one's
+    assert store.revision() == 3
     assert [c.user for c in store.changes_since(1)] == ["bob"]
+    assert [f["properties"]["name"] for f in store.features(LAYER)] == ["第一个院", "第二个院"]
+    assert aside.read_bytes() == torn
+
+
+def test_a_torn_line_left_while_a_store_is_open_is_kept_aside_by_the_next_write(store_factory, data_dir, make_feature):
+    store = store_factory()
+    store.create(LAYER, make_feature(name="第一个院"), user="alice")
+    size = (data_dir / JOURNAL_FILE).stat().st_size
+    with open(data_dir / JOURNAL_FILE, "ab") as fh:
+        fh.write(b'{"seq":7,"at":"2026-11-24T08:00')
+    assert store.create(LAYER, make_feature(name="第二个院"), user="bob").change["seq"] == 8
+    assert (data_dir / f"{JOURNAL_FILE}.torn-{size}").read_bytes() == b'{"seq":7,"at":"2026-11-24T08:00'
+    assert [e["seq"] for e in _journal(data_dir)] == [1, 8]
+
+
+def test_a_new_change_is_numbered_above_a_layer_file_that_is_ahead_of_the_journal(store_factory, data_dir, make_feature):
+    store = store_factory()
+    store.create(LAYER, make_feature(name="第一个院"), user="alice")
+    store.create(LAYER, make_feature(name="第二个院"), user="alice")
+    journal = data_dir / JOURNAL_FILE
+    journal.write_bytes(journal.read_bytes().splitlines(keepends=True)[0])  # the journal lost its last change
+    result = store_factory().create(LAYER, make_feature(name="第三个院"), user="bob")
+    assert result.change["seq"] == 3
 
 
 def test_failed_journal_append_writes_nothing(store_factory, data_dir, make_feature, monkeypatch):
@@ -398,10 +429,10 @@ def test_broken_layer_file_is_reported_with_file_and_line(store_factory, data_di
     for reader in (store, store_factory()):
         with pytest.raises(BrokenLayer) as info:
             reader.features(LAYER)
-        assert "layers/courtyards.geojson line 3" in info.value.message
+        assert "layers/courtyards.geojson 第 3 行" in info.value.message
         with pytest.raises(BrokenLayer):
             reader.get(LAYER, "c-0001")
-        assert "line 3" in reader.layer_errors()[LAYER]
+        assert "第 3 行" in reader.layer_errors()[LAYER]
         assert [f["properties"]["name"] for f in reader.features("roads")] == ["京广路"]
         assert reader.get("roads", "r-0001")["properties"]["name"] == "京广路"
     assert any("line 3" in r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
@@ -418,7 +449,7 @@ def test_writes_to_a_broken_layer_are_refused_and_leave_it_untouched(store_facto
 
     with pytest.raises(BrokenLayer) as info:
         store.create(LAYER, make_feature(), user="bob")
-    assert "layers/courtyards.geojson line 3" in info.value.message
+    assert "layers/courtyards.geojson 第 3 行" in info.value.message
     with pytest.raises(BrokenLayer):
         store.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "accepted"})
     with pytest.raises(BrokenLayer):
@@ -498,8 +529,7 @@ def test_a_write_that_fails_leaves_the_file_and_no_temp_copy(store_factory, data
     assert not list((data_dir / LAYER_FILE).parent.glob("*.tmp"))
 
 
-def test_temp_copies_left_by_a_killed_write_are_removed_when_the_store_opens(store_factory, data_dir, make_feature,
-                                                                              caplog):
+def test_temp_copies_left_by_a_killed_write_are_removed_at_the_first_read(store_factory, data_dir, make_feature, caplog):
     store_factory().create(LAYER, make_feature(name="兑周村5号院"), user="alice")
     layers = (data_dir / LAYER_FILE).parent
     stale = layers / f".{LAYER_FILE.name}.4242.tmp"
@@ -509,6 +539,7 @@ def test_temp_copies_left_by_a_killed_write_are_removed_when_the_store_opens(sto
         path.write_bytes(b"x")
     with caplog.at_level(logging.WARNING, logger="geo.store.geojson"):
         store = store_factory()
+        store.revision()  # the first read after a start finishes what the crash left
     assert not stale.exists()
     assert all(path.exists() for path in others)
     assert any(stale.name in r.getMessage() for r in caplog.records)

@@ -1,0 +1,40 @@
+"""`flask --app web store check` as an operator (and `./guatu test`) runs it, on a copy of the demo campaign."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from tests.faults.server import Server, copy_demo, flask_cli
+
+
+def _tree(folder) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.timeout(60)
+def test_store_check_of_the_demo_says_it_is_consistent_and_writes_nothing(tmp_path):
+    data = copy_demo(tmp_path / "data")
+    before = _tree(data)
+    run = flask_cli(Server(data, tmp_path / "instance", tmp_path / "log"), "store", "check")
+    assert run.returncode == 0, run.stdout + run.stderr[-2000:]
+    assert run.stdout.startswith("一致:3 个图层") and run.stdout.count("\n") == 1
+    assert _tree(data) == before
+
+
+@pytest.mark.timeout(60)
+def test_store_check_of_a_damaged_demo_lists_each_problem_in_chinese_and_exits_1(tmp_path):
+    data = copy_demo(tmp_path / "data")
+    (data / "layers" / "villages.geojson").write_bytes((data / "layers" / "villages.geojson").read_bytes()[:-4])
+    lines = (data / "layers" / "roads.geojson").read_bytes().split(b"\n")
+    lines[3] = lines[3][:50]
+    (data / "layers" / "roads.geojson").write_bytes(b"\n".join(lines))
+    before = _tree(data)
+    run = flask_cli(Server(data, tmp_path / "instance", tmp_path / "log"), "store", "check")
+    assert run.returncode == 1
+    assert "layers/roads.geojson 第 4 行:不是有效的 JSON" in run.stdout
+    assert "layers/villages.geojson" in run.stdout and "处理:" in run.stdout
+    assert "发现 2 个问题" in run.stdout
+    assert _tree(data) == before
