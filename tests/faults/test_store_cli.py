@@ -38,3 +38,36 @@ def test_store_check_of_a_damaged_demo_lists_each_problem_in_chinese_and_exits_1
     assert "layers/villages.geojson" in run.stdout and "处理:" in run.stdout
     assert "发现 2 个问题" in run.stdout
     assert _tree(data) == before
+
+
+@pytest.mark.timeout(120)
+def test_store_check_and_repair_of_a_postgis_campaign_through_the_cli(tmp_path, postgis_url, postgis_schema):
+    import psycopg
+
+    data = copy_demo(tmp_path / "data")
+    server = Server(data, tmp_path / "instance", tmp_path / "log",
+                    env={"GUATU_DATABASE_URL": postgis_url, "GUATU_DATABASE_SCHEMA": postgis_schema})
+    copied = flask_cli(server, "store", "copy", "--to", postgis_url, "--schema", postgis_schema)
+    assert copied.returncode == 0, copied.stderr[-2000:]
+    sound = flask_cli(server, "store", "check")
+    assert sound.returncode == 0, sound.stdout + sound.stderr[-2000:]
+
+    from geo.config import load_campaign
+    from geo.store import open_store
+
+    store = open_store(data, load_campaign(data), database_url=postgis_url, schema=postgis_schema)
+    try:  # an edit through the store, so the journal knows the place
+        road = store.features("roads")[0]
+        store.update("roads", road["id"], expected_version=road["properties"]["version"], user="李编",
+                     properties={"status": "in_progress"})
+    finally:
+        store.close()
+    with psycopg.connect(postgis_url, autocommit=True) as db:  # then its row changed behind the store's back
+        db.execute(f"UPDATE {postgis_schema}.features SET version = version + 5 WHERE layer = 'roads' AND id = %s",
+                   (road["id"],))
+    found = flask_cli(server, "store", "check")
+    assert found.returncode == 1 and "roads" in found.stdout and "发现 1 个问题" in found.stdout
+    repaired = flask_cli(server, "store", "repair")
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr[-2000:]
+    after = flask_cli(server, "store", "check")
+    assert after.returncode == 0, after.stdout

@@ -150,7 +150,7 @@ def test_a_place_whose_own_history_has_a_hole_is_not_rebuilt(store, db):
     assert not found[f"{LAYER}/c-0001"].repairable
     report = store.repair()
     assert report.moved_aside == [] and report.rebuilt == []
-    assert message("db.repair.layer_incomplete", layer=LAYER) in report.unrecovered
+    assert any("c-0001" in line for line in report.unrecovered)
     assert db.execute("SELECT version FROM features WHERE layer = %s AND id = 'c-0001'", (LAYER,)).fetchone()[0] == 5
 
 
