@@ -37,6 +37,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- accounts, sessions, tokens, display links --------------------------------------
 
     # --- exports, backups, basemap proxy, HTTP preconditions ----------------------------
+    "precondition.weak_etag": {
+        "zh": "{fid}:If-Match 中的 {tag} 是弱 ETag(W/…),写入只认强 ETag;请用读取时返回的 ETag(例如 \"{fid}-v3\")重试,未写入任何内容",
+        "en": "{fid}: {tag} in If-Match is a weak ETag (W/…); writes compare strongly. Retry with the ETag the read "
+              "returned (e.g. \"{fid}-v3\"); nothing was written",
+    },
+    "precondition.any_missing": {
+        "zh": "{fid} 不存在(可能已被删除);If-Match: * 要求它存在,未写入任何内容",
+        "en": "{fid} does not exist (perhaps deleted); If-Match: * requires it to exist; nothing was written",
+    },
 
     # --- shared store remedies ----------------------------------------------------------
     "store.remedy_check": {

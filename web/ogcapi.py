@@ -18,8 +18,16 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
-from geo.errors import Conflict, GuatuError
-from geo.features_edit import PreconditionFailed, create_body, etag, expected_version, patch_ops, replace_ops
+from geo.errors import Conflict, GuatuError, NotFound
+from geo.features_edit import (
+    PreconditionFailed,
+    any_version,
+    create_body,
+    etag,
+    expected_version,
+    patch_ops,
+    replace_ops,
+)
 from geo.features_query import (
     CRS84,
     QUERYABLES,
@@ -314,8 +322,8 @@ def _write(layer_id: str, fid: str, build) -> Response:
     """PUT and PATCH: read the place, check If-Match, merge, let the store validate and re-check the version."""
     check_parameters(request.args, ("repair",))
     store = guatu().store
-    current = store.get(layer_id, fid)
-    version = expected_version(request.headers.get("If-Match"), fid)
+    current = _current(layer_id, fid)
+    version = expected_version(request.headers.get("If-Match"), fid, current)
     if version != current["properties"]["version"]:
         raise PreconditionFailed(_stale(fid, version, current), current=current)
     properties, geometry = build(current, _json_body(), fid)
@@ -325,6 +333,16 @@ def _write(layer_id: str, fid: str, build) -> Response:
     except Conflict as exc:  # changed between our read and the store's lock
         raise PreconditionFailed.from_conflict(exc) from None
     return _item_response(layer_id, result.feature, 200, result.notes)
+
+
+def _current(layer_id: str, fid: str) -> dict:
+    """The item a write starts from; `If-Match: *` on an item that does not exist is a failed precondition (412)."""
+    try:
+        return guatu().store.get(layer_id, fid)
+    except NotFound:
+        if (request.headers.get("If-Match") or "").strip() == "*":
+            any_version(fid, None)
+        raise
 
 
 def _stale(fid: str, version: int, current: dict) -> str:
@@ -354,8 +372,8 @@ def delete_item(layer_id: str, fid: str):
     _layer(layer_id)
     check_parameters(request.args, ())
     store = guatu().store
-    current = store.get(layer_id, fid)
-    version = expected_version(request.headers.get("If-Match"), fid)
+    current = _current(layer_id, fid)
+    version = expected_version(request.headers.get("If-Match"), fid, current)
     if version != current["properties"]["version"]:
         raise PreconditionFailed(_stale(fid, version, current), current=current)
     try:
