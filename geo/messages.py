@@ -37,6 +37,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- accounts, sessions, tokens, display links --------------------------------------
 
     # --- exports, backups, basemap proxy, HTTP preconditions ----------------------------
+    "basemap.redirect_refused": {
+        "zh": "底图 {basemap}:瓦片服务器把请求转到了别的地址,已拒绝(只访问配置的服务器)",
+        "en": "basemap {basemap}: the tile server redirected elsewhere; refused (only the configured server is asked)",
+    },
+    "basemap.too_many_redirects": {
+        "zh": "底图 {basemap}:瓦片服务器重定向超过 {n} 次,已放弃",
+        "en": "basemap {basemap}: the tile server redirected more than {n} times; gave up",
+    },
+    "basemap.tile_too_large": {
+        "zh": "底图 {basemap}:瓦片服务器返回的内容超过 {limit} 字节,不是正常的瓦片,已拒绝",
+        "en": "basemap {basemap}: the tile server sent more than {limit} bytes, which is no tile; refused",
+    },
     "precondition.weak_etag": {
         "zh": "{fid}:If-Match 中的 {tag} 是弱 ETag(W/…),写入只认强 ETag;请用读取时返回的 ETag(例如 \"{fid}-v3\")重试,未写入任何内容",
         "en": "{fid}: {tag} in If-Match is a weak ETag (W/…); writes compare strongly. Retry with the ETag the read "
