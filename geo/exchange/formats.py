@@ -38,6 +38,7 @@ from geo.errors import FieldError
 from geo.exchange.archive import UploadLimits, extract_zip, file_error
 from geo.exchange.attributes import Incoming, dbf_names, flat_row, map_row, plan_columns
 from geo.exchange.cells import csv_plain, csv_text
+from geo.exchange.containers import fix_kml, mask_cdata_end
 from geo.exchange.dbf import repair_dbf, shapefile_encoding
 from geo.exchange.gcj02 import geometry_to_wgs84
 
@@ -367,7 +368,9 @@ def write_gdal(features: list[dict], kind: str, folder: Path, *, layer: str, geo
 
     if kind == "kml":
         path = folder / f"{layer}.kml"
-        _write(path, geoms, rows, columns, columns, driver="LIBKML", layer=layer, gtype="Unknown", promote=False)
+        masked, token = mask_cdata_end(rows)  # libkml would write a "]]>" into its CDATA sections as it is
+        _write(path, geoms, masked, columns, columns, driver="LIBKML", layer=layer, gtype="Unknown", promote=False)
+        fix_kml(path, token)
         return [path]
 
     groups = [(suffix, types, gtype) for suffix, types, gtype in _DIMENSION_GROUPS if set(types) & set(geometry_types)]
