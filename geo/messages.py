@@ -37,6 +37,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- accounts, sessions, tokens, display links --------------------------------------
 
     # --- exports, backups, basemap proxy, HTTP preconditions ----------------------------
+    "backup.archive_incomplete": {
+        "zh": "备份文件 {archive} 不完整或已损坏(读到中途就结束了,可能没有复制完),未恢复任何内容;请换一份完整的备份",
+        "en": "the backup {archive} is incomplete or damaged (it ends part-way, perhaps not fully copied); "
+              "nothing was restored; use a complete backup",
+    },
+    "backup.member_size": {
+        "zh": "备份文件 {archive} 中的 {member} 大小为 {size} 字节,与清单记录的 {expected} 字节不符,备份已损坏;未恢复任何内容",
+        "en": "{member} in the backup {archive} is {size} bytes, but its manifest says {expected}; the backup is "
+              "damaged; nothing was restored",
+    },
+    "backup.manifest_too_large": {
+        "zh": "备份文件 {archive} 的清单有 {size} 字节,超过上限 {limit} 字节,不是正常的备份;未恢复任何内容",
+        "en": "the manifest of the backup {archive} is {size} bytes, over the limit of {limit}; not a real backup; "
+              "nothing was restored",
+    },
+    "backup.leftover_removed": {
+        "zh": "已删除被中断的备份留下的临时文件 {path}",
+        "en": "removed {path}, left behind by a backup that was interrupted",
+    },
     "basemap.redirect_refused": {
         "zh": "底图 {basemap}:瓦片服务器把请求转到了别的地址,已拒绝(只访问配置的服务器)",
         "en": "basemap {basemap}: the tile server redirected elsewhere; refused (only the configured server is asked)",

@@ -73,7 +73,7 @@ def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
         # and the restored campaign serves
         app = create_app({"TESTING": True, "GUATU_DATA": str(target), "GUATU_INSTANCE": str(tmp_path / f"inst{n}")})
         health = app.test_client().get("/api/health").get_json()
-        assert health == {"ok": True, "revision": manifest["revision"], "broken_layers": {}}
+        assert health == {"ok": True, "revision": manifest["revision"], "broken_layers": {}, "problems": []}
 
 
 @pytest.mark.timeout(150)
@@ -182,8 +182,8 @@ def test_restore_refuses_damaged_or_hostile_archives(tmp_path, campaign, data_di
     archive, manifest = backup(store, tmp_path / "good.tar.gz")
     assert set(manifest["files"]) == {"campaign.json", "journal.jsonl", "layers/courtyards.geojson"}
 
-    flipped = _rewrite(archive, tmp_path / "flipped.tar.gz",
-                       lambda n, b: b.replace(b"pending", b"accepted") if n.endswith(".geojson") else b)
+    flipped = _rewrite(archive, tmp_path / "flipped.tar.gz",  # the same size, other bytes
+                       lambda n, b: b.replace(b"pending", b"pendinG") if n.endswith(".geojson") else b)
     with pytest.raises(BackupError, match="checksum"):
         restore(flipped, tmp_path / "t1")
     assert not (tmp_path / "t1").exists()  # nothing half-restored
