@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     data_dir = Path(str(app.config["GUATU_DATA"])).resolve()
     instance = Path(str(app.config.get("GUATU_INSTANCE") or app.instance_path)).resolve()
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # accounts, session key, import previews: private
     campaign = load_campaign(data_dir)
     store = _open_store(app, data_dir, campaign)
     app.extensions["guatu"] = Guatu(
@@ -136,7 +137,7 @@ def _secret_key(instance: Path) -> bytes:
     """The session signing key: kept in the instance folder, made on first start."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(secrets.token_bytes(32))
