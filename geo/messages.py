@@ -31,6 +31,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- database (geo/store/postgis.py) -----------------------------------------------
 
     # --- ids, campaign area, configuration (geo/config.py, geo/validate.py) ------------
+    "config.unknown_key": {
+        "zh": "{where}.{key}:未知的设置(拼写有误?),请删除或改正",
+        "en": "{where}.{key}: unknown setting (a typo?); remove or correct it",
+    },
+    "config.unknown_key_suggest": {
+        "zh": "{where}.{key}:未知的设置,是不是要写 {suggestion}?",
+        "en": "{where}.{key}: unknown setting; did you mean {suggestion}?",
+    },
+    "config.file_unknown_key": {
+        "zh": "配置文件 {path}:未知的设置 {key}(拼写有误?),请删除或改正",
+        "en": "configuration file {path}: unknown setting {key} (a typo?); remove or correct it",
+    },
+    "config.file_unknown_key_suggest": {
+        "zh": "配置文件 {path}:未知的设置 {key},是不是要写 {suggestion}?",
+        "en": "configuration file {path}: unknown setting {key}; did you mean {suggestion}?",
+    },
+    "config.unknown_env": {
+        "zh": "环境变量 {name} 不是 Guatu 的设置,已忽略(拼写有误?)",
+        "en": "environment variable {name} is not a Guatu setting and is ignored (a typo?)",
+    },
+    "config.unknown_env_suggest": {
+        "zh": "环境变量 {name} 不是 Guatu 的设置,已忽略;是不是要写 {suggestion}?",
+        "en": "environment variable {name} is not a Guatu setting and is ignored; did you mean {suggestion}?",
+    },
 
     # --- request validation (one layer at the boundary) --------------------------------
 

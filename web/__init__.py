@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
+import click
 from flask import Flask
 
 from geo.accounts import Accounts
@@ -58,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance = Path(str(app.config.get("GUATU_INSTANCE") or app.instance_path)).resolve()
     instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # accounts, session key, import previews: private
     campaign = load_campaign(data_dir)
+    _warn_unknown_variables(app, campaign)
     store = _open_store(app, data_dir, campaign)
     app.extensions["guatu"] = Guatu(
         campaign=campaign, store=store, data_dir=data_dir, instance_dir=instance, clock=app.config["GUATU_CLOCK"],
@@ -119,6 +121,14 @@ def _open_store(app: Flask, data_dir: Path, campaign):
     return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=str(url),
                       schema=str(app.config.get("GUATU_DATABASE_SCHEMA") or "guatu"),
                       pool_size=int(app.config.get("GUATU_DATABASE_POOL") or 10))
+
+
+def _warn_unknown_variables(app: Flask, campaign) -> None:
+    """A GUATU_* environment variable that is no setting is a typo: logged, and printed by `flask --app web …`."""
+    for unknown in settings.unknown_variables(os.environ, campaign):
+        app.logger.warning(unknown.text("en"))
+        if click.get_current_context(silent=True) is not None:  # created by a command, not by a server
+            click.echo(unknown.text(), err=True)
 
 
 def _from_env(app: Flask) -> None:
