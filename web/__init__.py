@@ -57,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     data_dir = Path(str(app.config["GUATU_DATA"])).resolve()
     instance = Path(str(app.config.get("GUATU_INSTANCE") or app.instance_path)).resolve()
-    instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # accounts, session key, import previews: private
+    _private_folder(app, instance)  # accounts, session key, import previews
     campaign = load_campaign(data_dir)
     _warn_unknown_variables(app, campaign)
     store = _open_store(app, data_dir, campaign)
@@ -121,6 +121,17 @@ def _open_store(app: Flask, data_dir: Path, campaign):
     return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=str(url),
                       schema=str(app.config.get("GUATU_DATABASE_SCHEMA") or "guatu"),
                       pool_size=int(app.config.get("GUATU_DATABASE_POOL") or 10))
+
+
+def _private_folder(app: Flask, folder: Path) -> None:
+    """The instance folder, made or closed to everyone but the server's own user (0700)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077:
+        try:
+            os.chmod(folder, 0o700)
+        except PermissionError:
+            app.logger.warning("instance folder %s is readable by others and cannot be changed; run chmod 700 on it",
+                               folder)
 
 
 def _warn_unknown_variables(app: Flask, campaign) -> None:

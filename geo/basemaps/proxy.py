@@ -154,8 +154,9 @@ class ProxiedTiles(TileSource):
         """Keep a fetched tile; a failure to write costs only a refetch later."""
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:  # instance files
+                fh.write(data)                                                                     # are private
             os.replace(tmp, path)
         except OSError as exc:
             log.warning("basemap %s: cannot keep tile %s on disk: %s", self.basemap.id, path, exc)

@@ -1,8 +1,9 @@
-"""The tile proxy never lets a tile server send it elsewhere: redirects, size and time limits,
-against real HTTP servers on 127.0.0.1."""
+"""The tile proxy never lets a tile server send it elsewhere (redirects), refuses oversized answers and keeps
+its tiles private, against real HTTP servers on 127.0.0.1."""
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 
 import pytest
@@ -56,3 +57,10 @@ def test_a_tile_announced_larger_than_the_cap_is_refused_before_it_is_read(clien
     upstream.mode, upstream.huge = "huge", MAX_TILE_BYTES + 1
     resp = client.get("/tiles/tdt/4/13/6")
     assert resp.status_code == 502 and "超过" in resp.get_json()["message"]
+
+
+def test_a_kept_tile_is_readable_only_by_the_server(client, upstream, instance_dir):
+    assert client.get("/tiles/tdt/5/26/12").status_code == 200
+    kept = instance_dir / "tile-cache" / "tdt" / "5" / "26" / "12.tile"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert stat.S_IMODE(kept.parent.stat().st_mode) == 0o700

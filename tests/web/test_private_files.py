@@ -36,3 +36,14 @@ def test_a_previews_folder_an_earlier_version_left_open_is_closed(private_app, i
     client = private_app.test_client()
     assert upload(client, login(client, "editor1")).status_code == 200
     assert _mode(folder) == 0o700
+
+
+def test_an_instance_folder_an_earlier_version_left_open_is_closed(seeded, clock, tmp_path):
+    from web import create_app
+
+    instance = tmp_path / "old-instance"
+    instance.mkdir()
+    instance.chmod(0o755)
+    create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock, "GUATU_INSTANCE": str(instance)})
+    assert _mode(instance) == 0o700
+
