@@ -47,19 +47,23 @@ def _flag(name: str) -> bool:
     return request.args.get(name, "").lower() in ("1", "true", "yes")
 
 
-def _expected_version(layer_id: str, fid: str, body: dict) -> int:
+def _expected_version(layer_id: str, fid: str, body: dict, read: dict | None = None) -> int:
+    """The version the write started from: If-Match, else `version` in the body. `If-Match: *` stands for the
+    current version — that of `read` when the view computed its change from a place it read."""
     header = (request.headers.get("If-Match") or "").strip()
     if header == "*":  # any current version: the write goes against the version there is now
-        try:
-            current = guatu().store.get(layer_id, fid)
-        except NotFound:
-            current = None
-        return any_version(fid, current)
+        if read is None:
+            guatu().store.layer(layer_id)  # an unknown layer is a 404, whatever the precondition
+            try:
+                read = guatu().store.get(layer_id, fid)
+            except NotFound:
+                read = None
+        return any_version(fid, read)
     if header:
-        if weak_etag(header):  # RFC 9110: If-Match compares strongly
+        m = _ETAG.match(header[2:] if weak_etag(header) else header)
+        if m and m.group("id") == fid and weak_etag(header):  # this place's tag, but weak: RFC 9110 compares strongly
             raise PreconditionFailed(t("precondition.weak_etag", fid=fid, tag=header[:80]))
-        m = _ETAG.match(header)
-        if not m or m.group("id") != fid:
+        if not m or m.group("id") != fid or weak_etag(header):
             raise ValidationError([FieldError("If-Match", f'expected "{fid}-v<version>", as the feature\'s ETag', fid)])
         return int(m.group("version"))
     version = body.get("version")

@@ -12,6 +12,7 @@ are OGC exceptions `{"code", "description"}` (with the house `error` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from threading import Lock
 from typing import Any
 
@@ -322,11 +323,12 @@ def _write(layer_id: str, fid: str, build) -> Response:
     """PUT and PATCH: read the place, check If-Match, merge, let the store validate and re-check the version."""
     check_parameters(request.args, ("repair",))
     store = guatu().store
-    current = _current(layer_id, fid)
+    body = _json_body()
+    current = _current(layer_id, fid, lambda: build({"properties": {}}, body, fid))
     version = expected_version(request.headers.get("If-Match"), fid, current)
     if version != current["properties"]["version"]:
         raise PreconditionFailed(_stale(fid, version, current), current=current)
-    properties, geometry = build(current, _json_body(), fid)
+    properties, geometry = build(current, body, fid)
     try:
         result = store.update(layer_id, fid, expected_version=version, user=acting_user(), properties=properties,
                               geometry=geometry, repair=_repair())
@@ -335,12 +337,15 @@ def _write(layer_id: str, fid: str, build) -> Response:
     return _item_response(layer_id, result.feature, 200, result.notes)
 
 
-def _current(layer_id: str, fid: str) -> dict:
-    """The item a write starts from; `If-Match: *` on an item that does not exist is a failed precondition (412)."""
+def _current(layer_id: str, fid: str, check_body: Callable[[], object] | None = None) -> dict:
+    """The item a write starts from. `If-Match: *` on an item that does not exist is a failed precondition
+    (412) — once `check_body` has refused a malformed body as such (400/422), as it would be anyway."""
     try:
         return guatu().store.get(layer_id, fid)
     except NotFound:
         if (request.headers.get("If-Match") or "").strip() == "*":
+            if check_body is not None:
+                check_body()
             any_version(fid, None)
         raise
 

@@ -83,3 +83,13 @@ def test_the_own_api_accepts_if_match_star_as_the_current_version(editor):
     gone = editor.patch(f"{API}/c-0002", json={"properties": {"status": "pending"}}, headers={"If-Match": "*"})
     assert gone.status_code == 412 and "不存在" in gone.get_json()["message"]
     assert editor.delete(f"{API}/c-0002", headers={"If-Match": "*"}).status_code == 412
+
+
+def test_a_ledger_write_with_if_match_star_goes_against_the_version_it_read(editor):
+    problem = {"category": "飞线充电", "description": "三号楼飞线", "found_on": "2026-11-20", "deadline": "2026-11-30"}
+    resp = editor.post(f"{API}/c-0001/problems", json={"problem": problem}, headers={"If-Match": "*"})
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["properties"]["version"] == 2
+    weak = editor.post(f"{API}/c-0001/problems", json={"problem": problem}, headers={"If-Match": 'W/"c-0001-v2"'})
+    assert weak.status_code == 412
+    assert len(editor.get(f"{API}/c-0001").get_json()["properties"]["problems"]) == 1
