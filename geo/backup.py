@@ -147,17 +147,24 @@ def _claim_staging(folder: Path) -> tuple[Path, BinaryIO]:
     """A new staging folder in `folder`, locked by this backup (the open lock file keeps it), after removing
     what killed backups left there."""
     with _folder_locked(folder):
-        remove_leftovers(folder)
+        _remove_leftovers(folder)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))  # 0700
         owner = open(staging / OWNER, "wb")
         fcntl.flock(owner.fileno(), fcntl.LOCK_EX)
     return staging, owner
 
 
-def remove_leftovers(folder: Path) -> list[Path]:
-    """Remove the staging folders and temporary archives that killed backups left in `folder`; never one a
-    running backup owns (its staging folder's lock is held; the process of an old temporary archive lives).
-    Call while holding the folder's backup lock. Returns what was removed."""
+def sweep_leftovers(folder: Path | str) -> list[Path]:
+    """Remove the staging folders and temporary archives that killed backups left in `folder` (every backup
+    does this first); never one a running backup owns. Returns what was removed."""
+    with _folder_locked(Path(folder)):
+        return _remove_leftovers(Path(folder))
+
+
+def _remove_leftovers(folder: Path) -> list[Path]:
+    """What `sweep_leftovers` removes: staging folders whose lock nobody holds, temporary archives of earlier
+    versions whose process is gone. Call while holding the folder's backup lock (a staging folder is made and
+    locked under it, so one without its lock file yet is never seen)."""
     removed = []
     for path in sorted(folder.glob(STAGING_PREFIX + "*")):
         if path.is_dir() and not _owned(path):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.backup import STAGING_PREFIX, BackupError, backup, read_manifest, remove_leftovers, restore
+from geo.backup import OWNER, STAGING_PREFIX, BackupError, backup, read_manifest, restore, sweep_leftovers
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.faults.server import REPO
@@ -77,6 +77,14 @@ def _staging(out: Path) -> set[Path]:
     return {p for p in out.iterdir() if p.name.startswith(STAGING_PREFIX)}
 
 
+def _claimed(out: Path, n: int):
+    """A condition: `n` staging folders, each with its lock file (what a backup makes before it copies)."""
+    def check():
+        folders = _staging(out)
+        return folders if len(folders) == n and all((f / OWNER).exists() for f in folders) else None
+    return check
+
+
 def _dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
@@ -93,11 +101,11 @@ def test_a_backup_killed_while_waiting_leaves_a_folder_the_next_backup_removes_b
     first, second = _opened_backup(data_dir, out), _opened_backup(data_dir, out)
     with store.exclusive():  # both backups stop at the store's lock, with their staging folders made
         _go(first)
-        (owned_by_first,) = _wait_for(lambda: _staging(out), "the first backup's staging folder")
+        (owned_by_first,) = _wait_for(_claimed(out, 1), "the first backup's staging folder")
         _go(second)
-        _wait_for(lambda: len(_staging(out)) == 2, "the second backup's staging folder")
+        _wait_for(_claimed(out, 2), "the second backup's staging folder")
         assert owned_by_first.exists()  # the second backup swept, and left the running one's folder alone
-        assert remove_leftovers(out) == [] and len(_staging(out)) == 2
+        assert sweep_leftovers(out) == [] and len(_staging(out)) == 2
         _kill(first)
     assert second.wait(60) == 0, second.stderr.read().decode()
     second.stdout.close()
@@ -126,8 +134,7 @@ def test_a_backup_killed_while_compressing_leaves_its_partial_archive_and_the_ne
     out = tmp_path / "backups"
     out.mkdir()
     proc = _start_backup(data_dir, out)
-    partial = _wait_for(lambda: [p for s in _staging(out) for p in s.glob("*.tar.gz.tmp") if p.stat().st_size],
-                        "a partial archive")
+    partial = _wait_for(lambda: _partial_archives(out), "a partial archive")
     _kill(proc)
     assert partial[0].exists() and not list(out.glob("guatu-backup-*.tar.gz"))
 
@@ -135,6 +142,17 @@ def test_a_backup_killed_while_compressing_leaves_its_partial_archive_and_the_ne
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
     assert [p.name for p in out.iterdir()] == [archive.name]
     assert read_manifest(archive)["files"]["boundaries/scan.bin"]["size"] == 48 * 1024 * 1024
+
+
+def _partial_archives(out: Path) -> list[Path]:
+    found = []
+    for path in (p for folder in _staging(out) for p in folder.glob("*.tar.gz.tmp")):
+        try:
+            if path.stat().st_size:
+                found.append(path)
+        except FileNotFoundError:  # the backup finished meanwhile: the test then fails on its assertion
+            pass
+    return found
 
 
 def _truncated(archive: Path, out: Path, size: int) -> Path:
