@@ -168,7 +168,7 @@ class Accounts:
                 option=orjson.OPT_INDENT_2,
             )
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, body)
+            atomic_write(self.path, body, mode=0o600)  # password hashes and token digests
             self.path.chmod(0o600)
             self._stat = None
             self.file_writes += 1

@@ -13,10 +13,20 @@ READ snapshot, so writers never wait) beside the data directory's other
 files: its archive restores as a GeoJSON campaign, which `flask --app web
 store copy --to …` puts back into a database.
 
+A backup works in a hidden staging folder `.guatu-backup-*` beside the
+archive (the copies and the archive being compressed) that it locks while it
+runs; a backup that was killed leaves its folder behind unlocked, and the
+next backup into the same folder removes it (and the `.<archive>.<pid>.tmp`
+files older versions left), under a lock on the folder so that it never
+touches a staging folder a running backup owns. Archives are written 0600.
+
 Restore refuses a non-empty target, refuses archive members that are not
-plain files inside `data/` (absolute paths, `..`, links, devices), checks
-every file against the manifest, and only then moves the files into place:
-a damaged archive leaves nothing half-restored.
+plain files inside `data/` (absolute paths, `..`, links, devices), refuses a
+member whose size differs from the manifest's before writing a byte of it
+(and stops writing one that grows past it), checks every file against the
+manifest, and only then moves the files into place (files 0600, folders
+0700): a damaged or truncated archive leaves nothing half-restored and ends
+in a message, not a traceback.
 
 `flask --app web backup|restore` is the usual entry; `python -m geo.backup`
 does the same without the web app (e.g. when the data directory is gone).
@@ -25,26 +35,41 @@ does the same without the web app (e.g. when the data directory is gone).
 from __future__ import annotations
 
 import argparse
+import fcntl
+import gzip
 import hashlib
 import io
+import logging
 import os
+import re
 import shutil
 import sys
 import tarfile
 import tempfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import orjson
 
 from geo.geojson_io import fsync_dir
+from geo.messages import t
 from geo.store.base import Store, iso, utc_now
+
+log = logging.getLogger(__name__)
 
 FORMAT = "guatu-backup/1"
 MANIFEST = "manifest.json"
 DATA = "data"
 _CHUNK = 1 << 20
+STAGING_PREFIX = ".guatu-backup-"  # a backup's working folder beside the archive
+OWNER = ".owner"  # in a staging folder: locked by the backup that works there, as long as it runs
+MAX_MANIFEST = 64 * 1024 * 1024
+_OLD_TEMP = re.compile(r"^\.(?P<name>.+\.tar\.gz)\.(?P<pid>\d+)\.tmp$")  # what earlier versions wrote beside the archive
+_READ_ERRORS = (EOFError, tarfile.TarError, zlib.error, gzip.BadGzipFile)  # a truncated or damaged .tar.gz
 
 
 class BackupError(Exception):
@@ -77,7 +102,7 @@ def backup(store: Store, out: Path | str, *, data_dir: Path | str | None = None,
     out = Path(out)
     target_dir = out if (out.is_dir() or str(out).endswith(os.sep)) else out.parent
     target_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".guatu-backup-", dir=target_dir))
+    staging, owner = _claim_staging(target_dir)
     try:
         now = clock()
         revision, layers = _snapshot(store, data_dir, staging / DATA)
@@ -88,24 +113,96 @@ def backup(store: Store, out: Path | str, *, data_dir: Path | str | None = None,
         manifest = {"format": FORMAT, "created_at": iso(now), "revision": revision,
                     "campaign": store.campaign.title, "layers": layers, "files": files}
         archive = _archive_path(out, revision, now)
-        tmp = archive.with_name(f".{archive.name}.{os.getpid()}.tmp")
-        try:
-            with tarfile.open(tmp, "w:gz", compresslevel=6) as tar:
+        tmp = staging / f"{archive.name}.tmp"  # inside the staging folder: a killed backup leaves it there
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw:
+            with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
                 body = orjson.dumps(manifest, option=orjson.OPT_INDENT_2)
                 info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mtime, info.mode = len(body), int(now.timestamp()), 0o644
+                info.size, info.mtime, info.mode = len(body), int(now.timestamp()), 0o600
                 tar.addfile(info, io.BytesIO(body))
                 for rel in copied:
                     tar.add(staging / DATA / rel, arcname=f"{DATA}/{rel}", recursive=False, filter=_normalise)
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, archive)
-            fsync_dir(archive.parent)
-        finally:
-            tmp.unlink(missing_ok=True)
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, archive)
+        fsync_dir(archive.parent)
         return archive, manifest
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        owner.close()
+
+
+@contextmanager
+def _folder_locked(folder: Path) -> Iterator[None]:
+    """Hold the backup lock of `folder` (one sweep or claim at a time, in every process)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)  # the folder itself is locked: no lock file is left there
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # (closing releases the lock)
+
+
+def _claim_staging(folder: Path) -> tuple[Path, BinaryIO]:
+    """A new staging folder in `folder`, locked by this backup (the open lock file keeps it), after removing
+    what killed backups left there."""
+    with _folder_locked(folder):
+        _remove_leftovers(folder)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))  # 0700
+        owner = open(staging / OWNER, "wb")
+        fcntl.flock(owner.fileno(), fcntl.LOCK_EX)
+    return staging, owner
+
+
+def sweep_leftovers(folder: Path | str) -> list[Path]:
+    """Remove the staging folders and temporary archives that killed backups left in `folder` (every backup
+    does this first); never one a running backup owns. Returns what was removed."""
+    with _folder_locked(Path(folder)):
+        return _remove_leftovers(Path(folder))
+
+
+def _remove_leftovers(folder: Path) -> list[Path]:
+    """What `sweep_leftovers` removes: staging folders whose lock nobody holds, temporary archives of earlier
+    versions whose process is gone. Call while holding the folder's backup lock (a staging folder is made and
+    locked under it, so one without its lock file yet is never seen)."""
+    removed = []
+    for path in sorted(folder.glob(STAGING_PREFIX + "*")):
+        if path.is_dir() and not _owned(path):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    for path in sorted(folder.glob(".*.tmp")):
+        m = _OLD_TEMP.match(path.name)
+        if m and path.is_file() and not _alive(int(m.group("pid"))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    for path in removed:
+        log.warning(t("backup.leftover_removed", lang="en", path=path))
+    return removed
+
+
+def _owned(staging: Path) -> bool:
+    """Whether a running backup holds the lock of this staging folder."""
+    try:
+        fh = open(staging / OWNER, "rb")
+    except FileNotFoundError:
+        return False  # claimed and locked in one step under the folder lock: no lock file, no owner
+    with fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _snapshot(store: Store, data_dir: Path | str | None, into: Path) -> tuple[int, dict]:
@@ -141,7 +238,7 @@ def _snapshot(store: Store, data_dir: Path | str | None, into: Path) -> tuple[in
 def _normalise(info: tarfile.TarInfo) -> tarfile.TarInfo:
     info.uid = info.gid = 0
     info.uname = info.gname = ""
-    info.mode = 0o644
+    info.mode = 0o600
     return info
 
 
@@ -153,6 +250,8 @@ def read_manifest(archive: Path | str) -> dict:
 def _manifest(tar: tarfile.TarFile, archive) -> dict:
     try:
         member = tar.getmember(MANIFEST)
+        if member.size > MAX_MANIFEST:
+            raise BackupError(t("backup.manifest_too_large", archive=archive, size=member.size, limit=MAX_MANIFEST))
         manifest = orjson.loads(tar.extractfile(member).read())
     except (KeyError, AttributeError, orjson.JSONDecodeError):
         raise BackupError(f"{archive}: no readable {MANIFEST}; not a Guatu backup") from None
@@ -174,44 +273,19 @@ def restore(archive: Path | str, target: Path | str) -> dict:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"{target} is not empty; restore into a new or empty directory")
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.restore-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.restore-", dir=target.parent))  # 0700
     try:
         try:
             tar = tarfile.open(archive, "r:gz")
-        except (OSError, tarfile.TarError) as exc:
+        except _READ_ERRORS:
+            raise BackupError(t("backup.archive_incomplete", archive=archive)) from None
+        except OSError as exc:
             raise BackupError(f"{archive}: not a readable .tar.gz ({exc})") from None
         with tar:
-            manifest = _manifest(tar, archive)
-            expected = manifest["files"]
-            seen: set[str] = set()
-            for member in tar:
-                if member.name == MANIFEST:
-                    continue
-                rel = _member_path(member.name, archive)
-                if not member.isreg():
-                    raise BackupError(f"{archive}: refusing {member.name!r}: not a plain file")
-                key = str(rel)
-                if key not in expected:
-                    raise BackupError(f"{archive}: {member.name} is not listed in the manifest")
-                if key in seen:
-                    raise BackupError(f"{archive}: {member.name} appears twice")
-                seen.add(key)
-                dest = staging / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                digest, size = hashlib.sha256(), 0
-                with tar.extractfile(member) as src, open(dest, "wb") as fh:
-                    while chunk := src.read(_CHUNK):
-                        digest.update(chunk)
-                        size += len(chunk)
-                        fh.write(chunk)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                want = expected[key]
-                if digest.hexdigest() != want.get("sha256") or size != want.get("size"):
-                    raise BackupError(f"{archive}: {key} does not match its checksum in the manifest; the archive is damaged")
-            missing = sorted(set(expected) - seen)
-            if missing:
-                raise BackupError(f"{archive}: missing {', '.join(missing[:5])}; the archive is incomplete")
+            try:
+                manifest = _unpack(tar, archive, staging)
+            except _READ_ERRORS:
+                raise BackupError(t("backup.archive_incomplete", archive=archive)) from None
         if target.exists():
             for item in staging.iterdir():
                 os.replace(item, target / item.name)
@@ -222,6 +296,50 @@ def restore(archive: Path | str, target: Path | str) -> dict:
         return manifest
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _unpack(tar: tarfile.TarFile, archive: Path, staging: Path) -> dict:
+    """Check and write every member into `staging` (files 0600, folders 0700); returns the manifest."""
+    manifest = _manifest(tar, archive)
+    expected = manifest["files"]
+    seen: set[str] = set()
+    for member in tar:
+        if member.name == MANIFEST:
+            continue
+        rel = _member_path(member.name, archive)
+        if not member.isreg():
+            raise BackupError(f"{archive}: refusing {member.name!r}: not a plain file")
+        key = str(rel)
+        if key not in expected:
+            raise BackupError(f"{archive}: {member.name} is not listed in the manifest")
+        if key in seen:
+            raise BackupError(f"{archive}: {member.name} appears twice")
+        seen.add(key)
+        want = expected[key]
+        limit = want.get("size") if isinstance(want, dict) else None
+        if not isinstance(limit, int) or isinstance(limit, bool) or member.size != limit:
+            raise BackupError(t("backup.member_size", archive=archive, member=key, size=member.size, expected=limit))
+        dest = staging / rel
+        dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        with tar.extractfile(member) as src, os.fdopen(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                                                       "wb") as fh:
+            while chunk := src.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:  # never more than the manifest says, whatever the stream holds
+                    raise BackupError(t("backup.member_size", archive=archive, member=key, size=size, expected=limit))
+                digest.update(chunk)
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if digest.hexdigest() != want.get("sha256") or size != limit:
+            raise BackupError(f"{archive}: {key} does not match its checksum in the manifest; the archive is damaged")
+    missing = sorted(set(expected) - seen)
+    if missing:
+        raise BackupError(f"{archive}: missing {', '.join(missing[:5])}; the archive is incomplete")
+    while tar.fileobj.read(_CHUNK):  # to the end of the gzip stream, whose trailer (CRC, length) is then checked
+        pass
+    return manifest
 
 
 def main(argv: list[str] | None = None) -> int:

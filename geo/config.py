@@ -8,8 +8,10 @@ with a message an IT office can act on.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cached_property
@@ -17,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from geo.errors import ConfigError
+from geo.messages import t
 
 CAMPAIGN_FILE = "campaign.json"
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
@@ -238,16 +241,71 @@ class Campaign:
         }
 
 
+# The keys each object of campaign.json may hold, by where it is. Any other key is refused at start-up as a
+# typo, with the nearest known key suggested (`databse_url`, `viewport_abvoe` would otherwise be silently
+# ignored); keys starting with `x_` are free for a campaign's own additions. A key the reader asks for
+# (`_Reader.get`) counts as known too.
+KNOWN_KEYS: dict[str, frozenset[str]] = {
+    "$": frozenset({"title", "subtitle", "district", "source", "timezone", "overnight_cutoff", "inspection_sources",
+                    "statuses", "problem_statuses", "categories", "roles", "layers", "boundaries", "map",
+                    "status_rule", "print", "inspections", "milestones"}),
+    "statuses": frozenset({"key", "label", "color", "done", "description"}),
+    "problem_statuses": frozenset({"key", "label", "open"}),
+    "roles": frozenset({"key", "label"}),
+    "layers": frozenset({"id", "title", "file", "geometry_types", "kinds", "id_prefix"}),
+    "boundaries": frozenset({"level", "title", "file", "name_field"}),
+    "map": frozenset({"center", "zoom", "bounds", "tiles", "tiles_attribution", "basemaps", "viewport_above"}),
+    "basemap": frozenset({"id", "title", "type", "path", "url", "key", "key_env", "subdomains", "crs", "tms",
+                          "min_zoom", "max_zoom", "attribution", "overlay", "default", "timeout", "cache_days"}),
+    "print": frozenset({"classification", "hatching"}),
+    "inspections": frozenset({"count", "base", "recent_done", "recent_days", "overdue", "relapsed", "source",
+                              "relapse_status", "deadline_days"}),
+    "milestones": frozenset({"date", "share_done", "label"}),
+    "status_rule": frozenset({"enabled", "when_open", "when_all_closed"}),
+}
+EXTENSION_PREFIX = "x_"
+
+
+def nearest(name: str, known: Iterable[str]) -> str | None:
+    """The known name closest to a misspelt one (difflib's ratio ≥ 0.6), or None."""
+    found = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def unknown_key_message(where: str, key: str, known: Iterable[str]) -> str:
+    """"$.map.viewport_abvoe:未知的设置,是不是要写 viewport_above?" (in the catalogue's words)."""
+    suggestion = nearest(key, known)
+    if suggestion is None:
+        return t("config.unknown_key", where=where, key=key)
+    return t("config.unknown_key_suggest", where=where, key=key, suggestion=suggestion)
+
+
 class _Reader:
-    """Collects every problem in the file instead of stopping at the first."""
+    """Collects every problem in the file instead of stopping at the first; remembers which keys it read, so
+    that `unknown_keys` can name the ones nobody reads (typos)."""
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self._objects: list[tuple[dict, str, str]] = []  # (object, its JSON path, its KNOWN_KEYS entry)
+        self._read: dict[int, set[str]] = {}
+
+    def fixed(self, obj: object, where: str, kind: str) -> None:
+        """`obj` (at `where`) may hold only the keys of KNOWN_KEYS[kind] and those read from it."""
+        if isinstance(obj, dict):
+            self._objects.append((obj, where, kind))
+
+    def unknown_keys(self) -> None:
+        for obj, where, kind in self._objects:
+            known = KNOWN_KEYS[kind] | self._read.get(id(obj), set())
+            for key in obj:
+                if isinstance(key, str) and key not in known and not key.startswith(EXTENSION_PREFIX):
+                    self.problems.append(unknown_key_message(where, key, known))
 
     def get(self, obj: dict, key: str, kind: type | tuple, where: str, default=..., *, required=True):
         if not isinstance(obj, dict):
             self.problems.append(f"{where}: expected an object")
             return default if default is not ... else None
+        self._read.setdefault(id(obj), set()).add(key)
         if key not in obj:
             if default is not ...:
                 return default
@@ -286,6 +344,7 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
     r = _Reader()
     if not isinstance(raw, dict):
         raise ConfigError(path, ["the top level must be a JSON object"])
+    r.fixed(raw, "$", "$")
 
     title = r.text(raw, "title", "$")
     subtitle = r.text(raw, "subtitle", "$", "")
@@ -321,6 +380,7 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
     printing = _print(r, raw)
     inspections = _inspections(r, raw, {st.key for st in statuses})
     milestones = _milestones(r, raw)
+    r.unknown_keys()
 
     if r.problems:
         raise ConfigError(path, list(dict.fromkeys(r.problems)))  # each problem once
@@ -374,6 +434,7 @@ def _keyed(r: _Reader, raw: dict, key: str, fields: tuple[str, ...]) -> list[tup
     seen = set()
     for i, item in enumerate(_list(r, raw, key)):
         where = f"$.{key}[{i}]"
+        r.fixed(item, where, key)
         values = tuple(r.text(item, f, where) for f in fields)
         k = values[0]
         if k is not None and not _KEY.match(k):
@@ -415,6 +476,7 @@ def _layers(r: _Reader, raw: dict) -> tuple[Layer, ...]:
     out = []
     for i, item in enumerate(_list(r, raw, "layers")):
         where = f"$.layers[{i}]"
+        r.fixed(item, where, "layers")
         layer_id = r.text(item, "id", where)
         if layer_id is not None and not _KEY.match(layer_id):
             r.problems.append(f"{where}.id: {layer_id!r} must be lower-case letters, digits and _")
@@ -423,9 +485,9 @@ def _layers(r: _Reader, raw: dict) -> tuple[Layer, ...]:
         if file and (Path(file).is_absolute() or ".." in Path(file).parts):
             r.problems.append(f"{where}.file: must be a relative path inside the data directory")
         types = r.get(item, "geometry_types", list, where) or []
-        for t in types:
-            if t not in GEOMETRY_TYPES:
-                r.problems.append(f"{where}.geometry_types: unknown geometry type {t!r}")
+        for gtype in types:
+            if gtype not in GEOMETRY_TYPES:
+                r.problems.append(f"{where}.geometry_types: unknown geometry type {gtype!r}")
         kinds = r.get(item, "kinds", list, where) or []
         prefix = r.text(item, "id_prefix", where, (layer_id or "f")[:1])
         out.append(Layer(layer_id, title, file, tuple(types), tuple(kinds), prefix))
@@ -439,6 +501,7 @@ def _boundaries(r: _Reader, raw: dict) -> tuple[Boundary, ...]:
     out = []
     for i, item in enumerate(_list(r, raw, "boundaries", required=False)):
         where = f"$.boundaries[{i}]"
+        r.fixed(item, where, "boundaries")
         level = r.text(item, "level", where)
         if level not in (None, "district", "street", "community"):
             r.problems.append(f"{where}.level: expected district, street or community, got {level!r}")
@@ -455,6 +518,7 @@ def _boundaries(r: _Reader, raw: dict) -> tuple[Boundary, ...]:
 
 def _print(r: _Reader, raw: dict) -> PrintSettings:
     p = r.get(raw, "print", dict, "$", {})
+    r.fixed(p, "$.print", "print")
     if not p:
         return PrintSettings()
     classification = r.get(p, "classification", str, "$.print", "")
@@ -464,6 +528,7 @@ def _print(r: _Reader, raw: dict) -> PrintSettings:
 
 def _inspections(r: _Reader, raw: dict, status_keys: set[str]) -> InspectionSettings:
     section = r.get(raw, "inspections", dict, "$", {})
+    r.fixed(section, "$.inspections", "inspections")
     if not section:
         return InspectionSettings()
     where = "$.inspections"
@@ -485,9 +550,6 @@ def _inspections(r: _Reader, raw: dict, status_keys: set[str]) -> InspectionSett
         values[key] = r.get(section, key, str, where, getattr(d, key)) or getattr(d, key)
     if status_keys and values["relapse_status"] not in status_keys:
         r.problems.append(f"{where}.relapse_status: unknown status {values['relapse_status']!r}")
-    known = set(values)
-    for k in sorted(set(section) - known):
-        r.problems.append(f"{where}.{k}: unknown setting")
     return InspectionSettings(**values)
 
 
@@ -495,6 +557,7 @@ def _milestones(r: _Reader, raw: dict) -> tuple[Milestone, ...]:
     out: list[Milestone] = []
     for i, item in enumerate(r.get(raw, "milestones", list, "$", []) or []):
         where = f"$.milestones[{i}]"
+        r.fixed(item, where, "milestones")
         day = r.text(item, "date", where)
         share = r.get(item, "share_done", (int, float), where)
         label = r.get(item, "label", str, where, "")
@@ -516,6 +579,7 @@ def _milestones(r: _Reader, raw: dict) -> tuple[Milestone, ...]:
 
 def _status_rule(r: _Reader, raw: dict, status_keys: set[str]) -> StatusRule:
     rule = r.get(raw, "status_rule", dict, "$", {})
+    r.fixed(rule, "$.status_rule", "status_rule")
     if not rule:
         return StatusRule()
     out = StatusRule(
@@ -532,6 +596,7 @@ def _status_rule(r: _Reader, raw: dict, status_keys: set[str]) -> StatusRule:
 
 def _map(r: _Reader, raw: dict) -> MapSettings:
     m = r.get(raw, "map", dict, "$")
+    r.fixed(m, "$.map", "map")
     if m is None:
         return MapSettings((0.0, 0.0), 1, (-180.0, -90.0, 180.0, 90.0))
     center = r.get(m, "center", list, "$.map")
@@ -651,10 +716,9 @@ def _basemap(r: _Reader, item: dict, where: str) -> Basemap | None:
     if cache_days is not None and cache_days < 0:
         r.problems.append(f"{where}.cache_days: must not be negative")
     flags = {k: r.get(item, k, bool, where, False) for k in ("tms", "overlay", "default")}
-    known = {"id", "title", "type", "path", "url", "key", "key_env", "subdomains", "crs", "tms", "min_zoom", "max_zoom",
-             "attribution", "overlay", "default", "timeout", "cache_days"}
-    for k in sorted(set(item) - known):
-        r.problems.append(f"{where}.{k}: unknown setting")
+    unknown = [k for k in item if k not in KNOWN_KEYS["basemap"] and not str(k).startswith(EXTENSION_PREFIX)]
+    for k in unknown:  # (checked here too: a basemap with a problem is left out of the settings)
+        r.problems.append(unknown_key_message(where, k, KNOWN_KEYS["basemap"]))
     attribution = r.get(item, "attribution", str, where, "")
     if len(r.problems) > before:
         return None

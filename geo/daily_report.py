@@ -154,6 +154,8 @@ def build_xlsx(data: dict) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from geo.exchange.cells import text_row
+
     wb = Workbook()
     wb.remove(wb.active)
     bold = Font(bold=True)
@@ -162,7 +164,7 @@ def build_xlsx(data: dict) -> bytes:
         rows = data["sheets"][name]
         ws = wb.create_sheet(name)
         for row in rows:
-            ws.append(row)
+            ws.append(text_row(ws, row))  # a text starting with = + - @ stays text, never a formula
         for cell in ws[1]:
             cell.font, cell.fill = bold, fill
             cell.alignment = Alignment(vertical="center")
@@ -175,6 +177,7 @@ def build_xlsx(data: dict) -> bytes:
     ws = wb.worksheets[0]
     ws.insert_rows(1, 2)
     ws["A1"] = f"{data['title']} 日报 {data['day']}(数据截至 {data['as_of']})"
+    ws["A1"].data_type = "s"  # the campaign's title, as text whatever it starts with
     ws["A1"].font = Font(bold=True, size=14)
     ws.freeze_panes = "A4"
     buf = io.BytesIO()

@@ -3,8 +3,9 @@
 A write names the version it started from in `If-Match` (the item's ETag,
 `"<id>-v<version>"`): `expected_version` reads it, `PreconditionRequired`
 (428) is raised when it is missing, `PreconditionFailed` (412) when it names
-another version. `merge_patch` is JSON Merge Patch (RFC 7396); `replace_ops`
-and `patch_ops` turn a PUT or PATCH into the `properties` and `geometry` the
+another version or is weak (`W/"…"`: RFC 9110 compares strongly for writes);
+`If-Match: *` stands for the current version, and fails on a missing item.
+`merge_patch` is JSON Merge Patch (RFC 7396); `replace_ops` and `patch_ops` turn a PUT or PATCH into the `properties` and `geometry` the
 store's update merges, so that a replace clears whatever the new body leaves
 out. Validation and the version check itself stay in `geo.store`.
 """
@@ -16,6 +17,7 @@ import re
 from typing import Any
 
 from geo.errors import Conflict, FieldError, GuatuError, PreconditionRequired, ValidationError
+from geo.messages import t
 from geo.validate import SYSTEM_PROPERTIES
 
 _TAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
@@ -47,22 +49,45 @@ def etag(feature: dict) -> str:
     return f"{feature['id']}-v{feature['properties']['version']}"
 
 
-def expected_version(if_match: str | None, fid: str) -> int:
-    """The version an `If-Match` header names for item `fid`.
+def expected_version(if_match: str | None, fid: str, current: dict | None = None) -> int:
+    """The version an `If-Match` header names for item `fid` (RFC 9110 §13.1.1).
 
-    Raises PreconditionRequired when there is none, PreconditionFailed when
-    no entity tag in it can be this item's (a stale or foreign tag)."""
-    if not if_match or not if_match.strip() or if_match.strip() == "*":
+    `If-Match: *` means "whatever version is current": the current item's
+    version, or PreconditionFailed when there is no such item. Entity tags
+    are compared strongly, so a weak tag (`W/"…"`) never matches.
+    Raises PreconditionRequired when there is no header, PreconditionFailed
+    when no entity tag in it can be this item's (a stale, weak or foreign tag)."""
+    if not if_match or not if_match.strip():
         raise PreconditionRequired(
             f'{fid}: send If-Match with the ETag you read (e.g. If-Match: "{fid}-v3"); '
             "a write that does not say which version it started from is refused")
+    if if_match.strip() == "*":
+        return any_version(fid, current)
     prefix = f"{fid}-v"
+    weak = None
     for m in _TAG.finditer(if_match):
         tag = m.group(2)
         if tag.startswith(prefix) and tag[len(prefix):].isdigit():
+            if m.group(1):
+                weak = weak or m.group(0).strip().rstrip(",")
+                continue
             return int(tag[len(prefix):])
+    if weak:
+        raise PreconditionFailed(t("precondition.weak_etag", fid=fid, tag=weak), current=current)
     raise PreconditionFailed(f'{fid}: If-Match {if_match.strip()[:80]!r} does not name a version of this item '
                              f'(its ETags look like "{fid}-v3"); read it again and retry')
+
+
+def any_version(fid: str, current: dict | None) -> int:
+    """`If-Match: *`: the current item's version; an item that does not exist fails the precondition."""
+    if current is None:
+        raise PreconditionFailed(t("precondition.any_missing", fid=fid))
+    return current["properties"]["version"]
+
+
+def weak_etag(header: str) -> bool:
+    """Whether an `If-Match` value is a weak entity tag, which a write may not be checked against."""
+    return header.strip().startswith("W/")
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import click
 from flask import Flask
 
 from geo.accounts import Accounts
@@ -57,7 +58,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     data_dir = Path(str(app.config["GUATU_DATA"])).resolve()
     instance = Path(str(app.config.get("GUATU_INSTANCE") or app.instance_path)).resolve()
+    _private_folder(app, instance)  # accounts, session key, import previews
     campaign = load_campaign(data_dir)
+    _warn_unknown_variables(app, campaign)
     store = _open_store(app, data_dir, campaign)
     app.extensions["guatu"] = Guatu(
         campaign=campaign, store=store, data_dir=data_dir, instance_dir=instance, clock=app.config["GUATU_CLOCK"],
@@ -134,6 +137,25 @@ def _seconds(lifetime) -> float:
     return lifetime.total_seconds() if isinstance(lifetime, timedelta) else float(lifetime)
 
 
+def _private_folder(app: Flask, folder: Path) -> None:
+    """The instance folder, made or closed to everyone but the server's own user (0700)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077:
+        try:
+            os.chmod(folder, 0o700)
+        except PermissionError:
+            app.logger.warning("instance folder %s is readable by others and cannot be changed; run chmod 700 on it",
+                               folder)
+
+
+def _warn_unknown_variables(app: Flask, campaign) -> None:
+    """A GUATU_* environment variable that is no setting is a typo: logged, and printed by `flask --app web …`."""
+    for unknown in settings.unknown_variables(os.environ, campaign):
+        app.logger.warning(unknown.text("en"))
+        if click.get_current_context(silent=True) is not None:  # created by a command, not by a server
+            click.echo(unknown.text(), err=True)
+
+
 def _from_env(app: Flask) -> None:
     """GUATU_* environment variables override the defaults (JSON values: 5, true, "text")."""
     for key, value in os.environ.items():
@@ -150,7 +172,7 @@ def _secret_key(instance: Path) -> bytes:
     """The session signing key: kept in the instance folder, made on first start."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(secrets.token_bytes(32))

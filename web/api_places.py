@@ -49,8 +49,8 @@ def new_problem(layer_id: str, fid: str):
     g = guatu()
     feature = g.store.get(layer_id, fid)
     changes = add_problem(feature, body.get("problem"), g.campaign, _today())
-    result = g.store.update(layer_id, fid, expected_version=_expected_version(fid, body), user=acting_user(),
-                            properties=changes)
+    result = g.store.update(layer_id, fid, expected_version=_expected_version(layer_id, fid, body, feature),
+                            user=acting_user(), properties=changes)
     return _feature_response(result, 201)
 
 
@@ -61,8 +61,8 @@ def edit_problem(layer_id: str, fid: str, pid: str):
     g = guatu()
     feature = g.store.get(layer_id, fid)
     changes = update_problem(feature, pid, body.get("problem"), g.campaign, _today())
-    result = g.store.update(layer_id, fid, expected_version=_expected_version(fid, body), user=acting_user(),
-                            properties=changes)
+    result = g.store.update(layer_id, fid, expected_version=_expected_version(layer_id, fid, body, feature),
+                            user=acting_user(), properties=changes)
     return _feature_response(result)
 
 
@@ -75,7 +75,7 @@ def revert(layer_id: str, fid: str):
     if isinstance(to_version, bool) or not isinstance(to_version, int):
         raise ValidationError([FieldError("to_version", "expected a whole number", fid)])
     g = guatu()
-    op = revert_op(g.store, layer_id, fid, to_version, _expected_version(fid, body))
+    op = revert_op(g.store, layer_id, fid, to_version, _expected_version(layer_id, fid, body))
     return _feature_response(g.store.apply([op], user=acting_user())[0])
 
 

@@ -3,7 +3,9 @@
 Every write needs an editor and names the version it started from — in
 `If-Match` (the ETag `"<id>-v<version>"` that reading the feature returned)
 or as `"version"` in the body — so a stale save is refused with 409 and
-the current feature, never applied. Validation and journaling happen in
+the current feature, never applied. `If-Match: *` writes over whatever
+version is current (412 when the place does not exist); a weak ETag
+(`W/"…"`) is refused with 412, as RFC 9110's strong comparison requires. Validation and journaling happen in
 the store; this module only parses requests.
 """
 
@@ -17,15 +19,17 @@ from shapely.geometry import shape
 from werkzeug.exceptions import BadRequest
 
 from geo.boundaries import locate
-from geo.errors import FieldError, PreconditionRequired, ValidationError
+from geo.errors import FieldError, NotFound, PreconditionRequired, ValidationError
+from geo.features_edit import PreconditionFailed, any_version, weak_etag
 from geo.geojson_io import dumps
+from geo.messages import t
 from geo.store.base import Op, WriteResult
 from web.auth import acting_user, requires
 from web.context import guatu
 
 bp = Blueprint("edit", __name__, url_prefix="/api")
 
-_ETAG = re.compile(r'^(?:W/)?"?(?P<id>.+)-v(?P<version>\d+)"?$')
+_ETAG = re.compile(r'^"?(?P<id>.+)-v(?P<version>\d+)"?$')
 MAX_BATCH = 5000
 
 
@@ -43,11 +47,23 @@ def _flag(name: str) -> bool:
     return request.args.get(name, "").lower() in ("1", "true", "yes")
 
 
-def _expected_version(fid: str, body: dict) -> int:
-    header = request.headers.get("If-Match")
+def _expected_version(layer_id: str, fid: str, body: dict, read: dict | None = None) -> int:
+    """The version the write started from: If-Match, else `version` in the body. `If-Match: *` stands for the
+    current version — that of `read` when the view computed its change from a place it read."""
+    header = (request.headers.get("If-Match") or "").strip()
+    if header == "*":  # any current version: the write goes against the version there is now
+        if read is None:
+            guatu().store.layer(layer_id)  # an unknown layer is a 404, whatever the precondition
+            try:
+                read = guatu().store.get(layer_id, fid)
+            except NotFound:
+                read = None
+        return any_version(fid, read)
     if header:
-        m = _ETAG.match(header.strip())
-        if not m or m.group("id") != fid:
+        m = _ETAG.match(header[2:] if weak_etag(header) else header)
+        if m and m.group("id") == fid and weak_etag(header):  # this place's tag, but weak: RFC 9110 compares strongly
+            raise PreconditionFailed(t("precondition.weak_etag", fid=fid, tag=header[:80]))
+        if not m or m.group("id") != fid or weak_etag(header):
             raise ValidationError([FieldError("If-Match", f'expected "{fid}-v<version>", as the feature\'s ETag', fid)])
         return int(m.group("version"))
     version = body.get("version")
@@ -103,7 +119,7 @@ def update(layer_id: str, fid: str):
     if props is not None and not isinstance(props, dict):
         raise ValidationError([FieldError("properties", "expected an object", fid)])
     result = guatu().store.update(
-        layer_id, fid, expected_version=_expected_version(fid, body), user=acting_user(),
+        layer_id, fid, expected_version=_expected_version(layer_id, fid, body), user=acting_user(),
         properties=props, geometry=body.get("geometry"), repair=_flag("repair"),
     )
     return _feature_response(result)
@@ -113,7 +129,7 @@ def update(layer_id: str, fid: str):
 @requires("editor")
 def delete(layer_id: str, fid: str):
     body = _json_body() if request.data else {}  # optional: {"version": n} instead of If-Match
-    guatu().store.delete(layer_id, fid, expected_version=_expected_version(fid, body), user=acting_user())
+    guatu().store.delete(layer_id, fid, expected_version=_expected_version(layer_id, fid, body), user=acting_user())
     return Response(status=204)
 
 

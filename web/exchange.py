@@ -8,6 +8,7 @@ fail instead of overwriting it. The rules live in geo/exchange/.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import time
@@ -31,8 +32,10 @@ ENCODINGS = ("", "GBK", "GB18030", "UTF-8", "BIG5")
 
 
 def _previews() -> Path:
+    """The folder of kept previews (the uploaded places, people and phone numbers): only the server reads it."""
     folder = guatu().instance_dir / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)  # (also one an earlier version made world-readable)
     return folder
 
 
@@ -54,7 +57,7 @@ def _start_preview() -> tuple[str, ImportPreview]:
             old.unlink(missing_ok=True)
     pid = secrets.token_urlsafe(18)
     record = {"user": principal().username, "created": now, "preview": preview.to_dict()}
-    atomic_write(folder / f"{pid}.json", orjson.dumps(record))
+    atomic_write(folder / f"{pid}.json", orjson.dumps(record), mode=0o600)
     return pid, preview
 
 

@@ -12,14 +12,23 @@ are OGC exceptions `{"code", "description"}` (with the house `error` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from threading import Lock
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
-from geo.errors import Conflict, GuatuError
-from geo.features_edit import PreconditionFailed, create_body, etag, expected_version, patch_ops, replace_ops
+from geo.errors import Conflict, GuatuError, NotFound
+from geo.features_edit import (
+    PreconditionFailed,
+    any_version,
+    create_body,
+    etag,
+    expected_version,
+    patch_ops,
+    replace_ops,
+)
 from geo.features_query import (
     CRS84,
     QUERYABLES,
@@ -314,17 +323,31 @@ def _write(layer_id: str, fid: str, build) -> Response:
     """PUT and PATCH: read the place, check If-Match, merge, let the store validate and re-check the version."""
     check_parameters(request.args, ("repair",))
     store = guatu().store
-    current = store.get(layer_id, fid)
-    version = expected_version(request.headers.get("If-Match"), fid)
+    body = _json_body()
+    current = _current(layer_id, fid, lambda: build({"properties": {}}, body, fid))
+    version = expected_version(request.headers.get("If-Match"), fid, current)
     if version != current["properties"]["version"]:
         raise PreconditionFailed(_stale(fid, version, current), current=current)
-    properties, geometry = build(current, _json_body(), fid)
+    properties, geometry = build(current, body, fid)
     try:
         result = store.update(layer_id, fid, expected_version=version, user=acting_user(), properties=properties,
                               geometry=geometry, repair=_repair())
     except Conflict as exc:  # changed between our read and the store's lock
         raise PreconditionFailed.from_conflict(exc) from None
     return _item_response(layer_id, result.feature, 200, result.notes)
+
+
+def _current(layer_id: str, fid: str, check_body: Callable[[], object] | None = None) -> dict:
+    """The item a write starts from. `If-Match: *` on an item that does not exist is a failed precondition
+    (412) — once `check_body` has refused a malformed body as such (400/422), as it would be anyway."""
+    try:
+        return guatu().store.get(layer_id, fid)
+    except NotFound:
+        if (request.headers.get("If-Match") or "").strip() == "*":
+            if check_body is not None:
+                check_body()
+            any_version(fid, None)
+        raise
 
 
 def _stale(fid: str, version: int, current: dict) -> str:
@@ -354,8 +377,8 @@ def delete_item(layer_id: str, fid: str):
     _layer(layer_id)
     check_parameters(request.args, ())
     store = guatu().store
-    current = store.get(layer_id, fid)
-    version = expected_version(request.headers.get("If-Match"), fid)
+    current = _current(layer_id, fid)
+    version = expected_version(request.headers.get("If-Match"), fid, current)
     if version != current["properties"]["version"]:
         raise PreconditionFailed(_stale(fid, version, current), current=current)
     try:

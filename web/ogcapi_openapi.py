@@ -193,7 +193,8 @@ PARAMETERS: dict = {
     "repair": _query("repair", {"type": "string", "enum": ["true", "false"]},
                      "true: repair an invalid geometry with make_valid instead of refusing it."),
     "If-Match": {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
-                 "description": 'The ETag `"<id>-v<version>"` the edit started from. Missing: 428; another version: 412.'},
+                 "description": 'The ETag `"<id>-v<version>"` the edit started from, or `*` for the current version. Missing: 428; '
+                                'another version, a weak ETag (`W/"…"`) or `*` for an item that does not exist: 412.'},
     "If-None-Match": {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
                       "description": "An ETag read earlier: 304 while the place is unchanged."},
 }

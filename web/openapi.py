@@ -62,6 +62,10 @@ WRITE_ERRORS = {
     "422": _ref_response("Invalid"),
 }
 
+# a write that names the version it started from: stale (409), weak ETag or `*` for no place (412), no version (428)
+VERSION_ERRORS = {"409": _ref_response("Conflict"), "412": _ref_response("PreconditionFailed"),
+                  "428": _ref_response("PreconditionRequired")}
+
 LAYER = {"name": "layer_id", "in": "path", "required": True, "description": "A layer id from the campaign configuration.",
          "schema": {"type": "string"}}
 FID = {"name": "fid", "in": "path", "required": True, "description": "A place's stable id, e.g. c-0001.",
@@ -69,8 +73,9 @@ FID = {"name": "fid", "in": "path", "required": True, "description": "A place's 
 IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
                  "description": "An ETag from an earlier answer: 304 while nothing changed."}
 IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
-            "description": 'The ETag `"<id>-v<version>"` the edit started from; or send `version` in the body. '
-                           "One of the two is required."}
+            "description": 'The ETag `"<id>-v<version>"` the edit started from (a strong one: `W/"…"` gets 412), or '
+                           "`*` for whatever version is current (412 when the place does not exist); or send `version` "
+                           "in the body. One of the two is required."}
 REPAIR = {"name": "repair", "in": "query", "required": False, "schema": {"type": "string", "enum": ["true", "false", "1", "0"]},
           "description": "Repair an invalid geometry with make_valid instead of refusing it."}
 
@@ -423,6 +428,8 @@ COMPONENTS: dict = {
         "MethodNotAllowed": {**_error("This path does not take that method."),
                              "headers": {"Allow": {"schema": {"type": "string"}}}},
         "Conflict": _error("The place changed since the version the edit started from; `current` is the place now."),
+        "PreconditionFailed": _error("If-Match held a weak ETag (W/…: writes compare strongly), or `*` for a place "
+                                     "that does not exist."),
         "PreconditionRequired": _error("The write named no version (If-Match or `version`)."),
         "TooLarge": _error("The body is larger than the server accepts (MAX_CONTENT_LENGTH)."),
         "Invalid": _error("The input breaks a rule; `fields` names every field at fault."),
@@ -471,14 +478,13 @@ PATHS: dict = {
             "security": WRITE_SECURITY, "parameters": [LAYER, FID, IF_MATCH, REPAIR],
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FeatureUpdate")}}},
             "responses": {"200": _json(_ref("Feature"), "Saved.", "application/geo+json", FEATURE_ETAG),
-                          "409": _ref_response("Conflict"), "428": _ref_response("PreconditionRequired"), **WRITE_ERRORS},
+                          **VERSION_ERRORS, **WRITE_ERRORS},
         },
         "delete": {
             "summary": "Delete a place (editor)", "tags": ["places"], "security": WRITE_SECURITY,
             "parameters": [LAYER, FID, IF_MATCH],
             "requestBody": {"required": False, "content": {"application/json": {"schema": _ref("VersionOnly")}}},
-            "responses": {"204": {"description": "Deleted."}, "409": _ref_response("Conflict"),
-                          "428": _ref_response("PreconditionRequired"), **WRITE_ERRORS},
+            "responses": {"204": {"description": "Deleted."}, **VERSION_ERRORS, **WRITE_ERRORS},
         },
     },
     "/api/layers/{layer_id}/status": {
@@ -506,7 +512,7 @@ PATHS: dict = {
             "parameters": [LAYER, FID, IF_MATCH],
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ProblemWrite")}}},
             "responses": {"201": _json(_ref("Feature"), "Saved.", "application/geo+json", FEATURE_ETAG),
-                          "409": _ref_response("Conflict"), "428": _ref_response("PreconditionRequired"), **WRITE_ERRORS},
+                          **VERSION_ERRORS, **WRITE_ERRORS},
         },
     },
     "/api/layers/{layer_id}/features/{fid}/problems/{pid}": {
@@ -515,7 +521,7 @@ PATHS: dict = {
             "parameters": [LAYER, FID, {"name": "pid", "in": "path", "required": True, "schema": {"type": "string"}}, IF_MATCH],
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ProblemWrite")}}},
             "responses": {"200": _json(_ref("Feature"), "Saved.", "application/geo+json", FEATURE_ETAG),
-                          "409": _ref_response("Conflict"), "428": _ref_response("PreconditionRequired"), **WRITE_ERRORS},
+                          **VERSION_ERRORS, **WRITE_ERRORS},
         },
     },
     "/api/layers/{layer_id}/features/{fid}/revert": {
@@ -524,7 +530,7 @@ PATHS: dict = {
             "security": WRITE_SECURITY, "parameters": [LAYER, FID, IF_MATCH],
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Revert")}}},
             "responses": {"200": _json(_ref("Feature"), "Saved.", "application/geo+json", FEATURE_ETAG),
-                          "409": _ref_response("Conflict"), "428": _ref_response("PreconditionRequired"), **WRITE_ERRORS},
+                          **VERSION_ERRORS, **WRITE_ERRORS},
         },
     },
     "/api/layers/{layer_id}/as-of/{day}": {

@@ -12,13 +12,12 @@ download response or for the CLI to write.
   longer names are cut and made unique (`fields.csv` in the zip lists them and
   is used on re-import); texts are cut at 254 bytes and the ledger is left
   out (use GeoPackage, GeoJSON or the XLSX ledger for it).
-- KML places are filled with their status colour.
+- KML places are filled with their status colour; any text survives (`]]>` too).
+- Zip entries carry the UTF-8 flag, so Chinese names unzip correctly everywhere.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ from geo.config import Campaign, Layer
 from geo.errors import FieldError, ValidationError
 from geo.exchange.archive import private_dir
 from geo.exchange.attributes import status_key
+from geo.exchange.containers import zip_files
 from geo.exchange.formats import write_gdal
 from geo.geojson_io import collection_bytes, feature_line
 from geo.store.base import Store
@@ -102,11 +102,7 @@ def export_features(features: list[dict], layer: Layer, campaign: Campaign, fmt:
             files = write_gdal(features, fmt, tmp, layer=layer.id, geometry_types=layer.geometry_types,
                                styles=styles if fmt == "kml" else None)
             if fmt == "shp":
-                buf = io.BytesIO()
-                with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-                    for path in files:
-                        zf.write(path, path.name)
-                data = buf.getvalue()
+                data = zip_files((path.name, path) for path in files)  # names flagged UTF-8
             else:
                 data = files[0].read_bytes()
     return ExportFile(data, filename, mimetype, len(features))

@@ -37,6 +37,8 @@ from geo.config import Campaign
 from geo.errors import FieldError
 from geo.exchange.archive import UploadLimits, extract_zip, file_error
 from geo.exchange.attributes import Incoming, dbf_names, flat_row, map_row, plan_columns
+from geo.exchange.cells import csv_plain, csv_text
+from geo.exchange.containers import fix_kml, mask_cdata_end
 from geo.exchange.dbf import repair_dbf, shapefile_encoding
 from geo.exchange.gcj02 import geometry_to_wgs84
 
@@ -132,7 +134,7 @@ def _read_fields_sidecar(path: Path) -> dict[str, str]:
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     except (UnicodeDecodeError, csv.Error):
         return {}
-    return {r[0]: r[1] for r in rows[1:] if len(r) >= 2 and r[0] and r[1]}
+    return {csv_plain(r[0]): csv_plain(r[1]) for r in rows[1:] if len(r) >= 2 and r[0] and r[1]}
 
 
 def _sniff(path: Path, kind: str, shown: str) -> Path:
@@ -366,7 +368,9 @@ def write_gdal(features: list[dict], kind: str, folder: Path, *, layer: str, geo
 
     if kind == "kml":
         path = folder / f"{layer}.kml"
-        _write(path, geoms, rows, columns, columns, driver="LIBKML", layer=layer, gtype="Unknown", promote=False)
+        masked, token = mask_cdata_end(rows)  # libkml would write a "]]>" into its CDATA sections as it is
+        _write(path, geoms, masked, columns, columns, driver="LIBKML", layer=layer, gtype="Unknown", promote=False)
+        fix_kml(path, token)
         return [path]
 
     groups = [(suffix, types, gtype) for suffix, types, gtype in _DIMENSION_GROUPS if set(types) & set(geometry_types)]
@@ -392,7 +396,7 @@ def write_gdal(features: list[dict], kind: str, folder: Path, *, layer: str, geo
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(["dbf_field", "property"])
-        writer.writerows([names[c], c] for c in columns)
+        writer.writerows([csv_text(names[c]), csv_text(c)] for c in columns)  # never a formula in a spreadsheet
         sidecar.write_text(buf.getvalue(), encoding="utf-8")
         written.append(sidecar)
     return written

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,6 +34,7 @@ from geo.config import Campaign, Layer
 from geo.errors import FieldError
 from geo.exchange.archive import UploadLimits, check_zip, file_error
 from geo.exchange.attributes import Incoming, as_date, as_int, as_text, is_blank, problem_status_key, status_key
+from geo.exchange.cells import text_cell, text_row
 from geo.exchange.formats import ReadResult, SourceInfo
 
 PROBLEM_SHEET = "问题台账"
@@ -135,20 +136,20 @@ def _fill(ws, columns: dict[str, tuple[str, int]], rows: list[list], *, status_c
     bold, centred = Font(bold=True), Alignment(vertical="center", horizontal="center")
     header = []
     for title in columns:
-        cell = WriteOnlyCell(ws, value=title)
+        cell = text_cell(ws, title)
         cell.font, cell.fill, cell.alignment = bold, _HEADER_FILL, centred
         header.append(cell)
     ws.append(header)
     top = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        out = list(row)
+        out = text_row(ws, list(row))  # a text starting with = + - @ stays text, never a formula
         for i in wrap:
-            if out[i] is not None:
-                out[i] = cell = WriteOnlyCell(ws, value=out[i])
+            if row[i] is not None:
+                out[i] = cell = out[i] if isinstance(out[i], Cell) else text_cell(ws, row[i])
                 cell.alignment = top
         style = status_styles.get(row[status_column - 1])
         if style:
-            out[status_column - 1] = cell = WriteOnlyCell(ws, value=row[status_column - 1])
+            out[status_column - 1] = cell = text_cell(ws, row[status_column - 1])
             cell.fill = style[0]
             if style[1] is not None:
                 cell.font = style[1]

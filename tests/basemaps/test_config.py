@@ -106,7 +106,7 @@ def test_a_literal_key_is_kept_out_of_the_repr():
      "$.map.basemaps[0].max_zoom: expected 0 to 24, got 30"),
     (dict(TDT, timeout=0), "$.map.basemaps[0].timeout: expected seconds between 0 and 60, got 0"),
     (dict(TDT, cache_days=-1), "$.map.basemaps[0].cache_days: must not be negative"),
-    ({"id": "x", "title": "x", "type": "folder", "path": "t", "zoom": 3}, "$.map.basemaps[0].zoom: unknown setting"),
+    ({"id": "x", "title": "x", "type": "folder", "path": "t", "zoom": 3}, "$.map.basemaps[0].zoom:未知的设置,是不是要写 min_zoom?"),
     ({"id": "x", "title": "x", "type": "folder", "path": "t", "overlay": "yes"},
      "$.map.basemaps[0].overlay: expected bool, got str"),
     ("folder", "$.map.basemaps[0]: expected an object"),

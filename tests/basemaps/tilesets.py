@@ -114,6 +114,10 @@ class Upstream:
     """What the fake tile server was asked, and how it should answer next."""
 
     mode: str = "ok"  # ok | fail (HTTP 500) | slow (answers after `delay` s) | html (200, not an image) | missing (404)
+    #                   | redirect (302 to `redirect_to` + the same path and query, except for paths under /moved)
+    #                   | huge (announces `huge` bytes)
+    redirect_to: str = ""
+    huge: int = 0
     delay: float = 3.0
     requests: list[dict] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -140,16 +144,22 @@ def fake_upstream() -> tuple[ThreadingHTTPServer, Upstream]:
                 return self._send(500, b"upstream broke", "text/plain")
             if state.mode == "missing":
                 return self._send(404, b"no tile", "text/plain")
+            if state.mode == "redirect" and not parts.path.startswith("/moved/"):
+                return self._send(302, b"", "text/plain", location=state.redirect_to + self.path)
+            if state.mode == "huge":
+                return self._send(200, tile_png(1, 1, 1), "image/png", length=state.huge)
             if state.mode == "html":
                 return self._send(200, b"<html>\xe6\x9d\x83\xe9\x99\x90\xe4\xb8\x8d\xe8\xb6\xb3</html>", "text/html")
             z, x, y = (int(query[k]) for k in ("z", "x", "y"))
             self._send(200, tile_png(z, x, y), "image/png")
 
-        def _send(self, status: int, body: bytes, mimetype: str) -> None:
+        def _send(self, status: int, body: bytes, mimetype: str, *, location: str = "", length: int = 0) -> None:
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", mimetype)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(length or len(body)))
+                if location:
+                    self.send_header("Location", location)
                 self.end_headers()
                 self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):

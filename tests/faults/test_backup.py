@@ -182,8 +182,8 @@ def test_restore_refuses_damaged_or_hostile_archives(tmp_path, campaign, data_di
     archive, manifest = backup(store, tmp_path / "good.tar.gz")
     assert set(manifest["files"]) == {"campaign.json", "journal.jsonl", "layers/courtyards.geojson"}
 
-    flipped = _rewrite(archive, tmp_path / "flipped.tar.gz",
-                       lambda n, b: b.replace(b"pending", b"accepted") if n.endswith(".geojson") else b)
+    flipped = _rewrite(archive, tmp_path / "flipped.tar.gz",  # the same size, other bytes
+                       lambda n, b: b.replace(b"pending", b"pendinG") if n.endswith(".geojson") else b)
     with pytest.raises(BackupError, match="checksum"):
         restore(flipped, tmp_path / "t1")
     assert not (tmp_path / "t1").exists()  # nothing half-restored
