@@ -23,6 +23,7 @@ from pathlib import Path
 
 import orjson
 
+from geo.diskspace import refused_when_full
 from geo.geojson_io import dumps
 
 
@@ -133,26 +134,39 @@ class Journal:
         return list(self.entries(self.summaries_since(seq)))
 
     # --- writing (caller holds the store's write lock) --------------------
-    def append(self, entries: list[dict]) -> None:
-        """Append a batch durably, all or nothing; drops a torn last line left by a crash."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def append(self, entries: list[dict]) -> int:
+        """Append a batch durably, all or nothing; drops a torn last line left by a crash. Returns the
+        journal's size before the batch (for `cut_back`). A full disk raises `DiskFull`, the journal as it was."""
         data = b"".join(dumps(e) + b"\n" for e in entries)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            size = os.fstat(fd).st_size
-            if size:
-                os.lseek(fd, size - 1, os.SEEK_SET)
-                if os.read(fd, 1) != b"\n":
-                    _truncate_torn_tail(fd, size)
-            before = os.lseek(fd, 0, os.SEEK_END)
+        with refused_when_full(self.path):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-                os.fsync(fd)
-            except BaseException:
-                os.ftruncate(fd, before)  # all entries of a batch, or none
-                raise
+                size = os.fstat(fd).st_size
+                if size:
+                    os.lseek(fd, size - 1, os.SEEK_SET)
+                    if os.read(fd, 1) != b"\n":
+                        _truncate_torn_tail(fd, size)
+                before = os.lseek(fd, 0, os.SEEK_END)
+                try:
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(fd, view):]
+                    os.fsync(fd)
+                except BaseException:
+                    os.ftruncate(fd, before)  # all entries of a batch, or none
+                    raise
+            finally:
+                os.close(fd)
+        return before
+
+    def cut_back(self, size: int) -> None:
+        """Take back the batch `append` wrote after `size` (the write lock is held and the batch could not
+        reach its layer files): it was never acknowledged, so it must not be replayed."""
+        fd = os.open(self.path, os.O_RDWR)
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
         finally:
             os.close(fd)
 

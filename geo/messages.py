@@ -27,6 +27,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "internal server error, logged; try again later or ask the administrator",
     },
     # --- store integrity: layer files, journal, disk (geo/store) -----------------------
+    "store.disk_full": {
+        "zh": "磁盘已满,本次操作未保存任何内容。请管理员清理数据目录所在磁盘的空间后重试",
+        "en": "the disk is full: nothing of this operation was saved. "
+              "Ask the administrator to free space on the data directory's disk, then try again",
+    },
+    "store.disk_low": {
+        "zh": "磁盘空间不足:{where} 所在磁盘仅剩 {free_mb} MB(警戒线 {min_mb} MB),写满后将无法保存任何修改",
+        "en": "disk space is low: {free_mb} MB free on the disk of {where} (warning below {min_mb} MB); "
+              "once it is full no edit can be saved",
+    },
+    "store.disk_low_remedy": {
+        "zh": "清理或扩容该磁盘(旧备份、日志、临时文件),或把数据目录迁到更大的磁盘",
+        "en": "free or grow that disk (old backups, logs, temporary files), or move the data directory to a larger one",
+    },
 
     # --- database (geo/store/postgis.py) -----------------------------------------------
 

@@ -1,12 +1,13 @@
-"""One error shape for the whole API: {"error": code, "message": text, ...}."""
+"""One error shape for the whole API: {"error": code, "message": text, ...}; a full disk is a 507."""
 
 from __future__ import annotations
 
 import orjson
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
+from geo.diskspace import disk_full, is_disk_full
 from geo.errors import GuatuError
 
 
@@ -16,6 +17,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(GuatuError)
     def domain_error(exc: GuatuError):
         return jsonify(exc.to_dict()), exc.http_status
+
+    @app.errorhandler(OSError)
+    def disk_error(exc: OSError):
+        """A full disk met by any write (an upload, an export, a preview): 507 in the shape of the part of the
+        app that failed, like every domain error; other OS errors stay what they were (500, logged)."""
+        if not is_disk_full(exc):
+            raise exc
+        return current_app.handle_user_exception(disk_full(exc.filename))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from geo.config import Campaign, Layer
+from geo.diskspace import SpaceWatch
 from geo.errors import Conflict, FieldError, NotFound, ValidationError
 from geo.journal import ChangeSummary
 from geo.messages import t
@@ -100,6 +101,8 @@ RECORD_KINDS = ("inspections",)  # the kinds of records a campaign keeps (copies
 
 
 class Store(ABC):
+    space_watch: SpaceWatch | None = None  # the folders whose free space `problems` reports (the app sets it)
+
     def __init__(self, campaign: Campaign, *, clock: Clock = utc_now) -> None:
         self.campaign = campaign
         self.clock = clock
@@ -186,8 +189,12 @@ class Store(ABC):
     def problems(self) -> list[Finding]:
         """What is wrong with the store now, found cheaply: health checks and the banner on every
         screen ask often. `check` is the thorough look."""
-        return [Finding(where=self.layer(lid).file, problem=reason, remedy=t("store.remedy_check"), code="broken_layer")
-                for lid, reason in self.layer_errors().items()]
+        found = [Finding(where=self.layer(lid).file, problem=reason, remedy=t("store.remedy_check"), code="broken_layer")
+                 for lid, reason in self.layer_errors().items()]
+        if self.space_watch is not None:  # before the disk is full: then every write is refused (507)
+            found += [Finding(where=str(low.path), problem=low.message(), remedy=t("store.disk_low_remedy"),
+                              repairable=False, code="disk_low") for low in self.space_watch.low()]
+        return found
 
     def check(self) -> list[Finding]:
         """Every inconsistency between the layers, the journal and the records (empty when sound).

@@ -38,8 +38,8 @@ import orjson
 from filelock import FileLock, Timeout
 
 from geo.config import Campaign, Layer
-from geo.errors import BrokenLayer, NotFound, StoreBusy
-from geo.geojson_io import atomic_write, collection_bytes, feature_line, remove_stale_temp_files
+from geo.errors import BrokenLayer, DiskFull, NotFound, StoreBusy
+from geo.geojson_io import atomic_write, collection_bytes, feature_line, install, remove_stale_temp_files, stage_write
 from geo.journal import ChangeSummary, Journal
 from geo.store.base import Clock, Store, Transaction, utc_now
 
@@ -178,13 +178,35 @@ class LayerFile:
     def write(self, features: dict[str, dict], lines: dict[str, bytes], seq: int, *,
               nbytes: int | None = None, numbering: Numbering | None = None) -> None:
         """Replace the file by these lines at `seq` (caller holds the store's write lock)."""
+        self.stage(features, lines, seq, nbytes=nbytes, numbering=numbering).install()
+
+    def stage(self, features: dict[str, dict], lines: dict[str, bytes], seq: int, *,
+              nbytes: int | None = None, numbering: Numbering | None = None) -> _Staged:
+        """Write the file's next content beside it (the part that needs disk space); `install` puts it in
+        place and makes it this process's copy, `discard` forgets it. Nothing changes until `install`."""
         body = collection_bytes(lines.values(), name=self.layer.id, members={"guatu": {"seq": seq}})
-        atomic_write(self.path, body)
-        state = LayerState(stat=self._stat(), seq=seq, features=features, lines=lines,
-                           nbytes=sum(map(len, lines.values())) if nbytes is None else nbytes,
-                           journal_epoch=self.journal.epoch, numbering=numbering, _body=body)
-        with self._lock:
-            self.state = state
+        tmp = stage_write(self.path, body)
+        return _Staged(self, tmp, LayerState(seq=seq, features=features, lines=lines,
+                                             nbytes=sum(map(len, lines.values())) if nbytes is None else nbytes,
+                                             numbering=numbering, _body=body))
+
+
+@dataclass
+class _Staged:
+    """A layer file's next content, written beside it and not yet renamed into place."""
+
+    file: LayerFile
+    tmp: Path
+    state: LayerState
+
+    def install(self) -> None:
+        install(self.tmp, self.file.path)
+        self.state.stat, self.state.journal_epoch = self.file._stat(), self.file.journal.epoch
+        with self.file._lock:
+            self.file.state = self.state
+
+    def discard(self) -> None:
+        self.tmp.unlink(missing_ok=True)
 
 
 def _record_name(name: str) -> str:
@@ -514,13 +536,32 @@ class _GeoJSONTransaction(Transaction):
         return self.store.journal.last_seq()
 
     def commit(self, changes: list[dict]) -> None:
-        # Once the journal holds the batch it is committed; the layer files
-        # follow, and `_recover` finishes the job if this process dies here.
-        self.store.journal.append(changes)
+        # The layer files' next versions are written beside them first: that is where a full disk
+        # shows, and then nothing has changed yet. The journal append is the commit point; the renames
+        # follow, and `_recover` finishes the job if this process dies between the two.
         by_layer: dict[str, list[dict]] = {}
         for change in changes:
             by_layer.setdefault(change["layer"], []).append(change)
-        for layer_id, layer_changes in by_layer.items():
-            lf = self.store._files[layer_id]
-            features, lines, nbytes, numbering = _applied(self._state(layer_id), layer_changes, lf.layer.id_prefix)
-            lf.write(features, lines, layer_changes[-1]["seq"], nbytes=nbytes, numbering=numbering)
+        journal = self.store.journal
+        staged: list[_Staged] = []
+        try:
+            for layer_id, layer_changes in by_layer.items():
+                lf = self.store._files[layer_id]
+                features, lines, nbytes, numbering = _applied(self._state(layer_id), layer_changes, lf.layer.id_prefix)
+                staged.append(lf.stage(features, lines, layer_changes[-1]["seq"], nbytes=nbytes, numbering=numbering))
+            mark = journal.append(changes)
+        except BaseException:
+            for s in staged:
+                s.discard()
+            raise
+        for i, s in enumerate(staged):
+            try:
+                s.install()
+            except (OSError, DiskFull):
+                if i == 0:  # no layer file shows the batch yet: take it back from the journal, as if never written
+                    journal.cut_back(mark)
+                    log.error("a layer file could not be renamed into place; change(s) %d–%d taken back from the "
+                              "journal", changes[0]["seq"], changes[-1]["seq"])
+                for rest in staged[i + 1:]:
+                    rest.discard()
+                raise

@@ -131,7 +131,7 @@ def test_a_change_recovered_by_another_store_is_caught_up(store_factory, data_di
     def crash(self, *args, **kwargs):
         raise SystemExit("simulated crash after the journal append")
 
-    monkeypatch.setattr(geo.store.geojson.LayerFile, "write", crash)
+    monkeypatch.setattr(geo.store.geojson._Staged, "install", crash)
     with pytest.raises(SystemExit):
         first.update(LAYER, "c-0002", expected_version=1, user="bob", properties={"status": "accepted"})
     monkeypatch.undo()
