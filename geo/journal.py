@@ -130,6 +130,16 @@ class Journal:
         self.refresh()
         return list(self.entries(list(self._by_feature.get((layer, fid), ()))))
 
+    def ids(self, layer: str) -> list[str]:
+        """Every id of `layer` the journal has a change of: ids once given are never given again."""
+        self.refresh()
+        return [fid for (lid, fid) in list(self._by_feature) if lid == layer]
+
+    def has(self, layer: str, fid: str) -> bool:
+        """The journal has a change of this place (it exists, or existed and was deleted)."""
+        self.refresh()
+        return (layer, fid) in self._by_feature
+
     def entries_since(self, seq: int) -> list[dict]:
         return list(self.entries(self.summaries_since(seq)))
 

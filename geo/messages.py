@@ -45,6 +45,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- database (geo/store/postgis.py) -----------------------------------------------
 
     # --- ids, campaign area, configuration (geo/config.py, geo/validate.py) ------------
+    "ids.used_before": {
+        "zh": "编号 {id} 曾属于{layer}中一个已删除的地点,编号不会重复使用:请不填编号,由系统分配新编号",
+        "en": "id {id} belonged to a deleted place of {layer}, and ids are never used twice: "
+              "leave the id out and a new one is given",
+    },
 
     # --- request validation (one layer at the boundary) --------------------------------
 

@@ -31,6 +31,7 @@ from geo.exchange.archive import UploadLimits, check_size, file_error, private_d
 from geo.exchange.attributes import DBF_TEXT_BYTES, Incoming
 from geo.exchange.dbf import codec_for
 from geo.exchange.formats import GEO_SUFFIXES, SHAPEFILE_PARTS, ReadResult, find_datasets, read_datasets
+from geo.messages import t
 from geo.store.base import Op, Store
 from geo.validate import SYSTEM_PROPERTIES, validate_feature
 
@@ -152,9 +153,10 @@ def build_preview(store: Store, layer: Layer, read: ReadResult, *, file: str, fm
     items: list[ItemReport] = []
     plan: list[dict] = []
     seen: dict[str, str] = {}
+    retired = store.retired_ids(layer.id, {i.id for i in read.items if i.id is not None and i.id not in current})
     for incoming in read.items:
         report, op = _preview_one(incoming, layer, store.campaign, current, seen, repair=options.repair,
-                                  updates_only=updates_only)
+                                  updates_only=updates_only, retired=retired)
         items.append(report)
         if op is not None:
             plan.append(asdict(op))
@@ -179,7 +181,7 @@ def _name(props: dict) -> str | None:
 
 
 def _preview_one(item: Incoming, layer: Layer, campaign: Campaign, current: dict[str, dict], seen: dict[str, str], *,
-                 repair: bool, updates_only: bool) -> tuple[ItemReport, Op | None]:
+                 repair: bool, updates_only: bool, retired: set[str] = frozenset()) -> tuple[ItemReport, Op | None]:
     if item.errors:
         return _reject(item, item.errors)
     fid = item.id
@@ -192,6 +194,8 @@ def _preview_one(item: Incoming, layer: Layer, campaign: Campaign, current: dict
         if updates_only:
             what = f"no place {fid!r} in {layer.title}" if fid else "no place id (点位编号)"
             return _reject(item, [FieldError("id", f"{what}; the ledger can only update places that exist", fid)])
+        if fid in retired:  # a deleted place's id: never given again (the commit would be refused)
+            return _reject(item, [FieldError("id", t("ids.used_before", id=fid, layer=layer.title), fid)])
         return _preview_add(item, layer, campaign, repair=repair)
     return _preview_change(item, existing, layer, campaign, repair=repair)
 

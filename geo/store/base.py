@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -63,6 +63,10 @@ class Transaction(ABC):
 
     @abstractmethod
     def next_id(self, layer: Layer) -> str: ...
+
+    @abstractmethod
+    def used_before(self, layer: str, fid: str) -> bool:
+        """The id belonged to a place of `layer` (the journal has a change of it): it is never given again."""
 
     @abstractmethod
     def last_seq(self) -> int: ...
@@ -166,6 +170,11 @@ class Store(ABC):
 
         return collection_bytes((feature_line(f) for f in self.features(layer_id)), name=layer_id)
 
+    @abstractmethod
+    def retired_ids(self, layer_id: str, fids: Iterable[str]) -> set[str]:
+        """Those of `fids` that belonged to a place of the layer that was deleted: a create naming one is
+        refused (ids are never given twice, so an old ETag or link can never reach another place)."""
+
     def layer_errors(self) -> dict[str, str]:
         """Layers that cannot be read, with the reason (none by default)."""
         return {}
@@ -257,6 +266,8 @@ class Store(ABC):
         if op.kind == "create":
             if current is not None:
                 raise Conflict(f"{op.id} already exists in {layer.title}", current=current)
+            if op.id and key not in pending and txn.used_before(op.layer, op.id):
+                raise Conflict(t("ids.used_before", id=op.id, layer=layer.title))
             fid = op.id or txn.next_id(layer)
             while (op.layer, fid) in pending:
                 fid = _bump(fid)

@@ -32,6 +32,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import orjson
@@ -353,6 +354,10 @@ class GeoJSONStore(Store):
         """Layers whose files cannot be read, with the reason."""
         return {lid: f.load().error for lid, f in self._files.items() if f.load().error}
 
+    def retired_ids(self, layer_id: str, fids: Iterable[str]) -> set[str]:
+        current = self._state(layer_id).features
+        return {f for f in fids if f not in current and self.journal.has(layer_id, f)}
+
     def changes_since(self, seq: int) -> list[ChangeSummary]:
         return self.journal.summaries_since(seq)
 
@@ -483,8 +488,10 @@ def _numbered(fid: str, prefix: str) -> tuple[int, int] | None:
 
 @dataclass(frozen=True)
 class Numbering:
-    """A layer's ids made of its prefix and digits: the highest number, and how many ids have
-    each count of digits. The next id is the highest plus one, as wide as the widest (4 at least)."""
+    """A layer's ids made of its prefix and digits, as ever given: the highest number, and how many
+    ids have each count of digits. The next id is the highest plus one, as wide as the widest (4 at
+    least). A deleted place's number stays counted: ids are never given twice, so nothing that names
+    a deleted place (an ETag, a link, a history) can reach another one."""
 
     top: int
     widths: dict[int, int]
@@ -504,12 +511,9 @@ class Numbering:
     def with_(self, number: int, width: int) -> Numbering:
         return Numbering(max(self.top, number), {**self.widths, width: self.widths.get(width, 0) + 1})
 
-    def without(self, number: int, width: int) -> Numbering | None:
-        """None when the highest went: the next highest is counted again when a create asks."""
-        if number >= self.top:
-            return None
-        widths = {**self.widths, width: self.widths.get(width, 0) - 1}
-        return Numbering(self.top, {w: n for w, n in widths.items() if n > 0})
+    def without(self, number: int, width: int) -> Numbering:
+        """The same: a deleted place's number is not given again."""
+        return self
 
 
 class _GeoJSONTransaction(Transaction):
@@ -528,9 +532,12 @@ class _GeoJSONTransaction(Transaction):
     def next_id(self, layer: Layer) -> str:
         prefix = f"{layer.id_prefix}-"
         state = self._state(layer.id)
-        if state.numbering is None:  # counted once, then carried from state to state by each write
-            state.numbering = Numbering.count(state.features, prefix)
+        if state.numbering is None:  # counted once (the places and every id the journal names), then carried
+            state.numbering = Numbering.count(chain(state.features, self.store.journal.ids(layer.id)), prefix)
         return state.numbering.next_id(prefix)
+
+    def used_before(self, layer: str, fid: str) -> bool:
+        return self.store.journal.has(layer, fid)
 
     def last_seq(self) -> int:
         return self.store.journal.last_seq()
