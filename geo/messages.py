@@ -45,6 +45,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- database (geo/store/postgis.py) -----------------------------------------------
 
     # --- ids, campaign area, configuration (geo/config.py, geo/validate.py) ------------
+    "area.outside_district": {
+        "zh": "位于区界外 {distance},超出活动范围(区界及其外 {buffer} 米以内)",
+        "en": "lies {distance} outside the district boundary, beyond the campaign area (the district and {buffer} m "
+              "around it)",
+    },
+    "area.outside_bounds": {
+        "zh": "超出活动范围(东经 {west}–{east} 度、北纬 {south}–{north} 度,及其外 {buffer} 米以内)",
+        "en": "outside the campaign area ({west}–{east} E, {south}–{north} N, and {buffer} m around it)",
+    },
+    "area.metres": {"zh": "{m} 米", "en": "{m} m"},
+    "area.kilometres": {"zh": "{km} 公里", "en": "{km} km"},
+    "area.bad_district": {
+        "zh": "区界文件 {file} 无法作为活动范围:{reason}",
+        "en": "the district boundary file {file} cannot serve as the campaign area: {reason}",
+    },
+    "area.bad_buffer": {
+        "zh": "$.area_buffer_m:应为 0 到 50000 之间的米数,实为 {value}",
+        "en": "$.area_buffer_m: expected metres between 0 and 50000, got {value}",
+    },
     "ids.used_before": {
         "zh": "编号 {id} 曾属于{layer}中一个已删除的地点,编号不会重复使用:请不填编号,由系统分配新编号",
         "en": "id {id} belonged to a deleted place of {layer}, and ids are never used twice: "

@@ -254,8 +254,9 @@ def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Camp
 
     geometry = item.geometry if item.geometry is not None else existing["geometry"]
     candidate = {"type": "Feature", "id": fid, "properties": props, "geometry": geometry}
+    moved = item.geometry is not None and not same_geometry(item.geometry, existing["geometry"])
     try:
-        checked = validate_feature(candidate, layer, campaign, repair=repair)
+        checked = validate_feature(candidate, layer, campaign, repair=repair, check_area=moved)
     except ValidationError as exc:
         return _reject(item, exc.errors, base.get("name"))
     clean = checked.feature

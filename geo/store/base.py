@@ -288,7 +288,8 @@ class Store(ABC):
                 "type": "Feature", "id": op.id, "properties": props,
                 "geometry": op.geometry if op.geometry is not None else current["geometry"],
             }
-        checked = validate_feature(candidate, layer, self.campaign, repair=repair)
+        moved = current is None or candidate["geometry"] != current["geometry"]
+        checked = validate_feature(candidate, layer, self.campaign, repair=repair, check_area=moved)
         feature = checked.feature
         feature["properties"].update(version=version, updated_at=now, updated_by=user)
         change = self._change(op.kind, op.layer, feature["id"], version, user, now, current, feature)
