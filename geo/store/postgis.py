@@ -47,6 +47,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from geo.config import Campaign, Layer
+from geo.diskspace import disk_full
 from geo.errors import Conflict, GuatuError, NotFound, StoreBusy
 from geo.geojson_io import collection_bytes, dumps, feature_line
 from geo.journal import ChangeSummary, _summary
@@ -136,6 +137,8 @@ class PostGISStore(Store):
         except psycopg.OperationalError as exc:
             if isinstance(exc, psycopg.errors.LockNotAvailable):
                 raise StoreBusy("another write holds the campaign lock; try again") from None
+            if isinstance(exc, psycopg.errors.DiskFull):  # the transaction rolled back: nothing was kept
+                raise disk_full(f"the campaign database ({exc.sqlstate})") from None
             raise DatabaseUnavailable(f"the campaign database failed: {str(exc).strip()}") from None
 
     # --- reads -------------------------------------------------------------

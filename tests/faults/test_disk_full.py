@@ -4,7 +4,9 @@ and the same write succeeds once space is freed."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -120,3 +122,41 @@ def test_over_http_a_full_disk_answers_507_health_warns_and_the_same_edit_succee
                            headers={"If-Match": etag})
     assert retried.status_code == 200 and retried.headers["ETag"] == f'"{fid}-v2"'
     assert client.get("/api/health").get_json()["problems"] == []
+
+
+def test_a_postgis_write_on_a_full_disk_is_refused_with_507_and_changes_nothing(store_factory, postgis_url,
+                                                                                  postgis_schema):
+    """The campaign's tables on a tablespace on a small filled disk (the test cluster runs on this machine)."""
+    import psycopg
+    from psycopg import sql
+
+    store = store_factory("postgis")
+    place = store.create(LAYER, make_feature(name="康复前街11号院"), user="alice").feature
+    mount = Path(tempfile.mkdtemp(prefix="guatu-pg-disk-"))  # outside pytest's private folder: the server reads it
+    os.chmod(mount, 0o755)
+    space = f"small_{postgis_schema}"
+    with small_disk(mount, size_mb=4), psycopg.connect(postgis_url, autocommit=True) as conn:
+        server_uid = os.stat(conn.execute("SHOW data_directory").fetchone()[0]).st_uid
+        folder = mount / "pg"
+        folder.mkdir()
+        os.chown(folder, server_uid, -1)
+        conn.execute(sql.SQL("CREATE TABLESPACE {} LOCATION {}").format(sql.Identifier(space), sql.Literal(str(folder))))
+        try:
+            for table in ("features", "journal", "layer_heads", "id_counters"):
+                conn.execute(sql.SQL("ALTER TABLE {}.{} SET TABLESPACE {}").format(
+                    sql.Identifier(postgis_schema), sql.Identifier(table), sql.Identifier(space)))
+            revision = store.revision()
+            filler = fill(mount)
+            big = make_feature(name="兑周村5号院", notes=os.urandom(2400).hex())  # stored out of line: new pages
+            with pytest.raises(DiskFull) as refused:
+                store.create(LAYER, big, user="bob")
+            assert refused.value.http_status == 507 and refused.value.message == t("store.disk_full")
+            assert store.revision() == revision and store.get(LAYER, place["id"]) == place
+            assert [f["id"] for f in store.features(LAYER)] == [place["id"]]
+            filler.unlink()
+            assert store.create(LAYER, big, user="bob").feature["id"] == "c-0002"
+            assert store.revision() == revision + 1
+        finally:
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(postgis_schema)))
+            conn.execute(sql.SQL("DROP TABLESPACE IF EXISTS {}").format(sql.Identifier(space)))
+    mount.rmdir()
