@@ -73,7 +73,7 @@ def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
         # and the restored campaign serves
         app = create_app({"TESTING": True, "GUATU_DATA": str(target), "GUATU_INSTANCE": str(tmp_path / f"inst{n}")})
         health = app.test_client().get("/api/health").get_json()
-        assert health == {"ok": True, "revision": manifest["revision"], "broken_layers": {}}
+        assert health == {"ok": True, "revision": manifest["revision"], "broken_layers": {}, "problems": []}
 
 
 @pytest.mark.timeout(150)

@@ -32,7 +32,7 @@ def test_concurrent_writers_on_three_workers_lose_nothing(tmp_path):
     assert acks.conflicts > 0, "the writers never raced; the test proves nothing"
     journal = journal_entries(data)
     assert [e["seq"] for e in journal] == list(range(1, WRITERS * WRITES + 1))
-    assert health == {"ok": True, "revision": WRITERS * WRITES, "broken_layers": {}}
+    assert health == {"ok": True, "revision": WRITERS * WRITES, "broken_layers": {}, "problems": []}
 
     features = {f["id"]: f for f in layer_docs(data)[LAYER]["features"]}  # parses strictly
     assert check_acknowledged(features, journal, acks) == []
