@@ -2,11 +2,14 @@
 
 Reads come from an in-memory copy of each layer file, brought up to date
 whenever the file on disk changes (another process wrote it). Writes take an
-inter-process file lock, append to the journal first (write-ahead), then
-rewrite the layer file atomically; only the changed features are serialised
-again. A crash between the two steps is repaired by replaying the journal at
+inter-process file lock, write each changed layer's next file beside it, append
+to the journal (write-ahead: the commit point), then rename the new files into
+place; only the changed features are serialised again. A full disk shows before
+the journal append, when nothing has changed yet (507, no trace). A crash
+between the append and the renames is repaired by replaying the journal at
 the next open or write, and a layer file that cannot be parsed is reported
-with its line and refused for writes instead of being overwritten.
+with its line and refused for writes instead of being overwritten. Ids are
+never given twice: the next number follows every id the journal names.
 
 Catching up instead of parsing again. A layer file that Guatu writes is the
 previous one plus the journal's changes to that layer, and its first line
