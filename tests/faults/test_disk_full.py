@@ -50,8 +50,10 @@ def test_a_write_on_a_full_disk_is_refused_leaves_no_trace_and_succeeds_once_spa
     revision = store.revision()
     before = _files(data)
 
+    assert SpaceWatch.of([data]).low() == []  # the default on a small disk: 5 % of it
     filler = fill(disk)
     assert [p.code for p in store.problems()] == ["disk_low"]
+    assert [low.path for low in SpaceWatch.of([data]).low()] == [data]
     for write in (lambda: store.update(LAYER, place["id"], expected_version=1, user="bob",
                                        properties={"status": "accepted"}),
                   lambda: store.create(LAYER, make_feature(name="兑周村5号院", x=113.64), user="bob"),
