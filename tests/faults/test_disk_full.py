@@ -162,3 +162,37 @@ def test_a_postgis_write_on_a_full_disk_is_refused_with_507_and_changes_nothing(
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(postgis_schema)))
             conn.execute(sql.SQL("DROP TABLESPACE IF EXISTS {}").format(sql.Identifier(space)))
     mount.rmdir()
+
+
+def test_a_real_server_refuses_on_a_full_disk_in_every_worker_and_takes_the_same_edit_after(disk, tmp_path):
+    import requests
+
+    from tests.faults.server import Server, copy_demo, make_editor_token
+
+    data, instance = copy_demo(disk / "served"), disk / "served-instance"
+    token = make_editor_token(instance)
+    with Server(data, instance, tmp_path / "server.log", workers=2, env={"GUATU_MIN_FREE_MB": "1"}) as server:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        url = f"{server.url}/api/layers/{LAYER}/features"
+        created = session.post(url, json=make_feature(name="康复前街11号院"), timeout=30)
+        assert created.status_code == 201
+        fid, etag = created.json()["id"], created.headers["ETag"]
+        before = _files(data)
+
+        filler = fill(disk)
+        for _ in range(4):  # whichever worker answers
+            refused = session.patch(f"{url}/{fid}", json={"properties": {"status": "accepted"}},
+                                    headers={"If-Match": etag}, timeout=30)
+            assert refused.status_code == 507 and refused.json()["message"] == t("store.disk_full")
+            health = session.get(f"{server.url}/api/health", timeout=30)
+            assert [p["code"] for p in health.json()["problems"]] == ["disk_low"]
+        assert _files(data) == before
+
+        filler.unlink()
+        saved = session.patch(f"{url}/{fid}", json={"properties": {"status": "accepted"}}, headers={"If-Match": etag},
+                              timeout=30)
+        assert saved.status_code == 200 and saved.headers["ETag"] == f'"{fid}-v2"'
+        for _ in range(4):
+            assert session.get(f"{url}/{fid}", timeout=30).headers["ETag"] == f'"{fid}-v2"'
+            assert session.get(f"{server.url}/api/health", timeout=30).json()["problems"] == []
