@@ -26,6 +26,7 @@ import shapely
 from shapely.geometry import shape
 
 from geo.config import Campaign, Layer
+from geo.diskspace import refused_when_full
 from geo.errors import Conflict, FieldError, ValidationError
 from geo.exchange.archive import UploadLimits, check_size, file_error, private_dir
 from geo.exchange.attributes import DBF_TEXT_BYTES, Incoming
@@ -124,7 +125,7 @@ def read_upload(data: bytes, filename: str, campaign: Campaign, options: ImportO
         encoding = codec_for(options.encoding)
         if encoding is None:
             raise ValidationError([FieldError("encoding", f"unknown encoding {options.encoding!r}; try GBK or UTF-8")])
-    with private_dir() as tmp:
+    with refused_when_full("upload"), private_dir() as tmp:  # a full disk: DiskFull; the private folder goes
         saved = tmp / ((_SAFE_NAME.sub("_", Path(name).stem).lstrip(".")[:80] or "upload") + suffix)  # GDAL names layers after it
         saved.write_bytes(data)
         datasets = find_datasets(saved, name, kind, tmp / "files", options.limits)
