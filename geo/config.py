@@ -12,12 +12,13 @@ import difflib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from geo.area import DEFAULT_BUFFER_M, BoundsArea, DistrictArea, read_district
 from geo.errors import ConfigError
 from geo.messages import t
 
@@ -186,7 +187,15 @@ class Campaign:
     printing: PrintSettings = field(default_factory=PrintSettings)
     inspections: InspectionSettings = field(default_factory=InspectionSettings)
     milestones: tuple[Milestone, ...] = ()
+    area_buffer_m: float = DEFAULT_BUFFER_M  # how far outside the district a place may still reach
     extra: dict = field(default_factory=dict, compare=False, repr=False)
+    # where places may lie: the district boundary (+ buffer) when the campaign has one, else map.bounds (+ buffer)
+    area: DistrictArea | BoundsArea | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def write_area(self) -> DistrictArea | BoundsArea:
+        """The area every write's geometry must lie in (geo.area)."""
+        return self.area if self.area is not None else BoundsArea(self.map.bounds, self.area_buffer_m)
 
     def status(self, key: str) -> Status:
         for s in self.statuses:
@@ -329,7 +338,8 @@ class _Reader:
 
 
 def load_campaign(data_dir: Path | str) -> Campaign:
-    """Read and validate `campaign.json` in `data_dir`."""
+    """Read and validate `campaign.json` in `data_dir`, with its campaign area (the district boundary file,
+    read once here; a campaign whose district file is not there yet checks writes against map.bounds)."""
     path = Path(data_dir) / CAMPAIGN_FILE
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -337,7 +347,15 @@ def load_campaign(data_dir: Path | str) -> Campaign:
         raise ConfigError(str(path), ["file not found"]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(str(path), [f"not valid JSON: {exc}"]) from None
-    return parse_campaign(raw, str(path))
+    campaign = parse_campaign(raw, str(path))
+    district = next((b for b in campaign.boundaries if b.level == "district"), None)
+    if district is None or not (Path(data_dir) / district.file).is_file():
+        return campaign
+    try:
+        area = DistrictArea.of(read_district(Path(data_dir) / district.file), campaign.area_buffer_m)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(str(path), [t("area.bad_district", file=district.file, reason=exc)]) from None
+    return replace(campaign, area=area)
 
 
 def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
@@ -380,6 +398,9 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
     printing = _print(r, raw)
     inspections = _inspections(r, raw, {st.key for st in statuses})
     milestones = _milestones(r, raw)
+    buffer_m = r.get(raw, "area_buffer_m", (int, float), "$", DEFAULT_BUFFER_M)
+    if buffer_m is not None and not 0 <= buffer_m <= 50_000:
+        r.problems.append(t("area.bad_buffer", value=buffer_m))
     r.unknown_keys()
 
     if r.problems:
@@ -403,6 +424,7 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
         printing=printing,
         inspections=inspections,
         milestones=milestones,
+        area_buffer_m=float(DEFAULT_BUFFER_M if buffer_m is None else buffer_m),
         extra={k: v for k, v in raw.items() if k.startswith("x_")},
     )
 

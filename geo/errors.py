@@ -74,6 +74,13 @@ class StoreBusy(GuatuError):
     code = "busy"
 
 
+class DiskFull(GuatuError):
+    """The disk holding the campaign's files is full (or over quota): nothing of the write was kept (HTTP 507)."""
+
+    http_status = 507
+    code = "disk_full"
+
+
 class BrokenLayer(GuatuError):
     """A layer file on disk cannot be read; writes to it are refused."""
 

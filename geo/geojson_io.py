@@ -18,6 +18,8 @@ from typing import Any
 
 import orjson
 
+from geo.diskspace import refused_when_full
+
 PRECISION = 6
 FEATURE_KEYS = ("type", "id", "properties", "geometry")
 # Properties appear in this order; any others follow, sorted.
@@ -117,25 +119,44 @@ def collection_bytes(lines: Iterable[bytes], *, name: str | None = None, members
 
 def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Write `data` to `path` so that readers see the old or the new file; `mode` 0o600 for a private file
-    (it is never readable by others, not even while being written)."""
+    (it is never readable by others, not even while being written). A full disk raises `DiskFull` (507)
+    and leaves the old file as it was, with no part-written copy beside it."""
+    install(stage_write(path, data, mode=mode), path)
+
+
+def stage_write(path: Path, data: bytes, *, mode: int = 0o644) -> Path:
+    """Write `data` durably to `path`'s temporary name and return it: the part of `atomic_write` that
+    needs disk space. `install` puts it in place; a caller that changes its mind unlinks it."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
+    with refused_when_full(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = temp_path(path)
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:  # a full disk, say: the old file stays and no part-written copy is left beside it
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+            try:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except BaseException:  # a full disk, say: no part-written copy is left beside the old file
+            tmp.unlink(missing_ok=True)
+            raise
+    return tmp
+
+
+def install(tmp: Path, path: Path) -> None:
+    """Rename a `stage_write` copy over `path` (atomic) and make the rename durable."""
+    path = Path(path)
+    with refused_when_full(path):
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        fsync_dir(path.parent)
 
 
 def temp_path(path: Path) -> Path:

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import orjson
 
+from geo.diskspace import refused_when_full
 from geo.geojson_io import atomic_write, dumps
 
 log = logging.getLogger(__name__)
@@ -239,6 +240,16 @@ class Journal:
         self.refresh()
         return list(self.entries(list(self._by_feature.get((layer, fid), ()))))
 
+    def ids(self, layer: str) -> list[str]:
+        """Every id of `layer` the journal has a change of: ids once given are never given again."""
+        self.refresh()
+        return [fid for (lid, fid) in list(self._by_feature) if lid == layer]
+
+    def has(self, layer: str, fid: str) -> bool:
+        """The journal has a change of this place (it exists, or existed and was deleted)."""
+        self.refresh()
+        return (layer, fid) in self._by_feature
+
     def entries_since(self, seq: int) -> list[dict]:
         return list(self.entries(self.summaries_since(seq)))
 
@@ -270,22 +281,36 @@ class Journal:
                         tail.seq if tail.seq is not None else "unreadable", aside.name)
             return aside
 
-    def append(self, entries: list[dict]) -> None:
-        """Append a batch durably, all or nothing, after setting aside a torn last line left by a crash."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.set_aside_torn_tail()
+    def append(self, entries: list[dict]) -> int:
+        """Append a batch durably, all or nothing, after setting aside a torn last line left by a crash.
+        Returns the journal's size before the batch (for `cut_back`). A full disk raises `DiskFull`, the
+        journal as it was."""
         data = b"".join(dumps(e) + b"\n" for e in entries)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            before = os.lseek(fd, 0, os.SEEK_END)
+        with refused_when_full(self.path):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.set_aside_torn_tail()
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-                os.fsync(fd)
-            except BaseException:
-                os.ftruncate(fd, before)  # all entries of a batch, or none
-                raise
+                before = os.lseek(fd, 0, os.SEEK_END)
+                try:
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(fd, view):]
+                    os.fsync(fd)
+                except BaseException:
+                    os.ftruncate(fd, before)  # all entries of a batch, or none
+                    raise
+            finally:
+                os.close(fd)
+        return before
+
+    def cut_back(self, size: int) -> None:
+        """Take back the batch `append` wrote after `size` (the write lock is held and the batch could not
+        reach its layer files): it was never acknowledged, so it must not be replayed."""
+        fd = os.open(self.path, os.O_RDWR)
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
         finally:
             os.close(fd)
 

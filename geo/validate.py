@@ -2,7 +2,8 @@
 
 `validate_feature` returns a clean copy ready to store, or raises
 `ValidationError` listing every field at fault, each naming the feature.
-Invalid geometry is repaired with shapely's `make_valid` only when the caller
+A new or moved geometry must lie in the campaign area: the district boundary
+and a small buffer (`geo.area`, `Campaign.write_area`). Invalid geometry is repaired with shapely's `make_valid` only when the caller
 asks for it (`repair=True`); the repair is then reported in the notes.
 """
 
@@ -27,7 +28,7 @@ MAX_TEXT = 200
 MAX_NOTES = 5000
 MAX_PROBLEMS = 500
 MAX_VERTICES = 200_000
-BOUNDS_MARGIN = 0.5  # degrees around the campaign's bounds still accepted
+SWAP_MARGIN = 0.5  # degrees: positions this near the bounds once swapped were given as [latitude, longitude]
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DIMENSION = {"Point": 0, "MultiPoint": 0, "LineString": 1, "MultiLineString": 1, "Polygon": 2, "MultiPolygon": 2}
@@ -39,8 +40,11 @@ class Validated:
     notes: list[str] = field(default_factory=list)
 
 
-def validate_feature(feature: Any, layer: Layer, campaign: Campaign, *, repair: bool = False) -> Validated:
-    """Check a whole feature for `layer`; returns it cleaned (rounded, oriented)."""
+def validate_feature(feature: Any, layer: Layer, campaign: Campaign, *, repair: bool = False,
+                     check_area: bool = True) -> Validated:
+    """Check a whole feature for `layer`; returns it cleaned (rounded, oriented). The geometry must lie in the
+    campaign area (geo.area) unless `check_area` is off: an edit that keeps a place's stored geometry is not
+    refused because the place was drawn before the area was narrowed."""
     if not isinstance(feature, dict):
         raise ValidationError([FieldError("feature", "expected a GeoJSON Feature object")])
     fid = feature.get("id")
@@ -63,7 +67,7 @@ def validate_feature(feature: Any, layer: Layer, campaign: Campaign, *, repair: 
     if "geometry" not in feature or feature.get("geometry") is None:
         errors.append(FieldError("geometry", "missing: every place needs a geometry", label))
     else:
-        geometry = _geometry(feature["geometry"], layer, campaign, label, errors, notes, repair)
+        geometry = _geometry(feature["geometry"], layer, campaign, label, errors, notes, repair, check_area)
 
     if errors:
         raise ValidationError(errors)
@@ -256,7 +260,8 @@ def _coordinates_ok(coords: Any, depth: int, label, errors, counter: list[int]) 
 _DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
 
 
-def _geometry(geom: Any, layer: Layer, campaign: Campaign, label, errors, notes, repair: bool) -> dict | None:
+def _geometry(geom: Any, layer: Layer, campaign: Campaign, label, errors, notes, repair: bool,
+              check_area: bool = True) -> dict | None:
     if not isinstance(geom, dict):
         errors.append(FieldError("geometry", "expected a GeoJSON geometry object", label))
         return None
@@ -279,7 +284,7 @@ def _geometry(geom: Any, layer: Layer, campaign: Campaign, label, errors, notes,
     if shp.is_empty:
         errors.append(FieldError("geometry", "is empty", label))
         return None
-    if not _in_range(shp, campaign, label, errors):
+    if not _in_range(shp, campaign, label, errors, check_area):
         return None
     if not shp.is_valid:
         reason = shapely.is_valid_reason(shp)
@@ -298,7 +303,7 @@ def _geometry(geom: Any, layer: Layer, campaign: Campaign, label, errors, notes,
     return {"type": shp.geom_type, "coordinates": round_coords(mapping(shp)["coordinates"])}
 
 
-def _in_range(shp, campaign: Campaign, label, errors) -> bool:
+def _in_range(shp, campaign: Campaign, label, errors, check_area: bool = True) -> bool:
     xy = shapely.get_coordinates(shp)
     lon, lat = xy[:, 0], xy[:, 1]
     if np.any(np.abs(lon) > 180) or np.any(np.abs(lat) > 90):
@@ -308,14 +313,13 @@ def _in_range(shp, campaign: Campaign, label, errors) -> bool:
             msg = "coordinates out of range for WGS84 longitude/latitude (projected coordinates? reproject to EPSG:4326)"
         errors.append(FieldError("geometry.coordinates", msg, label))
         return False
-    w, s, e, n = campaign.map.bounds
-    m = BOUNDS_MARGIN
-    if lon.min() < w - m or lon.max() > e + m or lat.min() < s - m or lat.max() > n + m:
+    refusal = campaign.write_area.refusal(lon, lat) if check_area else None  # the district and a buffer (geo.area)
+    if refusal is not None:
+        w, s, e, n = campaign.map.bounds
+        m = SWAP_MARGIN
         if w - m <= lat.min() and lat.max() <= e + m and s - m <= lon.min() and lon.max() <= n + m:
-            msg = "the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]"
-        else:
-            msg = f"outside the campaign area ({w}–{e} E, {s}–{n} N)"
-        errors.append(FieldError("geometry.coordinates", msg, label))
+            refusal = "the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]"
+        errors.append(FieldError("geometry.coordinates", refusal, label))
         return False
     return True
 

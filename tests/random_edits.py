@@ -2,7 +2,7 @@
 (tests/test_incremental_state.py, tests/test_dashboard_incremental.py).
 
 Each step is one write (or a batch of them), chosen by a seeded `random.Random`:
-creations (some with ids out of order, some re-using a deleted id), status,
+creations (some with ids out of order; a deleted place's id is never used again), status,
 problem, area, name and geometry updates, deletions, and a clock that moves by
 minutes and now and then across the overnight cut-off or midnight.
 """
@@ -27,7 +27,6 @@ class RandomEdits:
         self.clock = clock
         self.rng = random.Random(seed)
         self.campaign = store.campaign
-        self.deleted: list[tuple[str, str]] = []
 
     # --- what a place looks like ---------------------------------------------
     def _day(self, back: int, ahead: int = 0) -> str:
@@ -70,13 +69,10 @@ class RandomEdits:
     def create_op(self) -> Op:
         layer = self.rng.choice(tuple(LAYERS))
         fid = None
-        gone = [k for k in self.deleted if k[0] == layer]
-        roll = self.rng.random()
-        if gone and roll < 0.2:  # the same id again: it goes last
-            fid = self.rng.choice(gone)[1]
-        elif roll < 0.5:  # an id out of order
+        if self.rng.random() < 0.5:  # an id out of order (never a deleted place's: ids are not given twice)
             fid = f"{LAYERS[layer]}-{self.rng.randint(1, 9999):04d}"
-        if fid is not None and any(f["id"] == fid for f in self.store.features(layer)):
+        if fid is not None and (any(f["id"] == fid for f in self.store.features(layer))
+                                or self.store.retired_ids(layer, [fid])):
             fid = None
         return Op("create", layer, fid, properties={**self.properties(), **self.kinds(layer)}, geometry=self.geometry())
 
@@ -114,7 +110,6 @@ class RandomEdits:
         if roll < 0.42 and self.deletions:
             layer, f = self.rng.choice(places)
             self.store.delete(layer, f["id"], expected_version=f["properties"]["version"], user="t")
-            self.deleted.append((layer, f["id"]))
             return "delete"
         if roll < 0.52:  # a batch: several places at once, a creation among them
             chosen = self.rng.sample(places, 2)
@@ -122,7 +117,6 @@ class RandomEdits:
             if self.rng.random() < 0.5 and self.deletions:
                 layer, f = chosen[0]
                 ops[0] = Op("delete", layer, f["id"], expected_version=f["properties"]["version"])
-                self.deleted.append((layer, f["id"]))
             self.store.apply(ops, user="t")
             return "batch"
         layer, f = self.rng.choice(places)

@@ -231,7 +231,7 @@ def test_swapped_longitude_and_latitude_are_refused_with_a_hint(campaign, layer,
 def test_place_outside_the_campaign_area_is_refused(campaign, layer, make_feature):
     beijing = [[116.40, 39.90], [116.41, 39.90], [116.41, 39.91], [116.40, 39.90]]
     error = _only_error(_with_ring(make_feature, beijing), layer, campaign, "geometry.coordinates")
-    assert "outside the campaign area" in error.message
+    assert "超出活动范围" in error.message
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])

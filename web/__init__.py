@@ -17,6 +17,7 @@ from flask import Flask
 
 from geo.accounts import Accounts
 from geo.config import load_campaign
+from geo.diskspace import SpaceWatch
 from geo.store import open_store
 from geo.store.base import utc_now
 from web import assets, logging_setup, settings
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=12 * 3600,
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        GUATU_MIN_FREE_MB=None,  # /api/health warns below this free space (MB); None: 1024, or 5 % of a small disk
     )
     settings.from_file(app, (test_config or {}).get("GUATU_CONFIG") or os.environ.get("GUATU_CONFIG"))
     _from_env(app)  # environment variables win over the config file
@@ -62,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     campaign = load_campaign(data_dir)
     _warn_unknown_variables(app, campaign)
     store = _open_store(app, data_dir, campaign)
+    store.space_watch = _space_watch(app, data_dir, instance)
     app.extensions["guatu"] = Guatu(
         campaign=campaign, store=store, data_dir=data_dir, instance_dir=instance, clock=app.config["GUATU_CLOCK"],
         refresh_seconds=float(app.config["GUATU_REFRESH_SECONDS"]),
@@ -154,6 +157,14 @@ def _warn_unknown_variables(app: Flask, campaign) -> None:
         app.logger.warning(unknown.text("en"))
         if click.get_current_context(silent=True) is not None:  # created by a command, not by a server
             click.echo(unknown.text(), err=True)
+
+
+def _space_watch(app: Flask, data_dir: Path, instance: Path) -> SpaceWatch:
+    """The folders the app writes to, watched for free space (GUATU_MIN_FREE_MB)."""
+    try:
+        return SpaceWatch.of([data_dir, instance], app.config.get("GUATU_MIN_FREE_MB"))
+    except ValueError as exc:
+        raise RuntimeError(f"GUATU_MIN_FREE_MB: expected a number of megabytes ({exc})") from None
 
 
 def _from_env(app: Flask) -> None:

@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 
 from geo.errors import GuatuError
 from geo.exchange import EXPORT_FORMATS, ImportOptions, ImportPreview, commit_import, export_layer, preview_upload
+from geo.geojson_io import atomic_write
 from geo.store.base import Store
 from geo.validate import SYSTEM_PROPERTIES
 from web.context import guatu
@@ -143,9 +144,9 @@ def export_command(layer: str, fmt: str, out: Path, status: tuple, street: tuple
     filters = {"status": status, "street": street, "community": community, "kind": kind}
     try:
         exported = export_layer(_store(), layer, fmt, filters=filters)
+        atomic_write(out, exported.data)  # a full disk: DiskFull, and no part-written file
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
-    out.write_bytes(exported.data)
     click.echo(f"Wrote {exported.count} place(s) of {layer} to {out.name} ({len(exported.data):,} bytes).")
 
 

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from geo.backup import BackupError, backup, restore
+from geo.diskspace import disk_full, is_disk_full
 from web.context import guatu
 
 
@@ -23,6 +24,10 @@ def backup_command(out: Path) -> None:
         path, manifest = backup(g.store, out, data_dir=g.data_dir, clock=g.clock)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # the backup removed its part-written archive and staging copy on the way out
+        if not is_disk_full(exc):
+            raise
+        raise click.ClickException(disk_full(exc.filename).message) from None
     click.echo(f"backed up revision {manifest['revision']} ({len(manifest['files'])} files) to {path}")
 
 

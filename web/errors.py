@@ -1,12 +1,13 @@
-"""One error shape for the whole API: {"error": code, "message": text, ...}."""
+"""One error shape for the whole API: {"error": code, "message": text, ...}; a full disk is a 507."""
 
 from __future__ import annotations
 
 import orjson
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
+from geo.diskspace import disk_full, is_disk_full
 from geo.errors import GuatuError
 from geo.messages import t
 
@@ -25,6 +26,14 @@ def register(app: Flask) -> None:
         if exc.retry_after:
             resp.headers["Retry-After"] = str(exc.retry_after)
         return resp
+
+    @app.errorhandler(OSError)
+    def disk_error(exc: OSError):
+        """A full disk met by any write (an upload, an export, a preview): 507 in the shape of the part of the
+        app that failed, like every domain error; other OS errors stay what they were (500, logged)."""
+        if not is_disk_full(exc):
+            raise exc
+        return current_app.handle_user_exception(disk_full(exc.filename))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

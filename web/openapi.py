@@ -60,6 +60,7 @@ WRITE_ERRORS = {
     "413": _ref_response("TooLarge"),
     "415": _ref_response("BadRequest"),
     "422": _ref_response("Invalid"),
+    "507": _ref_response("DiskFull"),
 }
 
 # a write that names the version it started from: stale (409), weak ETag or `*` for no place (412), no version (428)
@@ -427,12 +428,15 @@ COMPONENTS: dict = {
         "NotFound": _error("No such layer, place, boundary level or version."),
         "MethodNotAllowed": {**_error("This path does not take that method."),
                              "headers": {"Allow": {"schema": {"type": "string"}}}},
-        "Conflict": _error("The place changed since the version the edit started from; `current` is the place now."),
+        "Conflict": _error("The place changed since the version the edit started from (`current` is the place now), "
+                           "or a create named the id of a deleted place (ids are never given twice)."),
         "PreconditionFailed": _error("If-Match held a weak ETag (W/…: writes compare strongly), or `*` for a place "
                                      "that does not exist."),
         "PreconditionRequired": _error("The write named no version (If-Match or `version`)."),
         "TooLarge": _error("The body is larger than the server accepts (MAX_CONTENT_LENGTH)."),
         "Invalid": _error("The input breaks a rule; `fields` names every field at fault."),
+        "DiskFull": _error("The disk holding the campaign is full: nothing of the write was saved; free space and "
+                           "send the same write again."),
         "Unavailable": _error("The layer file cannot be read (it is never overwritten then), or the write lock "
                               "stayed busy; try again."),
     },

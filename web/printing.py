@@ -13,6 +13,7 @@ from flask import Blueprint, Response, request
 from flask.cli import with_appcontext
 
 from geo.errors import GuatuError
+from geo.geojson_io import atomic_write
 from geo.printing import parse_options, render_print
 from geo.printing.layout import format_scale
 from web.context import guatu
@@ -65,9 +66,8 @@ def print_map_command(out: Path, fmt: str | None, labels: bool, table: bool, hat
     try:
         options = parse_options(args, g.campaign)
         sheet = render_print(g.store, g.campaign, g.data_dir, options, g.now())
+        atomic_write(out, sheet.data)  # a full disk: DiskFull, and no part-written file
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(sheet.data)
     click.echo(f"{out}: {options.paper} {options.orientation} {options.format.upper()}, "
                f"scale {format_scale(sheet.scale)}, {sum(sheet.counts.values())} places")

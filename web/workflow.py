@@ -19,7 +19,7 @@ from flask.cli import with_appcontext
 
 from geo.daily_report import build_pdf, build_xlsx, report_data
 from geo.errors import FieldError, GuatuError, ValidationError
-from geo.geojson_io import dumps
+from geo.geojson_io import atomic_write, dumps
 from geo.inspections import check_day
 from geo.progress import milestones, parse_range, timeline
 from geo.responsibility import my_places, responsible_names
@@ -123,11 +123,11 @@ def daily_report_command(day: str | None, out: Path, no_pdf: bool) -> None:
         data = report_data(g.store, g.campaign, when, g.now())
         out.mkdir(parents=True, exist_ok=True)
         xlsx = out / f"日报-{when.isoformat()}.xlsx"
-        xlsx.write_bytes(build_xlsx(data))
+        atomic_write(xlsx, build_xlsx(data))
         click.echo(str(xlsx))
         if not no_pdf:
             pdf = out / f"日报-{when.isoformat()}.pdf"
-            pdf.write_bytes(build_pdf(data, g.store, g.campaign, g.data_dir, g.now()))
+            atomic_write(pdf, build_pdf(data, g.store, g.campaign, g.data_dir, g.now()))
             click.echo(str(pdf))
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None

@@ -26,11 +26,13 @@ import shapely
 from shapely.geometry import shape
 
 from geo.config import Campaign, Layer
+from geo.diskspace import refused_when_full
 from geo.errors import Conflict, FieldError, ValidationError
 from geo.exchange.archive import UploadLimits, check_size, file_error, private_dir
 from geo.exchange.attributes import DBF_TEXT_BYTES, Incoming
 from geo.exchange.dbf import codec_for
 from geo.exchange.formats import GEO_SUFFIXES, SHAPEFILE_PARTS, ReadResult, find_datasets, read_datasets
+from geo.messages import t
 from geo.store.base import Op, Store
 from geo.validate import SYSTEM_PROPERTIES, validate_feature
 
@@ -123,7 +125,7 @@ def read_upload(data: bytes, filename: str, campaign: Campaign, options: ImportO
         encoding = codec_for(options.encoding)
         if encoding is None:
             raise ValidationError([FieldError("encoding", f"unknown encoding {options.encoding!r}; try GBK or UTF-8")])
-    with private_dir() as tmp:
+    with refused_when_full("upload"), private_dir() as tmp:  # a full disk: DiskFull; the private folder goes
         saved = tmp / ((_SAFE_NAME.sub("_", Path(name).stem).lstrip(".")[:80] or "upload") + suffix)  # GDAL names layers after it
         saved.write_bytes(data)
         datasets = find_datasets(saved, name, kind, tmp / "files", options.limits)
@@ -152,9 +154,10 @@ def build_preview(store: Store, layer: Layer, read: ReadResult, *, file: str, fm
     items: list[ItemReport] = []
     plan: list[dict] = []
     seen: dict[str, str] = {}
+    retired = store.retired_ids(layer.id, {i.id for i in read.items if i.id is not None and i.id not in current})
     for incoming in read.items:
         report, op = _preview_one(incoming, layer, store.campaign, current, seen, repair=options.repair,
-                                  updates_only=updates_only)
+                                  updates_only=updates_only, retired=retired)
         items.append(report)
         if op is not None:
             plan.append(asdict(op))
@@ -179,7 +182,7 @@ def _name(props: dict) -> str | None:
 
 
 def _preview_one(item: Incoming, layer: Layer, campaign: Campaign, current: dict[str, dict], seen: dict[str, str], *,
-                 repair: bool, updates_only: bool) -> tuple[ItemReport, Op | None]:
+                 repair: bool, updates_only: bool, retired: set[str] = frozenset()) -> tuple[ItemReport, Op | None]:
     if item.errors:
         return _reject(item, item.errors)
     fid = item.id
@@ -192,6 +195,8 @@ def _preview_one(item: Incoming, layer: Layer, campaign: Campaign, current: dict
         if updates_only:
             what = f"no place {fid!r} in {layer.title}" if fid else "no place id (点位编号)"
             return _reject(item, [FieldError("id", f"{what}; the ledger can only update places that exist", fid)])
+        if fid in retired:  # a deleted place's id: never given again (the commit would be refused)
+            return _reject(item, [FieldError("id", t("ids.used_before", id=fid, layer=layer.title), fid)])
         return _preview_add(item, layer, campaign, repair=repair)
     return _preview_change(item, existing, layer, campaign, repair=repair)
 
@@ -250,8 +255,9 @@ def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Camp
 
     geometry = item.geometry if item.geometry is not None else existing["geometry"]
     candidate = {"type": "Feature", "id": fid, "properties": props, "geometry": geometry}
+    moved = item.geometry is not None and not same_geometry(item.geometry, existing["geometry"])
     try:
-        checked = validate_feature(candidate, layer, campaign, repair=repair)
+        checked = validate_feature(candidate, layer, campaign, repair=repair, check_area=moved)
     except ValidationError as exc:
         return _reject(item, exc.errors, base.get("name"))
     clean = checked.feature

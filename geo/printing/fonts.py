@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo.errors import GuatuError
+from geo.geojson_io import atomic_write
 
 FONT_PACKAGE = "fonts-noto-cjk"
 FAMILY = "Noto Sans CJK SC"
@@ -130,9 +131,7 @@ def print_font(text: str, weight: str = "regular") -> Path:
     with _lock:
         if not target.is_file():
             data = _subset_truetype(source, chars)
-            tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+            atomic_write(target, data)  # under _lock: one writer per process; a full disk leaves no part
             _prune(target.parent)
     return target
 

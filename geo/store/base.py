@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
 from geo.config import Campaign, Layer
+from geo.diskspace import SpaceWatch
 from geo.errors import BrokenLayer, Conflict, FieldError, NotFound, ValidationError
 from geo.journal import ChangeSummary
 from geo.messages import t
@@ -64,6 +65,10 @@ class Transaction(ABC):
     def next_id(self, layer: Layer) -> str: ...
 
     @abstractmethod
+    def used_before(self, layer: str, fid: str) -> bool:
+        """The id belonged to a place of `layer` (the journal has a change of it): it is never given again."""
+
+    @abstractmethod
     def last_seq(self) -> int: ...
 
     @abstractmethod
@@ -100,6 +105,8 @@ RECORD_KINDS = ("inspections",)  # the kinds of records a campaign keeps (copies
 
 
 class Store(ABC):
+    space_watch: SpaceWatch | None = None  # the folders whose free space `problems` reports (the app sets it)
+
     def __init__(self, campaign: Campaign, *, clock: Clock = utc_now) -> None:
         self.campaign = campaign
         self.clock = clock
@@ -163,6 +170,11 @@ class Store(ABC):
 
         return collection_bytes((feature_line(f) for f in self.features(layer_id)), name=layer_id)
 
+    @abstractmethod
+    def retired_ids(self, layer_id: str, fids: Iterable[str]) -> set[str]:
+        """Those of `fids` that belonged to a place of the layer that was deleted: a create naming one is
+        refused (ids are never given twice, so an old ETag or link can never reach another place)."""
+
     def layer_errors(self) -> dict[str, str]:
         """Layers that cannot be read, with the reason (none by default)."""
         return {}
@@ -194,8 +206,12 @@ class Store(ABC):
     def problems(self) -> list[Finding]:
         """What is wrong with the store now, found cheaply: health checks and the banner on every
         screen ask often. `check` is the thorough look."""
-        return [Finding(where=self.layer(lid).file, problem=reason, remedy=t("store.remedy_check"), code="broken_layer")
-                for lid, reason in self.layer_errors().items()]
+        found = [Finding(where=self.layer(lid).file, problem=reason, remedy=t("store.layer_remedy"), code="broken_layer")
+                 for lid, reason in self.layer_errors().items()]
+        if self.space_watch is not None:  # before the disk is full: then every write is refused (507)
+            found += [Finding(where=str(low.path), problem=low.message(), remedy=t("store.disk_low_remedy"),
+                              repairable=False, code="disk_low") for low in self.space_watch.low()]
+        return found
 
     def check(self) -> list[Finding]:
         """Every inconsistency between the layers, the journal and the records (empty when sound).
@@ -258,6 +274,8 @@ class Store(ABC):
         if op.kind == "create":
             if current is not None:
                 raise Conflict(f"{op.id} already exists in {layer.title}", current=current)
+            if op.id and key not in pending and txn.used_before(op.layer, op.id):
+                raise Conflict(t("ids.used_before", id=op.id, layer=layer.title))
             fid = op.id or txn.next_id(layer)
             while (op.layer, fid) in pending:
                 fid = _bump(fid)
@@ -278,7 +296,8 @@ class Store(ABC):
                 "type": "Feature", "id": op.id, "properties": props,
                 "geometry": op.geometry if op.geometry is not None else current["geometry"],
             }
-        checked = validate_feature(candidate, layer, self.campaign, repair=repair)
+        moved = current is None or candidate["geometry"] != current["geometry"]
+        checked = validate_feature(candidate, layer, self.campaign, repair=repair, check_area=moved)
         feature = checked.feature
         feature["properties"].update(version=version, updated_at=now, updated_by=user)
         change = self._change(op.kind, op.layer, feature["id"], version, user, now, current, feature)

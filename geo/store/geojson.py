@@ -2,11 +2,14 @@
 
 Reads come from an in-memory copy of each layer file, brought up to date
 whenever the file on disk changes (another process wrote it). Writes take an
-inter-process file lock, append to the journal first (write-ahead), then
-rewrite the layer file atomically; only the changed features are serialised
-again. A crash between the two steps is repaired by replaying the journal at
+inter-process file lock, write each changed layer's next file beside it, append
+to the journal (write-ahead: the commit point), then rename the new files into
+place; only the changed features are serialised again. A full disk shows before
+the journal append, when nothing has changed yet (507, no trace). A crash
+between the append and the renames is repaired by replaying the journal at
 the next open or write, and a layer file that cannot be parsed is reported
-with its line and refused for writes instead of being overwritten.
+with its line and refused for writes instead of being overwritten. Ids are
+never given twice: the next number follows every id the journal names.
 
 Catching up instead of parsing again. A layer file that Guatu writes is the
 previous one plus the journal's changes to that layer, and its first line
@@ -46,14 +49,15 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import orjson
 from filelock import FileLock, Timeout
 
 from geo.config import Campaign, Layer
-from geo.errors import BrokenLayer, JournalDamaged, NotFound, StoreBusy
-from geo.geojson_io import atomic_write, collection_bytes, feature_line, layer_members, remove_stale_temp_files
+from geo.errors import BrokenLayer, DiskFull, JournalDamaged, NotFound, StoreBusy
+from geo.geojson_io import atomic_write, collection_bytes, feature_line, install, layer_members, remove_stale_temp_files, stage_write
 from geo.journal import ChangeSummary, Journal
 from geo.messages import t
 from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, utc_now
@@ -220,15 +224,37 @@ class LayerFile:
               nbytes: int | None = None, numbering: Numbering | None = None) -> None:
         """Replace the file by these lines at `seq`, made by the changes from seq `first` (caller holds the
         store's write lock). Over a file another program saved, the journal tells the places from `first` on."""
+        self.stage(features, lines, seq, first=first, nbytes=nbytes, numbering=numbering).install()
+
+    def stage(self, features: dict[str, dict], lines: dict[str, bytes], seq: int, *, first: int | None = None,
+              nbytes: int | None = None, numbering: Numbering | None = None) -> _Staged:
+        """Write the file's next content beside it (the part that needs disk space); `install` puts it in
+        place and makes it this process's copy, `discard` forgets it. Nothing changes until `install`."""
         old = self.state
         since = old.since if old.ours else (first if first is not None else seq) - 1
         body = collection_bytes(lines.values(), name=self.layer.id, members=layer_members(seq, len(lines), since))
-        atomic_write(self.path, body)
-        state = LayerState(stat=self._stat(), seq=seq, features=features, lines=lines, since=since,
-                           nbytes=sum(map(len, lines.values())) if nbytes is None else nbytes,
-                           journal_epoch=self.journal.epoch, numbering=numbering, _body=body)
-        with self._lock:
-            self.state = state
+        tmp = stage_write(self.path, body)
+        return _Staged(self, tmp, LayerState(seq=seq, features=features, lines=lines, since=since,
+                                             nbytes=sum(map(len, lines.values())) if nbytes is None else nbytes,
+                                             numbering=numbering, _body=body))
+
+
+@dataclass
+class _Staged:
+    """A layer file's next content, written beside it and not yet renamed into place."""
+
+    file: LayerFile
+    tmp: Path
+    state: LayerState
+
+    def install(self) -> None:
+        install(self.tmp, self.file.path)
+        self.state.stat, self.state.journal_epoch = self.file._stat(), self.file.journal.epoch
+        with self.file._lock:
+            self.file.state = self.state
+
+    def discard(self) -> None:
+        self.tmp.unlink(missing_ok=True)
 
 
 def _record_name(name: str) -> str:
@@ -423,8 +449,7 @@ class GeoJSONStore(Store):
 
     def problems(self) -> list[Finding]:
         self._open()
-        found = [Finding(where=self.layer(lid).file, problem=reason, remedy=t("store.layer_remedy"), code="broken_layer")
-                 for lid, reason in self.layer_errors().items()]
+        found = super().problems()
         damage = self.journal_damage()
         if damage:
             found.append(Finding(where=JOURNAL_FILE, problem=damage, remedy=t("store.journal_remedy"),
@@ -440,6 +465,10 @@ class GeoJSONStore(Store):
         from geo.store.geojson_integrity import repair
 
         return repair(self, backups=backups, from_journal=from_journal)
+
+    def retired_ids(self, layer_id: str, fids: Iterable[str]) -> set[str]:
+        current = self._state(layer_id).features
+        return {f for f in fids if f not in current and self.journal.has(layer_id, f)}
 
     def changes_since(self, seq: int) -> list[ChangeSummary]:
         self._open()
@@ -582,8 +611,10 @@ def _numbered(fid: str, prefix: str) -> tuple[int, int] | None:
 
 @dataclass(frozen=True)
 class Numbering:
-    """A layer's ids made of its prefix and digits: the highest number, and how many ids have
-    each count of digits. The next id is the highest plus one, as wide as the widest (4 at least)."""
+    """A layer's ids made of its prefix and digits, as ever given: the highest number, and how many
+    ids have each count of digits. The next id is the highest plus one, as wide as the widest (4 at
+    least). A deleted place's number stays counted: ids are never given twice, so nothing that names
+    a deleted place (an ETag, a link, a history) can reach another one."""
 
     top: int
     widths: dict[int, int]
@@ -603,12 +634,9 @@ class Numbering:
     def with_(self, number: int, width: int) -> Numbering:
         return Numbering(max(self.top, number), {**self.widths, width: self.widths.get(width, 0) + 1})
 
-    def without(self, number: int, width: int) -> Numbering | None:
-        """None when the highest went: the next highest is counted again when a create asks."""
-        if number >= self.top:
-            return None
-        widths = {**self.widths, width: self.widths.get(width, 0) - 1}
-        return Numbering(self.top, {w: n for w, n in widths.items() if n > 0})
+    def without(self, number: int, width: int) -> Numbering:
+        """The same: a deleted place's number is not given again."""
+        return self
 
 
 class _GeoJSONTransaction(Transaction):
@@ -627,9 +655,12 @@ class _GeoJSONTransaction(Transaction):
     def next_id(self, layer: Layer) -> str:
         prefix = f"{layer.id_prefix}-"
         state = self._state(layer.id)
-        if state.numbering is None:  # counted once, then carried from state to state by each write
-            state.numbering = Numbering.count(state.features, prefix)
+        if state.numbering is None:  # counted once (the places and every id the journal names), then carried
+            state.numbering = Numbering.count(chain(state.features, self.store.journal.ids(layer.id)), prefix)
         return state.numbering.next_id(prefix)
+
+    def used_before(self, layer: str, fid: str) -> bool:
+        return self.store.journal.has(layer, fid)
 
     def last_seq(self) -> int:
         """Above every seq ever seen, so none is used twice: the journal's lines (a torn or damaged
@@ -637,14 +668,33 @@ class _GeoJSONTransaction(Transaction):
         return max(self.store.journal.max_seq_seen(), *(lf.load().seq for lf in self.store._files.values()))
 
     def commit(self, changes: list[dict]) -> None:
-        # Once the journal holds the batch it is committed; the layer files
-        # follow, and `_recover` finishes the job if this process dies here.
-        self.store.journal.append(changes)
+        # The layer files' next versions are written beside them first: that is where a full disk
+        # shows, and then nothing has changed yet. The journal append is the commit point; the renames
+        # follow, and `_recover` finishes the job if this process dies between the two.
         by_layer: dict[str, list[dict]] = {}
         for change in changes:
             by_layer.setdefault(change["layer"], []).append(change)
-        for layer_id, layer_changes in by_layer.items():
-            lf = self.store._files[layer_id]
-            features, lines, nbytes, numbering = _applied(self._state(layer_id), layer_changes, lf.layer.id_prefix)
-            lf.write(features, lines, layer_changes[-1]["seq"], first=layer_changes[0]["seq"], nbytes=nbytes,
-                     numbering=numbering)
+        journal = self.store.journal
+        staged: list[_Staged] = []
+        try:
+            for layer_id, layer_changes in by_layer.items():
+                lf = self.store._files[layer_id]
+                features, lines, nbytes, numbering = _applied(self._state(layer_id), layer_changes, lf.layer.id_prefix)
+                staged.append(lf.stage(features, lines, layer_changes[-1]["seq"], first=layer_changes[0]["seq"],
+                                        nbytes=nbytes, numbering=numbering))
+            mark = journal.append(changes)
+        except BaseException:
+            for s in staged:
+                s.discard()
+            raise
+        for i, s in enumerate(staged):
+            try:
+                s.install()
+            except (OSError, DiskFull):
+                if i == 0:  # no layer file shows the batch yet: take it back from the journal, as if never written
+                    journal.cut_back(mark)
+                    log.error("a layer file could not be renamed into place; change(s) %d–%d taken back from the "
+                              "journal", changes[0]["seq"], changes[-1]["seq"])
+                for rest in staged[i + 1:]:
+                    rest.discard()
+                raise

@@ -2,7 +2,10 @@
 
 Features and the whole journal are copied; the layers' revisions and the
 records kept beside them (the daily inspection lists) too, so wall screens,
-exports and reports carry on where they were. GeoJSON → PostGIS → GeoJSON
+exports and reports carry on where they were. The ids ever given go with the
+journal (it names every place ever created or deleted): PostGIS counts them
+into `id_counters`, the embedded store counts them from the journal, so a
+deleted place's id is not given again after a copy either. GeoJSON → PostGIS → GeoJSON
 gives byte-identical layer files, journal and records. A copy never
 overwrites: the target schema must be empty, the target folder must not
 hold layer files or a journal yet.
@@ -85,6 +88,7 @@ def copy_to_postgis(data_dir: Path | str, campaign: Campaign, database_url: str,
                                         "status, status_before, geometry_changed, changed) FROM STDIN") as copy:
                     for entry in source.change_entries(summaries):
                         copy.write_row(journal_row(entry))
+                conn.execute("SELECT rebuild_id_counters()")  # every id the places and journal name: never given again
                 for layer in campaign.layers:  # a head row (even at 0) also says "this layer has a file"
                     seq = source.layer_revision(layer.id)
                     if seq or (Path(data_dir) / layer.file).exists():

@@ -10,7 +10,8 @@ reads and writes. Tables (geo/store/migrations/, applied at open):
 * `journal` — every change, written in the same database transaction as
   the feature row it changes; `revision`, `changes_since`, `history` and
   `change_entries` read it, so an instance sees every other instance's writes;
-* `layer_heads` — the last change of each layer (`layer_revision`).
+* `layer_heads` — the last change of each layer (`layer_revision`);
+* `id_counters` — per layer and id prefix, the highest number ever given: ids are never given twice.
 
 Writers take a transaction-level advisory lock on the campaign: changes are
 numbered and committed one batch at a time, exactly as the embedded store's
@@ -36,7 +37,7 @@ import re
 import threading
 import time
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from geo.config import Campaign, Layer
+from geo.diskspace import disk_full
 from geo.errors import Conflict, GuatuError, NotFound, StoreBusy
 from geo.geojson_io import collection_bytes, dumps, feature_line, layer_members
 from geo.journal import ChangeSummary, _summary
@@ -179,6 +181,8 @@ class PostGISStore(Store):
         except psycopg.OperationalError as exc:
             if isinstance(exc, psycopg.errors.LockNotAvailable):
                 raise StoreBusy("another write holds the campaign lock; try again") from None
+            if isinstance(exc, psycopg.errors.DiskFull):  # the transaction rolled back: nothing was kept
+                raise disk_full(f"the campaign database ({exc.sqlstate})") from None
             if conn is None or conn.broken or conn.closed:
                 raise self._down(str(exc).strip()) from None
             raise DatabaseUnavailable(t("db.unavailable", where=self.where, seconds=1) + f" ({str(exc).strip()})",
@@ -332,6 +336,17 @@ class PostGISStore(Store):
                 self._summaries.extend([_row_summary(r) for r in rows])
             return self._summaries
 
+    def retired_ids(self, layer_id: str, fids: Iterable[str]) -> set[str]:
+        self.layer(layer_id)
+        ids = sorted(set(fids))
+        if not ids:
+            return set()
+        with self._conn() as conn:
+            rows = conn.execute("SELECT DISTINCT j.id FROM journal j WHERE j.layer = %s AND j.id = ANY(%s) AND NOT EXISTS "
+                                "(SELECT 1 FROM features f WHERE f.layer = j.layer AND f.id = j.id)",
+                                (layer_id, ids)).fetchall()
+        return {r[0] for r in rows}
+
     def changes_since(self, seq: int) -> list[ChangeSummary]:
         items = self._refresh_summaries()
         return items[bisect_right(items, seq, key=lambda s: s.seq):]
@@ -431,12 +446,20 @@ class _PGTransaction(Transaction):
         return orjson.loads(row[0]) if row else None
 
     def next_id(self, layer: Layer) -> str:
+        """After the highest number ever given (table id_counters, kept by every create), or of a place
+        there (one written around the store): a deleted place's id is never given again."""
         prefix = f"{layer.id_prefix}-"
         width, top = self.conn.execute(
-            "SELECT coalesce(max(length(s)), 0), coalesce(max(s::numeric), 0) FROM "
+            "SELECT greatest(max(w), 0), greatest(max(n), 0) FROM ("
+            "SELECT width AS w, top AS n FROM id_counters WHERE layer = %s AND prefix = %s UNION ALL "
+            "SELECT max(length(s)), max(s::numeric) FROM "
             "(SELECT substr(id, %s) AS s FROM features WHERE layer = %s AND starts_with(id, %s)) x "
-            "WHERE s ~ '^[0-9]+$'", (len(prefix) + 1, layer.id, prefix)).fetchone()
+            "WHERE s ~ '^[0-9]+$') c", (layer.id, layer.id_prefix, len(prefix) + 1, layer.id, prefix)).fetchone()
         return f"{prefix}{int(top) + 1:0{max(4, width)}d}"
+
+    def used_before(self, layer: str, fid: str) -> bool:
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM journal WHERE layer = %s AND id = %s)",
+                                 (layer, fid)).fetchone()[0]
 
     def last_seq(self) -> int:
         return self.conn.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]
@@ -451,6 +474,8 @@ class _PGTransaction(Transaction):
                 if change["op"] != "create":
                     checks.append((cur, change))
                 insert_journal(self.conn.cursor(), change)
+                if change["op"] == "create":
+                    count_id(self.conn.cursor(), change["layer"], change["id"])
                 heads[change["layer"]] = change["seq"]
             for layer, seq in heads.items():
                 self.conn.execute("INSERT INTO layer_heads (layer, seq) VALUES (%s, %s) "
@@ -481,6 +506,20 @@ def write_feature(cur: psycopg.Cursor, change: dict) -> None:
                     "properties = %s::jsonb, feature = %s::json WHERE layer = %s AND id = %s AND version = %s",
                     (change["version"], change["seq"], geometry, props, line, change["layer"], change["id"],
                      before["properties"]["version"]))
+
+
+_NUMBERED_ID = re.compile(r"^(.*)-([0-9]+)$")  # as migration 0005 counts ids: <prefix>-<digits>
+
+
+def count_id(cur: psycopg.Cursor, layer: str, fid: str) -> None:
+    """Count a created id in id_counters, so that its number is never given again."""
+    m = _NUMBERED_ID.match(fid)
+    if m is None:
+        return
+    cur.execute("INSERT INTO id_counters (layer, prefix, top, width) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (layer, prefix) DO UPDATE SET top = greatest(id_counters.top, excluded.top), "
+                "width = greatest(id_counters.width, excluded.width)",
+                (layer, m.group(1), int(m.group(2)), len(m.group(2))))
 
 
 def insert_journal(cur: psycopg.Cursor, entry: dict) -> None:

@@ -51,8 +51,8 @@ def _place(i: int, x: float) -> dict:
             "problems": [{"category": "飞线充电", "description": p(i + 5), "found_on": "2026-11-20", "found_by": p(i + 1),
                           "deadline": "2026-11-22", "responsible": p(i + 2), "status": "open"}],
         },
-        "geometry": {"type": "Polygon", "coordinates": [[[x, 34.62], [x + 0.002, 34.62], [x + 0.002, 34.622],
-                                                         [x, 34.622], [x, 34.62]]]},
+        "geometry": {"type": "Polygon", "coordinates": [[[x, 34.6365], [x + 0.002, 34.6365], [x + 0.002, 34.6385],
+                                                         [x, 34.6385], [x, 34.6365]]]},
     }
 
 

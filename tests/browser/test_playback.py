@@ -15,7 +15,7 @@ from tests.conftest import FakeClock
 
 RANGE = "from=2026-11-10&to=2026-11-18"
 EARLY, LATE = "2026-11-11", "2026-11-16"  # day indices 1 and 6 of the range
-NEW_AT = [113.5512, 34.6112]  # a free corner of the campaign's area
+NEW_AT = [113.567, 34.661]  # a free spot inside the district, 300 m from any place and from its boundary
 
 
 def _free_places(store, campaign, status):

@@ -27,8 +27,8 @@ def campaign_dir(tmp_path_factory):
         store.create("courtyards", {
             "properties": {"name": payload, "kind": "楼院", "status": "pending", "unit": payload,
                            "street": payload, "deadline": "2026-12-31"},
-            "geometry": {"type": "Polygon", "coordinates": [[[x, 34.62], [x + 0.002, 34.62], [x + 0.002, 34.622],
-                                                             [x, 34.622], [x, 34.62]]]},
+            "geometry": {"type": "Polygon", "coordinates": [[[x, 34.6365], [x + 0.002, 34.6365], [x + 0.002, 34.6385],
+                                                             [x, 34.6385], [x, 34.6365]]]},
         }, user="<b>tester</b>")
     return data
 

@@ -58,7 +58,8 @@ class Writer(threading.Thread):
 
     def create(self, i: int) -> None:
         name = f"w{self.worker}-{i}"
-        feature = make_feature(name, "pending", x=113.58 + 0.004 * self.worker, y=34.63 + 0.0015 * i, size=0.001)
+        x, y = 113.595 + 0.002 * (self.worker % 25), 34.645 + 0.0015 * (i % 33)  # inside the district, however many
+        feature = make_feature(name, "pending", x=x, y=y, size=0.001)
         while True:
             resp = self.session.post(f"{self.url}/api/layers/{LAYER}/features", json=feature, timeout=60)
             if resp.status_code == 503 and resp.json().get("error") == "busy":

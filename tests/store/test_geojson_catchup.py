@@ -40,6 +40,10 @@ def _on_disk(data_dir: Path) -> list[dict]:
     return json.loads((data_dir / LAYER_FILE).read_bytes())["features"]
 
 
+def _journal_entries(data_dir: Path) -> list[dict]:
+    return [json.loads(line) for line in (data_dir / JOURNAL_FILE).read_bytes().splitlines() if line.strip()]
+
+
 def _seed(store, make_feature, n: int = 4) -> None:
     for i in range(n):
         store.create(LAYER, make_feature(name=f"兑周村{i + 1}号院", x=113.62 + i / 1000), user="alice")
@@ -111,7 +115,7 @@ def test_a_store_that_caught_up_writes_what_a_fresh_store_would(store_factory, d
     assert second.create(LAYER, make_feature(name="又一个"), user="bob").feature["id"] == "c-0007"
     second.update(LAYER, "c-0001", expected_version=2, user="bob", properties={"status": "accepted"})
     first.delete(LAYER, "c-0007", expected_version=1, user="alice")
-    assert second.create(LAYER, make_feature(name="删后再建"), user="bob").feature["id"] == "c-0007"
+    assert second.create(LAYER, make_feature(name="删后再建"), user="bob").feature["id"] == "c-0008"  # never reused
 
     assert _counts(second)[0] == parses
     expected = collection_bytes((feature_line(f) for f in _on_disk(data_dir)), name=LAYER,
@@ -131,7 +135,7 @@ def test_a_change_recovered_by_another_store_is_caught_up(store_factory, data_di
     def crash(self, *args, **kwargs):
         raise SystemExit("simulated crash after the journal append")
 
-    monkeypatch.setattr(geo.store.geojson.LayerFile, "write", crash)
+    monkeypatch.setattr(geo.store.geojson._Staged, "install", crash)
     with pytest.raises(SystemExit):
         first.update(LAYER, "c-0002", expected_version=1, user="bob", properties={"status": "accepted"})
     monkeypatch.undo()
@@ -450,9 +454,9 @@ def test_an_unreadable_journal_does_not_keep_the_layer_from_being_read(store_fac
 
 
 @pytest.mark.parametrize(("steps", "recounted"), [
-    ([("delete", "c-0002")], False),  # not the highest: the count is carried on
-    ([("delete", "c-0005")], True),  # the highest: counted again
-    ([("create", "c-00009"), ("delete", "c-00009")], True),  # the only wide id comes and goes
+    ([("delete", "c-0002")], False),  # the count is carried on
+    ([("delete", "c-0005")], False),  # the highest too: its number is never given again
+    ([("create", "c-00009"), ("delete", "c-00009")], False),  # the only wide id comes and goes: still counted
     ([("create", "c-00007"), ("delete", "c-0003")], False),
     ([("create", "c-x12"), ("create", "c-0120"), ("delete", "c-0003")], False),
 ], ids=["delete-one", "delete-highest", "wide-id-gone", "wide-id-stays", "unnumbered"])
@@ -479,7 +483,8 @@ def test_new_ids_are_numbered_as_a_fresh_store_numbers_them(store_factory, data_
 
 
 def _next_id_by_scanning(data_dir: Path, created: str) -> str:
-    """What the store numbered before it kept a count: the highest number on file, plus one."""
-    suffixes = [f["id"][2:] for f in _on_disk(data_dir) if f["id"].startswith("c-") and f["id"] != created]
+    """What a fresh count gives: the highest number ever given (on file or in the journal), plus one."""
+    ever = {f["id"] for f in _on_disk(data_dir)} | {e["id"] for e in _journal_entries(data_dir) if e["layer"] == LAYER}
+    suffixes = [fid[2:] for fid in ever if fid.startswith("c-") and fid != created]
     numbers = [s for s in suffixes if s.isdigit()]
     return f"c-{max(map(int, numbers), default=0) + 1:0{max([4] + [len(s) for s in numbers])}d}"

@@ -20,7 +20,7 @@ import geo.geojson_io
 import geo.journal
 import geo.store.geojson
 from geo.config import load_campaign
-from geo.errors import BrokenLayer, Conflict, NotFound
+from geo.errors import BrokenLayer, Conflict, DiskFull, NotFound
 from geo.store import open_store
 from geo.store.geojson import JOURNAL_FILE
 
@@ -272,9 +272,10 @@ def test_failed_rename_leaves_the_previous_file_intact(store_factory, data_dir, 
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(geo.geojson_io.os, "replace", failing_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(DiskFull):
         store.create(LAYER, make_feature(name="新的院"), user="alice")
     monkeypatch.undo()
+    assert [e["op"] for e in _journal(data_dir)] == ["create"]  # the refused create was taken back
 
     assert (data_dir / LAYER_FILE).read_bytes() == old
     assert [f["properties"]["name"] for f in _strict_json(old)["features"]] == ["旧的院"]
@@ -321,7 +322,7 @@ def test_crash_between_journal_and_layer_file_is_replayed_at_the_next_first_read
     def crash(self, *args, **kwargs):
         raise SystemExit("simulated crash after the journal append")
 
-    monkeypatch.setattr(geo.store.geojson.LayerFile, "write", crash)
+    monkeypatch.setattr(geo.store.geojson._Staged, "install", crash)
     with pytest.raises(SystemExit):
         store.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "accepted"})
     monkeypatch.undo()
@@ -522,7 +523,7 @@ def test_a_write_that_fails_leaves_the_file_and_no_temp_copy(store_factory, data
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(geo.geojson_io.os, "fsync", disk_full)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(DiskFull):
         geo.geojson_io.atomic_write(data_dir / LAYER_FILE, old + b"\n")
     monkeypatch.undo()
     assert (data_dir / LAYER_FILE).read_bytes() == old

@@ -275,9 +275,17 @@ def test_geojson_to_postgis_to_geojson_is_byte_identical(store_factory, data_dir
     assert (back / "inspections" / "2026-11-24.json").read_bytes() == \
         (data_dir / "inspections" / "2026-11-24.json").read_bytes()
     assert (back / "campaign.json").read_bytes() == (data_dir / "campaign.json").read_bytes()
-    # and the copy carries on: the next id and seq follow on in both directions
-    assert copied.create(LAYER, make_feature(), user="x").feature["id"] == "c-0003"
+    # and the copy carries on: the next id and seq follow on in both directions; the deleted c-0003 stays retired
+    assert copied.create(LAYER, make_feature(), user="x").feature["id"] == "c-0004"
     assert copied.revision() == 8
+    assert copied.retired_ids(LAYER, ["c-0003", "c-0004"]) == {"c-0003"}
+    assert store_factory("geojson").create(LAYER, make_feature(), user="x").feature["id"] == "c-0004"  # the source
+    copied_back = open_store(back, campaign)
+    try:
+        assert copied_back.retired_ids(LAYER, ["c-0003"]) == {"c-0003"}
+        assert copied_back.create(LAYER, make_feature(), user="x").feature["id"] == "c-0004"
+    finally:
+        copied_back.close()
 
 
 def _without_offsets(summary, store):

@@ -24,6 +24,10 @@ def store(request, store_factory):
     return store_factory(request.param)
 
 
+def _backend(store) -> str:
+    return "postgis" if type(store).__name__ == "PostGISStore" else "geojson"
+
+
 def _snapshot(store) -> tuple:
     """Everything a failed write must leave untouched."""
     features = {lid.id: copy.deepcopy(store.features(lid.id)) for lid in store.campaign.layers}
@@ -198,6 +202,44 @@ def test_deleted_id_is_not_reused_while_a_higher_one_exists(store, make_feature)
         store.create(LAYER, make_feature(), user="alice")
     store.delete(LAYER, "c-0001", expected_version=1, user="alice")
     assert store.create(LAYER, make_feature(), user="alice").feature["id"] == "c-0003"
+
+
+def test_the_id_of_a_deleted_highest_place_is_never_given_again(store, store_factory, make_feature):
+    for _ in range(3):
+        store.create(LAYER, make_feature(), user="alice")
+    store.delete(LAYER, "c-0003", expected_version=1, user="alice")
+    assert store.create(LAYER, make_feature(name="新院"), user="alice").feature["id"] == "c-0004"
+    store.delete(LAYER, "c-0004", expected_version=1, user="alice")
+    store.delete(LAYER, "c-0002", expected_version=1, user="alice")
+    fresh = store_factory(_backend(store))  # as another process or instance: counts again from what is stored
+    assert fresh.create(LAYER, make_feature(name="又一个"), user="bob").feature["id"] == "c-0005"
+    assert store.create(LAYER, make_feature(name="再一个"), user="bob").feature["id"] == "c-0006"
+
+
+def test_a_create_naming_the_id_of_a_deleted_place_is_refused(store, make_feature):
+    store.create(LAYER, {**make_feature(name="旧院"), "id": "c-0007"}, user="alice")
+    store.create(LAYER, {**make_feature(name="自定编号"), "id": "old-courtyard"}, user="alice")
+    store.delete(LAYER, "c-0007", expected_version=1, user="alice")
+    store.delete(LAYER, "old-courtyard", expected_version=1, user="alice")
+    before = _snapshot(store)
+    for fid in ("c-0007", "old-courtyard"):
+        with pytest.raises(Conflict) as refused:
+            store.create(LAYER, {**make_feature(name="冒名的院"), "id": fid}, user="mallory")
+        assert fid in refused.value.message and "不会重复使用" in refused.value.message
+    assert _snapshot(store) == before
+    assert store.retired_ids(LAYER, ["c-0007", "old-courtyard", "c-0008", "c-0001"]) == {"c-0007", "old-courtyard"}
+    assert store.create(LAYER, make_feature(name="新院"), user="alice").feature["id"] == "c-0008"
+
+
+def test_a_deleted_place_history_and_versions_stay_its_own(store, make_feature):
+    store.create(LAYER, make_feature(name="甲院"), user="alice")
+    store.update(LAYER, "c-0001", expected_version=1, user="alice", properties={"status": "accepted"})
+    store.delete(LAYER, "c-0001", expected_version=2, user="alice")
+    new = store.create(LAYER, make_feature(name="乙院"), user="bob").feature
+    assert new["id"] == "c-0002"
+    assert [e["after"]["properties"]["name"] for e in store.history(LAYER, "c-0002")] == ["乙院"]
+    with pytest.raises(NotFound):  # what a client holding "c-0001-v2" writes to: gone, not another place
+        store.update(LAYER, "c-0001", expected_version=2, user="mallory", properties={"status": "pending"})
 
 
 # --- all or nothing ---------------------------------------------------------------
