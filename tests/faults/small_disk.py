@@ -34,7 +34,8 @@ def small_disk(where: Path, size_mb: int = 4) -> Iterator[Path]:
     try:
         yield where
     finally:
-        subprocess.run(["umount", str(where)], check=True, capture_output=True)
+        if _mount(["umount", str(where)]) is not None:  # still busy (an app's open SQLite file, say): detach it now,
+            subprocess.run(["umount", "--lazy", str(where)], check=True, capture_output=True)  # freed when closed
         image.unlink(missing_ok=True)
 
 
