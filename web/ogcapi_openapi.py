@@ -13,7 +13,9 @@ from __future__ import annotations
 import copy
 
 from geo.config import Campaign
+from geo.errors import BadParameters
 from geo.features_query import CRS84, DEFAULT_LIMIT, EPSG4326, MAX_LIMIT
+from web.validation import ApiDocument, document_refusals
 
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 GEOJSON = "application/geo+json"
@@ -326,4 +328,14 @@ def document(campaign: Campaign, server_url: str) -> dict:
     if kinds:
         params["kind"]["description"] += " One of: " + ", ".join(kinds) + "."
     doc["components"]["schemas"]["placeInput"]["properties"]["status"]["enum"] = list(campaign.status_keys)
+    document_refusals(doc, parameter=("400", _ref("responses", "InvalidParameter")),
+                      body=("422", _ref("responses", "Invalid")), unknown=("404", _ref("responses", "NotFound")))
     return doc
+
+
+def validated_document(campaign: Campaign) -> ApiDocument:
+    """This document as web/validation.py checks requests against it: /ogc paths, OGC parameter names,
+    400 for a bad parameter or a body that is not JSON (OGC API – Features), 415 left to the views."""
+    return ApiDocument(prefix="/ogc", build=lambda: document(campaign, ""), names={"layer_id": "collectionId",
+                       "fid": "featureId"}, geometry_schemas=("geometryGeoJSON",), parameter_error=BadParameters,
+                       body_syntax_error=BadParameters, json_always=False, clamped=("limit",))

@@ -18,6 +18,7 @@ from flask import Blueprint, jsonify
 from geo.config import Campaign
 from web.auth import public
 from web.context import guatu
+from web.validation import ApiDocument, document_refusals
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
@@ -568,8 +569,16 @@ PATHS: dict = {
                              "description": "packed/binary only: keep the places of this sub-district."},
                             {"name": "community", "in": "query", "required": False, "schema": {"type": "string"},
                              "description": "packed/binary only: keep the places of this community."},
+                            {"name": "bbox", "in": "query", "required": False, "style": "form", "explode": False,
+                             "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+                             "description": "west,south,east,north in degrees (in the display CRS): only the places "
+                                            "in this box, simplified for `zoom` (large layers)."},
+                            {"name": "zoom", "in": "query", "required": False,
+                             "schema": {"type": "number", "minimum": 0, "maximum": 24},
+                             "description": "with bbox: the map's zoom (fractions round down)."},
                             CRS, IF_NONE_MATCH],
-                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest"), "404": _ref_response("NotFound")},
+                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest"), "404": _ref_response("NotFound"),
+                            "422": _ref_response("Invalid")},
                     tags=["wall"]),
     },
     "/api/wall/place/{layer_id}/{fid}": {
@@ -729,7 +738,14 @@ def document(campaign: Campaign) -> dict:
                     param["schema"] = {"type": "string", "enum": levels}
     statuses = [s.key for s in campaign.statuses]
     doc["components"]["schemas"]["StatusBatch"]["properties"]["status"]["enum"] = statuses
+    document_refusals(doc, parameter=("422", _ref_response("Invalid")), body=("422", _ref_response("Invalid")),
+                      unknown=("404", _ref_response("NotFound")))
     return doc
+
+
+def validated_document(campaign: Campaign) -> ApiDocument:
+    """This document as web/validation.py checks requests against it."""
+    return ApiDocument(prefix="", build=lambda: document(campaign), geometry_schemas=("Geometry",))
 
 
 @bp.get("/openapi.json")
