@@ -238,7 +238,7 @@ def record(store: Store, campaign: Campaign, day: date, fid: str, *, result: str
     place to the relapse status. `fixed` (立行立改, fixed on the spot) records
     the problem as found and closed that day. The store change and the list are both
     written under the list's lock, the store change first."""
-    if result not in RESULTS:
+    if not isinstance(result, str) or result not in RESULTS:
         raise ValidationError([FieldError("result", f"expected one of {', '.join(RESULTS)}", fid)])
     s = campaign.inspections
     with store.records_locked(KIND):

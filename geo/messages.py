@@ -153,6 +153,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "取值无效",
         "en": "invalid value",
     },
+    "request.id_not_text": {
+        "zh": "编号应为文本(字母、数字、-、_ 或 .)",
+        "en": "an id is text (letters, digits, -, _ or .)",
+    },
+    "request.unreadable_workbook": {
+        "zh": "{file} 无法作为 XLSX 工作簿读取({reason}):文件可能已损坏,请重新导出台账后再编辑上传",
+        "en": "{file} cannot be read as an XLSX workbook ({reason}): it may be damaged; export the ledger again, edit and upload that",
+    },
     "request.unknown_path_value": {
         "zh": "没有这个 {name}:{value}",
         "en": "there is no {name} {value}",

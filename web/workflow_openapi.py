@@ -9,7 +9,7 @@ from __future__ import annotations
 from web.openapi import CACHED, CRS, ETAG, IF_NONE_MATCH, PATHS, READ_ERRORS, WRITE_ERRORS, _json, _ref_response
 
 _DAY = {"name": "day", "in": "path", "required": True, "description": "A day, YYYY-MM-DD (campaign time zone).",
-        "schema": {"type": "string"}, "example": "2026-11-24"}
+        "schema": {"type": "string", "format": "date"}, "example": "2026-11-24"}
 _FID = {"name": "fid", "in": "path", "required": True, "description": "A place's id on that day's list.",
         "schema": {"type": "string"}, "example": "c-0001"}
 _OBJ = {"type": "object"}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -35,6 +36,11 @@ from geo.errors import FieldError
 from geo.exchange.archive import UploadLimits, check_zip, file_error
 from geo.exchange.attributes import Incoming, as_date, as_int, as_text, is_blank, problem_status_key, status_key
 from geo.exchange.formats import ReadResult, SourceInfo
+from geo.messages import t
+
+# What openpyxl raises on a workbook whose parts are missing, truncated or not XML: a file's fault, not ours.
+UNREADABLE = (KeyError, ValueError, TypeError, IndexError, AttributeError, OSError, EOFError, zlib.error,
+              zipfile.BadZipFile, SyntaxError)  # SyntaxError: lxml's and ElementTree's parse errors
 
 PROBLEM_SHEET = "问题台账"
 PLACE_SHEET = "点位"
@@ -185,25 +191,31 @@ def read_ledger(data: bytes, filename: str, campaign: Campaign, limits: UploadLi
         raise file_error(f"{filename} is not an XLSX workbook (it is not a zip archive)") from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise file_error(f"{filename} cannot be read as an XLSX workbook ({type(exc).__name__})") from None
+    except UNREADABLE as exc:
+        raise file_error(t("request.unreadable_workbook", file=filename, reason=type(exc).__name__)) from None
     try:
-        names = wb.sheetnames
-        if PROBLEM_SHEET not in names and PLACE_SHEET not in names:
-            raise file_error(f"{filename} is not a Guatu ledger: it has no sheet {PROBLEM_SHEET} or {PLACE_SHEET} "
-                             f"(its sheets are {', '.join(names)}); export the ledger first and edit that")
-        result = ReadResult([], [], [])
-        places: dict[str, Incoming] = {}
-        if PLACE_SHEET in names:
-            count = _read_places(wb[PLACE_SHEET], campaign, places, result)
-            result.sources.append(SourceInfo(PLACE_SHEET, "XLSX", count, None))
-        if PROBLEM_SHEET in names:
-            count = _read_problems(wb[PROBLEM_SHEET], campaign, places, result)
-            result.sources.append(SourceInfo(PROBLEM_SHEET, "XLSX", count, None))
-        result.items.extend(places.values())
-        return result
+        return _read_workbook(wb, filename, campaign)
+    except UNREADABLE as exc:  # read-only sheets are parsed lazily: a broken sheet shows only while reading it
+        raise file_error(t("request.unreadable_workbook", file=filename, reason=type(exc).__name__)) from None
     finally:
         wb.close()
+
+
+def _read_workbook(wb, filename: str, campaign: Campaign) -> ReadResult:
+    names = wb.sheetnames
+    if PROBLEM_SHEET not in names and PLACE_SHEET not in names:
+        raise file_error(f"{filename} is not a Guatu ledger: it has no sheet {PROBLEM_SHEET} or {PLACE_SHEET} "
+                         f"(its sheets are {', '.join(names)}); export the ledger first and edit that")
+    result = ReadResult([], [], [])
+    places: dict[str, Incoming] = {}
+    if PLACE_SHEET in names:
+        count = _read_places(wb[PLACE_SHEET], campaign, places, result)
+        result.sources.append(SourceInfo(PLACE_SHEET, "XLSX", count, None))
+    if PROBLEM_SHEET in names:
+        count = _read_problems(wb[PROBLEM_SHEET], campaign, places, result)
+        result.sources.append(SourceInfo(PROBLEM_SHEET, "XLSX", count, None))
+    result.items.extend(places.values())
+    return result
 
 
 def _sheet_rows(ws, known: dict[str, str], id_key: str, result: ReadResult,
