@@ -161,6 +161,140 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{file} 无法作为 XLSX 工作簿读取({reason}):文件可能已损坏,请重新导出台账后再编辑上传",
         "en": "{file} cannot be read as an XLSX workbook ({reason}): it may be damaged; export the ledger again, edit and upload that",
     },
+    "upload.empty": {
+        "zh": "{file} 是空文件",
+        "en": "{file} is empty",
+    },
+    "upload.too_large": {
+        "zh": "{file} 大小为 {size},上传上限为 {limit}",
+        "en": "{file} is {size}; uploads are limited to {limit}",
+    },
+    "upload.too_many_entries": {
+        "zh": "{file} 含 {count} 个条目,最多接受 {limit} 个",
+        "en": "{file} holds {count} entries; at most {limit} are accepted",
+    },
+    "upload.entry_nul": {
+        "zh": "{file}:条目 {entry} 的名称含 NUL 字符,已拒绝",
+        "en": "{file}: entry {entry} has a NUL character in its name; refused",
+    },
+    "upload.entry_absolute": {
+        "zh": "{file}:条目 {entry} 使用绝对路径,已拒绝",
+        "en": "{file}: entry {entry} has an absolute path; refused",
+    },
+    "upload.entry_outside": {
+        "zh": "{file}:条目 {entry} 指向压缩包之外(..),已拒绝",
+        "en": "{file}: entry {entry} points outside the archive ('..'); refused",
+    },
+    "upload.entry_symlink": {
+        "zh": "{file}:条目 {entry} 是符号链接,已拒绝",
+        "en": "{file}: entry {entry} is a symbolic link; refused",
+    },
+    "upload.entry_encrypted": {
+        "zh": "{file}:条目 {entry} 已加密;请上传不带密码的压缩包",
+        "en": "{file}: entry {entry} is encrypted; upload an archive without a password",
+    },
+    "upload.too_big_uncompressed": {
+        "zh": "{file} 解压后将超过 {limit},已拒绝",
+        "en": "{file} would take more than {limit} once uncompressed; refused",
+    },
+    "upload.zip_bomb": {
+        "zh": "{file}:条目 {entry} 的压缩比为 {ratio} 倍(最多 {limit} 倍),疑似压缩炸弹(zip bomb),已拒绝",
+        "en": "{file}: entry {entry} is compressed {ratio} times (at most {limit} accepted); this looks like a zip bomb and is refused",
+    },
+    "upload.not_a_zip": {
+        "zh": "{file} 不是可读取的 zip 压缩包",
+        "en": "{file} is not a readable zip archive",
+    },
+    "upload.entry_lies": {
+        "zh": "{file}:条目 {entry} 比其文件头声明的更大,已拒绝",
+        "en": "{file}: entry {entry} is larger than its header says; refused",
+    },
+    "upload.entry_twice": {
+        "zh": "{file}:条目 {entry} 出现了两次",
+        "en": "{file}: entry {entry} appears twice",
+    },
+    "upload.entry_unreadable": {
+        "zh": "{file}:条目 {entry} 无法解压({reason})",
+        "en": "{file}: entry {entry} cannot be extracted ({reason})",
+    },
+    "upload.no_kml_in_kmz": {
+        "zh": "{file} 中没有 .kml 文档,不是 KMZ 文件",
+        "en": "{file} holds no .kml document; it is not a KMZ file",
+    },
+    "upload.nothing_geographic": {
+        "zh": ("{file} 中没有 Shapefile(.shp)、GeoPackage、GeoJSON 或 KML,只有:{listing}。"
+               "压缩的 Shapefile 需要把 .shp、.shx、.dbf(以及 .prj)放在一起"),
+        "en": ("{file} holds no Shapefile (.shp), GeoPackage, GeoJSON or KML; it holds: {listing}. "
+               "A zipped Shapefile needs its .shp, .shx, .dbf (and .prj) side by side"),
+    },
+    "upload.shapefile_parts_missing": {
+        "zh": "{file}:{shp} 旁缺少 {missing};Shapefile 需要把 .shp、.shx 和 .dbf(以及表示坐标系的 .prj)一起压缩上传",
+        "en": ("{file}: {shp} has no {missing} beside it; a Shapefile needs its .shp, .shx "
+               "and .dbf files (and .prj for its coordinate system) zipped together"),
+    },
+    "upload.content_mismatch": {
+        "zh": "{file} 不是 {format} 文件(内容与扩展名不符)",
+        "en": "{file} is not a {format} file (its content does not match its extension)",
+    },
+    "upload.no_such_layer": {
+        "zh": "文件中没有图层 {layer};其中的图层有:{layers}",
+        "en": "the file has no layer {layer}; its layers are: {layers}",
+    },
+    "upload.no_geometry_layer": {
+        "zh": "文件中没有含几何图形的图层",
+        "en": "the file holds no layer with geometries",
+    },
+    "upload.bad_json": {
+        "zh": "{file} 不是有效的 JSON:{reason}",
+        "en": "{file} is not valid JSON: {reason}",
+    },
+    "upload.invalid_format": {
+        "zh": "{file} 不是有效的 {format} 文件",
+        "en": "{file} is not a valid {format} file",
+    },
+    "upload.unreadable": {
+        "zh": "{file} 无法读取:{reason}",
+        "en": "{file} cannot be read: {reason}",
+    },
+    "upload.bad_encoding": {
+        "zh": "{file}:属性无法按 {codec} 解码;请选择正确的编码",
+        "en": "{file}: the attributes cannot be decoded as {codec}; declare the right encoding",
+    },
+    "upload.bad_crs": {
+        "zh": "{file}:无法识别其坐标系({crs})",
+        "en": "{file}: its coordinate system cannot be understood ({crs})",
+    },
+    "upload.bad_cpg": {
+        "zh": "{file}:其 .cpg 声明了未知编码 {encoding};请删除 .cpg 并选择正确的编码",
+        "en": "{file}: its .cpg names an unknown encoding {encoding}; remove the .cpg and declare the encoding",
+    },
+    "upload.shapefile_part_alone": {
+        "zh": "{file} 只是 Shapefile 的一部分;Shapefile 由多个文件组成(.shp、.shx、.dbf、.prj、.cpg):请把它们压缩成一个 .zip 再上传",
+        "en": ("{file} is one part of a Shapefile, which is several files (.shp,"
+               " .shx, .dbf, .prj, .cpg): zip them together and upload the .zip"),
+    },
+    "upload.unknown_type": {
+        "zh": "{file}:不能导入 {suffix} 类型的文件;请上传 {accepted}",
+        "en": "{file}: files of type {suffix} cannot be imported; upload {accepted}",
+    },
+    "upload.rejected_in_preview": {
+        "zh": "{file} 中有 {count} 个要素在预览中被拒绝,未导入任何内容。请修正文件后重新预览,或跳过被拒绝的要素再提交",
+        "en": ("{count} feature(s) of {file} were rejected in the preview; nothing was imported. "
+               "Fix the file and preview it again, or commit without the rejected features"),
+    },
+    "upload.xlsx_not_zip": {
+        "zh": "{file} 不是 XLSX 工作簿(不是 zip 压缩包)",
+        "en": "{file} is not an XLSX workbook (it is not a zip archive)",
+    },
+    "upload.not_a_ledger": {
+        "zh": "{file} 不是挂图台账:没有工作表 {problems} 或 {places}(其工作表为 {sheets});请先导出台账,在导出的文件上编辑",
+        "en": ("{file} is not a Guatu ledger: it has no sheet {problems} or {places} "
+               "(its sheets are {sheets}); export the ledger first and edit that"),
+    },
+    "upload.no_id_column": {
+        "zh": "工作表 {sheet} 没有 {column} 列(点位编号)",
+        "en": "sheet {sheet} has no column {column} (the place id)",
+    },
     "request.unknown_path_value": {
         "zh": "没有这个 {name}:{value}",
         "en": "there is no {name} {value}",

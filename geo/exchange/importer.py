@@ -31,6 +31,7 @@ from geo.exchange.archive import UploadLimits, check_size, file_error, private_d
 from geo.exchange.attributes import DBF_TEXT_BYTES, Incoming
 from geo.exchange.dbf import codec_for
 from geo.exchange.formats import GEO_SUFFIXES, SHAPEFILE_PARTS, ReadResult, find_datasets, read_datasets
+from geo.messages import t
 from geo.store.base import Op, Store
 from geo.validate import SYSTEM_PROPERTIES, validate_feature
 
@@ -112,12 +113,11 @@ def read_upload(data: bytes, filename: str, campaign: Campaign, options: ImportO
 
         return "XLSX ledger", read_ledger(data, name, campaign, options.limits), True
     if suffix in SHAPEFILE_PARTS:
-        raise file_error(f"{name} is one part of a Shapefile, which is several files (.shp, .shx, .dbf, .prj, .cpg): "
-                         "zip them together and upload the .zip")
+        raise file_error(t("upload.shapefile_part_alone", file=name))
     kind = GEO_SUFFIXES.get(suffix)
     if kind is None:
         shown = suffix or "no extension"
-        raise file_error(f"{name}: files of type {shown!r} cannot be imported; upload {ACCEPTED}")
+        raise file_error(t("upload.unknown_type", file=name, suffix=repr(shown), accepted=ACCEPTED))
     encoding = None
     if options.encoding:
         encoding = codec_for(options.encoding)
@@ -381,8 +381,7 @@ def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, ski
         preview = ImportPreview.from_dict(preview)
     rejected = preview.counts.get("reject", 0)
     if rejected and not skip_rejected:
-        raise file_error(f"{rejected} feature(s) of {preview.file} were rejected in the preview; nothing was imported. "
-                         "Fix the file and preview it again, or commit without the rejected features")
+        raise file_error(t("upload.rejected_in_preview", file=preview.file, count=rejected))
     ops = [Op(**op) for op in preview.plan]
     if not ops:
         return CommitResult(preview.layer, [], [], store.revision(), ["nothing to import: the layer already matches the file"])

@@ -188,7 +188,7 @@ def read_ledger(data: bytes, filename: str, campaign: Campaign, limits: UploadLi
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             check_zip(zf, filename, replace(limits, max_ratio=max(limits.max_ratio, _XLSX_RATIO)))
     except zipfile.BadZipFile:
-        raise file_error(f"{filename} is not an XLSX workbook (it is not a zip archive)") from None
+        raise file_error(t("upload.xlsx_not_zip", file=filename)) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except UNREADABLE as exc:
@@ -204,8 +204,8 @@ def read_ledger(data: bytes, filename: str, campaign: Campaign, limits: UploadLi
 def _read_workbook(wb, filename: str, campaign: Campaign) -> ReadResult:
     names = wb.sheetnames
     if PROBLEM_SHEET not in names and PLACE_SHEET not in names:
-        raise file_error(f"{filename} is not a Guatu ledger: it has no sheet {PROBLEM_SHEET} or {PLACE_SHEET} "
-                         f"(its sheets are {', '.join(names)}); export the ledger first and edit that")
+        raise file_error(t("upload.not_a_ledger", file=filename, problems=PROBLEM_SHEET, places=PLACE_SHEET,
+                           sheets="、".join(names)))
     result = ReadResult([], [], [])
     places: dict[str, Incoming] = {}
     if PLACE_SHEET in names:
@@ -234,7 +234,7 @@ def _sheet_rows(ws, known: dict[str, str], id_key: str, result: ReadResult,
             result.warnings.append(f"{ws.title}: column {text!r} is not part of the ledger and is ignored")
     id_label = next(h for h, k in known.items() if k == id_key)
     if id_key not in columns:
-        raise file_error(f"sheet {ws.title} has no column {id_label} (the place id)")
+        raise file_error(t("upload.no_id_column", sheet=ws.title, column=id_label))
     out, count = [], 0
     for n, row in enumerate(rows, start=2):
         if all(is_blank(v) for v in row):
