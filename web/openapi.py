@@ -203,12 +203,15 @@ COMPONENTS: dict = {
         },
         "FeatureUpdate": {
             "type": "object",
-            "description": "Properties to merge into the place's, and/or a new geometry.",
+            "description": "Properties to merge into the place's, and/or a new geometry (nothing else: a body with "
+                           "other members, such as a FeatureCollection, is not an edit).",
             "properties": {
+                "type": {"const": "Feature"}, "id": {"type": "string"},
                 "properties": {"type": "object"},
                 "geometry": _ref("Geometry"),
                 "version": {"type": "integer", "description": "The version the edit started from (or If-Match)."},
             },
+            "additionalProperties": False,
         },
         "VersionOnly": {"type": "object", "properties": {"version": {"type": "integer"}}},
         "StatusBatch": {

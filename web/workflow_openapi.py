@@ -21,7 +21,7 @@ def _query(name: str, description: str) -> dict:
 
 
 def _body(properties: dict, required: list[str] | None = None) -> dict:
-    schema = {"type": "object", "properties": properties}
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}  # nothing it does not read
     if required:
         schema["required"] = required
     return {"required": True, "content": {"application/json": {"schema": schema}}}
