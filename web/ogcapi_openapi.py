@@ -330,7 +330,23 @@ def document(campaign: Campaign, server_url: str) -> dict:
     doc["components"]["schemas"]["placeInput"]["properties"]["status"]["enum"] = list(campaign.status_keys)
     document_refusals(doc, parameter=("400", _ref("responses", "InvalidParameter")),
                       body=("422", _ref("responses", "Invalid")), unknown=("404", _ref("responses", "NotFound")))
+    _link_item_operations(doc)
     return doc
+
+
+def _link_item_operations(doc: dict) -> None:
+    """OpenAPI links from a created or read item to reading, replacing, updating and deleting it."""
+    same = {"collectionId": "$request.path.collectionId", "featureId": "$response.body#/id"}
+    versioned = {**same, "header.If-Match": "$response.header.ETag"}
+    links = {"GetItem": {"operationId": "getFeature", "parameters": same},
+             "ReplaceItem": {"operationId": "replaceFeature", "parameters": versioned},
+             "UpdateItem": {"operationId": "updateFeature", "parameters": versioned},
+             "DeleteItem": {"operationId": "deleteFeature", "parameters": versioned}}
+    items, item = doc["paths"]["/collections/{collectionId}/items"], doc["paths"]["/collections/{collectionId}/items/{featureId}"]
+    items["post"]["responses"]["201"]["links"] = links
+    item["get"]["responses"]["200"]["links"] = {k: v for k, v in links.items() if k != "GetItem"}
+    for method in ("put", "patch"):
+        item[method]["responses"]["200"]["links"] = links
 
 
 def validated_document(campaign: Campaign) -> ApiDocument:

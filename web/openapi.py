@@ -743,7 +743,32 @@ def document(campaign: Campaign) -> dict:
     doc["components"]["schemas"]["StatusBatch"]["properties"]["status"]["enum"] = statuses
     document_refusals(doc, parameter=("422", _ref_response("Invalid")), body=("422", _ref_response("Invalid")),
                       unknown=("404", _ref_response("NotFound")))
+    _link_place_operations(doc)
     return doc
+
+
+def _operation_ref(path: str, method: str) -> str:
+    return "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+
+
+def _link_place_operations(doc: dict) -> None:
+    """OpenAPI links: a created or read place can be read, edited and deleted with its id and ETag
+    (clients and the stateful fuzzer follow them: create → get → patch → delete)."""
+    one = "/api/layers/{layer_id}/features/{fid}"
+    same = {"layer_id": "$request.path.layer_id", "fid": "$response.body#/id"}
+    versioned = {**same, "header.If-Match": "$response.header.ETag"}
+    links = {
+        "GetPlace": {"operationRef": _operation_ref(one, "get"), "parameters": same},
+        "EditPlace": {"operationRef": _operation_ref(one, "patch"), "parameters": versioned},
+        "DeletePlace": {"operationRef": _operation_ref(one, "delete"), "parameters": versioned},
+        "PlaceHistory": {"operationRef": _operation_ref(one + "/history", "get"), "parameters": same},
+    }
+    paths = doc["paths"]
+    for path, method, status in (("/api/layers/{layer_id}/features", "post", "201"), (one, "get", "200"),
+                                 (one, "patch", "200")):
+        response = paths.get(path, {}).get(method, {}).get("responses", {}).get(status)
+        if response is not None and "$ref" not in response:
+            response["links"] = {k: v for k, v in links.items() if not (method == "get" and k == "GetPlace")}
 
 
 def validated_document(campaign: Campaign) -> ApiDocument:
