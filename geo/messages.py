@@ -299,10 +299,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "没有这个 {name}:{value}",
         "en": "there is no {name} {value}",
     },
-    "request.bad_parameters": {
-        "zh": "参数有误:{fields}",
-        "en": "bad parameters: {fields}",
-    },
     "dates.not_a_day": {
         "zh": "日期格式应为 YYYY-MM-DD(如 2026-11-24),收到 {value}",
         "en": "a date is written YYYY-MM-DD (e.g. 2026-11-24), got {value}",
