@@ -126,6 +126,18 @@ class ValidationError(GuatuError):
         return out
 
 
+class BadParameters(ValidationError):
+    """Query or path parameters that cannot be read (HTTP 400); names the first and lists every one in `fields`."""
+
+    http_status = 400
+    code = "bad_parameter"
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        out["parameter"] = self.errors[0].field if self.errors else ""
+        return out
+
+
 @dataclass
 class ConfigError(Exception):
     """The campaign configuration is unusable; raised at start-up."""

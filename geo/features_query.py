@@ -23,7 +23,9 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
+from geo.dates import BadDate, day_bounds, parse_day, parse_instant
 from geo.errors import BadParameter
+from geo.messages import t
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CRS84H = "http://www.opengis.net/def/crs/OGC/0/CRS84h"
@@ -157,14 +159,12 @@ def _instant(text: str, name: str) -> tuple[datetime, datetime]:
     """The first and last moment an instant covers: a whole day for a date, a whole second for a time."""
     try:
         if _DATE.match(text):
-            day = datetime.fromisoformat(text).replace(tzinfo=UTC)
-            return day, day + timedelta(days=1) - timedelta(microseconds=1)
-        moment = datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
-    except ValueError:
-        raise BadParameter(name, f"expected an RFC 3339 date or date-time such as 2026-11-20T00:00:00Z, got {text!r}") from None
-    if "T" not in text.upper() or moment.tzinfo is None:
-        raise BadParameter(name, f"a date-time needs a time zone (…Z or …+08:00), got {text!r}")
-    moment = moment.astimezone(UTC)
+            return day_bounds(parse_day(text))
+        if "T" not in text.upper():
+            raise BadDate(t("dates.not_an_instant", value=text))
+        moment = parse_instant(text)
+    except BadDate as exc:
+        raise BadParameter(name, str(exc)) from None
     if moment.microsecond:
         return moment, moment
     return moment, moment + timedelta(seconds=1) - timedelta(microseconds=1)

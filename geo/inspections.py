@@ -35,6 +35,7 @@ import orjson
 import shapely
 
 from geo.config import Campaign
+from geo.dates import BadDate, parse_day
 from geo.display import in_scope
 from geo.errors import Conflict, FieldError, NotFound, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
@@ -171,12 +172,11 @@ def draw(pool: list[Candidate], n: int, seed: int) -> list[Candidate]:
 # --- the day's list on disk -----------------------------------------------------
 
 def check_day(day: str) -> date:
+    """A day named in a request (geo/dates.py: YYYY-MM-DD within the campaign years), or 422 naming `date`."""
     try:
-        if not _DAY.match(day or ""):
-            raise ValueError
-        return date.fromisoformat(day)
-    except ValueError:
-        raise ValidationError([FieldError("date", f"expected YYYY-MM-DD, got {day!r}")]) from None
+        return parse_day(day)
+    except BadDate as exc:
+        raise ValidationError([FieldError("date", str(exc))]) from None
 
 
 def load(store: Store, day: date) -> dict | None:
@@ -239,7 +239,7 @@ def record(store: Store, campaign: Campaign, day: date, fid: str, *, result: str
     place to the relapse status. `fixed` (立行立改, fixed on the spot) records
     the problem as found and closed that day. The store change and the list are both
     written under the list's lock, the store change first."""
-    if result not in RESULTS:
+    if not isinstance(result, str) or result not in RESULTS:
         raise ValidationError([FieldError("result", f"expected one of {', '.join(RESULTS)}", fid)])
     s = campaign.inspections
     with store.records_locked(KIND):

@@ -9,6 +9,7 @@ from datetime import date
 
 from geo.config import Campaign
 from geo.errors import FieldError, NotFound, ValidationError
+from geo.messages import t
 
 EDITABLE = ("category", "description", "found_on", "found_by", "deadline", "responsible", "status", "closed_on")
 
@@ -25,10 +26,19 @@ def _close_or_reopen(problem: dict, campaign: Campaign, today: date) -> None:
         problem["closed_on"] = today.isoformat()
 
 
+def _check_types(problem: dict, fid: str) -> None:
+    """Every ledger field is text or empty: anything else (an object for `status`) is refused by name here,
+    before comparisons with the campaign's statuses and categories see it."""
+    wrong = [k for k in EDITABLE if problem.get(k) is not None and not isinstance(problem.get(k), str)]
+    if wrong:
+        raise ValidationError([FieldError(f"problem.{k}", t("request.wrong_type", expected="文本"), fid) for k in wrong])
+
+
 def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date) -> dict:
     """The property changes that add `problem` to the place's ledger."""
     if not isinstance(problem, dict):
         raise ValidationError([FieldError("problem", "expected an object", feature["id"])])
+    _check_types(problem, feature["id"])
     problems = copy.deepcopy(feature["properties"].get("problems") or [])
     entry = {k: problem.get(k) for k in EDITABLE if k in problem}
     entry.setdefault("status", next(iter(p.key for p in campaign.problem_statuses if p.open)))
@@ -43,6 +53,7 @@ def update_problem(feature: dict, pid: str, changes: dict, campaign: Campaign, t
     """The property changes that edit (or close, or reopen) one problem."""
     if not isinstance(changes, dict):
         raise ValidationError([FieldError("problem", "expected an object", feature["id"])])
+    _check_types(changes, feature["id"])
     problems = copy.deepcopy(feature["properties"].get("problems") or [])
     for entry in problems:
         if entry.get("id") == pid:

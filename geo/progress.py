@@ -28,6 +28,7 @@ from collections.abc import Container, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 
 from geo.config import Campaign
+from geo.dates import BadDate, parse_day
 from geo.errors import FieldError, ValidationError
 from geo.history import end_of_day, layer_as_of
 from geo.journal import ChangeSummary
@@ -95,9 +96,9 @@ def parse_range(start: str | None, end: str | None, today: date) -> tuple[date, 
     out = []
     for name, text, default in (("from", start, today - timedelta(days=29)), ("to", end, today)):
         try:
-            out.append(date.fromisoformat(text) if text else default)
-        except ValueError:
-            errors.append(FieldError(name, f"expected YYYY-MM-DD, got {text!r}"))
+            out.append(parse_day(text) if text else default)
+        except BadDate as exc:
+            errors.append(FieldError(name, str(exc)))
     if errors:
         raise ValidationError(errors)
     first, last = out

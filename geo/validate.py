@@ -20,14 +20,15 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from geo.config import Campaign, Layer
+from geo.dates import parse_day
 from geo.errors import FieldError, ValidationError
+from geo.geojson_check import DEPTH, geometry_errors
 from geo.geojson_io import PRECISION, round_coords
 
 SYSTEM_PROPERTIES = ("version", "updated_at", "updated_by")
 MAX_TEXT = 200
 MAX_NOTES = 5000
 MAX_PROBLEMS = 500
-MAX_VERTICES = 200_000
 SWAP_MARGIN = 0.5  # degrees: positions this near the bounds once swapped were given as [latitude, longitude]
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -104,10 +105,8 @@ def _text(props: dict, key: str, label, errors, *, required=False, limit=MAX_TEX
 
 
 def parse_date(value: Any) -> date:
-    """A calendar date written YYYY-MM-DD; raises ValueError otherwise."""
-    if not isinstance(value, str) or not _DATE.match(value):
-        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
-    return date.fromisoformat(value)
+    """A calendar date written YYYY-MM-DD within the campaign years; raises ValueError (geo.dates.BadDate) otherwise."""
+    return parse_day(value)
 
 
 def _date(obj: dict, key: str, label, errors, *, where: str = "") -> str | None:
@@ -231,51 +230,19 @@ def _problems(value: Any, campaign: Campaign, label, errors) -> list:
 
 # --- geometry ---------------------------------------------------------------
 
-def _coordinates_ok(coords: Any, depth: int, label, errors, counter: list[int]) -> bool:
-    """Structure, finiteness and range of nested coordinate arrays."""
-    if depth == 0:
-        if not isinstance(coords, list) or len(coords) not in (2, 3):
-            errors.append(FieldError("geometry.coordinates", "a position must be [longitude, latitude]", label))
-            return False
-        if not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords):
-            errors.append(FieldError("geometry.coordinates", "positions must be numbers", label))
-            return False
-        if not all(math.isfinite(c) for c in coords):
-            errors.append(FieldError("geometry.coordinates", "NaN or Infinity in a position", label))
-            return False
-        counter[0] += 1
-        return True
-    if not isinstance(coords, list):
-        errors.append(FieldError("geometry.coordinates", "nested arrays expected for this geometry type", label))
-        return False
-    for item in coords:
-        if counter[0] > MAX_VERTICES:
-            errors.append(FieldError("geometry.coordinates", f"more than {MAX_VERTICES} vertices", label))
-            return False
-        if not _coordinates_ok(item, depth - 1, label, errors, counter):
-            return False
-    return True
-
-
-_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
-
-
 def _geometry(geom: Any, layer: Layer, campaign: Campaign, label, errors, notes, repair: bool,
               check_area: bool = True) -> dict | None:
-    if not isinstance(geom, dict):
-        errors.append(FieldError("geometry", "expected a GeoJSON geometry object", label))
-        return None
-    gtype = geom.get("type")
-    if gtype not in _DEPTH:
-        errors.append(FieldError("geometry.type", f"unsupported geometry type {gtype!r}", label))
-        return None
+    gtype = geom.get("type") if isinstance(geom, dict) else None
+    if not (isinstance(gtype, str) and gtype in DEPTH and gtype not in layer.geometry_types):
+        structure = geometry_errors(geom, "geometry", label, types=tuple(DEPTH))
+        if structure:  # shapely never sees a geometry it could choke on
+            errors.extend(structure)
+            return None
     if gtype not in layer.geometry_types:
         allowed = ", ".join(layer.geometry_types)
         errors.append(FieldError("geometry.type", f"{gtype} is not allowed in {layer.title}; expected {allowed}", label))
         return None
-    coords = geom.get("coordinates")
-    if not _coordinates_ok(coords, _DEPTH[gtype], label, errors, [0]):
-        return None
+    coords = geom["coordinates"]
     try:
         shp = shape({"type": gtype, "coordinates": round_coords(coords)})
     except (ValueError, TypeError, shapely.errors.GEOSException) as exc:

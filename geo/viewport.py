@@ -85,7 +85,7 @@ def parse_viewport(bbox: str | None, zoom: str | None) -> Viewport:
         z = int(math.floor(float(zoom if zoom is not None else "")))
         if not 0 <= z <= 24:
             raise ValueError
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: zoom=inf
         errors.append(FieldError("zoom", "expected a map zoom between 0 and 24"))
         z = 0
     try:

@@ -112,6 +112,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web import ogcapi  # OGC API – Features for GIS clients: /ogc
 
     app.register_blueprint(ogcapi.bp)
+    from web import ogcapi_openapi, validation  # every /api and /ogc request checked against its OpenAPI document first
+
+    validation.register(app, [openapi.validated_document(campaign), ogcapi_openapi.validated_document(campaign)])
     from web import inspections, playback, workflow  # daily inspections, my places, milestones, timeline, daily report
 
     app.register_blueprint(inspections.bp)

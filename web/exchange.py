@@ -98,7 +98,11 @@ def import_upload():
     except GuatuError as exc:
         return render_template("import.html", layers=guatu().campaign.layers, encodings=ENCODINGS,
                                error=exc.message), exc.http_status
-    return render_template("import_report.html", pid=pid, preview=preview, layer=guatu().store.layer(preview.layer))
+    counts = preview.counts
+    # a file of which every feature is rejected is refused (422), with the report saying why each one was
+    refused = counts.get("reject", 0) and not (counts.get("add", 0) or counts.get("change", 0))
+    return render_template("import_report.html", pid=pid, preview=preview,
+                           layer=guatu().store.layer(preview.layer)), 422 if refused else 200
 
 
 @bp.post("/import/<pid>/commit")

@@ -13,7 +13,9 @@ from __future__ import annotations
 import copy
 
 from geo.config import Campaign
+from geo.errors import BadParameters
 from geo.features_query import CRS84, DEFAULT_LIMIT, EPSG4326, MAX_LIMIT
+from web.validation import ApiDocument, document_refusals
 
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 GEOJSON = "application/geo+json"
@@ -327,4 +329,30 @@ def document(campaign: Campaign, server_url: str) -> dict:
     if kinds:
         params["kind"]["description"] += " One of: " + ", ".join(kinds) + "."
     doc["components"]["schemas"]["placeInput"]["properties"]["status"]["enum"] = list(campaign.status_keys)
+    document_refusals(doc, parameter=("400", _ref("responses", "InvalidParameter")),
+                      body=("422", _ref("responses", "Invalid")), unknown=("404", _ref("responses", "NotFound")))
+    _link_item_operations(doc)
     return doc
+
+
+def _link_item_operations(doc: dict) -> None:
+    """OpenAPI links from a created or read item to reading, replacing, updating and deleting it."""
+    same = {"collectionId": "$request.path.collectionId", "featureId": "$response.body#/id"}
+    versioned = {**same, "header.If-Match": "$response.header.ETag"}
+    links = {"GetItem": {"operationId": "getFeature", "parameters": same},
+             "ReplaceItem": {"operationId": "replaceFeature", "parameters": versioned},
+             "UpdateItem": {"operationId": "updateFeature", "parameters": versioned},
+             "DeleteItem": {"operationId": "deleteFeature", "parameters": versioned}}
+    items, item = doc["paths"]["/collections/{collectionId}/items"], doc["paths"]["/collections/{collectionId}/items/{featureId}"]
+    items["post"]["responses"]["201"]["links"] = links
+    item["get"]["responses"]["200"]["links"] = {k: v for k, v in links.items() if k != "GetItem"}
+    for method in ("put", "patch"):
+        item[method]["responses"]["200"]["links"] = links
+
+
+def validated_document(campaign: Campaign) -> ApiDocument:
+    """This document as web/validation.py checks requests against it: /ogc paths, OGC parameter names,
+    400 for a bad parameter or a body that is not JSON (OGC API – Features), 415 left to the views."""
+    return ApiDocument(prefix="/ogc", build=lambda: document(campaign, ""), names={"layer_id": "collectionId",
+                       "fid": "featureId"}, geometry_schemas=("geometryGeoJSON",), parameter_error=BadParameters,
+                       body_syntax_error=BadParameters, json_always=False, clamped=("limit",))

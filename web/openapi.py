@@ -18,6 +18,7 @@ from flask import Blueprint, jsonify
 from geo.config import Campaign
 from web.auth import public
 from web.context import guatu
+from web.validation import ApiDocument, document_refusals
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
@@ -208,12 +209,15 @@ COMPONENTS: dict = {
         },
         "FeatureUpdate": {
             "type": "object",
-            "description": "Properties to merge into the place's, and/or a new geometry.",
+            "description": "Properties to merge into the place's, and/or a new geometry (nothing else: a body with "
+                           "other members, such as a FeatureCollection, is not an edit).",
             "properties": {
+                "type": {"const": "Feature"}, "id": {"type": "string"},
                 "properties": {"type": "object"},
                 "geometry": _ref("Geometry"),
                 "version": {"type": "integer", "description": "The version the edit started from (or If-Match)."},
             },
+            "additionalProperties": False,
         },
         "VersionOnly": {"type": "object", "properties": {"version": {"type": "integer"}}},
         "StatusBatch": {
@@ -579,8 +583,16 @@ PATHS: dict = {
                              "description": "packed/binary only: keep the places of this sub-district."},
                             {"name": "community", "in": "query", "required": False, "schema": {"type": "string"},
                              "description": "packed/binary only: keep the places of this community."},
+                            {"name": "bbox", "in": "query", "required": False, "style": "form", "explode": False,
+                             "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+                             "description": "west,south,east,north in degrees (in the display CRS): only the places "
+                                            "in this box, simplified for `zoom` (large layers)."},
+                            {"name": "zoom", "in": "query", "required": False,
+                             "schema": {"type": "number", "minimum": 0, "maximum": 24},
+                             "description": "with bbox: the map's zoom (fractions round down)."},
                             CRS, IF_NONE_MATCH],
-                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest"), "404": _ref_response("NotFound")},
+                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest"), "404": _ref_response("NotFound"),
+                            "422": _ref_response("Invalid")},
                     tags=["wall"]),
     },
     "/api/wall/place/{layer_id}/{fid}": {
@@ -741,7 +753,39 @@ def document(campaign: Campaign) -> dict:
                     param["schema"] = {"type": "string", "enum": levels}
     statuses = [s.key for s in campaign.statuses]
     doc["components"]["schemas"]["StatusBatch"]["properties"]["status"]["enum"] = statuses
+    document_refusals(doc, parameter=("422", _ref_response("Invalid")), body=("422", _ref_response("Invalid")),
+                      unknown=("404", _ref_response("NotFound")))
+    _link_place_operations(doc)
     return doc
+
+
+def _operation_ref(path: str, method: str) -> str:
+    return "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+
+
+def _link_place_operations(doc: dict) -> None:
+    """OpenAPI links: a created or read place can be read, edited and deleted with its id and ETag
+    (clients and the stateful fuzzer follow them: create → get → patch → delete)."""
+    one = "/api/layers/{layer_id}/features/{fid}"
+    same = {"layer_id": "$request.path.layer_id", "fid": "$response.body#/id"}
+    versioned = {**same, "header.If-Match": "$response.header.ETag"}
+    links = {
+        "GetPlace": {"operationRef": _operation_ref(one, "get"), "parameters": same},
+        "EditPlace": {"operationRef": _operation_ref(one, "patch"), "parameters": versioned},
+        "DeletePlace": {"operationRef": _operation_ref(one, "delete"), "parameters": versioned},
+        "PlaceHistory": {"operationRef": _operation_ref(one + "/history", "get"), "parameters": same},
+    }
+    paths = doc["paths"]
+    for path, method, status in (("/api/layers/{layer_id}/features", "post", "201"), (one, "get", "200"),
+                                 (one, "patch", "200")):
+        response = paths.get(path, {}).get(method, {}).get("responses", {}).get(status)
+        if response is not None and "$ref" not in response:
+            response["links"] = {k: v for k, v in links.items() if not (method == "get" and k == "GetPlace")}
+
+
+def validated_document(campaign: Campaign) -> ApiDocument:
+    """This document as web/validation.py checks requests against it."""
+    return ApiDocument(prefix="", build=lambda: document(campaign), geometry_schemas=("Geometry",))
 
 
 @bp.get("/openapi.json")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from web.openapi import CACHED, CRS, ETAG, IF_NONE_MATCH, PATHS, READ_ERRORS, WRITE_ERRORS, _json, _ref_response
 
 _DAY = {"name": "day", "in": "path", "required": True, "description": "A day, YYYY-MM-DD (campaign time zone).",
-        "schema": {"type": "string"}, "example": "2026-11-24"}
+        "schema": {"type": "string", "format": "date"}, "example": "2026-11-24"}
 _FID = {"name": "fid", "in": "path", "required": True, "description": "A place's id on that day's list.",
         "schema": {"type": "string"}, "example": "c-0001"}
 _OBJ = {"type": "object"}
@@ -21,7 +21,7 @@ def _query(name: str, description: str) -> dict:
 
 
 def _body(properties: dict, required: list[str] | None = None) -> dict:
-    schema = {"type": "object", "properties": properties}
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}  # nothing it does not read
     if required:
         schema["required"] = required
     return {"required": True, "content": {"application/json": {"schema": schema}}}

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from geo.errors import FieldError, ValidationError
+from geo.messages import t
 
 _CHUNK = 1 << 16
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -57,9 +58,9 @@ def human_size(n: int) -> str:
 
 def check_size(data: bytes, filename: str, limits: UploadLimits) -> None:
     if not data:
-        raise file_error(f"{filename} is empty")
+        raise file_error(t("upload.empty", file=filename))
     if len(data) > limits.max_bytes:
-        raise file_error(f"{filename} is {human_size(len(data))}; uploads are limited to {human_size(limits.max_bytes)}")
+        raise file_error(t("upload.too_large", file=filename, size=human_size(len(data)), limit=human_size(limits.max_bytes)))
 
 
 @contextmanager
@@ -83,36 +84,32 @@ def check_zip(zf: zipfile.ZipFile, archive: str, limits: UploadLimits) -> list[z
     """The entries worth extracting, after refusing anything unsafe in the archive."""
     infos = zf.infolist()
     if len(infos) > limits.max_entries:
-        raise file_error(f"{archive} holds {len(infos)} entries; at most {limits.max_entries} are accepted")
+        raise file_error(t("upload.too_many_entries", file=archive, count=len(infos), limit=limits.max_entries))
     total = 0
     keep = []
     for info in infos:
         name = info.filename
         shown = name.replace("\\", "/")
         if "\x00" in name:
-            raise file_error(f"{archive}: entry {shown!r} has a NUL character in its name")
+            raise file_error(t("upload.entry_nul", file=archive, entry=repr(shown)))
         if shown.startswith("/") or _DRIVE.match(shown):
-            raise file_error(f"{archive}: entry {shown!r} has an absolute path; refused")
+            raise file_error(t("upload.entry_absolute", file=archive, entry=repr(shown)))
         if ".." in PurePosixPath(shown).parts:
-            raise file_error(f"{archive}: entry {shown!r} points outside the archive ('..'); refused")
+            raise file_error(t("upload.entry_outside", file=archive, entry=repr(shown)))
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
-            raise file_error(f"{archive}: entry {shown!r} is a symbolic link; refused")
+            raise file_error(t("upload.entry_symlink", file=archive, entry=repr(shown)))
         if info.flag_bits & 0x1:
-            raise file_error(f"{archive}: entry {shown!r} is encrypted; upload an archive without a password")
+            raise file_error(t("upload.entry_encrypted", file=archive, entry=repr(shown)))
         if info.is_dir() or _is_noise(shown):
             continue
         total += info.file_size
         if total > limits.max_uncompressed:
-            raise file_error(
-                f"{archive} would take more than {human_size(limits.max_uncompressed)} once uncompressed; refused"
-            )
+            raise file_error(t("upload.too_big_uncompressed", file=archive, limit=human_size(limits.max_uncompressed)))
         if info.file_size > _RATIO_FLOOR and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             ratio = info.file_size / max(info.compress_size, 1)
-            raise file_error(
-                f"{archive}: entry {shown!r} is compressed {ratio:.0f} times (at most {limits.max_ratio:.0f} accepted); "
-                "this looks like a zip bomb and is refused"
-            )
+            raise file_error(t("upload.zip_bomb", file=archive, entry=repr(shown), ratio=f"{ratio:.0f}",
+                                 limit=f"{limits.max_ratio:.0f}"))
         keep.append(info)
     return keep
 
@@ -122,7 +119,7 @@ def extract_zip(path: Path, dest: Path, limits: UploadLimits, *, archive: str) -
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise file_error(f"{archive} is not a readable zip archive") from None
+        raise file_error(t("upload.not_a_zip", file=archive)) from None
     out: list[Path] = []
     written = 0
     dest = dest.resolve()
@@ -130,7 +127,7 @@ def extract_zip(path: Path, dest: Path, limits: UploadLimits, *, archive: str) -
         for info in check_zip(zf, archive, limits):
             target = (dest / PurePosixPath(info.filename.replace("\\", "/"))).resolve()
             if dest not in target.parents:
-                raise file_error(f"{archive}: entry {info.filename!r} points outside the archive; refused")
+                raise file_error(t("upload.entry_outside", file=archive, entry=repr(info.filename)))
             target.parent.mkdir(parents=True, exist_ok=True)
             left = info.file_size
             try:
@@ -139,11 +136,11 @@ def extract_zip(path: Path, dest: Path, limits: UploadLimits, *, archive: str) -
                         left -= len(chunk)
                         written += len(chunk)
                         if left < 0 or written > limits.max_uncompressed:
-                            raise file_error(f"{archive}: entry {info.filename!r} is larger than its header says; refused")
+                            raise file_error(t("upload.entry_lies", file=archive, entry=repr(info.filename)))
                         dst.write(chunk)
             except FileExistsError:
-                raise file_error(f"{archive}: entry {info.filename!r} appears twice") from None
+                raise file_error(t("upload.entry_twice", file=archive, entry=repr(info.filename))) from None
             except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
-                raise file_error(f"{archive}: entry {info.filename!r} cannot be extracted ({type(exc).__name__})") from None
+                raise file_error(t("upload.entry_unreadable", file=archive, entry=repr(info.filename), reason=type(exc).__name__)) from None
             out.append(target)
     return out

@@ -15,6 +15,7 @@ import codecs
 from pathlib import Path
 
 from geo.exchange.archive import file_error
+from geo.messages import t
 
 
 def codec_for(name: str) -> str | None:
@@ -117,7 +118,7 @@ def shapefile_encoding(shp: Path, declared: str | None, shown: str) -> tuple[str
         text = cpg.read_bytes()[:64].decode("ascii", errors="replace").strip()
         codec = codec_for(text)
         if codec is None:
-            raise file_error(f"{shown}: its .cpg names an unknown encoding {text!r}; remove the .cpg and declare the encoding")
+            raise file_error(t("upload.bad_cpg", file=shown, encoding=repr(text)))
         return codec, ".cpg"
     if declared:
         return declared, "declared"

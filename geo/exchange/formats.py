@@ -41,6 +41,7 @@ from geo.exchange.cells import csv_plain, csv_text
 from geo.exchange.containers import fix_kml, mask_cdata_end
 from geo.exchange.dbf import repair_dbf, shapefile_encoding
 from geo.exchange.gcj02 import geometry_to_wgs84
+from geo.messages import t
 
 FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "shp": "Shapefile", "kml": "KML"}
 GEO_SUFFIXES = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".kml": "kml", ".kmz": "kmz", ".zip": "zip"}
@@ -91,7 +92,7 @@ def find_datasets(saved: Path, filename: str, kind: str, workdir: Path, limits: 
     if kind == "kmz":
         kmls = [f for f in files if f.suffix.lower() == ".kml"]
         if not kmls:
-            raise file_error(f"{filename} holds no .kml document; it is not a KMZ file")
+            raise file_error(t("upload.no_kml_in_kmz", file=filename))
         return [Dataset(_sniff(f, "kml", shown[f]), "kml", shown[f]) for f in kmls]
 
     shps = sorted(f for f in files if f.suffix.lower() == ".shp")
@@ -102,20 +103,15 @@ def find_datasets(saved: Path, filename: str, kind: str, workdir: Path, limits: 
         return [Dataset(_sniff(f, GEO_SUFFIXES[f.suffix.lower()], shown[f]), GEO_SUFFIXES[f.suffix.lower()], shown[f])
                 for f in others]
     listing = ", ".join(sorted(shown.values())[:8]) or "nothing"
-    raise file_error(
-        f"{filename} holds no Shapefile (.shp), GeoPackage, GeoJSON or KML; it holds: {listing}. "
-        "A zipped Shapefile needs its .shp, .shx, .dbf (and .prj) side by side"
-    )
+    raise file_error(t("upload.nothing_geographic", file=filename, listing=listing))
 
 
 def _shapefile(shp: Path, files: list[Path], archive: str, shown: str) -> Dataset:
     parts = {f.suffix.lower(): f for f in files if f.parent == shp.parent and f.stem.lower() == shp.stem.lower()}
     missing = [s for s in (".shx", ".dbf") if s not in parts]
     if missing:
-        raise file_error(
-            f"{archive}: {shown} has no {' and no '.join(shp.stem + s for s in missing)} beside it; "
-            "a Shapefile needs its .shp, .shx and .dbf files (and .prj for its coordinate system) zipped together"
-        )
+        raise file_error(t("upload.shapefile_parts_missing", file=archive, shp=shown,
+                           missing="、".join(shp.stem + s for s in missing)))
     # GDAL looks for sidecars with the .shp's own stem and a lower-case extension.
     for suffix, path in parts.items():
         wanted = shp.with_name(shp.stem + suffix)
@@ -149,7 +145,7 @@ def _sniff(path: Path, kind: str, shown: str) -> Path:
         "shp": head[:4] == b"\x00\x00\x27\x0a",
     }[kind]
     if not ok:
-        raise file_error(f"{shown} is not a {FORMAT_NAMES[kind]} file (its content does not match its extension)")
+        raise file_error(t("upload.content_mismatch", file=shown, format=FORMAT_NAMES[kind]))
     return path
 
 
@@ -168,9 +164,9 @@ def read_datasets(datasets: list[Dataset], campaign: Campaign, *, encoding: str 
                 continue
             _read_layer(ds, name, label, campaign, result, encoding=encoding, gcj02=gcj02, workdir=workdir)
     if source_layer and source_layer not in available:
-        raise file_error(f"the file has no layer {source_layer!r}; its layers are: {', '.join(available) or 'none'}")
+        raise file_error(t("upload.no_such_layer", layer=repr(source_layer), layers="、".join(available) or "-"))
     if not result.sources:
-        raise file_error("the file holds no layer with geometries")
+        raise file_error(t("upload.no_geometry_layer"))
     return result
 
 
@@ -180,15 +176,15 @@ def _gdal_error(exc: Exception, ds: Dataset, workdir: Path | None) -> Exception:
         try:
             orjson.loads(ds.path.read_bytes())
         except orjson.JSONDecodeError as bad:
-            return file_error(f"{ds.shown} is not valid JSON: {bad}")
+            return file_error(t("upload.bad_json", file=ds.shown, reason=str(bad)))
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if "not recognized as being in a supported file format" in message:
-        return file_error(f"{ds.shown} is not a valid {FORMAT_NAMES[ds.kind]} file")
+        return file_error(t("upload.invalid_format", file=ds.shown, format=FORMAT_NAMES[ds.kind]))
     if workdir is not None:
         message = message.replace(str(workdir) + "/", "").replace(str(workdir), "")
     if len(message) > 200:
         message = message[:200] + "…"
-    return file_error(f"{ds.shown} cannot be read: {message}")
+    return file_error(t("upload.unreadable", file=ds.shown, reason=message))
 
 
 def _layers(ds: Dataset, workdir: Path | None) -> list[tuple[str, str | None]]:
@@ -212,7 +208,7 @@ def _read_layer(ds: Dataset, name: str, label: str, campaign: Campaign, result: 
             meta, _, wkb, columns = raw_read(ds.path, layer=name, encoding=codec if ds.kind == "shp" else None,
                                              datetime_as_string=True, force_2d=True)
     except UnicodeDecodeError:
-        raise file_error(f"{ds.shown}: the attributes cannot be decoded as {codec}; declare the right encoding") from None
+        raise file_error(t("upload.bad_encoding", file=ds.shown, codec=codec)) from None
     except _GDAL_ERRORS as exc:
         raise _gdal_error(exc, ds, workdir) from None
 
@@ -316,7 +312,7 @@ def _to_wgs84(geoms: np.ndarray, crs_text: str | None, shown: str, warnings_out:
     try:
         crs = CRS.from_user_input(crs_text)
     except CRSError:
-        raise file_error(f"{shown}: its coordinate system cannot be understood ({crs_text[:80]})") from None
+        raise file_error(t("upload.bad_crs", file=shown, crs=crs_text[:80])) from None
     if crs.equals(_WGS84, ignore_axis_order=True) or crs.to_epsg() in (4326, 4490):
         return geoms  # CGCS2000 (4490) and WGS84 agree to centimetres
     transformer = Transformer.from_crs(crs, _WGS84, always_xy=True)

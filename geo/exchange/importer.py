@@ -114,12 +114,11 @@ def read_upload(data: bytes, filename: str, campaign: Campaign, options: ImportO
 
         return "XLSX ledger", read_ledger(data, name, campaign, options.limits), True
     if suffix in SHAPEFILE_PARTS:
-        raise file_error(f"{name} is one part of a Shapefile, which is several files (.shp, .shx, .dbf, .prj, .cpg): "
-                         "zip them together and upload the .zip")
+        raise file_error(t("upload.shapefile_part_alone", file=name))
     kind = GEO_SUFFIXES.get(suffix)
     if kind is None:
         shown = suffix or "no extension"
-        raise file_error(f"{name}: files of type {shown!r} cannot be imported; upload {ACCEPTED}")
+        raise file_error(t("upload.unknown_type", file=name, suffix=repr(shown), accepted=ACCEPTED))
     encoding = None
     if options.encoding:
         encoding = codec_for(options.encoding)
@@ -387,8 +386,7 @@ def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, ski
         preview = ImportPreview.from_dict(preview)
     rejected = preview.counts.get("reject", 0)
     if rejected and not skip_rejected:
-        raise file_error(f"{rejected} feature(s) of {preview.file} were rejected in the preview; nothing was imported. "
-                         "Fix the file and preview it again, or commit without the rejected features")
+        raise file_error(t("upload.rejected_in_preview", file=preview.file, count=rejected))
     ops = [Op(**op) for op in preview.plan]
     if not ops:
         return CommitResult(preview.layer, [], [], store.revision(), ["nothing to import: the layer already matches the file"])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -36,6 +37,11 @@ from geo.exchange.archive import UploadLimits, check_zip, file_error
 from geo.exchange.attributes import Incoming, as_date, as_int, as_text, is_blank, problem_status_key, status_key
 from geo.exchange.cells import text_cell, text_row
 from geo.exchange.formats import ReadResult, SourceInfo
+from geo.messages import t
+
+# What openpyxl raises on a workbook whose parts are missing, truncated or not XML: a file's fault, not ours.
+UNREADABLE = (KeyError, ValueError, TypeError, IndexError, AttributeError, OSError, EOFError, zlib.error,
+              zipfile.BadZipFile, SyntaxError)  # SyntaxError: lxml's and ElementTree's parse errors
 
 PROBLEM_SHEET = "问题台账"
 PLACE_SHEET = "点位"
@@ -183,28 +189,34 @@ def read_ledger(data: bytes, filename: str, campaign: Campaign, limits: UploadLi
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             check_zip(zf, filename, replace(limits, max_ratio=max(limits.max_ratio, _XLSX_RATIO)))
     except zipfile.BadZipFile:
-        raise file_error(f"{filename} is not an XLSX workbook (it is not a zip archive)") from None
+        raise file_error(t("upload.xlsx_not_zip", file=filename)) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise file_error(f"{filename} cannot be read as an XLSX workbook ({type(exc).__name__})") from None
+    except UNREADABLE as exc:
+        raise file_error(t("request.unreadable_workbook", file=filename, reason=type(exc).__name__)) from None
     try:
-        names = wb.sheetnames
-        if PROBLEM_SHEET not in names and PLACE_SHEET not in names:
-            raise file_error(f"{filename} is not a Guatu ledger: it has no sheet {PROBLEM_SHEET} or {PLACE_SHEET} "
-                             f"(its sheets are {', '.join(names)}); export the ledger first and edit that")
-        result = ReadResult([], [], [])
-        places: dict[str, Incoming] = {}
-        if PLACE_SHEET in names:
-            count = _read_places(wb[PLACE_SHEET], campaign, places, result)
-            result.sources.append(SourceInfo(PLACE_SHEET, "XLSX", count, None))
-        if PROBLEM_SHEET in names:
-            count = _read_problems(wb[PROBLEM_SHEET], campaign, places, result)
-            result.sources.append(SourceInfo(PROBLEM_SHEET, "XLSX", count, None))
-        result.items.extend(places.values())
-        return result
+        return _read_workbook(wb, filename, campaign)
+    except UNREADABLE as exc:  # read-only sheets are parsed lazily: a broken sheet shows only while reading it
+        raise file_error(t("request.unreadable_workbook", file=filename, reason=type(exc).__name__)) from None
     finally:
         wb.close()
+
+
+def _read_workbook(wb, filename: str, campaign: Campaign) -> ReadResult:
+    names = wb.sheetnames
+    if PROBLEM_SHEET not in names and PLACE_SHEET not in names:
+        raise file_error(t("upload.not_a_ledger", file=filename, problems=PROBLEM_SHEET, places=PLACE_SHEET,
+                           sheets="、".join(names)))
+    result = ReadResult([], [], [])
+    places: dict[str, Incoming] = {}
+    if PLACE_SHEET in names:
+        count = _read_places(wb[PLACE_SHEET], campaign, places, result)
+        result.sources.append(SourceInfo(PLACE_SHEET, "XLSX", count, None))
+    if PROBLEM_SHEET in names:
+        count = _read_problems(wb[PROBLEM_SHEET], campaign, places, result)
+        result.sources.append(SourceInfo(PROBLEM_SHEET, "XLSX", count, None))
+    result.items.extend(places.values())
+    return result
 
 
 def _sheet_rows(ws, known: dict[str, str], id_key: str, result: ReadResult,
@@ -223,7 +235,7 @@ def _sheet_rows(ws, known: dict[str, str], id_key: str, result: ReadResult,
             result.warnings.append(f"{ws.title}: column {text!r} is not part of the ledger and is ignored")
     id_label = next(h for h, k in known.items() if k == id_key)
     if id_key not in columns:
-        raise file_error(f"sheet {ws.title} has no column {id_label} (the place id)")
+        raise file_error(t("upload.no_id_column", sheet=ws.title, column=id_label))
     out, count = [], 0
     for n, row in enumerate(rows, start=2):
         if all(is_blank(v) for v in row):

@@ -226,6 +226,8 @@ class Store(ABC):
     # --- writes ------------------------------------------------------------
     def create(self, layer_id: str, feature: dict, *, user: str, repair: bool = False) -> WriteResult:
         fid = feature.get("id") if isinstance(feature, dict) else None
+        if fid is not None and not isinstance(fid, str):  # an id of another type never reaches the store's tables
+            raise ValidationError([FieldError("id", t("request.id_not_text"))])
         op = Op("create", layer_id, fid, properties=(feature or {}).get("properties") if isinstance(feature, dict) else None,
                 geometry=feature.get("geometry") if isinstance(feature, dict) else None)
         return self.apply([op], user=user, repair=repair)[0]

@@ -82,7 +82,7 @@ def test_a_commit_with_rejections_is_refused_with_a_clear_error(runner, tmp_path
     path = _edited_geojson(runner, tmp_path, status="done")
     result = runner.invoke(args=["import", str(path), "--layer", "courtyards", "--commit"])
     assert result.exit_code == 1
-    assert "unknown status 'done'" in result.output and "nothing was imported" in result.output
+    assert "unknown status 'done'" in result.output and "未导入任何内容" in result.output
     assert store.get("courtyards", "c-0001")["properties"]["status"] == "pending"
 
 
@@ -94,7 +94,7 @@ def test_an_unsafe_upload_is_refused_without_a_traceback(runner, tmp_path):
         zf.writestr("../../courtyards.shp", b"x")
     result = runner.invoke(args=["import", str(path), "--layer", "courtyards"])
     assert result.exit_code == 1
-    assert "points outside the archive" in result.output and "Traceback" not in result.output
+    assert "指向压缩包之外" in result.output and "Traceback" not in result.output
 
 
 def test_history_of_an_unknown_place_is_an_error(runner):

@@ -111,7 +111,7 @@ def test_commit_refuses_everything_when_a_place_changed_after_the_preview(store,
 def test_commit_refuses_a_preview_with_rejections_unless_told_to_skip_them(store):
     preview = preview_upload(store, LAYER, BAD_FILE, "bad.geojson")
 
-    with pytest.raises(ValidationError, match="4 feature\\(s\\) of bad.geojson were rejected"):
+    with pytest.raises(ValidationError, match="bad.geojson 中有 4 个要素在预览中被拒绝"):
         commit_import(store, preview, user="王五")
     assert store.features(LAYER) == []
 

@@ -227,6 +227,6 @@ def test_a_file_whose_content_does_not_match_its_extension_is_refused(name, stor
     from geo.errors import ValidationError
 
     vrt = b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/etc/passwd</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>'
-    with pytest.raises(ValidationError, match="content does not match its extension") as err:
+    with pytest.raises(ValidationError, match="内容与扩展名不符") as err:
         preview_upload(store, LAYER, vrt, name)
     assert err.value.errors[0].field == "file"

@@ -122,7 +122,7 @@ def test_a_ledger_row_for_an_unknown_place_is_rejected(store, places):
 def test_a_workbook_that_is_not_a_ledger_is_explained(store):
     wb = Workbook()
     wb.active.title = "Sheet1"
-    with pytest.raises(ValidationError, match="is not a Guatu ledger"):
+    with pytest.raises(ValidationError, match="不是挂图台账"):
         preview_upload(store, LAYER, _save(wb), "book.xlsx")
-    with pytest.raises(ValidationError, match="not an XLSX workbook"):
+    with pytest.raises(ValidationError, match="不是 XLSX 工作簿"):
         preview_upload(store, LAYER, b"not a zip", "book.xlsx")

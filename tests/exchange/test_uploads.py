@@ -47,19 +47,19 @@ def test_a_zip_bomb_is_refused_before_anything_is_extracted(store):
 def test_an_archive_too_large_once_uncompressed_is_refused(store, shapefile_parts):
     limits = UploadLimits(max_uncompressed=1000)
     message = _refused(store, _zip(shapefile_parts), "big.zip", ImportOptions(limits=limits))
-    assert "more than 1000 bytes once uncompressed" in message
+    assert "解压后将超过 1000 bytes" in message
 
 
 def test_an_archive_with_too_many_entries_is_refused(store):
     many = _zip({f"f{i}.txt": b"x" for i in range(30)})
-    assert "holds 30 entries" in _refused(store, many, "many.zip", ImportOptions(limits=UploadLimits(max_entries=20)))
+    assert "含 30 个条目" in _refused(store, many, "many.zip", ImportOptions(limits=UploadLimits(max_entries=20)))
 
 
 @pytest.mark.parametrize("name, reason", [
-    ("../courtyards.shp", "outside the archive"),
-    ("data/../../courtyards.shp", "outside the archive"),
-    ("/etc/courtyards.shp", "absolute path"),
-    ("C:/temp/courtyards.shp", "absolute path"),
+    ("../courtyards.shp", "指向压缩包之外"),
+    ("data/../../courtyards.shp", "指向压缩包之外"),
+    ("/etc/courtyards.shp", "绝对路径"),
+    ("C:/temp/courtyards.shp", "绝对路径"),
 ])
 def test_entries_that_point_outside_the_archive_are_refused(name, reason, store, shapefile_parts):
     parts = dict(shapefile_parts)
@@ -75,39 +75,39 @@ def test_a_symlink_in_the_archive_is_refused(store, shapefile_parts):
         link = zipfile.ZipInfo("secrets.dbf")
         link.external_attr = (0o120777 << 16)
         zf.writestr(link, "/etc/passwd")
-    assert "symbolic link" in _refused(store, buf.getvalue(), "link.zip")
+    assert "符号链接" in _refused(store, buf.getvalue(), "link.zip")
 
 
 def test_a_shapefile_without_its_dbf_is_explained(store, shapefile_parts):
     parts = {k: v for k, v in shapefile_parts.items() if not k.endswith(".dbf")}
     message = _refused(store, _zip(parts), "courtyards.zip")
-    assert "courtyards.shp has no courtyards.dbf beside it" in message and ".shx and .dbf" in message
+    assert "courtyards.shp 旁缺少 courtyards.dbf" in message and ".shx 和 .dbf" in message
 
 
 def test_a_zip_without_a_shapefile_is_explained(store):
     message = _refused(store, _zip({"说明.txt": "楼院清单".encode(), "photo.jpg": b"\xff\xd8"}), "楼院.zip")
-    assert "holds no Shapefile (.shp)" in message and "说明.txt" in message
+    assert "中没有 Shapefile(.shp)" in message and "说明.txt" in message
 
 
 def test_a_bare_shp_asks_for_the_zipped_shapefile(store, shapefile_parts):
     message = _refused(store, shapefile_parts["courtyards.shp"], "courtyards.shp")
-    assert "zip them together" in message
+    assert "压缩成一个 .zip" in message
 
 
 def test_an_unknown_file_type_lists_the_accepted_ones(store):
     message = _refused(store, b"%PDF-1.7", "report.pdf")
-    assert "'.pdf' cannot be imported" in message and ".gpkg" in message and ".xlsx" in message
+    assert "不能导入 '.pdf'" in message and ".gpkg" in message and ".xlsx" in message
 
 
 def test_an_oversized_or_empty_upload_is_refused(store):
-    assert "uploads are limited to" in _refused(store, b"{" + b" " * 2000, "x.geojson",
+    assert "上传上限为" in _refused(store, b"{" + b" " * 2000, "x.geojson",
                                                 ImportOptions(limits=UploadLimits(max_bytes=1000)))
-    assert "is empty" in _refused(store, b"", "x.geojson")
+    assert "是空文件" in _refused(store, b"", "x.geojson")
 
 
 def test_a_broken_geopackage_is_reported_without_gdal_paths(store):
     message = _refused(store, b"SQLite format 3\x00" + os.urandom(2000), "broken.gpkg")
-    assert message.startswith("file: broken.gpkg cannot be read")
+    assert message.startswith("file: broken.gpkg 无法读取")
 
 
 def test_a_declared_encoding_must_exist(store, shapefile_parts):

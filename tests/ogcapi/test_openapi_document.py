@@ -109,3 +109,21 @@ def test_the_api_keeps_to_its_document(api_schema, fuzz_app, method, path, mode)
         case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     fuzz()
+
+
+def test_items_keep_to_the_document_through_create_read_replace_update_and_delete(api_schema, fuzz_app):
+    """Stateful, as an editor: the document's links (create → get → put/patch → delete, the ETag as If-Match)
+    are followed with generated data; no step answers 5xx or off the document."""
+    items = api_schema.include(path_regex=r"^/collections/\{collectionId\}/items")
+    headers = {"Authorization": f"Bearer {fuzz_app.config['FUZZ_TOKEN']}", "Accept-Encoding": "identity"}
+
+    class Items(items.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, headers=headers,
+                                   excluded_checks=[ignored_auth, positive_data_acceptance, negative_data_rejection])
+
+    Items.run(settings=settings(max_examples=25, stateful_step_count=6, deadline=None, derandomize=True, database=None,
+                                suppress_health_check=list(HealthCheck)))

@@ -134,3 +134,19 @@ def test_every_protected_operation_refuses_anonymous_callers(fuzz_app):
             else:
                 assert resp.status_code == 401, (method, path, resp.status_code)
                 assert resp.get_json()["error"] == "unauthorized"
+
+
+STATEFUL = settings(max_examples=25, stateful_step_count=6, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=list(HealthCheck))
+
+
+def test_places_keep_to_the_document_through_create_read_edit_and_delete(api_schema):
+    """Stateful: the document's links (create → get → patch → delete, with the ETag as If-Match) are followed
+    with generated data; no step answers 5xx or off the document."""
+    places = api_schema.include(path_regex=r"^/api/layers/\{layer_id\}/features(/\{fid\}(/history)?)?$")
+
+    class Places(places.as_state_machine()):
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, excluded_checks=[ignored_auth, positive_data_acceptance])
+
+    Places.run(settings=STATEFUL)

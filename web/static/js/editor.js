@@ -325,7 +325,8 @@
     var self = this;
     Object.keys(this.inputs || {}).forEach(function (k) { self.inputs[k].guatuError.textContent = ""; });
     (fields || []).forEach(function (f) {
-      var input = self.inputs[f.field] || self.inputs[f.field.split(".")[0]];
+      var name = f.field.replace(/^properties\./, "");  // the request checks name the body's path
+      var input = self.inputs[name] || self.inputs[name.split(".")[0]];
       if (input) input.guatuError.textContent = f.message;
     });
   };
