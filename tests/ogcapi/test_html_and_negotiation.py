@@ -112,3 +112,12 @@ def test_the_public_demo_is_readable_without_logging_in(demo_server):
 
     resp = requests.get(f"{demo_server.url}/ogc/collections/villages/items", timeout=30)
     assert resp.status_code == 200 and resp.json()["numberMatched"] == 10
+
+
+def test_the_html_pages_say_what_is_wrong_with_the_store_without_a_script(private_app, data_dir):
+    courtyards = data_dir / "layers" / "courtyards.geojson"
+    courtyards.write_bytes(courtyards.read_bytes()[:-4])  # cut short: the layer is withheld, and every page says so
+    page = private_app.test_client().get("/ogc/collections", headers={**bearer(private_app, "viewer1"), "Accept": BROWSER})
+    assert page.status_code == 200
+    assert 'class="guatu-problem-banner' in page.text and "layers/courtyards.geojson" in page.text
+    assert not re.search(r"<script", page.text)

@@ -60,10 +60,13 @@ def test_revert_brings_back_an_earlier_version_as_a_new_change(editor):
 
 
 def test_the_layer_as_it_stood_on_a_date(editor, private_app, clock):
-    clock.advance(days=2)  # 2026-11-26
+    clock.advance(days=2)  # 2026-11-26: a new working day, a new login (a session lasts 12 hours)
+    editor.environ_base["HTTP_X_CSRF_TOKEN"] = login(editor, "editor1")
     editor.patch("/api/layers/courtyards/features/c-0002", json={"version": 1, "properties": {"status": "accepted"}})
     editor.delete("/api/layers/courtyards/features/c-0003", headers={"If-Match": '"c-0003-v1"'})
-    before = editor.get("/api/layers/courtyards/as-of/2026-11-25").get_json()
+    answer = editor.get("/api/layers/courtyards/as-of/2026-11-25")
+    before = answer.get_json()
+    assert answer.status_code == 200, before
     statuses = {f["id"]: f["properties"]["status"] for f in before["features"]}
     assert statuses == {"c-0001": "accepted", "c-0002": "pending", "c-0003": "in_progress"}
     now = editor.get("/api/layers/courtyards/as-of/2026-11-26").get_json()
