@@ -87,14 +87,18 @@ class Timers:
 
     @contextmanager
     def installed(self):
-        saved = (geo.store.geojson.collection_bytes, geo.store.geojson.atomic_write, geo.geojson_io.os.fsync)
+        # a write stages the file's next version beside it, appends the journal, then renames it into place
+        saved = (geo.store.geojson.collection_bytes, geo.store.geojson.stage_write, geo.store.geojson.install,
+                 geo.geojson_io.os.fsync)
         geo.store.geojson.collection_bytes = self._wrap("build", saved[0])
-        geo.store.geojson.atomic_write = self._wrap("write", saved[1])
-        geo.geojson_io.os.fsync = self._wrap("fsync", saved[2])
+        geo.store.geojson.stage_write = self._wrap("write", saved[1])
+        geo.store.geojson.install = self._wrap("write", saved[2])
+        geo.geojson_io.os.fsync = self._wrap("fsync", saved[3])
         try:
             yield self
         finally:
-            geo.store.geojson.collection_bytes, geo.store.geojson.atomic_write, geo.geojson_io.os.fsync = saved
+            (geo.store.geojson.collection_bytes, geo.store.geojson.stage_write, geo.store.geojson.install,
+             geo.geojson_io.os.fsync) = saved
 
     def _wrap(self, name: str, fn):
         def timed(*args, **kwargs):
