@@ -100,6 +100,7 @@ class Journal:
         self._ino: int | None = None
         self._layer_last: dict[str, int] = {}
         self._by_feature: dict[tuple[str, str], list[ChangeSummary]] = {}
+        self._alive: dict[str, dict[str, int]] = {}  # layer → places whose last change is no delete → its seq
         self._lines = 0  # lines indexed so far (good and bad)
         self._bad: list[BadLine] = []
         self._tail: TornTail | None = None  # unterminated bytes at the end when last looked
@@ -149,6 +150,11 @@ class Journal:
         self._summaries.append(summary)
         self._layer_last[summary.layer] = summary.seq
         self._by_feature.setdefault((summary.layer, summary.id), []).append(summary)
+        alive = self._alive.setdefault(summary.layer, {})
+        if summary.op == "delete":
+            alive.pop(summary.id, None)
+        else:
+            alive[summary.id] = summary.seq
 
     def _bad_line(self, line: bytes, offset: int, detail: str) -> None:
         bad = BadLine(self._lines, offset, len(line), detail, _seq_at_start(line))
@@ -161,7 +167,7 @@ class Journal:
         if self._ino is not None or self._summaries:
             self.epoch += 1
         self._summaries, self._offset, self._ino = [], 0, ino
-        self._layer_last, self._by_feature = {}, {}
+        self._layer_last, self._by_feature, self._alive = {}, {}, {}
         self._lines, self._bad, self._tail = 0, [], None
 
     def bad_lines(self) -> list[BadLine]:
@@ -193,6 +199,9 @@ class Journal:
         """Ids of `layer` that exist at `seq` by the journal: their last change up to `seq` is not a delete
         (only places changed after `since` count)."""
         self.refresh()
+        if seq >= self._layer_last.get(layer, 0):  # the file is at the layer's last change: the index knows
+            alive = self._alive.get(layer, {})
+            return set(alive) if since <= 0 else {fid for fid, last in alive.items() if last > since}
         out = set()
         for (lid, fid), items in list(self._by_feature.items()):
             if lid != layer or items[0].seq > seq:
