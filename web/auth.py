@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 
 from geo.accounts import Accounts, LoginRefused, Principal, User
+from geo.errors import DiskFull
 from geo.messages import t
 from geo.store.base import iso
 from geo.throttle import LoginThrottled
@@ -228,12 +229,14 @@ def login():
         else:
             try:
                 user = verify_password(request.form.get("username", ""), request.form.get("password", ""))
+                start_session(user)
             except LoginThrottled as exc:
                 error, status, headers = exc.message, 429, {"Retry-After": str(exc.retry_after)}
             except LoginRefused:
                 error, status = t("accounts.login_refused"), 401
+            except DiskFull as exc:  # the attempt's count or the new session could not be kept: say so on the form
+                error, status = exc.message, exc.http_status
             else:
-                start_session(user)
                 return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", error=error, csrf=csrf_token(), next=request.args.get("next", "")), status, headers
 

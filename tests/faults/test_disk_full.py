@@ -196,3 +196,37 @@ def test_a_real_server_refuses_on_a_full_disk_in_every_worker_and_takes_the_same
         for _ in range(4):
             assert session.get(f"{url}/{fid}", timeout=30).headers["ETag"] == f'"{fid}-v2"'
             assert session.get(f"{server.url}/api/health", timeout=30).json()["problems"] == []
+
+
+def test_a_password_check_on_a_full_disk_is_refused_with_507_not_a_500_and_works_after(data, disk, clock):
+    """The login throttle counts every password check in a SQLite file of the instance folder; when that disk is
+    full, HTTP Basic and the login form say the disk is full (507, Chinese) instead of failing with a 500."""
+    import base64
+
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(disk / "instance"), "GUATU_MIN_FREE_MB": 1})
+    for name in ("viewer1", "viewer2"):
+        app.extensions["guatu_accounts"].create_user(name, PASSWORD, "viewer", name)
+    first = {"Authorization": "Basic " + base64.b64encode(f"viewer1:{PASSWORD}".encode()).decode()}
+    basic = {"Authorization": "Basic " + base64.b64encode(f"viewer2:{PASSWORD}".encode()).decode()}
+    assert app.test_client().get(f"/api/layers/{LAYER}/features", headers=first).status_code == 200
+    browser = app.test_client()
+    form = browser.get("/login").data.decode()
+    csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+
+    try:
+        filler = fill(disk)
+        refused = app.test_client().get(f"/api/layers/{LAYER}/features", headers=basic)  # a password not checked before
+        assert refused.status_code == 507
+        assert refused.get_json() == {"error": "disk_full", "message": t("store.disk_full")}
+        page = browser.post("/login", data={"username": "viewer1", "password": PASSWORD, "csrf_token": csrf})
+        assert page.status_code == 507 and t("store.disk_full") in page.data.decode()
+        assert browser.get("/api/me").status_code == 401  # not logged in by half
+
+        filler.unlink()
+        assert app.test_client().get(f"/api/layers/{LAYER}/features", headers=basic).status_code == 200
+        form = browser.get("/login").data.decode()
+        csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+        assert browser.post("/login", data={"username": "viewer1", "password": PASSWORD, "csrf_token": csrf}).status_code == 302
+    finally:  # the counters' SQLite file is on the small disk, which must be unmounted
+        app.extensions["guatu_login_throttle"].limiter.storage.close()
