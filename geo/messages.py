@@ -451,6 +451,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "已删除被中断的备份留下的临时文件 {path}",
         "en": "removed {path}, left behind by a backup that was interrupted",
     },
+    "backup.disk_full": {
+        "zh": "备份目录 {folder} 所在磁盘已满,备份没有写成,也没有留下半截文件;数据目录未受影响。请清理该磁盘的空间或换一个备份目录后重试",
+        "en": "the disk of the backup folder {folder} is full: the backup was not written and left no partial file; "
+              "the data directory is untouched. Free space on that disk or choose another backup folder, then retry",
+    },
+    "backup.done": {
+        "zh": "已备份到序号 {revision}({files} 个文件):{archive}",
+        "en": "backed up revision {revision} ({files} files) to {archive}",
+    },
+    "backup.restored": {
+        "zh": "已恢复到序号 {revision}({files} 个文件):{target};用 GUATU_DATA={target} 启动即可使用",
+        "en": "restored revision {revision} ({files} files) into {target}; serve it with GUATU_DATA={target}",
+    },
     "basemap.redirect_refused": {
         "zh": "底图 {basemap}:瓦片服务器把请求转到了别的地址,已拒绝(只访问配置的服务器)",
         "en": "basemap {basemap}: the tile server redirected elsewhere; refused (only the configured server is asked)",

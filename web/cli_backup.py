@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -9,8 +10,11 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from geo.backup import BackupError, backup, restore
-from geo.diskspace import disk_full, is_disk_full
+from geo.diskspace import is_disk_full
+from geo.messages import t
 from web.context import guatu
+
+log = logging.getLogger(__name__)
 
 
 @click.command("backup", help="Snapshot the campaign (data directory, or PostGIS and the data directory) into a "
@@ -27,8 +31,10 @@ def backup_command(out: Path) -> None:
     except OSError as exc:  # the backup removed its part-written archive and staging copy on the way out
         if not is_disk_full(exc):
             raise
-        raise click.ClickException(disk_full(exc.filename).message) from None
-    click.echo(f"backed up revision {manifest['revision']} ({len(manifest['files'])} files) to {path}")
+        folder = out if out.is_dir() else out.parent  # where it writes (exc.filename may name the file it read)
+        log.error("disk full: the backup into %s could not be written; nothing of it was kept", folder)
+        raise click.ClickException(t("backup.disk_full", folder=folder)) from None
+    click.echo(t("backup.done", revision=manifest["revision"], files=len(manifest["files"]), archive=path))
 
 
 @click.command("restore", help="Unpack a backup into a new or empty directory, checking every file.")
@@ -40,8 +46,7 @@ def restore_command(archive: Path, target: Path) -> None:
         manifest = restore(archive, target)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"restored revision {manifest['revision']} ({len(manifest['files'])} files) into {target}; "
-               f"serve it with GUATU_DATA={target}")
+    click.echo(t("backup.restored", revision=manifest["revision"], files=len(manifest["files"]), target=target))
 
 
 def register(app: Flask) -> None:

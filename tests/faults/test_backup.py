@@ -46,7 +46,7 @@ def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
     assert acks.errors == [] and acks.in_flight == []
     for run in runs:
         assert run.returncode == 0, run.stderr[-2000:]
-        assert "backed up revision" in run.stdout
+        assert "已备份到序号" in run.stdout
     archives = sorted(out.glob("guatu-backup-*.tar.gz"))
     assert len(archives) == 2
     assert acks.total() > during  # writes went on around the backups

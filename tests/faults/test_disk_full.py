@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.backup import read_manifest
 from geo.config import load_campaign
 from geo.diskspace import SpaceWatch
 from geo.errors import DiskFull
@@ -230,3 +231,26 @@ def test_a_password_check_on_a_full_disk_is_refused_with_507_not_a_500_and_works
         assert browser.post("/login", data={"username": "viewer1", "password": PASSWORD, "csrf_token": csrf}).status_code == 302
     finally:  # the counters' SQLite file is on the small disk, which must be unmounted
         app.extensions["guatu_login_throttle"].limiter.storage.close()
+
+
+def test_a_backup_onto_a_full_disk_names_the_backup_folder_and_leaves_nothing(disk, tmp_path, data_dir, campaign):
+    """The data directory is on a healthy disk, the backup folder on a full one: the message says which disk to
+    clear (the backup folder's, not the data directory's), and neither folder keeps anything of the attempt."""
+    GeoJSONStore(data_dir, campaign).create(LAYER, make_feature(name="康复前街11号院"), user="alice")
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_INSTANCE": str(tmp_path / "instance")})
+    out = disk / "backups"
+    out.mkdir()
+    before = _files(data_dir)
+    filler = fill(disk)
+
+    result = app.test_cli_runner().invoke(args=["backup", "--out", str(out)])
+    assert result.exit_code == 1
+    assert t("backup.disk_full", folder=out) in result.output
+    assert "数据目录所在磁盘" not in result.output
+    assert list(out.iterdir()) == [] and _files(data_dir) == before
+
+    filler.unlink()
+    done = app.test_cli_runner().invoke(args=["backup", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    archive = next(out.glob("guatu-backup-*.tar.gz"))
+    assert t("backup.done", revision=1, files=len(read_manifest(archive)["files"]), archive=archive) in done.output
