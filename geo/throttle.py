@@ -32,7 +32,7 @@ import random
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -179,16 +179,18 @@ class SQLiteStorage(Storage):
 class PostgresStorage(Storage):
     """Counters in the campaign schema's `login_limits` table, shared by every instance.
 
-    `pool` is the PostGIS store's connection pool (autocommit, search_path set to the schema)."""
+    `connection` is the PostGIS store's `connection` (a pooled connection, autocommit, search_path set to
+    the schema, through its breaker): while the database is down a password check is refused at once with
+    the store's 503 and Retry-After, as every other request, instead of waiting for the pool's timeout."""
 
     STORAGE_SCHEME = ["guatu+postgres"]
 
-    def __init__(self, uri: str, wrap_exceptions: bool = False, clock: Clock = utc_now, pool=None,
-                 **options) -> None:
+    def __init__(self, uri: str, wrap_exceptions: bool = False, clock: Clock = utc_now,
+                 connection: Callable[[], AbstractContextManager] | None = None, **options) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
-        if pool is None:
-            raise ValueError("PostgresStorage needs the store's connection pool (storage option 'pool')")
-        self.pool = pool
+        if connection is None:
+            raise ValueError("PostgresStorage needs the store's connection (storage option 'connection')")
+        self.connection = connection
         self.clock = clock
 
     @property
@@ -198,14 +200,14 @@ class PostgresStorage(Storage):
         return psycopg.Error
 
     def _one(self, query: str, params: tuple) -> tuple | None:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             return conn.execute(query, params).fetchone()
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = _epoch(self.clock)
         (count,) = self._one(_UPSERT.format(p="%s"), (key, amount, now + expiry, now, now))
         if random.random() < 0.01:
-            with self.pool.connection() as conn:
+            with self.connection() as conn:
                 conn.execute("DELETE FROM login_limits WHERE expires_at <= %s", (now,))
         return int(count)
 
@@ -222,9 +224,9 @@ class PostgresStorage(Storage):
         return True
 
     def reset(self) -> int | None:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             return conn.execute("DELETE FROM login_limits").rowcount
 
     def clear(self, key: str) -> None:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             conn.execute("DELETE FROM login_limits WHERE key = %s", (key,))

@@ -38,7 +38,7 @@ import threading
 import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,6 +190,12 @@ class PostGISStore(Store):
         finally:
             if admission.probe:
                 self.breaker.released()
+
+    def connection(self) -> AbstractContextManager[psycopg.Connection]:
+        """A pooled connection (autocommit, search_path set to the schema) through the breaker, for the
+        campaign's other tables (the login throttle's counters): DatabaseUnavailable at once while the
+        database is known to be down."""
+        return self._conn()
 
     def _down(self, detail: str) -> DatabaseUnavailable:
         """The database failed: open the breaker and say so (to the log once per outage)."""
