@@ -451,6 +451,47 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "已删除被中断的备份留下的临时文件 {path}",
         "en": "removed {path}, left behind by a backup that was interrupted",
     },
+    "backup.target_not_empty": {
+        "zh": "{target} 不是空目录,未恢复任何内容;请恢复到一个新的或空的目录",
+        "en": "{target} is not empty; nothing was restored; restore into a new or empty directory",
+    },
+    "backup.not_a_backup": {
+        "zh": "{archive} 里没有可读的 {manifest},不是挂图系统的备份;未恢复任何内容",
+        "en": "{archive}: no readable {manifest}; not a Guatu backup; nothing was restored",
+    },
+    "backup.wrong_format": {
+        "zh": "{archive} 的 {manifest} 不是 {format} 格式的清单,无法恢复;未恢复任何内容",
+        "en": "{archive}: {manifest} is not a {format} manifest; nothing was restored",
+    },
+    "backup.not_readable": {
+        "zh": "无法读取备份文件 {archive}({detail}),未恢复任何内容",
+        "en": "cannot read the backup {archive} ({detail}); nothing was restored",
+    },
+    "backup.member_outside": {
+        "zh": "备份文件 {archive} 中的 {member} 位于 {data}/ 之外,已拒绝;未恢复任何内容",
+        "en": "{archive}: refusing member {member} outside {data}/; nothing was restored",
+    },
+    "backup.member_not_file": {
+        "zh": "备份文件 {archive} 中的 {member} 不是普通文件,已拒绝;未恢复任何内容",
+        "en": "{archive}: refusing {member}: not a plain file; nothing was restored",
+    },
+    "backup.member_unlisted": {
+        "zh": "备份文件 {archive} 中的 {member} 不在清单里,备份已损坏;未恢复任何内容",
+        "en": "{archive}: {member} is not listed in the manifest; the backup is damaged; nothing was restored",
+    },
+    "backup.member_twice": {
+        "zh": "备份文件 {archive} 中的 {member} 出现了两次,备份已损坏;未恢复任何内容",
+        "en": "{archive}: {member} appears twice; the backup is damaged; nothing was restored",
+    },
+    "backup.member_checksum": {
+        "zh": "备份文件 {archive} 中的 {member} 与清单记录的校验和(checksum)不符,备份已损坏;未恢复任何内容",
+        "en": "{archive}: {member} does not match its checksum in the manifest; the archive is damaged; "
+              "nothing was restored",
+    },
+    "backup.members_missing": {
+        "zh": "备份文件 {archive} 缺少清单中的 {members},备份不完整;未恢复任何内容",
+        "en": "{archive}: missing {members}; the archive is incomplete; nothing was restored",
+    },
     "backup.disk_full": {
         "zh": "备份目录 {folder} 所在磁盘已满,备份没有写成,也没有留下半截文件;数据目录未受影响。请清理该磁盘的空间或换一个备份目录后重试",
         "en": "the disk of the backup folder {folder} is full: the backup was not written and left no partial file; "

@@ -155,7 +155,7 @@ def test_restore_refuses_a_non_empty_target(tmp_path, campaign, data_dir):
     target = tmp_path / "busy"
     target.mkdir()
     (target / "keep.txt").write_text("mine")
-    with pytest.raises(BackupError, match="not empty"):
+    with pytest.raises(BackupError, match="不是空目录"):
         restore(archive, target)
     assert [p.name for p in target.iterdir()] == ["keep.txt"]
     empty = tmp_path / "empty"
@@ -189,7 +189,7 @@ def test_restore_refuses_damaged_or_hostile_archives(tmp_path, campaign, data_di
     assert not (tmp_path / "t1").exists()  # nothing half-restored
 
     missing = _rewrite(archive, tmp_path / "missing.tar.gz", lambda n, b: None if n == "data/journal.jsonl" else b)
-    with pytest.raises(BackupError, match="missing journal.jsonl"):
+    with pytest.raises(BackupError, match="缺少清单中的 journal.jsonl"):
         restore(missing, tmp_path / "t2")
 
     evil = tmp_path / "evil.tar.gz"
@@ -201,7 +201,7 @@ def test_restore_refuses_damaged_or_hostile_archives(tmp_path, campaign, data_di
         info = tarfile.TarInfo("data/../../x")
         info.size = 1
         tar.addfile(info, io.BytesIO(b"x"))
-    with pytest.raises(BackupError, match="outside data/"):
+    with pytest.raises(BackupError, match="位于 data/ 之外"):
         restore(evil, tmp_path / "t3")
     assert not (tmp_path / "x").exists()
 
@@ -210,7 +210,7 @@ def test_restore_refuses_damaged_or_hostile_archives(tmp_path, campaign, data_di
         info = tarfile.TarInfo("data/campaign.json")
         info.size = 2
         tar.addfile(info, io.BytesIO(b"{}"))
-    with pytest.raises(BackupError, match="not a Guatu backup"):
+    with pytest.raises(BackupError, match="不是挂图系统的备份"):
         restore(not_ours, tmp_path / "t4")
 
 
@@ -227,7 +227,7 @@ def test_backup_cli_names_the_archive_and_the_restore_cli_refuses_damage(tmp_pat
     assert str(archive) in result.output
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left behind
     refused = runner.invoke(args=["restore", str(archive), "--to", str(data_dir)])
-    assert refused.exit_code != 0 and "not empty" in refused.output
+    assert refused.exit_code != 0 and "不是空目录" in refused.output
     ok = runner.invoke(args=["restore", str(archive), "--to", str(tmp_path / "new")])
     assert ok.exit_code == 0, ok.output
     assert load_campaign(tmp_path / "new").title == campaign.title
