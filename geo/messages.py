@@ -497,6 +497,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the disk of the backup folder {folder} is full: the backup was not written and left no partial file; "
               "the data directory is untouched. Free space on that disk or choose another backup folder, then retry",
     },
+    "backup.layer_withheld": {
+        "zh": "注意:图层文件 {file} 备份时已损坏或缺失,此备份里的它原样保留但不能用来恢复该图层;"
+              "请运行 flask --app web store check 查看,再用 store repair 修复",
+        "en": "note: the layer file {file} was damaged or missing when backed up; the backup keeps it as it was but "
+              "cannot restore that layer; run flask --app web store check, then store repair",
+    },
     "backup.done": {
         "zh": "已备份到序号 {revision}({files} 个文件):{archive}",
         "en": "backed up revision {revision} ({files} files) to {archive}",

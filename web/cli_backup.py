@@ -35,6 +35,9 @@ def backup_command(out: Path) -> None:
         log.error("disk full: the backup into %s could not be written; nothing of it was kept", folder)
         raise click.ClickException(t("backup.disk_full", folder=folder)) from None
     click.echo(t("backup.done", revision=manifest["revision"], files=len(manifest["files"]), archive=path))
+    for layer in manifest["layers"].values():
+        if layer["seq"] is None:  # withheld by the store: archived byte for byte, but no source for a restore
+            click.echo(t("backup.layer_withheld", file=layer["file"]), err=True)
 
 
 @click.command("restore", help="Unpack a backup into a new or empty directory, checking every file.")

@@ -13,6 +13,7 @@ import pytest
 
 from geo.backup import BackupError, backup, read_manifest, restore
 from geo.config import load_campaign
+from geo.messages import t
 from geo.store import open_store
 from tests.faults.server import Server, copy_demo, disagreements, flask_cli, journal_entries, make_editor_token
 from tests.faults.writers import Acks, Writer
@@ -231,3 +232,27 @@ def test_backup_cli_names_the_archive_and_the_restore_cli_refuses_damage(tmp_pat
     ok = runner.invoke(args=["restore", str(archive), "--to", str(tmp_path / "new")])
     assert ok.exit_code == 0, ok.output
     assert load_campaign(tmp_path / "new").title == campaign.title
+
+
+def test_a_backup_taken_while_a_layer_is_withheld_says_so_and_keeps_the_file_as_it_was(tmp_path, data_dir, campaign,
+                                                                                       make_feature):
+    """A daily backup run over a layer file cut short still archives it (byte for byte, as evidence), but tells
+    the operator that this archive cannot restore that layer, instead of reporting a plain success."""
+    store = open_store(data_dir, campaign)
+    for n in range(4):
+        store.create("courtyards", make_feature(name=f"康复前街{n}号院", x=113.64 + n / 1000), user="alice")
+    layer_file = data_dir / "layers" / "courtyards.geojson"
+    cut = b"".join(layer_file.read_bytes().splitlines(keepends=True)[:3])  # at a line boundary, half its places
+    layer_file.write_bytes(cut)
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_INSTANCE": str(tmp_path / "instance")})
+    out = tmp_path / "backups"
+    out.mkdir()
+
+    result = app.test_cli_runner().invoke(args=["backup", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert t("backup.layer_withheld", file="layers/courtyards.geojson") in result.output
+    archive = next(out.glob("guatu-backup-*.tar.gz"))
+    assert read_manifest(archive)["layers"]["courtyards"]["seq"] is None
+    with tarfile.open(archive, "r:gz") as tar:
+        assert tar.extractfile("data/layers/courtyards.geojson").read() == cut
+    assert layer_file.read_bytes() == cut
