@@ -44,6 +44,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{where}:要素 {id} 没有整数 properties.version",
         "en": "{where}: feature {id} has no integer properties.version",
     },
+    "store.no_feature": {
+        "zh": "{layer}中没有编号为 {fid} 的地点(编号有误,或该地点已被删除;编号不会重复使用)",
+        "en": "no feature {fid} in {layer} (a wrong id, or the place was deleted; ids are never reused)",
+    },
+    "store.no_layer": {
+        "zh": "没有图层 {layer};现有图层:{layers}",
+        "en": "no layer {layer}; layers are {layers}",
+    },
     "store.layer_cut_short": {
         "zh": "{file} 不完整:第 {line} 行之后被截断(缺少结尾的 ]}}),其余地点已丢失",
         "en": "{file} is cut short after line {line} (its closing ]}} is missing); the places after it are lost",

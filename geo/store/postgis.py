@@ -280,7 +280,7 @@ class PostGISStore(Store):
                                    (layer_id, fid)).fetchone()
             feature = orjson.loads(row[0]) if row else None
         if feature is None:
-            raise NotFound(f"no feature {fid!r} in layer {layer_id!r}")
+            raise NotFound(t("store.no_feature", fid=fid, layer=self.layer(layer_id).title))
         return feature
 
     def collection_bytes(self, layer_id: str) -> bytes:
