@@ -280,6 +280,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "store repair 会把该行移到 damaged_features 表,再按日志重建",
         "en": "store repair moves the row to damaged_features and rebuilds it from the journal",
     },
+    "db.remedy.restore_row": {
+        "zh": "store repair 会按日志重建这一行",
+        "en": "store repair rebuilds the row from the journal",
+    },
+    "db.remedy.move_row_aside": {
+        "zh": "store repair 会把该行移到 damaged_features 表(保留,不删除),不再作为地点提供",
+        "en": "store repair moves the row to damaged_features (kept, not deleted); it is no longer served as a place",
+    },
     "db.remedy.rebuild_head": {
         "zh": "store repair 会按日志改正图层修订",
         "en": "store repair sets the layer revision from the journal",
