@@ -177,9 +177,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "backup was found. Retry with --backups DIR; if you know every place of the layer was created in "
               "Guatu, add --from-journal {layer}. The layer stays withheld",
     },
+    "store.repair_lost_line": {"zh": "第 {line} 行,序号 {seq}", "en": "line {line}, seq {seq}"},
+    "store.repair_lost_line_noseq": {"zh": "第 {line} 行,序号无法读出", "en": "line {line}, seq unreadable"},
     "store.repair_lost_changes": {
-        "zh": "变更日志中 {count} 个损坏行的内容无法恢复(序号 {seqs}),原文保留在 {aside}",
-        "en": "the content of {count} damaged journal lines cannot be recovered (seqs {seqs}); the raw text is kept in {aside}",
+        "zh": "变更日志中 {count} 个损坏行的内容无法恢复({lines}),原文保留在 {aside}",
+        "en": "the content of {count} damaged journal lines cannot be recovered ({lines}); the raw text is kept in {aside}",
     },
     "store.repair_record_aside": {
         "zh": "记录 {file} 无法解析,已移到 {aside};其内容需人工核对后重新录入",
