@@ -226,6 +226,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库服务器未安装 PostGIS({detail}):请安装(Debian 软件包 postgresql-postgis)",
         "en": "PostGIS is not installed on the database server ({detail}): install it (Debian: postgresql-postgis)",
     },
+    "db.check_sound": {
+        "zh": "一致:数据库 {where} 架构 {schema} 中 {layers} 个图层共 {places} 个地点,变更日志到第 {revision} 条,未发现问题",
+        "en": "consistent: {layers} layers with {places} places in schema {schema} of {where}, the journal up to "
+              "change {revision}; no problems found",
+    },
     "db.check.row_missing": {
         "zh": "图层 {layer} 的地点 {id} 在日志中存在(第 {seq} 条变更,版本 {version}),但数据表中没有这一行",
         "en": "layer {layer}: place {id} is in the journal (change {seq}, version {version}) but has no row",

@@ -97,7 +97,9 @@ def _sound(store) -> str:
         return summary(store)
     from geo.messages import t
 
-    return t("store.repair_nothing")
+    layers = store.campaign.layers
+    return t("db.check_sound", where=store.where, schema=store.schema, layers=len(layers),
+             places=sum(len(store.features(x.id)) for x in layers), revision=store.revision())
 
 
 @store_cli.command("repair")

@@ -51,6 +51,7 @@ def test_store_check_and_repair_of_a_postgis_campaign_through_the_cli(tmp_path, 
     assert copied.returncode == 0, copied.stderr[-2000:]
     sound = flask_cli(server, "store", "check")
     assert sound.returncode == 0, sound.stdout + sound.stderr[-2000:]
+    assert sound.stdout.startswith("一致:数据库") and "3 个图层共 340 个地点" in sound.stdout  # not "nothing to repair"
 
     from geo.config import load_campaign
     from geo.store import open_store
