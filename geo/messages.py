@@ -453,6 +453,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "HTTP Basic 凭据格式错误。",
         "en": "malformed HTTP Basic credentials",
     },
+    "accounts.login_required": {
+        "zh": "请先登录,或在请求中附上个人 API 令牌(Authorization: Bearer …)或 HTTP Basic 用户名和密码",
+        "en": "log in, or send a personal API token (Authorization: Bearer …) or HTTP Basic credentials",
+    },
+    "accounts.token_invalid": {
+        "zh": "API 令牌无效或已被吊销;请在“我的账户”中新建一个令牌",
+        "en": "invalid or revoked token; make a new one under My account",
+    },
+    "accounts.display_token_invalid": {
+        "zh": "大屏链接无效或已被吊销;请管理员重新生成大屏链接",
+        "en": "invalid or revoked display token; ask an administrator for a new display link",
+    },
+    "accounts.role_needed": {
+        "zh": "此操作需要“{role}”权限,你的账户是“{have}”权限",
+        "en": "this needs the {role} role; you are {have}",
+    },
+    "accounts.cross_site_write": {
+        "zh": "拒绝来自其他网站的修改请求;请在挂图系统自己的页面上操作",
+        "en": "a write sent from another site is refused",
+    },
+    "accounts.csrf_wrong": {
+        "zh": "页面已过期(安全令牌 CSRF 缺失或不符),请刷新页面后重试;未保存任何内容",
+        "en": "missing or wrong CSRF token; reload the page and try again; nothing was saved",
+    },
 
     # --- exports, backups, basemap proxy, HTTP preconditions ----------------------------
     "backup.archive_incomplete": {
