@@ -415,6 +415,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 
     # --- request validation (one layer at the boundary) --------------------------------
+    "request.flag_invalid": {
+        "zh": "参数 {name} 只能是 true、false、1 或 0,收到的是 {value};未写入任何内容",
+        "en": "{name} must be true, false, 1 or 0, not {value}; nothing was written",
+    },
 
     # --- accounts, sessions, tokens, display links --------------------------------------
     "accounts.login_refused": {
