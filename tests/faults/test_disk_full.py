@@ -96,35 +96,38 @@ def test_over_http_a_full_disk_answers_507_health_warns_and_the_same_edit_succee
     app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_CLOCK": clock,
                       "GUATU_INSTANCE": str(disk / "instance"), "GUATU_MIN_FREE_MB": 1})
     app.extensions["guatu_accounts"].create_user("editor1", PASSWORD, "editor", "李编")
-    client = app.test_client()
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = login(client, "editor1")
-    created = client.post(f"/api/layers/{LAYER}/features", json=make_feature(name="康复前街11号院"))
-    assert created.status_code == 201
-    fid, etag = created.get_json()["id"], created.headers["ETag"]
-    assert client.get("/api/health").get_json()["problems"] == []
-    before = _files(disk)
+    try:
+        client = app.test_client()
+        client.environ_base["HTTP_X_CSRF_TOKEN"] = login(client, "editor1")
+        created = client.post(f"/api/layers/{LAYER}/features", json=make_feature(name="康复前街11号院"))
+        assert created.status_code == 201
+        fid, etag = created.get_json()["id"], created.headers["ETag"]
+        assert client.get("/api/health").get_json()["problems"] == []
+        before = _files(disk)
 
-    filler = fill(disk)
-    patched = client.patch(f"/api/layers/{LAYER}/features/{fid}", json={"properties": {"status": "accepted"}},
-                           headers={"If-Match": etag})
-    assert patched.status_code == 507
-    assert patched.get_json() == {"error": "disk_full", "message": t("store.disk_full")}
-    another = client.post(f"/api/layers/{LAYER}/features", json=make_feature(name="兑周村5号院", x=113.64))
-    assert another.status_code == 507
-    with open(REPO / "data" / "layers" / "courtyards.geojson", "rb") as fh:  # its preview is kept in the instance
-        upload = client.post(f"/api/layers/{LAYER}/imports", data={"file": (fh, "courtyards.geojson")})
-    assert upload.status_code == 507 and upload.get_json()["error"] == "disk_full"
-    health = client.get("/api/health")
-    problems = health.get_json()["problems"]
-    assert health.status_code == 503 and [p["code"] for p in problems] == ["disk_low"]
-    assert "磁盘空间不足" in problems[0]["message"]
-    assert {k: v for k, v in _files(disk).items() if k != filler.name} == before  # data and instance folders
+        filler = fill(disk)
+        patched = client.patch(f"/api/layers/{LAYER}/features/{fid}", json={"properties": {"status": "accepted"}},
+                               headers={"If-Match": etag})
+        assert patched.status_code == 507
+        assert patched.get_json() == {"error": "disk_full", "message": t("store.disk_full")}
+        another = client.post(f"/api/layers/{LAYER}/features", json=make_feature(name="兑周村5号院", x=113.64))
+        assert another.status_code == 507
+        with open(REPO / "data" / "layers" / "courtyards.geojson", "rb") as fh:  # its preview is kept in the instance
+            upload = client.post(f"/api/layers/{LAYER}/imports", data={"file": (fh, "courtyards.geojson")})
+        assert upload.status_code == 507 and upload.get_json()["error"] == "disk_full"
+        health = client.get("/api/health")
+        problems = health.get_json()["problems"]
+        assert health.status_code == 503 and [p["code"] for p in problems] == ["disk_low"]
+        assert "磁盘空间不足" in problems[0]["message"]
+        assert {k: v for k, v in _files(disk).items() if k != filler.name} == before  # data and instance folders
 
-    filler.unlink()
-    retried = client.patch(f"/api/layers/{LAYER}/features/{fid}", json={"properties": {"status": "accepted"}},
-                           headers={"If-Match": etag})
-    assert retried.status_code == 200 and retried.headers["ETag"] == f'"{fid}-v2"'
-    assert client.get("/api/health").get_json()["problems"] == []
+        filler.unlink()
+        retried = client.patch(f"/api/layers/{LAYER}/features/{fid}", json={"properties": {"status": "accepted"}},
+                               headers={"If-Match": etag})
+        assert retried.status_code == 200 and retried.headers["ETag"] == f'"{fid}-v2"'
+        assert client.get("/api/health").get_json()["problems"] == []
+    finally:  # the login counters' SQLite file is on the small disk, which must be unmounted
+        app.extensions["guatu_login_throttle"].limiter.storage.close()
 
 
 def test_a_postgis_write_on_a_full_disk_is_refused_with_507_and_changes_nothing(store_factory, postgis_url,
