@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from geo.backup import BackupError, backup, restore
 from geo.diskspace import is_disk_full
+from geo.errors import GuatuError
 from geo.messages import t
 from web.context import guatu
 
@@ -28,6 +29,8 @@ def backup_command(out: Path) -> None:
         path, manifest = backup(g.store, out, data_dir=g.data_dir, clock=g.clock)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    except GuatuError as exc:  # the campaign's database cannot be reached: its message, not a traceback
+        raise click.ClickException(exc.message) from None
     except OSError as exc:  # the backup removed its part-written archive and staging copy on the way out
         if not is_disk_full(exc):
             raise

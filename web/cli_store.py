@@ -79,13 +79,17 @@ def check_command() -> None:
     from geo.messages import t
 
     store = current_app.extensions["guatu"].store
-    findings = store.check()
+    try:
+        findings = store.check()
+        sound = None if findings else _sound(store)
+    except GuatuError as exc:  # the campaign's database cannot be reached: its message, not a traceback
+        raise click.ClickException(exc.message) from None
     for finding in findings:
         click.echo(t("store.check_finding", where=finding.where, problem=finding.problem, remedy=finding.remedy))
     if findings:
         click.echo(t("store.check_found", count=len(findings)))
         raise SystemExit(1)
-    click.echo(_sound(store))
+    click.echo(sound)
 
 
 def _sound(store) -> str:

@@ -212,3 +212,25 @@ def test_a_password_check_while_postgresql_is_down_is_a_503_with_retry_after_and
     outage_cluster.resume()
     poll(lambda: app.test_client().get(url, headers=basic).status_code == 200, "HTTP Basic after the database is back")
     app.extensions["guatu"].store.close()
+
+
+@pytest.mark.timeout(240)
+def test_store_check_repair_and_backup_while_postgresql_is_down_say_so_without_a_traceback(tmp_path, outage_cluster):
+    from web import create_app
+
+    data = copy_demo(tmp_path / "data")
+    copy_to_postgis(data, load_campaign(data), outage_cluster.url)
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_INSTANCE": str(tmp_path / "instance"),
+                      "GUATU_DATABASE_URL": outage_cluster.url})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["store", "check"]).exit_code == 0
+
+    outage_cluster.pause()
+    out = tmp_path / "backups"
+    for args in (["store", "check"], ["store", "repair"], ["backup", "--out", str(out)]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert isinstance(result.exception, SystemExit), (args, result.exception)  # a message, not a traceback
+        assert "数据库暂时无法连接" in result.output, (args, result.output)
+    assert not out.exists() or list(out.iterdir()) == []
+    app.extensions["guatu"].store.close()
