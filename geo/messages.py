@@ -226,6 +226,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库服务器未安装 PostGIS({detail}):请安装(Debian 软件包 postgresql-postgis)",
         "en": "PostGIS is not installed on the database server ({detail}): install it (Debian: postgresql-postgis)",
     },
+    "db.copied_layer": {"zh": "{layer} {count} 个地点", "en": "{layer} {count}"},
+    "db.copied": {
+        "zh": "已复制:{layers};变更日志 {changes} 条(到第 {revision} 条变更),用时 {seconds} 秒",
+        "en": "copied {layers}; {changes} journal entries (revision {revision}) in {seconds} s",
+    },
     "db.check_sound": {
         "zh": "一致:数据库 {where} 架构 {schema} 中 {layers} 个图层共 {places} 个地点,变更日志到第 {revision} 条,未发现问题",
         "en": "consistent: {layers} layers with {places} places in schema {schema} of {where}, the journal up to "
