@@ -79,10 +79,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "store.layer_remedy": {
         "zh": "不要手工覆盖该文件。运行 flask --app web store check 查看详情,再运行 flask --app web store repair "
-              "(损坏的文件会被移到一旁保留,图层从变更日志或最近的备份重建)",
+              "--backups 备份目录(损坏的文件会被移到一旁保留,图层从变更日志或该目录中最近的备份重建)",
         "en": "do not overwrite the file by hand. Run flask --app web store check for details, then "
-              "flask --app web store repair (the damaged file is moved aside and kept; the layer is rebuilt "
-              "from the journal or the latest backup)",
+              "flask --app web store repair --backups BACKUP_DIR (the damaged file is moved aside and kept; the "
+              "layer is rebuilt from the journal or the latest backup in that folder)",
     },
     "store.journal_bad_line": {
         "zh": "变更日志 {file} 第 {line} 行已损坏(字节位置 {offset}):{detail}",
