@@ -254,16 +254,16 @@ def _manifest(tar: tarfile.TarFile, archive) -> dict:
             raise BackupError(t("backup.manifest_too_large", archive=archive, size=member.size, limit=MAX_MANIFEST))
         manifest = orjson.loads(tar.extractfile(member).read())
     except (KeyError, AttributeError, orjson.JSONDecodeError):
-        raise BackupError(f"{archive}: no readable {MANIFEST}; not a Guatu backup") from None
+        raise BackupError(t("backup.not_a_backup", archive=archive, manifest=MANIFEST)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
-        raise BackupError(f"{archive}: {MANIFEST} is not a {FORMAT} manifest")
+        raise BackupError(t("backup.wrong_format", archive=archive, manifest=MANIFEST, format=FORMAT))
     return manifest
 
 
 def _member_path(name: str, archive) -> PurePosixPath:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or len(path.parts) < 2 or path.parts[0] != DATA:
-        raise BackupError(f"{archive}: refusing member {name!r} outside {DATA}/")
+        raise BackupError(t("backup.member_outside", archive=archive, member=repr(name), data=DATA))
     return PurePosixPath(*path.parts[1:])
 
 
@@ -271,7 +271,7 @@ def restore(archive: Path | str, target: Path | str) -> dict:
     """Unpack a backup into an empty or new directory, checking every file; returns the manifest."""
     archive, target = Path(archive), Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise BackupError(f"{target} is not empty; restore into a new or empty directory")
+        raise BackupError(t("backup.target_not_empty", target=target))
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.restore-", dir=target.parent))  # 0700
     try:
@@ -280,7 +280,7 @@ def restore(archive: Path | str, target: Path | str) -> dict:
         except _READ_ERRORS:
             raise BackupError(t("backup.archive_incomplete", archive=archive)) from None
         except OSError as exc:
-            raise BackupError(f"{archive}: not a readable .tar.gz ({exc})") from None
+            raise BackupError(t("backup.not_readable", archive=archive, detail=exc)) from None
         with tar:
             try:
                 manifest = _unpack(tar, archive, staging)
@@ -308,12 +308,12 @@ def _unpack(tar: tarfile.TarFile, archive: Path, staging: Path) -> dict:
             continue
         rel = _member_path(member.name, archive)
         if not member.isreg():
-            raise BackupError(f"{archive}: refusing {member.name!r}: not a plain file")
+            raise BackupError(t("backup.member_not_file", archive=archive, member=repr(member.name)))
         key = str(rel)
         if key not in expected:
-            raise BackupError(f"{archive}: {member.name} is not listed in the manifest")
+            raise BackupError(t("backup.member_unlisted", archive=archive, member=member.name))
         if key in seen:
-            raise BackupError(f"{archive}: {member.name} appears twice")
+            raise BackupError(t("backup.member_twice", archive=archive, member=member.name))
         seen.add(key)
         want = expected[key]
         limit = want.get("size") if isinstance(want, dict) else None
@@ -333,10 +333,10 @@ def _unpack(tar: tarfile.TarFile, archive: Path, staging: Path) -> dict:
             fh.flush()
             os.fsync(fh.fileno())
         if digest.hexdigest() != want.get("sha256") or size != limit:
-            raise BackupError(f"{archive}: {key} does not match its checksum in the manifest; the archive is damaged")
+            raise BackupError(t("backup.member_checksum", archive=archive, member=key))
     missing = sorted(set(expected) - seen)
     if missing:
-        raise BackupError(f"{archive}: missing {', '.join(missing[:5])}; the archive is incomplete")
+        raise BackupError(t("backup.members_missing", archive=archive, members=", ".join(missing[:5])))
     while tar.fileobj.read(_CHUNK):  # to the end of the gzip stream, whose trailer (CRC, length) is then checked
         pass
     return manifest

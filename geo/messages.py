@@ -44,6 +44,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{where}:要素 {id} 没有整数 properties.version",
         "en": "{where}: feature {id} has no integer properties.version",
     },
+    "store.no_feature": {
+        "zh": "{layer}中没有编号为 {fid} 的地点(编号有误,或该地点已被删除;编号不会重复使用)",
+        "en": "no feature {fid} in {layer} (a wrong id, or the place was deleted; ids are never reused)",
+    },
+    "store.no_layer": {
+        "zh": "没有图层 {layer};现有图层:{layers}",
+        "en": "no layer {layer}; layers are {layers}",
+    },
     "store.layer_cut_short": {
         "zh": "{file} 不完整:第 {line} 行之后被截断(缺少结尾的 ]}}),其余地点已丢失",
         "en": "{file} is cut short after line {line} (its closing ]}} is missing); the places after it are lost",
@@ -71,10 +79,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "store.layer_remedy": {
         "zh": "不要手工覆盖该文件。运行 flask --app web store check 查看详情,再运行 flask --app web store repair "
-              "(损坏的文件会被移到一旁保留,图层从变更日志或最近的备份重建)",
+              "--backups 备份目录(损坏的文件会被移到一旁保留,图层从变更日志或该目录中最近的备份重建)",
         "en": "do not overwrite the file by hand. Run flask --app web store check for details, then "
-              "flask --app web store repair (the damaged file is moved aside and kept; the layer is rebuilt "
-              "from the journal or the latest backup)",
+              "flask --app web store repair --backups BACKUP_DIR (the damaged file is moved aside and kept; the "
+              "layer is rebuilt from the journal or the latest backup in that folder)",
     },
     "store.journal_bad_line": {
         "zh": "变更日志 {file} 第 {line} 行已损坏(字节位置 {offset}):{detail}",
@@ -169,9 +177,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "backup was found. Retry with --backups DIR; if you know every place of the layer was created in "
               "Guatu, add --from-journal {layer}. The layer stays withheld",
     },
+    "store.repair_lost_line": {"zh": "第 {line} 行,序号 {seq}", "en": "line {line}, seq {seq}"},
+    "store.repair_lost_line_noseq": {"zh": "第 {line} 行,序号无法读出", "en": "line {line}, seq unreadable"},
     "store.repair_lost_changes": {
-        "zh": "变更日志中 {count} 个损坏行的内容无法恢复(序号 {seqs}),原文保留在 {aside}",
-        "en": "the content of {count} damaged journal lines cannot be recovered (seqs {seqs}); the raw text is kept in {aside}",
+        "zh": "变更日志中 {count} 个损坏行的内容无法恢复({lines}),原文保留在 {aside}",
+        "en": "the content of {count} damaged journal lines cannot be recovered ({lines}); the raw text is kept in {aside}",
     },
     "store.repair_record_aside": {
         "zh": "记录 {file} 无法解析,已移到 {aside};其内容需人工核对后重新录入",
@@ -215,6 +225,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "db.postgis_missing": {
         "zh": "数据库服务器未安装 PostGIS({detail}):请安装(Debian 软件包 postgresql-postgis)",
         "en": "PostGIS is not installed on the database server ({detail}): install it (Debian: postgresql-postgis)",
+    },
+    "db.copied_layer": {"zh": "{layer} {count} 个地点", "en": "{layer} {count}"},
+    "db.copied": {
+        "zh": "已复制:{layers};变更日志 {changes} 条(到第 {revision} 条变更),用时 {seconds} 秒",
+        "en": "copied {layers}; {changes} journal entries (revision {revision}) in {seconds} s",
+    },
+    "db.check_sound": {
+        "zh": "一致:数据库 {where} 架构 {schema} 中 {layers} 个图层共 {places} 个地点,变更日志到第 {revision} 条,未发现问题",
+        "en": "consistent: {layers} layers with {places} places in schema {schema} of {where}, the journal up to "
+              "change {revision}; no problems found",
     },
     "db.check.row_missing": {
         "zh": "图层 {layer} 的地点 {id} 在日志中存在(第 {seq} 条变更,版本 {version}),但数据表中没有这一行",
@@ -271,6 +291,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "db.remedy.rebuild_row": {
         "zh": "store repair 会把该行移到 damaged_features 表,再按日志重建",
         "en": "store repair moves the row to damaged_features and rebuilds it from the journal",
+    },
+    "db.remedy.restore_row": {
+        "zh": "store repair 会按日志重建这一行",
+        "en": "store repair rebuilds the row from the journal",
+    },
+    "db.remedy.move_row_aside": {
+        "zh": "store repair 会把该行移到 damaged_features 表(保留,不删除),不再作为地点提供",
+        "en": "store repair moves the row to damaged_features (kept, not deleted); it is no longer served as a place",
     },
     "db.remedy.rebuild_head": {
         "zh": "store repair 会按日志改正图层修订",
@@ -678,6 +706,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "日期 {value} 超出可用范围({first}–{last} 年)",
         "en": "the date {value} is outside the years that can be used ({first}–{last})",
     },
+    "request.flag_invalid": {
+        "zh": "参数 {name} 只能是 true、false、1 或 0,收到的是 {value};未写入任何内容",
+        "en": "{name} must be true, false, 1 or 0, not {value}; nothing was written",
+    },
 
     # --- accounts, sessions, tokens, display links --------------------------------------
     "accounts.login_refused": {
@@ -716,6 +748,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "HTTP Basic 凭据格式错误。",
         "en": "malformed HTTP Basic credentials",
     },
+    "accounts.login_required": {
+        "zh": "请先登录,或在请求中附上个人 API 令牌(Authorization: Bearer …)或 HTTP Basic 用户名和密码",
+        "en": "log in, or send a personal API token (Authorization: Bearer …) or HTTP Basic credentials",
+    },
+    "accounts.token_invalid": {
+        "zh": "API 令牌无效或已被吊销;请在“我的账户”中新建一个令牌",
+        "en": "invalid or revoked token; make a new one under My account",
+    },
+    "accounts.display_token_invalid": {
+        "zh": "大屏链接无效或已被吊销;请管理员重新生成大屏链接",
+        "en": "invalid or revoked display token; ask an administrator for a new display link",
+    },
+    "accounts.role_needed": {
+        "zh": "此操作需要“{role}”权限,你的账户是“{have}”权限",
+        "en": "this needs the {role} role; you are {have}",
+    },
+    "accounts.cross_site_write": {
+        "zh": "拒绝来自其他网站的修改请求;请在挂图系统自己的页面上操作",
+        "en": "a write sent from another site is refused",
+    },
+    "accounts.csrf_wrong": {
+        "zh": "页面已过期(安全令牌 CSRF 缺失或不符),请刷新页面后重试;未保存任何内容",
+        "en": "missing or wrong CSRF token; reload the page and try again; nothing was saved",
+    },
 
     # --- exports, backups, basemap proxy, HTTP preconditions ----------------------------
     "backup.archive_incomplete": {
@@ -736,6 +792,66 @@ MESSAGES: dict[str, dict[str, str]] = {
     "backup.leftover_removed": {
         "zh": "已删除被中断的备份留下的临时文件 {path}",
         "en": "removed {path}, left behind by a backup that was interrupted",
+    },
+    "backup.target_not_empty": {
+        "zh": "{target} 不是空目录,未恢复任何内容;请恢复到一个新的或空的目录",
+        "en": "{target} is not empty; nothing was restored; restore into a new or empty directory",
+    },
+    "backup.not_a_backup": {
+        "zh": "{archive} 里没有可读的 {manifest},不是挂图系统的备份;未恢复任何内容",
+        "en": "{archive}: no readable {manifest}; not a Guatu backup; nothing was restored",
+    },
+    "backup.wrong_format": {
+        "zh": "{archive} 的 {manifest} 不是 {format} 格式的清单,无法恢复;未恢复任何内容",
+        "en": "{archive}: {manifest} is not a {format} manifest; nothing was restored",
+    },
+    "backup.not_readable": {
+        "zh": "无法读取备份文件 {archive}({detail}),未恢复任何内容",
+        "en": "cannot read the backup {archive} ({detail}); nothing was restored",
+    },
+    "backup.member_outside": {
+        "zh": "备份文件 {archive} 中的 {member} 位于 {data}/ 之外,已拒绝;未恢复任何内容",
+        "en": "{archive}: refusing member {member} outside {data}/; nothing was restored",
+    },
+    "backup.member_not_file": {
+        "zh": "备份文件 {archive} 中的 {member} 不是普通文件,已拒绝;未恢复任何内容",
+        "en": "{archive}: refusing {member}: not a plain file; nothing was restored",
+    },
+    "backup.member_unlisted": {
+        "zh": "备份文件 {archive} 中的 {member} 不在清单里,备份已损坏;未恢复任何内容",
+        "en": "{archive}: {member} is not listed in the manifest; the backup is damaged; nothing was restored",
+    },
+    "backup.member_twice": {
+        "zh": "备份文件 {archive} 中的 {member} 出现了两次,备份已损坏;未恢复任何内容",
+        "en": "{archive}: {member} appears twice; the backup is damaged; nothing was restored",
+    },
+    "backup.member_checksum": {
+        "zh": "备份文件 {archive} 中的 {member} 与清单记录的校验和(checksum)不符,备份已损坏;未恢复任何内容",
+        "en": "{archive}: {member} does not match its checksum in the manifest; the archive is damaged; "
+              "nothing was restored",
+    },
+    "backup.members_missing": {
+        "zh": "备份文件 {archive} 缺少清单中的 {members},备份不完整;未恢复任何内容",
+        "en": "{archive}: missing {members}; the archive is incomplete; nothing was restored",
+    },
+    "backup.disk_full": {
+        "zh": "备份目录 {folder} 所在磁盘已满,备份没有写成,也没有留下半截文件;数据目录未受影响。请清理该磁盘的空间或换一个备份目录后重试",
+        "en": "the disk of the backup folder {folder} is full: the backup was not written and left no partial file; "
+              "the data directory is untouched. Free space on that disk or choose another backup folder, then retry",
+    },
+    "backup.layer_withheld": {
+        "zh": "注意:图层文件 {file} 备份时已损坏或缺失,此备份里的它原样保留但不能用来恢复该图层;"
+              "请运行 flask --app web store check 查看,再用 store repair 修复",
+        "en": "note: the layer file {file} was damaged or missing when backed up; the backup keeps it as it was but "
+              "cannot restore that layer; run flask --app web store check, then store repair",
+    },
+    "backup.done": {
+        "zh": "已备份到序号 {revision}({files} 个文件):{archive}",
+        "en": "backed up revision {revision} ({files} files) to {archive}",
+    },
+    "backup.restored": {
+        "zh": "已恢复到序号 {revision}({files} 个文件):{target};用 GUATU_DATA={target} 启动即可使用",
+        "en": "restored revision {revision} ({files} files) into {target}; serve it with GUATU_DATA={target}",
     },
     "basemap.redirect_refused": {
         "zh": "底图 {basemap}:瓦片服务器把请求转到了别的地址,已拒绝(只访问配置的服务器)",

@@ -31,7 +31,8 @@ import math
 import random
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from limits import RateLimitItem, parse
 from limits.storage import Storage
 from limits.strategies import RateLimiter
 
+from geo.diskspace import disk_full
 from geo.errors import GuatuError
 from geo.messages import t
 from geo.store.base import utc_now
@@ -125,12 +127,24 @@ class SQLiteStorage(Storage):
             self._local.db = db
         return db
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """SQLite's "database or disk is full" as the 507 every writer gives (SQLite rolled the statement
+        back): a password check on a full disk is refused cleanly, not a 500."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
+                raise disk_full(self.path) from exc
+            raise
+
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = _epoch(self.clock)
-        db = self._db()
-        (count,) = db.execute(_UPSERT.format(p="?"), (key, amount, now + expiry, now, now)).fetchone()
-        if random.random() < 0.01:  # now and then, forget windows that are over
-            db.execute("DELETE FROM login_limits WHERE expires_at <= ?", (now,))
+        with self._writing():
+            db = self._db()
+            (count,) = db.execute(_UPSERT.format(p="?"), (key, amount, now + expiry, now, now)).fetchone()
+            if random.random() < 0.01:  # now and then, forget windows that are over
+                db.execute("DELETE FROM login_limits WHERE expires_at <= ?", (now,))
         return int(count)
 
     def get(self, key: str) -> int:
@@ -147,25 +161,36 @@ class SQLiteStorage(Storage):
         return True
 
     def reset(self) -> int | None:
-        return self._db().execute("DELETE FROM login_limits").rowcount
+        with self._writing():
+            return self._db().execute("DELETE FROM login_limits").rowcount
 
     def clear(self, key: str) -> None:
-        self._db().execute("DELETE FROM login_limits WHERE key = ?", (key,))
+        with self._writing():
+            self._db().execute("DELETE FROM login_limits WHERE key = ?", (key,))
+
+    def close(self) -> None:
+        """Close this thread's connection (the next use opens a new one)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
 
 
 class PostgresStorage(Storage):
     """Counters in the campaign schema's `login_limits` table, shared by every instance.
 
-    `pool` is the PostGIS store's connection pool (autocommit, search_path set to the schema)."""
+    `connection` is the PostGIS store's `connection` (a pooled connection, autocommit, search_path set to
+    the schema, through its breaker): while the database is down a password check is refused at once with
+    the store's 503 and Retry-After, as every other request, instead of waiting for the pool's timeout."""
 
     STORAGE_SCHEME = ["guatu+postgres"]
 
-    def __init__(self, uri: str, wrap_exceptions: bool = False, clock: Clock = utc_now, pool=None,
-                 **options) -> None:
+    def __init__(self, uri: str, wrap_exceptions: bool = False, clock: Clock = utc_now,
+                 connection: Callable[[], AbstractContextManager] | None = None, **options) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
-        if pool is None:
-            raise ValueError("PostgresStorage needs the store's connection pool (storage option 'pool')")
-        self.pool = pool
+        if connection is None:
+            raise ValueError("PostgresStorage needs the store's connection (storage option 'connection')")
+        self.connection = connection
         self.clock = clock
 
     @property
@@ -175,14 +200,14 @@ class PostgresStorage(Storage):
         return psycopg.Error
 
     def _one(self, query: str, params: tuple) -> tuple | None:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             return conn.execute(query, params).fetchone()
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = _epoch(self.clock)
         (count,) = self._one(_UPSERT.format(p="%s"), (key, amount, now + expiry, now, now))
         if random.random() < 0.01:
-            with self.pool.connection() as conn:
+            with self.connection() as conn:
                 conn.execute("DELETE FROM login_limits WHERE expires_at <= %s", (now,))
         return int(count)
 
@@ -199,9 +224,9 @@ class PostgresStorage(Storage):
         return True
 
     def reset(self) -> int | None:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             return conn.execute("DELETE FROM login_limits").rowcount
 
     def clear(self, key: str) -> None:
-        with self.pool.connection() as conn:
+        with self.connection() as conn:
             conn.execute("DELETE FROM login_limits WHERE key = %s", (key,))

@@ -19,12 +19,11 @@ from geo.errors import FieldError, GuatuError, ValidationError
 from geo.messages import t
 from geo.store.base import iso
 from geo.throttle import LoginThrottled
-from web.auth import RECENT_LOGIN, accounts, principal, recently_logged_in, requires, start_session, verify_password
+from web.auth import RECENT_LOGIN, ROLE_LABELS, accounts, principal, recently_logged_in, requires, start_session, verify_password
 from web.context import guatu
 
 bp = Blueprint("admin", __name__)
 
-ROLE_LABELS = {"viewer": "查看", "editor": "编辑", "admin": "管理"}
 RECENT_CHANGES = 30
 
 

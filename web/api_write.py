@@ -44,7 +44,12 @@ def _json_body() -> dict:
 
 
 def _flag(name: str) -> bool:
-    return request.args.get(name, "").lower() in ("1", "true", "yes")
+    """A true/false query parameter (as the API document declares it); anything else is refused, not read as
+    false, so a typo never silently turns an option off."""
+    value = request.args.get(name, "")
+    if value.lower() not in ("", "1", "true", "0", "false"):
+        raise ValidationError([FieldError(name, t("request.flag_invalid", name=name, value=repr(value[:40])))])
+    return value.lower() in ("1", "true")
 
 
 def _expected_version(layer_id: str, fid: str, body: dict, read: dict | None = None) -> int:

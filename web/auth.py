@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 
 from geo.accounts import Accounts, LoginRefused, Principal, User
+from geo.errors import DiskFull
 from geo.messages import t
 from geo.store.base import iso
 from geo.throttle import LoginThrottled
@@ -138,12 +139,12 @@ def _identify() -> Principal | None:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer":
-        return acc.check_token(value.strip(), "api") or _unauthorized("invalid or revoked token")
+        return acc.check_token(value.strip(), "api") or _unauthorized(t("accounts.token_invalid"))
     if scheme.lower() == "basic":
         return _basic(acc, value)
     display = request.headers.get(DISPLAY_HEADER) or request.args.get("display")
     if display:
-        return acc.check_token(display, "display") or _unauthorized("invalid or revoked display token")
+        return acc.check_token(display, "display") or _unauthorized(t("accounts.display_token_invalid"))
     username = session.get("user")
     if username:
         user = acc.session_user(username, session.get("sid"))
@@ -153,6 +154,9 @@ def _identify() -> Principal | None:
     if current_app.config.get("GUATU_PUBLIC_VIEW"):
         return Principal("anonymous", "访客", "viewer", "public")
     return None
+
+
+ROLE_LABELS = {"viewer": "查看", "editor": "编辑", "admin": "管理"}  # the roles as people see them
 
 
 def _unauthorized(message: str):
@@ -172,22 +176,22 @@ def _check_access() -> None:
     g.principal = p
     if p is None:
         if request.path.startswith("/api/") or _gis_client():
-            _unauthorized("log in, or send a personal API token (Authorization: Bearer …) or HTTP Basic credentials")
+            _unauthorized(t("accounts.login_required"))
         abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
     if p.via == "display":
         if request.endpoint not in DISPLAY_ENDPOINTS:
             abort(403, t("accounts.display_only_wall"))
         display_scope.enforce(p)  # its street, community and layers, on every endpoint it reaches
     if not p.can(role):
-        abort(403, f"this needs the {role} role; you are {p.role}")
+        abort(403, t("accounts.role_needed", role=ROLE_LABELS.get(role, role), have=ROLE_LABELS.get(p.role, p.role)))
     if request.method not in SAFE_METHODS and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
         # Browsers say where a request comes from; cookies and remembered Basic
         # credentials ride along on a forged form, so refuse writes from other sites.
-        abort(403, "a write sent from another site is refused")
+        abort(403, t("accounts.cross_site_write"))
     if p.via == "session" and request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token") or ""
         if not hmac.compare_digest(sent, session.get("csrf", "")) or not sent:
-            abort(403, "missing or wrong CSRF token; reload the page and try again")
+            abort(403, t("accounts.csrf_wrong"))
 
 
 def _gis_client() -> bool:
@@ -228,12 +232,14 @@ def login():
         else:
             try:
                 user = verify_password(request.form.get("username", ""), request.form.get("password", ""))
+                start_session(user)
             except LoginThrottled as exc:
                 error, status, headers = exc.message, 429, {"Retry-After": str(exc.retry_after)}
             except LoginRefused:
                 error, status = t("accounts.login_refused"), 401
+            except DiskFull as exc:  # the attempt's count or the new session could not be kept: say so on the form
+                error, status = exc.message, exc.http_status
             else:
-                start_session(user)
                 return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", error=error, csrf=csrf_token(), next=request.args.get("next", "")), status, headers
 

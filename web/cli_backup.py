@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -9,8 +10,12 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from geo.backup import BackupError, backup, restore
-from geo.diskspace import disk_full, is_disk_full
+from geo.diskspace import is_disk_full
+from geo.errors import GuatuError
+from geo.messages import t
 from web.context import guatu
+
+log = logging.getLogger(__name__)
 
 
 @click.command("backup", help="Snapshot the campaign (data directory, or PostGIS and the data directory) into a "
@@ -24,11 +29,18 @@ def backup_command(out: Path) -> None:
         path, manifest = backup(g.store, out, data_dir=g.data_dir, clock=g.clock)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    except GuatuError as exc:  # the campaign's database cannot be reached: its message, not a traceback
+        raise click.ClickException(exc.message) from None
     except OSError as exc:  # the backup removed its part-written archive and staging copy on the way out
         if not is_disk_full(exc):
             raise
-        raise click.ClickException(disk_full(exc.filename).message) from None
-    click.echo(f"backed up revision {manifest['revision']} ({len(manifest['files'])} files) to {path}")
+        folder = out if out.is_dir() else out.parent  # where it writes (exc.filename may name the file it read)
+        log.error("disk full: the backup into %s could not be written; nothing of it was kept", folder)
+        raise click.ClickException(t("backup.disk_full", folder=folder)) from None
+    click.echo(t("backup.done", revision=manifest["revision"], files=len(manifest["files"]), archive=path))
+    for layer in manifest["layers"].values():
+        if layer["seq"] is None:  # withheld by the store: archived byte for byte, but no source for a restore
+            click.echo(t("backup.layer_withheld", file=layer["file"]), err=True)
 
 
 @click.command("restore", help="Unpack a backup into a new or empty directory, checking every file.")
@@ -40,8 +52,7 @@ def restore_command(archive: Path, target: Path) -> None:
         manifest = restore(archive, target)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"restored revision {manifest['revision']} ({len(manifest['files'])} files) into {target}; "
-               f"serve it with GUATU_DATA={target}")
+    click.echo(t("backup.restored", revision=manifest["revision"], files=len(manifest["files"]), target=target))
 
 
 def register(app: Flask) -> None:

@@ -25,9 +25,9 @@ DEFAULT_PER_ACCOUNT = "5 per 15 minutes"
 
 def register(app: Flask, store: Store, instance: Path) -> LoginThrottle:
     clock = app.config["GUATU_CLOCK"]
-    pool = getattr(store, "pool", None)
-    if pool is not None:  # PostGIS: the login_limits table of the campaign schema (migration 0003)
-        uri, options = "guatu+postgres://", {"pool": pool, "clock": clock}
+    connection = getattr(store, "connection", None)
+    if connection is not None:  # PostGIS: the login_limits table of the campaign schema (migration 0003)
+        uri, options = "guatu+postgres://", {"connection": connection, "clock": clock}
     else:
         uri, options = f"guatu+sqlite://{instance / 'throttle.sqlite'}", {"clock": clock}
     limiter = Limiter(key_func=get_remote_address, storage_uri=uri, storage_options=options,

@@ -197,7 +197,7 @@ class Store(ABC):
         try:
             return self.campaign.layer(layer_id)
         except KeyError:
-            raise NotFound(f"no layer {layer_id!r}; layers are {', '.join(x.id for x in self.campaign.layers)}") from None
+            raise NotFound(t("store.no_layer", layer=layer_id, layers=", ".join(x.id for x in self.campaign.layers))) from None
 
     def close(self) -> None:
         """Release connections or handles (nothing for files)."""
@@ -285,7 +285,7 @@ class Store(ABC):
             version = 1
         else:
             if current is None:
-                raise NotFound(f"no feature {op.id!r} in {layer.title}")
+                raise NotFound(t("store.no_feature", fid=op.id, layer=layer.title))
             self._check_version(op, current)
             version = current["properties"]["version"] + 1
             if op.kind == "delete":

@@ -418,7 +418,7 @@ class GeoJSONStore(Store):
     def get(self, layer_id: str, fid: str) -> dict:
         feature = self._state(layer_id).features.get(fid)
         if feature is None:
-            raise NotFound(f"no feature {fid!r} in layer {layer_id!r}")
+            raise NotFound(t("store.no_feature", fid=fid, layer=self.layer(layer_id).title))
         return feature
 
     def collection_bytes(self, layer_id: str) -> bytes:

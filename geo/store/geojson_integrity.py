@@ -201,8 +201,9 @@ def _repair_journal(store: GeoJSONStore, stamp: str, report: RepairReport) -> No
     report.moved_aside.append(t("store.repair_moved", file=JOURNAL_FILE, aside=copy.name))
     report.rebuilt.append(t("store.repair_journal", file=JOURNAL_FILE, kept=len(journal.summaries_since(0)),
                             dropped=len(bad), aside=copy.name))
-    seqs = ", ".join(str(b.seq) if b.seq is not None else "?" for b in bad)
-    report.unrecovered.append(t("store.repair_lost_changes", count=len(bad), seqs=seqs, aside=copy.name))
+    lines = ";".join(t("store.repair_lost_line", line=b.number, seq=b.seq) if b.seq is not None
+                     else t("store.repair_lost_line_noseq", line=b.number) for b in bad)  # the lines in the copy
+    report.unrecovered.append(t("store.repair_lost_changes", count=len(bad), lines=lines, aside=copy.name))
 
 
 def _rebuild_layer(store: GeoJSONStore, lf: LayerFile, stamp: str, backups: Path | None,

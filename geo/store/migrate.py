@@ -30,6 +30,7 @@ from psycopg import sql
 from geo.config import Campaign, load_campaign
 from geo.errors import GuatuError
 from geo.geojson_io import atomic_write, collection_bytes, dumps, feature_line, fsync_dir, layer_members
+from geo.messages import t
 from geo.store.base import RECORD_KINDS
 from geo.store.geojson import JOURNAL_FILE, LOCK_FILE, GeoJSONStore, _record_name
 from geo.store.postgis import DEFAULT_SCHEMA, PostGISStore, _row_entry, journal_row
@@ -49,8 +50,8 @@ class CopyReport:
     heads: dict[str, int] = field(default_factory=dict)  # each layer's last change (seq) in the copy
 
     def __str__(self) -> str:
-        layers = ", ".join(f"{k} {v}" for k, v in self.features.items())
-        return f"copied {layers}; {self.changes} journal entries (revision {self.revision}) in {self.seconds:.1f} s"
+        layers = "、".join(t("db.copied_layer", layer=k, count=v) for k, v in self.features.items())
+        return t("db.copied", layers=layers, changes=self.changes, revision=self.revision, seconds=f"{self.seconds:.1f}")
 
 
 def copy_to_postgis(data_dir: Path | str, campaign: Campaign, database_url: str, *,

@@ -38,7 +38,7 @@ import threading
 import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,6 +191,12 @@ class PostGISStore(Store):
             if admission.probe:
                 self.breaker.released()
 
+    def connection(self) -> AbstractContextManager[psycopg.Connection]:
+        """A pooled connection (autocommit, search_path set to the schema) through the breaker, for the
+        campaign's other tables (the login throttle's counters): DatabaseUnavailable at once while the
+        database is known to be down."""
+        return self._conn()
+
     def _down(self, detail: str) -> DatabaseUnavailable:
         """The database failed: open the breaker and say so (to the log once per outage)."""
         if self.breaker.state != "down":
@@ -274,7 +280,7 @@ class PostGISStore(Store):
                                    (layer_id, fid)).fetchone()
             feature = orjson.loads(row[0]) if row else None
         if feature is None:
-            raise NotFound(f"no feature {fid!r} in layer {layer_id!r}")
+            raise NotFound(t("store.no_feature", fid=fid, layer=self.layer(layer_id).title))
         return feature
 
     def collection_bytes(self, layer_id: str) -> bytes:

@@ -172,18 +172,20 @@ def findings(s: _Survey, schema: str, layers: list[str]) -> list[Finding]:
                            t("db.remedy.journal"), repairable=False, code="journal_damaged"))
     for p in s.places:
         where = f"{schema}.features {p.layer}/{p.id}"
+        remedy = "db.remedy.rebuild_row"  # what repair does with it: the remedy says that, no more
         if not p.has_row:
             problem = t("db.check.row_missing", layer=p.layer, id=p.id, seq=p.seq, version=p.version)
+            remedy = "db.remedy.restore_row"
         elif not p.in_journal or p.op == "delete":
             state = t("db.check.state_deleted") if p.in_journal else t("db.check.state_unknown")
             problem = t("db.check.row_extra", layer=p.layer, id=p.id, version=p.row_version, state=state)
+            remedy = "db.remedy.move_row_aside"
         elif p.row_version != p.version:
             problem = t("db.check.row_version", layer=p.layer, id=p.id, have=p.row_version, seq=p.seq, want=p.version)
         else:
             problem = t("db.check.row_differs", layer=p.layer, id=p.id, seq=p.seq)
         ok = s.recoverable(p)
-        out.append(Finding(where, problem, t("db.remedy.rebuild_row") if ok else t("db.remedy.journal"),
-                           repairable=ok, code="damaged"))
+        out.append(Finding(where, problem, t(remedy) if ok else t("db.remedy.journal"), repairable=ok, code="damaged"))
     for layer, have, want in s.heads:
         if layer not in layers:
             out.append(Finding(f"{schema}.layer_heads {layer}", t("db.check.head_unknown_layer", layer=layer),

@@ -99,7 +99,7 @@ def test_an_unsafe_upload_is_refused_without_a_traceback(runner, tmp_path):
 
 def test_history_of_an_unknown_place_is_an_error(runner):
     result = runner.invoke(args=["history", "--layer", "courtyards", "c-9999"])
-    assert result.exit_code == 1 and "no feature 'c-9999'" in result.output
+    assert result.exit_code == 1 and "没有编号为 c-9999 的地点" in result.output
 
 
 def test_import_reads_a_gbk_shapefile_with_a_declared_encoding(runner, tmp_path):

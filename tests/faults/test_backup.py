@@ -13,6 +13,7 @@ import pytest
 
 from geo.backup import BackupError, backup, read_manifest, restore
 from geo.config import load_campaign
+from geo.messages import t
 from geo.store import open_store
 from tests.faults.server import Server, copy_demo, disagreements, flask_cli, journal_entries, make_editor_token
 from tests.faults.writers import Acks, Writer
@@ -46,7 +47,7 @@ def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
     assert acks.errors == [] and acks.in_flight == []
     for run in runs:
         assert run.returncode == 0, run.stderr[-2000:]
-        assert "backed up revision" in run.stdout
+        assert "已备份到序号" in run.stdout
     archives = sorted(out.glob("guatu-backup-*.tar.gz"))
     assert len(archives) == 2
     assert acks.total() > during  # writes went on around the backups
@@ -155,7 +156,7 @@ def test_restore_refuses_a_non_empty_target(tmp_path, campaign, data_dir):
     target = tmp_path / "busy"
     target.mkdir()
     (target / "keep.txt").write_text("mine")
-    with pytest.raises(BackupError, match="not empty"):
+    with pytest.raises(BackupError, match="不是空目录"):
         restore(archive, target)
     assert [p.name for p in target.iterdir()] == ["keep.txt"]
     empty = tmp_path / "empty"
@@ -189,7 +190,7 @@ def test_restore_refuses_damaged_or_hostile_archives(tmp_path, campaign, data_di
     assert not (tmp_path / "t1").exists()  # nothing half-restored
 
     missing = _rewrite(archive, tmp_path / "missing.tar.gz", lambda n, b: None if n == "data/journal.jsonl" else b)
-    with pytest.raises(BackupError, match="missing journal.jsonl"):
+    with pytest.raises(BackupError, match="缺少清单中的 journal.jsonl"):
         restore(missing, tmp_path / "t2")
 
     evil = tmp_path / "evil.tar.gz"
@@ -201,7 +202,7 @@ def test_restore_refuses_damaged_or_hostile_archives(tmp_path, campaign, data_di
         info = tarfile.TarInfo("data/../../x")
         info.size = 1
         tar.addfile(info, io.BytesIO(b"x"))
-    with pytest.raises(BackupError, match="outside data/"):
+    with pytest.raises(BackupError, match="位于 data/ 之外"):
         restore(evil, tmp_path / "t3")
     assert not (tmp_path / "x").exists()
 
@@ -210,7 +211,7 @@ def test_restore_refuses_damaged_or_hostile_archives(tmp_path, campaign, data_di
         info = tarfile.TarInfo("data/campaign.json")
         info.size = 2
         tar.addfile(info, io.BytesIO(b"{}"))
-    with pytest.raises(BackupError, match="not a Guatu backup"):
+    with pytest.raises(BackupError, match="不是挂图系统的备份"):
         restore(not_ours, tmp_path / "t4")
 
 
@@ -227,7 +228,31 @@ def test_backup_cli_names_the_archive_and_the_restore_cli_refuses_damage(tmp_pat
     assert str(archive) in result.output
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left behind
     refused = runner.invoke(args=["restore", str(archive), "--to", str(data_dir)])
-    assert refused.exit_code != 0 and "not empty" in refused.output
+    assert refused.exit_code != 0 and "不是空目录" in refused.output
     ok = runner.invoke(args=["restore", str(archive), "--to", str(tmp_path / "new")])
     assert ok.exit_code == 0, ok.output
     assert load_campaign(tmp_path / "new").title == campaign.title
+
+
+def test_a_backup_taken_while_a_layer_is_withheld_says_so_and_keeps_the_file_as_it_was(tmp_path, data_dir, campaign,
+                                                                                       make_feature):
+    """A daily backup run over a layer file cut short still archives it (byte for byte, as evidence), but tells
+    the operator that this archive cannot restore that layer, instead of reporting a plain success."""
+    store = open_store(data_dir, campaign)
+    for n in range(4):
+        store.create("courtyards", make_feature(name=f"康复前街{n}号院", x=113.64 + n / 1000), user="alice")
+    layer_file = data_dir / "layers" / "courtyards.geojson"
+    cut = b"".join(layer_file.read_bytes().splitlines(keepends=True)[:3])  # at a line boundary, half its places
+    layer_file.write_bytes(cut)
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_INSTANCE": str(tmp_path / "instance")})
+    out = tmp_path / "backups"
+    out.mkdir()
+
+    result = app.test_cli_runner().invoke(args=["backup", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert t("backup.layer_withheld", file="layers/courtyards.geojson") in result.output
+    archive = next(out.glob("guatu-backup-*.tar.gz"))
+    assert read_manifest(archive)["layers"]["courtyards"]["seq"] is None
+    with tarfile.open(archive, "r:gz") as tar:
+        assert tar.extractfile("data/layers/courtyards.geojson").read() == cut
+    assert layer_file.read_bytes() == cut

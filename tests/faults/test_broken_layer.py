@@ -49,6 +49,9 @@ def test_a_broken_layer_file_is_reported_served_around_and_never_overwritten(tmp
         # reading the broken layer says why; writing to it is refused with the reason, the file left alone
         read = requests.get(f"{url}/api/layers/courtyards/features", headers=auth, timeout=10)
         assert read.status_code == 503 and read.json()["error"] == "broken_layer"
+        download = requests.get(f"{url}/export/courtyards", headers={**auth, "Accept": "text/html"}, timeout=10)
+        assert download.status_code == 503 and "此页暂时无法显示" in download.text  # the page with the banner,
+        assert f"{LAYER_FILE} 第 5 行" in download.text and "Service Unavailable" not in download.text  # in Chinese
         patch = requests.patch(f"{url}/api/layers/courtyards/features/c-0001", json={"properties": {"status": "accepted"}},
                                headers={**auth, "If-Match": '"c-0001-v1"'}, timeout=10)
         assert patch.status_code == 503

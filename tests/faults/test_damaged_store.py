@@ -47,6 +47,7 @@ def _assert_roads_withheld(client: Client, *words: str) -> None:
     for word in words:
         assert word in problem["message"]
     assert "store repair" in problem["remedy"] and "不要手工覆盖" in problem["remedy"]
+    assert "--backups" in problem["remedy"]  # a layer that began as a file needs a backup: say where it goes
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ROADS in ready.json()["reason"] and "store repair" in ready.json()["reason"]
     read = client.get("/api/layers/roads/features")

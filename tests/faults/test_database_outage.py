@@ -176,3 +176,61 @@ def test_gunicorn_starts_while_postgresql_is_down_and_serves_once_it_is_up(tmp_p
         assert "caches not warmed" in server.log()  # the warm-up said why, in one line, and the worker went on
     finally:
         server.stop()
+
+
+@pytest.mark.timeout(240)
+def test_a_password_check_while_postgresql_is_down_is_a_503_with_retry_after_and_works_after(tmp_path, outage_cluster):
+    """The login throttle counts in the campaign's database: while it is down, HTTP Basic and the login form are
+    refused like every other request (503, Retry-After, the catalogue's message), not a 500 after the pool's
+    timeout; when it is back, the same password works without a restart."""
+    import base64
+
+    from web import create_app
+
+    data = copy_demo(tmp_path / "data")
+    copy_to_postgis(data, load_campaign(data), outage_cluster.url)
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_INSTANCE": str(tmp_path / "instance"),
+                      "GUATU_DATABASE_URL": outage_cluster.url})
+    app.extensions["guatu_accounts"].create_user("viewer1", "correct horse battery", "viewer", "王看")
+    basic = {"Authorization": "Basic " + base64.b64encode(b"viewer1:correct horse battery").decode()}
+    url = f"/api/layers/{LAYER}/features"
+    assert app.test_client().get(url).status_code == 401  # the store answers: schema ready
+    browser = app.test_client()
+    form = browser.get("/login").data.decode()
+    csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+
+    outage_cluster.pause()
+    refused = app.test_client().get(url, headers=basic)
+    assert refused.status_code == 503, refused.data[:500]
+    assert refused.get_json()["error"] == "store_unavailable"
+    assert refused.get_json()["message"].startswith("数据库暂时无法连接")
+    assert int(refused.headers["Retry-After"]) >= 1
+    page = browser.post("/login", data={"username": "viewer1", "password": "correct horse battery",
+                                        "csrf_token": csrf}, headers={"Accept": "text/html"})
+    assert page.status_code == 503 and "数据库暂时无法连接" in page.data.decode()
+
+    outage_cluster.resume()
+    poll(lambda: app.test_client().get(url, headers=basic).status_code == 200, "HTTP Basic after the database is back")
+    app.extensions["guatu"].store.close()
+
+
+@pytest.mark.timeout(240)
+def test_store_check_repair_and_backup_while_postgresql_is_down_say_so_without_a_traceback(tmp_path, outage_cluster):
+    from web import create_app
+
+    data = copy_demo(tmp_path / "data")
+    copy_to_postgis(data, load_campaign(data), outage_cluster.url)
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_INSTANCE": str(tmp_path / "instance"),
+                      "GUATU_DATABASE_URL": outage_cluster.url})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["store", "check"]).exit_code == 0
+
+    outage_cluster.pause()
+    out = tmp_path / "backups"
+    for args in (["store", "check"], ["store", "repair"], ["backup", "--out", str(out)]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert isinstance(result.exception, SystemExit), (args, result.exception)  # a message, not a traceback
+        assert "数据库暂时无法连接" in result.output, (args, result.output)
+    assert not out.exists() or list(out.iterdir()) == []
+    app.extensions["guatu"].store.close()

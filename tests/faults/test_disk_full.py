@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.backup import read_manifest
 from geo.config import load_campaign
 from geo.diskspace import SpaceWatch
 from geo.errors import DiskFull
@@ -95,35 +96,38 @@ def test_over_http_a_full_disk_answers_507_health_warns_and_the_same_edit_succee
     app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_CLOCK": clock,
                       "GUATU_INSTANCE": str(disk / "instance"), "GUATU_MIN_FREE_MB": 1})
     app.extensions["guatu_accounts"].create_user("editor1", PASSWORD, "editor", "李编")
-    client = app.test_client()
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = login(client, "editor1")
-    created = client.post(f"/api/layers/{LAYER}/features", json=make_feature(name="康复前街11号院"))
-    assert created.status_code == 201
-    fid, etag = created.get_json()["id"], created.headers["ETag"]
-    assert client.get("/api/health").get_json()["problems"] == []
-    before = _files(disk)
+    try:
+        client = app.test_client()
+        client.environ_base["HTTP_X_CSRF_TOKEN"] = login(client, "editor1")
+        created = client.post(f"/api/layers/{LAYER}/features", json=make_feature(name="康复前街11号院"))
+        assert created.status_code == 201
+        fid, etag = created.get_json()["id"], created.headers["ETag"]
+        assert client.get("/api/health").get_json()["problems"] == []
+        before = _files(disk)
 
-    filler = fill(disk)
-    patched = client.patch(f"/api/layers/{LAYER}/features/{fid}", json={"properties": {"status": "accepted"}},
-                           headers={"If-Match": etag})
-    assert patched.status_code == 507
-    assert patched.get_json() == {"error": "disk_full", "message": t("store.disk_full")}
-    another = client.post(f"/api/layers/{LAYER}/features", json=make_feature(name="兑周村5号院", x=113.64))
-    assert another.status_code == 507
-    with open(REPO / "data" / "layers" / "courtyards.geojson", "rb") as fh:  # its preview is kept in the instance
-        upload = client.post(f"/api/layers/{LAYER}/imports", data={"file": (fh, "courtyards.geojson")})
-    assert upload.status_code == 507 and upload.get_json()["error"] == "disk_full"
-    health = client.get("/api/health")
-    problems = health.get_json()["problems"]
-    assert health.status_code == 503 and [p["code"] for p in problems] == ["disk_low"]
-    assert "磁盘空间不足" in problems[0]["message"]
-    assert {k: v for k, v in _files(disk).items() if k != filler.name} == before  # data and instance folders
+        filler = fill(disk)
+        patched = client.patch(f"/api/layers/{LAYER}/features/{fid}", json={"properties": {"status": "accepted"}},
+                               headers={"If-Match": etag})
+        assert patched.status_code == 507
+        assert patched.get_json() == {"error": "disk_full", "message": t("store.disk_full")}
+        another = client.post(f"/api/layers/{LAYER}/features", json=make_feature(name="兑周村5号院", x=113.64))
+        assert another.status_code == 507
+        with open(REPO / "data" / "layers" / "courtyards.geojson", "rb") as fh:  # its preview is kept in the instance
+            upload = client.post(f"/api/layers/{LAYER}/imports", data={"file": (fh, "courtyards.geojson")})
+        assert upload.status_code == 507 and upload.get_json()["error"] == "disk_full"
+        health = client.get("/api/health")
+        problems = health.get_json()["problems"]
+        assert health.status_code == 503 and [p["code"] for p in problems] == ["disk_low"]
+        assert "磁盘空间不足" in problems[0]["message"]
+        assert {k: v for k, v in _files(disk).items() if k != filler.name} == before  # data and instance folders
 
-    filler.unlink()
-    retried = client.patch(f"/api/layers/{LAYER}/features/{fid}", json={"properties": {"status": "accepted"}},
-                           headers={"If-Match": etag})
-    assert retried.status_code == 200 and retried.headers["ETag"] == f'"{fid}-v2"'
-    assert client.get("/api/health").get_json()["problems"] == []
+        filler.unlink()
+        retried = client.patch(f"/api/layers/{LAYER}/features/{fid}", json={"properties": {"status": "accepted"}},
+                               headers={"If-Match": etag})
+        assert retried.status_code == 200 and retried.headers["ETag"] == f'"{fid}-v2"'
+        assert client.get("/api/health").get_json()["problems"] == []
+    finally:  # the login counters' SQLite file is on the small disk, which must be unmounted
+        app.extensions["guatu_login_throttle"].limiter.storage.close()
 
 
 def test_a_postgis_write_on_a_full_disk_is_refused_with_507_and_changes_nothing(store_factory, postgis_url,
@@ -196,3 +200,60 @@ def test_a_real_server_refuses_on_a_full_disk_in_every_worker_and_takes_the_same
         for _ in range(4):
             assert session.get(f"{url}/{fid}", timeout=30).headers["ETag"] == f'"{fid}-v2"'
             assert session.get(f"{server.url}/api/health", timeout=30).json()["problems"] == []
+
+
+def test_a_password_check_on_a_full_disk_is_refused_with_507_not_a_500_and_works_after(data, disk, clock):
+    """The login throttle counts every password check in a SQLite file of the instance folder; when that disk is
+    full, HTTP Basic and the login form say the disk is full (507, Chinese) instead of failing with a 500."""
+    import base64
+
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(disk / "instance"), "GUATU_MIN_FREE_MB": 1})
+    for name in ("viewer1", "viewer2"):
+        app.extensions["guatu_accounts"].create_user(name, PASSWORD, "viewer", name)
+    first = {"Authorization": "Basic " + base64.b64encode(f"viewer1:{PASSWORD}".encode()).decode()}
+    basic = {"Authorization": "Basic " + base64.b64encode(f"viewer2:{PASSWORD}".encode()).decode()}
+    assert app.test_client().get(f"/api/layers/{LAYER}/features", headers=first).status_code == 200
+    browser = app.test_client()
+    form = browser.get("/login").data.decode()
+    csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+
+    try:
+        filler = fill(disk)
+        refused = app.test_client().get(f"/api/layers/{LAYER}/features", headers=basic)  # a password not checked before
+        assert refused.status_code == 507
+        assert refused.get_json() == {"error": "disk_full", "message": t("store.disk_full")}
+        page = browser.post("/login", data={"username": "viewer1", "password": PASSWORD, "csrf_token": csrf})
+        assert page.status_code == 507 and t("store.disk_full") in page.data.decode()
+        assert browser.get("/api/me").status_code == 401  # not logged in by half
+
+        filler.unlink()
+        assert app.test_client().get(f"/api/layers/{LAYER}/features", headers=basic).status_code == 200
+        form = browser.get("/login").data.decode()
+        csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+        assert browser.post("/login", data={"username": "viewer1", "password": PASSWORD, "csrf_token": csrf}).status_code == 302
+    finally:  # the counters' SQLite file is on the small disk, which must be unmounted
+        app.extensions["guatu_login_throttle"].limiter.storage.close()
+
+
+def test_a_backup_onto_a_full_disk_names_the_backup_folder_and_leaves_nothing(disk, tmp_path, data_dir, campaign):
+    """The data directory is on a healthy disk, the backup folder on a full one: the message says which disk to
+    clear (the backup folder's, not the data directory's), and neither folder keeps anything of the attempt."""
+    GeoJSONStore(data_dir, campaign).create(LAYER, make_feature(name="康复前街11号院"), user="alice")
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_INSTANCE": str(tmp_path / "instance")})
+    out = disk / "backups"
+    out.mkdir()
+    before = _files(data_dir)
+    filler = fill(disk)
+
+    result = app.test_cli_runner().invoke(args=["backup", "--out", str(out)])
+    assert result.exit_code == 1
+    assert t("backup.disk_full", folder=out) in result.output
+    assert "数据目录所在磁盘" not in result.output
+    assert list(out.iterdir()) == [] and _files(data_dir) == before
+
+    filler.unlink()
+    done = app.test_cli_runner().invoke(args=["backup", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    archive = next(out.glob("guatu-backup-*.tar.gz"))
+    assert t("backup.done", revision=1, files=len(read_manifest(archive)["files"]), archive=archive) in done.output

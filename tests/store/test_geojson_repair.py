@@ -11,6 +11,7 @@ import pytest
 
 from geo.backup import backup
 from geo.config import load_campaign
+from geo.messages import t
 from geo.store import open_store
 from geo.store.geojson import JOURNAL_FILE, GeoJSONStore
 from tests.faults.server import copy_demo, disagreements
@@ -167,13 +168,30 @@ def test_repair_of_a_damaged_journal_keeps_it_aside_and_writes_resume_above_ever
     (aside,) = demo.glob(f"{JOURNAL_FILE}.damaged-*")
     assert aside.read_bytes() == damaged
     assert any("保留 2 条可读变更" in line for line in report.rebuilt)
-    assert any("序号 2" in line for line in report.unrecovered)
+    assert any("第 2 行,序号 2" in line for line in report.unrecovered)
     store = _open(demo)
     assert store.problems() == [] and store.check() == []
     road = store.features("roads")[8]
     change = store.update("roads", road["id"], expected_version=road["properties"]["version"], user="王工",
                           properties={"status": "accepted"}).change
     assert change["seq"] == 4
+
+
+def test_repair_names_the_line_of_a_garbage_journal_line_whose_seq_cannot_be_read(demo):
+    """Garbage with no readable seq (bytes an editor or a disk fault left) is named by its line number in the
+    copy kept aside, so the operator can find it, not by a bare "?"."""
+    _edit(_open(demo), "roads", 3)
+    journal = demo / JOURNAL_FILE
+    lines = journal.read_bytes().split(b"\n")
+    lines[1] = b"\x00\x00garbage {{{ not json"
+    journal.write_bytes(b"\n".join(lines))
+
+    report = _open(demo).repair()
+
+    (aside,) = demo.glob(f"{JOURNAL_FILE}.damaged-*")
+    assert report.unrecovered == [t("store.repair_lost_changes", count=1, aside=aside.name,
+                                    lines=t("store.repair_lost_line_noseq", line=2))]
+    assert aside.read_bytes().split(b"\n")[1] == lines[1]  # line 2 of the copy is the garbage
 
 
 def test_repair_keeps_a_torn_tail_and_an_unreadable_record_aside(demo):

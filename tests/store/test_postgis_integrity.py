@@ -57,6 +57,7 @@ def test_a_row_deleted_behind_the_store_is_found_and_rebuilt_from_the_journal(st
     found = store.check()
     assert [(f.where.split()[-1], f.repairable) for f in found] == [(f"{LAYER}/c-0002", True)]
     assert found[0].problem == message("db.check.row_missing", layer=LAYER, id="c-0002", seq=5, version=2)
+    assert found[0].remedy == message("db.remedy.restore_row")  # no row to move aside: it is only rebuilt
     report = store.repair()
     assert report.moved_aside == []  # nothing was there to move
     assert report.rebuilt == [message("db.repair.rebuilt", layer=LAYER, id="c-0002", seq=5, version=2)]
@@ -98,7 +99,9 @@ def test_rows_the_journal_deleted_or_never_wrote_are_moved_aside(store, db, make
                   VALUES (%s, 'c-0004', 1, 7, '{}'::jsonb, '{"type": "Feature", "id": "c-0004"}'::json),
                          (%s, 'c-9999', 3, 0, '{}'::jsonb, '{"type": "Feature", "id": "c-9999"}'::json)""",
                (LAYER, LAYER))
-    found = {f.where.split()[-1]: f.problem for f in store.check()}
+    findings = store.check()
+    assert {f.remedy for f in findings} == {message("db.remedy.move_row_aside")}  # moved aside, not rebuilt
+    found = {f.where.split()[-1]: f.problem for f in findings}
     assert found == {
         f"{LAYER}/c-0004": message("db.check.row_extra", layer=LAYER, id="c-0004", version=1,
                                    state=message("db.check.state_deleted")),

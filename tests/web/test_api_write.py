@@ -116,3 +116,21 @@ def test_hostile_bodies_get_a_clear_4xx_never_a_500(editor, body):
     resp = editor.post("/api/layers/courtyards/features", data=body, content_type="application/json")
     assert 400 <= resp.status_code < 500, resp.data[:300]
     assert resp.get_json()["message"]
+
+
+def test_a_repair_flag_that_is_neither_true_nor_false_is_refused_not_read_as_false(editor):
+    bow = {"type": "Polygon", "coordinates": [[[113.66, 34.72], [113.661, 34.721], [113.661, 34.72],
+                                               [113.66, 34.721], [113.66, 34.72]]]}
+    feature = {"type": "Feature", "properties": {"name": "蝴蝶院", "kind": "楼院", "status": "pending"}, "geometry": bow}
+    before = editor.get("/api/layers/courtyards/features").get_json()
+    for value in ("ture", "yes please", "2"):
+        refused = editor.post(f"/api/layers/courtyards/features?repair={value}", json=feature)
+        assert refused.status_code == 422
+        assert refused.get_json()["fields"][0]["field"] == "repair" and "只能是 true、false、1 或 0" in \
+            refused.get_json()["message"]
+        patched = editor.patch(f"/api/layers/courtyards/features/c-0001?repair={value}",
+                               json={"properties": {"status": "accepted"}}, headers={"If-Match": '"c-0001-v1"'})
+        assert patched.status_code == 422
+    assert editor.get("/api/layers/courtyards/features").get_json() == before
+    assert editor.post("/api/layers/courtyards/features?repair=0", json=feature).status_code == 422  # not repaired
+    assert editor.post("/api/layers/courtyards/features?repair=TRUE", json=feature).status_code == 201

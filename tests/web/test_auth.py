@@ -174,3 +174,25 @@ def test_cli_creates_users_and_display_links(private_app):
     assert link.exit_code == 0 and "/wall?display=gd_" in link.output
     weak = runner.invoke(args=["users", "create", "weak", "--password", "short"])
     assert weak.exit_code != 0 and "10 characters" in weak.output
+
+
+def test_refusals_of_access_are_in_chinese(private_app):
+    """401 and 403 answers are read by people (an IT office with curl, a script's log): from the catalogue."""
+    from geo.messages import t
+
+    url = "/api/layers/courtyards/features/c-0002"
+    anonymous = private_app.test_client()
+    assert anonymous.get(url).get_json()["message"] == t("accounts.login_required")
+    assert anonymous.get(url, headers={"Authorization": "Bearer nope"}).get_json()["message"] == t("accounts.token_invalid")
+    assert anonymous.get(f"{url}?display=nope").get_json()["message"] == t("accounts.display_token_invalid")
+    viewer = private_app.test_client()
+    csrf = login(viewer, "viewer1")
+    body = {"properties": {"status": "rectified"}, "version": 1}
+    refused = viewer.patch(url, json=body, headers={"X-CSRF-Token": csrf})
+    assert refused.status_code == 403
+    assert refused.get_json()["message"] == t("accounts.role_needed", role="编辑", have="查看")
+    editor = private_app.test_client()
+    csrf = login(editor, "editor1")
+    assert editor.patch(url, json=body).get_json()["message"] == t("accounts.csrf_wrong")
+    forged = editor.patch(url, json=body, headers={"X-CSRF-Token": csrf, "Sec-Fetch-Site": "cross-site"})
+    assert forged.status_code == 403 and forged.get_json()["message"] == t("accounts.cross_site_write")

@@ -18,7 +18,7 @@ def test_a_write_from_another_site_is_refused_even_with_remembered_basic_credent
     body = {"status": "accepted", "features": {"c-0001": 1}}
     for site in ("cross-site", "same-site"):
         resp = client.post("/api/layers/courtyards/status", json=body, headers={**basic, "Sec-Fetch-Site": site})
-        assert resp.status_code == 403 and "another site" in resp.get_json()["message"]
+        assert resp.status_code == 403 and "其他网站" in resp.get_json()["message"]
     ok = client.post("/api/layers/courtyards/status", json=body, headers={**basic, "Sec-Fetch-Site": "same-origin"})
     assert ok.status_code == 200
 

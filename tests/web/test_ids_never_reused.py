@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from geo.messages import t
 from tests.web.conftest import login
 
 LAYER = "courtyards"
@@ -37,6 +38,7 @@ def test_an_etag_of_a_deleted_place_never_matches_the_place_created_after_it(edi
     for etag in ('"c-0004-v1"', '"c-0004-v2"'):  # a client that still holds the deleted place's ETag
         stale = editor.patch(f"{url}/c-0004", json={"properties": {"status": "accepted"}}, headers={"If-Match": etag})
         assert stale.status_code == 404
+        assert stale.get_json()["message"] == t("store.no_feature", fid="c-0004", layer="楼院·小区")  # in Chinese
         assert editor.patch(f"{url}/c-0005", json={"properties": {"status": "accepted"}},
                             headers={"If-Match": etag}).status_code == 422
     assert editor.get(f"{url}/c-0005").get_json()["properties"]["status"] == "pending"
