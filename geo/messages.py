@@ -93,6 +93,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "journal {file} line {line} is damaged; every write is refused until it is repaired "
               "(the layers are still served)",
     },
+    "store.journal_missing": {
+        "zh": "变更日志 {file} 不见了(被删除或移走),而图层文件记到了第 {seq} 条变更:修改历史无法查看,修改已暂停",
+        "en": "the journal {file} is gone (deleted or moved) while the layer files name changes up to seq {seq}: "
+              "the history cannot be shown and edits are refused",
+    },
+    "store.journal_missing_remedy": {
+        "zh": "把 {file} 放回原处,或从最近的备份恢复(flask --app web restore 到新目录后拷回 {file});"
+              "确实找不回时,运行 flask --app web store repair 新建空的变更日志(此前的历史将无法恢复)",
+        "en": "put {file} back, or restore it from the latest backup (flask --app web restore into a new folder, then "
+              "copy {file} back); if it is truly lost, run flask --app web store repair to start an empty journal "
+              "(the history before it cannot be recovered)",
+    },
+    "store.repair_journal_new": {
+        "zh": "变更日志 {file} 已丢失,已新建空的变更日志:第 {seq} 条及以前的修改历史无法恢复,新的修改从第 {next} 条起编号",
+        "en": "the journal {file} was lost and an empty one was started: the history up to seq {seq} cannot be "
+              "recovered; new changes are numbered from {next}",
+    },
     "store.journal_remedy": {
         "zh": "运行 flask --app web store repair:损坏的日志会被移到一旁保留,可读的变更写回新的日志,之后恢复编辑",
         "en": "run flask --app web store repair: the damaged journal is moved aside and kept, its readable changes "

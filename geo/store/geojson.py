@@ -443,17 +443,29 @@ class GeoJSONStore(Store):
         return {lid: f.load().error for lid, f in self._files.items() if f.load().error}
 
     def journal_damage(self) -> str | None:
-        """Why writes are refused because of the journal (its first damaged line), or None."""
+        """Why writes are refused because of the journal (its first damaged line, or the journal gone while
+        the layer files name changes), or None."""
         bad = self.journal.bad_lines()
-        return t("store.journal_writes_refused", file=JOURNAL_FILE, line=bad[0].number) if bad else None
+        if bad:
+            return t("store.journal_writes_refused", file=JOURNAL_FILE, line=bad[0].number)
+        missing = self.journal_missing_since()
+        return t("store.journal_missing", file=JOURNAL_FILE, seq=missing) if missing else None
+
+    def journal_missing_since(self) -> int:
+        """The last change the layer files name when the journal file is gone (deleted or moved: its history
+        would vanish in silence), else 0. A campaign that never had a change has no journal and no seq."""
+        if self.journal.path.exists():
+            return 0
+        return max((lf.load().seq for lf in self._files.values() if lf.load().ours), default=0)
 
     def problems(self) -> list[Finding]:
         self._open()
         found = super().problems()
         damage = self.journal_damage()
         if damage:
-            found.append(Finding(where=JOURNAL_FILE, problem=damage, remedy=t("store.journal_remedy"),
-                                 code="journal_damaged"))
+            remedy = t("store.journal_missing_remedy", file=JOURNAL_FILE) if self.journal_missing_since() \
+                else t("store.journal_remedy")
+            found.append(Finding(where=JOURNAL_FILE, problem=damage, remedy=remedy, code="journal_damaged"))
         return found
 
     def check(self) -> list[Finding]:

@@ -31,6 +31,7 @@ from pathlib import Path
 import orjson
 
 from geo.backup import DATA, BackupError, read_manifest
+from geo.geojson_io import atomic_write
 from geo.messages import t
 from geo.store.base import RECORD_KINDS, Finding, RepairReport
 from geo.store.geojson import (
@@ -60,6 +61,11 @@ def check(store: GeoJSONStore) -> list[Finding]:
                              problem=t("store.journal_bad_line", file=JOURNAL_FILE, line=bad.number, offset=bad.offset,
                                        detail=bad.detail),
                              remedy=t("store.journal_remedy")))
+    missing = store.journal_missing_since()
+    if missing:
+        found.append(Finding(where=JOURNAL_FILE, code="journal_damaged",
+                             problem=t("store.journal_missing", file=JOURNAL_FILE, seq=missing),
+                             remedy=t("store.journal_missing_remedy", file=JOURNAL_FILE)))
     tail = journal.torn_tail()
     if tail is not None:
         found.append(Finding(where=JOURNAL_FILE, code="journal_torn",
@@ -144,6 +150,10 @@ def repair(store: GeoJSONStore, *, backups: Path | None = None, from_journal: tu
     report = RepairReport()
     stamp = store.clock().strftime("%Y%m%dT%H%M%SZ")
     with store._locked():
+        missing = store.journal_missing_since()
+        if missing:  # the operator chose to go on without the lost history: a new, empty journal, said so
+            atomic_write(store.journal.path, b"")
+            report.unrecovered.append(t("store.repair_journal_new", file=JOURNAL_FILE, seq=missing, next=missing + 1))
         _repair_journal(store, stamp, report)
         aside = store.journal.set_aside_torn_tail()
         if aside is not None:
