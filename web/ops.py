@@ -2,10 +2,12 @@
 
 `/healthz` (liveness) answers 200 as long as the process serves requests and
 touches nothing else, so a slow database never gets a healthy worker killed.
-`/readyz` (readiness) answers 200 only when the store is reachable and every
-layer can be read (its revision and, for files, its parse state), else 503
-with the reason, so a balancer sends screens only to instances that can
-answer them. Both are public and never cached.
+`/readyz` (readiness) answers 200 when the store is reachable, else 503 with
+the reason, so a balancer sends screens only to instances that can answer
+them. A layer that cannot be read (withheld, see docs/data-integrity.md) is
+the campaign's problem, shared by every instance: readiness stays 200 with
+`degraded: true` and the reason, since taking every instance out of the
+balancer would blank every screen. Both are public and never cached.
 """
 
 from __future__ import annotations
@@ -46,7 +48,10 @@ def readyz():
         for layer in g.campaign.layers:
             body["layers"][layer.id] = {"revision": store.layer_revision(layer.id)} if layer.id not in broken \
                 else {"error": broken[layer.id]}
-        ready = not broken
+        # A withheld layer is the campaign's, not this instance's (every instance shares the data): the
+        # instance still serves the rest, so it stays in the balancer and says it is degraded.
+        ready = True
+        body["degraded"] = bool(broken)
         if broken:
             body["reason"] = t("store.readyz_layers_withheld", layers="; ".join(broken.values()),
                                remedy=t("store.layer_remedy"))
