@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from geo.messages import t
+
 
 class GuatuError(Exception):
     """Base of every error a user can be shown."""
@@ -147,4 +149,4 @@ class ConfigError(Exception):
 
     def __str__(self) -> str:
         lines = "\n  - ".join(self.problems)
-        return f"campaign configuration {self.path} is invalid:\n  - {lines}"
+        return t("config.invalid", path=self.path, count=len(self.problems)) + f"\n  - {lines}"

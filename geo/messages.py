@@ -387,6 +387,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 
     # --- ids, campaign area, configuration (geo/config.py, geo/validate.py) ------------
+    "config.invalid": {
+        "zh": "活动配置 {path} 有 {count} 处错误,改正后才能启动:",
+        "en": "the campaign configuration {path} has {count} problem(s); fix them before starting:",
+    },
     "config.unknown_key": {
         "zh": "{where}.{key}:未知的设置(拼写有误?),请删除或改正",
         "en": "{where}.{key}: unknown setting (a typo?); remove or correct it",
