@@ -386,6 +386,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "what to do: ",
     },
 
+    "db.repair_no_options": {
+        "zh": "数据库中的活动只按变更日志修复:--backups 和 --from-journal 只用于文件存储;"
+              "数据库请用 PostgreSQL 自己的备份(pg_dump、WAL 归档)恢复",
+        "en": "a campaign in the database is repaired from its journal only: --backups and --from-journal are for "
+              "the file store; restore a database with PostgreSQL's own backups (pg_dump, WAL archiving)",
+    },
+
     # --- ids, campaign area, configuration (geo/config.py, geo/validate.py) ------------
     "config.invalid": {
         "zh": "活动配置 {path} 有 {count} 处错误,改正后才能启动:",

@@ -81,7 +81,7 @@ def check_command() -> None:
     store = current_app.extensions["guatu"].store
     try:
         findings = store.check()
-        sound = None if findings else _sound(store)
+        sound = None if findings else store.check_summary()
     except GuatuError as exc:  # the campaign's database cannot be reached: its message, not a traceback
         raise click.ClickException(exc.message) from None
     for finding in findings:
@@ -90,20 +90,6 @@ def check_command() -> None:
         click.echo(t("store.check_found", count=len(findings)))
         raise SystemExit(1)
     click.echo(sound)
-
-
-def _sound(store) -> str:
-    from geo.store.geojson import GeoJSONStore
-
-    if isinstance(store, GeoJSONStore):
-        from geo.store.geojson_integrity import summary
-
-        return summary(store)
-    from geo.messages import t
-
-    layers = store.campaign.layers
-    return t("db.check_sound", where=store.where, schema=store.schema, layers=len(layers),
-             places=sum(len(store.features(x.id)) for x in layers), revision=store.revision())
 
 
 @store_cli.command("repair")
@@ -115,12 +101,10 @@ def repair_command(backups: Path | None, from_journal: tuple[str, ...]) -> None:
     """Rebuild what `store check` finds that can be rebuilt; damaged files are moved aside, never deleted.
     Says what it could not recover; exits 1 when the store still has a problem (a layer still withheld)."""
     from geo.messages import t
-    from geo.store.geojson import GeoJSONStore
 
     store = current_app.extensions["guatu"].store
     try:
-        report = store.repair(backups=backups, from_journal=from_journal) if isinstance(store, GeoJSONStore) \
-            else store.repair()
+        report = store.repair(backups=backups, from_journal=from_journal)
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
     for line in [*report.moved_aside, *report.rebuilt]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal
 
 from geo.config import Campaign, Layer
@@ -213,15 +214,20 @@ class Store(ABC):
                               repairable=False, code="disk_low") for low in self.space_watch.low()]
         return found
 
+    @abstractmethod
     def check(self) -> list[Finding]:
         """Every inconsistency between the layers, the journal and the records (empty when sound).
         Reads only; safe while the server runs."""
-        raise NotImplementedError(f"{type(self).__name__} has no integrity check yet")
 
-    def repair(self) -> RepairReport:
-        """Rebuild what `check` found that can be rebuilt (from the journal's after-images, else a
-        backup plus the journal), moving every damaged file or row aside first, never deleting it."""
-        raise NotImplementedError(f"{type(self).__name__} has no repair yet")
+    @abstractmethod
+    def check_summary(self) -> str:
+        """The one line `store check` prints when it found nothing: what it looked at."""
+
+    @abstractmethod
+    def repair(self, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
+        """Rebuild what `check` found that can be rebuilt (from the journal's after-images, else a backup
+        in `backups` plus the journal; `from_journal`: layers the operator knows were made in Guatu alone),
+        moving every damaged file or row aside first, never deleting it."""
 
     # --- writes ------------------------------------------------------------
     def create(self, layer_id: str, feature: dict, *, user: str, repair: bool = False) -> WriteResult:

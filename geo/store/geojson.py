@@ -473,6 +473,11 @@ class GeoJSONStore(Store):
 
         return check(self)
 
+    def check_summary(self) -> str:
+        from geo.store.geojson_integrity import summary
+
+        return summary(self)
+
     def repair(self, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
         from geo.store.geojson_integrity import repair
 

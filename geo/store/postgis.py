@@ -218,9 +218,17 @@ class PostGISStore(Store):
             found = survey(conn, self.schema, self._migrations())
         return findings(found, self.schema, [x.id for x in self.campaign.layers])
 
-    def repair(self) -> RepairReport:
+    def check_summary(self) -> str:
+        layers = self.campaign.layers
+        return t("db.check_sound", where=self.where, schema=self.schema, layers=len(layers),
+                 places=sum(len(self.features(x.id)) for x in layers), revision=self.revision())
+
+    def repair(self, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
         """Under the write lock, in one transaction: damaged rows moved to damaged_features and rebuilt
-        from the journal, layer heads set from it; what cannot be recovered is listed."""
+        from the journal, layer heads set from it; what cannot be recovered is listed. The database's
+        journal is the only source: backups and --from-journal are for the embedded store's files."""
+        if backups is not None or from_journal:
+            raise GuatuError(t("db.repair_no_options"))
         report = RepairReport()
         with self._conn() as conn, conn.transaction():
             conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{self._lock_timeout_ms}ms")))

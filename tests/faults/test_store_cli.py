@@ -69,6 +69,8 @@ def test_store_check_and_repair_of_a_postgis_campaign_through_the_cli(tmp_path, 
                    (road["id"],))
     found = flask_cli(server, "store", "check")
     assert found.returncode == 1 and "roads" in found.stdout and "发现 1 个问题" in found.stdout
+    refused = flask_cli(server, "store", "repair", "--from-journal", "roads")  # the files' options: said, not ignored
+    assert refused.returncode == 1 and "--from-journal" in refused.stderr and "pg_dump" in refused.stderr
     repaired = flask_cli(server, "store", "repair")
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr[-2000:]
     after = flask_cli(server, "store", "check")
