@@ -9,7 +9,7 @@ for PostGIS it is copied into a schema of a throwaway, durable (fsync on)
 PostgreSQL cluster started here (tests/pg_cluster.py), or of
 $GUATU_BENCH_DATABASE_URL. The app runs as production runs it: gunicorn, 2
 workers × 4 threads, on 127.0.0.1, measured once both workers have warmed
-up (web/warmup.py). Measured from a client on the same host:
+up (web/wall/warmup.py). Measured from a client on the same host:
 
 * page: GET /wall; shapes: the whole layer packed; viewport: the whole
   district at zoom 13 through the bbox endpoint (packed JSON with names, and
@@ -116,7 +116,7 @@ def serve(data: Path, instance: Path, extra_env: dict):
                             stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + 120
-        while True:  # ready, and both workers warmed up (web/warmup.py), as a server is long before screens ask
+        while True:  # ready, and both workers warmed up (web/wall/warmup.py), as a server is long before screens ask
             try:
                 resp, _, _ = Client(port).request("GET", "/readyz")
                 warmed = (instance / "server.log").read_text(errors="replace").count("caches warmed")
@@ -273,7 +273,7 @@ def naive_drawn_ms(n: int, work: Path) -> float:
     from geo.store import open_store
     from tests.browser.harness import LiveServer, chromium
     from web import create_app
-    from web.security import add_nonce
+    from web.core.security import add_nonce
 
     data = work / f"naive-{n}"
     write_synthetic(data, n, seed=1)

@@ -45,11 +45,11 @@ from geo.store import open_store
 from geo.synth import write_synthetic
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from web import create_app
-from web.security import add_nonce
-from web.wallmap import OfflineMap
+from web.core.security import add_nonce
+from web.wall.map_page import OfflineMap
 
 WIDTH, HEIGHT = 3840, 2160
-GZIP_LEVEL = 6  # what web/http.py sends
+GZIP_LEVEL = 6  # what web/core/http.py sends
 DRAW_TIMEOUT_MS = 180_000
 
 # Installed before any page script: watches every frame for "all N places drawn",

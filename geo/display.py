@@ -576,7 +576,7 @@ class WallData:
     def full_body(self, key: StateKey, now: datetime, *, packed: bool = False) -> list[bytes]:
         """`full` serialised: pieces that, joined, are `dumps(full(...))`. Each layer's places come in blocks
         serialised once and kept until one of their places changes, so a new revision serialises (and an HTTP
-        layer compresses, see web/http.py) little more than the blocks its changes touched."""
+        layer compresses, see web/core/http.py) little more than the blocks its changes touched."""
         with self._full_lock:
             state = self._catch_up(key, now)
             out, entries = self._summary(state, key, now)

@@ -4,7 +4,7 @@ A display link (a read-only `/wall?…&display=gd_…` URL for a command-room
 screen) is bound to the wall-map URL it was made for. Its scope is that
 URL's layers, street and community (geo/wallview.py); everything it reads
 must stay inside: places of other sub-districts, communities or layers are
-neither listed nor counted. web/display_scope.py enforces this on every
+neither listed nor counted. web/access/display_scope.py enforces this on every
 endpoint a display link can reach; the rules are here.
 """
 

@@ -1,6 +1,6 @@
 """Login throttling: how many password checks a client may make, counted where every worker sees it.
 
-Flask-Limiter (web/login_limits.py) does the counting with the `limits`
+Flask-Limiter (web/access/login_limits.py) does the counting with the `limits`
 library's fixed-window strategy; this module owns the rule and the two
 counter storages it counts in:
 

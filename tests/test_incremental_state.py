@@ -20,7 +20,7 @@ def fresh(store, campaign, key, now, packed):
 
 def kept(wall, key, now, packed):
     body = dumps(wall.full(key, now, packed=packed))
-    assert b"".join(wall.full_body(key, now, packed=packed)) == body  # the pieces web/api.py sends
+    assert b"".join(wall.full_body(key, now, packed=packed)) == body  # the pieces web/api/reads.py sends
     return body
 
 
@@ -130,13 +130,13 @@ def test_what_forces_a_walk_from_scratch(store_factory, campaign, clock, make_fe
 
 
 def test_a_gzip_made_of_kept_pieces_is_the_body(store_factory, campaign, clock, monkeypatch):
-    """web/http.py (gzip_pieces) compresses only the pieces a revision changed; the member still decompresses to the body."""
+    """web/core/http.py (gzip_pieces) compresses only the pieces a revision changed; the member still decompresses to the body."""
     import gzip
 
-    from web.http import gzip_pieces
+    from web.core.http import gzip_pieces
 
     monkeypatch.setattr(display, "BLOCK", 2)
-    monkeypatch.setattr("web.http._LARGE", 8)  # small test bodies: their blocks count as large pieces
+    monkeypatch.setattr("web.core.http._LARGE", 8)  # small test bodies: their blocks count as large pieces
     store = store_factory()
     edits = RandomEdits(store, clock, 7)
     wall = WallData(store, campaign)

@@ -20,8 +20,8 @@ from geo.config import load_campaign
 from geo.diskspace import SpaceWatch
 from geo.store import open_store
 from geo.store.base import utc_now
-from web import assets, logging_setup, settings
-from web.context import Guatu
+from web.core import assets, logging_setup, settings
+from web.core.context import Guatu
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -71,58 +71,70 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.logger.info("campaign %s: data in %s", campaign.title, data_dir)
 
-    from web import api, api_places, api_write, auth, cli_accounts, editor, errors, exchange, security, wall
+    from web.access import auth
+    from web.api import openapi, places, reads, writes
+    from web.cli import accounts as cli_accounts
+    from web.core import errors, security
+    from web.edit import exchange
+    from web.edit import pages as editor
+    from web.wall import pages as wall
 
     app.secret_key = app.config.get("SECRET_KEY") or _secret_key(instance)
     errors.register(app)
     security.register(app)
-    from web import login_limits  # Flask-Limiter with counters shared by all workers: every password check
+    from web.access import login_limits  # Flask-Limiter with counters shared by all workers: every password check
 
     login_limits.register(app, store, instance)
     secret = app.secret_key if isinstance(app.secret_key, bytes) else str(app.secret_key).encode()
     auth.register(app, Accounts(instance / "accounts.json", clock=app.config["GUATU_CLOCK"], secret=secret,
                                 session_lifetime=timedelta(seconds=_seconds(app.config["PERMANENT_SESSION_LIFETIME"]))))
-    app.register_blueprint(api.bp)
-    app.register_blueprint(api_write.bp)
-    app.register_blueprint(api_places.bp)
+    app.register_blueprint(reads.bp)
+    app.register_blueprint(writes.bp)
+    app.register_blueprint(places.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(exchange.bp)
     app.register_blueprint(wall.bp)
-    from web import cli_store, large_layers, ops  # /healthz, /readyz; `store copy`; viewport shapes of big layers
+    from web.cli import store as cli_store
+    from web.core import health
+    from web.wall import viewports  # /healthz, /readyz; `store copy`; viewport shapes of big layers
 
-    app.register_blueprint(ops.bp)
+    app.register_blueprint(health.bp)
     cli_store.register(app)
-    large_layers.register(app)
+    viewports.register(app)
     cli_accounts.register(app)
-    from web import basemaps  # basemap tiles: /tiles/<id>/<z>/<x>/<y> and /api/basemaps
+    from web.wall import basemaps  # basemap tiles: /tiles/<id>/<z>/<x>/<y> and /api/basemaps
 
     basemaps.register(app, campaign, data_dir, instance)
-    from web import printing  # printed maps: /print and `flask --app web print-map`
+    from web.printing import maps as printing  # printed maps: /print and `flask --app web print-map`
 
     app.register_blueprint(printing.bp)
     app.cli.add_command(printing.print_map_command)
-    from web import cli  # `flask --app web import|export|validate|history`
+    from web.cli import data as cli  # `flask --app web import|export|validate|history`
 
     cli.register(app)
-    from web import admin, cli_backup, openapi  # account pages, `backup`/`restore`, /api/openapi.json
+    from web.admin import pages as admin
+    from web.cli import backup as cli_backup  # account pages, `backup`/`restore`, /api/openapi.json
 
     app.register_blueprint(admin.bp)
     app.register_blueprint(openapi.bp)
     cli_backup.register(app)
-    from web import ogcapi  # OGC API – Features for GIS clients: /ogc
+    from web.ogc import routes as ogcapi  # OGC API – Features for GIS clients: /ogc
 
     app.register_blueprint(ogcapi.bp)
-    from web import ogcapi_openapi, validation  # every /api and /ogc request checked against its OpenAPI document first
+    from web.core import validation
+    from web.ogc import openapi as ogcapi_openapi  # every /api and /ogc request checked against its OpenAPI document first
 
     validation.register(app, [openapi.validated_document(campaign), ogcapi_openapi.validated_document(campaign)])
-    from web import inspections, playback, workflow  # daily inspections, my places, milestones, timeline, daily report
+    from web.wall import playback
+    from web.workflow import inspections
+    from web.workflow import reports as workflow  # daily inspections, my places, milestones, timeline, daily report
 
     app.register_blueprint(inspections.bp)
     app.register_blueprint(workflow.bp)
     app.register_blueprint(playback.bp)  # 进度回放: /api/playback and /wall/playback
     app.cli.add_command(workflow.daily_report_command)
     app.context_processor(lambda: {"campaign_title": campaign.title})
-    from web import problem_banner  # the banner on every page: its options (`problem_banner` in templates)
+    from web.core import problem_banner  # the banner on every page: its options (`problem_banner` in templates)
 
     problem_banner.register(app)
     return app

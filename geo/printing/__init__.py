@@ -6,7 +6,7 @@
     fonts.py    the embedded CJK font (Debian's fonts-noto-cjk, subset to TrueType)
     render.py   the sheet itself, drawn with matplotlib
 
-No Flask here: web/printing.py and the `print-map` command only parse
+No Flask here: web/printing/maps.py and the `print-map` command only parse
 parameters and call `render_print`.
 """
 

@@ -11,7 +11,7 @@ from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection, positive_data_acceptance
 
-from web.ogcapi_openapi import PATHS
+from web.ogc.openapi import PATHS
 
 FUZZ_EXAMPLES = 20  # per operation and mode: the whole fuzz stays well under a minute
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"

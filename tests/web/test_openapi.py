@@ -12,14 +12,14 @@ from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
-import web.inspections  # noqa: F401  (each of these adds its routes to PATHS when imported)
-import web.playback  # noqa: F401
-import web.workflow  # noqa: F401
+import web.wall.playback  # noqa: F401
+import web.workflow.inspections  # noqa: F401  (each of these adds its routes to PATHS when imported)
+import web.workflow.reports  # noqa: F401
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.conftest import DEMO_CAMPAIGN, FakeClock, make_feature
 from web import create_app
-from web.openapi import PATHS
+from web.api.openapi import PATHS
 
 FUZZ_EXAMPLES = 25  # per operation and phase; the whole fuzz stays well under a minute
 
@@ -86,7 +86,7 @@ def test_every_api_route_is_described(fuzz_app):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if method.lower() not in paths.get(path, {}):
                 missing.append(f"{method} {path}")
-    assert missing == [], "describe these in web/openapi.py"
+    assert missing == [], "describe these in web/api/openapi.py"
 
 
 def test_the_layer_ids_are_the_campaigns(fuzz_app):

@@ -1,4 +1,4 @@
-"""Requests of the wrong shape are refused at the boundary (web/validation.py): a 4xx naming the field, in Chinese,
+"""Requests of the wrong shape are refused at the boundary (web/core/validation.py): a 4xx naming the field, in Chinese,
 and nothing written. The nine inputs the fuzzing review turned into 500s are here, one test each."""
 
 from __future__ import annotations

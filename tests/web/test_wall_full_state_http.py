@@ -1,5 +1,5 @@
 """The full wall state over HTTP: built once per revision however many screens ask at once, and sent gzip'd
-as the very bytes it is without gzip (web/api.py compresses only the pieces a revision changed)."""
+as the very bytes it is without gzip (web/api/reads.py compresses only the pieces a revision changed)."""
 
 from __future__ import annotations
 

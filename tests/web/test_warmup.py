@@ -1,4 +1,4 @@
-"""A new server process fills its caches in the background (web/warmup.py, gunicorn.conf.py)."""
+"""A new server process fills its caches in the background (web/wall/warmup.py, gunicorn.conf.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import logging
 import pytest
 
 from web import create_app
-from web.api import wall_data
-from web.context import guatu
-from web.warmup import warm_up
+from web.api.reads import wall_data
+from web.core.context import guatu
+from web.wall.warmup import warm_up
 
 URL = "/api/wall/shapes/courtyards?bbox=113.60,34.66,113.70,34.75&zoom=14&format=binary&part=geometry"
 
@@ -30,7 +30,7 @@ def big_app(seeded, clock, instance_dir):
 def test_warm_up_builds_the_full_state_and_the_viewport_index_before_any_request(big_app, caplog):
     _, index = big_app.extensions["guatu_viewport"]
     assert index._layers == {}
-    with caplog.at_level(logging.INFO, logger="web.warmup"):
+    with caplog.at_level(logging.INFO, logger="web.wall.warmup"):
         warm_up(big_app)
     assert "caches warmed" in caplog.text
     built = index._layers["courtyards"]
@@ -51,8 +51,8 @@ def test_a_failed_warm_up_is_logged_and_the_process_serves_on(big_app, caplog, m
     def broken(*args, **kwargs):
         raise OSError("disk gone")
 
-    monkeypatch.setattr("web.api._full_state", broken)
-    with caplog.at_level(logging.ERROR, logger="web.warmup"):
+    monkeypatch.setattr("web.api.reads._full_state", broken)
+    with caplog.at_level(logging.ERROR, logger="web.wall.warmup"):
         warm_up(big_app)  # does not raise
     assert "warming up the caches failed" in caplog.text and "disk gone" in caplog.text
     monkeypatch.undo()
@@ -67,7 +67,7 @@ def test_gunicorn_warms_each_worker_up_in_the_background(big_app, monkeypatch):
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)
     started = []
-    monkeypatch.setattr("web.warmup.warm_up_in_background", lambda app: started.append(app))
+    monkeypatch.setattr("web.wall.warmup.warm_up_in_background", lambda app: started.append(app))
 
     class Worker:
         wsgi = big_app

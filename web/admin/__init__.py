@@ -1,0 +1,1 @@
+"""Administration pages: accounts, API tokens, display links; my account."""

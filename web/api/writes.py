@@ -1,0 +1,158 @@
+"""Writes through the HTTP API: create, update, delete places, set many statuses.
+
+Every write needs an editor and names the version it started from — in
+`If-Match` (the ETag `"<id>-v<version>"` that reading the feature returned)
+or as `"version"` in the body — so a stale save is refused with 409 and
+the current feature, never applied. `If-Match: *` writes over whatever
+version is current (412 when the place does not exist); a weak ETag
+(`W/"…"`) is refused with 412, as RFC 9110's strong comparison requires. Validation and journaling happen in
+the store; this module only parses requests.
+"""
+
+from __future__ import annotations
+
+import re
+
+import shapely
+from flask import Blueprint, Response, request, url_for
+from shapely.geometry import shape
+from werkzeug.exceptions import BadRequest
+
+from geo.boundaries import locate
+from geo.errors import FieldError, NotFound, PreconditionRequired, ValidationError
+from geo.features_edit import PreconditionFailed, any_version, weak_etag
+from geo.geojson_io import dumps
+from geo.messages import t
+from geo.store.base import Op, WriteResult
+from web.access.auth import acting_user, requires
+from web.core.context import guatu
+
+bp = Blueprint("edit", __name__, url_prefix="/api")
+
+_ETAG = re.compile(r'^"?(?P<id>.+)-v(?P<version>\d+)"?$')
+MAX_BATCH = 5000
+
+
+def _json_body() -> dict:
+    try:
+        body = request.get_json(force=True)
+    except BadRequest as exc:
+        raise ValidationError([FieldError("body", exc.description or "malformed JSON")]) from None
+    if not isinstance(body, dict):
+        raise ValidationError([FieldError("body", "expected a JSON object (Content-Type: application/json)")])
+    return body
+
+
+def _flag(name: str) -> bool:
+    """A true/false query parameter (as the API document declares it); anything else is refused, not read as
+    false, so a typo never silently turns an option off."""
+    value = request.args.get(name, "")
+    if value.lower() not in ("", "1", "true", "0", "false"):
+        raise ValidationError([FieldError(name, t("request.flag_invalid", name=name, value=repr(value[:40])))])
+    return value.lower() in ("1", "true")
+
+
+def _expected_version(layer_id: str, fid: str, body: dict, read: dict | None = None) -> int:
+    """The version the write started from: If-Match, else `version` in the body. `If-Match: *` stands for the
+    current version — that of `read` when the view computed its change from a place it read."""
+    header = (request.headers.get("If-Match") or "").strip()
+    if header == "*":  # any current version: the write goes against the version there is now
+        if read is None:
+            guatu().store.layer(layer_id)  # an unknown layer is a 404, whatever the precondition
+            try:
+                read = guatu().store.get(layer_id, fid)
+            except NotFound:
+                read = None
+        return any_version(fid, read)
+    if header:
+        m = _ETAG.match(header[2:] if weak_etag(header) else header)
+        if m and m.group("id") == fid and weak_etag(header):  # this place's tag, but weak: RFC 9110 compares strongly
+            raise PreconditionFailed(t("precondition.weak_etag", fid=fid, tag=header[:80]))
+        if not m or m.group("id") != fid or weak_etag(header):
+            raise ValidationError([FieldError("If-Match", f'expected "{fid}-v<version>", as the feature\'s ETag', fid)])
+        return int(m.group("version"))
+    version = body.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise PreconditionRequired(
+            f"{fid}: name the version your edit started from (If-Match header or \"version\" in the body)")
+    return version
+
+
+def _feature_response(result: WriteResult, status: int = 200) -> Response:
+    f = result.feature
+    body = dict(f, notes=result.notes) if result.notes else f
+    resp = Response(dumps(body), status=status, mimetype="application/geo+json")
+    resp.set_etag(f"{f['id']}-v{f['properties']['version']}")
+    return resp
+
+
+@bp.post("/layers/<layer_id>/features")
+@requires("editor")
+def create(layer_id: str):
+    body = _json_body()
+    _fill_location(body)
+    result = guatu().store.create(layer_id, body, user=acting_user(), repair=_flag("repair"))
+    resp = _feature_response(result, 201)
+    resp.headers["Location"] = url_for("api.feature", layer_id=layer_id, fid=result.feature["id"])
+    return resp
+
+
+def _fill_location(feature: dict) -> None:
+    """A new place without a sub-district or community gets the ones it lies in."""
+    props = feature.get("properties")
+    if not isinstance(props, dict) or (props.get("street") and props.get("community")):
+        return
+    try:
+        point = shapely.point_on_surface(shape(feature.get("geometry")))
+    except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.ShapelyError):
+        return  # validation will say what is wrong with the geometry
+    if point.is_empty:
+        return
+    g = guatu()
+    found = locate(g.data_dir, g.campaign, point.x, point.y)
+    for key in ("street", "community"):
+        if not props.get(key) and found[key]:
+            props[key] = found[key]
+
+
+@bp.patch("/layers/<layer_id>/features/<fid>")
+@requires("editor")
+def update(layer_id: str, fid: str):
+    """Merge `properties` into the place's and/or replace its `geometry`."""
+    body = _json_body()
+    props = body.get("properties")
+    if props is not None and not isinstance(props, dict):
+        raise ValidationError([FieldError("properties", "expected an object", fid)])
+    result = guatu().store.update(
+        layer_id, fid, expected_version=_expected_version(layer_id, fid, body), user=acting_user(),
+        properties=props, geometry=body.get("geometry"), repair=_flag("repair"),
+    )
+    return _feature_response(result)
+
+
+@bp.delete("/layers/<layer_id>/features/<fid>")
+@requires("editor")
+def delete(layer_id: str, fid: str):
+    body = _json_body() if request.data else {}  # optional: {"version": n} instead of If-Match
+    guatu().store.delete(layer_id, fid, expected_version=_expected_version(layer_id, fid, body), user=acting_user())
+    return Response(status=204)
+
+
+@bp.post("/layers/<layer_id>/status")
+@requires("editor")
+def set_status(layer_id: str):
+    """Set one status on many places at once: {"status": "...", "features": {"id": version, ...}}.
+
+    All or nothing: if any place changed meanwhile or is unknown, nothing is written."""
+    body = _json_body()
+    items = body.get("features")
+    if not isinstance(items, dict) or not items or len(items) > MAX_BATCH:
+        raise ValidationError([FieldError("features", f"expected an object of id → version (1–{MAX_BATCH})")])
+    ops = []
+    for fid, version in items.items():
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise ValidationError([FieldError("features", "each version must be a whole number", fid)])
+        ops.append(Op("update", layer_id, fid, properties={"status": body.get("status")}, expected_version=version))
+    results = guatu().store.apply(ops, user=acting_user())
+    return Response(dumps({"updated": {r.feature["id"]: r.feature["properties"]["version"] for r in results},
+                           "revision": guatu().store.revision()}), mimetype="application/json")

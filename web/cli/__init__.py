@@ -1,0 +1,1 @@
+"""`flask --app web …` commands: data import/export, accounts, backups, the store."""

@@ -1,0 +1,87 @@
+"""Response helpers: ETag revalidation (304) and pre-compressed gzip bodies, also built from pieces kept between
+revisions (`gzip_pieces`, for the wall state)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import struct
+import zlib
+from collections.abc import Iterator
+
+from flask import Response, request
+
+from web.core.context import Cached
+
+GZIP_LEVEL = 6
+
+
+def make_cached(body: bytes) -> Cached:
+    etag = hashlib.blake2b(body, digest_size=12).hexdigest()
+    return Cached(body=body, etag=etag)
+
+
+def send_cached(item: Cached, mimetype: str = "application/json") -> Response:
+    """304 when the client has this version; gzip when it accepts it."""
+    if item.etag in request.if_none_match:
+        resp = Response(status=304)
+    else:
+        body = item.body
+        resp = Response(mimetype=mimetype)
+        if "gzip" in request.accept_encodings and len(body) > 1024:
+            if item.gzipped is None:
+                item.gzipped = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+            body = item.gzipped
+            resp.headers["Content-Encoding"] = "gzip"
+        resp.set_data(body)
+    resp.set_etag(item.etag)
+    resp.headers["Vary"] = "Accept-Encoding"
+    resp.headers["Cache-Control"] = "no-cache"  # always revalidate, cheaply
+    return resp
+
+
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, time 0, unknown system
+_LARGE = 512  # pieces at least this long are deflated on their own; the glue between them in runs
+_PRIMER = 4096  # a block's deflate stream may refer to this much of the large piece before it
+
+
+def gzip_pieces(pieces: list[bytes], kept: dict[tuple[bytes, bytes], bytes]) -> bytes:
+    """The pieces joined, as one gzip member whose deflate stream is the pieces' own streams one after another:
+    each begins afresh (primed with the end of the large piece before it, which a decoder has just written)
+    and is flushed to a byte boundary, so it is the same whatever comes after. `kept` holds the streams of the
+    last body and is replaced by this one's: a body that shares most pieces with the last is mostly copied."""
+    out = [_GZIP_HEADER]
+    crc = size = 0
+    used: dict[tuple[bytes, bytes], bytes] = {}
+    primer = b""
+    for run, large in _runs(pieces):
+        stream = kept.get((primer, run)) or used.get((primer, run))
+        if stream is None:
+            z = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, zdict=primer) if primer else \
+                zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+            stream = z.compress(run) + z.flush(zlib.Z_SYNC_FLUSH)
+        used[(primer, run)] = stream
+        out.append(stream)
+        crc = zlib.crc32(run, crc)
+        size += len(run)
+        primer = run[-_PRIMER:] if large else b""
+    kept.clear()
+    kept.update(used)
+    out.append(b"\x03\x00")  # the last block, empty
+    out.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
+    return b"".join(out)
+
+
+def _runs(pieces: list[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """Large pieces on their own, the small ones between them joined: (bytes, large?)."""
+    run: list[bytes] = []
+    for piece in pieces:
+        if len(piece) >= _LARGE:
+            if run:
+                yield b"".join(run), False
+                run = []
+            yield piece, True
+        else:
+            run.append(piece)
+    if run:
+        yield b"".join(run), False

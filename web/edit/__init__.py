@@ -1,0 +1,1 @@
+"""The planners' pages: the map editor, a place's history, import and export."""

@@ -1,0 +1,163 @@
+"""Import and export over the web: upload → preview report → all-or-nothing commit; downloads.
+
+The preview is kept on the server (in the instance folder, under a random
+id) between the two steps, so what is committed is exactly what the
+planner saw, and a place edited by someone else meanwhile makes the commit
+fail instead of overwriting it. The rules live in geo/exchange/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+
+import orjson
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from geo.errors import FieldError, GuatuError, NotFound, ValidationError
+from geo.exchange.exporter import EXPORT_FORMATS, FILTER_KEYS, export_layer
+from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_upload
+from geo.geojson_io import atomic_write
+from web.access.auth import acting_user, principal, requires
+from web.core.context import guatu
+
+bp = Blueprint("exchange", __name__)
+
+PREVIEW_TTL = 24 * 3600
+_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+ENCODINGS = ("", "GBK", "GB18030", "UTF-8", "BIG5")
+
+
+def _previews() -> Path:
+    """The folder of kept previews (the uploaded places, people and phone numbers): only the server reads it."""
+    folder = guatu().instance_dir / "imports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)  # (also one an earlier version made world-readable)
+    return folder
+
+
+def _start_preview() -> tuple[str, ImportPreview]:
+    """Read the uploaded file and keep its preview; raises ValidationError for bad input."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationError([FieldError("file", "choose a file to import")])
+    layer_id = request.form.get("layer") or request.view_args.get("layer_id") or ""
+    encoding = request.form.get("encoding") or None
+    if encoding not in ENCODINGS and encoding is not None:
+        raise ValidationError([FieldError("encoding", f"expected one of {', '.join(e for e in ENCODINGS if e)}")])
+    options = ImportOptions(gcj02=_checked("gcj02"), encoding=encoding, repair=_checked("repair"))
+    preview = preview_upload(guatu().store, layer_id, upload.read(), upload.filename, options)
+    folder = _previews()
+    now = time.time()
+    for old in folder.glob("*.json"):
+        if now - old.stat().st_mtime > PREVIEW_TTL:
+            old.unlink(missing_ok=True)
+    pid = secrets.token_urlsafe(18)
+    record = {"user": principal().username, "created": now, "preview": preview.to_dict()}
+    atomic_write(folder / f"{pid}.json", orjson.dumps(record), mode=0o600)
+    return pid, preview
+
+
+def _checked(name: str) -> bool:
+    return request.form.get(name, "").lower() in ("1", "on", "true", "yes")
+
+
+def _load_preview(pid: str) -> ImportPreview:
+    path = _previews() / f"{pid}.json"
+    if not _ID.match(pid) or not path.exists():
+        raise NotFound("this import preview does not exist or has expired; upload the file again")
+    record = orjson.loads(path.read_bytes())
+    if record["user"] != principal().username:
+        raise NotFound("this import preview belongs to someone else")
+    return ImportPreview.from_dict(record["preview"])
+
+
+def _commit(pid: str):
+    preview = _load_preview(pid)
+    result = commit_import(guatu().store, preview, user=acting_user(), skip_rejected=_checked("skip_rejected"))
+    (_previews() / f"{pid}.json").unlink(missing_ok=True)
+    return result
+
+
+# --- pages ---------------------------------------------------------------------
+
+@bp.get("/import")
+@requires("editor")
+def import_page():
+    return render_template("import.html", layers=guatu().campaign.layers, encodings=ENCODINGS, error=None)
+
+
+@bp.post("/import")
+@requires("editor")
+def import_upload():
+    try:
+        pid, preview = _start_preview()
+    except GuatuError as exc:
+        return render_template("import.html", layers=guatu().campaign.layers, encodings=ENCODINGS,
+                               error=exc.message), exc.http_status
+    counts = preview.counts
+    # a file of which every feature is rejected is refused (422), with the report saying why each one was
+    refused = counts.get("reject", 0) and not (counts.get("add", 0) or counts.get("change", 0))
+    return render_template("import_report.html", pid=pid, preview=preview,
+                           layer=guatu().store.layer(preview.layer)), 422 if refused else 200
+
+
+@bp.post("/import/<pid>/commit")
+@requires("editor")
+def import_commit(pid: str):
+    try:
+        result = _commit(pid)
+    except GuatuError as exc:
+        return render_template("import_done.html", result=None, error=exc.message), exc.http_status
+    return render_template("import_done.html", result=result, error=None)
+
+
+@bp.get("/export")
+def export_page():
+    c = guatu().campaign
+    return render_template("export.html", layers=c.layers, formats=EXPORT_FORMATS, statuses=c.statuses)
+
+
+@bp.get("/export/<layer_id>")
+def export_download(layer_id: str):
+    fmt = request.args.get("format", "geojson")
+    filters = {k: request.args.get(k) for k in FILTER_KEYS if request.args.get(k)}
+    out = export_layer(guatu().store, layer_id, fmt, filters=filters)  # a refusal: the app's one error shape
+    return _download(out)
+
+
+def _download(out) -> Response:
+    resp = Response(out.data, mimetype=out.mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{out.filename}"'
+    resp.headers["X-Guatu-Count"] = str(out.count)
+    return resp
+
+
+# --- the same for scripts ---------------------------------------------------------
+
+@bp.post("/api/layers/<layer_id>/imports")
+@requires("editor")
+def api_import(layer_id: str):
+    """multipart/form-data: file, gcj02, encoding, repair → the preview report, with its id."""
+    pid, preview = _start_preview()
+    body = preview.to_dict()
+    body.pop("plan", None)
+    return jsonify({"id": pid, "commit": url_for("exchange.api_import_commit", pid=pid), **body}), 201
+
+
+@bp.post("/api/imports/<pid>/commit")
+@requires("editor")
+def api_import_commit(pid: str):
+    return jsonify(_commit(pid).to_dict())
+
+
+@bp.get("/api/layers/<layer_id>/export")
+def api_export(layer_id: str):
+    fmt = request.args.get("format", "geojson")
+    filters = {k: request.args.get(k) for k in FILTER_KEYS if request.args.get(k)}
+    return _download(export_layer(guatu().store, layer_id, fmt, filters=filters))
+
+

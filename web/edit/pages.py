@@ -1,0 +1,88 @@
+"""The planners' pages: the map editor (`/edit`) and a place's history (`/places/...`)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+
+from geo.errors import GuatuError
+from geo.history import readable_history, revert_op
+from geo.ledger import explain_rule
+from web.access.auth import acting_user, csrf_token, principal, requires
+from web.core.context import guatu
+from web.core.problem_banner import banner_options
+from web.core.security import add_nonce
+from web.wall.map_page import editor_html
+from web.workflow.inspections import workflow_links
+
+bp = Blueprint("editor", __name__)
+
+
+def _asset(path: str) -> str:
+    return url_for("static", filename=path)
+
+
+@bp.get("/edit")
+@requires("editor")
+def edit():
+    g = guatu()
+    c = g.campaign
+    options = {
+        "title": c.title,
+        "user": principal().label,
+        "csrfToken": csrf_token(),
+        "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done} for s in c.statuses],
+        "problemStatuses": [{"key": p.key, "label": p.label, "open": p.open} for p in c.problem_statuses],
+        "categories": list(c.categories),
+        "roles": [{"key": r.key, "label": r.label} for r in c.roles],
+        "layers": [{"id": x.id, "title": x.title, "kinds": list(x.kinds), "geometryTypes": list(x.geometry_types)}
+                   for x in c.layers],
+        "boundaries": [b.level for b in c.boundaries],
+        "ruleExplanation": explain_rule(c),
+        "links": [
+            {"href": url_for("exchange.import_page"), "label": "导入"},
+            {"href": url_for("exchange.export_page"), "label": "导出"},
+            {"href": url_for("wall.wall_map"), "label": "作战图"},
+            *workflow_links(),
+        ],
+        "api": {
+            "state": url_for("api.state"),
+            "shapes": url_for("api.shapes", layer_id="__layer__"),
+            "boundaries": url_for("api.boundaries", level="__level__"),
+            "features": url_for("api.features", layer_id="__layer__"),
+            "locate": url_for("places.where"),
+            "history": url_for("editor.history", layer_id="__layer__", fid="__id__"),
+            "basemaps": url_for("basemaps.index"),
+        },
+        "banner": banner_options("map"),  # web/core/problem_banner.py
+    }
+    resp = Response(add_nonce(editor_html(c, _asset, options)), mimetype="text/html")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/places/<layer_id>/<fid>/history")
+def history(layer_id: str, fid: str):
+    g = guatu()
+    try:
+        entries = readable_history(g.store, layer_id, fid)
+        current = g.store.get(layer_id, fid)
+    except GuatuError as exc:
+        abort(exc.http_status, exc.message)
+    can_edit = principal().can("editor")
+    return render_template("history.html", layer=g.store.layer(layer_id), feature=current,
+                           entries=list(reversed(entries)), can_edit=can_edit)
+
+
+@bp.post("/places/<layer_id>/<fid>/revert")
+@requires("editor")
+def revert(layer_id: str, fid: str):
+    g = guatu()
+    try:
+        op = revert_op(g.store, layer_id, fid, int(request.form["to_version"]), int(request.form["version"]))
+        g.store.apply([op], user=acting_user())
+        flash(f"已恢复到第 {request.form['to_version']} 版(作为新的一次修改记录)。", "ok")
+    except (KeyError, ValueError):
+        flash("请求不完整。", "error")
+    except GuatuError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("editor.history", layer_id=layer_id, fid=fid))

@@ -1,0 +1,1 @@
+"""OGC API – Features (Parts 1–4) under /ogc for GIS clients, and its OpenAPI document."""

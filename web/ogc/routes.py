@@ -1,0 +1,442 @@
+"""OGC API – Features at /ogc: the campaign's layers for QGIS, GDAL, OWSLib and other GIS clients.
+
+Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0), Part 3's queryables used as query
+parameters, and Part 4's create, replace, update and delete of items with
+ETags. Views only negotiate the format, parse the request and call geo/:
+querying, paging and links are `geo.features_query`, the rules of writes
+`geo.features_edit`, validation and the version check `geo.store`. Reading
+needs a viewer (or the deployment's public view), writing an editor; errors
+are OGC exceptions `{"code", "description"}` (with the house `error` and
+`message`, and `fields` for a 422).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from threading import Lock
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
+
+from geo.errors import Conflict, GuatuError, NotFound
+from geo.features_edit import (
+    PreconditionFailed,
+    any_version,
+    create_body,
+    etag,
+    expected_version,
+    patch_ops,
+    replace_ops,
+)
+from geo.features_query import (
+    CRS84,
+    QUERYABLES,
+    BadParameter,
+    LayerIndex,
+    check_crs,
+    check_parameters,
+    format_links,
+    items_links,
+    link,
+    parse_items_query,
+    timestamp,
+)
+from geo.geojson_io import dumps
+from web.access.auth import acting_user, public, requires
+from web.api.writes import _fill_location  # a new place gets the sub-district and community it lies in
+from web.core.context import guatu
+from web.ogc.openapi import GEOJSON, HTML, JSON, OPENAPI_JSON, SCHEMA_JSON, document
+
+bp = Blueprint("ogcapi", __name__, url_prefix="/ogc")
+
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+]
+REL_CONFORMANCE = "http://www.opengis.net/def/rel/ogc/1.0/conformance"
+REL_DATA = "http://www.opengis.net/def/rel/ogc/1.0/data"
+REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+JSON_BODIES = {"application/json", "application/geo+json", "application/merge-patch+json"}
+_index_lock = Lock()
+
+
+# --- negotiation and responses ---------------------------------------------------
+
+def negotiate(*json_types: str) -> str:
+    """'json' or 'html': `?f=` decides, else the Accept header (JSON unless HTML is preferred)."""
+    f = request.args.get("f")
+    if f is not None:
+        if f in ("json", "geojson") or f in json_types:
+            return "json"
+        if f in ("html", HTML):
+            return "html"
+        raise BadParameter("f", f"unknown format {f!r}; use json or html")
+    best = request.accept_mimetypes.best_match([*json_types, HTML], default=json_types[0])
+    return "html" if best == HTML else "json"
+
+
+def _json(body: Any, media: str, status: int = 200) -> Response:
+    resp = Response(dumps(body), status=status, content_type=media)
+    resp.vary.add("Accept")
+    return resp
+
+
+def _html(template: str, status: int = 200, **context) -> Response:
+    resp = Response(render_template(template, **context), status=status, mimetype=HTML)
+    resp.vary.add("Accept")
+    return resp
+
+
+def _url(endpoint: str, **values) -> str:
+    return url_for(f"ogcapi.{endpoint}", _external=True, **values)
+
+
+def _layer(layer_id: str):
+    return guatu().store.layer(layer_id)  # NotFound names the campaign's layers
+
+
+def _index(layer_id: str) -> LayerIndex:
+    """The layer's query index, rebuilt when the layer's revision moves."""
+    store = guatu().store
+    revision = store.readable_revision(layer_id)  # BrokenLayer while withheld: the index made before is not used
+    cache = current_app.extensions.setdefault("guatu_ogc_index", {})
+    hit = cache.get(layer_id)
+    if hit is not None and hit[0] == revision:
+        return hit[1]
+    index = LayerIndex(store.features(layer_id), QUERYABLES)
+    with _index_lock:
+        cache[layer_id] = (revision, index)
+    return index
+
+
+def _labels() -> dict:
+    return {s.key: s.label for s in guatu().campaign.statuses}
+
+
+# --- capabilities --------------------------------------------------------------
+
+@bp.get("/", strict_slashes=False)
+def landing():
+    fmt = negotiate(JSON)
+    check_parameters(request.args, ("f",))
+    campaign = guatu().campaign
+    base = _url("landing")
+    links = [
+        *format_links(base, fmt, noun="the landing page"),
+        link(_url("api_definition"), "service-desc", OPENAPI_JSON, "the API definition (OpenAPI 3.0)"),
+        link(_url("api_definition", f="html"), "service-doc", HTML, "the API documentation"),
+        link(_url("conformance"), "conformance", JSON, "conformance classes"),
+        link(_url("conformance"), REL_CONFORMANCE, JSON, "conformance classes"),
+        link(_url("collections"), "data", JSON, "the campaign's layers"),
+        link(_url("collections"), REL_DATA, JSON, "the campaign's layers"),
+    ]
+    body = {"title": f"{campaign.title} · OGC API – Features", "description": campaign.subtitle or campaign.title,
+            "links": links}
+    if fmt == "html":
+        return _html("ogc/landing.html", page=body, layers=guatu().store.readable_layers())
+    return _json(body, JSON)
+
+
+@bp.get("/conformance")
+@public
+def conformance():
+    fmt = negotiate(JSON)
+    check_parameters(request.args, ("f",))
+    body = {"conformsTo": CONFORMANCE, "links": format_links(_url("conformance"), fmt, noun="the conformance classes")}
+    if fmt == "html":
+        return _html("ogc/conformance.html", page=body)
+    return _json(body, JSON)
+
+
+@bp.get("/api")
+@public
+def api_definition():
+    fmt = negotiate(OPENAPI_JSON, JSON)
+    check_parameters(request.args, ("f",))
+    doc = document(guatu().campaign, _url("landing").rstrip("/"))
+    if fmt == "html":
+        return _html("ogc/api.html", doc=doc)
+    return _json(doc, OPENAPI_JSON)
+
+
+def _collection(layer, fmt: str) -> dict:
+    index = _index(layer.id)
+    items = _url("items", layer_id=layer.id)
+    return {
+        "id": layer.id,
+        "title": layer.title,
+        "description": f"{layer.title}: {len(index)} 处 ({', '.join(layer.kinds) or '—'})",
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+        "extent": index.extent(),
+        "links": [
+            *format_links(_url("collection", layer_id=layer.id), fmt, noun=f"the layer {layer.title}"),
+            link(f"{items}?f=json", "items", GEOJSON, f"{layer.title} as GeoJSON"),
+            link(f"{items}?f=html", "items", HTML, f"{layer.title} as HTML"),
+            link(_url("queryables", layer_id=layer.id), REL_QUERYABLES, SCHEMA_JSON, "properties to filter on"),
+        ],
+    }
+
+
+@bp.get("/collections")
+def collections():
+    fmt = negotiate(JSON)
+    check_parameters(request.args, ("f",))
+    body = {"links": format_links(_url("collections"), fmt, noun="the layers"),
+            "collections": [_collection(x, "json") for x in guatu().store.readable_layers()]}
+    if fmt == "html":
+        return _html("ogc/collections.html", page=body)
+    return _json(body, JSON)
+
+
+@bp.get("/collections/<layer_id>")
+def collection(layer_id: str):
+    fmt = negotiate(JSON)
+    check_parameters(request.args, ("f",))
+    body = _collection(_layer(layer_id), fmt)
+    if fmt == "html":
+        return _html("ogc/collection.html", page=body)
+    return _json(body, JSON)
+
+
+@bp.get("/collections/<layer_id>/queryables")
+def queryables(layer_id: str):
+    fmt = negotiate(SCHEMA_JSON, JSON)
+    check_parameters(request.args, ("f",))
+    layer = _layer(layer_id)
+    campaign = guatu().campaign
+    index = _index(layer_id)
+    known = {key: sorted({v for v in index.columns[key] if v}) for key in ("street", "community")}
+    props = {
+        "status": {"title": "整改状态", "type": "string", "enum": list(campaign.status_keys)},
+        "kind": {"title": "类型", "type": "string", **({"enum": list(layer.kinds)} if layer.kinds else {})},
+        "street": {"title": "街道", "type": "string", **({"enum": known["street"]} if known["street"] else {})},
+        "community": {"title": "社区", "type": "string", **({"enum": known["community"]} if known["community"] else {})},
+    }
+    body = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": _url("queryables", layer_id=layer_id),
+            "type": "object", "title": layer.title, "properties": props, "additionalProperties": False}
+    if fmt == "html":
+        return _html("ogc/queryables.html", page=body, layer=layer,
+                     links=format_links(body["$id"], "html", SCHEMA_JSON, noun="the queryables"))
+    return _json(body, SCHEMA_JSON)
+
+
+# --- items ---------------------------------------------------------------------
+
+@bp.get("/collections/<layer_id>/items")
+def items(layer_id: str):
+    layer = _layer(layer_id)
+    fmt = negotiate(GEOJSON, JSON)
+    args = request.args.to_dict()
+    query = parse_items_query(args)
+    selection = _index(layer_id).select(query)
+    body = {
+        "type": "FeatureCollection",
+        "timeStamp": timestamp(guatu().now()),
+        "numberMatched": selection.matched,
+        "numberReturned": len(selection.features),
+        "links": [*items_links(_url("items", layer_id=layer_id), args, query, selection, fmt),
+                  link(_url("collection", layer_id=layer_id), "collection", JSON, f"the layer {layer.title}")],
+        "features": selection.features,
+    }
+    if fmt == "html":
+        return _html("ogc/items.html", page=body, layer=layer, query=query, labels=_labels())
+    resp = _json(body, GEOJSON)
+    resp.headers["Content-Crs"] = f"<{CRS84}>"
+    return resp
+
+
+def _item_body(layer_id: str, feature: dict, fmt: str) -> dict:
+    here = _url("item", layer_id=layer_id, fid=feature["id"])
+    return dict(feature, links=[*format_links(here, fmt, GEOJSON, noun="this place"),
+                                link(_url("collection", layer_id=layer_id), "collection", JSON, "the layer")])
+
+
+def _item_response(layer_id: str, feature: dict, status: int = 200, notes: list[str] | None = None) -> Response:
+    body = _item_body(layer_id, feature, "json")
+    if notes:
+        body["notes"] = notes
+    resp = _json(body, GEOJSON, status)
+    resp.set_etag(etag(feature))
+    resp.headers["Content-Crs"] = f"<{CRS84}>"
+    return resp
+
+
+@bp.get("/collections/<layer_id>/items/<fid>")
+def item(layer_id: str, fid: str):
+    layer = _layer(layer_id)
+    fmt = negotiate(GEOJSON, JSON)
+    check_parameters(request.args, ("f", "crs"))
+    check_crs(request.args)
+    feature = guatu().store.get(layer_id, fid)
+    if fmt == "html":
+        resp = _html("ogc/item.html", page=_item_body(layer_id, feature, "html"), layer=layer, labels=_labels(),
+                     roles={r.key: r.label for r in guatu().campaign.roles},
+                     problem_labels={p.key: p.label for p in guatu().campaign.problem_statuses})
+        resp.set_etag(etag(feature) + "-html")
+    else:
+        resp = _item_response(layer_id, feature)
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp.make_conditional(request)
+
+
+def _json_body() -> Any:
+    if request.mimetype and request.mimetype not in JSON_BODIES and not request.mimetype.endswith("+json"):
+        raise UnsupportedMediaType(f"send the feature as JSON ({', '.join(sorted(JSON_BODIES))}), not {request.mimetype}")
+    try:
+        return request.get_json(force=True)
+    except BadRequest as exc:
+        raise BadRequest(f"the body is not JSON: {exc.description}") from None
+
+
+def _repair() -> bool:
+    value = request.args.get("repair", "")
+    if value not in ("", "true", "false"):
+        raise BadParameter("repair", "expected true or false")
+    return value == "true"
+
+
+@bp.post("/collections/<layer_id>/items")
+@requires("editor")
+def create_item(layer_id: str):
+    _layer(layer_id)
+    check_parameters(request.args, ("repair",))
+    feature = create_body(_json_body())
+    _fill_location(feature)
+    result = guatu().store.create(layer_id, feature, user=acting_user(), repair=_repair())
+    resp = _item_response(layer_id, result.feature, 201, result.notes)
+    resp.headers["Location"] = _url("item", layer_id=layer_id, fid=result.feature["id"])
+    return resp
+
+
+def _write(layer_id: str, fid: str, build) -> Response:
+    """PUT and PATCH: read the place, check If-Match, merge, let the store validate and re-check the version."""
+    check_parameters(request.args, ("repair",))
+    store = guatu().store
+    body = _json_body()
+    current = _current(layer_id, fid, lambda: build({"properties": {}}, body, fid))
+    version = expected_version(request.headers.get("If-Match"), fid, current)
+    if version != current["properties"]["version"]:
+        raise PreconditionFailed(_stale(fid, version, current), current=current)
+    properties, geometry = build(current, body, fid)
+    try:
+        result = store.update(layer_id, fid, expected_version=version, user=acting_user(), properties=properties,
+                              geometry=geometry, repair=_repair())
+    except Conflict as exc:  # changed between our read and the store's lock
+        raise PreconditionFailed.from_conflict(exc) from None
+    return _item_response(layer_id, result.feature, 200, result.notes)
+
+
+def _current(layer_id: str, fid: str, check_body: Callable[[], object] | None = None) -> dict:
+    """The item a write starts from. `If-Match: *` on an item that does not exist is a failed precondition
+    (412) — once `check_body` has refused a malformed body as such (400/422), as it would be anyway."""
+    try:
+        return guatu().store.get(layer_id, fid)
+    except NotFound:
+        if (request.headers.get("If-Match") or "").strip() == "*":
+            if check_body is not None:
+                check_body()
+            any_version(fid, None)
+        raise
+
+
+def _stale(fid: str, version: int, current: dict) -> str:
+    props = current["properties"]
+    return (f"{fid} ({props.get('name')}) is at version {props.get('version')}, saved by {props.get('updated_by')} "
+            f"at {props.get('updated_at')}; your edit started from version {version}. Nothing was written: "
+            f"read it again (its ETag is \"{etag(current)}\") and retry.")
+
+
+@bp.put("/collections/<layer_id>/items/<fid>")
+@requires("editor")
+def replace_item(layer_id: str, fid: str):
+    _layer(layer_id)
+    return _write(layer_id, fid, replace_ops)
+
+
+@bp.patch("/collections/<layer_id>/items/<fid>")
+@requires("editor")
+def update_item(layer_id: str, fid: str):
+    _layer(layer_id)
+    return _write(layer_id, fid, patch_ops)
+
+
+@bp.delete("/collections/<layer_id>/items/<fid>")
+@requires("editor")
+def delete_item(layer_id: str, fid: str):
+    _layer(layer_id)
+    check_parameters(request.args, ())
+    store = guatu().store
+    current = _current(layer_id, fid)
+    version = expected_version(request.headers.get("If-Match"), fid, current)
+    if version != current["properties"]["version"]:
+        raise PreconditionFailed(_stale(fid, version, current), current=current)
+    try:
+        store.delete(layer_id, fid, expected_version=version, user=acting_user())
+    except Conflict as exc:
+        raise PreconditionFailed.from_conflict(exc) from None
+    return Response(status=204)
+
+
+# --- errors --------------------------------------------------------------------
+
+def _exception(status: int, code: str, description: str, extra: dict | None = None) -> Response:
+    try:
+        fmt = negotiate(GEOJSON, JSON)
+    except BadParameter:
+        fmt = "json"
+    if fmt == "html":
+        return _html("ogc/error.html", status, code=code, description=description, error_status=status)
+    body = {"code": code, "description": description, **(extra or {})}
+    return _json(body, JSON, status)
+
+
+@bp.errorhandler(GuatuError)
+def _domain_error(exc: GuatuError):
+    extra = exc.to_dict()
+    return _exception(exc.http_status, exc.code, exc.message, extra)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    if exc.response is not None:  # abort(response), e.g. the 401 asking for credentials
+        return _reshape(exc.response)
+    code = (exc.name or "error").lower().replace(" ", "_")
+    resp = _exception(exc.code or 500, code, exc.description or exc.name)
+    for name, value in exc.get_headers():  # keep Allow (405), WWW-Authenticate, Retry-After
+        if name.lower() != "content-type":
+            resp.headers[name] = value
+    return resp
+
+
+def _reshape(resp: Response) -> Response:
+    """An error answered outside our views (401 from the access check, 404/405 from routing) as an OGC exception."""
+    if resp.status_code < 400 or resp.direct_passthrough:
+        return resp
+    if resp.mimetype == JSON:
+        body = resp.get_json(silent=True)
+        if isinstance(body, dict) and "code" not in body and "error" in body:
+            body = {"code": body["error"], "description": body.get("message", ""), **body}
+            resp.set_data(dumps(body))
+    elif resp.mimetype == HTML and not (request.args.get("f") == "html" or request.accept_mimetypes.best == HTML):
+        name = resp.status.split(" ", 1)[-1]
+        resp.set_data(dumps({"code": name.lower().replace(" ", "_"), "description": name}))
+        resp.mimetype = JSON
+    return resp
+
+
+@bp.after_app_request
+def _errors_outside_views(resp: Response) -> Response:
+    if request.path == "/ogc" or request.path.startswith("/ogc/"):
+        return _reshape(resp)
+    return resp

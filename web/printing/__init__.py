@@ -1,0 +1,1 @@
+"""Printed maps over HTTP (/print) and from the command line."""

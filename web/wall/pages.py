@@ -1,0 +1,111 @@
+"""The wall map pages: `/` for people at a desk, `/wall` for big screens.
+
+Both take the same query parameters (see geo/wallview.py: layers, street,
+community, status, category, theme, title, refresh, view, dashboard,
+labels, inspections), so every screen is a bookmark. `/wall` is the command-room view:
+no zoom buttons, dashboard on by default, sizes for a 4K screen. A request
+carrying a display token shows the token's own URL (its scope), whatever
+parameters the request adds.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request, url_for
+
+from geo.viewport import viewport_layers
+from geo.wallview import WallView, parse_view, query_from_url
+from web.access import display_scope
+from web.access.auth import principal
+from web.api.reads import areas, wall_data
+from web.core.context import guatu
+from web.core.problem_banner import banner_options
+from web.core.security import add_nonce
+from web.wall.map_page import wall_map_html
+from web.workflow.inspections import workflow_links
+
+bp = Blueprint("wall", __name__)
+
+
+def _asset(path: str) -> str:
+    return url_for("static", filename=path)
+
+
+def _view(*, dashboard: bool) -> WallView:
+    p = principal()
+    params = query_from_url(p.display_scope) if p and p.via == "display" else request.args.to_dict(flat=False)
+    g = guatu()
+    return parse_view(params, g.campaign, areas, refresh=g.refresh_seconds, dashboard=dashboard)
+
+
+def _options(view: WallView, mode: str, display_token: str | None = None) -> dict:
+    g = guatu()
+    c = g.campaign
+    # a layer whose file cannot be read is left out (reported by /api/health); the others are drawn
+    shown = tuple(x.id for x in g.store.readable_layers() if x.id in view.layers)
+    by_viewport = viewport_layers(g.store, [c.layer(x) for x in shown])  # larger than map.viewport_above
+    return {
+        "mode": mode,
+        "title": view.title or c.title,
+        "subtitle": c.subtitle,
+        "source": c.source,
+        "timezone": c.timezone.key,
+        "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done} for s in c.statuses],
+        "layers": [{"id": x.id, "title": x.title, "viewport": x.id in by_viewport} for x in c.layers if x.id in shown],
+        "layerCount": len(c.layers),
+        "boundaries": [b.level for b in c.boundaries],
+        "roles": [{"key": r.key, "label": r.label} for r in c.roles],
+        "categories": list(c.categories),
+        "bounds": list(c.map.bounds),
+        "refreshSeconds": view.refresh,
+        "view": view.as_dict(),
+        "extent": None if view.view else wall_data().extent(shown, view.street, view.community),
+        "displayToken": display_token,
+        "api": {
+            "state": url_for("api.state"),
+            "shapes": url_for("api.shapes", layer_id="__layer__"),
+            "boundaries": url_for("api.boundaries", level="__level__"),
+            "place": url_for("api.wall_place", layer_id="__layer__", fid="__id__"),
+            "dashboard": url_for("api.wall_dashboard"),
+            "inspections": url_for("inspections.wall_api"),
+            "milestones": None if display_scope.narrowed() else url_for("workflow.milestones_api"),
+            "basemaps": url_for("basemaps.index"),
+        },
+        "links": _links(),
+        "banner": banner_options("wall" if mode == "wall" else "map", view.refresh,  # web/core/problem_banner.py
+                                 display_token=display_token),
+    }
+
+
+def _links() -> list[dict]:
+    """The workflow pages, for an editor at a desk or a wall (never for a display link's screen)."""
+    p = principal()
+    return workflow_links() if p and p.via != "display" and p.can("editor") else []
+
+
+def _page(view: WallView, options: dict, map_options: dict) -> Response:
+    html = wall_map_html(guatu().campaign, _asset, options, title=view.title, map_options=map_options)
+    resp = Response(add_nonce(html), mimetype="text/html")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _map_options(view: WallView, **extra) -> dict:
+    if view.view:
+        lat, lon, zoom = view.view
+        extra.update(location=[lat, lon], zoom_start=zoom)
+    return extra
+
+
+@bp.get("/")
+def wall_map():
+    view = _view(dashboard=False)
+    return _page(view, _options(view, "desk"), _map_options(view))
+
+
+@bp.get("/wall")
+def wall_display():
+    """The big-screen view; a display token opens it without logging in."""
+    p = principal()
+    token = request.args.get("display") if p and p.via == "display" else None
+    view = _view(dashboard=True)
+    return _page(view, _options(view, "wall", display_token=token), _map_options(view, zoom_control=False))

@@ -1,0 +1,63 @@
+"""A new server process fills its caches before the first wall screen asks.
+
+gunicorn calls `warm_up` in each worker once it has loaded the app
+(`post_worker_init` in gunicorn.conf.py); it runs in a background thread, so
+the worker answers meanwhile (a request that needs something being built
+waits for it, as it would have built it itself). Warmed, per process:
+
+* every layer's places (the embedded store parses its files),
+* the full wall state of the current revision, packed and gzipped,
+* the spatial index of each layer drawn one viewport at a time
+  (`map.viewport_above`), for the embedded store (PostGIS answers viewports
+  from its own index).
+
+At 100k places this takes the first screen's viewport from about 2 s to the
+few milliseconds of a warm process (docs/scale-benchmark.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from flask import Flask
+
+from geo.errors import GuatuError
+
+log = logging.getLogger(__name__)
+
+
+def warm_up(app: Flask) -> None:
+    """Fill the caches (see the module docstring); logs how long it took, and any failure."""
+    from geo.viewport import viewport_layers
+    from web.api.reads import _full_state, wall_data
+    from web.core.context import guatu
+    from web.wall.viewports import g_cache
+
+    started = time.perf_counter()
+    try:
+        with app.app_context():
+            g = guatu()
+            now = g.now()
+            readable = g.store.readable_layers()
+            sizes = {layer.id: len(g.store.features(layer.id)) for layer in readable}
+            _full_state(wall_data().key(now), now, packed=True)
+            if not hasattr(g.store, "shapes_in_bbox"):
+                _, index = g_cache()
+                for layer_id in viewport_layers(g.store, readable):
+                    index.query_ready(layer_id, wall_data().shapes_shown(layer_id))
+    except GuatuError as exc:  # e.g. the database is down: the worker serves (503s) and warms up on demand
+        log.warning("caches not warmed (%s): %s; requests will build them", type(exc).__name__, exc.message)
+        return
+    except Exception:  # a cache left cold is no reason to stop a worker: requests build what they need
+        log.exception("warming up the caches failed; requests will build them")
+        return
+    log.info("caches warmed in %.1f s (%s)", time.perf_counter() - started,
+             ", ".join(f"{k} {v}" for k, v in sizes.items()))
+
+
+def warm_up_in_background(app: Flask) -> threading.Thread:
+    thread = threading.Thread(target=warm_up, args=(app,), name="guatu-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,1 @@
+"""Campaign workflow: daily inspections, my places, milestones, timeline, the daily report."""

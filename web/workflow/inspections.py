@@ -1,0 +1,181 @@
+"""Daily random inspections over HTTP: the `/inspections` page and its JSON API (thin: rules in geo/inspections.py).
+
+    GET  /inspections[?date=…]                 the day's list, a form per place, a printable route sheet
+    GET  /inspections/<date>/route.pdf|png     the route map: the campaign's printed map, the places numbered
+    POST /inspections/<date>                   draw the day's list (form: count, seed, replace)
+    POST /inspections/<date>/<place id>        record a result (form)
+    GET  /api/inspections/<date>               the stored list with the route sheet's details
+    POST /api/inspections/<date>               {"count": 10, "seed": 42, "replace": false}
+    POST /api/inspections/<date>/<place id>    {"result": "ok|problem|relapse", "notes", "category", "deadline", "layer"}
+    GET  /api/wall/inspections[?date=…]        the day's list as a wall screen shows it (display tokens too)
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+
+from geo import inspections as insp
+from geo.basemaps.crs import display_crs
+from geo.errors import FieldError, GuatuError, NotFound, ValidationError
+from geo.geojson_io import dumps
+from geo.printing import PrintOptions, render_print
+from geo.printing.render import MIMETYPES
+from geo.rules import local_now
+from web.access.auth import DISPLAY_ENDPOINTS, acting_user, requires
+from web.api.writes import _json_body
+from web.core.context import guatu
+from web.core.http import make_cached, send_cached
+
+bp = Blueprint("inspections", __name__)
+# A wall screen's display token may read the day's list as the wall shows it (places and results,
+# never the inspectors' names or notes); the lists themselves need an editor.
+DISPLAY_ENDPOINTS.add("inspections.wall_api")
+
+
+def _today() -> str:
+    g = guatu()
+    return local_now(g.campaign, g.now()).date().isoformat()
+
+
+def _int(value, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError([FieldError(name, "expected a whole number")])
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError([FieldError(name, "expected a whole number")]) from None
+
+
+def _listing(day: str) -> dict:
+    g = guatu()
+    listing = insp.load(g.store, insp.check_day(day))
+    if listing is None:
+        raise NotFound(f"there is no inspection list for {day}")
+    return {**listing, "places": insp.route_sheet(g.store, g.campaign, listing),
+            "generated_at_local": insp.local_time(listing["generated_at"], g.campaign)}
+
+
+def _generate(day: str, values: dict) -> dict:
+    g = guatu()
+    return insp.generate(g.store, g.campaign, insp.check_day(day), n=_int(values.get("count"), "count"),
+                         seed=_int(values.get("seed"), "seed"), user=acting_user(),
+                         replace=str(values.get("replace", "")).lower() in ("1", "true", "on", "yes"))
+
+
+def _record(day: str, fid: str, values: dict) -> dict:
+    g = guatu()
+    return insp.record(g.store, g.campaign, insp.check_day(day), fid, result=values.get("result") or "",
+                       user=acting_user(), notes=values.get("notes") or "", category=values.get("category") or None,
+                       deadline=values.get("deadline") or None, layer=values.get("layer") or None,
+                       fixed=str(values.get("fixed", "")).lower() in ("1", "true", "on", "yes"))
+
+
+# --- pages ---------------------------------------------------------------------
+
+@bp.get("/inspections")
+@requires("editor")
+def page():
+    g = guatu()
+    day = request.args.get("date") or _today()
+    insp.check_day(day)
+    try:
+        listing = _listing(day)
+    except NotFound:
+        listing = None
+    return render_template("inspections.html", day=day, listing=listing, results=insp.RESULTS,
+                           categories=g.campaign.categories, default_count=g.campaign.inspections.count,
+                           statuses={s.key: s.label for s in g.campaign.statuses}, days=insp.days(g.store)[:30],
+                           source=g.campaign.inspections.source or g.campaign.inspection_sources[0])
+
+
+@bp.post("/inspections/<day>")
+@requires("editor")
+def generate_form(day: str):
+    try:
+        listing = _generate(day, request.form)
+        flash(f"已生成 {day} 的督导点位 {len(listing['places'])} 处(随机种子 {listing['seed']})。", "ok")
+    except GuatuError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("inspections.page", date=day))
+
+
+@bp.post("/inspections/<day>/<fid>")
+@requires("editor")
+def record_form(day: str, fid: str):
+    try:
+        row = _record(day, fid, request.form)
+        flash(f"已记录 {row['name']}:{row['result']['label']}。", "ok")
+    except GuatuError as exc:
+        flash(f"{fid}: {exc.message}", "error")
+    return redirect(url_for("inspections.page", date=day) + f"#place-{fid}")
+
+
+@bp.get("/inspections/<day>/route.<fmt>")
+@requires("editor")
+def route_map(day: str, fmt: str):
+    """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet."""
+    g = guatu()
+    if fmt not in MIMETYPES:
+        raise NotFound(f"the route map is a .pdf or a .png, not .{fmt}")
+    when = insp.check_day(day)
+    listing = insp.load(g.store, when)
+    if listing is None:
+        raise NotFound(f"there is no inspection list for {day}")
+    marks = [(str(p["order"]), *p["point"]) for p in insp.wall_summary(g.store, g.campaign, listing, when)["places"]
+             if p["point"]]
+    options = PrintOptions(paper="A4", orientation="portrait", format=fmt, dpi=150, title=f"每日随机督导路线图 {day}")
+    sheet = render_print(g.store, g.campaign, g.data_dir, options, g.now(), marks=marks)
+    resp = Response(sheet.data, mimetype=MIMETYPES[fmt])
+    name = quote(f"督导路线图-{day}.{fmt}")
+    resp.headers["Content-Disposition"] = f"inline; filename=\"route-{day}.{fmt}\"; filename*=UTF-8''{name}"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+# --- JSON API ------------------------------------------------------------------
+
+@bp.get("/api/inspections/<day>")
+@requires("editor")
+def api_get(day: str):
+    return jsonify(_listing(day))
+
+
+@bp.post("/api/inspections/<day>")
+@requires("editor")
+def api_generate(day: str):
+    _generate(day, _json_body())
+    return jsonify(_listing(day)), 201
+
+
+@bp.post("/api/inspections/<day>/<fid>")
+@requires("editor")
+def api_record(day: str, fid: str):
+    return jsonify(_record(day, fid, _json_body())), 201
+
+
+@bp.get("/api/wall/inspections")
+def wall_api():
+    """The day's list for a wall screen: `?date=` (default today), `crs=gcj02`, `street=`/`community=`.
+
+    Cached per state of the list and store revision; the ETag answers 304 while neither changed."""
+    g = guatu()
+    day = insp.check_day(request.args.get("date") or _today())
+    crs = display_crs(request.args.get("crs"))
+    street, community = request.args.get("street") or None, request.args.get("community") or None
+    layers = tuple(x for x in (request.args.get("layers") or "").split(",") if x) or None  # a display link's
+    listing = insp.load(g.store, day)
+    key = ("wall-inspections", day, insp.listing_revision(listing), g.store.revision(), crs, street, community, layers)
+    return send_cached(g.cache.get(key, lambda: make_cached(dumps(insp.wall_summary(
+        g.store, g.campaign, listing, day, crs=crs, street=street, community=community, layers=layers)))))
+
+
+def workflow_links() -> list[dict]:
+    """Links to the workflow pages, for the editor's header and an editor's wall map."""
+    return [{"href": url_for("inspections.page"), "label": "督导"},
+            {"href": url_for("workflow.mine_page"), "label": "我的点位"},
+            {"href": url_for("workflow.report_page"), "label": "日报"},
+            {"href": url_for("playback.playback_page"), "label": "进度回放"}]
