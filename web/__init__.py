@@ -77,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web.core import errors, security
     from web.edit import exchange
     from web.edit import pages as editor
+    from web.wall import data as wall_data
     from web.wall import pages as wall
 
     app.secret_key = app.config.get("SECRET_KEY") or _secret_key(instance)
@@ -94,13 +95,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(editor.bp)
     app.register_blueprint(exchange.bp)
     app.register_blueprint(wall.bp)
+    app.register_blueprint(wall_data.bp)
     from web.cli import store as cli_store
-    from web.core import health
-    from web.wall import viewports  # /healthz, /readyz; `store copy`; viewport shapes of big layers
+    from web.core import health  # /healthz, /readyz; `store copy`; viewport shapes of big layers
 
     app.register_blueprint(health.bp)
     cli_store.register(app)
-    viewports.register(app)
     cli_accounts.register(app)
     from web.wall import basemaps  # basemap tiles: /tiles/<id>/<z>/<x>/<y> and /api/basemaps
 

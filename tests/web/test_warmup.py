@@ -9,7 +9,6 @@ import logging
 import pytest
 
 from web import create_app
-from web.api.reads import wall_data
 from web.core.context import guatu
 from web.wall.warmup import warm_up
 
@@ -28,7 +27,7 @@ def big_app(seeded, clock, instance_dir):
 
 
 def test_warm_up_builds_the_full_state_and_the_viewport_index_before_any_request(big_app, caplog):
-    _, index = big_app.extensions["guatu_viewport"]
+    index = big_app.extensions["guatu"].viewport_index
     assert index._layers == {}
     with caplog.at_level(logging.INFO, logger="web.wall.warmup"):
         warm_up(big_app)
@@ -36,7 +35,7 @@ def test_warm_up_builds_the_full_state_and_the_viewport_index_before_any_request
     built = index._layers["courtyards"]
     assert built.tree is not None and len(built.ids) == len(big_app.extensions["guatu"].store.features("courtyards"))
     with big_app.app_context():
-        key = wall_data().key(guatu().now())
+        key = guatu().wall.key(guatu().now())
         cached = [k for k in guatu().cache._items if k[0] == "wall-full"]
     assert cached == [("wall-full", key, True)]
 
@@ -51,7 +50,7 @@ def test_a_failed_warm_up_is_logged_and_the_process_serves_on(big_app, caplog, m
     def broken(*args, **kwargs):
         raise OSError("disk gone")
 
-    monkeypatch.setattr("web.api.reads._full_state", broken)
+    monkeypatch.setattr("web.wall.data.full_state", broken)
     with caplog.at_level(logging.ERROR, logger="web.wall.warmup"):
         warm_up(big_app)  # does not raise
     assert "warming up the caches failed" in caplog.text and "disk gone" in caplog.text

@@ -39,9 +39,9 @@ DISPLAY_HEADER = "X-Guatu-Display"
 CSRF_HEADER = "X-CSRF-Token"
 RECENT_LOGIN = timedelta(minutes=5)  # a session this fresh may mint API tokens without re-entering the password
 # Read-only endpoints a wall screen with a display token may use.
-DISPLAY_ENDPOINTS = {"wall.wall_display", "api.state", "api.shapes", "api.boundaries", "api.changes", "static"}
+DISPLAY_ENDPOINTS = {"wall.wall_display", "wall_data.state", "wall_data.shapes", "api.boundaries", "api.changes", "static"}
 DISPLAY_ENDPOINTS |= {"basemaps.tile", "basemaps.index"}  # basemap tiles and their list
-DISPLAY_ENDPOINTS |= {"api.wall_place", "api.wall_dashboard"}  # the wall map's place cards and dashboard
+DISPLAY_ENDPOINTS |= {"wall_data.place", "wall_data.dashboard"}  # the wall map's place cards and dashboard
 
 
 def requires(role: str) -> Callable:

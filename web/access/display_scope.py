@@ -24,7 +24,7 @@ every link with a narrower scope than the whole campaign.
 from __future__ import annotations
 
 import orjson
-from flask import abort, current_app, g, request
+from flask import abort, g, request
 from werkzeug.datastructures import ImmutableMultiDict
 
 from geo.accounts import Principal
@@ -32,19 +32,17 @@ from geo.display_scope import DisplayScope, scoped_state
 from geo.errors import NotFound
 from geo.messages import t
 from geo.wallview import parse_view, query_from_url
-from web.core.context import Cached, RevisionCache, guatu
+from web.core.context import Cached, guatu
 
 OPEN = {"static", "api.boundaries", "basemaps.tile", "basemaps.index"}  # no places in them
 OWN_URL = {"wall.wall_display"}  # the page shows the link's own URL, whatever parameters are added
-PINNED = {"api.shapes", "api.wall_dashboard", "inspections.wall_api", "api.wall_place"}
-CUT = {"api.state"}  # the view cuts its answer with cut_state
+PINNED = {"wall_data.shapes", "wall_data.dashboard", "inspections.wall_api", "wall_data.place"}
+CUT = {"wall_data.state"}  # the view cuts its answer with cut_state
 
 
 def scope_of(p: Principal) -> DisplayScope:
-    from web.api.reads import areas  # the known sub-districts and communities
-
-    c = guatu().campaign
-    return DisplayScope.of(parse_view(query_from_url(p.display_scope), c, areas, refresh=0), c)
+    ctx = guatu()
+    return DisplayScope.of(parse_view(query_from_url(p.display_scope), ctx.campaign, ctx.areas, refresh=0), ctx.campaign)
 
 
 def enforce(p: Principal) -> None:
@@ -62,10 +60,10 @@ def enforce(p: Principal) -> None:
     if layer_id is not None and not scope.allows_layer(layer_id):
         _refuse(scope)
     _pin(scope)
-    if endpoint == "api.shapes" and scope.has_area and request.args.get("format", "geojson") == "geojson" \
+    if endpoint == "wall_data.shapes" and scope.has_area and request.args.get("format", "geojson") == "geojson" \
             and "bbox" not in request.args and "zoom" not in request.args:
         _refuse(scope)  # a whole layer as GeoJSON has no area filter
-    if endpoint == "api.wall_place":
+    if endpoint == "wall_data.place":
         try:
             feature = guatu().store.get(layer_id, request.view_args["fid"])
         except NotFound:
@@ -103,7 +101,7 @@ def cut_state(item: Cached) -> Cached:
     if scope is None or scope.whole_campaign or not item.body:
         return item
     store, campaign = guatu().store, guatu().campaign
-    cache = _cache()
+    cache = guatu().display_scopes
     keep = {}
     for layer_id in scope.layers:
         if not scope.has_area:
@@ -113,13 +111,6 @@ def cut_state(item: Cached) -> Cached:
         keep[layer_id] = cache.get(key, lambda lid=layer_id: scope.place_ids(lid, store.features(lid)))
     body = orjson.dumps(scoped_state(orjson.loads(item.body), keep, campaign))
     return Cached(body=body, etag=item.etag)
-
-
-def _cache() -> RevisionCache:
-    ext = current_app.extensions
-    if "guatu_display_scope" not in ext:
-        ext["guatu_display_scope"] = RevisionCache(32)
-    return ext["guatu_display_scope"]
 
 
 def narrowed() -> bool:

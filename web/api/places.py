@@ -19,8 +19,8 @@ bp = Blueprint("places", __name__, url_prefix="/api")
 
 
 def _today():
-    g = guatu()
-    return local_now(g.campaign, g.now()).date()
+    ctx = guatu()
+    return local_now(ctx.campaign, ctx.now()).date()
 
 
 def _number(name: str) -> float:
@@ -33,8 +33,8 @@ def _number(name: str) -> float:
 @bp.get("/locate")
 def where():
     """Which sub-district and community a point falls in: ?lon=…&lat=…"""
-    g = guatu()
-    return jsonify(locate(g.data_dir, g.campaign, _number("lon"), _number("lat")))
+    ctx = guatu()
+    return jsonify(locate(ctx.data_dir, ctx.campaign, _number("lon"), _number("lat")))
 
 
 @bp.get("/ledger-rule")
@@ -46,10 +46,10 @@ def ledger_rule():
 @requires("editor")
 def new_problem(layer_id: str, fid: str):
     body = _json_body()
-    g = guatu()
-    feature = g.store.get(layer_id, fid)
-    changes = add_problem(feature, body.get("problem"), g.campaign, _today())
-    result = g.store.update(layer_id, fid, expected_version=_expected_version(layer_id, fid, body, feature),
+    ctx = guatu()
+    feature = ctx.store.get(layer_id, fid)
+    changes = add_problem(feature, body.get("problem"), ctx.campaign, _today())
+    result = ctx.store.update(layer_id, fid, expected_version=_expected_version(layer_id, fid, body, feature),
                             user=acting_user(), properties=changes)
     return _feature_response(result, 201)
 
@@ -58,10 +58,10 @@ def new_problem(layer_id: str, fid: str):
 @requires("editor")
 def edit_problem(layer_id: str, fid: str, pid: str):
     body = _json_body()
-    g = guatu()
-    feature = g.store.get(layer_id, fid)
-    changes = update_problem(feature, pid, body.get("problem"), g.campaign, _today())
-    result = g.store.update(layer_id, fid, expected_version=_expected_version(layer_id, fid, body, feature),
+    ctx = guatu()
+    feature = ctx.store.get(layer_id, fid)
+    changes = update_problem(feature, pid, body.get("problem"), ctx.campaign, _today())
+    result = ctx.store.update(layer_id, fid, expected_version=_expected_version(layer_id, fid, body, feature),
                             user=acting_user(), properties=changes)
     return _feature_response(result)
 
@@ -74,9 +74,9 @@ def revert(layer_id: str, fid: str):
     to_version = body.get("to_version")
     if isinstance(to_version, bool) or not isinstance(to_version, int):
         raise ValidationError([FieldError("to_version", "expected a whole number", fid)])
-    g = guatu()
-    op = revert_op(g.store, layer_id, fid, to_version, _expected_version(layer_id, fid, body))
-    return _feature_response(g.store.apply([op], user=acting_user())[0])
+    ctx = guatu()
+    op = revert_op(ctx.store, layer_id, fid, to_version, _expected_version(layer_id, fid, body))
+    return _feature_response(ctx.store.apply([op], user=acting_user())[0])
 
 
 @bp.get("/layers/<layer_id>/features/<fid>/history/readable")

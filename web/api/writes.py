@@ -108,8 +108,8 @@ def _fill_location(feature: dict) -> None:
         return  # validation will say what is wrong with the geometry
     if point.is_empty:
         return
-    g = guatu()
-    found = locate(g.data_dir, g.campaign, point.x, point.y)
+    ctx = guatu()
+    found = locate(ctx.data_dir, ctx.campaign, point.x, point.y)
     for key in ("street", "community"):
         if not props.get(key) and found[key]:
             props[key] = found[key]

@@ -24,9 +24,9 @@ log = logging.getLogger(__name__)
               help="A directory (the archive gets a dated name) or the archive's file name.")
 @with_appcontext
 def backup_command(out: Path) -> None:
-    g = guatu()
+    ctx = guatu()
     try:
-        path, manifest = backup(g.store, out, data_dir=g.data_dir, clock=g.clock)
+        path, manifest = backup(ctx.store, out, data_dir=ctx.data_dir, clock=ctx.clock)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     except GuatuError as exc:  # the campaign's database cannot be reached: its message, not a traceback

@@ -38,16 +38,16 @@ def copy_command(to_url: str | None, from_url: str | None, to_dir: Path | None, 
     """Copy features, journal and layer revisions, losslessly; never overwrites anything."""
     from geo.store.migrate import copy_to_geojson, copy_to_postgis
 
-    g = current_app.extensions["guatu"]
+    ctx = current_app.extensions["guatu"]
     if bool(to_url) == bool(from_url):
         raise click.UsageError("give either --to DATABASE_URL or --from DATABASE_URL --to-dir DIR")
     try:
         if to_url:
-            report = copy_to_postgis(g.data_dir, g.campaign, to_url, schema=_schema(schema))
+            report = copy_to_postgis(ctx.data_dir, ctx.campaign, to_url, schema=_schema(schema))
         else:
             if to_dir is None:
                 raise click.UsageError("--from needs --to-dir DIR, the new campaign folder")
-            report = copy_to_geojson(from_url, g.campaign, to_dir, schema=_schema(schema), campaign_dir=g.data_dir)
+            report = copy_to_geojson(from_url, ctx.campaign, to_dir, schema=_schema(schema), campaign_dir=ctx.data_dir)
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(str(report))

@@ -1,4 +1,10 @@
-"""The per-app objects the views share: campaign, store, clock and caches."""
+"""The per-app objects the views share: campaign, store, clock, and the memos and caches built from the store.
+
+One `Guatu` per app, on `app.extensions["guatu"]`, reached through `guatu()`
+from every view and command: nothing else keeps state between requests.
+Everything in it derives from the store (or is the store), so each process
+keeps its own copy and every instance answers alike.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,10 @@ from threading import Lock
 from flask import current_app
 
 from geo.config import Campaign
+from geo.dashboard import DashboardData
+from geo.display import WallData
 from geo.store.base import Store
+from geo.viewport import ViewportIndex
 
 
 @dataclass
@@ -45,6 +54,14 @@ class RevisionCache:
 
 
 @dataclass
+class FullStateStreams:
+    """The wall's full state is built under this lock; per form (packed or not) the deflate streams of the last
+    body's pieces, so only the pieces a change touched are compressed again (web/core/http.py `gzip_pieces`)."""
+    lock: Lock = field(default_factory=Lock)
+    deflated: dict[bool, dict] = field(default_factory=lambda: {True: {}, False: {}})
+
+
+@dataclass
 class Guatu:
     campaign: Campaign
     store: Store
@@ -52,10 +69,26 @@ class Guatu:
     clock: Callable[[], datetime]
     instance_dir: Path = Path("instance")
     refresh_seconds: float = 5
-    cache: RevisionCache = field(default_factory=RevisionCache)
+    cache: RevisionCache = field(default_factory=RevisionCache)  # serialised answers, keyed by what they depend on
+    wall: WallData = field(init=False)  # the wall's state, deltas and shapes revisions (geo/display.py)
+    dashboard: DashboardData = field(init=False)  # progress panels, kept between revisions
+    full_state: FullStateStreams = field(default_factory=FullStateStreams)
+    viewport_index: ViewportIndex = field(init=False)  # tiles of large layers (geo/viewport.py)
+    viewports: RevisionCache = field(default_factory=lambda: RevisionCache(64))  # viewport answers
+    display_scopes: RevisionCache = field(default_factory=lambda: RevisionCache(32))  # display links' place sets
+
+    def __post_init__(self) -> None:
+        self.wall = WallData(self.store, self.campaign)
+        self.dashboard = DashboardData(self.store, self.campaign, self.data_dir)
+        self.viewport_index = ViewportIndex(self.store)
 
     def now(self) -> datetime:
         return self.clock()
+
+    def areas(self) -> dict[str, set[str]]:
+        """Known sub-districts and their communities (what a wall URL may name), kept with the dashboard."""
+        now = self.now()
+        return self.dashboard.areas(self.wall.key(now).revision, now)
 
 
 def guatu() -> Guatu:

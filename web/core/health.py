@@ -38,14 +38,14 @@ def healthz():
 @bp.get("/readyz")
 @public
 def readyz():
-    g = guatu()
-    store = g.store
+    ctx = guatu()
+    store = ctx.store
     started = time.perf_counter()
     body: dict = {"backend": type(store).__name__, "layers": {}}
     try:
         body["revision"] = store.revision()
         broken = store.layer_errors()
-        for layer in g.campaign.layers:
+        for layer in ctx.campaign.layers:
             body["layers"][layer.id] = {"revision": store.layer_revision(layer.id)} if layer.id not in broken \
                 else {"error": broken[layer.id]}
         # A withheld layer is the campaign's, not this instance's (every instance shares the data): the

@@ -24,8 +24,8 @@ def _asset(path: str) -> str:
 @bp.get("/edit")
 @requires("editor")
 def edit():
-    g = guatu()
-    c = g.campaign
+    ctx = guatu()
+    c = ctx.campaign
     options = {
         "title": c.title,
         "user": principal().label,
@@ -45,8 +45,8 @@ def edit():
             *workflow_links(),
         ],
         "api": {
-            "state": url_for("api.state"),
-            "shapes": url_for("api.shapes", layer_id="__layer__"),
+            "state": url_for("wall_data.state"),
+            "shapes": url_for("wall_data.shapes", layer_id="__layer__"),
             "boundaries": url_for("api.boundaries", level="__level__"),
             "features": url_for("api.features", layer_id="__layer__"),
             "locate": url_for("places.where"),
@@ -62,24 +62,24 @@ def edit():
 
 @bp.get("/places/<layer_id>/<fid>/history")
 def history(layer_id: str, fid: str):
-    g = guatu()
+    ctx = guatu()
     try:
-        entries = readable_history(g.store, layer_id, fid)
-        current = g.store.get(layer_id, fid)
+        entries = readable_history(ctx.store, layer_id, fid)
+        current = ctx.store.get(layer_id, fid)
     except GuatuError as exc:
         abort(exc.http_status, exc.message)
     can_edit = principal().can("editor")
-    return render_template("history.html", layer=g.store.layer(layer_id), feature=current,
+    return render_template("history.html", layer=ctx.store.layer(layer_id), feature=current,
                            entries=list(reversed(entries)), can_edit=can_edit)
 
 
 @bp.post("/places/<layer_id>/<fid>/revert")
 @requires("editor")
 def revert(layer_id: str, fid: str):
-    g = guatu()
+    ctx = guatu()
     try:
-        op = revert_op(g.store, layer_id, fid, int(request.form["to_version"]), int(request.form["version"]))
-        g.store.apply([op], user=acting_user())
+        op = revert_op(ctx.store, layer_id, fid, int(request.form["to_version"]), int(request.form["version"]))
+        ctx.store.apply([op], user=acting_user())
         flash(f"已恢复到第 {request.form['to_version']} 版(作为新的一次修改记录)。", "ok")
     except (KeyError, ValueError):
         flash("请求不完整。", "error")

@@ -24,9 +24,9 @@ bp = Blueprint("printing", __name__)
 @bp.get("/print")
 def print_map():
     """A static map as PDF or PNG; parameters as listed in README.md ("Printing")."""
-    g = guatu()
-    options = parse_options(request.args.to_dict(flat=True), g.campaign)
-    sheet = render_print(g.store, g.campaign, g.data_dir, options, g.now())
+    ctx = guatu()
+    options = parse_options(request.args.to_dict(flat=True), ctx.campaign)
+    sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now())
     resp = Response(sheet.data, mimetype=sheet.mimetype)
     disposition = "attachment" if request.args.get("download") else "inline"
     resp.headers["Content-Disposition"] = f'{disposition}; filename="{sheet.filename}"'
@@ -56,7 +56,7 @@ def print_map():
 @with_appcontext
 def print_map_command(out: Path, fmt: str | None, labels: bool, table: bool, hatch: bool | None, **params: str) -> None:
     """Write a printed map of the campaign (PDF or PNG) to --out."""
-    g = guatu()
+    ctx = guatu()
     args = {k: v for k, v in params.items() if v not in (None, "")}
     args["format"] = fmt or (out.suffix.lstrip(".").lower() or "pdf")
     args["labels"] = "1" if labels else "0"
@@ -64,8 +64,8 @@ def print_map_command(out: Path, fmt: str | None, labels: bool, table: bool, hat
     if hatch is not None:
         args["hatch"] = "1" if hatch else "0"
     try:
-        options = parse_options(args, g.campaign)
-        sheet = render_print(g.store, g.campaign, g.data_dir, options, g.now())
+        options = parse_options(args, ctx.campaign)
+        sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now())
         atomic_write(out, sheet.data)  # a full disk: DiskFull, and no part-written file
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None

@@ -16,7 +16,6 @@ from geo.viewport import viewport_layers
 from geo.wallview import WallView, parse_view, query_from_url
 from web.access import display_scope
 from web.access.auth import principal
-from web.api.reads import areas, wall_data
 from web.core.context import guatu
 from web.core.problem_banner import banner_options
 from web.core.security import add_nonce
@@ -33,16 +32,16 @@ def _asset(path: str) -> str:
 def _view(*, dashboard: bool) -> WallView:
     p = principal()
     params = query_from_url(p.display_scope) if p and p.via == "display" else request.args.to_dict(flat=False)
-    g = guatu()
-    return parse_view(params, g.campaign, areas, refresh=g.refresh_seconds, dashboard=dashboard)
+    ctx = guatu()
+    return parse_view(params, ctx.campaign, ctx.areas, refresh=ctx.refresh_seconds, dashboard=dashboard)
 
 
 def _options(view: WallView, mode: str, display_token: str | None = None) -> dict:
-    g = guatu()
-    c = g.campaign
+    ctx = guatu()
+    c = ctx.campaign
     # a layer whose file cannot be read is left out (reported by /api/health); the others are drawn
-    shown = tuple(x.id for x in g.store.readable_layers() if x.id in view.layers)
-    by_viewport = viewport_layers(g.store, [c.layer(x) for x in shown])  # larger than map.viewport_above
+    shown = tuple(x.id for x in ctx.store.readable_layers() if x.id in view.layers)
+    by_viewport = viewport_layers(ctx.store, [c.layer(x) for x in shown])  # larger than map.viewport_above
     return {
         "mode": mode,
         "title": view.title or c.title,
@@ -58,14 +57,14 @@ def _options(view: WallView, mode: str, display_token: str | None = None) -> dic
         "bounds": list(c.map.bounds),
         "refreshSeconds": view.refresh,
         "view": view.as_dict(),
-        "extent": None if view.view else wall_data().extent(shown, view.street, view.community),
+        "extent": None if view.view else ctx.wall.extent(shown, view.street, view.community),
         "displayToken": display_token,
         "api": {
-            "state": url_for("api.state"),
-            "shapes": url_for("api.shapes", layer_id="__layer__"),
+            "state": url_for("wall_data.state"),
+            "shapes": url_for("wall_data.shapes", layer_id="__layer__"),
             "boundaries": url_for("api.boundaries", level="__level__"),
-            "place": url_for("api.wall_place", layer_id="__layer__", fid="__id__"),
-            "dashboard": url_for("api.wall_dashboard"),
+            "place": url_for("wall_data.place", layer_id="__layer__", fid="__id__"),
+            "dashboard": url_for("wall_data.dashboard"),
             "inspections": url_for("inspections.wall_api"),
             "milestones": None if display_scope.narrowed() else url_for("workflow.milestones_api"),
             "basemaps": url_for("basemaps.index"),

@@ -38,24 +38,24 @@ DISPLAY_ENDPOINTS.update({"playback.playback_api", "playback.playback_page"})
 
 
 def _today() -> date:
-    g = guatu()
-    return local_now(g.campaign, g.now()).date()
+    ctx = guatu()
+    return local_now(ctx.campaign, ctx.now()).date()
 
 
 @bp.get("/api/playback")
 def playback_api():
     """geo/playback.py's document for the days `from`..`to` (default: the last 30), at most 400 days."""
-    g = guatu()
+    ctx = guatu()
     try:
         first, last = parse_range(request.args.get("from"), request.args.get("to"), _today())
     except ValidationError as exc:  # a query parameter that cannot be honoured: 400, naming it
         raise BadParameter(exc.errors[0].field, "; ".join(e.message for e in exc.errors)) from None
     crs = display_crs(request.args.get("crs"))
-    store = g.store
+    store = ctx.store
     # the journal head and every layer file's revision: a file lagging behind its journal makes another key
-    key = ("playback", store.revision(), tuple(store.layer_revision(x.id) for x in g.campaign.layers), first, last, crs)
+    key = ("playback", store.revision(), tuple(store.layer_revision(x.id) for x in ctx.campaign.layers), first, last, crs)
     transform = wgs84_to_gcj02 if crs == "gcj02" else None
-    return send_cached(g.cache.get(key, lambda: make_cached(dumps(playback(store, g.campaign, first, last,
+    return send_cached(ctx.cache.get(key, lambda: make_cached(dumps(playback(store, ctx.campaign, first, last,
                                                                            transform=transform)))))
 
 
@@ -71,7 +71,7 @@ class PlaybackLayers(WallLayers):
 @bp.get("/wall/playback")
 def playback_page():
     """The big-screen playback: autoplays and loops; `mode=compare` shows 整治前/整治后 side by side."""
-    g = guatu()
+    ctx = guatu()
     p = principal()
     display = p is not None and p.via == "display"
     params = query_from_url(p.display_scope) if display else request.args.to_dict(flat=False)
@@ -84,9 +84,9 @@ def playback_page():
         "mode": shown.mode, "from": shown.first.isoformat(), "to": shown.last.isoformat(), "speed": shown.speed,
         "ignored": list(shown.ignored), "api": url_for("playback.playback_api"),
     }
-    title = f"进度回放 · {view.title or g.campaign.title}"
+    title = f"进度回放 · {view.title or ctx.campaign.title}"
     map_options = _map_options(view, zoom_control=False, **({"width": "50%"} if shown.mode == "compare" else {}))
-    html = _page(g.campaign, _asset, title, PlaybackLayers(_asset, options), map_options)
+    html = _page(ctx.campaign, _asset, title, PlaybackLayers(_asset, options), map_options)
     resp = Response(add_nonce(html), mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -1,6 +1,6 @@
 """Viewport shapes for large layers: `GET /api/wall/shapes/<layer>?bbox=w,s,e,n&zoom=z`.
 
-The whole-layer form of that URL (no `bbox`) stays as web/api/reads.py serves it;
+The whole-layer form of that URL (no `bbox`) is web/wall/data.py's;
 with `bbox` and `zoom` the same endpoint (same access rules, display tokens
 included) answers with only the places in the tiles covering the box,
 simplified for the zoom (geo/viewport.py), places smaller than a few pixels
@@ -20,35 +20,20 @@ server computes each answer once.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 
 import numpy as np
-from flask import Flask, request
+from flask import request
 
 from geo.basemaps.base import BadRequest
 from geo.basemaps.crs import display_crs
 from geo.exchange.gcj02 import gcj02_to_wgs84, wgs84_to_gcj02
-from geo.viewport import ViewportIndex, geojson_viewport, packed_viewport, parse_viewport, viewport_shapes
-from web.core.context import Cached, RevisionCache, guatu
+from geo.viewport import geojson_viewport, packed_viewport, parse_viewport, viewport_shapes
+from web.core.context import Cached, guatu
 from web.core.http import send_cached
 
 FORMATS = ("geojson", "packed", "binary")
 _GCJ02_MARGIN = 0.0002  # degrees added around a GCJ-02 box turned back into WGS84
-
-
-def register(app: Flask) -> None:
-    """Let `api.shapes` answer viewport requests (call after the api blueprint is registered)."""
-    whole_layer = app.view_functions["api.shapes"]
-    app.extensions["guatu_viewport"] = (RevisionCache(64), ViewportIndex(app.extensions["guatu"].store))
-
-    @functools.wraps(whole_layer)
-    def shapes(layer_id: str):
-        if "bbox" in request.args or "zoom" in request.args:
-            return viewport_response(layer_id)
-        return whole_layer(layer_id)
-
-    app.view_functions["api.shapes"] = shapes
 
 
 def _wgs84_bbox(text: str | None, crs: str) -> str | None:
@@ -64,9 +49,7 @@ def _wgs84_bbox(text: str | None, crs: str) -> str | None:
 
 
 def viewport_response(layer_id: str):
-    from web.api.reads import wall_data  # the process's WallData: shapes revisions per layer
-
-    g = guatu()
+    ctx = guatu()
     crs = display_crs(request.args.get("crs"))
     view = parse_viewport(_wgs84_bbox(request.args.get("bbox"), crs), request.args.get("zoom"))
     fmt = request.args.get("format", "geojson")
@@ -75,17 +58,17 @@ def viewport_response(layer_id: str):
     part = request.args.get("part", "all")
     if part not in ("all", "geometry") or (part == "geometry" and fmt == "geojson"):
         raise BadRequest(f"part must be all, or geometry with format=packed or binary, not {part!r}")
-    g.store.layer(layer_id)  # unknown layer: 404
-    revision = wall_data().shapes_shown(layer_id)
+    ctx.store.layer(layer_id)  # unknown layer: 404
+    revision = ctx.wall.shapes_shown(layer_id)
     street, community = request.args.get("street") or None, request.args.get("community") or None
     scope = hashlib.blake2s(f"{street}\x00{community}".encode(), digest_size=6).hexdigest() if street or community else "all"
     etag = f"vp-{layer_id}-{revision}-{crs}-{fmt}-{part}-{scope}-{view.key}"
     if etag in request.if_none_match:
         return send_cached(Cached(b"", etag))
-    cache, index = g_cache()
+    cache, index = ctx.viewports, ctx.viewport_index
 
     def build() -> Cached:
-        ids, props, geoms = viewport_shapes(g.store, index, layer_id, revision, view, street=street, community=community)
+        ids, props, geoms = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street, community=community)
         transform = wgs84_to_gcj02 if crs == "gcj02" else None
         if fmt == "geojson":
             return Cached(geojson_viewport(layer_id, revision, view, ids, props, geoms, transform=transform), etag)
@@ -95,9 +78,3 @@ def viewport_response(layer_id: str):
     item = cache.get(("viewport", layer_id, revision, crs, fmt, part, street, community, view.key), build)
     return send_cached(item, {"packed": "application/json", "binary": "application/octet-stream"}.get(
         fmt, "application/geo+json"))
-
-
-def g_cache() -> tuple[RevisionCache, ViewportIndex]:
-    from flask import current_app
-
-    return current_app.extensions["guatu_viewport"]

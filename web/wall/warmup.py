@@ -31,22 +31,20 @@ log = logging.getLogger(__name__)
 def warm_up(app: Flask) -> None:
     """Fill the caches (see the module docstring); logs how long it took, and any failure."""
     from geo.viewport import viewport_layers
-    from web.api.reads import _full_state, wall_data
     from web.core.context import guatu
-    from web.wall.viewports import g_cache
+    from web.wall.data import full_state
 
     started = time.perf_counter()
     try:
         with app.app_context():
-            g = guatu()
-            now = g.now()
-            readable = g.store.readable_layers()
-            sizes = {layer.id: len(g.store.features(layer.id)) for layer in readable}
-            _full_state(wall_data().key(now), now, packed=True)
-            if not hasattr(g.store, "shapes_in_bbox"):
-                _, index = g_cache()
-                for layer_id in viewport_layers(g.store, readable):
-                    index.query_ready(layer_id, wall_data().shapes_shown(layer_id))
+            ctx = guatu()
+            now = ctx.now()
+            readable = ctx.store.readable_layers()
+            sizes = {layer.id: len(ctx.store.features(layer.id)) for layer in readable}
+            full_state(ctx.wall.key(now), now, packed=True)
+            if not hasattr(ctx.store, "shapes_in_bbox"):
+                for layer_id in viewport_layers(ctx.store, readable):
+                    ctx.viewport_index.query_ready(layer_id, ctx.wall.shapes_shown(layer_id))
     except GuatuError as exc:  # e.g. the database is down: the worker serves (503s) and warms up on demand
         log.warning("caches not warmed (%s): %s; requests will build them", type(exc).__name__, exc.message)
         return

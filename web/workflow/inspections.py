@@ -35,8 +35,8 @@ DISPLAY_ENDPOINTS.add("inspections.wall_api")
 
 
 def _today() -> str:
-    g = guatu()
-    return local_now(g.campaign, g.now()).date().isoformat()
+    ctx = guatu()
+    return local_now(ctx.campaign, ctx.now()).date().isoformat()
 
 
 def _int(value, name: str) -> int | None:
@@ -51,24 +51,24 @@ def _int(value, name: str) -> int | None:
 
 
 def _listing(day: str) -> dict:
-    g = guatu()
-    listing = insp.load(g.store, insp.check_day(day))
+    ctx = guatu()
+    listing = insp.load(ctx.store, insp.check_day(day))
     if listing is None:
         raise NotFound(f"there is no inspection list for {day}")
-    return {**listing, "places": insp.route_sheet(g.store, g.campaign, listing),
-            "generated_at_local": insp.local_time(listing["generated_at"], g.campaign)}
+    return {**listing, "places": insp.route_sheet(ctx.store, ctx.campaign, listing),
+            "generated_at_local": insp.local_time(listing["generated_at"], ctx.campaign)}
 
 
 def _generate(day: str, values: dict) -> dict:
-    g = guatu()
-    return insp.generate(g.store, g.campaign, insp.check_day(day), n=_int(values.get("count"), "count"),
+    ctx = guatu()
+    return insp.generate(ctx.store, ctx.campaign, insp.check_day(day), n=_int(values.get("count"), "count"),
                          seed=_int(values.get("seed"), "seed"), user=acting_user(),
                          replace=str(values.get("replace", "")).lower() in ("1", "true", "on", "yes"))
 
 
 def _record(day: str, fid: str, values: dict) -> dict:
-    g = guatu()
-    return insp.record(g.store, g.campaign, insp.check_day(day), fid, result=values.get("result") or "",
+    ctx = guatu()
+    return insp.record(ctx.store, ctx.campaign, insp.check_day(day), fid, result=values.get("result") or "",
                        user=acting_user(), notes=values.get("notes") or "", category=values.get("category") or None,
                        deadline=values.get("deadline") or None, layer=values.get("layer") or None,
                        fixed=str(values.get("fixed", "")).lower() in ("1", "true", "on", "yes"))
@@ -79,7 +79,7 @@ def _record(day: str, fid: str, values: dict) -> dict:
 @bp.get("/inspections")
 @requires("editor")
 def page():
-    g = guatu()
+    ctx = guatu()
     day = request.args.get("date") or _today()
     insp.check_day(day)
     try:
@@ -87,9 +87,9 @@ def page():
     except NotFound:
         listing = None
     return render_template("inspections.html", day=day, listing=listing, results=insp.RESULTS,
-                           categories=g.campaign.categories, default_count=g.campaign.inspections.count,
-                           statuses={s.key: s.label for s in g.campaign.statuses}, days=insp.days(g.store)[:30],
-                           source=g.campaign.inspections.source or g.campaign.inspection_sources[0])
+                           categories=ctx.campaign.categories, default_count=ctx.campaign.inspections.count,
+                           statuses={s.key: s.label for s in ctx.campaign.statuses}, days=insp.days(ctx.store)[:30],
+                           source=ctx.campaign.inspections.source or ctx.campaign.inspection_sources[0])
 
 
 @bp.post("/inspections/<day>")
@@ -118,17 +118,17 @@ def record_form(day: str, fid: str):
 @requires("editor")
 def route_map(day: str, fmt: str):
     """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet."""
-    g = guatu()
+    ctx = guatu()
     if fmt not in MIMETYPES:
         raise NotFound(f"the route map is a .pdf or a .png, not .{fmt}")
     when = insp.check_day(day)
-    listing = insp.load(g.store, when)
+    listing = insp.load(ctx.store, when)
     if listing is None:
         raise NotFound(f"there is no inspection list for {day}")
-    marks = [(str(p["order"]), *p["point"]) for p in insp.wall_summary(g.store, g.campaign, listing, when)["places"]
+    marks = [(str(p["order"]), *p["point"]) for p in insp.wall_summary(ctx.store, ctx.campaign, listing, when)["places"]
              if p["point"]]
     options = PrintOptions(paper="A4", orientation="portrait", format=fmt, dpi=150, title=f"每日随机督导路线图 {day}")
-    sheet = render_print(g.store, g.campaign, g.data_dir, options, g.now(), marks=marks)
+    sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now(), marks=marks)
     resp = Response(sheet.data, mimetype=MIMETYPES[fmt])
     name = quote(f"督导路线图-{day}.{fmt}")
     resp.headers["Content-Disposition"] = f"inline; filename=\"route-{day}.{fmt}\"; filename*=UTF-8''{name}"
@@ -162,15 +162,15 @@ def wall_api():
     """The day's list for a wall screen: `?date=` (default today), `crs=gcj02`, `street=`/`community=`.
 
     Cached per state of the list and store revision; the ETag answers 304 while neither changed."""
-    g = guatu()
+    ctx = guatu()
     day = insp.check_day(request.args.get("date") or _today())
     crs = display_crs(request.args.get("crs"))
     street, community = request.args.get("street") or None, request.args.get("community") or None
     layers = tuple(x for x in (request.args.get("layers") or "").split(",") if x) or None  # a display link's
-    listing = insp.load(g.store, day)
-    key = ("wall-inspections", day, insp.listing_revision(listing), g.store.revision(), crs, street, community, layers)
-    return send_cached(g.cache.get(key, lambda: make_cached(dumps(insp.wall_summary(
-        g.store, g.campaign, listing, day, crs=crs, street=street, community=community, layers=layers)))))
+    listing = insp.load(ctx.store, day)
+    key = ("wall-inspections", day, insp.listing_revision(listing), ctx.store.revision(), crs, street, community, layers)
+    return send_cached(ctx.cache.get(key, lambda: make_cached(dumps(insp.wall_summary(
+        ctx.store, ctx.campaign, listing, day, crs=crs, street=street, community=community, layers=layers)))))
 
 
 def workflow_links() -> list[dict]:

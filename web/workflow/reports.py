@@ -37,8 +37,8 @@ DISPLAY_ENDPOINTS.update({"workflow.milestones_api", "workflow.timeline_api"})
 
 
 def _today() -> date:
-    g = guatu()
-    return local_now(g.campaign, g.now()).date()
+    ctx = guatu()
+    return local_now(ctx.campaign, ctx.now()).date()
 
 
 def _who() -> tuple[str | None, str | None]:
@@ -52,56 +52,56 @@ def _who() -> tuple[str | None, str | None]:
 
 @bp.get("/mine")
 def mine_page():
-    g = guatu()
+    ctx = guatu()
     person, unit = _who()
-    data = my_places(g.store, g.campaign, g.now(), person=person, unit=unit)
-    return render_template("mine.html", data=data, names=responsible_names(g.store, g.campaign))
+    data = my_places(ctx.store, ctx.campaign, ctx.now(), person=person, unit=unit)
+    return render_template("mine.html", data=data, names=responsible_names(ctx.store, ctx.campaign))
 
 
 @bp.get("/api/mine")
 def mine_api():
-    g = guatu()
+    ctx = guatu()
     person, unit = _who()
     if not person and not unit:
         raise ValidationError([FieldError("person", "name a person (?person=…) or a unit (?unit=…)")])
-    return jsonify(my_places(g.store, g.campaign, g.now(), person=person, unit=unit))
+    return jsonify(my_places(ctx.store, ctx.campaign, ctx.now(), person=person, unit=unit))
 
 
 @bp.get("/api/progress/milestones")
 def milestones_api():
     """Replays the journal back to each past milestone: built once per store revision and local day."""
-    g = guatu()
-    key = ("milestones", g.store.revision(), _today())
-    return send_cached(g.cache.get(key, lambda: make_cached(dumps(milestones(g.store, g.campaign, g.now())))))
+    ctx = guatu()
+    key = ("milestones", ctx.store.revision(), _today())
+    return send_cached(ctx.cache.get(key, lambda: make_cached(dumps(milestones(ctx.store, ctx.campaign, ctx.now())))))
 
 
 @bp.get("/api/timeline")
 def timeline_api():
-    g = guatu()
+    ctx = guatu()
     first, last = parse_range(request.args.get("from"), request.args.get("to"), _today())
-    return jsonify(timeline(g.store, g.campaign, first, last))
+    return jsonify(timeline(ctx.store, ctx.campaign, first, last))
 
 
 @bp.get("/reports/daily")
 def report_page():
-    g = guatu()
+    ctx = guatu()
     day = check_day(request.args.get("date") or _today().isoformat())
-    data = report_data(g.store, g.campaign, day, g.now())
+    data = report_data(ctx.store, ctx.campaign, day, ctx.now())
     return render_template("daily_report.html", data=data, day=day.isoformat())
 
 
 @bp.get("/reports/daily/<day>.<fmt>")
 def report_download(day: str, fmt: str):
-    g = guatu()
+    ctx = guatu()
     when = check_day(day)
     if fmt not in ("xlsx", "pdf"):
         raise ValidationError([FieldError("format", "expected xlsx or pdf")])
-    data = report_data(g.store, g.campaign, when, g.now())
+    data = report_data(ctx.store, ctx.campaign, when, ctx.now())
     if fmt == "xlsx":
         body = build_xlsx(data)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body = build_pdf(data, g.store, g.campaign, g.data_dir, g.now())
+        body = build_pdf(data, ctx.store, ctx.campaign, ctx.data_dir, ctx.now())
         mimetype = "application/pdf"
     resp = Response(body, mimetype=mimetype)
     resp.headers["Content-Disposition"] = f'attachment; filename="daily-report-{when.isoformat()}.{fmt}"'
@@ -117,17 +117,17 @@ def report_download(day: str, fmt: str):
 @with_appcontext
 def daily_report_command(day: str | None, out: Path, no_pdf: bool) -> None:
     """Write the daily report (日报) of a day: an XLSX workbook and a PDF."""
-    g = guatu()
+    ctx = guatu()
     try:
         when = check_day(day) if day else _today()
-        data = report_data(g.store, g.campaign, when, g.now())
+        data = report_data(ctx.store, ctx.campaign, when, ctx.now())
         out.mkdir(parents=True, exist_ok=True)
         xlsx = out / f"日报-{when.isoformat()}.xlsx"
         atomic_write(xlsx, build_xlsx(data))
         click.echo(str(xlsx))
         if not no_pdf:
             pdf = out / f"日报-{when.isoformat()}.pdf"
-            atomic_write(pdf, build_pdf(data, g.store, g.campaign, g.data_dir, g.now()))
+            atomic_write(pdf, build_pdf(data, ctx.store, ctx.campaign, ctx.data_dir, ctx.now()))
             click.echo(str(pdf))
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None

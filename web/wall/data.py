@@ -1,0 +1,159 @@
+"""What wall screens fetch: the live state (with deltas), shapes, a place's card and the dashboard.
+
+`/api/wall/state`, `/api/wall/shapes/<layer>`, `/api/wall/place/<layer>/<fid>`
+and `/api/wall/dashboard`: the endpoints a display link may call (their scope
+rules: web/access/display_scope.py). Answers many screens ask for are
+serialised once per revision and revalidated with ETags; the per-process
+memos they come from (WallData, DashboardData) live on the app's context
+(web/core/context.py). With `bbox` and `zoom` the shapes endpoint answers
+for one viewport of a large layer (web/wall/viewports.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import shapely
+from flask import Blueprint, request
+
+from geo.basemaps.base import BadRequest
+from geo.basemaps.crs import collection_in, display_crs
+from geo.display import StateKey, place_card, shapes_bytes
+from geo.errors import BadParameter, FieldError, ValidationError
+from geo.exchange.gcj02 import wgs84_to_gcj02
+from geo.geojson_io import dumps
+from geo.history import end_of_day, feature_as_of
+from geo.inspections import check_day
+from geo.wallview import parse_view
+from web.access import display_scope
+from web.core.context import Cached, guatu
+from web.core.http import gzip_pieces, make_cached, send_cached
+from web.wall import viewports
+
+bp = Blueprint("wall_data", __name__, url_prefix="/api/wall")
+
+
+@bp.get("/state")
+def state():
+    """Status and derived flags per place; `?since=<revision>` sends only what changed after it.
+
+    304 while nothing changed (the ETag names the revision, the local day and
+    whether the overnight cut-off has passed, so every process answers alike).
+    A full state when there is no usable `since`, the day or the cut-off
+    changed since the client's ETag, or too much changed to send as a delta."""
+    ctx = guatu()
+    wall = ctx.wall
+    now = ctx.now()
+    since = request.args.get("since")
+    if since is not None and not (since.isascii() and since.isdigit()):
+        raise ValidationError([FieldError("since", f"expected a revision (a whole number ≥ 0), got {since!r}")])
+    if request.args.get("format", "packed") != "packed":
+        raise ValidationError([FieldError("format", "the only other format of the state is packed")])
+    key = wall.key(now)
+    if key.etag in request.if_none_match:
+        return send_cached(Cached(b"", key.etag))
+    sent = next(iter(request.if_none_match), None)
+    same_clock = StateKey.clock_part(sent) in (None, StateKey.clock_part(key.etag))
+    item = None
+    if since is not None and same_clock:
+        item = ctx.cache.get(("wall-delta", int(since), key), lambda: _as_cached(wall.delta(int(since), key, now), key))
+    if item is None:
+        item = full_state(key, now, packed=request.args.get("format") == "packed")
+    return send_cached(display_scope.cut_state(item))  # a display link sees only the places in its scope
+
+
+def _as_cached(body: dict | None, key: StateKey) -> Cached | None:
+    return None if body is None else Cached(body=dumps(body), etag=key.etag)
+
+
+def full_state(key: StateKey, now: datetime, *, packed: bool) -> Cached:
+    """The full state of a revision, serialised and compressed once per process: requests that arrive while it
+    is being built wait for it. Only the blocks of places a change touched are serialised and compressed again
+    (`WallData.full_body`, `web.core.http.gzip_pieces`)."""
+    ctx = guatu()
+    lock, deflated = ctx.full_state.lock, ctx.full_state.deflated
+
+    def build() -> Cached:
+        pieces = ctx.wall.full_body(key, now, packed=packed)
+        return Cached(body=b"".join(pieces), etag=key.etag, gzipped=gzip_pieces(pieces, deflated[packed]))
+
+    with lock:
+        return ctx.cache.get(("wall-full", key, packed), build)
+
+
+@bp.get("/shapes/<layer_id>")
+def shapes(layer_id: str):
+    """GeoJSON, or `?format=packed` (compact, decoded by wallmap.js); `?crs=gcj02` shifts for an AMap basemap.
+
+    Packed: `part=geometry` (default: ids and geometry) or `part=attributes`
+    (names, kinds, sub-districts, communities); `street=`/`community=` keep
+    only the places of a wall screen's scope. With `bbox` and `zoom`: one viewport (web/wall/viewports.py)."""
+    if "bbox" in request.args or "zoom" in request.args:
+        return viewports.viewport_response(layer_id)
+    ctx = guatu()
+    crs = display_crs(request.args.get("crs"))
+    shape_format = request.args.get("format", "geojson")
+    if shape_format not in ("geojson", "packed", "binary"):
+        raise BadRequest(f"format must be geojson, packed or binary, not {shape_format!r}")
+    if shape_format != "geojson":
+        part = request.args.get("part", "geometry")
+        if part not in ("geometry", "attributes"):
+            raise BadRequest(f"part must be geometry or attributes, not {part!r}")
+        street, community = request.args.get("street") or None, request.args.get("community") or None
+        transform = wgs84_to_gcj02 if crs == "gcj02" and part == "geometry" else None
+        binary = shape_format == "binary" and part == "geometry"
+        key = ("packed", layer_id, ctx.store.readable_revision(layer_id), part, street, community, transform is not None, binary)
+        item = ctx.cache.get(key, lambda: make_cached(ctx.wall.packed(
+            layer_id, part=part, street=street, community=community, transform=transform, binary=binary)))
+        return send_cached(item, "application/octet-stream" if binary else "application/json")
+    key = ("shapes", layer_id, ctx.store.readable_revision(layer_id), crs)
+    return send_cached(ctx.cache.get(key, lambda: make_cached(collection_in(shapes_bytes(ctx.store, layer_id), crs))),
+                       "application/geo+json")
+
+
+@bp.get("/place/<layer_id>/<fid>")
+def place(layer_id: str, fid: str):
+    """The card of one place: status, deadline, 四包一 people, open problems with how late they are, and its
+    bounding box (`?crs=gcj02`: shifted like the wall's shapes) so a screen can fly to a place it has not loaded.
+    `?date=YYYY-MM-DD`: the place as it stood at the end of that day (the playback's cards), late counted then."""
+    ctx = guatu()
+    day = request.args.get("date")
+    if day:
+        try:
+            shown = check_day(day)
+        except ValidationError as exc:  # a query parameter: 400, naming it
+            raise BadParameter("date", exc.errors[0].message) from None
+        when = min(end_of_day(shown, ctx.campaign) - timedelta(microseconds=1), ctx.now())
+        feature = feature_as_of(ctx.store, layer_id, fid, when)
+        card = {**place_card(feature, layer_id, ctx.campaign, when), "as_of": day}
+    else:
+        feature = ctx.store.get(layer_id, fid)
+        card = place_card(feature, layer_id, ctx.campaign, ctx.now())
+    card["bbox"] = place_bbox(feature, wgs84_to_gcj02 if display_crs(request.args.get("crs")) == "gcj02" else None)
+    return send_cached(make_cached(dumps(card)))
+
+
+def place_bbox(feature: dict, transform=None) -> list[float] | None:
+    """[west, south, east, north] of a place's geometry, in the display CRS."""
+    if not feature.get("geometry"):
+        return None
+    xy = shapely.get_coordinates(shapely.from_geojson(dumps(feature["geometry"])))
+    if transform is not None:
+        xy = np.stack(transform(xy[:, 0], xy[:, 1]), axis=1)
+    return [round(float(v), 7) for v in (*xy.min(axis=0), *xy.max(axis=0))]
+
+
+@bp.get("/dashboard")
+def dashboard():
+    """Progress panels: totals per status, sub-district, community and category; alerts; progress per day.
+
+    Scoped like a wall URL: `?street=…&community=…&layers=…` (other wall parameters are ignored)."""
+    ctx = guatu()
+    wall = ctx.wall
+    now = ctx.now()
+    view = parse_view(request.args.to_dict(flat=False), ctx.campaign, ctx.areas, refresh=ctx.refresh_seconds)
+    state = wall.key(now)
+    key = ("wall-dashboard", state, view.street, view.community, view.layers)
+    return send_cached(ctx.cache.get(key, lambda: make_cached(dumps(ctx.dashboard.get(
+        state.revision, now, street=view.street, community=view.community, layers=view.layers)))))
