@@ -17,13 +17,16 @@ from geo.basemaps.base import BadRequest
 from geo.basemaps.crs import collection_in, display_crs
 from geo.boundaries import boundary_bytes
 from geo.dashboard import DashboardData
-from geo.display import StateKey, WallData, place_card, shapes_bytes
 from geo.errors import BadParameter, FieldError, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
 from geo.history import end_of_day, feature_as_of
 from geo.inspections import check_day
-from geo.wallview import parse_view
+from geo.wall.cards import place_card
+from geo.wall.codec import shapes_bytes
+from geo.wall.data import WallData
+from geo.wall.params import parse_view
+from geo.wall.state import StateKey
 from web import display_scope
 from web.auth import public
 from web.context import Cached, guatu
