@@ -9,8 +9,6 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-import numpy as np
-import shapely
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from geo.basemaps.base import BadRequest
@@ -22,7 +20,7 @@ from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
 from geo.history import end_of_day, feature_as_of
 from geo.inspections import check_day
-from geo.wall.cards import place_card
+from geo.wall.cards import place_bbox, place_card
 from geo.wall.codec import shapes_bytes
 from geo.wall.data import WallData
 from geo.wall.params import parse_view
@@ -216,16 +214,6 @@ def wall_place(layer_id: str, fid: str):
         card = place_card(feature, layer_id, g.campaign, g.now())
     card["bbox"] = place_bbox(feature, wgs84_to_gcj02 if display_crs(request.args.get("crs")) == "gcj02" else None)
     return send_cached(make_cached(dumps(card)))
-
-
-def place_bbox(feature: dict, transform=None) -> list[float] | None:
-    """[west, south, east, north] of a place's geometry, in the display CRS."""
-    if not feature.get("geometry"):
-        return None
-    xy = shapely.get_coordinates(shapely.from_geojson(dumps(feature["geometry"])))
-    if transform is not None:
-        xy = np.stack(transform(xy[:, 0], xy[:, 1]), axis=1)
-    return [round(float(v), 7) for v in (*xy.min(axis=0), *xy.max(axis=0))]
 
 
 @bp.get("/wall/dashboard")

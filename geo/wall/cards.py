@@ -1,11 +1,16 @@
-"""A place's card on a wall screen: status, deadline, 四包一 people, open problems, and where it lies."""
+"""A place's card on a wall screen: status, deadline, 四包一 people, open problems; and its bounding box."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
+import shapely
+
 from geo.config import Campaign
+from geo.geojson_io import dumps
 from geo.rules import local_now, place_overdue, problem_is_open, problem_overdue, problem_overnight
+from geo.wall.codec import Transform
 
 
 def _days(later: date, earlier: str | None) -> int | None:
@@ -53,3 +58,14 @@ def place_card(feature: dict, layer_id: str, campaign: Campaign, now: datetime) 
         "problems": problems, "closed_problems": closed,
         "version": props.get("version"), "updated_at": props.get("updated_at"), "updated_by": props.get("updated_by"),
     }
+
+
+def place_bbox(feature: dict, transform: Transform | None = None) -> list[float] | None:
+    """[west, south, east, north] of a place's geometry, `transform`ed into a display CRS (None: as stored),
+    so a screen can fly to a place it has not loaded."""
+    if not feature.get("geometry"):
+        return None
+    xy = shapely.get_coordinates(shapely.from_geojson(dumps(feature["geometry"])))
+    if transform is not None:
+        xy = np.stack(transform(xy[:, 0], xy[:, 1]), axis=1)
+    return [round(float(v), 7) for v in (*xy.min(axis=0), *xy.max(axis=0))]
