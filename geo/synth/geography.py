@@ -21,13 +21,13 @@ from geo.geojson_io import PRECISION
 from geo.synth.shapes import (
     PLANE_X,
     Site,
-    _transform_local,
-    _xy,
     blob,
     kmeans_seeds,
     l_shape,
+    metres_of,
     place,
     rect,
+    rotate_and_move,
     store_wgs84,
     to_metric,
     to_plane,
@@ -212,8 +212,8 @@ def boundary_features(b: Boundaries) -> dict[str, list[dict]]:
 
 def _road_points(spec: RoadSpec) -> list[np.ndarray]:
     if spec.axis == "ns":
-        return [_xy(spec.at, c) for c, _ in spec.cuts]
-    return [_xy(c, spec.at) for c, _ in spec.cuts]
+        return [metres_of(spec.at, c) for c, _ in spec.cuts]
+    return [metres_of(c, spec.at) for c, _ in spec.cuts]
 
 
 def build_roads(district: Polygon, site: Site) -> list[Place]:
@@ -290,7 +290,7 @@ def build_article_places(b: Boundaries, site: Site, rng: np.random.Generator) ->
     def cluster(x: float, y: float) -> list:  # 兑周村1—11号院, a tight block of small courtyards
         angle = rng.normal(0, 0.1)
         cells = [(i % 4 - 1.5, i // 4 - 1) for i in range(11)]
-        return [rect(*_transform_local(np.array([[cx * 60, cy * 72]]), angle, x, y)[0],
+        return [rect(*rotate_and_move(np.array([[cx * 60, cy * 72]]), angle, x, y)[0],
                      rng.uniform(40, 48), rng.uniform(48, 58), angle) for cx, cy in cells]
 
     spec = ARTICLE_PLACES["兑周村"]
@@ -345,7 +345,7 @@ def _address_lines() -> tuple[tuple[str, ...], np.ndarray]:
         lines.append(LineString([pts[0], pts[-1]]))
     for name, a, z in ADDRESS_STREETS:
         names.append(name)
-        lines.append(LineString([_xy(*a), _xy(*z)]))
+        lines.append(LineString([metres_of(*a), metres_of(*z)]))
     return tuple(names), np.array(lines, dtype=object)
 
 

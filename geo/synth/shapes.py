@@ -44,7 +44,8 @@ def to_wgs84(geoms):
     return _reproject(geoms, METRIC_CRS, "EPSG:4326")
 
 
-def _xy(lon: float, lat: float) -> np.ndarray:
+def metres_of(lon: float, lat: float) -> np.ndarray:
+    """One lon/lat position in UTM 49N metres."""
     return np.array(_transformer("EPSG:4326", METRIC_CRS).transform(lon, lat))
 
 
@@ -74,21 +75,22 @@ def store_wgs84(geoms) -> tuple[list[dict], np.ndarray]:
     return dicts, shapes
 
 
-def _transform_local(local: np.ndarray, angle: float, cx: float, cy: float) -> np.ndarray:
+def rotate_and_move(local: np.ndarray, angle: float, cx: float, cy: float) -> np.ndarray:
+    """Points given around (0, 0), turned by `angle` (radians) and moved to (cx, cy)."""
     c, s = math.cos(angle), math.sin(angle)
     return local @ np.array([[c, s], [-s, c]]) + (cx, cy)
 
 
 def rect(cx: float, cy: float, length: float, width: float, angle: float) -> Polygon:
     local = np.array([[-0.5, -0.5], [0.5, -0.5], [0.5, 0.5], [-0.5, 0.5]]) * (length, width)
-    return Polygon(_transform_local(local, angle, cx, cy))
+    return Polygon(rotate_and_move(local, angle, cx, cy))
 
 
 def l_shape(cx: float, cy: float, length: float, width: float, angle: float, cut: float) -> Polygon:
     """An L: a length×width block with a cut×cut share of one corner missing."""
     a, b = width * (1 - cut), length * (1 - cut)
     local = np.array([[0, 0], [length, 0], [length, a], [b, a], [b, width], [0, width]]) - (length / 2, width / 2)
-    return Polygon(_transform_local(local, angle, cx, cy))
+    return Polygon(rotate_and_move(local, angle, cx, cy))
 
 
 def blob(cx: float, cy: float, radius: float, rng: np.random.Generator) -> Polygon:
@@ -98,7 +100,7 @@ def blob(cx: float, cy: float, radius: float, rng: np.random.Generator) -> Polyg
     radii = radius * rng.uniform(0.7, 1.0, n)
     stretch = rng.uniform(1.0, 1.4)
     local = np.column_stack([np.cos(angles) * radii * stretch, np.sin(angles) * radii])
-    return Polygon(_transform_local(local, rng.uniform(0, math.pi), cx, cy))
+    return Polygon(rotate_and_move(local, rng.uniform(0, math.pi), cx, cy))
 
 
 def sample_points(region, n: int, rng: np.random.Generator) -> np.ndarray:
