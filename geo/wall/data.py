@@ -47,7 +47,6 @@ def in_scope(props: dict, street: str | None, community: str | None) -> bool:
     return (not street or props.get("street") == street) and (not community or props.get("community") == community)
 
 
-
 class WallData(CatchUp[FullState]):
     """One process's view of the wall data of one store: memoises per revision, and keeps the last full state."""
 
