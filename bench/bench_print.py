@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.bench_print [--count 20000] [--repeat 3]
 
-Writes a synthetic campaign (geo.synth.write_synthetic) into a temporary
+Writes a synthetic campaign (geo.synth.synthetic.write_synthetic) into a temporary
 folder and renders an A3 landscape PDF and a 300-dpi A3 PNG both ways:
 
 * naive: GeoDataFrame.from_features → to_crs(UTM) → plot(color=status colours)
@@ -44,7 +44,7 @@ from geo.printing.data import metric_crs  # noqa: E402
 from geo.printing.fonts import find_cjk_font  # noqa: E402
 from geo.printing.layout import format_scale  # noqa: E402
 from geo.store import open_store  # noqa: E402
-from geo.synth import write_synthetic  # noqa: E402
+from geo.synth.synthetic import write_synthetic  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 CASES = (("A3 landscape PDF", {"paper": "A3", "orientation": "landscape", "format": "pdf"}),

@@ -4,7 +4,7 @@
                                           [--screens 50] [--load-seconds 8] [--edits 200] [--no-browser]
                                           [--naive-size 20000]
 
-For each size a synthetic campaign is written (geo.synth.write_synthetic);
+For each size a synthetic campaign is written (geo.synth.synthetic.write_synthetic);
 for PostGIS it is copied into a schema of a throwaway, durable (fsync on)
 PostgreSQL cluster started here (tests/pg_cluster.py), or of
 $GUATU_BENCH_DATABASE_URL. The app runs as production runs it: gunicorn, 2
@@ -62,7 +62,7 @@ if str(REPO) not in sys.path:
 from geo.accounts import Accounts  # noqa: E402
 from geo.config import load_campaign  # noqa: E402
 from geo.store.migrate import copy_to_postgis  # noqa: E402
-from geo.synth import write_synthetic  # noqa: E402
+from geo.synth.synthetic import write_synthetic  # noqa: E402
 
 LAYER = "courtyards"
 EDIT_P95_TARGET_MS, POLL_TARGET_MS = 50.0, 10.0

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.bench_store [--sizes 10000,100000] [--journal 100000] [--edits 20]
 
-For each size a synthetic campaign is written (geo.synth.write_synthetic),
+For each size a synthetic campaign is written (geo.synth.synthetic.write_synthetic),
 then, with `--journal N`, a journal of N status changes already applied to
 the layer file (a long campaign). Two store objects open the same folder,
 as two gunicorn workers do: A writes, B reads. Measured (median of `--edits`
@@ -48,7 +48,7 @@ from geo.config import load_campaign  # noqa: E402
 from geo.geojson_io import write_collection  # noqa: E402
 from geo.journal import Journal  # noqa: E402
 from geo.store.geojson import JOURNAL_FILE, GeoJSONStore  # noqa: E402
-from geo.synth import write_synthetic  # noqa: E402
+from geo.synth.synthetic import write_synthetic  # noqa: E402
 
 LAYER = "courtyards"
 STATUSES = ("pending", "in_progress", "rectified", "accepted")

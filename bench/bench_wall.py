@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.bench_wall [--sizes 1000,5000,20000] [--repeat 3]
 
-For each size it writes a synthetic campaign (geo.synth.write_synthetic) and
+For each size it writes a synthetic campaign (geo.synth.synthetic.write_synthetic) and
 builds the wall map two ways:
 
 * naive — what a first-time folium user writes: `folium.GeoJson(layer,
@@ -42,7 +42,7 @@ from playwright.sync_api import sync_playwright
 
 from geo.config import load_campaign
 from geo.store import open_store
-from geo.synth import write_synthetic
+from geo.synth.synthetic import write_synthetic
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from web import create_app
 from web.core.security import add_nonce

@@ -2,7 +2,11 @@
 
 They outline the map when there is no basemap, carry the label points the
 wall map writes names at, and tell which sub-district and community a
-place falls in.
+place falls in: `locate` (a point), `fill_location` (a new place without
+them), `areas_holding` (many shapes at once, as the demo generator places
+them). A place lies in the area its representative point
+(`shapely.point_on_surface`) lies in, an area's edge included; where areas
+overlap, the first listed wins.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import orjson
 import shapely
 from shapely.geometry import shape
@@ -61,7 +66,7 @@ def boundary_bytes(data_dir: Path, campaign: Campaign, level: str) -> bytes:
 def _tree(path: str, _mtime: int, name_field: str):
     features = _read(path, _mtime, name_field)
     geoms = [shape(f["geometry"]) for f in features]
-    return shapely.STRtree(geoms), geoms, features
+    return shapely.STRtree(geoms), features
 
 
 def locate(data_dir: Path, campaign: Campaign, lon: float, lat: float) -> dict:
@@ -76,8 +81,40 @@ def locate(data_dir: Path, campaign: Campaign, lon: float, lat: float) -> dict:
         path = Path(data_dir) / b.file
         if not path.exists():
             continue
-        tree, geoms, features = _tree(str(path), path.stat().st_mtime_ns, b.name_field)
-        for i in tree.query(point, predicate="intersects"):
+        tree, features = _tree(str(path), path.stat().st_mtime_ns, b.name_field)
+        i = _first_hits(tree, np.array([point]))[0]
+        if i >= 0:
             out[level] = features[int(i)]["properties"]["name"]
-            break
+    return out
+
+
+def fill_location(feature: dict, data_dir: Path, campaign: Campaign) -> None:
+    """A new place without a sub-district or community gets the ones it lies in. A feature whose geometry
+    cannot be read is left as it is: validation says what is wrong with it."""
+    props = feature.get("properties")
+    if not isinstance(props, dict) or (props.get("street") and props.get("community")):
+        return
+    try:
+        point = shapely.point_on_surface(shape(feature.get("geometry")))
+    except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.ShapelyError):
+        return
+    if point.is_empty:
+        return
+    found = locate(data_dir, campaign, point.x, point.y)
+    for key in ("street", "community"):
+        if not props.get(key) and found[key]:
+            props[key] = found[key]
+
+
+def areas_holding(shapes: np.ndarray, areas: np.ndarray) -> np.ndarray:
+    """Per shape, the index of the area its representative point lies in (the first, where areas overlap),
+    -1 where none: one vectorised query, for many shapes at once."""
+    return _first_hits(shapely.STRtree(areas), shapely.point_on_surface(shapes))
+
+
+def _first_hits(tree: shapely.STRtree, points: np.ndarray) -> np.ndarray:
+    """Per point, the index of the first geometry of `tree` it lies in or on, -1 where none."""
+    hit_point, hit_area = tree.query(points, predicate="intersects")
+    out = np.full(len(points), -1)
+    out[hit_point[::-1]] = hit_area[::-1]  # the first hit wins
     return out

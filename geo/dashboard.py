@@ -11,7 +11,7 @@
 
 `DashboardData` (one per process) keeps each place's share of the panels,
 summed per layer, sub-district and community, and brings it up to date from
-the journal like the full wall state (geo/display.py `changes_to`): a new
+the journal like the full wall state (geo/wall/catchup.py `CatchUp`): a new
 revision re-derives only the places changed since, a new day or cut-off
 derives them all. A scope's dashboard adds up the groups in it. The result
 is the same as from scratch (`dashboard`). Sub-districts and communities are
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import threading
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable
@@ -38,12 +37,12 @@ from typing import NamedTuple
 
 from geo.boundaries import read_boundaries
 from geo.config import Campaign
-from geo.display import Basis, changes_to, clock_of
-from geo.errors import GuatuError, NotFound
+from geo.errors import NotFound
 from geo.journal import ChangeSummary
 from geo.progress import counts_per_day, done_of, journal_by_place, status_history, status_steps
-from geo.rules import local_now, place_past_deadline, problem_is_open, problem_overdue, problem_overnight
+from geo.rules import place_past_deadline, problem_is_open, problem_overdue, problem_overnight
 from geo.store.base import Store
+from geo.wall.catchup import Basis, CatchUp
 
 MAX_DAYS = 180  # longest progress series
 ALERT_ROWS = 40  # rows of each alert list sent (the totals count them all)
@@ -238,18 +237,15 @@ class _Index:
 
 # --- the panels ----------------------------------------------------------------------------
 
-class DashboardData:
+class DashboardData(CatchUp[_Index]):
     """One process's dashboard of one store: every place's share, kept between revisions (see the module's
     docstring); `get` answers one scope."""
 
     def __init__(self, store: Store, campaign: Campaign, data_dir: Path | None = None) -> None:
-        self.store = store
-        self.campaign = campaign
+        super().__init__(store, campaign)
         self.data_dir = data_dir
         self.layer_order = {x.id: i for i, x in enumerate(campaign.layers)}
         self.category_order = {c: i for i, c in enumerate(campaign.categories)}
-        self._index: _Index | None = None
-        self._lock = threading.Lock()
         self._streets: dict[str, int] = {}  # the boundary files' order
         self._communities: dict[tuple[str, str], int] = {}
         self._outlined: dict[str, set[str]] = {}  # sub-district -> communities, as the boundary files have them
@@ -258,8 +254,8 @@ class DashboardData:
             layers: Iterable[str] | None = None) -> dict:
         """Everything the dashboard panels show for the places of one scope, at `revision` (the journal's
         changes up to it; a wall's `StateKey.revision`)."""
-        with self._lock:
-            index = self._catch_up(revision, now)
+        with self._catch_up_lock:
+            index = self.catch_up(revision, now)
             wanted = set(layers) if layers else set(self.layer_order)
             groups = [(key, g) for key, g in index.groups.items()
                       if g.places and key[0] in wanted and (not street or key[1] == street)
@@ -269,8 +265,8 @@ class DashboardData:
     def areas(self, revision: int, now: datetime) -> dict[str, set[str]]:
         """Sub-district → its communities, as a wall URL may name them: the boundary files' (in their order),
         then those of the places (sub-districts by name)."""
-        with self._lock:
-            index = self._catch_up(revision, now)
+        with self._catch_up_lock:
+            index = self.catch_up(revision, now)
             out = {street: set(names) for street, names in self._outlined.items()}
             met: dict[str, set[str]] = {}
             for (_, street, community), g in index.groups.items():
@@ -283,33 +279,23 @@ class DashboardData:
             return out
 
     # --- keeping the shares ------------------------------------------------------------
-    def _catch_up(self, revision: int, now: datetime) -> _Index:
-        new = Basis.of(self.store, revision, clock_of(self.campaign, now))
-        old, self._index = self._index, None  # nothing half-done is kept if this fails
-        changes = changes_to(self.store, old.basis if old else None, new)
-        if old is not None and changes is not None:
-            try:
-                self._apply(old, changes)
-            except GuatuError:  # a layer broke meanwhile: start again with what can be read
-                pass
-            else:
-                if new.revision >= old.basis.revision:
-                    old.basis = new
-                self._index = old
-                return old
-        index = _Index(new, local_now(self.campaign, now))
+    def _build(self, basis: Basis, now_l: datetime) -> _Index:
+        """Every readable place's share, walking them all; the area order read again."""
+        index = _Index(basis, now_l)
         readable = [x.id for x in self.store.readable_layers()]
-        index.journal = journal_by_place((c for c in self.store.changes_since(0) if c.seq <= revision), readable)
+        index.journal = journal_by_place((c for c in self.store.changes_since(0) if c.seq <= basis.revision),
+                                         readable)
         for layer_id in readable:
             for f in self.store.features(layer_id):
                 self._put(index, (layer_id, f["id"]), f["properties"], in_order=False)
         for group in index.groups.values():
             group.sort()
         self._read_area_order()
-        self._index = index
         return index
 
-    def _apply(self, index: _Index, changes: list[ChangeSummary]) -> None:
+    def _apply(self, index: _Index, changes: list[ChangeSummary], now_l: datetime) -> None:
+        """Re-derive the shares of the places these changes touched (at the day and cut-off the index was
+        built on: `now_l` is the same day and side of the cut-off, or the index is built again)."""
         readable = {layer_id for layer_id, _ in index.basis.layers}
         touched: dict[tuple[str, str], None] = {}
         for c in changes:

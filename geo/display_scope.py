@@ -2,7 +2,7 @@
 
 A display link (a read-only `/wall?…&display=gd_…` URL for a command-room
 screen) is bound to the wall-map URL it was made for. Its scope is that
-URL's layers, street and community (geo/wallview.py); everything it reads
+URL's layers, street and community (geo/wall/params.py); everything it reads
 must stay inside: places of other sub-districts, communities or layers are
 neither listed nor counted. web/access/display_scope.py enforces this on every
 endpoint a display link can reach; the rules are here.
@@ -14,8 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from geo.config import Campaign
-from geo.display import COLUMNS, in_scope, pack_ids, unpack_ids
-from geo.wallview import WallView
+from geo.wall.codec import pack_ids, unpack_ids
+from geo.wall.data import in_scope
+from geo.wall.params import WallView
+from geo.wall.state import COLUMNS
 
 
 @dataclass(frozen=True)

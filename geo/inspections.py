@@ -36,13 +36,13 @@ import shapely
 
 from geo.config import Campaign
 from geo.dates import BadDate, parse_day
-from geo.display import in_scope
 from geo.errors import Conflict, FieldError, NotFound, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import PRECISION
 from geo.ledger import add_problem
 from geo.rules import local_now, open_problems, place_overdue
 from geo.store.base import Store, iso
+from geo.wall.data import in_scope
 
 KIND = "inspections"  # the store keeps each day's list as a record of this kind
 RESULTS = {"ok": "正常", "problem": "发现问题", "relapse": "反弹"}

@@ -9,7 +9,7 @@ of a campaign, 蝶变), in one document:
     other value met in the journal (a status dropped from the configuration).
 ``layers``
     per layer, in the campaign's order: ``ids`` — its places, packed like
-    the packed shapes' ids (geo/display.py `pack_ids`): first the places of
+    the packed shapes' ids (geo/wall/codec.py `pack_ids`): first the places of
     the store now, in store order, then the places that stood during the
     range but are gone now; ``start`` — each place's status index at the end
     of the day before ``from`` (−1: it did not exist); ``extra`` — for the
@@ -32,7 +32,7 @@ replayed. Like the timeline, it relies on the journal's times rising with its
 sequence numbers.
 
 `parse_view` reads the page's own parameters (range, speed, mode); a value
-that does not fit falls back to its default, as wall URLs do (geo/wallview.py).
+that does not fit falls back to its default, as wall URLs do (geo/wall/params.py).
 """
 
 from __future__ import annotations
@@ -44,11 +44,11 @@ from datetime import date, timedelta
 import orjson
 
 from geo.config import Campaign
-from geo.display import PACKED_PROPERTIES, Transform, pack_ids, packed_geometry, unpack_ids
 from geo.errors import ValidationError
 from geo.history import end_of_day
 from geo.progress import parse_range, timeline
 from geo.store.base import Store, iso
+from geo.wall.codec import PACKED_PROPERTIES, Transform, pack_ids, packed_geometry, unpack_ids
 
 GONE = -1  # the status index of a place that does not exist (yet, or any more)
 MODES = ("play", "compare")

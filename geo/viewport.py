@@ -30,16 +30,16 @@ import numpy as np
 import orjson
 import shapely
 
-from geo.display import GEOMETRY_CODES, PACKED_PROPERTIES, binary_body
 from geo.errors import FieldError, ValidationError
 from geo.geojson_io import dumps
 from geo.store.base import Store
+from geo.wall.codec import GEOMETRY_CODES, PACKED_PROPERTIES, binary_body
 
 TILE_PX = 256
 FULL_DETAIL_ZOOM = 17  # from this zoom on, outlines are sent as stored
 MAX_TILES = 1024  # a 4K screen needs about 16 × 10 tiles
 DOT_PIXELS = 3  # below full detail, polygons smaller than this many pixels each way are sent as dots
-DOT_CODE = 6  # the packed geometry type of a dot (after geo/display.py's GEOMETRY_CODES 0–5)
+DOT_CODE = 6  # the packed geometry type of a dot (after geo/wall/codec.py's GEOMETRY_CODES 0–5)
 MAX_LAT = 85.05112878
 _POLYGONAL, _LINEAR, _PUNTAL = (3, 6), (1, 5), (0, 4)  # shapely type ids
 
@@ -225,12 +225,12 @@ def collapse_to_dots(geoms: np.ndarray, view: Viewport) -> tuple[np.ndarray, np.
 
 def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: list[tuple],
                     geoms: np.ndarray, *, transform=None, attributes: bool = True, binary: bool = False) -> bytes:
-    """The `packed-1` document of these places (geo/display.py's geometry and attribute parts in one; ids as a
+    """The `packed-1` document of these places (geo/wall/codec.py's geometry and attribute parts in one; ids as a
     plain list), built without a loop over places. Places too small to see come as dots (`collapse_to_dots`):
     geometry type `DOT_CODE`, one position, like a Point.
 
     `attributes=False`: geometry and ids only (a wall screen loads the names of a whole layer once, when it
-    needs them); `binary`: the coordinates as int32 byte planes after a JSON header (display.binary_body)."""
+    needs them); `binary`: the coordinates as int32 byte planes after a JSON header (geo/wall/codec.py `binary_body`)."""
     geoms, dots = collapse_to_dots(geoms, view)
     type_ids = shapely.get_type_id(geoms) if len(geoms) else np.empty(0, dtype=int)
     order, types, parts, coords = [], [], [], []
@@ -282,7 +282,7 @@ def _attribute_columns(rows: list[tuple]) -> dict:
 
 
 def _open_rings(ring_offsets: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Ring point counts and coordinates with each ring's closing point left out (as display.packed_shapes)."""
+    """Ring point counts and coordinates with each ring's closing point left out (as geo/wall/codec.py `packed_geometry`)."""
     counts = np.diff(ring_offsets)
     starts, ends = ring_offsets[:-1], ring_offsets[1:] - 1
     closed = (counts > 3) & np.all(coords[starts] == coords[np.maximum(ends, 0)], axis=1) if len(counts) else counts > 0

@@ -1,4 +1,4 @@
-"""The demo's made-up history (geo.synth `write_history`) and the working copy `./guatu serve` makes of data/."""
+"""The demo's made-up history (geo/synth/history.py `write_history`) and the working copy `./guatu serve` makes of data/."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from geo.dashboard import dashboard
 from geo.history import end_of_day, layer_as_of
 from geo.store import open_store
 from geo.store.base import Store
-from geo.synth import DEFAULT_CAMPAIGN, TODAY, main, write_history, write_synthetic
+from geo.synth.campaign import DEFAULT_CAMPAIGN, TODAY
+from geo.synth.cli import main
+from geo.synth.history import write_history
+from geo.synth.synthetic import write_synthetic
 from geo.validate import SYSTEM_PROPERTIES
 
 DEMO = DEFAULT_CAMPAIGN.parent  # data/ of this checkout: only ever read here

@@ -1,4 +1,4 @@
-"""The full wall state kept between revisions (geo/display.py `WallData.full`) is the state a walk over every
+"""The full wall state kept between revisions (geo/wall/data.py `WallData.full`) is the state a walk over every
 place gives: after random edits through the real store, on both backends, read by another store object (another
 server process), packed and not, byte for byte."""
 
@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from geo import display
-from geo.display import Basis, WallData, changes_to, clock_of, unpack_ids
 from geo.geojson_io import dumps
+from geo.wall import catchup
+from geo.wall import state as wall_state
+from geo.wall.catchup import Basis, changes_to, clock_of
+from geo.wall.codec import unpack_ids
+from geo.wall.data import WallData
 from tests.random_edits import RandomEdits, WalkCounter
 
 BACKENDS = ["geojson", "postgis"]
@@ -29,7 +32,7 @@ def kept(wall, key, now, packed):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_state_kept_between_revisions_equals_one_built_from_scratch(store_factory, campaign, clock, backend, seed,
                                                                       monkeypatch):
-    monkeypatch.setattr(display, "BLOCK", 3)  # several serialised blocks per layer, each kept until a place changes
+    monkeypatch.setattr(wall_state, "BLOCK", 3)  # several serialised blocks per layer, each kept until a place changes
     writer, reader = store_factory(backend), store_factory(backend)
     edits = RandomEdits(writer, clock, seed)
     wall = WallData(reader, campaign)
@@ -123,7 +126,7 @@ def test_what_forces_a_walk_from_scratch(store_factory, campaign, clock, make_fe
     assert changes_to(store, old, Basis.of(store, 4, clock_of(campaign, clock.advance(hours=16)))) is None  # a new day
     assert changes_to(store, Basis(3, old.clock, old.layers, (3, "another journal", "courtyards", "c-0003")), new) is None
     assert changes_to(store, Basis(5, old.clock, old.layers, None), new) == []  # a request whose key is older
-    monkeypatch.setattr(display, "MAX_DELTA", 0)
+    monkeypatch.setattr(catchup, "MAX_DELTA", 0)
     assert changes_to(store, old, new) is None  # too many changes
     broken = Basis(old.revision, old.clock, (("courtyards", 99), *old.layers[1:]), old.mark)
     assert changes_to(store, broken, new) is None  # a layer file older than before (restored, or saved elsewhere)
@@ -135,7 +138,7 @@ def test_a_gzip_made_of_kept_pieces_is_the_body(store_factory, campaign, clock, 
 
     from web.core.http import gzip_pieces
 
-    monkeypatch.setattr(display, "BLOCK", 2)
+    monkeypatch.setattr(wall_state, "BLOCK", 2)
     monkeypatch.setattr("web.core.http._LARGE", 8)  # small test bodies: their blocks count as large pieces
     store = store_factory()
     edits = RandomEdits(store, clock, 7)

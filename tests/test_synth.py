@@ -13,7 +13,9 @@ import shapely
 from shapely.geometry import shape
 
 from geo.config import load_campaign
-from geo.synth import DEFAULT_CAMPAIGN, TODAY, to_metric, write_demo, write_synthetic
+from geo.synth.campaign import DEFAULT_CAMPAIGN, TODAY, write_demo
+from geo.synth.shapes import to_metric
+from geo.synth.synthetic import write_synthetic
 from geo.validate import validate_feature
 
 PROPERTY_KEYS = {"name", "kind", "street", "community", "status", "deadline", "unit", "people", "notes",

@@ -15,10 +15,11 @@ import shapely
 
 from geo.basemaps.base import BadRequest
 from geo.config import DISPLAY_CRS
-from geo.exchange.gcj02 import geometry_to_gcj02, wgs84_to_gcj02
+from geo.exchange.gcj02 import gcj02_to_wgs84, geometry_to_gcj02, wgs84_to_gcj02
 from geo.geojson_io import PRECISION, dumps
 
 POINT_PROPERTIES = ("label_point",)  # [lon, lat] pairs in properties that move with the geometry
+GCJ02_MARGIN = 0.0002  # degrees added around a GCJ-02 box turned back into WGS84
 
 
 def display_crs(value: str | None) -> str:
@@ -57,3 +58,18 @@ def shift_features(features: list[dict]) -> None:
 
 def _is_point(value) -> bool:
     return isinstance(value, list) and len(value) >= 2 and all(isinstance(v, (int, float)) for v in value[:2])
+
+
+def wgs84_bbox(text: str | None, crs: str) -> str | None:
+    """A `bbox` query parameter ("w,s,e,n") given in the display CRS `crs`, as a WGS84 box a little larger
+    (`GCJ02_MARGIN`), so the places at its edges are still found. Text that is not four numbers is returned
+    as it is, for the parser of the parameter to say what is wrong."""
+    if crs != "gcj02" or not text:
+        return text
+    try:
+        w, s, e, n = (float(v) for v in text.split(","))
+    except ValueError:
+        return text
+    lon, lat = gcj02_to_wgs84(np.array([w, e]), np.array([s, n]))
+    m = GCJ02_MARGIN
+    return f"{lon[0] - m},{lat[0] - m},{lon[1] + m},{lat[1] + m}"

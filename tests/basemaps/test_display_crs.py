@@ -8,8 +8,8 @@ import pytest
 from pyproj import Geod
 
 from geo.basemaps.base import BadRequest
-from geo.basemaps.crs import collection_in, display_crs, shift_features
-from geo.exchange.gcj02 import gcj02_to_wgs84
+from geo.basemaps.crs import GCJ02_MARGIN, collection_in, display_crs, shift_features, wgs84_bbox
+from geo.exchange.gcj02 import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.geojson_io import dumps
 
 GEOD = Geod(ellps="WGS84")
@@ -130,3 +130,14 @@ def test_every_geometry_type_and_missing_geometry_survive_the_shift():
     assert len(shifted[2]["geometry"]["coordinates"]) == 2  # the hole is kept
     assert shifted[2]["properties"]["label_point"] != [113.605, 34.705]
     shift_features([])  # nothing to do is fine
+
+
+def test_a_gcj02_viewport_box_is_found_again_in_wgs84_a_little_wider():
+    w, s, e, n = 113.62, 34.71, 113.66, 34.74  # stored (WGS84) corners of a screen's view
+    lon, lat = wgs84_to_gcj02(np.array([w, e]), np.array([s, n]))
+    box = [float(v) for v in wgs84_bbox(f"{lon[0]},{lat[0]},{lon[1]},{lat[1]}", "gcj02").split(",")]
+    assert box == pytest.approx([w - GCJ02_MARGIN, s - GCJ02_MARGIN, e + GCJ02_MARGIN, n + GCJ02_MARGIN], abs=1e-6)
+    assert wgs84_bbox("113.62,34.71,113.66,34.74", "wgs84") == "113.62,34.71,113.66,34.74"  # already WGS84
+    assert wgs84_bbox("east,34.71", "gcj02") == "east,34.71"  # left for the parameter's parser to refuse
+    assert wgs84_bbox(None, "gcj02") is None
+

@@ -3,7 +3,7 @@
     .venv/bin/python -m tests.browser.make_screenshots
 
 Serves a copy of the demo campaign with its made-up history
-(`geo.synth.write_history`, as `./guatu serve` does; clock fixed at the
+(`geo.synth.history.write_history`, as `./guatu serve` does; clock fixed at the
 demo's "today", 16:00 in Zhengzhou) and writes into docs/screenshots/:
 
 * wall-map.png       /wall at 1920×1080, light theme, dashboard on
@@ -24,7 +24,7 @@ from pathlib import Path
 from geo import inspections
 from geo.config import load_campaign
 from geo.store import open_store
-from geo.synth import write_history
+from geo.synth.history import write_history
 from tests.browser.harness import REPO, chromium, copy_demo, live_server, open_page, wait_ready
 
 OUT = REPO / "docs" / "screenshots"

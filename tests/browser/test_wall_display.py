@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import pytest
 
 from geo.config import load_campaign
-from geo.display import feature_state
 from geo.store import open_store
+from geo.wall.state import feature_state
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 16:00 in Zhengzhou, the demo's "today"

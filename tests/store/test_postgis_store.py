@@ -21,7 +21,7 @@ from geo.messages import t as message
 from geo.store import open_store
 from geo.store.migrate import CopyRefused, copy_to_geojson, copy_to_postgis, same_campaign
 from geo.store.postgis import DatabaseUnavailable, migrate, migration_files
-from geo.synth import write_synthetic
+from geo.synth.synthetic import write_synthetic
 
 LAYER = "courtyards"
 SPAWN = multiprocessing.get_context("spawn")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.display import unpack_ids
 from geo.messages import t
 from geo.store import open_store
+from geo.wall.codec import unpack_ids
 from tests.web.conftest import PASSWORD
 from web import create_app
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import gzip
 import threading
 
-from geo import display
-from geo.display import WallData
 from geo.store import open_store
+from geo.wall import state as wall_state
+from geo.wall.data import WallData
 
 
 def test_a_gzipped_full_state_is_the_plain_one_revision_after_revision(client, seeded, campaign, monkeypatch):
-    monkeypatch.setattr(display, "BLOCK", 1)  # one place per block: most pieces are kept between revisions
+    monkeypatch.setattr(wall_state, "BLOCK", 1)  # one place per block: most pieces are kept between revisions
     store = open_store(seeded, campaign)
     for n in range(4):
         for form in ("", "?format=packed"):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from geo.wallview import parse_view, query_from_url
+from geo.wall.params import parse_view, query_from_url
 from tests.browser.harness import copy_demo
 from web import create_app
 

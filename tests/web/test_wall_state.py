@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from geo import display
-from geo.display import unpack_ids
+from geo.wall import data as wall_data
+from geo.wall.codec import unpack_ids
 from tests.web.conftest import PASSWORD
 from web import create_app
 
@@ -152,7 +152,7 @@ def test_the_overnight_cutoff_passing_sends_the_full_state(private_app, clock):
 
 
 def test_a_revision_too_old_to_catch_up_from_gets_the_full_state(private_app, monkeypatch):
-    monkeypatch.setattr(display, "MAX_DELTA", 2)
+    monkeypatch.setattr(wall_data, "MAX_DELTA", 2)
     client = private_app.test_client()
     state, etag = first_state(client)
     for fid in ("c-0001", "c-0002", "c-0003"):
@@ -224,8 +224,8 @@ def test_packed_shapes_decode_to_the_stored_coordinates(client, seeded, campaign
 
 
 def test_packed_ids_shrink_to_their_numbers_and_shapes_to_a_scope(client, seeded, campaign):
-    from geo.display import pack_ids
     from geo.store import open_store
+    from geo.wall.codec import pack_ids
 
     assert pack_ids(["c-0001", "c-0002", "c-0005"]) == {"prefix": "c-", "width": 4, "step": [1, 1, 3]}
     assert pack_ids(["c-0001", "r-0002"]) == ["c-0001", "r-0002"]

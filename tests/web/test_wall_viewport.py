@@ -10,9 +10,9 @@ import orjson
 import pytest
 import shapely
 
-from geo.display import packed_geometry
 from geo.store.migrate import copy_to_postgis
 from geo.viewport import DOT_CODE, FULL_DETAIL_ZOOM, parse_viewport
+from geo.wall.codec import packed_geometry
 from web import create_app
 
 URL = "/api/wall/shapes/courtyards"

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from geo.display import unpack_ids
 from geo.errors import ValidationError
 from geo.history import end_of_day, layer_as_of
 from geo.playback import GONE, parse_view, playback, replay
 from geo.progress import timeline
+from geo.wall.codec import unpack_ids
 
 DAY0 = date(2026, 11, 24)  # the seeded places are created on this day (16:00 local)
 

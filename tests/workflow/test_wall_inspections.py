@@ -11,7 +11,7 @@ from shapely.geometry import Point, shape
 
 from geo import inspections as insp
 from geo.exchange.gcj02 import wgs84_to_gcj02
-from geo.wallview import parse_view
+from geo.wall.params import parse_view
 
 DAY = date(2026, 11, 24)  # the fake clock's day: 08:00 UTC is 16:00 in Zhengzhou
 NOTES = "楼道堆物未清,住户张某不配合"

@@ -31,7 +31,7 @@ from geo.accounts import Principal
 from geo.display_scope import DisplayScope, scoped_state
 from geo.errors import NotFound
 from geo.messages import t
-from geo.wallview import parse_view, query_from_url
+from geo.wall.params import parse_view, query_from_url
 from web.core.context import Cached, guatu
 
 OPEN = {"static", "api.boundaries", "basemaps.tile", "basemaps.index"}  # no places in them

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import re
 
-import shapely
 from flask import Blueprint, Response, request, url_for
-from shapely.geometry import shape
 from werkzeug.exceptions import BadRequest
 
-from geo.boundaries import locate
+from geo.boundaries import fill_location
 from geo.errors import FieldError, NotFound, PreconditionRequired, ValidationError
 from geo.features_edit import PreconditionFailed, any_version, weak_etag
 from geo.geojson_io import dumps
@@ -90,29 +88,12 @@ def _feature_response(result: WriteResult, status: int = 200) -> Response:
 @requires("editor")
 def create(layer_id: str):
     body = _json_body()
-    _fill_location(body)
-    result = guatu().store.create(layer_id, body, user=acting_user(), repair=_flag("repair"))
+    ctx = guatu()
+    fill_location(body, ctx.data_dir, ctx.campaign)  # a new place gets the sub-district and community it lies in
+    result = ctx.store.create(layer_id, body, user=acting_user(), repair=_flag("repair"))
     resp = _feature_response(result, 201)
     resp.headers["Location"] = url_for("api.feature", layer_id=layer_id, fid=result.feature["id"])
     return resp
-
-
-def _fill_location(feature: dict) -> None:
-    """A new place without a sub-district or community gets the ones it lies in."""
-    props = feature.get("properties")
-    if not isinstance(props, dict) or (props.get("street") and props.get("community")):
-        return
-    try:
-        point = shapely.point_on_surface(shape(feature.get("geometry")))
-    except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.ShapelyError):
-        return  # validation will say what is wrong with the geometry
-    if point.is_empty:
-        return
-    ctx = guatu()
-    found = locate(ctx.data_dir, ctx.campaign, point.x, point.y)
-    for key in ("street", "community"):
-        if not props.get(key) and found[key]:
-            props[key] = found[key]
 
 
 @bp.patch("/layers/<layer_id>/features/<fid>")

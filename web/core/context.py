@@ -19,9 +19,9 @@ from flask import current_app
 
 from geo.config import Campaign
 from geo.dashboard import DashboardData
-from geo.display import WallData
 from geo.store.base import Store
 from geo.viewport import ViewportIndex
+from geo.wall.data import WallData
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Guatu:
     instance_dir: Path = Path("instance")
     refresh_seconds: float = 5
     cache: RevisionCache = field(default_factory=RevisionCache)  # serialised answers, keyed by what they depend on
-    wall: WallData = field(init=False)  # the wall's state, deltas and shapes revisions (geo/display.py)
+    wall: WallData = field(init=False)  # the wall's state, deltas and shapes revisions (geo/wall/data.py)
     dashboard: DashboardData = field(init=False)  # progress panels, kept between revisions
     full_state: FullStateStreams = field(default_factory=FullStateStreams)
     viewport_index: ViewportIndex = field(init=False)  # tiles of large layers (geo/viewport.py)

@@ -19,6 +19,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
+from geo.boundaries import fill_location
 from geo.errors import Conflict, GuatuError, NotFound
 from geo.features_edit import (
     PreconditionFailed,
@@ -44,7 +45,6 @@ from geo.features_query import (
 )
 from geo.geojson_io import dumps
 from web.access.auth import acting_user, public, requires
-from web.api.writes import _fill_location  # a new place gets the sub-district and community it lies in
 from web.core.context import guatu
 from web.ogc.openapi import GEOJSON, HTML, JSON, OPENAPI_JSON, SCHEMA_JSON, document
 
@@ -312,8 +312,9 @@ def create_item(layer_id: str):
     _layer(layer_id)
     check_parameters(request.args, ("repair",))
     feature = create_body(_json_body())
-    _fill_location(feature)
-    result = guatu().store.create(layer_id, feature, user=acting_user(), repair=_repair())
+    ctx = guatu()
+    fill_location(feature, ctx.data_dir, ctx.campaign)  # a new place gets the sub-district and community it lies in
+    result = ctx.store.create(layer_id, feature, user=acting_user(), repair=_repair())
     resp = _item_response(layer_id, result.feature, 201, result.notes)
     resp.headers["Location"] = _url("item", layer_id=layer_id, fid=result.feature["id"])
     return resp

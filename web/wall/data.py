@@ -13,19 +13,19 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import numpy as np
-import shapely
 from flask import Blueprint, request
 
 from geo.basemaps.base import BadRequest
 from geo.basemaps.crs import collection_in, display_crs
-from geo.display import StateKey, place_card, shapes_bytes
 from geo.errors import BadParameter, FieldError, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
 from geo.history import end_of_day, feature_as_of
 from geo.inspections import check_day
-from geo.wallview import parse_view
+from geo.wall.cards import place_bbox, place_card
+from geo.wall.codec import shapes_bytes
+from geo.wall.params import parse_view
+from geo.wall.state import StateKey
 from web.access import display_scope
 from web.core.context import Cached, guatu
 from web.core.http import gzip_pieces, make_cached, send_cached
@@ -132,16 +132,6 @@ def place(layer_id: str, fid: str):
         card = place_card(feature, layer_id, ctx.campaign, ctx.now())
     card["bbox"] = place_bbox(feature, wgs84_to_gcj02 if display_crs(request.args.get("crs")) == "gcj02" else None)
     return send_cached(make_cached(dumps(card)))
-
-
-def place_bbox(feature: dict, transform=None) -> list[float] | None:
-    """[west, south, east, north] of a place's geometry, in the display CRS."""
-    if not feature.get("geometry"):
-        return None
-    xy = shapely.get_coordinates(shapely.from_geojson(dumps(feature["geometry"])))
-    if transform is not None:
-        xy = np.stack(transform(xy[:, 0], xy[:, 1]), axis=1)
-    return [round(float(v), 7) for v in (*xy.min(axis=0), *xy.max(axis=0))]
 
 
 @bp.get("/dashboard")

@@ -1,6 +1,6 @@
 """The wall map pages: `/` for people at a desk, `/wall` for big screens.
 
-Both take the same query parameters (see geo/wallview.py: layers, street,
+Both take the same query parameters (see geo/wall/params.py: layers, street,
 community, status, category, theme, title, refresh, view, dashboard,
 labels, inspections), so every screen is a bookmark. `/wall` is the command-room view:
 no zoom buttons, dashboard on by default, sizes for a 4K screen. A request
@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request, url_for
 
 from geo.viewport import viewport_layers
-from geo.wallview import WallView, parse_view, query_from_url
+from geo.wall.params import WallView, parse_view, query_from_url
 from web.access import display_scope
 from web.access.auth import principal
 from web.core.context import guatu

@@ -23,7 +23,7 @@ from geo.geojson_io import dumps
 from geo.playback import parse_view, playback
 from geo.progress import MAX_TIMELINE_DAYS, parse_range
 from geo.rules import local_now
-from geo.wallview import query_from_url
+from geo.wall.params import query_from_url
 from web.access.auth import DISPLAY_ENDPOINTS, principal
 from web.api.openapi import CACHED, CRS, ETAG, IF_NONE_MATCH, PATHS, READ_ERRORS, _json, _ref_response
 from web.core.context import guatu

@@ -22,36 +22,24 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
 from flask import request
 
 from geo.basemaps.base import BadRequest
-from geo.basemaps.crs import display_crs
-from geo.exchange.gcj02 import gcj02_to_wgs84, wgs84_to_gcj02
+from geo.basemaps.crs import display_crs, wgs84_bbox
+from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.viewport import geojson_viewport, packed_viewport, parse_viewport, viewport_shapes
 from web.core.context import Cached, guatu
 from web.core.http import send_cached
 
 FORMATS = ("geojson", "packed", "binary")
-_GCJ02_MARGIN = 0.0002  # degrees added around a GCJ-02 box turned back into WGS84
 
 
-def _wgs84_bbox(text: str | None, crs: str) -> str | None:
-    if crs != "gcj02" or not text:
-        return text
-    try:
-        w, s, e, n = (float(v) for v in text.split(","))
-    except ValueError:
-        return text  # parse_viewport says what is wrong
-    lon, lat = gcj02_to_wgs84(np.array([w, e]), np.array([s, n]))
-    m = _GCJ02_MARGIN
-    return f"{lon[0] - m},{lat[0] - m},{lon[1] + m},{lat[1] + m}"
 
 
 def viewport_response(layer_id: str):
     ctx = guatu()
     crs = display_crs(request.args.get("crs"))
-    view = parse_viewport(_wgs84_bbox(request.args.get("bbox"), crs), request.args.get("zoom"))
+    view = parse_viewport(wgs84_bbox(request.args.get("bbox"), crs), request.args.get("zoom"))
     fmt = request.args.get("format", "geojson")
     if fmt not in FORMATS:
         raise BadRequest(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")

@@ -145,7 +145,7 @@
     return { point: L.latLng(lat, lng), area: Math.abs(a) / 2 };
   }
 
-  // The places of a packed shapes document (geo/display.py), straight into typed arrays.
+  // The places of a packed shapes document (geo/wall/codec.py), straight into typed arrays.
   function placesFromPacked(doc, layerId, ids) {
     var g = doc.geometry, coords = g.coords, parts = g.parts, scale = doc.scale;
     var ci = 0, pi = 0, x = 0, y = 0;

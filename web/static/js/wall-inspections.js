@@ -17,7 +17,7 @@
  *   反弹     dark purple square with ↺
  * each with its route number, on a white rim that stands out on any fill.
  *
- * The wall parameter `inspections` (geo/wallview.py): 0 — nothing is
+ * The wall parameter `inspections` (geo/wall/params.py): 0 — nothing is
  * fetched; 1 — the panel stays, saying so when there is no list; unset —
  * markers and panel while there is a list for today. Loaded after wallmap.js
  * and wall-panels.js, hooked in with guatu.onWallMap; every text is a text node.

@@ -3,7 +3,7 @@
  * them current without reloading.
  *
  * Data: shapes come packed (delta-encoded integer coordinates, see
- * geo/display.py) once per layer; the state (status + derived flags per
+ * geo/wall/codec.py) once per layer; the state (status + derived flags per
  * place) is polled with `?since=<revision>` and an ETag, so an unchanged
  * campaign costs a 304 and a change sends only the changed places, which
  * are restyled in place and flash briefly. A layer's shapes are fetched
@@ -101,7 +101,7 @@
     return out;
   }
 
-  // The binary form (geo/display.py binary_body): "GTU1", header length,
+  // The binary form (geo/wall/codec.py binary_body; docs/packed-shapes.md): "GTU1", header length,
   // JSON header, then int32 coordinates in four byte planes.
   function decodeBinary(buffer) {
     var bytes = new Uint8Array(buffer);

@@ -1,0 +1,125 @@
+"""Catching up with the change journal: what keeps a view of every place up to date between revisions.
+
+A view derived from every readable place (the wall's full state,
+geo/wall/state.py; the dashboard's shares, geo/dashboard.py) is kept with
+the `Basis` it was built on: a revision, the local day and overnight cut-off
+(`clock_of`), the readable layers' revisions and a mark of the journal.
+`changes_to` lists the journal's changes that take it to a newer basis, or
+says it must be built again: a new day or cut-off, another set of readable
+layers, a layer file older than before, another journal, or more than
+`MAX_DELTA` changes. `CatchUp` is the one loop both views share: apply the
+changes since, or, when that cannot be done, build from scratch; the result
+is the same as a walk over every place. It derives from the store's files and
+journal alone, so any process answers any screen the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+
+from geo.config import Campaign
+from geo.errors import GuatuError
+from geo.journal import ChangeSummary
+from geo.rules import local_now
+from geo.store.base import Store
+
+MAX_DELTA = 2000  # more changes than this since a screen's revision: send the full state
+
+
+def clock_of(campaign: Campaign, now: datetime) -> tuple[str, bool]:
+    """The local day and whether the overnight cut-off has passed: with the revision, all derived flags depend on."""
+    now_l = local_now(campaign, now)
+    return now_l.date().isoformat(), now_l.time() >= campaign.overnight_cutoff
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a view kept between revisions was built on (see `changes_to`)."""
+
+    revision: int
+    clock: tuple[str, bool]
+    layers: tuple[tuple[str, int], ...]  # the readable layers and their revisions
+    mark: tuple | None  # change `revision` itself: a journal replaced by another one shows here
+
+    @classmethod
+    def of(cls, store: Store, revision: int, clock: tuple[str, bool]) -> Basis:
+        return cls(revision, clock, tuple((x.id, store.layer_revision(x.id)) for x in store.readable_layers()),
+                   _mark(store.changes_since(revision - 1)[:1], revision) if revision > 0 else None)
+
+
+def _mark(changes: list[ChangeSummary], revision: int) -> tuple | None:
+    c = changes[0] if changes else None
+    return (c.seq, c.at, c.layer, c.id) if c is not None and c.seq == revision else None
+
+
+def changes_to(store: Store, old: Basis | None, new: Basis, limit: int | None = None) -> list[ChangeSummary] | None:
+    """The changes that take a view built on `old` to `new`, oldest first; None when it must be built again:
+    a new day or cut-off, another set of readable layers, a layer file older than before (restored, or saved
+    by another program), another journal, or more than `limit` changes.
+
+    A view may be ahead of its revision (it read layer files that already held later changes): applying
+    the changes again brings it to the same result, because each change is applied from what the store holds
+    now and in journal order. A `new` revision behind `old` (two requests crossing) asks for nothing."""
+    if old is None or old.clock != new.clock or [x for x, _ in old.layers] != [x for x, _ in new.layers]:
+        return None
+    if any(now < then for (_, then), (_, now) in zip(old.layers, new.layers, strict=True)):
+        return None
+    tail = store.changes_since(old.revision - 1) if old.revision else store.changes_since(0)
+    if old.revision:
+        if _mark(tail, old.revision) != old.mark:
+            return None
+        tail = tail[1:]
+    window = tail[:bisect_right(tail, new.revision, key=lambda c: c.seq)]
+    return window if len(window) <= (MAX_DELTA if limit is None else limit) else None
+
+
+class Kept(Protocol):
+    """What a `CatchUp` keeps: anything with the basis it was built on."""
+
+    basis: Basis
+
+
+K = TypeVar("K", bound=Kept)
+
+
+class CatchUp(ABC, Generic[K]):
+    """A view of every readable place of one store, kept between revisions and brought up to date from the
+    journal (`catch_up`). A subclass says how to build the view from scratch and how to apply changes to it."""
+
+    def __init__(self, store: Store, campaign: Campaign) -> None:
+        self.store = store
+        self.campaign = campaign
+        self._kept: K | None = None
+        self._catch_up_lock = threading.Lock()  # one view built at a time; the others then find it
+
+    def catch_up(self, revision: int, now: datetime) -> K:
+        """The view brought to `revision` at `now`: from the kept one and the changes since, or from scratch.
+        Call it holding `_catch_up_lock`; keep the lock while reading what it returns."""
+        new = Basis.of(self.store, revision, clock_of(self.campaign, now))
+        old, self._kept = self._kept, None  # nothing half-done is kept if this fails
+        changes = changes_to(self.store, old.basis if old else None, new)
+        if old is not None and changes is not None:
+            try:
+                self._apply(old, changes, local_now(self.campaign, now))
+            except GuatuError:  # a layer broke meanwhile: build again from what can be read
+                pass
+            else:
+                if new.revision >= old.basis.revision:  # (else a request whose revision was read before the last one's)
+                    old.basis = new
+                self._kept = old
+                return old
+        self._kept = self._build(new, local_now(self.campaign, now))
+        return self._kept
+
+    @abstractmethod
+    def _build(self, basis: Basis, now_l: datetime) -> K:
+        """The view from scratch, from every readable place, on `basis` (`now_l`: the campaign's local time)."""
+
+    @abstractmethod
+    def _apply(self, kept: K, changes: list[ChangeSummary], now_l: datetime) -> None:
+        """Bring `kept` up to date with `changes` (oldest first). A `GuatuError` makes the view built again."""

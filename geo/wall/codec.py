@@ -1,0 +1,179 @@
+"""The wall's shape formats: a layer's places as GeoJSON, and packed (`packed-1`, JSON or binary).
+
+*Shapes* carry geometry and the attributes a map draws, filters and
+searches by. The GeoJSON form is for API clients; the wall map asks for the
+`packed` form in two parts: the *geometry* (ids, and coordinates as
+delta-encoded integers in millionths of a degree — the stored precision, so
+nothing is lost — as JSON or, smaller and quicker, as int32 byte planes)
+and, only when a screen first needs them, the *attributes* (name, kind,
+sub-district, community, as string tables).
+
+The formats are written down precisely enough to write a decoder in
+docs/packed-shapes.md; the browser's decoder is web/static/js/wallmap.js
+(`decodePacked`) and wall-canvas.js. This module only encodes: it reads no
+store and keeps nothing (geo/wall/data.py decides what to send and when).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from itertools import chain
+
+import numpy as np
+import orjson
+
+from geo.geojson_io import PRECISION, dumps
+from geo.store.base import Store
+
+SHAPE_PROPERTIES = ("name", "kind", "street", "community", "deadline", "unit", "people")
+PACKED_PROPERTIES = ("name", "kind", "street", "community")  # the attributes part (also geo/viewport.py)
+_TABLES = {"kind": "kinds", "street": "streets", "community": "communities"}  # column -> its string table
+_NUMBERED = re.compile(r"^(.*?)([0-9]+)$")
+GEOMETRY_CODES = {"Polygon": 0, "MultiPolygon": 1, "LineString": 2, "MultiLineString": 3, "Point": 4, "MultiPoint": 5}
+SCALE = 10 ** PRECISION
+
+Transform = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def shapes_bytes(store: Store, layer_id: str) -> bytes:
+    """A layer's geometry with display attributes, as a GeoJSON FeatureCollection."""
+    lines = []
+    for f in store.features(layer_id):
+        props = f["properties"]
+        slim = {k: props.get(k) for k in SHAPE_PROPERTIES}
+        lines.append(dumps({"type": "Feature", "id": f["id"], "properties": slim, "geometry": f["geometry"]}))
+    return b'{"type":"FeatureCollection","layer":' + dumps(layer_id) + b',"features":[' + b",".join(lines) + b"]}"
+
+
+def pack_ids(ids: list[str]) -> list[str] | dict:
+    """Ids like c-000001, c-000002, …: {"prefix", "width", "step"} (differences of the numbers); others as a list."""
+    first = _NUMBERED.match(ids[0]) if ids else None
+    if not first:
+        return ids
+    prefix, width = first.group(1), len(first.group(2))
+    one = re.escape(prefix) + f"[0-9]{{{width}}}"
+    if re.fullmatch(f"(?:{one}\n)*{one}", "\n".join(ids)) is None:  # one pass in C, not a loop in Python
+        return ids
+    numbers = np.fromiter((int(fid[len(prefix):]) for fid in ids), np.int64, len(ids))
+    return {"prefix": prefix, "width": width, "step": np.diff(numbers, prepend=0).tolist()}
+
+
+def unpack_ids(ids: list[str] | dict) -> list[str]:
+    """The ids `pack_ids` packed (as wallmap.js unpacks them)."""
+    if isinstance(ids, list):
+        return ids
+    out, n = [], 0
+    for step in ids["step"]:
+        n += step
+        out.append(f"{ids['prefix']}{n:0{ids['width']}d}")
+    return out
+
+
+def packed_geometry(features: list[dict], layer_id: str, revision: int, *, transform: Transform | None = None,
+                    binary: bool = False) -> bytes:
+    """A layer's geometry, compact, with its ids and nothing else (decoded by wallmap.js).
+
+    `geometry.parts` holds, per place, the counts that rebuild it: Polygon →
+    rings, then points per ring; MultiPolygon → polygons, then per polygon
+    rings and points per ring; LineString → points; MultiLineString → lines,
+    then points per line; MultiPoint → points; Point → nothing. Rings are
+    sent open (the closing point is implied). `geometry.coords` is x0, y0,
+    dx1, dy1, … over the whole layer, in units of 1/`scale` degree: the
+    stored precision, so nothing is lost.
+
+    `binary`: the same header as JSON, then the coordinates as int32 in
+    four byte planes (see `binary_body`): a quarter fewer bytes after gzip
+    than JSON digits, and three times quicker to compress."""
+    ids, types, parts, points = [], [], [], []
+    for f in features:
+        geometry = f.get("geometry")
+        if not geometry or geometry.get("type") not in GEOMETRY_CODES:
+            continue
+        ids.append(f["id"])
+        types.append(flatten_geometry(geometry, parts, points))
+    if any(len(p) != 2 for p in points):  # some position carries a third value
+        points = [p[:2] for p in points]
+    xy = np.fromiter(chain.from_iterable(points), float, 2 * len(points)).reshape(-1, 2)
+    if transform is not None and len(xy):
+        lon, lat = transform(xy[:, 0], xy[:, 1])
+        xy = np.stack([lon, lat], axis=1)
+    q = np.rint(xy * SCALE).astype(np.int64)
+    if len(q) > 1:
+        q[1:] = q[1:] - q[:-1].copy()
+    coords = q.reshape(-1)
+    head = {"format": "packed-1", "part": "geometry", "layer": layer_id, "revision": revision, "count": len(ids),
+            "scale": SCALE, "ids": pack_ids(ids)}
+    if binary:
+        return binary_body({**head, "geometry": {"types": types, "parts": parts, "n": len(coords)}}, coords)
+    return orjson.dumps({**head, "geometry": {"types": types, "parts": parts, "coords": coords}},
+                        option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+BINARY_MAGIC = b"GTU1"
+
+
+def binary_body(header: dict, values: np.ndarray) -> bytes:
+    """`GTU1`, the header's length (uint32, little-endian), the header (JSON, space-padded to 4 bytes), then
+    the int32 values as four byte planes: every value's lowest byte, then every second byte, and so on."""
+    head = orjson.dumps(header)
+    head += b" " * (-len(head) % 4)
+    planes = np.ascontiguousarray(values.astype("<i4")).view(np.uint8).reshape(-1, 4).T.tobytes()
+    return BINARY_MAGIC + len(head).to_bytes(4, "little") + head + planes
+
+
+def packed_attributes(features: list[dict], layer_id: str, revision: int) -> bytes:
+    """The attributes a map shows of a layer's places (name, kind, sub-district, community), as string tables.
+
+    A screen asks for them only when it needs them: to search, to write
+    names (zoom 17 and closer) or to show a tooltip."""
+    tables: dict[str, dict[str, int]] = {k: {} for k in _TABLES}
+    columns: dict[str, list[int]] = {k: [] for k in tables}
+    ids, names = [], []
+    for f in features:
+        if not f.get("geometry") or f["geometry"].get("type") not in GEOMETRY_CODES:
+            continue
+        props = f["properties"]
+        ids.append(f["id"])
+        names.append(props.get("name") or "")
+        for key, table in tables.items():
+            columns[key].append(table.setdefault(props.get(key) or "", len(table)))
+    doc = {"format": "packed-1", "part": "attributes", "layer": layer_id, "revision": revision, "count": len(ids),
+           "ids": pack_ids(ids), "name": names, **{_TABLES[k]: list(t) for k, t in tables.items()}, **columns}
+    return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def _open(ring: list) -> list:
+    return ring[:-1] if len(ring) > 3 and ring[0] == ring[-1] else ring
+
+
+def flatten_geometry(geometry: dict, parts: list[int], points: list) -> int:
+    """Append a geometry's counts to `parts` and its positions (rings open) to `points`; its geometry code."""
+    kind, coords = geometry["type"], geometry["coordinates"]
+    code = GEOMETRY_CODES[kind]
+    if kind == "Polygon":
+        parts.append(len(coords))
+        for ring in coords:
+            ring = _open(ring)
+            parts.append(len(ring))
+            points.extend(ring)
+    elif kind == "MultiPolygon":
+        parts.append(len(coords))
+        for polygon in coords:
+            parts.append(len(polygon))
+            for ring in polygon:
+                ring = _open(ring)
+                parts.append(len(ring))
+                points.extend(ring)
+    elif kind in ("LineString", "MultiPoint"):
+        parts.append(len(coords))
+        points.extend(coords)
+    elif kind == "MultiLineString":
+        parts.append(len(coords))
+        for line in coords:
+            parts.append(len(line))
+            points.extend(line)
+    else:  # Point
+        points.append(coords)
+    return code
+

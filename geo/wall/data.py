@@ -1,0 +1,290 @@
+"""What a wall screen is sent, per request: shapes (rarely change), state (often) and their revisions.
+
+A screen refetches a layer's shapes only when its *shapes revision* moves:
+a place was added or removed, or its geometry or a shape attribute changed
+(`WallData.shape_revisions`, from the journal alone). It polls the state
+with its revision: nothing changed → 304; otherwise a *delta* with only the
+places changed since, built from the change journal; a *full* state only on
+first load, a new local day, the overnight cut-off passing, or a revision
+too old to catch up from (`MAX_DELTA`).
+
+Everything derives from the store's files and journal, never from what one
+server process remembers, so any process answers any screen the same way.
+`WallData` memoises, and keeps the last full state it built so that the next
+one re-derives only the places changed since (geo/wall/catchup.py), with the
+same result as a walk over every place. The formats are geo/wall/codec.py's
+(shapes) and geo/wall/state.py's (state).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from itertools import chain
+
+import numpy as np
+
+from geo.config import Campaign
+from geo.errors import NotFound
+from geo.geojson_io import dumps
+from geo.journal import ChangeSummary
+from geo.rules import local_now
+from geo.store.base import Store
+from geo.wall.catchup import MAX_DELTA, Basis, CatchUp, clock_of
+from geo.wall.codec import (
+    GEOMETRY_CODES,
+    SHAPE_PROPERTIES,
+    Transform,
+    flatten_geometry,
+    packed_attributes,
+    packed_geometry,
+)
+from geo.wall.state import COLUMNS, FullState, LayerState, StateKey, local_feature_state
+
+
+def in_scope(props: dict, street: str | None, community: str | None) -> bool:
+    """A place of the sub-district and community a wall screen shows (None: any)."""
+    return (not street or props.get("street") == street) and (not community or props.get("community") == community)
+
+
+class WallData(CatchUp[FullState]):
+    """One process's view of the wall data of one store: memoises per revision, and keeps the last full state."""
+
+    def __init__(self, store: Store, campaign: Campaign) -> None:
+        super().__init__(store, campaign)
+        self.category_index = {c: i for i, c in enumerate(campaign.categories)}
+        self._lock = threading.Lock()
+        self._scanned = 0  # journal seq up to which shape revisions are known
+        self._shape_seq: dict[str, int] = {}
+        self._safe: tuple[tuple, int] | None = None
+        self._extents: dict[tuple, list[float] | None] = {}
+        self.status_index = {st.key: i for i, st in enumerate(campaign.statuses)}
+
+    # --- revisions -----------------------------------------------------------
+    def key(self, now: datetime) -> StateKey:
+        """Cheap: one stat of the journal and of each layer file."""
+        head = self.store.revision()
+        files = tuple((x.id, self.store.layer_revision(x.id)) for x in self.store.readable_layers())
+        return StateKey(self._safe_revision(head, files), head, *clock_of(self.campaign, now))
+
+    def _safe_revision(self, head: int, files: tuple[tuple[str, int], ...]) -> int:
+        """`head`, or less while a layer file lags behind the journal."""
+        memo = self._safe
+        if memo is not None and memo[0] == (head, files):
+            return memo[1]
+        safe = head
+        oldest = min((seq for _, seq in files), default=head)
+        if oldest < head:
+            file_seq = dict(files)
+            for change in self.store.changes_since(oldest):
+                if change.seq > file_seq.get(change.layer, change.seq):
+                    safe = min(safe, change.seq - 1)
+                    break  # changes are in order: the first missing one decides
+        self._safe = ((head, files), safe)
+        return safe
+
+    def shape_revisions(self) -> dict[str, int]:
+        """Per layer, the last change its shapes show (derived from the journal alone)."""
+        with self._lock:
+            head = self.store.revision()
+            if head < self._scanned:  # a new journal: start again
+                self._scanned, self._shape_seq = 0, {}
+            if head > self._scanned:
+                for c in self.store.changes_since(self._scanned):
+                    if c.op != "update" or c.geometry_changed or not set(c.changed).isdisjoint(SHAPE_PROPERTIES):
+                        self._shape_seq[c.layer] = c.seq
+                    self._scanned = max(self._scanned, c.seq)
+            return {x.id: self._shape_seq.get(x.id, 0) for x in self.campaign.layers}
+
+    # --- shapes --------------------------------------------------------------
+    def extent(self, layer_ids: tuple[str, ...], street: str | None = None,
+               community: str | None = None) -> list[float] | None:
+        """[west, south, east, north] of the places a screen shows, so its page opens fitted to them."""
+        key = (tuple((x, self.store.layer_revision(x)) for x in layer_ids), street, community)
+        with self._lock:
+            if key in self._extents:
+                return self._extents[key]
+        points: list = []
+        parts: list[int] = []
+        for layer_id in layer_ids:
+            for f in self.store.features(layer_id):
+                geometry = f.get("geometry")
+                if geometry and geometry.get("type") in GEOMETRY_CODES and in_scope(f["properties"], street, community):
+                    flatten_geometry(geometry, parts, points)
+        out = None
+        if points:
+            if any(len(p) != 2 for p in points):
+                points = [p[:2] for p in points]
+            xy = np.fromiter(chain.from_iterable(points), float, 2 * len(points)).reshape(-1, 2)
+            out = [float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())]
+        with self._lock:
+            if len(self._extents) > 64:
+                self._extents.clear()
+            self._extents[key] = out
+        return out
+
+    def shapes_shown(self, layer_id: str) -> int:
+        """The shapes revision a read of the layer's places shows now: its last shape change, or less while the
+        layer file lags behind the journal. Read it before the places: they can only be newer."""
+        return min(self.shape_revisions().get(layer_id, 0), self.store.layer_revision(layer_id))
+
+    def packed(self, layer_id: str, *, part: str = "geometry", street: str | None = None, community: str | None = None,
+               transform: Transform | None = None, binary: bool = False) -> bytes:
+        """Packed geometry or attributes of the layer's places in a scope, with the shapes revision they show."""
+        shown = self.shapes_shown(layer_id)
+        features = self.store.features(layer_id)
+        if street or community:
+            features = [f for f in features if in_scope(f["properties"], street, community)]
+        if part == "attributes":
+            return packed_attributes(features, layer_id, shown)
+        return packed_geometry(features, layer_id, shown, transform=transform, binary=binary)
+
+    # --- state ---------------------------------------------------------------
+    def _common(self, key: StateKey, now: datetime) -> dict:
+        return {"revision": key.revision, "head": key.head, "day": key.day, "after_cutoff": key.after_cutoff,
+                "generated_at": now.isoformat(), "categories": list(self.campaign.categories)}
+
+    def full(self, key: StateKey, now: datetime, *, packed: bool = False) -> dict:
+        """Status and flags of every place, with the counts a legend shows.
+
+        `packed`: each layer's places as columns (ids as in the packed shapes,
+        status as an index into `statuses`, flags as bits: 1 overdue, 2
+        overnight) instead of an object per place; a fraction of the bytes.
+
+        Built from the last full state and the changes since when it can be
+        (geo/wall/catchup.py), else by walking every place; the result is the same.
+        `as_of` is the latest `updated_at` of the places now (looked for again
+        among all places only when the latest one changes back or goes)."""
+        with self._catch_up_lock:
+            state = self.catch_up(key.revision, now)
+            out, entries = self._summary(state, key, now)
+            for layer_id, part in state.layers.items():
+                if packed:
+                    entries[layer_id].update(part.packed())
+                else:
+                    entries[layer_id]["features"] = dict(part.items)
+        out["layers"] = entries
+        if packed:
+            out.update(format="packed-1", statuses=list(self.status_index))
+        return out
+
+    def full_body(self, key: StateKey, now: datetime, *, packed: bool = False) -> list[bytes]:
+        """`full` serialised: pieces that, joined, are `dumps(full(...))`. Each layer's places come in blocks
+        serialised once and kept until one of their places changes, so a new revision serialises (and an HTTP
+        layer compresses, see web/http.py) little more than the blocks its changes touched."""
+        with self._catch_up_lock:
+            state = self.catch_up(key.revision, now)
+            out, entries = self._summary(state, key, now)
+            pieces = [dumps(out)[:-1] + b',"layers":{']
+            for n, (layer_id, part) in enumerate(state.layers.items()):
+                pieces.append((b"," if n else b"") + dumps(layer_id) + b":" + dumps(entries[layer_id])[:-1])
+                if packed:
+                    pieces.append(b',"ids":' + dumps(part.packed_ids()))
+                    for name in COLUMNS:
+                        pieces.append(b',"' + name.encode() + b'":[')
+                        pieces.extend(part.blocks(name))
+                        pieces.append(b"]")
+                else:
+                    pieces.append(b',"features":{')
+                    pieces.extend(part.blocks("features"))
+                    pieces.append(b"}")
+                pieces.append(b"}")
+        tail = {"format": "packed-1", "statuses": list(self.status_index)} if packed else None
+        pieces.append(b"}" + (b"," + dumps(tail)[1:] if tail else b"}"))
+        return pieces
+
+    def _summary(self, state: FullState, key: StateKey, now: datetime) -> tuple[dict, dict[str, dict]]:
+        """The full state without its places: the head, and each layer's entry before its places."""
+        shapes = self.shape_revisions()
+        counts: dict[str, int] = {st.key: 0 for st in self.campaign.statuses}
+        entries = {}
+        for layer_id, part in state.layers.items():
+            for status, n in part.counts.items():
+                counts[status] = counts.get(status, 0) + n
+            entries[layer_id] = {"revision": self.store.layer_revision(layer_id), "shapes": shapes[layer_id],
+                                 "counts": self._ordered(part.counts)}
+        parts = state.layers.values()
+        latest = max((part.latest() for part in parts), default="")
+        out = {
+            "kind": "full", **self._common(key, now), "as_of": latest or None,
+            "counts": {st.key: counts.get(st.key, 0) for st in self.campaign.statuses},
+            "total": sum(counts.values()), "overdue_places": sum(p.overdue_places for p in parts),
+            "overdue_problems": sum(p.overdue_problems for p in parts),
+            "overnight_places": sum(p.overnight for p in parts),
+        }
+        return out, entries
+
+    def _ordered(self, counts: dict[str, int]) -> dict[str, int]:
+        """Places per status in the campaign's order of statuses, then any other status."""
+        known = [(s, counts[s]) for s in self.status_index if s in counts]
+        return dict(known + sorted(((s, n) for s, n in counts.items() if s not in self.status_index),
+                                   key=lambda x: (x[0] is None, str(x[0]))))
+
+    def _build(self, basis: Basis, now_l: datetime) -> FullState:
+        """Every readable place's state, walking them all."""
+        state = FullState(basis, {})
+        for layer in self.store.readable_layers():  # a broken layer file is reported by /api/health
+            part = state.layers[layer.id] = LayerState(self.status_index)
+            for f in self.store.features(layer.id):
+                self._derive(part, f, now_l)
+        return state
+
+    def _derive(self, part: LayerState, feature: dict, now_l: datetime) -> None:
+        props = feature["properties"]
+        part.set(feature["id"], local_feature_state(props, self.campaign, now_l, self.category_index).as_list(),
+                 props.get("updated_at") or "")
+
+    def _apply(self, state: FullState, changes: list[ChangeSummary], now_l: datetime) -> None:
+        """Re-derive the places these changes touched, keeping the store's order: an update leaves a place
+        where it is, a creation puts it last, a deletion takes it out (both backends list places so)."""
+        last: dict[tuple[str, str], str] = {}  # touched places: the last creation or deletion, else "update"
+        for c in changes:
+            part = state.layers.get(c.layer)
+            if part is None:
+                continue
+            key = (c.layer, c.id)
+            if c.op == "update":
+                last.setdefault(key, "update")
+            else:  # created again (or, in a state read ahead of its revision, again in the same place): last
+                part.remove(c.id)
+                last.pop(key, None)
+                last[key] = c.op
+        for (layer_id, fid), op in last.items():  # creations in their order: each goes last
+            part = state.layers[layer_id]
+            if op == "delete" or (op == "update" and fid not in part.items):
+                continue  # gone, or deleted after a state read ahead: a later change brings it back if it is
+            try:
+                feature = self.store.get(layer_id, fid)
+            except NotFound:  # deleted by a change after this revision, which the layer file already shows
+                part.remove(fid)
+                continue
+            self._derive(part, feature, now_l)
+
+    def delta(self, since: int, key: StateKey, now: datetime) -> dict | None:
+        """Only the places changed after `since`; None when a full state is due instead."""
+        if since < 0 or since > key.revision:
+            return None
+        changes = self.store.changes_since(since)
+        if len(changes) > MAX_DELTA:
+            return None
+        last_op: dict[tuple[str, str], str] = {}
+        latest = ""
+        for c in changes:
+            last_op[(c.layer, c.id)] = c.op
+            latest = max(latest, c.at)
+        shapes = self.shape_revisions()
+        now_l = local_now(self.campaign, now)
+        layers = {x.id: {"revision": self.store.layer_revision(x.id), "shapes": shapes[x.id], "features": {},
+                         "removed": []} for x in self.store.readable_layers()}
+        for (layer_id, fid), op in last_op.items():
+            if layer_id not in layers:
+                continue
+            try:
+                props = self.store.get(layer_id, fid)["properties"]
+            except NotFound:
+                if op == "delete":
+                    layers[layer_id]["removed"].append(fid)
+                continue  # created a moment ago, its file not written yet: the next poll brings it
+            layers[layer_id]["features"][fid] = local_feature_state(props, self.campaign, now_l, self.category_index).as_list()
+        return {"kind": "delta", "since": since, **self._common(key, now), "as_of": latest or None, "layers": layers}
+

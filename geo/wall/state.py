@@ -1,0 +1,221 @@
+"""The wall's *state*: per place, only its status and the flags derived from it, kept between revisions.
+
+A place's state is `[status, overdue 0/1, overnight 0/1, open problems,
+overdue problems, [open categories]]` (the category list is left out when
+empty): `FeatureState.as_list`. `StateKey` is everything a screen's state
+depends on, and its ETag. `LayerState` keeps one layer's states in store
+order with the sums a legend shows, the packed columns and the serialised
+blocks, so that a new revision re-derives and re-serialises only what its
+changes touched; `FullState` is every layer's, on the `Basis` it was built
+on (geo/wall/catchup.py brings it up to date). geo/wall/data.py answers
+screens with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from geo.config import Campaign
+from geo.geojson_io import dumps
+from geo.rules import local_now, place_past_deadline, problem_is_open, problem_overdue, problem_overnight
+from geo.wall.catchup import Basis
+from geo.wall.codec import pack_ids
+
+
+@dataclass(frozen=True)
+class FeatureState:
+    status: str
+    overdue: bool
+    overnight: bool
+    open_problems: int
+    overdue_problems: int = 0
+    categories: tuple[int, ...] = ()  # indices into campaign.categories of the open problems
+
+    def as_list(self) -> list:
+        out = [self.status, int(self.overdue), int(self.overnight), self.open_problems, self.overdue_problems]
+        if self.categories:
+            out.append(list(self.categories))
+        return out
+
+
+def feature_state(props: dict, campaign: Campaign, now: datetime, category_index: dict[str, int] | None = None) -> FeatureState:
+    """A place's status and derived flags at `now`."""
+    index = category_index if category_index is not None else {c: i for i, c in enumerate(campaign.categories)}
+    return local_feature_state(props, campaign, local_now(campaign, now), index)
+
+
+def local_feature_state(props: dict, campaign: Campaign, now_l: datetime, index: dict[str, int]) -> FeatureState:
+    """`feature_state` at a local time `now_l`, with the campaign's category indices (the hot path)."""
+    today = now_l.date()
+    open_n = overdue_n = 0
+    overnight = False
+    categories: set[int] = set()
+    for p in props.get("problems") or ():
+        if not problem_is_open(p, campaign):
+            continue
+        open_n += 1
+        overdue_n += problem_overdue(p, campaign, today)
+        overnight = overnight or problem_overnight(p, campaign, now_l)
+        if p.get("category") in index:
+            categories.add(index[p["category"]])
+    return FeatureState(
+        # overdue (place_overdue): an overdue open problem, counted above, or the place's own deadline passed
+        status=props.get("status"), overdue=overdue_n > 0 or place_past_deadline(props, campaign, today), overnight=overnight,
+        open_problems=open_n, overdue_problems=overdue_n, categories=tuple(sorted(categories)),
+    )
+
+
+@dataclass(frozen=True)
+class StateKey:
+    """Everything a screen's state depends on.
+
+    `revision`: every change up to it is in the layer files as read (a
+    write lands in the journal a moment before its layer file); `head`: the
+    journal's last change; `day` and `after_cutoff`: the local date and
+    whether the overnight cut-off has passed, which change derived flags
+    without any write."""
+
+    revision: int
+    head: int
+    day: str
+    after_cutoff: bool
+
+    @property
+    def etag(self) -> str:
+        return f"s{self.revision}-{self.head}-{self.day.replace('-', '')}{int(self.after_cutoff)}"
+
+    @staticmethod
+    def clock_part(etag: str | None) -> str | None:
+        """The day-and-cut-off part of an ETag this module made (None if it is not one)."""
+        if not etag or not etag.startswith("s"):
+            return None
+        tail = etag.rsplit("-", 1)
+        return tail[1] if len(tail) == 2 and len(tail[1]) == 9 and tail[1].isdigit() else None
+
+
+
+COLUMNS = ("status", "flags", "open", "overdue_problems", "categories")  # a packed state's columns, in order
+BLOCK = 4096  # places per serialised block of a layer's state: what one edit serialises again
+
+
+class LayerState:
+    """One layer's part of the full state, kept between revisions: each place's state (`FeatureState.as_list`)
+    in store order and the sums a legend shows; once asked for, the packed columns and the serialised blocks of
+    places (kept until a place in them changes; a deletion moves every place after it, so they are made again)."""
+
+    def __init__(self, status_index: dict[str, int]) -> None:
+        self.status_index = status_index
+        self.items: dict[str, list] = {}
+        self.updated: dict[str, str] = {}  # updated_at of each place, for `as_of`
+        self.counts: dict[str, int] = {}  # places per status (none at zero)
+        self.overdue_places = self.overdue_problems = self.overnight = 0
+        self._latest = ""
+        self._latest_stale = False  # the place that was latest changed back or left: look again when asked
+        self._order: list[str] | None = None  # ids in store order, their positions, the columns: built when asked
+        self._pos: dict[str, int] = {}
+        self._columns: dict[str, list] = {}
+        self._ids: list[str] | dict | None = None
+        self._blocks: dict[tuple[str, int], bytes] = {}  # (column, or "features"; block number) -> its values
+
+    def set(self, fid: str, item: list, updated: str) -> None:
+        """A place's state: in its place if known, else last (a place created since)."""
+        old = self.items.get(fid)
+        if old is not None:
+            self._count(old, -1)
+        self.items[fid] = item
+        self._count(item, 1)
+        was = self.updated.get(fid)
+        self.updated[fid] = updated
+        if updated >= self._latest:
+            self._latest, self._latest_stale = updated, False
+        elif was == self._latest:
+            self._latest_stale = True
+        if self._order is None:
+            return
+        if old is None:
+            at = self._pos[fid] = len(self._order)
+            self._order.append(fid)
+            self._ids = None
+            for name, value in zip(COLUMNS, self._row(item), strict=True):
+                self._columns[name].append(value)
+        else:
+            at = self._pos[fid]
+            for name, value in zip(COLUMNS, self._row(item), strict=True):
+                self._columns[name][at] = value
+        block = at // BLOCK
+        for name in (*COLUMNS, "features"):
+            self._blocks.pop((name, block), None)
+
+    def remove(self, fid: str) -> None:
+        item = self.items.pop(fid, None)
+        if item is None:
+            return
+        self._count(item, -1)
+        if self.updated.pop(fid) == self._latest:
+            self._latest_stale = True
+        self._order, self._ids = None, None  # every place after it moves: made again when next asked
+        self._blocks.clear()
+
+    def latest(self) -> str:
+        if self._latest_stale:
+            self._latest, self._latest_stale = max(self.updated.values(), default=""), False
+        return self._latest
+
+    def _count(self, item: list, sign: int) -> None:
+        status = item[0]
+        n = self.counts.get(status, 0) + sign
+        if n:
+            self.counts[status] = n
+        else:
+            del self.counts[status]
+        self.overdue_places += sign * item[1]
+        self.overnight += sign * item[2]
+        self.overdue_problems += sign * item[4]
+
+    def _row(self, item: list) -> tuple:
+        return (self.status_index.get(item[0], -1), item[1] | item[2] << 1, item[3], item[4],
+                item[5] if len(item) > 5 else 0)
+
+    def _positions(self) -> list[str]:
+        if self._order is None:
+            self._order = list(self.items)
+            self._pos = {fid: i for i, fid in enumerate(self._order)}
+            rows = [self._row(v) for v in self.items.values()]
+            self._columns = {name: [r[i] for r in rows] for i, name in enumerate(COLUMNS)}
+            self._blocks.clear()
+        return self._order
+
+    def packed_ids(self) -> list[str] | dict:
+        if self._ids is None:
+            self._ids = pack_ids(self._positions())  # replaced, never changed in place: shared safely
+        return self._ids
+
+    def packed(self) -> dict:
+        """The layer's places as columns (copies: the state moves on)."""
+        ids = self.packed_ids()
+        return {"ids": ids, **{name: list(self._columns[name]) for name in COLUMNS}}
+
+    def blocks(self, name: str) -> list[bytes]:
+        """The serialised values of a column (or the places' states, "features"), block by block, each after
+        the first with its leading comma: joined they are the column's JSON array (the object's members)
+        without the brackets."""
+        order = self._positions()
+        out = []
+        for b in range(0, len(order), BLOCK):
+            block = self._blocks.get((name, b // BLOCK))
+            if block is None:
+                if name == "features":
+                    block = dumps({fid: self.items[fid] for fid in order[b:b + BLOCK]})[1:-1]
+                else:
+                    block = dumps(self._columns[name][b:b + BLOCK])[1:-1]
+                block = self._blocks[(name, b // BLOCK)] = b"," + block if b else block
+            out.append(block)
+        return out
+
+
+@dataclass
+class FullState:
+    basis: Basis
+    layers: dict[str, LayerState]
+
