@@ -140,7 +140,7 @@ class Journal:
 
     def _index(self, line: bytes, offset: int) -> None:
         try:
-            summary = _summary(orjson.loads(line), offset, len(line))
+            summary = change_summary(orjson.loads(line), offset, len(line))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:  # orjson.JSONDecodeError is a ValueError
             self._bad_line(line, offset, f"{type(exc).__name__}: {exc}")
             return
@@ -324,7 +324,7 @@ class Journal:
             os.close(fd)
 
 
-def _summary(entry: dict, offset: int, length: int) -> ChangeSummary:
+def change_summary(entry: dict, offset: int, length: int) -> ChangeSummary:
     after = entry.get("after") or {}
     before = entry.get("before") or {}
     return ChangeSummary(

@@ -165,7 +165,7 @@ class LayerFile:
         if old.error or not old.ours or old.stat in ((), ("missing",)):
             raise _CannotCatchUp("no copy of a Guatu layer file to start from")
         head = fh.readline(_HEAD_MAX)
-        seq, count, since = _header(head)
+        seq, count, since = parse_header(head)
         if seq is None:
             raise _CannotCatchUp("its first line is not Guatu's (saved by another program?)")
         if seq <= old.seq:
@@ -194,7 +194,7 @@ class LayerFile:
             raise _CannotCatchUp(f"the journal's change {seq} is not to this layer")
         if len(mine) > max(_CATCH_UP_MIN, len(old.lines) // 4):
             raise _CannotCatchUp(f"{len(mine)} changes: reading the file is quicker")
-        applied = _applied(old, self.journal.entries(mine), self.layer.id_prefix, verify=True)
+        applied = applied_changes(old, self.journal.entries(mine), self.layer.id_prefix, verify=True)
         if applied is None:
             raise _CannotCatchUp("a change's before-image differs from the copy")
         return applied
@@ -202,23 +202,23 @@ class LayerFile:
     def _parse(self, data: bytes, stat: tuple) -> LayerState:
         try:
             try:
-                state = _parse_lines(data, stat, self.rel)
-            except _NotLineFormat:
-                state = _parse_whole(data, stat, self.rel)
+                state = parse_lines(data, stat, self.rel)
+            except NotLineFormat:
+                state = parse_whole(data, stat, self.rel)
             if state.ours:
                 self._check_against_journal(state)
             return state
-        except _BrokenAt as exc:
+        except BrokenAt as exc:
             log.error("layer file %s is broken: %s; the layer is withheld and writes to it are refused",
                       self.rel, exc.reason.text("en"))
-            seq = _header(data[: data.find(b"\n") + 1] if b"\n" in data[:_HEAD_MAX] else b"")[0]
+            seq = parse_header(data[: data.find(b"\n") + 1] if b"\n" in data[:_HEAD_MAX] else b"")[0]
             return LayerState(stat=stat, seq=seq or 0, error=exc.reason.text())
 
     def _check_against_journal(self, state: LayerState) -> None:
         """A Guatu file must hold every place the journal says exists at the file's seq (cut short otherwise)."""
         missing = sorted(self.journal.expected_ids(self.layer.id, state.seq, since=state.since) - state.features.keys())
         if missing:
-            raise _BrokenAt("store.layer_places_missing", file=self.rel, count=len(missing), ids=", ".join(missing[:3]))
+            raise BrokenAt("store.layer_places_missing", file=self.rel, count=len(missing), ids=", ".join(missing[:3]))
 
     def write(self, features: dict[str, dict], lines: dict[str, bytes], seq: int, *, first: int | None = None,
               nbytes: int | None = None, numbering: Numbering | None = None) -> None:
@@ -257,7 +257,7 @@ class _Staged:
         self.tmp.unlink(missing_ok=True)
 
 
-def _record_name(name: str) -> str:
+def record_name(name: str) -> str:
     """A record kind or key as a file name: letters, digits, '-' and '_' only (no paths)."""
     if not name or not all(c.isascii() and (c.isalnum() or c in "-_") for c in name):
         raise ValueError(f"a record kind or key must be letters, digits, '-' or '_': {name!r}")
@@ -268,7 +268,7 @@ class _CannotCatchUp(Exception):
     pass
 
 
-def _header(head: bytes) -> tuple[int | None, int | None, int]:
+def parse_header(head: bytes) -> tuple[int | None, int | None, int]:
     """(seq, count, since) in Guatu's first line (`{...,"guatu":{"seq":n,"count":k},"features":[`); seq is
     None for any other line, count is None in files written before Guatu recorded it."""
     if not head.endswith(b"\n") or not head[:-1].endswith(_HEAD_END):
@@ -290,11 +290,11 @@ def _file_size(head_len: int, count: int, nbytes: int) -> int:
     return head_len + 1 + (nbytes + 2 * (count - 1) + 4 if count else 3)
 
 
-class _NotLineFormat(Exception):
+class NotLineFormat(Exception):
     pass
 
 
-class _BrokenAt(Exception):
+class BrokenAt(Exception):
     """Why a layer file cannot be served, as a catalogue message."""
 
     def __init__(self, key: str, **params: object) -> None:
@@ -302,16 +302,16 @@ class _BrokenAt(Exception):
         super().__init__(self.reason.text("en"))
 
 
-def _parse_lines(data: bytes, stat: tuple, rel: str) -> LayerState:
+def parse_lines(data: bytes, stat: tuple, rel: str) -> LayerState:
     """Parse Guatu's own one-feature-per-line layout, reporting line numbers."""
     lines = data.split(b"\n")
     head = lines[0]
     if not head.endswith(_HEAD_END):
-        raise _NotLineFormat
+        raise NotLineFormat
     try:
         header = orjson.loads(head[: -len(_HEAD_END)].rstrip(b",") + b"}")
     except orjson.JSONDecodeError:
-        raise _NotLineFormat from None
+        raise NotLineFormat from None
     guatu = header.get("guatu") if isinstance(header.get("guatu"), dict) else {}
     state = LayerState(stat=stat, seq=int(guatu.get("seq", 0)), ours="guatu" in header, since=int(guatu.get("since", 0)))
     closed, last = False, 1
@@ -329,32 +329,32 @@ def _parse_lines(data: bytes, stat: tuple, rel: str) -> LayerState:
         try:
             feature = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            raise _BrokenAt("store.layer_not_json", where=where, detail=str(exc)) from None
+            raise BrokenAt("store.layer_not_json", where=where, detail=str(exc)) from None
         _check_feature(feature, where, state)
         state.features[feature["id"]] = feature
         state.lines[feature["id"]] = line
         state.nbytes += len(line)
     if not closed:
-        raise _BrokenAt("store.layer_cut_short", file=rel, line=last)
+        raise BrokenAt("store.layer_cut_short", file=rel, line=last)
     count = guatu.get("count")
     if type(count) is int and count != len(state.features):
-        raise _BrokenAt("store.layer_count_mismatch", file=rel, expected=count, found=len(state.features))
+        raise BrokenAt("store.layer_count_mismatch", file=rel, expected=count, found=len(state.features))
     return state
 
 
-def _parse_whole(data: bytes, stat: tuple, rel: str) -> LayerState:
+def parse_whole(data: bytes, stat: tuple, rel: str) -> LayerState:
     """Any other valid GeoJSON FeatureCollection (e.g. written by another tool)."""
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise _BrokenAt("store.layer_not_json", where=rel, detail=str(exc)) from None
+        raise BrokenAt("store.layer_not_json", where=rel, detail=str(exc)) from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
-        raise _BrokenAt("store.layer_not_collection", file=rel)
+        raise BrokenAt("store.layer_not_collection", file=rel)
     guatu = doc.get("guatu") if isinstance(doc.get("guatu"), dict) else {}
     state = LayerState(stat=stat, seq=int(guatu.get("seq", 0)), ours="guatu" in doc)
     count = guatu.get("count")
     if type(count) is int and count != len(doc["features"]):
-        raise _BrokenAt("store.layer_count_mismatch", file=rel, expected=count, found=len(doc["features"]))
+        raise BrokenAt("store.layer_count_mismatch", file=rel, expected=count, found=len(doc["features"]))
     for i, feature in enumerate(doc["features"]):
         _check_feature(feature, Msg("store.where_feature", file=rel, number=i + 1), state)
         state.features[feature["id"]] = feature
@@ -365,15 +365,15 @@ def _parse_whole(data: bytes, stat: tuple, rel: str) -> LayerState:
 
 def _check_feature(feature, where: Msg, state: LayerState) -> None:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise _BrokenAt("store.layer_not_feature", where=where)
+        raise BrokenAt("store.layer_not_feature", where=where)
     fid = feature.get("id")
     if not isinstance(fid, str) or not fid:
-        raise _BrokenAt("store.layer_no_id", where=where)
+        raise BrokenAt("store.layer_no_id", where=where)
     if fid in state.features:
-        raise _BrokenAt("store.layer_duplicate_id", where=where, id=repr(fid))
+        raise BrokenAt("store.layer_duplicate_id", where=where, id=repr(fid))
     props = feature.get("properties")
     if not isinstance(props, dict) or not isinstance(props.get("version"), int):
-        raise _BrokenAt("store.layer_no_version", where=where, id=repr(fid))
+        raise BrokenAt("store.layer_no_version", where=where, id=repr(fid))
 
 
 class GeoJSONStore(Store):
@@ -538,7 +538,7 @@ class GeoJSONStore(Store):
 
     # --- records: <kind>/<key>.json beside the layers ---------------------------
     def _record_path(self, kind: str, key: str) -> Path:
-        return self.dir / _record_name(kind) / f"{_record_name(key)}.json"
+        return self.dir / record_name(kind) / f"{record_name(key)}.json"
 
     def record(self, kind: str, key: str) -> dict | None:
         try:
@@ -547,11 +547,11 @@ class GeoJSONStore(Store):
             return None
 
     def record_keys(self, kind: str) -> list[str]:
-        return sorted(p.stem for p in (self.dir / _record_name(kind)).glob("*.json"))
+        return sorted(p.stem for p in (self.dir / record_name(kind)).glob("*.json"))
 
     @contextmanager
     def records_locked(self, kind: str) -> Iterator[None]:
-        folder = self.dir / _record_name(kind)
+        folder = self.dir / record_name(kind)
         folder.mkdir(parents=True, exist_ok=True)
         try:
             with FileLock(str(folder / ".lock"), timeout=self._lock_timeout):
@@ -584,12 +584,12 @@ class GeoJSONStore(Store):
                 log.warning("%s was saved by another program; its content is kept as it is", lf.rel)
                 continue
             missed = [s for s in self.journal.summaries_since(state.seq) if s.layer == layer_id]
-            features, lines, nbytes, numbering = _applied(state, self.journal.entries(missed), lf.layer.id_prefix)
+            features, lines, nbytes, numbering = applied_changes(state, self.journal.entries(missed), lf.layer.id_prefix)
             lf.write(features, lines, missed[-1].seq, first=missed[0].seq, nbytes=nbytes, numbering=numbering)
             log.warning("recovered %d journal change(s) into %s (up to seq %d)", len(missed), lf.rel, missed[-1].seq)
 
 
-def _applied(state: LayerState, changes: Iterable[dict], id_prefix: str, *, verify: bool = False):
+def applied_changes(state: LayerState, changes: Iterable[dict], id_prefix: str, *, verify: bool = False):
     """`state`'s features, lines, their bytes and numbering with these changes applied, as
     (features, lines, nbytes, numbering); `state` itself is left as it is (readers may hold it).
 
@@ -696,7 +696,7 @@ class _GeoJSONTransaction(Transaction):
         try:
             for layer_id, layer_changes in by_layer.items():
                 lf = self.store._files[layer_id]
-                features, lines, nbytes, numbering = _applied(self._state(layer_id), layer_changes, lf.layer.id_prefix)
+                features, lines, nbytes, numbering = applied_changes(self._state(layer_id), layer_changes, lf.layer.id_prefix)
                 staged.append(lf.stage(features, lines, layer_changes[-1]["seq"], first=layer_changes[0]["seq"],
                                         nbytes=nbytes, numbering=numbering))
             mark = journal.append(changes)

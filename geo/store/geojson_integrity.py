@@ -36,15 +36,15 @@ from geo.messages import t
 from geo.store.base import RECORD_KINDS, Finding, RepairReport
 from geo.store.geojson import (
     JOURNAL_FILE,
+    BrokenAt,
     GeoJSONStore,
     LayerFile,
     LayerState,
-    _applied,
-    _BrokenAt,
-    _header,
-    _NotLineFormat,
-    _parse_lines,
-    _parse_whole,
+    NotLineFormat,
+    applied_changes,
+    parse_header,
+    parse_lines,
+    parse_whole,
 )
 
 log = logging.getLogger(__name__)
@@ -244,7 +244,7 @@ def _damaged_header(lf: LayerFile) -> tuple[int | None, int | None]:
     """(seq, count) in the damaged file's first line, if it has one."""
     try:
         with open(lf.path, "rb") as fh:
-            seq, count, _ = _header(fh.readline(1 << 16))
+            seq, count, _ = parse_header(fh.readline(1 << 16))
     except FileNotFoundError:
         return None, None
     return seq, count
@@ -266,11 +266,11 @@ def _from_journal(store: GeoJSONStore, lf: LayerFile, *, trusted: bool = False):
         upto = [s for s in changes if seq is not None and s.seq <= seq]
         if count is None or not upto or upto[-1].seq != seq:
             return None
-        made = _applied(LayerState(), store.journal.entries(upto), lf.layer.id_prefix, verify=True)
+        made = applied_changes(LayerState(), store.journal.entries(upto), lf.layer.id_prefix, verify=True)
         if made is None or len(made[1]) != count:
             return None
     base = LayerState()
-    applied = _applied(base, store.journal.entries(changes), lf.layer.id_prefix, verify=True)
+    applied = applied_changes(base, store.journal.entries(changes), lf.layer.id_prefix, verify=True)
     if applied is None:
         return None
     return base, applied, changes[-1].seq
@@ -295,14 +295,14 @@ def _from_backup(store: GeoJSONStore, lf: LayerFile, backups: Path):
             continue
         try:
             try:
-                base = _parse_lines(data, (), lf.rel)
-            except _NotLineFormat:
-                base = _parse_whole(data, (), lf.rel)
-        except _BrokenAt as exc:
+                base = parse_lines(data, (), lf.rel)
+            except NotLineFormat:
+                base = parse_whole(data, (), lf.rel)
+        except BrokenAt as exc:
             log.warning("backup %s: %s", archive.name, exc)
             continue
         after = [s for s in store.journal.summaries_since(base.seq) if s.layer == lf.layer.id]
-        applied = _applied(base, store.journal.entries(after), lf.layer.id_prefix, verify=True)
+        applied = applied_changes(base, store.journal.entries(after), lf.layer.id_prefix, verify=True)
         if applied is None:
             log.warning("backup %s: the journal's changes after seq %d do not follow from it", archive.name, base.seq)
             continue

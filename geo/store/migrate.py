@@ -32,8 +32,8 @@ from geo.errors import GuatuError
 from geo.geojson_io import atomic_write, collection_bytes, dumps, feature_line, fsync_dir, layer_members
 from geo.messages import t
 from geo.store.base import RECORD_KINDS
-from geo.store.geojson import JOURNAL_FILE, LOCK_FILE, GeoJSONStore, _record_name
-from geo.store.postgis import DEFAULT_SCHEMA, PostGISStore, _row_entry, journal_row
+from geo.store.geojson import JOURNAL_FILE, LOCK_FILE, GeoJSONStore, record_name
+from geo.store.postgis import DEFAULT_SCHEMA, PostGISStore, journal_row, row_entry
 
 
 class CopyRefused(GuatuError):
@@ -149,7 +149,7 @@ def copy_to_geojson(database_url: str, campaign: Campaign, to_dir: Path | str, *
                 cur.execute(sql.SQL('SELECT seq, at, "user", op, layer, id, version, before::text, after::text '
                                     "FROM journal ORDER BY seq"))
                 for row in cur:
-                    fh.write(dumps(_row_entry(row)) + b"\n")
+                    fh.write(dumps(row_entry(row)) + b"\n")
                     changes += 1
                     revision = row[0]
                 fh.flush()
@@ -161,7 +161,7 @@ def copy_to_geojson(database_url: str, campaign: Campaign, to_dir: Path | str, *
                 tmp.unlink()
             for kind, key, body in conn.execute("SELECT kind, key, body FROM records WHERE kind = ANY(%s) "
                                                 "ORDER BY kind, key", (list(RECORD_KINDS),)):
-                atomic_write(to_dir / _record_name(kind) / f"{_record_name(key)}.json", body.encode())
+                atomic_write(to_dir / record_name(kind) / f"{record_name(key)}.json", body.encode())
     finally:
         source.close()
     return CopyReport(counts, changes, revision, time.perf_counter() - started, heads)

@@ -52,7 +52,7 @@ from geo.config import Campaign, Layer
 from geo.diskspace import disk_full
 from geo.errors import Conflict, GuatuError, NotFound, StoreBusy
 from geo.geojson_io import collection_bytes, dumps, feature_line, layer_members
-from geo.journal import ChangeSummary, _summary
+from geo.journal import ChangeSummary, change_summary
 from geo.messages import t
 from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, iso, utc_now
 from geo.store.breaker import Breaker, Open
@@ -370,7 +370,7 @@ class PostGISStore(Store):
         with self._conn() as conn:
             rows = conn.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE layer = %s AND id = %s ORDER BY seq",
                                 (layer_id, fid)).fetchall()
-        return [_row_entry(r) for r in rows]
+        return [row_entry(r) for r in rows]
 
     def change_entries(self, summaries: list[ChangeSummary]) -> list[dict]:
         if not summaries:
@@ -379,7 +379,7 @@ class PostGISStore(Store):
             rows = conn.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE seq = ANY(%s)",
                                 ([s.seq for s in summaries],)).fetchall()
         by_seq = {r[0]: r for r in rows}
-        return [_row_entry(by_seq[s.seq]) for s in summaries if s.seq in by_seq]
+        return [row_entry(by_seq[s.seq]) for s in summaries if s.seq in by_seq]
 
     def journal_entries(self, after: int = 0, batch: int = 5000) -> Iterator[dict]:
         """Every journal entry after `after`, oldest first, read in batches (copying a campaign)."""
@@ -390,7 +390,7 @@ class PostGISStore(Store):
             if not rows:
                 return
             for row in rows:
-                yield _row_entry(row)
+                yield row_entry(row)
             after = rows[-1][0]
 
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
@@ -545,14 +545,14 @@ def insert_journal(cur: psycopg.Cursor, entry: dict) -> None:
 
 
 def journal_row(entry: dict) -> tuple:
-    s = _summary(entry, 0, 0)
+    s = change_summary(entry, 0, 0)
     before = dumps(entry["before"]).decode() if entry.get("before") is not None else None
     after = dumps(entry["after"]).decode() if entry.get("after") is not None else None
     return (entry["seq"], entry["at"], entry.get("user", ""), entry["op"], entry["layer"], entry["id"],
             entry.get("version", 0), before, after, s.status, s.status_before, s.geometry_changed, list(s.changed))
 
 
-def _row_entry(row: tuple) -> dict:
+def row_entry(row: tuple) -> dict:
     seq, at, user, op, layer, fid, version, before, after = row
     return {"seq": seq, "at": iso(at), "user": user, "op": op, "layer": layer, "id": fid, "version": version,
             "before": orjson.loads(before) if before is not None else None,
