@@ -84,7 +84,7 @@ class Settings(BaseModel):
     log_format: Literal["text", "json"] = _setting(
         "text", "`json`: one JSON object per log line (time, level, logger, message, request_id, method, path, "
                 "status, duration_ms)")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = _setting(
+    log_level: Literal["DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL", "NOTSET"] = _setting(
         "INFO", "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`")
     access_log: bool | None = _setting(None, "one log line per request; unset: on with `GUATU_LOG_FORMAT=json`",
                                        shown="unset")
@@ -110,9 +110,9 @@ class Settings(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any, info) -> Any:
-        """`GUATU_DATABASE_URL=""` is no database, as if the variable were not there."""
-        if isinstance(value, str) and not value.strip() and info.field_name in _OPTIONAL:
-            return None
+        """`GUATU_DATABASE_URL=""` is no database, `GUATU_DATABASE_POOL=""` the default: as if it were not there."""
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[info.field_name].default
         return value
 
     @field_validator("log_format", mode="before")
@@ -143,7 +143,6 @@ class Settings(BaseModel):
 
 
 _SECRET = frozenset({"secret_key", "database_url"})  # never repeated in a message (a URL may hold a password)
-_OPTIONAL = frozenset(name for name, f in Settings.model_fields.items() if not f.is_required() and f.default is None)
 NAMES = tuple(Settings.model_fields)
 SETTINGS = frozenset(PREFIX + name.upper() for name in NAMES)  # every GUATU_* setting
 FILE_SETTINGS = SETTINGS - {PREFIX + name.upper() for name in _ENV_ONLY}

@@ -32,8 +32,8 @@ def test_environment_values_are_read_as_their_types():
 
 
 def test_an_empty_variable_is_an_unset_one():
-    conf = load({"GUATU_DATABASE_URL": "", "GUATU_MIN_FREE_MB": " ", "GUATU_INSTANCE": ""})
-    assert (conf.database_url, conf.min_free_mb, conf.instance) == (None, None, None)
+    conf = load({"GUATU_DATABASE_URL": "", "GUATU_MIN_FREE_MB": " ", "GUATU_INSTANCE": "", "GUATU_DATABASE_POOL": ""})
+    assert (conf.database_url, conf.min_free_mb, conf.instance, conf.database_pool) == (None, None, None, 10)
 
 
 def test_defaults_are_the_documented_ones():
@@ -149,3 +149,4 @@ def test_every_setting_has_a_meaning_and_a_row_in_the_generated_table():
 def test_the_settings_command_prints_the_table(app):
     result = app.test_cli_runner().invoke(args=["settings"])
     assert result.exit_code == 0 and result.output == markdown_table()
+
