@@ -597,8 +597,6 @@ def _path(loc: tuple, raw: dict, kind: str) -> str:
                 if not by_position and isinstance(entry, dict) and isinstance(entry.get("key"), str):
                     named = entry["key"]
             out += f"[{named if named is not None else part}]"
-        elif part == "function-after[_non_empty(), str]" or part.startswith(("function-", "list[")):
-            continue
         else:
             out += f".{part}"
     return out
