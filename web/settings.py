@@ -104,8 +104,8 @@ class Settings(BaseModel):
     login_limit_ip: str = _setting("30 per 10 minutes", "password checks (login form, HTTP Basic, \"current "
                                                         "password\") per client address")
     login_limit_account: str = _setting("5 per 15 minutes", "password checks per client address and user name")
-    font_cache: Path | None = _setting(None, "where printed maps keep their converted font subsets",
-                                       shown="the user's cache folder")
+    font_cache: Path | None = _setting(None, "where printed maps keep their converted font subsets; read from the "
+                                             "environment only", shown="the user's cache folder")
 
     @field_validator("*", mode="before")
     @classmethod
