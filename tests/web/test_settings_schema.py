@@ -70,12 +70,14 @@ def test_min_free_mb_may_be_written_in_the_file(tmp_path):
 def test_the_app_reads_its_settings_typed_from_one_object(seeded, instance_dir, clock, monkeypatch):
     monkeypatch.setenv("GUATU_REFRESH_SECONDS", "7")
     monkeypatch.setenv("GUATU_LOGIN_LIMIT_IP", "2 per minute")
+    monkeypatch.setenv("GUATU_SECRET_KEY", "a key shared by every instance")
     app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
                       "GUATU_INSTANCE": str(instance_dir)})
     conf = get_settings(app)
     assert conf.refresh_seconds == 7 and app.extensions["guatu"].refresh_seconds == 7
     assert conf.data == seeded and conf.instance == instance_dir
     assert str(app.extensions["guatu_login_throttle"].per_ip) == "2 per 1 minute"
+    assert app.secret_key == "a key shared by every instance"
 
 
 def test_a_bad_setting_stops_create_app_with_the_list(seeded, instance_dir, clock, monkeypatch):
