@@ -85,7 +85,8 @@ DataPath = Annotated[str, AfterValidator(_non_empty), AfterValidator(_inside)]
 class Section(BaseModel):
     """An object of campaign.json: strict JSON types, no key it does not declare except `x_…` ones."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True,
+                              json_schema_extra={"patternProperties": {f"^{EXTENSION_PREFIX}": {}}})
 
     @model_validator(mode="before")
     @classmethod
@@ -518,6 +519,12 @@ class CampaignSchema(Section):
         return value
 
 
+def json_schema() -> dict:
+    """campaign.json's schema as a JSON Schema document (types, defaults, meaning; our rules between keys are
+    checked by `check` only), for editors and other tools: `python -m geo.config_schema > campaign.schema.json`."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **CampaignSchema.model_json_schema()}
+
+
 def check(raw: Any) -> tuple[CampaignSchema | None, list[str]]:
     """The validated campaign, or None and every problem of `raw` (a parsed campaign.json) with its JSON path."""
     if not isinstance(raw, dict):
@@ -623,3 +630,9 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))

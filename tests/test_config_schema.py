@@ -63,3 +63,17 @@ def test_a_wrong_status_reference_is_said_together_with_a_wrong_value_elsewhere(
     raw["title"] = 7
     _, problems = check(raw)
     assert problems == ["$.title: expected str, got int", "$.status_rule.when_open: unknown status 'fixing'"]
+
+
+def test_the_json_schema_document_accepts_the_demo_and_refuses_a_typo():
+    from jsonschema import Draft202012Validator
+
+    document = config_schema.json_schema()
+    Draft202012Validator.check_schema(document)
+    validator = Draft202012Validator(document)
+    raw = json.loads(DEMO_CAMPAIGN.read_text(encoding="utf-8"))
+    raw["x_contact"] = "区城管局"
+    raw["map"]["x_note"] = "墙面大屏"
+    assert list(validator.iter_errors(raw)) == []
+    raw["map"]["viewport_abvoe"] = 50
+    assert ["viewport_abvoe" in e.message for e in validator.iter_errors(raw)] == [True]
