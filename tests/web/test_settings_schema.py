@@ -152,3 +152,20 @@ def test_the_settings_command_prints_the_table(app):
     result = app.test_cli_runner().invoke(args=["settings"])
     assert result.exit_code == 0 and result.output == markdown_table()
 
+
+
+def _readme_settings_table() -> str:
+    """The table of settings in README's "Configuration" section, as written."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    start = section.index("| variable | default | meaning |")
+    lines = []
+    for line in section[start:].splitlines():
+        if not line.startswith("|"):
+            break
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def test_the_readme_table_is_the_one_made_from_the_schema():
+    assert _readme_settings_table() == markdown_table()
