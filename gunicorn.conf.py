@@ -1,5 +1,19 @@
 """gunicorn settings `./guatu serve` runs with (`-c gunicorn.conf.py`); command-line options add to these."""
 
+import os
+import sys
+
+
+def on_starting(server):
+    """Settings or a campaign.json that cannot be used stop the server before any worker starts, with their Chinese
+    list of problems only (each worker would otherwise print a traceback above it, and gunicorn its own lines)."""
+    from web.core.settings import refusal
+
+    problems = refusal(os.environ)
+    if problems:
+        print(problems, file=sys.stderr, flush=True)
+        sys.exit(1)
+
 
 def post_worker_init(worker):
     """Each worker fills its caches in the background once the app is loaded (web/wall/warmup.py)."""

@@ -422,6 +422,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "环境变量 {name} 不是 Guatu 的设置,已忽略;是不是要写 {suggestion}?",
         "en": "environment variable {name} is not a Guatu setting and is ignored; did you mean {suggestion}?",
     },
+    # --- the server's settings (web/core/settings.py): a value of the wrong type or out of range ---------------------
+    "settings.invalid": {
+        "zh": "服务器设置有 {count} 处错误,改正后才能启动:",
+        "en": "the server settings have {count} problem(s); fix them before starting:",
+    },
+    "settings.bad_value": {
+        "zh": "设置 {name}({source}):{problem}",
+        "en": "setting {name} ({source}): {problem}",
+    },
+    "settings.source_env": {"zh": "环境变量", "en": "environment variable"},
+    "settings.source_file": {"zh": "配置文件 {path}", "en": "configuration file {path}"},
+    "settings.source_app": {"zh": "应用配置", "en": "application configuration"},
+    "settings.expected_integer": {"zh": "应为整数,实际为 {value}", "en": "expected a whole number, got {value}"},
+    "settings.expected_number": {"zh": "应为数字,实际为 {value}", "en": "expected a number, got {value}"},
+    "settings.expected_boolean": {"zh": "应为 true 或 false,实际为 {value}", "en": "expected true or false, got {value}"},
+    "settings.expected_text": {"zh": "应为文字,实际为 {value}", "en": "expected text, got {value}"},
+    "settings.at_least": {"zh": "应不小于 {limit},实际为 {value}", "en": "must be at least {limit}, got {value}"},
+    "settings.at_most": {"zh": "应不大于 {limit},实际为 {value}", "en": "must be at most {limit}, got {value}"},
+    "settings.too_short": {"zh": "至少要 {limit} 个字符", "en": "must have at least {limit} characters"},
+    "settings.too_long": {"zh": "最多 {limit} 个字符,实际为 {value}", "en": "must have at most {limit} characters, got {value}"},
+    "settings.one_of": {"zh": "应为 {choices} 之一,实际为 {value}", "en": "expected one of {choices}, got {value}"},
+    "settings.bad_rate": {
+        "zh": "应为“5 per 15 minutes”这样的次数限制,实际为 {value}",
+        "en": "expected a rate like \"5 per 15 minutes\", got {value}",
+    },
+    "settings.bad": {"zh": "取值无效:{value}", "en": "invalid value: {value}"},
     "area.outside_district": {
         "zh": "位于区界外 {distance},超出活动范围(区界及其外 {buffer} 米以内)",
         "en": "lies {distance} outside the district boundary, beyond the campaign area (the district and {buffer} m "

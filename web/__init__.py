@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from datetime import timedelta
@@ -18,33 +17,32 @@ from flask import Flask
 from geo.accounts import Accounts
 from geo.config import load_campaign
 from geo.diskspace import SpaceWatch
+from geo.errors import ConfigError
 from geo.store import open_store
 from geo.store.base import utc_now
 from web.core import assets, logging_setup, settings
 from web.core.context import Guatu
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
-
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        GUATU_DATA=str(DEFAULT_DATA),
         GUATU_CLOCK=utc_now,
-        GUATU_REFRESH_SECONDS=4,  # wall maps poll this often: a change shows within 5 s
-        GUATU_PUBLIC_VIEW=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=12 * 3600,
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
-        GUATU_MIN_FREE_MB=None,  # /api/health warns below this free space (MB); None: 1024, or 5 % of a small disk
     )
-    settings.from_file(app, (test_config or {}).get("GUATU_CONFIG") or os.environ.get("GUATU_CONFIG"))
-    _from_env(app)  # environment variables win over the config file
+    try:  # the GUATU_* settings: defaults < GUATU_CONFIG file < environment < test_config (web/core/settings.py)
+        conf = settings.load(os.environ, test_config)
+    except settings.SettingsError as exc:
+        _refuse_start(exc, exc.report())
+        raise
+    settings.install(app, conf)
     if test_config:
         app.config.update(test_config)
-    if app.config.get("GUATU_HTTPS"):  # served over HTTPS by a reverse proxy: see docs/security.md
+    if conf.https:  # served over HTTPS by a reverse proxy: see docs/security.md
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.config["SESSION_COOKIE_SECURE"] = True
@@ -58,16 +56,20 @@ def create_app(test_config: dict | None = None) -> Flask:
             "run the set-up command, or `./guatu setup`"
         )
 
-    data_dir = Path(str(app.config["GUATU_DATA"])).resolve()
-    instance = Path(str(app.config.get("GUATU_INSTANCE") or app.instance_path)).resolve()
+    data_dir = conf.data.resolve()
+    instance = (conf.instance or Path(app.instance_path)).resolve()
     _private_folder(app, instance)  # accounts, session key, import previews
-    campaign = load_campaign(data_dir)
+    try:
+        campaign = load_campaign(data_dir)
+    except ConfigError as exc:
+        _refuse_start(exc, str(exc))
+        raise
     _warn_unknown_variables(app, campaign)
-    store = _open_store(app, data_dir, campaign)
-    store.space_watch = _space_watch(app, data_dir, instance)
+    store = _open_store(app, conf, data_dir, campaign)
+    store.space_watch = SpaceWatch.of([data_dir, instance], conf.min_free_mb)  # /api/health: free disk space
     app.extensions["guatu"] = Guatu(
         campaign=campaign, store=store, data_dir=data_dir, instance_dir=instance, clock=app.config["GUATU_CLOCK"],
-        refresh_seconds=float(app.config["GUATU_REFRESH_SECONDS"]),
+        refresh_seconds=conf.refresh_seconds,
     )
     app.logger.info("campaign %s: data in %s", campaign.title, data_dir)
 
@@ -114,6 +116,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.register(app)
     from web.admin import pages as admin
     from web.cli import backup as cli_backup  # account pages, `backup`/`restore`, /api/openapi.json
+    app.cli.add_command(settings.settings_command)  # `flask --app web settings`: README's table of settings
 
     app.register_blueprint(admin.bp)
     app.register_blueprint(openapi.bp)
@@ -140,15 +143,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _open_store(app: Flask, data_dir: Path, campaign):
+def _open_store(app: Flask, conf: settings.Settings, data_dir: Path, campaign):
     """The GeoJSON files in data_dir, or PostGIS when GUATU_DATABASE_URL is set (schema GUATU_DATABASE_SCHEMA)."""
-    url = app.config.get("GUATU_DATABASE_URL")
-    if not url:
+    if not conf.database_url:
         return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"])
     # lazy: a worker starts while the database is down (it answers 503 until it is back, see docs/data-integrity.md)
-    return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=str(url),
-                      schema=str(app.config.get("GUATU_DATABASE_SCHEMA") or "guatu"),
-                      pool_size=int(app.config.get("GUATU_DATABASE_POOL") or 10), lazy=True)
+    return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=conf.database_url,
+                      schema=conf.database_schema, pool_size=conf.database_pool, lazy=True)
+
+
+def _refuse_start(exc: Exception, text: str) -> None:
+    """Under a `flask --app web …` command, a configuration that cannot be used ends the command with its Chinese
+    list of problems only (no traceback); elsewhere the caller raises `exc` (gunicorn checks first: gunicorn.conf.py)."""
+    if click.get_current_context(silent=True) is not None:
+        raise settings.StartRefused(text) from exc
 
 
 def _seconds(lifetime) -> float:
@@ -172,26 +180,6 @@ def _warn_unknown_variables(app: Flask, campaign) -> None:
         app.logger.warning(unknown.text("en"))
         if click.get_current_context(silent=True) is not None:  # created by a command, not by a server
             click.echo(unknown.text(), err=True)
-
-
-def _space_watch(app: Flask, data_dir: Path, instance: Path) -> SpaceWatch:
-    """The folders the app writes to, watched for free space (GUATU_MIN_FREE_MB)."""
-    try:
-        return SpaceWatch.of([data_dir, instance], app.config.get("GUATU_MIN_FREE_MB"))
-    except ValueError as exc:
-        raise RuntimeError(f"GUATU_MIN_FREE_MB: expected a number of megabytes ({exc})") from None
-
-
-def _from_env(app: Flask) -> None:
-    """GUATU_* environment variables override the defaults (JSON values: 5, true, "text")."""
-    for key, value in os.environ.items():
-        if key.startswith("GUATU_") and key != "GUATU_CLOCK":
-            try:
-                app.config[key] = json.loads(value)
-            except ValueError:
-                app.config[key] = value
-    if os.environ.get("GUATU_SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ["GUATU_SECRET_KEY"]
 
 
 def _secret_key(instance: Path) -> bytes:

@@ -31,6 +31,7 @@ from geo.store.base import iso
 from geo.throttle import LoginThrottled
 from web.access import display_scope
 from web.access.login_limits import login_throttle
+from web.core.settings import get_settings
 
 bp = Blueprint("auth", __name__)
 
@@ -151,7 +152,7 @@ def _identify() -> Principal | None:
         if user is not None:
             return acc.principal(user, "session")
         session.clear()
-    if current_app.config.get("GUATU_PUBLIC_VIEW"):
+    if get_settings().public_view:
         return Principal("anonymous", "访客", "viewer", "public")
     return None
 

@@ -18,9 +18,7 @@ from flask_limiter.util import get_remote_address
 
 from geo.store.base import Store
 from geo.throttle import LoginThrottle
-
-DEFAULT_PER_IP = "30 per 10 minutes"
-DEFAULT_PER_ACCOUNT = "5 per 15 minutes"
+from web.core.settings import get_settings
 
 
 def register(app: Flask, store: Store, instance: Path) -> LoginThrottle:
@@ -34,8 +32,8 @@ def register(app: Flask, store: Store, instance: Path) -> LoginThrottle:
                       strategy="fixed-window", headers_enabled=False)
     limiter.init_app(app)
     throttle = LoginThrottle(limiter.limiter,
-                             per_ip=str(app.config.get("GUATU_LOGIN_LIMIT_IP") or DEFAULT_PER_IP),
-                             per_account=str(app.config.get("GUATU_LOGIN_LIMIT_ACCOUNT") or DEFAULT_PER_ACCOUNT),
+                             per_ip=get_settings(app).login_limit_ip,
+                             per_account=get_settings(app).login_limit_account,
                              clock=clock)
     app.extensions["guatu_login_throttle"] = throttle
     return throttle

@@ -20,13 +20,14 @@ from flask.cli import AppGroup
 
 from geo.errors import GuatuError
 from geo.store.postgis import DEFAULT_SCHEMA
+from web.core.settings import get_settings
 
 store_cli = AppGroup("store", help="Copy the campaign between the GeoJSON files and PostGIS; migrate PostGIS; "
                                    "check the store's integrity and repair it.")
 
 
 def _schema(value: str | None) -> str:
-    return value or current_app.config.get("GUATU_DATABASE_SCHEMA") or DEFAULT_SCHEMA
+    return value or get_settings().database_schema or DEFAULT_SCHEMA
 
 
 @store_cli.command("copy")
@@ -60,7 +61,7 @@ def migrate_command(database_url: str | None, schema: str | None) -> None:
     """Create the campaign's schema and apply the migrations it lacks (also done at every start)."""
     from geo.store.postgis import PostGISStore
 
-    url = database_url or current_app.config.get("GUATU_DATABASE_URL")
+    url = database_url or get_settings().database_url
     if not url:
         raise click.UsageError("no database: pass --database-url or set GUATU_DATABASE_URL")
     try:

@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 import orjson
 from flask import Flask, Response, g, has_request_context, request
 
+from web.core.settings import get_settings
+
 ACCESS_LOGGER = "guatu.access"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _RECORD_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "remote_addr")
@@ -64,10 +66,8 @@ def json_handler(stream=None) -> logging.Handler:
 
 def configure(app: Flask) -> None:
     """Set up the root logger for GUATU_LOG_FORMAT (text|json) and GUATU_LOG_LEVEL, and the request hooks."""
-    fmt = str(app.config.get("GUATU_LOG_FORMAT") or "text").lower()
-    level = str(app.config.get("GUATU_LOG_LEVEL") or "INFO").upper()
-    if fmt not in ("text", "json"):
-        raise RuntimeError(f"GUATU_LOG_FORMAT={fmt!r}: expected text or json")
+    conf = get_settings(app)
+    fmt, level = conf.log_format, conf.log_level
     root = logging.getLogger()
     if fmt == "json":
         for h in list(root.handlers):  # our earlier handler, or basicConfig's plain one; test capture stays
@@ -77,9 +77,7 @@ def configure(app: Flask) -> None:
         root.setLevel(level)
     else:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app.config["GUATU_LOG_FORMAT"] = fmt
-    access = app.config.get("GUATU_ACCESS_LOG")
-    log_access = fmt == "json" if access is None else str(access).lower() in ("1", "true", "yes")
+    log_access = fmt == "json" if conf.access_log is None else conf.access_log
 
     @app.before_request
     def _start() -> None:

@@ -1,17 +1,19 @@
-"""Settings from a TOML file named by GUATU_CONFIG (e.g. /etc/guatu.toml).
+"""The server's settings: one pydantic model (`Settings`) with every GUATU_* setting's type, range, default and
+meaning, read from the environment and a TOML file named by GUATU_CONFIG (e.g. /etc/guatu.toml).
 
-Each key maps to the GUATU_* setting of the same name (`database_url` →
+Each key of the file maps to the GUATU_* setting of the same name (`database_url` →
 GUATU_DATABASE_URL; keys already written GUATU_… are taken as they are), at
 the top level or in a `[guatu]` table. Relative paths in `data` and
 `instance` are taken from the file's folder. Order of precedence: built-in
 defaults < this file < environment variables < a test's configuration.
 
-Every setting is listed in `SETTINGS`. A key of the file that is not one of
-them stops the start-up with a message naming it and the nearest known one
-(`databse_url` → database_url); an environment variable GUATU_… that is not
-one of them (nor a basemap's `key_env`, nor GUATU_TEST_…/GUATU_BENCH_… of the
-tests and benchmarks) is logged as a warning, also printed by `flask --app
-web …` commands, with a suggestion.
+A key of the file that is not a setting stops the start-up with a message
+naming it and the nearest known one (`databse_url` → database_url); a value
+of the wrong type or out of range stops it too, every problem listed at once
+in Chinese. An environment variable GUATU_… that is not a setting (nor a
+basemap's `key_env`, nor GUATU_TEST_…/GUATU_BENCH_… of the tests and
+benchmarks) is logged as a warning, also printed by `flask --app web …`
+commands, with a suggestion.
 
     # /etc/guatu.toml
     data = "/srv/guatu/erqi"
@@ -19,6 +21,9 @@ web …` commands, with a suggestion.
     database_schema = "erqi"
     workers = 4
     log_format = "json"
+
+Views read the typed values with `get_settings().refresh_seconds`; `flask --app
+web settings` prints the README's table of settings from the model.
 """
 
 from __future__ import annotations
@@ -27,54 +32,216 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal, get_args
 
-from flask import Flask
+import click
+from flask import Flask, current_app
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
-from geo.config import Campaign, nearest
+from geo.config import Campaign, load_campaign, nearest
+from geo.errors import ConfigError
 from geo.messages import t
 
-_PATHS = ("GUATU_DATA", "GUATU_INSTANCE")
 PREFIX = "GUATU_"
-# Every GUATU_* setting (README, "Configuration"); the file may hold all but GUATU_CONFIG.
-SETTINGS = frozenset({
-    "GUATU_DATA", "GUATU_INSTANCE", "GUATU_CONFIG", "GUATU_PUBLIC_VIEW", "GUATU_REFRESH_SECONDS",
-    "GUATU_DATABASE_URL", "GUATU_DATABASE_SCHEMA", "GUATU_DATABASE_POOL", "GUATU_LOG_FORMAT", "GUATU_LOG_LEVEL",
-    "GUATU_ACCESS_LOG", "GUATU_HTTPS", "GUATU_SECRET_KEY", "GUATU_BIND", "GUATU_WORKERS", "GUATU_FONT_CACHE",
-    "GUATU_LOGIN_LIMIT_IP", "GUATU_LOGIN_LIMIT_ACCOUNT",
-})
-FILE_SETTINGS = SETTINGS - {"GUATU_CONFIG"}
 TOOLING_PREFIXES = ("GUATU_TEST_", "GUATU_BENCH_")  # the tests' and benchmarks' own variables
 TABLE = "guatu"
+EXTENSION = "guatu_settings"  # app.extensions[EXTENSION]: the app's Settings
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "data"
+_PATHS = ("data", "instance")  # relative in the file: from the file's folder
+_ENV_ONLY = ("config",)  # names the file itself
 
 
-def from_file(app: Flask, path: str | Path | None) -> Path | None:
-    """Load the file into app.config; returns its path (None when no file is configured)."""
-    if not path:
-        return None
-    path = Path(path).expanduser()
+def _setting(default: Any, meaning: str, *, shown: str | None = None, **limits: Any) -> Any:
+    """A field with its README line: `meaning`, and `shown` when the default needs words rather than a value."""
+    extra = {"default_text": shown} if shown is not None else None
+    return Field(default, description=meaning, json_schema_extra=extra, **limits)
+
+
+class Settings(BaseModel):
+    """Every GUATU_* setting (README, "Configuration"), in the order the README lists them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data: Path = _setting(
+        DEFAULT_DATA, "the campaign's data directory",
+        shown="`./guatu serve`: `instance/demo/`, the demo's working copy (above); `flask --app web …`: `data/` of "
+              "this checkout")
+    bind: str = _setting("127.0.0.1:5000", "address `./guatu serve` listens on (`0.0.0.0:5000` for the whole "
+                                           "intranet); read from the environment only")
+    workers: int = _setting(2, "server processes; they share the data safely; read by `./guatu serve` from the "
+                               "environment only", ge=1, le=64)
+    refresh_seconds: float = _setting(4, "how often open wall maps ask for changes (`0`: never); a change shows "
+                                         "within this plus one round trip", ge=0, le=3600)
+    database_url: str | None = _setting(
+        None, "a PostgreSQL/PostGIS database (`postgresql://user@host/db`): the campaign's places and journal live "
+              "there instead of in `GUATU_DATA`'s files (see Production)")
+    database_schema: str = _setting("guatu", "the campaign's schema in that database: one schema per campaign",
+                                    min_length=1, max_length=63)
+    database_pool: int = _setting(10, "database connections per server process", ge=1, le=1000)
+    config: Path | None = _setting(None, "a TOML file of these settings (see Production); environment variables "
+                                         "win over it")
+    log_format: Literal["text", "json"] = _setting(
+        "text", "`json`: one JSON object per log line (time, level, logger, message, request_id, method, path, "
+                "status, duration_ms)")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL", "NOTSET"] = _setting(
+        "INFO", "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`")
+    access_log: bool | None = _setting(None, "one log line per request; unset: on with `GUATU_LOG_FORMAT=json`",
+                                       shown="unset")
+    public_view: bool = _setting(False, "anyone who reaches the server may look, read-only",
+                                 shown="unset (`true` for the demo)")
+    https: bool = _setting(False, "`true` when a reverse proxy serves Guatu over HTTPS: `Secure` cookies, HSTS, the "
+                                  "proxy's `X-Forwarded-Proto`/`-Host` trusted", shown="unset")
+    secret_key: str | None = _setting(
+        None, "the key that signs login sessions; unset: made once and kept in `GUATU_INSTANCE` (`secret_key`)")
+    instance: Path | None = _setting(
+        None, "accounts (`accounts.json`), the session key (`secret_key`) and the demo's working copy (`demo/`); "
+              "kept private (folder 0700, files 0600)", shown="`instance/` of this checkout")
+    min_free_mb: float | None = _setting(
+        None, "`/api/health` reports `disk_low` (and every screen's banner warns) when free space on the disk of "
+              "`GUATU_DATA` or `GUATU_INSTANCE` is below this many megabytes; `min_free_mb = 2048` in the "
+              "`GUATU_CONFIG` file", shown="1024, or 5 % of a disk smaller than 20 GB", ge=0)
+    login_limit_ip: str = _setting("30 per 10 minutes", "password checks (login form, HTTP Basic, \"current "
+                                                        "password\") per client address")
+    login_limit_account: str = _setting("5 per 15 minutes", "password checks per client address and user name")
+    font_cache: Path | None = _setting(None, "where printed maps keep their converted font subsets; read from the "
+                                             "environment only", shown="the user's cache folder")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any, info) -> Any:
+        """`GUATU_DATABASE_URL=""` is no database, `GUATU_DATABASE_POOL=""` the default: as if it were not there."""
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[info.field_name].default
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("login_limit_ip", "login_limit_account")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise PydanticCustomError("rate", "not a rate like 5 per 15 minutes") from None
+        return value
+
+    def config_values(self) -> dict[str, Any]:
+        """The settings as GUATU_* entries of app.config (paths as text), for code that still reads them there."""
+        return {env_name(name): str(value) if isinstance(value, Path) else value
+                for name, value in self.model_dump().items()}
+
+
+_SECRET = frozenset({"secret_key", "database_url"})  # never repeated in a message (a URL may hold a password)
+NAMES = tuple(Settings.model_fields)
+SETTINGS = frozenset(PREFIX + name.upper() for name in NAMES)  # every GUATU_* setting
+FILE_SETTINGS = SETTINGS - {PREFIX + name.upper() for name in _ENV_ONLY}
+
+
+def env_name(name: str) -> str:
+    """`refresh_seconds` → GUATU_REFRESH_SECONDS."""
+    return PREFIX + name.upper()
+
+
+class SettingsError(RuntimeError):
+    """The server's settings are unusable: every problem, one per line, in Chinese."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+    def report(self) -> str:
+        """The problems under a heading that says how many there are (what a refused start prints)."""
+        lines = "\n  - ".join(self.problems)
+        return t("settings.invalid", count=len(self.problems)) + f"\n  - {lines}"
+
+
+class StartRefused(click.ClickException):
+    """Ends a `flask --app web …` command whose configuration cannot be used: its Chinese list only, status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def load(environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> Settings:
+    """The settings from the GUATU_CONFIG file, then the environment, then `overrides` (a test's GUATU_* values);
+    raises SettingsError listing every problem."""
+    overrides = dict(overrides or {})
+    sources: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    config_path = overrides.get("GUATU_CONFIG") or environ.get("GUATU_CONFIG")
+    path = Path(str(config_path)).expanduser() if config_path else None
+    if path is not None:
+        for name, value in _read_file(path).items():
+            values[name], sources[name] = value, t("settings.source_file", path=path)
+    for name in NAMES:
+        if env_name(name) in environ:
+            values[name], sources[name] = environ[env_name(name)], t("settings.source_env")
+        if env_name(name) in overrides:
+            values[name], sources[name] = overrides[env_name(name)], t("settings.source_app")
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise SettingsError([_problem(e, values, sources) for e in exc.errors()]) from None
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    """The settings a TOML file holds, by field name; relative paths from the file's folder."""
     try:
         with open(path, "rb") as fh:
             doc = tomllib.load(fh)
     except FileNotFoundError:
-        raise RuntimeError(f"GUATU_CONFIG names {path}, which does not exist") from None
+        raise SettingsError([f"GUATU_CONFIG names {path}, which does not exist"]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise RuntimeError(f"GUATU_CONFIG {path}: not valid TOML ({exc})") from None
+        raise SettingsError([f"GUATU_CONFIG {path}: not valid TOML ({exc})"]) from None
     table = doc.pop(TABLE, {})
     if not isinstance(table, dict):
-        raise RuntimeError(f"GUATU_CONFIG {path}: [guatu] must be a table")
+        raise SettingsError([f"GUATU_CONFIG {path}: [guatu] must be a table"])
     items = {**doc, **table}
     unknown = [_file_key_problem(path, key, value) for key, value in items.items()
                if isinstance(value, dict) or setting_name(key) not in FILE_SETTINGS]
     if unknown:
-        raise RuntimeError("\n".join(unknown))
+        raise SettingsError(unknown)
+    out = {}
     for key, value in items.items():
-        name = setting_name(key)
-        if name in _PATHS and isinstance(value, str) and not Path(value).is_absolute():
+        name = setting_name(key)[len(PREFIX):].lower()
+        if name in _PATHS and isinstance(value, str) and value and not Path(value).is_absolute():
             value = str((path.parent / value).resolve())
-        app.config[name] = value
-    if app.config.get("GUATU_SECRET_KEY"):
-        app.config["SECRET_KEY"] = app.config["GUATU_SECRET_KEY"]
-    return path
+        out[name] = value
+    return out
+
+
+_PROBLEMS = {  # pydantic's error types → the catalogue's words
+    "int_type": "settings.expected_integer", "int_parsing": "settings.expected_integer",
+    "int_from_float": "settings.expected_integer",
+    "float_type": "settings.expected_number", "float_parsing": "settings.expected_number",
+    "bool_type": "settings.expected_boolean", "bool_parsing": "settings.expected_boolean",
+    "string_type": "settings.expected_text", "path_type": "settings.expected_text",
+    "greater_than_equal": "settings.at_least", "less_than_equal": "settings.at_most",
+    "string_too_short": "settings.too_short", "string_too_long": "settings.too_long",
+    "literal_error": "settings.one_of", "rate": "settings.bad_rate",
+}
+
+
+def _problem(error: Mapping[str, Any], values: Mapping[str, Any], sources: Mapping[str, str]) -> str:
+    """One pydantic error as a line naming the setting, where its value came from and what is wrong."""
+    name = str(error["loc"][0])
+    ctx = error.get("ctx") or {}
+    value = "…" if name in _SECRET else repr(values.get(name))
+    key = _PROBLEMS.get(error["type"], "settings.bad")
+    problem = t(key, value=value, limit=ctx.get("ge", ctx.get("le", ctx.get("min_length", ctx.get(
+        "max_length", "")))), choices="、".join(map(str, get_args(Settings.model_fields[name].annotation))))
+    return t("settings.bad_value", name=env_name(name), source=sources.get(name, ""), problem=problem)
 
 
 def setting_name(key: str) -> str:
@@ -97,6 +264,31 @@ def _file_key_problem(path: Path, key: str, value: object) -> str:
     return t("config.file_unknown_key_suggest", path=path, key=shown, suggestion=suggestion)
 
 
+def refusal(environ: Mapping[str, str]) -> str | None:
+    """What stops a server with this environment from starting (its settings, then its campaign.json), as the
+    Chinese list a refused start prints; None when both can be used. gunicorn asks before it starts workers."""
+    try:
+        load_campaign(load(environ).data.resolve())
+    except SettingsError as exc:
+        return exc.report()
+    except ConfigError as exc:
+        return str(exc)
+    return None
+
+
+def install(app: Flask, settings: Settings) -> None:
+    """The app's settings on app.extensions (and, as GUATU_* entries, in app.config)."""
+    app.extensions[EXTENSION] = settings
+    app.config.update(settings.config_values())
+    if settings.secret_key:
+        app.config["SECRET_KEY"] = settings.secret_key
+
+
+def get_settings(app: Flask | None = None) -> Settings:
+    """The typed settings of `app` (default: the current app)."""
+    return (app or current_app).extensions[EXTENSION]
+
+
 @dataclass(frozen=True)
 class UnknownVariable:
     """An environment variable that looks like a setting and is none: `name`, and the nearest setting."""
@@ -115,3 +307,32 @@ def unknown_variables(environ: Mapping[str, str], campaign: Campaign) -> list[Un
     known = SETTINGS | {b.key_env for b in campaign.map.basemaps if b.key_env}
     return [UnknownVariable(name, nearest(name, known)) for name in sorted(environ)
             if name.startswith(PREFIX) and name not in known and not name.startswith(TOOLING_PREFIXES)]
+
+
+# --- documentation --------------------------------------------------------------------------------------------
+
+def _default_text(name: str) -> str:
+    f = Settings.model_fields[name]
+    shown = (f.json_schema_extra or {}).get("default_text")
+    if shown is not None:
+        return str(shown)
+    if f.default is None:
+        return "unset"
+    value = f.default
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"`{value}`"
+
+
+def markdown_table() -> str:
+    """README's table of settings (section "Configuration"), made from the model."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, f in Settings.model_fields.items():
+        rows.append(f"| `{env_name(name)}` | {_default_text(name)} | {f.description} |")
+    return "\n".join(rows) + "\n"
+
+
+@click.command("settings")
+def settings_command() -> None:
+    """Print the table of GUATU_* settings (README, "Configuration") from their schema."""
+    click.echo(markdown_table(), nl=False)
