@@ -81,8 +81,11 @@ class PageLog:
 
 
 def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 1600, height: int = 1000,
-              scale: float = 1) -> tuple[Page, PageLog]:
-    """A page that may only talk to `base_url`; everything else is blocked and logged."""
+              scale: float = 1, controlled_clock: bool = False) -> tuple[Page, PageLog]:
+    """A page that may only talk to `base_url`; everything else is blocked and logged.
+
+    `controlled_clock`: Playwright's clock is installed before the page loads, so its timers can be run
+    on at once (`page.clock.run_for`) instead of waited for; until then its time flows as usual."""
     log = PageLog()
     allowed = urlsplit(base_url).netloc
     context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
@@ -100,6 +103,8 @@ def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
     page.on("pageerror", lambda e: log.console_errors.append(str(e)))
+    if controlled_clock:
+        page.clock.install()
     page.goto(base_url + path)
     return page, log
 

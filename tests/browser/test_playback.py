@@ -90,7 +90,7 @@ def _show(page, day):
 
 
 def test_the_playback_autoplays_offline_day_by_day(browser, server):
-    page, log = open_page(browser, server.url, f"/wall/playback?{RANGE}&speed=0.2")
+    page, log = open_page(browser, server.url, f"/wall/playback?{RANGE}&speed=0.2", controlled_clock=True)
     try:
         _ready(page)
         first = page.evaluate("() => document.documentElement.dataset.guatuPlaybackDay")
@@ -105,8 +105,13 @@ def test_the_playback_autoplays_offline_day_by_day(browser, server):
         page.locator(".guatu-playback-button").click()
         assert page.evaluate("() => document.documentElement.dataset.guatuPlaybackState") == "paused"
         stopped = page.evaluate("() => document.documentElement.dataset.guatuPlaybackDay")
-        page.wait_for_timeout(700)
-        assert page.evaluate("() => document.documentElement.dataset.guatuPlaybackDay") == stopped
+        day = "() => document.documentElement.dataset.guatuPlaybackDay"
+        page.clock.run_for(5_000)  # 25 steps' worth of the page's timers, run at once
+        assert page.evaluate(day) == stopped
+        # and a second press plays on
+        page.locator(".guatu-playback-button").click()
+        page.clock.run_for(1_000)
+        assert page.evaluate(day) != stopped
         assert log.outside == []
         assert log.console_errors == []
     finally:
