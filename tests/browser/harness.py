@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
+from tests.conftest import FakeClock
 from web import create_app
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,9 +56,11 @@ class LiveServer:
 
 @contextmanager
 def live_server(data_dir: Path, **config):
-    """The app on a free local port; public read-only view unless the test says otherwise."""
+    """The app on a free local port; public read-only view unless the test says otherwise. Its clock stands at
+    the demo's "today" (2026-11-24, 16:00 in Zhengzhou) unless the test passes its own `GUATU_CLOCK`: what
+    is overdue or overnight never depends on the day the tests run."""
     settings = {"GUATU_DATA": str(data_dir), "GUATU_INSTANCE": str(data_dir.parent / "instance"),
-                "GUATU_PUBLIC_VIEW": True}
+                "GUATU_PUBLIC_VIEW": True, "GUATU_CLOCK": FakeClock()}
     app = create_app({**settings, **config})
     with LiveServer(app) as server:
         yield server

@@ -66,7 +66,7 @@ def campaign_dir(tmp_path_factory):
     for i, layer in enumerate(config["layers"]):
         layer["title"] = _payload(i + 4)
     (data / "campaign.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
-    store = open_store(data, load_campaign(data))
+    store = open_store(data, load_campaign(data), clock=FakeClock())
     ids = []
     for i in range(len(PAYLOADS)):
         created = store.create("courtyards", _place(i, 113.585 + i * 0.004), user=f"{_payload(i)} (hacker{i})")

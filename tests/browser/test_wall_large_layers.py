@@ -16,6 +16,7 @@ from shapely.geometry import shape
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+from tests.conftest import FakeClock
 
 LAYER = "courtyards"
 
@@ -31,7 +32,7 @@ def campaign_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def store(campaign_dir):
-    return open_store(campaign_dir, load_campaign(campaign_dir))
+    return open_store(campaign_dir, load_campaign(campaign_dir), clock=FakeClock())  # the server's clock
 
 
 @pytest.fixture(scope="module")
