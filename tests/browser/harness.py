@@ -10,6 +10,7 @@ import shutil
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -84,11 +85,12 @@ class PageLog:
 
 
 def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 1600, height: int = 1000,
-              scale: float = 1, controlled_clock: bool = False) -> tuple[Page, PageLog]:
+              scale: float = 1, page_clock: datetime | None = None) -> tuple[Page, PageLog]:
     """A page that may only talk to `base_url`; everything else is blocked and logged.
 
-    `controlled_clock`: Playwright's clock is installed before the page loads, so its timers can be run
-    on at once (`page.clock.run_for`) instead of waited for; until then its time flows as usual."""
+    `page_clock`: Playwright's clock is installed at that time before the page loads, so the page's own
+    `Date` agrees with the server's clock and its timers can be run on at once (`page.clock.run_for`)
+    instead of waited for; until a test moves it, its time flows from there as usual."""
     log = PageLog()
     allowed = urlsplit(base_url).netloc
     context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
@@ -106,8 +108,8 @@ def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
     page.on("pageerror", lambda e: log.console_errors.append(str(e)))
-    if controlled_clock:
-        page.clock.install()
+    if page_clock is not None:
+        page.clock.install(time=page_clock)
     page.goto(base_url + path)
     return page, log
 

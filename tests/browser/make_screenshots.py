@@ -44,7 +44,7 @@ SETTLED = """async () => {
 
 
 def shoot(browser, server, path: str, name: str, width: int, height: int, then=None) -> Path:
-    page, log = open_page(browser, server.url, path, width=width, height=height)
+    page, log = open_page(browser, server.url, path, width=width, height=height, page_clock=NOW)  # the header's clock too
     wait_ready(page)
     if "dashboard=0" not in path:
         page.wait_for_selector(".guatu-dashboard .guatu-dash-pct", state="attached", timeout=30_000)
