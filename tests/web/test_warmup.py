@@ -94,8 +94,8 @@ def test_each_gunicorn_worker_warms_up_and_the_first_screen_gets_the_warm_state(
 
 
 def _warm_up_lines(log: str) -> list[dict]:
-    """The JSON log records of web.warmup that say the caches are warm."""
-    records = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    """The JSON log records of web.warmup that say the caches are warm (whole lines: one may be half written)."""
+    records = [json.loads(line) for line in log[:log.rfind("\n") + 1].splitlines() if line.startswith("{")]
     return [r for r in records if r.get("logger") == "web.warmup" and r["message"].startswith("caches warmed in ")]
 
 
