@@ -19,8 +19,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from pathlib import Path
+
+from tests.waiting import wait_until
 
 PACKAGES = "postgresql postgresql-postgis"  # Debian 12: postgresql-15 and postgresql-15-postgis-3
 DATABASE = "guatu_test"
@@ -122,17 +123,17 @@ class ThrowawayCluster:
         return self
 
     def _wait_ready(self, timeout: float, log: Path) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def ready() -> bool:
             if self.process.poll() is not None:
                 raise ClusterError(f"postgres exited with {self.process.returncode}: {log.read_text(errors='replace')[-2000:]}")
-            ready = subprocess.run([str(self.bin / "pg_isready"), "-q", "-h", str(self.socket_dir), "-U", SUPERUSER],
-                                   capture_output=True)
-            if ready.returncode == 0:
-                return
-            time.sleep(0.1)
-        self.stop()
-        raise ClusterError(f"postgres did not become ready within {timeout:.0f} s")
+            return subprocess.run([str(self.bin / "pg_isready"), "-q", "-h", str(self.socket_dir), "-U", SUPERUSER],
+                                  capture_output=True).returncode == 0
+
+        try:
+            wait_until(ready, "postgres to accept connections", timeout=timeout, interval=0.1)
+        except AssertionError:
+            self.stop()
+            raise ClusterError(f"postgres did not become ready within {timeout:.0f} s") from None
 
     def pause(self) -> None:
         """Stop the server as an outage would (`pg_ctl stop -m fast`: open sessions are ended), keeping

@@ -10,12 +10,14 @@ import shutil
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
+from tests.conftest import FakeClock
 from web import create_app
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,9 +57,11 @@ class LiveServer:
 
 @contextmanager
 def live_server(data_dir: Path, **config):
-    """The app on a free local port; public read-only view unless the test says otherwise."""
+    """The app on a free local port; public read-only view unless the test says otherwise. Its clock stands at
+    the demo's "today" (2026-11-24, 16:00 in Zhengzhou) unless the test passes its own `GUATU_CLOCK`: what
+    is overdue or overnight never depends on the day the tests run."""
     settings = {"GUATU_DATA": str(data_dir), "GUATU_INSTANCE": str(data_dir.parent / "instance"),
-                "GUATU_PUBLIC_VIEW": True}
+                "GUATU_PUBLIC_VIEW": True, "GUATU_CLOCK": FakeClock()}
     app = create_app({**settings, **config})
     with LiveServer(app) as server:
         yield server
@@ -81,8 +85,12 @@ class PageLog:
 
 
 def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 1600, height: int = 1000,
-              scale: float = 1) -> tuple[Page, PageLog]:
-    """A page that may only talk to `base_url`; everything else is blocked and logged."""
+              scale: float = 1, page_clock: datetime | None = None) -> tuple[Page, PageLog]:
+    """A page that may only talk to `base_url`; everything else is blocked and logged.
+
+    `page_clock`: Playwright's clock is installed at that time before the page loads, so the page's own
+    `Date` agrees with the server's clock and its timers can be run on at once (`page.clock.run_for`)
+    instead of waited for; until a test moves it, its time flows from there as usual."""
     log = PageLog()
     allowed = urlsplit(base_url).netloc
     context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
@@ -100,6 +108,8 @@ def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
     page.on("pageerror", lambda e: log.console_errors.append(str(e)))
+    if page_clock is not None:
+        page.clock.install(time=page_clock)
     page.goto(base_url + path)
     return page, log
 

@@ -35,14 +35,22 @@ def _clock() -> datetime:
     return NOW
 
 
+# Fonts loaded, no map panning or zooming, and two frames drawn since: what the screen shows has settled.
+SETTLED = """async () => {
+    await document.fonts.ready;
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return window.guatu.instances.every(w => !w.map._animatingZoom && !(w.map._panAnim && w.map._panAnim._inProgress));
+}"""
+
+
 def shoot(browser, server, path: str, name: str, width: int, height: int, then=None) -> Path:
-    page, log = open_page(browser, server.url, path, width=width, height=height)
+    page, log = open_page(browser, server.url, path, width=width, height=height, page_clock=NOW)  # the header's clock too
     wait_ready(page)
     if "dashboard=0" not in path:
         page.wait_for_selector(".guatu-dashboard .guatu-dash-pct", state="attached", timeout=30_000)
     if then:
         then(page)
-    page.wait_for_timeout(600)
+    page.wait_for_function(SETTLED)
     page.evaluate("() => { document.documentElement.dataset.guatuBlink = 'on'; }")  # the overnight rings at full strength
     target = OUT / name
     page.screenshot(path=str(target))

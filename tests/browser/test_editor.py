@@ -17,8 +17,9 @@ def campaign_dir(tmp_path):
 
 
 @pytest.fixture
-def server(campaign_dir):
-    with live_server(campaign_dir, GUATU_PUBLIC_VIEW=False) as s:
+def server(campaign_dir, clock):
+    """The app on the test's clock (2026-11-24 16:00 in the campaign's time zone), never the real date."""
+    with live_server(campaign_dir, GUATU_PUBLIC_VIEW=False, GUATU_CLOCK=clock) as s:
         acc = s.app.extensions["guatu_accounts"]
         acc.create_user("planner1", PASSWORD, "editor", "张规划")
         acc.create_user("planner2", PASSWORD, "editor", "李规划")
@@ -69,10 +70,11 @@ def test_draw_a_courtyard_and_save_it(browser, server, campaign_dir):
     page.evaluate("() => { guatu.editors[0].map.setView([34.6300, 113.6000], 17, {animate: false}); }")
     page.click("button[data-action=new][data-layer=courtyards]")
     corners = [(34.6300, 113.6000), (34.6300, 113.6010), (34.6308, 113.6010), (34.6308, 113.6000)]
-    for lat, lon in corners + corners[:1]:
+    for n, (lat, lon) in enumerate(corners):
         x, y = map_point(page, lat, lon)
         page.mouse.click(x, y)
-        page.wait_for_timeout(80)
+        page.wait_for_function("(n) => guatu.editors[0].map.pm.Draw.Polygon._layer.getLatLngs().length === n", arg=n + 1)
+    page.mouse.click(*map_point(page, *corners[0]))  # back on the first corner closes the ring
     page.wait_for_selector("form.attrs input[name=name]")
     page.fill("form.attrs input[name=name]", "新建测试院")
     page.select_option("form.attrs select[name=status]", "pending")
@@ -149,7 +151,7 @@ def test_box_select_and_set_many_statuses(browser, server, campaign_dir):
     page.click("button[data-action=box]")
     size = page.evaluate("() => { const s = guatu.editors[0].map.getSize(); return [s.x, s.y]; }")
     page.mouse.click(80, 80)
-    page.wait_for_timeout(300)  # a second click sooner would be read as a double click
+    page.wait_for_function("() => guatu.editors[0].map.pm.Draw.Rectangle._startMarker._icon.classList.contains('visible')")
     page.mouse.move(size[0] / 2, size[1] / 2, steps=4)
     page.mouse.click(size[0] - 60, size[1] - 60)
     page.wait_for_selector("section.bulk h2")
@@ -167,13 +169,16 @@ def test_box_select_and_set_many_statuses(browser, server, campaign_dir):
 def test_delete_asks_for_confirmation(browser, server, campaign_dir):
     page, _ = editor_page(browser, server)
     click_feature(page, "c-0005")
-    page.once("dialog", lambda d: d.dismiss())
+    deletes, asked = [], []
+    page.on("request", lambda r: r.method == "DELETE" and deletes.append(r.url))
+    page.once("dialog", lambda d: asked.append(d.message) or d.dismiss())
     page.click("button[data-action=delete]")
-    page.wait_for_timeout(200)
-    assert store(campaign_dir).get("courtyards", "c-0005")
+    assert asked and "确定删除" in asked[0]
+    assert "c-0005" in page.locator("form.attrs h2").inner_text()  # the place stays open in the form
     page.once("dialog", lambda d: d.accept())
     page.click("button[data-action=delete]")
     page.wait_for_selector(".message-ok")
+    assert len(deletes) == 1 and deletes[0].endswith("/features/c-0005")  # only the confirmed one was sent
     assert "c-0005" not in {f["id"] for f in store(campaign_dir).features("courtyards")}
 
 
@@ -196,8 +201,8 @@ def test_add_and_close_a_problem_in_the_ledger(browser, server, campaign_dir):
     assert closed["status"] == "closed" and closed["closed_on"]
 
 
-def test_the_map_as_it_stood_on_a_past_day(browser, server, campaign_dir, tmp_path):
-    s = store(campaign_dir)
+def test_the_map_as_it_stood_on_a_past_day(browser, server, campaign_dir, clock):
+    s = open_store(campaign_dir, load_campaign(campaign_dir), clock=clock)  # changed on the 24th, after the 23rd
     before = s.get("courtyards", "c-0007")["properties"]["status"]
     s.update("courtyards", "c-0007", properties={"status": "relapsed" if before != "relapsed" else "pending"},
              expected_version=s.get("courtyards", "c-0007")["properties"]["version"], user="测试")

@@ -24,6 +24,7 @@ from geo.accounts import Accounts
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+from tests.conftest import FakeClock
 
 PASSWORD = "a long password"
 PAYLOADS = [
@@ -65,7 +66,7 @@ def campaign_dir(tmp_path_factory):
     for i, layer in enumerate(config["layers"]):
         layer["title"] = _payload(i + 4)
     (data / "campaign.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
-    store = open_store(data, load_campaign(data))
+    store = open_store(data, load_campaign(data), clock=FakeClock())
     ids = []
     for i in range(len(PAYLOADS)):
         created = store.create("courtyards", _place(i, 113.585 + i * 0.004), user=f"{_payload(i)} (hacker{i})")
@@ -91,7 +92,7 @@ def ids(campaign_dir):
 
 @pytest.fixture(scope="module")
 def server(campaign_dir):
-    with live_server(campaign_dir, GUATU_REFRESH_SECONDS=0) as s:
+    with live_server(campaign_dir, GUATU_REFRESH_SECONDS=0, GUATU_CLOCK=FakeClock()) as s:  # 2026-11-24, always
         yield s
 
 
@@ -147,10 +148,13 @@ def test_the_wall_map_shows_hostile_text_as_text_in_hover_cards_and_place_cards(
 def test_the_big_screen_with_its_dashboard_shows_hostile_text_as_text(browser, server):
     page, log = open_page(browser, server.url, "/wall", width=1920, height=1080)
     wait_ready(page)
-    page.wait_for_timeout(500)  # the dashboard loads after the map
-    body = page.locator("body").inner_text()
-    assert PAYLOADS[1] in body
-    assert sum(p.strip() in body for p in PAYLOADS) >= 3  # sub-district and community names on the dashboard
+    # the dashboard loads after the map; the hostile communities (one place each, none done) lead its
+    # "lowest completion" table, their names shown as the very text that was typed
+    names = page.locator(".guatu-dash-communities td.guatu-dash-name")
+    expect(names.first).to_be_visible(timeout=30_000)
+    shown = names.all_inner_texts()
+    assert len(shown) >= 3 and set(shown) <= set(PAYLOADS), shown
+    assert PAYLOADS[1] in page.locator("body").inner_text()
     assert_nothing_ran(page, log)
     page.context.close()
 
@@ -191,7 +195,7 @@ def test_the_editor_shows_hostile_attributes_and_history_as_text(browser, server
     page, log = open_page(browser, server.url, "/login")
     login(page, server.url, "planner1", "/edit")
     wait_ready(page)
-    for fid in ids[:3]:
+    for i, fid in enumerate(ids[:3]):
         page.evaluate("""(fid) => {
             const ed = guatu.editors[0];
             ed.map.fitBounds(ed.byId[fid].getBounds(), {maxZoom: 17, animate: false});
@@ -204,7 +208,17 @@ def test_the_editor_shows_hostile_attributes_and_history_as_text(browser, server
         }""", fid)
         page.mouse.click(x, y)
         page.wait_for_selector(f"form.attrs h2:has-text('{fid}')")
-        page.wait_for_timeout(200)
+        # every attribute is in its field as the very text that was typed, and the title shows the name as text
+        assert page.locator("form.attrs h2").inner_text().startswith(_payload(i))
+        fields = {"name": i, "street": i + 1, "community": i + 2, "unit": i + 3, "notes": i + 4,
+                  "people.leader": i, "people.cadre": i + 1, "people.community_head": i + 2, "people.grid_worker": i + 3}
+        shown = page.evaluate("""(names) => Object.fromEntries(names.map(
+            n => [n, document.querySelector(`form.attrs [name="${n}"]`).value]))""", list(fields))
+        assert shown == {name: _payload(n) for name, n in fields.items()}
+        # the problem ledger: its description and responsible person, as text
+        ledger = page.locator("section.ledger")
+        expect(ledger).to_contain_text(_payload(i + 5).strip())
+        expect(ledger).to_contain_text(_payload(i + 2).strip())
         assert_nothing_ran(page, log)
     page.context.close()
 

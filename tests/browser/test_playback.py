@@ -16,6 +16,7 @@ from tests.conftest import FakeClock
 RANGE = "from=2026-11-10&to=2026-11-18"
 EARLY, LATE = "2026-11-11", "2026-11-16"  # day indices 1 and 6 of the range
 NEW_AT = [113.567, 34.661]  # a free spot inside the district, 300 m from any place and from its boundary
+SERVER_NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # the server's clock: 10:00 in Zhengzhou
 
 
 def _free_places(store, campaign, status):
@@ -66,8 +67,7 @@ def campaign_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(campaign_dir):
-    clock = FakeClock(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
-    with live_server(campaign_dir["data"], GUATU_CLOCK=clock) as s:
+    with live_server(campaign_dir["data"], GUATU_CLOCK=FakeClock(SERVER_NOW)) as s:
         yield s
 
 
@@ -90,7 +90,7 @@ def _show(page, day):
 
 
 def test_the_playback_autoplays_offline_day_by_day(browser, server):
-    page, log = open_page(browser, server.url, f"/wall/playback?{RANGE}&speed=0.2")
+    page, log = open_page(browser, server.url, f"/wall/playback?{RANGE}&speed=0.2", page_clock=SERVER_NOW)
     try:
         _ready(page)
         first = page.evaluate("() => document.documentElement.dataset.guatuPlaybackDay")
@@ -105,8 +105,13 @@ def test_the_playback_autoplays_offline_day_by_day(browser, server):
         page.locator(".guatu-playback-button").click()
         assert page.evaluate("() => document.documentElement.dataset.guatuPlaybackState") == "paused"
         stopped = page.evaluate("() => document.documentElement.dataset.guatuPlaybackDay")
-        page.wait_for_timeout(700)
-        assert page.evaluate("() => document.documentElement.dataset.guatuPlaybackDay") == stopped
+        day = "() => document.documentElement.dataset.guatuPlaybackDay"
+        page.clock.run_for(5_000)  # 25 steps' worth of the page's timers, run at once
+        assert page.evaluate(day) == stopped
+        # and a second press plays on
+        page.locator(".guatu-playback-button").click()
+        page.clock.run_for(1_000)
+        assert page.evaluate(day) != stopped
         assert log.outside == []
         assert log.console_errors == []
     finally:

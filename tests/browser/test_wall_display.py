@@ -145,13 +145,13 @@ def test_a_status_change_through_the_api_recolours_every_open_wall_within_5_seco
     views = [p.evaluate(VIEW) for p, _ in pages]
     assert close(page0.evaluate(PIXEL_AT, [fid, 0]), colour(campaign_dir, "pending"))
 
-    started = time.monotonic()
+    deadline = time.monotonic() + 5  # every screen, counted from the first change
     call(server, "PATCH", f"/api/layers/{layer}/features/{fid}", {"version": props["version"], "properties": {"status": "accepted"}})
     result = call(server, "POST", "/api/layers/courtyards/status", {"status": "relapsed", "features": {other: other_props["version"]}})
     revision = result["revision"]
     for page, _ in pages:
-        page.wait_for_selector(f"html[data-guatu-revision='{revision}']", state="attached", timeout=5000)
-    assert time.monotonic() - started < 5
+        page.wait_for_selector(f"html[data-guatu-revision='{revision}']", state="attached",
+                               timeout=max(1, (deadline - time.monotonic()) * 1000))
 
     for (page, log), before in zip(pages, views):
         shown = drawn(page)
@@ -211,12 +211,9 @@ def test_overdue_and_overnight_places_are_marked_without_hiding_their_status_col
     assert close(pixels["ring"], "#d4006a", tolerance=40)  # the magenta ring shows around it
     assert min(pixels["dot"][:3]) >= 200 and pixels["dot"][3] > 200  # the white overnight ring ...
     assert pixels["hole"][3] == 0  # ... is hollow: the status colour shows through
-    opacity = "() => getComputedStyle(document.querySelector('.leaflet-guatu-overnight-pane')).opacity"
-    seen = {page.evaluate(opacity)}
-    for _ in range(8):  # the dots blink
-        page.wait_for_timeout(250)
-        seen.add(page.evaluate(opacity))
-    assert seen == {"1", "0.3"}
+    opacity_is = "(v) => getComputedStyle(document.querySelector('.leaflet-guatu-overnight-pane')).opacity === v"
+    for shown in ("0.3", "1", "0.3"):  # the dots blink: dimmed, whole again, dimmed
+        page.wait_for_function(opacity_is, arg=shown, timeout=5_000)
     legend = page.locator(".guatu-legend").inner_text()
     assert "逾期" in legend and "过夜" in legend and "闪烁" in legend
     assert page.locator(".guatu-legend-overdue .guatu-legend-count").inner_text() == str(len(overdue))
@@ -251,8 +248,7 @@ def test_search_by_part_of_a_name_zooms_to_the_place_and_shows_its_card(browser,
     for name in (props.get("people") or {}).values():
         assert name in text
     assert "社区负责人" in text and "网格员" in text
-    if props.get("deadline"):
-        assert props["deadline"] in text
+    assert props["deadline"] and props["deadline"] in text  # the demo's 康复前街11号院 has one
     zoom, inside = page.evaluate("""(fid) => { const w = window.guatu.instances[0];
         return [w.map.getZoom(), w.map.getBounds().contains(w.byId[fid].getBounds())]; }""", fid)
     assert zoom >= 16 and inside
@@ -316,7 +312,8 @@ def test_a_display_token_opens_its_scope_and_every_api_call_carries_it(browser, 
         page.goto(f"{private.url}/wall?display={secret}&theme=light&street=福华街街道")
         wait_ready(page)
         page.wait_for_selector(".guatu-dashboard .guatu-dash-pct")
-        page.wait_for_timeout(2500)  # at least one live poll
+        page.wait_for_event("request", lambda r: "/api/wall/state" in r.url and "since=" in r.url,
+                            timeout=10_000)  # at least one live poll
         assert page.locator("html[data-theme='dark']").count() == 1
         everything = places(data)
         assert set(drawn(page)) == {fid for fid, (_, p, _) in everything.items() if p.get("street") == "大学路街道"}

@@ -9,6 +9,7 @@ from shapely.geometry import shape
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.harness import canvas_pixels, copy_demo, live_server, open_page, wait_ready
+from tests.conftest import FakeClock
 
 PAYLOADS = [
     "<img src=x onerror=\"window.__xss='img'\">",
@@ -21,7 +22,7 @@ PAYLOADS = [
 def campaign_dir(tmp_path_factory):
     data = copy_demo(tmp_path_factory.mktemp("wall") / "data")
     campaign = load_campaign(data)
-    store = open_store(data, campaign)
+    store = open_store(data, campaign, clock=FakeClock())  # the server's clock (tests/browser/harness.py)
     for i, payload in enumerate(PAYLOADS):
         x = 113.585 + i * 0.004
         store.create("courtyards", {

@@ -14,13 +14,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
 from geo.accounts import Accounts
+from tests.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -88,17 +88,18 @@ class Server:
         return self
 
     def _wait_until_up(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def answers() -> bool:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()[-3000:]}")
             try:
-                if requests.get(self.url + "/api/health", timeout=10).status_code in (200, 503):
-                    return
+                return requests.get(self.url + "/api/health", timeout=10).status_code in (200, 503)
             except (requests.ConnectionError, requests.Timeout):
-                pass  # the workers are still starting
-            time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{self.log()[-3000:]}")
+                return False  # the workers are still starting
+
+        try:
+            wait_until(answers, "gunicorn to answer /api/health", timeout=timeout, interval=0.1)
+        except AssertionError:
+            raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{self.log()[-3000:]}") from None
 
     def kill9(self) -> None:
         """SIGKILL the master and every worker: no clean-up runs anywhere."""

@@ -7,7 +7,6 @@ import io
 import json
 import tarfile
 import threading
-import time
 
 import pytest
 
@@ -17,6 +16,7 @@ from geo.messages import t
 from geo.store import open_store
 from tests.faults.server import Server, copy_demo, disagreements, flask_cli, journal_entries, make_editor_token
 from tests.faults.writers import Acks, Writer
+from tests.waiting import wait_until
 from web import create_app
 
 
@@ -36,11 +36,10 @@ def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
         writers = [Writer(server.url, token, w, 10_000, acks, stop) for w in range(4)]
         for w in writers:
             w.start()
-        while acks.total() < 10:
-            time.sleep(0.01)
+        wait_until(lambda: acks.total() >= 10 or acks.errors, "ten acknowledged writes")
         runs = [flask_cli(server, "backup", "--out", str(out)) for _ in range(2)]  # while the writes go on
         during = acks.total()
-        time.sleep(0.3)
+        wait_until(lambda: acks.total() > during or acks.errors, "a write acknowledged after the backups")
         stop.set()
         for w in writers:
             w.join(30)
@@ -110,11 +109,10 @@ def test_a_postgis_campaign_backs_up_during_writes_and_restores_into_another_sch
     thread = threading.Thread(target=write)
     thread.start()
     try:
-        while len(saved) < 10:
-            time.sleep(0.01)
+        wait_until(lambda: len(saved) >= 10 or errors, "ten saved writes")
         archive, manifest = backup(store, tmp_path / "backups" / "pg.tar.gz", data_dir=data)
         during = len(saved)
-        time.sleep(0.3)
+        wait_until(lambda: len(saved) > during or errors, "a write saved after the backup")
     finally:
         stop.set()
         thread.join(30)

@@ -11,7 +11,6 @@ import stat
 import subprocess
 import sys
 import tarfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,17 +20,12 @@ from geo.backup import OWNER, STAGING_PREFIX, BackupError, backup, read_manifest
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.faults.server import REPO
+from tests.waiting import wait_until
 from web import create_app
 
 
 def _wait_for(condition, what: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.002)
-    raise AssertionError(f"timed out waiting for {what}")
+    return wait_until(condition, what, timeout=timeout, interval=0.002)
 
 
 def _start_backup(data_dir: Path, out: Path) -> subprocess.Popen:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 import requests
@@ -18,6 +17,7 @@ from tests.faults.server import (
     torn_seqs,
 )
 from tests.faults.writers import LAYER, Acks, Writer, check_acknowledged
+from tests.waiting import wait_until
 
 WRITERS = 6
 ACKS_BEFORE_KILL = 40
@@ -49,9 +49,8 @@ def test_kill9_during_writes_loses_no_acknowledged_write(tmp_path):
             writers = [Writer(server.url, token, 10 * round_no + w, 10_000, acks, stop) for w in range(WRITERS)]
             for w in writers:
                 w.start()
-            deadline = time.monotonic() + 60
-            while acks.total() < start + ACKS_BEFORE_KILL and time.monotonic() < deadline:
-                time.sleep(0.005)
+            wait_until(lambda target=start + ACKS_BEFORE_KILL: acks.total() >= target or acks.errors,
+                       f"{ACKS_BEFORE_KILL} acknowledged writes", timeout=60, interval=0.005)
         finally:
             server.kill9()  # master and workers, mid-burst: writes are in flight
         for w in writers:

@@ -12,6 +12,8 @@ from tests.conftest import make_feature
 
 LAYER = "courtyards"
 SHARED = ("c-0001", "c-0002", "c-0003")  # demo places every writer updates
+THINK = 0.001  # seconds between reading a place and saving it, as a person editing would: other writers get in
+PATIENCE = 60  # seconds one write may go on being refused as busy or stale before the writer gives up
 
 
 @dataclass
@@ -60,7 +62,8 @@ class Writer(threading.Thread):
         name = f"w{self.worker}-{i}"
         x, y = 113.595 + 0.002 * (self.worker % 25), 34.645 + 0.0015 * (i % 33)  # inside the district, however many
         feature = make_feature(name, "pending", x=x, y=y, size=0.001)
-        while True:
+        deadline = time.monotonic() + PATIENCE
+        while time.monotonic() < deadline:
             resp = self.session.post(f"{self.url}/api/layers/{LAYER}/features", json=feature, timeout=60)
             if resp.status_code == 503 and resp.json().get("error") == "busy":
                 self._count("busy")
@@ -70,13 +73,15 @@ class Writer(threading.Thread):
             with self.acks.lock:
                 self.acks.created.append((resp.json()["id"], name))
             return
+        raise AssertionError(f"create {name}: still busy after {PATIENCE} s")
 
     def update(self, fid: str, i: int) -> None:
         note = f"w{self.worker}-u{i}"
         got = self.session.get(f"{self.url}/api/layers/{LAYER}/features/{fid}", timeout=60)
         version = got.json()["properties"]["version"]
-        while True:
-            time.sleep(0.001)  # let other writers in between the read and the write: a real edit session
+        deadline = time.monotonic() + PATIENCE
+        while time.monotonic() < deadline:
+            time.sleep(THINK)
             resp = self.session.patch(f"{self.url}/api/layers/{LAYER}/features/{fid}",
                                       json={"properties": {"notes": note}}, headers={"If-Match": f'"{fid}-v{version}"'},
                                       timeout=60)
@@ -93,6 +98,7 @@ class Writer(threading.Thread):
             with self.acks.lock:
                 self.acks.updated.append((fid, version, new, note))
             return
+        raise AssertionError(f"update {fid}: still refused as busy or stale after {PATIENCE} s")
 
     def _count(self, what: str) -> None:
         with self.acks.lock:

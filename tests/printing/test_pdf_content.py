@@ -24,7 +24,7 @@ def test_pdf_has_title_legend_labels_and_counts_in_chinese(demo_dir, clock, tmp_
         assert re.search(rf"{status.label}\s+{count}\b", text), (status.label, count)
     assert f"比例尺 1:{sheet.scale:,}".replace(",", " ") in text
     assert "数据截至 2026-11-" in text and "北京时间" in text
-    assert "数据来源:" in text or "数据来源：" in text
+    assert f"数据来源：{campaign.source}" in text
     assert "各街道整改进度" in text
 
 

@@ -23,11 +23,13 @@ from geo.config import load_campaign
 from geo.errors import BrokenLayer, Conflict, DiskFull, NotFound
 from geo.store import open_store
 from geo.store.geojson import JOURNAL_FILE
+from tests.waiting import retry
 
 LAYER = "courtyards"
 LAYER_FILE = Path("layers") / "courtyards.geojson"
 SPAWN = multiprocessing.get_context("spawn")
 CHILD_TIMEOUT = 120
+INTERLEAVE = 0.002  # seconds a writer leaves the lock free between its writes, so the writers interleave
 
 
 def _strict_json(data: bytes):
@@ -183,23 +185,27 @@ def _concurrent_writer(data_dir: str, worker: int, creates: int, shared_id: str,
         store = open_store(data_dir, load_campaign(data_dir))
         created, updates, conflicts = [], [], 0
         barrier.wait(CHILD_TIMEOUT)
+        version = 0
+
+        def save(i: int) -> dict:
+            nonlocal version, conflicts
+            try:
+                return store.update(LAYER, shared_id, expected_version=version, user=f"w{worker}",
+                                    properties={"notes": f"w{worker}-u{i}"}).feature
+            except Conflict as exc:
+                conflicts += 1
+                version = exc.current["properties"]["version"]
+                raise
+
         for i in range(creates):
-            time.sleep(0.002)  # leave the lock free now and then, so the writers interleave
+            time.sleep(INTERLEAVE)
             # read the shared feature first, so other writers get in between: a real edit session
             version = store.get(LAYER, shared_id)["properties"]["version"]
             feature = copy.deepcopy(template)
             feature["properties"]["name"] = f"w{worker}-{i}"
             created.append((store.create(LAYER, feature, user=f"w{worker}").feature["id"], f"w{worker}-{i}"))
-            while True:
-                try:
-                    done = store.update(LAYER, shared_id, expected_version=version, user=f"w{worker}",
-                                        properties={"notes": f"w{worker}-u{i}"}).feature
-                except Conflict as exc:
-                    conflicts += 1
-                    version = exc.current["properties"]["version"]
-                    continue
-                updates.append((done["properties"]["version"], f"w{worker}-u{i}"))
-                break
+            done = retry(lambda i=i: save(i), f"w{worker}: update {i}", on=Conflict, timeout=CHILD_TIMEOUT)
+            updates.append((done["properties"]["version"], f"w{worker}-u{i}"))
         results.put(("ok", worker, created, updates, conflicts))
     except BaseException:
         results.put(("error", worker, traceback.format_exc(), None, None))

@@ -79,9 +79,12 @@ def test_a_basemaps_key_variable_is_not_taken_for_a_typo(seeded, instance_dir, c
                            "url": "https://t{s}.tianditu.gov.cn/vec_w/wmts?x={x}&y={y}&z={z}&tk={key}",
                            "subdomains": "01234567"}])
     monkeypatch.setenv("GUATU_TIANDITU_KEY", "k")
+    monkeypatch.setenv("GUATU_PUBLC_VIEW", "true")  # a real typo beside it, to show the check ran
     with caplog.at_level(logging.WARNING):
         create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock, "GUATU_INSTANCE": str(instance_dir)})
-    assert not [r for r in caplog.records if "GUATU_TIANDITU_KEY" in r.getMessage()]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [w for w in warnings if "GUATU_PUBLC_VIEW" in w]
+    assert [w for w in warnings if "GUATU_TIANDITU_KEY" in w] == []
 
 
 def test_a_command_prints_the_warning_in_chinese(seeded, instance_dir):

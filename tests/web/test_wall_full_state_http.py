@@ -11,9 +11,9 @@ from geo.wall import state as wall_state
 from geo.wall.data import WallData
 
 
-def test_a_gzipped_full_state_is_the_plain_one_revision_after_revision(client, seeded, campaign, monkeypatch):
+def test_a_gzipped_full_state_is_the_plain_one_revision_after_revision(client, seeded, campaign, clock, monkeypatch):
     monkeypatch.setattr(wall_state, "BLOCK", 1)  # one place per block: most pieces are kept between revisions
-    store = open_store(seeded, campaign)
+    store = open_store(seeded, campaign, clock=clock)
     for n in range(4):
         for form in ("", "?format=packed"):
             plain = client.get(f"/api/wall/state{form}")

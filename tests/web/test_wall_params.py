@@ -9,6 +9,7 @@ import pytest
 
 from geo.wall.params import parse_view, query_from_url
 from tests.browser.harness import copy_demo
+from tests.conftest import FakeClock
 from web import create_app
 
 AREAS = {"大学路街道": {"金桥社区", "祥和社区"}, "福华街街道": {"幸福社区"}, "长江路街道": set()}
@@ -86,7 +87,7 @@ def demo_app(tmp_path_factory):
     root = tmp_path_factory.mktemp("wallparams")
     data = copy_demo(root / "data")
     return create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_INSTANCE": str(root / "instance"),
-                       "GUATU_PUBLIC_VIEW": True})
+                       "GUATU_PUBLIC_VIEW": True, "GUATU_CLOCK": FakeClock()})
 
 
 @pytest.fixture
@@ -128,10 +129,10 @@ def test_hostile_parameters_still_give_a_working_page(demo):
     assert o["view"]["theme"] == "light" and o["view"]["view"] is None
 
 
-def test_a_display_token_shows_its_scope_whatever_the_request_adds(private_app, seeded, campaign):
+def test_a_display_token_shows_its_scope_whatever_the_request_adds(private_app, seeded, campaign, clock):
     from geo.store import open_store
 
-    store = open_store(seeded, campaign)
+    store = open_store(seeded, campaign, clock=clock)
     store.update("courtyards", "c-0001", properties={"street": "大学路街道"}, expected_version=1, user="t")
     store.update("courtyards", "c-0002", properties={"street": "福华街街道"}, expected_version=1, user="t")
     acc = private_app.extensions["guatu_accounts"]

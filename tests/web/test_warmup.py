@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
+import re
+from datetime import datetime, timedelta
 
 import pytest
+import requests
 
+from tests.faults.server import Server, copy_demo, make_editor_token
+from tests.waiting import wait_until
 from web import create_app
 from web.core.context import guatu
 from web.wall.warmup import warm_up
@@ -58,18 +62,42 @@ def test_a_failed_warm_up_is_logged_and_the_process_serves_on(big_app, caplog, m
     assert big_app.test_client().get(URL).status_code == 200
 
 
-def test_gunicorn_warms_each_worker_up_in_the_background(big_app, monkeypatch):
-    from pathlib import Path
+@pytest.mark.timeout(180)
+def test_each_gunicorn_worker_warms_up_and_the_first_screen_gets_the_warm_state(tmp_path):
+    """Real gunicorn (gunicorn.conf.py's post_worker_init), two worker processes: each says, in its log, that its
+    caches are warm and for how many places; the first wall state asked for afterwards is the one a warm-up
+    built (generated before that line), not one built for the request."""
+    data = copy_demo(tmp_path / "data")
+    config = json.loads((data / "campaign.json").read_text(encoding="utf-8"))
+    config["map"]["viewport_above"] = 1  # the courtyards' viewport index is warmed too
+    (data / "campaign.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    instance = tmp_path / "instance"
+    token = make_editor_token(instance)
+    sizes = {layer["id"]: len(json.loads((data / layer["file"]).read_text(encoding="utf-8"))["features"])
+             for layer in config["layers"]}
+    with Server(data, instance, tmp_path / "server.log", workers=2, env={"GUATU_LOG_FORMAT": "json"}) as server:
+        warmed = wait_until(lambda: _warm_up_lines(server.log()) if len(_warm_up_lines(server.log())) == 2 else None,
+                            "both workers' 'caches warmed' lines", timeout=120, interval=0.1)
+        first = requests.get(server.url + "/api/wall/state?format=packed", timeout=30,
+                             headers={"Authorization": f"Bearer {token}"})
+        log = server.log()
+    assert "warming up the caches failed" not in log and "caches not warmed" not in log
+    for line in warmed:
+        counts = re.fullmatch(r"caches warmed in \d+\.\d s \((.*)\)", line["message"]).group(1)
+        assert dict(part.rsplit(" ", 1) for part in counts.split(", ")) == {k: str(v) for k, v in sizes.items()}
+    assert first.status_code == 200
+    state = first.json()
+    assert state["kind"] == "full" and state["total"] == sum(sizes.values())
+    # built by a warm-up, before its worker logged the line; a state built for this request would be newer
+    assert datetime.fromisoformat(state["generated_at"]) <= max(_log_time(line) for line in warmed)
 
-    conf_path = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
-    spec = importlib.util.spec_from_file_location("guatu_gunicorn_conf", conf_path)
-    conf = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(conf)
-    started = []
-    monkeypatch.setattr("web.wall.warmup.warm_up_in_background", lambda app: started.append(app))
 
-    class Worker:
-        wsgi = big_app
+def _warm_up_lines(log: str) -> list[dict]:
+    """The JSON log records of web.wall.warmup that say the caches are warm (whole lines: one may be half written)."""
+    records = [json.loads(line) for line in log[:log.rfind("\n") + 1].splitlines() if line.startswith("{")]
+    return [r for r in records if r.get("logger") == "web.wall.warmup" and r["message"].startswith("caches warmed in ")]
 
-    conf.post_worker_init(Worker())
-    assert started == [big_app]
+
+def _log_time(record: dict) -> datetime:
+    """A JSON log record's time (milliseconds, UTC), rounded up to the next millisecond."""
+    return datetime.fromisoformat(record["time"].replace("Z", "+00:00")) + timedelta(milliseconds=1)

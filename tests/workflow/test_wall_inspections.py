@@ -55,7 +55,8 @@ def test_the_summary_reveals_no_notes_and_no_inspector(seeded, campaign, listing
 def test_points_lie_inside_their_places_and_move_with_the_gcj02_display(seeded, campaign, listing):
     wgs = insp.wall_summary(seeded, campaign, listing, DAY)["places"]
     gcj = insp.wall_summary(seeded, campaign, listing, DAY, crs="gcj02")["places"]
-    for plain, shifted in zip(wgs, gcj):
+    assert len(wgs) == len(gcj) == len(listing["places"]) > 0
+    for plain, shifted in zip(wgs, gcj, strict=True):
         outline = shape(seeded.get(plain["layer"], plain["id"])["geometry"])
         assert outline.contains(Point(plain["point"]))
         lon, lat = wgs84_to_gcj02(plain["point"][0], plain["point"][1])
