@@ -88,7 +88,7 @@ def pack_ids(ids: list[str]) -> list[str] | dict:
 
 
 def unpack_ids(ids: list[str] | dict) -> list[str]:
-    """The ids `pack_ids` packed (as wallmap.js unpacks them)."""
+    """The ids `pack_ids` packed (as js/wall/packed.js unpacks them)."""
     if isinstance(ids, list):
         return ids
     out, n = [], 0
@@ -100,7 +100,7 @@ def unpack_ids(ids: list[str] | dict) -> list[str]:
 
 def packed_geometry(features: list[dict], layer_id: str, revision: int, *, transform: Transform | None = None,
                     binary: bool = False) -> bytes:
-    """A layer's geometry, compact, with its ids and nothing else (decoded by wallmap.js).
+    """A layer's geometry, compact, with its ids and nothing else (decoded by js/wall/packed.js).
 
     `geometry.parts` holds, per place, the counts that rebuild it: Polygon →
     rings, then points per ring; MultiPolygon → polygons, then per polygon
