@@ -41,7 +41,18 @@ selection.selectOffScreen = function (layerId, id) {
     if (!b) return null;
     self.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], L.extend({ maxZoom: 18, animate: false }, self.padding()));
     return self.loadShapes([layerId]).then(function () {
-      if (self.all[layerId] && self.all[layerId][id]) self.select(layerId, id, { zoom: false });
+      if (self.all[layerId] && self.all[layerId][id]) {
+        self.select(layerId, id, { zoom: false });
+        return;
+      }
+      // flying there moved the map, and the viewport asked for after the move answered instead
+      // of this one (wall/sync.js fetchShapes): select the place when that one is drawn
+      var drawn = function (e) {
+        if (e.layer !== layerId) return;
+        self.map.off("guatu:shapes", drawn);
+        if (self.all[layerId] && self.all[layerId][id]) self.select(layerId, id, { zoom: false });
+      };
+      self.map.on("guatu:shapes", drawn);
     });
   }).catch(function (err) { self.errors.push(String(err)); });
   return true;
