@@ -249,7 +249,7 @@ def move_ms(browser, url: str) -> float | None:
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector("html[data-guatu-ready='true']", state="attached", timeout=180_000)
-    if not page.evaluate("Object.keys(window.guatu.instances[0].viewport).length"):
+    if not page.evaluate("Object.keys(window.guatuPage.walls[0].viewport).length"):
         context.close()
         return None  # no layer is large enough to be fetched by viewport
     times = []
@@ -258,7 +258,7 @@ def move_ms(browser, url: str) -> float | None:
             const root = document.documentElement, before = root.dataset.guatuViewport, started = performance.now();
             const wait = () => root.dataset.guatuViewport !== before
                 ? requestAnimationFrame(() => resolve(performance.now() - started)) : setTimeout(wait, 10);
-            window.guatu.instances[0].map.setView(centre, zoom, {animate: false});
+            window.guatuPage.walls[0].map.setView(centre, zoom, {animate: false});
             wait();
         })""", [list(centre), zoom]))
     context.close()

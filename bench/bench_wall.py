@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import re
 import statistics
 import sys
 import tempfile
@@ -58,7 +59,7 @@ WATCH = """
 (() => {
   const want = %d;
   const count = () => {
-    const wall = window.guatu && window.guatu.instances && window.guatu.instances[0];
+    const wall = window.guatuPage && window.guatuPage.walls && window.guatuPage.walls[0];
     if (wall) {
       if (document.documentElement.dataset.guatuReady !== 'true') return 0;
       let n = 0;
@@ -108,14 +109,25 @@ def naive_page(store, campaign) -> str:
 
 
 def wall_requests(app, campaign) -> list[str]:
-    """What one screen asks for: the page, then its data (as wallmap.js does)."""
+    """What one screen asks for: the page, then its data (as js/wall/sync.js does)."""
     urls = ["/wall", "/api/wall/state?format=packed"]
     urls += [f"/api/wall/shapes/{x.id}?format=binary" for x in campaign.layers]
     urls += [f"/api/boundaries/{b.level}" for b in campaign.boundaries]
     return urls
 
 
-OWN_ASSETS = ["js/wallmap.js", "js/wall-panels.js", "js/wall-labels.js", "css/wallmap.css"]
+def own_assets(static: Path, entry: str = "js/pages/wall.js") -> list[str]:
+    """The wall page's own files: its entry module and every module it imports, and the stylesheet."""
+    seen, todo = [], [entry]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.append(name)
+        folder = (static / name).parent
+        for target in re.findall(r'from\s+"(\.{1,2}/[^"]+)"', (static / name).read_text(encoding="utf-8")):
+            todo.append((folder / target).resolve().relative_to(static.resolve()).as_posix())
+    return [*seen, "css/wallmap.css"]
 
 
 def guatu_server(data: Path, campaign) -> tuple[float, float, int]:
@@ -136,7 +148,7 @@ def guatu_server(data: Path, campaign) -> tuple[float, float, int]:
             sent += len(body) if resp.headers.get("Content-Encoding") == "gzip" else gz(body)
         out.append(total * 1000)
     static = Path(__file__).resolve().parent.parent / "web" / "static"
-    sent += sum(gz((static / a).read_bytes()) for a in OWN_ASSETS)
+    sent += sum(gz((static / a).read_bytes()) for a in own_assets(static))
     return out[0], out[1], sent
 
 

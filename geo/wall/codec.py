@@ -9,8 +9,8 @@ and, only when a screen first needs them, the *attributes* (name, kind,
 sub-district, community, as string tables).
 
 The formats are written down precisely enough to write a decoder in
-docs/packed-shapes.md; the browser's decoder is web/static/js/wallmap.js
-(`decodePacked`) and wall-canvas.js. This module only encodes: it reads no
+docs/packed-shapes.md; the browser's decoder is web/static/js/wall/packed.js
+and wall/place.js. This module only encodes: it reads no
 store and keeps nothing (geo/wall/data.py decides what to send and when).
 """
 
@@ -60,7 +60,7 @@ def pack_ids(ids: list[str]) -> list[str] | dict:
 
 
 def unpack_ids(ids: list[str] | dict) -> list[str]:
-    """The ids `pack_ids` packed (as wallmap.js unpacks them)."""
+    """The ids `pack_ids` packed (as js/wall/packed.js unpacks them)."""
     if isinstance(ids, list):
         return ids
     out, n = [], 0
@@ -72,7 +72,7 @@ def unpack_ids(ids: list[str] | dict) -> list[str]:
 
 def packed_geometry(features: list[dict], layer_id: str, revision: int, *, transform: Transform | None = None,
                     binary: bool = False) -> bytes:
-    """A layer's geometry, compact, with its ids and nothing else (decoded by wallmap.js).
+    """A layer's geometry, compact, with its ids and nothing else (decoded by js/wall/packed.js).
 
     `geometry.parts` holds, per place, the counts that rebuild it: Polygon →
     rings, then points per ring; MultiPolygon → polygons, then per polygon

@@ -148,7 +148,7 @@ def test_demo_campaign_has_no_basemap_and_its_page_names_no_tile_server(make_app
     client = make_app().test_client()
     assert client.get("/api/basemaps").get_json() == {"basemaps": []}
     html = client.get("/").data.decode()
-    assert "/static/js/basemaps.js" in html
+    assert "/static/js/pages/wall.js" in html  # the entry module, which imports js/basemaps.js
     assert "http://" not in html and "https://" not in html
 
 

@@ -2,6 +2,11 @@
 
 Every request that does not go to the app is aborted and recorded, so a test
 can assert that a page never reaches outside the server.
+
+Tests read a page's state through its one test hook, `window.guatuPage`
+({walls, playbacks, editors, banner}, filled by the page's entry module,
+web/static/js/lib/page-hook.js): the front end's ES modules share nothing else
+on `window`.
 """
 
 from __future__ import annotations
@@ -122,7 +127,7 @@ def canvas_pixels(page: Page, points: dict[str, list[float]], wall_index: int = 
     """RGBA of a wall map's places canvas at each [lat, lon], zoomed in on it, after the pending redraw."""
     return page.evaluate("""async ([index, points]) => {
         await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-        const map = window.guatu.instances[index].map;
+        const map = window.guatuPage.walls[index].map;
         const out = {};
         for (const [key, latlng] of Object.entries(points)) {
             map.setView(latlng, 18, {animate: false});

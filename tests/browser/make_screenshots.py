@@ -39,7 +39,7 @@ def _clock() -> datetime:
 SETTLED = """async () => {
     await document.fonts.ready;
     await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-    return window.guatu.instances.every(w => !w.map._animatingZoom && !(w.map._panAnim && w.map._panAnim._inProgress));
+    return window.guatuPage.walls.every(w => !w.map._animatingZoom && !(w.map._panAnim && w.map._panAnim._inProgress));
 }"""
 
 

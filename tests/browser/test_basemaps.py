@@ -119,6 +119,6 @@ def test_the_editor_draws_over_the_wgs84_basemaps_only(browser, editor_server):
         assert "城区底图" in switcher and "无底图" in switcher and "高德地图" not in switcher
         assert not any("/tiles/amap/" in u for u in log.requests)
         assert log.outside == [] and log.console_errors == []
-        assert page.evaluate("() => guatu.editors[0].errors") == []
+        assert page.evaluate("() => guatuPage.editors[0].errors") == []
     finally:
         page.context.close()

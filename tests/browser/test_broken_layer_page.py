@@ -15,7 +15,7 @@ def test_the_wall_map_draws_the_readable_layers_when_one_file_is_broken(browser,
         page, log = open_page(browser, server.url, "/")
         wait_ready(page)
         drawn = page.evaluate("""() => {
-            const wall = window.guatu.instances[0];
+            const wall = window.guatuPage.walls[0];
             const out = {};
             for (const [id, features] of Object.entries(wall.all)) out[id] = Object.keys(features).length;
             return out;

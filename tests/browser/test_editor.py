@@ -42,7 +42,7 @@ def editor_page(browser, server, user="planner1"):
 def map_point(page, lat, lon):
     """Page coordinates of a position on the editor's map."""
     return page.evaluate("""([lat, lon]) => {
-        const map = guatu.editors[0].map;
+        const map = guatuPage.editors[0].map;
         const p = map.latLngToContainerPoint([lat, lon]);
         const r = map.getContainer().getBoundingClientRect();
         return [r.left + p.x, r.top + p.y];
@@ -51,10 +51,10 @@ def map_point(page, lat, lon):
 
 def click_feature(page, fid):
     page.evaluate("""(fid) => {
-        const ed = guatu.editors[0];
+        const ed = guatuPage.editors[0];
         ed.map.fitBounds(ed.byId[fid].getBounds(), {maxZoom: 17, animate: false});
     }""", fid)
-    lat, lon = page.evaluate("(fid) => { const c = guatu.editors[0].byId[fid].getBounds().getCenter(); return [c.lat, c.lng]; }", fid)
+    lat, lon = page.evaluate("(fid) => { const c = guatuPage.editors[0].byId[fid].getBounds().getCenter(); return [c.lat, c.lng]; }", fid)
     x, y = map_point(page, lat, lon)
     page.mouse.click(x, y)
     page.wait_for_selector(f"form.attrs h2:has-text('{fid}')")
@@ -67,7 +67,7 @@ def save_and_wait(page):
 
 def test_draw_a_courtyard_and_save_it(browser, server, campaign_dir):
     page, log = editor_page(browser, server)
-    page.evaluate("() => { guatu.editors[0].map.setView([34.6300, 113.6000], 17, {animate: false}); }")
+    page.evaluate("() => { guatuPage.editors[0].map.setView([34.6300, 113.6000], 17, {animate: false}); }")
     page.click("button[data-action=new][data-layer=courtyards]")
     corners = [(34.6300, 113.6000), (34.6300, 113.6010), (34.6308, 113.6010), (34.6308, 113.6000)]
     for n, (lat, lon) in enumerate(corners):
@@ -140,7 +140,7 @@ def test_a_stale_save_in_a_second_page_is_refused_and_explained(browser, server,
 def test_box_select_and_set_many_statuses(browser, server, campaign_dir):
     page, log = editor_page(browser, server)
     expected = page.evaluate("""() => {
-        const ed = guatu.editors[0];
+        const ed = guatuPage.editors[0];
         ed.map.fitBounds(ed.byId['c-0001'].getBounds().pad(3), {animate: false});
         const size = ed.map.getSize();
         const box = L.latLngBounds(ed.map.containerPointToLatLng([80, 80]),
@@ -149,13 +149,13 @@ def test_box_select_and_set_many_statuses(browser, server, campaign_dir):
     }""")
     assert expected
     page.click("button[data-action=box]")
-    size = page.evaluate("() => { const s = guatu.editors[0].map.getSize(); return [s.x, s.y]; }")
+    size = page.evaluate("() => { const s = guatuPage.editors[0].map.getSize(); return [s.x, s.y]; }")
     page.mouse.click(80, 80)
     page.wait_for_function("() => guatu.editors[0].map.pm.Draw.Rectangle._startMarker._icon.classList.contains('visible')")
     page.mouse.move(size[0] / 2, size[1] / 2, steps=4)
     page.mouse.click(size[0] - 60, size[1] - 60)
     page.wait_for_selector("section.bulk h2")
-    chosen = sorted(page.evaluate("() => Object.keys(guatu.editors[0].selection)"))
+    chosen = sorted(page.evaluate("() => Object.keys(guatuPage.editors[0].selection)"))
     assert chosen == expected
     page.select_option("section.bulk select", "accepted")
     page.click("button[data-action=bulk-apply]")
@@ -210,7 +210,7 @@ def test_the_map_as_it_stood_on_a_past_day(browser, server, campaign_dir, clock)
     page.fill("section.past input[name=as-of]", "2026-11-23")
     page.click("button[data-action=as-of]")
     page.wait_for_selector(".message-info:has-text('2026-11-23')")
-    assert page.evaluate("() => guatu.editors[0].asOf.statuses['c-0007']") == before
+    assert page.evaluate("() => guatuPage.editors[0].asOf.statuses['c-0007']") == before
     page.click("button[data-action=as-of-exit]")
-    assert page.evaluate("() => guatu.editors[0].asOf") is None
+    assert page.evaluate("() => guatuPage.editors[0].asOf") is None
     assert log.console_errors == []

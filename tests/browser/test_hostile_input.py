@@ -122,7 +122,7 @@ def test_the_wall_map_shows_hostile_text_as_text_in_hover_cards_and_place_cards(
     for i, fid in enumerate(ids):
         # hover, as a mouse does, over the middle of the place
         x, y = page.evaluate("""(fid) => {
-            const wall = window.guatu.instances[0];
+            const wall = window.guatuPage.walls[0];
             const layer = wall.find(fid).layer;
             wall.map.fitBounds(layer.getBounds(), {animate: false, maxZoom: 17});
             const c = wall.map.latLngToContainerPoint(layer.getBounds().getCenter());
@@ -133,7 +133,7 @@ def test_the_wall_map_shows_hostile_text_as_text_in_hover_cards_and_place_cards(
         tooltip = page.locator(".guatu-tooltip").last
         expect(tooltip).to_contain_text(_payload(i), timeout=10_000)  # names arrive on the first hover
         # select it: the place card with people and the ledger
-        page.evaluate("(fid) => window.guatu.instances[0].select('courtyards', fid)", fid)
+        page.evaluate("(fid) => window.guatuPage.walls[0].select('courtyards', fid)", fid)
         card = page.locator(".guatu-place-card")
         page.wait_for_function("(fid) => document.querySelector('.guatu-place-card').dataset.id === fid "
                                "&& !document.querySelector('.guatu-card-loading')", arg=fid)
@@ -197,11 +197,11 @@ def test_the_editor_shows_hostile_attributes_and_history_as_text(browser, server
     wait_ready(page)
     for i, fid in enumerate(ids[:3]):
         page.evaluate("""(fid) => {
-            const ed = guatu.editors[0];
+            const ed = guatuPage.editors[0];
             ed.map.fitBounds(ed.byId[fid].getBounds(), {maxZoom: 17, animate: false});
         }""", fid)
         x, y = page.evaluate("""(fid) => {
-            const ed = guatu.editors[0];
+            const ed = guatuPage.editors[0];
             const p = ed.map.latLngToContainerPoint(ed.byId[fid].getBounds().getCenter());
             const r = ed.map.getContainer().getBoundingClientRect();
             return [r.left + p.x, r.top + p.y];

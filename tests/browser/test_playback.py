@@ -83,7 +83,7 @@ def _is(pixel, colour):
 
 def _show(page, day):
     page.evaluate("""(day) => {
-        const pb = window.guatu.playbacks[0];
+        const pb = window.guatuPage.playbacks[0];
         pb.pause();
         pb.show(pb.doc.days.findIndex(d => d.date === day));
     }""", day)
@@ -150,7 +150,7 @@ def test_each_day_is_drawn_in_the_colours_it_had(browser, server, campaign_dir):
 
 def _click(page, wall_index, latlng):
     x, y = page.evaluate("""([index, latlng]) => {
-        const map = window.guatu.instances[index].map;
+        const map = window.guatuPage.walls[index].map;
         map.setView(latlng, 18, {animate: false});
         const p = map.latLngToContainerPoint(latlng);
         const r = map.getContainer().getBoundingClientRect();
@@ -189,8 +189,8 @@ def test_compare_shows_before_and_after_side_by_side(browser, server, campaign_d
     page, log = open_page(browser, server.url, f"/wall/playback?{RANGE}&mode=compare&theme=dark")
     try:
         _ready(page)
-        assert page.evaluate("() => window.guatu.instances.length") == 2
-        boxes = page.evaluate("""() => window.guatu.instances.map(w => {
+        assert page.evaluate("() => window.guatuPage.walls.length") == 2
+        boxes = page.evaluate("""() => window.guatuPage.walls.map(w => {
             const r = w.map.getContainer().getBoundingClientRect();
             return [Math.round(r.left), Math.round(r.width)];
         })""")
@@ -202,7 +202,7 @@ def test_compare_shows_before_and_after_side_by_side(browser, server, campaign_d
         assert float(before.get_attribute("data-share")) < float(after.get_attribute("data-share"))
         left = canvas_pixels(page, {"fixed": fixed[1]}, 0)["fixed"]
         # the maps move together: the second is already at the same place
-        centres = page.evaluate("""() => window.guatu.instances.map(
+        centres = page.evaluate("""() => window.guatuPage.walls.map(
             w => [w.map.getCenter().lat, w.map.getCenter().lng, w.map.getZoom()])""")
         assert centres[0] == pytest.approx(centres[1])
         right = canvas_pixels(page, {"fixed": fixed[1]}, 1)["fixed"]

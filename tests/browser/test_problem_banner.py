@@ -19,7 +19,7 @@ SHOWN = "html[data-guatu-problems]:not([data-guatu-problems='0'])"
 CLEAR = "html[data-guatu-problems='0']"
 
 DRAWN = """() => {
-    const wall = window.guatu.instances[0], out = {};
+    const wall = window.guatuPage.walls[0], out = {};
     for (const [layer, places] of Object.entries(wall.all)) {
         out[layer] = Object.values(places).filter(p => p.visible !== false).length;
     }
@@ -28,7 +28,7 @@ DRAWN = """() => {
 
 # Where a place's pixel is read: the place's interior point, on the places' canvas (as test_wall_display).
 PIXEL_AT = """(fid) => {
-    const wall = window.guatu.instances[0];
+    const wall = window.guatuPage.walls[0];
     const layer = wall.byId[fid];
     wall.renderers.features._update(); wall.renderers.features._redraw();
     const canvas = wall.renderers.features._container;
@@ -65,16 +65,17 @@ def test_the_wall_keeps_its_places_and_shows_the_banner_while_postgresql_is_down
         assert page.locator(BANNER).is_hidden()
         before = page.evaluate(DRAWN)
         assert before["courtyards"] > 10
-        fid = page.evaluate("() => Object.keys(window.guatu.instances[0].all.courtyards)[0]")
+        fid = page.evaluate("() => Object.keys(window.guatuPage.walls[0].all.courtyards)[0]")
         colour = page.evaluate(PIXEL_AT, fid)
         assert colour[3] > 0  # drawn
 
         outage_cluster.pause()
         page.wait_for_selector(SHOWN, state="attached", timeout=30_000)
-        page.wait_for_function("() => document.querySelector('.guatu-problem-banner').textContent"
-                               ".includes('数据库暂时无法连接')", timeout=30_000)
+        # /api/health (the database's line) and the wall's own poll (the data shown is as of HH:MM) fail
+        # independently, either first: wait for both lines
+        page.wait_for_function("() => { const text = document.querySelector('.guatu-problem-banner').textContent;"
+                               " return text.includes('数据库暂时无法连接') && text.includes('显示的是'); }", timeout=30_000)
         text = banner_text(page)
-        assert "显示的是" in text  # the wall's own poll failed: the data shown is as of HH:MM
         assert t("db.unavailable_remedy") in text
         # the map keeps every place it had, in the same colour
         assert page.evaluate(DRAWN) == before
@@ -138,7 +139,7 @@ def test_a_wall_that_loses_its_server_says_since_when_in_the_campaigns_time_zone
         page.clock.set_fixed_time(shown_at)
         wait_ready(page)
         page.wait_for_selector(CLEAR, state="attached", timeout=30_000)
-        page.wait_for_function("(ms) => window.guatu.problemBanner.lastGood.getTime() === ms",  # a poll since
+        page.wait_for_function("(ms) => window.guatuPage.banner.lastGood.getTime() === ms",  # a poll since
                                arg=shown_at.timestamp() * 1000, timeout=30_000)
         before = page.evaluate(DRAWN)
     finally:

@@ -20,7 +20,7 @@ EDITOR = ("editor1", "correct horse battery")
 
 # Where a place's pixel is read: the place's interior point, on the places' canvas.
 PIXEL_AT = """([fid, zoom]) => {
-    const wall = window.guatu.instances[0];
+    const wall = window.guatuPage.walls[0];
     const layer = wall.byId[fid];
     if (zoom) wall.map.setView(layer.guatuLabel, zoom, {animate: false});
     wall.renderers.features._update(); wall.renderers.features._redraw();
@@ -34,7 +34,7 @@ PIXEL_AT = """([fid, zoom]) => {
 }"""
 
 
-VIEW = "() => { const m = window.guatu.instances[0].map; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
+VIEW = "() => { const m = window.guatuPage.walls[0].map; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
 
 
 def fixed_clock() -> datetime:
@@ -64,7 +64,7 @@ def places(campaign_dir) -> dict[str, tuple[str, dict, list]]:
 
 def drawn(page) -> dict[str, str]:
     return page.evaluate("""() => {
-        const wall = window.guatu.instances[0], out = {};
+        const wall = window.guatuPage.walls[0], out = {};
         for (const group of Object.values(wall.layers)) {
             group.eachLayer(l => { out[l.feature.id] = l.options.fillColor || l.options.color; });
         }
@@ -104,7 +104,7 @@ def test_a_bookmarked_wall_url_filters_themes_and_positions_the_map_without_zoom
     assert all(shown[fid] == colour(campaign_dir, everything[fid][2][0]) for fid in shown)
     assert page.locator(".leaflet-control-zoom").count() == 0
     assert page.locator("html[data-theme='dark']").count() == 1
-    background = page.evaluate("() => getComputedStyle(window.guatu.instances[0].map.getContainer()).backgroundColor")
+    background = page.evaluate("() => getComputedStyle(window.guatuPage.walls[0].map.getContainer()).backgroundColor")
     assert background == "rgb(13, 17, 23)"
     assert page.evaluate(VIEW) == pytest.approx([34.728, 113.668, 15], abs=1e-6)
     assert page.locator(".guatu-title h1").inner_text() == "大学路指挥部"
@@ -134,14 +134,14 @@ def test_a_status_change_through_the_api_recolours_every_open_wall_within_5_seco
     for _ in range(2):  # two screens
         page, log = open_page(browser, server.url, "/wall?refresh=4", width=1600, height=1000)  # the default interval
         wait_ready(page)
-        page.evaluate("() => { window.__sameMap = window.guatu.instances[0].map; }")
+        page.evaluate("() => { window.__sameMap = window.guatuPage.walls[0].map; }")
         pages.append((page, log))
     everything = places(campaign_dir)
     fid, (layer, props, st) = next((k, v) for k, v in everything.items() if v[2][0] == "pending" and v[0] == "courtyards")
     other, (_, other_props, _) = next((k, v) for k, v in everything.items()
                                       if v[2][0] == "in_progress" and v[0] == "courtyards" and k != fid)
     page0 = pages[0][0]
-    page0.evaluate("(fid) => { const w = window.guatu.instances[0]; w.map.setView(w.byId[fid].guatuLabel, 17, {animate: false}); }", fid)
+    page0.evaluate("(fid) => { const w = window.guatuPage.walls[0]; w.map.setView(w.byId[fid].guatuLabel, 17, {animate: false}); }", fid)
     views = [p.evaluate(VIEW) for p, _ in pages]
     assert close(page0.evaluate(PIXEL_AT, [fid, 0]), colour(campaign_dir, "pending"))
 
@@ -156,7 +156,7 @@ def test_a_status_change_through_the_api_recolours_every_open_wall_within_5_seco
     for (page, log), before in zip(pages, views):
         shown = drawn(page)
         assert shown[fid] == colour(campaign_dir, "accepted") and shown[other] == colour(campaign_dir, "relapsed")
-        assert page.evaluate("() => window.__sameMap === window.guatu.instances[0].map")  # not reloaded
+        assert page.evaluate("() => window.__sameMap === window.guatuPage.walls[0].map")  # not reloaded
         assert page.evaluate(VIEW) == pytest.approx(before, abs=1e-9)  # the view did not move
         page.wait_for_selector(f"html[data-guatu-flash~='{fid}']", state="attached", timeout=2000)  # it flashes
         assert page.locator("path.guatu-flash").count() >= 1
@@ -179,13 +179,13 @@ def test_overdue_and_overnight_places_are_marked_without_hiding_their_status_col
     overdue = {fid for fid, (_, _, st) in everything.items() if st[1]}
     overnight = {fid for fid, (_, _, st) in everything.items() if st[2]}
     assert overdue and overnight and overdue != overnight
-    marks = page.evaluate("() => { const w = window.guatu.instances[0]; return [Object.keys(w.halos), Object.keys(w.dots)]; }")
+    marks = page.evaluate("() => { const w = window.guatuPage.walls[0]; return [Object.keys(w.halos), Object.keys(w.dots)]; }")
     assert set(marks[0]) == overdue and set(marks[1]) == overnight
 
     fid = sorted(overdue & overnight)[0]
     status = everything[fid][2][0]
     pixels = page.evaluate("""(fid) => {
-        const wall = window.guatu.instances[0];
+        const wall = window.guatuPage.walls[0];
         const layer = wall.byId[fid];
         wall.map.fitBounds(layer.getBounds(), {animate: false, maxZoom: 18, padding: [200, 200]});
         const read = (canvas, latlng, dx, dy) => {
@@ -249,7 +249,7 @@ def test_search_by_part_of_a_name_zooms_to_the_place_and_shows_its_card(browser,
         assert name in text
     assert "社区负责人" in text and "网格员" in text
     assert props["deadline"] and props["deadline"] in text  # the demo's 康复前街11号院 has one
-    zoom, inside = page.evaluate("""(fid) => { const w = window.guatu.instances[0];
+    zoom, inside = page.evaluate("""(fid) => { const w = window.guatuPage.walls[0];
         return [w.map.getZoom(), w.map.getBounds().contains(w.byId[fid].getBounds())]; }""", fid)
     assert zoom >= 16 and inside
     assert page.locator(f"html[data-guatu-selected='{fid}']").count() == 1
@@ -275,7 +275,7 @@ def test_the_dark_theme_is_legible_from_across_the_room_at_4k(browser, server, c
     styles = page.evaluate("""() => {
         const parse = (c) => c.match(/[\\d.]+/g).map(Number);
         const bg = parse(getComputedStyle(document.querySelector('.guatu-title')).backgroundColor);
-        const map = parse(getComputedStyle(window.guatu.instances[0].map.getContainer()).backgroundColor);
+        const map = parse(getComputedStyle(window.guatuPage.walls[0].map.getContainer()).backgroundColor);
         const a = bg.length > 3 ? bg[3] : 1;
         const panel = [0, 1, 2].map(i => bg[i] * a + map[i] * (1 - a));
         const size = (sel) => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize);
@@ -283,7 +283,7 @@ def test_the_dark_theme_is_legible_from_across_the_room_at_4k(browser, server, c
         return {panel, map, title: size('.guatu-title h1'), legend: size('.guatu-legend-label'),
                 dash: size('.guatu-dash-table td'), ink: ink('.guatu-title h1'), muted: ink('.guatu-asof'),
                 label: ink('.guatu-label span'), labelSize: size('.guatu-label span'),
-                stroke: window.guatu.instances[0].scale};
+                stroke: window.guatuPage.walls[0].scale};
     }""")
     assert styles["title"] >= 60 and styles["legend"] >= 30 and styles["dash"] >= 24 and styles["labelSize"] >= 30
     assert contrast(styles["ink"], styles["panel"]) >= 12

@@ -60,7 +60,7 @@ def shape_requests(log, layer_id: str) -> list[dict]:
 
 def drawn(page) -> dict[str, list]:
     return page.evaluate("""(layerId) => {
-        const places = window.guatu.instances[0].all[layerId] || {};
+        const places = window.guatuPage.walls[0].all[layerId] || {};
         const out = {};
         for (const [id, p] of Object.entries(places)) out[id] = [p.options.fillColor, p.guatuDot, p.visible];
         return out;
@@ -70,14 +70,14 @@ def drawn(page) -> dict[str, list]:
 def zoom_to(page, latlng: list[float], zoom: int) -> None:
     """Move the map and wait until the large layer's viewport for the new view is drawn."""
     before = page.evaluate("document.documentElement.dataset.guatuViewport || ''")
-    page.evaluate("([ll, z]) => window.guatu.instances[0].map.setView(ll, z, {animate: false})", [latlng, zoom])
+    page.evaluate("([ll, z]) => window.guatuPage.walls[0].map.setView(ll, z, {animate: false})", [latlng, zoom])
     page.wait_for_function("(b) => (document.documentElement.dataset.guatuViewport || '') !== b", arg=before,
                            timeout=15_000)
 
 
 def pixel(page, latlng: list[float]) -> tuple[int, int, int, int]:
     return tuple(page.evaluate("""(latlng) => {
-        const map = window.guatu.instances[0].map;
+        const map = window.guatuPage.walls[0].map;
         const canvas = map.getPane('guatu-features').querySelector('canvas');
         const rect = canvas.getBoundingClientRect(), mapRect = map.getContainer().getBoundingClientRect();
         const p = map.latLngToContainerPoint(latlng);
@@ -116,7 +116,7 @@ def test_zooming_in_loads_only_that_viewport_at_full_detail(loaded, store):
     shown = drawn(page)
     assert target["id"] in shown and len(shown) < len(features) / 4
     assert shapes_request_zoom(log) == "18"
-    view = page.evaluate("""() => { const b = window.guatu.instances[0].map.getBounds();
+    view = page.evaluate("""() => { const b = window.guatuPage.walls[0].map.getBounds();
                                     return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }""")
     on_screen = [f for f in features if shape(f["geometry"]).intersects(shapely.box(*view))]
     assert {f["id"] for f in on_screen} <= set(shown)
@@ -133,7 +133,7 @@ def shapes_request_zoom(log) -> str:
 
 def test_counts_cover_the_places_off_screen(loaded, store):
     page, _ = loaded
-    counts = page.evaluate("() => window.guatu.instances[0].panels.counts()")
+    counts = page.evaluate("() => window.guatuPage.walls[0].panels.counts()")
     campaign = load_campaign(store.dir)
     total = sum(len(store.features(x.id)) for x in campaign.layers)
     assert counts["total"] == total
@@ -143,14 +143,14 @@ def test_search_finds_and_flies_to_a_place_that_is_not_loaded(loaded, store):
     page, _ = loaded
     far = max(store.features(LAYER), key=lambda f: shape(f["geometry"]).centroid.x)
     assert far["id"] not in drawn(page)
-    hits = page.evaluate("""(name) => { const wall = window.guatu.instances[0];
+    hits = page.evaluate("""(name) => { const wall = window.guatuPage.walls[0];
         return wall.loadAttributes().then(() => wall.search(name, 5).map(h => [h.layerId, h.id])); }""",
                          far["properties"]["name"])
     assert [LAYER, far["id"]] in hits
-    page.evaluate("(id) => window.guatu.instances[0].select('courtyards', id)", far["id"])
+    page.evaluate("(id) => window.guatuPage.walls[0].select('courtyards', id)", far["id"])
     page.wait_for_function("(id) => document.documentElement.dataset.guatuSelected === id", arg=far["id"], timeout=15_000)
     assert far["id"] in drawn(page)
-    assert page.evaluate("""(id) => { const wall = window.guatu.instances[0];
+    assert page.evaluate("""(id) => { const wall = window.guatuPage.walls[0];
         return wall.map.getBounds().intersects(wall.all.courtyards[id].getBounds()); }""", far["id"])
     page.wait_for_function("""(id) => { const card = document.querySelector('.guatu-place-card');
         return card && card.dataset.id === id && !card.hidden && !document.querySelector('.guatu-card-loading'); }""",
@@ -167,10 +167,10 @@ def test_live_status_and_shape_changes_reach_a_viewport(loaded, store):
     new_status = next(s for s in campaign.statuses if s.key != current["properties"]["status"])
     store.update(LAYER, fid, expected_version=current["properties"]["version"], user="测试",
                  properties={"status": new_status.key})
-    page.wait_for_function("([id, c]) => window.guatu.instances[0].all.courtyards[id].options.fillColor === c",
+    page.wait_for_function("([id, c]) => window.guatuPage.walls[0].all.courtyards[id].options.fillColor === c",
                            arg=[fid, new_status.color], timeout=15_000)
     # a new place inside the view: the shapes revision moves and the viewport is fetched again
-    west, south, east, north = page.evaluate("""() => { const b = window.guatu.instances[0].map.getBounds();
+    west, south, east, north = page.evaluate("""() => { const b = window.guatuPage.walls[0].map.getBounds();
                                                   return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }""")
     x, y = (west + east) / 2, (south + north) / 2
     size = (east - west) / 20
@@ -178,4 +178,4 @@ def test_live_status_and_shape_changes_reach_a_viewport(loaded, store):
                                    "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size],
                                                                                     [x, y + size], [x, y]]]}},
                            user="测试")
-    page.wait_for_function("(id) => id in window.guatu.instances[0].all.courtyards", arg=created.feature["id"], timeout=15_000)
+    page.wait_for_function("(id) => id in window.guatuPage.walls[0].all.courtyards", arg=created.feature["id"], timeout=15_000)

@@ -64,7 +64,7 @@ def test_wall_map_draws_every_feature_offline(loaded, campaign_dir):
     page, log = loaded
     expected = expected_features(campaign_dir)
     drawn = page.evaluate("""() => {
-        const wall = window.guatu.instances[0];
+        const wall = window.guatuPage.walls[0];
         const out = {};
         for (const [layerId, group] of Object.entries(wall.layers)) {
             group.eachLayer(l => { out[l.feature.id] = [layerId, l.options.fillColor, l.options.color]; });
@@ -112,16 +112,16 @@ def test_legend_counts_every_status(loaded, campaign_dir):
 
 def test_html_in_a_feature_name_executes_nothing(loaded, campaign_dir):
     page, log = loaded
-    page.evaluate("() => window.guatu.instances[0].loadAttributes()")  # names are fetched when first needed
+    page.evaluate("() => window.guatuPage.walls[0].loadAttributes()")  # names are fetched when first needed
     fids = page.evaluate("""(payloads) => {
-        const wall = window.guatu.instances[0];
+        const wall = window.guatuPage.walls[0];
         return Object.values(wall.byId).filter(l => payloads.includes(l.feature.properties.name)).map(l => l.feature.id);
     }""", PAYLOADS)
     assert len(fids) == len(PAYLOADS)
     for fid in fids:
         # hover the place (tooltip) and open its card, as a person would
         x, y = page.evaluate("""(fid) => {
-            const wall = window.guatu.instances[0];
+            const wall = window.guatuPage.walls[0];
             const layer = wall.byId[fid];
             wall.select(layer.guatuLayer, fid);
             const p = wall.map.latLngToContainerPoint(layer.guatuLabel);
@@ -130,7 +130,7 @@ def test_html_in_a_feature_name_executes_nothing(loaded, campaign_dir):
         }""", fid)
         page.mouse.move(x, y)
         page.mouse.move(x + 1, y + 1)
-        name = page.evaluate("(fid) => window.guatu.instances[0].byId[fid].feature.properties.name", fid)
+        name = page.evaluate("(fid) => window.guatuPage.walls[0].byId[fid].feature.properties.name", fid)
         tooltip = page.locator(".guatu-tooltip").last
         assert name in tooltip.inner_text()
         assert tooltip.locator("img, script").count() == 0

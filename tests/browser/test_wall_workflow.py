@@ -18,7 +18,7 @@ SECRET_NOTES = "住户李某拒不配合"
 GLYPHS = {"ok": "✓", "problem": "!", "relapse": "↺", "pending": ""}
 
 SHOWN = """() => {
-    const wall = window.guatu.instances[0];
+    const wall = window.guatuPage.walls[0];
     const box = wall.map.getContainer().getBoundingClientRect();
     return [...document.querySelectorAll('.guatu-insp-marker .guatu-insp')].map(node => {
         const r = node.getBoundingClientRect();
@@ -29,7 +29,7 @@ SHOWN = """() => {
     }).sort((a, b) => a.order - b.order);
 }"""
 
-MARKER_POINTS = """() => window.guatu.instances[0].inspections.markers.getLayers()
+MARKER_POINTS = """() => window.guatuPage.walls[0].inspections.markers.getLayers()
     .map(m => [Number(m.getElement().querySelector('.guatu-insp').dataset.order), m.getLatLng().lng, m.getLatLng().lat])
     .sort((a, b) => a[0] - b[0]).flat()"""
 
@@ -84,7 +84,7 @@ def expected_results(results: dict[int, str], n: int = 6) -> list[str]:
 def test_the_wall_shows_todays_route_and_results_and_the_plan_and_updates_live(browser, server, route):
     page, log = open_page(browser, server.url, "/wall", width=1920, height=1080)
     wait_ready(page)
-    page.evaluate("() => { window.__sameMap = window.guatu.instances[0].map; }")
+    page.evaluate("() => { window.__sameMap = window.guatuPage.walls[0].map; }")
     panel = page.locator(".guatu-inspections")
     page.wait_for_function("() => document.documentElement.dataset.guatuInspections === '2/6'")
     assert panel.is_visible()
@@ -136,11 +136,11 @@ def test_the_wall_shows_todays_route_and_results_and_the_plan_and_updates_live(b
     after = expected_results({1: "ok", 2: "problem", 3: "relapse", 4: "ok"})
     assert [m["result"] for m in page.evaluate(SHOWN)] == after
     assert [r[2].split(" ")[0] for r in page.evaluate(PANEL_ROWS)] == ["正常", "发现问题", "反弹", "正常", "待督导", "待督导"]
-    assert page.evaluate("() => window.__sameMap === window.guatu.instances[0].map")  # no reload
+    assert page.evaluate("() => window.__sameMap === window.guatuPage.walls[0].map")  # no reload
 
     # on an AMap basemap (GCJ-02) the markers move with the places
-    page.evaluate("() => window.guatu.instances[0].setCrs('gcj02')")
-    page.wait_for_function("() => window.guatu.instances[0].inspections.crs === 'gcj02'", timeout=6000)
+    page.evaluate("() => window.guatuPage.walls[0].setCrs('gcj02')")
+    page.wait_for_function("() => window.guatuPage.walls[0].inspections.crs === 'gcj02'", timeout=6000)
     shifted = call(server, "GET", "/api/wall/inspections?crs=gcj02")
     assert page.evaluate(MARKER_POINTS) == pytest.approx(flat_points(shifted), abs=1e-9)
     assert log.outside == [] and log.console_errors == []

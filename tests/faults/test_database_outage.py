@@ -112,7 +112,7 @@ def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(t
         # a screen (re)started now gets a page that says why, shows the banner and tries again by itself
         page = http.get(server.url + "/wall", headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 503 and page.headers["Content-Type"].startswith("text/html")
-        assert '<meta http-equiv="refresh"' in page.text and "js/problem-banner.js" in page.text
+        assert '<meta http-equiv="refresh"' in page.text and "js/pages/banner.js" in page.text
         assert t("banner.page_unavailable") in page.text
 
         # A worker that dies now is replaced: the new one boots without the database; the master stays.

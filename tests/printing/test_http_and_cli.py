@@ -87,10 +87,13 @@ def test_print_map_command_says_what_is_wrong(small_app, tmp_path):
 def test_wall_map_loads_the_print_button_and_the_print_stylesheet(small_app):
     client = small_app.test_client()
     page = client.get("/").data.decode()
-    assert "js/print-control.js" in page and "css/print.css" in page
+    assert "js/pages/wall.js" in page and "css/print.css" in page
+    entry = client.get("/static/js/pages/wall.js").data.decode()
+    assert 'import { attachPrintControl } from "../print-control.js"' in entry  # handed the map: no polling for it
     js = client.get("/static/js/print-control.js").data.decode()
-    assert "打印" in js and "guatu.instances" in js and "topright" in js and "bbox" in js
+    assert 't("print.button")' in js and "topright" in js and "bbox" in js and "setTimeout" not in js
     assert "innerHTML" not in js
+    assert '"print.button": "打印"' in client.get("/static/js/lib/messages.js").data.decode()
     css = client.get("/static/css/print.css").data.decode()
     assert "@media print" in css and ".leaflet-control-zoom" in css and ".guatu-print-control" in css
 

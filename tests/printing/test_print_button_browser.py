@@ -21,7 +21,7 @@ def test_print_button_opens_the_current_view_as_a_pdf_and_print_media_hides_the_
         assert link.inner_text() == "打印"
         box = link.bounding_box()
         assert box["x"] > 1400 / 2 and box["y"] < 900 / 2  # top right
-        view = page.evaluate("() => { const b = guatu.instances[0].map.getBounds();"
+        view = page.evaluate("() => { const b = guatuPage.walls[0].map.getBounds();"
                              " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
         href = link.get_attribute("href")
         url = urlsplit(href)

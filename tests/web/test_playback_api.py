@@ -128,13 +128,12 @@ def test_the_page_is_the_wall_page_with_the_playback_script_and_no_polling(priva
     assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
     html = resp.data.decode()
     assert "<title>进度回放 · " in html
-    for script in ("js/wall-canvas.js", "js/wallmap.js", "js/wall-playback.js"):
-        assert script in html
     assert '"refreshSeconds": 0' in html and '"dashboard": false' in html and '"theme": "dark"' in html
     assert '"speed": 0.5' in html and '"api": "/api/playback"' in html
     nonce = resp.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert "unsafe-inline" not in resp.headers["Content-Security-Policy"]
     assert html.count("<script>") == 0 and f'<script nonce="{nonce}"' in html
+    assert f'<script nonce="{nonce}" type="module" src="/static/js/pages/playback.js">' in html  # the entry module
 
 
 def test_a_mistyped_playback_bookmark_still_shows_a_page(private_app):

@@ -96,8 +96,8 @@ def demo(demo_app):
 
 
 def page_options(html: str) -> dict:
-    m = re.search(r"guatu\.wallMap\(map_[0-9a-f]+, (\{.*?\})\);\n", html, re.S)
-    assert m, "the page hands its options to wallmap.js"
+    m = re.search(r'guatuPage = \{kind: "wall", map: map_[0-9a-f]+, options: (\{.*?\})\};\n', html, re.S)
+    assert m, "the page hands its options to its entry module (js/pages/wall.js)"
     return json.loads(m.group(1))
 
 

@@ -268,7 +268,7 @@ def test_packed_shapes_shift_to_gcj02_on_request(client):
 
 
 def decode(doc: dict) -> list[dict]:
-    """The reference decoder of the packed format (wallmap.js has the same logic)."""
+    """The reference decoder of the packed format (js/wall/packed.js has the same logic, tested in tests/js/)."""
     coords, parts, scale = doc["geometry"]["coords"], doc["geometry"]["parts"], doc["scale"]
     pos = {"c": 0, "p": 0, "x": 0, "y": 0}
 

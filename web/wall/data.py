@@ -84,7 +84,7 @@ def full_state(key: StateKey, now: datetime, *, packed: bool) -> Cached:
 
 @bp.get("/shapes/<layer_id>")
 def shapes(layer_id: str):
-    """GeoJSON, or `?format=packed` (compact, decoded by wallmap.js); `?crs=gcj02` shifts for an AMap basemap.
+    """GeoJSON, or `?format=packed` (compact, decoded by js/wall/packed.js); `?crs=gcj02` shifts for an AMap basemap.
 
     Packed: `part=geometry` (default: ids and geometry) or `part=attributes`
     (names, kinds, sub-districts, communities); `street=`/`community=` keep

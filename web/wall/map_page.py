@@ -4,9 +4,12 @@ folium's `Map` loads ten files from public CDNs by default; `OfflineMap`
 replaces that list with the Leaflet copy the app serves itself (the other
 defaults — jQuery, Bootstrap, Font Awesome, awesome-markers — are not used
 by any Guatu page, so they are not loaded at all). The data is not inlined:
-`WallLayers` loads web/static/js/wallmap.js, which fetches shapes and state
-from the API, draws them on a canvas and builds every label from text nodes,
-so nothing a user typed is ever parsed as HTML.
+`WallLayers` leaves the map and the page's options on the map's element and
+loads the page's entry module (web/static/js/pages/wall.js, an ES module
+importing the rest), which fetches shapes and state from the API, draws them
+on a canvas and builds every label from text nodes, so nothing a user typed
+is ever parsed as HTML. Module scripts run after the page is parsed, so the
+inline script that makes the map has run by then.
 """
 
 from __future__ import annotations
@@ -33,29 +36,39 @@ class OfflineMap(folium.Map):
         self.default_css = [("leaflet_css", asset_url("vendor/leaflet/leaflet.css"))]
 
 
-class WallLayers(JSCSSMixin):
-    """Hands the map object and the page options to wallmap.js."""
+class PageModule(JSCSSMixin):
+    """Leaves folium's map and the page's options on the map's element (`guatuPage`, of a `kind`)
+    for the page's entry module, which it loads as `<script type="module">`."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            guatu.wallMap({{ this._parent.get_name() }}, {{ this.options|tojson }});
+            {%- set map = this._parent.get_name() %}
+            {{ map }}.getContainer().guatuPage = {kind: "{{ this.kind }}", map: {{ map }}, options: {{ this.options|tojson }}};
         {% endmacro %}
         """
     )
+    kind = ""
 
-    def __init__(self, asset_url: AssetUrl, options: dict) -> None:
+    def __init__(self, asset_url: AssetUrl, options: dict, entry: str) -> None:
         super().__init__()
-        self._name = "GuatuWall"
         self.options = options
-        self.default_js = [("guatu_wall_canvas", asset_url("js/wall-canvas.js")),
-                           ("guatu_wallmap", asset_url("js/wallmap.js")),
-                           ("guatu_wall_panels", asset_url("js/wall-panels.js")),
-                           ("guatu_wall_labels", asset_url("js/wall-labels.js")),
-                           ("guatu_wall_inspections", asset_url("js/wall-inspections.js")),
-                           ("guatu_basemaps", asset_url("js/basemaps.js")),
-                           ("guatu_print_control", asset_url("js/print-control.js")),
-                           ("guatu_problem_banner", asset_url("js/problem-banner.js"))]
+        self.entry = asset_url(entry)
+
+    def render(self, **kwargs) -> None:
+        self.get_root().header.add_child(
+            folium.Element(f'<script type="module" src="{escape(self.entry)}"></script>'), name="guatu_entry")
+        super().render(**kwargs)
+
+
+class WallLayers(PageModule):
+    """The wall map: js/pages/wall.js and the wall's stylesheets."""
+
+    kind = "wall"
+
+    def __init__(self, asset_url: AssetUrl, options: dict, entry: str = "js/pages/wall.js") -> None:
+        super().__init__(asset_url, options, entry)
+        self._name = "GuatuWall"
         self.default_css = [("guatu_wallmap_css", asset_url("css/wallmap.css")),
                             ("guatu_print_css", asset_url("css/print.css")),
                             ("guatu_problem_banner_css", asset_url("css/problem-banner.css"))]
@@ -81,27 +94,15 @@ def wall_map_html(campaign: Campaign, asset_url: AssetUrl, options: dict, *, tit
     return _page(campaign, asset_url, title or campaign.title, WallLayers(asset_url, options), map_options)
 
 
-class EditorLayers(JSCSSMixin):
-    """Hands the map and the page options to editor.js (with Leaflet-Geoman)."""
+class EditorLayers(PageModule):
+    """The editor: Leaflet-Geoman (a classic script, before the module), js/pages/editor.js."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            guatu.editor({{ this._parent.get_name() }}, {{ this.options|tojson }});
-        {% endmacro %}
-        """
-    )
+    kind = "editor"
 
     def __init__(self, asset_url: AssetUrl, options: dict) -> None:
-        super().__init__()
+        super().__init__(asset_url, options, "js/pages/editor.js")
         self._name = "GuatuEditor"
-        self.options = options
-        self.default_js = [
-            ("leaflet_geoman", asset_url("vendor/leaflet-geoman/leaflet-geoman.js")),
-            ("guatu_editor", asset_url("js/editor.js")),
-            ("guatu_basemaps", asset_url("js/basemaps.js")),
-            ("guatu_problem_banner", asset_url("js/problem-banner.js")),
-        ]
+        self.default_js = [("leaflet_geoman", asset_url("vendor/leaflet-geoman/leaflet-geoman.js"))]
         self.default_css = [
             ("leaflet_geoman_css", asset_url("vendor/leaflet-geoman/leaflet-geoman.css")),
             ("guatu_editor_css", asset_url("css/editor.css")),

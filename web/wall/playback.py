@@ -4,7 +4,7 @@
                                                   (geo/playback.py), cached per store revision and range
     GET /wall/playback?from=…&to=…[&speed=…][&mode=compare][&theme=…][&street=…]…
                                                   the page: the wall map (web/wall/pages.py's page, live polling off)
-                                                  coloured day by day by web/static/js/wall-playback.js
+                                                  coloured day by day by web/static/js/wall/playback.js
 
 A wall screen's display token may read both; its page shows the token's own URL's parameters, whatever the
 request adds, as `/wall` does.
@@ -60,12 +60,11 @@ def playback_api():
 
 
 class PlaybackLayers(WallLayers):
-    """The wall map's scripts, then wall-playback.js, which colours the places day by day."""
+    """The wall map with js/pages/playback.js, which colours the places day by day (js/wall/playback.js)."""
 
     def __init__(self, asset_url: AssetUrl, options: dict) -> None:
-        super().__init__(asset_url, options)
+        super().__init__(asset_url, options, "js/pages/playback.js")
         self._name = "GuatuPlayback"
-        self.default_js = [*self.default_js, ("guatu_wall_playback", asset_url("js/wall-playback.js"))]
 
 
 @bp.get("/wall/playback")
@@ -78,7 +77,7 @@ def playback_page():
     shown = parse_view(params, _today())
     view = _view(dashboard=False)
     options = _options(view, "wall", display_token=request.args.get("display") if display else None)
-    options["refreshSeconds"] = 0  # nothing is polled: wall-playback.js sets every state
+    options["refreshSeconds"] = 0  # nothing is polled: the playback sets every state
     options["view"].update(dashboard=False, refresh=0, inspections=False)  # a day long past has no inspections to show
     options["playback"] = {
         "mode": shown.mode, "from": shown.first.isoformat(), "to": shown.last.isoformat(), "speed": shown.speed,

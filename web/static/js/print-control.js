@@ -1,67 +1,46 @@
 /*
- * Guatu print button: a Leaflet control (top right, "打印") on the wall map
+ * The print button: a Leaflet control (top right, "打印") on the wall map
  * that opens the printed map (/print) of the current view as an A3 PDF.
  *
- * It finds the map through window.guatu.instances[0].map (set by
- * wallmap.js once the page's script has run), keeps the link's bbox in step
- * with the view, and stays away from big screens that use a display token
- * (they may not open /print). Text is set with textContent only.
+ * wall/setup.js hands it the wall map when the map is made; it keeps the
+ * link's bbox in step with the view, and stays away from big screens that use
+ * a display token (they may not open /print). Text is set with textContent only.
  */
-(function () {
-  "use strict";
+import { t } from "./lib/messages.js";
 
-  var TRIES = 100; // the wall map registers itself right after this file loads; wait up to ~10 s
+function printUrl(map) {
+  var b = map.getBounds();
+  var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
+    return v.toFixed(6);
+  });
+  var params = new URLSearchParams({ paper: "A3", orientation: "landscape", format: "pdf", bbox: bbox.join(",") });
+  // relative to the page, so the app also works below a path prefix
+  return new URL("print?" + params.toString(), document.baseURI).toString();
+}
 
-  function printUrl(map) {
-    var b = map.getBounds();
-    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
-      return v.toFixed(6);
-    });
-    var params = new URLSearchParams({ paper: "A3", orientation: "landscape", format: "pdf", bbox: bbox.join(",") });
-    // relative to the page, so the app also works below a path prefix
-    return new URL("print?" + params.toString(), document.baseURI).toString();
-  }
-
-  function attach(wall) {
-    var map = wall.map;
-    if (!map || map.guatuPrintControl) return;
-    var PrintControl = L.Control.extend({
-      options: { position: "topright" },
-      onAdd: function () {
-        var box = L.DomUtil.create("div", "leaflet-bar leaflet-control guatu-print-control");
-        var link = L.DomUtil.create("a", "guatu-print-link", box);
-        link.textContent = "打印";
-        link.title = "打印当前视图(A3 横向 PDF)";
-        link.setAttribute("role", "button");
-        link.target = "_blank";
-        link.rel = "noopener";
-        link.style.width = "auto";
-        link.style.padding = "0 0.6em";
-        var update = function () { link.href = printUrl(map); };
-        update();
-        map.on("moveend zoomend resize", update);
-        L.DomEvent.on(link, "mousedown focus", update);
-        L.DomEvent.disableClickPropagation(box);
-        return box;
-      },
-    });
-    map.guatuPrintControl = new PrintControl();
-    map.addControl(map.guatuPrintControl);
-  }
-
-  function start(triesLeft) {
-    var guatu = window.guatu || {};
-    var wall = guatu.instances && guatu.instances[0];
-    if (wall && wall.map) {
-      if (!(wall.options && wall.options.displayToken)) attach(wall);
-      return;
-    }
-    if (triesLeft > 0) window.setTimeout(function () { start(triesLeft - 1); }, 100);
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { start(TRIES); });
-  } else {
-    start(TRIES);
-  }
-})();
+export function attachPrintControl(wall) {
+  var map = wall.map;
+  if (!map || map.guatuPrintControl || (wall.options && wall.options.displayToken)) return;
+  var PrintControl = L.Control.extend({
+    options: { position: "topright" },
+    onAdd: function () {
+      var box = L.DomUtil.create("div", "leaflet-bar leaflet-control guatu-print-control");
+      var link = L.DomUtil.create("a", "guatu-print-link", box);
+      link.textContent = t("print.button");
+      link.title = t("print.button_title");
+      link.setAttribute("role", "button");
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.style.width = "auto";
+      link.style.padding = "0 0.6em";
+      var update = function () { link.href = printUrl(map); };
+      update();
+      map.on("moveend zoomend resize", update);
+      L.DomEvent.on(link, "mousedown focus", update);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    },
+  });
+  map.guatuPrintControl = new PrintControl();
+  map.addControl(map.guatuPrintControl);
+}

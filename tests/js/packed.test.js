@@ -1,0 +1,83 @@
+// The wall's decoders (web/static/js/wall/packed.js, place.js) on files made by
+// geo's codec (tests/js/codec_fixtures.py; test_codec_fixtures.py keeps them current).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { decodeAttributes, decodeBinary, unpackIds, unpackState } from "../../web/static/js/wall/packed.js";
+import { placesFromPacked } from "../../web/static/js/wall/place.js";
+
+var fixture = (name) => new URL("./fixtures/" + name, import.meta.url);
+var expected = JSON.parse(readFileSync(fixture("expected.json"), "utf8"));
+
+function arrayBuffer(name) {
+  var bytes = readFileSync(fixture(name));
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}
+
+function assertPlaces(places) {
+  assert.equal(places.length, expected.length);
+  places.forEach((place, i) => {
+    var want = expected[i];
+    assert.equal(place.feature.id, want.id);
+    assert.equal(place.type, want.type);
+    assert.deepEqual(place.polys, want.polys);
+    assert.equal(place.coords.length, want.rings.length, want.id + ": rings");
+    place.coords.forEach((ring, r) => {
+      assert.equal(ring.length, want.rings[r].length, want.id + ": points of ring " + r);
+      ring.forEach((v, k) => assert.ok(Math.abs(v - want.rings[r][k]) < 1e-9, want.id + ": " + v + " != " + want.rings[r][k]));
+    });
+  });
+}
+
+test("the binary shapes file decodes to every place's rings, negative coordinates included", () => {
+  var doc = decodeBinary(arrayBuffer("shapes.bin"));
+  assert.equal(doc.layer, "courtyards");
+  assert.equal(doc.revision, 7);
+  assert.ok(doc.geometry.coords instanceof Int32Array);
+  assertPlaces(placesFromPacked(doc, "courtyards", unpackIds(doc.ids)));
+});
+
+test("the JSON shapes document decodes to the same places as the binary one", () => {
+  var doc = JSON.parse(readFileSync(fixture("shapes.json"), "utf8"));
+  assertPlaces(placesFromPacked(doc, "courtyards", unpackIds(doc.ids)));
+  var binary = decodeBinary(arrayBuffer("shapes.bin"));
+  assert.deepEqual(Array.from(binary.geometry.coords), doc.geometry.coords);
+});
+
+test("a file that is not a Guatu shapes file is refused", () => {
+  var bytes = new TextEncoder().encode("GIF89a, not shapes").buffer;
+  assert.throws(() => decodeBinary(bytes), /not a Guatu shapes file/);
+});
+
+test("numbered ids come back from their steps; other ids are sent as a list", () => {
+  var doc = JSON.parse(readFileSync(fixture("shapes.json"), "utf8"));
+  assert.deepEqual(unpackIds(doc.ids), expected.map((p) => p.id));
+  assert.deepEqual(unpackIds(["a", "b7"]), ["a", "b7"]);
+  assert.deepEqual(unpackIds({ prefix: "r-", width: 3, step: [5, 995] }), ["r-005", "r-1000"]);
+});
+
+test("the attributes part gives each place its name, kind, sub-district and community (empty as null)", () => {
+  var attrs = decodeAttributes(JSON.parse(readFileSync(fixture("attributes.json"), "utf8")));
+  expected.forEach((want) => {
+    var p = want.properties;
+    assert.deepEqual(attrs[want.id], { name: p.name, kind: p.kind || null, street: p.street || null, community: p.community || null });
+  });
+});
+
+test("a packed full state unpacks to one item per place: status, flags, problem counts, categories", () => {
+  var body = {
+    format: "packed-1", kind: "full", revision: 9, statuses: ["pending", "done"],
+    layers: { courtyards: { revision: 9, shapes: 3, ids: { prefix: "c-", width: 2, step: [1, 1, 5] },
+                            status: [0, 1, 0], flags: [0, 1, 3], open: [0, 0, 4], overdue_problems: [0, 0, 2],
+                            categories: [null, [], [1, 3]] } },
+  };
+  var state = unpackState(body);
+  assert.deepEqual(state.layers.courtyards.features, {
+    "c-01": ["pending", 0, 0, 0, 0],
+    "c-02": ["done", 1, 0, 0, 0, []],
+    "c-07": ["pending", 1, 1, 4, 2, [1, 3]],
+  });
+  assert.deepEqual(Object.keys(state.layers.courtyards).sort(), ["features", "revision", "shapes"]);
+  var plain = { kind: "full", layers: {} };
+  assert.equal(unpackState(plain), plain); // the object-per-place form is kept as it is
+});

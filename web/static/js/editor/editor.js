@@ -1,0 +1,153 @@
+/*
+ * The editor: planners draw, reshape and delete places, edit their
+ * attributes and ledger, and set many statuses at once.
+ *
+ * Only the selected place is editable (editing a whole 20k layer freezes a
+ * browser). Every save names the version it started from; a stale save is
+ * refused by the server and explained here, with the choice to reload or to
+ * overwrite deliberately. Invalid geometry is repaired only when the planner
+ * agrees. All text goes into the page as text nodes.
+ *
+ * This module holds the map, the layers as drawn and the talk with the
+ * server; the jobs are composed in from their own modules: the side panel
+ * (editor/panel.js), the attribute form (editor/form.js), selecting
+ * (editor/selection.js), drawing and reshaping (editor/tools.js), saving and
+ * stale saves (editor/saving.js, editor/conflict.js), the ledger
+ * (editor/ledger.js) and the past-day viewer (editor/as-of.js).
+ */
+import asOf from "./as-of.js";
+import form from "./form.js";
+import ledger from "./ledger.js";
+import panel from "./panel.js";
+import saving from "./saving.js";
+import selection from "./selection.js";
+import tools from "./tools.js";
+import { darken } from "../lib/dom.js";
+
+export function Editor(map, options) {
+  this.map = map;
+  this.o = options;
+  this.statuses = {};
+  var self = this;
+  options.statuses.forEach(function (s) { self.statuses[s.key] = s; });
+  this.layers = {};       // layer id -> L.GeoJSON
+  this.byId = {};         // feature id -> path
+  this.state = null;
+  this.current = null;    // {layerId, feature (as loaded), isNew, shapeEdited}
+  this.selection = {};    // feature id -> true (for bulk changes)
+  this.renderer = L.canvas({ padding: 0.3 });
+  map.getContainer().classList.add("guatu-editor-map");
+  map.invalidateSize(); // the panel takes the right-hand side
+  if (map.attributionControl) map.attributionControl.setPrefix("Leaflet"); // no outbound link offline
+  map.pm.setLang("zh");
+  map.pm.setGlobalOptions({ allowSelfIntersection: true, snappable: false });
+  this.buildPanel();
+  map.on("pm:create", this.onCreate, this);
+}
+
+// --- server ------------------------------------------------------------------
+Editor.prototype.request = function (method, url, body, headers) {
+  var h = Object.assign({ "X-CSRF-Token": this.o.csrfToken }, headers || {});
+  var init = { method: method, headers: h, credentials: "same-origin" };
+  if (body !== undefined) {
+    h["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  return fetch(url, init).then(function (resp) {
+    var type = resp.headers.get("Content-Type") || "";
+    var parse = type.indexOf("json") >= 0 ? resp.json() : Promise.resolve(null);
+    return parse.then(function (data) { return { status: resp.status, ok: resp.ok, body: data }; });
+  });
+};
+
+Editor.prototype.url = function (name, layerId, id) {
+  return this.o.api[name].replace("__layer__", encodeURIComponent(layerId)).replace("__id__", encodeURIComponent(id || ""));
+};
+
+Editor.prototype.featureUrl = function (layerId, id, tail) {
+  return this.url("features", layerId) + (id ? "/" + encodeURIComponent(id) : "") + (tail || "");
+};
+
+// --- drawing -----------------------------------------------------------------
+Editor.prototype.styleFor = function (layerId, id) {
+  var st = this.state && this.state.layers[layerId] ? this.state.layers[layerId].features[id] : null;
+  var status = this.statuses[st ? st[0] : ""] || { color: "#9e9e9e" };
+  var selected = (this.current && this.current.feature && this.current.feature.id === id) || this.selection[id];
+  return {
+    fillColor: status.color,
+    fillOpacity: 0.8,
+    color: selected ? "#1565c0" : darken(status.color, 0.45),
+    weight: selected ? 4 : 1,
+  };
+};
+
+Editor.prototype.restyle = function (id) {
+  var layer = this.byId[id];
+  if (layer) layer.setStyle(this.styleFor(layer.guatuLayer, id));
+};
+
+Editor.prototype.loadState = function () {
+  var self = this;
+  return fetch(this.o.api.state, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+    .then(function (state) { self.state = state; });
+};
+
+Editor.prototype.loadLayer = function (layerId) {
+  var self = this;
+  return fetch(this.url("shapes", layerId), { credentials: "same-origin" }).then(function (r) { return r.json(); })
+    .then(function (geojson) {
+      if (self.layers[layerId]) {
+        self.layers[layerId].eachLayer(function (l) { delete self.byId[l.feature.id]; });
+        self.map.removeLayer(self.layers[layerId]);
+      }
+      var group = L.geoJSON(geojson, {
+        renderer: self.renderer,
+        pmIgnore: true,
+        style: function (f) { return self.styleFor(layerId, f.id); },
+        onEachFeature: function (feature, layer) {
+          layer.guatuLayer = layerId;
+          self.byId[feature.id] = layer;
+          layer.on("click", function (e) {
+            if (self.map.pm.globalDrawModeEnabled()) return; // the click is a vertex being drawn
+            L.DomEvent.stopPropagation(e);
+            if (e.originalEvent && (e.originalEvent.ctrlKey || e.originalEvent.metaKey)) self.toggleSelection(feature.id);
+            else self.select(layerId, feature.id);
+          });
+        },
+      }).addTo(self.map);
+      self.layers[layerId] = group;
+    });
+};
+
+Editor.prototype.reload = function (layerIds) {
+  var self = this;
+  return this.loadState().then(function () {
+    return Promise.all((layerIds || self.o.layers.map(function (x) { return x.id; })).map(function (id) {
+      return self.loadLayer(id);
+    }));
+  });
+};
+
+Editor.prototype.start = function () {
+  var self = this;
+  var boundaries = (this.o.boundaries || []).map(function (level) {
+    return fetch(self.o.api.boundaries.replace("__level__", level), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (g) {
+        L.geoJSON(g, { interactive: false, pmIgnore: true, renderer: self.renderer,
+          style: { color: "#777", weight: level === "district" ? 3 : 1, fill: false, dashArray: level === "community" ? "2 4" : null } })
+          .addTo(self.map);
+      });
+  });
+  return Promise.all(boundaries.concat([this.reload()])).then(function () {
+    var bounds = null;
+    Object.keys(self.layers).forEach(function (id) {
+      var b = self.layers[id].getBounds();
+      if (b.isValid()) bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+    });
+    if (bounds) self.map.fitBounds(bounds, { animate: false });
+    document.documentElement.dataset.guatuReady = "true";
+  });
+};
+
+Object.assign(Editor.prototype, panel, form, selection, tools, saving, ledger, asOf);

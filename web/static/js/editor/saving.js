@@ -1,0 +1,96 @@
+/*
+ * Saving and deleting in the editor: every save names the version it
+ * started from; a stale save is refused by the server and explained (the
+ * other person's changes, from editor/conflict.js) with the choice to reload
+ * or to overwrite deliberately; invalid geometry is repaired only when the
+ * planner agrees. Methods of Editor (editor/editor.js composes them).
+ */
+import { t } from "../lib/messages.js";
+import { conflictMessage } from "./conflict.js";
+
+var saving = {};
+export default saving;
+
+// --- saving ---------------------------------------------------------------------
+saving.save = function (options) {
+  var self = this;
+  var cur = this.current;
+  if (!cur) return Promise.resolve();
+  options = options || {};
+  var props = this.formProperties();
+  var geometryLayer = cur.isNew ? cur.layer : this.byId[cur.feature.id];
+  var geometry = cur.shapeEdited && geometryLayer ? geometryLayer.toGeoJSON().geometry : undefined;
+  var query = options.repair ? "?repair=true" : "";
+  var call;
+  if (cur.isNew) {
+    call = this.request("POST", this.featureUrl(cur.layerId) + query, { type: "Feature", properties: props, geometry: geometry });
+  } else {
+    var version = options.version || cur.feature.properties.version;
+    var body = { version: version, properties: props };
+    if (geometry) body.geometry = geometry;
+    call = this.request("PATCH", this.featureUrl(cur.layerId, cur.feature.id) + query, body);
+  }
+  return call.then(function (r) { return self.afterSave(r); });
+};
+
+saving.afterSave = function (r) {
+  var self = this;
+  var cur = this.current;
+  if (r.ok) {
+    var saved = r.body;
+    this.stopShapeEdit();
+    if (cur.isNew) this.map.removeLayer(cur.layer);
+    this.current = { layerId: cur.layerId, feature: saved, isNew: false, shapeEdited: false };
+    var notes = saved.notes && saved.notes.length ? t("editor.save.notes", { notes: saved.notes.join(";") }) : "";
+    return this.reload([cur.layerId]).then(function () {
+      self.fillForm();
+      self.fillLedger();
+      self.say(t("editor.save.saved", { name: saved.properties.name, version: saved.properties.version }) + notes, "ok");
+    });
+  }
+  var body = r.body || { message: t("editor.save.failed_http", { status: r.status }) };
+  if (r.status === 409 && body.current) return this.explainConflict(body);
+  if (r.status === 422 && /make_valid/.test(body.message)) {
+    this.showFieldErrors(body.fields);
+    if (window.confirm(t("editor.save.repair_ask", { message: body.message }))) {
+      return this.save({ repair: true });
+    }
+    this.say(t("editor.save.invalid", { message: body.message }), "error");
+    return;
+  }
+  this.showFieldErrors(body.fields);
+  this.say(t("editor.save.not_saved", { message: body.message }), "error");
+};
+
+saving.explainConflict = function (body) {
+  var self = this;
+  var mine = this.current.feature;
+  var theirs = body.current;
+  var text = conflictMessage(mine, theirs, this.statuses);
+  this.say(text, "conflict", [
+    { action: "reload", label: t("editor.conflict.reload"), run: function () {
+      self.current = { layerId: self.current.layerId, feature: theirs, isNew: false, shapeEdited: false };
+      self.fillForm(); self.fillLedger(); self.say(t("editor.conflict.reloaded"), "ok");
+    } },
+    { action: "overwrite", label: t("editor.conflict.overwrite"), run: function () {
+      self.save({ version: theirs.properties.version });
+    } },
+  ]);
+};
+
+saving.remove = function () {
+  var self = this;
+  var f = this.current.feature;
+  if (!window.confirm(t("editor.delete.ask", { name: f.properties.name }))) return Promise.resolve();
+  return this.request("DELETE", this.featureUrl(this.current.layerId, f.id), undefined,
+    { "If-Match": '"' + f.id + "-v" + f.properties.version + '"' }).then(function (r) {
+    if (r.status === 204) {
+      var layerId = self.current.layerId;
+      self.deselect();
+      self.say(t("editor.delete.done", { name: f.properties.name }), "ok");
+      return self.reload([layerId]);
+    }
+    if (r.status === 409 && r.body.current) return self.explainConflict(r.body);
+    self.say(t("editor.delete.failed", { message: r.body ? r.body.message : r.status }), "error");
+  });
+};

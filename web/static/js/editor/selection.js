@@ -1,0 +1,112 @@
+/*
+ * Selecting in the editor: one place to edit (its form and ledger), several
+ * to change at once (Ctrl+click, a box), and the bulk status change. Methods
+ * of Editor (editor/editor.js composes them).
+ */
+import { elAttrs as el } from "../lib/dom.js";
+import { t } from "../lib/messages.js";
+import { option } from "./form.js";
+
+var selection = {};
+export default selection;
+
+// --- selecting ----------------------------------------------------------------
+selection.select = function (layerId, id) {
+  var self = this;
+  this.stopShapeEdit();
+  this.clearSelection();
+  var previous = this.current && this.current.feature ? this.current.feature.id : null;
+  return this.request("GET", this.featureUrl(layerId, id)).then(function (r) {
+    if (!r.ok) { self.say(r.body ? r.body.message : t("editor.select.failed"), "error"); return; }
+    self.current = { layerId: layerId, feature: r.body, isNew: false, shapeEdited: false };
+    var layer = self.byId[id];
+    if (layer && !self.map.getBounds().contains(layer.getBounds())) {
+      self.map.fitBounds(layer.getBounds(), { maxZoom: 17, animate: false });
+    }
+    if (previous) self.restyle(previous);
+    self.restyle(id);
+    self.say("");
+    self.fillForm();
+    self.fillLedger();
+  });
+};
+
+selection.deselect = function () {
+  this.stopShapeEdit();
+  var previous = this.current && this.current.feature ? this.current.feature.id : null;
+  if (this.current && this.current.isNew && this.current.layer) this.map.removeLayer(this.current.layer);
+  this.current = null;
+  if (previous) this.restyle(previous);
+  this.form.hidden = true;
+  this.ledger.hidden = true;
+  this.say("");
+};
+
+selection.toggleSelection = function (id) {
+  if (this.selection[id]) delete this.selection[id];
+  else this.selection[id] = true;
+  this.restyle(id);
+  this.showBulk();
+};
+
+selection.clearSelection = function () {
+  var self = this;
+  var ids = Object.keys(this.selection);
+  this.selection = {};
+  ids.forEach(function (id) { self.restyle(id); });
+  this.showBulk();
+};
+
+selection.startBoxSelect = function () {
+  this.deselect();
+  this.boxSelecting = true;
+  this.map.pm.enableDraw("Rectangle");
+  this.say(t("editor.select.box_hint"), "info");
+};
+
+selection.showBulk = function () {
+  var self = this;
+  var ids = Object.keys(this.selection);
+  var b = this.bulk;
+  b.textContent = "";
+  b.hidden = ids.length === 0;
+  if (!ids.length) return;
+  b.appendChild(el("h2", null, t("editor.bulk.selected", { n: ids.length })));
+  var s = el("select", { name: "bulk-status" });
+  this.o.statuses.forEach(function (st) { s.appendChild(option(st.key, st.label)); });
+  b.appendChild(this.field(t("editor.bulk.status"), s));
+  var apply = el("button", { type: "button", dataset: { action: "bulk-apply" } }, t("editor.bulk.apply"));
+  apply.addEventListener("click", function () { self.bulkStatus(s.value); });
+  b.appendChild(apply);
+  var clear = el("button", { type: "button", dataset: { action: "bulk-clear" } }, t("editor.bulk.clear"));
+  clear.addEventListener("click", function () { self.clearSelection(); });
+  b.appendChild(clear);
+};
+
+selection.bulkStatus = function (status) {
+  var self = this;
+  var byLayer = {};
+  Object.keys(this.selection).forEach(function (id) {
+    var layer = self.byId[id];
+    byLayer[layer.guatuLayer] = byLayer[layer.guatuLayer] || [];
+    byLayer[layer.guatuLayer].push(id);
+  });
+  // Versions come from the server so the batch is checked as one.
+  var jobs = Object.keys(byLayer).map(function (layerId) {
+    return Promise.all(byLayer[layerId].map(function (id) {
+      return self.request("GET", self.featureUrl(layerId, id)).then(function (r) { return [id, r.body.properties.version]; });
+    })).then(function (pairs) {
+      var features = {};
+      pairs.forEach(function (p) { features[p[0]] = p[1]; });
+      return self.request("POST", self.url("features", layerId).replace(/\/features$/, "/status"), { status: status, features: features });
+    });
+  });
+  return Promise.all(jobs).then(function (results) {
+    var bad = results.filter(function (r) { return !r.ok; });
+    if (bad.length) self.say(bad[0].body.message, "error");
+    else self.say(t("editor.bulk.done", { n: Object.keys(self.selection).length, status: self.statuses[status].label }), "ok");
+    self.selection = {};
+    self.showBulk();
+    return self.reload();
+  });
+};

@@ -1,0 +1,406 @@
+/*
+ * The wall map's canvas: draws every place of the campaign in one canvas,
+ * batched — one path per status colour, not one draw call per place — so a
+ * 4K screen shows 20,000 places about as fast as a few hundred.
+ *
+ *   PlaceCanvas        a Leaflet canvas renderer that projects the places once
+ *                      per zoom, draws overdue rings under the fills, then the
+ *                      fills and outlines layer by layer (roads last), and finds
+ *                      the place under the pointer through a grid of cells
+ *   DotCanvas          the overnight dots, on their own pane (it blinks)
+ *   PlaceGroup         the places of one layer that are drawn, with the
+ *                      eachLayer/getLayers/getBounds of a Leaflet group
+ */
+import { lngLatBox } from "./place.js";
+
+var CELL = 128; // px: hit-test grid
+var TINY = 16; // px: a place smaller than this on screen gets a square for its overdue ring (see _draw)
+var SMALL = 24; // px: … and smaller than this a hairline outline
+var D2R = Math.PI / 180;
+
+// --- projection ------------------------------------------------------------------
+function projector(map) {
+  var zoom = map.getZoom();
+  var origin = map.getPixelOrigin();
+  if (map.options.crs === L.CRS.EPSG3857) {
+    var scale = 256 * Math.pow(2, zoom);
+    var maxLat = L.Projection.SphericalMercator.MAX_LATITUDE;
+    return function (lng, lat, out, i) {
+      var phi = Math.max(Math.min(maxLat, lat), -maxLat) * D2R;
+      out[i] = scale * (lng / 360 + 0.5) - origin.x;
+      out[i + 1] = scale * (0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI)) - origin.y;
+    };
+  }
+  return function (lng, lat, out, i) {
+    var p = map.latLngToLayerPoint([lat, lng]);
+    out[i] = p.x;
+    out[i + 1] = p.y;
+  };
+}
+
+var AWAY = [Infinity, Infinity, -Infinity, -Infinity]; // the box of a place not projected: never on screen
+
+function project(place, to) {
+  var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  place.proj = place.coords.map(function (ring) {
+    var xy = new Float64Array(ring.length);
+    for (var i = 0; i < ring.length; i += 2) {
+      to(ring[i], ring[i + 1], xy, i);
+      var x = xy[i], y = xy[i + 1];
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    return xy;
+  });
+  place.box = [minX, minY, maxX, maxY];
+}
+
+// Rings are closed with a line back to their first point, not closePath():
+// in a path of thousands of rings closePath makes the path quadratic to build.
+function trace(path, place, closed) {
+  for (var r = 0; r < place.proj.length; r++) {
+    var xy = place.proj[r];
+    if (!xy.length) continue;
+    path.moveTo(xy[0], xy[1]);
+    for (var i = 2; i < xy.length; i += 2) path.lineTo(xy[i], xy[i + 1]);
+    if (closed) path.lineTo(xy[0], xy[1]);
+  }
+}
+
+// --- hit testing -------------------------------------------------------------------
+function insidePolygon(place, x, y) {
+  var hit = false;
+  for (var r = 0; r < place.proj.length; r++) {
+    var xy = place.proj[r];
+    for (var i = 0, j = xy.length - 2; i < xy.length; j = i, i += 2) {
+      var yi = xy[i + 1], yj = xy[j + 1];
+      if (yi > y !== yj > y && x < ((xy[j] - xy[i]) * (y - yi)) / (yj - yi) + xy[i]) hit = !hit;
+    }
+  }
+  return hit;
+}
+
+function nearLine(place, x, y, tolerance) {
+  for (var r = 0; r < place.proj.length; r++) {
+    var xy = place.proj[r];
+    for (var i = 2; i < xy.length; i += 2) {
+      var ax = xy[i - 2], ay = xy[i - 1], bx = xy[i], by = xy[i + 1];
+      var dx = bx - ax, dy = by - ay;
+      var t = dx || dy ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy))) : 0;
+      var ex = ax + t * dx - x, ey = ay + t * dy - y;
+      if (ex * ex + ey * ey <= tolerance * tolerance) return true;
+    }
+  }
+  return false;
+}
+
+// --- the renderer --------------------------------------------------------------------
+export var PlaceCanvas = L.Canvas.extend({
+  options: { tolerance: 3, haloColor: "#d4006a", haloWidth: 7, lineHaloWidth: 15 },
+
+  initialize: function (options) {
+    L.Canvas.prototype.initialize.call(this, options);
+    this.order = []; // layer ids, bottom to top
+    this.places = {}; // layer id -> [Place]
+    this.outlines = {}; // boundary level -> {lines: [Place], style: {color, weight, dash}}
+    this._projected = null;
+    this._hover = null;
+  },
+
+  setLayer: function (layerId, places, onTop) {
+    var self = this;
+    if (this.order.indexOf(layerId) < 0) this.order.push(layerId);
+    if (onTop) {
+      this.order.splice(this.order.indexOf(layerId), 1);
+      this.order.push(layerId);
+    }
+    this.places[layerId] = places;
+    places.forEach(function (p) { p.renderer = self; });
+    this._projected = null;
+    this.requestRedraw();
+  },
+
+  // Reference outlines (district, sub-districts, communities), drawn first:
+  // on this canvas rather than their own, one full-screen layer fewer to paint.
+  setOutlines: function (level, lines, style) {
+    this.outlines[level] = { lines: lines, style: style };
+    this._projected = null;
+    this.requestRedraw();
+  },
+
+  requestRedraw: function () {
+    if (!this._map) return;
+    this._redrawBounds = null;
+    if (!this._redrawRequest) this._redrawRequest = L.Util.requestAnimFrame(this._redraw, this);
+  },
+
+  // called by L.Canvas after every move, zoom and resize
+  _updatePaths: function () {
+    if (this._postponeUpdatePaths) return;
+    this._redrawBounds = null;
+    if (this._redrawRequest) L.Util.cancelAnimFrame(this._redrawRequest); // drawn now: no second time
+    this._redraw();
+  },
+
+  // Places are projected to pixels only within a region around the canvas
+  // (its size again on every side), so a zoom into a few streets of a
+  // 100,000-place layer projects those streets, and pans within the region
+  // project nothing.
+  _project: function () {
+    var map = this._map;
+    var key = map.getZoom() + ":" + map.getPixelOrigin().toString();
+    var b = this._bounds;
+    var sw = map.layerPointToLatLng([b.min.x, b.max.y]), ne = map.layerPointToLatLng([b.max.x, b.min.y]);
+    var r = this._region;
+    if (this._projected === key && r && sw.lng >= r[0] && sw.lat >= r[1] && ne.lng <= r[2] && ne.lat <= r[3]) return;
+    var dw = ne.lng - sw.lng, dh = ne.lat - sw.lat;
+    var region = [sw.lng - dw, sw.lat - dh, ne.lng + dw, ne.lat + dh];
+    var to = projector(map);
+    var grid = {};
+    var self = this;
+    this.order.forEach(function (layerId, z) {
+      (self.places[layerId] || []).forEach(function (place, n) {
+        place.z = z * 1e7 + n; // draw order, for picking the topmost
+        var ll = lngLatBox(place);
+        if (ll[2] < region[0] || ll[0] > region[2] || ll[3] < region[1] || ll[1] > region[3]) {
+          place.box = AWAY;
+          return;
+        }
+        project(place, to);
+        var b = place.box;
+        for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx++) {
+          for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy++) {
+            (grid[gx + ":" + gy] || (grid[gx + ":" + gy] = [])).push(place);
+          }
+        }
+      });
+    });
+    Object.keys(this.outlines).forEach(function (level) {
+      self.outlines[level].lines.forEach(function (line) { project(line, to); });
+    });
+    this._grid = grid;
+    this._projected = key;
+    this._region = region;
+  },
+
+  _draw: function () {
+    if (!this._map) return;
+    this._project();
+    var ctx = this._ctx;
+    var view = this._bounds;
+    var o = this.options;
+    var self = this;
+    var seen = function (p) {
+      var b = p.box;
+      return p.visible && b[2] >= view.min.x - 50 && b[0] <= view.max.x + 50 && b[3] >= view.min.y - 50 && b[1] <= view.max.y + 50;
+    };
+    ctx.save();
+    ctx.lineJoin = "round";
+    ctx.lineCap = "round";
+    ["district", "street", "community"].concat(Object.keys(this.outlines)).forEach(function (level, i, all) {
+      var o2 = self.outlines[level];
+      if (!o2 || all.indexOf(level) !== i) return;
+      var path = new Path2D();
+      o2.lines.forEach(function (line) { trace(path, line, true); });
+      ctx.setLineDash(o2.style.dash || []);
+      ctx.strokeStyle = o2.style.color;
+      ctx.lineWidth = o2.style.weight;
+      ctx.stroke(path);
+    });
+    ctx.setLineDash([]);
+    // overdue rings, under every fill: the status colour stays whole on top.
+    // A place a few pixels across gets a square behind it (read as a ring at
+    // that size, and far cheaper to paint than a thick stroke of its outline).
+    var halo = new Path2D();
+    var lineHalo = new Path2D();
+    var squares = new Path2D();
+    var hw = o.haloWidth / 2;
+    this.order.forEach(function (layerId) {
+      (self.places[layerId] || []).forEach(function (p) {
+        if (!p.overdue || p.guatuPoint || !seen(p)) return;
+        var b = p.box;
+        if (p.guatuLine) trace(lineHalo, p, false);
+        else if (Math.max(b[2] - b[0], b[3] - b[1]) < TINY) squares.rect(b[0] - hw, b[1] - hw, b[2] - b[0] + 2 * hw, b[3] - b[1] + 2 * hw);
+        else trace(halo, p, true);
+      });
+    });
+    ctx.globalAlpha = 0.95;
+    ctx.fillStyle = o.haloColor;
+    ctx.fill(squares);
+    ctx.strokeStyle = o.haloColor;
+    ctx.lineWidth = o.haloWidth;
+    ctx.stroke(halo);
+    ctx.lineWidth = o.lineHaloWidth;
+    ctx.stroke(lineHalo);
+    ctx.globalAlpha = 1;
+    // fills and outlines, layer by layer, one path per style
+    this.order.forEach(function (layerId) {
+      var batches = {};
+      (self.places[layerId] || []).forEach(function (p) {
+        if (!seen(p)) return;
+        var s = p.options;
+        var b = p.box;
+        // outlines of places a few pixels across are hairlines: the fill carries the colour, and a
+        // hairline paints some thirty times faster than a wider stroke
+        var weight = !p.guatuLine && Math.max(b[2] - b[0], b[3] - b[1]) < SMALL ? Math.min(1, s.weight) : s.weight;
+        var key = (p.guatuLine ? "l" : p.guatuPoint ? "p" : "f") + "|" + s.fillColor + "|" + s.color + "|" + weight + "|" + s.fillOpacity;
+        var batch = batches[key] || (batches[key] = { path: new Path2D(), style: s, weight: weight, line: p.guatuLine,
+                                                      point: p.guatuPoint });
+        if (p.guatuPoint) {
+          p.proj.forEach(function (xy) {
+            for (var i = 0; i < xy.length; i += 2) {
+              batch.path.moveTo(xy[i] + s.radius, xy[i + 1]);
+              batch.path.arc(xy[i], xy[i + 1], s.radius, 0, 2 * Math.PI);
+            }
+          });
+        } else {
+          trace(batch.path, p, !p.guatuLine);
+        }
+      });
+      Object.keys(batches).forEach(function (key) {
+        var b = batches[key];
+        var s = b.style;
+        if (!b.line) {
+          ctx.globalAlpha = s.fillOpacity === undefined ? 1 : s.fillOpacity;
+          ctx.fillStyle = s.fillColor;
+          ctx.fill(b.path, "evenodd");
+          ctx.globalAlpha = 1;
+        }
+        if (b.weight) {
+          ctx.strokeStyle = s.color;
+          ctx.lineWidth = b.weight;
+          ctx.stroke(b.path);
+        }
+      });
+    });
+    ctx.restore();
+    this.fire("drawn");
+  },
+
+  // the topmost drawn place under a layer point
+  placeAt: function (point) {
+    if (!this._grid) return null;
+    var cell = this._grid[Math.floor(point.x / CELL) + ":" + Math.floor(point.y / CELL)] || [];
+    var tol = this.options.tolerance;
+    var best = null;
+    for (var i = 0; i < cell.length; i++) {
+      var p = cell[i];
+      if (!p.visible || (best && best.z > p.z)) continue;
+      var b = p.box;
+      var pad = tol + (p.options.weight || 0) / 2 + (p.guatuPoint ? p.options.radius || 0 : 0);
+      if (point.x < b[0] - pad || point.x > b[2] + pad || point.y < b[1] - pad || point.y > b[3] + pad) continue;
+      var hit = p.guatuLine ? nearLine(p, point.x, point.y, pad)
+        : p.guatuPoint ? true
+        : insidePolygon(p, point.x, point.y) || nearLine(p, point.x, point.y, tol);
+      if (hit) best = p;
+    }
+    return best;
+  },
+
+  _onMouseMove: function (e) {
+    if (!this._map || this._map.dragging.moving() || this._map._animatingZoom) return;
+    var place = this.placeAt(this._map.mouseEventToLayerPoint(e));
+    if (place !== this._hover) {
+      if (this._hover) this.fire("placeout", { place: this._hover, originalEvent: e });
+      this._hover = place;
+      L.DomUtil[place ? "addClass" : "removeClass"](this._container, "leaflet-interactive");
+    }
+    if (place) this.fire("placemove", { place: place, latlng: this._map.mouseEventToLatLng(e), originalEvent: e });
+  },
+
+  _handleMouseOut: function (e) {
+    if (this._hover) this.fire("placeout", { place: this._hover, originalEvent: e });
+    this._hover = null;
+    L.DomUtil.removeClass(this._container, "leaflet-interactive");
+  },
+
+  _onClick: function (e) {
+    if (e.type !== "click" || !this._map) return;
+    var place = this.placeAt(this._map.mouseEventToLayerPoint(e));
+    if (place) {
+      L.DomEvent.stop(e);
+      this.fire("placeclick", { place: place, latlng: this._map.mouseEventToLatLng(e), originalEvent: e });
+    }
+  },
+});
+
+// --- overnight marks ------------------------------------------------------------------
+// A hollow ring, white on a black rim, at each place's interior point: at
+// overview zooms a place is smaller than the ring and its colour shows inside.
+export var DotCanvas = L.Canvas.extend({
+  options: { radius: 6, weight: 2.5, fill: "#ffffff", rim: "#111111" },
+
+  initialize: function (options) {
+    L.Canvas.prototype.initialize.call(this, options);
+    this.dots = {}; // id -> LatLng
+    // one ring drawn once, then copied to every place: a copy paints far faster than a stroke
+    var o = this.options;
+    var half = Math.ceil(o.radius + o.weight * 1.8);
+    var sprite = document.createElement("canvas");
+    sprite.width = sprite.height = 2 * half;
+    var c = sprite.getContext("2d");
+    c.beginPath();
+    c.arc(half, half, o.radius, 0, 2 * Math.PI);
+    c.strokeStyle = o.rim;
+    c.lineWidth = o.weight * 1.8;
+    c.stroke();
+    c.strokeStyle = o.fill;
+    c.lineWidth = o.weight * 0.7;
+    c.stroke();
+    this._sprite = sprite;
+    this._half = half;
+  },
+
+  setDots: function (dots) {
+    this.dots = dots;
+    if (!this._map) return;
+    this._redrawBounds = null;
+    if (!this._redrawRequest) this._redrawRequest = L.Util.requestAnimFrame(this._redraw, this);
+  },
+
+  _updatePaths: function () {
+    if (this._postponeUpdatePaths) return;
+    this._redrawBounds = null;
+    if (this._redrawRequest) L.Util.cancelAnimFrame(this._redrawRequest);
+    this._redraw();
+  },
+
+  _draw: function () {
+    if (!this._map) return;
+    var to = projector(this._map);
+    var xy = new Float64Array(2);
+    var ctx = this._ctx;
+    var view = this._bounds;
+    var half = this._half;
+    var sprite = this._sprite;
+    var dots = this.dots;
+    Object.keys(dots).forEach(function (id) {
+      to(dots[id].lng, dots[id].lat, xy, 0);
+      if (xy[0] < view.min.x - half || xy[0] > view.max.x + half || xy[1] < view.min.y - half || xy[1] > view.max.y + half) return;
+      ctx.drawImage(sprite, Math.round(xy[0]) - half, Math.round(xy[1]) - half);
+    });
+  },
+});
+
+// --- the drawn places of one layer, shaped like a Leaflet group -----------------------
+export function PlaceGroup(places) {
+  this.places = places; // id -> Place
+}
+PlaceGroup.prototype.eachLayer = function (fn, context) {
+  var places = this.places;
+  Object.keys(places).forEach(function (id) { if (places[id].visible) fn.call(context, places[id]); });
+  return this;
+};
+PlaceGroup.prototype.getLayers = function () {
+  var out = [];
+  this.eachLayer(function (p) { out.push(p); });
+  return out;
+};
+PlaceGroup.prototype.hasLayer = function (place) { return !!place.visible && this.places[place.feature.id] === place; };
+PlaceGroup.prototype.getBounds = function () {
+  var b = L.latLngBounds([]);
+  this.eachLayer(function (p) { b.extend(p.getBounds()); });
+  return b;
+};

@@ -1,0 +1,297 @@
+/*
+ * The progress dashboard of a wall map (when the view asks for it): totals,
+ * plan against actual at the milestones (时间节点), sub-districts,
+ * communities, categories, overdue and overnight lists, and the progress
+ * chart drawn as plain SVG. Methods of Panels (wall/panels.js composes them).
+ */
+import { el, svg } from "../lib/dom.js";
+import { t } from "../lib/messages.js";
+
+var MILESTONE_GAP_MS = 30000; // plan against actual replays the journal: asked at most this often
+var VERDICTS = { ahead: "▲", on_track: "●", behind: "▼" }; // and their words: wall.dash.verdict.*
+
+function pct(done, total) {
+  return total ? Math.round((1000 * done) / total) / 10 : 0;
+}
+
+function share(value) {
+  return Math.round(1000 * (value || 0)) / 10 + "%";
+}
+
+var dashboard = {};
+export default dashboard;
+
+// --- dashboard -------------------------------------------------------------------
+dashboard.buildDashboard = function () {
+  var box = el("div", "guatu-panel guatu-dashboard");
+  box.setAttribute("aria-label", t("wall.dash.title"));
+  this.dashBox = box;
+  box.appendChild(el("p", "guatu-card-loading", t("wall.dash.loading")));
+  return box;
+};
+
+dashboard.reservedRight = function () {
+  return this.dashBox ? this.dashBox.offsetWidth + 10 : 0;
+};
+
+dashboard.loadDashboard = function () {
+  var self = this;
+  var wall = this.wall;
+  var url = wall.url(this.o.api.dashboard, null, {
+    street: this.view.street, community: this.view.community, layers: (this.view.layers || []).join(","),
+  });
+  return wall.fetchJSON(url, this.dashEtag).then(function (r) {
+    if (r.notModified) return;
+    self.dashEtag = r.etag;
+    self.dashboard = r.body;
+    self.renderDashboard(r.body);
+  }, function (err) { wall.errors.push(String(err)); });
+};
+
+function section(title, className) {
+  var s = el("section", "guatu-dash-section " + (className || ""));
+  s.appendChild(el("h2", null, title));
+  return s;
+}
+
+dashboard.statusBar = function (byStatus, total) {
+  var bar = el("span", "guatu-bar");
+  this.o.statuses.forEach(function (s) {
+    var n = byStatus[s.key] || 0;
+    if (!n) return;
+    var part = el("span", "guatu-bar-part");
+    part.style.width = (100 * n) / total + "%";
+    part.style.background = s.color;
+    part.title = s.label + " " + n;
+    bar.appendChild(part);
+  });
+  return bar;
+};
+
+dashboard.groupRows = function (rows, withStreet) {
+  var self = this;
+  var table = el("table", "guatu-dash-table");
+  var head = el("tr");
+  ["name", "progress", "done", "overdue"].forEach(function (k) { head.appendChild(el("th", null, t("wall.dash.col." + k))); });
+  table.appendChild(head);
+  rows.forEach(function (r) {
+    var tr = el("tr", "guatu-dash-row");
+    var name = el("td", "guatu-dash-name", r.name);
+    if (withStreet && r.street) name.title = r.street;
+    tr.appendChild(name);
+    var bar = el("td", "guatu-dash-bar");
+    bar.appendChild(self.statusBar(r.by_status, r.total));
+    tr.appendChild(bar);
+    tr.appendChild(el("td", "guatu-num", r.pct + "%"));
+    tr.appendChild(el("td", "guatu-num" + (r.overdue ? " guatu-alert" : ""), r.overdue));
+    table.appendChild(tr);
+  });
+  return table;
+};
+
+dashboard.renderDashboard = function (d) {
+  var self = this;
+  var box = this.dashBox;
+  box.textContent = "";
+  var tot = d.totals;
+
+  var top = section(t("wall.dash.totals"), "guatu-dash-totals");
+  var big = el("p", "guatu-dash-big");
+  big.appendChild(el("span", "guatu-dash-pct", tot.pct + "%"));
+  big.appendChild(el("span", "guatu-dash-sub", t("wall.dash.done_of", { done: tot.done, total: tot.total })));
+  top.appendChild(big);
+  top.appendChild(this.statusBar(tot.by_status, tot.total || 1));
+  var facts = el("p", "guatu-dash-facts");
+  [[t("wall.dash.fact.overdue"), tot.overdue, "guatu-alert"], [t("wall.dash.fact.overnight"), tot.overnight, "guatu-alert"],
+   [t("wall.dash.fact.opened"), tot.problems.opened, null], [t("wall.dash.fact.closed"), tot.problems.closed, null],
+   [t("wall.dash.fact.open"), tot.problems.open, null]]
+    .forEach(function (f) {
+      var item = el("span", "guatu-fact" + (f[2] && f[1] ? " " + f[2] : ""));
+      item.appendChild(el("b", null, f[1]));
+      item.appendChild(el("span", null, f[0]));
+      facts.appendChild(item);
+    });
+  top.appendChild(facts);
+  box.appendChild(top);
+  if (this.milestoneBox) box.appendChild(this.milestoneBox);
+
+  var chart = section(t("wall.dash.chart"), "guatu-dash-chart");
+  chart.appendChild(this.chart(d.progress));
+  box.appendChild(chart);
+
+  if (d.streets.length > 1 || !this.view.street) {
+    var streets = section(t("wall.dash.streets"), "guatu-dash-streets");
+    streets.appendChild(this.groupRows(d.streets, false));
+    box.appendChild(streets);
+  }
+  var comms = d.communities.slice().sort(function (a, b) { return a.pct - b.pct || b.total - a.total; });
+  var cs = section(t(this.view.street || this.view.community ? "wall.dash.communities" : "wall.dash.communities_lowest"), "guatu-dash-communities");
+  cs.appendChild(this.groupRows(comms, true));
+  box.appendChild(cs);
+
+  var cats = d.categories.slice().sort(function (a, b) { return b.open - a.open || b.opened - a.opened; });
+  var cat = section(t("wall.dash.categories"), "guatu-dash-categories");
+  var ct = el("table", "guatu-dash-table");
+  var ch = el("tr");
+  ["category", "places", "open", "closed", "overdue"].forEach(function (k) { ch.appendChild(el("th", null, t("wall.dash.col." + k))); });
+  ct.appendChild(ch);
+  cats.forEach(function (c) {
+    var tr = el("tr", "guatu-dash-row");
+    tr.appendChild(el("td", "guatu-dash-name", c.name));
+    tr.appendChild(el("td", "guatu-num", c.places));
+    tr.appendChild(el("td", "guatu-num", c.open));
+    tr.appendChild(el("td", "guatu-num", c.closed));
+    tr.appendChild(el("td", "guatu-num" + (c.overdue ? " guatu-alert" : ""), c.overdue));
+    ct.appendChild(tr);
+  });
+  cat.appendChild(ct);
+  box.appendChild(cat);
+
+  var alerts = section(t("wall.dash.alerts", { overdue: d.overdue.total, overnight: d.overnight.total }), "guatu-dash-alerts");
+  var list = el("ul", "guatu-alerts");
+  var rows = [];
+  var n = Math.max(d.overdue.rows.length, d.overnight.rows.length);
+  for (var i = 0; i < n; i++) {
+    if (d.overdue.rows[i]) rows.push(["overdue", d.overdue.rows[i]]);
+    if (d.overnight.rows[i]) rows.push(["overnight", d.overnight.rows[i]]);
+  }
+  rows.forEach(function (pair) {
+    var r = pair[1];
+    var item = el("li", "guatu-alert-row is-" + pair[0]);
+    item.dataset.id = r.id;
+    item.appendChild(el("span", "guatu-alert-kind", pair[0] === "overdue" ? t("wall.dash.days_late", { n: r.days_late }) : t("wall.dash.days_open", { n: r.days_open || 1 })));
+    item.appendChild(el("span", "guatu-alert-place", r.name));
+    item.appendChild(el("span", "guatu-alert-problem", r.category ? r.category + ":" + (r.problem || "") : r.problem));
+    item.appendChild(el("span", "guatu-alert-who", r.responsible || ""));
+    L.DomEvent.on(item, "click", function () { self.wall.select(r.layer, r.id); });
+    list.appendChild(item);
+  });
+  alerts.appendChild(list);
+  box.appendChild(alerts);
+  this.fitDashboard();
+};
+
+// --- plan against actual (时间节点) ----------------------------------------------
+// Asked again when the state revision or the day moved, at most every
+// MILESTONE_GAP_MS (a later change is fetched when the gap is over).
+dashboard.loadMilestones = function () {
+  var self = this;
+  var wait = this.milestonesAsked + MILESTONE_GAP_MS - Date.now();
+  if (wait > 0) {
+    if (!this.milestonesTimer) {
+      this.milestonesTimer = window.setTimeout(function () {
+        self.milestonesTimer = null;
+        self.loadMilestones();
+      }, wait);
+    }
+    return Promise.resolve();
+  }
+  this.milestonesAsked = Date.now();
+  return this.wall.fetchJSON(this.o.api.milestones).then(function (r) {
+    self.renderMilestones(r.body);
+  }, function (err) { self.wall.errors.push(String(err)); });
+};
+
+// Today's share done against the plan, the verdict, the next milestone; the
+// whole campaign's, even on a screen of one sub-district (the plan is set for all).
+dashboard.renderMilestones = function (m) {
+  var old = this.milestoneBox;
+  if (!m.milestones || !m.milestones.length) {
+    if (old && old.parentNode) old.parentNode.removeChild(old);
+    this.milestoneBox = null;
+    return;
+  }
+  var scoped = this.view.street || this.view.community;
+  var s = section(t(scoped ? "wall.dash.milestones_all" : "wall.dash.milestones"), "guatu-dash-milestones");
+  s.dataset.verdict = m.verdict;
+  var verdict = VERDICTS[m.verdict] ? [VERDICTS[m.verdict], t("wall.dash.verdict." + m.verdict)] : ["", m.verdict];
+  var today = el("p", "guatu-ms-today");
+  today.appendChild(el("span", "guatu-verdict is-" + m.verdict, verdict[0] + " " + verdict[1]));
+  today.appendChild(el("span", "guatu-ms-share", t("wall.dash.ms_share", { done: share(m.share_done), planned: share(m.share_planned) })));
+  s.appendChild(today);
+  var bar = el("span", "guatu-ms-bar");
+  var done = bar.appendChild(el("span", "guatu-ms-done is-" + m.verdict));
+  done.style.width = Math.min(100, 100 * m.share_done) + "%";
+  var plan = bar.appendChild(el("span", "guatu-ms-plan"));
+  plan.style.left = Math.min(100, 100 * m.share_planned) + "%";
+  plan.title = t("wall.dash.ms_today_plan", { planned: share(m.share_planned) });
+  s.appendChild(bar);
+  var n = m.next;
+  var left = n ? (n.days_left ? t("wall.dash.ms_days_left", { n: n.days_left }) : t("wall.dash.ms_due_today")) : "";
+  s.appendChild(el("p", "guatu-ms-next", n
+    ? t("wall.dash.ms_next", { what: [n.label, n.date].filter(Boolean).join(" "), left: left, planned: share(n.share_planned) })
+    : t("wall.dash.ms_all_past")));
+  if (old && old.parentNode) old.parentNode.replaceChild(s, old);
+  else {
+    var totals = this.dashBox && this.dashBox.querySelector(".guatu-dash-totals");
+    if (totals) totals.parentNode.insertBefore(s, totals.nextSibling);
+  }
+  this.milestoneBox = s;
+  if (s.parentNode) this.fitDashboard();
+};
+
+// A screen nobody touches cannot scroll: drop table rows from the bottom of
+// the longest lists until the dashboard fits the screen.
+dashboard.fitDashboard = function () {
+  var box = this.dashBox;
+  var lists = [".guatu-alerts", ".guatu-dash-categories table", ".guatu-dash-communities table", ".guatu-dash-streets table"]
+    .map(function (sel) { return box.querySelector(sel); })
+    .filter(Boolean);
+  var guard = 400;
+  while (box.scrollHeight > box.clientHeight + 1 && guard-- > 0) {
+    var longest = null;
+    lists.forEach(function (l) {
+      var rows = l.querySelectorAll(".guatu-dash-row, .guatu-alert-row").length;
+      if (rows > 3 && (!longest || rows > longest.rows)) longest = { list: l, rows: rows };
+    });
+    if (!longest) break;
+    var all = longest.list.querySelectorAll(".guatu-dash-row, .guatu-alert-row");
+    all[all.length - 1].remove();
+  }
+};
+
+// Completion (% of places done, line) over the days, with the ledger
+// problems found (up) and closed (down) each day as bars.
+dashboard.chart = function (p) {
+  var W = 600;
+  var H = 230;
+  var L0 = 46;
+  var R0 = 12;
+  var top = 14;
+  var mid = 140;
+  var bottom = 200;
+  var n = p.days.length;
+  var box = svg("svg", { viewBox: "0 0 " + W + " " + H, class: "guatu-chart", role: "img" });
+  box.appendChild(svg("title", {}, t("wall.dash.chart_title")));
+  var x = function (i) { return L0 + (n > 1 ? (i * (W - L0 - R0)) / (n - 1) : (W - L0 - R0) / 2); };
+  var y = function (v) { return mid - ((mid - top) * v) / 100; };
+  [0, 50, 100].forEach(function (v) {
+    box.appendChild(svg("line", { x1: L0, x2: W - R0, y1: y(v), y2: y(v), class: "guatu-chart-grid" }));
+    box.appendChild(svg("text", { x: L0 - 6, y: y(v) + 5, "text-anchor": "end", class: "guatu-chart-axis" }, v + "%"));
+  });
+  var maxBar = 1;
+  for (var i = 0; i < n; i++) maxBar = Math.max(maxBar, p.opened[i], p.closed[i]);
+  var base = (mid + bottom) / 2 + 8;
+  var half = (bottom - mid) / 2 - 6;
+  var bw = Math.max(1, ((W - L0 - R0) / Math.max(n, 1)) * 0.8);
+  for (var j = 0; j < n; j++) {
+    if (p.opened[j]) box.appendChild(svg("rect", { x: x(j) - bw / 2, y: base - (half * p.opened[j]) / maxBar, width: bw,
+                                                    height: (half * p.opened[j]) / maxBar, class: "guatu-chart-opened" }));
+    if (p.closed[j]) box.appendChild(svg("rect", { x: x(j) - bw / 2, y: base, width: bw,
+                                                    height: (half * p.closed[j]) / maxBar, class: "guatu-chart-closed" }));
+  }
+  box.appendChild(svg("line", { x1: L0, x2: W - R0, y1: base, y2: base, class: "guatu-chart-grid" }));
+  var pts = [];
+  for (var k = 0; k < n; k++) pts.push(x(k).toFixed(1) + "," + y(pct(p.done[k], p.total)).toFixed(1));
+  if (pts.length) {
+    box.appendChild(svg("polygon", { points: L0 + "," + y(0) + " " + pts.join(" ") + " " + x(n - 1) + "," + y(0), class: "guatu-chart-area" }));
+    box.appendChild(svg("polyline", { points: pts.join(" "), class: "guatu-chart-line" }));
+    var last = pct(p.done[n - 1], p.total);
+    box.appendChild(svg("text", { x: x(n - 1), y: y(last) - 8, "text-anchor": "end", class: "guatu-chart-value" }, last + "%"));
+  }
+  box.appendChild(svg("text", { x: L0, y: H - 6, class: "guatu-chart-axis" }, p.days[0] || ""));
+  box.appendChild(svg("text", { x: W - R0, y: H - 6, "text-anchor": "end", class: "guatu-chart-axis" }, p.days[n - 1] || ""));
+  box.appendChild(svg("text", { x: L0 + 4, y: base - half + 2, class: "guatu-chart-axis guatu-chart-key-opened" }, t("wall.dash.chart_opened", { n: maxBar })));
+  box.appendChild(svg("text", { x: L0 + 4, y: base + half + 4, class: "guatu-chart-axis guatu-chart-key-closed" }, t("wall.dash.chart_closed")));
+  return box;
+};

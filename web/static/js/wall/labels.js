@@ -1,0 +1,152 @@
+/*
+ * The wall map's labels: names written on the map at the zooms they read at.
+ *
+ *   sub-district (街道) names   below zoom 15.5
+ *   community (社区) names      from zoom 14.5 to 17
+ *   place names                 from zoom 17, only places in view
+ *
+ * Candidates are placed greedily, most important first (sub-districts, then
+ * communities, then larger places) by wall/layout.js: a label that would
+ * overlap one already placed is left out, so names never pile up. Widths are measured with a
+ * canvas in the label's own font. Labels are text nodes in a DOM pane above
+ * the map, re-laid out after every move, zoom or data change.
+ */
+import { byImportance, placeLabels } from "./layout.js";
+import { el } from "../lib/dom.js";
+import { t } from "../lib/messages.js";
+
+var MAX_LABELS = 400;
+
+var LEVELS = [
+  { cls: "street", priority: 3, from: 0, to: 15.5 },
+  { cls: "community", priority: 2, from: 14.5, to: 17 },
+  { cls: "place", priority: 1, from: 17, to: 99 },
+];
+
+export function Labels(wall) {
+  var self = this;
+  this.wall = wall;
+  this.map = wall.map;
+  this.pane = wall.map.getPane("guatu-labels");
+  this.pool = [];
+  this.widths = {};
+  this.fonts = null;
+  this.ctx = document.createElement("canvas").getContext("2d");
+  this.placed = [];
+  var pending = false;
+  this.schedule = function () {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      self.update();
+    });
+  };
+  this.map.on("zoomstart", function () { self.pane.style.visibility = "hidden"; });
+  this.map.on("moveend zoomend resize guatu:attributes", this.schedule);
+}
+
+// The font of each label class, read from the stylesheet once.
+Labels.prototype.font = function (cls) {
+  if (!this.fonts) {
+    var fonts = {};
+    var self = this;
+    LEVELS.forEach(function (level) {
+      var probe = el("div", "guatu-label guatu-label-" + level.cls);
+      var span = el("span", null, t("wall.labels.probe"));
+      probe.appendChild(span);
+      self.pane.appendChild(probe);
+      var cs = window.getComputedStyle(span);
+      fonts[level.cls] = { css: cs.fontWeight + " " + cs.fontSize + " " + cs.fontFamily, size: parseFloat(cs.fontSize) || 14 };
+      probe.remove();
+    });
+    this.fonts = fonts;
+  }
+  return this.fonts[cls];
+};
+
+Labels.prototype.width = function (text, cls) {
+  var key = cls + "\u0000" + text;
+  if (!(key in this.widths)) {
+    this.ctx.font = this.font(cls).css;
+    this.widths[key] = this.ctx.measureText(text).width;
+  }
+  return this.widths[key];
+};
+
+Labels.prototype.candidates = function () {
+  var wall = this.wall;
+  var zoom = this.map.getZoom();
+  var view = this.map.getBounds().pad(0.05);
+  var out = [];
+  LEVELS.forEach(function (level) {
+    if (zoom < level.from || zoom >= level.to) return;
+    if (level.cls === "place") {
+      Object.keys(wall.layers).forEach(function (layerId) {
+        wall.layers[layerId].eachLayer(function (layer) {
+          var at = layer.guatuLabel;
+          if (at && view.contains(at) && layer.feature.properties.name) {
+            out.push({ text: layer.feature.properties.name, at: at, cls: "place", priority: 1, size: layer.guatuArea || 0 });
+          }
+        });
+      });
+      return;
+    }
+    var data = wall.boundaryData[level.cls];
+    (data ? data.features : []).forEach(function (f) {
+      var pt = f.properties && f.properties.label_point;
+      if (!pt || !f.properties.name) return;
+      var at = L.latLng(pt[1], pt[0]);
+      if (view.contains(at)) out.push({ text: f.properties.name, at: at, cls: level.cls, priority: level.priority, size: 0 });
+    });
+  });
+  out.sort(byImportance);
+  return out;
+};
+
+Labels.prototype.update = function () {
+  var map = this.map;
+  if (!map._loaded) return;
+  var self = this;
+  // panels cover the map: no name is written under them
+  var origin = map.getContainer().getBoundingClientRect();
+  var panels = [];
+  map.getContainer().querySelectorAll(".leaflet-control").forEach(function (panel) {
+    var r = panel.getBoundingClientRect();
+    if (r.width && r.height) panels.push([r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top]);
+  });
+  var boxOf = function (c) {
+    var p = map.latLngToContainerPoint(c.at);
+    var font = self.font(c.cls);
+    var w = self.width(c.text, c.cls) + font.size * 0.6;
+    var h = font.size * 1.3;
+    // place names sit just below their point, which carries the overnight dot
+    var top = c.cls === "place" ? p.y + font.size * 0.45 : p.y - h / 2;
+    return [p.x - w / 2, top, p.x + w / 2, top + h];
+  };
+  this.render(placeLabels(this.candidates(), boxOf, map.getSize(), panels, MAX_LABELS));
+  this.pane.style.visibility = "";
+};
+
+Labels.prototype.render = function (placed) {
+  var map = this.map;
+  while (this.pool.length < placed.length) {
+    var node = el("div", "guatu-label");
+    node.appendChild(el("span"));
+    this.pane.appendChild(node);
+    this.pool.push(node);
+  }
+  for (var i = 0; i < this.pool.length; i++) {
+    var n = this.pool[i];
+    var c = placed[i];
+    if (!c) {
+      n.hidden = true;
+      continue;
+    }
+    n.hidden = false;
+    n.className = "guatu-label guatu-label-" + c.cls;
+    if (n.firstChild.textContent !== c.text) n.firstChild.textContent = c.text;
+    L.DomUtil.setPosition(n, map.latLngToLayerPoint(c.at));
+  }
+  this.placed = placed;
+};

@@ -1,0 +1,113 @@
+/*
+ * Decoding what the server packs for the wall (geo/wall/codec.py: pack_ids,
+ * packed_geometry, binary_body, packed_attributes, the packed state):
+ * packed ids, the binary shapes file, the attributes part, a packed full
+ * state, the coordinates of a packed shapes document. Pure functions: no
+ * DOM, no Leaflet, so node's test runner checks them against files made by
+ * geo's own codec (tests/js/).
+ */
+
+// ids: a list, or {prefix, width, step} (differences of the numbers)
+export function unpackIds(ids) {
+  if (Array.isArray(ids)) return ids;
+  var out = new Array(ids.step.length);
+  var n = 0;
+  for (var i = 0; i < ids.step.length; i++) {
+    n += ids.step[i];
+    var digits = String(n);
+    while (digits.length < ids.width) digits = "0" + digits;
+    out[i] = ids.prefix + digits;
+  }
+  return out;
+}
+
+// The binary form (geo/wall/codec.py binary_body; docs/packed-shapes.md): "GTU1", header length,
+// JSON header, then int32 coordinates in four byte planes.
+export function decodeBinary(buffer) {
+  var bytes = new Uint8Array(buffer);
+  if (String.fromCharCode(bytes[0], bytes[1], bytes[2], bytes[3]) !== "GTU1") throw new Error("not a Guatu shapes file");
+  var size = new DataView(buffer).getUint32(4, true);
+  var doc = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + size)));
+  var n = doc.geometry.n;
+  var base = 8 + size;
+  var coords = new Int32Array(n);
+  for (var i = 0; i < n; i++) {
+    coords[i] = bytes[base + i] | (bytes[base + n + i] << 8) | (bytes[base + 2 * n + i] << 16) | (bytes[base + 3 * n + i] << 24);
+  }
+  doc.geometry.coords = coords;
+  return doc;
+}
+
+// The attributes part: id -> {name, kind, street, community}
+export function decodeAttributes(doc) {
+  var ids = unpackIds(doc.ids);
+  var out = {};
+  for (var i = 0; i < ids.length; i++) {
+    out[ids[i]] = {
+      name: doc.name[i],
+      kind: doc.kinds[doc.kind[i]] || null,
+      street: doc.streets[doc.street[i]] || null,
+      community: doc.communities[doc.community[i]] || null,
+    };
+  }
+  return out;
+}
+
+// A packed full state as the object-per-place form every other part uses:
+// id -> [status, overdue, overnight, open problems, overdue problems, (categories)].
+export function unpackState(body) {
+  if (body.format !== "packed-1") return body;
+  Object.keys(body.layers).forEach(function (layerId) {
+    var l = body.layers[layerId];
+    var ids = unpackIds(l.ids);
+    var features = {};
+    for (var i = 0; i < ids.length; i++) {
+      var item = [body.statuses[l.status[i]], l.flags[i] & 1, (l.flags[i] >> 1) & 1, l.open[i], l.overdue_problems[i]];
+      if (l.categories[i]) item.push(l.categories[i]);
+      features[ids[i]] = item;
+    }
+    l.features = features;
+    delete l.ids; delete l.status; delete l.flags; delete l.open; delete l.overdue_problems; delete l.categories;
+  });
+  return body;
+}
+
+// Coordinates of a packed shapes document, one Float64Array per ring (or
+// line, or list of points) of lng0, lat0, lng1, lat1, …; `each(index, type,
+// rings, polys)` is called per place (polys: rings per polygon of a MultiPolygon).
+// geometry.types: 0 Polygon, 1 MultiPolygon, 2 LineString, 3 MultiLineString,
+// 4 Point, 5 MultiPoint, 6 a dot (a place too small to see, viewport shapes).
+export function eachPackedShape(doc, each) {
+  var g = doc.geometry, coords = g.coords, parts = g.parts, scale = doc.scale;
+  var ci = 0, pi = 0, x = 0, y = 0;
+  function run(n) {
+    var xy = new Float64Array(2 * n);
+    for (var i = 0; i < n; i++) {
+      x += coords[ci++];
+      y += coords[ci++];
+      xy[2 * i] = x / scale;
+      xy[2 * i + 1] = y / scale;
+    }
+    return xy;
+  }
+  for (var i = 0; i < g.types.length; i++) {
+    var t = g.types[i], rings = [], polys = null, r, k;
+    if (t === 0) {
+      for (r = parts[pi++]; r > 0; r--) rings.push(run(parts[pi++]));
+    } else if (t === 1) {
+      polys = [];
+      for (k = parts[pi++]; k > 0; k--) {
+        var nr = parts[pi++];
+        polys.push(nr);
+        for (r = 0; r < nr; r++) rings.push(run(parts[pi++]));
+      }
+    } else if (t === 2 || t === 5) {
+      rings.push(run(parts[pi++]));
+    } else if (t === 3) {
+      for (k = parts[pi++]; k > 0; k--) rings.push(run(parts[pi++]));
+    } else {
+      rings.push(run(1));
+    }
+    each(i, t, rings, polys);
+  }
+}

@@ -1,0 +1,343 @@
+/*
+ * The wall map's panels: title and clock, legend with counts, search, a
+ * place's card. An editor's page gets links to the workflow pages at the foot
+ * of the legend (never a display link's). The progress dashboard is in
+ * wall/dashboard.js (its methods are composed into Panels below).
+ *
+ * Every text is a text node: nothing a user typed is ever parsed as HTML.
+ * Sizes are in em, so the big-screen stylesheet scales them.
+ */
+import dashboard from "./dashboard.js";
+import { OVERDUE_STROKE } from "./theme.js";
+import { darken, el, formatTime, panelControl } from "../lib/dom.js";
+import { t } from "../lib/messages.js";
+
+function pct(done, total) {
+  return total ? Math.round((1000 * done) / total) / 10 : 0;
+}
+
+export function Panels(wall) {
+  this.wall = wall;
+  this.o = wall.options;
+  this.view = wall.view;
+  this.dashKey = null;
+  this.dashEtag = null;
+  this.dashboard = null;
+  this.milestoneBox = null; // the milestone section, kept across dashboard renders
+  this.milestonesAsked = 0;
+  this.milestonesTimer = null;
+  var self = this;
+  var map = wall.map;
+  var wallMode = wall.mode === "wall";
+
+  panelControl("topleft", function () { return self.buildTitle(); }).addTo(map);
+  panelControl("topleft", function () { return self.buildSearch(); }).addTo(map);
+  panelControl("topleft", function () { return self.buildCard(); }).addTo(map);
+  panelControl(wallMode ? "bottomleft" : "bottomright", function () { return self.buildLegend(); }).addTo(map);
+  if (this.view.dashboard) panelControl("topright", function () { return self.buildDashboard(); }).addTo(map);
+
+  var tick = function () { self.clock.textContent = formatTime(new Date(), self.o.timezone); };
+  tick();
+  window.setInterval(tick, 1000);
+}
+
+// --- title, banner ---------------------------------------------------------------
+Panels.prototype.buildTitle = function () {
+  var o = this.o;
+  var box = el("div", "guatu-panel guatu-title");
+  box.appendChild(el("h1", null, o.title));
+  var scope = [this.view.street, this.view.community].filter(Boolean).join(" · ");
+  if (o.subtitle || scope) box.appendChild(el("p", "guatu-subtitle", scope ? scope + (o.subtitle ? " — " + o.subtitle : "") : o.subtitle));
+  var filters = this.filterText();
+  if (filters) box.appendChild(el("p", "guatu-filters", filters));
+  var meta = el("p", "guatu-meta");
+  this.clock = el("span", "guatu-clock", "");
+  this.asOf = el("span", "guatu-asof", t("wall.as_of", { time: "—" }));
+  meta.appendChild(this.clock);
+  meta.appendChild(this.asOf);
+  box.appendChild(meta);
+  this.bannerEl = el("p", "guatu-banner", "");
+  this.bannerEl.hidden = true;
+  box.appendChild(this.bannerEl);
+  return box;
+};
+
+Panels.prototype.filterText = function () {
+  var wall = this.wall;
+  var parts = [];
+  if ((this.view.statuses || []).length) {
+    parts.push(t("wall.filter.statuses") + this.view.statuses.map(function (k) { return (wall.statuses[k] || { label: k }).label; }).join(t("wall.filter.and")));
+  }
+  if ((this.view.categories || []).length) parts.push(t("wall.filter.categories") + this.view.categories.join(t("wall.filter.and")));
+  if (this.o.layers.length < (this.o.layerCount || 0)) {
+    parts.push(t("wall.filter.layers") + this.o.layers.map(function (x) { return x.title; }).join(t("wall.filter.and")));
+  }
+  return parts.join(" · ");
+};
+
+Panels.prototype.banner = function (text) {
+  this.bannerEl.textContent = text || "";
+  this.bannerEl.hidden = !text;
+};
+
+// --- legend ----------------------------------------------------------------------
+Panels.prototype.buildLegend = function () {
+  var self = this;
+  var box = el("div", "guatu-panel guatu-legend");
+  this.legendBox = box;
+  box.appendChild(el("h2", null, t("wall.legend.title")));
+  var list = el("ul");
+  this.legendCounts = {};
+  this.o.statuses.forEach(function (s) {
+    var item = el("li");
+    item.dataset.status = s.key;
+    var swatch = el("span", "guatu-swatch");
+    swatch.style.background = s.color;
+    swatch.style.borderColor = darken(s.color, 0.45);
+    item.appendChild(swatch);
+    item.appendChild(el("span", "guatu-legend-label", s.label));
+    var count = el("span", "guatu-legend-count", "—");
+    self.legendCounts[s.key] = count;
+    item.appendChild(count);
+    list.appendChild(item);
+  });
+  box.appendChild(list);
+
+  var marks = el("div", "guatu-legend-marks");
+  var overdue = el("p", "guatu-legend-overdue");
+  var ring = el("span", "guatu-swatch guatu-swatch-overdue");
+  ring.style.boxShadow = "0 0 0 0.25em " + OVERDUE_STROKE;
+  overdue.appendChild(ring);
+  overdue.appendChild(el("span", "guatu-legend-label", t("wall.legend.overdue")));
+  this.overdueCount = el("span", "guatu-legend-count", "—");
+  overdue.appendChild(this.overdueCount);
+  marks.appendChild(overdue);
+
+  var overnight = el("p", "guatu-legend-overnight");
+  overnight.appendChild(el("span", "guatu-swatch-overnight"));
+  overnight.appendChild(el("span", "guatu-legend-label", t("wall.legend.overnight")));
+  this.overnightCount = el("span", "guatu-legend-count", "—");
+  overnight.appendChild(this.overnightCount);
+  marks.appendChild(overnight);
+
+  var flash = el("p", "guatu-legend-flash");
+  flash.appendChild(el("span", "guatu-swatch guatu-swatch-flash"));
+  flash.appendChild(el("span", "guatu-legend-label", t("wall.legend.flash")));
+  marks.appendChild(flash);
+  box.appendChild(marks);
+
+  this.progress = el("p", "guatu-progress", "");
+  box.appendChild(this.progress);
+  if (this.o.source) box.appendChild(el("p", "guatu-source", this.o.source));
+  if ((this.o.links || []).length) {
+    var nav = el("nav", "guatu-links");
+    this.o.links.forEach(function (l) {
+      var a = el("a", null, l.label);
+      a.href = l.href;
+      nav.appendChild(a);
+    });
+    box.appendChild(nav);
+  }
+  return box;
+};
+
+// Counts of the places in the view's scope (sub-district, community, layers),
+// whatever the status and category filters hide.
+Panels.prototype.counts = function () {
+  var wall = this.wall;
+  var out = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0 };
+  wall.eachPlace(function (layerId, id, props) { // every place, drawn or not (a large layer's are mostly off screen)
+    if (!wall.inScopeProps(props)) return;
+    var st = wall.item(layerId, id);
+    if (!st) return;
+    out.status[st[0]] = (out.status[st[0]] || 0) + 1;
+    out.total += 1;
+    if (wall.statuses[st[0]] && wall.statuses[st[0]].done) out.done += 1;
+    out.overdue += st[1];
+    out.overnight += st[2];
+  });
+  return out;
+};
+
+Panels.prototype.update = function () {
+  var self = this;
+  var s = this.wall.state;
+  var c = this.counts();
+  this.o.statuses.forEach(function (st) { self.legendCounts[st.key].textContent = String(c.status[st.key] || 0); });
+  this.overdueCount.textContent = String(c.overdue);
+  this.overnightCount.textContent = String(c.overnight);
+  this.progress.textContent = t("wall.legend.progress", { total: c.total, done: c.done, pct: pct(c.done, c.total) });
+  this.asOf.textContent = t("wall.as_of", { time: formatTime(s.as_of ? new Date(s.as_of) : null, this.o.timezone) });
+  if (this.view.dashboard) {
+    var key = [s.revision, s.head, s.day, s.after_cutoff].join("/");
+    if (key !== this.dashKey) {
+      this.dashKey = key;
+      var self2 = this;
+      // after the map's first paint: the places first, then the panels
+      window.requestAnimationFrame(function () {
+        window.setTimeout(function () {
+          self2.loadDashboard();
+          if (self2.o.api.milestones) self2.loadMilestones();
+        }, 0);
+      });
+    }
+  }
+};
+
+// --- search ----------------------------------------------------------------------
+Panels.prototype.buildSearch = function () {
+  var self = this;
+  var box = el("div", "guatu-panel guatu-search");
+  var input = el("input", "guatu-search-input");
+  input.type = "search";
+  input.placeholder = t("wall.search.placeholder");
+  input.setAttribute("aria-label", t("wall.search.placeholder"));
+  input.autocomplete = "off";
+  var list = el("ol", "guatu-search-results");
+  box.appendChild(input);
+  box.appendChild(list);
+  this.searchInput = input;
+  this.searchList = list;
+  var hits = [];
+  var render = function () {
+    hits = self.wall.search(input.value, 8);
+    list.textContent = "";
+    hits.forEach(function (h, i) {
+      var item = el("li", "guatu-search-hit");
+      item.dataset.id = h.id;
+      var st = self.wall.item(h.layerId, h.id);
+      var status = st && self.wall.statuses[st[0]];
+      var sw = el("span", "guatu-swatch");
+      if (status) sw.style.background = status.color;
+      item.appendChild(sw);
+      var p = h.layer.feature.properties;
+      item.appendChild(el("span", "guatu-search-name", p.name));
+      item.appendChild(el("span", "guatu-search-where", [p.street, p.community].filter(Boolean).join(" · ")));
+      L.DomEvent.on(item, "click", function () { choose(i); });
+      list.appendChild(item);
+    });
+    if (input.value && !hits.length) list.appendChild(el("li", "guatu-search-none", t("wall.search.none")));
+  };
+  var choose = function (i) {
+    var h = hits[i];
+    if (!h) return;
+    self.wall.select(h.layerId, h.id);
+    list.textContent = "";
+  };
+  L.DomEvent.on(input, "input", function () {
+    render();
+    self.wall.loadAttributes().then(render); // names come the first time they are needed
+  });
+  L.DomEvent.on(input, "focus", function () { self.wall.loadAttributes(); });
+  L.DomEvent.on(input, "keydown", function (e) {
+    L.DomEvent.stopPropagation(e);
+    if (e.key === "Enter") choose(0);
+    if (e.key === "Escape") {
+      input.value = "";
+      render();
+    }
+  });
+  return box;
+};
+
+// --- a place's card --------------------------------------------------------------
+Panels.prototype.buildCard = function () {
+  var self = this;
+  var box = el("div", "guatu-panel guatu-place-card");
+  box.hidden = true;
+  var close = el("button", "guatu-card-close", "×");
+  close.type = "button";
+  close.setAttribute("aria-label", t("wall.card.close"));
+  L.DomEvent.on(close, "click", function () {
+    box.hidden = true;
+    self.wall.unselect();
+  });
+  box.appendChild(close);
+  this.cardBody = el("div", "guatu-card-body");
+  box.appendChild(this.cardBody);
+  this.card = box;
+  return box;
+};
+
+Panels.prototype.showCard = function (layerId, id) {
+  var self = this;
+  var wall = this.wall;
+  var layer = wall.all[layerId][id];
+  this.card.hidden = false;
+  this.card.dataset.id = id;
+  this.cardBody.textContent = "";
+  this.cardBody.appendChild(el("h3", null, layer.feature.properties.name || "…"));
+  this.cardBody.appendChild(el("p", "guatu-card-loading", t("wall.card.loading")));
+  this.fitCard();
+  var url = wall.url(this.o.api.place, { __layer__: layerId, __id__: id }, { date: wall.shownDay });
+  return wall.fetchJSON(url).then(function (r) {
+    if (self.card.dataset.id === id) self.renderCard(r.body);
+  }, function (err) {
+    wall.errors.push(String(err));
+    self.cardBody.lastChild.textContent = t("wall.card.failed");
+  });
+};
+
+Panels.prototype.renderCard = function (c) {
+  var body = this.cardBody;
+  body.textContent = "";
+  body.appendChild(el("h3", null, c.name));
+  body.appendChild(el("p", "guatu-card-where", [c.kind, c.street, c.community].filter(Boolean).join(" · ")));
+  if (c.as_of) body.appendChild(el("p", "guatu-card-asof", t("wall.card.as_of", { day: c.as_of })));
+  var badges = el("p", "guatu-card-badges");
+  var status = el("span", "guatu-badge guatu-badge-status", c.status.label);
+  if (c.status.color) {
+    var sw = el("span", "guatu-swatch");
+    sw.style.background = c.status.color;
+    status.insertBefore(sw, status.firstChild);
+  }
+  badges.appendChild(status);
+  if (c.overdue) badges.appendChild(el("span", "guatu-badge guatu-badge-overdue", c.days_late ? t("wall.card.days_late", { n: c.days_late }) : t("wall.card.overdue")));
+  if (c.overnight) badges.appendChild(el("span", "guatu-badge guatu-badge-overnight", t("wall.card.has_overnight")));
+  body.appendChild(badges);
+  var dl = el("dl");
+  var add = function (label, value) {
+    if (value === undefined || value === null || value === "") return;
+    dl.appendChild(el("dt", null, label));
+    dl.appendChild(el("dd", null, value));
+  };
+  add(t("wall.card.deadline"), c.deadline || t("wall.card.no_deadline"));
+  add(t("wall.card.unit"), c.unit);
+  c.people.forEach(function (p) { add(p.label, p.name); });
+  body.appendChild(dl);
+  body.appendChild(el("h4", null, t("wall.card.open_problems", { n: c.problems.length }) + (c.closed_problems ? t("wall.card.closed_problems", { n: c.closed_problems }) : "")));
+  var list = el("ul", "guatu-card-problems");
+  c.problems.slice(0, 6).forEach(function (p) {
+    var item = el("li", p.overdue ? "is-overdue" : p.overnight ? "is-overnight" : null);
+    var head = el("p", "guatu-problem-head");
+    head.appendChild(el("strong", null, p.category || t("wall.card.problem")));
+    if (p.overdue) head.appendChild(el("span", "guatu-badge guatu-badge-overdue", t("wall.card.days_late", { n: p.days_late })));
+    if (p.overnight) head.appendChild(el("span", "guatu-badge guatu-badge-overnight", t("wall.card.overnight")));
+    item.appendChild(head);
+    if (p.description) item.appendChild(el("p", null, p.description));
+    item.appendChild(el("p", "guatu-problem-meta", [
+      p.deadline ? t("wall.card.problem_deadline", { day: p.deadline }) : null,
+      p.found_on ? t(p.found_by ? "wall.card.found_by" : "wall.card.found", { day: p.found_on, by: p.found_by }) : null,
+      p.responsible ? t("wall.card.responsible", { who: p.responsible }) : null,
+    ].filter(Boolean).join(" · ")));
+    list.appendChild(item);
+  });
+  if (c.problems.length > 6) list.appendChild(el("li", "guatu-more", t("wall.card.more", { n: c.problems.length - 6 })));
+  body.appendChild(list);
+  this.fitCard();
+};
+
+// The card stops short of the panels below it (the legend and today's
+// inspections share the bottom-left corner of a wall screen).
+Panels.prototype.fitCard = function () {
+  var card = this.card.getBoundingClientRect();
+  var bottom = window.innerHeight;
+  var corner = this.legendBox ? this.legendBox.parentNode.children : [];
+  Array.prototype.forEach.call(corner, function (panel) {
+    var r = panel.getBoundingClientRect();
+    if (r.height && r.left < card.right && r.top > card.top) bottom = Math.min(bottom, r.top);
+  });
+  this.card.style.maxHeight = Math.max(120, bottom - card.top - 12) + "px";
+};
+
+Object.assign(Panels.prototype, dashboard); // the dashboard (wall/dashboard.js)

@@ -1,0 +1,363 @@
+/*
+ * The wall map's data: what it fetches and how it stays current.
+ *
+ * Shapes come packed once per layer (wall/packed.js decodes them); the state
+ * is polled with `?since=<revision>` and an ETag, so an unchanged campaign
+ * costs a 304 and a change sends only the changed places (merged by
+ * wall/state.js), which are restyled in place and flash. A layer's shapes are
+ * fetched again only when its shapes revision moves. Large layers are fetched
+ * one viewport at a time, again after the map moved. Attributes (names…) are
+ * fetched the first time they are needed. `showState` shows a state that was
+ * not polled (playback).
+ *
+ * These are methods of WallMap (wall/wallmap.js composes them).
+ */
+import { decodeAttributes, decodeBinary, unpackIds, unpackState } from "./packed.js";
+import { Place, placesFromPacked } from "./place.js";
+import { PlaceGroup } from "./canvas.js";
+import { mergeState } from "./state.js";
+import { THEMES } from "./theme.js";
+import { mark } from "../lib/dom.js";
+import { t } from "../lib/messages.js";
+
+var sync = {};
+export default sync;
+
+sync.url = function (template, values, query) {
+  var out = template;
+  Object.keys(values || {}).forEach(function (k) { out = out.replace(k, encodeURIComponent(values[k])); });
+  var q = Object.keys(query || {}).filter(function (k) { return query[k] !== null && query[k] !== undefined && query[k] !== ""; });
+  if (q.length) {
+    out += (out.indexOf("?") < 0 ? "?" : "&") + q.map(function (k) {
+      return encodeURIComponent(k) + "=" + encodeURIComponent(query[k]);
+    }).join("&");
+  }
+  return out;
+};
+
+sync.fetchJSON = function (url, etag, binary) {
+  var headers = {};
+  if (etag) headers["If-None-Match"] = '"' + etag + '"';
+  if (this.token) headers["X-Guatu-Display"] = this.token;
+  return fetch(url, { headers: headers, cache: "no-cache", credentials: "same-origin" }).then(function (resp) {
+    var tag = (resp.headers.get("ETag") || "").replace(/^W\//, "").replace(/"/g, "");
+    if (resp.status === 304) return { notModified: true, etag: tag || etag };
+    if (!resp.ok) {
+      var failed = new Error(url.split("?")[0] + ": HTTP " + resp.status);
+      failed.status = resp.status;
+      throw failed;
+    }
+    var body = binary ? resp.arrayBuffer().then(decodeBinary) : resp.json();
+    return body.then(function (b) { return { body: b, etag: tag }; });
+  });
+};
+
+// Merge a state answer (full or delta); returns the places whose look changed.
+sync.applyState = function (body) {
+  var self = this;
+  var merged = mergeState(this.state, body);
+  this.state = merged.state;
+  merged.removed.forEach(function (pair) { self.removePlace(pair[0], pair[1]); });
+  merged.changed.forEach(function (pair) {
+    var layer = self.all[pair[0]] && self.all[pair[0]][pair[1]];
+    if (layer) self.refresh(pair[0], layer);
+  });
+  if (merged.changed.length) this.redraw();
+  document.documentElement.dataset.guatuRevision = String(this.state.revision);
+  return merged.changed;
+};
+
+sync.removePlace = function (layerId, id) {
+  var places = this.all[layerId];
+  var place = places && places[id];
+  if (!place) return;
+  delete places[id];
+  delete this.byId[id];
+  delete this.halos[id];
+  delete this.dots[id];
+  this.renderers.features.setLayer(layerId, Object.keys(places).map(function (k) { return places[k]; }));
+  this.renderers.overnight.setDots(this.dots);
+};
+
+// --- shapes ----------------------------------------------------------------------
+sync.shapeQuery = function (extra) {
+  var q = { format: "packed", street: this.view.street, community: this.view.community };
+  if (this.crs !== "wgs84") q.crs = this.crs;
+  return L.extend(q, extra || {});
+};
+
+sync.drawLayer = function (layerId, doc) {
+  var self = this;
+  Object.keys(this.all[layerId] || {}).forEach(function (id) {
+    delete self.byId[id];
+    delete self.halos[id];
+    delete self.dots[id];
+  });
+  var attrs = this.attrs[layerId] && this.attrs[layerId].byId;
+  var names = doc.name ? decodeAttributes(doc) : null; // a document carrying its attributes (viewport shapes)
+  var places = {};
+  var list = placesFromPacked(doc, layerId, unpackIds(doc.ids));
+  list.forEach(function (place) {
+    var id = place.feature.id;
+    place.feature.properties = (names && names[id]) || (attrs && attrs[id]) || {};
+    places[id] = place;
+    self.byId[id] = place;
+    self.refresh(layerId, place);
+  });
+  this.all[layerId] = places;
+  this.layers[layerId] = new PlaceGroup(places);
+  this.renderers.features.setLayer(layerId, list, false);
+  if (this.all.roads) this.renderers.features.setLayer("roads", this.renderers.features.places.roads, true); // roads on top
+  this.renderers.overnight.setDots(this.dots);
+  this.shapesRevision[layerId] = doc.revision;
+  if (this.attrs[layerId] && this.attrs[layerId].revision !== doc.revision) {
+    delete this.attrs[layerId];
+    this.loadAttributes([layerId]);
+  }
+  this.map.fire("guatu:shapes", { layer: layerId });
+};
+
+// Names, kinds, sub-districts and communities: fetched the first time they
+// are needed (a pointer over the map, a search, names written at zoom 17,
+// a card), not for a screen that only shows the overview.
+sync.loadAttributes = function (layerIds) {
+  var self = this;
+  var ids = layerIds || Object.keys(this.layers);
+  return Promise.all(ids.map(function (layerId) {
+    var have = self.attrs[layerId];
+    if (have) return have.promise;
+    var entry = { revision: self.shapesRevision[layerId], byId: null };
+    var url = self.url(self.options.api.shapes, { __layer__: layerId }, self.shapeQuery({ part: "attributes" }));
+    entry.promise = self.fetchJSON(url).then(function (r) {
+      entry.byId = decodeAttributes(r.body);
+      entry.revision = r.body.revision;
+      var places = self.all[layerId] || {};
+      Object.keys(places).forEach(function (id) {
+        places[id].feature.properties = entry.byId[id] || {};
+        delete places[id].guatuKey;
+      });
+      if (self.hoverPlace && self.hoverPlace.guatuLayer === layerId) self.hoverTip.setContent(self.tooltip(self.hoverPlace));
+      self.map.fire("guatu:attributes", { layer: layerId });
+    }, function (err) {
+      delete self.attrs[layerId];
+      throw err;
+    });
+    self.attrs[layerId] = entry;
+    return entry.promise;
+  }));
+};
+
+// `body` is null when there is nothing new to draw: a large layer's viewport
+// answered 304, or a later request for it was made meanwhile.
+sync.fetchShapes = function (layerIds) {
+  var self = this;
+  return Promise.all(layerIds.map(function load(layerId) {
+    var crs = self.crs;
+    var vp = self.viewport[layerId];
+    var extra = { format: "binary" };
+    if (vp) L.extend(extra, { part: "geometry", bbox: self.viewportBox(), zoom: String(Math.floor(self.map.getZoom())) });
+    var seq = vp ? ++vp.seq : 0;
+    var url = self.url(self.options.api.shapes, { __layer__: layerId }, self.shapeQuery(extra));
+    return self.fetchJSON(url, vp && self.all[layerId] ? vp.etag : null, true).then(function (r) {
+      if (crs !== self.crs) return load(layerId); // the CRS changed meanwhile
+      if (vp && seq !== vp.seq) return { layerId: layerId, body: null };
+      if (vp) vp.etag = r.etag;
+      return { layerId: layerId, body: r.notModified ? null : r.body };
+    });
+  }));
+};
+
+sync.loadShapes = function (layerIds) {
+  var self = this;
+  return this.fetchShapes(layerIds).then(function (results) {
+    results.forEach(function (r) { if (r.body) self.drawLayer(r.layerId, r.body); });
+  });
+};
+
+// The box a large layer is asked for: the screen (a wall is never panned), a
+// quarter more each way on a desk where people pan.
+sync.viewportBox = function () {
+  var b = this.map.getBounds();
+  if (this.mode !== "wall") b = b.pad(0.25);
+  return [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -85), Math.min(b.getEast(), 180), Math.min(b.getNorth(), 85)]
+    .map(function (v) { return v.toFixed(5); }).join(",");
+};
+
+sync.viewportMoved = function () {
+  var self = this;
+  if (document.documentElement.dataset.guatuReady !== "true") return Promise.resolve();
+  var ids = Object.keys(this.viewport).filter(function (id) { return id in self.layers; });
+  return this.loadShapes(ids).then(function () {
+    if (self.labels) self.labels.update();
+    document.documentElement.dataset.guatuViewport = ids.map(function (id) { return self.viewport[id].etag; }).join(" ");
+  }, function (err) { self.errors.push(String(err)); });
+};
+
+// --- boundaries ------------------------------------------------------------------
+sync.drawBoundaries = function (level, geojson) {
+  var colours = THEMES[this.theme];
+  var k = this.scale;
+  var styles = {
+    district: { color: colours.district, weight: 3.5 * k },
+    street: { color: colours.street, weight: 2 * k, dash: [8 * k, 5 * k] },
+    community: { color: colours.community, weight: 0.9 * k, dash: [2 * k, 4 * k] },
+  };
+  this.boundaryData[level] = geojson;
+  var lines = [];
+  var rings = function (coords, depth) { // GeoJSON coordinates -> flat rings of lng, lat
+    if (depth === 0) return [Float64Array.from([].concat.apply([], coords.map(function (c) { return [c[0], c[1]]; })))];
+    return [].concat.apply([], coords.map(function (c) { return rings(c, depth - 1); }));
+  };
+  (geojson.features || []).forEach(function (f) {
+    var g = f.geometry;
+    if (!g) return;
+    var depth = { Polygon: 1, MultiPolygon: 2, LineString: 0, MultiLineString: 1 }[g.type];
+    if (depth === undefined) return;
+    lines.push(new Place(null, level, 3, rings(g.coordinates, depth)));
+  });
+  this.renderers.features.setOutlines(level, lines, styles[level] || styles.community);
+};
+
+sync.loadBoundaries = function () {
+  var self = this;
+  return Promise.all(this.options.boundaries.map(function load(level) {
+    var crs = self.crs;
+    var q = crs !== "wgs84" ? { crs: crs } : null;
+    return self.fetchJSON(self.url(self.options.api.boundaries, { __level__: level }, q)).then(function (r) {
+      if (crs !== self.crs) return load(level);
+      self.drawBoundaries(level, r.body);
+    });
+  }));
+};
+
+// --- loading and live updates ---------------------------------------------------
+sync.start = function () {
+  var self = this;
+  var o = this.options;
+  mark("guatu:start");
+  var boundaries = this.loadBoundaries();
+  var state = this.fetchJSON(this.url(o.api.state, null, { format: "packed" })).then(function (r) {
+    self.stateEtag = r.etag;
+    self.state = unpackState(r.body);
+  });
+  // shapes and state are fetched side by side; places are styled once both are in
+  var shapes = this.fetchShapes(o.layers.map(function (x) { return x.id; }));
+  return Promise.all([boundaries, state, shapes])
+    .then(function (results) {
+      mark("guatu:data");
+      results[2].forEach(function (r) { if (r.body) self.drawLayer(r.layerId, r.body); });
+      mark("guatu:places");
+      self.fit(); // before the first paint: the places are projected and drawn once, at the final view
+      mark("guatu:fitted");
+      self.afterState();
+      if (self.labels) self.labels.update();
+      document.documentElement.dataset.guatuReady = "true";
+      mark("guatu:ready");
+      if ((self.view.street || self.view.community) && Object.keys(self.viewport).length) {
+        // a large layer's places off screen are counted by their sub-district and community
+        self.loadAttributes(Object.keys(self.viewport)).then(function () { self.afterState(); });
+      }
+      self.schedule();
+    })
+    .catch(function (err) {
+      self.errors.push(String(err));
+      if (self.banner) self.banner.report(false, err.status || 0, true);
+      if (self.panels) self.panels.banner(t("wall.load_failed_retrying"));
+      window.setTimeout(function () { self.start(); }, 5000);
+    });
+};
+
+sync.afterState = function () {
+  document.documentElement.dataset.guatuRevision = String(this.state.revision);
+  if (this.panels) this.panels.update();
+  this.map.fire("guatu:state", { state: this.state });
+};
+
+// Polls start every `refreshSeconds` (start to start, not after the last
+// answer), so a change shows within that interval plus one round trip.
+sync.schedule = function () {
+  var self = this;
+  var seconds = this.options.refreshSeconds;
+  if (!seconds || seconds <= 0) return;
+  var due = (this.lastPoll || Date.now()) + seconds * 1000;
+  this.timer = window.setTimeout(function () {
+    self.lastPoll = Date.now();
+    self.poll().then(
+      function () {
+        if (self.banner) self.banner.report(true, 0, true);
+        self.schedule();
+      },
+      function (err) {
+        // the places stay as last polled; the problem banner says since when (problem-banner.js)
+        self.errors.push(String(err));
+        if (self.banner) self.banner.report(false, err.status || 0, true);
+        self.schedule();
+      }
+    );
+  }, Math.max(250, due - Date.now()));
+};
+
+sync.poll = function () {
+  var self = this;
+  var url = this.url(this.options.api.state, null, { since: this.state ? this.state.revision : null, format: "packed" });
+  return this.fetchJSON(url, this.stateEtag).then(function (r) {
+    if (r.notModified) return [];
+    self.stateEtag = r.etag;
+    var changed = self.applyState(unpackState(r.body));
+    var stale = Object.keys(self.state.layers).filter(function (id) {
+      return id in self.layers && self.state.layers[id].shapes > (self.shapesRevision[id] || 0);
+    });
+    return (stale.length ? self.loadShapes(stale) : Promise.resolve()).then(function () {
+      if (changed.length && (r.body.kind === "delta" || changed.length <= 200)) self.flash(changed);
+      self.afterState();
+      if (self.labels) self.labels.update();
+      return changed;
+    });
+  });
+};
+
+// Redraw in another display CRS (e.g. "gcj02" under an AMap basemap); safe
+// before the first load has finished (what is in flight is fetched again).
+sync.setCrs = function (crs) {
+  if (crs === this.crs) return Promise.resolve();
+  this.crs = crs;
+  document.documentElement.dataset.guatuCrs = crs;
+  var self = this;
+  return Promise.all([this.loadBoundaries(), this.loadShapes(Object.keys(this.layers))]).then(function () {
+    if (self.labels) self.labels.update();
+  });
+};
+
+// --- playback hook (for wall/playback.js, /wall/playback) ---------------------------
+// Show a state that was not polled, e.g. the campaign as it stood at the end of a
+// past day: `state` is shaped like an unpacked full state ({revision, as_of, layers:
+// {id: {features: {id: [status, 0, 0, 0, 0]}}}}). Places missing from it are hidden,
+// not removed (they may stand again on another day). `extra` (optional, {layerId:
+// [Place]}) adds places the shapes no longer hold (deleted since), until the
+// layer's shapes are drawn again. The page must not poll (refreshSeconds 0).
+sync.showState = function (state, extra) {
+  var self = this;
+  Object.keys(extra || {}).forEach(function (layerId) {
+    var places = self.all[layerId];
+    if (!places) return;
+    extra[layerId].forEach(function (p) {
+      if (places[p.feature.id]) return;
+      places[p.feature.id] = p;
+      self.byId[p.feature.id] = p;
+    });
+    self.renderers.features.setLayer(layerId, Object.keys(places).map(function (id) { return places[id]; }));
+  });
+  this.state = state;
+  this.shownDay = state.format === "playback" ? state.day : null; // cards then show the place as of that day
+  Object.keys(this.all).forEach(function (layerId) {
+    var items = (state.layers[layerId] || {}).features || {};
+    var places = self.all[layerId];
+    Object.keys(places).forEach(function (id) {
+      self.refresh(layerId, places[id]);
+      if (!items[id]) places[id].visible = false;
+    });
+  });
+  this.redraw();
+  this.afterState();
+  if (this.labels) this.labels.update();
+};

@@ -1,0 +1,325 @@
+/*
+ * The wall map: draws the campaign's places on a folium/Leaflet map and keeps
+ * them current without reloading.
+ *
+ * Data: shapes come packed (delta-encoded integer coordinates, see
+ * geo/wall/codec.py) once per layer; the state (status + derived flags per
+ * place) is polled with `?since=<revision>` and an ETag, so an unchanged
+ * campaign costs a 304 and a change sends only the changed places, which
+ * are restyled in place and flash briefly. A layer's shapes are fetched
+ * again only when its shapes revision moves (geometry or attributes edited).
+ *
+ * Marks: overdue (逾期) = thick magenta ring drawn *under* the fill;
+ * overnight (过夜) = blinking hollow white ring on a black rim at the place's
+ * interior point; both leave the status colour visible.
+ *
+ * This module holds the map itself: panes, renderers, how a place is styled,
+ * outlined and flashed, its tooltip, the fit of the view. What it fetches and
+ * how it stays current is in wall/sync.js, selecting and searching in
+ * wall/selection.js (both composed into WallMap below); panels (title, legend,
+ * search, card) in wall/panels.js, the dashboard in wall/dashboard.js, names
+ * on the map in wall/labels.js; every text is a text node.
+ *
+ * Large layers (more places than the campaign's `map.viewport_above`) are
+ * fetched one viewport at a time: the box on screen and the zoom, simplified
+ * by the server to about a pixel, places too small to see as dots
+ * (geo/viewport.py); again after the map moved, revalidated with the last
+ * answer's ETag (the server snaps the box to tiles, so a small move costs a
+ * 304). The state still covers every place, so counts, search (over the
+ * layer's names, loaded when first needed) and cards reach places off screen.
+ *
+ * For other modules (basemaps, printing, inspections, playback; wired by
+ * wall/setup.js): `wall.map` is the Leaflet map; `wall.setCrs("gcj02")` refetches
+ * the shapes and outlines in another display CRS; the map fires
+ * "guatu:state" after every applied state and "guatu:shapes" after a layer
+ * was (re)drawn.
+ */
+import { FLASH_MS, FLASH_STROKE, OVERDUE_STROKE, OVERNIGHT_FILL, OVERNIGHT_RIM, THEMES } from "./theme.js";
+import { DotCanvas, PlaceCanvas } from "./canvas.js";
+import { Labels } from "./labels.js";
+import { Panels } from "./panels.js";
+import selection from "./selection.js";
+import sync from "./sync.js";
+import { darken, el } from "../lib/dom.js";
+import { t } from "../lib/messages.js";
+
+// `banner`: the page's problem banner (problem-banner.js), told of every poll
+export function WallMap(map, options, banner) {
+  var self = this;
+  this.map = map;
+  this.options = options;
+  this.view = options.view || {};
+  this.mode = options.mode || "desk";
+  this.token = options.displayToken || null;
+  this.banner = banner || null;
+  this.crs = "wgs84";
+  this.statuses = {};
+  options.statuses.forEach(function (s) { self.statuses[s.key] = s; });
+  this.categoryFilter = (this.view.categories || []).map(function (c) { return options.categories.indexOf(c); });
+  this.layers = {}; // layer id -> PlaceGroup: the places drawn (eachLayer, getBounds, …)
+  this.all = {}; // layer id -> {id: Place} of every place loaded (drawn or filtered out)
+  this.byId = {}; // place id -> Place
+  this.halos = {}; // place id -> place drawn with the overdue ring under it
+  this.dots = {}; // place id -> LatLng of its overnight dot
+  this.shapesRevision = {}; // layer id -> shapes revision drawn
+  this.viewport = {}; // layer id -> {etag, seq} of a large layer fetched one viewport at a time
+  (options.layers || []).forEach(function (x) { if (x.viewport) self.viewport[x.id] = { etag: null, seq: 0 }; });
+  this.attrs = {}; // layer id -> {revision, byId, promise} of the attributes part
+  this.state = null; // {revision, day, after_cutoff, as_of, layers: {id: {features: {...}}}}
+  this.stateEtag = null;
+  this.boundaryData = {};
+  this.errors = [];
+  this.fitted = false;
+  this.flashed = []; // ids of the places that flashed last
+  this.theme = THEMES[this.view.theme] ? this.view.theme : "light";
+  this.scale = this.mode === "wall" ? Math.min(3, Math.max(1, window.innerWidth / 1600)) : 1;
+
+  document.documentElement.dataset.theme = this.theme;
+  document.documentElement.dataset.guatuMode = this.mode;
+  var box = map.getContainer();
+  box.classList.add("guatu-wall", "guatu-theme-" + this.theme, "guatu-mode-" + this.mode);
+  this.pane("guatu-features", 400); // every layer on one canvas: a canvas above another would take its mouse events
+  this.pane("guatu-overnight", 420);
+  this.pane("guatu-flash", 430);
+  this.pane("guatu-labels", 450).style.pointerEvents = "none";
+  this.panels = new Panels(this);
+  // Open at the places' extent (sent with the page) before any canvas exists:
+  // the places are then projected and painted once, at the final view.
+  if (options.extent && !this.view.view) {
+    var e = options.extent;
+    map.fitBounds([[e[1], e[0]], [e[3], e[2]]], L.extend({ animate: false, maxZoom: 18 }, this.padding()));
+    this.fitted = true;
+  }
+  var k = this.scale;
+  var padding = this.mode === "wall" ? 0 : 0.3; // nobody pans a wall: no canvas beyond the screen to paint at 4K
+  this.renderers = {
+    features: new PlaceCanvas({ pane: "guatu-features", padding: padding, tolerance: 3,
+                                      haloColor: OVERDUE_STROKE, haloWidth: 7 * k, lineHaloWidth: 15 * k }),
+    overnight: new DotCanvas({ pane: "guatu-overnight", padding: padding, radius: 6 * k, weight: 2.2 * k,
+                                     fill: OVERNIGHT_FILL, rim: OVERNIGHT_RIM }),
+    flash: L.svg({ pane: "guatu-flash", padding: padding }),
+  };
+  this.renderers.features.addTo(map);
+  this.renderers.overnight.addTo(map);
+  this.renderers.features.on("placemove", function (e) { self.hover(e.place, e.latlng); });
+  this.renderers.features.on("placeout", function () { self.hover(null); });
+  this.renderers.features.on("placeclick", function (e) {
+    self.select(e.place.guatuLayer, e.place.feature.id, { zoom: false });
+  });
+  var wantAttributes = function () {
+    if (document.documentElement.dataset.guatuReady === "true") self.loadAttributes();
+  };
+  L.DomEvent.on(box, "pointerover", wantAttributes);
+  map.on("zoomend", function () { if (map.getZoom() >= 16.5) wantAttributes(); });
+  if (this.view.labels !== false) this.labels = new Labels(this);
+  if (Object.keys(this.viewport).length) {
+    var moved = null;
+    map.on("moveend", function () { // after a pause, so a pan or zoom in steps asks once
+      window.clearTimeout(moved);
+      moved = window.setTimeout(function () { self.viewportMoved(); }, 150);
+    });
+  }
+  this.blink();
+}
+
+// Overnight dots (and their legend swatch) blink: one attribute switched
+// every 0.8 s; nothing moves for people who asked for reduced motion.
+WallMap.prototype.blink = function () {
+  var root = document.documentElement;
+  root.dataset.guatuBlink = "on";
+  if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) return;
+  window.setInterval(function () {
+    root.dataset.guatuBlink = root.dataset.guatuBlink === "on" ? "off" : "on";
+  }, 800);
+};
+
+WallMap.prototype.pane = function (name, zIndex) {
+  var pane = this.map.createPane(name);
+  pane.style.zIndex = zIndex;
+  return pane;
+};
+
+// --- state -----------------------------------------------------------------------
+WallMap.prototype.item = function (layerId, id) {
+  var layer = this.state && this.state.layers[layerId];
+  return layer ? layer.features[id] : null;
+};
+
+// The server sends only the places of the view's sub-district and community;
+// this check only matters for places whose attributes changed since.
+WallMap.prototype.inScope = function (layer) {
+  return this.inScopeProps(layer.feature.properties);
+};
+
+WallMap.prototype.inScopeProps = function (p) {
+  if (!p || (!p.name && p.name !== "")) return true; // attributes not loaded yet
+  if (this.view.street && p.street !== this.view.street) return false;
+  if (this.view.community && p.community !== this.view.community) return false;
+  return true;
+};
+
+// fn(layerId, id, properties) for every place of the shown layers: those
+// loaded, and of a large layer every place the state knows (most are off
+// screen; properties are {} until the layer's attributes are loaded).
+WallMap.prototype.eachPlace = function (fn) {
+  var self = this;
+  Object.keys(this.layers).forEach(function (layerId) {
+    var places = self.all[layerId] || {};
+    var known = self.viewport[layerId] && self.state && self.state.layers[layerId];
+    if (!known) {
+      Object.keys(places).forEach(function (id) { fn(layerId, id, places[id].feature.properties); });
+      return;
+    }
+    var attrs = (self.attrs[layerId] && self.attrs[layerId].byId) || {};
+    Object.keys(known.features).forEach(function (id) { fn(layerId, id, attrs[id] || {}); });
+  });
+};
+
+// Scope (sub-district/community) and the status and category filters of the view.
+WallMap.prototype.matches = function (layerId, layer) {
+  if (!this.inScope(layer)) return false;
+  var st = this.item(layerId, layer.feature.id);
+  var statuses = this.view.statuses || [];
+  if (statuses.length && (!st || statuses.indexOf(st[0]) < 0)) return false;
+  if (this.categoryFilter.length) {
+    var cats = (st && st[5]) || [];
+    var hit = false;
+    for (var i = 0; i < cats.length && !hit; i++) hit = this.categoryFilter.indexOf(cats[i]) >= 0;
+    if (!hit) return false;
+  }
+  return true;
+};
+
+WallMap.prototype.styleFor = function (layerId, layer) {
+  var st = this.item(layerId, layer.feature.id);
+  var status = this.statuses[st ? st[0] : ""];
+  var colour = status ? status.color : THEMES[this.theme].unknown;
+  var k = this.scale;
+  if (layer.guatuLine) return { color: colour, weight: 7 * k, opacity: 1 };
+  if (layer.guatuDot) return { color: colour, fillColor: colour, fillOpacity: 1, weight: 0, radius: 1.5 * k };
+  if (layer.guatuPoint) return { color: darken(colour, 0.45), fillColor: colour, fillOpacity: 1, weight: 1.5 * k, radius: 7 * k };
+  return {
+    fillColor: colour,
+    fillOpacity: 0.85,
+    color: darken(colour, 0.45),
+    weight: (layerId === "roads" ? 1.5 : 1) * k,
+    opacity: 1,
+  };
+};
+
+// Draw, hide or restyle one place and its marks after its state changed.
+WallMap.prototype.refresh = function (layerId, place) {
+  var st = this.item(layerId, place.feature.id);
+  var id = place.feature.id;
+  place.visible = this.matches(layerId, place);
+  L.extend(place.options, this.styleFor(layerId, place));
+  place.overdue = !!(place.visible && st && st[1] === 1);
+  place.overnight = !!(place.visible && st && st[2] === 1);
+  if (place.overdue) this.halos[id] = place;
+  else delete this.halos[id];
+  if (place.overnight) this.dots[id] = place.guatuLabel || place.getBounds().getCenter();
+  else delete this.dots[id];
+};
+
+// After refreshing places: one redraw of each canvas.
+WallMap.prototype.redraw = function () {
+  this.renderers.features.requestRedraw();
+  this.renderers.overnight.setDots(this.dots);
+};
+
+// Outline drawn above everything: a flash for a change, or the selected place.
+WallMap.prototype.outline = function (layer, className, colour) {
+  var k = this.scale;
+  var style = { renderer: this.renderers.flash, pane: "guatu-flash", interactive: false, className: className,
+                color: colour, weight: 5 * k, opacity: 1, fill: false, lineJoin: "round" };
+  if (layer.guatuPoint) return L.circleMarker(layer.getLatLng(), L.extend(style, { radius: 14 * k }));
+  if (layer.guatuLine) return L.polyline(layer.getLatLngs(), L.extend(style, { weight: 11 * k }));
+  return L.polygon(layer.getLatLngs(), style);
+};
+
+WallMap.prototype.flash = function (pairs) {
+  var self = this;
+  var drawn = [];
+  pairs.slice(0, 500).forEach(function (pair) {
+    var layer = self.all[pair[0]] && self.all[pair[0]][pair[1]];
+    if (!layer || !self.layers[pair[0]].hasLayer(layer)) return;
+    drawn.push(self.outline(layer, "guatu-flash", FLASH_STROKE).addTo(self.map));
+  });
+  this.flashed = pairs.map(function (p) { return p[1]; });
+  document.documentElement.dataset.guatuFlash = this.flashed.join(" ");
+  window.setTimeout(function () {
+    drawn.forEach(function (x) { self.map.removeLayer(x); });
+  }, FLASH_MS);
+};
+
+// The tooltip of the place under the pointer (one, moved along; not one per place).
+WallMap.prototype.hover = function (place, latlng) {
+  if (!place) {
+    if (this.hoverTip) this.map.removeLayer(this.hoverTip);
+    this.hoverPlace = null;
+    return;
+  }
+  if (!this.hoverTip) this.hoverTip = L.tooltip({ sticky: true, className: "guatu-tooltip", direction: "auto", offset: [12, 0] });
+  if (place !== this.hoverPlace || !this.map.hasLayer(this.hoverTip)) {
+    this.hoverPlace = place;
+    this.hoverTip.setContent(this.tooltip(place));
+    this.loadAttributes([place.guatuLayer]);
+  }
+  this.hoverTip.setLatLng(latlng);
+  if (!this.map.hasLayer(this.hoverTip)) this.hoverTip.addTo(this.map);
+};
+
+WallMap.prototype.tooltip = function (layer) {
+  var p = layer.feature.properties || {};
+  var st = this.item(layer.guatuLayer, layer.feature.id);
+  var status = this.statuses[st ? st[0] : ""];
+  var box = el("div", "guatu-card guatu-hover");
+  box.appendChild(el("strong", null, p.name === undefined ? "…" : p.name));
+  var dl = el("dl");
+  var add = function (label, value) {
+    if (value === undefined || value === null || value === "") return;
+    dl.appendChild(el("dt", null, label));
+    dl.appendChild(el("dd", null, value));
+  };
+  add(t("wall.tooltip.kind"), p.kind);
+  add(t("wall.tooltip.status"), status ? status.label : "—");
+  add(t("wall.tooltip.street"), [p.street, p.community].filter(Boolean).join(" · "));
+  if (st && st[1]) add(t("wall.tooltip.overdue"), st[4] ? t("wall.tooltip.overdue_problems", { n: st[4] }) : t("wall.tooltip.overdue_deadline"));
+  if (st && st[3]) add(t("wall.tooltip.open_problems"), t(st[2] ? "wall.tooltip.open_count_overnight" : "wall.tooltip.open_count", { n: st[3] }));
+  box.appendChild(dl);
+  box.appendChild(el("p", "guatu-hint", t("wall.tooltip.hint")));
+  return box;
+};
+
+// --- view --------------------------------------------------------------------------
+WallMap.prototype.padding = function () {
+  var right = this.panels && this.panels.reservedRight ? this.panels.reservedRight() : 0;
+  var pad = 24 * this.scale;
+  return { paddingTopLeft: [pad, pad], paddingBottomRight: [pad + right, pad] };
+};
+
+WallMap.prototype.fit = function () {
+  if (this.fitted || this.view.view) return;
+  var bounds = null;
+  var self = this;
+  Object.keys(this.layers).forEach(function (id) {
+    var b = self.layers[id].getBounds();
+    if (b.isValid()) bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+  });
+  if (!bounds && this.view.street && this.boundaryData.street) {
+    this.boundaryData.street.features.forEach(function (f) {
+      if (f.properties.name === self.view.street) bounds = L.geoJSON(f).getBounds();
+    });
+  }
+  if (bounds) {
+    this.map.fitBounds(bounds, L.extend({ animate: false, maxZoom: 18 }, this.padding()));
+    this.fitted = true;
+  }
+};
+
+WallMap.prototype.showBanner = function (text) {
+  if (this.panels) this.panels.banner(text);
+};
+
+
+Object.assign(WallMap.prototype, sync, selection); // the data (wall/sync.js), finding places (wall/selection.js)
