@@ -73,7 +73,7 @@ def test_draw_a_courtyard_and_save_it(browser, server, campaign_dir):
     for n, (lat, lon) in enumerate(corners):
         x, y = map_point(page, lat, lon)
         page.mouse.click(x, y)
-        page.wait_for_function("(n) => guatu.editors[0].map.pm.Draw.Polygon._layer.getLatLngs().length === n", arg=n + 1)
+        page.wait_for_function("(n) => guatuPage.editors[0].map.pm.Draw.Polygon._layer.getLatLngs().length === n", arg=n + 1)
     page.mouse.click(*map_point(page, *corners[0]))  # back on the first corner closes the ring
     page.wait_for_selector("form.attrs input[name=name]")
     page.fill("form.attrs input[name=name]", "新建测试院")
@@ -151,7 +151,7 @@ def test_box_select_and_set_many_statuses(browser, server, campaign_dir):
     page.click("button[data-action=box]")
     size = page.evaluate("() => { const s = guatuPage.editors[0].map.getSize(); return [s.x, s.y]; }")
     page.mouse.click(80, 80)
-    page.wait_for_function("() => guatu.editors[0].map.pm.Draw.Rectangle._startMarker._icon.classList.contains('visible')")
+    page.wait_for_function("() => guatuPage.editors[0].map.pm.Draw.Rectangle._startMarker._icon.classList.contains('visible')")
     page.mouse.move(size[0] / 2, size[1] / 2, steps=4)
     page.mouse.click(size[0] - 60, size[1] - 60)
     page.wait_for_selector("section.bulk h2")
