@@ -61,7 +61,7 @@ if str(REPO) not in sys.path:
 
 from geo.accounts import Accounts  # noqa: E402
 from geo.config import load_campaign  # noqa: E402
-from geo.store.migrate import copy_to_postgis  # noqa: E402
+from geo.store.transfer import copy_to_postgis  # noqa: E402
 from geo.synth.synthetic import write_synthetic  # noqa: E402
 
 LAYER = "courtyards"

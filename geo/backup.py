@@ -228,7 +228,7 @@ def _snapshot(store: Store, data_dir: Path | str | None, into: Path) -> tuple[in
         raise BackupError(f"the {type(store).__name__} backend cannot be backed up here")
     if data_dir is None:
         raise BackupError("a PostGIS campaign's backup needs its data directory (campaign.json, boundaries)")
-    from geo.store.migrate import copy_to_geojson
+    from geo.store.transfer import copy_to_geojson
 
     report = copy_to_geojson(database_url, store.campaign, into, schema=store.schema, campaign_dir=data_dir)
     return report.revision, {layer.id: {"file": layer.file, "seq": report.heads.get(layer.id, 0)}

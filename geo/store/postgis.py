@@ -499,7 +499,7 @@ class _PGTransaction(Transaction):
                 raise Conflict(f"{change['id']} was changed by another writer meanwhile; reload it and try again")
 
 
-# --- rows <-> Guatu's dicts (shared with geo.store.migrate) --------------------------
+# --- rows <-> Guatu's dicts (shared with geo.store.transfer) --------------------------
 
 def write_feature(cur: psycopg.Cursor, change: dict) -> None:
     """Apply one journal change to the features table (update/delete only from the version before it)."""

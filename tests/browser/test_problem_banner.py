@@ -9,7 +9,7 @@ import pytest
 
 from geo.config import load_campaign
 from geo.messages import t
-from geo.store.migrate import copy_to_postgis
+from geo.store.transfer import copy_to_postgis
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
 from tests.pg_cluster import ThrowawayCluster
 

@@ -80,7 +80,7 @@ def test_backup_during_a_write_burst_is_consistent_and_restores(tmp_path):
 def test_a_postgis_campaign_backs_up_during_writes_and_restores_into_another_schema(tmp_path, postgis_url, postgis_schema):
     """PostGIS: the archive is the campaign as the embedded store keeps it, from one snapshot taken while
     writers go on; restored and copied into a new schema, it is the database as it was then."""
-    from geo.store.migrate import copy_to_postgis
+    from geo.store.transfer import copy_to_postgis
 
     data = copy_demo(tmp_path / "data")
     campaign = load_campaign(data)

@@ -24,8 +24,8 @@ import requests
 
 from geo.config import load_campaign
 from geo.messages import t
-from geo.store.migrate import copy_to_postgis
 from geo.store.postgis import PostGISStore, _where
+from geo.store.transfer import copy_to_postgis
 from tests.faults.server import Server, copy_demo, make_editor_token
 from tests.pg_cluster import ThrowawayCluster
 from tests.waiting import wait_until

@@ -19,8 +19,8 @@ from geo.config import load_campaign
 from geo.errors import Conflict
 from geo.messages import t as message
 from geo.store import open_store
-from geo.store.migrate import CopyRefused, copy_to_geojson, copy_to_postgis, same_campaign
 from geo.store.postgis import DatabaseUnavailable, migrate, migration_files
+from geo.store.transfer import CopyRefused, copy_to_geojson, copy_to_postgis, same_campaign
 from geo.synth.synthetic import write_synthetic
 from tests.waiting import retry
 

@@ -265,7 +265,7 @@ def test_login_counters_are_shared_by_every_worker_on_the_machine(private_app, s
 
 @pytest.fixture
 def postgis_apps(seeded, campaign, clock, tmp_path, postgis_url, postgis_schema):
-    from geo.store.migrate import copy_to_postgis
+    from geo.store.transfer import copy_to_postgis
 
     copy_to_postgis(seeded, campaign, postgis_url, schema=postgis_schema)
     made = []

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from geo.store.migrate import copy_to_postgis
+from geo.store.transfer import copy_to_postgis
 from tests.web.conftest import PASSWORD, login
 from web import create_app
 

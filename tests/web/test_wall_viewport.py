@@ -10,7 +10,7 @@ import orjson
 import pytest
 import shapely
 
-from geo.store.migrate import copy_to_postgis
+from geo.store.transfer import copy_to_postgis
 from geo.viewport import DOT_CODE, FULL_DETAIL_ZOOM, parse_viewport
 from geo.wall.codec import packed_geometry
 from web import create_app

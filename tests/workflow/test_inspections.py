@@ -177,7 +177,7 @@ def test_instances_on_one_database_share_the_list_and_lose_no_result(seeded, cam
     import threading
 
     from geo.store import open_store
-    from geo.store.migrate import copy_to_postgis
+    from geo.store.transfer import copy_to_postgis
 
     copy_to_postgis(data_dir, campaign, postgis_url, schema=postgis_schema)
     a, b = (open_store(data_dir, campaign, database_url=postgis_url, schema=postgis_schema, clock=clock)

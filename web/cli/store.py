@@ -7,7 +7,7 @@
     flask --app web store repair [--backups DIR] [--from-journal LAYER]   rebuild what can be rebuilt (damaged files moved aside)
 
 The campaign (campaign.json) is the app's (GUATU_DATA); `--schema` defaults
-to GUATU_DATABASE_SCHEMA, else "guatu". See geo/store/migrate.py.
+to GUATU_DATABASE_SCHEMA, else "guatu". See geo/store/transfer.py.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _schema(value: str | None) -> str:
 @click.option("--schema", help="the campaign's schema (default: GUATU_DATABASE_SCHEMA or guatu)")
 def copy_command(to_url: str | None, from_url: str | None, to_dir: Path | None, schema: str | None) -> None:
     """Copy features, journal and layer revisions, losslessly; never overwrites anything."""
-    from geo.store.migrate import copy_to_geojson, copy_to_postgis
+    from geo.store.transfer import copy_to_geojson, copy_to_postgis
 
     ctx = current_app.extensions["guatu"]
     if bool(to_url) == bool(from_url):

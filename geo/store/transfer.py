@@ -10,8 +10,8 @@ gives byte-identical layer files, journal and records. A copy never
 overwrites: the target schema must be empty, the target folder must not
 hold layer files or a journal yet.
 
-    python -m geo.store.migrate to-postgis --data data/ --to postgresql://… [--schema erqi]
-    python -m geo.store.migrate to-geojson --from postgresql://… [--schema erqi] --data data/ --to-dir DIR
+    python -m geo.store.transfer to-postgis --data data/ --to postgresql://… [--schema erqi]
+    python -m geo.store.transfer to-geojson --from postgresql://… [--schema erqi] --data data/ --to-dir DIR
 
 (`flask --app web store copy --to …` / `--from … --to-dir DIR` does the same for the app's campaign.)
 """
@@ -191,7 +191,7 @@ def same_campaign(a: Path | str, b: Path | str, campaign: Campaign) -> list[str]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geo.store.migrate", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m geo.store.transfer", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("to-postgis", help="copy a GeoJSON campaign folder into an empty PostGIS schema")
     up.add_argument("--data", type=Path, required=True, help="the campaign's data folder (campaign.json, layers)")
