@@ -739,6 +739,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name} must be true, false, 1 or 0, not {value}; nothing was written",
     },
 
+    # --- problem documents: the title of each kind of error (geo/problems.py), yes/no text (geo/parsing.py)
+    "problem.bad_request": {"zh": "请求无法读取", "en": "the request cannot be read"},
+    "problem.bad_parameter": {"zh": "参数有误", "en": "a parameter is wrong"},
+    "problem.unauthorized": {"zh": "需要登录或凭据无效", "en": "authentication required or credentials invalid"},
+    "problem.login_refused": {"zh": "登录被拒绝", "en": "login refused"},
+    "problem.forbidden": {"zh": "无权进行此操作", "en": "not allowed"},
+    "problem.not_found": {"zh": "未找到", "en": "not found"},
+    "problem.method_not_allowed": {"zh": "不支持此请求方法", "en": "method not allowed"},
+    "problem.not_acceptable": {"zh": "无法提供所要求的格式", "en": "no representation the client accepts"},
+    "problem.conflict": {"zh": "版本冲突:读取之后已被他人修改", "en": "conflict: changed since it was read"},
+    "problem.copy_refused": {"zh": "拒绝复制:目标不是空的", "en": "copy refused: the target is not empty"},
+    "problem.precondition_failed": {"zh": "版本不符(If-Match)", "en": "precondition failed (If-Match)"},
+    "problem.request_entity_too_large": {"zh": "请求内容过大", "en": "request too large"},
+    "problem.unsupported_media_type": {"zh": "不支持的内容类型", "en": "unsupported media type"},
+    "problem.invalid": {"zh": "内容不符合规则", "en": "the content breaks a rule"},
+    "problem.precondition_required": {"zh": "缺少版本前提(If-Match)", "en": "precondition required (If-Match)"},
+    "problem.too_many_attempts": {"zh": "尝试次数过多", "en": "too many attempts"},
+    "problem.internal": {"zh": "服务器内部错误", "en": "internal server error"},
+    "problem.font_missing": {"zh": "缺少中文字体", "en": "a Chinese font is missing"},
+    "problem.bad_gateway": {"zh": "上游服务出错", "en": "the upstream server failed"},
+    "problem.busy": {"zh": "系统繁忙,请稍后再试", "en": "busy, try again shortly"},
+    "problem.broken_layer": {"zh": "图层文件损坏", "en": "a layer file is damaged"},
+    "problem.journal_damaged": {"zh": "变更日志损坏", "en": "the change journal is damaged"},
+    "problem.store_unavailable": {"zh": "数据库暂时不可用", "en": "the database is unavailable"},
+    "problem.gateway_timeout": {"zh": "上游服务超时", "en": "the upstream server timed out"},
+    "problem.disk_full": {"zh": "磁盘已满", "en": "the disk is full"},
+    "problem.other": {"zh": "请求未能完成(HTTP {status})", "en": "the request failed (HTTP {status})"},
+    "problem.http_detail": {
+        "zh": "{title}:{path}",
+        "en": "{title}: {path}",
+    },
+    "parsing.bool_invalid": {
+        "zh": "应为是或否(可写作 {expected}),收到的是 {value}",
+        "en": "expected yes or no (written {expected}), got {value}",
+    },
+
     # --- accounts, sessions, tokens, display links --------------------------------------
     "accounts.login_refused": {
         "zh": "用户名或密码错误。",
