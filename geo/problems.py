@@ -26,7 +26,7 @@ The rule the table follows:
     413  the upload or body is too large              request_entity_too_large
     415  the body's media type is not one we read     unsupported_media_type
     422  a readable body that breaks the documented shape or a rule of the campaign
-         (geometry outside the district, unknown status, deadline before created)
+         (geometry outside the district, unknown status, a deadline before the day found)
                                                       invalid
     428  a write that does not say which version it started from  precondition_required
     429  too many login attempts                      too_many_attempts

@@ -256,3 +256,21 @@ def test_a_status_the_table_lacks_is_answered_as_about_blank():
     body = problem(kind_of("im_a_teapot", 418), "detail", "/api/x")
     assert body["type"] == "about:blank" and body["status"] == 418 and CHINESE.search(body["title"])
     assert kind_of("not_found", 404) == Kind("not_found", 404)
+
+
+# --- the other endpoints ---------------------------------------------------------------------
+
+def test_outside_the_apis_a_program_asking_for_json_gets_a_problem_and_a_browser_a_page(deployment):
+    app, tokens = deployment
+    client = app.test_client()
+    _problem(client.get("/no/such/page", headers={**tokens["viewer1"], "Accept": "application/json"}), "not_found",
+             "/no/such/page")
+    page = client.get("/no/such/page", headers={**tokens["viewer1"], "Accept": "text/html,*/*;q=0.8"})
+    assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_a_print_parameter_that_cannot_be_read_is_a_400_problem_naming_it(deployment):
+    app, tokens = deployment
+    resp = app.test_client().get("/print?labels=perhaps", headers=tokens["viewer1"])
+    body = _problem(resp, "bad_parameter", "/print")
+    assert body["parameter"] == "labels" and CHINESE.search(body["detail"])

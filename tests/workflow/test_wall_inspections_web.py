@@ -80,7 +80,7 @@ def test_a_day_without_a_list_is_an_empty_list_and_bad_input_is_refused(app, edi
     resp = client.get("/api/wall/inspections?date=2026-11-23")
     assert resp.status_code == 200
     assert resp.get_json()["places"] == [] and resp.get_json()["total"] == 0
-    assert client.get("/api/wall/inspections?date=24.11.2026").status_code == 422
+    assert client.get("/api/wall/inspections?date=24.11.2026").status_code == 400
     assert client.get("/api/wall/inspections?crs=bd09").status_code == 400
 
 

@@ -4,7 +4,8 @@ The document and the one status of each kind are web/core/problems.py and
 geo/problems.py (whose docstring holds the table); here they are wired in.
 A browser asking for a page keeps HTML: the "unavailable" page with the
 problem banner for a 503 of the store, the framework's pages for its own
-errors outside /api and /ogc. A full disk met by any write is a 507.
+errors outside /api and /ogc unless the caller asks for JSON (then a problem
+document too). A full disk met by any write is a 507.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from geo.diskspace import disk_full, is_disk_full
 from geo.errors import GuatuError
 from geo.messages import t
-from web.core.problems import domain_problem, http_problem, internal_problem, is_ogc
+from web.core.problems import PROBLEM_JSON, domain_problem, http_problem, internal_problem, is_ogc
 
 
 def register(app: Flask) -> None:
@@ -43,8 +44,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if not request.path.startswith("/api/"):
-            return exc
+        if not request.path.startswith("/api/") and not _asks_for_json():
+            return exc  # a page keeps the framework's HTML error page
         return http_problem(exc)  # keeps Allow (405), Retry-After, WWW-Authenticate
 
     @app.errorhandler(Exception)
@@ -56,6 +57,12 @@ def register(app: Flask) -> None:
         if request.path.startswith("/api/") or is_ogc(request.path):
             return internal_problem()
         return Response(t("error.internal"), status=500, mimetype="text/plain")
+
+
+def _asks_for_json() -> bool:
+    """A program that asks for JSON rather than HTML (a browser, `*/*` or no Accept at all get the page)."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json", PROBLEM_JSON]) in (
+        "application/json", PROBLEM_JSON)
 
 
 def _wants_page() -> bool:
