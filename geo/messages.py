@@ -767,8 +767,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "problem.disk_full": {"zh": "磁盘已满", "en": "the disk is full"},
     "problem.other": {"zh": "请求未能完成(HTTP {status})", "en": "the request failed (HTTP {status})"},
     "problem.http_detail": {
-        "zh": "{title}:{path}",
-        "en": "{title}: {path}",
+        "zh": "{title}(请求的地址:{path})",
+        "en": "{title} (the address asked: {path})",
     },
     "parsing.bool_invalid": {
         "zh": "应为是或否(可写作 {expected}),收到的是 {value}",
