@@ -117,11 +117,11 @@ COMPONENTS: dict = {
                            "each are listed in docs/http-errors.md.",
             "required": ["type", "title", "status", "detail", "instance", "error", "message"],
             "properties": {
-                "type": {"type": "string", "format": "uri-reference", "description": "The kind: /problems/<code>."},
+                "type": {"type": "string", "description": "The kind, a URI reference: /problems/<code>."},
                 "title": {"type": "string", "description": "The kind, for people (Chinese unless English is asked)."},
                 "status": {"type": "integer", "description": "The HTTP status, the one of this kind."},
                 "detail": {"type": "string", "description": "What went wrong this time, for people."},
-                "instance": {"type": "string", "format": "uri-reference", "description": "The path that was asked."},
+                "instance": {"type": "string", "description": "The path that was asked (percent-encoded)."},
                 "error": {"type": "string", "description": "The kind's stable code: bad_parameter, invalid, conflict, …"},
                 "message": {"type": "string", "description": "The detail again, for clients of the older shape."},
                 "parameter": {"type": "string", "description": "The parameter at fault (400 bad_parameter)."},

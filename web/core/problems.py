@@ -16,6 +16,8 @@ exception members `code` and `description` for the same reason.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
@@ -31,10 +33,15 @@ def is_ogc(path: str) -> bool:
     return path == "/ogc" or path.startswith("/ogc/")
 
 
+def instance() -> str:
+    """The path asked, as a URI reference (RFC 3986: what is not allowed in a path percent-encoded)."""
+    return quote(request.path, safe="/!$&'()*+,;=:@")
+
+
 def problem_response(kind: Kind, detail: str, extra: dict | None = None, headers=()) -> Response:
     """The problem document of `kind` for the current request, with its status and `headers` (Allow,
     Retry-After, WWW-Authenticate…)."""
-    body = problem(kind, detail, request.path, extra)
+    body = problem(kind, detail, instance(), extra)
     if is_ogc(request.path):
         body = {**body, "code": kind.code, "description": detail}
     resp = Response(dumps(body), status=kind.status, mimetype=PROBLEM_JSON)
