@@ -4,6 +4,7 @@ title and detail when no language is asked for, and the older `error`/`message` 
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 
@@ -274,3 +275,15 @@ def test_a_print_parameter_that_cannot_be_read_is_a_400_problem_naming_it(deploy
     resp = app.test_client().get("/print?labels=perhaps", headers=tokens["viewer1"])
     body = _problem(resp, "bad_parameter", "/print")
     assert body["parameter"] == "labels" and CHINESE.search(body["detail"])
+
+
+def test_a_yes_no_form_field_that_is_neither_is_a_422_naming_the_field(deployment):
+    """A form field is part of the body: an unreadable yes/no there breaks the body's shape (422), where the same
+    text in a query string is a parameter that cannot be read (400)."""
+    app, tokens = deployment
+    upload = {"file": (io.BytesIO(b'{"type": "FeatureCollection", "features": []}'), "empty.geojson"),
+              "gcj02": "perhaps"}
+    resp = app.test_client().post("/api/layers/courtyards/imports", data=upload, content_type="multipart/form-data",
+                                  headers=tokens["editor1"])
+    body = _problem(resp, "invalid", "/api/layers/courtyards/imports")
+    assert [f["field"] for f in body["fields"]] == ["gcj02"] and CHINESE.search(body["detail"])
