@@ -12,20 +12,22 @@ checks it when the class is defined), and tests walk the table.
 
 The rule the table follows:
 
-    400  the request cannot be read as sent: a query or path parameter of the
-         wrong type, out of range or not one of its values (`bad_parameter`,
-         naming it), a body that is not JSON or is missing (`bad_request`)
+    400  the request cannot be read as sent: a query, path or header parameter
+         of the wrong type, out of range or not one of its values
+         (`bad_parameter`, naming it), a body that is not JSON or is missing
+         (`bad_request`)
     401  no or wrong credentials                      unauthorized, login_refused
     403  known, but not allowed                       forbidden
     404  no such thing (also a path value outside its list)   not_found
     405  method not allowed                           method_not_allowed
     406  no representation the client accepts         not_acceptable
-    409  the place changed since it was read; a copy into a store that is not empty
-                                                      conflict, copy_refused
-    412  If-Match names another version               precondition_failed
+    409  the place changed since the version a write names (/api); a copy into
+         a store that is not empty                    conflict, copy_refused
+    412  a weak ETag, or `*` for no place; on /ogc also a stale If-Match, as
+         OGC API – Features Part 4 requires           precondition_failed
     413  the upload or body is too large              request_entity_too_large
     415  the body's media type is not one we read     unsupported_media_type
-    422  a readable body that breaks the documented shape or a rule of the campaign
+    422  a readable body (JSON or form) that breaks its documented shape or a rule of the campaign
          (geometry outside the district, unknown status, a deadline before the day found)
                                                       invalid
     428  a write that does not say which version it started from  precondition_required
