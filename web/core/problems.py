@@ -16,6 +16,7 @@ exception members `code` and `description` for the same reason.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from flask import Response, request
@@ -30,6 +31,7 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def is_ogc(path: str) -> bool:
+    """Whether `path` is the OGC API's (whose problem documents also carry `code` and `description`)."""
     return path == "/ogc" or path.startswith("/ogc/")
 
 
@@ -38,7 +40,8 @@ def instance() -> str:
     return quote(request.path, safe="/!$&'()*+,;=:@")
 
 
-def problem_response(kind: Kind, detail: str, extra: dict | None = None, headers=()) -> Response:
+def problem_response(kind: Kind, detail: str, extra: dict | None = None,
+                     headers: Iterable[tuple[str, str]] = ()) -> Response:
     """The problem document of `kind` for the current request, with its status and `headers` (Allow,
     Retry-After, WWW-Authenticate…)."""
     body = problem(kind, detail, instance(), extra)
@@ -72,4 +75,5 @@ def http_problem(exc: HTTPException) -> Response:
 
 
 def internal_problem() -> Response:
+    """The last resort's 500, in Chinese, never a traceback."""
     return problem_response(kind_of("internal", 500), t("error.internal"))
