@@ -734,10 +734,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "日期 {value} 超出可用范围({first}–{last} 年)",
         "en": "the date {value} is outside the years that can be used ({first}–{last})",
     },
-    "request.flag_invalid": {
-        "zh": "参数 {name} 只能是 true、false、1 或 0,收到的是 {value};未写入任何内容",
-        "en": "{name} must be true, false, 1 or 0, not {value}; nothing was written",
-    },
 
     # --- problem documents: the title of each kind of error (geo/problems.py), yes/no text (geo/parsing.py)
     "problem.bad_request": {"zh": "请求无法读取", "en": "the request cannot be read"},
