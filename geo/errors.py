@@ -1,7 +1,10 @@
 """Domain errors that carry their HTTP meaning.
 
-The web layer maps every `GuatuError` to one JSON response shape, so rules
-raise these and never build responses themselves.
+The web layer maps every `GuatuError` to one response shape (an RFC 9457
+problem document, web/core/problems.py), so rules raise these and never build
+responses themselves. Each class names its kind by `code`; its `http_status`
+is the one geo/problems.py's table gives that kind, checked when the class is
+defined, so no error can drift to a status of its own.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from geo.messages import t
+from geo.problems import KINDS
 
 
 class GuatuError(Exception):
@@ -17,6 +21,13 @@ class GuatuError(Exception):
     http_status = 500
     code = "error"
     retry_after: int | None = None  # seconds, sent as Retry-After (a 503 that will pass)
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        kind = KINDS.get(cls.code)
+        if kind is None or kind.status != cls.http_status:
+            raise TypeError(f"{cls.__name__}: code {cls.code!r} with status {cls.http_status} is not a kind of "
+                            "geo/problems.py's table (add it there, with its status, once)")
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -138,6 +149,14 @@ class BadParameters(ValidationError):
         out = super().to_dict()
         out["parameter"] = self.errors[0].field if self.errors else ""
         return out
+
+
+class MalformedRequest(ValidationError):
+    """A body that cannot be read at all — not JSON, or missing where one is required (HTTP 400); `fields`
+    names `body`."""
+
+    http_status = 400
+    code = "bad_request"
 
 
 @dataclass

@@ -36,7 +36,7 @@ import shapely
 
 from geo.config import Campaign
 from geo.dates import BadDate, parse_day
-from geo.errors import Conflict, FieldError, NotFound, ValidationError
+from geo.errors import BadParameters, Conflict, FieldError, NotFound, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import PRECISION
 from geo.ledger import add_problem
@@ -172,11 +172,11 @@ def draw(pool: list[Candidate], n: int, seed: int) -> list[Candidate]:
 # --- the day's list on disk -----------------------------------------------------
 
 def check_day(day: str) -> date:
-    """A day named in a request (geo/dates.py: YYYY-MM-DD within the campaign years), or 422 naming `date`."""
+    """A day named in a request's path (geo/dates.py: YYYY-MM-DD within the campaign years), or 400 naming `date`."""
     try:
         return parse_day(day)
     except BadDate as exc:
-        raise ValidationError([FieldError("date", str(exc))]) from None
+        raise BadParameters([FieldError("date", str(exc))]) from None
 
 
 def load(store: Store, day: date) -> dict | None:

@@ -29,7 +29,7 @@ from datetime import date, datetime, time, timedelta
 
 from geo.config import Campaign
 from geo.dates import BadDate, parse_day
-from geo.errors import FieldError, ValidationError
+from geo.errors import BadParameters, FieldError
 from geo.history import end_of_day, layer_as_of
 from geo.journal import ChangeSummary
 from geo.rules import local_now
@@ -100,12 +100,12 @@ def parse_range(start: str | None, end: str | None, today: date) -> tuple[date, 
         except BadDate as exc:
             errors.append(FieldError(name, str(exc)))
     if errors:
-        raise ValidationError(errors)
+        raise BadParameters(errors)
     first, last = out
     if first > last:
-        raise ValidationError([FieldError("from", "must not be after `to`")])
+        raise BadParameters([FieldError("from", "must not be after `to`")])
     if (last - first).days + 1 > MAX_TIMELINE_DAYS:
-        raise ValidationError([FieldError("from", f"at most {MAX_TIMELINE_DAYS} days at once")])
+        raise BadParameters([FieldError("from", f"at most {MAX_TIMELINE_DAYS} days at once")])
     return first, last
 
 

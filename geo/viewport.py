@@ -30,7 +30,7 @@ import numpy as np
 import orjson
 import shapely
 
-from geo.errors import FieldError, ValidationError
+from geo.errors import BadParameters, FieldError
 from geo.geojson_io import dumps
 from geo.store.base import Store
 from geo.wall.codec import GEOMETRY_CODES, PACKED_PROPERTIES, binary_body
@@ -96,11 +96,11 @@ def parse_viewport(bbox: str | None, zoom: str | None) -> Viewport:
         errors.append(FieldError("bbox", "expected west,south,east,north in degrees (west < east, south < north)"))
         w = s = e = n = 0.0
     if errors:
-        raise ValidationError(errors)
+        raise BadParameters(errors)
     tiles = (_tile_x(w, z), _tile_y(n, z), _tile_x(e, z), _tile_y(s, z))
     count = (tiles[2] - tiles[0] + 1) * (tiles[3] - tiles[1] + 1)
     if count > MAX_TILES:
-        raise ValidationError([FieldError("bbox", f"covers {count} tiles at zoom {z} (at most {MAX_TILES}): "
+        raise BadParameters([FieldError("bbox", f"covers {count} tiles at zoom {z} (at most {MAX_TILES}): "
                                                   "zoom out or ask for a smaller box")])
     box = (_tile_lon(tiles[0], z), _tile_lat(tiles[3] + 1, z), _tile_lon(tiles[2] + 1, z), _tile_lat(tiles[1], z))
     if z >= FULL_DETAIL_ZOOM:

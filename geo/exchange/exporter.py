@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from geo.config import Campaign, Layer
-from geo.errors import FieldError, ValidationError
+from geo.errors import BadParameters, FieldError
 from geo.exchange.archive import private_dir
 from geo.exchange.attributes import status_key
 from geo.exchange.containers import zip_files
@@ -69,7 +69,7 @@ def parse_filters(filters: Mapping[str, str | Iterable[str] | None] | None, camp
         if values:
             out[key] = values
     if errors:
-        raise ValidationError(errors)
+        raise BadParameters(errors)
     return out
 
 
@@ -82,7 +82,7 @@ def export_layer(store: Store, layer_id: str, fmt: str, *,
     """The layer (or the places matching `filters`) as a file of format `fmt`."""
     layer = store.layer(layer_id)
     if fmt not in EXPORT_FORMATS:
-        raise ValidationError([FieldError("format", f"unknown format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")])
+        raise BadParameters([FieldError("format", f"unknown format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")])
     chosen = select_features(store.features(layer_id), parse_filters(filters, store.campaign))
     return export_features(chosen, layer, store.campaign, fmt)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from geo.config import Campaign
 from geo.errors import BadParameter
+from geo.parsing import BoolRefused, parse_bool
 
 PAPER_MM = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594), "A3": (297, 420), "A4": (210, 297)}
 ORIENTATIONS = ("landscape", "portrait")
@@ -31,8 +32,6 @@ PT_TO_MM = MM_PER_INCH / 72.0
 HEADING_PT, HEADING_LINE = 11.0, 1.9
 LEGEND_PT, LEGEND_LINE = 9.0, 1.85
 TABLE_PT, TABLE_LINE = 8.5, 1.75
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
 
 
 BadPrintParameter = BadParameter  # the name the printing code and its tests use
@@ -82,12 +81,12 @@ def _flag(args: Mapping[str, str], name: str, default: bool) -> bool:
     raw = args.get(name)
     if raw is None:
         return default
-    value = str(raw).strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
+    if str(raw).strip() == "":  # `labels=` : the box left empty, as unticked
         return False
-    raise BadPrintParameter(name, f"expected 1 or 0, got {raw!r}")
+    try:
+        return parse_bool(str(raw))
+    except BoolRefused as exc:
+        raise BadPrintParameter(name, str(exc)) from None
 
 
 def _choice(args: Mapping[str, str], name: str, choices: tuple[str, ...], default: str, *, upper: bool = False) -> str:

@@ -32,14 +32,13 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from geo.config import Campaign
+from geo.parsing import BoolRefused, parse_bool
 
 THEMES = ("light", "dark")
 MAX_TITLE = 60
 MIN_REFRESH, MAX_REFRESH = 2.0, 3600.0
 MIN_ZOOM, MAX_ZOOM = 3.0, 20.0
 _SPLIT = re.compile(r"[,,、;;|\s]+")
-_TRUE = {"1", "true", "yes", "on", "是"}
-_FALSE = {"0", "false", "no", "off", "否"}
 PARAMS = ("layers", "street", "community", "status", "category", "theme", "title", "refresh", "view", "dashboard",
           "labels", "inspections")
 
@@ -194,9 +193,8 @@ def _view(text: str | None, campaign: Campaign, ignored: list[str]) -> tuple[flo
 def _flag(text: str | None, default: bool | None, name: str, ignored: list[str]) -> bool | None:
     if text is None or text == "":
         return default
-    if text.lower() in _TRUE:
-        return True
-    if text.lower() in _FALSE:
-        return False
-    ignored.append(f"{name}: expected 1 or 0, got {text!r}")
-    return default
+    try:
+        return parse_bool(text)
+    except BoolRefused:
+        ignored.append(f"{name}: expected 1 or 0, got {text!r}")
+        return default

@@ -95,7 +95,10 @@ def test_upstream_error_is_a_clean_502(client, upstream):
     upstream.mode = "fail"
     resp = client.get("/tiles/tdt/4/13/6")
     assert resp.status_code == 502
-    assert resp.get_json() == {"error": "bad_gateway", "message": "basemap 'tdt': the tile server answered HTTP 500"}
+    assert resp.mimetype == "application/problem+json"
+    body = resp.get_json()
+    assert (body["type"], body["status"], body["error"]) == ("/problems/bad_gateway", 502, "bad_gateway")
+    assert body["message"] == body["detail"] == "basemap 'tdt': the tile server answered HTTP 500"
 
 
 def test_upstream_timeout_is_a_clean_504(client, upstream):

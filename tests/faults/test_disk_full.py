@@ -109,7 +109,9 @@ def test_over_http_a_full_disk_answers_507_health_warns_and_the_same_edit_succee
         patched = client.patch(f"/api/layers/{LAYER}/features/{fid}", json={"properties": {"status": "accepted"}},
                                headers={"If-Match": etag})
         assert patched.status_code == 507
-        assert patched.get_json() == {"error": "disk_full", "message": t("store.disk_full")}
+        assert patched.mimetype == "application/problem+json"
+        assert {k: patched.get_json()[k] for k in ("status", "error", "message")} == {
+            "status": 507, "error": "disk_full", "message": t("store.disk_full")}
         another = client.post(f"/api/layers/{LAYER}/features", json=make_feature(name="兑周村5号院", x=113.64))
         assert another.status_code == 507
         with open(REPO / "data" / "layers" / "courtyards.geojson", "rb") as fh:  # its preview is kept in the instance
@@ -222,7 +224,8 @@ def test_a_password_check_on_a_full_disk_is_refused_with_507_not_a_500_and_works
         filler = fill(disk)
         refused = app.test_client().get(f"/api/layers/{LAYER}/features", headers=basic)  # a password not checked before
         assert refused.status_code == 507
-        assert refused.get_json() == {"error": "disk_full", "message": t("store.disk_full")}
+        assert {k: refused.get_json()[k] for k in ("status", "error", "message")} == {
+            "status": 507, "error": "disk_full", "message": t("store.disk_full")}
         page = browser.post("/login", data={"username": "viewer1", "password": PASSWORD, "csrf_token": csrf})
         assert page.status_code == 507 and t("store.disk_full") in page.data.decode()
         assert browser.get("/api/me").status_code == 401  # not logged in by half

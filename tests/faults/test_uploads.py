@@ -27,7 +27,7 @@ def _big_feature() -> bytes:
             + ring + "]]}}").encode()
 
 
-def test_an_oversized_api_body_gets_a_json_413(small_app):
+def test_an_oversized_api_body_gets_a_problem_document_413(small_app):
     client = small_app.test_client()
     auth = {"Authorization": f"Bearer {small_app.config['TOKEN']}"}
     body = _big_feature()
@@ -36,7 +36,7 @@ def test_an_oversized_api_body_gets_a_json_413(small_app):
                         ("POST", "/api/layers/courtyards/status")):
         resp = client.open(url, method=method, data=body, content_type="application/json", headers=auth)
         assert resp.status_code == 413, (url, resp.status_code)
-        assert resp.mimetype == "application/json"
+        assert resp.mimetype == "application/problem+json"
         assert resp.get_json()["error"] == "request_entity_too_large" and resp.get_json()["message"]
     assert client.get("/api/layers/courtyards/features", headers=auth).get_json()["features"][0]["properties"]["version"] == 1
     assert client.get("/api/changes", headers=auth).get_json()["revision"] == 3  # the seeded writes only

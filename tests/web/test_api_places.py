@@ -71,7 +71,7 @@ def test_the_layer_as_it_stood_on_a_date(editor, private_app, clock):
     assert statuses == {"c-0001": "accepted", "c-0002": "pending", "c-0003": "in_progress"}
     now = editor.get("/api/layers/courtyards/as-of/2026-11-26").get_json()
     assert {f["id"]: f["properties"]["status"] for f in now["features"]} == {"c-0001": "accepted", "c-0002": "accepted"}
-    assert editor.get("/api/layers/courtyards/as-of/yesterday").status_code == 422
+    assert editor.get("/api/layers/courtyards/as-of/yesterday").status_code == 400
 
 
 def test_locate_names_the_street_and_community_of_a_point(private_app, seeded):
@@ -84,4 +84,4 @@ def test_locate_names_the_street_and_community_of_a_point(private_app, seeded):
     login(client, "viewer1")
     found = client.get("/api/locate?lon=113.664&lat=34.727").get_json()
     assert found["street"] == "大学路街道" and found["community"]
-    assert client.get("/api/locate?lon=east&lat=34.7").status_code == 422
+    assert client.get("/api/locate?lon=east&lat=34.7").status_code == 400

@@ -104,4 +104,4 @@ def test_export_downloads_a_filtered_layer(private_app):
     assert [f["properties"]["name"] for f in doc["features"]] == ["中原东路5号院"]
     xlsx = client.get("/api/layers/courtyards/export?format=xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
-    assert client.get("/export/courtyards?format=dwg").status_code == 422
+    assert client.get("/export/courtyards?format=dwg").status_code == 400

@@ -29,9 +29,9 @@ def test_a_wrong_method_names_the_allowed_ones(client):
     assert "GET" in resp.headers["Allow"]
 
 
-def test_a_malformed_since_is_invalid_not_missing(client):
+def test_a_malformed_since_is_refused_not_read_as_missing(client):
     resp = client.get("/api/changes?since=yesterday")
-    assert resp.status_code == 422 and resp.get_json()["fields"][0]["field"] == "since"
+    assert resp.status_code == 400 and resp.get_json()["fields"][0]["field"] == "since"
 
 
 def test_a_delete_with_a_body_that_is_not_an_object_is_refused(private_app):

@@ -164,7 +164,7 @@ def test_a_revision_too_old_to_catch_up_from_gets_the_full_state(private_app, mo
 
 def test_a_bad_since_is_refused_and_a_future_one_gets_the_full_state(private_app):
     client = private_app.test_client()
-    assert client.get("/api/wall/state?since=abc", headers=basic("viewer1")).status_code == 422
+    assert client.get("/api/wall/state?since=abc", headers=basic("viewer1")).status_code == 400
     assert client.get("/api/wall/state?since=99", headers=basic("viewer1")).get_json()["kind"] == "full"
 
 

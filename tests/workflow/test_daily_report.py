@@ -118,4 +118,4 @@ def test_the_page_offers_both_downloads(client, day_of_work):
     assert "/reports/daily/2026-11-24.xlsx" in page and "/reports/daily/2026-11-24.pdf" in page
     resp = client.get("/reports/daily/2026-11-24.xlsx")
     assert resp.status_code == 200 and resp.data[:2] == b"PK"
-    assert client.get("/reports/daily/2026-11-24.doc").status_code == 422
+    assert client.get("/reports/daily/2026-11-24.doc").status_code == 400

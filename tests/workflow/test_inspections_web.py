@@ -42,7 +42,7 @@ def test_editor_draws_the_day_over_the_api_and_records_a_relapse(client, app):
     bad = client.post(f"/api/inspections/2026-11-24/{listing['places'][1]['id']}", json={"result": "problem"},
                       headers={"X-CSRF-Token": csrf})
     assert bad.status_code == 422 and bad.get_json()["fields"][0]["field"] == "category"
-    assert client.get("/api/inspections/2026-11-3x").status_code == 422
+    assert client.get("/api/inspections/2026-11-3x").status_code == 400
     assert client.get("/api/inspections/2026-11-23").status_code == 404
 
 

@@ -53,8 +53,8 @@ def test_the_api(client):
     assert [m["date"] for m in data["milestones"]] == ["2026-10-31", "2026-11-30", "2026-12-31"]
     line = client.get("/api/timeline?from=2026-11-20&to=2026-11-24").get_json()
     assert len(line["days"]) == 5 and line["days"][-1]["total"] == 9
-    assert client.get("/api/timeline?from=2026-11-25&to=2026-11-24").status_code == 422
-    assert client.get("/api/timeline?from=nope").status_code == 422
+    assert client.get("/api/timeline?from=2026-11-25&to=2026-11-24").status_code == 400
+    assert client.get("/api/timeline?from=nope").status_code == 400
 
 
 def test_a_wall_screen_reads_the_plan_and_the_timeline_but_nothing_personal(app):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 
 from tests.web.conftest import login
+from tests.web.test_wall_params import page_options
 
 DAY = "2026-11-24"  # the fake clock's day
 NOTES = "三楼飞线充电,已劝导"
@@ -80,7 +78,7 @@ def test_a_day_without_a_list_is_an_empty_list_and_bad_input_is_refused(app, edi
     resp = client.get("/api/wall/inspections?date=2026-11-23")
     assert resp.status_code == 200
     assert resp.get_json()["places"] == [] and resp.get_json()["total"] == 0
-    assert client.get("/api/wall/inspections?date=24.11.2026").status_code == 422
+    assert client.get("/api/wall/inspections?date=24.11.2026").status_code == 400
     assert client.get("/api/wall/inspections?crs=bd09").status_code == 400
 
 
@@ -93,7 +91,7 @@ def test_points_follow_the_screens_display_crs(app, editor):
 
 
 def _wall_options(html: str) -> dict:
-    return json.loads(re.search(r"guatu\.wallMap\([^,]+, (\{.*\})\);", html).group(1))
+    return page_options(html)
 
 
 def test_an_editors_wall_links_to_the_workflow_pages_and_a_display_screen_does_not(app, editor):

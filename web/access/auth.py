@@ -27,10 +27,12 @@ from flask import Blueprint, Flask, abort, current_app, g, jsonify, redirect, re
 from geo.accounts import Accounts, LoginRefused, Principal, User
 from geo.errors import DiskFull
 from geo.messages import t
+from geo.problems import KINDS
 from geo.store.base import iso
 from geo.throttle import LoginThrottled
 from web.access import display_scope
 from web.access.login_limits import login_throttle
+from web.core.problems import domain_problem, problem_response
 from web.core.settings import get_settings
 
 bp = Blueprint("auth", __name__)
@@ -128,9 +130,7 @@ def _basic(acc: Accounts, value: str) -> Principal:
         except LoginRefused:
             _unauthorized(t("accounts.login_refused"))
         except LoginThrottled as exc:
-            resp = jsonify(exc.to_dict())
-            resp.status_code, resp.headers["Retry-After"] = 429, str(exc.retry_after)
-            abort(resp)
+            abort(domain_problem(exc))  # with Retry-After
         acc.remember_basic(username, password, user)
     return acc.principal(user, "basic")
 
@@ -161,8 +161,7 @@ ROLE_LABELS = {"viewer": "查看", "editor": "编辑", "admin": "管理"}  # the
 
 
 def _unauthorized(message: str):
-    resp = jsonify({"error": "unauthorized", "message": message})
-    resp.status_code = 401
+    resp = problem_response(KINDS["unauthorized"], message)
     resp.headers["WWW-Authenticate"] = 'Bearer realm="guatu", Basic realm="guatu"'
     abort(resp)
 

@@ -18,6 +18,7 @@ from flask import Blueprint, jsonify
 from geo.config import Campaign
 from web.access.auth import public
 from web.core.context import guatu
+from web.core.problems import PROBLEM_JSON
 from web.core.validation import ApiDocument, document_refusals
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -35,7 +36,7 @@ def _json(schema: dict, description: str, media: str = "application/json", heade
 
 
 def _error(description: str) -> dict:
-    return _json(_ref("Error"), description)
+    return _json(_ref("Error"), description, PROBLEM_JSON)
 
 
 def _ref_response(name: str) -> dict:
@@ -112,11 +113,19 @@ COMPONENTS: dict = {
     "schemas": {
         "Error": {
             "type": "object",
-            "required": ["error", "message"],
+            "description": "An RFC 9457 problem document (application/problem+json); the kinds and their one status "
+                           "each are listed in docs/http-errors.md.",
+            "required": ["type", "title", "status", "detail", "instance", "error", "message"],
             "properties": {
-                "error": {"type": "string", "description": "A stable code: not_found, invalid, conflict, unauthorized, …"},
-                "message": {"type": "string", "description": "What went wrong, for people."},
-                "fields": {"type": "array", "description": "Every field at fault (422).", "items": {
+                "type": {"type": "string", "description": "The kind, a URI reference: /problems/<code>."},
+                "title": {"type": "string", "description": "The kind, for people (Chinese unless English is asked)."},
+                "status": {"type": "integer", "description": "The HTTP status, the one of this kind."},
+                "detail": {"type": "string", "description": "What went wrong this time, for people."},
+                "instance": {"type": "string", "description": "The path that was asked (percent-encoded)."},
+                "error": {"type": "string", "description": "The kind's stable code: bad_parameter, invalid, conflict, …"},
+                "message": {"type": "string", "description": "The detail again, for clients of the older shape."},
+                "parameter": {"type": "string", "description": "The parameter at fault (400 bad_parameter)."},
+                "fields": {"type": "array", "description": "Every field or parameter at fault (400, 422).", "items": {
                     "type": "object", "required": ["field", "message"],
                     "properties": {"feature": NULLABLE_STRING, "field": {"type": "string"}, "message": {"type": "string"}}}},
                 "current": {"description": "The place as it is now (409).", **_ref("Feature")},
@@ -424,7 +433,9 @@ COMPONENTS: dict = {
         },
     },
     "responses": {
-        "BadRequest": _error("The body is not what the endpoint reads."),
+        "BadRequest": _error("The request cannot be read: a query, path or header parameter of the wrong type, out "
+                             "of range or not one of its values (bad_parameter, naming it), or a body that is not "
+                             "JSON or is missing (bad_request)."),
         "Unauthorized": {**_error("Not logged in, or the token is unknown or revoked."),
                          "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}}},
         "Forbidden": _error("Logged in, but the role is too low, a display link asked for more than its wall map, "
@@ -438,7 +449,8 @@ COMPONENTS: dict = {
                                      "that does not exist."),
         "PreconditionRequired": _error("The write named no version (If-Match or `version`)."),
         "TooLarge": _error("The body is larger than the server accepts (MAX_CONTENT_LENGTH)."),
-        "Invalid": _error("The input breaks a rule; `fields` names every field at fault."),
+        "Invalid": _error("The body was read but breaks its schema or a rule of the campaign (a place outside the "
+                          "area, an unknown status…); `fields` names every field at fault."),
         "DiskFull": _error("The disk holding the campaign is full: nothing of the write was saved; free space and "
                            "send the same write again."),
         "Unavailable": _error("The layer file cannot be read (it is never overwritten then), or the write lock "
@@ -545,14 +557,14 @@ PATHS: dict = {
         "get": _get("The layer as it stood at the end of a day (campaign time zone)",
                     _json(_ref("FeatureCollection"), "The places then.", "application/geo+json"),
                     params=[LAYER, {"name": "day", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}],
-                    errors={**READ_ERRORS, "404": _ref_response("NotFound"), "422": _ref_response("Invalid")}, tags=["history"]),
+                    errors={**READ_ERRORS, "404": _ref_response("NotFound"), "400": _ref_response("BadRequest")}, tags=["history"]),
     },
     "/api/changes": {
         "get": _get("Changes after a revision: who, when, status, whether the geometry changed",
                     _json(_ref("Changes"), "The changes, oldest first."),
                     params=[{"name": "since", "in": "query", "required": False, "schema": {"type": "integer"},
                              "description": "A revision seen before (default 0: every change)."}],
-                    errors={**READ_ERRORS, "422": _ref_response("Invalid")}, tags=["history"]),
+                    errors={**READ_ERRORS, "400": _ref_response("BadRequest")}, tags=["history"]),
     },
     "/api/wall/state": {
         "get": _get("Per place: status, overdue, overnight, open problems; only what changed with ?since=",
@@ -563,7 +575,7 @@ PATHS: dict = {
                              "description": "packed: a full state's places as columns (ids as in packed shapes, status "
                                             "indices into `statuses`, flags 1 overdue + 2 overnight); deltas are the same."},
                             IF_NONE_MATCH],
-                    errors={**CACHED, **READ_ERRORS, "422": _ref_response("Invalid")}, tags=["wall"]),
+                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest")}, tags=["wall"]),
     },
     "/api/wall/shapes/{layer_id}": {
         "get": _get("A layer's geometry with the attributes a card shows",
@@ -591,8 +603,7 @@ PATHS: dict = {
                              "schema": {"type": "number", "minimum": 0, "maximum": 24},
                              "description": "with bbox: the map's zoom (fractions round down)."},
                             CRS, IF_NONE_MATCH],
-                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest"), "404": _ref_response("NotFound"),
-                            "422": _ref_response("Invalid")},
+                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest"), "404": _ref_response("NotFound")},
                     tags=["wall"]),
     },
     "/api/wall/place/{layer_id}/{fid}": {
@@ -638,7 +649,7 @@ PATHS: dict = {
                                     "schema": {"type": "string", "enum": ["geojson", "gpkg", "shp", "kml", "xlsx"]}},
                             _filter("status", "status"), _filter("street", "sub-district (街道)"),
                             _filter("community", "community (社区)"), _filter("kind", "kind")],
-                    errors={**READ_ERRORS, "404": _ref_response("NotFound"), "422": _ref_response("Invalid")},
+                    errors={**READ_ERRORS, "404": _ref_response("NotFound"), "400": _ref_response("BadRequest")},
                     tags=["exchange"]),
     },
     "/api/layers/{layer_id}/imports": {
@@ -665,7 +676,7 @@ PATHS: dict = {
     },
     "/api/inspections/{day}": {
         "get": _get("The day's random inspection list with its route sheet (editor)", _json({"type": "object"}, "The list."),
-                    params=[DAY], errors={**READ_ERRORS, "404": _ref_response("NotFound"), "422": _ref_response("Invalid")},
+                    params=[DAY], errors={**READ_ERRORS, "404": _ref_response("NotFound"), "400": _ref_response("BadRequest")},
                     tags=["inspections"]),
         "post": {
             "summary": "Draw the day's random inspection list (editor)", "tags": ["inspections"],
@@ -693,7 +704,7 @@ PATHS: dict = {
         "get": _get("Which sub-district and community a point falls in", _json(_ref("Located"), "Where it is."),
                     params=[{"name": "lon", "in": "query", "required": True, "schema": {"type": "number"}},
                             {"name": "lat", "in": "query", "required": True, "schema": {"type": "number"}}],
-                    errors={**READ_ERRORS, "422": _ref_response("Invalid")}, tags=["campaign"]),
+                    errors={**READ_ERRORS, "400": _ref_response("BadRequest")}, tags=["campaign"]),
     },
     "/api/ledger-rule": {
         "get": _get("How a place's status follows its ledger", _json(_ref("LedgerRule"), "The rule."), tags=["ledger"]),
@@ -753,8 +764,8 @@ def document(campaign: Campaign) -> dict:
                     param["schema"] = {"type": "string", "enum": levels}
     statuses = [s.key for s in campaign.statuses]
     doc["components"]["schemas"]["StatusBatch"]["properties"]["status"]["enum"] = statuses
-    document_refusals(doc, parameter=("422", _ref_response("Invalid")), body=("422", _ref_response("Invalid")),
-                      unknown=("404", _ref_response("NotFound")))
+    document_refusals(doc, parameter=("400", _ref_response("BadRequest")), body=("422", _ref_response("Invalid")),
+                      unknown=("404", _ref_response("NotFound")), malformed=("400", _ref_response("BadRequest")))
     _link_place_operations(doc)
     return doc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from geo.boundaries import locate
-from geo.errors import FieldError, ValidationError
+from geo.errors import BadParameters, FieldError, ValidationError
 from geo.geojson_io import dumps
 from geo.history import end_of_day, layer_as_of, readable_history, revert_op
 from geo.ledger import add_problem, explain_rule, update_problem
@@ -27,7 +27,7 @@ def _number(name: str) -> float:
     try:
         return float(request.args[name])
     except (KeyError, ValueError):
-        raise ValidationError([FieldError(name, "expected a number")]) from None
+        raise BadParameters([FieldError(name, "expected a number")]) from None
 
 
 @bp.get("/locate")
@@ -90,7 +90,7 @@ def as_of(layer_id: str, day: str):
     try:
         when = end_of_day(parse_date(day), guatu().campaign)
     except ValueError as exc:
-        raise ValidationError([FieldError("day", str(exc))]) from None
+        raise BadParameters([FieldError("day", str(exc))]) from None
     features = layer_as_of(guatu().store, layer_id, when)
     body = b'{"type":"FeatureCollection","as_of":' + dumps(day) + b',"features":[' + b",".join(dumps(f) for f in features) + b"]}"
     return Response(body, mimetype="application/geo+json")

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from geo.basemaps.crs import collection_in, display_crs
 from geo.boundaries import boundary_bytes
-from geo.errors import FieldError, ValidationError
+from geo.errors import BadParameters, FieldError
 from geo.geojson_io import dumps
 from web.access.auth import public
 from web.core.context import guatu
@@ -82,7 +82,7 @@ def changes():
     try:
         since = int(request.args.get("since", "0"))
     except ValueError:
-        raise ValidationError([FieldError("since", "expected a whole number")]) from None
+        raise BadParameters([FieldError("since", "expected a whole number")]) from None
     items = guatu().store.changes_since(since)
     return jsonify({
         "revision": guatu().store.revision(),

@@ -17,10 +17,11 @@ from flask import Blueprint, Response, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from geo.boundaries import fill_location
-from geo.errors import FieldError, NotFound, PreconditionRequired, ValidationError
+from geo.errors import BadParameters, FieldError, MalformedRequest, NotFound, PreconditionRequired, ValidationError
 from geo.features_edit import PreconditionFailed, any_version, weak_etag
 from geo.geojson_io import dumps
 from geo.messages import t
+from geo.parsing import BoolRefused, parse_bool
 from geo.store.base import Op, WriteResult
 from web.access.auth import acting_user, requires
 from web.core.context import guatu
@@ -35,19 +36,22 @@ def _json_body() -> dict:
     try:
         body = request.get_json(force=True)
     except BadRequest as exc:
-        raise ValidationError([FieldError("body", exc.description or "malformed JSON")]) from None
+        raise MalformedRequest([FieldError("body", exc.description or "malformed JSON")]) from None
     if not isinstance(body, dict):
         raise ValidationError([FieldError("body", "expected a JSON object (Content-Type: application/json)")])
     return body
 
 
 def _flag(name: str) -> bool:
-    """A true/false query parameter (as the API document declares it); anything else is refused, not read as
-    false, so a typo never silently turns an option off."""
+    """A true/false query parameter, read by the one boolean reader (absent: false); anything else is refused
+    (400 naming it), not read as false, so a typo never silently turns an option off."""
     value = request.args.get(name, "")
-    if value.lower() not in ("", "1", "true", "0", "false"):
-        raise ValidationError([FieldError(name, t("request.flag_invalid", name=name, value=repr(value[:40])))])
-    return value.lower() in ("1", "true")
+    if value == "":
+        return False
+    try:
+        return parse_bool(value)
+    except BoolRefused as exc:
+        raise BadParameters([FieldError(name, str(exc))]) from None
 
 
 def _expected_version(layer_id: str, fid: str, body: dict, read: dict | None = None) -> int:
@@ -67,7 +71,7 @@ def _expected_version(layer_id: str, fid: str, body: dict, read: dict | None = N
         if m and m.group("id") == fid and weak_etag(header):  # this place's tag, but weak: RFC 9110 compares strongly
             raise PreconditionFailed(t("precondition.weak_etag", fid=fid, tag=header[:80]))
         if not m or m.group("id") != fid or weak_etag(header):
-            raise ValidationError([FieldError("If-Match", f'expected "{fid}-v<version>", as the feature\'s ETag', fid)])
+            raise BadParameters([FieldError("If-Match", f'expected "{fid}-v<version>", as the feature\'s ETag', fid)])
         return int(m.group("version"))
     version = body.get("version")
     if isinstance(version, bool) or not isinstance(version, int):

@@ -1,15 +1,24 @@
-"""One error shape for the whole API: {"error": code, "message": text, ...}; a full disk is a 507."""
+"""The app's error handlers: every error a program is answered with is an RFC 9457 problem document.
+
+The document and the one status of each kind are web/core/problems.py and
+geo/problems.py (whose docstring holds the table); here they are wired in.
+A browser asking for a page keeps HTML: the "unavailable" page with the
+problem banner for a 503 of the store, the framework's pages for its own
+errors outside /api and /ogc unless the caller asks for JSON (then a problem
+document too). A full disk met by any write is a 507.
+"""
 
 from __future__ import annotations
 
 import orjson
-from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, make_response, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from geo.diskspace import disk_full, is_disk_full
 from geo.errors import GuatuError
 from geo.messages import t
+from web.core.problems import PROBLEM_JSON, domain_problem, http_problem, internal_problem, is_ogc
 
 
 def register(app: Flask) -> None:
@@ -20,12 +29,10 @@ def register(app: Flask) -> None:
         if exc.http_status == 503 and _wants_page():  # the store cannot answer: a page with the problem banner
             resp = make_response(render_template("unavailable.html", message=exc.message, heading=t("banner.page_unavailable"),
                                                  retry=t("banner.page_retry"), reload=max(exc.retry_after or 0, 10)), 503)
-        else:
-            resp = jsonify(exc.to_dict())
-        resp.status_code = exc.http_status
-        if exc.retry_after:
-            resp.headers["Retry-After"] = str(exc.retry_after)
-        return resp
+            if exc.retry_after:
+                resp.headers["Retry-After"] = str(exc.retry_after)
+            return resp
+        return domain_problem(exc)
 
     @app.errorhandler(OSError)
     def disk_error(exc: OSError):
@@ -37,28 +44,25 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if not request.path.startswith("/api/"):
-            return exc
-        body = {"error": (exc.name or "error").lower().replace(" ", "_"), "message": exc.description}
-        resp = jsonify(body)
-        resp.status_code = exc.code or 500
-        for name, value in exc.get_headers():  # keep Allow (405), Retry-After, WWW-Authenticate
-            if name.lower() != "content-type":
-                resp.headers[name] = value
-        return resp
+        if not request.path.startswith("/api/") and not _asks_for_json():
+            return exc  # a page keeps the framework's HTML error page
+        return http_problem(exc)  # keeps Allow (405), Retry-After, WWW-Authenticate
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):
         """The last resort: a fault no rule foresaw is logged with its traceback and answered with a
-        Chinese 500 in the error shape, never a traceback. Validation (web/core/validation.py) keeps inputs
+        Chinese 500 as a problem document, never a traceback. Validation (web/core/validation.py) keeps inputs
         from getting here; a 500 found by the fuzzers is a bug to fix, not an answer."""
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
-        body = {"error": "internal", "message": t("error.internal")}
-        if request.path.startswith("/api/"):
-            return jsonify(body), 500
-        if request.path == "/ogc" or request.path.startswith("/ogc/"):
-            return jsonify({"code": "internal", "description": body["message"], **body}), 500
+        if request.path.startswith("/api/") or is_ogc(request.path):
+            return internal_problem()
         return Response(t("error.internal"), status=500, mimetype="text/plain")
+
+
+def _asks_for_json() -> bool:
+    """A program that asks for JSON rather than HTML (a browser, `*/*` or no Accept at all get the page)."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json", PROBLEM_JSON]) in (
+        "application/json", PROBLEM_JSON)
 
 
 def _wants_page() -> bool:

@@ -17,10 +17,13 @@ shape. Per operation, compiled once (jsonschema-rs):
 * GeoJSON geometries in a body (the document's Geometry schemas) through
   geo/geojson_check.py, which names the bad position (`geometry.coordinates[0]`).
 
-Faults become the project's error shape with the path of every bad field in
-`fields` and a Chinese message: `ValidationError` (422) on the own API,
-`BadParameters` (400) for the OGC API's query parameters. Headers and
-multipart uploads are the views' own (If-Match, the import file).
+Faults become problem documents (web/core/problems.py) with the path of
+every bad field in `fields` and a Chinese message, with the one status of
+their kind (geo/problems.py), the same on both APIs: a path or query
+parameter that cannot be read is `BadParameters` (400), a body that is not
+JSON or is missing `MalformedRequest` (400), a JSON body that breaks its
+schema `ValidationError` (422). Headers and multipart uploads are the views'
+own (If-Match, the import file).
 """
 
 from __future__ import annotations
@@ -35,9 +38,10 @@ from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 
 from geo.dates import is_day, is_instant
-from geo.errors import BadParameters, FieldError, NotFound, ValidationError
+from geo.errors import BadParameters, FieldError, MalformedRequest, NotFound, ValidationError
 from geo.geojson_check import geometry_errors
 from geo.messages import t
+from geo.parsing import parse_bool
 
 JSON_MEDIA = ("application/json", "application/geo+json", "application/merge-patch+json")
 _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
@@ -52,9 +56,7 @@ class ApiDocument:
     `prefix` is where its paths are mounted (/ogc for the OGC API, "" when the
     paths already start with /api); `names` renames Flask's view arguments to
     the document's parameter names; `geometry_schemas` are the component
-    schemas that hold a GeoJSON geometry; `parameter_error` is how a bad
-    parameter is refused (None: 400 `BadParameters` where the operation
-    documents 400, else 422 `ValidationError`); `clamped` parameters read a
+    schemas that hold a GeoJSON geometry; `clamped` parameters read a
     value above their maximum as the maximum (OGC API `limit`); `json_always` says whether the
     views read any body as JSON (the own API) or answer 415 to other media types."""
 
@@ -62,15 +64,12 @@ class ApiDocument:
     build: Callable[[], dict]
     names: dict[str, str] = field(default_factory=dict)
     geometry_schemas: tuple[str, ...] = ()
-    parameter_error: type[ValidationError] | None = None
-    body_syntax_error: type[ValidationError] = ValidationError
     json_always: bool = True
     clamped: tuple[str, ...] = ()
 
 
 @dataclass
 class _Operation:
-    parameter_error: type[ValidationError]
     parameters: list[dict]
     params_validator: Any
     body_validator: Any | None
@@ -148,9 +147,7 @@ def _operation(spec: dict, op: dict, doc: ApiDocument) -> _Operation:
     if body_schema is not None:
         body_validator = _validator({**body_schema, "components": components})
         geometry_paths = _geometry_paths(body_schema, components, doc.geometry_schemas)
-    documented = op.get("responses", {})
-    parameter_error = doc.parameter_error or (BadParameters if "400" in documented else ValidationError)
-    return _Operation(parameter_error, params, _validator(params_schema), body_validator, required, geometry_paths)
+    return _Operation(params, _validator(params_schema), body_validator, required, geometry_paths)
 
 
 def _validator(schema: dict):
@@ -237,13 +234,13 @@ def _check_parameters(doc: ApiDocument, op: _Operation) -> None:
         if name in in_path and _keyword(err) == "enum":
             raise NotFound(t("request.unknown_path_value", name=name, value=_shown(values.get(name))))
     # a parameter is named as a whole (`bbox`, not `bbox[0]`): it is one text in the query
-    raise op.parameter_error(_dedupe([FieldError(_field(e).split("[")[0], _message(e)) for e in errors]))
+    raise BadParameters(_dedupe([FieldError(_field(e).split("[")[0], _message(e)) for e in errors]))
 
 
 def _check_body(doc: ApiDocument, op: _Operation) -> None:
     if not request.get_data(cache=True):
         if op.body_required:
-            raise doc.body_syntax_error([FieldError("body", t("request.body_missing"))])
+            raise MalformedRequest([FieldError("body", t("request.body_missing"))])
         return
     mimetype = request.mimetype
     if not doc.json_always and mimetype and mimetype not in JSON_MEDIA and not mimetype.endswith("+json"):
@@ -251,7 +248,7 @@ def _check_body(doc: ApiDocument, op: _Operation) -> None:
     try:
         body = request.get_json(force=True)
     except BadRequest:
-        raise doc.body_syntax_error([FieldError("body", t("request.malformed_json"))]) from None
+        raise MalformedRequest([FieldError("body", t("request.malformed_json"))]) from None
     errors = [FieldError(_field(e) or "body", _message(e)) for e in op.body_validator.iter_errors(body)]
     for path in op.geometry_paths:
         for where, geom in _at(body, path, ()):
@@ -302,8 +299,11 @@ def _from_text(text: str, schema: dict) -> Any:
         number = float(text)
         if number == number and abs(number) != float("inf"):
             return number
-    if "boolean" in kinds and text in ("true", "false"):
-        return text == "true"
+    if "boolean" in kinds:
+        try:
+            return parse_bool(text)
+        except ValueError:
+            pass
     return text
 
 
@@ -371,17 +371,19 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def document_refusals(spec: dict, *, parameter: tuple[str, dict], body: tuple[str, dict], unknown: tuple[str, dict]) -> None:
+def document_refusals(spec: dict, *, parameter: tuple[str, dict], body: tuple[str, dict], unknown: tuple[str, dict],
+                      malformed: tuple[str, dict]) -> None:
     """List on every operation of `spec` the refusals this module may answer it with (status, response):
-    `parameter` where it takes path or query parameters, `body` where it takes a JSON body, `unknown` where a
-    path parameter has an enum."""
+    `parameter` where it takes path or query parameters, `body` where it takes a JSON body (and `malformed`
+    for one that is not JSON), `unknown` where a path parameter has an enum."""
     for item in spec["paths"].values():
         for op in item.values():
             params = [_resolve(spec, p) for p in op.get("parameters", [])]
             responses = op.setdefault("responses", {})
-            if any(p.get("in") in ("path", "query") for p in params) and not {"400", "422"} & set(responses):
+            if any(p.get("in") in ("path", "query") for p in params):
                 responses.setdefault(*parameter)
             if any(p.get("in") == "path" and "enum" in p.get("schema", {}) for p in params):
                 responses.setdefault(*unknown)
             if op.get("requestBody"):
                 responses.setdefault(*body)
+                responses.setdefault(*malformed)

@@ -21,6 +21,7 @@ from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.exchange.exporter import EXPORT_FORMATS, FILTER_KEYS, export_layer
 from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_upload
 from geo.geojson_io import atomic_write
+from geo.parsing import BoolRefused, parse_bool
 from web.access.auth import acting_user, principal, requires
 from web.core.context import guatu
 
@@ -62,7 +63,15 @@ def _start_preview() -> tuple[str, ImportPreview]:
 
 
 def _checked(name: str) -> bool:
-    return request.form.get(name, "").lower() in ("1", "on", "true", "yes")
+    """A check box of the import form: absent (unticked) is false; a value is read by the one boolean reader,
+    and one it refuses is a field of the body that breaks its shape (422 naming it, docs/http-errors.md)."""
+    value = request.form.get(name, "")
+    if value == "":
+        return False
+    try:
+        return parse_bool(value)
+    except BoolRefused as exc:
+        raise ValidationError([FieldError(name, str(exc))]) from None
 
 
 def _load_preview(pid: str) -> ImportPreview:

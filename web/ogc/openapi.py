@@ -13,8 +13,8 @@ from __future__ import annotations
 import copy
 
 from geo.config import Campaign
-from geo.errors import BadParameters
 from geo.features_query import CRS84, DEFAULT_LIMIT, EPSG4326, MAX_LIMIT
+from web.core.problems import PROBLEM_JSON
 from web.core.validation import ApiDocument, document_refusals
 
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
@@ -44,7 +44,8 @@ def _ok(description: str, schema: dict, media: str, headers: dict | None = None)
 
 
 def _error(description: str) -> dict:
-    return {"description": description, "content": {JSON: {"schema": _schema("exception")}, HTML: {"schema": {"type": "string"}}}}
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": _schema("exception")},
+                                                    HTML: {"schema": {"type": "string"}}}}
 
 
 ETAG = {"ETag": {"description": 'The item\'s version, `"<id>-v<version>"`: send it back in If-Match to write.',
@@ -211,8 +212,18 @@ GEOMETRY = {"type": "object", "required": ["type", "coordinates"], "description"
                            "coordinates": {"type": "array", "items": {}}}}
 
 SCHEMAS: dict = {
-    "exception": {"type": "object", "required": ["code"], "description": "An error: `code` is stable, `description` is for people.",
-                  "properties": {"code": {"type": "string"}, "description": {"type": "string"},
+    "exception": {"type": "object", "required": ["type", "title", "status", "detail", "instance", "code"],
+                  "description": "An RFC 9457 problem document (application/problem+json), as OGC API – Common "
+                                 "recommends; `code` and `description` are the OGC exception's members, `error` and "
+                                 "`message` the same again for clients of the house shape. The kinds and their one "
+                                 "status each are listed in docs/http-errors.md.",
+                  "properties": {"type": {"type": "string", "description": "The kind: /problems/<code>."},
+                                 "title": {"type": "string", "description": "The kind, for people."},
+                                 "status": {"type": "integer"},
+                                 "detail": {"type": "string", "description": "What went wrong this time, for people."},
+                                 "instance": {"type": "string", "description": "The path that was asked."},
+                                 "code": {"type": "string"}, "description": {"type": "string"},
+                                 "error": {"type": "string"}, "message": {"type": "string"},
                                  "parameter": {"type": "string"},
                                  "fields": {"type": "array", "description": "Every field at fault (422).", "items": {
                                      "type": "object", "required": ["field", "message"],
@@ -278,10 +289,11 @@ SCHEMAS: dict = {
 }
 
 RESPONSES: dict = {
-    "InvalidParameter": _error("A query parameter or the body cannot be read."),
+    "InvalidParameter": _error("A query or path parameter cannot be read (bad_parameter, naming it), or the body is "
+                               "not JSON (bad_request)."),
     "Unauthorized": {"description": "Log in, or send a personal API token (Bearer) or HTTP Basic credentials.",
                      "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
-                     "content": {JSON: {"schema": {"type": "object"}}, HTML: {"schema": {"type": "string"}}}},
+                     "content": {PROBLEM_JSON: {"schema": _schema("exception")}, HTML: {"schema": {"type": "string"}}}},
     "Forbidden": _error("Your role may not do this (writes need an editor)."),
     "NotFound": _error("No such layer or place."),
     "MethodNotAllowed": _error("This path does not take that method."),
@@ -291,7 +303,8 @@ RESPONSES: dict = {
     "PreconditionRequired": _error("If-Match is missing: a write must name the version it started from."),
     "TooLarge": _error("The body is too large."),
     "UnsupportedMediaType": _error("The body must be JSON (application/geo+json, application/json or merge-patch+json)."),
-    "Invalid": _error("The place breaks a rule; `fields` lists every field at fault."),
+    "Invalid": _error("The body was read but breaks its schema or a rule of the campaign; `fields` lists every "
+                      "field at fault."),
     "Unavailable": _error("A layer file cannot be read, or the store is busy."),
 }
 
@@ -330,7 +343,8 @@ def document(campaign: Campaign, server_url: str) -> dict:
         params["kind"]["description"] += " One of: " + ", ".join(kinds) + "."
     doc["components"]["schemas"]["placeInput"]["properties"]["status"]["enum"] = list(campaign.status_keys)
     document_refusals(doc, parameter=("400", _ref("responses", "InvalidParameter")),
-                      body=("422", _ref("responses", "Invalid")), unknown=("404", _ref("responses", "NotFound")))
+                      body=("422", _ref("responses", "Invalid")), unknown=("404", _ref("responses", "NotFound")),
+                      malformed=("400", _ref("responses", "InvalidParameter")))
     _link_item_operations(doc)
     return doc
 
@@ -354,5 +368,4 @@ def validated_document(campaign: Campaign) -> ApiDocument:
     """This document as web/core/validation.py checks requests against it: /ogc paths, OGC parameter names,
     400 for a bad parameter or a body that is not JSON (OGC API – Features), 415 left to the views."""
     return ApiDocument(prefix="/ogc", build=lambda: document(campaign, ""), names={"layer_id": "collectionId",
-                       "fid": "featureId"}, geometry_schemas=("geometryGeoJSON",), parameter_error=BadParameters,
-                       body_syntax_error=BadParameters, json_always=False, clamped=("limit",))
+                       "fid": "featureId"}, geometry_schemas=("geometryGeoJSON",), json_always=False, clamped=("limit",))

@@ -6,8 +6,9 @@ ETags. Views only negotiate the format, parse the request and call geo/:
 querying, paging and links are `geo.features_query`, the rules of writes
 `geo.features_edit`, validation and the version check `geo.store`. Reading
 needs a viewer (or the deployment's public view), writing an editor; errors
-are OGC exceptions `{"code", "description"}` (with the house `error` and
-`message`, and `fields` for a 422).
+are RFC 9457 problem documents (web/core/problems.py, as OGC API – Common
+recommends) that also carry the OGC exception members `code` and
+`description`; a browser asking for HTML gets an error page.
 """
 
 from __future__ import annotations
@@ -44,8 +45,12 @@ from geo.features_query import (
     timestamp,
 )
 from geo.geojson_io import dumps
+from geo.messages import t
+from geo.parsing import BoolRefused, parse_bool
+from geo.problems import BY_STATUS, KINDS, kind_of
 from web.access.auth import acting_user, public, requires
 from web.core.context import guatu
+from web.core.problems import PROBLEM_JSON, domain_problem, http_problem, problem_response
 from web.ogc.openapi import GEOJSON, HTML, JSON, OPENAPI_JSON, SCHEMA_JSON, document
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogc")
@@ -301,9 +306,12 @@ def _json_body() -> Any:
 
 def _repair() -> bool:
     value = request.args.get("repair", "")
-    if value not in ("", "true", "false"):
-        raise BadParameter("repair", "expected true or false")
-    return value == "true"
+    if value == "":
+        return False
+    try:
+        return parse_bool(value)
+    except BoolRefused as exc:
+        raise BadParameter("repair", str(exc)) from None
 
 
 @bp.post("/collections/<layer_id>/items")
@@ -391,48 +399,51 @@ def delete_item(layer_id: str, fid: str):
 
 # --- errors --------------------------------------------------------------------
 
-def _exception(status: int, code: str, description: str, extra: dict | None = None) -> Response:
+def _wants_html() -> bool:
     try:
-        fmt = negotiate(GEOJSON, JSON)
+        return negotiate(GEOJSON, JSON) == "html"
     except BadParameter:
-        fmt = "json"
-    if fmt == "html":
-        return _html("ogc/error.html", status, code=code, description=description, error_status=status)
-    body = {"code": code, "description": description, **(extra or {})}
-    return _json(body, JSON, status)
+        return False
+
+
+def _html_error(status: int, code: str, description: str) -> Response:
+    return _html("ogc/error.html", status, code=code, description=description, error_status=status)
 
 
 @bp.errorhandler(GuatuError)
 def _domain_error(exc: GuatuError):
-    extra = exc.to_dict()
-    return _exception(exc.http_status, exc.code, exc.message, extra)
+    if _wants_html():
+        return _html_error(exc.http_status, exc.code, exc.message)
+    return domain_problem(exc)
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     if exc.response is not None:  # abort(response), e.g. the 401 asking for credentials
         return _reshape(exc.response)
-    code = (exc.name or "error").lower().replace(" ", "_")
-    resp = _exception(exc.code or 500, code, exc.description or exc.name)
-    for name, value in exc.get_headers():  # keep Allow (405), WWW-Authenticate, Retry-After
-        if name.lower() != "content-type":
-            resp.headers[name] = value
+    resp = http_problem(exc)  # keeps Allow (405), WWW-Authenticate, Retry-After
+    if _wants_html():
+        body = resp.get_json()
+        html = _html_error(resp.status_code, body["error"], body["detail"])
+        html.headers.extend([(k, v) for k, v in resp.headers.items() if k.lower() not in ("content-type", "content-length")])
+        return html
     return resp
 
 
 def _reshape(resp: Response) -> Response:
-    """An error answered outside our views (401 from the access check, 404/405 from routing) as an OGC exception."""
-    if resp.status_code < 400 or resp.direct_passthrough:
+    """An error answered outside our views (401 from the access check, 404/405 from routing) as a problem
+    document, unless a browser asked for HTML."""
+    if resp.status_code < 400 or resp.direct_passthrough or resp.mimetype == PROBLEM_JSON:
         return resp
-    if resp.mimetype == JSON:
-        body = resp.get_json(silent=True)
-        if isinstance(body, dict) and "code" not in body and "error" in body:
-            body = {"code": body["error"], "description": body.get("message", ""), **body}
-            resp.set_data(dumps(body))
-    elif resp.mimetype == HTML and not (request.args.get("f") == "html" or request.accept_mimetypes.best == HTML):
-        name = resp.status.split(" ", 1)[-1]
-        resp.set_data(dumps({"code": name.lower().replace(" ", "_"), "description": name}))
-        resp.mimetype = JSON
+    if resp.mimetype == HTML and (request.args.get("f") == "html" or request.accept_mimetypes.best == HTML):
+        return resp
+    kind = BY_STATUS.get(resp.status_code) or kind_of("error", resp.status_code)
+    body = resp.get_json(silent=True) if resp.is_json else None
+    detail = (body or {}).get("message") or t("problem.http_detail", title=kind.title() if kind.code in KINDS
+                                               else t("problem.other", status=resp.status_code), path=request.path)
+    problem_doc = problem_response(kind, detail)
+    resp.set_data(problem_doc.get_data())
+    resp.mimetype = PROBLEM_JSON
     return resp
 
 

@@ -17,7 +17,7 @@ from flask import Blueprint, request
 
 from geo.basemaps.base import BadRequest
 from geo.basemaps.crs import collection_in, display_crs
-from geo.errors import BadParameter, FieldError, ValidationError
+from geo.errors import BadParameter, BadParameters, FieldError, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
 from geo.history import end_of_day, feature_as_of
@@ -47,9 +47,9 @@ def state():
     now = ctx.now()
     since = request.args.get("since")
     if since is not None and not (since.isascii() and since.isdigit()):
-        raise ValidationError([FieldError("since", f"expected a revision (a whole number ≥ 0), got {since!r}")])
+        raise BadParameters([FieldError("since", f"expected a revision (a whole number ≥ 0), got {since!r}")])
     if request.args.get("format", "packed") != "packed":
-        raise ValidationError([FieldError("format", "the only other format of the state is packed")])
+        raise BadParameters([FieldError("format", "the only other format of the state is packed")])
     key = wall.key(now)
     if key.etag in request.if_none_match:
         return send_cached(Cached(b"", key.etag))

@@ -20,6 +20,7 @@ from geo import inspections as insp
 from geo.basemaps.crs import display_crs
 from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.geojson_io import dumps
+from geo.parsing import BoolRefused, parse_bool
 from geo.printing import PrintOptions, render_print
 from geo.printing.render import MIMETYPES
 from geo.rules import local_now
@@ -59,11 +60,25 @@ def _listing(day: str) -> dict:
             "generated_at_local": insp.local_time(listing["generated_at"], ctx.campaign)}
 
 
+def _yes(values: dict, name: str) -> bool:
+    """A yes/no field of a form or JSON body: absent, empty or false is no; text is read by the one boolean
+    reader, and anything it refuses is a 422 naming the field."""
+    value = values.get(name)
+    if value in (None, "", False):
+        return False
+    if value is True:
+        return True
+    try:
+        return parse_bool(str(value))
+    except BoolRefused as exc:
+        raise ValidationError([FieldError(name, str(exc))]) from None
+
+
 def _generate(day: str, values: dict) -> dict:
     ctx = guatu()
     return insp.generate(ctx.store, ctx.campaign, insp.check_day(day), n=_int(values.get("count"), "count"),
                          seed=_int(values.get("seed"), "seed"), user=acting_user(),
-                         replace=str(values.get("replace", "")).lower() in ("1", "true", "on", "yes"))
+                         replace=_yes(values, "replace"))
 
 
 def _record(day: str, fid: str, values: dict) -> dict:
@@ -71,7 +86,7 @@ def _record(day: str, fid: str, values: dict) -> dict:
     return insp.record(ctx.store, ctx.campaign, insp.check_day(day), fid, result=values.get("result") or "",
                        user=acting_user(), notes=values.get("notes") or "", category=values.get("category") or None,
                        deadline=values.get("deadline") or None, layer=values.get("layer") or None,
-                       fixed=str(values.get("fixed", "")).lower() in ("1", "true", "on", "yes"))
+                       fixed=_yes(values, "fixed"))
 
 
 # --- pages ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from flask.cli import with_appcontext
 
 from geo.daily_report import build_pdf, build_xlsx, report_data
-from geo.errors import FieldError, GuatuError, ValidationError
+from geo.errors import BadParameters, FieldError, GuatuError
 from geo.geojson_io import atomic_write, dumps
 from geo.inspections import check_day
 from geo.progress import milestones, parse_range, timeline
@@ -63,7 +63,7 @@ def mine_api():
     ctx = guatu()
     person, unit = _who()
     if not person and not unit:
-        raise ValidationError([FieldError("person", "name a person (?person=…) or a unit (?unit=…)")])
+        raise BadParameters([FieldError("person", "name a person (?person=…) or a unit (?unit=…)")])
     return jsonify(my_places(ctx.store, ctx.campaign, ctx.now(), person=person, unit=unit))
 
 
@@ -95,7 +95,7 @@ def report_download(day: str, fmt: str):
     ctx = guatu()
     when = check_day(day)
     if fmt not in ("xlsx", "pdf"):
-        raise ValidationError([FieldError("format", "expected xlsx or pdf")])
+        raise BadParameters([FieldError("format", "expected xlsx or pdf")])
     data = report_data(ctx.store, ctx.campaign, when, ctx.now())
     if fmt == "xlsx":
         body = build_xlsx(data)
