@@ -1080,7 +1080,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "playback.done_of": {"zh": "完成 {done} / {total} 处", "en": "{done} of {total} places done"},
     "playback.gain": {
         "zh": "比整治前 {points} 个百分点,完成处数 {places}",
-        "en": "{points} percentage points against the start, places done {places}",
+        "en": "{points} percentage points against before, {places} places done",
     },
     "playback.spark_title": {"zh": "完成率曲线(点击查看某一天)", "en": "share done over time (click a day to see it)"},
     # editor: the map on a past day

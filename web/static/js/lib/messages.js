@@ -328,7 +328,7 @@ var EN = {
   "playback.day_of": " · day {n} of {total}",
   "playback.share": "{pct}% done",
   "playback.done_of": "{done} of {total} places done",
-  "playback.gain": "{points} percentage points against the start, places done {places}",
+  "playback.gain": "{points} percentage points against before, {places} places done",
   "playback.spark_title": "share done over time (click a day to see it)",
   "editor.as_of.shown": "The map on {day} (read only, {n} places). Click “Back to now” before editing.",
   "editor.as_of.failed": "that day cannot be shown: {message}",
