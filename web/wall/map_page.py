@@ -25,6 +25,32 @@ from markupsafe import escape
 from geo.config import Campaign
 
 AssetUrl = Callable[[str], str]
+PAGE_LANG = "zh-CN"  # the map pages' language (<html lang>), as the other pages' (templates/base.html)
+
+
+class PageFigure(Figure):
+    """branca's Figure, saying which language the page is in (`<html lang>`): the page's scripts show their
+    texts in that language (web/static/js/lib/messages.js)."""
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="{{ this.lang }}">\n'
+        "<head>\n"
+        "{% if this.title %}<title>{{this.title}}</title>{% endif %}"
+        "    {{this.header.render(**kwargs)}}\n"
+        "</head>\n"
+        "<body>\n"
+        "    {{this.html.render(**kwargs)}}\n"
+        "</body>\n"
+        "<script>\n"
+        "    {{this.script.render(**kwargs)}}\n"
+        "</script>\n"
+        "</html>\n",
+    )
+
+    def __init__(self, title: str, lang: str) -> None:
+        super().__init__(title=title)
+        self.lang = lang
 
 
 class OfflineMap(folium.Map):
@@ -74,9 +100,10 @@ class WallLayers(PageModule):
                             ("guatu_problem_banner_css", asset_url("css/problem-banner.css"))]
 
 
-def _page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSCSSMixin, map_options: dict | None = None) -> str:
-    """An offline folium page: the campaign's map, one element that drives it, the favicon."""
-    figure = Figure(title=str(escape(title)))
+def _page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSCSSMixin, map_options: dict | None = None,
+          lang: str = PAGE_LANG) -> str:
+    """An offline folium page in `lang`: the campaign's map, one element that drives it, the favicon."""
+    figure = PageFigure(str(escape(title)), lang)
     settings = dict(location=list(campaign.map.center), zoom_start=campaign.map.zoom, tiles=None, prefer_canvas=True,
                     control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
     m = OfflineMap(asset_url, **{**settings, **(map_options or {})})

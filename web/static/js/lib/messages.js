@@ -1,14 +1,15 @@
 /*
- * Every text the front end shows, in one table (zh-CN), looked up by key
- * with `t(key, {param: value})`; `{param}` in a text is replaced by the
- * value. Keys follow the server's catalogue (geo/messages.py): the page or
- * part first (wall., playback., editor., basemaps., print.), then the text.
- * Texts the server sends (problem banner, API errors) come from the server's
- * catalogue and are shown as they come.
+ * Generated from geo/messages.py by `python -m web.core.js_messages`; do not edit.
+ *
+ * Every text the front end shows, in Chinese (zh-CN) and English, looked up by
+ * key with `t(key, {param: value})`; `{param}` in a text is replaced by the
+ * value. The language is the page's (`<html lang>`, set by the server from the
+ * browser's Accept-Language): English when it starts with "en", else Chinese.
+ * Texts the server sends (problem banner, API errors) come already translated
+ * and are shown as they come.
  */
 
 var ZH = {
-  // --- wall map: loading, tooltip ---------------------------------------------------
   "wall.load_failed_retrying": "数据加载失败,正在重试……",
   "wall.tooltip.kind": "类型",
   "wall.tooltip.status": "状态",
@@ -20,17 +21,14 @@ var ZH = {
   "wall.tooltip.open_count": "{n} 个",
   "wall.tooltip.open_count_overnight": "{n} 个(含过夜问题)",
   "wall.tooltip.hint": "点击查看详情",
-  // --- wall map: today's inspections ------------------------------------------------
   "wall.inspections.title": "今日督导",
   "wall.inspections.none": "今日没有督导清单",
   "wall.inspections.fixed": "(立行立改)",
   "wall.inspections.more": "另有 {n} 处",
-  // --- basemaps, printing -------------------------------------------------------------
   "basemaps.none": "无底图(仅数据)",
   "basemaps.crs_failed": "底图坐标切换失败,请刷新页面",
   "print.button": "打印",
   "print.button_title": "打印当前视图(A3 横向 PDF)",
-  // --- editor: fields, a stale save ----------------------------------------------------
   "editor.field.name": "名称",
   "editor.field.kind": "类型",
   "editor.field.street": "街道",
@@ -48,7 +46,6 @@ var ZH = {
   "editor.conflict.reload": "载入最新版本(放弃我的修改)",
   "editor.conflict.reloaded": "已载入最新版本。",
   "editor.conflict.overwrite": "仍然保存(覆盖对方的修改)",
-  // --- wall map: title, legend, search, card -------------------------------------------
   "wall.as_of": "数据截至 {time}",
   "wall.filter.statuses": "状态:",
   "wall.filter.categories": "问题类别:",
@@ -80,9 +77,7 @@ var ZH = {
   "wall.card.found_by": "发现 {day}({by})",
   "wall.card.responsible": "责任人 {who}",
   "wall.card.more": "另有 {n} 个",
-  // --- wall map: names on the map ------------------------------------------------------
   "wall.labels.probe": "测",
-  // --- wall map: the progress dashboard ------------------------------------------------
   "wall.dash.title": "进度看板",
   "wall.dash.loading": "正在统计……",
   "wall.dash.totals": "整体进度",
@@ -122,7 +117,6 @@ var ZH = {
   "wall.dash.chart_title": "完成率与每日问题",
   "wall.dash.chart_opened": "▲ 发现 最多 {n}",
   "wall.dash.chart_closed": "▼ 销号",
-  // --- playback ------------------------------------------------------------------------
   "playback.date": "{y}年{m}月{d}日",
   "playback.weekday.0": "星期日",
   "playback.weekday.1": "星期一",
@@ -148,10 +142,8 @@ var ZH = {
   "playback.done_of": "完成 {done} / {total} 处",
   "playback.gain": "比整治前 {points} 个百分点,完成处数 {places}",
   "playback.spark_title": "完成率曲线(点击查看某一天)",
-  // --- editor: the map on a past day ---------------------------------------------------
   "editor.as_of.shown": "{day} 当日的地图(只读,共 {n} 处)。编辑前请点「回到当前」。",
   "editor.as_of.failed": "无法显示该日期:{message}",
-  // --- editor: the attribute form ------------------------------------------------------
   "editor.new": "新建{layer}",
   "editor.form.title": "{name}({id},第 {version} 版)",
   "editor.form.status": "整改状态",
@@ -159,7 +151,6 @@ var ZH = {
   "editor.form.delete": "删除",
   "editor.form.history": "修改记录",
   "editor.form.cancel": "取消",
-  // --- editor: the problem ledger ------------------------------------------------------
   "editor.ledger.title": "问题台账",
   "editor.ledger.category": "类别",
   "editor.ledger.description": "问题描述",
@@ -175,7 +166,6 @@ var ZH = {
   "editor.ledger.create": "添加问题",
   "editor.ledger.saved": "台账已更新(第 {version} 版)。",
   "editor.ledger.not_saved": "台账未更新:{message}",
-  // --- editor: the side panel ----------------------------------------------------------
   "editor.title": "编辑 · {title}",
   "editor.user": "当前用户:{user}",
   "editor.new_line": "新建{layer}(线)",
@@ -185,7 +175,6 @@ var ZH = {
   "editor.as_of.show": "查看当日地图",
   "editor.as_of.exit": "回到当前",
   "editor.hint": "点击地图上的地点进行编辑;按住 Ctrl 点击可多选。",
-  // --- editor: saving and deleting -----------------------------------------------------
   "editor.save.notes": "({notes})",
   "editor.save.saved": "已保存:{name},第 {version} 版。",
   "editor.save.failed_http": "保存失败(HTTP {status})",
@@ -195,7 +184,6 @@ var ZH = {
   "editor.delete.ask": "确定删除「{name}」吗?删除会记录在修改记录中,可以恢复。",
   "editor.delete.done": "已删除:{name}",
   "editor.delete.failed": "未删除:{message}",
-  // --- editor: selecting ---------------------------------------------------------------
   "editor.select.failed": "无法读取该地点",
   "editor.select.box_hint": "在地图上拖出一个矩形,框内的地点将被选中。",
   "editor.bulk.selected": "已选择 {n} 处",
@@ -203,23 +191,226 @@ var ZH = {
   "editor.bulk.apply": "批量设置状态",
   "editor.bulk.clear": "清除选择",
   "editor.bulk.done": "已将 {n} 处设为「{status}」。",
-  // --- editor: drawing and reshaping ---------------------------------------------------
   "editor.draw.line_hint": "在地图上依次点击画线,点击最后一点结束。",
   "editor.draw.polygon_hint": "在地图上依次点击画出边界,点击第一个点闭合。",
   "editor.shape.edit": "编辑形状",
   "editor.shape.done": "完成形状编辑",
 };
 
-// The text of `key` with its `{params}` filled in; an unknown key is shown as itself.
-export function t(key, params) {
-  var text = Object.prototype.hasOwnProperty.call(ZH, key) ? ZH[key] : key;
+var EN = {
+  "wall.load_failed_retrying": "loading the data failed; retrying…",
+  "wall.tooltip.kind": "Kind",
+  "wall.tooltip.status": "Status",
+  "wall.tooltip.street": "Sub-district",
+  "wall.tooltip.overdue": "Overdue",
+  "wall.tooltip.overdue_problems": "{n} problem(s) overdue",
+  "wall.tooltip.overdue_deadline": "milestone missed",
+  "wall.tooltip.open_problems": "Open problems",
+  "wall.tooltip.open_count": "{n}",
+  "wall.tooltip.open_count_overnight": "{n} (some open overnight)",
+  "wall.tooltip.hint": "click for details",
+  "wall.inspections.title": "Today's inspections",
+  "wall.inspections.none": "no inspection list for today",
+  "wall.inspections.fixed": "(fixed on the spot)",
+  "wall.inspections.more": "{n} more",
+  "basemaps.none": "no basemap (data only)",
+  "basemaps.crs_failed": "switching the basemap's coordinate system failed; please reload the page",
+  "print.button": "Print",
+  "print.button_title": "print the current view (A3 landscape PDF)",
+  "editor.field.name": "Name",
+  "editor.field.kind": "Kind",
+  "editor.field.street": "Sub-district",
+  "editor.field.community": "Community",
+  "editor.field.status": "Status",
+  "editor.field.deadline": "Milestone",
+  "editor.field.unit": "Responsible unit",
+  "editor.field.people": "Responsible people",
+  "editor.field.notes": "Notes",
+  "editor.field.problems": "Ledger",
+  "editor.conflict.field": "{field} → {value}",
+  "editor.conflict.geometry": "the shape was changed",
+  "editor.conflict.nothing": "no field changed",
+  "editor.conflict.refused": "Save refused: this place was changed by “{who}” while you were editing it (now version {version}). Their changes: {changes}.",
+  "editor.conflict.reload": "Load the latest version (drop my changes)",
+  "editor.conflict.reloaded": "The latest version is loaded.",
+  "editor.conflict.overwrite": "Save anyway (overwrite their changes)",
+  "wall.as_of": "data as of {time}",
+  "wall.filter.statuses": "Statuses: ",
+  "wall.filter.categories": "Problem categories: ",
+  "wall.filter.layers": "Layers: ",
+  "wall.filter.and": ", ",
+  "wall.legend.title": "Rectification status",
+  "wall.legend.overdue": "overdue (magenta ring)",
+  "wall.legend.overnight": "problem open overnight (blinking white ring)",
+  "wall.legend.flash": "just changed (blinking blue frame)",
+  "wall.legend.progress": "{total} places · {done} done ({pct}%)",
+  "wall.search.placeholder": "search a place by name",
+  "wall.search.none": "nothing found",
+  "wall.card.close": "Close",
+  "wall.card.loading": "reading…",
+  "wall.card.failed": "reading failed",
+  "wall.card.as_of": "status on {day}",
+  "wall.card.overdue": "overdue",
+  "wall.card.days_late": "{n} day(s) overdue",
+  "wall.card.has_overnight": "has problems open overnight",
+  "wall.card.deadline": "Milestone",
+  "wall.card.no_deadline": "not set",
+  "wall.card.unit": "Responsible unit",
+  "wall.card.open_problems": "{n} open problem(s)",
+  "wall.card.closed_problems": "({n} closed)",
+  "wall.card.problem": "problem",
+  "wall.card.overnight": "overnight",
+  "wall.card.problem_deadline": "due {day}",
+  "wall.card.found": "found {day}",
+  "wall.card.found_by": "found {day} ({by})",
+  "wall.card.responsible": "responsible: {who}",
+  "wall.card.more": "{n} more",
+  "wall.labels.probe": "M",
+  "wall.dash.title": "Progress dashboard",
+  "wall.dash.loading": "counting…",
+  "wall.dash.totals": "Overall progress",
+  "wall.dash.done_of": "{done} of {total} places done",
+  "wall.dash.fact.overdue": "places overdue",
+  "wall.dash.fact.overnight": "places with overnight problems",
+  "wall.dash.fact.opened": "problems",
+  "wall.dash.fact.closed": "closed",
+  "wall.dash.fact.open": "open",
+  "wall.dash.chart": "Progress curve (share done · problems found/closed per day)",
+  "wall.dash.streets": "By sub-district",
+  "wall.dash.communities": "By community",
+  "wall.dash.communities_lowest": "Communities furthest behind",
+  "wall.dash.categories": "Problem categories (open / all)",
+  "wall.dash.col.name": "Name",
+  "wall.dash.col.progress": "Progress",
+  "wall.dash.col.done": "Done",
+  "wall.dash.col.overdue": "Overdue",
+  "wall.dash.col.category": "Category",
+  "wall.dash.col.places": "Places",
+  "wall.dash.col.open": "Open",
+  "wall.dash.col.closed": "Closed",
+  "wall.dash.alerts": "overdue {overdue} · overnight {overnight}",
+  "wall.dash.days_late": "{n} d overdue",
+  "wall.dash.days_open": "open {n} d",
+  "wall.dash.milestones": "Milestones",
+  "wall.dash.milestones_all": "Milestones (whole district)",
+  "wall.dash.verdict.ahead": "ahead",
+  "wall.dash.verdict.on_track": "on track",
+  "wall.dash.verdict.behind": "behind",
+  "wall.dash.ms_share": "done {done} · planned {planned}",
+  "wall.dash.ms_today_plan": "planned for today {planned}",
+  "wall.dash.ms_days_left": "{n} day(s) left",
+  "wall.dash.ms_due_today": "due today",
+  "wall.dash.ms_next": "next milestone {what} · {left} · planned done {planned}",
+  "wall.dash.ms_all_past": "all milestones are past",
+  "wall.dash.chart_title": "Share done and problems per day",
+  "wall.dash.chart_opened": "▲ found, at most {n}",
+  "wall.dash.chart_closed": "▼ closed",
+  "playback.date": "{y}-{m}-{d}",
+  "playback.weekday.0": "Sunday",
+  "playback.weekday.1": "Monday",
+  "playback.weekday.2": "Tuesday",
+  "playback.weekday.3": "Wednesday",
+  "playback.weekday.4": "Thursday",
+  "playback.weekday.5": "Friday",
+  "playback.weekday.6": "Saturday",
+  "playback.load_failed_retrying": "loading the playback data failed; retrying…",
+  "playback.load_failed": "loading the playback data failed",
+  "playback.pause": "⏸ Pause",
+  "playback.play": "▶ Play",
+  "playback.before": "Before",
+  "playback.after": "After",
+  "playback.title": "Progress playback",
+  "playback.ignored": "wrong parameters, defaults used instead: {what}",
+  "playback.speed": "{seconds} s a day, looping",
+  "playback.switch_compare": "Compare before and after",
+  "playback.switch_play": "Day by day",
+  "playback.range": "{from} to {to}",
+  "playback.day_of": " · day {n} of {total}",
+  "playback.share": "{pct}% done",
+  "playback.done_of": "{done} of {total} places done",
+  "playback.gain": "{points} percentage points against before, {places} places done",
+  "playback.spark_title": "share done over time (click a day to see it)",
+  "editor.as_of.shown": "The map on {day} (read only, {n} places). Click “Back to now” before editing.",
+  "editor.as_of.failed": "that day cannot be shown: {message}",
+  "editor.new": "New {layer}",
+  "editor.form.title": "{name} ({id}, version {version})",
+  "editor.form.status": "Rectification status",
+  "editor.form.save": "Save",
+  "editor.form.delete": "Delete",
+  "editor.form.history": "History of changes",
+  "editor.form.cancel": "Cancel",
+  "editor.ledger.title": "Problem ledger",
+  "editor.ledger.category": "Category",
+  "editor.ledger.description": "Description",
+  "editor.ledger.deadline": "Due",
+  "editor.ledger.responsible": "Responsible",
+  "editor.ledger.status": "State",
+  "editor.ledger.edit": "Edit",
+  "editor.ledger.close": "Close the problem",
+  "editor.ledger.add": "Add a problem",
+  "editor.ledger.found_on": "Found on",
+  "editor.ledger.found_by": "Found by",
+  "editor.ledger.save": "Save the problem",
+  "editor.ledger.create": "Add the problem",
+  "editor.ledger.saved": "ledger updated (version {version}).",
+  "editor.ledger.not_saved": "ledger not updated: {message}",
+  "editor.title": "Editing · {title}",
+  "editor.user": "signed in as {user}",
+  "editor.new_line": "New {layer} (line)",
+  "editor.box_select": "Select by box",
+  "editor.as_of.title": "Status on a past day",
+  "editor.as_of.day": "Day",
+  "editor.as_of.show": "Show the map on that day",
+  "editor.as_of.exit": "Back to now",
+  "editor.hint": "Click a place on the map to edit it; Ctrl-click to select several.",
+  "editor.save.notes": " ({notes})",
+  "editor.save.saved": "saved: {name}, version {version}.",
+  "editor.save.failed_http": "saving failed (HTTP {status})",
+  "editor.save.repair_ask": "The shape is invalid: {message}\n\nRepair it automatically (make_valid) and save?",
+  "editor.save.invalid": "the shape is invalid; not saved: {message}",
+  "editor.save.not_saved": "not saved: {message}",
+  "editor.delete.ask": "Delete “{name}”? The deletion is kept in the history of changes and can be undone.",
+  "editor.delete.done": "deleted: {name}",
+  "editor.delete.failed": "not deleted: {message}",
+  "editor.select.failed": "that place cannot be read",
+  "editor.select.box_hint": "Drag a rectangle on the map; the places inside it are selected.",
+  "editor.bulk.selected": "{n} place(s) selected",
+  "editor.bulk.status": "Set one status for all",
+  "editor.bulk.apply": "Set the status of all",
+  "editor.bulk.clear": "Clear the selection",
+  "editor.bulk.done": "{n} place(s) set to “{status}”.",
+  "editor.draw.line_hint": "Click points on the map to draw the line; click the last point again to finish.",
+  "editor.draw.polygon_hint": "Click points on the map to draw the boundary; click the first point to close it.",
+  "editor.shape.edit": "Edit the shape",
+  "editor.shape.done": "Finish editing the shape",
+};
+
+// The table for a language tag ("en", "en-US", "zh-CN", ""): English for en*, else Chinese.
+export function table(lang) {
+  return /^en\b/i.test(lang || "") ? EN : ZH;
+}
+
+// The page's language: <html lang>, or "" where there is no page (node).
+export function pageLanguage() {
+  return typeof document === "undefined" || !document.documentElement ? "" : document.documentElement.lang || "";
+}
+
+// The text of `key` in `lang` with its `{params}` filled in; an unknown key is shown as itself.
+export function translate(lang, key, params) {
+  var texts = table(lang);
+  var text = Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, function (m, name) {
     return Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : m;
   });
 }
 
-// Every key and its text (tests check that every key used is here).
+// The text of `key` in the page's language.
+export function t(key, params) {
+  return translate(pageLanguage(), key, params);
+}
+
+// Every key (tests check that every key used is here).
 export function keys() {
   return Object.keys(ZH);
 }
