@@ -116,7 +116,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web.cli import backup as cli_backup  # account pages, `backup`/`restore`, /api/openapi.json
 
     app.register_blueprint(admin.bp)
-    app.register_blueprint(openapi.bp)
     cli_backup.register(app)
     from web.ogc import routes as ogcapi  # OGC API – Features for GIS clients: /ogc
 

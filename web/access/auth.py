@@ -1,9 +1,10 @@
 """Who is asking, and may they: sessions, API tokens, HTTP Basic, display tokens, CSRF.
 
-Every endpoint requires a viewer unless marked otherwise: `@requires("editor")`
-for writes, `@requires("admin")` for administration, `@public` for the login
-page and health checks. The rule is enforced once, in `before_request`, so a
-new endpoint cannot forget it. Browser sessions must send the CSRF token with
+Every view declares the role it needs and whether a display link may call it
+(web/core/routes.py: `@bp.get(rule, role=EDITOR, display=…)`). The rule is
+enforced once, in `before_request`, from the declaration of the endpoint; a
+view without a declaration is refused to everyone, so a new endpoint cannot
+forget it. Browser sessions must send the CSRF token with
 every state-changing request; token and Basic clients send no cookies and
 need none.
 
@@ -18,44 +19,26 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
 
 from geo.accounts import Accounts, LoginRefused, Principal, User
 from geo.errors import DiskFull
 from geo.messages import t
 from geo.store.base import iso
 from geo.throttle import LoginThrottled
-from web.access import display_scope
+from web.access import display_scope, docs
 from web.access.login_limits import login_throttle
+from web.core.routes import PUBLIC, VIEWER, DeclaredBlueprint, declaration_of
 
-bp = Blueprint("auth", __name__)
+bp = DeclaredBlueprint("auth", __name__)
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 DISPLAY_HEADER = "X-Guatu-Display"
 CSRF_HEADER = "X-CSRF-Token"
 RECENT_LOGIN = timedelta(minutes=5)  # a session this fresh may mint API tokens without re-entering the password
-# Read-only endpoints a wall screen with a display token may use.
-DISPLAY_ENDPOINTS = {"wall.wall_display", "wall_data.state", "wall_data.shapes", "api.boundaries", "api.changes", "static"}
-DISPLAY_ENDPOINTS |= {"basemaps.tile", "basemaps.index"}  # basemap tiles and their list
-DISPLAY_ENDPOINTS |= {"wall_data.place", "wall_data.dashboard"}  # the wall map's place cards and dashboard
-
-
-def requires(role: str) -> Callable:
-    def mark(view: Callable) -> Callable:
-        view.guatu_role = role
-        return view
-    return mark
-
-
-def public(view: Callable) -> Callable:
-    view.guatu_role = None
-    return view
-
-
 def accounts() -> Accounts:
     return current_app.extensions["guatu_accounts"]
 
@@ -167,9 +150,11 @@ def _unauthorized(message: str):
 
 
 def _check_access() -> None:
-    view = current_app.view_functions.get(request.endpoint or "")
-    role = getattr(view, "guatu_role", "viewer") if view else "viewer"
-    if request.endpoint == "static" or role is None:
+    declared = declaration_of(current_app, request.endpoint)
+    if declared is None and request.endpoint is not None:
+        abort(403, t("routes.undeclared"))  # a view must say who may call it (web/core/routes.py)
+    role = declared.role if declared else VIEWER  # no such route: the caller logs in before hearing so, as always
+    if role == PUBLIC:
         g.principal = _identify_quietly()
         return
     p = _identify()
@@ -179,9 +164,9 @@ def _check_access() -> None:
             _unauthorized(t("accounts.login_required"))
         abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
     if p.via == "display":
-        if request.endpoint not in DISPLAY_ENDPOINTS:
+        if declared is None or declared.display is None:
             abort(403, t("accounts.display_only_wall"))
-        display_scope.enforce(p)  # its street, community and layers, on every endpoint it reaches
+        display_scope.enforce(p, declared.display)  # its street, community and layers, on every endpoint it reaches
     if not p.can(role):
         abort(403, t("accounts.role_needed", role=ROLE_LABELS.get(role, role), have=ROLE_LABELS.get(p.role, p.role)))
     if request.method not in SAFE_METHODS and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
@@ -219,8 +204,7 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-@bp.route("/login", methods=["GET", "POST"])
-@public
+@bp.route("/login", methods=["GET", "POST"], role=PUBLIC)
 def login():
     error = None
     status = 200
@@ -244,7 +228,7 @@ def login():
     return render_template("login.html", error=error, csrf=csrf_token(), next=request.args.get("next", "")), status, headers
 
 
-@bp.post("/logout")
+@bp.post("/logout", role=VIEWER)
 def logout():
     if session.get("user"):
         accounts().end_session(session["user"], session.get("sid"))
@@ -252,7 +236,7 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-@bp.get("/api/me")
+@bp.get("/api/me", role=VIEWER, doc=docs.ME)
 def me():
     p = principal()
     return jsonify({"username": p.username, "name": p.name, "role": p.role, "via": p.via,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
 
 from geo.boundaries import locate
 from geo.errors import FieldError, ValidationError
@@ -11,11 +11,13 @@ from geo.history import end_of_day, layer_as_of, readable_history, revert_op
 from geo.ledger import add_problem, explain_rule, update_problem
 from geo.rules import local_now
 from geo.validate import parse_date
-from web.access.auth import acting_user, requires
+from web.access.auth import acting_user
+from web.api import docs
 from web.api.writes import _expected_version, _feature_response, _json_body
 from web.core.context import guatu
+from web.core.routes import EDITOR, VIEWER, DeclaredBlueprint
 
-bp = Blueprint("places", __name__, url_prefix="/api")
+bp = DeclaredBlueprint("places", __name__, url_prefix="/api")
 
 
 def _today():
@@ -30,20 +32,19 @@ def _number(name: str) -> float:
         raise ValidationError([FieldError(name, "expected a number")]) from None
 
 
-@bp.get("/locate")
+@bp.get("/locate", role=VIEWER, doc=docs.LOCATE)
 def where():
     """Which sub-district and community a point falls in: ?lon=…&lat=…"""
     ctx = guatu()
     return jsonify(locate(ctx.data_dir, ctx.campaign, _number("lon"), _number("lat")))
 
 
-@bp.get("/ledger-rule")
+@bp.get("/ledger-rule", role=VIEWER, doc=docs.LEDGER_RULE)
 def ledger_rule():
     return jsonify({"rule": guatu().campaign.status_rule.__dict__, "explanation": explain_rule(guatu().campaign)})
 
 
-@bp.post("/layers/<layer_id>/features/<fid>/problems")
-@requires("editor")
+@bp.post("/layers/<layer_id>/features/<fid>/problems", role=EDITOR, doc=docs.NEW_PROBLEM)
 def new_problem(layer_id: str, fid: str):
     body = _json_body()
     ctx = guatu()
@@ -54,8 +55,7 @@ def new_problem(layer_id: str, fid: str):
     return _feature_response(result, 201)
 
 
-@bp.patch("/layers/<layer_id>/features/<fid>/problems/<pid>")
-@requires("editor")
+@bp.patch("/layers/<layer_id>/features/<fid>/problems/<pid>", role=EDITOR, doc=docs.EDIT_PROBLEM)
 def edit_problem(layer_id: str, fid: str, pid: str):
     body = _json_body()
     ctx = guatu()
@@ -66,8 +66,7 @@ def edit_problem(layer_id: str, fid: str, pid: str):
     return _feature_response(result)
 
 
-@bp.post("/layers/<layer_id>/features/<fid>/revert")
-@requires("editor")
+@bp.post("/layers/<layer_id>/features/<fid>/revert", role=EDITOR, doc=docs.REVERT)
 def revert(layer_id: str, fid: str):
     """Bring a place back to an earlier version; the revert is itself a new change."""
     body = _json_body()
@@ -79,12 +78,12 @@ def revert(layer_id: str, fid: str):
     return _feature_response(ctx.store.apply([op], user=acting_user())[0])
 
 
-@bp.get("/layers/<layer_id>/features/<fid>/history/readable")
+@bp.get("/layers/<layer_id>/features/<fid>/history/readable", role=VIEWER, doc=docs.READABLE_HISTORY)
 def readable(layer_id: str, fid: str):
     return Response(dumps(readable_history(guatu().store, layer_id, fid)), mimetype="application/json")
 
 
-@bp.get("/layers/<layer_id>/as-of/<day>")
+@bp.get("/layers/<layer_id>/as-of/<day>", role=VIEWER, doc=docs.AS_OF)
 def as_of(layer_id: str, day: str):
     """The layer as it stood at the end of a day (campaign time zone)."""
     try:

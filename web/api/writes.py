@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, request, url_for
+from flask import Response, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from geo.boundaries import fill_location
@@ -22,10 +22,12 @@ from geo.features_edit import PreconditionFailed, any_version, weak_etag
 from geo.geojson_io import dumps
 from geo.messages import t
 from geo.store.base import Op, WriteResult
-from web.access.auth import acting_user, requires
+from web.access.auth import acting_user
+from web.api import docs
 from web.core.context import guatu
+from web.core.routes import EDITOR, DeclaredBlueprint
 
-bp = Blueprint("edit", __name__, url_prefix="/api")
+bp = DeclaredBlueprint("edit", __name__, url_prefix="/api")
 
 _ETAG = re.compile(r'^"?(?P<id>.+)-v(?P<version>\d+)"?$')
 MAX_BATCH = 5000
@@ -84,8 +86,7 @@ def _feature_response(result: WriteResult, status: int = 200) -> Response:
     return resp
 
 
-@bp.post("/layers/<layer_id>/features")
-@requires("editor")
+@bp.post("/layers/<layer_id>/features", role=EDITOR, doc=docs.CREATE_FEATURE)
 def create(layer_id: str):
     body = _json_body()
     ctx = guatu()
@@ -96,8 +97,7 @@ def create(layer_id: str):
     return resp
 
 
-@bp.patch("/layers/<layer_id>/features/<fid>")
-@requires("editor")
+@bp.patch("/layers/<layer_id>/features/<fid>", role=EDITOR, doc=docs.UPDATE_FEATURE)
 def update(layer_id: str, fid: str):
     """Merge `properties` into the place's and/or replace its `geometry`."""
     body = _json_body()
@@ -111,16 +111,14 @@ def update(layer_id: str, fid: str):
     return _feature_response(result)
 
 
-@bp.delete("/layers/<layer_id>/features/<fid>")
-@requires("editor")
+@bp.delete("/layers/<layer_id>/features/<fid>", role=EDITOR, doc=docs.DELETE_FEATURE)
 def delete(layer_id: str, fid: str):
     body = _json_body() if request.data else {}  # optional: {"version": n} instead of If-Match
     guatu().store.delete(layer_id, fid, expected_version=_expected_version(layer_id, fid, body), user=acting_user())
     return Response(status=204)
 
 
-@bp.post("/layers/<layer_id>/status")
-@requires("editor")
+@bp.post("/layers/<layer_id>/status", role=EDITOR, doc=docs.SET_STATUS)
 def set_status(layer_id: str):
     """Set one status on many places at once: {"status": "...", "features": {"id": version, ...}}.
 

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from geo.errors import GuatuError
 from geo.history import readable_history, revert_op
 from geo.ledger import explain_rule
-from web.access.auth import acting_user, csrf_token, principal, requires
+from web.access.auth import acting_user, csrf_token, principal
 from web.core.context import guatu
 from web.core.problem_banner import banner_options
+from web.core.routes import EDITOR, VIEWER, DeclaredBlueprint
 from web.core.security import add_nonce
 from web.wall.map_page import editor_html
 from web.workflow.inspections import workflow_links
 
-bp = Blueprint("editor", __name__)
+bp = DeclaredBlueprint("editor", __name__)
 
 
 def _asset(path: str) -> str:
     return url_for("static", filename=path)
 
 
-@bp.get("/edit")
-@requires("editor")
+@bp.get("/edit", role=EDITOR)
 def edit():
     ctx = guatu()
     c = ctx.campaign
@@ -60,7 +60,7 @@ def edit():
     return resp
 
 
-@bp.get("/places/<layer_id>/<fid>/history")
+@bp.get("/places/<layer_id>/<fid>/history", role=VIEWER)
 def history(layer_id: str, fid: str):
     ctx = guatu()
     try:
@@ -73,8 +73,7 @@ def history(layer_id: str, fid: str):
                            entries=list(reversed(entries)), can_edit=can_edit)
 
 
-@bp.post("/places/<layer_id>/<fid>/revert")
-@requires("editor")
+@bp.post("/places/<layer_id>/<fid>/revert", role=EDITOR)
 def revert(layer_id: str, fid: str):
     ctx = guatu()
     try:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from threading import Lock
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
 from geo.boundaries import fill_location
@@ -44,11 +44,13 @@ from geo.features_query import (
     timestamp,
 )
 from geo.geojson_io import dumps
-from web.access.auth import acting_user, public, requires
+from web.access.auth import acting_user
 from web.core.context import guatu
+from web.core.routes import EDITOR, PUBLIC, VIEWER, DeclaredBlueprint
+from web.ogc import docs
 from web.ogc.openapi import GEOJSON, HTML, JSON, OPENAPI_JSON, SCHEMA_JSON, document
 
-bp = Blueprint("ogcapi", __name__, url_prefix="/ogc")
+bp = DeclaredBlueprint("ogcapi", __name__, url_prefix="/ogc")
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -124,7 +126,7 @@ def _labels() -> dict:
 
 # --- capabilities --------------------------------------------------------------
 
-@bp.get("/", strict_slashes=False)
+@bp.get("/", strict_slashes=False, role=VIEWER, doc=docs.LANDING)
 def landing():
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
@@ -146,8 +148,7 @@ def landing():
     return _json(body, JSON)
 
 
-@bp.get("/conformance")
-@public
+@bp.get("/conformance", role=PUBLIC, doc=docs.CONFORMANCE)
 def conformance():
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
@@ -157,8 +158,7 @@ def conformance():
     return _json(body, JSON)
 
 
-@bp.get("/api")
-@public
+@bp.get("/api", role=PUBLIC, doc=docs.API_DEFINITION)
 def api_definition():
     fmt = negotiate(OPENAPI_JSON, JSON)
     check_parameters(request.args, ("f",))
@@ -188,7 +188,7 @@ def _collection(layer, fmt: str) -> dict:
     }
 
 
-@bp.get("/collections")
+@bp.get("/collections", role=VIEWER, doc=docs.COLLECTIONS)
 def collections():
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
@@ -199,7 +199,7 @@ def collections():
     return _json(body, JSON)
 
 
-@bp.get("/collections/<layer_id>")
+@bp.get("/collections/<layer_id>", role=VIEWER, doc=docs.COLLECTION)
 def collection(layer_id: str):
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
@@ -209,7 +209,7 @@ def collection(layer_id: str):
     return _json(body, JSON)
 
 
-@bp.get("/collections/<layer_id>/queryables")
+@bp.get("/collections/<layer_id>/queryables", role=VIEWER, doc=docs.QUERYABLES)
 def queryables(layer_id: str):
     fmt = negotiate(SCHEMA_JSON, JSON)
     check_parameters(request.args, ("f",))
@@ -233,7 +233,7 @@ def queryables(layer_id: str):
 
 # --- items ---------------------------------------------------------------------
 
-@bp.get("/collections/<layer_id>/items")
+@bp.get("/collections/<layer_id>/items", role=VIEWER, doc=docs.ITEMS)
 def items(layer_id: str):
     layer = _layer(layer_id)
     fmt = negotiate(GEOJSON, JSON)
@@ -272,7 +272,7 @@ def _item_response(layer_id: str, feature: dict, status: int = 200, notes: list[
     return resp
 
 
-@bp.get("/collections/<layer_id>/items/<fid>")
+@bp.get("/collections/<layer_id>/items/<fid>", role=VIEWER, doc=docs.ITEM)
 def item(layer_id: str, fid: str):
     layer = _layer(layer_id)
     fmt = negotiate(GEOJSON, JSON)
@@ -306,8 +306,7 @@ def _repair() -> bool:
     return value == "true"
 
 
-@bp.post("/collections/<layer_id>/items")
-@requires("editor")
+@bp.post("/collections/<layer_id>/items", role=EDITOR, doc=docs.CREATE_ITEM)
 def create_item(layer_id: str):
     _layer(layer_id)
     check_parameters(request.args, ("repair",))
@@ -358,22 +357,19 @@ def _stale(fid: str, version: int, current: dict) -> str:
             f"read it again (its ETag is \"{etag(current)}\") and retry.")
 
 
-@bp.put("/collections/<layer_id>/items/<fid>")
-@requires("editor")
+@bp.put("/collections/<layer_id>/items/<fid>", role=EDITOR, doc=docs.REPLACE_ITEM)
 def replace_item(layer_id: str, fid: str):
     _layer(layer_id)
     return _write(layer_id, fid, replace_ops)
 
 
-@bp.patch("/collections/<layer_id>/items/<fid>")
-@requires("editor")
+@bp.patch("/collections/<layer_id>/items/<fid>", role=EDITOR, doc=docs.UPDATE_ITEM)
 def update_item(layer_id: str, fid: str):
     _layer(layer_id)
     return _write(layer_id, fid, patch_ops)
 
 
-@bp.delete("/collections/<layer_id>/items/<fid>")
-@requires("editor")
+@bp.delete("/collections/<layer_id>/items/<fid>", role=EDITOR, doc=docs.DELETE_ITEM)
 def delete_item(layer_id: str, fid: str):
     _layer(layer_id)
     check_parameters(request.args, ())

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from flask import Flask, Response, current_app, jsonify, request, url_for
 
 from geo.basemaps import Basemaps, open_basemaps
 from geo.config import Campaign
+from web.core.routes import VIEWER, DeclaredBlueprint, Display
+from web.wall import docs
 
-bp = Blueprint("basemaps", __name__)
+bp = DeclaredBlueprint("basemaps", __name__)
 
 TILE_CACHE_CONTROL = "private, max-age=3600"
 
@@ -29,7 +31,7 @@ def _tile_template(basemap_id: str) -> str:
     return url[: -len("/0/0/0")] + "/{z}/{x}/{y}"
 
 
-@bp.get("/tiles/<basemap_id>/<int:z>/<int:x>/<int:y>")
+@bp.get("/tiles/<basemap_id>/<int:z>/<int:x>/<int:y>", role=VIEWER, display=Display.OPEN)
 def tile(basemap_id: str, z: int, x: int, y: int):
     t = basemaps().tile(basemap_id, z, x, y)
     resp = Response(t.data, mimetype=t.mimetype)
@@ -40,7 +42,7 @@ def tile(basemap_id: str, z: int, x: int, y: int):
     return resp.make_conditional(request)
 
 
-@bp.get("/api/basemaps")
+@bp.get("/api/basemaps", role=VIEWER, display=Display.OPEN, doc=docs.BASEMAPS)
 def index():
     """The configured basemaps (never a key or an upstream address): id, title, tile URL, zooms, CRS."""
     return jsonify({"basemaps": basemaps().describe(_tile_template)})

@@ -10,7 +10,7 @@ parameters the request adds.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, url_for
+from flask import Response, request, url_for
 
 from geo.viewport import viewport_layers
 from geo.wall.params import WallView, parse_view, query_from_url
@@ -18,11 +18,12 @@ from web.access import display_scope
 from web.access.auth import principal
 from web.core.context import guatu
 from web.core.problem_banner import banner_options
+from web.core.routes import VIEWER, DeclaredBlueprint, Display
 from web.core.security import add_nonce
 from web.wall.map_page import wall_map_html
 from web.workflow.inspections import workflow_links
 
-bp = Blueprint("wall", __name__)
+bp = DeclaredBlueprint("wall", __name__)
 
 
 def _asset(path: str) -> str:
@@ -95,13 +96,13 @@ def _map_options(view: WallView, **extra) -> dict:
     return extra
 
 
-@bp.get("/")
+@bp.get("/", role=VIEWER)
 def wall_map():
     view = _view(dashboard=False)
     return _page(view, _options(view, "desk"), _map_options(view))
 
 
-@bp.get("/wall")
+@bp.get("/wall", role=VIEWER, display=Display.OWN_URL)
 def wall_display():
     """The big-screen view; a display token opens it without logging in."""
     p = principal()

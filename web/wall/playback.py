@@ -14,27 +14,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, request, url_for
+from flask import Response, request, url_for
 
 from geo.basemaps.crs import display_crs
 from geo.errors import BadParameter, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
 from geo.playback import parse_view, playback
-from geo.progress import MAX_TIMELINE_DAYS, parse_range
+from geo.progress import parse_range
 from geo.rules import local_now
 from geo.wall.params import query_from_url
-from web.access.auth import DISPLAY_ENDPOINTS, principal
-from web.api.openapi import CACHED, CRS, ETAG, IF_NONE_MATCH, PATHS, READ_ERRORS, _json, _ref_response
+from web.access.auth import principal
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
+from web.core.routes import VIEWER, DeclaredBlueprint, Display
 from web.core.security import add_nonce
+from web.wall import docs
 from web.wall.map_page import AssetUrl, WallLayers, _page
 from web.wall.pages import _asset, _map_options, _options, _view
 
-bp = Blueprint("playback", __name__)
-# A wall screen's display token may open the playback page and read its data (nothing else is added).
-DISPLAY_ENDPOINTS.update({"playback.playback_api", "playback.playback_page"})
+bp = DeclaredBlueprint("playback", __name__)
 
 
 def _today() -> date:
@@ -42,7 +41,7 @@ def _today() -> date:
     return local_now(ctx.campaign, ctx.now()).date()
 
 
-@bp.get("/api/playback")
+@bp.get("/api/playback", role=VIEWER, display=Display.WHOLE, doc=docs.PLAYBACK)
 def playback_api():
     """geo/playback.py's document for the days `from`..`to` (default: the last 30), at most 400 days."""
     ctx = guatu()
@@ -68,7 +67,7 @@ class PlaybackLayers(WallLayers):
         self.default_js = [*self.default_js, ("guatu_wall_playback", asset_url("js/wall-playback.js"))]
 
 
-@bp.get("/wall/playback")
+@bp.get("/wall/playback", role=VIEWER, display=Display.WHOLE)
 def playback_page():
     """The big-screen playback: autoplays and loops; `mode=compare` shows 整治前/整治后 side by side."""
     ctx = guatu()
@@ -90,46 +89,3 @@ def playback_page():
     resp = Response(add_nonce(html), mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     return resp
-
-
-def _query(name: str, description: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": description}
-
-
-PLAYBACK_PATHS: dict = {
-    "/api/playback": {
-        "get": {
-            "summary": "Every place's status at the end of each day of a range, for a playback (进度回放)",
-            "tags": ["progress"],
-            "parameters": [
-                _query("from", "First day, YYYY-MM-DD (default, or empty: 29 days before `to`)."),
-                _query("to", f"Last day, YYYY-MM-DD (default, or empty: today); at most {MAX_TIMELINE_DAYS} days in all."),
-                CRS, IF_NONE_MATCH,
-            ],
-            "responses": {
-                "200": _json({"type": "object", "required": ["format", "from", "to", "statuses", "layers", "days"],
-                              "properties": {
-                                  "format": {"type": "string", "enum": ["playback-1"]},
-                                  "from": {"type": "string"}, "to": {"type": "string"},
-                                  "revision": {"type": "integer"}, "timezone": {"type": "string"},
-                                  "statuses": {"type": "array", "items": {"type": "string"}},
-                                  "done": {"type": "array", "items": {"type": "string"}},
-                                  "layers": {"type": "array", "items": {"type": "object"}},
-                                  "days": {"type": "array", "items": {"type": "object"}}}},
-                             "Per layer the places' ids (packed as the shapes' ids) and their status indices at "
-                             "the end of the day before `from` (-1: not there); per day the changes as flat "
-                             "triples (layer index, place index, status index) and the places per status.",
-                             headers=ETAG),
-                "400": _ref_response("BadRequest"), **CACHED, **READ_ERRORS,
-            },
-        },
-    },
-}
-
-
-def describe() -> None:
-    for path, item in PLAYBACK_PATHS.items():
-        PATHS.setdefault(path, {}).update(item)
-
-
-describe()  # /api/playback in /api/openapi.json

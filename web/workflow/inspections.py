@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 
 from geo import inspections as insp
 from geo.basemaps.crs import display_crs
@@ -23,15 +23,16 @@ from geo.geojson_io import dumps
 from geo.printing import PrintOptions, render_print
 from geo.printing.render import MIMETYPES
 from geo.rules import local_now
-from web.access.auth import DISPLAY_ENDPOINTS, acting_user, requires
+from web.access.auth import acting_user
 from web.api.writes import _json_body
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
+from web.core.routes import EDITOR, VIEWER, DeclaredBlueprint, Display
+from web.workflow import docs
 
-bp = Blueprint("inspections", __name__)
+bp = DeclaredBlueprint("inspections", __name__)
 # A wall screen's display token may read the day's list as the wall shows it (places and results,
 # never the inspectors' names or notes); the lists themselves need an editor.
-DISPLAY_ENDPOINTS.add("inspections.wall_api")
 
 
 def _today() -> str:
@@ -76,8 +77,7 @@ def _record(day: str, fid: str, values: dict) -> dict:
 
 # --- pages ---------------------------------------------------------------------
 
-@bp.get("/inspections")
-@requires("editor")
+@bp.get("/inspections", role=EDITOR)
 def page():
     ctx = guatu()
     day = request.args.get("date") or _today()
@@ -92,8 +92,7 @@ def page():
                            source=ctx.campaign.inspections.source or ctx.campaign.inspection_sources[0])
 
 
-@bp.post("/inspections/<day>")
-@requires("editor")
+@bp.post("/inspections/<day>", role=EDITOR)
 def generate_form(day: str):
     try:
         listing = _generate(day, request.form)
@@ -103,8 +102,7 @@ def generate_form(day: str):
     return redirect(url_for("inspections.page", date=day))
 
 
-@bp.post("/inspections/<day>/<fid>")
-@requires("editor")
+@bp.post("/inspections/<day>/<fid>", role=EDITOR)
 def record_form(day: str, fid: str):
     try:
         row = _record(day, fid, request.form)
@@ -114,8 +112,7 @@ def record_form(day: str, fid: str):
     return redirect(url_for("inspections.page", date=day) + f"#place-{fid}")
 
 
-@bp.get("/inspections/<day>/route.<fmt>")
-@requires("editor")
+@bp.get("/inspections/<day>/route.<fmt>", role=EDITOR)
 def route_map(day: str, fmt: str):
     """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet."""
     ctx = guatu()
@@ -138,26 +135,23 @@ def route_map(day: str, fmt: str):
 
 # --- JSON API ------------------------------------------------------------------
 
-@bp.get("/api/inspections/<day>")
-@requires("editor")
+@bp.get("/api/inspections/<day>", role=EDITOR, doc=docs.INSPECTION_LIST)
 def api_get(day: str):
     return jsonify(_listing(day))
 
 
-@bp.post("/api/inspections/<day>")
-@requires("editor")
+@bp.post("/api/inspections/<day>", role=EDITOR, doc=docs.DRAW_INSPECTIONS)
 def api_generate(day: str):
     _generate(day, _json_body())
     return jsonify(_listing(day)), 201
 
 
-@bp.post("/api/inspections/<day>/<fid>")
-@requires("editor")
+@bp.post("/api/inspections/<day>/<fid>", role=EDITOR, doc=docs.RECORD_INSPECTION)
 def api_record(day: str, fid: str):
     return jsonify(_record(day, fid, _json_body())), 201
 
 
-@bp.get("/api/wall/inspections")
+@bp.get("/api/wall/inspections", role=VIEWER, display=Display.PINNED, doc=docs.WALL_INSPECTIONS_TODAY)
 def wall_api():
     """The day's list for a wall screen: `?date=` (default today), `crs=gcj02`, `street=`/`community=`.
 
