@@ -20,20 +20,16 @@ import base64
 import hmac
 import secrets
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, session, url_for
 
 from geo.accounts import Accounts, LoginRefused, Principal, User
-from geo.errors import DiskFull
 from geo.messages import t
 from geo.store.base import iso
 from geo.throttle import LoginThrottled
-from web.access import display_scope, docs
+from web.access import display_scope
 from web.access.login_limits import login_throttle
-from web.core.routes import PUBLIC, VIEWER, DeclaredBlueprint, declaration_of
-
-bp = DeclaredBlueprint("auth", __name__)
+from web.core.routes import PUBLIC, VIEWER, declaration_of
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 DISPLAY_HEADER = "X-Guatu-Display"
@@ -162,7 +158,7 @@ def _check_access() -> None:
     if p is None:
         if request.path.startswith("/api/") or _gis_client():
             _unauthorized(t("accounts.login_required"))
-        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
+        abort(redirect(url_for("access.login", next=request.full_path.rstrip("?"))))
     if p.via == "display":
         if declared is None or declared.display is None:
             abort(403, t("accounts.display_only_wall"))
@@ -195,56 +191,8 @@ def _identify_quietly() -> Principal | None:
         return None
 
 
-def _safe_next(target: str | None) -> str:
-    if not target:
-        return url_for("wall.wall_map")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("wall.wall_map")
-    return target
-
-
-@bp.route("/login", methods=["GET", "POST"], role=PUBLIC)
-def login():
-    error = None
-    status = 200
-    headers = {}
-    if request.method == "POST":
-        sent = request.form.get("csrf_token", "")
-        if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-            error, status = "页面已过期,请重新登录。", 400
-        else:
-            try:
-                user = verify_password(request.form.get("username", ""), request.form.get("password", ""))
-                start_session(user)
-            except LoginThrottled as exc:
-                error, status, headers = exc.message, 429, {"Retry-After": str(exc.retry_after)}
-            except LoginRefused:
-                error, status = t("accounts.login_refused"), 401
-            except DiskFull as exc:  # the attempt's count or the new session could not be kept: say so on the form
-                error, status = exc.message, exc.http_status
-            else:
-                return redirect(_safe_next(request.args.get("next")))
-    return render_template("login.html", error=error, csrf=csrf_token(), next=request.args.get("next", "")), status, headers
-
-
-@bp.post("/logout", role=VIEWER)
-def logout():
-    if session.get("user"):
-        accounts().end_session(session["user"], session.get("sid"))
-    session.clear()
-    return redirect(url_for("auth.login"))
-
-
-@bp.get("/api/me", role=VIEWER, doc=docs.ME)
-def me():
-    p = principal()
-    return jsonify({"username": p.username, "name": p.name, "role": p.role, "via": p.via,
-                    "csrf_token": csrf_token() if p.via == "session" else None})
-
-
 def register(app: Flask, acc: Accounts) -> None:
+    """Keep `acc` on the app and check every request against its route's declaration before the view runs."""
     app.extensions["guatu_accounts"] = acc
     app.before_request(_check_access)
-    app.register_blueprint(bp)
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -159,7 +159,7 @@ def _account_holder() -> str:
     """The logged-in user's name; anonymous visitors of a public wall map are sent to log in."""
     p = principal()
     if p is None or p.via not in ("session", "basic", "token"):
-        abort(redirect(url_for("auth.login", next=request.path)))
+        abort(redirect(url_for("access.login", next=request.path)))
     return p.username
 
 

@@ -13,11 +13,10 @@ from geo.rules import local_now
 from geo.validate import parse_date
 from web.access.auth import acting_user
 from web.api import docs
+from web.api.blueprint import bp
 from web.api.writes import _expected_version, _feature_response, _json_body
 from web.core.context import guatu
-from web.core.routes import EDITOR, VIEWER, DeclaredBlueprint
-
-bp = DeclaredBlueprint("places", __name__, url_prefix="/api")
+from web.core.routes import EDITOR, VIEWER
 
 
 def _today():
@@ -33,7 +32,7 @@ def _number(name: str) -> float:
 
 
 @bp.get("/locate", role=VIEWER, doc=docs.LOCATE)
-def where():
+def locate_point():
     """Which sub-district and community a point falls in: ?lon=…&lat=…"""
     ctx = guatu()
     return jsonify(locate(ctx.data_dir, ctx.campaign, _number("lon"), _number("lat")))
@@ -67,7 +66,7 @@ def edit_problem(layer_id: str, fid: str, pid: str):
 
 
 @bp.post("/layers/<layer_id>/features/<fid>/revert", role=EDITOR, doc=docs.REVERT)
-def revert(layer_id: str, fid: str):
+def revert_feature(layer_id: str, fid: str):
     """Bring a place back to an earlier version; the revert is itself a new change."""
     body = _json_body()
     to_version = body.get("to_version")
@@ -79,12 +78,12 @@ def revert(layer_id: str, fid: str):
 
 
 @bp.get("/layers/<layer_id>/features/<fid>/history/readable", role=VIEWER, doc=docs.READABLE_HISTORY)
-def readable(layer_id: str, fid: str):
+def history_readable(layer_id: str, fid: str):
     return Response(dumps(readable_history(guatu().store, layer_id, fid)), mimetype="application/json")
 
 
 @bp.get("/layers/<layer_id>/as-of/<day>", role=VIEWER, doc=docs.AS_OF)
-def as_of(layer_id: str, day: str):
+def features_as_of(layer_id: str, day: str):
     """The layer as it stood at the end of a day (campaign time zone)."""
     try:
         when = end_of_day(parse_date(day), guatu().campaign)

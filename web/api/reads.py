@@ -13,12 +13,11 @@ from geo.boundaries import boundary_bytes
 from geo.errors import FieldError, ValidationError
 from geo.geojson_io import dumps
 from web.api import docs
+from web.api.blueprint import bp
 from web.api.openapi import document
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
-from web.core.routes import PUBLIC, VIEWER, DeclaredBlueprint, Display
-
-bp = DeclaredBlueprint("api", __name__, url_prefix="/api")
+from web.core.routes import PUBLIC, VIEWER, Display
 
 FILTERS = ("status", "street", "community", "kind")
 

@@ -24,10 +24,9 @@ from geo.messages import t
 from geo.store.base import Op, WriteResult
 from web.access.auth import acting_user
 from web.api import docs
+from web.api.blueprint import bp
 from web.core.context import guatu
-from web.core.routes import EDITOR, DeclaredBlueprint
-
-bp = DeclaredBlueprint("edit", __name__, url_prefix="/api")
+from web.core.routes import EDITOR
 
 _ETAG = re.compile(r'^"?(?P<id>.+)-v(?P<version>\d+)"?$')
 MAX_BATCH = 5000
@@ -87,7 +86,7 @@ def _feature_response(result: WriteResult, status: int = 200) -> Response:
 
 
 @bp.post("/layers/<layer_id>/features", role=EDITOR, doc=docs.CREATE_FEATURE)
-def create(layer_id: str):
+def create_feature(layer_id: str):
     body = _json_body()
     ctx = guatu()
     fill_location(body, ctx.data_dir, ctx.campaign)  # a new place gets the sub-district and community it lies in
@@ -98,7 +97,7 @@ def create(layer_id: str):
 
 
 @bp.patch("/layers/<layer_id>/features/<fid>", role=EDITOR, doc=docs.UPDATE_FEATURE)
-def update(layer_id: str, fid: str):
+def update_feature(layer_id: str, fid: str):
     """Merge `properties` into the place's and/or replace its `geometry`."""
     body = _json_body()
     props = body.get("properties")
@@ -112,7 +111,7 @@ def update(layer_id: str, fid: str):
 
 
 @bp.delete("/layers/<layer_id>/features/<fid>", role=EDITOR, doc=docs.DELETE_FEATURE)
-def delete(layer_id: str, fid: str):
+def delete_feature(layer_id: str, fid: str):
     body = _json_body() if request.data else {}  # optional: {"version": n} instead of If-Match
     guatu().store.delete(layer_id, fid, expected_version=_expected_version(layer_id, fid, body), user=acting_user())
     return Response(status=204)

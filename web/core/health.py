@@ -21,7 +21,7 @@ from geo.messages import t
 from web.core.context import guatu
 from web.core.routes import PUBLIC, DeclaredBlueprint
 
-bp = DeclaredBlueprint("ops", __name__)
+bp = DeclaredBlueprint("core", __name__)
 
 
 def _no_store(resp):

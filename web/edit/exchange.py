@@ -23,10 +23,9 @@ from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, p
 from geo.geojson_io import atomic_write
 from web.access.auth import acting_user, principal
 from web.core.context import guatu
-from web.core.routes import EDITOR, VIEWER, DeclaredBlueprint
+from web.core.routes import EDITOR, VIEWER
 from web.edit import docs
-
-bp = DeclaredBlueprint("exchange", __name__)
+from web.edit.blueprint import bp
 
 PREVIEW_TTL = 24 * 3600
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -143,7 +142,7 @@ def api_import(layer_id: str):
     pid, preview = _start_preview()
     body = preview.to_dict()
     body.pop("plan", None)
-    return jsonify({"id": pid, "commit": url_for("exchange.api_import_commit", pid=pid), **body}), 201
+    return jsonify({"id": pid, "commit": url_for("edit.api_import_commit", pid=pid), **body}), 201
 
 
 @bp.post("/api/imports/<pid>/commit", role=EDITOR, doc=docs.IMPORT_COMMIT)

@@ -10,12 +10,11 @@ from geo.ledger import explain_rule
 from web.access.auth import acting_user, csrf_token, principal
 from web.core.context import guatu
 from web.core.problem_banner import banner_options
-from web.core.routes import EDITOR, VIEWER, DeclaredBlueprint
+from web.core.routes import EDITOR, VIEWER
 from web.core.security import add_nonce
+from web.edit.blueprint import bp
 from web.wall.map_page import editor_html
 from web.workflow.inspections import workflow_links
-
-bp = DeclaredBlueprint("editor", __name__)
 
 
 def _asset(path: str) -> str:
@@ -23,7 +22,7 @@ def _asset(path: str) -> str:
 
 
 @bp.get("/edit", role=EDITOR)
-def edit():
+def editor():
     ctx = guatu()
     c = ctx.campaign
     options = {
@@ -39,19 +38,19 @@ def edit():
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
         "links": [
-            {"href": url_for("exchange.import_page"), "label": "导入"},
-            {"href": url_for("exchange.export_page"), "label": "导出"},
+            {"href": url_for("edit.import_page"), "label": "导入"},
+            {"href": url_for("edit.export_page"), "label": "导出"},
             {"href": url_for("wall.wall_map"), "label": "作战图"},
             *workflow_links(),
         ],
         "api": {
-            "state": url_for("wall_data.state"),
-            "shapes": url_for("wall_data.shapes", layer_id="__layer__"),
+            "state": url_for("wall.state"),
+            "shapes": url_for("wall.shapes", layer_id="__layer__"),
             "boundaries": url_for("api.boundaries", level="__level__"),
             "features": url_for("api.features", layer_id="__layer__"),
-            "locate": url_for("places.where"),
-            "history": url_for("editor.history", layer_id="__layer__", fid="__id__"),
-            "basemaps": url_for("basemaps.index"),
+            "locate": url_for("api.locate_point"),
+            "history": url_for("edit.place_history", layer_id="__layer__", fid="__id__"),
+            "basemaps": url_for("wall.basemap_list"),
         },
         "banner": banner_options("map"),  # web/core/problem_banner.py
     }
@@ -61,7 +60,7 @@ def edit():
 
 
 @bp.get("/places/<layer_id>/<fid>/history", role=VIEWER)
-def history(layer_id: str, fid: str):
+def place_history(layer_id: str, fid: str):
     ctx = guatu()
     try:
         entries = readable_history(ctx.store, layer_id, fid)
@@ -74,7 +73,7 @@ def history(layer_id: str, fid: str):
 
 
 @bp.post("/places/<layer_id>/<fid>/revert", role=EDITOR)
-def revert(layer_id: str, fid: str):
+def revert_place(layer_id: str, fid: str):
     ctx = guatu()
     try:
         op = revert_op(ctx.store, layer_id, fid, int(request.form["to_version"]), int(request.form["version"]))
@@ -84,4 +83,4 @@ def revert(layer_id: str, fid: str):
         flash("请求不完整。", "error")
     except GuatuError as exc:
         flash(exc.message, "error")
-    return redirect(url_for("editor.history", layer_id=layer_id, fid=fid))
+    return redirect(url_for("edit.place_history", layer_id=layer_id, fid=fid))

@@ -50,7 +50,7 @@ from web.core.routes import EDITOR, PUBLIC, VIEWER, DeclaredBlueprint
 from web.ogc import docs
 from web.ogc.openapi import GEOJSON, HTML, JSON, OPENAPI_JSON, SCHEMA_JSON, document
 
-bp = DeclaredBlueprint("ogcapi", __name__, url_prefix="/ogc")
+bp = DeclaredBlueprint("ogc", __name__, url_prefix="/ogc")
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -99,7 +99,7 @@ def _html(template: str, status: int = 200, **context) -> Response:
 
 
 def _url(endpoint: str, **values) -> str:
-    return url_for(f"ogcapi.{endpoint}", _external=True, **values)
+    return url_for(f"ogc.{endpoint}", _external=True, **values)
 
 
 def _layer(layer_id: str):

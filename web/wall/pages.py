@@ -18,12 +18,11 @@ from web.access import display_scope
 from web.access.auth import principal
 from web.core.context import guatu
 from web.core.problem_banner import banner_options
-from web.core.routes import VIEWER, DeclaredBlueprint, Display
+from web.core.routes import VIEWER, Display
 from web.core.security import add_nonce
+from web.wall.blueprint import bp
 from web.wall.map_page import wall_map_html
 from web.workflow.inspections import workflow_links
-
-bp = DeclaredBlueprint("wall", __name__)
 
 
 def _asset(path: str) -> str:
@@ -61,14 +60,14 @@ def _options(view: WallView, mode: str, display_token: str | None = None) -> dic
         "extent": None if view.view else ctx.wall.extent(shown, view.street, view.community),
         "displayToken": display_token,
         "api": {
-            "state": url_for("wall_data.state"),
-            "shapes": url_for("wall_data.shapes", layer_id="__layer__"),
+            "state": url_for("wall.state"),
+            "shapes": url_for("wall.shapes", layer_id="__layer__"),
             "boundaries": url_for("api.boundaries", level="__level__"),
-            "place": url_for("wall_data.place", layer_id="__layer__", fid="__id__"),
-            "dashboard": url_for("wall_data.dashboard"),
-            "inspections": url_for("inspections.wall_api"),
+            "place": url_for("wall.place", layer_id="__layer__", fid="__id__"),
+            "dashboard": url_for("wall.dashboard"),
+            "inspections": url_for("workflow.wall_inspections"),
             "milestones": None if display_scope.narrowed() else url_for("workflow.milestones_api"),
-            "basemaps": url_for("basemaps.index"),
+            "basemaps": url_for("wall.basemap_list"),
         },
         "links": _links(),
         "banner": banner_options("wall" if mode == "wall" else "map", view.refresh,  # web/core/problem_banner.py

@@ -27,13 +27,12 @@ from geo.wall.params import query_from_url
 from web.access.auth import principal
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
-from web.core.routes import VIEWER, DeclaredBlueprint, Display
+from web.core.routes import VIEWER, Display
 from web.core.security import add_nonce
 from web.wall import docs
+from web.wall.blueprint import bp
 from web.wall.map_page import AssetUrl, WallLayers, _page
 from web.wall.pages import _asset, _map_options, _options, _view
-
-bp = DeclaredBlueprint("playback", __name__)
 
 
 def _today() -> date:
@@ -42,7 +41,7 @@ def _today() -> date:
 
 
 @bp.get("/api/playback", role=VIEWER, display=Display.WHOLE, doc=docs.PLAYBACK)
-def playback_api():
+def playback_data():
     """geo/playback.py's document for the days `from`..`to` (default: the last 30), at most 400 days."""
     ctx = guatu()
     try:
@@ -81,7 +80,7 @@ def playback_page():
     options["view"].update(dashboard=False, refresh=0, inspections=False)  # a day long past has no inspections to show
     options["playback"] = {
         "mode": shown.mode, "from": shown.first.isoformat(), "to": shown.last.isoformat(), "speed": shown.speed,
-        "ignored": list(shown.ignored), "api": url_for("playback.playback_api"),
+        "ignored": list(shown.ignored), "api": url_for("wall.playback_data"),
     }
     title = f"进度回放 · {view.title or ctx.campaign.title}"
     map_options = _map_options(view, zoom_control=False, **({"width": "50%"} if shown.mode == "compare" else {}))

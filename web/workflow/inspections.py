@@ -27,10 +27,10 @@ from web.access.auth import acting_user
 from web.api.writes import _json_body
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
-from web.core.routes import EDITOR, VIEWER, DeclaredBlueprint, Display
+from web.core.routes import EDITOR, VIEWER, Display
 from web.workflow import docs
+from web.workflow.blueprint import bp
 
-bp = DeclaredBlueprint("inspections", __name__)
 # A wall screen's display token may read the day's list as the wall shows it (places and results,
 # never the inspectors' names or notes); the lists themselves need an editor.
 
@@ -78,7 +78,7 @@ def _record(day: str, fid: str, values: dict) -> dict:
 # --- pages ---------------------------------------------------------------------
 
 @bp.get("/inspections", role=EDITOR)
-def page():
+def inspections_page():
     ctx = guatu()
     day = request.args.get("date") or _today()
     insp.check_day(day)
@@ -93,27 +93,27 @@ def page():
 
 
 @bp.post("/inspections/<day>", role=EDITOR)
-def generate_form(day: str):
+def draw_inspections_form(day: str):
     try:
         listing = _generate(day, request.form)
         flash(f"已生成 {day} 的督导点位 {len(listing['places'])} 处(随机种子 {listing['seed']})。", "ok")
     except GuatuError as exc:
         flash(exc.message, "error")
-    return redirect(url_for("inspections.page", date=day))
+    return redirect(url_for("workflow.inspections_page", date=day))
 
 
 @bp.post("/inspections/<day>/<fid>", role=EDITOR)
-def record_form(day: str, fid: str):
+def record_inspection_form(day: str, fid: str):
     try:
         row = _record(day, fid, request.form)
         flash(f"已记录 {row['name']}:{row['result']['label']}。", "ok")
     except GuatuError as exc:
         flash(f"{fid}: {exc.message}", "error")
-    return redirect(url_for("inspections.page", date=day) + f"#place-{fid}")
+    return redirect(url_for("workflow.inspections_page", date=day) + f"#place-{fid}")
 
 
 @bp.get("/inspections/<day>/route.<fmt>", role=EDITOR)
-def route_map(day: str, fmt: str):
+def inspection_route_map(day: str, fmt: str):
     """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet."""
     ctx = guatu()
     if fmt not in MIMETYPES:
@@ -136,23 +136,23 @@ def route_map(day: str, fmt: str):
 # --- JSON API ------------------------------------------------------------------
 
 @bp.get("/api/inspections/<day>", role=EDITOR, doc=docs.INSPECTION_LIST)
-def api_get(day: str):
+def inspections_api(day: str):
     return jsonify(_listing(day))
 
 
 @bp.post("/api/inspections/<day>", role=EDITOR, doc=docs.DRAW_INSPECTIONS)
-def api_generate(day: str):
+def draw_inspections_api(day: str):
     _generate(day, _json_body())
     return jsonify(_listing(day)), 201
 
 
 @bp.post("/api/inspections/<day>/<fid>", role=EDITOR, doc=docs.RECORD_INSPECTION)
-def api_record(day: str, fid: str):
+def record_inspection_api(day: str, fid: str):
     return jsonify(_record(day, fid, _json_body())), 201
 
 
 @bp.get("/api/wall/inspections", role=VIEWER, display=Display.PINNED, doc=docs.WALL_INSPECTIONS_TODAY)
-def wall_api():
+def wall_inspections():
     """The day's list for a wall screen: `?date=` (default today), `crs=gcj02`, `street=`/`community=`.
 
     Cached per state of the list and store revision; the ETag answers 304 while neither changed."""
@@ -169,7 +169,7 @@ def wall_api():
 
 def workflow_links() -> list[dict]:
     """Links to the workflow pages, for the editor's header and an editor's wall map."""
-    return [{"href": url_for("inspections.page"), "label": "督导"},
+    return [{"href": url_for("workflow.inspections_page"), "label": "督导"},
             {"href": url_for("workflow.mine_page"), "label": "我的点位"},
             {"href": url_for("workflow.report_page"), "label": "日报"},
-            {"href": url_for("playback.playback_page"), "label": "进度回放"}]
+            {"href": url_for("wall.playback_page"), "label": "进度回放"}]

@@ -27,10 +27,9 @@ from geo.rules import local_now
 from web.access.auth import principal
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
-from web.core.routes import VIEWER, DeclaredBlueprint, Display
+from web.core.routes import VIEWER, Display
 from web.workflow import docs
-
-bp = DeclaredBlueprint("workflow", __name__)
+from web.workflow.blueprint import bp
 
 
 def _today() -> date:
