@@ -14,8 +14,9 @@ from geo.validate import parse_date
 from web.access.auth import acting_user
 from web.api import docs
 from web.api.blueprint import bp
-from web.api.writes import _expected_version, _feature_response, _json_body
+from web.api.writes import expected_version, feature_response
 from web.core.context import guatu
+from web.core.http import json_body
 from web.core.routes import EDITOR, VIEWER
 
 
@@ -45,36 +46,36 @@ def ledger_rule():
 
 @bp.post("/layers/<layer_id>/features/<fid>/problems", role=EDITOR, doc=docs.NEW_PROBLEM)
 def new_problem(layer_id: str, fid: str):
-    body = _json_body()
+    body = json_body()
     ctx = guatu()
     feature = ctx.store.get(layer_id, fid)
     changes = add_problem(feature, body.get("problem"), ctx.campaign, _today())
-    result = ctx.store.update(layer_id, fid, expected_version=_expected_version(layer_id, fid, body, feature),
+    result = ctx.store.update(layer_id, fid, expected_version=expected_version(layer_id, fid, body, feature),
                             user=acting_user(), properties=changes)
-    return _feature_response(result, 201)
+    return feature_response(result, 201)
 
 
 @bp.patch("/layers/<layer_id>/features/<fid>/problems/<pid>", role=EDITOR, doc=docs.EDIT_PROBLEM)
 def edit_problem(layer_id: str, fid: str, pid: str):
-    body = _json_body()
+    body = json_body()
     ctx = guatu()
     feature = ctx.store.get(layer_id, fid)
     changes = update_problem(feature, pid, body.get("problem"), ctx.campaign, _today())
-    result = ctx.store.update(layer_id, fid, expected_version=_expected_version(layer_id, fid, body, feature),
+    result = ctx.store.update(layer_id, fid, expected_version=expected_version(layer_id, fid, body, feature),
                             user=acting_user(), properties=changes)
-    return _feature_response(result)
+    return feature_response(result)
 
 
 @bp.post("/layers/<layer_id>/features/<fid>/revert", role=EDITOR, doc=docs.REVERT)
 def revert_feature(layer_id: str, fid: str):
     """Bring a place back to an earlier version; the revert is itself a new change."""
-    body = _json_body()
+    body = json_body()
     to_version = body.get("to_version")
     if isinstance(to_version, bool) or not isinstance(to_version, int):
         raise ValidationError([FieldError("to_version", "expected a whole number", fid)])
     ctx = guatu()
-    op = revert_op(ctx.store, layer_id, fid, to_version, _expected_version(layer_id, fid, body))
-    return _feature_response(ctx.store.apply([op], user=acting_user())[0])
+    op = revert_op(ctx.store, layer_id, fid, to_version, expected_version(layer_id, fid, body))
+    return feature_response(ctx.store.apply([op], user=acting_user())[0])
 
 
 @bp.get("/layers/<layer_id>/features/<fid>/history/readable", role=VIEWER, doc=docs.READABLE_HISTORY)

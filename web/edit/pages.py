@@ -9,16 +9,13 @@ from geo.history import readable_history, revert_op
 from geo.ledger import explain_rule
 from web.access.auth import acting_user, csrf_token, principal
 from web.core.context import guatu
+from web.core.http import static_url
 from web.core.problem_banner import banner_options
 from web.core.routes import EDITOR, VIEWER
 from web.core.security import add_nonce
 from web.edit.blueprint import bp
 from web.wall.map_page import editor_html
 from web.workflow.inspections import workflow_links
-
-
-def _asset(path: str) -> str:
-    return url_for("static", filename=path)
 
 
 @bp.get("/edit", role=EDITOR)
@@ -54,7 +51,7 @@ def editor():
         },
         "banner": banner_options("map"),  # web/core/problem_banner.py
     }
-    resp = Response(add_nonce(editor_html(c, _asset, options)), mimetype="text/html")
+    resp = Response(add_nonce(editor_html(c, static_url, options)), mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     return resp
 

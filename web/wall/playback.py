@@ -26,13 +26,13 @@ from geo.rules import local_now
 from geo.wall.params import query_from_url
 from web.access.auth import principal
 from web.core.context import guatu
-from web.core.http import make_cached, send_cached
+from web.core.http import make_cached, send_cached, static_url
 from web.core.routes import VIEWER, Display
 from web.core.security import add_nonce
 from web.wall import docs
 from web.wall.blueprint import bp
-from web.wall.map_page import AssetUrl, WallLayers, _page
-from web.wall.pages import _asset, _map_options, _options, _view
+from web.wall.map_page import AssetUrl, WallLayers, folium_page
+from web.wall.pages import wall_map_options, wall_options, wall_view
 
 
 def _today() -> date:
@@ -74,8 +74,8 @@ def playback_page():
     display = p is not None and p.via == "display"
     params = query_from_url(p.display_scope) if display else request.args.to_dict(flat=False)
     shown = parse_view(params, _today())
-    view = _view(dashboard=False)
-    options = _options(view, "wall", display_token=request.args.get("display") if display else None)
+    view = wall_view(dashboard=False)
+    options = wall_options(view, "wall", display_token=request.args.get("display") if display else None)
     options["refreshSeconds"] = 0  # nothing is polled: wall-playback.js sets every state
     options["view"].update(dashboard=False, refresh=0, inspections=False)  # a day long past has no inspections to show
     options["playback"] = {
@@ -83,8 +83,8 @@ def playback_page():
         "ignored": list(shown.ignored), "api": url_for("wall.playback_data"),
     }
     title = f"进度回放 · {view.title or ctx.campaign.title}"
-    map_options = _map_options(view, zoom_control=False, **({"width": "50%"} if shown.mode == "compare" else {}))
-    html = _page(ctx.campaign, _asset, title, PlaybackLayers(_asset, options), map_options)
+    page_options = wall_map_options(view, zoom_control=False, **({"width": "50%"} if shown.mode == "compare" else {}))
+    html = folium_page(ctx.campaign, static_url, title, PlaybackLayers(static_url, options), page_options)
     resp = Response(add_nonce(html), mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     return resp

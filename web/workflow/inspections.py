@@ -24,9 +24,8 @@ from geo.printing import PrintOptions, render_print
 from geo.printing.render import MIMETYPES
 from geo.rules import local_now
 from web.access.auth import acting_user
-from web.api.writes import _json_body
 from web.core.context import guatu
-from web.core.http import make_cached, send_cached
+from web.core.http import json_body, make_cached, send_cached
 from web.core.routes import EDITOR, VIEWER, Display
 from web.workflow import docs
 from web.workflow.blueprint import bp
@@ -142,13 +141,13 @@ def inspections_api(day: str):
 
 @bp.post("/api/inspections/<day>", role=EDITOR, doc=docs.DRAW_INSPECTIONS)
 def draw_inspections_api(day: str):
-    _generate(day, _json_body())
+    _generate(day, json_body())
     return jsonify(_listing(day)), 201
 
 
 @bp.post("/api/inspections/<day>/<fid>", role=EDITOR, doc=docs.RECORD_INSPECTION)
 def record_inspection_api(day: str, fid: str):
-    return jsonify(_record(day, fid, _json_body())), 201
+    return jsonify(_record(day, fid, json_body())), 201
 
 
 @bp.get("/api/wall/inspections", role=VIEWER, display=Display.PINNED, doc=docs.WALL_INSPECTIONS_TODAY)
