@@ -13,6 +13,7 @@ are OGC exceptions `{"code", "description"}` (with the house `error` and
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
 
@@ -68,7 +69,14 @@ REL_CONFORMANCE = "http://www.opengis.net/def/rel/ogc/1.0/conformance"
 REL_DATA = "http://www.opengis.net/def/rel/ogc/1.0/data"
 REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 JSON_BODIES = {"application/json", "application/geo+json", "application/merge-patch+json"}
-_index_lock = Lock()
+
+
+@dataclass
+class LayerIndexes:
+    """Each layer's query index with the revision it was built at; one per app, on app.extensions (`register`)."""
+
+    by_layer: dict[str, tuple[int, LayerIndex]] = field(default_factory=dict)
+    lock: Lock = field(default_factory=Lock)
 
 
 # --- negotiation and responses ---------------------------------------------------
@@ -110,13 +118,13 @@ def _index(layer_id: str) -> LayerIndex:
     """The layer's query index, rebuilt when the layer's revision moves."""
     store = guatu().store
     revision = store.readable_revision(layer_id)  # BrokenLayer while withheld: the index made before is not used
-    cache = current_app.extensions.setdefault("guatu_ogc_index", {})
-    hit = cache.get(layer_id)
+    indexes: LayerIndexes = current_app.extensions["guatu_ogc_index"]
+    hit = indexes.by_layer.get(layer_id)
     if hit is not None and hit[0] == revision:
         return hit[1]
     index = LayerIndex(store.features(layer_id), QUERYABLES)
-    with _index_lock:
-        cache[layer_id] = (revision, index)
+    with indexes.lock:
+        indexes.by_layer[layer_id] = (revision, index)
     return index
 
 
