@@ -2,10 +2,10 @@
 
 Every view is declared where it is defined, on its package's blueprint::
 
-    bp = DeclaredBlueprint("api", __name__, url_prefix="/api")
+    bp = DeclaredBlueprint("wall", __name__)              # web/wall/blueprint.py
 
-    @bp.get("/layers/<layer_id>/features", role=VIEWER, doc=docs.LIST_FEATURES)
-    def list_features(layer_id): ...
+    @bp.get("/api/wall/dashboard", role=VIEWER, display=Display.PINNED, doc=docs.DASHBOARD)
+    def dashboard(): ...                                  # web/wall/data.py
 
 `role` is required (PUBLIC, VIEWER, EDITOR or ADMIN); `display` says how a
 wall screen's display link may call the route (`Display`; None: not at all);
