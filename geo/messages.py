@@ -797,6 +797,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "expected yes or no (written {expected}), got {value}",
     },
 
+    # --- route declarations (web/core/routes.py) ------------------------------------------
+    "routes.undeclared": {
+        "zh": "此地址未声明访问权限,已拒绝。",
+        "en": "this address declares no access rule and is refused",
+    },
+
     # --- accounts, sessions, tokens, display links --------------------------------------
     "accounts.login_refused": {
         "zh": "用户名或密码错误。",

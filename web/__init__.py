@@ -1,4 +1,4 @@
-"""Guatu's Flask app: `create_app` wires the campaign, its store and the blueprints.
+"""Guatu's Flask app: `create_app` wires the campaign, its store and the packages (one blueprint each).
 
 `flask --app web run` serves it; the data directory comes from GUATU_DATA
 (default: the demo campaign in data/).
@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import click
 from flask import Flask
 
-from geo.accounts import Accounts
 from geo.config import load_campaign
 from geo.diskspace import SpaceWatch
 from geo.errors import ConfigError
 from geo.store import open_store
 from geo.store.base import utc_now
-from web.core import assets, logging_setup, settings
+from web import access, admin, api, cli, core, edit, ogc, printing, wall, workflow
+from web.api import openapi as api_openapi
+from web.core import assets, logging_setup, settings, validation
 from web.core.context import Guatu
+from web.ogc import openapi as ogc_openapi
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -73,73 +74,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.logger.info("campaign %s: data in %s", campaign.title, data_dir)
 
-    from web.access import auth
-    from web.api import openapi, places, reads, writes
-    from web.cli import accounts as cli_accounts
-    from web.core import errors, security
-    from web.edit import exchange
-    from web.edit import pages as editor
-    from web.wall import data as wall_data
-    from web.wall import pages as wall
-
     app.secret_key = app.config.get("SECRET_KEY") or _secret_key(instance)
-    errors.register(app)
-    security.register(app)
-    from web.access import login_limits  # Flask-Limiter with counters shared by all workers: every password check
-
-    login_limits.register(app, store, instance)
-    secret = app.secret_key if isinstance(app.secret_key, bytes) else str(app.secret_key).encode()
-    auth.register(app, Accounts(instance / "accounts.json", clock=app.config["GUATU_CLOCK"], secret=secret,
-                                session_lifetime=timedelta(seconds=_seconds(app.config["PERMANENT_SESSION_LIFETIME"]))))
-    app.register_blueprint(reads.bp)
-    app.register_blueprint(writes.bp)
-    app.register_blueprint(places.bp)
-    app.register_blueprint(editor.bp)
-    app.register_blueprint(exchange.bp)
-    app.register_blueprint(wall.bp)
-    app.register_blueprint(wall_data.bp)
-    from web.cli import store as cli_store
-    from web.core import health  # /healthz, /readyz; `store copy`; viewport shapes of big layers
-
-    app.register_blueprint(health.bp)
-    cli_store.register(app)
-    cli_accounts.register(app)
-    from web.wall import basemaps  # basemap tiles: /tiles/<id>/<z>/<x>/<y> and /api/basemaps
-
-    basemaps.register(app, campaign, data_dir, instance)
-    from web.printing import maps as printing  # printed maps: /print and `flask --app web print-map`
-
-    app.register_blueprint(printing.bp)
-    app.cli.add_command(printing.print_map_command)
-    from web.cli import data as cli  # `flask --app web import|export|validate|history`
-
+    # the packages, each one blueprint (and its commands); core first: errors, security headers, health
+    core.register(app)
+    access.register(app)  # the access check runs before every view: it reads each route's declaration
+    api.register(app)
+    ogc.register(app)
+    wall.register(app)
+    edit.register(app)
+    workflow.register(app)
+    printing.register(app)
+    admin.register(app)
     cli.register(app)
-    from web.admin import pages as admin
-    from web.cli import backup as cli_backup  # account pages, `backup`/`restore`, /api/openapi.json
-    app.cli.add_command(settings.settings_command)  # `flask --app web settings`: README's table of settings
-
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(openapi.bp)
-    cli_backup.register(app)
-    from web.ogc import routes as ogcapi  # OGC API – Features for GIS clients: /ogc
-
-    app.register_blueprint(ogcapi.bp)
-    from web.core import validation
-    from web.ogc import openapi as ogcapi_openapi  # every /api and /ogc request checked against its OpenAPI document first
-
-    validation.register(app, [openapi.validated_document(campaign), ogcapi_openapi.validated_document(campaign)])
-    from web.wall import playback
-    from web.workflow import inspections
-    from web.workflow import reports as workflow  # daily inspections, my places, milestones, timeline, daily report
-
-    app.register_blueprint(inspections.bp)
-    app.register_blueprint(workflow.bp)
-    app.register_blueprint(playback.bp)  # 进度回放: /api/playback and /wall/playback
-    app.cli.add_command(workflow.daily_report_command)
+    # every /api and /ogc request checked against its OpenAPI document, after the access check
+    validation.register(app, [api_openapi.validated_document(campaign), ogc_openapi.validated_document(campaign)])
     app.context_processor(lambda: {"campaign_title": campaign.title})
-    from web.core import problem_banner  # the banner on every page: its options (`problem_banner` in templates)
-
-    problem_banner.register(app)
     return app
 
 
@@ -157,10 +106,6 @@ def _refuse_start(exc: Exception, text: str) -> None:
     list of problems only (no traceback); elsewhere the caller raises `exc` (gunicorn checks first: gunicorn.conf.py)."""
     if click.get_current_context(silent=True) is not None:
         raise settings.StartRefused(text) from exc
-
-
-def _seconds(lifetime) -> float:
-    return lifetime.total_seconds() if isinstance(lifetime, timedelta) else float(lifetime)
 
 
 def _private_folder(app: Flask, folder: Path) -> None:

@@ -17,6 +17,7 @@ from geo.ledger import add_problem
 from geo.store import open_store
 from tests.conftest import DEMO_CAMPAIGN, FakeClock, make_feature
 from web import create_app
+from web.core.routes import VIEWER, declare
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -215,6 +216,7 @@ def test_an_unforeseen_fault_is_a_logged_500_in_chinese_without_a_traceback(depl
                         "GUATU_INSTANCE": app.config["GUATU_INSTANCE"], "PROPAGATE_EXCEPTIONS": False})
 
     @fault.get("/api/test-only-fault")
+    @declare(VIEWER)
     def _fault():
         raise RuntimeError("a fault no rule foresaw")
 

@@ -1,9 +1,10 @@
 """Who is asking, and may they: sessions, API tokens, HTTP Basic, display tokens, CSRF.
 
-Every endpoint requires a viewer unless marked otherwise: `@requires("editor")`
-for writes, `@requires("admin")` for administration, `@public` for the login
-page and health checks. The rule is enforced once, in `before_request`, so a
-new endpoint cannot forget it. Browser sessions must send the CSRF token with
+Every view declares the role it needs and whether a display link may call it
+(web/core/routes.py: `@bp.get(rule, role=EDITOR, display=…)`). The rule is
+enforced once, in `before_request`, from the declaration of the endpoint; a
+view without a declaration is refused to everyone, so a new endpoint cannot
+forget it. Browser sessions must send the CSRF token with
 every state-changing request; token and Basic clients send no cookies and
 need none.
 
@@ -18,14 +19,11 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
 from geo.accounts import Accounts, LoginRefused, Principal, User
-from geo.errors import DiskFull
 from geo.messages import t
 from geo.problems import KINDS
 from geo.store.base import iso
@@ -33,32 +31,13 @@ from geo.throttle import LoginThrottled
 from web.access import display_scope
 from web.access.login_limits import login_throttle
 from web.core.problems import domain_problem, problem_response
+from web.core.routes import PUBLIC, VIEWER, declaration_of
 from web.core.settings import get_settings
-
-bp = Blueprint("auth", __name__)
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 DISPLAY_HEADER = "X-Guatu-Display"
 CSRF_HEADER = "X-CSRF-Token"
 RECENT_LOGIN = timedelta(minutes=5)  # a session this fresh may mint API tokens without re-entering the password
-# Read-only endpoints a wall screen with a display token may use.
-DISPLAY_ENDPOINTS = {"wall.wall_display", "wall_data.state", "wall_data.shapes", "api.boundaries", "api.changes", "static"}
-DISPLAY_ENDPOINTS |= {"basemaps.tile", "basemaps.index"}  # basemap tiles and their list
-DISPLAY_ENDPOINTS |= {"wall_data.place", "wall_data.dashboard"}  # the wall map's place cards and dashboard
-
-
-def requires(role: str) -> Callable:
-    def mark(view: Callable) -> Callable:
-        view.guatu_role = role
-        return view
-    return mark
-
-
-def public(view: Callable) -> Callable:
-    view.guatu_role = None
-    return view
-
-
 def accounts() -> Accounts:
     return current_app.extensions["guatu_accounts"]
 
@@ -167,9 +146,11 @@ def _unauthorized(message: str):
 
 
 def _check_access() -> None:
-    view = current_app.view_functions.get(request.endpoint or "")
-    role = getattr(view, "guatu_role", "viewer") if view else "viewer"
-    if request.endpoint == "static" or role is None:
+    declared = declaration_of(current_app, request.endpoint)
+    if declared is None and request.endpoint is not None:
+        abort(403, t("routes.undeclared"))  # a view must say who may call it (web/core/routes.py)
+    role = declared.role if declared else VIEWER  # no such route: the caller logs in before hearing so, as always
+    if role == PUBLIC:
         g.principal = _identify_quietly()
         return
     p = _identify()
@@ -177,11 +158,11 @@ def _check_access() -> None:
     if p is None:
         if request.path.startswith("/api/") or _gis_client():
             _unauthorized(t("accounts.login_required"))
-        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
+        abort(redirect(url_for("access.login", next=request.full_path.rstrip("?"))))
     if p.via == "display":
-        if request.endpoint not in DISPLAY_ENDPOINTS:
+        if declared is None or declared.display is None:
             abort(403, t("accounts.display_only_wall"))
-        display_scope.enforce(p)  # its street, community and layers, on every endpoint it reaches
+        display_scope.enforce(p, declared.display)  # its street, community and layers, on every endpoint it reaches
     if not p.can(role):
         abort(403, t("accounts.role_needed", role=ROLE_LABELS.get(role, role), have=ROLE_LABELS.get(p.role, p.role)))
     if request.method not in SAFE_METHODS and request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
@@ -210,57 +191,8 @@ def _identify_quietly() -> Principal | None:
         return None
 
 
-def _safe_next(target: str | None) -> str:
-    if not target:
-        return url_for("wall.wall_map")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("wall.wall_map")
-    return target
-
-
-@bp.route("/login", methods=["GET", "POST"])
-@public
-def login():
-    error = None
-    status = 200
-    headers = {}
-    if request.method == "POST":
-        sent = request.form.get("csrf_token", "")
-        if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-            error, status = "页面已过期,请重新登录。", 400
-        else:
-            try:
-                user = verify_password(request.form.get("username", ""), request.form.get("password", ""))
-                start_session(user)
-            except LoginThrottled as exc:
-                error, status, headers = exc.message, 429, {"Retry-After": str(exc.retry_after)}
-            except LoginRefused:
-                error, status = t("accounts.login_refused"), 401
-            except DiskFull as exc:  # the attempt's count or the new session could not be kept: say so on the form
-                error, status = exc.message, exc.http_status
-            else:
-                return redirect(_safe_next(request.args.get("next")))
-    return render_template("login.html", error=error, csrf=csrf_token(), next=request.args.get("next", "")), status, headers
-
-
-@bp.post("/logout")
-def logout():
-    if session.get("user"):
-        accounts().end_session(session["user"], session.get("sid"))
-    session.clear()
-    return redirect(url_for("auth.login"))
-
-
-@bp.get("/api/me")
-def me():
-    p = principal()
-    return jsonify({"username": p.username, "name": p.name, "role": p.role, "via": p.via,
-                    "csrf_token": csrf_token() if p.via == "session" else None})
-
-
 def register(app: Flask, acc: Accounts) -> None:
+    """Keep `acc` on the app and check every request against its route's declaration before the view runs."""
     app.extensions["guatu_accounts"] = acc
     app.before_request(_check_access)
-    app.register_blueprint(bp)
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -1,24 +1,22 @@
 """A display link's scope, enforced on every endpoint it can reach (the rules: geo/display_scope.py).
 
-`web.access.auth` lets a display link reach only the endpoints in
-`DISPLAY_ENDPOINTS`; before any of them runs, `enforce` applies the link's
-scope (the layers, sub-district and community of its wall URL):
+`web.access.auth` lets a display link reach only the routes declared with a
+`display=` rule (web/core/routes.py's `Display`); before any of them runs,
+`enforce` applies the link's scope (the layers, sub-district and community
+of its wall URL) as that rule says:
 
-* the wall page shows the link's own URL, whatever parameters are added;
-* a layer outside the scope (`/api/wall/shapes/<layer>`, a place card) → 403;
-* `street`, `community` or `layers` parameters that contradict the scope → 403;
-  when left out they are filled in from the scope, so the endpoints that
-  filter by them (packed and viewport shapes, dashboard, the wall's
-  inspections) answer for the scope only;
-* a place card of a place outside the scope → 403;
-* the wall state is cut to the places in scope (`cut_state`, called by the view);
-* endpoints that only know the whole campaign (the change list, milestones,
-  timeline, playback, GeoJSON shapes of a whole layer) → 403 unless the link
-  shows the whole campaign;
-* boundaries, basemap tiles and static files hold no places: open.
-
-An endpoint added to `DISPLAY_ENDPOINTS` without a rule here is refused to
-every link with a narrower scope than the whole campaign.
+* OWN_URL: the wall page shows the link's own URL, whatever parameters are added;
+* PINNED (and the three below): a layer outside the scope (`/api/wall/shapes/<layer>`,
+  a place card) → 403; `street`, `community` or `layers` parameters that
+  contradict the scope → 403; when left out they are filled in from the
+  scope, so the routes that filter by them (packed and viewport shapes,
+  dashboard, the wall's inspections) answer for the scope only;
+* PINNED_PLACE: a place card of a place outside the scope → 403;
+* PINNED_SHAPES: GeoJSON shapes of a whole layer (no bbox, no zoom) → 403;
+* CUT: the wall state is cut to the places in scope (`cut_state`, called by the view);
+* WHOLE: routes that only know the whole campaign (the change list,
+  milestones, timeline, playback) → 403 unless the link shows the whole campaign;
+* OPEN: boundaries, basemap tiles and static files hold no places.
 """
 
 from __future__ import annotations
@@ -33,11 +31,9 @@ from geo.errors import NotFound
 from geo.messages import t
 from geo.wall.params import parse_view, query_from_url
 from web.core.context import Cached, guatu
+from web.core.routes import Display
 
-OPEN = {"static", "api.boundaries", "basemaps.tile", "basemaps.index"}  # no places in them
-OWN_URL = {"wall.wall_display"}  # the page shows the link's own URL, whatever parameters are added
-PINNED = {"wall_data.shapes", "wall_data.dashboard", "inspections.wall_api", "wall_data.place"}
-CUT = {"wall_data.state"}  # the view cuts its answer with cut_state
+PINNING = {Display.PINNED, Display.PINNED_PLACE, Display.PINNED_SHAPES, Display.CUT}
 
 
 def scope_of(p: Principal) -> DisplayScope:
@@ -45,25 +41,25 @@ def scope_of(p: Principal) -> DisplayScope:
     return DisplayScope.of(parse_view(query_from_url(p.display_scope), ctx.campaign, ctx.areas, refresh=0), ctx.campaign)
 
 
-def enforce(p: Principal) -> None:
-    """Refuse what the display link `p` may not read; pin its scope into the request's parameters."""
-    endpoint = request.endpoint or ""
-    if endpoint in OPEN:
+def enforce(p: Principal, display: Display) -> None:
+    """Refuse what the display link `p` may not read on a route declared `display`; pin its scope into the
+    request's parameters."""
+    if display is Display.OPEN:
         return
     scope = scope_of(p)
     g.display_scope = scope
-    if scope.whole_campaign or endpoint in OWN_URL:
+    if scope.whole_campaign or display is Display.OWN_URL:
         return
-    if endpoint not in PINNED | CUT:
+    if display not in PINNING:
         _refuse(scope)
     layer_id = (request.view_args or {}).get("layer_id")
     if layer_id is not None and not scope.allows_layer(layer_id):
         _refuse(scope)
     _pin(scope)
-    if endpoint == "wall_data.shapes" and scope.has_area and request.args.get("format", "geojson") == "geojson" \
+    if display is Display.PINNED_SHAPES and scope.has_area and request.args.get("format", "geojson") == "geojson" \
             and "bbox" not in request.args and "zoom" not in request.args:
         _refuse(scope)  # a whole layer as GeoJSON has no area filter
-    if endpoint == "wall_data.place":
+    if display is Display.PINNED_PLACE:
         try:
             feature = guatu().store.get(layer_id, request.view_args["fid"])
         except NotFound:

@@ -12,17 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 
 from geo.accounts import ROLES, LoginRefused, Token
 from geo.errors import FieldError, GuatuError, ValidationError
 from geo.messages import t
 from geo.store.base import iso
 from geo.throttle import LoginThrottled
-from web.access.auth import RECENT_LOGIN, ROLE_LABELS, accounts, principal, recently_logged_in, requires, start_session, verify_password
+from web.access.auth import RECENT_LOGIN, ROLE_LABELS, accounts, principal, recently_logged_in, start_session, verify_password
 from web.core.context import guatu
+from web.core.routes import ADMIN, VIEWER, DeclaredBlueprint
 
-bp = Blueprint("admin", __name__)
+bp = DeclaredBlueprint("admin", __name__)
 
 RECENT_CHANGES = 30
 
@@ -76,8 +77,7 @@ def _sorted_tokens(items: list[Token]) -> list[Token]:
 
 # --- admin ------------------------------------------------------------------------------------
 
-@bp.get("/admin")
-@requires("admin")
+@bp.get("/admin", role=ADMIN)
 def index():
     acc = accounts()
     store = guatu().store
@@ -87,8 +87,7 @@ def index():
                  display_tokens=_sorted_tokens(acc.tokens(kind="display")), changes=changes)
 
 
-@bp.post("/admin/users")
-@requires("admin")
+@bp.post("/admin/users", role=ADMIN)
 def create_user():
     form = request.form
 
@@ -102,8 +101,7 @@ def create_user():
     return _attempt(create, url_for("admin.index"))
 
 
-@bp.post("/admin/users/<username>/role")
-@requires("admin")
+@bp.post("/admin/users/<username>/role", role=ADMIN)
 def set_role(username: str):
     def change() -> str:
         _not_me(username)
@@ -113,8 +111,7 @@ def set_role(username: str):
     return _attempt(change, url_for("admin.index"))
 
 
-@bp.post("/admin/users/<username>/password")
-@requires("admin")
+@bp.post("/admin/users/<username>/password", role=ADMIN)
 def reset_password(username: str):
     def change() -> str:
         accounts().update_user(username, password=request.form.get("password", ""))
@@ -124,8 +121,7 @@ def reset_password(username: str):
     return _attempt(change, url_for("admin.index"))
 
 
-@bp.post("/admin/users/<username>/<any(disable, enable):action>")
-@requires("admin")
+@bp.post("/admin/users/<username>/<any(disable, enable):action>", role=ADMIN)
 def set_active(username: str, action: str):
     def change() -> str:
         _not_me(username)
@@ -135,8 +131,7 @@ def set_active(username: str, action: str):
     return _attempt(change, url_for("admin.index"))
 
 
-@bp.post("/admin/tokens/<token_id>/revoke")
-@requires("admin")
+@bp.post("/admin/tokens/<token_id>/revoke", role=ADMIN)
 def revoke_token(token_id: str):
     def revoke() -> str:
         token = accounts().revoke_token(token_id)
@@ -145,8 +140,7 @@ def revoke_token(token_id: str):
     return _attempt(revoke, url_for("admin.index"))
 
 
-@bp.post("/admin/display")
-@requires("admin")
+@bp.post("/admin/display", role=ADMIN)
 def create_display():
     scope = (request.form.get("scope") or "/wall").strip()
     try:
@@ -165,18 +159,18 @@ def _account_holder() -> str:
     """The logged-in user's name; anonymous visitors of a public wall map are sent to log in."""
     p = principal()
     if p is None or p.via not in ("session", "basic", "token"):
-        abort(redirect(url_for("auth.login", next=request.path)))
+        abort(redirect(url_for("access.login", next=request.path)))
     return p.username
 
 
-@bp.get("/account")
+@bp.get("/account", role=VIEWER)
 def account():
     username = _account_holder()
     acc = accounts()
     return _page("account.html", user=acc.get_user(username), tokens=_sorted_tokens(acc.tokens(kind="api", username=username)))
 
 
-@bp.post("/account/password")
+@bp.post("/account/password", role=VIEWER)
 def change_password():
     username = _account_holder()
     form = request.form
@@ -202,7 +196,7 @@ def _check_current(username: str, password: str) -> None:
         raise ValidationError([FieldError("current", exc.message)]) from None
 
 
-@bp.post("/account/tokens")
+@bp.post("/account/tokens", role=VIEWER)
 def create_own_token():
     """A new API token: only from a browser session that logged in within a few minutes or
     re-enters the password now, so a stolen token (or Basic credentials) cannot mint more."""
@@ -222,7 +216,7 @@ def create_own_token():
     return _page("secret.html", kind="api", token=token, secret=secret, back=url_for("admin.account"))
 
 
-@bp.post("/account/tokens/<token_id>/revoke")
+@bp.post("/account/tokens/<token_id>/revoke", role=VIEWER)
 def revoke_own_token(token_id: str):
     username = _account_holder()
 

@@ -1,7 +1,11 @@
 """The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json.
 
-Written by hand as data: `PATHS` and `COMPONENTS` below say what every /api
-endpoint takes and returns. `document()` adds the campaign's own vocabulary
+Generated from the routes' declarations (web/core/routes.py): each /api route
+names its operation, kept as data in its package's `docs` module (web/api/docs.py,
+web/wall/docs.py, web/workflow/docs.py, …), built from the shared pieces here —
+`COMPONENTS` (schemas, responses, security schemes), parameters, error sets
+and the helpers `read_operation`, `json_response`, `schema_ref`, `response_ref`.
+`document()` walks the app's URL rules under /api, and adds the campaign's own vocabulary
 (layer ids, boundary levels, statuses) as enums, so clients and fuzzers see
 the values this deployment accepts. The document is public: it describes
 the shape of the API, never data, and the API itself still asks for a login.
@@ -13,88 +17,16 @@ from __future__ import annotations
 
 import copy
 
-from flask import Blueprint, jsonify
+from flask import current_app
 
 from geo.config import Campaign
-from web.access.auth import public
-from web.core.context import guatu
-from web.core.problems import PROBLEM_JSON
+from web.core.openapi_parts import (
+    error_response,
+    response_ref,
+    schema_ref,
+)
+from web.core.routes import openapi_paths
 from web.core.validation import ApiDocument, document_refusals
-
-bp = Blueprint("openapi", __name__, url_prefix="/api")
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict, description: str, media: str = "application/json", headers: dict | None = None) -> dict:
-    out = {"description": description, "content": {media: {"schema": schema}}}
-    if headers:
-        out["headers"] = headers
-    return out
-
-
-def _error(description: str) -> dict:
-    return _json(_ref("Error"), description, PROBLEM_JSON)
-
-
-def _ref_response(name: str) -> dict:
-    return {"$ref": f"#/components/responses/{name}"}
-
-
-ETAG = {"ETag": {"description": "Send it back in If-None-Match to get 304 while nothing changed.", "schema": {"type": "string"}}}
-FEATURE_ETAG = {"ETag": {"description": 'The feature\'s version, `"<id>-v<version>"`: send it back in If-Match to write.',
-                         "schema": {"type": "string"}}}
-NOT_MODIFIED = {"description": "Not modified since the ETag in If-None-Match.", "headers": ETAG}
-
-# Answers every protected endpoint may give.
-READ_ERRORS = {
-    "401": _ref_response("Unauthorized"),
-    "403": _ref_response("Forbidden"),
-    "405": _ref_response("MethodNotAllowed"),
-    "503": _ref_response("Unavailable"),
-}
-WRITE_ERRORS = {
-    **READ_ERRORS,
-    "400": _ref_response("BadRequest"),
-    "404": _ref_response("NotFound"),
-    "413": _ref_response("TooLarge"),
-    "415": _ref_response("BadRequest"),
-    "422": _ref_response("Invalid"),
-    "507": _ref_response("DiskFull"),
-}
-
-# a write that names the version it started from: stale (409), weak ETag or `*` for no place (412), no version (428)
-VERSION_ERRORS = {"409": _ref_response("Conflict"), "412": _ref_response("PreconditionFailed"),
-                  "428": _ref_response("PreconditionRequired")}
-
-LAYER = {"name": "layer_id", "in": "path", "required": True, "description": "A layer id from the campaign configuration.",
-         "schema": {"type": "string"}}
-FID = {"name": "fid", "in": "path", "required": True, "description": "A place's stable id, e.g. c-0001.",
-       "schema": {"type": "string"}, "example": "c-0001"}
-IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
-                 "description": "An ETag from an earlier answer: 304 while nothing changed."}
-IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
-            "description": 'The ETag `"<id>-v<version>"` the edit started from (a strong one: `W/"…"` gets 412), or '
-                           "`*` for whatever version is current (412 when the place does not exist); or send `version` "
-                           "in the body. One of the two is required."}
-REPAIR = {"name": "repair", "in": "query", "required": False, "schema": {"type": "string", "enum": ["true", "false", "1", "0"]},
-          "description": "Repair an invalid geometry with make_valid instead of refusing it."}
-
-
-CRS = {"name": "crs", "in": "query", "required": False, "schema": {"type": "string"},
-       "description": "wgs84 (default) or gcj02, in any case: gcj02 is shifted for an AMap/Gaode basemap; others get 400."}
-DAY = {"name": "day", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}, "example": "2026-11-24"}
-EXPORT_MEDIA = ("application/geo+json", "application/geopackage+sqlite3", "application/zip",
-                "application/vnd.google-earth.kml+xml",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _filter(name: str, what: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
-            "description": f"Only places whose {what} is one of these (comma-separated)."}
-
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -128,7 +60,7 @@ COMPONENTS: dict = {
                 "fields": {"type": "array", "description": "Every field or parameter at fault (400, 422).", "items": {
                     "type": "object", "required": ["field", "message"],
                     "properties": {"feature": NULLABLE_STRING, "field": {"type": "string"}, "message": {"type": "string"}}}},
-                "current": {"description": "The place as it is now (409).", **_ref("Feature")},
+                "current": {"description": "The place as it is now (409).", **schema_ref("Feature")},
             },
         },
         "Position": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 3},
@@ -159,7 +91,7 @@ COMPONENTS: dict = {
                 "name": {"type": "string"}, "kind": {"type": "string"}, "street": NULLABLE_STRING,
                 "community": NULLABLE_STRING, "status": {"type": "string"}, "deadline": NULLABLE_STRING,
                 "unit": NULLABLE_STRING, "people": {"type": ["object", "null"], "additionalProperties": NULLABLE_STRING},
-                "notes": NULLABLE_STRING, "problems": {"type": ["array", "null"], "items": _ref("Problem")},
+                "notes": NULLABLE_STRING, "problems": {"type": ["array", "null"], "items": schema_ref("Problem")},
                 "version": {"type": "integer", "minimum": 1}, "updated_at": NULLABLE_STRING, "updated_by": NULLABLE_STRING,
             },
         },
@@ -169,15 +101,15 @@ COMPONENTS: dict = {
             "properties": {
                 "type": {"const": "Feature"},
                 "id": {"type": "string"},
-                "properties": _ref("PlaceProperties"),
-                "geometry": {"oneOf": [_ref("Geometry"), {"type": "null"}]},
+                "properties": schema_ref("PlaceProperties"),
+                "geometry": {"oneOf": [schema_ref("Geometry"), {"type": "null"}]},
                 "notes": {"type": "array", "items": {"type": "string"}, "description": "What a repair changed."},
             },
         },
         "FeatureCollection": {
             "type": "object",
             "required": ["type", "features"],
-            "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": _ref("Feature")}},
+            "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": schema_ref("Feature")}},
         },
         "ShapeCollection": {
             "type": "object",
@@ -188,7 +120,7 @@ COMPONENTS: dict = {
                 "features": {"type": "array", "items": {
                     "type": "object", "required": ["type", "id", "properties", "geometry"],
                     "properties": {"type": {"const": "Feature"}, "id": {"type": "string"}, "properties": {"type": "object"},
-                                   "geometry": {"oneOf": [_ref("Geometry"), {"type": "null"}]}}}},
+                                   "geometry": {"oneOf": [schema_ref("Geometry"), {"type": "null"}]}}}},
             },
         },
         "BoundaryCollection": {
@@ -200,8 +132,8 @@ COMPONENTS: dict = {
                     "type": "object", "required": ["type", "properties", "geometry"],
                     "properties": {"type": {"const": "Feature"},
                                    "properties": {"type": "object", "properties": {
-                                       "name": NULLABLE_STRING, "label_point": _ref("Position")}},
-                                   "geometry": _ref("Geometry")}}},
+                                       "name": NULLABLE_STRING, "label_point": schema_ref("Position")}},
+                                   "geometry": schema_ref("Geometry")}}},
             },
         },
         "NewFeature": {
@@ -213,7 +145,7 @@ COMPONENTS: dict = {
                 "id": {"type": "string", "description": "Optional; the layer's next id when omitted."},
                 "properties": {"type": "object", "required": ["name", "kind", "status"], "properties": {
                     "name": {"type": "string"}, "kind": {"type": "string"}, "status": {"type": "string"}}},
-                "geometry": _ref("Geometry"),
+                "geometry": schema_ref("Geometry"),
             },
         },
         "FeatureUpdate": {
@@ -223,7 +155,7 @@ COMPONENTS: dict = {
             "properties": {
                 "type": {"const": "Feature"}, "id": {"type": "string"},
                 "properties": {"type": "object"},
-                "geometry": _ref("Geometry"),
+                "geometry": schema_ref("Geometry"),
                 "version": {"type": "integer", "description": "The version the edit started from (or If-Match)."},
             },
             "additionalProperties": False,
@@ -251,8 +183,8 @@ COMPONENTS: dict = {
                 "seq": {"type": "integer"}, "at": {"type": "string"}, "user": {"type": "string"},
                 "op": {"type": "string", "enum": ["create", "update", "delete"]}, "layer": {"type": "string"},
                 "id": {"type": "string"}, "version": {"type": "integer"},
-                "before": {"oneOf": [_ref("Feature"), {"type": "null"}]},
-                "after": {"oneOf": [_ref("Feature"), {"type": "null"}]},
+                "before": {"oneOf": [schema_ref("Feature"), {"type": "null"}]},
+                "after": {"oneOf": [schema_ref("Feature"), {"type": "null"}]},
             },
         },
         "ReadableEntry": {
@@ -298,7 +230,7 @@ COMPONENTS: dict = {
                 "problem_statuses": {"type": "array", "items": {"type": "object"}},
                 "categories": {"type": "array", "items": {"type": "string"}},
                 "roles": {"type": "array", "items": {"type": "object"}},
-                "layers": {"type": "array", "items": _ref("LayerInfo")},
+                "layers": {"type": "array", "items": schema_ref("LayerInfo")},
                 "boundaries": {"type": "array", "items": {"type": "object"}},
                 "map": {"type": "object"},
                 "revision": {"type": "integer"},
@@ -425,7 +357,7 @@ COMPONENTS: dict = {
         },
         "ProblemWrite": {
             "type": "object", "required": ["problem"],
-            "properties": {"problem": _ref("Problem"), "version": {"type": "integer"}},
+            "properties": {"problem": schema_ref("Problem"), "version": {"type": "integer"}},
         },
         "Revert": {
             "type": "object", "required": ["to_version"],
@@ -433,300 +365,31 @@ COMPONENTS: dict = {
         },
     },
     "responses": {
-        "BadRequest": _error("The request cannot be read: a query, path or header parameter of the wrong type, out "
+        "BadRequest": error_response("The request cannot be read: a query, path or header parameter of the wrong type, out "
                              "of range or not one of its values (bad_parameter, naming it), or a body that is not "
                              "JSON or is missing (bad_request)."),
-        "Unauthorized": {**_error("Not logged in, or the token is unknown or revoked."),
+        "Unauthorized": {**error_response("Not logged in, or the token is unknown or revoked."),
                          "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}}},
-        "Forbidden": _error("Logged in, but the role is too low, a display link asked for more than its wall map, "
+        "Forbidden": error_response("Logged in, but the role is too low, a display link asked for more than its wall map, "
                             "or a browser write came without its CSRF token or from another site."),
-        "NotFound": _error("No such layer, place, boundary level or version."),
-        "MethodNotAllowed": {**_error("This path does not take that method."),
+        "NotFound": error_response("No such layer, place, boundary level or version."),
+        "MethodNotAllowed": {**error_response("This path does not take that method."),
                              "headers": {"Allow": {"schema": {"type": "string"}}}},
-        "Conflict": _error("The place changed since the version the edit started from (`current` is the place now), "
+        "Conflict": error_response("The place changed since the version the edit started from (`current` is the place now), "
                            "or a create named the id of a deleted place (ids are never given twice)."),
-        "PreconditionFailed": _error("If-Match held a weak ETag (W/…: writes compare strongly), or `*` for a place "
+        "PreconditionFailed": error_response("If-Match held a weak ETag (W/…: writes compare strongly), or `*` for a place "
                                      "that does not exist."),
-        "PreconditionRequired": _error("The write named no version (If-Match or `version`)."),
-        "TooLarge": _error("The body is larger than the server accepts (MAX_CONTENT_LENGTH)."),
-        "Invalid": _error("The body was read but breaks its schema or a rule of the campaign (a place outside the "
+        "PreconditionRequired": error_response("The write named no version (If-Match or `version`)."),
+        "TooLarge": error_response("The body is larger than the server accepts (MAX_CONTENT_LENGTH)."),
+        "Invalid": error_response("The body was read but breaks its schema or a rule of the campaign (a place outside the "
                           "area, an unknown status…); `fields` names every field at fault."),
-        "DiskFull": _error("The disk holding the campaign is full: nothing of the write was saved; free space and "
+        "DiskFull": error_response("The disk holding the campaign is full: nothing of the write was saved; free space and "
                            "send the same write again."),
-        "Unavailable": _error("The layer file cannot be read (it is never overwritten then), or the write lock "
+        "Unavailable": error_response("The layer file cannot be read (it is never overwritten then), or the write lock "
                               "stayed busy; try again."),
     },
 }
 
-
-def _get(summary: str, ok: dict, *, params: list | None = None, errors: dict | None = None, tags: list[str]) -> dict:
-    return {"summary": summary, "tags": tags, "parameters": params or [],
-            "responses": {"200": ok, **(errors or READ_ERRORS)}}
-
-
-CACHED = {"304": NOT_MODIFIED}
-WRITE_SECURITY = [{"bearerAuth": []}, {"basicAuth": []}, {"cookieAuth": []}]
-
-PATHS: dict = {
-    "/api/campaign": {"get": _get("The campaign: title, statuses, categories, roles, layers with counts, revision",
-                                  _json(_ref("Campaign"), "The campaign."), tags=["campaign"])},
-    "/api/layers": {"get": _get("Layers with feature counts and revisions",
-                                _json({"type": "array", "items": _ref("LayerInfo")}, "The layers."), tags=["campaign"])},
-    "/api/layers/{layer_id}/features": {
-        "get": _get("Every place of a layer, as a GeoJSON FeatureCollection",
-                    _json(_ref("FeatureCollection"), "The places.", "application/geo+json", ETAG),
-                    params=[LAYER, _filter("status", "status"), _filter("street", "sub-district (街道)"),
-                            _filter("community", "community (社区)"), _filter("kind", "kind"), IF_NONE_MATCH],
-                    errors={**CACHED, **READ_ERRORS, "404": _ref_response("NotFound")}, tags=["places"]),
-        "post": {
-            "summary": "Create a place (editor)", "tags": ["places"], "security": WRITE_SECURITY,
-            "parameters": [LAYER, REPAIR],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("NewFeature")}}},
-            "responses": {"201": _json(_ref("Feature"), "Created.", "application/geo+json",
-                                       {**FEATURE_ETAG, "Location": {"schema": {"type": "string"}}}),
-                          "409": _ref_response("Conflict"), **WRITE_ERRORS},
-        },
-    },
-    "/api/layers/{layer_id}/features/{fid}": {
-        "get": {
-            "summary": "One place, as a GeoJSON Feature", "tags": ["places"], "parameters": [LAYER, FID],
-            "responses": {"200": _json(_ref("Feature"), "The place.", "application/geo+json", FEATURE_ETAG),
-                          "404": _ref_response("NotFound"), **READ_ERRORS},
-        },
-        "patch": {
-            "summary": "Change a place (editor): merge properties and/or replace the geometry", "tags": ["places"],
-            "security": WRITE_SECURITY, "parameters": [LAYER, FID, IF_MATCH, REPAIR],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("FeatureUpdate")}}},
-            "responses": {"200": _json(_ref("Feature"), "Saved.", "application/geo+json", FEATURE_ETAG),
-                          **VERSION_ERRORS, **WRITE_ERRORS},
-        },
-        "delete": {
-            "summary": "Delete a place (editor)", "tags": ["places"], "security": WRITE_SECURITY,
-            "parameters": [LAYER, FID, IF_MATCH],
-            "requestBody": {"required": False, "content": {"application/json": {"schema": _ref("VersionOnly")}}},
-            "responses": {"204": {"description": "Deleted."}, **VERSION_ERRORS, **WRITE_ERRORS},
-        },
-    },
-    "/api/layers/{layer_id}/status": {
-        "post": {
-            "summary": "Set one status on many places at once, all or nothing (editor)", "tags": ["places"],
-            "security": WRITE_SECURITY, "parameters": [LAYER],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("StatusBatch")}}},
-            "responses": {"200": _json(_ref("StatusBatchResult"), "Every place saved, with its new version."),
-                          "409": _ref_response("Conflict"), **WRITE_ERRORS},
-        },
-    },
-    "/api/layers/{layer_id}/features/{fid}/history": {
-        "get": _get("A place's journal entries, oldest first",
-                    _json({"type": "array", "items": _ref("JournalEntry")}, "Its history."),
-                    params=[LAYER, FID], errors={**READ_ERRORS, "404": _ref_response("NotFound")}, tags=["history"]),
-    },
-    "/api/layers/{layer_id}/features/{fid}/history/readable": {
-        "get": _get("A place's history as field-by-field differences",
-                    _json({"type": "array", "items": _ref("ReadableEntry")}, "Its history."),
-                    params=[LAYER, FID], errors={**READ_ERRORS, "404": _ref_response("NotFound")}, tags=["history"]),
-    },
-    "/api/layers/{layer_id}/features/{fid}/problems": {
-        "post": {
-            "summary": "Add a problem to a place's ledger (editor)", "tags": ["ledger"], "security": WRITE_SECURITY,
-            "parameters": [LAYER, FID, IF_MATCH],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ProblemWrite")}}},
-            "responses": {"201": _json(_ref("Feature"), "Saved.", "application/geo+json", FEATURE_ETAG),
-                          **VERSION_ERRORS, **WRITE_ERRORS},
-        },
-    },
-    "/api/layers/{layer_id}/features/{fid}/problems/{pid}": {
-        "patch": {
-            "summary": "Edit, close or reopen a problem (editor)", "tags": ["ledger"], "security": WRITE_SECURITY,
-            "parameters": [LAYER, FID, {"name": "pid", "in": "path", "required": True, "schema": {"type": "string"}}, IF_MATCH],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ProblemWrite")}}},
-            "responses": {"200": _json(_ref("Feature"), "Saved.", "application/geo+json", FEATURE_ETAG),
-                          **VERSION_ERRORS, **WRITE_ERRORS},
-        },
-    },
-    "/api/layers/{layer_id}/features/{fid}/revert": {
-        "post": {
-            "summary": "Bring a place back to an earlier version, as a new change (editor)", "tags": ["history"],
-            "security": WRITE_SECURITY, "parameters": [LAYER, FID, IF_MATCH],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Revert")}}},
-            "responses": {"200": _json(_ref("Feature"), "Saved.", "application/geo+json", FEATURE_ETAG),
-                          **VERSION_ERRORS, **WRITE_ERRORS},
-        },
-    },
-    "/api/layers/{layer_id}/as-of/{day}": {
-        "get": _get("The layer as it stood at the end of a day (campaign time zone)",
-                    _json(_ref("FeatureCollection"), "The places then.", "application/geo+json"),
-                    params=[LAYER, {"name": "day", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}],
-                    errors={**READ_ERRORS, "404": _ref_response("NotFound"), "400": _ref_response("BadRequest")}, tags=["history"]),
-    },
-    "/api/changes": {
-        "get": _get("Changes after a revision: who, when, status, whether the geometry changed",
-                    _json(_ref("Changes"), "The changes, oldest first."),
-                    params=[{"name": "since", "in": "query", "required": False, "schema": {"type": "integer"},
-                             "description": "A revision seen before (default 0: every change)."}],
-                    errors={**READ_ERRORS, "400": _ref_response("BadRequest")}, tags=["history"]),
-    },
-    "/api/wall/state": {
-        "get": _get("Per place: status, overdue, overnight, open problems; only what changed with ?since=",
-                    _json(_ref("WallState"), "The state, full or a delta.", headers=ETAG),
-                    params=[{"name": "since", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0},
-                             "description": "The revision of the state the client holds: answer only what changed after it."},
-                            {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["packed"]},
-                             "description": "packed: a full state's places as columns (ids as in packed shapes, status "
-                                            "indices into `statuses`, flags 1 overdue + 2 overnight); deltas are the same."},
-                            IF_NONE_MATCH],
-                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest")}, tags=["wall"]),
-    },
-    "/api/wall/shapes/{layer_id}": {
-        "get": _get("A layer's geometry with the attributes a card shows",
-                    {"description": "The shapes: GeoJSON, or packed with ?format=packed.", "headers": ETAG, "content": {
-                        "application/geo+json": {"schema": _ref("ShapeCollection")},
-                        "application/json": {"schema": _ref("PackedShapes")},
-                        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
-                    params=[LAYER, {"name": "format", "in": "query", "required": False,
-                                    "schema": {"type": "string", "enum": ["geojson", "packed", "binary"]},
-                                    "description": "packed: compact JSON, for the wall map; binary: its geometry as "
-                                                   "bytes (default geojson)."},
-                            {"name": "part", "in": "query", "required": False,
-                             "schema": {"type": "string"},
-                             "description": "packed/binary only: `geometry` (default) or `attributes` (names, kinds, "
-                                            "sub-districts and communities); anything else is 400."},
-                            {"name": "street", "in": "query", "required": False, "schema": {"type": "string"},
-                             "description": "packed/binary only: keep the places of this sub-district."},
-                            {"name": "community", "in": "query", "required": False, "schema": {"type": "string"},
-                             "description": "packed/binary only: keep the places of this community."},
-                            {"name": "bbox", "in": "query", "required": False, "style": "form", "explode": False,
-                             "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
-                             "description": "west,south,east,north in degrees (in the display CRS): only the places "
-                                            "in this box, simplified for `zoom` (large layers)."},
-                            {"name": "zoom", "in": "query", "required": False,
-                             "schema": {"type": "number", "minimum": 0, "maximum": 24},
-                             "description": "with bbox: the map's zoom (fractions round down)."},
-                            CRS, IF_NONE_MATCH],
-                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest"), "404": _ref_response("NotFound")},
-                    tags=["wall"]),
-    },
-    "/api/wall/place/{layer_id}/{fid}": {
-        "get": _get("A place's card: status, deadline, 四包一 people, open problems with days late",
-                    _json(_ref("PlaceCard"), "The card.", headers=ETAG),
-                    params=[LAYER, FID, CRS, {"name": "date", "in": "query", "required": False,
-                                              "schema": {"type": "string", "format": "date"},
-                                              "description": "the place as it stood at the end of this day "
-                                                             "(YYYY-MM-DD); 404 if it did not exist then"},
-                            IF_NONE_MATCH],
-                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest"), "404": _ref_response("NotFound")},
-                    tags=["wall"]),
-    },
-    "/api/wall/dashboard": {
-        "get": _get("Progress per status, sub-district, community and category; overdue and overnight lists; per day",
-                    _json(_ref("WallDashboard"), "The dashboard.", headers=ETAG),
-                    params=[{"name": n, "in": "query", "required": False, "schema": {"type": "string"}, "description": d}
-                            for n, d in (("street", "a sub-district (unknown names are ignored)"),
-                                         ("community", "a community (unknown names are ignored)"),
-                                         ("layers", "layer ids, comma-separated (default all)"))] + [IF_NONE_MATCH],
-                    errors={**CACHED, **READ_ERRORS}, tags=["wall"]),
-    },
-    "/api/boundaries/{level}": {
-        "get": _get("District, sub-district or community outlines with label points",
-                    _json(_ref("BoundaryCollection"), "The outlines.", "application/geo+json", ETAG),
-                    params=[{"name": "level", "in": "path", "required": True, "schema": {"type": "string"}}, CRS, IF_NONE_MATCH],
-                    errors={**CACHED, **READ_ERRORS, "400": _ref_response("BadRequest"), "404": _ref_response("NotFound")},
-                    tags=["wall"]),
-    },
-    "/api/basemaps": {
-        "get": _get("The configured basemaps: id, title, tile URL, zooms, CRS (never a key or an upstream address)",
-                    _json({"type": "object", "required": ["basemaps"],
-                           "properties": {"basemaps": {"type": "array", "items": {"type": "object"}}}}, "The basemaps."),
-                    tags=["wall"]),
-    },
-    "/api/layers/{layer_id}/export": {
-        "get": _get("A layer (or the places matching the filters) as a file: GeoJSON, GeoPackage, Shapefile, KML, ledger",
-                    {"description": "The file, as an attachment.", "headers": {
-                        "Content-Disposition": {"schema": {"type": "string"}}, "X-Guatu-Count": {"schema": {"type": "string"}}},
-                     "content": {"application/geo+json": {"schema": _ref("FeatureCollection")},
-                                 **{m: {"schema": {"type": "string", "format": "binary"}} for m in EXPORT_MEDIA[1:]}}},
-                    params=[LAYER, {"name": "format", "in": "query", "required": False,
-                                    "schema": {"type": "string", "enum": ["geojson", "gpkg", "shp", "kml", "xlsx"]}},
-                            _filter("status", "status"), _filter("street", "sub-district (街道)"),
-                            _filter("community", "community (社区)"), _filter("kind", "kind")],
-                    errors={**READ_ERRORS, "404": _ref_response("NotFound"), "400": _ref_response("BadRequest")},
-                    tags=["exchange"]),
-    },
-    "/api/layers/{layer_id}/imports": {
-        "post": {
-            "summary": "Upload a file to import into a layer (editor): the preview report, to commit afterwards",
-            "tags": ["exchange"], "security": WRITE_SECURITY, "parameters": [LAYER],
-            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                "type": "object", "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary"}, "encoding": {"type": "string"},
-                               "gcj02": {"type": "string"}, "repair": {"type": "string"}}}}}},
-            "responses": {"201": _json({"type": "object", "required": ["id", "commit"]}, "The preview, with its id."),
-                          **WRITE_ERRORS},
-        },
-    },
-    "/api/imports/{pid}/commit": {
-        "post": {
-            "summary": "Apply a previewed import (editor)", "tags": ["exchange"], "security": WRITE_SECURITY,
-            "parameters": [{"name": "pid", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "requestBody": {"required": False, "content": {"application/x-www-form-urlencoded": {"schema": {
-                "type": "object", "properties": {"skip_rejected": {"type": "string"}}}}}},
-            "responses": {"200": _json({"type": "object"}, "What was written."), "409": _ref_response("Conflict"),
-                          **WRITE_ERRORS},
-        },
-    },
-    "/api/inspections/{day}": {
-        "get": _get("The day's random inspection list with its route sheet (editor)", _json({"type": "object"}, "The list."),
-                    params=[DAY], errors={**READ_ERRORS, "404": _ref_response("NotFound"), "400": _ref_response("BadRequest")},
-                    tags=["inspections"]),
-        "post": {
-            "summary": "Draw the day's random inspection list (editor)", "tags": ["inspections"],
-            "security": WRITE_SECURITY, "parameters": [DAY],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"count": {"type": "integer"}, "seed": {"type": "integer"},
-                                                 "replace": {"type": "boolean"}}}}}},
-            "responses": {"201": _json({"type": "object"}, "The list."), "409": _ref_response("Conflict"), **WRITE_ERRORS},
-        },
-    },
-    "/api/inspections/{day}/{fid}": {
-        "post": {
-            "summary": "Record an inspection's result at a place (editor)", "tags": ["inspections"],
-            "security": WRITE_SECURITY, "parameters": [DAY, FID],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["result"],
-                "properties": {"result": {"type": "string", "enum": ["ok", "problem", "relapse"]}, "notes": {"type": "string"},
-                               "category": {"type": "string"}, "deadline": {"type": "string"}, "layer": {"type": "string"},
-                               "fixed": {"type": "boolean"}}}}}},
-            "responses": {"201": _json({"type": "object"}, "The recorded result."), "409": _ref_response("Conflict"),
-                          **WRITE_ERRORS},
-        },
-    },
-    "/api/locate": {
-        "get": _get("Which sub-district and community a point falls in", _json(_ref("Located"), "Where it is."),
-                    params=[{"name": "lon", "in": "query", "required": True, "schema": {"type": "number"}},
-                            {"name": "lat", "in": "query", "required": True, "schema": {"type": "number"}}],
-                    errors={**READ_ERRORS, "400": _ref_response("BadRequest")}, tags=["campaign"]),
-    },
-    "/api/ledger-rule": {
-        "get": _get("How a place's status follows its ledger", _json(_ref("LedgerRule"), "The rule."), tags=["ledger"]),
-    },
-    "/api/health": {
-        "get": {"summary": "Health check: ok, revision, layers whose files cannot be read (no login needed)",
-                "tags": ["service"], "security": [],
-                "responses": {"200": _json(_ref("Health"), "Every layer readable."),
-                              "503": _json(_ref("Health"), "Some layer file cannot be read (the rest is served), or the "
-                                                            "database is down (Retry-After; code database_unavailable)."),
-                              "405": _ref_response("MethodNotAllowed")}},
-    },
-    "/api/me": {
-        "get": _get("Who the request is authenticated as; a browser session also gets its CSRF token",
-                    _json(_ref("Me"), "The caller."), tags=["service"]),
-    },
-    "/api/openapi.json": {
-        "get": {"summary": "This document (no login needed)", "tags": ["service"], "security": [],
-                "responses": {"200": _json({"type": "object"}, "The OpenAPI document."),
-                              "405": _ref_response("MethodNotAllowed")}},
-    },
-}
 
 DOCUMENT: dict = {
     "openapi": "3.1.0",
@@ -744,14 +407,14 @@ DOCUMENT: dict = {
     "security": [{"bearerAuth": []}, {"basicAuth": []}, {"cookieAuth": []}, {"displayToken": []}],
     "tags": [{"name": n} for n in ("campaign", "places", "ledger", "history", "wall", "exchange", "inspections",
                                    "progress", "service")],
-    "paths": PATHS,
     "components": COMPONENTS,
 }
 
 
 def document(campaign: Campaign) -> dict:
-    """The document with this campaign's layer ids, boundary levels and statuses as enums."""
-    doc = copy.deepcopy(DOCUMENT)
+    """The document of the current app's /api routes, from their declarations (web/core/routes.py), with this
+    campaign's layer ids, boundary levels and statuses as enums."""
+    doc = copy.deepcopy({**DOCUMENT, "paths": openapi_paths(current_app, "/api/")})
     doc["info"]["title"] = f"Guatu 挂图 HTTP API · {campaign.title}"
     layer_ids = [x.id for x in campaign.layers]
     levels = [b.level for b in campaign.boundaries]
@@ -764,8 +427,8 @@ def document(campaign: Campaign) -> dict:
                     param["schema"] = {"type": "string", "enum": levels}
     statuses = [s.key for s in campaign.statuses]
     doc["components"]["schemas"]["StatusBatch"]["properties"]["status"]["enum"] = statuses
-    document_refusals(doc, parameter=("400", _ref_response("BadRequest")), body=("422", _ref_response("Invalid")),
-                      unknown=("404", _ref_response("NotFound")), malformed=("400", _ref_response("BadRequest")))
+    document_refusals(doc, parameter=("400", response_ref("BadRequest")), body=("422", response_ref("Invalid")),
+                      unknown=("404", response_ref("NotFound")), malformed=("400", response_ref("BadRequest")))
     _link_place_operations(doc)
     return doc
 
@@ -797,11 +460,3 @@ def _link_place_operations(doc: dict) -> None:
 def validated_document(campaign: Campaign) -> ApiDocument:
     """This document as web/core/validation.py checks requests against it."""
     return ApiDocument(prefix="", build=lambda: document(campaign), geometry_schemas=("Geometry",))
-
-
-@bp.get("/openapi.json")
-@public
-def openapi_json():
-    resp = jsonify(document(guatu().campaign))
-    resp.headers["Cache-Control"] = "no-cache"
-    return resp

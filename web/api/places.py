@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
 
 from geo.boundaries import locate
 from geo.errors import BadParameters, FieldError, ValidationError
@@ -11,11 +11,13 @@ from geo.history import end_of_day, layer_as_of, readable_history, revert_op
 from geo.ledger import add_problem, explain_rule, update_problem
 from geo.rules import local_now
 from geo.validate import parse_date
-from web.access.auth import acting_user, requires
-from web.api.writes import _expected_version, _feature_response, _json_body
+from web.access.auth import acting_user
+from web.api import docs
+from web.api.blueprint import bp
+from web.api.writes import expected_version, feature_response
 from web.core.context import guatu
-
-bp = Blueprint("places", __name__, url_prefix="/api")
+from web.core.http import json_body
+from web.core.routes import EDITOR, VIEWER
 
 
 def _today():
@@ -30,62 +32,59 @@ def _number(name: str) -> float:
         raise BadParameters([FieldError(name, "expected a number")]) from None
 
 
-@bp.get("/locate")
-def where():
+@bp.get("/locate", role=VIEWER, doc=docs.LOCATE)
+def locate_point():
     """Which sub-district and community a point falls in: ?lon=…&lat=…"""
     ctx = guatu()
     return jsonify(locate(ctx.data_dir, ctx.campaign, _number("lon"), _number("lat")))
 
 
-@bp.get("/ledger-rule")
+@bp.get("/ledger-rule", role=VIEWER, doc=docs.LEDGER_RULE)
 def ledger_rule():
     return jsonify({"rule": guatu().campaign.status_rule.__dict__, "explanation": explain_rule(guatu().campaign)})
 
 
-@bp.post("/layers/<layer_id>/features/<fid>/problems")
-@requires("editor")
+@bp.post("/layers/<layer_id>/features/<fid>/problems", role=EDITOR, doc=docs.NEW_PROBLEM)
 def new_problem(layer_id: str, fid: str):
-    body = _json_body()
+    body = json_body()
     ctx = guatu()
     feature = ctx.store.get(layer_id, fid)
     changes = add_problem(feature, body.get("problem"), ctx.campaign, _today())
-    result = ctx.store.update(layer_id, fid, expected_version=_expected_version(layer_id, fid, body, feature),
+    result = ctx.store.update(layer_id, fid, expected_version=expected_version(layer_id, fid, body, feature),
                             user=acting_user(), properties=changes)
-    return _feature_response(result, 201)
+    return feature_response(result, 201)
 
 
-@bp.patch("/layers/<layer_id>/features/<fid>/problems/<pid>")
-@requires("editor")
+@bp.patch("/layers/<layer_id>/features/<fid>/problems/<pid>", role=EDITOR, doc=docs.EDIT_PROBLEM)
 def edit_problem(layer_id: str, fid: str, pid: str):
-    body = _json_body()
+    body = json_body()
     ctx = guatu()
     feature = ctx.store.get(layer_id, fid)
     changes = update_problem(feature, pid, body.get("problem"), ctx.campaign, _today())
-    result = ctx.store.update(layer_id, fid, expected_version=_expected_version(layer_id, fid, body, feature),
+    result = ctx.store.update(layer_id, fid, expected_version=expected_version(layer_id, fid, body, feature),
                             user=acting_user(), properties=changes)
-    return _feature_response(result)
+    return feature_response(result)
 
 
-@bp.post("/layers/<layer_id>/features/<fid>/revert")
-@requires("editor")
-def revert(layer_id: str, fid: str):
+@bp.post("/layers/<layer_id>/features/<fid>/revert", role=EDITOR, doc=docs.REVERT)
+def revert_feature(layer_id: str, fid: str):
     """Bring a place back to an earlier version; the revert is itself a new change."""
-    body = _json_body()
+    body = json_body()
     to_version = body.get("to_version")
     if isinstance(to_version, bool) or not isinstance(to_version, int):
         raise ValidationError([FieldError("to_version", "expected a whole number", fid)])
     ctx = guatu()
-    op = revert_op(ctx.store, layer_id, fid, to_version, _expected_version(layer_id, fid, body))
-    return _feature_response(ctx.store.apply([op], user=acting_user())[0])
+    op = revert_op(ctx.store, layer_id, fid, to_version, expected_version(layer_id, fid, body))
+    return feature_response(ctx.store.apply([op], user=acting_user())[0])
 
 
-@bp.get("/layers/<layer_id>/features/<fid>/history/readable")
-def readable(layer_id: str, fid: str):
+@bp.get("/layers/<layer_id>/features/<fid>/history/readable", role=VIEWER, doc=docs.READABLE_HISTORY)
+def history_readable(layer_id: str, fid: str):
     return Response(dumps(readable_history(guatu().store, layer_id, fid)), mimetype="application/json")
 
 
-@bp.get("/layers/<layer_id>/as-of/<day>")
-def as_of(layer_id: str, day: str):
+@bp.get("/layers/<layer_id>/as-of/<day>", role=VIEWER, doc=docs.AS_OF)
+def features_as_of(layer_id: str, day: str):
     """The layer as it stood at the end of a day (campaign time zone)."""
     try:
         when = end_of_day(parse_date(day), guatu().campaign)

@@ -6,22 +6,23 @@ for are serialised once per revision and revalidated with ETags.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
 
 from geo.basemaps.crs import collection_in, display_crs
 from geo.boundaries import boundary_bytes
 from geo.errors import BadParameters, FieldError
 from geo.geojson_io import dumps
-from web.access.auth import public
+from web.api import docs
+from web.api.blueprint import bp
+from web.api.openapi import document
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
-
-bp = Blueprint("api", __name__, url_prefix="/api")
+from web.core.routes import PUBLIC, VIEWER, Display
 
 FILTERS = ("status", "street", "community", "kind")
 
 
-@bp.get("/campaign")
+@bp.get("/campaign", role=VIEWER, doc=docs.CAMPAIGN)
 def campaign():
     ctx = guatu()
     body = ctx.campaign.public_dict()
@@ -37,7 +38,7 @@ def _count(layer_id: str) -> dict:
     return {"count": None, "error": error} if error else {"count": len(ctx.store.features(layer_id))}
 
 
-@bp.get("/layers")
+@bp.get("/layers", role=VIEWER, doc=docs.LAYERS)
 def layers():
     ctx = guatu()
     return jsonify([
@@ -47,7 +48,7 @@ def layers():
     ])
 
 
-@bp.get("/layers/<layer_id>/features")
+@bp.get("/layers/<layer_id>/features", role=VIEWER, doc=docs.FEATURES)
 def features(layer_id: str):
     """GeoJSON FeatureCollection; filter with ?status=a,b&street=…&community=…&kind=…"""
     ctx = guatu()
@@ -61,7 +62,7 @@ def features(layer_id: str):
     return Response(body, mimetype="application/geo+json")
 
 
-@bp.get("/layers/<layer_id>/features/<fid>")
+@bp.get("/layers/<layer_id>/features/<fid>", role=VIEWER, doc=docs.FEATURE)
 def feature(layer_id: str, fid: str):
     f = guatu().store.get(layer_id, fid)
     resp = Response(dumps(f), mimetype="application/geo+json")
@@ -69,7 +70,7 @@ def feature(layer_id: str, fid: str):
     return resp
 
 
-@bp.get("/layers/<layer_id>/features/<fid>/history")
+@bp.get("/layers/<layer_id>/features/<fid>/history", role=VIEWER, doc=docs.HISTORY)
 def history(layer_id: str, fid: str):
     entries = guatu().store.history(layer_id, fid)
     if not entries:
@@ -77,7 +78,7 @@ def history(layer_id: str, fid: str):
     return Response(dumps(entries), mimetype="application/json")
 
 
-@bp.get("/changes")
+@bp.get("/changes", role=VIEWER, display=Display.WHOLE, doc=docs.CHANGES)
 def changes():
     try:
         since = int(request.args.get("since", "0"))
@@ -94,7 +95,7 @@ def changes():
     })
 
 
-@bp.get("/boundaries/<level>")
+@bp.get("/boundaries/<level>", role=VIEWER, display=Display.OPEN, doc=docs.BOUNDARIES)
 def boundaries(level: str):
     """?crs=gcj02: shifted for display on an AMap basemap, label points included."""
     ctx = guatu()
@@ -104,8 +105,7 @@ def boundaries(level: str):
                        "application/geo+json")
 
 
-@bp.get("/health")
-@public
+@bp.get("/health", role=PUBLIC, doc=docs.HEALTH)
 def health():
     ctx = guatu()
     problems = ctx.store.problems()
@@ -116,4 +116,12 @@ def health():
     resp.status_code = 200 if not problems else 503
     if not reachable:
         resp.headers["Retry-After"] = str(max(1, round(ctx.refresh_seconds)))  # ask again at the next poll
+    return resp
+
+
+@bp.get("/openapi.json", role=PUBLIC, doc=docs.OPENAPI_JSON)
+def openapi_json():
+    """This API's OpenAPI document, generated from the routes' declarations (public: it describes no data)."""
+    resp = jsonify(document(guatu().campaign))
+    resp.headers["Cache-Control"] = "no-cache"
     return resp

@@ -13,33 +13,24 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, request, url_for
-from werkzeug.exceptions import BadRequest
+from flask import Response, request, url_for
 
 from geo.boundaries import fill_location
-from geo.errors import BadParameters, FieldError, MalformedRequest, NotFound, PreconditionRequired, ValidationError
+from geo.errors import BadParameters, FieldError, NotFound, PreconditionRequired, ValidationError
 from geo.features_edit import PreconditionFailed, any_version, weak_etag
 from geo.geojson_io import dumps
 from geo.messages import t
 from geo.parsing import BoolRefused, parse_bool
 from geo.store.base import Op, WriteResult
-from web.access.auth import acting_user, requires
+from web.access.auth import acting_user
+from web.api import docs
+from web.api.blueprint import bp
 from web.core.context import guatu
-
-bp = Blueprint("edit", __name__, url_prefix="/api")
+from web.core.http import json_body
+from web.core.routes import EDITOR
 
 _ETAG = re.compile(r'^"?(?P<id>.+)-v(?P<version>\d+)"?$')
 MAX_BATCH = 5000
-
-
-def _json_body() -> dict:
-    try:
-        body = request.get_json(force=True)
-    except BadRequest as exc:
-        raise MalformedRequest([FieldError("body", exc.description or "malformed JSON")]) from None
-    if not isinstance(body, dict):
-        raise ValidationError([FieldError("body", "expected a JSON object (Content-Type: application/json)")])
-    return body
 
 
 def _flag(name: str) -> bool:
@@ -54,7 +45,7 @@ def _flag(name: str) -> bool:
         raise BadParameters([FieldError(name, str(exc))]) from None
 
 
-def _expected_version(layer_id: str, fid: str, body: dict, read: dict | None = None) -> int:
+def expected_version(layer_id: str, fid: str, body: dict, read: dict | None = None) -> int:
     """The version the write started from: If-Match, else `version` in the body. `If-Match: *` stands for the
     current version — that of `read` when the view computed its change from a place it read."""
     header = (request.headers.get("If-Match") or "").strip()
@@ -80,7 +71,8 @@ def _expected_version(layer_id: str, fid: str, body: dict, read: dict | None = N
     return version
 
 
-def _feature_response(result: WriteResult, status: int = 200) -> Response:
+def feature_response(result: WriteResult, status: int = 200) -> Response:
+    """A written place as GeoJSON with its version's ETag (and what a repair changed, in `notes`)."""
     f = result.feature
     body = dict(f, notes=result.notes) if result.notes else f
     resp = Response(dumps(body), status=status, mimetype="application/geo+json")
@@ -88,48 +80,44 @@ def _feature_response(result: WriteResult, status: int = 200) -> Response:
     return resp
 
 
-@bp.post("/layers/<layer_id>/features")
-@requires("editor")
-def create(layer_id: str):
-    body = _json_body()
+@bp.post("/layers/<layer_id>/features", role=EDITOR, doc=docs.CREATE_FEATURE)
+def create_feature(layer_id: str):
+    body = json_body()
     ctx = guatu()
     fill_location(body, ctx.data_dir, ctx.campaign)  # a new place gets the sub-district and community it lies in
     result = ctx.store.create(layer_id, body, user=acting_user(), repair=_flag("repair"))
-    resp = _feature_response(result, 201)
+    resp = feature_response(result, 201)
     resp.headers["Location"] = url_for("api.feature", layer_id=layer_id, fid=result.feature["id"])
     return resp
 
 
-@bp.patch("/layers/<layer_id>/features/<fid>")
-@requires("editor")
-def update(layer_id: str, fid: str):
+@bp.patch("/layers/<layer_id>/features/<fid>", role=EDITOR, doc=docs.UPDATE_FEATURE)
+def update_feature(layer_id: str, fid: str):
     """Merge `properties` into the place's and/or replace its `geometry`."""
-    body = _json_body()
+    body = json_body()
     props = body.get("properties")
     if props is not None and not isinstance(props, dict):
         raise ValidationError([FieldError("properties", "expected an object", fid)])
     result = guatu().store.update(
-        layer_id, fid, expected_version=_expected_version(layer_id, fid, body), user=acting_user(),
+        layer_id, fid, expected_version=expected_version(layer_id, fid, body), user=acting_user(),
         properties=props, geometry=body.get("geometry"), repair=_flag("repair"),
     )
-    return _feature_response(result)
+    return feature_response(result)
 
 
-@bp.delete("/layers/<layer_id>/features/<fid>")
-@requires("editor")
-def delete(layer_id: str, fid: str):
-    body = _json_body() if request.data else {}  # optional: {"version": n} instead of If-Match
-    guatu().store.delete(layer_id, fid, expected_version=_expected_version(layer_id, fid, body), user=acting_user())
+@bp.delete("/layers/<layer_id>/features/<fid>", role=EDITOR, doc=docs.DELETE_FEATURE)
+def delete_feature(layer_id: str, fid: str):
+    body = json_body() if request.data else {}  # optional: {"version": n} instead of If-Match
+    guatu().store.delete(layer_id, fid, expected_version=expected_version(layer_id, fid, body), user=acting_user())
     return Response(status=204)
 
 
-@bp.post("/layers/<layer_id>/status")
-@requires("editor")
+@bp.post("/layers/<layer_id>/status", role=EDITOR, doc=docs.SET_STATUS)
 def set_status(layer_id: str):
     """Set one status on many places at once: {"status": "...", "features": {"id": version, ...}}.
 
     All or nothing: if any place changed meanwhile or is unknown, nothing is written."""
-    body = _json_body()
+    body = json_body()
     items = body.get("features")
     if not isinstance(items, dict) or not items or len(items) > MAX_BATCH:
         raise ValidationError([FieldError("features", f"expected an object of id → version (1–{MAX_BATCH})")])

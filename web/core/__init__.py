@@ -1,2 +1,20 @@
 """The app's common ground: settings, per-app context, HTTP helpers, security headers, errors, logging,
-request validation, health checks."""
+request validation, route declarations, health checks.
+
+`register(app)` puts in the error handlers, the security headers, the problem banner of every page and the
+health checks (/healthz, /readyz: blueprint `core`), and `flask --app web settings` (README's table of settings).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from web.core import errors, health, problem_banner, security, settings
+
+
+def register(app: Flask) -> None:
+    errors.register(app)
+    security.register(app)
+    problem_banner.register(app)  # the banner on every page: its options (`problem_banner` in templates)
+    app.register_blueprint(health.bp)
+    app.cli.add_command(settings.settings_command)

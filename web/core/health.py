@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 
 from geo.errors import GuatuError
 from geo.messages import t
-from web.access.auth import public
 from web.core.context import guatu
+from web.core.routes import PUBLIC, DeclaredBlueprint
 
-bp = Blueprint("ops", __name__)
+bp = DeclaredBlueprint("core", __name__)
 
 
 def _no_store(resp):
@@ -29,14 +29,12 @@ def _no_store(resp):
     return resp
 
 
-@bp.get("/healthz")
-@public
+@bp.get("/healthz", role=PUBLIC)
 def healthz():
     return _no_store(jsonify({"status": "ok"}))
 
 
-@bp.get("/readyz")
-@public
+@bp.get("/readyz", role=PUBLIC)
 def readyz():
     ctx = guatu()
     store = ctx.store

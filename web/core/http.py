@@ -1,5 +1,5 @@
-"""Response helpers: ETag revalidation (304) and pre-compressed gzip bodies, also built from pieces kept between
-revisions (`gzip_pieces`, for the wall state)."""
+"""Request and response helpers: a request's JSON object body (`json_body`), ETag revalidation (304) and
+pre-compressed gzip bodies, also built from pieces kept between revisions (`gzip_pieces`, for the wall state)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,30 @@ import struct
 import zlib
 from collections.abc import Iterator
 
-from flask import Response, request
+from flask import Response, request, url_for
+from werkzeug.exceptions import BadRequest
 
+from geo.errors import FieldError, MalformedRequest, ValidationError
 from web.core.context import Cached
 
 GZIP_LEVEL = 6
+
+
+def static_url(path: str) -> str:
+    """The URL of a file under web/static (how pages name their scripts and styles)."""
+    return url_for("static", filename=path)
+
+
+def json_body() -> dict:
+    """The request's body as a JSON object, whatever its Content-Type: a body that is not JSON is a 400
+    (bad_request), JSON that is not an object a 422, both naming `body`."""
+    try:
+        body = request.get_json(force=True)
+    except BadRequest as exc:
+        raise MalformedRequest([FieldError("body", exc.description or "malformed JSON")]) from None
+    if not isinstance(body, dict):
+        raise ValidationError([FieldError("body", "expected a JSON object (Content-Type: application/json)")])
+    return body
 
 
 def make_cached(body: bytes) -> Cached:

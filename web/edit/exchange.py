@@ -15,17 +15,18 @@ import time
 from pathlib import Path
 
 import orjson
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Response, jsonify, render_template, request, url_for
 
 from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.exchange.exporter import EXPORT_FORMATS, FILTER_KEYS, export_layer
 from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_upload
 from geo.geojson_io import atomic_write
 from geo.parsing import BoolRefused, parse_bool
-from web.access.auth import acting_user, principal, requires
+from web.access.auth import acting_user, principal
 from web.core.context import guatu
-
-bp = Blueprint("exchange", __name__)
+from web.core.routes import EDITOR, VIEWER
+from web.edit import docs
+from web.edit.blueprint import bp
 
 PREVIEW_TTL = 24 * 3600
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -93,14 +94,12 @@ def _commit(pid: str):
 
 # --- pages ---------------------------------------------------------------------
 
-@bp.get("/import")
-@requires("editor")
+@bp.get("/import", role=EDITOR)
 def import_page():
     return render_template("import.html", layers=guatu().campaign.layers, encodings=ENCODINGS, error=None)
 
 
-@bp.post("/import")
-@requires("editor")
+@bp.post("/import", role=EDITOR)
 def import_upload():
     try:
         pid, preview = _start_preview()
@@ -114,8 +113,7 @@ def import_upload():
                            layer=guatu().store.layer(preview.layer)), 422 if refused else 200
 
 
-@bp.post("/import/<pid>/commit")
-@requires("editor")
+@bp.post("/import/<pid>/commit", role=EDITOR)
 def import_commit(pid: str):
     try:
         result = _commit(pid)
@@ -124,13 +122,13 @@ def import_commit(pid: str):
     return render_template("import_done.html", result=result, error=None)
 
 
-@bp.get("/export")
+@bp.get("/export", role=VIEWER)
 def export_page():
     c = guatu().campaign
     return render_template("export.html", layers=c.layers, formats=EXPORT_FORMATS, statuses=c.statuses)
 
 
-@bp.get("/export/<layer_id>")
+@bp.get("/export/<layer_id>", role=VIEWER)
 def export_download(layer_id: str):
     fmt = request.args.get("format", "geojson")
     filters = {k: request.args.get(k) for k in FILTER_KEYS if request.args.get(k)}
@@ -147,23 +145,21 @@ def _download(out) -> Response:
 
 # --- the same for scripts ---------------------------------------------------------
 
-@bp.post("/api/layers/<layer_id>/imports")
-@requires("editor")
+@bp.post("/api/layers/<layer_id>/imports", role=EDITOR, doc=docs.IMPORT)
 def api_import(layer_id: str):
     """multipart/form-data: file, gcj02, encoding, repair → the preview report, with its id."""
     pid, preview = _start_preview()
     body = preview.to_dict()
     body.pop("plan", None)
-    return jsonify({"id": pid, "commit": url_for("exchange.api_import_commit", pid=pid), **body}), 201
+    return jsonify({"id": pid, "commit": url_for("edit.api_import_commit", pid=pid), **body}), 201
 
 
-@bp.post("/api/imports/<pid>/commit")
-@requires("editor")
+@bp.post("/api/imports/<pid>/commit", role=EDITOR, doc=docs.IMPORT_COMMIT)
 def api_import_commit(pid: str):
     return jsonify(_commit(pid).to_dict())
 
 
-@bp.get("/api/layers/<layer_id>/export")
+@bp.get("/api/layers/<layer_id>/export", role=VIEWER, doc=docs.EXPORT)
 def api_export(layer_id: str):
     fmt = request.args.get("format", "geojson")
     filters = {k: request.args.get(k) for k in FILTER_KEYS if request.args.get(k)}

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from geo.errors import GuatuError
 from geo.history import readable_history, revert_op
 from geo.ledger import explain_rule
-from web.access.auth import acting_user, csrf_token, principal, requires
+from web.access.auth import acting_user, csrf_token, principal
 from web.core.context import guatu
+from web.core.http import static_url
 from web.core.problem_banner import banner_options
+from web.core.routes import EDITOR, VIEWER
 from web.core.security import add_nonce
+from web.edit.blueprint import bp
 from web.wall.map_page import editor_html
 from web.workflow.inspections import workflow_links
 
-bp = Blueprint("editor", __name__)
 
-
-def _asset(path: str) -> str:
-    return url_for("static", filename=path)
-
-
-@bp.get("/edit")
-@requires("editor")
-def edit():
+@bp.get("/edit", role=EDITOR)
+def editor():
     ctx = guatu()
     c = ctx.campaign
     options = {
@@ -39,29 +35,29 @@ def edit():
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
         "links": [
-            {"href": url_for("exchange.import_page"), "label": "导入"},
-            {"href": url_for("exchange.export_page"), "label": "导出"},
+            {"href": url_for("edit.import_page"), "label": "导入"},
+            {"href": url_for("edit.export_page"), "label": "导出"},
             {"href": url_for("wall.wall_map"), "label": "作战图"},
             *workflow_links(),
         ],
         "api": {
-            "state": url_for("wall_data.state"),
-            "shapes": url_for("wall_data.shapes", layer_id="__layer__"),
+            "state": url_for("wall.state"),
+            "shapes": url_for("wall.shapes", layer_id="__layer__"),
             "boundaries": url_for("api.boundaries", level="__level__"),
             "features": url_for("api.features", layer_id="__layer__"),
-            "locate": url_for("places.where"),
-            "history": url_for("editor.history", layer_id="__layer__", fid="__id__"),
-            "basemaps": url_for("basemaps.index"),
+            "locate": url_for("api.locate_point"),
+            "history": url_for("edit.place_history", layer_id="__layer__", fid="__id__"),
+            "basemaps": url_for("wall.basemap_list"),
         },
         "banner": banner_options("map"),  # web/core/problem_banner.py
     }
-    resp = Response(add_nonce(editor_html(c, _asset, options)), mimetype="text/html")
+    resp = Response(add_nonce(editor_html(c, static_url, options)), mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
 
-@bp.get("/places/<layer_id>/<fid>/history")
-def history(layer_id: str, fid: str):
+@bp.get("/places/<layer_id>/<fid>/history", role=VIEWER)
+def place_history(layer_id: str, fid: str):
     ctx = guatu()
     try:
         entries = readable_history(ctx.store, layer_id, fid)
@@ -73,9 +69,8 @@ def history(layer_id: str, fid: str):
                            entries=list(reversed(entries)), can_edit=can_edit)
 
 
-@bp.post("/places/<layer_id>/<fid>/revert")
-@requires("editor")
-def revert(layer_id: str, fid: str):
+@bp.post("/places/<layer_id>/<fid>/revert", role=EDITOR)
+def revert_place(layer_id: str, fid: str):
     ctx = guatu()
     try:
         op = revert_op(ctx.store, layer_id, fid, int(request.form["to_version"]), int(request.form["version"]))
@@ -85,4 +80,4 @@ def revert(layer_id: str, fid: str):
         flash("请求不完整。", "error")
     except GuatuError as exc:
         flash(exc.message, "error")
-    return redirect(url_for("editor.history", layer_id=layer_id, fid=fid))
+    return redirect(url_for("edit.place_history", layer_id=layer_id, fid=fid))

@@ -2,19 +2,23 @@
 
 Separate from web/api/openapi.py (the app's own /api): GIS clients read this one
 through the landing page's `service-desc` link. GDAL takes the `limit`
-parameter's default and maximum from it to size its pages. Written by hand
-as data; `document()` adds the campaign's layer ids, statuses and kinds as
-enums. tests/ogcapi/test_openapi_document.py validates it and fuzzes the
-API against it.
+parameter's default and maximum from it to size its pages. Generated from
+the routes' declarations: each names its operation in web/ogc/docs.py, built
+from the components and pieces here; `document()` adds the campaign's layer
+ids, statuses and kinds as enums. tests/ogcapi/test_openapi_document.py
+validates it and fuzzes the API against it.
 """
 
 from __future__ import annotations
 
 import copy
 
+from flask import current_app
+
 from geo.config import Campaign
 from geo.features_query import CRS84, DEFAULT_LIMIT, EPSG4326, MAX_LIMIT
 from web.core.problems import PROBLEM_JSON
+from web.core.routes import openapi_paths
 from web.core.validation import ApiDocument, document_refusals
 
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
@@ -24,19 +28,19 @@ HTML = "text/html"
 SCHEMA_JSON = "application/schema+json"
 
 
-def _ref(kind: str, name: str) -> dict:
+def ref(kind: str, name: str) -> dict:
     return {"$ref": f"#/components/{kind}/{name}"}
 
 
-def _schema(name: str) -> dict:
-    return _ref("schemas", name)
+def schema_ref(name: str) -> dict:
+    return ref("schemas", name)
 
 
 def _content(schema: dict, *media: str) -> dict:
     return {m: {"schema": schema if m != HTML else {"type": "string"}} for m in media}
 
 
-def _ok(description: str, schema: dict, media: str, headers: dict | None = None) -> dict:
+def ok_response(description: str, schema: dict, media: str, headers: dict | None = None) -> dict:
     out = {"description": description, "content": _content(schema, media, HTML)}
     if headers:
         out["headers"] = headers
@@ -44,123 +48,26 @@ def _ok(description: str, schema: dict, media: str, headers: dict | None = None)
 
 
 def _error(description: str) -> dict:
-    return {"description": description, "content": {PROBLEM_JSON: {"schema": _schema("exception")},
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": schema_ref("exception")},
                                                     HTML: {"schema": {"type": "string"}}}}
 
 
 ETAG = {"ETag": {"description": 'The item\'s version, `"<id>-v<version>"`: send it back in If-Match to write.',
                  "schema": {"type": "string"}}}
-READ_ERRORS = {"400": _ref("responses", "InvalidParameter"), "401": _ref("responses", "Unauthorized"),
-               "403": _ref("responses", "Forbidden"), "405": _ref("responses", "MethodNotAllowed"),
-               "406": _ref("responses", "NotAcceptable"), "503": _ref("responses", "Unavailable")}
-ITEM_READ_ERRORS = {**READ_ERRORS, "404": _ref("responses", "NotFound")}
-WRITE_ERRORS = {**ITEM_READ_ERRORS, "413": _ref("responses", "TooLarge"), "415": _ref("responses", "UnsupportedMediaType"),
-                "422": _ref("responses", "Invalid")}
-ITEM_WRITE_ERRORS = {**WRITE_ERRORS, "412": _ref("responses", "PreconditionFailed"),
-                     "428": _ref("responses", "PreconditionRequired")}
-PARAM = {name: _ref("parameters", name) for name in
+READ_ERRORS = {"400": ref("responses", "InvalidParameter"), "401": ref("responses", "Unauthorized"),
+               "403": ref("responses", "Forbidden"), "405": ref("responses", "MethodNotAllowed"),
+               "406": ref("responses", "NotAcceptable"), "503": ref("responses", "Unavailable")}
+ITEM_READ_ERRORS = {**READ_ERRORS, "404": ref("responses", "NotFound")}
+WRITE_ERRORS = {**ITEM_READ_ERRORS, "413": ref("responses", "TooLarge"), "415": ref("responses", "UnsupportedMediaType"),
+                "422": ref("responses", "Invalid")}
+ITEM_WRITE_ERRORS = {**WRITE_ERRORS, "412": ref("responses", "PreconditionFailed"),
+                     "428": ref("responses", "PreconditionRequired")}
+PARAM = {name: ref("parameters", name) for name in
          ("collectionId", "featureId", "f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime", "status", "street",
           "community", "kind", "If-Match", "If-None-Match", "repair")}
-PUBLIC: list = []  # security requirement of operations that need no login
+NO_LOGIN: list = []  # security requirement of operations that need no login
 
 
-PATHS: dict = {
-    "/": {"get": {
-        "tags": ["Capabilities"], "operationId": "getLandingPage", "summary": "Landing page",
-        "description": "Links to the API definition, the conformance declaration and the collections.",
-        "parameters": [PARAM["f"]],
-        "responses": {"200": _ok("The landing page.", _schema("landingPage"), JSON), **READ_ERRORS},
-    }},
-    "/conformance": {"get": {
-        "tags": ["Capabilities"], "operationId": "getConformanceDeclaration", "summary": "Conformance classes",
-        "parameters": [PARAM["f"]], "security": PUBLIC,
-        "responses": {"200": _ok("The conformance classes this API implements.", _schema("confClasses"), JSON),
-                      "400": _ref("responses", "InvalidParameter"), "405": _ref("responses", "MethodNotAllowed"),
-                      "406": _ref("responses", "NotAcceptable")},
-    }},
-    "/api": {"get": {
-        "tags": ["Capabilities"], "operationId": "getAPIDefinition", "summary": "This API definition",
-        "parameters": [PARAM["f"]], "security": PUBLIC,
-        "responses": {"200": {"description": "The OpenAPI 3.0 document (JSON) or a readable list of operations (HTML).",
-                              "content": {OPENAPI_JSON: {"schema": {"type": "object"}}, HTML: {"schema": {"type": "string"}}}},
-                      "400": _ref("responses", "InvalidParameter"), "405": _ref("responses", "MethodNotAllowed"),
-                      "406": _ref("responses", "NotAcceptable")},
-    }},
-    "/collections": {"get": {
-        "tags": ["Capabilities"], "operationId": "getCollections", "summary": "The campaign's layers",
-        "parameters": [PARAM["f"]],
-        "responses": {"200": _ok("Every readable layer as a feature collection.", _schema("collections"), JSON), **READ_ERRORS},
-    }},
-    "/collections/{collectionId}": {"get": {
-        "tags": ["Capabilities"], "operationId": "describeCollection", "summary": "One layer",
-        "parameters": [PARAM["collectionId"], PARAM["f"]],
-        "responses": {"200": _ok("The layer: title, extent, links.", _schema("collection"), JSON), **ITEM_READ_ERRORS},
-    }},
-    "/collections/{collectionId}/queryables": {"get": {
-        "tags": ["Capabilities"], "operationId": "getQueryables", "summary": "Properties items can be filtered on",
-        "parameters": [PARAM["collectionId"], PARAM["f"]],
-        "responses": {"200": _ok("A JSON Schema of the queryable properties.", {"type": "object"}, SCHEMA_JSON),
-                      **ITEM_READ_ERRORS},
-    }},
-    "/collections/{collectionId}/items": {
-        "get": {
-            "tags": ["Data"], "operationId": "getFeatures", "summary": "The places of a layer, a page at a time",
-            "description": "Filtered by bbox, datetime (on `updated_at`) and properties; paged by offset with "
-                           "`next`/`prev` links.",
-            "parameters": [PARAM[p] for p in ("collectionId", "f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime",
-                                               "status", "street", "community", "kind")],
-            "responses": {"200": _ok("A page of places.", _schema("featureCollectionGeoJSON"), GEOJSON), **ITEM_READ_ERRORS},
-        },
-        "post": {
-            "tags": ["Transactions"], "operationId": "createFeature", "summary": "Add a place (editor)",
-            "description": "The body is a GeoJSON Feature; without an id the place gets the layer's next one; "
-                           "a place without a sub-district or community gets the ones it lies in.",
-            "parameters": [PARAM["collectionId"], PARAM["repair"]],
-            "requestBody": {"required": True, "content": {GEOJSON: {"schema": _schema("featureInput")},
-                                                          JSON: {"schema": _schema("featureInput")}}},
-            "responses": {
-                "201": {"description": "Created; Location names the new item.",
-                        "headers": {"Location": {"schema": {"type": "string"}, "description": "The new item's URL."}, **ETAG},
-                        "content": {GEOJSON: {"schema": _schema("featureGeoJSON")}}},
-                "409": _ref("responses", "Conflict"), **WRITE_ERRORS},
-        },
-    },
-    "/collections/{collectionId}/items/{featureId}": {
-        "get": {
-            "tags": ["Data"], "operationId": "getFeature", "summary": "One place",
-            "parameters": [PARAM[p] for p in ("collectionId", "featureId", "f", "crs", "If-None-Match")],
-            "responses": {"200": _ok("The place; its ETag is its version.", _schema("featureGeoJSON"), GEOJSON, ETAG),
-                          "304": {"description": "Unchanged since the ETag in If-None-Match.", "headers": ETAG},
-                          **ITEM_READ_ERRORS},
-        },
-        "put": {
-            "tags": ["Transactions"], "operationId": "replaceFeature", "summary": "Replace a place (editor)",
-            "description": "The body is the whole new feature: properties it leaves out are cleared.",
-            "parameters": [PARAM[p] for p in ("collectionId", "featureId", "If-Match", "repair")],
-            "requestBody": {"required": True, "content": {GEOJSON: {"schema": _schema("featureInput")},
-                                                          JSON: {"schema": _schema("featureInput")}}},
-            "responses": {"200": {"description": "Replaced.", "headers": ETAG,
-                                  "content": {GEOJSON: {"schema": _schema("featureGeoJSON")}}}, **ITEM_WRITE_ERRORS},
-        },
-        "patch": {
-            "tags": ["Transactions"], "operationId": "updateFeature", "summary": "Update a place (editor)",
-            "description": "A JSON Merge Patch (RFC 7396) of the feature: `properties` are merged member by member "
-                           "(null clears one), `geometry` is replaced.",
-            "parameters": [PARAM[p] for p in ("collectionId", "featureId", "If-Match", "repair")],
-            "requestBody": {"required": True, "content": {
-                "application/merge-patch+json": {"schema": _schema("featurePatch")},
-                JSON: {"schema": _schema("featurePatch")}, GEOJSON: {"schema": _schema("featurePatch")}}},
-            "responses": {"200": {"description": "Updated.", "headers": ETAG,
-                                  "content": {GEOJSON: {"schema": _schema("featureGeoJSON")}}}, **ITEM_WRITE_ERRORS},
-        },
-        "delete": {
-            "tags": ["Transactions"], "operationId": "deleteFeature", "summary": "Delete a place (editor)",
-            "parameters": [PARAM[p] for p in ("collectionId", "featureId", "If-Match")],
-            "responses": {"204": {"description": "Deleted."},
-                          **{k: v for k, v in ITEM_WRITE_ERRORS.items() if k not in ("413", "415", "422")}},
-        },
-    },
-}
 
 
 def _query(name: str, schema: dict, description: str, **extra) -> dict:
@@ -231,7 +138,7 @@ SCHEMAS: dict = {
                                                     "message": {"type": "string"}}}}}},
     "link": LINK,
     "landingPage": {"type": "object", "required": ["links"], "properties": {
-        "title": {"type": "string"}, "description": {"type": "string"}, "links": {"type": "array", "items": _schema("link")}}},
+        "title": {"type": "string"}, "description": {"type": "string"}, "links": {"type": "array", "items": schema_ref("link")}}},
     "confClasses": {"type": "object", "required": ["conformsTo"],
                     "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}}},
     "extent": {"type": "object", "properties": {
@@ -245,12 +152,12 @@ SCHEMAS: dict = {
             "trs": {"type": "string"}}}}},
     "collection": {"type": "object", "required": ["id", "links"], "properties": {
         "id": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
-        "links": {"type": "array", "items": _schema("link")}, "extent": _schema("extent"),
+        "links": {"type": "array", "items": schema_ref("link")}, "extent": schema_ref("extent"),
         "itemType": {"type": "string"}, "crs": {"type": "array", "items": {"type": "string"}},
         "storageCrs": {"type": "string"}}},
     "collections": {"type": "object", "required": ["links", "collections"], "properties": {
-        "links": {"type": "array", "items": _schema("link")},
-        "collections": {"type": "array", "items": _schema("collection")}}},
+        "links": {"type": "array", "items": schema_ref("link")},
+        "collections": {"type": "array", "items": schema_ref("collection")}}},
     "geometryGeoJSON": GEOMETRY,
     "placeProperties": {"type": "object", "description": "A place: name, kind, status, deadline, 四包一 people, ledger…",
                         "properties": {
@@ -265,24 +172,24 @@ SCHEMAS: dict = {
                             "updated_by": {"type": "string", "readOnly": True}}},
     "featureGeoJSON": {"type": "object", "required": ["type", "geometry", "properties"], "properties": {
         "type": {"type": "string", "enum": ["Feature"]}, "id": {"type": "string"},
-        "geometry": {"allOf": [_schema("geometryGeoJSON")], "nullable": True},
-        "properties": {"allOf": [_schema("placeProperties")], "nullable": True},
-        "links": {"type": "array", "items": _schema("link")}}},
+        "geometry": {"allOf": [schema_ref("geometryGeoJSON")], "nullable": True},
+        "properties": {"allOf": [schema_ref("placeProperties")], "nullable": True},
+        "links": {"type": "array", "items": schema_ref("link")}}},
     "featureInput": {"type": "object", "required": ["type", "geometry", "properties"], "properties": {
         "type": {"type": "string", "enum": ["Feature"]}, "id": {"type": "string"},
-        "geometry": _schema("geometryGeoJSON"), "properties": _schema("placeInput")}},
+        "geometry": schema_ref("geometryGeoJSON"), "properties": schema_ref("placeInput")}},
     "placeInput": {"type": "object", "required": ["name", "status"], "properties": {
         "name": {"type": "string"}, "kind": {"type": "string"}, "street": {"type": "string"},
         "community": {"type": "string"}, "status": {"type": "string"},
         "deadline": {"type": "string", "format": "date"}, "unit": {"type": "string"}, "notes": {"type": "string"},
         "people": {"type": "object", "additionalProperties": {"type": "string"}}}},
     "featurePatch": {"type": "object", "properties": {
-        "type": {"type": "string", "enum": ["Feature"]}, "geometry": _schema("geometryGeoJSON"),
+        "type": {"type": "string", "enum": ["Feature"]}, "geometry": schema_ref("geometryGeoJSON"),
         "properties": {"type": "object", "description": "Merged member by member; null clears one."}}},
     "featureCollectionGeoJSON": {"type": "object", "required": ["type", "features"], "properties": {
         "type": {"type": "string", "enum": ["FeatureCollection"]},
-        "features": {"type": "array", "items": _schema("featureGeoJSON")},
-        "links": {"type": "array", "items": _schema("link")},
+        "features": {"type": "array", "items": schema_ref("featureGeoJSON")},
+        "links": {"type": "array", "items": schema_ref("link")},
         "timeStamp": {"type": "string", "format": "date-time"},
         "numberMatched": {"type": "integer", "minimum": 0},
         "numberReturned": {"type": "integer", "minimum": 0}}},
@@ -293,7 +200,7 @@ RESPONSES: dict = {
                                "not JSON (bad_request)."),
     "Unauthorized": {"description": "Log in, or send a personal API token (Bearer) or HTTP Basic credentials.",
                      "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
-                     "content": {PROBLEM_JSON: {"schema": _schema("exception")}, HTML: {"schema": {"type": "string"}}}},
+                     "content": {PROBLEM_JSON: {"schema": schema_ref("exception")}, HTML: {"schema": {"type": "string"}}}},
     "Forbidden": _error("Your role may not do this (writes need an editor)."),
     "NotFound": _error("No such layer or place."),
     "MethodNotAllowed": _error("This path does not take that method."),
@@ -317,8 +224,12 @@ SECURITY_SCHEMES = {
 }
 
 
+PATH_NAMES = {"layer_id": "collectionId", "fid": "featureId"}  # the app's path parameters as OGC API – Features names them
+
+
 def document(campaign: Campaign, server_url: str) -> dict:
-    """The OpenAPI 3.0 document for the OGC API served at `server_url` (…/ogc)."""
+    """The OpenAPI 3.0 document for the OGC API served at `server_url` (…/ogc): the current app's /ogc routes, from
+    their declarations (web/core/routes.py), with the campaign's layer ids, statuses and kinds."""
     doc = {
         "openapi": "3.0.3",
         "info": {
@@ -331,7 +242,7 @@ def document(campaign: Campaign, server_url: str) -> dict:
         "servers": [{"url": server_url}],
         "tags": [{"name": "Capabilities"}, {"name": "Data"}, {"name": "Transactions"}],
         "security": [{"bearerAuth": []}, {"basicAuth": []}, {"cookieAuth": []}],
-        "paths": copy.deepcopy(PATHS),
+        "paths": copy.deepcopy(openapi_paths(current_app, "/ogc", mounted=True, names=PATH_NAMES)),
         "components": {"schemas": copy.deepcopy(SCHEMAS), "parameters": copy.deepcopy(PARAMETERS),
                        "responses": copy.deepcopy(RESPONSES), "securitySchemes": copy.deepcopy(SECURITY_SCHEMES)},
     }
@@ -342,9 +253,9 @@ def document(campaign: Campaign, server_url: str) -> dict:
     if kinds:
         params["kind"]["description"] += " One of: " + ", ".join(kinds) + "."
     doc["components"]["schemas"]["placeInput"]["properties"]["status"]["enum"] = list(campaign.status_keys)
-    document_refusals(doc, parameter=("400", _ref("responses", "InvalidParameter")),
-                      body=("422", _ref("responses", "Invalid")), unknown=("404", _ref("responses", "NotFound")),
-                      malformed=("400", _ref("responses", "InvalidParameter")))
+    document_refusals(doc, parameter=("400", ref("responses", "InvalidParameter")),
+                      body=("422", ref("responses", "Invalid")), unknown=("404", ref("responses", "NotFound")),
+                      malformed=("400", ref("responses", "InvalidParameter")))
     _link_item_operations(doc)
     return doc
 
@@ -367,5 +278,5 @@ def _link_item_operations(doc: dict) -> None:
 def validated_document(campaign: Campaign) -> ApiDocument:
     """This document as web/core/validation.py checks requests against it: /ogc paths, OGC parameter names,
     400 for a bad parameter or a body that is not JSON (OGC API – Features), 415 left to the views."""
-    return ApiDocument(prefix="/ogc", build=lambda: document(campaign, ""), names={"layer_id": "collectionId",
-                       "fid": "featureId"}, geometry_schemas=("geometryGeoJSON",), json_always=False, clamped=("limit",))
+    return ApiDocument(prefix="/ogc", build=lambda: document(campaign, ""), names=PATH_NAMES,
+                       geometry_schemas=("geometryGeoJSON",), json_always=False, clamped=("limit",))

@@ -14,10 +14,11 @@ recommends) that also carry the OGC exception members `code` and
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
 from geo.boundaries import fill_location
@@ -48,12 +49,14 @@ from geo.geojson_io import dumps
 from geo.messages import t
 from geo.parsing import BoolRefused, parse_bool
 from geo.problems import BY_STATUS, KINDS, kind_of
-from web.access.auth import acting_user, public, requires
+from web.access.auth import acting_user
 from web.core.context import guatu
 from web.core.problems import PROBLEM_JSON, domain_problem, http_problem, problem_response
+from web.core.routes import EDITOR, PUBLIC, VIEWER, DeclaredBlueprint
+from web.ogc import docs
 from web.ogc.openapi import GEOJSON, HTML, JSON, OPENAPI_JSON, SCHEMA_JSON, document
 
-bp = Blueprint("ogcapi", __name__, url_prefix="/ogc")
+bp = DeclaredBlueprint("ogc", __name__, url_prefix="/ogc")
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -71,7 +74,14 @@ REL_CONFORMANCE = "http://www.opengis.net/def/rel/ogc/1.0/conformance"
 REL_DATA = "http://www.opengis.net/def/rel/ogc/1.0/data"
 REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 JSON_BODIES = {"application/json", "application/geo+json", "application/merge-patch+json"}
-_index_lock = Lock()
+
+
+@dataclass
+class LayerIndexes:
+    """Each layer's query index with the revision it was built at; one per app, on app.extensions (`register`)."""
+
+    by_layer: dict[str, tuple[int, LayerIndex]] = field(default_factory=dict)
+    lock: Lock = field(default_factory=Lock)
 
 
 # --- negotiation and responses ---------------------------------------------------
@@ -102,7 +112,7 @@ def _html(template: str, status: int = 200, **context) -> Response:
 
 
 def _url(endpoint: str, **values) -> str:
-    return url_for(f"ogcapi.{endpoint}", _external=True, **values)
+    return url_for(f"ogc.{endpoint}", _external=True, **values)
 
 
 def _layer(layer_id: str):
@@ -113,13 +123,13 @@ def _index(layer_id: str) -> LayerIndex:
     """The layer's query index, rebuilt when the layer's revision moves."""
     store = guatu().store
     revision = store.readable_revision(layer_id)  # BrokenLayer while withheld: the index made before is not used
-    cache = current_app.extensions.setdefault("guatu_ogc_index", {})
-    hit = cache.get(layer_id)
+    indexes: LayerIndexes = current_app.extensions["guatu_ogc_index"]
+    hit = indexes.by_layer.get(layer_id)
     if hit is not None and hit[0] == revision:
         return hit[1]
     index = LayerIndex(store.features(layer_id), QUERYABLES)
-    with _index_lock:
-        cache[layer_id] = (revision, index)
+    with indexes.lock:
+        indexes.by_layer[layer_id] = (revision, index)
     return index
 
 
@@ -129,7 +139,7 @@ def _labels() -> dict:
 
 # --- capabilities --------------------------------------------------------------
 
-@bp.get("/", strict_slashes=False)
+@bp.get("/", strict_slashes=False, role=VIEWER, doc=docs.LANDING)
 def landing():
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
@@ -151,8 +161,7 @@ def landing():
     return _json(body, JSON)
 
 
-@bp.get("/conformance")
-@public
+@bp.get("/conformance", role=PUBLIC, doc=docs.CONFORMANCE)
 def conformance():
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
@@ -162,8 +171,7 @@ def conformance():
     return _json(body, JSON)
 
 
-@bp.get("/api")
-@public
+@bp.get("/api", role=PUBLIC, doc=docs.API_DEFINITION)
 def api_definition():
     fmt = negotiate(OPENAPI_JSON, JSON)
     check_parameters(request.args, ("f",))
@@ -193,7 +201,7 @@ def _collection(layer, fmt: str) -> dict:
     }
 
 
-@bp.get("/collections")
+@bp.get("/collections", role=VIEWER, doc=docs.COLLECTIONS)
 def collections():
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
@@ -204,7 +212,7 @@ def collections():
     return _json(body, JSON)
 
 
-@bp.get("/collections/<layer_id>")
+@bp.get("/collections/<layer_id>", role=VIEWER, doc=docs.COLLECTION)
 def collection(layer_id: str):
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
@@ -214,7 +222,7 @@ def collection(layer_id: str):
     return _json(body, JSON)
 
 
-@bp.get("/collections/<layer_id>/queryables")
+@bp.get("/collections/<layer_id>/queryables", role=VIEWER, doc=docs.QUERYABLES)
 def queryables(layer_id: str):
     fmt = negotiate(SCHEMA_JSON, JSON)
     check_parameters(request.args, ("f",))
@@ -238,7 +246,7 @@ def queryables(layer_id: str):
 
 # --- items ---------------------------------------------------------------------
 
-@bp.get("/collections/<layer_id>/items")
+@bp.get("/collections/<layer_id>/items", role=VIEWER, doc=docs.ITEMS)
 def items(layer_id: str):
     layer = _layer(layer_id)
     fmt = negotiate(GEOJSON, JSON)
@@ -277,7 +285,7 @@ def _item_response(layer_id: str, feature: dict, status: int = 200, notes: list[
     return resp
 
 
-@bp.get("/collections/<layer_id>/items/<fid>")
+@bp.get("/collections/<layer_id>/items/<fid>", role=VIEWER, doc=docs.ITEM)
 def item(layer_id: str, fid: str):
     layer = _layer(layer_id)
     fmt = negotiate(GEOJSON, JSON)
@@ -314,8 +322,7 @@ def _repair() -> bool:
         raise BadParameter("repair", str(exc)) from None
 
 
-@bp.post("/collections/<layer_id>/items")
-@requires("editor")
+@bp.post("/collections/<layer_id>/items", role=EDITOR, doc=docs.CREATE_ITEM)
 def create_item(layer_id: str):
     _layer(layer_id)
     check_parameters(request.args, ("repair",))
@@ -366,22 +373,19 @@ def _stale(fid: str, version: int, current: dict) -> str:
             f"read it again (its ETag is \"{etag(current)}\") and retry.")
 
 
-@bp.put("/collections/<layer_id>/items/<fid>")
-@requires("editor")
+@bp.put("/collections/<layer_id>/items/<fid>", role=EDITOR, doc=docs.REPLACE_ITEM)
 def replace_item(layer_id: str, fid: str):
     _layer(layer_id)
     return _write(layer_id, fid, replace_ops)
 
 
-@bp.patch("/collections/<layer_id>/items/<fid>")
-@requires("editor")
+@bp.patch("/collections/<layer_id>/items/<fid>", role=EDITOR, doc=docs.UPDATE_ITEM)
 def update_item(layer_id: str, fid: str):
     _layer(layer_id)
     return _write(layer_id, fid, patch_ops)
 
 
-@bp.delete("/collections/<layer_id>/items/<fid>")
-@requires("editor")
+@bp.delete("/collections/<layer_id>/items/<fid>", role=EDITOR, doc=docs.DELETE_ITEM)
 def delete_item(layer_id: str, fid: str):
     _layer(layer_id)
     check_parameters(request.args, ())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Blueprint, Response, request
+from flask import Response, request
 from flask.cli import with_appcontext
 
 from geo.errors import GuatuError
@@ -17,11 +17,12 @@ from geo.geojson_io import atomic_write
 from geo.printing import parse_options, render_print
 from geo.printing.layout import format_scale
 from web.core.context import guatu
+from web.core.routes import VIEWER, DeclaredBlueprint
 
-bp = Blueprint("printing", __name__)
+bp = DeclaredBlueprint("printing", __name__)
 
 
-@bp.get("/print")
+@bp.get("/print", role=VIEWER)
 def print_map():
     """A static map as PDF or PNG; parameters as listed in README.md ("Printing")."""
     ctx = guatu()

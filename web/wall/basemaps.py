@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from flask import Flask, Response, current_app, jsonify, request, url_for
 
 from geo.basemaps import Basemaps, open_basemaps
 from geo.config import Campaign
-
-bp = Blueprint("basemaps", __name__)
+from web.core.routes import VIEWER, Display
+from web.wall import docs
+from web.wall.blueprint import bp
 
 TILE_CACHE_CONTROL = "private, max-age=3600"
 
@@ -25,12 +26,12 @@ def basemaps() -> Basemaps:
 
 
 def _tile_template(basemap_id: str) -> str:
-    url = url_for("basemaps.tile", basemap_id=basemap_id, z=0, x=0, y=0)
+    url = url_for("wall.basemap_tile", basemap_id=basemap_id, z=0, x=0, y=0)
     return url[: -len("/0/0/0")] + "/{z}/{x}/{y}"
 
 
-@bp.get("/tiles/<basemap_id>/<int:z>/<int:x>/<int:y>")
-def tile(basemap_id: str, z: int, x: int, y: int):
+@bp.get("/tiles/<basemap_id>/<int:z>/<int:x>/<int:y>", role=VIEWER, display=Display.OPEN)
+def basemap_tile(basemap_id: str, z: int, x: int, y: int):
     t = basemaps().tile(basemap_id, z, x, y)
     resp = Response(t.data, mimetype=t.mimetype)
     if t.encoding:
@@ -40,13 +41,12 @@ def tile(basemap_id: str, z: int, x: int, y: int):
     return resp.make_conditional(request)
 
 
-@bp.get("/api/basemaps")
-def index():
+@bp.get("/api/basemaps", role=VIEWER, display=Display.OPEN, doc=docs.BASEMAPS)
+def basemap_list():
     """The configured basemaps (never a key or an upstream address): id, title, tile URL, zooms, CRS."""
     return jsonify({"basemaps": basemaps().describe(_tile_template)})
 
 
-def register(app: Flask, campaign: Campaign, data_dir: Path, instance: Path) -> None:
-    """Open the configured sources (a ConfigError stops the start-up) and serve them."""
+def open_sources(app: Flask, campaign: Campaign, data_dir: Path, instance: Path) -> None:
+    """Open the configured sources (a ConfigError stops the start-up), for the tile route to serve."""
     app.extensions["guatu_basemaps"] = open_basemaps(campaign, data_dir, instance / "tile-cache")
-    app.register_blueprint(bp)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Blueprint, request
+from flask import request
 
 from geo.basemaps.base import BadRequest
 from geo.basemaps.crs import collection_in, display_crs
@@ -29,12 +29,12 @@ from geo.wall.state import StateKey
 from web.access import display_scope
 from web.core.context import Cached, guatu
 from web.core.http import gzip_pieces, make_cached, send_cached
-from web.wall import viewports
+from web.core.routes import VIEWER, Display
+from web.wall import docs, viewports
+from web.wall.blueprint import bp
 
-bp = Blueprint("wall_data", __name__, url_prefix="/api/wall")
 
-
-@bp.get("/state")
+@bp.get("/api/wall/state", role=VIEWER, display=Display.CUT, doc=docs.STATE)
 def state():
     """Status and derived flags per place; `?since=<revision>` sends only what changed after it.
 
@@ -82,7 +82,7 @@ def full_state(key: StateKey, now: datetime, *, packed: bool) -> Cached:
         return ctx.cache.get(("wall-full", key, packed), build)
 
 
-@bp.get("/shapes/<layer_id>")
+@bp.get("/api/wall/shapes/<layer_id>", role=VIEWER, display=Display.PINNED_SHAPES, doc=docs.SHAPES)
 def shapes(layer_id: str):
     """GeoJSON, or `?format=packed` (compact, decoded by js/wall/packed.js); `?crs=gcj02` shifts for an AMap basemap.
 
@@ -112,7 +112,7 @@ def shapes(layer_id: str):
                        "application/geo+json")
 
 
-@bp.get("/place/<layer_id>/<fid>")
+@bp.get("/api/wall/place/<layer_id>/<fid>", role=VIEWER, display=Display.PINNED_PLACE, doc=docs.PLACE_CARD)
 def place(layer_id: str, fid: str):
     """The card of one place: status, deadline, 四包一 people, open problems with how late they are, and its
     bounding box (`?crs=gcj02`: shifted like the wall's shapes) so a screen can fly to a place it has not loaded.
@@ -134,7 +134,7 @@ def place(layer_id: str, fid: str):
     return send_cached(make_cached(dumps(card)))
 
 
-@bp.get("/dashboard")
+@bp.get("/api/wall/dashboard", role=VIEWER, display=Display.PINNED, doc=docs.DASHBOARD)
 def dashboard():
     """Progress panels: totals per status, sub-district, community and category; alerts; progress per day.
 

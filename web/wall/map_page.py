@@ -100,7 +100,7 @@ class WallLayers(PageModule):
                             ("guatu_problem_banner_css", asset_url("css/problem-banner.css"))]
 
 
-def _page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSCSSMixin, map_options: dict | None = None,
+def folium_page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSCSSMixin, map_options: dict | None = None,
           lang: str = PAGE_LANG) -> str:
     """An offline folium page in `lang`: the campaign's map, one element that drives it, the favicon."""
     figure = PageFigure(str(escape(title)), lang)
@@ -118,7 +118,7 @@ def _page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSCSSMixi
 def wall_map_html(campaign: Campaign, asset_url: AssetUrl, options: dict, *, title: str | None = None,
                   map_options: dict | None = None) -> str:
     """The whole HTML page of the wall map; `map_options` override folium.Map's (e.g. zoom_control, location)."""
-    return _page(campaign, asset_url, title or campaign.title, WallLayers(asset_url, options), map_options)
+    return folium_page(campaign, asset_url, title or campaign.title, WallLayers(asset_url, options), map_options)
 
 
 class EditorLayers(PageModule):
@@ -139,4 +139,4 @@ class EditorLayers(PageModule):
 
 def editor_html(campaign: Campaign, asset_url: AssetUrl, options: dict) -> str:
     """The planners' editor page: the same offline map with editing tools."""
-    return _page(campaign, asset_url, f"编辑 · {campaign.title}", EditorLayers(asset_url, options))
+    return folium_page(campaign, asset_url, f"编辑 · {campaign.title}", EditorLayers(asset_url, options))

@@ -10,33 +10,32 @@ parameters the request adds.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, url_for
+from flask import Response, request, url_for
 
 from geo.viewport import viewport_layers
 from geo.wall.params import WallView, parse_view, query_from_url
 from web.access import display_scope
 from web.access.auth import principal
 from web.core.context import guatu
+from web.core.http import static_url
 from web.core.problem_banner import banner_options
+from web.core.routes import VIEWER, Display
 from web.core.security import add_nonce
+from web.wall.blueprint import bp
 from web.wall.map_page import wall_map_html
 from web.workflow.inspections import workflow_links
 
-bp = Blueprint("wall", __name__)
 
-
-def _asset(path: str) -> str:
-    return url_for("static", filename=path)
-
-
-def _view(*, dashboard: bool) -> WallView:
+def wall_view(*, dashboard: bool) -> WallView:
+    """What this request's wall shows: a display link's own URL, or the request's parameters (also the playback's)."""
     p = principal()
     params = query_from_url(p.display_scope) if p and p.via == "display" else request.args.to_dict(flat=False)
     ctx = guatu()
     return parse_view(params, ctx.campaign, ctx.areas, refresh=ctx.refresh_seconds, dashboard=dashboard)
 
 
-def _options(view: WallView, mode: str, display_token: str | None = None) -> dict:
+def wall_options(view: WallView, mode: str, display_token: str | None = None) -> dict:
+    """The options wallmap.js starts from: campaign vocabulary, layers, view, data URLs, links, banner."""
     ctx = guatu()
     c = ctx.campaign
     # a layer whose file cannot be read is left out (reported by /api/health); the others are drawn
@@ -60,14 +59,14 @@ def _options(view: WallView, mode: str, display_token: str | None = None) -> dic
         "extent": None if view.view else ctx.wall.extent(shown, view.street, view.community),
         "displayToken": display_token,
         "api": {
-            "state": url_for("wall_data.state"),
-            "shapes": url_for("wall_data.shapes", layer_id="__layer__"),
+            "state": url_for("wall.state"),
+            "shapes": url_for("wall.shapes", layer_id="__layer__"),
             "boundaries": url_for("api.boundaries", level="__level__"),
-            "place": url_for("wall_data.place", layer_id="__layer__", fid="__id__"),
-            "dashboard": url_for("wall_data.dashboard"),
-            "inspections": url_for("inspections.wall_api"),
+            "place": url_for("wall.place", layer_id="__layer__", fid="__id__"),
+            "dashboard": url_for("wall.dashboard"),
+            "inspections": url_for("workflow.wall_inspections"),
             "milestones": None if display_scope.narrowed() else url_for("workflow.milestones_api"),
-            "basemaps": url_for("basemaps.index"),
+            "basemaps": url_for("wall.basemap_list"),
         },
         "links": _links(),
         "banner": banner_options("wall" if mode == "wall" else "map", view.refresh,  # web/core/problem_banner.py
@@ -82,29 +81,30 @@ def _links() -> list[dict]:
 
 
 def _page(view: WallView, options: dict, map_options: dict) -> Response:
-    html = wall_map_html(guatu().campaign, _asset, options, title=view.title, map_options=map_options)
+    html = wall_map_html(guatu().campaign, static_url, options, title=view.title, map_options=map_options)
     resp = Response(add_nonce(html), mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
 
-def _map_options(view: WallView, **extra) -> dict:
+def wall_map_options(view: WallView, **extra) -> dict:
+    """folium.Map's options for `view` (its centre and zoom when the URL names them) and `extra`."""
     if view.view:
         lat, lon, zoom = view.view
         extra.update(location=[lat, lon], zoom_start=zoom)
     return extra
 
 
-@bp.get("/")
+@bp.get("/", role=VIEWER)
 def wall_map():
-    view = _view(dashboard=False)
-    return _page(view, _options(view, "desk"), _map_options(view))
+    view = wall_view(dashboard=False)
+    return _page(view, wall_options(view, "desk"), wall_map_options(view))
 
 
-@bp.get("/wall")
+@bp.get("/wall", role=VIEWER, display=Display.OWN_URL)
 def wall_display():
     """The big-screen view; a display token opens it without logging in."""
     p = principal()
     token = request.args.get("display") if p and p.via == "display" else None
-    view = _view(dashboard=True)
-    return _page(view, _options(view, "wall", display_token=token), _map_options(view, zoom_control=False))
+    view = wall_view(dashboard=True)
+    return _page(view, wall_options(view, "wall", display_token=token), wall_map_options(view, zoom_control=False))

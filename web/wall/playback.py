@@ -14,27 +14,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, request, url_for
+from flask import Response, request, url_for
 
 from geo.basemaps.crs import display_crs
 from geo.errors import BadParameter, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
 from geo.playback import parse_view, playback
-from geo.progress import MAX_TIMELINE_DAYS, parse_range
+from geo.progress import parse_range
 from geo.rules import local_now
 from geo.wall.params import query_from_url
-from web.access.auth import DISPLAY_ENDPOINTS, principal
-from web.api.openapi import CACHED, CRS, ETAG, IF_NONE_MATCH, PATHS, READ_ERRORS, _json, _ref_response
+from web.access.auth import principal
 from web.core.context import guatu
-from web.core.http import make_cached, send_cached
+from web.core.http import make_cached, send_cached, static_url
+from web.core.routes import VIEWER, Display
 from web.core.security import add_nonce
-from web.wall.map_page import AssetUrl, WallLayers, _page
-from web.wall.pages import _asset, _map_options, _options, _view
-
-bp = Blueprint("playback", __name__)
-# A wall screen's display token may open the playback page and read its data (nothing else is added).
-DISPLAY_ENDPOINTS.update({"playback.playback_api", "playback.playback_page"})
+from web.wall import docs
+from web.wall.blueprint import bp
+from web.wall.map_page import AssetUrl, WallLayers, folium_page
+from web.wall.pages import wall_map_options, wall_options, wall_view
 
 
 def _today() -> date:
@@ -42,8 +40,8 @@ def _today() -> date:
     return local_now(ctx.campaign, ctx.now()).date()
 
 
-@bp.get("/api/playback")
-def playback_api():
+@bp.get("/api/playback", role=VIEWER, display=Display.WHOLE, doc=docs.PLAYBACK)
+def playback_data():
     """geo/playback.py's document for the days `from`..`to` (default: the last 30), at most 400 days."""
     ctx = guatu()
     try:
@@ -67,7 +65,7 @@ class PlaybackLayers(WallLayers):
         self._name = "GuatuPlayback"
 
 
-@bp.get("/wall/playback")
+@bp.get("/wall/playback", role=VIEWER, display=Display.WHOLE)
 def playback_page():
     """The big-screen playback: autoplays and loops; `mode=compare` shows 整治前/整治后 side by side."""
     ctx = guatu()
@@ -75,60 +73,17 @@ def playback_page():
     display = p is not None and p.via == "display"
     params = query_from_url(p.display_scope) if display else request.args.to_dict(flat=False)
     shown = parse_view(params, _today())
-    view = _view(dashboard=False)
-    options = _options(view, "wall", display_token=request.args.get("display") if display else None)
-    options["refreshSeconds"] = 0  # nothing is polled: the playback sets every state
+    view = wall_view(dashboard=False)
+    options = wall_options(view, "wall", display_token=request.args.get("display") if display else None)
+    options["refreshSeconds"] = 0  # nothing is polled: js/wall/playback.js sets every state
     options["view"].update(dashboard=False, refresh=0, inspections=False)  # a day long past has no inspections to show
     options["playback"] = {
         "mode": shown.mode, "from": shown.first.isoformat(), "to": shown.last.isoformat(), "speed": shown.speed,
-        "ignored": list(shown.ignored), "api": url_for("playback.playback_api"),
+        "ignored": list(shown.ignored), "api": url_for("wall.playback_data"),
     }
     title = f"进度回放 · {view.title or ctx.campaign.title}"
-    map_options = _map_options(view, zoom_control=False, **({"width": "50%"} if shown.mode == "compare" else {}))
-    html = _page(ctx.campaign, _asset, title, PlaybackLayers(_asset, options), map_options)
+    page_options = wall_map_options(view, zoom_control=False, **({"width": "50%"} if shown.mode == "compare" else {}))
+    html = folium_page(ctx.campaign, static_url, title, PlaybackLayers(static_url, options), page_options)
     resp = Response(add_nonce(html), mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     return resp
-
-
-def _query(name: str, description: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": description}
-
-
-PLAYBACK_PATHS: dict = {
-    "/api/playback": {
-        "get": {
-            "summary": "Every place's status at the end of each day of a range, for a playback (进度回放)",
-            "tags": ["progress"],
-            "parameters": [
-                _query("from", "First day, YYYY-MM-DD (default, or empty: 29 days before `to`)."),
-                _query("to", f"Last day, YYYY-MM-DD (default, or empty: today); at most {MAX_TIMELINE_DAYS} days in all."),
-                CRS, IF_NONE_MATCH,
-            ],
-            "responses": {
-                "200": _json({"type": "object", "required": ["format", "from", "to", "statuses", "layers", "days"],
-                              "properties": {
-                                  "format": {"type": "string", "enum": ["playback-1"]},
-                                  "from": {"type": "string"}, "to": {"type": "string"},
-                                  "revision": {"type": "integer"}, "timezone": {"type": "string"},
-                                  "statuses": {"type": "array", "items": {"type": "string"}},
-                                  "done": {"type": "array", "items": {"type": "string"}},
-                                  "layers": {"type": "array", "items": {"type": "object"}},
-                                  "days": {"type": "array", "items": {"type": "object"}}}},
-                             "Per layer the places' ids (packed as the shapes' ids) and their status indices at "
-                             "the end of the day before `from` (-1: not there); per day the changes as flat "
-                             "triples (layer index, place index, status index) and the places per status.",
-                             headers=ETAG),
-                "400": _ref_response("BadRequest"), **CACHED, **READ_ERRORS,
-            },
-        },
-    },
-}
-
-
-def describe() -> None:
-    for path, item in PLAYBACK_PATHS.items():
-        PATHS.setdefault(path, {}).update(item)
-
-
-describe()  # /api/playback in /api/openapi.json

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 
 from geo import inspections as insp
 from geo.basemaps.crs import display_crs
@@ -24,15 +24,15 @@ from geo.parsing import BoolRefused, parse_bool
 from geo.printing import PrintOptions, render_print
 from geo.printing.render import MIMETYPES
 from geo.rules import local_now
-from web.access.auth import DISPLAY_ENDPOINTS, acting_user, requires
-from web.api.writes import _json_body
+from web.access.auth import acting_user
 from web.core.context import guatu
-from web.core.http import make_cached, send_cached
+from web.core.http import json_body, make_cached, send_cached
+from web.core.routes import EDITOR, VIEWER, Display
+from web.workflow import docs
+from web.workflow.blueprint import bp
 
-bp = Blueprint("inspections", __name__)
 # A wall screen's display token may read the day's list as the wall shows it (places and results,
 # never the inspectors' names or notes); the lists themselves need an editor.
-DISPLAY_ENDPOINTS.add("inspections.wall_api")
 
 
 def _today() -> str:
@@ -91,9 +91,8 @@ def _record(day: str, fid: str, values: dict) -> dict:
 
 # --- pages ---------------------------------------------------------------------
 
-@bp.get("/inspections")
-@requires("editor")
-def page():
+@bp.get("/inspections", role=EDITOR)
+def inspections_page():
     ctx = guatu()
     day = request.args.get("date") or _today()
     insp.check_day(day)
@@ -107,31 +106,28 @@ def page():
                            source=ctx.campaign.inspections.source or ctx.campaign.inspection_sources[0])
 
 
-@bp.post("/inspections/<day>")
-@requires("editor")
-def generate_form(day: str):
+@bp.post("/inspections/<day>", role=EDITOR)
+def draw_inspections_form(day: str):
     try:
         listing = _generate(day, request.form)
         flash(f"已生成 {day} 的督导点位 {len(listing['places'])} 处(随机种子 {listing['seed']})。", "ok")
     except GuatuError as exc:
         flash(exc.message, "error")
-    return redirect(url_for("inspections.page", date=day))
+    return redirect(url_for("workflow.inspections_page", date=day))
 
 
-@bp.post("/inspections/<day>/<fid>")
-@requires("editor")
-def record_form(day: str, fid: str):
+@bp.post("/inspections/<day>/<fid>", role=EDITOR)
+def record_inspection_form(day: str, fid: str):
     try:
         row = _record(day, fid, request.form)
         flash(f"已记录 {row['name']}:{row['result']['label']}。", "ok")
     except GuatuError as exc:
         flash(f"{fid}: {exc.message}", "error")
-    return redirect(url_for("inspections.page", date=day) + f"#place-{fid}")
+    return redirect(url_for("workflow.inspections_page", date=day) + f"#place-{fid}")
 
 
-@bp.get("/inspections/<day>/route.<fmt>")
-@requires("editor")
-def route_map(day: str, fmt: str):
+@bp.get("/inspections/<day>/route.<fmt>", role=EDITOR)
+def inspection_route_map(day: str, fmt: str):
     """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet."""
     ctx = guatu()
     if fmt not in MIMETYPES:
@@ -153,27 +149,24 @@ def route_map(day: str, fmt: str):
 
 # --- JSON API ------------------------------------------------------------------
 
-@bp.get("/api/inspections/<day>")
-@requires("editor")
-def api_get(day: str):
+@bp.get("/api/inspections/<day>", role=EDITOR, doc=docs.INSPECTION_LIST)
+def inspections_api(day: str):
     return jsonify(_listing(day))
 
 
-@bp.post("/api/inspections/<day>")
-@requires("editor")
-def api_generate(day: str):
-    _generate(day, _json_body())
+@bp.post("/api/inspections/<day>", role=EDITOR, doc=docs.DRAW_INSPECTIONS)
+def draw_inspections_api(day: str):
+    _generate(day, json_body())
     return jsonify(_listing(day)), 201
 
 
-@bp.post("/api/inspections/<day>/<fid>")
-@requires("editor")
-def api_record(day: str, fid: str):
-    return jsonify(_record(day, fid, _json_body())), 201
+@bp.post("/api/inspections/<day>/<fid>", role=EDITOR, doc=docs.RECORD_INSPECTION)
+def record_inspection_api(day: str, fid: str):
+    return jsonify(_record(day, fid, json_body())), 201
 
 
-@bp.get("/api/wall/inspections")
-def wall_api():
+@bp.get("/api/wall/inspections", role=VIEWER, display=Display.PINNED, doc=docs.WALL_INSPECTIONS_TODAY)
+def wall_inspections():
     """The day's list for a wall screen: `?date=` (default today), `crs=gcj02`, `street=`/`community=`.
 
     Cached per state of the list and store revision; the ETag answers 304 while neither changed."""
@@ -190,7 +183,7 @@ def wall_api():
 
 def workflow_links() -> list[dict]:
     """Links to the workflow pages, for the editor's header and an editor's wall map."""
-    return [{"href": url_for("inspections.page"), "label": "督导"},
+    return [{"href": url_for("workflow.inspections_page"), "label": "督导"},
             {"href": url_for("workflow.mine_page"), "label": "我的点位"},
             {"href": url_for("workflow.report_page"), "label": "日报"},
-            {"href": url_for("playback.playback_page"), "label": "进度回放"}]
+            {"href": url_for("wall.playback_page"), "label": "进度回放"}]

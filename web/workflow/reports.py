@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Response, jsonify, render_template, request
 from flask.cli import with_appcontext
 
 from geo.daily_report import build_pdf, build_xlsx, report_data
@@ -24,16 +24,12 @@ from geo.inspections import check_day
 from geo.progress import milestones, parse_range, timeline
 from geo.responsibility import my_places, responsible_names
 from geo.rules import local_now
-from web.access.auth import DISPLAY_ENDPOINTS, principal
+from web.access.auth import principal
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
-from web.workflow.openapi import describe
-
-bp = Blueprint("workflow", __name__)
-describe()  # the /api routes here and in web/workflow/inspections.py, in /api/openapi.json
-# A wall screen's display token may read the plan and the timeline (never anyone's list; the day's inspections
-# only as web/workflow/inspections.py's wall summary shows them).
-DISPLAY_ENDPOINTS.update({"workflow.milestones_api", "workflow.timeline_api"})
+from web.core.routes import VIEWER, Display
+from web.workflow import docs
+from web.workflow.blueprint import bp
 
 
 def _today() -> date:
@@ -50,7 +46,7 @@ def _who() -> tuple[str | None, str | None]:
     return person, unit
 
 
-@bp.get("/mine")
+@bp.get("/mine", role=VIEWER)
 def mine_page():
     ctx = guatu()
     person, unit = _who()
@@ -58,7 +54,7 @@ def mine_page():
     return render_template("mine.html", data=data, names=responsible_names(ctx.store, ctx.campaign))
 
 
-@bp.get("/api/mine")
+@bp.get("/api/mine", role=VIEWER, doc=docs.MINE)
 def mine_api():
     ctx = guatu()
     person, unit = _who()
@@ -67,7 +63,9 @@ def mine_api():
     return jsonify(my_places(ctx.store, ctx.campaign, ctx.now(), person=person, unit=unit))
 
 
-@bp.get("/api/progress/milestones")
+# A wall screen's display link may read the plan and the timeline (never anyone's list; the day's inspections
+# only as web/workflow/inspections.py's wall summary shows them).
+@bp.get("/api/progress/milestones", role=VIEWER, display=Display.WHOLE, doc=docs.MILESTONES)
 def milestones_api():
     """Replays the journal back to each past milestone: built once per store revision and local day."""
     ctx = guatu()
@@ -75,14 +73,14 @@ def milestones_api():
     return send_cached(ctx.cache.get(key, lambda: make_cached(dumps(milestones(ctx.store, ctx.campaign, ctx.now())))))
 
 
-@bp.get("/api/timeline")
+@bp.get("/api/timeline", role=VIEWER, display=Display.WHOLE, doc=docs.TIMELINE)
 def timeline_api():
     ctx = guatu()
     first, last = parse_range(request.args.get("from"), request.args.get("to"), _today())
     return jsonify(timeline(ctx.store, ctx.campaign, first, last))
 
 
-@bp.get("/reports/daily")
+@bp.get("/reports/daily", role=VIEWER)
 def report_page():
     ctx = guatu()
     day = check_day(request.args.get("date") or _today().isoformat())
@@ -90,7 +88,7 @@ def report_page():
     return render_template("daily_report.html", data=data, day=day.isoformat())
 
 
-@bp.get("/reports/daily/<day>.<fmt>")
+@bp.get("/reports/daily/<day>.<fmt>", role=VIEWER)
 def report_download(day: str, fmt: str):
     ctx = guatu()
     when = check_day(day)
