@@ -4,11 +4,28 @@ Pages, API errors, import reports, PDFs and command-line messages take their
 words from here, by key, so a campaign's IT office can read the whole product
 in Chinese and a translator finds every string in one place. Each entry has
 the Chinese text (`zh`, what users see) and an English translation (`en`, for
-logs read by people who do not read Chinese and for translators); both take
-the same `{named}` parameters, which a test checks.
+readers whose browser prefers English, for logs read by people who do not
+read Chinese, and for translators); both take the same `{named}` parameters,
+which a test checks, with every key used somewhere in the code or templates.
 
     from geo.messages import t
     raise BrokenLayer(t("store.layer_missing", file="layers/roads.geojson"))
+
+`t` gives a `Text`: a `str` that reads as the Chinese, so it goes wherever
+text goes (errors, reports, logs), and that remembers its key and parameters,
+so the boundary renders the same message again in the reader's language
+(`localize(body, "en")`: web/core/language.py chooses the language from
+Accept-Language). Rules in geo/ raise errors in Chinese and never ask for a
+language.
+
+Why a keyed catalogue in Python and not gettext (Flask-Babel): the texts are
+used from geo/, which must not import Flask, from the command line and from
+log lines as much as from pages; there are two languages, zh the source and
+en a translation, kept side by side where a reviewer sees both; keys (not the
+source sentence) name each message so a reworded Chinese text keeps its
+translation; and the tests check what gettext tooling would (both languages,
+the same placeholders, no unused key, no text under two keys). Plural forms,
+the main thing gettext adds, neither language here needs.
 
 Add an entry beside the others of its capability (the key's first part), and
 keep the Chinese plain: say what happened, where, and what to do.
@@ -17,8 +34,11 @@ keep the Chinese plain: say what happened, where, and what to do.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
+from typing import Any
 
 DEFAULT_LANGUAGE = "zh"
+LANGUAGES = ("zh", "en")  # the first is the default, and wins a tie
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- generic ------------------------------------------------------------
@@ -500,6 +520,74 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "多边形的环未闭合:最后一个点须与第一个点相同",
         "en": "the polygon ring is not closed: its last position must equal its first",
     },
+    # --- property and ledger rules of a written place (geo/validate.py) ------------------
+    "feature.not_an_object": {"zh": "应为 GeoJSON 要素(Feature)对象", "en": "expected a GeoJSON Feature object"},
+    "feature.not_feature_type": {"zh": "type 应为 'Feature',实际是 {got}", "en": "expected 'Feature', got {got}"},
+    "feature.bad_id": {
+        "zh": "编号须为 1–64 个字母、数字、'-'、'_' 或 '.'",
+        "en": "must be 1–64 letters, digits, '-', '_' or '.'",
+    },
+    "feature.not_an_object_value": {"zh": "应为对象", "en": "expected an object"},
+    "feature.geometry_missing": {"zh": "缺少几何:每个地点都须有几何图形", "en": "missing: every place needs a geometry"},
+    "feature.not_text": {"zh": "应为文本,实际是 {got}", "en": "expected text, got {got}"},
+    "feature.too_long": {"zh": "超过 {limit} 个字符", "en": "longer than {limit} characters"},
+    "feature.control_characters": {"zh": "含有控制字符", "en": "contains control characters"},
+    "feature.unknown_kind": {
+        "zh": "{kind} 不是{layer}的类型;应为以下之一:{kinds}",
+        "en": "{kind} is not a kind of {layer}; expected one of {kinds}",
+    },
+    "feature.unknown_status": {
+        "zh": "未知的状态 {status};应为以下之一:{statuses}",
+        "en": "unknown status {status}; expected one of {statuses}",
+    },
+    "feature.bad_property_name": {"zh": "属性名须为 1–64 个字符", "en": "property names must be 1–64 characters"},
+    "feature.bad_extra_value": {
+        "zh": "附加属性只能是文本、数字或布尔值",
+        "en": "extra attributes must be text, numbers or booleans",
+    },
+    "feature.not_finite": {"zh": "不接受 NaN 和 Infinity", "en": "NaN and Infinity are not allowed"},
+    "feature.bad_people": {"zh": "应为“角色 → 姓名”的对象", "en": "expected an object of role → name"},
+    "feature.unknown_role": {"zh": "未知的角色;应为以下之一:{roles}", "en": "unknown role; expected one of {roles}"},
+    "feature.bad_problems": {"zh": "应为台账条目的列表", "en": "expected a list of ledger entries"},
+    "feature.too_many_problems": {"zh": "超过 {limit} 条", "en": "more than {limit} entries"},
+    "feature.problem_id_twice": {"zh": "{pid} 用了两次", "en": "{pid} is used twice"},
+    "feature.unknown_category": {"zh": "未知的问题类别 {category}", "en": "unknown category {category}"},
+    "feature.unknown_problem_status": {
+        "zh": "未知的问题状态 {status};应为以下之一:{statuses}",
+        "en": "unknown problem status {status}; expected one of {statuses}",
+    },
+    "feature.closed_while_open": {"zh": "问题仍未整改完毕,不能填写销号日期", "en": "set on a problem that is still open"},
+    "feature.deadline_before_found": {"zh": "早于发现问题的日期", "en": "is before the date the problem was found"},
+    "feature.geometry_type_not_allowed": {
+        "zh": "{layer}不接受 {type};应为 {allowed}",
+        "en": "{type} is not allowed in {layer}; expected {allowed}",
+    },
+    "feature.geometry_unreadable": {"zh": "不是有效的 {type}:{detail}", "en": "not a valid {type}: {detail}"},
+    "feature.geometry_empty": {"zh": "几何为空", "en": "is empty"},
+    "feature.geometry_invalid": {
+        "zh": "几何无效({reason});确认后可自动修复(make_valid)",
+        "en": "is invalid ({reason}); it can be repaired automatically (make_valid) if you confirm",
+    },
+    "feature.geometry_unrepairable": {
+        "zh": "几何无效({reason}),且无法修复为允许的类型",
+        "en": "is invalid ({reason}) and cannot be repaired into an allowed type",
+    },
+    "feature.geometry_repaired": {
+        "zh": "{label}:几何已用 make_valid 修复({reason}),现为 {type}",
+        "en": "{label}: geometry repaired with make_valid ({reason}); now a {type}",
+    },
+    "feature.latitude_first": {
+        "zh": "纬度超出范围:坐标看起来是 [纬度, 经度];GeoJSON 要求 [经度, 纬度]",
+        "en": "latitude out of range: the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]",
+    },
+    "feature.not_wgs84": {
+        "zh": "坐标超出 WGS84 经纬度范围(是投影坐标吗?请转换为 EPSG:4326)",
+        "en": "coordinates out of range for WGS84 longitude/latitude (projected coordinates? reproject to EPSG:4326)",
+    },
+    "feature.swapped_positions": {
+        "zh": "坐标看起来是 [纬度, 经度];GeoJSON 要求 [经度, 纬度]",
+        "en": "the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]",
+    },
     "request.malformed_json": {
         "zh": "请求体不是有效的 JSON(不接受 NaN、Infinity 和过深的嵌套)",
         "en": "the body is not valid JSON (NaN, Infinity and very deep nesting are refused)",
@@ -905,10 +993,57 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+class Text(str):
+    """A catalogue message: reads as its Chinese text, renders again in another language with `in_lang`."""
+
+    def __new__(cls, render: Callable[[str], str]) -> Text:
+        text = super().__new__(cls, render(DEFAULT_LANGUAGE))
+        text._render = render
+        return text
+
+    def in_lang(self, lang: str) -> str:
+        """This message in `lang` (its parameters too, where they are messages)."""
+        return self._render(lang) if lang != DEFAULT_LANGUAGE else str.__str__(self)
+
+    def __reduce__(self):  # a copy or a pickle keeps the Chinese text
+        return (str, (str.__str__(self),))
+
+
 def t(key: str, /, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
-    """The message `key` in `lang` (Chinese unless asked), with its `{named}` parameters filled in."""
+    """The message `key` in `lang` (Chinese unless asked), with its `{named}` parameters filled in.
+
+    In Chinese it is a `Text`, which the boundary can render again in the reader's language."""
     entry = MESSAGES[key]
-    return entry.get(lang, entry[DEFAULT_LANGUAGE]).format(**params)
+
+    def render(language: str) -> str:
+        return entry.get(language, entry[DEFAULT_LANGUAGE]).format(**localize(params, language))
+
+    return Text(render) if lang == DEFAULT_LANGUAGE else render(lang)
+
+
+def compose(pattern: str, /, **params: object) -> Text:
+    """Messages joined by punctuation (`"{where}: {message}"`): the pattern holds no words, only where the
+    parameters go, and each parameter that is a message is rendered in the reader's language."""
+    return Text(lambda language: pattern.format(**localize(params, language)))
+
+
+def join(separator: str, parts: list) -> Text:
+    """Messages one after another, `separator` between them, each rendered in the reader's language."""
+    return Text(lambda language: separator.join(str(localize(p, language)) for p in parts))
+
+
+def localize(value: Any, lang: str) -> Any:
+    """`value` with every message in it (in dicts, lists and tuples too) rendered in `lang`; in Chinese, `value`
+    itself (a message reads as its Chinese), so the default language costs nothing."""
+    if lang == DEFAULT_LANGUAGE:
+        return value
+    if isinstance(value, Text):
+        return value.in_lang(lang)
+    if isinstance(value, dict):
+        return {k: localize(v, lang) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [localize(v, lang) for v in value]
+    return value
 
 
 def placeholders(text: str) -> set[str]:

@@ -74,13 +74,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web.access import auth
     from web.api import openapi, places, reads, writes
     from web.cli import accounts as cli_accounts
-    from web.core import errors, security
+    from web.core import errors, language, security
     from web.edit import exchange
     from web.edit import pages as editor
     from web.wall import pages as wall
 
     app.secret_key = app.config.get("SECRET_KEY") or _secret_key(instance)
     errors.register(app)
+    language.register(app)  # the reader's language: Jinja's `t`, `html_lang`, messages in templates
     security.register(app)
     from web.access import login_limits  # Flask-Limiter with counters shared by all workers: every password check
 

@@ -46,6 +46,7 @@ from geo.geojson_io import dumps
 from web.access.auth import acting_user, public, requires
 from web.api.writes import _fill_location  # a new place gets the sub-district and community it lies in
 from web.core.context import guatu
+from web.core.language import localized
 from web.ogc.openapi import GEOJSON, HTML, JSON, OPENAPI_JSON, SCHEMA_JSON, document
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogc")
@@ -397,7 +398,7 @@ def _exception(status: int, code: str, description: str, extra: dict | None = No
         fmt = "json"
     if fmt == "html":
         return _html("ogc/error.html", status, code=code, description=description, error_status=status)
-    body = {"code": code, "description": description, **(extra or {})}
+    body = localized({"code": code, "description": description, **(extra or {})})
     return _json(body, JSON, status)
 
 

@@ -1,0 +1,59 @@
+"""Chinese by default, English when Accept-Language prefers it: API errors, validation, OGC, pages."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from geo.messages import t
+from tests.web.conftest import login
+from web.core.language import request_lang
+
+ENGLISH = {"Accept-Language": "en-US,en;q=0.9,zh;q=0.5"}
+
+
+@pytest.fixture
+def editor(private_app):
+    client = private_app.test_client()
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = login(client, "editor1")
+    return client
+
+
+@pytest.mark.parametrize(("header", "lang"), [
+    (None, "zh"), ("en", "en"), ("en-GB", "en"), ("zh-CN,zh;q=0.9,en;q=0.8", "zh"), ("en;q=0.9,zh;q=0.9", "zh"),
+    ("en;q=0.8,zh-TW", "zh"), ("fr", "zh"), ("*", "zh"), ("fr,en;q=0.5", "en"), ("en;q=0", "zh"),
+])
+def test_the_request_language_is_chinese_unless_english_is_preferred(header, lang):
+    with Flask(__name__).test_request_context(headers={"Accept-Language": header} if header else {}):
+        assert request_lang() == lang
+
+
+def _post_bad_feature(client, headers=None):
+    return client.post("/api/layers/courtyards/features", headers=headers or {}, json={
+        "properties": {"name": "新院", "kind": "楼院", "status": "done-ish"},
+        "geometry": {"type": "Point", "coordinates": [113.6, 34.7]}})
+
+
+def test_a_validation_error_from_the_rules_is_chinese_by_default_and_english_when_asked(private_app, editor):
+    statuses = ", ".join(private_app.extensions["guatu"].campaign.status_keys)
+    zh, en = _post_bad_feature(editor).get_json(), _post_bad_feature(editor, ENGLISH).get_json()
+
+    by_field = {f["field"]: f["message"] for f in zh["fields"]}
+    assert by_field["status"] == t("feature.unknown_status", status="'done-ish'", statuses=statuses)
+    by_field = {f["field"]: f["message"] for f in en["fields"]}
+    assert by_field["status"] == t("feature.unknown_status", lang="en", status="'done-ish'", statuses=statuses)
+    assert by_field["geometry.type"] == t("feature.geometry_type_not_allowed", lang="en", type="Point",
+                                          layer="楼院·小区", allowed="Polygon, MultiPolygon")
+    assert t("feature.unknown_status", lang="en", status="'done-ish'", statuses=statuses) in en["message"]
+    assert t("feature.unknown_status", status="'done-ish'", statuses=statuses) in zh["message"]
+
+
+def test_a_request_validation_error_follows_the_language_too(editor):
+    body = {"properties": {"status": "pending"}}
+    zh = editor.patch("/api/layers/courtyards/features/c-0002", json={**body, "unknown": 1},
+                      headers={"If-Match": '"c-0002-v1"'})
+    en = editor.patch("/api/layers/courtyards/features/c-0002", json={**body, "unknown": 1},
+                      headers={"If-Match": '"c-0002-v1"', **ENGLISH})
+    assert zh.status_code == en.status_code == 422
+    assert [f["message"] for f in zh.get_json()["fields"]] == [t("request.unknown_field")]
+    assert [f["message"] for f in en.get_json()["fields"]] == [t("request.unknown_field", lang="en")]
