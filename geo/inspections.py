@@ -41,6 +41,7 @@ from geo.errors import Conflict, FieldError, NotFound, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import PRECISION
 from geo.ledger import add_problem
+from geo.messages import message_of
 from geo.rules import local_now, open_problems, place_overdue
 from geo.store.base import Store, iso
 
@@ -176,7 +177,7 @@ def check_day(day: str) -> date:
     try:
         return parse_day(day)
     except BadDate as exc:
-        raise ValidationError([FieldError("date", str(exc))]) from None
+        raise ValidationError([FieldError("date", message_of(exc))]) from None
 
 
 def load(store: Store, day: date) -> dict | None:

@@ -588,6 +588,63 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "坐标看起来是 [纬度, 经度];GeoJSON 要求 [经度, 纬度]",
         "en": "the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]",
     },
+    # --- OGC API – Features: query parameters, item bodies, preconditions (geo/features_query.py, web/ogc) --
+    "ogc.unknown_parameter": {
+        "zh": "不认识的查询参数;此请求接受:{allowed}",
+        "en": "unknown query parameter; this request takes {allowed}",
+    },
+    "ogc.crs_only": {"zh": "要素只按 {crs} 提供,不支持 {got}", "en": "features are served in {crs} only, not {got}"},
+    "ogc.empty_parameter": {"zh": "参数为空:不需要时请直接省略", "en": "empty: leave the parameter out instead"},
+    "ogc.bbox_crs": {"zh": "不支持的坐标系 {got};请用 {crs84} 或 {epsg4326}", "en": "unsupported CRS {got}; use {crs84} or {epsg4326}"},
+    "ogc.whole_number": {"zh": "应为不小于 {minimum} 的整数,收到的是 {got}", "en": "expected a whole number ≥ {minimum}, got {got}"},
+    "ogc.bbox_count": {
+        "zh": "应为 4 个数字:西,南,东,北(或带高程的 6 个)",
+        "en": "expected 4 numbers west,south,east,north (or 6 with heights)",
+    },
+    "ogc.bbox_numbers": {"zh": "应为数字,收到的是 {got}", "en": "expected numbers, got {got}"},
+    "ogc.bbox_not_finite": {"zh": "NaN 和 Infinity 不是坐标", "en": "NaN and Infinity are not coordinates"},
+    "ogc.bbox_latitudes": {"zh": "纬度须在 -90…90 之间,且南 ≤ 北", "en": "latitudes must lie in -90…90 with south ≤ north"},
+    "ogc.bbox_longitudes": {"zh": "经度须在 -180…180 之间", "en": "longitudes must lie in -180…180"},
+    "ogc.interval_slashes": {"zh": "时间区间的起止之间只有一个 '/'", "en": "an interval has one '/' between its start and end"},
+    "ogc.interval_open": {"zh": "时间区间须有起点或终点", "en": "an interval needs a start or an end"},
+    "ogc.interval_reversed": {"zh": "时间区间的终点早于起点", "en": "the interval ends before it starts"},
+    "ogc.not_queryable": {"zh": "不能按这个属性筛选", "en": "not a property items can be filtered on"},
+    "ogc.unknown_format": {"zh": "未知的格式 {got};请用 json 或 html", "en": "unknown format {got}; use json or html"},
+    "ogc.body_media_type": {"zh": "要素须以 JSON 发送({media}),不能是 {got}", "en": "send the feature as JSON ({media}), not {got}"},
+    "ogc.body_not_json": {"zh": "请求体不是 JSON:{detail}", "en": "the body is not JSON: {detail}"},
+    "ogc.repair_flag": {"zh": "应为 true 或 false", "en": "expected true or false"},
+    "ogc.stale": {
+        "zh": "{fid}({name})现为第 {version} 版,由 {user} 于 {at} 保存;你的编辑基于第 {yours} 版。未写入任何内容:"
+              "请重新读取(其 ETag 为 \"{etag}\")后重试。",
+        "en": "{fid} ({name}) is at version {version}, saved by {user} at {at}; your edit started from version {yours}. "
+              "Nothing was written: read it again (its ETag is \"{etag}\") and retry.",
+    },
+    "precondition.if_match_missing": {
+        "zh": "{fid}:请用 If-Match 发送读取时得到的 ETag(例如 If-Match: \"{fid}-v3\");不说明基于哪一版的写入一律拒绝",
+        "en": "{fid}: send If-Match with the ETag you read (e.g. If-Match: \"{fid}-v3\"); a write that does not say "
+              "which version it started from is refused",
+    },
+    "precondition.foreign_etag": {
+        "zh": "{fid}:If-Match {tag} 不是这个地点的任何一版(它的 ETag 形如 \"{fid}-v3\");请重新读取后重试",
+        "en": "{fid}: If-Match {tag} does not name a version of this item (its ETags look like \"{fid}-v3\"); "
+              "read it again and retry",
+    },
+    "feature.replacement_needs_geometry": {
+        "zh": "缺少几何:替换须是完整的要素,包括几何",
+        "en": "missing: a replacement is the whole feature, geometry included",
+    },
+    "feature.patch_not_object": {
+        "zh": "应为 JSON 对象(要素的合并补丁)",
+        "en": "expected a JSON object (a merge patch of the feature)",
+    },
+    "feature.geometry_not_removable": {
+        "zh": "不能删除几何:每个地点都须有几何图形",
+        "en": "cannot be removed: every place needs a geometry",
+    },
+    "feature.id_changed": {
+        "zh": "请求体写的是 {body},网址是 {url};编号不能更改",
+        "en": "the body names {body}, the URL {url}; an id cannot change",
+    },
     "request.malformed_json": {
         "zh": "请求体不是有效的 JSON(不接受 NaN、Infinity 和过深的嵌套)",
         "en": "the body is not valid JSON (NaN, Infinity and very deep nesting are refused)",
@@ -1044,6 +1101,16 @@ def localize(value: Any, lang: str) -> Any:
     if isinstance(value, (list, tuple)):
         return [localize(v, lang) for v in value]
     return value
+
+
+def message_of(exc: BaseException) -> str:
+    """What an exception says, keeping a catalogue message as one (`str(exc)` would flatten it to Chinese)."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str):
+        return message
+    if len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)
 
 
 def placeholders(text: str) -> set[str]:

@@ -32,6 +32,7 @@ from geo.dates import BadDate, parse_day
 from geo.errors import FieldError, ValidationError
 from geo.history import end_of_day, layer_as_of
 from geo.journal import ChangeSummary
+from geo.messages import message_of
 from geo.rules import local_now
 from geo.store.base import Store
 
@@ -98,7 +99,7 @@ def parse_range(start: str | None, end: str | None, today: date) -> tuple[date, 
         try:
             out.append(parse_day(text) if text else default)
         except BadDate as exc:
-            errors.append(FieldError(name, str(exc)))
+            errors.append(FieldError(name, message_of(exc)))
     if errors:
         raise ValidationError(errors)
     first, last = out

@@ -24,7 +24,7 @@ from geo.dates import parse_day
 from geo.errors import FieldError, ValidationError
 from geo.geojson_check import DEPTH, geometry_errors
 from geo.geojson_io import PRECISION, round_coords
-from geo.messages import t
+from geo.messages import message_of, t
 
 SYSTEM_PROPERTIES = ("version", "updated_at", "updated_by")
 MAX_TEXT = 200
@@ -117,7 +117,7 @@ def _date(obj: dict, key: str, label, errors, *, where: str = "") -> str | None:
     try:
         return parse_date(value).isoformat()
     except ValueError as exc:
-        errors.append(FieldError(where + key, str(exc), label))
+        errors.append(FieldError(where + key, message_of(exc), label))
         return None
 
 

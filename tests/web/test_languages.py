@@ -57,3 +57,17 @@ def test_a_request_validation_error_follows_the_language_too(editor):
     assert zh.status_code == en.status_code == 422
     assert [f["message"] for f in zh.get_json()["fields"]] == [t("request.unknown_field")]
     assert [f["message"] for f in en.get_json()["fields"]] == [t("request.unknown_field", lang="en")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_ogc_bad_parameter_is_in_the_readers_language(client, lang):
+    headers = ENGLISH if lang == "en" else {}
+    resp = client.get("/ogc/collections/courtyards/items?bbox=113,35,114,34&f=json", headers=headers)
+    assert resp.status_code == 400
+    body = resp.get_json()
+    assert body["parameter"] == "bbox"
+    assert body["description"] == "bbox: " + t("ogc.bbox_latitudes", lang=lang)
+
+    resp = client.get("/ogc/collections/courtyards/items?datetime=2026-11-20/2026-11-01", headers=headers)
+    assert resp.status_code == 400
+    assert resp.get_json()["description"] == "datetime: " + t("ogc.interval_reversed", lang=lang)

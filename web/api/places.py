@@ -9,6 +9,7 @@ from geo.errors import FieldError, ValidationError
 from geo.geojson_io import dumps
 from geo.history import end_of_day, layer_as_of, readable_history, revert_op
 from geo.ledger import add_problem, explain_rule, update_problem
+from geo.messages import message_of
 from geo.rules import local_now
 from geo.validate import parse_date
 from web.access.auth import acting_user, requires
@@ -90,7 +91,7 @@ def as_of(layer_id: str, day: str):
     try:
         when = end_of_day(parse_date(day), guatu().campaign)
     except ValueError as exc:
-        raise ValidationError([FieldError("day", str(exc))]) from None
+        raise ValidationError([FieldError("day", message_of(exc))]) from None
     features = layer_as_of(guatu().store, layer_id, when)
     body = b'{"type":"FeatureCollection","as_of":' + dumps(day) + b',"features":[' + b",".join(dumps(f) for f in features) + b"]}"
     return Response(body, mimetype="application/geo+json")
