@@ -8,7 +8,7 @@ import pytest
 
 from geo.messages import MESSAGES, placeholders, t
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff\uff00-\uffef]")  # Chinese, or its full-width punctuation around parameters
 
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))

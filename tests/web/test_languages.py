@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from flask import Flask
 
@@ -71,3 +73,27 @@ def test_an_ogc_bad_parameter_is_in_the_readers_language(client, lang):
     resp = client.get("/ogc/collections/courtyards/items?datetime=2026-11-20/2026-11-01", headers=headers)
     assert resp.status_code == 400
     assert resp.get_json()["description"] == "datetime: " + t("ogc.interval_reversed", lang=lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_login_page_is_in_the_readers_language(private_app, lang):
+    page = private_app.test_client().get("/login", headers=ENGLISH if lang == "en" else {}).data.decode()
+    assert f'<html lang="{"en" if lang == "en" else "zh-CN"}">' in page
+    for key in ("page.login.subtitle", "page.username", "page.password"):
+        assert t(key, lang=lang) in page
+    other = "en" if lang == "zh" else "zh"
+    assert t("page.login.subtitle", lang=other) not in page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_admin_page_and_its_refusals_are_in_the_readers_language(private_app, lang):
+    admin = private_app.test_client()
+    headers = ENGLISH if lang == "en" else {}
+    csrf = login(admin, "admin1")
+    admin.post("/admin/users", headers=headers, data={"csrf_token": csrf, "username": "typo", "role": "viewer",
+                                                      "password": "a long password", "confirm": "a long passwore"})
+    page = html.unescape(admin.get("/admin", headers=headers).data.decode())
+    for key in ("page.nav.admin", "page.admin.new_user", "page.admin.display_help", "page.admin.no_api_tokens"):
+        assert t(key, lang=lang) in page
+    assert t("page.user_role", lang=lang, name="赵管", role=t("role.admin", lang=lang)) in page
+    assert t("accounts.passwords_differ", lang=lang) in page  # the refusal, flashed in the language it was asked in

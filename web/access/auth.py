@@ -152,11 +152,11 @@ def _identify() -> Principal | None:
             return acc.principal(user, "session")
         session.clear()
     if current_app.config.get("GUATU_PUBLIC_VIEW"):
-        return Principal("anonymous", "访客", "viewer", "public")
+        return Principal("anonymous", t("accounts.visitor"), "viewer", "public")
     return None
 
 
-ROLE_LABELS = {"viewer": "查看", "editor": "编辑", "admin": "管理"}  # the roles as people see them
+ROLE_LABELS = {"viewer": t("role.viewer"), "editor": t("role.editor"), "admin": t("role.admin")}  # as people see them
 
 
 def _unauthorized(message: str):
@@ -228,7 +228,7 @@ def login():
     if request.method == "POST":
         sent = request.form.get("csrf_token", "")
         if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-            error, status = "页面已过期,请重新登录。", 400
+            error, status = t("accounts.form_expired"), 400
         else:
             try:
                 user = verify_password(request.form.get("username", ""), request.form.get("password", ""))
