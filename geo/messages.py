@@ -1003,9 +1003,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "accounts.no_user": {"zh": "没有用户 {user}", "en": "no user {user}"},
     "accounts.bad_username": {
         "zh": "用户名须为 2–32 个字母、数字、'.'、'_' 或 '-'",
-        "en": "2\u201332 letters, digits, '.', '_' or '-'",
+        "en": "2–32 letters, digits, '.', '_' or '-'",
     },
-    "accounts.bad_name": {"zh": "须为 1–64 个字符", "en": "1\u201364 characters"},
+    "accounts.bad_name": {"zh": "须为 1–64 个字符", "en": "1–64 characters"},
     "accounts.user_exists": {"zh": "用户 {user} 已存在", "en": "user {user} already exists"},
     "accounts.last_admin": {"zh": "不能移除最后一位有效的管理员", "en": "the last active admin cannot be removed"},
     "accounts.display_scope_wall": {
@@ -1097,6 +1097,85 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "missing or wrong CSRF token; reload the page and try again; nothing was saved",
     },
 
+    # --- the command line (web/cli) ---------------------------------------------------------------
+    "cli.password_prompt": {"zh": "密码", "en": "Password"},
+    "cli.new_password_prompt": {"zh": "新密码", "en": "New password"},
+    "cli.user_state": {"zh": "{user}:{role}", "en": "{user}: {role}"},
+    "cli.user_disabled": {"zh": "{user}:{role}(已停用)", "en": "{user}: {role} (disabled)"},
+    "cli.first_admin_name": {"zh": "管理员", "en": "Administrator"},
+    "cli.first_admin": {
+        "zh": "首次启动:已创建用户 admin,密码 {password}(请用 flask --app web users set admin --password 修改)",
+        "en": "first start: created user 'admin' with password {password} (change it with: flask --app web users set admin --password)",
+    },
+    "cli.token_created": {
+        "zh": "已为 {user} 创建令牌 {token};只显示这一次,请妥善保存:",
+        "en": "token {token} for {user}; shown once, keep it safe:",
+    },
+    "cli.token_row": {
+        "zh": "{id}\t{user}\t{name}\t创建于 {created}\t最近使用 {used}\t{state}",
+        "en": "{id}\t{user}\t{name}\tcreated {created}\tlast used {used}\t{state}",
+    },
+    "cli.display_created": {
+        "zh": "显示链接 {token}({name});在大屏上打开:",
+        "en": "display link {token} ({name}); open on the screen:",
+    },
+    "cli.display_row": {
+        "zh": "{id}\t{name}\t{scope}\t最近使用 {used}\t{state}",
+        "en": "{id}\t{name}\t{scope}\tlast used {used}\t{state}",
+    },
+    "cli.copy_direction": {
+        "zh": "请给出 --to DATABASE_URL,或 --from DATABASE_URL --to-dir DIR",
+        "en": "give either --to DATABASE_URL or --from DATABASE_URL --to-dir DIR",
+    },
+    "cli.copy_needs_dir": {
+        "zh": "--from 需要 --to-dir DIR(新的活动文件夹)",
+        "en": "--from needs --to-dir DIR, the new campaign folder",
+    },
+    "cli.no_database": {
+        "zh": "没有数据库:请用 --database-url 指定,或设置 GUATU_DATABASE_URL",
+        "en": "no database: pass --database-url or set GUATU_DATABASE_URL",
+    },
+    "cli.migrated": {
+        "zh": "模式 {schema}:已执行迁移 {applied}",
+        "en": "schema {schema}: migrations applied: {applied}",
+    },
+    "cli.up_to_date": {
+        "zh": "模式 {schema}:已是最新,无需迁移",
+        "en": "schema {schema}: migrations applied: none (up to date)",
+    },
+    "cli.file_too_large": {
+        "zh": "{file} 超过了 {mb} MB 的上传上限",
+        "en": "{file} is larger than the {mb} MB upload limit",
+    },
+    "cli.source": {"zh": "{name}:{count} 个要素", "en": "{name}: {count} feature(s)"},
+    "cli.source_encoding": {"zh": "编码 {encoding}({how})", "en": "encoding {encoding} ({how})"},
+    "cli.from_gcj02": {"zh": "已从 GCJ-02 转换", "en": "shifted from GCJ-02"},
+    "cli.import_counts": {
+        "zh": "新增 {add} · 修改 {change} · 无变化 {unchanged} · 拒绝 {reject} · 不在文件中 {absent}(保持不变)",
+        "en": "add {add} · change {change} · unchanged {unchanged} · reject {reject} · not in the file {absent} "
+              "(left as they are)",
+    },
+    "cli.new_place": {"zh": "(新)", "en": "(new)"},
+    "cli.note": {"zh": "说明:{note}", "en": "note: {note}"},
+    "cli.warning": {"zh": "注意:{warning}", "en": "warning: {warning}"},
+    "cli.dry_run": {
+        "zh": "未写入任何内容。加上 --commit 再运行一次,即可应用 {count} 处修改。",
+        "en": "Nothing was written. Run again with --commit to apply {count} change(s).",
+    },
+    "cli.imported": {
+        "zh": "已导入 {layer}:新增 {added} 处,修改 {changed} 处(数据版本 {revision})。",
+        "en": "Imported into {layer}: {added} added, {changed} changed (revision {revision}).",
+    },
+    "cli.would_reject": {"zh": "有 {count} 个要素会被拒绝", "en": "{count} feature(s) would be rejected"},
+    "cli.exported": {
+        "zh": "已把 {layer} 的 {count} 处地点写入 {file}({size} 字节)。",
+        "en": "Wrote {count} place(s) of {layer} to {file} ({size} bytes).",
+    },
+    "cli.no_history": {"zh": "{fid} 没有修改记录。", "en": "{fid} has no recorded changes."},
+    "cli.history_created": {"zh": "新建 {name}({status})", "en": "created {name} ({status})"},
+    "cli.history_deleted": {"zh": "删除 {name}", "en": "deleted {name}"},
+    "cli.history_changed": {"zh": "{field} 有修改", "en": "{field} changed"},
+    "cli.history_no_change": {"zh": "没有可见的变化", "en": "no visible change"},
     # --- exports, backups, basemap proxy, HTTP preconditions ----------------------------
     "backup.archive_incomplete": {
         "zh": "备份文件 {archive} 不完整或已损坏(读到中途就结束了,可能没有复制完),未恢复任何内容;请换一份完整的备份",

@@ -9,6 +9,7 @@ from flask import Flask
 
 from geo.messages import t
 from tests.web.conftest import login
+from web import create_app
 from web.core.language import request_lang
 
 ENGLISH = {"Accept-Language": "en-US,en;q=0.9,zh;q=0.5"}
@@ -97,3 +98,18 @@ def test_the_admin_page_and_its_refusals_are_in_the_readers_language(private_app
         assert t(key, lang=lang) in page
     assert t("page.user_role", lang=lang, name="赵管", role=t("role.admin", lang=lang)) in page
     assert t("accounts.passwords_differ", lang=lang) in page  # the refusal, flashed in the language it was asked in
+
+
+def test_the_command_line_speaks_chinese(seeded, clock, tmp_path):
+    app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(tmp_path / "fresh-instance")})
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["users", "ensure-admin"])
+    before, after = t("cli.first_admin", password="\0").split("\0")
+    assert first.exit_code == 0 and first.output.startswith(before) and first.output.rstrip("\n").endswith(after)
+    created = runner.invoke(args=["users", "create", "planner", "--role", "editor", "--password", "a long password"])
+    assert created.output == t("accounts.user_created", user="planner", role="editor") + "\n"
+    refused = runner.invoke(args=["users", "create", "x", "--role", "editor", "--password", "short"])
+    assert refused.exit_code != 0 and t("accounts.password_short", minimum=10) in refused.output
+    migrate = runner.invoke(args=["store", "migrate"])
+    assert migrate.exit_code != 0 and t("cli.no_database") in migrate.output
