@@ -37,7 +37,7 @@ def _check_types(problem: dict, fid: str) -> None:
 def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date) -> dict:
     """The property changes that add `problem` to the place's ledger."""
     if not isinstance(problem, dict):
-        raise ValidationError([FieldError("problem", "expected an object", feature["id"])])
+        raise ValidationError([FieldError("problem", t("feature.not_an_object_value"), feature["id"])])
     _check_types(problem, feature["id"])
     problems = copy.deepcopy(feature["properties"].get("problems") or [])
     entry = {k: problem.get(k) for k in EDITABLE if k in problem}
@@ -52,7 +52,7 @@ def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date) -
 def update_problem(feature: dict, pid: str, changes: dict, campaign: Campaign, today: date) -> dict:
     """The property changes that edit (or close, or reopen) one problem."""
     if not isinstance(changes, dict):
-        raise ValidationError([FieldError("problem", "expected an object", feature["id"])])
+        raise ValidationError([FieldError("problem", t("feature.not_an_object_value"), feature["id"])])
     _check_types(changes, feature["id"])
     problems = copy.deepcopy(feature["properties"].get("problems") or [])
     for entry in problems:
@@ -63,7 +63,7 @@ def update_problem(feature: dict, pid: str, changes: dict, campaign: Campaign, t
                 entry["closed_on"] = None
             _close_or_reopen(entry, campaign, today)
             return _with_rule(feature, problems, campaign)
-    raise NotFound(f"no problem {pid!r} in the ledger of {feature['id']}")
+    raise NotFound(t("ledger.no_problem", pid=repr(pid), fid=feature["id"]))
 
 
 def _with_rule(feature: dict, problems: list[dict], campaign: Campaign) -> dict:

@@ -250,6 +250,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "free or grow that disk (old backups, logs, temporary files), or move the data directory to a larger one",
     },
 
+    "ledger.no_problem": {"zh": "{fid} 的问题台账中没有问题 {pid}", "en": "no problem {pid} in the ledger of {fid}"},
+    "store.id_exists": {"zh": "{layer}中已有编号 {id}", "en": "{id} already exists in {layer}"},
+    "store.version_required": {
+        "zh": "必填:请写明你的编辑基于哪一版",
+        "en": "required: name the version your edit started from",
+    },
+    "store.changed_meanwhile": {
+        "zh": "{id}（{name}）已被修改：现为第 {version} 版，由 {user} 于 {at} 保存；你的编辑基于第 {yours} 版。"
+              "请重新加载，或有意覆盖时以第 {version} 版再保存一次。",
+        "en": "{id} ({name}) was changed meanwhile: it is at version {version}, saved by {user} at {at}; your edit started "
+              "from version {yours}. Reload it, or overwrite deliberately by saving again with version {version}.",
+    },
+    "store.busy": {
+        "zh": "活动数据正忙于另一次写入,请稍后重试",
+        "en": "the campaign is busy with another write; try again",
+    },
+    "store.records_busy": {
+        "zh": "另一个进程正在写入{kind}记录,请稍后重试",
+        "en": "another process holds the lock of the {kind} records; try again",
+    },
+    "store.changed_by_another": {
+        "zh": "{id} 已被其他人修改,请重新加载后再试",
+        "en": "{id} was changed by another writer meanwhile; reload it and try again",
+    },
     # --- database (geo/store/postgis.py) -----------------------------------------------
     "db.unavailable": {
         "zh": "数据库暂时无法连接({where}),请 {seconds} 秒后重试;数据库恢复后服务会自动恢复",
@@ -996,6 +1020,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Send in requests as Authorization: Bearer …",
     },
     "page.secret.done": {"zh": "完成,返回", "en": "Done, go back"},
+    # --- daily random inspections (geo/inspections.py, web/workflow/inspections.py) ----------------
+    "inspections.bad_count": {
+        "zh": "应为 1 到 {maximum} 之间的整数",
+        "en": "expected a whole number from 1 to {maximum}",
+    },
+    "inspections.bad_seed": {"zh": "应为不小于 0 的整数", "en": "expected a whole number, 0 or more"},
+    "inspections.list_exists": {
+        "zh": "{day} 的督导清单已存在（随机种子 {seed}）；如需重新抽取，请选择替换",
+        "en": "the inspection list of {day} already exists (seed {seed}); ask to replace it to draw again",
+    },
+    "inspections.list_has_results": {
+        "zh": "{day} 的督导清单已有督导结果，不能重新抽取",
+        "en": "the inspection list of {day} already has results; it cannot be drawn again",
+    },
+    "inspections.no_list": {"zh": "{day} 还没有督导清单", "en": "there is no inspection list for {day}"},
+    "inspections.not_listed": {
+        "zh": "{fid} 不在 {day} 的督导清单上",
+        "en": "{fid} is not on the inspection list of {day}",
+    },
+    "inspections.already_inspected": {
+        "zh": "{fid} 已于 {day} 由 {inspector} 督导过",
+        "en": "{fid} was already inspected on {day} by {inspector}",
+    },
+    "inspections.category_needed": {"zh": "请选择发现的问题类别", "en": "say what kind of problem was found"},
+    "inspections.whole_number": {"zh": "应为整数", "en": "expected a whole number"},
+    "inspections.route_map_format": {
+        "zh": "路线图只有 .pdf 或 .png，没有 .{fmt}",
+        "en": "the route map is a .pdf or a .png, not .{fmt}",
+    },
+    "inspections.route_map_title": {"zh": "每日随机督导路线图 {day}", "en": "daily random inspection route {day}"},
+    "inspections.route_map_file": {"zh": "督导路线图-{day}.{fmt}", "en": "inspection-route-{day}.{fmt}"},
     # --- accounts, sessions, tokens, display links --------------------------------------
     "role.viewer": {"zh": "查看", "en": "viewer"},
     "role.editor": {"zh": "编辑", "en": "editor"},
@@ -1098,10 +1153,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 
     # --- the command line (web/cli) ---------------------------------------------------------------
-    "cli.password_prompt": {"zh": "密码", "en": "Password"},
     "cli.new_password_prompt": {"zh": "新密码", "en": "New password"},
-    "cli.user_state": {"zh": "{user}:{role}", "en": "{user}: {role}"},
-    "cli.user_disabled": {"zh": "{user}:{role}(已停用)", "en": "{user}: {role} (disabled)"},
+    "cli.user_state": {"zh": "{user}：{role}", "en": "{user}: {role}"},
+    "cli.user_disabled": {"zh": "{user}：{role}（已停用）", "en": "{user}: {role} (disabled)"},
     "cli.first_admin_name": {"zh": "管理员", "en": "Administrator"},
     "cli.first_admin": {
         "zh": "首次启动:已创建用户 admin,密码 {password}(请用 flask --app web users set admin --password 修改)",

@@ -180,7 +180,7 @@ class PostGISStore(Store):
                              f" s: {exc}") from None
         except psycopg.OperationalError as exc:
             if isinstance(exc, psycopg.errors.LockNotAvailable):
-                raise StoreBusy("another write holds the campaign lock; try again") from None
+                raise StoreBusy(t("store.busy")) from None
             if isinstance(exc, psycopg.errors.DiskFull):  # the transaction rolled back: nothing was kept
                 raise disk_full(f"the campaign database ({exc.sqlstate})") from None
             if conn is None or conn.broken or conn.closed:
@@ -428,7 +428,7 @@ class PostGISStore(Store):
         with self._conn() as conn:
             while not conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
                 if time.monotonic() > deadline:
-                    raise StoreBusy(f"another instance holds the lock of the {kind} records; try again")
+                    raise StoreBusy(t("store.records_busy", kind=kind))
                 time.sleep(0.02)
             try:
                 yield
@@ -496,7 +496,7 @@ class _PGTransaction(Transaction):
                                   "ON CONFLICT (layer) DO UPDATE SET seq = excluded.seq", (layer, seq))
         for cur, change in checks:
             if cur.rowcount != 1:  # the row moved on although we held the lock: refuse rather than overwrite
-                raise Conflict(f"{change['id']} was changed by another writer meanwhile; reload it and try again")
+                raise Conflict(t("store.changed_by_another", id=change["id"]))
 
 
 # --- rows <-> Guatu's dicts (shared with geo.store.migrate) --------------------------

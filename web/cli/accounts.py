@@ -31,7 +31,7 @@ users = AppGroup("users", help="User accounts: viewer, editor, admin.")
 @click.option("--password", help="Password (asked for when omitted; at least 10 characters).")
 def create_user(username: str, role: str, name: str | None, password: str | None) -> None:
     if password is None:
-        password = click.prompt(t("cli.password_prompt"), hide_input=True, confirmation_prompt=True)
+        password = click.prompt(t("page.password"), hide_input=True, confirmation_prompt=True)
     try:
         user = _accounts().create_user(username, password, role, name)
     except GuatuError as exc:

@@ -20,6 +20,7 @@ from geo import inspections as insp
 from geo.basemaps.crs import display_crs
 from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.geojson_io import dumps
+from geo.messages import t
 from geo.printing import PrintOptions, render_print
 from geo.printing.render import MIMETYPES
 from geo.rules import local_now
@@ -43,18 +44,18 @@ def _int(value, name: str) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise ValidationError([FieldError(name, "expected a whole number")])
+        raise ValidationError([FieldError(name, t("inspections.whole_number"))])
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValidationError([FieldError(name, "expected a whole number")]) from None
+        raise ValidationError([FieldError(name, t("inspections.whole_number"))]) from None
 
 
 def _listing(day: str) -> dict:
     g = guatu()
     listing = insp.load(g.store, insp.check_day(day))
     if listing is None:
-        raise NotFound(f"there is no inspection list for {day}")
+        raise NotFound(t("inspections.no_list", day=day))
     return {**listing, "places": insp.route_sheet(g.store, g.campaign, listing),
             "generated_at_local": insp.local_time(listing["generated_at"], g.campaign)}
 
@@ -120,17 +121,17 @@ def route_map(day: str, fmt: str):
     """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet."""
     g = guatu()
     if fmt not in MIMETYPES:
-        raise NotFound(f"the route map is a .pdf or a .png, not .{fmt}")
+        raise NotFound(t("inspections.route_map_format", fmt=fmt))
     when = insp.check_day(day)
     listing = insp.load(g.store, when)
     if listing is None:
-        raise NotFound(f"there is no inspection list for {day}")
+        raise NotFound(t("inspections.no_list", day=day))
     marks = [(str(p["order"]), *p["point"]) for p in insp.wall_summary(g.store, g.campaign, listing, when)["places"]
              if p["point"]]
-    options = PrintOptions(paper="A4", orientation="portrait", format=fmt, dpi=150, title=f"每日随机督导路线图 {day}")
+    options = PrintOptions(paper="A4", orientation="portrait", format=fmt, dpi=150, title=t("inspections.route_map_title", day=day))
     sheet = render_print(g.store, g.campaign, g.data_dir, options, g.now(), marks=marks)
     resp = Response(sheet.data, mimetype=MIMETYPES[fmt])
-    name = quote(f"督导路线图-{day}.{fmt}")
+    name = quote(t("inspections.route_map_file", day=day, fmt=fmt))
     resp.headers["Content-Disposition"] = f"inline; filename=\"route-{day}.{fmt}\"; filename*=UTF-8''{name}"
     resp.headers["Cache-Control"] = "no-store"
     return resp
