@@ -113,3 +113,11 @@ def test_the_command_line_speaks_chinese(seeded, clock, tmp_path):
     assert refused.exit_code != 0 and t("accounts.password_short", minimum=10) in refused.output
     migrate = runner.invoke(args=["store", "migrate"])
     assert migrate.exit_code != 0 and t("cli.no_database") in migrate.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_ogc_pages_are_in_the_readers_language_with_their_markup_kept(client, lang):
+    page = html.unescape(client.get("/ogc?f=html", headers=ENGLISH if lang == "en" else {}).data.decode())
+    assert f'<h2>{t("page.ogc.layers", lang=lang)}</h2>' in page
+    menu = t("page.ogc.qgis_menu", lang=lang)
+    assert t("page.ogc.landing_help", lang=lang, menu=f"<em>{menu}</em>", url="<code>http://localhost/ogc/</code>") in page

@@ -9,8 +9,9 @@ get it through the Jinja globals `t(key, **params)` and `html_lang` (for
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request
+from markupsafe import Markup, escape
 
-from geo.messages import DEFAULT_LANGUAGE, LANGUAGES, localize, t
+from geo.messages import DEFAULT_LANGUAGE, LANGUAGES, MESSAGES, localize, t
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
@@ -34,8 +35,13 @@ def localized(value: object) -> object:
 
 
 def page_text(key: str, /, **params: object) -> str:
-    """A catalogue message in the request's language: templates call it as `t(…)`."""
-    return t(key, lang=request_lang(), **params)
+    """A catalogue message in the request's language: templates call it as `t(…)`. Markup passed in
+    (`{% set link %}<a …>…</a>{% endset %}`) stays markup; every other parameter is escaped as usual."""
+    lang = request_lang()
+    if not any(isinstance(v, Markup) for v in params.values()):
+        return t(key, lang=lang, **params)
+    entry = MESSAGES[key]
+    return Markup(escape(entry.get(lang, entry[DEFAULT_LANGUAGE]))).format(**localize(params, lang))
 
 
 def register(app: Flask) -> None:
