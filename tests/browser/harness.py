@@ -85,7 +85,8 @@ def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 
     """A page that may only talk to `base_url`; everything else is blocked and logged."""
     log = PageLog()
     allowed = urlsplit(base_url).netloc
-    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
+    # the campaign's people browse in Chinese: the pages answer a browser's Accept-Language (web/core/language.py)
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale, locale="zh-CN")
 
     def guard(route, request):
         log.requests.append(request.url)
