@@ -16,6 +16,7 @@ from shapely.geometry import shape
 
 from geo.config import Campaign
 from geo.errors import NotFound
+from geo.messages import t
 from geo.store.base import Op, Store, iso
 
 _GEOD = pyproj.Geod(ellps="WGS84")
@@ -114,7 +115,7 @@ def revert_op(store: Store, layer_id: str, fid: str, to_version: int, expected_v
                     props[k] = None
             return Op("update", layer_id, fid, properties=props, geometry=old["geometry"],
                       expected_version=expected_version)
-    raise NotFound(f"{fid} has no version {to_version} in its history")
+    raise NotFound(t("history.no_version", fid=fid, version=to_version))
 
 
 def end_of_day(day: date, campaign: Campaign) -> datetime:
@@ -141,5 +142,5 @@ def feature_as_of(store: Store, layer_id: str, fid: str, when: datetime) -> dict
     later = next((e for e in store.history(layer_id, fid) if e["at"] > cutoff), None)
     feature = store.get(layer_id, fid) if later is None else later["before"]
     if feature is None:
-        raise NotFound(f"{layer_id}/{fid} did not exist then")
+        raise NotFound(t("history.not_then", layer=layer_id, fid=fid))
     return feature

@@ -1378,6 +1378,63 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "missing or wrong CSRF token; reload the page and try again; nothing was saved",
     },
 
+    # --- the own API, viewports, imports, timelines (web/api, web/wall, web/edit, geo) ----------------
+    "api.json_object": {
+        "zh": "请求体应为 JSON 对象(Content-Type: application/json)",
+        "en": "expected a JSON object (Content-Type: application/json)",
+    },
+    "api.if_match_form": {
+        "zh": "应为 \"{fid}-v<版本>\",即该地点的 ETag",
+        "en": "expected \"{fid}-v<version>\", as the feature's ETag",
+    },
+    "api.version_required": {
+        "zh": "{fid}:请写明你的编辑基于哪一版(If-Match 请求头,或请求体中的 \"version\")",
+        "en": "{fid}: name the version your edit started from (If-Match header or \"version\" in the body)",
+    },
+    "api.batch_shape": {
+        "zh": "应为“编号 → 版本”的对象(1–{maximum} 项)",
+        "en": "expected an object of id → version (1–{maximum})",
+    },
+    "api.batch_version": {"zh": "每个版本都须是整数", "en": "each version must be a whole number"},
+    "api.revision": {
+        "zh": "应为数据版本号(不小于 0 的整数),收到的是 {got}",
+        "en": "expected a revision (a whole number ≥ 0), got {got}",
+    },
+    "api.state_format": {"zh": "状态只有 packed 这一种其他格式", "en": "the only other format of the state is packed"},
+    "api.shape_format": {
+        "zh": "format 应为 {expected} 之一,不能是 {got}",
+        "en": "format must be one of {expected}, not {got}",
+    },
+    "api.shape_part": {
+        "zh": "part 应为 geometry 或 attributes,不能是 {got}",
+        "en": "part must be geometry or attributes, not {got}",
+    },
+    "api.viewport_part": {
+        "zh": "part 应为 all,或在 format=packed/binary 时为 geometry,不能是 {got}",
+        "en": "part must be all, or geometry with format=packed or binary, not {got}",
+    },
+    "import.choose_file": {"zh": "请选择要导入的文件", "en": "choose a file to import"},
+    "import.preview_gone": {
+        "zh": "这份导入预览不存在或已过期,请重新上传文件",
+        "en": "this import preview does not exist or has expired; upload the file again",
+    },
+    "import.preview_not_yours": {"zh": "这份导入预览属于其他用户", "en": "this import preview belongs to someone else"},
+    "viewport.zoom": {"zh": "应为 0 到 24 之间的地图缩放级别", "en": "expected a map zoom between 0 and 24"},
+    "viewport.bbox": {
+        "zh": "应为以度为单位的 西,南,东,北(西 < 东,南 < 北)",
+        "en": "expected west,south,east,north in degrees (west < east, south < north)",
+    },
+    "viewport.too_many_tiles": {
+        "zh": "在缩放级别 {zoom} 覆盖了 {count} 个瓦片(最多 {maximum} 个):请缩小地图或选一个更小的范围",
+        "en": "covers {count} tiles at zoom {zoom} (at most {maximum}): zoom out or ask for a smaller box",
+    },
+    "progress.from_after_to": {"zh": "不能晚于 to", "en": "must not be after `to`"},
+    "progress.too_many_days": {"zh": "一次最多 {maximum} 天", "en": "at most {maximum} days at once"},
+    "history.no_version": {
+        "zh": "{fid} 的修改记录中没有第 {version} 版",
+        "en": "{fid} has no version {version} in its history",
+    },
+    "history.not_then": {"zh": "{layer}/{fid} 在那时还不存在", "en": "{layer}/{fid} did not exist then"},
     # --- the command line (web/cli) ---------------------------------------------------------------
     "cli.new_password_prompt": {"zh": "新密码", "en": "New password"},
     "cli.user_state": {"zh": "{user}：{role}", "en": "{user}: {role}"},

@@ -32,7 +32,7 @@ from geo.dates import BadDate, parse_day
 from geo.errors import FieldError, ValidationError
 from geo.history import end_of_day, layer_as_of
 from geo.journal import ChangeSummary
-from geo.messages import message_of
+from geo.messages import message_of, t
 from geo.rules import local_now
 from geo.store.base import Store
 
@@ -104,9 +104,9 @@ def parse_range(start: str | None, end: str | None, today: date) -> tuple[date, 
         raise ValidationError(errors)
     first, last = out
     if first > last:
-        raise ValidationError([FieldError("from", "must not be after `to`")])
+        raise ValidationError([FieldError("from", t("progress.from_after_to"))])
     if (last - first).days + 1 > MAX_TIMELINE_DAYS:
-        raise ValidationError([FieldError("from", f"at most {MAX_TIMELINE_DAYS} days at once")])
+        raise ValidationError([FieldError("from", t("progress.too_many_days", maximum=MAX_TIMELINE_DAYS))])
     return first, last
 
 

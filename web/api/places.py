@@ -9,7 +9,7 @@ from geo.errors import FieldError, ValidationError
 from geo.geojson_io import dumps
 from geo.history import end_of_day, layer_as_of, readable_history, revert_op
 from geo.ledger import add_problem, explain_rule, update_problem
-from geo.messages import message_of
+from geo.messages import message_of, t
 from geo.rules import local_now
 from geo.validate import parse_date
 from web.access.auth import acting_user, requires
@@ -74,7 +74,7 @@ def revert(layer_id: str, fid: str):
     body = _json_body()
     to_version = body.get("to_version")
     if isinstance(to_version, bool) or not isinstance(to_version, int):
-        raise ValidationError([FieldError("to_version", "expected a whole number", fid)])
+        raise ValidationError([FieldError("to_version", t("inspections.whole_number"), fid)])
     g = guatu()
     op = revert_op(g.store, layer_id, fid, to_version, _expected_version(layer_id, fid, body))
     return _feature_response(g.store.apply([op], user=acting_user())[0])

@@ -21,6 +21,7 @@ from geo.daily_report import build_pdf, build_xlsx, report_data
 from geo.errors import FieldError, GuatuError, ValidationError
 from geo.geojson_io import atomic_write, dumps
 from geo.inspections import check_day
+from geo.messages import t
 from geo.progress import milestones, parse_range, timeline
 from geo.responsibility import my_places, responsible_names
 from geo.rules import local_now
@@ -95,7 +96,7 @@ def report_download(day: str, fmt: str):
     g = guatu()
     when = check_day(day)
     if fmt not in ("xlsx", "pdf"):
-        raise ValidationError([FieldError("format", "expected xlsx or pdf")])
+        raise ValidationError([FieldError("format", t("request.not_in_enum", expected="xlsx, pdf"))])
     data = report_data(g.store, g.campaign, when, g.now())
     if fmt == "xlsx":
         body = build_xlsx(data)
