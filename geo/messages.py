@@ -1435,6 +1435,75 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{fid} has no version {version} in its history",
     },
     "history.not_then": {"zh": "{layer}/{fid} 在那时还不存在", "en": "{layer}/{fid} did not exist then"},
+    # --- import reports, exports, printed maps (geo/exchange, geo/printing) ---------------------------
+    "import.unknown_encoding": {
+        "zh": "未知的编码 {encoding};请试试 GBK 或 UTF-8",
+        "en": "unknown encoding {encoding}; try GBK or UTF-8",
+    },
+    "import.id_twice": {
+        "zh": "{fid} 在文件中出现了两次(第一次在 {first})",
+        "en": "{fid} appears twice in the file (first at {first})",
+    },
+    "import.no_place": {"zh": "{layer}中没有地点 {fid}", "en": "no place {fid} in {layer}"},
+    "import.no_place_id": {"zh": "没有点位编号", "en": "no place id (点位编号)"},
+    "import.ledger_updates_only": {
+        "zh": "{what};台账只能更新已有的地点",
+        "en": "{what}; the ledger can only update places that exist",
+    },
+    "import.status_votes": {
+        "zh": "文件中给出了不同的新状态:{where}",
+        "en": "the file gives different new statuses: {where}",
+    },
+    "import.conflict": {
+        "zh": "未导入任何内容:{reason}。请重新预览 {file},查看当前的数据。",
+        "en": "nothing was imported: {reason}. Preview {file} again to see the current values.",
+    },
+    "export.unknown_filter": {
+        "zh": "不能按 {key} 筛选;可用的筛选条件:{filters}",
+        "en": "cannot filter by {key}; filters are {filters}",
+    },
+    "export.unknown_format": {
+        "zh": "未知的格式 {format};应为以下之一:{formats}",
+        "en": "unknown format {format}; expected one of {formats}",
+    },
+    "import.geometry_unreadable": {
+        "zh": "无法读取(文件中的几何已损坏,例如环的点数太少)",
+        "en": "cannot be read (broken geometry in the file, e.g. a ring with too few points)",
+    },
+    "import.attribute_not_json": {
+        "zh": "不是有效的 JSON({detail},第 {position} 个字符)",
+        "en": "is not valid JSON ({detail} at character {position})",
+    },
+    "import.row_needs_id": {"zh": "为空:每一行都须有点位编号", "en": "empty: every row needs the place id"},
+    "import.problem_needs_category": {"zh": "新问题须填写类别", "en": "a new problem needs its category"},
+    "print.unknown_value": {
+        "zh": "未知的取值 {value};应为以下之一:{choices}",
+        "en": "unknown value {value}; expected one of {choices}",
+    },
+    "print.bbox_form": {
+        "zh": "应为以度为单位的 西,南,东,北,收到的是 {got}",
+        "en": "expected west,south,east,north in degrees, got {got}",
+    },
+    "print.bbox_order": {
+        "zh": "应为 西 < 东、南 < 北,且在 ±180/±90 度以内,收到的是 {got}",
+        "en": "expected west < east and south < north within ±180/±90 degrees, got {got}",
+    },
+    "print.bbox_outside": {
+        "zh": "{got} 在活动范围 {area}(西,南,东,北)之外",
+        "en": "{got} lies outside the campaign area {area} (west,south,east,north)",
+    },
+    "print.unknown_parameter": {"zh": "不认识的参数;可用的参数:{known}", "en": "unknown parameter; known: {known}"},
+    "print.dpi": {"zh": "应为以下之一:{choices},收到的是 {got}", "en": "expected one of {choices}, got {got}"},
+    "print.scale": {
+        "zh": "应为 {minimum} 到 {maximum} 之间的比例尺分母,收到的是 {got}",
+        "en": "expected a scale denominator from {minimum} to {maximum}, got {got}",
+    },
+    "print.too_many_pixels": {
+        "zh": "{paper} 在 {dpi} dpi 下为 {width}×{height} 像素({megapixels} "
+              "百万像素,超过 {maximum});请降低 dpi,或用 format=pdf(任何尺寸都能打印)",
+        "en": "{paper} at {dpi} dpi would be {width}×{height} pixels ({megapixels} megapixels, "
+              "more than {maximum}); choose a lower dpi or format=pdf, which prints at any size",
+    },
     # --- the command line (web/cli) ---------------------------------------------------------------
     "cli.new_password_prompt": {"zh": "新密码", "en": "New password"},
     "cli.user_state": {"zh": "{user}：{role}", "en": "{user}: {role}"},

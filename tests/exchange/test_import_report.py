@@ -134,7 +134,7 @@ def test_a_preview_survives_a_json_round_trip_and_still_commits(store, places):
 def test_an_id_given_twice_in_a_file_is_rejected_the_second_time(store):
     preview = preview_upload(store, LAYER, _file(_feature("甲", HOLED, fid="c-0100"), _feature("乙", HOLED, fid="c-0100")), "x.json")
     assert [i.action for i in preview.items] == ["add", "reject"]
-    assert "appears twice in the file (first at x #1)" in _messages(preview.items[1])
+    assert t("import.id_twice", fid="c-0100", first="x #1") in _messages(preview.items[1])
 
 
 def test_a_feature_without_geometry_updates_only_the_attributes_of_an_existing_place(store, places):
