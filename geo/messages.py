@@ -1504,6 +1504,101 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{paper} at {dpi} dpi would be {width}×{height} pixels ({megapixels} megapixels, "
               "more than {maximum}); choose a lower dpi or format=pdf, which prints at any size",
     },
+    # --- basemaps, boundaries, configuration, copies and backups (geo) ----------------------------------
+    "basemap.folder_missing": {
+        "zh": "数据目录中没有瓦片文件夹 {path}",
+        "en": "tile folder {path} does not exist in the data directory",
+    },
+    "basemap.mbtiles_missing": {
+        "zh": "数据目录中没有 MBTiles 文件 {path}",
+        "en": "MBTiles file {path} does not exist in the data directory",
+    },
+    "basemap.mbtiles_unreadable": {
+        "zh": "{path} 不是可读的 MBTiles 文件({detail})",
+        "en": "{path} is not a readable MBTiles file ({detail})",
+    },
+    "basemap.not_raster": {
+        "zh": "{path} 中是 {kind} 瓦片;作战图只能显示栅格瓦片({formats})",
+        "en": "{path} holds {kind} tiles; the wall map draws raster tiles only ({formats})",
+    },
+    "basemap.pmtiles_missing": {
+        "zh": "数据目录中没有 PMTiles 文件 {path}",
+        "en": "PMTiles archive {path} does not exist in the data directory",
+    },
+    "basemap.not_pmtiles": {
+        "zh": "{path} 不是 PMTiles v3 文件({detail})",
+        "en": "{path} is not a PMTiles v3 archive ({detail})",
+    },
+    "basemap.unknown": {"zh": "这里没有底图 {basemap}", "en": "no basemap {basemap} is served here"},
+    "basemap.key_missing": {
+        "zh": "环境变量 {variable}(key_env)未设置:请把它设为 {type} 的密钥",
+        "en": "the environment variable {variable} (key_env) is not set: set it to the {type} key",
+    },
+    "basemap.zoom_outside": {"zh": "缩放级别 {zoom} 不在 0–{maximum} 之间", "en": "zoom {zoom} is outside 0–{maximum}"},
+    "basemap.off_grid": {
+        "zh": "瓦片 {tile} 不在瓦片网格上:缩放级别 {zoom} 时 x 和 y 须小于 {size}",
+        "en": "tile {tile} is off the grid: x and y must be below {size} at zoom {zoom}",
+    },
+    "basemap.no_tile": {"zh": "底图 {basemap} 没有瓦片 {tile}", "en": "basemap {basemap} has no tile {tile}"},
+    "basemap.crs": {"zh": "crs 应为以下之一:{expected},不能是 {got}", "en": "crs must be one of {expected}, not {got}"},
+    "basemap.no_answer": {
+        "zh": "底图 {basemap}:瓦片服务器在 {seconds} 秒内没有应答",
+        "en": "basemap {basemap}: the tile server did not answer within {seconds} s",
+    },
+    "basemap.unreachable": {
+        "zh": "底图 {basemap}:无法连接瓦片服务器",
+        "en": "basemap {basemap}: the tile server cannot be reached",
+    },
+    "basemap.http_status": {
+        "zh": "底图 {basemap}:瓦片服务器返回 HTTP {status}",
+        "en": "basemap {basemap}: the tile server answered HTTP {status}",
+    },
+    "basemap.too_slow": {
+        "zh": "底图 {basemap}:瓦片服务器在 {seconds} 秒内没有传完",
+        "en": "basemap {basemap}: the tile server did not finish within {seconds} s",
+    },
+    "basemap.not_an_image": {
+        "zh": "底图 {basemap}:瓦片服务器返回的不是图片",
+        "en": "basemap {basemap}: the tile server answered with something that is not an image",
+    },
+    "boundaries.unknown_level": {
+        "zh": "没有边界层级 {level};已配置:{levels}",
+        "en": "no boundary level {level}; configured: {levels}",
+    },
+    "area.not_polygons": {
+        "zh": "不是由多边形组成的 GeoJSON FeatureCollection({detail})",
+        "en": "not a GeoJSON FeatureCollection of polygons ({detail})",
+    },
+    "area.no_polygon": {"zh": "其中没有多边形", "en": "it holds no polygon"},
+    "config.file_not_found": {"zh": "文件不存在", "en": "file not found"},
+    "config.not_json": {"zh": "不是有效的 JSON:{detail}", "en": "not valid JSON: {detail}"},
+    "config.not_object": {"zh": "最外层须是 JSON 对象", "en": "the top level must be a JSON object"},
+    "config.min_free_mb": {
+        "zh": "min_free_mb 须不小于 0,收到的是 {got}",
+        "en": "min_free_mb must be 0 or more, got {got}",
+    },
+    "db.copy_schema_not_empty": {
+        "zh": "模式 {schema} 中已有活动数据({places} 处地点,{changes} 条变更记录):请复制到新的模式,或先删除这个模式",
+        "en": "schema {schema} already holds a campaign ({places} places, {changes} "
+              "journal entries): copy into a new schema, or drop this one first",
+    },
+    "db.copy_folder_not_empty": {
+        "zh": "{folder} 中已有 {files}:请复制到空文件夹",
+        "en": "{folder} already holds {files}: copy into an empty folder",
+    },
+    "backup.unsupported_backend": {
+        "zh": "这里不能备份 {backend} 存储",
+        "en": "the {backend} backend cannot be backed up here",
+    },
+    "backup.needs_data_dir": {
+        "zh": "备份 PostGIS 活动数据需要它的数据目录(campaign.json、边界)",
+        "en": "a PostGIS campaign's backup needs its data directory (campaign.json, boundaries)",
+    },
+    "db.bad_schema_name": {
+        "zh": "模式名 {schema}:只能用小写字母、数字和 _(最多 63 个,不以数字开头)",
+        "en": "schema name {schema}: use lower-case letters, digits and _ (at most 63, not starting with a digit)",
+    },
+    "db.where": {"zh": "活动数据库({sqlstate})", "en": "the campaign database ({sqlstate})"},
     # --- the command line (web/cli) ---------------------------------------------------------------
     "cli.new_password_prompt": {"zh": "新密码", "en": "New password"},
     "cli.user_state": {"zh": "{user}：{role}", "en": "{user}: {role}"},

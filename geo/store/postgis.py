@@ -81,8 +81,7 @@ class DatabaseUnavailable(GuatuError):
 
 def check_schema_name(schema: str) -> str:
     if not isinstance(schema, str) or not _SCHEMA_NAME.match(schema):
-        raise ValueError(f"schema name {schema!r}: use lower-case letters, digits and _ (at most 63, not starting "
-                         "with a digit)")
+        raise ValueError(t("db.bad_schema_name", schema=repr(schema)))
     return schema
 
 
@@ -182,7 +181,7 @@ class PostGISStore(Store):
             if isinstance(exc, psycopg.errors.LockNotAvailable):
                 raise StoreBusy(t("store.busy")) from None
             if isinstance(exc, psycopg.errors.DiskFull):  # the transaction rolled back: nothing was kept
-                raise disk_full(f"the campaign database ({exc.sqlstate})") from None
+                raise disk_full(t("db.where", sqlstate=exc.sqlstate)) from None
             if conn is None or conn.broken or conn.closed:
                 raise self._down(str(exc).strip()) from None
             raise DatabaseUnavailable(t("db.unavailable", where=self.where, seconds=1) + f" ({str(exc).strip()})",

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from geo.messages import t
 from tests.basemaps.tilesets import tile_png
 
 KEY = "tk-secret-0123456789abcdef"
@@ -95,7 +96,7 @@ def test_upstream_error_is_a_clean_502(client, upstream):
     upstream.mode = "fail"
     resp = client.get("/tiles/tdt/4/13/6")
     assert resp.status_code == 502
-    assert resp.get_json() == {"error": "bad_gateway", "message": "basemap 'tdt': the tile server answered HTTP 500"}
+    assert resp.get_json() == {"error": "bad_gateway", "message": t("basemap.http_status", basemap="tdt", status=500)}
 
 
 def test_upstream_timeout_is_a_clean_504(client, upstream):
