@@ -1476,6 +1476,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.row_needs_id": {"zh": "为空:每一行都须有点位编号", "en": "empty: every row needs the place id"},
     "import.problem_needs_category": {"zh": "新问题须填写类别", "en": "a new problem needs its category"},
+    "print.font_missing": {
+        "zh": "没有找到中文字体(用 fc-match 查找 {family},也查看了 {path}):请安装 Debian 软件包 {package}(安装命令 ./guatu setup 会安装它)",
+        "en": "no Chinese font found (looked for {family} with fc-match and in {path}): install "
+              "the Debian package {package} (the set-up command `./guatu setup` does it)",
+    },
     "print.unknown_value": {
         "zh": "未知的取值 {value};应为以下之一:{choices}",
         "en": "unknown value {value}; expected one of {choices}",

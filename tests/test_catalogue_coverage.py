@@ -20,12 +20,20 @@ NAMED_FIRST = {"FieldError", "BadParameter"}  # their first argument names a fie
 # sees a page, and programming errors.
 FOR_OPERATORS = {"RuntimeError", "TypeError", "AssertionError", "NotImplementedError", "KeyError", "AttributeError"}
 
+# Texts no campaign user meets, by module: guards against programming errors and set-up faults of a developer's
+# checkout, raised before anything is served.
+INTERNAL = {
+    "geo/geojson_io.py": "a NaN coordinate met while writing (validation refuses them before)",
+    "geo/store/geojson.py": "a record name that is not a file name (callers pass constants)",
+    "geo/store/postgis.py": "a migration file misnamed in the source tree",
+    "geo/throttle.py": "the login limiter wired without its connection",
+    "web/core/assets.py": "front-end files missing from a checkout (`npm ci`)",
+    "web/core/errors.py": "the JSON parser's error, replaced by Flask with its own 400",
+}
+
 # Not yet moved into the catalogue (each one shrinks this list; an entry that is clean fails the test below).
 TEMPLATES_TO_MOVE: set[str] = set()
-MODULES_TO_MOVE = {
-    "geo/geojson_io.py", "geo/printing/fonts.py", "geo/store/geojson.py", "geo/store/postgis.py", "geo/synth.py",
-    "geo/throttle.py", "web/core/assets.py", "web/core/errors.py",
-}
+MODULES_TO_MOVE = {"geo/synth.py"}  # the made-up demo history: its refusals and progress lines
 
 
 def _templates() -> list[Path]:
@@ -84,8 +92,8 @@ def test_no_error_or_command_line_output_is_an_english_literal():
         name = str(path.relative_to(REPO))
         if sentences := _english_sentences(path):
             found[name] = sentences
-    assert {name: lines for name, lines in found.items() if name not in MODULES_TO_MOVE} == {}
-    assert MODULES_TO_MOVE <= set(found), "moved: take it off MODULES_TO_MOVE"
+    assert {name: lines for name, lines in found.items() if name not in MODULES_TO_MOVE | set(INTERNAL)} == {}
+    assert MODULES_TO_MOVE | set(INTERNAL) <= set(found), "moved: take it off MODULES_TO_MOVE or INTERNAL"
 
 
 def test_the_scans_find_what_they_look_for(tmp_path):
