@@ -1604,6 +1604,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "schema name {schema}: use lower-case letters, digits and _ (at most 63, not starting with a digit)",
     },
     "db.where": {"zh": "活动数据库({sqlstate})", "en": "the campaign database ({sqlstate})"},
+    # --- the demo campaign and its made-up history (geo/synth.py) ------------------------------------
+    "synth.kinds_missing": {
+        "zh": "活动配置的图层 {layer} 缺少演示数据需要的类型 {kinds}",
+        "en": "the campaign's layer {layer} lacks the demo's kinds {kinds}",
+    },
+    "synth.statuses_needed": {"zh": "演示数据需要这些状态:{statuses}", "en": "the demo needs the statuses {statuses}"},
+    "synth.history_statuses": {
+        "zh": "模拟的修改历史需要这些状态:{statuses};活动配置缺少 {missing}",
+        "en": "a made-up history needs the statuses {statuses}; the campaign lacks {missing}",
+    },
+    "synth.journal_exists": {
+        "zh": "{folder} 已有变更日志;模拟的修改历史须在所有修改之前生成",
+        "en": "{folder} already has a change journal; a made-up history must come first",
+    },
+    "synth.layers_unreadable": {
+        "zh": "{folder}:图层无法读取:{errors}",
+        "en": "{folder}: layers cannot be read: {errors}",
+    },
+    "synth.starts_after_today": {
+        "zh": "修改历史会从今天之后开始({first} > {today})",
+        "en": "the history would start after today ({first} > {today})",
+    },
+    "synth.count": {"zh": "数量至少为 1", "en": "count must be at least 1"},
     # --- the command line (web/cli) ---------------------------------------------------------------
     "cli.new_password_prompt": {"zh": "新密码", "en": "New password"},
     "cli.user_state": {"zh": "{user}：{role}", "en": "{user}: {role}"},

@@ -53,6 +53,7 @@ from shapely.geometry import LineString, Polygon, mapping, shape
 
 from geo.config import CAMPAIGN_FILE, Campaign, load_campaign
 from geo.geojson_io import PRECISION, atomic_write, layer_members, round_coords, write_collection
+from geo.messages import t
 from geo.store import Op, open_store
 from geo.store.geojson import JOURNAL_FILE
 from geo.validate import SYSTEM_PROPERTIES
@@ -837,9 +838,9 @@ def build_demo(campaign: Campaign, seed: int = DEMO_SEED) -> tuple[dict[str, lis
                          ("villages", ("城乡接合部",))):
         missing = [k for k in kinds if k not in campaign.layer(layer).kinds]
         if missing:
-            raise ValueError(f"the campaign's layer {layer!r} lacks the demo's kinds {missing}")
+            raise ValueError(t("synth.kinds_missing", layer=repr(layer), kinds=missing))
     if not set(DEMO_STATUS_WEIGHTS) <= set(campaign.status_keys):
-        raise ValueError(f"the demo needs the statuses {', '.join(DEMO_STATUS_WEIGHTS)}")
+        raise ValueError(t("synth.statuses_needed", statuses=", ".join(DEMO_STATUS_WEIGHTS)))
 
     rng_geo = np.random.default_rng([seed, 1])
     bounds = build_boundaries(rng_geo)
@@ -1046,20 +1047,20 @@ def write_history(data_dir: Path, *, days: int | None = None, today: date = TODA
     campaign = load_campaign(data_dir)
     missing = [s for s in STORY if s not in campaign.status_keys]
     if missing:
-        raise ValueError(f"a made-up history needs the statuses {', '.join(STORY)}; the campaign lacks {missing}")
+        raise ValueError(t("synth.history_statuses", statuses=", ".join(STORY), missing=missing))
     store = open_store(data_dir, campaign)
     try:
         if store.revision():
-            raise ValueError(f"{data_dir} already has a change journal; a made-up history must come first")
+            raise ValueError(t("synth.journal_exists", folder=data_dir))
         if store.layer_errors():
-            raise ValueError(f"{data_dir}: layers cannot be read: {store.layer_errors()}")
+            raise ValueError(t("synth.layers_unreadable", folder=data_dir, errors=store.layer_errors()))
         layers = {layer.id: store.features(layer.id) for layer in campaign.layers}
     finally:
         store.close()
     first = today - timedelta(days=days) if days is not None else history_start(
         [f for features in layers.values() for f in features], today)
     if first > today:
-        raise ValueError(f"the history would start after today ({first} > {today})")
+        raise ValueError(t("synth.starts_after_today", first=first, today=today))
 
     rng = np.random.default_rng([seed, 4])
     batches: dict[tuple[date, int], list[tuple[str, Op]]] = {}  # (day, slot) → (user, op)
@@ -1316,7 +1317,7 @@ def _synthetic_people(communities: list[dict], rng: np.random.Generator) -> list
 def write_synthetic(out_dir: Path, count: int, seed: int = 1) -> dict[str, int]:
     """Write a synthetic campaign of `count` courtyards into `out_dir` (campaign.json included)."""
     if count < 1:
-        raise ValueError("count must be at least 1")
+        raise ValueError(t("synth.count"))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write(out_dir / CAMPAIGN_FILE, DEFAULT_CAMPAIGN.read_bytes())
