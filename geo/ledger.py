@@ -31,7 +31,7 @@ def _check_types(problem: dict, fid: str) -> None:
     before comparisons with the campaign's statuses and categories see it."""
     wrong = [k for k in EDITABLE if problem.get(k) is not None and not isinstance(problem.get(k), str)]
     if wrong:
-        raise ValidationError([FieldError(f"problem.{k}", t("request.wrong_type", expected="文本"), fid) for k in wrong])
+        raise ValidationError([FieldError(f"problem.{k}", t("request.wrong_type", expected=t("request.type_string")), fid) for k in wrong])
 
 
 def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date) -> dict:

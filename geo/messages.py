@@ -696,6 +696,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请求体写的是 {body},网址是 {url};编号不能更改",
         "en": "the body names {body}, the URL {url}; an id cannot change",
     },
+    "request.type_string": {"zh": "文本", "en": "text"},
+    "request.type_integer": {"zh": "整数", "en": "a whole number"},
+    "request.type_number": {"zh": "数字", "en": "a number"},
+    "request.type_boolean": {"zh": "true 或 false", "en": "true or false"},
+    "request.type_object": {"zh": "对象", "en": "an object"},
+    "request.type_array": {"zh": "数组", "en": "an array"},
+    "request.or": {"zh": "或", "en": " or "},
+    "request.list": {"zh": "、", "en": ", "},
     "request.malformed_json": {
         "zh": "请求体不是有效的 JSON(不接受 NaN、Infinity 和过深的嵌套)",
         "en": "the body is not valid JSON (NaN, Infinity and very deep nesting are refused)",
@@ -1627,6 +1635,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the history would start after today ({first} > {today})",
     },
     "synth.count": {"zh": "数量至少为 1", "en": "count must be at least 1"},
+    # --- editor, inspections and playback pages (web/edit, web/workflow, web/wall) ----------------------
+    "history.reverted": {
+        "zh": "已恢复到第 {version} 版(作为新的一次修改记录)。",
+        "en": "Restored version {version} (recorded as a new change).",
+    },
+    "request.incomplete": {"zh": "请求不完整。", "en": "The request is incomplete."},
+    "inspections.drawn": {
+        "zh": "已生成 {day} 的督导点位 {count} 处(随机种子 {seed})。",
+        "en": "Drew {count} places to inspect on {day} (seed {seed}).",
+    },
+    "inspections.recorded": {"zh": "已记录 {name}:{result}。", "en": "Recorded {name}: {result}."},
+    "inspections.nav": {"zh": "督导", "en": "Inspections"},
+    "playback.nav": {"zh": "进度回放", "en": "Playback"},
+    "playback.title": {"zh": "进度回放 · {title}", "en": "Playback · {title}"},
+    "page.editor_title": {"zh": "编辑 · {title}", "en": "Editor · {title}"},
     # --- the command line (web/cli) ---------------------------------------------------------------
     "cli.new_password_prompt": {"zh": "新密码", "en": "New password"},
     "cli.user_state": {"zh": "{user}：{role}", "en": "{user}: {role}"},

@@ -10,7 +10,7 @@ import pytest
 
 from geo.messages import MESSAGES, compose, localize, placeholders, t
 
-CJK = re.compile(r"[\u4e00-\u9fff\uff00-\uffef]")  # Chinese, or its full-width punctuation around parameters
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # Chinese, or its full-width punctuation around parameters
 REPO = Path(__file__).resolve().parent.parent
 
 

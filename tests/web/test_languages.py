@@ -121,3 +121,13 @@ def test_the_ogc_pages_are_in_the_readers_language_with_their_markup_kept(client
     assert f'<h2>{t("page.ogc.layers", lang=lang)}</h2>' in page
     menu = t("page.ogc.qgis_menu", lang=lang)
     assert t("page.ogc.landing_help", lang=lang, menu=f"<em>{menu}</em>", url="<code>http://localhost/ogc/</code>") in page
+
+
+def test_a_wrong_type_is_named_in_the_readers_language(editor):
+    for lang, headers in (("zh", {}), ("en", ENGLISH)):
+        resp = editor.post("/api/layers/courtyards/features", headers=headers, json={
+            "properties": {"name": 5, "kind": "楼院", "status": "pending"},
+            "geometry": {"type": "Point", "coordinates": [113.6, 34.7]}})
+        assert resp.status_code in (400, 422)
+        messages = [f["message"] for f in resp.get_json()["fields"]]
+        assert t("request.wrong_type", lang=lang, expected=t("request.type_string", lang=lang)) in messages

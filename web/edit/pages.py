@@ -7,8 +7,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from geo.errors import GuatuError
 from geo.history import readable_history, revert_op
 from geo.ledger import explain_rule
+from geo.messages import t
 from web.access.auth import acting_user, csrf_token, principal, requires
 from web.core.context import guatu
+from web.core.language import localized
 from web.core.problem_banner import banner_options
 from web.core.security import add_nonce
 from web.wall.map_page import editor_html
@@ -39,9 +41,9 @@ def edit():
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
         "links": [
-            {"href": url_for("exchange.import_page"), "label": "导入"},
-            {"href": url_for("exchange.export_page"), "label": "导出"},
-            {"href": url_for("wall.wall_map"), "label": "作战图"},
+            {"href": url_for("exchange.import_page"), "label": t("page.import.title")},
+            {"href": url_for("exchange.export_page"), "label": t("page.export.title")},
+            {"href": url_for("wall.wall_map"), "label": t("page.nav.wall")},
             *workflow_links(),
         ],
         "api": {
@@ -80,9 +82,9 @@ def revert(layer_id: str, fid: str):
     try:
         op = revert_op(g.store, layer_id, fid, int(request.form["to_version"]), int(request.form["version"]))
         g.store.apply([op], user=acting_user())
-        flash(f"已恢复到第 {request.form['to_version']} 版(作为新的一次修改记录)。", "ok")
+        flash(localized(t("history.reverted", version=request.form["to_version"])), "ok")
     except (KeyError, ValueError):
-        flash("请求不完整。", "error")
+        flash(localized(t("request.incomplete")), "error")
     except GuatuError as exc:
-        flash(exc.message, "error")
+        flash(localized(exc.message), "error")
     return redirect(url_for("editor.history", layer_id=layer_id, fid=fid))

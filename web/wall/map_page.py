@@ -20,6 +20,7 @@ from folium.template import Template
 from markupsafe import escape
 
 from geo.config import Campaign
+from geo.messages import t
 
 AssetUrl = Callable[[str], str]
 
@@ -111,4 +112,4 @@ class EditorLayers(JSCSSMixin):
 
 def editor_html(campaign: Campaign, asset_url: AssetUrl, options: dict) -> str:
     """The planners' editor page: the same offline map with editing tools."""
-    return _page(campaign, asset_url, f"编辑 · {campaign.title}", EditorLayers(asset_url, options))
+    return _page(campaign, asset_url, t("page.editor_title", title=campaign.title), EditorLayers(asset_url, options))

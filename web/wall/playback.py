@@ -20,6 +20,7 @@ from geo.basemaps.crs import display_crs
 from geo.errors import BadParameter, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
+from geo.messages import t
 from geo.playback import parse_view, playback
 from geo.progress import MAX_TIMELINE_DAYS, parse_range
 from geo.rules import local_now
@@ -84,7 +85,7 @@ def playback_page():
         "mode": shown.mode, "from": shown.first.isoformat(), "to": shown.last.isoformat(), "speed": shown.speed,
         "ignored": list(shown.ignored), "api": url_for("playback.playback_api"),
     }
-    title = f"进度回放 · {view.title or g.campaign.title}"
+    title = t("playback.title", title=view.title or g.campaign.title)
     map_options = _map_options(view, zoom_control=False, **({"width": "50%"} if shown.mode == "compare" else {}))
     html = _page(g.campaign, _asset, title, PlaybackLayers(_asset, options), map_options)
     resp = Response(add_nonce(html), mimetype="text/html")

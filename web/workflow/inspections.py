@@ -28,6 +28,7 @@ from web.access.auth import DISPLAY_ENDPOINTS, acting_user, requires
 from web.api.writes import _json_body
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
+from web.core.language import localized
 
 bp = Blueprint("inspections", __name__)
 # A wall screen's display token may read the day's list as the wall shows it (places and results,
@@ -98,9 +99,9 @@ def page():
 def generate_form(day: str):
     try:
         listing = _generate(day, request.form)
-        flash(f"已生成 {day} 的督导点位 {len(listing['places'])} 处(随机种子 {listing['seed']})。", "ok")
+        flash(localized(t("inspections.drawn", day=day, count=len(listing["places"]), seed=listing["seed"])), "ok")
     except GuatuError as exc:
-        flash(exc.message, "error")
+        flash(localized(exc.message), "error")
     return redirect(url_for("inspections.page", date=day))
 
 
@@ -109,9 +110,9 @@ def generate_form(day: str):
 def record_form(day: str, fid: str):
     try:
         row = _record(day, fid, request.form)
-        flash(f"已记录 {row['name']}:{row['result']['label']}。", "ok")
+        flash(localized(t("inspections.recorded", name=row["name"], result=row["result"]["label"])), "ok")
     except GuatuError as exc:
-        flash(f"{fid}: {exc.message}", "error")
+        flash(f"{fid}: {localized(exc.message)}", "error")
     return redirect(url_for("inspections.page", date=day) + f"#place-{fid}")
 
 
@@ -176,7 +177,7 @@ def wall_api():
 
 def workflow_links() -> list[dict]:
     """Links to the workflow pages, for the editor's header and an editor's wall map."""
-    return [{"href": url_for("inspections.page"), "label": "督导"},
-            {"href": url_for("workflow.mine_page"), "label": "我的点位"},
-            {"href": url_for("workflow.report_page"), "label": "日报"},
-            {"href": url_for("playback.playback_page"), "label": "进度回放"}]
+    return [{"href": url_for("inspections.page"), "label": t("inspections.nav")},
+            {"href": url_for("workflow.mine_page"), "label": t("page.wf.mine")},
+            {"href": url_for("workflow.report_page"), "label": t("page.wf.report")},
+            {"href": url_for("playback.playback_page"), "label": t("playback.nav")}]
