@@ -131,3 +131,8 @@ def test_a_wrong_type_is_named_in_the_readers_language(editor):
         assert resp.status_code in (400, 422)
         messages = [f["message"] for f in resp.get_json()["fields"]]
         assert t("request.wrong_type", lang=lang, expected=t("request.type_string", lang=lang)) in messages
+
+
+def test_pages_and_refusals_tell_caches_they_depend_on_the_language(private_app, client):
+    assert "Accept-Language" in private_app.test_client().get("/login").headers["Vary"]
+    assert "Accept-Language" in client.get("/ogc/collections/courtyards/items?bbox=1,2").headers["Vary"]

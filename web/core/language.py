@@ -4,11 +4,13 @@
 handlers of both APIs render their messages with it (`localize`), and pages
 get it through the Jinja globals `t(key, **params)` and `html_lang` (for
 `<html lang="…">`). Outside a request (the command line, logs) it is Chinese.
+Pages and refusals say `Vary: Accept-Language`, so a cache keeps one copy per
+language.
 """
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from flask import Flask, Response, has_request_context, request
 from markupsafe import Markup, escape
 
 from geo.messages import DEFAULT_LANGUAGE, LANGUAGES, MESSAGES, localize, t
@@ -49,3 +51,10 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["t"] = page_text
     app.jinja_env.finalize = localized  # a message passed to a template ({{ message }}) in the reader's language
     app.jinja_env.globals["html_lang"] = lambda: HTML_LANG[request_lang()]
+
+    @app.after_request
+    def _vary(resp: Response) -> Response:
+        """Pages and refusals are worded for the reader: a cache keeps one copy per language."""
+        if resp.mimetype == "text/html" or resp.status_code >= 400:
+            resp.vary.add("Accept-Language")
+        return resp
