@@ -91,8 +91,7 @@ def explain_rule(campaign: Campaign) -> str:
     """The rule in words, for the editor's ledger panel."""
     rule = campaign.status_rule
     if not rule.enabled:
-        return "地点状态不随问题自动变化,请手动设置。"
+        return t("ledger.rule_off")
     label = {s.key: s.label for s in campaign.statuses}
     done = "、".join(label[k] for k in (s.key for s in campaign.statuses if s.done))
-    return (f"状态随台账自动变化:已完成({done})的地点出现未销号问题时,状态自动改为「{label[rule.when_open]}」;"
-            f"问题全部销号后,未完成的地点自动改为「{label[rule.when_all_closed]}」。验收须由督导人员手动确认。")
+    return t("ledger.rule", done=done, when_open=label[rule.when_open], when_closed=label[rule.when_all_closed])

@@ -250,6 +250,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "free or grow that disk (old backups, logs, temporary files), or move the data directory to a larger one",
     },
 
+    "ledger.rule_off": {
+        "zh": "地点状态不随问题自动变化,请手动设置。",
+        "en": "A place's status does not follow its problems: set it by hand.",
+    },
+    "ledger.rule": {
+        "zh": "状态随台账自动变化:已完成({done})的地点出现未销号问题时,状态自动改为「{when_open}」;"
+              "问题全部销号后,未完成的地点自动改为「{when_closed}」。验收须由督导人员手动确认。",
+        "en": "The status follows the ledger: a place that is done ({done}) with an open problem becomes \"{when_open}\"; once every "
+              "problem is closed, a place not done becomes \"{when_closed}\". Acceptance is confirmed by an inspector, by hand.",
+    },
     "ledger.no_problem": {"zh": "{fid} 的问题台账中没有问题 {pid}", "en": "no problem {pid} in the ledger of {fid}"},
     "store.id_exists": {"zh": "{layer}中已有编号 {id}", "en": "{id} already exists in {layer}"},
     "store.version_required": {
