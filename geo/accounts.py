@@ -42,6 +42,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from geo.errors import Conflict, FieldError, GuatuError, NotFound, ValidationError
 from geo.geojson_io import atomic_write
+from geo.messages import t
 from geo.store.base import iso, utc_now
 
 ROLES = ("viewer", "editor", "admin")
@@ -180,24 +181,24 @@ class Accounts:
     def get_user(self, username: str) -> User:
         user = self._load().users.get(username)
         if user is None:
-            raise NotFound(f"no user {username!r}")
+            raise NotFound(t("accounts.no_user", user=repr(username)))
         return user
 
     def create_user(self, username: str, password: str, role: str, name: str | None = None) -> User:
         errors = []
         if not isinstance(username, str) or not _USERNAME.match(username):
-            errors.append(FieldError("username", "2–32 letters, digits, '.', '_' or '-'"))
+            errors.append(FieldError("username", t("accounts.bad_username")))
         errors += _password_problems(password)
         if role not in ROLES:
-            errors.append(FieldError("role", f"expected one of {', '.join(ROLES)}"))
+            errors.append(FieldError("role", t("request.not_in_enum", expected=", ".join(ROLES))))
         display = (name or username or "").strip()
         if not display or len(display) > 64:
-            errors.append(FieldError("name", "1–64 characters"))
+            errors.append(FieldError("name", t("accounts.bad_name")))
         if errors:
             raise ValidationError(errors)
         with self._write() as data:
             if username in data.users:
-                raise Conflict(f"user {username!r} already exists")
+                raise Conflict(t("accounts.user_exists", user=repr(username)))
             user = User(username, display, role, generate_password_hash(password), iso(self.clock()))
             data.users[username] = user
         return user
@@ -207,7 +208,7 @@ class Accounts:
         """Change a user; a new password ends all their sessions, disabling also revokes their tokens."""
         errors = []
         if role is not None and role not in ROLES:
-            errors.append(FieldError("role", f"expected one of {', '.join(ROLES)}"))
+            errors.append(FieldError("role", t("request.not_in_enum", expected=", ".join(ROLES))))
         if password is not None:
             errors += _password_problems(password)
         if errors:
@@ -215,7 +216,7 @@ class Accounts:
         with self._write() as data:
             user = data.users.get(username)
             if user is None:
-                raise NotFound(f"no user {username!r}")
+                raise NotFound(t("accounts.no_user", user=repr(username)))
             if role is not None:
                 user.role = role
             if name:
@@ -232,7 +233,7 @@ class Accounts:
                     for token_id in minted:
                         _revoke_tree(data, token_id, now)
             if not any(u.role == "admin" and not u.disabled for u in data.users.values()):
-                raise ValidationError([FieldError("role", "the last active admin cannot be removed")])
+                raise ValidationError([FieldError("role", t("accounts.last_admin"))])
         self._forget_basic(username)
         return user
 
@@ -244,9 +245,9 @@ class Accounts:
         self.password_checks += 1
         if user is None or user.disabled:
             check_password_hash(_dummy_hash(), password or "")  # same work whether or not the user exists
-            raise LoginRefused("wrong user name or password")
+            raise LoginRefused(t("accounts.login_refused"))
         if not check_password_hash(user.password_hash, password or ""):
-            raise LoginRefused("wrong user name or password")
+            raise LoginRefused(t("accounts.login_refused"))
         self._touch_user(user)
         return user
 
@@ -298,7 +299,7 @@ class Accounts:
         with self._write() as data:
             user = data.users.get(username)
             if user is None:
-                raise NotFound(f"no user {username!r}")
+                raise NotFound(t("accounts.no_user", user=repr(username)))
             live = {d: at for d, at in user.sessions.items() if now - _when(at) < self.session_lifetime}
             live[_hash_token(sid)] = iso(now)
             user.sessions = dict(sorted(live.items(), key=lambda kv: kv[1])[-MAX_SESSIONS:])
@@ -331,13 +332,13 @@ class Accounts:
 
     def create_display_token(self, name: str, scope: str, *, created_by: str | None = None) -> tuple[Token, str]:
         if not isinstance(scope, str) or not scope.startswith("/wall"):
-            raise ValidationError([FieldError("scope", "a display token opens a wall-map URL beginning with /wall")])
+            raise ValidationError([FieldError("scope", t("accounts.display_scope_wall"))])
         return self._create_token("display", name, scope=scope, created_by=created_by)
 
     def _create_token(self, kind: str, name: str, **extra) -> tuple[Token, str]:
         name = (name or "").strip()
         if not name or len(name) > 64:
-            raise ValidationError([FieldError("name", "1–64 characters")])
+            raise ValidationError([FieldError("name", t("accounts.bad_name"))])
         secret = ("gt_" if kind == "api" else "gd_") + secrets.token_urlsafe(32)
         token = Token(id=secrets.token_hex(6), kind=kind, name=name, hash=_hash_token(secret),
                       created_at=iso(self.clock()), **extra)
@@ -354,7 +355,7 @@ class Accounts:
         with self._write() as data:
             token = data.tokens.get(token_id)
             if token is None:
-                raise NotFound(f"no token {token_id!r}")
+                raise NotFound(t("accounts.no_token", token=repr(token_id)))
             _revoke_tree(data, token_id, iso(self.clock()))
         return token
 
@@ -424,9 +425,9 @@ def _known(cls: type, raw: dict):
 
 def _password_problems(password) -> list[FieldError]:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        return [FieldError("password", f"at least {MIN_PASSWORD} characters")]
+        return [FieldError("password", t("accounts.password_short", minimum=MIN_PASSWORD))]
     if len(password) > 256:
-        return [FieldError("password", "at most 256 characters")]
+        return [FieldError("password", t("accounts.password_long"))]
     return []
 
 

@@ -102,8 +102,8 @@ def read_district(path: Path) -> shapely.Geometry:
         geoms = [shape(f["geometry"]) for f in doc["features"] if f.get("geometry")]
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError,
             shapely.errors.GEOSException) as exc:
-        raise ValueError(f"not a GeoJSON FeatureCollection of polygons ({exc})") from None
+        raise ValueError(t("area.not_polygons", detail=str(exc))) from None
     polygons = [g for g in geoms if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
     if not polygons:
-        raise ValueError("it holds no polygon")
+        raise ValueError(t("area.no_polygon"))
     return shapely.union_all(shapely.make_valid(np.array(polygons, dtype=object)))

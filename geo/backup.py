@@ -225,9 +225,9 @@ def _snapshot(store: Store, data_dir: Path | str | None, into: Path) -> tuple[in
         return revision, layers
     database_url = getattr(store, "database_url", None)
     if database_url is None:
-        raise BackupError(f"the {type(store).__name__} backend cannot be backed up here")
+        raise BackupError(t("backup.unsupported_backend", backend=type(store).__name__))
     if data_dir is None:
-        raise BackupError("a PostGIS campaign's backup needs its data directory (campaign.json, boundaries)")
+        raise BackupError(t("backup.needs_data_dir"))
     from geo.store.transfer import copy_to_geojson
 
     report = copy_to_geojson(database_url, store.campaign, into, schema=store.schema, campaign_dir=data_dir)

@@ -22,14 +22,15 @@ from shapely.geometry import shape
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.geojson_io import dumps, round_coords
+from geo.messages import t
 
 
 def _boundary(campaign: Campaign, level: str):
     for b in campaign.boundaries:
         if b.level == level:
             return b
-    levels = ", ".join(b.level for b in campaign.boundaries) or "none"
-    raise NotFound(f"no boundary level {level!r}; configured: {levels}")
+    levels = ", ".join(b.level for b in campaign.boundaries) or "-"
+    raise NotFound(t("boundaries.unknown_level", level=repr(level), levels=levels))
 
 
 def read_boundaries(data_dir: Path, campaign: Campaign, level: str) -> list[dict]:

@@ -253,9 +253,9 @@ def load_campaign(data_dir: Path | str) -> Campaign:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(str(path), ["file not found"]) from None
+        raise ConfigError(str(path), [t("config.file_not_found")]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(str(path), [f"not valid JSON: {exc}"]) from None
+        raise ConfigError(str(path), [t("config.not_json", detail=str(exc))]) from None
     campaign = parse_campaign(raw, str(path))
     district = next((b for b in campaign.boundaries if b.level == "district"), None)
     if district is None or not (Path(data_dir) / district.file).is_file():

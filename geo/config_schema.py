@@ -528,7 +528,7 @@ def json_schema() -> dict:
 def check(raw: Any) -> tuple[CampaignSchema | None, list[str]]:
     """The validated campaign, or None and every problem of `raw` (a parsed campaign.json) with its JSON path."""
     if not isinstance(raw, dict):
-        return None, ["the top level must be a JSON object"]
+        return None, [t("config.not_object")]
     try:
         model = CampaignSchema.model_validate(raw)
         found: list[str] = []

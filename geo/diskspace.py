@@ -79,7 +79,7 @@ class SpaceWatch:
     def of(cls, paths: Iterable[str | os.PathLike], min_free_mb: float | str | None = None) -> SpaceWatch:
         value = None if min_free_mb in (None, "") else float(min_free_mb)
         if value is not None and value < 0:
-            raise ValueError(f"min_free_mb must be 0 or more, got {min_free_mb!r}")
+            raise ValueError(t("config.min_free_mb", got=repr(min_free_mb)))
         return cls(tuple(Path(p) for p in paths), value)
 
     def threshold_bytes(self, total: int) -> int:

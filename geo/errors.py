@@ -4,14 +4,17 @@ The web layer maps every `GuatuError` to one response shape (an RFC 9457
 problem document, web/core/problems.py), so rules raise these and never build
 responses themselves. Each class names its kind by `code`; its `http_status`
 is the one geo/problems.py's table gives that kind, checked when the class is
-defined, so no error can drift to a status of its own.
+defined, so no error can drift to a status of its own. Messages come from the
+catalogue (geo/messages.py) in Chinese; the boundary renders them again in
+the reader's language, so a message is built with `t`, `compose` or `join`,
+never by string concatenation.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from geo.messages import t
+from geo.messages import compose, join, t
 from geo.problems import KINDS
 
 
@@ -66,7 +69,7 @@ class BadParameter(GuatuError):
     code = "bad_parameter"
 
     def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(f"{parameter}: {message}")
+        super().__init__(compose("{parameter}: {message}", parameter=parameter, message=message))
         self.parameter = parameter
 
     def to_dict(self) -> dict:
@@ -117,8 +120,13 @@ class FieldError:
     feature: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.feature}: " if self.feature else ""
-        return f"{where}{self.field}: {self.message}"
+        return self.text()
+
+    def text(self) -> str:
+        """"feature: field: message", in the reader's language where rendered at the boundary."""
+        if self.feature:
+            return compose("{feature}: {field}: {message}", feature=self.feature, field=self.field, message=self.message)
+        return compose("{field}: {message}", field=self.field, message=self.message)
 
 
 class ValidationError(GuatuError):
@@ -129,7 +137,7 @@ class ValidationError(GuatuError):
 
     def __init__(self, errors: list[FieldError]) -> None:
         self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors))
+        super().__init__(join("; ", [e.text() for e in errors]))
 
     def to_dict(self) -> dict:
         out = super().to_dict()

@@ -58,9 +58,7 @@ def expected_version(if_match: str | None, fid: str, current: dict | None = None
     Raises PreconditionRequired when there is no header, PreconditionFailed
     when no entity tag in it can be this item's (a stale, weak or foreign tag)."""
     if not if_match or not if_match.strip():
-        raise PreconditionRequired(
-            f'{fid}: send If-Match with the ETag you read (e.g. If-Match: "{fid}-v3"); '
-            "a write that does not say which version it started from is refused")
+        raise PreconditionRequired(t("precondition.if_match_missing", fid=fid))
     if if_match.strip() == "*":
         return any_version(fid, current)
     prefix = f"{fid}-v"
@@ -74,8 +72,7 @@ def expected_version(if_match: str | None, fid: str, current: dict | None = None
             return int(tag[len(prefix):])
     if weak:
         raise PreconditionFailed(t("precondition.weak_etag", fid=fid, tag=weak), current=current)
-    raise PreconditionFailed(f'{fid}: If-Match {if_match.strip()[:80]!r} does not name a version of this item '
-                             f'(its ETags look like "{fid}-v3"); read it again and retry')
+    raise PreconditionFailed(t("precondition.foreign_etag", fid=fid, tag=repr(if_match.strip()[:80])))
 
 
 def any_version(fid: str, current: dict | None) -> int:
@@ -116,7 +113,7 @@ def replace_ops(current: dict, body: Any, fid: str) -> tuple[dict, dict | None]:
     """PUT: the body is the whole new feature. Returns (properties, geometry) for the store's update."""
     feature = _feature_body(body, fid)
     if feature.get("geometry") is None:
-        raise ValidationError([FieldError("geometry", "missing: a replacement is the whole feature, geometry included", fid)])
+        raise ValidationError([FieldError("geometry", t("feature.replacement_needs_geometry"), fid)])
     props = _editable(feature.get("properties") or {})
     return dict(_removals(current["properties"], props), **props), feature["geometry"]
 
@@ -124,36 +121,36 @@ def replace_ops(current: dict, body: Any, fid: str) -> tuple[dict, dict | None]:
 def patch_ops(current: dict, body: Any, fid: str) -> tuple[dict | None, dict | None]:
     """PATCH: a merge patch of the feature; its `properties` are merged member by member (RFC 7396)."""
     if not isinstance(body, dict):
-        raise ValidationError([FieldError("body", "expected a JSON object (a merge patch of the feature)", fid)])
+        raise ValidationError([FieldError("body", t("feature.patch_not_object"), fid)])
     _check_id(body, fid)
     props = None
     if "properties" in body:
         patch = body["properties"]
         if not isinstance(patch, dict):
-            raise ValidationError([FieldError("properties", "expected an object", fid)])
+            raise ValidationError([FieldError("properties", t("feature.not_an_object_value"), fid)])
         editable = _editable(current["properties"])
         merged = merge_patch(editable, {k: v for k, v in patch.items() if k not in SYSTEM_PROPERTIES})
         props = dict(_removals(editable, merged), **merged)
     geometry = body.get("geometry")
     if "geometry" in body and geometry is None:
-        raise ValidationError([FieldError("geometry", "cannot be removed: every place needs a geometry", fid)])
+        raise ValidationError([FieldError("geometry", t("feature.geometry_not_removable"), fid)])
     return props, geometry
 
 
 def _feature_body(body: Any, fid: str | None) -> dict:
     if not isinstance(body, dict):
-        raise ValidationError([FieldError("body", "expected a GeoJSON Feature object", fid)])
+        raise ValidationError([FieldError("body", t("feature.not_an_object"), fid)])
     if body.get("type", "Feature") != "Feature":
-        raise ValidationError([FieldError("type", f"expected 'Feature', got {body.get('type')!r}", fid)])
+        raise ValidationError([FieldError("type", t("feature.not_feature_type", got=repr(body.get("type"))), fid)])
     if "properties" in body and not isinstance(body["properties"], dict):
-        raise ValidationError([FieldError("properties", "expected an object", fid)])
+        raise ValidationError([FieldError("properties", t("feature.not_an_object_value"), fid)])
     _check_id(body, fid)
     return body
 
 
 def _check_id(body: dict, fid: str | None) -> None:
     if fid is not None and body.get("id") not in (None, fid):
-        raise ValidationError([FieldError("id", f"the body names {body.get('id')!r}, the URL {fid!r}; an id cannot change", fid)])
+        raise ValidationError([FieldError("id", t("feature.id_changed", body=repr(body.get("id")), url=repr(fid)), fid)])
 
 
 def create_body(body: Any) -> dict:

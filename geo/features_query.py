@@ -25,7 +25,7 @@ from shapely.geometry import shape
 
 from geo.dates import BadDate, day_bounds, parse_day, parse_instant
 from geo.errors import BadParameter
-from geo.messages import t
+from geo.messages import message_of, t
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CRS84H = "http://www.opengis.net/def/crs/OGC/0/CRS84h"
@@ -68,14 +68,14 @@ def check_parameters(args: Iterable[str], allowed: Sequence[str]) -> None:
     """OGC API – Features refuses query parameters it does not define (400)."""
     unknown = sorted(set(args) - set(allowed))
     if unknown:
-        raise BadParameter(unknown[0], f"unknown query parameter; this request takes {', '.join(allowed)}")
+        raise BadParameter(unknown[0], t("ogc.unknown_parameter", allowed=", ".join(allowed)))
 
 
 def check_crs(args: Mapping[str, str]) -> str:
     """The CRS a response is sent in: `crs` may only name the storage CRS (CRS84)."""
     crs = args.get("crs", CRS84)
     if crs not in RESPONSE_CRS:
-        raise BadParameter("crs", f"features are served in {CRS84} only, not {crs!r}")
+        raise BadParameter("crs", t("ogc.crs_only", crs=CRS84, got=repr(crs)))
     return crs
 
 
@@ -86,11 +86,12 @@ def parse_items_query(args: Mapping[str, str], *, default_limit: int = DEFAULT_L
     check_crs(args)
     for name in ("crs", "limit", "offset", "bbox", "bbox-crs", "datetime"):
         if name in args and not args[name].strip():
-            raise BadParameter(name, "empty: leave the parameter out instead")
+            raise BadParameter(name, t("ogc.empty_parameter"))
     limit = _whole(args, "limit", default_limit, minimum=1)
     offset = _whole(args, "offset", 0, minimum=0)
     if "bbox-crs" in args and args["bbox-crs"] not in BBOX_CRS:
-        raise BadParameter("bbox-crs", f"unsupported CRS {args['bbox-crs']!r}; use {CRS84} or {EPSG4326}")
+        raise BadParameter("bbox-crs", t("ogc.bbox_crs", got=repr(args["bbox-crs"]), crs84=CRS84,
+                                                epsg4326=EPSG4326))
     bbox = parse_bbox(args["bbox"], args.get("bbox-crs")) if "bbox" in args else None
     interval = parse_datetime(args["datetime"]) if "datetime" in args else None
     filters = {}
@@ -107,10 +108,10 @@ def _whole(args: Mapping[str, str], name: str, default: int, *, minimum: int) ->
     if text is None or text == "":
         return default
     if not re.fullmatch(r"\+?[0-9]{1,12}", text):
-        raise BadParameter(name, f"expected a whole number ≥ {minimum}, got {text!r}")
+        raise BadParameter(name, t("ogc.whole_number", minimum=minimum, got=repr(text)))
     value = int(text)
     if value < minimum:
-        raise BadParameter(name, f"expected a whole number ≥ {minimum}, got {value}")
+        raise BadParameter(name, t("ogc.whole_number", minimum=minimum, got=value))
     return value
 
 
@@ -118,22 +119,22 @@ def parse_bbox(text: str, crs: str | None = None) -> tuple[float, float, float, 
     """`west,south,east,north` (or 6 numbers with heights) in CRS84; EPSG:4326 gives latitude first."""
     parts = text.split(",")
     if len(parts) not in (4, 6):
-        raise BadParameter("bbox", "expected 4 numbers west,south,east,north (or 6 with heights)")
+        raise BadParameter("bbox", t("ogc.bbox_count"))
     try:
         numbers = [float(p) for p in parts]
     except ValueError:
-        raise BadParameter("bbox", f"expected numbers, got {text!r}") from None
+        raise BadParameter("bbox", t("ogc.bbox_numbers", got=repr(text))) from None
     if not all(math.isfinite(n) for n in numbers):
-        raise BadParameter("bbox", "NaN and Infinity are not coordinates")
+        raise BadParameter("bbox", t("ogc.bbox_not_finite"))
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
     if BBOX_CRS.get(crs or CRS84, False):
         numbers = [numbers[1], numbers[0], numbers[3], numbers[2]]
     west, south, east, north = numbers
     if not (-90 <= south <= north <= 90):
-        raise BadParameter("bbox", "latitudes must lie in -90…90 with south ≤ north")
+        raise BadParameter("bbox", t("ogc.bbox_latitudes"))
     if not (-180 <= west <= 180 and -180 <= east <= 180):
-        raise BadParameter("bbox", "longitudes must lie in -180…180")
+        raise BadParameter("bbox", t("ogc.bbox_longitudes"))
     return west, south, east, north
 
 
@@ -144,14 +145,14 @@ def parse_datetime(text: str) -> Interval:
         start, end = _instant(text, "datetime")
         return Interval(start, end)
     if text.count("/") != 1:
-        raise BadParameter("datetime", "an interval has one '/' between its start and end")
+        raise BadParameter("datetime", t("ogc.interval_slashes"))
     left, right = (p.strip() for p in text.split("/"))
     start = None if left in ("", "..") else _instant(left, "datetime")[0]
     end = None if right in ("", "..") else _instant(right, "datetime")[1]
     if start is None and end is None:
-        raise BadParameter("datetime", "an interval needs a start or an end")
+        raise BadParameter("datetime", t("ogc.interval_open"))
     if start is not None and end is not None and start > end:
-        raise BadParameter("datetime", "the interval ends before it starts")
+        raise BadParameter("datetime", t("ogc.interval_reversed"))
     return Interval(start, end)
 
 
@@ -164,7 +165,7 @@ def _instant(text: str, name: str) -> tuple[datetime, datetime]:
             raise BadDate(t("dates.not_an_instant", value=text))
         moment = parse_instant(text)
     except BadDate as exc:
-        raise BadParameter(name, str(exc)) from None
+        raise BadParameter(name, message_of(exc)) from None
     if moment.microsecond:
         return moment, moment
     return moment, moment + timedelta(seconds=1) - timedelta(microseconds=1)
@@ -217,7 +218,7 @@ class LayerIndex:
         for key, values in query.filters.items():
             column = self.columns.get(key)
             if column is None:
-                raise BadParameter(key, "not a property items can be filtered on")
+                raise BadParameter(key, t("ogc.not_queryable"))
             narrow(np.isin(column, list(values)))
         if query.interval is not None:
             part = ~np.isnat(self.updated)

@@ -16,12 +16,15 @@ from shapely.geometry import shape
 
 from geo.config import Campaign
 from geo.errors import NotFound
+from geo.messages import join, t
 from geo.store.base import Op, Store, iso
 
 _GEOD = pyproj.Geod(ellps="WGS84")
 FIELD_LABELS = {
-    "name": "名称", "kind": "类型", "street": "街道", "community": "社区", "status": "状态", "deadline": "时间节点",
-    "unit": "责任单位", "people": "责任人(四包一)", "notes": "备注", "problems": "台账问题", "geometry": "图形",
+    "name": t("page.admin.link_name"), "kind": t("page.ogc.kind"), "street": t("page.ogc.street"),
+    "community": t("page.ogc.community"), "status": t("page.col.state"), "deadline": t("page.ogc.deadline"),
+    "unit": t("page.ogc.unit"), "people": t("history.people"), "notes": t("page.ogc.notes"),
+    "problems": t("history.problems"), "geometry": t("history.geometry"),
 }
 SYSTEM = ("version", "updated_at", "updated_by")
 
@@ -39,18 +42,18 @@ def describe_geometry_change(before: dict | None, after: dict | None) -> str:
     if before == after:
         return ""
     if not before:
-        return "新建图形"
+        return t("history.geometry_created")
     if not after:
-        return "删除图形"
+        return t("history.geometry_deleted")
     b, a = shape(before), shape(after)
-    parts = [f"顶点 {shapely.get_num_coordinates(b)} → {shapely.get_num_coordinates(a)}"]
+    parts = [t("history.vertices", before=shapely.get_num_coordinates(b), after=shapely.get_num_coordinates(a))]
     area_b, area_a = _area_m2(before), _area_m2(after)
     if area_b or area_a:
-        parts.append(f"面积 {area_b:,.0f} → {area_a:,.0f} 平方米")
+        parts.append(t("history.area", before=f"{area_b:,.0f}", after=f"{area_a:,.0f}"))
     moved = shapely.centroid(b).distance(shapely.centroid(a)) * 111_000
     if moved >= 0.5:
-        parts.append(f"中心移动约 {moved:,.0f} 米")
-    return ",".join(parts)
+        parts.append(t("history.moved", metres=f"{moved:,.0f}"))
+    return join(",", parts)
 
 
 def diff(before: dict | None, after: dict | None, campaign: Campaign) -> list[dict]:
@@ -69,7 +72,7 @@ def diff(before: dict | None, after: dict | None, campaign: Campaign) -> list[di
     out.extend(_problem_diff(bp.get("problems") or [], ap.get("problems") or [], campaign))
     geometry = describe_geometry_change((before or {}).get("geometry"), (after or {}).get("geometry"))
     if geometry:
-        out.append({"field": "geometry", "label": "图形", "before": None, "after": geometry})
+        out.append({"field": "geometry", "label": FIELD_LABELS["geometry"], "before": None, "after": geometry})
     return out
 
 
@@ -79,15 +82,17 @@ def _problem_diff(before: list[dict], after: list[dict], campaign: Campaign) -> 
     out = []
     for p in after:
         was = old.pop(p.get("id"), None)
-        title = f"问题 {p.get('id')}({p.get('category')})"
+        title = t("history.problem_title", id=p.get("id"), category=p.get("category"))
         if was is None:
             out.append({"field": "problems", "label": title, "before": None,
-                        "after": f"新增:{p.get('description') or ''}({labels.get(p.get('status'), p.get('status'))})"})
+                        "after": t("history.problem_added", description=p.get("description") or "",
+                                   status=labels.get(p.get("status"), p.get("status")))})
         elif was != p:
             changed = [f"{k}: {was.get(k)} → {p.get(k)}" for k in p if was.get(k) != p.get(k)]
             out.append({"field": "problems", "label": title, "before": None, "after": ";".join(changed)})
     for p in old.values():
-        out.append({"field": "problems", "label": f"问题 {p.get('id')}", "before": p.get("description"), "after": "已删除"})
+        out.append({"field": "problems", "label": t("history.problem", id=p.get("id")), "before": p.get("description"),
+                    "after": t("history.problem_deleted")})
     return out
 
 
@@ -114,7 +119,7 @@ def revert_op(store: Store, layer_id: str, fid: str, to_version: int, expected_v
                     props[k] = None
             return Op("update", layer_id, fid, properties=props, geometry=old["geometry"],
                       expected_version=expected_version)
-    raise NotFound(f"{fid} has no version {to_version} in its history")
+    raise NotFound(t("history.no_version", fid=fid, version=to_version))
 
 
 def end_of_day(day: date, campaign: Campaign) -> datetime:
@@ -141,5 +146,5 @@ def feature_as_of(store: Store, layer_id: str, fid: str, when: datetime) -> dict
     later = next((e for e in store.history(layer_id, fid) if e["at"] > cutoff), None)
     feature = store.get(layer_id, fid) if later is None else later["before"]
     if feature is None:
-        raise NotFound(f"{layer_id}/{fid} did not exist then")
+        raise NotFound(t("history.not_then", layer=layer_id, fid=fid))
     return feature

@@ -40,6 +40,7 @@ from geo.errors import BadParameters, Conflict, FieldError, NotFound, Validation
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import PRECISION
 from geo.ledger import add_problem
+from geo.messages import message_of, t
 from geo.rules import local_now, open_problems, place_overdue
 from geo.store.base import Store, iso
 from geo.wall.data import in_scope
@@ -176,7 +177,7 @@ def check_day(day: str) -> date:
     try:
         return parse_day(day)
     except BadDate as exc:
-        raise BadParameters([FieldError("date", str(exc))]) from None
+        raise BadParameters([FieldError("date", message_of(exc))]) from None
 
 
 def load(store: Store, day: date) -> dict | None:
@@ -204,20 +205,19 @@ def generate(store: Store, campaign: Campaign, day: date, *, n: int | None = Non
     replaced once a result has been recorded on it."""
     n = campaign.inspections.count if n is None else n
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_COUNT:
-        raise ValidationError([FieldError("count", f"expected a whole number from 1 to {MAX_COUNT}")])
+        raise ValidationError([FieldError("count", t("inspections.bad_count", maximum=MAX_COUNT))])
     if seed is None:
         seed = secrets.randbits(63)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValidationError([FieldError("seed", "expected a whole number, 0 or more")])
+        raise ValidationError([FieldError("seed", t("inspections.bad_seed"))])
     now = store.clock()
     with store.records_locked(KIND):
         existing = load(store, day)
         if existing is not None:
             if not replace:
-                raise Conflict(f"the inspection list of {day} already exists (seed {existing['seed']}); "
-                               "ask to replace it to draw again")
+                raise Conflict(t("inspections.list_exists", day=day, seed=existing["seed"]))
             if any(p.get("result") for p in existing["places"]):
-                raise Conflict(f"the inspection list of {day} already has results; it cannot be drawn again")
+                raise Conflict(t("inspections.list_has_results", day=day))
         pool = candidates(store, campaign, now)
         picked = draw(pool, n, seed)
         record_ = {
@@ -240,25 +240,25 @@ def record(store: Store, campaign: Campaign, day: date, fid: str, *, result: str
     the problem as found and closed that day. The store change and the list are both
     written under the list's lock, the store change first."""
     if not isinstance(result, str) or result not in RESULTS:
-        raise ValidationError([FieldError("result", f"expected one of {', '.join(RESULTS)}", fid)])
+        raise ValidationError([FieldError("result", t("request.not_in_enum", expected=", ".join(RESULTS)), fid)])
     s = campaign.inspections
     with store.records_locked(KIND):
         listing = load(store, day)
         if listing is None:
-            raise NotFound(f"there is no inspection list for {day}")
+            raise NotFound(t("inspections.no_list", day=day))
         rows = [p for p in listing["places"] if p["id"] == fid and (layer is None or p["layer"] == layer)]
         if not rows:
-            raise NotFound(f"{fid} is not on the inspection list of {day}")
+            raise NotFound(t("inspections.not_listed", fid=fid, day=day))
         row = rows[0]
         if row.get("result"):
-            raise Conflict(f"{fid} was already inspected on {day} by {row['result']['inspector']}")
+            raise Conflict(t("inspections.already_inspected", fid=fid, day=day, inspector=row["result"]["inspector"]))
         now = store.clock()
         entry = {"result": result, "label": RESULTS[result], "notes": (notes or "").strip(),
                  "at": iso(now), "inspector": user, "problem": None, "version": None,
                  "fixed": bool(fixed) and result != "ok"}
         if result in ("problem", "relapse"):
             if not category:
-                raise ValidationError([FieldError("category", "say what kind of problem was found", fid)])
+                raise ValidationError([FieldError("category", t("inspections.category_needed"), fid)])
             feature = store.get(row["layer"], fid)
             due = deadline or (day + timedelta(days=s.deadline_days)).isoformat()
             problem = {"category": category, "description": entry["notes"] or RESULTS[result],

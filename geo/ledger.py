@@ -31,13 +31,13 @@ def _check_types(problem: dict, fid: str) -> None:
     before comparisons with the campaign's statuses and categories see it."""
     wrong = [k for k in EDITABLE if problem.get(k) is not None and not isinstance(problem.get(k), str)]
     if wrong:
-        raise ValidationError([FieldError(f"problem.{k}", t("request.wrong_type", expected="文本"), fid) for k in wrong])
+        raise ValidationError([FieldError(f"problem.{k}", t("request.wrong_type", expected=t("request.type_string")), fid) for k in wrong])
 
 
 def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date) -> dict:
     """The property changes that add `problem` to the place's ledger."""
     if not isinstance(problem, dict):
-        raise ValidationError([FieldError("problem", "expected an object", feature["id"])])
+        raise ValidationError([FieldError("problem", t("feature.not_an_object_value"), feature["id"])])
     _check_types(problem, feature["id"])
     problems = copy.deepcopy(feature["properties"].get("problems") or [])
     entry = {k: problem.get(k) for k in EDITABLE if k in problem}
@@ -52,7 +52,7 @@ def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date) -
 def update_problem(feature: dict, pid: str, changes: dict, campaign: Campaign, today: date) -> dict:
     """The property changes that edit (or close, or reopen) one problem."""
     if not isinstance(changes, dict):
-        raise ValidationError([FieldError("problem", "expected an object", feature["id"])])
+        raise ValidationError([FieldError("problem", t("feature.not_an_object_value"), feature["id"])])
     _check_types(changes, feature["id"])
     problems = copy.deepcopy(feature["properties"].get("problems") or [])
     for entry in problems:
@@ -63,7 +63,7 @@ def update_problem(feature: dict, pid: str, changes: dict, campaign: Campaign, t
                 entry["closed_on"] = None
             _close_or_reopen(entry, campaign, today)
             return _with_rule(feature, problems, campaign)
-    raise NotFound(f"no problem {pid!r} in the ledger of {feature['id']}")
+    raise NotFound(t("ledger.no_problem", pid=repr(pid), fid=feature["id"]))
 
 
 def _with_rule(feature: dict, problems: list[dict], campaign: Campaign) -> dict:
@@ -91,8 +91,7 @@ def explain_rule(campaign: Campaign) -> str:
     """The rule in words, for the editor's ledger panel."""
     rule = campaign.status_rule
     if not rule.enabled:
-        return "地点状态不随问题自动变化,请手动设置。"
+        return t("ledger.rule_off")
     label = {s.key: s.label for s in campaign.statuses}
     done = "、".join(label[k] for k in (s.key for s in campaign.statuses if s.done))
-    return (f"状态随台账自动变化:已完成({done})的地点出现未销号问题时,状态自动改为「{label[rule.when_open]}」;"
-            f"问题全部销号后,未完成的地点自动改为「{label[rule.when_all_closed]}」。验收须由督导人员手动确认。")
+    return t("ledger.rule", done=done, when_open=label[rule.when_open], when_closed=label[rule.when_all_closed])

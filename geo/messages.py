@@ -4,11 +4,28 @@ Pages, API errors, import reports, PDFs and command-line messages take their
 words from here, by key, so a campaign's IT office can read the whole product
 in Chinese and a translator finds every string in one place. Each entry has
 the Chinese text (`zh`, what users see) and an English translation (`en`, for
-logs read by people who do not read Chinese and for translators); both take
-the same `{named}` parameters, which a test checks.
+readers whose browser prefers English, for logs read by people who do not
+read Chinese, and for translators); both take the same `{named}` parameters,
+which a test checks, with every key used somewhere in the code or templates.
 
     from geo.messages import t
     raise BrokenLayer(t("store.layer_missing", file="layers/roads.geojson"))
+
+`t` gives a `Text`: a `str` that reads as the Chinese, so it goes wherever
+text goes (errors, reports, logs), and that remembers its key and parameters,
+so the boundary renders the same message again in the reader's language
+(`localize(body, "en")`: web/core/language.py chooses the language from
+Accept-Language). Rules in geo/ raise errors in Chinese and never ask for a
+language.
+
+Why a keyed catalogue in Python and not gettext (Flask-Babel): the texts are
+used from geo/, which must not import Flask, from the command line and from
+log lines as much as from pages; there are two languages, zh the source and
+en a translation, kept side by side where a reviewer sees both; keys (not the
+source sentence) name each message so a reworded Chinese text keeps its
+translation; and the tests check what gettext tooling would (both languages,
+the same placeholders, no unused key, no text under two keys). Plural forms,
+the main thing gettext adds, neither language here needs.
 
 Add an entry beside the others of its capability (the key's first part), and
 keep the Chinese plain: say what happened, where, and what to do.
@@ -17,8 +34,11 @@ keep the Chinese plain: say what happened, where, and what to do.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
+from typing import Any
 
 DEFAULT_LANGUAGE = "zh"
+LANGUAGES = ("zh", "en")  # the first is the default, and wins a tie
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- generic ------------------------------------------------------------
@@ -169,8 +189,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "发现 {count} 个问题;运行 flask --app web store repair 修复可修复的部分",
         "en": "{count} problems found; run flask --app web store repair to fix what can be fixed",
     },
-    "store.check_finding": {"zh": "{where}:{problem}\n    处理:{remedy}", "en": "{where}: {problem}\n    remedy: {remedy}"},
-    "store.repair_moved": {"zh": "已将 {file} 移到 {aside}(保留,未删除)", "en": "moved {file} aside to {aside} (kept, not deleted)"},
+    "store.check_finding": {
+        "zh": "{where}:{problem}\n    处理:{remedy}",
+        "en": "{where}: {problem}\n    remedy: {remedy}",
+    },
+    "store.repair_moved": {
+        "zh": "已将 {file} 移到 {aside}(保留,未删除)",
+        "en": "moved {file} aside to {aside} (kept, not deleted)",
+    },
     "store.repair_from_journal": {
         "zh": "已从变更日志重建 {file}:{count} 个地点,到序号 {seq}",
         "en": "rebuilt {file} from the journal: {count} places, up to seq {seq}",
@@ -224,6 +250,40 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "free or grow that disk (old backups, logs, temporary files), or move the data directory to a larger one",
     },
 
+    "ledger.rule_off": {
+        "zh": "地点状态不随问题自动变化,请手动设置。",
+        "en": "A place's status does not follow its problems: set it by hand.",
+    },
+    "ledger.rule": {
+        "zh": "状态随台账自动变化:已完成({done})的地点出现未销号问题时,状态自动改为「{when_open}」;"
+              "问题全部销号后,未完成的地点自动改为「{when_closed}」。验收须由督导人员手动确认。",
+        "en": "The status follows the ledger: a place that is done ({done}) with an open problem becomes \"{when_open}\"; once every "
+              "problem is closed, a place not done becomes \"{when_closed}\". Acceptance is confirmed by an inspector, by hand.",
+    },
+    "ledger.no_problem": {"zh": "{fid} 的问题台账中没有问题 {pid}", "en": "no problem {pid} in the ledger of {fid}"},
+    "store.id_exists": {"zh": "{layer}中已有编号 {id}", "en": "{id} already exists in {layer}"},
+    "store.version_required": {
+        "zh": "必填:请写明你的编辑基于哪一版",
+        "en": "required: name the version your edit started from",
+    },
+    "store.changed_meanwhile": {
+        "zh": "{id}（{name}）已被修改：现为第 {version} 版，由 {user} 于 {at} 保存；你的编辑基于第 {yours} 版。"
+              "请重新加载，或有意覆盖时以第 {version} 版再保存一次。",
+        "en": "{id} ({name}) was changed meanwhile: it is at version {version}, saved by {user} at {at}; your edit started "
+              "from version {yours}. Reload it, or overwrite deliberately by saving again with version {version}.",
+    },
+    "store.busy": {
+        "zh": "活动数据正忙于另一次写入,请稍后重试",
+        "en": "the campaign is busy with another write; try again",
+    },
+    "store.records_busy": {
+        "zh": "另一个进程正在写入{kind}记录,请稍后重试",
+        "en": "another process holds the lock of the {kind} records; try again",
+    },
+    "store.changed_by_another": {
+        "zh": "{id} 已被其他人修改,请重新加载后再试",
+        "en": "{id} was changed by another writer meanwhile; reload it and try again",
+    },
     # --- database (geo/store/postgis.py) -----------------------------------------------
     "db.unavailable": {
         "zh": "数据库暂时无法连接({where}),请 {seconds} 秒后重试;数据库恢复后服务会自动恢复",
@@ -526,6 +586,159 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "多边形的环未闭合:最后一个点须与第一个点相同",
         "en": "the polygon ring is not closed: its last position must equal its first",
     },
+    # --- property and ledger rules of a written place (geo/validate.py) ------------------
+    "feature.not_an_object": {"zh": "应为 GeoJSON 要素(Feature)对象", "en": "expected a GeoJSON Feature object"},
+    "feature.not_feature_type": {"zh": "type 应为 'Feature',实际是 {got}", "en": "expected 'Feature', got {got}"},
+    "feature.bad_id": {
+        "zh": "编号须为 1–64 个字母、数字、'-'、'_' 或 '.'",
+        "en": "must be 1–64 letters, digits, '-', '_' or '.'",
+    },
+    "feature.not_an_object_value": {"zh": "应为对象", "en": "expected an object"},
+    "feature.geometry_missing": {
+        "zh": "缺少几何:每个地点都须有几何图形",
+        "en": "missing: every place needs a geometry",
+    },
+    "feature.not_text": {"zh": "应为文本,实际是 {got}", "en": "expected text, got {got}"},
+    "feature.too_long": {"zh": "超过 {limit} 个字符", "en": "longer than {limit} characters"},
+    "feature.control_characters": {"zh": "含有控制字符", "en": "contains control characters"},
+    "feature.unknown_kind": {
+        "zh": "{kind} 不是{layer}的类型;应为以下之一:{kinds}",
+        "en": "{kind} is not a kind of {layer}; expected one of {kinds}",
+    },
+    "feature.unknown_status": {
+        "zh": "未知的状态 {status};应为以下之一:{statuses}",
+        "en": "unknown status {status}; expected one of {statuses}",
+    },
+    "feature.bad_property_name": {"zh": "属性名须为 1–64 个字符", "en": "property names must be 1–64 characters"},
+    "feature.bad_extra_value": {
+        "zh": "附加属性只能是文本、数字或布尔值",
+        "en": "extra attributes must be text, numbers or booleans",
+    },
+    "feature.not_finite": {"zh": "不接受 NaN 和 Infinity", "en": "NaN and Infinity are not allowed"},
+    "feature.bad_people": {"zh": "应为“角色 → 姓名”的对象", "en": "expected an object of role → name"},
+    "feature.unknown_role": {"zh": "未知的角色;应为以下之一:{roles}", "en": "unknown role; expected one of {roles}"},
+    "feature.bad_problems": {"zh": "应为台账条目的列表", "en": "expected a list of ledger entries"},
+    "feature.too_many_problems": {"zh": "超过 {limit} 条", "en": "more than {limit} entries"},
+    "feature.problem_id_twice": {"zh": "{pid} 用了两次", "en": "{pid} is used twice"},
+    "feature.unknown_category": {"zh": "未知的问题类别 {category}", "en": "unknown category {category}"},
+    "feature.unknown_problem_status": {
+        "zh": "未知的问题状态 {status};应为以下之一:{statuses}",
+        "en": "unknown problem status {status}; expected one of {statuses}",
+    },
+    "feature.closed_while_open": {
+        "zh": "问题仍未整改完毕,不能填写销号日期",
+        "en": "set on a problem that is still open",
+    },
+    "feature.deadline_before_found": {"zh": "早于发现问题的日期", "en": "is before the date the problem was found"},
+    "feature.geometry_type_not_allowed": {
+        "zh": "{layer}不接受 {type};应为 {allowed}",
+        "en": "{type} is not allowed in {layer}; expected {allowed}",
+    },
+    "feature.geometry_unreadable": {"zh": "不是有效的 {type}:{detail}", "en": "not a valid {type}: {detail}"},
+    "feature.geometry_empty": {"zh": "几何为空", "en": "is empty"},
+    "feature.geometry_invalid": {
+        "zh": "几何无效({reason});确认后可自动修复(make_valid)",
+        "en": "is invalid ({reason}); it can be repaired automatically (make_valid) if you confirm",
+    },
+    "feature.geometry_unrepairable": {
+        "zh": "几何无效({reason}),且无法修复为允许的类型",
+        "en": "is invalid ({reason}) and cannot be repaired into an allowed type",
+    },
+    "feature.geometry_repaired": {
+        "zh": "{label}:几何已用 make_valid 修复({reason}),现为 {type}",
+        "en": "{label}: geometry repaired with make_valid ({reason}); now a {type}",
+    },
+    "feature.latitude_first": {
+        "zh": "纬度超出范围:坐标看起来是 [纬度, 经度];GeoJSON 要求 [经度, 纬度]",
+        "en": "latitude out of range: the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]",
+    },
+    "feature.not_wgs84": {
+        "zh": "坐标超出 WGS84 经纬度范围(是投影坐标吗?请转换为 EPSG:4326)",
+        "en": "coordinates out of range for WGS84 longitude/latitude (projected coordinates? reproject to EPSG:4326)",
+    },
+    "feature.swapped_positions": {
+        "zh": "坐标看起来是 [纬度, 经度];GeoJSON 要求 [经度, 纬度]",
+        "en": "the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]",
+    },
+    # --- OGC API – Features: query parameters, item bodies, preconditions (geo/features_query.py, web/ogc) --
+    "ogc.unknown_parameter": {
+        "zh": "不认识的查询参数;此请求接受:{allowed}",
+        "en": "unknown query parameter; this request takes {allowed}",
+    },
+    "ogc.crs_only": {"zh": "要素只按 {crs} 提供,不支持 {got}", "en": "features are served in {crs} only, not {got}"},
+    "ogc.empty_parameter": {"zh": "参数为空:不需要时请直接省略", "en": "empty: leave the parameter out instead"},
+    "ogc.bbox_crs": {
+        "zh": "不支持的坐标系 {got};请用 {crs84} 或 {epsg4326}",
+        "en": "unsupported CRS {got}; use {crs84} or {epsg4326}",
+    },
+    "ogc.whole_number": {
+        "zh": "应为不小于 {minimum} 的整数,收到的是 {got}",
+        "en": "expected a whole number ≥ {minimum}, got {got}",
+    },
+    "ogc.bbox_count": {
+        "zh": "应为 4 个数字:西,南,东,北(或带高程的 6 个)",
+        "en": "expected 4 numbers west,south,east,north (or 6 with heights)",
+    },
+    "ogc.bbox_numbers": {"zh": "应为数字,收到的是 {got}", "en": "expected numbers, got {got}"},
+    "ogc.bbox_not_finite": {"zh": "NaN 和 Infinity 不是坐标", "en": "NaN and Infinity are not coordinates"},
+    "ogc.bbox_latitudes": {
+        "zh": "纬度须在 -90…90 之间,且南 ≤ 北",
+        "en": "latitudes must lie in -90…90 with south ≤ north",
+    },
+    "ogc.bbox_longitudes": {"zh": "经度须在 -180…180 之间", "en": "longitudes must lie in -180…180"},
+    "ogc.interval_slashes": {
+        "zh": "时间区间的起止之间只有一个 '/'",
+        "en": "an interval has one '/' between its start and end",
+    },
+    "ogc.interval_open": {"zh": "时间区间须有起点或终点", "en": "an interval needs a start or an end"},
+    "ogc.interval_reversed": {"zh": "时间区间的终点早于起点", "en": "the interval ends before it starts"},
+    "ogc.not_queryable": {"zh": "不能按这个属性筛选", "en": "not a property items can be filtered on"},
+    "ogc.unknown_format": {"zh": "未知的格式 {got};请用 json 或 html", "en": "unknown format {got}; use json or html"},
+    "ogc.body_media_type": {
+        "zh": "要素须以 JSON 发送({media}),不能是 {got}",
+        "en": "send the feature as JSON ({media}), not {got}",
+    },
+    "ogc.body_not_json": {"zh": "请求体不是 JSON:{detail}", "en": "the body is not JSON: {detail}"},
+    "ogc.stale": {
+        "zh": "{fid}({name})现为第 {version} 版,由 {user} 于 {at} 保存;你的编辑基于第 {yours} 版。未写入任何内容:"
+              "请重新读取(其 ETag 为 \"{etag}\")后重试。",
+        "en": "{fid} ({name}) is at version {version}, saved by {user} at {at}; your edit started from version {yours}. "
+              "Nothing was written: read it again (its ETag is \"{etag}\") and retry.",
+    },
+    "precondition.if_match_missing": {
+        "zh": "{fid}:请用 If-Match 发送读取时得到的 ETag(例如 If-Match: \"{fid}-v3\");不说明基于哪一版的写入一律拒绝",
+        "en": "{fid}: send If-Match with the ETag you read (e.g. If-Match: \"{fid}-v3\"); a write that does not say "
+              "which version it started from is refused",
+    },
+    "precondition.foreign_etag": {
+        "zh": "{fid}:If-Match {tag} 不是这个地点的任何一版(它的 ETag 形如 \"{fid}-v3\");请重新读取后重试",
+        "en": "{fid}: If-Match {tag} does not name a version of this item (its ETags look like \"{fid}-v3\"); "
+              "read it again and retry",
+    },
+    "feature.replacement_needs_geometry": {
+        "zh": "缺少几何:替换须是完整的要素,包括几何",
+        "en": "missing: a replacement is the whole feature, geometry included",
+    },
+    "feature.patch_not_object": {
+        "zh": "应为 JSON 对象(要素的合并补丁)",
+        "en": "expected a JSON object (a merge patch of the feature)",
+    },
+    "feature.geometry_not_removable": {
+        "zh": "不能删除几何:每个地点都须有几何图形",
+        "en": "cannot be removed: every place needs a geometry",
+    },
+    "feature.id_changed": {
+        "zh": "请求体写的是 {body},网址是 {url};编号不能更改",
+        "en": "the body names {body}, the URL {url}; an id cannot change",
+    },
+    "request.type_string": {"zh": "文本", "en": "text"},
+    "request.type_integer": {"zh": "整数", "en": "a whole number"},
+    "request.type_number": {"zh": "数字", "en": "a number"},
+    "request.type_boolean": {"zh": "true 或 false", "en": "true or false"},
+    "request.type_object": {"zh": "对象", "en": "an object"},
+    "request.type_array": {"zh": "数组", "en": "an array"},
+    "request.or": {"zh": "或", "en": " or "},
+    "request.list": {"zh": "、", "en": ", "},
     "request.malformed_json": {
         "zh": "请求体不是有效的 JSON(不接受 NaN、Infinity 和过深的嵌套)",
         "en": "the body is not valid JSON (NaN, Infinity and very deep nesting are refused)",
@@ -803,7 +1016,388 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "this address declares no access rule and is refused",
     },
 
+    # --- pages: sign-in, account and administration (web/templates) --------------------------------
+    "page.site": {"zh": "挂图", "en": "Guatu"},
+    "page.login.title": {"zh": "登录", "en": "Sign in"},
+    "page.login.subtitle": {"zh": "挂图作战 · 请登录", "en": "Campaign wall map · please sign in"},
+    "page.username": {"zh": "用户名", "en": "User name"},
+    "page.password": {"zh": "密码", "en": "Password"},
+    "page.nav.wall": {"zh": "作战图", "en": "Wall map"},
+    "page.nav.account": {"zh": "我的账户", "en": "My account"},
+    "page.nav.admin": {"zh": "账户管理", "en": "Accounts"},
+    "page.nav.logout": {"zh": "退出登录", "en": "Sign out"},
+    "page.user_role": {"zh": "{name}（{role}）", "en": "{name} ({role})"},
+    "page.token.never": {"zh": "从未", "en": "never"},
+    "page.token.revoked": {"zh": "已吊销 {at}", "en": "revoked {at}"},
+    "page.token.valid": {"zh": "有效", "en": "valid"},
+    "page.token.revoke": {"zh": "吊销", "en": "Revoke"},
+    "page.account.change_password": {"zh": "修改密码", "en": "Change password"},
+    "page.account.current_password": {"zh": "当前密码", "en": "Current password"},
+    "page.account.new_password": {"zh": "新密码(至少10位)", "en": "New password (at least 10 characters)"},
+    "page.account.confirm": {"zh": "再输一次", "en": "Once more"},
+    "page.account.tokens": {"zh": "我的 API 令牌", "en": "My API tokens"},
+    "page.account.tokens_help": {
+        "zh": "供脚本和 QGIS 等程序使用(Authorization: Bearer …),权限与您的账户相同。",
+        "en": "For scripts and programs such as QGIS (Authorization: Bearer …), with your account's rights.",
+    },
+    "page.col.id": {"zh": "编号", "en": "ID"},
+    "page.col.purpose": {"zh": "用途", "en": "Purpose"},
+    "page.col.created": {"zh": "创建于", "en": "Created"},
+    "page.col.last_used": {"zh": "最近使用", "en": "Last used"},
+    "page.col.state": {"zh": "状态", "en": "State"},
+    "page.col.user": {"zh": "用户", "en": "User"},
+    "page.col.name": {"zh": "姓名", "en": "Name"},
+    "page.col.role": {"zh": "角色", "en": "Role"},
+    "page.account.token_placeholder": {"zh": "张三电脑上的 QGIS", "en": "QGIS on Zhang San's computer"},
+    "page.account.new_token": {"zh": "新建令牌", "en": "New token"},
+    "page.admin.users": {"zh": "用户", "en": "Users"},
+    "page.admin.reset_password": {"zh": "重置密码", "en": "Reset password"},
+    "page.admin.role_of": {"zh": "{user} 的角色", "en": "role of {user}"},
+    "page.admin.disabled": {"zh": "已停用", "en": "disabled"},
+    "page.admin.active": {"zh": "正常", "en": "active"},
+    "page.admin.enable": {"zh": "启用", "en": "Enable"},
+    "page.admin.disable": {"zh": "停用", "en": "Disable"},
+    "page.admin.new_password_of": {"zh": "{user} 的新密码", "en": "new password of {user}"},
+    "page.admin.reset": {"zh": "重置", "en": "Reset"},
+    "page.admin.new_user": {"zh": "新建用户", "en": "New user"},
+    "page.admin.name_shown": {"zh": "姓名(显示在修改记录中)", "en": "Name (shown in the change history)"},
+    "page.admin.create": {"zh": "创建", "en": "Create"},
+    "page.admin.api_tokens": {"zh": "API 令牌", "en": "API tokens"},
+    "page.admin.no_api_tokens": {
+        "zh": "还没有 API 令牌;用户在\"我的账户\"中自己创建。",
+        "en": "No API tokens yet; users create their own under \"My account\".",
+    },
+    "page.admin.display_links": {"zh": "大屏显示链接", "en": "Display links"},
+    "page.admin.display_help": {
+        "zh": "只读链接,打开一幅作战图,无需登录;适合指挥中心的大屏。链接丢失或泄露时吊销即可。",
+        "en": "Read-only links that open a wall map without signing in, for the command centre's screens. "
+              "Revoke a link that is lost or leaked.",
+    },
+    "page.admin.link_name": {"zh": "名称", "en": "Name"},
+    "page.admin.link_page": {"zh": "打开的页面", "en": "Page it opens"},
+    "page.admin.new_display": {"zh": "新建显示链接", "en": "New display link"},
+    "page.admin.display_placeholder": {"zh": "指挥中心大屏1", "en": "Command centre screen 1"},
+    "page.admin.page": {"zh": "页面", "en": "Page"},
+    "page.admin.recent_changes": {"zh": "最近的修改", "en": "Recent changes"},
+    "page.col.seq": {"zh": "序号", "en": "Seq"},
+    "page.col.time": {"zh": "时间", "en": "Time"},
+    "page.col.editor": {"zh": "修改人", "en": "Changed by"},
+    "page.col.op": {"zh": "操作", "en": "Action"},
+    "page.col.layer": {"zh": "图层", "en": "Layer"},
+    "page.op.create": {"zh": "新增", "en": "added"},
+    "page.op.update": {"zh": "修改", "en": "changed"},
+    "page.op.delete": {"zh": "删除", "en": "deleted"},
+    "page.admin.no_changes": {"zh": "还没有修改。", "en": "No changes yet."},
+    "page.secret.display_title": {"zh": "显示链接", "en": "Display link"},
+    "page.secret.new_display": {"zh": "新的大屏显示链接:{name}", "en": "New display link: {name}"},
+    "page.secret.new_token": {"zh": "新的 API 令牌:{name}", "en": "New API token: {name}"},
+    "page.secret.once": {
+        "zh": "只显示这一次,请立即复制保存。服务器只保存它的摘要,丢失后只能吊销并重新创建。",
+        "en": "Shown this once: copy it now. The server keeps only its digest; a lost one can only be revoked and made again.",
+    },
+    "page.secret.open_on_screen": {"zh": "在大屏的浏览器中打开:", "en": "Open in the screen's browser:"},
+    "page.secret.send_bearer": {
+        "zh": "在请求中发送 Authorization: Bearer …",
+        "en": "Send in requests as Authorization: Bearer …",
+    },
+    "page.secret.done": {"zh": "完成,返回", "en": "Done, go back"},
+    # --- daily random inspections (geo/inspections.py, web/workflow/inspections.py) ----------------
+    "inspections.bad_count": {
+        "zh": "应为 1 到 {maximum} 之间的整数",
+        "en": "expected a whole number from 1 to {maximum}",
+    },
+    "inspections.bad_seed": {"zh": "应为不小于 0 的整数", "en": "expected a whole number, 0 or more"},
+    "inspections.list_exists": {
+        "zh": "{day} 的督导清单已存在（随机种子 {seed}）；如需重新抽取，请选择替换",
+        "en": "the inspection list of {day} already exists (seed {seed}); ask to replace it to draw again",
+    },
+    "inspections.list_has_results": {
+        "zh": "{day} 的督导清单已有督导结果，不能重新抽取",
+        "en": "the inspection list of {day} already has results; it cannot be drawn again",
+    },
+    "inspections.no_list": {"zh": "{day} 还没有督导清单", "en": "there is no inspection list for {day}"},
+    "inspections.not_listed": {
+        "zh": "{fid} 不在 {day} 的督导清单上",
+        "en": "{fid} is not on the inspection list of {day}",
+    },
+    "inspections.already_inspected": {
+        "zh": "{fid} 已于 {day} 由 {inspector} 督导过",
+        "en": "{fid} was already inspected on {day} by {inspector}",
+    },
+    "inspections.category_needed": {"zh": "请选择发现的问题类别", "en": "say what kind of problem was found"},
+    "inspections.whole_number": {"zh": "应为整数", "en": "expected a whole number"},
+    "inspections.route_map_format": {
+        "zh": "路线图只有 .pdf 或 .png，没有 .{fmt}",
+        "en": "the route map is a .pdf or a .png, not .{fmt}",
+    },
+    "inspections.route_map_title": {"zh": "每日随机督导路线图 {day}", "en": "daily random inspection route {day}"},
+    "inspections.route_map_file": {"zh": "督导路线图-{day}.{fmt}", "en": "inspection-route-{day}.{fmt}"},
+    # --- pages: the OGC API's HTML (web/templates/ogc) ---------------------------------------------
+    "page.ogc.layers": {"zh": "图层", "en": "Layers"},
+    "page.ogc.conformance": {"zh": "一致性", "en": "Conformance"},
+    "page.ogc.api": {"zh": "接口文档", "en": "API definition"},
+    "page.ogc.other_formats": {"zh": "其他格式:", "en": "Other formats:"},
+    "page.ogc.paging": {"zh": "分页", "en": "Pages"},
+    "page.ogc.prev": {"zh": "← 上一页", "en": "← Previous"},
+    "page.ogc.next": {"zh": "下一页 →", "en": "Next →"},
+    "page.ogc.openapi_json": {"zh": "机器可读的 OpenAPI 3.0 文档:", "en": "The OpenAPI 3.0 document, for programs:"},
+    "page.ogc.method": {"zh": "方法", "en": "Method"},
+    "page.ogc.path": {"zh": "路径", "en": "Path"},
+    "page.ogc.summary": {"zh": "说明", "en": "Description"},
+    "page.ogc.item_type": {"zh": "要素类型", "en": "Item type"},
+    "page.ogc.crs": {"zh": "坐标系", "en": "CRS"},
+    "page.ogc.spatial_extent": {"zh": "空间范围", "en": "Spatial extent"},
+    "page.ogc.temporal_extent": {"zh": "更新时间范围", "en": "Updated between"},
+    "page.ogc.links": {"zh": "链接", "en": "Links"},
+    "page.ogc.extent_lonlat": {"zh": "范围(经纬度)", "en": "Extent (longitude, latitude)"},
+    "page.ogc.data": {"zh": "数据", "en": "Data"},
+    "page.ogc.place_list": {"zh": "地点列表", "en": "List of places"},
+    "page.ogc.conformance_classes": {"zh": "一致性类", "en": "Conformance classes"},
+    "page.ogc.item_heading": {"zh": "({layer} {id},第 {version} 版)", "en": "({layer} {id}, version {version})"},
+    "page.ogc.kind": {"zh": "类型", "en": "Kind"},
+    "page.ogc.status": {"zh": "整改状态", "en": "Status"},
+    "page.ogc.street": {"zh": "街道", "en": "Sub-district"},
+    "page.ogc.community": {"zh": "社区", "en": "Community"},
+    "page.ogc.deadline": {"zh": "时间节点", "en": "Deadline"},
+    "page.ogc.unit": {"zh": "责任单位", "en": "Responsible unit"},
+    "page.ogc.notes": {"zh": "备注", "en": "Notes"},
+    "page.ogc.geometry": {"zh": "几何", "en": "Geometry"},
+    "page.ogc.last_change": {"zh": "最后修改", "en": "Last changed"},
+    "page.ogc.ledger": {"zh": "问题台账", "en": "Problem ledger"},
+    "page.ogc.category": {"zh": "类别", "en": "Category"},
+    "page.ogc.description": {"zh": "描述", "en": "Description of the problem"},
+    "page.ogc.found_on": {"zh": "发现日期", "en": "Found on"},
+    "page.ogc.found_by": {"zh": "发现方式", "en": "Found by"},
+    "page.ogc.problem_deadline": {"zh": "整改时限", "en": "Fix by"},
+    "page.ogc.responsible": {"zh": "责任人", "en": "Responsible"},
+    "page.ogc.closed_on": {"zh": "销号日期", "en": "Closed on"},
+    "page.ogc.places": {"zh": "地点", "en": "Places"},
+    "page.ogc.range": {
+        "zh": "第 {first}–{last} 处,共 {matched} 处 · 数据时间 {stamp}",
+        "en": "{first}–{last} of {matched} · data as of {stamp}",
+    },
+    "page.ogc.updated": {"zh": "更新", "en": "Updated"},
+    "page.ogc.no_places": {"zh": "没有符合条件的地点。", "en": "No place matches."},
+    "page.ogc.landing_help": {
+        "zh": "GIS 软件(QGIS、ArcGIS Pro、GDAL)可按 OGC API – Features 标准读取和编辑本作战图的图层:"
+              "在 QGIS 中选 {menu},地址填 {url}。",
+        "en": "GIS software (QGIS, ArcGIS Pro, GDAL) reads and edits this map's layers through OGC API – Features: "
+              "in QGIS choose {menu} and give the address {url}.",
+    },
+    "page.ogc.qgis_menu": {
+        "zh": "图层 → 添加图层 → 添加 WFS / OGC API - Features 图层",
+        "en": "Layer → Add Layer → Add WFS / OGC API - Features Layer",
+    },
+    "page.ogc.queryables": {"zh": "可筛选字段", "en": "Queryables"},
+    "page.ogc.queryables_help": {
+        "zh": "作为查询参数使用,逗号分隔表示“任一”:例如 {example}。",
+        "en": "Use them as query parameters; commas mean \"any of\": for example {example}.",
+    },
+    "page.ogc.parameter": {"zh": "参数", "en": "Parameter"},
+    "page.ogc.meaning": {"zh": "含义", "en": "Meaning"},
+    "page.ogc.values": {"zh": "取值", "en": "Values"},
+    # --- pages: inspections, my places, daily report (web/templates) -------------------------------
+    "page.wf.wall": {"zh": "挂图", "en": "Wall map"},
+    "page.wf.inspections": {"zh": "每日督导", "en": "Daily inspections"},
+    "page.wf.mine": {"zh": "我的点位", "en": "My places"},
+    "page.wf.report": {"zh": "日报", "en": "Daily report"},
+    "page.report.title": {"zh": "日报 {day}", "en": "Daily report {day}"},
+    "page.report.playback": {"zh": "进度回放(截至本日 30 天)", "en": "Progress playback (30 days to this day)"},
+    "page.report.compare": {"zh": "整治前后对比", "en": "Before and after"},
+    "page.report.as_of": {"zh": "{day} · 数据截至 {as_of}", "en": "{day} · data as of {as_of}"},
+    "page.date": {"zh": "日期", "en": "Date"},
+    "page.show": {"zh": "查看", "en": "Show"},
+    "page.report.excel": {"zh": "下载日报 Excel", "en": "Download the report (Excel)"},
+    "page.report.pdf": {"zh": "下载日报 PDF", "en": "Download the report (PDF)"},
+    "page.report.places": {
+        "zh": "点位 {places} 处,已完成 {done} 处,完成率 {share}%",
+        "en": "{places} places, {done} done, {share}% done",
+    },
+    "page.report.problems": {
+        "zh": "当日新增问题 {opened} 个,销号 {closed} 个",
+        "en": "{opened} problems found that day, {closed} closed",
+    },
+    "page.report.late": {
+        "zh": "逾期 {overdue} 项,过夜 {overnight} 项,反弹点位 {relapsed} 处",
+        "en": "{overdue} overdue, {overnight} overnight, {relapsed} places relapsed",
+    },
+    "page.report.inspected": {
+        "zh": "每日随机督导:清单 {listed} 处,已督导 {inspected} 处",
+        "en": "Daily random inspection: {listed} places listed, {inspected} inspected",
+    },
+    "page.report.progress": {"zh": "进度", "en": "Progress"},
+    "page.mine.heading": {"zh": "我的点位(四包一)", "en": "My places (four-in-one duty)"},
+    "page.mine.person": {"zh": "责任人", "en": "Person"},
+    "page.mine.or_unit": {"zh": "或责任单位", "en": "or unit"},
+    "page.mine.ask": {"zh": "请输入责任人姓名或责任单位。", "en": "Enter a person's name or a unit."},
+    "page.mine.count": {
+        "zh": "共 {count} 处,其中逾期 {overdue} 处、过夜 {overnight} 处。按紧急程度排列:逾期、过夜、时限最近。",
+        "en": "{count} places, {overdue} overdue and {overnight} overnight. Most urgent first: overdue, overnight, nearest deadline.",
+    },
+    "page.mine.place": {"zh": "地点", "en": "Place"},
+    "page.mine.where": {"zh": "街道 / 社区", "en": "Sub-district / community"},
+    "page.mine.next_deadline": {"zh": "最近时限", "en": "Next deadline"},
+    "page.mine.open_problems": {"zh": "未销号问题", "en": "Open problems"},
+    "page.tag.overdue": {"zh": "逾期", "en": "overdue"},
+    "page.tag.overnight": {"zh": "过夜", "en": "overnight"},
+    "page.mine.unit": {"zh": "责任单位", "en": "responsible unit"},
+    "page.mine.days_left": {"zh": "还有 {days} 天", "en": "{days} days left"},
+    "page.mine.days_past": {"zh": "已过 {days} 天", "en": "{days} days past"},
+    "page.problem_due": {"zh": "(限 {deadline})", "en": " (by {deadline})"},
+    "page.mine.none": {"zh": "没有找到这位责任人或单位负责的点位。", "en": "No place found for this person or unit."},
+    "page.insp.title": {"zh": "每日随机督导 {day}", "en": "Daily random inspection {day}"},
+    "page.insp.heading": {"zh": "每日随机地点督导", "en": "Daily random inspection of places"},
+    "page.insp.lists": {"zh": "已有清单:", "en": "Lists so far:"},
+    "page.insp.count": {"zh": "点位数", "en": "Places"},
+    "page.insp.seed": {"zh": "随机种子(可选)", "en": "Random seed (optional)"},
+    "page.insp.auto": {"zh": "自动", "en": "automatic"},
+    "page.insp.redraw": {"zh": "重新抽取", "en": "Draw again"},
+    "page.insp.draw": {"zh": "生成当日督导清单", "en": "Draw the day's list"},
+    "page.insp.meta": {
+        "zh": "共 {count} 处 · 随机种子 {seed} · 生成 {by} {at}",
+        "en": "{count} places · seed {seed} · drawn by {by} {at}",
+    },
+    "page.insp.weights": {
+        "zh": "· 权重:基础 {base},近{days}天完成 +{done},逾期 +{overdue},曾反弹 +{relapsed}",
+        "en": "· weights: base {base}, done in the last {days} days +{done}, overdue +{overdue}, relapsed before +{relapsed}",
+    },
+    "page.insp.print": {"zh": "打印路线单", "en": "Print the route sheet"},
+    "page.insp.route_pdf": {"zh": "路线图(PDF)", "en": "Route map (PDF)"},
+    "page.insp.duty": {"zh": "四包一", "en": "Four-in-one duty"},
+    "page.insp.result": {"zh": "督导结果", "en": "Result"},
+    "page.insp.problem": {"zh": "· 问题 {id}", "en": "· problem {id}"},
+    "page.insp.fixed_tag": {"zh": "· 立行立改", "en": "· fixed on the spot"},
+    "page.insp.result_label": {"zh": "结果", "en": "Result of the inspection"},
+    "page.insp.category": {"zh": "问题类别", "en": "Kind of problem"},
+    "page.insp.category_choice": {"zh": "(问题类别)", "en": "(kind of problem)"},
+    "page.insp.notes": {"zh": "情况说明", "en": "What was found"},
+    "page.insp.fixed": {"zh": "立行立改(当场整改完毕)", "en": "Fixed on the spot"},
+    "page.insp.record": {"zh": "记录", "en": "Record"},
+    "page.insp.rules": {
+        "zh": "发现问题或反弹时新增台账问题,发现方式为「{source}」,次日早上仍未销号即为「过夜」(问题不过夜)。",
+        "en": "A problem or relapse adds a ledger problem found by \"{source}\"; one still open the next morning is \"overnight\".",
+    },
+    "page.insp.no_list": {"zh": "{day} 还没有督导清单。", "en": "No inspection list for {day} yet."},
+    # --- pages: import, export, history of a place (web/templates) ---------------------------------
+    "page.export.title": {"zh": "导出", "en": "Export"},
+    "page.export.heading": {"zh": "导出数据", "en": "Export data"},
+    "page.export.help": {
+        "zh": "整个图层或按条件筛选的地点,导出为 GeoJSON、GeoPackage、Shapefile(.zip)、KML,或台账 Excel。",
+        "en": "A whole layer, or the places a filter keeps, as GeoJSON, GeoPackage, Shapefile (.zip), KML or the ledger workbook (Excel).",
+    },
+    "page.export.format": {"zh": "格式", "en": "Format"},
+    "page.export.statuses": {"zh": "状态(可多选,留空为全部)", "en": "Statuses (several allowed; none: all)"},
+    "page.export.all": {"zh": "全部", "en": "all"},
+    "page.export.download": {"zh": "下载", "en": "Download"},
+    "page.history.title": {"zh": "{name} · 修改记录", "en": "{name} · history"},
+    "page.back_to_editor": {"zh": "← 返回编辑", "en": "← Back to the editor"},
+    "page.history.heading": {"zh": "({layer} {id},当前第 {version} 版)", "en": "({layer} {id}, now version {version})"},
+    "page.history.none": {
+        "zh": "这处地点还没有修改记录(它在记录开始前就已存在)。",
+        "en": "This place has no recorded changes (it existed before the record began).",
+    },
+    "page.history.version": {"zh": "第 {version} 版 · {op}", "en": "version {version} · {op}"},
+    "page.history.created": {"zh": "新建", "en": "created"},
+    "page.history.field": {"zh": "字段", "en": "Field"},
+    "page.history.before": {"zh": "修改前", "en": "Before"},
+    "page.history.after": {"zh": "修改后", "en": "After"},
+    "page.history.no_fields": {"zh": "没有字段变化。", "en": "No field changed."},
+    "page.history.revert": {"zh": "恢复到这一版", "en": "Restore this version"},
+    "page.import.title": {"zh": "导入", "en": "Import"},
+    "page.import.heading": {"zh": "导入数据", "en": "Import data"},
+    "page.import.help": {
+        "zh": "支持 GeoJSON、GeoPackage、KML/KMZ、压缩的 Shapefile(.zip)以及导出的台账 "
+              "Excel(.xlsx)。任何坐标系都会转换为 WGS84;先生成预览报告,确认后才写入,且要么全部写入、要么一处也不写。",
+        "en": "GeoJSON, GeoPackage, KML/KMZ, zipped Shapefile (.zip) and the exported ledger workbook (.xlsx). Any coordinate "
+              "system is converted to WGS84; a preview comes first, and on confirmation everything is written or nothing.",
+    },
+    "page.import.file": {"zh": "文件", "en": "File"},
+    "page.import.encoding": {
+        "zh": "Shapefile 属性编码(无 .cpg 时)",
+        "en": "Shapefile attribute encoding (without a .cpg)",
+    },
+    "page.import.auto": {"zh": "自动识别", "en": "detect"},
+    "page.import.gcj02": {
+        "zh": "坐标为 GCJ-02(在高德地图上采集),转换为 WGS84",
+        "en": "Coordinates are GCJ-02 (taken on AMap): convert to WGS84",
+    },
+    "page.import.repair": {
+        "zh": "自动修复无效图形(make_valid),否则拒绝",
+        "en": "Repair invalid shapes (make_valid) instead of refusing them",
+    },
+    "page.import.preview": {"zh": "生成预览", "en": "Preview"},
+    "page.import.result": {"zh": "导入结果", "en": "Import result"},
+    "page.import.not_imported": {"zh": "未导入", "en": "Not imported"},
+    "page.import.done": {"zh": "导入完成", "en": "Imported"},
+    "page.import.done_counts": {
+        "zh": "新增 {added} 处,修改 {changed} 处(数据版本 {revision})。",
+        "en": "{added} added, {changed} changed (revision {revision}).",
+    },
+    "page.import.again": {"zh": "继续导入", "en": "Import another file"},
+    "page.import.back": {"zh": "返回编辑", "en": "Back to the editor"},
+    "page.import.preview_title": {"zh": "导入预览", "en": "Import preview"},
+    "page.import.unchanged": {"zh": "无变化", "en": "unchanged"},
+    "page.import.reject": {"zh": "拒绝", "en": "rejected"},
+    "page.import.preview_heading": {"zh": "导入预览:{file} → {layer}", "en": "Import preview: {file} → {layer}"},
+    "page.import.counts": {
+        "zh": "新增 {add} 处,修改 {change} 处,无变化 {unchanged} 处,拒绝 {reject} 处;图层中另有 {absent} 处不在文件里,保持不变。",
+        "en": "{add} to add, {change} to change, {unchanged} unchanged, {reject} rejected;"
+              " {absent} places of the layer are not in the file and stay as they are.",
+    },
+    "page.import.outcome": {"zh": "结果", "en": "Outcome"},
+    "page.import.where": {"zh": "位置", "en": "Where"},
+    "page.import.changed_fields": {"zh": "修改:{fields}", "en": "changes: {fields}"},
+    "page.import.skip": {
+        "zh": "跳过被拒绝的 {count} 处,只导入其余的",
+        "en": "Skip the {count} rejected and import the rest",
+    },
+    "page.import.skip_help": {
+        "zh": "不勾选时,有被拒绝的地点就不会导入任何内容。",
+        "en": "Unticked, one rejected place means nothing is imported.",
+    },
+    "page.import.confirm": {"zh": "确认导入", "en": "Import"},
+    "page.import.nothing": {"zh": "没有可导入的内容。", "en": "Nothing to import."},
+    "page.import.choose_again": {"zh": "重新选择文件", "en": "Choose another file"},
     # --- accounts, sessions, tokens, display links --------------------------------------
+    "role.viewer": {"zh": "查看", "en": "viewer"},
+    "role.editor": {"zh": "编辑", "en": "editor"},
+    "role.admin": {"zh": "管理", "en": "admin"},
+    "accounts.no_user": {"zh": "没有用户 {user}", "en": "no user {user}"},
+    "accounts.bad_username": {
+        "zh": "用户名须为 2–32 个字母、数字、'.'、'_' 或 '-'",
+        "en": "2–32 letters, digits, '.', '_' or '-'",
+    },
+    "accounts.bad_name": {"zh": "须为 1–64 个字符", "en": "1–64 characters"},
+    "accounts.user_exists": {"zh": "用户 {user} 已存在", "en": "user {user} already exists"},
+    "accounts.last_admin": {"zh": "不能移除最后一位有效的管理员", "en": "the last active admin cannot be removed"},
+    "accounts.display_scope_wall": {
+        "zh": "显示链接只能打开以 /wall 开头的作战图地址",
+        "en": "a display token opens a wall-map URL beginning with /wall",
+    },
+    "accounts.no_token": {"zh": "没有令牌 {token}", "en": "no token {token}"},
+    "accounts.password_short": {"zh": "密码至少 {minimum} 个字符", "en": "at least {minimum} characters"},
+    "accounts.password_long": {"zh": "密码最多 256 个字符", "en": "at most 256 characters"},
+    "accounts.visitor": {"zh": "访客", "en": "visitor"},
+    "accounts.form_expired": {"zh": "页面已过期,请重新登录。", "en": "The page has expired; please sign in again."},
+    "accounts.not_yourself": {
+        "zh": "不能修改自己的角色或停用自己;请另一位管理员操作",
+        "en": "you cannot change your own role or lock yourself out; ask another admin",
+    },
+    "accounts.passwords_differ": {"zh": "两次输入的密码不一致", "en": "the two passwords differ"},
+    "accounts.user_created": {"zh": "已创建用户 {user}({role})", "en": "created user {user} ({role})"},
+    "accounts.role_changed": {"zh": "{user} 的角色已改为 {role}", "en": "{user} is now {role}"},
+    "accounts.password_reset": {
+        "zh": "已重置 {user} 的密码;其已登录的会话全部失效",
+        "en": "reset the password of {user}; every session of theirs has ended",
+    },
+    "accounts.disabled": {"zh": "已停用 {user}", "en": "disabled {user}"},
+    "accounts.enabled": {"zh": "已启用 {user}", "en": "enabled {user}"},
+    "accounts.token_revoked": {"zh": "已吊销 {name}", "en": "revoked {name}"},
+    "accounts.password_changed": {
+        "zh": "密码已修改;其他设备上的登录已失效",
+        "en": "password changed; sign-ins on other devices have ended",
+    },
+    "accounts.no_token_of_yours": {"zh": "没有这个属于你的令牌", "en": "no such token of yours"},
     "accounts.login_refused": {
         "zh": "用户名或密码错误。",
         "en": "wrong user name or password",
@@ -865,6 +1459,360 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "missing or wrong CSRF token; reload the page and try again; nothing was saved",
     },
 
+    # --- the own API, viewports, imports, timelines (web/api, web/wall, web/edit, geo) ----------------
+    "api.json_object": {
+        "zh": "请求体应为 JSON 对象(Content-Type: application/json)",
+        "en": "expected a JSON object (Content-Type: application/json)",
+    },
+    "api.if_match_form": {
+        "zh": "应为 \"{fid}-v<版本>\",即该地点的 ETag",
+        "en": "expected \"{fid}-v<version>\", as the feature's ETag",
+    },
+    "api.version_required": {
+        "zh": "{fid}:请写明你的编辑基于哪一版(If-Match 请求头,或请求体中的 \"version\")",
+        "en": "{fid}: name the version your edit started from (If-Match header or \"version\" in the body)",
+    },
+    "api.batch_shape": {
+        "zh": "应为“编号 → 版本”的对象(1–{maximum} 项)",
+        "en": "expected an object of id → version (1–{maximum})",
+    },
+    "api.batch_version": {"zh": "每个版本都须是整数", "en": "each version must be a whole number"},
+    "api.revision": {
+        "zh": "应为数据版本号(不小于 0 的整数),收到的是 {got}",
+        "en": "expected a revision (a whole number ≥ 0), got {got}",
+    },
+    "api.state_format": {"zh": "状态只有 packed 这一种其他格式", "en": "the only other format of the state is packed"},
+    "api.shape_format": {
+        "zh": "format 应为 {expected} 之一,不能是 {got}",
+        "en": "format must be one of {expected}, not {got}",
+    },
+    "api.shape_part": {
+        "zh": "part 应为 geometry 或 attributes,不能是 {got}",
+        "en": "part must be geometry or attributes, not {got}",
+    },
+    "api.viewport_part": {
+        "zh": "part 应为 all,或在 format=packed/binary 时为 geometry,不能是 {got}",
+        "en": "part must be all, or geometry with format=packed or binary, not {got}",
+    },
+    "import.choose_file": {"zh": "请选择要导入的文件", "en": "choose a file to import"},
+    "import.preview_gone": {
+        "zh": "这份导入预览不存在或已过期,请重新上传文件",
+        "en": "this import preview does not exist or has expired; upload the file again",
+    },
+    "import.preview_not_yours": {"zh": "这份导入预览属于其他用户", "en": "this import preview belongs to someone else"},
+    "viewport.zoom": {"zh": "应为 0 到 24 之间的地图缩放级别", "en": "expected a map zoom between 0 and 24"},
+    "viewport.bbox": {
+        "zh": "应为以度为单位的 西,南,东,北(西 < 东,南 < 北)",
+        "en": "expected west,south,east,north in degrees (west < east, south < north)",
+    },
+    "viewport.too_many_tiles": {
+        "zh": "在缩放级别 {zoom} 覆盖了 {count} 个瓦片(最多 {maximum} 个):请缩小地图或选一个更小的范围",
+        "en": "covers {count} tiles at zoom {zoom} (at most {maximum}): zoom out or ask for a smaller box",
+    },
+    "progress.from_after_to": {"zh": "不能晚于 to", "en": "must not be after `to`"},
+    "progress.too_many_days": {"zh": "一次最多 {maximum} 天", "en": "at most {maximum} days at once"},
+    "history.people": {"zh": "责任人(四包一)", "en": "People (four-in-one duty)"},
+    "history.problems": {"zh": "台账问题", "en": "Ledger problems"},
+    "history.geometry": {"zh": "图形", "en": "Shape"},
+    "history.geometry_created": {"zh": "新建图形", "en": "shape drawn"},
+    "history.geometry_deleted": {"zh": "删除图形", "en": "shape removed"},
+    "history.vertices": {"zh": "顶点 {before} → {after}", "en": "vertices {before} → {after}"},
+    "history.area": {"zh": "面积 {before} → {after} 平方米", "en": "area {before} → {after} m²"},
+    "history.moved": {"zh": "中心移动约 {metres} 米", "en": "centre moved about {metres} m"},
+    "history.problem_title": {"zh": "问题 {id}({category})", "en": "problem {id} ({category})"},
+    "history.problem_added": {"zh": "新增:{description}({status})", "en": "added: {description} ({status})"},
+    "history.problem": {"zh": "问题 {id}", "en": "problem {id}"},
+    "history.problem_deleted": {"zh": "已删除", "en": "deleted"},
+    "history.no_version": {
+        "zh": "{fid} 的修改记录中没有第 {version} 版",
+        "en": "{fid} has no version {version} in its history",
+    },
+    "history.not_then": {"zh": "{layer}/{fid} 在那时还不存在", "en": "{layer}/{fid} did not exist then"},
+    # --- import reports, exports, printed maps (geo/exchange, geo/printing) ---------------------------
+    "import.unknown_encoding": {
+        "zh": "未知的编码 {encoding};请试试 GBK 或 UTF-8",
+        "en": "unknown encoding {encoding}; try GBK or UTF-8",
+    },
+    "import.id_twice": {
+        "zh": "{fid} 在文件中出现了两次(第一次在 {first})",
+        "en": "{fid} appears twice in the file (first at {first})",
+    },
+    "import.no_place": {"zh": "{layer}中没有地点 {fid}", "en": "no place {fid} in {layer}"},
+    "import.no_place_id": {"zh": "没有点位编号", "en": "no place id (点位编号)"},
+    "import.ledger_updates_only": {
+        "zh": "{what};台账只能更新已有的地点",
+        "en": "{what}; the ledger can only update places that exist",
+    },
+    "import.status_votes": {
+        "zh": "文件中给出了不同的新状态:{where}",
+        "en": "the file gives different new statuses: {where}",
+    },
+    "import.conflict": {
+        "zh": "未导入任何内容:{reason}。请重新预览 {file},查看当前的数据。",
+        "en": "nothing was imported: {reason}. Preview {file} again to see the current values.",
+    },
+    "export.unknown_filter": {
+        "zh": "不能按 {key} 筛选;可用的筛选条件:{filters}",
+        "en": "cannot filter by {key}; filters are {filters}",
+    },
+    "export.unknown_format": {
+        "zh": "未知的格式 {format};应为以下之一:{formats}",
+        "en": "unknown format {format}; expected one of {formats}",
+    },
+    "import.geometry_unreadable": {
+        "zh": "无法读取(文件中的几何已损坏,例如环的点数太少)",
+        "en": "cannot be read (broken geometry in the file, e.g. a ring with too few points)",
+    },
+    "import.attribute_not_json": {
+        "zh": "不是有效的 JSON({detail},第 {position} 个字符)",
+        "en": "is not valid JSON ({detail} at character {position})",
+    },
+    "import.row_needs_id": {"zh": "为空:每一行都须有点位编号", "en": "empty: every row needs the place id"},
+    "import.problem_needs_category": {"zh": "新问题须填写类别", "en": "a new problem needs its category"},
+    "print.font_missing": {
+        "zh": "没有找到中文字体(用 fc-match 查找 {family},也查看了 {path}):请安装 Debian 软件包 {package}(安装命令 ./guatu setup 会安装它)",
+        "en": "no Chinese font found (looked for {family} with fc-match and in {path}): install "
+              "the Debian package {package} (the set-up command `./guatu setup` does it)",
+    },
+    "print.unknown_value": {
+        "zh": "未知的取值 {value};应为以下之一:{choices}",
+        "en": "unknown value {value}; expected one of {choices}",
+    },
+    "print.bbox_form": {
+        "zh": "应为以度为单位的 西,南,东,北,收到的是 {got}",
+        "en": "expected west,south,east,north in degrees, got {got}",
+    },
+    "print.bbox_order": {
+        "zh": "应为 西 < 东、南 < 北,且在 ±180/±90 度以内,收到的是 {got}",
+        "en": "expected west < east and south < north within ±180/±90 degrees, got {got}",
+    },
+    "print.bbox_outside": {
+        "zh": "{got} 在活动范围 {area}(西,南,东,北)之外",
+        "en": "{got} lies outside the campaign area {area} (west,south,east,north)",
+    },
+    "print.unknown_parameter": {"zh": "不认识的参数;可用的参数:{known}", "en": "unknown parameter; known: {known}"},
+    "print.dpi": {"zh": "应为以下之一:{choices},收到的是 {got}", "en": "expected one of {choices}, got {got}"},
+    "print.scale": {
+        "zh": "应为 {minimum} 到 {maximum} 之间的比例尺分母,收到的是 {got}",
+        "en": "expected a scale denominator from {minimum} to {maximum}, got {got}",
+    },
+    "print.too_many_pixels": {
+        "zh": "{paper} 在 {dpi} dpi 下为 {width}×{height} 像素({megapixels} "
+              "百万像素,超过 {maximum});请降低 dpi,或用 format=pdf(任何尺寸都能打印)",
+        "en": "{paper} at {dpi} dpi would be {width}×{height} pixels ({megapixels} megapixels, "
+              "more than {maximum}); choose a lower dpi or format=pdf, which prints at any size",
+    },
+    # --- basemaps, boundaries, configuration, copies and backups (geo) ----------------------------------
+    "basemap.folder_missing": {
+        "zh": "数据目录中没有瓦片文件夹 {path}",
+        "en": "tile folder {path} does not exist in the data directory",
+    },
+    "basemap.mbtiles_missing": {
+        "zh": "数据目录中没有 MBTiles 文件 {path}",
+        "en": "MBTiles file {path} does not exist in the data directory",
+    },
+    "basemap.mbtiles_unreadable": {
+        "zh": "{path} 不是可读的 MBTiles 文件({detail})",
+        "en": "{path} is not a readable MBTiles file ({detail})",
+    },
+    "basemap.not_raster": {
+        "zh": "{path} 中是 {kind} 瓦片;作战图只能显示栅格瓦片({formats})",
+        "en": "{path} holds {kind} tiles; the wall map draws raster tiles only ({formats})",
+    },
+    "basemap.pmtiles_missing": {
+        "zh": "数据目录中没有 PMTiles 文件 {path}",
+        "en": "PMTiles archive {path} does not exist in the data directory",
+    },
+    "basemap.not_pmtiles": {
+        "zh": "{path} 不是 PMTiles v3 文件({detail})",
+        "en": "{path} is not a PMTiles v3 archive ({detail})",
+    },
+    "basemap.unknown": {"zh": "这里没有底图 {basemap}", "en": "no basemap {basemap} is served here"},
+    "basemap.key_missing": {
+        "zh": "环境变量 {variable}(key_env)未设置:请把它设为 {type} 的密钥",
+        "en": "the environment variable {variable} (key_env) is not set: set it to the {type} key",
+    },
+    "basemap.zoom_outside": {"zh": "缩放级别 {zoom} 不在 0–{maximum} 之间", "en": "zoom {zoom} is outside 0–{maximum}"},
+    "basemap.off_grid": {
+        "zh": "瓦片 {tile} 不在瓦片网格上:缩放级别 {zoom} 时 x 和 y 须小于 {size}",
+        "en": "tile {tile} is off the grid: x and y must be below {size} at zoom {zoom}",
+    },
+    "basemap.no_tile": {"zh": "底图 {basemap} 没有瓦片 {tile}", "en": "basemap {basemap} has no tile {tile}"},
+    "basemap.crs": {"zh": "crs 应为以下之一:{expected},不能是 {got}", "en": "crs must be one of {expected}, not {got}"},
+    "basemap.no_answer": {
+        "zh": "底图 {basemap}:瓦片服务器在 {seconds} 秒内没有应答",
+        "en": "basemap {basemap}: the tile server did not answer within {seconds} s",
+    },
+    "basemap.unreachable": {
+        "zh": "底图 {basemap}:无法连接瓦片服务器",
+        "en": "basemap {basemap}: the tile server cannot be reached",
+    },
+    "basemap.http_status": {
+        "zh": "底图 {basemap}:瓦片服务器返回 HTTP {status}",
+        "en": "basemap {basemap}: the tile server answered HTTP {status}",
+    },
+    "basemap.too_slow": {
+        "zh": "底图 {basemap}:瓦片服务器在 {seconds} 秒内没有传完",
+        "en": "basemap {basemap}: the tile server did not finish within {seconds} s",
+    },
+    "basemap.not_an_image": {
+        "zh": "底图 {basemap}:瓦片服务器返回的不是图片",
+        "en": "basemap {basemap}: the tile server answered with something that is not an image",
+    },
+    "boundaries.unknown_level": {
+        "zh": "没有边界层级 {level};已配置:{levels}",
+        "en": "no boundary level {level}; configured: {levels}",
+    },
+    "area.not_polygons": {
+        "zh": "不是由多边形组成的 GeoJSON FeatureCollection({detail})",
+        "en": "not a GeoJSON FeatureCollection of polygons ({detail})",
+    },
+    "area.no_polygon": {"zh": "其中没有多边形", "en": "it holds no polygon"},
+    "config.file_not_found": {"zh": "文件不存在", "en": "file not found"},
+    "config.not_json": {"zh": "不是有效的 JSON:{detail}", "en": "not valid JSON: {detail}"},
+    "config.not_object": {"zh": "最外层须是 JSON 对象", "en": "the top level must be a JSON object"},
+    "config.min_free_mb": {
+        "zh": "min_free_mb 须不小于 0,收到的是 {got}",
+        "en": "min_free_mb must be 0 or more, got {got}",
+    },
+    "db.copy_schema_not_empty": {
+        "zh": "模式 {schema} 中已有活动数据({places} 处地点,{changes} 条变更记录):请复制到新的模式,或先删除这个模式",
+        "en": "schema {schema} already holds a campaign ({places} places, {changes} "
+              "journal entries): copy into a new schema, or drop this one first",
+    },
+    "db.copy_folder_not_empty": {
+        "zh": "{folder} 中已有 {files}:请复制到空文件夹",
+        "en": "{folder} already holds {files}: copy into an empty folder",
+    },
+    "backup.unsupported_backend": {
+        "zh": "这里不能备份 {backend} 存储",
+        "en": "the {backend} backend cannot be backed up here",
+    },
+    "backup.needs_data_dir": {
+        "zh": "备份 PostGIS 活动数据需要它的数据目录(campaign.json、边界)",
+        "en": "a PostGIS campaign's backup needs its data directory (campaign.json, boundaries)",
+    },
+    "db.bad_schema_name": {
+        "zh": "模式名 {schema}:只能用小写字母、数字和 _(最多 63 个,不以数字开头)",
+        "en": "schema name {schema}: use lower-case letters, digits and _ (at most 63, not starting with a digit)",
+    },
+    "db.where": {"zh": "活动数据库({sqlstate})", "en": "the campaign database ({sqlstate})"},
+    # --- the demo campaign and its made-up history (geo/synth.py) ------------------------------------
+    "synth.kinds_missing": {
+        "zh": "活动配置的图层 {layer} 缺少演示数据需要的类型 {kinds}",
+        "en": "the campaign's layer {layer} lacks the demo's kinds {kinds}",
+    },
+    "synth.statuses_needed": {"zh": "演示数据需要这些状态:{statuses}", "en": "the demo needs the statuses {statuses}"},
+    "synth.history_statuses": {
+        "zh": "模拟的修改历史需要这些状态:{statuses};活动配置缺少 {missing}",
+        "en": "a made-up history needs the statuses {statuses}; the campaign lacks {missing}",
+    },
+    "synth.journal_exists": {
+        "zh": "{folder} 已有变更日志;模拟的修改历史须在所有修改之前生成",
+        "en": "{folder} already has a change journal; a made-up history must come first",
+    },
+    "synth.layers_unreadable": {
+        "zh": "{folder}:图层无法读取:{errors}",
+        "en": "{folder}: layers cannot be read: {errors}",
+    },
+    "synth.starts_after_today": {
+        "zh": "修改历史会从今天之后开始({first} > {today})",
+        "en": "the history would start after today ({first} > {today})",
+    },
+    "synth.count": {"zh": "数量至少为 1", "en": "count must be at least 1"},
+    # --- editor, inspections and playback pages (web/edit, web/workflow, web/wall) ----------------------
+    "history.reverted": {
+        "zh": "已恢复到第 {version} 版(作为新的一次修改记录)。",
+        "en": "Restored version {version} (recorded as a new change).",
+    },
+    "request.incomplete": {"zh": "请求不完整。", "en": "The request is incomplete."},
+    "inspections.drawn": {
+        "zh": "已生成 {day} 的督导点位 {count} 处(随机种子 {seed})。",
+        "en": "Drew {count} places to inspect on {day} (seed {seed}).",
+    },
+    "inspections.recorded": {"zh": "已记录 {name}:{result}。", "en": "Recorded {name}: {result}."},
+    "inspections.nav": {"zh": "督导", "en": "Inspections"},
+    "page.nav.playback": {"zh": "进度回放", "en": "Playback"},
+    "page.playback_title": {"zh": "进度回放 · {title}", "en": "Playback · {title}"},
+    "page.editor_title": {"zh": "编辑 · {title}", "en": "Editor · {title}"},
+    # --- the command line (web/cli) ---------------------------------------------------------------
+    "cli.new_password_prompt": {"zh": "新密码", "en": "New password"},
+    "cli.user_state": {"zh": "{user}：{role}", "en": "{user}: {role}"},
+    "cli.user_disabled": {"zh": "{user}：{role}（已停用）", "en": "{user}: {role} (disabled)"},
+    "cli.first_admin_name": {"zh": "管理员", "en": "Administrator"},
+    "cli.first_admin": {
+        "zh": "首次启动:已创建用户 admin,密码 {password}(请用 flask --app web users set admin --password 修改)",
+        "en": "first start: created user 'admin' with password {password} (change it with: flask --app web users set admin --password)",
+    },
+    "cli.token_created": {
+        "zh": "已为 {user} 创建令牌 {token};只显示这一次,请妥善保存:",
+        "en": "token {token} for {user}; shown once, keep it safe:",
+    },
+    "cli.token_row": {
+        "zh": "{id}\t{user}\t{name}\t创建于 {created}\t最近使用 {used}\t{state}",
+        "en": "{id}\t{user}\t{name}\tcreated {created}\tlast used {used}\t{state}",
+    },
+    "cli.display_created": {
+        "zh": "显示链接 {token}({name});在大屏上打开:",
+        "en": "display link {token} ({name}); open on the screen:",
+    },
+    "cli.display_row": {
+        "zh": "{id}\t{name}\t{scope}\t最近使用 {used}\t{state}",
+        "en": "{id}\t{name}\t{scope}\tlast used {used}\t{state}",
+    },
+    "cli.copy_direction": {
+        "zh": "请给出 --to DATABASE_URL,或 --from DATABASE_URL --to-dir DIR",
+        "en": "give either --to DATABASE_URL or --from DATABASE_URL --to-dir DIR",
+    },
+    "cli.copy_needs_dir": {
+        "zh": "--from 需要 --to-dir DIR(新的活动文件夹)",
+        "en": "--from needs --to-dir DIR, the new campaign folder",
+    },
+    "cli.no_database": {
+        "zh": "没有数据库:请用 --database-url 指定,或设置 GUATU_DATABASE_URL",
+        "en": "no database: pass --database-url or set GUATU_DATABASE_URL",
+    },
+    "cli.migrated": {
+        "zh": "模式 {schema}:已执行迁移 {applied}",
+        "en": "schema {schema}: migrations applied: {applied}",
+    },
+    "cli.up_to_date": {
+        "zh": "模式 {schema}:已是最新,无需迁移",
+        "en": "schema {schema}: migrations applied: none (up to date)",
+    },
+    "cli.file_too_large": {
+        "zh": "{file} 超过了 {mb} MB 的上传上限",
+        "en": "{file} is larger than the {mb} MB upload limit",
+    },
+    "cli.source": {"zh": "{name}:{count} 个要素", "en": "{name}: {count} feature(s)"},
+    "cli.source_encoding": {"zh": "编码 {encoding}({how})", "en": "encoding {encoding} ({how})"},
+    "cli.from_gcj02": {"zh": "已从 GCJ-02 转换", "en": "shifted from GCJ-02"},
+    "cli.import_counts": {
+        "zh": "新增 {add} · 修改 {change} · 无变化 {unchanged} · 拒绝 {reject} · 不在文件中 {absent}(保持不变)",
+        "en": "add {add} · change {change} · unchanged {unchanged} · reject {reject} · not in the file {absent} "
+              "(left as they are)",
+    },
+    "cli.new_place": {"zh": "(新)", "en": "(new)"},
+    "cli.note": {"zh": "说明:{note}", "en": "note: {note}"},
+    "cli.warning": {"zh": "注意:{warning}", "en": "warning: {warning}"},
+    "cli.dry_run": {
+        "zh": "未写入任何内容。加上 --commit 再运行一次,即可应用 {count} 处修改。",
+        "en": "Nothing was written. Run again with --commit to apply {count} change(s).",
+    },
+    "cli.imported": {
+        "zh": "已导入 {layer}:新增 {added} 处,修改 {changed} 处(数据版本 {revision})。",
+        "en": "Imported into {layer}: {added} added, {changed} changed (revision {revision}).",
+    },
+    "cli.would_reject": {"zh": "有 {count} 个要素会被拒绝", "en": "{count} feature(s) would be rejected"},
+    "cli.exported": {
+        "zh": "已把 {layer} 的 {count} 处地点写入 {file}({size} 字节)。",
+        "en": "Wrote {count} place(s) of {layer} to {file} ({size} bytes).",
+    },
+    "cli.no_history": {"zh": "{fid} 没有修改记录。", "en": "{fid} has no recorded changes."},
+    "cli.history_created": {"zh": "新建 {name}({status})", "en": "created {name} ({status})"},
+    "cli.history_deleted": {"zh": "删除 {name}", "en": "deleted {name}"},
+    "cli.history_changed": {"zh": "{field} 有修改", "en": "{field} changed"},
+    "cli.history_no_change": {"zh": "没有可见的变化", "en": "no visible change"},
     # --- exports, backups, basemap proxy, HTTP preconditions ----------------------------
     "backup.archive_incomplete": {
         "zh": "备份文件 {archive} 不完整或已损坏(读到中途就结束了,可能没有复制完),未恢复任何内容;请换一份完整的备份",
@@ -1205,10 +2153,67 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+class Text(str):
+    """A catalogue message: reads as its Chinese text, renders again in another language with `in_lang`."""
+
+    def __new__(cls, render: Callable[[str], str]) -> Text:
+        text = super().__new__(cls, render(DEFAULT_LANGUAGE))
+        text._render = render
+        return text
+
+    def in_lang(self, lang: str) -> str:
+        """This message in `lang` (its parameters too, where they are messages)."""
+        return self._render(lang) if lang != DEFAULT_LANGUAGE else str.__str__(self)
+
+    def __reduce__(self):  # a copy or a pickle keeps the Chinese text
+        return (str, (str.__str__(self),))
+
+
 def t(key: str, /, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
-    """The message `key` in `lang` (Chinese unless asked), with its `{named}` parameters filled in."""
+    """The message `key` in `lang` (Chinese unless asked), with its `{named}` parameters filled in.
+
+    In Chinese it is a `Text`, which the boundary can render again in the reader's language."""
     entry = MESSAGES[key]
-    return entry.get(lang, entry[DEFAULT_LANGUAGE]).format(**params)
+
+    def render(language: str) -> str:
+        return entry.get(language, entry[DEFAULT_LANGUAGE]).format(**localize(params, language))
+
+    return Text(render) if lang == DEFAULT_LANGUAGE else render(lang)
+
+
+def compose(pattern: str, /, **params: object) -> Text:
+    """Messages joined by punctuation (`"{where}: {message}"`): the pattern holds no words, only where the
+    parameters go, and each parameter that is a message is rendered in the reader's language."""
+    return Text(lambda language: pattern.format(**localize(params, language)))
+
+
+def join(separator: str, parts: list) -> Text:
+    """Messages one after another, `separator` between them, each rendered in the reader's language."""
+    return Text(lambda language: separator.join(str(localize(p, language)) for p in parts))
+
+
+def localize(value: Any, lang: str) -> Any:
+    """`value` with every message in it (in dicts, lists and tuples too) rendered in `lang`; in Chinese, `value`
+    itself (a message reads as its Chinese), so the default language costs nothing."""
+    if lang == DEFAULT_LANGUAGE:
+        return value
+    if isinstance(value, Text):
+        return value.in_lang(lang)
+    if isinstance(value, dict):
+        return {k: localize(v, lang) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [localize(v, lang) for v in value]
+    return value
+
+
+def message_of(exc: BaseException) -> str:
+    """What an exception says, keeping a catalogue message as one (`str(exc)` would flatten it to Chinese)."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str):
+        return message
+    if len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)
 
 
 def placeholders(text: str) -> set[str]:

@@ -32,6 +32,7 @@ from geo.dates import BadDate, parse_day
 from geo.errors import BadParameters, FieldError
 from geo.history import end_of_day, layer_as_of
 from geo.journal import ChangeSummary
+from geo.messages import message_of, t
 from geo.rules import local_now
 from geo.store.base import Store
 
@@ -98,14 +99,14 @@ def parse_range(start: str | None, end: str | None, today: date) -> tuple[date, 
         try:
             out.append(parse_day(text) if text else default)
         except BadDate as exc:
-            errors.append(FieldError(name, str(exc)))
+            errors.append(FieldError(name, message_of(exc)))
     if errors:
         raise BadParameters(errors)
     first, last = out
     if first > last:
-        raise BadParameters([FieldError("from", "must not be after `to`")])
+        raise BadParameters([FieldError("from", t("progress.from_after_to"))])
     if (last - first).days + 1 > MAX_TIMELINE_DAYS:
-        raise BadParameters([FieldError("from", f"at most {MAX_TIMELINE_DAYS} days at once")])
+        raise BadParameters([FieldError("from", t("progress.too_many_days", maximum=MAX_TIMELINE_DAYS))])
     return first, last
 
 

@@ -24,6 +24,7 @@ from geo.dates import parse_day
 from geo.errors import FieldError, ValidationError
 from geo.geojson_check import DEPTH, geometry_errors
 from geo.geojson_io import PRECISION, round_coords
+from geo.messages import message_of, t
 
 SYSTEM_PROPERTIES = ("version", "updated_at", "updated_by")
 MAX_TEXT = 200
@@ -47,26 +48,26 @@ def validate_feature(feature: Any, layer: Layer, campaign: Campaign, *, repair: 
     campaign area (geo.area) unless `check_area` is off: an edit that keeps a place's stored geometry is not
     refused because the place was drawn before the area was narrowed."""
     if not isinstance(feature, dict):
-        raise ValidationError([FieldError("feature", "expected a GeoJSON Feature object")])
+        raise ValidationError([FieldError("feature", t("feature.not_an_object"))])
     fid = feature.get("id")
     label = str(fid) if fid is not None else _name_of(feature)
     errors: list[FieldError] = []
 
     if feature.get("type", "Feature") != "Feature":
-        errors.append(FieldError("type", f"expected 'Feature', got {feature.get('type')!r}", label))
+        errors.append(FieldError("type", t("feature.not_feature_type", got=repr(feature.get("type"))), label))
     if fid is not None and (not isinstance(fid, str) or not _ID.match(fid)):
-        errors.append(FieldError("id", "must be 1–64 letters, digits, '-', '_' or '.'", label))
+        errors.append(FieldError("id", t("feature.bad_id"), label))
 
     props = feature.get("properties")
     if not isinstance(props, dict):
-        errors.append(FieldError("properties", "expected an object", label))
+        errors.append(FieldError("properties", t("feature.not_an_object_value"), label))
         props = {}
     clean_props = _properties(props, layer, campaign, label, errors)
 
     notes: list[str] = []
     geometry = None
     if "geometry" not in feature or feature.get("geometry") is None:
-        errors.append(FieldError("geometry", "missing: every place needs a geometry", label))
+        errors.append(FieldError("geometry", t("feature.geometry_missing"), label))
     else:
         geometry = _geometry(feature["geometry"], layer, campaign, label, errors, notes, repair, check_area)
 
@@ -89,18 +90,18 @@ def _text(props: dict, key: str, label, errors, *, required=False, limit=MAX_TEX
     value = props.get(key)
     if value is None or value == "":
         if required:
-            errors.append(FieldError(key, "required", label))
+            errors.append(FieldError(key, t("request.required"), label))
         return "" if value == "" else None
     if not isinstance(value, str):
-        errors.append(FieldError(key, f"expected text, got {type(value).__name__}", label))
+        errors.append(FieldError(key, t("feature.not_text", got=type(value).__name__), label))
         return None
     value = value.strip()
     if required and not value:
-        errors.append(FieldError(key, "required", label))
+        errors.append(FieldError(key, t("request.required"), label))
     if len(value) > limit:
-        errors.append(FieldError(key, f"longer than {limit} characters", label))
+        errors.append(FieldError(key, t("feature.too_long", limit=limit), label))
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-        errors.append(FieldError(key, "contains control characters", label))
+        errors.append(FieldError(key, t("feature.control_characters"), label))
     return value
 
 
@@ -116,7 +117,7 @@ def _date(obj: dict, key: str, label, errors, *, where: str = "") -> str | None:
     try:
         return parse_date(value).isoformat()
     except ValueError as exc:
-        errors.append(FieldError(where + key, str(exc), label))
+        errors.append(FieldError(where + key, message_of(exc), label))
         return None
 
 
@@ -125,16 +126,18 @@ def _properties(props: dict, layer: Layer, campaign: Campaign, label, errors: li
     out["name"] = _text(props, "name", label, errors, required=True)
     kind = _text(props, "kind", label, errors, required=bool(layer.kinds))
     if kind and layer.kinds and kind not in layer.kinds:
-        errors.append(FieldError("kind", f"{kind!r} is not a kind of {layer.title}; expected one of {', '.join(layer.kinds)}", label))
+        errors.append(FieldError("kind", t("feature.unknown_kind", kind=repr(kind), layer=layer.title,
+                                                     kinds=", ".join(layer.kinds)), label))
     out["kind"] = kind
     out["street"] = _text(props, "street", label, errors)
     out["community"] = _text(props, "community", label, errors)
 
     status = props.get("status")
     if status is None:
-        errors.append(FieldError("status", "required", label))
+        errors.append(FieldError("status", t("request.required"), label))
     elif status not in campaign.status_keys:
-        errors.append(FieldError("status", f"unknown status {status!r}; expected one of {', '.join(campaign.status_keys)}", label))
+        errors.append(FieldError("status", t("feature.unknown_status", status=repr(status),
+                                                   statuses=", ".join(campaign.status_keys)), label))
     out["status"] = status
     out["deadline"] = _date(props, "deadline", label, errors)
     out["unit"] = _text(props, "unit", label, errors)
@@ -147,13 +150,13 @@ def _properties(props: dict, layer: Layer, campaign: Campaign, label, errors: li
         if key in known:
             continue
         if not isinstance(key, str) or not key or len(key) > 64:
-            errors.append(FieldError(str(key)[:64], "property names must be 1–64 characters", label))
+            errors.append(FieldError(str(key)[:64], t("feature.bad_property_name"), label))
         elif value is not None and not isinstance(value, (str, int, float, bool)):
-            errors.append(FieldError(key, "extra attributes must be text, numbers or booleans", label))
+            errors.append(FieldError(key, t("feature.bad_extra_value"), label))
         elif isinstance(value, float) and not math.isfinite(value):
-            errors.append(FieldError(key, "NaN and Infinity are not allowed", label))
+            errors.append(FieldError(key, t("feature.not_finite"), label))
         elif isinstance(value, str) and len(value) > MAX_NOTES:
-            errors.append(FieldError(key, f"longer than {MAX_NOTES} characters", label))
+            errors.append(FieldError(key, t("feature.too_long", limit=MAX_NOTES), label))
         else:
             out[key] = value
     return out
@@ -163,13 +166,13 @@ def _people(value: Any, campaign: Campaign, label, errors) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        errors.append(FieldError("people", "expected an object of role → name", label))
+        errors.append(FieldError("people", t("feature.bad_people"), label))
         return {}
     roles = {r.key for r in campaign.roles}
     out = {}
     for role in value:
         if role not in roles:
-            errors.append(FieldError(f"people.{role}", f"unknown role; expected one of {', '.join(sorted(roles))}", label))
+            errors.append(FieldError(f"people.{role}", t("feature.unknown_role", roles=", ".join(sorted(roles))), label))
             continue
         text = _text(value, role, label, errors)
         if text:
@@ -181,33 +184,34 @@ def _problems(value: Any, campaign: Campaign, label, errors) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        errors.append(FieldError("problems", "expected a list of ledger entries", label))
+        errors.append(FieldError("problems", t("feature.bad_problems"), label))
         return []
     if len(value) > MAX_PROBLEMS:
-        errors.append(FieldError("problems", f"more than {MAX_PROBLEMS} entries", label))
+        errors.append(FieldError("problems", t("feature.too_many_problems", limit=MAX_PROBLEMS), label))
         return []
     statuses = {p.key: p for p in campaign.problem_statuses}
     out, seen = [], set()
     for i, item in enumerate(value):
         where = f"problems[{i}]."
         if not isinstance(item, dict):
-            errors.append(FieldError(f"problems[{i}]", "expected an object", label))
+            errors.append(FieldError(f"problems[{i}]", t("feature.not_an_object_value"), label))
             continue
         n = len(errors)
         pid = item.get("id")
         if pid is None or pid == "":
             pid = f"{label or 'p'}-p{i + 1}" if label and _ID.match(f"{label}-p{i + 1}") else f"p{i + 1}"
         if not isinstance(pid, str) or not _ID.match(pid):
-            errors.append(FieldError(where + "id", "must be 1–64 letters, digits, '-', '_' or '.'", label))
+            errors.append(FieldError(where + "id", t("feature.bad_id"), label))
         elif pid in seen:
-            errors.append(FieldError(where + "id", f"{pid!r} is used twice", label))
+            errors.append(FieldError(where + "id", t("feature.problem_id_twice", pid=repr(pid)), label))
         seen.add(pid)
         category = item.get("category")
         if category not in campaign.categories:
-            errors.append(FieldError(where + "category", f"unknown category {category!r}", label))
+            errors.append(FieldError(where + "category", t("feature.unknown_category", category=repr(category)), label))
         status = item.get("status", "open")
         if status not in statuses:
-            errors.append(FieldError(where + "status", f"unknown problem status {status!r}; expected one of {', '.join(statuses)}", label))
+            errors.append(FieldError(where + "status", t("feature.unknown_problem_status", status=repr(status),
+                                                                statuses=", ".join(statuses)), label))
         entry = {
             "id": pid,
             "category": category,
@@ -220,9 +224,9 @@ def _problems(value: Any, campaign: Campaign, label, errors) -> list:
             "closed_on": _date(item, "closed_on", label, errors, where=where),
         }
         if status in statuses and statuses[status].open and entry["closed_on"]:
-            errors.append(FieldError(where + "closed_on", "set on a problem that is still open", label))
+            errors.append(FieldError(where + "closed_on", t("feature.closed_while_open"), label))
         if entry["found_on"] and entry["deadline"] and entry["deadline"] < entry["found_on"]:
-            errors.append(FieldError(where + "deadline", "is before the date the problem was found", label))
+            errors.append(FieldError(where + "deadline", t("feature.deadline_before_found"), label))
         if len(errors) == n:
             out.append(entry)
     return out
@@ -240,30 +244,30 @@ def _geometry(geom: Any, layer: Layer, campaign: Campaign, label, errors, notes,
             return None
     if gtype not in layer.geometry_types:
         allowed = ", ".join(layer.geometry_types)
-        errors.append(FieldError("geometry.type", f"{gtype} is not allowed in {layer.title}; expected {allowed}", label))
+        errors.append(FieldError("geometry.type", t("feature.geometry_type_not_allowed", type=gtype, layer=layer.title,
+                                                              allowed=allowed), label))
         return None
     coords = geom["coordinates"]
     try:
         shp = shape({"type": gtype, "coordinates": round_coords(coords)})
     except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
-        errors.append(FieldError("geometry.coordinates", f"not a valid {gtype}: {exc}", label))
+        errors.append(FieldError("geometry.coordinates", t("feature.geometry_unreadable", type=gtype, detail=str(exc)), label))
         return None
     if shp.is_empty:
-        errors.append(FieldError("geometry", "is empty", label))
+        errors.append(FieldError("geometry", t("feature.geometry_empty"), label))
         return None
     if not _in_range(shp, campaign, label, errors, check_area):
         return None
     if not shp.is_valid:
         reason = shapely.is_valid_reason(shp)
         if not repair:
-            msg = f"is invalid ({reason}); it can be repaired automatically (make_valid) if you confirm"
-            errors.append(FieldError("geometry", msg, label))
+            errors.append(FieldError("geometry", t("feature.geometry_invalid", reason=reason), label))
             return None
         fixed = _keep_dimension(shapely.make_valid(shp), _DIMENSION[gtype])
         if fixed is None or fixed.is_empty or fixed.geom_type not in layer.geometry_types:
-            errors.append(FieldError("geometry", f"is invalid ({reason}) and cannot be repaired into an allowed type", label))
+            errors.append(FieldError("geometry", t("feature.geometry_unrepairable", reason=reason), label))
             return None
-        notes.append(f"{label}: geometry repaired with make_valid ({reason}); now a {fixed.geom_type}")
+        notes.append(t("feature.geometry_repaired", label=label, reason=reason, type=fixed.geom_type))
         shp = fixed
     if _DIMENSION[shp.geom_type] == 2:
         shp = shapely.orient_polygons(shp)
@@ -275,9 +279,9 @@ def _in_range(shp, campaign: Campaign, label, errors, check_area: bool = True) -
     lon, lat = xy[:, 0], xy[:, 1]
     if np.any(np.abs(lon) > 180) or np.any(np.abs(lat) > 90):
         if np.all(np.abs(lon) <= 90) and np.any(np.abs(lat) > 90):
-            msg = "latitude out of range: the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]"
+            msg = t("feature.latitude_first")
         else:
-            msg = "coordinates out of range for WGS84 longitude/latitude (projected coordinates? reproject to EPSG:4326)"
+            msg = t("feature.not_wgs84")
         errors.append(FieldError("geometry.coordinates", msg, label))
         return False
     refusal = campaign.write_area.refusal(lon, lat) if check_area else None  # the district and a buffer (geo.area)
@@ -285,7 +289,7 @@ def _in_range(shp, campaign: Campaign, label, errors, check_area: bool = True) -
         w, s, e, n = campaign.map.bounds
         m = SWAP_MARGIN
         if w - m <= lat.min() and lat.max() <= e + m and s - m <= lon.min() and lon.max() <= n + m:
-            refusal = "the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]"
+            refusal = t("feature.swapped_positions")
         errors.append(FieldError("geometry.coordinates", refusal, label))
         return False
     return True

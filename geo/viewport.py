@@ -32,6 +32,7 @@ import shapely
 
 from geo.errors import BadParameters, FieldError
 from geo.geojson_io import dumps
+from geo.messages import t
 from geo.store.base import Store
 from geo.wall.codec import GEOMETRY_CODES, PACKED_PROPERTIES, binary_body
 
@@ -86,22 +87,21 @@ def parse_viewport(bbox: str | None, zoom: str | None) -> Viewport:
         if not 0 <= z <= 24:
             raise ValueError
     except (ValueError, OverflowError):  # OverflowError: zoom=inf
-        errors.append(FieldError("zoom", "expected a map zoom between 0 and 24"))
+        errors.append(FieldError("zoom", t("viewport.zoom")))
         z = 0
     try:
         w, s, e, n = (float(v) for v in (bbox or "").split(","))
         if not all(map(math.isfinite, (w, s, e, n))) or not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
             raise ValueError
     except ValueError:
-        errors.append(FieldError("bbox", "expected west,south,east,north in degrees (west < east, south < north)"))
+        errors.append(FieldError("bbox", t("viewport.bbox")))
         w = s = e = n = 0.0
     if errors:
         raise BadParameters(errors)
     tiles = (_tile_x(w, z), _tile_y(n, z), _tile_x(e, z), _tile_y(s, z))
     count = (tiles[2] - tiles[0] + 1) * (tiles[3] - tiles[1] + 1)
     if count > MAX_TILES:
-        raise BadParameters([FieldError("bbox", f"covers {count} tiles at zoom {z} (at most {MAX_TILES}): "
-                                                  "zoom out or ask for a smaller box")])
+        raise BadParameters([FieldError("bbox", t("viewport.too_many_tiles", count=count, zoom=z, maximum=MAX_TILES))])
     box = (_tile_lon(tiles[0], z), _tile_lat(tiles[3] + 1, z), _tile_lon(tiles[2] + 1, z), _tile_lat(tiles[1], z))
     if z >= FULL_DETAIL_ZOOM:
         tolerance, scale = 0.0, 10 ** 6

@@ -10,6 +10,7 @@ import pytest
 
 from geo.config import load_campaign
 from geo.errors import ConfigError
+from geo.messages import t
 
 
 def _raw(data_dir: Path) -> dict:
@@ -123,19 +124,19 @@ def test_every_problem_is_listed_at_once(data_dir):
 def test_invalid_json_is_reported(data_dir):
     (data_dir / "campaign.json").write_text('{"title": "x",', encoding="utf-8")
     problems = _problems(data_dir)
-    assert len(problems) == 1 and problems[0].startswith("not valid JSON"), problems
+    assert len(problems) == 1 and problems[0].startswith(t("config.not_json", detail="")), problems
 
 
 def test_missing_file_is_reported(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_campaign(tmp_path)
-    assert info.value.problems == ["file not found"]
+    assert info.value.problems == [t("config.file_not_found")]
     assert info.value.path == str(tmp_path / "campaign.json")
 
 
 def test_top_level_must_be_an_object(data_dir):
     (data_dir / "campaign.json").write_text("[1, 2]", encoding="utf-8")
-    assert _problems(data_dir) == ["the top level must be a JSON object"]
+    assert _problems(data_dir) == [t("config.not_object")]
 
 
 def test_layer_file_outside_the_data_dir_is_refused(data_dir):

@@ -15,6 +15,7 @@ from geo import progress
 from geo.config import load_campaign
 from geo.dashboard import dashboard
 from geo.history import end_of_day, layer_as_of
+from geo.messages import t
 from geo.store import open_store
 from geo.store.base import Store
 from geo.synth.campaign import DEFAULT_CAMPAIGN, TODAY
@@ -180,8 +181,9 @@ def test_history_refuses_a_campaign_that_has_a_journal(tmp_path):
     data = _small(tmp_path, "j")
     write_history(data)
     files = _tree(data)
-    with pytest.raises(ValueError, match="already has a change journal"):
+    with pytest.raises(ValueError) as refused:
         write_history(data)
+    assert str(refused.value) == t("synth.journal_exists", folder=data)
     assert _tree(data) == files
 
 

@@ -9,6 +9,7 @@ import shapely
 from shapely.geometry import shape
 
 from geo.errors import ValidationError
+from geo.messages import t
 from geo.validate import MAX_TEXT, validate_feature
 
 
@@ -119,7 +120,7 @@ def test_error_names_the_feature_by_id_when_it_has_one(campaign, layer, make_fea
 def test_missing_status_is_refused(campaign, layer, make_feature):
     feature = make_feature()
     del feature["properties"]["status"]
-    assert _only_error(feature, layer, campaign, "status").message == "required"
+    assert _only_error(feature, layer, campaign, "status").message == t("request.required")
 
 
 def test_unknown_kind_is_refused(campaign, layer, make_feature):
@@ -143,7 +144,7 @@ def test_unknown_problem_category_is_refused(campaign, layer, make_feature):
 def test_open_problem_with_closed_on_is_refused(campaign, layer, make_feature):
     feature = make_feature(problems=[{"category": "乱堆乱放", "status": "open", "closed_on": "2026-11-20"}])
     error = _only_error(feature, layer, campaign, "problems[0].closed_on")
-    assert "still open" in error.message
+    assert error.message == t("feature.closed_while_open")
 
 
 def test_closed_problem_with_closed_on_is_accepted(campaign, layer, make_feature):
@@ -159,9 +160,9 @@ def test_over_long_name_is_refused(campaign, layer, make_feature):
 
 def test_control_characters_are_refused(campaign, layer, make_feature):
     error = _only_error(make_feature(name="兑周村\x001号院"), layer, campaign, "name")
-    assert "control characters" in error.message
+    assert error.message == t("feature.control_characters")
     error = _only_error(make_feature(unit="区城管局\x1b[31m"), layer, campaign, "unit")
-    assert "control characters" in error.message
+    assert error.message == t("feature.control_characters")
 
 
 def test_several_errors_are_reported_at_once(campaign, layer, make_feature):
@@ -198,7 +199,8 @@ def test_point_in_a_polygon_layer_is_refused(campaign, layer, make_feature):
     feature = make_feature()
     feature["geometry"] = {"type": "Point", "coordinates": [113.63, 34.72]}
     error = _only_error(feature, layer, campaign, "geometry.type")
-    assert "Point is not allowed" in error.message
+    assert error.message == t("feature.geometry_type_not_allowed", type="Point", layer=layer.title,
+                             allowed="Polygon, MultiPolygon")
 
 
 @pytest.mark.parametrize("geometry", [
@@ -208,25 +210,25 @@ def test_point_in_a_polygon_layer_is_refused(campaign, layer, make_feature):
 def test_empty_geometry_is_refused(campaign, layer, make_feature, geometry):
     feature = make_feature()
     feature["geometry"] = geometry
-    assert "empty" in _only_error(feature, layer, campaign, "geometry").message
+    assert _only_error(feature, layer, campaign, "geometry").message == t("feature.geometry_empty")
 
 
 def test_missing_geometry_is_refused(campaign, layer, make_feature):
     feature = make_feature()
     feature["geometry"] = None
-    assert "missing" in _only_error(feature, layer, campaign, "geometry").message
+    assert _only_error(feature, layer, campaign, "geometry").message == t("feature.geometry_missing")
 
 
 def test_coordinates_out_of_range_are_refused(campaign, layer, make_feature):
     ring = [[500000, 3840000], [500100, 3840000], [500100, 3840100], [500000, 3840000]]  # UTM metres
     error = _only_error(_with_ring(make_feature, ring), layer, campaign, "geometry.coordinates")
-    assert "out of range" in error.message and "EPSG:4326" in error.message
+    assert error.message == t("feature.not_wgs84")
 
 
 def test_swapped_longitude_and_latitude_are_refused_with_a_hint(campaign, layer, make_feature):
     ring = [[34.72, 113.63], [34.72, 113.631], [34.721, 113.631], [34.72, 113.63]]
     error = _only_error(_with_ring(make_feature, ring), layer, campaign, "geometry.coordinates")
-    assert "[longitude, latitude]" in error.message
+    assert error.message == t("feature.latitude_first")
 
 
 def test_place_outside_the_campaign_area_is_refused(campaign, layer, make_feature):
@@ -291,7 +293,8 @@ def test_self_intersecting_polygon_is_repaired_on_request(campaign, layer, make_
     repaired = shape(geometry)
     assert repaired.is_valid and not repaired.is_empty
     assert repaired.area == pytest.approx(0.001 ** 2 / 2, rel=1e-3)
-    assert len(checked.notes) == 1 and "repaired" in checked.notes[0] and "Self-intersection" in checked.notes[0]
+    assert len(checked.notes) == 1 and "Self-intersection" in checked.notes[0]
+    assert checked.notes[0].startswith(t("feature.geometry_repaired", label="康复前街11号院", reason="", type="")[:20])
     for polygon in getattr(repaired, "geoms", [repaired]):
         assert shapely.is_ccw(polygon.exterior)
 

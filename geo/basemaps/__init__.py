@@ -23,6 +23,7 @@ from geo.basemaps.local import FolderTiles, MBTiles, PMTiles, SourceProblem
 from geo.basemaps.proxy import ProxiedTiles
 from geo.config import CAMPAIGN_FILE, Basemap, Campaign
 from geo.errors import ConfigError, NotFound
+from geo.messages import t
 
 __all__ = ["BadRequest", "Basemaps", "Tile", "TileSource", "UpstreamFailed", "UpstreamTimeout", "check_zxy", "open_basemaps"]
 
@@ -37,7 +38,7 @@ class Basemaps:
     def tile(self, basemap_id: str, z: int, x: int, y: int) -> Tile:
         source = self.sources.get(basemap_id)
         if source is None:
-            raise NotFound(f"no basemap {basemap_id!r} is served here")
+            raise NotFound(t("basemap.unknown", basemap=repr(basemap_id)))
         return source.tile(z, x, y)
 
     def describe(self, tile_url: Callable[[str], str]) -> list[dict]:
@@ -105,5 +106,5 @@ def _open(b: Basemap, data_dir: Path, cache_dir: Path | None, env) -> TileSource
     if b.key_env is not None:
         key = env.get(b.key_env, "").strip()
         if not key:
-            raise SourceProblem(f"the environment variable {b.key_env} (key_env) is not set: set it to the {b.type} key")
+            raise SourceProblem(t("basemap.key_missing", variable=b.key_env, type=b.type))
     return ProxiedTiles(b, key, cache_dir)

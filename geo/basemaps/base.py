@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from geo.config import MAX_TILE_ZOOM, Basemap
 from geo.errors import GuatuError, NotFound
+from geo.messages import t
 
 
 class BadRequest(GuatuError):
@@ -77,10 +78,10 @@ def image_tile(data: bytes) -> Tile:
 def check_zxy(z: int, x: int, y: int) -> None:
     """Refuse addresses that are not on the Web Mercator tile grid."""
     if not 0 <= z <= MAX_TILE_ZOOM:
-        raise BadRequest(f"zoom {z} is outside 0–{MAX_TILE_ZOOM}")
+        raise BadRequest(t("basemap.zoom_outside", zoom=z, maximum=MAX_TILE_ZOOM))
     size = 1 << z
     if not (0 <= x < size and 0 <= y < size):
-        raise BadRequest(f"tile {z}/{x}/{y} is off the grid: x and y must be below {size} at zoom {z}")
+        raise BadRequest(t("basemap.off_grid", tile=f"{z}/{x}/{y}", size=size, zoom=z))
 
 
 def flip_y(z: int, y: int) -> int:
@@ -103,7 +104,7 @@ class TileSource(ABC):
         check_zxy(z, x, y)
         found = self.read(z, x, y) if self.min_zoom <= z <= self.max_zoom else None
         if found is None:
-            raise NotFound(f"basemap {self.basemap.id!r} has no tile {z}/{x}/{y}")
+            raise NotFound(t("basemap.no_tile", basemap=repr(self.basemap.id), tile=f"{z}/{x}/{y}"))
         return found
 
     @abstractmethod

@@ -17,6 +17,7 @@ from geo.basemaps.base import BadRequest
 from geo.config import DISPLAY_CRS
 from geo.exchange.gcj02 import gcj02_to_wgs84, geometry_to_gcj02, wgs84_to_gcj02
 from geo.geojson_io import PRECISION, dumps
+from geo.messages import t
 
 POINT_PROPERTIES = ("label_point",)  # [lon, lat] pairs in properties that move with the geometry
 GCJ02_MARGIN = 0.0002  # degrees added around a GCJ-02 box turned back into WGS84
@@ -26,7 +27,7 @@ def display_crs(value: str | None) -> str:
     """The `crs` query parameter: wgs84 (default) or gcj02."""
     crs = (value or "wgs84").lower()
     if crs not in DISPLAY_CRS:
-        raise BadRequest(f"crs must be one of {', '.join(DISPLAY_CRS)}, not {value!r}")
+        raise BadRequest(t("basemap.crs", expected=", ".join(DISPLAY_CRS), got=repr(value)))
     return crs
 
 

@@ -30,6 +30,7 @@ from pmtiles.tile import (
 
 from geo.basemaps.base import Tile, TileSource, flip_y, image_tile
 from geo.config import Basemap
+from geo.messages import t
 
 FOLDER_EXTENSIONS = ("png", "jpg", "jpeg", "webp")
 RASTER_FORMATS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
@@ -45,7 +46,7 @@ class FolderTiles(TileSource):
     def __init__(self, basemap: Basemap, root: Path) -> None:
         super().__init__(basemap)
         if not root.is_dir():
-            raise SourceProblem(f"tile folder {basemap.path} does not exist in the data directory")
+            raise SourceProblem(t("basemap.folder_missing", path=basemap.path))
         self.root = root
         zooms = sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit())
         if zooms:
@@ -71,17 +72,17 @@ class MBTiles(TileSource):
         self.path = path
         self._local = threading.local()
         if not path.is_file():
-            raise SourceProblem(f"MBTiles file {basemap.path} does not exist in the data directory")
+            raise SourceProblem(t("basemap.mbtiles_missing", path=basemap.path))
         try:
             db = self._connect()
             meta = dict(db.execute("SELECT name, value FROM metadata").fetchall())
             low, high = db.execute("SELECT MIN(zoom_level), MAX(zoom_level) FROM tiles").fetchone()
             db.close()
         except sqlite3.DatabaseError as exc:
-            raise SourceProblem(f"{basemap.path} is not a readable MBTiles file ({exc})") from None
+            raise SourceProblem(t("basemap.mbtiles_unreadable", path=basemap.path, detail=str(exc))) from None
         fmt = str(meta.get("format", "png")).lower()
         if fmt not in RASTER_FORMATS:
-            raise SourceProblem(f"{basemap.path} holds {fmt!r} tiles; the wall map draws raster tiles only (png, jpg, webp)")
+            raise SourceProblem(t("basemap.not_raster", path=basemap.path, kind=repr(fmt), formats="png, jpg, webp"))
         self.mimetype = RASTER_FORMATS[fmt]
         self.min_zoom = basemap.min_zoom if basemap.min_zoom is not None else _int(meta.get("minzoom"), low, 0)
         self.max_zoom = basemap.max_zoom if basemap.max_zoom is not None else _int(meta.get("maxzoom"), high, 18)
@@ -131,14 +132,14 @@ class PMTiles(TileSource):
         self._opened: tuple | None = None  # (pid, inode, mtime), file, get_bytes, header
         self._directories: OrderedDict[tuple[int, int], list] = OrderedDict()
         if not path.is_file():
-            raise SourceProblem(f"PMTiles archive {basemap.path} does not exist in the data directory")
+            raise SourceProblem(t("basemap.pmtiles_missing", path=basemap.path))
         try:
             _, header = self._open()
         except (MagicNumberNotFound, SpecVersionUnsupported, ValueError, OSError) as exc:
-            raise SourceProblem(f"{basemap.path} is not a PMTiles v3 archive ({type(exc).__name__})") from None
+            raise SourceProblem(t("basemap.not_pmtiles", path=basemap.path, detail=type(exc).__name__)) from None
         if header["tile_type"] not in _PMTILES_TYPES:
-            raise SourceProblem(f"{basemap.path} holds {header['tile_type'].name} tiles; "
-                                "the wall map draws raster tiles only (png, jpeg, webp, avif)")
+            raise SourceProblem(t("basemap.not_raster", path=basemap.path, kind=header["tile_type"].name,
+                                  formats="png, jpeg, webp, avif"))
         self.mimetype = _PMTILES_TYPES[header["tile_type"]]
         self.encoding = {Compression.GZIP: "gzip", Compression.BROTLI: "br", Compression.ZSTD: "zstd"}.get(
             header["tile_compression"])

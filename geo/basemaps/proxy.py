@@ -109,10 +109,10 @@ class ProxiedTiles(TileSource):
             raise UpstreamFailed(t("basemap.too_many_redirects", basemap=b.id, n=MAX_REDIRECTS))
         except requests.Timeout:
             log.warning("basemap %s: %s timed out", b.id, self._redact(url))
-            raise UpstreamTimeout(f"basemap {b.id!r}: the tile server did not answer within {b.timeout:g} s") from None
+            raise UpstreamTimeout(t("basemap.no_answer", basemap=b.id, seconds=f"{b.timeout:g}")) from None
         except requests.RequestException as exc:
             log.warning("basemap %s: %s failed: %s", b.id, self._redact(url), type(exc).__name__)
-            raise UpstreamFailed(f"basemap {b.id!r}: the tile server cannot be reached") from None
+            raise UpstreamFailed(t("basemap.unreachable", basemap=b.id)) from None
 
     def _redirect_target(self, url: str, location: str) -> str:
         """Where a redirect points, if that is the configured tile server itself; else UpstreamFailed."""
@@ -129,7 +129,7 @@ class ProxiedTiles(TileSource):
             return None
         if resp.status_code != 200:
             log.warning("basemap %s: %s answered HTTP %s", b.id, self._redact(url), resp.status_code)
-            raise UpstreamFailed(f"basemap {b.id!r}: the tile server answered HTTP {resp.status_code}")
+            raise UpstreamFailed(t("basemap.http_status", basemap=b.id, status=resp.status_code))
         declared = resp.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > MAX_TILE_BYTES:  # refused before a byte of it is read
             log.warning("basemap %s: %s announced %s bytes; refused", b.id, self._redact(url), declared)
@@ -141,13 +141,13 @@ class ProxiedTiles(TileSource):
             if size > MAX_TILE_BYTES:
                 raise UpstreamFailed(t("basemap.tile_too_large", basemap=b.id, limit=MAX_TILE_BYTES))
             if time.monotonic() > deadline:
-                raise UpstreamTimeout(f"basemap {b.id!r}: the tile server did not finish within {2 * b.timeout:g} s")
+                raise UpstreamTimeout(t("basemap.too_slow", basemap=b.id, seconds=f"{2 * b.timeout:g}"))
         data = b"".join(chunks)
         if not data:
             return None
         if sniff_image(data) is None:
             log.warning("basemap %s: %s answered with something that is not an image", b.id, self._redact(url))
-            raise UpstreamFailed(f"basemap {b.id!r}: the tile server answered with something that is not an image")
+            raise UpstreamFailed(t("basemap.not_an_image", basemap=b.id))
         return data
 
     def _store(self, path: Path, data: bytes) -> None:

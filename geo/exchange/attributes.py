@@ -24,6 +24,7 @@ from typing import Any
 
 from geo.config import Campaign
 from geo.errors import FieldError
+from geo.messages import t
 
 # Guatu property → column names that mean it (compared without case and spaces).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -148,7 +149,7 @@ def as_json(value: Any, name: str, where: str) -> tuple[Any, FieldError | None]:
     try:
         return json.loads(value), None
     except ValueError as exc:
-        return None, FieldError(name, f"is not valid JSON ({exc.msg} at character {exc.pos})", where)
+        return None, FieldError(name, t("import.attribute_not_json", detail=exc.msg, position=exc.pos), where)
 
 
 def as_int(value: Any) -> int | None:

@@ -28,6 +28,7 @@ from geo.exchange.attributes import status_key
 from geo.exchange.containers import zip_files
 from geo.exchange.formats import write_gdal
 from geo.geojson_io import collection_bytes, feature_line
+from geo.messages import t
 from geo.store.base import Store
 
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
@@ -56,7 +57,7 @@ def parse_filters(filters: Mapping[str, str | Iterable[str] | None] | None, camp
         if raw is None or raw == "" or raw == ():
             continue
         if key not in FILTER_KEYS:
-            errors.append(FieldError(key, f"cannot filter by {key!r}; filters are {', '.join(FILTER_KEYS)}"))
+            errors.append(FieldError(key, t("export.unknown_filter", key=repr(key), filters=", ".join(FILTER_KEYS))))
             continue
         items = raw.split(",") if isinstance(raw, str) else [v for r in raw for v in str(r).split(",")]
         values = {v.strip() for v in items if v.strip()}
@@ -64,8 +65,8 @@ def parse_filters(filters: Mapping[str, str | Iterable[str] | None] | None, camp
             values = {status_key(v, campaign) for v in values}
             unknown = sorted(values - set(campaign.status_keys))
             if unknown:
-                errors.append(FieldError("status", f"unknown status {', '.join(unknown)}; expected one of "
-                                                   f"{', '.join(campaign.status_keys)}"))
+                errors.append(FieldError("status", t("feature.unknown_status", status=", ".join(unknown),
+                                                   statuses=", ".join(campaign.status_keys))))
         if values:
             out[key] = values
     if errors:
@@ -82,7 +83,7 @@ def export_layer(store: Store, layer_id: str, fmt: str, *,
     """The layer (or the places matching `filters`) as a file of format `fmt`."""
     layer = store.layer(layer_id)
     if fmt not in EXPORT_FORMATS:
-        raise BadParameters([FieldError("format", f"unknown format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")])
+        raise BadParameters([FieldError("format", t("export.unknown_format", format=repr(fmt), formats=", ".join(EXPORT_FORMATS)))])
     chosen = select_features(store.features(layer_id), parse_filters(filters, store.campaign))
     return export_features(chosen, layer, store.campaign, fmt)
 

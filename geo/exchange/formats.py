@@ -259,7 +259,7 @@ def _geojson_keys(path: Path, count: int) -> list[set[str]] | None:
 
 
 def _geometry_unreadable(item: Incoming) -> FieldError:
-    return FieldError("geometry", "cannot be read (broken geometry in the file, e.g. a ring with too few points)", item.where)
+    return FieldError("geometry", t("import.geometry_unreadable"), item.where)
 
 
 def _column_values(col: np.ndarray, ogr_type: str, subtype: str) -> list[Any]:

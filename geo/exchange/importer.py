@@ -123,7 +123,7 @@ def read_upload(data: bytes, filename: str, campaign: Campaign, options: ImportO
     if options.encoding:
         encoding = codec_for(options.encoding)
         if encoding is None:
-            raise ValidationError([FieldError("encoding", f"unknown encoding {options.encoding!r}; try GBK or UTF-8")])
+            raise ValidationError([FieldError("encoding", t("import.unknown_encoding", encoding=repr(options.encoding)))])
     with refused_when_full("upload"), private_dir() as tmp:  # a full disk: DiskFull; the private folder goes
         saved = tmp / ((_SAFE_NAME.sub("_", Path(name).stem).lstrip(".")[:80] or "upload") + suffix)  # GDAL names layers after it
         saved.write_bytes(data)
@@ -187,13 +187,13 @@ def _preview_one(item: Incoming, layer: Layer, campaign: Campaign, current: dict
     fid = item.id
     if fid is not None:
         if fid in seen:
-            return _reject(item, [FieldError("id", f"{fid} appears twice in the file (first at {seen[fid]})", fid)])
+            return _reject(item, [FieldError("id", t("import.id_twice", fid=fid, first=seen[fid]), fid)])
         seen[fid] = item.where
     existing = current.get(fid) if fid is not None else None
     if existing is None:
         if updates_only:
-            what = f"no place {fid!r} in {layer.title}" if fid else "no place id (点位编号)"
-            return _reject(item, [FieldError("id", f"{what}; the ledger can only update places that exist", fid)])
+            what = t("import.no_place", fid=repr(fid), layer=layer.title) if fid else t("import.no_place_id")
+            return _reject(item, [FieldError("id", t("import.ledger_updates_only", what=what), fid)])
         if fid in retired:  # a deleted place's id: never given again (the commit would be refused)
             return _reject(item, [FieldError("id", t("ids.used_before", id=fid, layer=layer.title), fid)])
         return _preview_add(item, layer, campaign, repair=repair)
@@ -248,7 +248,7 @@ def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Camp
     votes = {v for v, _ in item.status_votes if v != base.get("status")}
     if len(votes) > 1:
         where = "; ".join(f"{v} at {w}" for v, w in item.status_votes if v in votes)
-        return _reject(item, [FieldError("status", f"the file gives different new statuses: {where}", fid)], base.get("name"))
+        return _reject(item, [FieldError("status", t("import.status_votes", where=where), fid)], base.get("name"))
     if votes and "status" not in item.properties:
         props["status"] = votes.pop()
 
@@ -393,8 +393,8 @@ def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, ski
     try:
         results = store.apply(ops, user=user, repair=bool(preview.options.get("repair")))
     except Conflict as exc:
-        raise Conflict(f"nothing was imported: {_conflict_reason(exc, ops)}. "
-                       f"Preview {preview.file} again to see the current values.", current=exc.current) from None
+        raise Conflict(t("import.conflict", reason=_conflict_reason(exc, ops), file=preview.file),
+                       current=exc.current) from None
     added = [r.feature["id"] for r, op in zip(results, ops) if op.kind == "create"]
     changed = [r.feature["id"] for r, op in zip(results, ops) if op.kind == "update"]
     notes = [n for r in results for n in r.notes]

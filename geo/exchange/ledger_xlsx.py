@@ -245,8 +245,7 @@ def _sheet_rows(ws, known: dict[str, str], id_key: str, result: ReadResult,
         cell = {key: row[i] if i < len(row) else None for key, i in columns.items()}
         pid = as_text(cell[id_key])
         if is_blank(pid):
-            result.items.append(Incoming(where=where, errors=[FieldError(id_label, "empty: every row needs the place id",
-                                                                         where)]))
+            result.items.append(Incoming(where=where, errors=[FieldError(id_label, t("import.row_needs_id"), where)]))
             continue
         out.append((where, cell, _place(places, pid, where)))
     return out, count
@@ -298,6 +297,6 @@ def _read_problems(ws, campaign: Campaign, places: dict[str, Incoming], result: 
         if not is_blank(cell.get("status")):  # a blank status keeps the current one (a new problem is open)
             patch["status"] = problem_status_key(as_text(cell["status"]), campaign)
         if patch["id"] is None and "category" in patch and not patch["category"]:
-            item.errors.append(FieldError("类别", "a new problem needs its category", where))
+            item.errors.append(FieldError("类别", t("import.problem_needs_category"), where))
         item.problem_patches = (item.problem_patches or []) + [patch]
     return count

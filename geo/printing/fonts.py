@@ -28,6 +28,7 @@ from pathlib import Path
 
 from geo.errors import GuatuError
 from geo.geojson_io import atomic_write
+from geo.messages import t
 
 FONT_PACKAGE = "fonts-noto-cjk"
 FAMILY = "Noto Sans CJK SC"
@@ -88,10 +89,7 @@ def find_cjk_font(weight: str = "regular") -> SourceFont:
             return SourceFont(path, SC_FACE)
     if weight == "bold":
         return find_cjk_font("regular")
-    raise FontMissing(
-        f"no Chinese font found (looked for {FAMILY!r} with fc-match and in {KNOWN_PATHS['regular'][0]}): "
-        f"install the Debian package {FONT_PACKAGE} (the set-up command `./guatu setup` does it)"
-    )
+    raise FontMissing(t("print.font_missing", family=repr(FAMILY), path=KNOWN_PATHS["regular"][0], package=FONT_PACKAGE))
 
 
 def cache_dir() -> Path:

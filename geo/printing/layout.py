@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from geo.config import Campaign
 from geo.errors import BadParameter
+from geo.messages import t
 from geo.parsing import BoolRefused, parse_bool
 
 PAPER_MM = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594), "A3": (297, 420), "A4": (210, 297)}
@@ -96,7 +97,7 @@ def _choice(args: Mapping[str, str], name: str, choices: tuple[str, ...], defaul
     value = str(raw).strip()
     value = value.upper() if upper else value.lower()
     if value not in choices:
-        raise BadPrintParameter(name, f"unknown value {raw!r}; expected one of {', '.join(choices)}")
+        raise BadPrintParameter(name, t("print.unknown_value", value=repr(raw), choices=", ".join(choices)))
     return value
 
 
@@ -107,13 +108,13 @@ def _bbox(raw: str, campaign: Campaign) -> tuple[float, float, float, float]:
     except ValueError:
         values = []
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise BadPrintParameter("bbox", f"expected west,south,east,north in degrees, got {raw!r}")
+        raise BadPrintParameter("bbox", t("print.bbox_form", got=repr(raw)))
     west, south, east, north = values
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise BadPrintParameter("bbox", f"expected west < east and south < north within ±180/±90 degrees, got {raw!r}")
+        raise BadPrintParameter("bbox", t("print.bbox_order", got=repr(raw)))
     cw, cs, ce, cn = campaign.map.bounds
     if east < cw or west > ce or north < cs or south > cn:
-        raise BadPrintParameter("bbox", f"{raw!r} lies outside the campaign area {cw},{cs},{ce},{cn} (west,south,east,north)")
+        raise BadPrintParameter("bbox", t("print.bbox_outside", got=repr(raw), area=f"{cw},{cs},{ce},{cn}"))
     return west, south, east, north
 
 
@@ -123,27 +124,27 @@ def parse_options(args: Mapping[str, str], campaign: Campaign) -> PrintOptions:
              "bbox", "scale", "labels", "table", "hatch", "title"}
     unknown = sorted(set(args) - known)
     if unknown:
-        raise BadPrintParameter(unknown[0], f"unknown parameter; known: {', '.join(sorted(known))}")
+        raise BadPrintParameter(unknown[0], t("print.unknown_parameter", known=", ".join(sorted(known))))
     paper = _choice(args, "paper", tuple(PAPER_MM), "A3", upper=True)
     orientation = _choice(args, "orientation", ORIENTATIONS, "landscape")
     fmt = _choice(args, "format", FORMATS, "pdf")
     dpi_raw = str(args.get("dpi") or "150").strip()
     if not dpi_raw.isdigit() or int(dpi_raw) not in DPIS:
-        raise BadPrintParameter("dpi", f"expected one of {', '.join(map(str, DPIS))}, got {dpi_raw!r}")
+        raise BadPrintParameter("dpi", t("print.dpi", choices=", ".join(map(str, DPIS)), got=repr(dpi_raw)))
     layers = tuple(dict.fromkeys(v.strip() for v in str(args.get("layers") or "").split(",") if v.strip()))
     known_layers = [x.id for x in campaign.layers]
     for layer in layers:
         if layer not in known_layers:
-            raise BadPrintParameter("layers", f"no layer {layer!r}; layers are {', '.join(known_layers)}")
+            raise BadPrintParameter("layers", t("store.no_layer", layer=repr(layer), layers=", ".join(known_layers)))
     status = _values(str(args.get("status") or ""))
     for key in status:
         if key not in campaign.status_keys:
-            raise BadPrintParameter("status", f"unknown status {key!r}; statuses are {', '.join(campaign.status_keys)}")
+            raise BadPrintParameter("status", t("feature.unknown_status", status=repr(key), statuses=", ".join(campaign.status_keys)))
     scale = None
     if args.get("scale"):
         raw = str(args["scale"]).strip().replace(" ", "").removeprefix("1:")
         if not raw.isdigit() or not MIN_SCALE <= int(raw) <= MAX_SCALE:
-            raise BadPrintParameter("scale", f"expected a scale denominator from {MIN_SCALE} to {MAX_SCALE}, got {args['scale']!r}")
+            raise BadPrintParameter("scale", t("print.scale", minimum=MIN_SCALE, maximum=MAX_SCALE, got=repr(args["scale"])))
         scale = int(raw)
     title = args.get("title")
     if title is not None:
@@ -160,8 +161,8 @@ def parse_options(args: Mapping[str, str], campaign: Campaign) -> PrintOptions:
         w, h = options.pixels
         if w * h > MAX_PIXELS:
             raise BadPrintParameter(
-                "dpi", f"{paper} at {options.dpi} dpi would be {w}×{h} pixels ({w * h / 1e6:.0f} megapixels, "
-                f"more than {MAX_PIXELS // 1_000_000}); choose a lower dpi or format=pdf, which prints at any size")
+                "dpi", t("print.too_many_pixels", paper=paper, dpi=options.dpi, width=w, height=h,
+                         megapixels=f"{w * h / 1e6:.0f}", maximum=MAX_PIXELS // 1_000_000))
     return options
 
 

@@ -281,7 +281,7 @@ class Store(ABC):
 
         if op.kind == "create":
             if current is not None:
-                raise Conflict(f"{op.id} already exists in {layer.title}", current=current)
+                raise Conflict(t("store.id_exists", id=op.id, layer=layer.title), current=current)
             if op.id and key not in pending and txn.used_before(op.layer, op.id):
                 raise Conflict(t("ids.used_before", id=op.id, layer=layer.title))
             fid = op.id or txn.next_id(layer)
@@ -315,14 +315,12 @@ class Store(ABC):
     def _check_version(op: Op, current: dict) -> None:
         have = current["properties"].get("version")
         if op.expected_version is None:
-            raise ValidationError([FieldError("version", "required: name the version your edit started from", op.id)])
+            raise ValidationError([FieldError("version", t("store.version_required"), op.id)])
         if op.expected_version != have:
             props = current["properties"]
             raise Conflict(
-                f"{op.id} ({props.get('name')}) was changed meanwhile: it is at version {have}, "
-                f"saved by {props.get('updated_by')} at {props.get('updated_at')}; "
-                f"your edit started from version {op.expected_version}. Reload it, or overwrite deliberately "
-                f"by saving again with version {have}.",
+                t("store.changed_meanwhile", id=op.id, name=props.get("name"), version=have, user=props.get("updated_by"),
+                  at=props.get("updated_at"), yours=op.expected_version),
                 current=current,
             )
 

@@ -503,12 +503,12 @@ class GeoJSONStore(Store):
     @contextmanager
     def _locked(self) -> Iterator[None]:
         if not self._thread_lock.acquire(timeout=self._lock_timeout):
-            raise StoreBusy("the campaign is busy with another write; try again")
+            raise StoreBusy(t("store.busy"))
         try:
             try:
                 self._file_lock.acquire(poll_interval=0.005)
             except Timeout:
-                raise StoreBusy("another process holds the write lock; try again") from None
+                raise StoreBusy(t("store.busy")) from None
             try:
                 yield
             finally:
@@ -557,7 +557,7 @@ class GeoJSONStore(Store):
             with FileLock(str(folder / ".lock"), timeout=self._lock_timeout):
                 yield
         except Timeout:
-            raise StoreBusy(f"another process holds the lock of the {kind} records; try again") from None
+            raise StoreBusy(t("store.records_busy", kind=kind)) from None
 
     def put_record(self, kind: str, key: str, value: dict) -> None:
         atomic_write(self._record_path(kind, key), orjson.dumps(value, option=orjson.OPT_INDENT_2))

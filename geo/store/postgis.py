@@ -81,8 +81,7 @@ class DatabaseUnavailable(GuatuError):
 
 def check_schema_name(schema: str) -> str:
     if not isinstance(schema, str) or not _SCHEMA_NAME.match(schema):
-        raise ValueError(f"schema name {schema!r}: use lower-case letters, digits and _ (at most 63, not starting "
-                         "with a digit)")
+        raise ValueError(t("db.bad_schema_name", schema=repr(schema)))
     return schema
 
 
@@ -180,9 +179,9 @@ class PostGISStore(Store):
                              f" s: {exc}") from None
         except psycopg.OperationalError as exc:
             if isinstance(exc, psycopg.errors.LockNotAvailable):
-                raise StoreBusy("another write holds the campaign lock; try again") from None
+                raise StoreBusy(t("store.busy")) from None
             if isinstance(exc, psycopg.errors.DiskFull):  # the transaction rolled back: nothing was kept
-                raise disk_full(f"the campaign database ({exc.sqlstate})") from None
+                raise disk_full(t("db.where", sqlstate=exc.sqlstate)) from None
             if conn is None or conn.broken or conn.closed:
                 raise self._down(str(exc).strip()) from None
             raise DatabaseUnavailable(t("db.unavailable", where=self.where, seconds=1) + f" ({str(exc).strip()})",
@@ -428,7 +427,7 @@ class PostGISStore(Store):
         with self._conn() as conn:
             while not conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
                 if time.monotonic() > deadline:
-                    raise StoreBusy(f"another instance holds the lock of the {kind} records; try again")
+                    raise StoreBusy(t("store.records_busy", kind=kind))
                 time.sleep(0.02)
             try:
                 yield
@@ -496,7 +495,7 @@ class _PGTransaction(Transaction):
                                   "ON CONFLICT (layer) DO UPDATE SET seq = excluded.seq", (layer, seq))
         for cur, change in checks:
             if cur.rowcount != 1:  # the row moved on although we held the lock: refuse rather than overwrite
-                raise Conflict(f"{change['id']} was changed by another writer meanwhile; reload it and try again")
+                raise Conflict(t("store.changed_by_another", id=change["id"]))
 
 
 # --- rows <-> Guatu's dicts (shared with geo.store.transfer) --------------------------

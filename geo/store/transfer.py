@@ -109,8 +109,7 @@ def _refuse_unless_empty(conn, schema: str) -> None:
     places, changes, records = conn.execute("SELECT (SELECT count(*) FROM features), (SELECT count(*) FROM journal), "
                                             "(SELECT count(*) FROM records)").fetchone()
     if places or changes or records:
-        raise CopyRefused(f"schema {schema!r} already holds a campaign ({places} places, {changes} journal entries): "
-                          "copy into a new schema, or drop this one first")
+        raise CopyRefused(t("db.copy_schema_not_empty", schema=repr(schema), places=places, changes=changes))
 
 
 def copy_to_geojson(database_url: str, campaign: Campaign, to_dir: Path | str, *, schema: str = DEFAULT_SCHEMA,
@@ -123,7 +122,7 @@ def copy_to_geojson(database_url: str, campaign: Campaign, to_dir: Path | str, *
     existing = [x.file for x in campaign.layers if (to_dir / x.file).exists()] + \
         ([JOURNAL_FILE] if (to_dir / JOURNAL_FILE).exists() else [])
     if existing:
-        raise CopyRefused(f"{to_dir} already holds {', '.join(existing)}: copy into an empty folder")
+        raise CopyRefused(t("db.copy_folder_not_empty", folder=to_dir, files=", ".join(existing)))
     if campaign_dir is not None and Path(campaign_dir).resolve() != to_dir.resolve():
         _copy_campaign_files(Path(campaign_dir), to_dir,
                              {x.file for x in campaign.layers} | {JOURNAL_FILE, LOCK_FILE, *RECORD_KINDS})

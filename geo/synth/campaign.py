@@ -18,6 +18,7 @@ from shapely.geometry import shape
 from geo.boundaries import areas_holding
 from geo.config import CAMPAIGN_FILE, Campaign, load_campaign
 from geo.geojson_io import atomic_write, layer_members, write_collection
+from geo.messages import t
 from geo.synth.geography import (
     DAILY,
     FRINGE_STREET,
@@ -258,9 +259,9 @@ def build_demo(campaign: Campaign, seed: int = DEMO_SEED) -> tuple[dict[str, lis
                          ("villages", ("城乡接合部",))):
         missing = [k for k in kinds if k not in campaign.layer(layer).kinds]
         if missing:
-            raise ValueError(f"the campaign's layer {layer!r} lacks the demo's kinds {missing}")
+            raise ValueError(t("synth.kinds_missing", layer=repr(layer), kinds=missing))
     if not set(DEMO_STATUS_WEIGHTS) <= set(campaign.status_keys):
-        raise ValueError(f"the demo needs the statuses {', '.join(DEMO_STATUS_WEIGHTS)}")
+        raise ValueError(t("synth.statuses_needed", statuses=", ".join(DEMO_STATUS_WEIGHTS)))
 
     rng_geo = np.random.default_rng([seed, 1])
     bounds = build_boundaries(rng_geo)

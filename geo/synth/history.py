@@ -20,6 +20,7 @@ import numpy as np
 
 from geo.config import Campaign, load_campaign
 from geo.geojson_io import atomic_write, layer_members, write_collection
+from geo.messages import t
 from geo.store import Op, open_store
 from geo.store.geojson import JOURNAL_FILE
 from geo.synth.campaign import DEMO_SEED, TODAY
@@ -163,20 +164,20 @@ def write_history(data_dir: Path, *, days: int | None = None, today: date = TODA
     campaign = load_campaign(data_dir)
     missing = [s for s in STORY if s not in campaign.status_keys]
     if missing:
-        raise ValueError(f"a made-up history needs the statuses {', '.join(STORY)}; the campaign lacks {missing}")
+        raise ValueError(t("synth.history_statuses", statuses=", ".join(STORY), missing=missing))
     store = open_store(data_dir, campaign)
     try:
         if store.revision():
-            raise ValueError(f"{data_dir} already has a change journal; a made-up history must come first")
+            raise ValueError(t("synth.journal_exists", folder=data_dir))
         if store.layer_errors():
-            raise ValueError(f"{data_dir}: layers cannot be read: {store.layer_errors()}")
+            raise ValueError(t("synth.layers_unreadable", folder=data_dir, errors=store.layer_errors()))
         layers = {layer.id: store.features(layer.id) for layer in campaign.layers}
     finally:
         store.close()
     first = today - timedelta(days=days) if days is not None else history_start(
         [f for features in layers.values() for f in features], today)
     if first > today:
-        raise ValueError(f"the history would start after today ({first} > {today})")
+        raise ValueError(t("synth.starts_after_today", first=first, today=today))
 
     rng = np.random.default_rng([seed, 4])
     batches: dict[tuple[date, int], list[tuple[str, Op]]] = {}  # (day, slot) → (user, op)

@@ -17,6 +17,7 @@ import numpy as np
 
 from geo.config import CAMPAIGN_FILE, Campaign, load_campaign
 from geo.geojson_io import atomic_write, round_coords
+from geo.messages import t
 from geo.synth.campaign import (
     CAMPAIGN_START,
     DEADLINE_FIRST,
@@ -221,7 +222,7 @@ def _synthetic_people(communities: list[dict], rng: np.random.Generator) -> list
 def write_synthetic(out_dir: Path, count: int, seed: int = 1) -> dict[str, int]:
     """Write a synthetic campaign of `count` courtyards into `out_dir` (campaign.json included)."""
     if count < 1:
-        raise ValueError("count must be at least 1")
+        raise ValueError(t("synth.count"))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write(out_dir / CAMPAIGN_FILE, DEFAULT_CAMPAIGN.read_bytes())

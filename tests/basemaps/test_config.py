@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 
 from geo.basemaps import open_basemaps
 from geo.config import Basemap, load_campaign, parse_campaign
 from geo.errors import ConfigError
+from geo.messages import t
 from tests.basemaps.tilesets import make_mbtiles, make_pmtiles, png
 from tests.conftest import DEMO_CAMPAIGN
 
@@ -144,10 +146,10 @@ def test_opening_reports_missing_files_and_unset_keys_together(tmp_path):
             TDT,
         ])
     assert err.value.problems == [
-        "$.map.basemaps[0]: tile folder no-such-folder does not exist in the data directory",
-        "$.map.basemaps[1]: MBTiles file no.mbtiles does not exist in the data directory",
-        "$.map.basemaps[2]: PMTiles archive no.pmtiles does not exist in the data directory",
-        "$.map.basemaps[3]: the environment variable TIANDITU_KEY (key_env) is not set: set it to the tianditu key",
+        "$.map.basemaps[0]: " + t("basemap.folder_missing", path="no-such-folder"),
+        "$.map.basemaps[1]: " + t("basemap.mbtiles_missing", path="no.mbtiles"),
+        "$.map.basemaps[2]: " + t("basemap.pmtiles_missing", path="no.pmtiles"),
+        "$.map.basemaps[3]: " + t("basemap.key_missing", variable="TIANDITU_KEY", type="tianditu"),
     ]
     assert "campaign.json" in str(err.value)
 
@@ -163,10 +165,10 @@ def test_opening_refuses_vector_or_broken_archives(tmp_path):
             {"id": "p", "title": "P", "type": "pmtiles", "path": "broken.pmtiles"},
         ])
     found = err.value.problems
-    assert found[0] == ("$.map.basemaps[0]: vector.mbtiles holds 'pbf' tiles; "
-                        "the wall map draws raster tiles only (png, jpg, webp)")
-    assert found[1].startswith("$.map.basemaps[1]: broken.mbtiles is not a readable MBTiles file")
-    assert found[2] == "$.map.basemaps[2]: broken.pmtiles is not a PMTiles v3 archive (SpecVersionUnsupported)"
+    assert found[0] == "$.map.basemaps[0]: " + t("basemap.not_raster", path="vector.mbtiles", kind="'pbf'",
+                                                  formats="png, jpg, webp")
+    assert found[1].startswith("$.map.basemaps[1]: " + t("basemap.mbtiles_unreadable", path="broken.mbtiles", detail="")[:20])
+    assert found[2] == "$.map.basemaps[2]: " + t("basemap.not_pmtiles", path="broken.pmtiles", detail="SpecVersionUnsupported")
 
 
 def test_opening_reads_the_key_from_the_environment_only_on_the_server(tmp_path):
@@ -178,5 +180,5 @@ def test_opening_reads_the_key_from_the_environment_only_on_the_server(tmp_path)
 
 
 def test_the_app_refuses_to_start_with_a_basemap_it_cannot_serve(make_app):
-    with pytest.raises(ConfigError, match="no-such.mbtiles does not exist"):
+    with pytest.raises(ConfigError, match=re.escape(t("basemap.mbtiles_missing", path="no-such.mbtiles"))):
         make_app([{"id": "m", "title": "M", "type": "mbtiles", "path": "no-such.mbtiles"}])

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from geo.messages import t
 from tests.basemaps.tilesets import tile_png
 
 KEY = "tk-secret-0123456789abcdef"
@@ -98,7 +99,7 @@ def test_upstream_error_is_a_clean_502(client, upstream):
     assert resp.mimetype == "application/problem+json"
     body = resp.get_json()
     assert (body["type"], body["status"], body["error"]) == ("/problems/bad_gateway", 502, "bad_gateway")
-    assert body["message"] == body["detail"] == "basemap 'tdt': the tile server answered HTTP 500"
+    assert body["message"] == body["detail"] == t("basemap.http_status", basemap="tdt", status=500)
 
 
 def test_upstream_timeout_is_a_clean_504(client, upstream):

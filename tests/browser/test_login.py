@@ -66,7 +66,7 @@ def test_logout_ends_the_session(browser, server):
 
 
 def _logged_in_context(browser, server, user="admin1"):
-    context = browser.new_context()
+    context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.goto(server.url + "/login")
     _fill_login(page, user, PASSWORD)

@@ -11,7 +11,6 @@ import pytest
 from geo.messages import t
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
 
-ENGLISH = {"Accept-Language": "en-US,en;q=0.9"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SCRIPT_TEXTS = """() => ({
     lang: document.documentElement.lang,
@@ -27,16 +26,6 @@ def server(tmp_path_factory):
         yield s
 
 
-def answer_in_english(route) -> None:
-    """The page as the server sends it, marked English (`<html lang="en">`) when the server has not done so
-    itself: the scripts take their language from that attribute."""
-    response = route.fetch()
-    html = response.text()
-    if not re.search(r'<html lang="en', html):
-        html = re.sub(r'<html lang="[^"]*"', '<html lang="en"', html, count=1)
-    route.fulfill(response=response, body=html)
-
-
 def test_the_wall_scripts_show_english_texts_to_a_browser_asking_for_english(browser, server):
     page, log = open_page(browser, server.url, "/?refresh=0")
     wait_ready(page)
@@ -45,9 +34,10 @@ def test_the_wall_scripts_show_english_texts_to_a_browser_asking_for_english(bro
                        "search": t("wall.search.placeholder")}
     assert chinese["legend"] == "整改状态"
 
-    page.context.set_extra_http_headers(ENGLISH)
-    page.route(re.compile(re.escape(server.url) + r"/(\?.*)?$"), answer_in_english)
-    page.reload()
+    assert log.outside == [] and log.console_errors == []
+    page.context.close()
+
+    page, log = open_page(browser, server.url, "/?refresh=0", locale="en-US")  # Accept-Language: en-US
     wait_ready(page)
     english = page.evaluate(SCRIPT_TEXTS)
     assert english == {"lang": "en", "legend": t("wall.legend.title", lang="en"),

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from geo.messages import t
 from web import create_app
 
 
@@ -33,7 +34,7 @@ def test_export_writes_the_filtered_layer_in_each_format(fmt, name, runner, tmp_
     result = runner.invoke(args=["export", "--layer", "courtyards", "--format", fmt, "--out", str(out),
                                  "--status", "待整改,rectified"])
     assert result.exit_code == 0, result.output
-    assert "Wrote 2 place(s) of courtyards" in result.output
+    assert t("cli.exported", count=2, layer="courtyards", file=name, size=f"{out.stat().st_size:,}") in result.output
     assert out.stat().st_size > 0
 
 
@@ -41,9 +42,9 @@ def test_import_prints_the_preview_and_writes_nothing_without_commit(runner, tmp
     path = _edited_geojson(runner, tmp_path)
     result = runner.invoke(args=["import", str(path), "--layer", "courtyards"])
     assert result.exit_code == 0, result.output
-    assert "add 0 · change 1 · unchanged 2 · reject 0" in result.output
+    assert t("cli.import_counts", add=0, change=1, unchanged=2, reject=0, absent=0) in result.output
     assert "~ change    c-0001" in result.output and ": status" in result.output
-    assert "Run again with --commit" in result.output
+    assert t("cli.dry_run", count=1) in result.output
     assert store.get("courtyards", "c-0001")["properties"]["status"] == "pending"
 
 
@@ -51,7 +52,7 @@ def test_import_with_commit_applies_it_and_history_shows_who_changed_what(runner
     path = _edited_geojson(runner, tmp_path)
     result = runner.invoke(args=["import", str(path), "--layer", "courtyards", "--commit", "--user", "王五"])
     assert result.exit_code == 0, result.output
-    assert "Imported into courtyards: 0 added, 1 changed" in result.output
+    assert t("cli.imported", layer="courtyards", added=0, changed=1, revision=4) in result.output
     assert store.get("courtyards", "c-0001")["properties"]["status"] == "rectified"
 
     history = runner.invoke(args=["history", "--layer", "courtyards", "c-0001"])
@@ -75,14 +76,15 @@ def test_validate_exits_with_an_error_when_a_feature_would_be_rejected(runner, t
          "geometry": {"type": "Point", "coordinates": [113.63, 34.72]}}]}, ensure_ascii=False), encoding="utf-8")
     result = runner.invoke(args=["validate", str(path), "--layer", "courtyards"])
     assert result.exit_code == 1
-    assert "Point is not allowed" in result.output and "1 feature(s) would be rejected" in result.output
+    assert t("feature.geometry_type_not_allowed", type="Point", layer="楼院·小区", allowed="Polygon, MultiPolygon") in result.output
+    assert t("cli.would_reject", count=1) in result.output
 
 
 def test_a_commit_with_rejections_is_refused_with_a_clear_error(runner, tmp_path, store):
     path = _edited_geojson(runner, tmp_path, status="done")
     result = runner.invoke(args=["import", str(path), "--layer", "courtyards", "--commit"])
     assert result.exit_code == 1
-    assert "unknown status 'done'" in result.output and "未导入任何内容" in result.output
+    assert t("feature.unknown_status", status="'done'", statuses="") in result.output and "未导入任何内容" in result.output
     assert store.get("courtyards", "c-0001")["properties"]["status"] == "pending"
 
 
@@ -125,5 +127,5 @@ def test_import_reads_a_gbk_shapefile_with_a_declared_encoding(runner, tmp_path)
     result = runner.invoke(args=["import", str(path), "--layer", "courtyards", "--encoding", "GBK"])
 
     assert result.exit_code == 0, result.output
-    assert "encoding gb18030 (declared)" in result.output
-    assert "+ add       (new)          铁路苗圃健身公园" in result.output
+    assert t("cli.source_encoding", encoding="gb18030", how="declared") in result.output
+    assert f"+ add       {t('cli.new_place'):<14} 铁路苗圃健身公园" in result.output

@@ -8,6 +8,7 @@ import pytest
 
 from geo.errors import Conflict, ValidationError
 from geo.exchange import ImportOptions, ImportPreview, commit_import, preview_upload
+from geo.messages import t
 from tests.exchange.conftest import HOLED, LAYER
 
 BOWTIE = {"type": "Polygon", "coordinates": [[[113.63, 34.72], [113.64, 34.73], [113.64, 34.72], [113.63, 34.73], [113.63, 34.72]]]}
@@ -45,11 +46,12 @@ def test_the_report_says_why_each_bad_feature_is_rejected(store):
     preview = preview_upload(store, LAYER, BAD_FILE, "bad.geojson")
 
     assert preview.counts == {"add": 1, "change": 0, "unchanged": 0, "reject": 4}
-    assert "Point is not allowed in 楼院·小区" in _messages(_by_name(preview, "一个点"))
-    assert "unknown status 'done'" in _messages(_by_name(preview, "状态不对"))
-    assert "out of range" in _messages(_by_name(preview, "坐标越界"))
+    allowed = t("feature.geometry_type_not_allowed", type="Point", layer="楼院·小区", allowed="Polygon, MultiPolygon")
+    assert allowed in _messages(_by_name(preview, "一个点"))
+    assert t("feature.unknown_status", status="'done'", statuses="") in _messages(_by_name(preview, "状态不对"))
+    assert t("feature.not_wgs84") in _messages(_by_name(preview, "坐标越界"))
     bowtie = _by_name(preview, "自相交")
-    assert "invalid (Self-intersection" in _messages(bowtie) and "make_valid" in _messages(bowtie)
+    assert "Self-intersection" in _messages(bowtie) and "make_valid" in _messages(bowtie)
     assert [i.where for i in preview.rejected] == ["bad #2", "bad #3", "bad #4", "bad #5"]
     json.dumps(preview.to_dict(), ensure_ascii=False)  # a plain report a web view can send as it is
 
@@ -59,7 +61,7 @@ def test_a_self_intersection_is_repaired_and_reported_when_asked(store):
 
     bowtie = _by_name(preview, "自相交")
     assert bowtie.action == "add" and bowtie.repaired
-    assert any("repaired with make_valid" in note for note in bowtie.notes)
+    assert any("make_valid" in note and "Self-intersection" in note for note in bowtie.notes)
     assert preview.counts["reject"] == 3
 
 
@@ -132,7 +134,7 @@ def test_a_preview_survives_a_json_round_trip_and_still_commits(store, places):
 def test_an_id_given_twice_in_a_file_is_rejected_the_second_time(store):
     preview = preview_upload(store, LAYER, _file(_feature("甲", HOLED, fid="c-0100"), _feature("乙", HOLED, fid="c-0100")), "x.json")
     assert [i.action for i in preview.items] == ["add", "reject"]
-    assert "appears twice in the file (first at x #1)" in _messages(preview.items[1])
+    assert t("import.id_twice", fid="c-0100", first="x #1") in _messages(preview.items[1])
 
 
 def test_a_feature_without_geometry_updates_only_the_attributes_of_an_existing_place(store, places):
@@ -142,7 +144,7 @@ def test_a_feature_without_geometry_updates_only_the_attributes_of_an_existing_p
     preview = preview_upload(store, LAYER, data, "x.geojson")
 
     assert preview.items[0].action == "change" and preview.items[0].fields == ["status"]
-    assert preview.items[1].action == "reject" and "every place needs a geometry" in _messages(preview.items[1])
+    assert preview.items[1].action == "reject" and t("feature.geometry_missing") in _messages(preview.items[1])
 
 
 def test_nothing_to_commit_leaves_the_store_alone(store, places):

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from geo.errors import ValidationError
 from geo.exchange import commit_import, export_layer, preview_upload
+from geo.messages import t
 from tests.exchange.conftest import LAYER
 
 PROBLEM_HEADERS = ["点位编号", "点位名称", "街道", "社区", "点位状态", "问题编号", "类别", "问题描述", "发现日期", "发现方式",
@@ -108,7 +109,7 @@ def test_two_different_new_statuses_for_one_place_are_refused(store, places):
     preview = preview_upload(store, LAYER, _save(wb), "台账.xlsx")
     rejected = preview.rejected[0]
     assert rejected.id == "c-0001"
-    assert "different new statuses" in rejected.errors[0]["message"]
+    assert rejected.errors[0]["message"].startswith(t("import.status_votes", where=""))
 
 
 def test_a_ledger_row_for_an_unknown_place_is_rejected(store, places):
@@ -116,7 +117,8 @@ def test_a_ledger_row_for_an_unknown_place_is_rejected(store, places):
     wb["问题台账"].append(["c-9999", None, None, None, None, None, "僵尸车", "车棚僵尸车", None, None, None, None, None, None])
     preview = preview_upload(store, LAYER, _save(wb), "台账.xlsx")
     assert preview.rejected[0].id == "c-9999"
-    assert "the ledger can only update places that exist" in preview.rejected[0].errors[0]["message"]
+    assert preview.rejected[0].errors[0]["message"] == t("import.ledger_updates_only",
+                                                          what=t("import.no_place", fid="'c-9999'", layer="楼院·小区"))
 
 
 def test_a_workbook_that_is_not_a_ledger_is_explained(store):

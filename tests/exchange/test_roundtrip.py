@@ -11,6 +11,7 @@ import pytest
 
 from geo.errors import ValidationError
 from geo.exchange import commit_import, export_layer, preview_upload
+from geo.messages import t
 from tests.exchange.conftest import LAYER, attributes, same_shape
 
 GIS_FORMATS = ["geojson", "gpkg", "shp", "kml"]
@@ -95,12 +96,15 @@ def test_filtered_export_holds_only_the_matching_places(store, places):
 
 
 def test_unknown_filters_and_formats_are_refused(store, places):
-    with pytest.raises(ValidationError, match="unknown status"):
+    with pytest.raises(ValidationError) as status:
         export_layer(store, LAYER, "gpkg", filters={"status": "done"})
-    with pytest.raises(ValidationError, match="cannot filter by 'colour'"):
+    assert status.value.errors[0].message.startswith(t("feature.unknown_status", status="done", statuses=""))
+    with pytest.raises(ValidationError) as colour:
         export_layer(store, LAYER, "gpkg", filters={"colour": "red"})
-    with pytest.raises(ValidationError, match="unknown format"):
+    assert colour.value.errors[0].message.startswith(t("export.unknown_filter", key="'colour'", filters=""))
+    with pytest.raises(ValidationError) as fmt:
         export_layer(store, LAYER, "dxf")
+    assert fmt.value.errors[0].message.startswith(t("export.unknown_format", format="'dxf'", formats=""))
 
 
 def test_kml_places_are_filled_with_their_status_colour(store, places):

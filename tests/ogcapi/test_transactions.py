@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from geo.messages import t
 from tests.conftest import make_feature
 from tests.ogcapi.conftest import basic, bearer
 from tests.web.conftest import login
@@ -86,8 +87,10 @@ def test_a_stale_write_is_refused_with_412_and_nothing_changes(client, private_a
     resp = client.open(f"{ITEMS}/c-0001", method=method.upper(), json=body, headers={**auth, "If-Match": stale})
     assert resp.status_code == 412
     error = resp.get_json()
-    assert error["code"] == "precondition_failed" and "version 2" in error["description"]
-    assert error["current"]["properties"]["status"] == "rectified"
+    current = error["current"]["properties"]
+    assert error["code"] == "precondition_failed" and current["status"] == "rectified"
+    assert error["description"] == t("ogc.stale", fid="c-0001", name="兑周村1号院", version=2, user=current["updated_by"],
+                                     at=current["updated_at"], yours=1, etag="c-0001-v2")
     now = client.get(f"{ITEMS}/c-0001", headers=auth)
     assert now.get_json()["properties"]["status"] == "rectified" and _etag(now) == '"c-0001-v2"'
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from geo.messages import t
 from tests.printing.conftest import page_size_pts, pdf_text
 
 WEB = Path(__file__).resolve().parents[2] / "web"
@@ -80,7 +81,7 @@ def test_print_map_command_writes_the_file(small_app, tmp_path):
 def test_print_map_command_says_what_is_wrong(small_app, tmp_path):
     result = small_app.test_cli_runner().invoke(args=["print-map", "--out", str(tmp_path / "x.pdf"), "--paper", "B4"])
     assert result.exit_code != 0
-    assert "paper: unknown value 'B4'" in result.output
+    assert "paper: " + t("print.unknown_value", value="'B4'", choices="") in result.output
     assert not (tmp_path / "x.pdf").exists()
 
 

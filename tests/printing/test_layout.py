@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from pyproj import Geod
 
+from geo.messages import t
 from geo.printing.layout import PAPER_MM, BadPrintParameter, format_scale, nice_scale, parse_options
 from tests.printing.conftest import SIZE, SMALL, Y, page_size_pts
 from tests.printing.helpers import render
@@ -83,8 +84,12 @@ def test_bad_parameters_are_refused_with_their_name(campaign):
 
 
 def test_bbox_outside_the_campaign_and_huge_rasters_are_refused(campaign):
-    with pytest.raises(BadPrintParameter, match="outside the campaign area"):
+    with pytest.raises(BadPrintParameter) as outside:
         parse_options({"bbox": "0,0,1,1"}, campaign)
-    with pytest.raises(BadPrintParameter, match="megapixels"):
+    w, s, e, n = campaign.map.bounds
+    assert outside.value.message == "bbox: " + t("print.bbox_outside", got="'0,0,1,1'", area=f"{w},{s},{e},{n}")
+    with pytest.raises(BadPrintParameter) as huge:
         parse_options({"paper": "A0", "format": "png", "dpi": "600"}, campaign)
+    assert huge.value.parameter == "dpi" and t("print.too_many_pixels", paper="A0", dpi=600, width="", height="",
+                                                                         megapixels="", maximum="")[:8] in huge.value.message
     assert parse_options({"paper": "a0", "orientation": "portrait", "format": "PNG", "dpi": "300"}, campaign).pixels == (9933, 14043)

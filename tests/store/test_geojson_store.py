@@ -21,6 +21,7 @@ import geo.journal
 import geo.store.geojson
 from geo.config import load_campaign
 from geo.errors import BrokenLayer, Conflict, DiskFull, NotFound
+from geo.messages import localize
 from geo.store import open_store
 from geo.store.geojson import JOURNAL_FILE
 from tests.waiting import retry
@@ -149,7 +150,7 @@ def test_stale_version_from_another_instance_is_refused(store_factory, make_feat
     second.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "in_progress"})
     with pytest.raises(Conflict) as info:
         first.update(LAYER, "c-0001", expected_version=1, user="alice", properties={"status": "accepted"})
-    assert "bob" in info.value.message and "version 2" in info.value.message
+    assert "bob" in info.value.message and "version 2" in localize(info.value.message, "en")
     assert first.get(LAYER, "c-0001")["properties"]["status"] == "in_progress"
 
 
@@ -174,7 +175,7 @@ def test_stale_version_from_another_process_is_refused(store_factory, data_dir, 
     assert outcome == ("ok", 2), outcome
     with pytest.raises(Conflict) as info:
         store.update(LAYER, "c-0001", expected_version=seen, user="alice", properties={"status": "accepted"})
-    assert "其他进程" in info.value.message and "version 2" in info.value.message
+    assert "其他进程" in info.value.message and "version 2" in localize(info.value.message, "en")
     props = store.get(LAYER, "c-0001")["properties"]
     assert (props["status"], props["version"], props["updated_by"]) == ("in_progress", 2, "其他进程")
 

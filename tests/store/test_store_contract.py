@@ -13,6 +13,7 @@ import time
 import pytest
 
 from geo.errors import Conflict, NotFound, StoreBusy, ValidationError
+from geo.messages import t
 from geo.store import Op
 from geo.store.base import iso
 
@@ -124,10 +125,9 @@ def test_stale_update_is_refused(store, make_feature, clock):
     revision = store.revision()
     with pytest.raises(Conflict) as info:
         store.update(LAYER, "c-0001", expected_version=1, user="carol", properties={"status": "accepted"})
-    message = info.value.message
-    assert "bob" in message
-    assert "version 2" in message
-    assert "version 1" in message
+    props = current["properties"]
+    assert info.value.message == t("store.changed_meanwhile", id="c-0001", name=props["name"], version=2, user="bob",
+                                   at=props["updated_at"], yours=1)
     assert info.value.current == current
     assert info.value.to_dict()["current"]["properties"]["version"] == 2
     assert store.get(LAYER, "c-0001") == current

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 
+from geo.messages import t
 from tests.web.conftest import PASSWORD, login
 
 
@@ -45,7 +47,7 @@ def test_the_admin_page_lists_users_tokens_display_links_and_recent_changes(priv
     acc.create_api_token("editor1", "QGIS 张三")
     acc.create_display_token("指挥中心大屏1", "/wall")
     page = admin.get("/admin").data.decode()
-    for text in ("viewer1", "王看", "editor1", "admin1", "QGIS 张三", "指挥中心大屏1", "从未", "李四"):
+    for text in ("viewer1", "王看", "editor1", "admin1", "QGIS 张三", "指挥中心大屏1", t("page.token.never"), "李四"):
         assert text in page
     assert page.count('name="csrf_token"') >= 3 * 3 + 2  # every form carries it
     assert "no-store" in admin.get("/admin").headers["Cache-Control"]
@@ -77,7 +79,7 @@ def test_admin_creates_a_user_who_can_then_log_in(private_app, admin):
                  password="a long password", confirm="a long password")
     assert resp.status_code == 302
     page = admin.get("/admin").data.decode()
-    assert "已创建用户 planner" in page and "规划 王" in page
+    assert t("accounts.user_created", user="planner", role=t("role.editor")) in page and "规划 王" in page
     client = private_app.test_client()
     login(client, "planner", "a long password")
     assert client.get("/api/me").get_json()["role"] == "editor"
@@ -86,11 +88,11 @@ def test_admin_creates_a_user_who_can_then_log_in(private_app, admin):
 def test_refused_user_creation_says_why(admin, private_app):
     _post(admin, "/admin/users", username="x", password="short", confirm="short", role="viewer")
     page = admin.get("/admin").data.decode()
-    assert "flash-error" in page and "username" in page and "10 characters" in page
+    assert "flash-error" in page and "username" in page and t("accounts.password_short", minimum=10) in page
     _post(admin, "/admin/users", username="viewer1", password="a long password", confirm="a long password", role="viewer")
-    assert "already exists" in admin.get("/admin").data.decode()
+    assert t("accounts.user_exists", user="'viewer1'") in html.unescape(admin.get("/admin").data.decode())
     _post(admin, "/admin/users", username="typo", password="a long password", confirm="a long passwore", role="viewer")
-    assert "differ" in admin.get("/admin").data.decode()
+    assert t("accounts.passwords_differ") in admin.get("/admin").data.decode()
     assert "typo" not in [u.username for u in _acc(private_app).users()]
 
 
@@ -127,7 +129,7 @@ def test_an_admin_cannot_demote_or_lock_out_themselves(private_app, admin):
     _post(admin, "/admin/users/admin1/disable")
     user = _acc(private_app).get_user("admin1")
     assert user.role == "admin" and not user.disabled
-    assert "another admin" in admin.get("/admin").data.decode()
+    assert t("accounts.not_yourself") in admin.get("/admin").data.decode()
 
 
 def test_an_admin_resetting_their_own_password_stays_logged_in(admin, private_app):
@@ -142,10 +144,10 @@ def test_admin_revokes_api_tokens(private_app, admin):
     auth = {"Authorization": f"Bearer {secret}"}
     client = private_app.test_client()
     assert client.get("/api/me", headers=auth).status_code == 200
-    assert "最近使用" in admin.get("/admin").data.decode()
+    assert t("page.col.last_used") in admin.get("/admin").data.decode()
     _post(admin, f"/admin/tokens/{token.id}/revoke")
     assert client.get("/api/me", headers=auth).status_code == 401
-    assert "已吊销" in admin.get("/admin").data.decode()
+    assert t("accounts.token_revoked", name="QGIS") in admin.get("/admin").data.decode()
 
 
 def test_display_links_are_shown_once_listed_without_secret_and_revocable(private_app, admin):
@@ -172,7 +174,7 @@ def test_my_account_changes_the_password_with_the_current_one(private_app):
     _post(client, "/account/password", current="not my password", password="my new password!", confirm="my new password!")
     assert "当前密码不正确" in client.get("/account").data.decode()
     _post(client, "/account/password", current=PASSWORD, password="my new password!", confirm="my new password!")
-    assert "密码已修改" in client.get("/account").data.decode()  # this session goes on
+    assert t("accounts.password_changed") in client.get("/account").data.decode()  # this session goes on
     assert other.get("/api/me").status_code == 401  # every other session ended
     login(private_app.test_client(), "viewer1", "my new password!")
 

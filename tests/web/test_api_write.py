@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from geo.messages import t
 from tests.web.conftest import login
 
 
@@ -70,7 +71,9 @@ def test_stale_save_is_refused_with_what_changed_meanwhile(editor, private_app):
     stale = editor.patch("/api/layers/courtyards/features/c-0002", json={"properties": {"status": "pending"}, "version": 1})
     assert stale.status_code == 409
     body = stale.get_json()
-    assert "赵管" in body["message"] and "version 2" in body["message"]
+    props = body["current"]["properties"]
+    assert body["message"] == t("store.changed_meanwhile", id="c-0002", name=props["name"], version=2,
+                                user=props["updated_by"], at=props["updated_at"], yours=1)
     assert body["current"]["properties"]["status"] == "rectified"
     deliberate = editor.patch("/api/layers/courtyards/features/c-0002", json={"properties": {"status": "pending"}, "version": 2})
     assert deliberate.status_code == 200

@@ -132,11 +132,11 @@ def _identify() -> Principal | None:
             return acc.principal(user, "session")
         session.clear()
     if get_settings().public_view:
-        return Principal("anonymous", "访客", "viewer", "public")
+        return Principal("anonymous", t("accounts.visitor"), "viewer", "public")
     return None
 
 
-ROLE_LABELS = {"viewer": "查看", "editor": "编辑", "admin": "管理"}  # the roles as people see them
+ROLE_LABELS = {"viewer": t("role.viewer"), "editor": t("role.editor"), "admin": t("role.admin")}  # as people see them
 
 
 def _unauthorized(message: str):

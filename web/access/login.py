@@ -38,7 +38,7 @@ def login():
     if request.method == "POST":
         sent = request.form.get("csrf_token", "")
         if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-            error, status = "页面已过期,请重新登录。", 400
+            error, status = t("accounts.form_expired"), 400
         else:
             try:
                 user = verify_password(request.form.get("username", ""), request.form.get("password", ""))

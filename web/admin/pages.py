@@ -21,6 +21,7 @@ from geo.store.base import iso
 from geo.throttle import LoginThrottled
 from web.access.auth import RECENT_LOGIN, ROLE_LABELS, accounts, principal, recently_logged_in, start_session, verify_password
 from web.core.context import guatu
+from web.core.language import localized
 from web.core.routes import ADMIN, VIEWER, DeclaredBlueprint
 
 bp = DeclaredBlueprint("admin", __name__)
@@ -41,7 +42,7 @@ def local_time(stamp: str | None, with_time: bool = True) -> str:
 
 
 def _page(template: str, **context) -> Response:
-    resp = Response(render_template(template, me=principal(), role_labels=ROLE_LABELS, roles=ROLES, t=t,
+    resp = Response(render_template(template, me=principal(), role_labels=ROLE_LABELS, roles=ROLES,
                                     recent_minutes=int(RECENT_LOGIN.total_seconds() // 60), **context))
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -52,10 +53,10 @@ def _attempt(action: Callable[[], str | None], back: str) -> Response:
     try:
         message = action()
     except GuatuError as exc:
-        flash(exc.message, "error")
+        flash(localized(exc.message), "error")  # kept in the session as text: rendered in the reader's language now
     else:
         if message:
-            flash(message, "ok")
+            flash(localized(message), "ok")
     return redirect(back)
 
 
@@ -67,8 +68,7 @@ def _keep_session(username: str, *, fresh: bool = False) -> None:
 
 def _not_me(username: str) -> None:
     if principal().username == username:
-        raise ValidationError([FieldError("username", "you cannot change your own role or lock yourself out; "
-                                                      "ask another admin")])
+        raise ValidationError([FieldError("username", t("accounts.not_yourself"))])
 
 
 def _sorted_tokens(items: list[Token]) -> list[Token]:
@@ -93,10 +93,10 @@ def create_user():
 
     def create() -> str:
         if form.get("password", "") != form.get("confirm", ""):
-            raise ValidationError([FieldError("confirm", "the two passwords differ")])
+            raise ValidationError([FieldError("confirm", t("accounts.passwords_differ"))])
         user = accounts().create_user(form.get("username", "").strip(), form.get("password", ""),
                                       form.get("role", "viewer"), form.get("name") or None)
-        return f"已创建用户 {user.username}({ROLE_LABELS[user.role]})"
+        return t("accounts.user_created", user=user.username, role=ROLE_LABELS[user.role])
 
     return _attempt(create, url_for("admin.index"))
 
@@ -106,7 +106,7 @@ def set_role(username: str):
     def change() -> str:
         _not_me(username)
         user = accounts().update_user(username, role=request.form.get("role", ""))
-        return f"{user.username} 的角色已改为 {ROLE_LABELS[user.role]}"
+        return t("accounts.role_changed", user=user.username, role=ROLE_LABELS[user.role])
 
     return _attempt(change, url_for("admin.index"))
 
@@ -116,7 +116,7 @@ def reset_password(username: str):
     def change() -> str:
         accounts().update_user(username, password=request.form.get("password", ""))
         _keep_session(username)
-        return f"已重置 {username} 的密码;其已登录的会话全部失效"
+        return t("accounts.password_reset", user=username)
 
     return _attempt(change, url_for("admin.index"))
 
@@ -126,7 +126,7 @@ def set_active(username: str, action: str):
     def change() -> str:
         _not_me(username)
         user = accounts().update_user(username, disabled=action == "disable")
-        return f"已{'停用' if user.disabled else '启用'} {user.username}"
+        return t("accounts.disabled" if user.disabled else "accounts.enabled", user=user.username)
 
     return _attempt(change, url_for("admin.index"))
 
@@ -135,7 +135,7 @@ def set_active(username: str, action: str):
 def revoke_token(token_id: str):
     def revoke() -> str:
         token = accounts().revoke_token(token_id)
-        return f"已吊销 {token.name}"
+        return t("accounts.token_revoked", name=token.name)
 
     return _attempt(revoke, url_for("admin.index"))
 
@@ -178,10 +178,10 @@ def change_password():
     def change() -> str:
         _check_current(username, form.get("current", ""))
         if form.get("password", "") != form.get("confirm", ""):
-            raise ValidationError([FieldError("confirm", "the two passwords differ")])
+            raise ValidationError([FieldError("confirm", t("accounts.passwords_differ"))])
         accounts().update_user(username, password=form.get("password", ""))
         _keep_session(username, fresh=True)
-        return "密码已修改;其他设备上的登录已失效"
+        return t("accounts.password_changed")
 
     return _attempt(change, url_for("admin.account"))
 
@@ -211,7 +211,7 @@ def create_own_token():
             raise ValidationError([FieldError("current", t("accounts.token_needs_password"))])
         token, secret = accounts().create_api_token(username, request.form.get("name", ""), created_by=username)
     except GuatuError as exc:
-        flash(exc.message, "error")
+        flash(localized(exc.message), "error")
         return redirect(url_for("admin.account"))
     return _page("secret.html", kind="api", token=token, secret=secret, back=url_for("admin.account"))
 
@@ -224,8 +224,8 @@ def revoke_own_token(token_id: str):
         acc = accounts()
         token = next((t for t in acc.tokens(kind="api", username=username) if t.id == token_id), None)
         if token is None:
-            raise ValidationError([FieldError("token", "no such token of yours")])
+            raise ValidationError([FieldError("token", t("accounts.no_token_of_yours"))])
         acc.revoke_token(token_id)
-        return f"已吊销 {token.name}"
+        return t("accounts.token_revoked", name=token.name)
 
     return _attempt(revoke, url_for("admin.account"))

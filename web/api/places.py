@@ -9,6 +9,7 @@ from geo.errors import BadParameters, FieldError, ValidationError
 from geo.geojson_io import dumps
 from geo.history import end_of_day, layer_as_of, readable_history, revert_op
 from geo.ledger import add_problem, explain_rule, update_problem
+from geo.messages import message_of, t
 from geo.rules import local_now
 from geo.validate import parse_date
 from web.access.auth import acting_user
@@ -72,7 +73,7 @@ def revert_feature(layer_id: str, fid: str):
     body = json_body()
     to_version = body.get("to_version")
     if isinstance(to_version, bool) or not isinstance(to_version, int):
-        raise ValidationError([FieldError("to_version", "expected a whole number", fid)])
+        raise ValidationError([FieldError("to_version", t("inspections.whole_number"), fid)])
     ctx = guatu()
     op = revert_op(ctx.store, layer_id, fid, to_version, expected_version(layer_id, fid, body))
     return feature_response(ctx.store.apply([op], user=acting_user())[0])
@@ -89,7 +90,7 @@ def features_as_of(layer_id: str, day: str):
     try:
         when = end_of_day(parse_date(day), guatu().campaign)
     except ValueError as exc:
-        raise BadParameters([FieldError("day", str(exc))]) from None
+        raise BadParameters([FieldError("day", message_of(exc))]) from None
     features = layer_as_of(guatu().store, layer_id, when)
     body = b'{"type":"FeatureCollection","as_of":' + dumps(day) + b',"features":[' + b",".join(dumps(f) for f in features) + b"]}"
     return Response(body, mimetype="application/geo+json")

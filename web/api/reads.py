@@ -12,6 +12,7 @@ from geo.basemaps.crs import collection_in, display_crs
 from geo.boundaries import boundary_bytes
 from geo.errors import BadParameters, FieldError
 from geo.geojson_io import dumps
+from geo.messages import t
 from web.api import docs
 from web.api.blueprint import bp
 from web.api.openapi import document
@@ -83,7 +84,7 @@ def changes():
     try:
         since = int(request.args.get("since", "0"))
     except ValueError:
-        raise BadParameters([FieldError("since", "expected a whole number")]) from None
+        raise BadParameters([FieldError("since", t("inspections.whole_number"))]) from None
     items = guatu().store.changes_since(since)
     return jsonify({
         "revision": guatu().store.revision(),

@@ -62,12 +62,11 @@ def expected_version(layer_id: str, fid: str, body: dict, read: dict | None = No
         if m and m.group("id") == fid and weak_etag(header):  # this place's tag, but weak: RFC 9110 compares strongly
             raise PreconditionFailed(t("precondition.weak_etag", fid=fid, tag=header[:80]))
         if not m or m.group("id") != fid or weak_etag(header):
-            raise BadParameters([FieldError("If-Match", f'expected "{fid}-v<version>", as the feature\'s ETag', fid)])
+            raise BadParameters([FieldError("If-Match", t("api.if_match_form", fid=fid), fid)])
         return int(m.group("version"))
     version = body.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise PreconditionRequired(
-            f"{fid}: name the version your edit started from (If-Match header or \"version\" in the body)")
+        raise PreconditionRequired(t("api.version_required", fid=fid))
     return version
 
 
@@ -97,7 +96,7 @@ def update_feature(layer_id: str, fid: str):
     body = json_body()
     props = body.get("properties")
     if props is not None and not isinstance(props, dict):
-        raise ValidationError([FieldError("properties", "expected an object", fid)])
+        raise ValidationError([FieldError("properties", t("feature.not_an_object_value"), fid)])
     result = guatu().store.update(
         layer_id, fid, expected_version=expected_version(layer_id, fid, body), user=acting_user(),
         properties=props, geometry=body.get("geometry"), repair=_flag("repair"),
@@ -120,11 +119,11 @@ def set_status(layer_id: str):
     body = json_body()
     items = body.get("features")
     if not isinstance(items, dict) or not items or len(items) > MAX_BATCH:
-        raise ValidationError([FieldError("features", f"expected an object of id → version (1–{MAX_BATCH})")])
+        raise ValidationError([FieldError("features", t("api.batch_shape", maximum=MAX_BATCH))])
     ops = []
     for fid, version in items.items():
         if isinstance(version, bool) or not isinstance(version, int):
-            raise ValidationError([FieldError("features", "each version must be a whole number", fid)])
+            raise ValidationError([FieldError("features", t("api.batch_version"), fid)])
         ops.append(Op("update", layer_id, fid, properties={"status": body.get("status")}, expected_version=version))
     results = guatu().store.apply(ops, user=acting_user())
     return Response(dumps({"updated": {r.feature["id"]: r.feature["properties"]["version"] for r in results},

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from geo.accounts import ROLES, Accounts
 from geo.errors import GuatuError
+from geo.messages import t
 
 
 def _accounts() -> Accounts:
@@ -30,18 +31,18 @@ users = AppGroup("users", help="User accounts: viewer, editor, admin.")
 @click.option("--password", help="Password (asked for when omitted; at least 10 characters).")
 def create_user(username: str, role: str, name: str | None, password: str | None) -> None:
     if password is None:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(t("page.password"), hide_input=True, confirmation_prompt=True)
     try:
         user = _accounts().create_user(username, password, role, name)
     except GuatuError as exc:
         _fail(exc)
-    click.echo(f"created {user.username} ({user.role})")
+    click.echo(t("accounts.user_created", user=user.username, role=user.role))
 
 
 @users.command("list")
 def list_users() -> None:
     for u in _accounts().users():
-        state = "disabled" if u.disabled else "active"
+        state = t("page.admin.disabled") if u.disabled else t("page.admin.active")
         click.echo(f"{u.username}\t{u.role}\t{state}\t{u.name}")
 
 
@@ -53,12 +54,12 @@ def list_users() -> None:
 @click.option("--disable/--enable", default=None)
 def set_user(username: str, role: str | None, name: str | None, password: str | None, disable: bool | None) -> None:
     if password == "":
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(t("cli.new_password_prompt"), hide_input=True, confirmation_prompt=True)
     try:
         user = _accounts().update_user(username, role=role, name=name, password=password, disabled=disable)
     except GuatuError as exc:
         _fail(exc)
-    click.echo(f"{user.username}: {user.role}{' (disabled)' if user.disabled else ''}")
+    click.echo(t("cli.user_disabled" if user.disabled else "cli.user_state", user=user.username, role=user.role))
 
 
 @users.command("ensure-admin", help="Create the first admin with a random password if there is no user yet.")
@@ -67,9 +68,8 @@ def ensure_admin() -> None:
     if acc.users():
         return
     password = secrets.token_urlsafe(12)
-    acc.create_user("admin", password, "admin", "管理员")
-    click.echo(f"first start: created user 'admin' with password {password} (change it with: "
-               "flask --app web users set admin --password)", err=True)
+    acc.create_user("admin", password, "admin", t("cli.first_admin_name"))
+    click.echo(t("cli.first_admin", password=password), err=True)
 
 
 tokens = AppGroup("tokens", help="Personal API tokens for scripts and GIS clients (Authorization: Bearer …).")
@@ -83,16 +83,16 @@ def create_token(username: str, name: str) -> None:
         token, secret = _accounts().create_api_token(username, name)
     except GuatuError as exc:
         _fail(exc)
-    click.echo(f"token {token.id} for {username}; shown once, keep it safe:", err=True)
+    click.echo(t("cli.token_created", token=token.id, user=username), err=True)
     click.echo(secret)
 
 
 @tokens.command("list")
 @click.option("--user", "username")
 def list_tokens(username: str | None) -> None:
-    for t in _accounts().tokens(kind="api", username=username):
-        click.echo(f"{t.id}\t{t.username}\t{t.name}\tcreated {t.created_at}\tlast used {t.last_used_at or '-'}"
-                   f"\t{'revoked ' + t.revoked_at if t.revoked_at else 'active'}")
+    for token in _accounts().tokens(kind="api", username=username):
+        click.echo(t("cli.token_row", id=token.id, user=token.username, name=token.name, created=token.created_at,
+                     used=token.last_used_at or "-", state=_state(token)))
 
 
 @tokens.command("revoke")
@@ -102,7 +102,7 @@ def revoke_token(token_id: str) -> None:
         _accounts().revoke_token(token_id)
     except GuatuError as exc:
         _fail(exc)
-    click.echo(f"revoked {token_id}")
+    click.echo(t("accounts.token_revoked", name=token_id))
 
 
 display = AppGroup("display", help="Read-only display links for wall screens that do not log in.")
@@ -117,15 +117,19 @@ def create_display(name: str, scope: str) -> None:
     except GuatuError as exc:
         _fail(exc)
     sep = "&" if "?" in scope else "?"
-    click.echo(f"display link {token.id} ({name}); open on the screen:", err=True)
+    click.echo(t("cli.display_created", token=token.id, name=name), err=True)
     click.echo(f"{scope}{sep}display={secret}")
 
 
 @display.command("list")
 def list_display() -> None:
-    for t in _accounts().tokens(kind="display"):
-        click.echo(f"{t.id}\t{t.name}\t{t.scope}\tlast used {t.last_used_at or '-'}"
-                   f"\t{'revoked ' + t.revoked_at if t.revoked_at else 'active'}")
+    for token in _accounts().tokens(kind="display"):
+        click.echo(t("cli.display_row", id=token.id, name=token.name, scope=token.scope, used=token.last_used_at or "-",
+                     state=_state(token)))
+
+
+def _state(token) -> str:
+    return t("page.token.revoked", at=token.revoked_at) if token.revoked_at else t("page.token.valid")
 
 
 @display.command("revoke")

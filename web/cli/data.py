@@ -17,6 +17,7 @@ from flask.cli import with_appcontext
 from geo.errors import GuatuError
 from geo.exchange import EXPORT_FORMATS, ImportOptions, ImportPreview, commit_import, export_layer, preview_upload
 from geo.geojson_io import atomic_write
+from geo.messages import t
 from geo.store.base import Store
 from geo.validate import SYSTEM_PROPERTIES
 from web.core.context import guatu
@@ -55,7 +56,7 @@ def _import_options(f):
 def _preview(file: Path, layer: str, gcj02: bool, encoding: str | None, repair: bool, source_layer: str | None) -> ImportPreview:
     options = ImportOptions(gcj02=gcj02, encoding=encoding, repair=repair, source_layer=source_layer)
     if file.stat().st_size > options.limits.max_bytes:
-        raise click.ClickException(f"{file.name} is larger than the {options.limits.max_bytes // 2**20} MB upload limit")
+        raise click.ClickException(t("cli.file_too_large", file=file.name, mb=options.limits.max_bytes // 2**20))
     try:
         return preview_upload(_store(), layer, file.read_bytes(), file.name, options)
     except GuatuError as exc:
@@ -69,28 +70,28 @@ def _print_report(preview: ImportPreview, as_json: bool) -> None:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
     sources = "; ".join(
-        f"{s['name']}: {s['features']} feature(s)" + (f", {s['crs']}" if s.get("crs") else "")
-        + (f", encoding {s['encoding']} ({s['encoding_from']})" if s.get("encoding_from") else "")
+        t("cli.source", name=s["name"], count=s["features"]) + (f", {s['crs']}" if s.get("crs") else "")
+        + (", " + t("cli.source_encoding", encoding=s["encoding"], how=s["encoding_from"]) if s.get("encoding_from") else "")
         for s in preview.sources
     )
-    gcj = ", shifted from GCJ-02" if preview.options.get("gcj02") else ""
+    gcj = ", " + t("cli.from_gcj02") if preview.options.get("gcj02") else ""
     click.echo(f"{preview.file} → {preview.layer} ({preview.format}{gcj}; {sources})")
     c = preview.counts
-    click.echo(f"  add {c['add']} · change {c['change']} · unchanged {c['unchanged']} · reject {c['reject']}"
-               f" · not in the file {preview.absent} (left as they are)")
+    click.echo("  " + t("cli.import_counts", add=c["add"], change=c["change"], unchanged=c["unchanged"], reject=c["reject"],
+                        absent=preview.absent))
     for item in preview.items:
         if item.action == "unchanged" and not item.notes:
             continue
-        head = f"  {_SYMBOLS[item.action]} {item.action:<9} {item.id or '(new)':<14} {item.name or ''}  [{item.where}]"
+        head = f"  {_SYMBOLS[item.action]} {item.action:<9} {item.id or t('cli.new_place'):<14} {item.name or ''}  [{item.where}]"
         if item.fields:
             head += ": " + ", ".join(item.fields)
         click.echo(head)
         for error in item.errors:
             click.echo(f"      {error['field']}: {error['message']}")
         for note in item.notes:
-            click.echo(f"      note: {note}")
+            click.echo("      " + t("cli.note", note=note))
     for warning in preview.warnings:
-        click.echo(f"  warning: {warning}")
+        click.echo("  " + t("cli.warning", warning=warning))
 
 
 @group.command("import")
@@ -106,16 +107,16 @@ def import_command(file: Path, layer: str, gcj02: bool, encoding: str | None, re
     _print_report(preview, as_json)
     if not commit:
         if preview.plan:
-            click.echo(f"Nothing was written. Run again with --commit to apply {len(preview.plan)} change(s).", err=as_json)
+            click.echo(t("cli.dry_run", count=len(preview.plan)), err=as_json)
         return
     try:
         result = commit_import(_store(), preview, user=user or _default_user(), skip_rejected=skip_rejected)
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Imported into {result.layer}: {len(result.added)} added, {len(result.changed)} changed "
-               f"(revision {result.revision}).", err=as_json)
+    click.echo(t("cli.imported", layer=result.layer, added=len(result.added), changed=len(result.changed),
+                 revision=result.revision), err=as_json)
     for note in result.notes:
-        click.echo(f"  note: {note}", err=as_json)
+        click.echo("  " + t("cli.note", note=note), err=as_json)
 
 
 @group.command("validate")
@@ -127,7 +128,7 @@ def validate_command(file: Path, layer: str, gcj02: bool, encoding: str | None, 
     preview = _preview(file, layer, gcj02, encoding, repair, source_layer)
     _print_report(preview, as_json)
     if preview.counts["reject"]:
-        raise click.ClickException(f"{preview.counts['reject']} feature(s) would be rejected")
+        raise click.ClickException(t("cli.would_reject", count=preview.counts["reject"]))
 
 
 @group.command("export")
@@ -147,7 +148,7 @@ def export_command(layer: str, fmt: str, out: Path, status: tuple, street: tuple
         atomic_write(out, exported.data)  # a full disk: DiskFull, and no part-written file
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Wrote {exported.count} place(s) of {layer} to {out.name} ({len(exported.data):,} bytes).")
+    click.echo(t("cli.exported", count=exported.count, layer=layer, file=out.name, size=f"{len(exported.data):,}"))
 
 
 @group.command("history")
@@ -168,7 +169,7 @@ def history_command(layer: str, fid: str, as_json: bool) -> None:
         click.echo(json.dumps(entries, ensure_ascii=False, indent=1))
         return
     if not entries:
-        click.echo(f"{fid} has no recorded changes.")
+        click.echo(t("cli.no_history", fid=fid))
     for entry in entries:
         click.echo(f"#{entry['seq']}  {entry['at']}  {entry['user']}  {entry['op']}  v{entry['version']}  {_summary(entry)}")
 
@@ -177,17 +178,17 @@ def _summary(entry: dict) -> str:
     before = (entry.get("before") or {}).get("properties") or {}
     after = (entry.get("after") or {}).get("properties") or {}
     if entry["op"] == "create":
-        return f"created {after.get('name')} ({after.get('status')})"
+        return t("cli.history_created", name=after.get("name"), status=after.get("status"))
     if entry["op"] == "delete":
-        return f"deleted {before.get('name')}"
+        return t("cli.history_deleted", name=before.get("name"))
     parts = []
     for key in sorted(set(before) | set(after)):
         if key in SYSTEM_PROPERTIES or before.get(key) == after.get(key):
             continue
         if key in ("problems", "people", "notes"):
-            parts.append(f"{key} changed")
+            parts.append(t("cli.history_changed", field=key))
         else:
             parts.append(f"{key}: {before.get(key)} → {after.get(key)}")
     if (entry.get("before") or {}).get("geometry") != (entry.get("after") or {}).get("geometry"):
-        parts.append("geometry changed")
-    return "; ".join(parts) or "no visible change"
+        parts.append(t("cli.history_changed", field="geometry"))
+    return "; ".join(parts) or t("cli.history_no_change")

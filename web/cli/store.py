@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from geo.errors import GuatuError
+from geo.messages import t
 from geo.store.postgis import DEFAULT_SCHEMA
 from web.core.settings import get_settings
 
@@ -41,13 +42,13 @@ def copy_command(to_url: str | None, from_url: str | None, to_dir: Path | None, 
 
     ctx = current_app.extensions["guatu"]
     if bool(to_url) == bool(from_url):
-        raise click.UsageError("give either --to DATABASE_URL or --from DATABASE_URL --to-dir DIR")
+        raise click.UsageError(t("cli.copy_direction"))
     try:
         if to_url:
             report = copy_to_postgis(ctx.data_dir, ctx.campaign, to_url, schema=_schema(schema))
         else:
             if to_dir is None:
-                raise click.UsageError("--from needs --to-dir DIR, the new campaign folder")
+                raise click.UsageError(t("cli.copy_needs_dir"))
             report = copy_to_geojson(from_url, ctx.campaign, to_dir, schema=_schema(schema), campaign_dir=ctx.data_dir)
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
@@ -63,21 +64,20 @@ def migrate_command(database_url: str | None, schema: str | None) -> None:
 
     url = database_url or get_settings().database_url
     if not url:
-        raise click.UsageError("no database: pass --database-url or set GUATU_DATABASE_URL")
+        raise click.UsageError(t("cli.no_database"))
     try:
         store = PostGISStore(url, current_app.extensions["guatu"].campaign, schema=_schema(schema))
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
     store.close()
-    applied = ", ".join(f"{v:04d}" for v in store.applied_migrations) or "none (up to date)"
-    click.echo(f"schema {store.schema}: migrations applied: {applied}")
+    applied = ", ".join(f"{v:04d}" for v in store.applied_migrations)
+    click.echo(t("cli.migrated", schema=store.schema, applied=applied) if applied else t("cli.up_to_date", schema=store.schema))
 
 
 @store_cli.command("check")
 def check_command() -> None:
     """Report every inconsistency of the store (layer files, journal, records); reads only, safe while serving.
     Exits 1 when it finds any."""
-    from geo.messages import t
 
     store = current_app.extensions["guatu"].store
     try:
@@ -101,7 +101,6 @@ def check_command() -> None:
 def repair_command(backups: Path | None, from_journal: tuple[str, ...]) -> None:
     """Rebuild what `store check` finds that can be rebuilt; damaged files are moved aside, never deleted.
     Says what it could not recover; exits 1 when the store still has a problem (a layer still withheld)."""
-    from geo.messages import t
 
     store = current_app.extensions["guatu"].store
     try:

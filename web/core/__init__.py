@@ -1,19 +1,21 @@
 """The app's common ground: settings, per-app context, HTTP helpers, security headers, errors, logging,
 request validation, route declarations, health checks.
 
-`register(app)` puts in the error handlers, the security headers, the problem banner of every page and the
-health checks (/healthz, /readyz: blueprint `core`), and `flask --app web settings` (README's table of settings).
+`register(app)` puts in the error handlers, the reader's language (web/core/language.py), the security
+headers, the problem banner of every page, the health checks (/healthz, /readyz: blueprint `core`) and
+`flask --app web settings` (README's table of settings).
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from web.core import errors, health, problem_banner, security, settings
+from web.core import errors, health, language, problem_banner, security, settings
 
 
 def register(app: Flask) -> None:
     errors.register(app)
+    language.register(app)  # the reader's language: Jinja's `t`, `html_lang`, messages in templates
     security.register(app)
     problem_banner.register(app)  # the banner on every page: its options (`problem_banner` in templates)
     app.register_blueprint(health.bp)

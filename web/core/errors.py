@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from geo.diskspace import disk_full, is_disk_full
 from geo.errors import GuatuError
 from geo.messages import t
+from web.core.language import localized
 from web.core.problems import PROBLEM_JSON, domain_problem, http_problem, internal_problem, is_ogc
 
 
@@ -73,7 +74,11 @@ def _wants_page() -> bool:
 
 class StrictJSON(DefaultJSONProvider):
     """Request bodies are parsed with orjson: deeply nested arrays, NaN and
-    Infinity are refused as malformed JSON (a 400) instead of crashing."""
+    Infinity are refused as malformed JSON (a 400) instead of crashing.
+    Answers carry their catalogue messages in the request's language."""
+
+    def dumps(self, obj, **kwargs):
+        return super().dumps(localized(obj), **kwargs)
 
     def loads(self, s, **kwargs):
         try:

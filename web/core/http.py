@@ -13,6 +13,7 @@ from flask import Response, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from geo.errors import FieldError, MalformedRequest, ValidationError
+from geo.messages import t
 from web.core.context import Cached
 
 GZIP_LEVEL = 6
@@ -28,10 +29,10 @@ def json_body() -> dict:
     (bad_request), JSON that is not an object a 422, both naming `body`."""
     try:
         body = request.get_json(force=True)
-    except BadRequest as exc:
-        raise MalformedRequest([FieldError("body", exc.description or "malformed JSON")]) from None
+    except BadRequest:
+        raise MalformedRequest([FieldError("body", t("request.malformed_json"))]) from None
     if not isinstance(body, dict):
-        raise ValidationError([FieldError("body", "expected a JSON object (Content-Type: application/json)")])
+        raise ValidationError([FieldError("body", t("api.json_object"))])
     return body
 
 

@@ -26,6 +26,7 @@ from geo.errors import GuatuError
 from geo.geojson_io import dumps
 from geo.messages import t
 from geo.problems import KINDS, Kind, kind_of, problem
+from web.core.language import localized
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -47,7 +48,8 @@ def problem_response(kind: Kind, detail: str, extra: dict | None = None,
     body = problem(kind, detail, instance(), extra)
     if is_ogc(request.path):
         body = {**body, "code": kind.code, "description": detail}
-    resp = Response(dumps(body), status=kind.status, mimetype=PROBLEM_JSON)
+    resp = Response(dumps(localized(body)), status=kind.status, mimetype=PROBLEM_JSON)  # in the reader's language
+    resp.vary.add("Accept-Language")
     for name, value in headers:
         if name.lower() != "content-type":
             resp.headers[name] = value

@@ -40,7 +40,7 @@ from werkzeug.exceptions import BadRequest
 from geo.dates import is_day, is_instant
 from geo.errors import BadParameters, FieldError, MalformedRequest, NotFound, ValidationError
 from geo.geojson_check import geometry_errors
-from geo.messages import t
+from geo.messages import MESSAGES, Text, t
 from geo.parsing import parse_bool
 
 JSON_MEDIA = ("application/json", "application/geo+json", "application/merge-patch+json")
@@ -328,17 +328,24 @@ def _field(err) -> str:
     return _path(parts)
 
 
-_TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "true 或 false", "object": "对象",
-               "array": "数组", "null": "null"}
+_TYPE_NAMES = {"string": "request.type_string", "integer": "request.type_integer", "number": "request.type_number",
+               "boolean": "request.type_boolean", "object": "request.type_object", "array": "request.type_array"}
+
+
+def _listed(separator_key: str, items: list) -> Text:
+    """Items (catalogue keys or plain values) joined by the reader's separator: "文本或整数", "text or integer"."""
+    def render(lang: str) -> str:
+        return t(separator_key, lang=lang).join(t(x, lang=lang) if x in MESSAGES else str(x) for x in items)
+    return Text(render)
 
 
 def _message(err) -> str:
     kind, name = err.kind, _keyword(err)
     if name == "type":
         types = kind.types if isinstance(kind.types, list) else [kind.types]
-        return t("request.wrong_type", expected="或".join(_TYPE_NAMES.get(str(x), str(x)) for x in types))
+        return t("request.wrong_type", expected=_listed("request.or", [_TYPE_NAMES.get(str(x), str(x)) for x in types]))
     if name == "enum":
-        return t("request.not_in_enum", expected="、".join(_shown(x) for x in kind.options[:20]))
+        return t("request.not_in_enum", expected=_listed("request.list", [_shown(x) for x in kind.options[:20]]))
     if name in ("const", "constant"):
         return t("request.not_const", expected=_shown(kind.expected_value))
     if name == "required":

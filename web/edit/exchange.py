@@ -21,6 +21,7 @@ from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.exchange.exporter import EXPORT_FORMATS, FILTER_KEYS, export_layer
 from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_upload
 from geo.geojson_io import atomic_write
+from geo.messages import t
 from geo.parsing import BoolRefused, parse_bool
 from web.access.auth import acting_user, principal
 from web.core.context import guatu
@@ -45,11 +46,11 @@ def _start_preview() -> tuple[str, ImportPreview]:
     """Read the uploaded file and keep its preview; raises ValidationError for bad input."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise ValidationError([FieldError("file", "choose a file to import")])
+        raise ValidationError([FieldError("file", t("import.choose_file"))])
     layer_id = request.form.get("layer") or request.view_args.get("layer_id") or ""
     encoding = request.form.get("encoding") or None
     if encoding not in ENCODINGS and encoding is not None:
-        raise ValidationError([FieldError("encoding", f"expected one of {', '.join(e for e in ENCODINGS if e)}")])
+        raise ValidationError([FieldError("encoding", t("request.not_in_enum", expected=", ".join(e for e in ENCODINGS if e)))])
     options = ImportOptions(gcj02=_checked("gcj02"), encoding=encoding, repair=_checked("repair"))
     preview = preview_upload(guatu().store, layer_id, upload.read(), upload.filename, options)
     folder = _previews()
@@ -78,10 +79,10 @@ def _checked(name: str) -> bool:
 def _load_preview(pid: str) -> ImportPreview:
     path = _previews() / f"{pid}.json"
     if not _ID.match(pid) or not path.exists():
-        raise NotFound("this import preview does not exist or has expired; upload the file again")
+        raise NotFound(t("import.preview_gone"))
     record = orjson.loads(path.read_bytes())
     if record["user"] != principal().username:
-        raise NotFound("this import preview belongs to someone else")
+        raise NotFound(t("import.preview_not_yours"))
     return ImportPreview.from_dict(record["preview"])
 
 

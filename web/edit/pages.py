@@ -7,9 +7,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from geo.errors import GuatuError
 from geo.history import readable_history, revert_op
 from geo.ledger import explain_rule
+from geo.messages import t
 from web.access.auth import acting_user, csrf_token, principal
 from web.core.context import guatu
 from web.core.http import static_url
+from web.core.language import localized
 from web.core.problem_banner import banner_options
 from web.core.routes import EDITOR, VIEWER
 from web.core.security import add_nonce
@@ -35,9 +37,9 @@ def editor():
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
         "links": [
-            {"href": url_for("edit.import_page"), "label": "导入"},
-            {"href": url_for("edit.export_page"), "label": "导出"},
-            {"href": url_for("wall.wall_map"), "label": "作战图"},
+            {"href": url_for("edit.import_page"), "label": t("page.import.title")},
+            {"href": url_for("edit.export_page"), "label": t("page.export.title")},
+            {"href": url_for("wall.wall_map"), "label": t("page.nav.wall")},
             *workflow_links(),
         ],
         "api": {
@@ -75,9 +77,9 @@ def revert_place(layer_id: str, fid: str):
     try:
         op = revert_op(ctx.store, layer_id, fid, int(request.form["to_version"]), int(request.form["version"]))
         ctx.store.apply([op], user=acting_user())
-        flash(f"已恢复到第 {request.form['to_version']} 版(作为新的一次修改记录)。", "ok")
+        flash(localized(t("history.reverted", version=request.form["to_version"])), "ok")
     except (KeyError, ValueError):
-        flash("请求不完整。", "error")
+        flash(localized(t("request.incomplete")), "error")
     except GuatuError as exc:
-        flash(exc.message, "error")
+        flash(localized(exc.message), "error")
     return redirect(url_for("edit.place_history", layer_id=layer_id, fid=fid))

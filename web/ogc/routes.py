@@ -94,7 +94,7 @@ def negotiate(*json_types: str) -> str:
             return "json"
         if f in ("html", HTML):
             return "html"
-        raise BadParameter("f", f"unknown format {f!r}; use json or html")
+        raise BadParameter("f", t("ogc.unknown_format", got=repr(f)))
     best = request.accept_mimetypes.best_match([*json_types, HTML], default=json_types[0])
     return "html" if best == HTML else "json"
 
@@ -305,11 +305,11 @@ def item(layer_id: str, fid: str):
 
 def _json_body() -> Any:
     if request.mimetype and request.mimetype not in JSON_BODIES and not request.mimetype.endswith("+json"):
-        raise UnsupportedMediaType(f"send the feature as JSON ({', '.join(sorted(JSON_BODIES))}), not {request.mimetype}")
+        raise UnsupportedMediaType(t("ogc.body_media_type", media=", ".join(sorted(JSON_BODIES)), got=request.mimetype))
     try:
         return request.get_json(force=True)
     except BadRequest as exc:
-        raise BadRequest(f"the body is not JSON: {exc.description}") from None
+        raise BadRequest(t("ogc.body_not_json", detail=exc.description)) from None
 
 
 def _repair() -> bool:
@@ -368,9 +368,8 @@ def _current(layer_id: str, fid: str, check_body: Callable[[], object] | None = 
 
 def _stale(fid: str, version: int, current: dict) -> str:
     props = current["properties"]
-    return (f"{fid} ({props.get('name')}) is at version {props.get('version')}, saved by {props.get('updated_by')} "
-            f"at {props.get('updated_at')}; your edit started from version {version}. Nothing was written: "
-            f"read it again (its ETag is \"{etag(current)}\") and retry.")
+    return t("ogc.stale", fid=fid, name=props.get("name"), version=props.get("version"), user=props.get("updated_by"),
+             at=props.get("updated_at"), yours=version, etag=etag(current))
 
 
 @bp.put("/collections/<layer_id>/items/<fid>", role=EDITOR, doc=docs.REPLACE_ITEM)

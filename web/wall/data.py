@@ -22,6 +22,7 @@ from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
 from geo.history import end_of_day, feature_as_of
 from geo.inspections import check_day
+from geo.messages import t
 from geo.wall.cards import place_bbox, place_card
 from geo.wall.codec import shapes_bytes
 from geo.wall.params import parse_view
@@ -47,9 +48,9 @@ def state():
     now = ctx.now()
     since = request.args.get("since")
     if since is not None and not (since.isascii() and since.isdigit()):
-        raise BadParameters([FieldError("since", f"expected a revision (a whole number ≥ 0), got {since!r}")])
+        raise BadParameters([FieldError("since", t("api.revision", got=repr(since)))])
     if request.args.get("format", "packed") != "packed":
-        raise BadParameters([FieldError("format", "the only other format of the state is packed")])
+        raise BadParameters([FieldError("format", t("api.state_format"))])
     key = wall.key(now)
     if key.etag in request.if_none_match:
         return send_cached(Cached(b"", key.etag))
@@ -95,11 +96,11 @@ def shapes(layer_id: str):
     crs = display_crs(request.args.get("crs"))
     shape_format = request.args.get("format", "geojson")
     if shape_format not in ("geojson", "packed", "binary"):
-        raise BadRequest(f"format must be geojson, packed or binary, not {shape_format!r}")
+        raise BadRequest(t("api.shape_format", expected="geojson, packed, binary", got=repr(shape_format)))
     if shape_format != "geojson":
         part = request.args.get("part", "geometry")
         if part not in ("geometry", "attributes"):
-            raise BadRequest(f"part must be geometry or attributes, not {part!r}")
+            raise BadRequest(t("api.shape_part", got=repr(part)))
         street, community = request.args.get("street") or None, request.args.get("community") or None
         transform = wgs84_to_gcj02 if crs == "gcj02" and part == "geometry" else None
         binary = shape_format == "binary" and part == "geometry"

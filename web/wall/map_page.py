@@ -23,9 +23,10 @@ from folium.template import Template
 from markupsafe import escape
 
 from geo.config import Campaign
+from geo.messages import localize, t
+from web.core.language import HTML_LANG, request_lang
 
 AssetUrl = Callable[[str], str]
-PAGE_LANG = "zh-CN"  # the map pages' language (<html lang>), as the other pages' (templates/base.html)
 
 
 class PageFigure(Figure):
@@ -100,10 +101,12 @@ class WallLayers(PageModule):
                             ("guatu_problem_banner_css", asset_url("css/problem-banner.css"))]
 
 
-def folium_page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSCSSMixin, map_options: dict | None = None,
-          lang: str = PAGE_LANG) -> str:
-    """An offline folium page in `lang`: the campaign's map, one element that drives it, the favicon."""
-    figure = PageFigure(str(escape(title)), lang)
+def folium_page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSCSSMixin,
+                map_options: dict | None = None) -> str:
+    """An offline folium page in the reader's language (`<html lang>`, the title; the scripts follow
+    `<html lang>`): the campaign's map, one element that drives it, the favicon."""
+    lang = request_lang()
+    figure = PageFigure(str(escape(localize(title, lang))), HTML_LANG[lang])
     settings = dict(location=list(campaign.map.center), zoom_start=campaign.map.zoom, tiles=None, prefer_canvas=True,
                     control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
     m = OfflineMap(asset_url, **{**settings, **(map_options or {})})
@@ -139,4 +142,4 @@ class EditorLayers(PageModule):
 
 def editor_html(campaign: Campaign, asset_url: AssetUrl, options: dict) -> str:
     """The planners' editor page: the same offline map with editing tools."""
-    return folium_page(campaign, asset_url, f"编辑 · {campaign.title}", EditorLayers(asset_url, options))
+    return folium_page(campaign, asset_url, t("page.editor_title", title=campaign.title), EditorLayers(asset_url, options))

@@ -20,6 +20,7 @@ from geo.basemaps.crs import display_crs
 from geo.errors import BadParameter, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
+from geo.messages import t
 from geo.playback import parse_view, playback
 from geo.progress import parse_range
 from geo.rules import local_now
@@ -81,7 +82,7 @@ def playback_page():
         "mode": shown.mode, "from": shown.first.isoformat(), "to": shown.last.isoformat(), "speed": shown.speed,
         "ignored": list(shown.ignored), "api": url_for("wall.playback_data"),
     }
-    title = f"进度回放 · {view.title or ctx.campaign.title}"
+    title = t("page.playback_title", title=view.title or ctx.campaign.title)
     page_options = wall_map_options(view, zoom_control=False, **({"width": "50%"} if shown.mode == "compare" else {}))
     html = folium_page(ctx.campaign, static_url, title, PlaybackLayers(static_url, options), page_options)
     resp = Response(add_nonce(html), mimetype="text/html")

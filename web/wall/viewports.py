@@ -27,6 +27,7 @@ from flask import request
 from geo.basemaps.base import BadRequest
 from geo.basemaps.crs import display_crs, wgs84_bbox
 from geo.exchange.gcj02 import wgs84_to_gcj02
+from geo.messages import t
 from geo.viewport import geojson_viewport, packed_viewport, parse_viewport, viewport_shapes
 from web.core.context import Cached, guatu
 from web.core.http import send_cached
@@ -42,10 +43,10 @@ def viewport_response(layer_id: str):
     view = parse_viewport(wgs84_bbox(request.args.get("bbox"), crs), request.args.get("zoom"))
     fmt = request.args.get("format", "geojson")
     if fmt not in FORMATS:
-        raise BadRequest(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise BadRequest(t("api.shape_format", expected=", ".join(FORMATS), got=repr(fmt)))
     part = request.args.get("part", "all")
     if part not in ("all", "geometry") or (part == "geometry" and fmt == "geojson"):
-        raise BadRequest(f"part must be all, or geometry with format=packed or binary, not {part!r}")
+        raise BadRequest(t("api.viewport_part", got=repr(part)))
     ctx.store.layer(layer_id)  # unknown layer: 404
     revision = ctx.wall.shapes_shown(layer_id)
     street, community = request.args.get("street") or None, request.args.get("community") or None

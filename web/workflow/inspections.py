@@ -20,6 +20,7 @@ from geo import inspections as insp
 from geo.basemaps.crs import display_crs
 from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.geojson_io import dumps
+from geo.messages import t
 from geo.parsing import BoolRefused, parse_bool
 from geo.printing import PrintOptions, render_print
 from geo.printing.render import MIMETYPES
@@ -27,6 +28,7 @@ from geo.rules import local_now
 from web.access.auth import acting_user
 from web.core.context import guatu
 from web.core.http import json_body, make_cached, send_cached
+from web.core.language import localized
 from web.core.routes import EDITOR, VIEWER, Display
 from web.workflow import docs
 from web.workflow.blueprint import bp
@@ -44,18 +46,18 @@ def _int(value, name: str) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise ValidationError([FieldError(name, "expected a whole number")])
+        raise ValidationError([FieldError(name, t("inspections.whole_number"))])
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValidationError([FieldError(name, "expected a whole number")]) from None
+        raise ValidationError([FieldError(name, t("inspections.whole_number"))]) from None
 
 
 def _listing(day: str) -> dict:
     ctx = guatu()
     listing = insp.load(ctx.store, insp.check_day(day))
     if listing is None:
-        raise NotFound(f"there is no inspection list for {day}")
+        raise NotFound(t("inspections.no_list", day=day))
     return {**listing, "places": insp.route_sheet(ctx.store, ctx.campaign, listing),
             "generated_at_local": insp.local_time(listing["generated_at"], ctx.campaign)}
 
@@ -110,9 +112,9 @@ def inspections_page():
 def draw_inspections_form(day: str):
     try:
         listing = _generate(day, request.form)
-        flash(f"已生成 {day} 的督导点位 {len(listing['places'])} 处(随机种子 {listing['seed']})。", "ok")
+        flash(localized(t("inspections.drawn", day=day, count=len(listing["places"]), seed=listing["seed"])), "ok")
     except GuatuError as exc:
-        flash(exc.message, "error")
+        flash(localized(exc.message), "error")
     return redirect(url_for("workflow.inspections_page", date=day))
 
 
@@ -120,9 +122,9 @@ def draw_inspections_form(day: str):
 def record_inspection_form(day: str, fid: str):
     try:
         row = _record(day, fid, request.form)
-        flash(f"已记录 {row['name']}:{row['result']['label']}。", "ok")
+        flash(localized(t("inspections.recorded", name=row["name"], result=row["result"]["label"])), "ok")
     except GuatuError as exc:
-        flash(f"{fid}: {exc.message}", "error")
+        flash(f"{fid}: {localized(exc.message)}", "error")
     return redirect(url_for("workflow.inspections_page", date=day) + f"#place-{fid}")
 
 
@@ -131,17 +133,17 @@ def inspection_route_map(day: str, fmt: str):
     """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet."""
     ctx = guatu()
     if fmt not in MIMETYPES:
-        raise NotFound(f"the route map is a .pdf or a .png, not .{fmt}")
+        raise NotFound(t("inspections.route_map_format", fmt=fmt))
     when = insp.check_day(day)
     listing = insp.load(ctx.store, when)
     if listing is None:
-        raise NotFound(f"there is no inspection list for {day}")
+        raise NotFound(t("inspections.no_list", day=day))
     marks = [(str(p["order"]), *p["point"]) for p in insp.wall_summary(ctx.store, ctx.campaign, listing, when)["places"]
              if p["point"]]
-    options = PrintOptions(paper="A4", orientation="portrait", format=fmt, dpi=150, title=f"每日随机督导路线图 {day}")
+    options = PrintOptions(paper="A4", orientation="portrait", format=fmt, dpi=150, title=t("inspections.route_map_title", day=day))
     sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now(), marks=marks)
     resp = Response(sheet.data, mimetype=MIMETYPES[fmt])
-    name = quote(f"督导路线图-{day}.{fmt}")
+    name = quote(t("inspections.route_map_file", day=day, fmt=fmt))
     resp.headers["Content-Disposition"] = f"inline; filename=\"route-{day}.{fmt}\"; filename*=UTF-8''{name}"
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -183,7 +185,7 @@ def wall_inspections():
 
 def workflow_links() -> list[dict]:
     """Links to the workflow pages, for the editor's header and an editor's wall map."""
-    return [{"href": url_for("workflow.inspections_page"), "label": "督导"},
-            {"href": url_for("workflow.mine_page"), "label": "我的点位"},
-            {"href": url_for("workflow.report_page"), "label": "日报"},
-            {"href": url_for("wall.playback_page"), "label": "进度回放"}]
+    return [{"href": url_for("workflow.inspections_page"), "label": t("inspections.nav")},
+            {"href": url_for("workflow.mine_page"), "label": t("page.wf.mine")},
+            {"href": url_for("workflow.report_page"), "label": t("page.wf.report")},
+            {"href": url_for("wall.playback_page"), "label": t("page.nav.playback")}]

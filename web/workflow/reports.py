@@ -21,6 +21,7 @@ from geo.daily_report import build_pdf, build_xlsx, report_data
 from geo.errors import BadParameters, FieldError, GuatuError
 from geo.geojson_io import atomic_write, dumps
 from geo.inspections import check_day
+from geo.messages import t
 from geo.progress import milestones, parse_range, timeline
 from geo.responsibility import my_places, responsible_names
 from geo.rules import local_now
@@ -93,7 +94,7 @@ def report_download(day: str, fmt: str):
     ctx = guatu()
     when = check_day(day)
     if fmt not in ("xlsx", "pdf"):
-        raise BadParameters([FieldError("format", "expected xlsx or pdf")])
+        raise BadParameters([FieldError("format", t("request.not_in_enum", expected="xlsx, pdf"))])
     data = report_data(ctx.store, ctx.campaign, when, ctx.now())
     if fmt == "xlsx":
         body = build_xlsx(data)
