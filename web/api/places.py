@@ -10,7 +10,6 @@ from geo.geojson_io import dumps
 from geo.history import end_of_day, layer_as_of, readable_history, revert_op
 from geo.ledger import add_problem, explain_rule, update_problem
 from geo.messages import message_of, t
-from geo.rules import local_now
 from geo.validate import parse_date
 from web.access.auth import acting_user
 from web.api import docs
@@ -19,11 +18,6 @@ from web.api.writes import expected_version, feature_response
 from web.core.context import guatu
 from web.core.http import json_body
 from web.core.routes import EDITOR, VIEWER
-
-
-def _today():
-    ctx = guatu()
-    return local_now(ctx.campaign, ctx.now()).date()
 
 
 def _number(name: str) -> float:
@@ -50,7 +44,7 @@ def new_problem(layer_id: str, fid: str):
     body = json_body()
     ctx = guatu()
     feature = ctx.store.get(layer_id, fid)
-    changes = add_problem(feature, body.get("problem"), ctx.campaign, _today())
+    changes = add_problem(feature, body.get("problem"), ctx.campaign, guatu().today())
     result = ctx.store.update(layer_id, fid, expected_version=expected_version(layer_id, fid, body, feature),
                             user=acting_user(), properties=changes)
     return feature_response(result, 201)
@@ -61,7 +55,7 @@ def edit_problem(layer_id: str, fid: str, pid: str):
     body = json_body()
     ctx = guatu()
     feature = ctx.store.get(layer_id, fid)
-    changes = update_problem(feature, pid, body.get("problem"), ctx.campaign, _today())
+    changes = update_problem(feature, pid, body.get("problem"), ctx.campaign, guatu().today())
     result = ctx.store.update(layer_id, fid, expected_version=expected_version(layer_id, fid, body, feature),
                             user=acting_user(), properties=changes)
     return feature_response(result)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from threading import Lock
 
@@ -19,6 +19,7 @@ from flask import current_app
 
 from geo.config import Campaign
 from geo.dashboard import DashboardData
+from geo.rules import local_now
 from geo.store.base import Store
 from geo.viewport import ViewportIndex
 from geo.wall.data import WallData
@@ -84,6 +85,10 @@ class Guatu:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def today(self) -> date:
+        """The campaign's date now, in its time zone."""
+        return local_now(self.campaign, self.now()).date()
 
     def areas(self) -> dict[str, set[str]]:
         """Known sub-districts and their communities (what a wall URL may name), kept with the dashboard."""

@@ -12,8 +12,6 @@ request adds, as `/wall` does.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, request, url_for
 
 from geo.basemaps.crs import display_crs
@@ -23,7 +21,6 @@ from geo.geojson_io import dumps
 from geo.messages import t
 from geo.playback import parse_view, playback
 from geo.progress import parse_range
-from geo.rules import local_now
 from geo.wall.params import query_from_url
 from web.access.auth import principal
 from web.core.context import guatu
@@ -36,17 +33,12 @@ from web.wall.map_page import AssetUrl, WallLayers, folium_page
 from web.wall.pages import wall_map_options, wall_options, wall_view
 
 
-def _today() -> date:
-    ctx = guatu()
-    return local_now(ctx.campaign, ctx.now()).date()
-
-
 @bp.get("/api/playback", role=VIEWER, display=Display.WHOLE, doc=docs.PLAYBACK)
 def playback_data():
     """geo/playback.py's document for the days `from`..`to` (default: the last 30), at most 400 days."""
     ctx = guatu()
     try:
-        first, last = parse_range(request.args.get("from"), request.args.get("to"), _today())
+        first, last = parse_range(request.args.get("from"), request.args.get("to"), guatu().today())
     except ValidationError as exc:  # a query parameter that cannot be honoured: 400, naming it
         raise BadParameter(exc.errors[0].field, "; ".join(e.message for e in exc.errors)) from None
     crs = display_crs(request.args.get("crs"))
@@ -73,7 +65,7 @@ def playback_page():
     p = principal()
     display = p is not None and p.via == "display"
     params = query_from_url(p.display_scope) if display else request.args.to_dict(flat=False)
-    shown = parse_view(params, _today())
+    shown = parse_view(params, guatu().today())
     view = wall_view(dashboard=False)
     options = wall_options(view, "wall", display_token=request.args.get("display") if display else None)
     options["refreshSeconds"] = 0  # nothing is polled: js/wall/playback.js sets every state

@@ -24,7 +24,6 @@ from geo.messages import t
 from geo.parsing import BoolRefused, parse_bool
 from geo.printing import PrintOptions, render_print
 from geo.printing.render import MIMETYPES
-from geo.rules import local_now
 from web.access.auth import acting_user
 from web.core.context import guatu
 from web.core.http import json_body, make_cached, send_cached
@@ -35,11 +34,6 @@ from web.workflow.blueprint import bp
 
 # A wall screen's display token may read the day's list as the wall shows it (places and results,
 # never the inspectors' names or notes); the lists themselves need an editor.
-
-
-def _today() -> str:
-    ctx = guatu()
-    return local_now(ctx.campaign, ctx.now()).date().isoformat()
 
 
 def _int(value, name: str) -> int | None:
@@ -96,7 +90,7 @@ def _record(day: str, fid: str, values: dict) -> dict:
 @bp.get("/inspections", role=EDITOR)
 def inspections_page():
     ctx = guatu()
-    day = request.args.get("date") or _today()
+    day = request.args.get("date") or guatu().today().isoformat()
     insp.check_day(day)
     try:
         listing = _listing(day)
@@ -173,7 +167,7 @@ def wall_inspections():
 
     Cached per state of the list and store revision; the ETag answers 304 while neither changed."""
     ctx = guatu()
-    day = insp.check_day(request.args.get("date") or _today())
+    day = insp.check_day(request.args.get("date") or guatu().today().isoformat())
     crs = display_crs(request.args.get("crs"))
     street, community = request.args.get("street") or None, request.args.get("community") or None
     layers = tuple(x for x in (request.args.get("layers") or "").split(",") if x) or None  # a display link's

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -24,18 +23,12 @@ from geo.inspections import check_day
 from geo.messages import t
 from geo.progress import milestones, parse_range, timeline
 from geo.responsibility import my_places, responsible_names
-from geo.rules import local_now
 from web.access.auth import principal
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
 from web.core.routes import VIEWER, Display
 from web.workflow import docs
 from web.workflow.blueprint import bp
-
-
-def _today() -> date:
-    ctx = guatu()
-    return local_now(ctx.campaign, ctx.now()).date()
 
 
 def _who() -> tuple[str | None, str | None]:
@@ -70,21 +63,21 @@ def mine_api():
 def milestones_api():
     """Replays the journal back to each past milestone: built once per store revision and local day."""
     ctx = guatu()
-    key = ("milestones", ctx.store.revision(), _today())
+    key = ("milestones", ctx.store.revision(), guatu().today())
     return send_cached(ctx.cache.get(key, lambda: make_cached(dumps(milestones(ctx.store, ctx.campaign, ctx.now())))))
 
 
 @bp.get("/api/timeline", role=VIEWER, display=Display.WHOLE, doc=docs.TIMELINE)
 def timeline_api():
     ctx = guatu()
-    first, last = parse_range(request.args.get("from"), request.args.get("to"), _today())
+    first, last = parse_range(request.args.get("from"), request.args.get("to"), guatu().today())
     return jsonify(timeline(ctx.store, ctx.campaign, first, last))
 
 
 @bp.get("/reports/daily", role=VIEWER)
 def report_page():
     ctx = guatu()
-    day = check_day(request.args.get("date") or _today().isoformat())
+    day = check_day(request.args.get("date") or guatu().today().isoformat())
     data = report_data(ctx.store, ctx.campaign, day, ctx.now())
     return render_template("daily_report.html", data=data, day=day.isoformat())
 
@@ -118,7 +111,7 @@ def daily_report_command(day: str | None, out: Path, no_pdf: bool) -> None:
     """Write the daily report (日报) of a day: an XLSX workbook and a PDF."""
     ctx = guatu()
     try:
-        when = check_day(day) if day else _today()
+        when = check_day(day) if day else guatu().today()
         data = report_data(ctx.store, ctx.campaign, when, ctx.now())
         out.mkdir(parents=True, exist_ok=True)
         xlsx = out / f"日报-{when.isoformat()}.xlsx"
