@@ -21,7 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from geo.area import DEFAULT_BUFFER_M
-from geo.messages import compose, join, t
+from geo.messages import MESSAGES, compose, join, t
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 BASEMAP_TYPES = ("folder", "mbtiles", "pmtiles", "tianditu", "amap", "xyz")
@@ -558,7 +558,7 @@ def _status_references(raw: dict) -> list[str]:
     return out
 
 
-_TYPE_NAMES = {"string_type": "str", "int_type": "int", "float_type": "int or float", "bool_type": "bool",
+_TYPE_NAMES = {"string_type": "str", "int_type": "int", "float_type": "number", "bool_type": "bool",
                "list_type": "list", "dict_type": "dict", "model_type": "dict", "model_attributes_type": "dict"}
 
 
@@ -582,8 +582,14 @@ def _lines(error: dict, raw: dict) -> list[str]:
     if kind in ("int_type", "float_type") and isinstance(value, bool):
         return [_line(where, t("settings.expected_number", value=repr(value)))]
     if kind in _TYPE_NAMES:
-        return [_line(where, t("schema.expected_type", expected=_TYPE_NAMES[kind], got=type(value).__name__))]
+        return [_line(where, t("schema.expected_type", expected=_type_name(_TYPE_NAMES[kind]),
+                                got=_type_name(type(value).__name__)))]
     return [_line(where, error["msg"])]
+
+
+def _type_name(name: str) -> str:
+    """A JSON value's type in the reader's words (a Python name the catalogue does not know, as it is)."""
+    return t(f"schema.type.{name}") if f"schema.type.{name}" in MESSAGES else name
 
 
 def _line(where: str, problem: str) -> str:

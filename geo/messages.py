@@ -486,7 +486,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "schema.empty": {"zh": "不能为空", "en": "must not be empty"},
     "schema.missing": {"zh": "缺少此项", "en": "missing"},
     "schema.expected_object": {"zh": "应为 JSON 对象", "en": "expected an object"},
-    "schema.expected_type": {"zh": "应为 {expected} 类型,实际为 {got}", "en": "expected {expected}, got {got}"},
+    "schema.expected_type": {"zh": "应为{expected},实际为{got}", "en": "expected {expected}, got {got}"},
+    # the JSON value a key holds, named as JSON writers know it in Chinese, and as Python names it in English
+    "schema.type.str": {"zh": "文字(字符串)", "en": "str"},
+    "schema.type.int": {"zh": "整数", "en": "int"},
+    "schema.type.float": {"zh": "小数", "en": "float"},
+    "schema.type.number": {"zh": "数字", "en": "int or float"},
+    "schema.type.bool": {"zh": "true 或 false", "en": "bool"},
+    "schema.type.list": {"zh": "列表(数组)", "en": "list"},
+    "schema.type.dict": {"zh": "对象", "en": "dict"},
+    "schema.type.NoneType": {"zh": "空值(null)", "en": "NoneType"},
     "schema.bad_key": {
         "zh": "{value} 只能由小写字母、数字和 _ 组成",
         "en": "{value} must be lower-case letters, digits and _",

@@ -12,7 +12,7 @@ from geo.config import parse_campaign
 from geo.config_schema import CampaignSchema, check
 from geo.errors import ConfigError
 from geo.messages import localize
-from tests.config_problems import said
+from tests.config_problems import said, wrong_type
 from tests.conftest import DEMO_CAMPAIGN
 
 
@@ -41,12 +41,12 @@ def test_the_demo_campaign_passes_the_schema_as_it_is():
 
 
 @pytest.mark.parametrize("change, expected", [
-    (lambda c: c.__setitem__("statuses", "all"), said("$.statuses", "schema.expected_type", expected='list', got='str')),
+    (lambda c: c.__setitem__("statuses", "all"), wrong_type("$.statuses", "list", "str")),
     (lambda c: c["statuses"].__setitem__(0, "new"), said("$.statuses[0]", "schema.expected_object")),
-    (lambda c: c.__setitem__("map", []), said("$.map", "schema.expected_type", expected='dict', got='list')),
+    (lambda c: c.__setitem__("map", []), wrong_type("$.map", "dict", "list")),
     (lambda c: c["map"].__setitem__("zoom", True), said("$.map.zoom", "settings.expected_number", value='True')),
     (lambda c: c["statuses"][0].__setitem__("done", "yes"),
-     said("$.statuses[unsurveyed].done", "schema.expected_type", expected='bool', got='str')),
+     wrong_type("$.statuses[unsurveyed].done", "bool", "str")),
     (lambda c: c.__setitem__("categories", ["飞线充电", "飞线充电"]), said("$.categories", "schema.not_unique")),
     (lambda c: c["inspections"].__setitem__("count", 0), said("$.inspections.count", "schema.count", value='0')),
     (lambda c: c["status_rule"].__setitem__("when_open", "fixing"),
@@ -66,7 +66,7 @@ def test_a_wrong_status_reference_is_said_together_with_a_wrong_value_elsewhere(
     raw["status_rule"]["when_open"] = "fixing"
     raw["title"] = 7
     _, problems = check(raw)
-    assert problems == [said("$.title", "schema.expected_type", expected="str", got="int"),
+    assert problems == [wrong_type("$.title", "str", "int"),
                         said("$.status_rule.when_open", "schema.unknown_status", value="'fixing'")]
 
 
@@ -75,11 +75,12 @@ def test_the_problems_are_chinese_and_render_again_in_english_with_their_json_pa
     raw["statuses"][1]["color"] = "red"
     raw["timezone"] = "Mars/Olympus"
     raw["map"]["bounds"] = [117, 40, 116, 39]
+    raw["subtitle"] = 7
     _, problems = check(raw)
     key = raw["statuses"][1]["key"]
-    assert problems == ["$.timezone: 未知的时区 'Mars/Olympus'", f"$.statuses[{key}].color: 应为 #rrggbb 形式的颜色,实际为 'red'",
-                        "$.map.bounds: 应满足 西 < 东、南 < 北"]
-    assert localize(problems, "en") == ["$.timezone: unknown time zone 'Mars/Olympus'",
+    assert problems == ["$.subtitle: 应为文字(字符串),实际为整数", "$.timezone: 未知的时区 'Mars/Olympus'",
+                        f"$.statuses[{key}].color: 应为 #rrggbb 形式的颜色,实际为 'red'", "$.map.bounds: 应满足 西 < 东、南 < 北"]
+    assert localize(problems, "en") == ["$.subtitle: expected str, got int", "$.timezone: unknown time zone 'Mars/Olympus'",
                                         f"$.statuses[{key}].color: expected #rrggbb, got 'red'",
                                         "$.map.bounds: west must be < east and south < north"]
 

@@ -13,7 +13,7 @@ from geo.config import Basemap, load_campaign, parse_campaign
 from geo.errors import ConfigError
 from geo.messages import t
 from tests.basemaps.tilesets import make_mbtiles, make_pmtiles, png
-from tests.config_problems import said
+from tests.config_problems import said, wrong_type
 from tests.conftest import DEMO_CAMPAIGN
 
 RAW = json.loads(DEMO_CAMPAIGN.read_text(encoding="utf-8"))
@@ -111,7 +111,7 @@ def test_a_literal_key_is_kept_out_of_the_repr():
     (dict(TDT, cache_days=-1), said("$.map.basemaps[0].cache_days", "schema.negative")),
     ({"id": "x", "title": "x", "type": "folder", "path": "t", "zoom": 3}, "$.map.basemaps[0].zoom:未知的设置,是不是要写 min_zoom?"),
     ({"id": "x", "title": "x", "type": "folder", "path": "t", "overlay": "yes"},
-     said("$.map.basemaps[0].overlay", "schema.expected_type", expected='bool', got='str')),
+     wrong_type("$.map.basemaps[0].overlay", "bool", "str")),
     ("folder", said("$.map.basemaps[0]", "schema.expected_object")),
 ])
 def test_a_wrong_basemap_entry_is_reported_with_its_json_path(entry, expected):
@@ -124,7 +124,7 @@ def test_list_wide_rules_are_reported():
     assert said("$.map.basemaps", "schema.one_default") in problems([a, dict(a, id="b")])
     assert said("$.map.basemaps", "schema.overlay_default") in problems([dict(a, overlay=True)])
     assert said("$.map.tiles", "schema.tiles_and_basemaps") in problems([a], tiles="/t/{z}/{x}/{y}.png")
-    assert said("$.map.basemaps", "schema.expected_type", expected="list", got="dict") in problems({"id": "a"})
+    assert wrong_type("$.map.basemaps", "list", "dict") in problems({"id": "a"})
 
 
 def test_every_wrong_entry_is_reported_at_once():
