@@ -1,10 +1,11 @@
 """The schema of `campaign.json`: one pydantic model per object of the file, with every key's type, range, default
 and meaning, and the rules between keys beside the keys they bind.
 
-`check(raw)` validates a parsed file and returns the model, or the list of every problem with its JSON path
-(`$.statuses[pending].color: expected #rrggbb, got 'red'`); a key no model declares is named with the nearest
-declared one (`$.map.viewport_abvoe:未知的设置,是不是要写 viewport_above?`). Keys starting with `x_` are free for
-a campaign's own additions. geo/config.py turns the model into the `Campaign` the rest of the code reads.
+`check(raw)` validates a parsed file and returns the model, or the list of every problem with its JSON path, each
+a catalogue message (`$.statuses[pending].color: 应为 #rrggbb 形式的颜色,实际为 'red'`, in English by `localize`);
+a key no model declares is named with the nearest declared one
+(`$.map.viewport_abvoe:未知的设置,是不是要写 viewport_above?`). Keys starting with `x_` are free for a campaign's own
+additions. geo/config.py turns the model into the `Campaign` the rest of the code reads.
 """
 
 from __future__ import annotations
