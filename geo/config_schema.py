@@ -1,10 +1,11 @@
 """The schema of `campaign.json`: one pydantic model per object of the file, with every key's type, range, default
 and meaning, and the rules between keys beside the keys they bind.
 
-`check(raw)` validates a parsed file and returns the model, or the list of every problem with its JSON path
-(`$.statuses[pending].color: expected #rrggbb, got 'red'`); a key no model declares is named with the nearest
-declared one (`$.map.viewport_abvoe:未知的设置,是不是要写 viewport_above?`). Keys starting with `x_` are free for
-a campaign's own additions. geo/config.py turns the model into the `Campaign` the rest of the code reads.
+`check(raw)` validates a parsed file and returns the model, or the list of every problem with its JSON path, each
+a catalogue message (`$.statuses[pending].color: 应为 #rrggbb 形式的颜色,实际为 'red'`, in English by `localize`);
+a key no model declares is named with the nearest declared one
+(`$.map.viewport_abvoe:未知的设置,是不是要写 viewport_above?`). Keys starting with `x_` are free for a campaign's own
+additions. geo/config.py turns the model into the `Campaign` the rest of the code reads.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import PydanticCustomError
 
 from geo.area import DEFAULT_BUFFER_M
-from geo.messages import t
+from geo.messages import MESSAGES, compose, join, t
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 BASEMAP_TYPES = ("folder", "mbtiles", "pmtiles", "tianditu", "amap", "xyz")
@@ -56,24 +57,24 @@ def problem(text: str, at: str = "") -> PydanticCustomError:
 
 def problems(lines: list[tuple[str, str]]) -> PydanticCustomError:
     """Several rules broken at once, each (`at` below the key at hand, text)."""
-    return PydanticCustomError(_PROBLEM, "{text}", {"text": "; ".join(x for _, x in lines), "lines": lines})
+    return PydanticCustomError(_PROBLEM, "{text}", {"text": join("; ", [x for _, x in lines]), "lines": lines})
 
 
 def _non_empty(value: str) -> str:
     if not value.strip():
-        raise problem("must not be empty")
+        raise problem(t("schema.empty"))
     return value
 
 
 def _key(value: str) -> str:
     if not _KEY.match(value):
-        raise problem(f"{value!r} must be lower-case letters, digits and _")
+        raise problem(t("schema.bad_key", value=repr(value)))
     return value
 
 
 def _inside(value: str) -> str:
     if Path(value).is_absolute() or ".." in Path(value).parts:
-        raise problem("must be a relative path inside the data directory")
+        raise problem(t("schema.outside_data"))
     return value
 
 
@@ -102,7 +103,7 @@ def _unique_keys(items: list, field: str = "key") -> list:
     for i, item in enumerate(items):
         value = getattr(item, field)
         if value in seen:
-            lines.append((f"[{i}].{field}", f"{value!r} is used twice"))
+            lines.append((f"[{i}].{field}", t("schema.used_twice", value=repr(value))))
         seen.add(value)
     if lines:
         raise problems(lines)
@@ -111,7 +112,7 @@ def _unique_keys(items: list, field: str = "key") -> list:
 
 def _at_least_one(items: list) -> list:
     if not items:
-        raise problem("must list at least one entry")
+        raise problem(t("schema.no_entry"))
     return items
 
 
@@ -126,7 +127,7 @@ class StatusSchema(Section):
     @classmethod
     def _colour(cls, value: str) -> str:
         if not _COLOUR.match(value):
-            raise problem(f"expected #rrggbb, got {value!r}")
+            raise problem(t("schema.colour", value=repr(value)))
         return value
 
 
@@ -154,7 +155,7 @@ class LayerSchema(Section):
     def _geometry_types(cls, values: list[str]) -> list[str]:
         unknown = [v for v in values if v not in GEOMETRY_TYPES]
         if unknown:
-            raise problems([("", f"unknown geometry type {v!r}") for v in unknown])
+            raise problems([("", t("schema.geometry_type", value=repr(v))) for v in unknown])
         return values
 
 
@@ -168,7 +169,7 @@ class BoundarySchema(Section):
     @classmethod
     def _level(cls, value: str) -> str:
         if value not in BOUNDARY_LEVELS:
-            raise problem(f"expected district, street or community, got {value!r}")
+            raise problem(t("schema.boundary_level", value=repr(value)))
         return value
 
 
@@ -195,28 +196,28 @@ class BasemapSchema(Section):
     @classmethod
     def _type(cls, value: str) -> str:
         if value not in BASEMAP_TYPES:
-            raise problem(f"expected one of {', '.join(BASEMAP_TYPES)}, got {value!r}")
+            raise problem(t("schema.one_of", choices=", ".join(BASEMAP_TYPES), value=repr(value)))
         return value
 
     @field_validator("min_zoom", "max_zoom")
     @classmethod
     def _zoom(cls, value: int | None) -> int | None:
         if value is not None and not 0 <= value <= MAX_TILE_ZOOM:
-            raise problem(f"expected 0 to {MAX_TILE_ZOOM}, got {value}")
+            raise problem(t("schema.zoom", maximum=MAX_TILE_ZOOM, value=value))
         return value
 
     @field_validator("timeout")
     @classmethod
     def _timeout(cls, value: float) -> float:
         if not 0 < value <= 60:
-            raise problem(f"expected seconds between 0 and 60, got {value:g}")
+            raise problem(t("schema.timeout", value=f"{value:g}"))
         return value
 
     @field_validator("cache_days")
     @classmethod
     def _cache_days(cls, value: float) -> float:
         if value < 0:
-            raise problem("must not be negative")
+            raise problem(t("schema.negative"))
         return value
 
     @field_validator("subdomains")
@@ -224,7 +225,7 @@ class BasemapSchema(Section):
     def _subdomains(cls, value: Any) -> Any:
         if isinstance(value, list) and all(isinstance(s, str) and s for s in value) or isinstance(value, str):
             return value
-        raise problem("expected a string like \"1234\" or a list of strings")
+        raise problem(t("schema.subdomains"))
 
     @model_validator(mode="after")
     def _rules(self) -> BasemapSchema:
@@ -241,59 +242,59 @@ def _basemap_rules(b: BasemapSchema) -> list[tuple[str, str]]:
     local = b.type in ("folder", "mbtiles", "pmtiles")
     if local:
         if b.path is None:
-            out.append((".path", "missing"))
+            out.append((".path", t("schema.missing")))
         elif not b.path.strip():
-            out.append((".path", "must not be empty"))
+            out.append((".path", t("schema.empty")))
         elif Path(b.path).is_absolute() or ".." in Path(b.path).parts:
-            out.append((".path", "must be a relative path inside the data directory"))
+            out.append((".path", t("schema.outside_data")))
         for k in ("url", "key", "key_env", "subdomains"):
             if k in given:
-                out.append((f".{k}", f"not used by a {b.type} basemap (it is served from `path`)"))
+                out.append((f".{k}", t("schema.not_for_local", type=b.type)))
     elif b.url is None:
-        out.append((".url", "missing"))
+        out.append((".url", t("schema.missing")))
     elif not b.url.strip():
-        out.append((".url", "must not be empty"))
+        out.append((".url", t("schema.empty")))
     else:
         out += _tile_url_rules(b.url)
     url = b.url if not local else None
     if b.key is not None and b.key_env is not None:
-        out.append(("", "give either key or key_env, not both"))
+        out.append(("", t("schema.key_and_key_env")))
     if b.key_env is not None and not _ENV_NAME.match(b.key_env):
-        out.append((".key_env", f"{b.key_env!r} is not an environment variable name"))
+        out.append((".key_env", t("schema.env_name", value=repr(b.key_env))))
     if b.key is not None and not b.key.strip():
-        out.append((".key", "must not be empty"))
+        out.append((".key", t("schema.empty")))
     wants_key = bool(url and "{key}" in url)
     has_key = b.key is not None or b.key_env is not None
     if b.type == "tianditu" and not has_key:
-        out.append(("", "a tianditu basemap needs its key: key_env (an environment variable) or key"))
+        out.append(("", t("schema.tianditu_key")))
     if url and has_key and not wants_key:
-        out.append((".url", "must contain {key} where the key goes"))
+        out.append((".url", t("schema.url_needs_key")))
     if url and wants_key and not has_key:
-        out.append((".url", "contains {key} but neither key nor key_env is given"))
+        out.append((".url", t("schema.url_key_unset")))
     if url and url.startswith("/") and (wants_key or b.type == "tianditu"):
-        out.append((".url", "a basemap with a key must be fetched by the server (an http:// or https:// URL)"))
+        out.append((".url", t("schema.key_needs_server")))
     if url and "{s}" in url and not b.subdomains:
-        out.append((".subdomains", "the url contains {s}, so list the subdomains"))
+        out.append((".subdomains", t("schema.subdomains_missing")))
     fixed_crs = {"tianditu": "wgs84", "amap": "gcj02"}.get(b.type)
     if b.crs is not None and b.crs not in DISPLAY_CRS:
-        out.append((".crs", f"expected one of {', '.join(DISPLAY_CRS)}, got {b.crs!r}"))
+        out.append((".crs", t("schema.one_of", choices=", ".join(DISPLAY_CRS), value=repr(b.crs))))
     elif fixed_crs and b.crs not in (None, fixed_crs):
-        out.append((".crs", f"{b.type} tiles are always in {fixed_crs}"))
+        out.append((".crs", t("schema.crs_fixed", type=b.type, crs=fixed_crs)))
     if b.min_zoom is not None and b.max_zoom is not None and b.min_zoom > b.max_zoom:
-        out.append(("", "min_zoom must not exceed max_zoom"))
+        out.append(("", t("schema.zoom_order")))
     return out
 
 
 def _tile_url_rules(url: str) -> list[tuple[str, str]]:
     out = []
     if not (url.startswith(("http://", "https://")) or (url.startswith("/") and not url.startswith("//"))):
-        out.append((".url", "expected an http:// or https:// URL, or a path on this server starting with /"))
+        out.append((".url", t("schema.url_form")))
     missing = [p for p in ("{z}", "{x}", "{y}") if p not in url]
     if missing:
-        out.append((".url", f"must contain {{z}}, {{x}} and {{y}} (missing {' '.join(missing)})"))
+        out.append((".url", t("schema.url_placeholders", missing=" ".join(missing))))
     unknown = set(re.findall(r"\{[^}]*\}", url)) - {"{z}", "{x}", "{y}", "{s}", "{key}"}
     if unknown:
-        out.append((".url", f"unknown placeholder {', '.join(sorted(unknown))} (use {{z}} {{x}} {{y}} {{s}} {{key}})"))
+        out.append((".url", t("schema.url_unknown_placeholder", placeholders=", ".join(sorted(unknown)))))
     return out
 
 
@@ -311,34 +312,34 @@ class MapSchema(Section):
     @classmethod
     def _center(cls, value: list) -> list:
         if len(value) != 2 or not all(_number(v) for v in value):
-            raise problem("expected [latitude, longitude]")
+            raise problem(t("schema.center"))
         return value
 
     @field_validator("bounds")
     @classmethod
     def _bounds(cls, value: list) -> list:
         if len(value) != 4 or not all(_number(v) for v in value):
-            raise problem("expected [west, south, east, north] in degrees")
+            raise problem(t("schema.bounds"))
         if not (value[0] < value[2] and value[1] < value[3]):
-            raise problem("west must be < east and south < north")
+            raise problem(t("schema.bounds_order"))
         return value
 
     @field_validator("viewport_above")
     @classmethod
     def _viewport_above(cls, value: int) -> int:
         if value < 0:
-            raise problem("expected a number of places ≥ 0")
+            raise problem(t("schema.viewport_above"))
         return value
 
     @field_validator("basemaps")
     @classmethod
     def _basemaps(cls, value: list[BasemapSchema]) -> list[BasemapSchema]:
         ids = [b.id for b in value]
-        lines = [("", f"id {dup!r} is used twice") for dup in sorted({x for x in ids if ids.count(x) > 1})]
+        lines = [("", t("schema.id_used_twice", value=repr(dup))) for dup in sorted({x for x in ids if ids.count(x) > 1})]
         if sum(b.default for b in value) > 1:
-            lines.append(("", "at most one basemap may be the default"))
+            lines.append(("", t("schema.one_default")))
         if any(b.default and b.overlay for b in value):
-            lines.append(("", "an overlay cannot be the default basemap"))
+            lines.append(("", t("schema.overlay_default")))
         if lines:
             raise problems(lines)
         return value
@@ -346,8 +347,7 @@ class MapSchema(Section):
     @model_validator(mode="after")
     def _one_source(self) -> MapSchema:
         if self.tiles and self.basemaps:
-            raise problem("give either map.tiles or map.basemaps, not both (list the tile URL as an xyz basemap)",
-                          ".tiles")
+            raise problem(t("schema.tiles_and_basemaps"), ".tiles")
         return self
 
 
@@ -382,23 +382,23 @@ class InspectionsSchema(Section):
     @classmethod
     def _count(cls, value: int) -> int:
         if value < 1:
-            raise problem(f"must be at least 1, got {value}")
+            raise problem(t("schema.count", value=value))
         return value
 
     @field_validator("recent_days", "deadline_days")
     @classmethod
     def _days(cls, value: int) -> int:
         if value < 0:
-            raise problem(f"must be zero or more, got {value}")
+            raise problem(t("schema.days", value=value))
         return value
 
     @field_validator("base", "recent_done", "overdue", "relapsed")
     @classmethod
     def _weight(cls, value: float, info) -> float:
         if value < 0:
-            raise problem(f"a weight must not be negative, got {value:g}")
+            raise problem(t("schema.weight", value=f"{value:g}"))
         if info.field_name == "base" and value == 0:
-            raise problem("must be greater than 0, so every place can be drawn")
+            raise problem(t("schema.base_weight"))
         return value
 
 
@@ -413,13 +413,13 @@ class MilestoneSchema(Section):
         try:
             return date.fromisoformat(value).isoformat()
         except ValueError:
-            raise problem(f"expected YYYY-MM-DD, got {value!r}") from None
+            raise problem(t("schema.date", value=repr(value))) from None
 
     @field_validator("share_done")
     @classmethod
     def _share(cls, value: float) -> float:
         if not 0 <= value <= 1:
-            raise problem(f"expected a share between 0 and 1, got {value:g}")
+            raise problem(t("schema.share", value=f"{value:g}"))
         return value
 
 
@@ -455,7 +455,7 @@ class CampaignSchema(Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise problem(f"unknown time zone {value!r}") from None
+            raise problem(t("schema.timezone", value=repr(value))) from None
         return value
 
     @field_validator("overnight_cutoff")
@@ -464,7 +464,7 @@ class CampaignSchema(Section):
         try:
             time.fromisoformat(value)
         except ValueError:
-            raise problem(f"expected HH:MM, got {value!r}") from None
+            raise problem(t("schema.time", value=repr(value))) from None
         return value
 
     @field_validator("statuses", "roles")
@@ -477,21 +477,21 @@ class CampaignSchema(Section):
     def _problem_statuses(cls, value: list[ProblemStatusSchema]) -> list[ProblemStatusSchema]:
         _unique_keys(_at_least_one(value))
         if not any(p.open for p in value):
-            raise problem("at least one status must be open")
+            raise problem(t("schema.none_open"))
         if all(p.open for p in value):
-            raise problem("at least one status must be closed (open: false)")
+            raise problem(t("schema.none_closed"))
         return value
 
     @field_validator("categories")
     @classmethod
     def _categories(cls, value: list) -> list:
         _at_least_one(value)
-        bad = [(f"[{i}]", "expected a non-empty string") for i, v in enumerate(value)
+        bad = [(f"[{i}]", t("schema.not_text")) for i, v in enumerate(value)
                if not isinstance(v, str) or not v.strip()]
         if bad:
             raise problems(bad)
         if len(set(value)) != len(value):
-            raise problem("entries must be unique")
+            raise problem(t("schema.not_unique"))
         return value
 
     @field_validator("layers")
@@ -500,7 +500,7 @@ class CampaignSchema(Section):
         _at_least_one(value)
         ids = [x.id for x in value]
         if len(set(ids)) != len(ids):
-            raise problem("layer ids must be unique")
+            raise problem(t("schema.layer_ids"))
         return value
 
     @field_validator("milestones")
@@ -508,7 +508,7 @@ class CampaignSchema(Section):
     def _milestones(cls, value: list[MilestoneSchema]) -> list[MilestoneSchema]:
         dates = [m.date for m in value]
         if dates != sorted(set(dates)):
-            raise problem("dates must be distinct and in order")
+            raise problem(t("schema.dates"))
         return value
 
     @field_validator("area_buffer_m")
@@ -555,11 +555,11 @@ def _status_references(raw: dict) -> list[str]:
         for name, default in zip(names, defaults):
             value = part.get(name) or default
             if isinstance(value, str) and value not in keys:
-                out.append(f"$.{section}.{name}: unknown status {value!r}")
+                out.append(_line(f"$.{section}.{name}", t("schema.unknown_status", value=repr(value))))
     return out
 
 
-_TYPE_NAMES = {"string_type": "str", "int_type": "int", "float_type": "int or float", "bool_type": "bool",
+_TYPE_NAMES = {"string_type": "str", "int_type": "int", "float_type": "number", "bool_type": "bool",
                "list_type": "list", "dict_type": "dict", "model_type": "dict", "model_attributes_type": "dict"}
 
 
@@ -575,16 +575,27 @@ def _lines(error: dict, raw: dict) -> list[str]:
         ctx = error["ctx"]
         if ctx.get("whole"):
             return [ctx["whole"]]
-        return [f"{where}{at}: {text}" for at, text in ctx["lines"]]
+        return [_line(where + at, text) for at, text in ctx["lines"]]
     if kind == "missing":
-        return [f"{where}: missing"]
+        return [_line(where, t("schema.missing"))]
     if kind in ("model_type", "model_attributes_type") and loc and isinstance(loc[-1], int):
-        return [f"{where}: expected an object"]
+        return [_line(where, t("schema.expected_object"))]
     if kind in ("int_type", "float_type") and isinstance(value, bool):
-        return [f"{where}: expected a number, got {value!r}"]
+        return [_line(where, t("settings.expected_number", value=repr(value)))]
     if kind in _TYPE_NAMES:
-        return [f"{where}: expected {_TYPE_NAMES[kind]}, got {type(value).__name__}"]
-    return [f"{where}: {error['msg']}"]
+        return [_line(where, t("schema.expected_type", expected=_type_name(_TYPE_NAMES[kind]),
+                                got=_type_name(type(value).__name__)))]
+    return [_line(where, error["msg"])]
+
+
+def _type_name(name: str) -> str:
+    """A JSON value's type in the reader's words (a Python name the catalogue does not know, as it is)."""
+    return t(f"schema.type.{name}") if f"schema.type.{name}" in MESSAGES else name
+
+
+def _line(where: str, problem: str) -> str:
+    """A problem after its JSON path (`$.statuses[pending].color: …`), still a catalogue message to render again."""
+    return compose("{where}: {problem}", where=where, problem=problem)
 
 
 _BY_KEY = ("statuses", "problem_statuses")  # entries named by their key in paths once it is known

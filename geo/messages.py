@@ -482,6 +482,116 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "环境变量 {name} 不是 Guatu 的设置,已忽略;是不是要写 {suggestion}?",
         "en": "environment variable {name} is not a Guatu setting and is ignored; did you mean {suggestion}?",
     },
+    # --- the campaign configuration's schema (geo/config_schema.py): each problem after its JSON path -----------
+    "schema.empty": {"zh": "不能为空", "en": "must not be empty"},
+    "schema.missing": {"zh": "缺少此项", "en": "missing"},
+    "schema.expected_object": {"zh": "应为 JSON 对象", "en": "expected an object"},
+    "schema.expected_type": {"zh": "应为{expected},实际为{got}", "en": "expected {expected}, got {got}"},
+    # the JSON value a key holds, named as JSON writers know it in Chinese, and as Python names it in English
+    "schema.type.str": {"zh": "文字(字符串)", "en": "str"},
+    "schema.type.int": {"zh": "整数", "en": "int"},
+    "schema.type.float": {"zh": "小数", "en": "float"},
+    "schema.type.number": {"zh": "数字", "en": "int or float"},
+    "schema.type.bool": {"zh": "true 或 false", "en": "bool"},
+    "schema.type.list": {"zh": "列表(数组)", "en": "list"},
+    "schema.type.dict": {"zh": "对象", "en": "dict"},
+    "schema.type.NoneType": {"zh": "空值(null)", "en": "NoneType"},
+    "schema.bad_key": {
+        "zh": "{value} 只能由小写字母、数字和 _ 组成",
+        "en": "{value} must be lower-case letters, digits and _",
+    },
+    "schema.outside_data": {"zh": "应为数据目录内的相对路径", "en": "must be a relative path inside the data directory"},
+    "schema.no_entry": {"zh": "至少要列出一项", "en": "must list at least one entry"},
+    "schema.used_twice": {"zh": "{value} 重复出现", "en": "{value} is used twice"},
+    "schema.id_used_twice": {"zh": "id {value} 重复出现", "en": "id {value} is used twice"},
+    "schema.not_unique": {"zh": "各项不能重复", "en": "entries must be unique"},
+    "schema.not_text": {"zh": "应为非空的文字", "en": "expected a non-empty string"},
+    "schema.colour": {"zh": "应为 #rrggbb 形式的颜色,实际为 {value}", "en": "expected #rrggbb, got {value}"},
+    "schema.geometry_type": {"zh": "未知的几何类型 {value}", "en": "unknown geometry type {value}"},
+    "schema.boundary_level": {
+        "zh": "应为 district、street 或 community,实际为 {value}",
+        "en": "expected district, street or community, got {value}",
+    },
+    "schema.one_of": {"zh": "应为以下之一:{choices};实际为 {value}", "en": "expected one of {choices}, got {value}"},
+    "schema.zoom": {"zh": "应为 0 到 {maximum} 之间的缩放级别,实际为 {value}", "en": "expected 0 to {maximum}, got {value}"},
+    "schema.timeout": {
+        "zh": "应为 0 到 60 之间的秒数(不含 0),实际为 {value}",
+        "en": "expected seconds between 0 and 60, got {value}",
+    },
+    "schema.negative": {"zh": "不能为负数", "en": "must not be negative"},
+    "schema.subdomains": {
+        "zh": "应为 \"1234\" 这样的字符串,或字符串列表",
+        "en": "expected a string like \"1234\" or a list of strings",
+    },
+    "schema.not_for_local": {
+        "zh": "{type} 底图用不到此项(它的瓦片来自 path)",
+        "en": "not used by a {type} basemap (it is served from `path`)",
+    },
+    "schema.key_and_key_env": {"zh": "key 和 key_env 只能写一个", "en": "give either key or key_env, not both"},
+    "schema.env_name": {"zh": "{value} 不是有效的环境变量名", "en": "{value} is not an environment variable name"},
+    "schema.tianditu_key": {
+        "zh": "天地图底图需要密钥:key_env(存放密钥的环境变量)或 key",
+        "en": "a tianditu basemap needs its key: key_env (an environment variable) or key",
+    },
+    "schema.url_needs_key": {"zh": "须在放密钥的位置写上 {{key}}", "en": "must contain {{key}} where the key goes"},
+    "schema.url_key_unset": {
+        "zh": "含有 {{key}},但 key 和 key_env 都没有给出",
+        "en": "contains {{key}} but neither key nor key_env is given",
+    },
+    "schema.key_needs_server": {
+        "zh": "带密钥的底图须由服务器代取瓦片(应为 http:// 或 https:// 地址)",
+        "en": "a basemap with a key must be fetched by the server (an http:// or https:// URL)",
+    },
+    "schema.subdomains_missing": {
+        "zh": "地址中有 {{s}},请列出 subdomains",
+        "en": "the url contains {{s}}, so list the subdomains",
+    },
+    "schema.crs_fixed": {"zh": "{type} 瓦片总是 {crs} 坐标", "en": "{type} tiles are always in {crs}"},
+    "schema.zoom_order": {"zh": "min_zoom 不能大于 max_zoom", "en": "min_zoom must not exceed max_zoom"},
+    "schema.url_form": {
+        "zh": "应为 http:// 或 https:// 地址,或本服务器上以 / 开头的路径",
+        "en": "expected an http:// or https:// URL, or a path on this server starting with /",
+    },
+    "schema.url_placeholders": {
+        "zh": "须含 {{z}}、{{x}} 和 {{y}}(缺少 {missing})",
+        "en": "must contain {{z}}, {{x}} and {{y}} (missing {missing})",
+    },
+    "schema.url_unknown_placeholder": {
+        "zh": "未知的占位符 {placeholders}(可用 {{z}} {{x}} {{y}} {{s}} {{key}})",
+        "en": "unknown placeholder {placeholders} (use {{z}} {{x}} {{y}} {{s}} {{key}})",
+    },
+    "schema.one_default": {"zh": "最多只能有一个默认底图", "en": "at most one basemap may be the default"},
+    "schema.overlay_default": {"zh": "叠加层不能作为默认底图", "en": "an overlay cannot be the default basemap"},
+    "schema.center": {"zh": "应为 [纬度, 经度]", "en": "expected [latitude, longitude]"},
+    "schema.bounds": {"zh": "应为 [西, 南, 东, 北],单位为度", "en": "expected [west, south, east, north] in degrees"},
+    "schema.bounds_order": {"zh": "应满足 西 < 东、南 < 北", "en": "west must be < east and south < north"},
+    "schema.viewport_above": {"zh": "应为不小于 0 的地点数", "en": "expected a number of places ≥ 0"},
+    "schema.tiles_and_basemaps": {
+        "zh": "map.tiles 和 map.basemaps 只能写一个(可把该瓦片地址列为一个 xyz 底图)",
+        "en": "give either map.tiles or map.basemaps, not both (list the tile URL as an xyz basemap)",
+    },
+    "schema.count": {"zh": "应不小于 1,实际为 {value}", "en": "must be at least 1, got {value}"},
+    "schema.days": {"zh": "应不小于 0,实际为 {value}", "en": "must be zero or more, got {value}"},
+    "schema.weight": {"zh": "权重不能为负数,实际为 {value}", "en": "a weight must not be negative, got {value}"},
+    "schema.base_weight": {
+        "zh": "应大于 0,每个地点才有机会被抽到",
+        "en": "must be greater than 0, so every place can be drawn",
+    },
+    "schema.share": {"zh": "应为 0 到 1 之间的比例,实际为 {value}", "en": "expected a share between 0 and 1, got {value}"},
+    "schema.date": {"zh": "应为 YYYY-MM-DD 形式的日期,实际为 {value}", "en": "expected YYYY-MM-DD, got {value}"},
+    "schema.timezone": {"zh": "未知的时区 {value}", "en": "unknown time zone {value}"},
+    "schema.time": {"zh": "应为 HH:MM 形式的时间,实际为 {value}", "en": "expected HH:MM, got {value}"},
+    "schema.none_open": {
+        "zh": "至少要有一个状态表示问题尚未解决(open: true)",
+        "en": "at least one status must be open",
+    },
+    "schema.none_closed": {
+        "zh": "至少要有一个状态表示问题已经解决(open: false)",
+        "en": "at least one status must be closed (open: false)",
+    },
+    "schema.layer_ids": {"zh": "图层 id 不能重复", "en": "layer ids must be unique"},
+    "schema.dates": {"zh": "日期不能重复,且须按先后排列", "en": "dates must be distinct and in order"},
+    "schema.unknown_status": {"zh": "未知的状态 {value}", "en": "unknown status {value}"},
     # --- the server's settings (web/core/settings.py): a value of the wrong type or out of range ---------------------
     "settings.invalid": {
         "zh": "服务器设置有 {count} 处错误,改正后才能启动:",
@@ -508,6 +618,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "expected a rate like \"5 per 15 minutes\", got {value}",
     },
     "settings.bad": {"zh": "取值无效:{value}", "en": "invalid value: {value}"},
+    "settings.file_missing": {
+        "zh": "GUATU_CONFIG 指向的 {path} 不存在",
+        "en": "GUATU_CONFIG names {path}, which does not exist",
+    },
+    "settings.file_not_toml": {
+        "zh": "GUATU_CONFIG {path}:不是有效的 TOML({detail})",
+        "en": "GUATU_CONFIG {path}: not valid TOML ({detail})",
+    },
+    "settings.file_table": {
+        "zh": "GUATU_CONFIG {path}:[guatu] 应为一个表(table)",
+        "en": "GUATU_CONFIG {path}: [guatu] must be a table",
+    },
     "area.outside_district": {
         "zh": "位于区界外 {distance},超出活动范围(区界及其外 {buffer} 米以内)",
         "en": "lies {distance} outside the district boundary, beyond the campaign area (the district and {buffer} m "

@@ -11,6 +11,7 @@ import pytest
 from geo.config import load_campaign
 from geo.errors import ConfigError
 from geo.messages import t
+from tests.config_problems import said
 
 
 def _raw(data_dir: Path) -> dict:
@@ -68,7 +69,7 @@ def test_duplicate_status_key_is_reported(data_dir):
     raw["statuses"][2]["key"] = "pending"
     _write(data_dir, raw)
     problems = _problems(data_dir)
-    assert any(p.startswith("$.statuses[2].key") and "used twice" in p for p in problems), problems
+    assert said("$.statuses[2].key", "schema.used_twice", value="'pending'") in problems
 
 
 def test_unknown_geometry_type_is_reported(data_dir):
@@ -83,7 +84,7 @@ def test_missing_title_is_reported(data_dir):
     raw = _raw(data_dir)
     del raw["title"]
     _write(data_dir, raw)
-    assert "$.title: missing" in _problems(data_dir)
+    assert said("$.title", "schema.missing") in _problems(data_dir)
 
 
 def test_bad_timezone_is_reported(data_dir):
@@ -150,7 +151,7 @@ def test_missing_statuses_are_reported_once(data_dir):
     raw = _raw(data_dir)
     del raw["statuses"]
     _write(data_dir, raw)
-    assert _problems(data_dir).count("$.statuses: missing") == 1
+    assert _problems(data_dir).count(said("$.statuses", "schema.missing")) == 1
 
 
 def test_statuses_without_keys_are_reported_by_index(data_dir):
@@ -158,7 +159,7 @@ def test_statuses_without_keys_are_reported_by_index(data_dir):
     raw["statuses"] += [{"label": "甲", "color": "#zzzzzz"}, {"label": "乙", "color": "#000000"}]
     _write(data_dir, raw)
     problems = _problems(data_dir)
-    assert "$.statuses[6].key: missing" in problems
-    assert "$.statuses[7].key: missing" in problems
-    assert "$.statuses[6].color: expected #rrggbb, got '#zzzzzz'" in problems
+    assert said("$.statuses[6].key", "schema.missing") in problems
+    assert said("$.statuses[7].key", "schema.missing") in problems
+    assert said("$.statuses[6].color", "schema.colour", value="'#zzzzzz'") in problems
     assert not any("None" in p for p in problems), problems

@@ -13,6 +13,7 @@ from geo.config import Basemap, load_campaign, parse_campaign
 from geo.errors import ConfigError
 from geo.messages import t
 from tests.basemaps.tilesets import make_mbtiles, make_pmtiles, png
+from tests.config_problems import said, wrong_type
 from tests.conftest import DEMO_CAMPAIGN
 
 RAW = json.loads(DEMO_CAMPAIGN.read_text(encoding="utf-8"))
@@ -69,49 +70,49 @@ def test_a_literal_key_is_kept_out_of_the_repr():
 
 @pytest.mark.parametrize("entry, expected", [
     ({"id": "x", "title": "x", "type": "wms", "url": "/a/{z}/{x}/{y}"},
-     "$.map.basemaps[0].type: expected one of folder, mbtiles, pmtiles, tianditu, amap, xyz, got 'wms'"),
-    ({"title": "x", "type": "folder", "path": "t"}, "$.map.basemaps[0].id: missing"),
+     said("$.map.basemaps[0].type", "schema.one_of", choices='folder, mbtiles, pmtiles, tianditu, amap, xyz', value="'wms'")),
+    ({"title": "x", "type": "folder", "path": "t"}, said("$.map.basemaps[0].id", "schema.missing")),
     ({"id": "Bad-Id", "title": "x", "type": "folder", "path": "t"},
-     "$.map.basemaps[0].id: 'Bad-Id' must be lower-case letters, digits and _"),
+     said("$.map.basemaps[0].id", "schema.bad_key", value="'Bad-Id'")),
     ({"id": "x", "title": "x", "type": "folder", "path": "../outside"},
-     "$.map.basemaps[0].path: must be a relative path inside the data directory"),
+     said("$.map.basemaps[0].path", "schema.outside_data")),
     ({"id": "x", "title": "x", "type": "mbtiles", "path": "/srv/city.mbtiles"},
-     "$.map.basemaps[0].path: must be a relative path inside the data directory"),
-    ({"id": "x", "title": "x", "type": "pmtiles"}, "$.map.basemaps[0].path: missing"),
+     said("$.map.basemaps[0].path", "schema.outside_data")),
+    ({"id": "x", "title": "x", "type": "pmtiles"}, said("$.map.basemaps[0].path", "schema.missing")),
     ({"id": "x", "title": "x", "type": "mbtiles", "path": "a.mbtiles", "url": "/a/{z}/{x}/{y}"},
-     "$.map.basemaps[0].url: not used by a mbtiles basemap (it is served from `path`)"),
+     said("$.map.basemaps[0].url", "schema.not_for_local", type='mbtiles')),
     ({"id": "x", "title": "x", "type": "xyz", "url": "/tiles/{z}/{x}"},
-     "$.map.basemaps[0].url: must contain {z}, {x} and {y} (missing {y})"),
+     said("$.map.basemaps[0].url", "schema.url_placeholders", missing='{y}')),
     ({"id": "x", "title": "x", "type": "xyz", "url": "//elsewhere/{z}/{x}/{y}"},
-     "$.map.basemaps[0].url: expected an http:// or https:// URL, or a path on this server starting with /"),
+     said("$.map.basemaps[0].url", "schema.url_form")),
     ({"id": "x", "title": "x", "type": "xyz", "url": "ftp://h/{z}/{x}/{y}"},
-     "$.map.basemaps[0].url: expected an http:// or https:// URL, or a path on this server starting with /"),
+     said("$.map.basemaps[0].url", "schema.url_form")),
     ({"id": "x", "title": "x", "type": "xyz", "url": "/t/{z}/{x}/{y}?v={version}"},
-     "$.map.basemaps[0].url: unknown placeholder {version} (use {z} {x} {y} {s} {key})"),
+     said("$.map.basemaps[0].url", "schema.url_unknown_placeholder", placeholders='{version}')),
     ({"id": "x", "title": "x", "type": "xyz", "url": "http://h{s}/{z}/{x}/{y}"},
-     "$.map.basemaps[0].subdomains: the url contains {s}, so list the subdomains"),
+     said("$.map.basemaps[0].subdomains", "schema.subdomains_missing")),
     ({k: v for k, v in TDT.items() if k != "key_env"},
-     "$.map.basemaps[0]: a tianditu basemap needs its key: key_env (an environment variable) or key"),
-    (dict(TDT, key="k"), "$.map.basemaps[0]: give either key or key_env, not both"),
-    (dict(TDT, key_env="TIANDITU-KEY"), "$.map.basemaps[0].key_env: 'TIANDITU-KEY' is not an environment variable name"),
-    (dict(TDT, url="http://127.0.0.1/{z}/{x}/{y}"), "$.map.basemaps[0].url: must contain {key} where the key goes"),
+     said("$.map.basemaps[0]", "schema.tianditu_key")),
+    (dict(TDT, key="k"), said("$.map.basemaps[0]", "schema.key_and_key_env")),
+    (dict(TDT, key_env="TIANDITU-KEY"), said("$.map.basemaps[0].key_env", "schema.env_name", value="'TIANDITU-KEY'")),
+    (dict(TDT, url="http://127.0.0.1/{z}/{x}/{y}"), said("$.map.basemaps[0].url", "schema.url_needs_key")),
     ({"id": "x", "title": "x", "type": "xyz", "url": "http://h/{z}/{x}/{y}?k={key}"},
-     "$.map.basemaps[0].url: contains {key} but neither key nor key_env is given"),
+     said("$.map.basemaps[0].url", "schema.url_key_unset")),
     (dict(TDT, url="/proxy/{z}/{x}/{y}?tk={key}", subdomains=[]),
-     "$.map.basemaps[0].url: a basemap with a key must be fetched by the server (an http:// or https:// URL)"),
-    (dict(TDT, crs="gcj02"), "$.map.basemaps[0].crs: tianditu tiles are always in wgs84"),
+     said("$.map.basemaps[0].url", "schema.key_needs_server")),
+    (dict(TDT, crs="gcj02"), said("$.map.basemaps[0].crs", "schema.crs_fixed", type='tianditu', crs='wgs84')),
     ({"id": "x", "title": "x", "type": "xyz", "url": "/t/{z}/{x}/{y}", "crs": "bd09"},
-     "$.map.basemaps[0].crs: expected one of wgs84, gcj02, got 'bd09'"),
+     said("$.map.basemaps[0].crs", "schema.one_of", choices='wgs84, gcj02', value="'bd09'")),
     ({"id": "x", "title": "x", "type": "folder", "path": "t", "min_zoom": 12, "max_zoom": 10},
-     "$.map.basemaps[0]: min_zoom must not exceed max_zoom"),
+     said("$.map.basemaps[0]", "schema.zoom_order")),
     ({"id": "x", "title": "x", "type": "folder", "path": "t", "max_zoom": 30},
-     "$.map.basemaps[0].max_zoom: expected 0 to 24, got 30"),
-    (dict(TDT, timeout=0), "$.map.basemaps[0].timeout: expected seconds between 0 and 60, got 0"),
-    (dict(TDT, cache_days=-1), "$.map.basemaps[0].cache_days: must not be negative"),
+     said("$.map.basemaps[0].max_zoom", "schema.zoom", maximum='24', value='30')),
+    (dict(TDT, timeout=0), said("$.map.basemaps[0].timeout", "schema.timeout", value='0')),
+    (dict(TDT, cache_days=-1), said("$.map.basemaps[0].cache_days", "schema.negative")),
     ({"id": "x", "title": "x", "type": "folder", "path": "t", "zoom": 3}, "$.map.basemaps[0].zoom:未知的设置,是不是要写 min_zoom?"),
     ({"id": "x", "title": "x", "type": "folder", "path": "t", "overlay": "yes"},
-     "$.map.basemaps[0].overlay: expected bool, got str"),
-    ("folder", "$.map.basemaps[0]: expected an object"),
+     wrong_type("$.map.basemaps[0].overlay", "bool", "str")),
+    ("folder", said("$.map.basemaps[0]", "schema.expected_object")),
 ])
 def test_a_wrong_basemap_entry_is_reported_with_its_json_path(entry, expected):
     assert expected in problems([entry])
@@ -119,16 +120,16 @@ def test_a_wrong_basemap_entry_is_reported_with_its_json_path(entry, expected):
 
 def test_list_wide_rules_are_reported():
     a = {"id": "a", "title": "A", "type": "folder", "path": "a", "default": True}
-    assert "$.map.basemaps: id 'a' is used twice" in problems([a, dict(a, default=False)])
-    assert "$.map.basemaps: at most one basemap may be the default" in problems([a, dict(a, id="b")])
-    assert "$.map.basemaps: an overlay cannot be the default basemap" in problems([dict(a, overlay=True)])
-    assert any("not both" in p for p in problems([a], tiles="/t/{z}/{x}/{y}.png"))
-    assert "$.map.basemaps: expected list, got dict" in problems({"id": "a"})
+    assert said("$.map.basemaps", "schema.id_used_twice", value="'a'") in problems([a, dict(a, default=False)])
+    assert said("$.map.basemaps", "schema.one_default") in problems([a, dict(a, id="b")])
+    assert said("$.map.basemaps", "schema.overlay_default") in problems([dict(a, overlay=True)])
+    assert said("$.map.tiles", "schema.tiles_and_basemaps") in problems([a], tiles="/t/{z}/{x}/{y}.png")
+    assert wrong_type("$.map.basemaps", "list", "dict") in problems({"id": "a"})
 
 
 def test_every_wrong_entry_is_reported_at_once():
     found = problems([{"id": "a", "title": "A", "type": "folder"}, {"id": "b", "title": "B", "type": "nope"}])
-    assert "$.map.basemaps[0].path: missing" in found
+    assert said("$.map.basemaps[0].path", "schema.missing") in found
     assert any(p.startswith("$.map.basemaps[1].type") for p in found)
 
 

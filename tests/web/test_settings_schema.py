@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.messages import localize, t
 from web import create_app
 from web.core.settings import SETTINGS, Settings, SettingsError, get_settings, load, markdown_table
 
@@ -54,6 +55,19 @@ def test_every_bad_value_is_named_at_once_in_chinese_with_where_it_came_from(tmp
         "设置 GUATU_HTTPS(环境变量):应为 true 或 false,实际为 'maybe'",
         "设置 GUATU_LOGIN_LIMIT_IP(应用配置):应为“5 per 15 minutes”这样的次数限制,实际为 'lots'",
     ])
+
+
+def test_a_settings_file_that_cannot_be_read_is_named_in_chinese(tmp_path):
+    missing = tmp_path / "missing.toml"
+    assert _problems({"GUATU_CONFIG": str(missing)}) == [t("settings.file_missing", path=missing)]
+    assert _problems({"GUATU_CONFIG": str(missing)}) == [f"GUATU_CONFIG 指向的 {missing} 不存在"]
+    config = tmp_path / "guatu.toml"
+    config.write_text("guatu = 5\n", "utf-8")
+    assert _problems({"GUATU_CONFIG": str(config)}) == [t("settings.file_table", path=config)]
+    config.write_text("data = [unclosed\n", "utf-8")
+    (problem,) = _problems({"GUATU_CONFIG": str(config)})
+    assert problem.startswith(f"GUATU_CONFIG {config}:不是有效的 TOML(")
+    assert localize(problem, "en").startswith(f"GUATU_CONFIG {config}: not valid TOML (")
 
 
 def test_a_database_url_is_never_repeated_in_a_message():

@@ -133,7 +133,7 @@ class Settings(BaseModel):
         try:
             parse(value)
         except ValueError:
-            raise PydanticCustomError("rate", "not a rate like 5 per 15 minutes") from None
+            raise PydanticCustomError("rate", "{text}", {"text": t("settings.bad_rate", value=repr(value))}) from None
         return value
 
     def config_values(self) -> dict[str, Any]:
@@ -201,12 +201,12 @@ def _read_file(path: Path) -> dict[str, Any]:
         with open(path, "rb") as fh:
             doc = tomllib.load(fh)
     except FileNotFoundError:
-        raise SettingsError([f"GUATU_CONFIG names {path}, which does not exist"]) from None
+        raise SettingsError([t("settings.file_missing", path=path)]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError([f"GUATU_CONFIG {path}: not valid TOML ({exc})"]) from None
+        raise SettingsError([t("settings.file_not_toml", path=path, detail=exc)]) from None
     table = doc.pop(TABLE, {})
     if not isinstance(table, dict):
-        raise SettingsError([f"GUATU_CONFIG {path}: [guatu] must be a table"])
+        raise SettingsError([t("settings.file_table", path=path)])
     items = {**doc, **table}
     unknown = [_file_key_problem(path, key, value) for key, value in items.items()
                if isinstance(value, dict) or setting_name(key) not in FILE_SETTINGS]
