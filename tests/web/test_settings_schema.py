@@ -37,6 +37,19 @@ def test_an_empty_variable_is_an_unset_one():
     assert (conf.database_url, conf.min_free_mb, conf.instance, conf.database_pool) == (None, None, None, 10)
 
 
+@pytest.mark.parametrize(("text", "value"), [("yes", True), ("是", True), ("ON", True), ("1", True),
+                                             ("no", False), ("off", False), ("0", False), ("False", False)])
+def test_switches_are_read_by_the_one_boolean_reader(text, value):
+    assert load({"GUATU_PUBLIC_VIEW": text, "GUATU_HTTPS": text}, None).public_view is value
+
+
+@pytest.mark.parametrize("text", ["t", "y", "maybe", "2"])  # pydantic alone would take t and y
+def test_a_switch_the_boolean_reader_refuses_stops_the_start(text):
+    with pytest.raises(SettingsError) as refused:
+        load({"GUATU_PUBLIC_VIEW": text}, None)
+    assert "GUATU_PUBLIC_VIEW" in refused.value.report() and repr(text) in refused.value.report()
+
+
 def test_defaults_are_the_documented_ones():
     conf = load({})
     assert (conf.refresh_seconds, conf.database_schema, conf.database_pool, conf.log_format) == (4, "guatu", 10, "text")

@@ -42,6 +42,7 @@ from pydantic_core import PydanticCustomError
 from geo.config import Campaign, load_campaign, nearest
 from geo.errors import ConfigError
 from geo.messages import t
+from geo.parsing import BoolRefused, parse_bool
 
 PREFIX = "GUATU_"
 TOOLING_PREFIXES = ("GUATU_TEST_", "GUATU_BENCH_")  # the tests' and benchmarks' own variables
@@ -114,6 +115,17 @@ class Settings(BaseModel):
         if isinstance(value, str) and not value.strip():
             return cls.model_fields[info.field_name].default
         return value
+
+    @field_validator("access_log", "public_view", "https", mode="before")
+    @classmethod
+    def _switch(cls, value: Any) -> Any:
+        """Switches are read by the one boolean reader (geo/parsing.py): true/false, 1/0, yes/no, on/off."""
+        if not isinstance(value, str) or not value.strip():
+            return value
+        try:
+            return parse_bool(value)
+        except BoolRefused:
+            raise PydanticCustomError("bool_parsing", "not a yes/no value") from None
 
     @field_validator("log_format", mode="before")
     @classmethod
