@@ -20,29 +20,16 @@ from geo.errors import BadParameters, FieldError, NotFound, PreconditionRequired
 from geo.features_edit import PreconditionFailed, any_version, weak_etag
 from geo.geojson_io import dumps
 from geo.messages import t
-from geo.parsing import BoolRefused, parse_bool
 from geo.store.base import Op, WriteResult
 from web.access.auth import acting_user
 from web.api import docs
 from web.api.blueprint import bp
 from web.core.context import guatu
-from web.core.http import json_body
+from web.core.http import json_body, yes_no
 from web.core.routes import EDITOR
 
 _ETAG = re.compile(r'^"?(?P<id>.+)-v(?P<version>\d+)"?$')
 MAX_BATCH = 5000
-
-
-def _flag(name: str) -> bool:
-    """A true/false query parameter, read by the one boolean reader (absent: false); anything else is refused
-    (400 naming it), not read as false, so a typo never silently turns an option off."""
-    value = request.args.get(name, "")
-    if value == "":
-        return False
-    try:
-        return parse_bool(value)
-    except BoolRefused as exc:
-        raise BadParameters([FieldError(name, str(exc))]) from None
 
 
 def expected_version(layer_id: str, fid: str, body: dict, read: dict | None = None) -> int:
@@ -84,7 +71,7 @@ def create_feature(layer_id: str):
     body = json_body()
     ctx = guatu()
     fill_location(body, ctx.data_dir, ctx.campaign)  # a new place gets the sub-district and community it lies in
-    result = ctx.store.create(layer_id, body, user=acting_user(), repair=_flag("repair"))
+    result = ctx.store.create(layer_id, body, user=acting_user(), repair=yes_no(request.args, "repair", parameter=True))
     resp = feature_response(result, 201)
     resp.headers["Location"] = url_for("api.feature", layer_id=layer_id, fid=result.feature["id"])
     return resp
@@ -99,7 +86,7 @@ def update_feature(layer_id: str, fid: str):
         raise ValidationError([FieldError("properties", t("feature.not_an_object_value"), fid)])
     result = guatu().store.update(
         layer_id, fid, expected_version=expected_version(layer_id, fid, body), user=acting_user(),
-        properties=props, geometry=body.get("geometry"), repair=_flag("repair"),
+        properties=props, geometry=body.get("geometry"), repair=yes_no(request.args, "repair", parameter=True),
     )
     return feature_response(result)
 

@@ -7,13 +7,14 @@ import gzip
 import hashlib
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from flask import Response, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from geo.errors import FieldError, MalformedRequest, ValidationError
-from geo.messages import t
+from geo.errors import BadParameters, FieldError, MalformedRequest, ValidationError
+from geo.messages import message_of, t
+from geo.parsing import BoolRefused, parse_bool
 from web.core.context import Cached
 
 GZIP_LEVEL = 6
@@ -34,6 +35,22 @@ def json_body() -> dict:
     if not isinstance(body, dict):
         raise ValidationError([FieldError("body", t("api.json_object"))])
     return body
+
+
+def yes_no(values: Mapping[str, object], name: str, *, parameter: bool) -> bool:
+    """A yes/no value of a query, form or JSON body, read by the one boolean reader (geo/parsing.py): absent,
+    empty or false is no. One it refuses is named, never read as no (a typo must not turn an option off): a
+    query parameter is a 400 (bad_parameter), a field of a form or body a 422 (invalid), docs/http-errors.md."""
+    value = values.get(name)
+    if value in (None, "", False):
+        return False
+    if value is True:
+        return True
+    try:
+        return parse_bool(str(value))
+    except BoolRefused as exc:
+        refusal = BadParameters if parameter else ValidationError
+        raise refusal([FieldError(name, message_of(exc))]) from None
 
 
 def make_cached(body: bytes) -> Cached:

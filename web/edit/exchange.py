@@ -22,9 +22,9 @@ from geo.exchange.exporter import EXPORT_FORMATS, FILTER_KEYS, export_layer
 from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_upload
 from geo.geojson_io import atomic_write
 from geo.messages import t
-from geo.parsing import BoolRefused, parse_bool
 from web.access.auth import acting_user, principal
 from web.core.context import guatu
+from web.core.http import yes_no
 from web.core.routes import EDITOR, VIEWER
 from web.edit import docs
 from web.edit.blueprint import bp
@@ -51,7 +51,8 @@ def _start_preview() -> tuple[str, ImportPreview]:
     encoding = request.form.get("encoding") or None
     if encoding not in ENCODINGS and encoding is not None:
         raise ValidationError([FieldError("encoding", t("request.not_in_enum", expected=", ".join(e for e in ENCODINGS if e)))])
-    options = ImportOptions(gcj02=_checked("gcj02"), encoding=encoding, repair=_checked("repair"))
+    options = ImportOptions(gcj02=yes_no(request.form, "gcj02", parameter=False), encoding=encoding,
+                            repair=yes_no(request.form, "repair", parameter=False))
     preview = preview_upload(guatu().store, layer_id, upload.read(), upload.filename, options)
     folder = _previews()
     now = time.time()
@@ -62,18 +63,6 @@ def _start_preview() -> tuple[str, ImportPreview]:
     record = {"user": principal().username, "created": now, "preview": preview.to_dict()}
     atomic_write(folder / f"{pid}.json", orjson.dumps(record), mode=0o600)
     return pid, preview
-
-
-def _checked(name: str) -> bool:
-    """A check box of the import form: absent (unticked) is false; a value is read by the one boolean reader,
-    and one it refuses is a field of the body that breaks its shape (422 naming it, docs/http-errors.md)."""
-    value = request.form.get(name, "")
-    if value == "":
-        return False
-    try:
-        return parse_bool(value)
-    except BoolRefused as exc:
-        raise ValidationError([FieldError(name, str(exc))]) from None
 
 
 def _load_preview(pid: str) -> ImportPreview:
@@ -88,7 +77,7 @@ def _load_preview(pid: str) -> ImportPreview:
 
 def _commit(pid: str):
     preview = _load_preview(pid)
-    result = commit_import(guatu().store, preview, user=acting_user(), skip_rejected=_checked("skip_rejected"))
+    result = commit_import(guatu().store, preview, user=acting_user(), skip_rejected=yes_no(request.form, "skip_rejected", parameter=False))
     (_previews() / f"{pid}.json").unlink(missing_ok=True)
     return result
 

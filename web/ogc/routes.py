@@ -47,10 +47,10 @@ from geo.features_query import (
 )
 from geo.geojson_io import dumps
 from geo.messages import t
-from geo.parsing import BoolRefused, parse_bool
 from geo.problems import BY_STATUS, KINDS, kind_of
 from web.access.auth import acting_user
 from web.core.context import guatu
+from web.core.http import yes_no
 from web.core.problems import PROBLEM_JSON, domain_problem, http_problem, problem_response
 from web.core.routes import EDITOR, PUBLIC, VIEWER, DeclaredBlueprint
 from web.ogc import docs
@@ -312,16 +312,6 @@ def _json_body() -> Any:
         raise BadRequest(t("ogc.body_not_json", detail=exc.description)) from None
 
 
-def _repair() -> bool:
-    value = request.args.get("repair", "")
-    if value == "":
-        return False
-    try:
-        return parse_bool(value)
-    except BoolRefused as exc:
-        raise BadParameter("repair", str(exc)) from None
-
-
 @bp.post("/collections/<layer_id>/items", role=EDITOR, doc=docs.CREATE_ITEM)
 def create_item(layer_id: str):
     _layer(layer_id)
@@ -329,7 +319,7 @@ def create_item(layer_id: str):
     feature = create_body(_json_body())
     ctx = guatu()
     fill_location(feature, ctx.data_dir, ctx.campaign)  # a new place gets the sub-district and community it lies in
-    result = ctx.store.create(layer_id, feature, user=acting_user(), repair=_repair())
+    result = ctx.store.create(layer_id, feature, user=acting_user(), repair=yes_no(request.args, "repair", parameter=True))
     resp = _item_response(layer_id, result.feature, 201, result.notes)
     resp.headers["Location"] = _url("item", layer_id=layer_id, fid=result.feature["id"])
     return resp
@@ -347,7 +337,7 @@ def _write(layer_id: str, fid: str, build) -> Response:
     properties, geometry = build(current, body, fid)
     try:
         result = store.update(layer_id, fid, expected_version=version, user=acting_user(), properties=properties,
-                              geometry=geometry, repair=_repair())
+                              geometry=geometry, repair=yes_no(request.args, "repair", parameter=True))
     except Conflict as exc:  # changed between our read and the store's lock
         raise PreconditionFailed.from_conflict(exc) from None
     return _item_response(layer_id, result.feature, 200, result.notes)

@@ -21,12 +21,11 @@ from geo.basemaps.crs import display_crs
 from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.geojson_io import dumps
 from geo.messages import t
-from geo.parsing import BoolRefused, parse_bool
 from geo.printing import PrintOptions, render_print
 from geo.printing.render import MIMETYPES
 from web.access.auth import acting_user
 from web.core.context import guatu
-from web.core.http import json_body, make_cached, send_cached
+from web.core.http import json_body, make_cached, send_cached, yes_no
 from web.core.language import localized
 from web.core.routes import EDITOR, VIEWER, Display
 from web.workflow import docs
@@ -56,25 +55,11 @@ def _listing(day: str) -> dict:
             "generated_at_local": insp.local_time(listing["generated_at"], ctx.campaign)}
 
 
-def _yes(values: dict, name: str) -> bool:
-    """A yes/no field of a form or JSON body: absent, empty or false is no; text is read by the one boolean
-    reader, and anything it refuses is a 422 naming the field."""
-    value = values.get(name)
-    if value in (None, "", False):
-        return False
-    if value is True:
-        return True
-    try:
-        return parse_bool(str(value))
-    except BoolRefused as exc:
-        raise ValidationError([FieldError(name, str(exc))]) from None
-
-
 def _generate(day: str, values: dict) -> dict:
     ctx = guatu()
     return insp.generate(ctx.store, ctx.campaign, insp.check_day(day), n=_int(values.get("count"), "count"),
                          seed=_int(values.get("seed"), "seed"), user=acting_user(),
-                         replace=_yes(values, "replace"))
+                         replace=yes_no(values, "replace", parameter=False))
 
 
 def _record(day: str, fid: str, values: dict) -> dict:
@@ -82,7 +67,7 @@ def _record(day: str, fid: str, values: dict) -> dict:
     return insp.record(ctx.store, ctx.campaign, insp.check_day(day), fid, result=values.get("result") or "",
                        user=acting_user(), notes=values.get("notes") or "", category=values.get("category") or None,
                        deadline=values.get("deadline") or None, layer=values.get("layer") or None,
-                       fixed=_yes(values, "fixed"))
+                       fixed=yes_no(values, "fixed", parameter=False))
 
 
 # --- pages ---------------------------------------------------------------------
