@@ -125,7 +125,7 @@ class Settings(BaseModel):
         try:
             return parse_bool(value)
         except BoolRefused:
-            raise PydanticCustomError("bool_parsing", "not a yes/no value") from None
+            raise PydanticCustomError("bool_parsing", "bool_parsing") from None  # worded by _PROBLEMS
 
     @field_validator("log_format", mode="before")
     @classmethod
