@@ -46,6 +46,7 @@ from geo.store import open_store
 from geo.synth.synthetic import write_synthetic
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from web import create_app
+from web.core.routes import PUBLIC, declare
 from web.core.security import add_nonce
 from web.wall.map_page import OfflineMap
 
@@ -227,7 +228,8 @@ def run(sizes: list[int], repeat: int) -> list[tuple]:
                 html = naive_page(store, campaign)
                 app = create_app({"GUATU_DATA": str(data), "GUATU_INSTANCE": str(root / "instance"),
                                   "GUATU_PUBLIC_VIEW": True, "GUATU_REFRESH_SECONDS": 0})
-                app.add_url_rule("/bench/naive", "bench_naive", lambda page=html: Response(add_nonce(page), mimetype="text/html"))
+                naive_view = declare(PUBLIC)(lambda page=html: Response(add_nonce(page), mimetype="text/html"))
+                app.add_url_rule("/bench/naive", "bench_naive", naive_view)  # declared: the app refuses any other
                 runs: dict[str, list] = {"naive_ms": [], "cold": [], "warm": [], "naive_draw": [], "wall_draw": []}
                 sent = 0
                 with LiveServer(app) as server:
