@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 
 import pytest
@@ -13,9 +12,8 @@ from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
-from geo.config import load_campaign
-from geo.store import open_store
-from tests.conftest import DEMO_CAMPAIGN, FakeClock, make_feature
+from tests.conftest import DEMO_CAMPAIGN, make_feature
+from tests.deployment import private_deployment
 from web import create_app
 from web.core.routes import declared_endpoints, openapi_paths
 
@@ -35,24 +33,12 @@ PATHS = _declared_paths()
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory):
     """A private deployment with a few places, and an editor's API token."""
-    root = tmp_path_factory.mktemp("openapi")
-    data = root / "data"
-    data.mkdir()
-    shutil.copy(DEMO_CAMPAIGN, data / "campaign.json")
-    shutil.copytree(DEMO_CAMPAIGN.parent / "boundaries", data / "boundaries")
-    clock = FakeClock()
-    store = open_store(data, load_campaign(data), clock=clock)
-    store.create("courtyards", make_feature("兑周村1号院", "accepted", x=113.660), user="张三")
-    store.create("courtyards", make_feature("中原东路5号院", "pending", x=113.662, deadline="2026-11-01",
-                                            problems=[{"category": "飞线充电", "description": "飞线", "status": "open"}]),
-                 user="张三")
-    app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_CLOCK": clock,
-                      "GUATU_INSTANCE": str(root / "instance")})
-    acc = app.extensions["guatu_accounts"]
-    acc.create_user("editor1", "correct horse battery", "editor", "李编")
-    _, secret = acc.create_api_token("editor1", "fuzzer")
-    app.config["FUZZ_TOKEN"] = secret
-    return app
+    d = private_deployment(tmp_path_factory.mktemp("openapi"), [
+        make_feature("兑周村1号院", "accepted", x=113.660),
+        make_feature("中原东路5号院", "pending", x=113.662, deadline="2026-11-01",
+                     problems=[{"category": "飞线充电", "description": "飞线", "status": "open"}])])
+    d.app.config["FUZZ_TOKEN"] = d.secrets["editor1"]
+    return d.app
 
 
 @pytest.fixture(scope="module")

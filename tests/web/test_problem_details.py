@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 
 import pytest
 
-from geo.config import load_campaign
 from geo.errors import GuatuError
 from geo.messages import t
 from geo.problems import BY_STATUS, KINDS, Kind, kind_of, problem
-from geo.store import open_store
-from tests.conftest import DEMO_CAMPAIGN, FakeClock, make_feature
-from web import create_app
+from tests.conftest import make_feature
+from tests.deployment import private_deployment
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 ITEMS = "/ogc/collections/courtyards/items"
@@ -25,23 +22,9 @@ ITEMS = "/ogc/collections/courtyards/items"
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     """A private deployment with two courtyards, an editor's and a viewer's API token."""
-    root = tmp_path_factory.mktemp("problems")
-    data = root / "data"
-    data.mkdir()
-    shutil.copy(DEMO_CAMPAIGN, data / "campaign.json")
-    shutil.copytree(DEMO_CAMPAIGN.parent / "boundaries", data / "boundaries")
-    clock = FakeClock()
-    store = open_store(data, load_campaign(data), clock=clock)
-    for x in (113.660, 113.662):
-        store.create("courtyards", make_feature("兑周村1号院", "pending", x=x), user="张三")
-    store.close()
-    app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_CLOCK": clock,
-                      "GUATU_INSTANCE": str(root / "instance")})
-    acc = app.extensions["guatu_accounts"]
-    acc.create_user("editor1", "correct horse battery", "editor", "李编")
-    acc.create_user("viewer1", "correct horse battery", "viewer", "王看")
-    tokens = {name: {"Authorization": f"Bearer {acc.create_api_token(name, 'tests')[1]}"} for name in ("editor1", "viewer1")}
-    return app, tokens
+    d = private_deployment(tmp_path_factory.mktemp("problems"),
+                           [make_feature("兑周村1号院", "pending", x=x) for x in (113.660, 113.662)], ("editor1", "viewer1"))
+    return d.app, {name: d.auth(name) for name in ("editor1", "viewer1")}
 
 
 def _problem(resp, code: str, path: str) -> dict:

@@ -16,6 +16,7 @@ from geo.inspections import record
 from geo.ledger import add_problem
 from geo.store import open_store
 from tests.conftest import DEMO_CAMPAIGN, FakeClock, make_feature
+from tests.deployment import private_deployment
 from web import create_app
 from web.core.routes import VIEWER, declare
 
@@ -24,20 +25,8 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
-    root = tmp_path_factory.mktemp("validation")
-    data = root / "data"
-    data.mkdir()
-    shutil.copy(DEMO_CAMPAIGN, data / "campaign.json")
-    shutil.copytree(DEMO_CAMPAIGN.parent / "boundaries", data / "boundaries")
-    clock = FakeClock()
-    store = open_store(data, load_campaign(data), clock=clock)
-    fid = store.create("courtyards", make_feature("兑周村1号院", "pending", x=113.660), user="张三").feature["id"]
-    app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_CLOCK": clock,
-                      "GUATU_INSTANCE": str(root / "instance")})
-    acc = app.extensions["guatu_accounts"]
-    acc.create_user("editor1", "correct horse battery", "editor", "李编")
-    _, secret = acc.create_api_token("editor1", "tests")
-    return app, data, fid, {"Authorization": f"Bearer {secret}"}
+    d = private_deployment(tmp_path_factory.mktemp("validation"), [make_feature("兑周村1号院", "pending", x=113.660)])
+    return d.app, d.data, d.fids[0], d.auth("editor1")
 
 
 def _layer_bytes(data) -> dict[str, bytes]:
