@@ -472,19 +472,24 @@ class GeoJSONStore(Store):
         return found
 
     def check(self) -> list[Finding]:
+        from geo.photos.check import photo_findings
         from geo.store.geojson_integrity import check
 
-        return check(self)
+        return check(self) + photo_findings(self)
 
     def check_summary(self) -> str:
+        from geo.photos.check import photo_summary
         from geo.store.geojson_integrity import summary
 
-        return summary(self)
+        return photo_summary(self, summary(self))
 
     def repair(self, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
+        from geo.photos.check import unrecovered
         from geo.store.geojson_integrity import repair
 
-        return repair(self, backups=backups, from_journal=from_journal)
+        report = repair(self, backups=backups, from_journal=from_journal)
+        report.unrecovered += unrecovered(self)  # a photo's file is never rebuilt: said, not hidden
+        return report
 
     def retired_ids(self, layer_id: str, fids: Iterable[str]) -> set[str]:
         current = self._state(layer_id).features
