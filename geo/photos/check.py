@@ -10,6 +10,7 @@ and only counted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,16 +37,25 @@ class PhotoSurvey:
         return max(0, self.kept - (self.named - len(self.missing)))
 
 
-def survey(store: Store) -> PhotoSurvey:
-    """Read every readable layer's photos and look at each named photo's files once (hashing its original)."""
-    out = PhotoSurvey()
-    first_place: dict[str, str] = {}
+Places = Iterable[tuple[str, dict]]  # (layer id, feature) of every place to look at
+
+
+def places_of(store: Store) -> Places:
+    """Every place of the store's readable layers (a backend whose reads may write passes its own)."""
     for layer in store.readable_layers():
         for feature in store.features(layer.id):
-            for entry in (feature.get("properties") or {}).get("photos") or []:
-                pid = entry.get("id") if isinstance(entry, dict) else None
-                if isinstance(pid, str):
-                    first_place.setdefault(pid, f"{layer.id}/{feature.get('id')}")
+            yield layer.id, feature
+
+
+def survey(store: Store, places: Places | None = None) -> PhotoSurvey:
+    """Read the places' photos and look at each named photo's files once (hashing its original)."""
+    out = PhotoSurvey()
+    first_place: dict[str, str] = {}
+    for layer_id, feature in places_of(store) if places is None else places:
+        for entry in (feature.get("properties") or {}).get("photos") or []:
+            pid = entry.get("id") if isinstance(entry, dict) else None
+            if isinstance(pid, str):
+                first_place.setdefault(pid, f"{layer_id}/{feature.get('id')}")
     blobs = store.blobs
     out.named = len(first_place)
     for pid, where in sorted(first_place.items(), key=lambda kv: kv[1]):
@@ -59,11 +69,11 @@ def survey(store: Store) -> PhotoSurvey:
     return out
 
 
-def photo_findings(store: Store) -> list[Finding]:
+def photo_findings(store: Store, places: Places | None = None) -> list[Finding]:
     """`store check`'s findings about photos (none repairable)."""
     from geo.store.base import Finding
 
-    found = survey(store)
+    found = survey(store, places)
     remedy = t("photo.check_remedy")
     out = [Finding(where=where, problem=t("photo.check_missing", photo=pid), remedy=remedy, repairable=False,
                    code="photo_missing") for where, pid in found.missing]
@@ -74,9 +84,9 @@ def photo_findings(store: Store) -> list[Finding]:
     return out
 
 
-def photo_summary(store: Store, line: str) -> str:
+def photo_summary(store: Store, line: str, places: Places | None = None) -> str:
     """`store check`'s sound line with the photos counted."""
-    found = survey(store)
+    found = survey(store, places)
     return compose("{line};{photos}", line=line, photos=t("photo.check_sound", count=found.named, loose=found.unnamed))
 
 

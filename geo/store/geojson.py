@@ -475,13 +475,22 @@ class GeoJSONStore(Store):
         from geo.photos.check import photo_findings
         from geo.store.geojson_integrity import check
 
-        return check(self) + photo_findings(self)
+        return check(self) + photo_findings(self, self._places_as_read())
 
     def check_summary(self) -> str:
         from geo.photos.check import photo_summary
         from geo.store.geojson_integrity import summary
 
-        return photo_summary(self, summary(self))
+        return photo_summary(self, summary(self), self._places_as_read())
+
+    def _places_as_read(self) -> Iterator[tuple[str, dict]]:
+        """Every place of the layer files that can be read, as they are on disk: `check` reads only (no
+        recovery of a crashed write first, as every other read does)."""
+        for layer_id, lf in self._files.items():
+            state = lf.load()
+            if not state.error:
+                for feature in state.features.values():
+                    yield layer_id, feature
 
     def repair(self, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
         from geo.photos.check import unrecovered

@@ -38,7 +38,7 @@ def _schema(value: str | None) -> str:
 @click.option("--schema", help="the campaign's schema (default: GUATU_DATABASE_SCHEMA or guatu)")
 def copy_command(to_url: str | None, from_url: str | None, to_dir: Path | None, schema: str | None) -> None:
     """Copy features, journal, layer revisions and photos, losslessly; never overwrites anything. The photos of a
-    database go to or come from the object store GUATU_PHOTOS_S3_* names, if any."""
+    database go to or come from the object store GUATU_PHOTOS_* names, if any."""
     from geo.store.transfer import copy_to_geojson, copy_to_postgis
 
     ctx = current_app.extensions["guatu"]
