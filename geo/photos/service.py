@@ -33,7 +33,7 @@ from geo.validate import MAX_TEXT, PHOTO_ROLES, PROBLEM_PHOTO_ROLES
 if TYPE_CHECKING:
     from geo.store.base import Store
 
-RETRIES = 5  # a place written by others this often while a photo is attached: StoreBusy (503, try again)
+RETRIES = 10  # a place written by others this often while a photo is attached: StoreBusy (503, try again)
 
 
 def photos_of(feature: dict, *, problem: str | None = None, role: str | None = None) -> list[dict]:

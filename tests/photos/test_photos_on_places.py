@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 
 import pytest
 
 from geo.errors import Conflict, NotFound, ValidationError
 from geo.photos import add_photo, photo_bytes, photos_of, remove_photo
+from geo.photos.service import RETRIES
 from tests.photos import images
 
 BACKENDS = ["geojson", "postgis"]
@@ -150,3 +152,28 @@ def test_an_edit_of_other_properties_keeps_the_photos(store, place):
     store.update("courtyards", place["id"], expected_version=current["properties"]["version"], user="u",
                  properties={"status": "rectified"})
     assert store.get("courtyards", place["id"])["properties"]["photos"] == [entry]
+
+
+def test_photos_added_at_the_same_time_by_several_inspectors_are_all_kept(store, place):
+    """Each attach re-reads the place when another change landed first: the list is only appended to. Each lost
+    race means another attach won, so six never need more than the service's retries (RETRIES)."""
+    fid = place["id"]
+    uploads = [images.jpeg(colour=(10 * i, 0, 0)) for i in range(6)]
+    assert len(uploads) <= RETRIES
+    errors: list[BaseException] = []
+
+    def attach(data: bytes) -> None:
+        try:
+            add_photo(store, "courtyards", fid, io.BytesIO(data), user="inspector")
+        except BaseException as exc:  # noqa: BLE001 — reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=attach, args=(data,)) for data in uploads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    kept = store.get("courtyards", fid)["properties"]["photos"]
+    assert sorted(e["id"] for e in kept) == sorted(hashlib.sha256(d).hexdigest() for d in uploads)
+    assert store.get("courtyards", fid)["properties"]["version"] == place["properties"]["version"] + len(uploads)
