@@ -316,3 +316,15 @@ def test_display_links_with_photos_are_made_from_the_command_line(embedded):
     sha = _upload(embedded, fid, images.jpeg()).get_json()["photo"]["id"]
     secret = link.split("display=")[1]
     assert embedded.app.test_client().get(f"/photos/{sha}/thumb.jpg?display={secret}").status_code == 200
+
+
+def test_with_keep_location_the_full_image_keeps_its_gps_and_the_smaller_ones_do_not(tmp_path):
+    d = private_deployment(tmp_path, [make_feature("大学路1号院")], GUATU_PHOTO_KEEP_LOCATION="true")
+    photo = _upload(d, d.fids[0], images.jpeg(640, 480, gps=True)).get_json()["photo"]
+    client = d.app.test_client()
+    gps = {}
+    for variant, url in photo["urls"].items():
+        img = Image.open(io.BytesIO(client.get(url, headers=d.auth("editor1")).data))
+        gps[variant] = bool(img.getexif().get_ifd(ExifTags.IFD.GPSInfo))
+    assert gps == {"full": True, "preview": False, "thumb": False}
+    assert photo["location"]["source"] == "exif"
