@@ -9,9 +9,9 @@ already there, so a phone that retries an upload never doubles it.
 
 from __future__ import annotations
 
-from flask import abort, jsonify, request, url_for
+from flask import jsonify, request, url_for
 
-from geo.errors import FieldError, ValidationError
+from geo.errors import FieldError, TooLarge, ValidationError
 from geo.ledger import find_problem
 from geo.messages import t
 from geo.photos import add_photo, photos_of, remove_photo
@@ -96,4 +96,4 @@ def _refuse_too_large(limit: int) -> None:
     request.max_content_length = limit + FORM_ALLOWANCE
     size = request.content_length
     if size is not None and size > limit + FORM_ALLOWANCE:
-        abort(413, t("photo.too_large", limit=f"{limit / MB:g}"))
+        raise TooLarge(t("photo.too_large", limit=f"{limit / MB:g}"))
