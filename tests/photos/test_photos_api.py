@@ -328,3 +328,14 @@ def test_with_keep_location_the_full_image_keeps_its_gps_and_the_smaller_ones_do
         gps[variant] = bool(img.getexif().get_ifd(ExifTags.IFD.GPSInfo))
     assert gps == {"full": True, "preview": False, "thumb": False}
     assert photo["location"]["source"] == "exif"
+
+
+def test_a_chunked_upload_over_the_limit_is_refused_with_413_too(tmp_path):
+    d = private_deployment(tmp_path, [make_feature("大学路1号院")], GUATU_PHOTO_MAX_MB=1)
+    part = (b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+            + b"\xff\xd8\xff" + b"\0" * (1536 * 1024) + b"\r\n--x--\r\n")
+    resp = d.app.test_client().post(  # no Content-Length: the server (gunicorn) reads it to its end
+        _url(d.fids[0]), input_stream=io.BytesIO(part), environ_overrides={"wsgi.input_terminated": True},
+        headers={**d.auth("editor1"), "Transfer-Encoding": "chunked", "Content-Type": "multipart/form-data; boundary=x"})
+    assert _refused_in_chinese(resp, 413)["detail"] == t("photo.too_large", limit="1")
+    assert not _place(d, d.fids[0])["properties"].get("photos")
