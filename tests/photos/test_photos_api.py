@@ -339,3 +339,22 @@ def test_a_chunked_upload_over_the_limit_is_refused_with_413_too(tmp_path):
         headers={**d.auth("editor1"), "Transfer-Encoding": "chunked", "Content-Type": "multipart/form-data; boundary=x"})
     assert _refused_in_chinese(resp, 413)["detail"] == t("photo.too_large", limit="1")
     assert not _place(d, d.fids[0])["properties"].get("photos")
+
+
+def test_a_browser_uploads_with_its_session_and_csrf_token_and_without_it_is_refused(embedded):
+    from tests.web.conftest import login
+
+    client, fid = embedded.app.test_client(), embedded.fids[0]
+    csrf = login(client, "editor1")
+
+    def form():
+        return {"file": (io.BytesIO(images.jpeg()), "IMG_0001.jpg"), "role": "place"}
+
+    forged = client.post(_url(fid), data=form(), content_type="multipart/form-data")
+    assert _refused_in_chinese(forged, 403)["detail"] == t("accounts.csrf_wrong")
+    cross = client.post(_url(fid), data=form(), content_type="multipart/form-data",
+                        headers={"X-CSRF-Token": csrf, "Sec-Fetch-Site": "cross-site"})
+    _refused_in_chinese(cross, 403)
+    assert not _place(embedded, fid)["properties"].get("photos")
+    taken = client.post(_url(fid), data=form(), content_type="multipart/form-data", headers={"X-CSRF-Token": csrf})
+    assert taken.status_code == 201 and taken.get_json()["photo"]["taken_by"] == "李编 (editor1)"
