@@ -63,16 +63,32 @@ def diff(before: dict | None, after: dict | None, campaign: Campaign) -> list[di
     labels = {s.key: s.label for s in campaign.statuses}
     out = []
     for key in list(dict.fromkeys([*bp, *ap])):
-        if key in SYSTEM or key == "problems" or bp.get(key) == ap.get(key):
+        if key in SYSTEM or key in ("problems", "photos") or bp.get(key) == ap.get(key):
             continue
         old, new = bp.get(key), ap.get(key)
         if key == "status":
             old, new = labels.get(old, old), labels.get(new, new)
         out.append({"field": key, "label": FIELD_LABELS.get(key, key), "before": old, "after": new})
     out.extend(_problem_diff(bp.get("problems") or [], ap.get("problems") or [], campaign))
+    out.extend(_photo_diff(bp.get("photos") or [], ap.get("photos") or []))
     geometry = describe_geometry_change((before or {}).get("geometry"), (after or {}).get("geometry"))
     if geometry:
         out.append({"field": "geometry", "label": FIELD_LABELS["geometry"], "before": None, "after": geometry})
+    return out
+
+
+def _photo_diff(before: list[dict], after: list[dict]) -> list[dict]:
+    """Photos added and taken off, each naming its photo (`photo`: the id, for a thumbnail beside it)."""
+    old = {p.get("id") for p in before}
+    new = {p.get("id") for p in after}
+    out = []
+    for entry, added in [*((p, True) for p in after if p.get("id") not in old),
+                         *((p, False) for p in before if p.get("id") not in new)]:
+        role = t(f"photo.role.{entry.get('role')}")
+        label = t("history.photo_of_problem", pid=entry["problem"], role=role) if entry.get("problem") \
+            else t("history.photo", role=role)
+        out.append({"field": "photos", "label": label, "photo": entry.get("id"), "before": None,
+                    "after": t("history.photo_added", by=entry.get("taken_by")) if added else t("history.photo_removed")})
     return out
 
 
