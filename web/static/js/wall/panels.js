@@ -4,13 +4,19 @@
  * of the legend (never a display link's). The progress dashboard is in
  * wall/dashboard.js (its methods are composed into Panels below).
  *
+ * A place's photos are a strip of thumbnails, newest first; a tap enlarges one
+ * (lib/lightbox.js). A display link's card lists none unless its link allows.
+ *
  * Every text is a text node: nothing a user typed is ever parsed as HTML.
  * Sizes are in em, so the big-screen stylesheet scales them.
  */
 import dashboard from "./dashboard.js";
 import { OVERDUE_STROKE } from "./theme.js";
-import { darken, el, formatTime, panelControl } from "../lib/dom.js";
+import { darken, el, elAttrs, formatTime, panelControl } from "../lib/dom.js";
+import { openLightbox } from "../lib/lightbox.js";
 import { t } from "../lib/messages.js";
+
+var CARD_THUMBS = 8; // thumbnails on the card; the enlarged view turns through all of them
 
 function pct(done, total) {
   return total ? Math.round((1000 * done) / total) / 10 : 0;
@@ -295,6 +301,7 @@ Panels.prototype.renderCard = function (c) {
   if (c.overdue) badges.appendChild(el("span", "guatu-badge guatu-badge-overdue", c.days_late ? t("wall.card.days_late", { n: c.days_late }) : t("wall.card.overdue")));
   if (c.overnight) badges.appendChild(el("span", "guatu-badge guatu-badge-overnight", t("wall.card.has_overnight")));
   body.appendChild(badges);
+  if ((c.photos || []).length) body.appendChild(this.photoStrip(c.photos));
   var dl = el("dl");
   var add = function (label, value) {
     if (value === undefined || value === null || value === "") return;
@@ -325,6 +332,35 @@ Panels.prototype.renderCard = function (c) {
   if (c.problems.length > 6) list.appendChild(el("li", "guatu-more", t("wall.card.more", { n: c.problems.length - 6 })));
   body.appendChild(list);
   this.fitCard();
+};
+
+// The card's thumbnails, newest first (as the server lists them); a tap enlarges one
+Panels.prototype.photoStrip = function (photos) {
+  var tz = this.o.timezone;
+  var box = el("section", "guatu-card-photos");
+  box.appendChild(el("h4", null, t("wall.photo.title", { n: photos.length })));
+  var items = photos.map(function (p) {
+    return {
+      src: p.urls.preview,
+      alt: p.role_label,
+      lines: [p.role_label, formatTime(new Date(p.taken_at || p.added_at), tz),
+        p.taken_by ? t("wall.photo.by", { who: p.taken_by }) : null, p.caption],
+    };
+  });
+  var strip = el("ul", "guatu-photo-strip");
+  photos.slice(0, CARD_THUMBS).forEach(function (p, i) {
+    var item = el("li", "guatu-photo-item");
+    var b = elAttrs("button", { type: "button", className: "guatu-photo-thumb", "aria-label": t("wall.photo.open", { role: p.role_label }),
+      dataset: { photo: p.id, role: p.role } });
+    b.appendChild(elAttrs("img", { src: p.urls.thumb, alt: p.role_label, loading: "lazy" }));
+    L.DomEvent.on(b, "click", function () { openLightbox(items, i); });
+    item.appendChild(b);
+    item.appendChild(el("span", "guatu-photo-role", p.role_label));
+    strip.appendChild(item);
+  });
+  if (photos.length > CARD_THUMBS) strip.appendChild(el("li", "guatu-more", t("wall.photo.more", { n: photos.length - CARD_THUMBS })));
+  box.appendChild(strip);
+  return box;
 };
 
 // The card stops short of the panels below it (the legend and today's

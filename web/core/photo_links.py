@@ -1,0 +1,32 @@
+"""Where a photo's images are served (`/photos/<sha256>/<variant>.jpg`), for the answers that list photos
+(a place's card, its readable history) and the pages that show them."""
+
+from __future__ import annotations
+
+from flask import request
+
+VARIANTS = ("thumb", "preview", "full")
+
+
+def photo_urls(photo_id: str) -> dict[str, str]:
+    """The thumb, preview and full image URLs of one photo (hash URLs: the same id is the same image forever)."""
+    return {v: f"{request.script_root}/photos/{photo_id}/{v}.jpg" for v in VARIANTS}
+
+
+def with_urls(photos: list[dict]) -> list[dict]:
+    """Each entry with its `urls`."""
+    return [{**p, "urls": photo_urls(p["id"])} for p in photos]
+
+
+def readable_with_urls(entries: list[dict]) -> list[dict]:
+    """A readable history (geo/history.py) with the image URLs of the photos its changes added or removed."""
+    for entry in entries:
+        for change in entry["changes"]:
+            if change.get("photos"):
+                change["photos"] = with_urls(change["photos"])
+    return entries
+
+
+def url_template() -> str:
+    """The image URL with `__id__` and `__variant__` for a page's script to fill in."""
+    return f"{request.script_root}/photos/__id__/__variant__.jpg"
