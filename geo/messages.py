@@ -1286,6 +1286,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.admin.link_name": {"zh": "名称", "en": "Name"},
     "page.admin.link_page": {"zh": "打开的页面", "en": "Page it opens"},
     "page.admin.new_display": {"zh": "新建显示链接", "en": "New display link"},
+    "page.admin.display_photos": {"zh": "显示照片缩略图", "en": "Show photo thumbnails"},
+    "page.admin.display_photos_on": {"zh": "含照片", "en": "with photos"},
     "page.admin.display_placeholder": {"zh": "指挥中心大屏1", "en": "Command centre screen 1"},
     "page.admin.page": {"zh": "页面", "en": "Page"},
     "page.admin.recent_changes": {"zh": "最近的修改", "en": "Recent changes"},

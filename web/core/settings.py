@@ -107,6 +107,20 @@ class Settings(BaseModel):
     login_limit_account: str = _setting("5 per 15 minutes", "password checks per client address and user name")
     font_cache: Path | None = _setting(None, "where printed maps keep their converted font subsets; read from the "
                                              "environment only", shown="the user's cache folder")
+    photo_max_mb: float = _setting(15, "the largest photo an upload may send, in megabytes (a larger one is refused "
+                                       "with 413 before it is read)", ge=1, le=200)
+    photo_keep_location: bool = _setting(False, "`true`: the photos served (full, preview, thumbnail) keep the GPS "
+                                                "position the camera wrote; unset: it is stripped (the place's photo "
+                                                "entry keeps the position as data either way)", shown="unset")
+    photo_s3_endpoint: str | None = _setting(
+        None, "with `GUATU_DATABASE_URL`: photos go to this S3-compatible object store (`https://minio.intranet:9000`) "
+              "instead of the database; the bucket below must exist")
+    photo_s3_bucket: str | None = _setting(None, "the S3 bucket that holds the photos (required with "
+                                                 "`GUATU_PHOTO_S3_ENDPOINT`)")
+    photo_s3_prefix: str = _setting("guatu/", "the key prefix of the photos in that bucket (one per campaign)")
+    photo_s3_region: str | None = _setting(None, "the S3 region, where the object store asks for one")
+    photo_s3_access_key: str | None = _setting(None, "the S3 access key (unset: boto3's own configuration)")
+    photo_s3_secret_key: str | None = _setting(None, "the S3 secret key (unset: boto3's own configuration)")
 
     @field_validator("*", mode="before")
     @classmethod
@@ -116,7 +130,7 @@ class Settings(BaseModel):
             return cls.model_fields[info.field_name].default
         return value
 
-    @field_validator("access_log", "public_view", "https", mode="before")
+    @field_validator("access_log", "public_view", "https", "photo_keep_location", mode="before")
     @classmethod
     def _switch(cls, value: Any) -> Any:
         """Switches are read by the one boolean reader (geo/parsing.py): true/false, 1/0, yes/no, on/off."""
@@ -154,7 +168,8 @@ class Settings(BaseModel):
                 for name, value in self.model_dump().items()}
 
 
-_SECRET = frozenset({"secret_key", "database_url"})  # never repeated in a message (a URL may hold a password)
+# never repeated in a message (a URL may hold a password)
+_SECRET = frozenset({"secret_key", "database_url", "photo_s3_access_key", "photo_s3_secret_key"})
 NAMES = tuple(Settings.model_fields)
 SETTINGS = frozenset(PREFIX + name.upper() for name in NAMES)  # every GUATU_* setting
 FILE_SETTINGS = SETTINGS - {PREFIX + name.upper() for name in _ENV_ONLY}
