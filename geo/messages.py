@@ -2370,9 +2370,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.shape.done": {"zh": "完成形状编辑", "en": "Finish editing the shape"},
     # photos: the wall's card and its enlarged view, the editor's photo sections, the playback's compare
     "wall.photo.role.place": {"zh": "现场", "en": "on site"},
-    "wall.photo.role.before": {"zh": "整改前", "en": "before"},
-    "wall.photo.role.after": {"zh": "整改后", "en": "after"},
-    "wall.photo.role.check": {"zh": "核查", "en": "check"},
+    "wall.photo.role.before": {"zh": "整改前", "en": "before rectification"},
+    "wall.photo.role.after": {"zh": "整改后", "en": "after rectification"},
+    "wall.photo.role.check": {"zh": "核查", "en": "verification"},
     "wall.photo.role.inspection": {"zh": "督导", "en": "inspection"},
     "wall.photo.title": {"zh": "照片({n} 张)", "en": "Photos ({n})"},
     "wall.photo.open": {"zh": "放大照片:{role}", "en": "Enlarge the photo: {role}"},

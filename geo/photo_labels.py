@@ -1,4 +1,4 @@
-"""How a place's photos read to people: the label of a photo's role, the photos newest first, and what one
+"""How a place's photos read to people: the label of a photo's role, what a screen shows of one, and what one
 change did to a place's `photos` (added, removed, recaptioned), for its card and its readable history."""
 
 from __future__ import annotations
@@ -6,25 +6,12 @@ from __future__ import annotations
 from collections import Counter
 
 from geo.messages import join, t
-
-ROLES = ("place", "before", "after", "check", "inspection")  # 现场, 整改前, 整改后, 核查, 督导
+from geo.validate import PHOTO_ROLES as ROLES  # 现场, 整改前, 整改后, 核查, 督导
 
 
 def role_label(role: str | None) -> str:
     """现场 / 整改前 / 整改后 / 核查 / 督导; an unknown role as it is."""
-    return t(f"wall.photo.role.{role}") if role in ROLES else str(role or "")
-
-
-def _when(photo: dict) -> str:
-    return photo.get("taken_at") or photo.get("added_at") or ""
-
-
-def newest_first(photos: list[dict] | None) -> list[dict]:
-    """The entries of a `photos` property (kept oldest first) newest first: by when taken (else added), the later
-    added first among equals."""
-    listed = list(enumerate(photos or ()))
-    listed.sort(key=lambda item: (_when(item[1]), item[0]), reverse=True)
-    return [p for _, p in listed]
+    return t(f"photo.role.{role}") if role in ROLES else str(role or "")
 
 
 def card_photo(photo: dict) -> dict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from geo.history import diff
-from geo.photo_labels import newest_first, photo_changes, role_label
+from geo.photo_labels import photo_changes, role_label
 from geo.wall.cards import place_card
 from tests.conftest import START
 
@@ -19,14 +19,6 @@ def photo(pid: str, role: str = "place", taken_at: str | None = None, added_at: 
 def test_roles_read_in_chinese():
     assert [role_label(r) for r in ("place", "before", "after", "check", "inspection")] == [
         "现场", "整改前", "整改后", "核查", "督导"]
-
-
-def test_photos_come_newest_first_by_when_taken_else_added():
-    old = photo("a", taken_at="2026-11-01T01:00:00Z")
-    untimed = photo("b", added_at="2026-11-10T01:00:00Z")
-    new = photo("c", taken_at="2026-11-15T01:00:00Z")
-    twin = photo("d", taken_at="2026-11-15T01:00:00Z")  # added after c, taken at the same moment
-    assert [p["id"][0] for p in newest_first([old, untimed, new, twin])] == ["d", "c", "b", "a"]
 
 
 def test_the_card_lists_photos_newest_first_with_role_labels_and_without_location(campaign, make_feature):

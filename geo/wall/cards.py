@@ -9,7 +9,8 @@ import shapely
 
 from geo.config import Campaign
 from geo.geojson_io import dumps
-from geo.photo_labels import card_photo, newest_first
+from geo.photo_labels import card_photo
+from geo.photos import photos_of
 from geo.rules import local_now, place_overdue, problem_is_open, problem_overdue, problem_overnight
 from geo.wall.codec import Transform
 
@@ -58,7 +59,7 @@ def place_card(feature: dict, layer_id: str, campaign: Campaign, now: datetime) 
         "overnight": any(p["overnight"] for p in problems),
         "unit": props.get("unit"), "people": roles, "notes": props.get("notes") or "",
         "problems": problems, "closed_problems": closed,
-        "photos": [card_photo(p) for p in newest_first(props.get("photos"))],
+        "photos": [card_photo(p) for p in photos_of(feature)],
         "version": props.get("version"), "updated_at": props.get("updated_at"), "updated_by": props.get("updated_by"),
     }
 

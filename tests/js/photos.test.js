@@ -14,7 +14,7 @@ test("image URLs come from the page's template, or the entry's own", () => {
   assert.equal(photoUrls("/photos/__id__/__variant__.jpg", { id: "x", urls: own }), own);
 });
 
-test("newest first by when taken, else when added; the later added first among equals", () => {
+test("newest first: the last added first, as the server lists them", () => {
   var list = [photo("a", "place", "2026-11-01T01:00:00Z"), photo("b", "place", null, { added_at: "2026-11-10T01:00:00Z" }),
     photo("c", "after", "2026-11-15T01:00:00Z"), photo("d", "after", "2026-11-15T01:00:00Z")];
   assert.deepEqual(newestFirst(list).map(function (p) { return p.id; }), ["d", "c", "b", "a"]);
@@ -29,18 +29,18 @@ test("a problem's photos, and the place's own (those of no problem)", () => {
 });
 
 test("the compare sets the 整改前 photos before and the 整改后 after, oldest first", () => {
-  var list = [photo("a2", "before", "2026-11-02T01:00:00Z"), photo("p", "place", "2026-11-01T01:00:00Z"),
-    photo("c", "after", "2026-11-20T01:00:00Z"), photo("a1", "before", "2026-11-01T05:00:00Z")];
+  var list = [photo("a1", "before", "2026-11-01T05:00:00Z"), photo("p", "place", "2026-11-01T01:00:00Z"),
+    photo("a2", "before", "2026-11-02T01:00:00Z"), photo("c", "after", "2026-11-20T01:00:00Z")];
   var split = beforeAfter(list);
   assert.deepEqual(split.before.map(function (p) { return p.id; }), ["a1", "a2"]);
   assert.deepEqual(split.after.map(function (p) { return p.id; }), ["c"]);
 });
 
-test("without those roles the compare takes the earliest and the latest photo", () => {
-  var list = [photo("m", "check", "2026-11-10T01:00:00Z"), photo("e", "place", "2026-11-01T01:00:00Z"),
+test("without those roles the compare takes the first and the last photo", () => {
+  var list = [photo("e", "place", "2026-11-01T01:00:00Z"), photo("m", "check", "2026-11-10T01:00:00Z"),
     photo("l", "inspection", "2026-11-20T01:00:00Z")];
-  assert.deepEqual(beforeAfter(list), { before: [list[1]], after: [list[2]] });
-  assert.deepEqual(beforeAfter([list[0]]), { before: [list[0]], after: [] });
+  assert.deepEqual(beforeAfter(list), { before: [list[0]], after: [list[2]] });
+  assert.deepEqual(beforeAfter([list[1]]), { before: [list[1]], after: [] });
   assert.deepEqual(beforeAfter([]), { before: [], after: [] });
 });
 

@@ -323,7 +323,8 @@ COMPONENTS: dict = {
                                    "taken_at": NULLABLE_STRING, "taken_by": NULLABLE_STRING, "added_at": NULLABLE_STRING,
                                    "caption": NULLABLE_STRING, "width": {"type": ["integer", "null"]},
                                    "height": {"type": ["integer", "null"]},
-                                   "urls": {"type": "object", "description": "thumb, preview and full image URLs"}}}},
+                                   "urls": {"type": "object", "description": "thumb, preview and full image URLs "
+                                                                             "(a display link: thumb only)"}}}},
                 "bbox": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 4, "maxItems": 4,
                          "description": "[west, south, east, north] in the display CRS"},
                 "as_of": {"type": "string", "format": "date", "description": "with ?date=: the day it stood so"},

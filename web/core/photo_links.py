@@ -8,14 +8,14 @@ from flask import request
 VARIANTS = ("thumb", "preview", "full")
 
 
-def photo_urls(photo_id: str) -> dict[str, str]:
-    """The thumb, preview and full image URLs of one photo (hash URLs: the same id is the same image forever)."""
-    return {v: f"{request.script_root}/photos/{photo_id}/{v}.jpg" for v in VARIANTS}
+def photo_urls(photo_id: str, variants: tuple[str, ...] = VARIANTS) -> dict[str, str]:
+    """The image URLs of one photo, by variant (hash URLs: the same id is the same image forever)."""
+    return {v: f"{request.script_root}/photos/{photo_id}/{v}.jpg" for v in variants}
 
 
-def with_urls(photos: list[dict]) -> list[dict]:
-    """Each entry with its `urls`."""
-    return [{**p, "urls": photo_urls(p["id"])} for p in photos]
+def with_urls(photos: list[dict], variants: tuple[str, ...] = VARIANTS) -> list[dict]:
+    """Each entry with its `urls` (only `variants`: a display link gets thumbnails only)."""
+    return [{**p, "urls": photo_urls(p["id"], variants)} for p in photos]
 
 
 def readable_with_urls(entries: list[dict]) -> list[dict]:

@@ -133,15 +133,13 @@ def place(layer_id: str, fid: str):
     else:
         feature = ctx.store.get(layer_id, fid)
         card = place_card(feature, layer_id, ctx.campaign, ctx.now())
-    card["photos"] = with_urls(card["photos"]) if photos_shown() else []
+    who = principal()
+    if who is not None and who.via == "display":  # thumbnails only, and only when the link was made with photos
+        card["photos"] = with_urls(card["photos"], ("thumb",)) if who.display_photos else []
+    else:
+        card["photos"] = with_urls(card["photos"])
     card["bbox"] = place_bbox(feature, wgs84_to_gcj02 if display_crs(request.args.get("crs")) == "gcj02" else None)
     return send_cached(make_cached(dumps(card)))
-
-
-def photos_shown() -> bool:
-    """Whether whoever asks sees a place's photos: a display link does not (a wall is seen by passers-by)."""
-    who = principal()
-    return who is not None and who.via != "display"
 
 
 @bp.get("/api/wall/dashboard", role=VIEWER, display=Display.PINNED, doc=docs.DASHBOARD)

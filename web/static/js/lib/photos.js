@@ -25,16 +25,9 @@ function when(photo) {
   return photo.taken_at || photo.added_at || "";
 }
 
-// newest first: by when taken (else added); among equals, the later added first
+// newest first: the property keeps them in the order they were added (as geo/photos photos_of reads it)
 export function newestFirst(photos) {
-  return (photos || []).map(function (p, i) { return { p: p, i: i }; })
-    .sort(function (a, b) {
-      var wa = when(a.p);
-      var wb = when(b.p);
-      if (wa !== wb) return wa < wb ? 1 : -1;
-      return b.i - a.i;
-    })
-    .map(function (x) { return x.p; });
+  return (photos || []).slice().reverse();
 }
 
 // The photos of one problem (pid), or of the place itself (pid null: those of no problem)
@@ -43,9 +36,9 @@ export function photosOf(photos, pid) {
 }
 
 // What the compare sets beside its two maps: the 整改前 and 整改后 photos (oldest first); when the place has
-// neither role, its earliest photo before and its latest after (one photo: before only)
+// neither role, its first photo before and its last after (one photo: before only)
 export function beforeAfter(photos) {
-  var oldest = newestFirst(photos).reverse();
+  var oldest = (photos || []).slice();
   var before = oldest.filter(function (p) { return p.role === "before"; });
   var after = oldest.filter(function (p) { return p.role === "after"; });
   if (before.length || after.length) return { before: before, after: after };

@@ -341,7 +341,7 @@ Panels.prototype.photoStrip = function (photos) {
   box.appendChild(el("h4", null, t("wall.photo.title", { n: photos.length })));
   var items = photos.map(function (p) {
     return {
-      src: p.urls.preview,
+      src: p.urls.preview || p.urls.thumb, // a display link has thumbnails only
       alt: p.role_label,
       lines: [p.role_label, formatTime(new Date(p.taken_at || p.added_at), tz),
         p.taken_by ? t("wall.photo.by", { who: p.taken_by }) : null, p.caption],

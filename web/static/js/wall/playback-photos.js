@@ -42,7 +42,7 @@ ComparePhotos.prototype.render = function (card, timeZone) {
   var split = beforeAfter(photos);
   var all = split.before.concat(split.after);
   var items = all.map(function (p) {
-    return { src: p.urls.preview, alt: p.role_label,
+    return { src: p.urls.preview || p.urls.thumb, alt: p.role_label,
       lines: [card.name, t("playback.photos.caption", { day: photoDay(p, timeZone), role: p.role_label }), p.caption] };
   });
   this.views.forEach(function (v, n) {
@@ -63,7 +63,7 @@ ComparePhotos.prototype.render = function (card, timeZone) {
       var item = el("li", "guatu-compare-photo");
       var b = elAttrs("button", { type: "button", className: "guatu-photo-thumb guatu-compare-thumb",
         "aria-label": t("wall.photo.open", { role: p.role_label }), dataset: { photo: p.id, role: p.role } });
-      b.appendChild(elAttrs("img", { src: p.urls.preview, alt: p.role_label }));
+      b.appendChild(elAttrs("img", { src: p.urls.preview || p.urls.thumb, alt: p.role_label }));
       L.DomEvent.on(b, "click", function () { openLightbox(items, all.indexOf(p)); });
       item.appendChild(b);
       item.appendChild(el("span", "guatu-photo-role", t("playback.photos.caption", { day: photoDay(p, timeZone), role: p.role_label })));
