@@ -212,8 +212,13 @@ photos.takeIn = function (cur, mine, answered, steps) {
     var fresh = r.body;
     var expected = mine + steps;
     var ours = fresh.properties.version === expected && (answered === undefined || answered === null || answered === expected);
-    if (ours) cur.feature = fresh;
-    else cur.feature.properties.photos = fresh.properties.photos;
+    if (ours) {
+      cur.feature = fresh;
+      var title = self.form.querySelector("h2");
+      if (title) title.textContent = t("editor.form.title", { name: fresh.properties.name, id: fresh.id, version: fresh.properties.version });
+    } else {
+      cur.feature.properties.photos = fresh.properties.photos;
+    }
     self.fillPhotos();
     self.fillProblemPhotos();
   });
