@@ -168,6 +168,7 @@ Panels.prototype.counts = function () {
 Panels.prototype.update = function () {
   var self = this;
   var s = this.wall.state;
+  if (this.o.refreshSeconds > 0) this.refreshCard(); // a new photo or problem shows on an open card within a poll
   var c = this.counts();
   this.o.statuses.forEach(function (st) { self.legendCounts[st.key].textContent = String(c.status[st.key] || 0); });
   this.overdueCount.textContent = String(c.overdue);
@@ -271,17 +272,34 @@ Panels.prototype.showCard = function (layerId, id) {
   var layer = wall.all[layerId][id];
   this.card.hidden = false;
   this.card.dataset.id = id;
+  this.cardPlace = { layerId: layerId, id: id, etag: null };
   this.cardBody.textContent = "";
   this.cardBody.appendChild(el("h3", null, layer.feature.properties.name || "…"));
   this.cardBody.appendChild(el("p", "guatu-card-loading", t("wall.card.loading")));
   this.fitCard();
   var url = wall.url(this.o.api.place, { __layer__: layerId, __id__: id }, { date: wall.shownDay });
+  var asked = this.cardPlace;
   return wall.fetchJSON(url).then(function (r) {
-    if (self.card.dataset.id === id) self.renderCard(r.body);
+    asked.etag = r.etag;
+    if (self.cardPlace === asked) self.renderCard(r.body);
   }, function (err) {
     wall.errors.push(String(err));
     self.cardBody.lastChild.textContent = t("wall.card.failed");
   });
+};
+
+// The open card asked again after the wall's state changed (an unchanged card costs a 304)
+Panels.prototype.refreshCard = function () {
+  var self = this;
+  var asked = this.cardPlace;
+  if (!asked || this.card.hidden || !asked.etag) return;
+  var wall = this.wall;
+  var url = wall.url(this.o.api.place, { __layer__: asked.layerId, __id__: asked.id }, { date: wall.shownDay });
+  wall.fetchJSON(url, asked.etag).then(function (r) {
+    if (r.notModified || self.cardPlace !== asked || self.card.hidden) return;
+    asked.etag = r.etag;
+    self.renderCard(r.body);
+  }, function (err) { wall.errors.push(String(err)); });
 };
 
 Panels.prototype.renderCard = function (c) {
