@@ -1671,6 +1671,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "missing or wrong CSRF token; reload the page and try again; nothing was saved",
     },
 
+    # --- photos over HTTP: uploads, images, display links (web/photos, web/access/display_scope.py) -------
+    "photos.display_off": {
+        "zh": "此大屏显示链接未开放照片;如需在大屏上显示照片,请管理员新建勾选“显示照片缩略图”的链接",
+        "en": "this display link shows no photos; an administrator can make a link with photo thumbnails on",
+    },
+    "photos.display_thumbs_only": {
+        "zh": "大屏显示链接只能查看照片缩略图,不能查看大图或原图",
+        "en": "a display link sees photo thumbnails only, never the larger images or the original",
+    },
+    "photos.file_missing": {
+        "zh": "没有收到照片:请在表单字段 file 中上传一张照片(multipart/form-data)",
+        "en": "no photo received: send one in the form field file (multipart/form-data)",
+    },
+    "photos.bad_client_id": {
+        "zh": "client_id 应为 1 到 {limit} 个英文字母、数字或“-”“_”“.”“:”",
+        "en": "client_id must be 1 to {limit} letters, digits, '-', '_', '.' or ':'",
+    },
+
     # --- the own API, viewports, imports, timelines (web/api, web/wall, web/edit, geo) ----------------
     "api.json_object": {
         "zh": "请求体应为 JSON 对象(Content-Type: application/json)",

@@ -109,14 +109,15 @@ class Settings(BaseModel):
                                              "environment only", shown="the user's cache folder")
     photo_max_mb: float = _setting(15, "the largest photo an upload may send, in megabytes (a larger one is refused "
                                        "with 413 before it is read)", ge=1, le=200)
-    photo_keep_location: bool = _setting(False, "`true`: the photos served (full, preview, thumbnail) keep the GPS "
-                                                "position the camera wrote; unset: it is stripped (the place's photo "
-                                                "entry keeps the position as data either way)", shown="unset")
-    photo_s3_endpoint: str | None = _setting(
-        None, "with `GUATU_DATABASE_URL`: photos go to this S3-compatible object store (`https://minio.intranet:9000`) "
-              "instead of the database; the bucket below must exist")
-    photo_s3_bucket: str | None = _setting(None, "the S3 bucket that holds the photos (required with "
-                                                 "`GUATU_PHOTO_S3_ENDPOINT`)")
+    photo_keep_location: bool = _setting(False, "`true`: the full-size image of a photo uploaded from now on keeps the "
+                                                "camera's EXIF, GPS position included; unset: every image served is "
+                                                "written without it (the photo's entry keeps the position as data "
+                                                "either way)", shown="unset")
+    photo_s3_bucket: str | None = _setting(
+        None, "with `GUATU_DATABASE_URL`: the photos' files go to this bucket of an S3-compatible object store "
+              "instead of the database (the bucket must exist); the embedded store keeps them in `GUATU_DATA`")
+    photo_s3_endpoint: str | None = _setting(None, "the object store's URL (`https://minio.intranet:9000`); unset: "
+                                                   "Amazon S3")
     photo_s3_prefix: str = _setting("guatu/", "the key prefix of the photos in that bucket (one per campaign)")
     photo_s3_region: str | None = _setting(None, "the S3 region, where the object store asks for one")
     photo_s3_access_key: str | None = _setting(None, "the S3 access key (unset: boto3's own configuration)")
