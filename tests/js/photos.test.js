@@ -1,7 +1,7 @@
 // A place's photos as the pages show them (web/static/js/lib/photos.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { beforeAfter, isImageFile, newestFirst, photoDay, photosOf, photoUrls } from "../../web/static/js/lib/photos.js";
+import { beforeAfter, forDisplay, isImageFile, newestFirst, photoDay, photosOf, photoUrls } from "../../web/static/js/lib/photos.js";
 
 function photo(id, role, takenAt, more) {
   return Object.assign({ id: id, role: role, problem: null, taken_at: takenAt, added_at: "2026-11-20T02:00:00Z" }, more || {});
@@ -56,4 +56,9 @@ test("an image file is one by its type, or an untyped phone photo by its name", 
   assert.equal(isImageFile({ type: "text/plain", name: "a.jpg" }), false);
   assert.equal(isImageFile({ type: "", name: "notes.txt" }), false);
   assert.equal(isImageFile(null), false);
+});
+
+test("a display link's image URL carries its token; anyone else's is as it is", () => {
+  assert.equal(forDisplay("/photos/ab/thumb.jpg", "s3cr&t"), "/photos/ab/thumb.jpg?display=s3cr%26t");
+  assert.equal(forDisplay("/photos/ab/thumb.jpg", null), "/photos/ab/thumb.jpg");
 });

@@ -62,3 +62,8 @@ export function isImageFile(file) {
   if (/^image\//.test(file.type || "")) return true;
   return !file.type && /\.(heic|heif|jpe?g|png|webp)$/i.test(file.name || "");
 }
+
+// An image URL as a display link asks for it (an <img> sends no header: the link's token goes in the query)
+export function forDisplay(url, token) {
+  return token ? url + (url.indexOf("?") < 0 ? "?" : "&") + "display=" + encodeURIComponent(token) : url;
+}

@@ -15,6 +15,7 @@ import { OVERDUE_STROKE } from "./theme.js";
 import { darken, el, elAttrs, formatTime, panelControl } from "../lib/dom.js";
 import { openLightbox } from "../lib/lightbox.js";
 import { t } from "../lib/messages.js";
+import { forDisplay } from "../lib/photos.js";
 
 var CARD_THUMBS = 8; // thumbnails on the card; the enlarged view turns through all of them
 
@@ -355,11 +356,12 @@ Panels.prototype.renderCard = function (c) {
 // The card's thumbnails, newest first (as the server lists them); a tap enlarges one
 Panels.prototype.photoStrip = function (photos) {
   var tz = this.o.timezone;
+  var token = this.wall.token;
   var box = el("section", "guatu-card-photos");
   box.appendChild(el("h4", null, t("wall.photo.title", { n: photos.length })));
   var items = photos.map(function (p) {
     return {
-      src: p.urls.preview || p.urls.thumb, // a display link has thumbnails only
+      src: forDisplay(p.urls.preview || p.urls.thumb, token), // a display link has thumbnails only
       alt: p.role_label,
       lines: [p.role_label, formatTime(new Date(p.taken_at || p.added_at), tz),
         p.taken_by ? t("wall.photo.by", { who: p.taken_by }) : null, p.caption],
@@ -370,7 +372,7 @@ Panels.prototype.photoStrip = function (photos) {
     var item = el("li", "guatu-photo-item");
     var b = elAttrs("button", { type: "button", className: "guatu-photo-thumb", "aria-label": t("wall.photo.open", { role: p.role_label }),
       dataset: { photo: p.id, role: p.role } });
-    b.appendChild(elAttrs("img", { src: p.urls.thumb, alt: p.role_label, loading: "lazy" }));
+    b.appendChild(elAttrs("img", { src: forDisplay(p.urls.thumb, token), alt: p.role_label, loading: "lazy" }));
     L.DomEvent.on(b, "click", function () { openLightbox(items, i); });
     item.appendChild(b);
     item.appendChild(el("span", "guatu-photo-role", p.role_label));

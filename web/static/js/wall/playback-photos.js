@@ -9,7 +9,7 @@
 import { el, elAttrs, panelControl } from "../lib/dom.js";
 import { openLightbox } from "../lib/lightbox.js";
 import { t } from "../lib/messages.js";
-import { beforeAfter, photoDay } from "../lib/photos.js";
+import { beforeAfter, forDisplay, photoDay } from "../lib/photos.js";
 
 var SHOWN = 4; // photos beside each map; the enlarged view turns through all of them
 
@@ -38,11 +38,12 @@ ComparePhotos.prototype.choose = function (wall, layerId, id) {
 
 ComparePhotos.prototype.render = function (card, timeZone) {
   var self = this;
+  var token = this.views[0].wall.token;
   var photos = card.photos || [];
   var split = beforeAfter(photos);
   var all = split.before.concat(split.after);
   var items = all.map(function (p) {
-    return { src: p.urls.preview || p.urls.thumb, alt: p.role_label,
+    return { src: forDisplay(p.urls.preview || p.urls.thumb, token), alt: p.role_label,
       lines: [card.name, t("playback.photos.caption", { day: photoDay(p, timeZone), role: p.role_label }), p.caption] };
   });
   this.views.forEach(function (v, n) {
@@ -63,7 +64,7 @@ ComparePhotos.prototype.render = function (card, timeZone) {
       var item = el("li", "guatu-compare-photo");
       var b = elAttrs("button", { type: "button", className: "guatu-photo-thumb guatu-compare-thumb",
         "aria-label": t("wall.photo.open", { role: p.role_label }), dataset: { photo: p.id, role: p.role } });
-      b.appendChild(elAttrs("img", { src: p.urls.preview || p.urls.thumb, alt: p.role_label }));
+      b.appendChild(elAttrs("img", { src: forDisplay(p.urls.preview || p.urls.thumb, token), alt: p.role_label }));
       L.DomEvent.on(b, "click", function () { openLightbox(items, all.indexOf(p)); });
       item.appendChild(b);
       item.appendChild(el("span", "guatu-photo-role", t("playback.photos.caption", { day: photoDay(p, timeZone), role: p.role_label })));
