@@ -160,18 +160,22 @@ def editor_page(browser, server, **size):
     return page, log
 
 
-DROP = """async () => {
+IMAGE_FILE = """async (colour) => {
     const canvas = document.createElement('canvas');
     canvas.width = 320; canvas.height = 240;
     const g = canvas.getContext('2d');
-    g.fillStyle = '#c03020'; g.fillRect(0, 0, 320, 240);
+    g.fillStyle = colour; g.fillRect(0, 0, 320, 240);
     g.fillStyle = '#2040c0'; g.fillRect(0, 0, 160, 240);
     const blob = await new Promise(r => canvas.toBlob(r, 'image/jpeg', 0.9));
     const dt = new DataTransfer();
     dt.items.add(new File([blob], '现场.jpg', {type: 'image/jpeg'}));
-    document.querySelector('.place-photos .photo-drop')
-        .dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+    return dt;
 }"""
+DROP = "async () => { const dt = await (" + IMAGE_FILE + """)('#c03020');
+    document.querySelector('.place-photos .photo-drop')
+        .dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true})); }"""
+PASTE = "async () => { const dt = await (" + IMAGE_FILE + """)('#20a040');
+    document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true})); }"""
 
 
 def test_the_editor_uploads_a_dropped_photo_and_saves_after_it_without_conflict(browser, editing):
@@ -194,6 +198,21 @@ def test_the_editor_uploads_a_dropped_photo_and_saves_after_it_without_conflict(
     assert page.locator(".message-conflict, .message-error").count() == 0
     stored = open_store(data, load_campaign(data)).get("courtyards", PLACE)["properties"]
     assert stored["notes"] == "照片后再改备注" and [p["role"] for p in stored["photos"]] == ["place"]
+    # a pasted image goes to the place too; then one photo removed, after a confirmation, and a save again
+    page.evaluate(PASTE)
+    page.wait_for_selector(".message-ok:has-text('照片已上传')")
+    assert page.locator(".place-photos .guatu-photo-item").count() == 2
+    first = stored["photos"][0]["id"]
+    page.once("dialog", lambda d: d.accept())
+    page.click(f".place-photos .guatu-photo-item[data-photo='{first}'] button[data-action=photo-remove]")
+    page.wait_for_selector(".message-ok:has-text('照片已删除')")
+    assert page.locator(".place-photos .guatu-photo-item").count() == 1
+    page.fill("form.attrs textarea[name=notes]", "删照片后再改备注")
+    page.click("button[data-action=save]")
+    page.wait_for_selector(".message-ok:has-text('已保存'), .message-conflict")  # the message was 照片已删除
+    assert page.locator(".message-conflict").count() == 0
+    stored = open_store(data, load_campaign(data)).get("courtyards", PLACE)["properties"]
+    assert stored["notes"] == "删照片后再改备注" and len(stored["photos"]) == 1 and stored["photos"][0]["id"] != first
     assert log.console_errors == [] and log.outside == []
     page.context.close()
 
