@@ -16,7 +16,6 @@ from flask import Flask
 from geo.config import load_campaign
 from geo.diskspace import SpaceWatch
 from geo.errors import ConfigError
-from geo.photos import Blobs, S3Blobs
 from geo.store import open_store
 from geo.store.base import utc_now
 from web import access, admin, api, cli, core, edit, ogc, photos, printing, wall, workflow
@@ -97,20 +96,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _open_store(app: Flask, conf: settings.Settings, data_dir: Path, campaign):
     """The GeoJSON files in data_dir, or PostGIS when GUATU_DATABASE_URL is set (schema GUATU_DATABASE_SCHEMA)."""
     if not conf.database_url:
+        if conf.photos_bucket:
+            app.logger.warning("GUATU_PHOTOS_BUCKET is set without GUATU_DATABASE_URL: the embedded store keeps "
+                               "the photos in %s/photos", data_dir)
         return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"])
     # lazy: a worker starts while the database is down (it answers 503 until it is back, see docs/data-integrity.md)
+    # photos: in the object store the settings name (GUATU_PHOTOS_*), else in the database (docs/photos.md)
     return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=conf.database_url,
-                      schema=conf.database_schema, pool_size=conf.database_pool, lazy=True, blobs=_photo_blobs(conf))
-
-
-def _photo_blobs(conf: settings.Settings) -> Blobs | None:
-    """Where the PostGIS store keeps the photos' files: a bucket when GUATU_PHOTO_S3_BUCKET is set, else (None)
-    its own table."""
-    if not conf.photo_s3_bucket:
-        return None
-    return S3Blobs(conf.photo_s3_bucket, endpoint_url=conf.photo_s3_endpoint, prefix=conf.photo_s3_prefix,
-                   region=conf.photo_s3_region, access_key=conf.photo_s3_access_key,
-                   secret_key=conf.photo_s3_secret_key)
+                      schema=conf.database_schema, pool_size=conf.database_pool, lazy=True,
+                      blobs=settings.photo_blobs(conf))
 
 
 def _refuse_start(exc: Exception, text: str) -> None:

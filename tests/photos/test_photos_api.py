@@ -117,26 +117,26 @@ def test_the_same_image_or_client_id_again_answers_200_with_the_entry_already_th
     assert len(_place(site, fid)["properties"]["photos"]) == 1
 
 
-BAD = {
-    "empty": b"",
-    "text": images.TEXT,
-    "html": b"<!doctype html><html><script>alert(1)</script></html>",
-    "svg": images.SVG,
-    "pdf": images.PDF,
-    "gif": images.gif(),
-    "truncated": images.truncated_jpeg(),
-    "bomb": images.png_bomb(),
+BAD = {  # what is sent, and the status of its refusal: not an image we read 415, a broken or bombing one 422
+    "empty": (b"", 422),
+    "text": (images.TEXT, 415),
+    "html": (b"<!doctype html><html><script>alert(1)</script></html>", 415),
+    "svg": (images.SVG, 415),
+    "pdf": (images.PDF, 415),
+    "gif": (images.gif(), 415),
+    "truncated": (images.truncated_jpeg(), 422),
+    "bomb": (images.png_bomb(), 422),
 }
 
 
 @pytest.mark.parametrize("kind", sorted(BAD))
 def test_what_is_not_a_photo_we_take_is_refused_in_chinese_and_changes_nothing(site, kind):
     fid = site.fids[0]
+    data, status = BAD[kind]
     before = _place(site, fid)
-    resp = _upload(site, fid, BAD[kind], filename="照片.jpg")
-    _refused_in_chinese(resp)
+    _refused_in_chinese(_upload(site, fid, data, filename="照片.jpg"), status)
     assert _place(site, fid) == before  # same version, no photos
-    assert not site.app.extensions["guatu"].store.blobs.has(hashlib.sha256(BAD[kind]).hexdigest())
+    assert not site.app.extensions["guatu"].store.blobs.has(hashlib.sha256(data).hexdigest())
 
 
 class _CountingStream(io.BytesIO):
@@ -316,3 +316,45 @@ def test_display_links_with_photos_are_made_from_the_command_line(embedded):
     sha = _upload(embedded, fid, images.jpeg()).get_json()["photo"]["id"]
     secret = link.split("display=")[1]
     assert embedded.app.test_client().get(f"/photos/{sha}/thumb.jpg?display={secret}").status_code == 200
+
+
+def test_with_keep_location_the_full_image_keeps_its_gps_and_the_smaller_ones_do_not(tmp_path):
+    d = private_deployment(tmp_path, [make_feature("大学路1号院")], GUATU_PHOTO_KEEP_LOCATION="true")
+    photo = _upload(d, d.fids[0], images.jpeg(640, 480, gps=True)).get_json()["photo"]
+    client = d.app.test_client()
+    gps = {}
+    for variant, url in photo["urls"].items():
+        img = Image.open(io.BytesIO(client.get(url, headers=d.auth("editor1")).data))
+        gps[variant] = bool(img.getexif().get_ifd(ExifTags.IFD.GPSInfo))
+    assert gps == {"full": True, "preview": False, "thumb": False}
+    assert photo["location"]["source"] == "exif"
+
+
+def test_a_chunked_upload_over_the_limit_is_refused_with_413_too(tmp_path):
+    d = private_deployment(tmp_path, [make_feature("大学路1号院")], GUATU_PHOTO_MAX_MB=1)
+    part = (b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+            + b"\xff\xd8\xff" + b"\0" * (1536 * 1024) + b"\r\n--x--\r\n")
+    resp = d.app.test_client().post(  # no Content-Length: the server (gunicorn) reads it to its end
+        _url(d.fids[0]), input_stream=io.BytesIO(part), environ_overrides={"wsgi.input_terminated": True},
+        headers={**d.auth("editor1"), "Transfer-Encoding": "chunked", "Content-Type": "multipart/form-data; boundary=x"})
+    assert _refused_in_chinese(resp, 413)["detail"] == t("photo.too_large", limit="1")
+    assert not _place(d, d.fids[0])["properties"].get("photos")
+
+
+def test_a_browser_uploads_with_its_session_and_csrf_token_and_without_it_is_refused(embedded):
+    from tests.web.conftest import login
+
+    client, fid = embedded.app.test_client(), embedded.fids[0]
+    csrf = login(client, "editor1")
+
+    def form():
+        return {"file": (io.BytesIO(images.jpeg()), "IMG_0001.jpg"), "role": "place"}
+
+    forged = client.post(_url(fid), data=form(), content_type="multipart/form-data")
+    assert _refused_in_chinese(forged, 403)["detail"] == t("accounts.csrf_wrong")
+    cross = client.post(_url(fid), data=form(), content_type="multipart/form-data",
+                        headers={"X-CSRF-Token": csrf, "Sec-Fetch-Site": "cross-site"})
+    _refused_in_chinese(cross, 403)
+    assert not _place(embedded, fid)["properties"].get("photos")
+    taken = client.post(_url(fid), data=form(), content_type="multipart/form-data", headers={"X-CSRF-Token": csrf})
+    assert taken.status_code == 201 and taken.get_json()["photo"]["taken_by"] == "李编 (editor1)"

@@ -9,9 +9,9 @@ already there, so a phone that retries an upload never doubles it.
 
 from __future__ import annotations
 
-from flask import abort, jsonify, request, url_for
+from flask import jsonify, request, url_for
 
-from geo.errors import FieldError, ValidationError
+from geo.errors import FieldError, TooLarge, ValidationError
 from geo.ledger import find_problem
 from geo.messages import t
 from geo.photos import add_photo, photos_of, remove_photo
@@ -91,9 +91,9 @@ def _upload(layer_id: str, fid: str, *, problem: str | None):
 
 
 def _refuse_too_large(limit: int) -> None:
-    """A body larger than the photo limit (and the room its form fields take) is refused before it is read; a
-    body without Content-Length is cut there by werkzeug, which then answers 413 as well."""
-    request.max_content_length = limit + FORM_ALLOWANCE
+    """A body larger than the photo limit (and the room its form fields take) is refused before it is read. One
+    sent without Content-Length (chunked) is read whole first (web/core/security.py); add_photo then stops
+    reading its image at the limit, also with 413."""
     size = request.content_length
     if size is not None and size > limit + FORM_ALLOWANCE:
-        abort(413, t("photo.too_large", limit=f"{limit / MB:g}"))
+        raise TooLarge(t("photo.too_large", limit=f"{limit / MB:g}"))
