@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 
 import pytest
 
 from geo.errors import Conflict, NotFound, ValidationError
 from geo.photos import add_photo, photo_bytes, photos_of, remove_photo
+from geo.photos.service import RETRIES
 from tests.photos import images
 
 BACKENDS = ["geojson", "postgis"]
@@ -103,14 +105,45 @@ def test_removing_a_photo_is_one_change_and_keeps_its_file(store, place):
         remove_photo(store, "courtyards", fid, entry["id"], user="u")
 
 
-def test_an_edit_cannot_name_a_photo_whose_file_does_not_exist(store, place):
-    forged = {"id": "ab" * 32, "role": "place", "problem": None, "inspection": None, "taken_at": None,
-              "taken_by": "x", "added_at": "2026-11-24T08:00:00Z", "location": None, "width": 1, "height": 1,
-              "bytes": 1, "type": "image/jpeg", "caption": "", "client_id": None}
+FORGED = {"id": "ab" * 32, "role": "place", "problem": None, "inspection": None, "taken_at": None, "taken_by": "x",
+          "added_at": "2026-11-24T08:00:00Z", "location": None, "width": 1, "height": 1, "bytes": 1,
+          "type": "image/jpeg", "caption": "", "client_id": None}
+
+
+def test_a_photo_list_whose_file_is_not_kept_is_refused(store, place):
     with pytest.raises(ValidationError) as caught:
         store.update("courtyards", place["id"], expected_version=place["properties"]["version"], user="u",
-                     properties={"photos": [forged]})
+                     photos=[FORGED])
     assert caught.value.errors[0].field == "photos[0].id"
+    assert store.get("courtyards", place["id"])["properties"] == place["properties"]
+
+
+def test_an_ordinary_edit_cannot_write_photos_it_keeps_them_as_they_are(store, place):
+    entry, _ = add_photo(store, "courtyards", place["id"], io.BytesIO(images.jpeg()), user="u")
+    current = store.get("courtyards", place["id"])
+    for photos in ([FORGED], [], None):
+        result = store.update("courtyards", place["id"], expected_version=current["properties"]["version"], user="u",
+                              properties={"photos": photos, "notes": f"第 {current['properties']['version']} 次"})
+        current = result.feature
+        assert current["properties"]["photos"] == [entry]
+    created = store.create("courtyards", {**place, "id": None, "properties": {**place["properties"], "photos": [entry]}},
+                           user="u").feature
+    assert "photos" not in created["properties"]
+
+
+@pytest.mark.parametrize("bad", [
+    {"id": "XYZ"}, {"role": "selfie"}, {"role": "before"}, {"problem": "p1"}, {"width": 0}, {"bytes": -1},
+    {"type": "image/gif"}, {"location": {"lon": 1, "lat": 95, "source": "device"}},
+    {"location": {"lon": 1, "lat": 2, "source": "guess"}}, {"added_at": "soon"}, {"colour": "red"},
+])
+def test_a_photo_entry_of_the_wrong_shape_is_refused_by_validation(store, place, bad):
+    data = images.jpeg(colour=(3, 3, 3))
+    entry, _ = add_photo(store, "courtyards", place["id"], io.BytesIO(data), user="u")
+    current = store.get("courtyards", place["id"])
+    with pytest.raises(ValidationError):
+        store.update("courtyards", place["id"], expected_version=current["properties"]["version"], user="u",
+                     photos=[{**entry, **bad}])
+    assert store.get("courtyards", place["id"])["properties"]["photos"] == [entry]
 
 
 def test_an_edit_of_other_properties_keeps_the_photos(store, place):
@@ -119,3 +152,28 @@ def test_an_edit_of_other_properties_keeps_the_photos(store, place):
     store.update("courtyards", place["id"], expected_version=current["properties"]["version"], user="u",
                  properties={"status": "rectified"})
     assert store.get("courtyards", place["id"])["properties"]["photos"] == [entry]
+
+
+def test_photos_added_at_the_same_time_by_several_inspectors_are_all_kept(store, place):
+    """Each attach re-reads the place when another change landed first: the list is only appended to. Each lost
+    race means another attach won, so six never need more than the service's retries (RETRIES)."""
+    fid = place["id"]
+    uploads = [images.jpeg(colour=(10 * i, 0, 0)) for i in range(6)]
+    assert len(uploads) <= RETRIES
+    errors: list[BaseException] = []
+
+    def attach(data: bytes) -> None:
+        try:
+            add_photo(store, "courtyards", fid, io.BytesIO(data), user="inspector")
+        except BaseException as exc:  # noqa: BLE001 — reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=attach, args=(data,)) for data in uploads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    kept = store.get("courtyards", fid)["properties"]["photos"]
+    assert sorted(e["id"] for e in kept) == sorted(hashlib.sha256(d).hexdigest() for d in uploads)
+    assert store.get("courtyards", fid)["properties"]["version"] == place["properties"]["version"] + len(uploads)

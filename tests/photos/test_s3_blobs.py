@@ -19,6 +19,7 @@ from geo.photos import S3Blobs, add_photo, photo_bytes
 from geo.store import open_store
 from tests.faults.server import free_port
 from tests.photos import images
+from web import create_app
 
 KEYS = {"access_key": "guatu-test", "secret_key": "guatu-test-secret", "region": "us-east-1"}
 
@@ -81,3 +82,22 @@ def test_a_postgis_campaign_keeps_its_photos_in_the_bucket_and_its_backup_carrie
     files = open_store(tmp_path / "restored", load_campaign(tmp_path / "restored"))
     assert photo_bytes(files, entry["id"], "original") == blobs.get(entry["id"], "original")
     assert files.check() == []
+
+
+def test_the_app_keeps_a_database_campaigns_photos_in_the_bucket_its_settings_name(
+        s3_endpoint, bucket, data_dir, clock, tmp_path, postgis_url, postgis_schema, make_feature):
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(tmp_path / "instance"), "GUATU_DATABASE_URL": postgis_url,
+                      "GUATU_DATABASE_SCHEMA": postgis_schema, "GUATU_PHOTOS_BUCKET": bucket,
+                      "GUATU_PHOTOS_ENDPOINT": s3_endpoint, "GUATU_PHOTOS_PREFIX": "erqi/",
+                      "GUATU_PHOTOS_REGION": KEYS["region"], "GUATU_PHOTOS_ACCESS_KEY": KEYS["access_key"],
+                      "GUATU_PHOTOS_SECRET_KEY": KEYS["secret_key"]})
+    store = app.extensions["guatu"].store
+    try:
+        place = store.create("courtyards", make_feature(), user="u").feature
+        entry, _ = add_photo(store, "courtyards", place["id"], io.BytesIO(images.png()), user="u")
+        direct = S3Blobs(bucket, endpoint_url=s3_endpoint, prefix="erqi/", **KEYS)
+        assert list(direct.ids()) == [entry["id"]]
+        assert direct.has(entry["id"], "thumb")
+    finally:
+        store.close()
