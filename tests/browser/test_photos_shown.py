@@ -75,6 +75,12 @@ def test_the_wall_card_shows_thumbnails_newest_first_and_a_tap_enlarges_one(brow
     assert "现场" in caption and "2026/11/20 11:00:00" in caption and "督导组" in caption  # 03:00 UTC in Zhengzhou
     page.click(".guatu-lightbox-next")  # the next one: older
     assert page.eval_on_selector(".guatu-lightbox-img", "i => i.src").endswith(f"/photos/{photo_ids[0]}/preview.jpg")
+    page.mouse.move(1920, 300)  # a finger drawn to the left over the backdrop turns to the next one: back to the newest
+    page.mouse.down()
+    page.mouse.move(1700, 300, steps=5)
+    page.mouse.up()
+    assert page.eval_on_selector(".guatu-lightbox-img", "i => i.src").endswith(f"/photos/{photo_ids[2]}/preview.jpg")
+    assert page.locator(".guatu-lightbox").count() == 1  # the swipe did not close it
     page.click(".guatu-lightbox-close")
     assert page.locator(".guatu-lightbox").count() == 0
     page.click(".guatu-photo-thumb >> nth=0")
