@@ -2443,6 +2443,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "删除这张{role}照片?删除会记入历史。", "en": "Remove this {role} photo? The removal is kept in the history.",
     },
     "editor.photo.removed": {"zh": "照片已删除(版本 {version})", "en": "Photo removed (version {version})"},
+    "editor.conflict.photos": {
+        "zh": "照片:新增 {added} 张,删除 {removed} 张(照片不会被覆盖)",
+        "en": "photos: {added} added, {removed} removed (photos are never overwritten)",
+    },
     "editor.photo.remove_failed": {"zh": "照片未删除:{message}", "en": "The photo was not removed: {message}"},
     "playback.photos.before": {"zh": "整治前照片", "en": "Photos before"},
     "playback.photos.after": {"zh": "整治后照片", "en": "Photos after"},
