@@ -1777,6 +1777,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "history.problem_title": {"zh": "问题 {id}({category})", "en": "problem {id} ({category})"},
     "history.problem_added": {"zh": "新增:{description}({status})", "en": "added: {description} ({status})"},
     "history.problem": {"zh": "问题 {id}", "en": "problem {id}"},
+    "history.photo": {"zh": "照片({role})", "en": "photo ({role})"},
+    "history.photo_of_problem": {"zh": "问题 {pid} 的照片({role})", "en": "photo of problem {pid} ({role})"},
+    "history.photo_added": {"zh": "{by} 添加", "en": "added by {by}"},
+    "history.photo_removed": {"zh": "已移除", "en": "removed"},
     "history.problem_deleted": {"zh": "已删除", "en": "deleted"},
     "history.no_version": {
         "zh": "{fid} 的修改记录中没有第 {version} 版",
@@ -2173,7 +2177,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "history.photos": {"zh": "照片", "en": "Photos"},
     "history.photos_added": {"zh": "新增照片 {n} 张({roles})", "en": "{n} photo(s) added ({roles})"},
     "history.photos_removed": {"zh": "删除照片 {n} 张({roles})", "en": "{n} photo(s) removed ({roles})"},
-    "history.photo_alt": {"zh": "{role}照片", "en": "{role} photo"},
     "history.photos_changed": {"zh": "照片说明修改 {n} 张", "en": "{n} photo caption(s) changed"},
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)

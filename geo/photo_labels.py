@@ -25,9 +25,25 @@ def _roles(photos: list[dict]) -> str:
     return join("、", [role_label(r) for r in sorted(counts, key=lambda r: ROLES.index(r) if r in ROLES else len(ROLES))])
 
 
+def photo_label(photo: dict) -> str:
+    """Which photo it is: 照片(现场), or 问题 p1 的照片(整改前)."""
+    role = role_label(photo.get("role"))
+    if photo.get("problem"):
+        return t("history.photo_of_problem", pid=photo["problem"], role=role)
+    return t("history.photo", role=role)
+
+
+def _concerned(photo: dict, change: str) -> dict:
+    note = {"added": lambda: t("history.photo_added", by=photo.get("taken_by")),
+            "removed": lambda: t("history.photo_removed"), "changed": lambda: photo.get("caption") or ""}[change]()
+    return {"id": photo.get("id"), "role": photo.get("role"), "problem": photo.get("problem"),
+            "taken_by": photo.get("taken_by"), "change": change, "label": photo_label(photo), "note": note}
+
+
 def photo_changes(before: list[dict] | None, after: list[dict] | None) -> list[dict]:
     """What one change did to a place's photos, in words: 新增照片 2 张(整改后), 删除照片 1 张(现场), with the
-    photos concerned (`{"id", "role", "change": "added"|"removed"|"changed"}`) so a page can show them."""
+    photos concerned so a page can show them, each saying which it is (问题 p1 的照片(整改前)) and who added it
+    (`{"id", "role", "problem", "taken_by", "change": "added"|"removed"|"changed", "label", "note"}`)."""
     old = {p.get("id"): p for p in before or ()}
     new = {p.get("id"): p for p in after or ()}
     added = [p for pid, p in new.items() if pid not in old]
@@ -37,8 +53,8 @@ def photo_changes(before: list[dict] | None, after: list[dict] | None) -> list[d
     for kind, photos, key in (("added", added, "history.photos_added"), ("removed", removed, "history.photos_removed")):
         if photos:
             out.append({"text": t(key, n=len(photos), roles=_roles(photos)),
-                        "photos": [{"id": p.get("id"), "role": p.get("role"), "change": kind} for p in photos]})
+                        "photos": [_concerned(p, kind) for p in photos]})
     if changed:
         out.append({"text": t("history.photos_changed", n=len(changed)),
-                    "photos": [{"id": p.get("id"), "role": p.get("role"), "change": "changed"} for p in changed]})
+                    "photos": [_concerned(p, "changed") for p in changed]})
     return out

@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from geo.errors import Conflict, NotFound, ValidationError
+from geo.history import readable_history
 from geo.photos import add_photo, photo_bytes, photos_of, remove_photo
 from geo.photos.service import RETRIES
 from tests.photos import images
@@ -177,3 +178,16 @@ def test_photos_added_at_the_same_time_by_several_inspectors_are_all_kept(store,
     kept = store.get("courtyards", fid)["properties"]["photos"]
     assert sorted(e["id"] for e in kept) == sorted(hashlib.sha256(d).hexdigest() for d in uploads)
     assert store.get("courtyards", fid)["properties"]["version"] == place["properties"]["version"] + len(uploads)
+
+
+def test_the_place_history_says_which_photo_was_added_and_removed(store, place):
+    entry, _ = add_photo(store, "courtyards", place["id"], io.BytesIO(images.jpeg()), user="巡查员",
+                         role="before", problem="p1")
+    remove_photo(store, "courtyards", place["id"], entry["id"], user="planner")
+    added, removed = [h["changes"] for h in readable_history(store, "courtyards", place["id"])[-2:]]
+    concerned = {"id": entry["id"], "role": "before", "problem": "p1", "taken_by": "巡查员",
+                 "label": "问题 p1 的照片(整改前)"}
+    assert added == [{"field": "photos", "label": "照片", "before": None, "after": "新增照片 1 张(整改前)",
+                      "photos": [{**concerned, "change": "added", "note": "巡查员 添加"}]}]
+    assert removed == [{"field": "photos", "label": "照片", "before": None, "after": "删除照片 1 张(整改前)",
+                        "photos": [{**concerned, "change": "removed", "note": "已移除"}]}]

@@ -8,7 +8,6 @@ from geo.errors import GuatuError
 from geo.history import readable_history, revert_op
 from geo.ledger import explain_rule
 from geo.messages import t
-from geo.photo_labels import role_label
 from web.access.auth import acting_user, csrf_token, principal
 from web.core.context import guatu
 from web.core.http import static_url
@@ -72,7 +71,7 @@ def place_history(layer_id: str, fid: str):
         abort(exc.http_status, exc.message)
     can_edit = principal().can("editor")
     return render_template("history.html", layer=ctx.store.layer(layer_id), feature=current,
-                           entries=list(reversed(entries)), can_edit=can_edit, role_label=role_label)
+                           entries=list(reversed(entries)), can_edit=can_edit)
 
 
 @bp.post("/places/<layer_id>/<fid>/revert", role=EDITOR)

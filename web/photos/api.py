@@ -44,7 +44,7 @@ def _place_version(layer_id: str, fid: str) -> dict:
 @bp.get(PLACE + "/photos", role=VIEWER, display=Display.PHOTOS, doc=docs.LIST_PHOTOS)
 def list_photos(layer_id: str, fid: str):
     """The place's photos, newest first; `problem` and `role` narrow the list."""
-    feature = guatu().store.get(layer_id, fid)  # `role` is one of ROLES: the operation's enum says so
+    feature = guatu().store.get(layer_id, fid)  # `role`, when given, is one of the roles: the operation checks it
     entries = photos_of(feature, problem=request.args.get("problem") or None, role=request.args.get("role") or None)
     return jsonify({"photos": [with_urls(e) for e in entries],
                     "feature": {"id": fid, "version": feature["properties"]["version"]}})
