@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -116,12 +117,19 @@ def decode(file: BinaryIO, *, zone: tzinfo = UTC, keep_location: bool = False) -
             img.load()
         except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
             raise _damaged() from None
-        exif = img.getexif()
-        taken_at = exif_time(exif, zone)
-        location = exif_location(exif)
-        upright = ImageOps.exif_transpose(img)
+        try:  # metadata a camera wrote badly is no reason to refuse its photo: it is read as absent
+            exif = img.getexif()
+            taken_at, location = exif_time(exif, zone), exif_location(exif)
+        except (OSError, SyntaxError, ValueError, TypeError, KeyError, struct.error):
+            exif, taken_at, location = Image.Exif(), None, None
+        try:
+            upright = ImageOps.exif_transpose(img)
+        except (OSError, SyntaxError, ValueError, TypeError, KeyError, struct.error):
+            upright = img.copy()
     rgb = _rgb(upright)
     icc = upright.info.get("icc_profile")
+    if not (isinstance(icc, bytes) and icc[16:20] == b"RGB "):  # a CMYK or grey profile would misdescribe RGB pixels
+        icc = None
     out = Decoded(kind, rgb.width, rgb.height, taken_at, location)
     kept = None
     if keep_location and len(exif):

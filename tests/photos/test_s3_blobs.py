@@ -17,6 +17,7 @@ from geo.config import load_campaign
 from geo.errors import NotFound
 from geo.photos import S3Blobs, add_photo, photo_bytes
 from geo.store import open_store
+from geo.store.transfer import copy_to_postgis
 from tests.faults.server import free_port
 from tests.photos import images
 from web import create_app
@@ -101,3 +102,17 @@ def test_the_app_keeps_a_database_campaigns_photos_in_the_bucket_its_settings_na
         assert direct.has(entry["id"], "thumb")
     finally:
         store.close()
+
+
+def test_store_copy_into_a_database_puts_the_photos_in_its_bucket(store_factory, make_feature, blobs, data_dir,
+                                                                  campaign, postgis_url, postgis_schema):
+    files = store_factory("geojson")
+    place = files.create("courtyards", make_feature(), user="u").feature
+    entry, _ = add_photo(files, "courtyards", place["id"], io.BytesIO(images.webp()), user="u")
+    report = copy_to_postgis(data_dir, campaign, postgis_url, schema=postgis_schema, blobs=blobs)
+    assert report.photos == 1
+    assert sorted(blobs.ids()) == [entry["id"]]
+    database = store_factory("postgis", blobs=blobs)
+    assert database.get("courtyards", place["id"])["properties"]["photos"] == [entry]
+    assert photo_bytes(database, entry["id"], "preview") == photo_bytes(files, entry["id"], "preview")
+    assert database.check() == []

@@ -6,7 +6,7 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageCms
 
 from geo.errors import GuatuError, TooLarge, UnsupportedMedia, ValidationError
 from geo.photos import add_photo
@@ -137,3 +137,26 @@ def test_a_refused_upload_over_the_place_limit_stores_nothing(store_factory, mak
     with pytest.raises(TooLarge):
         add_photo(store, "courtyards", place["id"], io.BytesIO(images.jpeg(640, 480)), user="u", max_bytes=1000)
     assert list(store.blobs.ids()) == []
+
+
+@pytest.mark.parametrize(("mode", "fmt", "options"), [
+    ("CMYK", "JPEG", {}), ("L", "JPEG", {}), ("I;16", "PNG", {}), ("LA", "PNG", {}), ("1", "PNG", {}),
+    ("P", "PNG", {"transparency": 1}), ("RGBA", "WEBP", {}),
+    ("RGB", "WEBP", {"save_all": True, "append_images": [Image.new("RGB", (40, 30), (255, 0, 0))]}),
+])
+def test_every_pixel_layout_of_the_formats_we_take_is_served_as_rgb_jpeg(mode, fmt, options):
+    data = images.encoded(Image.new(mode, (40, 30)), fmt, **options)
+    decoded = checked(data)
+    with Image.open(io.BytesIO(decoded.variants["full"])) as img:
+        assert (img.format, img.mode, img.size) == ("JPEG", "RGB", (40, 30))
+
+
+def test_an_rgb_colour_profile_is_kept_and_no_other():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    kept = checked(images.encoded(images.picture(), "JPEG", icc_profile=srgb))
+    with Image.open(io.BytesIO(kept.variants["thumb"])) as img:
+        assert img.info.get("icc_profile") == srgb
+    cmyk_profile = srgb[:16] + b"CMYK" + srgb[20:]  # a profile of another colour space would misdescribe RGB pixels
+    dropped = checked(images.encoded(Image.new("CMYK", (40, 30)), "JPEG", icc_profile=cmyk_profile))
+    with Image.open(io.BytesIO(dropped.variants["full"])) as img:
+        assert "icc_profile" not in img.info
