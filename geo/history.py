@@ -17,6 +17,7 @@ from shapely.geometry import shape
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.messages import join, t
+from geo.photo_labels import photo_changes
 from geo.store.base import Op, Store, iso
 
 _GEOD = pyproj.Geod(ellps="WGS84")
@@ -24,7 +25,7 @@ FIELD_LABELS = {
     "name": t("page.admin.link_name"), "kind": t("page.ogc.kind"), "street": t("page.ogc.street"),
     "community": t("page.ogc.community"), "status": t("page.col.state"), "deadline": t("page.ogc.deadline"),
     "unit": t("page.ogc.unit"), "people": t("history.people"), "notes": t("page.ogc.notes"),
-    "problems": t("history.problems"), "geometry": t("history.geometry"),
+    "problems": t("history.problems"), "photos": t("history.photos"), "geometry": t("history.geometry"),
 }
 SYSTEM = ("version", "updated_at", "updated_by")
 
@@ -70,25 +71,11 @@ def diff(before: dict | None, after: dict | None, campaign: Campaign) -> list[di
             old, new = labels.get(old, old), labels.get(new, new)
         out.append({"field": key, "label": FIELD_LABELS.get(key, key), "before": old, "after": new})
     out.extend(_problem_diff(bp.get("problems") or [], ap.get("problems") or [], campaign))
-    out.extend(_photo_diff(bp.get("photos") or [], ap.get("photos") or []))
+    out.extend({"field": "photos", "label": FIELD_LABELS["photos"], "before": None, "after": c["text"], "photos": c["photos"]}
+               for c in photo_changes(bp.get("photos"), ap.get("photos")))
     geometry = describe_geometry_change((before or {}).get("geometry"), (after or {}).get("geometry"))
     if geometry:
         out.append({"field": "geometry", "label": FIELD_LABELS["geometry"], "before": None, "after": geometry})
-    return out
-
-
-def _photo_diff(before: list[dict], after: list[dict]) -> list[dict]:
-    """Photos added and taken off, each naming its photo (`photo`: the id, for a thumbnail beside it)."""
-    old = {p.get("id") for p in before}
-    new = {p.get("id") for p in after}
-    out = []
-    for entry, added in [*((p, True) for p in after if p.get("id") not in old),
-                         *((p, False) for p in before if p.get("id") not in new)]:
-        role = t(f"photo.role.{entry.get('role')}")
-        label = t("history.photo_of_problem", pid=entry["problem"], role=role) if entry.get("problem") \
-            else t("history.photo", role=role)
-        out.append({"field": "photos", "label": label, "photo": entry.get("id"), "before": None,
-                    "after": t("history.photo_added", by=entry.get("taken_by")) if added else t("history.photo_removed")})
     return out
 
 

@@ -185,7 +185,9 @@ def test_the_place_history_says_which_photo_was_added_and_removed(store, place):
                          role="before", problem="p1")
     remove_photo(store, "courtyards", place["id"], entry["id"], user="planner")
     added, removed = [h["changes"] for h in readable_history(store, "courtyards", place["id"])[-2:]]
-    assert added == [{"field": "photos", "label": "问题 p1 的照片(整改前)", "photo": entry["id"], "before": None,
-                      "after": "巡查员 添加"}]
-    assert removed == [{"field": "photos", "label": "问题 p1 的照片(整改前)", "photo": entry["id"], "before": None,
-                        "after": "已移除"}]
+    concerned = {"id": entry["id"], "role": "before", "problem": "p1", "taken_by": "巡查员",
+                 "label": "问题 p1 的照片(整改前)"}
+    assert added == [{"field": "photos", "label": "照片", "before": None, "after": "新增照片 1 张(整改前)",
+                      "photos": [{**concerned, "change": "added", "note": "巡查员 添加"}]}]
+    assert removed == [{"field": "photos", "label": "照片", "before": None, "after": "删除照片 1 张(整改前)",
+                        "photos": [{**concerned, "change": "removed", "note": "已移除"}]}]
