@@ -60,11 +60,13 @@ from geo.errors import BrokenLayer, DiskFull, JournalDamaged, NotFound, StoreBus
 from geo.geojson_io import atomic_write, collection_bytes, feature_line, install, layer_members, remove_stale_temp_files, stage_write
 from geo.journal import ChangeSummary, Journal
 from geo.messages import t
+from geo.photos.blobs import FileBlobs
 from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, utc_now
 
 log = logging.getLogger(__name__)
 
 JOURNAL_FILE = "journal.jsonl"
+PHOTOS_DIR = "photos"
 LOCK_FILE = ".guatu.lock"
 _HEAD_END = b'"features":['
 _HEAD_MAX = 1 << 16  # a first line longer than this is not Guatu's
@@ -388,6 +390,7 @@ class GeoJSONStore(Store):
         self._lock_timeout = lock_timeout
         self._opened = False
         self._open_lock = threading.Lock()
+        self.blobs = FileBlobs(self.dir / PHOTOS_DIR)  # the photos' files beside the layers (backups copy them)
 
     def _open(self) -> None:
         """Finish what a crash left (temporary copies, a torn journal line, changes not yet in a layer
