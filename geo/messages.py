@@ -1813,11 +1813,6 @@ MESSAGES: dict[str, dict[str, str]] = {
               "more than {maximum}); choose a lower dpi or format=pdf, which prints at any size",
     },
     # --- photos on paper: the per-place dossier (一点一档), the daily report, a map's photo strip (geo/printing) ---
-    "print.photo.role.place": {"zh": "现场", "en": "on site"},
-    "print.photo.role.before": {"zh": "整改前", "en": "before"},
-    "print.photo.role.after": {"zh": "整改后", "en": "after"},
-    "print.photo.role.check": {"zh": "核查", "en": "check"},
-    "print.photo.role.inspection": {"zh": "督导", "en": "inspection"},
     "print.photo.missing": {"zh": "照片文件缺失", "en": "photo file missing"},
     "print.dossier.kicker": {"zh": "一点一档", "en": "Place dossier"},
     "print.dossier.title": {"zh": "{name} 一点一档", "en": "{name}: place dossier"},
@@ -1845,6 +1840,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "page {page} of {pages} · printed {printed} {tz}",
     },
     "print.dossier.scale": {"zh": "比例尺 {scale}", "en": "scale {scale}"},
+    "print.strip.title": {"zh": "整改后照片 · 图幅内最新 {n} 处", "en": "After rectification · the newest {n} places on the sheet"},
+    "print.strip.none": {"zh": "图幅内的点位还没有整改后照片", "en": "no place on the sheet has an after-rectification photo yet"},
     # --- basemaps, boundaries, configuration, copies and backups (geo) ----------------------------------
     "basemap.folder_missing": {
         "zh": "数据目录中没有瓦片文件夹 {path}",

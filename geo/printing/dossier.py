@@ -36,7 +36,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from geo.config import Campaign
 from geo.messages import t
 from geo.printing.data import metric_crs, outlines, project, projection_at, select, transformer
-from geo.printing.labels import text_width_em
+from geo.printing.labels import wrap
 from geo.printing.layout import MM_PER_INCH, PT_TO_MM, PrintOptions, Rect, format_scale, nice_scale, page_layout
 from geo.printing.photos import Picture, caption, other_photos, picture, problem_photos
 from geo.printing.render import draw_boundaries, draw_places, outline_path, render_lock, status_hatches
@@ -75,26 +75,6 @@ class Dossier:
     filename: str
     pages: int
     photos: list[str] = field(default_factory=list)  # ids of the photos printed, in print order
-
-
-def wrap(text: str, width_mm: float, size_pt: float, max_lines: int | None = None) -> list[str]:
-    """`text` broken into lines that fit `width_mm` at `size_pt` (CJK characters one em, Latin narrower)."""
-    limit = width_mm / (size_pt * PT_TO_MM)
-    lines: list[str] = []
-    for paragraph in str(text or "").splitlines() or [""]:
-        line, used = "", 0.0
-        for ch in paragraph:
-            w = text_width_em(ch)
-            if line and used + w > limit:
-                lines.append(line)
-                line, used = "", 0.0
-            line += ch
-            used += w
-        lines.append(line)
-    if max_lines is not None and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][:-1] + "…"
-    return lines or [""]
 
 
 def _line_h(size_pt: float, spacing: float = 1.45) -> float:

@@ -25,21 +25,15 @@ from geo.photos import photo_bytes, photos_of
 from geo.printing.layout import MM_PER_INCH
 from geo.rules import local_now
 from geo.store.base import Store
+from geo.validate import PHOTO_ROLES
 
 PRINT_DPI = 200  # pixels per inch of a printed photo: sharp on paper, small in the file
 PROBLEM_ROLES = ("before", "after", "check")  # 整改前 / 整改后 / 核查, side by side in this order
-ROLE_KEYS = {  # the catalogue's label of each role
-    "place": "print.photo.role.place",
-    "before": "print.photo.role.before",
-    "after": "print.photo.role.after",
-    "check": "print.photo.role.check",
-    "inspection": "print.photo.role.inspection",
-}
 
 
 def role_label(role: str) -> str:
-    key = ROLE_KEYS.get(role)
-    return t(key) if key else role
+    """现场, 整改前, 整改后, 核查 or 督导: the role's label in the catalogue (geo.photos' own words)."""
+    return t(f"photo.role.{role}") if role in PHOTO_ROLES else role
 
 
 def _when(entry: dict) -> datetime | None:
