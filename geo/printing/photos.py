@@ -71,15 +71,16 @@ def other_photos(feature: dict, shown: Iterable[str]) -> list[dict]:
     return [e for e in photos_of(feature) if e.get("id") not in seen]
 
 
-def newest_after(feature: dict) -> dict | None:
-    """The place's newest 整改后 photo, if it has one."""
-    found = photos_of(feature, role="after")
-    return found[0] if found else None
-
-
 def sort_key(entry: dict) -> str:
+    """When the photo was taken (else added), as text that sorts in time; "" when unknown."""
     moment = _when(entry)
-    return moment.isoformat() if moment else ""
+    return moment.astimezone(UTC).isoformat() if moment else ""
+
+
+def newest_after(feature: dict) -> dict | None:
+    """The place's most recently taken 整改后 photo (the one added last among equals), if it has one."""
+    found = photos_of(feature, role="after")  # newest added first; max keeps the first of equal times
+    return max(found, key=sort_key) if found else None
 
 
 @dataclass(frozen=True)

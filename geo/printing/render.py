@@ -68,6 +68,7 @@ from geo.printing.sheet import (
     legend_height,
     street_rows,
 )
+from geo.printing.strip import draw_strip, strip_photos
 from geo.rules import local_now
 from geo.store.base import Store
 
@@ -97,6 +98,7 @@ class PrintedMap:
     streets: list[tuple[str, int, int]]  # (sub-district, places, done) as in the table
     labels: list[str] = field(default_factory=list)
     filename: str = "guatu-map.pdf"
+    photos: list[str] = field(default_factory=list)  # ids of the photos in the strip, left to right
 
     @property
     def mimetype(self) -> str:
@@ -213,6 +215,7 @@ def render_print(store: Store, campaign: Campaign, data_dir: Path, options: Prin
         draw_header(sheet)
         draw_panel(sheet, counts, int(selection.overdue.sum()), streets, bounds)
         draw_footer(sheet, selection, scale, crs, now)
+        photos = draw_strip(sheet, store, strip_photos(store, selection)) if layout.strip else []
         sheet.texts.draw()
 
         data = _save(canvas, options, options.title or campaign.title, campaign.subtitle, now)
@@ -220,7 +223,7 @@ def render_print(store: Store, campaign: Campaign, data_dir: Path, options: Prin
     return PrintedMap(
         data=data, options=options, page_mm=(layout.width, layout.height), map_rect=layout.map,
         extent=extent, crs=crs, scale=scale, counts={s.key: counts.get(s.key, 0) for s in campaign.statuses},
-        overdue=int(selection.overdue.sum()), streets=streets, labels=placed,
+        overdue=int(selection.overdue.sum()), streets=streets, labels=placed, photos=photos,
         filename=f"guatu-{options.paper}-{options.orientation}-{local:%Y%m%d-%H%M}.{options.format}",
     )
 
