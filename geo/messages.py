@@ -2217,6 +2217,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.search.placeholder": {"zh": "搜索地点名称", "en": "search a place by name"},
     "wall.search.none": {"zh": "没有找到", "en": "nothing found"},
     "wall.card.close": {"zh": "关闭", "en": "Close"},
+    "wall.card.dossier": {"zh": "打印一点一档(PDF)", "en": "Print the place dossier (PDF)"},
     "wall.card.loading": {"zh": "正在读取……", "en": "reading…"},
     "wall.card.failed": {"zh": "读取失败", "en": "reading failed"},
     "wall.card.as_of": {"zh": "{day} 当日状态", "en": "status on {day}"},
@@ -2322,6 +2323,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.form.save": {"zh": "保存", "en": "Save"},
     "editor.form.delete": {"zh": "删除", "en": "Delete"},
     "editor.form.history": {"zh": "修改记录", "en": "History of changes"},
+    "editor.form.dossier": {"zh": "一点一档(PDF)", "en": "Place dossier (PDF)"},
     "editor.form.cancel": {"zh": "取消", "en": "Cancel"},
     # editor: the problem ledger
     "editor.ledger.title": {"zh": "问题台账", "en": "Problem ledger"},

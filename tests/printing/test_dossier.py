@@ -15,6 +15,8 @@ from geo.printing.dossier import render_dossier
 from geo.store import open_store
 from tests.photos import images
 from tests.printing.conftest import pdf_text, run
+from tests.web.conftest import PASSWORD, login
+from tests.web.test_wall_params import page_options
 
 PLACE = ("roads", "r-0001")  # the demo's 京广路 with two problems and its 四包一
 
@@ -134,3 +136,14 @@ def test_the_dossier_is_served_and_an_unknown_place_is_a_404(demo_app, tmp_path)
         missing = client.get(url)
         assert missing.status_code == 404 and missing.mimetype == "application/problem+json", url
         assert re.search(r"[\u4e00-\u9fff]", missing.get_json()["detail"]), url
+
+
+def test_editors_get_the_dossier_link_on_the_wall_card_and_in_the_editor_and_viewers_do_not(demo_app):
+    demo_app.extensions["guatu_accounts"].create_user("planner", PASSWORD, "editor", "李编")
+    template = "/places/__layer__/__id__.pdf"
+    public = demo_app.test_client()
+    assert page_options(public.get("/wall").get_data(as_text=True))["api"]["dossier"] is None
+    editor = demo_app.test_client()
+    login(editor, "planner")
+    assert page_options(editor.get("/wall").get_data(as_text=True))["api"]["dossier"] == template
+    assert f'"dossier": "{template}"' in editor.get("/edit").get_data(as_text=True)
