@@ -1840,6 +1840,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "page {page} of {pages} · printed {printed} {tz}",
     },
     "print.dossier.scale": {"zh": "比例尺 {scale}", "en": "scale {scale}"},
+    "print.report.photos": {"zh": "照片", "en": "Photos"},
     "print.strip.title": {"zh": "整改后照片 · 图幅内最新 {n} 处", "en": "After rectification · the newest {n} places on the sheet"},
     "print.strip.none": {"zh": "图幅内的点位还没有整改后照片", "en": "no place on the sheet has an after-rectification photo yet"},
     # --- basemaps, boundaries, configuration, copies and backups (geo) ----------------------------------
@@ -2181,6 +2182,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "print.button": {"zh": "打印", "en": "Print"},
     "print.button_title": {"zh": "打印当前视图(A3 横向 PDF)", "en": "print the current view (A3 landscape PDF)"},
+    "print.button_photos": {"zh": "含照片", "en": "With photos"},
+    "print.button_photos_title": {
+        "zh": "打印当前视图,底部附图幅内最新的整改后照片",
+        "en": "print the current view with the newest after-rectification photos along the bottom",
+    },
     # editor: fields, a stale save
     "editor.field.name": {"zh": "名称", "en": "Name"},
     "editor.field.kind": {"zh": "类型", "en": "Kind"},

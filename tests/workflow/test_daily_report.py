@@ -150,7 +150,7 @@ def test_the_pdf_prints_the_days_problems_with_their_thumbnails(seeded, campaign
     assert len(listed.splitlines()[2:]) == 2
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     assert re.search(r"销号.*建筑垃圾.*整改后\s+整改前", text, re.S)
-    assert "乱堆乱放" in text
+    assert "乱堆乱放" in text and re.search(r"状态\s+照片", text)
 
 
 def test_a_day_without_photos_prints_no_image(seeded, campaign, data_dir, clock, day_of_work, tmp_path):
