@@ -96,15 +96,14 @@ def picture(store: Store, entry: dict, box_w_mm: float, box_h_mm: float, *, vari
     """The photo fitted into a box of `box_w_mm` × `box_h_mm` (aspect kept), or None when its file cannot be read."""
     try:
         data = photo_bytes(store, entry["id"], variant)
-    except GuatuError:
+        with Image.open(io.BytesIO(data)) as img:
+            img = img.convert("RGB")
+    except (GuatuError, OSError):  # no file (NotFound), or a file Pillow cannot read: a placeholder prints instead
         return None
-    with Image.open(io.BytesIO(data)) as img:
-        img = img.convert("RGB")
-        w, h = img.size
-        scale = min(box_w_mm / w, box_h_mm / h)
-        width_mm, height_mm = w * scale, h * scale
-        target = (max(1, round(width_mm / MM_PER_INCH * PRINT_DPI)), max(1, round(height_mm / MM_PER_INCH * PRINT_DPI)))
-        if target[0] < w:
-            img = img.resize(target, Image.Resampling.LANCZOS)
-        pixels = np.asarray(img)
-    return Picture(pixels, width_mm, height_mm)
+    w, h = img.size
+    scale = min(box_w_mm / w, box_h_mm / h)
+    width_mm, height_mm = w * scale, h * scale
+    target = (max(1, round(width_mm / MM_PER_INCH * PRINT_DPI)), max(1, round(height_mm / MM_PER_INCH * PRINT_DPI)))
+    if target[0] < w:
+        img = img.resize(target, Image.Resampling.LANCZOS)
+    return Picture(np.asarray(img), width_mm, height_mm)

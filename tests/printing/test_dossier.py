@@ -147,3 +147,16 @@ def test_editors_get_the_dossier_link_on_the_wall_card_and_in_the_editor_and_vie
     login(editor, "planner")
     assert page_options(editor.get("/wall").get_data(as_text=True))["api"]["dossier"] == template
     assert f'"dossier": "{template}"' in editor.get("/edit").get_data(as_text=True)
+
+
+def test_a_photo_whose_file_is_gone_or_damaged_prints_as_a_placeholder(demo_store, demo_dir, clock, tmp_path):
+    gone = _add(demo_store, "before", "r-0001-p1", colour=(200, 60, 30), taken="2026-11-15T01:30:00Z")
+    damaged = _add(demo_store, "after", "r-0001-p1", colour=(30, 160, 60), taken="2026-11-22T07:05:00Z")
+    kept = _add(demo_store, "place", colour=(120, 120, 120))
+    demo_store.blobs.path(gone["id"], "preview").unlink()
+    demo_store.blobs.path(damaged["id"], "preview").write_bytes(b"\xff\xd8\xff not a whole jpeg")
+    path, dossier = _print(demo_store, demo_dir, clock, tmp_path)
+    text = pdf_text(path)
+    assert text.count("照片文件缺失") == 2
+    assert re.search(r"整改前 · 2026-11-15 09:30\s+整改后 · 2026-11-22 15:05", text)  # still captioned
+    assert sum(images_by_page(path).values()) == 1 and dossier.photos == [kept["id"]]
