@@ -305,8 +305,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "db.copied_layer": {"zh": "{layer} {count} 个地点", "en": "{layer} {count}"},
     "db.copied": {
-        "zh": "已复制:{layers};变更日志 {changes} 条(到第 {revision} 条变更),用时 {seconds} 秒",
-        "en": "copied {layers}; {changes} journal entries (revision {revision}) in {seconds} s",
+        "zh": "已复制:{layers};变更日志 {changes} 条(到第 {revision} 条变更);照片 {photos} 张;用时 {seconds} 秒",
+        "en": "copied {layers}; {changes} journal entries (revision {revision}); {photos} photos; in {seconds} s",
     },
     "db.check_sound": {
         "zh": "一致:数据库 {where} 架构 {schema} 中 {layers} 个图层共 {places} 个地点,变更日志到第 {revision} 条,未发现问题",
@@ -865,6 +865,31 @@ MESSAGES: dict[str, dict[str, str]] = {
     "photo.unknown_location_source": {
         "zh": "拍摄位置的来源应为 device(设备定位)或 exif(照片自带)",
         "en": "a location's source is device (the device's position) or exif (from the photo)",
+    },
+    "photo.check_missing": {
+        "zh": "照片 {photo} 的原图文件不存在",
+        "en": "the original file of photo {photo} is missing",
+    },
+    "photo.check_damaged": {
+        "zh": "照片 {photo} 的原图已损坏:内容与编号(SHA-256)不符",
+        "en": "the original of photo {photo} is damaged: its content does not hash to its id (SHA-256)",
+    },
+    "photo.check_variant_missing": {
+        "zh": "照片 {photo} 缺少 {variant} 尺寸的文件",
+        "en": "photo {photo} has no {variant} file",
+    },
+    "photo.check_remedy": {
+        "zh": "照片无法重建:请从备份中找回该照片的文件(restore 到新目录后复制 photos/ 下对应文件),或在该地点删除这张照片后重新上传",
+        "en": "a photo cannot be rebuilt: take its files from a backup (restore into a new folder and copy them from "
+              "photos/), or remove the photo from the place and upload it again",
+    },
+    "photo.check_sound": {
+        "zh": "照片 {count} 张,文件完好(另有 {loose} 张已不在任何地点上,为历史保留,可回收)",
+        "en": "{count} photos, their files whole ({loose} more no longer on any place, kept for the history, collectable)",
+    },
+    "photo.repair_cannot": {
+        "zh": "{where}:{problem};修复无法凭空恢复照片,请从备份找回",
+        "en": "{where}: {problem}; a repair cannot invent a photo: take it from a backup",
     },
     "photo.file_missing": {
         "zh": "照片 {photo} 的文件不存在;请先通过照片接口上传,再引用它",

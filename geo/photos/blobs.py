@@ -272,3 +272,15 @@ class S3Blobs(Blobs):
                 parts = item["Key"][len(self.prefix):].split("/")
                 if len(parts) == 3 and parts[2] == "original.bin" and _ID.match(parts[1]):
                     yield parts[1]
+
+
+def copy_blobs(source: Blobs, target: Blobs) -> int:
+    """Put every photo of `source` (each variant it keeps) into `target`; returns the number of photos. Blobs
+    the target already keeps are left as they are (content-addressed: the same name is the same bytes)."""
+    count = 0
+    for photo_id in source.ids():
+        for variant in VARIANTS:
+            if source.has(photo_id, variant) and not target.has(photo_id, variant):
+                target.put(photo_id, variant, source.get(photo_id, variant))
+        count += 1
+    return count

@@ -218,14 +218,18 @@ class PostGISStore(Store):
     # --- integrity (geo/store/postgis_integrity.py) ----------------------------------------
     def check(self) -> list[Finding]:
         """The tables against the journal, the journal's numbering, records, migrations; reads only."""
+        from geo.photos.check import photo_findings
+
         with self._conn() as conn:
             found = survey(conn, self.schema, self._migrations())
-        return findings(found, self.schema, [x.id for x in self.campaign.layers])
+        return findings(found, self.schema, [x.id for x in self.campaign.layers]) + photo_findings(self)
 
     def check_summary(self) -> str:
+        from geo.photos.check import photo_summary
+
         layers = self.campaign.layers
-        return t("db.check_sound", where=self.where, schema=self.schema, layers=len(layers),
-                 places=sum(len(self.features(x.id)) for x in layers), revision=self.revision())
+        return photo_summary(self, t("db.check_sound", where=self.where, schema=self.schema, layers=len(layers),
+                                     places=sum(len(self.features(x.id)) for x in layers), revision=self.revision()))
 
     def repair(self, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
         """Under the write lock, in one transaction: damaged rows moved to damaged_features and rebuilt
@@ -240,6 +244,9 @@ class PostGISStore(Store):
             found = survey(conn, self.schema, self._migrations())
             rebuild(conn, found, self.schema, [x.id for x in self.campaign.layers], report)
         self._layers.clear()  # this process's copies may hold the damaged rows: read the layers again
+        from geo.photos.check import unrecovered
+
+        report.unrecovered += unrecovered(self)  # a photo's file is never rebuilt: said, not hidden
         return report
 
     @staticmethod
