@@ -273,7 +273,7 @@ def build_pdf(data: dict, store: Store | None = None, campaign: Campaign | None 
     font = FontProperties(fname=str(print_font(chars)))
     a4 = (8.27, 11.69)
     buf = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42, "axes.unicode_minus": False}):
+    with matplotlib.rc_context({"pdf.fonttype": 42, "axes.unicode_minus": False, "text.parse_math": False}):
         with PdfPages(buf, metadata={"Title": f"{data['title']} 日报 {data['day']}", "Creator": "Guatu"}) as pdf:
             n_pages = len(pages) + (1 if map_png or map_note else 0)
             for i, (title, rows, lines, thumbs) in enumerate(pages, 1):
