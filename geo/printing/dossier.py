@@ -65,6 +65,7 @@ LEDGER_COLUMNS = (  # (catalogue key of the heading, width mm, property); the le
     ("page.ogc.closed_on", 20.0, "closed_on"),
 )
 BODY_PT, SMALL_PT, HEADING_PT = 9.5, 8.0, 12.0
+NOTES_BESIDE = 3  # lines of notes that fit beside the inset; longer notes print under it
 
 
 @dataclass
@@ -240,8 +241,11 @@ def _inset_and_attributes(flow: _Flow, store: Store, campaign: Campaign, data_di
         ("print.dossier.community", props.get("community")),
         ("print.dossier.deadline", props.get("deadline")),
         ("page.ogc.unit", props.get("unit")),
-        ("page.ogc.notes", props.get("notes")),
     ]
+    notes = wrap(props.get("notes") or "—", w_attr, BODY_PT)
+    notes_below = len(notes) > NOTES_BESIDE  # long notes print in full under the inset, across the page
+    if not notes_below:
+        rows.append(("page.ogc.notes", props.get("notes")))
     inset = _prepare_inset(store, campaign, data_dir, layer_id, feature, now)
 
     def draw(page: _Page, y: float) -> None:
@@ -258,13 +262,27 @@ def _inset_and_attributes(flow: _Flow, store: Store, campaign: Campaign, data_di
         for key, value in rows:
             page.text(x_attr, yy, t(key), SMALL_PT, color=GREY)
             yy -= _line_h(SMALL_PT, 1.3)
-            max_lines = max(1, int((yy - (y - INSET[1])) / _line_h(BODY_PT)) - 2 * (len(rows) - 1))
-            for line in wrap(value or "—", w_attr, BODY_PT, max_lines=max_lines if key == "page.ogc.notes" else 2):
+            for line in wrap(value or "—", w_attr, BODY_PT, max_lines=NOTES_BESIDE if key == "page.ogc.notes" else 1):
                 page.text(x_attr, yy, line, BODY_PT)
                 yy -= _line_h(BODY_PT)
             yy -= 1.2
 
     flow.block(INSET[1] + 4 + _line_h(SMALL_PT), draw)
+    if notes_below:
+        lines = wrap(props.get("notes"), BODY_W, BODY_PT)
+        label_h = _line_h(SMALL_PT, 1.3)
+        for start in range(0, len(lines), 40):  # a page's worth at a time, so even very long notes flow on
+            chunk = lines[start:start + 40]
+
+            def draw_notes(page: _Page, y: float, chunk: list[str] = chunk, first: bool = not start) -> None:
+                if first:
+                    page.text(MARGIN, y, t("page.ogc.notes"), SMALL_PT, color=GREY)
+                top = y - (label_h if first else 0)
+                for i, line in enumerate(chunk):
+                    page.text(MARGIN, top - i * _line_h(BODY_PT), line, BODY_PT)
+
+            flow.block((label_h if not start else 0) + len(chunk) * _line_h(BODY_PT) + 2, draw_notes)
+        flow.gap(2)
 
 
 @dataclass
@@ -377,7 +395,8 @@ def _ledger(flow: _Flow, campaign: Campaign, props: dict) -> None:
     rows = []
     for p in problems:
         values = {**p, "status": plabels.get(p.get("status"), p.get("status") or "")}
-        cells = [wrap(values.get(prop) or "", w - 2, SMALL_PT, max_lines=3) for _, w, prop in LEDGER_COLUMNS]
+        cells = [wrap(values.get(prop) or "", w - 2, SMALL_PT, max_lines=8 if prop == "description" else 3)
+                 for _, w, prop in LEDGER_COLUMNS]
         rows.append(cells)
     first_h = max(len(c) for c in rows[0]) * line + 2
     flow.block(head + header_h, title, keep=first_h)

@@ -160,3 +160,11 @@ def test_a_photo_whose_file_is_gone_or_damaged_prints_as_a_placeholder(demo_stor
     assert text.count("照片文件缺失") == 2
     assert re.search(r"整改前 · 2026-11-15 09:30\s+整改后 · 2026-11-22 15:05", text)  # still captioned
     assert sum(images_by_page(path).values()) == 1 and dossier.photos == [kept["id"]]
+
+
+def test_long_notes_print_in_full_under_the_map(demo_store, demo_dir, clock, tmp_path):
+    notes = "".join(f"第{n}条说明:楼道堆物已清理,待复查。" for n in range(1, 31))
+    feature = demo_store.get(*PLACE)
+    demo_store.update(*PLACE, expected_version=feature["properties"]["version"], user="测试", properties={"notes": notes})
+    path, _ = _print(demo_store, demo_dir, clock, tmp_path)
+    assert notes in "".join(pdf_text(path).split())
