@@ -87,8 +87,7 @@ def add_photo(store: Store, layer_id: str, fid: str, upload: BinaryIO, *, user: 
         _check_problem(current, entry["problem"])
         photos = list(current["properties"].get("photos") or []) + [entry]
         try:
-            store.update(layer_id, fid, expected_version=current["properties"]["version"], user=user,
-                         properties={"photos": photos})
+            store.update(layer_id, fid, expected_version=current["properties"]["version"], user=user, photos=photos)
         except Conflict:
             continue
         return entry, True
@@ -108,7 +107,7 @@ def remove_photo(store: Store, layer_id: str, fid: str, photo_id: str, *, user: 
             raise NotFound(t("photo.not_on_place", photo=photo_id))
         version = expected_version if expected_version is not None else current["properties"]["version"]
         try:
-            result = store.update(layer_id, fid, expected_version=version, user=user, properties={"photos": kept})
+            result = store.update(layer_id, fid, expected_version=version, user=user, photos=kept)
         except Conflict:
             if expected_version is not None:
                 raise

@@ -40,7 +40,11 @@ def iso(dt: datetime) -> str:
 
 @dataclass
 class Op:
-    """One change in a batch. `update` merges `properties` into the current ones."""
+    """One change in a batch. `update` merges `properties` into the current ones.
+
+    A place's photos are written by the photo API alone (geo/photos), through `photos`: the whole new list.
+    A `photos` member of `properties` is ignored, so an edit, an import, a revert or an OGC replace keeps the
+    place's photos as they are and can never point one at a file that is not kept."""
 
     kind: Literal["create", "update", "delete"]
     layer: str
@@ -48,6 +52,7 @@ class Op:
     properties: dict | None = None
     geometry: dict | None = None
     expected_version: int | None = None
+    photos: list | None = None
 
 
 @dataclass
@@ -241,8 +246,11 @@ class Store(ABC):
         return self.apply([op], user=user, repair=repair)[0]
 
     def update(self, layer_id: str, fid: str, *, expected_version: int, user: str,
-               properties: dict | None = None, geometry: dict | None = None, repair: bool = False) -> WriteResult:
-        op = Op("update", layer_id, fid, properties, geometry, expected_version)
+               properties: dict | None = None, geometry: dict | None = None, repair: bool = False,
+               photos: list | None = None) -> WriteResult:
+        """Merge `properties` into the place's, replace its geometry when given; `photos`: the place's new photo
+        list (the photo API's, geo/photos)."""
+        op = Op("update", layer_id, fid, properties, geometry, expected_version, photos)
         return self.apply([op], user=user, repair=repair)[0]
 
     def delete(self, layer_id: str, fid: str, *, expected_version: int, user: str) -> WriteResult:
@@ -282,7 +290,7 @@ class Store(ABC):
         files first, so an edit, an import or a hand-made request cannot add an entry pointing at nothing."""
         named: dict[str, tuple[Op, int]] = {}
         for op in ops:
-            photos = (op.properties or {}).get("photos") if isinstance(op.properties, dict) else None
+            photos = op.photos
             if isinstance(photos, list):
                 for i, entry in enumerate(photos):
                     pid = entry.get("id") if isinstance(entry, dict) else None
@@ -308,7 +316,11 @@ class Store(ABC):
             fid = op.id or txn.next_id(layer)
             while (op.layer, fid) in pending:
                 fid = _bump(fid)
-            candidate = {"type": "Feature", "id": fid, "properties": op.properties or {}, "geometry": op.geometry}
+            props = {k: v for k, v in (op.properties or {}).items() if k != "photos"} \
+                if isinstance(op.properties, dict) else op.properties
+            if op.photos is not None and isinstance(props, dict):
+                props["photos"] = op.photos
+            candidate = {"type": "Feature", "id": fid, "properties": props or {}, "geometry": op.geometry}
             version = 1
         else:
             if current is None:
@@ -320,7 +332,10 @@ class Store(ABC):
                 return WriteResult(None, change)
             props = {k: v for k, v in current["properties"].items() if k not in SYSTEM_PROPERTIES}
             for k, v in (op.properties or {}).items():
-                props[k] = v
+                if k != "photos":  # written through `op.photos` only
+                    props[k] = v
+            if op.photos is not None:
+                props["photos"] = op.photos
             candidate = {
                 "type": "Feature", "id": op.id, "properties": props,
                 "geometry": op.geometry if op.geometry is not None else current["geometry"],

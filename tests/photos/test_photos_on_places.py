@@ -103,14 +103,45 @@ def test_removing_a_photo_is_one_change_and_keeps_its_file(store, place):
         remove_photo(store, "courtyards", fid, entry["id"], user="u")
 
 
-def test_an_edit_cannot_name_a_photo_whose_file_does_not_exist(store, place):
-    forged = {"id": "ab" * 32, "role": "place", "problem": None, "inspection": None, "taken_at": None,
-              "taken_by": "x", "added_at": "2026-11-24T08:00:00Z", "location": None, "width": 1, "height": 1,
-              "bytes": 1, "type": "image/jpeg", "caption": "", "client_id": None}
+FORGED = {"id": "ab" * 32, "role": "place", "problem": None, "inspection": None, "taken_at": None, "taken_by": "x",
+          "added_at": "2026-11-24T08:00:00Z", "location": None, "width": 1, "height": 1, "bytes": 1,
+          "type": "image/jpeg", "caption": "", "client_id": None}
+
+
+def test_a_photo_list_whose_file_is_not_kept_is_refused(store, place):
     with pytest.raises(ValidationError) as caught:
         store.update("courtyards", place["id"], expected_version=place["properties"]["version"], user="u",
-                     properties={"photos": [forged]})
+                     photos=[FORGED])
     assert caught.value.errors[0].field == "photos[0].id"
+    assert store.get("courtyards", place["id"])["properties"] == place["properties"]
+
+
+def test_an_ordinary_edit_cannot_write_photos_it_keeps_them_as_they_are(store, place):
+    entry, _ = add_photo(store, "courtyards", place["id"], io.BytesIO(images.jpeg()), user="u")
+    current = store.get("courtyards", place["id"])
+    for photos in ([FORGED], [], None):
+        result = store.update("courtyards", place["id"], expected_version=current["properties"]["version"], user="u",
+                              properties={"photos": photos, "notes": f"第 {current['properties']['version']} 次"})
+        current = result.feature
+        assert current["properties"]["photos"] == [entry]
+    created = store.create("courtyards", {**place, "id": None, "properties": {**place["properties"], "photos": [entry]}},
+                           user="u").feature
+    assert "photos" not in created["properties"]
+
+
+@pytest.mark.parametrize("bad", [
+    {"id": "XYZ"}, {"role": "selfie"}, {"role": "before"}, {"problem": "p1"}, {"width": 0}, {"bytes": -1},
+    {"type": "image/gif"}, {"location": {"lon": 1, "lat": 95, "source": "device"}},
+    {"location": {"lon": 1, "lat": 2, "source": "guess"}}, {"added_at": "soon"}, {"colour": "red"},
+])
+def test_a_photo_entry_of_the_wrong_shape_is_refused_by_validation(store, place, bad):
+    data = images.jpeg(colour=(3, 3, 3))
+    entry, _ = add_photo(store, "courtyards", place["id"], io.BytesIO(data), user="u")
+    current = store.get("courtyards", place["id"])
+    with pytest.raises(ValidationError):
+        store.update("courtyards", place["id"], expected_version=current["properties"]["version"], user="u",
+                     photos=[{**entry, **bad}])
+    assert store.get("courtyards", place["id"])["properties"]["photos"] == [entry]
 
 
 def test_an_edit_of_other_properties_keeps_the_photos(store, place):
