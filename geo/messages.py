@@ -1861,6 +1861,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{paper} at {dpi} dpi would be {width}×{height} pixels ({megapixels} megapixels, "
               "more than {maximum}); choose a lower dpi or format=pdf, which prints at any size",
     },
+    # --- photos on paper: the per-place dossier (一点一档), the daily report, a map's photo strip (geo/printing) ---
+    "print.photo.missing": {"zh": "照片文件缺失", "en": "photo file missing"},
+    "print.dossier.kicker": {"zh": "一点一档", "en": "Place dossier"},
+    "print.dossier.title": {"zh": "{name} 一点一档", "en": "{name}: place dossier"},
+    "print.dossier.id": {"zh": "编号 {id}", "en": "id {id}"},
+    "print.dossier.status": {"zh": "整改状态", "en": "Rectification status"},
+    "print.dossier.kind": {"zh": "点位类型", "en": "Kind of place"},
+    "print.dossier.street": {"zh": "所属街道", "en": "Sub-district (街道)"},
+    "print.dossier.community": {"zh": "所属社区", "en": "Community (社区)"},
+    "print.dossier.deadline": {"zh": "整改时间节点", "en": "Deadline of the place"},
+    "print.dossier.people": {"zh": "四包一责任人", "en": "Four-in-one duty: who answers for the place"},
+    "print.dossier.ledger": {"zh": "问题台账(共 {n} 项)", "en": "Problem ledger ({n})"},
+    "print.dossier.no_problems": {"zh": "台账中没有问题", "en": "no problem in the ledger"},
+    "print.dossier.col.category": {"zh": "问题类别", "en": "Category"},
+    "print.dossier.col.description": {"zh": "问题描述", "en": "Description"},
+    "print.dossier.col.deadline": {"zh": "整改时限", "en": "Deadline"},
+    "print.dossier.col.status": {"zh": "状态", "en": "Status"},
+    "print.dossier.problem_photos": {
+        "zh": "问题 {id} · {category} · {description}",
+        "en": "Problem {id} · {category} · {description}",
+    },
+    "print.dossier.other_photos": {"zh": "其他照片(共 {n} 张)", "en": "Other photos ({n})"},
+    "print.dossier.footer": {"zh": "{title} · 一点一档 · {name}", "en": "{title} · place dossier · {name}"},
+    "print.dossier.page": {
+        "zh": "第 {page} 页 共 {pages} 页 · 打印于 {printed} {tz}",
+        "en": "page {page} of {pages} · printed {printed} {tz}",
+    },
+    "print.dossier.scale": {"zh": "比例尺 {scale}", "en": "scale {scale}"},
+    "print.report.photos": {"zh": "照片", "en": "Photos"},
+    "print.strip.title": {"zh": "整改后照片 · 图幅内最新 {n} 处", "en": "After rectification · the newest {n} places on the sheet"},
+    "print.strip.none": {"zh": "图幅内的点位还没有整改后照片", "en": "no place on the sheet has an after-rectification photo yet"},
     # --- basemaps, boundaries, configuration, copies and backups (geo) ----------------------------------
     "basemap.folder_missing": {
         "zh": "数据目录中没有瓦片文件夹 {path}",
@@ -2205,6 +2236,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "print.button": {"zh": "打印", "en": "Print"},
     "print.button_title": {"zh": "打印当前视图(A3 横向 PDF)", "en": "print the current view (A3 landscape PDF)"},
+    "print.button_photos": {"zh": "含照片", "en": "With photos"},
+    "print.button_photos_title": {
+        "zh": "打印当前视图,底部附图幅内最新的整改后照片",
+        "en": "print the current view with the newest after-rectification photos along the bottom",
+    },
     # editor: fields, a stale save
     "editor.field.name": {"zh": "名称", "en": "Name"},
     "editor.field.kind": {"zh": "类型", "en": "Kind"},
@@ -2241,6 +2277,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.search.placeholder": {"zh": "搜索地点名称", "en": "search a place by name"},
     "wall.search.none": {"zh": "没有找到", "en": "nothing found"},
     "wall.card.close": {"zh": "关闭", "en": "Close"},
+    "wall.card.dossier": {"zh": "打印一点一档(PDF)", "en": "Print the place dossier (PDF)"},
     "wall.card.loading": {"zh": "正在读取……", "en": "reading…"},
     "wall.card.failed": {"zh": "读取失败", "en": "reading failed"},
     "wall.card.as_of": {"zh": "{day} 当日状态", "en": "status on {day}"},
@@ -2346,6 +2383,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.form.save": {"zh": "保存", "en": "Save"},
     "editor.form.delete": {"zh": "删除", "en": "Delete"},
     "editor.form.history": {"zh": "修改记录", "en": "History of changes"},
+    "editor.form.dossier": {"zh": "一点一档(PDF)", "en": "Place dossier (PDF)"},
     "editor.form.cancel": {"zh": "取消", "en": "Cancel"},
     # editor: the problem ledger
     "editor.ledger.title": {"zh": "问题台账", "en": "Problem ledger"},

@@ -50,6 +50,7 @@ def editor():
             "features": url_for("api.features", layer_id="__layer__"),
             "locate": url_for("api.locate_point"),
             "history": url_for("edit.place_history", layer_id="__layer__", fid="__id__"),
+            "dossier": url_for("printing.place_dossier", layer_id="__layer__", fid="__id__"),
             "basemaps": url_for("wall.basemap_list"),
             "photo": url_template(),
         },

@@ -350,6 +350,7 @@ Panels.prototype.renderCard = function (c) {
   });
   if (c.problems.length > 6) list.appendChild(el("li", "guatu-more", t("wall.card.more", { n: c.problems.length - 6 })));
   body.appendChild(list);
+  if (this.o.api.dossier) body.appendChild(elAttrs("a", { className: "guatu-card-dossier", href: this.wall.url(this.o.api.dossier, { __layer__: c.layer, __id__: c.id }), target: "_blank", rel: "noopener" }, t("wall.card.dossier")));
   this.fitCard();
 };
 
