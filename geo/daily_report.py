@@ -269,7 +269,7 @@ def build_pdf(data: dict, store: Store | None = None, campaign: Campaign | None 
     chars = "".join(t + "".join(lines) + "".join(str(c) for row in rows for c in row) for t, rows, lines, _ in pages)
     chars += f"数据截至 {data['as_of']} 第页共当日挂图{map_note}…"
     if with_photos:
-        chars += "".join(role_label(role) for role in PROBLEM_ROLES) + t("print.report.photos")
+        chars += "".join(role_label(role) for role in PROBLEM_ROLES) + t("photo.heading")
     font = FontProperties(fname=str(print_font(chars)))
     a4 = (8.27, 11.69)
     buf = io.BytesIO()
@@ -354,7 +354,7 @@ def _photo_table(fig, rows: list[list], thumbs: list[list[dict]], font, store: S
                     linespacing=1.3)
             x += width
         if r == 0:
-            ax.text(x + 0.8, y - height / 2, t("print.report.photos"), fontproperties=font, fontsize=7.5, va="center",
+            ax.text(x + 0.8, y - height / 2, t("photo.heading"), fontproperties=font, fontsize=7.5, va="center",
                     ha="left")
         if r:
             for entry in thumbs[r - 1] if r - 1 < len(thumbs) else ():

@@ -25,7 +25,7 @@ FIELD_LABELS = {
     "name": t("page.admin.link_name"), "kind": t("page.ogc.kind"), "street": t("page.ogc.street"),
     "community": t("page.ogc.community"), "status": t("page.col.state"), "deadline": t("page.ogc.deadline"),
     "unit": t("page.ogc.unit"), "people": t("history.people"), "notes": t("page.ogc.notes"),
-    "problems": t("history.problems"), "photos": t("history.photos"), "geometry": t("history.geometry"),
+    "problems": t("history.problems"), "photos": t("photo.heading"), "geometry": t("history.geometry"),
 }
 SYSTEM = ("version", "updated_at", "updated_by")
 

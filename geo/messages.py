@@ -1889,7 +1889,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "page {page} of {pages} · printed {printed} {tz}",
     },
     "print.dossier.scale": {"zh": "比例尺 {scale}", "en": "scale {scale}"},
-    "print.report.photos": {"zh": "照片", "en": "Photos"},
     "print.strip.title": {"zh": "整改后照片 · 图幅内最新 {n} 处", "en": "After rectification · the newest {n} places on the sheet"},
     "print.strip.none": {"zh": "图幅内的点位还没有整改后照片", "en": "no place on the sheet has an after-rectification photo yet"},
     # --- basemaps, boundaries, configuration, copies and backups (geo) ----------------------------------
@@ -2205,7 +2204,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{fid} does not exist (perhaps deleted); If-Match: * requires it to exist; nothing was written",
     },
     # --- photos in a place's history (geo/history.py) -----------------------------------------------
-    "history.photos": {"zh": "照片", "en": "Photos"},
+    "photo.heading": {"zh": "照片", "en": "Photos"},  # a column's or a field's heading: history, printed reports
     "history.photos_added": {"zh": "新增照片 {n} 张({roles})", "en": "{n} photo(s) added ({roles})"},
     "history.photos_removed": {"zh": "删除照片 {n} 张({roles})", "en": "{n} photo(s) removed ({roles})"},
     "history.photos_changed": {"zh": "照片说明修改 {n} 张", "en": "{n} photo caption(s) changed"},
