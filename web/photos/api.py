@@ -9,7 +9,7 @@ already there, so a phone that retries an upload never doubles it.
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 
 from geo.errors import FieldError, TooLarge, ValidationError
 from geo.ledger import find_problem
@@ -18,6 +18,8 @@ from geo.photos import add_photo, photos_of, remove_photo
 from web.access.auth import acting_user, principal
 from web.api.writes import expected_version
 from web.core.context import guatu
+from web.core.photo_links import VARIANTS
+from web.core.photo_links import with_urls as with_image_urls
 from web.core.routes import EDITOR, VIEWER, Display
 from web.core.settings import get_settings
 from web.photos import docs
@@ -25,7 +27,6 @@ from web.photos.blueprint import bp
 from web.photos.form import upload_fields
 
 PLACE = "/api/layers/<layer_id>/features/<fid>"
-SHOWN = ("thumb", "preview", "full")  # the sizes an entry links to (the original: editors, as a download)
 FORM_ALLOWANCE = 64 * 1024  # room for the multipart boundaries and the text fields beside the image
 MB = 1024 * 1024
 
@@ -33,8 +34,7 @@ MB = 1024 * 1024
 def with_urls(entry: dict) -> dict:
     """A photo entry with the URLs of its images; a display link is given the thumbnail's only."""
     p = principal()
-    sizes = ("thumb",) if p is not None and p.via == "display" else SHOWN
-    return {**entry, "urls": {v: url_for("photos.image", photo_id=entry["id"], variant=v) for v in sizes}}
+    return with_image_urls([entry], ("thumb",) if p is not None and p.via == "display" else VARIANTS)[0]
 
 
 def _place_version(layer_id: str, fid: str) -> dict:
