@@ -1254,6 +1254,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "inspections.route_map_title": {"zh": "每日随机督导路线图 {day}", "en": "daily random inspection route {day}"},
     "inspections.route_map_file": {"zh": "督导路线图-{day}.{fmt}", "en": "inspection-route-{day}.{fmt}"},
+    # --- inspections recorded from a phone, perhaps after being offline (geo/inspections.py, web/field) ----------
+    "inspections.bad_client_id": {
+        "zh": "设备编号应为 8–64 位字母、数字、- 或 _",
+        "en": "a device id is 8 to 64 letters, digits, - or _",
+    },
+    "inspections.changed_meanwhile": {
+        "zh": "离线期间地点已被修改:{by} 于 {at} 改为第 {version} 版(督导时看到第 {seen} 版);督导结果已记录,未覆盖其修改",
+        "en": "the place changed while offline: {by} saved version {version} at {at} (the inspector saw version {seen}); "
+              "the result is recorded and their change kept",
+    },
     # --- pages: the OGC API's HTML (web/templates/ogc) ---------------------------------------------
     "page.ogc.layers": {"zh": "图层", "en": "Layers"},
     "page.ogc.conformance": {"zh": "一致性", "en": "Conformance"},
@@ -1400,6 +1410,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A problem or relapse adds a ledger problem found by \"{source}\"; one still open the next morning is \"overnight\".",
     },
     "page.insp.no_list": {"zh": "{day} 还没有督导清单。", "en": "No inspection list for {day} yet."},
+    "page.insp.changed_tag": {"zh": "离线期间地点已被修改", "en": "Place changed while offline"},
     # --- pages: import, export, history of a place (web/templates) ---------------------------------
     "page.export.title": {"zh": "导出", "en": "Export"},
     "page.export.heading": {"zh": "导出数据", "en": "Export data"},
