@@ -1,0 +1,46 @@
+"""The day's inspection list as an inspector's phone carries it (the field page, web/field/).
+
+`field_list` is the route sheet of geo/inspections.py (route order, 四包一,
+open problems, results) with what a phone needs to work without network:
+each place's shape (WGS84 GeoJSON), its version (sent back with the result
+as `seen_version`, so a place changed meanwhile is told, never overwritten),
+its status' label and colour, and the choices of the form (results,
+categories, the default deadline).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from geo.config import Campaign
+from geo.errors import NotFound
+from geo.inspections import RESULTS, local_time, route_sheet
+from geo.store.base import Store
+
+
+def field_list(store: Store, campaign: Campaign, listing: dict | None, day: date) -> dict:
+    """Everything the field page shows for `day`: no list that day gives no places."""
+    statuses = {s.key: s for s in campaign.statuses}
+    places = []
+    for order, row in enumerate(route_sheet(store, campaign, listing) if listing else [], start=1):
+        try:
+            geometry = store.get(row["layer"], row["id"])["geometry"]
+        except NotFound:
+            geometry = None
+        status = statuses.get(row.get("status"))
+        places.append({
+            "order": order, "layer": row["layer"], "id": row["id"], "name": row.get("name"), "kind": row.get("kind"),
+            "street": row.get("street"), "community": row.get("community"), "status": row.get("status"),
+            "status_label": status.label if status else row.get("status"),
+            "color": status.color if status else "#888888", "version": row.get("version"),
+            "people": row["people"], "open_problems": row["open_problems"], "result": row["result"],
+            "geometry": geometry,
+        })
+    return {
+        "date": day.isoformat(), "seed": listing["seed"] if listing else None,
+        "generated_at_local": local_time(listing["generated_at"], campaign) if listing else None,
+        "results": [{"key": k, "label": v} for k, v in RESULTS.items()],
+        "categories": list(campaign.categories),
+        "default_deadline": (day + timedelta(days=campaign.inspections.deadline_days)).isoformat(),
+        "places": places,
+    }
