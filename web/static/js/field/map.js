@@ -4,11 +4,13 @@
  * inspector's own position (a dot and its accuracy circle) while the device
  * shares it. The page works the same without a position.
  */
+import { el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 
 export function routeMap(box, places, onPick) {
-  var map = L.map(box, { attributionControl: false, zoomSnap: 0.5, tap: false });
-  var shapes = L.featureGroup().addTo(map);
+  var map = L.map(box, { attributionControl: false, zoomSnap: 0.5 });
+  var shapes = L.featureGroup();
+  var markers = L.featureGroup();
   var points = [];
   places.forEach(function (p) {
     if (!p.geometry) return;
@@ -16,19 +18,22 @@ export function routeMap(box, places, onPick) {
       style: { color: p.color, weight: 3, fillColor: p.color, fillOpacity: 0.35 },
       pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 8 }); },
     });
-    layer.addTo(shapes);
+    layer.on("click", function () { onPick(p); });
+    shapes.addLayer(layer);
     var at = layer.getBounds().getCenter();
     points.push(at);
-    var icon = L.divIcon({ className: "", html: '<span class="field-route-num"></span>', iconSize: [26, 26] });
-    var marker = L.marker(at, { icon: icon, keyboard: false, title: p.name || p.id }).addTo(map);
-    marker.getElement().querySelector(".field-route-num").textContent = String(p.order);
+    var icon = L.divIcon({ className: "", html: el("span", "field-route-num", p.order), iconSize: [26, 26] });
+    var marker = L.marker(at, { icon: icon, keyboard: false, title: p.name || p.id });
     marker.on("click", function () { onPick(p); });
-    layer.on("click", function () { onPick(p); });
+    markers.addLayer(marker);
   });
-  var route = L.polyline(points, { color: "#1f3a5f", weight: 3, dashArray: "6 6" }).addTo(map);
+  // the view first: Leaflet draws layers on a map that has one
   if (points.length) map.fitBounds(shapes.getBounds(), { padding: [24, 24], maxZoom: 17 });
   else map.setView([34.75, 113.65], 12);
-  return { map: map, route: route, shapes: shapes, me: null };
+  shapes.addTo(map);
+  var route = L.polyline(points, { color: "#1f3a5f", weight: 3, dashArray: "6 6" }).addTo(map);
+  markers.addTo(map);
+  return { map: map, route: route, shapes: shapes, markers: markers, me: null };
 }
 
 // Follow the device's position; `status(text)` says what is known; `moved(position)` gets each fix.

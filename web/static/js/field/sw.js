@@ -30,12 +30,14 @@ workbox.core.clientsClaim();
 precaching.cleanupOutdatedCaches();
 precaching.precacheAndRoute(config.precache);
 
+// the server's answers vary by Accept-Language and Cookie; a phone has one language and one sign-in
+var ANY_VARY = { ignoreVary: true };
 routing.registerRoute(function (o) {
   return o.request.mode === "navigate" && o.url.pathname.indexOf(config.scope) === 0;
-}, new strategies.NetworkFirst({ cacheName: config.caches.pages }));
+}, new strategies.NetworkFirst({ cacheName: config.caches.pages, matchOptions: ANY_VARY }));
 routing.registerRoute(function (o) {
   return o.url.origin === self.location.origin && o.url.pathname.indexOf(config.api) === 0;
-}, new strategies.NetworkFirst({ cacheName: config.caches.data }));
+}, new strategies.NetworkFirst({ cacheName: config.caches.data, matchOptions: ANY_VARY }));
 routing.registerRoute(function (o) {
   return o.url.origin === self.location.origin && /^\/photos\/[0-9a-f]{64}\/thumb\.jpg$/.test(o.url.pathname);
 }, new strategies.CacheFirst({ cacheName: config.caches.photos }));

@@ -52,7 +52,7 @@ async function loadList() {
   } catch {
     // no network and no worker yet: the copy below
   }
-  var saved = await caches.match(config.list);
+  var saved = await caches.match(config.list, { ignoreVary: true });
   if (saved) {
     say(t("field.list_saved"));
     return saved.json();
@@ -129,7 +129,6 @@ async function main() {
   });
   followMe(view, function (text) { document.querySelector("[data-field-gps]").textContent = text; },
     function (pos) { here = pos; });
-  window.addEventListener("online", function () { refresh([]).then(function () { return queue.changed(); }); });
 
   hook.field = {
     list: list, view: view,

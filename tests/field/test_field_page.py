@@ -1,0 +1,211 @@
+"""The inspector's phone page (/field/) in a real Chromium on a 390 px touch phone with a position: the cards in
+route order, a page that fits the phone, and results queued while offline and sent once when back online."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+
+import pytest
+
+from geo import inspections as insp
+from tests.browser.harness import copy_demo, live_server, open_phone_page
+
+pytestmark = pytest.mark.browser
+
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 16:00 in Zhengzhou, the demo's "today"
+DAY = "2026-11-24"
+EDITOR = ("editor1", "correct horse battery")
+PLANNER = ("planner1", "correct horse battery")
+HERE = (113.62, 34.74)  # lon, lat: the inspector in Erqi district
+
+# every visible thing a finger taps, with its size; a checkbox counts through its label
+TARGETS = """() => [...document.querySelectorAll('a, button, select, textarea, input:not([type=checkbox]):not([type=file]),'
+    + ' label.field-check, label.field-camera')]
+    .filter(n => n.getClientRects().length && getComputedStyle(n).visibility !== 'hidden')
+    .map(n => { const r = n.getBoundingClientRect();
+                return [n.tagName + '.' + n.className + ' ' + (n.textContent || '').trim().slice(0, 12),
+                        Math.round(r.width), Math.round(r.height)]; })"""
+SMALL_TEXT = """() => [...document.querySelectorAll('body *')].filter(n => n.getClientRects().length
+    && [...n.childNodes].some(c => c.nodeType === 3 && c.textContent.trim()))
+    .map(n => [n.tagName, n.textContent.trim().slice(0, 10), parseFloat(getComputedStyle(n).fontSize)]).filter(x => x[2] < 12)"""
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+def call(server, method: str, path: str, body: dict | None = None, who: tuple[str, str] = EDITOR) -> tuple[int, dict]:
+    auth = base64.b64encode(f"{who[0]}:{who[1]}".encode()).decode()
+    req = urllib.request.Request(server.url + path, method=method, data=json.dumps(body).encode() if body else None,
+                                 headers={"Content-Type": "application/json", "Authorization": f"Basic {auth}"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+@pytest.fixture
+def server(tmp_path):
+    data = copy_demo(tmp_path / "data")
+    with live_server(data, GUATU_CLOCK=fixed_clock, GUATU_REFRESH_SECONDS=2) as s:
+        accounts = s.app.extensions["guatu_accounts"]
+        accounts.create_user(EDITOR[0], EDITOR[1], "editor", "李督导")
+        accounts.create_user(PLANNER[0], PLANNER[1], "editor", "规划王")
+        status, listing = call(s, "POST", f"/api/inspections/{DAY}", {"count": 4, "seed": 42})
+        assert status == 201
+        s.places = listing["places"]
+        yield s
+
+
+def sign_in(browser, server, geolocation=HERE):
+    page, log = open_phone_page(browser, server.url, "/login?next=/field/", geolocation=geolocation)
+    page.fill("input[name=username]", EDITOR[0])
+    page.fill("input[name=password]", EDITOR[1])
+    page.click("button[type=submit]")
+    page.wait_for_url("**/field/")
+    page.wait_for_selector("html[data-field-ready]", state="attached")
+    return page, log
+
+
+def card(page, fid: str):
+    return page.locator(f"#field-place-{fid}")
+
+
+def queue_text(page) -> str:
+    return page.locator("[data-field-queue]").inner_text()
+
+
+def record_on_phone(page, fid: str, result: str, category: str | None = None, notes: str = "") -> None:
+    c = card(page, fid)
+    c.locator(f".field-toggle[data-result={result}]").tap()
+    if category:
+        c.locator("select[name=category]").select_option(category)
+    if notes:
+        c.locator("textarea[name=notes]").fill(notes)
+    c.locator(".field-save").tap()
+
+
+def results_of(server) -> dict[str, dict | None]:
+    ctx = server.app.extensions["guatu"]
+    listing = insp.load(ctx.store, datetime.fromisoformat(DAY).date())
+    return {p["id"]: p["result"] for p in listing["places"]}
+
+
+def test_the_cards_follow_the_route_and_the_page_fits_a_phone(browser, server):
+    page, log = sign_in(browser, server)
+    ids = page.eval_on_selector_all(".field-card", "cards => cards.map(c => c.dataset.id)")
+    assert ids == [p["id"] for p in server.places]
+    first = card(page, server.places[0]["id"])
+    assert first.locator(".field-order").inner_text() == "1"
+    assert first.locator(".field-name").inner_text() == server.places[0]["name"]
+    assert server.places[0]["street"] in first.locator(".field-meta").inner_text()
+    assert first.locator(".field-outcome").inner_text() == "待督导"
+    assert [b.inner_text() for b in first.locator(".field-toggle").all()] == ["正常", "发现问题", "反弹"]
+    camera = first.locator("input[type=file]")
+    assert camera.get_attribute("accept") == "image/*" and camera.get_attribute("capture") == "environment"
+
+    # the map: the places, the route through them in order, and the inspector's position
+    drawn = page.evaluate("""() => { const v = window.guatuPage.field.view;
+        return {route: v.route.getLatLngs().length, markers: v.markers.getLayers().length,
+                me: v.me && [v.me.dot.getLatLng().lng, v.me.dot.getLatLng().lat]}; }""")
+    assert drawn["route"] == drawn["markers"] == len(server.places)
+    page.wait_for_function("() => window.guatuPage.field.view.me !== null")
+    me = page.evaluate("() => { const d = window.guatuPage.field.view.me.dot.getLatLng(); return [d.lng, d.lat]; }")
+    assert me == pytest.approx(list(HERE))
+    assert page.locator("[data-field-gps]").inner_text() == "我的位置(精度约 12 米)"
+
+    # 390 px: nothing runs off the side, every target is a finger's size, no text under 12 px
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first.locator(".field-toggle[data-result=problem]").tap()  # shows the problem's fields too
+    small = [t for t in page.evaluate(TARGETS) if t[1] < 44 or t[2] < 44]
+    assert small == []
+    assert page.evaluate(SMALL_TEXT) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    viewport = page.locator("meta[name=viewport]").get_attribute("content")
+    assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport  # pinch-zoom allowed
+    assert page.locator("[data-field-net]").inner_text() == "在线"
+    assert log.outside == [] and log.console_errors == []
+    page.context.close()
+
+
+def test_results_recorded_offline_survive_a_reload_and_are_sent_once_back_online(browser, server):
+    page, log = sign_in(browser, server)
+    page.wait_for_selector("html[data-field-offline-ready]", state="attached")
+    a, b, c = (p["id"] for p in server.places[:3])
+    page.context.set_offline(True)
+    page.wait_for_function("() => document.querySelector('[data-field-net]').textContent === '离线'")
+    record_on_phone(page, a, "ok", notes="门前干净")
+    record_on_phone(page, b, "problem", category="乱堆乱放", notes="楼道堆物")
+    page.wait_for_function("() => document.querySelector('[data-field-queue]').dataset.count === '2'")
+    assert queue_text(page) == "待上传 2"
+    assert card(page, a).locator(".field-outcome").inner_text() == "已保存在本机,联网后自动上传"
+    assert card(page, a).locator(".field-form").is_hidden()
+
+    # a reload without network: the page, its scripts and the list come from the service worker, the queue stays
+    page.reload()
+    page.wait_for_selector("html[data-field-ready]", state="attached")
+    assert [x.get_attribute("data-id") for x in page.locator(".field-card").all()] == [p["id"] for p in server.places]
+    assert queue_text(page) == "待上传 2"
+    assert card(page, b).locator(".field-outcome").inner_text() == "已保存在本机,联网后自动上传"
+    record_on_phone(page, c, "relapse", category="违章建筑")
+    page.wait_for_function("() => document.querySelector('[data-field-queue]').dataset.count === '3'")
+    assert all(r is None for r in results_of(server).values())  # nothing reached the server
+
+    revision = server.app.extensions["guatu"].store.revision()
+    page.context.set_offline(False)
+    page.wait_for_function("() => document.querySelector('[data-field-queue]').dataset.count === '0'")
+    assert queue_text(page) == "已全部上传"
+    results = results_of(server)
+    assert (results[a]["result"], results[a]["notes"], results[a]["inspector"]) == ("ok", "门前干净", "李督导 (editor1)")
+    assert results[b]["result"] == "problem" and results[c]["result"] == "relapse"
+    store = server.app.extensions["guatu"].store
+    assert store.revision() == revision + 2  # two places changed (a problem, a relapse), once each
+    problems = store.get(server.places[1]["layer"], b)["properties"]["problems"]
+    assert [p["id"] for p in problems].count(results[b]["problem"]) == 1
+    assert card(page, b).locator(".field-outcome").inner_text().startswith("已记录:发现问题 16:00")
+
+    # the same client ids sent again (an answer lost on the way) change nothing
+    for fid in (a, b, c):
+        body = {"result": results[fid]["result"], "client_id": results[fid]["client_id"], "category": "乱堆乱放"}
+        status, row = call(server, "POST", f"/api/inspections/{DAY}/{fid}", body)
+        assert status == 200 and row["result"]["client_id"] == results[fid]["client_id"]
+    assert store.revision() == revision + 2 and results_of(server) == results
+    assert log.outside == []
+    assert [e for e in log.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+    page.context.close()
+
+
+def test_a_place_changed_by_a_planner_meanwhile_is_told_to_the_inspector_and_the_desk(browser, server):
+    page, log = sign_in(browser, server)
+    page.wait_for_selector("html[data-field-offline-ready]", state="attached")
+    target = server.places[1]
+    page.context.set_offline(True)
+    record_on_phone(page, target["id"], "ok", notes="已看过")
+    page.wait_for_function("() => document.querySelector('[data-field-queue]').dataset.count === '1'")
+    status, changed = call(server, "PATCH", f"/api/layers/{target['layer']}/features/{target['id']}",
+                           {"properties": {"unit": "区城管局"}, "version": target["version"]}, who=PLANNER)
+    assert status == 200, changed
+
+    page.context.set_offline(False)
+    notice = card(page, target["id"]).locator(".field-changed")
+    notice.wait_for()
+    assert notice.inner_text().startswith("离线期间地点已被修改:规划王 (planner1) 于 2026-11-24 16:00 改为第")
+    props = server.app.extensions["guatu"].store.get(target["layer"], target["id"])["properties"]
+    assert props["unit"] == "区城管局"  # the planner's change stands
+
+    desk, _ = open_phone_page(browser, server.url, "/login?next=/inspections")
+    desk.fill("input[name=username]", PLANNER[0])
+    desk.fill("input[name=password]", PLANNER[1])
+    desk.click("button[type=submit]")
+    desk.wait_for_url("**/inspections")
+    row = desk.locator(f"#place-{target['id']}")
+    assert row.locator(".changed-meanwhile").inner_text() == "离线期间地点已被修改"
+    assert desk.locator(".changed-meanwhile").count() == 1
+    assert log.outside == []
+    desk.context.close()
+    page.context.close()
