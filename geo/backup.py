@@ -2,8 +2,8 @@
 
 A backup is one `.tar.gz` holding `manifest.json` (format, time, revision,
 each layer's sequence number, and the SHA-256 and size of every file) and
-the data directory under `data/`: campaign.json, layers, boundaries and the
-journal. The files are copied while the store's write lock is held
+the data directory under `data/`: campaign.json, layers, boundaries, the
+journal and the photos' files (`photos/`, wherever the store keeps them). The files are copied while the store's write lock is held
 (`GeoJSONStore.exclusive`), so a backup taken while the server runs is one
 consistent snapshot: no write lands between copying the journal and the
 layer files. Compression happens after the lock is released, so writers
@@ -230,7 +230,8 @@ def _snapshot(store: Store, data_dir: Path | str | None, into: Path) -> tuple[in
         raise BackupError(t("backup.needs_data_dir"))
     from geo.store.transfer import copy_to_geojson
 
-    report = copy_to_geojson(database_url, store.campaign, into, schema=store.schema, campaign_dir=data_dir)
+    report = copy_to_geojson(database_url, store.campaign, into, schema=store.schema, campaign_dir=data_dir,
+                             blobs=store.blobs)  # the photos too, wherever the campaign keeps them
     return report.revision, {layer.id: {"file": layer.file, "seq": report.heads.get(layer.id, 0)}
                              for layer in store.campaign.layers}
 

@@ -305,8 +305,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "db.copied_layer": {"zh": "{layer} {count} 个地点", "en": "{layer} {count}"},
     "db.copied": {
-        "zh": "已复制:{layers};变更日志 {changes} 条(到第 {revision} 条变更),用时 {seconds} 秒",
-        "en": "copied {layers}; {changes} journal entries (revision {revision}) in {seconds} s",
+        "zh": "已复制:{layers};变更日志 {changes} 条(到第 {revision} 条变更);照片 {photos} 张;用时 {seconds} 秒",
+        "en": "copied {layers}; {changes} journal entries (revision {revision}); {photos} photos; in {seconds} s",
     },
     "db.check_sound": {
         "zh": "一致:数据库 {where} 架构 {schema} 中 {layers} 个图层共 {places} 个地点,变更日志到第 {revision} 条,未发现问题",
@@ -781,6 +781,119 @@ MESSAGES: dict[str, dict[str, str]] = {
     "feature.swapped_positions": {
         "zh": "坐标看起来是 [纬度, 经度];GeoJSON 要求 [经度, 纬度]",
         "en": "the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]",
+    },
+    # --- photos: uploads, a place's photo list, their files (geo/photos, geo/validate.py) ----------------
+    "photo.role.place": {"zh": "现场", "en": "on site"},
+    "photo.role.before": {"zh": "整改前", "en": "before rectification"},
+    "photo.role.after": {"zh": "整改后", "en": "after rectification"},
+    "photo.role.check": {"zh": "核查", "en": "verification"},
+    "photo.role.inspection": {"zh": "督导", "en": "inspection"},
+    "photo.empty": {"zh": "上传的文件是空的(0 字节)", "en": "the uploaded file is empty (0 bytes)"},
+    "photo.too_large": {
+        "zh": "照片太大:超过 {limit} MB 的上限;请压缩后再传",
+        "en": "the photo is too large: over the limit of {limit} MB; compress it and try again",
+    },
+    "photo.not_an_image": {
+        "zh": "上传的文件不是可识别的图片;请上传 JPEG、PNG、WebP 或 HEIC 照片",
+        "en": "the uploaded file is not an image we can read; upload a JPEG, PNG, WebP or HEIC photo",
+    },
+    "photo.unsupported_format": {
+        "zh": "不接受 {format} 格式;请上传 JPEG、PNG、WebP 或 HEIC 照片",
+        "en": "{format} is not accepted; upload a JPEG, PNG, WebP or HEIC photo",
+    },
+    "photo.damaged": {
+        "zh": "图片不完整或已损坏,无法解码;请重新拍摄或上传原图",
+        "en": "the image is incomplete or damaged and cannot be decoded; take it again or upload the original",
+    },
+    "photo.too_many_pixels": {
+        "zh": "图片尺寸过大:{width}×{height} 像素,超过 {limit} 百万像素的上限",
+        "en": "the image is too large: {width}×{height} pixels, over the limit of {limit} megapixels",
+    },
+    "photo.bomb": {
+        "zh": "图片声明的尺寸过大(超过 {limit} 百万像素的上限),已拒绝",
+        "en": "the image declares too many pixels (over the limit of {limit} megapixels) and was refused",
+    },
+    "photo.unknown_role": {
+        "zh": "未知的照片类型 {role};应为以下之一:{roles}",
+        "en": "unknown photo role {role}; expected one of {roles}",
+    },
+    "photo.role_needs_problem": {
+        "zh": "“{label}”照片须属于台账中的一个问题(请指定问题编号)",
+        "en": "a “{label}” photo belongs to a problem of the ledger (name the problem)",
+    },
+    "photo.problem_roles": {
+        "zh": "问题的照片只能是整改前、整改后或核查,不能是 {role}",
+        "en": "a problem's photo is before, after or check, not {role}",
+    },
+    "photo.no_problem": {
+        "zh": "该地点的台账中没有编号为 {pid} 的问题",
+        "en": "the place's ledger has no problem {pid}",
+    },
+    "photo.not_on_place": {
+        "zh": "该地点没有编号为 {photo} 的照片(可能已被删除)",
+        "en": "the place has no photo {photo} (it may have been removed)",
+    },
+    "photo.no_file": {"zh": "没有照片 {photo} 的文件", "en": "there is no file of photo {photo}"},
+    "photo.bad_id": {
+        "zh": "照片编号应为 64 位十六进制的 SHA-256 值",
+        "en": "a photo id is the 64 hexadecimal digits of a SHA-256",
+    },
+    "photo.unknown_variant": {
+        "zh": "没有 {variant} 这种照片尺寸;应为以下之一:{variants}",
+        "en": "no photo size {variant}; expected one of {variants}",
+    },
+    "photo.bad_location": {
+        "zh": "拍摄位置应为 WGS84 经纬度(经度 −180…180,纬度 −90…90)",
+        "en": "the location is a WGS84 longitude and latitude (longitude −180…180, latitude −90…90)",
+    },
+    "photo.kept_busy": {
+        "zh": "地点 {fid} 在保存照片期间被反复修改,照片未能登记;请稍后重试",
+        "en": "place {fid} kept changing while the photo was being saved, so it was not recorded; try again shortly",
+    },
+    "photo.bad_list": {"zh": "应为照片条目的列表", "en": "expected a list of photo entries"},
+    "photo.too_many": {"zh": "一个地点最多 {limit} 张照片", "en": "a place holds at most {limit} photos"},
+    "photo.twice": {"zh": "照片 {photo} 列了两次", "en": "photo {photo} is listed twice"},
+    "photo.unknown_field": {
+        "zh": "照片条目没有 {field} 这一项;可有:{fields}",
+        "en": "a photo entry has no field {field}; it has {fields}",
+    },
+    "photo.bad_number": {"zh": "应为不小于 {least} 的整数", "en": "expected a whole number of at least {least}"},
+    "photo.unknown_type": {
+        "zh": "未知的图片类型 {type};应为以下之一:{types}",
+        "en": "unknown image type {type}; expected one of {types}",
+    },
+    "photo.unknown_location_source": {
+        "zh": "拍摄位置的来源应为 device(设备定位)或 exif(照片自带)",
+        "en": "a location's source is device (the device's position) or exif (from the photo)",
+    },
+    "photo.check_missing": {
+        "zh": "照片 {photo} 的原图文件不存在",
+        "en": "the original file of photo {photo} is missing",
+    },
+    "photo.check_damaged": {
+        "zh": "照片 {photo} 的原图已损坏:内容与编号(SHA-256)不符",
+        "en": "the original of photo {photo} is damaged: its content does not hash to its id (SHA-256)",
+    },
+    "photo.check_variant_missing": {
+        "zh": "照片 {photo} 缺少 {variant} 尺寸的文件",
+        "en": "photo {photo} has no {variant} file",
+    },
+    "photo.check_remedy": {
+        "zh": "照片无法重建:请从备份中找回该照片的文件(restore 到新目录后复制 photos/ 下对应文件),或在该地点删除这张照片后重新上传",
+        "en": "a photo cannot be rebuilt: take its files from a backup (restore into a new folder and copy them from "
+              "photos/), or remove the photo from the place and upload it again",
+    },
+    "photo.check_sound": {
+        "zh": "照片 {count} 张,文件完好(另有 {loose} 张已不在任何地点上,为历史保留,可回收)",
+        "en": "{count} photos, their files whole ({loose} more no longer on any place, kept for the history, collectable)",
+    },
+    "photo.repair_cannot": {
+        "zh": "{where}:{problem};修复无法凭空恢复照片,请从备份找回",
+        "en": "{where}: {problem}; a repair cannot invent a photo: take it from a backup",
+    },
+    "photo.file_missing": {
+        "zh": "照片 {photo} 的文件不存在;请先通过照片接口上传,再引用它",
+        "en": "the file of photo {photo} does not exist; upload it through the photo API before naming it",
     },
     # --- OGC API – Features: query parameters, item bodies, preconditions (geo/features_query.py, web/ogc) --
     "ogc.unknown_parameter": {

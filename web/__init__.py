@@ -96,10 +96,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _open_store(app: Flask, conf: settings.Settings, data_dir: Path, campaign):
     """The GeoJSON files in data_dir, or PostGIS when GUATU_DATABASE_URL is set (schema GUATU_DATABASE_SCHEMA)."""
     if not conf.database_url:
+        if conf.photos_bucket:
+            app.logger.warning("GUATU_PHOTOS_BUCKET is set without GUATU_DATABASE_URL: the embedded store keeps "
+                               "the photos in %s/photos", data_dir)
         return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"])
     # lazy: a worker starts while the database is down (it answers 503 until it is back, see docs/data-integrity.md)
+    # photos: in the object store the settings name (GUATU_PHOTOS_*), else in the database (docs/photos.md)
     return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=conf.database_url,
-                      schema=conf.database_schema, pool_size=conf.database_pool, lazy=True)
+                      schema=conf.database_schema, pool_size=conf.database_pool, lazy=True,
+                      blobs=settings.photo_blobs(conf))
 
 
 def _refuse_start(exc: Exception, text: str) -> None:

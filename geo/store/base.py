@@ -24,7 +24,8 @@ from geo.diskspace import SpaceWatch
 from geo.errors import BrokenLayer, Conflict, FieldError, NotFound, ValidationError
 from geo.journal import ChangeSummary
 from geo.messages import t
-from geo.validate import SYSTEM_PROPERTIES, validate_feature
+from geo.photos.blobs import Blobs
+from geo.validate import PHOTO_ID, SYSTEM_PROPERTIES, validate_feature
 
 Clock = Callable[[], datetime]
 
@@ -107,6 +108,7 @@ RECORD_KINDS = ("inspections",)  # the kinds of records a campaign keeps (copies
 
 class Store(ABC):
     space_watch: SpaceWatch | None = None  # the folders whose free space `problems` reports (the app sets it)
+    blobs: Blobs  # the campaign's photo files (geo/photos/blobs.py), set by each backend's constructor
 
     def __init__(self, campaign: Campaign, *, clock: Clock = utc_now) -> None:
         self.campaign = campaign
@@ -253,6 +255,7 @@ class Store(ABC):
         user = (user or "").strip() or "anonymous"
         for op in ops:
             self.layer(op.layer)
+        self._check_photo_files(ops)
         with self._transaction() as txn:
             now = iso(self.clock())
             seq = txn.last_seq()
@@ -273,6 +276,24 @@ class Store(ABC):
                 raise ValidationError(errors)
             txn.commit([r.change for r in results])
         return results
+
+    def _check_photo_files(self, ops: list[Op]) -> None:
+        """Every photo a write names must have its file kept already: the photo API (geo/photos) writes the
+        files first, so an edit, an import or a hand-made request cannot add an entry pointing at nothing."""
+        named: dict[str, tuple[Op, int]] = {}
+        for op in ops:
+            photos = (op.properties or {}).get("photos") if isinstance(op.properties, dict) else None
+            if isinstance(photos, list):
+                for i, entry in enumerate(photos):
+                    pid = entry.get("id") if isinstance(entry, dict) else None
+                    if isinstance(pid, str) and PHOTO_ID.match(pid):
+                        named.setdefault(pid, (op, i))
+        if not named:
+            return
+        missing = self.blobs.missing(named)
+        if missing:
+            raise ValidationError([FieldError(f"photos[{named[p][1]}].id", t("photo.file_missing", photo=p), named[p][0].id)
+                                   for p in sorted(missing)])
 
     def _prepare(self, txn: Transaction, op: Op, pending: dict, *, user: str, now: str, repair: bool) -> WriteResult:
         layer = self.layer(op.layer)
