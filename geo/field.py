@@ -4,7 +4,8 @@
 open problems, results) with what a phone needs to work without network:
 each place's shape (WGS84 GeoJSON), its version (sent back with the result
 as `seen_version`, so a place changed meanwhile is told, never overwritten),
-its status' label and colour, and the choices of the form (results,
+its status' label and colour, the photos taken on this day's inspection
+(newest first), and the choices of the form (results,
 categories, the default deadline).
 """
 
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.inspections import RESULTS, local_time, route_sheet
+from geo.photos import photos_of
 from geo.store.base import Store
 
 
@@ -24,9 +26,11 @@ def field_list(store: Store, campaign: Campaign, listing: dict | None, day: date
     places = []
     for order, row in enumerate(route_sheet(store, campaign, listing) if listing else [], start=1):
         try:
-            geometry = store.get(row["layer"], row["id"])["geometry"]
+            feature = store.get(row["layer"], row["id"])
         except NotFound:
-            geometry = None
+            feature = {"geometry": None, "properties": {}}
+        photos = [{"id": e["id"], "role": e.get("role"), "problem": e.get("problem"), "taken_at": e.get("taken_at")}
+                  for e in photos_of(feature) if e.get("inspection") == day.isoformat()]
         status = statuses.get(row.get("status"))
         places.append({
             "order": order, "layer": row["layer"], "id": row["id"], "name": row.get("name"), "kind": row.get("kind"),
@@ -34,7 +38,7 @@ def field_list(store: Store, campaign: Campaign, listing: dict | None, day: date
             "status_label": status.label if status else row.get("status"),
             "color": status.color if status else "#888888", "version": row.get("version"),
             "people": row["people"], "open_problems": row["open_problems"], "result": row["result"],
-            "geometry": geometry,
+            "photos": photos, "geometry": feature["geometry"],
         })
     return {
         "date": day.isoformat(), "seed": listing["seed"] if listing else None,

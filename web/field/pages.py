@@ -32,6 +32,7 @@ def field_page():
         "caches": CACHES, "record": url_for("workflow.record_inspection_api", day=day, fid="__fid__"),
         "photos": "/api/layers/__layer__/features/__fid__/photos",
         "problemPhotos": "/api/layers/__layer__/features/__fid__/problems/__pid__/photos",
+        "thumb": "/photos/__id__/thumb.jpg",
     }
     resp = make_response(render_template("field.html", day=day, config=config))
     resp.headers["Permissions-Policy"] = PERMISSIONS

@@ -139,14 +139,19 @@ export function showState(card, place, state) {
   form.querySelector(".field-save").disabled = Boolean(queuedResult);
 
   var thumbs = card.querySelector(".field-thumbs");
-  thumbs.querySelectorAll("img").forEach(function (img) { URL.revokeObjectURL(img.src); });
+  thumbs.querySelectorAll("img[data-local]").forEach(function (img) { URL.revokeObjectURL(img.src); });
   thumbs.replaceChildren();
-  state.queued.filter(function (it) { return it.kind === "photo"; }).forEach(function (it) {
-    var li = elAttrs("li", { dataset: { id: it.id } });
-    li.append(elAttrs("img", { src: URL.createObjectURL(it.blob), alt: it.name || "" }));
+  (place.photos || []).forEach(function (photo) {
+    var li = elAttrs("li", { dataset: { id: photo.id, sent: "true" } });
+    li.append(elAttrs("img", { src: state.thumb(photo.id), alt: "" }));
     thumbs.append(li);
   });
-  var sent = ((state.outcome && state.outcome.photos) || []).length;
+  state.queued.filter(function (it) { return it.kind === "photo"; }).forEach(function (it) {
+    var li = elAttrs("li", { dataset: { id: it.id, sent: "false" } });
+    li.append(elAttrs("img", { src: URL.createObjectURL(it.blob), alt: it.name || "", dataset: { local: "" } }));
+    thumbs.append(li);
+  });
+  var sent = Math.max(((state.outcome && state.outcome.photos) || []).length, (place.photos || []).length);
   var notes = [];
   if (sent) notes.push(t("field.photos_sent", { n: sent }));
   if (state.photoRefused) notes.push(t("field.photo_refused", { reason: state.photoRefused }));

@@ -23,10 +23,12 @@ async function problemText(resp) {
 }
 
 export class Sender {
-  constructor(config, queue, report) {
+  constructor(config, queue, report, emptied) {
     this.config = config;
     this.queue = queue;
-    this.report = report; // report(kind, item, answer) after each item: "done" | "refused"
+    this.report = report; // report(how, item, answer) after each item: how is "done" or "refused"
+    this.emptied = emptied; // emptied() when a flush that sent something leaves the queue empty
+    this.sent = 0;
     this.running = false;
     this.again = false;
     this.failures = 0;
@@ -62,6 +64,10 @@ export class Sender {
         }
         this.failures = 0;
       } while (this.again);
+      if (!stopped && this.sent) {
+        this.sent = 0;
+        this.emptied();
+      }
     } finally {
       this.running = false;
     }
@@ -87,6 +93,7 @@ export class Sender {
         { photos: (outcome.photos || []).concat([item.id]) });
     }
     await this.queue.remove(item.seq);
+    this.sent += 1;
     this.report(how, item, answer);
     return true;
   }

@@ -25,6 +25,10 @@ var note = document.querySelector("[data-field-note]");
 var here = { lon: null, lat: null };
 var refusedPhotos = {};
 
+function thumbUrl(id) {
+  return config.thumb.replace("__id__", encodeURIComponent(id));
+}
+
 function showNet() {
   net.dataset.state = navigator.onLine ? "online" : "offline";
   net.textContent = navigator.onLine ? t("field.online") : t("field.offline");
@@ -93,14 +97,32 @@ async function main() {
     for (var place of list.places) {
       var key = placeKey(config.day, place.layer, place.id);
       showState(byKey[key], place, { queued: ofPlace(items, place.layer, place.id),
-        outcome: await queue.outcome(key), photoRefused: refusedPhotos[key] });
+        outcome: await queue.outcome(key), photoRefused: refusedPhotos[key], thumb: thumbUrl });
     }
   }
 
+  function placeOf(item) {
+    return list.places.find(function (p) { return p.layer === item.layer && p.id === item.fid; });
+  }
+
   var sender = new Sender(config, queue, function (how, item, answer) {
+    var place = placeOf(item);
     if (item.kind === "photo" && how === "refused") {
       refusedPhotos[placeKey(config.day, item.layer, item.fid)] = answer.refused;
     }
+    // this phone's own photo made the place's next version: a result saved after it saw that one
+    if (item.kind === "photo" && how === "done" && place && answer.feature && answer.feature.version === place.version + 1) {
+      place.version = answer.feature.version;
+    }
+  }, async function () {
+    // everything sent: the list again from the server (results, photos, versions as they are now)
+    var fresh = await loadList();
+    if (!fresh) return;
+    fresh.places.forEach(function (f) {
+      var place = list.places.find(function (p) { return p.layer === f.layer && p.id === f.id; });
+      if (place) Object.assign(place, { version: f.version, result: f.result, photos: f.photos });
+    });
+    await refresh(await queue.items());
   });
   var actions = {
     save: function (place, body) {
