@@ -1311,6 +1311,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.admin.link_name": {"zh": "名称", "en": "Name"},
     "page.admin.link_page": {"zh": "打开的页面", "en": "Page it opens"},
     "page.admin.new_display": {"zh": "新建显示链接", "en": "New display link"},
+    "page.admin.display_photos": {"zh": "显示照片缩略图", "en": "Show photo thumbnails"},
+    "page.admin.display_photos_on": {"zh": "含照片", "en": "with photos"},
     "page.admin.display_placeholder": {"zh": "指挥中心大屏1", "en": "Command centre screen 1"},
     "page.admin.page": {"zh": "页面", "en": "Page"},
     "page.admin.recent_changes": {"zh": "最近的修改", "en": "Recent changes"},
@@ -1711,6 +1713,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "accounts.csrf_wrong": {
         "zh": "页面已过期(安全令牌 CSRF 缺失或不符),请刷新页面后重试;未保存任何内容",
         "en": "missing or wrong CSRF token; reload the page and try again; nothing was saved",
+    },
+
+    # --- photos over HTTP: uploads, images, display links (web/photos, web/access/display_scope.py) -------
+    "photos.display_off": {
+        "zh": "此大屏显示链接未开放照片;如需在大屏上显示照片,请管理员新建勾选“显示照片缩略图”的链接",
+        "en": "this display link shows no photos; an administrator can make a link with photo thumbnails on",
+    },
+    "photos.display_thumbs_only": {
+        "zh": "大屏显示链接只能查看照片缩略图,不能查看大图或原图",
+        "en": "a display link sees photo thumbnails only, never the larger images or the original",
+    },
+    "photos.file_missing": {
+        "zh": "没有收到照片:请在表单字段 file 中上传一张照片(multipart/form-data)",
+        "en": "no photo received: send one in the form field file (multipart/form-data)",
+    },
+    "photos.bad_client_id": {
+        "zh": "client_id 应为 1 到 {limit} 个英文字母、数字或“-”“_”“.”“:”",
+        "en": "client_id must be 1 to {limit} letters, digits, '-', '_', '.' or ':'",
     },
 
     # --- the own API, viewports, imports, timelines (web/api, web/wall, web/edit, geo) ----------------

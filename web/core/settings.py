@@ -118,6 +118,12 @@ class Settings(BaseModel):
     login_limit_account: str = _setting("5 per 15 minutes", "password checks per client address and user name")
     font_cache: Path | None = _setting(None, "where printed maps keep their converted font subsets; read from the "
                                              "environment only", shown="the user's cache folder")
+    photo_max_mb: float = _setting(15, "the largest photo an upload may send, in megabytes (a larger one is refused "
+                                       "with 413 before it is read)", ge=1, le=200)
+    photo_keep_location: bool = _setting(False, "`true`: the full-size image of a photo uploaded from now on keeps the "
+                                                "camera's EXIF, GPS position included; unset: every image served is "
+                                                "written without it (the photo's entry keeps the position as data "
+                                                "either way)", shown="unset")
 
     @field_validator("*", mode="before")
     @classmethod
@@ -127,7 +133,7 @@ class Settings(BaseModel):
             return cls.model_fields[info.field_name].default
         return value
 
-    @field_validator("access_log", "public_view", "https", mode="before")
+    @field_validator("access_log", "public_view", "https", "photo_keep_location", mode="before")
     @classmethod
     def _switch(cls, value: Any) -> Any:
         """Switches are read by the one boolean reader (geo/parsing.py): true/false, 1/0, yes/no, on/off."""
