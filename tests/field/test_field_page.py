@@ -4,14 +4,17 @@ route order, a page that fits the phone, and results queued while offline and se
 from __future__ import annotations
 
 import base64
+import io
 import json
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 
 import pytest
+from PIL import Image
 
 from geo import inspections as insp
+from geo.photos import photos_of
 from tests.browser.harness import copy_demo, live_server, open_phone_page
 
 pytestmark = pytest.mark.browser
@@ -90,6 +93,22 @@ def record_on_phone(page, fid: str, result: str, category: str | None = None, no
     c.locator(".field-save").tap()
 
 
+def jpeg(colour: tuple[int, int, int], size: tuple[int, int] = (1600, 1200)) -> bytes:
+    """A photo as a phone's camera saves it: a JPEG, made here."""
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def attach_on_phone(page, fid: str, *photos: tuple[str, bytes]) -> None:
+    page.locator(f"#field-place-{fid} input[type=file]").set_input_files(
+        [{"name": name, "mimeType": "image/jpeg", "buffer": data} for name, data in photos])
+
+
+def queued(page, n: int) -> None:
+    page.wait_for_function(f"() => document.querySelector('[data-field-queue]').dataset.count === '{n}'")
+
+
 def results_of(server) -> dict[str, dict | None]:
     ctx = server.app.extensions["guatu"]
     listing = insp.load(ctx.store, datetime.fromisoformat(DAY).date())
@@ -133,51 +152,86 @@ def test_the_cards_follow_the_route_and_the_page_fits_a_phone(browser, server):
     page.context.close()
 
 
-def test_results_recorded_offline_survive_a_reload_and_are_sent_once_back_online(browser, server):
+def test_results_and_photos_recorded_offline_survive_a_reload_and_are_sent_once_back_online(browser, server):
     page, log = sign_in(browser, server)
     page.wait_for_selector("html[data-field-offline-ready]", state="attached")
-    a, b, c = (p["id"] for p in server.places[:3])
+    (a, la), (b, lb), (c, _) = ((p["id"], p["layer"]) for p in server.places[:3])
     page.context.set_offline(True)
     page.wait_for_function("() => document.querySelector('[data-field-net]').textContent === '离线'")
     record_on_phone(page, a, "ok", notes="门前干净")
+    attach_on_phone(page, a, ("gate.jpg", jpeg((40, 120, 40))))
     record_on_phone(page, b, "problem", category="乱堆乱放", notes="楼道堆物")
-    page.wait_for_function("() => document.querySelector('[data-field-queue]').dataset.count === '2'")
-    assert queue_text(page) == "待上传 2"
+    attach_on_phone(page, b, ("stairs.jpg", jpeg((120, 40, 40))), ("hall.jpg", jpeg((40, 40, 120))))
+    queued(page, 5)
+    assert queue_text(page) == "待上传 5"
     assert card(page, a).locator(".field-outcome").inner_text() == "已保存在本机,联网后自动上传"
     assert card(page, a).locator(".field-form").is_hidden()
+    assert card(page, b).locator(".field-thumbs li[data-sent=false] img").count() == 2
 
     # a reload without network: the page, its scripts and the list come from the service worker, the queue stays
     page.reload()
     page.wait_for_selector("html[data-field-ready]", state="attached")
     assert [x.get_attribute("data-id") for x in page.locator(".field-card").all()] == [p["id"] for p in server.places]
-    assert queue_text(page) == "待上传 2"
+    assert queue_text(page) == "待上传 5"
     assert card(page, b).locator(".field-outcome").inner_text() == "已保存在本机,联网后自动上传"
+    assert card(page, b).locator(".field-thumbs li[data-sent=false] img").count() == 2
     record_on_phone(page, c, "relapse", category="违章建筑")
-    page.wait_for_function("() => document.querySelector('[data-field-queue]').dataset.count === '3'")
+    queued(page, 6)
+    store = server.app.extensions["guatu"].store
     assert all(r is None for r in results_of(server).values())  # nothing reached the server
+    assert not photos_of(store.get(la, a)) and not photos_of(store.get(lb, b))
 
-    revision = server.app.extensions["guatu"].store.revision()
+    revision = store.revision()
     page.context.set_offline(False)
-    page.wait_for_function("() => document.querySelector('[data-field-queue]').dataset.count === '0'")
+    queued(page, 0)
     assert queue_text(page) == "已全部上传"
     results = results_of(server)
     assert (results[a]["result"], results[a]["notes"], results[a]["inspector"]) == ("ok", "门前干净", "李督导 (editor1)")
     assert results[b]["result"] == "problem" and results[c]["result"] == "relapse"
-    store = server.app.extensions["guatu"].store
-    assert store.revision() == revision + 2  # two places changed (a problem, a relapse), once each
-    problems = store.get(server.places[1]["layer"], b)["properties"]["problems"]
+    # two places changed by their results (a problem, a relapse), three photos added: one change each
+    assert store.revision() == revision + 5
+    problems = store.get(lb, b)["properties"]["problems"]
     assert [p["id"] for p in problems].count(results[b]["problem"]) == 1
+    at_a, at_b = photos_of(store.get(la, a)), photos_of(store.get(lb, b))
+    assert [(p["role"], p["inspection"], p["problem"]) for p in at_a] == [("inspection", DAY, None)]
+    assert [(p["role"], p["problem"]) for p in at_b] == [("before", results[b]["problem"])] * 2
+    assert len({p["id"] for p in at_b}) == 2 and all(p["client_id"] for p in at_a + at_b)
+    assert at_a[0]["location"] == {"lon": HERE[0], "lat": HERE[1], "source": "device"}
+    assert at_a[0]["taken_by"] == "李督导 (editor1)"
     assert card(page, b).locator(".field-outcome").inner_text().startswith("已记录:发现问题 16:00")
+    page.wait_for_function(f"() => document.querySelectorAll('#field-place-{b} .field-thumbs li[data-sent=true] img').length === 2")
+    assert card(page, b).locator(".field-photos-sent").inner_text() == "已上传照片 2 张"
 
     # the same client ids sent again (an answer lost on the way) change nothing
     for fid in (a, b, c):
         body = {"result": results[fid]["result"], "client_id": results[fid]["client_id"], "category": "乱堆乱放"}
         status, row = call(server, "POST", f"/api/inspections/{DAY}/{fid}", body)
         assert status == 200 and row["result"]["client_id"] == results[fid]["client_id"]
-    assert store.revision() == revision + 2 and results_of(server) == results
+    again = resend_photo(server, la, a, at_a[0]["client_id"], jpeg((40, 120, 40)))
+    assert again["photo"]["id"] == at_a[0]["id"]
+    assert store.revision() == revision + 5 and results_of(server) == results
+    assert photos_of(store.get(la, a)) == at_a
     assert log.outside == []
     assert [e for e in log.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
     page.context.close()
+
+
+def resend_photo(server, layer: str, fid: str, client_id: str, data: bytes) -> dict:
+    """The photo API called again with a client id it has seen: 200 and the entry it holds."""
+    boundary = "guatu-field-test"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="role"\r\n\r\ninspection\r\n'.encode(),
+             f'--{boundary}\r\nContent-Disposition: form-data; name="inspection"\r\n\r\n{DAY}\r\n'.encode(),
+             f'--{boundary}\r\nContent-Disposition: form-data; name="client_id"\r\n\r\n{client_id}\r\n'.encode(),
+             (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="again.jpg"\r\n'
+              "Content-Type: image/jpeg\r\n\r\n").encode() + data + b"\r\n",
+             f"--{boundary}--\r\n".encode()]
+    auth = base64.b64encode(f"{EDITOR[0]}:{EDITOR[1]}".encode()).decode()
+    req = urllib.request.Request(f"{server.url}/api/layers/{layer}/features/{fid}/photos", method="POST",
+                                 data=b"".join(parts), headers={"Authorization": f"Basic {auth}",
+                                                                "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 200
+        return json.loads(resp.read())
 
 
 def test_a_place_changed_by_a_planner_meanwhile_is_told_to_the_inspector_and_the_desk(browser, server):

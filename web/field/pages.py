@@ -30,9 +30,10 @@ def field_page():
         "day": day, "csrf": csrf_token(), "user": who.name if who else "",
         "list": url_for("field.field_api", day=day), "worker": url_for("field.service_worker"), "scope": SCOPE,
         "caches": CACHES, "record": url_for("workflow.record_inspection_api", day=day, fid="__fid__"),
-        "photos": "/api/layers/__layer__/features/__fid__/photos",
-        "problemPhotos": "/api/layers/__layer__/features/__fid__/problems/__pid__/photos",
-        "thumb": "/photos/__id__/thumb.jpg",
+        # the photo API's URLs with __names__ the page fills in (web/photos)
+        "photos": url_for("photos.upload_photo", layer_id="__layer__", fid="__fid__"),
+        "problemPhotos": url_for("photos.upload_problem_photo", layer_id="__layer__", fid="__fid__", pid="__pid__"),
+        "thumb": url_for("photos.image", photo_id="__id__", variant="thumb"),
     }
     resp = make_response(render_template("field.html", day=day, config=config))
     resp.headers["Permissions-Policy"] = PERMISSIONS
