@@ -2188,6 +2188,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{fid} 不存在(可能已被删除);If-Match: * 要求它存在,未写入任何内容",
         "en": "{fid} does not exist (perhaps deleted); If-Match: * requires it to exist; nothing was written",
     },
+    # --- photos in a place's history (geo/history.py) -----------------------------------------------
+    "history.photos": {"zh": "照片", "en": "Photos"},
+    "history.photos_added": {"zh": "新增照片 {n} 张({roles})", "en": "{n} photo(s) added ({roles})"},
+    "history.photos_removed": {"zh": "删除照片 {n} 张({roles})", "en": "{n} photo(s) removed ({roles})"},
+    "history.photo_alt": {"zh": "{role}照片", "en": "{role} photo"},
+    "history.photos_changed": {"zh": "照片说明修改 {n} 张", "en": "{n} photo caption(s) changed"},
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)
     # wall map: loading, tooltip
@@ -2458,6 +2464,43 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.photos_sent": {"zh": "已上传照片 {n} 张", "en": "{n} photo(s) uploaded"},
     "field.not_inspected": {"zh": "待督导", "en": "Not yet inspected"},
     "field.problem_opened": {"zh": "已新增台账问题 {id}", "en": "Ledger problem {id} opened"},
+    # photos: the wall's card and its enlarged view, the editor's photo sections, the playback's compare
+    "wall.photo.role.place": {"zh": "现场", "en": "on site"},
+    "wall.photo.role.before": {"zh": "整改前", "en": "before rectification"},
+    "wall.photo.role.after": {"zh": "整改后", "en": "after rectification"},
+    "wall.photo.role.check": {"zh": "核查", "en": "verification"},
+    "wall.photo.role.inspection": {"zh": "督导", "en": "inspection"},
+    "wall.photo.title": {"zh": "照片({n} 张)", "en": "Photos ({n})"},
+    "wall.photo.open": {"zh": "放大照片:{role}", "en": "Enlarge the photo: {role}"},
+    "wall.photo.close": {"zh": "关闭照片", "en": "Close the photo"},
+    "wall.photo.prev": {"zh": "上一张", "en": "Previous"},
+    "wall.photo.next": {"zh": "下一张", "en": "Next"},
+    "wall.photo.counter": {"zh": "第 {i} / {n} 张", "en": "{i} of {n}"},
+    "wall.photo.by": {"zh": "{who} 拍摄", "en": "taken by {who}"},
+    "wall.photo.more": {"zh": "另有 {n} 张", "en": "{n} more"},
+    "editor.photo.title": {"zh": "照片", "en": "Photos"},
+    "editor.photo.problem_title": {"zh": "问题 {id} 的照片", "en": "Photos of problem {id}"},
+    "editor.photo.drop": {"zh": "把照片拖到这里,或粘贴图片", "en": "Drop photos here, or paste an image"},
+    "editor.photo.choose": {"zh": "选择照片", "en": "Choose photos"},
+    "editor.photo.camera": {"zh": "拍照", "en": "Take a photo"},
+    "editor.photo.role": {"zh": "照片类型", "en": "Kind of photo"},
+    "editor.photo.none": {"zh": "还没有照片", "en": "No photos yet"},
+    "editor.photo.uploading": {"zh": "正在上传 {name}:{pct}%", "en": "Uploading {name}: {pct}%"},
+    "editor.photo.uploaded": {"zh": "照片已上传(版本 {version})", "en": "Photo uploaded (version {version})"},
+    "editor.photo.already": {"zh": "这张照片已经在本处,未重复添加", "en": "This photo is already here; not added twice"},
+    "editor.photo.failed": {"zh": "照片未上传:{message}", "en": "The photo was not uploaded: {message}"},
+    "editor.photo.failed_http": {"zh": "服务器答复 {status}", "en": "the server answered {status}"},
+    "editor.photo.not_image": {"zh": "{name} 不是图片", "en": "{name} is not an image"},
+    "editor.photo.remove": {"zh": "删除照片", "en": "Remove the photo"},
+    "editor.photo.remove_ask": {
+        "zh": "删除这张{role}照片?删除会记入历史。", "en": "Remove this {role} photo? The removal is kept in the history.",
+    },
+    "editor.photo.removed": {"zh": "照片已删除(版本 {version})", "en": "Photo removed (version {version})"},
+    "editor.photo.remove_failed": {"zh": "照片未删除:{message}", "en": "The photo was not removed: {message}"},
+    "playback.photos.before": {"zh": "整治前照片", "en": "Photos before"},
+    "playback.photos.after": {"zh": "整治后照片", "en": "Photos after"},
+    "playback.photos.none": {"zh": "这一处暂无照片", "en": "No photos of this place"},
+    "playback.photos.caption": {"zh": "{day} · {role}", "en": "{day} · {role}"},
 }
 
 

@@ -257,7 +257,13 @@ COMPONENTS: dict = {
         "ReadableEntry": {
             "type": "object", "required": ["seq", "at", "user", "op", "version", "changes"],
             "properties": {"seq": {"type": "integer"}, "at": {"type": "string"}, "user": {"type": "string"},
-                           "op": {"type": "string"}, "version": {"type": "integer"}, "changes": {"type": "array"}},
+                           "op": {"type": "string"}, "version": {"type": "integer"}, "changes": {"type": "array", "items": {
+                               "type": "object", "required": ["field", "label", "before", "after"],
+                               "properties": {"field": {"type": "string"}, "label": {"type": "string"}, "before": {},
+                                              "after": {}, "photos": {
+                                                  "type": "array", "description": "a change of photos: the photos "
+                                                  "added, removed or recaptioned, with their image URLs",
+                                                  "items": {"type": "object"}}}}}},
         },
         "Changes": {
             "type": "object", "required": ["revision", "changes"],
@@ -376,6 +382,16 @@ COMPONENTS: dict = {
                                                      "name": {"type": "string"}}}},
                 "problems": {"type": "array", "description": "open problems, overdue and overnight first", "items": {"type": "object"}},
                 "closed_problems": {"type": "integer"},
+                "photos": {"type": "array", "description": "its photos, newest first, without location; empty for a "
+                                                           "display link its link does not let see photos", "items": {
+                    "type": "object", "required": ["id", "role", "role_label", "urls"],
+                    "properties": {"id": {"type": "string"}, "role": {"type": "string"}, "role_label": {"type": "string"},
+                                   "problem": NULLABLE_STRING, "inspection": NULLABLE_STRING,
+                                   "taken_at": NULLABLE_STRING, "taken_by": NULLABLE_STRING, "added_at": NULLABLE_STRING,
+                                   "caption": NULLABLE_STRING, "width": {"type": ["integer", "null"]},
+                                   "height": {"type": ["integer", "null"]},
+                                   "urls": {"type": "object", "description": "thumb, preview and full image URLs "
+                                                                             "(a display link: thumb only)"}}}},
                 "bbox": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 4, "maxItems": 4,
                          "description": "[west, south, east, north] in the display CRS"},
                 "as_of": {"type": "string", "format": "date", "description": "with ?date=: the day it stood so"},

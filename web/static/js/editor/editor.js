@@ -13,12 +13,14 @@
  * (editor/panel.js), the attribute form (editor/form.js), selecting
  * (editor/selection.js), drawing and reshaping (editor/tools.js), saving and
  * stale saves (editor/saving.js, editor/conflict.js), the ledger
- * (editor/ledger.js) and the past-day viewer (editor/as-of.js).
+ * (editor/ledger.js), photos (editor/photos.js) and the past-day viewer
+ * (editor/as-of.js).
  */
 import asOf from "./as-of.js";
 import form from "./form.js";
 import ledger from "./ledger.js";
 import panel from "./panel.js";
+import photos from "./photos.js";
 import saving from "./saving.js";
 import selection from "./selection.js";
 import tools from "./tools.js";
@@ -150,4 +152,4 @@ Editor.prototype.start = function () {
   });
 };
 
-Object.assign(Editor.prototype, panel, form, selection, tools, saving, ledger, asOf);
+Object.assign(Editor.prototype, panel, form, selection, tools, saving, ledger, photos, asOf);
