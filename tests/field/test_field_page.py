@@ -1,29 +1,32 @@
 """The inspector's phone page (/field/) in a real Chromium on a 390 px touch phone with a position: the cards in
-route order, a page that fits the phone, and results queued while offline and sent once when back online."""
+route order, a page that fits the phone, results and photos queued while offline and sent once when back online,
+and a place changed meanwhile told to the inspector and the desk."""
 
 from __future__ import annotations
 
-import base64
-import io
-import json
-import urllib.error
-import urllib.request
-from datetime import UTC, datetime
-
 import pytest
-from PIL import Image
 
-from geo import inspections as insp
 from geo.photos import photos_of
 from tests.browser.harness import copy_demo, live_server, open_phone_page
+from tests.field.phone import (
+    DAY,
+    EDITOR,
+    HERE,
+    PLANNER,
+    attach_on_phone,
+    call,
+    card,
+    fixed_clock,
+    jpeg,
+    queue_text,
+    queued,
+    record_on_phone,
+    resend_photo,
+    results_of,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
-
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 16:00 in Zhengzhou, the demo's "today"
-DAY = "2026-11-24"
-EDITOR = ("editor1", "correct horse battery")
-PLANNER = ("planner1", "correct horse battery")
-HERE = (113.62, 34.74)  # lon, lat: the inspector in Erqi district
 
 # every visible thing a finger taps, with its size; a checkbox counts through its label
 TARGETS = """() => [...document.querySelectorAll('a, button, select, textarea, input:not([type=checkbox]):not([type=file]),'
@@ -37,21 +40,6 @@ SMALL_TEXT = """() => [...document.querySelectorAll('body *')].filter(n => n.get
     .map(n => [n.tagName, n.textContent.trim().slice(0, 10), parseFloat(getComputedStyle(n).fontSize)]).filter(x => x[2] < 12)"""
 
 
-def fixed_clock() -> datetime:
-    return NOW
-
-
-def call(server, method: str, path: str, body: dict | None = None, who: tuple[str, str] = EDITOR) -> tuple[int, dict]:
-    auth = base64.b64encode(f"{who[0]}:{who[1]}".encode()).decode()
-    req = urllib.request.Request(server.url + path, method=method, data=json.dumps(body).encode() if body else None,
-                                 headers={"Content-Type": "application/json", "Authorization": f"Basic {auth}"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
-
-
 @pytest.fixture
 def server(tmp_path):
     data = copy_demo(tmp_path / "data")
@@ -63,56 +51,6 @@ def server(tmp_path):
         assert status == 201
         s.places = listing["places"]
         yield s
-
-
-def sign_in(browser, server, geolocation=HERE):
-    page, log = open_phone_page(browser, server.url, "/login?next=/field/", geolocation=geolocation)
-    page.fill("input[name=username]", EDITOR[0])
-    page.fill("input[name=password]", EDITOR[1])
-    page.click("button[type=submit]")
-    page.wait_for_url("**/field/")
-    page.wait_for_selector("html[data-field-ready]", state="attached")
-    return page, log
-
-
-def card(page, fid: str):
-    return page.locator(f"#field-place-{fid}")
-
-
-def queue_text(page) -> str:
-    return page.locator("[data-field-queue]").inner_text()
-
-
-def record_on_phone(page, fid: str, result: str, category: str | None = None, notes: str = "") -> None:
-    c = card(page, fid)
-    c.locator(f".field-toggle[data-result={result}]").tap()
-    if category:
-        c.locator("select[name=category]").select_option(category)
-    if notes:
-        c.locator("textarea[name=notes]").fill(notes)
-    c.locator(".field-save").tap()
-
-
-def jpeg(colour: tuple[int, int, int], size: tuple[int, int] = (1600, 1200)) -> bytes:
-    """A photo as a phone's camera saves it: a JPEG, made here."""
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, "JPEG", quality=85)
-    return out.getvalue()
-
-
-def attach_on_phone(page, fid: str, *photos: tuple[str, bytes]) -> None:
-    page.locator(f"#field-place-{fid} input[type=file]").set_input_files(
-        [{"name": name, "mimeType": "image/jpeg", "buffer": data} for name, data in photos])
-
-
-def queued(page, n: int) -> None:
-    page.wait_for_function(f"() => document.querySelector('[data-field-queue]').dataset.count === '{n}'")
-
-
-def results_of(server) -> dict[str, dict | None]:
-    ctx = server.app.extensions["guatu"]
-    listing = insp.load(ctx.store, datetime.fromisoformat(DAY).date())
-    return {p["id"]: p["result"] for p in listing["places"]}
 
 
 def test_the_cards_follow_the_route_and_the_page_fits_a_phone(browser, server):
@@ -214,24 +152,6 @@ def test_results_and_photos_recorded_offline_survive_a_reload_and_are_sent_once_
     assert log.outside == []
     assert [e for e in log.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
     page.context.close()
-
-
-def resend_photo(server, layer: str, fid: str, client_id: str, data: bytes) -> dict:
-    """The photo API called again with a client id it has seen: 200 and the entry it holds."""
-    boundary = "guatu-field-test"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="role"\r\n\r\ninspection\r\n'.encode(),
-             f'--{boundary}\r\nContent-Disposition: form-data; name="inspection"\r\n\r\n{DAY}\r\n'.encode(),
-             f'--{boundary}\r\nContent-Disposition: form-data; name="client_id"\r\n\r\n{client_id}\r\n'.encode(),
-             (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="again.jpg"\r\n'
-              "Content-Type: image/jpeg\r\n\r\n").encode() + data + b"\r\n",
-             f"--{boundary}--\r\n".encode()]
-    auth = base64.b64encode(f"{EDITOR[0]}:{EDITOR[1]}".encode()).decode()
-    req = urllib.request.Request(f"{server.url}/api/layers/{layer}/features/{fid}/photos", method="POST",
-                                 data=b"".join(parts), headers={"Authorization": f"Basic {auth}",
-                                                                "Content-Type": f"multipart/form-data; boundary={boundary}"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        assert resp.status == 200
-        return json.loads(resp.read())
 
 
 def test_a_place_changed_by_a_planner_meanwhile_is_told_to_the_inspector_and_the_desk(browser, server):
