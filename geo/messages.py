@@ -1526,6 +1526,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "page.insp.no_list": {"zh": "{day} 还没有督导清单。", "en": "No inspection list for {day} yet."},
     "page.insp.changed_tag": {"zh": "离线期间地点已被修改", "en": "Place changed while offline"},
+    "page.insp.field_link": {"zh": "手机现场督导", "en": "On a phone, in the field"},
     "page.field.title": {"zh": "现场督导 {day}", "en": "Field inspection {day}"},
     "page.field.heading": {"zh": "现场督导", "en": "Field inspection"},
     "page.field.desk": {"zh": "督导清单", "en": "The desk list"},
