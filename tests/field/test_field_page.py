@@ -157,20 +157,33 @@ def test_results_and_photos_recorded_offline_survive_a_reload_and_are_sent_once_
 def test_a_place_changed_by_a_planner_meanwhile_is_told_to_the_inspector_and_the_desk(browser, server):
     page, log = sign_in(browser, server)
     page.wait_for_selector("html[data-field-offline-ready]", state="attached")
-    target = server.places[1]
+    target, taken = server.places[1], server.places[2]
     page.context.set_offline(True)
     record_on_phone(page, target["id"], "ok", notes="已看过")
-    page.wait_for_function("() => document.querySelector('[data-field-queue]').dataset.count === '1'")
+    record_on_phone(page, taken["id"], "ok")
+    queued(page, 2)
     status, changed = call(server, "PATCH", f"/api/layers/{target['layer']}/features/{target['id']}",
                            {"properties": {"unit": "区城管局"}, "version": target["version"]}, who=PLANNER)
     assert status == 200, changed
+    status, _ = call(server, "POST", f"/api/inspections/{DAY}/{taken['id']}", {"result": "ok"}, who=PLANNER)
+    assert status == 201  # the desk recorded the other place meanwhile
 
     page.context.set_offline(False)
+    queued(page, 0)
     notice = card(page, target["id"]).locator(".field-changed")
     notice.wait_for()
     assert notice.inner_text().startswith("离线期间地点已被修改:规划王 (planner1) 于 2026-11-24 16:00 改为第")
     props = server.app.extensions["guatu"].store.get(target["layer"], target["id"])["properties"]
     assert props["unit"] == "区城管局"  # the planner's change stands
+    # the place the desk recorded first keeps the desk's result; the phone's is refused and the card says why
+    page.wait_for_function("(fid) => document.querySelector(`#field-place-${fid} .field-outcome`).dataset.kind === 'refused'"
+                           " && document.querySelector(`#field-place-${fid} .field-outcome`).textContent.startsWith('已记录')",
+                           arg=taken["id"])  # once the list is read again after the queue emptied
+    told = card(page, taken["id"]).locator(".field-outcome")
+    assert told.inner_text().startswith("已记录:正常 16:00(规划王 (planner1))")
+    assert told.locator(".field-refused").inner_text() == (
+        f"未能记录:{taken['id']} 已于 {DAY} 由 规划王 (planner1) 督导过")
+    assert results_of(server)[taken["id"]]["inspector"] == "规划王 (planner1)"
 
     desk, _ = open_phone_page(browser, server.url, "/login?next=/inspections")
     desk.fill("input[name=username]", PLANNER[0])

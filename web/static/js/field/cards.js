@@ -125,6 +125,11 @@ export function showState(card, place, state) {
       : t("field.recorded", { label: recorded.label, time: hhmm(recorded.at_local) })));
     if (recorded.problem) outcome.append(" ", el("span", null, t("field.problem_opened", { id: recorded.problem })));
     if (recorded.changed_notice) outcome.append(el("strong", "field-changed", recorded.changed_notice));
+    // this phone's result came after another one (the desk, another phone): kept, and the inspector told
+    if (state.outcome && state.outcome.refused && !state.outcome.result) {
+      outcome.dataset.kind = "refused";
+      outcome.append(el("strong", "field-refused", t("field.refused", { reason: state.outcome.refused })));
+    }
   } else if (queuedResult) {
     outcome.dataset.kind = "pending";
     outcome.textContent = t("field.queued");
