@@ -2464,6 +2464,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.photo_refused": {"zh": "照片未能上传:{reason}", "en": "A photo was not uploaded: {reason}"},
     "field.photos_sent": {"zh": "已上传照片 {n} 张", "en": "{n} photo(s) uploaded"},
     "field.not_inspected": {"zh": "待督导", "en": "Not yet inspected"},
+    "field.last_result": {"zh": "上次督导:{date} {label}", "en": "Last inspected: {date}, {label}"},
     "field.problem_opened": {"zh": "已新增台账问题 {id}", "en": "Ledger problem {id} opened"},
     # photos: the wall's card and its enlarged view, the editor's photo sections, the playback's compare
     "wall.photo.role.place": {"zh": "现场", "en": "on site"},

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
+from geo import inspections as insp
 from tests.web.conftest import login
 
 STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
@@ -76,3 +78,16 @@ def test_the_list_carries_shapes_versions_and_the_forms_choices_in_route_order(c
     assert got["categories"] and got["default_deadline"] == "2026-11-25"
     bad = client.get("/api/field/2026-02-30")
     assert bad.status_code == 400 and bad.headers["Content-Type"] == "application/problem+json"
+
+
+def test_each_place_carries_its_last_inspection_before_the_day(client, seeded, campaign):
+    earlier = insp.generate(seeded, campaign, date(2026, 11, 20), n=9, seed=1, user="李编")["places"]
+    insp.record(seeded, campaign, date(2026, 11, 20), earlier[0]["id"], result="ok", user="王五")
+    insp.record(seeded, campaign, date(2026, 11, 20), earlier[1]["id"], result="problem", category="乱堆乱放",
+                user="王五")
+    insp.generate(seeded, campaign, date(2026, 11, 24), n=9, seed=2, user="李编")  # every place again
+    login(client, "editor1")
+    got = {p["id"]: p["last_result"] for p in client.get("/api/field/2026-11-24").get_json()["places"]}
+    assert got[earlier[0]["id"]] == {"date": "2026-11-20", "result": "ok", "label": "正常"}
+    assert got[earlier[1]["id"]] == {"date": "2026-11-20", "result": "problem", "label": "发现问题"}
+    assert [got[p["id"]] for p in earlier[2:]] == [None] * 7

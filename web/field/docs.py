@@ -19,6 +19,8 @@ _PLACE = {
         "people": {"type": "array", "items": {"type": "object"}},
         "open_problems": {"type": "array", "items": {"type": "object"}},
         "result": {"type": ["object", "null"], "description": "The recorded result, if any."},
+        "last_result": {"type": ["object", "null"], "description": "The place's last inspection before the day: "
+                                                                    "date, result, label."},
         "photos": {"type": "array", "description": "Photos of this day's inspection, newest first.",
                    "items": {"type": "object", "properties": {"id": {"type": "string"}, "role": _TEXT,
                                                               "problem": _TEXT, "taken_at": _TEXT}}},

@@ -35,6 +35,10 @@ export function makeCard(place, list, actions) {
   card.append(el("p", "field-problems", problems.length
     ? t("field.open_problems", { n: problems.length, list: problems.map(function (q) { return q.category; }).join("、") })
     : t("field.no_problems")));
+  if (place.last_result) {
+    card.append(el("p", "field-last", t("field.last_result",
+      { date: place.last_result.date, label: place.last_result.label })));
+  }
   card.append(el("p", "field-outcome"));
 
   var form = elAttrs("form", { className: "field-form", novalidate: "" });
