@@ -15,6 +15,11 @@ export default [
     },
   },
   {
+    // the field page's service worker: a classic worker script (importScripts, Workbox as a global)
+    files: ["web/static/js/field/sw.js"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: { ...globals.serviceworker } },
+  },
+  {
     files: ["tests/js/**/*.js", "eslint.config.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.node } },
   },

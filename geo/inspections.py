@@ -231,16 +231,36 @@ def generate(store: Store, campaign: Campaign, day: date, *, n: int | None = Non
 
 def record(store: Store, campaign: Campaign, day: date, fid: str, *, result: str,
            user: str, notes: str = "", category: str | None = None, deadline: str | None = None,
-           layer: str | None = None, fixed: bool = False) -> dict:
-    """Record the inspection of one place of the day's list; returns the place's row.
+           layer: str | None = None, fixed: bool = False, client_id: str | None = None,
+           seen_version: int | None = None) -> dict:
+    """Record the inspection of one place of the day's list; returns the place's row (see `record_once`)."""
+    return record_once(store, campaign, day, fid, result=result, user=user, notes=notes, category=category,
+                       deadline=deadline, layer=layer, fixed=fixed, client_id=client_id, seen_version=seen_version)[0]
+
+
+def record_once(store: Store, campaign: Campaign, day: date, fid: str, *, result: str,
+                user: str, notes: str = "", category: str | None = None, deadline: str | None = None,
+                layer: str | None = None, fixed: bool = False, client_id: str | None = None,
+                seen_version: int | None = None) -> tuple[dict, bool]:
+    """Record the inspection of one place of the day's list; returns (the place's row, whether it was recorded now).
 
     `problem` and `relapse` open a ledger problem (`category` required) found
     by the campaign's inspection source on `day`; `relapse` also sets the
     place to the relapse status. `fixed` (立行立改, fixed on the spot) records
     the problem as found and closed that day. The store change and the list are both
-    written under the list's lock, the store change first."""
+    written under the list's lock, the store change first.
+
+    `client_id` is the id the recording device made for this result: sent again (a retry after a lost
+    answer, a phone's queue sent twice), the recorded row comes back unchanged with `False`; a place
+    already inspected under another id (or none) stays a conflict. `seen_version` is the place's version the
+    inspector saw when the list was loaded: if the place has changed since, the result is still recorded
+    (only the problem it opens and, for a relapse, the status are written, on top of the other changes) and
+    the result carries `changed_meanwhile` (who changed it, when) for the inspector and the planner."""
     if not isinstance(result, str) or result not in RESULTS:
         raise ValidationError([FieldError("result", t("request.not_in_enum", expected=", ".join(RESULTS)), fid)])
+    client_id = _client_id(client_id, fid)
+    if seen_version is not None and (isinstance(seen_version, bool) or not isinstance(seen_version, int)):
+        raise ValidationError([FieldError("seen_version", t("inspections.whole_number"), fid)])
     s = campaign.inspections
     with store.records_locked(KIND):
         listing = load(store, day)
@@ -251,32 +271,60 @@ def record(store: Store, campaign: Campaign, day: date, fid: str, *, result: str
             raise NotFound(t("inspections.not_listed", fid=fid, day=day))
         row = rows[0]
         if row.get("result"):
+            if client_id is not None and row["result"].get("client_id") == client_id:
+                return row, False
             raise Conflict(t("inspections.already_inspected", fid=fid, day=day, inspector=row["result"]["inspector"]))
         now = store.clock()
         entry = {"result": result, "label": RESULTS[result], "notes": (notes or "").strip(),
                  "at": iso(now), "inspector": user, "problem": None, "version": None,
-                 "fixed": bool(fixed) and result != "ok"}
+                 "fixed": bool(fixed) and result != "ok", "client_id": client_id, "changed_meanwhile": None}
+        feature = store.get(row["layer"], fid)
+        props = feature["properties"]
+        if seen_version is not None and props.get("version") != seen_version:
+            entry["changed_meanwhile"] = {"seen_version": seen_version, "version": props.get("version"),
+                                          "by": props.get("updated_by"), "at": props.get("updated_at")}
         if result in ("problem", "relapse"):
             if not category:
                 raise ValidationError([FieldError("category", t("inspections.category_needed"), fid)])
-            feature = store.get(row["layer"], fid)
             due = deadline or (day + timedelta(days=s.deadline_days)).isoformat()
             problem = {"category": category, "description": entry["notes"] or RESULTS[result],
                        "found_on": day.isoformat(), "found_by": s.source or campaign.inspection_sources[0],
-                       "deadline": due, "responsible": _responsible(feature["properties"])}
+                       "deadline": due, "responsible": _responsible(props)}
             if entry["fixed"]:
                 problem["status"] = next(p.key for p in campaign.problem_statuses if not p.open)
             changes = add_problem(feature, problem, campaign, day)
             if result == "relapse":
                 changes["status"] = s.relapse_status
-            written = store.update(row["layer"], fid, expected_version=feature["properties"]["version"],
+            written = store.update(row["layer"], fid, expected_version=props["version"],
                                    user=user, properties=changes).feature
             entry["problem"] = written["properties"]["problems"][-1]["id"]
             entry["version"] = written["properties"]["version"]
             row["status"] = written["properties"]["status"]
         row["result"] = entry
         store.put_record(KIND, day.isoformat(), listing)
-    return row
+    return row, True
+
+
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def _client_id(value: object, fid: str) -> str | None:
+    """A device's id for a result (a UUID, or any 8–64 letters, digits, - and _), or None."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not CLIENT_ID.match(value):
+        raise ValidationError([FieldError("client_id", t("inspections.bad_client_id"), fid)])
+    return value
+
+
+def changed_meanwhile_notice(result: dict | None, campaign: Campaign):
+    """What the inspector and the planner read when the place changed after the list was loaded, or None."""
+    changed = (result or {}).get("changed_meanwhile")
+    if not changed:
+        return None
+    at = local_time(changed["at"], campaign) if changed.get("at") else "?"
+    return t("inspections.changed_meanwhile", by=changed.get("by") or "?", at=at,
+             seen=changed["seen_version"], version=changed["version"])
 
 
 def local_time(stamp: str, campaign: Campaign) -> str:
@@ -301,7 +349,8 @@ def route_sheet(store: Store, campaign: Campaign, listing: dict) -> list[dict]:
         people = props.get("people") or {}
         result = row.get("result")
         if result:
-            result = {**result, "at_local": local_time(result["at"], campaign)}
+            result = {**result, "at_local": local_time(result["at"], campaign),
+                      "changed_notice": changed_meanwhile_notice(result, campaign)}
         out.append({**row, "result": result, "status": props.get("status", row.get("status")), "unit": props.get("unit"),
                     "deadline": props.get("deadline"), "version": props.get("version"),
                     "people": [{"role": label, "name": people.get(key)} for key, label in roles if people.get(key)],

@@ -97,10 +97,28 @@ def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 
     `Date` agrees with the server's clock and its timers can be run on at once (`page.clock.run_for`)
     instead of waited for; until a test moves it, its time flows from there as usual. `locale`: the browser's
     language, sent as Accept-Language (the campaign's people browse in Chinese)."""
-    log = PageLog()
-    allowed = urlsplit(base_url).netloc
     # the pages answer a browser's Accept-Language (web/core/language.py)
     context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale, locale=locale)
+    return _guarded_page(context, base_url, path, page_clock)
+
+
+PHONE = {"width": 390, "height": 844}  # a phone held upright, in CSS pixels
+
+
+def open_phone_page(browser: Browser, base_url: str, path: str = "/", *, geolocation: tuple[float, float] | None = None,
+                    locale: str = "zh-CN") -> tuple[Page, PageLog]:
+    """`open_page` on a phone: 390 px wide, touch, mobile viewport; the device at `geolocation` (lon, lat) with
+    the permission to read it, or without a position."""
+    options = {"viewport": PHONE, "device_scale_factor": 2, "is_mobile": True, "has_touch": True, "locale": locale}
+    if geolocation is not None:
+        options |= {"geolocation": {"longitude": geolocation[0], "latitude": geolocation[1], "accuracy": 12},
+                    "permissions": ["geolocation"]}
+    return _guarded_page(browser.new_context(**options), base_url, path, None)
+
+
+def _guarded_page(context, base_url: str, path: str, page_clock: datetime | None) -> tuple[Page, PageLog]:
+    log = PageLog()
+    allowed = urlsplit(base_url).netloc
 
     def guard(route, request):
         log.requests.append(request.url)

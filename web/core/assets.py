@@ -39,6 +39,14 @@ MANIFEST: dict[str, tuple[str, dict[str, str]]] = {
             "LICENSE": "LICENSE",
         },
     ),
+    # the field page's service worker: the workbox-sw loader and the modules it loads from these folders
+    # (its modulePathCb, web/static/js/field/sw.js), never from a CDN
+    "workbox-sw": ("workbox-sw", {"workbox-sw.js": "build/workbox-sw.js", "LICENSE": "LICENSE"}),
+    **{f"workbox-{name}": (f"workbox-{name}", {f"workbox-{name}.prod.js": f"build/workbox-{name}.prod.js",
+                                               "LICENSE": "LICENSE"})
+       for name in ("core", "precaching", "routing", "strategies")},
+    # the field page's queue of results and photos in IndexedDB
+    "idb": ("idb", {"idb.js": "build/index.js", "LICENSE": "LICENSE"}),
 }
 
 

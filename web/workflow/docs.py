@@ -77,8 +77,18 @@ RECORD_INSPECTION = {"summary": "Record the inspection of one place: ok, problem
                      "requestBody": _body({"result": {"type": "string", "enum": ["ok", "problem", "relapse"]},
                                            "notes": {"type": "string"}, "category": {"type": "string"},
                                            "deadline": {"type": "string"}, "layer": {"type": "string"},
-                                           "fixed": {"type": "boolean"}}, ["result"]),
+                                           "fixed": {"type": "boolean"},
+                                           "client_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$",
+                                                         "description": "The recording device's id for this result "
+                                                                        "(a UUID): sent again, the recorded row comes "
+                                                                        "back (200) instead of a 409."},
+                                           "seen_version": {"type": "integer", "minimum": 1,
+                                                            "description": "The place's version the inspector saw; "
+                                                                           "changed since, the result is still "
+                                                                           "recorded and says so (changed_meanwhile, "
+                                                                           "changed_notice)."}}, ["result"]),
                      "responses": {"201": json_response(_OBJ, "The place's row with its result."),
+                                   "200": json_response(_OBJ, "The row recorded before under the same client_id."),
                                    "409": response_ref("Conflict"), **WRITE_ERRORS}}
 
 # GET /api/mine

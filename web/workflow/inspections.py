@@ -6,7 +6,8 @@
     POST /inspections/<date>/<place id>        record a result (form)
     GET  /api/inspections/<date>               the stored list with the route sheet's details
     POST /api/inspections/<date>               {"count": 10, "seed": 42, "replace": false}
-    POST /api/inspections/<date>/<place id>    {"result": "ok|problem|relapse", "notes", "category", "deadline", "layer"}
+    POST /api/inspections/<date>/<place id>    {"result": "ok|problem|relapse", "notes", "category", "deadline", "layer",
+                                                "client_id", "seen_version"}
     GET  /api/wall/inspections[?date=…]        the day's list as a wall screen shows it (display tokens too)
 """
 
@@ -62,12 +63,22 @@ def _generate(day: str, values: dict) -> dict:
                          replace=yes_no(values, "replace", parameter=False))
 
 
-def _record(day: str, fid: str, values: dict) -> dict:
+def _record(day: str, fid: str, values: dict) -> tuple[dict, bool]:
     ctx = guatu()
-    return insp.record(ctx.store, ctx.campaign, insp.check_day(day), fid, result=values.get("result") or "",
-                       user=acting_user(), notes=values.get("notes") or "", category=values.get("category") or None,
-                       deadline=values.get("deadline") or None, layer=values.get("layer") or None,
-                       fixed=yes_no(values, "fixed", parameter=False))
+    return insp.record_once(ctx.store, ctx.campaign, insp.check_day(day), fid, result=values.get("result") or "",
+                            user=acting_user(), notes=values.get("notes") or "",
+                            category=values.get("category") or None, deadline=values.get("deadline") or None,
+                            layer=values.get("layer") or None, fixed=yes_no(values, "fixed", parameter=False),
+                            client_id=values.get("client_id") or None, seen_version=values.get("seen_version"))
+
+
+def recorded_answer(row: dict) -> dict:
+    """A recorded row as the API answers it: with the local time and, when the place changed after the
+    inspector's list was loaded, the notice they and the planner read."""
+    ctx = guatu()
+    result = row["result"]
+    return {**row, "result": {**result, "at_local": insp.local_time(result["at"], ctx.campaign),
+                              "changed_notice": insp.changed_meanwhile_notice(result, ctx.campaign)}}
 
 
 # --- pages ---------------------------------------------------------------------
@@ -100,7 +111,7 @@ def draw_inspections_form(day: str):
 @bp.post("/inspections/<day>/<fid>", role=EDITOR)
 def record_inspection_form(day: str, fid: str):
     try:
-        row = _record(day, fid, request.form)
+        row, _ = _record(day, fid, request.form)
         flash(localized(t("inspections.recorded", name=row["name"], result=row["result"]["label"])), "ok")
     except GuatuError as exc:
         flash(f"{fid}: {localized(exc.message)}", "error")
@@ -143,7 +154,9 @@ def draw_inspections_api(day: str):
 
 @bp.post("/api/inspections/<day>/<fid>", role=EDITOR, doc=docs.RECORD_INSPECTION)
 def record_inspection_api(day: str, fid: str):
-    return jsonify(_record(day, fid, json_body())), 201
+    """201 with the recorded row; 200 with the row recorded before when its `client_id` is sent again."""
+    row, created = _record(day, fid, json_body())
+    return jsonify(recorded_answer(row)), 201 if created else 200
 
 
 @bp.get("/api/wall/inspections", role=VIEWER, display=Display.PINNED, doc=docs.WALL_INSPECTIONS_TODAY)

@@ -1,0 +1,198 @@
+"""The inspector's phone page (/field/) in a real Chromium on a 390 px touch phone with a position: the cards in
+route order, a page that fits the phone, results and photos queued while offline and sent once when back online,
+and a place changed meanwhile told to the inspector and the desk."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.photos import photos_of
+from tests.browser.harness import copy_demo, live_server, open_phone_page
+from tests.field.phone import (
+    DAY,
+    EDITOR,
+    HERE,
+    PLANNER,
+    attach_on_phone,
+    call,
+    card,
+    fixed_clock,
+    jpeg,
+    queue_text,
+    queued,
+    record_on_phone,
+    resend_photo,
+    results_of,
+    sign_in,
+)
+
+pytestmark = pytest.mark.browser
+
+# every visible thing a finger taps, with its size; a checkbox counts through its label
+TARGETS = """() => [...document.querySelectorAll('a, button, select, textarea, input:not([type=checkbox]):not([type=file]),'
+    + ' label.field-check, label.field-camera')]
+    .filter(n => n.getClientRects().length && getComputedStyle(n).visibility !== 'hidden')
+    .map(n => { const r = n.getBoundingClientRect();
+                return [n.tagName + '.' + n.className + ' ' + (n.textContent || '').trim().slice(0, 12),
+                        Math.round(r.width), Math.round(r.height)]; })"""
+SMALL_TEXT = """() => [...document.querySelectorAll('body *')].filter(n => n.getClientRects().length
+    && [...n.childNodes].some(c => c.nodeType === 3 && c.textContent.trim()))
+    .map(n => [n.tagName, n.textContent.trim().slice(0, 10), parseFloat(getComputedStyle(n).fontSize)]).filter(x => x[2] < 12)"""
+
+
+@pytest.fixture
+def server(tmp_path):
+    data = copy_demo(tmp_path / "data")
+    with live_server(data, GUATU_CLOCK=fixed_clock, GUATU_REFRESH_SECONDS=2) as s:
+        accounts = s.app.extensions["guatu_accounts"]
+        accounts.create_user(EDITOR[0], EDITOR[1], "editor", "李督导")
+        accounts.create_user(PLANNER[0], PLANNER[1], "editor", "规划王")
+        status, listing = call(s, "POST", f"/api/inspections/{DAY}", {"count": 4, "seed": 42})
+        assert status == 201
+        s.places = listing["places"]
+        yield s
+
+
+def test_the_cards_follow_the_route_and_the_page_fits_a_phone(browser, server):
+    page, log = sign_in(browser, server)
+    ids = page.eval_on_selector_all(".field-card", "cards => cards.map(c => c.dataset.id)")
+    assert ids == [p["id"] for p in server.places]
+    first = card(page, server.places[0]["id"])
+    assert first.locator(".field-order").inner_text() == "1"
+    assert first.locator(".field-name").inner_text() == server.places[0]["name"]
+    assert server.places[0]["street"] in first.locator(".field-meta").inner_text()
+    assert first.locator(".field-outcome").inner_text() == "待督导"
+    assert [b.inner_text() for b in first.locator(".field-toggle").all()] == ["正常", "发现问题", "反弹"]
+    camera = first.locator("input[type=file]")
+    assert camera.get_attribute("accept") == "image/*" and camera.get_attribute("capture") == "environment"
+
+    # the map: the places, the route through them in order, and the inspector's position
+    drawn = page.evaluate("""() => { const v = window.guatuPage.field.view;
+        return {route: v.route.getLatLngs().length, markers: v.markers.getLayers().length,
+                me: v.me && [v.me.dot.getLatLng().lng, v.me.dot.getLatLng().lat]}; }""")
+    assert drawn["route"] == drawn["markers"] == len(server.places)
+    page.wait_for_function("() => window.guatuPage.field.view.me !== null")
+    me = page.evaluate("() => { const d = window.guatuPage.field.view.me.dot.getLatLng(); return [d.lng, d.lat]; }")
+    assert me == pytest.approx(list(HERE))
+    assert page.locator("[data-field-gps]").inner_text() == "我的位置(精度约 12 米)"
+
+    # 390 px: nothing runs off the side, every target is a finger's size, no text under 12 px
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first.locator(".field-toggle[data-result=problem]").tap()  # shows the problem's fields too
+    small = [t for t in page.evaluate(TARGETS) if t[1] < 44 or t[2] < 44]
+    assert small == []
+    assert page.evaluate(SMALL_TEXT) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    viewport = page.locator("meta[name=viewport]").get_attribute("content")
+    assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport  # pinch-zoom allowed
+    assert page.locator("[data-field-net]").inner_text() == "在线"
+    assert log.outside == [] and log.console_errors == []
+    page.context.close()
+
+
+def test_results_and_photos_recorded_offline_survive_a_reload_and_are_sent_once_back_online(browser, server):
+    page, log = sign_in(browser, server)
+    page.wait_for_selector("html[data-field-offline-ready]", state="attached")
+    (a, la), (b, lb), (c, _) = ((p["id"], p["layer"]) for p in server.places[:3])
+    page.context.set_offline(True)
+    page.wait_for_function("() => document.querySelector('[data-field-net]').textContent === '离线'")
+    record_on_phone(page, a, "ok", notes="门前干净")
+    attach_on_phone(page, a, ("gate.jpg", jpeg((40, 120, 40))))
+    record_on_phone(page, b, "problem", category="乱堆乱放", notes="楼道堆物")
+    attach_on_phone(page, b, ("stairs.jpg", jpeg((120, 40, 40))), ("hall.jpg", jpeg((40, 40, 120))))
+    queued(page, 5)
+    assert queue_text(page) == "待上传 5"
+    assert card(page, a).locator(".field-outcome").inner_text() == "已保存在本机,联网后自动上传"
+    assert card(page, a).locator(".field-form").is_hidden()
+    assert card(page, b).locator(".field-thumbs li[data-sent=false] img").count() == 2
+
+    # a reload without network: the page, its scripts and the list come from the service worker, the queue stays
+    page.reload()
+    page.wait_for_selector("html[data-field-ready]", state="attached")
+    assert [x.get_attribute("data-id") for x in page.locator(".field-card").all()] == [p["id"] for p in server.places]
+    assert queue_text(page) == "待上传 5"
+    assert card(page, b).locator(".field-outcome").inner_text() == "已保存在本机,联网后自动上传"
+    assert card(page, b).locator(".field-thumbs li[data-sent=false] img").count() == 2
+    record_on_phone(page, c, "relapse", category="违章建筑")
+    queued(page, 6)
+    store = server.app.extensions["guatu"].store
+    assert all(r is None for r in results_of(server).values())  # nothing reached the server
+    assert not photos_of(store.get(la, a)) and not photos_of(store.get(lb, b))
+
+    revision = store.revision()
+    page.context.set_offline(False)
+    queued(page, 0)
+    assert queue_text(page) == "已全部上传"
+    results = results_of(server)
+    assert (results[a]["result"], results[a]["notes"], results[a]["inspector"]) == ("ok", "门前干净", "李督导 (editor1)")
+    assert results[b]["result"] == "problem" and results[c]["result"] == "relapse"
+    # two places changed by their results (a problem, a relapse), three photos added: one change each
+    assert store.revision() == revision + 5
+    problems = store.get(lb, b)["properties"]["problems"]
+    assert [p["id"] for p in problems].count(results[b]["problem"]) == 1
+    at_a, at_b = photos_of(store.get(la, a)), photos_of(store.get(lb, b))
+    assert [(p["role"], p["inspection"], p["problem"]) for p in at_a] == [("inspection", DAY, None)]
+    assert [(p["role"], p["problem"]) for p in at_b] == [("before", results[b]["problem"])] * 2
+    assert len({p["id"] for p in at_b}) == 2 and all(p["client_id"] for p in at_a + at_b)
+    assert at_a[0]["location"] == {"lon": HERE[0], "lat": HERE[1], "source": "device"}
+    assert at_a[0]["taken_by"] == "李督导 (editor1)"
+    assert card(page, b).locator(".field-outcome").inner_text().startswith("已记录:发现问题 16:00")
+    page.wait_for_function(f"() => document.querySelectorAll('#field-place-{b} .field-thumbs li[data-sent=true] img').length === 2")
+    assert card(page, b).locator(".field-photos-sent").inner_text() == "已上传照片 2 张"
+
+    # the same client ids sent again (an answer lost on the way) change nothing
+    for fid in (a, b, c):
+        body = {"result": results[fid]["result"], "client_id": results[fid]["client_id"], "category": "乱堆乱放"}
+        status, row = call(server, "POST", f"/api/inspections/{DAY}/{fid}", body)
+        assert status == 200 and row["result"]["client_id"] == results[fid]["client_id"]
+    again = resend_photo(server, la, a, at_a[0]["client_id"], jpeg((40, 120, 40)))
+    assert again["photo"]["id"] == at_a[0]["id"]
+    assert store.revision() == revision + 5 and results_of(server) == results
+    assert photos_of(store.get(la, a)) == at_a
+    assert log.outside == []
+    assert [e for e in log.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+    page.context.close()
+
+
+def test_a_place_changed_by_a_planner_meanwhile_is_told_to_the_inspector_and_the_desk(browser, server):
+    page, log = sign_in(browser, server)
+    page.wait_for_selector("html[data-field-offline-ready]", state="attached")
+    target, taken = server.places[1], server.places[2]
+    page.context.set_offline(True)
+    record_on_phone(page, target["id"], "ok", notes="已看过")
+    record_on_phone(page, taken["id"], "ok")
+    queued(page, 2)
+    status, changed = call(server, "PATCH", f"/api/layers/{target['layer']}/features/{target['id']}",
+                           {"properties": {"unit": "区城管局"}, "version": target["version"]}, who=PLANNER)
+    assert status == 200, changed
+    status, _ = call(server, "POST", f"/api/inspections/{DAY}/{taken['id']}", {"result": "ok"}, who=PLANNER)
+    assert status == 201  # the desk recorded the other place meanwhile
+
+    page.context.set_offline(False)
+    queued(page, 0)
+    notice = card(page, target["id"]).locator(".field-changed")
+    notice.wait_for()
+    assert notice.inner_text().startswith("离线期间地点已被修改:规划王 (planner1) 于 2026-11-24 16:00 改为第")
+    props = server.app.extensions["guatu"].store.get(target["layer"], target["id"])["properties"]
+    assert props["unit"] == "区城管局"  # the planner's change stands
+    # the place the desk recorded first keeps the desk's result; the phone's is refused and the card says why
+    page.wait_for_function("(fid) => document.querySelector(`#field-place-${fid} .field-outcome`).dataset.kind === 'refused'"
+                           " && document.querySelector(`#field-place-${fid} .field-outcome`).textContent.startsWith('已记录')",
+                           arg=taken["id"])  # once the list is read again after the queue emptied
+    told = card(page, taken["id"]).locator(".field-outcome")
+    assert told.inner_text().startswith("已记录:正常 16:00(规划王 (planner1))")
+    assert told.locator(".field-refused").inner_text() == (
+        f"未能记录:{taken['id']} 已于 {DAY} 由 规划王 (planner1) 督导过")
+    assert results_of(server)[taken["id"]]["inspector"] == "规划王 (planner1)"
+
+    desk, _ = open_phone_page(browser, server.url, "/login?next=/inspections")
+    desk.fill("input[name=username]", PLANNER[0])
+    desk.fill("input[name=password]", PLANNER[1])
+    desk.click("button[type=submit]")
+    desk.wait_for_url("**/inspections")
+    row = desk.locator(f"#place-{target['id']}")
+    assert row.locator(".changed-meanwhile").inner_text() == "离线期间地点已被修改"
+    assert desk.locator(".changed-meanwhile").count() == 1
+    assert log.outside == []
+    desk.context.close()
+    page.context.close()

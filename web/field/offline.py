@@ -1,0 +1,68 @@
+"""The field page's service worker, served from /field/sw.js so its scope covers the page (/field/).
+
+The worker itself is a static script (web/static/js/field/sw.js, built on the
+vendored Workbox); what is served here is a two-line prologue that hands it
+its settings — the URLs to precache, each with a revision (the file's hash,
+so a changed file is fetched again and an unchanged one never is), and the
+names of its caches, which the page uses too — then imports it. See
+docs/field.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from flask import Response, current_app, url_for
+
+from web.core.routes import PUBLIC
+from web.field.blueprint import bp
+
+SCOPE = "/field/"
+CACHES = {"pages": "guatu-field-pages", "data": "guatu-field-data", "photos": "guatu-field-photos"}
+# what the page needs to start without network, relative to the static folder (folders: every file in them)
+PRECACHED = (
+    "css/app.css", "css/problem-banner.css", "css/field.css", "favicon.svg",
+    "js/pages/field.js", "js/pages/banner.js", "js/problem-banner.js", "js/lib", "js/field",
+    "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images", "vendor/idb/idb.js",
+)
+WORKER = "js/field/sw.js"  # imported by the prologue, not precached
+
+
+@cache
+def _revisions(static: Path) -> tuple[tuple[str, str], ...]:
+    """(path in the static folder, hash of its bytes) of every precached file; files do not change while a
+    server runs (a deployment restarts it)."""
+    out = []
+    for name in PRECACHED:
+        path = static / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            rel = f.relative_to(static).as_posix()
+            if rel != WORKER:
+                out.append((rel, hashlib.sha256(f.read_bytes()).hexdigest()[:16]))
+    return tuple(out)
+
+
+def precache_manifest() -> list[dict]:
+    """Workbox's precache manifest: [{url, revision}]."""
+    static = Path(current_app.static_folder)
+    return [{"url": url_for("static", filename=rel), "revision": rev} for rel, rev in _revisions(static)]
+
+
+def worker_settings() -> dict:
+    """What the worker is told: its precache manifest, cache names, where Workbox's modules are and the list API."""
+    return {"precache": precache_manifest(), "caches": CACHES, "scope": SCOPE,
+            "vendor": url_for("static", filename="vendor/"), "api": "/api/field/"}
+
+
+@bp.get("/field/sw.js", role=PUBLIC)  # holds no data: the file list and names only
+def service_worker():
+    body = (f"self.GUATU_FIELD = {json.dumps(worker_settings(), separators=(',', ':'))};\n"
+            f"importScripts({json.dumps(url_for('static', filename=WORKER))});\n")
+    resp = Response(body, mimetype="text/javascript")
+    resp.headers["Cache-Control"] = "no-cache"  # the browser checks for a new worker on every visit
+    resp.headers["Service-Worker-Allowed"] = SCOPE
+    return resp

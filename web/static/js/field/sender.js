@@ -1,0 +1,130 @@
+/*
+ * Sends the field page's queue when there is network: on start, when an item
+ * is queued, on the browser's `online` event, and again after a failure with
+ * a growing pause (order.js). One item at a time, results before photos; an
+ * item leaves the queue only once the server has it (or will never take it),
+ * and every item carries the client id the phone made, so sending it twice —
+ * an answer lost on the way — records it once.
+ */
+import { backoff, sendOrder, verdict } from "./order.js";
+import { placeKey } from "./queue.js";
+
+function fill(template, values) {
+  return template.replace(/__(\w+)__/g, function (m, name) { return encodeURIComponent(values[name]); });
+}
+
+async function problemText(resp) {
+  try {
+    var body = await resp.json();
+    return body.detail || body.title || String(resp.status);
+  } catch {
+    return String(resp.status);
+  }
+}
+
+export class Sender {
+  constructor(config, queue, report, emptied) {
+    this.config = config;
+    this.queue = queue;
+    this.report = report; // report(how, item, answer) after each item: how is "done" or "refused"
+    this.emptied = emptied; // emptied() when a flush that sent something leaves the queue empty
+    this.sent = 0;
+    this.running = false;
+    this.again = false;
+    this.failures = 0;
+    this.timer = null;
+    var self = this;
+    window.addEventListener("online", function () { self.failures = 0; self.flush(); });
+  }
+
+  // Send everything queued; a call while sending makes the running one look again when it ends.
+  async flush() {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (!navigator.onLine) return;
+    this.running = true;
+    clearTimeout(this.timer);
+    try {
+      do {
+        this.again = false;
+        var stopped = false;
+        for (var item of sendOrder(await this.queue.items())) {
+          if (!(await this.sendOne(item))) {
+            stopped = true;
+            break;
+          }
+        }
+        if (stopped) {
+          this.failures += 1;
+          var self = this;
+          this.timer = setTimeout(function () { self.flush(); }, backoff(this.failures));
+          break;
+        }
+        this.failures = 0;
+      } while (this.again);
+      if (!stopped && this.sent) {
+        this.sent = 0;
+        this.emptied();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  // true: the item is settled (sent, or refused for good); false: try again later
+  async sendOne(item) {
+    var resp;
+    try {
+      resp = item.kind === "result" ? await this.postResult(item) : await this.postPhoto(item);
+    } catch {
+      return false; // no network
+    }
+    var how = verdict(resp.status);
+    if (how === "retry") return false;
+    var answer = how === "done" ? await resp.json() : { refused: await problemText(resp) };
+    if (item.kind === "result") {
+      var key = placeKey(item.day, item.layer, item.fid);
+      await this.queue.setOutcome(key, how === "done" ? { result: answer.result } : { refused: answer.refused });
+    } else if (how === "done") {
+      var outcome = (await this.queue.outcome(placeKey(item.day, item.layer, item.fid))) || {};
+      await this.queue.setOutcome(placeKey(item.day, item.layer, item.fid),
+        { photos: (outcome.photos || []).concat([item.id]) });
+    }
+    await this.queue.remove(item.seq);
+    this.sent += 1;
+    this.report(how, item, answer);
+    return true;
+  }
+
+  postResult(item) {
+    var url = fill(this.config.record, { fid: item.fid });
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", body: JSON.stringify(item.body),
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": this.config.csrf, Accept: "application/json" },
+    });
+  }
+
+  async postPhoto(item) {
+    var outcome = (await this.queue.outcome(placeKey(item.day, item.layer, item.fid))) || {};
+    var problem = outcome.result && outcome.result.problem;
+    var form = new FormData();
+    form.append("file", item.blob, item.name || "photo.jpg");
+    form.append("role", problem ? "before" : "inspection");
+    form.append("inspection", item.day);
+    form.append("client_id", item.id);
+    if (item.takenAt) form.append("taken_at", item.takenAt);
+    if (item.lon !== null && item.lon !== undefined) {
+      form.append("lon", String(item.lon));
+      form.append("lat", String(item.lat));
+    }
+    var url = problem
+      ? fill(this.config.problemPhotos, { layer: item.layer, fid: item.fid, pid: problem })
+      : fill(this.config.photos, { layer: item.layer, fid: item.fid });
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", body: form,
+      headers: { "X-CSRF-Token": this.config.csrf, Accept: "application/json" },
+    });
+  }
+}
