@@ -62,6 +62,7 @@ from geo.journal import ChangeSummary, Journal
 from geo.messages import t
 from geo.photos.blobs import FileBlobs
 from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, utc_now
+from geo.store.photo_check import photo_findings, photo_summary, unrecovered
 
 log = logging.getLogger(__name__)
 
@@ -472,13 +473,11 @@ class GeoJSONStore(Store):
         return found
 
     def check(self) -> list[Finding]:
-        from geo.photos.check import photo_findings
         from geo.store.geojson_integrity import check
 
         return check(self) + photo_findings(self, self._places_as_read())
 
     def check_summary(self) -> str:
-        from geo.photos.check import photo_summary
         from geo.store.geojson_integrity import summary
 
         return photo_summary(self, summary(self), self._places_as_read())
@@ -493,7 +492,6 @@ class GeoJSONStore(Store):
                     yield layer_id, feature
 
     def repair(self, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
-        from geo.photos.check import unrecovered
         from geo.store.geojson_integrity import repair
 
         report = repair(self, backups=backups, from_journal=from_journal)

@@ -57,6 +57,7 @@ from geo.messages import t
 from geo.photos.blobs import Blobs, PostgresBlobs
 from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, iso, utc_now
 from geo.store.breaker import Breaker, Open
+from geo.store.photo_check import photo_findings, photo_summary, unrecovered
 from geo.store.postgis_integrity import findings, rebuild, survey
 
 log = logging.getLogger(__name__)
@@ -218,14 +219,12 @@ class PostGISStore(Store):
     # --- integrity (geo/store/postgis_integrity.py) ----------------------------------------
     def check(self) -> list[Finding]:
         """The tables against the journal, the journal's numbering, records, migrations; reads only."""
-        from geo.photos.check import photo_findings
 
         with self._conn() as conn:
             found = survey(conn, self.schema, self._migrations())
         return findings(found, self.schema, [x.id for x in self.campaign.layers]) + photo_findings(self)
 
     def check_summary(self) -> str:
-        from geo.photos.check import photo_summary
 
         layers = self.campaign.layers
         return photo_summary(self, t("db.check_sound", where=self.where, schema=self.schema, layers=len(layers),
@@ -244,7 +243,6 @@ class PostGISStore(Store):
             found = survey(conn, self.schema, self._migrations())
             rebuild(conn, found, self.schema, [x.id for x in self.campaign.layers], report)
         self._layers.clear()  # this process's copies may hold the damaged rows: read the layers again
-        from geo.photos.check import unrecovered
 
         report.unrecovered += unrecovered(self)  # a photo's file is never rebuilt: said, not hidden
         return report

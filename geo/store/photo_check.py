@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from geo.errors import GuatuError
 from geo.messages import compose, t
 from geo.photos.blobs import VARIANTS
-
-if TYPE_CHECKING:
-    from geo.store.base import Finding, Store
+from geo.store.base import Finding, Store
 
 
 @dataclass
@@ -71,8 +68,6 @@ def survey(store: Store, places: Places | None = None) -> PhotoSurvey:
 
 def photo_findings(store: Store, places: Places | None = None) -> list[Finding]:
     """`store check`'s findings about photos (none repairable)."""
-    from geo.store.base import Finding
-
     found = survey(store, places)
     remedy = t("photo.check_remedy")
     out = [Finding(where=where, problem=t("photo.check_missing", photo=pid), remedy=remedy, repairable=False,
