@@ -227,3 +227,32 @@ def test_a_place_card_can_be_read_on_a_phone(browser, server, path):
     page.locator(".guatu-card-close").tap()
     page.wait_for_selector(".guatu-legend", state="visible")
     page.context.close()
+
+
+def test_the_import_preview_is_usable_on_a_phone(browser, server, tmp_path):
+    """The preview report (a wide table, the 'skip the rejected' checkbox) after a file chosen on the phone."""
+    layer = json.loads((copy_demo(tmp_path / "demo") / "layers" / "courtyards.geojson").read_text(encoding="utf-8"))
+    changed, rejected = layer["features"][0], layer["features"][1]
+    changed["properties"]["notes"] = "手机上导入的说明"
+    rejected["properties"]["status"] = "不存在的状态"
+    upload = tmp_path / "courtyards.geojson"
+    upload.write_text(json.dumps({"type": "FeatureCollection", "features": [changed, rejected]}, ensure_ascii=False),
+                      encoding="utf-8")
+    page, log = visit(browser, server, "/import", "planner1")
+    page.set_input_files("input[name=file]", upload)
+    page.tap("form.stacked button[type=submit]")
+    page.wait_for_selector("#import-report")
+    assert page.locator("input[name=skip_rejected]").count() == 1
+    assert_usable(page, log)
+    page.context.close()
+
+
+def test_a_new_token_is_shown_usably_on_a_phone(browser, server):
+    page, log = visit(browser, server, "/account", "viewer1")
+    page.fill("#create-token input[name=name]", "手机")
+    page.fill("#create-token input[name=current]", PASSWORD)
+    page.tap("#create-token button[type=submit]")
+    page.wait_for_selector("input.secret")
+    assert page.locator("input.secret").input_value().startswith("gt_")
+    assert_usable(page, log)
+    page.context.close()
