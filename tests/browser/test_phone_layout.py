@@ -256,3 +256,22 @@ def test_a_new_token_is_shown_usably_on_a_phone(browser, server):
     assert page.locator("input.secret").input_value().startswith("gt_")
     assert_usable(page, log)
     page.context.close()
+
+
+def test_before_and_after_are_stacked_on_a_phone(browser, server):
+    """整治前 above 整治后: two slivers side by side would show nothing."""
+    page, log = visit(browser, server, "/wall/playback?from=2026-11-10&to=2026-11-18&mode=compare", "planner1")
+    page.wait_for_selector("html[data-guatu-playback-ready='true']", state="attached", timeout=30_000)
+    boxes = page.evaluate("""() => window.guatuPage.walls.map(w => {
+        const r = w.map.getContainer().getBoundingClientRect();
+        return {left: r.left, top: r.top, width: r.width, height: r.height};
+    })""")
+    assert [(b["left"], b["width"]) for b in boxes] == [(0, PHONE["width"])] * 2
+    assert boxes[0]["height"] > 300 and boxes[1]["top"] >= boxes[0]["top"] + boxes[0]["height"] - 1
+    assert boxes[1]["top"] + boxes[1]["height"] <= PHONE["height"] + 1
+    views = page.evaluate("() => window.guatuPage.walls.map(w => [w.map.getCenter().lat, w.map.getCenter().lng, w.map.getZoom()])")
+    assert views[0] == pytest.approx(views[1])  # the two halves show the same place at the same scale
+    assert "整治前" in page.locator(".guatu-playback-before").inner_text()
+    assert "整治后" in page.locator(".guatu-playback-after").inner_text()
+    assert_usable(page, log)
+    page.context.close()
