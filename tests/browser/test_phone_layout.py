@@ -144,8 +144,14 @@ def test_the_editor_is_a_full_width_map_with_a_bottom_sheet_raised_by_touch(brow
     tool = page.locator("button[data-action=box]")
     tool_box = tool.bounding_box()
     assert tool.is_visible() and tool_box["y"] + tool_box["height"] <= PHONE["height"]  # the tools are reachable
-    tool.tap()
-    page.wait_for_selector(".guatu-edit-panel .message")
+    tool.tap()  # box-select: the sheet steps down so the finger can draw the box on the map
+    page.wait_for_function("() => document.querySelector('.guatu-edit-panel').getBoundingClientRect().height < 80")
+    assert handle.get_attribute("aria-expanded") == "false"
+    handle.tap()  # and comes up again with the hint
+    page.wait_for_function("() => document.querySelector('.guatu-edit-panel').getBoundingClientRect().height"
+                           " > innerHeight * 0.6")
+    message = page.locator(".guatu-edit-panel .message").bounding_box()
+    assert message["y"] >= 0 and message["y"] + message["height"] <= PHONE["height"]
 
     handle.tap()
     page.wait_for_function("() => document.querySelector('.guatu-edit-panel').getBoundingClientRect().height < 80")

@@ -3,7 +3,7 @@
  * upright): editor.css lays the panel over the foot of a full-width map, and
  * its handle raises or lowers it — tapped, or dragged by a finger (pointer
  * events), settling up or down where it is let go. Selecting a place or a
- * message from the editor raises it. On a wide screen the handle is not shown
+ * message from the editor raises it; starting to draw or to box-select lowers it. On a wide screen the handle is not shown
  * and the panel stays a column on the right. Methods of Editor.
  */
 import { elAttrs as el } from "../lib/dom.js";
@@ -60,4 +60,9 @@ sheet.setSheet = function (state) {
 
 sheet.raiseSheet = function () {
   if (this.sheetHandle) this.setSheet("up");
+};
+
+// drawing or box-selecting: the finger needs the map
+sheet.lowerSheet = function () {
+  if (this.sheetHandle) this.setSheet("down");
 };
