@@ -80,6 +80,7 @@ class Principal:
     role: str
     via: str  # "session", "token", "basic", "display", "public"
     display_scope: str | None = None
+    display_photos: bool = False  # a display link made with photos on: it sees the thumbnails of its places
 
     def can(self, role: str) -> bool:
         return role_at_least(self.role, role)
@@ -111,6 +112,7 @@ class Token:
     created_at: str
     username: str | None = None  # api tokens act as their user
     scope: str | None = None  # display tokens: the wall-map URL they open
+    photos: bool = False  # display tokens: the thumbnails of the photos of the places in scope are shown
     last_used_at: str | None = None
     revoked_at: str | None = None
     created_by: str | None = None  # the user who minted it (None: the command line)
@@ -330,10 +332,12 @@ class Accounts:
         self.get_user(username)
         return self._create_token("api", name, username=username, created_by=created_by, parent=parent)
 
-    def create_display_token(self, name: str, scope: str, *, created_by: str | None = None) -> tuple[Token, str]:
+    def create_display_token(self, name: str, scope: str, *, photos: bool = False,
+                             created_by: str | None = None) -> tuple[Token, str]:
+        """A display link for the wall-map URL `scope`; `photos`: it also sees its places' photo thumbnails."""
         if not isinstance(scope, str) or not scope.startswith("/wall"):
             raise ValidationError([FieldError("scope", t("accounts.display_scope_wall"))])
-        return self._create_token("display", name, scope=scope, created_by=created_by)
+        return self._create_token("display", name, scope=scope, photos=bool(photos), created_by=created_by)
 
     def _create_token(self, kind: str, name: str, **extra) -> tuple[Token, str]:
         name = (name or "").strip()
@@ -375,7 +379,8 @@ class Accounts:
                 return None
             principal = Principal(user.username, user.name, user.role, "token")
         else:
-            principal = Principal(f"display:{token.id}", token.name, "viewer", "display", display_scope=token.scope)
+            principal = Principal(f"display:{token.id}", token.name, "viewer", "display", display_scope=token.scope,
+                                  display_photos=token.photos)
         self._touch(token)
         return principal
 

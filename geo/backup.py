@@ -2,12 +2,13 @@
 
 A backup is one `.tar.gz` holding `manifest.json` (format, time, revision,
 each layer's sequence number, and the SHA-256 and size of every file) and
-the data directory under `data/`: campaign.json, layers, boundaries and the
-journal. The files are copied while the store's write lock is held
+the data directory under `data/`: campaign.json, layers, boundaries, the
+journal and the photos' files (`photos/`, wherever the store keeps them). The files are copied while the store's write lock is held
 (`GeoJSONStore.exclusive`), so a backup taken while the server runs is one
 consistent snapshot: no write lands between copying the journal and the
 layer files. Compression happens after the lock is released, so writers
-wait only for the copy. A PostGIS campaign is written out as the embedded
+wait only for the copy — and not for the photos' files, copied after it
+(they never change, and each is written before a place names it). A PostGIS campaign is written out as the embedded
 store keeps it (`copy_to_geojson`: layers and journal from one REPEATABLE
 READ snapshot, so writers never wait) beside the data directory's other
 files: its archive restores as a GeoJSON campaign, which `flask --app web
@@ -58,6 +59,7 @@ import orjson
 from geo.geojson_io import fsync_dir
 from geo.messages import t
 from geo.store.base import Store, iso, utc_now
+from geo.store.geojson import PHOTOS_DIR
 
 log = logging.getLogger(__name__)
 
@@ -216,12 +218,10 @@ def _snapshot(store: Store, data_dir: Path | str | None, into: Path) -> tuple[in
             errors = store.layer_errors()
             layers = {layer.id: {"file": layer.file, "seq": None if layer.id in errors else store.layer_revision(layer.id)}
                       for layer in store.campaign.layers}
-            for path in sorted(folder.rglob("*")):
-                rel = PurePosixPath(path.relative_to(folder).as_posix())
-                if path.is_file() and _included(rel):
-                    dest = into / rel
-                    dest.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(path, dest)
+            _copy_files(folder, into, lambda rel: rel.parts[0] != PHOTOS_DIR)
+        # The photos' files after the lock: they never change and each is written before any place names it, so
+        # every photo the snapshot's places name is there already (one added since is only an unnamed extra).
+        _copy_files(folder, into, lambda rel: rel.parts[0] == PHOTOS_DIR)
         return revision, layers
     database_url = getattr(store, "database_url", None)
     if database_url is None:
@@ -230,9 +230,20 @@ def _snapshot(store: Store, data_dir: Path | str | None, into: Path) -> tuple[in
         raise BackupError(t("backup.needs_data_dir"))
     from geo.store.transfer import copy_to_geojson
 
-    report = copy_to_geojson(database_url, store.campaign, into, schema=store.schema, campaign_dir=data_dir)
+    report = copy_to_geojson(database_url, store.campaign, into, schema=store.schema, campaign_dir=data_dir,
+                             blobs=store.blobs)  # the photos too, wherever the campaign keeps them
     return report.revision, {layer.id: {"file": layer.file, "seq": report.heads.get(layer.id, 0)}
                              for layer in store.campaign.layers}
+
+
+def _copy_files(folder: Path, into: Path, wanted: Callable[[PurePosixPath], bool]) -> None:
+    """Copy the data files under `folder` whose relative path is `wanted` into `into`."""
+    for path in sorted(folder.rglob("*")):
+        rel = PurePosixPath(path.relative_to(folder).as_posix())
+        if path.is_file() and _included(rel) and wanted(rel):
+            dest = into / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
 
 
 def _normalise(info: tarfile.TarInfo) -> tarfile.TarInfo:

@@ -14,7 +14,9 @@ day's inspection list:
 `build_xlsx` writes it with openpyxl (Chinese headers, frozen header rows);
 `build_pdf` draws it with matplotlib in the CJK font the printed maps embed
 (geo/printing/fonts.py), followed by the printed map of the campaign
-(geo.printing.render_print) when it can be drawn.
+(geo.printing.render_print) when it can be drawn. The day's problems and
+closures print with their photos' thumbnails beside each row (`problem_photos`:
+整改后 first for a closure, 整改前 first for a new problem).
 """
 
 from __future__ import annotations
@@ -27,11 +29,16 @@ from geo.config import Campaign
 from geo.errors import GuatuError
 from geo.history import end_of_day, layer_as_of
 from geo.inspections import load as load_inspections
+from geo.messages import t
+from geo.photos import photos_of
+from geo.printing.photos import PROBLEM_ROLES, role_label
 from geo.rules import problem_is_open, problem_overdue, problem_overnight
 from geo.store.base import Store, iso
 
 SHEETS = ("进度", "问题", "逾期", "过夜", "反弹", "督导")
 PDF_ROWS = 30  # table rows per PDF page
+PHOTO_ROWS = 15  # rows per page of the problems' list when it carries thumbnails
+ROW_THUMBS = 3  # thumbnails beside a problem's row, at most
 
 
 def _date(text) -> date | None:
@@ -59,6 +66,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
 
     streets: dict[str, dict[str, int]] = {}
     problems, overdue, overnight, relapses = [], [], [], []
+    problem_photos: list[list[dict]] = []  # beside each row of 问题, the photos its PDF row shows
     for layer in campaign.layers:
         features = layer_as_of(store, layer.id, moment) if past else store.features(layer.id)
         for f in sorted(features, key=lambda f: f["id"]):
@@ -76,6 +84,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                 if found == day or closed == day:
                     change = "新增并销号" if found == day and closed == day else ("新增" if found == day else "销号")
                     problems.append([change, *place, *what, p.get("closed_on") or ""])
+                    problem_photos.append(_row_photos(f, p.get("id"), closing=closed == day))
                 if problem_overdue(p, campaign, day):
                     late = (day - date.fromisoformat(p["deadline"])).days
                     overdue.append([*place, p.get("id"), p.get("category") or "", p.get("description") or "",
@@ -138,7 +147,18 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
             "督导": [["序号", "点位编号", "点位名称", "街道", "社区", "结果", "情况说明", "督导人", "时间", "新增问题"],
                      *inspections],
         },
+        "problem_photos": problem_photos,
     }
+
+
+def _row_photos(feature: dict, problem_id: str | None, *, closing: bool) -> list[dict]:
+    """The photos printed beside a problem's row: 整改后 (then 核查, 整改前) for a closure, 整改前 first for a new
+    problem; newest first within a role."""
+    order = ("after", "check", "before") if closing else ("before", "after", "check")
+    found = [e for e in photos_of(feature, problem=problem_id) if e.get("role") in order]
+    found.sort(key=lambda e: order.index(e["role"]))  # stable: newest first within a role
+    return [{"id": e["id"], "role": e["role"], "taken_at": e.get("taken_at"), "added_at": e.get("added_at")}
+            for e in found[:ROW_THUMBS]]
 
 
 def _progress_row(name: str, counts: dict, keys: list[str], campaign: Campaign) -> list:
@@ -223,16 +243,22 @@ def build_pdf(data: dict, store: Store | None = None, campaign: Campaign | None 
 
     from geo.printing.fonts import print_font
 
-    pages: list[tuple[str, list[list], list[str]]] = []  # (title, table rows, lines)
-    pages.append((f"{data['title']} 日报 {data['day']}", data["sheets"]["进度"], _summary_lines(data)))
+    # (title, table rows, lines, the photos beside each row or None)
+    pages: list[tuple[str, list[list], list[str], list[list[dict]] | None]] = []
+    pages.append((f"{data['title']} 日报 {data['day']}", data["sheets"]["进度"], _summary_lines(data), None))
+    photos = data.get("problem_photos") or []
+    with_photos = store is not None and campaign is not None and any(photos)
     for name in SHEETS[1:]:
         rows = data["sheets"][name]
         cols = PDF_COLUMNS[name]
         table = [[_cell(r[i]) for i in cols] if cols else r for r in rows]
         body = table[1:] or [["(无)"] + [""] * (len(table[0]) - 1)]
-        for start in range(0, len(body), PDF_ROWS):
-            more = f"(续 {start // PDF_ROWS + 1})" if start else ""
-            pages.append((f"{name} {data['day']}{more}", [table[0], *body[start:start + PDF_ROWS]], []))
+        thumbs = photos if name == "问题" and with_photos else None
+        per_page = PHOTO_ROWS if thumbs is not None else PDF_ROWS
+        for start in range(0, len(body), per_page):
+            more = f"(续 {start // per_page + 1})" if start else ""
+            pages.append((f"{name} {data['day']}{more}", [table[0], *body[start:start + per_page]], [],
+                          thumbs[start:start + per_page] if thumbs is not None else None))
 
     map_png, map_note = None, ""
     if with_map and store is not None and campaign is not None and data_dir is not None and now is not None:
@@ -240,15 +266,17 @@ def build_pdf(data: dict, store: Store | None = None, campaign: Campaign | None 
         if data["past"]:
             map_note = (map_note + " " if map_note else "") + "(地图为当前数据)"
 
-    chars = "".join(t + "".join(lines) + "".join(str(c) for row in rows for c in row) for t, rows, lines in pages)
-    chars += f"数据截至 {data['as_of']} 第页共当日挂图{map_note}"
+    chars = "".join(t + "".join(lines) + "".join(str(c) for row in rows for c in row) for t, rows, lines, _ in pages)
+    chars += f"数据截至 {data['as_of']} 第页共当日挂图{map_note}…"
+    if with_photos:
+        chars += "".join(role_label(role) for role in PROBLEM_ROLES) + t("photo.heading")
     font = FontProperties(fname=str(print_font(chars)))
     a4 = (8.27, 11.69)
     buf = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42, "axes.unicode_minus": False}):
+    with matplotlib.rc_context({"pdf.fonttype": 42, "axes.unicode_minus": False, "text.parse_math": False}):
         with PdfPages(buf, metadata={"Title": f"{data['title']} 日报 {data['day']}", "Creator": "Guatu"}) as pdf:
             n_pages = len(pages) + (1 if map_png or map_note else 0)
-            for i, (title, rows, lines) in enumerate(pages, 1):
+            for i, (title, rows, lines, thumbs) in enumerate(pages, 1):
                 fig = Figure(figsize=a4)
                 fig.text(0.07, 0.95, title, fontproperties=font, fontsize=15)
                 fig.text(0.07, 0.925, f"数据截至 {data['as_of']}", fontproperties=font, fontsize=9, color="#555")
@@ -256,7 +284,10 @@ def build_pdf(data: dict, store: Store | None = None, campaign: Campaign | None 
                 for line in lines:
                     fig.text(0.07, y, line, fontproperties=font, fontsize=11)
                     y -= 0.025
-                _table(fig, rows, font, top=y - 0.01)
+                if thumbs is None:
+                    _table(fig, rows, font, top=y - 0.01)
+                else:
+                    _photo_table(fig, rows, thumbs, font, store, top=y - 0.01)
                 fig.text(0.93, 0.03, f"第 {i} 页 共 {n_pages} 页", fontproperties=font, fontsize=8, ha="right")
                 pdf.savefig(fig)
             if map_png or map_note:
@@ -291,6 +322,53 @@ def _table(fig, rows: list[list], font, *, top: float) -> None:
             cell.set_facecolor("#eeeeee")
     table.auto_set_column_width(list(range(len(rows[0]))))
     table.scale(1, 1.0)
+
+
+PHOTO_TABLE_MM = (12.0, 28.0, 20.0, 17.0, 34.0, 18.0, 12.0)  # the widths of 问题's PDF columns beside thumbnails
+THUMB_MM = (13.0, 9.75)  # a thumbnail beside a row: 4:3, its role in small type under it
+ROW_MM, HEAD_MM = 14.0, 7.0
+
+
+def _photo_table(fig, rows: list[list], thumbs: list[list[dict]], font, store: Store, *, top: float) -> None:
+    """The problems' list with each row's thumbnails (the `thumb` variant) at its right, drawn in millimetres."""
+    from matplotlib.patches import Rectangle
+
+    from geo.printing.labels import wrap
+    from geo.printing.photos import picture
+
+    width_mm, height_mm = 210.0, 297.0
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width_mm)
+    ax.set_ylim(0, height_mm)
+    ax.set_axis_off()
+    left = 12.0
+    y = top * height_mm
+    table_w = sum(PHOTO_TABLE_MM) + ROW_THUMBS * (THUMB_MM[0] + 1.5)
+    ax.add_artist(Rectangle((left, y - HEAD_MM), table_w, HEAD_MM, facecolor="#eeeeee", edgecolor="none"))
+    for r, row in enumerate(rows):
+        height = HEAD_MM if r == 0 else ROW_MM
+        x = left
+        for width, value in zip(PHOTO_TABLE_MM, row, strict=False):
+            text = "\n".join(wrap(str(value), width - 1.5, 7.5, max_lines=1 if r == 0 else 2))
+            ax.text(x + 0.8, y - height / 2, text, fontproperties=font, fontsize=7.5, va="center", ha="left",
+                    linespacing=1.3)
+            x += width
+        if r == 0:
+            ax.text(x + 0.8, y - height / 2, t("photo.heading"), fontproperties=font, fontsize=7.5, va="center",
+                    ha="left")
+        if r:
+            for entry in thumbs[r - 1] if r - 1 < len(thumbs) else ():
+                pic = picture(store, entry, *THUMB_MM, variant="thumb")
+                if pic is not None:
+                    img = fig.add_axes((x / width_mm, (y - 1.0 - pic.height_mm) / height_mm, pic.width_mm / width_mm,
+                                        pic.height_mm / height_mm))
+                    img.set_axis_off()
+                    img.imshow(pic.pixels, interpolation="none", aspect="auto")
+                ax.text(x, y - 1.3 - THUMB_MM[1], role_label(entry["role"]), fontproperties=font, fontsize=5.5,
+                        va="top", ha="left", color="#555555")
+                x += THUMB_MM[0] + 1.5
+        y -= height
+        ax.plot([left, left + table_w], [y, y], color="#999999", linewidth=0.4)
 
 
 def _day_map(store: Store, campaign: Campaign, data_dir: Path, now: datetime) -> tuple[bytes | None, str]:

@@ -4,8 +4,10 @@ A display link (a read-only `/wall?…&display=gd_…` URL for a command-room
 screen) is bound to the wall-map URL it was made for. Its scope is that
 URL's layers, street and community (geo/wall/params.py); everything it reads
 must stay inside: places of other sub-districts, communities or layers are
-neither listed nor counted. web/access/display_scope.py enforces this on every
-endpoint a display link can reach; the rules are here.
+neither listed nor counted. A link made with photos on also sees the photos of
+its places, as thumbnails only (`allows_photo`); one made without sees none.
+web/access/display_scope.py enforces this on every endpoint a display link
+can reach; the rules are here.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from geo.wall.data import in_scope
 from geo.wall.params import WallView
 from geo.wall.state import COLUMNS
 
+PHOTO_VARIANT = "thumb"  # the one size of a photo a display link may be shown
+
 
 @dataclass(frozen=True)
 class DisplayScope:
@@ -26,12 +30,13 @@ class DisplayScope:
     street: str | None = None
     community: str | None = None
     all_layers: bool = True
+    photos: bool = False  # the link was made with photos on
 
     @classmethod
-    def of(cls, view: WallView, campaign: Campaign) -> DisplayScope:
+    def of(cls, view: WallView, campaign: Campaign, *, photos: bool = False) -> DisplayScope:
         every = tuple(x.id for x in campaign.layers)
         return cls(layers=view.layers, street=view.street, community=view.community,
-                   all_layers=set(view.layers) >= set(every))
+                   all_layers=set(view.layers) >= set(every), photos=photos)
 
     @property
     def has_area(self) -> bool:
@@ -54,6 +59,11 @@ class DisplayScope:
 
     def allows_place(self, layer_id: str, props: Mapping) -> bool:
         return self.allows_layer(layer_id) and in_scope(dict(props), self.street, self.community)
+
+    def allows_photo(self, variant: str | None) -> bool:
+        """Whether the link may read a photo's `variant` (None: a place's list of photos): with photos on,
+        the list and the thumbnail; never the preview, the full image or the original."""
+        return self.photos and variant in (None, PHOTO_VARIANT)
 
     def place_ids(self, layer_id: str, features: Iterable[dict]) -> frozenset[str]:
         """The ids of a layer's places inside the scope."""

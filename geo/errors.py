@@ -62,6 +62,20 @@ class Conflict(GuatuError):
         return out
 
 
+class TooLarge(GuatuError):
+    """An upload or body larger than its limit (HTTP 413); nothing of it was kept."""
+
+    http_status = 413
+    code = "request_entity_too_large"
+
+
+class UnsupportedMedia(GuatuError):
+    """An upload of a kind we do not read (HTTP 415): not an image, or an image format we refuse."""
+
+    http_status = 415
+    code = "unsupported_media_type"
+
+
 class BadParameter(GuatuError):
     """A query or print parameter that cannot be read or honoured; names it."""
 

@@ -7,7 +7,9 @@ another version or is weak (`W/"…"`: RFC 9110 compares strongly for writes);
 `If-Match: *` stands for the current version, and fails on a missing item.
 `merge_patch` is JSON Merge Patch (RFC 7396); `replace_ops` and `patch_ops` turn a PUT or PATCH into the `properties` and `geometry` the
 store's update merges, so that a replace clears whatever the new body leaves
-out. Validation and the version check itself stay in `geo.store`.
+out — but a place's `photos`, which only the photo API writes (geo/photos): a
+replace or a patch keeps them as they are, whatever its body says. Validation
+and the version check itself stay in `geo.store`.
 """
 
 from __future__ import annotations
@@ -100,8 +102,11 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return out
 
 
+KEPT_PROPERTIES = (*SYSTEM_PROPERTIES, "photos")  # never written by a PUT or PATCH of the feature
+
+
 def _editable(properties: dict) -> dict:
-    return {k: v for k, v in properties.items() if k not in SYSTEM_PROPERTIES}
+    return {k: v for k, v in properties.items() if k not in KEPT_PROPERTIES}
 
 
 def _removals(current: dict, new: dict) -> dict:
@@ -129,7 +134,7 @@ def patch_ops(current: dict, body: Any, fid: str) -> tuple[dict | None, dict | N
         if not isinstance(patch, dict):
             raise ValidationError([FieldError("properties", t("feature.not_an_object_value"), fid)])
         editable = _editable(current["properties"])
-        merged = merge_patch(editable, {k: v for k, v in patch.items() if k not in SYSTEM_PROPERTIES})
+        merged = merge_patch(editable, {k: v for k, v in patch.items() if k not in KEPT_PROPERTIES})
         props = dict(_removals(editable, merged), **merged)
     geometry = body.get("geometry")
     if "geometry" in body and geometry is None:

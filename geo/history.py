@@ -17,6 +17,7 @@ from shapely.geometry import shape
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.messages import join, t
+from geo.photo_labels import photo_changes
 from geo.store.base import Op, Store, iso
 
 _GEOD = pyproj.Geod(ellps="WGS84")
@@ -24,7 +25,7 @@ FIELD_LABELS = {
     "name": t("page.admin.link_name"), "kind": t("page.ogc.kind"), "street": t("page.ogc.street"),
     "community": t("page.ogc.community"), "status": t("page.col.state"), "deadline": t("page.ogc.deadline"),
     "unit": t("page.ogc.unit"), "people": t("history.people"), "notes": t("page.ogc.notes"),
-    "problems": t("history.problems"), "geometry": t("history.geometry"),
+    "problems": t("history.problems"), "photos": t("photo.heading"), "geometry": t("history.geometry"),
 }
 SYSTEM = ("version", "updated_at", "updated_by")
 
@@ -63,13 +64,15 @@ def diff(before: dict | None, after: dict | None, campaign: Campaign) -> list[di
     labels = {s.key: s.label for s in campaign.statuses}
     out = []
     for key in list(dict.fromkeys([*bp, *ap])):
-        if key in SYSTEM or key == "problems" or bp.get(key) == ap.get(key):
+        if key in SYSTEM or key in ("problems", "photos") or bp.get(key) == ap.get(key):
             continue
         old, new = bp.get(key), ap.get(key)
         if key == "status":
             old, new = labels.get(old, old), labels.get(new, new)
         out.append({"field": key, "label": FIELD_LABELS.get(key, key), "before": old, "after": new})
     out.extend(_problem_diff(bp.get("problems") or [], ap.get("problems") or [], campaign))
+    out.extend({"field": "photos", "label": FIELD_LABELS["photos"], "before": None, "after": c["text"], "photos": c["photos"]}
+               for c in photo_changes(bp.get("photos"), ap.get("photos")))
     geometry = describe_geometry_change((before or {}).get("geometry"), (after or {}).get("geometry"))
     if geometry:
         out.append({"field": "geometry", "label": FIELD_LABELS["geometry"], "before": None, "after": geometry})

@@ -66,6 +66,14 @@ def update_problem(feature: dict, pid: str, changes: dict, campaign: Campaign, t
     raise NotFound(t("ledger.no_problem", pid=repr(pid), fid=feature["id"]))
 
 
+def find_problem(feature: dict, pid: str) -> dict:
+    """The ledger entry `pid` of the place; NotFound when its ledger has none."""
+    for entry in feature["properties"].get("problems") or []:
+        if isinstance(entry, dict) and entry.get("id") == pid:
+            return entry
+    raise NotFound(t("ledger.no_problem", pid=repr(pid), fid=feature["id"]))
+
+
 def _with_rule(feature: dict, problems: list[dict], campaign: Campaign) -> dict:
     changes: dict = {"problems": problems}
     status = status_by_rule(feature["properties"].get("status"), problems, campaign)

@@ -305,8 +305,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "db.copied_layer": {"zh": "{layer} {count} 个地点", "en": "{layer} {count}"},
     "db.copied": {
-        "zh": "已复制:{layers};变更日志 {changes} 条(到第 {revision} 条变更),用时 {seconds} 秒",
-        "en": "copied {layers}; {changes} journal entries (revision {revision}) in {seconds} s",
+        "zh": "已复制:{layers};变更日志 {changes} 条(到第 {revision} 条变更);照片 {photos} 张;用时 {seconds} 秒",
+        "en": "copied {layers}; {changes} journal entries (revision {revision}); {photos} photos; in {seconds} s",
     },
     "db.check_sound": {
         "zh": "一致:数据库 {where} 架构 {schema} 中 {layers} 个图层共 {places} 个地点,变更日志到第 {revision} 条,未发现问题",
@@ -782,6 +782,119 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "坐标看起来是 [纬度, 经度];GeoJSON 要求 [经度, 纬度]",
         "en": "the positions look like [latitude, longitude]; GeoJSON wants [longitude, latitude]",
     },
+    # --- photos: uploads, a place's photo list, their files (geo/photos, geo/validate.py) ----------------
+    "photo.role.place": {"zh": "现场", "en": "on site"},
+    "photo.role.before": {"zh": "整改前", "en": "before rectification"},
+    "photo.role.after": {"zh": "整改后", "en": "after rectification"},
+    "photo.role.check": {"zh": "核查", "en": "verification"},
+    "photo.role.inspection": {"zh": "督导", "en": "inspection"},
+    "photo.empty": {"zh": "上传的文件是空的(0 字节)", "en": "the uploaded file is empty (0 bytes)"},
+    "photo.too_large": {
+        "zh": "照片太大:超过 {limit} MB 的上限;请压缩后再传",
+        "en": "the photo is too large: over the limit of {limit} MB; compress it and try again",
+    },
+    "photo.not_an_image": {
+        "zh": "上传的文件不是可识别的图片;请上传 JPEG、PNG、WebP 或 HEIC 照片",
+        "en": "the uploaded file is not an image we can read; upload a JPEG, PNG, WebP or HEIC photo",
+    },
+    "photo.unsupported_format": {
+        "zh": "不接受 {format} 格式;请上传 JPEG、PNG、WebP 或 HEIC 照片",
+        "en": "{format} is not accepted; upload a JPEG, PNG, WebP or HEIC photo",
+    },
+    "photo.damaged": {
+        "zh": "图片不完整或已损坏,无法解码;请重新拍摄或上传原图",
+        "en": "the image is incomplete or damaged and cannot be decoded; take it again or upload the original",
+    },
+    "photo.too_many_pixels": {
+        "zh": "图片尺寸过大:{width}×{height} 像素,超过 {limit} 百万像素的上限",
+        "en": "the image is too large: {width}×{height} pixels, over the limit of {limit} megapixels",
+    },
+    "photo.bomb": {
+        "zh": "图片声明的尺寸过大(超过 {limit} 百万像素的上限),已拒绝",
+        "en": "the image declares too many pixels (over the limit of {limit} megapixels) and was refused",
+    },
+    "photo.unknown_role": {
+        "zh": "未知的照片类型 {role};应为以下之一:{roles}",
+        "en": "unknown photo role {role}; expected one of {roles}",
+    },
+    "photo.role_needs_problem": {
+        "zh": "“{label}”照片须属于台账中的一个问题(请指定问题编号)",
+        "en": "a “{label}” photo belongs to a problem of the ledger (name the problem)",
+    },
+    "photo.problem_roles": {
+        "zh": "问题的照片只能是整改前、整改后或核查,不能是 {role}",
+        "en": "a problem's photo is before, after or check, not {role}",
+    },
+    "photo.no_problem": {
+        "zh": "该地点的台账中没有编号为 {pid} 的问题",
+        "en": "the place's ledger has no problem {pid}",
+    },
+    "photo.not_on_place": {
+        "zh": "该地点没有编号为 {photo} 的照片(可能已被删除)",
+        "en": "the place has no photo {photo} (it may have been removed)",
+    },
+    "photo.no_file": {"zh": "没有照片 {photo} 的文件", "en": "there is no file of photo {photo}"},
+    "photo.bad_id": {
+        "zh": "照片编号应为 64 位十六进制的 SHA-256 值",
+        "en": "a photo id is the 64 hexadecimal digits of a SHA-256",
+    },
+    "photo.unknown_variant": {
+        "zh": "没有 {variant} 这种照片尺寸;应为以下之一:{variants}",
+        "en": "no photo size {variant}; expected one of {variants}",
+    },
+    "photo.bad_location": {
+        "zh": "拍摄位置应为 WGS84 经纬度(经度 −180…180,纬度 −90…90)",
+        "en": "the location is a WGS84 longitude and latitude (longitude −180…180, latitude −90…90)",
+    },
+    "photo.kept_busy": {
+        "zh": "地点 {fid} 在保存照片期间被反复修改,照片未能登记;请稍后重试",
+        "en": "place {fid} kept changing while the photo was being saved, so it was not recorded; try again shortly",
+    },
+    "photo.bad_list": {"zh": "应为照片条目的列表", "en": "expected a list of photo entries"},
+    "photo.too_many": {"zh": "一个地点最多 {limit} 张照片", "en": "a place holds at most {limit} photos"},
+    "photo.twice": {"zh": "照片 {photo} 列了两次", "en": "photo {photo} is listed twice"},
+    "photo.unknown_field": {
+        "zh": "照片条目没有 {field} 这一项;可有:{fields}",
+        "en": "a photo entry has no field {field}; it has {fields}",
+    },
+    "photo.bad_number": {"zh": "应为不小于 {least} 的整数", "en": "expected a whole number of at least {least}"},
+    "photo.unknown_type": {
+        "zh": "未知的图片类型 {type};应为以下之一:{types}",
+        "en": "unknown image type {type}; expected one of {types}",
+    },
+    "photo.unknown_location_source": {
+        "zh": "拍摄位置的来源应为 device(设备定位)或 exif(照片自带)",
+        "en": "a location's source is device (the device's position) or exif (from the photo)",
+    },
+    "photo.check_missing": {
+        "zh": "照片 {photo} 的原图文件不存在",
+        "en": "the original file of photo {photo} is missing",
+    },
+    "photo.check_damaged": {
+        "zh": "照片 {photo} 的原图已损坏:内容与编号(SHA-256)不符",
+        "en": "the original of photo {photo} is damaged: its content does not hash to its id (SHA-256)",
+    },
+    "photo.check_variant_missing": {
+        "zh": "照片 {photo} 缺少 {variant} 尺寸的文件",
+        "en": "photo {photo} has no {variant} file",
+    },
+    "photo.check_remedy": {
+        "zh": "照片无法重建:请从备份中找回该照片的文件(restore 到新目录后复制 photos/ 下对应文件),或在该地点删除这张照片后重新上传",
+        "en": "a photo cannot be rebuilt: take its files from a backup (restore into a new folder and copy them from "
+              "photos/), or remove the photo from the place and upload it again",
+    },
+    "photo.check_sound": {
+        "zh": "照片 {count} 张,文件完好(另有 {loose} 张已不在任何地点上,为历史保留,可回收)",
+        "en": "{count} photos, their files whole ({loose} more no longer on any place, kept for the history, collectable)",
+    },
+    "photo.repair_cannot": {
+        "zh": "{where}:{problem};修复无法凭空恢复照片,请从备份找回",
+        "en": "{where}: {problem}; a repair cannot invent a photo: take it from a backup",
+    },
+    "photo.file_missing": {
+        "zh": "照片 {photo} 的文件不存在;请先通过照片接口上传,再引用它",
+        "en": "the file of photo {photo} does not exist; upload it through the photo API before naming it",
+    },
     # --- OGC API – Features: query parameters, item bodies, preconditions (geo/features_query.py, web/ogc) --
     "ogc.unknown_parameter": {
         "zh": "不认识的查询参数;此请求接受:{allowed}",
@@ -1198,6 +1311,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.admin.link_name": {"zh": "名称", "en": "Name"},
     "page.admin.link_page": {"zh": "打开的页面", "en": "Page it opens"},
     "page.admin.new_display": {"zh": "新建显示链接", "en": "New display link"},
+    "page.admin.display_photos": {"zh": "显示照片缩略图", "en": "Show photo thumbnails"},
+    "page.admin.display_photos_on": {"zh": "含照片", "en": "with photos"},
     "page.admin.display_placeholder": {"zh": "指挥中心大屏1", "en": "Command centre screen 1"},
     "page.admin.page": {"zh": "页面", "en": "Page"},
     "page.admin.recent_changes": {"zh": "最近的修改", "en": "Recent changes"},
@@ -1581,6 +1696,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "missing or wrong CSRF token; reload the page and try again; nothing was saved",
     },
 
+    # --- photos over HTTP: uploads, images, display links (web/photos, web/access/display_scope.py) -------
+    "photos.display_off": {
+        "zh": "此大屏显示链接未开放照片;如需在大屏上显示照片,请管理员新建勾选“显示照片缩略图”的链接",
+        "en": "this display link shows no photos; an administrator can make a link with photo thumbnails on",
+    },
+    "photos.display_thumbs_only": {
+        "zh": "大屏显示链接只能查看照片缩略图,不能查看大图或原图",
+        "en": "a display link sees photo thumbnails only, never the larger images or the original",
+    },
+    "photos.file_missing": {
+        "zh": "没有收到照片:请在表单字段 file 中上传一张照片(multipart/form-data)",
+        "en": "no photo received: send one in the form field file (multipart/form-data)",
+    },
+    "photos.bad_client_id": {
+        "zh": "client_id 应为 1 到 {limit} 个英文字母、数字或“-”“_”“.”“:”",
+        "en": "client_id must be 1 to {limit} letters, digits, '-', '_', '.' or ':'",
+    },
+
     # --- the own API, viewports, imports, timelines (web/api, web/wall, web/edit, geo) ----------------
     "api.json_object": {
         "zh": "请求体应为 JSON 对象(Content-Type: application/json)",
@@ -1644,6 +1777,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "history.problem_title": {"zh": "问题 {id}({category})", "en": "problem {id} ({category})"},
     "history.problem_added": {"zh": "新增:{description}({status})", "en": "added: {description} ({status})"},
     "history.problem": {"zh": "问题 {id}", "en": "problem {id}"},
+    "history.photo": {"zh": "照片({role})", "en": "photo ({role})"},
+    "history.photo_of_problem": {"zh": "问题 {pid} 的照片({role})", "en": "photo of problem {pid} ({role})"},
+    "history.photo_added": {"zh": "{by} 添加", "en": "added by {by}"},
+    "history.photo_removed": {"zh": "已移除", "en": "removed"},
     "history.problem_deleted": {"zh": "已删除", "en": "deleted"},
     "history.no_version": {
         "zh": "{fid} 的修改记录中没有第 {version} 版",
@@ -1724,6 +1861,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{paper} at {dpi} dpi would be {width}×{height} pixels ({megapixels} megapixels, "
               "more than {maximum}); choose a lower dpi or format=pdf, which prints at any size",
     },
+    # --- photos on paper: the per-place dossier (一点一档), the daily report, a map's photo strip (geo/printing) ---
+    "print.photo.missing": {"zh": "照片文件缺失", "en": "photo file missing"},
+    "print.dossier.kicker": {"zh": "一点一档", "en": "Place dossier"},
+    "print.dossier.title": {"zh": "{name} 一点一档", "en": "{name}: place dossier"},
+    "print.dossier.id": {"zh": "编号 {id}", "en": "id {id}"},
+    "print.dossier.status": {"zh": "整改状态", "en": "Rectification status"},
+    "print.dossier.kind": {"zh": "点位类型", "en": "Kind of place"},
+    "print.dossier.street": {"zh": "所属街道", "en": "Sub-district (街道)"},
+    "print.dossier.community": {"zh": "所属社区", "en": "Community (社区)"},
+    "print.dossier.deadline": {"zh": "整改时间节点", "en": "Deadline of the place"},
+    "print.dossier.people": {"zh": "四包一责任人", "en": "Four-in-one duty: who answers for the place"},
+    "print.dossier.ledger": {"zh": "问题台账(共 {n} 项)", "en": "Problem ledger ({n})"},
+    "print.dossier.no_problems": {"zh": "台账中没有问题", "en": "no problem in the ledger"},
+    "print.dossier.col.category": {"zh": "问题类别", "en": "Category"},
+    "print.dossier.col.description": {"zh": "问题描述", "en": "Description"},
+    "print.dossier.col.deadline": {"zh": "整改时限", "en": "Deadline"},
+    "print.dossier.col.status": {"zh": "状态", "en": "Status"},
+    "print.dossier.problem_photos": {
+        "zh": "问题 {id} · {category} · {description}",
+        "en": "Problem {id} · {category} · {description}",
+    },
+    "print.dossier.other_photos": {"zh": "其他照片(共 {n} 张)", "en": "Other photos ({n})"},
+    "print.dossier.footer": {"zh": "{title} · 一点一档 · {name}", "en": "{title} · place dossier · {name}"},
+    "print.dossier.page": {
+        "zh": "第 {page} 页 共 {pages} 页 · 打印于 {printed} {tz}",
+        "en": "page {page} of {pages} · printed {printed} {tz}",
+    },
+    "print.dossier.scale": {"zh": "比例尺 {scale}", "en": "scale {scale}"},
+    "print.strip.title": {"zh": "整改后照片 · 图幅内最新 {n} 处", "en": "After rectification · the newest {n} places on the sheet"},
+    "print.strip.none": {"zh": "图幅内的点位还没有整改后照片", "en": "no place on the sheet has an after-rectification photo yet"},
     # --- basemaps, boundaries, configuration, copies and backups (geo) ----------------------------------
     "basemap.folder_missing": {
         "zh": "数据目录中没有瓦片文件夹 {path}",
@@ -2036,6 +2203,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{fid} 不存在(可能已被删除);If-Match: * 要求它存在,未写入任何内容",
         "en": "{fid} does not exist (perhaps deleted); If-Match: * requires it to exist; nothing was written",
     },
+    # --- photos in a place's history (geo/history.py) -----------------------------------------------
+    "photo.heading": {"zh": "照片", "en": "Photos"},  # a column's or a field's heading: history, printed reports
+    "history.photos_added": {"zh": "新增照片 {n} 张({roles})", "en": "{n} photo(s) added ({roles})"},
+    "history.photos_removed": {"zh": "删除照片 {n} 张({roles})", "en": "{n} photo(s) removed ({roles})"},
+    "history.photos_changed": {"zh": "照片说明修改 {n} 张", "en": "{n} photo caption(s) changed"},
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)
     # wall map: loading, tooltip
@@ -2063,6 +2235,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "print.button": {"zh": "打印", "en": "Print"},
     "print.button_title": {"zh": "打印当前视图(A3 横向 PDF)", "en": "print the current view (A3 landscape PDF)"},
+    "print.button_photos": {"zh": "含照片", "en": "With photos"},
+    "print.button_photos_title": {
+        "zh": "打印当前视图,底部附图幅内最新的整改后照片",
+        "en": "print the current view with the newest after-rectification photos along the bottom",
+    },
     # editor: fields, a stale save
     "editor.field.name": {"zh": "名称", "en": "Name"},
     "editor.field.kind": {"zh": "类型", "en": "Kind"},
@@ -2099,6 +2276,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.search.placeholder": {"zh": "搜索地点名称", "en": "search a place by name"},
     "wall.search.none": {"zh": "没有找到", "en": "nothing found"},
     "wall.card.close": {"zh": "关闭", "en": "Close"},
+    "wall.card.dossier": {"zh": "打印一点一档(PDF)", "en": "Print the place dossier (PDF)"},
     "wall.card.loading": {"zh": "正在读取……", "en": "reading…"},
     "wall.card.failed": {"zh": "读取失败", "en": "reading failed"},
     "wall.card.as_of": {"zh": "{day} 当日状态", "en": "status on {day}"},
@@ -2204,6 +2382,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.form.save": {"zh": "保存", "en": "Save"},
     "editor.form.delete": {"zh": "删除", "en": "Delete"},
     "editor.form.history": {"zh": "修改记录", "en": "History of changes"},
+    "editor.form.dossier": {"zh": "一点一档(PDF)", "en": "Place dossier (PDF)"},
     "editor.form.cancel": {"zh": "取消", "en": "Cancel"},
     # editor: the problem ledger
     "editor.ledger.title": {"zh": "问题台账", "en": "Problem ledger"},
@@ -2275,6 +2454,47 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "editor.shape.edit": {"zh": "编辑形状", "en": "Edit the shape"},
     "editor.shape.done": {"zh": "完成形状编辑", "en": "Finish editing the shape"},
+    # photos: the wall's card and its enlarged view, the editor's photo sections, the playback's compare
+    "wall.photo.role.place": {"zh": "现场", "en": "on site"},
+    "wall.photo.role.before": {"zh": "整改前", "en": "before rectification"},
+    "wall.photo.role.after": {"zh": "整改后", "en": "after rectification"},
+    "wall.photo.role.check": {"zh": "核查", "en": "verification"},
+    "wall.photo.role.inspection": {"zh": "督导", "en": "inspection"},
+    "wall.photo.title": {"zh": "照片({n} 张)", "en": "Photos ({n})"},
+    "wall.photo.open": {"zh": "放大照片:{role}", "en": "Enlarge the photo: {role}"},
+    "wall.photo.close": {"zh": "关闭照片", "en": "Close the photo"},
+    "wall.photo.prev": {"zh": "上一张", "en": "Previous"},
+    "wall.photo.next": {"zh": "下一张", "en": "Next"},
+    "wall.photo.counter": {"zh": "第 {i} / {n} 张", "en": "{i} of {n}"},
+    "wall.photo.by": {"zh": "{who} 拍摄", "en": "taken by {who}"},
+    "wall.photo.more": {"zh": "另有 {n} 张", "en": "{n} more"},
+    "editor.photo.title": {"zh": "照片", "en": "Photos"},
+    "editor.photo.problem_title": {"zh": "问题 {id} 的照片", "en": "Photos of problem {id}"},
+    "editor.photo.drop": {"zh": "把照片拖到这里,或粘贴图片", "en": "Drop photos here, or paste an image"},
+    "editor.photo.choose": {"zh": "选择照片", "en": "Choose photos"},
+    "editor.photo.camera": {"zh": "拍照", "en": "Take a photo"},
+    "editor.photo.role": {"zh": "照片类型", "en": "Kind of photo"},
+    "editor.photo.none": {"zh": "还没有照片", "en": "No photos yet"},
+    "editor.photo.uploading": {"zh": "正在上传 {name}:{pct}%", "en": "Uploading {name}: {pct}%"},
+    "editor.photo.uploaded": {"zh": "照片已上传(版本 {version})", "en": "Photo uploaded (version {version})"},
+    "editor.photo.already": {"zh": "这张照片已经在本处,未重复添加", "en": "This photo is already here; not added twice"},
+    "editor.photo.failed": {"zh": "照片未上传:{message}", "en": "The photo was not uploaded: {message}"},
+    "editor.photo.failed_http": {"zh": "服务器答复 {status}", "en": "the server answered {status}"},
+    "editor.photo.not_image": {"zh": "{name} 不是图片", "en": "{name} is not an image"},
+    "editor.photo.remove": {"zh": "删除照片", "en": "Remove the photo"},
+    "editor.photo.remove_ask": {
+        "zh": "删除这张{role}照片?删除会记入历史。", "en": "Remove this {role} photo? The removal is kept in the history.",
+    },
+    "editor.photo.removed": {"zh": "照片已删除(版本 {version})", "en": "Photo removed (version {version})"},
+    "editor.conflict.photos": {
+        "zh": "照片:新增 {added} 张,删除 {removed} 张(照片不会被覆盖)",
+        "en": "photos: {added} added, {removed} removed (photos are never overwritten)",
+    },
+    "editor.photo.remove_failed": {"zh": "照片未删除:{message}", "en": "The photo was not removed: {message}"},
+    "playback.photos.before": {"zh": "整治前照片", "en": "Photos before"},
+    "playback.photos.after": {"zh": "整治后照片", "en": "Photos after"},
+    "playback.photos.none": {"zh": "这一处暂无照片", "en": "No photos of this place"},
+    "playback.photos.caption": {"zh": "{day} · {role}", "en": "{day} · {role}"},
 }
 
 

@@ -20,7 +20,7 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from geo.config import Campaign, Layer
-from geo.dates import parse_day
+from geo.dates import parse_day, parse_instant
 from geo.errors import FieldError, ValidationError
 from geo.geojson_check import DEPTH, geometry_errors
 from geo.geojson_io import PRECISION, round_coords
@@ -30,6 +30,14 @@ SYSTEM_PROPERTIES = ("version", "updated_at", "updated_by")
 MAX_TEXT = 200
 MAX_NOTES = 5000
 MAX_PROBLEMS = 500
+# A place's photos (the property `photos`, written by geo/photos): the shape of one entry.
+MAX_PHOTOS = 200
+PHOTO_ROLES = ("place", "before", "after", "check", "inspection")
+PROBLEM_PHOTO_ROLES = ("before", "after", "check")  # the roles of a photo of a ledger problem, and only of one
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic")
+PHOTO_FIELDS = ("id", "role", "problem", "inspection", "taken_at", "taken_by", "added_at", "location", "width",
+                "height", "bytes", "type", "caption", "client_id")
+PHOTO_ID = re.compile(r"^[0-9a-f]{64}$")
 SWAP_MARGIN = 0.5  # degrees: positions this near the bounds once swapped were given as [latitude, longitude]
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -144,8 +152,10 @@ def _properties(props: dict, layer: Layer, campaign: Campaign, label, errors: li
     out["people"] = _people(props.get("people"), campaign, label, errors)
     out["notes"] = _text(props, "notes", label, errors, limit=MAX_NOTES) or ""
     out["problems"] = _problems(props.get("problems"), campaign, label, errors)
+    if props.get("photos") is not None:
+        out["photos"] = _photos(props.get("photos"), label, errors)
 
-    known = set(out) | set(SYSTEM_PROPERTIES)
+    known = set(out) | set(SYSTEM_PROPERTIES) | {"photos"}
     for key, value in props.items():
         if key in known:
             continue
@@ -230,6 +240,96 @@ def _problems(value: Any, campaign: Campaign, label, errors) -> list:
         if len(errors) == n:
             out.append(entry)
     return out
+
+
+def _photos(value: Any, label, errors) -> list:
+    """The place's photos, oldest first: each entry's fields and types (geo/photos writes them; a hand-edited
+    file or an import cannot put anything else here). That every new entry's file exists is checked by the
+    store (`Store.apply`), which knows where the files are."""
+    if not isinstance(value, list):
+        errors.append(FieldError("photos", t("photo.bad_list"), label))
+        return []
+    if len(value) > MAX_PHOTOS:
+        errors.append(FieldError("photos", t("photo.too_many", limit=MAX_PHOTOS), label))
+        return []
+    out, seen = [], set()
+    for i, item in enumerate(value):
+        where = f"photos[{i}]."
+        if not isinstance(item, dict):
+            errors.append(FieldError(f"photos[{i}]", t("feature.not_an_object_value"), label))
+            continue
+        n = len(errors)
+        for key in item:
+            if key not in PHOTO_FIELDS:
+                errors.append(FieldError(where + str(key)[:64], t("photo.unknown_field", field=repr(str(key)[:64]),
+                                                                 fields=", ".join(PHOTO_FIELDS)), label))
+        pid = item.get("id")
+        if not isinstance(pid, str) or not PHOTO_ID.match(pid):
+            errors.append(FieldError(where + "id", t("photo.bad_id"), label))
+        elif pid in seen:
+            errors.append(FieldError(where + "id", t("photo.twice", photo=pid), label))
+        seen.add(pid)
+        role = item.get("role")
+        problem = item.get("problem")
+        if role not in PHOTO_ROLES:
+            errors.append(FieldError(where + "role", t("photo.unknown_role", role=repr(role), roles=", ".join(PHOTO_ROLES)),
+                                     label))
+        elif problem is None and role in PROBLEM_PHOTO_ROLES:
+            errors.append(FieldError(where + "problem", t("photo.role_needs_problem", label=t(f"photo.role.{role}")), label))
+        elif problem is not None and role not in PROBLEM_PHOTO_ROLES:
+            errors.append(FieldError(where + "role", t("photo.problem_roles", role=role), label))
+        if problem is not None and (not isinstance(problem, str) or not _ID.match(problem)):
+            errors.append(FieldError(where + "problem", t("feature.bad_id"), label))
+        inspection = _date(item, "inspection", label, errors, where=where)
+        taken_at = _instant(item, "taken_at", label, errors, where=where)
+        added_at = _instant(item, "added_at", label, errors, where=where, required=True)
+        location = _photo_location(item.get("location"), label, errors, where)
+        numbers = {}
+        for key, least in (("width", 1), ("height", 1), ("bytes", 0)):
+            number = item.get(key)
+            if not isinstance(number, int) or isinstance(number, bool) or number < least:
+                errors.append(FieldError(where + key, t("photo.bad_number", least=least), label))
+            numbers[key] = number
+        if item.get("type") not in PHOTO_TYPES:
+            errors.append(FieldError(where + "type", t("photo.unknown_type", type=repr(item.get("type")),
+                                                        types=", ".join(PHOTO_TYPES)), label))
+        taken_by = _text(item, "taken_by", label, errors, required=True)
+        caption = _text(item, "caption", label, errors, limit=MAX_TEXT) or ""
+        client_id = _text(item, "client_id", label, errors, limit=64) or None
+        if len(errors) == n:
+            out.append({"id": pid, "role": role, "problem": problem, "inspection": inspection, "taken_at": taken_at,
+                        "taken_by": taken_by, "added_at": added_at, "location": location, **numbers,
+                        "type": item["type"], "caption": caption, "client_id": client_id})
+    return out
+
+
+def _instant(obj: dict, key: str, label, errors, *, where: str = "", required: bool = False) -> str | None:
+    """An RFC 3339 date-time, kept as UTC written with a Z."""
+    value = obj.get(key)
+    if value in (None, ""):
+        if required:
+            errors.append(FieldError(where + key, t("request.required"), label))
+        return None
+    try:
+        return parse_instant(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except ValueError as exc:
+        errors.append(FieldError(where + key, message_of(exc), label))
+        return None
+
+
+def _photo_location(value: Any, label, errors, where: str) -> dict | None:
+    if value is None:
+        return None
+    lon = value.get("lon") if isinstance(value, dict) else None
+    lat = value.get("lat") if isinstance(value, dict) else None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (lon, lat)) \
+            or not (-180 <= lon <= 180 and -90 <= lat <= 90) or set(value) - {"lon", "lat", "source"}:
+        errors.append(FieldError(where + "location", t("photo.bad_location"), label))
+        return None
+    if value.get("source") not in ("device", "exif"):
+        errors.append(FieldError(where + "location.source", t("photo.unknown_location_source"), label))
+        return None
+    return {"lon": float(lon), "lat": float(lat), "source": value["source"]}
 
 
 # --- geometry ---------------------------------------------------------------

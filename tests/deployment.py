@@ -1,5 +1,6 @@
 """A private deployment for tests of the HTTP API: the demo campaign's configuration and boundaries, a few
-places made by 张三 on the test clock, no public view, and API tokens for the accounts asked for."""
+places made by 张三 on the test clock, no public view, and API tokens for the accounts asked for; on the
+embedded store, or copied into a PostGIS schema when `database` names one."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask import Flask
 
 from geo.config import load_campaign
 from geo.store import open_store
+from geo.store.transfer import copy_to_postgis
 from tests.conftest import DEMO_CAMPAIGN, FakeClock
 from web import create_app
 
@@ -28,7 +30,10 @@ class Deployment:
         return {"Authorization": f"Bearer {self.secrets[username]}"}
 
 
-def private_deployment(root: Path, features: list[dict], accounts: tuple[str, ...] = ("editor1",)) -> Deployment:
+def private_deployment(root: Path, features: list[dict], accounts: tuple[str, ...] = ("editor1",), *,
+                       database: tuple[str, str] | None = None, **settings) -> Deployment:
+    """`database`: (url, schema) of an empty PostGIS schema the places are copied into, served from there;
+    `settings`: more GUATU_* settings of the app."""
     data = root / "data"
     data.mkdir()
     shutil.copy(DEMO_CAMPAIGN, data / "campaign.json")
@@ -37,8 +42,13 @@ def private_deployment(root: Path, features: list[dict], accounts: tuple[str, ..
     store = open_store(data, load_campaign(data), clock=clock)
     fids = [store.create("courtyards", feature, user="张三").feature["id"] for feature in features]
     store.close()
-    app = create_app({"TESTING": True, "GUATU_DATA": str(data), "GUATU_CLOCK": clock,
-                      "GUATU_INSTANCE": str(root / "instance")})
+    config = {"TESTING": True, "GUATU_DATA": str(data), "GUATU_CLOCK": clock, "GUATU_INSTANCE": str(root / "instance"),
+              **settings}
+    if database is not None:
+        url, schema = database
+        copy_to_postgis(data, load_campaign(data), url, schema=schema)
+        config.update(GUATU_DATABASE_URL=url, GUATU_DATABASE_SCHEMA=schema)
+    app = create_app(config)
     acc = app.extensions["guatu_accounts"]
     secrets = {}
     for username in accounts:

@@ -18,7 +18,7 @@ from geo.diskspace import SpaceWatch
 from geo.errors import ConfigError
 from geo.store import open_store
 from geo.store.base import utc_now
-from web import access, admin, api, cli, core, edit, ogc, printing, wall, workflow
+from web import access, admin, api, cli, core, edit, ogc, photos, printing, wall, workflow
 from web.api import openapi as api_openapi
 from web.core import assets, logging_setup, settings, validation
 from web.core.context import Guatu
@@ -83,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     wall.register(app)
     edit.register(app)
     workflow.register(app)
+    photos.register(app)  # a place's photos (/api/…/photos) and their images (/photos/…)
     printing.register(app)
     admin.register(app)
     cli.register(app)
@@ -95,10 +96,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _open_store(app: Flask, conf: settings.Settings, data_dir: Path, campaign):
     """The GeoJSON files in data_dir, or PostGIS when GUATU_DATABASE_URL is set (schema GUATU_DATABASE_SCHEMA)."""
     if not conf.database_url:
+        if conf.photos_bucket:
+            app.logger.warning("GUATU_PHOTOS_BUCKET is set without GUATU_DATABASE_URL: the embedded store keeps "
+                               "the photos in %s/photos", data_dir)
         return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"])
     # lazy: a worker starts while the database is down (it answers 503 until it is back, see docs/data-integrity.md)
+    # photos: in the object store the settings name (GUATU_PHOTOS_*), else in the database (docs/photos.md)
     return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=conf.database_url,
-                      schema=conf.database_schema, pool_size=conf.database_pool, lazy=True)
+                      schema=conf.database_schema, pool_size=conf.database_pool, lazy=True,
+                      blobs=settings.photo_blobs(conf))
 
 
 def _refuse_start(exc: Exception, text: str) -> None:

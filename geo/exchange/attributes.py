@@ -42,12 +42,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "version": ("version", "版本"),
 }
 TEXT_FIELDS = ("name", "kind", "street", "community", "unit", "notes")
-# Written by Guatu or by the KML driver; never data to import.
-IGNORED = {"updated_at", "updated_by", "ogr_style"}
+# Written by Guatu or by the KML driver; never data to import. A place's photos are added through the photo API
+# only (geo/photos): an import keeps the place's photos as they are and a new place starts with none.
+IGNORED = {"updated_at", "updated_by", "ogr_style", "photos"}
 KML_HOUSEKEEPING = {"timestamp", "begin", "end", "altitudemode", "tessellate", "extrude", "visibility",
                     "draworder", "icon", "snippet"}
 EXPORT_COLUMNS = ("id", "name", "kind", "street", "community", "status", "deadline", "unit", "people", "notes",
                   "problems", "version", "updated_at", "updated_by")
+NOT_FLAT = ("photos",)  # a list of photo entries: GeoJSON exports carry it, a table's column cannot
 DBF_NAME_BYTES = 10
 DBF_TEXT_BYTES = 254
 
@@ -276,7 +278,7 @@ def flat_row(feature: dict, *, problems: bool = True) -> dict[str, Any]:
             value = json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else None
         row[key] = value
     for key in sorted(props):
-        if key not in row and key not in EXPORT_COLUMNS:
+        if key not in row and key not in EXPORT_COLUMNS and key not in NOT_FLAT:
             row[key] = props[key]
     return row
 

@@ -137,13 +137,15 @@ class Selection:
     community: np.ndarray
     overdue: np.ndarray
     as_of: datetime | None  # latest change of any place of the campaign
+    fid: np.ndarray | None = None  # the places' ids (with `layer`, what finds a place's feature again)
 
     def __len__(self) -> int:
         return len(self.geoms)
 
     def take(self, mask: np.ndarray) -> Selection:
         return Selection(self.geoms[mask], self.layer[mask], self.status[mask], self.name[mask], self.street[mask],
-                         self.community[mask], self.overdue[mask], self.as_of)
+                         self.community[mask], self.overdue[mask], self.as_of,
+                         None if self.fid is None else self.fid[mask])
 
 
 def select(store: Store, campaign: Campaign, options: PrintOptions, crs: str, now: datetime) -> Selection:
@@ -167,12 +169,14 @@ def select(store: Store, campaign: Campaign, options: PrintOptions, crs: str, no
         overdue = np.fromiter((place_overdue(arrays.features[i]["properties"], campaign, today) for i in idx), bool, len(idx))
         cols = arrays.columns
         parts.append((arrays.geoms[idx], np.full(len(idx), layer.id, dtype=object), cols["status"][idx], cols["name"][idx],
-                      cols["street"][idx], cols["community"][idx], overdue))
+                      cols["street"][idx], cols["community"][idx], overdue,
+                      np.array([arrays.features[i]["id"] for i in idx], dtype=object)))
     as_of = _parse_time(latest)
     if not parts:
         empty = np.array([], dtype=object)
-        return Selection(empty, empty, empty, empty, empty, empty, np.array([], dtype=bool), as_of)
-    return Selection(*(np.concatenate(col) for col in zip(*parts)), as_of=as_of)
+        return Selection(empty, empty, empty, empty, empty, empty, np.array([], dtype=bool), as_of, empty)
+    *columns, fids = (np.concatenate(col) for col in zip(*parts))
+    return Selection(*columns, as_of=as_of, fid=fids)
 
 
 def _parse_time(value: str) -> datetime | None:

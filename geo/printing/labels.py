@@ -94,3 +94,23 @@ def place_labels(x: np.ndarray, y: np.ndarray, widths: np.ndarray, heights: np.n
         if limit is not None and len(kept) >= limit:
             break
     return kept
+
+
+def wrap(text: str, width_mm: float, size_pt: float, max_lines: int | None = None) -> list[str]:
+    """`text` broken into lines that fit `width_mm` at `size_pt` (CJK characters one em, Latin narrower)."""
+    limit = width_mm / (size_pt * PT_TO_MM)
+    lines: list[str] = []
+    for paragraph in str(text or "").splitlines() or [""]:
+        line, used = "", 0.0
+        for ch in paragraph:
+            w = text_width_em(ch)
+            if line and used + w > limit:
+                lines.append(line)
+                line, used = "", 0.0
+            line += ch
+            used += w
+        lines.append(line)
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:-1] + "…"
+    return lines or [""]

@@ -33,6 +33,7 @@ PT_TO_MM = MM_PER_INCH / 72.0
 HEADING_PT, HEADING_LINE = 11.0, 1.9
 LEGEND_PT, LEGEND_LINE = 9.0, 1.85
 TABLE_PT, TABLE_LINE = 8.5, 1.75
+STRIP_MM = 36.0  # the photo strip's height on A4: a heading, thumbnails 24 mm high, their captions
 
 
 BadPrintParameter = BadParameter  # the name the printing code and its tests use
@@ -56,6 +57,7 @@ class PrintOptions:
     table: bool = True
     hatch: bool = False
     title: str | None = None
+    photos: bool = False  # a strip of the newest 整改后 photos along the bottom
 
     @property
     def size_mm(self) -> tuple[float, float]:
@@ -121,7 +123,7 @@ def _bbox(raw: str, campaign: Campaign) -> tuple[float, float, float, float]:
 def parse_options(args: Mapping[str, str], campaign: Campaign) -> PrintOptions:
     """Validate request parameters; raises BadPrintParameter naming the first bad one."""
     known = {"paper", "orientation", "format", "dpi", "layers", "status", "street", "community", "kind", "category",
-             "bbox", "scale", "labels", "table", "hatch", "title"}
+             "bbox", "scale", "labels", "table", "hatch", "title", "photos"}
     unknown = sorted(set(args) - known)
     if unknown:
         raise BadPrintParameter(unknown[0], t("print.unknown_parameter", known=", ".join(sorted(known))))
@@ -155,7 +157,7 @@ def parse_options(args: Mapping[str, str], campaign: Campaign) -> PrintOptions:
         kind=_values(str(args.get("kind") or "")), category=_values(str(args.get("category") or "")),
         bbox=_bbox(args["bbox"], campaign) if args.get("bbox") else None, scale=scale,
         labels=_flag(args, "labels", True), table=_flag(args, "table", True),
-        hatch=_flag(args, "hatch", campaign.printing.hatching), title=title,
+        hatch=_flag(args, "hatch", campaign.printing.hatching), title=title, photos=_flag(args, "photos", False),
     )
     if fmt == "png":
         w, h = options.pixels
@@ -214,6 +216,7 @@ class PageLayout:
     footer: Rect
     panel_columns: int = 1  # landscape: one column on the right; portrait: a band under the map
     extras: dict = field(default_factory=dict)
+    strip: Rect | None = None  # the photo strip along the bottom, when the options ask for one
 
     def pt(self, size: float) -> float:
         """A type size in points, scaled for the paper."""
@@ -233,6 +236,10 @@ def page_layout(options: PrintOptions, legend_mm: float = 0.0) -> PageLayout:
     header = Rect(margin, top - header_h, inner_w, header_h)
     footer = Rect(margin, margin, inner_w, footer_h)
     body_y = footer.top + gap * 0.5
+    strip = None
+    if options.photos:
+        strip = Rect(margin, body_y, inner_w, STRIP_MM * k)
+        body_y = strip.top + gap
     body_h = header.y - gap * 0.5 - body_y
     if options.orientation == "landscape":
         panel_w = 66 * k
@@ -244,4 +251,4 @@ def page_layout(options: PrintOptions, legend_mm: float = 0.0) -> PageLayout:
         panel = Rect(margin, body_y, inner_w, panel_h)
         map_rect = Rect(margin, body_y + panel_h + gap, inner_w, body_h - panel_h - gap)
         columns = 2
-    return PageLayout(width, height, k, header, map_rect, panel, footer, columns)
+    return PageLayout(width, height, k, header, map_rect, panel, footer, columns, strip=strip)

@@ -68,6 +68,7 @@ from geo.printing.sheet import (
     legend_height,
     street_rows,
 )
+from geo.printing.strip import draw_strip, strip_photos
 from geo.rules import local_now
 from geo.store.base import Store
 
@@ -78,7 +79,7 @@ PLACE_LABEL_MIN_MM = 3.0  # places smaller than this on paper are not named
 MAX_PLACE_LABELS = 400
 MIMETYPES = {"pdf": "application/pdf", "png": "image/png"}
 
-_render_lock = threading.Lock()  # matplotlib is not thread-safe; a print takes about a second
+render_lock = threading.Lock()  # matplotlib is not thread-safe; a print takes about a second
 
 
 @dataclass
@@ -97,6 +98,7 @@ class PrintedMap:
     streets: list[tuple[str, int, int]]  # (sub-district, places, done) as in the table
     labels: list[str] = field(default_factory=list)
     filename: str = "guatu-map.pdf"
+    photos: list[str] = field(default_factory=list)  # ids of the photos in the strip, left to right
 
     @property
     def mimetype(self) -> str:
@@ -181,7 +183,7 @@ def render_print(store: Store, campaign: Campaign, data_dir: Path, options: Prin
         visible = (b[:, 2] >= extent[0]) & (b[:, 0] <= extent[2]) & (b[:, 3] >= extent[1]) & (b[:, 1] <= extent[3])
         selection = selection.take(visible)
 
-    with _render_lock, matplotlib.rc_context(_rc(layout)):
+    with render_lock, matplotlib.rc_context(_rc(layout)):
         if options.format == "png":  # exactly round(mm / 25.4 × dpi) pixels (Agg truncates the figure's size)
             size = tuple((px + 0.25) / options.dpi for px in options.pixels)
         else:
@@ -202,8 +204,8 @@ def render_print(store: Store, campaign: Campaign, data_dir: Path, options: Prin
         page.set_zorder(2)
         sheet = Sheet(campaign, options, layout, page, map_ax, Texts(), status_hatches(campaign))
 
-        _draw_boundaries(sheet, bounds)
-        _draw_places(sheet, selection)
+        draw_boundaries(sheet, bounds)
+        draw_places(sheet, selection)
         furniture = [*_draw_marks(sheet, marks, crs, extent), draw_scale_bar(sheet, scale),
                      draw_north_arrow(sheet, projection.north)]
         placed = _draw_labels(sheet, selection, bounds.get("street"), extent, scale, furniture) if options.labels else []
@@ -213,6 +215,7 @@ def render_print(store: Store, campaign: Campaign, data_dir: Path, options: Prin
         draw_header(sheet)
         draw_panel(sheet, counts, int(selection.overdue.sum()), streets, bounds)
         draw_footer(sheet, selection, scale, crs, now)
+        photos = draw_strip(sheet, store, strip_photos(store, selection)) if layout.strip else []
         sheet.texts.draw()
 
         data = _save(canvas, options, options.title or campaign.title, campaign.subtitle, now)
@@ -220,7 +223,7 @@ def render_print(store: Store, campaign: Campaign, data_dir: Path, options: Prin
     return PrintedMap(
         data=data, options=options, page_mm=(layout.width, layout.height), map_rect=layout.map,
         extent=extent, crs=crs, scale=scale, counts={s.key: counts.get(s.key, 0) for s in campaign.statuses},
-        overdue=int(selection.overdue.sum()), streets=streets, labels=placed,
+        overdue=int(selection.overdue.sum()), streets=streets, labels=placed, photos=photos,
         filename=f"guatu-{options.paper}-{options.orientation}-{local:%Y%m%d-%H%M}.{options.format}",
     )
 
@@ -280,7 +283,7 @@ def _rc(layout: PageLayout) -> dict:
     }
 
 
-def _draw_boundaries(sheet: Sheet, bounds: dict[str, Outlines]) -> None:
+def draw_boundaries(sheet: Sheet, bounds: dict[str, Outlines]) -> None:
     """Community and sub-district lines under the places, the district outline above them."""
     zorders = {"community": 1.0, "street": 1.1, "district": 4.0}
     for level in drawn_levels(bounds):
@@ -292,7 +295,7 @@ def _draw_boundaries(sheet: Sheet, bounds: dict[str, Outlines]) -> None:
                                        linestyle=dashes, zorder=zorders[level], capstyle="round", joinstyle="round"))
 
 
-def _draw_places(sheet: Sheet, sel: Selection) -> None:
+def draw_places(sheet: Sheet, sel: Selection) -> None:
     """One filled path per layer and status, lines stroked above, overdue places haloed."""
     k = sheet.layout.k
     colours = {s.key: s.color for s in sheet.campaign.statuses}

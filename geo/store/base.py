@@ -24,7 +24,8 @@ from geo.diskspace import SpaceWatch
 from geo.errors import BrokenLayer, Conflict, FieldError, NotFound, ValidationError
 from geo.journal import ChangeSummary
 from geo.messages import t
-from geo.validate import SYSTEM_PROPERTIES, validate_feature
+from geo.photos.blobs import Blobs
+from geo.validate import PHOTO_ID, SYSTEM_PROPERTIES, validate_feature
 
 Clock = Callable[[], datetime]
 
@@ -39,7 +40,11 @@ def iso(dt: datetime) -> str:
 
 @dataclass
 class Op:
-    """One change in a batch. `update` merges `properties` into the current ones."""
+    """One change in a batch. `update` merges `properties` into the current ones.
+
+    A place's photos are written by the photo API alone (geo/photos), through `photos`: the whole new list.
+    A `photos` member of `properties` is ignored, so an edit, an import, a revert or an OGC replace keeps the
+    place's photos as they are and can never point one at a file that is not kept."""
 
     kind: Literal["create", "update", "delete"]
     layer: str
@@ -47,6 +52,7 @@ class Op:
     properties: dict | None = None
     geometry: dict | None = None
     expected_version: int | None = None
+    photos: list | None = None
 
 
 @dataclass
@@ -107,6 +113,7 @@ RECORD_KINDS = ("inspections",)  # the kinds of records a campaign keeps (copies
 
 class Store(ABC):
     space_watch: SpaceWatch | None = None  # the folders whose free space `problems` reports (the app sets it)
+    blobs: Blobs  # the campaign's photo files (geo/photos/blobs.py), set by each backend's constructor
 
     def __init__(self, campaign: Campaign, *, clock: Clock = utc_now) -> None:
         self.campaign = campaign
@@ -239,8 +246,11 @@ class Store(ABC):
         return self.apply([op], user=user, repair=repair)[0]
 
     def update(self, layer_id: str, fid: str, *, expected_version: int, user: str,
-               properties: dict | None = None, geometry: dict | None = None, repair: bool = False) -> WriteResult:
-        op = Op("update", layer_id, fid, properties, geometry, expected_version)
+               properties: dict | None = None, geometry: dict | None = None, repair: bool = False,
+               photos: list | None = None) -> WriteResult:
+        """Merge `properties` into the place's, replace its geometry when given; `photos`: the place's new photo
+        list (the photo API's, geo/photos)."""
+        op = Op("update", layer_id, fid, properties, geometry, expected_version, photos)
         return self.apply([op], user=user, repair=repair)[0]
 
     def delete(self, layer_id: str, fid: str, *, expected_version: int, user: str) -> WriteResult:
@@ -253,6 +263,7 @@ class Store(ABC):
         user = (user or "").strip() or "anonymous"
         for op in ops:
             self.layer(op.layer)
+        self._check_photo_files(ops)
         with self._transaction() as txn:
             now = iso(self.clock())
             seq = txn.last_seq()
@@ -274,6 +285,24 @@ class Store(ABC):
             txn.commit([r.change for r in results])
         return results
 
+    def _check_photo_files(self, ops: list[Op]) -> None:
+        """Every photo a write names must have its file kept already: the photo API (geo/photos) writes the
+        files first, so an edit, an import or a hand-made request cannot add an entry pointing at nothing."""
+        named: dict[str, tuple[Op, int]] = {}
+        for op in ops:
+            photos = op.photos
+            if isinstance(photos, list):
+                for i, entry in enumerate(photos):
+                    pid = entry.get("id") if isinstance(entry, dict) else None
+                    if isinstance(pid, str) and PHOTO_ID.match(pid):
+                        named.setdefault(pid, (op, i))
+        if not named:
+            return
+        missing = self.blobs.missing(named)
+        if missing:
+            raise ValidationError([FieldError(f"photos[{named[p][1]}].id", t("photo.file_missing", photo=p), named[p][0].id)
+                                   for p in sorted(missing)])
+
     def _prepare(self, txn: Transaction, op: Op, pending: dict, *, user: str, now: str, repair: bool) -> WriteResult:
         layer = self.layer(op.layer)
         key = (op.layer, op.id)
@@ -287,7 +316,11 @@ class Store(ABC):
             fid = op.id or txn.next_id(layer)
             while (op.layer, fid) in pending:
                 fid = _bump(fid)
-            candidate = {"type": "Feature", "id": fid, "properties": op.properties or {}, "geometry": op.geometry}
+            props = {k: v for k, v in (op.properties or {}).items() if k != "photos"} \
+                if isinstance(op.properties, dict) else op.properties
+            if op.photos is not None and isinstance(props, dict):
+                props["photos"] = op.photos
+            candidate = {"type": "Feature", "id": fid, "properties": props or {}, "geometry": op.geometry}
             version = 1
         else:
             if current is None:
@@ -299,7 +332,10 @@ class Store(ABC):
                 return WriteResult(None, change)
             props = {k: v for k, v in current["properties"].items() if k not in SYSTEM_PROPERTIES}
             for k, v in (op.properties or {}).items():
-                props[k] = v
+                if k != "photos":  # written through `op.photos` only
+                    props[k] = v
+            if op.photos is not None:
+                props["photos"] = op.photos
             candidate = {
                 "type": "Feature", "id": op.id, "properties": props,
                 "geometry": op.geometry if op.geometry is not None else current["geometry"],

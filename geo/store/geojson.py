@@ -60,11 +60,13 @@ from geo.errors import BrokenLayer, DiskFull, JournalDamaged, NotFound, StoreBus
 from geo.geojson_io import atomic_write, collection_bytes, feature_line, install, layer_members, remove_stale_temp_files, stage_write
 from geo.journal import ChangeSummary, Journal
 from geo.messages import t
+from geo.photos.blobs import FileBlobs
 from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, utc_now
 
 log = logging.getLogger(__name__)
 
 JOURNAL_FILE = "journal.jsonl"
+PHOTOS_DIR = "photos"
 LOCK_FILE = ".guatu.lock"
 _HEAD_END = b'"features":['
 _HEAD_MAX = 1 << 16  # a first line longer than this is not Guatu's
@@ -388,6 +390,7 @@ class GeoJSONStore(Store):
         self._lock_timeout = lock_timeout
         self._opened = False
         self._open_lock = threading.Lock()
+        self.blobs = FileBlobs(self.dir / PHOTOS_DIR)  # the photos' files beside the layers (backups copy them)
 
     def _open(self) -> None:
         """Finish what a crash left (temporary copies, a torn journal line, changes not yet in a layer
@@ -469,19 +472,33 @@ class GeoJSONStore(Store):
         return found
 
     def check(self) -> list[Finding]:
+        from geo.photos.check import photo_findings
         from geo.store.geojson_integrity import check
 
-        return check(self)
+        return check(self) + photo_findings(self, self._places_as_read())
 
     def check_summary(self) -> str:
+        from geo.photos.check import photo_summary
         from geo.store.geojson_integrity import summary
 
-        return summary(self)
+        return photo_summary(self, summary(self), self._places_as_read())
+
+    def _places_as_read(self) -> Iterator[tuple[str, dict]]:
+        """Every place of the layer files that can be read, as they are on disk: `check` reads only (no
+        recovery of a crashed write first, as every other read does)."""
+        for layer_id, lf in self._files.items():
+            state = lf.load()
+            if not state.error:
+                for feature in state.features.values():
+                    yield layer_id, feature
 
     def repair(self, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
+        from geo.photos.check import unrecovered
         from geo.store.geojson_integrity import repair
 
-        return repair(self, backups=backups, from_journal=from_journal)
+        report = repair(self, backups=backups, from_journal=from_journal)
+        report.unrecovered += unrecovered(self)  # a photo's file is never rebuilt: said, not hidden
+        return report
 
     def retired_ids(self, layer_id: str, fids: Iterable[str]) -> set[str]:
         current = self._state(layer_id).features

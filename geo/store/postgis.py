@@ -54,6 +54,7 @@ from geo.errors import Conflict, GuatuError, NotFound, StoreBusy
 from geo.geojson_io import collection_bytes, dumps, feature_line, layer_members
 from geo.journal import ChangeSummary, change_summary
 from geo.messages import t
+from geo.photos.blobs import Blobs, PostgresBlobs
 from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, iso, utc_now
 from geo.store.breaker import Breaker, Open
 from geo.store.postgis_integrity import findings, rebuild, survey
@@ -103,13 +104,16 @@ class _Layer:
 class PostGISStore(Store):
     def __init__(self, database_url: str, campaign: Campaign, *, schema: str = DEFAULT_SCHEMA, clock: Clock = utc_now,
                  pool_size: int = 10, lock_timeout: float = 10.0, connect_timeout: float = 10.0, lazy: bool = False,
-                 probe_timeout: float = 0.5, cooldown: float = 2.0) -> None:
+                 probe_timeout: float = 0.5, cooldown: float = 2.0, blobs: Blobs | None = None) -> None:
         """`lazy`: do not wait for the database (a server process starting while it is down); the schema
         is checked and migrated when it first answers. Otherwise connect and migrate now, raising
         DatabaseUnavailable when it cannot be reached within `connect_timeout` (the command line).
 
         While the database is down (see geo/store/breaker.py) requests fail at once for `cooldown`
-        seconds, then one at a time tries again, waiting at most `probe_timeout` for a connection."""
+        seconds, then one at a time tries again, waiting at most `probe_timeout` for a connection.
+
+        `blobs`: where the photos' files are kept (an `S3Blobs` when an object store is configured); by
+        default the table `photo_blobs` of the schema."""
         super().__init__(campaign, clock=clock)
         self.schema = check_schema_name(schema)
         self.database_url = database_url
@@ -126,6 +130,7 @@ class PostGISStore(Store):
         self.connect_timeout = connect_timeout
         self.probe_timeout = probe_timeout
         self.breaker = Breaker(cooldown)
+        self.blobs = blobs if blobs is not None else PostgresBlobs(self)
         # A failed connection attempt is retried by the pool for a few seconds only: after that the next
         # request asks for a new attempt at once, so a database that is back is found within one poll.
         self.pool = ConnectionPool(database_url, min_size=1, max_size=max(1, pool_size), open=False,
@@ -213,14 +218,18 @@ class PostGISStore(Store):
     # --- integrity (geo/store/postgis_integrity.py) ----------------------------------------
     def check(self) -> list[Finding]:
         """The tables against the journal, the journal's numbering, records, migrations; reads only."""
+        from geo.photos.check import photo_findings
+
         with self._conn() as conn:
             found = survey(conn, self.schema, self._migrations())
-        return findings(found, self.schema, [x.id for x in self.campaign.layers])
+        return findings(found, self.schema, [x.id for x in self.campaign.layers]) + photo_findings(self)
 
     def check_summary(self) -> str:
+        from geo.photos.check import photo_summary
+
         layers = self.campaign.layers
-        return t("db.check_sound", where=self.where, schema=self.schema, layers=len(layers),
-                 places=sum(len(self.features(x.id)) for x in layers), revision=self.revision())
+        return photo_summary(self, t("db.check_sound", where=self.where, schema=self.schema, layers=len(layers),
+                                     places=sum(len(self.features(x.id)) for x in layers), revision=self.revision()))
 
     def repair(self, *, backups: Path | None = None, from_journal: tuple[str, ...] = ()) -> RepairReport:
         """Under the write lock, in one transaction: damaged rows moved to damaged_features and rebuilt
@@ -235,6 +244,9 @@ class PostGISStore(Store):
             found = survey(conn, self.schema, self._migrations())
             rebuild(conn, found, self.schema, [x.id for x in self.campaign.layers], report)
         self._layers.clear()  # this process's copies may hold the damaged rows: read the layers again
+        from geo.photos.check import unrecovered
+
+        report.unrecovered += unrecovered(self)  # a photo's file is never rebuilt: said, not hidden
         return report
 
     @staticmethod

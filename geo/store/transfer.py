@@ -1,7 +1,9 @@
 """Move a campaign between the embedded GeoJSON store and PostGIS, losslessly, both ways.
 
-Features and the whole journal are copied; the layers' revisions and the
-records kept beside them (the daily inspection lists) too, so wall screens,
+Features and the whole journal are copied; the layers' revisions, the
+records kept beside them (the daily inspection lists) and every photo's
+files (geo/photos/blobs.py: `<data>/photos` ↔ the table `photo_blobs` or the
+configured object store; written before the places that name them) too, so wall screens,
 exports and reports carry on where they were. The ids ever given go with the
 journal (it names every place ever created or deleted): PostGIS counts them
 into `id_counters`, the embedded store counts them from the journal, so a
@@ -31,8 +33,9 @@ from geo.config import Campaign, load_campaign
 from geo.errors import GuatuError
 from geo.geojson_io import atomic_write, collection_bytes, dumps, feature_line, fsync_dir, layer_members
 from geo.messages import t
+from geo.photos.blobs import Blobs, FileBlobs, copy_blobs
 from geo.store.base import RECORD_KINDS
-from geo.store.geojson import JOURNAL_FILE, LOCK_FILE, GeoJSONStore, record_name
+from geo.store.geojson import JOURNAL_FILE, LOCK_FILE, PHOTOS_DIR, GeoJSONStore, record_name
 from geo.store.postgis import DEFAULT_SCHEMA, PostGISStore, journal_row, row_entry
 
 
@@ -48,20 +51,26 @@ class CopyReport:
     revision: int
     seconds: float
     heads: dict[str, int] = field(default_factory=dict)  # each layer's last change (seq) in the copy
+    photos: int = 0  # photos whose files were copied
 
     def __str__(self) -> str:
         layers = "、".join(t("db.copied_layer", layer=k, count=v) for k, v in self.features.items())
-        return t("db.copied", layers=layers, changes=self.changes, revision=self.revision, seconds=f"{self.seconds:.1f}")
+        return t("db.copied", layers=layers, changes=self.changes, revision=self.revision, seconds=f"{self.seconds:.1f}",
+                 photos=self.photos)
 
 
 def copy_to_postgis(data_dir: Path | str, campaign: Campaign, database_url: str, *,
-                    schema: str = DEFAULT_SCHEMA) -> CopyReport:
-    """Copy the GeoJSON campaign in `data_dir` (features, journal, layer revisions) into an empty schema."""
+                    schema: str = DEFAULT_SCHEMA, blobs: Blobs | None = None) -> CopyReport:
+    """Copy the GeoJSON campaign in `data_dir` (features, journal, layer revisions, photos) into an empty schema;
+    `blobs`: where the target keeps photos (an object store), else its table `photo_blobs`."""
     started = time.perf_counter()
     source = GeoJSONStore(data_dir, campaign)
-    target = PostGISStore(database_url, campaign, schema=schema)
+    target = PostGISStore(database_url, campaign, schema=schema, blobs=blobs)
     try:
         with source.exclusive():  # no write lands in the source while it is copied
+            with target._conn() as conn:  # refused before a photo is copied
+                _refuse_unless_empty(conn, schema)
+            photos = copy_blobs(source.blobs, target.blobs)  # before the places that name them
             summaries = source.changes_since(0)
             last_write = {(s.layer, s.id): s.seq for s in summaries}
             counts: dict[str, int] = {}
@@ -102,7 +111,7 @@ def copy_to_postgis(data_dir: Path | str, campaign: Campaign, database_url: str,
     finally:
         target.close()
         source.close()
-    return CopyReport(counts, len(summaries), revision, time.perf_counter() - started)
+    return CopyReport(counts, len(summaries), revision, time.perf_counter() - started, photos=photos)
 
 
 def _refuse_unless_empty(conn, schema: str) -> None:
@@ -113,10 +122,11 @@ def _refuse_unless_empty(conn, schema: str) -> None:
 
 
 def copy_to_geojson(database_url: str, campaign: Campaign, to_dir: Path | str, *, schema: str = DEFAULT_SCHEMA,
-                    campaign_dir: Path | str | None = None) -> CopyReport:
+                    campaign_dir: Path | str | None = None, blobs: Blobs | None = None) -> CopyReport:
     """Write the PostGIS campaign into `to_dir` as the embedded store keeps it: one file per layer and
-    journal.jsonl, from one consistent snapshot. The campaign's other files (campaign.json, boundaries, …)
-    are copied from `campaign_dir` when given."""
+    journal.jsonl, from one consistent snapshot, and every photo's files under `photos/` (from `blobs`, the
+    object store the campaign keeps them in, else its table `photo_blobs`). The campaign's other files
+    (campaign.json, boundaries, …) are copied from `campaign_dir` when given."""
     started = time.perf_counter()
     to_dir = Path(to_dir)
     existing = [x.file for x in campaign.layers if (to_dir / x.file).exists()] + \
@@ -125,9 +135,9 @@ def copy_to_geojson(database_url: str, campaign: Campaign, to_dir: Path | str, *
         raise CopyRefused(t("db.copy_folder_not_empty", folder=to_dir, files=", ".join(existing)))
     if campaign_dir is not None and Path(campaign_dir).resolve() != to_dir.resolve():
         _copy_campaign_files(Path(campaign_dir), to_dir,
-                             {x.file for x in campaign.layers} | {JOURNAL_FILE, LOCK_FILE, *RECORD_KINDS})
+                             {x.file for x in campaign.layers} | {JOURNAL_FILE, LOCK_FILE, PHOTOS_DIR, *RECORD_KINDS})
     to_dir.mkdir(parents=True, exist_ok=True)
-    source = PostGISStore(database_url, campaign, schema=schema)
+    source = PostGISStore(database_url, campaign, schema=schema, blobs=blobs)
     counts: dict[str, int] = {}
     changes = revision = 0
     try:
@@ -161,9 +171,11 @@ def copy_to_geojson(database_url: str, campaign: Campaign, to_dir: Path | str, *
             for kind, key, body in conn.execute("SELECT kind, key, body FROM records WHERE kind = ANY(%s) "
                                                 "ORDER BY kind, key", (list(RECORD_KINDS),)):
                 atomic_write(to_dir / record_name(kind) / f"{record_name(key)}.json", body.encode())
+        # after the snapshot: a photo's files are written before any place names it, and never change
+        photos = copy_blobs(source.blobs, FileBlobs(to_dir / PHOTOS_DIR))
     finally:
         source.close()
-    return CopyReport(counts, changes, revision, time.perf_counter() - started, heads)
+    return CopyReport(counts, changes, revision, time.perf_counter() - started, heads, photos=photos)
 
 
 def _copy_campaign_files(src: Path, dst: Path, skip: set[str]) -> None:

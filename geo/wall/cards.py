@@ -1,4 +1,4 @@
-"""A place's card on a wall screen: status, deadline, 四包一 people, open problems; and its bounding box."""
+"""A place's card on a wall screen: status, deadline, 四包一 people, open problems, photos; and its bounding box."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import shapely
 
 from geo.config import Campaign
 from geo.geojson_io import dumps
+from geo.photo_labels import card_photo
+from geo.photos import photos_of
 from geo.rules import local_now, place_overdue, problem_is_open, problem_overdue, problem_overnight
 from geo.wall.codec import Transform
 
@@ -21,7 +23,8 @@ def _days(later: date, earlier: str | None) -> int | None:
 
 
 def place_card(feature: dict, layer_id: str, campaign: Campaign, now: datetime) -> dict:
-    """Everything the card of one place shows: status, deadline, 四包一 people, open problems."""
+    """Everything the card of one place shows: status, deadline, 四包一 people, open problems, its photos newest
+    first (role labelled, no location)."""
     props = feature["properties"]
     now_l = local_now(campaign, now)
     today = now_l.date()
@@ -56,6 +59,7 @@ def place_card(feature: dict, layer_id: str, campaign: Campaign, now: datetime) 
         "overnight": any(p["overnight"] for p in problems),
         "unit": props.get("unit"), "people": roles, "notes": props.get("notes") or "",
         "problems": problems, "closed_problems": closed,
+        "photos": [card_photo(p) for p in photos_of(feature)],
         "version": props.get("version"), "updated_at": props.get("updated_at"), "updated_by": props.get("updated_by"),
     }
 

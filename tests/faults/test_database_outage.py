@@ -28,7 +28,7 @@ from geo.store.postgis import PostGISStore, _where
 from geo.store.transfer import copy_to_postgis
 from tests.faults.server import Server, copy_demo, make_editor_token
 from tests.pg_cluster import ThrowawayCluster
-from tests.waiting import wait_until
+from tests.waiting import retry, wait_until
 
 LAYER = "courtyards"
 BURST = 12
@@ -39,6 +39,16 @@ def workers(master: int) -> set[int]:
     """gunicorn's worker processes: the master's children."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return {int(pid) for pid in children}
+
+
+def status(url: str, **kwargs) -> int | None:
+    """The status of a GET on a fresh connection, or None when the connection dropped before an answer (a
+    worker being replaced): not answered yet, asked again by the poll. The server's log, printed with a failure,
+    says why a worker went."""
+    try:
+        return requests.get(url, timeout=30, **kwargs).status_code
+    except requests.ConnectionError:
+        return None
 
 
 def poll(condition, what: str, timeout: float = 60):
@@ -131,7 +141,7 @@ def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(t
 
         # Back by itself: reads, then a write, with nothing restarted.
         # fresh connections (not the session's kept-alive one), so the answers come from every worker
-        poll(lambda: all(requests.get(place, headers=http.headers, timeout=30).status_code == 200
+        poll(lambda: all(status(place, headers=http.headers) == 200
                          for _ in range(4 * len(old))), "reads answered again on every worker")
         write = http.patch(place, json={"properties": {"notes": "恢复之后"}},
                            headers={"If-Match": f'"c-0001-v{version}"'}, timeout=30)
@@ -139,7 +149,7 @@ def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(t
         assert write.json()["properties"]["version"] == version + 1
         assert http.get(place, timeout=30).json()["properties"]["notes"] == "恢复之后"
         # a worker's breaker remembers the outage up to 2 s before it asks the database again: ready within that
-        poll(lambda: all(requests.get(server.url + "/readyz", timeout=10).status_code == 200 for _ in range(4 * len(old))),
+        poll(lambda: all(status(server.url + "/readyz") == 200 for _ in range(4 * len(old))),
              "every worker ready again")
         assert http.get(server.url + "/wall", headers={"Accept": "text/html"}, timeout=30).status_code == 200
         assert requests.get(server.url + "/api/health", timeout=10).json()["problems"] == []
@@ -161,17 +171,19 @@ def test_gunicorn_starts_while_postgresql_is_down_and_serves_once_it_is_up(tmp_p
     try:
         place = f"{server.url}/api/layers/{LAYER}/features/c-0001"
         auth = {"Authorization": f"Bearer {token}"}
-        resp = requests.get(place, headers=auth, timeout=30)
+        resp = retry(lambda: requests.get(place, headers=auth, timeout=30), "a first answer",
+                     on=requests.ConnectionError)
         assert resp.status_code == 503 and "Retry-After" in resp.headers
         assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
         assert server.proc.poll() is None
 
         outage_cluster.resume()
-        poll(lambda: all(requests.get(place, headers=auth, timeout=30).status_code == 200 for _ in range(4)),
-             "reads answered once the database is up")
-        assert requests.get(server.url + "/readyz", timeout=10).status_code == 200
+        poll(lambda: all(status(place, headers=auth) == 200 for _ in range(4)), "reads answered once the database is up")
+        poll(lambda: status(server.url + "/readyz") == 200, "ready")
         assert "caches not warmed" in server.log()  # the warm-up said why, in one line, and the worker went on
+        assert server.proc.poll() is None
     finally:
+        print(server.log()[-6000:])  # shown with a failure
         server.stop()
 
 

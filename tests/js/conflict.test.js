@@ -35,3 +35,11 @@ test("a newer version with no field changed says so", () => {
   var theirs = place({ version: 4, updated_by: "李四" });
   assert.match(conflictMessage(place({}), theirs, STATUSES), /对方的修改:无字段变化。$/);
 });
+
+test("photos the other person added or removed are counted, never listed as a field to overwrite", () => {
+  var photo = function (id) { return { id: id, role: "place" }; };
+  var mine = place({ photos: [photo("a"), photo("b")] });
+  var theirs = place({ photos: [photo("b"), photo("c"), photo("d")], version: 4 });
+  assert.deepEqual(conflictChanges(mine, theirs, STATUSES), ["照片:新增 2 张,删除 1 张(照片不会被覆盖)"]);
+  assert.deepEqual(conflictChanges(place({}), place({ photos: [] }), STATUSES), []);
+});

@@ -16,7 +16,7 @@ def test_print_button_opens_the_current_view_as_a_pdf_and_print_media_hides_the_
     with live_server(data, GUATU_REFRESH_SECONDS=0) as server:
         page, log = open_page(browser, server.url, width=1400, height=900)
         wait_ready(page)
-        link = page.locator(".guatu-print-control a")
+        link = page.locator(".guatu-print-control a.guatu-print-link")
         link.wait_for(state="visible", timeout=10_000)
         assert link.inner_text() == "打印"
         box = link.bounding_box()
@@ -32,6 +32,10 @@ def test_print_button_opens_the_current_view_as_a_pdf_and_print_media_hides_the_
         resp = page.request.get(href)
         assert resp.status == 200 and resp.headers["content-type"] == "application/pdf"
         assert resp.body().startswith(b"%PDF")
+        with_photos = page.locator(".guatu-print-control a.guatu-print-photos")
+        assert with_photos.inner_text() == "含照片"
+        photos_query = parse_qs(urlsplit(with_photos.get_attribute("href")).query)
+        assert photos_query == {**query, "photos": ["1"]}
 
         page.emulate_media(media="print")
         hidden = page.evaluate("() => ['.leaflet-control-zoom', '.guatu-print-control']"

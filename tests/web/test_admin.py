@@ -210,3 +210,15 @@ def test_names_on_the_admin_pages_are_escaped(private_app, admin):
     page = admin.get("/admin").data.decode()
     assert "<img src=x" not in page and "<script>window" not in page
     assert "&lt;img src=x onerror=" in page and "&lt;script&gt;window.__xss=2" in page
+
+
+def test_a_display_link_shows_photos_only_when_its_maker_ticks_the_box(private_app, admin):
+    _post(admin, "/admin/display", name="指挥中心大屏1", scope="/wall", photos="1")
+    _post(admin, "/admin/display", name="走廊屏", scope="/wall")
+    tokens = {token.name: token for token in _acc(private_app).tokens(kind="display")}
+    assert tokens["指挥中心大屏1"].photos is True and tokens["走廊屏"].photos is False
+    page = admin.get("/admin").data.decode()
+    assert t("page.admin.display_photos") in page  # the box on the form
+    rows = {name: re.search(rf'<tr data-token="{token.id}">.*?</tr>', page, re.S).group(0) for name, token in tokens.items()}
+    assert t("page.admin.display_photos_on") in rows["指挥中心大屏1"]
+    assert t("page.admin.display_photos_on") not in rows["走廊屏"]

@@ -47,7 +47,7 @@ def _url(rule, fid: str) -> str:
     """A URL of `rule` with values that exist in the `wall` campaign."""
     values = {"layer_id": "courtyards", "fid": fid, "level": "street", "basemap_id": "folder", "z": 0, "x": 0, "y": 0,
               "day": DAY, "pid": "p-1", "username": "admin1", "action": "disable", "token_id": "t-1", "fmt": "pdf",
-              "filename": "js/wallmap.js"}
+              "filename": "js/wallmap.js", "photo_id": "0" * 64, "variant": "thumb"}
     with_values = {name: values[name] for name in rule.arguments}
     return rule.rule if not with_values else _build(rule, with_values)
 
@@ -120,6 +120,9 @@ def test_a_display_link_reaches_exactly_the_routes_declared_for_it(wall):
         if display is None:
             assert resp.status_code == 403, (method, url, resp.status_code)
             assert t("accounts.display_only_wall") in _said(resp), (method, url)
+        elif display is Display.PHOTOS:  # links made without photos (these) see none
+            assert resp.status_code == 403, (method, url, resp.status_code)
+            assert t("photos.display_off") in _said(resp), (method, url)
         else:
             assert resp.status_code == 200, (method, url, resp.status_code, resp.data[:200])
 
@@ -136,5 +139,8 @@ def test_a_narrower_display_link_reads_its_scope_and_no_whole_campaign_route(wal
         if display is Display.WHOLE:
             assert resp.status_code == 403, (url, resp.status_code)
             assert t("accounts.display_out_of_scope", scope=f"{MINE} · courtyards") in _said(resp), url
+        elif display is Display.PHOTOS:
+            assert resp.status_code == 403, (url, resp.status_code)
+            assert t("photos.display_off") in _said(resp), url
         else:
             assert resp.status_code == 200, (url, resp.status_code, resp.data[:200])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from datetime import date
 
@@ -12,6 +13,8 @@ import pytest
 from geo import inspections as insp
 from geo.daily_report import SHEETS, build_pdf, build_xlsx, report_data
 from geo.ledger import add_problem, update_problem
+from geo.photos import add_photo
+from tests.photos import images
 from tests.web.conftest import login
 
 DAY = date(2026, 11, 24)
@@ -119,3 +122,40 @@ def test_the_page_offers_both_downloads(client, day_of_work):
     resp = client.get("/reports/daily/2026-11-24.xlsx")
     assert resp.status_code == 200 and resp.data[:2] == b"PK"
     assert client.get("/reports/daily/2026-11-24.doc").status_code == 400
+
+
+def _photo(store, fid, problem, role, colour, taken):
+    entry, _ = add_photo(store, "courtyards", fid, io.BytesIO(images.jpeg(80, 60, colour=colour)), user="督导员",
+                         role=role, problem=problem, taken_at=taken)
+    return entry
+
+
+def test_the_pdf_prints_the_days_problems_with_their_thumbnails(seeded, campaign, data_dir, clock, day_of_work,
+                                                                 tmp_path):
+    closed = day_of_work["ids"][3]
+    before = _photo(seeded, closed, f"{closed}-p1", "before", (200, 40, 40), "2026-11-20T02:00:00Z")
+    after = _photo(seeded, closed, f"{closed}-p1", "after", (40, 200, 40), "2026-11-24T03:00:00Z")
+    overdue = day_of_work["ids"][1]  # its problem neither opened nor closed on the day: not in the list
+    _photo(seeded, overdue, f"{overdue}-p1", "before", (40, 40, 200), "2026-11-10T02:00:00Z")
+    data = report_data(seeded, campaign, DAY, clock())
+    rows = data["sheets"]["问题"][1:]
+    assert len(data["problem_photos"]) == len(rows)
+    shown = dict(zip((r[0] for r in rows), data["problem_photos"], strict=True))
+    assert [p["id"] for p in shown["销号"]] == [after["id"], before["id"]]  # a closure shows 整改后 first
+    assert shown["新增"] == []
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(build_pdf(data, seeded, campaign, data_dir, clock(), with_map=False))
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, check=True, text=True).stdout
+    assert len(listed.splitlines()[2:]) == 2
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    assert re.search(r"销号.*建筑垃圾.*整改后\s+整改前", text, re.S)
+    assert "乱堆乱放" in text and re.search(r"状态\s+照片", text)
+
+
+def test_a_day_without_photos_prints_no_image(seeded, campaign, data_dir, clock, day_of_work, tmp_path):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(build_pdf(report_data(seeded, campaign, DAY, clock()), seeded, campaign, data_dir, clock(),
+                              with_map=False))
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, check=True, text=True).stdout
+    assert listed.splitlines()[2:] == []

@@ -30,7 +30,7 @@ from geo.store.base import iso
 from geo.throttle import LoginThrottled
 from web.access import display_scope
 from web.access.login_limits import login_throttle
-from web.core.problems import domain_problem, problem_response
+from web.core.problems import PROGRAM_PATHS, domain_problem, problem_response
 from web.core.routes import PUBLIC, VIEWER, declaration_of
 from web.core.settings import get_settings
 
@@ -156,7 +156,7 @@ def _check_access() -> None:
     p = _identify()
     g.principal = p
     if p is None:
-        if request.path.startswith("/api/") or _gis_client():
+        if request.path.startswith(PROGRAM_PATHS) or _gis_client():
             _unauthorized(t("accounts.login_required"))
         abort(redirect(url_for("access.login", next=request.full_path.rstrip("?"))))
     if p.via == "display":

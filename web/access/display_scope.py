@@ -16,6 +16,9 @@ of its wall URL) as that rule says:
 * CUT: the wall state is cut to the places in scope (`cut_state`, called by the view);
 * WHOLE: routes that only know the whole campaign (the change list,
   milestones, timeline, playback) → 403 unless the link shows the whole campaign;
+* PHOTOS: a place's photos (its list, a thumbnail) → 403 unless the link was made with photos on; then only
+  the thumbnail of a photo (never its preview, full image or original), and a place's list only for a place
+  in scope (as PINNED_PLACE). A photo's URL names its content hash, which only a list of photos hands out;
 * OPEN: boundaries, basemap tiles and static files hold no places.
 """
 
@@ -38,7 +41,8 @@ PINNING = {Display.PINNED, Display.PINNED_PLACE, Display.PINNED_SHAPES, Display.
 
 def scope_of(p: Principal) -> DisplayScope:
     ctx = guatu()
-    return DisplayScope.of(parse_view(query_from_url(p.display_scope), ctx.campaign, ctx.areas, refresh=0), ctx.campaign)
+    view = parse_view(query_from_url(p.display_scope), ctx.campaign, ctx.areas, refresh=0)
+    return DisplayScope.of(view, ctx.campaign, photos=p.display_photos)
 
 
 def enforce(p: Principal, display: Display) -> None:
@@ -48,6 +52,11 @@ def enforce(p: Principal, display: Display) -> None:
         return
     scope = scope_of(p)
     g.display_scope = scope
+    if display is Display.PHOTOS:
+        _photos(scope)
+        if "fid" not in (request.view_args or {}):
+            return  # a thumbnail, by its hash
+        display = Display.PINNED_PLACE
     if scope.whole_campaign or display is Display.OWN_URL:
         return
     if display not in PINNING:
@@ -66,6 +75,15 @@ def enforce(p: Principal, display: Display) -> None:
             _refuse(scope)  # gone now: where it was cannot be told, so it is not shown
         if not scope.allows_place(layer_id, feature.get("properties") or {}):
             _refuse(scope)
+
+
+def _photos(scope: DisplayScope) -> None:
+    """A display link made without photos sees none; one made with them sees thumbnails only."""
+    if not scope.photos:
+        abort(403, t("photos.display_off"))
+    variant = (request.view_args or {}).get("variant")
+    if not scope.allows_photo(variant):
+        abort(403, t("photos.display_thumbs_only"))
 
 
 def _pin(scope: DisplayScope) -> None:

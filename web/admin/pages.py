@@ -21,6 +21,7 @@ from geo.store.base import iso
 from geo.throttle import LoginThrottled
 from web.access.auth import RECENT_LOGIN, ROLE_LABELS, accounts, principal, recently_logged_in, start_session, verify_password
 from web.core.context import guatu
+from web.core.http import yes_no
 from web.core.language import localized
 from web.core.routes import ADMIN, VIEWER, DeclaredBlueprint
 
@@ -145,6 +146,7 @@ def create_display():
     scope = (request.form.get("scope") or "/wall").strip()
     try:
         token, secret = accounts().create_display_token(request.form.get("name", ""), scope,
+                                                        photos=yes_no(request.form, "photos", parameter=False),
                                                         created_by=principal().username)
     except GuatuError as exc:
         flash(exc.message, "error")

@@ -92,7 +92,74 @@ COMPONENTS: dict = {
                 "community": NULLABLE_STRING, "status": {"type": "string"}, "deadline": NULLABLE_STRING,
                 "unit": NULLABLE_STRING, "people": {"type": ["object", "null"], "additionalProperties": NULLABLE_STRING},
                 "notes": NULLABLE_STRING, "problems": {"type": ["array", "null"], "items": schema_ref("Problem")},
+                "photos": {"type": ["array", "null"], "items": schema_ref("PhotoEntry"),
+                           "description": "The place's photos, oldest first (added and removed through /photos)."},
                 "version": {"type": "integer", "minimum": 1}, "updated_at": NULLABLE_STRING, "updated_by": NULLABLE_STRING,
+            },
+        },
+        "PhotoEntry": {
+            "type": "object",
+            "description": "One photo of a place: what it shows, who took it, when and where. Its id is the SHA-256 "
+                           "of the bytes uploaded; its images are made once, at upload.",
+            "required": ["id", "role", "taken_by", "added_at", "width", "height", "bytes", "type"],
+            "properties": {
+                "id": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "role": {"type": "string", "enum": ["place", "before", "after", "check", "inspection"],
+                         "description": "place 现场, before 整改前, after 整改后, check 核查, inspection 督导."},
+                "problem": {**NULLABLE_STRING, "description": "The ledger problem it belongs to."},
+                "inspection": {"type": ["string", "null"], "format": "date",
+                               "description": "The day of the inspection it belongs to."},
+                "taken_at": {"type": ["string", "null"], "format": "date-time", "description": "UTC."},
+                "taken_by": {"type": "string"},
+                "added_at": {"type": "string", "format": "date-time", "description": "UTC."},
+                "location": {"type": ["object", "null"], "required": ["lon", "lat", "source"], "properties": {
+                    "lon": {"type": "number"}, "lat": {"type": "number"},
+                    "source": {"type": "string", "enum": ["device", "exif"]}}},
+                "width": {"type": "integer"}, "height": {"type": "integer"}, "bytes": {"type": "integer"},
+                "type": {"type": "string", "enum": ["image/jpeg", "image/png", "image/webp", "image/heic"]},
+                "caption": {"type": "string"}, "client_id": NULLABLE_STRING,
+            },
+        },
+        "Photo": {
+            "description": "A photo entry with the URLs of its images (JPEG, cached as immutable; a display link "
+                           "is given `thumb` only).",
+            "allOf": [schema_ref("PhotoEntry"), {
+                "type": "object", "required": ["urls"],
+                "properties": {"urls": {"type": "object", "required": ["thumb"], "properties": {
+                    "thumb": {"type": "string", "description": "Longest side at most 320 px."},
+                    "preview": {"type": "string", "description": "Longest side at most 1280 px."},
+                    "full": {"type": "string", "description": "Full size, turned upright, without metadata."}}}}}],
+        },
+        "PlaceVersion": {
+            "type": "object", "required": ["id", "version"],
+            "properties": {"id": {"type": "string"}, "version": {"type": "integer"}},
+        },
+        "PhotoAdded": {
+            "type": "object", "required": ["photo", "feature"],
+            "properties": {"photo": schema_ref("Photo"), "feature": schema_ref("PlaceVersion")},
+        },
+        "PhotoList": {
+            "type": "object", "required": ["photos", "feature"],
+            "properties": {"photos": {"type": "array", "items": schema_ref("Photo"), "description": "Newest first."},
+                           "feature": schema_ref("PlaceVersion")},
+        },
+        "PhotoUpload": {
+            "type": "object", "required": ["file"],
+            "description": "multipart/form-data: the image and what it shows.",
+            "properties": {
+                "file": {"type": "string", "format": "binary",
+                         "description": "JPEG, PNG, WebP or HEIC, at most GUATU_PHOTO_MAX_MB."},
+                "role": {"type": "string", "enum": ["place", "before", "after", "check", "inspection"],
+                         "description": "Default `place` (under a problem: `before`, and only before/after/check)."},
+                "problem": {"type": "string", "description": "A ledger problem's id (the URL names it under a problem)."},
+                "inspection": {"type": "string", "format": "date"},
+                "taken_at": {"type": "string", "format": "date-time", "description": "With its time zone."},
+                "lon": {"type": "number", "minimum": -180, "maximum": 180, "description": "Where it was taken "
+                        "(the device's position; with lat)."},
+                "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                "caption": {"type": "string", "maxLength": 500},
+                "client_id": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$",
+                              "description": "Made by the client: sending it again never adds the photo twice."},
             },
         },
         "Feature": {
@@ -190,7 +257,13 @@ COMPONENTS: dict = {
         "ReadableEntry": {
             "type": "object", "required": ["seq", "at", "user", "op", "version", "changes"],
             "properties": {"seq": {"type": "integer"}, "at": {"type": "string"}, "user": {"type": "string"},
-                           "op": {"type": "string"}, "version": {"type": "integer"}, "changes": {"type": "array"}},
+                           "op": {"type": "string"}, "version": {"type": "integer"}, "changes": {"type": "array", "items": {
+                               "type": "object", "required": ["field", "label", "before", "after"],
+                               "properties": {"field": {"type": "string"}, "label": {"type": "string"}, "before": {},
+                                              "after": {}, "photos": {
+                                                  "type": "array", "description": "a change of photos: the photos "
+                                                  "added, removed or recaptioned, with their image URLs",
+                                                  "items": {"type": "object"}}}}}},
         },
         "Changes": {
             "type": "object", "required": ["revision", "changes"],
@@ -309,6 +382,16 @@ COMPONENTS: dict = {
                                                      "name": {"type": "string"}}}},
                 "problems": {"type": "array", "description": "open problems, overdue and overnight first", "items": {"type": "object"}},
                 "closed_problems": {"type": "integer"},
+                "photos": {"type": "array", "description": "its photos, newest first, without location; empty for a "
+                                                           "display link its link does not let see photos", "items": {
+                    "type": "object", "required": ["id", "role", "role_label", "urls"],
+                    "properties": {"id": {"type": "string"}, "role": {"type": "string"}, "role_label": {"type": "string"},
+                                   "problem": NULLABLE_STRING, "inspection": NULLABLE_STRING,
+                                   "taken_at": NULLABLE_STRING, "taken_by": NULLABLE_STRING, "added_at": NULLABLE_STRING,
+                                   "caption": NULLABLE_STRING, "width": {"type": ["integer", "null"]},
+                                   "height": {"type": ["integer", "null"]},
+                                   "urls": {"type": "object", "description": "thumb, preview and full image URLs "
+                                                                             "(a display link: thumb only)"}}}},
                 "bbox": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 4, "maxItems": 4,
                          "description": "[west, south, east, north] in the display CRS"},
                 "as_of": {"type": "string", "format": "date", "description": "with ?date=: the day it stood so"},
@@ -406,7 +489,7 @@ DOCUMENT: dict = {
     "servers": [{"url": "/"}],
     "security": [{"bearerAuth": []}, {"basicAuth": []}, {"cookieAuth": []}, {"displayToken": []}],
     "tags": [{"name": n} for n in ("campaign", "places", "ledger", "history", "wall", "exchange", "inspections",
-                                   "progress", "service")],
+                                   "progress", "photos", "service")],
     "components": COMPONENTS,
 }
 

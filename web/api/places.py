@@ -17,6 +17,7 @@ from web.api.blueprint import bp
 from web.api.writes import expected_version, feature_response
 from web.core.context import guatu
 from web.core.http import json_body
+from web.core.photo_links import readable_with_urls
 from web.core.routes import EDITOR, VIEWER
 
 
@@ -75,7 +76,8 @@ def revert_feature(layer_id: str, fid: str):
 
 @bp.get("/layers/<layer_id>/features/<fid>/history/readable", role=VIEWER, doc=docs.READABLE_HISTORY)
 def history_readable(layer_id: str, fid: str):
-    return Response(dumps(readable_history(guatu().store, layer_id, fid)), mimetype="application/json")
+    entries = readable_with_urls(readable_history(guatu().store, layer_id, fid))
+    return Response(dumps(entries), mimetype="application/json")
 
 
 @bp.get("/layers/<layer_id>/as-of/<day>", role=VIEWER, doc=docs.AS_OF)

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from geo.accounts import ROLES, Accounts
 from geo.errors import GuatuError
-from geo.messages import t
+from geo.messages import compose, t
 
 
 def _accounts() -> Accounts:
@@ -111,9 +111,11 @@ display = AppGroup("display", help="Read-only display links for wall screens tha
 @display.command("create")
 @click.option("--name", required=True, help="Which screen, e.g. '指挥中心大屏1'.")
 @click.option("--url", "scope", default="/wall", show_default=True, help="The wall-map URL (with its parameters).")
-def create_display(name: str, scope: str) -> None:
+@click.option("--photos/--no-photos", default=False, show_default=True,
+              help="The screen also shows the thumbnails of its places' photos (never larger images).")
+def create_display(name: str, scope: str, photos: bool) -> None:
     try:
-        token, secret = _accounts().create_display_token(name, scope)
+        token, secret = _accounts().create_display_token(name, scope, photos=photos)
     except GuatuError as exc:
         _fail(exc)
     sep = "&" if "?" in scope else "?"
@@ -124,7 +126,9 @@ def create_display(name: str, scope: str) -> None:
 @display.command("list")
 def list_display() -> None:
     for token in _accounts().tokens(kind="display"):
-        click.echo(t("cli.display_row", id=token.id, name=token.name, scope=token.scope, used=token.last_used_at or "-",
+        scope = compose("{scope} · {photos}", scope=token.scope, photos=t("page.admin.display_photos_on")) \
+            if token.photos else token.scope
+        click.echo(t("cli.display_row", id=token.id, name=token.name, scope=scope, used=token.last_used_at or "-",
                      state=_state(token)))
 
 

@@ -21,7 +21,7 @@ from flask.cli import AppGroup
 from geo.errors import GuatuError
 from geo.messages import t
 from geo.store.postgis import DEFAULT_SCHEMA
-from web.core.settings import get_settings
+from web.core.settings import get_settings, photo_blobs
 
 store_cli = AppGroup("store", help="Copy the campaign between the GeoJSON files and PostGIS; migrate PostGIS; "
                                    "check the store's integrity and repair it.")
@@ -37,7 +37,8 @@ def _schema(value: str | None) -> str:
 @click.option("--to-dir", type=click.Path(file_okay=False, path_type=Path), help="with --from: the new data folder")
 @click.option("--schema", help="the campaign's schema (default: GUATU_DATABASE_SCHEMA or guatu)")
 def copy_command(to_url: str | None, from_url: str | None, to_dir: Path | None, schema: str | None) -> None:
-    """Copy features, journal and layer revisions, losslessly; never overwrites anything."""
+    """Copy features, journal, layer revisions and photos, losslessly; never overwrites anything. The photos of a
+    database go to or come from the object store GUATU_PHOTOS_* names, if any."""
     from geo.store.transfer import copy_to_geojson, copy_to_postgis
 
     ctx = current_app.extensions["guatu"]
@@ -45,11 +46,13 @@ def copy_command(to_url: str | None, from_url: str | None, to_dir: Path | None, 
         raise click.UsageError(t("cli.copy_direction"))
     try:
         if to_url:
-            report = copy_to_postgis(ctx.data_dir, ctx.campaign, to_url, schema=_schema(schema))
+            report = copy_to_postgis(ctx.data_dir, ctx.campaign, to_url, schema=_schema(schema),
+                                     blobs=photo_blobs(get_settings()))
         else:
             if to_dir is None:
                 raise click.UsageError(t("cli.copy_needs_dir"))
-            report = copy_to_geojson(from_url, ctx.campaign, to_dir, schema=_schema(schema), campaign_dir=ctx.data_dir)
+            report = copy_to_geojson(from_url, ctx.campaign, to_dir, schema=_schema(schema), campaign_dir=ctx.data_dir,
+                                     blobs=photo_blobs(get_settings()))
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(str(report))

@@ -19,7 +19,7 @@ from geo.diskspace import disk_full, is_disk_full
 from geo.errors import GuatuError
 from geo.messages import t
 from web.core.language import localized
-from web.core.problems import PROBLEM_JSON, domain_problem, http_problem, internal_problem, is_ogc
+from web.core.problems import PROBLEM_JSON, PROGRAM_PATHS, domain_problem, http_problem, internal_problem, is_ogc
 
 
 def register(app: Flask) -> None:
@@ -45,7 +45,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if not request.path.startswith("/api/") and not _asks_for_json():
+        if not request.path.startswith(PROGRAM_PATHS) and not _asks_for_json():
             return exc  # a page keeps the framework's HTML error page
         return http_problem(exc)  # keeps Allow (405), Retry-After, WWW-Authenticate
 
@@ -55,7 +55,7 @@ def register(app: Flask) -> None:
         Chinese 500 as a problem document, never a traceback. Validation (web/core/validation.py) keeps inputs
         from getting here; a 500 found by the fuzzers is a bug to fix, not an answer."""
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
-        if request.path.startswith("/api/") or is_ogc(request.path):
+        if request.path.startswith(PROGRAM_PATHS) or is_ogc(request.path):
             return internal_problem()
         return Response(t("error.internal"), status=500, mimetype="text/plain")
 
@@ -68,7 +68,7 @@ def _asks_for_json() -> bool:
 
 def _wants_page() -> bool:
     """A browser asking for a page (not the API, not a program)."""
-    return (not request.path.startswith("/api/")
+    return (not request.path.startswith(PROGRAM_PATHS)
             and request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html")
 
 

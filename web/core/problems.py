@@ -29,6 +29,7 @@ from geo.problems import KINDS, Kind, kind_of, problem
 from web.core.language import localized
 
 PROBLEM_JSON = "application/problem+json"
+PROGRAM_PATHS = ("/api/", "/photos/")  # read by programs and <img> (never a page): errors as problem documents
 
 
 def is_ogc(path: str) -> bool:

@@ -53,6 +53,7 @@ class Display(enum.Enum):
     PINNED_SHAPES = "pinned-shapes"  # pinned; a whole layer as GeoJSON (no bbox, no zoom) has no area filter: refused
     CUT = "cut"  # the view cuts its answer to the scope (display_scope.cut_state)
     WHOLE = "whole"  # knows only the whole campaign: links that show the whole campaign only
+    PHOTOS = "photos"  # a place's photos: links made with photos on, thumbnails only, places in scope only
 
 
 @dataclass(frozen=True)

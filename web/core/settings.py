@@ -43,6 +43,7 @@ from geo.config import Campaign, load_campaign, nearest
 from geo.errors import ConfigError
 from geo.messages import t
 from geo.parsing import BoolRefused, parse_bool
+from geo.photos.blobs import Blobs, S3Blobs
 
 PREFIX = "GUATU_"
 TOOLING_PREFIXES = ("GUATU_TEST_", "GUATU_BENCH_")  # the tests' and benchmarks' own variables
@@ -80,6 +81,16 @@ class Settings(BaseModel):
     database_schema: str = _setting("guatu", "the campaign's schema in that database: one schema per campaign",
                                     min_length=1, max_length=63)
     database_pool: int = _setting(10, "database connections per server process", ge=1, le=1000)
+    photos_bucket: str | None = _setting(
+        None, "with `GUATU_DATABASE_URL`: keep the photos' files in this bucket of an S3-compatible object store "
+              "instead of the database's table `photo_blobs` (see docs/photos.md)")
+    photos_endpoint: str | None = _setting(None, "the object store's endpoint URL (`https://s3.intranet:9000`); "
+                                                    "unset: Amazon S3's")
+    photos_prefix: str = _setting("", "the photos' key prefix in the bucket (`erqi/`)", shown="none")
+    photos_region: str | None = _setting(None, "the object store's region, where it asks for one")
+    photos_access_key: str | None = _setting(None, "the object store's access key; unset: boto3's own search "
+                                                      "(`AWS_ACCESS_KEY_ID`, its files)")
+    photos_secret_key: str | None = _setting(None, "the object store's secret key; unset: boto3's own search")
     config: Path | None = _setting(None, "a TOML file of these settings (see Production); environment variables "
                                          "win over it")
     log_format: Literal["text", "json"] = _setting(
@@ -107,6 +118,12 @@ class Settings(BaseModel):
     login_limit_account: str = _setting("5 per 15 minutes", "password checks per client address and user name")
     font_cache: Path | None = _setting(None, "where printed maps keep their converted font subsets; read from the "
                                              "environment only", shown="the user's cache folder")
+    photo_max_mb: float = _setting(15, "the largest photo an upload may send, in megabytes (a larger one is refused "
+                                       "with 413 before it is read)", ge=1, le=200)
+    photo_keep_location: bool = _setting(False, "`true`: the full-size image of a photo uploaded from now on keeps the "
+                                                "camera's EXIF, GPS position included; unset: every image served is "
+                                                "written without it (the photo's entry keeps the position as data "
+                                                "either way)", shown="unset")
 
     @field_validator("*", mode="before")
     @classmethod
@@ -116,7 +133,7 @@ class Settings(BaseModel):
             return cls.model_fields[info.field_name].default
         return value
 
-    @field_validator("access_log", "public_view", "https", mode="before")
+    @field_validator("access_log", "public_view", "https", "photo_keep_location", mode="before")
     @classmethod
     def _switch(cls, value: Any) -> Any:
         """Switches are read by the one boolean reader (geo/parsing.py): true/false, 1/0, yes/no, on/off."""
@@ -154,7 +171,7 @@ class Settings(BaseModel):
                 for name, value in self.model_dump().items()}
 
 
-_SECRET = frozenset({"secret_key", "database_url"})  # never repeated in a message (a URL may hold a password)
+_SECRET = frozenset({"secret_key", "database_url", "photos_secret_key"})  # never repeated in a message (a URL may hold a password)
 NAMES = tuple(Settings.model_fields)
 SETTINGS = frozenset(PREFIX + name.upper() for name in NAMES)  # every GUATU_* setting
 FILE_SETTINGS = SETTINGS - {PREFIX + name.upper() for name in _ENV_ONLY}
@@ -299,6 +316,15 @@ def install(app: Flask, settings: Settings) -> None:
 def get_settings(app: Flask | None = None) -> Settings:
     """The typed settings of `app` (default: the current app)."""
     return (app or current_app).extensions[EXTENSION]
+
+
+def photo_blobs(conf: Settings) -> Blobs | None:
+    """The object store the settings name for the photos' files (GUATU_PHOTOS_*), or None: the store's own."""
+    if not conf.photos_bucket:
+        return None
+    return S3Blobs(conf.photos_bucket, endpoint_url=conf.photos_endpoint, prefix=conf.photos_prefix,
+                   region=conf.photos_region, access_key=conf.photos_access_key,
+                   secret_key=conf.photos_secret_key)
 
 
 @dataclass(frozen=True)

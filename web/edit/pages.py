@@ -12,6 +12,7 @@ from web.access.auth import acting_user, csrf_token, principal
 from web.core.context import guatu
 from web.core.http import static_url
 from web.core.language import localized
+from web.core.photo_links import readable_with_urls, url_template
 from web.core.problem_banner import banner_options
 from web.core.routes import EDITOR, VIEWER
 from web.core.security import add_nonce
@@ -49,8 +50,11 @@ def editor():
             "features": url_for("api.features", layer_id="__layer__"),
             "locate": url_for("api.locate_point"),
             "history": url_for("edit.place_history", layer_id="__layer__", fid="__id__"),
+            "dossier": url_for("printing.place_dossier", layer_id="__layer__", fid="__id__"),
             "basemaps": url_for("wall.basemap_list"),
+            "photo": url_template(),
         },
+        "timezone": c.timezone.key,
         "banner": banner_options("map"),  # web/core/problem_banner.py
     }
     resp = Response(add_nonce(editor_html(c, static_url, options)), mimetype="text/html")
@@ -62,7 +66,7 @@ def editor():
 def place_history(layer_id: str, fid: str):
     ctx = guatu()
     try:
-        entries = readable_history(ctx.store, layer_id, fid)
+        entries = readable_with_urls(readable_history(ctx.store, layer_id, fid))
         current = ctx.store.get(layer_id, fid)
     except GuatuError as exc:
         abort(exc.http_status, exc.message)

@@ -17,9 +17,8 @@ from geo.geojson_io import atomic_write
 from geo.printing import parse_options, render_print
 from geo.printing.layout import format_scale
 from web.core.context import guatu
-from web.core.routes import VIEWER, DeclaredBlueprint
-
-bp = DeclaredBlueprint("printing", __name__)
+from web.core.routes import VIEWER
+from web.printing.blueprint import bp
 
 
 @bp.get("/print", role=VIEWER)
@@ -54,8 +53,11 @@ def print_map():
 @click.option("--labels/--no-labels", default=True, show_default=True, help="place and sub-district names")
 @click.option("--table/--no-table", default=True, show_default=True, help="progress table per sub-district")
 @click.option("--hatch/--no-hatch", default=None, help="hatch status fills (default: the campaign's print.hatching)")
+@click.option("--photos/--no-photos", default=False, show_default=True,
+              help="a strip of the newest after-rectification photos of the places on the sheet")
 @with_appcontext
-def print_map_command(out: Path, fmt: str | None, labels: bool, table: bool, hatch: bool | None, **params: str) -> None:
+def print_map_command(out: Path, fmt: str | None, labels: bool, table: bool, hatch: bool | None, photos: bool,
+                      **params: str) -> None:
     """Write a printed map of the campaign (PDF or PNG) to --out."""
     ctx = guatu()
     args = {k: v for k, v in params.items() if v not in (None, "")}
@@ -64,6 +66,7 @@ def print_map_command(out: Path, fmt: str | None, labels: bool, table: bool, hat
     args["table"] = "1" if table else "0"
     if hatch is not None:
         args["hatch"] = "1" if hatch else "0"
+    args["photos"] = "1" if photos else "0"
     try:
         options = parse_options(args, ctx.campaign)
         sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now())

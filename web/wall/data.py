@@ -28,8 +28,10 @@ from geo.wall.codec import shapes_bytes
 from geo.wall.params import parse_view
 from geo.wall.state import StateKey
 from web.access import display_scope
+from web.access.auth import principal
 from web.core.context import Cached, guatu
 from web.core.http import gzip_pieces, make_cached, send_cached
+from web.core.photo_links import with_urls
 from web.core.routes import VIEWER, Display
 from web.wall import docs, viewports
 from web.wall.blueprint import bp
@@ -131,6 +133,11 @@ def place(layer_id: str, fid: str):
     else:
         feature = ctx.store.get(layer_id, fid)
         card = place_card(feature, layer_id, ctx.campaign, ctx.now())
+    who = principal()
+    if who is not None and who.via == "display":  # thumbnails only, and only when the link was made with photos
+        card["photos"] = with_urls(card["photos"], ("thumb",)) if who.display_photos else []
+    else:
+        card["photos"] = with_urls(card["photos"])
     card["bbox"] = place_bbox(feature, wgs84_to_gcj02 if display_crs(request.args.get("crs")) == "gcj02" else None)
     return send_cached(make_cached(dumps(card)))
 

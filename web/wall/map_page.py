@@ -111,6 +111,7 @@ class WallLayers(PageModule):
         super().__init__(asset_url, options, entry)
         self._name = "GuatuWall"
         self.default_css = [("guatu_wallmap_css", asset_url("css/wallmap.css")),
+                            ("guatu_photos_css", asset_url("css/photos.css")),
                             ("guatu_print_css", asset_url("css/print.css")),
                             ("guatu_problem_banner_css", asset_url("css/problem-banner.css"))]
 
@@ -150,6 +151,7 @@ class EditorLayers(PageModule):
         self.default_css = [
             ("leaflet_geoman_css", asset_url("vendor/leaflet-geoman/leaflet-geoman.css")),
             ("guatu_editor_css", asset_url("css/editor.css")),
+            ("guatu_photos_css", asset_url("css/photos.css")),
             ("guatu_problem_banner_css", asset_url("css/problem-banner.css")),
         ]
 

@@ -67,6 +67,7 @@ def wall_options(view: WallView, mode: str, display_token: str | None = None) ->
             "inspections": url_for("workflow.wall_inspections"),
             "milestones": None if display_scope.narrowed() else url_for("workflow.milestones_api"),
             "basemaps": url_for("wall.basemap_list"),
+            "dossier": url_for("printing.place_dossier", layer_id="__layer__", fid="__id__") if _editor() else None,
         },
         "links": _links(),
         "banner": banner_options("wall" if mode == "wall" else "map", view.refresh,  # web/core/problem_banner.py
@@ -74,10 +75,15 @@ def wall_options(view: WallView, mode: str, display_token: str | None = None) ->
     }
 
 
-def _links() -> list[dict]:
-    """The workflow pages, for an editor at a desk or a wall (never for a display link's screen)."""
+def _editor() -> bool:
+    """An editor at a desk or a wall (never a display link's screen)."""
     p = principal()
-    return workflow_links() if p and p.via != "display" and p.can("editor") else []
+    return bool(p and p.via != "display" and p.can("editor"))
+
+
+def _links() -> list[dict]:
+    """The workflow pages, for an editor."""
+    return workflow_links() if _editor() else []
 
 
 def _page(view: WallView, options: dict, map_options: dict) -> Response:

@@ -1,6 +1,7 @@
 /*
  * The print button: a Leaflet control (top right, "打印") on the wall map
- * that opens the printed map (/print) of the current view as an A3 PDF.
+ * that opens the printed map (/print) of the current view as an A3 PDF, and
+ * "含照片" beside it: the same with the photo strip (photos=1).
  *
  * wall/setup.js hands it the wall map when the map is made; it keeps the
  * link's bbox in step with the view, and stays away from big screens that use
@@ -8,12 +9,13 @@
  */
 import { t } from "./lib/messages.js";
 
-function printUrl(map) {
+function printUrl(map, photos) {
   var b = map.getBounds();
   var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
     return v.toFixed(6);
   });
   var params = new URLSearchParams({ paper: "A3", orientation: "landscape", format: "pdf", bbox: bbox.join(",") });
+  if (photos) params.set("photos", "1");
   // relative to the page, so the app also works below a path prefix
   return new URL("print?" + params.toString(), document.baseURI).toString();
 }
@@ -33,10 +35,20 @@ export function attachPrintControl(wall) {
       link.rel = "noopener";
       link.style.width = "auto";
       link.style.padding = "0 0.6em";
-      var update = function () { link.href = printUrl(map); };
+      // the same view with a strip of the newest 整改后 photos along the bottom
+      var withPhotos = L.DomUtil.create("a", "guatu-print-photos", box);
+      withPhotos.textContent = t("print.button_photos");
+      withPhotos.title = t("print.button_photos_title");
+      withPhotos.setAttribute("role", "button");
+      withPhotos.target = "_blank";
+      withPhotos.rel = "noopener";
+      withPhotos.style.width = "auto";
+      withPhotos.style.padding = "0 0.6em";
+      var update = function () { link.href = printUrl(map); withPhotos.href = printUrl(map, true); };
       update();
       map.on("moveend zoomend resize", update);
       L.DomEvent.on(link, "mousedown focus", update);
+      L.DomEvent.on(withPhotos, "mousedown focus", update);
       L.DomEvent.disableClickPropagation(box);
       return box;
     },

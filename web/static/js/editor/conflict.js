@@ -20,7 +20,20 @@ export function conflictChanges(mine, theirs, statuses) {
     }
   });
   if (JSON.stringify(mine.geometry) !== JSON.stringify(theirs.geometry)) changed.push(t("editor.conflict.geometry"));
+  var photos = photoChanges(mine.properties.photos, theirs.properties.photos);
+  if (photos.added || photos.removed) changed.push(t("editor.conflict.photos", photos));
   return changed;
+}
+
+// How many photos the other person added and removed (a save never sends the photo list, so it keeps theirs)
+export function photoChanges(mine, theirs) {
+  var ids = function (list) { return (list || []).map(function (p) { return p.id; }); };
+  var before = ids(mine);
+  var after = ids(theirs);
+  return {
+    added: after.filter(function (id) { return before.indexOf(id) < 0; }).length,
+    removed: before.filter(function (id) { return after.indexOf(id) < 0; }).length,
+  };
 }
 
 // The whole explanation shown above the planner's choices.

@@ -72,6 +72,7 @@ form.fillForm = function () {
     buttons.appendChild(del);
     var hist = el("a", { href: this.url("history", cur.layerId, cur.feature.id), target: "_blank", rel: "noopener" }, t("editor.form.history"));
     buttons.appendChild(hist);
+    buttons.appendChild(el("a", { href: this.url("dossier", cur.layerId, cur.feature.id), target: "_blank", rel: "noopener" }, t("editor.form.dossier")));
   }
   var cancel = el("button", { type: "button", dataset: { action: "cancel" } }, t("editor.form.cancel"));
   cancel.addEventListener("click", function () { self.deselect(); });

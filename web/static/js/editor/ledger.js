@@ -1,6 +1,6 @@
 /*
  * The problem ledger (问题台账) of the selected place in the editor: the
- * table, the form of one problem, closing (销号) and saving. Methods of
+ * table, the form of one problem (with its photos), closing (销号) and saving. Methods of
  * Editor (editor/editor.js composes them).
  */
 import { elAttrs as el } from "../lib/dom.js";
@@ -16,6 +16,7 @@ ledger.fillLedger = function () {
   var cur = this.current;
   var box = this.ledger;
   box.textContent = "";
+  this.fillPhotos(); // the place's photos (editor/photos.js)
   if (!cur || cur.isNew) { box.hidden = true; return; }
   box.hidden = false;
   var labels = {};
@@ -95,6 +96,11 @@ ledger.problemForm = function (problem) {
     else self.saveProblem(null, values);
   });
   box.appendChild(form);
+  if (problem) { // its photos: 整改前, 整改后, 核查 (editor/photos.js)
+    this.problemPhotoBox = el("div", { className: "problem-photos", dataset: { problem: problem.id } });
+    box.appendChild(this.problemPhotoBox);
+    this.fillProblemPhotos();
+  }
 };
 
 ledger.saveProblem = function (pid, values) {

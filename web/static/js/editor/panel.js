@@ -1,6 +1,6 @@
 /*
  * The editor's side panel: the tools (new place per layer, box select), the
- * message line with its actions, the bulk, attribute and ledger sections,
+ * message line with its actions, the bulk, attribute, photo and ledger sections,
  * the past-day viewer, links. Methods of Editor (editor/editor.js composes them).
  */
 import { elAttrs as el } from "../lib/dom.js";
@@ -50,6 +50,10 @@ panel.buildPanel = function () {
   this.form.hidden = true;
   this.form.addEventListener("submit", function (e) { e.preventDefault(); self.save(); });
   panel.appendChild(this.form);
+
+  this.photoBox = el("div", { className: "place-photos" });
+  this.photoBox.hidden = true;
+  panel.appendChild(this.photoBox);
 
   this.ledger = el("section", { className: "ledger" });
   this.ledger.hidden = true;

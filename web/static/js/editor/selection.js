@@ -38,6 +38,7 @@ selection.deselect = function () {
   this.current = null;
   if (previous) this.restyle(previous);
   this.form.hidden = true;
+  this.photoBox.hidden = true;
   this.ledger.hidden = true;
   this.say("");
 };

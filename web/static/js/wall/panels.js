@@ -4,13 +4,20 @@
  * of the legend (never a display link's). The progress dashboard is in
  * wall/dashboard.js (its methods are composed into Panels below).
  *
+ * A place's photos are a strip of thumbnails, newest first; a tap enlarges one
+ * (lib/lightbox.js). A display link's card lists none unless its link allows.
+ *
  * Every text is a text node: nothing a user typed is ever parsed as HTML.
  * Sizes are in em, so the big-screen stylesheet scales them.
  */
 import dashboard from "./dashboard.js";
 import { OVERDUE_STROKE } from "./theme.js";
-import { darken, el, formatTime, panelControl } from "../lib/dom.js";
+import { darken, el, elAttrs, formatTime, panelControl } from "../lib/dom.js";
+import { openLightbox } from "../lib/lightbox.js";
 import { t } from "../lib/messages.js";
+import { forDisplay } from "../lib/photos.js";
+
+var CARD_THUMBS = 8; // thumbnails on the card; the enlarged view turns through all of them
 
 function pct(done, total) {
   return total ? Math.round((1000 * done) / total) / 10 : 0;
@@ -162,6 +169,7 @@ Panels.prototype.counts = function () {
 Panels.prototype.update = function () {
   var self = this;
   var s = this.wall.state;
+  if (this.o.refreshSeconds > 0) this.refreshCard(); // a new photo or problem shows on an open card within a poll
   var c = this.counts();
   this.o.statuses.forEach(function (st) { self.legendCounts[st.key].textContent = String(c.status[st.key] || 0); });
   this.overdueCount.textContent = String(c.overdue);
@@ -265,17 +273,34 @@ Panels.prototype.showCard = function (layerId, id) {
   var layer = wall.all[layerId][id];
   this.card.hidden = false;
   this.card.dataset.id = id;
+  this.cardPlace = { layerId: layerId, id: id, etag: null };
   this.cardBody.textContent = "";
   this.cardBody.appendChild(el("h3", null, layer.feature.properties.name || "…"));
   this.cardBody.appendChild(el("p", "guatu-card-loading", t("wall.card.loading")));
   this.fitCard();
   var url = wall.url(this.o.api.place, { __layer__: layerId, __id__: id }, { date: wall.shownDay });
+  var asked = this.cardPlace;
   return wall.fetchJSON(url).then(function (r) {
-    if (self.card.dataset.id === id) self.renderCard(r.body);
+    asked.etag = r.etag;
+    if (self.cardPlace === asked) self.renderCard(r.body);
   }, function (err) {
     wall.errors.push(String(err));
     self.cardBody.lastChild.textContent = t("wall.card.failed");
   });
+};
+
+// The open card asked again after the wall's state changed (an unchanged card costs a 304)
+Panels.prototype.refreshCard = function () {
+  var self = this;
+  var asked = this.cardPlace;
+  if (!asked || this.card.hidden || !asked.etag) return;
+  var wall = this.wall;
+  var url = wall.url(this.o.api.place, { __layer__: asked.layerId, __id__: asked.id }, { date: wall.shownDay });
+  wall.fetchJSON(url, asked.etag).then(function (r) {
+    if (r.notModified || self.cardPlace !== asked || self.card.hidden) return;
+    asked.etag = r.etag;
+    self.renderCard(r.body);
+  }, function (err) { wall.errors.push(String(err)); });
 };
 
 Panels.prototype.renderCard = function (c) {
@@ -295,6 +320,7 @@ Panels.prototype.renderCard = function (c) {
   if (c.overdue) badges.appendChild(el("span", "guatu-badge guatu-badge-overdue", c.days_late ? t("wall.card.days_late", { n: c.days_late }) : t("wall.card.overdue")));
   if (c.overnight) badges.appendChild(el("span", "guatu-badge guatu-badge-overnight", t("wall.card.has_overnight")));
   body.appendChild(badges);
+  if ((c.photos || []).length) body.appendChild(this.photoStrip(c.photos));
   var dl = el("dl");
   var add = function (label, value) {
     if (value === undefined || value === null || value === "") return;
@@ -324,7 +350,38 @@ Panels.prototype.renderCard = function (c) {
   });
   if (c.problems.length > 6) list.appendChild(el("li", "guatu-more", t("wall.card.more", { n: c.problems.length - 6 })));
   body.appendChild(list);
+  if (this.o.api.dossier) body.appendChild(elAttrs("a", { className: "guatu-card-dossier", href: this.wall.url(this.o.api.dossier, { __layer__: c.layer, __id__: c.id }), target: "_blank", rel: "noopener" }, t("wall.card.dossier")));
   this.fitCard();
+};
+
+// The card's thumbnails, newest first (as the server lists them); a tap enlarges one
+Panels.prototype.photoStrip = function (photos) {
+  var tz = this.o.timezone;
+  var token = this.wall.token;
+  var box = el("section", "guatu-card-photos");
+  box.appendChild(el("h4", null, t("wall.photo.title", { n: photos.length })));
+  var items = photos.map(function (p) {
+    return {
+      src: forDisplay(p.urls.preview || p.urls.thumb, token), // a display link has thumbnails only
+      alt: p.role_label,
+      lines: [p.role_label, formatTime(new Date(p.taken_at || p.added_at), tz),
+        p.taken_by ? t("wall.photo.by", { who: p.taken_by }) : null, p.caption],
+    };
+  });
+  var strip = el("ul", "guatu-photo-strip");
+  photos.slice(0, CARD_THUMBS).forEach(function (p, i) {
+    var item = el("li", "guatu-photo-item");
+    var b = elAttrs("button", { type: "button", className: "guatu-photo-thumb", "aria-label": t("wall.photo.open", { role: p.role_label }),
+      dataset: { photo: p.id, role: p.role } });
+    b.appendChild(elAttrs("img", { src: forDisplay(p.urls.thumb, token), alt: p.role_label, loading: "lazy" }));
+    L.DomEvent.on(b, "click", function () { openLightbox(items, i); });
+    item.appendChild(b);
+    item.appendChild(el("span", "guatu-photo-role", p.role_label));
+    strip.appendChild(item);
+  });
+  if (photos.length > CARD_THUMBS) strip.appendChild(el("li", "guatu-more", t("wall.photo.more", { n: photos.length - CARD_THUMBS })));
+  box.appendChild(strip);
+  return box;
 };
 
 // The card stops short of the panels below it (the legend and today's

@@ -1,7 +1,8 @@
 /*
  * 进度回放 (playback): the wall map as it stood at the end of each day of a
  * range, stepping day by day and looping; with mode=compare, the first and the
- * last day side by side (整治前 / 整治后) on two synchronised maps.
+ * last day side by side (整治前 / 整治后) on two synchronised maps, and a chosen
+ * place's before and after photos beside them (wall/playback-photos.js).
  *
  * Started on /wall/playback by pages/playback.js (web/playback.py builds the
  * wall's own page, live polling off); the replay itself is wall/playback-model.js. The page's options carry `playback`: {mode, from,
@@ -18,6 +19,7 @@
  * plays, a click on the curve shows that day. Every text is a text node.
  * The page's playback: pause(), play(), show(day index).
  */
+import { ComparePhotos } from "./playback-photos.js";
 import { Model, series } from "./playback-model.js";
 import { unpackIds } from "./packed.js";
 import { placesFromPacked } from "./place.js";
@@ -129,6 +131,7 @@ Playback.prototype.begin = function (doc) {
   (scoped ? this.wall.loadAttributes() : Promise.resolve()).then(function () {
     self.days = series(doc, scoped ? self.scopeTest() : null);
     self.build();
+    if (self.mode === "compare") self.photos = new ComparePhotos(self.views); // a chosen place's before and after
     self.show(self.mode === "compare" ? self.last : 0);
     root.dataset.guatuPlaybackReady = "true";
     if (self.playing) self.schedule();

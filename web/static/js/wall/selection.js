@@ -27,6 +27,7 @@ selection.select = function (layerId, id, opts) {
   this.selectedId = id;
   this.loadAttributes([layerId]);
   document.documentElement.dataset.guatuSelected = id;
+  this.map.fire("guatu:select", { layer: layerId, id: id }); // the playback's compare shows its photos
   if (this.panels) this.panels.showCard(layerId, id);
   return true;
 };
