@@ -9,14 +9,19 @@ the screen; a place's card on the wall can be read. A new page is one line in PA
 from __future__ import annotations
 
 import base64
+import io
 import json
 import urllib.request
 from urllib.parse import quote, urlsplit
 
 import pytest
 
+from geo.config import load_campaign
+from geo.photos import add_photo
+from geo.store import open_store
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
 from tests.browser.phone_audit import audit, problems
+from tests.photos.images import jpeg
 
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 768, "height": 1024}
@@ -62,9 +67,15 @@ def _call(server, method: str, path: str, body: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The demo behind a login, with an admin, a planner and a viewer, and today's list of ten drawn (the
-    first place already inspected) so /inspections shows its route sheet."""
+    """The demo behind a login, with an admin, a planner and a viewer, today's list of ten drawn (the first
+    place already inspected) so /inspections shows its route sheet, and c-0001 with photos before and after
+    its first problem (thumbnails on its card, in the editor and its history)."""
     data = copy_demo(tmp_path_factory.mktemp("phone") / "data")
+    store = open_store(data, load_campaign(data))
+    for role, colour in (("before", (200, 40, 30)), ("after", (30, 60, 200))):
+        add_photo(store, "courtyards", "c-0001", io.BytesIO(jpeg(640, 480, colour=colour)), user="督导组",
+                  role=role, problem="c-0001-p1")
+    store.close()
     with live_server(data, GUATU_PUBLIC_VIEW=False) as s:
         for user, role in USERS.items():
             s.app.extensions["guatu_accounts"].create_user(user, PASSWORD, role)
@@ -229,6 +240,7 @@ def test_a_place_card_can_be_read_on_a_phone(browser, server, path):
     assert box["height"] >= PHONE["height"] / 3  # room to read it, the legend stepped aside
     assert page.locator(".guatu-legend").is_hidden()
     assert "大学路51号院" in card.inner_text()
+    assert card.locator(".guatu-photo-thumb").count() == 2  # its photos are measured too
     assert_usable(page, log)
     page.locator(".guatu-card-close").tap()
     page.wait_for_selector(".guatu-legend", state="visible")
