@@ -2433,6 +2433,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "点击地图上的地点进行编辑;按住 Ctrl 点击可多选。",
         "en": "Click a place on the map to edit it; Ctrl-click to select several.",
     },
+    # editor: the panel as a bottom sheet on a phone (editor/sheet.js)
+    "editor.sheet.raise": {"zh": "▲ 展开编辑面板", "en": "▲ Open the editing panel"},
+    "editor.sheet.lower": {"zh": "▼ 收起面板,查看地图", "en": "▼ Lower the panel to see the map"},
     # editor: saving and deleting
     "editor.save.notes": {"zh": "({notes})", "en": " ({notes})"},
     "editor.save.saved": {"zh": "已保存:{name},第 {version} 版。", "en": "saved: {name}, version {version}."},

@@ -90,15 +90,18 @@ class PageLog:
 
 
 def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 1600, height: int = 1000,
-              scale: float = 1, page_clock: datetime | None = None, locale: str = "zh-CN") -> tuple[Page, PageLog]:
+              scale: float = 1, page_clock: datetime | None = None, locale: str = "zh-CN",
+              touch: bool = False) -> tuple[Page, PageLog]:
     """A page that may only talk to `base_url`; everything else is blocked and logged.
 
     `page_clock`: Playwright's clock is installed at that time before the page loads, so the page's own
     `Date` agrees with the server's clock and its timers can be run on at once (`page.clock.run_for`)
     instead of waited for; until a test moves it, its time flows from there as usual. `locale`: the browser's
-    language, sent as Accept-Language (the campaign's people browse in Chinese)."""
+    language, sent as Accept-Language (the campaign's people browse in Chinese). `touch`: a phone or tablet
+    (a mobile viewport that honours `<meta name=viewport>`, touch events, `page.tap`)."""
     # the pages answer a browser's Accept-Language (web/core/language.py)
-    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale, locale=locale)
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale, locale=locale,
+                                  is_mobile=touch, has_touch=touch)
     return _guarded_page(context, base_url, path, page_clock)
 
 

@@ -42,3 +42,12 @@ def test_campaign_title_is_escaped_in_the_page(seeded, clock, instance_dir):
     html = app.test_client().get("/").data.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;/title&gt;" in html
+
+
+def test_every_map_page_lets_a_phone_reader_pinch_zoom(client):
+    """folium's own viewport forbids zooming (maximum-scale=1.0, user-scalable=no); the map pages carry the one
+    every other page has."""
+    for path in ("/", "/wall", "/wall/playback", "/wall/playback?mode=compare"):
+        html = client.get(path).data.decode()
+        viewports = re.findall(r'<meta name="viewport"[^>]*>', html)
+        assert viewports == ['<meta name="viewport" content="width=device-width, initial-scale=1">'], path

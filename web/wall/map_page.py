@@ -14,6 +14,7 @@ inline script that makes the map has run by then.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import folium
@@ -27,6 +28,19 @@ from geo.messages import localize, t
 from web.core.language import HTML_LANG, request_lang
 
 AssetUrl = Callable[[str], str]
+
+# folium's Map writes a viewport that forbids pinch-zoom (`maximum-scale=1.0, user-scalable=no`); a phone's
+# reader must be able to zoom the page's text, so every map page carries the one every other page has.
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
+def allow_zoom(html: str) -> str:
+    """The page with folium's zoom-locking viewport replaced by one that lets the reader pinch-zoom."""
+    html, count = _FOLIUM_VIEWPORT.subn(VIEWPORT, html, count=1)
+    if count != 1:
+        raise RuntimeError("folium's page carries no viewport meta to replace")
+    return html
 
 
 class PageFigure(Figure):
@@ -116,7 +130,7 @@ def folium_page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSC
         folium.TileLayer(campaign.map.tiles, attr=campaign.map.tiles_attribution or " ", name="basemap").add_to(m)
     layers.add_to(m)
     figure.header.add_child(folium.Element(f'<link rel="icon" href="{escape(asset_url("favicon.svg"))}">'), name="icon")
-    return figure.render()
+    return allow_zoom(figure.render())
 
 
 def wall_map_html(campaign: Campaign, asset_url: AssetUrl, options: dict, *, title: str | None = None,

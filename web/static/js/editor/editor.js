@@ -10,11 +10,11 @@
  *
  * This module holds the map, the layers as drawn and the talk with the
  * server; the jobs are composed in from their own modules: the side panel
- * (editor/panel.js), the attribute form (editor/form.js), selecting
- * (editor/selection.js), drawing and reshaping (editor/tools.js), saving and
- * stale saves (editor/saving.js, editor/conflict.js), the ledger
- * (editor/ledger.js), photos (editor/photos.js) and the past-day viewer
- * (editor/as-of.js).
+ * (editor/panel.js; a bottom sheet on a narrow screen: editor/sheet.js),
+ * the attribute form (editor/form.js), selecting (editor/selection.js),
+ * drawing and reshaping (editor/tools.js), saving and stale saves
+ * (editor/saving.js, editor/conflict.js), the ledger (editor/ledger.js),
+ * photos (editor/photos.js) and the past-day viewer (editor/as-of.js).
  */
 import asOf from "./as-of.js";
 import form from "./form.js";
@@ -23,6 +23,7 @@ import panel from "./panel.js";
 import photos from "./photos.js";
 import saving from "./saving.js";
 import selection from "./selection.js";
+import sheet from "./sheet.js";
 import tools from "./tools.js";
 import { darken } from "../lib/dom.js";
 
@@ -152,4 +153,4 @@ Editor.prototype.start = function () {
   });
 };
 
-Object.assign(Editor.prototype, panel, form, selection, tools, saving, ledger, photos, asOf);
+Object.assign(Editor.prototype, panel, sheet, form, selection, tools, saving, ledger, photos, asOf);

@@ -33,6 +33,7 @@ form.fillForm = function () {
   var f = this.form;
   f.textContent = "";
   f.hidden = false;
+  this.raiseSheet();
   var title = cur.isNew ? t("editor.new", { layer: layerDef.title }) : t("editor.form.title", { name: p.name, id: cur.feature.id, version: p.version });
   f.appendChild(el("h2", null, title));
   this.inputs = {};

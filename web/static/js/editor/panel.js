@@ -78,6 +78,7 @@ panel.buildPanel = function () {
   var hint = el("p", { className: "hint" }, t("editor.hint"));
   panel.appendChild(hint);
   document.body.appendChild(panel);
+  this.buildSheet();
 };
 
 panel.say = function (text, kind, actions) {
@@ -85,6 +86,7 @@ panel.say = function (text, kind, actions) {
   m.textContent = "";
   if (!text) { m.hidden = true; return; }
   m.hidden = false;
+  this.raiseSheet();
   m.className = "message message-" + (kind || "info");
   m.appendChild(el("p", null, text));
   (actions || []).forEach(function (a) {

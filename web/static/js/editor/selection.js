@@ -63,6 +63,7 @@ selection.startBoxSelect = function () {
   this.boxSelecting = true;
   this.map.pm.enableDraw("Rectangle");
   this.say(t("editor.select.box_hint"), "info");
+  this.lowerSheet();
 };
 
 selection.showBulk = function () {

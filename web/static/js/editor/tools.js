@@ -15,6 +15,7 @@ tools.startDrawing = function (layerId, shape) {
   this.drawingLayer = layerId;
   this.map.pm.enableDraw(shape, { continueDrawing: false });
   this.say(t(shape === "Line" ? "editor.draw.line_hint" : "editor.draw.polygon_hint"), "info");
+  this.lowerSheet();
 };
 
 tools.onCreate = function (e) {

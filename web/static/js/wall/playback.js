@@ -87,6 +87,7 @@ Playback.prototype.second = function (first) {
   var m1 = first.map;
   var box = el("div", "guatu-playback-second");
   document.body.appendChild(box);
+  m1.invalidateSize(); // on a phone the pair is stacked (wallmap.css): the first map is now the top half
   var map = L.map(box, { center: m1.getCenter(), zoom: m1.getZoom(), zoomControl: false, preferCanvas: true,
                          zoomSnap: m1.options.zoomSnap, zoomDelta: m1.options.zoomDelta, crs: m1.options.crs });
   L.control.scale().addTo(map);
@@ -98,6 +99,7 @@ Playback.prototype.second = function (first) {
   var wall = this.makeWall(map, options);
   box.classList.add("guatu-playback-map", "guatu-playback-last");
   follow(m1, map);
+  m1.setView(map.getCenter(), map.getZoom(), { animate: false }); // stacked on a phone, the first was fitted to its old box
   return wall;
 };
 
