@@ -38,6 +38,7 @@ PAGES = [
     ("/admin", "admin1"),
     (f"/mine?person={quote(PERSON)}", "viewer1"),
     ("/inspections", "planner1"),
+    ("/field/", "planner1"),
     ("/reports/daily", "viewer1"),
     ("/edit", "planner1"),
     ("/import", "planner1"),
