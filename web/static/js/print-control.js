@@ -27,23 +27,20 @@ export function attachPrintControl(wall) {
     options: { position: "topright" },
     onAdd: function () {
       var box = L.DomUtil.create("div", "leaflet-bar leaflet-control guatu-print-control");
-      var link = L.DomUtil.create("a", "guatu-print-link", box);
-      link.textContent = t("print.button");
-      link.title = t("print.button_title");
-      link.setAttribute("role", "button");
-      link.target = "_blank";
-      link.rel = "noopener";
-      link.style.width = "auto";
-      link.style.padding = "0 0.6em";
+      var button = function (className, text, title) {
+        var a = L.DomUtil.create("a", className, box);
+        a.textContent = text;
+        a.title = title;
+        a.setAttribute("role", "button");
+        a.target = "_blank";
+        a.rel = "noopener";
+        a.style.width = "auto";
+        a.style.padding = "0 0.6em";
+        return a;
+      };
+      var link = button("guatu-print-link", t("print.button"), t("print.button_title"));
       // the same view with a strip of the newest 整改后 photos along the bottom
-      var withPhotos = L.DomUtil.create("a", "guatu-print-photos", box);
-      withPhotos.textContent = t("print.button_photos");
-      withPhotos.title = t("print.button_photos_title");
-      withPhotos.setAttribute("role", "button");
-      withPhotos.target = "_blank";
-      withPhotos.rel = "noopener";
-      withPhotos.style.width = "auto";
-      withPhotos.style.padding = "0 0.6em";
+      var withPhotos = button("guatu-print-photos", t("print.button_photos"), t("print.button_photos_title"));
       var update = function () { link.href = printUrl(map); withPhotos.href = printUrl(map, true); };
       update();
       map.on("moveend zoomend resize", update);
