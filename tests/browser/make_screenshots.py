@@ -11,21 +11,28 @@ demo's "today", 16:00 in Zhengzhou) and writes into docs/screenshots/:
 * wall-card.png      /wall at 1920×1080 after searching a place: its card
 * wall-inspections.png  /wall at 1920×1080 with today's inspection list, three places visited
 * playback-compare.png  /wall/playback?mode=compare: 整治前/整治后 over the last five weeks
+* wall-card-photos.png  /wall at 1920×1080: a place's card with its photos (pictures drawn here, 整改前/整改后)
+* field-phone.png    /field/ on a 390 px phone: today's list, the route and the phone's position
 
 For the last two, today's inspection list is drawn first.
 """
 
 from __future__ import annotations
 
+import io
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from PIL import Image, ImageDraw
+
 from geo import inspections
+from geo.accounts import Accounts
 from geo.config import load_campaign
+from geo.photos import add_photo
 from geo.store import open_store
 from geo.synth.history import write_history
-from tests.browser.harness import REPO, chromium, copy_demo, live_server, open_page, wait_ready
+from tests.browser.harness import REPO, chromium, copy_demo, live_server, open_page, open_phone_page, wait_ready
 
 OUT = REPO / "docs" / "screenshots"
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
@@ -87,6 +94,61 @@ def inspect_today(data: Path) -> None:
                        category=campaign.categories[1], notes="飞线充电反弹")
 
 
+PHOTO_PLACE = ("courtyards", "大学路51号院")
+PASSWORD = "correct horse battery"
+
+
+def picture(sky: tuple[int, int, int], wall: tuple[int, int, int], litter: bool) -> bytes:
+    """A stand-in for a phone's photo of a courtyard: sky, a building, windows, and heaps of clutter before the
+    work (drawn here: the demo has no real photos)."""
+    img = Image.new("RGB", (1600, 1200), sky)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((200, 300, 1400, 1200), fill=wall)
+    for x in range(280, 1350, 180):
+        for y in range(380, 900, 170):
+            draw.rectangle((x, y, x + 90, y + 110), fill=(70, 90, 110))
+    draw.rectangle((0, 1000, 1600, 1200), fill=(150, 150, 140))
+    if litter:
+        for i in range(9):
+            x = 120 + i * 160
+            draw.ellipse((x, 930 - (i % 3) * 30, x + 150, 1090), fill=(110 + i * 9, 80, 60))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+def add_photos(data: Path) -> None:
+    """Before and after photos of one place, under its first problem when it has one."""
+    campaign = load_campaign(data)
+    store = open_store(data, campaign, clock=_clock)
+    layer, name = PHOTO_PLACE
+    place = next(f for f in store.features(layer) if f["properties"].get("name") == name)
+    problems = place["properties"].get("problems") or []
+    problem = problems[0]["id"] if problems else None
+    shots = [("before", picture((200, 205, 210), (150, 140, 130), True), "2026-11-02T02:10:00Z"),
+             ("after", picture((170, 205, 235), (225, 215, 195), False), "2026-11-20T03:30:00Z")]
+    for role, data_, when in shots:
+        add_photo(store, layer, place["id"], io.BytesIO(data_), user="督导组", role=role if problem else "place",
+                  problem=problem, taken_at=when)
+
+
+def shoot_field(browser, server, data: Path) -> Path:
+    """The phone page signed in as an editor, at the demo's "today", the phone in Erqi district."""
+    page, log = open_phone_page(browser, server.url, "/login?next=/field/", geolocation=(113.62, 34.74))
+    page.fill("input[name=username]", "inspector1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/field/")
+    page.wait_for_selector("html[data-field-ready]", state="attached")
+    page.wait_for_function("() => document.fonts.ready.then(() => true)")
+    target = OUT / "field-phone.png"
+    page.screenshot(path=str(target))
+    if log.outside or log.console_errors:
+        raise RuntimeError(f"/field/: outside requests {log.outside}, console errors {log.console_errors}")
+    page.context.close()
+    return target
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,6 +167,13 @@ def main() -> None:
                 shoot(browser, server, "/wall", "wall-inspections.png", 1920, 1080),
                 shoot(browser, server, f"/wall/playback?mode=compare&dashboard=0&from={first}&to=2026-11-24", "playback-compare.png",
                       1920, 1080),
+            ]
+        add_photos(data)
+        Accounts(data.parent / "instance" / "accounts.json").create_user("inspector1", PASSWORD, "editor", "督导组")
+        with live_server(data, GUATU_CLOCK=_clock, GUATU_REFRESH_SECONDS=0) as server, chromium() as browser:
+            made += [
+                shoot(browser, server, "/wall", "wall-card-photos.png", 1920, 1080, then=search(PHOTO_PLACE[1])),
+                shoot_field(browser, server, data),
             ]
     for path in made:
         print(path.relative_to(REPO))

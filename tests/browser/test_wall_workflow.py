@@ -147,6 +147,26 @@ def test_the_wall_shows_todays_route_and_results_and_the_plan_and_updates_live(b
     page.context.close()
 
 
+def test_an_open_card_gets_room_to_be_read_and_todays_list_comes_back_when_it_closes(browser, server, route):
+    """On a 1080p screen, the legend and today's list leave a card under 40 % of the height: the list makes way
+    while the card is open (the card is what somebody asked for) and comes back when it is closed."""
+    page, log = open_page(browser, server.url, "/wall", width=1920, height=1080)
+    wait_ready(page)
+    page.wait_for_function("() => document.documentElement.dataset.guatuInspections !== undefined")
+    panel = page.locator(".guatu-inspections")
+    assert panel.is_visible()
+    page.locator(".guatu-insp-row").first.click()  # the list's first place: its card opens
+    card = page.locator(".guatu-place-card")
+    card.locator(".guatu-card-where").wait_for()
+    assert not panel.is_visible()
+    room = page.evaluate("() => parseFloat(document.querySelector('.guatu-place-card').style.maxHeight)")
+    assert room >= 0.4 * 1080
+    card.locator(".guatu-card-close").click()
+    assert card.is_hidden() and panel.is_visible()
+    assert log.outside == [] and log.console_errors == []
+    page.context.close()
+
+
 def test_a_display_screen_shows_the_route_and_inspections_0_hides_it(browser, server, route):
     _, secret = server.app.extensions["guatu_accounts"].create_display_token("大屏", "/wall?theme=dark")
     page, log = open_page(browser, server.url, f"/wall?display={secret}", width=1920, height=1080)

@@ -258,6 +258,7 @@ Panels.prototype.buildCard = function () {
   close.setAttribute("aria-label", t("wall.card.close"));
   L.DomEvent.on(close, "click", function () {
     box.hidden = true;
+    self.stopMakingWay();
     self.wall.unselect();
   });
   box.appendChild(close);
@@ -385,16 +386,35 @@ Panels.prototype.photoStrip = function (photos) {
 };
 
 // The card stops short of the panels below it (the legend and today's
-// inspections share the bottom-left corner of a wall screen).
+// inspections share the bottom-left corner of a wall screen). Where those
+// leave the card too little room to be read (a 1080p screen with today's
+// list), the list makes way while a card is open and comes back when it closes.
 Panels.prototype.fitCard = function () {
-  var card = this.card.getBoundingClientRect();
-  var bottom = window.innerHeight;
+  var corner = this.legendBox ? Array.prototype.slice.call(this.legendBox.parentNode.children) : [];
+  var room = roomBelow(this.card, corner);
+  var list = corner.filter(function (panel) { return panel.classList.contains("guatu-inspections"); })[0];
+  if (list && room < CARD_ROOM * window.innerHeight && !list.classList.contains("guatu-making-way")) {
+    list.classList.add("guatu-making-way");
+    room = roomBelow(this.card, corner);
+  }
+  this.card.style.maxHeight = Math.max(120, room) + "px";
+};
+
+Panels.prototype.stopMakingWay = function () {
   var corner = this.legendBox ? this.legendBox.parentNode.children : [];
-  Array.prototype.forEach.call(corner, function (panel) {
+  Array.prototype.forEach.call(corner, function (panel) { panel.classList.remove("guatu-making-way"); });
+};
+
+var CARD_ROOM = 0.4; // the share of the screen's height below which a card is too cramped to read
+
+function roomBelow(cardBox, corner) {
+  var card = cardBox.getBoundingClientRect();
+  var bottom = window.innerHeight;
+  corner.forEach(function (panel) {
     var r = panel.getBoundingClientRect();
     if (r.height && r.left < card.right && r.top > card.top) bottom = Math.min(bottom, r.top);
   });
-  this.card.style.maxHeight = Math.max(120, bottom - card.top - 12) + "px";
-};
+  return bottom - card.top - 12;
+}
 
 Object.assign(Panels.prototype, dashboard); // the dashboard (wall/dashboard.js)
