@@ -4,7 +4,9 @@
  * a growing pause (order.js). One item at a time, results before photos; an
  * item leaves the queue only once the server has it (or will never take it),
  * and every item carries the client id the phone made, so sending it twice —
- * an answer lost on the way — records it once.
+ * an answer lost on the way — records it once. A 403 after the inspector
+ * signed in again (a new session: a new CSRF token) is sent again with the
+ * new token, never dropped.
  */
 import { backoff, sendOrder, verdict } from "./order.js";
 import { placeKey } from "./queue.js";
@@ -74,7 +76,7 @@ export class Sender {
   }
 
   // true: the item is settled (sent, or refused for good); false: try again later
-  async sendOne(item) {
+  async sendOne(item, renewed) {
     var resp;
     try {
       resp = item.kind === "result" ? await this.postResult(item) : await this.postPhoto(item);
@@ -82,6 +84,7 @@ export class Sender {
       return false; // no network
     }
     var how = verdict(resp.status);
+    if (resp.status === 403 && !renewed && await this.renewToken()) return this.sendOne(item, true);
     if (how === "retry") return false;
     var answer = how === "done" ? await resp.json() : { refused: await problemText(resp) };
     if (item.kind === "result") {
@@ -96,6 +99,21 @@ export class Sender {
     this.sent += 1;
     this.report(how, item, answer);
     return true;
+  }
+
+  // A 403 may only mean the inspector signed in again since the page was loaded (a new session, a new CSRF
+  // token): take this session's token and say whether it is a new one, so the item is sent again, not dropped.
+  async renewToken() {
+    try {
+      var resp = await fetch(this.config.me, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!resp.ok) return false;
+      var token = (await resp.json()).csrf_token;
+      if (!token || token === this.config.csrf) return false;
+      this.config.csrf = token;
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   postResult(item) {
