@@ -269,6 +269,9 @@ def test_an_unknown_photo_or_size_is_a_404_problem(embedded):
         assert resp.status_code == 404, url
         if resp.mimetype == "application/problem+json":
             assert CJK.search(resp.get_json()["detail"]), url
+    # a wrong size is told the sizes this URL serves, not the original (a download elsewhere, for editors)
+    detail = client.get(f"/photos/{sha}/huge.jpg", headers=embedded.auth("viewer1")).get_json()["detail"]
+    assert "thumb, preview, full" in detail and "original" not in detail
 
 
 def _display(d, name: str, scope: str, photos: bool) -> dict:
