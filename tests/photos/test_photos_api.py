@@ -361,3 +361,14 @@ def test_a_browser_uploads_with_its_session_and_csrf_token_and_without_it_is_ref
     assert not _place(embedded, fid)["properties"].get("photos")
     taken = client.post(_url(fid), data=form(), content_type="multipart/form-data", headers={"X-CSRF-Token": csrf})
     assert taken.status_code == 201 and taken.get_json()["photo"]["taken_by"] == "李编 (editor1)"
+
+
+def test_the_wall_card_names_a_photos_role_in_the_readers_language(embedded):
+    fid = embedded.fids[0]
+    assert _upload(embedded, fid, images.jpeg(), role="before", problem="p1").status_code == 201
+    client = embedded.app.test_client()
+    for lang, label in (("zh-CN", "整改前"), ("en", "before rectification")):
+        card = client.get(f"/api/wall/place/courtyards/{fid}", headers={**embedded.auth("viewer1"), "Accept-Language": lang})
+        assert card.status_code == 200
+        assert [p["role_label"] for p in card.get_json()["photos"]] == [label]
+        assert "Accept-Language" in card.headers["Vary"]
