@@ -822,7 +822,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a “{label}” photo belongs to a problem of the ledger (name the problem)",
     },
     "photo.problem_roles": {
-        "zh": "问题的照片只能是整改前、整改后或核查,不能是 {role}",
+        "zh": "问题的照片只能是整改前、整改后或核查,不能是{role}",
         "en": "a problem's photo is before, after or check, not {role}",
     },
     "photo.no_problem": {

@@ -212,7 +212,9 @@ def test_a_problem_takes_its_before_after_and_check_photos(site):
     assert (before.get_json()["photo"]["role"], before.get_json()["photo"]["problem"]) == ("before", "p1")
     assert (after.get_json()["photo"]["role"], after.get_json()["photo"]["problem"]) == ("after", "p1")
     refused = _upload(site, fid, images.jpeg(colour=(5, 5, 5)), tail="problems/p1/photos", role="inspection")
-    assert _refused_in_chinese(refused, 422)["fields"][0]["field"] == "role"
+    body = _refused_in_chinese(refused, 422)
+    assert body["fields"][0]["field"] == "role"
+    assert body["fields"][0]["message"] == "问题的照片只能是整改前、整改后或核查,不能是督导"  # the role's name, not its key
     client = site.app.test_client()
     of_problem = client.get(_url(fid) + "?problem=p1", headers=site.auth("viewer1")).get_json()["photos"]
     assert [p["role"] for p in of_problem] == ["after", "before"]  # newest first
