@@ -822,7 +822,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a “{label}” photo belongs to a problem of the ledger (name the problem)",
     },
     "photo.problem_roles": {
-        "zh": "问题的照片只能是整改前、整改后或核查,不能是 {role}",
+        "zh": "问题的照片只能是整改前、整改后或核查,不能是{role}",
         "en": "a problem's photo is before, after or check, not {role}",
     },
     "photo.no_problem": {
@@ -2506,6 +2506,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.refused": {"zh": "未能记录:{reason}", "en": "Not recorded: {reason}"},
     "field.photo_refused": {"zh": "照片未能上传:{reason}", "en": "A photo was not uploaded: {reason}"},
     "field.photos_sent": {"zh": "已上传照片 {n} 张", "en": "{n} photo(s) uploaded"},
+    "field.signed_out": {
+        "zh": "登录已失效:待上传的记录仍保存在本机,重新登录后自动上传。",
+        "en": "Signed out: what waits to upload stays on this phone and is sent once you sign in again.",
+    },
+    "field.sign_in": {"zh": "重新登录", "en": "Sign in again"},
     "field.not_inspected": {"zh": "待督导", "en": "Not yet inspected"},
     "field.last_result": {"zh": "上次督导:{date} {label}", "en": "Last inspected: {date}, {label}"},
     "field.problem_opened": {"zh": "已新增台账问题 {id}", "en": "Ledger problem {id} opened"},

@@ -125,7 +125,7 @@ def _given(*, role, problem, inspection, taken_at, location, caption, client_id)
     elif problem in (None, "") and role in PROBLEM_PHOTO_ROLES:
         errors.append(FieldError("problem", t("photo.role_needs_problem", label=t(f"photo.role.{role}"))))
     elif problem not in (None, "") and role not in PROBLEM_PHOTO_ROLES:
-        errors.append(FieldError("role", t("photo.problem_roles", role=role)))
+        errors.append(FieldError("role", t("photo.problem_roles", role=t(f"photo.role.{role}"))))
     day = None
     if inspection not in (None, ""):
         try:

@@ -250,3 +250,35 @@ def test_on_a_phone_the_editor_takes_a_problem_photo_from_the_file_chooser(brows
     assert [(p["role"], p["problem"]) for p in stored["photos"]] == [("after", PROBLEM)]
     assert [e for e in log.console_errors if "responded with a status of 4" not in e] == [] and log.outside == []  # the refusal
     page.context.close()
+
+
+def test_on_a_wall_with_the_days_inspections_the_card_scrolls_to_its_ledger_below_the_photos(browser, tmp_path):
+    """The day's inspections and the legend fill the wall's left column, so the card has the room above them only;
+    its photos come first, and the rest of the card (deadline, unit, 四包一, ledger) is still there to scroll to."""
+    from tests.field.phone import DAY, EDITOR, call, fixed_clock
+
+    data = copy_demo(tmp_path / "data")
+    store = open_store(data, load_campaign(data), clock=FakeClock(datetime(2026, 11, 20, 2, 0, tzinfo=UTC)))
+    for colour in ((200, 40, 30), (30, 160, 40), (30, 60, 200)):
+        add_photo(store, "courtyards", PLACE, io.BytesIO(jpeg(640, 480, colour=colour)), user="督导组")
+    with live_server(data, GUATU_CLOCK=fixed_clock) as server:
+        server.app.extensions["guatu_accounts"].create_user(EDITOR[0], EDITOR[1], "editor", "李督导")
+        assert call(server, "POST", f"/api/inspections/{DAY}", {"count": 10, "seed": 42})[0] == 201
+        page, log = open_page(browser, server.url, "/wall", width=3840, height=2160)
+        wait_ready(page)
+        page.wait_for_selector(".guatu-inspections li")
+        page.evaluate("(fid) => guatuPage.walls[0].select('courtyards', fid)", PLACE)
+        page.wait_for_selector(".guatu-place-card .guatu-card-photos .guatu-photo-thumb")
+        last = ".guatu-place-card .guatu-card-body > :last-child"
+        inside = """(sel) => { const c = document.querySelector('.guatu-place-card').getBoundingClientRect();
+            const r = document.querySelector(sel).getBoundingClientRect(); return r.bottom <= c.bottom + 1; }"""
+        assert not page.evaluate(inside, last)  # the card is taller than its room
+        box = page.locator(".guatu-place-card").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        zoom = page.evaluate("() => guatuPage.walls[0].map.getZoom()")
+        for _ in range(10):
+            page.mouse.wheel(0, 400)
+        wait_until(lambda: page.evaluate(inside, last), "the end of the card scrolls into view")
+        assert page.evaluate("() => guatuPage.walls[0].map.getZoom()") == zoom  # the wheel scrolled the card, not the map
+        assert log.console_errors == [] and log.outside == []
+        page.context.close()

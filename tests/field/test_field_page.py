@@ -196,3 +196,58 @@ def test_a_place_changed_by_a_planner_meanwhile_is_told_to_the_inspector_and_the
     assert log.outside == []
     desk.context.close()
     page.context.close()
+
+
+def test_what_was_queued_before_signing_in_again_is_sent_with_the_new_session_not_dropped(browser, server):
+    page, log = sign_in(browser, server)
+    page.wait_for_selector("html[data-field-offline-ready]", state="attached")
+    a, la = server.places[0]["id"], server.places[0]["layer"]
+    page.context.set_offline(True)
+    page.wait_for_function("() => document.querySelector('[data-field-net]').textContent === '离线'")
+    record_on_phone(page, a, "ok", notes="门前干净")
+    attach_on_phone(page, a, ("gate.jpg", jpeg((40, 120, 40))))
+    queued(page, 2)
+
+    # meanwhile the inspector signed in again (another tab, or after the session ran out): a new session with its
+    # own CSRF token, which this page, loaded before, does not know
+    login = page.context.request.get(server.url + "/login")
+    token = login.text().split('name="csrf_token" value="')[1].split('"')[0]
+    signed = page.context.request.post(server.url + "/login", form={
+        "csrf_token": token, "username": EDITOR[0], "password": EDITOR[1]}, max_redirects=0)
+    assert signed.status == 302
+
+    page.context.set_offline(False)
+    queued(page, 0)
+    assert results_of(server)[a]["notes"] == "门前干净"
+    store = server.app.extensions["guatu"].store
+    assert [p["role"] for p in photos_of(store.get(la, a))] == ["inspection"]
+    assert card(page, a).locator(".field-outcome").inner_text().startswith("已记录:正常")
+    assert log.outside == []
+    page.context.close()
+
+
+def test_a_session_ended_while_offline_keeps_the_queue_and_shows_the_way_to_sign_in_again(browser, server):
+    page, log = sign_in(browser, server)
+    page.wait_for_selector("html[data-field-offline-ready]", state="attached")
+    a = server.places[0]["id"]
+    page.context.set_offline(True)
+    page.wait_for_function("() => document.querySelector('[data-field-net]').textContent === '离线'")
+    record_on_phone(page, a, "ok", notes="门前干净")
+    attach_on_phone(page, a, ("gate.jpg", jpeg((40, 120, 40))))
+    queued(page, 2)
+    page.context.clear_cookies()  # the session ran out meanwhile
+
+    page.context.set_offline(False)
+    page.wait_for_selector("[data-field-note] a.field-sign-in")
+    assert page.locator("[data-field-note]").inner_text().startswith("登录已失效:待上传的记录仍保存在本机")
+    assert queue_text(page) == "待上传 2" and results_of(server)[a] is None
+    page.locator("a.field-sign-in").tap()
+    page.fill("input[name=username]", EDITOR[0])
+    page.fill("input[name=password]", EDITOR[1])
+    page.click("button[type=submit]")
+    page.wait_for_url("**/field/?date=*")
+    queued(page, 0)
+    assert results_of(server)[a]["notes"] == "门前干净"
+    assert page.locator("[data-field-note]").is_hidden()
+    assert log.outside == []
+    page.context.close()

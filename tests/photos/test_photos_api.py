@@ -212,7 +212,9 @@ def test_a_problem_takes_its_before_after_and_check_photos(site):
     assert (before.get_json()["photo"]["role"], before.get_json()["photo"]["problem"]) == ("before", "p1")
     assert (after.get_json()["photo"]["role"], after.get_json()["photo"]["problem"]) == ("after", "p1")
     refused = _upload(site, fid, images.jpeg(colour=(5, 5, 5)), tail="problems/p1/photos", role="inspection")
-    assert _refused_in_chinese(refused, 422)["fields"][0]["field"] == "role"
+    body = _refused_in_chinese(refused, 422)
+    assert body["fields"][0]["field"] == "role"
+    assert body["fields"][0]["message"] == "问题的照片只能是整改前、整改后或核查,不能是督导"  # the role's name, not its key
     client = site.app.test_client()
     of_problem = client.get(_url(fid) + "?problem=p1", headers=site.auth("viewer1")).get_json()["photos"]
     assert [p["role"] for p in of_problem] == ["after", "before"]  # newest first
@@ -269,6 +271,9 @@ def test_an_unknown_photo_or_size_is_a_404_problem(embedded):
         assert resp.status_code == 404, url
         if resp.mimetype == "application/problem+json":
             assert CJK.search(resp.get_json()["detail"]), url
+    # a wrong size is told the sizes this URL serves, not the original (a download elsewhere, for editors)
+    detail = client.get(f"/photos/{sha}/huge.jpg", headers=embedded.auth("viewer1")).get_json()["detail"]
+    assert "thumb, preview, full" in detail and "original" not in detail
 
 
 def _display(d, name: str, scope: str, photos: bool) -> dict:
@@ -358,3 +363,14 @@ def test_a_browser_uploads_with_its_session_and_csrf_token_and_without_it_is_ref
     assert not _place(embedded, fid)["properties"].get("photos")
     taken = client.post(_url(fid), data=form(), content_type="multipart/form-data", headers={"X-CSRF-Token": csrf})
     assert taken.status_code == 201 and taken.get_json()["photo"]["taken_by"] == "李编 (editor1)"
+
+
+def test_the_wall_card_names_a_photos_role_in_the_readers_language(embedded):
+    fid = embedded.fids[0]
+    assert _upload(embedded, fid, images.jpeg(), role="before", problem="p1").status_code == 201
+    client = embedded.app.test_client()
+    for lang, label in (("zh-CN", "整改前"), ("en", "before rectification")):
+        card = client.get(f"/api/wall/place/courtyards/{fid}", headers={**embedded.auth("viewer1"), "Accept-Language": lang})
+        assert card.status_code == 200
+        assert [p["role_label"] for p in card.get_json()["photos"]] == [label]
+        assert "Accept-Language" in card.headers["Vary"]

@@ -28,6 +28,8 @@ def field_page():
     who = principal()
     config = {
         "day": day, "csrf": csrf_token(), "user": who.name if who else "",
+        "login": url_for("access.login", next=url_for("field.field_page", date=day)),  # after a 401 (pages/field.js)
+        "me": url_for("access.me"),  # this session's CSRF token, when the inspector signed in again (field/sender.js)
         "list": url_for("field.field_api", day=day), "worker": url_for("field.service_worker"), "scope": SCOPE,
         "caches": CACHES, "record": url_for("workflow.record_inspection_api", day=day, fid="__fid__"),
         # the photo API's URLs with __names__ the page fills in (web/photos)

@@ -24,8 +24,8 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 
 @bp.get("/photos/<photo_id>/<variant>.jpg", role=VIEWER, display=Display.PHOTOS)
 def image(photo_id: str, variant: str):
-    check_name(photo_id, variant)  # not a photo id or a size: 404
-    if variant == "original":
+    check_name(photo_id, "thumb")  # not a photo id: 404
+    if variant not in SERVED:  # the original is a download (below), never an image here
         raise NotFound(t("photo.unknown_variant", variant=variant, variants=", ".join(SERVED)))
     if photo_id in request.if_none_match:
         return _cached(Response(status=304), photo_id)

@@ -31,6 +31,7 @@ from web.access import display_scope
 from web.access.auth import principal
 from web.core.context import Cached, guatu
 from web.core.http import gzip_pieces, make_cached, send_cached
+from web.core.language import localized
 from web.core.photo_links import with_urls
 from web.core.routes import VIEWER, Display
 from web.wall import docs, viewports
@@ -139,7 +140,9 @@ def place(layer_id: str, fid: str):
     else:
         card["photos"] = with_urls(card["photos"])
     card["bbox"] = place_bbox(feature, wgs84_to_gcj02 if display_crs(request.args.get("crs")) == "gcj02" else None)
-    return send_cached(make_cached(dumps(card)))
+    resp = send_cached(make_cached(dumps(localized(card))))  # its photos' role labels in the reader's language
+    resp.vary.add("Accept-Language")
+    return resp
 
 
 @bp.get("/api/wall/dashboard", role=VIEWER, display=Display.PINNED, doc=docs.DASHBOARD)

@@ -4,7 +4,9 @@
  * a growing pause (order.js). One item at a time, results before photos; an
  * item leaves the queue only once the server has it (or will never take it),
  * and every item carries the client id the phone made, so sending it twice —
- * an answer lost on the way — records it once.
+ * an answer lost on the way — records it once. A session that ended (401, or
+ * a 403 with no session behind it) keeps the queue and says so; one started
+ * again since the page was loaded (a new CSRF token) sends with its token.
  */
 import { backoff, sendOrder, verdict } from "./order.js";
 import { placeKey } from "./queue.js";
@@ -26,7 +28,7 @@ export class Sender {
   constructor(config, queue, report, emptied) {
     this.config = config;
     this.queue = queue;
-    this.report = report; // report(how, item, answer) after each item: how is "done" or "refused"
+    this.report = report; // report(how, item, answer) after each item: how is "done", "refused" or "signed_out"
     this.emptied = emptied; // emptied() when a flush that sent something leaves the queue empty
     this.sent = 0;
     this.running = false;
@@ -74,7 +76,7 @@ export class Sender {
   }
 
   // true: the item is settled (sent, or refused for good); false: try again later
-  async sendOne(item) {
+  async sendOne(item, renewed) {
     var resp;
     try {
       resp = item.kind === "result" ? await this.postResult(item) : await this.postPhoto(item);
@@ -82,6 +84,10 @@ export class Sender {
       return false; // no network
     }
     var how = verdict(resp.status);
+    var session = resp.status === 401 ? "signed_out" : resp.status === 403 && !renewed ? await this.checkSession() : "same";
+    if (session === "renewed") return this.sendOne(item, true);
+    if (session === "signed_out") this.report("signed_out", item, null); // kept, and sent once signed in again
+    if (session !== "same") return false;
     if (how === "retry") return false;
     var answer = how === "done" ? await resp.json() : { refused: await problemText(resp) };
     if (item.kind === "result") {
@@ -96,6 +102,25 @@ export class Sender {
     this.sent += 1;
     this.report(how, item, answer);
     return true;
+  }
+
+  // A 403 may only mean the session changed since the page was loaded: "renewed" (signed in again: a new CSRF
+  // token, taken now), "signed_out" (no session any more: a public viewer at most), "same" (the refusal stands) or
+  // "unknown" (no answer: try again later).
+  async checkSession() {
+    var resp;
+    try {
+      resp = await fetch(this.config.me, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    } catch {
+      return "unknown";
+    }
+    if (resp.status === 401) return "signed_out";
+    if (!resp.ok) return "unknown";
+    var me = await resp.json();
+    if (me.via !== "session" || !me.csrf_token) return "signed_out";
+    if (me.csrf_token === this.config.csrf) return "same";
+    this.config.csrf = me.csrf_token;
+    return "renewed";
   }
 
   postResult(item) {

@@ -44,6 +44,16 @@ function say(text) {
   note.textContent = text || "";
 }
 
+// The session ended (401): what is queued stays, and the inspector is shown the way to sign in again.
+function saySignedOut() {
+  say(t("field.signed_out") + " ");
+  var link = document.createElement("a");
+  link.href = config.login;
+  link.className = "field-sign-in";
+  link.textContent = t("field.sign_in");
+  note.append(link);
+}
+
 // The list: from the network (the worker keeps a copy), or the copy when there is none.
 async function loadList() {
   try {
@@ -106,6 +116,11 @@ async function main() {
   }
 
   var sender = new Sender(config, queue, function (how, item, answer) {
+    if (how === "signed_out") {
+      saySignedOut();
+      return;
+    }
+    if (note.querySelector(".field-sign-in")) say("");
     var place = placeOf(item);
     if (item.kind === "photo" && how === "refused") {
       refusedPhotos[placeKey(config.day, item.layer, item.fid)] = answer.refused;

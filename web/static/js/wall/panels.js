@@ -253,6 +253,8 @@ Panels.prototype.buildCard = function () {
   var self = this;
   var box = el("div", "guatu-panel guatu-place-card");
   box.hidden = true;
+  // the card stops above the panels below it (fitCard): what does not fit is scrolled to, the map stays put
+  L.DomEvent.disableScrollPropagation(box);
   var close = el("button", "guatu-card-close", "×");
   close.type = "button";
   close.setAttribute("aria-label", t("wall.card.close"));
