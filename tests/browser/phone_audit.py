@@ -66,7 +66,9 @@ _AUDIT = """([minTarget, minText, width]) => {
 
 
 def audit(page: Page) -> dict:
-    """The page's problems on a small touch screen, as it stands now (see the module's docstring)."""
+    """The page's problems on a small touch screen, once it has loaded with its stylesheets (see the module's
+    docstring): a page measured before its styles apply is not the page a person sees."""
+    page.wait_for_load_state("load")
     return page.evaluate(_AUDIT, [MIN_TARGET, MIN_TEXT, page.viewport_size["width"]])
 
 
