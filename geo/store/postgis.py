@@ -62,6 +62,8 @@ from geo.store.postgis_integrity import findings, rebuild, survey
 
 log = logging.getLogger(__name__)
 
+WAIT_SLICE = 0.25  # seconds a request waits for a pooled connection before it looks whether the breaker opened
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_SCHEMA = "guatu"
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -173,7 +175,7 @@ class PostGISStore(Store):
         try:
             if admission.probe and self.breaker.state == "down":
                 self.pool.check()  # connections left from before the outage are dead: drop them first
-            with self.pool.connection(timeout=self.probe_timeout if admission.probe else None) as conn:
+            with self._pooled(admission.probe) as conn:
                 if not self._schema_ready:
                     self._prepare_schema(conn)
                 if self.breaker.state != "up":
@@ -195,6 +197,29 @@ class PostGISStore(Store):
         finally:
             if admission.probe:
                 self.breaker.released()
+
+    @contextmanager
+    def _pooled(self, probe: bool) -> Iterator[psycopg.Connection]:
+        """A connection from the pool. A probe waits `probe_timeout` for it; any other request up to
+        `connect_timeout`, in short slices, and gives up as soon as another request has found the database
+        down meanwhile: a request that was queued for a connection when an outage began is answered within a
+        slice, like the requests the open breaker refuses, not after the whole timeout."""
+        if probe:
+            with self.pool.connection(timeout=self.probe_timeout) as conn:
+                yield conn
+            return
+        deadline = time.monotonic() + self.connect_timeout
+        while True:
+            try:
+                conn = self.pool.getconn(timeout=max(0.01, min(WAIT_SLICE, deadline - time.monotonic())))
+                break
+            except PoolTimeout:
+                if self.breaker.state == "down" or time.monotonic() >= deadline:
+                    raise
+        try:
+            yield conn
+        finally:
+            self.pool.putconn(conn)
 
     def connection(self) -> AbstractContextManager[psycopg.Connection]:
         """A pooled connection (autocommit, search_path set to the schema) through the breaker, for the

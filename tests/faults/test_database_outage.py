@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import os
 import signal
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,7 +25,7 @@ import requests
 
 from geo.config import load_campaign
 from geo.messages import t
-from geo.store.postgis import PostGISStore, _where
+from geo.store.postgis import DatabaseUnavailable, PostGISStore, _where
 from geo.store.transfer import copy_to_postgis
 from tests.faults.server import Server, copy_demo, make_editor_token
 from tests.pg_cluster import ThrowawayCluster
@@ -255,3 +256,35 @@ def test_store_check_repair_and_backup_while_postgresql_is_down_say_so_without_a
         assert "数据库暂时无法连接" in result.output, (args, result.output)
     assert list(out.glob("*")) == []  # no archive, not even a part of one
     app.extensions["guatu"].store.close()
+
+
+@pytest.mark.timeout(120)
+def test_a_request_queued_for_a_connection_when_the_database_fails_is_answered_without_the_pools_timeout(
+        tmp_path, postgis_url, postgis_schema):
+    """Every pooled connection busy, a request waits for one; meanwhile another request finds the database down
+    (the breaker opens). The waiting request is answered 503 then — while the busy connection is still held,
+    long before the pool's timeout (set far beyond the test's) — instead of waiting that timeout out."""
+    data = copy_demo(tmp_path / "data")
+    campaign = load_campaign(data)
+    copy_to_postgis(data, campaign, postgis_url, schema=postgis_schema)
+    store = PostGISStore(postgis_url, campaign, schema=postgis_schema, pool_size=1, connect_timeout=600)
+    try:
+        store.revision()  # the breaker knows the database is up
+        outcome: list[BaseException | None] = []
+        with store.connection():  # the pool's one connection, held
+            def waiting_request() -> None:
+                try:
+                    store.revision()
+                    outcome.append(None)
+                except DatabaseUnavailable as exc:
+                    outcome.append(exc)
+
+            waiter = threading.Thread(target=waiting_request, daemon=True)
+            waiter.start()
+            wait_until(lambda: store.pool.get_stats().get("requests_waiting", 0) >= 1,
+                       "the request queued for the pool's connection")
+            store.breaker.failed("the database went away")  # what another request just found
+            wait_until(lambda: not waiter.is_alive(), "the queued request answered while the connection is held")
+        assert isinstance(outcome[0], DatabaseUnavailable) and outcome[0].retry_after >= 1
+    finally:
+        store.close()
