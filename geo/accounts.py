@@ -1,7 +1,9 @@
 """Accounts, roles and tokens: who may see and who may edit.
 
-Roles are ordered: viewer (sees maps) < editor (edits places and the ledger)
-< admin (users, tokens, configuration). Passwords are hashed with
+Roles are ordered: viewer (sees maps) < inspector (督导员: records inspections
+anywhere, files cases) < editor (edits places and the ledger) < admin (users,
+tokens, configuration). A user's scope (geo/scope.py) limits where an editor
+or admin writes: the three levels of the campaign's management. Passwords are hashed with
 werkzeug.security (scrypt); personal API tokens and display tokens are
 random and only their SHA-256 is stored, so the file leaks nothing usable.
 A display token is read-only and bound to one wall-map URL.
@@ -43,9 +45,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from geo.errors import Conflict, FieldError, GuatuError, NotFound, ValidationError
 from geo.geojson_io import atomic_write
 from geo.messages import t
+from geo.scope import EVERYWHERE, Scope
 from geo.store.base import iso, utc_now
 
-ROLES = ("viewer", "editor", "admin")
+ROLES = ("viewer", "inspector", "editor", "admin")
 MIN_PASSWORD = 10
 TOKEN_TOUCH = timedelta(minutes=1)  # how often last-use times are written
 BASIC_CACHE = timedelta(minutes=1)  # how long verified HTTP Basic credentials are remembered
@@ -81,6 +84,7 @@ class Principal:
     via: str  # "session", "token", "basic", "display", "public"
     display_scope: str | None = None
     display_photos: bool = False  # a display link made with photos on: it sees the thumbnails of its places
+    scope: Scope = EVERYWHERE  # where this person writes (geo/scope.py)
 
     def can(self, role: str) -> bool:
         return role_at_least(self.role, role)
@@ -101,6 +105,7 @@ class User:
     disabled: bool = False
     sessions: dict[str, str] = field(default_factory=dict)  # digest of a live session id -> when it began
     last_login_at: str | None = None  # written at most once a minute
+    scope: dict = field(default_factory=dict)  # Scope.to_dict(); empty: the whole district
 
 
 @dataclass
@@ -291,7 +296,7 @@ class Accounts:
                 data.users[user.username].last_login_at = iso(now)
 
     def principal(self, user: User, via: str) -> Principal:
-        return Principal(user.username, user.name, user.role, via)
+        return Principal(user.username, user.name, user.role, via, scope=Scope.from_dict(user.scope or None))
 
     # --- sessions -----------------------------------------------------------
     def start_session(self, username: str) -> str:
@@ -377,7 +382,7 @@ class Accounts:
             user = data.users.get(token.username or "")
             if user is None or user.disabled:
                 return None
-            principal = Principal(user.username, user.name, user.role, "token")
+            principal = self.principal(user, "token")
         else:
             principal = Principal(f"display:{token.id}", token.name, "viewer", "display", display_scope=token.scope,
                                   display_photos=token.photos)

@@ -1617,6 +1617,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.import.choose_again": {"zh": "重新选择文件", "en": "Choose another file"},
     # --- accounts, sessions, tokens, display links --------------------------------------
     "role.viewer": {"zh": "查看", "en": "viewer"},
+    "role.inspector": {"zh": "督导员", "en": "inspector"},
     "role.editor": {"zh": "编辑", "en": "editor"},
     "role.admin": {"zh": "管理", "en": "admin"},
     "accounts.no_user": {"zh": "没有用户 {user}", "en": "no user {user}"},
@@ -2228,6 +2229,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "history.photos_added": {"zh": "新增照片 {n} 张({roles})", "en": "{n} photo(s) added ({roles})"},
     "history.photos_removed": {"zh": "删除照片 {n} 张({roles})", "en": "{n} photo(s) removed ({roles})"},
     "history.photos_changed": {"zh": "照片说明修改 {n} 张", "en": "{n} photo caption(s) changed"},
+    # --- scopes and levels (三级管理): who writes where (geo/scope.py, geo/accounts.py, web/access, web/admin) -----
+    "scope.everywhere": {"zh": "全区", "en": "the whole district"},
+    "scope.not_names": {"zh": "应为名称列表", "en": "must be a list of names"},
+    "scope.not_object": {"zh": "范围应为对象,含 streets、communities、units",
+                         "en": "the scope must be an object with streets, communities, units"},
+    "scope.unknown_field": {"zh": "未知的范围字段;可用:{fields}", "en": "unknown scope field; known: {fields}"},
+    "scope.unknown_name": {"zh": "本次作战没有“{name}”", "en": "the campaign has no “{name}”"},
+    "scope.level.district": {"zh": "指挥部", "en": "district command"},
+    "scope.level.street": {"zh": "街道(包村领导)", "en": "sub-district (leader)"},
+    "scope.level.community": {"zh": "社区(村三委)", "en": "community (committee)"},
+    "scope.level.unit": {"zh": "包村科室", "en": "responsible unit"},
+    "scope.out_of_scope": {"zh": "“{place}”({fid})不在你的管理范围内({scope}),不能修改",
+                           "en": "“{place}” ({fid}) is outside your scope ({scope}); it cannot be changed"},
+    # (scopes: more entries here)
+    # --- cases (案件): the loop 立案 → 派遣 → 处置 → 核查 → 结案, calendar, escalation (geo/cases) ---------------
+    # (cases: entries here)
+    # --- cases over HTTP: API, queues, the case page (web/cases, web/templates) ---------------------------------
+    # (cases web: entries here)
+    # --- cases on the wall, the dashboard, the daily report, the demo (geo/wall, geo/dashboard, geo/synth) ------
+    # (cases wall: entries here)
+    # --- cases in the editor, the ledger workbook, inspections (geo/exchange, geo/inspections) ------------------
+    # (cases ledger: entries here)
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)
     # wall map: loading, tooltip
@@ -2555,6 +2578,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "playback.photos.after": {"zh": "整治后照片", "en": "Photos after"},
     "playback.photos.none": {"zh": "这一处暂无照片", "en": "No photos of this place"},
     "playback.photos.caption": {"zh": "{day} · {role}", "en": "{day} · {role}"},
+    # the queues and the case page (web/static/js/cases)
+    # (cases scripts: entries here)
+    # the wall: case stage on the card, escalation markers, the units' record on the dashboard
+    # (wall cases scripts: entries here)
+    # the editor's ledger with cases
+    # (editor cases scripts: entries here)
 }
 
 

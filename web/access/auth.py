@@ -136,7 +136,8 @@ def _identify() -> Principal | None:
     return None
 
 
-ROLE_LABELS = {"viewer": t("role.viewer"), "editor": t("role.editor"), "admin": t("role.admin")}  # as people see them
+ROLE_LABELS = {"viewer": t("role.viewer"), "inspector": t("role.inspector"), "editor": t("role.editor"),
+               "admin": t("role.admin")}  # as people see them
 
 
 def _unauthorized(message: str):

@@ -7,7 +7,7 @@ Every view is declared where it is defined, on its package's blueprint::
     @bp.get("/api/wall/dashboard", role=VIEWER, display=Display.PINNED, doc=docs.DASHBOARD)
     def dashboard(): ...                                  # web/wall/data.py
 
-`role` is required (PUBLIC, VIEWER, EDITOR or ADMIN); `display` says how a
+`role` is required (PUBLIC, VIEWER, INSPECTOR, EDITOR or ADMIN); `display` says how a
 wall screen's display link may call the route (`Display`; None: not at all);
 `doc` is the route's OpenAPI operation. The operations are data: each
 package keeps them in its `docs` module, one named entry per route (a view
@@ -37,9 +37,10 @@ from flask import Flask
 
 PUBLIC = "public"  # no login needed
 VIEWER = "viewer"
+INSPECTOR = "inspector"  # 督导员: records inspections anywhere, files cases
 EDITOR = "editor"
 ADMIN = "admin"
-ROLES = (PUBLIC, VIEWER, EDITOR, ADMIN)
+ROLES = (PUBLIC, VIEWER, INSPECTOR, EDITOR, ADMIN)
 
 
 class Display(enum.Enum):
