@@ -2310,6 +2310,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "schema.case_status_openness": {"zh": "{value} 与阶段不符:结案须对应已关闭的问题状态,其他阶段须对应未关闭的状态",
                                     "en": "{value} does not fit the stage: closed needs a closed problem status, the "
                                           "other stages an open one"},
+    "cases.migrate_user": {"zh": "案件迁移", "en": "case migration"},
+    "cases.migrate_nothing": {"zh": "没有需要迁移的问题:{already} 个问题已是案件",
+                              "en": "nothing to migrate: {already} problems are cases already"},
+    "cases.migrate_stage": {"zh": "{stage} {count} 个", "en": "{count} {stage}"},
+    "cases.migrate_done": {"zh": "已将 {places} 个地点的 {problems} 个问题迁移为案件:{stages};原已是案件的 {already} 个",
+                           "en": "{problems} problems of {places} places are cases now: {stages}; {already} were "
+                                 "already"},
     # (cases: entries here)
     # --- cases over HTTP: API, queues, the case page (web/cases, web/templates) ---------------------------------
     # (cases web: entries here)
