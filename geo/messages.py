@@ -2242,6 +2242,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "scope.level.unit": {"zh": "包村科室", "en": "responsible unit"},
     "scope.out_of_scope": {"zh": "“{place}”({fid})不在你的管理范围内({scope}),不能修改",
                            "en": "“{place}” ({fid}) is outside your scope ({scope}); it cannot be changed"},
+    "scope.level_none": {"zh": "只读", "en": "read only"},
+    "accounts.scope_changed": {"zh": "{user} 现为{role},管理范围:{scope}", "en": "{user} is now {role}, writing in: {scope}"},
+    "page.col.level": {"zh": "层级", "en": "Level"},
+    "page.col.scope": {"zh": "管理范围", "en": "Scope"},
+    "page.admin.scope_streets": {"zh": "所辖街道", "en": "Sub-districts"},
+    "page.admin.scope_communities": {"zh": "所辖社区(村)", "en": "Communities (villages)"},
+    "page.admin.scope_units": {"zh": "包村科室(责任单位)", "en": "Responsible units"},
+    "page.admin.scope_help": {"zh": "都不选即全区(指挥部);可按住 Ctrl 多选。只能修改范围内的地点,查看不受限制。",
+                              "en": "Choose none for the whole district (command); hold Ctrl to choose several. "
+                                    "Users change only places in their scope and see everything."},
+    "page.admin.set_scope": {"zh": "设置角色与范围", "en": "Set role and scope"},
+    "page.admin.scope_of": {"zh": "{user} 的角色与管理范围", "en": "Role and scope of {user}"},
+    "editor.scope.read_only": {"zh": "只读:不在你的管理范围内({scope})", "en": "Read only: outside your scope ({scope})"},
+    "cli.user_scope": {"zh": "{user}:{role},{level},管理范围:{scope}", "en": "{user}: {role}, {level}, writing in: {scope}"},
+    "cli.demo_user": {"zh": "演示用户 {user}({level} · {name}),密码:{password}",
+                      "en": "demo user {user} ({level} · {name}), password: {password}"},
+    "cli.scope_everywhere_alone": {"zh": "--everywhere 不能与 --street、--community、--unit 同用",
+                                   "en": "--everywhere cannot go with --street, --community or --unit"},
     # (scopes: more entries here)
     # --- cases (案件): the loop 立案 → 派遣 → 处置 → 核查 → 结案, calendar, escalation (geo/cases) ---------------
     # (cases: entries here)
