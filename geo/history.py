@@ -150,6 +150,10 @@ def _step_sentence(pid: str, entry: dict, case: dict | None, campaign: Campaign,
         text = t("history.case.deny_extension", pid=pid)
     elif action == "resume":
         text = t("history.case.resume", pid=pid, stage=_stage(entry.get("to")), due=due)
+    elif action == "import":  # set by a district's ledger import (geo/exchange/ledger_cases.py)
+        holder = {"unit": (case or {}).get("unit"), "handler": (case or {}).get("handler"), **data}
+        text = t("history.case.import", pid=pid, stage=_stage(entry.get("to")), assignee=_assignee(holder, responsible),
+                 due=due)
     elif entry.get("from") is None:  # filed (立案) or made a case by the migration
         text = t("history.case.entered", pid=pid, action=_action(action), stage=_stage(entry.get("to")))
     else:

@@ -2358,6 +2358,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "history.case.other": {"zh": "{pid}:{action}({before} → {after})", "en": "{pid}: {action} ({before} → {after})"},
     "history.case.entered": {"zh": "{pid}:{action},{stage}", "en": "{pid}: {action}, {stage}"},
     "history.case.added": {"zh": "新增:{description};案件阶段:{stage}", "en": "added: {description}; case stage: {stage}"},
+    "history.case.import": {"zh": "{pid}:台账导入修改案件,现为{stage},处置 {assignee},期限 {due}",
+                            "en": "{pid}: case set by a ledger import, now {stage}, handled by {assignee}, due {due}"},
     "history.case.photos": {"zh": "{text},照片 {n} 张", "en": "{text}, {n} photo(s)"},
     "history.case.no_note": {"zh": "未填说明", "en": "no note"},
     "history.case.no_due": {"zh": "未定", "en": "not set"},
@@ -2365,6 +2367,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "history.case.when": {"zh": "{month}月{day}日 {time}", "en": "{month}/{day} {time}"},
     "history.case.day": {"zh": "{month}月{day}日", "en": "{month}/{day}"},
     "page.insp.stage_due": {"zh": "(本阶段限 {due})", "en": " (stage due {due})"},
+    "ledger_xlsx.unknown_stage": {"zh": "问题台账第 {row} 行:没有“{value}”这个案件阶段;可填:{stages}",
+                                  "en": "问题台账 row {row}: “{value}” is not a case stage; use one of: {stages}"},
+    "ledger_xlsx.unknown_urgency": {"zh": "问题台账第 {row} 行:没有“{value}”这个紧急程度;可填:{urgencies}",
+                                    "en": "问题台账 row {row}: “{value}” is not an urgency; use one of: {urgencies}"},
+    "ledger_xlsx.bad_due": {"zh": "问题台账第 {row} 行:“{value}”不是时间;请填如 2026-12-05 17:30",
+                            "en": "问题台账 row {row}: “{value}” is not a time; write e.g. 2026-12-05 17:30"},
+    "ledger_xlsx.follows_case": {
+        "zh": "问题 {pid} 的“{column}”随案件变化,不能在台账里直接修改;请在案件页办理,或由指挥部修改“案件阶段”等列",
+        "en": "“{column}” of problem {pid} follows its case and is not edited in the ledger; act on the case page, "
+              "or have the district command change the case columns",
+    },
+    "ledger_xlsx.case_edit_refused": {
+        "zh": "只有指挥部(全区范围)可以通过台账导入修改案件阶段、处置人和期限(问题:{problems};你的范围:{scope})",
+        "en": "only the district command (the whole district) may set case stages, handlers and due times by importing "
+              "the ledger (problems: {problems}; your scope: {scope})",
+    },
+    "ledger_xlsx.yes": {"zh": "是", "en": "yes"},
     "history.case.field": {"zh": "{field}:{before} → {after}", "en": "{field}: {before} → {after}"},
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)
