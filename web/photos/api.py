@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from geo.cases import may_add_evidence
 from geo.errors import FieldError, TooLarge, ValidationError
 from geo.ledger import find_problem
 from geo.messages import t
 from geo.photos import add_photo, photos_of, remove_photo
+from geo.scope import check_write
 from web.access.auth import acting_user, principal
 from web.api.writes import expected_version
 from web.core.context import guatu
 from web.core.photo_links import VARIANTS
 from web.core.photo_links import with_urls as with_image_urls
-from web.core.routes import EDITOR, VIEWER, Display
+from web.core.routes import EDITOR, INSPECTOR, VIEWER, Display
 from web.core.settings import get_settings
 from web.photos import docs
 from web.photos.blueprint import bp
@@ -55,7 +57,7 @@ def upload_photo(layer_id: str, fid: str):
     return _upload(layer_id, fid, problem=None)
 
 
-@bp.post(PLACE + "/problems/<pid>/photos", role=EDITOR, doc=docs.UPLOAD_PROBLEM_PHOTO)
+@bp.post(PLACE + "/problems/<pid>/photos", role=INSPECTOR, doc=docs.UPLOAD_PROBLEM_PHOTO)
 def upload_problem_photo(layer_id: str, fid: str, pid: str):
     return _upload(layer_id, fid, problem=pid)
 
@@ -74,8 +76,8 @@ def _upload(layer_id: str, fid: str, *, problem: str | None):
     _refuse_too_large(limit)
     store = guatu().store
     feature = store.get(layer_id, fid)  # an unknown layer or place: 404 before the body is read
-    if problem is not None:
-        find_problem(feature, problem)  # the URL names a problem the ledger does not have: 404
+    if problem is not None:  # the URL names a problem the ledger does not have: 404
+        _may_add_under(feature, find_problem(feature, problem), fid)
     fields = upload_fields(request.form, problem=problem)
     upload = request.files.get("file")
     if upload is None:
@@ -88,6 +90,17 @@ def _upload(layer_id: str, fid: str, *, problem: str | None):
     if created:
         resp.headers["Location"] = body["photo"]["urls"]["full"]
     return resp
+
+
+def _may_add_under(feature: dict, problem: dict, fid: str) -> None:
+    """A photo under a problem is added by someone whose scope covers the place (geo/scope.py), or by the
+    case's handler or a possible verifier (geo.cases.may_add_evidence: a unit's handler uploads the after
+    photo of a place outside their scope); anyone else gets the 403 that names their scope."""
+    p = principal()
+    props = feature["properties"]
+    if p is None or p.scope.covers(props) or may_add_evidence(problem, props, p):
+        return
+    check_write(p.scope, props, props, fid)
 
 
 def _refuse_too_large(limit: int) -> None:
