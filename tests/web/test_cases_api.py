@@ -11,6 +11,7 @@ import io
 import pytest
 
 from geo.ledger import add_problem
+from geo.scope import Scope
 from geo.store import open_store
 from tests.photos.images import jpeg
 from web import create_app
@@ -20,13 +21,13 @@ LAYER = "courtyards"
 STREET, COMMUNITY, UNIT = "大学路街道", "金桥社区", "区住建局"
 # who is who (role, scope): the levels of 三级管理
 PEOPLE = {
+    "admin": ("admin", {}, "管理员"),  # first: a scope is never given while no admin is left
     "cmd": ("editor", {}, "指挥部"),
     "street1": ("editor", {"streets": [STREET]}, "街道领导"),
     "other": ("editor", {"streets": ["淮河路街道"]}, "别的街道"),
     "unit1": ("editor", {"units": [UNIT]}, "住建局科员"),
     "insp": ("inspector", {}, "督导员"),
     "viewer": ("viewer", {}, "看板"),
-    "admin": ("admin", {}, "管理员"),
 }
 
 
@@ -36,10 +37,13 @@ def basic(user: str) -> dict:
 
 @pytest.fixture
 def place(data_dir, campaign, clock, make_feature):
-    """One courtyard of 大学路街道 · 金桥社区 whose responsible unit is 区住建局, with one problem filed."""
+    """One courtyard of 大学路街道 · 金桥社区 whose responsible unit is 区住建局, with one problem filed (and one
+    of 淮河路街道, whose unit is 区城管局, with none)."""
     store = open_store(data_dir, campaign, clock=clock)
     fid = store.create(LAYER, make_feature("金桥1号院", "in_progress", street=STREET, community=COMMUNITY, unit=UNIT),
                        user="planner").feature["id"]
+    store.create(LAYER, make_feature("淮河1号院", "accepted", x=113.70, street="淮河路街道", community="陇海社区",
+                                     unit="区城管局"), user="planner")  # another street and unit, no problem
     feature = store.get(LAYER, fid)
     changes = add_problem(feature, {"category": "乱堆乱放", "description": "楼道堆放杂物"}, campaign, clock().date())
     result = store.update(LAYER, fid, expected_version=feature["properties"]["version"], user="planner",
@@ -57,7 +61,7 @@ def app(data_dir, place, clock, tmp_path):
     for username, (role, scope, name) in PEOPLE.items():
         acc.create_user(username, PASSWORD, role, name)
         if scope:
-            acc.update_user(username, scope=scope)
+            acc.update_user(username, scope=Scope.from_dict(scope))
     return app
 
 
@@ -305,7 +309,7 @@ def test_a_bad_query_is_a_400(http, query):
 # --- photos under a problem -------------------------------------------------------------------------------
 
 def test_a_handler_adds_the_after_photo_of_a_place_outside_their_scope(http, clock, app):
-    app.extensions["guatu_accounts"].update_user("unit1", scope={"units": ["区城管局"]})
+    app.extensions["guatu_accounts"].update_user("unit1", scope=Scope(units=("区城管局",)))
     dispatched_body = ok(http.act("cmd", "dispatch", handler="unit1", unit="区城管局"))
     assert dispatched_body["case"]["handler"] == "unit1"
     ok(http.photo("unit1", "after"), 201)

@@ -15,7 +15,8 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from geo.cases import transition
-from web.access.auth import principal
+from geo.errors import NotFound
+from web.access.auth import accounts, principal
 from web.api.writes import expected_version
 from web.cases import docs, shape
 from web.cases.blueprint import bp
@@ -25,6 +26,16 @@ from web.core.routes import INSPECTOR, VIEWER
 
 CASE = "/api/cases/<layer_id>/<fid>/<pid>"
 ACTION_FIELDS = ("unit", "handler", "deadline", "urgency", "until")
+
+
+def _name_of(username: str | None) -> str | None:
+    """The handler's name as people know it (the problem's `responsible`), when they have an account."""
+    if not username or not isinstance(username, str):
+        return None
+    try:
+        return accounts().get_user(username.strip()).name
+    except NotFound:
+        return None
 
 
 def _answer(body: dict) -> Response:
@@ -54,6 +65,7 @@ def case_action(layer_id: str, fid: str, pid: str):
     feature = ctx.store.get(layer_id, fid)  # unknown layer or place: 404 before the version is asked for
     expected = expected_version(layer_id, fid, body, feature)
     transition(ctx.store, layer_id, fid, pid, body.get("action"), principal=principal(), expected_version=expected,
-               campaign=ctx.campaign, now=ctx.now(), note=(body.get("note") or "").strip(),
-               photos=tuple(body.get("photos") or ()), **{k: body.get(k) or None for k in ACTION_FIELDS})
+               campaign=ctx.campaign, now=ctx.now(), note=body.get("note") or "",
+               photos=tuple(body.get("photos") or ()), handler_name=_name_of(body.get("handler")),
+               **{k: body.get(k) or None for k in ACTION_FIELDS})
     return _answer(shape.detail(layer_id, fid, pid))

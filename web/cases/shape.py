@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from geo.cases import STAGES, action_label, allowed_actions, case_of, stage_label
-from geo.cases.queues import case_rows
-from geo.errors import BadParameters, FieldError, NotFound
+from geo.cases.queues import case_row, case_rows, queue_counts
+from geo.errors import BadParameters, FieldError
 from geo.ledger import find_problem
 from geo.messages import t
 from geo.photos import photos_of
@@ -76,17 +76,8 @@ def listing(query: dict, limit: int, offset: int) -> dict:
     ctx, who = guatu(), principal()
     now = ctx.now()
     rows = case_rows(ctx.store, ctx.campaign, now, principal=who, **query)
-    counts = {q: len(case_rows(ctx.store, ctx.campaign, now, principal=who, queue=q)) for q in QUEUES}
+    counts = queue_counts(ctx.store, ctx.campaign, now, who) if who is not None else dict.fromkeys(QUEUES, 0)
     return {"cases": rows[offset:offset + limit], "count": len(rows), "counts": counts}
-
-
-def _row(layer_id: str, fid: str, pid: str, feature: dict) -> dict:
-    ctx = guatu()
-    props = feature["properties"]
-    for row in case_rows(ctx.store, ctx.campaign, ctx.now(), street=props.get("street") or None):
-        if row["layer"] == layer_id and row["fid"] == fid and row["pid"] == pid:
-            return row
-    raise NotFound(t("cases.not_found", fid=fid, pid=pid))
 
 
 def allowed_of(problem: dict, feature: dict) -> list[dict]:
@@ -113,7 +104,7 @@ def detail(layer_id: str, fid: str, pid: str) -> dict:
     extension = case.get("extension")
     if extension:
         extension = {**extension, "until_local": local_time(extension.get("until"))}
-    row = _row(layer_id, fid, pid, feature)
+    row = case_row(layer_id, feature, problem, ctx.campaign, ctx.now())
     body = {**row, "timeline": timeline, "photos": photos, "extension": extension,
             "filed_at": case.get("filed_at"), "closed_at": case.get("closed_at"),
             "reported_by": case.get("reported_by"), "verified_by": case.get("verified_by"),
