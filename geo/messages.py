@@ -2365,7 +2365,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cases.timeline_empty": {"zh": "尚无办理记录", "en": "Nothing recorded yet"},
     "cases.event.stages": {"zh": "{frm} → {to}", "en": "{frm} → {to}"},
     "cases.photo_open": {"zh": "查看大图", "en": "Open the photo"},
-    "cases.not_found": {"zh": "找不到案件 {fid}/{pid}", "en": "No case {fid}/{pid}"},
     "cases.bad_number": {"zh": "应为 {low} 到 {high} 之间的整数", "en": "expected a whole number from {low} to {high}"},
     # --- cases on the wall, the dashboard, the daily report, the demo (geo/wall, geo/dashboard, geo/synth) ------
     # (cases wall: entries here)
