@@ -28,8 +28,10 @@ PHOTO_ROLE = {"report": "after", "confirm": "check"}  # the actions that send a 
 
 def _choices(rows: list[dict]) -> dict[str, list[str]]:
     """The sub-districts, communities and units the cases name: what the filters offer."""
-    return {key: sorted({r[field] for r in rows if r.get(field)})
-            for key, field in (("streets", "street"), ("communities", "community"), ("units", "unit"))}
+    out = {key: sorted({r[field] for r in rows if r.get(field)})
+           for key, field in (("streets", "street"), ("communities", "community"))}
+    out["units"] = sorted({r[f] for r in rows for f in ("unit", "place_unit") if r.get(f)})  # the filter takes both
+    return out
 
 
 @bp.get("/cases", role=VIEWER)
