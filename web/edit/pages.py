@@ -28,6 +28,7 @@ def editor():
     options = {
         "title": c.title,
         "user": principal().label,
+        "scope": principal().scope.to_dict(),  # places outside it are shown read-only (editor/form.js)
         "csrfToken": csrf_token(),
         "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done} for s in c.statuses],
         "problemStatuses": [{"key": p.key, "label": p.label, "open": p.open} for p in c.problem_statuses],
