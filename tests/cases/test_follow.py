@@ -115,3 +115,10 @@ def test_a_stage_escalates_from_the_community_to_the_street_at_once_and_to_the_d
     assert escalation(case, no_photos, friday_evening) == {"level": "district", "escalated": True}
     closed = {**case, "stage": "closed"}
     assert escalation(closed, no_photos, friday_evening) == {"level": "community", "escalated": False}
+
+
+def test_a_unit_filing_a_problem_with_a_deadline_leaves_it_to_a_dispatcher(campaign):
+    problem = {"id": "p1", "category": "飞线充电", "status": "open", "found_on": "2026-12-07", "deadline": "2026-12-09",
+               "responsible": UNIT}
+    case = file_case(problem, campaign, NOW, source="planner", user="zhujian", may_dispatch=False)
+    assert case["stage"] == "filed" and case["unit"] is None and case["dispatcher"] is None
