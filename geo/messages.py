@@ -2286,6 +2286,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "case.until_required": {"zh": "请填写申请延期到的时间", "en": "give the time to extend to"},
     "case.too_long": {"zh": "不能超过 {limit} 个字", "en": "at most {limit} characters"},
     "case.photos_list": {"zh": "应为照片编号的列表", "en": "must be a list of photo ids"},
+    "case.timeline_list": {"zh": "应为办理记录的列表", "en": "must be a list of the case's steps"},
     "case.photo_not_of_problem": {"zh": "不是问题 {pid} 的照片;请先上传到此问题下",
                                   "en": "not a photo of problem {pid}; upload it under the problem first"},
     "case.photo_after_required": {"zh": "上报处置完成须附至少一张“整改后”照片",
