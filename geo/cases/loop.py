@@ -170,6 +170,8 @@ def _text(value, field: str, errors: list[FieldError], fid: str, *, required: bo
 
 def _photos(photos: Iterable, action: str, props: dict, pid: str, campaign: Campaign, errors: list[FieldError],
             fid: str) -> list[str]:
+    if photos is None:
+        photos = ()
     if isinstance(photos, str) or not isinstance(photos, (list, tuple)):
         errors.append(FieldError("photos", t("case.photos_list"), fid))
         return []
