@@ -2304,6 +2304,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "case.until_required": {"zh": "请填写申请延期到的时间", "en": "give the time to extend to"},
     "case.too_long": {"zh": "不能超过 {limit} 个字", "en": "at most {limit} characters"},
     "case.photos_list": {"zh": "应为照片编号的列表", "en": "must be a list of photo ids"},
+    "case.timeline_list": {"zh": "应为办理记录的列表", "en": "must be a list of the case's steps"},
     "case.photo_not_of_problem": {"zh": "不是问题 {pid} 的照片;请先上传到此问题下",
                                   "en": "not a photo of problem {pid}; upload it under the problem first"},
     "case.photo_after_required": {"zh": "上报处置完成须附至少一张“整改后”照片",
@@ -2328,6 +2329,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "schema.case_status_openness": {"zh": "{value} 与阶段不符:结案须对应已关闭的问题状态,其他阶段须对应未关闭的状态",
                                     "en": "{value} does not fit the stage: closed needs a closed problem status, the "
                                           "other stages an open one"},
+    "cases.migrate_user": {"zh": "案件迁移", "en": "case migration"},
+    "cases.migrate_nothing": {"zh": "没有需要迁移的问题:{already} 个问题已是案件",
+                              "en": "nothing to migrate: {already} problems are cases already"},
+    "cases.migrate_stage": {"zh": "{stage} {count} 个", "en": "{count} {stage}"},
+    "cases.migrate_done": {"zh": "已将 {places} 个地点的 {problems} 个问题迁移为案件:{stages};原已是案件的 {already} 个",
+                           "en": "{problems} problems of {places} places are cases now: {stages}; {already} were "
+                                 "already"},
     # (cases: entries here)
     # --- cases over HTTP: API, queues, the case page (web/cases, web/templates) ---------------------------------
     # (cases web: entries here)
