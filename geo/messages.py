@@ -2362,6 +2362,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cases.badge.extension": {"zh": "延期待批", "en": "extension requested"},
     "cases.none": {"zh": "没有符合条件的案件", "en": "No cases match"},
     "cases.more": {"zh": "下一页", "en": "Next page"},
+    "cases.back_to_queues": {"zh": "返回案件队列", "en": "Back to the queues"},
+    "cases.place_history": {"zh": "这一处的修改记录", "en": "This place's history"},
     "cases.case_title": {"zh": "案件 · {place}", "en": "Case · {place}"},
     "cases.fact.stage": {"zh": "当前阶段", "en": "Stage"},
     "cases.fact.since": {"zh": "自 {since}", "en": "since {since}"},
