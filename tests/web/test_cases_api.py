@@ -368,3 +368,18 @@ def test_the_case_page_escapes_what_people_wrote(http, clock):
 def test_the_case_pages_need_a_sign_in(http):
     resp = http.client.get("/cases")
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+def test_a_dispatch_may_set_the_urgency_and_the_handling_deadline(http, clock):
+    body = ok(http.act("cmd", "dispatch", unit=UNIT, urgency="urgent", deadline="2026-11-30"))
+    assert body["case"]["urgency"] == "urgent" and body["case"]["urgency_label"] == "紧急"
+    assert body["case"]["due_local"].startswith("2026-11-30")
+    resp = http.act("cmd", "redispatch", unit=UNIT, urgency="whenever")
+    assert resp.status_code == 422 and "urgency" in [f["field"] for f in resp.get_json()["fields"]]
+
+
+def test_the_case_page_reads_in_english_when_asked(http, clock):
+    dispatched(http, clock)
+    page = http.client.get(http.case_url().replace("/api", ""),
+                           headers={**basic("unit1"), "Accept-Language": "en"}).get_data(as_text=True)
+    assert "Timeline" in page and "What I can do" in page and "办理经过" not in page
