@@ -18,9 +18,11 @@ from datetime import date, timedelta
 
 import orjson
 import pytest
+from openpyxl import load_workbook
 
 from geo import inspections as insp
 from geo.errors import NotFound
+from geo.exchange.ledger_xlsx import PROBLEM_SHEET, write_ledger
 from geo.ledger import add_problem
 from geo.scope import EVERYWHERE, Scope
 from tests.conftest import make_feature
@@ -92,10 +94,21 @@ def _geojson(f: dict, **props) -> bytes:
         {"type": "Feature", "id": f["id"], "properties": {**f["properties"], **props}, "geometry": f["geometry"]}]})
 
 
-def _import_api(c, h, site, f):
+def _ledger(f: dict, site) -> bytes:
+    """The place's ledger workbook (台账), its problem described anew, as a planner edits and sends it back."""
+    workbook = load_workbook(io.BytesIO(write_ledger([site.store.get(LAYER, f["id"])], site.store.layer(LAYER), site.campaign)))
+    sheet = workbook[PROBLEM_SHEET]
+    column = [c.value for c in sheet[1]].index("问题描述") + 1
+    sheet.cell(2, column).value = "楼道飞线已拆除一半"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _import_api(c, h, site, f, *, ledger: bool = False):
     """Preview then commit: a row out of scope is refused by name in the preview, and the commit refused."""
-    preview = c.post(f"/api/layers/{LAYER}/imports", headers=h, content_type="multipart/form-data",
-                     data={"file": (io.BytesIO(_geojson(f, status="in_progress")), "places.geojson")})
+    upload = (io.BytesIO(_ledger(f, site)), "台账.xlsx") if ledger else (io.BytesIO(_geojson(f, status="in_progress")), "places.geojson")
+    preview = c.post(f"/api/layers/{LAYER}/imports", headers=h, content_type="multipart/form-data", data={"file": upload})
     if preview.status_code != 201:
         return preview, preview.get_data(as_text=True)
     commit = c.post(preview.get_json()["commit"], headers=h)
@@ -183,6 +196,7 @@ PATHS = [
     Path("ogc delete", "editor", lambda c, h, s, f: c.delete(f"/ogc/collections/{LAYER}/items/{f['id']}", headers={**h, **_etag(f)}), 204),
     Path("import api", "editor", _import_api, 200, refused=422),
     Path("import page", "editor", _import_page, 200, page=True, refused=422),
+    Path("ledger xlsx import", "editor", lambda c, h, s, f: _import_api(c, h, s, f, ledger=True), 200, refused=422),
     Path("inspection api", "inspector", _inspection(False), 201),
     Path("inspection form", "inspector", _inspection(True), 302, page=True, refused=302, flashed=True),
     Path("photo upload", "inspector", _photo(False), 201),

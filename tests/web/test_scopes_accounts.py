@@ -181,3 +181,19 @@ def test_demo_users_are_refused_on_a_campaign_without_the_demos_places(private_a
     refused = runner.invoke(args=["users", "demo"])
     assert refused.exit_code != 0
     assert {u.username for u in private_app.extensions["guatu_accounts"].users()} == before
+
+
+def test_an_inspector_records_but_does_not_draw_and_finds_the_field_page(site):
+    client = site.app.test_client()
+    auth = site.auth("insp1")
+    page = client.get("/inspections?date=2026-11-24", headers=auth)
+    assert page.status_code == 200
+    assert "/inspections/2026-11-24\"" not in page.get_data(as_text=True)  # no form drawing the list: an editor's job
+    planner = client.get("/inspections?date=2026-11-24", headers=site.auth("editor1")).get_data(as_text=True)
+    assert "/inspections/2026-11-24\"" in planner
+    assert client.post("/api/inspections/2026-11-24", headers=auth, json={"count": 1}).status_code == 403
+    assert client.get("/field/", headers=auth).status_code == 200
+    assert client.get("/api/field/2026-11-24", headers=auth).status_code == 200
+    wall = client.get("/wall", headers=auth).get_data(as_text=True)
+    assert "/field/" in wall and "/mine" not in wall  # the inspector's pages, not the planner's
+    assert client.get("/inspections", headers=site.auth("viewer1")).status_code == 403

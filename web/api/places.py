@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from geo.boundaries import locate
+from geo.cases import is_dispatcher
 from geo.errors import BadParameters, FieldError, ValidationError
 from geo.geojson_io import dumps
 from geo.history import end_of_day, layer_as_of, readable_history, revert_op
@@ -47,7 +48,8 @@ def new_problem(layer_id: str, fid: str):
     feature = ctx.store.get(layer_id, fid)
     who = principal()
     changes = add_problem(feature, body.get("problem"), ctx.campaign, ctx.today(), now=ctx.now(),
-                          user=who.username if who else None, by=acting_user())
+                          user=who.username if who else None, by=acting_user(),
+                          may_dispatch=who is not None and is_dispatcher(who, feature["properties"]))
     result = ctx.store.update(layer_id, fid, expected_version=expected_version(layer_id, fid, body, feature),
                             user=acting_user(), scope=acting_scope(), properties=changes,
                             case_write=True)  # files the problem's case

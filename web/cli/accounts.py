@@ -73,7 +73,8 @@ def create_user(username: str, role: str, name: str | None, password: str | None
     except GuatuError as exc:
         _fail(exc)
     click.echo(t("accounts.user_created", user=user.username, role=user.role))
-    click.echo(_describe(user))
+    if scope is not None:
+        click.echo(_describe(user))
 
 
 @users.command("list")
@@ -103,7 +104,8 @@ def set_user(username: str, role: str | None, name: str | None, password: str | 
     except GuatuError as exc:
         _fail(exc)
     click.echo(t("cli.user_disabled" if user.disabled else "cli.user_state", user=user.username, role=user.role))
-    click.echo(_describe(user))
+    if scope is not None:
+        click.echo(_describe(user))
 
 
 # The demo campaign's people, one at each level of 三级管理 (data/: 大学路街道, its 金桥社区, 区住建局).
