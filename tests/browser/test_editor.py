@@ -200,10 +200,15 @@ def test_a_problem_added_in_the_ledger_is_filed_as_a_case_and_links_to_its_case_
     assert row.locator("td").nth(1).inner_text() == "<b>剪飞线</b> 30 余根"
     assert row.locator("td.case-stage").inner_text() == stage_label("filed")
     assert row.locator("button[data-action=problem-close]").count() == 0
+    assert row.locator("td.case-due").inner_text() == "2026-11-25 11:30"  # 立案 4 working hours, campaign time
+    older = page.locator("tr[data-problem='c-0006-p1']")  # closed before cases: read as a closed case
+    assert older.locator("td.case-stage").inner_text() == stage_label("closed")
     link = row.locator("a[data-action=problem-case]")
     assert link.get_attribute("href") == f"/cases/courtyards/c-0006/{new['id']}"
     link.click()
     page.wait_for_url(f"**/cases/courtyards/c-0006/{new['id']}")
+    assert page.locator("#case").get_attribute("data-stage") == "filed"
+    assert page.locator("[data-case-stage]").inner_text() == stage_label("filed")
 
 
 def test_the_map_as_it_stood_on_a_past_day(browser, server, campaign_dir, clock):

@@ -37,3 +37,10 @@ test("the due time crosses midnight into the campaign's day", () => {
 test("the case page's address escapes each part", () => {
   assert.equal(casePageUrl("/cases/__layer__/__id__/__pid__", "courtyards", "c 1", "c 1-p1"), "/cases/courtyards/c%201/c%201-p1");
 });
+
+test("a problem from before cases is overdue once its deadline day has passed in the campaign's zone", () => {
+  var old = { status: "open", deadline: "2026-12-02", responsible: "区住建局" };
+  assert.equal(caseSummary(old, O, NOW).overdue, true);
+  assert.equal(caseSummary(Object.assign({}, old, { deadline: "2026-12-03" }), O, NOW).overdue, false);
+  assert.equal(caseSummary(Object.assign({}, old, { status: "closed" }), O, NOW).overdue, false);
+});

@@ -40,6 +40,7 @@ def editor():
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
         "caseStages": {key: stage_label(key) for key in STAGES},  # the ledger shows each problem's case stage
+        "serverNow": ctx.now().isoformat(),  # the campaign's clock: a case is overdue by it, not by the desk's
         "links": [
             {"href": url_for("edit.import_page"), "label": t("page.import.title")},
             {"href": url_for("edit.export_page"), "label": t("page.export.title")},

@@ -37,7 +37,8 @@ export function caseSummary(problem, o, now) {
   var who = [c.unit, c.handler].filter(Boolean).join(" · ") || problem.responsible || "";
   var dueIso = c.stage_due || null;
   var due = dueIso ? localDue(dueIso, o.timeZone) : (problem.deadline || "");
-  var overdue = !STOPPED[c.stage] && !!dueIso && new Date(dueIso).getTime() < now.getTime();
+  var overdue = !STOPPED[c.stage] && (dueIso ? new Date(dueIso).getTime() < now.getTime()
+    : !!(c.derived && problem.deadline) && problem.deadline < localDue(now.toISOString(), o.timeZone).slice(0, 10));
   return { stage: c.stage, label: o.stageLabels[c.stage] || c.stage, who: who, due: due, overdue: overdue,
            derived: !!c.derived };
 }

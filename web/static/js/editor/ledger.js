@@ -27,7 +27,7 @@ ledger.fillLedger = function () {
     openStatuses: this.o.problemStatuses.filter(function (s) { return s.open; }).map(function (s) { return s.key; }),
     timeZone: this.o.timezone, stageLabels: this.o.caseStages,
   };
-  var now = new Date();
+  var now = this.caseClock();
   box.appendChild(el("h2", null, t("editor.ledger.title")));
   box.appendChild(el("p", { className: "rule" }, this.o.ruleExplanation));
   box.appendChild(el("p", { className: "hint case-hint" }, t("editor.ledger.loop_hint")));
@@ -66,6 +66,15 @@ ledger.fillLedger = function () {
   box.appendChild(add);
   this.problemBox = el("div", { className: "problem-form" });
   box.appendChild(this.problemBox);
+};
+
+// The campaign's time now: the server's clock when the page was made, moved on by the desk's since.
+ledger.caseClock = function () {
+  if (this.clockOffset === undefined) {
+    var server = Date.parse(this.o.serverNow);
+    this.clockOffset = isNaN(server) ? 0 : server - Date.now();
+  }
+  return new Date(Date.now() + this.clockOffset);
 };
 
 ledger.problemForm = function (problem) {
