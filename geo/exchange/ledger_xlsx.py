@@ -2,16 +2,21 @@
 
 `write_ledger` makes two sheets: 问题台账, one row per problem with its place
 (编号, 名称, 街道, 社区, 点位状态) and the problem's 问题编号, 类别, 问题描述,
-发现日期, 发现方式, 整改时限, 责任人, 状态, 销号日期; and 点位, one row per
-place. Headers are bold and frozen, columns sized, dates are real dates and
-statuses are their Chinese labels (with a drop-down of the allowed ones).
+发现日期, 发现方式, 整改时限, 责任人, 状态, 销号日期, then its case (案件,
+geo/cases): 案件阶段, 紧急程度, 处置单位, 处置人, 派遣人, 核查人, 阶段期限 (the
+stage's due time in campaign time), 逾期, 督办层级 (the escalation level when
+escalated) and 退回次数; and 点位, one row per place. Headers are bold and
+frozen, columns sized, dates are real dates and statuses, stages and urgencies
+are their Chinese labels (with a drop-down of the allowed ones).
 
 `read_ledger` reads such a workbook back, edited, into `Incoming` updates by
 id, which go through the same preview and commit as any import: a place's
 fields from 点位 (整改状态, 时间节点, 责任单位, 四包一, 备注, …), its
 problems from 问题台账 merged by 问题编号 (a row without one is a new
 problem). 点位状态 may be edited on either sheet; two different new values
-for one place are refused. Columns may be reordered or removed (a removed
+for one place are refused. The case columns are merged by
+geo/exchange/ledger_cases.py: new problems are filed as cases, and only the
+district's command may set a case's stage, handler or due time. Columns may be reordered or removed (a removed
 column keeps the current values); the other place columns of 问题台账 are
 for reading only.
 """
