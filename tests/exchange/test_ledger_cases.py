@@ -190,3 +190,22 @@ def test_a_new_row_with_a_stage_is_filed_in_that_stage_by_the_district(store, ca
     assert (new["case"]["stage"], new["case"]["unit"], new["case"]["stage_due"], new["status"]) == (
         "handling", "区城管局", "2026-11-26T04:00:00Z", "in_progress")
     assert [s["action"] for s in new["case"]["timeline"]] == ["file", "import"]
+
+
+def test_the_round_trip_and_a_district_case_edit_on_the_database_store(store_factory, campaign, make_feature):
+    """The same on PostgreSQL/PostGIS: the case written through the store's case path, journaled there."""
+    db = store_factory("postgis")
+    created = db.create(LAYER, make_feature("康复前街11号院", street="长江路街道", community="祥和社区"), user="张三")
+    pid = _file(db, campaign, created.feature["id"], "车棚堆放杂物")
+    first = export_layer(db, LAYER, "xlsx").data
+    assert preview_upload(db, LAYER, first, "台账.xlsx", scope=EVERYWHERE).counts["change"] == 0
+    wb = load_workbook(io.BytesIO(first))
+    _cell(wb, pid, "处置单位").value = "区住建局"
+    _cell(wb, pid, "案件阶段").value = stage_label("handling")
+    commit_import(db, preview_upload(db, LAYER, _save(wb), "台账.xlsx", scope=EVERYWHERE), user="王指挥 (zhihui)",
+                  scope=EVERYWHERE)
+    case = db.get(LAYER, created.feature["id"])["properties"]["problems"][-1]["case"]
+    assert (case["stage"], case["unit"], case["timeline"][-1]["action"]) == ("handling", "区住建局", "import")
+    assert db.history(LAYER, created.feature["id"])[-1]["user"] == "王指挥 (zhihui)"
+    again = export_layer(db, LAYER, "xlsx").data
+    assert preview_upload(db, LAYER, again, "台账.xlsx", scope=EVERYWHERE).counts["change"] == 0
