@@ -353,7 +353,8 @@ def _responsible(props: dict) -> str:
 
 
 def route_sheet(store: Store, campaign: Campaign, listing: dict) -> list[dict]:
-    """The list with what an inspector carries: 四包一 people, unit, open problems (current data)."""
+    """The list with what an inspector carries: 四包一 people, unit, open problems with their case's stage (current
+    data)."""
     roles = [(r.key, r.label) for r in campaign.roles]
     out = []
     for row in listing["places"]:

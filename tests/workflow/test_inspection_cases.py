@@ -69,3 +69,14 @@ def test_the_route_sheet_and_the_page_show_the_stage_of_each_open_case(client, s
     got = client.get("/api/field/2026-11-24").get_json()
     carried = next(p for p in got["places"] if p["id"] == first["id"])["open_problems"]
     assert [(q["category"], q["stage"], q["stage_label"]) for q in carried] == [("飞线充电", "filed", stage_label("filed"))]
+
+
+def test_a_problem_recorded_over_http_names_the_inspectors_account_in_its_case(client, seeded):
+    csrf = login(client, "editor1")
+    drawn = client.post("/api/inspections/2026-11-24", json={"count": 3, "seed": 5}, headers={"X-CSRF-Token": csrf})
+    fid = drawn.get_json()["places"][0]["id"]
+    resp = client.post(f"/api/inspections/2026-11-24/{fid}", json={"result": "problem", "category": "乱堆乱放"},
+                       headers={"X-CSRF-Token": csrf})
+    assert resp.status_code == 201, resp.get_json()
+    step = seeded.get("courtyards", fid)["properties"]["problems"][-1]["case"]["timeline"][0]
+    assert (step["action"], step["user"], step["by"]) == ("file", "editor1", "戴新民 (editor1)")
