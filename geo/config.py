@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from datetime import time
+from datetime import date, time
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -155,6 +155,48 @@ class InspectionSettings:
 
 
 @dataclass(frozen=True)
+class CaseCalendar:
+    """Working days and hours (`cases.calendar`): holidays and adjusted working weekends are configured dates."""
+
+    workdays: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO weekdays
+    day_start: time = time(9, 0)
+    day_end: time = time(17, 30)
+    holidays: frozenset[date] = frozenset()
+    working_days: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class Urgency:
+    key: str
+    label: str
+    factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class CaseSettings:
+    """The optional `cases` section: the case loop's calendar, time limits, urgencies, photos and escalation
+    (geo/cases reads it; docs/cases.md)."""
+
+    calendar: CaseCalendar = field(default_factory=CaseCalendar)
+    limits: dict = field(default_factory=lambda: {"filed": "4h", "handling": "3d", "verifying": "1d"}, hash=False)
+    urgencies: tuple[Urgency, ...] = (Urgency("normal", "一般", 1.0), Urgency("urgent", "紧急", 0.5),
+                                      Urgency("critical", "特急", 0.25))
+    require_photo_report: bool = True
+    require_photo_confirm: bool = True
+    escalation_every: str = "1d"
+    problem_status: dict = field(default_factory=dict, hash=False)  # stage -> problem status key (filled by parse_campaign)
+
+    def urgency(self, key: str | None) -> Urgency:
+        """The urgency `key`, or the first (the default) for None; KeyError for an unknown key."""
+        if key is None:
+            return self.urgencies[0]
+        for u in self.urgencies:
+            if u.key == key:
+                return u
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
 class Milestone:
     """One entry of `milestones` (时间节点): by `date`, `share_done` of the places should be done."""
 
@@ -183,6 +225,7 @@ class Campaign:
     printing: PrintSettings = field(default_factory=PrintSettings)
     inspections: InspectionSettings = field(default_factory=InspectionSettings)
     milestones: tuple[Milestone, ...] = ()
+    cases: CaseSettings = field(default_factory=CaseSettings)
     area_buffer_m: float = DEFAULT_BUFFER_M  # how far outside the district a place may still reach
     extra: dict = field(default_factory=dict, compare=False, repr=False)
     # where places may lie: the district boundary (+ buffer) when the campaign has one, else map.bounds (+ buffer)
@@ -298,7 +341,29 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
         milestones=tuple(Milestone(date=m.date, share_done=float(m.share_done), label=m.label)
                          for m in model.milestones),
         area_buffer_m=float(model.area_buffer_m),
+        cases=_cases(model.cases, model.problem_statuses),
         extra={k: v for k, v in raw.items() if k.startswith(EXTENSION_PREFIX)},
+    )
+
+
+def _cases(section: config_schema.CasesSchema | None, problem_statuses: list) -> CaseSettings:
+    section = section or config_schema.CasesSchema()
+    cal = section.calendar
+    opened = [p.key for p in problem_statuses if p.open]
+    closed = next(p.key for p in problem_statuses if not p.open)
+    working = "in_progress" if "in_progress" in opened else opened[0]
+    mapping = {"filed": opened[0], "handling": working, "verifying": working, "suspended": working, "closed": closed}
+    mapping.update(section.problem_status)
+    return CaseSettings(
+        calendar=CaseCalendar(workdays=tuple(cal.workdays), day_start=time.fromisoformat(cal.day_start),
+                              day_end=time.fromisoformat(cal.day_end),
+                              holidays=frozenset(date.fromisoformat(d) for d in cal.holidays),
+                              working_days=frozenset(date.fromisoformat(d) for d in cal.working_days)),
+        limits={"filed": section.limits.filed, "handling": section.limits.handling,
+                "verifying": section.limits.verifying},
+        urgencies=tuple(Urgency(u.key, u.label, float(u.factor)) for u in section.urgencies),
+        require_photo_report=section.require_photo.report, require_photo_confirm=section.require_photo.confirm,
+        escalation_every=section.escalation.every, problem_status=mapping,
     )
 
 

@@ -402,6 +402,128 @@ class InspectionsSchema(Section):
         return value
 
 
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([hd])$")
+CASE_STAGES = ("filed", "handling", "verifying", "suspended", "closed")  # geo/cases/model.py's STAGES
+DUE_STAGES = ("filed", "handling", "verifying")  # the stages with a time limit
+
+
+def _duration(value: str) -> str:
+    match = _DURATION.match(value.strip()) if isinstance(value, str) else None
+    if match is None or float(match.group(1)) <= 0:
+        raise problem(t("schema.case_duration", value=repr(value)))
+    return value.strip()
+
+
+Duration = Annotated[str, AfterValidator(_duration)]
+
+
+def _clock_time(value: str) -> str:
+    try:
+        return time.fromisoformat(value).strftime("%H:%M")
+    except ValueError:
+        raise problem(t("schema.time", value=repr(value))) from None
+
+
+def _day(value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise problem(t("schema.date", value=repr(value))) from None
+
+
+class CaseCalendarSchema(Section):
+    workdays: list[int] = Field([1, 2, 3, 4, 5], description="ISO weekdays that are working days (1 = Monday)")
+    day_start: str = Field("09:00", description="HH:MM: a working day begins (working hours count from here)")
+    day_end: str = Field("17:30", description="HH:MM: a working day ends (a day's deadline falls here)")
+    holidays: list[Annotated[str, AfterValidator(_day)]] = Field(
+        [], description="dates (YYYY-MM-DD) that are not working days although their weekday is (法定节假日)")
+    working_days: list[Annotated[str, AfterValidator(_day)]] = Field(
+        [], description="dates that are working days although their weekday is not (调休上班的周末)")
+
+    @field_validator("workdays")
+    @classmethod
+    def _workdays(cls, value: list[int]) -> list[int]:
+        if not value or any(d not in range(1, 8) for d in value) or len(set(value)) != len(value):
+            raise problem(t("schema.case_workdays", value=repr(value)))
+        return value
+
+    @field_validator("day_start", "day_end")
+    @classmethod
+    def _times(cls, value: str) -> str:
+        return _clock_time(value)
+
+    @model_validator(mode="after")
+    def _order(self) -> CaseCalendarSchema:
+        if self.day_start >= self.day_end:
+            raise problem(t("schema.case_day_order"))
+        both = sorted(set(self.holidays) & set(self.working_days))
+        if both:
+            raise problem(t("schema.case_day_both", days="、".join(both)))
+        return self
+
+
+class CaseLimitsSchema(Section):
+    filed: Duration = Field("4h", description="time to dispatch a filed case: working hours (4h) or days (1d)")
+    handling: Duration = Field("3d", description="time to handle a dispatched case (3d: the end of the 3rd working "
+                                                 "day after)")
+    verifying: Duration = Field("1d", description="time to verify a reported fix")
+
+
+class UrgencySchema(Section):
+    key: Key = Field(description="the urgency's key (normal, urgent, …)")
+    label: Text = Field(description="the urgency as people read it (一般, 紧急, 特急)")
+    factor: float = Field(1.0, description="the stage time limits are multiplied by this (0 < factor ≤ 10)")
+
+    @field_validator("factor")
+    @classmethod
+    def _factor(cls, value: float) -> float:
+        if not 0 < value <= 10:
+            raise problem(t("schema.case_factor", value=f"{value:g}"))
+        return value
+
+
+class CasePhotoSchema(Section):
+    report: bool = Field(True, description="reporting a fix needs a photo of role after (整改后)")
+    confirm: bool = Field(True, description="confirming a fix needs a photo of role check (核查)")
+
+
+class CaseEscalationSchema(Section):
+    every: Duration = Field("1d", description="an overdue stage goes from the sub-district up to the district after "
+                                              "this much more working time")
+
+
+def _default_urgencies() -> list[UrgencySchema]:
+    return [UrgencySchema(key="normal", label="一般", factor=1.0), UrgencySchema(key="urgent", label="紧急", factor=0.5),
+            UrgencySchema(key="critical", label="特急", factor=0.25)]
+
+
+class CasesSchema(Section):
+    calendar: CaseCalendarSchema = Field(default_factory=CaseCalendarSchema, description="working days and hours")
+    limits: CaseLimitsSchema = Field(default_factory=CaseLimitsSchema, description="each stage's time limit")
+    urgencies: list[UrgencySchema] = Field(default_factory=_default_urgencies,
+                                           description="urgency levels, the first is the default")
+    require_photo: CasePhotoSchema = Field(default_factory=CasePhotoSchema, description="where a photo is required")
+    escalation: CaseEscalationSchema = Field(default_factory=CaseEscalationSchema, description="how overdue cases "
+                                                                                             "go up a level")
+    problem_status: dict[str, str] = Field({}, description="the ledger status of a problem in each stage (default: "
+                                                           "filed → the first open status, closed → the first closed, "
+                                                           "the others → in_progress when there is one)")
+
+    @field_validator("urgencies")
+    @classmethod
+    def _urgencies(cls, value: list[UrgencySchema]) -> list[UrgencySchema]:
+        return _unique_keys(_at_least_one(value))
+
+    @field_validator("problem_status")
+    @classmethod
+    def _stages(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = [k for k in value if k not in CASE_STAGES]
+        if unknown:
+            raise problems([(f".{k}", t("schema.one_of", choices=", ".join(CASE_STAGES), value=repr(k)))
+                            for k in unknown])
+        return value
+
+
 class MilestoneSchema(Section):
     date: Text = Field(description="the day, YYYY-MM-DD")
     share_done: float = Field(description="the share of places that should be done by then, 0 to 1")
@@ -446,6 +568,8 @@ class CampaignSchema(Section):
     print_: PrintSchema | None = Field(None, alias="print", description="what every printed map carries")
     inspections: InspectionsSchema | None = Field(None, description="how the daily random inspection list is drawn")
     milestones: list[MilestoneSchema] = Field([], description="dates by which a share of places should be done")
+    cases: CasesSchema | None = Field(None, description="the case loop: working calendar, stage limits, urgencies, "
+                                                        "photos required, escalation (geo/cases)")
     area_buffer_m: float = Field(DEFAULT_BUFFER_M, description="how far (metres, 0 to 50000) a place may reach "
                                                                "outside the district boundary")
 
@@ -535,6 +659,7 @@ def check(raw: Any) -> tuple[CampaignSchema | None, list[str]]:
     except ValidationError as exc:
         model, found = None, [line for e in exc.errors() for line in _lines(e, raw)]
     found += _status_references(raw)
+    found += _case_problem_statuses(raw)
     return (model if not found else None), list(dict.fromkeys(found))  # each problem once
 
 
@@ -556,6 +681,22 @@ def _status_references(raw: dict) -> list[str]:
             value = part.get(name) or default
             if isinstance(value, str) and value not in keys:
                 out.append(_line(f"$.{section}.{name}", t("schema.unknown_status", value=repr(value))))
+    return out
+
+
+def _case_problem_statuses(raw: dict) -> list[str]:
+    """`cases.problem_status` must name the campaign's problem statuses, and `closed` a closed one."""
+    cases, statuses = raw.get("cases"), raw.get("problem_statuses")
+    mapping = cases.get("problem_status") if isinstance(cases, dict) else None
+    if not isinstance(mapping, dict) or not isinstance(statuses, list):
+        return []
+    known = {s["key"]: bool(s.get("open")) for s in statuses if isinstance(s, dict) and isinstance(s.get("key"), str)}
+    out = []
+    for stage, value in mapping.items():
+        if isinstance(value, str) and value not in known:
+            out.append(_line(f"$.cases.problem_status.{stage}", t("schema.unknown_status", value=repr(value))))
+        elif isinstance(value, str) and known[value] == (stage == "closed"):
+            out.append(_line(f"$.cases.problem_status.{stage}", t("schema.case_status_openness", value=repr(value))))
     return out
 
 

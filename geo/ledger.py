@@ -1,17 +1,27 @@
-"""The problem ledger (台账) of a place: adding, editing and closing problems,
-and the configured rule by which a place's status follows its problems."""
+"""The problem ledger (台账) of a place: adding and editing problems, and the configured rule by which a place's
+status follows its problems (`status_by_rule`, geo/rules.py).
+
+Every problem is a case (geo/cases): adding one files it (立案), and its status, deadline, responsible and
+closed_on follow the case's stage, so a ledger edit may change what a problem is (category, description, …) but
+never close, reopen or reschedule it — the loop's actions do that."""
 
 from __future__ import annotations
 
 import copy
 import re
-from datetime import date
+from datetime import date, datetime, time
 
+from geo.cases import CaseConflict, allowed_actions, case_of, file_case, find_problem
 from geo.config import Campaign
 from geo.errors import FieldError, NotFound, ValidationError
 from geo.messages import t
+from geo.rules import status_by_rule
+
+__all__ = ["EDITABLE", "LOOP_FIELDS", "add_problem", "explain_rule", "find_problem", "status_by_rule",
+           "update_problem"]
 
 EDITABLE = ("category", "description", "found_on", "found_by", "deadline", "responsible", "status", "closed_on")
+LOOP_FIELDS = ("status", "closed_on", "deadline", "responsible")  # the case's (geo/cases): no ledger edit changes them
 
 
 def _next_id(fid: str, problems: list[dict]) -> str:
@@ -34,8 +44,14 @@ def _check_types(problem: dict, fid: str) -> None:
         raise ValidationError([FieldError(f"problem.{k}", t("request.wrong_type", expected=t("request.type_string")), fid) for k in wrong])
 
 
-def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date) -> dict:
-    """The property changes that add `problem` to the place's ledger."""
+def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date, *, now: datetime | None = None,
+                user: str | None = None, by: str | None = None, source: str = "planner",
+                may_dispatch: bool = True) -> dict:
+    """The property changes that add `problem` to the place's ledger, filed as a case (立案, geo/cases) from
+    `source` by `user` (`by`: how the timeline names them) at `now` (default: the start of `today`, campaign
+    time): dispatched at once when it names a deadline and a responsible and the filer `may_dispatch`
+    (geo.cases.is_dispatcher), else waiting for dispatch. Write them through the store's case path
+    (`case_write=True`), or the store drops the new case and the problem is read as the case its fields give."""
     if not isinstance(problem, dict):
         raise ValidationError([FieldError("problem", t("feature.not_an_object_value"), feature["id"])])
     _check_types(problem, feature["id"])
@@ -45,32 +61,32 @@ def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date) -
     entry.setdefault("found_on", today.isoformat())
     entry["id"] = _next_id(feature["id"], problems)
     _close_or_reopen(entry, campaign, today)
+    when = now or datetime.combine(today, time(0), tzinfo=campaign.timezone)
+    entry["case"] = file_case(entry, campaign, when, source=source, user=user, by=by, may_dispatch=may_dispatch)
     problems.append(entry)
     return _with_rule(feature, problems, campaign)
 
 
-def update_problem(feature: dict, pid: str, changes: dict, campaign: Campaign, today: date) -> dict:
-    """The property changes that edit (or close, or reopen) one problem."""
+def update_problem(feature: dict, pid: str, changes: dict, campaign: Campaign, today: date, *,
+                   principal=None, now: datetime | None = None) -> dict:
+    """The property changes that edit one problem: what it is (category, description, found_on, found_by). Its
+    status, closed_on, deadline and responsible follow its case: a change to one of them is refused (409) with
+    the case's actions (`principal`'s, when given) — the loop is the only way to close a problem."""
     if not isinstance(changes, dict):
         raise ValidationError([FieldError("problem", t("feature.not_an_object_value"), feature["id"])])
     _check_types(changes, feature["id"])
     problems = copy.deepcopy(feature["properties"].get("problems") or [])
     for entry in problems:
         if entry.get("id") == pid:
-            was_status = entry.get("status")
-            entry.update({k: changes[k] for k in EDITABLE if k in changes})
-            if entry.get("status") != was_status and "closed_on" not in changes:
-                entry["closed_on"] = None
-            _close_or_reopen(entry, campaign, today)
+            looped = [k for k in LOOP_FIELDS if k in changes and changes[k] != entry.get(k)]
+            if looped:
+                case = case_of(entry, campaign)
+                allowed = allowed_actions(entry, feature["properties"], principal, campaign, now) \
+                    if principal is not None else []
+                raise CaseConflict(t("case.ledger_follows_case", pid=pid, fields="、".join(looped),
+                                     stage=t(f"case.stage.{case['stage']}")), allowed=allowed)
+            entry.update({k: changes[k] for k in EDITABLE if k in changes and k not in LOOP_FIELDS})
             return _with_rule(feature, problems, campaign)
-    raise NotFound(t("ledger.no_problem", pid=repr(pid), fid=feature["id"]))
-
-
-def find_problem(feature: dict, pid: str) -> dict:
-    """The ledger entry `pid` of the place; NotFound when its ledger has none."""
-    for entry in feature["properties"].get("problems") or []:
-        if isinstance(entry, dict) and entry.get("id") == pid:
-            return entry
     raise NotFound(t("ledger.no_problem", pid=repr(pid), fid=feature["id"]))
 
 
@@ -80,19 +96,6 @@ def _with_rule(feature: dict, problems: list[dict], campaign: Campaign) -> dict:
     if status != feature["properties"].get("status"):
         changes["status"] = status
     return changes
-
-
-def status_by_rule(status: str | None, problems: list[dict], campaign: Campaign) -> str | None:
-    """The status the configured rule gives a place with these problems."""
-    rule = campaign.status_rule
-    if not rule.enabled:
-        return status
-    has_open = any(p.get("status") in campaign.open_problem_statuses for p in problems)
-    if has_open and status in campaign.done_statuses:
-        return rule.when_open
-    if not has_open and problems and status not in campaign.done_statuses:
-        return rule.when_all_closed
-    return status
 
 
 def explain_rule(campaign: Campaign) -> str:

@@ -61,3 +61,17 @@ def place_overdue(props: dict, campaign: Campaign, today: date) -> bool:
 
 def open_problems(props: dict, campaign: Campaign) -> list[dict]:
     return [p for p in props.get("problems") or () if problem_is_open(p, campaign)]
+
+
+def status_by_rule(status: str | None, problems: list[dict], campaign: Campaign) -> str | None:
+    """The status the configured rule gives a place with these problems (`status_rule`): a done place with an open
+    problem goes back to `when_open`, a place whose problems are all closed goes to `when_all_closed`."""
+    rule = campaign.status_rule
+    if not rule.enabled:
+        return status
+    has_open = any(p.get("status") in campaign.open_problem_statuses for p in problems)
+    if has_open and status in campaign.done_statuses:
+        return rule.when_open
+    if not has_open and problems and status not in campaign.done_statuses:
+        return rule.when_all_closed
+    return status

@@ -233,6 +233,11 @@ def _problems(value: Any, campaign: Campaign, label, errors) -> list:
             "status": status,
             "closed_on": _date(item, "closed_on", label, errors, where=where),
         }
+        case = item.get("case")
+        if isinstance(case, dict):  # the case loop's record (geo/cases writes it; the store keeps it on other paths)
+            entry["case"] = case
+        elif case is not None:
+            errors.append(FieldError(where + "case", t("feature.not_an_object_value"), label))
         if status in statuses and statuses[status].open and entry["closed_on"]:
             errors.append(FieldError(where + "closed_on", t("feature.closed_while_open"), label))
         if entry["found_on"] and entry["deadline"] and entry["deadline"] < entry["found_on"]:

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from geo.cases import CaseConflict
 from geo.errors import NotFound
 from geo.ledger import add_problem, explain_rule, status_by_rule, update_problem
 
@@ -31,17 +32,24 @@ def test_an_open_problem_on_a_done_place_reopens_it_by_the_rule(campaign):
 
 
 def test_closing_the_last_open_problem_marks_the_place_rectified_not_accepted(campaign):
+    assert status_by_rule("in_progress", [{"id": "c-0007-p1", "status": "closed"}], campaign) == "rectified"
+
+
+@pytest.mark.parametrize("change", [{"status": "closed"}, {"closed_on": "2026-11-20"}, {"deadline": "2026-12-01"},
+                                    {"responsible": "区住建局"}])
+def test_a_ledger_edit_may_not_close_reopen_or_reschedule_a_problem_its_case_does(campaign, change):
     feature = place("in_progress", [{"id": "c-0007-p1", "status": "open", "category": "乱堆乱放"}])
-    changes = update_problem(feature, "c-0007-p1", {"status": "closed"}, campaign, TODAY)
-    assert changes["problems"][0]["closed_on"] == "2026-11-24"
-    assert changes["status"] == "rectified"
+    with pytest.raises(CaseConflict) as refused:
+        update_problem(feature, "c-0007-p1", change, campaign, TODAY)
+    assert refused.value.http_status == 409 and "c-0007-p1" in refused.value.message
+    assert feature["properties"]["problems"][0]["status"] == "open"
 
 
-def test_reopening_a_problem_clears_its_closed_date(campaign):
-    feature = place("rectified", [{"id": "c-0007-p1", "status": "closed", "closed_on": "2026-11-20", "category": "乱堆乱放"}])
-    changes = update_problem(feature, "c-0007-p1", {"status": "open"}, campaign, TODAY)
-    assert changes["problems"][0]["closed_on"] is None
-    assert changes["status"] == "in_progress"
+def test_a_ledger_edit_still_changes_what_the_problem_is(campaign):
+    feature = place("in_progress", [{"id": "c-0007-p1", "status": "open", "category": "乱堆乱放"}])
+    changes = update_problem(feature, "c-0007-p1", {"category": "僵尸车", "description": "小区门口僵尸车",
+                                                    "status": "open"}, campaign, TODAY)
+    assert changes["problems"][0]["category"] == "僵尸车" and changes["problems"][0]["status"] == "open"
 
 
 def test_the_rule_can_be_switched_off_in_configuration(campaign):

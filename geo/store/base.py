@@ -44,7 +44,11 @@ class Op:
 
     A place's photos are written by the photo API alone (geo/photos), through `photos`: the whole new list.
     A `photos` member of `properties` is ignored, so an edit, an import, a revert or an OGC replace keeps the
-    place's photos as they are and can never point one at a file that is not kept."""
+    place's photos as they are and can never point one at a file that is not kept.
+
+    A ledger problem's case (`case`, geo/cases) is written by the case loop alone, through ops marked `cases`:
+    on every other write each existing problem keeps its case — and the ledger fields that follow it — as they
+    are, and a new problem's sent case is dropped (`keep_cases`)."""
 
     kind: Literal["create", "update", "delete"]
     layer: str
@@ -53,6 +57,35 @@ class Op:
     geometry: dict | None = None
     expected_version: int | None = None
     photos: list | None = None
+    cases: bool = False
+
+
+CASE_FIELDS = ("status", "closed_on", "deadline", "responsible")  # a problem's ledger fields that follow its case
+
+
+def keep_cases(before: list | None, after):
+    """The problems `after` with each problem's case as it is in `before` (and, when it has one, the ledger
+    fields that follow it); a case `before` does not have is dropped. Anything that is not a list of problems is
+    left to validation."""
+    if not isinstance(after, list):
+        return after
+    old = {p.get("id"): p for p in before or () if isinstance(p, dict) and isinstance(p.get("case"), dict)}
+    out = []
+    for problem in after:
+        if not isinstance(problem, dict):
+            out.append(problem)
+            continue
+        problem = {k: v for k, v in problem.items() if k != "case"}
+        kept = old.get(problem.get("id"))
+        if kept is not None:
+            problem["case"] = copy.deepcopy(kept["case"])
+            for name in CASE_FIELDS:
+                if name in kept:
+                    problem[name] = kept[name]
+                else:
+                    problem.pop(name, None)
+        out.append(problem)
+    return out
 
 
 @dataclass
@@ -247,10 +280,10 @@ class Store(ABC):
 
     def update(self, layer_id: str, fid: str, *, expected_version: int, user: str,
                properties: dict | None = None, geometry: dict | None = None, repair: bool = False,
-               photos: list | None = None) -> WriteResult:
+               photos: list | None = None, case_write: bool = False) -> WriteResult:
         """Merge `properties` into the place's, replace its geometry when given; `photos`: the place's new photo
-        list (the photo API's, geo/photos)."""
-        op = Op("update", layer_id, fid, properties, geometry, expected_version, photos)
+        list (the photo API's, geo/photos); `case_write`: the problems' cases are written too (geo/cases only)."""
+        op = Op("update", layer_id, fid, properties, geometry, expected_version, photos, cases=case_write)
         return self.apply([op], user=user, repair=repair)[0]
 
     def delete(self, layer_id: str, fid: str, *, expected_version: int, user: str) -> WriteResult:
@@ -320,6 +353,8 @@ class Store(ABC):
                 if isinstance(op.properties, dict) else op.properties
             if op.photos is not None and isinstance(props, dict):
                 props["photos"] = op.photos
+            if not op.cases and isinstance(props, dict) and "problems" in props:
+                props["problems"] = keep_cases(None, props["problems"])
             candidate = {"type": "Feature", "id": fid, "properties": props or {}, "geometry": op.geometry}
             version = 1
         else:
@@ -336,6 +371,8 @@ class Store(ABC):
                     props[k] = v
             if op.photos is not None:
                 props["photos"] = op.photos
+            if not op.cases and "problems" in props:
+                props["problems"] = keep_cases(current["properties"].get("problems"), props["problems"])
             candidate = {
                 "type": "Feature", "id": op.id, "properties": props,
                 "geometry": op.geometry if op.geometry is not None else current["geometry"],

@@ -14,18 +14,19 @@ def editor(private_app):
     return client
 
 
-def test_add_and_close_a_problem_through_the_ledger(editor):
+def test_a_problem_added_through_the_ledger_is_filed_as_a_case_and_only_the_loop_closes_it(editor):
     added = editor.post("/api/layers/courtyards/features/c-0001/problems", json={
         "version": 1, "problem": {"category": "飞线充电", "description": "剪飞线 30 余根", "deadline": "2026-11-30"}})
     assert added.status_code == 201
     props = added.get_json()["properties"]
     assert props["problems"][-1]["id"] == "c-0001-p1"
+    assert props["problems"][-1]["case"]["stage"] == "filed" and props["problems"][-1]["case"]["source"] == "planner"
     assert props["status"] == "in_progress"  # was accepted: an open problem reopens it by the rule
     closed = editor.patch("/api/layers/courtyards/features/c-0001/problems/c-0001-p1",
                           json={"version": 2, "problem": {"status": "closed"}})
-    assert closed.status_code == 200
-    props = closed.get_json()["properties"]
-    assert props["problems"][0]["closed_on"] == "2026-11-24" and props["status"] == "rectified"
+    assert closed.status_code == 409
+    assert [a["action"] for a in closed.get_json()["allowed"]] == ["dispatch", "suspend"]
+    assert editor.get("/api/layers/courtyards/features/c-0001").get_json()["properties"]["version"] == 2
 
 
 def test_a_bad_problem_is_refused_with_its_field(editor):

@@ -12,12 +12,19 @@ import pytest
 
 from geo import inspections as insp
 from geo.daily_report import SHEETS, build_pdf, build_xlsx, report_data
-from geo.ledger import add_problem, update_problem
+from geo.ledger import add_problem, status_by_rule
 from geo.photos import add_photo
 from tests.photos import images
 from tests.web.conftest import login
 
 DAY = date(2026, 11, 24)
+
+
+def _closed_by_hand(feature: dict, campaign) -> dict:
+    """The place's problems closed as before cases (an edit of a problem the store has no case of), and its
+    status by the rule."""
+    problems = [{**p, "status": "closed", "closed_on": DAY.isoformat()} for p in feature["properties"]["problems"]]
+    return {"problems": problems, "status": status_by_rule(feature["properties"]["status"], problems, campaign)}
 
 
 @pytest.fixture
@@ -36,7 +43,7 @@ def day_of_work(seeded, campaign, data_dir, clock):
                                              "found_by": "每日随机督导", "deadline": "2026-11-30"}, campaign, DAY))
     change(ids[3], lambda f: add_problem(f, {"category": "建筑垃圾", "description": "建筑垃圾未清",
                                              "found_on": "2026-11-20", "deadline": "2026-11-28"}, campaign, DAY))
-    change(ids[3], lambda f: update_problem(f, f"{ids[3]}-p1", {"status": "closed"}, campaign, DAY))
+    change(ids[3], lambda f: _closed_by_hand(f, campaign))
     listing = insp.generate(seeded, campaign, DAY, n=3, seed=11, user="李编")
     accepted = next(p for p in listing["places"] if p["status"] == "accepted")
     insp.record(seeded, campaign, DAY, accepted["id"], result="relapse", user="王五", category="乱堆乱放",

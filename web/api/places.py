@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from geo.boundaries import locate
+from geo.cases import is_dispatcher
 from geo.errors import BadParameters, FieldError, ValidationError
 from geo.geojson_io import dumps
 from geo.history import end_of_day, layer_as_of, readable_history, revert_op
 from geo.ledger import add_problem, explain_rule, update_problem
 from geo.messages import message_of, t
 from geo.validate import parse_date
-from web.access.auth import acting_user
+from web.access.auth import acting_user, principal
 from web.api import docs
 from web.api.blueprint import bp
 from web.api.writes import expected_version, feature_response
@@ -45,9 +46,12 @@ def new_problem(layer_id: str, fid: str):
     body = json_body()
     ctx = guatu()
     feature = ctx.store.get(layer_id, fid)
-    changes = add_problem(feature, body.get("problem"), ctx.campaign, guatu().today())
+    who = principal()
+    changes = add_problem(feature, body.get("problem"), ctx.campaign, ctx.today(), now=ctx.now(),
+                          user=who.username if who else None, by=acting_user(),
+                          may_dispatch=who is not None and is_dispatcher(who, feature["properties"]))
     result = ctx.store.update(layer_id, fid, expected_version=expected_version(layer_id, fid, body, feature),
-                            user=acting_user(), properties=changes)
+                            user=acting_user(), properties=changes, case_write=True)  # files the problem's case
     return feature_response(result, 201)
 
 
@@ -56,7 +60,8 @@ def edit_problem(layer_id: str, fid: str, pid: str):
     body = json_body()
     ctx = guatu()
     feature = ctx.store.get(layer_id, fid)
-    changes = update_problem(feature, pid, body.get("problem"), ctx.campaign, guatu().today())
+    changes = update_problem(feature, pid, body.get("problem"), ctx.campaign, ctx.today(), principal=principal(),
+                             now=ctx.now())
     result = ctx.store.update(layer_id, fid, expected_version=expected_version(layer_id, fid, body, feature),
                             user=acting_user(), properties=changes)
     return feature_response(result)

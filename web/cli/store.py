@@ -5,6 +5,7 @@
     flask --app web store migrate                                            apply PostGIS migrations
     flask --app web store check                  every inconsistency, in Chinese; exit 1 if any (reads only)
     flask --app web store repair [--backups DIR] [--from-journal LAYER]   rebuild what can be rebuilt (damaged files moved aside)
+    flask --app web store migrate-cases          give every older ledger problem its case (geo/cases); idempotent
 
 The campaign (campaign.json) is the app's (GUATU_DATA); `--schema` defaults
 to GUATU_DATABASE_SCHEMA, else "guatu". See geo/store/transfer.py.
@@ -121,6 +122,27 @@ def repair_command(backups: Path | None, from_journal: tuple[str, ...]) -> None:
         click.echo(t("store.check_finding", where=problem.where, problem=problem.problem, remedy=problem.remedy), err=True)
     if [p for p in remaining if p.code != "disk_low"]:  # a low disk is shown, but it is nothing a repair leaves
         raise SystemExit(1)
+
+
+@store_cli.command("migrate-cases")
+def migrate_cases_command() -> None:
+    """Give every ledger problem written before cases its case: open → filed (立案), or handling (派遣) when it has
+    a deadline and a responsible; closed → closed (结案). One journaled change per place; running it again changes
+    nothing."""
+    from geo.cases import STAGES, migrate_cases, stage_label
+
+    ctx = current_app.extensions["guatu"]
+    try:
+        report = migrate_cases(ctx.store, ctx.campaign, ctx.now(), user=t("cases.migrate_user"))
+    except GuatuError as exc:
+        raise click.ClickException(exc.message) from None
+    if not report["problems"]:
+        click.echo(t("cases.migrate_nothing", already=report["already"]))
+        return
+    stages = "、".join(t("cases.migrate_stage", stage=stage_label(s), count=report["stages"][s])
+                      for s in STAGES if report["stages"][s])
+    click.echo(t("cases.migrate_done", problems=report["problems"], places=report["places"], stages=stages,
+                 already=report["already"]))
 
 
 def register(app: Flask) -> None:

@@ -1,0 +1,28 @@
+"""Escalation (升级): a stage that runs overdue goes up a level — from the community (社区) to the sub-district
+(街道) at once, and to the district's command (指挥部) after `cases.escalation.every` more working time.
+Derived from the clock, never stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from geo.cases.calendar import WorkCalendar, parse_duration
+from geo.cases.deadlines import instant, stage_overdue
+from geo.config import Campaign
+
+LEVELS = ("community", "street", "district")
+
+
+def escalation(case: dict, campaign: Campaign, now: datetime) -> dict:
+    """{"level": "community"|"street"|"district", "escalated": bool} of the case at `now`."""
+    if not stage_overdue(case, now):
+        return {"level": "community", "escalated": False}
+    due = instant(case["stage_due"])
+    calendar = WorkCalendar.of(campaign)
+    every = campaign.cases.escalation_every
+    amount, unit = parse_duration(every)
+    if unit == "d" and amount == int(amount):
+        to_district = calendar.add_working(due, every)
+    else:
+        to_district = calendar.add_seconds(due, amount * (calendar.day_seconds if unit == "d" else 3600))
+    return {"level": "district" if now >= to_district else "street", "escalated": True}
