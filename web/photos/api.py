@@ -15,12 +15,12 @@ from geo.errors import FieldError, TooLarge, ValidationError
 from geo.ledger import find_problem
 from geo.messages import t
 from geo.photos import add_photo, photos_of, remove_photo
-from web.access.auth import acting_user, principal
+from web.access.auth import acting_scope, acting_user, principal
 from web.api.writes import expected_version
 from web.core.context import guatu
 from web.core.photo_links import VARIANTS
 from web.core.photo_links import with_urls as with_image_urls
-from web.core.routes import EDITOR, VIEWER, Display
+from web.core.routes import EDITOR, INSPECTOR, VIEWER, Display
 from web.core.settings import get_settings
 from web.photos import docs
 from web.photos.blueprint import bp
@@ -50,12 +50,12 @@ def list_photos(layer_id: str, fid: str):
                     "feature": {"id": fid, "version": feature["properties"]["version"]}})
 
 
-@bp.post(PLACE + "/photos", role=EDITOR, doc=docs.UPLOAD_PHOTO)
+@bp.post(PLACE + "/photos", role=INSPECTOR, doc=docs.UPLOAD_PHOTO)
 def upload_photo(layer_id: str, fid: str):
     return _upload(layer_id, fid, problem=None)
 
 
-@bp.post(PLACE + "/problems/<pid>/photos", role=EDITOR, doc=docs.UPLOAD_PROBLEM_PHOTO)
+@bp.post(PLACE + "/problems/<pid>/photos", role=INSPECTOR, doc=docs.UPLOAD_PROBLEM_PHOTO)
 def upload_problem_photo(layer_id: str, fid: str, pid: str):
     return _upload(layer_id, fid, problem=pid)
 
@@ -64,7 +64,8 @@ def upload_problem_photo(layer_id: str, fid: str, pid: str):
 def delete_photo(layer_id: str, fid: str, photo_id: str):
     """Take a photo off the place (a journaled change); If-Match, when sent, names the version it started from."""
     expected = expected_version(layer_id, fid, {}) if request.headers.get("If-Match") else None
-    remove_photo(guatu().store, layer_id, fid, photo_id, user=acting_user(), expected_version=expected)
+    remove_photo(guatu().store, layer_id, fid, photo_id, user=acting_user(), expected_version=expected,
+                 scope=acting_scope())
     return jsonify({"feature": _place_version(layer_id, fid)})
 
 
@@ -80,7 +81,7 @@ def _upload(layer_id: str, fid: str, *, problem: str | None):
     upload = request.files.get("file")
     if upload is None:
         raise ValidationError([FieldError("file", t("photos.file_missing"))])
-    entry, created = add_photo(store, layer_id, fid, upload.stream, user=acting_user(), max_bytes=limit,
+    entry, created = add_photo(store, layer_id, fid, upload.stream, user=acting_user(), scope=acting_scope(), max_bytes=limit,
                                keep_location=conf.photo_keep_location, **fields)
     body = {"photo": with_urls(entry), "feature": _place_version(layer_id, fid)}
     resp = jsonify(body)

@@ -10,6 +10,7 @@
  */
 
 var ZH = {
+  "editor.scope.read_only": "只读:不在你的管理范围内({scope})",
   "wall.load_failed_retrying": "数据加载失败,正在重试……",
   "wall.tooltip.kind": "类型",
   "wall.tooltip.status": "状态",
@@ -272,6 +273,7 @@ var ZH = {
 };
 
 var EN = {
+  "editor.scope.read_only": "Read only: outside your scope ({scope})",
   "wall.load_failed_retrying": "loading the data failed; retrying…",
   "wall.tooltip.kind": "Kind",
   "wall.tooltip.status": "Status",
