@@ -501,7 +501,7 @@ DOCUMENT: dict = {
     "servers": [{"url": "/"}],
     "security": [{"bearerAuth": []}, {"basicAuth": []}, {"cookieAuth": []}, {"displayToken": []}],
     "tags": [{"name": n} for n in ("campaign", "places", "ledger", "history", "wall", "exchange", "inspections",
-                                   "progress", "photos", "service")],
+                                   "progress", "photos", "cases", "service")],
     "components": COMPONENTS,
 }
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from geo.cases import may_add_evidence
 from geo.errors import FieldError, TooLarge, ValidationError
 from geo.ledger import find_problem
 from geo.messages import t
 from geo.photos import add_photo, photos_of, remove_photo
+from geo.scope import Scope
 from web.access.auth import acting_scope, acting_user, principal
 from web.api.writes import expected_version
 from web.core.context import guatu
@@ -75,13 +77,14 @@ def _upload(layer_id: str, fid: str, *, problem: str | None):
     _refuse_too_large(limit)
     store = guatu().store
     feature = store.get(layer_id, fid)  # an unknown layer or place: 404 before the body is read
-    if problem is not None:
-        find_problem(feature, problem)  # the URL names a problem the ledger does not have: 404
+    scope = acting_scope()
+    if problem is not None:  # the URL names a problem the ledger does not have: 404
+        scope = _scope_under(feature, find_problem(feature, problem))
     fields = upload_fields(request.form, problem=problem)
     upload = request.files.get("file")
     if upload is None:
         raise ValidationError([FieldError("file", t("photos.file_missing"))])
-    entry, created = add_photo(store, layer_id, fid, upload.stream, user=acting_user(), scope=acting_scope(), max_bytes=limit,
+    entry, created = add_photo(store, layer_id, fid, upload.stream, user=acting_user(), scope=scope, max_bytes=limit,
                                keep_location=conf.photo_keep_location, **fields)
     body = {"photo": with_urls(entry), "feature": _place_version(layer_id, fid)}
     resp = jsonify(body)
@@ -89,6 +92,16 @@ def _upload(layer_id: str, fid: str, *, problem: str | None):
     if created:
         resp.headers["Location"] = body["photo"]["urls"]["full"]
     return resp
+
+
+def _scope_under(feature: dict, problem: dict) -> Scope | None:
+    """The scope an upload under a problem is checked against: the writer's own (the store refuses a place
+    outside it with the 403 that names it), or none for the case's handler or a possible verifier
+    (geo.cases.may_add_evidence: a unit's handler adds the after photo of a place outside their scope)."""
+    p = principal()
+    if p is not None and may_add_evidence(problem, feature["properties"], p):
+        return None
+    return acting_scope()
 
 
 def _refuse_too_large(limit: int) -> None:

@@ -59,6 +59,9 @@ UPLOAD_PHOTO = {
 # POST /api/layers/{layer_id}/features/{fid}/problems/{pid}/photos
 UPLOAD_PROBLEM_PHOTO = {
     "summary": "Add a photo to a ledger problem (inspector or editor in scope): before 整改前, after 整改后 or check 核查",
+    "description": "By an inspector or editor whose scope covers the place, or by the problem's case handler or a "
+                   "possible verifier (who may add its evidence outside their scope); anyone else: 403 naming "
+                   "their scope.",
     "tags": _TAGS, "security": WRITE_SECURITY, "parameters": [LAYER, FID, PID],
     "requestBody": _UPLOAD_BODY,
     "responses": {**_ADDED, **WRITE_ERRORS},

@@ -83,13 +83,14 @@ def _editor() -> bool:
 
 
 def _links() -> list[dict]:
-    """The workflow pages, for an editor; an inspector's (督导员) pages: the day's list and the field page."""
+    """The workflow pages, for an editor; an inspector's (督导员) pages: the day's list, the field page, the cases."""
     if _editor():
         return workflow_links()
     p = principal()
     if p and p.via != "display" and p.can("inspector"):
         return [{"href": url_for("workflow.inspections_page"), "label": t("inspections.nav")},
-                {"href": url_for("field.field_page"), "label": t("page.insp.field_link")}]
+                {"href": url_for("field.field_page"), "label": t("page.insp.field_link")},
+                {"href": url_for("cases.cases_page"), "label": t("cases.title")}]  # 待我核查
     return []
 
 

@@ -180,5 +180,6 @@ def workflow_links() -> list[dict]:
     """Links to the workflow pages, for the editor's header and an editor's wall map."""
     return [{"href": url_for("workflow.inspections_page"), "label": t("inspections.nav")},
             {"href": url_for("workflow.mine_page"), "label": t("page.wf.mine")},
+            {"href": url_for("cases.cases_page"), "label": t("cases.title")},
             {"href": url_for("workflow.report_page"), "label": t("page.wf.report")},
             {"href": url_for("wall.playback_page"), "label": t("page.nav.playback")}]

@@ -270,6 +270,14 @@ var ZH = {
   "playback.photos.after": "整治后照片",
   "playback.photos.none": "这一处暂无照片",
   "playback.photos.caption": "{day} · {role}",
+  "casepage.photos_kept": "已上传 {n} 张照片,提交时一并附上",
+  "casepage.upload_failed": "照片上传失败",
+  "casepage.failed": "提交失败",
+  "casepage.done": "已办理:{action}",
+  "casepage.moved_on": "案件已被他人办理或已变化,页面已刷新。{reason}",
+  "casepage.kept": "你填写的内容和已上传的照片都已保留,请确认后再提交。",
+  "casepage.your_note": "你填写的说明:{note}",
+  "casepage.offline": "网络不通,未提交;内容仍在表单中,请稍后再试。",
 };
 
 var EN = {
@@ -533,6 +541,14 @@ var EN = {
   "playback.photos.after": "Photos after",
   "playback.photos.none": "No photos of this place",
   "playback.photos.caption": "{day} · {role}",
+  "casepage.photos_kept": "{n} photos uploaded; they go with the action",
+  "casepage.upload_failed": "The photo was not uploaded",
+  "casepage.failed": "Not sent",
+  "casepage.done": "Done: {action}",
+  "casepage.moved_on": "The case was acted on or changed meanwhile; the page was reloaded. {reason}",
+  "casepage.kept": "What you wrote and the photos you uploaded are kept: check them and send again.",
+  "casepage.your_note": "What you wrote: {note}",
+  "casepage.offline": "No network: nothing was sent; the form keeps what you wrote, try again later.",
 };
 
 // The table for a language tag ("en", "en-US", "zh-CN", ""): English for en*, else Chinese.
