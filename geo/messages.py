@@ -2392,6 +2392,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cases.timeline": {"zh": "办理经过", "en": "Timeline"},
     "cases.timeline_empty": {"zh": "尚无办理记录", "en": "Nothing recorded yet"},
     "cases.event.stages": {"zh": "{frm} → {to}", "en": "{frm} → {to}"},
+    "cases.all_photos": {"zh": "本问题的全部照片({count} 张)", "en": "All photos of this problem ({count})"},
     "cases.photo_open": {"zh": "查看大图", "en": "Open the photo"},
     "cases.bad_number": {"zh": "应为 {low} 到 {high} 之间的整数", "en": "expected a whole number from {low} to {high}"},
     # --- cases on the wall, the dashboard, the daily report, the demo (geo/wall, geo/dashboard, geo/synth) ------

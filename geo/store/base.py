@@ -285,7 +285,7 @@ class Store(ABC):
 
     def update(self, layer_id: str, fid: str, *, expected_version: int, user: str,
                properties: dict | None = None, geometry: dict | None = None, repair: bool = False,
-               photos: list | None = None, scope: Scope | None = None, case_write: bool = False) -> WriteResult:
+               photos: list | None = None, case_write: bool = False, scope: Scope | None = None) -> WriteResult:
         """Merge `properties` into the place's, replace its geometry when given; `photos`: the place's new photo
         list (the photo API's, geo/photos); `case_write`: the problems' cases are written too (geo/cases only)."""
         op = Op("update", layer_id, fid, properties, geometry, expected_version, photos, cases=case_write)

@@ -122,6 +122,7 @@ def test_a_handler_reports_with_an_after_photo_and_an_inspector_confirms_with_a_
     report = page.locator('.case-event[data-event="report"]')
     assert "杂物已清运,楼道已打扫" in report.inner_text() and "handler1" in report.inner_text()
     assert "现场核查已整洁" in page.locator('.case-event[data-event="confirm"]').inner_text()
+    assert page.locator(".case-all-photos .case-thumb").count() == 2  # the problem's photos: after and check
     usable(page)
     page.locator('.case-event[data-event="confirm"] .case-thumb').tap()
     page.wait_for_selector(".guatu-lightbox img")

@@ -16,6 +16,7 @@ from geo.cases.queues import case_row, case_rows, queue_counts
 from geo.errors import BadParameters, FieldError
 from geo.ledger import find_problem
 from geo.messages import t
+from geo.photo_labels import role_label
 from geo.photos import photos_of
 from web.access.auth import principal
 from web.core.context import guatu
@@ -93,7 +94,8 @@ def detail(layer_id: str, fid: str, pid: str) -> dict:
     feature = ctx.store.get(layer_id, fid)  # unknown layer or place: 404
     problem = find_problem(feature, pid)  # unknown problem: 404
     case = case_of(problem, ctx.campaign)
-    photos = with_urls(photos_of(feature, problem=pid))
+    photos = [{**p, "role_label": role_label(p.get("role")), "added_local": local_time(p.get("added_at"))}
+              for p in with_urls(photos_of(feature, problem=pid))]
     by_id = {p["id"]: p for p in photos}
     timeline = []
     for entry in case.get("timeline") or []:

@@ -146,7 +146,7 @@ export function startCasePage(root, storage) {
     });
   });
 
-  var thumbs = Array.from(root.querySelectorAll("[data-case-timeline] .case-thumb"));
+  var thumbs = Array.from(root.querySelectorAll(".case-thumb"));  // the timeline's, and all the problem's
   var items = thumbs.map(function (b) {
     return { src: b.dataset.full, alt: "", lines: [b.dataset.caption || ""] };
   });
