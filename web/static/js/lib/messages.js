@@ -161,9 +161,7 @@ var ZH = {
   "editor.ledger.description": "问题描述",
   "editor.ledger.deadline": "整改时限",
   "editor.ledger.responsible": "责任人",
-  "editor.ledger.status": "状态",
   "editor.ledger.edit": "编辑",
-  "editor.ledger.close": "销号",
   "editor.ledger.add": "新增问题",
   "editor.ledger.found_on": "发现日期",
   "editor.ledger.found_by": "发现方式",
@@ -278,6 +276,12 @@ var ZH = {
   "casepage.kept": "你填写的内容和已上传的照片都已保留,请确认后再提交。",
   "casepage.your_note": "你填写的说明:{note}",
   "casepage.offline": "网络不通,未提交;内容仍在表单中,请稍后再试。",
+  "field.problem_stage": "{category}({stage})",
+  "editor.ledger.stage": "案件阶段",
+  "editor.ledger.overdue": "逾期",
+  "editor.ledger.case_link": "案件",
+  "editor.ledger.case_link_title": "打开案件页:派遣、处置、核查、结案都在那里办理",
+  "editor.ledger.loop_hint": "问题的状态、整改时限和责任人随案件流转(立案 → 派遣 → 处置 → 核查 → 结案),不在这里修改;请在案件页办理。",
 };
 
 var EN = {
@@ -432,9 +436,7 @@ var EN = {
   "editor.ledger.description": "Description",
   "editor.ledger.deadline": "Due",
   "editor.ledger.responsible": "Responsible",
-  "editor.ledger.status": "State",
   "editor.ledger.edit": "Edit",
-  "editor.ledger.close": "Close the problem",
   "editor.ledger.add": "Add a problem",
   "editor.ledger.found_on": "Found on",
   "editor.ledger.found_by": "Found by",
@@ -549,6 +551,12 @@ var EN = {
   "casepage.kept": "What you wrote and the photos you uploaded are kept: check them and send again.",
   "casepage.your_note": "What you wrote: {note}",
   "casepage.offline": "No network: nothing was sent; the form keeps what you wrote, try again later.",
+  "field.problem_stage": "{category} ({stage})",
+  "editor.ledger.stage": "Case stage",
+  "editor.ledger.overdue": "overdue",
+  "editor.ledger.case_link": "Case",
+  "editor.ledger.case_link_title": "Open the case page: dispatch, handling, verification and closing happen there",
+  "editor.ledger.loop_hint": "A problem's state, due date and responsible follow its case (filed → dispatched → handled → verified → closed) and are not edited here; act on the case page.",
 };
 
 // The table for a language tag ("en", "en-US", "zh-CN", ""): English for en*, else Chinese.
