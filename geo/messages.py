@@ -2442,6 +2442,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "ledger_xlsx.yes": {"zh": "是", "en": "yes"},
     "history.case.field": {"zh": "{field}:{before} → {after}", "en": "{field}: {before} → {after}"},
+    # --- polish A ---------------------------------------------------------------------------------------------
+    # (polish A: entries here)
+    # --- polish B ---------------------------------------------------------------------------------------------
+    # (polish B: entries here)
+    # --- polish C ---------------------------------------------------------------------------------------------
+    # (polish C: entries here)
+    # --- polish D ---------------------------------------------------------------------------------------------
+    # (polish D: entries here)
+    # --- polish E ---------------------------------------------------------------------------------------------
+    # (polish E: entries here)
+    # --- polish F ---------------------------------------------------------------------------------------------
+    # (polish F: entries here)
+    # --- polish G ---------------------------------------------------------------------------------------------
+    # (polish G: entries here)
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)
     # wall map: loading, tooltip
@@ -2795,6 +2809,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A problem's state, due date and responsible follow its case (filed → dispatched → handled → verified → "
               "closed) and are not edited here; act on the case page.",
     },
+    # polish A (scripts)
+    # (polish A scripts: entries here)
+    # polish B (scripts)
+    # (polish B scripts: entries here)
+    # polish C (scripts)
+    # (polish C scripts: entries here)
+    # polish D (scripts)
+    # (polish D scripts: entries here)
+    # polish E (scripts)
+    # (polish E scripts: entries here)
+    # polish F (scripts)
+    # (polish F scripts: entries here)
+    # polish G (scripts)
+    # (polish G scripts: entries here)
 }
 
 
