@@ -7,10 +7,8 @@ from __future__ import annotations
 import pytest
 
 from geo.config import load_campaign
-from geo.store import open_store
-from tests.browser.harness import PHONE, copy_demo, live_server, open_page, wait_ready
-
-PASSWORD = "a long password"
+from tests.browser.editor_session import editor_page, open_place, planners_server, stored
+from tests.browser.harness import PHONE, copy_demo
 
 
 @pytest.fixture
@@ -20,35 +18,8 @@ def campaign_dir(tmp_path):
 
 @pytest.fixture
 def server(campaign_dir, clock):
-    with live_server(campaign_dir, GUATU_PUBLIC_VIEW=False, GUATU_CLOCK=clock) as s:
-        acc = s.app.extensions["guatu_accounts"]
-        acc.create_user("planner1", PASSWORD, "editor", "张规划")
-        acc.create_user("planner2", PASSWORD, "editor", "李规划")
+    with planners_server(campaign_dir, clock) as s:
         yield s
-
-
-def stored(campaign_dir, fid="c-0004"):
-    s = open_store(campaign_dir, load_campaign(campaign_dir))
-    try:
-        return s.get("courtyards", fid)
-    finally:
-        s.close()
-
-
-def editor_page(browser, server, user, **size):
-    page, log = open_page(browser, server.url, "/login?next=/edit", **size)
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    wait_ready(page)
-    return page, log
-
-
-def open_place(page, fid):
-    """Found by its id in the editor's search box, as a planner would type it."""
-    page.fill("input[name=place-search]", fid)
-    page.keyboard.press("Enter")
-    page.wait_for_selector(f"form.attrs h2:has-text('{fid}')")
 
 
 def save(page):

@@ -44,6 +44,8 @@ export function Editor(map, options) {
   this.current = null;    // {layerId, feature (as loaded), isNew, shapeEdited}
   this.selection = {};    // feature id -> true (for bulk changes)
   this.renderer = L.canvas({ padding: 0.3 });
+  // what Geoman draws goes on the same canvas: a second, empty canvas left on top would swallow every click on a place
+  map.options.renderer = this.renderer;
   map.getContainer().classList.add("guatu-editor-map");
   map.invalidateSize(); // the panel takes the right-hand side
   if (map.attributionControl) map.attributionControl.setPrefix("Leaflet"); // no outbound link offline
