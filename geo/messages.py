@@ -2647,8 +2647,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.as_of.show": {"zh": "查看当日地图", "en": "Show the map on that day"},
     "editor.as_of.exit": {"zh": "回到当前", "en": "Back to now"},
     "editor.hint": {
-        "zh": "点击地图上的地点进行编辑;按住 Ctrl 点击可多选。",
-        "en": "Click a place on the map to edit it; Ctrl-click to select several.",
+        "zh": "点击地图上的地点或按名称查找进行编辑;按住 Ctrl 点击可多选;按 Esc 取消绘制、形状编辑或关闭当前地点。",
+        "en": "Click a place on the map or find it by name to edit it; Ctrl-click to select several; Esc cancels drawing "
+              "or reshaping, or closes the place.",
     },
     # editor: the panel as a bottom sheet on a phone (editor/sheet.js)
     "editor.sheet.raise": {"zh": "▲ 展开编辑面板", "en": "▲ Open the editing panel"},

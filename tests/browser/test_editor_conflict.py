@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from geo.config import load_campaign
+from geo.store import open_store
 from tests.browser.editor_session import editor_page, open_place, planners_server, stored
 from tests.browser.harness import PHONE, copy_demo
 
@@ -137,3 +138,28 @@ def test_the_conflict_table_fits_a_phone(browser, server, campaign_dir):
     first.wait_for_selector(".message-ok")
     assert stored(campaign_dir, "c-0008")["properties"]["unit"] == "街道办"
     assert [e for e in log.console_errors if "409" not in e] == []
+
+
+def test_a_delete_refused_because_the_place_changed_shows_their_changes_first(browser, server, campaign_dir):
+    first, _ = editor_page(browser, server, "planner1")
+    second, _ = editor_page(browser, server, "planner2")
+    open_place(first, "c-0005")
+    open_place(second, "c-0005")
+    second.fill("form.attrs input[name=unit]", "区城管局")
+    save(second)
+    first.once("dialog", lambda d: d.accept())
+    first.click("form.attrs button[data-action=delete]")
+    first.wait_for_selector(".message-conflict table.conflict")
+    message = first.inner_text(".message-conflict")
+    assert message.startswith("删除被拒绝") and "第 2 版" in message
+    assert [row[0] for row in table(first)] == ["责任单位"] and table(first)[0][2] == "区城管局"
+    assert first.locator("table.conflict input[type=radio]").count() == 0  # nothing to choose: only to read
+    assert stored(campaign_dir, "c-0005")["properties"]["version"] == 2  # still there
+    first.once("dialog", lambda d: d.accept())
+    first.click("button[data-action=delete-anyway]")
+    first.wait_for_selector(".message-ok")
+    s = open_store(campaign_dir, load_campaign(campaign_dir))
+    try:
+        assert "c-0005" not in {f["id"] for f in s.features("courtyards")}
+    finally:
+        s.close()
