@@ -2322,6 +2322,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (cases web: entries here)
     # --- cases on the wall, the dashboard, the daily report, the demo (geo/wall, geo/dashboard, geo/synth) ------
     # (cases wall: entries here)
+    "report.cases.sheet.escalated": {"zh": "升级督办", "en": "Escalated cases"},
+    "report.cases.sheet.units": {"zh": "单位考核", "en": "Units' record"},
+    "report.cases.col.fid": {"zh": "点位编号", "en": "Place id"},
+    "report.cases.col.place": {"zh": "点位名称", "en": "Place"},
+    "report.cases.col.street": {"zh": "所属街道", "en": "Sub-district"},
+    "report.cases.col.community": {"zh": "所属社区", "en": "Community"},
+    "report.cases.col.pid": {"zh": "案件编号", "en": "Case"},
+    "report.cases.col.category": {"zh": "问题类别", "en": "Problem category"},
+    "report.cases.col.problem": {"zh": "案件描述", "en": "Problem"},
+    "report.cases.col.stage": {"zh": "所处环节", "en": "Stage"},
+    "report.cases.col.unit": {"zh": "承办单位", "en": "Unit"},
+    "report.cases.col.handler": {"zh": "承办人", "en": "Handler"},
+    "report.cases.col.due": {"zh": "本环节时限", "en": "Stage due"},
+    "report.cases.col.level": {"zh": "督办层级", "en": "Escalated to"},
+    "report.cases.col.late": {"zh": "超时(工作小时)", "en": "Overdue (working hours)"},
+    "report.cases.col.cases": {"zh": "案件数", "en": "Cases"},
+    "report.cases.col.open": {"zh": "在办", "en": "Open"},
+    "report.cases.col.overdue": {"zh": "超时在办", "en": "Overdue"},
+    "report.cases.col.escalated": {"zh": "已升级", "en": "Escalated"},
+    "report.cases.col.reported": {"zh": "已处置", "en": "Reported fixed"},
+    "report.cases.col.on_time": {"zh": "按时处置率(%)", "en": "Reported on time (%)"},
+    "report.cases.col.avg_hours": {"zh": "平均处置时长(小时)", "en": "Average handling (hours)"},
+    "report.cases.col.returned": {"zh": "核查退回率(%)", "en": "Returned by verifiers (%)"},
+    "report.cases.no_unit": {"zh": "(未派遣)", "en": "(not dispatched)"},
+    "report.cases.summary": {
+        "zh": "超时在办案件 {overdue} 件(社区层级 {community}、升级至街道 {street}、升级至指挥部 {district}),升级督办 {escalated} 件",
+        "en": "{overdue} open cases overdue ({community} at community level, {street} escalated to the sub-district, "
+              "{district} to the district), {escalated} escalated",
+    },
+    "page.report.escalated": {"zh": "升级督办案件", "en": "Escalated cases"},
+    "page.report.units": {"zh": "各单位处置情况", "en": "The units' record"},
+    "page.report.none": {"zh": "当日无升级督办案件", "en": "No escalated case that day"},
     # --- cases in the editor, the ledger workbook, inspections (geo/exchange, geo/inspections) ------------------
     # (cases ledger: entries here)
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
@@ -2655,6 +2687,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (cases scripts: entries here)
     # the wall: case stage on the card, escalation markers, the units' record on the dashboard
     # (wall cases scripts: entries here)
+    "wall.legend.escalated": {"zh": "升级督办(橙:街道 红:指挥部)", "en": "escalated (orange: sub-district, red: district)"},
+    "wall.tooltip.escalated": {"zh": "升级督办", "en": "Escalated"},
+    "wall.tooltip.escalated_street": {"zh": "案件超时,已升级至街道", "en": "a case is overdue, escalated to the sub-district"},
+    "wall.tooltip.escalated_district": {"zh": "案件超时,已升级至区指挥部", "en": "a case is overdue, escalated to the district"},
+    "wall.card.escalated_street": {"zh": "升级至街道督办", "en": "escalated to the sub-district"},
+    "wall.card.escalated_district": {"zh": "升级至指挥部督办", "en": "escalated to the district"},
+    "wall.card.case_who": {"zh": "承办:{who}", "en": "handled by {who}"},
+    "wall.card.case_no_unit": {"zh": "待派遣", "en": "awaiting dispatch"},
+    "wall.card.case_due": {"zh": "本环节时限 {at}", "en": "stage due {at}"},
+    "wall.card.case_late": {"zh": "超时 {n} 工作小时", "en": "{n} working hours late"},
+    "wall.card.case_level": {"zh": "督办:{level}", "en": "escalated to: {level}"},
+    "wall.card.case_extension": {"zh": "延期申请待批", "en": "extension requested"},
+    "wall.card.case_open": {"zh": "案件详情", "en": "Open the case"},
+    "wall.dash.cases.title": {"zh": "三级管理监控", "en": "Three-level management"},
+    "wall.dash.cases.level.community": {"zh": "社区层级超时", "en": "overdue, community level"},
+    "wall.dash.cases.level.street": {"zh": "升级至街道", "en": "escalated to sub-district"},
+    "wall.dash.cases.level.district": {"zh": "升级至指挥部", "en": "escalated to district"},
+    "wall.dash.cases.escalated": {"zh": "升级督办 {n} 件", "en": "{n} escalated cases"},
+    "wall.dash.cases.hours_late": {"zh": "超 {n} 小时", "en": "{n} h late"},
+    "wall.dash.cases.no_unit": {"zh": "(未派遣)", "en": "(not dispatched)"},
+    "wall.dash.cases.col.unit": {"zh": "责任单位", "en": "Unit"},
+    "wall.dash.cases.col.cases": {"zh": "案件", "en": "Cases"},
+    "wall.dash.cases.col.overdue": {"zh": "超时", "en": "Overdue"},
+    "wall.dash.cases.col.on_time": {"zh": "按时处置", "en": "On time"},
+    "wall.dash.cases.col.avg_hours": {"zh": "平均时长(时)", "en": "Avg (h)"},
+    "wall.dash.cases.col.returned": {"zh": "退回率", "en": "Returned"},
     # the editor's ledger with cases
     # (editor cases scripts: entries here)
 }
