@@ -5,19 +5,26 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from dataclasses import replace
 from datetime import date
 
 import openpyxl
 import pytest
 
 from geo import inspections as insp
+from geo.accounts import Principal
+from geo.cases import transition
 from geo.daily_report import SHEETS, build_pdf, build_xlsx, report_data
-from geo.ledger import add_problem, update_problem
+from geo.ledger import add_problem
 from geo.photos import add_photo
+from geo.scope import Scope
 from tests.photos import images
 from tests.web.conftest import login
 
 DAY = date(2026, 11, 24)
+DISTRICT = Principal("zhihuibu", "王指挥", "editor", "session")
+UNIT = Principal("zhujianju", "张住建", "editor", "session", scope=Scope(units=("区住建局",)))
+INSPECTOR = Principal("dudao", "赵督导", "inspector", "session")
 
 
 @pytest.fixture
@@ -36,7 +43,11 @@ def day_of_work(seeded, campaign, data_dir, clock):
                                              "found_by": "每日随机督导", "deadline": "2026-11-30"}, campaign, DAY))
     change(ids[3], lambda f: add_problem(f, {"category": "建筑垃圾", "description": "建筑垃圾未清",
                                              "found_on": "2026-11-20", "deadline": "2026-11-28"}, campaign, DAY))
-    change(ids[3], lambda f: update_problem(f, f"{ids[3]}-p1", {"status": "closed"}, campaign, DAY))
+    loop = replace(campaign, cases=replace(campaign.cases, require_photo_report=False, require_photo_confirm=False))
+    for action, who, kwargs in (("dispatch", DISTRICT, {"unit": "区住建局"}), ("report", UNIT, {"note": "已清运"}),
+                                ("confirm", INSPECTOR, {})):  # closed through the case loop, today
+        transition(seeded, "courtyards", ids[3], f"{ids[3]}-p1", action, principal=who, expected_version=None,
+                   campaign=loop, now=clock(), **kwargs)
     listing = insp.generate(seeded, campaign, DAY, n=3, seed=11, user="李编")
     accepted = next(p for p in listing["places"] if p["status"] == "accepted")
     insp.record(seeded, campaign, DAY, accepted["id"], result="relapse", user="王五", category="乱堆乱放",
