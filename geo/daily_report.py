@@ -187,7 +187,7 @@ def _escalated_row(row: dict, campaign: Campaign, moment: datetime) -> list:
     due = due_local({"stage_due": row.get("stage_due")}, campaign) or ""
     return [row["id"], row.get("name") or "", row.get("street") or "", row.get("community") or "", row.get("pid") or "",
             row.get("category") or "", row.get("problem") or "", stage_label(row.get("stage")),
-            row.get("unit") or "", row.get("handler") or "", due, level_label(row["level"]), late_hours(row, moment, campaign)]
+            row.get("unit") or "", row.get("handler") or "", due, level_label(row["level"]), late_hours(row, moment, campaign) or 0.0]
 
 
 def _row_photos(feature: dict, problem_id: str | None, *, closing: bool) -> list[dict]:

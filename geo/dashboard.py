@@ -440,7 +440,7 @@ class DashboardData(CatchUp[_Index]):
             add_units(units, g.case_units.items())
         escalated = self._alerts([g.escalated_rows for g in groups], 0)
         for row in escalated["rows"]:
-            row["overdue_hours"] = late_hours(row, now_l, self.campaign)
+            row["overdue_hours"] = late_hours(row, now_l, self.campaign) or 0.0
         escalated["places"] = len({(r["layer"], r["id"]) for g in groups for _, r in g.escalated_rows})
         return {"overdue_by_level": dict(zip(LEVELS, levels, strict=True)), "overdue": sum(levels),
                 "units": unit_records(units), "escalated": escalated}

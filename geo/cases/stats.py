@@ -73,7 +73,6 @@ class CaseFacts(NamedTuple):
     case: dict
     open: bool
     overdue: bool
-    overdue_hours: float | None
     level: str  # where it stands: community, street or district
     escalated: bool
 
@@ -85,8 +84,7 @@ def cases_of(props: dict, campaign: Campaign, now: datetime) -> Iterator[CaseFac
         is_open = case.get("stage") in NOT_CLOSED
         late = is_open and case.get("stage") != "suspended" and stage_overdue(case, now)
         up = escalation(case, campaign, now) if late else {"level": "community", "escalated": False}
-        yield CaseFacts(p.get("id"), p, case, is_open, late, overdue_hours(case, now, campaign) if late else None,
-                        up.get("level") or "community", bool(up.get("escalated")))
+        yield CaseFacts(p.get("id"), p, case, is_open, late, up.get("level") or "community", bool(up.get("escalated")))
 
 
 def case_flips(case: dict, campaign: Campaign) -> tuple[int, ...]:
@@ -168,9 +166,15 @@ def place_cases(order: int, layer_id: str, fid: str, props: dict, campaign: Camp
     return PlaceCases(tuple(by_level), tuple((unit, tuple(n)) for unit, n in sorted(units.items())), tuple(rows))
 
 
-def late_hours(row: dict, now: datetime, campaign: Campaign) -> float:
-    """How late an escalated case's row is at `now`, in working hours (`geo.cases.overdue_hours`), to a tenth."""
-    return overdue_hours({"stage": row.get("stage"), "stage_due": row.get("stage_due")}, now, campaign) or 0.0
+def late_hours(case: dict, now: datetime, campaign: Campaign) -> float | None:
+    """How late a case (or an escalated case's row: its stage and stage_due) is at `now`, in working hours
+    (`geo.cases.overdue_hours`); None when it is not. A due beyond what the calendar counts (a problem of ten years
+    ago, read as a case) is counted in plain hours."""
+    shown = {"stage": case.get("stage"), "stage_due": case.get("stage_due")}
+    try:
+        return overdue_hours(shown, now, campaign)
+    except RuntimeError:  # geo.cases.WorkCalendar walks at most ten years of days
+        return overdue_hours(shown, now)
 
 
 def add_units(into: dict[str, list], units: Iterable[tuple[str, tuple]], sign: int = 1) -> None:

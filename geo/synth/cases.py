@@ -24,11 +24,10 @@ from geo.cases import WorkCalendar, in_step, overnight_due
 from geo.cases.model import blank_case, iso
 from geo.config import Campaign
 
-# The demo's users at each level (their accounts are made with the demo's seed; README names them).
-DEMO_USERS = {
-    "zhihuibu": "区指挥部值班员", "daxuelu": "大学路街道包村领导", "jinqiao": "金桥社区村三委",
-    "zhujianju": "区住建局包村科室", "dudao": "区督导组督导员",
-}
+# The demo's users at each level, as `flask --app web users demo` makes them (web/cli/accounts.py DEMO_USERS):
+# 指挥部, 大学路街道, its 金桥社区, 区住建局 and an inspector (督导员).
+DEMO_USERS = {"zhihuibu": "陈志远", "daxuelu": "王建国", "jinqiao": "李秀兰", "zhujianju": "张伟", "duchayuan": "刘芳"}
+INSPECTOR = "duchayuan"
 DEMO_STREET, DEMO_COMMUNITY, DEMO_UNIT = "大学路街道", "金桥社区", "区住建局"
 
 
@@ -69,11 +68,11 @@ def _case(stage: str, problem: dict, props: dict, campaign: Campaign, found: dat
     source = _source(problem, campaign)
     case = blank_case(campaign, stage=stage, source=source,
                       at=datetime.combine(found, time(9, 30), tzinfo=campaign.timezone))
-    filer = "dudao" if source == "inspection" else _dispatcher(props)
+    filer = INSPECTOR if source == "inspection" else _dispatcher(props)
     case.update(urgency=urgency, unit=unit if stage != "filed" else None,
                 handler="zhujianju" if unit == DEMO_UNIT and stage != "filed" else None,
                 dispatcher=_dispatcher(props) if stage != "filed" else None,
-                reported_by="dudao" if source == "inspection" else None,
+                reported_by=INSPECTOR if source == "inspection" else None,
                 timeline=[_step("file", None, "filed", filer, case["filed_at"], problem.get("description") or "")])
     return case
 
@@ -91,13 +90,13 @@ def _closed(problem: dict, props: dict, campaign: Campaign, rng: np.random.Gener
     if returned:
         first = _at(closed - timedelta(days=1), time(11, 0), campaign)
         timeline += [_step("report", "handling", "verifying", handler, first, "已整改"),
-                     _step("return", "verifying", "handling", "dudao", _at(closed - timedelta(days=1), time(15, 0),
+                     _step("return", "verifying", "handling", INSPECTOR, _at(closed - timedelta(days=1), time(15, 0),
                                                                         campaign), "整改不彻底,退回重办")]
     reported = _at(closed, time(11, 0) if closed > found else time(10, 30), campaign)
     confirmed = _at(closed, time(15, 0) if closed > found else time(11, 0), campaign)
     timeline += [_step("report", "handling", "verifying", handler, reported, "已整改完毕"),
-                 _step("confirm", "verifying", "closed", "dudao", confirmed, "核查通过")]
-    case.update(stage_since=confirmed, closed_at=confirmed, verified_by="dudao", returns=int(returned),
+                 _step("confirm", "verifying", "closed", INSPECTOR, confirmed, "核查通过")]
+    case.update(stage_since=confirmed, closed_at=confirmed, verified_by=INSPECTOR, returns=int(returned),
                 handled_on_time=closed <= deadline, timeline=timeline)
     return case
 
@@ -135,7 +134,7 @@ def _open(problem: dict, props: dict, campaign: Campaign, today: date, rng: np.r
         at = _at(middle, time(11, 0), campaign)
         back = _at(middle, time(15, 0), campaign)
         case["timeline"] += [_step("report", "handling", "verifying", handler, at, "已整改"),
-                             _step("return", "verifying", "handling", "dudao", back, "整改后照片与现场不符,退回重办")]
+                             _step("return", "verifying", "handling", INSPECTOR, back, "整改后照片与现场不符,退回重办")]
         case.update(stage_since=back, returns=1, handled_on_time=middle <= deadline)
     elif pick < 0.22 or not story["extension"]:  # asked for more time, waiting for the dispatcher
         story["extension"] += 1

@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 
 from geo.cases import due_local, stage_label
-from geo.cases.stats import cases_of, escalation_rank
+from geo.cases.stats import cases_of, escalation_rank, late_hours
 from geo.config import Campaign
 from geo.geojson_io import dumps
 from geo.photo_labels import card_photo
@@ -51,7 +51,7 @@ def place_card(feature: dict, layer_id: str, campaign: Campaign, now: datetime) 
             "found_on": p.get("found_on"), "found_by": p.get("found_by"), "deadline": p.get("deadline"),
             "responsible": p.get("responsible"), "status": labels.get(p.get("status"), p.get("status")),
             "overdue": problem_overdue(p, campaign, today), "days_late": late if late and late > 0 else 0,
-            "overnight": problem_overnight(p, campaign, now_l), "case": _case(layer_id, feature["id"], facts, campaign),
+            "overnight": problem_overnight(p, campaign, now_l), "case": _case(layer_id, feature["id"], facts, campaign, now_l),
         })
     problems.sort(key=lambda p: (not p["overdue"], not p["overnight"], -(p["days_late"] or 0)))
     late = _days(today, props.get("deadline"))
@@ -72,14 +72,14 @@ def place_card(feature: dict, layer_id: str, campaign: Campaign, now: datetime) 
     }
 
 
-def _case(layer_id: str, fid: str, facts, campaign: Campaign) -> dict:
+def _case(layer_id: str, fid: str, facts, campaign: Campaign, now: datetime) -> dict:
     """What the card says of an open problem's case: its stage, who handles it, when it is due (campaign time),
     how late, the level it stands at, and the case page's address."""
     case = facts.case
     return {
         "stage": case.get("stage"), "stage_label": stage_label(case.get("stage")), "urgency": case.get("urgency"),
         "unit": case.get("unit"), "handler": case.get("handler"), "due_local": due_local(case, campaign),
-        "overdue": facts.overdue, "overdue_hours": round(facts.overdue_hours, 1) if facts.overdue_hours else None,
+        "overdue": facts.overdue, "overdue_hours": late_hours(case, now, campaign) if facts.overdue else None,
         "level": facts.level, "level_label": level_label(facts.level), "escalated": facts.escalated,
         "extension_pending": bool(case.get("extension")), "returns": case.get("returns") or 0,
         "url": "/cases/" + "/".join(quote(str(x), safe="") for x in (layer_id, fid, facts.pid)) if facts.pid else None,

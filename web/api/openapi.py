@@ -318,8 +318,8 @@ COMPONENTS: dict = {
                 "since": {"type": "integer", "description": "delta: the revision it starts after"},
                 "revision": {"type": "integer", "description": "Send it back as ?since= on the next poll."},
                 "head": {"type": "integer"}, "day": {"type": "string", "format": "date"}, "after_cutoff": {"type": "boolean"},
-                "tick": {"type": "string", "description": "The case clock (HHMM): cases' overdue stages and escalation are "
-                                                           "derived at it."},
+                "moment": {"type": "integer", "description": "The last moment (POSIX seconds, 0: none) a case ran overdue "
+                                                             "or escalated: the state changes then without any write."},
                 "categories": {"type": "array", "items": {"type": "string"}},
                 "as_of": NULLABLE_STRING, "generated_at": {"type": "string"},
                 "counts": {"type": "object", "additionalProperties": {"type": "integer"}},

@@ -190,7 +190,7 @@ Panels.prototype.update = function () {
   this.progress.textContent = t("wall.legend.progress", { total: c.total, done: c.done, pct: pct(c.done, c.total) });
   this.asOf.textContent = t("wall.as_of", { time: formatTime(s.as_of ? new Date(s.as_of) : null, this.o.timezone) });
   if (this.view.dashboard) {
-    var key = [s.revision, s.head, s.day, s.after_cutoff, s.tick].join("/");
+    var key = [s.revision, s.head, s.day, s.after_cutoff, s.moment].join("/");
     if (key !== this.dashKey) {
       this.dashKey = key;
       var self2 = this;

@@ -42,7 +42,7 @@ export function mergeState(previous, body) {
     previous.head = body.head;
     previous.day = body.day;
     previous.after_cutoff = body.after_cutoff;
-    previous.tick = body.tick;
+    previous.moment = body.moment;
     if (body.as_of && (!previous.as_of || body.as_of > previous.as_of)) previous.as_of = body.as_of;
     return { state: previous, changed: changed, removed: removed };
   }
