@@ -108,3 +108,18 @@ def test_the_daily_report_lists_escalated_cases_and_the_units_record(data_dir, c
     assert "升级督办" in text and "单位考核" in text
     assert "大学路2号院" in text and "飞线充电" in text and UNIT in text
     assert "升级督办 2 件" in text
+
+
+def test_the_report_page_lists_the_escalated_cases_and_the_units(data_dir, clock, tmp_path):
+    from web import create_app
+
+    write_places(data_dir, record_places())
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(tmp_path / "instance"), "GUATU_PUBLIC_VIEW": True})
+    page = app.test_client().get("/reports/daily?date=2026-11-24").data.decode()
+    assert "升级督办案件" in page and "各单位处置情况" in page
+    escalated = page.split('class="grid daily-escalated"')[1].split("</table>")[0]
+    assert escalated.index("大学路2号院") < escalated.index("大学路1号院")  # the district's first
+    assert "<td>指挥部</td>" in escalated and "<td>街道(包村领导)</td>" in escalated  # the level each went up to
+    units = page.split('class="grid daily-units"')[1].split("</table>")[0]
+    assert UNIT in units and "66.7" in units and "25.7" in units and "33.3" in units
