@@ -63,7 +63,8 @@ class WallData(CatchUp[FullState]):
 
     # --- revisions -----------------------------------------------------------
     def key(self, now: datetime) -> StateKey:
-        """Cheap: one stat of the journal and of each layer file."""
+        """One stat of the journal and of each layer file, and the kept state brought up to date (usually no more
+        than reading the journal's tail) for the last case moment passed."""
         head = self.store.revision()
         files = tuple((x.id, self.store.layer_revision(x.id)) for x in self.store.readable_layers())
         revision = self._safe_revision(head, files)
@@ -156,7 +157,8 @@ class WallData(CatchUp[FullState]):
 
         `packed`: each layer's places as columns (ids as in the packed shapes,
         status as an index into `statuses`, flags as bits: 1 overdue, 2
-        overnight, 4 escalated to the sub-district, 8 to the district) instead of an object per place; a fraction of the bytes.
+        overnight, 4 escalated to the sub-district, 8 to the district)
+        instead of an object per place; a fraction of the bytes.
 
         Built from the last full state and the changes since when it can be
         (geo/wall/catchup.py), else by walking every place; the result is the same.
