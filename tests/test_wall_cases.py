@@ -123,3 +123,25 @@ def test_the_report_page_lists_the_escalated_cases_and_the_units(data_dir, clock
     assert "<td>指挥部</td>" in escalated and "<td>街道(包村领导)</td>" in escalated  # the level each went up to
     units = page.split('class="grid daily-units"')[1].split("</table>")[0]
     assert UNIT in units and "66.7" in units and "25.7" in units and "33.3" in units
+
+
+def test_a_screen_polling_the_state_is_sent_the_escalation_when_the_due_passes(data_dir, clock, tmp_path):
+    from web import create_app
+
+    write_places(data_dir, [*record_places(), soon_place()])
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(tmp_path / "instance"), "GUATU_PUBLIC_VIEW": True})
+    client = app.test_client()
+    first = client.get("/api/wall/state?format=packed")
+    body = first.get_json()
+    assert body["escalated_places"] == 2
+    asked = {"headers": {"If-None-Match": first.headers["ETag"]}}
+    again = client.get(f"/api/wall/state?format=packed&since={body['revision']}", **asked)
+    assert again.status_code == 304  # nothing changed yet
+    clock.advance(minutes=31)  # c-0004's case falls due: no write
+    later = client.get(f"/api/wall/state?format=packed&since={body['revision']}", **asked)
+    assert later.status_code == 200 and later.headers["ETag"] != first.headers["ETag"]
+    state = later.get_json()
+    assert state["kind"] == "full" and state["escalated_places"] == 3
+    card = client.get("/api/wall/place/courtyards/c-0004").get_json()
+    assert card["escalated"] == 1 and card["problems"][0]["case"]["overdue_hours"] == 0.0  # a minute late
