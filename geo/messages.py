@@ -2343,7 +2343,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.cases.col.escalated": {"zh": "已升级", "en": "Escalated"},
     "report.cases.col.reported": {"zh": "已处置", "en": "Reported fixed"},
     "report.cases.col.on_time": {"zh": "按时处置率(%)", "en": "Reported on time (%)"},
-    "report.cases.col.avg_hours": {"zh": "平均处置时长(小时)", "en": "Average handling (hours)"},
+    "report.cases.col.avg_hours": {"zh": "平均处置时长(工作小时)", "en": "Average handling (working hours)"},
     "report.cases.col.returned": {"zh": "核查退回率(%)", "en": "Returned by verifiers (%)"},
     "report.cases.no_unit": {"zh": "(未派遣)", "en": "(not dispatched)"},
     "report.cases.summary": {
@@ -2711,7 +2711,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.dash.cases.col.cases": {"zh": "案件", "en": "Cases"},
     "wall.dash.cases.col.overdue": {"zh": "超时", "en": "Overdue"},
     "wall.dash.cases.col.on_time": {"zh": "按时处置", "en": "On time"},
-    "wall.dash.cases.col.avg_hours": {"zh": "平均时长(时)", "en": "Avg (h)"},
+    "wall.dash.cases.col.avg_hours": {"zh": "平均处置(工时)", "en": "Avg (working h)"},
     "wall.dash.cases.col.returned": {"zh": "退回率", "en": "Returned"},
     # the editor's ledger with cases
     # (editor cases scripts: entries here)

@@ -13,12 +13,14 @@ NOW = datetime.fromisoformat("2026-11-24T08:00:00+00:00")  # 16:00 local, Tuesda
 
 
 def test_a_units_record_counts_its_cases_on_time_handling_time_and_returns(campaign):
+    """Handling time in working hours (09:00–17:30 on working days): 9.5 (Monday 09:00 to Tuesday 10:00), 4 and
+    17 (Tuesday 09:00 to Thursday 09:00) make 10.2 on average."""
     units: dict[str, list] = {}
     for i, f in enumerate(record_places()):
         add_units(units, place_cases(i, "courtyards", f["id"], f["properties"], campaign, NOW).units)
     records = {r["unit"]: r for r in unit_records(units)}
     assert records[UNIT] == {"unit": UNIT, "cases": 5, "open": 3, "overdue": 2, "escalated": 2, "reported": 3,
-                             "on_time_pct": 66.7, "avg_hours": 25.7, "returned_pct": 33.3}
+                             "on_time_pct": 66.7, "avg_hours": 10.2, "returned_pct": 33.3}
     assert records[None] == {"unit": None, "cases": 1, "open": 1, "overdue": 0, "escalated": 0, "reported": 0,
                              "on_time_pct": None, "avg_hours": None, "returned_pct": None}
     assert [r["unit"] for r in unit_records(units)] == [UNIT, None]  # the one not dispatched last

@@ -101,7 +101,7 @@ def test_the_daily_report_lists_escalated_cases_and_the_units_record(data_dir, c
     assert [r[4] for r in escalated[1:]] == ["c-0002-p1", "c-0001-p1"]
     assert escalated[2][10] == "2026-11-24 15:30" and escalated[2][12] == 0.5
     units = data["sheets"][UNITS]
-    assert units[1][:6] == [UNIT, 5, 3, 2, 2, 3] and units[1][6:] == [66.7, 25.7, 33.3]
+    assert units[1][:6] == [UNIT, 5, 3, 2, 2, 3] and units[1][6:] == [66.7, 10.2, 33.3]
     assert data["summary"]["escalated"] == 2 and data["summary"]["cases_by_level"]["district"] == 1
     pdf = build_pdf(data, with_map=False)
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
@@ -122,7 +122,7 @@ def test_the_report_page_lists_the_escalated_cases_and_the_units(data_dir, clock
     assert escalated.index("大学路2号院") < escalated.index("大学路1号院")  # the district's first
     assert "<td>指挥部</td>" in escalated and "<td>街道(包村领导)</td>" in escalated  # the level each went up to
     units = page.split('class="grid daily-units"')[1].split("</table>")[0]
-    assert UNIT in units and "66.7" in units and "25.7" in units and "33.3" in units
+    assert UNIT in units and "66.7" in units and "10.2" in units and "33.3" in units
 
 
 def test_a_screen_polling_the_state_is_sent_the_escalation_when_the_due_passes(data_dir, clock, tmp_path):

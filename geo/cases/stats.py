@@ -9,7 +9,7 @@ walk over every place:
   district: `geo.cases.escalation`) and by unit;
 * each unit's record (`UNIT_FIELDS`): its cases, open, overdue, escalated,
   reported (处置完成 at least once), reported before the handling due
-  (`handled_on_time`), the minutes from its first 派遣 to its last 处置完成,
+  (`handled_on_time`), the working minutes from its first 派遣 to its last 处置完成,
   and returned by a verifier (核查退回 at least once);
 * the escalated cases themselves, as rows (`escalated_rows`).
 
@@ -50,9 +50,9 @@ def _at(text: str | None) -> datetime | None:
         return None
 
 
-def handling_minutes(case: dict) -> int | None:
-    """Whole minutes from the case's first 派遣 to its last 处置完成 (None until both happened): whole, so that
-    sums kept by adding and taking away places equal sums made afresh."""
+def handling_minutes(case: dict, campaign: Campaign) -> int | None:
+    """Whole working minutes (the campaign's calendar) from the case's first 派遣 to its last 处置完成 (None until
+    both happened): whole, so that sums kept by adding and taking away places equal sums made afresh."""
     dispatched = reported = None
     for step in case.get("timeline") or ():
         action = step.get("action")
@@ -62,7 +62,11 @@ def handling_minutes(case: dict) -> int | None:
             reported = _at(step.get("at"))
     if dispatched is None or reported is None or reported < dispatched:
         return None
-    return int((reported - dispatched).total_seconds() // 60)
+    try:
+        seconds = WorkCalendar.of(campaign).working_seconds(dispatched, reported)
+    except RuntimeError:  # more than the ten years of days the calendar walks: plain time
+        seconds = (reported - dispatched).total_seconds()
+    return int(seconds // 60)
 
 
 class CaseFacts(NamedTuple):
@@ -149,7 +153,7 @@ def place_cases(order: int, layer_id: str, fid: str, props: dict, campaign: Camp
         if reported or case.get("handled_on_time") is not None:
             u[4] += 1
             u[5] += case.get("handled_on_time") is True
-        minutes = handling_minutes(case)
+        minutes = handling_minutes(case, campaign)
         if minutes is not None:
             u[6] += minutes
             u[7] += 1

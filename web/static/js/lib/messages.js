@@ -293,7 +293,7 @@ var ZH = {
   "wall.dash.cases.col.cases": "案件",
   "wall.dash.cases.col.overdue": "超时",
   "wall.dash.cases.col.on_time": "按时处置",
-  "wall.dash.cases.col.avg_hours": "平均时长(时)",
+  "wall.dash.cases.col.avg_hours": "平均处置(工时)",
   "wall.dash.cases.col.returned": "退回率",
 };
 
@@ -581,7 +581,7 @@ var EN = {
   "wall.dash.cases.col.cases": "Cases",
   "wall.dash.cases.col.overdue": "Overdue",
   "wall.dash.cases.col.on_time": "On time",
-  "wall.dash.cases.col.avg_hours": "Avg (h)",
+  "wall.dash.cases.col.avg_hours": "Avg (working h)",
   "wall.dash.cases.col.returned": "Returned",
 };
 
