@@ -145,3 +145,17 @@ def test_a_screen_polling_the_state_is_sent_the_escalation_when_the_due_passes(d
     assert state["kind"] == "full" and state["escalated_places"] == 3
     card = client.get("/api/wall/place/courtyards/c-0004").get_json()
     assert card["escalated"] == 1 and card["problems"][0]["case"]["overdue_hours"] == 0.0  # a minute late
+
+
+def test_a_display_links_state_counts_only_its_own_escalated_places(data_dir, clock, tmp_path):
+    from web import create_app
+
+    elsewhere = place("c-0005", "建设路5号院", [problem("c-0005-p1", case("handling", due="2026-11-10T09:00:00+00:00"))],
+                      x=113.67)
+    elsewhere["properties"].update(street="建设路街道", community="建设社区")
+    write_places(data_dir, [*record_places(), elsewhere])
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(tmp_path / "instance")})
+    _, secret = app.extensions["guatu_accounts"].create_display_token("大学路街道大屏", "/wall?street=大学路街道")
+    state = app.test_client().get(f"/api/wall/state?display={secret}").get_json()
+    assert state["escalated_places"] == 2  # 大学路1号院 and 2号院, not 建设路5号院
