@@ -309,7 +309,9 @@ def test_demo_cases_stand_in_every_stage_with_the_demo_users(all_features, campa
     assert any(c["returns"] for c in cases if c["stage"] == "handling")
     assert {c["source"] for c in cases} == {"inspection", "planner", "resident"}
     assert any(c["stage_due"] and c["stage_due"] < "2026-11-10" for c in cases if c["stage"] == "handling")
-    assert {s["user"] for c in cases for s in c["timeline"]} == set(DEMO_USERS)
+    assert {s["user"] for c in cases for s in c["timeline"]} == {*DEMO_USERS, None}
+    # a unit the demo has no account for reports as itself
+    assert all(s["by"] == c["unit"] for c in cases for s in c["timeline"] if s["user"] is None)
     units = {f["properties"]["unit"] for f in all_features}
     assert {c["unit"] for c in cases if c["unit"]} <= units
     assert any(c["handled_on_time"] is False for c in cases) and any(c["handled_on_time"] for c in cases)

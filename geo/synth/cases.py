@@ -41,10 +41,12 @@ def _end(day: date, campaign: Campaign) -> str:
     return iso(WorkCalendar.of(campaign).day_end(day))
 
 
-def _step(action: str, source: str | None, target: str | None, user: str, at: str, note: str = "",
-          **data) -> dict:
-    return {"action": action, "from": source, "to": target, "user": user, "by": f"{DEMO_USERS[user]} ({user})",
-            "at": at, "note": note, "photos": [], "data": data}
+def _step(action: str, source: str | None, target: str | None, user: str | None, at: str, note: str = "",
+          *, by_unit: str | None = None, **data) -> dict:
+    """A timeline entry by a demo user, or (`user` None) by a unit the demo has no account for (`by_unit`)."""
+    by = f"{DEMO_USERS[user]} ({user})" if user else by_unit
+    return {"action": action, "from": source, "to": target, "user": user, "by": by, "at": at, "note": note,
+            "photos": [], "data": data}
 
 
 def _dispatcher(props: dict) -> str:
@@ -83,18 +85,18 @@ def _closed(problem: dict, props: dict, campaign: Campaign, rng: np.random.Gener
     deadline = date.fromisoformat(problem["deadline"]) if problem.get("deadline") else closed
     case = _case("closed", problem, props, campaign, found, "normal")
     who = case["dispatcher"]
-    handler = case["handler"] or "zhujianju"
+    handler, unit = case["handler"], case["unit"]  # the unit's own account where the demo has one
     dispatched = _at(found, time(10, 0), campaign)
-    timeline = [*case["timeline"], _step("dispatch", "filed", "handling", who, dispatched, unit=case["unit"])]
+    timeline = [*case["timeline"], _step("dispatch", "filed", "handling", who, dispatched, unit=unit)]
     returned = closed > found and rng.random() < 0.15
     if returned:
         first = _at(closed - timedelta(days=1), time(11, 0), campaign)
-        timeline += [_step("report", "handling", "verifying", handler, first, "已整改"),
+        timeline += [_step("report", "handling", "verifying", handler, first, "已整改", by_unit=unit),
                      _step("return", "verifying", "handling", INSPECTOR, _at(closed - timedelta(days=1), time(15, 0),
                                                                         campaign), "整改不彻底,退回重办")]
     reported = _at(closed, time(11, 0) if closed > found else time(10, 30), campaign)
     confirmed = _at(closed, time(15, 0) if closed > found else time(11, 0), campaign)
-    timeline += [_step("report", "handling", "verifying", handler, reported, "已整改完毕"),
+    timeline += [_step("report", "handling", "verifying", handler, reported, "已整改完毕", by_unit=unit),
                  _step("confirm", "verifying", "closed", INSPECTOR, confirmed, "核查通过")]
     case.update(stage_since=confirmed, closed_at=confirmed, verified_by=INSPECTOR, returns=int(returned),
                 handled_on_time=closed <= deadline, timeline=timeline)
@@ -113,10 +115,10 @@ def _open(problem: dict, props: dict, campaign: Campaign, today: date, rng: np.r
         return case
     case = _case("handling", problem, props, campaign, found, urgency)
     who = case["dispatcher"]
-    handler = case["handler"] or "zhujianju"
+    handler, unit = case["handler"], case["unit"]  # the unit's own account where the demo has one
     dispatched = _at(found, time(10, 0), campaign)
     due = _end(deadline, campaign)
-    case["timeline"].append(_step("dispatch", "filed", "handling", who, dispatched, unit=case["unit"],
+    case["timeline"].append(_step("dispatch", "filed", "handling", who, dispatched, unit=unit,
                                   deadline=deadline.isoformat()))
     case.update(stage_since=dispatched, stage_due=due)
     if found + timedelta(days=2) > today:
@@ -126,23 +128,23 @@ def _open(problem: dict, props: dict, campaign: Campaign, today: date, rng: np.r
     if pick < 0.12 or not story["verifying"]:  # reported fixed, waiting for the verifier
         story["verifying"] += 1
         at = _at(middle, time(11, 0), campaign)
-        case["timeline"].append(_step("report", "handling", "verifying", handler, at, "已整改,请核查"))
+        case["timeline"].append(_step("report", "handling", "verifying", handler, at, "已整改,请核查", by_unit=unit))
         case.update(stage="verifying", stage_since=at, stage_due=_end(middle + timedelta(days=1), campaign),
                     handled_on_time=middle <= deadline)
     elif pick < 0.18 or not story["returned"]:  # returned by the verifier, in hand again
         story["returned"] += 1
         at = _at(middle, time(11, 0), campaign)
         back = _at(middle, time(15, 0), campaign)
-        case["timeline"] += [_step("report", "handling", "verifying", handler, at, "已整改"),
+        case["timeline"] += [_step("report", "handling", "verifying", handler, at, "已整改", by_unit=unit),
                              _step("return", "verifying", "handling", INSPECTOR, back, "整改后照片与现场不符,退回重办")]
         case.update(stage_since=back, returns=1, handled_on_time=middle <= deadline)
     elif pick < 0.22 or not story["extension"]:  # asked for more time, waiting for the dispatcher
         story["extension"] += 1
         at = _at(middle, time(16, 0), campaign)
         until = _end(deadline + timedelta(days=7), campaign)
-        case["extension"] = {"until": until, "reason": "需协调产权单位,材料未到", "by": handler, "at": at}
+        case["extension"] = {"until": until, "reason": "需协调产权单位,材料未到", "by": handler or unit, "at": at}
         case["timeline"].append(_step("request_extension", "handling", "handling", handler, at,
-                                      "需协调产权单位,材料未到", until=until))
+                                      "需协调产权单位,材料未到", by_unit=unit, until=until))
     elif pick < 0.25 or not story["suspended"]:  # held: waiting for something outside the campaign
         story["suspended"] += 1
         at = _at(middle, time(9, 40), campaign)
