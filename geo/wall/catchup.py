@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
+
+from sortedcontainers import SortedList
 
 from geo.config import Campaign
 from geo.errors import GuatuError
@@ -88,11 +90,11 @@ def changes_to(store: Store, old: Basis | None, new: Basis, limit: int | None = 
 
 class Flips:
     """The moments (POSIX seconds) at which each place's derived case flags change, past and future, and all of
-    them in order."""
+    them in order (a `SortedList`: a place's moments go in and out in logarithmic time, as its cases change)."""
 
     def __init__(self) -> None:
         self.by_place: dict[tuple[str, str], tuple[int, ...]] = {}
-        self.moments: list[tuple[int, tuple[str, str]]] = []
+        self.moments: SortedList = SortedList()  # (moment, layer, id)
 
     def set(self, key: tuple[str, str], moments: tuple[int, ...]) -> None:
         if self.by_place.get(key, ()) == moments:
@@ -100,22 +102,20 @@ class Flips:
         self.remove(key)
         if moments:
             self.by_place[key] = moments
-            for m in moments:
-                insort(self.moments, (m, key))
+            self.moments.update((m, *key) for m in moments)
 
     def remove(self, key: tuple[str, str]) -> None:
         for m in self.by_place.pop(key, ()):
-            del self.moments[bisect_left(self.moments, (m, key))]
+            self.moments.remove((m, *key))
 
     def between(self, lo: int, hi: int) -> list[tuple[str, str]]:
         """The places with a moment after `lo` up to `hi`, in the order of their moments (each once)."""
-        start = bisect_right(self.moments, (lo, ("\uffff", "\uffff")))
-        stop = bisect_right(self.moments, (hi, ("\uffff", "\uffff")))
-        return list(dict.fromkeys(key for _, key in self.moments[start:stop]))
+        found = self.moments.irange((lo + 1,), (hi + 1,), inclusive=(True, False))
+        return list(dict.fromkeys((layer, fid) for _, layer, fid in found))
 
     def latest(self, upto: int) -> int:
         """The last moment at or before `upto` (0: none)."""
-        i = bisect_right(self.moments, (upto, ("\uffff", "\uffff")))
+        i = self.moments.bisect_left((upto + 1,))
         return self.moments[i - 1][0] if i else 0
 
 
