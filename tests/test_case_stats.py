@@ -60,3 +60,19 @@ def test_a_cases_flags_change_only_at_its_moments(campaign):
     assert seen == [(0, 1), (1, 2)]
     suspended = {**the_case, "stage": "suspended"}
     assert case_flips(suspended, campaign) == () and case_flips({**the_case, "stage": "closed"}, campaign) == ()
+
+
+def test_case_moments_are_found_between_two_clocks_and_the_last_one_passed():
+    from geo.wall.catchup import Flips
+
+    flips = Flips()
+    flips.set(("courtyards", "c-1"), (100, 200))
+    flips.set(("courtyards", "c-2"), (150,))
+    flips.set(("roads", "r-1"), (200,))
+    assert flips.between(99, 150) == [("courtyards", "c-1"), ("courtyards", "c-2")]
+    assert flips.between(100, 199) == [("courtyards", "c-2")]  # after the first clock, up to the second
+    assert flips.between(150, 200) == [("courtyards", "c-1"), ("roads", "r-1")]
+    assert [flips.latest(t) for t in (99, 100, 199, 200, 10**9)] == [0, 100, 150, 200, 200]
+    flips.set(("courtyards", "c-1"), (120,))  # its case changed
+    flips.remove(("roads", "r-1"))  # deleted
+    assert flips.between(0, 10**9) == [("courtyards", "c-1"), ("courtyards", "c-2")] and flips.latest(10**9) == 150
