@@ -20,6 +20,11 @@ minute, keyed by an HMAC of the credentials with the app's secret (never the
 password itself), and forgotten as soon as the password changes or the user
 is disabled. Login throttling lives in geo/throttle.py, not here.
 
+A user's scope is checked against the names the campaign knows
+(`campaign_names`: its sub-districts and communities, from the boundaries
+and the places, and the responsible units of its places) when it is set, so
+a typo never locks a person out silently.
+
 Everything lives in one JSON file written atomically under an inter-process
 lock, so several server processes share it safely.
 """
@@ -32,7 +37,7 @@ import hmac
 import re
 import secrets
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -42,11 +47,12 @@ import orjson
 from filelock import FileLock
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from geo.boundaries import read_boundaries
 from geo.errors import Conflict, FieldError, GuatuError, NotFound, ValidationError
 from geo.geojson_io import atomic_write
 from geo.messages import t
 from geo.scope import EVERYWHERE, Scope
-from geo.store.base import iso, utc_now
+from geo.store.base import Store, iso, utc_now
 
 ROLES = ("viewer", "inspector", "editor", "admin")
 MIN_PASSWORD = 10
@@ -64,6 +70,36 @@ class LoginRefused(GuatuError):
 
 def role_at_least(role: str | None, wanted: str) -> bool:
     return role in ROLES and ROLES.index(role) >= ROLES.index(wanted)
+
+
+Names = tuple[Iterable[str], Iterable[str], Iterable[str]]  # the campaign's streets, communities, units
+
+
+def campaign_names(store: Store, data_dir: Path) -> tuple[list[str], list[str], list[str]]:
+    """The sub-districts, communities and responsible units a scope may name: the boundaries' names and the
+    places' `street`, `community` and `unit` values, sorted."""
+    found: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+    for i, level in enumerate(("street", "community")):
+        try:
+            found[i].update(f["properties"].get("name") for f in read_boundaries(data_dir, store.campaign, level))
+        except NotFound:  # the campaign has no outlines of this level
+            pass
+    for layer in store.readable_layers():
+        for f in store.features(layer.id):
+            props = f["properties"]
+            for i, key in enumerate(("street", "community", "unit")):
+                found[i].add(props.get(key))
+    return tuple(sorted(n for n in names if isinstance(n, str) and n.strip()) for names in found)  # type: ignore[return-value]
+
+
+def level_of(role: str, scope: Scope) -> str | None:
+    """The management level a user stands at: `inspector` for 督导员, the scope's level (district, street,
+    community, unit) for editors and admins, None for viewers (they write nowhere)."""
+    if role == "inspector":
+        return "inspector"
+    if role in ("editor", "admin"):
+        return scope.level
+    return None
 
 
 def _hash_token(token: str) -> str:
@@ -137,8 +173,11 @@ class _Data:
 
 class Accounts:
     def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now, secret: bytes = b"",
-                 session_lifetime: timedelta = SESSION_LIFETIME) -> None:
+                 session_lifetime: timedelta = SESSION_LIFETIME, names: Callable[[], Names] | None = None) -> None:
+        """`names`: the campaign's streets, communities and units (`campaign_names`), which a scope is checked
+        against when set; without it scopes are taken as given (a tool working on the file alone)."""
         self.path = Path(path)
+        self._names = names
         self.clock = clock
         self.session_lifetime = session_lifetime
         self._secret = secret or secrets.token_bytes(32)
@@ -191,7 +230,13 @@ class Accounts:
             raise NotFound(t("accounts.no_user", user=repr(username)))
         return user
 
-    def create_user(self, username: str, password: str, role: str, name: str | None = None) -> User:
+    def _check_scope(self, scope: Scope | None) -> None:
+        if scope is not None and not scope.everywhere and self._names is not None:
+            scope.check_known(*self._names())
+
+    def create_user(self, username: str, password: str, role: str, name: str | None = None, *,
+                    scope: Scope | None = None) -> User:
+        """A new user; `scope`: where they write (None: the whole district), every name known to the campaign."""
         errors = []
         if not isinstance(username, str) or not _USERNAME.match(username):
             errors.append(FieldError("username", t("accounts.bad_username")))
@@ -203,16 +248,19 @@ class Accounts:
             errors.append(FieldError("name", t("accounts.bad_name")))
         if errors:
             raise ValidationError(errors)
+        self._check_scope(scope)
         with self._write() as data:
             if username in data.users:
                 raise Conflict(t("accounts.user_exists", user=repr(username)))
-            user = User(username, display, role, generate_password_hash(password), iso(self.clock()))
+            user = User(username, display, role, generate_password_hash(password), iso(self.clock()),
+                        scope=scope.to_dict() if scope and not scope.everywhere else {})
             data.users[username] = user
         return user
 
     def update_user(self, username: str, *, role: str | None = None, name: str | None = None,
-                    password: str | None = None, disabled: bool | None = None) -> User:
-        """Change a user; a new password ends all their sessions, disabling also revokes their tokens."""
+                    password: str | None = None, disabled: bool | None = None, scope: Scope | None = None) -> User:
+        """Change a user; a new password ends all their sessions, disabling also revokes their tokens. `scope`
+        replaces where they write (EVERYWHERE: the whole district; None: unchanged)."""
         errors = []
         if role is not None and role not in ROLES:
             errors.append(FieldError("role", t("request.not_in_enum", expected=", ".join(ROLES))))
@@ -220,12 +268,15 @@ class Accounts:
             errors += _password_problems(password)
         if errors:
             raise ValidationError(errors)
+        self._check_scope(scope)
         with self._write() as data:
             user = data.users.get(username)
             if user is None:
                 raise NotFound(t("accounts.no_user", user=repr(username)))
             if role is not None:
                 user.role = role
+            if scope is not None:
+                user.scope = {} if scope.everywhere else scope.to_dict()
             if name:
                 user.name = name.strip()[:64]
             if password is not None:

@@ -42,6 +42,7 @@ from geo.geojson_io import PRECISION
 from geo.ledger import add_problem
 from geo.messages import message_of, t
 from geo.rules import local_now, open_problems, place_overdue
+from geo.scope import Scope, check_write
 from geo.store.base import Store, iso
 from geo.wall.data import in_scope
 
@@ -230,16 +231,16 @@ def generate(store: Store, campaign: Campaign, day: date, *, n: int | None = Non
 
 
 def record(store: Store, campaign: Campaign, day: date, fid: str, *, result: str,
-           user: str, notes: str = "", category: str | None = None, deadline: str | None = None,
+           user: str, scope: Scope | None = None, notes: str = "", category: str | None = None, deadline: str | None = None,
            layer: str | None = None, fixed: bool = False, client_id: str | None = None,
            seen_version: int | None = None) -> dict:
     """Record the inspection of one place of the day's list; returns the place's row (see `record_once`)."""
-    return record_once(store, campaign, day, fid, result=result, user=user, notes=notes, category=category,
+    return record_once(store, campaign, day, fid, result=result, user=user, scope=scope, notes=notes, category=category,
                        deadline=deadline, layer=layer, fixed=fixed, client_id=client_id, seen_version=seen_version)[0]
 
 
 def record_once(store: Store, campaign: Campaign, day: date, fid: str, *, result: str,
-                user: str, notes: str = "", category: str | None = None, deadline: str | None = None,
+                user: str, scope: Scope | None = None, notes: str = "", category: str | None = None, deadline: str | None = None,
                 layer: str | None = None, fixed: bool = False, client_id: str | None = None,
                 seen_version: int | None = None) -> tuple[dict, bool]:
     """Record the inspection of one place of the day's list; returns (the place's row, whether it was recorded now).
@@ -255,7 +256,10 @@ def record_once(store: Store, campaign: Campaign, day: date, fid: str, *, result
     already inspected under another id (or none) stays a conflict. `seen_version` is the place's version the
     inspector saw when the list was loaded: if the place has changed since, the result is still recorded
     (only the problem it opens and, for a relapse, the status are written, on top of the other changes) and
-    the result carries `changed_meanwhile` (who changed it, when) for the inspector and the planner."""
+    the result carries `changed_meanwhile` (who changed it, when) for the inspector and the planner.
+
+    `scope` is where the recorder may write (geo/scope.py): a place outside it is refused (OutOfScope), even
+    for an `ok` that writes only the list; an inspector's scope is the whole district."""
     if not isinstance(result, str) or result not in RESULTS:
         raise ValidationError([FieldError("result", t("request.not_in_enum", expected=", ".join(RESULTS)), fid)])
     client_id = _client_id(client_id, fid)
@@ -280,6 +284,7 @@ def record_once(store: Store, campaign: Campaign, day: date, fid: str, *, result
                  "fixed": bool(fixed) and result != "ok", "client_id": client_id, "changed_meanwhile": None}
         feature = store.get(row["layer"], fid)
         props = feature["properties"]
+        check_write(scope, props, None, fid)
         if seen_version is not None and props.get("version") != seen_version:
             entry["changed_meanwhile"] = {"seen_version": seen_version, "version": props.get("version"),
                                           "by": props.get("updated_by"), "at": props.get("updated_at")}
@@ -296,7 +301,7 @@ def record_once(store: Store, campaign: Campaign, day: date, fid: str, *, result
             if result == "relapse":
                 changes["status"] = s.relapse_status
             written = store.update(row["layer"], fid, expected_version=props["version"],
-                                   user=user, properties=changes).feature
+                                   user=user, properties=changes, scope=scope).feature
             entry["problem"] = written["properties"]["problems"][-1]["id"]
             entry["version"] = written["properties"]["version"]
             row["status"] = written["properties"]["status"]

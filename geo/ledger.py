@@ -45,11 +45,13 @@ def _check_types(problem: dict, fid: str) -> None:
 
 
 def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date, *, now: datetime | None = None,
-                user: str | None = None, by: str | None = None, source: str = "planner") -> dict:
+                user: str | None = None, by: str | None = None, source: str = "planner",
+                may_dispatch: bool = True) -> dict:
     """The property changes that add `problem` to the place's ledger, filed as a case (立案, geo/cases) from
     `source` by `user` (`by`: how the timeline names them) at `now` (default: the start of `today`, campaign
-    time). Write them through the store's case path (`case_write=True`), or the store drops the new case and the
-    problem is read as the case its fields give."""
+    time): dispatched at once when it names a deadline and a responsible and the filer `may_dispatch`
+    (geo.cases.is_dispatcher), else waiting for dispatch. Write them through the store's case path
+    (`case_write=True`), or the store drops the new case and the problem is read as the case its fields give."""
     if not isinstance(problem, dict):
         raise ValidationError([FieldError("problem", t("feature.not_an_object_value"), feature["id"])])
     _check_types(problem, feature["id"])
@@ -60,7 +62,7 @@ def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date, *
     entry["id"] = _next_id(feature["id"], problems)
     _close_or_reopen(entry, campaign, today)
     when = now or datetime.combine(today, time(0), tzinfo=campaign.timezone)
-    entry["case"] = file_case(entry, campaign, when, source=source, user=user, by=by)
+    entry["case"] = file_case(entry, campaign, when, source=source, user=user, by=by, may_dispatch=may_dispatch)
     problems.append(entry)
     return _with_rule(feature, problems, campaign)
 

@@ -32,6 +32,7 @@ from geo.cases.model import (
     CaseConflict,
     CaseForbidden,
     action_label,
+    case_errors,
     case_of,
     find_problem,
     in_step,
@@ -39,12 +40,12 @@ from geo.cases.model import (
     source_label,
     stage_label,
 )
-from geo.cases.queues import QUEUES, case_row, case_rows
+from geo.cases.queues import QUEUES, case_row, case_rows, queue_counts
 
 __all__ = [
     "ACTIONS", "FROM", "LEVELS", "OPEN_STAGES", "QUEUES", "SOURCES", "STAGES", "TO", "CaseConflict", "CaseForbidden",
-    "WorkCalendar", "action_label", "allowed_actions", "case_of", "case_row", "case_rows", "due_local", "escalation",
-    "file_case", "find_problem", "in_step", "is_dispatcher", "is_handler", "labelled", "may_add_evidence",
-    "may_verify", "migrate_cases", "overdue_hours", "overnight_due", "parse_due", "parse_duration", "source_label",
-    "stage_due", "stage_label", "stage_overdue", "transition",
+    "WorkCalendar", "action_label", "allowed_actions", "case_errors", "case_of", "case_row", "case_rows",
+    "due_local", "escalation", "file_case", "find_problem", "in_step", "is_dispatcher", "is_handler", "labelled",
+    "may_add_evidence", "may_verify", "migrate_cases", "overdue_hours", "overnight_due", "parse_due",
+    "parse_duration", "queue_counts", "source_label", "stage_due", "stage_label", "stage_overdue", "transition",
 ]

@@ -12,7 +12,13 @@ from geo.config import Campaign
 OPEN_STAGES = ("filed", "handling", "verifying")
 
 
-def _instant(text: str | None) -> datetime | None:
+def iso(dt: datetime) -> str:
+    """An instant as the case record writes it: UTC, to the second, with a Z."""
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def instant(text: str | None) -> datetime | None:
+    """An instant of the case record (None stays None)."""
     return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
 
 
@@ -32,7 +38,7 @@ def overnight_due(campaign: Campaign, found: date) -> datetime:
 
 def stage_overdue(case: dict, now: datetime) -> bool:
     """The case's stage has a due time and it has passed (closed and suspended cases are never overdue)."""
-    due = _instant(case.get("stage_due"))
+    due = instant(case.get("stage_due"))
     return case.get("stage") in OPEN_STAGES and due is not None and now > due
 
 
@@ -40,7 +46,7 @@ def overdue_hours(case: dict, now: datetime, campaign: Campaign | None = None) -
     """Hours past due — working hours when the campaign is given — rounded to a tenth; None when not overdue."""
     if not stage_overdue(case, now):
         return None
-    due = _instant(case["stage_due"])
+    due = instant(case["stage_due"])
     if campaign is None:
         seconds = (now - due).total_seconds()
     else:
@@ -50,7 +56,7 @@ def overdue_hours(case: dict, now: datetime, campaign: Campaign | None = None) -
 
 def due_local(case: dict, campaign: Campaign) -> str | None:
     """The stage's due time as people read it: "YYYY-MM-DD HH:MM" in the campaign's time zone."""
-    due = _instant(case.get("stage_due"))
+    due = instant(case.get("stage_due"))
     return due.astimezone(campaign.timezone).strftime("%Y-%m-%d %H:%M") if due else None
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from geo.cases.calendar import WorkCalendar, parse_duration
-from geo.cases.deadlines import stage_overdue
+from geo.cases.deadlines import instant, stage_overdue
 from geo.config import Campaign
 
 LEVELS = ("community", "street", "district")
@@ -17,7 +17,7 @@ def escalation(case: dict, campaign: Campaign, now: datetime) -> dict:
     """{"level": "community"|"street"|"district", "escalated": bool} of the case at `now`."""
     if not stage_overdue(case, now):
         return {"level": "community", "escalated": False}
-    due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
+    due = instant(case["stage_due"])
     calendar = WorkCalendar.of(campaign)
     every = campaign.cases.escalation_every
     amount, unit = parse_duration(every)

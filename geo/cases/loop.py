@@ -130,12 +130,13 @@ def _refusal(action: str, principal: Principal, props: dict, case: dict) -> str:
 
 # --- filing (立案) -----------------------------------------------------------------------------------------------
 def file_case(problem: dict, campaign: Campaign, now: datetime, *, source: str, user: str | None = None,
-              by: str | None = None) -> dict:
+              by: str | None = None, may_dispatch: bool = True) -> dict:
     """The case a new ledger problem is filed as (立案): in the stage its status, deadline and responsible say —
-    open → filed (handling when a deadline and a responsible are given), closed (fixed on the spot) → closed. A
-    case an inspection found is due by the next morning's cut-off (问题不过夜)."""
+    open → filed (handling when a deadline and a responsible are given and the filer `may_dispatch`), closed
+    (fixed on the spot) → closed. A case an inspection found is due by the next morning's cut-off (问题不过夜)."""
     derived = case_of({k: v for k, v in problem.items() if k != "case"}, campaign)
-    case = blank_case(campaign, stage=derived["stage"], source=source, at=now)
+    stage = "filed" if derived["stage"] == "handling" and not may_dispatch else derived["stage"]
+    case = blank_case(campaign, stage=stage, source=source, at=now)
     case["reported_by"] = None
     if case["stage"] == "handling":
         case.update(unit=derived["unit"], stage_due=derived["stage_due"], dispatcher=user)
@@ -169,6 +170,8 @@ def _text(value, field: str, errors: list[FieldError], fid: str, *, required: bo
 
 def _photos(photos: Iterable, action: str, props: dict, pid: str, campaign: Campaign, errors: list[FieldError],
             fid: str) -> list[str]:
+    if photos is None:
+        photos = ()
     if isinstance(photos, str) or not isinstance(photos, (list, tuple)):
         errors.append(FieldError("photos", t("case.photos_list"), fid))
         return []

@@ -12,9 +12,9 @@ from __future__ import annotations
 import copy
 from datetime import UTC, date, datetime, time
 
-from geo.cases.deadlines import stage_due
+from geo.cases.deadlines import OPEN_STAGES, instant, iso, stage_due
 from geo.config import Campaign
-from geo.errors import Conflict, GuatuError, NotFound
+from geo.errors import Conflict, FieldError, GuatuError, NotFound
 from geo.messages import t
 
 STAGES = ("filed", "handling", "verifying", "closed", "suspended")
@@ -73,17 +73,6 @@ def labelled(actions: list[str]) -> list[dict]:
     return [{"action": a, "label": action_label(a)} for a in actions]
 
 
-def iso(dt: datetime) -> str:
-    """An instant as the case record writes it: UTC, seconds, Z."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def instant(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def find_problem(feature: dict, pid: str) -> dict:
     """The ledger entry `pid` of the place; NotFound when its ledger has none."""
     for entry in feature["properties"].get("problems") or []:
@@ -130,6 +119,38 @@ def case_of(problem: dict, campaign: Campaign) -> dict:
         case = blank_case(campaign, stage="filed", source="migrated", at=found)
         case["stage_due"] = iso(stage_due(campaign, "filed", found, case["urgency"]))
     return case
+
+
+CASE_KEYS = ("stage", "urgency", "source", "unit", "handler", "dispatcher", "reported_by", "verified_by", "stage_since",
+             "stage_due", "filed_at", "closed_at", "held_stage", "held_left_s", "extension", "returns",
+             "handled_on_time", "timeline")
+
+
+def case_errors(case: object, campaign: Campaign, where: str = "case") -> list[FieldError]:
+    """What is wrong with a case record made outside the loop (an imported workbook's): its stage, urgency and
+    source, its instants, its timeline — each named by field, in Chinese. Empty when it may be written."""
+    if not isinstance(case, dict):
+        return [FieldError(where, t("feature.not_an_object_value"))]
+    errors = []
+    checks = (("stage", STAGES), ("source", SOURCES), ("urgency", tuple(u.key for u in campaign.cases.urgencies)))
+    for key, allowed in checks:
+        if case.get(key) not in allowed:
+            errors.append(FieldError(f"{where}.{key}", t("request.not_in_enum", expected=", ".join(allowed))))
+    if case.get("stage") == "suspended" and case.get("held_stage") not in OPEN_STAGES:
+        errors.append(FieldError(f"{where}.held_stage", t("request.not_in_enum", expected=", ".join(OPEN_STAGES))))
+    for key in ("stage_since", "stage_due", "filed_at", "closed_at"):
+        try:
+            instant(case.get(key))
+        except (TypeError, ValueError, AttributeError):
+            errors.append(FieldError(f"{where}.{key}", t("case.bad_due")))
+    for key in ("unit", "handler", "dispatcher", "reported_by", "verified_by"):
+        if case.get(key) is not None and not isinstance(case.get(key), str):
+            errors.append(FieldError(f"{where}.{key}", t("request.wrong_type", expected=t("request.type_string"))))
+    if not isinstance(case.get("timeline", []), list):
+        errors.append(FieldError(f"{where}.timeline", t("case.timeline_list")))
+    unknown = sorted(set(case) - set(CASE_KEYS))
+    errors += [FieldError(f"{where}.{k}", t("request.not_in_enum", expected=", ".join(CASE_KEYS))) for k in unknown]
+    return errors
 
 
 def responsible_text(unit: str | None, handler_name: str | None) -> str:

@@ -9,6 +9,11 @@ written. The preview is a plain dataclass; `to_dict()` is JSON and
 `ImportPreview.from_dict` reads it back, so a web view can keep it between
 the preview request and the commit request.
 
+A `scope` (geo/scope.py: where the importer may write) refuses, by name in
+the preview, every row that would add or change a place outside it; the
+commit passes it to the store, which refuses the whole batch (OutOfScope)
+if such a row is there anyway.
+
 `commit_import(store, preview, user=...)` applies the planned changes in one
 `Store.apply` batch: all of them or none. Each change names the version the
 preview saw, so a place edited by someone else in between makes the whole
@@ -33,6 +38,7 @@ from geo.exchange.attributes import DBF_TEXT_BYTES, Incoming
 from geo.exchange.dbf import codec_for
 from geo.exchange.formats import GEO_SUFFIXES, SHAPEFILE_PARTS, ReadResult, find_datasets, read_datasets
 from geo.messages import t
+from geo.scope import OutOfScope, Scope, check_write
 from geo.store.base import Op, Store
 from geo.validate import SYSTEM_PROPERTIES, validate_feature
 
@@ -137,17 +143,17 @@ def read_upload(data: bytes, filename: str, campaign: Campaign, options: ImportO
 # --- preview ----------------------------------------------------------------
 
 def preview_upload(store: Store, layer_id: str, data: bytes, filename: str,
-                   options: ImportOptions | None = None) -> ImportPreview:
+                   options: ImportOptions | None = None, *, scope: Scope | None = None) -> ImportPreview:
     """What importing this file into the layer would do; writes nothing."""
     options = options or ImportOptions()
     layer = store.layer(layer_id)
     fmt, read, ledger = read_upload(data, filename, store.campaign, options)
     return build_preview(store, layer, read, file=PureWindowsPath(filename or "").name or "upload", fmt=fmt,
-                         options=options, updates_only=ledger)
+                         options=options, updates_only=ledger, scope=scope)
 
 
 def build_preview(store: Store, layer: Layer, read: ReadResult, *, file: str, fmt: str, options: ImportOptions,
-                  updates_only: bool = False) -> ImportPreview:
+                  updates_only: bool = False, scope: Scope | None = None) -> ImportPreview:
     revision = store.revision()
     current = {f["id"]: f for f in store.features(layer.id)}
     items: list[ItemReport] = []
@@ -157,6 +163,8 @@ def build_preview(store: Store, layer: Layer, read: ReadResult, *, file: str, fm
     for incoming in read.items:
         report, op = _preview_one(incoming, layer, store.campaign, current, seen, repair=options.repair,
                                   updates_only=updates_only, retired=retired)
+        if op is not None and scope is not None:
+            report, op = _within(scope, report, op, current)
         items.append(report)
         if op is not None:
             plan.append(asdict(op))
@@ -168,6 +176,18 @@ def build_preview(store: Store, layer: Layer, read: ReadResult, *, file: str, fm
         sources=[asdict(s) for s in read.sources], counts=counts, items=items, warnings=list(read.warnings),
         absent=len(set(current) - set(seen)), revision=revision, plan=plan,
     )
+
+
+def _within(scope: Scope, report: ItemReport, op: Op, current: dict[str, dict]) -> tuple[ItemReport, Op | None]:
+    """The row as planned, or refused by name when the place it adds or changes lies outside `scope`."""
+    before = current[op.id]["properties"] if op.kind == "update" else None
+    after = {**(before or {}), **(op.properties or {})}
+    try:
+        check_write(scope, before, after, op.id or report.where)
+    except OutOfScope as exc:
+        return ItemReport("reject", report.where, report.id, report.name, errors=[{"field": "scope", "message": exc.message}],
+                          notes=report.notes), None
+    return report, op
 
 
 def _reject(item: Incoming, errors: list[FieldError], name: str | None = None) -> tuple[ItemReport, None]:
@@ -380,8 +400,9 @@ def _single(geom):
 
 # --- commit -----------------------------------------------------------------
 
-def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, skip_rejected: bool = False) -> CommitResult:
-    """Apply a preview's plan in one all-or-nothing batch."""
+def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, skip_rejected: bool = False,
+                  scope: Scope | None = None) -> CommitResult:
+    """Apply a preview's plan in one all-or-nothing batch, as `scope` allows (OutOfScope: nothing written)."""
     if isinstance(preview, dict):
         preview = ImportPreview.from_dict(preview)
     rejected = preview.counts.get("reject", 0)
@@ -391,7 +412,7 @@ def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, ski
     if not ops:
         return CommitResult(preview.layer, [], [], store.revision(), ["nothing to import: the layer already matches the file"])
     try:
-        results = store.apply(ops, user=user, repair=bool(preview.options.get("repair")))
+        results = store.apply(ops, user=user, repair=bool(preview.options.get("repair")), scope=scope)
     except Conflict as exc:
         raise Conflict(t("import.conflict", reason=_conflict_reason(exc, ops), file=preview.file),
                        current=exc.current) from None

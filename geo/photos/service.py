@@ -28,6 +28,7 @@ from geo.errors import Conflict, FieldError, NotFound, StoreBusy, ValidationErro
 from geo.messages import message_of, t
 from geo.photos.blobs import check_name
 from geo.photos.image import MAX_BYTES, decode, read_upload
+from geo.scope import Scope, check_write
 from geo.validate import MAX_TEXT, PHOTO_ROLES, PROBLEM_PHOTO_ROLES
 
 if TYPE_CHECKING:
@@ -52,9 +53,12 @@ def photo_bytes(store: Store, photo_id: str, variant: str) -> bytes:
 def add_photo(store: Store, layer_id: str, fid: str, upload: BinaryIO, *, user: str, role: str = "place",
               problem: str | None = None, inspection: str | None = None, taken_at: str | None = None,
               location: dict | None = None, caption: str = "", client_id: str | None = None,
-              max_bytes: int = MAX_BYTES, keep_location: bool = False) -> tuple[dict, bool]:
-    """Attach the image in `upload` to the place; returns its entry and whether it was added now."""
+              max_bytes: int = MAX_BYTES, keep_location: bool = False,
+              scope: Scope | None = None) -> tuple[dict, bool]:
+    """Attach the image in `upload` to the place; returns its entry and whether it was added now. `scope`: where
+    the uploader may write (geo/scope.py); a place outside it is refused before the image is read."""
     feature = store.get(layer_id, fid)
+    check_write(scope, feature["properties"], None, fid)
     given = _given(role=role, problem=problem, inspection=inspection, taken_at=taken_at, location=location,
                    caption=caption, client_id=client_id)
     _check_problem(feature, given["problem"])
@@ -87,7 +91,8 @@ def add_photo(store: Store, layer_id: str, fid: str, upload: BinaryIO, *, user: 
         _check_problem(current, entry["problem"])
         photos = list(current["properties"].get("photos") or []) + [entry]
         try:
-            store.update(layer_id, fid, expected_version=current["properties"]["version"], user=user, photos=photos)
+            store.update(layer_id, fid, expected_version=current["properties"]["version"], user=user, photos=photos,
+                         scope=scope)
         except Conflict:
             continue
         return entry, True
@@ -95,7 +100,7 @@ def add_photo(store: Store, layer_id: str, fid: str, upload: BinaryIO, *, user: 
 
 
 def remove_photo(store: Store, layer_id: str, fid: str, photo_id: str, *, user: str,
-                 expected_version: int | None = None) -> dict:
+                 expected_version: int | None = None, scope: Scope | None = None) -> dict:
     """Take the photo off the place (one journaled change); returns the place as now stored. With
     `expected_version` a place changed since is a Conflict (409); without, the removal is retried on the
     current version. NotFound when the place has no such photo."""
@@ -107,7 +112,7 @@ def remove_photo(store: Store, layer_id: str, fid: str, photo_id: str, *, user: 
             raise NotFound(t("photo.not_on_place", photo=photo_id))
         version = expected_version if expected_version is not None else current["properties"]["version"]
         try:
-            result = store.update(layer_id, fid, expected_version=version, user=user, photos=kept)
+            result = store.update(layer_id, fid, expected_version=version, user=user, photos=kept, scope=scope)
         except Conflict:
             if expected_version is not None:
                 raise

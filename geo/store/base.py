@@ -25,6 +25,7 @@ from geo.errors import BrokenLayer, Conflict, FieldError, NotFound, ValidationEr
 from geo.journal import ChangeSummary
 from geo.messages import t
 from geo.photos.blobs import Blobs
+from geo.scope import Scope, check_write
 from geo.validate import PHOTO_ID, SYSTEM_PROPERTIES, validate_feature
 
 Clock = Callable[[], datetime]
@@ -270,27 +271,33 @@ class Store(ABC):
         moving every damaged file or row aside first, never deleting it."""
 
     # --- writes ------------------------------------------------------------
-    def create(self, layer_id: str, feature: dict, *, user: str, repair: bool = False) -> WriteResult:
+    # Every write takes `scope`: where the writer may write (geo/scope.py; None: anywhere, the command line).
+    # It is checked inside the transaction against each place as stored and as it would be written, so no
+    # write path can slip past it: OutOfScope (403), and nothing of the batch is written.
+    def create(self, layer_id: str, feature: dict, *, user: str, repair: bool = False,
+               scope: Scope | None = None) -> WriteResult:
         fid = feature.get("id") if isinstance(feature, dict) else None
         if fid is not None and not isinstance(fid, str):  # an id of another type never reaches the store's tables
             raise ValidationError([FieldError("id", t("request.id_not_text"))])
         op = Op("create", layer_id, fid, properties=(feature or {}).get("properties") if isinstance(feature, dict) else None,
                 geometry=feature.get("geometry") if isinstance(feature, dict) else None)
-        return self.apply([op], user=user, repair=repair)[0]
+        return self.apply([op], user=user, repair=repair, scope=scope)[0]
 
     def update(self, layer_id: str, fid: str, *, expected_version: int, user: str,
                properties: dict | None = None, geometry: dict | None = None, repair: bool = False,
-               photos: list | None = None, case_write: bool = False) -> WriteResult:
+               photos: list | None = None, case_write: bool = False, scope: Scope | None = None) -> WriteResult:
         """Merge `properties` into the place's, replace its geometry when given; `photos`: the place's new photo
         list (the photo API's, geo/photos); `case_write`: the problems' cases are written too (geo/cases only)."""
         op = Op("update", layer_id, fid, properties, geometry, expected_version, photos, cases=case_write)
-        return self.apply([op], user=user, repair=repair)[0]
+        return self.apply([op], user=user, repair=repair, scope=scope)[0]
 
-    def delete(self, layer_id: str, fid: str, *, expected_version: int, user: str) -> WriteResult:
-        return self.apply([Op("delete", layer_id, fid, expected_version=expected_version)], user=user)[0]
+    def delete(self, layer_id: str, fid: str, *, expected_version: int, user: str,
+               scope: Scope | None = None) -> WriteResult:
+        return self.apply([Op("delete", layer_id, fid, expected_version=expected_version)], user=user, scope=scope)[0]
 
-    def apply(self, ops: list[Op], *, user: str, repair: bool = False) -> list[WriteResult]:
-        """Apply a batch all-or-nothing: every op is checked before any is written."""
+    def apply(self, ops: list[Op], *, user: str, repair: bool = False, scope: Scope | None = None) -> list[WriteResult]:
+        """Apply a batch all-or-nothing: every op is checked before any is written, its scope first (OutOfScope
+        for a place `scope` does not cover before or after the change)."""
         if not ops:
             return []
         user = (user or "").strip() or "anonymous"
@@ -305,7 +312,7 @@ class Store(ABC):
             pending: dict[tuple[str, str], dict | None] = {}
             for op in ops:
                 try:
-                    result = self._prepare(txn, op, pending, user=user, now=now, repair=repair)
+                    result = self._prepare(txn, op, pending, user=user, now=now, repair=repair, scope=scope)
                 except ValidationError as exc:
                     errors.extend(exc.errors)
                     continue
@@ -336,10 +343,13 @@ class Store(ABC):
             raise ValidationError([FieldError(f"photos[{named[p][1]}].id", t("photo.file_missing", photo=p), named[p][0].id)
                                    for p in sorted(missing)])
 
-    def _prepare(self, txn: Transaction, op: Op, pending: dict, *, user: str, now: str, repair: bool) -> WriteResult:
+    def _prepare(self, txn: Transaction, op: Op, pending: dict, *, user: str, now: str, repair: bool,
+                 scope: Scope | None = None) -> WriteResult:
         layer = self.layer(op.layer)
         key = (op.layer, op.id)
         current = pending[key] if key in pending else (txn.current(op.layer, op.id) if op.id else None)
+        if current is not None:  # the place as stored must be the writer's, whatever the op makes of it
+            check_write(scope, current["properties"], None, current["id"])
 
         if op.kind == "create":
             if current is not None:
@@ -377,9 +387,12 @@ class Store(ABC):
                 "type": "Feature", "id": op.id, "properties": props,
                 "geometry": op.geometry if op.geometry is not None else current["geometry"],
             }
+        if isinstance(candidate["properties"], dict):  # and as written (a malformed one is validation's 422)
+            check_write(scope, None, candidate["properties"], candidate["id"])
         moved = current is None or candidate["geometry"] != current["geometry"]
         checked = validate_feature(candidate, layer, self.campaign, repair=repair, check_area=moved)
         feature = checked.feature
+        check_write(scope, None, feature["properties"], feature["id"])  # validation may have filled the names in
         feature["properties"].update(version=version, updated_at=now, updated_by=user)
         change = self._change(op.kind, op.layer, feature["id"], version, user, now, current, feature)
         return WriteResult(feature, change, checked.notes)

@@ -41,8 +41,15 @@ def test_an_admin_manages_users_and_display_links_from_the_page(browser, server)
     row = page.locator("tr[data-user=planner1]")
     assert "张规划" in row.inner_text()
 
+    row.locator("details summary").click()  # where the planner writes: one community of the demo's (三级管理)
+    row.locator("select[name=communities]").select_option(["金桥社区"])
+    row.locator("form.scope-form button").click()
+    assert "金桥社区" in page.locator(".flash-ok").inner_text()
+    assert acc.get_user("planner1").scope["communities"] == ["金桥社区"]
+    assert page.locator("tr[data-user=planner1] .user-level").inner_text() == "社区(村三委)"
+
     row.locator("select[name=role]").select_option("viewer")
-    row.locator("form:has(select) button").click()
+    row.locator("form:has(select[name=role]) button").click()
     assert "查看" in page.locator(".flash-ok").inner_text() and acc.get_user("planner1").role == "viewer"
 
     page.locator("tr[data-user=planner1] input[name=password]").fill("another long password")

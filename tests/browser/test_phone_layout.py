@@ -38,6 +38,8 @@ PAGES = [
     ("/admin", "admin1"),
     (f"/mine?person={quote(PERSON)}", "viewer1"),
     ("/inspections", "planner1"),
+    ("/cases", "planner1"),
+    ("/cases/courtyards/c-0001/c-0001-p1", "planner1"),
     ("/field/", "planner1"),
     ("/reports/daily", "viewer1"),
     ("/edit", "planner1"),

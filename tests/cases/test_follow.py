@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from geo.cases import escalation, file_case, may_add_evidence, overdue_hours, stage_overdue
+from geo.cases import case_errors, escalation, file_case, may_add_evidence, overdue_hours, stage_overdue
 from geo.errors import ValidationError
 from geo.photos import add_photo
 from tests.cases.conftest import LAYER, NOW, UNIT, act, problem_of
@@ -115,3 +115,20 @@ def test_a_stage_escalates_from_the_community_to_the_street_at_once_and_to_the_d
     assert escalation(case, no_photos, friday_evening) == {"level": "district", "escalated": True}
     closed = {**case, "stage": "closed"}
     assert escalation(closed, no_photos, friday_evening) == {"level": "community", "escalated": False}
+
+
+def test_a_unit_filing_a_problem_with_a_deadline_leaves_it_to_a_dispatcher(campaign):
+    problem = {"id": "p1", "category": "飞线充电", "status": "open", "found_on": "2026-12-07", "deadline": "2026-12-09",
+               "responsible": UNIT}
+    case = file_case(problem, campaign, NOW, source="planner", user="zhujian", may_dispatch=False)
+    assert case["stage"] == "filed" and case["unit"] is None and case["dispatcher"] is None
+
+
+def test_a_case_made_outside_the_loop_is_checked_field_by_field(campaign):
+    good = file_case({"id": "p1", "category": "飞线充电", "status": "open", "found_on": "2026-12-07"}, campaign, NOW,
+                     source="planner", user="zhihui")
+    assert case_errors(good, campaign) == []
+    bad = {**good, "stage": "done", "urgency": "asap", "stage_due": "tomorrow", "handler": 7, "colour": "red"}
+    assert [e.field for e in case_errors(bad, campaign)] == ["case.stage", "case.urgency", "case.stage_due",
+                                                             "case.handler", "case.colour"]
+    assert [e.field for e in case_errors("closed", campaign)] == ["case"]

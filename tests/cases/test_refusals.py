@@ -117,3 +117,17 @@ def test_an_unknown_action_is_named(store, no_photos, place, people):
     with pytest.raises(ValidationError) as refused:
         act(store, no_photos, place, "close", people["district"])
     assert refused.value.errors[0].field == "action"
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [({"note": 5}, "note"), ({"note": "x" * 2001}, "note"),
+                                               ({"photos": "abc"}, "photos"), ({"unit": ["区住建局"]}, "unit")])
+def test_what_is_given_in_the_wrong_shape_is_named(store, no_photos, place, people, kwargs, field):
+    args = {"unit": UNIT, **kwargs}
+    with pytest.raises(ValidationError) as refused:
+        act(store, no_photos, place, "dispatch", people["street"], **args)
+    assert field in [e.field for e in refused.value.errors]
+
+
+def test_no_photos_given_is_no_photos(store, no_photos, place, people):
+    case, _ = act(store, no_photos, place, "dispatch", people["street"], unit=UNIT, photos=None)
+    assert case["timeline"][-1]["photos"] == []

@@ -14,6 +14,7 @@ import pytest
 
 from geo.errors import Conflict, NotFound, StoreBusy, ValidationError
 from geo.messages import t
+from geo.scope import EVERYWHERE, OutOfScope, Scope
 from geo.store import Op
 from geo.store.base import iso
 
@@ -464,3 +465,69 @@ def test_the_records_lock_is_one_for_every_process_and_instance(store, store_fac
     with other.records_locked("inspections"):  # free again
         other.put_record("inspections", "k", {"by": "other"})
     assert store.record("inspections", "k") == {"by": "other"}
+
+
+# --- scopes (三级管理): every write is checked against the writer's scope, inside the transaction ---------------
+
+def _scoped_places(store, make_feature) -> tuple[str, str]:
+    """Two courtyards: one of 大学路街道 / 金桥社区 / 区住建局, one of 长江路街道 / 庆丰社区 / 区商务局."""
+    mine = store.create(LAYER, make_feature(name="金桥1号院", street="大学路街道", community="金桥社区", unit="区住建局"),
+                        user="alice").feature["id"]
+    other = store.create(LAYER, make_feature(name="庆丰2号院", x=113.65, street="长江路街道", community="庆丰社区",
+                                             unit="区商务局"), user="alice").feature["id"]
+    return mine, other
+
+
+@pytest.mark.parametrize("scope", [Scope(streets=("大学路街道",)), Scope(communities=("金桥社区",)), Scope(units=("区住建局",))],
+                         ids=["street", "community", "unit"])
+def test_a_scoped_write_inside_the_scope_is_applied(store, make_feature, scope):
+    mine, _ = _scoped_places(store, make_feature)
+    result = store.update(LAYER, mine, expected_version=1, user="bob", properties={"status": "in_progress"}, scope=scope)
+    assert result.feature["properties"]["status"] == "in_progress"
+    created = store.create(LAYER, make_feature(name="金桥3号院", x=113.67, street="大学路街道", community="金桥社区",
+                                               unit="区住建局"), user="bob", scope=scope)
+    assert created.feature["properties"]["version"] == 1
+    store.delete(LAYER, created.feature["id"], expected_version=1, user="bob", scope=scope)
+    assert [c.user for c in store.changes_since(2)] == ["bob", "bob", "bob"]
+
+
+@pytest.mark.parametrize("scope", [Scope(streets=("大学路街道",)), Scope(communities=("金桥社区",)), Scope(units=("区住建局",))],
+                         ids=["street", "community", "unit"])
+def test_every_write_outside_the_scope_is_refused_and_changes_nothing(store, make_feature, scope):
+    mine, other = _scoped_places(store, make_feature)
+    before = _snapshot(store)
+    attempts = {
+        "update": lambda: store.update(LAYER, other, expected_version=1, user="bob", properties={"status": "in_progress"},
+                                       scope=scope),
+        "delete": lambda: store.delete(LAYER, other, expected_version=1, user="bob", scope=scope),
+        "create": lambda: store.create(LAYER, make_feature(name="庆丰9号院", x=113.67, street="长江路街道",
+                                                           community="庆丰社区", unit="区商务局"), user="bob", scope=scope),
+        "move out": lambda: store.update(LAYER, mine, expected_version=1, user="bob", scope=scope,
+                                         properties={"street": "长江路街道", "community": "庆丰社区", "unit": "区商务局"}),
+        "take in": lambda: store.update(LAYER, other, expected_version=1, user="bob", scope=scope,
+                                        properties={"street": "大学路街道", "community": "金桥社区", "unit": "区住建局"}),
+        "photos": lambda: store.update(LAYER, other, expected_version=1, user="bob", photos=[], scope=scope),
+        "batch": lambda: store.apply([Op("update", LAYER, mine, {"status": "in_progress"}, expected_version=1),
+                                      Op("update", LAYER, other, {"status": "in_progress"}, expected_version=1)],
+                                     user="bob", scope=scope),
+    }
+    for what, attempt in attempts.items():
+        with pytest.raises(OutOfScope) as refused:
+            attempt()
+        assert scope.describe() in refused.value.message, what
+        assert refused.value.to_dict()["scope"] == scope.to_dict()
+        assert _snapshot(store) == before, what
+
+
+def test_the_scope_is_checked_before_the_version(store, make_feature):
+    _, other = _scoped_places(store, make_feature)
+    with pytest.raises(OutOfScope):  # a stale version outside the scope says nothing of the place's version
+        store.update(LAYER, other, expected_version=7, user="bob", properties={"status": "in_progress"},
+                     scope=Scope(streets=("大学路街道",)))
+
+
+def test_the_whole_district_and_no_scope_write_anywhere(store, make_feature):
+    _, other = _scoped_places(store, make_feature)
+    store.update(LAYER, other, expected_version=1, user="bob", properties={"status": "in_progress"}, scope=EVERYWHERE)
+    store.update(LAYER, other, expected_version=2, user="bob", properties={"status": "pending"})
+    assert store.get(LAYER, other)["properties"]["version"] == 3

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from geo.accounts import Accounts
+from geo.accounts import Accounts, campaign_names
 from web.access import auth, login, login_limits
 
 
@@ -22,5 +22,6 @@ def register(app: Flask) -> None:
     lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
     seconds = lifetime.total_seconds() if isinstance(lifetime, timedelta) else float(lifetime)
     auth.register(app, Accounts(ctx.instance_dir / "accounts.json", clock=app.config["GUATU_CLOCK"], secret=secret,
-                                session_lifetime=timedelta(seconds=seconds)))
+                                session_lifetime=timedelta(seconds=seconds),
+                                names=lambda: campaign_names(ctx.store, ctx.data_dir)))  # what a scope may name
     app.register_blueprint(login.bp)

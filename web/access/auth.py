@@ -26,6 +26,7 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from geo.accounts import Accounts, LoginRefused, Principal, User
 from geo.messages import t
 from geo.problems import KINDS
+from geo.scope import Scope
 from geo.store.base import iso
 from geo.throttle import LoginThrottled
 from web.access import display_scope
@@ -44,6 +45,13 @@ def accounts() -> Accounts:
 
 def principal() -> Principal | None:
     return g.get("principal")
+
+
+def acting_scope() -> Scope | None:
+    """Where this request's principal may write (geo/scope.py), passed as `scope=` to every write; None
+    outside a request (the command line writes anywhere)."""
+    p = principal()
+    return p.scope if p is not None else None
 
 
 def acting_user() -> str:

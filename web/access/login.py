@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 
 from flask import jsonify, redirect, render_template, request, session, url_for
 
-from geo.accounts import LoginRefused
+from geo.accounts import LoginRefused, level_of
 from geo.errors import DiskFull
 from geo.messages import t
+from geo.scope import level_label
 from geo.throttle import LoginThrottled
 from web.access import docs
 from web.access.auth import accounts, csrf_token, principal, start_session, verify_password
@@ -65,5 +66,7 @@ def logout():
 @bp.get("/api/me", role=VIEWER, doc=docs.ME)
 def me():
     p = principal()
+    level = level_of(p.role, p.scope) if p.via in ("session", "token", "basic") else None
     return jsonify({"username": p.username, "name": p.name, "role": p.role, "via": p.via,
-                    "csrf_token": csrf_token() if p.via == "session" else None})
+                    "csrf_token": csrf_token() if p.via == "session" else None,
+                    "scope": p.scope.to_dict(), "level": level, "level_label": level_label(level) if level else None})

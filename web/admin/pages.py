@@ -1,6 +1,8 @@
 """Administration pages: users, API tokens, display links (admin); "my account" (everyone logged in).
 
-Plain HTML forms, no JavaScript: every form POSTs with the session's CSRF
+Each user's row shows their level and scope (三级管理) with a form setting
+both role and scope from select lists of the campaign's sub-districts,
+communities and units (geo/accounts.py `campaign_names`). Plain HTML forms, no JavaScript: every form POSTs with the session's CSRF
 token, which `web.access.auth` checks before any view runs. Rules (password length,
 the last admin, roles) live in geo/accounts.py; these views only parse the
 form, call it, and report the outcome. A new token's secret is shown once,
@@ -14,18 +16,19 @@ from datetime import datetime
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 
-from geo.accounts import ROLES, LoginRefused, Token
+from geo.accounts import ROLES, LoginRefused, Token, campaign_names
 from geo.errors import FieldError, GuatuError, ValidationError
 from geo.messages import t
+from geo.scope import Scope
 from geo.store.base import iso
 from geo.throttle import LoginThrottled
 from web.access.auth import RECENT_LOGIN, ROLE_LABELS, accounts, principal, recently_logged_in, start_session, verify_password
+from web.admin.api import not_me, user_summary
+from web.admin.blueprint import bp
 from web.core.context import guatu
 from web.core.http import yes_no
 from web.core.language import localized
-from web.core.routes import ADMIN, VIEWER, DeclaredBlueprint
-
-bp = DeclaredBlueprint("admin", __name__)
+from web.core.routes import ADMIN, VIEWER
 
 RECENT_CHANGES = 30
 
@@ -84,7 +87,10 @@ def index():
     store = guatu().store
     revision = store.revision()
     changes = list(reversed(store.changes_since(max(0, revision - RECENT_CHANGES))))
-    return _page("admin.html", users=acc.users(), api_tokens=_sorted_tokens(acc.tokens(kind="api")),
+    ctx = guatu()
+    streets, communities, units = campaign_names(ctx.store, ctx.data_dir)
+    return _page("admin.html", users=[(u, user_summary(u)) for u in acc.users()],
+                 names={"streets": streets, "communities": communities, "units": units}, api_tokens=_sorted_tokens(acc.tokens(kind="api")),
                  display_tokens=_sorted_tokens(acc.tokens(kind="display")), changes=changes)
 
 
@@ -96,7 +102,7 @@ def create_user():
         if form.get("password", "") != form.get("confirm", ""):
             raise ValidationError([FieldError("confirm", t("accounts.passwords_differ"))])
         user = accounts().create_user(form.get("username", "").strip(), form.get("password", ""),
-                                      form.get("role", "viewer"), form.get("name") or None)
+                                      form.get("role", "viewer"), form.get("name") or None, scope=_form_scope())
         return t("accounts.user_created", user=user.username, role=ROLE_LABELS[user.role])
 
     return _attempt(create, url_for("admin.index"))
@@ -110,6 +116,23 @@ def set_role(username: str):
         return t("accounts.role_changed", user=user.username, role=ROLE_LABELS[user.role])
 
     return _attempt(change, url_for("admin.index"))
+
+
+@bp.post("/admin/users/<username>/scope", role=ADMIN)
+def set_scope(username: str):
+    """Role and scope together: a level is both (a 街道 leader is an editor with a sub-district)."""
+    def change() -> str:
+        not_me(username)
+        user = accounts().update_user(username, role=request.form.get("role") or None, scope=_form_scope())
+        summary = user_summary(user)
+        return t("accounts.scope_changed", user=user.username, role=ROLE_LABELS[user.role], scope=summary["scope_label"])
+
+    return _attempt(change, url_for("admin.index") + f"#user-{username}")
+
+
+def _form_scope() -> Scope:
+    return Scope.from_dict({"streets": request.form.getlist("streets"), "communities": request.form.getlist("communities"),
+                            "units": request.form.getlist("units")})
 
 
 @bp.post("/admin/users/<username>/password", role=ADMIN)

@@ -433,9 +433,20 @@ COMPONENTS: dict = {
         "Me": {
             "type": "object", "required": ["username", "name", "role", "via"],
             "properties": {"username": {"type": "string"}, "name": {"type": "string"},
-                           "role": {"type": "string", "enum": ["viewer", "editor", "admin"]},
+                           "role": {"type": "string", "enum": ["viewer", "inspector", "editor", "admin"]},
                            "via": {"type": "string", "enum": ["session", "token", "basic", "display", "public"]},
-                           "csrf_token": NULLABLE_STRING},
+                           "csrf_token": NULLABLE_STRING,
+                           "scope": schema_ref("Scope"),
+                           "level": {"type": ["string", "null"], "enum": ["district", "street", "community", "unit",
+                                                                          "inspector", None],
+                                     "description": "The management level (三级管理); null for viewers."},
+                           "level_label": NULLABLE_STRING},
+        },
+        "Scope": {
+            "type": "object", "required": ["streets", "communities", "units"],
+            "description": "Where a user writes: sub-districts, communities and responsible units (any of them names a "
+                           "place); all empty: the whole district.",
+            "properties": {k: {"type": "array", "items": {"type": "string"}} for k in ("streets", "communities", "units")},
         },
         "Located": {
             "type": "object", "required": ["street", "community"],
@@ -460,7 +471,8 @@ COMPONENTS: dict = {
                              "JSON or is missing (bad_request)."),
         "Unauthorized": {**error_response("Not logged in, or the token is unknown or revoked."),
                          "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}}},
-        "Forbidden": error_response("Logged in, but the role is too low, a display link asked for more than its wall map, "
+        "Forbidden": error_response("Logged in, but the role is too low, the place lies outside the user's scope (`scope` "
+                            "says where they write), a display link asked for more than its wall map, "
                             "or a browser write came without its CSRF token or from another site."),
         "NotFound": error_response("No such layer, place, boundary level or version."),
         "MethodNotAllowed": {**error_response("This path does not take that method."),
@@ -496,7 +508,7 @@ DOCUMENT: dict = {
     "servers": [{"url": "/"}],
     "security": [{"bearerAuth": []}, {"basicAuth": []}, {"cookieAuth": []}, {"displayToken": []}],
     "tags": [{"name": n} for n in ("campaign", "places", "ledger", "history", "wall", "exchange", "inspections",
-                                   "progress", "photos", "service")],
+                                   "progress", "photos", "cases", "service")],
     "components": COMPONENTS,
 }
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from geo.boundaries import locate
+from geo.cases import is_dispatcher
 from geo.errors import BadParameters, FieldError, ValidationError
 from geo.geojson_io import dumps
 from geo.history import end_of_day, layer_as_of, readable_history, revert_op
 from geo.ledger import add_problem, explain_rule, update_problem
 from geo.messages import message_of, t
 from geo.validate import parse_date
-from web.access.auth import acting_user, principal
+from web.access.auth import acting_scope, acting_user, principal
 from web.api import docs
 from web.api.blueprint import bp
 from web.api.writes import expected_version, feature_response
@@ -47,9 +48,11 @@ def new_problem(layer_id: str, fid: str):
     feature = ctx.store.get(layer_id, fid)
     who = principal()
     changes = add_problem(feature, body.get("problem"), ctx.campaign, ctx.today(), now=ctx.now(),
-                          user=who.username if who else None, by=acting_user())
+                          user=who.username if who else None, by=acting_user(),
+                          may_dispatch=who is not None and is_dispatcher(who, feature["properties"]))
     result = ctx.store.update(layer_id, fid, expected_version=expected_version(layer_id, fid, body, feature),
-                            user=acting_user(), properties=changes, case_write=True)  # files the problem's case
+                            user=acting_user(), scope=acting_scope(), properties=changes,
+                            case_write=True)  # files the problem's case
     return feature_response(result, 201)
 
 
@@ -61,7 +64,7 @@ def edit_problem(layer_id: str, fid: str, pid: str):
     changes = update_problem(feature, pid, body.get("problem"), ctx.campaign, ctx.today(), principal=principal(),
                              now=ctx.now())
     result = ctx.store.update(layer_id, fid, expected_version=expected_version(layer_id, fid, body, feature),
-                            user=acting_user(), properties=changes)
+                            user=acting_user(), scope=acting_scope(), properties=changes)
     return feature_response(result)
 
 
@@ -74,7 +77,7 @@ def revert_feature(layer_id: str, fid: str):
         raise ValidationError([FieldError("to_version", t("inspections.whole_number"), fid)])
     ctx = guatu()
     op = revert_op(ctx.store, layer_id, fid, to_version, expected_version(layer_id, fid, body))
-    return feature_response(ctx.store.apply([op], user=acting_user())[0])
+    return feature_response(ctx.store.apply([op], user=acting_user(), scope=acting_scope())[0])
 
 
 @bp.get("/layers/<layer_id>/features/<fid>/history/readable", role=VIEWER, doc=docs.READABLE_HISTORY)

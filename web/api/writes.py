@@ -21,7 +21,7 @@ from geo.features_edit import PreconditionFailed, any_version, weak_etag
 from geo.geojson_io import dumps
 from geo.messages import t
 from geo.store.base import Op, WriteResult
-from web.access.auth import acting_user
+from web.access.auth import acting_scope, acting_user
 from web.api import docs
 from web.api.blueprint import bp
 from web.core.context import guatu
@@ -71,7 +71,8 @@ def create_feature(layer_id: str):
     body = json_body()
     ctx = guatu()
     fill_location(body, ctx.data_dir, ctx.campaign)  # a new place gets the sub-district and community it lies in
-    result = ctx.store.create(layer_id, body, user=acting_user(), repair=yes_no(request.args, "repair", parameter=True))
+    result = ctx.store.create(layer_id, body, user=acting_user(), scope=acting_scope(),
+                              repair=yes_no(request.args, "repair", parameter=True))
     resp = feature_response(result, 201)
     resp.headers["Location"] = url_for("api.feature", layer_id=layer_id, fid=result.feature["id"])
     return resp
@@ -85,7 +86,7 @@ def update_feature(layer_id: str, fid: str):
     if props is not None and not isinstance(props, dict):
         raise ValidationError([FieldError("properties", t("feature.not_an_object_value"), fid)])
     result = guatu().store.update(
-        layer_id, fid, expected_version=expected_version(layer_id, fid, body), user=acting_user(),
+        layer_id, fid, expected_version=expected_version(layer_id, fid, body), user=acting_user(), scope=acting_scope(),
         properties=props, geometry=body.get("geometry"), repair=yes_no(request.args, "repair", parameter=True),
     )
     return feature_response(result)
@@ -94,7 +95,8 @@ def update_feature(layer_id: str, fid: str):
 @bp.delete("/layers/<layer_id>/features/<fid>", role=EDITOR, doc=docs.DELETE_FEATURE)
 def delete_feature(layer_id: str, fid: str):
     body = json_body() if request.data else {}  # optional: {"version": n} instead of If-Match
-    guatu().store.delete(layer_id, fid, expected_version=expected_version(layer_id, fid, body), user=acting_user())
+    guatu().store.delete(layer_id, fid, expected_version=expected_version(layer_id, fid, body), user=acting_user(),
+                         scope=acting_scope())
     return Response(status=204)
 
 
@@ -112,6 +114,6 @@ def set_status(layer_id: str):
         if isinstance(version, bool) or not isinstance(version, int):
             raise ValidationError([FieldError("features", t("api.batch_version"), fid)])
         ops.append(Op("update", layer_id, fid, properties={"status": body.get("status")}, expected_version=version))
-    results = guatu().store.apply(ops, user=acting_user())
+    results = guatu().store.apply(ops, user=acting_user(), scope=acting_scope())
     return Response(dumps({"updated": {r.feature["id"]: r.feature["properties"]["version"] for r in results},
                            "revision": guatu().store.revision()}), mimetype="application/json")

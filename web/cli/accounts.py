@@ -1,4 +1,9 @@
-"""`flask --app web users|tokens|display ...`: accounts and tokens from the command line."""
+"""`flask --app web users|tokens|display ...`: accounts, their scopes (三级管理) and tokens from the command line.
+
+A user's scope is given with `--street`, `--community`, `--unit` (each repeatable) or `--everywhere` (the
+whole district); `users list` shows each user's level and scope. `users demo` creates the demo campaign's
+users, one at each level, and prints their passwords once (`./guatu serve` runs it for the demo only).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from geo.accounts import ROLES, Accounts
+from geo.accounts import ROLES, Accounts, campaign_names, level_of
 from geo.errors import GuatuError
 from geo.messages import compose, t
+from geo.scope import EVERYWHERE, Scope, level_label
 
 
 def _accounts() -> Accounts:
@@ -21,7 +27,34 @@ def _fail(exc: GuatuError) -> None:
     raise click.ClickException(exc.message)
 
 
-users = AppGroup("users", help="User accounts: viewer, editor, admin.")
+users = AppGroup("users", help="User accounts: viewer, inspector, editor, admin, and where each writes.")
+
+
+def scope_options(command):
+    """--street, --community, --unit (repeatable) and --everywhere: where the user writes."""
+    for option in (
+        click.option("--everywhere", is_flag=True, help="Writes anywhere in the district (指挥部)."),
+        click.option("--unit", "units", multiple=True, help="A responsible unit the user writes for (包村科室); repeatable."),
+        click.option("--community", "communities", multiple=True, help="A community or village (社区/村三委); repeatable."),
+        click.option("--street", "streets", multiple=True, help="A sub-district (街道/包村领导); repeatable."),
+    ):
+        command = option(command)
+    return command
+
+
+def _scope(streets: tuple[str, ...], communities: tuple[str, ...], units: tuple[str, ...], everywhere: bool) -> Scope | None:
+    """The scope the options give; None when none was given (unchanged)."""
+    named = Scope.from_dict({"streets": list(streets), "communities": list(communities), "units": list(units)})
+    if everywhere and not named.everywhere:
+        raise click.UsageError(t("cli.scope_everywhere_alone"))
+    return EVERYWHERE if everywhere else (None if named.everywhere else named)
+
+
+def _describe(user) -> str:
+    scope = Scope.from_dict(user.scope or None)
+    level = level_of(user.role, scope)
+    return t("cli.user_scope", user=user.username, role=user.role,
+             level=level_label(level) if level else t("scope.level_none"), scope=scope.describe())
 
 
 @users.command("create")
@@ -29,21 +62,29 @@ users = AppGroup("users", help="User accounts: viewer, editor, admin.")
 @click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
 @click.option("--name", help="Display name shown in the history (default: the user name).")
 @click.option("--password", help="Password (asked for when omitted; at least 10 characters).")
-def create_user(username: str, role: str, name: str | None, password: str | None) -> None:
+@scope_options
+def create_user(username: str, role: str, name: str | None, password: str | None, streets: tuple[str, ...],
+                communities: tuple[str, ...], units: tuple[str, ...], everywhere: bool) -> None:
+    scope = _scope(streets, communities, units, everywhere)
     if password is None:
         password = click.prompt(t("page.password"), hide_input=True, confirmation_prompt=True)
     try:
-        user = _accounts().create_user(username, password, role, name)
+        user = _accounts().create_user(username, password, role, name, scope=scope)
     except GuatuError as exc:
         _fail(exc)
     click.echo(t("accounts.user_created", user=user.username, role=user.role))
+    if scope is not None:
+        click.echo(_describe(user))
 
 
 @users.command("list")
 def list_users() -> None:
     for u in _accounts().users():
         state = t("page.admin.disabled") if u.disabled else t("page.admin.active")
-        click.echo(f"{u.username}\t{u.role}\t{state}\t{u.name}")
+        scope = Scope.from_dict(u.scope or None)
+        level = level_of(u.role, scope)
+        click.echo(f"{u.username}\t{u.role}\t{level_label(level) if level else t('scope.level_none')}\t"
+                   f"{scope.describe()}\t{state}\t{u.name}")
 
 
 @users.command("set")
@@ -52,14 +93,53 @@ def list_users() -> None:
 @click.option("--name")
 @click.option("--password", is_flag=False, flag_value="", default=None, help="New password (asked for when empty).")
 @click.option("--disable/--enable", default=None)
-def set_user(username: str, role: str | None, name: str | None, password: str | None, disable: bool | None) -> None:
+@scope_options
+def set_user(username: str, role: str | None, name: str | None, password: str | None, disable: bool | None,
+             streets: tuple[str, ...], communities: tuple[str, ...], units: tuple[str, ...], everywhere: bool) -> None:
+    scope = _scope(streets, communities, units, everywhere)
     if password == "":
         password = click.prompt(t("cli.new_password_prompt"), hide_input=True, confirmation_prompt=True)
     try:
-        user = _accounts().update_user(username, role=role, name=name, password=password, disabled=disable)
+        user = _accounts().update_user(username, role=role, name=name, password=password, disabled=disable, scope=scope)
     except GuatuError as exc:
         _fail(exc)
     click.echo(t("cli.user_disabled" if user.disabled else "cli.user_state", user=user.username, role=user.role))
+    if scope is not None:
+        click.echo(_describe(user))
+
+
+# The demo campaign's people, one at each level of 三级管理 (data/: 大学路街道, its 金桥社区, 区住建局).
+DEMO_USERS = (
+    ("zhihuibu", "陈志远", "editor", EVERYWHERE),
+    ("daxuelu", "王建国", "editor", Scope(streets=("大学路街道",))),
+    ("jinqiao", "李秀兰", "editor", Scope(communities=("金桥社区",))),
+    ("zhujianju", "张伟", "editor", Scope(units=("区住建局",))),
+    ("duchayuan", "刘芳", "inspector", EVERYWHERE),
+)
+
+
+@users.command("demo", help="Create the demo campaign's users, one at each level, printing their passwords once.")
+def demo_users() -> None:
+    """Only for the demo: every scope names the demo's places, so a real campaign refuses them (422, nothing made)."""
+    acc = _accounts()
+    ctx = current_app.extensions["guatu"]
+    known = campaign_names(ctx.store, ctx.data_dir)
+    try:
+        for *_, scope in DEMO_USERS:  # all of them or none
+            scope.check_known(*known)
+    except GuatuError as exc:
+        _fail(exc)
+    have = {u.username for u in acc.users()}
+    for username, name, role, scope in DEMO_USERS:
+        if username in have:
+            continue
+        password = secrets.token_urlsafe(12)
+        try:
+            user = acc.create_user(username, password, role, name, scope=scope)
+        except GuatuError as exc:
+            _fail(exc)
+        level = level_of(user.role, scope)
+        click.echo(t("cli.demo_user", user=username, level=level_label(level), name=name, password=password), err=True)
 
 
 @users.command("ensure-admin", help="Create the first admin with a random password if there is no user yet.")

@@ -22,7 +22,7 @@ from geo.exchange.exporter import EXPORT_FORMATS, FILTER_KEYS, export_layer
 from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_upload
 from geo.geojson_io import atomic_write
 from geo.messages import t
-from web.access.auth import acting_user, principal
+from web.access.auth import acting_scope, acting_user, principal
 from web.core.context import guatu
 from web.core.http import yes_no
 from web.core.routes import EDITOR, VIEWER
@@ -53,7 +53,7 @@ def _start_preview() -> tuple[str, ImportPreview]:
         raise ValidationError([FieldError("encoding", t("request.not_in_enum", expected=", ".join(e for e in ENCODINGS if e)))])
     options = ImportOptions(gcj02=yes_no(request.form, "gcj02", parameter=False), encoding=encoding,
                             repair=yes_no(request.form, "repair", parameter=False))
-    preview = preview_upload(guatu().store, layer_id, upload.read(), upload.filename, options)
+    preview = preview_upload(guatu().store, layer_id, upload.read(), upload.filename, options, scope=acting_scope())
     folder = _previews()
     now = time.time()
     for old in folder.glob("*.json"):
@@ -77,7 +77,8 @@ def _load_preview(pid: str) -> ImportPreview:
 
 def _commit(pid: str):
     preview = _load_preview(pid)
-    result = commit_import(guatu().store, preview, user=acting_user(), skip_rejected=yes_no(request.form, "skip_rejected", parameter=False))
+    result = commit_import(guatu().store, preview, user=acting_user(), scope=acting_scope(),
+                           skip_rejected=yes_no(request.form, "skip_rejected", parameter=False))
     (_previews() / f"{pid}.json").unlink(missing_ok=True)
     return result
 

@@ -8,7 +8,7 @@ from geo.errors import GuatuError
 from geo.history import readable_history, revert_op
 from geo.ledger import explain_rule
 from geo.messages import t
-from web.access.auth import acting_user, csrf_token, principal
+from web.access.auth import acting_scope, acting_user, csrf_token, principal
 from web.core.context import guatu
 from web.core.http import static_url
 from web.core.language import localized
@@ -28,6 +28,7 @@ def editor():
     options = {
         "title": c.title,
         "user": principal().label,
+        "scope": principal().scope.to_dict(),  # places outside it are shown read-only (editor/form.js)
         "csrfToken": csrf_token(),
         "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done} for s in c.statuses],
         "problemStatuses": [{"key": p.key, "label": p.label, "open": p.open} for p in c.problem_statuses],
@@ -80,7 +81,7 @@ def revert_place(layer_id: str, fid: str):
     ctx = guatu()
     try:
         op = revert_op(ctx.store, layer_id, fid, int(request.form["to_version"]), int(request.form["version"]))
-        ctx.store.apply([op], user=acting_user())
+        ctx.store.apply([op], user=acting_user(), scope=acting_scope())
         flash(localized(t("history.reverted", version=request.form["to_version"])), "ok")
     except (KeyError, ValueError):
         flash(localized(t("request.incomplete")), "error")

@@ -10,12 +10,12 @@ from flask import jsonify
 from geo import inspections as insp
 from geo.field import field_list
 from web.core.context import guatu
-from web.core.routes import EDITOR
+from web.core.routes import INSPECTOR
 from web.field import docs
 from web.field.blueprint import bp
 
 
-@bp.get("/api/field/<day>", role=EDITOR, doc=docs.FIELD_LIST)
+@bp.get("/api/field/<day>", role=INSPECTOR, doc=docs.FIELD_LIST)
 def field_api(day: str):
     ctx = guatu()
     when = insp.check_day(day)

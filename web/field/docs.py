@@ -41,7 +41,7 @@ _FIELD_LIST = {
 
 # GET /api/field/{day}
 FIELD_LIST = {"summary": "The day's inspection list as an inspector's phone carries it: route order, shapes, "
-                         "versions, open problems, results and the form's choices (editor)",
+                         "versions, open problems, results and the form's choices (inspector)",
               "tags": ["workflow", "field"], "parameters": [_DAY],
               "responses": {"200": json_response(_FIELD_LIST, "The list; no list that day: no places."),
                             "400": response_ref("BadRequest"), **READ_ERRORS}}

@@ -2,7 +2,7 @@
 the route and the inspector's position, a result form per place with camera capture, and a queue that
 keeps results and photos while offline (docs/field.md).
 
-    GET /field/[?date=…]    the page (editor); /field redirects here, the service worker's scope
+    GET /field/[?date=…]    the page (inspector); /field redirects here, the service worker's scope
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from flask import make_response, render_template, request, url_for
 from geo import inspections as insp
 from web.access.auth import csrf_token, principal
 from web.core.context import guatu
-from web.core.routes import EDITOR
+from web.core.routes import INSPECTOR
 from web.field.blueprint import bp
 from web.field.offline import CACHES, SCOPE
 
@@ -20,7 +20,7 @@ from web.field.offline import CACHES, SCOPE
 PERMISSIONS = "camera=(self), microphone=(), geolocation=(self)"
 
 
-@bp.get(SCOPE, role=EDITOR)
+@bp.get(SCOPE, role=INSPECTOR)
 def field_page():
     ctx = guatu()
     day = request.args.get("date") or ctx.today().isoformat()

@@ -48,7 +48,7 @@ from geo.features_query import (
 from geo.geojson_io import dumps
 from geo.messages import t
 from geo.problems import BY_STATUS, KINDS, kind_of
-from web.access.auth import acting_user
+from web.access.auth import acting_scope, acting_user
 from web.core.context import guatu
 from web.core.http import yes_no
 from web.core.problems import PROBLEM_JSON, domain_problem, http_problem, problem_response
@@ -319,7 +319,8 @@ def create_item(layer_id: str):
     feature = create_body(_json_body())
     ctx = guatu()
     fill_location(feature, ctx.data_dir, ctx.campaign)  # a new place gets the sub-district and community it lies in
-    result = ctx.store.create(layer_id, feature, user=acting_user(), repair=yes_no(request.args, "repair", parameter=True))
+    result = ctx.store.create(layer_id, feature, user=acting_user(), scope=acting_scope(),
+                              repair=yes_no(request.args, "repair", parameter=True))
     resp = _item_response(layer_id, result.feature, 201, result.notes)
     resp.headers["Location"] = _url("item", layer_id=layer_id, fid=result.feature["id"])
     return resp
@@ -336,7 +337,7 @@ def _write(layer_id: str, fid: str, build) -> Response:
         raise PreconditionFailed(_stale(fid, version, current), current=current)
     properties, geometry = build(current, body, fid)
     try:
-        result = store.update(layer_id, fid, expected_version=version, user=acting_user(), properties=properties,
+        result = store.update(layer_id, fid, expected_version=version, user=acting_user(), scope=acting_scope(), properties=properties,
                               geometry=geometry, repair=yes_no(request.args, "repair", parameter=True))
     except Conflict as exc:  # changed between our read and the store's lock
         raise PreconditionFailed.from_conflict(exc) from None
@@ -384,7 +385,7 @@ def delete_item(layer_id: str, fid: str):
     if version != current["properties"]["version"]:
         raise PreconditionFailed(_stale(fid, version, current), current=current)
     try:
-        store.delete(layer_id, fid, expected_version=version, user=acting_user())
+        store.delete(layer_id, fid, expected_version=version, user=acting_user(), scope=acting_scope())
     except Conflict as exc:
         raise PreconditionFailed.from_conflict(exc) from None
     return Response(status=204)

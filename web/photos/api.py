@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from geo.cases import may_add_evidence
 from geo.errors import FieldError, TooLarge, ValidationError
 from geo.ledger import find_problem
 from geo.messages import t
 from geo.photos import add_photo, photos_of, remove_photo
-from web.access.auth import acting_user, principal
+from geo.scope import Scope
+from web.access.auth import acting_scope, acting_user, principal
 from web.api.writes import expected_version
 from web.core.context import guatu
 from web.core.photo_links import VARIANTS
 from web.core.photo_links import with_urls as with_image_urls
-from web.core.routes import EDITOR, VIEWER, Display
+from web.core.routes import EDITOR, INSPECTOR, VIEWER, Display
 from web.core.settings import get_settings
 from web.photos import docs
 from web.photos.blueprint import bp
@@ -50,12 +52,12 @@ def list_photos(layer_id: str, fid: str):
                     "feature": {"id": fid, "version": feature["properties"]["version"]}})
 
 
-@bp.post(PLACE + "/photos", role=EDITOR, doc=docs.UPLOAD_PHOTO)
+@bp.post(PLACE + "/photos", role=INSPECTOR, doc=docs.UPLOAD_PHOTO)
 def upload_photo(layer_id: str, fid: str):
     return _upload(layer_id, fid, problem=None)
 
 
-@bp.post(PLACE + "/problems/<pid>/photos", role=EDITOR, doc=docs.UPLOAD_PROBLEM_PHOTO)
+@bp.post(PLACE + "/problems/<pid>/photos", role=INSPECTOR, doc=docs.UPLOAD_PROBLEM_PHOTO)
 def upload_problem_photo(layer_id: str, fid: str, pid: str):
     return _upload(layer_id, fid, problem=pid)
 
@@ -64,7 +66,8 @@ def upload_problem_photo(layer_id: str, fid: str, pid: str):
 def delete_photo(layer_id: str, fid: str, photo_id: str):
     """Take a photo off the place (a journaled change); If-Match, when sent, names the version it started from."""
     expected = expected_version(layer_id, fid, {}) if request.headers.get("If-Match") else None
-    remove_photo(guatu().store, layer_id, fid, photo_id, user=acting_user(), expected_version=expected)
+    remove_photo(guatu().store, layer_id, fid, photo_id, user=acting_user(), expected_version=expected,
+                 scope=acting_scope())
     return jsonify({"feature": _place_version(layer_id, fid)})
 
 
@@ -74,13 +77,14 @@ def _upload(layer_id: str, fid: str, *, problem: str | None):
     _refuse_too_large(limit)
     store = guatu().store
     feature = store.get(layer_id, fid)  # an unknown layer or place: 404 before the body is read
-    if problem is not None:
-        find_problem(feature, problem)  # the URL names a problem the ledger does not have: 404
+    scope = acting_scope()
+    if problem is not None:  # the URL names a problem the ledger does not have: 404
+        scope = _scope_under(feature, find_problem(feature, problem))
     fields = upload_fields(request.form, problem=problem)
     upload = request.files.get("file")
     if upload is None:
         raise ValidationError([FieldError("file", t("photos.file_missing"))])
-    entry, created = add_photo(store, layer_id, fid, upload.stream, user=acting_user(), max_bytes=limit,
+    entry, created = add_photo(store, layer_id, fid, upload.stream, user=acting_user(), scope=scope, max_bytes=limit,
                                keep_location=conf.photo_keep_location, **fields)
     body = {"photo": with_urls(entry), "feature": _place_version(layer_id, fid)}
     resp = jsonify(body)
@@ -88,6 +92,16 @@ def _upload(layer_id: str, fid: str, *, problem: str | None):
     if created:
         resp.headers["Location"] = body["photo"]["urls"]["full"]
     return resp
+
+
+def _scope_under(feature: dict, problem: dict) -> Scope | None:
+    """The scope an upload under a problem is checked against: the writer's own (the store refuses a place
+    outside it with the 403 that names it), or none for the case's handler or a possible verifier
+    (geo.cases.may_add_evidence: a unit's handler adds the after photo of a place outside their scope)."""
+    p = principal()
+    if p is not None and may_add_evidence(problem, feature["properties"], p):
+        return None
+    return acting_scope()
 
 
 def _refuse_too_large(limit: int) -> None:

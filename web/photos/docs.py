@@ -46,7 +46,7 @@ LIST_PHOTOS = read_operation(
 
 # POST /api/layers/{layer_id}/features/{fid}/photos
 UPLOAD_PHOTO = {
-    "summary": "Add a photo to a place (editor): multipart/form-data with the image in `file`",
+    "summary": "Add a photo to a place (inspector or editor in scope): multipart/form-data with the image in `file`",
     "description": "JPEG, PNG, WebP or HEIC up to GUATU_PHOTO_MAX_MB (a larger body: 413 before it is read); an "
                    "image that cannot be decoded, is truncated or is a decompression bomb: 4xx, nothing stored. "
                    "A journaled change of the place's `photos`. The same image or client_id again: 200 with the "
@@ -58,7 +58,10 @@ UPLOAD_PHOTO = {
 
 # POST /api/layers/{layer_id}/features/{fid}/problems/{pid}/photos
 UPLOAD_PROBLEM_PHOTO = {
-    "summary": "Add a photo to a ledger problem (editor): before 整改前, after 整改后 or check 核查",
+    "summary": "Add a photo to a ledger problem (inspector or editor in scope): before 整改前, after 整改后 or check 核查",
+    "description": "By an inspector or editor whose scope covers the place, or by the problem's case handler or a "
+                   "possible verifier (who may add its evidence outside their scope); anyone else: 403 naming "
+                   "their scope.",
     "tags": _TAGS, "security": WRITE_SECURITY, "parameters": [LAYER, FID, PID],
     "requestBody": _UPLOAD_BODY,
     "responses": {**_ADDED, **WRITE_ERRORS},

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Response, request, url_for
 
+from geo.messages import t
 from geo.viewport import viewport_layers
 from geo.wall.params import WallView, parse_view, query_from_url
 from web.access import display_scope
@@ -82,8 +83,15 @@ def _editor() -> bool:
 
 
 def _links() -> list[dict]:
-    """The workflow pages, for an editor."""
-    return workflow_links() if _editor() else []
+    """The workflow pages, for an editor; an inspector's (督导员) pages: the day's list, the field page, the cases."""
+    if _editor():
+        return workflow_links()
+    p = principal()
+    if p and p.via != "display" and p.can("inspector"):
+        return [{"href": url_for("workflow.inspections_page"), "label": t("inspections.nav")},
+                {"href": url_for("field.field_page"), "label": t("page.insp.field_link")},
+                {"href": url_for("cases.cases_page"), "label": t("cases.title")}]  # 待我核查
+    return []
 
 
 def _page(view: WallView, options: dict, map_options: dict) -> Response:

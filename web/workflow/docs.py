@@ -58,7 +58,7 @@ WALL_INSPECTIONS_TODAY = {"summary": "The day's inspection list as a wall screen
                                         **READ_ERRORS}}
 
 # GET /api/inspections/{day}
-INSPECTION_LIST = {"summary": "The day's random inspection list (每日随机地点督导) with its route sheet details (editor)",
+INSPECTION_LIST = {"summary": "The day's random inspection list (每日随机地点督导) with its route sheet details (inspector)",
                    "tags": _TAGS, "parameters": [_DAY],
                    "responses": {"200": json_response(_OBJ, "The list: seed, weights, places and their results."),
                                  "404": response_ref("NotFound"), "400": response_ref("BadRequest"), **READ_ERRORS}}

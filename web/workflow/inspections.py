@@ -24,11 +24,11 @@ from geo.geojson_io import dumps
 from geo.messages import t
 from geo.printing import PrintOptions, render_print
 from geo.printing.render import MIMETYPES
-from web.access.auth import acting_user
+from web.access.auth import acting_scope, acting_user, principal
 from web.core.context import guatu
 from web.core.http import json_body, make_cached, send_cached, yes_no
 from web.core.language import localized
-from web.core.routes import EDITOR, VIEWER, Display
+from web.core.routes import EDITOR, INSPECTOR, VIEWER, Display
 from web.workflow import docs
 from web.workflow.blueprint import bp
 
@@ -66,7 +66,7 @@ def _generate(day: str, values: dict) -> dict:
 def _record(day: str, fid: str, values: dict) -> tuple[dict, bool]:
     ctx = guatu()
     return insp.record_once(ctx.store, ctx.campaign, insp.check_day(day), fid, result=values.get("result") or "",
-                            user=acting_user(), notes=values.get("notes") or "",
+                            user=acting_user(), scope=acting_scope(), notes=values.get("notes") or "",
                             category=values.get("category") or None, deadline=values.get("deadline") or None,
                             layer=values.get("layer") or None, fixed=yes_no(values, "fixed", parameter=False),
                             client_id=values.get("client_id") or None, seen_version=values.get("seen_version"))
@@ -83,7 +83,7 @@ def recorded_answer(row: dict) -> dict:
 
 # --- pages ---------------------------------------------------------------------
 
-@bp.get("/inspections", role=EDITOR)
+@bp.get("/inspections", role=INSPECTOR)
 def inspections_page():
     ctx = guatu()
     day = request.args.get("date") or guatu().today().isoformat()
@@ -95,7 +95,8 @@ def inspections_page():
     return render_template("inspections.html", day=day, listing=listing, results=insp.RESULTS,
                            categories=ctx.campaign.categories, default_count=ctx.campaign.inspections.count,
                            statuses={s.key: s.label for s in ctx.campaign.statuses}, days=insp.days(ctx.store)[:30],
-                           source=ctx.campaign.inspections.source or ctx.campaign.inspection_sources[0])
+                           source=ctx.campaign.inspections.source or ctx.campaign.inspection_sources[0],
+                           can_draw=principal().can(EDITOR))  # drawing the list stays an editor's job
 
 
 @bp.post("/inspections/<day>", role=EDITOR)
@@ -108,7 +109,7 @@ def draw_inspections_form(day: str):
     return redirect(url_for("workflow.inspections_page", date=day))
 
 
-@bp.post("/inspections/<day>/<fid>", role=EDITOR)
+@bp.post("/inspections/<day>/<fid>", role=INSPECTOR)
 def record_inspection_form(day: str, fid: str):
     try:
         row, _ = _record(day, fid, request.form)
@@ -118,7 +119,7 @@ def record_inspection_form(day: str, fid: str):
     return redirect(url_for("workflow.inspections_page", date=day) + f"#place-{fid}")
 
 
-@bp.get("/inspections/<day>/route.<fmt>", role=EDITOR)
+@bp.get("/inspections/<day>/route.<fmt>", role=INSPECTOR)
 def inspection_route_map(day: str, fmt: str):
     """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet."""
     ctx = guatu()
@@ -141,7 +142,7 @@ def inspection_route_map(day: str, fmt: str):
 
 # --- JSON API ------------------------------------------------------------------
 
-@bp.get("/api/inspections/<day>", role=EDITOR, doc=docs.INSPECTION_LIST)
+@bp.get("/api/inspections/<day>", role=INSPECTOR, doc=docs.INSPECTION_LIST)
 def inspections_api(day: str):
     return jsonify(_listing(day))
 
@@ -152,7 +153,7 @@ def draw_inspections_api(day: str):
     return jsonify(_listing(day)), 201
 
 
-@bp.post("/api/inspections/<day>/<fid>", role=EDITOR, doc=docs.RECORD_INSPECTION)
+@bp.post("/api/inspections/<day>/<fid>", role=INSPECTOR, doc=docs.RECORD_INSPECTION)
 def record_inspection_api(day: str, fid: str):
     """201 with the recorded row; 200 with the row recorded before when its `client_id` is sent again."""
     row, created = _record(day, fid, json_body())
@@ -179,5 +180,6 @@ def workflow_links() -> list[dict]:
     """Links to the workflow pages, for the editor's header and an editor's wall map."""
     return [{"href": url_for("workflow.inspections_page"), "label": t("inspections.nav")},
             {"href": url_for("workflow.mine_page"), "label": t("page.wf.mine")},
+            {"href": url_for("cases.cases_page"), "label": t("cases.title")},
             {"href": url_for("workflow.report_page"), "label": t("page.wf.report")},
             {"href": url_for("wall.playback_page"), "label": t("page.nav.playback")}]

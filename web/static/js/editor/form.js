@@ -5,6 +5,7 @@
  */
 import { elAttrs as el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
+import { covers, describe } from "../lib/scope.js";
 
 var form = {};
 
@@ -36,6 +37,9 @@ form.fillForm = function () {
   this.raiseSheet();
   var title = cur.isNew ? t("editor.new", { layer: layerDef.title }) : t("editor.form.title", { name: p.name, id: cur.feature.id, version: p.version });
   f.appendChild(el("h2", null, title));
+  // a place outside the user's scope (三级管理) is shown read-only: the server would refuse its save (403)
+  var readOnly = !cur.isNew && !covers(this.o.scope, p);
+  if (readOnly) f.appendChild(el("p", { className: "scope-read-only", role: "note" }, t("editor.scope.read_only", { scope: describe(this.o.scope) })));
   this.inputs = {};
   var text = function (key, label, value, type) {
     var input = el(type === "textarea" ? "textarea" : "input", { name: key });
@@ -78,6 +82,10 @@ form.fillForm = function () {
   cancel.addEventListener("click", function () { self.deselect(); });
   buttons.appendChild(cancel);
   f.appendChild(buttons);
+  if (readOnly) {
+    Array.prototype.forEach.call(f.querySelectorAll("input, select, textarea, button[data-action=save], button[data-action=shape], button[data-action=delete]"),
+      function (input) { input.disabled = true; });
+  }
 };
 
 form.formProperties = function () {

@@ -10,6 +10,7 @@
  */
 
 var ZH = {
+  "editor.scope.read_only": "只读:不在你的管理范围内({scope})",
   "wall.load_failed_retrying": "数据加载失败,正在重试……",
   "wall.tooltip.kind": "类型",
   "wall.tooltip.status": "状态",
@@ -269,6 +270,14 @@ var ZH = {
   "playback.photos.after": "整治后照片",
   "playback.photos.none": "这一处暂无照片",
   "playback.photos.caption": "{day} · {role}",
+  "casepage.photos_kept": "已上传 {n} 张照片,提交时一并附上",
+  "casepage.upload_failed": "照片上传失败",
+  "casepage.failed": "提交失败",
+  "casepage.done": "已办理:{action}",
+  "casepage.moved_on": "案件已被他人办理或已变化,页面已刷新。{reason}",
+  "casepage.kept": "你填写的内容和已上传的照片都已保留,请确认后再提交。",
+  "casepage.your_note": "你填写的说明:{note}",
+  "casepage.offline": "网络不通,未提交;内容仍在表单中,请稍后再试。",
   "wall.legend.escalated": "升级督办(橙:街道 红:指挥部)",
   "wall.tooltip.escalated": "升级督办",
   "wall.tooltip.escalated_street": "案件超时,已升级至街道",
@@ -298,6 +307,7 @@ var ZH = {
 };
 
 var EN = {
+  "editor.scope.read_only": "Read only: outside your scope ({scope})",
   "wall.load_failed_retrying": "loading the data failed; retrying…",
   "wall.tooltip.kind": "Kind",
   "wall.tooltip.status": "Status",
@@ -557,6 +567,14 @@ var EN = {
   "playback.photos.after": "Photos after",
   "playback.photos.none": "No photos of this place",
   "playback.photos.caption": "{day} · {role}",
+  "casepage.photos_kept": "{n} photos uploaded; they go with the action",
+  "casepage.upload_failed": "The photo was not uploaded",
+  "casepage.failed": "Not sent",
+  "casepage.done": "Done: {action}",
+  "casepage.moved_on": "The case was acted on or changed meanwhile; the page was reloaded. {reason}",
+  "casepage.kept": "What you wrote and the photos you uploaded are kept: check them and send again.",
+  "casepage.your_note": "What you wrote: {note}",
+  "casepage.offline": "No network: nothing was sent; the form keeps what you wrote, try again later.",
   "wall.legend.escalated": "escalated (orange: sub-district, red: district)",
   "wall.tooltip.escalated": "Escalated",
   "wall.tooltip.escalated_street": "a case is overdue, escalated to the sub-district",

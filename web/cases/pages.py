@@ -1,0 +1,66 @@
+"""The case pages, phone-first and server-rendered: the queues (`/cases`) and one case (`/cases/<layer>/<fid>/<pid>`).
+
+The queues page lists what geo/cases/queues.py answers for the reader — 待我处理, 待我核查, 我派遣的, 待派遣 or
+all — with the filters of the API (stage, 街道, 社区, unit, overdue only) as an ordinary GET form. The case page
+shows the case, its timeline and one form per action the reader may take now; its script
+(web/static/js/pages/case.js) uploads the photos through the problem photo API and sends the action to
+/api/cases/…/actions with the version the page was rendered from.
+"""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+
+from geo.cases.queues import case_rows
+from geo.responsibility import responsible_names
+from geo.scope import level_label
+from web.access.auth import accounts, csrf_token, principal
+from web.cases import shape
+from web.cases.blueprint import bp
+from web.core.context import guatu
+from web.core.photo_links import url_template
+from web.core.routes import VIEWER
+
+QUEUE_LABELS = {"handle": "cases.queue.handle", "verify": "cases.queue.verify",
+                "dispatched": "cases.queue.dispatched", "dispatch": "cases.queue.dispatch"}
+PHOTO_ROLE = {"report": "after", "confirm": "check"}  # the actions that send a photo, and its role
+
+
+def _choices(rows: list[dict]) -> dict[str, list[str]]:
+    """The sub-districts, communities and units the cases name: what the filters offer."""
+    out = {key: sorted({r[field] for r in rows if r.get(field)})
+           for key, field in (("streets", "street"), ("communities", "community"))}
+    out["units"] = sorted({r[f] for r in rows for f in ("unit", "place_unit") if r.get(f)})  # the filter takes both
+    return out
+
+
+@bp.get("/cases", role=VIEWER)
+def cases_page():
+    query = shape.query_of(request.args)
+    limit, offset = shape.page_of(request.args)
+    data = shape.listing(query, limit, offset)
+    ctx = guatu()
+    every = case_rows(ctx.store, ctx.campaign, ctx.now())
+    return render_template("cases.html", data=data, query=query, limit=limit, offset=offset,
+                           queues=QUEUE_LABELS, choices=_choices(every), stages=shape.stage_choices(),
+                           level_label=level_label)
+
+
+@bp.get("/cases/<layer_id>/<fid>/<pid>", role=VIEWER)
+def case_page(layer_id: str, fid: str, pid: str):
+    data = shape.detail(layer_id, fid, pid)
+    ctx = guatu()
+    p = principal()
+    allowed = [a["action"] for a in data["allowed"]]
+    config = {
+        "action": url_for("cases.case_action", layer_id=layer_id, fid=fid, pid=pid),
+        "photos": url_for("photos.upload_problem_photo", layer_id=layer_id, fid=fid, pid=pid),
+        "fid": fid, "version": data["feature"]["version"], "photo_url": url_template(),
+        "key": f"{layer_id}/{fid}/{pid}", "csrf": csrf_token() if data["allowed"] else "",
+    }
+    names = responsible_names(ctx.store, ctx.campaign) if {"dispatch", "redispatch"} & set(allowed) else None
+    handlers = sorted(u.username for u in accounts().users() if not u.disabled) if names else []
+    return render_template("cases_detail.html", data=data, case=data["case"], allowed=data["allowed"],
+                           config=config, photo_roles=PHOTO_ROLE, names=names, handlers=handlers,
+                           urgencies=shape.urgency_choices(), signed_in=p is not None and p.via != "public",
+                           level_label=level_label)
