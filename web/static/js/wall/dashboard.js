@@ -175,8 +175,8 @@ dashboard.renderDashboard = function (d) {
 };
 
 // --- 三级管理监控 -----------------------------------------------------------------------
-// Open cases overdue by the level they stand at, the escalated ones (a tap
-// opens the place's card), and each unit's record.
+// Open cases overdue by the level they stand at, each unit's record, and the
+// escalated cases (a tap opens the place's card).
 function rate(value) {
   return value === null || value === undefined ? "—" : value + "%";
 }
@@ -194,21 +194,6 @@ dashboard.casesSection = function (c) {
     facts.appendChild(item);
   });
   s.appendChild(facts);
-  if (c.escalated.rows.length) {
-    s.appendChild(el("h3", null, t("wall.dash.cases.escalated", { n: c.escalated.total })));
-    var list = el("ul", "guatu-alerts guatu-escalated-list");
-    c.escalated.rows.forEach(function (r) {
-      var item = el("li", "guatu-alert-row is-escalated is-" + r.level);
-      item.dataset.id = r.id;
-      item.appendChild(el("span", "guatu-alert-kind", t("wall.dash.cases.hours_late", { n: r.overdue_hours })));
-      item.appendChild(el("span", "guatu-alert-place", r.name));
-      item.appendChild(el("span", "guatu-alert-problem", r.category ? r.category + ":" + (r.problem || "") : r.problem));
-      item.appendChild(el("span", "guatu-alert-who", r.unit || r.handler || t("wall.dash.cases.no_unit")));
-      L.DomEvent.on(item, "click", function () { self.wall.select(r.layer, r.id); });
-      list.appendChild(item);
-    });
-    s.appendChild(list);
-  }
   var table = el("table", "guatu-dash-table guatu-dash-units");
   var head = el("tr");
   ["unit", "cases", "overdue", "on_time", "avg_hours", "returned"].forEach(function (k) {
@@ -227,6 +212,21 @@ dashboard.casesSection = function (c) {
     table.appendChild(tr);
   });
   s.appendChild(table);
+  if (c.escalated.rows.length) {
+    s.appendChild(el("h3", null, t("wall.dash.cases.escalated", { n: c.escalated.total })));
+    var list = el("ul", "guatu-escalated-list");
+    c.escalated.rows.forEach(function (r) {
+      var item = el("li", "guatu-alert-row is-escalated is-" + r.level);
+      item.dataset.id = r.id;
+      item.appendChild(el("span", "guatu-alert-kind", t("wall.dash.cases.hours_late", { n: r.overdue_hours })));
+      item.appendChild(el("span", "guatu-alert-place", r.name));
+      item.appendChild(el("span", "guatu-alert-problem", r.category ? r.category + ":" + (r.problem || "") : r.problem));
+      item.appendChild(el("span", "guatu-alert-who", r.unit || r.handler || t("wall.dash.cases.no_unit")));
+      L.DomEvent.on(item, "click", function () { self.wall.select(r.layer, r.id); });
+      list.appendChild(item);
+    });
+    s.appendChild(list);
+  }
   return s;
 };
 
