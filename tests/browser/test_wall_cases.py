@@ -69,5 +69,7 @@ def test_escalated_places_carry_a_triangle_and_the_card_shows_their_cases(browse
     levels = panel.locator(".guatu-dash-levels .guatu-fact")
     assert levels.count() == 3 and int(panel.locator("[data-level='district'] b").inner_text()) > 0
     assert panel.locator(".guatu-dash-units .guatu-dash-row").count() >= 1
+    units = panel.locator(".guatu-dash-units").bounding_box()
+    assert units["y"] + units["height"] <= HEIGHT  # the units' record is on the screen, not below it
     assert log.console_errors == [] and log.outside == []
     page.context.close()
