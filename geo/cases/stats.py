@@ -11,7 +11,7 @@ walk over every place:
   reported (处置完成 at least once), reported before the handling due
   (`handled_on_time`), the working minutes from its first 派遣 to its last 处置完成,
   and returned by a verifier (核查退回 at least once);
-* the escalated cases themselves, as rows (`escalated_rows`).
+* the escalated cases themselves, as rows (`PlaceCases.escalated`; how late each is, `late_hours`, when asked).
 
 `unit_records` turns the sums into shares and averages. Everything derives
 from the stored (or derived, `case_of`) case and the clock; nothing is stored.
@@ -27,10 +27,9 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import NamedTuple
 
-from geo.cases import WorkCalendar, case_of, escalation, overdue_hours, parse_duration, stage_overdue
+from geo.cases import LEVELS, WorkCalendar, case_of, escalation, overdue_hours, parse_duration, stage_overdue
 from geo.config import Campaign
 
-LEVELS = ("community", "street", "district")
 NOT_CLOSED = ("filed", "handling", "verifying", "suspended")  # open cases (a suspended one is never overdue)
 NO_UNIT = ""  # a case not yet dispatched to a unit (its row says 未派遣)
 UNIT_FIELDS = ("cases", "open", "overdue", "escalated", "reported", "on_time", "minutes", "handled_n", "returned")
