@@ -14,6 +14,7 @@ import pyproj
 import shapely
 from shapely.geometry import shape
 
+from geo.cases import ACTIONS, STAGES, action_label, stage_label
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.messages import join, t
@@ -87,16 +88,117 @@ def _problem_diff(before: list[dict], after: list[dict], campaign: Campaign) -> 
         was = old.pop(p.get("id"), None)
         title = t("history.problem_title", id=p.get("id"), category=p.get("category"))
         if was is None:
-            out.append({"field": "problems", "label": title, "before": None,
-                        "after": t("history.problem_added", description=p.get("description") or "",
-                                   status=labels.get(p.get("status"), p.get("status")))})
+            case = p.get("case") if isinstance(p.get("case"), dict) else None
+            if case and case.get("stage") in STAGES:
+                added = t("history.case.added", description=p.get("description") or "", stage=stage_label(case["stage"]))
+            else:
+                added = t("history.problem_added", description=p.get("description") or "",
+                          status=labels.get(p.get("status"), p.get("status")))
+            out.append({"field": "problems", "label": title, "before": None, "after": added})
         elif was != p:
-            changed = [f"{k}: {was.get(k)} → {p.get(k)}" for k in p if was.get(k) != p.get(k)]
-            out.append({"field": "problems", "label": title, "before": None, "after": ";".join(changed)})
+            sentences = case_sentences(p.get("id"), was.get("case"), p.get("case"), campaign, p.get("responsible"))
+            follows = CASE_FOLLOWS if sentences else ()  # fields the case keeps in step need no words of their own
+            changed = [t("history.case.field", field=k, before=_shown(k, was.get(k), labels), after=_shown(k, p.get(k), labels))
+                       for k in p if k != "case" and k not in follows and was.get(k) != p.get(k)]
+            out.append({"field": "problems", "label": title, "before": None, "after": join(";", [*sentences, *changed])})
     for p in old.values():
         out.append({"field": "problems", "label": t("history.problem", id=p.get("id")), "before": p.get("description"),
                     "after": t("history.problem_deleted")})
     return out
+
+
+# A problem's ledger fields that follow its case (geo/cases keeps them in step).
+CASE_FOLLOWS = ("status", "deadline", "responsible", "closed_on")
+
+
+def _shown(key: str, value: object, labels: dict[str, str]) -> object:
+    if key == "status":
+        return labels.get(value, value)
+    return "" if value is None else value
+
+
+def case_sentences(pid: str | None, before: dict | None, after: dict | None, campaign: Campaign,
+                   responsible: str | None = None) -> list[str]:
+    """What a case change did, one Chinese sentence per step of its timeline that `after` adds to `before`:
+    "问题 r-0001-p1:派遣给 区住建局(张三),期限 12月5日 17:30" (`responsible`: the problem's after the change,
+    which names the handler as people know them)."""
+    if not isinstance(after, dict):
+        return []
+    done = len((before or {}).get("timeline") or []) if isinstance(before, dict) else 0
+    timeline = [e for e in after.get("timeline") or [] if isinstance(e, dict)]
+    out = []
+    for n, entry in enumerate(timeline[done:], start=done):
+        latest = n == len(timeline) - 1
+        out.append(_step_sentence(t("history.problem", id=pid), entry, after if latest else None, campaign,
+                                  responsible if latest else None))
+    return out
+
+
+def _step_sentence(pid: str, entry: dict, case: dict | None, campaign: Campaign, responsible: str | None) -> str:
+    """One step: `case` is the case after it when it is the newest step (its due time is then the case's)."""
+    action = entry.get("action")
+    data = entry.get("data") if isinstance(entry.get("data"), dict) else {}
+    note = (entry.get("note") or "").strip() or t("history.case.no_note")
+    due = _when(data.get("due") or (case or {}).get("stage_due"), campaign)
+    if action in ("dispatch", "redispatch"):
+        text = t(f"history.case.{action}", pid=pid, assignee=_assignee(data, responsible), due=due)
+    elif action in ("send_back", "report", "confirm", "return", "suspend"):
+        text = t(f"history.case.{action}", pid=pid, note=note)
+    elif action in ("request_extension", "approve_extension"):
+        text = t(f"history.case.{action}", pid=pid, until=_when(data.get("until"), campaign), note=note)
+    elif action == "deny_extension":
+        text = t("history.case.deny_extension", pid=pid)
+    elif action == "resume":
+        text = t("history.case.resume", pid=pid, stage=_stage(entry.get("to")), due=due)
+    elif action == "import":  # set by a district's ledger import (geo/exchange/ledger_cases.py)
+        holder = {"unit": (case or {}).get("unit"), "handler": (case or {}).get("handler"), **data}
+        text = t("history.case.import", pid=pid, stage=_stage(entry.get("to")), assignee=_assignee(holder, responsible),
+                 due=due)
+    elif entry.get("from") is None:  # filed (立案) or made a case by the migration
+        text = t("history.case.entered", pid=pid, action=_action(action), stage=_stage(entry.get("to")))
+    else:
+        text = t("history.case.other", pid=pid, action=_action(action), before=_stage(entry.get("from")),
+                 after=_stage(entry.get("to")))
+    photos = entry.get("photos") or []
+    return t("history.case.photos", text=text, n=len(photos)) if photos else text
+
+
+def _assignee(data: dict, responsible: str | None) -> str:
+    """"区住建局(张三)": the unit and the handler — by name when the problem's responsible gives it (a dispatch
+    writes "unit name" there), else by account."""
+    unit, handler = data.get("unit"), data.get("handler")
+    if handler and responsible:
+        name = responsible.removeprefix(f"{unit} ").strip() if unit else responsible.strip()
+        handler = name or handler
+    if unit and handler:
+        return f"{unit}({handler})"
+    return unit or handler or t("history.case.nobody")
+
+
+def _stage(key: object) -> str:
+    return stage_label(key) if isinstance(key, str) and key in STAGES else str(key or "")
+
+
+def _action(key: object) -> str:
+    return action_label(key) if isinstance(key, str) and key in (*ACTIONS, *ENTERED) else str(key or "")
+
+
+ENTERED = ("file", "migrate")  # the steps that make a problem a case
+
+
+def _when(value: object, campaign: Campaign) -> str:
+    """A due date as people read it, in the campaign's time: "12月5日 17:30" (a date alone: "12月5日")."""
+    if not isinstance(value, str) or not value:
+        return t("history.case.no_due")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if len(value) <= 10:  # a date without a time
+        return t("history.case.day", month=moment.month, day=moment.day)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(campaign.timezone)
+    return t("history.case.when", month=moment.month, day=moment.day, time=moment.strftime("%H:%M"))
 
 
 def readable_history(store: Store, layer_id: str, fid: str) -> list[dict]:

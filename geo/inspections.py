@@ -34,6 +34,7 @@ import numpy as np
 import orjson
 import shapely
 
+from geo.cases import case_of, stage_label
 from geo.config import Campaign
 from geo.dates import BadDate, parse_day
 from geo.errors import BadParameters, Conflict, FieldError, NotFound, ValidationError
@@ -231,23 +232,28 @@ def generate(store: Store, campaign: Campaign, day: date, *, n: int | None = Non
 
 
 def record(store: Store, campaign: Campaign, day: date, fid: str, *, result: str,
-           user: str, scope: Scope | None = None, notes: str = "", category: str | None = None, deadline: str | None = None,
+           user: str, username: str | None = None, scope: Scope | None = None, notes: str = "",
+           category: str | None = None, deadline: str | None = None,
            layer: str | None = None, fixed: bool = False, client_id: str | None = None,
            seen_version: int | None = None) -> dict:
     """Record the inspection of one place of the day's list; returns the place's row (see `record_once`)."""
-    return record_once(store, campaign, day, fid, result=result, user=user, scope=scope, notes=notes, category=category,
+    return record_once(store, campaign, day, fid, result=result, user=user, username=username, scope=scope,
+                       notes=notes, category=category,
                        deadline=deadline, layer=layer, fixed=fixed, client_id=client_id, seen_version=seen_version)[0]
 
 
 def record_once(store: Store, campaign: Campaign, day: date, fid: str, *, result: str,
-                user: str, scope: Scope | None = None, notes: str = "", category: str | None = None, deadline: str | None = None,
+                user: str, username: str | None = None, scope: Scope | None = None, notes: str = "",
+                category: str | None = None, deadline: str | None = None,
                 layer: str | None = None, fixed: bool = False, client_id: str | None = None,
                 seen_version: int | None = None) -> tuple[dict, bool]:
     """Record the inspection of one place of the day's list; returns (the place's row, whether it was recorded now).
 
     `problem` and `relapse` open a ledger problem (`category` required) found
-    by the campaign's inspection source on `day`; `relapse` also sets the
-    place to the relapse status. `fixed` (立行立改, fixed on the spot) records
+    by the campaign's inspection source on `day`, filed as a case (立案, source
+    "inspection", due by the next morning's cut-off: 问题不过夜; `username` is
+    the recorder's account in its timeline, `user` how people read it);
+    `relapse` also sets the place to the relapse status. `fixed` (立行立改, fixed on the spot) records
     the problem as found and closed that day. The store change and the list are both
     written under the list's lock, the store change first.
 
@@ -294,14 +300,18 @@ def record_once(store: Store, campaign: Campaign, day: date, fid: str, *, result
             due = deadline or (day + timedelta(days=s.deadline_days)).isoformat()
             problem = {"category": category, "description": entry["notes"] or RESULTS[result],
                        "found_on": day.isoformat(), "found_by": s.source or campaign.inspection_sources[0],
-                       "deadline": due, "responsible": _responsible(props)}
+                       "deadline": due}
             if entry["fixed"]:
                 problem["status"] = next(p.key for p in campaign.problem_statuses if not p.open)
-            changes = add_problem(feature, problem, campaign, day)
+            # filed (立案) as a case the inspection found: to be dispatched, due by the next morning's cut-off
+            # (问题不过夜); the place's community and head stay the problem's responsible until a dispatch names one
+            changes = add_problem(feature, problem, campaign, day, now=now, user=username or user, by=user,
+                                  source="inspection")
+            changes["problems"][-1]["responsible"] = _responsible(props)
             if result == "relapse":
                 changes["status"] = s.relapse_status
-            written = store.update(row["layer"], fid, expected_version=props["version"],
-                                   user=user, properties=changes, scope=scope).feature
+            written = store.update(row["layer"], fid, expected_version=props["version"], user=user,
+                                   properties=changes, scope=scope, case_write=True).feature
             entry["problem"] = written["properties"]["problems"][-1]["id"]
             entry["version"] = written["properties"]["version"]
             row["status"] = written["properties"]["status"]
@@ -343,7 +353,8 @@ def _responsible(props: dict) -> str:
 
 
 def route_sheet(store: Store, campaign: Campaign, listing: dict) -> list[dict]:
-    """The list with what an inspector carries: 四包一 people, unit, open problems (current data)."""
+    """The list with what an inspector carries: 四包一 people, unit, open problems with their case's stage (current
+    data)."""
     roles = [(r.key, r.label) for r in campaign.roles]
     out = []
     for row in listing["places"]:
@@ -359,10 +370,17 @@ def route_sheet(store: Store, campaign: Campaign, listing: dict) -> list[dict]:
         out.append({**row, "result": result, "status": props.get("status", row.get("status")), "unit": props.get("unit"),
                     "deadline": props.get("deadline"), "version": props.get("version"),
                     "people": [{"role": label, "name": people.get(key)} for key, label in roles if people.get(key)],
-                    "open_problems": [{"id": p.get("id"), "category": p.get("category"),
-                                       "description": p.get("description"), "deadline": p.get("deadline")}
-                                      for p in open_problems(props, campaign)]})
+                    "open_problems": [_open_problem(p, campaign) for p in open_problems(props, campaign)]})
     return out
+
+
+def _open_problem(problem: dict, campaign: Campaign) -> dict:
+    """An open problem as the route sheet and the field page show it: with its case's stage and due time."""
+    case = case_of(problem, campaign)
+    due = case.get("stage_due")
+    return {"id": problem.get("id"), "category": problem.get("category"), "description": problem.get("description"),
+            "deadline": problem.get("deadline"), "stage": case["stage"], "stage_label": stage_label(case["stage"]),
+            "stage_due_local": local_time(due, campaign) if due else None}
 
 
 # --- the day's list as a wall screen shows it -------------------------------------

@@ -2431,6 +2431,63 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.report.none": {"zh": "当日无升级督办案件", "en": "No escalated case that day"},
     # --- cases in the editor, the ledger workbook, inspections (geo/exchange, geo/inspections) ------------------
     # (cases ledger: entries here)
+    "history.case.dispatch": {"zh": "{pid}:派遣给 {assignee},期限 {due}", "en": "{pid}: dispatched to {assignee}, due {due}"},
+    "history.case.redispatch": {"zh": "{pid}:重新派遣给 {assignee},期限 {due}",
+                                "en": "{pid}: dispatched again to {assignee}, due {due}"},
+    "history.case.send_back": {"zh": "{pid}:处置单位申请退回({note})", "en": "{pid}: sent back by the handler ({note})"},
+    "history.case.report": {"zh": "{pid}:处置完成,待核查({note})", "en": "{pid}: reported fixed, to be verified ({note})"},
+    "history.case.confirm": {"zh": "{pid}:核查通过,结案({note})", "en": "{pid}: verified and closed ({note})"},
+    "history.case.return": {"zh": "{pid}:核查退回,重新处置({note})", "en": "{pid}: returned by the verifier ({note})"},
+    "history.case.request_extension": {"zh": "{pid}:申请延期至 {until}({note})",
+                                       "en": "{pid}: extension requested until {until} ({note})"},
+    "history.case.approve_extension": {"zh": "{pid}:批准延期至 {until}", "en": "{pid}: extension until {until} approved"},
+    "history.case.deny_extension": {"zh": "{pid}:不同意延期", "en": "{pid}: extension denied"},
+    "history.case.suspend": {"zh": "{pid}:挂起({note})", "en": "{pid}: suspended ({note})"},
+    "history.case.resume": {"zh": "{pid}:恢复为{stage},期限 {due}", "en": "{pid}: resumed as {stage}, due {due}"},
+    "history.case.other": {"zh": "{pid}:{action}({before} → {after})", "en": "{pid}: {action} ({before} → {after})"},
+    "history.case.entered": {"zh": "{pid}:{action},{stage}", "en": "{pid}: {action}, {stage}"},
+    "history.case.added": {"zh": "新增:{description};案件阶段:{stage}", "en": "added: {description}; case stage: {stage}"},
+    "history.case.import": {"zh": "{pid}:台账导入修改案件,现为{stage},处置 {assignee},期限 {due}",
+                            "en": "{pid}: case set by a ledger import, now {stage}, handled by {assignee}, due {due}"},
+    "history.case.photos": {"zh": "{text},照片 {n} 张", "en": "{text}, {n} photo(s)"},
+    "history.case.no_note": {"zh": "未填说明", "en": "no note"},
+    "history.case.no_due": {"zh": "未定", "en": "not set"},
+    "history.case.nobody": {"zh": "未指定", "en": "nobody named"},
+    "history.case.when": {"zh": "{month}月{day}日 {time}", "en": "{month}/{day} {time}"},
+    "history.case.day": {"zh": "{month}月{day}日", "en": "{month}/{day}"},
+    "page.insp.stage_due": {"zh": "(本阶段限 {due})", "en": " (stage due {due})"},
+    "ledger_xlsx.unknown_stage": {"zh": "问题台账第 {row} 行:没有“{value}”这个案件阶段;可填:{stages}",
+                                  "en": "问题台账 row {row}: “{value}” is not a case stage; use one of: {stages}"},
+    "ledger_xlsx.unknown_urgency": {"zh": "问题台账第 {row} 行:没有“{value}”这个紧急程度;可填:{urgencies}",
+                                    "en": "问题台账 row {row}: “{value}” is not an urgency; use one of: {urgencies}"},
+    "ledger_xlsx.bad_due": {"zh": "问题台账第 {row} 行:“{value}”不是时间;请填如 2026-12-05 17:30",
+                            "en": "问题台账 row {row}: “{value}” is not a time; write e.g. 2026-12-05 17:30"},
+    "ledger_xlsx.follows_case": {
+        "zh": "问题 {pid} 的“{column}”随案件变化,不能在台账里直接修改;请在案件页办理,或由指挥部修改“案件阶段”等列",
+        "en": "“{column}” of problem {pid} follows its case and is not edited in the ledger; act on the case page, "
+              "or have the district command change the case columns",
+    },
+    "ledger_xlsx.case_edit_refused": {
+        "zh": "只有指挥部(全区范围)可以通过台账导入修改案件阶段、处置人和期限(问题:{problems};你的范围:{scope})",
+        "en": "only the district command (the whole district) may set case stages, handlers and due times by importing "
+              "the ledger (problems: {problems}; your scope: {scope})",
+    },
+    "ledger_xlsx.yes": {"zh": "是", "en": "yes"},
+    "history.case.field": {"zh": "{field}:{before} → {after}", "en": "{field}: {before} → {after}"},
+    # --- polish A ---------------------------------------------------------------------------------------------
+    # (polish A: entries here)
+    # --- polish B ---------------------------------------------------------------------------------------------
+    # (polish B: entries here)
+    # --- polish C ---------------------------------------------------------------------------------------------
+    # (polish C: entries here)
+    # --- polish D ---------------------------------------------------------------------------------------------
+    # (polish D: entries here)
+    # --- polish E ---------------------------------------------------------------------------------------------
+    # (polish E: entries here)
+    # --- polish F ---------------------------------------------------------------------------------------------
+    # (polish F: entries here)
+    # --- polish G ---------------------------------------------------------------------------------------------
+    # (polish G: entries here)
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)
     # wall map: loading, tooltip
@@ -2613,9 +2670,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.ledger.description": {"zh": "问题描述", "en": "Description"},
     "editor.ledger.deadline": {"zh": "整改时限", "en": "Due"},
     "editor.ledger.responsible": {"zh": "责任人", "en": "Responsible"},
-    "editor.ledger.status": {"zh": "状态", "en": "State"},
     "editor.ledger.edit": {"zh": "编辑", "en": "Edit"},
-    "editor.ledger.close": {"zh": "销号", "en": "Close the problem"},
     "editor.ledger.add": {"zh": "新增问题", "en": "Add a problem"},
     "editor.ledger.found_on": {"zh": "发现日期", "en": "Found on"},
     "editor.ledger.found_by": {"zh": "发现方式", "en": "Found by"},
@@ -2801,6 +2856,31 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.dash.cases.col.returned": {"zh": "退回率", "en": "Returned"},
     # the editor's ledger with cases
     # (editor cases scripts: entries here)
+    "field.problem_stage": {"zh": "{category}({stage})", "en": "{category} ({stage})"},
+    "editor.ledger.stage": {"zh": "案件阶段", "en": "Case stage"},
+    "editor.ledger.overdue": {"zh": "逾期", "en": "overdue"},
+    "editor.ledger.case_link": {"zh": "案件", "en": "Case"},
+    "editor.ledger.case_link_title": {"zh": "打开案件页:派遣、处置、核查、结案都在那里办理",
+                                      "en": "Open the case page: dispatch, handling, verification and closing happen there"},
+    "editor.ledger.loop_hint": {
+        "zh": "问题的状态、整改时限和责任人随案件流转(立案 → 派遣 → 处置 → 核查 → 结案),不在这里修改;请在案件页办理。",
+        "en": "A problem's state, due date and responsible follow its case (filed → dispatched → handled → verified → "
+              "closed) and are not edited here; act on the case page.",
+    },
+    # polish A (scripts)
+    # (polish A scripts: entries here)
+    # polish B (scripts)
+    # (polish B scripts: entries here)
+    # polish C (scripts)
+    # (polish C scripts: entries here)
+    # polish D (scripts)
+    # (polish D scripts: entries here)
+    # polish E (scripts)
+    # (polish E scripts: entries here)
+    # polish F (scripts)
+    # (polish F scripts: entries here)
+    # polish G (scripts)
+    # (polish G scripts: entries here)
 }
 
 

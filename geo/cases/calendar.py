@@ -84,10 +84,13 @@ class WorkCalendar:
         """The working periods (begin, end) from `start` on, the first cut at `start`."""
         local = start.astimezone(self.zone)
         day = local.date()
-        for _ in range(MAX_DAYS):
+        idle = 0  # days in a row without working time: a calendar with none in ten years is a broken one
+        while idle < MAX_DAYS:
+            idle += 1
             if self.is_working_day(day):
                 begin, end = self._at(day, self.cal.day_start), self._at(day, self.cal.day_end)
                 if end > local:
+                    idle = 0
                     yield max(begin, local), end
             day += timedelta(days=1)
         raise RuntimeError("the calendar has no working day in ten years")
@@ -115,14 +118,28 @@ class WorkCalendar:
         return self.add_seconds(start, seconds)
 
     def working_seconds(self, start: datetime, end: datetime) -> float:
-        """Working time between two instants (0 when `end` is not after `start`)."""
+        """Working time between two instants (0 when `end` is not after `start`). The days between are counted,
+        not walked period by period, so a case overdue for years costs one pass over its days."""
         if end <= start:
             return 0.0
-        total = 0.0
-        for begin, stop in self._segments(start):
-            if begin >= end:
-                break
-            total += (min(stop, end) - begin).total_seconds()
-            if stop >= end:
-                break
-        return total
+        first, last = start.astimezone(self.zone), end.astimezone(self.zone)
+        if first.date() == last.date():
+            return self._worked(first.date(), first, last)
+        total = self._worked(first.date(), first, None) + self._worked(last.date(), None, last)
+        day = first.date() + timedelta(days=1)
+        whole = 0
+        while day < last.date():
+            whole += self.is_working_day(day)
+            day += timedelta(days=1)
+        return total + whole * self.day_seconds
+
+    def _worked(self, day: date, after: datetime | None, before: datetime | None) -> float:
+        """The working time of `day` between `after` and `before` (None: the day's own start or end)."""
+        if not self.is_working_day(day):
+            return 0.0
+        begin, end = self._at(day, self.cal.day_start), self._at(day, self.cal.day_end)
+        if after is not None:
+            begin = max(begin, after)
+        if before is not None:
+            end = min(end, before)
+        return max(0.0, (end - begin).total_seconds())

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from geo.config import Campaign, Layer
 from geo.errors import BadParameters, FieldError
@@ -85,10 +86,11 @@ def export_layer(store: Store, layer_id: str, fmt: str, *,
     if fmt not in EXPORT_FORMATS:
         raise BadParameters([FieldError("format", t("export.unknown_format", format=repr(fmt), formats=", ".join(EXPORT_FORMATS)))])
     chosen = select_features(store.features(layer_id), parse_filters(filters, store.campaign))
-    return export_features(chosen, layer, store.campaign, fmt)
+    return export_features(chosen, layer, store.campaign, fmt, now=store.clock())
 
 
-def export_features(features: list[dict], layer: Layer, campaign: Campaign, fmt: str) -> ExportFile:
+def export_features(features: list[dict], layer: Layer, campaign: Campaign, fmt: str, *, now: datetime) -> ExportFile:
+    """The places as a file of format `fmt`; the ledger workbook shows each case as it stands at `now`."""
     suffix, mimetype = EXPORT_FORMATS[fmt]
     filename = f"{layer.id}{suffix}"
     if fmt == "geojson":
@@ -96,7 +98,7 @@ def export_features(features: list[dict], layer: Layer, campaign: Campaign, fmt:
     elif fmt == "xlsx":
         from geo.exchange.ledger_xlsx import write_ledger
 
-        data = write_ledger(features, layer, campaign)
+        data = write_ledger(features, layer, campaign, now)
     else:
         styles = {s.key: f"BRUSH(fc:{s.color}b0);PEN(c:{s.color}ff,w:3px)" for s in campaign.statuses}
         with private_dir() as tmp:

@@ -23,7 +23,8 @@ commit fail with `Conflict` instead of overwriting that edit.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
@@ -37,6 +38,7 @@ from geo.exchange.archive import UploadLimits, check_size, file_error, private_d
 from geo.exchange.attributes import DBF_TEXT_BYTES, Incoming
 from geo.exchange.dbf import codec_for
 from geo.exchange.formats import GEO_SUFFIXES, SHAPEFILE_PARTS, ReadResult, find_datasets, read_datasets
+from geo.exchange.ledger_cases import CaseEdit, case_unchanged, merge_cases, stamp_importer
 from geo.messages import t
 from geo.scope import OutOfScope, Scope, check_write
 from geo.store.base import Op, Store
@@ -66,6 +68,7 @@ class ItemReport:
     errors: list[dict] = field(default_factory=list)  # {"field", "message"} of a rejection
     notes: list[str] = field(default_factory=list)
     repaired: bool = False
+    case_edits: list[str] = field(default_factory=list)  # problems whose case a ledger row sets (the district's)
 
 
 @dataclass
@@ -160,11 +163,14 @@ def build_preview(store: Store, layer: Layer, read: ReadResult, *, file: str, fm
     plan: list[dict] = []
     seen: dict[str, str] = {}
     retired = store.retired_ids(layer.id, {i.id for i in read.items if i.id is not None and i.id not in current})
+    now = store.clock()
     for incoming in read.items:
         report, op = _preview_one(incoming, layer, store.campaign, current, seen, repair=options.repair,
-                                  updates_only=updates_only, retired=retired)
+                                  updates_only=updates_only, retired=retired, now=now)
         if op is not None and scope is not None:
             report, op = _within(scope, report, op, current)
+        if op is not None and report.case_edits and not may_edit_cases(scope):
+            report, op = _case_edits_refused(report, scope), None
         items.append(report)
         if op is not None:
             plan.append(asdict(op))
@@ -190,6 +196,18 @@ def _within(scope: Scope, report: ItemReport, op: Op, current: dict[str, dict]) 
     return report, op
 
 
+def may_edit_cases(scope: Scope | None) -> bool:
+    """Whether an import may set cases' stages, handlers and due times: the district's command (a scope covering
+    the whole district) or the command line (no scope)."""
+    return scope is None or scope.everywhere
+
+
+def _case_edits_refused(report: ItemReport, scope: Scope) -> ItemReport:
+    message = t("ledger_xlsx.case_edit_refused", problems="、".join(report.case_edits), scope=scope.describe())
+    return ItemReport("reject", report.where, report.id, report.name, errors=[{"field": "案件阶段", "message": message}],
+                      notes=report.notes, case_edits=report.case_edits)
+
+
 def _reject(item: Incoming, errors: list[FieldError], name: str | None = None) -> tuple[ItemReport, None]:
     return ItemReport("reject", item.where, item.id, name or _name(item.properties),
                       errors=[{"field": e.field, "message": e.message} for e in errors], notes=list(item.notes)), None
@@ -201,7 +219,8 @@ def _name(props: dict) -> str | None:
 
 
 def _preview_one(item: Incoming, layer: Layer, campaign: Campaign, current: dict[str, dict], seen: dict[str, str], *,
-                 repair: bool, updates_only: bool, retired: set[str] = frozenset()) -> tuple[ItemReport, Op | None]:
+                 repair: bool, updates_only: bool, retired: set[str] = frozenset(),
+                 now: datetime) -> tuple[ItemReport, Op | None]:
     if item.errors:
         return _reject(item, item.errors)
     fid = item.id
@@ -217,7 +236,7 @@ def _preview_one(item: Incoming, layer: Layer, campaign: Campaign, current: dict
         if fid in retired:  # a deleted place's id: never given again (the commit would be refused)
             return _reject(item, [FieldError("id", t("ids.used_before", id=fid, layer=layer.title), fid)])
         return _preview_add(item, layer, campaign, repair=repair)
-    return _preview_change(item, existing, layer, campaign, repair=repair)
+    return _preview_change(item, existing, layer, campaign, repair=repair, now=now)
 
 
 def _preview_add(item: Incoming, layer: Layer, campaign: Campaign, *, repair: bool) -> tuple[ItemReport, Op | None]:
@@ -246,10 +265,10 @@ def _preview_add(item: Incoming, layer: Layer, campaign: Campaign, *, repair: bo
 
 
 def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Campaign, *,
-                    repair: bool) -> tuple[ItemReport, Op | None]:
+                    repair: bool, now: datetime) -> tuple[ItemReport, Op | None]:
     fid = existing["id"]
     base = {k: v for k, v in existing["properties"].items() if k not in SYSTEM_PROPERTIES}
-    if _says_the_same(item, base, existing["geometry"]):  # most rows of a re-imported export: skip validation
+    if _says_the_same(item, base, existing["geometry"], campaign):  # most rows of a re-imported export: skip validation
         return ItemReport("unchanged", item.where, fid, base.get("name"), notes=list(item.notes)), None
     props = {**base, **item.properties}
     notes = list(item.notes)
@@ -263,8 +282,13 @@ def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Camp
             else:
                 people.pop(role, None)
         props["people"] = people
+    cases = CaseEdit([])
     if item.problem_patches:
-        props["problems"] = _merge_problems(base.get("problems") or [], item.problem_patches, fid)
+        merged = _merge_problems(base.get("problems") or [], item.problem_patches, fid)
+        cases = merge_cases(base.get("problems") or [], merged, item.problem_patches, campaign, now)
+        if cases.errors:
+            return _reject(item, cases.errors, base.get("name"))
+        props["problems"] = cases.problems
     votes = {v for v, _ in item.status_votes if v != base.get("status")}
     if len(votes) > 1:
         where = "; ".join(f"{v} at {w}" for v, w in item.status_votes if v in votes)
@@ -298,13 +322,15 @@ def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Camp
         fields.extend(_problem_changes(base.get("problems") or [], new_props.get("problems") or []) if key == "problems" else [key])
     if geometry_changed:
         fields.append("geometry")
-    report = ItemReport("change", item.where, fid, name, fields=fields, notes=notes, repaired=bool(checked.notes))
+    report = ItemReport("change", item.where, fid, name, fields=fields, notes=notes, repaired=bool(checked.notes),
+                        case_edits=cases.edited)
     op = Op("update", layer.id, fid, {k: new_props.get(k) for k in changed},
-            clean["geometry"] if geometry_changed else None, expected_version=version)
+            clean["geometry"] if geometry_changed else None, expected_version=version,
+            cases=cases.case_write and "problems" in changed)  # filed or set cases: the store's case write path
     return report, op
 
 
-def _says_the_same(item: Incoming, base: dict, geometry: dict) -> bool:
+def _says_the_same(item: Incoming, base: dict, geometry: dict, campaign: Campaign) -> bool:
     """The file repeats the stored place exactly (the stored place was validated when written)."""
     if not all(_same(v, base.get(k)) for k, v in item.properties.items()):
         return False
@@ -318,7 +344,9 @@ def _says_the_same(item: Incoming, base: dict, geometry: dict) -> bool:
         current = {p.get("id"): p for p in base.get("problems") or []}
         for patch in item.problem_patches:
             entry = current.get(patch.get("id"))
-            if entry is None or any(not _same(v, entry.get(k)) for k, v in patch.items()):
+            if entry is None or any(not _same(v, entry.get(k)) for k, v in patch.items() if k != "case"):
+                return False
+            if not case_unchanged(patch.get("case"), entry, campaign):
                 return False
     return item.geometry is None or same_geometry(item.geometry, geometry)
 
@@ -342,10 +370,10 @@ def _merge_problems(current: list[dict], patches: list[dict], fid: str) -> list[
     next_number = max(numbers, default=0) + 1
     for patch in patches:
         pid = patch.get("id")
-        if pid in index:
-            out[index[pid]].update({k: v for k, v in patch.items() if k != "id"})
+        if pid in index:  # (a row's case columns are merged by geo/exchange/ledger_cases.py)
+            out[index[pid]].update({k: v for k, v in patch.items() if k not in ("id", "case")})
             continue
-        entry = dict(patch)
+        entry = {k: v for k, v in patch.items() if k != "case"}
         if not pid:
             entry["id"] = f"{fid}-p{next_number}"
             next_number += 1
@@ -411,6 +439,10 @@ def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, ski
     ops = [Op(**op) for op in preview.plan]
     if not ops:
         return CommitResult(preview.layer, [], [], store.revision(), ["nothing to import: the layer already matches the file"])
+    if any(i.case_edits for i in preview.items if i.action == "change") and not may_edit_cases(scope):
+        raise OutOfScope(t("ledger_xlsx.case_edit_refused", scope=scope.describe(),
+                           problems="、".join(p for i in preview.items for p in i.case_edits)), scope=scope)
+    ops = [replace(op, properties=stamp_importer(op.properties, user)) if op.cases and op.properties else op for op in ops]
     try:
         results = store.apply(ops, user=user, repair=bool(preview.options.get("repair")), scope=scope)
     except Conflict as exc:

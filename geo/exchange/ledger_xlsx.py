@@ -2,16 +2,21 @@
 
 `write_ledger` makes two sheets: 问题台账, one row per problem with its place
 (编号, 名称, 街道, 社区, 点位状态) and the problem's 问题编号, 类别, 问题描述,
-发现日期, 发现方式, 整改时限, 责任人, 状态, 销号日期; and 点位, one row per
-place. Headers are bold and frozen, columns sized, dates are real dates and
-statuses are their Chinese labels (with a drop-down of the allowed ones).
+发现日期, 发现方式, 整改时限, 责任人, 状态, 销号日期, then its case (案件,
+geo/cases): 案件阶段, 紧急程度, 处置单位, 处置人, 派遣人, 核查人, 阶段期限 (the
+stage's due time in campaign time), 逾期, 督办层级 (the escalation level when
+escalated) and 退回次数; and 点位, one row per place. Headers are bold and
+frozen, columns sized, dates are real dates and statuses, stages and urgencies
+are their Chinese labels (with a drop-down of the allowed ones).
 
 `read_ledger` reads such a workbook back, edited, into `Incoming` updates by
 id, which go through the same preview and commit as any import: a place's
 fields from 点位 (整改状态, 时间节点, 责任单位, 四包一, 备注, …), its
 problems from 问题台账 merged by 问题编号 (a row without one is a new
 problem). 点位状态 may be edited on either sheet; two different new values
-for one place are refused. Columns may be reordered or removed (a removed
+for one place are refused. The case columns are merged by
+geo/exchange/ledger_cases.py: new problems are filed as cases, and only the
+district's command may set a case's stage, handler or due time. Columns may be reordered or removed (a removed
 column keeps the current values); the other place columns of 问题台账 are
 for reading only.
 """
@@ -22,15 +27,17 @@ import io
 import zipfile
 import zlib
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import Cell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from geo.cases import STAGES, case_of, escalation, stage_label, stage_overdue
+from geo.cases.model import instant, iso
 from geo.config import Campaign, Layer
 from geo.errors import FieldError
 from geo.exchange.archive import UploadLimits, check_zip, file_error
@@ -38,6 +45,7 @@ from geo.exchange.attributes import Incoming, as_date, as_int, as_text, is_blank
 from geo.exchange.cells import text_cell, text_row
 from geo.exchange.formats import ReadResult, SourceInfo
 from geo.messages import t
+from geo.scope import level_label
 
 # What openpyxl raises on a workbook whose parts are missing, truncated or not XML: a file's fault, not ours.
 UNREADABLE = (KeyError, ValueError, TypeError, IndexError, AttributeError, OSError, EOFError, zlib.error,
@@ -52,6 +60,15 @@ PROBLEM_COLUMNS = {
     "发现日期": ("found_on", 12), "发现方式": ("found_by", 14), "整改时限": ("deadline", 12),
     "责任人": ("responsible", 18), "状态": ("status", 10), "销号日期": ("closed_on", 12),
 }
+# the problem's case (案件, geo/cases): its stage and who holds it; 逾期 and 督办层级 are derived, for reading only
+CASE_COLUMNS = {
+    "案件阶段": ("case.stage", 12), "紧急程度": ("case.urgency", 8), "处置单位": ("case.unit", 16),
+    "处置人": ("case.handler", 12), "派遣人": ("case.dispatcher", 12), "核查人": ("case.verified_by", 12),
+    "阶段期限": ("case.stage_due", 17), "逾期": ("case.overdue", 6), "督办层级": ("case.level", 12),
+    "退回次数": ("case.returns", 8),
+}
+CASE_READ_ONLY = ("case.overdue", "case.level", "case.returns")
+DUE_FORMAT = "yyyy-mm-dd hh:mm"
 PLACE_COLUMNS_HEAD = {
     "编号": ("id", 12), "名称": ("name", 22), "类型": ("kind", 12), "街道": ("street", 14), "社区": ("community", 12),
     "整改状态": ("status", 10), "时间节点": ("deadline", 12), "责任单位": ("unit", 16),
@@ -65,8 +82,9 @@ _XLSX_RATIO = 1000.0  # spreadsheet XML compresses far better than GIS data
 
 # --- writing ----------------------------------------------------------------
 
-def write_ledger(features: list[dict], layer: Layer, campaign: Campaign) -> bytes:
-    """The workbook's bytes: 问题台账 (one row per problem) and 点位 (one row per place)."""
+def write_ledger(features: list[dict], layer: Layer, campaign: Campaign, now: datetime) -> bytes:
+    """The workbook's bytes: 问题台账 (one row per problem, with its case as it stands at `now`) and 点位 (one
+    row per place)."""
     labels = {s.key: s.label for s in campaign.statuses}
     problem_labels = {p.key: p.label for p in campaign.problem_statuses}
     open_keys = campaign.open_problem_statuses
@@ -80,12 +98,15 @@ def write_ledger(features: list[dict], layer: Layer, campaign: Campaign) -> byte
             rows.append([f["id"], p.get("name"), p.get("street"), p.get("community"), labels.get(p.get("status"), p.get("status")),
                          item.get("id"), item.get("category"), item.get("description"), _date(item.get("found_on")),
                          item.get("found_by"), _date(item.get("deadline")), item.get("responsible"),
-                         problem_labels.get(item.get("status"), item.get("status")), _date(item.get("closed_on"))])
+                         problem_labels.get(item.get("status"), item.get("status")), _date(item.get("closed_on")),
+                         *_case_cells(item, campaign, now)])
     ws = wb.create_sheet(PROBLEM_SHEET)
     _choices(ws, 5, [s.label for s in campaign.statuses], len(rows))
     _choices(ws, 13, [p.label for p in campaign.problem_statuses], len(rows))
     _choices(ws, 7, list(campaign.categories), len(rows))
-    _fill(ws, PROBLEM_COLUMNS, rows, status_column=5, status_styles=status_styles)
+    _choices(ws, 15, [stage_label(k) for k in STAGES], len(rows))
+    _choices(ws, 16, [u.label for u in campaign.cases.urgencies], len(rows))
+    _fill(ws, PROBLEM_COLUMNS | CASE_COLUMNS, rows, status_column=5, status_styles=status_styles)
 
     roles = {r.label: (f"role:{r.key}", 10) for r in campaign.roles}
     columns = {**PLACE_COLUMNS_HEAD, **roles, **PLACE_COLUMNS_TAIL}
@@ -106,6 +127,24 @@ def write_ledger(features: list[dict], layer: Layer, campaign: Campaign) -> byte
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _case_cells(problem: dict, campaign: Campaign, now: datetime) -> list[Any]:
+    """The CASE_COLUMNS of one problem: its case as stored, or as an older problem is read (`case_of`)."""
+    case = case_of(problem, campaign)
+    urgencies = {u.key: u.label for u in campaign.cases.urgencies}
+    level = escalation(case, campaign, now)
+    return [stage_label(case["stage"]), urgencies.get(case.get("urgency"), case.get("urgency")), case.get("unit"),
+            case.get("handler"), case.get("dispatcher"), case.get("verified_by"),
+            local_due(case.get("stage_due"), campaign), t("ledger_xlsx.yes") if stage_overdue(case, now) else None,
+            level_label(level["level"]) if level["escalated"] else None, case.get("returns") or 0]
+
+
+def local_due(stamp: str | None, campaign: Campaign) -> datetime | None:
+    """A stored instant as the campaign's wall-clock time, without a zone (what a spreadsheet cell holds)."""
+    if not stamp:
+        return None
+    return instant(stamp).astimezone(campaign.timezone).replace(tzinfo=None)
 
 
 def _date(value: Any) -> date | Any:
@@ -149,6 +188,10 @@ def _fill(ws, columns: dict[str, tuple[str, int]], rows: list[list], *, status_c
     top = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         out = text_row(ws, list(row))  # a text starting with = + - @ stays text, never a formula
+        for i, value in enumerate(row):
+            if isinstance(value, datetime):  # a due time: shown to the minute
+                out[i] = cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = DUE_FORMAT
         for i in wrap:
             if row[i] is not None:
                 out[i] = cell = out[i] if isinstance(out[i], Cell) else text_cell(ws, row[i])
@@ -220,8 +263,8 @@ def _read_workbook(wb, filename: str, campaign: Campaign) -> ReadResult:
 
 
 def _sheet_rows(ws, known: dict[str, str], id_key: str, result: ReadResult,
-                places: dict[str, Incoming]) -> tuple[list[tuple[str, dict, Incoming]], int]:
-    """A sheet's rows that name a place, each as (where, cells by key, the place's Incoming), and how many
+                places: dict[str, Incoming]) -> tuple[list[tuple[str, int, dict, Incoming]], int]:
+    """A sheet's rows that name a place, each as (where, row number, cells by key, the place's Incoming), and how many
     rows are not blank; a row without the place id becomes a rejected item. Columns are found by their
     header (`known`: header → key)."""
     rows = ws.iter_rows(values_only=True)
@@ -247,7 +290,7 @@ def _sheet_rows(ws, known: dict[str, str], id_key: str, result: ReadResult,
         if is_blank(pid):
             result.items.append(Incoming(where=where, errors=[FieldError(id_label, t("import.row_needs_id"), where)]))
             continue
-        out.append((where, cell, _place(places, pid, where)))
+        out.append((where, n, cell, _place(places, pid, where)))
     return out, count
 
 
@@ -262,7 +305,7 @@ def _read_places(ws, campaign: Campaign, places: dict[str, Incoming], result: Re
     roles = {r.label: f"role:{r.key}" for r in campaign.roles}
     known = {h: k for h, (k, _) in {**PLACE_COLUMNS_HEAD, **PLACE_COLUMNS_TAIL}.items()} | roles
     rows, count = _sheet_rows(ws, known, "id", result, places)
-    for where, cell, item in rows:
+    for where, _, cell, item in rows:
         for key, value in cell.items():
             if key in ("id", "problem_count", "open_count"):
                 continue
@@ -282,9 +325,9 @@ def _read_places(ws, campaign: Campaign, places: dict[str, Incoming], result: Re
 
 
 def _read_problems(ws, campaign: Campaign, places: dict[str, Incoming], result: ReadResult) -> int:
-    known = {h: k for h, (k, _) in PROBLEM_COLUMNS.items()}
+    known = {h: k for h, (k, _) in (PROBLEM_COLUMNS | CASE_COLUMNS).items()}
     rows, count = _sheet_rows(ws, known, "place", result, places)
-    for where, cell, item in rows:
+    for where, row, cell, item in rows:
         if not is_blank(cell.get("place_status")):
             item.status_votes.append((status_key(as_text(cell["place_status"]), campaign), where))
         patch: dict[str, Any] = {"id": None if is_blank(cell.get("id")) else as_text(cell["id"])}
@@ -298,5 +341,68 @@ def _read_problems(ws, campaign: Campaign, places: dict[str, Incoming], result: 
             patch["status"] = problem_status_key(as_text(cell["status"]), campaign)
         if patch["id"] is None and "category" in patch and not patch["category"]:
             item.errors.append(FieldError("类别", t("import.problem_needs_category"), where))
+        case, errors = _read_case(cell, campaign, where, row)
+        item.errors.extend(errors)
+        if case:
+            patch["case"] = case
         item.problem_patches = (item.problem_patches or []) + [patch]
     return count
+
+
+def _read_case(cell: dict, campaign: Campaign, where: str, row: int) -> tuple[dict, list[FieldError]]:
+    """The case fields a row sets (those of its columns the sheet has; 逾期, 督办层级 and 退回次数 are derived
+    and only read), and what is wrong with them, naming the row and the column."""
+    headers = {key: header for header, (key, _) in CASE_COLUMNS.items()}
+    case: dict[str, Any] = {}
+    errors = []
+    stages = {stage_label(k): k for k in STAGES}
+    urgencies = {u.label: u.key for u in campaign.cases.urgencies}
+    for key in CASE_COLUMNS.values():
+        name = key[0]
+        if name not in cell or name in CASE_READ_ONLY:
+            continue
+        field, value = name[5:], cell[name]
+        if field == "stage":
+            if is_blank(value):
+                continue  # a blank stage keeps the case as it is (a new problem is filed)
+            text = as_text(value)
+            case["stage"] = stages.get(text, text if text in STAGES else None)
+            if case["stage"] is None:
+                errors.append(FieldError(headers[name], t("ledger_xlsx.unknown_stage", row=row, value=text,
+                                                          stages="、".join(stages)), where))
+        elif field == "urgency":
+            if is_blank(value):
+                continue
+            text = as_text(value)
+            case["urgency"] = urgencies.get(text, text if text in urgencies.values() else None)
+            if case["urgency"] is None:
+                errors.append(FieldError(headers[name], t("ledger_xlsx.unknown_urgency", row=row, value=text,
+                                                          urgencies="、".join(urgencies)), where))
+        elif field == "stage_due":
+            due = _stored_due(value, campaign)
+            if due is False:
+                errors.append(FieldError(headers[name], t("ledger_xlsx.bad_due", row=row, value=as_text(value)), where))
+            else:
+                case["stage_due"] = due
+        else:
+            case[field] = None if is_blank(value) else as_text(value)
+    return case, errors
+
+
+def _stored_due(value: Any, campaign: Campaign) -> str | None | bool:
+    """A due time from its cell (a date-time, or text "2026-12-05 17:30") in campaign time, as a stored UTC
+    instant; None for a blank cell, False when it is not a time."""
+    if is_blank(value):
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return False
+    if not isinstance(value, datetime):
+        if isinstance(value, date):
+            value = datetime.combine(value, datetime.min.time())
+        else:
+            return False
+    local = value.replace(tzinfo=campaign.timezone) if value.tzinfo is None else value
+    return iso(local + timedelta(microseconds=500_000))  # to the nearest second: a spreadsheet keeps a float

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from geo.cases import stage_label
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
@@ -182,23 +183,32 @@ def test_delete_asks_for_confirmation(browser, server, campaign_dir):
     assert "c-0005" not in {f["id"] for f in store(campaign_dir).features("courtyards")}
 
 
-def test_add_and_close_a_problem_in_the_ledger(browser, server, campaign_dir):
+def test_a_problem_added_in_the_ledger_is_filed_as_a_case_and_links_to_its_case_page(browser, server, campaign_dir):
     page, _ = editor_page(browser, server)
     click_feature(page, "c-0006")
     assert "状态随台账自动变化" in page.inner_text("section.ledger .rule")
     page.click("button[data-action=problem-add]")
+    assert page.locator(".problem-form select[name=status]").count() == 0  # the case loop alone moves a problem on
     page.select_option(".problem-form select[name=category]", "飞线充电")
     page.fill(".problem-form textarea[name=description]", "<b>剪飞线</b> 30 余根")
     page.click("button[data-action=problem-save]")
     page.wait_for_selector(".message-ok")
-    problems = store(campaign_dir).get("courtyards", "c-0006")["properties"]["problems"]
-    new = problems[-1]
+    new = store(campaign_dir).get("courtyards", "c-0006")["properties"]["problems"][-1]
     assert new["description"] == "<b>剪飞线</b> 30 余根" and new["status"] == "open"
-    assert page.locator(f"tr[data-problem='{new['id']}'] td").nth(1).inner_text() == "<b>剪飞线</b> 30 余根"
-    page.locator(f"tr[data-problem='{new['id']}'] button[data-action=problem-close]").click()
-    page.wait_for_selector(f"tr[data-problem='{new['id']}'] td:has-text('已销号')")
-    closed = store(campaign_dir).get("courtyards", "c-0006")["properties"]["problems"][-1]
-    assert closed["status"] == "closed" and closed["closed_on"]
+    assert new["case"]["stage"] == "filed" and new["case"]["source"] == "planner"
+    row = page.locator(f"tr[data-problem='{new['id']}']")
+    assert row.locator("td").nth(1).inner_text() == "<b>剪飞线</b> 30 余根"
+    assert row.locator("td.case-stage").inner_text() == stage_label("filed")
+    assert row.locator("button[data-action=problem-close]").count() == 0
+    assert row.locator("td.case-due").inner_text() == "2026-11-25 11:30"  # 立案 4 working hours, campaign time
+    older = page.locator("tr[data-problem='c-0006-p1']")  # closed before cases: read as a closed case
+    assert older.locator("td.case-stage").inner_text() == stage_label("closed")
+    link = row.locator("a[data-action=problem-case]")
+    assert link.get_attribute("href") == f"/cases/courtyards/c-0006/{new['id']}"
+    link.click()
+    page.wait_for_url(f"**/cases/courtyards/c-0006/{new['id']}")
+    assert page.locator("#case").get_attribute("data-stage") == "filed"
+    assert page.locator("[data-case-stage]").inner_text() == stage_label("filed")
 
 
 def test_the_map_as_it_stood_on_a_past_day(browser, server, campaign_dir, clock):

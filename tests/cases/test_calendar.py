@@ -127,3 +127,30 @@ def test_a_campaign_without_a_cases_section_gets_the_defaults():
     assert cases.limits == {"filed": "4h", "handling": "3d", "verifying": "1d"} and not cases.calendar.holidays
     assert cases.problem_status == {"filed": "open", "handling": "in_progress", "verifying": "in_progress",
                                     "suspended": "in_progress", "closed": "closed"}
+
+
+def test_a_friday_evening_deadline_runs_over_an_adjusted_saturday_and_a_holiday_monday(campaign):
+    cal = replace(campaign.cases.calendar, holidays=frozenset({date(2026, 12, 28)}),
+                  working_days=frozenset({date(2026, 12, 26)}))
+    work = WorkCalendar(cal, campaign.timezone)
+    friday_evening = local(campaign, 2026, 12, 25, 19, 30)  # after the working day has ended
+    # Saturday 26 is an adjusted working day (调休上班); Sunday 27 is not; Monday 28 is a holiday
+    assert work.add_working(friday_evening, "1d") == local(campaign, 2026, 12, 26, 17, 30)
+    assert work.add_working(friday_evening, "2d") == local(campaign, 2026, 12, 29, 17, 30)
+    assert work.add_working(friday_evening, "4h") == local(campaign, 2026, 12, 26, 13, 0)
+
+
+def test_working_time_over_a_long_span_counts_every_working_day_once(campaign):
+    work = WorkCalendar.of(campaign)
+    start, end = local(campaign, 2026, 11, 2, 12, 0), local(campaign, 2027, 2, 1, 10, 0)
+    walked = sum((min(stop, end) - begin).total_seconds() for begin, stop in _periods(work, start, end))
+    assert work.working_seconds(start, end) == walked
+    # a problem from before cases, with no day found, is years overdue: counted, not refused
+    assert work.working_seconds(local(campaign, 2000, 1, 3, 9, 0), end) > 25 * 250 * work.day_seconds
+
+
+def _periods(work, start, end):
+    for begin, stop in work._segments(start):
+        if begin >= end:
+            return
+        yield begin, stop

@@ -14,7 +14,8 @@ from geo.messages import t
 from tests.exchange.conftest import LAYER
 
 PROBLEM_HEADERS = ["点位编号", "点位名称", "街道", "社区", "点位状态", "问题编号", "类别", "问题描述", "发现日期", "发现方式",
-                   "整改时限", "责任人", "状态", "销号日期"]
+                   "整改时限", "责任人", "状态", "销号日期", "案件阶段", "紧急程度", "处置单位", "处置人", "派遣人", "核查人",
+                   "阶段期限", "逾期", "督办层级", "退回次数"]
 
 
 def _workbook(store, **filters):
@@ -62,12 +63,11 @@ def test_the_places_sheet_has_one_row_per_place_with_its_people_and_counts(store
     assert ws.freeze_panes == "A2"
 
 
-def test_an_edited_ledger_updates_statuses_and_problems_by_id(store, places):
+def test_an_edited_ledger_updates_places_by_id_and_files_new_problems_as_cases(store, places):
     wb = _workbook(store)
     problems, sheet = wb["问题台账"], wb["点位"]
     sheet.cell(2, _column(sheet, "整改状态")).value = "整改中"
-    problems.cell(2, _column(problems, "状态")).value = "已销号"
-    problems.cell(2, _column(problems, "销号日期")).value = datetime(2026, 11, 26)
+    problems.cell(2, _column(problems, "问题描述")).value = "三号楼、五号楼飞线充电"
     problems.append(["c-0002", None, None, None, None, None, "消防通道", "消防通道被占用", datetime(2026, 11, 25),
                      "每日随机督导", datetime(2026, 11, 26), "祥和社区", "待整改", None])
 
@@ -75,20 +75,36 @@ def test_an_edited_ledger_updates_statuses_and_problems_by_id(store, places):
 
     assert preview.counts == {"add": 0, "change": 2, "unchanged": 1, "reject": 0}, preview.items
     first = next(i for i in preview.items if i.id == "c-0001")
-    assert first.fields == ["problems.c-0001-p1.closed_on", "problems.c-0001-p1.status", "status"]
+    assert first.fields == ["problems.c-0001-p1.description", "status"]
     second = next(i for i in preview.items if i.id == "c-0002")
-    assert second.fields == ["problems.c-0002-p1 (new)"]
+    assert second.fields == ["problems.c-0002-p1 (new)"] and second.case_edits == []
 
     commit_import(store, preview, user="督导组")
 
     props = store.get(LAYER, "c-0001")["properties"]
     assert props["status"] == "in_progress"
-    assert props["problems"][0] | {} == {**places[0]["properties"]["problems"][0], "status": "closed", "closed_on": "2026-11-26"}
+    assert props["problems"][0] == {**places[0]["properties"]["problems"][0], "description": "三号楼、五号楼飞线充电"}
     assert store.get(LAYER, "c-0001")["geometry"] == places[0]["geometry"]
     new = store.get(LAYER, "c-0002")["properties"]["problems"]
+    case = new[0].pop("case")  # filed (立案) as the editor files one: with a deadline and a responsible, being handled
     assert new == [{"id": "c-0002-p1", "category": "消防通道", "description": "消防通道被占用", "found_on": "2026-11-25",
-                    "found_by": "每日随机督导", "deadline": "2026-11-26", "responsible": "祥和社区", "status": "open",
-                    "closed_on": None}]
+                    "found_by": "每日随机督导", "deadline": "2026-11-26", "responsible": "祥和社区",
+                    "status": "in_progress", "closed_on": None}]
+    assert case["stage"] == "handling" and case["source"] == "planner" and case["unit"] == "祥和社区"
+    assert case["timeline"][0]["action"] == "file" and case["timeline"][0]["by"] == "督导组"
+
+
+def test_a_problem_closed_by_its_status_cell_is_refused_naming_the_column(store, places):
+    """The case loop closes a problem (核查通过 → 结案), never a status typed into the ledger."""
+    wb = _workbook(store)
+    problems = wb["问题台账"]
+    problems.cell(2, _column(problems, "状态")).value = "已销号"
+    problems.cell(2, _column(problems, "销号日期")).value = datetime(2026, 11, 26)
+    preview = preview_upload(store, LAYER, _save(wb), "台账.xlsx")
+    rejected = preview.rejected[0]
+    assert rejected.id == "c-0001" and rejected.where == "点位 row 2"
+    assert {e["field"] for e in rejected.errors} == {"状态", "销号日期"}
+    assert rejected.errors[0]["message"] == t("ledger_xlsx.follows_case", column="状态", pid="c-0001-p1")
 
 
 def test_the_place_status_may_be_edited_on_the_problem_sheet(store, places):

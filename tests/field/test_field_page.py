@@ -63,6 +63,11 @@ def test_the_cards_follow_the_route_and_the_page_fits_a_phone(browser, server):
     assert server.places[0]["street"] in first.locator(".field-meta").inner_text()
     assert first.locator(".field-outcome").inner_text() == "待督导"
     assert [b.inner_text() for b in first.locator(".field-toggle").all()] == ["正常", "发现问题", "反弹"]
+    # each open problem with its case's stage (a place of the demo with two open problems, being handled)
+    village = next(p for p in server.places if len(p["open_problems"]) == 2)
+    assert card(page, village["id"]).locator(".field-problems").inner_text() == "未销号问题 2 个:" + "、".join(
+        f"{q['category']}({q['stage_label']})" for q in village["open_problems"])
+    assert [q["stage_label"] for q in village["open_problems"]] == ["处置中", "处置中"]
     camera = first.locator("input[type=file]")
     assert camera.get_attribute("accept") == "image/*" and camera.get_attribute("capture") == "environment"
 

@@ -97,8 +97,8 @@ def _wall_options(html: str) -> dict:
 def test_an_editors_wall_links_to_the_workflow_pages_and_a_display_screen_does_not(app, editor):
     client, _ = editor
     options = _wall_options(client.get("/wall").get_data(as_text=True))
-    assert [link["href"] for link in options["links"]] == ["/inspections", "/mine", "/reports/daily", "/wall/playback"]
-    assert [link["label"] for link in options["links"]] == ["督导", "我的点位", "日报", "进度回放"]
+    assert [link["href"] for link in options["links"]] == ["/inspections", "/mine", "/cases", "/reports/daily", "/wall/playback"]
+    assert [link["label"] for link in options["links"]] == ["督导", "我的点位", "案件", "日报", "进度回放"]
     assert options["api"]["inspections"] == "/api/wall/inspections"
     assert options["api"]["milestones"] == "/api/progress/milestones"
     head = _display(app, "/wall?inspections=1")

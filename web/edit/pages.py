@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
+from geo.cases import STAGES, stage_label
 from geo.errors import GuatuError
 from geo.history import readable_history, revert_op
 from geo.ledger import explain_rule
@@ -38,6 +39,8 @@ def editor():
                    for x in c.layers],
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
+        "caseStages": {key: stage_label(key) for key in STAGES},  # the ledger shows each problem's case stage
+        "serverNow": ctx.now().isoformat(),  # the campaign's clock: a case is overdue by it, not by the desk's
         "links": [
             {"href": url_for("edit.import_page"), "label": t("page.import.title")},
             {"href": url_for("edit.export_page"), "label": t("page.export.title")},
@@ -54,6 +57,7 @@ def editor():
             "dossier": url_for("printing.place_dossier", layer_id="__layer__", fid="__id__"),
             "basemaps": url_for("wall.basemap_list"),
             "photo": url_template(),
+            "casePage": request.script_root + "/cases/__layer__/__id__/__pid__",  # a problem's case (web/cases)
         },
         "timezone": c.timezone.key,
         "banner": banner_options("map"),  # web/core/problem_banner.py

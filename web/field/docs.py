@@ -17,7 +17,12 @@ _PLACE = {
         "version": {"type": ["integer", "null"],
                     "description": "The place's version now: sent back with a result as `seen_version`."},
         "people": {"type": "array", "items": {"type": "object"}},
-        "open_problems": {"type": "array", "items": {"type": "object"}},
+        "open_problems": {"type": "array", "description": "Open problems, each with its case's stage.", "items": {
+            "type": "object", "properties": {
+                "id": _TEXT, "category": _TEXT, "description": _TEXT, "deadline": _TEXT,
+                "stage": {"type": "string", "description": "The case's stage: filed, handling, verifying, suspended."},
+                "stage_label": {"type": "string"},
+                "stage_due_local": {**_TEXT, "description": "When the stage is due, YYYY-MM-DD HH:MM (campaign time)."}}}},
         "result": {"type": ["object", "null"], "description": "The recorded result, if any."},
         "last_result": {"type": ["object", "null"], "description": "The place's last inspection before the day: "
                                                                     "date, result, label."},

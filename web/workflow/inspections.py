@@ -66,7 +66,8 @@ def _generate(day: str, values: dict) -> dict:
 def _record(day: str, fid: str, values: dict) -> tuple[dict, bool]:
     ctx = guatu()
     return insp.record_once(ctx.store, ctx.campaign, insp.check_day(day), fid, result=values.get("result") or "",
-                            user=acting_user(), scope=acting_scope(), notes=values.get("notes") or "",
+                            user=acting_user(), username=principal().username, scope=acting_scope(),
+                            notes=values.get("notes") or "",
                             category=values.get("category") or None, deadline=values.get("deadline") or None,
                             layer=values.get("layer") or None, fixed=yes_no(values, "fixed", parameter=False),
                             client_id=values.get("client_id") or None, seen_version=values.get("seen_version"))

@@ -1,10 +1,14 @@
 /*
  * The problem ledger (问题台账) of the selected place in the editor: the
- * table, the form of one problem (with its photos), closing (销号) and saving. Methods of
- * Editor (editor/editor.js composes them).
+ * table with each problem's case (stage, unit/handler, due, overdue, a link
+ * to its case page), the form of one problem (with its photos) and saving.
+ * A problem's status is not edited here: it follows its case, which moves
+ * only through the case loop (派遣 → 处置 → 核查 → 结案) on the case page.
+ * Methods of Editor (editor/editor.js composes them).
  */
 import { elAttrs as el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
+import { caseSummary, casePageUrl } from "./case-view.js";
 import { option } from "./form.js";
 
 var ledger = {};
@@ -19,34 +23,40 @@ ledger.fillLedger = function () {
   this.fillPhotos(); // the place's photos (editor/photos.js)
   if (!cur || cur.isNew) { box.hidden = true; return; }
   box.hidden = false;
-  var labels = {};
-  this.o.problemStatuses.forEach(function (p) { labels[p.key] = p.label; });
+  var view = {
+    openStatuses: this.o.problemStatuses.filter(function (s) { return s.open; }).map(function (s) { return s.key; }),
+    timeZone: this.o.timezone, stageLabels: this.o.caseStages,
+  };
+  var now = this.caseClock();
   box.appendChild(el("h2", null, t("editor.ledger.title")));
   box.appendChild(el("p", { className: "rule" }, this.o.ruleExplanation));
+  box.appendChild(el("p", { className: "hint case-hint" }, t("editor.ledger.loop_hint")));
   var problems = cur.feature.properties.problems || [];
   var table = el("table", { className: "problems" });
   var head = el("tr");
-  ["category", "description", "deadline", "responsible", "status"].forEach(function (k) { head.appendChild(el("th", null, t("editor.ledger." + k))); });
+  ["category", "description", "stage", "responsible", "deadline"].forEach(function (k) { head.appendChild(el("th", null, t("editor.ledger." + k))); });
   head.appendChild(el("th", null, ""));
   table.appendChild(head);
   problems.forEach(function (p) {
-    var row = el("tr", { dataset: { problem: p.id } });
-    [p.category, p.description, p.deadline, p.responsible, labels[p.status] || p.status].forEach(function (v) {
-      row.appendChild(el("td", null, v || ""));
-    });
+    var c = caseSummary(p, view, now);
+    var row = el("tr", { dataset: { problem: p.id, stage: c.stage } });
+    row.appendChild(el("td", null, p.category || ""));
+    row.appendChild(el("td", null, p.description || ""));
+    row.appendChild(el("td", { className: "case-stage" }, c.label));
+    row.appendChild(el("td", { className: "case-who" }, c.who));
+    var due = el("td", { className: "case-due" }, c.due);
+    if (c.overdue) {
+      row.classList.add("is-overdue");
+      due.appendChild(el("span", { className: "badge overdue" }, t("editor.ledger.overdue")));
+    }
+    row.appendChild(due);
     var cell = el("td");
     var edit = el("button", { type: "button", dataset: { action: "problem-edit" } }, t("editor.ledger.edit"));
     edit.addEventListener("click", function () { self.problemForm(p); });
     cell.appendChild(edit);
-    var isOpen = self.o.problemStatuses.some(function (s) { return s.key === p.status && s.open; });
-    if (isOpen) {
-      var close = el("button", { type: "button", dataset: { action: "problem-close" } }, t("editor.ledger.close"));
-      close.addEventListener("click", function () {
-        var closed = self.o.problemStatuses.filter(function (s) { return !s.open; })[0].key;
-        self.saveProblem(p.id, { status: closed });
-      });
-      cell.appendChild(close);
-    }
+    cell.appendChild(el("a", { href: casePageUrl(self.o.api.casePage, cur.layerId, cur.feature.id, p.id),
+                               className: "case-link", title: t("editor.ledger.case_link_title"),
+                               dataset: { action: "problem-case" } }, t("editor.ledger.case_link")));
     row.appendChild(cell);
     table.appendChild(row);
   });
@@ -56,6 +66,15 @@ ledger.fillLedger = function () {
   box.appendChild(add);
   this.problemBox = el("div", { className: "problem-form" });
   box.appendChild(this.problemBox);
+};
+
+// The campaign's time now: the server's clock when the page was made, moved on by the desk's since.
+ledger.caseClock = function () {
+  if (this.clockOffset === undefined) {
+    var server = Date.parse(this.o.serverNow);
+    this.clockOffset = isNaN(server) ? 0 : server - Date.now();
+  }
+  return new Date(Date.now() + this.clockOffset);
 };
 
 ledger.problemForm = function (problem) {
@@ -72,20 +91,13 @@ ledger.problemForm = function (problem) {
   var desc = el("textarea", { name: "description" });
   desc.value = p.description || "";
   add("description", t("editor.ledger.description"), desc);
-  ["found_on", "deadline"].forEach(function (k) {
-    var i = el("input", { name: k, type: "date" });
-    i.value = p[k] || "";
-    add(k, t(k === "found_on" ? "editor.ledger.found_on" : "editor.ledger.deadline"), i);
-  });
+  var found = el("input", { name: "found_on", type: "date" });
+  found.value = p.found_on || "";
+  add("found_on", t("editor.ledger.found_on"), found);
   var by = el("input", { name: "found_by" });
   by.value = p.found_by || "";
   add("found_by", t("editor.ledger.found_by"), by);
-  var resp = el("input", { name: "responsible" });
-  resp.value = p.responsible || "";
-  add("responsible", t("editor.ledger.responsible"), resp);
-  var st = el("select", { name: "status" });
-  this.o.problemStatuses.forEach(function (s) { st.appendChild(option(s.key, s.label, s.key === (p.status || "open"))); });
-  add("status", t("editor.ledger.status"), st);
+  // no status, deadline or responsible: they follow the case (dispatch sets them, the loop closes it)
   form.appendChild(el("button", { type: "submit", dataset: { action: "problem-save" } }, t(problem ? "editor.ledger.save" : "editor.ledger.create")));
   form.addEventListener("submit", function (e) {
     e.preventDefault();

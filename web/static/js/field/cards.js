@@ -33,7 +33,9 @@ export function makeCard(place, list, actions) {
   card.append(meta);
   var problems = place.open_problems || [];
   card.append(el("p", "field-problems", problems.length
-    ? t("field.open_problems", { n: problems.length, list: problems.map(function (q) { return q.category; }).join("、") })
+    ? t("field.open_problems", { n: problems.length, list: problems.map(function (q) {
+      return q.stage_label ? t("field.problem_stage", { category: q.category, stage: q.stage_label }) : q.category;
+    }).join("、") })
     : t("field.no_problems")));
   if (place.last_result) {
     card.append(el("p", "field-last", t("field.last_result",

@@ -161,9 +161,7 @@ var ZH = {
   "editor.ledger.description": "问题描述",
   "editor.ledger.deadline": "整改时限",
   "editor.ledger.responsible": "责任人",
-  "editor.ledger.status": "状态",
   "editor.ledger.edit": "编辑",
-  "editor.ledger.close": "销号",
   "editor.ledger.add": "新增问题",
   "editor.ledger.found_on": "发现日期",
   "editor.ledger.found_by": "发现方式",
@@ -304,6 +302,12 @@ var ZH = {
   "wall.dash.cases.col.on_time": "按时处置",
   "wall.dash.cases.col.avg_hours": "平均处置(工时)",
   "wall.dash.cases.col.returned": "退回率",
+  "field.problem_stage": "{category}({stage})",
+  "editor.ledger.stage": "案件阶段",
+  "editor.ledger.overdue": "逾期",
+  "editor.ledger.case_link": "案件",
+  "editor.ledger.case_link_title": "打开案件页:派遣、处置、核查、结案都在那里办理",
+  "editor.ledger.loop_hint": "问题的状态、整改时限和责任人随案件流转(立案 → 派遣 → 处置 → 核查 → 结案),不在这里修改;请在案件页办理。",
 };
 
 var EN = {
@@ -458,9 +462,7 @@ var EN = {
   "editor.ledger.description": "Description",
   "editor.ledger.deadline": "Due",
   "editor.ledger.responsible": "Responsible",
-  "editor.ledger.status": "State",
   "editor.ledger.edit": "Edit",
-  "editor.ledger.close": "Close the problem",
   "editor.ledger.add": "Add a problem",
   "editor.ledger.found_on": "Found on",
   "editor.ledger.found_by": "Found by",
@@ -601,6 +603,12 @@ var EN = {
   "wall.dash.cases.col.on_time": "On time",
   "wall.dash.cases.col.avg_hours": "Avg (working h)",
   "wall.dash.cases.col.returned": "Returned",
+  "field.problem_stage": "{category} ({stage})",
+  "editor.ledger.stage": "Case stage",
+  "editor.ledger.overdue": "overdue",
+  "editor.ledger.case_link": "Case",
+  "editor.ledger.case_link_title": "Open the case page: dispatch, handling, verification and closing happen there",
+  "editor.ledger.loop_hint": "A problem's state, due date and responsible follow its case (filed → dispatched → handled → verified → closed) and are not edited here; act on the case page.",
 };
 
 // The table for a language tag ("en", "en-US", "zh-CN", ""): English for en*, else Chinese.
