@@ -61,11 +61,7 @@ def handling_minutes(case: dict, campaign: Campaign) -> int | None:
             reported = _at(step.get("at"))
     if dispatched is None or reported is None or reported < dispatched:
         return None
-    try:
-        seconds = WorkCalendar.of(campaign).working_seconds(dispatched, reported)
-    except RuntimeError:  # more than the ten years of days the calendar walks: plain time
-        seconds = (reported - dispatched).total_seconds()
-    return int(seconds // 60)
+    return int(WorkCalendar.of(campaign).working_seconds(dispatched, reported) // 60)
 
 
 class CaseFacts(NamedTuple):
@@ -171,13 +167,8 @@ def place_cases(order: int, layer_id: str, fid: str, props: dict, campaign: Camp
 
 def late_hours(case: dict, now: datetime, campaign: Campaign) -> float | None:
     """How late a case (or an escalated case's row: its stage and stage_due) is at `now`, in working hours
-    (`geo.cases.overdue_hours`); None when it is not. A due beyond what the calendar counts (a problem of ten years
-    ago, read as a case) is counted in plain hours."""
-    shown = {"stage": case.get("stage"), "stage_due": case.get("stage_due")}
-    try:
-        return overdue_hours(shown, now, campaign)
-    except RuntimeError:  # geo.cases.WorkCalendar walks at most ten years of days
-        return overdue_hours(shown, now)
+    (`geo.cases.overdue_hours`); None when it is not."""
+    return overdue_hours({"stage": case.get("stage"), "stage_due": case.get("stage_due")}, now, campaign)
 
 
 def add_units(into: dict[str, list], units: Iterable[tuple[str, tuple]], sign: int = 1) -> None:
