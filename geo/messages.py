@@ -2531,17 +2531,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.field.people": {"zh": "责任人", "en": "Responsible people"},
     "editor.field.notes": {"zh": "备注", "en": "Notes"},
     "editor.field.problems": {"zh": "台账", "en": "Ledger"},
-    "editor.conflict.field": {"zh": "{field} → {value}", "en": "{field} → {value}"},
-    "editor.conflict.geometry": {"zh": "图形已被修改", "en": "the shape was changed"},
-    "editor.conflict.nothing": {"zh": "无字段变化", "en": "no field changed"},
-    "editor.conflict.refused": {
-        "zh": "保存被拒绝:这处地点在您编辑期间已被「{who}」修改(现为第 {version} 版)。对方的修改:{changes}。",
-        "en": "Save refused: this place was changed by “{who}” while you were editing it (now version {version}). "
-              "Their changes: {changes}.",
-    },
     "editor.conflict.reload": {"zh": "载入最新版本(放弃我的修改)", "en": "Load the latest version (drop my changes)"},
     "editor.conflict.reloaded": {"zh": "已载入最新版本。", "en": "The latest version is loaded."},
-    "editor.conflict.overwrite": {"zh": "仍然保存(覆盖对方的修改)", "en": "Save anyway (overwrite their changes)"},
     # wall map: title, legend, search, card
     "wall.as_of": {"zh": "数据截至 {time}", "en": "data as of {time}"},
     "wall.filter.statuses": {"zh": "状态:", "en": "Statuses: "},
@@ -2688,8 +2679,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.as_of.show": {"zh": "查看当日地图", "en": "Show the map on that day"},
     "editor.as_of.exit": {"zh": "回到当前", "en": "Back to now"},
     "editor.hint": {
-        "zh": "点击地图上的地点进行编辑;按住 Ctrl 点击可多选。",
-        "en": "Click a place on the map to edit it; Ctrl-click to select several.",
+        "zh": "点击地图上的地点或按名称查找进行编辑;按住 Ctrl 点击可多选;按 Esc 取消绘制、形状编辑或关闭当前地点。",
+        "en": "Click a place on the map or find it by name to edit it; Ctrl-click to select several; Esc cancels drawing "
+              "or reshaping, or closes the place.",
     },
     # editor: the panel as a bottom sheet on a phone (editor/sheet.js)
     "editor.sheet.raise": {"zh": "▲ 展开编辑面板", "en": "▲ Open the editing panel"},
@@ -2869,6 +2861,54 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # polish A (scripts)
     # (polish A scripts: entries here)
+    # the editor's conflict table (editor/conflict.js, editor/conflict-view.js)
+    "editor.conflict.intro": {
+        "zh": "保存被拒绝:这处地点在您编辑期间已被「{who}」修改(现为第 {version} 版)。下表只列出您和对方不同的字段,"
+              "请逐项选择保留哪一个,再保存到第 {version} 版之上;未列出的内容都保留对方的版本。",
+        "en": "Save refused: “{who}” changed this place while you were editing it (now version {version}). The table lists "
+              "only the fields where you differ; choose per field which to keep, then save on top of version {version}; "
+              "everything not listed stays as they saved it.",
+    },
+    "editor.conflict.intro_none": {
+        "zh": "这处地点在您编辑期间已被「{who}」修改(现为第 {version} 版),但您和对方的字段没有不同之处;"
+              "可以直接保存到第 {version} 版之上。",
+        "en": "“{who}” changed this place while you were editing it (now version {version}), but none of your fields "
+              "differ from theirs; you can save on top of version {version}.",
+    },
+    "editor.conflict.col.field": {"zh": "字段", "en": "Field"},
+    "editor.conflict.col.mine": {"zh": "你的值", "en": "Your value"},
+    "editor.conflict.col.theirs": {"zh": "对方的值", "en": "Their value"},
+    "editor.conflict.col.base": {"zh": "原值", "en": "Original value"},
+    "editor.conflict.col.choice": {"zh": "保存哪个", "en": "Keep"},
+    "editor.conflict.keep_mine": {"zh": "保留我的", "en": "Keep mine"},
+    "editor.conflict.take_theirs": {"zh": "采用对方的", "en": "Take theirs"},
+    "editor.conflict.empty": {"zh": "(空)", "en": "(empty)"},
+    "editor.conflict.shape": {"zh": "图形", "en": "Shape"},
+    "editor.conflict.shape_base": {"zh": "原图形", "en": "the original shape"},
+    "editor.conflict.shape_changed": {"zh": "修改后的图形({points} 个顶点)", "en": "a changed shape ({points} vertices)"},
+    "editor.conflict.ledger_kept": {
+        "zh": "台账:对方新增 {added} 条、修改 {changed} 条、删除 {removed} 条问题(台账不会被覆盖)",
+        "en": "ledger: they added {added}, changed {changed} and removed {removed} problem(s) (the ledger is never overwritten)",
+    },
+    "editor.conflict.save": {"zh": "按所选保存(第 {version} 版之上)", "en": "Save as chosen (on top of version {version})"},
+    "editor.conflict.delete_intro": {
+        "zh": "删除被拒绝:这处地点在您打开后已被「{who}」修改(现为第 {version} 版)。请先查看对方的修改。",
+        "en": "Delete refused: “{who}” changed this place after you opened it (now version {version}). Look at their "
+              "changes first.",
+    },
+    "editor.conflict.delete_anyway": {"zh": "仍然删除第 {version} 版", "en": "Delete version {version} anyway"},
+    # the editor's search, keys, bulk change and names on the map
+    "editor.search.label": {"zh": "按名称查找地点", "en": "Find a place by name"},
+    "editor.search.placeholder": {"zh": "输入地点名称", "en": "type a place's name"},
+    "editor.search.none": {"zh": "没有找到", "en": "nothing found"},
+    "editor.search.count": {"zh": "找到 {n} 处", "en": "{n} found"},
+    "editor.esc.draw_cancelled": {"zh": "已取消绘制。", "en": "Drawing cancelled."},
+    "editor.esc.shape_cancelled": {"zh": "已取消形状编辑,图形恢复原样。", "en": "Shape editing cancelled; the shape is as it was."},
+    "editor.esc.discard_ask": {
+        "zh": "放弃对「{name}」未保存的修改并关闭?", "en": "Discard the unsaved changes to “{name}” and close it?",
+    },
+    "editor.bulk.choose": {"zh": "请选择状态", "en": "choose a status"},
+    "editor.bulk.confirm": {"zh": "将 {n} 处改为「{status}」?", "en": "Set {n} place(s) to “{status}”?"},
     # polish B (scripts)
     # (polish B scripts: entries here)
     # polish C (scripts)
