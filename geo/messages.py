@@ -2837,6 +2837,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish D scripts: entries here)
     # polish E (scripts)
     # (polish E scripts: entries here)
+    "wall.search.results": {"zh": "搜索结果", "en": "Search results"},
+    "wall.card.label": {"zh": "点位详情", "en": "Place details"},
+    "wall.zoom_in": {"zh": "放大地图", "en": "Zoom in"},
+    "wall.zoom_out": {"zh": "缩小地图", "en": "Zoom out"},
+    "wall.map_label": {"zh": "作战地图", "en": "Campaign map"},
     # polish F (scripts)
     # (polish F scripts: entries here)
     # polish G (scripts)

@@ -282,6 +282,11 @@ var ZH = {
   "editor.ledger.case_link": "案件",
   "editor.ledger.case_link_title": "打开案件页:派遣、处置、核查、结案都在那里办理",
   "editor.ledger.loop_hint": "问题的状态、整改时限和责任人随案件流转(立案 → 派遣 → 处置 → 核查 → 结案),不在这里修改;请在案件页办理。",
+  "wall.search.results": "搜索结果",
+  "wall.card.label": "点位详情",
+  "wall.zoom_in": "放大地图",
+  "wall.zoom_out": "缩小地图",
+  "wall.map_label": "作战地图",
 };
 
 var EN = {
@@ -557,6 +562,11 @@ var EN = {
   "editor.ledger.case_link": "Case",
   "editor.ledger.case_link_title": "Open the case page: dispatch, handling, verification and closing happen there",
   "editor.ledger.loop_hint": "A problem's state, due date and responsible follow its case (filed → dispatched → handled → verified → closed) and are not edited here; act on the case page.",
+  "wall.search.results": "Search results",
+  "wall.card.label": "Place details",
+  "wall.zoom_in": "Zoom in",
+  "wall.zoom_out": "Zoom out",
+  "wall.map_label": "Campaign map",
 };
 
 // The table for a language tag ("en", "en-US", "zh-CN", ""): English for en*, else Chinese.
