@@ -12,7 +12,7 @@
  */
 import dashboard from "./dashboard.js";
 import { OVERDUE_STROKE } from "./theme.js";
-import { darken, el, elAttrs, formatTime, panelControl } from "../lib/dom.js";
+import { darken, el, elAttrs, formatTime, inkOn, panelControl } from "../lib/dom.js";
 import { openLightbox } from "../lib/lightbox.js";
 import { t } from "../lib/messages.js";
 import { forDisplay } from "../lib/photos.js";
@@ -101,6 +101,10 @@ Panels.prototype.buildLegend = function () {
     var swatch = el("span", "guatu-swatch");
     swatch.style.background = s.color;
     swatch.style.borderColor = darken(s.color, 0.45);
+    if (s.hatch) { // as the map draws it (wall/canvas.js)
+      swatch.classList.add("is-hatched");
+      swatch.style.backgroundImage = "repeating-linear-gradient(-45deg, transparent 0 0.25em, " + inkOn(s.color) + " 0.25em 0.37em)";
+    }
     item.appendChild(swatch);
     item.appendChild(el("span", "guatu-legend-label", s.label));
     var count = el("span", "guatu-legend-count", "—");
