@@ -2484,6 +2484,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish D: entries here)
     # --- polish E ---------------------------------------------------------------------------------------------
     # (polish E: entries here)
+    "page.err.nav": {"zh": "站内导航", "en": "Site navigation"},
+    "page.err.nav_edit": {"zh": "编辑地图", "en": "Edit the map"},
+    "page.err.code": {"zh": "错误代码 {code}", "en": "Error code {code}"},
+    "page.err.back": {"zh": "返回上一页", "en": "Back to the previous page"},
+    "page.err.home": {"zh": "回到作战图首页", "en": "Go to the wall map"},
+    "page.err.sign_in_other": {"zh": "以其他账户登录", "en": "Sign in as someone else"},
+    "page.err.403": {"zh": "没有权限打开此页", "en": "You may not open this page"},
+    "page.err.403_text": {"zh": "你的账户无权打开此页;请换一个有权限的账户登录,或联系管理员",
+                          "en": "your account may not open this page; sign in with an account that may, or ask the administrator"},
+    "page.err.404": {"zh": "找不到此页", "en": "Page not found"},
+    "page.err.404_text": {"zh": "没有地址为 {path} 的页面;请检查链接,或从上方导航进入",
+                          "en": "there is no page at {path}; check the link, or use the navigation above"},
+    "page.err.405": {"zh": "此页不接受这种操作", "en": "This page does not take that request"},
+    "page.err.405_text": {"zh": "{path} 不接受 {method} 请求;请用页面上的按钮和链接操作",
+                          "en": "{path} does not take {method} requests; use the page's buttons and links"},
+    "page.err.500": {"zh": "服务器出错了", "en": "Something went wrong on the server"},
+    "page.err.503": {"zh": "服务暂不可用", "en": "Service unavailable"},
+    "page.err.503_text": {"zh": "服务暂时无法应答;请稍后刷新此页", "en": "the service cannot answer now; reload this page later"},
     # --- polish F ---------------------------------------------------------------------------------------------
     # (polish F: entries here)
     # --- polish G ---------------------------------------------------------------------------------------------
@@ -2917,6 +2935,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish D scripts: entries here)
     # polish E (scripts)
     # (polish E scripts: entries here)
+    "wall.search.results": {"zh": "搜索结果", "en": "Search results"},
+    "wall.card.label": {"zh": "点位详情", "en": "Place details"},
+    "wall.zoom_in": {"zh": "放大地图", "en": "Zoom in"},
+    "wall.zoom_out": {"zh": "缩小地图", "en": "Zoom out"},
+    "wall.map_label": {"zh": "作战地图", "en": "Campaign map"},
     # polish F (scripts)
     # (polish F scripts: entries here)
     # polish G (scripts)

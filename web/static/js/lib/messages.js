@@ -329,6 +329,11 @@ var ZH = {
   "editor.esc.discard_ask": "放弃对「{name}」未保存的修改并关闭?",
   "editor.bulk.choose": "请选择状态",
   "editor.bulk.confirm": "将 {n} 处改为「{status}」?",
+  "wall.search.results": "搜索结果",
+  "wall.card.label": "点位详情",
+  "wall.zoom_in": "放大地图",
+  "wall.zoom_out": "缩小地图",
+  "wall.map_label": "作战地图",
 };
 
 var EN = {
@@ -651,6 +656,11 @@ var EN = {
   "editor.esc.discard_ask": "Discard the unsaved changes to “{name}” and close it?",
   "editor.bulk.choose": "choose a status",
   "editor.bulk.confirm": "Set {n} place(s) to “{status}”?",
+  "wall.search.results": "Search results",
+  "wall.card.label": "Place details",
+  "wall.zoom_in": "Zoom in",
+  "wall.zoom_out": "Zoom out",
+  "wall.map_label": "Campaign map",
 };
 
 // The table for a language tag ("en", "en-US", "zh-CN", ""): English for en*, else Chinese.

@@ -13,11 +13,34 @@
  *                      eachLayer/getLayers/getBounds of a Leaflet group
  */
 import { lngLatBox } from "./place.js";
+import { inkOn } from "../lib/dom.js";
 
 var CELL = 128; // px: hit-test grid
 var TINY = 16; // px: a place smaller than this on screen gets a square for its overdue ring (see _draw)
 var SMALL = 24; // px: … and smaller than this a hairline outline
 var D2R = Math.PI / 180;
+var HATCH = 9; // px between the stripes of a hatched status (times the wall's scale)
+
+// Diagonal stripes in the ink that shows on `colour` (dark on light fills, white on dark), `k` times the size
+var hatches = {};
+function hatchPattern(ctx, colour, k) {
+  var ink = inkOn(colour);
+  var key = ink + "|" + k;
+  if (hatches[key]) return hatches[key];
+  var size = Math.max(4, Math.round(HATCH * k));
+  var tile = document.createElement("canvas");
+  tile.width = tile.height = size;
+  var t = tile.getContext("2d");
+  t.strokeStyle = ink;
+  t.lineWidth = Math.max(1, 1.6 * k);
+  t.beginPath(); // one stripe from corner to corner, and the two halves that make it seamless
+  t.moveTo(0, size); t.lineTo(size, 0);
+  t.moveTo(-size / 2, size / 2); t.lineTo(size / 2, -size / 2);
+  t.moveTo(size / 2, size * 1.5); t.lineTo(size * 1.5, size / 2);
+  t.stroke();
+  hatches[key] = ctx.createPattern(tile, "repeat");
+  return hatches[key];
+}
 
 // --- projection ------------------------------------------------------------------
 function projector(map) {
@@ -246,7 +269,7 @@ export var PlaceCanvas = L.Canvas.extend({
         // outlines of places a few pixels across are hairlines: the fill carries the colour, and a
         // hairline paints some thirty times faster than a wider stroke
         var weight = !p.guatuLine && Math.max(b[2] - b[0], b[3] - b[1]) < SMALL ? Math.min(1, s.weight) : s.weight;
-        var key = (p.guatuLine ? "l" : p.guatuPoint ? "p" : "f") + "|" + s.fillColor + "|" + s.color + "|" + weight + "|" + s.fillOpacity;
+        var key = (p.guatuLine ? "l" : p.guatuPoint ? "p" : "f") + "|" + s.fillColor + "|" + s.color + "|" + weight + "|" + s.fillOpacity + "|" + (s.hatch || 0);
         var batch = batches[key] || (batches[key] = { path: new Path2D(), style: s, weight: weight, line: p.guatuLine,
                                                       point: p.guatuPoint });
         if (p.guatuPoint) {
@@ -267,6 +290,11 @@ export var PlaceCanvas = L.Canvas.extend({
           ctx.globalAlpha = s.fillOpacity === undefined ? 1 : s.fillOpacity;
           ctx.fillStyle = s.fillColor;
           ctx.fill(b.path, "evenodd");
+          if (s.hatch && /^#[0-9a-f]{6}$/i.test(s.fillColor)) { // a cue besides colour (the status's `hatch`)
+            ctx.globalAlpha = 0.7;
+            ctx.fillStyle = hatchPattern(ctx, s.fillColor, s.hatch);
+            ctx.fill(b.path, "evenodd");
+          }
           ctx.globalAlpha = 1;
         }
         if (b.weight) {

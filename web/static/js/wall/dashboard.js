@@ -160,14 +160,16 @@ dashboard.renderDashboard = function (d) {
   }
   rows.forEach(function (pair) {
     var r = pair[1];
-    var item = el("li", "guatu-alert-row is-" + pair[0]);
+    // a row is a button inside its list item: reached by Tab, chosen by Enter or Space as by a click
+    var item = el("button", "guatu-alert-row is-" + pair[0]);
+    item.type = "button";
     item.dataset.id = r.id;
     item.appendChild(el("span", "guatu-alert-kind", pair[0] === "overdue" ? t("wall.dash.days_late", { n: r.days_late }) : t("wall.dash.days_open", { n: r.days_open || 1 })));
     item.appendChild(el("span", "guatu-alert-place", r.name));
     item.appendChild(el("span", "guatu-alert-problem", r.category ? r.category + ":" + (r.problem || "") : r.problem));
     item.appendChild(el("span", "guatu-alert-who", r.responsible || ""));
     L.DomEvent.on(item, "click", function () { self.wall.select(r.layer, r.id); });
-    list.appendChild(item);
+    list.appendChild(el("li")).appendChild(item);
   });
   alerts.appendChild(list);
   box.appendChild(alerts);

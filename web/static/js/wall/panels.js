@@ -12,7 +12,7 @@
  */
 import dashboard from "./dashboard.js";
 import { ESCALATED_DISTRICT, ESCALATED_STREET, OVERDUE_STROKE } from "./theme.js";
-import { darken, el, elAttrs, formatTime, panelControl } from "../lib/dom.js";
+import { darken, el, elAttrs, formatTime, inkOn, panelControl } from "../lib/dom.js";
 import { openLightbox } from "../lib/lightbox.js";
 import { t } from "../lib/messages.js";
 import { forDisplay } from "../lib/photos.js";
@@ -101,6 +101,10 @@ Panels.prototype.buildLegend = function () {
     var swatch = el("span", "guatu-swatch");
     swatch.style.background = s.color;
     swatch.style.borderColor = darken(s.color, 0.45);
+    if (s.hatch) { // as the map draws it (wall/canvas.js)
+      swatch.classList.add("is-hatched");
+      swatch.style.backgroundImage = "repeating-linear-gradient(-45deg, transparent 0 0.25em, " + inkOn(s.color) + " 0.25em 0.37em)";
+    }
     item.appendChild(swatch);
     item.appendChild(el("span", "guatu-legend-label", s.label));
     var count = el("span", "guatu-legend-count", "—");
@@ -206,25 +210,51 @@ Panels.prototype.update = function () {
 };
 
 // --- search ----------------------------------------------------------------------
+// A combobox with its results as a listbox (WAI-ARIA): the arrow keys move the active option, Enter
+// chooses it (the first when none is active), Escape clears; a click or a tap chooses too.
+var searchCount = 0;
 Panels.prototype.buildSearch = function () {
   var self = this;
   var box = el("div", "guatu-panel guatu-search");
+  box.setAttribute("role", "search");
   var input = el("input", "guatu-search-input");
+  var listId = "guatu-search-results-" + (searchCount += 1);
   input.type = "search";
   input.placeholder = t("wall.search.placeholder");
   input.setAttribute("aria-label", t("wall.search.placeholder"));
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", listId);
+  input.setAttribute("aria-expanded", "false");
   input.autocomplete = "off";
   var list = el("ol", "guatu-search-results");
+  list.id = listId;
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", t("wall.search.results"));
   box.appendChild(input);
   box.appendChild(list);
   this.searchInput = input;
   this.searchList = list;
   var hits = [];
+  var active = -1;
+  var activate = function (i) {
+    active = i;
+    Array.prototype.forEach.call(list.querySelectorAll(".guatu-search-hit"), function (item, j) {
+      item.setAttribute("aria-selected", String(j === i));
+      item.classList.toggle("is-active", j === i);
+      if (j === i) item.scrollIntoView({ block: "nearest" });
+    });
+    if (i >= 0) input.setAttribute("aria-activedescendant", listId + "-" + i);
+    else input.removeAttribute("aria-activedescendant");
+  };
   var render = function () {
     hits = self.wall.search(input.value, 8);
     list.textContent = "";
     hits.forEach(function (h, i) {
       var item = el("li", "guatu-search-hit");
+      item.id = listId + "-" + i;
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
       item.dataset.id = h.id;
       var st = self.wall.item(h.layerId, h.id);
       var status = st && self.wall.statuses[st[0]];
@@ -237,13 +267,22 @@ Panels.prototype.buildSearch = function () {
       L.DomEvent.on(item, "click", function () { choose(i); });
       list.appendChild(item);
     });
-    if (input.value && !hits.length) list.appendChild(el("li", "guatu-search-none", t("wall.search.none")));
+    if (input.value && !hits.length) {
+      var none = el("li", "guatu-search-none", t("wall.search.none"));
+      none.setAttribute("role", "option");
+      none.setAttribute("aria-disabled", "true");
+      list.appendChild(none);
+    }
+    input.setAttribute("aria-expanded", String(list.children.length > 0));
+    activate(-1);
   };
   var choose = function (i) {
     var h = hits[i];
     if (!h) return;
     self.wall.select(h.layerId, h.id);
     list.textContent = "";
+    input.setAttribute("aria-expanded", "false");
+    activate(-1);
   };
   L.DomEvent.on(input, "input", function () {
     render();
@@ -252,7 +291,13 @@ Panels.prototype.buildSearch = function () {
   L.DomEvent.on(input, "focus", function () { self.wall.loadAttributes(); });
   L.DomEvent.on(input, "keydown", function (e) {
     L.DomEvent.stopPropagation(e);
-    if (e.key === "Enter") choose(0);
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (!hits.length) return;
+      e.preventDefault();
+      var step = e.key === "ArrowDown" ? 1 : -1;
+      activate((active + step + hits.length + (active < 0 && step < 0 ? 1 : 0)) % hits.length);
+    }
+    if (e.key === "Enter") choose(active >= 0 ? active : 0);
     if (e.key === "Escape") {
       input.value = "";
       render();
@@ -271,10 +316,12 @@ Panels.prototype.buildCard = function () {
   var close = el("button", "guatu-card-close", "×");
   close.type = "button";
   close.setAttribute("aria-label", t("wall.card.close"));
-  L.DomEvent.on(close, "click", function () {
-    box.hidden = true;
-    self.stopMakingWay();
-    self.wall.unselect();
+  box.setAttribute("role", "dialog");
+  box.setAttribute("aria-label", t("wall.card.label"));
+  L.DomEvent.on(close, "click", function () { self.closeCard(); });
+  // Escape closes the card wherever the focus is, and the focus goes back to where it was before the card
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !box.hidden && !e.defaultPrevented) self.closeCard();
   });
   box.appendChild(close);
   this.cardBody = el("div", "guatu-card-body");
@@ -283,10 +330,27 @@ Panels.prototype.buildCard = function () {
   return box;
 };
 
+// The card closed (its × or Escape): the place unselected, the focus back where it was when the card opened
+Panels.prototype.closeCard = function () {
+  this.card.hidden = true;
+  this.stopMakingWay();
+  this.wall.unselect();
+  var back = this.focusBeforeCard;
+  this.focusBeforeCard = null;
+  if (this.card.contains(document.activeElement) || document.activeElement === document.body) {
+    if (back && back.isConnected) back.focus();
+    else this.wall.map.getContainer().focus();
+  }
+};
+
 Panels.prototype.showCard = function (layerId, id) {
   var self = this;
   var wall = this.wall;
   var layer = wall.all[layerId][id];
+  if (this.card.hidden) {
+    var from = document.activeElement;
+    this.focusBeforeCard = from && from !== document.body && !this.card.contains(from) ? from : null;
+  }
   this.card.hidden = false;
   this.card.dataset.id = id;
   this.cardPlace = { layerId: layerId, id: id, etag: null };

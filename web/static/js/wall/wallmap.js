@@ -205,8 +205,10 @@ WallMap.prototype.styleFor = function (layerId, layer) {
   var k = this.scale;
   if (layer.guatuLine) return { color: colour, weight: 7 * k, opacity: 1 };
   if (layer.guatuDot) return { color: colour, fillColor: colour, fillOpacity: 1, weight: 0, radius: 1.5 * k };
-  if (layer.guatuPoint) return { color: darken(colour, 0.45), fillColor: colour, fillOpacity: 1, weight: 1.5 * k, radius: 7 * k };
+  var hatch = status && status.hatch ? k : 0; // hatched fills: a cue besides colour
+  if (layer.guatuPoint) return { color: darken(colour, 0.45), fillColor: colour, fillOpacity: 1, weight: 1.5 * k, radius: 7 * k, hatch: hatch };
   return {
+    hatch: hatch,
     fillColor: colour,
     fillOpacity: 0.85,
     color: darken(colour, 0.45),
