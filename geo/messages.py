@@ -2448,6 +2448,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish B: entries here)
     # --- polish C ---------------------------------------------------------------------------------------------
     # (polish C: entries here)
+    "print.sheet.date": {"zh": "日期:{day}", "en": "Date: {day}"},
+    "print.street_unknown": {
+        "zh": "没有名为「{name}」的街道;相近的名称:{candidates}",
+        "en": "no sub-district called {name}; close names: {candidates}",
+    },
+    "print.street_ambiguous": {
+        "zh": "「{name}」可指多个街道:{candidates};请写全名",
+        "en": "{name} could be several sub-districts: {candidates}; give the full name",
+    },
+    "print.community_unknown": {
+        "zh": "没有名为「{name}」的社区;相近的名称:{candidates}",
+        "en": "no community called {name}; close names: {candidates}",
+    },
+    "print.community_ambiguous": {
+        "zh": "「{name}」可指多个社区:{candidates};请写全名",
+        "en": "{name} could be several communities: {candidates}; give the full name",
+    },
     # --- polish D ---------------------------------------------------------------------------------------------
     # (polish D: entries here)
     # --- polish E ---------------------------------------------------------------------------------------------

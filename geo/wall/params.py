@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from geo.area_names import find_area
 from geo.config import Campaign
 from geo.parsing import BoolRefused, parse_bool
 
@@ -137,7 +138,7 @@ def _pick(wanted: list[str], known: dict[str, str], name: str, ignored: list[str
 def _area(street: str | None, community: str | None, areas: Mapping[str, set[str]],
           ignored: list[str]) -> tuple[str | None, str | None]:
     if street:
-        found = street if street in areas else _unique([s for s in areas if street in s])
+        found = find_area(street, areas).name
         if found is None:
             ignored.append(f"street: no sub-district called {street!r}")
         street = found
@@ -150,10 +151,6 @@ def _area(street: str | None, community: str | None, areas: Mapping[str, set[str
             ignored.append(f"street: {community} belongs to {owners[0]}, not {street}")
         return owners[0], community
     return street, None
-
-
-def _unique(items: list[str]) -> str | None:
-    return items[0] if len(items) == 1 else None
 
 
 def _refresh(text: str | None, default: float, ignored: list[str]) -> float:

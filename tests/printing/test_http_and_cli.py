@@ -100,7 +100,7 @@ def test_wall_map_loads_the_print_button_and_the_print_stylesheet(small_app):
 
 
 def test_filters_that_match_nothing_still_print_the_area_with_zero_counts(small_app, tmp_path):
-    resp = small_app.test_client().get("/print?paper=A4&community=金桥社区")
+    resp = small_app.test_client().get("/print?paper=A4&street=大学路街道&status=accepted")
     assert resp.status_code == 200
     pdf = tmp_path / "empty.pdf"
     pdf.write_bytes(resp.data)

@@ -25,7 +25,7 @@ from web.printing.blueprint import bp
 def print_map():
     """A static map as PDF or PNG; parameters as listed in README.md ("Printing")."""
     ctx = guatu()
-    options = parse_options(request.args.to_dict(flat=True), ctx.campaign)
+    options = parse_options(request.args.to_dict(flat=True), ctx.campaign, ctx.areas())
     sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now())
     resp = Response(sheet.data, mimetype=sheet.mimetype)
     disposition = "attachment" if request.args.get("download") else "inline"
@@ -68,7 +68,7 @@ def print_map_command(out: Path, fmt: str | None, labels: bool, table: bool, hat
         args["hatch"] = "1" if hatch else "0"
     args["photos"] = "1" if photos else "0"
     try:
-        options = parse_options(args, ctx.campaign)
+        options = parse_options(args, ctx.campaign, ctx.areas())
         sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now())
         atomic_write(out, sheet.data)  # a full disk: DiskFull, and no part-written file
     except GuatuError as exc:
