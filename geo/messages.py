@@ -2449,6 +2449,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- polish C ---------------------------------------------------------------------------------------------
     # (polish C: entries here)
     "print.sheet.date": {"zh": "日期:{day}", "en": "Date: {day}"},
+    "print.atlas.page": {"zh": "第 {page} 页 / 共 {pages} 页", "en": "page {page} of {pages}"},
+    "print.atlas.by_street": {"zh": "分街道图册", "en": "Atlas by sub-district"},
+    "print.atlas.by_community": {"zh": "分社区图册", "en": "Atlas by community"},
+    "print.atlas.by_route": {"zh": "督导路线图册", "en": "Atlas of the inspection route"},
+    "print.atlas.kind": {"zh": "{kind} · 共 {n} 幅图", "en": "{kind} · {n} maps"},
+    "print.atlas.printed": {"zh": "打印于 {at}", "en": "printed {at}"},
+    "print.atlas.index": {"zh": "目录 · {kind}", "en": "Contents · {kind}"},
+    "print.atlas.index_page": {"zh": "第 {page} 页", "en": "p. {page}"},
+    "print.atlas.route_stops": {"zh": "路线第 {first}–{last} 站", "en": "route stops {first}–{last}"},
+    "print.atlas.empty": {"zh": "没有可印成图册的区域", "en": "there is no area to make an atlas of"},
+    "print.atlas.no_route": {"zh": "{day} 没有督导名单,无法印路线图册", "en": "there is no inspection list for {day}, so no route atlas"},
     "print.street_unknown": {
         "zh": "没有名为「{name}」的街道;相近的名称:{candidates}",
         "en": "no sub-district called {name}; close names: {candidates}",

@@ -131,11 +131,13 @@ Mark = tuple[str, float, float]  # (text, lon, lat): a numbered circle at a WGS8
 
 
 def render_print(store: Store, campaign: Campaign, data_dir: Path, options: PrintOptions, now: datetime, *,
-                 marks: Sequence[Mark] = (), page_label: str | None = None, pdf_pages=None) -> PrintedMap:
+                 marks: Sequence[Mark] = (), page_label: str | None = None, pdf_pages=None,
+                 font_chars: str = "") -> PrintedMap:
     """Draw the sheet described by `options` and return it as PDF or PNG bytes; `marks` are drawn on top
     as numbered circles (the inspection route sheet's points), `page_label` in the footer's middle
     (an atlas's 第 3 页 / 共 12 页). With `pdf_pages` (matplotlib's PdfPages, an atlas being written) the
-    sheet is added to it as one more page and `data` is empty."""
+    sheet is added to it as one more page and `data` is empty; `font_chars` go into the sheet's font subset
+    (an atlas's shared characters)."""
     crs = metric_crs(campaign)
     selection = select(store, campaign, options, crs, now)
     levels = {b.level for b in campaign.boundaries}
@@ -169,7 +171,7 @@ def render_print(store: Store, campaign: Campaign, data_dir: Path, options: Prin
         page.set_ylim(0, layout.height)
         page.set_axis_off()
         page.set_zorder(2)
-        sheet = Sheet(campaign, options, layout, page, map_ax, Texts(), status_hatches(campaign))
+        sheet = Sheet(campaign, options, layout, page, map_ax, Texts(font_chars), status_hatches(campaign))
 
         draw_boundaries(sheet, bounds)
         draw_places(sheet, selection)

@@ -61,11 +61,20 @@ def hatch_colour(colour: str) -> str:
     return "#ffffff" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "#222222"
 
 
-class Texts:
-    """Texts are collected first, so the font subset can hold exactly their characters."""
+# The characters of the sheet's own words (the texts written in this module and render.py): an atlas gives
+# every page one font subset holding these and every name, so its pages share one embedded font.
+SHEET_VOCABULARY = ("图例 · 整改状态 逾期（外圈） 合计 处 已完成 各街道整改进度 街道 总数 完成 完成率 其余 个街道 （未填街道）"
+                    " 数据截至 数据来源： 比例尺 坐标系 打印于 北 千米 米 范围： 全域 （当前视图） 图层： 状态： 类型： 问题类别："
+                    " 区界 街道界 社区界 北京时间 乌鲁木齐时间 Guatu 挂图作战台账 WGS 84 / UTM N S EPSG")
 
-    def __init__(self) -> None:
+
+class Texts:
+    """Texts are collected first, so the font subset can hold exactly their characters (and `extra`: the
+    characters an atlas's pages share, so they use one subset)."""
+
+    def __init__(self, extra: str = "") -> None:
         self.items: list[tuple] = []
+        self.extra = extra
 
     def add(self, ax, x: float, y: float, s: str, size: float, *, bold: bool = False, **kw) -> None:
         self.items.append((ax, x, y, str(s), size, bold, kw))
@@ -74,9 +83,9 @@ class Texts:
         return "".join(item[3] for item in self.items if item[5] == bold)
 
     def draw(self) -> None:
-        regular = FontProperties(fname=str(print_font(self.chars(False) + self.chars(True), "regular")))
+        regular = FontProperties(fname=str(print_font(self.chars(False) + self.chars(True) + self.extra, "regular")))
         bold_text = self.chars(True)
-        bold = FontProperties(fname=str(print_font(bold_text, "bold"))) if bold_text else regular
+        bold = FontProperties(fname=str(print_font(bold_text + self.extra, "bold"))) if bold_text else regular
         for ax, x, y, s, size, is_bold, kw in self.items:
             ax.text(x, y, s, fontproperties=bold if is_bold else regular, fontsize=size,
                     parse_math=False, usetex=False, **kw)
