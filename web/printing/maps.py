@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Response, request
+from flask import Response, jsonify, request
 from flask.cli import with_appcontext
 
 from geo.errors import GuatuError
@@ -30,6 +30,17 @@ def print_map():
     resp = Response(sheet.data, mimetype=sheet.mimetype)
     disposition = "attachment" if request.args.get("download") else "inline"
     resp.headers["Content-Disposition"] = f'{disposition}; filename="{sheet.filename}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/print/areas.json", role=VIEWER)
+def print_areas():
+    """What the print dialog offers: the sub-districts with their communities (the names /print finds), and
+    the campaign's today, the dialog's default date."""
+    ctx = guatu()
+    streets = [{"name": street, "communities": sorted(names)} for street, names in ctx.areas().items()]
+    resp = jsonify({"today": ctx.today().isoformat(), "streets": streets})
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
