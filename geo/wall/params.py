@@ -9,7 +9,7 @@ bookmark still shows a working map, never an error page.
 
     layers=courtyards,roads      layer ids or titles (default: all)
     street=大学路街道             a sub-district (街道); "大学路" finds it too
-    community=金桥社区            a community (社区/村); implies its sub-district
+    community=金桥社区            a community (社区/村); implies its sub-district; "金桥" finds it too
     status=pending,relapsed      status keys or labels (default: all)
     category=飞线充电,消防通道     places with an open problem of one of these
     theme=dark|light             colours (default light)
@@ -143,6 +143,7 @@ def _area(street: str | None, community: str | None, areas: Mapping[str, set[str
             ignored.append(f"street: no sub-district called {street!r}")
         street = found
     if community:
+        community = find_area(community, [c for names in areas.values() for c in sorted(names)]).name or community
         owners = [s for s, names in areas.items() if community in names]
         if not owners:
             ignored.append(f"community: no community called {community!r}")

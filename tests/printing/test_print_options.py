@@ -102,3 +102,15 @@ def test_the_locator_inset_outlines_the_printed_extent(demo_app):
     ys, xs = np.nonzero(red & ~red_before)
     h, w = red.shape
     assert xs.mean() < w / 2 and ys.mean() < h / 2  # top left of the frame
+
+
+def test_the_wall_url_and_print_resolve_names_with_the_same_rule(campaign):
+    from geo.printing import parse_options
+    from geo.wall.params import parse_view
+
+    areas = {"大学路街道": {"金桥社区", "大学路社区"}, "福华街街道": {"福华街社区"}}
+    view = parse_view({"street": ["福华"], "community": ["金桥"]}, campaign, areas, refresh=5)
+    options = parse_options({"street": "福华", "community": "金桥"}, campaign, areas)
+    assert view.community == "金桥社区" and options.community == {"金桥社区"}
+    assert parse_view({"street": ["福华"]}, campaign, areas, refresh=5).street == "福华街街道"
+    assert options.street == {"福华街街道"}
