@@ -108,11 +108,11 @@ def render_atlas(store: Store, campaign: Campaign, data_dir: Path, sections: Seq
     buf = io.BytesIO()
     metadata = {"Title": heading, "Subject": kind, "Creator": "Guatu 挂图", "CreationDate": now}
     # fonts are embedded when the file is closed: TrueType subsets (type 42), as every printed sheet
-    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buf, metadata=metadata) as pdf:
+    # one lock for the whole file: the fonts are embedded when PdfPages closes, from matplotlib's shared font cache
+    with render_lock, matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buf, metadata=metadata) as pdf:
         first = sections[0].options
-        with render_lock:
-            _cover(pdf, campaign, first, heading, kind, day, len(sections), total, now, chars)
-            _index(pdf, first, sections, index, kind, total, chars)
+        _cover(pdf, campaign, first, heading, kind, day, len(sections), total, now, chars)
+        _index(pdf, first, sections, index, kind, total, chars)
         for i, section in enumerate(sections):
             options = replace(section.options, title=f"{heading} · {section.name}", day=day, locator=True)
             render_print(store, campaign, data_dir, options, now, marks=section.marks,

@@ -80,7 +80,8 @@ PLACE_LABEL_MIN_MM = 3.0  # places smaller than this on paper are not named
 MAX_PLACE_LABELS = 400
 MIMETYPES = {"pdf": "application/pdf", "png": "image/png"}
 
-render_lock = threading.Lock()  # matplotlib is not thread-safe; a print takes about a second
+render_lock = threading.RLock()  # matplotlib is not thread-safe; a print takes about a second (an atlas holds it
+# across its pages and the fonts embedded at the end, so it is re-entrant)
 
 
 @dataclass

@@ -114,3 +114,11 @@ def test_the_wall_url_and_print_resolve_names_with_the_same_rule(campaign):
     assert view.community == "金桥社区" and options.community == {"金桥社区"}
     assert parse_view({"street": ["福华"]}, campaign, areas, refresh=5).street == "福华街街道"
     assert options.street == {"福华街街道"}
+
+
+def test_the_dialog_is_offered_the_areas_print_finds_and_the_campaigns_today(demo_app):
+    body = demo_app.test_client().get("/print/areas.json").get_json()
+    assert body["today"] == "2026-11-24"  # the test clock's day in Zhengzhou (08:00 UTC is 16:00 there)
+    streets = {s["name"]: s["communities"] for s in body["streets"]}
+    assert "大学路街道" in streets and "金桥社区" in streets["大学路街道"]
+    assert all(names == sorted(names) for names in streets.values())
