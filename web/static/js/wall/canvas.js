@@ -8,6 +8,7 @@
  *                      fills and outlines layer by layer (roads last), and finds
  *                      the place under the pointer through a grid of cells
  *   DotCanvas          the overnight dots, on their own pane (it blinks)
+ *   FlagCanvas         the escalation triangles (升级督办), on a pane above them
  *   PlaceGroup         the places of one layer that are drawn, with the
  *                      eachLayer/getLayers/getBounds of a Leaflet group
  */
@@ -380,6 +381,68 @@ export var DotCanvas = L.Canvas.extend({
       to(dots[id].lng, dots[id].lat, xy, 0);
       if (xy[0] < view.min.x - half || xy[0] > view.max.x + half || xy[1] < view.min.y - half || xy[1] > view.max.y + half) return;
       ctx.drawImage(sprite, Math.round(xy[0]) - half, Math.round(xy[1]) - half);
+    });
+  },
+});
+
+// --- escalation marks ------------------------------------------------------------------
+// A warning triangle standing above each place with an escalated case (升级督办):
+// orange when the case went up to the sub-district, red and larger when it
+// reached the district; drawn with a dark rim and a white "!" so it reads on
+// any status colour, and above the interior point, so the overnight ring there
+// stays visible. `setDots({id: {latlng, level}})`.
+export var FlagCanvas = DotCanvas.extend({
+  options: { size: 14, street: "#ff8c00", district: "#e00000", rim: "#111111" },
+
+  initialize: function (options) {
+    L.Canvas.prototype.initialize.call(this, options);
+    this.dots = {};
+    var o = this.options;
+    this._sprites = { 1: this._triangle(o.size, o.street), 2: this._triangle(o.size * 1.3, o.district) };
+  },
+
+  _triangle: function (size, colour) {
+    var rim = Math.max(1.5, size / 7);
+    var w = Math.ceil(size + 2 * rim);
+    var h = Math.ceil(size * 0.9 + 2 * rim);
+    var sprite = document.createElement("canvas");
+    sprite.width = w;
+    sprite.height = h;
+    var c = sprite.getContext("2d");
+    c.beginPath();
+    c.moveTo(w / 2, rim);
+    c.lineTo(w - rim, h - rim);
+    c.lineTo(rim, h - rim);
+    c.closePath();
+    c.lineJoin = "round";
+    c.lineWidth = rim;
+    c.strokeStyle = this.options.rim;
+    c.fillStyle = colour;
+    c.fill();
+    c.stroke();
+    c.fillStyle = "#ffffff"; // the "!": a bar and a dot
+    c.fillRect(w / 2 - size / 14, h * 0.36, size / 7, h * 0.3);
+    c.fillRect(w / 2 - size / 14, h * 0.72, size / 7, size / 7);
+    return sprite;
+  },
+
+  _draw: function () {
+    if (!this._map) return;
+    var to = projector(this._map);
+    var xy = new Float64Array(2);
+    var ctx = this._ctx;
+    var view = this._bounds;
+    var sprites = this._sprites;
+    var lift = this.options.size * 0.8; // the triangle's foot above the place's point
+    var dots = this.dots;
+    Object.keys(dots).forEach(function (id) {
+      var d = dots[id];
+      var sprite = sprites[d.level] || sprites[1];
+      to(d.latlng.lng, d.latlng.lat, xy, 0);
+      var x = Math.round(xy[0] - sprite.width / 2);
+      var y = Math.round(xy[1] - lift - sprite.height);
+      if (x > view.max.x || x + sprite.width < view.min.x || y > view.max.y || y + sprite.height < view.min.y) return;
+      ctx.drawImage(sprite, x, y);
     });
   },
 });

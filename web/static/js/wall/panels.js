@@ -11,7 +11,7 @@
  * Sizes are in em, so the big-screen stylesheet scales them.
  */
 import dashboard from "./dashboard.js";
-import { OVERDUE_STROKE } from "./theme.js";
+import { ESCALATED_DISTRICT, ESCALATED_STREET, OVERDUE_STROKE } from "./theme.js";
 import { darken, el, elAttrs, formatTime, panelControl } from "../lib/dom.js";
 import { openLightbox } from "../lib/lightbox.js";
 import { t } from "../lib/messages.js";
@@ -127,6 +127,17 @@ Panels.prototype.buildLegend = function () {
   overnight.appendChild(this.overnightCount);
   marks.appendChild(overnight);
 
+  var escalated = el("p", "guatu-legend-escalated");
+  [ESCALATED_STREET, ESCALATED_DISTRICT].forEach(function (colour) {
+    var mark = el("span", "guatu-swatch-escalated");
+    mark.style.borderBottomColor = colour;
+    escalated.appendChild(mark);
+  });
+  escalated.appendChild(el("span", "guatu-legend-label", t("wall.legend.escalated")));
+  this.escalatedCount = el("span", "guatu-legend-count", "—");
+  escalated.appendChild(this.escalatedCount);
+  marks.appendChild(escalated);
+
   var flash = el("p", "guatu-legend-flash");
   flash.appendChild(el("span", "guatu-swatch guatu-swatch-flash"));
   flash.appendChild(el("span", "guatu-legend-label", t("wall.legend.flash")));
@@ -152,7 +163,7 @@ Panels.prototype.buildLegend = function () {
 // whatever the status and category filters hide.
 Panels.prototype.counts = function () {
   var wall = this.wall;
-  var out = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0 };
+  var out = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0, escalated: 0 };
   wall.eachPlace(function (layerId, id, props) { // every place, drawn or not (a large layer's are mostly off screen)
     if (!wall.inScopeProps(props)) return;
     var st = wall.item(layerId, id);
@@ -162,6 +173,7 @@ Panels.prototype.counts = function () {
     if (wall.statuses[st[0]] && wall.statuses[st[0]].done) out.done += 1;
     out.overdue += st[1];
     out.overnight += st[2];
+    if (st[6]) out.escalated += 1;
   });
   return out;
 };
@@ -174,10 +186,11 @@ Panels.prototype.update = function () {
   this.o.statuses.forEach(function (st) { self.legendCounts[st.key].textContent = String(c.status[st.key] || 0); });
   this.overdueCount.textContent = String(c.overdue);
   this.overnightCount.textContent = String(c.overnight);
+  this.escalatedCount.textContent = String(c.escalated);
   this.progress.textContent = t("wall.legend.progress", { total: c.total, done: c.done, pct: pct(c.done, c.total) });
   this.asOf.textContent = t("wall.as_of", { time: formatTime(s.as_of ? new Date(s.as_of) : null, this.o.timezone) });
   if (this.view.dashboard) {
-    var key = [s.revision, s.head, s.day, s.after_cutoff].join("/");
+    var key = [s.revision, s.head, s.day, s.after_cutoff, s.moment].join("/");
     if (key !== this.dashKey) {
       this.dashKey = key;
       var self2 = this;
@@ -307,6 +320,7 @@ Panels.prototype.refreshCard = function () {
 };
 
 Panels.prototype.renderCard = function (c) {
+  var self = this;
   var body = this.cardBody;
   body.textContent = "";
   body.appendChild(el("h3", null, c.name));
@@ -322,6 +336,7 @@ Panels.prototype.renderCard = function (c) {
   badges.appendChild(status);
   if (c.overdue) badges.appendChild(el("span", "guatu-badge guatu-badge-overdue", c.days_late ? t("wall.card.days_late", { n: c.days_late }) : t("wall.card.overdue")));
   if (c.overnight) badges.appendChild(el("span", "guatu-badge guatu-badge-overnight", t("wall.card.has_overnight")));
+  if (c.escalated) badges.appendChild(el("span", "guatu-badge guatu-badge-escalated is-" + (c.escalated === 2 ? "district" : "street"), t(c.escalated === 2 ? "wall.card.escalated_district" : "wall.card.escalated_street")));
   body.appendChild(badges);
   if ((c.photos || []).length) body.appendChild(this.photoStrip(c.photos));
   var dl = el("dl");
@@ -349,12 +364,35 @@ Panels.prototype.renderCard = function (c) {
       p.found_on ? t(p.found_by ? "wall.card.found_by" : "wall.card.found", { day: p.found_on, by: p.found_by }) : null,
       p.responsible ? t("wall.card.responsible", { who: p.responsible }) : null,
     ].filter(Boolean).join(" · ")));
+    if (p.case) item.appendChild(self.caseLine(p.case));
     list.appendChild(item);
   });
   if (c.problems.length > 6) list.appendChild(el("li", "guatu-more", t("wall.card.more", { n: c.problems.length - 6 })));
   body.appendChild(list);
   if (this.o.api.dossier) body.appendChild(elAttrs("a", { className: "guatu-card-dossier", href: this.wall.url(this.o.api.dossier, { __layer__: c.layer, __id__: c.id }), target: "_blank", rel: "noopener" }, t("wall.card.dossier")));
   this.fitCard();
+};
+
+// A problem's case on the card: its stage, who handles it, when it is due (the
+// campaign's time), how late and at which level; a link to the case page
+// (never on a display link's screen: its page needs a sign-in).
+Panels.prototype.caseLine = function (k) {
+  var line = el("p", "guatu-card-case" + (k.escalated ? " is-escalated" : k.overdue ? " is-overdue" : ""));
+  line.dataset.stage = k.stage || "";
+  line.appendChild(el("span", "guatu-badge guatu-badge-stage", k.stage_label || k.stage));
+  var parts = [
+    k.unit || k.handler ? t("wall.card.case_who", { who: [k.unit, k.handler].filter(Boolean).join(" ") }) : t("wall.card.case_no_unit"),
+    k.due_local ? t("wall.card.case_due", { at: k.due_local }) : null,
+    k.overdue ? t("wall.card.case_late", { n: k.overdue_hours || 0 }) : null,
+    k.escalated ? t("wall.card.case_level", { level: k.level_label }) : null,
+    k.extension_pending ? t("wall.card.case_extension") : null,
+  ].filter(Boolean);
+  line.appendChild(el("span", "guatu-card-case-text", parts.join(" · ")));
+  if (k.url && !this.wall.token) {
+    line.appendChild(document.createTextNode(" "));
+    line.appendChild(elAttrs("a", { className: "guatu-card-case-link", href: k.url, target: "_blank", rel: "noopener" }, t("wall.card.case_open")));
+  }
+  return line;
 };
 
 // The card's thumbnails, newest first (as the server lists them); a tap enlarges one
