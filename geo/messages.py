@@ -2480,6 +2480,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish B: entries here)
     # --- polish C ---------------------------------------------------------------------------------------------
     # (polish C: entries here)
+    "print.sheet.date": {"zh": "日期:{day}", "en": "Date: {day}"},
+    "print.atlas.page": {"zh": "第 {page} 页 / 共 {pages} 页", "en": "page {page} of {pages}"},
+    "print.atlas.by_street": {"zh": "分街道图册", "en": "Atlas by sub-district"},
+    "print.atlas.by_community": {"zh": "分社区图册", "en": "Atlas by community"},
+    "print.atlas.by_route": {"zh": "督导路线图册", "en": "Atlas of the inspection route"},
+    "print.atlas.kind": {"zh": "{kind} · 共 {n} 幅图", "en": "{kind} · {n} maps"},
+    "print.atlas.printed": {"zh": "打印于 {at}", "en": "printed {at}"},
+    "print.atlas.index": {"zh": "目录 · {kind}", "en": "Contents · {kind}"},
+    "print.atlas.index_page": {"zh": "第 {page} 页", "en": "p. {page}"},
+    "print.atlas.route_stops": {"zh": "路线第 {first}–{last} 站", "en": "route stops {first}–{last}"},
+    "print.atlas.empty": {"zh": "没有可印成图册的区域", "en": "there is no area to make an atlas of"},
+    "print.atlas.no_route": {"zh": "{day} 没有督导名单,无法印路线图册", "en": "there is no inspection list for {day}, so no route atlas"},
+    "print.street_unknown": {
+        "zh": "没有名为「{name}」的街道;相近的名称:{candidates}",
+        "en": "no sub-district called {name}; close names: {candidates}",
+    },
+    "print.street_ambiguous": {
+        "zh": "「{name}」可指多个街道:{candidates};请写全名",
+        "en": "{name} could be several sub-districts: {candidates}; give the full name",
+    },
+    "print.community_unknown": {
+        "zh": "没有名为「{name}」的社区;相近的名称:{candidates}",
+        "en": "no community called {name}; close names: {candidates}",
+    },
+    "print.community_ambiguous": {
+        "zh": "「{name}」可指多个社区:{candidates};请写全名",
+        "en": "{name} could be several communities: {candidates}; give the full name",
+    },
     # --- polish D ---------------------------------------------------------------------------------------------
     # (polish D: entries here)
     # --- polish E ---------------------------------------------------------------------------------------------
@@ -2532,12 +2560,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "switching the basemap's coordinate system failed; please reload the page",
     },
     "print.button": {"zh": "打印", "en": "Print"},
-    "print.button_title": {"zh": "打印当前视图(A3 横向 PDF)", "en": "print the current view (A3 landscape PDF)"},
-    "print.button_photos": {"zh": "含照片", "en": "With photos"},
-    "print.button_photos_title": {
-        "zh": "打印当前视图,底部附图幅内最新的整改后照片",
-        "en": "print the current view with the newest after-rectification photos along the bottom",
-    },
+    "print.button_title": {"zh": "选择纸张、范围和内容后打印", "en": "choose paper, area and contents, then print"},
     # editor: fields, a stale save
     "editor.field.name": {"zh": "名称", "en": "Name"},
     "editor.field.kind": {"zh": "类型", "en": "Kind"},
@@ -2931,6 +2954,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish B scripts: entries here)
     # polish C (scripts)
     # (polish C scripts: entries here)
+    "print.dialog.title": {"zh": "打印地图", "en": "Print the map"},
+    "print.dialog.paper": {"zh": "纸张", "en": "Paper"},
+    "print.dialog.orientation": {"zh": "方向", "en": "Orientation"},
+    "print.dialog.landscape": {"zh": "横向", "en": "Landscape"},
+    "print.dialog.portrait": {"zh": "纵向", "en": "Portrait"},
+    "print.dialog.scope": {"zh": "打印范围", "en": "Area"},
+    "print.dialog.scope_view": {"zh": "当前视图", "en": "The current view"},
+    "print.dialog.scope_area": {"zh": "按街道 / 社区", "en": "A sub-district or community"},
+    "print.dialog.street": {"zh": "街道", "en": "Sub-district"},
+    "print.dialog.community": {"zh": "社区", "en": "Community"},
+    "print.dialog.every_street": {"zh": "全区所有街道", "en": "The whole district"},
+    "print.dialog.every_community": {"zh": "该街道所有社区", "en": "Every community of it"},
+    "print.dialog.layers": {"zh": "图层", "en": "Layers"},
+    "print.dialog.statuses": {"zh": "整改状态", "en": "Statuses"},
+    "print.dialog.heading": {"zh": "标题", "en": "Title"},
+    "print.dialog.heading_hint": {"zh": "留空则用活动标题", "en": "empty: the campaign's title"},
+    "print.dialog.date": {"zh": "日期", "en": "Date"},
+    "print.dialog.contents": {"zh": "图面内容", "en": "On the sheet"},
+    "print.dialog.legend": {"zh": "图例", "en": "Legend"},
+    "print.dialog.locator": {"zh": "位置示意图(图框左上角的全区小图)", "en": "Locator inset (the whole district)"},
+    "print.dialog.photos": {"zh": "整改后照片条", "en": "A strip of after-rectification photos"},
+    "print.dialog.print": {"zh": "生成 PDF", "en": "Make the PDF"},
+    "print.dialog.cancel": {"zh": "取消", "en": "Cancel"},
+    "print.dialog.atlas": {"zh": "图册(封面、目录,每区一页)", "en": "Atlas (cover, contents, a page per area)"},
+    "print.dialog.atlas_street": {"zh": "每个街道一页", "en": "A page per sub-district"},
+    "print.dialog.atlas_community": {"zh": "每个社区一页", "en": "A page per community"},
+    "print.dialog.atlas_print": {"zh": "生成图册 PDF", "en": "Make the atlas PDF"},
+    "print.dialog.need_one": {"zh": "请至少选择一个图层和一种状态", "en": "Choose at least one layer and one status"},
     # polish D (scripts)
     # (polish D scripts: entries here)
     # polish E (scripts)

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
+from geo.area_names import find_area
 from geo.config import Campaign
+from geo.dates import BadDate, parse_day
 from geo.errors import BadParameter
 from geo.messages import t
 from geo.parsing import BoolRefused, parse_bool
@@ -58,6 +61,9 @@ class PrintOptions:
     hatch: bool = False
     title: str | None = None
     photos: bool = False  # a strip of the newest 整改后 photos along the bottom
+    legend: bool = True  # the legend of statuses (with `table` off as well, the map takes the panel's room)
+    locator: bool = False  # a small map of the whole district with the printed extent outlined
+    day: date | None = None  # the date printed under the title (the print dialog's 日期); None: none
 
     @property
     def size_mm(self) -> tuple[float, float]:
@@ -120,10 +126,43 @@ def _bbox(raw: str, campaign: Campaign) -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
-def parse_options(args: Mapping[str, str], campaign: Campaign) -> PrintOptions:
-    """Validate request parameters; raises BadPrintParameter naming the first bad one."""
+AREA_MESSAGES = {  # (parameter, ambiguous): catalogue key
+    ("street", False): "print.street_unknown", ("street", True): "print.street_ambiguous",
+    ("community", False): "print.community_unknown", ("community", True): "print.community_ambiguous",
+}
+
+
+def _area_names(raw: str, name: str, known: list[str]) -> frozenset[str]:
+    """Each typed name resolved as the wall resolves it (geo.area_names); none or several fitting is refused,
+    naming the close ones."""
+    out = set()
+    for typed in _values(raw):
+        found = find_area(typed, known)
+        if found.name is None:
+            offered = found.candidates or tuple(known[:8])
+            raise BadPrintParameter(name, t(AREA_MESSAGES[name, found.ambiguous], name=typed,
+                                            candidates="、".join(offered) or "—"))
+        out.add(found.name)
+    return frozenset(out)
+
+
+def _day(raw: object) -> date | None:
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        return parse_day(str(raw).strip())
+    except BadDate as exc:
+        raise BadPrintParameter("date", str(exc)) from None
+
+
+def parse_options(args: Mapping[str, str], campaign: Campaign,
+                  areas: Mapping[str, Iterable[str]] | None = None) -> PrintOptions:
+    """Validate request parameters; raises BadPrintParameter naming the first bad one.
+
+    `areas` (sub-district → its communities, as the wall knows them) resolves `street` and `community`
+    as the wall does ("大学路" is 大学路街道); without it the names are taken as written."""
     known = {"paper", "orientation", "format", "dpi", "layers", "status", "street", "community", "kind", "category",
-             "bbox", "scale", "labels", "table", "hatch", "title", "photos"}
+             "bbox", "scale", "labels", "table", "hatch", "title", "photos", "legend", "locator", "date"}
     unknown = sorted(set(args) - known)
     if unknown:
         raise BadPrintParameter(unknown[0], t("print.unknown_parameter", known=", ".join(sorted(known))))
@@ -151,13 +190,19 @@ def parse_options(args: Mapping[str, str], campaign: Campaign) -> PrintOptions:
     title = args.get("title")
     if title is not None:
         title = str(title).strip()[:120] or None
+    street, community = _values(str(args.get("street") or "")), _values(str(args.get("community") or ""))
+    if areas is not None:
+        street = _area_names(str(args.get("street") or ""), "street", list(areas))
+        communities = list(dict.fromkeys(c for names in areas.values() for c in sorted(names)))
+        community = _area_names(str(args.get("community") or ""), "community", communities)
     options = PrintOptions(
         paper=paper, orientation=orientation, format=fmt, dpi=int(dpi_raw), layers=layers, status=status,
-        street=_values(str(args.get("street") or "")), community=_values(str(args.get("community") or "")),
+        street=street, community=community,
         kind=_values(str(args.get("kind") or "")), category=_values(str(args.get("category") or "")),
         bbox=_bbox(args["bbox"], campaign) if args.get("bbox") else None, scale=scale,
         labels=_flag(args, "labels", True), table=_flag(args, "table", True),
         hatch=_flag(args, "hatch", campaign.printing.hatching), title=title, photos=_flag(args, "photos", False),
+        legend=_flag(args, "legend", True), locator=_flag(args, "locator", False), day=_day(args.get("date")),
     )
     if fmt == "png":
         w, h = options.pixels
@@ -241,6 +286,9 @@ def page_layout(options: PrintOptions, legend_mm: float = 0.0) -> PageLayout:
         strip = Rect(margin, body_y, inner_w, STRIP_MM * k)
         body_y = strip.top + gap
     body_h = header.y - gap * 0.5 - body_y
+    if not options.legend and not options.table:  # no panel: the map takes its room
+        map_rect = Rect(margin, body_y, inner_w, body_h)
+        return PageLayout(width, height, k, header, map_rect, Rect(margin, body_y, 0, 0), footer, 1, strip=strip)
     if options.orientation == "landscape":
         panel_w = 66 * k
         panel = Rect(width - margin - panel_w, body_y, panel_w, body_h)

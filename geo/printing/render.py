@@ -32,7 +32,6 @@ from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
-from matplotlib.path import Path as MPath
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
@@ -50,6 +49,8 @@ from geo.printing.data import (
 )
 from geo.printing.labels import Box, label_size_mm, place_labels
 from geo.printing.layout import MM_PER_INCH, PageLayout, PrintOptions, Rect, nice_scale, page_layout
+from geo.printing.locator import district_extent, draw_locator
+from geo.printing.paths import line_path, outline_path, polygon_path
 from geo.printing.sheet import (
     BOUNDARY_STYLES,
     INK,
@@ -79,7 +80,8 @@ PLACE_LABEL_MIN_MM = 3.0  # places smaller than this on paper are not named
 MAX_PLACE_LABELS = 400
 MIMETYPES = {"pdf": "application/pdf", "png": "image/png"}
 
-render_lock = threading.Lock()  # matplotlib is not thread-safe; a print takes about a second
+render_lock = threading.RLock()  # matplotlib is not thread-safe; a print takes about a second (an atlas holds it
+# across its pages and the fonts embedded at the end, so it is re-entrant)
 
 
 @dataclass
@@ -99,6 +101,7 @@ class PrintedMap:
     labels: list[str] = field(default_factory=list)
     filename: str = "guatu-map.pdf"
     photos: list[str] = field(default_factory=list)  # ids of the photos in the strip, left to right
+    locator: Box | None = None  # where the locator inset is on the sheet (mm from the bottom left), if drawn
 
     @property
     def mimetype(self) -> str:
@@ -124,51 +127,18 @@ def status_hatches(campaign: Campaign) -> dict[str, str]:
     return {s.key: HATCHES[i % len(HATCHES)] for i, s in enumerate(campaign.statuses)}
 
 
-# --- vectorised paths ---------------------------------------------------------------
-
-def _ring_path(rings: np.ndarray, closed: bool) -> MPath | None:
-    """One compound path of many rings or lines: MOVETO at each start, CLOSEPOLY at each end."""
-    if not len(rings):
-        return None
-    coords, index = shapely.get_coordinates(rings, return_index=True)
-    if not len(coords):
-        return None
-    codes = np.full(len(coords), MPath.LINETO, dtype=MPath.code_type)
-    starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
-    codes[starts] = MPath.MOVETO
-    if closed:
-        ends = np.r_[starts[1:] - 1, len(coords) - 1]
-        codes[ends] = MPath.CLOSEPOLY
-    return MPath(coords, codes)
-
-
-def polygon_path(geoms: np.ndarray) -> MPath | None:
-    """Every polygon (with holes) of `geoms` as one fillable path."""
-    polys = shapely.get_parts(geoms[np.isin(shapely.get_type_id(geoms), (3, 6))])
-    return _ring_path(shapely.get_rings(polys), closed=True) if len(polys) else None
-
-
-def line_path(geoms: np.ndarray) -> MPath | None:
-    lines = shapely.get_parts(geoms[np.isin(shapely.get_type_id(geoms), (1, 5))])
-    return _ring_path(lines, closed=False) if len(lines) else None
-
-
-def outline_path(geoms: np.ndarray) -> MPath | None:
-    """The rings of polygons and the lines of linear geometries, to stroke."""
-    polys = shapely.get_parts(geoms[np.isin(shapely.get_type_id(geoms), (3, 6))])
-    lines = shapely.get_parts(geoms[np.isin(shapely.get_type_id(geoms), (1, 5))])
-    parts = np.concatenate([shapely.get_rings(polys), lines]) if len(polys) else lines
-    return _ring_path(parts, closed=False)
-
-
 MARK_COLOUR = "#1565c0"  # numbered marks (the day's inspection route): a blue no status uses
 Mark = tuple[str, float, float]  # (text, lon, lat): a numbered circle at a WGS84 point
 
 
 def render_print(store: Store, campaign: Campaign, data_dir: Path, options: PrintOptions, now: datetime, *,
-                 marks: Sequence[Mark] = ()) -> PrintedMap:
+                 marks: Sequence[Mark] = (), page_label: str | None = None, pdf_pages=None,
+                 font_chars: str = "") -> PrintedMap:
     """Draw the sheet described by `options` and return it as PDF or PNG bytes; `marks` are drawn on top
-    as numbered circles (the inspection route sheet's points)."""
+    as numbered circles (the inspection route sheet's points), `page_label` in the footer's middle
+    (an atlas's 第 3 页 / 共 12 页). With `pdf_pages` (matplotlib's PdfPages, an atlas being written) the
+    sheet is added to it as one more page and `data` is empty; `font_chars` go into the sheet's font subset
+    (an atlas's shared characters)."""
     crs = metric_crs(campaign)
     selection = select(store, campaign, options, crs, now)
     levels = {b.level for b in campaign.boundaries}
@@ -202,28 +172,36 @@ def render_print(store: Store, campaign: Campaign, data_dir: Path, options: Prin
         page.set_ylim(0, layout.height)
         page.set_axis_off()
         page.set_zorder(2)
-        sheet = Sheet(campaign, options, layout, page, map_ax, Texts(), status_hatches(campaign))
+        sheet = Sheet(campaign, options, layout, page, map_ax, Texts(font_chars), status_hatches(campaign))
 
         draw_boundaries(sheet, bounds)
         draw_places(sheet, selection)
         furniture = [*_draw_marks(sheet, marks, crs, extent), draw_scale_bar(sheet, scale),
                      draw_north_arrow(sheet, projection.north)]
+        locator = None
+        if options.locator:
+            locator = draw_locator(sheet, bounds, district_extent(bounds, campaign.map.bounds, crs), extent)
+            furniture.append(locator)
         placed = _draw_labels(sheet, selection, bounds.get("street"), extent, scale, furniture) if options.labels else []
         counts = Counter(selection.status.tolist())
         draw_frame(sheet)
         streets = street_rows(campaign, selection, bounds.get("street"))
         draw_header(sheet)
         draw_panel(sheet, counts, int(selection.overdue.sum()), streets, bounds)
-        draw_footer(sheet, selection, scale, crs, now)
+        draw_footer(sheet, selection, scale, crs, now, page_label)
         photos = draw_strip(sheet, store, strip_photos(store, selection)) if layout.strip else []
         sheet.texts.draw()
 
-        data = _save(canvas, options, options.title or campaign.title, campaign.subtitle, now)
+        if pdf_pages is not None:
+            pdf_pages.savefig(fig)
+            data = b""
+        else:
+            data = _save(canvas, options, options.title or campaign.title, campaign.subtitle, now)
     local = local_now(campaign, now)
     return PrintedMap(
         data=data, options=options, page_mm=(layout.width, layout.height), map_rect=layout.map,
         extent=extent, crs=crs, scale=scale, counts={s.key: counts.get(s.key, 0) for s in campaign.statuses},
-        overdue=int(selection.overdue.sum()), streets=streets, labels=placed, photos=photos,
+        overdue=int(selection.overdue.sum()), streets=streets, labels=placed, photos=photos, locator=locator,
         filename=f"guatu-{options.paper}-{options.orientation}-{local:%Y%m%d-%H%M}.{options.format}",
     )
 

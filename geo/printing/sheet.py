@@ -20,6 +20,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Polygon, Rectangle
 
 from geo.config import Campaign
+from geo.messages import t
 from geo.printing.data import Outlines, Selection
 from geo.printing.fonts import print_font
 from geo.printing.labels import Box
@@ -60,11 +61,20 @@ def hatch_colour(colour: str) -> str:
     return "#ffffff" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "#222222"
 
 
-class Texts:
-    """Texts are collected first, so the font subset can hold exactly their characters."""
+# The characters of the sheet's own words (the texts written in this module and render.py): an atlas gives
+# every page one font subset holding these and every name, so its pages share one embedded font.
+SHEET_VOCABULARY = ("图例 · 整改状态 逾期（外圈） 合计 处 已完成 各街道整改进度 街道 总数 完成 完成率 其余 个街道 （未填街道）"
+                    " 数据截至 数据来源： 比例尺 坐标系 打印于 北 千米 米 范围： 全域 （当前视图） 图层： 状态： 类型： 问题类别："
+                    " 区界 街道界 社区界 北京时间 乌鲁木齐时间 Guatu 挂图作战台账 WGS 84 / UTM N S EPSG")
 
-    def __init__(self) -> None:
+
+class Texts:
+    """Texts are collected first, so the font subset can hold exactly their characters (and `extra`: the
+    characters an atlas's pages share, so they use one subset)."""
+
+    def __init__(self, extra: str = "") -> None:
         self.items: list[tuple] = []
+        self.extra = extra
 
     def add(self, ax, x: float, y: float, s: str, size: float, *, bold: bool = False, **kw) -> None:
         self.items.append((ax, x, y, str(s), size, bold, kw))
@@ -73,9 +83,9 @@ class Texts:
         return "".join(item[3] for item in self.items if item[5] == bold)
 
     def draw(self) -> None:
-        regular = FontProperties(fname=str(print_font(self.chars(False) + self.chars(True), "regular")))
+        regular = FontProperties(fname=str(print_font(self.chars(False) + self.chars(True) + self.extra, "regular")))
         bold_text = self.chars(True)
-        bold = FontProperties(fname=str(print_font(bold_text, "bold"))) if bold_text else regular
+        bold = FontProperties(fname=str(print_font(bold_text + self.extra, "bold"))) if bold_text else regular
         for ax, x, y, s, size, is_bold, kw in self.items:
             ax.text(x, y, s, fontproperties=bold if is_bold else regular, fontsize=size,
                     parse_math=False, usetex=False, **kw)
@@ -188,6 +198,9 @@ def draw_header(sheet: Sheet) -> None:
     if c.printing.classification:
         sheet.texts.add(sheet.page, h.right, h.top, c.printing.classification, layout.pt(12), bold=True, ha="right",
                         va="top", color=CLASSIFICATION)
+    if sheet.options.day:
+        sheet.texts.add(sheet.page, h.right, h.y + 1.0 * layout.k, t("print.sheet.date", day=sheet.options.day.isoformat()),
+                        layout.pt(9.5), bold=True, ha="right", va="bottom", color=INK)
     sheet.page.plot([h.x, h.right], [h.y - 1.0 * layout.k] * 2, color=INK, linewidth=1.2 * layout.k)
 
 
@@ -212,7 +225,10 @@ def _pct(done: int, total: int) -> str:
 def draw_panel(sheet: Sheet, counts: Counter, overdue: int, streets: list[tuple[str, int, int]],
                 bounds: dict[str, Outlines]) -> None:
     p, layout = sheet.layout.panel, sheet.layout
-    if layout.panel_columns == 1:
+    if not sheet.options.legend:
+        if sheet.options.table and streets:
+            _draw_table(sheet, Rect(p.x, p.y, p.w if layout.panel_columns == 1 else p.w / 2, p.h), streets)
+    elif layout.panel_columns == 1:
         used = _draw_legend(sheet, Rect(p.x, p.y, p.w, p.h), counts, overdue, bounds)
         if sheet.options.table and streets:
             gap = 7 * layout.k
@@ -295,22 +311,23 @@ def _draw_table(sheet: Sheet, r: Rect, streets: list[tuple[str, int, int]]) -> N
     shown = streets if len(streets) <= fits else streets[: max(0, fits - 1)]
     rest = streets[len(shown):]
     if rest:
-        shown = shown + [(f"其余 {len(rest)} 个街道", sum(t for _, t, _ in rest), sum(d for _, _, d in rest))]
-    total = sum(t for _, t, _ in streets)
+        shown = shown + [(f"其余 {len(rest)} 个街道", sum(n for _, n, _ in rest), sum(d for _, _, d in rest))]
+    total = sum(n for _, n, _ in streets)
     done = sum(d for _, _, d in streets)
-    for i, (name, t, d) in enumerate(shown + [("合计", total, done)]):
+    for i, (name, n, d) in enumerate(shown + [("合计", total, done)]):
         is_total = i == len(shown)
         if is_total:
             page.plot([r.x, r.right], [y, y], color=GREY, linewidth=0.4 * k)
         yc = y - row / 2
-        cells = (name, str(t), str(d), _pct(d, t))
+        cells = (name, str(n), str(d), _pct(d, n))
         for x, text, ha in zip(cols, cells, ("left", "right", "right", "right")):
             sheet.texts.add(page, x, yc, text, body_pt, bold=is_total, ha=ha, va="center", color=INK, clip_on=False)
         y -= row
 
 
-def draw_footer(sheet: Sheet, sel: Selection, scale: int, crs: str, now: datetime) -> None:
-    """数据截至 (the latest change, campaign time), source, scale, coordinate system and print time."""
+def draw_footer(sheet: Sheet, sel: Selection, scale: int, crs: str, now: datetime, page_label: str | None = None) -> None:
+    """数据截至 (the latest change, campaign time), source, scale, coordinate system and print time; an
+    atlas's page number in the middle."""
     f, layout, c = sheet.layout.footer, sheet.layout, sheet.campaign
     tz = TZ_NAMES.get(c.timezone.key, c.timezone.key)
     as_of = f"{local_now(c, sel.as_of):%Y-%m-%d %H:%M} {tz}" if sel.as_of else "—"
@@ -327,3 +344,6 @@ def draw_footer(sheet: Sheet, sel: Selection, scale: int, crs: str, now: datetim
     sheet.texts.add(sheet.page, f.right, f.y,
                     f"坐标系 WGS 84 / UTM {int(zone) % 100}{'N' if int(zone) < 32700 else 'S'}（{crs}）· 打印于 {printed}",
                     small, ha="right", va="bottom", color="#333333")
+    if page_label:
+        sheet.texts.add(sheet.page, f.x + f.w / 2, f.top - 1.2 * layout.k, page_label, layout.pt(9), bold=True,
+                        ha="center", va="top", color=INK)

@@ -9,7 +9,7 @@ bookmark still shows a working map, never an error page.
 
     layers=courtyards,roads      layer ids or titles (default: all)
     street=大学路街道             a sub-district (街道); "大学路" finds it too
-    community=金桥社区            a community (社区/村); implies its sub-district
+    community=金桥社区            a community (社区/村); implies its sub-district; "金桥" finds it too
     status=pending,relapsed      status keys or labels (default: all)
     category=飞线充电,消防通道     places with an open problem of one of these
     theme=dark|light             colours (default light)
@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from geo.area_names import find_area
 from geo.config import Campaign
 from geo.parsing import BoolRefused, parse_bool
 
@@ -137,11 +138,12 @@ def _pick(wanted: list[str], known: dict[str, str], name: str, ignored: list[str
 def _area(street: str | None, community: str | None, areas: Mapping[str, set[str]],
           ignored: list[str]) -> tuple[str | None, str | None]:
     if street:
-        found = street if street in areas else _unique([s for s in areas if street in s])
+        found = find_area(street, areas).name
         if found is None:
             ignored.append(f"street: no sub-district called {street!r}")
         street = found
     if community:
+        community = find_area(community, [c for names in areas.values() for c in sorted(names)]).name or community
         owners = [s for s, names in areas.items() if community in names]
         if not owners:
             ignored.append(f"community: no community called {community!r}")
@@ -150,10 +152,6 @@ def _area(street: str | None, community: str | None, areas: Mapping[str, set[str
             ignored.append(f"street: {community} belongs to {owners[0]}, not {street}")
         return owners[0], community
     return street, None
-
-
-def _unique(items: list[str]) -> str | None:
-    return items[0] if len(items) == 1 else None
 
 
 def _refresh(text: str | None, default: float, ignored: list[str]) -> float:

@@ -9,6 +9,7 @@ demo's "today", 16:00 in Zhengzhou) and writes into docs/screenshots/:
 * wall-map.png       /wall at 1920×1080, light theme, dashboard on
 * wall-dark-4k.png   /wall?theme=dark at 3840×2160, as a command-room screen
 * wall-card.png      /wall at 1920×1080 after searching a place: its card
+* print-dialog.png   / at 1920×1080 with the 打印 dialog open, set for one sub-district
 * wall-inspections.png  /wall at 1920×1080 with today's inspection list, three places visited
 * playback-compare.png  /wall/playback?mode=compare: 整治前/整治后 over the last five weeks
 * wall-card-photos.png  /wall at 1920×1080: a place's card with its photos (pictures drawn here, 整改前/整改后)
@@ -158,6 +159,15 @@ def shoot_field(browser, server, data: Path) -> Path:
     return target
 
 
+def open_print_dialog(page) -> None:
+    """The 打印 button's dialog, set for one sub-district on A3 (the README's Printing section)."""
+    page.click("button.guatu-print-open")
+    page.wait_for_selector("dialog.guatu-print-dialog[open]")
+    page.wait_for_function("() => document.querySelector('select[name=street]').options.length > 1")
+    page.check("input[name=scope][value=area]")
+    page.select_option("select[name=street]", "大学路街道")
+
+
 def verifying_case(data: Path) -> tuple[str, str, str]:
     """A demo case waiting for verification, given the 整改后 photo its handler took: (layer, place id, problem id)."""
     campaign = load_campaign(data)
@@ -201,6 +211,7 @@ def main() -> None:
                 shoot(browser, server, "/wall", "wall-map.png", 1920, 1080),
                 shoot(browser, server, "/wall?theme=dark", "wall-dark-4k.png", 3840, 2160),
                 shoot(browser, server, "/wall", "wall-card.png", 1920, 1080, then=search("大学路51号院")),
+                shoot(browser, server, "/?dashboard=0", "print-dialog.png", 1920, 1080, then=open_print_dialog),
                 shoot(browser, server, "/wall", "wall-cases.png", 1920, 1080, then=open_escalated),
             ]
         inspect_today(data)

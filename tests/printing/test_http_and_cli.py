@@ -92,15 +92,16 @@ def test_wall_map_loads_the_print_button_and_the_print_stylesheet(small_app):
     entry = client.get("/static/js/pages/wall.js").data.decode()
     assert 'import { attachPrintControl } from "../print-control.js"' in entry  # handed the map: no polling for it
     js = client.get("/static/js/print-control.js").data.decode()
-    assert 't("print.button")' in js and "topright" in js and "bbox" in js and "setTimeout" not in js
-    assert "innerHTML" not in js
+    assert 't("print.button")' in js and "topright" in js and "PrintDialog" in js and "setTimeout" not in js
+    dialog = client.get("/static/js/lib/print-dialog.js").data.decode()
+    assert "innerHTML" not in js + dialog and "showModal" in dialog
     assert '"print.button": "打印"' in client.get("/static/js/lib/messages.js").data.decode()
     css = client.get("/static/css/print.css").data.decode()
     assert "@media print" in css and ".leaflet-control-zoom" in css and ".guatu-print-control" in css
 
 
 def test_filters_that_match_nothing_still_print_the_area_with_zero_counts(small_app, tmp_path):
-    resp = small_app.test_client().get("/print?paper=A4&community=金桥社区")
+    resp = small_app.test_client().get("/print?paper=A4&street=大学路街道&status=accepted")
     assert resp.status_code == 200
     pdf = tmp_path / "empty.pdf"
     pdf.write_bytes(resp.data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Response, request
+from flask import Response, jsonify, request
 from flask.cli import with_appcontext
 
 from geo.errors import GuatuError
@@ -25,11 +25,22 @@ from web.printing.blueprint import bp
 def print_map():
     """A static map as PDF or PNG; parameters as listed in README.md ("Printing")."""
     ctx = guatu()
-    options = parse_options(request.args.to_dict(flat=True), ctx.campaign)
+    options = parse_options(request.args.to_dict(flat=True), ctx.campaign, ctx.areas())
     sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now())
     resp = Response(sheet.data, mimetype=sheet.mimetype)
     disposition = "attachment" if request.args.get("download") else "inline"
     resp.headers["Content-Disposition"] = f'{disposition}; filename="{sheet.filename}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/print/areas.json", role=VIEWER)
+def print_areas():
+    """What the print dialog offers: the sub-districts with their communities (the names /print finds), and
+    the campaign's today, the dialog's default date."""
+    ctx = guatu()
+    streets = [{"name": street, "communities": sorted(names)} for street, names in ctx.areas().items()]
+    resp = jsonify({"today": ctx.today().isoformat(), "streets": streets})
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -68,7 +79,7 @@ def print_map_command(out: Path, fmt: str | None, labels: bool, table: bool, hat
         args["hatch"] = "1" if hatch else "0"
     args["photos"] = "1" if photos else "0"
     try:
-        options = parse_options(args, ctx.campaign)
+        options = parse_options(args, ctx.campaign, ctx.areas())
         sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now())
         atomic_write(out, sheet.data)  # a full disk: DiskFull, and no part-written file
     except GuatuError as exc:

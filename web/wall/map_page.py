@@ -151,6 +151,7 @@ class EditorLayers(PageModule):
         self.default_css = [
             ("leaflet_geoman_css", asset_url("vendor/leaflet-geoman/leaflet-geoman.css")),
             ("guatu_editor_css", asset_url("css/editor.css")),
+            ("guatu_print_css", asset_url("css/print.css")),  # the print dialog's, and the page printed from the browser
             ("guatu_photos_css", asset_url("css/photos.css")),
             ("guatu_problem_banner_css", asset_url("css/problem-banner.css")),
         ]

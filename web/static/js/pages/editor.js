@@ -1,10 +1,11 @@
 /*
  * Entry module of the editor page (/edit): the editor on the map the
- * server's page handed over, its problem banner and basemaps.
+ * server's page handed over, its problem banner, basemaps and print button.
  */
 import { Editor } from "../editor/editor.js";
 import { attachBasemaps } from "../basemaps.js";
 import { Banner } from "../problem-banner.js";
+import { attachPrintControl } from "../print-control.js";
 import { pageHook, pageMaps } from "../lib/page-hook.js";
 import { nameMapControls } from "../lib/map-names.js";
 
@@ -18,4 +19,5 @@ pageMaps("editor").forEach(function (page) {
   editor.errors = [];
   attachBasemaps({ map: page.map, options: page.options, errors: editor.errors });
   editor.start();
+  attachPrintControl({ map: page.map, options: page.options });
 });
