@@ -2488,6 +2488,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish F: entries here)
     # --- polish G ---------------------------------------------------------------------------------------------
     # (polish G: entries here)
+    "progress.estimate": {"zh": "按近 {days} 天进度,预计 {finish} 完成",
+                          "en": "at the pace of the last {days} days, done by {finish}"},
+    "progress.estimate_sep": {"zh": ",", "en": ", "},
+    "progress.estimate_late": {"zh": "晚于{node}节点 {n} 天", "en": "{n} days after the milestone {node}"},
+    "progress.estimate_early": {"zh": "早于{node}节点 {n} 天", "en": "{n} days before the milestone {node}"},
+    "progress.estimate_on_node": {"zh": "恰在{node}节点", "en": "on the day of the milestone {node}"},
+    "progress.estimate_none": {"zh": "近 {days} 天无进展,无法估计完成日期",
+                               "en": "no progress in the last {days} days: no estimate"},
+    "progress.estimate_done": {"zh": "已全部完成", "en": "all done"},
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)
     # wall map: loading, tooltip
