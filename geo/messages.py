@@ -2497,6 +2497,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "progress.estimate_none": {"zh": "近 {days} 天无进展,无法估计完成日期",
                                "en": "no progress in the last {days} days: no estimate"},
     "progress.estimate_done": {"zh": "已全部完成", "en": "all done"},
+    "campaigns.title": {"zh": "作战总览", "en": "Campaigns"},
+    "campaigns.intro": {"zh": "本服务器上的 {count} 项作战:完成情况与计划对照(只读)",
+                        "en": "{count} campaigns on this server: done against the plan (read-only)"},
+    "campaigns.col.title": {"zh": "作战", "en": "Campaign"},
+    "campaigns.col.done": {"zh": "已完成点位", "en": "Places done"},
+    "campaigns.col.share": {"zh": "完成率 / 今日计划", "en": "Share done / planned today"},
+    "campaigns.col.verdict": {"zh": "计划对照", "en": "Against the plan"},
+    "campaigns.col.next": {"zh": "下一节点", "en": "Next milestone"},
+    "progress.estimate_heading": {"zh": "预计完成", "en": "Estimated finish"},
+    "campaigns.this_one": {"zh": "本作战", "en": "this one"},
+    "campaigns.done_of": {"zh": "{done} / {total}", "en": "{done} of {total}"},
+    "campaigns.share": {"zh": "{done}% / {planned}%", "en": "{done} % / {planned} %"},
+    "campaigns.verdict.ahead": {"zh": "进度超前", "en": "ahead of plan"},
+    "campaigns.verdict.on_track": {"zh": "进度正常", "en": "on plan"},
+    "campaigns.verdict.behind": {"zh": "进度滞后", "en": "behind plan"},
+    "campaigns.no_plan": {"zh": "未设时间节点", "en": "no milestones"},
+    "campaigns.unreadable": {"zh": "无法读取该作战的数据:{reason}", "en": "this campaign's data cannot be read: {reason}"},
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)
     # wall map: loading, tooltip
