@@ -106,3 +106,32 @@ def test_the_milestones_api_carries_the_estimates(client, clock):
     assert est["pace_days"] == 14 and [r["street"] for r in est["streets"]] == sorted(["大学路街道", "福华街街道",
                                                                                       "金水源街道"])
     assert all(r["text"] for r in est["streets"]) and est["campaign"]["total"] == 9
+
+
+def test_the_daily_report_has_a_table_of_estimated_finish(seeded, campaign, clock):
+    import io
+
+    from openpyxl import load_workbook
+
+    from geo.daily_report import build_xlsx, report_data
+
+    for _ in range(2):
+        clock.advance(days=2)
+        _accept(seeded, "大学路街道")
+    data = report_data(seeded, replace(campaign, pace_days=4), clock().date(), clock())
+    rows = data["sheets"]["预计完成"]
+    assert rows[0] == ["所属街道", "点位总数", "已完成数", "近 4 天完成", "日均完成", "预计完成日期", "较全部完成节点(天)",
+                       "判断"]
+    assert [r[0] for r in rows[1:]] == ["大学路街道", "福华街街道", "金水源街道", "全部点位"]
+    assert rows[1] == ["大学路街道", 4, 3, 2, 0.5, "2026-11-30", -31,
+                       "按近 4 天进度,预计 2026-11-30 完成,早于年底全部完成节点 31 天"]
+    assert rows[2][5:7] == ["", ""] and rows[2][7] == "近 4 天无进展,无法估计完成日期"
+    sheet = load_workbook(io.BytesIO(build_xlsx(data)))["预计完成"]
+    assert [c.value for c in sheet[2]][:6] == ["大学路街道", 4, 3, 2, 0.5, "2026-11-30"]
+
+
+def test_the_daily_report_page_shows_the_estimates(client):
+    login(client, "viewer1")
+    page = client.get("/reports/daily?date=2026-11-24").get_data(as_text=True)
+    table = page.split('class="grid daily-estimates"')[1].split("</table>")[0]
+    assert "预计完成日期" in table and "大学路街道" in table and "全部点位" in table
