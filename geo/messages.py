@@ -2915,6 +2915,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish F scripts: entries here)
     # polish G (scripts)
     # (polish G scripts: entries here)
+    "wall.dash.est_title": {"zh": "预计完成(按近 {days} 天进度)", "en": "Estimated finish (pace of the last {days} days)"},
+    "wall.dash.est_late": {"zh": "{finish} · 晚于节点 {n} 天", "en": "{finish} · {n} days late"},
+    "wall.dash.est_early": {"zh": "{finish} · 早于节点 {n} 天", "en": "{finish} · {n} days early"},
+    "wall.dash.est_on": {"zh": "{finish} · 恰在节点", "en": "{finish} · on the milestone"},
+    "wall.dash.est_plain": {"zh": "{finish}", "en": "{finish}"},
+    "wall.dash.est_none": {"zh": "无进展,无法估计", "en": "no progress: no estimate"},
+    "wall.dash.est_done": {"zh": "已全部完成 ✓", "en": "all done ✓"},
 }
 
 

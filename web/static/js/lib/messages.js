@@ -308,6 +308,13 @@ var ZH = {
   "editor.ledger.case_link": "案件",
   "editor.ledger.case_link_title": "打开案件页:派遣、处置、核查、结案都在那里办理",
   "editor.ledger.loop_hint": "问题的状态、整改时限和责任人随案件流转(立案 → 派遣 → 处置 → 核查 → 结案),不在这里修改;请在案件页办理。",
+  "wall.dash.est_title": "预计完成(按近 {days} 天进度)",
+  "wall.dash.est_late": "{finish} · 晚于节点 {n} 天",
+  "wall.dash.est_early": "{finish} · 早于节点 {n} 天",
+  "wall.dash.est_on": "{finish} · 恰在节点",
+  "wall.dash.est_plain": "{finish}",
+  "wall.dash.est_none": "无进展,无法估计",
+  "wall.dash.est_done": "已全部完成 ✓",
 };
 
 var EN = {
@@ -609,6 +616,13 @@ var EN = {
   "editor.ledger.case_link": "Case",
   "editor.ledger.case_link_title": "Open the case page: dispatch, handling, verification and closing happen there",
   "editor.ledger.loop_hint": "A problem's state, due date and responsible follow its case (filed → dispatched → handled → verified → closed) and are not edited here; act on the case page.",
+  "wall.dash.est_title": "Estimated finish (pace of the last {days} days)",
+  "wall.dash.est_late": "{finish} · {n} days late",
+  "wall.dash.est_early": "{finish} · {n} days early",
+  "wall.dash.est_on": "{finish} · on the milestone",
+  "wall.dash.est_plain": "{finish}",
+  "wall.dash.est_none": "no progress: no estimate",
+  "wall.dash.est_done": "all done ✓",
 };
 
 // The table for a language tag ("en", "en-US", "zh-CN", ""): English for en*, else Chinese.
