@@ -2514,7 +2514,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "campaigns.col.verdict": {"zh": "计划对照", "en": "Against the plan"},
     "campaigns.col.next": {"zh": "下一节点", "en": "Next milestone"},
     "progress.estimate_heading": {"zh": "预计完成", "en": "Estimated finish"},
-    "campaigns.this_one": {"zh": "本作战", "en": "this one"},
+    "campaigns.this_one": {"zh": "(本作战)", "en": "(this one)"},
     "campaigns.done_of": {"zh": "{done} / {total}", "en": "{done} of {total}"},
     "campaigns.share": {"zh": "{done}% / {planned}%", "en": "{done} % / {planned} %"},
     "campaigns.verdict.ahead": {"zh": "进度超前", "en": "ahead of plan"},
