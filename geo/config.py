@@ -226,6 +226,7 @@ class Campaign:
     printing: PrintSettings = field(default_factory=PrintSettings)
     inspections: InspectionSettings = field(default_factory=InspectionSettings)
     milestones: tuple[Milestone, ...] = ()
+    pace_days: int = 14  # `progress.pace_days`: the estimated finish follows the pace of the last this many days
     cases: CaseSettings = field(default_factory=CaseSettings)
     area_buffer_m: float = DEFAULT_BUFFER_M  # how far outside the district a place may still reach
     extra: dict = field(default_factory=dict, compare=False, repr=False)
@@ -342,6 +343,7 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
         inspections=_inspections(model.inspections),
         milestones=tuple(Milestone(date=m.date, share_done=float(m.share_done), label=m.label)
                          for m in model.milestones),
+        pace_days=model.progress.pace_days if model.progress else 14,
         area_buffer_m=float(model.area_buffer_m),
         cases=_cases(model.cases, model.problem_statuses),
         extra={k: v for k, v in raw.items() if k.startswith(EXTENSION_PREFIX)},

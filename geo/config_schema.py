@@ -526,6 +526,18 @@ class CasesSchema(Section):
         return value
 
 
+class ProgressSchema(Section):
+    pace_days: int = Field(14, description="the estimated finish follows the pace of the last this many days "
+                                           "(places reaching a done status)")
+
+    @field_validator("pace_days")
+    @classmethod
+    def _pace_days(cls, value: int) -> int:
+        if value < 1:
+            raise problem(t("schema.count", value=value))
+        return value
+
+
 class MilestoneSchema(Section):
     date: Text = Field(description="the day, YYYY-MM-DD")
     share_done: float = Field(description="the share of places that should be done by then, 0 to 1")
@@ -570,6 +582,7 @@ class CampaignSchema(Section):
     print_: PrintSchema | None = Field(None, alias="print", description="what every printed map carries")
     inspections: InspectionsSchema | None = Field(None, description="how the daily random inspection list is drawn")
     milestones: list[MilestoneSchema] = Field([], description="dates by which a share of places should be done")
+    progress: ProgressSchema | None = Field(None, description="how the estimated finish is computed (geo/progress.py)")
     cases: CasesSchema | None = Field(None, description="the case loop: working calendar, stage limits, urgencies, "
                                                         "photos required, escalation (geo/cases)")
     area_buffer_m: float = Field(DEFAULT_BUFFER_M, description="how far (metres, 0 to 50000) a place may reach "

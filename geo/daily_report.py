@@ -12,6 +12,7 @@ day's inspection list:
     督导  the day's random inspections and their results
     升级督办  cases that ran overdue and went up to the sub-district or the district
     单位考核  each unit's record of cases (geo/cases/stats.py): overdue, on time, handling time, returned
+    预计完成  the estimated finish per sub-district at the recent pace (geo/progress.py; the data as it is now)
 
 `build_xlsx` writes it with openpyxl (Chinese headers, frozen header rows);
 `build_pdf` draws it with matplotlib in the CJK font the printed maps embed
@@ -36,12 +37,15 @@ from geo.inspections import load as load_inspections
 from geo.messages import t
 from geo.photos import photos_of
 from geo.printing.photos import PROBLEM_ROLES, role_label
+from geo.progress import finish_estimates
 from geo.rules import problem_is_open, problem_overdue, problem_overnight
 from geo.scope import level_label
 from geo.store.base import Store, iso
 
 ESCALATED, UNITS = t("report.cases.sheet.escalated"), t("report.cases.sheet.units")
-SHEETS = ("进度", "问题", "逾期", "过夜", "反弹", "督导", ESCALATED, UNITS)
+ESTIMATES = t("progress.estimate_heading")  # 预计完成: the sheet of `estimate_rows`
+SHEETS = ("进度", "问题", "逾期", "过夜", "反弹", "督导", ESCALATED, UNITS, ESTIMATES)
+ESTIMATE_COLUMNS = ("street", "total", "done", "done_in_pace", "per_day", "finish", "days_late", "text")
 ESCALATED_COLUMNS = ("fid", "place", "street", "community", "pid", "category", "problem", "stage", "unit", "handler",
                      "due", "level", "late")
 UNIT_COLUMNS = ("unit", "cases", "open", "overdue", "escalated", "reported", "on_time", "avg_hours", "returned")
@@ -171,6 +175,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                      *inspections],
             ESCALATED: [[t(f"report.cases.col.{c}") for c in ESCALATED_COLUMNS], *escalated_rows],
             UNITS: [[t(f"report.cases.col.{c}") for c in UNIT_COLUMNS], *unit_rows],
+            ESTIMATES: estimate_rows(store, campaign, now),
         },
         "problem_photos": problem_photos,
     }
@@ -198,6 +203,18 @@ def _row_photos(feature: dict, problem_id: str | None, *, closing: bool) -> list
     found.sort(key=lambda e: order.index(e["role"]))  # stable: newest first within a role
     return [{"id": e["id"], "role": e["role"], "taken_at": e.get("taken_at"), "added_at": e.get("added_at")}
             for e in found[:ROW_THUMBS]]
+
+
+def estimate_rows(store: Store, campaign: Campaign, now: datetime) -> list[list]:
+    """预计完成 (geo/progress.py `finish_estimates`, from the data as it is `now`): the header, a row per
+    sub-district, then all places: done, done over the pace's days, per day, the estimated finish, the days
+    after the milestone asking for all places (negative: before it) and the estimate in words."""
+    est = finish_estimates(store, campaign, now)
+    head = [t("report.cases.col.street"), *(t(f"report.estimate.col.{c}", days=est["pace_days"])
+                                            for c in ESTIMATE_COLUMNS[1:])]
+    whole = {**est["campaign"], "street": t("report.estimate.whole")}
+    return [head, *([r["street"], r["total"], r["done"], r["done_in_pace"], r["per_day"], r["finish"] or "",
+                     "" if r["days_late"] is None else r["days_late"], r["text"]] for r in [*est["streets"], whole])]
 
 
 def _progress_row(name: str, counts: dict, keys: list[str], campaign: Campaign) -> list:
@@ -267,6 +284,7 @@ PDF_COLUMNS = {  # which columns of each sheet fit on an A4 page
     "督导": [0, 2, 3, 5, 6, 7],
     ESCALATED: [1, 6, 7, 8, 10, 11, 12],
     UNITS: [0, 1, 3, 4, 6, 7, 8],
+    ESTIMATES: [0, 1, 2, 3, 4, 5, 6],
 }
 
 

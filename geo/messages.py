@@ -2534,6 +2534,40 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish F: entries here)
     # --- polish G ---------------------------------------------------------------------------------------------
     # (polish G: entries here)
+    "progress.estimate": {"zh": "按近 {days} 天进度,预计 {finish} 完成",
+                          "en": "at the pace of the last {days} days, done by {finish}"},
+    "progress.estimate_sep": {"zh": ",", "en": ", "},
+    "progress.estimate_late": {"zh": "晚于{node}节点 {n} 天", "en": "{n} days after the milestone {node}"},
+    "progress.estimate_early": {"zh": "早于{node}节点 {n} 天", "en": "{n} days before the milestone {node}"},
+    "progress.estimate_on_node": {"zh": "恰在{node}节点", "en": "on the day of the milestone {node}"},
+    "progress.estimate_none": {"zh": "近 {days} 天无进展,无法估计完成日期",
+                               "en": "no progress in the last {days} days: no estimate"},
+    "progress.estimate_done": {"zh": "已全部完成", "en": "all done"},
+    "report.estimate.col.total": {"zh": "点位总数", "en": "Places"},
+    "report.estimate.col.done": {"zh": "已完成数", "en": "Done"},
+    "report.estimate.col.done_in_pace": {"zh": "近 {days} 天完成", "en": "Done in the last {days} days"},
+    "report.estimate.col.per_day": {"zh": "日均完成", "en": "Per day"},
+    "report.estimate.col.finish": {"zh": "预计完成日期", "en": "Estimated finish"},
+    "report.estimate.col.days_late": {"zh": "较全部完成节点(天)", "en": "Days after the final milestone"},
+    "report.estimate.col.text": {"zh": "判断", "en": "In words"},
+    "report.estimate.whole": {"zh": "全部点位", "en": "All places"},
+    "campaigns.title": {"zh": "作战总览", "en": "Campaigns"},
+    "campaigns.intro": {"zh": "本服务器上的 {count} 项作战:完成情况与计划对照(只读)",
+                        "en": "{count} campaigns on this server: done against the plan (read-only)"},
+    "campaigns.col.title": {"zh": "作战", "en": "Campaign"},
+    "campaigns.col.done": {"zh": "已完成点位", "en": "Places done"},
+    "campaigns.col.share": {"zh": "完成率 / 今日计划", "en": "Share done / planned today"},
+    "campaigns.col.verdict": {"zh": "计划对照", "en": "Against the plan"},
+    "campaigns.col.next": {"zh": "下一节点", "en": "Next milestone"},
+    "progress.estimate_heading": {"zh": "预计完成", "en": "Estimated finish"},
+    "campaigns.this_one": {"zh": "(本作战)", "en": "(this one)"},
+    "campaigns.done_of": {"zh": "{done} / {total}", "en": "{done} of {total}"},
+    "campaigns.share": {"zh": "{done}% / {planned}%", "en": "{done} % / {planned} %"},
+    "campaigns.verdict.ahead": {"zh": "进度超前", "en": "ahead of plan"},
+    "campaigns.verdict.on_track": {"zh": "进度正常", "en": "on plan"},
+    "campaigns.verdict.behind": {"zh": "进度滞后", "en": "behind plan"},
+    "campaigns.no_plan": {"zh": "未设时间节点", "en": "no milestones"},
+    "campaigns.unreadable": {"zh": "无法读取该作战的数据:{reason}", "en": "this campaign's data cannot be read: {reason}"},
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)
     # wall map: loading, tooltip
@@ -2995,6 +3029,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish F scripts: entries here)
     # polish G (scripts)
     # (polish G scripts: entries here)
+    "wall.dash.est_title": {"zh": "预计完成(按近 {days} 天进度)", "en": "Estimated finish (pace of the last {days} days)"},
+    "wall.dash.est_late": {"zh": "{finish} · 晚于节点 {n} 天", "en": "{finish} · {n} days late"},
+    "wall.dash.est_early": {"zh": "{finish} · 早于节点 {n} 天", "en": "{finish} · {n} days early"},
+    "wall.dash.est_on": {"zh": "{finish} · 恰在节点", "en": "{finish} · on the milestone"},
+    "wall.dash.est_plain": {"zh": "{finish}", "en": "{finish}"},
+    "wall.dash.est_none": {"zh": "无进展,无法估计", "en": "no progress: no estimate"},
+    "wall.dash.est_done": {"zh": "已全部完成 ✓", "en": "all done ✓"},
 }
 
 

@@ -5,6 +5,10 @@
   milestones (the layers as they stood then, from the journal via
   `layer_as_of`), and now for the next one; the verdict is ahead / on_track /
   behind.
+* `finish_estimates` says, per sub-district (街道) and for the whole campaign,
+  when every place will be done at the pace of the last `progress.pace_days`
+  days (net places reaching a done status, from the journal), against the
+  milestone that asks for all of them (share_done 1): 预计完成.
 * `timeline` gives, for every day of a range, the number of places in each
   status at the end of that day — enough for a playback on the big screen.
 
@@ -23,20 +27,22 @@ along (no guess from its `updated_at`).
 from __future__ import annotations
 
 import functools
+import math
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 
-from geo.config import Campaign
+from geo.config import Campaign, Milestone
 from geo.dates import BadDate, parse_day
 from geo.errors import BadParameters, FieldError
 from geo.history import end_of_day, layer_as_of
 from geo.journal import ChangeSummary
-from geo.messages import message_of, t
+from geo.messages import compose, message_of, t
 from geo.rules import local_now
 from geo.store.base import Store
 
 MAX_TIMELINE_DAYS = 400
+NO_STREET = "(未填街道)"
 
 
 def _share(statuses: list[str | None], campaign: Campaign) -> tuple[int, int, float]:
@@ -90,6 +96,85 @@ def milestones(store: Store, campaign: Campaign, now: datetime) -> dict:
         "share_planned": round(planned_now, 4), "verdict": _verdict(share, planned_now),
         "next": upcoming, "milestones": rows,
     }
+
+
+def finish_estimates(store: Store, campaign: Campaign, now: datetime) -> dict:
+    """预计完成: per sub-district (the places' `street`, in name order) and for the whole campaign, the places
+    done now and at the end of the day `pace_days` days ago (the journal replayed as `timeline` does), the pace
+    between them, and the day every place would be done at that pace, against the first milestone asking for
+    all places (share_done 1). A row's `state` is `done` (nothing left), `estimated`, or `no_pace` (nothing got
+    done over those days, or more relapsed than got done: 无法估计)."""
+    today = local_now(campaign, now).date()
+    days = campaign.pace_days
+    since = today - timedelta(days=days)
+    journal = journal_by_place(store.changes_since(0), {layer.id for layer in campaign.layers})
+    tallies: dict[str, list[int]] = {}  # street → [places, done now, done then]
+    for layer in campaign.layers:
+        for f in store.features(layer.id):
+            props = f["properties"]
+            status = props.get("status")
+            changes = journal.get((layer.id, f["id"]), [])
+            then = _status_at(status_history(changes, campaign, today, status), since)
+            tally = tallies.setdefault(props.get("street") or NO_STREET, [0, 0, 0])
+            tally[0] += 1
+            tally[1] += status in campaign.done_statuses
+            tally[2] += then in campaign.done_statuses
+    deadline = next((m for m in campaign.milestones if m.share_done >= 1), None)
+    whole = [sum(col) for col in zip(*tallies.values(), strict=True)] if tallies else [0, 0, 0]
+    return {
+        "day": today.isoformat(), "pace_days": days,
+        "deadline": {"date": deadline.date, "label": deadline.label} if deadline else None,
+        "campaign": _estimate(None, *whole, today=today, days=days, deadline=deadline),
+        "streets": [_estimate(name, *tallies[name], today=today, days=days, deadline=deadline)
+                    for name in sorted(tallies)],
+    }
+
+
+def _status_at(events: list[Event], day: date) -> object:
+    """A place's status at the end of `day`, from its `status_history`."""
+    out: object = ABSENT
+    for when, status in events:
+        if when is not None and when > day:
+            break
+        out = status
+    return out
+
+
+def _estimate(street: str | None, total: int, done: int, done_then: int, *, today: date, days: int,
+              deadline: Milestone | None) -> dict:
+    left = total - done
+    per_day = (done - done_then) / days
+    row = {"street": street, "total": total, "done": done, "left": left, "done_in_pace": done - done_then,
+           "per_day": round(per_day, 3), "state": "no_pace", "finish": None, "days_late": None}
+    if left <= 0:
+        row["state"] = "done"
+    elif per_day > 0:
+        finish = today + timedelta(days=math.ceil(left / per_day - 1e-9))
+        row.update(state="estimated", finish=finish.isoformat())
+        if deadline is not None:
+            row["days_late"] = (finish - date.fromisoformat(deadline.date)).days
+    row["text"] = estimate_text(row, days, deadline)
+    return row
+
+
+def estimate_text(row: dict, days: int, deadline: Milestone | None) -> str:
+    """One estimate as people read it: 按近 14 天进度,预计 2027-01-18 完成,晚于年底节点 18 天."""
+    if row["state"] == "done":
+        return t("progress.estimate_done")
+    if row["state"] == "no_pace":
+        return t("progress.estimate_none", days=days)
+    text = t("progress.estimate", days=days, finish=row["finish"])
+    if deadline is None:
+        return text
+    node = deadline.label or deadline.date
+    late = row["days_late"]
+    if late > 0:
+        return compose("{a}{sep}{b}", a=text, sep=t("progress.estimate_sep"),
+                       b=t("progress.estimate_late", node=node, n=late))
+    if late < 0:
+        return compose("{a}{sep}{b}", a=text, sep=t("progress.estimate_sep"),
+                       b=t("progress.estimate_early", node=node, n=-late))
+    return compose("{a}{sep}{b}", a=text, sep=t("progress.estimate_sep"), b=t("progress.estimate_on_node", node=node))
 
 
 def parse_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:

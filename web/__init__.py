@@ -18,7 +18,7 @@ from geo.diskspace import SpaceWatch
 from geo.errors import ConfigError
 from geo.store import open_store
 from geo.store.base import utc_now
-from web import access, admin, api, cases, cli, core, edit, field, ogc, photos, printing, wall, workflow
+from web import access, admin, api, campaigns, cases, cli, core, edit, field, ogc, photos, printing, wall, workflow
 from web.api import openapi as api_openapi
 from web.core import assets, logging_setup, settings, validation
 from web.core.context import Guatu
@@ -83,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     wall.register(app)
     edit.register(app)
     workflow.register(app)
+    campaigns.register(app)  # the campaigns index: this campaign and GUATU_CAMPAIGNS' others, read-only
     photos.register(app)  # a place's photos (/api/…/photos) and their images (/photos/…)
     cases.register(app)  # the case loop over HTTP: /api/cases, the queues and the case page
     field.register(app)  # the inspector's phone page

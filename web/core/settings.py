@@ -28,6 +28,7 @@ web settings` prints the README's table of settings from the model.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ TABLE = "guatu"
 EXTENSION = "guatu_settings"  # app.extensions[EXTENSION]: the app's Settings
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "data"
 _PATHS = ("data", "instance")  # relative in the file: from the file's folder
+_PATH_LISTS = ("campaigns",)  # the same, for each path of a list
 _ENV_ONLY = ("config",)  # names the file itself
 
 
@@ -124,6 +126,10 @@ class Settings(BaseModel):
                                                 "camera's EXIF, GPS position included; unset: every image served is "
                                                 "written without it (the photo's entry keeps the position as data "
                                                 "either way)", shown="unset")
+    campaigns: tuple[Path, ...] = _setting(
+        (), "other campaigns' data directories (embedded store) summarised, read-only, on `/campaigns` beside this "
+            "one; separated by `:` in the environment, a list in the `GUATU_CONFIG` file (`campaigns = "
+            "[\"/srv/guatu/jinshui\"]`)", shown="none")
 
     @field_validator("*", mode="before")
     @classmethod
@@ -143,6 +149,12 @@ class Settings(BaseModel):
             return parse_bool(value)
         except BoolRefused:
             raise PydanticCustomError("bool_parsing", "bool_parsing") from None  # worded by _PROBLEMS
+
+    @field_validator("campaigns", mode="before")
+    @classmethod
+    def _folders(cls, value: Any) -> Any:
+        """`/srv/a:/srv/b` from the environment is two directories."""
+        return [part for part in value.split(os.pathsep) if part.strip()] if isinstance(value, str) else value
 
     @field_validator("log_format", mode="before")
     @classmethod
@@ -246,6 +258,9 @@ def _read_file(path: Path) -> dict[str, Any]:
         name = setting_name(key)[len(PREFIX):].lower()
         if name in _PATHS and isinstance(value, str) and value and not Path(value).is_absolute():
             value = str((path.parent / value).resolve())
+        if name in _PATH_LISTS and isinstance(value, list):
+            value = [str((path.parent / v).resolve()) if isinstance(v, str) and v and not Path(v).is_absolute()
+                     else v for v in value]
         out[name] = value
     return out
 

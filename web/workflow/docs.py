@@ -100,8 +100,15 @@ MINE = {"summary": "Places a person (四包一) or unit answers for, most urgent
 
 # GET /api/progress/milestones
 MILESTONES = {"summary": "Plan against actual for every milestone (时间节点): ahead, on_track or behind",
+              "description": "Also `estimates` (预计完成): per sub-district (`streets`) and for the whole campaign "
+                             "(`campaign`), the places done now and `done_in_pace` over the last `pace_days` days "
+                             "(campaign.json `progress.pace_days`, default 14), the pace `per_day`, and `state`: "
+                             "`done`, `estimated` (with `finish`, the day every place would be done, and "
+                             "`days_late` against the milestone asking for all places: negative is early) or "
+                             "`no_pace` (no net progress over those days: no estimate); `text` says it in words.",
               "tags": _TAGS, "parameters": [],
-              "responses": {"200": json_response(_OBJ, "The milestones and today's position."), **READ_ERRORS}}
+              "responses": {"200": json_response(_OBJ, "The milestones, today's position and the estimated finish."),
+                            **READ_ERRORS}}
 
 # GET /api/timeline
 TIMELINE = {"summary": "Places per status at the end of each day, from the journal", "tags": _TAGS,

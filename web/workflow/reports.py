@@ -2,7 +2,8 @@
 
     GET /mine[?person=…|unit=…]         my places (四包一), most urgent first; default: the logged-in user's name
     GET /api/mine?person=…|unit=…       the same as JSON
-    GET /api/progress/milestones        plan against actual for every milestone (时间节点)
+    GET /api/progress/milestones        plan against actual for every milestone (时间节点), and the estimated
+                                        finish per sub-district (预计完成)
     GET /api/timeline?from=…&to=…       places per status at the end of each day
     GET /reports/daily[?date=…]         the daily report page; …/daily/<date>.xlsx and .pdf download it
     flask --app web daily-report --date 2026-11-24 --out DIR
@@ -21,7 +22,7 @@ from geo.errors import BadParameters, FieldError, GuatuError
 from geo.geojson_io import atomic_write, dumps
 from geo.inspections import check_day
 from geo.messages import t
-from geo.progress import milestones, parse_range, timeline
+from geo.progress import finish_estimates, milestones, parse_range, timeline
 from geo.responsibility import my_places, responsible_names
 from web.access.auth import principal
 from web.core.context import guatu
@@ -61,10 +62,17 @@ def mine_api():
 # only as web/workflow/inspections.py's wall summary shows them).
 @bp.get("/api/progress/milestones", role=VIEWER, display=Display.WHOLE, doc=docs.MILESTONES)
 def milestones_api():
-    """Replays the journal back to each past milestone: built once per store revision and local day."""
+    """Replays the journal back to each past milestone and to the start of the pace's days: built once per store
+    revision and local day."""
     ctx = guatu()
     key = ("milestones", ctx.store.revision(), guatu().today())
-    return send_cached(ctx.cache.get(key, lambda: make_cached(dumps(milestones(ctx.store, ctx.campaign, ctx.now())))))
+
+    def build():
+        now = ctx.now()
+        return make_cached(dumps({**milestones(ctx.store, ctx.campaign, now),
+                                  "estimates": finish_estimates(ctx.store, ctx.campaign, now)}))
+
+    return send_cached(ctx.cache.get(key, build))
 
 
 @bp.get("/api/timeline", role=VIEWER, display=Display.WHOLE, doc=docs.TIMELINE)

@@ -360,6 +360,13 @@ var ZH = {
   "wall.zoom_in": "放大地图",
   "wall.zoom_out": "缩小地图",
   "wall.map_label": "作战地图",
+  "wall.dash.est_title": "预计完成(按近 {days} 天进度)",
+  "wall.dash.est_late": "{finish} · 晚于节点 {n} 天",
+  "wall.dash.est_early": "{finish} · 早于节点 {n} 天",
+  "wall.dash.est_on": "{finish} · 恰在节点",
+  "wall.dash.est_plain": "{finish}",
+  "wall.dash.est_none": "无进展,无法估计",
+  "wall.dash.est_done": "已全部完成 ✓",
 };
 
 var EN = {
@@ -713,6 +720,13 @@ var EN = {
   "wall.zoom_in": "Zoom in",
   "wall.zoom_out": "Zoom out",
   "wall.map_label": "Campaign map",
+  "wall.dash.est_title": "Estimated finish (pace of the last {days} days)",
+  "wall.dash.est_late": "{finish} · {n} days late",
+  "wall.dash.est_early": "{finish} · {n} days early",
+  "wall.dash.est_on": "{finish} · on the milestone",
+  "wall.dash.est_plain": "{finish}",
+  "wall.dash.est_none": "no progress: no estimate",
+  "wall.dash.est_done": "all done ✓",
 };
 
 // The table for a language tag ("en", "en-US", "zh-CN", ""): English for en*, else Chinese.

@@ -7,6 +7,7 @@
  */
 import { el, svg } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
+import { estimateLines } from "./estimates.js";
 
 var MILESTONE_GAP_MS = 30000; // plan against actual replays the journal: asked at most this often
 var VERDICTS = { ahead: "▲", on_track: "●", behind: "▼" }; // and their words: wall.dash.verdict.*
@@ -282,6 +283,8 @@ dashboard.renderMilestones = function (m) {
   s.appendChild(el("p", "guatu-ms-next", n
     ? t("wall.dash.ms_next", { what: [n.label, n.date].filter(Boolean).join(" "), left: left, planned: share(n.share_planned) })
     : t("wall.dash.ms_all_past")));
+  var estimates = this.estimatesList(m.estimates);
+  if (estimates) s.appendChild(estimates);
   if (old && old.parentNode) old.parentNode.replaceChild(s, old);
   else {
     var totals = this.dashBox && this.dashBox.querySelector(".guatu-dash-totals");
@@ -289,6 +292,27 @@ dashboard.renderMilestones = function (m) {
   }
   this.milestoneBox = s;
   if (s.parentNode) this.fitDashboard();
+};
+
+// 预计完成: a compact line per sub-district (the screen's own only, on a
+// screen of one), the worst first; the whole sentence in the line's title.
+dashboard.estimatesList = function (est) {
+  var lines = estimateLines(est, this.view.street);
+  if (!lines.length) return null;
+  var box = el("div", "guatu-ms-estimates");
+  box.appendChild(el("p", "guatu-ms-est-title", t("wall.dash.est_title", { days: est.pace_days })));
+  var texts = {};
+  est.streets.forEach(function (r) { texts[r.street] = r.text; });
+  var list = el("ul", "guatu-ms-est-list");
+  lines.forEach(function (line) {
+    var item = el("li", "guatu-ms-est is-" + line.state + (line.late ? " is-late" : ""));
+    item.appendChild(el("span", "guatu-ms-est-street", line.street));
+    item.appendChild(el("span", "guatu-ms-est-when", t(line.key, line.params)));
+    if (texts[line.street]) item.title = texts[line.street];
+    list.appendChild(item);
+  });
+  box.appendChild(list);
+  return box;
 };
 
 // A screen nobody touches cannot scroll: drop table rows from the bottom of

@@ -1,0 +1,114 @@
+"""The campaigns index: this server's campaign and the other campaigns of GUATU_CAMPAIGNS, each read from its own
+data directory (the demo and a small synthetic campaign made by geo/synth), read-only."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geo.config import load_campaign
+from geo.store import open_store
+from geo.synth.synthetic import write_synthetic
+from tests.conftest import REPO
+from tests.web.conftest import PASSWORD, login
+from web import create_app
+from web.core.settings import load
+
+
+@pytest.fixture
+def demo_dir(tmp_path):
+    folder = tmp_path / "erqi"
+    shutil.copytree(REPO / "data", folder)
+    return folder
+
+
+@pytest.fixture
+def synthetic_dir(tmp_path):
+    folder = tmp_path / "jinshui"
+    write_synthetic(folder, 60, seed=4)
+    raw = json.loads((folder / "campaign.json").read_text(encoding="utf-8"))
+    raw.update(title="金水区<b>合成</b>作战", district="金水区",
+               milestones=[{"date": "2026-12-31", "share_done": 1.0, "label": "年底"}])
+    (folder / "campaign.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def app(demo_dir, synthetic_dir, tmp_path, clock):
+    app = create_app({"TESTING": True, "GUATU_DATA": str(demo_dir), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(tmp_path / "instance"),
+                      "GUATU_CAMPAIGNS": f"{synthetic_dir}:{tmp_path / 'gone'}"})
+    app.extensions["guatu_accounts"].create_user("viewer1", PASSWORD, "viewer", "王看")
+    return app
+
+
+def _done(folder, clock) -> tuple[int, int]:
+    campaign = load_campaign(folder)
+    store = open_store(folder, campaign, clock=clock)
+    try:
+        statuses = [f["properties"]["status"] for layer in campaign.layers for f in store.features(layer.id)]
+    finally:
+        store.close()
+    return len(statuses), sum(s in campaign.done_statuses for s in statuses)
+
+
+def test_the_index_lists_this_campaign_then_the_others_with_share_done_and_verdict(app, demo_dir, synthetic_dir,
+                                                                                   clock):
+    client = app.test_client()
+    login(client, "viewer1")
+    rows = client.get("/api/campaigns").get_json()
+    assert [r["index"] for r in rows] == [0, 1, 2]
+    own, other, gone = rows
+    assert own["title"] == load_campaign(demo_dir).title and other["title"] == "金水区<b>合成</b>作战"
+    for row, folder in ((own, demo_dir), (other, synthetic_dir)):
+        total, done = _done(folder, clock)
+        assert (row["total"], row["done"]) == (total, done) and total > 0
+        assert row["share_done"] == round(done / total, 4)
+        assert row["verdict"] in ("ahead", "on_track", "behind") and row["estimate"]["text"]
+    # the synthetic campaign plans everything by 12-31, straight from the start: today (11-24) plans nothing yet
+    assert other["next"] == {"date": "2026-12-31", "label": "年底", "share_planned": 1.0}
+    assert "error" not in own and "error" not in other
+    assert gone["error"] == "无法读取该作战的数据:文件不存在" and "total" not in gone
+
+
+def test_the_page_shows_every_campaign_escaped_and_in_chinese(app):
+    client = app.test_client()
+    login(client, "viewer1")
+    page = client.get("/campaigns").get_data(as_text=True)
+    assert "作战总览" in page and "二七区" in page
+    assert "金水区&lt;b&gt;合成&lt;/b&gt;作战" in page and "<b>合成" not in page
+    assert page.count('class="campaign-row"') == 3 and "无法读取该作战的数据" in page
+    assert any(word in page for word in ("进度超前", "进度正常", "进度滞后"))
+
+
+def test_the_index_reads_the_other_campaign_without_changing_it(app, synthetic_dir):
+    before = {p.relative_to(synthetic_dir): p.read_bytes() for p in synthetic_dir.rglob("*") if p.is_file()}
+    client = app.test_client()
+    login(client, "viewer1")
+    assert client.get("/api/campaigns").status_code == 200
+    after = {p.relative_to(synthetic_dir): p.read_bytes() for p in synthetic_dir.rglob("*") if p.is_file()}
+    assert {k: v for k, v in after.items() if k in before} == before
+
+
+def test_the_index_needs_a_login(app):
+    client = app.test_client()
+    assert client.get("/api/campaigns").status_code == 401
+    assert client.get("/campaigns").status_code in (302, 401)
+
+
+def test_without_other_campaigns_the_index_shows_this_one(demo_dir, tmp_path, clock):
+    app = create_app({"TESTING": True, "GUATU_DATA": str(demo_dir), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(tmp_path / "instance"), "GUATU_PUBLIC_VIEW": True})
+    rows = app.test_client().get("/api/campaigns").get_json()
+    assert len(rows) == 1 and rows[0]["index"] == 0
+
+
+def test_the_setting_takes_a_list_from_the_environment_or_the_file(tmp_path):
+    assert [p.name for p in load({"GUATU_CAMPAIGNS": "/srv/a:/srv/b"}).campaigns] == ["a", "b"]
+    assert load({}).campaigns == ()
+    conf = tmp_path / "guatu.toml"
+    conf.write_text('campaigns = ["jinshui", "/srv/zhongyuan"]\n', encoding="utf-8")
+    assert load({"GUATU_CONFIG": str(conf)}).campaigns == ((tmp_path / "jinshui").resolve(), Path("/srv/zhongyuan"))
