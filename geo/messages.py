@@ -2446,6 +2446,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish A: entries here)
     # --- polish B ---------------------------------------------------------------------------------------------
     # (polish B: entries here)
+    "ledger.found_on_required": {"zh": "问题 {pid} 的发现日期必填,不能清空", "en": "problem {pid}: the day it was found is required"},
     # --- polish C ---------------------------------------------------------------------------------------------
     # (polish C: entries here)
     # --- polish D ---------------------------------------------------------------------------------------------
