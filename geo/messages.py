@@ -2446,6 +2446,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish A: entries here)
     # --- polish B ---------------------------------------------------------------------------------------------
     # (polish B: entries here)
+    # a place's history in words (geo/history.py) and what a revert will do
+    "history.yes": {"zh": "是", "en": "Yes"},
+    "history.no": {"zh": "否", "en": "No"},
+    "history.date": {"zh": "{year}年{month}月{day}日", "en": "{year}-{month}-{day}"},
+    "history.person": {"zh": "{role} {name}", "en": "{role}: {name}"},
+    "history.pair": {"zh": "{name}:{value}", "en": "{name}: {value}"},
+    "history.empty": {"zh": "(空)", "en": "(empty)"},
+    "history.revert.change": {"zh": "{label} {before} → {after}", "en": "{label} {before} → {after}"},
+    "history.revert.summary": {"zh": "将恢复到第 {version} 版:{changes}", "en": "Restores version {version}: {changes}"},
+    "history.revert.nothing": {"zh": "第 {version} 版与现在没有可恢复的差别,恢复不会改变任何内容。",
+                               "en": "Version {version} differs in nothing a revert restores: it would change nothing."},
+    "history.revert.delete_open": {
+        "zh": "将删除未销号的问题 {pid}({category},{state}):它会从台账、日报和大屏上消失。",
+        "en": "Deletes the open problem {pid} ({category}, {state}): it leaves the ledger, the daily report and the wall."},
+    "history.revert.delete": {"zh": "将删除已销号的问题 {pid}({category},{state})。",
+                              "en": "Deletes the closed problem {pid} ({category}, {state})."},
+    "history.revert.reopen": {"zh": "将重新打开问题 {pid}({category},现为{state})。",
+                              "en": "Reopens problem {pid} ({category}, now {state})."},
+    "history.revert.restore": {"zh": "将恢复已删除的问题 {pid}({category},{state});它的案件办理记录不会恢复。",
+                               "en": "Brings back the deleted problem {pid} ({category}, {state}); its case record is not restored."},
+    "history.revert.case_kept": {
+        "zh": "问题 {pid}({category})的案件保持现状({state}):恢复不会撤销案件的办理步骤,如需变更请在案件页办理。",
+        "en": "Problem {pid} ({category}) keeps its case as it is ({state}): a revert undoes no case step; "
+              "act on the case page to change it."},
+    "history.revert.photos_kept": {"zh": "照片保持现状:恢复不会增删照片。",
+                                   "en": "Photos stay as they are: a revert adds or removes none."},
+    "page.history.revert_title": {"zh": "{name} · 确认恢复到第 {version} 版", "en": "{name} · restore version {version}?"},
+    "page.history.revert_intro": {"zh": "恢复会作为一次新的修改记入修改记录(当前第 {version} 版)。请确认以下变化:",
+                                  "en": "A revert is recorded as a new change (now version {version}). Check what it does:"},
+    "page.history.revert_warnings": {"zh": "请特别注意", "en": "Take care"},
+    "page.history.revert_confirm": {"zh": "确认恢复", "en": "Restore"},
+    "page.history.revert_cancel": {"zh": "取消,返回修改记录", "en": "Cancel, back to the history"},
     "ledger.found_on_required": {"zh": "问题 {pid} 的发现日期必填,不能清空", "en": "problem {pid}: the day it was found is required"},
     # --- polish C ---------------------------------------------------------------------------------------------
     # (polish C: entries here)

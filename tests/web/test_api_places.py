@@ -43,7 +43,7 @@ def test_readable_history_names_fields_in_chinese(editor):
     assert last["user"] == "李编 (editor1)" and last["version"] == 2
     changes = {c["label"]: (c["before"], c["after"]) for c in last["changes"]}
     assert changes["状态"] == ("待整改", "已整改")
-    assert changes["责任单位"] == (None, "区城管局")
+    assert changes["责任单位"] == ("", "区城管局")
 
 
 def test_revert_brings_back_an_earlier_version_as_a_new_change(editor):
