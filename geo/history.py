@@ -27,24 +27,13 @@ from shapely.geometry import shape
 from geo.cases import ACTIONS, STAGES, action_label, stage_label
 from geo.config import Campaign
 from geo.errors import NotFound
+from geo.labels import FIELD_LABELS, PROBLEM_LABELS
 from geo.messages import join, t
 from geo.photo_labels import photo_changes
 from geo.store.base import Op, Store, iso, keep_cases
 
 _GEOD = pyproj.Geod(ellps="WGS84")
-FIELD_LABELS = {
-    "name": t("page.admin.link_name"), "kind": t("page.ogc.kind"), "street": t("page.ogc.street"),
-    "community": t("page.ogc.community"), "status": t("page.col.state"), "deadline": t("page.ogc.deadline"),
-    "unit": t("page.ogc.unit"), "people": t("history.people"), "notes": t("page.ogc.notes"),
-    "problems": t("history.problems"), "photos": t("photo.heading"), "geometry": t("history.geometry"),
-}
 SYSTEM = ("version", "updated_at", "updated_by")
-# A ledger problem's fields under the labels its other pages use.
-PROBLEM_LABELS = {
-    "category": t("page.ogc.category"), "description": t("print.dossier.col.description"),
-    "found_on": t("page.ogc.found_on"), "found_by": t("page.ogc.found_by"), "deadline": t("page.ogc.problem_deadline"),
-    "responsible": t("page.ogc.responsible"), "status": t("page.col.state"), "closed_on": t("page.ogc.closed_on"),
-}
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 

@@ -2478,6 +2478,46 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.history.revert_warnings": {"zh": "请特别注意", "en": "Take care"},
     "page.history.revert_confirm": {"zh": "确认恢复", "en": "Restore"},
     "page.history.revert_cancel": {"zh": "取消,返回修改记录", "en": "Cancel, back to the history"},
+    # an import's report (geo/exchange): notes, warnings and changes in words
+    "import.accepted": {"zh": ".geojson、.json、.gpkg、.kml、.kmz、.zip(Shapefile 压缩包)或 .xlsx(台账)",
+                        "en": ".geojson, .json, .gpkg, .kml, .kmz, .zip (a zipped Shapefile) or .xlsx (the ledger)"},
+    "import.no_suffix": {"zh": "(无扩展名)", "en": "(no extension)"},
+    "import.status_default": {"zh": "未给出整改状态:设为 {status}", "en": "no status given: set to {status}"},
+    "import.location_filled": {"zh": "{field}为空:按边界填为 {value}", "en": "{field} was empty: set to {value} from the boundaries"},
+    "import.status_vote": {"zh": "{where} 为 {status}", "en": "{status} at {where}"},
+    "import.older_version": {
+        "zh": "文件取自第 {file_version} 版;{fid} 现为第 {version} 版({by} 于 {at} 保存):文件中不同的值将覆盖这些修改",
+        "en": "the file was made from version {file_version}; {fid} is now at version {version} (saved by {by} at {at}): "
+              "the file's values replace those edits where they differ"},
+    "import.cut_text_kept": {"zh": "{field}:Shapefile 只保存了前 254 字节,保留原有完整文字",
+                             "en": "{field}: the Shapefile holds only its first 254 bytes; the full text is kept"},
+    "import.nothing_to_do": {"zh": "没有要导入的内容:图层已与文件一致", "en": "nothing to import: the layer already matches the file"},
+    "import.conflict_created": {"zh": "{fid}({name})在预览之后已被新建({by} 于 {at})",
+                                "en": "{fid} ({name}) was created after the preview (by {by} at {at})"},
+    "import.conflict_changed": {
+        "zh": "{fid}({name})在预览之后已被修改:预览时为第 {seen} 版,现为第 {version} 版({by} 于 {at} 保存)",
+        "en": "{fid} ({name}) was changed after the preview: the preview saw version {seen}, it is now at version "
+              "{version} (saved by {by} at {at})"},
+    "import.change.problem_new": {"zh": "新增问题 {pid}", "en": "new problem {pid}"},
+    "import.change.problem_removed": {"zh": "删除问题 {pid}", "en": "problem {pid} removed"},
+    "import.change.problem_field": {"zh": "问题 {pid} 的{field}", "en": "{field} of problem {pid}"},
+    "import.change.problem_row": {"zh": "台账第 {row} 条问题", "en": "ledger problem {row}"},
+    "import.change.problem_row_field": {"zh": "台账第 {row} 条问题的{field}", "en": "{field} of ledger problem {row}"},
+    "import.scope": {"zh": "管辖范围", "en": "Scope"},
+    "import.columns_same": {"zh": "列 {first} 和 {second} 都表示{field}:使用 {kept},忽略 {dropped}",
+                            "en": "columns {first} and {second} both mean {field}; {kept} is used, {dropped} ignored"},
+    "import.dbf_cut_character": {
+        "zh": "{file}:写文件的程序在字符中间截断了部分列名或文字(DBF 限 10 和 254 字节),已去掉残缺的最后一个字符",
+        "en": "{file}: some column names or texts were cut inside a character by the program that wrote the file "
+              "(DBF limits of 10 and 254 bytes); the broken last character was dropped"},
+    "import.no_crs_projected": {
+        "zh": "{file}:没有坐标系(缺少 .prj?),坐标也不是经纬度;请补上 .prj 文件或转换为 EPSG:4326",
+        "en": "{file}: no coordinate system is given (.prj missing?) and the coordinates are not longitude/latitude; "
+              "add the .prj file or reproject to EPSG:4326"},
+    "import.no_crs_lonlat": {"zh": "{file}:没有坐标系,坐标按 WGS84 经纬度读取",
+                             "en": "{file}: no coordinate system is given; the coordinates are read as WGS84 longitude/latitude"},
+    "import.column_ignored": {"zh": "{sheet}:列 {column} 不属于台账,已忽略",
+                              "en": "{sheet}: column {column} is not part of the ledger and is ignored"},
     "ledger.found_on_required": {"zh": "问题 {pid} 的发现日期必填,不能清空", "en": "problem {pid}: the day it was found is required"},
     # --- polish C ---------------------------------------------------------------------------------------------
     # (polish C: entries here)

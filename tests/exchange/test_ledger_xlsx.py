@@ -102,7 +102,7 @@ def test_a_problem_closed_by_its_status_cell_is_refused_naming_the_column(store,
     problems.cell(2, _column(problems, "销号日期")).value = datetime(2026, 11, 26)
     preview = preview_upload(store, LAYER, _save(wb), "台账.xlsx")
     rejected = preview.rejected[0]
-    assert rejected.id == "c-0001" and rejected.where == "点位 row 2"
+    assert rejected.id == "c-0001" and rejected.where == "点位 第 2 行"
     assert {e["field"] for e in rejected.errors} == {"状态", "销号日期"}
     assert rejected.errors[0]["message"] == t("ledger_xlsx.follows_case", column="状态", pid="c-0001-p1")
 

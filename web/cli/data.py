@@ -54,7 +54,8 @@ def _import_options(f):
 
 
 def _preview(file: Path, layer: str, gcj02: bool, encoding: str | None, repair: bool, source_layer: str | None) -> ImportPreview:
-    options = ImportOptions(gcj02=gcj02, encoding=encoding, repair=repair, source_layer=source_layer)
+    options = ImportOptions(gcj02=gcj02, encoding=encoding, repair=repair, source_layer=source_layer,
+                            data_dir=guatu().data_dir)  # its boundaries fill in an empty 街道 / 社区
     if file.stat().st_size > options.limits.max_bytes:
         raise click.ClickException(t("cli.file_too_large", file=file.name, mb=options.limits.max_bytes // 2**20))
     try:
