@@ -2518,6 +2518,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "{file}: no coordinate system is given; the coordinates are read as WGS84 longitude/latitude"},
     "import.column_ignored": {"zh": "{sheet}:列 {column} 不属于台账,已忽略",
                               "en": "{sheet}: column {column} is not part of the ledger and is ignored"},
+    "cases.status_after": {"zh": "结案后本点位状态将由 {before} 变为 {after}",
+                           "en": "Once closed, this place's status changes from {before} to {after}"},
+    "cases.status_after_same": {"zh": "结案后本点位状态仍为 {status}(按状态规则)",
+                                "en": "Once closed, this place's status stays {status} (by the status rule)"},
     "ledger.found_on_required": {"zh": "问题 {pid} 的发现日期必填,不能清空", "en": "problem {pid}: the day it was found is required"},
     # --- polish C ---------------------------------------------------------------------------------------------
     # (polish C: entries here)
