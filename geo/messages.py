@@ -2522,6 +2522,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "Once closed, this place's status changes from {before} to {after}"},
     "cases.status_after_same": {"zh": "结案后本点位状态仍为 {status}(按状态规则)",
                                 "en": "Once closed, this place's status stays {status} (by the status rule)"},
+    "import.found_today": {"zh": "问题 {pid} 未填发现日期:记为今天 {day}",
+                           "en": "problem {pid} has no day found: recorded as today, {day}"},
     "ledger.found_on_required": {"zh": "问题 {pid} 的发现日期必填,不能清空", "en": "problem {pid}: the day it was found is required"},
     # --- polish C ---------------------------------------------------------------------------------------------
     # (polish C: entries here)

@@ -318,7 +318,8 @@ def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Camp
         props["people"] = people
     cases = CaseEdit([])
     if item.problem_patches:
-        merged = _merge_problems(base.get("problems") or [], item.problem_patches, fid)
+        today = now.astimezone(campaign.timezone).date().isoformat()
+        merged = _merge_problems(base.get("problems") or [], item.problem_patches, fid, today, notes)
         cases = merge_cases(base.get("problems") or [], merged, item.problem_patches, campaign, now)
         if cases.errors:
             return _reject(item, cases.errors, base.get("name"))
@@ -396,8 +397,9 @@ def _keep_cut_texts(props: dict, base: dict, notes: list[str]) -> None:
             notes.append(t("import.cut_text_kept", field=field_label(key)))
 
 
-def _merge_problems(current: list[dict], patches: list[dict], fid: str) -> list[dict]:
-    """Ledger rows merged into the current entries by id; rows without a known id are new entries."""
+def _merge_problems(current: list[dict], patches: list[dict], fid: str, today: str, notes: list[str]) -> list[dict]:
+    """Ledger rows merged into the current entries by id; rows without a known id are new entries, found `today`
+    (campaign time) when the row leaves 发现日期 empty — said in `notes` — as the editor's ledger does."""
     out = [dict(p) for p in current]
     index = {p.get("id"): i for i, p in enumerate(out)}
     numbers = [int(str(p.get("id", "")).rsplit("-p", 1)[-1]) for p in out
@@ -412,6 +414,9 @@ def _merge_problems(current: list[dict], patches: list[dict], fid: str) -> list[
         if not pid:
             entry["id"] = f"{fid}-p{next_number}"
             next_number += 1
+        if not entry.get("found_on"):
+            entry["found_on"] = today
+            notes.append(t("import.found_today", pid=entry["id"], day=today))
         index[entry["id"]] = len(out)
         out.append(entry)
     return out
