@@ -2121,7 +2121,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.no_history": {"zh": "{fid} 没有修改记录。", "en": "{fid} has no recorded changes."},
     "cli.history_created": {"zh": "新建 {name}({status})", "en": "created {name} ({status})"},
     "cli.history_deleted": {"zh": "删除 {name}", "en": "deleted {name}"},
-    "cli.history_changed": {"zh": "{field} 有修改", "en": "{field} changed"},
     "cli.history_no_change": {"zh": "没有可见的变化", "en": "no visible change"},
     # --- exports, backups, basemap proxy, HTTP preconditions ----------------------------
     "backup.archive_incomplete": {
