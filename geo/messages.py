@@ -2448,7 +2448,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # a place's history in words (geo/history.py) and what a revert will do
     "history.yes": {"zh": "是", "en": "Yes"},
     "history.no": {"zh": "否", "en": "No"},
-    "history.date": {"zh": "{year}年{month}月{day}日", "en": "{year}-{month}-{day}"},
+    "history.date": {"zh": "{year}年{month}月{day}日", "en": "{year}-{month:02d}-{day:02d}"},
     "history.person": {"zh": "{role} {name}", "en": "{role}: {name}"},
     "history.pair": {"zh": "{name}:{value}", "en": "{name}: {value}"},
     "history.empty": {"zh": "(空)", "en": "(empty)"},
