@@ -35,6 +35,7 @@ class Status:
     color: str
     done: bool = False
     description: str = ""
+    hatch: bool = False  # hatched on the wall and the editor's map (a cue besides colour)
 
 
 @dataclass(frozen=True)
@@ -316,7 +317,8 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
     model, problems = config_schema.check(raw)
     if model is None:
         raise ConfigError(path, problems)
-    statuses = tuple(Status(key=s.key, label=s.label, color=s.color.lower(), done=s.done, description=s.description)
+    statuses = tuple(Status(key=s.key, label=s.label, color=s.color.lower(), done=s.done, description=s.description,
+                            hatch=s.hatch)
                      for s in model.statuses)
     return Campaign(
         title=model.title,

@@ -122,6 +122,8 @@ class StatusSchema(Section):
     color: Text = Field(description="its fill on every map, #rrggbb")
     done: bool = Field(False, description="counts as finished in progress figures")
     description: str = Field("", description="a longer explanation shown in legends")
+    hatch: bool = Field(False, description="drawn hatched on the maps of the wall and the editor: a cue besides colour "
+                                           "(for colour-blind readers and greyscale screens) for states that need action")
 
     @field_validator("color")
     @classmethod

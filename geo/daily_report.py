@@ -10,6 +10,8 @@ day's inspection list:
     过夜  problems found by an inspection still open after the next morning's cut-off
     反弹  places in the relapse status, and when they relapsed
     督导  the day's random inspections and their results
+    升级督办  cases that ran overdue and went up to the sub-district or the district
+    单位考核  each unit's record of cases (geo/cases/stats.py): overdue, on time, handling time, returned
 
 `build_xlsx` writes it with openpyxl (Chinese headers, frozen header rows);
 `build_pdf` draws it with matplotlib in the CJK font the printed maps embed
@@ -25,6 +27,8 @@ import io
 from datetime import date, datetime
 from pathlib import Path
 
+from geo.cases import due_local, stage_label
+from geo.cases.stats import add_units, late_hours, place_cases, unit_records
 from geo.config import Campaign
 from geo.errors import GuatuError
 from geo.history import end_of_day, layer_as_of
@@ -33,9 +37,14 @@ from geo.messages import t
 from geo.photos import photos_of
 from geo.printing.photos import PROBLEM_ROLES, role_label
 from geo.rules import problem_is_open, problem_overdue, problem_overnight
+from geo.scope import level_label
 from geo.store.base import Store, iso
 
-SHEETS = ("进度", "问题", "逾期", "过夜", "反弹", "督导")
+ESCALATED, UNITS = t("report.cases.sheet.escalated"), t("report.cases.sheet.units")
+SHEETS = ("进度", "问题", "逾期", "过夜", "反弹", "督导", ESCALATED, UNITS)
+ESCALATED_COLUMNS = ("fid", "place", "street", "community", "pid", "category", "problem", "stage", "unit", "handler",
+                     "due", "level", "late")
+UNIT_COLUMNS = ("unit", "cases", "open", "overdue", "escalated", "reported", "on_time", "avg_hours", "returned")
 PDF_ROWS = 30  # table rows per PDF page
 PHOTO_ROWS = 15  # rows per page of the problems' list when it carries thumbnails
 ROW_THUMBS = 3  # thumbnails beside a problem's row, at most
@@ -67,7 +76,10 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
     streets: dict[str, dict[str, int]] = {}
     problems, overdue, overnight, relapses = [], [], [], []
     problem_photos: list[list[dict]] = []  # beside each row of 问题, the photos its PDF row shows
-    for layer in campaign.layers:
+    units: dict[str, list] = {}
+    levels = dict.fromkeys(("community", "street", "district"), 0)
+    escalated: list[tuple] = []
+    for order, layer in enumerate(campaign.layers):
         features = layer_as_of(store, layer.id, moment) if past else store.features(layer.id)
         for f in sorted(features, key=lambda f: f["id"]):
             props = f["properties"]
@@ -76,6 +88,11 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
             counts = streets.setdefault(street, dict.fromkeys(keys, 0))
             counts[status] = counts.get(status, 0) + 1
             place = [f["id"], props.get("name") or "", street, props.get("community") or ""]
+            cases = place_cases(order, layer.id, f["id"], props, campaign, moment)
+            add_units(units, cases.units)
+            for level, n in zip(levels, cases.by_level, strict=True):
+                levels[level] += n
+            escalated.extend(cases.escalated)
             for p in props.get("problems") or ():
                 found, closed = _date(p.get("found_on")), _date(p.get("closed_on"))
                 what = [p.get("id"), p.get("category") or "", p.get("description") or "", p.get("found_by") or "",
@@ -123,9 +140,13 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                             r.get("label") or "未督导", r.get("notes") or "", r.get("inspector") or "", at,
                             r.get("problem") or ""])
     overdue.sort(key=lambda r: (-r[8], r[0]))
+    escalated_rows = [_escalated_row(r, campaign, moment) for _, r in sorted(escalated, key=lambda x: x[0])]
+    unit_rows = [[u["unit"] or t("report.cases.no_unit"), u["cases"], u["open"], u["overdue"], u["escalated"],
+                  u["reported"], _blank(u["on_time_pct"]), _blank(u["avg_hours"]), _blank(u["returned_pct"])]
+                 for u in unit_records(units)]
     done_n = sum(v for k, v in totals.items() if k in campaign.done_statuses)
     total_n = sum(totals.values())
-    return {
+    out = {
         "title": campaign.title, "district": campaign.district, "day": day.isoformat(),
         "as_of": moment.strftime("%Y-%m-%d %H:%M"), "past": past,
         "summary": {"places": total_n, "done": done_n, "share_done": round(done_n / total_n, 4) if total_n else 0.0,
@@ -133,7 +154,9 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                     "closed": sum(1 for r in problems if r[0] != "新增"),
                     "overdue": len(overdue), "overnight": len(overnight), "relapsed": len(relapses),
                     "inspected": sum(1 for r in inspections if r[5] != "未督导"), "listed": len(inspections),
-                    "seed": (listing or {}).get("seed")},
+                    "seed": (listing or {}).get("seed"),
+                    "cases_overdue": sum(levels.values()), "cases_by_level": levels,
+                    "escalated": len(escalated_rows)},
         "sheets": {
             "进度": [["街道", *(labels[k] for k in keys), "合计", "已完成", "完成率(%)"], *progress],
             "问题": [["变化", "点位编号", "点位名称", "街道", "社区", "问题编号", "类别", "问题描述", "发现方式", "发现日期",
@@ -146,9 +169,25 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                      *relapses],
             "督导": [["序号", "点位编号", "点位名称", "街道", "社区", "结果", "情况说明", "督导人", "时间", "新增问题"],
                      *inspections],
+            ESCALATED: [[t(f"report.cases.col.{c}") for c in ESCALATED_COLUMNS], *escalated_rows],
+            UNITS: [[t(f"report.cases.col.{c}") for c in UNIT_COLUMNS], *unit_rows],
         },
         "problem_photos": problem_photos,
     }
+    out["cases"] = {"escalated": out["sheets"][ESCALATED], "units": out["sheets"][UNITS]}
+    return out
+
+
+def _blank(value):
+    return "" if value is None else value
+
+
+def _escalated_row(row: dict, campaign: Campaign, moment: datetime) -> list:
+    """An escalated case as a row of 升级督办: the place, the problem, where the case stands, how late."""
+    due = due_local({"stage_due": row.get("stage_due")}, campaign) or ""
+    return [row["id"], row.get("name") or "", row.get("street") or "", row.get("community") or "", row.get("pid") or "",
+            row.get("category") or "", row.get("problem") or "", stage_label(row.get("stage")),
+            row.get("unit") or "", row.get("handler") or "", due, level_label(row["level"]), late_hours(row, moment, campaign) or 0.0]
 
 
 def _row_photos(feature: dict, problem_id: str | None, *, closing: bool) -> list[dict]:
@@ -215,6 +254,7 @@ def _summary_lines(data: dict) -> list[str]:
         f"逾期 {s['overdue']} 项,过夜 {s['overnight']} 项,反弹点位 {s['relapsed']} 处",
         f"每日随机督导:清单 {s['listed']} 处,已督导 {s['inspected']} 处"
         + (f"(随机种子 {s['seed']})" if s["seed"] is not None else ""),
+        t("report.cases.summary", overdue=s["cases_overdue"], escalated=s["escalated"], **s["cases_by_level"]),
     ]
 
 
@@ -225,6 +265,8 @@ PDF_COLUMNS = {  # which columns of each sheet fit on an A4 page
     "过夜": [1, 2, 5, 6, 8, 9, 10],
     "反弹": [1, 2, 3, 5, 7, 8],
     "督导": [0, 2, 3, 5, 6, 7],
+    ESCALATED: [1, 6, 7, 8, 10, 11, 12],
+    UNITS: [0, 1, 3, 4, 6, 7, 8],
 }
 
 

@@ -36,13 +36,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from geo.boundaries import read_boundaries
+from geo.cases.stats import LEVELS, PlaceCases, add_units, late_hours, place_cases, place_flips, unit_records
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.journal import ChangeSummary
 from geo.progress import counts_per_day, done_of, journal_by_place, status_history, status_steps
 from geo.rules import place_past_deadline, problem_is_open, problem_overdue, problem_overnight
 from geo.store.base import Store
-from geo.wall.catchup import Basis, CatchUp
+from geo.wall.catchup import Basis, CatchUp, Flips
 
 MAX_DAYS = 180  # longest progress series
 ALERT_ROWS = 40  # rows of each alert list sent (the totals count them all)
@@ -104,6 +105,7 @@ class _Part(NamedTuple):
     closed: tuple[date, ...]
     steps: tuple  # (day, status, +1/-1): geo/progress.py `status_steps`
     first: date | None  # its first change's day
+    cases: PlaceCases  # its share of 三级管理监控 (geo/cases/stats.py)
 
 
 def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[ChangeSummary] | None,
@@ -165,7 +167,8 @@ def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[Change
     return _Part(_shared((layer_id, props.get("street"), props.get("community"))), status,
                  status in campaign.done_statuses, overdue, overnight, _shared(tuple(totals)),
                  _shared(tuple((c, _shared(tuple(n))) for c, n in cats.items())), tuple(overdue_rows),
-                 tuple(overnight_rows), _shared(tuple(found_days)), _shared(tuple(closed_days)), steps, first)
+                 tuple(overnight_rows), _shared(tuple(found_days)), _shared(tuple(closed_days)), steps, first,
+                 place_cases(order, layer_id, fid, props, campaign, now_l))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -188,6 +191,9 @@ class _Group:
         self.firsts: Counter = Counter()  # day -> places whose journal begins then
         self.found: Counter = Counter()  # day -> problems found
         self.closed: Counter = Counter()
+        self.case_levels = [0] * len(LEVELS)  # open overdue cases standing at each level
+        self.case_units: dict[str, list] = {}  # unit -> sums (geo/cases/stats.py UNIT_FIELDS)
+        self.escalated_rows: list[tuple] = []
 
     def add(self, part: _Part, sign: int, *, in_order: bool = True) -> None:
         """Add (sign 1) or take away (-1) a place's share; rows go in order unless `in_order` is False
@@ -203,7 +209,11 @@ class _Group:
             into = self.cats.setdefault(category, [0] * len(_CAT))
             for i, n in enumerate(counts):
                 into[i] += sign * n
-        for rows, mine in ((self.overdue_rows, part.overdue_rows), (self.overnight_rows, part.overnight_rows)):
+        for i, n in enumerate(part.cases.by_level):
+            self.case_levels[i] += sign * n
+        add_units(self.case_units, part.cases.units, sign)
+        for rows, mine in ((self.overdue_rows, part.overdue_rows), (self.overnight_rows, part.overnight_rows),
+                           (self.escalated_rows, part.cases.escalated)):
             for item in mine:
                 if sign < 0:
                     del rows[bisect_left(rows, item[0], key=_KEY)]
@@ -222,6 +232,7 @@ class _Group:
     def sort(self) -> None:
         self.overdue_rows.sort(key=_KEY)
         self.overnight_rows.sort(key=_KEY)
+        self.escalated_rows.sort(key=_KEY)
 
 
 class _Index:
@@ -233,6 +244,8 @@ class _Index:
         self.journal: dict[tuple[str, str], list[ChangeSummary]] = {}
         self.parts: dict[tuple[str, str], _Part] = {}
         self.groups: dict[tuple, _Group] = {}
+        self.flips = Flips()  # the places' case moments (geo/wall/catchup.py)
+        self.derived_at = 0
 
 
 # --- the panels ----------------------------------------------------------------------------
@@ -295,7 +308,9 @@ class DashboardData(CatchUp[_Index]):
 
     def _apply(self, index: _Index, changes: list[ChangeSummary], now_l: datetime) -> None:
         """Re-derive the shares of the places these changes touched (at the day and cut-off the index was
-        built on: `now_l` is the same day and side of the cut-off, or the index is built again)."""
+        built on: `now_l` is the same day and side of the cut-off, or the index is built again; the cases' flags
+        and how late they are are taken at `now_l` itself)."""
+        index.now_l = now_l
         readable = {layer_id for layer_id, _ in index.basis.layers}
         touched: dict[tuple[str, str], None] = {}
         for c in changes:
@@ -309,13 +324,30 @@ class DashboardData(CatchUp[_Index]):
             try:
                 props = self.store.get(*key)["properties"]
             except NotFound:
+                index.flips.remove(key)
                 continue
+            self._put(index, key, props)
+
+    def _rederive(self, index: _Index, keys: list[tuple[str, str]], now_l: datetime) -> None:
+        """Places whose case ran overdue or escalated since: their shares made again at `now_l`."""
+        index.now_l = now_l
+        for key in keys:
+            old = index.parts.get(key)
+            if old is None:
+                index.flips.remove(key)
+                continue
+            try:
+                props = self.store.get(*key)["properties"]
+            except NotFound:  # deleted by a change after this revision: that change takes it out
+                continue
+            index.groups[old.group].add(old, -1)
             self._put(index, key, props)
 
     def _put(self, index: _Index, key: tuple[str, str], props: dict, *, in_order: bool = True) -> None:
         part = _part(self.layer_order.get(key[0], -1), key[0], key[1], props, index.journal.get(key), self.campaign,
                      index.now_l)
         index.parts[key] = part
+        index.flips.set(key, place_flips(props, self.campaign))
         group = index.groups.get(part.group)
         if group is None:
             group = index.groups[part.group] = _Group()
@@ -384,6 +416,7 @@ class DashboardData(CatchUp[_Index]):
             "overdue": self._alerts([g.overdue_rows for _, g in groups], totals["overdue"]),
             "overnight": self._alerts([g.overnight_rows for _, g in groups], totals["overnight"]),
             "progress": self._progress([g for _, g in groups], today),
+            "cases": self._cases([g for _, g in groups], now_l),
         }
 
     def _street_order(self, name: str) -> tuple:
@@ -396,6 +429,21 @@ class DashboardData(CatchUp[_Index]):
     def _alerts(lists: list[list[tuple]], places: int) -> dict:
         rows = [dict(row) for _, row in islice(heapq.merge(*lists, key=_KEY), ALERT_ROWS)]
         return {"total": sum(len(x) for x in lists), "places": places, "rows": rows}
+
+    def _cases(self, groups: list[_Group], now_l: datetime) -> dict:
+        """三级管理监控: open overdue cases by level and by unit, each unit's record, the escalated cases."""
+        levels = [0] * len(LEVELS)
+        units: dict[str, list] = {}
+        for g in groups:
+            for i, n in enumerate(g.case_levels):
+                levels[i] += n
+            add_units(units, g.case_units.items())
+        escalated = self._alerts([g.escalated_rows for g in groups], 0)
+        for row in escalated["rows"]:
+            row["overdue_hours"] = late_hours(row, now_l, self.campaign) or 0.0
+        escalated["places"] = len({(r["layer"], r["id"]) for g in groups for _, r in g.escalated_rows})
+        return {"overdue_by_level": dict(zip(LEVELS, levels, strict=True)), "overdue": sum(levels),
+                "units": unit_records(units), "escalated": escalated}
 
     def _progress(self, groups: list[_Group], today: date) -> dict:
         """Per day: places done at its end (geo/progress.py, as the timeline), ledger problems found and closed."""

@@ -102,7 +102,7 @@ def _recount(doc: dict, campaign: Campaign) -> None:
     statuses = doc.get("statuses")  # packed: status indexes point into this list
     order = list(statuses) if statuses else list(campaign.status_keys)
     totals = {key: 0 for key in campaign.status_keys}
-    overdue_places = overnight = overdue_problems = 0
+    overdue_places = overnight = overdue_problems = escalated = 0
     for entry in doc["layers"].values():
         counts: dict = {}
         if "ids" in entry:
@@ -112,12 +112,14 @@ def _recount(doc: dict, campaign: Campaign) -> None:
                 counts[status] = counts.get(status, 0) + 1
                 overdue_places += flags & 1
                 overnight += (flags >> 1) & 1
+                escalated += (flags >> 2) > 0
                 overdue_problems += late
         else:
             for item in entry.get("features", {}).values():
                 counts[item[0]] = counts.get(item[0], 0) + 1
                 overdue_places += item[1]
                 overnight += item[2]
+                escalated += len(item) > 6
                 overdue_problems += item[4]
         entry["counts"] = {s: counts[s] for s in order if s in counts} | {
             s: n for s, n in counts.items() if s not in order}
@@ -126,3 +128,5 @@ def _recount(doc: dict, campaign: Campaign) -> None:
     doc["counts"] = {key: totals.get(key, 0) for key in campaign.status_keys}
     doc["total"] = sum(totals.values())
     doc["overdue_places"], doc["overnight_places"], doc["overdue_problems"] = overdue_places, overnight, overdue_problems
+    if "escalated_places" in doc:
+        doc["escalated_places"] = escalated

@@ -2396,6 +2396,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cases.bad_number": {"zh": "应为 {low} 到 {high} 之间的整数", "en": "expected a whole number from {low} to {high}"},
     # --- cases on the wall, the dashboard, the daily report, the demo (geo/wall, geo/dashboard, geo/synth) ------
     # (cases wall: entries here)
+    "report.cases.sheet.escalated": {"zh": "升级督办", "en": "Escalated cases"},
+    "report.cases.sheet.units": {"zh": "单位考核", "en": "Units' record"},
+    "report.cases.col.fid": {"zh": "点位编号", "en": "Place id"},
+    "report.cases.col.place": {"zh": "点位名称", "en": "Place"},
+    "report.cases.col.street": {"zh": "所属街道", "en": "Sub-district"},
+    "report.cases.col.community": {"zh": "所属社区", "en": "Community"},
+    "report.cases.col.pid": {"zh": "案件编号", "en": "Case"},
+    "report.cases.col.category": {"zh": "问题类别", "en": "Problem category"},
+    "report.cases.col.problem": {"zh": "案件描述", "en": "Problem"},
+    "report.cases.col.stage": {"zh": "所处环节", "en": "Stage"},
+    "report.cases.col.unit": {"zh": "承办单位", "en": "Handling unit"},
+    "report.cases.col.handler": {"zh": "承办人", "en": "Handled by"},
+    "report.cases.col.due": {"zh": "本环节时限", "en": "Stage due"},
+    "report.cases.col.level": {"zh": "督办层级", "en": "Escalated to"},
+    "report.cases.col.late": {"zh": "超时(工作小时)", "en": "Overdue (working hours)"},
+    "report.cases.col.cases": {"zh": "案件数", "en": "Cases"},
+    "report.cases.col.open": {"zh": "在办", "en": "Open"},
+    "report.cases.col.overdue": {"zh": "超时在办", "en": "Overdue"},
+    "report.cases.col.escalated": {"zh": "已升级", "en": "Escalated"},
+    "report.cases.col.reported": {"zh": "已处置", "en": "Reported fixed"},
+    "report.cases.col.on_time": {"zh": "按时处置率(%)", "en": "Reported on time (%)"},
+    "report.cases.col.avg_hours": {"zh": "平均处置时长(工作小时)", "en": "Average handling (working hours)"},
+    "report.cases.col.returned": {"zh": "核查退回率(%)", "en": "Returned by verifiers (%)"},
+    "report.cases.no_unit": {"zh": "(未派遣)", "en": "(not dispatched)"},
+    "report.cases.summary": {
+        "zh": "超时在办案件 {overdue} 件(社区层级 {community}、升级至街道 {street}、升级至指挥部 {district}),升级督办 {escalated} 件",
+        "en": "{overdue} open cases overdue ({community} at community level, {street} escalated to the sub-district, "
+              "{district} to the district), {escalated} escalated",
+    },
+    "page.report.escalated": {"zh": "升级督办案件", "en": "Escalated cases"},
+    "page.report.units": {"zh": "各单位处置情况", "en": "The units' record"},
+    "page.report.none": {"zh": "当日无升级督办案件", "en": "No escalated case that day"},
     # --- cases in the editor, the ledger workbook, inspections (geo/exchange, geo/inspections) ------------------
     # (cases ledger: entries here)
     "history.case.dispatch": {"zh": "{pid}:派遣给 {assignee},期限 {due}", "en": "{pid}: dispatched to {assignee}, due {due}"},
@@ -2530,6 +2562,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish D: entries here)
     # --- polish E ---------------------------------------------------------------------------------------------
     # (polish E: entries here)
+    "page.err.nav": {"zh": "站内导航", "en": "Site navigation"},
+    "page.err.nav_edit": {"zh": "编辑地图", "en": "Edit the map"},
+    "page.err.code": {"zh": "错误代码 {code}", "en": "Error code {code}"},
+    "page.err.back": {"zh": "返回上一页", "en": "Back to the previous page"},
+    "page.err.home": {"zh": "回到作战图首页", "en": "Go to the wall map"},
+    "page.err.sign_in_other": {"zh": "以其他账户登录", "en": "Sign in as someone else"},
+    "page.err.403": {"zh": "没有权限打开此页", "en": "You may not open this page"},
+    "page.err.403_text": {"zh": "你的账户无权打开此页;请换一个有权限的账户登录,或联系管理员",
+                          "en": "your account may not open this page; sign in with an account that may, or ask the administrator"},
+    "page.err.404": {"zh": "找不到此页", "en": "Page not found"},
+    "page.err.404_text": {"zh": "没有地址为 {path} 的页面;请检查链接,或从上方导航进入",
+                          "en": "there is no page at {path}; check the link, or use the navigation above"},
+    "page.err.405": {"zh": "此页不接受这种操作", "en": "This page does not take that request"},
+    "page.err.405_text": {"zh": "{path} 不接受 {method} 请求;请用页面上的按钮和链接操作",
+                          "en": "{path} does not take {method} requests; use the page's buttons and links"},
+    "page.err.500": {"zh": "服务器出错了", "en": "Something went wrong on the server"},
+    "page.err.503": {"zh": "服务暂不可用", "en": "Service unavailable"},
+    "page.err.503_text": {"zh": "服务暂时无法应答;请稍后刷新此页", "en": "the service cannot answer now; reload this page later"},
     # --- polish F ---------------------------------------------------------------------------------------------
     # (polish F: entries here)
     # --- polish G ---------------------------------------------------------------------------------------------
@@ -2577,17 +2627,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.field.people": {"zh": "责任人", "en": "Responsible people"},
     "editor.field.notes": {"zh": "备注", "en": "Notes"},
     "editor.field.problems": {"zh": "台账", "en": "Ledger"},
-    "editor.conflict.field": {"zh": "{field} → {value}", "en": "{field} → {value}"},
-    "editor.conflict.geometry": {"zh": "图形已被修改", "en": "the shape was changed"},
-    "editor.conflict.nothing": {"zh": "无字段变化", "en": "no field changed"},
-    "editor.conflict.refused": {
-        "zh": "保存被拒绝:这处地点在您编辑期间已被「{who}」修改(现为第 {version} 版)。对方的修改:{changes}。",
-        "en": "Save refused: this place was changed by “{who}” while you were editing it (now version {version}). "
-              "Their changes: {changes}.",
-    },
     "editor.conflict.reload": {"zh": "载入最新版本(放弃我的修改)", "en": "Load the latest version (drop my changes)"},
     "editor.conflict.reloaded": {"zh": "已载入最新版本。", "en": "The latest version is loaded."},
-    "editor.conflict.overwrite": {"zh": "仍然保存(覆盖对方的修改)", "en": "Save anyway (overwrite their changes)"},
     # wall map: title, legend, search, card
     "wall.as_of": {"zh": "数据截至 {time}", "en": "data as of {time}"},
     "wall.filter.statuses": {"zh": "状态:", "en": "Statuses: "},
@@ -2734,8 +2775,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.as_of.show": {"zh": "查看当日地图", "en": "Show the map on that day"},
     "editor.as_of.exit": {"zh": "回到当前", "en": "Back to now"},
     "editor.hint": {
-        "zh": "点击地图上的地点进行编辑;按住 Ctrl 点击可多选。",
-        "en": "Click a place on the map to edit it; Ctrl-click to select several.",
+        "zh": "点击地图上的地点或按名称查找进行编辑;按住 Ctrl 点击可多选;按 Esc 取消绘制、形状编辑或关闭当前地点。",
+        "en": "Click a place on the map or find it by name to edit it; Ctrl-click to select several; Esc cancels drawing "
+              "or reshaping, or closes the place.",
     },
     # editor: the panel as a bottom sheet on a phone (editor/sheet.js)
     "editor.sheet.raise": {"zh": "▲ 展开编辑面板", "en": "▲ Open the editing panel"},
@@ -2874,6 +2916,32 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "en": "No network: nothing was sent; the form keeps what you wrote, try again later."},
     # the wall: case stage on the card, escalation markers, the units' record on the dashboard
     # (wall cases scripts: entries here)
+    "wall.legend.escalated": {"zh": "升级督办(橙:街道 红:指挥部)", "en": "escalated (orange: sub-district, red: district)"},
+    "wall.tooltip.escalated": {"zh": "升级督办", "en": "Escalated"},
+    "wall.tooltip.escalated_street": {"zh": "案件超时,已升级至街道", "en": "a case is overdue, escalated to the sub-district"},
+    "wall.tooltip.escalated_district": {"zh": "案件超时,已升级至区指挥部", "en": "a case is overdue, escalated to the district"},
+    "wall.card.escalated_street": {"zh": "升级至街道督办", "en": "escalated to the sub-district"},
+    "wall.card.escalated_district": {"zh": "升级至指挥部督办", "en": "escalated to the district"},
+    "wall.card.case_who": {"zh": "承办:{who}", "en": "handled by {who}"},
+    "wall.card.case_no_unit": {"zh": "待派遣", "en": "awaiting dispatch"},
+    "wall.card.case_due": {"zh": "本环节时限 {at}", "en": "stage due {at}"},
+    "wall.card.case_late": {"zh": "超时 {n} 工作小时", "en": "{n} working hours late"},
+    "wall.card.case_level": {"zh": "督办:{level}", "en": "escalated to: {level}"},
+    "wall.card.case_extension": {"zh": "延期申请待批", "en": "extension requested"},
+    "wall.card.case_open": {"zh": "案件详情", "en": "Open the case"},
+    "wall.dash.cases.title": {"zh": "三级管理监控", "en": "Three-level management"},
+    "wall.dash.cases.level.community": {"zh": "社区层级超时", "en": "overdue, community level"},
+    "wall.dash.cases.level.street": {"zh": "升级至街道", "en": "escalated to sub-district"},
+    "wall.dash.cases.level.district": {"zh": "升级至指挥部", "en": "escalated to district"},
+    "wall.dash.cases.escalated": {"zh": "升级督办 {n} 件", "en": "{n} escalated cases"},
+    "wall.dash.cases.hours_late": {"zh": "超 {n} 小时", "en": "{n} h late"},
+    "wall.dash.cases.no_unit": {"zh": "(未派遣)", "en": "(not dispatched)"},
+    "wall.dash.cases.col.unit": {"zh": "责任单位", "en": "Unit"},
+    "wall.dash.cases.col.cases": {"zh": "案件", "en": "Cases"},
+    "wall.dash.cases.col.overdue": {"zh": "超时", "en": "Overdue"},
+    "wall.dash.cases.col.on_time": {"zh": "按时处置", "en": "On time"},
+    "wall.dash.cases.col.avg_hours": {"zh": "平均处置(工时)", "en": "Avg (working h)"},
+    "wall.dash.cases.col.returned": {"zh": "退回率", "en": "Returned"},
     # the editor's ledger with cases
     # (editor cases scripts: entries here)
     "field.problem_stage": {"zh": "{category}({stage})", "en": "{category} ({stage})"},
@@ -2889,6 +2957,54 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # polish A (scripts)
     # (polish A scripts: entries here)
+    # the editor's conflict table (editor/conflict.js, editor/conflict-view.js)
+    "editor.conflict.intro": {
+        "zh": "保存被拒绝:这处地点在您编辑期间已被「{who}」修改(现为第 {version} 版)。下表只列出您和对方不同的字段,"
+              "请逐项选择保留哪一个,再保存到第 {version} 版之上;未列出的内容都保留对方的版本。",
+        "en": "Save refused: “{who}” changed this place while you were editing it (now version {version}). The table lists "
+              "only the fields where you differ; choose per field which to keep, then save on top of version {version}; "
+              "everything not listed stays as they saved it.",
+    },
+    "editor.conflict.intro_none": {
+        "zh": "这处地点在您编辑期间已被「{who}」修改(现为第 {version} 版),但您和对方的字段没有不同之处;"
+              "可以直接保存到第 {version} 版之上。",
+        "en": "“{who}” changed this place while you were editing it (now version {version}), but none of your fields "
+              "differ from theirs; you can save on top of version {version}.",
+    },
+    "editor.conflict.col.field": {"zh": "字段", "en": "Field"},
+    "editor.conflict.col.mine": {"zh": "你的值", "en": "Your value"},
+    "editor.conflict.col.theirs": {"zh": "对方的值", "en": "Their value"},
+    "editor.conflict.col.base": {"zh": "原值", "en": "Original value"},
+    "editor.conflict.col.choice": {"zh": "保存哪个", "en": "Keep"},
+    "editor.conflict.keep_mine": {"zh": "保留我的", "en": "Keep mine"},
+    "editor.conflict.take_theirs": {"zh": "采用对方的", "en": "Take theirs"},
+    "editor.conflict.empty": {"zh": "(空)", "en": "(empty)"},
+    "editor.conflict.shape": {"zh": "图形", "en": "Shape"},
+    "editor.conflict.shape_base": {"zh": "原图形", "en": "the original shape"},
+    "editor.conflict.shape_changed": {"zh": "修改后的图形({points} 个顶点)", "en": "a changed shape ({points} vertices)"},
+    "editor.conflict.ledger_kept": {
+        "zh": "台账:对方新增 {added} 条、修改 {changed} 条、删除 {removed} 条问题(台账不会被覆盖)",
+        "en": "ledger: they added {added}, changed {changed} and removed {removed} problem(s) (the ledger is never overwritten)",
+    },
+    "editor.conflict.save": {"zh": "按所选保存(第 {version} 版之上)", "en": "Save as chosen (on top of version {version})"},
+    "editor.conflict.delete_intro": {
+        "zh": "删除被拒绝:这处地点在您打开后已被「{who}」修改(现为第 {version} 版)。请先查看对方的修改。",
+        "en": "Delete refused: “{who}” changed this place after you opened it (now version {version}). Look at their "
+              "changes first.",
+    },
+    "editor.conflict.delete_anyway": {"zh": "仍然删除第 {version} 版", "en": "Delete version {version} anyway"},
+    # the editor's search, keys, bulk change and names on the map
+    "editor.search.label": {"zh": "按名称查找地点", "en": "Find a place by name"},
+    "editor.search.placeholder": {"zh": "输入地点名称", "en": "type a place's name"},
+    "editor.search.none": {"zh": "没有找到", "en": "nothing found"},
+    "editor.search.count": {"zh": "找到 {n} 处", "en": "{n} found"},
+    "editor.esc.draw_cancelled": {"zh": "已取消绘制。", "en": "Drawing cancelled."},
+    "editor.esc.shape_cancelled": {"zh": "已取消形状编辑,图形恢复原样。", "en": "Shape editing cancelled; the shape is as it was."},
+    "editor.esc.discard_ask": {
+        "zh": "放弃对「{name}」未保存的修改并关闭?", "en": "Discard the unsaved changes to “{name}” and close it?",
+    },
+    "editor.bulk.choose": {"zh": "请选择状态", "en": "choose a status"},
+    "editor.bulk.confirm": {"zh": "将 {n} 处改为「{status}」?", "en": "Set {n} place(s) to “{status}”?"},
     # polish B (scripts)
     # (polish B scripts: entries here)
     # polish C (scripts)
@@ -2897,6 +3013,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish D scripts: entries here)
     # polish E (scripts)
     # (polish E scripts: entries here)
+    "wall.search.results": {"zh": "搜索结果", "en": "Search results"},
+    "wall.card.label": {"zh": "点位详情", "en": "Place details"},
+    "wall.zoom_in": {"zh": "放大地图", "en": "Zoom in"},
+    "wall.zoom_out": {"zh": "缩小地图", "en": "Zoom out"},
+    "wall.map_label": {"zh": "作战地图", "en": "Campaign map"},
     # polish F (scripts)
     # (polish F scripts: entries here)
     # polish G (scripts)

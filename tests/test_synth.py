@@ -20,7 +20,7 @@ from geo.validate import validate_feature
 
 PROPERTY_KEYS = {"name", "kind", "street", "community", "status", "deadline", "unit", "people", "notes",
                  "problems", "version", "updated_at", "updated_by"}
-PROBLEM_KEYS = {"id", "category", "description", "found_on", "found_by", "deadline", "responsible", "status",
+PROBLEM_KEYS = {"id", "category", "description", "found_on", "found_by", "deadline", "responsible", "status", "case",
                 "closed_on"}
 ROLES = {"leader", "cadre", "community_head", "grid_worker"}
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -294,3 +294,24 @@ def test_demo_keeps_its_dates_in_the_campaign_period(all_features):
     for f in all_features:
         for p in f["properties"]["problems"]:
             assert start <= p["found_on"] <= today
+
+
+def test_demo_cases_stand_in_every_stage_with_the_demo_users(all_features, campaign):
+    """Every problem is a case; open ones in every stage (one with a pending extension, one returned by its
+    verifier), some long overdue; the timelines name the demo's users; the problem's status follows the stage."""
+    from geo.synth.cases import DEMO_USERS
+
+    cases = [p["case"] for f in all_features for p in f["properties"]["problems"]]
+    status = campaign.cases.problem_status
+    assert all(p["status"] == status[p["case"]["stage"]] for f in all_features for p in f["properties"]["problems"])
+    assert {c["stage"] for c in cases} == {"filed", "handling", "verifying", "closed", "suspended"}
+    assert any(c["extension"] for c in cases if c["stage"] == "handling")
+    assert any(c["returns"] for c in cases if c["stage"] == "handling")
+    assert {c["source"] for c in cases} == {"inspection", "planner", "resident"}
+    assert any(c["stage_due"] and c["stage_due"] < "2026-11-10" for c in cases if c["stage"] == "handling")
+    assert {s["user"] for c in cases for s in c["timeline"]} == {*DEMO_USERS, None}
+    # a unit the demo has no account for reports as itself
+    assert all(s["by"] == c["unit"] for c in cases for s in c["timeline"] if s["user"] is None)
+    units = {f["properties"]["unit"] for f in all_features}
+    assert {c["unit"] for c in cases if c["unit"]} <= units
+    assert any(c["handled_on_time"] is False for c in cases) and any(c["handled_on_time"] for c in cases)

@@ -3,7 +3,7 @@
 `build_demo` takes the geography (geo/synth/geography.py), finds the
 community each place lies in (geo/boundaries.py `areas_holding`, as the
 service does for a new place), numbers the places community by community and
-gives each its properties; `write_demo` writes the layer and boundary files.
+gives each its properties, its ledger problems their cases (geo/synth/cases.py); `write_demo` writes the layer and boundary files.
 A fixed seed makes every run byte-identical.
 """
 
@@ -19,6 +19,7 @@ from geo.boundaries import areas_holding
 from geo.config import CAMPAIGN_FILE, Campaign, load_campaign
 from geo.geojson_io import atomic_write, layer_members, write_collection
 from geo.messages import t
+from geo.synth.cases import demo_cases
 from geo.synth.geography import (
     DAILY,
     FRINGE_STREET,
@@ -297,6 +298,7 @@ def build_demo(campaign: Campaign, seed: int = DEMO_SEED) -> tuple[dict[str, lis
             props = demo_properties(places[i], fid, street, campaign, teams, rng_props)
             features.append({"type": "Feature", "id": fid, "properties": props, "geometry": dicts[i]})
         layers[layer_id] = features
+    demo_cases(layers, campaign, TODAY, seed)  # every problem a case, in every stage (geo/synth/cases.py)
     return layers, boundaries
 
 

@@ -4,7 +4,8 @@
 again on day 0 (待排查, ledger as of then), then moves them on with a fake
 clock in office hours: surveyed, started, done on the day their ledger's last
 problem was closed, accepted, some relapsed when a problem came back, ending
-exactly as they are now. Illustrative, like the positions. `make_demo_copy`
+exactly as they are now — their problems' cases too (the ops carry them, `Op.cases`: the made-up past stands in
+for the case loop). Illustrative, like the positions. `make_demo_copy`
 is what `./guatu serve` runs on its first start: a copy of data/ with that
 history, in instance/demo/.
 """
@@ -97,7 +98,8 @@ def _problem_steps(problem: dict, work_started: date | None, first: date, today:
     state = problem.get("status")
     if state == first_open:
         return [(found, problem)]
-    opened = {**problem, "status": first_open, "closed_on": None}
+    # before its last version a problem has no case of its own: it reads as the case geo/cases derives
+    opened = {**{k: v for k, v in problem.items() if k != "case"}, "status": first_open, "closed_on": None}
     if state in open_keys:  # e.g. 整改中: taken in hand a few days after it was found, or when the work began
         handled = max(found + timedelta(days=int(rng.integers(0, 4))), work_started or found)
         return [(found, opened), (min(handled, today), problem)]
@@ -187,10 +189,11 @@ def write_history(data_dir: Path, *, days: int | None = None, today: date = TODA
             props = {k: v for k, v in f["properties"].items() if k not in SYSTEM_PROPERTIES}
             for n, (day, state, user) in enumerate(_place_writes(props, first, today, campaign, rng)):
                 if n == 0:
-                    op = Op("create", layer_id, f["id"], properties={**props, **state}, geometry=f["geometry"])
+                    op = Op("create", layer_id, f["id"], properties={**props, **state}, geometry=f["geometry"],
+                            cases=True)
                     slot = 0
                 else:
-                    op = Op("update", layer_id, f["id"], properties=state, expected_version=n)
+                    op = Op("update", layer_id, f["id"], properties=state, expected_version=n, cases=True)
                     slot = int(rng.integers(0, TODAY_SLOTS if day == today else len(HISTORY_SLOTS)))
                 batches.setdefault((day, slot), []).append((user, op))
                 writes += 1

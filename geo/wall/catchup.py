@@ -11,6 +11,14 @@ layers, a layer file older than before, another journal, or more than
 changes since, or, when that cannot be done, build from scratch; the result
 is the same as a walk over every place. It derives from the store's files and
 journal alone, so any process answers any screen the same way.
+
+Cases run overdue and escalate at moments of their own (a stage's due, the
+escalation's next step: geo/cases/stats.py `place_flips`), not at midnight
+or the cut-off. A view keeps those moments per place (`Flips`); when the
+clock passes some of them, `catch_up` derives again only the places they
+belong to (`_rederive`) — no write is needed, and nothing is built again.
+`Flips.latest` (the last such moment passed) goes into the wall's ETag, so
+every process tells a screen the same.
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
+
+from sortedcontainers import SortedList
 
 from geo.config import Campaign
 from geo.errors import GuatuError
@@ -78,10 +88,44 @@ def changes_to(store: Store, old: Basis | None, new: Basis, limit: int | None = 
     return window if len(window) <= (MAX_DELTA if limit is None else limit) else None
 
 
+class Flips:
+    """The moments (POSIX seconds) at which each place's derived case flags change, past and future, and all of
+    them in order (a `SortedList`: a place's moments go in and out in logarithmic time, as its cases change)."""
+
+    def __init__(self) -> None:
+        self.by_place: dict[tuple[str, str], tuple[int, ...]] = {}
+        self.moments: SortedList = SortedList()  # (moment, layer, id)
+
+    def set(self, key: tuple[str, str], moments: tuple[int, ...]) -> None:
+        if self.by_place.get(key, ()) == moments:
+            return
+        self.remove(key)
+        if moments:
+            self.by_place[key] = moments
+            self.moments.update((m, *key) for m in moments)
+
+    def remove(self, key: tuple[str, str]) -> None:
+        for m in self.by_place.pop(key, ()):
+            self.moments.remove((m, *key))
+
+    def between(self, lo: int, hi: int) -> list[tuple[str, str]]:
+        """The places with a moment after `lo` up to `hi`, in the order of their moments (each once)."""
+        found = self.moments.irange((lo + 1,), (hi + 1,), inclusive=(True, False))
+        return list(dict.fromkeys((layer, fid) for _, layer, fid in found))
+
+    def latest(self, upto: int) -> int:
+        """The last moment at or before `upto` (0: none)."""
+        i = self.moments.bisect_left((upto + 1,))
+        return self.moments[i - 1][0] if i else 0
+
+
 class Kept(Protocol):
-    """What a `CatchUp` keeps: anything with the basis it was built on."""
+    """What a `CatchUp` keeps: anything with the basis it was built on, its places' case moments and the moment
+    (POSIX seconds) its places were derived at."""
 
     basis: Basis
+    flips: Flips
+    derived_at: int
 
 
 K = TypeVar("K", bound=Kept)
@@ -106,6 +150,7 @@ class CatchUp(ABC, Generic[K]):
         if old is not None and changes is not None:
             try:
                 self._apply(old, changes, local_now(self.campaign, now))
+                self._pass_time(old, now)
             except GuatuError:  # a layer broke meanwhile: build again from what can be read
                 pass
             else:
@@ -114,7 +159,18 @@ class CatchUp(ABC, Generic[K]):
                 self._kept = old
                 return old
         self._kept = self._build(new, local_now(self.campaign, now))
+        self._kept.derived_at = int(now.timestamp())
         return self._kept
+
+    def _pass_time(self, kept: K, now: datetime) -> None:
+        """Derive again the places whose case moments lie between the view's moment and `now` (either way: a
+        request may carry an earlier clock than the last one)."""
+        at = int(now.timestamp())
+        lo, hi = sorted((kept.derived_at, at))
+        keys = kept.flips.between(lo, hi) if lo != hi else []
+        if keys:
+            self._rederive(kept, keys, local_now(self.campaign, now))
+        kept.derived_at = at
 
     @abstractmethod
     def _build(self, basis: Basis, now_l: datetime) -> K:
@@ -123,3 +179,7 @@ class CatchUp(ABC, Generic[K]):
     @abstractmethod
     def _apply(self, kept: K, changes: list[ChangeSummary], now_l: datetime) -> None:
         """Bring `kept` up to date with `changes` (oldest first). A `GuatuError` makes the view built again."""
+
+    @abstractmethod
+    def _rederive(self, kept: K, keys: list[tuple[str, str]], now_l: datetime) -> None:
+        """Derive these places again at `now_l`, as they are (a case of theirs ran overdue or escalated)."""

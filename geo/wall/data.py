@@ -24,6 +24,7 @@ from itertools import chain
 
 import numpy as np
 
+from geo.cases.stats import place_flips
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.geojson_io import dumps
@@ -62,10 +63,17 @@ class WallData(CatchUp[FullState]):
 
     # --- revisions -----------------------------------------------------------
     def key(self, now: datetime) -> StateKey:
-        """Cheap: one stat of the journal and of each layer file."""
+        """One stat of the journal and of each layer file, and the kept state brought up to date (usually no more
+        than reading the journal's tail) for the last case moment passed."""
         head = self.store.revision()
         files = tuple((x.id, self.store.layer_revision(x.id)) for x in self.store.readable_layers())
-        return StateKey(self._safe_revision(head, files), head, *clock_of(self.campaign, now))
+        revision = self._safe_revision(head, files)
+        return StateKey(revision, head, *clock_of(self.campaign, now), self._moment(revision, now))
+
+    def _moment(self, revision: int, now: datetime) -> int:
+        """The last moment a case of a place ran overdue or escalated, up to `now` (from the kept state)."""
+        with self._catch_up_lock:
+            return self.catch_up(revision, now).flips.latest(int(now.timestamp()))
 
     def _safe_revision(self, head: int, files: tuple[tuple[str, int], ...]) -> int:
         """`head`, or less while a layer file lags behind the journal."""
@@ -142,14 +150,15 @@ class WallData(CatchUp[FullState]):
     # --- state ---------------------------------------------------------------
     def _common(self, key: StateKey, now: datetime) -> dict:
         return {"revision": key.revision, "head": key.head, "day": key.day, "after_cutoff": key.after_cutoff,
-                "generated_at": now.isoformat(), "categories": list(self.campaign.categories)}
+                "moment": key.moment, "generated_at": now.isoformat(), "categories": list(self.campaign.categories)}
 
     def full(self, key: StateKey, now: datetime, *, packed: bool = False) -> dict:
         """Status and flags of every place, with the counts a legend shows.
 
         `packed`: each layer's places as columns (ids as in the packed shapes,
         status as an index into `statuses`, flags as bits: 1 overdue, 2
-        overnight) instead of an object per place; a fraction of the bytes.
+        overnight, 4 escalated to the sub-district, 8 to the district)
+        instead of an object per place; a fraction of the bytes.
 
         Built from the last full state and the changes since when it can be
         (geo/wall/catchup.py), else by walking every place; the result is the same.
@@ -211,6 +220,7 @@ class WallData(CatchUp[FullState]):
             "total": sum(counts.values()), "overdue_places": sum(p.overdue_places for p in parts),
             "overdue_problems": sum(p.overdue_problems for p in parts),
             "overnight_places": sum(p.overnight for p in parts),
+            "escalated_places": sum(p.escalated for p in parts),
         }
         return out, entries
 
@@ -226,13 +236,27 @@ class WallData(CatchUp[FullState]):
         for layer in self.store.readable_layers():  # a broken layer file is reported by /api/health
             part = state.layers[layer.id] = LayerState(self.status_index)
             for f in self.store.features(layer.id):
-                self._derive(part, f, now_l)
+                self._derive(state, part, layer.id, f, now_l)
         return state
 
-    def _derive(self, part: LayerState, feature: dict, now_l: datetime) -> None:
+    def _derive(self, state: FullState, part: LayerState, layer_id: str, feature: dict, now_l: datetime) -> None:
         props = feature["properties"]
         part.set(feature["id"], local_feature_state(props, self.campaign, now_l, self.category_index).as_list(),
                  props.get("updated_at") or "")
+        state.flips.set((layer_id, feature["id"]), place_flips(props, self.campaign))
+
+    def _rederive(self, state: FullState, keys: list[tuple[str, str]], now_l: datetime) -> None:
+        """Places whose case ran overdue or escalated since: derived again where they stand."""
+        for layer_id, fid in keys:
+            part = state.layers.get(layer_id)
+            if part is None or fid not in part.items:
+                state.flips.remove((layer_id, fid))
+                continue
+            try:
+                feature = self.store.get(layer_id, fid)
+            except NotFound:  # deleted by a change after this revision: that change takes it out
+                continue
+            self._derive(state, part, layer_id, feature, now_l)
 
     def _apply(self, state: FullState, changes: list[ChangeSummary], now_l: datetime) -> None:
         """Re-derive the places these changes touched, keeping the store's order: an update leaves a place
@@ -247,6 +271,7 @@ class WallData(CatchUp[FullState]):
                 last.setdefault(key, "update")
             else:  # created again (or, in a state read ahead of its revision, again in the same place): last
                 part.remove(c.id)
+                state.flips.remove(key)
                 last.pop(key, None)
                 last[key] = c.op
         for (layer_id, fid), op in last.items():  # creations in their order: each goes last
@@ -257,8 +282,9 @@ class WallData(CatchUp[FullState]):
                 feature = self.store.get(layer_id, fid)
             except NotFound:  # deleted by a change after this revision, which the layer file already shows
                 part.remove(fid)
+                state.flips.remove((layer_id, fid))
                 continue
-            self._derive(part, feature, now_l)
+            self._derive(state, part, layer_id, feature, now_l)
 
     def delta(self, since: int, key: StateKey, now: datetime) -> dict | None:
         """Only the places changed after `since`; None when a full state is due instead."""

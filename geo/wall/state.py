@@ -1,8 +1,10 @@
 """The wall's *state*: per place, only its status and the flags derived from it, kept between revisions.
 
 A place's state is `[status, overdue 0/1, overnight 0/1, open problems,
-overdue problems, [open categories]]` (the category list is left out when
-empty): `FeatureState.as_list`. `StateKey` is everything a screen's state
+overdue problems, [open categories], escalated 1/2]` (the category list is
+left out when empty and nothing follows it; escalated, 1 to the sub-district
+or 2 to the district, is left out when no open case is escalated):
+`FeatureState.as_list`. `StateKey` is everything a screen's state
 depends on, and its ETag. `LayerState` keeps one layer's states in store
 order with the sums a legend shows, the packed columns and the serialised
 blocks, so that a new revision re-derives and re-serialises only what its
@@ -13,13 +15,15 @@ screens with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from geo.cases.stats import place_escalation
 from geo.config import Campaign
 from geo.geojson_io import dumps
 from geo.rules import local_now, place_past_deadline, problem_is_open, problem_overdue, problem_overnight
-from geo.wall.catchup import Basis
+from geo.wall.catchup import Basis, Flips
 from geo.wall.codec import pack_ids
 
 
@@ -31,11 +35,14 @@ class FeatureState:
     open_problems: int
     overdue_problems: int = 0
     categories: tuple[int, ...] = ()  # indices into campaign.categories of the open problems
+    escalated: int = 0  # an open case escalated: 1 to the sub-district, 2 to the district (geo/cases/stats.py)
 
     def as_list(self) -> list:
         out = [self.status, int(self.overdue), int(self.overnight), self.open_problems, self.overdue_problems]
-        if self.categories:
+        if self.categories or self.escalated:
             out.append(list(self.categories))
+        if self.escalated:
+            out.append(self.escalated)
         return out
 
 
@@ -63,6 +70,7 @@ def local_feature_state(props: dict, campaign: Campaign, now_l: datetime, index:
         # overdue (place_overdue): an overdue open problem, counted above, or the place's own deadline passed
         status=props.get("status"), overdue=overdue_n > 0 or place_past_deadline(props, campaign, today), overnight=overnight,
         open_problems=open_n, overdue_problems=overdue_n, categories=tuple(sorted(categories)),
+        escalated=place_escalation(props, campaign, now_l) if open_n else 0,
     )
 
 
@@ -73,28 +81,33 @@ class StateKey:
     `revision`: every change up to it is in the layer files as read (a
     write lands in the journal a moment before its layer file); `head`: the
     journal's last change; `day` and `after_cutoff`: the local date and
-    whether the overnight cut-off has passed, which change derived flags
-    without any write."""
+    whether the overnight cut-off has passed, and `moment`: the last moment
+    at which a case ran overdue or escalated (POSIX seconds, 0 for none:
+    geo/wall/catchup.py `Flips.latest`), which change derived flags without
+    any write."""
 
     revision: int
     head: int
     day: str
     after_cutoff: bool
+    moment: int = 0
 
     @property
     def etag(self) -> str:
-        return f"s{self.revision}-{self.head}-{self.day.replace('-', '')}{int(self.after_cutoff)}"
+        return (f"s{self.revision}-{self.head}-{self.day.replace('-', '')}{int(self.after_cutoff)}"
+                + (f"m{self.moment}" if self.moment else ""))
 
     @staticmethod
     def clock_part(etag: str | None) -> str | None:
-        """The day-and-cut-off part of an ETag this module made (None if it is not one)."""
+        """The day, cut-off and case moment part of an ETag this module made (None if it is not one)."""
         if not etag or not etag.startswith("s"):
             return None
         tail = etag.rsplit("-", 1)
-        return tail[1] if len(tail) == 2 and len(tail[1]) == 9 and tail[1].isdigit() else None
+        return tail[1] if len(tail) == 2 and _CLOCK.fullmatch(tail[1]) else None
 
 
 
+_CLOCK = re.compile(r"[0-9]{9}(m[0-9]+)?")
 COLUMNS = ("status", "flags", "open", "overdue_problems", "categories")  # a packed state's columns, in order
 BLOCK = 4096  # places per serialised block of a layer's state: what one edit serialises again
 
@@ -109,7 +122,7 @@ class LayerState:
         self.items: dict[str, list] = {}
         self.updated: dict[str, str] = {}  # updated_at of each place, for `as_of`
         self.counts: dict[str, int] = {}  # places per status (none at zero)
-        self.overdue_places = self.overdue_problems = self.overnight = 0
+        self.overdue_places = self.overdue_problems = self.overnight = self.escalated = 0
         self._latest = ""
         self._latest_stale = False  # the place that was latest changed back or left: look again when asked
         self._order: list[str] | None = None  # ids in store order, their positions, the columns: built when asked
@@ -172,10 +185,11 @@ class LayerState:
         self.overdue_places += sign * item[1]
         self.overnight += sign * item[2]
         self.overdue_problems += sign * item[4]
+        self.escalated += sign * (len(item) > 6)
 
     def _row(self, item: list) -> tuple:
-        return (self.status_index.get(item[0], -1), item[1] | item[2] << 1, item[3], item[4],
-                item[5] if len(item) > 5 else 0)
+        return (self.status_index.get(item[0], -1), item[1] | item[2] << 1 | (item[6] if len(item) > 6 else 0) << 2,
+                item[3], item[4], item[5] if len(item) > 5 and item[5] else 0)
 
     def _positions(self) -> list[str]:
         if self._order is None:
@@ -218,4 +232,6 @@ class LayerState:
 class FullState:
     basis: Basis
     layers: dict[str, LayerState]
+    flips: Flips = field(default_factory=Flips)  # the places' case moments (geo/wall/catchup.py)
+    derived_at: int = 0
 

@@ -13,6 +13,8 @@ demo's "today", 16:00 in Zhengzhou) and writes into docs/screenshots/:
 * playback-compare.png  /wall/playback?mode=compare: 整治前/整治后 over the last five weeks
 * wall-card-photos.png  /wall at 1920×1080: a place's card with its photos (pictures drawn here, 整改前/整改后)
 * field-phone.png    /field/ on a 390 px phone: today's list, the route and the phone's position
+* wall-cases.png     /wall at 1920×1080: escalated places (triangles), 三级管理监控, an escalated place's card
+* case-phone.png     a case waiting for verification on a 390 px phone, as the demo's inspector sees it
 
 For the last two, today's inspection list is drawn first.
 """
@@ -75,6 +77,13 @@ def search(text: str):
         page.locator(".guatu-place-card .guatu-card-where").wait_for()
         page.mouse.move(5, 1070)  # no hover tooltip in the picture
     return run
+
+
+def open_escalated(page) -> None:
+    """The dashboard's first escalated case opens its place's card."""
+    page.locator(".guatu-escalated-list .guatu-alert-row").first.click()
+    page.locator(".guatu-place-card .guatu-card-where").wait_for()
+    page.mouse.move(5, 1070)
 
 
 HISTORY_DAYS = 35  # the playback's before/after: five weeks apart
@@ -149,6 +158,39 @@ def shoot_field(browser, server, data: Path) -> Path:
     return target
 
 
+def verifying_case(data: Path) -> tuple[str, str, str]:
+    """A demo case waiting for verification, given the 整改后 photo its handler took: (layer, place id, problem id)."""
+    campaign = load_campaign(data)
+    store = open_store(data, campaign, clock=_clock)
+    for layer in campaign.layers:
+        for place in store.features(layer.id):
+            for problem in place["properties"].get("problems") or ():
+                case = problem.get("case") or {}
+                if case.get("stage") == "verifying":
+                    add_photo(store, layer.id, place["id"], io.BytesIO(picture((170, 205, 235), (225, 215, 195), False)),
+                              user=case.get("reported_by") or "zhujianju", role="after", problem=problem["id"],
+                              taken_at="2026-11-23T03:30:00Z")
+                    return layer.id, place["id"], problem["id"]
+    raise RuntimeError("the demo has no case waiting for verification")
+
+
+def shoot_case(browser, server, case: tuple[str, str, str]) -> Path:
+    """The case page on a phone, signed in as the demo's inspector (who may verify it)."""
+    path = "/cases/" + "/".join(case)
+    page, log = open_phone_page(browser, server.url, f"/login?next={path}")
+    page.fill("input[name=username]", "duchayuan")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{path}")
+    page.wait_for_function("() => document.fonts.ready.then(() => true)")
+    target = OUT / "case-phone.png"
+    page.screenshot(path=str(target))
+    if log.outside or log.console_errors:
+        raise RuntimeError(f"{path}: outside requests {log.outside}, console errors {log.console_errors}")
+    page.context.close()
+    return target
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -159,6 +201,7 @@ def main() -> None:
                 shoot(browser, server, "/wall", "wall-map.png", 1920, 1080),
                 shoot(browser, server, "/wall?theme=dark", "wall-dark-4k.png", 3840, 2160),
                 shoot(browser, server, "/wall", "wall-card.png", 1920, 1080, then=search("大学路51号院")),
+                shoot(browser, server, "/wall", "wall-cases.png", 1920, 1080, then=open_escalated),
             ]
         inspect_today(data)
         first = (NOW - timedelta(days=HISTORY_DAYS)).date().isoformat()
@@ -169,11 +212,15 @@ def main() -> None:
                       1920, 1080),
             ]
         add_photos(data)
-        Accounts(data.parent / "instance" / "accounts.json").create_user("inspector1", PASSWORD, "editor", "督导组")
+        accounts = Accounts(data.parent / "instance" / "accounts.json")
+        accounts.create_user("inspector1", PASSWORD, "editor", "督导组")
+        accounts.create_user("duchayuan", PASSWORD, "inspector", "刘芳")
+        case = verifying_case(data)
         with live_server(data, GUATU_CLOCK=_clock, GUATU_REFRESH_SECONDS=0) as server, chromium() as browser:
             made += [
                 shoot(browser, server, "/wall", "wall-card-photos.png", 1920, 1080, then=search(PHOTO_PLACE[1])),
                 shoot_field(browser, server, data),
+                shoot_case(browser, server, case),
             ]
     for path in made:
         print(path.relative_to(REPO))

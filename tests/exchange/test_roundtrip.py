@@ -110,7 +110,7 @@ def test_unknown_filters_and_formats_are_refused(store, places):
 def test_kml_places_are_filled_with_their_status_colour(store, places):
     kml = export_layer(store, LAYER, "kml").data.decode()
     assert "<PolyStyle>" in kml
-    assert "3736de" in kml  # 待整改 #de3637 in KML's aabbggrr order
+    assert "4a30d0" in kml  # 待整改 #d0304a in KML's aabbggrr order
 
 
 @pytest.mark.parametrize("fmt", ["gpkg", "shp", "kml"])

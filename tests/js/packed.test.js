@@ -81,3 +81,17 @@ test("a packed full state unpacks to one item per place: status, flags, problem 
   var plain = { kind: "full", layers: {} };
   assert.equal(unpackState(plain), plain); // the object-per-place form is kept as it is
 });
+
+test("an escalated place unpacks with its level after its categories: 1 to the sub-district, 2 to the district", () => {
+  var body = {
+    format: "packed-1", kind: "full", revision: 9, statuses: ["pending"],
+    layers: { courtyards: { revision: 9, shapes: 3, ids: ["a", "b", "c"], status: [0, 0, 0],
+                            flags: [1 | 4, 8, 0], open: [1, 2, 0], overdue_problems: [0, 0, 0],
+                            categories: [0, [2], 0] } },
+  };
+  assert.deepEqual(unpackState(body).layers.courtyards.features, {
+    a: ["pending", 1, 0, 1, 0, [], 1],
+    b: ["pending", 0, 0, 2, 0, [2], 2],
+    c: ["pending", 0, 0, 0, 0],
+  });
+});

@@ -63,3 +63,9 @@ test("two items look the same when status, flags, counts and categories agree", 
   assert.ok(!sameItem(["done", 0, 0, 1, 0], ["done", 0, 1, 1, 0]));
   assert.ok(!sameItem(undefined, ["done", 0, 0, 0, 0]));
 });
+
+test("a place that escalates, or goes a level up, changes its look", () => {
+  assert.equal(sameItem(["pending", 1, 0, 1, 1], ["pending", 1, 0, 1, 1, [], 1]), false);
+  assert.equal(sameItem(["pending", 1, 0, 1, 1, [], 1], ["pending", 1, 0, 1, 1, [], 2]), false);
+  assert.equal(sameItem(["pending", 1, 0, 1, 1, [], 2], ["pending", 1, 0, 1, 1, [], 2]), true);
+});

@@ -87,7 +87,7 @@ def test_a_place_card_names_its_four_people_and_open_problems(client, campaign_d
     c = client.get("/api/wall/place/courtyards/c-0002").get_json()
     assert (c["name"], c["street"], c["community"], c["deadline"], c["days_late"]) == (
         "中原东路5号院", "大学路街道", "祥和社区", "2026-11-01", 23)
-    assert c["status"] == {"key": "pending", "label": "待整改", "color": "#de3637", "done": False}
+    assert c["status"] == {"key": "pending", "label": "待整改", "color": "#d0304a", "done": False}
     assert c["overdue"] is True and c["overnight"] is True
     assert [(p["label"], p["name"]) for p in c["people"]] == [
         ("区级领导", "蔡红梅"), ("街道干部", "曹国庆"), ("社区负责人", "孙宏伟"), ("网格员", "戴新民")]

@@ -5,26 +5,26 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from dataclasses import replace
 from datetime import date
 
 import openpyxl
 import pytest
 
 from geo import inspections as insp
+from geo.accounts import Principal
+from geo.cases import transition
 from geo.daily_report import SHEETS, build_pdf, build_xlsx, report_data
-from geo.ledger import add_problem, status_by_rule
+from geo.ledger import add_problem
 from geo.photos import add_photo
+from geo.scope import Scope
 from tests.photos import images
 from tests.web.conftest import login
 
 DAY = date(2026, 11, 24)
-
-
-def _closed_by_hand(feature: dict, campaign) -> dict:
-    """The place's problems closed as before cases (an edit of a problem the store has no case of), and its
-    status by the rule."""
-    problems = [{**p, "status": "closed", "closed_on": DAY.isoformat()} for p in feature["properties"]["problems"]]
-    return {"problems": problems, "status": status_by_rule(feature["properties"]["status"], problems, campaign)}
+DISTRICT = Principal("zhihuibu", "王指挥", "editor", "session")
+UNIT = Principal("zhujianju", "张住建", "editor", "session", scope=Scope(units=("区住建局",)))
+INSPECTOR = Principal("dudao", "赵督导", "inspector", "session")
 
 
 @pytest.fixture
@@ -43,7 +43,11 @@ def day_of_work(seeded, campaign, data_dir, clock):
                                              "found_by": "每日随机督导", "deadline": "2026-11-30"}, campaign, DAY))
     change(ids[3], lambda f: add_problem(f, {"category": "建筑垃圾", "description": "建筑垃圾未清",
                                              "found_on": "2026-11-20", "deadline": "2026-11-28"}, campaign, DAY))
-    change(ids[3], lambda f: _closed_by_hand(f, campaign))
+    loop = replace(campaign, cases=replace(campaign.cases, require_photo_report=False, require_photo_confirm=False))
+    for action, who, kwargs in (("dispatch", DISTRICT, {"unit": "区住建局"}), ("report", UNIT, {"note": "已清运"}),
+                                ("confirm", INSPECTOR, {})):  # closed through the case loop, today
+        transition(seeded, "courtyards", ids[3], f"{ids[3]}-p1", action, principal=who, expected_version=None,
+                   campaign=loop, now=clock(), **kwargs)
     listing = insp.generate(seeded, campaign, DAY, n=3, seed=11, user="李编")
     accepted = next(p for p in listing["places"] if p["status"] == "accepted")
     insp.record(seeded, campaign, DAY, accepted["id"], result="relapse", user="王五", category="乱堆乱放",

@@ -322,18 +322,22 @@ COMPONENTS: dict = {
                 "since": {"type": "integer", "description": "delta: the revision it starts after"},
                 "revision": {"type": "integer", "description": "Send it back as ?since= on the next poll."},
                 "head": {"type": "integer"}, "day": {"type": "string", "format": "date"}, "after_cutoff": {"type": "boolean"},
+                "moment": {"type": "integer", "description": "The last moment (POSIX seconds, 0: none) a case ran overdue "
+                                                             "or escalated: the state changes then without any write."},
                 "categories": {"type": "array", "items": {"type": "string"}},
                 "as_of": NULLABLE_STRING, "generated_at": {"type": "string"},
                 "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
                 "total": {"type": "integer"}, "overdue_places": {"type": "integer"},
                 "overdue_problems": {"type": "integer"}, "overnight_places": {"type": "integer"},
+                "escalated_places": {"type": "integer"},
                 "layers": {"type": "object", "additionalProperties": {
                     "type": "object", "required": ["revision"],
                     "properties": {
                         "revision": {"type": "integer"},
                         "shapes": {"type": "integer", "description": "Last change the layer's shapes show: refetch them when it moves."},
                         "features": {"type": "object", "description": "id → [status, overdue 0/1, overnight 0/1, open problems, "
-                                                                        "overdue problems, [open category indices]?]",
+                                                                        "overdue problems, [open category indices]?, "
+                                                                        "escalated 1 (sub-district)/2 (district)?]",
                                      "additionalProperties": {"type": "array", "minItems": 4, "items": {
                                          "type": ["string", "null", "integer", "array"]}}},
                         "removed": {"type": "array", "items": {"type": "string"}, "description": "delta: places deleted"},
@@ -413,6 +417,9 @@ COMPONENTS: dict = {
                 "overdue": {"type": "object", "description": "total, places, rows (place, problem, days_late, responsible)"},
                 "overnight": {"type": "object", "description": "total, places, rows (place, problem, days_open, responsible)"},
                 "progress": {"type": "object", "description": "days, done (places done at each day's end), opened, closed, total"},
+                "cases": {"type": "object", "description": "三级管理监控: overdue_by_level (community, street, district), overdue, "
+                                                          "units (each unit's record: cases, open, overdue, escalated, reported, "
+                                                          "on_time_pct, avg_hours, returned_pct), escalated (total, places, rows)"},
             },
         },
         "Health": {

@@ -47,6 +47,8 @@ MANIFEST: dict[str, tuple[str, dict[str, str]]] = {
        for name in ("core", "precaching", "routing", "strategies")},
     # the field page's queue of results and photos in IndexedDB
     "idb": ("idb", {"idb.js": "build/index.js", "LICENSE": "LICENSE"}),
+    # the accessibility checks of the browser tests (tests/browser/test_a11y.py inject it; no page loads it)
+    "axe-core": ("axe-core", {"axe.min.js": "axe.min.js", "LICENSE": "LICENSE"}),
 }
 
 

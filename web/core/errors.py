@@ -3,8 +3,9 @@
 The document and the one status of each kind are web/core/problems.py and
 geo/problems.py (whose docstring holds the table); here they are wired in.
 A browser asking for a page keeps HTML: the "unavailable" page with the
-problem banner for a 503 of the store, the framework's pages for its own
-errors outside /api and /ogc unless the caller asks for JSON (then a problem
+problem banner for a 503 of the store, and for the framework's errors outside
+/api and /ogc a Chinese page with the site's navigation and a way on
+(web/core/error_pages.py) unless the caller asks for JSON (then a problem
 document too). A full disk met by any write is a 507.
 """
 
@@ -18,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from geo.diskspace import disk_full, is_disk_full
 from geo.errors import GuatuError
 from geo.messages import t
+from web.core.error_pages import error_page, http_error_page
 from web.core.language import localized
 from web.core.problems import PROBLEM_JSON, PROGRAM_PATHS, domain_problem, http_problem, internal_problem, is_ogc
 
@@ -45,8 +47,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if exc.response is not None or (exc.code or 500) < 400:
+            return exc  # an answer made already (the login redirect of abort(redirect(…)))
         if not request.path.startswith(PROGRAM_PATHS) and not _asks_for_json():
-            return exc  # a page keeps the framework's HTML error page
+            return http_error_page(exc)  # a Chinese page with the site's navigation
         return http_problem(exc)  # keeps Allow (405), Retry-After, WWW-Authenticate
 
     @app.errorhandler(Exception)
@@ -55,9 +59,13 @@ def register(app: Flask) -> None:
         Chinese 500 as a problem document, never a traceback. Validation (web/core/validation.py) keeps inputs
         from getting here; a 500 found by the fuzzers is a bug to fix, not an answer."""
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
-        if request.path.startswith(PROGRAM_PATHS) or is_ogc(request.path):
+        if request.path.startswith(PROGRAM_PATHS) or is_ogc(request.path) or _asks_for_json():
             return internal_problem()
-        return Response(t("error.internal"), status=500, mimetype="text/plain")
+        try:
+            return error_page(500)
+        except Exception:  # noqa: BLE001 - the page itself failed (a template, the store): plain words still
+            app.logger.exception("the error page failed on %s %s", request.method, request.path)
+            return Response(t("error.internal"), status=500, mimetype="text/plain")
 
 
 def _asks_for_json() -> bool:

@@ -31,7 +31,7 @@ def editor():
         "user": principal().label,
         "scope": principal().scope.to_dict(),  # places outside it are shown read-only (editor/form.js)
         "csrfToken": csrf_token(),
-        "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done} for s in c.statuses],
+        "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done, "hatch": s.hatch} for s in c.statuses],
         "problemStatuses": [{"key": p.key, "label": p.label, "open": p.open} for p in c.problem_statuses],
         "categories": list(c.categories),
         "roles": [{"key": r.key, "label": r.label} for r in c.roles],

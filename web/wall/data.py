@@ -42,10 +42,11 @@ from web.wall.blueprint import bp
 def state():
     """Status and derived flags per place; `?since=<revision>` sends only what changed after it.
 
-    304 while nothing changed (the ETag names the revision, the local day and
-    whether the overnight cut-off has passed, so every process answers alike).
-    A full state when there is no usable `since`, the day or the cut-off
-    changed since the client's ETag, or too much changed to send as a delta."""
+    304 while nothing changed (the ETag names the revision, the local day,
+    whether the overnight cut-off has passed and the last moment a case ran
+    overdue or escalated, so every process answers alike). A full state when
+    there is no usable `since`, the day, the cut-off or that moment changed
+    since the client's ETag, or too much changed to send as a delta."""
     ctx = guatu()
     wall = ctx.wall
     now = ctx.now()

@@ -48,7 +48,7 @@ def wall_options(view: WallView, mode: str, display_token: str | None = None) ->
         "subtitle": c.subtitle,
         "source": c.source,
         "timezone": c.timezone.key,
-        "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done} for s in c.statuses],
+        "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done, "hatch": s.hatch} for s in c.statuses],
         "layers": [{"id": x.id, "title": x.title, "viewport": x.id in by_viewport} for x in c.layers if x.id in shown],
         "layerCount": len(c.layers),
         "boundaries": [b.level for b in c.boundaries],

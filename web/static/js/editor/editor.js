@@ -4,24 +4,29 @@
  *
  * Only the selected place is editable (editing a whole 20k layer freezes a
  * browser). Every save names the version it started from; a stale save is
- * refused by the server and explained here, with the choice to reload or to
- * overwrite deliberately. Invalid geometry is repaired only when the planner
+ * refused by the server and explained field by field, with a choice per
+ * field and a save on top of the other person's version. Invalid geometry is repaired only when the planner
  * agrees. All text goes into the page as text nodes.
  *
  * This module holds the map, the layers as drawn and the talk with the
  * server; the jobs are composed in from their own modules: the side panel
  * (editor/panel.js; a bottom sheet on a narrow screen: editor/sheet.js),
+ * the search box (editor/search.js), names on the map (editor/labels.js),
  * the attribute form (editor/form.js), selecting (editor/selection.js),
- * drawing and reshaping (editor/tools.js), saving and stale saves
- * (editor/saving.js, editor/conflict.js), the ledger (editor/ledger.js),
+ * drawing, reshaping and Esc (editor/tools.js), saving and stale saves
+ * (editor/saving.js; stale saves field by field: editor/conflict.js,
+ * editor/conflict-view.js), the ledger (editor/ledger.js),
  * photos (editor/photos.js) and the past-day viewer (editor/as-of.js).
  */
 import asOf from "./as-of.js";
+import conflictView from "./conflict-view.js";
 import form from "./form.js";
+import labels from "./labels.js";
 import ledger from "./ledger.js";
 import panel from "./panel.js";
 import photos from "./photos.js";
 import saving from "./saving.js";
+import search from "./search.js";
 import selection from "./selection.js";
 import sheet from "./sheet.js";
 import tools from "./tools.js";
@@ -39,12 +44,16 @@ export function Editor(map, options) {
   this.current = null;    // {layerId, feature (as loaded), isNew, shapeEdited}
   this.selection = {};    // feature id -> true (for bulk changes)
   this.renderer = L.canvas({ padding: 0.3 });
+  // what Geoman draws goes on the same canvas: a second, empty canvas left on top would swallow every click on a place
+  map.options.renderer = this.renderer;
   map.getContainer().classList.add("guatu-editor-map");
   map.invalidateSize(); // the panel takes the right-hand side
   if (map.attributionControl) map.attributionControl.setPrefix("Leaflet"); // no outbound link offline
   map.pm.setLang("zh");
   map.pm.setGlobalOptions({ allowSelfIntersection: true, snappable: false });
+  this.buildLabels();
   this.buildPanel();
+  this.listenForEscape();
   map.on("pm:create", this.onCreate, this);
 }
 
@@ -128,7 +137,7 @@ Editor.prototype.reload = function (layerIds) {
     return Promise.all((layerIds || self.o.layers.map(function (x) { return x.id; })).map(function (id) {
       return self.loadLayer(id);
     }));
-  });
+  }).then(function () { self.scheduleLabels(); });
 };
 
 Editor.prototype.start = function () {
@@ -137,6 +146,7 @@ Editor.prototype.start = function () {
     return fetch(self.o.api.boundaries.replace("__level__", level), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (g) {
+        self.boundaryData[level] = g; // their names on the map (editor/labels.js)
         L.geoJSON(g, { interactive: false, pmIgnore: true, renderer: self.renderer,
           style: { color: "#777", weight: level === "district" ? 3 : 1, fill: false, dashArray: level === "community" ? "2 4" : null } })
           .addTo(self.map);
@@ -149,8 +159,9 @@ Editor.prototype.start = function () {
       if (b.isValid()) bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
     });
     if (bounds) self.map.fitBounds(bounds, { animate: false });
+    self.updateLabels();
     document.documentElement.dataset.guatuReady = "true";
   });
 };
 
-Object.assign(Editor.prototype, panel, sheet, form, selection, tools, saving, ledger, photos, asOf);
+Object.assign(Editor.prototype, panel, sheet, search, labels, form, selection, tools, saving, conflictView, ledger, photos, asOf);

@@ -6,6 +6,7 @@
 import { elAttrs as el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 import { covers, describe } from "../lib/scope.js";
+import { editorFields, fieldValue } from "./conflict.js";
 
 var form = {};
 
@@ -100,6 +101,18 @@ form.formProperties = function () {
     }
   });
   return props;
+};
+
+// Whether the form holds something not saved: a new place, a reshaped one, or a field changed from the place as loaded.
+form.hasUnsavedChanges = function () {
+  var cur = this.current;
+  if (!cur || !this.inputs) return false;
+  if (cur.isNew || cur.shapeEdited) return true;
+  var mine = this.formProperties();
+  var base = cur.feature.properties;
+  return editorFields(this.o.roles).some(function (f) {
+    return Boolean(this.inputs[f.key]) && fieldValue(mine, f.key) !== fieldValue(base, f.key);
+  }, this);
 };
 
 form.showFieldErrors = function (fields) {

@@ -1,6 +1,6 @@
 /*
  * The editor's side panel: the tools (new place per layer, box select), the
- * message line with its actions, the bulk, attribute, photo and ledger sections,
+ * search box, the message line with its actions, the bulk, attribute, photo and ledger sections,
  * the past-day viewer, links. Methods of Editor (editor/editor.js composes them).
  */
 import { elAttrs as el } from "../lib/dom.js";
@@ -37,6 +37,7 @@ panel.buildPanel = function () {
   box.addEventListener("click", function () { self.startBoxSelect(); });
   tools.appendChild(box);
   panel.appendChild(tools);
+  panel.appendChild(this.buildSearch());
 
   this.message = el("div", { className: "message", role: "status" });
   this.message.hidden = true;
@@ -82,16 +83,28 @@ panel.buildPanel = function () {
 };
 
 panel.say = function (text, kind, actions) {
-  var m = this.message;
-  m.textContent = "";
-  if (!text) { m.hidden = true; return; }
-  m.hidden = false;
-  this.raiseSheet();
-  m.className = "message message-" + (kind || "info");
+  if (!text) {
+    this.message.textContent = "";
+    this.message.hidden = true;
+    this.conflictOpen = false;
+    return;
+  }
+  var m = this.showMessage(kind || "info");
   m.appendChild(el("p", null, text));
   (actions || []).forEach(function (a) {
     var b = el("button", { type: "button", dataset: { action: a.action } }, a.label);
     b.addEventListener("click", a.run);
     m.appendChild(b);
   });
+};
+
+// The message area emptied, shown and raised, of a kind (info, ok, error, conflict): the box to fill.
+panel.showMessage = function (kind) {
+  var m = this.message;
+  m.textContent = "";
+  m.hidden = false;
+  this.conflictOpen = false;
+  this.raiseSheet();
+  m.className = "message message-" + kind;
+  return m;
 };

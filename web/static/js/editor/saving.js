@@ -1,12 +1,11 @@
 /*
  * Saving and deleting in the editor: every save names the version it
- * started from; a stale save is refused by the server and explained (the
- * other person's changes, from editor/conflict.js) with the choice to reload
- * or to overwrite deliberately; invalid geometry is repaired only when the
- * planner agrees. Methods of Editor (editor/editor.js composes them).
+ * started from; a stale save is refused by the server and explained field
+ * by field (editor/conflict-view.js) with a choice per field and a save on
+ * top of the other person's version; invalid geometry is repaired only when
+ * the planner agrees. Methods of Editor (editor/editor.js composes them).
  */
 import { t } from "../lib/messages.js";
-import { conflictMessage } from "./conflict.js";
 
 var saving = {};
 export default saving;
@@ -19,7 +18,8 @@ saving.save = function (options) {
   options = options || {};
   var props = this.formProperties();
   var geometryLayer = cur.isNew ? cur.layer : this.byId[cur.feature.id];
-  var geometry = cur.shapeEdited && geometryLayer ? geometryLayer.toGeoJSON().geometry : undefined;
+  // the shape is sent only when it was reshaped (or, after a conflict, the planner kept theirs out)
+  var geometry = cur.shapeEdited && geometryLayer ? geometryLayer.toGeoJSON().geometry : cur.keepGeometry || undefined;
   var query = options.repair ? "?repair=true" : "";
   var call;
   if (cur.isNew) {
@@ -62,22 +62,6 @@ saving.afterSave = function (r) {
   this.say(t("editor.save.not_saved", { message: body.message }), "error");
 };
 
-saving.explainConflict = function (body) {
-  var self = this;
-  var mine = this.current.feature;
-  var theirs = body.current;
-  var text = conflictMessage(mine, theirs, this.statuses);
-  this.say(text, "conflict", [
-    { action: "reload", label: t("editor.conflict.reload"), run: function () {
-      self.current = { layerId: self.current.layerId, feature: theirs, isNew: false, shapeEdited: false };
-      self.fillForm(); self.fillLedger(); self.say(t("editor.conflict.reloaded"), "ok");
-    } },
-    { action: "overwrite", label: t("editor.conflict.overwrite"), run: function () {
-      self.save({ version: theirs.properties.version });
-    } },
-  ]);
-};
-
 saving.remove = function () {
   var self = this;
   var f = this.current.feature;
@@ -90,7 +74,7 @@ saving.remove = function () {
       self.say(t("editor.delete.done", { name: f.properties.name }), "ok");
       return self.reload([layerId]);
     }
-    if (r.status === 409 && r.body.current) return self.explainConflict(r.body);
+    if (r.status === 409 && r.body.current) return self.explainDeleteConflict(r.body);
     self.say(t("editor.delete.failed", { message: r.body ? r.body.message : r.status }), "error");
   });
 };

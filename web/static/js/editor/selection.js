@@ -1,7 +1,9 @@
 /*
  * Selecting in the editor: one place to edit (its form and ledger), several
- * to change at once (Ctrl+click, a box), and the bulk status change. Methods
- * of Editor (editor/editor.js composes them).
+ * to change at once (Ctrl+click, a box), and the bulk status change — which
+ * starts with no status chosen, cannot be sent before one is, and asks with
+ * the count ("将 23 处改为「整改中」?"). Methods of Editor (editor/editor.js
+ * composes them).
  */
 import { elAttrs as el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
@@ -74,11 +76,20 @@ selection.showBulk = function () {
   b.hidden = ids.length === 0;
   if (!ids.length) return;
   b.appendChild(el("h2", null, t("editor.bulk.selected", { n: ids.length })));
-  var s = el("select", { name: "bulk-status" });
+  var s = el("select", { name: "bulk-status", required: "required" });
+  s.appendChild(option("", t("editor.bulk.choose"), true));
+  s.firstChild.disabled = true;
   this.o.statuses.forEach(function (st) { s.appendChild(option(st.key, st.label)); });
   b.appendChild(this.field(t("editor.bulk.status"), s));
   var apply = el("button", { type: "button", dataset: { action: "bulk-apply" } }, t("editor.bulk.apply"));
-  apply.addEventListener("click", function () { self.bulkStatus(s.value); });
+  apply.disabled = true; // nothing is sent before a status is chosen
+  s.addEventListener("change", function () { apply.disabled = !self.statuses[s.value]; });
+  apply.addEventListener("click", function () {
+    var status = self.statuses[s.value];
+    if (!status) return;
+    var n = Object.keys(self.selection).length;
+    if (window.confirm(t("editor.bulk.confirm", { n: n, status: status.label }))) self.bulkStatus(status.key);
+  });
   b.appendChild(apply);
   var clear = el("button", { type: "button", dataset: { action: "bulk-clear" } }, t("editor.bulk.clear"));
   clear.addEventListener("click", function () { self.clearSelection(); });

@@ -1,6 +1,9 @@
 /*
  * The editor's drawing tools (Leaflet-Geoman): drawing a new place, the box
- * of a box select, reshaping the selected place. Methods of Editor
+ * of a box select, reshaping the selected place — and Esc, which cancels
+ * the drawing or the reshaping under way (the shape goes back to what it
+ * was), else closes what is open: the conflict table, the place's form (asking
+ * first when it holds unsaved changes), the bulk selection. Methods of Editor
  * (editor/editor.js composes them).
  */
 import { t } from "../lib/messages.js";
@@ -56,6 +59,8 @@ tools.toggleShapeEdit = function (button) {
     return;
   }
   this.editingLayer = layer;
+  this.shapeButton = button;
+  this.shapeBefore = layer.toGeoJSON().geometry; // what Esc puts back
   layer.options.pmIgnore = false;
   L.PM.reInitLayer(layer);
   layer.pm.enable({ allowSelfIntersection: true, draggable: true });
@@ -69,4 +74,57 @@ tools.stopShapeEdit = function () {
     if (this.editingLayer.pm) this.editingLayer.pm.disable();
     this.editingLayer = null;
   }
+  if (this.shapeButton) this.shapeButton.textContent = t("editor.shape.edit");
+  this.shapeButton = null;
+};
+
+// Reshaping given up: the outline as it was before, the place no longer reshaped.
+tools.cancelShapeEdit = function () {
+  var layer = this.editingLayer;
+  var before = this.shapeBefore;
+  this.stopShapeEdit();
+  if (layer && before) {
+    var depth = { Point: 0, LineString: 0, Polygon: 1, MultiLineString: 1, MultiPolygon: 2 }[before.type];
+    if (before.type !== "Point") layer.setLatLngs(L.GeoJSON.coordsToLatLngs(before.coordinates, depth));
+  }
+  if (this.current) this.current.shapeEdited = false;
+};
+
+// --- Esc ---------------------------------------------------------------------------
+tools.listenForEscape = function () {
+  var self = this;
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || e.defaultPrevented) return;
+    if (self.escape()) e.preventDefault();
+  });
+};
+
+// What Esc does now, most pressing first; false when nothing was open.
+tools.escape = function () {
+  if (this.map.pm.globalDrawModeEnabled()) {
+    this.map.pm.disableDraw();
+    this.drawingLayer = null;
+    this.boxSelecting = false;
+    this.say(t("editor.esc.draw_cancelled"), "info");
+    return true;
+  }
+  if (this.editingLayer) {
+    this.cancelShapeEdit();
+    this.say(t("editor.esc.shape_cancelled"), "info");
+    return true;
+  }
+  if (this.conflictOpen) {
+    this.say("");
+    return true;
+  }
+  if (this.current) {
+    if (this.hasUnsavedChanges() && !window.confirm(t("editor.esc.discard_ask", { name: this.formProperties().name || "" }))) return true;
+    this.deselect();
+    return true;
+  }
+  if (Object.keys(this.selection).length) {
+    this.clearSelection();
+    return true;
+  }
+  return false;
 };

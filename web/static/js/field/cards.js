@@ -5,7 +5,7 @@
  * toggles for 正常 / 发现问题 / 反弹, the kind of problem, its deadline,
  * 立行立改, notes — with camera capture. Text goes in as text only.
  */
-import { el, elAttrs } from "../lib/dom.js";
+import { el, elAttrs, inkOn } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 
 function hhmm(local) {
@@ -24,6 +24,7 @@ export function makeCard(place, list, actions) {
   var card = elAttrs("li", { className: "field-card", id: "field-place-" + place.id,
     dataset: { id: place.id, layer: place.layer, order: String(place.order) } });
   card.style.setProperty("--status", place.color);
+  if (/^#[0-9a-f]{6}$/i.test(place.color || "")) card.style.setProperty("--status-ink", inkOn(place.color));
   var h = el("h2");
   h.append(el("span", "field-order", place.order), el("span", "field-name", place.name || place.id));
   card.append(h);

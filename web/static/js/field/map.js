@@ -6,9 +6,11 @@
  */
 import { el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
+import { nameMapControls } from "../lib/map-names.js";
 
 export function routeMap(box, places, onPick) {
   var map = L.map(box, { attributionControl: false, zoomSnap: 0.5 });
+  nameMapControls(map);
   var shapes = L.featureGroup();
   var markers = L.featureGroup();
   var points = [];

@@ -45,6 +45,15 @@ export function darken(hex, amount) {
   return "#" + ((1 << 24) | (f((n >> 16) & 255) << 16) | (f((n >> 8) & 255) << 8) | f(n & 255)).toString(16).slice(1);
 }
 
+// The text colour on a "#rrggbb" fill: near-black or white, whichever contrasts more (WCAG relative luminance)
+export function inkOn(hex) {
+  var n = parseInt(hex.slice(1), 16);
+  var lin = function (c) { c /= 255; return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+  var y = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+  var dark = 0.0091; // luminance of #111
+  return (y + 0.05) / (dark + 0.05) >= 1.05 / (y + 0.05) ? "#111" : "#fff";
+}
+
 export function formatTime(date, timeZone) {
   if (!date || isNaN(date.getTime())) return "—";
   return date.toLocaleString("zh-CN", { hour12: false, timeZone: timeZone });

@@ -8,15 +8,39 @@
  *                      fills and outlines layer by layer (roads last), and finds
  *                      the place under the pointer through a grid of cells
  *   DotCanvas          the overnight dots, on their own pane (it blinks)
+ *   FlagCanvas         the escalation triangles (升级督办), on a pane above them
  *   PlaceGroup         the places of one layer that are drawn, with the
  *                      eachLayer/getLayers/getBounds of a Leaflet group
  */
 import { lngLatBox } from "./place.js";
+import { inkOn } from "../lib/dom.js";
 
 var CELL = 128; // px: hit-test grid
 var TINY = 16; // px: a place smaller than this on screen gets a square for its overdue ring (see _draw)
 var SMALL = 24; // px: … and smaller than this a hairline outline
 var D2R = Math.PI / 180;
+var HATCH = 9; // px between the stripes of a hatched status (times the wall's scale)
+
+// Diagonal stripes in the ink that shows on `colour` (dark on light fills, white on dark), `k` times the size
+var hatches = {};
+function hatchPattern(ctx, colour, k) {
+  var ink = inkOn(colour);
+  var key = ink + "|" + k;
+  if (hatches[key]) return hatches[key];
+  var size = Math.max(4, Math.round(HATCH * k));
+  var tile = document.createElement("canvas");
+  tile.width = tile.height = size;
+  var t = tile.getContext("2d");
+  t.strokeStyle = ink;
+  t.lineWidth = Math.max(1, 1.6 * k);
+  t.beginPath(); // one stripe from corner to corner, and the two halves that make it seamless
+  t.moveTo(0, size); t.lineTo(size, 0);
+  t.moveTo(-size / 2, size / 2); t.lineTo(size / 2, -size / 2);
+  t.moveTo(size / 2, size * 1.5); t.lineTo(size * 1.5, size / 2);
+  t.stroke();
+  hatches[key] = ctx.createPattern(tile, "repeat");
+  return hatches[key];
+}
 
 // --- projection ------------------------------------------------------------------
 function projector(map) {
@@ -245,7 +269,7 @@ export var PlaceCanvas = L.Canvas.extend({
         // outlines of places a few pixels across are hairlines: the fill carries the colour, and a
         // hairline paints some thirty times faster than a wider stroke
         var weight = !p.guatuLine && Math.max(b[2] - b[0], b[3] - b[1]) < SMALL ? Math.min(1, s.weight) : s.weight;
-        var key = (p.guatuLine ? "l" : p.guatuPoint ? "p" : "f") + "|" + s.fillColor + "|" + s.color + "|" + weight + "|" + s.fillOpacity;
+        var key = (p.guatuLine ? "l" : p.guatuPoint ? "p" : "f") + "|" + s.fillColor + "|" + s.color + "|" + weight + "|" + s.fillOpacity + "|" + (s.hatch || 0);
         var batch = batches[key] || (batches[key] = { path: new Path2D(), style: s, weight: weight, line: p.guatuLine,
                                                       point: p.guatuPoint });
         if (p.guatuPoint) {
@@ -266,6 +290,11 @@ export var PlaceCanvas = L.Canvas.extend({
           ctx.globalAlpha = s.fillOpacity === undefined ? 1 : s.fillOpacity;
           ctx.fillStyle = s.fillColor;
           ctx.fill(b.path, "evenodd");
+          if (s.hatch && /^#[0-9a-f]{6}$/i.test(s.fillColor)) { // a cue besides colour (the status's `hatch`)
+            ctx.globalAlpha = 0.7;
+            ctx.fillStyle = hatchPattern(ctx, s.fillColor, s.hatch);
+            ctx.fill(b.path, "evenodd");
+          }
           ctx.globalAlpha = 1;
         }
         if (b.weight) {
@@ -380,6 +409,68 @@ export var DotCanvas = L.Canvas.extend({
       to(dots[id].lng, dots[id].lat, xy, 0);
       if (xy[0] < view.min.x - half || xy[0] > view.max.x + half || xy[1] < view.min.y - half || xy[1] > view.max.y + half) return;
       ctx.drawImage(sprite, Math.round(xy[0]) - half, Math.round(xy[1]) - half);
+    });
+  },
+});
+
+// --- escalation marks ------------------------------------------------------------------
+// A warning triangle standing above each place with an escalated case (升级督办):
+// orange when the case went up to the sub-district, red and larger when it
+// reached the district; drawn with a dark rim and a white "!" so it reads on
+// any status colour, and above the interior point, so the overnight ring there
+// stays visible. `setDots({id: {latlng, level}})`.
+export var FlagCanvas = DotCanvas.extend({
+  options: { size: 14, street: "#ff8c00", district: "#e00000", rim: "#111111" },
+
+  initialize: function (options) {
+    L.Canvas.prototype.initialize.call(this, options);
+    this.dots = {};
+    var o = this.options;
+    this._sprites = { 1: this._triangle(o.size, o.street), 2: this._triangle(o.size * 1.3, o.district) };
+  },
+
+  _triangle: function (size, colour) {
+    var rim = Math.max(1.5, size / 7);
+    var w = Math.ceil(size + 2 * rim);
+    var h = Math.ceil(size * 0.9 + 2 * rim);
+    var sprite = document.createElement("canvas");
+    sprite.width = w;
+    sprite.height = h;
+    var c = sprite.getContext("2d");
+    c.beginPath();
+    c.moveTo(w / 2, rim);
+    c.lineTo(w - rim, h - rim);
+    c.lineTo(rim, h - rim);
+    c.closePath();
+    c.lineJoin = "round";
+    c.lineWidth = rim;
+    c.strokeStyle = this.options.rim;
+    c.fillStyle = colour;
+    c.fill();
+    c.stroke();
+    c.fillStyle = "#ffffff"; // the "!": a bar and a dot
+    c.fillRect(w / 2 - size / 14, h * 0.36, size / 7, h * 0.3);
+    c.fillRect(w / 2 - size / 14, h * 0.72, size / 7, size / 7);
+    return sprite;
+  },
+
+  _draw: function () {
+    if (!this._map) return;
+    var to = projector(this._map);
+    var xy = new Float64Array(2);
+    var ctx = this._ctx;
+    var view = this._bounds;
+    var sprites = this._sprites;
+    var lift = this.options.size * 0.8; // the triangle's foot above the place's point
+    var dots = this.dots;
+    Object.keys(dots).forEach(function (id) {
+      var d = dots[id];
+      var sprite = sprites[d.level] || sprites[1];
+      to(d.latlng.lng, d.latlng.lat, xy, 0);
+      var x = Math.round(xy[0] - sprite.width / 2);
+      var y = Math.round(xy[1] - lift - sprite.height);
+      if (x > view.max.x || x + sprite.width < view.min.x || y > view.max.y || y + sprite.height < view.min.y) return;
+      ctx.drawImage(sprite, x, y);
     });
   },
 });

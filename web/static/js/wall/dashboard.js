@@ -1,8 +1,9 @@
 /*
  * The progress dashboard of a wall map (when the view asks for it): totals,
  * plan against actual at the milestones (时间节点), sub-districts,
- * communities, categories, overdue and overnight lists, and the progress
- * chart drawn as plain SVG. Methods of Panels (wall/panels.js composes them).
+ * communities, categories, overdue and overnight lists, the progress chart
+ * drawn as plain SVG, and 三级管理监控 (the cases: overdue by level, the
+ * escalated ones, each unit's record). Methods of Panels (wall/panels.js composes them).
  */
 import { el, svg } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
@@ -147,6 +148,8 @@ dashboard.renderDashboard = function (d) {
   cat.appendChild(ct);
   box.appendChild(cat);
 
+  if (d.cases) box.appendChild(this.casesSection(d.cases));
+
   var alerts = section(t("wall.dash.alerts", { overdue: d.overdue.total, overnight: d.overnight.total }), "guatu-dash-alerts");
   var list = el("ul", "guatu-alerts");
   var rows = [];
@@ -157,18 +160,76 @@ dashboard.renderDashboard = function (d) {
   }
   rows.forEach(function (pair) {
     var r = pair[1];
-    var item = el("li", "guatu-alert-row is-" + pair[0]);
+    // a row is a button inside its list item: reached by Tab, chosen by Enter or Space as by a click
+    var item = el("button", "guatu-alert-row is-" + pair[0]);
+    item.type = "button";
     item.dataset.id = r.id;
     item.appendChild(el("span", "guatu-alert-kind", pair[0] === "overdue" ? t("wall.dash.days_late", { n: r.days_late }) : t("wall.dash.days_open", { n: r.days_open || 1 })));
     item.appendChild(el("span", "guatu-alert-place", r.name));
     item.appendChild(el("span", "guatu-alert-problem", r.category ? r.category + ":" + (r.problem || "") : r.problem));
     item.appendChild(el("span", "guatu-alert-who", r.responsible || ""));
     L.DomEvent.on(item, "click", function () { self.wall.select(r.layer, r.id); });
-    list.appendChild(item);
+    list.appendChild(el("li")).appendChild(item);
   });
   alerts.appendChild(list);
   box.appendChild(alerts);
   this.fitDashboard();
+};
+
+// --- 三级管理监控 -----------------------------------------------------------------------
+// Open cases overdue by the level they stand at, each unit's record, and the
+// escalated cases (a tap opens the place's card).
+function rate(value) {
+  return value === null || value === undefined ? "—" : value + "%";
+}
+
+dashboard.casesSection = function (c) {
+  var self = this;
+  var s = section(t("wall.dash.cases.title"), "guatu-dash-cases");
+  var facts = el("p", "guatu-dash-facts guatu-dash-levels");
+  ["community", "street", "district"].forEach(function (level) {
+    var n = c.overdue_by_level[level] || 0;
+    var item = el("span", "guatu-fact guatu-level-" + level + (n ? " guatu-alert" : ""));
+    item.dataset.level = level;
+    item.appendChild(el("b", null, n));
+    item.appendChild(el("span", null, t("wall.dash.cases.level." + level)));
+    facts.appendChild(item);
+  });
+  s.appendChild(facts);
+  var table = el("table", "guatu-dash-table guatu-dash-units");
+  var head = el("tr");
+  ["unit", "cases", "overdue", "on_time", "avg_hours", "returned"].forEach(function (k) {
+    head.appendChild(el("th", null, t("wall.dash.cases.col." + k)));
+  });
+  table.appendChild(head);
+  c.units.forEach(function (u) {
+    var tr = el("tr", "guatu-dash-row");
+    tr.dataset.unit = u.unit || "";
+    tr.appendChild(el("td", "guatu-dash-name", u.unit || t("wall.dash.cases.no_unit")));
+    tr.appendChild(el("td", "guatu-num", u.cases));
+    tr.appendChild(el("td", "guatu-num" + (u.overdue ? " guatu-alert" : ""), u.overdue));
+    tr.appendChild(el("td", "guatu-num", rate(u.on_time_pct)));
+    tr.appendChild(el("td", "guatu-num", u.avg_hours === null ? "—" : String(u.avg_hours)));
+    tr.appendChild(el("td", "guatu-num", rate(u.returned_pct)));
+    table.appendChild(tr);
+  });
+  s.appendChild(table);
+  if (c.escalated.rows.length) {
+    s.appendChild(el("h3", null, t("wall.dash.cases.escalated", { n: c.escalated.total })));
+    var list = el("ul", "guatu-escalated-list");
+    c.escalated.rows.forEach(function (r) {
+      var item = el("li", "guatu-alert-row is-escalated is-" + r.level);
+      item.dataset.id = r.id;
+      item.appendChild(el("span", "guatu-alert-kind", t("wall.dash.cases.hours_late", { n: r.overdue_hours })));
+      item.appendChild(el("span", "guatu-alert-place", r.name));
+      item.appendChild(el("span", "guatu-alert-problem", r.category ? r.category + ":" + (r.problem || "") : r.problem));
+      item.appendChild(el("span", "guatu-alert-who", r.unit || r.handler || t("wall.dash.cases.no_unit")));
+      L.DomEvent.on(item, "click", function () { self.wall.select(r.layer, r.id); });
+      list.appendChild(item);
+    });
+    s.appendChild(list);
+  }
+  return s;
 };
 
 // --- plan against actual (时间节点) ----------------------------------------------
@@ -234,7 +295,7 @@ dashboard.renderMilestones = function (m) {
 // the longest lists until the dashboard fits the screen.
 dashboard.fitDashboard = function () {
   var box = this.dashBox;
-  var lists = [".guatu-alerts", ".guatu-dash-categories table", ".guatu-dash-communities table", ".guatu-dash-streets table"]
+  var lists = [".guatu-alerts", ".guatu-escalated-list", ".guatu-dash-units", ".guatu-dash-categories table", ".guatu-dash-communities table", ".guatu-dash-streets table"]
     .map(function (sel) { return box.querySelector(sel); })
     .filter(Boolean);
   var guard = 400;

@@ -155,7 +155,9 @@ Inspections.prototype.drawPanel = function (d) {
   box.appendChild(counts);
   var list = el("ol", "guatu-insp-list");
   d.places.forEach(function (p) {
-    var item = el("li", "guatu-insp-row");
+    // a row is a button inside its list item: reached by Tab, chosen by Enter or Space as by a click
+    var item = el("button", "guatu-insp-row");
+    item.type = "button";
     item.dataset.id = p.id;
     item.appendChild(badge(p));
     item.appendChild(el("span", "guatu-insp-name", p.name || p.id));
@@ -163,7 +165,7 @@ Inspections.prototype.drawPanel = function (d) {
     item.appendChild(el("span", "guatu-insp-result is-" + kind(p.result),
                         p.label + (p.fixed ? t("wall.inspections.fixed") : "") + (p.time ? " " + p.time : "")));
     L.DomEvent.on(item, "click", function () { self.wall.select(p.layer, p.id); });
-    list.appendChild(item);
+    list.appendChild(el("li")).appendChild(item);
   });
   box.appendChild(list);
   this.fit(list, d.places.length);

@@ -54,7 +54,7 @@ export function decodeAttributes(doc) {
 }
 
 // A packed full state as the object-per-place form every other part uses:
-// id -> [status, overdue, overnight, open problems, overdue problems, (categories)].
+// id -> [status, overdue, overnight, open problems, overdue problems, (categories), (escalated 1|2)].
 export function unpackState(body) {
   if (body.format !== "packed-1") return body;
   Object.keys(body.layers).forEach(function (layerId) {
@@ -63,7 +63,9 @@ export function unpackState(body) {
     var features = {};
     for (var i = 0; i < ids.length; i++) {
       var item = [body.statuses[l.status[i]], l.flags[i] & 1, (l.flags[i] >> 1) & 1, l.open[i], l.overdue_problems[i]];
-      if (l.categories[i]) item.push(l.categories[i]);
+      var up = (l.flags[i] >> 2) & 3; // an escalated case: 1 to the sub-district, 2 to the district
+      if (l.categories[i] || up) item.push(l.categories[i] || []);
+      if (up) item.push(up);
       features[ids[i]] = item;
     }
     l.features = features;

@@ -11,8 +11,8 @@
  * Sizes are in em, so the big-screen stylesheet scales them.
  */
 import dashboard from "./dashboard.js";
-import { OVERDUE_STROKE } from "./theme.js";
-import { darken, el, elAttrs, formatTime, panelControl } from "../lib/dom.js";
+import { ESCALATED_DISTRICT, ESCALATED_STREET, OVERDUE_STROKE } from "./theme.js";
+import { darken, el, elAttrs, formatTime, inkOn, panelControl } from "../lib/dom.js";
 import { openLightbox } from "../lib/lightbox.js";
 import { t } from "../lib/messages.js";
 import { forDisplay } from "../lib/photos.js";
@@ -101,6 +101,10 @@ Panels.prototype.buildLegend = function () {
     var swatch = el("span", "guatu-swatch");
     swatch.style.background = s.color;
     swatch.style.borderColor = darken(s.color, 0.45);
+    if (s.hatch) { // as the map draws it (wall/canvas.js)
+      swatch.classList.add("is-hatched");
+      swatch.style.backgroundImage = "repeating-linear-gradient(-45deg, transparent 0 0.25em, " + inkOn(s.color) + " 0.25em 0.37em)";
+    }
     item.appendChild(swatch);
     item.appendChild(el("span", "guatu-legend-label", s.label));
     var count = el("span", "guatu-legend-count", "—");
@@ -127,6 +131,17 @@ Panels.prototype.buildLegend = function () {
   overnight.appendChild(this.overnightCount);
   marks.appendChild(overnight);
 
+  var escalated = el("p", "guatu-legend-escalated");
+  [ESCALATED_STREET, ESCALATED_DISTRICT].forEach(function (colour) {
+    var mark = el("span", "guatu-swatch-escalated");
+    mark.style.borderBottomColor = colour;
+    escalated.appendChild(mark);
+  });
+  escalated.appendChild(el("span", "guatu-legend-label", t("wall.legend.escalated")));
+  this.escalatedCount = el("span", "guatu-legend-count", "—");
+  escalated.appendChild(this.escalatedCount);
+  marks.appendChild(escalated);
+
   var flash = el("p", "guatu-legend-flash");
   flash.appendChild(el("span", "guatu-swatch guatu-swatch-flash"));
   flash.appendChild(el("span", "guatu-legend-label", t("wall.legend.flash")));
@@ -152,7 +167,7 @@ Panels.prototype.buildLegend = function () {
 // whatever the status and category filters hide.
 Panels.prototype.counts = function () {
   var wall = this.wall;
-  var out = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0 };
+  var out = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0, escalated: 0 };
   wall.eachPlace(function (layerId, id, props) { // every place, drawn or not (a large layer's are mostly off screen)
     if (!wall.inScopeProps(props)) return;
     var st = wall.item(layerId, id);
@@ -162,6 +177,7 @@ Panels.prototype.counts = function () {
     if (wall.statuses[st[0]] && wall.statuses[st[0]].done) out.done += 1;
     out.overdue += st[1];
     out.overnight += st[2];
+    if (st[6]) out.escalated += 1;
   });
   return out;
 };
@@ -174,10 +190,11 @@ Panels.prototype.update = function () {
   this.o.statuses.forEach(function (st) { self.legendCounts[st.key].textContent = String(c.status[st.key] || 0); });
   this.overdueCount.textContent = String(c.overdue);
   this.overnightCount.textContent = String(c.overnight);
+  this.escalatedCount.textContent = String(c.escalated);
   this.progress.textContent = t("wall.legend.progress", { total: c.total, done: c.done, pct: pct(c.done, c.total) });
   this.asOf.textContent = t("wall.as_of", { time: formatTime(s.as_of ? new Date(s.as_of) : null, this.o.timezone) });
   if (this.view.dashboard) {
-    var key = [s.revision, s.head, s.day, s.after_cutoff].join("/");
+    var key = [s.revision, s.head, s.day, s.after_cutoff, s.moment].join("/");
     if (key !== this.dashKey) {
       this.dashKey = key;
       var self2 = this;
@@ -193,25 +210,51 @@ Panels.prototype.update = function () {
 };
 
 // --- search ----------------------------------------------------------------------
+// A combobox with its results as a listbox (WAI-ARIA): the arrow keys move the active option, Enter
+// chooses it (the first when none is active), Escape clears; a click or a tap chooses too.
+var searchCount = 0;
 Panels.prototype.buildSearch = function () {
   var self = this;
   var box = el("div", "guatu-panel guatu-search");
+  box.setAttribute("role", "search");
   var input = el("input", "guatu-search-input");
+  var listId = "guatu-search-results-" + (searchCount += 1);
   input.type = "search";
   input.placeholder = t("wall.search.placeholder");
   input.setAttribute("aria-label", t("wall.search.placeholder"));
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", listId);
+  input.setAttribute("aria-expanded", "false");
   input.autocomplete = "off";
   var list = el("ol", "guatu-search-results");
+  list.id = listId;
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", t("wall.search.results"));
   box.appendChild(input);
   box.appendChild(list);
   this.searchInput = input;
   this.searchList = list;
   var hits = [];
+  var active = -1;
+  var activate = function (i) {
+    active = i;
+    Array.prototype.forEach.call(list.querySelectorAll(".guatu-search-hit"), function (item, j) {
+      item.setAttribute("aria-selected", String(j === i));
+      item.classList.toggle("is-active", j === i);
+      if (j === i) item.scrollIntoView({ block: "nearest" });
+    });
+    if (i >= 0) input.setAttribute("aria-activedescendant", listId + "-" + i);
+    else input.removeAttribute("aria-activedescendant");
+  };
   var render = function () {
     hits = self.wall.search(input.value, 8);
     list.textContent = "";
     hits.forEach(function (h, i) {
       var item = el("li", "guatu-search-hit");
+      item.id = listId + "-" + i;
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
       item.dataset.id = h.id;
       var st = self.wall.item(h.layerId, h.id);
       var status = st && self.wall.statuses[st[0]];
@@ -224,13 +267,22 @@ Panels.prototype.buildSearch = function () {
       L.DomEvent.on(item, "click", function () { choose(i); });
       list.appendChild(item);
     });
-    if (input.value && !hits.length) list.appendChild(el("li", "guatu-search-none", t("wall.search.none")));
+    if (input.value && !hits.length) {
+      var none = el("li", "guatu-search-none", t("wall.search.none"));
+      none.setAttribute("role", "option");
+      none.setAttribute("aria-disabled", "true");
+      list.appendChild(none);
+    }
+    input.setAttribute("aria-expanded", String(list.children.length > 0));
+    activate(-1);
   };
   var choose = function (i) {
     var h = hits[i];
     if (!h) return;
     self.wall.select(h.layerId, h.id);
     list.textContent = "";
+    input.setAttribute("aria-expanded", "false");
+    activate(-1);
   };
   L.DomEvent.on(input, "input", function () {
     render();
@@ -239,7 +291,13 @@ Panels.prototype.buildSearch = function () {
   L.DomEvent.on(input, "focus", function () { self.wall.loadAttributes(); });
   L.DomEvent.on(input, "keydown", function (e) {
     L.DomEvent.stopPropagation(e);
-    if (e.key === "Enter") choose(0);
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (!hits.length) return;
+      e.preventDefault();
+      var step = e.key === "ArrowDown" ? 1 : -1;
+      activate((active + step + hits.length + (active < 0 && step < 0 ? 1 : 0)) % hits.length);
+    }
+    if (e.key === "Enter") choose(active >= 0 ? active : 0);
     if (e.key === "Escape") {
       input.value = "";
       render();
@@ -258,10 +316,12 @@ Panels.prototype.buildCard = function () {
   var close = el("button", "guatu-card-close", "×");
   close.type = "button";
   close.setAttribute("aria-label", t("wall.card.close"));
-  L.DomEvent.on(close, "click", function () {
-    box.hidden = true;
-    self.stopMakingWay();
-    self.wall.unselect();
+  box.setAttribute("role", "dialog");
+  box.setAttribute("aria-label", t("wall.card.label"));
+  L.DomEvent.on(close, "click", function () { self.closeCard(); });
+  // Escape closes the card wherever the focus is, and the focus goes back to where it was before the card
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !box.hidden && !e.defaultPrevented) self.closeCard();
   });
   box.appendChild(close);
   this.cardBody = el("div", "guatu-card-body");
@@ -270,10 +330,27 @@ Panels.prototype.buildCard = function () {
   return box;
 };
 
+// The card closed (its × or Escape): the place unselected, the focus back where it was when the card opened
+Panels.prototype.closeCard = function () {
+  this.card.hidden = true;
+  this.stopMakingWay();
+  this.wall.unselect();
+  var back = this.focusBeforeCard;
+  this.focusBeforeCard = null;
+  if (this.card.contains(document.activeElement) || document.activeElement === document.body) {
+    if (back && back.isConnected) back.focus();
+    else this.wall.map.getContainer().focus();
+  }
+};
+
 Panels.prototype.showCard = function (layerId, id) {
   var self = this;
   var wall = this.wall;
   var layer = wall.all[layerId][id];
+  if (this.card.hidden) {
+    var from = document.activeElement;
+    this.focusBeforeCard = from && from !== document.body && !this.card.contains(from) ? from : null;
+  }
   this.card.hidden = false;
   this.card.dataset.id = id;
   this.cardPlace = { layerId: layerId, id: id, etag: null };
@@ -307,6 +384,7 @@ Panels.prototype.refreshCard = function () {
 };
 
 Panels.prototype.renderCard = function (c) {
+  var self = this;
   var body = this.cardBody;
   body.textContent = "";
   body.appendChild(el("h3", null, c.name));
@@ -322,6 +400,7 @@ Panels.prototype.renderCard = function (c) {
   badges.appendChild(status);
   if (c.overdue) badges.appendChild(el("span", "guatu-badge guatu-badge-overdue", c.days_late ? t("wall.card.days_late", { n: c.days_late }) : t("wall.card.overdue")));
   if (c.overnight) badges.appendChild(el("span", "guatu-badge guatu-badge-overnight", t("wall.card.has_overnight")));
+  if (c.escalated) badges.appendChild(el("span", "guatu-badge guatu-badge-escalated is-" + (c.escalated === 2 ? "district" : "street"), t(c.escalated === 2 ? "wall.card.escalated_district" : "wall.card.escalated_street")));
   body.appendChild(badges);
   if ((c.photos || []).length) body.appendChild(this.photoStrip(c.photos));
   var dl = el("dl");
@@ -349,12 +428,35 @@ Panels.prototype.renderCard = function (c) {
       p.found_on ? t(p.found_by ? "wall.card.found_by" : "wall.card.found", { day: p.found_on, by: p.found_by }) : null,
       p.responsible ? t("wall.card.responsible", { who: p.responsible }) : null,
     ].filter(Boolean).join(" · ")));
+    if (p.case) item.appendChild(self.caseLine(p.case));
     list.appendChild(item);
   });
   if (c.problems.length > 6) list.appendChild(el("li", "guatu-more", t("wall.card.more", { n: c.problems.length - 6 })));
   body.appendChild(list);
   if (this.o.api.dossier) body.appendChild(elAttrs("a", { className: "guatu-card-dossier", href: this.wall.url(this.o.api.dossier, { __layer__: c.layer, __id__: c.id }), target: "_blank", rel: "noopener" }, t("wall.card.dossier")));
   this.fitCard();
+};
+
+// A problem's case on the card: its stage, who handles it, when it is due (the
+// campaign's time), how late and at which level; a link to the case page
+// (never on a display link's screen: its page needs a sign-in).
+Panels.prototype.caseLine = function (k) {
+  var line = el("p", "guatu-card-case" + (k.escalated ? " is-escalated" : k.overdue ? " is-overdue" : ""));
+  line.dataset.stage = k.stage || "";
+  line.appendChild(el("span", "guatu-badge guatu-badge-stage", k.stage_label || k.stage));
+  var parts = [
+    k.unit || k.handler ? t("wall.card.case_who", { who: [k.unit, k.handler].filter(Boolean).join(" ") }) : t("wall.card.case_no_unit"),
+    k.due_local ? t("wall.card.case_due", { at: k.due_local }) : null,
+    k.overdue ? t("wall.card.case_late", { n: k.overdue_hours || 0 }) : null,
+    k.escalated ? t("wall.card.case_level", { level: k.level_label }) : null,
+    k.extension_pending ? t("wall.card.case_extension") : null,
+  ].filter(Boolean);
+  line.appendChild(el("span", "guatu-card-case-text", parts.join(" · ")));
+  if (k.url && !this.wall.token) {
+    line.appendChild(document.createTextNode(" "));
+    line.appendChild(elAttrs("a", { className: "guatu-card-case-link", href: k.url, target: "_blank", rel: "noopener" }, t("wall.card.case_open")));
+  }
+  return line;
 };
 
 // The card's thumbnails, newest first (as the server lists them); a tap enlarges one

@@ -5,6 +5,7 @@
  * WallMap (wall/wallmap.js composes them).
  */
 import { normalise } from "../lib/dom.js";
+import { findByName } from "../lib/search.js";
 
 var selection = {};
 export default selection;
@@ -66,19 +67,15 @@ selection.unselect = function () {
   delete document.documentElement.dataset.guatuSelected;
 };
 
-// Places whose name contains the text (NFKC, case, spaces and dashes ignored).
+// Places whose name contains the text, found as every page finds them (lib/search.js).
 selection.search = function (text, limit) {
-  var q = normalise(text);
-  if (!q) return [];
-  var hits = [];
   var self = this;
-  this.eachPlace(function (layerId, id, props) {
-    if (!self.inScopeProps(props)) return;
-    var layer = (self.all[layerId] && self.all[layerId][id]) || { feature: { id: id, properties: props }, guatuLayer: layerId };
-    var key = layer.guatuKey || (layer.guatuKey = normalise(props.name));
-    var at = key.indexOf(q);
-    if (at >= 0 || id === text) hits.push({ layerId: layerId, id: id, layer: layer, rank: (at === 0 ? 0 : 1) * 1000 + key.length });
-  });
-  hits.sort(function (a, b) { return a.rank - b.rank || (a.layer.feature.properties.name < b.layer.feature.properties.name ? -1 : 1); });
-  return hits.slice(0, limit || 10);
+  return findByName(text, function (visit) {
+    self.eachPlace(function (layerId, id, props) {
+      if (!self.inScopeProps(props)) return;
+      var layer = (self.all[layerId] && self.all[layerId][id]) || { feature: { id: id, properties: props }, guatuLayer: layerId };
+      var key = layer.guatuKey || (layer.guatuKey = normalise(props.name));
+      visit({ layerId: layerId, id: id, layer: layer, name: props.name }, key);
+    });
+  }, limit);
 };

@@ -9,11 +9,13 @@ import { WallMap } from "./wallmap.js";
 import { Inspections } from "./inspections.js";
 import { attachBasemaps } from "../basemaps.js";
 import { pageHook } from "../lib/page-hook.js";
+import { nameMapControls } from "../lib/map-names.js";
 
 // `before(wall)`, when given, runs before the first fetch (e.g. to listen for the first state).
 export function startWall(map, options, banner, before) {
   var wall = new WallMap(map, options, banner);
   pageHook().walls.push(wall);
+  nameMapControls(map);
   if (options.banner && banner) banner.start(options.banner);
   if (wall.view.inspections !== false && options.api.inspections) wall.inspections = new Inspections(wall);
   attachBasemaps(wall);

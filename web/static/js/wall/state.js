@@ -5,14 +5,15 @@
  * map restyles or drops them (wall/sync.js). Checked by tests/js/.
  *
  * A place's item: [status, overdue 0|1, overnight 0|1, open problems,
- * overdue problems, (category indices)].
+ * overdue problems, (category indices), (escalated 1|2: an open case gone up
+ * to the sub-district or the district)].
  */
 
 // Whether two items look the same on the map.
 export function sameItem(a, b) {
   if (!a || !b) return false;
   for (var i = 0; i < 5; i++) if (a[i] !== b[i]) return false;
-  return String(a[5] || "") === String(b[5] || "");
+  return String(a[5] || "") === String(b[5] || "") && (a[6] || 0) === (b[6] || 0);
 }
 
 // Merge `body` (full or delta) into `previous` (null before the first answer).
@@ -41,6 +42,7 @@ export function mergeState(previous, body) {
     previous.head = body.head;
     previous.day = body.day;
     previous.after_cutoff = body.after_cutoff;
+    previous.moment = body.moment;
     if (body.as_of && (!previous.as_of || body.as_of > previous.as_of)) previous.as_of = body.as_of;
     return { state: previous, changed: changed, removed: removed };
   }

@@ -75,8 +75,10 @@ sync.removePlace = function (layerId, id) {
   delete this.byId[id];
   delete this.halos[id];
   delete this.dots[id];
+  delete this.flags[id];
   this.renderers.features.setLayer(layerId, Object.keys(places).map(function (k) { return places[k]; }));
   this.renderers.overnight.setDots(this.dots);
+  this.showFlags();
 };
 
 // --- shapes ----------------------------------------------------------------------
@@ -92,6 +94,7 @@ sync.drawLayer = function (layerId, doc) {
     delete self.byId[id];
     delete self.halos[id];
     delete self.dots[id];
+    delete self.flags[id];
   });
   var attrs = this.attrs[layerId] && this.attrs[layerId].byId;
   var names = doc.name ? decodeAttributes(doc) : null; // a document carrying its attributes (viewport shapes)
@@ -109,6 +112,7 @@ sync.drawLayer = function (layerId, doc) {
   this.renderers.features.setLayer(layerId, list, false);
   if (this.all.roads) this.renderers.features.setLayer("roads", this.renderers.features.places.roads, true); // roads on top
   this.renderers.overnight.setDots(this.dots);
+  this.showFlags();
   this.shapesRevision[layerId] = doc.revision;
   if (this.attrs[layerId] && this.attrs[layerId].revision !== doc.revision) {
     delete this.attrs[layerId];

@@ -1,11 +1,13 @@
 /*
  * The wall map's fixed colours: the marks (overdue ring, overnight dot,
- * flash of a change) and the boundary lines of the light and dark themes.
+ * escalation triangle, flash of a change) and the boundary lines of the light and dark themes.
  * Status colours come from the campaign.
  */
 export var OVERDUE_STROKE = "#d4006a";
 export var OVERNIGHT_FILL = "#ffffff";
 export var OVERNIGHT_RIM = "#111111";
+export var ESCALATED_STREET = "#ff8c00"; // an escalated case: to the sub-district
+export var ESCALATED_DISTRICT = "#e00000"; // to the district
 export var FLASH_STROKE = "#00b4ff";
 export var FLASH_MS = 4500;
 export var THEMES = {

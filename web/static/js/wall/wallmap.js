@@ -11,7 +11,9 @@
  *
  * Marks: overdue (逾期) = thick magenta ring drawn *under* the fill;
  * overnight (过夜) = blinking hollow white ring on a black rim at the place's
- * interior point; both leave the status colour visible.
+ * interior point; escalated (升级督办: an open case overdue and gone up to the
+ * sub-district or the district) = an orange or red warning triangle standing
+ * above that point; all leave the status colour visible.
  *
  * This module holds the map itself: panes, renderers, how a place is styled,
  * outlined and flashed, its tooltip, the fit of the view. What it fetches and
@@ -34,8 +36,9 @@
  * "guatu:state" after every applied state and "guatu:shapes" after a layer
  * was (re)drawn.
  */
-import { FLASH_MS, FLASH_STROKE, OVERDUE_STROKE, OVERNIGHT_FILL, OVERNIGHT_RIM, THEMES } from "./theme.js";
-import { DotCanvas, PlaceCanvas } from "./canvas.js";
+import { ESCALATED_DISTRICT, ESCALATED_STREET, FLASH_MS, FLASH_STROKE, OVERDUE_STROKE, OVERNIGHT_FILL, OVERNIGHT_RIM,
+  THEMES } from "./theme.js";
+import { DotCanvas, FlagCanvas, PlaceCanvas } from "./canvas.js";
 import { Labels } from "./labels.js";
 import { Panels } from "./panels.js";
 import selection from "./selection.js";
@@ -61,6 +64,7 @@ export function WallMap(map, options, banner) {
   this.byId = {}; // place id -> Place
   this.halos = {}; // place id -> place drawn with the overdue ring under it
   this.dots = {}; // place id -> LatLng of its overnight dot
+  this.flags = {}; // place id -> {latlng, level} of its escalation triangle
   this.shapesRevision = {}; // layer id -> shapes revision drawn
   this.viewport = {}; // layer id -> {etag, seq} of a large layer fetched one viewport at a time
   (options.layers || []).forEach(function (x) { if (x.viewport) self.viewport[x.id] = { etag: null, seq: 0 }; });
@@ -80,6 +84,7 @@ export function WallMap(map, options, banner) {
   box.classList.add("guatu-wall", "guatu-theme-" + this.theme, "guatu-mode-" + this.mode);
   this.pane("guatu-features", 400); // every layer on one canvas: a canvas above another would take its mouse events
   this.pane("guatu-overnight", 420);
+  this.pane("guatu-escalated", 425);
   this.pane("guatu-flash", 430);
   this.pane("guatu-labels", 450).style.pointerEvents = "none";
   this.panels = new Panels(this);
@@ -97,10 +102,13 @@ export function WallMap(map, options, banner) {
                                       haloColor: OVERDUE_STROKE, haloWidth: 7 * k, lineHaloWidth: 15 * k }),
     overnight: new DotCanvas({ pane: "guatu-overnight", padding: padding, radius: 6 * k, weight: 2.2 * k,
                                      fill: OVERNIGHT_FILL, rim: OVERNIGHT_RIM }),
+    escalated: new FlagCanvas({ pane: "guatu-escalated", padding: padding, size: 16 * k,
+                                street: ESCALATED_STREET, district: ESCALATED_DISTRICT }),
     flash: L.svg({ pane: "guatu-flash", padding: padding }),
   };
   this.renderers.features.addTo(map);
   this.renderers.overnight.addTo(map);
+  this.renderers.escalated.addTo(map);
   this.renderers.features.on("placemove", function (e) { self.hover(e.place, e.latlng); });
   this.renderers.features.on("placeout", function () { self.hover(null); });
   this.renderers.features.on("placeclick", function (e) {
@@ -197,8 +205,10 @@ WallMap.prototype.styleFor = function (layerId, layer) {
   var k = this.scale;
   if (layer.guatuLine) return { color: colour, weight: 7 * k, opacity: 1 };
   if (layer.guatuDot) return { color: colour, fillColor: colour, fillOpacity: 1, weight: 0, radius: 1.5 * k };
-  if (layer.guatuPoint) return { color: darken(colour, 0.45), fillColor: colour, fillOpacity: 1, weight: 1.5 * k, radius: 7 * k };
+  var hatch = status && status.hatch ? k : 0; // hatched fills: a cue besides colour
+  if (layer.guatuPoint) return { color: darken(colour, 0.45), fillColor: colour, fillOpacity: 1, weight: 1.5 * k, radius: 7 * k, hatch: hatch };
   return {
+    hatch: hatch,
     fillColor: colour,
     fillOpacity: 0.85,
     color: darken(colour, 0.45),
@@ -219,12 +229,22 @@ WallMap.prototype.refresh = function (layerId, place) {
   else delete this.halos[id];
   if (place.overnight) this.dots[id] = place.guatuLabel || place.getBounds().getCenter();
   else delete this.dots[id];
+  place.escalated = place.visible && st && st[6] ? st[6] : 0;
+  if (place.escalated) this.flags[id] = { latlng: place.guatuLabel || place.getBounds().getCenter(), level: place.escalated };
+  else delete this.flags[id];
 };
 
 // After refreshing places: one redraw of each canvas.
 WallMap.prototype.redraw = function () {
   this.renderers.features.requestRedraw();
   this.renderers.overnight.setDots(this.dots);
+  this.showFlags();
+};
+
+// The escalation triangles drawn again; the page says which places carry one (data-guatu-escalated).
+WallMap.prototype.showFlags = function () {
+  this.renderers.escalated.setDots(this.flags);
+  document.documentElement.dataset.guatuEscalated = Object.keys(this.flags).sort().join(" ");
 };
 
 // Outline drawn above everything: a flash for a change, or the selected place.
@@ -285,6 +305,7 @@ WallMap.prototype.tooltip = function (layer) {
   add(t("wall.tooltip.status"), status ? status.label : "—");
   add(t("wall.tooltip.street"), [p.street, p.community].filter(Boolean).join(" · "));
   if (st && st[1]) add(t("wall.tooltip.overdue"), st[4] ? t("wall.tooltip.overdue_problems", { n: st[4] }) : t("wall.tooltip.overdue_deadline"));
+  if (st && st[6]) add(t("wall.tooltip.escalated"), t(st[6] === 2 ? "wall.tooltip.escalated_district" : "wall.tooltip.escalated_street"));
   if (st && st[3]) add(t("wall.tooltip.open_problems"), t(st[2] ? "wall.tooltip.open_count_overnight" : "wall.tooltip.open_count", { n: st[3] }));
   box.appendChild(dl);
   box.appendChild(el("p", "guatu-hint", t("wall.tooltip.hint")));

@@ -1,0 +1,197 @@
+"""The cases' record for 三级管理监控: what the wall's dashboard and the daily report say about the case loop.
+
+A place's cases at one moment (`place_cases`) are plain, additive numbers,
+so that the dashboard keeps them per group of places and adds or takes away a
+place's share when it changes (geo/dashboard.py), with the same result as a
+walk over every place:
+
+* open overdue cases by the level they stand at (community / street /
+  district: `geo.cases.escalation`) and by unit;
+* each unit's record (`UNIT_FIELDS`): its cases, open, overdue, escalated,
+  reported (处置完成 at least once), reported before the handling due
+  (`handled_on_time`), the working minutes from its first 派遣 to its last 处置完成,
+  and returned by a verifier (核查退回 at least once);
+* the escalated cases themselves, as rows (`PlaceCases.escalated`; how late each is, `late_hours`, when asked).
+
+`unit_records` turns the sums into shares and averages. Everything derives
+from the stored (or derived, `case_of`) case and the clock; nothing is stored.
+`place_flips` lists the moments at which a place's derived case flags change
+(a stage falls due; an escalation goes a level up), so that a view kept
+between revisions derives a place again only then (geo/wall/catchup.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import NamedTuple
+
+from geo.cases import LEVELS, WorkCalendar, case_of, escalation, overdue_hours, parse_duration, stage_overdue
+from geo.config import Campaign
+
+NOT_CLOSED = ("filed", "handling", "verifying", "suspended")  # open cases (a suspended one is never overdue)
+NO_UNIT = ""  # a case not yet dispatched to a unit (its row says 未派遣)
+UNIT_FIELDS = ("cases", "open", "overdue", "escalated", "reported", "on_time", "minutes", "handled_n", "returned")
+
+
+def escalation_rank(level: str | None, escalated: bool) -> int:
+    """0: not escalated; 1: escalated to the sub-district; 2: to the district (the wall's marker)."""
+    if not escalated:
+        return 0
+    return 2 if level == "district" else 1
+
+
+def _at(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except (TypeError, ValueError):
+        return None
+
+
+def handling_minutes(case: dict, campaign: Campaign) -> int | None:
+    """Whole working minutes (the campaign's calendar) from the case's first 派遣 to its last 处置完成 (None until
+    both happened): whole, so that sums kept by adding and taking away places equal sums made afresh."""
+    dispatched = reported = None
+    for step in case.get("timeline") or ():
+        action = step.get("action")
+        if action in ("dispatch", "redispatch") and dispatched is None:
+            dispatched = _at(step.get("at"))
+        elif action == "report":
+            reported = _at(step.get("at"))
+    if dispatched is None or reported is None or reported < dispatched:
+        return None
+    return int(WorkCalendar.of(campaign).working_seconds(dispatched, reported) // 60)
+
+
+class CaseFacts(NamedTuple):
+    """One case at one moment."""
+
+    pid: str | None
+    problem: dict
+    case: dict
+    open: bool
+    overdue: bool
+    level: str  # where it stands: community, street or district
+    escalated: bool
+
+
+def cases_of(props: dict, campaign: Campaign, now: datetime) -> Iterator[CaseFacts]:
+    """Every case of a place (stored, or derived from its problem) at `now` (a case clock)."""
+    for p in props.get("problems") or ():
+        case = case_of(p, campaign)
+        is_open = case.get("stage") in NOT_CLOSED
+        late = is_open and case.get("stage") != "suspended" and stage_overdue(case, now)
+        up = escalation(case, campaign, now) if late else {"level": "community", "escalated": False}
+        yield CaseFacts(p.get("id"), p, case, is_open, late, up.get("level") or "community", bool(up.get("escalated")))
+
+
+def case_flips(case: dict, campaign: Campaign) -> tuple[int, ...]:
+    """The moments (whole POSIX seconds, the first second past each) at which an open case's derived flags change:
+    its stage falls due (overdue, and up to the sub-district), then its escalation reaches the district."""
+    if case.get("stage") not in NOT_CLOSED or case.get("stage") == "suspended":
+        return ()
+    due = _at(case.get("stage_due"))
+    if due is None:
+        return ()
+    # overdue once past its due (`stage_overdue`: now > due); at the district from that moment on (now >= it)
+    return (int(due.timestamp()) + 1, math.ceil(district_at(due, campaign).timestamp()))
+
+
+def district_at(due: datetime, campaign: Campaign) -> datetime:
+    """When a stage overdue since `due` reaches the district: `cases.escalation.every` more working time, counted
+    as `geo.cases.escalation` counts it."""
+    calendar = WorkCalendar.of(campaign)
+    every = campaign.cases.escalation_every
+    amount, unit = parse_duration(every)
+    if unit == "d" and amount == int(amount):
+        return calendar.add_working(due, every)
+    return calendar.add_seconds(due, amount * (calendar.day_seconds if unit == "d" else 3600))
+
+
+def place_flips(props: dict, campaign: Campaign) -> tuple[int, ...]:
+    """Every moment at which one of the place's open cases changes its derived flags, in order."""
+    return tuple(sorted({m for p in props.get("problems") or () for m in case_flips(case_of(p, campaign), campaign)}))
+
+
+def place_escalation(props: dict, campaign: Campaign, now: datetime) -> int:
+    """The place's highest `escalation_rank` among its open cases at `now` (a case clock)."""
+    return max((escalation_rank(c.level, c.escalated) for c in cases_of(props, campaign, now) if c.open), default=0)
+
+
+class PlaceCases(NamedTuple):
+    """A place's share of the cases' panels: tuples of plain values (see geo/dashboard.py `_Part`)."""
+
+    by_level: tuple[int, int, int]  # open overdue cases standing at each of LEVELS
+    units: tuple  # (unit, (as UNIT_FIELDS)) per unit of its cases
+    escalated: tuple  # (sort key, row) per escalated case
+
+
+def place_cases(order: int, layer_id: str, fid: str, props: dict, campaign: Campaign, now: datetime) -> PlaceCases:
+    """A place's share at `now` (a case clock); `order` ties rows by layer as the other alert lists do."""
+    by_level = [0, 0, 0]
+    units: dict[str, list] = {}
+    rows = []
+    for i, c in enumerate(cases_of(props, campaign, now)):
+        case = c.case
+        unit = case.get("unit") or NO_UNIT
+        u = units.setdefault(unit, [0] * len(UNIT_FIELDS))
+        u[0] += 1
+        reported = any(s.get("action") == "report" for s in case.get("timeline") or ())
+        if c.open:
+            u[1] += 1
+        if c.overdue:
+            u[2] += 1
+            by_level[LEVELS.index(c.level) if c.level in LEVELS else 0] += 1
+        if c.escalated:
+            u[3] += 1
+        if reported or case.get("handled_on_time") is not None:
+            u[4] += 1
+            u[5] += case.get("handled_on_time") is True
+        minutes = handling_minutes(case, campaign)
+        if minutes is not None:
+            u[6] += minutes
+            u[7] += 1
+        u[8] += (case.get("returns") or 0) > 0
+        if c.escalated:  # the most late first: the earliest due (how late is said when asked: `late_hours`)
+            rows.append(((-escalation_rank(c.level, True), case.get("stage_due") or "", props.get("name") or "", order,
+                          fid, i), {
+                "layer": layer_id, "id": fid, "pid": c.pid, "name": props.get("name"),
+                "street": props.get("street"), "community": props.get("community"),
+                "category": c.problem.get("category"), "problem": c.problem.get("description"),
+                "stage": case.get("stage"), "unit": case.get("unit"), "handler": case.get("handler"),
+                "stage_due": case.get("stage_due"), "level": c.level,
+            }))
+    return PlaceCases(tuple(by_level), tuple((unit, tuple(n)) for unit, n in sorted(units.items())), tuple(rows))
+
+
+def late_hours(case: dict, now: datetime, campaign: Campaign) -> float | None:
+    """How late a case (or an escalated case's row: its stage and stage_due) is at `now`, in working hours
+    (`geo.cases.overdue_hours`); None when it is not."""
+    return overdue_hours({"stage": case.get("stage"), "stage_due": case.get("stage_due")}, now, campaign)
+
+
+def add_units(into: dict[str, list], units: Iterable[tuple[str, tuple]], sign: int = 1) -> None:
+    """Add (or take away) units' sums."""
+    for unit, counts in units:
+        mine = into.setdefault(unit, [0] * len(UNIT_FIELDS))
+        for i, n in enumerate(counts):
+            mine[i] += sign * n
+
+
+def unit_records(units: dict[str, list]) -> list[dict]:
+    """Each unit's record from its sums: most overdue first, then by name; 未派遣 (no unit) last."""
+    out = []
+    for unit, n in units.items():
+        s = dict(zip(UNIT_FIELDS, n, strict=True))
+        if not s["cases"]:
+            continue
+        out.append({
+            "unit": unit or None, "cases": s["cases"], "open": s["open"], "overdue": s["overdue"],
+            "escalated": s["escalated"], "reported": s["reported"],
+            "on_time_pct": round(100 * s["on_time"] / s["reported"], 1) if s["reported"] else None,
+            "avg_hours": round(s["minutes"] / 60 / s["handled_n"], 1) if s["handled_n"] else None,
+            "returned_pct": round(100 * s["returned"] / s["reported"], 1) if s["reported"] else None,
+        })
+    out.sort(key=lambda r: (r["unit"] is None, -r["overdue"], -r["escalated"], r["unit"] or ""))
+    return out

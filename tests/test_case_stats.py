@@ -1,0 +1,78 @@
+"""三级管理监控 (geo/cases/stats.py) at fixed times: overdue cases by level, the escalated ones, each unit's record;
+and the moments a place's case flags change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from geo.cases.stats import LEVELS, add_units, case_flips, place_cases, place_escalation, unit_records
+from geo.rules import local_now
+from tests.wall_cases import UNIT, case, record_places
+
+NOW = datetime.fromisoformat("2026-11-24T08:00:00+00:00")  # 16:00 local, Tuesday
+
+
+def test_a_units_record_counts_its_cases_on_time_handling_time_and_returns(campaign):
+    """Handling time in working hours (09:00–17:30 on working days): 9.5 (Monday 09:00 to Tuesday 10:00), 4 and
+    17 (Tuesday 09:00 to Thursday 09:00) make 10.2 on average."""
+    units: dict[str, list] = {}
+    for i, f in enumerate(record_places()):
+        add_units(units, place_cases(i, "courtyards", f["id"], f["properties"], campaign, NOW).units)
+    records = {r["unit"]: r for r in unit_records(units)}
+    assert records[UNIT] == {"unit": UNIT, "cases": 5, "open": 3, "overdue": 2, "escalated": 2, "reported": 3,
+                             "on_time_pct": 66.7, "avg_hours": 10.2, "returned_pct": 33.3}
+    assert records[None] == {"unit": None, "cases": 1, "open": 1, "overdue": 0, "escalated": 0, "reported": 0,
+                             "on_time_pct": None, "avg_hours": None, "returned_pct": None}
+    assert [r["unit"] for r in unit_records(units)] == [UNIT, None]  # the one not dispatched last
+
+
+def test_overdue_cases_stand_at_the_level_they_escalated_to(campaign):
+    levels = [0] * len(LEVELS)
+    rows = []
+    for i, f in enumerate(record_places()):
+        share = place_cases(i, "courtyards", f["id"], f["properties"], campaign, NOW)
+        levels = [a + b for a, b in zip(levels, share.by_level, strict=True)]
+        rows.extend(share.escalated)
+    assert dict(zip(LEVELS, levels, strict=True)) == {"community": 0, "street": 1, "district": 1}
+    ordered = [r for _, r in sorted(rows, key=lambda x: x[0])]
+    assert [(r["pid"], r["level"]) for r in ordered] == [("c-0002-p1", "district"), ("c-0001-p1", "street")]
+
+
+def test_a_place_is_marked_by_its_highest_escalation(campaign):
+    one, two, three = record_places()
+    assert place_escalation(one["properties"], campaign, local_now(campaign, NOW)) == 1
+    assert place_escalation(two["properties"], campaign, local_now(campaign, NOW)) == 2
+    assert place_escalation(three["properties"], campaign, local_now(campaign, NOW)) == 0
+
+
+def test_a_cases_flags_change_only_at_its_moments(campaign):
+    """Just before each moment `case_flips` names and just after it, the derived flags differ; between two
+    moments they stand still."""
+    the_case = case("handling", due="2026-11-24T07:30:00+00:00")
+    props = {"problems": [{"id": "p1", "status": "in_progress", "case": the_case}]}
+    moments = case_flips(the_case, campaign)
+    assert len(moments) == 2 and moments[0] < moments[1]
+    seen = []
+    for m in moments:
+        before = datetime.fromtimestamp(m - 2).astimezone(campaign.timezone)
+        after = datetime.fromtimestamp(m).astimezone(campaign.timezone)
+        seen.append((place_escalation(props, campaign, before), place_escalation(props, campaign, after)))
+    assert seen == [(0, 1), (1, 2)]
+    suspended = {**the_case, "stage": "suspended"}
+    assert case_flips(suspended, campaign) == () and case_flips({**the_case, "stage": "closed"}, campaign) == ()
+
+
+def test_case_moments_are_found_between_two_clocks_and_the_last_one_passed():
+    from geo.wall.catchup import Flips
+
+    flips = Flips()
+    flips.set(("courtyards", "c-1"), (100, 200))
+    flips.set(("courtyards", "c-2"), (150,))
+    flips.set(("roads", "r-1"), (200,))
+    assert flips.between(99, 150) == [("courtyards", "c-1"), ("courtyards", "c-2")]
+    assert flips.between(100, 199) == [("courtyards", "c-2")]  # after the first clock, up to the second
+    assert flips.between(150, 200) == [("courtyards", "c-1"), ("roads", "r-1")]
+    assert [flips.latest(t) for t in (99, 100, 199, 200, 10**9)] == [0, 100, 150, 200, 200]
+    flips.set(("courtyards", "c-1"), (120,))  # its case changed
+    flips.remove(("roads", "r-1"))  # deleted
+    assert flips.between(0, 10**9) == [("courtyards", "c-1"), ("courtyards", "c-2")] and flips.latest(10**9) == 150
