@@ -11,6 +11,7 @@ from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.harness import copy_demo, live_server, open_page, open_phone_page, wait_ready
 from tests.browser.phone_audit import audit, problems
+from tests.browser.test_a11y import axe_violations
 
 PASSWORD = "a long password"
 LATE = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)  # 01:30 on the 25th in the campaign's time zone
@@ -72,6 +73,7 @@ def test_the_history_shows_campaign_time_and_a_revert_asks_first_saying_what_it_
     assert "UTC" not in page.inner_text("main") and "{'" not in page.inner_text("main")
     if device == "phone":
         assert problems(audit(page)) == {}
+    assert axe_violations(page, server.url) == []
     page.locator(f"section.change[data-version='{before}'] a.revert").click()
     page.wait_for_url(f"**/revert/{before}")
     warning = page.locator(".revert-warnings li[data-kind=delete_open]")
@@ -79,6 +81,7 @@ def test_the_history_shows_campaign_time_and_a_revert_asks_first_saying_what_it_
     assert "将恢复到第" in page.inner_text(".revert-summary")
     if device == "phone":
         assert problems(audit(page)) == {}
+    assert axe_violations(page, server.url) == []
     assert _store(campaign_dir, clock).get("courtyards", "c-0006")["properties"]["version"] == before + 1  # asked only
     page.click("button[type=submit]")
     page.wait_for_url(f"**{path}")
