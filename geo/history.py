@@ -1,13 +1,23 @@
-"""A place's history made readable, reverts, and layers as they stood on a date.
+"""A place's history made readable, reverts (and what one will do), and layers as they stood on a date.
 
 All of it is derived from the change journal: a revert is a new change whose
 content is an earlier version, and a past state is the present with later
 changes undone (their `before` restored), so it works even for places that
 existed before the journal began.
+
+Readable means: times in the campaign's time zone, every field under its
+Chinese label, every value in words (statuses by label, dates as 2026年11月28日,
+四包一 as "包联领导 蔡红梅", lists and objects as text — never a Python dict).
+`revert_preview` tells, in the same words, what a revert would really change:
+the store keeps photos and each existing problem's case on a revert (it is not
+a case write, geo/store/base.py `keep_cases`), so the preview is made the way
+the store will write it, and it warns when a ledger problem would be deleted,
+reopened or brought back, and when a case step is not undone.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pyproj
@@ -17,18 +27,54 @@ from shapely.geometry import shape
 from geo.cases import ACTIONS, STAGES, action_label, stage_label
 from geo.config import Campaign
 from geo.errors import NotFound
+from geo.labels import FIELD_LABELS, PROBLEM_LABELS
 from geo.messages import join, t
 from geo.photo_labels import photo_changes
-from geo.store.base import Op, Store, iso
+from geo.store.base import Op, Store, iso, keep_cases
 
 _GEOD = pyproj.Geod(ellps="WGS84")
-FIELD_LABELS = {
-    "name": t("page.admin.link_name"), "kind": t("page.ogc.kind"), "street": t("page.ogc.street"),
-    "community": t("page.ogc.community"), "status": t("page.col.state"), "deadline": t("page.ogc.deadline"),
-    "unit": t("page.ogc.unit"), "people": t("history.people"), "notes": t("page.ogc.notes"),
-    "problems": t("history.problems"), "photos": t("photo.heading"), "geometry": t("history.geometry"),
-}
 SYSTEM = ("version", "updated_at", "updated_by")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def readable_value(key: str, value: object, campaign: Campaign, statuses: dict[str, str] | None = None) -> str:
+    """A property's value as people read it: a status by its label (`statuses`: key → label, the place's by
+    default), a date as 2026年11月28日, 四包一 as "包联领导 蔡红梅、…", yes/no, lists and objects as text."""
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if key == "status" and isinstance(value, str):
+        labels = statuses if statuses is not None else {s.key: s.label for s in campaign.statuses}
+        return labels.get(value, value)
+    if isinstance(value, bool):
+        return t("history.yes") if value else t("history.no")
+    if isinstance(value, str):
+        day = _DAY.match(value)
+        return t("history.date", year=day[1], month=int(day[2]), day=int(day[3])) if day else value
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if key == "people" and isinstance(value, dict):
+        roles = {r.key: r.label for r in campaign.roles}
+        order = [r.key for r in campaign.roles]
+        names = sorted(value, key=lambda k: order.index(k) if k in order else len(order))
+        return join("、", [t("history.person", role=roles.get(k, k), name=readable_value("", value[k], campaign))
+                          for k in names if value[k]])
+    if isinstance(value, dict):
+        return join(";", [t("history.pair", name=FIELD_LABELS.get(k, PROBLEM_LABELS.get(k, k)),
+                                value=readable_value(k, v, campaign)) for k, v in value.items() if v not in (None, "")])
+    if isinstance(value, (list, tuple)):
+        return join("、", [readable_value("", v, campaign) for v in value])
+    return str(value)
+
+
+def local_time(at: str, campaign: Campaign) -> str:
+    """A journal time (UTC) as the campaign's clock shows it: "2026-11-23 12:01:00"."""
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return str(at)
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(campaign.timezone).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _area_m2(geometry: dict | None) -> float:
@@ -67,9 +113,7 @@ def diff(before: dict | None, after: dict | None, campaign: Campaign) -> list[di
     for key in list(dict.fromkeys([*bp, *ap])):
         if key in SYSTEM or key in ("problems", "photos") or bp.get(key) == ap.get(key):
             continue
-        old, new = bp.get(key), ap.get(key)
-        if key == "status":
-            old, new = labels.get(old, old), labels.get(new, new)
+        old, new = readable_value(key, bp.get(key), campaign, labels), readable_value(key, ap.get(key), campaign, labels)
         out.append({"field": key, "label": FIELD_LABELS.get(key, key), "before": old, "after": new})
     out.extend(_problem_diff(bp.get("problems") or [], ap.get("problems") or [], campaign))
     out.extend({"field": "photos", "label": FIELD_LABELS["photos"], "before": None, "after": c["text"], "photos": c["photos"]}
@@ -98,8 +142,10 @@ def _problem_diff(before: list[dict], after: list[dict], campaign: Campaign) -> 
         elif was != p:
             sentences = case_sentences(p.get("id"), was.get("case"), p.get("case"), campaign, p.get("responsible"))
             follows = CASE_FOLLOWS if sentences else ()  # fields the case keeps in step need no words of their own
-            changed = [t("history.case.field", field=k, before=_shown(k, was.get(k), labels), after=_shown(k, p.get(k), labels))
-                       for k in p if k != "case" and k not in follows and was.get(k) != p.get(k)]
+            changed = [t("history.case.field", field=PROBLEM_LABELS.get(k, k), before=_shown(k, was.get(k), labels, campaign),
+                         after=_shown(k, p.get(k), labels, campaign))
+                       for k in dict.fromkeys([*was, *p])
+                       if k not in ("case", "id") and k not in follows and was.get(k) != p.get(k)]
             out.append({"field": "problems", "label": title, "before": None, "after": join(";", [*sentences, *changed])})
     for p in old.values():
         out.append({"field": "problems", "label": t("history.problem", id=p.get("id")), "before": p.get("description"),
@@ -111,10 +157,9 @@ def _problem_diff(before: list[dict], after: list[dict], campaign: Campaign) -> 
 CASE_FOLLOWS = ("status", "deadline", "responsible", "closed_on")
 
 
-def _shown(key: str, value: object, labels: dict[str, str]) -> object:
-    if key == "status":
-        return labels.get(value, value)
-    return "" if value is None else value
+def _shown(key: str, value: object, labels: dict[str, str], campaign: Campaign) -> str:
+    """A ledger field's value in words (`labels`: the problem statuses'); an emptied one reads as 空."""
+    return readable_value(key, value, campaign, labels) or t("history.empty")
 
 
 def case_sentences(pid: str | None, before: dict | None, after: dict | None, campaign: Campaign,
@@ -206,8 +251,8 @@ def readable_history(store: Store, layer_id: str, fid: str) -> list[dict]:
     if not entries:
         store.get(layer_id, fid)  # NotFound for an unknown place
     return [
-        {"seq": e["seq"], "at": e["at"], "user": e["user"], "op": e["op"], "version": e["version"],
-         "changes": diff(e["before"], e["after"], store.campaign)}
+        {"seq": e["seq"], "at": e["at"], "when": local_time(e["at"], store.campaign), "user": e["user"],
+         "op": e["op"], "version": e["version"], "changes": diff(e["before"], e["after"], store.campaign)}
         for e in entries
     ]
 
@@ -225,6 +270,75 @@ def revert_op(store: Store, layer_id: str, fid: str, to_version: int, expected_v
             return Op("update", layer_id, fid, properties=props, geometry=old["geometry"],
                       expected_version=expected_version)
     raise NotFound(t("history.no_version", fid=fid, version=to_version))
+
+
+def revert_preview(store: Store, layer_id: str, fid: str, to_version: int) -> dict:
+    """What reverting to `to_version` would really do, before anyone asks for it: the place as the store would
+    write it (photos kept, each existing problem's case and the fields that follow it kept — a revert is not a case
+    write), its changes field by field (`diff`), one sentence of them ("将恢复:状态 整改中 → 待整改;…") and
+    `warnings`: the ledger problems it deletes (open ones first), reopens or brings back, and the cases it leaves
+    as they are. `version` is the current version, which the revert must name (If-Match)."""
+    current = store.get(layer_id, fid)
+    version = current["properties"]["version"]
+    op = revert_op(store, layer_id, fid, to_version, version)
+    props = {k: v for k, v in current["properties"].items() if k not in SYSTEM}
+    props.update({k: v for k, v in (op.properties or {}).items() if k != "photos"})  # photos: the photo API's
+    if "problems" in props:
+        props["problems"] = keep_cases(current["properties"].get("problems"), props["problems"])
+    after = {"type": "Feature", "id": fid, "properties": props, "geometry": op.geometry}
+    changes = diff(current, after, store.campaign)
+    warnings = _revert_warnings(current["properties"], props, op.properties or {}, store.campaign)
+    parts = [t("history.revert.change", label=c["label"], before=c["before"] or t("history.empty"), after=c["after"])
+             if c["field"] not in ("problems", "photos", "geometry") else t("history.pair", name=c["label"], value=c["after"])
+             for c in changes]
+    summary = t("history.revert.summary", version=to_version, changes=join(";", parts)) if parts \
+        else t("history.revert.nothing", version=to_version)
+    return {"to_version": to_version, "version": version, "changes": changes, "summary": summary,
+            "warnings": warnings}
+
+
+def _revert_warnings(now: dict, after: dict, target: dict, campaign: Campaign) -> list[dict]:
+    """{"kind", "problem", "text"} of each ledger problem a revert deletes, reopens or brings back, of each case
+    it does not undo, and of photos it keeps."""
+    open_keys = campaign.open_problem_statuses
+    labels = {p.key: p.label for p in campaign.problem_statuses}
+    before = {p.get("id"): p for p in now.get("problems") or [] if isinstance(p, dict)}
+    result = {p.get("id"): p for p in after.get("problems") or [] if isinstance(p, dict)}
+    wanted = {p.get("id"): p for p in target.get("problems") or [] if isinstance(p, dict)}
+    out = []
+    for pid, p in before.items():
+        what = {"pid": pid, "category": p.get("category") or "", "state": _state(p, labels, campaign)}
+        if pid not in result:
+            kind = "delete_open" if p.get("status") in open_keys else "delete"
+            out.append({"kind": kind, "problem": pid, "text": t(f"history.revert.{kind}", **what)})
+        elif result[pid].get("status") in open_keys and p.get("status") not in open_keys:
+            out.append({"kind": "reopen", "problem": pid, "text": t("history.revert.reopen", **what)})
+        elif isinstance(p.get("case"), dict) and pid in wanted and _steps(wanted[pid]) != _steps(p):
+            out.append({"kind": "case_kept", "problem": pid, "text": t("history.revert.case_kept", **what)})
+    for pid, p in result.items():
+        if pid not in before:
+            out.append({"kind": "restore", "problem": pid,
+                        "text": t("history.revert.restore", pid=pid, category=p.get("category") or "",
+                                  state=_state(p, labels, campaign))})
+    if "photos" in target and (target.get("photos") or []) != (now.get("photos") or []):
+        out.append({"kind": "photos_kept", "problem": None, "text": t("history.revert.photos_kept")})
+    return sorted(out, key=lambda w: REVERT_WARNINGS.index(w["kind"]))
+
+
+REVERT_WARNINGS = ("delete_open", "reopen", "delete", "restore", "case_kept", "photos_kept")  # the gravest first
+
+
+def _steps(problem: dict) -> int:
+    case = problem.get("case")
+    return len(case.get("timeline") or []) if isinstance(case, dict) else 0
+
+
+def _state(problem: dict, labels: dict[str, str], campaign: Campaign) -> str:
+    """A problem's stage as its case says (处置中), else its ledger status."""
+    case = problem.get("case")
+    if isinstance(case, dict) and case.get("stage") in STAGES:
+        return stage_label(case["stage"])
+    return readable_value("status", problem.get("status"), campaign, labels)
 
 
 def end_of_day(day: date, campaign: Campaign) -> datetime:

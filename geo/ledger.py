@@ -58,7 +58,8 @@ def add_problem(feature: dict, problem: dict, campaign: Campaign, today: date, *
     problems = copy.deepcopy(feature["properties"].get("problems") or [])
     entry = {k: problem.get(k) for k in EDITABLE if k in problem}
     entry.setdefault("status", next(iter(p.key for p in campaign.problem_statuses if p.open)))
-    entry.setdefault("found_on", today.isoformat())
+    if not (entry.get("found_on") or "").strip():  # required: left out or left empty, it is today (campaign time)
+        entry["found_on"] = today.isoformat()
     entry["id"] = _next_id(feature["id"], problems)
     _close_or_reopen(entry, campaign, today)
     when = now or datetime.combine(today, time(0), tzinfo=campaign.timezone)
@@ -85,6 +86,9 @@ def update_problem(feature: dict, pid: str, changes: dict, campaign: Campaign, t
                     if principal is not None else []
                 raise CaseConflict(t("case.ledger_follows_case", pid=pid, fields="、".join(looped),
                                      stage=t(f"case.stage.{case['stage']}")), allowed=allowed)
+            if "found_on" in changes and not (changes["found_on"] or "").strip():
+                raise ValidationError([FieldError("problem.found_on", t("ledger.found_on_required", pid=pid),
+                                                  feature["id"])])
             entry.update({k: changes[k] for k in EDITABLE if k in changes and k not in LOOP_FIELDS})
             return _with_rule(feature, problems, campaign)
     raise NotFound(t("ledger.no_problem", pid=repr(pid), fid=feature["id"]))

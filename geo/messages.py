@@ -2121,7 +2121,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.no_history": {"zh": "{fid} 没有修改记录。", "en": "{fid} has no recorded changes."},
     "cli.history_created": {"zh": "新建 {name}({status})", "en": "created {name} ({status})"},
     "cli.history_deleted": {"zh": "删除 {name}", "en": "deleted {name}"},
-    "cli.history_changed": {"zh": "{field} 有修改", "en": "{field} changed"},
     "cli.history_no_change": {"zh": "没有可见的变化", "en": "no visible change"},
     # --- exports, backups, basemap proxy, HTTP preconditions ----------------------------
     "backup.archive_incomplete": {
@@ -2478,6 +2477,85 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish A: entries here)
     # --- polish B ---------------------------------------------------------------------------------------------
     # (polish B: entries here)
+    # a place's history in words (geo/history.py) and what a revert will do
+    "history.yes": {"zh": "是", "en": "Yes"},
+    "history.no": {"zh": "否", "en": "No"},
+    "history.date": {"zh": "{year}年{month}月{day}日", "en": "{year}-{month:02d}-{day:02d}"},
+    "history.person": {"zh": "{role} {name}", "en": "{role}: {name}"},
+    "history.pair": {"zh": "{name}:{value}", "en": "{name}: {value}"},
+    "history.empty": {"zh": "(空)", "en": "(empty)"},
+    "history.revert.change": {"zh": "{label} {before} → {after}", "en": "{label} {before} → {after}"},
+    "history.revert.summary": {"zh": "将恢复到第 {version} 版:{changes}", "en": "Restores version {version}: {changes}"},
+    "history.revert.nothing": {"zh": "第 {version} 版与现在没有可恢复的差别,恢复不会改变任何内容。",
+                               "en": "Version {version} differs in nothing a revert restores: it would change nothing."},
+    "history.revert.delete_open": {
+        "zh": "将删除未销号的问题 {pid}({category},{state}):它会从台账、日报和大屏上消失。",
+        "en": "Deletes the open problem {pid} ({category}, {state}): it leaves the ledger, the daily report and the wall."},
+    "history.revert.delete": {"zh": "将删除已销号的问题 {pid}({category},{state})。",
+                              "en": "Deletes the closed problem {pid} ({category}, {state})."},
+    "history.revert.reopen": {"zh": "将重新打开问题 {pid}({category},现为{state})。",
+                              "en": "Reopens problem {pid} ({category}, now {state})."},
+    "history.revert.restore": {"zh": "将恢复已删除的问题 {pid}({category},{state});它的案件办理记录不会恢复。",
+                               "en": "Brings back the deleted problem {pid} ({category}, {state}); its case record is not restored."},
+    "history.revert.case_kept": {
+        "zh": "问题 {pid}({category})的案件保持现状({state}):恢复不会撤销案件的办理步骤,如需变更请在案件页办理。",
+        "en": "Problem {pid} ({category}) keeps its case as it is ({state}): a revert undoes no case step; "
+              "act on the case page to change it."},
+    "history.revert.photos_kept": {"zh": "照片保持现状:恢复不会增删照片。",
+                                   "en": "Photos stay as they are: a revert adds or removes none."},
+    "page.history.revert_title": {"zh": "{name} · 确认恢复到第 {version} 版", "en": "{name} · restore version {version}?"},
+    "page.history.revert_intro": {"zh": "恢复会作为一次新的修改记入修改记录(当前第 {version} 版)。请确认以下变化:",
+                                  "en": "A revert is recorded as a new change (now version {version}). Check what it does:"},
+    "page.history.revert_warnings": {"zh": "请特别注意", "en": "Take care"},
+    "page.history.revert_confirm": {"zh": "确认恢复", "en": "Restore"},
+    "page.history.revert_cancel": {"zh": "取消,返回修改记录", "en": "Cancel, back to the history"},
+    # an import's report (geo/exchange): notes, warnings and changes in words
+    "import.accepted": {"zh": ".geojson、.json、.gpkg、.kml、.kmz、.zip(Shapefile 压缩包)或 .xlsx(台账)",
+                        "en": ".geojson, .json, .gpkg, .kml, .kmz, .zip (a zipped Shapefile) or .xlsx (the ledger)"},
+    "import.no_suffix": {"zh": "(无扩展名)", "en": "(no extension)"},
+    "import.status_default": {"zh": "未给出整改状态:设为 {status}", "en": "no status given: set to {status}"},
+    "import.location_filled": {"zh": "{field}为空:按边界填为 {value}", "en": "{field} was empty: set to {value} from the boundaries"},
+    "import.status_vote": {"zh": "{where} 为 {status}", "en": "{status} at {where}"},
+    "import.older_version": {
+        "zh": "文件取自第 {file_version} 版;{fid} 现为第 {version} 版({by} 于 {at} 保存):文件中不同的值将覆盖这些修改",
+        "en": "the file was made from version {file_version}; {fid} is now at version {version} (saved by {by} at {at}): "
+              "the file's values replace those edits where they differ"},
+    "import.cut_text_kept": {"zh": "{field}:Shapefile 只保存了前 254 字节,保留原有完整文字",
+                             "en": "{field}: the Shapefile holds only its first 254 bytes; the full text is kept"},
+    "import.nothing_to_do": {"zh": "没有要导入的内容:图层已与文件一致", "en": "nothing to import: the layer already matches the file"},
+    "import.conflict_created": {"zh": "{fid}({name})在预览之后已被新建({by} 于 {at})",
+                                "en": "{fid} ({name}) was created after the preview (by {by} at {at})"},
+    "import.conflict_changed": {
+        "zh": "{fid}({name})在预览之后已被修改:预览时为第 {seen} 版,现为第 {version} 版({by} 于 {at} 保存)",
+        "en": "{fid} ({name}) was changed after the preview: the preview saw version {seen}, it is now at version "
+              "{version} (saved by {by} at {at})"},
+    "import.change.problem_new": {"zh": "新增问题 {pid}", "en": "new problem {pid}"},
+    "import.change.problem_removed": {"zh": "删除问题 {pid}", "en": "problem {pid} removed"},
+    "import.change.problem_field": {"zh": "问题 {pid} 的{field}", "en": "{field} of problem {pid}"},
+    "import.change.problem_row": {"zh": "台账第 {row} 条问题", "en": "ledger problem {row}"},
+    "import.change.problem_row_field": {"zh": "台账第 {row} 条问题的{field}", "en": "{field} of ledger problem {row}"},
+    "import.scope": {"zh": "管辖范围", "en": "Scope"},
+    "import.columns_same": {"zh": "列 {first} 和 {second} 都表示{field}:使用 {kept},忽略 {dropped}",
+                            "en": "columns {first} and {second} both mean {field}; {kept} is used, {dropped} ignored"},
+    "import.dbf_cut_character": {
+        "zh": "{file}:写文件的程序在字符中间截断了部分列名或文字(DBF 限 10 和 254 字节),已去掉残缺的最后一个字符",
+        "en": "{file}: some column names or texts were cut inside a character by the program that wrote the file "
+              "(DBF limits of 10 and 254 bytes); the broken last character was dropped"},
+    "import.no_crs_projected": {
+        "zh": "{file}:没有坐标系(缺少 .prj?),坐标也不是经纬度;请补上 .prj 文件或转换为 EPSG:4326",
+        "en": "{file}: no coordinate system is given (.prj missing?) and the coordinates are not longitude/latitude; "
+              "add the .prj file or reproject to EPSG:4326"},
+    "import.no_crs_lonlat": {"zh": "{file}:没有坐标系,坐标按 WGS84 经纬度读取",
+                             "en": "{file}: no coordinate system is given; the coordinates are read as WGS84 longitude/latitude"},
+    "import.column_ignored": {"zh": "{sheet}:列 {column} 不属于台账,已忽略",
+                              "en": "{sheet}: column {column} is not part of the ledger and is ignored"},
+    "cases.status_after": {"zh": "结案后本点位状态将由 {before} 变为 {after}",
+                           "en": "Once closed, this place's status changes from {before} to {after}"},
+    "cases.status_after_same": {"zh": "结案后本点位状态仍为 {status}(按状态规则)",
+                                "en": "Once closed, this place's status stays {status} (by the status rule)"},
+    "import.found_today": {"zh": "问题 {pid} 未填发现日期:记为今天 {day}",
+                           "en": "problem {pid} has no day found: recorded as today, {day}"},
+    "ledger.found_on_required": {"zh": "问题 {pid} 的发现日期必填,不能清空", "en": "problem {pid}: the day it was found is required"},
     # --- polish C ---------------------------------------------------------------------------------------------
     # (polish C: entries here)
     "print.sheet.date": {"zh": "日期:{day}", "en": "Date: {day}"},

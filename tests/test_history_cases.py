@@ -90,7 +90,7 @@ def test_a_step_without_a_note_says_so(campaign):
 
 def test_an_edit_of_the_description_beside_no_case_change_still_lists_the_field(campaign):
     text = _sentences(FILED, FILED, campaign, after_fields={"description": "楼道堆放纸箱"})
-    assert text == "description:楼道堆放杂物 → 楼道堆放纸箱"
+    assert text == "问题描述:楼道堆放杂物 → 楼道堆放纸箱"  # the field by its Chinese label
 
 
 def test_a_new_problem_with_a_case_reads_as_filed_with_its_stage(campaign):

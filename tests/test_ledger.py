@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from geo.cases import CaseConflict
-from geo.errors import NotFound
+from geo.errors import NotFound, ValidationError
 from geo.ledger import add_problem, explain_rule, status_by_rule, update_problem
 
 TODAY = date(2026, 11, 24)
@@ -62,3 +62,22 @@ def test_the_rule_can_be_switched_off_in_configuration(campaign):
 def test_editing_an_unknown_problem_is_not_found(campaign):
     with pytest.raises(NotFound):
         update_problem(place(), "c-0007-p9", {"status": "closed"}, campaign, TODAY)
+
+
+@pytest.mark.parametrize("given", [None, "", "  "])
+def test_a_new_problem_sent_without_a_found_day_is_found_today(campaign, given):
+    """The editor's form used to send found_on null: such a problem was missing from the daily report."""
+    changes = add_problem(place(), {"category": "飞线充电", "found_on": given}, campaign, TODAY)
+    assert changes["problems"][-1]["found_on"] == "2026-11-24"
+
+
+def test_a_new_problem_keeps_the_found_day_it_is_given(campaign):
+    changes = add_problem(place(), {"category": "飞线充电", "found_on": "2026-11-20"}, campaign, TODAY)
+    assert changes["problems"][-1]["found_on"] == "2026-11-20"
+
+
+def test_a_ledger_edit_may_not_clear_the_found_day(campaign):
+    feature = place(problems=[{"id": "c-0007-p1", "status": "open", "found_on": "2026-11-20"}])
+    with pytest.raises(ValidationError) as caught:
+        update_problem(feature, "c-0007-p1", {"found_on": ""}, campaign, TODAY)
+    assert caught.value.errors[0].field == "problem.found_on" and "发现日期必填" in caught.value.errors[0].message

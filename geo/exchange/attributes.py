@@ -24,6 +24,7 @@ from typing import Any
 
 from geo.config import Campaign
 from geo.errors import FieldError
+from geo.labels import field_label
 from geo.messages import t
 
 # Guatu property → column names that mean it (compared without case and spaces).
@@ -202,7 +203,8 @@ def plan_columns(columns: list[str], campaign: Campaign, *, kml: bool = False, d
             # The column named exactly like Guatu's property wins over an alias.
             other = taken[target]
             keep, drop = (column, other) if key == target[1] else (other, column)
-            warnings.append(f"columns {other!r} and {column!r} both mean {target[1]}; {keep!r} is used, {drop!r} ignored")
+            warnings.append(t("import.columns_same", first=other, second=column, field=field_label(target[1]), kept=keep,
+                              dropped=drop))
             targets[drop] = ("ignore", "")
             targets[keep] = target
             taken[target] = keep

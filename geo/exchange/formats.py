@@ -200,8 +200,7 @@ def _read_layer(ds: Dataset, name: str, label: str, campaign: Campaign, result: 
                 encoding: str | None, gcj02: bool, workdir: Path | None) -> None:
     codec, codec_from = (shapefile_encoding(ds.path, encoding, ds.shown) if ds.kind == "shp" else ("utf-8", None))
     if ds.kind == "shp" and repair_dbf(ds.path.with_suffix(".dbf"), codec):
-        result.warnings.append(f"{ds.shown}: some column names or texts were cut inside a character by the program that "
-                               "wrote the file (DBF limits of 10 and 254 bytes); the broken last character was dropped")
+        result.warnings.append(t("import.dbf_cut_character", file=ds.shown))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -229,7 +228,7 @@ def _read_layer(ds: Dataset, name: str, label: str, campaign: Campaign, result: 
     present = _geojson_keys(ds.path, count) if ds.kind == "geojson" else None
     for i in range(count):
         row = {f: v[i] for f, v in zip(fields, values) if present is None or f in present[i]}
-        item = map_row(row, plan, campaign, where=f"{label} #{i + 1}")
+        item = map_row(row, plan, campaign, where=t("store.where_feature", file=label, number=i + 1))
         item.cut_text = ds.kind == "shp"
         if unreadable[i]:
             item.errors.append(_geometry_unreadable(item))
@@ -304,10 +303,9 @@ def _to_wgs84(geoms: np.ndarray, crs_text: str | None, shown: str, warnings_out:
     if not crs_text:
         xy = shapely.get_coordinates(present)
         if len(xy) and (np.abs(xy[:, 0]).max() > 180 or np.abs(xy[:, 1]).max() > 90):
-            warnings_out.append(f"{shown}: no coordinate system is given (.prj missing?) and the coordinates are not "
-                                "longitude/latitude; add the .prj file or reproject to EPSG:4326")
+            warnings_out.append(t("import.no_crs_projected", file=shown))
         elif len(xy):
-            warnings_out.append(f"{shown}: no coordinate system is given; the coordinates are read as WGS84 longitude/latitude")
+            warnings_out.append(t("import.no_crs_lonlat", file=shown))
         return geoms
     try:
         crs = CRS.from_user_input(crs_text)

@@ -9,6 +9,13 @@ written. The preview is a plain dataclass; `to_dict()` is JSON and
 `ImportPreview.from_dict` reads it back, so a web view can keep it between
 the preview request and the commit request.
 
+A new place, or a changed one, whose 街道 or 社区 is empty gets the ones its
+representative point lies in (geo/boundaries.py, when `ImportOptions.data_dir`
+names the campaign's folder); the report says so. Every note, warning and
+message of the report is Chinese from the catalogue, and each change is named
+for people too (`ItemReport.labels`: 状态, 新增问题 c-0001-p3, …) beside its
+field keys (`fields`).
+
 A `scope` (geo/scope.py: where the importer may write) refuses, by name in
 the preview, every row that would add or change a place outside it; the
 commit passes it to the store, which refuses the whole batch (OutOfScope)
@@ -31,6 +38,7 @@ from typing import Any
 import shapely
 from shapely.geometry import shape
 
+from geo.boundaries import fill_location
 from geo.config import Campaign, Layer
 from geo.diskspace import refused_when_full
 from geo.errors import Conflict, FieldError, ValidationError
@@ -39,6 +47,7 @@ from geo.exchange.attributes import DBF_TEXT_BYTES, Incoming
 from geo.exchange.dbf import codec_for
 from geo.exchange.formats import GEO_SUFFIXES, SHAPEFILE_PARTS, ReadResult, find_datasets, read_datasets
 from geo.exchange.ledger_cases import CaseEdit, case_unchanged, merge_cases, stamp_importer
+from geo.labels import field_label, problem_label
 from geo.messages import t
 from geo.scope import OutOfScope, Scope, check_write
 from geo.store.base import Op, Store
@@ -46,7 +55,6 @@ from geo.validate import SYSTEM_PROPERTIES, validate_feature
 
 ACTIONS = ("add", "change", "unchanged", "reject")
 _SAFE_NAME = re.compile(r"[^\w\-]+")
-ACCEPTED = ".geojson, .json, .gpkg, .kml, .kmz, .zip (a zipped Shapefile) or .xlsx (the ledger)"
 
 
 @dataclass
@@ -56,6 +64,7 @@ class ImportOptions:
     repair: bool = False  # repair invalid geometries with make_valid instead of rejecting them
     source_layer: str | None = None  # read only this layer of a multi-layer file
     limits: UploadLimits = field(default_factory=UploadLimits)
+    data_dir: Path | None = None  # the campaign's folder: its boundaries fill in an empty 街道 / 社区
 
 
 @dataclass
@@ -69,6 +78,7 @@ class ItemReport:
     notes: list[str] = field(default_factory=list)
     repaired: bool = False
     case_edits: list[str] = field(default_factory=list)  # problems whose case a ledger row sets (the district's)
+    labels: list[str] = field(default_factory=list)  # `fields` as people read them: 状态, 新增问题 c-0001-p3, …
 
 
 @dataclass
@@ -126,8 +136,8 @@ def read_upload(data: bytes, filename: str, campaign: Campaign, options: ImportO
         raise file_error(t("upload.shapefile_part_alone", file=name))
     kind = GEO_SUFFIXES.get(suffix)
     if kind is None:
-        shown = suffix or "no extension"
-        raise file_error(t("upload.unknown_type", file=name, suffix=repr(shown), accepted=ACCEPTED))
+        shown = suffix or t("import.no_suffix")
+        raise file_error(t("upload.unknown_type", file=name, suffix=shown, accepted=t("import.accepted")))
     encoding = None
     if options.encoding:
         encoding = codec_for(options.encoding)
@@ -166,7 +176,7 @@ def build_preview(store: Store, layer: Layer, read: ReadResult, *, file: str, fm
     now = store.clock()
     for incoming in read.items:
         report, op = _preview_one(incoming, layer, store.campaign, current, seen, repair=options.repair,
-                                  updates_only=updates_only, retired=retired, now=now)
+                                  updates_only=updates_only, retired=retired, now=now, data_dir=options.data_dir)
         if op is not None and scope is not None:
             report, op = _within(scope, report, op, current)
         if op is not None and report.case_edits and not may_edit_cases(scope):
@@ -191,7 +201,8 @@ def _within(scope: Scope, report: ItemReport, op: Op, current: dict[str, dict]) 
     try:
         check_write(scope, before, after, op.id or report.where)
     except OutOfScope as exc:
-        return ItemReport("reject", report.where, report.id, report.name, errors=[{"field": "scope", "message": exc.message}],
+        return ItemReport("reject", report.where, report.id, report.name,
+                          errors=[{"field": "scope", "label": t("import.scope"), "message": exc.message}],
                           notes=report.notes), None
     return report, op
 
@@ -204,13 +215,24 @@ def may_edit_cases(scope: Scope | None) -> bool:
 
 def _case_edits_refused(report: ItemReport, scope: Scope) -> ItemReport:
     message = t("ledger_xlsx.case_edit_refused", problems="、".join(report.case_edits), scope=scope.describe())
-    return ItemReport("reject", report.where, report.id, report.name, errors=[{"field": "案件阶段", "message": message}],
+    return ItemReport("reject", report.where, report.id, report.name,
+                      errors=[{"field": "案件阶段", "label": "案件阶段", "message": message}],
                       notes=report.notes, case_edits=report.case_edits)
 
 
 def _reject(item: Incoming, errors: list[FieldError], name: str | None = None) -> tuple[ItemReport, None]:
     return ItemReport("reject", item.where, item.id, name or _name(item.properties),
-                      errors=[{"field": e.field, "message": e.message} for e in errors], notes=list(item.notes)), None
+                      errors=[{"field": e.field, "label": error_label(e.field), "message": e.message} for e in errors],
+                      notes=list(item.notes)), None
+
+
+def error_label(key: str) -> str:
+    """A rejected field as people read it: status → 状态, problems[0].category → 台账问题 1 的类别."""
+    head, _, rest = key.partition(".")
+    if head.startswith("problems[") and head.endswith("]") and head[9:-1].isdigit():
+        return t("import.change.problem_row_field", row=int(head[9:-1]) + 1, field=problem_label(rest)) \
+            if rest else t("import.change.problem_row", row=int(head[9:-1]) + 1)
+    return field_label(key)
 
 
 def _name(props: dict) -> str | None:
@@ -220,7 +242,7 @@ def _name(props: dict) -> str | None:
 
 def _preview_one(item: Incoming, layer: Layer, campaign: Campaign, current: dict[str, dict], seen: dict[str, str], *,
                  repair: bool, updates_only: bool, retired: set[str] = frozenset(),
-                 now: datetime) -> tuple[ItemReport, Op | None]:
+                 now: datetime, data_dir: Path | None = None) -> tuple[ItemReport, Op | None]:
     if item.errors:
         return _reject(item, item.errors)
     fid = item.id
@@ -235,11 +257,22 @@ def _preview_one(item: Incoming, layer: Layer, campaign: Campaign, current: dict
             return _reject(item, [FieldError("id", t("import.ledger_updates_only", what=what), fid)])
         if fid in retired:  # a deleted place's id: never given again (the commit would be refused)
             return _reject(item, [FieldError("id", t("ids.used_before", id=fid, layer=layer.title), fid)])
-        return _preview_add(item, layer, campaign, repair=repair)
-    return _preview_change(item, existing, layer, campaign, repair=repair, now=now)
+        return _preview_add(item, layer, campaign, repair=repair, data_dir=data_dir)
+    return _preview_change(item, existing, layer, campaign, repair=repair, now=now, data_dir=data_dir)
 
 
-def _preview_add(item: Incoming, layer: Layer, campaign: Campaign, *, repair: bool) -> tuple[ItemReport, Op | None]:
+def _fill_location(candidate: dict, campaign: Campaign, data_dir: Path | None, notes: list[str]) -> None:
+    """An empty 街道 / 社区 filled from the boundaries the place's representative point lies in, said in a note."""
+    props = candidate["properties"]
+    if data_dir is None or (props.get("street") and props.get("community")):
+        return
+    empty = [k for k in ("street", "community") if not props.get(k)]
+    fill_location(candidate, data_dir, campaign)
+    notes.extend(t("import.location_filled", field=field_label(k), value=props[k]) for k in empty if props.get(k))
+
+
+def _preview_add(item: Incoming, layer: Layer, campaign: Campaign, *, repair: bool,
+                 data_dir: Path | None = None) -> tuple[ItemReport, Op | None]:
     props = dict(item.properties)
     notes = list(item.notes)
     if item.people_patch:
@@ -251,8 +284,9 @@ def _preview_add(item: Incoming, layer: Layer, campaign: Campaign, *, repair: bo
     if props.get("status") in (None, ""):
         first = campaign.statuses[0]
         props["status"] = first.key
-        notes.append(f"no status given: set to {first.label} ({first.key})")
+        notes.append(t("import.status_default", status=first.label))
     candidate = {"type": "Feature", "id": item.id, "properties": props, "geometry": item.geometry}
+    _fill_location(candidate, campaign, data_dir, notes)
     try:
         checked = validate_feature(candidate, layer, campaign, repair=repair)
     except ValidationError as exc:
@@ -265,7 +299,7 @@ def _preview_add(item: Incoming, layer: Layer, campaign: Campaign, *, repair: bo
 
 
 def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Campaign, *,
-                    repair: bool, now: datetime) -> tuple[ItemReport, Op | None]:
+                    repair: bool, now: datetime, data_dir: Path | None = None) -> tuple[ItemReport, Op | None]:
     fid = existing["id"]
     base = {k: v for k, v in existing["properties"].items() if k not in SYSTEM_PROPERTIES}
     if _says_the_same(item, base, existing["geometry"], campaign):  # most rows of a re-imported export: skip validation
@@ -284,20 +318,23 @@ def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Camp
         props["people"] = people
     cases = CaseEdit([])
     if item.problem_patches:
-        merged = _merge_problems(base.get("problems") or [], item.problem_patches, fid)
+        today = now.astimezone(campaign.timezone).date().isoformat()
+        merged = _merge_problems(base.get("problems") or [], item.problem_patches, fid, today, notes)
         cases = merge_cases(base.get("problems") or [], merged, item.problem_patches, campaign, now)
         if cases.errors:
             return _reject(item, cases.errors, base.get("name"))
         props["problems"] = cases.problems
     votes = {v for v, _ in item.status_votes if v != base.get("status")}
     if len(votes) > 1:
-        where = "; ".join(f"{v} at {w}" for v, w in item.status_votes if v in votes)
+        labels = {s.key: s.label for s in campaign.statuses}
+        where = ";".join(t("import.status_vote", status=labels.get(v, v), where=w) for v, w in item.status_votes if v in votes)
         return _reject(item, [FieldError("status", t("import.status_votes", where=where), fid)], base.get("name"))
     if votes and "status" not in item.properties:
         props["status"] = votes.pop()
 
     geometry = item.geometry if item.geometry is not None else existing["geometry"]
     candidate = {"type": "Feature", "id": fid, "properties": props, "geometry": geometry}
+    _fill_location(candidate, campaign, data_dir, notes)
     moved = item.geometry is not None and not same_geometry(item.geometry, existing["geometry"])
     try:
         checked = validate_feature(candidate, layer, campaign, repair=repair, check_area=moved)
@@ -311,9 +348,8 @@ def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Camp
     version = existing["properties"].get("version")
     if item.file_version is not None and isinstance(version, int) and item.file_version < version and (changed or geometry_changed):
         props_now = existing["properties"]
-        notes.append(f"the file was made from version {item.file_version}; {fid} is now at version {version} "
-                     f"(saved by {props_now.get('updated_by')} at {props_now.get('updated_at')}): "
-                     "the file's values replace those edits where they differ")
+        notes.append(t("import.older_version", file_version=item.file_version, fid=fid, version=version,
+                       by=props_now.get("updated_by") or "", at=local_at(props_now.get("updated_at"), campaign)))
     name = new_props.get("name")
     if not changed and not geometry_changed:
         return ItemReport("unchanged", item.where, fid, name, notes=notes), None
@@ -323,7 +359,7 @@ def _preview_change(item: Incoming, existing: dict, layer: Layer, campaign: Camp
     if geometry_changed:
         fields.append("geometry")
     report = ItemReport("change", item.where, fid, name, fields=fields, notes=notes, repaired=bool(checked.notes),
-                        case_edits=cases.edited)
+                        case_edits=cases.edited, labels=[change_label(f) for f in fields])
     op = Op("update", layer.id, fid, {k: new_props.get(k) for k in changed},
             clean["geometry"] if geometry_changed else None, expected_version=version,
             cases=cases.case_write and "problems" in changed)  # filed or set cases: the store's case write path
@@ -358,11 +394,12 @@ def _keep_cut_texts(props: dict, base: dict, notes: list[str]) -> None:
         if (isinstance(value, str) and isinstance(old, str) and old != value and old.startswith(value)
                 and len(value.encode("utf-8")) >= DBF_TEXT_BYTES - 3):
             props[key] = old
-            notes.append(f"{key}: the Shapefile holds only its first 254 bytes; the full text is kept")
+            notes.append(t("import.cut_text_kept", field=field_label(key)))
 
 
-def _merge_problems(current: list[dict], patches: list[dict], fid: str) -> list[dict]:
-    """Ledger rows merged into the current entries by id; rows without a known id are new entries."""
+def _merge_problems(current: list[dict], patches: list[dict], fid: str, today: str, notes: list[str]) -> list[dict]:
+    """Ledger rows merged into the current entries by id; rows without a known id are new entries, found `today`
+    (campaign time) when the row leaves 发现日期 empty — said in `notes` — as the editor's ledger does."""
     out = [dict(p) for p in current]
     index = {p.get("id"): i for i, p in enumerate(out)}
     numbers = [int(str(p.get("id", "")).rsplit("-p", 1)[-1]) for p in out
@@ -377,6 +414,9 @@ def _merge_problems(current: list[dict], patches: list[dict], fid: str) -> list[
         if not pid:
             entry["id"] = f"{fid}-p{next_number}"
             next_number += 1
+        if not entry.get("found_on"):
+            entry["found_on"] = today
+            notes.append(t("import.found_today", pid=entry["id"], day=today))
         index[entry["id"]] = len(out)
         out.append(entry)
     return out
@@ -438,7 +478,7 @@ def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, ski
         raise file_error(t("upload.rejected_in_preview", file=preview.file, count=rejected))
     ops = [Op(**op) for op in preview.plan]
     if not ops:
-        return CommitResult(preview.layer, [], [], store.revision(), ["nothing to import: the layer already matches the file"])
+        return CommitResult(preview.layer, [], [], store.revision(), [t("import.nothing_to_do")])
     if any(i.case_edits for i in preview.items if i.action == "change") and not may_edit_cases(scope):
         raise OutOfScope(t("ledger_xlsx.case_edit_refused", scope=scope.describe(),
                            problems="、".join(p for i in preview.items for p in i.case_edits)), scope=scope)
@@ -446,7 +486,7 @@ def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, ski
     try:
         results = store.apply(ops, user=user, repair=bool(preview.options.get("repair")), scope=scope)
     except Conflict as exc:
-        raise Conflict(t("import.conflict", reason=_conflict_reason(exc, ops), file=preview.file),
+        raise Conflict(t("import.conflict", reason=_conflict_reason(exc, ops, store.campaign), file=preview.file),
                        current=exc.current) from None
     added = [r.feature["id"] for r, op in zip(results, ops) if op.kind == "create"]
     changed = [r.feature["id"] for r, op in zip(results, ops) if op.kind == "update"]
@@ -454,15 +494,37 @@ def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, ski
     return CommitResult(preview.layer, added, changed, store.revision(), notes)
 
 
-def _conflict_reason(exc: Conflict, ops: list[Op]) -> str:
+def _conflict_reason(exc: Conflict, ops: list[Op], campaign: Campaign) -> str:
     current = exc.current or {}
     props = current.get("properties") or {}
     fid = current.get("id")
-    by = f"saved by {props.get('updated_by')} at {props.get('updated_at')}"
     op = next((o for o in ops if o.id == fid), None)
     if op is None:
         return exc.message
+    who = {"fid": fid, "name": props.get("name") or "", "by": props.get("updated_by") or "",
+           "at": local_at(props.get("updated_at"), campaign)}
     if op.kind == "create":
-        return f"{fid} ({props.get('name')}) was created after the preview ({by})"
-    return (f"{fid} ({props.get('name')}) was changed after the preview: the preview saw version {op.expected_version}, "
-            f"it is now at version {props.get('version')} ({by})")
+        return t("import.conflict_created", **who)
+    return t("import.conflict_changed", seen=op.expected_version, version=props.get("version"), **who)
+
+
+def change_label(key: str) -> str:
+    """One of a report's changed fields as people read it: 状态, 新增问题 c-0001-p3, 问题 c-0001-p1 的发现日期."""
+    if key.startswith("problems."):
+        rest = key.removeprefix("problems.")
+        if rest.endswith(" (new)"):
+            return t("import.change.problem_new", pid=rest.removesuffix(" (new)"))
+        if rest.endswith(" (removed)"):
+            return t("import.change.problem_removed", pid=rest.removesuffix(" (removed)"))
+        pid, _, name = rest.rpartition(".")
+        return t("import.change.problem_field", pid=pid, field=problem_label(name))
+    return field_label(key)
+
+
+def local_at(value: object, campaign: Campaign) -> str:
+    """A stored UTC time as the campaign's clock shows it: "2026-11-23 12:01"."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value or "")
+    return (moment.astimezone(campaign.timezone) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")

@@ -275,7 +275,7 @@ def _sheet_rows(ws, known: dict[str, str], id_key: str, result: ReadResult,
         if text in known:
             columns[known[text]] = i
         elif text:
-            result.warnings.append(f"{ws.title}: column {text!r} is not part of the ledger and is ignored")
+            result.warnings.append(t("import.column_ignored", sheet=ws.title, column=text))
     id_label = next(h for h, k in known.items() if k == id_key)
     if id_key not in columns:
         raise file_error(t("upload.no_id_column", sheet=ws.title, column=id_label))
@@ -284,7 +284,7 @@ def _sheet_rows(ws, known: dict[str, str], id_key: str, result: ReadResult,
         if all(is_blank(v) for v in row):
             continue
         count += 1
-        where = f"{ws.title} row {n}"
+        where = t("store.where_line", file=ws.title, line=n)
         cell = {key: row[i] if i < len(row) else None for key, i in columns.items()}
         pid = as_text(cell[id_key])
         if is_blank(pid):

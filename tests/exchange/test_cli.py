@@ -59,7 +59,7 @@ def test_import_with_commit_applies_it_and_history_shows_who_changed_what(runner
     assert history.exit_code == 0, history.output
     lines = history.output.strip().splitlines()
     assert "张三  create  v1" in lines[0]
-    assert "王五  update  v2  status: pending → rectified" in lines[1]
+    assert "王五  update  v2  状态:待整改 → 已整改" in lines[1]  # in words, as the history page says it
 
 
 def test_import_json_report_is_machine_readable(runner, tmp_path):

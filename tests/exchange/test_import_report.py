@@ -52,7 +52,7 @@ def test_the_report_says_why_each_bad_feature_is_rejected(store):
     assert t("feature.not_wgs84") in _messages(_by_name(preview, "坐标越界"))
     bowtie = _by_name(preview, "自相交")
     assert "Self-intersection" in _messages(bowtie) and "make_valid" in _messages(bowtie)
-    assert [i.where for i in preview.rejected] == ["bad #2", "bad #3", "bad #4", "bad #5"]
+    assert [i.where for i in preview.rejected] == [f"bad 第 {n} 个要素" for n in (2, 3, 4, 5)]  # where, in Chinese
     json.dumps(preview.to_dict(), ensure_ascii=False)  # a plain report a web view can send as it is
 
 
@@ -101,7 +101,7 @@ def test_commit_refuses_everything_when_a_place_changed_after_the_preview(store,
     store.update(LAYER, "c-0001", expected_version=1, user="李四", properties={"status": "in_progress"})
     before = store.revision()
 
-    with pytest.raises(Conflict, match="changed after the preview") as err:
+    with pytest.raises(Conflict, match="在预览之后已被修改") as err:
         commit_import(store, preview, user="王五")
 
     assert "李四" in err.value.message
@@ -134,7 +134,7 @@ def test_a_preview_survives_a_json_round_trip_and_still_commits(store, places):
 def test_an_id_given_twice_in_a_file_is_rejected_the_second_time(store):
     preview = preview_upload(store, LAYER, _file(_feature("甲", HOLED, fid="c-0100"), _feature("乙", HOLED, fid="c-0100")), "x.json")
     assert [i.action for i in preview.items] == ["add", "reject"]
-    assert t("import.id_twice", fid="c-0100", first="x #1") in _messages(preview.items[1])
+    assert t("import.id_twice", fid="c-0100", first="x 第 1 个要素") in _messages(preview.items[1])
 
 
 def test_a_feature_without_geometry_updates_only_the_attributes_of_an_existing_place(store, places):

@@ -151,7 +151,7 @@ def test_a_case_edit_by_anyone_but_the_district_is_refused_by_name(store, cases)
     street = Scope(streets=("长江路街道",))
     preview = preview_upload(store, LAYER, _save(wb), "台账.xlsx", scope=street)
     refused = preview.rejected[0]
-    assert refused.id == "c-0003" and refused.errors == [{"field": "案件阶段", "message": t(
+    assert refused.id == "c-0003" and refused.errors == [{"field": "案件阶段", "label": "案件阶段", "message": t(
         "ledger_xlsx.case_edit_refused", problems=cases["handled"], scope=street.describe())}]
     # a preview made without a scope is still refused when such a user commits it: nothing is written
     unscoped = preview_upload(store, LAYER, _save(wb), "台账.xlsx")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -102,7 +102,7 @@ def test_a_problem_closed_by_its_status_cell_is_refused_naming_the_column(store,
     problems.cell(2, _column(problems, "销号日期")).value = datetime(2026, 11, 26)
     preview = preview_upload(store, LAYER, _save(wb), "台账.xlsx")
     rejected = preview.rejected[0]
-    assert rejected.id == "c-0001" and rejected.where == "点位 row 2"
+    assert rejected.id == "c-0001" and rejected.where == "点位 第 2 行"
     assert {e["field"] for e in rejected.errors} == {"状态", "销号日期"}
     assert rejected.errors[0]["message"] == t("ledger_xlsx.follows_case", column="状态", pid="c-0001-p1")
 
@@ -144,3 +144,16 @@ def test_a_workbook_that_is_not_a_ledger_is_explained(store):
         preview_upload(store, LAYER, _save(wb), "book.xlsx")
     with pytest.raises(ValidationError, match="不是 XLSX 工作簿"):
         preview_upload(store, LAYER, b"not a zip", "book.xlsx")
+
+
+def test_a_new_ledger_row_without_a_found_day_is_found_today_in_campaign_time(store, places, clock):
+    clock.now = datetime(2026, 11, 24, 17, 30, tzinfo=UTC)  # the 25th, 01:30, in the campaign's time zone
+    wb = _workbook(store)
+    wb["问题台账"].append(["c-0002", None, None, None, None, None, "消防通道", "消防通道被占用", None, "每日随机督导",
+                         None, None, "待整改", None])
+    preview = preview_upload(store, LAYER, _save(wb), "台账.xlsx")
+    second = next(i for i in preview.items if i.id == "c-0002")
+    assert second.notes == ["问题 c-0002-p1 未填发现日期:记为今天 2026-11-25"]
+    assert second.labels == ["新增问题 c-0002-p1"]
+    commit_import(store, preview, user="督导组")
+    assert store.get(LAYER, "c-0002")["properties"]["problems"][-1]["found_on"] == "2026-11-25"

@@ -96,7 +96,7 @@ def test_a_bare_shp_asks_for_the_zipped_shapefile(store, shapefile_parts):
 
 def test_an_unknown_file_type_lists_the_accepted_ones(store):
     message = _refused(store, b"%PDF-1.7", "report.pdf")
-    assert "不能导入 '.pdf'" in message and ".gpkg" in message and ".xlsx" in message
+    assert "不能导入 .pdf 类型" in message and ".gpkg" in message and ".xlsx" in message
 
 
 def test_an_oversized_or_empty_upload_is_refused(store):

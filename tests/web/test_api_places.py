@@ -43,7 +43,7 @@ def test_readable_history_names_fields_in_chinese(editor):
     assert last["user"] == "李编 (editor1)" and last["version"] == 2
     changes = {c["label"]: (c["before"], c["after"]) for c in last["changes"]}
     assert changes["状态"] == ("待整改", "已整改")
-    assert changes["责任单位"] == (None, "区城管局")
+    assert changes["责任单位"] == ("", "区城管局")
 
 
 def test_revert_brings_back_an_earlier_version_as_a_new_change(editor):
@@ -86,3 +86,14 @@ def test_locate_names_the_street_and_community_of_a_point(private_app, seeded):
     found = client.get("/api/locate?lon=113.664&lat=34.727").get_json()
     assert found["street"] == "大学路街道" and found["community"]
     assert client.get("/api/locate?lon=east&lat=34.7").status_code == 400
+
+
+def test_the_api_previews_a_revert_in_words_and_writes_nothing(editor):
+    editor.patch("/api/layers/courtyards/features/c-0002", json={"version": 1, "properties": {"status": "rectified"}})
+    preview = editor.get("/api/layers/courtyards/features/c-0002/revert/1")
+    assert preview.status_code == 200
+    body = preview.get_json()
+    assert body["version"] == 2 and body["summary"] == "将恢复到第 1 版:状态 已整改 → 待整改" and body["warnings"] == []
+    assert editor.get("/api/layers/courtyards/features/c-0002").get_json()["properties"]["version"] == 2
+    missing = editor.get("/api/layers/courtyards/features/c-0002/revert/9")
+    assert missing.status_code == 404 and missing.mimetype == "application/problem+json"

@@ -383,3 +383,27 @@ def test_the_case_page_reads_in_english_when_asked(http, clock):
     page = http.client.get(http.case_url().replace("/api", ""),
                            headers={**basic("unit1"), "Accept-Language": "en"}).get_data(as_text=True)
     assert "Timeline" in page and "What I can do" in page and "办理经过" not in page
+
+
+def test_the_confirm_form_says_which_status_the_place_will_get_and_it_does(http, clock):
+    reported(http, clock)
+    page = http.get("insp", http.case_url().replace("/api", "")).get_data(as_text=True)
+    assert 'data-action="confirm"' in page and "结案后本点位状态将由 整改中 变为 已整改" in page
+    clock.advance(hours=1)
+    check = ok(http.photo("insp", "check", colour=(40, 200, 40)), 201)["photo"]["id"]
+    ok(http.act("insp", "confirm", note="现场已整洁", photos=[check]))
+    fid, _ = http.case
+    assert http.get("viewer", f"/api/layers/{LAYER}/features/{fid}").get_json()["properties"]["status"] == "rectified"
+
+
+def test_the_confirm_form_says_the_status_stays_while_another_problem_is_open(http, clock, app):
+    fid, _ = http.case
+    cmd = app.test_client()
+    feature = cmd.get(f"/api/layers/{LAYER}/features/{fid}", headers=basic("cmd")).get_json()
+    ok(cmd.post(f"/api/layers/{LAYER}/features/{fid}/problems", headers=basic("cmd"),
+                json={"version": feature["properties"]["version"], "problem": {"category": "飞线充电"}}), 201)
+    reported(http, clock)
+    page = http.get("insp", http.case_url().replace("/api", "")).get_data(as_text=True)
+    assert "结案后本点位状态仍为 整改中" in page
+    handler = http.get("unit1", http.case_url().replace("/api", "")).get_data(as_text=True)
+    assert "data-status-after" not in handler  # only the confirm form says it

@@ -47,7 +47,8 @@ def _url(rule, fid: str) -> str:
     """A URL of `rule` with values that exist in the `wall` campaign."""
     values = {"layer_id": "courtyards", "fid": fid, "level": "street", "basemap_id": "folder", "z": 0, "x": 0, "y": 0,
               "day": DAY, "pid": "p-1", "username": "admin1", "action": "disable", "token_id": "t-1", "fmt": "pdf",
-              "filename": "js/wallmap.js", "photo_id": "0" * 64, "variant": "thumb"}
+              "filename": "js/wallmap.js", "photo_id": "0" * 64, "variant": "thumb",
+              "to_version": 1}
     with_values = {name: values[name] for name in rule.arguments}
     return rule.rule if not with_values else _build(rule, with_values)
 

@@ -122,6 +122,24 @@ REVERT = {
                    **VERSION_ERRORS, **WRITE_ERRORS},
  }
 
+# GET /api/layers/{layer_id}/features/{fid}/revert/{to_version}
+REVERT_PREVIEW = read_operation(
+    "What reverting a place to an earlier version would do, in words, before it is done: its changes, one sentence "
+    "of them and warnings (an open problem deleted, a problem reopened or brought back, case steps not undone); "
+    "`version` is the version the revert must name",
+    json_response({"type": "object", "required": ["to_version", "version", "changes", "summary", "warnings"],
+                   "properties": {"to_version": {"type": "integer"}, "version": {"type": "integer"},
+                                  "changes": {"type": "array", "items": {"type": "object"}},
+                                  "summary": {"type": "string"},
+                                  "warnings": {"type": "array", "items": {
+                                      "type": "object", "required": ["kind", "problem", "text"],
+                                      "properties": {"kind": {"type": "string", "enum": [
+                                          "delete_open", "reopen", "delete", "restore", "case_kept", "photos_kept"]},
+                                          "problem": {"type": ["string", "null"]}, "text": {"type": "string"}}}}}},
+                  "What the revert would do."),
+    params=[LAYER, FID, {"name": "to_version", "in": "path", "required": True, "schema": {"type": "integer"}}],
+    errors={**READ_ERRORS, "404": response_ref("NotFound")}, tags=["history"])
+
 # GET /api/layers/{layer_id}/as-of/{day}
 AS_OF = read_operation("The layer as it stood at the end of a day (campaign time zone)",
                        json_response(schema_ref("FeatureCollection"), "The places then.", "application/geo+json"),

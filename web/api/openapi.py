@@ -256,7 +256,9 @@ COMPONENTS: dict = {
         },
         "ReadableEntry": {
             "type": "object", "required": ["seq", "at", "user", "op", "version", "changes"],
-            "properties": {"seq": {"type": "integer"}, "at": {"type": "string"}, "user": {"type": "string"},
+            "properties": {"seq": {"type": "integer"}, "at": {"type": "string"},
+                           "when": {"type": "string", "description": "the time in the campaign's time zone"},
+                           "user": {"type": "string"},
                            "op": {"type": "string"}, "version": {"type": "integer"}, "changes": {"type": "array", "items": {
                                "type": "object", "required": ["field", "label", "before", "after"],
                                "properties": {"field": {"type": "string"}, "label": {"type": "string"}, "before": {},
@@ -272,7 +274,9 @@ COMPONENTS: dict = {
                 "changes": {"type": "array", "items": {
                     "type": "object",
                     "required": ["seq", "at", "user", "op", "layer", "id", "version", "status", "geometry_changed"],
-                    "properties": {"seq": {"type": "integer"}, "at": {"type": "string"}, "user": {"type": "string"},
+                    "properties": {"seq": {"type": "integer"}, "at": {"type": "string"},
+                           "when": {"type": "string", "description": "the time in the campaign's time zone"},
+                           "user": {"type": "string"},
                                    "op": {"type": "string"}, "layer": {"type": "string"}, "id": {"type": "string"},
                                    "version": {"type": "integer"}, "status": NULLABLE_STRING,
                                    "geometry_changed": {"type": "boolean"}}}},

@@ -8,7 +8,7 @@ from geo.boundaries import locate
 from geo.cases import is_dispatcher
 from geo.errors import BadParameters, FieldError, ValidationError
 from geo.geojson_io import dumps
-from geo.history import end_of_day, layer_as_of, readable_history, revert_op
+from geo.history import end_of_day, layer_as_of, readable_history, revert_op, revert_preview
 from geo.ledger import add_problem, explain_rule, update_problem
 from geo.messages import message_of, t
 from geo.validate import parse_date
@@ -78,6 +78,12 @@ def revert_feature(layer_id: str, fid: str):
     ctx = guatu()
     op = revert_op(ctx.store, layer_id, fid, to_version, expected_version(layer_id, fid, body))
     return feature_response(ctx.store.apply([op], user=acting_user(), scope=acting_scope())[0])
+
+
+@bp.get("/layers/<layer_id>/features/<fid>/revert/<int:to_version>", role=EDITOR, doc=docs.REVERT_PREVIEW)
+def revert_preview_of(layer_id: str, fid: str, to_version: int):
+    """What POST …/revert with this `to_version` would do (nothing is written)."""
+    return Response(dumps(revert_preview(guatu().store, layer_id, fid, to_version)), mimetype="application/json")
 
 
 @bp.get("/layers/<layer_id>/features/<fid>/history/readable", role=VIEWER, doc=docs.READABLE_HISTORY)

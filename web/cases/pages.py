@@ -63,4 +63,5 @@ def case_page(layer_id: str, fid: str, pid: str):
     return render_template("cases_detail.html", data=data, case=data["case"], allowed=data["allowed"],
                            config=config, photo_roles=PHOTO_ROLE, names=names, handlers=handlers,
                            urgencies=shape.urgency_choices(), signed_in=p is not None and p.via != "public",
-                           level_label=level_label)
+                           level_label=level_label,
+                           status_after=shape.status_after(layer_id, fid, pid) if "confirm" in allowed else None)

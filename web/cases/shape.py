@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from geo.cases import STAGES, action_label, allowed_actions, case_of, stage_label
+from geo.cases import STAGES, TO, action_label, allowed_actions, case_of, stage_label
 from geo.cases.queues import case_row, case_rows, queue_counts
 from geo.errors import BadParameters, FieldError
 from geo.ledger import find_problem
 from geo.messages import t
 from geo.photo_labels import role_label
 from geo.photos import photos_of
+from geo.rules import status_by_rule
 from web.access.auth import principal
 from web.core.context import guatu
 from web.core.http import yes_no
@@ -113,3 +114,19 @@ def detail(layer_id: str, fid: str, pid: str) -> dict:
             "since_local": local_time(row.get("stage_since"))}
     return {"case": body, "allowed": allowed_of(problem, feature),
             "feature": {"id": fid, "version": feature["properties"]["version"]}}
+
+
+def status_after(layer_id: str, fid: str, pid: str, action: str = "confirm") -> str | None:
+    """What the confirm form says the place's status will be once `action` moves the problem on, by the
+    campaign's status rule: "结案后本点位状态将由 整改中 变为 已整改" (or "仍为 …" while other problems stay open)."""
+    ctx = guatu()
+    campaign = ctx.campaign
+    props = ctx.store.get(layer_id, fid)["properties"]
+    ledger_status = campaign.cases.problem_status[TO[action]]
+    problems = [{**p, "status": ledger_status} if isinstance(p, dict) and p.get("id") == pid else p
+                for p in props.get("problems") or []]
+    now, after = props.get("status"), status_by_rule(props.get("status"), problems, campaign)
+    labels = {s.key: s.label for s in campaign.statuses}
+    if after == now:
+        return t("cases.status_after_same", status=labels.get(now, now or ""))
+    return t("cases.status_after", before=labels.get(now, now or ""), after=labels.get(after, after or ""))

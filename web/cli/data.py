@@ -17,9 +17,9 @@ from flask.cli import with_appcontext
 from geo.errors import GuatuError
 from geo.exchange import EXPORT_FORMATS, ImportOptions, ImportPreview, commit_import, export_layer, preview_upload
 from geo.geojson_io import atomic_write
+from geo.history import diff, local_time, readable_value
 from geo.messages import t
 from geo.store.base import Store
-from geo.validate import SYSTEM_PROPERTIES
 from web.core.context import guatu
 
 group = click.Group("exchange", help="Import, export, validate and history of campaign layers.")
@@ -54,7 +54,8 @@ def _import_options(f):
 
 
 def _preview(file: Path, layer: str, gcj02: bool, encoding: str | None, repair: bool, source_layer: str | None) -> ImportPreview:
-    options = ImportOptions(gcj02=gcj02, encoding=encoding, repair=repair, source_layer=source_layer)
+    options = ImportOptions(gcj02=gcj02, encoding=encoding, repair=repair, source_layer=source_layer,
+                            data_dir=guatu().data_dir)  # its boundaries fill in an empty 街道 / 社区
     if file.stat().st_size > options.limits.max_bytes:
         raise click.ClickException(t("cli.file_too_large", file=file.name, mb=options.limits.max_bytes // 2**20))
     try:
@@ -170,25 +171,20 @@ def history_command(layer: str, fid: str, as_json: bool) -> None:
         return
     if not entries:
         click.echo(t("cli.no_history", fid=fid))
-    for entry in entries:
-        click.echo(f"#{entry['seq']}  {entry['at']}  {entry['user']}  {entry['op']}  v{entry['version']}  {_summary(entry)}")
+    campaign = store.campaign
+    for entry in entries:  # in words and campaign time, as the history page shows it (geo/history.py)
+        click.echo(f"#{entry['seq']}  {local_time(entry['at'], campaign)}  {entry['user']}  {entry['op']}  "
+                   f"v{entry['version']}  {_summary(entry, campaign)}")
 
 
-def _summary(entry: dict) -> str:
+def _summary(entry: dict, campaign) -> str:
     before = (entry.get("before") or {}).get("properties") or {}
     after = (entry.get("after") or {}).get("properties") or {}
     if entry["op"] == "create":
-        return t("cli.history_created", name=after.get("name"), status=after.get("status"))
+        return t("cli.history_created", name=after.get("name"), status=readable_value("status", after.get("status"), campaign))
     if entry["op"] == "delete":
         return t("cli.history_deleted", name=before.get("name"))
-    parts = []
-    for key in sorted(set(before) | set(after)):
-        if key in SYSTEM_PROPERTIES or before.get(key) == after.get(key):
-            continue
-        if key in ("problems", "people", "notes"):
-            parts.append(t("cli.history_changed", field=key))
-        else:
-            parts.append(f"{key}: {before.get(key)} → {after.get(key)}")
-    if (entry.get("before") or {}).get("geometry") != (entry.get("after") or {}).get("geometry"):
-        parts.append(t("cli.history_changed", field="geometry"))
-    return "; ".join(parts) or t("cli.history_no_change")
+    parts = [t("history.case.field", field=c["label"], before=c["before"] or t("history.empty"), after=c["after"])
+             if c["field"] not in ("problems", "photos", "geometry") else t("history.pair", name=c["label"], value=c["after"])
+             for c in diff(entry.get("before"), entry.get("after"), campaign)]
+    return ";".join(parts) or t("cli.history_no_change")

@@ -52,7 +52,8 @@ def _start_preview() -> tuple[str, ImportPreview]:
     if encoding not in ENCODINGS and encoding is not None:
         raise ValidationError([FieldError("encoding", t("request.not_in_enum", expected=", ".join(e for e in ENCODINGS if e)))])
     options = ImportOptions(gcj02=yes_no(request.form, "gcj02", parameter=False), encoding=encoding,
-                            repair=yes_no(request.form, "repair", parameter=False))
+                            repair=yes_no(request.form, "repair", parameter=False),
+                            data_dir=guatu().data_dir)  # its boundaries fill in an empty 街道 / 社区
     preview = preview_upload(guatu().store, layer_id, upload.read(), upload.filename, options, scope=acting_scope())
     folder = _previews()
     now = time.time()

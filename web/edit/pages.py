@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 
 from geo.cases import STAGES, stage_label
 from geo.errors import GuatuError
-from geo.history import readable_history, revert_op
+from geo.history import readable_history, revert_op, revert_preview
 from geo.ledger import explain_rule
 from geo.messages import t
 from web.access.auth import acting_scope, acting_user, csrf_token, principal
@@ -78,6 +78,21 @@ def place_history(layer_id: str, fid: str):
     can_edit = principal().can("editor")
     return render_template("history.html", layer=ctx.store.layer(layer_id), feature=current,
                            entries=list(reversed(entries)), can_edit=can_edit)
+
+
+@bp.get("/places/<layer_id>/<fid>/revert/<int:to_version>", role=EDITOR)
+def revert_confirm(layer_id: str, fid: str, to_version: int):
+    """What reverting to `to_version` will do, in words, and the button that does it (naming today's version)."""
+    ctx = guatu()
+    try:
+        preview = revert_preview(ctx.store, layer_id, fid, to_version)
+        current = ctx.store.get(layer_id, fid)
+    except GuatuError as exc:
+        abort(exc.http_status, exc.message)
+    resp = Response(render_template("history_revert.html", layer=ctx.store.layer(layer_id), feature=current,
+                                    preview=preview))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 @bp.post("/places/<layer_id>/<fid>/revert", role=EDITOR)

@@ -8,7 +8,7 @@
  */
 import { elAttrs as el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
-import { caseSummary, casePageUrl } from "./case-view.js";
+import { caseSummary, casePageUrl, localDue } from "./case-view.js";
 import { option } from "./form.js";
 
 var ledger = {};
@@ -91,8 +91,9 @@ ledger.problemForm = function (problem) {
   var desc = el("textarea", { name: "description" });
   desc.value = p.description || "";
   add("description", t("editor.ledger.description"), desc);
-  var found = el("input", { name: "found_on", type: "date" });
-  found.value = p.found_on || "";
+  // required, today (the campaign's day) unless it says otherwise: the daily report counts problems by it
+  var found = el("input", { name: "found_on", type: "date", required: true });
+  found.value = p.found_on || localDue(this.caseClock().toISOString(), this.o.timezone).slice(0, 10);
   add("found_on", t("editor.ledger.found_on"), found);
   var by = el("input", { name: "found_by" });
   by.value = p.found_by || "";
