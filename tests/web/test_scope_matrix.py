@@ -96,7 +96,8 @@ def _geojson(f: dict, **props) -> bytes:
 
 def _ledger(f: dict, site) -> bytes:
     """The place's ledger workbook (台账), its problem described anew, as a planner edits and sends it back."""
-    workbook = load_workbook(io.BytesIO(write_ledger([site.store.get(LAYER, f["id"])], site.store.layer(LAYER), site.campaign)))
+    workbook = load_workbook(io.BytesIO(write_ledger([site.store.get(LAYER, f["id"])], site.store.layer(LAYER), site.campaign,
+                                                  site.d.app.extensions["guatu"].now())))
     sheet = workbook[PROBLEM_SHEET]
     column = [c.value for c in sheet[1]].index("问题描述") + 1
     sheet.cell(2, column).value = "楼道飞线已拆除一半"
