@@ -2450,6 +2450,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish C: entries here)
     # --- polish D ---------------------------------------------------------------------------------------------
     # (polish D: entries here)
+    "schema.route_start": {
+        "zh": "应为 [经度, 纬度] 或一个点位编号,实际为 {value}",
+        "en": "must be [lon, lat] or a place's id, got {value}",
+    },
+    "inspections.route_start_unknown": {
+        "zh": "督导路线的起点“{start}”不是任何点位的编号",
+        "en": "the inspection route's start \"{start}\" is not the id of any place",
+    },
     # --- polish E ---------------------------------------------------------------------------------------------
     # (polish E: entries here)
     # --- polish F ---------------------------------------------------------------------------------------------
