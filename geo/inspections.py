@@ -460,7 +460,8 @@ def _result_time(stamp: str | None, day: date, campaign: Campaign) -> str | None
 def wall_summary(store: Store, campaign: Campaign, listing: dict | None, day: date, *, crs: str = "wgs84",
                  street: str | None = None, community: str | None = None,
                  layers: Collection[str] | None = None) -> dict:
-    """The day's list as a big screen shows it: route order, place, a point inside it, result and its time.
+    """The day's list as a big screen shows it: route order, place, a point inside it, result and its time, and
+    where the route starts (`route_start`, None for a screen that shows only part of the list).
 
     Only what a screen shows — never the inspector or the notes (a wall's display token reads this).
     Names and points are the places' current ones (a place deleted since the draw keeps its listed
@@ -487,6 +488,13 @@ def wall_summary(store: Store, campaign: Campaign, listing: dict | None, day: da
     for row, point in zip(rows, interior_points(geometries, crs)):
         row["point"] = point
     counts = {key: sum(1 for r in rows if r["result"] == key) for key in RESULTS}
-    return {"date": day.isoformat(), "crs": crs, "total": len(rows), "inspected": sum(counts.values()),
+    start = ((listing or {}).get("route") or {}).get("start")
+    whole = len(rows) == len((listing or {}).get("places", []))  # a screen's scope shows part of the route: no start
+    if start and whole:
+        lon, lat = (wgs84_to_gcj02(np.array([start[0]]), np.array([start[1]])) if crs == "gcj02"
+                    else ([start[0]], [start[1]]))
+        start = [round(float(lon[0]), PRECISION), round(float(lat[0]), PRECISION)]
+    return {"date": day.isoformat(), "crs": crs, "route_start": start if whole else None,
+            "total": len(rows), "inspected": sum(counts.values()),
             "counts": counts, "results": [{"key": None, "label": NOT_INSPECTED}]
             + [{"key": k, "label": v} for k, v in RESULTS.items()], "places": rows}

@@ -2863,6 +2863,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish C scripts: entries here)
     # polish D (scripts)
     # (polish D scripts: entries here)
+    "wall.inspections.route_start": {"zh": "督导路线起点", "en": "where the inspection route starts"},
     # polish E (scripts)
     # (polish E scripts: entries here)
     # polish F (scripts)

@@ -282,6 +282,7 @@ var ZH = {
   "editor.ledger.case_link": "案件",
   "editor.ledger.case_link_title": "打开案件页:派遣、处置、核查、结案都在那里办理",
   "editor.ledger.loop_hint": "问题的状态、整改时限和责任人随案件流转(立案 → 派遣 → 处置 → 核查 → 结案),不在这里修改;请在案件页办理。",
+  "wall.inspections.route_start": "督导路线起点",
 };
 
 var EN = {
@@ -557,6 +558,7 @@ var EN = {
   "editor.ledger.case_link": "Case",
   "editor.ledger.case_link_title": "Open the case page: dispatch, handling, verification and closing happen there",
   "editor.ledger.loop_hint": "A problem's state, due date and responsible follow its case (filed → dispatched → handled → verified → closed) and are not edited here; act on the case page.",
+  "wall.inspections.route_start": "where the inspection route starts",
 };
 
 // The table for a language tag ("en", "en-US", "zh-CN", ""): English for en*, else Chinese.
