@@ -149,6 +149,7 @@ class InspectionSettings:
     source: str = ""  # found_by of the problems an inspection opens ("" = the first inspection source)
     relapse_status: str = "relapsed"  # the status a relapse sets
     deadline_days: int = 1  # a problem an inspection opens is due this many days later
+    route_start: tuple[float, float] | str | None = None  # [lon, lat] or a place id; None: the map's centre
 
     def weights(self) -> dict:
         return {"base": self.base, "recent_done": self.recent_done, "recent_days": self.recent_days,
@@ -411,4 +412,5 @@ def _inspections(section: config_schema.InspectionsSchema | None) -> InspectionS
         recent_days=section.recent_days, overdue=float(section.overdue), relapsed=float(section.relapsed),
         source=section.source or d.source, relapse_status=section.relapse_status or d.relapse_status,
         deadline_days=section.deadline_days,
+        route_start=tuple(section.route_start) if isinstance(section.route_start, list) else section.route_start,
     )

@@ -379,6 +379,18 @@ class InspectionsSchema(Section):
                                         "inspection source)")
     relapse_status: str = Field("relapsed", description="the status a relapse sets")
     deadline_days: int = Field(1, description="a problem an inspection opens is due this many days later")
+    route_start: list[float] | str | None = Field(
+        None, description="where the day's route starts: [lon, lat] (WGS 84) or a place's id; default the map's "
+                          "centre (map.center)")
+
+    @field_validator("route_start")
+    @classmethod
+    def _route_start(cls, value):
+        if isinstance(value, list) and not (len(value) == 2 and -180 <= value[0] <= 180 and -90 <= value[1] <= 90):
+            raise problem(t("schema.route_start", value=value))
+        if isinstance(value, str) and not value.strip():
+            raise problem(t("schema.route_start", value=repr(value)))
+        return value
 
     @field_validator("count")
     @classmethod

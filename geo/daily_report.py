@@ -14,12 +14,12 @@ day's inspection list:
     单位考核  each unit's record of cases (geo/cases/stats.py): overdue, on time, handling time, returned
     预计完成  the estimated finish per sub-district at the recent pace (geo/progress.py; the data as it is now)
 
-`build_xlsx` writes it with openpyxl (Chinese headers, frozen header rows);
-`build_pdf` draws it with matplotlib in the CJK font the printed maps embed
-(geo/printing/fonts.py), followed by the printed map of the campaign
-(geo.printing.render_print) when it can be drawn. The day's problems and
-closures print with their photos' thumbnails beside each row (`problem_photos`:
-整改后 first for a closure, 整改前 first for a new problem).
+and the plan's verdict (geo/progress.py's milestones). `build_xlsx` writes it
+with openpyxl (Chinese headers, frozen header rows); geo/daily_report_pdf.py
+draws the PDF, ending with the printed map of the campaign (`day_map`,
+geo.printing.render_print). The day's problems and closures print with their
+photos' thumbnails beside each row (`problem_photos`: 整改后 first for a
+closure, 整改前 first for a new problem).
 """
 
 from __future__ import annotations
@@ -36,8 +36,7 @@ from geo.history import end_of_day, layer_as_of
 from geo.inspections import load as load_inspections
 from geo.messages import t
 from geo.photos import photos_of
-from geo.printing.photos import PROBLEM_ROLES, role_label
-from geo.progress import finish_estimates
+from geo.progress import finish_estimates, milestones
 from geo.rules import problem_is_open, problem_overdue, problem_overnight
 from geo.scope import level_label
 from geo.store.base import Store, iso
@@ -49,8 +48,6 @@ ESTIMATE_COLUMNS = ("street", "total", "done", "done_in_pace", "per_day", "finis
 ESCALATED_COLUMNS = ("fid", "place", "street", "community", "pid", "category", "problem", "stage", "unit", "handler",
                      "due", "level", "late")
 UNIT_COLUMNS = ("unit", "cases", "open", "overdue", "escalated", "reported", "on_time", "avg_hours", "returned")
-PDF_ROWS = 30  # table rows per PDF page
-PHOTO_ROWS = 15  # rows per page of the problems' list when it carries thumbnails
 ROW_THUMBS = 3  # thumbnails beside a problem's row, at most
 
 
@@ -144,6 +141,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                             r.get("label") or "未督导", r.get("notes") or "", r.get("inspector") or "", at,
                             r.get("problem") or ""])
     overdue.sort(key=lambda r: (-r[8], r[0]))
+    overnight.sort(key=lambda r: (-(r[9] or 0), r[0]))
     escalated_rows = [_escalated_row(r, campaign, moment) for _, r in sorted(escalated, key=lambda x: x[0])]
     unit_rows = [[u["unit"] or t("report.cases.no_unit"), u["cases"], u["open"], u["overdue"], u["escalated"],
                   u["reported"], _blank(u["on_time_pct"]), _blank(u["avg_hours"]), _blank(u["returned_pct"])]
@@ -161,6 +159,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                     "seed": (listing or {}).get("seed"),
                     "cases_overdue": sum(levels.values()), "cases_by_level": levels,
                     "escalated": len(escalated_rows)},
+        "plan": milestones(store, campaign, moment) if campaign.milestones else None,
         "sheets": {
             "进度": [["街道", *(labels[k] for k in keys), "合计", "已完成", "完成率(%)"], *progress],
             "问题": [["变化", "点位编号", "点位名称", "街道", "社区", "问题编号", "类别", "问题描述", "发现方式", "发现日期",
@@ -261,177 +260,9 @@ def build_xlsx(data: dict) -> bytes:
     return buf.getvalue()
 
 
-# --- PDF -----------------------------------------------------------------------
+# --- the map the PDF ends with (geo/daily_report_pdf.py draws the rest) ----------------------
 
-def _summary_lines(data: dict) -> list[str]:
-    s = data["summary"]
-    return [
-        f"点位 {s['places']} 处,已完成 {s['done']} 处,完成率 {100 * s['share_done']:.1f}%",
-        f"当日新增问题 {s['opened']} 个,销号 {s['closed']} 个",
-        f"逾期 {s['overdue']} 项,过夜 {s['overnight']} 项,反弹点位 {s['relapsed']} 处",
-        f"每日随机督导:清单 {s['listed']} 处,已督导 {s['inspected']} 处"
-        + (f"(随机种子 {s['seed']})" if s["seed"] is not None else ""),
-        t("report.cases.summary", overdue=s["cases_overdue"], escalated=s["escalated"], **s["cases_by_level"]),
-    ]
-
-
-PDF_COLUMNS = {  # which columns of each sheet fit on an A4 page
-    "进度": None,
-    "问题": [0, 2, 3, 6, 7, 10, 12],
-    "逾期": [1, 2, 5, 6, 7, 8, 9],
-    "过夜": [1, 2, 5, 6, 8, 9, 10],
-    "反弹": [1, 2, 3, 5, 7, 8],
-    "督导": [0, 2, 3, 5, 6, 7],
-    ESCALATED: [1, 6, 7, 8, 10, 11, 12],
-    UNITS: [0, 1, 3, 4, 6, 7, 8],
-    ESTIMATES: [0, 1, 2, 3, 4, 5, 6],
-}
-
-
-def _cell(value, limit: int = 16) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def build_pdf(data: dict, store: Store | None = None, campaign: Campaign | None = None,
-              data_dir: Path | None = None, now: datetime | None = None, *, with_map: bool = True) -> bytes:
-    """The report as a PDF: summary and progress, then each list, then the printed map."""
-    import matplotlib
-    from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
-
-    from geo.printing.fonts import print_font
-
-    # (title, table rows, lines, the photos beside each row or None)
-    pages: list[tuple[str, list[list], list[str], list[list[dict]] | None]] = []
-    pages.append((f"{data['title']} 日报 {data['day']}", data["sheets"]["进度"], _summary_lines(data), None))
-    photos = data.get("problem_photos") or []
-    with_photos = store is not None and campaign is not None and any(photos)
-    for name in SHEETS[1:]:
-        rows = data["sheets"][name]
-        cols = PDF_COLUMNS[name]
-        table = [[_cell(r[i]) for i in cols] if cols else r for r in rows]
-        body = table[1:] or [["(无)"] + [""] * (len(table[0]) - 1)]
-        thumbs = photos if name == "问题" and with_photos else None
-        per_page = PHOTO_ROWS if thumbs is not None else PDF_ROWS
-        for start in range(0, len(body), per_page):
-            more = f"(续 {start // per_page + 1})" if start else ""
-            pages.append((f"{name} {data['day']}{more}", [table[0], *body[start:start + per_page]], [],
-                          thumbs[start:start + per_page] if thumbs is not None else None))
-
-    map_png, map_note = None, ""
-    if with_map and store is not None and campaign is not None and data_dir is not None and now is not None:
-        map_png, map_note = _day_map(store, campaign, data_dir, now)
-        if data["past"]:
-            map_note = (map_note + " " if map_note else "") + "(地图为当前数据)"
-
-    chars = "".join(t + "".join(lines) + "".join(str(c) for row in rows for c in row) for t, rows, lines, _ in pages)
-    chars += f"数据截至 {data['as_of']} 第页共当日挂图{map_note}…"
-    if with_photos:
-        chars += "".join(role_label(role) for role in PROBLEM_ROLES) + t("photo.heading")
-    font = FontProperties(fname=str(print_font(chars)))
-    a4 = (8.27, 11.69)
-    buf = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42, "axes.unicode_minus": False, "text.parse_math": False}):
-        with PdfPages(buf, metadata={"Title": f"{data['title']} 日报 {data['day']}", "Creator": "Guatu"}) as pdf:
-            n_pages = len(pages) + (1 if map_png or map_note else 0)
-            for i, (title, rows, lines, thumbs) in enumerate(pages, 1):
-                fig = Figure(figsize=a4)
-                fig.text(0.07, 0.95, title, fontproperties=font, fontsize=15)
-                fig.text(0.07, 0.925, f"数据截至 {data['as_of']}", fontproperties=font, fontsize=9, color="#555")
-                y = 0.89
-                for line in lines:
-                    fig.text(0.07, y, line, fontproperties=font, fontsize=11)
-                    y -= 0.025
-                if thumbs is None:
-                    _table(fig, rows, font, top=y - 0.01)
-                else:
-                    _photo_table(fig, rows, thumbs, font, store, top=y - 0.01)
-                fig.text(0.93, 0.03, f"第 {i} 页 共 {n_pages} 页", fontproperties=font, fontsize=8, ha="right")
-                pdf.savefig(fig)
-            if map_png or map_note:
-                fig = Figure(figsize=a4)
-                fig.text(0.07, 0.95, f"当日挂图 {data['day']}", fontproperties=font, fontsize=15)
-                if map_note:
-                    fig.text(0.07, 0.925, map_note, fontproperties=font, fontsize=9, color="#555")
-                if map_png:
-                    import matplotlib.image as mpimg
-
-                    ax = fig.add_axes([0.04, 0.05, 0.92, 0.86])
-                    ax.imshow(mpimg.imread(io.BytesIO(map_png), format="png"))
-                    ax.set_axis_off()
-                fig.text(0.93, 0.03, f"第 {n_pages} 页 共 {n_pages} 页", fontproperties=font, fontsize=8, ha="right")
-                pdf.savefig(fig)
-    return buf.getvalue()
-
-
-def _table(fig, rows: list[list], font, *, top: float) -> None:
-    n = len(rows)
-    height = min(top - 0.06, 0.026 * n)
-    ax = fig.add_axes([0.05, top - height, 0.9, height])
-    ax.set_axis_off()
-    table = ax.table(cellText=[[_cell(c) for c in r] for r in rows], loc="upper center", cellLoc="left")
-    table.auto_set_font_size(False)
-    table.set_fontsize(7.5)
-    for (r, _c), cell in table.get_celld().items():
-        cell.get_text().set_fontproperties(font)
-        cell.get_text().set_fontsize(7.5)
-        cell.set_linewidth(0.4)
-        if r == 0:
-            cell.set_facecolor("#eeeeee")
-    table.auto_set_column_width(list(range(len(rows[0]))))
-    table.scale(1, 1.0)
-
-
-PHOTO_TABLE_MM = (12.0, 28.0, 20.0, 17.0, 34.0, 18.0, 12.0)  # the widths of 问题's PDF columns beside thumbnails
-THUMB_MM = (13.0, 9.75)  # a thumbnail beside a row: 4:3, its role in small type under it
-ROW_MM, HEAD_MM = 14.0, 7.0
-
-
-def _photo_table(fig, rows: list[list], thumbs: list[list[dict]], font, store: Store, *, top: float) -> None:
-    """The problems' list with each row's thumbnails (the `thumb` variant) at its right, drawn in millimetres."""
-    from matplotlib.patches import Rectangle
-
-    from geo.printing.labels import wrap
-    from geo.printing.photos import picture
-
-    width_mm, height_mm = 210.0, 297.0
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width_mm)
-    ax.set_ylim(0, height_mm)
-    ax.set_axis_off()
-    left = 12.0
-    y = top * height_mm
-    table_w = sum(PHOTO_TABLE_MM) + ROW_THUMBS * (THUMB_MM[0] + 1.5)
-    ax.add_artist(Rectangle((left, y - HEAD_MM), table_w, HEAD_MM, facecolor="#eeeeee", edgecolor="none"))
-    for r, row in enumerate(rows):
-        height = HEAD_MM if r == 0 else ROW_MM
-        x = left
-        for width, value in zip(PHOTO_TABLE_MM, row, strict=False):
-            text = "\n".join(wrap(str(value), width - 1.5, 7.5, max_lines=1 if r == 0 else 2))
-            ax.text(x + 0.8, y - height / 2, text, fontproperties=font, fontsize=7.5, va="center", ha="left",
-                    linespacing=1.3)
-            x += width
-        if r == 0:
-            ax.text(x + 0.8, y - height / 2, t("photo.heading"), fontproperties=font, fontsize=7.5, va="center",
-                    ha="left")
-        if r:
-            for entry in thumbs[r - 1] if r - 1 < len(thumbs) else ():
-                pic = picture(store, entry, *THUMB_MM, variant="thumb")
-                if pic is not None:
-                    img = fig.add_axes((x / width_mm, (y - 1.0 - pic.height_mm) / height_mm, pic.width_mm / width_mm,
-                                        pic.height_mm / height_mm))
-                    img.set_axis_off()
-                    img.imshow(pic.pixels, interpolation="none", aspect="auto")
-                ax.text(x, y - 1.3 - THUMB_MM[1], role_label(entry["role"]), fontproperties=font, fontsize=5.5,
-                        va="top", ha="left", color="#555555")
-                x += THUMB_MM[0] + 1.5
-        y -= height
-        ax.plot([left, left + table_w], [y, y], color="#999999", linewidth=0.4)
-
-
-def _day_map(store: Store, campaign: Campaign, data_dir: Path, now: datetime) -> tuple[bytes | None, str]:
+def day_map(store: Store, campaign: Campaign, data_dir: Path, now: datetime) -> tuple[bytes | None, str]:
     """The campaign's printed map (A4 portrait PNG) from geo.printing, or why there is none."""
     try:
         from geo.printing import parse_options, render_print
@@ -439,5 +270,5 @@ def _day_map(store: Store, campaign: Campaign, data_dir: Path, now: datetime) ->
         options = parse_options({"paper": "A4", "orientation": "portrait", "format": "png", "dpi": "150"}, campaign)
         return render_print(store, campaign, data_dir, options, now).data, ""
     except (GuatuError, ImportError, ValueError) as exc:
-        return None, f"地图未能生成:{getattr(exc, 'message', exc)}"
+        return None, t("report.pdf.map_failed", reason=getattr(exc, "message", exc))
 

@@ -10,7 +10,9 @@
 * `generate` stores the list as the store's record `inspections/<day>`
   (a file `inspections/<day>.json` in the data directory, or a row of the
   PostGIS `records` table, so every instance shares it), written whole under
-  the store's lock for the kind, with its seed, weights, the places and,
+  the store's lock for the kind, with its seed, weights, the places in
+  route order (`in_route_order`: a short route from `inspections.route_start`,
+  geo/route.py; the numbers every screen and sheet shows are this order) and,
   later, their results.
 * `record` writes an inspection's result: `ok`; `problem` (opens a ledger
   problem found by the campaign's inspection source, so 问题不过夜 applies);
@@ -42,6 +44,8 @@ from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import PRECISION
 from geo.ledger import add_problem
 from geo.messages import message_of, t
+from geo.printing.data import metric_crs
+from geo.route import plan
 from geo.rules import local_now, open_problems, place_overdue
 from geo.scope import Scope, check_write
 from geo.store.base import Store, iso
@@ -201,6 +205,38 @@ def _place_row(store: Store, campaign: Campaign, c: Candidate) -> dict:
     }
 
 
+def route_start(store: Store, campaign: Campaign) -> tuple[list[float], str | None]:
+    """Where the day's route starts, as [lon, lat] and the place it is (or None): `inspections.route_start`, a
+    point or a place's id (a point inside it), else the campaign map's centre."""
+    start = campaign.inspections.route_start
+    if isinstance(start, str):
+        for layer in campaign.layers:
+            try:
+                feature = store.get(layer.id, start)
+            except NotFound:
+                continue
+            point = interior_points([feature.get("geometry")])[0]
+            if point is not None:
+                return point, start
+        raise ValidationError([FieldError("route_start", t("inspections.route_start_unknown", start=start))])
+    if start is not None:
+        return [float(start[0]), float(start[1])], None
+    lat, lon = campaign.map.center
+    return [float(lon), float(lat)], None
+
+
+def in_route_order(store: Store, campaign: Campaign, picked: list[Candidate]) -> tuple[list[Candidate], dict]:
+    """The drawn places in the order of a short route from the start (geo/route.py: nearest neighbour and 2-opt,
+    in metres), places without a shape last in drawn order; and what is stored with the list about the route."""
+    start, start_place = route_start(store, campaign)
+    points = interior_points([store.get(c.layer, c.id).get("geometry") for c in picked])
+    located = [i for i, p in enumerate(points) if p is not None]
+    route = plan([points[i] for i in located], (start[0], start[1]), metric_crs(campaign))
+    order = [located[i] for i in route.order] + [i for i, p in enumerate(points) if p is None]
+    return [picked[i] for i in order], {"start": start, "start_place": start_place, "length_m": route.length_m,
+                                        "drawn_length_m": route.given_length_m}
+
+
 def generate(store: Store, campaign: Campaign, day: date, *, n: int | None = None,
              seed: int | None = None, user: str, replace: bool = False) -> dict:
     """Draw and store the list of `day`. An existing list is kept unless `replace`, and never
@@ -221,11 +257,11 @@ def generate(store: Store, campaign: Campaign, day: date, *, n: int | None = Non
             if any(p.get("result") for p in existing["places"]):
                 raise Conflict(t("inspections.list_has_results", day=day))
         pool = candidates(store, campaign, now)
-        picked = draw(pool, n, seed)
+        picked, route = in_route_order(store, campaign, draw(pool, n, seed))
         record_ = {
             "date": day.isoformat(), "seed": seed, "count": n, "weights": campaign.inspections.weights(),
             "generated_at": iso(now), "generated_by": user, "revision": store.revision(),
-            "places": [_place_row(store, campaign, c) for c in picked],
+            "places": [_place_row(store, campaign, c) for c in picked], "route": route,
         }
         store.put_record(KIND, day.isoformat(), record_)
     return record_
@@ -424,7 +460,8 @@ def _result_time(stamp: str | None, day: date, campaign: Campaign) -> str | None
 def wall_summary(store: Store, campaign: Campaign, listing: dict | None, day: date, *, crs: str = "wgs84",
                  street: str | None = None, community: str | None = None,
                  layers: Collection[str] | None = None) -> dict:
-    """The day's list as a big screen shows it: route order, place, a point inside it, result and its time.
+    """The day's list as a big screen shows it: route order, place, a point inside it, result and its time, and
+    where the route starts (`route_start`, None for a screen that shows only part of the list).
 
     Only what a screen shows — never the inspector or the notes (a wall's display token reads this).
     Names and points are the places' current ones (a place deleted since the draw keeps its listed
@@ -451,6 +488,13 @@ def wall_summary(store: Store, campaign: Campaign, listing: dict | None, day: da
     for row, point in zip(rows, interior_points(geometries, crs)):
         row["point"] = point
     counts = {key: sum(1 for r in rows if r["result"] == key) for key in RESULTS}
-    return {"date": day.isoformat(), "crs": crs, "total": len(rows), "inspected": sum(counts.values()),
+    start = ((listing or {}).get("route") or {}).get("start")
+    whole = len(rows) == len((listing or {}).get("places", []))  # a screen's scope shows part of the route: no start
+    if start and whole:
+        lon, lat = (wgs84_to_gcj02(np.array([start[0]]), np.array([start[1]])) if crs == "gcj02"
+                    else ([start[0]], [start[1]]))
+        start = [round(float(lon[0]), PRECISION), round(float(lat[0]), PRECISION)]
+    return {"date": day.isoformat(), "crs": crs, "route_start": start if whole else None,
+            "total": len(rows), "inspected": sum(counts.values()),
             "counts": counts, "results": [{"key": None, "label": NOT_INSPECTED}]
             + [{"key": k, "label": v} for k, v in RESULTS.items()], "places": rows}

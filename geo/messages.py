@@ -2588,6 +2588,52 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- polish D ---------------------------------------------------------------------------------------------
     # (polish D: entries here)
+    "report.pdf.title": {"zh": "{title} 日报 {day}", "en": "{title} daily report {day}"},
+    "report.pdf.as_of": {"zh": "数据截至 {as_of}", "en": "data as of {as_of}"},
+    "report.pdf.continued": {"zh": "{heading}(续)", "en": "{heading} (continued)"},
+    "report.pdf.none": {"zh": "无", "en": "none"},
+    "report.pdf.page": {"zh": "第 {page} 页 共 {pages} 页", "en": "page {page} of {pages}"},
+    "report.pdf.fig.share": {"zh": "完成率", "en": "share done"},
+    "report.pdf.fig.done": {"zh": "已完成 / 点位", "en": "done / places"},
+    "report.pdf.fig.opened": {"zh": "当日新增问题", "en": "problems found today"},
+    "report.pdf.fig.closed": {"zh": "当日销号", "en": "problems closed today"},
+    "report.pdf.fig.relapsed": {"zh": "反弹点位", "en": "relapsed places"},
+    "report.pdf.fig.inspected": {"zh": "已督导 / 清单", "en": "inspected / listed"},
+    "report.pdf.plan": {
+        "zh": "计划进度 {planned}%,实际 {actual}%:{verdict}。",
+        "en": "planned {planned}%, actual {actual}%: {verdict}. ",
+    },
+    "report.pdf.plan_next": {
+        "zh": "下一节点 {label}({date})目标 {share}%,还有 {days} 天。",
+        "en": "next milestone {label} ({date}): {share}%, {days} days left.",
+    },
+    "report.pdf.verdict.ahead": {"zh": "进度超前", "en": "ahead of plan"},
+    "report.pdf.verdict.on_track": {"zh": "进度符合计划", "en": "on plan"},
+    "report.pdf.verdict.behind": {"zh": "进度滞后", "en": "behind plan"},
+    "report.pdf.streets": {"zh": "各街道进度(完成率从低到高)", "en": "sub-districts, lowest share done first"},
+    "report.pdf.page2": {"zh": "需要关注 {day}", "en": "needs attention {day}"},
+    "report.pdf.worst_overdue": {"zh": "逾期最久", "en": "longest overdue"},
+    "report.pdf.worst_overnight": {"zh": "过夜问题", "en": "overnight problems"},
+    "report.pdf.escalated": {"zh": "升级案件", "en": "escalated cases"},
+    "report.pdf.more": {"zh": "另有 {count} 项,见后附“{sheet}”明细", "en": "{count} more in the details ({sheet})"},
+    "report.pdf.more_in_workbook": {
+        "zh": "另有 {count} 项,见 Excel 日报“{sheet}”表",
+        "en": "{count} more in the workbook's sheet {sheet}",
+    },
+    "report.pdf.photos": {"zh": "今日照片", "en": "today's photos"},
+    "report.pdf.details": {"zh": "明细 {day}", "en": "details {day}"},
+    "report.pdf.section": {"zh": "{sheet}({count} 项)", "en": "{sheet} ({count})"},
+    "report.pdf.map": {"zh": "当日挂图 {day}", "en": "the day's map {day}"},
+    "report.pdf.map_now": {"zh": "(地图为当前数据)", "en": "(the map shows the current data)"},
+    "report.pdf.map_failed": {"zh": "地图未能生成:{reason}", "en": "the map could not be drawn: {reason}"},
+    "schema.route_start": {
+        "zh": "应为 [经度, 纬度] 或一个点位编号,实际为 {value}",
+        "en": "must be [lon, lat] or a place's id, got {value}",
+    },
+    "inspections.route_start_unknown": {
+        "zh": "督导路线的起点“{start}”不是任何点位的编号",
+        "en": "the inspection route's start \"{start}\" is not the id of any place",
+    },
     # --- polish E ---------------------------------------------------------------------------------------------
     # (polish E: entries here)
     "page.err.nav": {"zh": "站内导航", "en": "Site navigation"},
@@ -3096,6 +3142,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "print.dialog.need_one": {"zh": "请至少选择一个图层和一种状态", "en": "Choose at least one layer and one status"},
     # polish D (scripts)
     # (polish D scripts: entries here)
+    "wall.inspections.route_start": {"zh": "督导路线起点", "en": "where the inspection route starts"},
     # polish E (scripts)
     # (polish E scripts: entries here)
     "wall.search.results": {"zh": "搜索结果", "en": "Search results"},

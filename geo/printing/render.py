@@ -132,13 +132,14 @@ Mark = tuple[str, float, float]  # (text, lon, lat): a numbered circle at a WGS8
 
 
 def render_print(store: Store, campaign: Campaign, data_dir: Path, options: PrintOptions, now: datetime, *,
-                 marks: Sequence[Mark] = (), page_label: str | None = None, pdf_pages=None,
-                 font_chars: str = "") -> PrintedMap:
+                 marks: Sequence[Mark] = (), route_from: tuple[float, float] | None = None,
+                 page_label: str | None = None, pdf_pages=None, font_chars: str = "") -> PrintedMap:
     """Draw the sheet described by `options` and return it as PDF or PNG bytes; `marks` are drawn on top
-    as numbered circles (the inspection route sheet's points), `page_label` in the footer's middle
-    (an atlas's 第 3 页 / 共 12 页). With `pdf_pages` (matplotlib's PdfPages, an atlas being written) the
-    sheet is added to it as one more page and `data` is empty; `font_chars` go into the sheet's font subset
-    (an atlas's shared characters)."""
+    as numbered circles (the inspection route sheet's points) and, with `route_from` ([lon, lat] of the
+    route's start), joined in their order by a line with arrows from a start mark; `page_label` in the
+    footer's middle (an atlas's 第 3 页 / 共 12 页). With `pdf_pages` (matplotlib's PdfPages, an atlas being
+    written) the sheet is added to it as one more page and `data` is empty; `font_chars` go into the sheet's
+    font subset (an atlas's shared characters)."""
     crs = metric_crs(campaign)
     selection = select(store, campaign, options, crs, now)
     levels = {b.level for b in campaign.boundaries}
@@ -176,6 +177,8 @@ def render_print(store: Store, campaign: Campaign, data_dir: Path, options: Prin
 
         draw_boundaries(sheet, bounds)
         draw_places(sheet, selection)
+        if route_from is not None and marks:
+            _draw_route(sheet, route_from, marks, crs)
         furniture = [*_draw_marks(sheet, marks, crs, extent), draw_scale_bar(sheet, scale),
                      draw_north_arrow(sheet, projection.north)]
         locator = None
@@ -313,6 +316,28 @@ def draw_places(sheet: Sheet, sel: Selection) -> None:
     if overdue is not None:
         sheet.map.add_artist(PathPatch(overdue, facecolor="none", edgecolor=OVERDUE, linewidth=1.6 * k,
                                        linestyle=(0, (2.0, 1.2)), zorder=1.9, joinstyle="round"))
+
+
+ROUTE_COLOUR = "#0d47a1"
+
+
+def _draw_route(sheet: Sheet, start: tuple[float, float], marks: Sequence[Mark], crs: str) -> None:
+    """The route as a line from its start (a white square with a blue edge) through the marks in order, an
+    arrow halfway along each leg showing the way; under the numbered circles."""
+    k = sheet.layout.k
+    x, y = transformer(crs).transform([start[0], *(m[1] for m in marks)], [start[1], *(m[2] for m in marks)])
+    sheet.map.plot(x, y, color=ROUTE_COLOUR, linewidth=1.2 * k, alpha=0.85, zorder=7, solid_capstyle="round",
+                   clip_on=True)
+    for x0, y0, x1, y1 in zip(x[:-1], y[:-1], x[1:], y[1:], strict=True):
+        if (x0, y0) == (x1, y1):
+            continue
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        sheet.map.annotate("", xy=(mx + (x1 - x0) * 0.01, my + (y1 - y0) * 0.01), xytext=(mx, my),
+                           arrowprops={"arrowstyle": "-|>", "color": ROUTE_COLOUR, "lw": 0.8 * k,
+                                       "mutation_scale": 9 * k, "shrinkA": 0, "shrinkB": 0},
+                           zorder=7, annotation_clip=True)
+    sheet.map.scatter([x[0]], [y[0]], s=(4.0 * k / MM_PER_INCH * 72) ** 2, marker="s", c="white",
+                      edgecolors=ROUTE_COLOUR, linewidths=1.2 * k, zorder=8, clip_on=True)
 
 
 def _draw_marks(sheet: Sheet, marks: Sequence[Mark], crs: str, extent) -> list[Box]:

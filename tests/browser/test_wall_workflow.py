@@ -201,3 +201,40 @@ def test_an_editor_reaches_the_workflow_pages_from_the_wall(browser, server):
     assert "每日随机地点督导" in page.locator("h1").inner_text()
     assert log.outside == [] and log.console_errors == []
     page.context.close()
+
+
+ROUTE = """() => {
+    const insp = window.guatuPage.walls[0].inspections;
+    const lines = insp.route.getLayers().filter(l => l instanceof L.Polyline);
+    const arrows = [...document.querySelectorAll('.guatu-route-arrow')].map(a => {
+        const r = a.getBoundingClientRect();
+        return {leg: Number(a.dataset.leg), transform: getComputedStyle(a).transform, w: r.width, h: r.height};
+    });
+    const start = document.querySelector('.guatu-route-start');
+    const line = insp.route.getLayers().find(l => l.options.className === 'guatu-route-line');
+    return {lines: lines.length, width: line ? line.options.weight : 0, arrows,
+            vertices: line ? line.getLatLngs().map(ll => [ll.lng, ll.lat]) : [],
+            start: start ? start.getBoundingClientRect().width : 0};
+}"""
+
+
+def test_the_wall_draws_todays_route_with_its_direction_at_4k(browser, server, route):
+    page, log = open_page(browser, server.url, "/wall", width=3840, height=2160)
+    wait_ready(page)
+    page.wait_for_function("() => window.guatuPage.walls[0].inspections.route.getLayers().length > 2", timeout=10000)
+    drawn = page.evaluate(ROUTE)
+    summary = call(server, "GET", "/api/wall/inspections")
+    listing = call(server, "GET", f"/api/inspections/{DAY}")
+    # the line runs from the route's start through the places in their route order — the numbers shown
+    assert summary["route_start"] == listing["route"]["start"]
+    expected = [summary["route_start"], *(p["point"] for p in summary["places"])]
+    assert [[round(x, 5) for x in v] for v in drawn["vertices"]] == [[round(x, 5) for x in v] for v in expected]
+    assert [p["order"] for p in summary["places"]] == list(range(1, 7))
+    assert [p["id"] for p in summary["places"]] == [p["id"] for p in route]
+    rows = page.evaluate(PANEL_ROWS)
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))  # the panel lists the same order
+    # thick enough to read across the room, arrows that point along the legs, a start square
+    assert drawn["lines"] == 2 and drawn["width"] >= 6 and drawn["start"] >= 30  # on a white casing
+    assert drawn["arrows"] and all(a["w"] >= 20 and a["transform"].startswith("matrix") for a in drawn["arrows"])
+    assert {a["leg"] for a in drawn["arrows"]} <= set(range(1, 8))
+    assert log.outside == [] and log.console_errors == []

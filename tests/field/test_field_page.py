@@ -256,3 +256,29 @@ def test_a_session_ended_while_offline_keeps_the_queue_and_shows_the_way_to_sign
     assert page.locator("[data-field-note]").is_hidden()
     assert log.outside == []
     page.context.close()
+
+
+def test_the_phone_map_shows_the_route_in_order_with_its_direction(browser, server):
+    page, log = sign_in(browser, server)
+    assert page.viewport_size["width"] == 390
+    drawn = page.evaluate("""() => { const v = window.guatuPage.field.view;
+        const points = v.route.getLatLngs().map(ll => v.map.latLngToLayerPoint(ll));
+        const numbers = v.markers.getLayers().map(m => Number(m.getElement().textContent));
+        const arrows = [...document.querySelectorAll('.field-route-arrow')].map(a => {
+            const m = new DOMMatrix(getComputedStyle(a).transform);
+            const r = a.getBoundingClientRect();
+            return {leg: Number(a.dataset.leg), angle: Math.atan2(m.b, m.a) * 180 / Math.PI, w: r.width};
+        });
+        const legs = points.slice(1).map((p, i) => Math.atan2(p.y - points[i].y, p.x - points[i].x) * 180 / Math.PI);
+        return {numbers, arrows, legs, stops: points.length}; }""")
+    # the numbers on the map are the route's order, the cards' order
+    assert drawn["numbers"] == list(range(1, len(server.places) + 1)) and drawn["stops"] == len(server.places)
+    cards = page.eval_on_selector_all(".field-card .field-order", "nodes => nodes.map(n => Number(n.textContent))")
+    assert cards == drawn["numbers"]
+    # each arrow sits on a leg and points along it, from the lower number to the higher
+    assert drawn["arrows"]
+    for arrow in drawn["arrows"]:
+        assert arrow["angle"] == pytest.approx(drawn["legs"][arrow["leg"] - 1], abs=0.5)
+        assert arrow["w"] >= 8
+    assert log.outside == [] and log.console_errors == []
+    page.context.close()

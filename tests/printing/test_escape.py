@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import subprocess
 
-from geo.daily_report import build_pdf, report_data
+from geo.daily_report import report_data
+from geo.daily_report_pdf import build_pdf
 from geo.photos import add_photo
 from geo.printing.dossier import render_dossier
 from geo.store import open_store

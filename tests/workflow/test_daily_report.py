@@ -14,7 +14,8 @@ import pytest
 from geo import inspections as insp
 from geo.accounts import Principal
 from geo.cases import transition
-from geo.daily_report import SHEETS, build_pdf, build_xlsx, report_data
+from geo.daily_report import SHEETS, build_xlsx, report_data
+from geo.daily_report_pdf import build_pdf
 from geo.ledger import add_problem
 from geo.photos import add_photo
 from geo.scope import Scope
@@ -104,14 +105,43 @@ def test_a_past_day_is_reported_as_it_stood(seeded, campaign, data_dir, clock, d
     assert earlier["sheets"]["进度"][-1][1 + len(campaign.statuses)] == 0  # nothing existed on 11-23
 
 
-def test_the_pdf_carries_the_same_numbers_in_chinese(seeded, campaign, data_dir, clock, day_of_work):
+def _pages(pdf: bytes) -> list[str]:
+    """The text of each page, laid out as printed."""
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return text.decode().split("\f")[:-1]
+
+
+def test_the_pdf_opens_with_the_leaders_headline_figures(seeded, campaign, data_dir, clock, day_of_work):
     data = report_data(seeded, campaign, DAY, clock())
-    pdf = build_pdf(data, with_map=False)
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    assert "日报 2026-11-24" in text and "大学路街道" in text
-    assert "逾期 1 项,过夜 1 项,反弹点位 1 处" in text
-    assert "每日随机督导:清单 3 处,已督导 1 处" in text
-    assert "破损路面" in text and "飞线充电" in text
+    s = data["summary"]
+    pages = _pages(build_pdf(data, with_map=False))
+    first = pages[0]
+    assert "日报 2026-11-24" in first and "数据截至 2026-11-24 16:00" in first
+    figures = [f"{100 * s['share_done']:.1f}%", f"{s['done']}/{s['places']}", str(s["opened"]), str(s["closed"]),
+               str(s["overdue"])]
+    assert re.search(r"\s+".join(re.escape(f) for f in figures), first)  # the first row of figures, in order
+    assert re.search(r"完成率\s+已完成 / 点位\s+当日新增问题\s+当日销号\s+逾期", first)
+    assert re.search(rf"{s['overnight']}\s+{s['relapsed']}\s+{s['inspected']}/{s['listed']}\s+{s['escalated']}", first)
+    assert s["overdue"] == 1 and s["overnight"] == 1 and s["relapsed"] == 1 and (s["inspected"], s["listed"]) == (1, 3)
+    # the sub-districts, lowest share done first, and the plan's verdict when the campaign has milestones
+    shares = [float(m.group(1)) for m in re.finditer(r"街道\s+(?:\d+\s+){" + str(len(campaign.statuses) + 2)
+                                                     + r"}([\d.]+)\s*$", first, re.M)]
+    assert shares == sorted(shares) and len(shares) == len(data["sheets"]["进度"]) - 2
+    assert ("计划进度" in first) == bool(campaign.milestones)
+    second = pages[1]
+    assert "逾期最久" in second and "破损路面" in second and "过夜问题" in second and "飞线充电" in second
+
+
+def test_the_pdf_has_no_empty_page(seeded, campaign, data_dir, clock, day_of_work):
+    pages = _pages(build_pdf(report_data(seeded, campaign, DAY, clock()), with_map=False))
+    assert len(pages) == 3  # the leader's two pages and one page of details for a small day
+    for number, page in enumerate(pages, 1):
+        lines = [x for x in page.splitlines() if x.strip() and "数据截至" not in x and "第 " not in x]
+        assert len(lines) > 3, (number, page)  # more than a heading
+    details = pages[2]
+    for sheet in SHEETS[1:]:  # 问题 … 督导, 升级督办, 单位考核, 预计完成
+        assert re.search(rf"{sheet}\(\d+ 项\)", details)
+    assert "督导(3 项)" in details
 
 
 def test_the_command_writes_both_files_with_the_printed_map(app, day_of_work, tmp_path):
@@ -158,7 +188,7 @@ def test_the_pdf_prints_the_days_problems_with_their_thumbnails(seeded, campaign
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(build_pdf(data, seeded, campaign, data_dir, clock(), with_map=False))
     listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, check=True, text=True).stdout
-    assert len(listed.splitlines()[2:]) == 2
+    assert len(listed.splitlines()[2:]) == 3  # 整改后 (taken on the day) on the leader's page, both in the details
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     assert re.search(r"销号.*建筑垃圾.*整改后\s+整改前", text, re.S)
     assert "乱堆乱放" in text and re.search(r"状态\s+照片", text)

@@ -11,7 +11,7 @@ from PIL import Image
 
 from geo import inspections as insp
 from geo.printing import PrintOptions, render_print
-from geo.printing.render import MARK_COLOUR
+from geo.printing.render import MARK_COLOUR, ROUTE_COLOUR
 from tests.web.conftest import login
 
 
@@ -108,3 +108,36 @@ def test_the_route_map_numbers_the_days_places_on_the_printed_map(client, app, c
     assert client.get("/inspections/2026-11-24/route.svg").status_code == 404
     login(client, "viewer1")
     assert client.get("/inspections/2026-11-24/route.pdf").status_code == 403
+
+
+def test_the_route_map_draws_the_route_from_its_start_through_the_numbered_places(client, app, clock):
+    csrf = login(client, "editor1")
+    client.post("/api/inspections/2026-11-24", json={"count": 5, "seed": 3}, headers={"X-CSRF-Token": csrf})
+    image = Image.open(io.BytesIO(client.get("/inspections/2026-11-24/route.png").data)).convert("RGB")
+    g = app.extensions["guatu"]
+    day = date(2026, 11, 24)
+    listing = insp.load(g.store, day)
+    places = insp.wall_summary(g.store, g.campaign, listing, day)["places"]
+    assert [p["order"] for p in places] == [1, 2, 3, 4, 5]
+    sheet = render_print(g.store, g.campaign, g.data_dir, PrintOptions(paper="A4", orientation="portrait", format="png"),
+                         clock(), marks=[(str(p["order"]), *p["point"]) for p in places])
+    stops = [sheet.pixel(*listing["route"]["start"], 150), *(sheet.pixel(*p["point"], 150) for p in places)]
+    want = np.array([int(ROUTE_COLOUR[i:i + 2], 16) for i in (1, 3, 5)])
+    radius = 4.5 / 25.4 * 150 / 2
+    plain = Image.open(io.BytesIO(sheet.data)).convert("RGB")  # the same sheet without the route
+
+    def blue_near(img, x, y) -> bool:
+        near = np.asarray(img.crop((round(x) - 2, round(y) - 2, round(x) + 3, round(y) + 3)), dtype=int)
+        return bool((np.abs(near - want).max(axis=2) <= 40).any())
+
+    samples = []
+    for (x0, y0), (x1, y1) in zip(stops[:-1], stops[1:], strict=True):
+        length = float(np.hypot(x1 - x0, y1 - y0))
+        if length > 4 * radius:  # along each leg, clear of the marks at its ends and inside the sheet's map
+            samples += [(x0 + f * (x1 - x0), y0 + f * (y1 - y0))
+                        for f in np.linspace(2 * radius / length, 1 - 2 * radius / length, 9)]
+    inside = [(x, y) for x, y in samples if 60 < x < image.width - 60 and 60 < y < image.height - 400]
+    assert len(inside) >= 20  # most of the route lies on the sheet
+    on_route = sum(blue_near(image, x, y) for x, y in inside)
+    assert on_route >= 0.75 * len(inside)  # places' names drawn over the line hide a few
+    assert sum(blue_near(plain, x, y) for x, y in inside) <= 0.1 * len(inside)

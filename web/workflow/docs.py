@@ -28,6 +28,9 @@ _WALL_INSPECTIONS = {
     "type": "object", "required": ["date", "crs", "total", "inspected", "counts", "results", "places"],
     "properties": {
         "date": {"type": "string"}, "crs": {"type": "string", "enum": ["wgs84", "gcj02"]},
+        "route_start": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+                        "description": "Where the route starts, [lon, lat] in the display CRS; null for a screen "
+                                       "showing part of the list, or a list drawn before routes were stored."},
         "total": {"type": "integer"}, "inspected": {"type": "integer"},
         "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
         "results": {"type": "array", "items": {"type": "object", "properties": {
@@ -60,7 +63,8 @@ WALL_INSPECTIONS_TODAY = {"summary": "The day's inspection list as a wall screen
 # GET /api/inspections/{day}
 INSPECTION_LIST = {"summary": "The day's random inspection list (每日随机地点督导) with its route sheet details (inspector)",
                    "tags": _TAGS, "parameters": [_DAY],
-                   "responses": {"200": json_response(_OBJ, "The list: seed, weights, places and their results."),
+                   "responses": {"200": json_response(_OBJ, "The list: seed, weights, places in route order and their "
+                                                             "results, and `route` (start, length_m, drawn_length_m)."),
                                  "404": response_ref("NotFound"), "400": response_ref("BadRequest"), **READ_ERRORS}}
 
 # POST /api/inspections/{day}

@@ -1,7 +1,8 @@
 """Daily random inspections over HTTP: the `/inspections` page and its JSON API (thin: rules in geo/inspections.py).
 
     GET  /inspections[?date=…]                 the day's list, a form per place, a printable route sheet
-    GET  /inspections/<date>/route.pdf|png     the route map: the campaign's printed map, the places numbered
+    GET  /inspections/<date>/route.pdf|png     the route map: the campaign's printed map, the places numbered and
+                                               joined by the route from its start
     POST /inspections/<date>                   draw the day's list (form: count, seed, replace)
     POST /inspections/<date>/<place id>        record a result (form)
     GET  /api/inspections/<date>               the stored list with the route sheet's details
@@ -122,7 +123,8 @@ def record_inspection_form(day: str, fid: str):
 
 @bp.get("/inspections/<day>/route.<fmt>", role=INSPECTOR)
 def inspection_route_map(day: str, fmt: str):
-    """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet."""
+    """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet, joined
+    by the route (a line with arrows from its start)."""
     ctx = guatu()
     if fmt not in MIMETYPES:
         raise NotFound(t("inspections.route_map_format", fmt=fmt))
@@ -133,7 +135,9 @@ def inspection_route_map(day: str, fmt: str):
     marks = [(str(p["order"]), *p["point"]) for p in insp.wall_summary(ctx.store, ctx.campaign, listing, when)["places"]
              if p["point"]]
     options = PrintOptions(paper="A4", orientation="portrait", format=fmt, dpi=150, title=t("inspections.route_map_title", day=day))
-    sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now(), marks=marks)
+    start = (listing.get("route") or {}).get("start")  # a list drawn before routes were stored: numbers only
+    sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now(), marks=marks,
+                         route_from=tuple(start) if start else None)
     resp = Response(sheet.data, mimetype=MIMETYPES[fmt])
     name = quote(t("inspections.route_map_file", day=day, fmt=fmt))
     resp.headers["Content-Disposition"] = f"inline; filename=\"route-{day}.{fmt}\"; filename*=UTF-8''{name}"

@@ -17,7 +17,8 @@ import click
 from flask import Response, jsonify, render_template, request
 from flask.cli import with_appcontext
 
-from geo.daily_report import build_pdf, build_xlsx, report_data
+from geo.daily_report import build_xlsx, report_data
+from geo.daily_report_pdf import build_pdf
 from geo.errors import BadParameters, FieldError, GuatuError
 from geo.geojson_io import atomic_write, dumps
 from geo.inspections import check_day

@@ -1,12 +1,31 @@
 /*
  * The field page's map (Leaflet, vendored): the day's places in their status
- * colours, numbered in route order and joined by the route line, and the
+ * colours, numbered in route order and joined by the route line (an arrow
+ * halfway along each leg points the way), and the
  * inspector's own position (a dot and its accuracy circle) while the device
  * shares it. The page works the same without a position.
  */
 import { el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 import { nameMapControls } from "../lib/map-names.js";
+import { legArrows } from "../lib/route.js";
+
+var ROUTE_COLOUR = "#0d47a1";
+
+// An arrow halfway along each leg long enough for one at the map's zoom, pointing the way.
+function drawArrows(map, points, group) {
+  group.clearLayers();
+  var screen = points.map(function (ll) { var pt = map.latLngToLayerPoint(ll); return [pt.x, pt.y]; });
+  legArrows(screen, 60).forEach(function (a) {
+    var arrow = el("span", "field-route-arrow");
+    arrow.style.transform = "rotate(" + a.angle.toFixed(1) + "deg)";
+    arrow.dataset.leg = String(a.leg);
+    group.addLayer(L.marker(map.layerPointToLatLng([a.x, a.y]), {
+      keyboard: false, interactive: false,
+      icon: L.divIcon({ className: "field-route-arrow-icon", html: arrow, iconSize: [16, 16] }),
+    }));
+  });
+}
 
 export function routeMap(box, places, onPick) {
   var map = L.map(box, { attributionControl: false, zoomSnap: 0.5 });
@@ -33,9 +52,12 @@ export function routeMap(box, places, onPick) {
   if (points.length) map.fitBounds(shapes.getBounds(), { padding: [24, 24], maxZoom: 17 });
   else map.setView([34.75, 113.65], 12);
   shapes.addTo(map);
-  var route = L.polyline(points, { color: "#1f3a5f", weight: 3, dashArray: "6 6" }).addTo(map);
+  var route = L.polyline(points, { color: ROUTE_COLOUR, weight: 4, className: "field-route-line" }).addTo(map);
+  var arrows = L.layerGroup().addTo(map);
+  drawArrows(map, points, arrows);
+  map.on("zoomend", function () { drawArrows(map, points, arrows); });
   markers.addTo(map);
-  return { map: map, route: route, shapes: shapes, markers: markers, me: null };
+  return { map: map, route: route, arrows: arrows, shapes: shapes, markers: markers, me: null };
 }
 
 // Follow the device's position; `status(text)` says what is known; `moved(position)` gets each fix.

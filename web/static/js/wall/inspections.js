@@ -16,6 +16,8 @@
  *   发现问题  amber diamond with !
  *   反弹     dark purple square with ↺
  * each with its route number, on a white rim that stands out on any fill.
+ * The route joins them in order (dark blue on a white casing, an arrow halfway
+ * along each leg pointing the way), from a white square where it starts.
  *
  * The wall parameter `inspections` (geo/wall/params.py): 0 — nothing is
  * fetched; 1 — the panel stays, saying so when there is no list; unset —
@@ -24,10 +26,13 @@
  */
 import { el, panelControl } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
+import { legArrows } from "../lib/route.js";
 
 var GLYPH = { ok: "✓", problem: "!", relapse: "↺" };
 var MARKER_PX = 34; // a marker's width at desk scale; a 4K wall gets about 2.4×
 var PANE = "guatu-inspections";
+var ROUTE_PANE = "guatu-inspections-route";
+var ROUTE_COLOUR = "#0d47a1";
 
 function kind(result) { return result || "pending"; }
 
@@ -55,7 +60,10 @@ export function Inspections(wall) {
   this.again = false;
   this.data = null;
   this.map.createPane(PANE).style.zIndex = 460; // above the places, the flashes and the names
+  this.map.createPane(ROUTE_PANE).style.zIndex = 455; // the route, under the numbered markers
   this.markers = L.layerGroup().addTo(this.map);
+  this.route = L.layerGroup().addTo(this.map);
+  this.map.on("zoomend", function () { if (self.data) self.drawRoute(self.data); });
   this.box = el("section", "guatu-panel guatu-inspections");
   this.box.setAttribute("aria-label", t("wall.inspections.title"));
   this.box.hidden = true;
@@ -110,8 +118,45 @@ Inspections.prototype.load = function () {
 
 Inspections.prototype.render = function (d) {
   document.documentElement.dataset.guatuInspections = d.inspected + "/" + d.total;
+  this.drawRoute(d);
   this.drawMarkers(d.places);
   this.drawPanel(d);
+};
+
+// The line through the stops in route order, from the start when the screen shows the whole list; an arrow on
+// each leg long enough to hold one at this zoom.
+Inspections.prototype.drawRoute = function (d) {
+  var map = this.map;
+  var scale = this.wall.scale;
+  var layer = this.route;
+  layer.clearLayers();
+  var stops = d.places.filter(function (p) { return p.point; }).map(function (p) { return [p.point[1], p.point[0]]; });
+  if (d.route_start) stops.unshift([d.route_start[1], d.route_start[0]]);
+  if (stops.length < 2) return;
+  var weight = Math.max(3, Math.round(3 * scale));
+  layer.addLayer(L.polyline(stops, { pane: ROUTE_PANE, color: "#fff", weight: weight + 4, opacity: 0.9,
+                                     interactive: false, className: "guatu-route-casing" }));
+  layer.addLayer(L.polyline(stops, { pane: ROUTE_PANE, color: ROUTE_COLOUR, weight: weight, opacity: 1,
+                                     interactive: false, className: "guatu-route-line" }));
+  var size = Math.round(16 * scale);
+  var screen = stops.map(function (ll) { var pt = map.latLngToLayerPoint(ll); return [pt.x, pt.y]; });
+  legArrows(screen, Math.round(MARKER_PX * scale) + 2 * size).forEach(function (a) {
+    var arrow = el("span", "guatu-route-arrow");
+    arrow.style.transform = "rotate(" + a.angle.toFixed(1) + "deg)";
+    arrow.style.fontSize = size + "px";
+    arrow.dataset.leg = String(a.leg);
+    layer.addLayer(L.marker(map.layerPointToLatLng([a.x, a.y]), {
+      pane: ROUTE_PANE, keyboard: false, interactive: false,
+      icon: L.divIcon({ className: "guatu-route-arrow-icon", html: arrow, iconSize: [size, size] }),
+    }));
+  });
+  if (d.route_start) {
+    layer.addLayer(L.marker(stops[0], {
+      pane: ROUTE_PANE, keyboard: false, title: t("wall.inspections.route_start"),
+      icon: L.divIcon({ className: "guatu-route-start", html: el("span", "guatu-route-start-box"),
+                        iconSize: [size, size] }),
+    }));
+  }
 };
 
 Inspections.prototype.drawMarkers = function (places) {

@@ -1,0 +1,357 @@
+"""The daily report (日报) as a PDF: a leader's two pages first, then the details, then the day's map.
+
+* page 1: the headline figures (share done, the day's new and closed problems,
+  overdue, overnight, relapsed, inspected, escalated cases), the plan's verdict
+  (geo/progress.py's milestones) and the sub-districts, worst first;
+* page 2: the worst overdue and overnight problems, the escalated cases and the
+  day's photos (when there are any), each list saying how many more the details
+  hold;
+* then the details (问题 with their photos' thumbnails, 逾期, 过夜, 反弹, 督导, 升级督办,
+  单位考核, 预计完成; the first `DETAIL_ROWS` of each, the workbook has them all), flowing
+  one after the other so no page is empty, and the printed map.
+
+Every table is drawn cell by cell as plain text on a page laid out in
+millimetres (matplotlib's `Table` measured every cell again and again: it was
+most of the old report's 6.6 s); `report_data` (geo/daily_report.py) is what it
+prints. Numbers of figures come first on page 1 so `pdftotext` reads them.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from geo.config import Campaign
+from geo.daily_report import ESCALATED, ESTIMATES, SHEETS, UNITS, day_map
+from geo.messages import t
+from geo.printing.labels import wrap
+from geo.printing.photos import PROBLEM_ROLES, role_label
+from geo.store.base import Store
+
+A4_MM = (210.0, 297.0)
+MARGIN = 14.0
+FONT_PT = 7.5
+ROW_MM = 5.2
+HEAD_MM = 6.0
+THUMB_MM = (13.0, 9.75)
+THUMB_ROW_MM = 13.5
+LEADER_ROWS = 10  # rows of each list on the leader's second page
+DETAIL_ROWS = 30  # rows of each list in the details; the workbook (日报 XLSX) holds them all
+DAY_PHOTOS = 8  # the day's photos on the leader's second page, at most
+
+# which columns of each sheet print, and their widths in mm (the rest is in the workbook)
+DETAIL_COLUMNS = {
+    "问题": ((0, 14), (2, 40), (6, 26), (7, 62), (12, 20)),
+    "逾期": ((1, 40), (2, 26), (5, 26), (7, 24), (8, 18)),
+    "过夜": ((1, 40), (2, 26), (5, 26), (8, 24), (9, 18)),
+    "反弹": ((1, 44), (2, 30), (3, 30), (5, 28), (7, 22)),
+    "督导": ((0, 12), (2, 44), (3, 28), (5, 22), (6, 60)),
+    # 升级督办: place, category, stage, unit, level, hours late; 单位考核: unit, cases, overdue, escalated, on time,
+    # average hours, returned; 预计完成: sub-district, places, done, per day, finish, days late
+    ESCALATED: ((1, 40), (5, 26), (7, 18), (8, 30), (11, 26), (12, 18)),
+    UNITS: ((0, 44), (1, 16), (3, 16), (4, 16), (6, 22), (7, 22), (8, 20)),
+    ESTIMATES: ((0, 40), (1, 18), (2, 18), (4, 22), (5, 28), (6, 22)),
+}
+
+
+@dataclass
+class _Page:
+    fig: object
+    ax: object
+    y: float  # the next free line, mm from the bottom
+    rules: list[tuple[float, float, float]] = field(default_factory=list)  # (y, x0, x1): drawn in one go
+
+
+@dataclass
+class _Writer:
+    """Pages of A4 in millimetres: text and rules go on the current page, a new one starts when it is full."""
+
+    font: object
+    heading: str
+    as_of: str
+    pages: list[_Page] = field(default_factory=list)
+
+    def new_page(self, title: str | None = None) -> _Page:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(A4_MM[0] / 25.4, A4_MM[1] / 25.4))
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, A4_MM[0])
+        ax.set_ylim(0, A4_MM[1])
+        ax.set_axis_off()
+        page = _Page(fig, ax, A4_MM[1] - MARGIN)
+        self.pages.append(page)
+        self.text(title or self.heading, 15, dy=8)
+        self.text(t("report.pdf.as_of", as_of=self.as_of), 9, color="#555555", dy=7)
+        return page
+
+    @property
+    def page(self) -> _Page:
+        return self.pages[-1] if self.pages else self.new_page()
+
+    def room(self, mm: float) -> None:
+        """A new page unless `mm` more fit on this one."""
+        if self.page.y - mm < MARGIN + 6:
+            self.new_page(t("report.pdf.continued", heading=self.heading))
+
+    def text(self, value: str, size: float, *, x: float = MARGIN, dy: float = 0.0, color: str = "black",
+             bold: bool = False) -> None:
+        page = self.page
+        page.ax.text(x, page.y - size * 0.3528, value, fontproperties=self.font, fontsize=size, color=color,
+                     va="baseline", ha="left", fontweight="bold" if bold else "normal")
+        page.y -= dy or size * 0.3528 * 1.6
+
+    def table(self, title: str, header: list[str], rows: list[list], widths: list[float], *,
+              more: str | None = None, thumbs: list[list[dict]] | None = None, store: Store | None = None) -> None:
+        """A titled table that continues on the next page with its header again; "无" when it has no rows."""
+        self.room(10 + HEAD_MM + ROW_MM)
+        self.text(title, 11.5, dy=7)
+        if not rows:
+            self.text(t("report.pdf.none"), 9, x=MARGIN + 2, dy=7)
+            return
+        self._header(header, widths, thumbs is not None)
+        for i, row in enumerate(rows):
+            height = THUMB_ROW_MM if thumbs is not None else ROW_MM
+            if self.page.y - height < MARGIN + 6:
+                self.new_page(t("report.pdf.continued", heading=title))
+                self._header(header, widths, thumbs is not None)
+            self._row(row, widths, height, thumbs[i] if thumbs is not None and i < len(thumbs) else None, store)
+        if more:
+            self.text(more, 8, x=MARGIN + 2, color="#555555", dy=5)
+        self.page.y -= 3
+
+    def _header(self, header: list[str], widths: list[float], photos: bool) -> None:
+        from matplotlib.patches import Rectangle
+
+        page = self.page
+        total = sum(widths) + (3 * (THUMB_MM[0] + 1.5) if photos else 0)
+        page.ax.add_artist(Rectangle((MARGIN, page.y - HEAD_MM), total, HEAD_MM, facecolor="#eeeeee",
+                                     edgecolor="none"))
+        x = MARGIN
+        for width, value in zip(widths, header, strict=False):
+            page.ax.text(x + 0.8, page.y - HEAD_MM / 2, _fit(value, width), fontproperties=self.font,
+                         fontsize=FONT_PT, va="center", ha="left")
+            x += width
+        if photos:
+            page.ax.text(x + 0.8, page.y - HEAD_MM / 2, t("photo.heading"), fontproperties=self.font,
+                         fontsize=FONT_PT, va="center", ha="left")
+        page.y -= HEAD_MM
+
+    def _row(self, row: list, widths: list[float], height: float, thumbs: list[dict] | None,
+             store: Store | None) -> None:
+        page = self.page
+        x = MARGIN
+        for width, value in zip(widths, row, strict=False):
+            page.ax.text(x + 0.8, page.y - height / 2, _fit(value, width), fontproperties=self.font,
+                         fontsize=FONT_PT, va="center", ha="left")
+            x += width
+        if thumbs is not None and store is not None:
+            _thumbs(page, thumbs, store, x, self.font)
+            x += 3 * (THUMB_MM[0] + 1.5)
+        page.y -= height
+        page.rules.append((page.y, MARGIN, x))
+
+
+def _fit(value, width_mm: float) -> str:
+    text = "" if value is None else str(value)
+    lines = wrap(text, width_mm - 1.6, FONT_PT, max_lines=1)
+    line = lines[0] if lines else ""
+    return line if line == text else line[:-1] + "…" if len(line) > 1 else line
+
+
+def _thumbs(page: _Page, entries: list[dict], store: Store, x: float, font) -> None:
+    from geo.printing.photos import picture
+
+    for entry in entries:
+        pic = picture(store, entry, *THUMB_MM, variant="thumb")
+        if pic is not None:
+            img = page.fig.add_axes((x / A4_MM[0], (page.y - 1.0 - pic.height_mm) / A4_MM[1],
+                                     pic.width_mm / A4_MM[0], pic.height_mm / A4_MM[1]))
+            img.set_axis_off()
+            img.imshow(pic.pixels, interpolation="none", aspect="auto")
+        page.ax.text(x, page.y - 1.3 - THUMB_MM[1], role_label(entry["role"]), fontproperties=font, fontsize=5.5,
+                     va="top", ha="left", color="#555555")
+        x += THUMB_MM[0] + 1.5
+
+
+def _columns(name: str, rows: list[list]) -> tuple[list[str], list[list], list[float]]:
+    cols = DETAIL_COLUMNS[name]
+    header = [rows[0][i] for i, _ in cols]
+    return header, [[r[i] for i, _ in cols] for r in rows[1:]], [w for _, w in cols]
+
+
+def _verdict_line(plan: dict | None) -> str:
+    if not plan:
+        return ""
+    text = t("report.pdf.plan", planned=f"{100 * plan['share_planned']:.1f}", actual=f"{100 * plan['share_done']:.1f}",
+             verdict=t(f"report.pdf.verdict.{plan['verdict']}"))
+    nxt = plan.get("next")
+    if nxt:
+        text += t("report.pdf.plan_next", label=nxt["label"], date=nxt["date"],
+                  share=f"{100 * nxt['share_planned']:.0f}", days=nxt.get("days_left", 0))
+    return text
+
+
+def _figures(data: dict) -> list[tuple[str, str]]:
+    s = data["summary"]
+    return [
+        (t("report.pdf.fig.share"), f"{100 * s['share_done']:.1f}%"),
+        (t("report.pdf.fig.done"), f"{s['done']}/{s['places']}"),
+        (t("report.pdf.fig.opened"), str(s["opened"])),
+        (t("report.pdf.fig.closed"), str(s["closed"])),
+        (t("page.tag.overdue"), str(s["overdue"])),
+        (t("page.tag.overnight"), str(s["overnight"])),
+        (t("report.pdf.fig.relapsed"), str(s["relapsed"])),
+        (t("report.pdf.fig.inspected"), f"{s['inspected']}/{s['listed']}"),
+        (t("report.pdf.escalated"), str(s.get("escalated", 0))),
+    ]
+
+
+def _days_photos(data: dict, campaign: Campaign | None) -> list[dict]:
+    """The photos of the day's problems taken (else added) on the day, in the campaign's time zone; at most
+    `DAY_PHOTOS`."""
+    if campaign is None:
+        return []
+    out, seen = [], set()
+    for entry in (e for row in data.get("problem_photos") or () for e in row):
+        stamp = entry.get("taken_at") or entry.get("added_at")
+        try:
+            local = datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).astimezone(campaign.timezone)
+        except ValueError:
+            continue
+        if local.date().isoformat() == data["day"] and entry["id"] not in seen:
+            seen.add(entry["id"])
+            out.append(entry)
+    return out[:DAY_PHOTOS]
+
+
+def _leader_pages(w: _Writer, data: dict, store: Store | None, campaign: Campaign | None) -> None:
+    from matplotlib.patches import Rectangle
+
+    w.new_page()
+    page = w.page
+    figures = _figures(data)
+    box_w, box_h, per_row = (A4_MM[0] - 2 * MARGIN - 8 * 2) / 5, 19.0, 5
+    for i, (label, value) in enumerate(figures):
+        col, line = i % per_row, i // per_row
+        x = MARGIN + col * (box_w + 4)
+        y = page.y - line * (box_h + 4)
+        page.ax.add_artist(Rectangle((x, y - box_h), box_w, box_h, facecolor="#f3f6fa", edgecolor="#c5d0dc",
+                                     linewidth=0.6))
+        page.ax.text(x + 2.5, y - 8.5, value, fontproperties=w.font, fontsize=17, va="baseline", ha="left",
+                     color="#b71c1c" if i in (4, 5) and value != "0" else "#102a43")
+        page.ax.text(x + 2.5, y - 15, label, fontproperties=w.font, fontsize=8, va="baseline", ha="left",
+                     color="#444444")
+    page.y -= ((len(figures) + per_row - 1) // per_row) * (box_h + 4) + 3
+    verdict = _verdict_line(data.get("plan"))
+    if verdict:
+        w.text(verdict, 10.5, dy=8)
+    progress = data["sheets"]["进度"]
+    header, body = progress[0], progress[1:]
+    streets, total = body[:-1], body[-1:]
+    streets = sorted(streets, key=lambda r: (r[-1], r[0]))  # worst (lowest share done) first
+    widths = [30.0] + [(A4_MM[0] - 2 * MARGIN - 30.0) / (len(header) - 1)] * (len(header) - 1)
+    w.table(t("report.pdf.streets"), header, [*streets, *total], widths)
+
+    w.new_page(t("report.pdf.page2", day=data["day"]))
+    for name, title in (("逾期", t("report.pdf.worst_overdue")), ("过夜", t("report.pdf.worst_overnight")),
+                        (ESCALATED, t("report.pdf.escalated"))):
+        rows = data["sheets"][name]
+        header, body, widths = _columns(name, rows)
+        extra = len(body) - LEADER_ROWS
+        w.table(title, header, body[:LEADER_ROWS], widths,
+                more=t("report.pdf.more", count=extra, sheet=name) if extra > 0 else None)
+    photos = _days_photos(data, campaign)
+    if photos and store is not None:
+        w.room(10 + THUMB_ROW_MM * 2)
+        w.text(t("report.pdf.photos"), 11.5, dy=7)
+        from geo.printing.photos import picture
+
+        x, size = MARGIN, (40.0, 30.0)
+        page = w.page
+        for entry in photos:
+            if x + size[0] > A4_MM[0] - MARGIN:
+                x = MARGIN
+                page.y -= size[1] + 6
+            pic = picture(store, entry, *size, variant="thumb")
+            if pic is not None:
+                img = page.fig.add_axes((x / A4_MM[0], (page.y - pic.height_mm) / A4_MM[1], pic.width_mm / A4_MM[0],
+                                         pic.height_mm / A4_MM[1]))
+                img.set_axis_off()
+                img.imshow(pic.pixels, interpolation="none", aspect="auto")
+            page.ax.text(x, page.y - size[1] - 1, role_label(entry["role"]), fontproperties=w.font, fontsize=6.5,
+                         va="top", ha="left", color="#555555")
+            x += size[0] + 4
+        page.y -= size[1] + 8
+
+
+def _details(w: _Writer, data: dict, store: Store | None, with_photos: bool) -> None:
+    w.new_page(t("report.pdf.details", day=data["day"]))
+    for name in SHEETS[1:]:
+        header, body, widths = _columns(name, data["sheets"][name])
+        thumbs = data.get("problem_photos") if name == "问题" and with_photos else None
+        extra = len(body) - DETAIL_ROWS
+        w.table(t("report.pdf.section", sheet=name, count=len(body)), header, body[:DETAIL_ROWS], widths,
+                thumbs=thumbs, store=store,
+                more=t("report.pdf.more_in_workbook", count=extra, sheet=name) if extra > 0 else None)
+
+
+def build_pdf(data: dict, store: Store | None = None, campaign: Campaign | None = None,
+              data_dir: Path | None = None, now: datetime | None = None, *, with_map: bool = True) -> bytes:
+    """The report as a PDF (A4 portrait): the leader's two pages, the details, then the printed map."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    from geo.printing.fonts import print_font
+
+    with_photos = store is not None and campaign is not None and any(data.get("problem_photos") or ())
+    map_png, map_note = None, ""
+    if with_map and store is not None and campaign is not None and data_dir is not None and now is not None:
+        map_png, map_note = day_map(store, campaign, data_dir, now)
+        if data["past"]:
+            map_note = (map_note + " " if map_note else "") + t("report.pdf.map_now")
+
+    heading = t("report.pdf.title", title=data["title"], day=data["day"])
+    chars = heading + "".join(SHEETS) + "".join(str(c) for rows in data["sheets"].values() for row in rows for c in row)
+    chars += "".join(t(f"report.pdf.{k}") for k in ("none", "streets", "worst_overdue", "worst_overnight",
+                                                     "escalated", "photos", "map_now"))
+    chars += "".join(t(f"report.pdf.{k}", day="", heading="", count=0, sheet="", page=0, pages=0)
+                     for k in ("page2", "details", "map", "continued", "more", "more_in_workbook", "section", "page"))
+    chars += _verdict_line(data.get("plan")) + "".join(label for label, _ in _figures(data)) + map_note
+    chars += t("report.pdf.as_of", as_of=data["as_of"]) + "第页共续另有项见明细当日挂图…%/" + t("photo.heading")
+    chars += "".join(role_label(role) for role in PROBLEM_ROLES)
+    font = FontProperties(fname=str(print_font(chars)))
+    with matplotlib.rc_context({"pdf.fonttype": 42, "axes.unicode_minus": False, "text.parse_math": False}):
+        return _draw(data, store, campaign, font, heading, map_png, map_note, with_photos)
+
+
+def _draw(data: dict, store: Store | None, campaign: Campaign | None, font, heading: str, map_png: bytes | None,
+          map_note: str, with_photos: bool) -> bytes:
+    """Every page drawn and saved (under the caller's rc settings: user text is never mathtext)."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    w = _Writer(font, heading, data["as_of"])
+    _leader_pages(w, data, store, campaign)
+    _details(w, data, store, with_photos)
+    if map_png or map_note:
+        w.new_page(t("report.pdf.map", day=data["day"]))
+        if map_note:
+            w.text(map_note, 9, color="#555555")
+        if map_png:
+            import matplotlib.image as mpimg
+
+            ax = w.page.fig.add_axes((0.04, 0.05, 0.92, 0.84))
+            ax.imshow(mpimg.imread(io.BytesIO(map_png), format="png"))
+            ax.set_axis_off()
+    buf = io.BytesIO()
+    with PdfPages(buf, metadata={"Title": heading, "Creator": "Guatu"}) as pdf:
+        for i, page in enumerate(w.pages, 1):
+            if page.rules:
+                ys, x0s, x1s = zip(*page.rules, strict=True)
+                page.ax.hlines(ys, x0s, x1s, colors="#bbbbbb", linewidth=0.4)
+            page.ax.text(A4_MM[0] - MARGIN, 8, t("report.pdf.page", page=i, pages=len(w.pages)),
+                         fontproperties=font, fontsize=8, ha="right")
+            pdf.savefig(page.fig)
+    return buf.getvalue()
