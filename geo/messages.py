@@ -1220,6 +1220,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "problem.not_acceptable": {"zh": "无法提供所要求的格式", "en": "no representation the client accepts"},
     "problem.conflict": {"zh": "版本冲突:读取之后已被他人修改", "en": "conflict: changed since it was read"},
     "problem.copy_refused": {"zh": "拒绝复制:目标不是空的", "en": "copy refused: the target is not empty"},
+    "problem.case_step": {"zh": "案件当前阶段不能进行此步骤", "en": "not a step the case's stage allows"},
     "problem.precondition_failed": {"zh": "版本不符(If-Match)", "en": "precondition failed (If-Match)"},
     "problem.request_entity_too_large": {"zh": "请求内容过大", "en": "request too large"},
     "problem.unsupported_media_type": {"zh": "不支持的内容类型", "en": "unsupported media type"},
@@ -2284,10 +2285,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "case.source.planner": {"zh": "台账录入", "en": "entered in the ledger"},
     "case.source.resident": {"zh": "群众反映", "en": "reported by a resident"},
     "case.source.migrated": {"zh": "原有问题", "en": "an earlier problem"},
-    "case.not_from_stage": {"zh": "案件当前为“{stage}”,不能{action}。现在可以:{allowed}",
-                            "en": "the case is {stage}: it cannot be given “{action}” now. You may: {allowed}"},
-    "case.nothing_allowed": {"zh": "(你现在对此案件没有可办理的操作)", "en": "(nothing you can do on this case now)"},
-    "case.refused_with_allowed": {"zh": "{reason}。你现在可以:{allowed}", "en": "{reason}. You may: {allowed}"},
+    "case.not_from_stage": {"zh": "案件当前为“{stage}”,不能{action}。{next}",
+                            "en": "the case is {stage}: it cannot be given “{action}” now. {next}"},
+    "case.nothing_allowed": {"zh": "你现在对此案件没有可办理的操作", "en": "There is nothing you can do on this case now"},
+    "case.you_may": {"zh": "你现在可以:{allowed}", "en": "You may: {allowed}"},
+    "case.refused_with_allowed": {"zh": "{reason}。{next}", "en": "{reason}. {next}"},
     "case.forbidden.dispatcher": {
         "zh": "只有管理范围覆盖此地点的指挥部、街道或社区编辑人员可以{action}(你的范围:{scope})",
         "en": "only an editor of the district, sub-district or community whose scope covers the place may {action} "

@@ -232,7 +232,7 @@ def transition(store: Store, layer_id: str, fid: str, pid: str, action: str, *, 
     if action not in allowed:
         if not _stage_allows(action, case):
             raise CaseConflict(t("case.not_from_stage", action=action_label(action), stage=stage_label(case["stage"]),
-                                 allowed=_listed(allowed)), allowed=allowed)
+                                 next=_listed(allowed)), allowed=allowed)
         raise CaseForbidden(compose_refusal(_refusal(action, principal, props, case), allowed), allowed=allowed)
 
     errors: list[FieldError] = []
@@ -322,9 +322,12 @@ def transition(store: Store, layer_id: str, fid: str, pid: str, action: str, *, 
 
 
 def _listed(actions: list[str]) -> str:
-    return "、".join(action_label(a) for a in actions) if actions else t("case.nothing_allowed")
+    """What the person may do instead, as a sentence: the actions, or that there is none."""
+    if not actions:
+        return t("case.nothing_allowed")
+    return t("case.you_may", allowed="、".join(action_label(a) for a in actions))
 
 
 def compose_refusal(reason: str, allowed: list[str]) -> str:
     """A refusal and what the person may do instead."""
-    return t("case.refused_with_allowed", reason=reason, allowed=_listed(allowed))
+    return t("case.refused_with_allowed", reason=reason, next=_listed(allowed))

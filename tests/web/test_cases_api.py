@@ -208,6 +208,22 @@ def test_an_action_the_stage_does_not_allow_is_a_409_listing_the_allowed_ones(ht
     assert ok(http.get("cmd", http.case_url()))["case"]["stage"] == "filed"  # nothing changed
 
 
+def test_a_step_the_stage_does_not_allow_is_not_called_a_version_conflict(http, clock):
+    body = http.act("cmd", "confirm", photos=[]).get_json()
+    assert body["error"] == "case_step" and body["type"] == "/problems/case_step"
+    assert body["title"] == "案件当前阶段不能进行此步骤" and "版本" not in body["title"]
+    assert "current" not in body  # nothing to merge: the editor's reload-and-compare is for a stale version only
+    assert body["detail"] == "案件当前为“立案(待派遣)”,不能核查通过。你现在可以:派遣、挂起案件"
+
+
+def test_a_refusal_with_nothing_left_to_do_says_so_in_one_sentence(http, clock):
+    dispatched(http, clock)
+    body = http.act("other", "report", note="我来", photos=[]).get_json()
+    assert body["allowed"] == []
+    assert body["detail"].endswith("。你现在对此案件没有可办理的操作")
+    assert "可以:" not in body["detail"] and "(" not in body["detail"].split("。")[-1]
+
+
 def test_an_action_by_someone_who_may_not_is_a_403_listing_what_they_may(http, clock):
     dispatched(http, clock)
     version = http.version()
