@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 import pytest
 
@@ -355,6 +356,30 @@ def test_the_queues_page_shows_my_queues_with_counts_and_the_rows(http, clock):
     assert "承办:区住建局" in page
     empty = http.get("unit1", "/cases?queue=verify").get_data(as_text=True)
     assert "没有符合条件的案件" in empty
+
+
+def _current_tab(page: str) -> str:
+    return re.search(r'data-queue="([a-z]*)" aria-current="page"', page).group(1)
+
+
+def test_the_queues_page_opens_on_the_readers_own_work(http, clock):
+    dispatched(http, clock)
+    handler = http.get("unit1", "/cases").get_data(as_text=True)  # the menu's link, on the handler's phone
+    assert _current_tab(handler) == "handle" and "金桥1号院" in handler
+    assert '<input type="hidden" name="queue" value="handle">' in handler  # filtering stays in the queue
+    assert _current_tab(http.get("cmd", "/cases").get_data(as_text=True)) == "dispatched"
+    assert _current_tab(http.get("viewer", "/cases").get_data(as_text=True)) == ""  # nothing of theirs: all
+
+
+def test_the_all_tab_shows_every_case_and_filtering_keeps_it(http, clock):
+    dispatched(http, clock)
+    page = http.get("unit1", "/cases").get_data(as_text=True)
+    assert 'href="/cases?queue=all"' in page
+    every = http.get("unit1", "/cases?queue=all").get_data(as_text=True)
+    assert _current_tab(every) == "" and "金桥1号院" in every
+    assert '<input type="hidden" name="queue" value="all">' in every
+    filtered = http.get("unit1", "/cases?queue=all&stage=filed").get_data(as_text=True)
+    assert _current_tab(filtered) == "" and "没有符合条件的案件" in filtered
 
 
 def test_the_queues_page_filters_keep_their_values(http, clock):

@@ -72,12 +72,20 @@ def urgency_choices() -> list[tuple[str, str]]:
     return [(u.key, u.label) for u in guatu().campaign.cases.urgencies]
 
 
-def listing(query: dict, limit: int, offset: int) -> dict:
-    """The cases of a query (most urgent first), a page of them, and how many each of the reader's queues holds."""
+def counts_of() -> dict[str, int]:
+    """How many cases each of the reader's queues holds (none for a reader who is not signed in)."""
+    ctx, who = guatu(), principal()
+    return queue_counts(ctx.store, ctx.campaign, ctx.now(), who) if who is not None else dict.fromkeys(QUEUES, 0)
+
+
+def listing(query: dict, limit: int, offset: int, counts: dict[str, int] | None = None) -> dict:
+    """The cases of a query (most urgent first), a page of them, and how many each of the reader's queues holds
+    (`counts`, when the caller has them already)."""
     ctx, who = guatu(), principal()
     now = ctx.now()
     rows = case_rows(ctx.store, ctx.campaign, now, principal=who, **query)
-    counts = queue_counts(ctx.store, ctx.campaign, now, who) if who is not None else dict.fromkeys(QUEUES, 0)
+    if counts is None:
+        counts = counts_of()
     return {"cases": rows[offset:offset + limit], "count": len(rows), "counts": counts}
 
 
