@@ -2303,6 +2303,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                                       "(your scope: {scope})"},
     "case.note_required": {"zh": "请填写说明(原因或处置情况)", "en": "a note is required (the reason, or what was done)"},
     "case.unit_required": {"zh": "请指定处置单位或处置人", "en": "name the handling unit or the handler"},
+    "case.handler_unknown": {"zh": "没有可以承办案件的账户“{handler}”:承办人须是已启用的督导员、编辑或管理员账户",
+                             "en": "no account “{handler}” can handle a case: the handler must be an enabled inspector, "
+                                   "editor or admin account"},
     "case.until_required": {"zh": "请填写申请延期到的时间", "en": "give the time to extend to"},
     "case.too_long": {"zh": "不能超过 {limit} 个字", "en": "at most {limit} characters"},
     "case.photos_list": {"zh": "应为照片编号的列表", "en": "must be a list of photo ids"},

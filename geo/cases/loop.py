@@ -19,7 +19,7 @@ the store's case write path.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -215,13 +215,14 @@ def transition(store: Store, layer_id: str, fid: str, pid: str, action: str, *, 
                expected_version: int | None, campaign: Campaign, now: datetime, note: str = "",
                photos: Iterable[str] = (), unit: str | None = None, handler: str | None = None,
                deadline: str | None = None, urgency: str | None = None, until: str | None = None,
-               handler_name: str | None = None) -> tuple[dict, WriteResult]:
+               handler_name: str | None = None, handlers: Container[str] | None = None) -> tuple[dict, WriteResult]:
     """Take `action` on the case of problem `pid` of the place: the new case and the place written.
 
     CaseConflict (409) when the case's stage does not allow it, CaseForbidden (403) when this person may not,
     ValidationError (422) naming what is missing; the store's 409 when the place changed since
     `expected_version` (None: the version read here). `handler_name` is the handler's name for the problem's
-    `responsible` (else the username)."""
+    `responsible` (else the username); `handlers` the usernames a case may be given to (enabled accounts that may
+    handle one), so a dispatch never names someone who cannot act on it (None: not checked)."""
     if action not in ACTIONS:
         raise ValidationError([FieldError("action", t("request.not_in_enum", expected=", ".join(ACTIONS)), fid)])
     feature = store.get(layer_id, fid)
@@ -243,6 +244,8 @@ def transition(store: Store, layer_id: str, fid: str, pid: str, action: str, *, 
     if action in ("dispatch", "redispatch"):
         unit = _text(unit, "unit", errors, fid, required=False)
         handler = _text(handler, "handler", errors, fid, required=False)
+        if handler and handlers is not None and handler not in handlers:
+            errors.append(FieldError("handler", t("case.handler_unknown", handler=handler), fid))
         if not unit and not handler and not any(e.field in ("unit", "handler") for e in errors):
             errors.append(FieldError("unit", t("case.unit_required"), fid))
         if urgency is not None:

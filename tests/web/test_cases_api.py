@@ -273,6 +273,27 @@ def test_a_return_without_a_reason_is_a_422_naming_note(http, clock):
     assert resp.status_code == 422 and "note" in [f["field"] for f in resp.get_json()["fields"]]
 
 
+@pytest.mark.parametrize("handler", ["nobody-here", "viewer", "gone"])
+def test_a_dispatch_to_someone_who_cannot_handle_it_is_a_422_naming_the_handler(http, app, clock, handler):
+    app.extensions["guatu_accounts"].create_user("gone", PASSWORD, "editor", "已离职")
+    app.extensions["guatu_accounts"].update_user("gone", disabled=True)
+    version = http.version()
+    resp = http.act("cmd", "dispatch", handler=handler)  # no account, a viewer, a disabled account
+    assert resp.status_code == 422
+    body = resp.get_json()
+    assert [f["field"] for f in body["fields"]] == ["handler"] and f"“{handler}”" in body["detail"]
+    assert http.version() == version and ok(http.get("cmd", http.case_url()))["case"]["stage"] == "filed"
+    assert ok(http.act("cmd", "dispatch", handler="unit1"))["case"]["handler"] == "unit1"
+
+
+def test_the_dispatch_form_offers_the_accounts_that_can_handle_by_name(http, clock):
+    page = http.get("cmd", http.case_url().replace("/api", "")).get_data(as_text=True)
+    offered = re.findall(r'<option value="([^"]+)">([^<]+)</option>', page.split('id="case-handlers"')[1].split(
+        "</datalist>")[0])
+    assert ("unit1", "住建局科员") in offered and ("insp", "督导员") in offered
+    assert "viewer" not in [username for username, _ in offered]
+
+
 def test_an_unknown_action_or_case_is_refused(http, clock):
     assert http.act("cmd", "explode").status_code == 422
     fid, _ = http.case

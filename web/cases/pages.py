@@ -15,7 +15,7 @@ from flask import render_template, request, url_for
 from geo.cases.queues import case_rows
 from geo.responsibility import responsible_names
 from geo.scope import level_label
-from web.access.auth import accounts, csrf_token, principal
+from web.access.auth import csrf_token, principal
 from web.cases import shape
 from web.cases.blueprint import bp
 from web.core.context import guatu
@@ -76,7 +76,7 @@ def case_page(layer_id: str, fid: str, pid: str):
         "key": f"{layer_id}/{fid}/{pid}", "csrf": csrf_token() if data["allowed"] else "",
     }
     names = responsible_names(ctx.store, ctx.campaign) if {"dispatch", "redispatch"} & set(allowed) else None
-    handlers = sorted(u.username for u in accounts().users() if not u.disabled) if names else []
+    handlers = shape.handler_choices() if names else []
     return render_template("cases_detail.html", data=data, case=data["case"], allowed=data["allowed"],
                            config=config, photo_roles=PHOTO_ROLE, names=names, handlers=handlers,
                            urgencies=shape.urgency_choices(), signed_in=p is not None and p.via != "public",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from geo.accounts import role_at_least
 from geo.cases import STAGES, action_label, allowed_actions, case_of, stage_label
 from geo.cases.queues import case_row, case_rows, queue_counts
 from geo.errors import BadParameters, FieldError
@@ -18,7 +19,7 @@ from geo.ledger import find_problem
 from geo.messages import t
 from geo.photo_labels import role_label
 from geo.photos import photos_of
-from web.access.auth import principal
+from web.access.auth import accounts, principal
 from web.core.context import guatu
 from web.core.http import yes_no
 from web.core.photo_links import with_urls
@@ -61,6 +62,13 @@ def page_of(args: Mapping[str, str]) -> tuple[int, int]:
             raise BadParameters([FieldError(name, t("cases.bad_number", low=low, high=high or "∞"))])
         out.append(value)
     return out[0], out[1]
+
+
+def handler_choices() -> list[tuple[str, str]]:
+    """Who a case may be dispatched to, as (username, name): the enabled accounts that may handle one (督导员
+    and above), so a dispatch never leaves a case with a handler who cannot act on it."""
+    return sorted((u.username, u.name) for u in accounts().users()
+                  if not u.disabled and role_at_least(u.role, "inspector"))
 
 
 def stage_choices() -> list[tuple[str, str]]:
