@@ -421,6 +421,13 @@ def test_the_case_page_offers_exactly_the_actions_this_person_may_take(http, clo
     assert "data-action=" not in viewer and "办理经过" in viewer and "派遣" in viewer
 
 
+def test_the_case_page_names_the_handler_as_people_know_them(http, clock):
+    ok(http.act("cmd", "dispatch", unit=UNIT, handler="unit1"))
+    assert ok(http.get("cmd", http.case_url()))["case"]["handler_label"] == "住建局科员 (unit1)"
+    page = http.get("viewer", http.case_url().replace("/api", "")).get_data(as_text=True)
+    assert "<dd>住建局科员 (unit1)</dd>" in page
+
+
 def test_the_case_page_escapes_what_people_wrote(http, clock):
     ok(http.act("cmd", "dispatch", unit=UNIT, note="<script>alert(1)</script>"))
     page = http.get("viewer", http.case_url().replace("/api", "")).get_data(as_text=True)

@@ -14,7 +14,7 @@ from datetime import datetime
 from geo.accounts import role_at_least
 from geo.cases import STAGES, action_label, allowed_actions, case_of, stage_label
 from geo.cases.queues import case_row, case_rows, queue_counts
-from geo.errors import BadParameters, FieldError
+from geo.errors import BadParameters, FieldError, NotFound
 from geo.ledger import find_problem
 from geo.messages import t
 from geo.photo_labels import role_label
@@ -103,6 +103,17 @@ def allowed_of(problem: dict, feature: dict) -> list[dict]:
     return [{"action": key, "label": action_label(key)} for key in keys]
 
 
+def _account_label(username: str | None) -> str | None:
+    """A user as the timeline names them — 张伟 (zhujianju) — or the bare name when there is no such account."""
+    if not username:
+        return None
+    try:
+        name = accounts().get_user(username).name
+    except NotFound:
+        return username
+    return username if name == username else f"{name} ({username})"
+
+
 def detail(layer_id: str, fid: str, pid: str) -> dict:
     """One case: its row, its timeline (local times, labels, photos with URLs), all its photos, the actions
     this reader may take now, and the place's id and version (the version an action names in If-Match)."""
@@ -126,6 +137,6 @@ def detail(layer_id: str, fid: str, pid: str) -> dict:
     body = {**row, "timeline": timeline, "photos": photos, "extension": extension,
             "filed_at": case.get("filed_at"), "closed_at": case.get("closed_at"),
             "reported_by": case.get("reported_by"), "verified_by": case.get("verified_by"),
-            "since_local": local_time(row.get("stage_since"))}
+            "since_local": local_time(row.get("stage_since")), "handler_label": _account_label(case.get("handler"))}
     return {"case": body, "allowed": allowed_of(problem, feature),
             "feature": {"id": fid, "version": feature["properties"]["version"]}}
