@@ -426,6 +426,11 @@ def test_the_case_page_names_the_handler_as_people_know_them(http, clock):
     assert ok(http.get("cmd", http.case_url()))["case"]["handler_label"] == "住建局科员 (unit1)"
     page = http.get("viewer", http.case_url().replace("/api", "")).get_data(as_text=True)
     assert "<dd>住建局科员 (unit1)</dd>" in page
+    queue = http.get("unit1", "/cases?queue=handle").get_data(as_text=True)
+    assert "承办:区住建局 住建局科员" in queue and "承办:区住建局 unit1" not in queue
+    ok(http.act("unit1", "request_extension", until="2099-01-05", note="材料未到"))
+    page = http.get("viewer", http.case_url().replace("/api", "")).get_data(as_text=True)
+    assert "住建局科员 (unit1)" in page.split('class="case-extension"')[1].split("</div>")[0]
 
 
 def test_the_case_page_escapes_what_people_wrote(http, clock):

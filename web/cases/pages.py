@@ -15,7 +15,7 @@ from flask import render_template, request, url_for
 from geo.cases.queues import case_rows
 from geo.responsibility import responsible_names
 from geo.scope import level_label
-from web.access.auth import csrf_token, principal
+from web.access.auth import accounts, csrf_token, principal
 from web.cases import shape
 from web.cases.blueprint import bp
 from web.core.context import guatu
@@ -60,7 +60,7 @@ def cases_page():
     every = case_rows(ctx.store, ctx.campaign, ctx.now())
     return render_template("cases.html", data=data, query=query, limit=limit, offset=offset,
                            queues=QUEUE_LABELS, choices=_choices(every), stages=shape.stage_choices(),
-                           level_label=level_label)
+                           level_label=level_label, people={u.username: u.name for u in accounts().users()})
 
 
 @bp.get("/cases/<layer_id>/<fid>/<pid>", role=VIEWER)

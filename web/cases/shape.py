@@ -132,7 +132,8 @@ def detail(layer_id: str, fid: str, pid: str) -> dict:
                          "photos": [by_id[p] for p in entry.get("photos") or [] if p in by_id]})
     extension = case.get("extension")
     if extension:
-        extension = {**extension, "until_local": local_time(extension.get("until"))}
+        extension = {**extension, "until_local": local_time(extension.get("until")),
+                     "by_label": _account_label(extension.get("by"))}
     row = case_row(layer_id, feature, problem, ctx.campaign, ctx.now())
     body = {**row, "timeline": timeline, "photos": photos, "extension": extension,
             "filed_at": case.get("filed_at"), "closed_at": case.get("closed_at"),
