@@ -186,7 +186,7 @@ def _verdict_line(plan: dict | None) -> str:
     if not plan:
         return ""
     text = t("report.pdf.plan", planned=f"{100 * plan['share_planned']:.1f}", actual=f"{100 * plan['share_done']:.1f}",
-             verdict=t(f"report.pdf.verdict.{plan['verdict']}"))
+             verdict=t(f"progress.verdict.{plan['verdict']}"))
     nxt = plan.get("next")
     if nxt:
         text += t("report.pdf.plan_next", label=nxt["label"], date=nxt["date"],

@@ -22,7 +22,8 @@ The rule the table follows:
     405  method not allowed                           method_not_allowed
     406  no representation the client accepts         not_acceptable
     409  the place changed since the version a write names (/api); a copy into
-         a store that is not empty                    conflict, copy_refused
+         a store that is not empty; a case step its stage does not allow
+                                                      conflict, copy_refused, case_step
     412  a weak ETag, or `*` for no place; on /ogc also a stale If-Match, as
          OGC API – Features Part 4 requires           precondition_failed
     413  the upload or body is too large              request_entity_too_large
@@ -79,6 +80,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("not_acceptable", 406),
     Kind("conflict", 409),
     Kind("copy_refused", 409),
+    Kind("case_step", 409),
     Kind("precondition_failed", 412),
     Kind("request_entity_too_large", 413),
     Kind("unsupported_media_type", 415),

@@ -19,7 +19,7 @@ the store's case write path.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -215,13 +215,14 @@ def transition(store: Store, layer_id: str, fid: str, pid: str, action: str, *, 
                expected_version: int | None, campaign: Campaign, now: datetime, note: str = "",
                photos: Iterable[str] = (), unit: str | None = None, handler: str | None = None,
                deadline: str | None = None, urgency: str | None = None, until: str | None = None,
-               handler_name: str | None = None) -> tuple[dict, WriteResult]:
+               handler_name: str | None = None, handlers: Container[str] | None = None) -> tuple[dict, WriteResult]:
     """Take `action` on the case of problem `pid` of the place: the new case and the place written.
 
     CaseConflict (409) when the case's stage does not allow it, CaseForbidden (403) when this person may not,
     ValidationError (422) naming what is missing; the store's 409 when the place changed since
     `expected_version` (None: the version read here). `handler_name` is the handler's name for the problem's
-    `responsible` (else the username)."""
+    `responsible` (else the username); `handlers` the usernames a case may be given to (enabled accounts that may
+    handle one), so a dispatch never names someone who cannot act on it (None: not checked)."""
     if action not in ACTIONS:
         raise ValidationError([FieldError("action", t("request.not_in_enum", expected=", ".join(ACTIONS)), fid)])
     feature = store.get(layer_id, fid)
@@ -232,7 +233,7 @@ def transition(store: Store, layer_id: str, fid: str, pid: str, action: str, *, 
     if action not in allowed:
         if not _stage_allows(action, case):
             raise CaseConflict(t("case.not_from_stage", action=action_label(action), stage=stage_label(case["stage"]),
-                                 allowed=_listed(allowed)), allowed=allowed)
+                                 next=_listed(allowed)), allowed=allowed)
         raise CaseForbidden(compose_refusal(_refusal(action, principal, props, case), allowed), allowed=allowed)
 
     errors: list[FieldError] = []
@@ -243,6 +244,8 @@ def transition(store: Store, layer_id: str, fid: str, pid: str, action: str, *, 
     if action in ("dispatch", "redispatch"):
         unit = _text(unit, "unit", errors, fid, required=False)
         handler = _text(handler, "handler", errors, fid, required=False)
+        if handler and handlers is not None and handler not in handlers:
+            errors.append(FieldError("handler", t("case.handler_unknown", handler=handler), fid))
         if not unit and not handler and not any(e.field in ("unit", "handler") for e in errors):
             errors.append(FieldError("unit", t("case.unit_required"), fid))
         if urgency is not None:
@@ -322,9 +325,12 @@ def transition(store: Store, layer_id: str, fid: str, pid: str, action: str, *, 
 
 
 def _listed(actions: list[str]) -> str:
-    return "、".join(action_label(a) for a in actions) if actions else t("case.nothing_allowed")
+    """What the person may do instead, as a sentence: the actions, or that there is none."""
+    if not actions:
+        return t("case.nothing_allowed")
+    return t("case.you_may", allowed="、".join(action_label(a) for a in actions))
 
 
 def compose_refusal(reason: str, allowed: list[str]) -> str:
     """A refusal and what the person may do instead."""
-    return t("case.refused_with_allowed", reason=reason, allowed=_listed(allowed))
+    return t("case.refused_with_allowed", reason=reason, next=_listed(allowed))

@@ -32,7 +32,10 @@ TO = {"dispatch": "handling", "redispatch": "handling", "send_back": "filed", "r
 
 
 class CaseConflict(Conflict):
-    """An action the case's stage does not allow (409), with the actions this user may take now."""
+    """An action the case's stage does not allow (409, kind `case_step`: not the version conflict whose answer is
+    to reload and merge), with the actions this user may take now."""
+
+    code = "case_step"
 
     def __init__(self, message: str, *, allowed: list[str]) -> None:
         super().__init__(message)

@@ -95,7 +95,7 @@ def test_each_action_is_refused_from_every_other_stage_with_what_may_be_done(sto
     expected = allowed_actions(problem, before["properties"], PEOPLE[who], no_photos)
     assert refused.value.allowed == expected
     document = refused.value.to_dict()
-    assert document["error"] == "conflict" and refused.value.http_status == 409
+    assert document["error"] == "case_step" and refused.value.http_status == 409
     assert document["allowed"] == [{"action": a, "label": refused.value.to_dict()["allowed"][i]["label"]}
                                    for i, a in enumerate(expected)]
     assert store.get("courtyards", place["id"]) == before  # nothing written

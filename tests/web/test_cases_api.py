@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 import pytest
 
@@ -208,6 +209,22 @@ def test_an_action_the_stage_does_not_allow_is_a_409_listing_the_allowed_ones(ht
     assert ok(http.get("cmd", http.case_url()))["case"]["stage"] == "filed"  # nothing changed
 
 
+def test_a_step_the_stage_does_not_allow_is_not_called_a_version_conflict(http, clock):
+    body = http.act("cmd", "confirm", photos=[]).get_json()
+    assert body["error"] == "case_step" and body["type"] == "/problems/case_step"
+    assert body["title"] == "案件当前阶段不能进行此步骤" and "版本" not in body["title"]
+    assert "current" not in body  # nothing to merge: the editor's reload-and-compare is for a stale version only
+    assert body["detail"] == "案件当前为“立案(待派遣)”,不能核查通过。你现在可以:派遣、挂起案件"
+
+
+def test_a_refusal_with_nothing_left_to_do_says_so_in_one_sentence(http, clock):
+    dispatched(http, clock)
+    body = http.act("other", "report", note="我来", photos=[]).get_json()
+    assert body["allowed"] == []
+    assert body["detail"].endswith("。你现在对此案件没有可办理的操作")
+    assert "可以:" not in body["detail"] and "(" not in body["detail"].split("。")[-1]
+
+
 def test_an_action_by_someone_who_may_not_is_a_403_listing_what_they_may(http, clock):
     dispatched(http, clock)
     version = http.version()
@@ -254,6 +271,27 @@ def test_a_return_without_a_reason_is_a_422_naming_note(http, clock):
     reported(http, clock)
     resp = http.act("insp", "return")
     assert resp.status_code == 422 and "note" in [f["field"] for f in resp.get_json()["fields"]]
+
+
+@pytest.mark.parametrize("handler", ["nobody-here", "viewer", "gone"])
+def test_a_dispatch_to_someone_who_cannot_handle_it_is_a_422_naming_the_handler(http, app, clock, handler):
+    app.extensions["guatu_accounts"].create_user("gone", PASSWORD, "editor", "已离职")
+    app.extensions["guatu_accounts"].update_user("gone", disabled=True)
+    version = http.version()
+    resp = http.act("cmd", "dispatch", handler=handler)  # no account, a viewer, a disabled account
+    assert resp.status_code == 422
+    body = resp.get_json()
+    assert [f["field"] for f in body["fields"]] == ["handler"] and f"“{handler}”" in body["detail"]
+    assert http.version() == version and ok(http.get("cmd", http.case_url()))["case"]["stage"] == "filed"
+    assert ok(http.act("cmd", "dispatch", handler="unit1"))["case"]["handler"] == "unit1"
+
+
+def test_the_dispatch_form_offers_the_accounts_that_can_handle_by_name(http, clock):
+    page = http.get("cmd", http.case_url().replace("/api", "")).get_data(as_text=True)
+    offered = re.findall(r'<option value="([^"]+)">([^<]+)</option>', page.split('id="case-handlers"')[1].split(
+        "</datalist>")[0])
+    assert ("unit1", "住建局科员") in offered and ("insp", "督导员") in offered
+    assert "viewer" not in [username for username, _ in offered]
 
 
 def test_an_unknown_action_or_case_is_refused(http, clock):
@@ -341,6 +379,30 @@ def test_the_queues_page_shows_my_queues_with_counts_and_the_rows(http, clock):
     assert "没有符合条件的案件" in empty
 
 
+def _current_tab(page: str) -> str:
+    return re.search(r'data-queue="([a-z]*)" aria-current="page"', page).group(1)
+
+
+def test_the_queues_page_opens_on_the_readers_own_work(http, clock):
+    dispatched(http, clock)
+    handler = http.get("unit1", "/cases").get_data(as_text=True)  # the menu's link, on the handler's phone
+    assert _current_tab(handler) == "handle" and "金桥1号院" in handler
+    assert '<input type="hidden" name="queue" value="handle">' in handler  # filtering stays in the queue
+    assert _current_tab(http.get("cmd", "/cases").get_data(as_text=True)) == "dispatched"
+    assert _current_tab(http.get("viewer", "/cases").get_data(as_text=True)) == ""  # nothing of theirs: all
+
+
+def test_the_all_tab_shows_every_case_and_filtering_keeps_it(http, clock):
+    dispatched(http, clock)
+    page = http.get("unit1", "/cases").get_data(as_text=True)
+    assert 'href="/cases?queue=all"' in page
+    every = http.get("unit1", "/cases?queue=all").get_data(as_text=True)
+    assert _current_tab(every) == "" and "金桥1号院" in every
+    assert '<input type="hidden" name="queue" value="all">' in every
+    filtered = http.get("unit1", "/cases?queue=all&stage=filed").get_data(as_text=True)
+    assert _current_tab(filtered) == "" and "没有符合条件的案件" in filtered
+
+
 def test_the_queues_page_filters_keep_their_values(http, clock):
     dispatched(http, clock)
     page = http.get("viewer", f"/cases?stage=handling&street={STREET}&overdue=1").get_data(as_text=True)
@@ -357,6 +419,18 @@ def test_the_case_page_offers_exactly_the_actions_this_person_may_take(http, clo
     assert 'data-photo-role="after"' in handler and 'capture="environment"' in handler
     viewer = http.get("viewer", http.case_url().replace("/api", "")).get_data(as_text=True)
     assert "data-action=" not in viewer and "办理经过" in viewer and "派遣" in viewer
+
+
+def test_the_case_page_names_the_handler_as_people_know_them(http, clock):
+    ok(http.act("cmd", "dispatch", unit=UNIT, handler="unit1"))
+    assert ok(http.get("cmd", http.case_url()))["case"]["handler_label"] == "住建局科员 (unit1)"
+    page = http.get("viewer", http.case_url().replace("/api", "")).get_data(as_text=True)
+    assert "<dd>住建局科员 (unit1)</dd>" in page
+    queue = http.get("unit1", "/cases?queue=handle").get_data(as_text=True)
+    assert "承办:区住建局 住建局科员" in queue and "承办:区住建局 unit1" not in queue
+    ok(http.act("unit1", "request_extension", until="2099-01-05", note="材料未到"))
+    page = http.get("viewer", http.case_url().replace("/api", "")).get_data(as_text=True)
+    assert "住建局科员 (unit1)" in page.split('class="case-extension"')[1].split("</div>")[0]
 
 
 def test_the_case_page_escapes_what_people_wrote(http, clock):

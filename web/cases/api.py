@@ -67,5 +67,6 @@ def case_action(layer_id: str, fid: str, pid: str):
     transition(ctx.store, layer_id, fid, pid, body.get("action"), principal=principal(), expected_version=expected,
                campaign=ctx.campaign, now=ctx.now(), note=body.get("note") or "",
                photos=tuple(body.get("photos") or ()), handler_name=_name_of(body.get("handler")),
+               handlers={username for username, _ in shape.handler_choices()},
                **{k: body.get(k) or None for k in ACTION_FIELDS})
     return _answer(shape.detail(layer_id, fid, pid))

@@ -1,7 +1,8 @@
 """The case pages, phone-first and server-rendered: the queues (`/cases`) and one case (`/cases/<layer>/<fid>/<pid>`).
 
 The queues page lists what geo/cases/queues.py answers for the reader — 待我处理, 待我核查, 我派遣的, 待派遣 or
-all — with the filters of the API (stage, 街道, 社区, unit, overdue only) as an ordinary GET form. The case page
+all (`?queue=all`); opened bare it shows the reader's first queue that holds something — with the filters of
+the API (stage, 街道, 社区, unit, overdue only) as an ordinary GET form. The case page
 shows the case, its timeline and one form per action the reader may take now; its script
 (web/static/js/pages/case.js) uploads the photos through the problem photo API and sends the action to
 /api/cases/…/actions with the version the page was rendered from.
@@ -34,16 +35,32 @@ def _choices(rows: list[dict]) -> dict[str, list[str]]:
     return out
 
 
+# The queue /cases opens on: the first of these that holds something for the reader (全部案件 when none does)
+OPENING_ORDER = ("handle", "verify", "dispatch", "dispatched")
+ALL = "all"  # ?queue=all: every case, asked for by the 全部案件 tab
+
+
+def opening_queue(counts: dict[str, int]) -> str | None:
+    """The reader's first queue with cases in it, so a handler on a phone opens on 待我处理 rather than the
+    whole district's list."""
+    return next((queue for queue in OPENING_ORDER if counts.get(queue)), None)
+
+
 @bp.get("/cases", role=VIEWER)
 def cases_page():
-    query = shape.query_of(request.args)
-    limit, offset = shape.page_of(request.args)
-    data = shape.listing(query, limit, offset)
+    args = {k: v for k, v in request.args.items() if not (k == "queue" and v == ALL)}
+    query = shape.query_of(args)
+    limit, offset = shape.page_of(args)
+    counts = None
+    if not request.args:  # the bare page, from the menu: open on the reader's own work
+        counts = shape.counts_of()
+        query["queue"] = opening_queue(counts)
+    data = shape.listing(query, limit, offset, counts)
     ctx = guatu()
     every = case_rows(ctx.store, ctx.campaign, ctx.now())
     return render_template("cases.html", data=data, query=query, limit=limit, offset=offset,
                            queues=QUEUE_LABELS, choices=_choices(every), stages=shape.stage_choices(),
-                           level_label=level_label)
+                           level_label=level_label, people={u.username: u.name for u in accounts().users()})
 
 
 @bp.get("/cases/<layer_id>/<fid>/<pid>", role=VIEWER)
@@ -59,7 +76,7 @@ def case_page(layer_id: str, fid: str, pid: str):
         "key": f"{layer_id}/{fid}/{pid}", "csrf": csrf_token() if data["allowed"] else "",
     }
     names = responsible_names(ctx.store, ctx.campaign) if {"dispatch", "redispatch"} & set(allowed) else None
-    handlers = sorted(u.username for u in accounts().users() if not u.disabled) if names else []
+    handlers = shape.handler_choices() if names else []
     return render_template("cases_detail.html", data=data, case=data["case"], allowed=data["allowed"],
                            config=config, photo_roles=PHOTO_ROLE, names=names, handlers=handlers,
                            urgencies=shape.urgency_choices(), signed_in=p is not None and p.via != "public",

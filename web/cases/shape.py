@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from geo.accounts import role_at_least
 from geo.cases import STAGES, TO, action_label, allowed_actions, case_of, stage_label
 from geo.cases.queues import case_row, case_rows, queue_counts
-from geo.errors import BadParameters, FieldError
+from geo.errors import BadParameters, FieldError, NotFound
 from geo.ledger import find_problem
 from geo.messages import t
 from geo.photo_labels import role_label
 from geo.photos import photos_of
 from geo.rules import status_by_rule
-from web.access.auth import principal
+from web.access.auth import accounts, principal
 from web.core.context import guatu
 from web.core.http import yes_no
 from web.core.photo_links import with_urls
@@ -64,6 +65,13 @@ def page_of(args: Mapping[str, str]) -> tuple[int, int]:
     return out[0], out[1]
 
 
+def handler_choices() -> list[tuple[str, str]]:
+    """Who a case may be dispatched to, as (username, name): the enabled accounts that may handle one (督导员
+    and above), so a dispatch never leaves a case with a handler who cannot act on it."""
+    return sorted((u.username, u.name) for u in accounts().users()
+                  if not u.disabled and role_at_least(u.role, "inspector"))
+
+
 def stage_choices() -> list[tuple[str, str]]:
     return [(key, stage_label(key)) for key in STAGES]
 
@@ -73,12 +81,20 @@ def urgency_choices() -> list[tuple[str, str]]:
     return [(u.key, u.label) for u in guatu().campaign.cases.urgencies]
 
 
-def listing(query: dict, limit: int, offset: int) -> dict:
-    """The cases of a query (most urgent first), a page of them, and how many each of the reader's queues holds."""
+def counts_of() -> dict[str, int]:
+    """How many cases each of the reader's queues holds (none for a reader who is not signed in)."""
+    ctx, who = guatu(), principal()
+    return queue_counts(ctx.store, ctx.campaign, ctx.now(), who) if who is not None else dict.fromkeys(QUEUES, 0)
+
+
+def listing(query: dict, limit: int, offset: int, counts: dict[str, int] | None = None) -> dict:
+    """The cases of a query (most urgent first), a page of them, and how many each of the reader's queues holds
+    (`counts`, when the caller has them already)."""
     ctx, who = guatu(), principal()
     now = ctx.now()
     rows = case_rows(ctx.store, ctx.campaign, now, principal=who, **query)
-    counts = queue_counts(ctx.store, ctx.campaign, now, who) if who is not None else dict.fromkeys(QUEUES, 0)
+    if counts is None:
+        counts = counts_of()
     return {"cases": rows[offset:offset + limit], "count": len(rows), "counts": counts}
 
 
@@ -86,6 +102,17 @@ def allowed_of(problem: dict, feature: dict) -> list[dict]:
     ctx = guatu()
     keys = allowed_actions(problem, feature["properties"], principal(), ctx.campaign, ctx.now())
     return [{"action": key, "label": action_label(key)} for key in keys]
+
+
+def _account_label(username: str | None) -> str | None:
+    """A user as the timeline names them — 张伟 (zhujianju) — or the bare name when there is no such account."""
+    if not username:
+        return None
+    try:
+        name = accounts().get_user(username).name
+    except NotFound:
+        return username
+    return username if name == username else f"{name} ({username})"
 
 
 def detail(layer_id: str, fid: str, pid: str) -> dict:
@@ -106,12 +133,13 @@ def detail(layer_id: str, fid: str, pid: str) -> dict:
                          "photos": [by_id[p] for p in entry.get("photos") or [] if p in by_id]})
     extension = case.get("extension")
     if extension:
-        extension = {**extension, "until_local": local_time(extension.get("until"))}
+        extension = {**extension, "until_local": local_time(extension.get("until")),
+                     "by_label": _account_label(extension.get("by"))}
     row = case_row(layer_id, feature, problem, ctx.campaign, ctx.now())
     body = {**row, "timeline": timeline, "photos": photos, "extension": extension,
             "filed_at": case.get("filed_at"), "closed_at": case.get("closed_at"),
             "reported_by": case.get("reported_by"), "verified_by": case.get("verified_by"),
-            "since_local": local_time(row.get("stage_since"))}
+            "since_local": local_time(row.get("stage_since")), "handler_label": _account_label(case.get("handler"))}
     return {"case": body, "allowed": allowed_of(problem, feature),
             "feature": {"id": fid, "version": feature["properties"]["version"]}}
 
