@@ -2879,6 +2879,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish E scripts: entries here)
     # polish F (scripts)
     # (polish F scripts: entries here)
+    "wall.dash.pager": {"zh": "第 {page}/{pages} 页 · 另有 {n} 条 ▸", "en": "page {page}/{pages} · {n} more ▸"},
+    "wall.dash.page_on": {"zh": "下一页", "en": "Next page"},
     # polish G (scripts)
     # (polish G scripts: entries here)
 }

@@ -308,6 +308,8 @@ var ZH = {
   "editor.ledger.case_link": "案件",
   "editor.ledger.case_link_title": "打开案件页:派遣、处置、核查、结案都在那里办理",
   "editor.ledger.loop_hint": "问题的状态、整改时限和责任人随案件流转(立案 → 派遣 → 处置 → 核查 → 结案),不在这里修改;请在案件页办理。",
+  "wall.dash.pager": "第 {page}/{pages} 页 · 另有 {n} 条 ▸",
+  "wall.dash.page_on": "下一页",
 };
 
 var EN = {
@@ -609,6 +611,8 @@ var EN = {
   "editor.ledger.case_link": "Case",
   "editor.ledger.case_link_title": "Open the case page: dispatch, handling, verification and closing happen there",
   "editor.ledger.loop_hint": "A problem's state, due date and responsible follow its case (filed → dispatched → handled → verified → closed) and are not edited here; act on the case page.",
+  "wall.dash.pager": "page {page}/{pages} · {n} more ▸",
+  "wall.dash.page_on": "Next page",
 };
 
 // The table for a language tag ("en", "en-US", "zh-CN", ""): English for en*, else Chinese.
