@@ -56,13 +56,14 @@ function section(title, className) {
 }
 
 dashboard.statusBar = function (byStatus, total) {
+  var self = this;
   var bar = el("span", "guatu-bar");
   this.o.statuses.forEach(function (s) {
     var n = byStatus[s.key] || 0;
     if (!n) return;
     var part = el("span", "guatu-bar-part");
     part.style.width = (100 * n) / total + "%";
-    part.style.background = s.color;
+    part.style.background = (self.wall.colours && self.wall.colours[s.key]) || s.color;
     part.title = s.label + " " + n;
     bar.appendChild(part);
   });

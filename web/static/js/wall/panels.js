@@ -99,8 +99,9 @@ Panels.prototype.buildLegend = function () {
     var item = el("li");
     item.dataset.status = s.key;
     var swatch = el("span", "guatu-swatch");
-    swatch.style.background = s.color;
-    swatch.style.borderColor = darken(s.color, 0.45);
+    var colour = (self.wall.colours || {})[s.key] || s.color; // as the theme draws it
+    swatch.style.background = colour;
+    swatch.style.borderColor = darken(colour, 0.45);
     item.appendChild(swatch);
     item.appendChild(el("span", "guatu-legend-label", s.label));
     var count = el("span", "guatu-legend-count", "—");
