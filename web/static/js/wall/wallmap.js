@@ -107,7 +107,7 @@ export function WallMap(map, options, banner) {
   var padding = this.mode === "wall" ? 0 : 0.3; // nobody pans a wall: no canvas beyond the screen to paint at 4K
   this.renderers = {
     features: new PlaceCanvas({ pane: "guatu-features", padding: padding, tolerance: 3,
-                                      haloColor: OVERDUE_STROKE, haloWidth: 4 * k, lineHaloWidth: 12 * k }),
+                                      haloColor: OVERDUE_STROKE, haloWidth: 5 * k, lineHaloWidth: 12 * k }),
     overnight: new DotCanvas({ pane: "guatu-overnight", padding: padding, radius: 6 * k, weight: 2.2 * k,
                                      fill: OVERNIGHT_FILL, rim: OVERNIGHT_RIM }),
     escalated: new FlagCanvas({ pane: "guatu-escalated", padding: padding, size: 16 * k,
