@@ -138,3 +138,37 @@ def test_a_change_flashes_a_ring_seen_across_the_room_for_more_than_two_seconds(
     assert page.locator(".guatu-flash").count() == 0  # and gone after 4.5 s
     assert log.console_errors == [] and log.outside == []
     page.context.close()
+
+
+def test_at_the_whole_district_zoom_the_map_names_sub_districts_communities_and_the_worst_places(browser, server,
+                                                                                               campaign_dir):
+    campaign = load_campaign(campaign_dir)
+    store = open_store(campaign_dir, campaign)
+    page, log = open_page(browser, server.url, "/wall?refresh=0", width=3840, height=2160)
+    wait_ready(page)
+    page.wait_for_selector(".guatu-label-worst:not([hidden])", state="attached", timeout=30_000)
+    labels = page.evaluate("""() => Array.from(document.querySelectorAll('.guatu-label:not([hidden])')).map(n => {
+        const r = n.firstChild.getBoundingClientRect();
+        return {cls: n.className.replace('guatu-label guatu-label-', ''), text: n.textContent,
+                box: [r.left, r.top, r.right, r.bottom]};
+    })""")
+    by = {}
+    for label in labels:
+        by.setdefault(label["cls"], []).append(label["text"])
+    assert len(by["street"]) >= 6 and len(by["community"]) >= 10
+    # the worst places named are overdue (or escalated to the district) places
+    names = {f["properties"].get("name"): f["properties"] for x in campaign.layers for f in store.features(x.id)}
+    worst = set(page.evaluate("""() => { const w = window.guatuPage.walls[0];
+        const up = Object.keys(w.flags).filter(id => w.flags[id].level === 2).map(id => w.byId[id]);
+        return Object.values(w.halos).concat(up).map(l => l.feature.properties.name); }"""))
+    assert by["worst"] and all(n in names for n in by["worst"])
+    assert set(by["worst"]) <= worst
+    # no two names overlap
+    boxes = [label["box"] for label in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] + 1 or b[2] <= a[0] + 1 or a[3] <= b[1] + 1 or b[3] <= a[1] + 1, (a, b)
+    # the escalation triangles are still drawn among them
+    assert page.evaluate("() => document.documentElement.dataset.guatuEscalated").split()
+    assert log.console_errors == [] and log.outside == []
+    page.context.close()

@@ -61,7 +61,7 @@ export function WallMap(map, options, banner) {
   var theme = options.view && options.view.theme === "dark" ? "dark" : "light";
   options.statuses.forEach(function (s) {
     self.statuses[s.key] = s;
-    self.colours[s.key] = legible(s.color, theme);
+    self.colours[s.key] = theme === "dark" ? legible(s.color, theme) : s.color; // the light map shows them as set
   });
   this.categoryFilter = (this.view.categories || []).map(function (c) { return options.categories.indexOf(c); });
   this.layers = {}; // layer id -> PlaceGroup: the places drawn (eachLayer, getBounds, …)
