@@ -106,6 +106,7 @@ def test_every_row_of_every_list_is_reached_by_the_rotation_worst_first_at_4k(br
     page.evaluate(WATCH, LISTS)
     sheets = int(page.get_attribute(".guatu-dashboard", "data-sheets"))
     assert sheets > 1  # the demo's lists do not fit beside the totals and the chart on one screen
+    assert page.locator(".guatu-dash-sheet").inner_text().startswith(f"第 1/{sheets} 屏")
     steps = sum(-(-n // 5) for n in expected.values())  # at most: every page of every list at 5 rows a page
     for _ in range(steps):
         page.clock.run_for(ROTATE * 1000)

@@ -310,6 +310,8 @@ var ZH = {
   "editor.ledger.loop_hint": "问题的状态、整改时限和责任人随案件流转(立案 → 派遣 → 处置 → 核查 → 结案),不在这里修改;请在案件页办理。",
   "wall.dash.pager": "第 {page}/{pages} 页 · 另有 {n} 条 ▸",
   "wall.dash.page_on": "下一页",
+  "wall.dash.sheet": "第 {sheet}/{sheets} 屏 ▸",
+  "wall.dash.sheet_on": "下一屏",
 };
 
 var EN = {
@@ -613,6 +615,8 @@ var EN = {
   "editor.ledger.loop_hint": "A problem's state, due date and responsible follow its case (filed → dispatched → handled → verified → closed) and are not edited here; act on the case page.",
   "wall.dash.pager": "page {page}/{pages} · {n} more ▸",
   "wall.dash.page_on": "Next page",
+  "wall.dash.sheet": "screen {sheet}/{sheets} ▸",
+  "wall.dash.sheet_on": "Next screen",
 };
 
 // The table for a language tag ("en", "en-US", "zh-CN", ""): English for en*, else Chinese.

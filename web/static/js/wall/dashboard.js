@@ -416,6 +416,24 @@ dashboard.showSheet = function () {
   });
   this.dashBox.dataset.sheet = String(at.sheet + 1);
   this.dashBox.dataset.sheets = String(this.dashSheets.length);
+  // which sheet, in the totals' heading (no line of its own); a tap shows the next sheet
+  var self = this;
+  var heading = this.dashBox.querySelector(".guatu-dash-totals h2");
+  var mark = heading && heading.querySelector(".guatu-dash-sheet");
+  if (heading && !mark) {
+    mark = heading.appendChild(el("button", "guatu-dash-sheet"));
+    mark.type = "button";
+    mark.title = t("wall.dash.sheet_on");
+    L.DomEvent.on(mark, "click", function (e) {
+      L.DomEvent.stop(e);
+      self.dashAt = { sheet: (self.dashAt.sheet + 1) % self.dashSheets.length, step: 0 };
+      self.showSheet();
+    });
+  }
+  if (mark) {
+    mark.hidden = this.dashSheets.length < 2;
+    mark.textContent = t("wall.dash.sheet", { sheet: at.sheet + 1, sheets: this.dashSheets.length });
+  }
 };
 
 // One step of the rotation: the next page of the sheet's lists, or the next sheet
