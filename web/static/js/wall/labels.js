@@ -125,7 +125,8 @@ function worstPlaces(wall, view) {
       var escalated = st[6] === 2;
       if (!escalated && st[1] !== 1) return;
       if (!layer.feature.properties.name) {
-        if (unnamed.indexOf(layerId) < 0) unnamed.push(layerId);
+        // a large layer, fetched by viewport, keeps its attributes until a first touch
+        if (unnamed.indexOf(layerId) < 0 && !(wall.viewport && wall.viewport[layerId])) unnamed.push(layerId);
         return;
       }
       out.push({ text: layer.feature.properties.name, at: at, cls: "worst", priority: escalated ? 1.6 : 1.5,
