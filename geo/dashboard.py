@@ -15,9 +15,12 @@ the journal like the full wall state (geo/wall/catchup.py `CatchUp`): a new
 revision re-derives only the places changed since, a new day or cut-off
 derives them all. A scope's dashboard adds up the groups in it. The result
 is the same as from scratch (`dashboard`). Sub-districts and communities are
-listed in the order of the boundary files, then the others by name;
-categories in the campaign's order; rows of an alert list that tie keep the
-order of the layers and of place ids.
+listed in the worst first — the lowest share done, then the most places overdue — and,
+where they tie, in the order of the boundary files, then the others by name;
+categories with the most open problems first (then the most overdue, then
+the campaign's order); rows of an alert list that tie keep the order of the
+layers and of place ids. A wall screen pages through every row
+(web/static/js/wall/dashboard.js): the worst are on its first page.
 
 `known_areas` lists the sub-districts and communities a wall URL may name.
 """
@@ -46,7 +49,7 @@ from geo.store.base import Store
 from geo.wall.catchup import Basis, CatchUp, Flips
 
 MAX_DAYS = 180  # longest progress series
-ALERT_ROWS = 40  # rows of each alert list sent (the totals count them all)
+ALERT_ROWS = 1000  # rows of each alert list sent, worst first (the totals count them all; the wall pages through them)
 NO_STREET, NO_COMMUNITY = "(未填街道)", "(未填社区)"
 _KEY = itemgetter(0)
 
@@ -409,10 +412,12 @@ class DashboardData(CatchUp[_Index]):
             "day": today.isoformat(),
             "scope": {"street": street, "community": community, "layers": sorted(wanted)},
             "totals": totals,
-            "streets": [streets[s].as_dict(keys, self.campaign) for s in sorted(streets, key=self._street_order)],
+            "streets": [streets[s].as_dict(keys, self.campaign)
+                        for s in sorted(streets, key=lambda s: (streets[s].rank(), self._street_order(s)))],
             "communities": [communities[c].as_dict(keys, self.campaign)
-                            for c in sorted(communities, key=self._community_order)],
-            "categories": [{"name": c, **dict(zip(_CAT, cats[c], strict=True))} for c in in_order if cats[c][1]],
+                            for c in sorted(communities, key=lambda c: (communities[c].rank(), self._community_order(c)))],
+            "categories": sorted(({"name": c, **dict(zip(_CAT, cats[c], strict=True))} for c in in_order if cats[c][1]),
+                                 key=lambda row: (-row["open"], -row["overdue"])),
             "overdue": self._alerts([g.overdue_rows for _, g in groups], totals["overdue"]),
             "overnight": self._alerts([g.overnight_rows for _, g in groups], totals["overnight"]),
             "progress": self._progress([g for _, g in groups], today),
@@ -482,6 +487,10 @@ class _Tally:
         self.done += g.done
         self.overdue += g.overdue
         self.overnight += g.overnight
+
+    def rank(self) -> tuple:
+        """Worst first: the lowest share done, then the most places overdue."""
+        return (self.done / self.total if self.total else 0.0, -self.overdue)
 
     def as_dict(self, keys: list[str], campaign: Campaign) -> dict:
         by_status = {s: self.by_status.get(s, 0) for s in keys}

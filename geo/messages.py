@@ -3154,6 +3154,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.map_label": {"zh": "作战地图", "en": "Campaign map"},
     # polish F (scripts)
     # (polish F scripts: entries here)
+    "wall.dash.pager": {"zh": "第 {page}/{pages} 页 · 另有 {n} 条 ▸", "en": "page {page}/{pages} · {n} more ▸"},
+    "wall.dash.page_on": {"zh": "下一页", "en": "Next page"},
+    "wall.dash.sheet": {"zh": "第 {sheet}/{sheets} 屏 ▸", "en": "screen {sheet}/{sheets} ▸"},
+    "wall.dash.sheet_on": {"zh": "下一屏", "en": "Next screen"},
     # polish G (scripts)
     # (polish G scripts: entries here)
     "wall.dash.est_title": {"zh": "预计完成(按近 {days} 天进度)", "en": "Estimated finish (pace of the last {days} days)"},

@@ -17,6 +17,8 @@ bookmark still shows a working map, never an error page.
     refresh=10                   seconds between live updates, 2–3600; 0 stops them
     view=34.72,113.63,15         initial centre and zoom; "fit" (default) fits the data
     dashboard=1|0                progress panels beside the map
+    rotate=20                    seconds each page of the dashboard's lists stays, 5–3600, before the next
+                                 (every row is reached, worst first); 0 stops the rotation (a tap still pages on)
     labels=1|0                   names on the map
     inspections=1|0              today's random inspections (督导): numbered route markers and a panel;
                                  unset (None): shown while there is a list for today; 1 keeps the panel without one
@@ -38,10 +40,11 @@ from geo.parsing import BoolRefused, parse_bool
 THEMES = ("light", "dark")
 MAX_TITLE = 60
 MIN_REFRESH, MAX_REFRESH = 2.0, 3600.0
+MIN_ROTATE, MAX_ROTATE, ROTATE = 5.0, 3600.0, 20.0
 MIN_ZOOM, MAX_ZOOM = 3.0, 20.0
 _SPLIT = re.compile(r"[,,、;;|\s]+")
 PARAMS = ("layers", "street", "community", "status", "category", "theme", "title", "refresh", "view", "dashboard",
-          "labels", "inspections")
+          "labels", "inspections", "rotate")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class WallView:
     refresh: float = 5.0
     view: tuple[float, float, float] | None = None  # lat, lon, zoom; None: fit to the data
     dashboard: bool = True
+    rotate: float = ROTATE  # seconds per page of the dashboard's lists; 0: no rotation
     labels: bool = True
     inspections: bool | None = None  # None: shown when there is a list for today
     ignored: tuple[str, ...] = field(default=(), compare=False)  # what was not understood, and why
@@ -115,6 +119,7 @@ def parse_view(params: Mapping[str, list[str]], campaign: Campaign,
         layers=layers, street=street, community=community, statuses=statuses, categories=categories, theme=theme,
         title=title, refresh=_refresh(single("refresh"), refresh, ignored), view=_view(single("view"), campaign, ignored),
         dashboard=_flag(single("dashboard"), dashboard, "dashboard", ignored),
+        rotate=_seconds(single("rotate"), ROTATE, (MIN_ROTATE, MAX_ROTATE), "rotate", ignored),
         labels=_flag(single("labels"), True, "labels", ignored),
         inspections=_flag(single("inspections"), None, "inspections", ignored), ignored=tuple(ignored),
     )
@@ -155,19 +160,24 @@ def _area(street: str | None, community: str | None, areas: Mapping[str, set[str
 
 
 def _refresh(text: str | None, default: float, ignored: list[str]) -> float:
+    return _seconds(text, default, (MIN_REFRESH, MAX_REFRESH), "refresh", ignored)
+
+
+def _seconds(text: str | None, default: float, bounds: tuple[float, float], name: str, ignored: list[str]) -> float:
+    """A number of seconds within `bounds` (brought into them); 0 turns the thing off."""
     if text is None or text == "":
         return default
     try:
         value = float(text)
     except ValueError:
-        ignored.append(f"refresh: {text!r} is not a number of seconds")
+        ignored.append(f"{name}: {text!r} is not a number of seconds")
         return default
     if not math.isfinite(value) or value < 0:
-        ignored.append(f"refresh: {text!r} is not a number of seconds")
+        ignored.append(f"{name}: {text!r} is not a number of seconds")
         return default
     if value == 0:
         return 0.0
-    return min(MAX_REFRESH, max(MIN_REFRESH, value))
+    return min(bounds[1], max(bounds[0], value))
 
 
 def _view(text: str | None, campaign: Campaign, ignored: list[str]) -> tuple[float, float, float] | None:

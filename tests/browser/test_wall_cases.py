@@ -6,6 +6,7 @@ the dashboard's 三级管理监控 lists overdue cases by level and each unit's 
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from PIL import Image
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
 
 WIDTH, HEIGHT = 3840, 2160
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # the server's clock: the demo's "today"
 TRIANGLES = {1: (0xFF, 0x8C, 0x00), 2: (0xE0, 0x00, 0x00)}  # web/static/js/wall/theme.js ESCALATED_*
 
 
@@ -34,7 +36,7 @@ def escalated_places(page) -> dict[str, int]:
 
 
 def test_escalated_places_carry_a_triangle_and_the_card_shows_their_cases(browser, server):
-    page, log = open_page(browser, server.url, "/wall?dashboard=1", width=WIDTH, height=HEIGHT)
+    page, log = open_page(browser, server.url, "/wall?dashboard=1&rotate=20", width=WIDTH, height=HEIGHT, page_clock=NOW)
     wait_ready(page)
     up = escalated_places(page)
     assert set(up.values()) == {1, 2} or set(up.values()) == {2}
@@ -63,7 +65,13 @@ def test_escalated_places_carry_a_triangle_and_the_card_shows_their_cases(browse
     href = line.locator(".guatu-card-case-link").get_attribute("href")
     assert href.startswith(f"/cases/courtyards/{fid}/{fid}-p")
 
+    # the dashboard's lists share sheets that rotate: the page's clock runs on until the cases' sheet is shown
     panel = page.locator(".guatu-dash-cases")
+    page.locator(".guatu-dash-milestones").wait_for()
+    for _ in range(60):
+        if panel.is_visible():
+            break
+        page.clock.run_for(20_000)
     panel.wait_for()
     assert "三级管理监控" in panel.inner_text()
     levels = panel.locator(".guatu-dash-levels .guatu-fact")

@@ -22,13 +22,14 @@ def view(campaign, query: str, **kwargs):
 
 def test_every_parameter_is_read(campaign):
     v = view(campaign, "layers=courtyards,道路&street=大学路街道&status=pending,反弹&category=飞线充电,消防通道"
-                       "&theme=dark&title=大学路指挥部&refresh=10&view=34.72,113.65,15.3&dashboard=0&labels=0")
+                       "&theme=dark&title=大学路指挥部&refresh=10&view=34.72,113.65,15.3&dashboard=0&labels=0&rotate=30")
     assert v.layers == ("courtyards", "roads")
     assert v.street == "大学路街道" and v.community is None
     assert v.statuses == ("pending", "relapsed")
     assert v.categories == ("飞线充电", "消防通道")
     assert (v.theme, v.title, v.refresh, v.dashboard, v.labels) == ("dark", "大学路指挥部", 10.0, False, False)
     assert v.view == (34.72, 113.65, 15.25)  # zoom snaps to the map's quarter steps
+    assert v.rotate == 30.0
     assert v.ignored == ()
 
 
@@ -37,6 +38,7 @@ def test_defaults_without_parameters(campaign):
     assert v.layers == ("courtyards", "roads", "villages")
     assert (v.street, v.community, v.statuses, v.categories) == (None, None, (), ())
     assert (v.theme, v.title, v.refresh, v.view, v.dashboard, v.labels) == ("light", None, 5, None, True, True)
+    assert v.rotate == 20.0  # seconds per page of the dashboard's lists
 
 
 @pytest.mark.parametrize("query, field, expected", [
@@ -59,11 +61,17 @@ def test_defaults_without_parameters(campaign):
     ("category=不是类别", "categories", ()),
     ("layers=nope", "layers", ("courtyards", "roads", "villages")),
     ("dashboard=maybe", "dashboard", True),
+    ("rotate=soon", "rotate", 20.0),
+    ("rotate=-1", "rotate", 20.0),
+    ("rotate=1", "rotate", 5.0),
+    ("rotate=0", "rotate", 0.0),
+    ("rotate=99999", "rotate", 3600.0),
 ])
 def test_a_bad_value_falls_back_to_its_default(campaign, query, field, expected):
     v = view(campaign, query, dashboard=True)
     assert getattr(v, field) == expected
-    if query not in ("refresh=0.5", "refresh=999999", "refresh=0", "view=34.7,113.6,40", "view=fit"):
+    if query not in ("refresh=0.5", "refresh=999999", "refresh=0", "view=34.7,113.6,40", "view=fit", "rotate=1",
+                     "rotate=0", "rotate=99999"):
         assert v.ignored, query
 
 

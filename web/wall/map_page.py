@@ -136,7 +136,9 @@ def folium_page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSC
 def wall_map_html(campaign: Campaign, asset_url: AssetUrl, options: dict, *, title: str | None = None,
                   map_options: dict | None = None) -> str:
     """The whole HTML page of the wall map; `map_options` override folium.Map's (e.g. zoom_control, location)."""
-    return folium_page(campaign, asset_url, title or campaign.title, WallLayers(asset_url, options), map_options)
+    # the wall draws its own scale bar, metric only (web/static/js/wall/wallmap.js)
+    return folium_page(campaign, asset_url, title or campaign.title, WallLayers(asset_url, options),
+                       {"control_scale": False, **(map_options or {})})
 
 
 class EditorLayers(PageModule):

@@ -57,13 +57,14 @@ function section(title, className) {
 }
 
 dashboard.statusBar = function (byStatus, total) {
+  var self = this;
   var bar = el("span", "guatu-bar");
   this.o.statuses.forEach(function (s) {
     var n = byStatus[s.key] || 0;
     if (!n) return;
     var part = el("span", "guatu-bar-part");
     part.style.width = (100 * n) / total + "%";
-    part.style.background = s.color;
+    part.style.background = (self.wall.colours && self.wall.colours[s.key]) || s.color;
     part.title = s.label + " " + n;
     bar.appendChild(part);
   });
@@ -315,24 +316,177 @@ dashboard.estimatesList = function (est) {
   return box;
 };
 
-// A screen nobody touches cannot scroll: drop table rows from the bottom of
-// the longest lists until the dashboard fits the screen.
+// --- paging -----------------------------------------------------------------------------
+// A screen nobody touches cannot scroll, and a list cut short hides its worst
+// rows. So every list (sub-districts, communities, categories, units, escalated
+// cases, alerts) keeps all its rows, ranked worst first, and shows one page of
+// them. The totals, the plan and the chart stay; when the lists do not fit
+// beside them, they are shared out over sheets (at least MIN_PAGE rows each, then
+// the shortest page grows while the sheet fits). The rotation shows each sheet
+// until its longest list has shown all its pages, then the next sheet: every
+// `view.rotate` seconds one step, so it reaches every row. A pager under a list
+// says 第 p/n 页 and how many rows wait (另有 N); a tap on it pages on. Where
+// the rotation stands is kept when the data comes again.
+var PAGED = [
+  [".guatu-dash-streets table", "streets"], [".guatu-dash-communities table", "communities"],
+  [".guatu-dash-categories table", "categories"], [".guatu-dash-units", "units"],
+  [".guatu-escalated-list", "escalated"], [".guatu-alerts", "alerts"],
+];
+var MIN_PAGE = 5; // rows a page holds at least (fewer when the list is shorter, or the sheet too small)
+var MAX_PAGE = 60; // rows a page may hold (more never fit a screen)
+
+function showPage(list) {
+  var pages = Math.max(1, Math.ceil(list.rows.length / list.size));
+  list.page = ((list.page % pages) + pages) % pages;
+  var start = list.page * list.size;
+  list.rows.forEach(function (row, i) { row.hidden = i < start || i >= start + list.size; });
+  var shown = Math.min(list.size, list.rows.length - start);
+  list.pager.hidden = pages < 2;
+  list.pager.textContent = t("wall.dash.pager", { page: list.page + 1, pages: pages, n: list.rows.length - shown });
+  list.pager.dataset.page = String(list.page + 1);
+  list.pager.dataset.pages = String(pages);
+  list.pages = pages;
+}
+
+dashboard.pagedLists = function () {
+  var self = this;
+  var box = this.dashBox;
+  return PAGED.map(function (entry) {
+    var container = box.querySelector(entry[0]);
+    if (!container) return null;
+    var pager = container.nextElementSibling;
+    if (!pager || !pager.classList.contains("guatu-dash-pager")) {
+      pager = el("button", "guatu-dash-pager");
+      pager.type = "button";
+      pager.dataset.list = entry[1];
+      pager.title = t("wall.dash.page_on");
+      container.parentNode.insertBefore(pager, container.nextSibling);
+      L.DomEvent.on(pager, "click", function (e) {
+        L.DomEvent.stop(e);
+        self.pageOn(entry[1]);
+      });
+    }
+    var rows = Array.prototype.slice.call(container.querySelectorAll(".guatu-dash-row, .guatu-alert-row"));
+    rows.forEach(function (row, i) { row.dataset.row = String(i); });
+    return { key: entry[1], rows: rows, section: container.closest("section"), page: 0, pager: pager,
+             size: Math.max(1, Math.min(MAX_PAGE, rows.length)) };
+  }).filter(Boolean);
+};
+
 dashboard.fitDashboard = function () {
   var box = this.dashBox;
-  var lists = [".guatu-alerts", ".guatu-escalated-list", ".guatu-dash-units", ".guatu-dash-categories table", ".guatu-dash-communities table", ".guatu-dash-streets table"]
-    .map(function (sel) { return box.querySelector(sel); })
-    .filter(Boolean);
-  var guard = 400;
-  while (box.scrollHeight > box.clientHeight + 1 && guard-- > 0) {
-    var longest = null;
-    lists.forEach(function (l) {
-      var rows = l.querySelectorAll(".guatu-dash-row, .guatu-alert-row").length;
-      if (rows > 3 && (!longest || rows > longest.rows)) longest = { list: l, rows: rows };
+  var lists = this.pagedLists();
+  var overflows = function () { return box.scrollHeight > box.clientHeight + 1; };
+  var sections = [];
+  lists.forEach(function (l) { if (sections.indexOf(l.section) < 0) sections.push(l.section); });
+  var show = function (sheet) {
+    sections.forEach(function (sec) { sec.hidden = sheet.indexOf(sec) < 0; });
+    lists.forEach(showPage);
+  };
+  var sheets = [];
+  show(sections);
+  if (!overflows()) sheets.push(sections);
+  else {
+    // share the sections out: each at MIN_PAGE rows a list, as many on a sheet as fit
+    lists.forEach(function (l) { l.size = Math.min(l.size, MIN_PAGE); });
+    var sheet = [];
+    sections.forEach(function (sec) {
+      show(sheet.concat([sec]));
+      if (overflows() && sheet.length) {
+        sheets.push(sheet);
+        sheet = [];
+      }
+      sheet.push(sec);
     });
-    if (!longest) break;
-    var all = longest.list.querySelectorAll(".guatu-dash-row, .guatu-alert-row");
-    all[all.length - 1].remove();
+    if (sheet.length) sheets.push(sheet);
+    // then on each sheet the shortest page that has more rows grows while the sheet fits
+    sheets.forEach(function (sh) {
+      show(sh);
+      var mine = lists.filter(function (l) { return sh.indexOf(l.section) >= 0; });
+      while (overflows()) { // one section alone too long: its longest page gives way
+        var longest = mine.reduce(function (a, l) { return !a || l.size > a.size ? l : a; }, null);
+        if (!longest || longest.size <= 1) break;
+        longest.size -= 1;
+        showPage(longest);
+      }
+      var growing = mine.filter(function (l) { return l.size < Math.min(MAX_PAGE, l.rows.length); });
+      while (growing.length) {
+        var shortest = growing.reduce(function (a, l) { return !a || l.size < a.size ? l : a; }, null);
+        shortest.size += 1;
+        showPage(shortest);
+        if (overflows() || shortest.size >= Math.min(MAX_PAGE, shortest.rows.length)) {
+          if (overflows()) { shortest.size -= 1; showPage(shortest); }
+          growing.splice(growing.indexOf(shortest), 1);
+        }
+      }
+    });
   }
+  this.dashLists = lists;
+  this.dashSheets = sheets.map(function (sh) {
+    return { sections: sh, lists: lists.filter(function (l) { return sh.indexOf(l.section) >= 0; }) };
+  });
+  var at = this.dashAt || { sheet: 0, step: 0 };
+  this.dashAt = { sheet: Math.min(at.sheet, sheets.length - 1), step: at.step };
+  this.showSheet();
+  this.startRotation();
+};
+
+// The sheet the rotation stands at, each of its lists at the page of this step.
+dashboard.showSheet = function () {
+  var at = this.dashAt;
+  var sheet = this.dashSheets[at.sheet];
+  (this.dashLists || []).forEach(function (l) {
+    l.section.hidden = sheet.sections.indexOf(l.section) < 0;
+    l.page = at.step;
+    showPage(l);
+  });
+  this.dashBox.dataset.sheet = String(at.sheet + 1);
+  this.dashBox.dataset.sheets = String(this.dashSheets.length);
+  // which sheet, in the totals' heading (no line of its own); a tap shows the next sheet
+  var self = this;
+  var heading = this.dashBox.querySelector(".guatu-dash-totals h2");
+  var mark = heading && heading.querySelector(".guatu-dash-sheet");
+  if (heading && !mark) {
+    mark = heading.appendChild(el("button", "guatu-dash-sheet"));
+    mark.type = "button";
+    mark.title = t("wall.dash.sheet_on");
+    L.DomEvent.on(mark, "click", function (e) {
+      L.DomEvent.stop(e);
+      self.dashAt = { sheet: (self.dashAt.sheet + 1) % self.dashSheets.length, step: 0 };
+      self.showSheet();
+    });
+  }
+  if (mark) {
+    mark.hidden = this.dashSheets.length < 2;
+    mark.textContent = t("wall.dash.sheet", { sheet: at.sheet + 1, sheets: this.dashSheets.length });
+  }
+};
+
+// One step of the rotation: the next page of the sheet's lists, or the next sheet
+// once its longest list has shown them all.
+dashboard.rotateOn = function () {
+  var at = this.dashAt;
+  var sheet = this.dashSheets[at.sheet];
+  var steps = Math.max.apply(null, [1].concat(sheet.lists.map(function (l) { return l.pages || 1; })));
+  if (at.step + 1 < steps) at.step += 1;
+  else this.dashAt = { sheet: (at.sheet + 1) % this.dashSheets.length, step: 0 };
+  this.showSheet();
+};
+
+// A tap on a list's pager: that list's next page.
+dashboard.pageOn = function (key) {
+  (this.dashLists || []).forEach(function (l) {
+    if (l.key !== key || l.pages < 2) return;
+    l.page += 1;
+    showPage(l);
+  });
+};
+
+dashboard.startRotation = function () {
+  var self = this;
+  var seconds = Number(this.view.rotate);
+  if (this.rotationTimer || !(seconds > 0)) return;
+  this.rotationTimer = window.setInterval(function () { self.rotateOn(); }, seconds * 1000);
 };
 
 // Completion (% of places done, line) over the days, with the ledger

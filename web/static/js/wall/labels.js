@@ -2,11 +2,12 @@
  * The wall map's labels: names written on the map at the zooms they read at.
  *
  *   sub-district (街道) names   below zoom 15.5
- *   community (社区) names      from zoom 14.5 to 17
+ *   community (社区) names      below zoom 17 (at the whole district's zoom where they fit)
+ *   the worst places' names     below zoom 17: overdue, or escalated to the district, worst first
  *   place names                 from zoom 17, only places in view
  *
  * Candidates are placed greedily, most important first (sub-districts, then
- * communities, then larger places) by wall/layout.js: a label that would
+ * communities, then the worst places, then larger places) by wall/layout.js: a label that would
  * overlap one already placed is left out, so names never pile up. Widths are measured with a
  * canvas in the label's own font. Labels are text nodes in a DOM pane above
  * the map, re-laid out after every move, zoom or data change.
@@ -19,9 +20,11 @@ var MAX_LABELS = 400;
 
 var LEVELS = [
   { cls: "street", priority: 3, from: 0, to: 15.5 },
-  { cls: "community", priority: 2, from: 14.5, to: 17 },
+  { cls: "community", priority: 2, from: 0, to: 17 },
+  { cls: "worst", priority: 1.5, from: 0, to: 17 },
   { cls: "place", priority: 1, from: 17, to: 99 },
 ];
+var MAX_WORST = 20; // the worst places named at overview zooms, at most
 
 export function Labels(wall) {
   var self = this;
@@ -81,6 +84,10 @@ Labels.prototype.candidates = function () {
   var out = [];
   LEVELS.forEach(function (level) {
     if (zoom < level.from || zoom >= level.to) return;
+    if (level.cls === "worst") {
+      out.push.apply(out, worstPlaces(wall, view));
+      return;
+    }
     if (level.cls === "place") {
       Object.keys(wall.layers).forEach(function (layerId) {
         wall.layers[layerId].eachLayer(function (layer) {
@@ -104,6 +111,35 @@ Labels.prototype.candidates = function () {
   return out;
 };
 
+// Places that are overdue or escalated to the district, in view: the escalated first, then the larger.
+// Their names come with the places' attributes, which the wall otherwise loads on a first touch: asked for
+// here (once a layer) when a worst place has none yet; the labels are laid out again when they come.
+function worstPlaces(wall, view) {
+  var out = [];
+  var unnamed = [];
+  Object.keys(wall.layers).forEach(function (layerId) {
+    wall.layers[layerId].eachLayer(function (layer) {
+      var st = wall.item(layerId, layer.feature.id);
+      var at = layer.guatuLabel;
+      if (!st || !at || !view.contains(at)) return;
+      var escalated = st[6] === 2;
+      if (!escalated && st[1] !== 1) return;
+      if (!layer.feature.properties.name) {
+        // a large layer, fetched by viewport, keeps its attributes until a first touch
+        if (unnamed.indexOf(layerId) < 0 && !(wall.viewport && wall.viewport[layerId])) unnamed.push(layerId);
+        return;
+      }
+      out.push({ text: layer.feature.properties.name, at: at, cls: "worst", priority: escalated ? 1.6 : 1.5,
+                 size: layer.guatuArea || 0 });
+    });
+  });
+  if (unnamed.length && wall.loadAttributes) {
+    wall.loadAttributes(unnamed).catch(function (err) { wall.errors.push(String(err)); });
+  }
+  out.sort(byImportance);
+  return out.slice(0, MAX_WORST);
+}
+
 Labels.prototype.update = function () {
   var map = this.map;
   if (!map._loaded) return;
@@ -121,7 +157,7 @@ Labels.prototype.update = function () {
     var w = self.width(c.text, c.cls) + font.size * 0.6;
     var h = font.size * 1.3;
     // place names sit just below their point, which carries the overnight dot
-    var top = c.cls === "place" ? p.y + font.size * 0.45 : p.y - h / 2;
+    var top = c.cls === "place" || c.cls === "worst" ? p.y + font.size * 0.45 : p.y - h / 2;
     return [p.x - w / 2, top, p.x + w / 2, top + h];
   };
   this.render(placeLabels(this.candidates(), boxOf, map.getSize(), panels, MAX_LABELS));

@@ -99,11 +99,12 @@ Panels.prototype.buildLegend = function () {
     var item = el("li");
     item.dataset.status = s.key;
     var swatch = el("span", "guatu-swatch");
-    swatch.style.background = s.color;
-    swatch.style.borderColor = darken(s.color, 0.45);
+    var colour = (self.wall.colours || {})[s.key] || s.color; // as the theme draws it
+    swatch.style.background = colour;
+    swatch.style.borderColor = darken(colour, 0.45);
     if (s.hatch) { // as the map draws it (wall/canvas.js)
       swatch.classList.add("is-hatched");
-      swatch.style.backgroundImage = "repeating-linear-gradient(-45deg, transparent 0 0.25em, " + inkOn(s.color) + " 0.25em 0.37em)";
+      swatch.style.backgroundImage = "repeating-linear-gradient(-45deg, transparent 0 0.25em, " + inkOn(colour) + " 0.25em 0.37em)";
     }
     item.appendChild(swatch);
     item.appendChild(el("span", "guatu-legend-label", s.label));

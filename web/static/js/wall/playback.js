@@ -331,8 +331,9 @@ function DayPanel(playback, view, heading) {
     var item = el("li");
     item.dataset.status = s.key;
     var swatch = el("span", "guatu-swatch");
-    swatch.style.background = s.color;
-    swatch.style.borderColor = darken(s.color, 0.45);
+    var colour = (view.wall.colours || {})[s.key] || s.color; // as the map's theme draws it
+    swatch.style.background = colour;
+    swatch.style.borderColor = darken(colour, 0.45);
     item.appendChild(swatch);
     item.appendChild(el("span", "guatu-legend-label", s.label));
     self.counts[s.key] = el("span", "guatu-legend-count", "—");

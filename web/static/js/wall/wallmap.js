@@ -36,7 +36,7 @@
  * "guatu:state" after every applied state and "guatu:shapes" after a layer
  * was (re)drawn.
  */
-import { ESCALATED_DISTRICT, ESCALATED_STREET, FLASH_MS, FLASH_STROKE, OVERDUE_STROKE, OVERNIGHT_FILL, OVERNIGHT_RIM,
+import { ESCALATED_DISTRICT, ESCALATED_STREET, FLASH_MS, FLASH_RIM, FLASH_RING_PX, FLASH_STROKE, legible, OVERDUE_STROKE, OVERNIGHT_FILL, OVERNIGHT_RIM,
   THEMES } from "./theme.js";
 import { DotCanvas, FlagCanvas, PlaceCanvas } from "./canvas.js";
 import { Labels } from "./labels.js";
@@ -57,7 +57,12 @@ export function WallMap(map, options, banner) {
   this.banner = banner || null;
   this.crs = "wgs84";
   this.statuses = {};
-  options.statuses.forEach(function (s) { self.statuses[s.key] = s; });
+  this.colours = {}; // status key -> its colour as this theme draws it (theme.js `legible`)
+  var theme = options.view && options.view.theme === "dark" ? "dark" : "light";
+  options.statuses.forEach(function (s) {
+    self.statuses[s.key] = s;
+    self.colours[s.key] = theme === "dark" ? legible(s.color, theme) : s.color; // the light map shows them as set
+  });
   this.categoryFilter = (this.view.categories || []).map(function (c) { return options.categories.indexOf(c); });
   this.layers = {}; // layer id -> PlaceGroup: the places drawn (eachLayer, getBounds, …)
   this.all = {}; // layer id -> {id: Place} of every place loaded (drawn or filtered out)
@@ -87,6 +92,9 @@ export function WallMap(map, options, banner) {
   this.pane("guatu-escalated", 425);
   this.pane("guatu-flash", 430);
   this.pane("guatu-labels", 450).style.pointerEvents = "none";
+  // a metric scale bar only, and the attribution without Leaflet's flag (nothing is fetched for it)
+  L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+  if (map.attributionControl) map.attributionControl.setPrefix("Leaflet");
   this.panels = new Panels(this);
   // Open at the places' extent (sent with the page) before any canvas exists:
   // the places are then projected and painted once, at the final view.
@@ -99,7 +107,7 @@ export function WallMap(map, options, banner) {
   var padding = this.mode === "wall" ? 0 : 0.3; // nobody pans a wall: no canvas beyond the screen to paint at 4K
   this.renderers = {
     features: new PlaceCanvas({ pane: "guatu-features", padding: padding, tolerance: 3,
-                                      haloColor: OVERDUE_STROKE, haloWidth: 7 * k, lineHaloWidth: 15 * k }),
+                                      haloColor: OVERDUE_STROKE, haloWidth: 5 * k, lineHaloWidth: 12 * k }),
     overnight: new DotCanvas({ pane: "guatu-overnight", padding: padding, radius: 6 * k, weight: 2.2 * k,
                                      fill: OVERNIGHT_FILL, rim: OVERNIGHT_RIM }),
     escalated: new FlagCanvas({ pane: "guatu-escalated", padding: padding, size: 16 * k,
@@ -201,7 +209,7 @@ WallMap.prototype.matches = function (layerId, layer) {
 WallMap.prototype.styleFor = function (layerId, layer) {
   var st = this.item(layerId, layer.feature.id);
   var status = this.statuses[st ? st[0] : ""];
-  var colour = status ? status.color : THEMES[this.theme].unknown;
+  var colour = status ? this.colours[status.key] : THEMES[this.theme].unknown;
   var k = this.scale;
   if (layer.guatuLine) return { color: colour, weight: 7 * k, opacity: 1 };
   if (layer.guatuDot) return { color: colour, fillColor: colour, fillOpacity: 1, weight: 0, radius: 1.5 * k };
@@ -210,7 +218,7 @@ WallMap.prototype.styleFor = function (layerId, layer) {
   return {
     hatch: hatch,
     fillColor: colour,
-    fillOpacity: 0.85,
+    fillOpacity: this.theme === "dark" ? 1 : 0.85, // on the dark map the colour drawn is the legible one itself
     color: darken(colour, 0.45),
     weight: (layerId === "roads" ? 1.5 : 1) * k,
     opacity: 1,
@@ -248,12 +256,13 @@ WallMap.prototype.showFlags = function () {
 };
 
 // Outline drawn above everything: a flash for a change, or the selected place.
-WallMap.prototype.outline = function (layer, className, colour) {
+WallMap.prototype.outline = function (layer, className, colour, wider) {
   var k = this.scale;
+  var more = (wider || 0) * k;
   var style = { renderer: this.renderers.flash, pane: "guatu-flash", interactive: false, className: className,
-                color: colour, weight: 5 * k, opacity: 1, fill: false, lineJoin: "round" };
+                color: colour, weight: 6 * k + more, opacity: 1, fill: false, lineJoin: "round" };
   if (layer.guatuPoint) return L.circleMarker(layer.getLatLng(), L.extend(style, { radius: 14 * k }));
-  if (layer.guatuLine) return L.polyline(layer.getLatLngs(), L.extend(style, { weight: 11 * k }));
+  if (layer.guatuLine) return L.polyline(layer.getLatLngs(), L.extend(style, { weight: 11 * k + more }));
   return L.polygon(layer.getLatLngs(), style);
 };
 
@@ -263,7 +272,17 @@ WallMap.prototype.flash = function (pairs) {
   pairs.slice(0, 500).forEach(function (pair) {
     var layer = self.all[pair[0]] && self.all[pair[0]][pair[1]];
     if (!layer || !self.layers[pair[0]].hasLayer(layer)) return;
-    drawn.push(self.outline(layer, "guatu-flash", FLASH_STROKE).addTo(self.map));
+    // a dark rim under a thick blue outline, and a ring round the place: a place a few pixels across
+    // at the whole district's zoom still flashes large enough to be seen from across the room
+    drawn.push(self.outline(layer, "guatu-flash guatu-flash-rim", FLASH_RIM, 4).addTo(self.map));
+    drawn.push(self.outline(layer, "guatu-flash", FLASH_STROKE, 0).addTo(self.map));
+    var at = layer.guatuLabel || (layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter());
+    var k = self.scale;
+    [[FLASH_RIM, 9], [FLASH_STROKE, 5]].forEach(function (ring) {
+      drawn.push(L.circleMarker(at, { renderer: self.renderers.flash, pane: "guatu-flash", interactive: false,
+                                      className: "guatu-flash guatu-flash-ring", color: ring[0], weight: ring[1] * k,
+                                      opacity: 1, fill: false, radius: FLASH_RING_PX * k }).addTo(self.map));
+    });
   });
   this.flashed = pairs.map(function (p) { return p[1]; });
   document.documentElement.dataset.guatuFlash = this.flashed.join(" ");
