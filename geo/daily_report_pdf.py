@@ -48,9 +48,9 @@ DETAIL_COLUMNS = {
     "过夜": ((1, 40), (2, 26), (5, 26), (8, 24), (9, 18)),
     "反弹": ((1, 44), (2, 30), (3, 30), (5, 28), (7, 22)),
     "督导": ((0, 12), (2, 44), (3, 28), (5, 22), (6, 60)),
-    # 升级督办: place, category, stage, unit, level, hours late; 单位考核: unit, cases, overdue, escalated, on time,
+    # 升级督办: place, problem, stage, unit, due, level, hours late; 单位考核: unit, cases, overdue, escalated, on time,
     # average hours, returned; 预计完成: sub-district, places, done, per day, finish, days late
-    ESCALATED: ((1, 40), (5, 26), (7, 18), (8, 30), (11, 26), (12, 18)),
+    ESCALATED: ((1, 34), (6, 40), (7, 16), (8, 24), (10, 26), (11, 20), (12, 14)),
     UNITS: ((0, 44), (1, 16), (3, 16), (4, 16), (6, 22), (7, 22), (8, 20)),
     ESTIMATES: ((0, 40), (1, 18), (2, 18), (4, 22), (5, 28), (6, 22)),
 }
@@ -182,6 +182,12 @@ def _columns(name: str, rows: list[list]) -> tuple[list[str], list[list], list[f
     return header, [[r[i] for i, _ in cols] for r in rows[1:]], [w for _, w in cols]
 
 
+def _cases_line(data: dict) -> str:
+    """The overdue cases by the level they stand at, and how many went up (升级督办 2 件)."""
+    s = data["summary"]
+    return t("report.cases.summary", overdue=s["cases_overdue"], escalated=s["escalated"], **s["cases_by_level"])
+
+
 def _verdict_line(plan: dict | None) -> str:
     if not plan:
         return ""
@@ -248,6 +254,7 @@ def _leader_pages(w: _Writer, data: dict, store: Store | None, campaign: Campaig
     verdict = _verdict_line(data.get("plan"))
     if verdict:
         w.text(verdict, 10.5, dy=8)
+    w.text(_cases_line(data), 10.5, dy=8)
     progress = data["sheets"]["进度"]
     header, body = progress[0], progress[1:]
     streets, total = body[:-1], body[-1:]
@@ -319,7 +326,7 @@ def build_pdf(data: dict, store: Store | None = None, campaign: Campaign | None 
                                                      "escalated", "photos", "map_now"))
     chars += "".join(t(f"report.pdf.{k}", day="", heading="", count=0, sheet="", page=0, pages=0)
                      for k in ("page2", "details", "map", "continued", "more", "more_in_workbook", "section", "page"))
-    chars += _verdict_line(data.get("plan")) + "".join(label for label, _ in _figures(data)) + map_note
+    chars += _verdict_line(data.get("plan")) + _cases_line(data) + "".join(label for label, _ in _figures(data)) + map_note
     chars += t("report.pdf.as_of", as_of=data["as_of"]) + "第页共续另有项见明细当日挂图…%/" + t("photo.heading")
     chars += "".join(role_label(role) for role in PROBLEM_ROLES)
     font = FontProperties(fname=str(print_font(chars)))

@@ -7,7 +7,8 @@ from __future__ import annotations
 import subprocess
 from datetime import date
 
-from geo.daily_report import ESCALATED, UNITS, build_pdf, report_data
+from geo.daily_report import ESCALATED, UNITS, report_data
+from geo.daily_report_pdf import build_pdf
 from geo.dashboard import DashboardData, dashboard
 from geo.geojson_io import dumps
 from geo.wall.cards import place_card
