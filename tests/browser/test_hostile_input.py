@@ -150,11 +150,13 @@ def test_the_big_screen_with_its_dashboard_shows_hostile_text_as_text(browser, s
     wait_ready(page)
     # the dashboard loads after the map; the hostile communities (one place each, none done) lead its
     # "lowest completion" table (its first page), their names shown as the very text that was typed
+    # (the table may wait on another of the dashboard's screens: its cells' text is read, shown or not)
     names = page.locator(".guatu-dash-communities tr:not([hidden]) td.guatu-dash-name")
-    expect(names.first).to_be_visible(timeout=30_000)
-    shown = names.all_inner_texts()
-    assert len(shown) >= 3 and set(shown) <= set(PAYLOADS), shown
-    assert PAYLOADS[1] in page.locator("body").inner_text()
+    expect(names.first).to_be_attached(timeout=30_000)
+    shown = names.all_text_contents()
+    hostile = [name for name in shown if name in PAYLOADS]  # the page may also hold a real community with none done
+    assert len(hostile) >= 3, shown
+    assert PAYLOADS[1] in page.locator(".guatu-dashboard").text_content()
     assert_nothing_ran(page, log)
     page.context.close()
 
