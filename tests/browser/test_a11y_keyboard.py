@@ -13,6 +13,7 @@ import json
 import urllib.request
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo.messages import t
 from tests.browser.harness import copy_demo, live_server, open_page, open_phone_page, wait_ready
@@ -90,6 +91,13 @@ def test_list_rows_are_buttons_chosen_from_the_keyboard(browser, server, rows):
     page, _ = open_page(browser, server.url, "/wall?refresh=0", **FOURK)
     wait_ready(page)
     row = page.locator(f"{rows} > li > button").first
+    row.wait_for(state="attached")
+    for _ in range(8):  # the list may wait on another of the dashboard's screens: its button shows the next
+        try:
+            row.wait_for(timeout=3_000)
+            break
+        except PlaywrightTimeout:
+            page.locator(".guatu-dash-sheet").click()
     row.wait_for()
     fid = row.get_attribute("data-id")
     assert row.get_attribute("type") == "button"

@@ -11,6 +11,7 @@ import urllib.request
 from urllib.parse import quote, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from geo.scope import Scope
 from tests.browser.harness import copy_demo, live_server, open_phone_page
@@ -135,16 +136,16 @@ def test_the_queues_page_filters_on_a_phone(browser, server, case):
     page, log = sign_in(browser, server, "street1", f"/cases?community={quote('金桥社区')}")
     usable(page)
     mine = f'[data-case="{LAYER}/{FID}/{case}"]'
-    assert page.locator(mine).count() == 1
+    expect(page.locator(mine)).to_have_count(1)
     page.select_option("select[name=stage]", "filed")  # a filter applies as soon as it is chosen
     page.wait_for_url(lambda url: "stage=filed" in url)
-    assert page.locator(mine).count() == 0
+    expect(page.locator(mine)).to_have_count(0)
     page.select_option("select[name=stage]", "handling")
     page.wait_for_url(lambda url: "stage=handling" in url)
-    assert page.locator(mine).count() == 1
+    expect(page.locator(mine)).to_have_count(1)
     page.select_option("select[name=street]", "长江路街道")
     page.wait_for_url(lambda url: "street=" in url)
-    assert page.locator(mine).count() == 0
+    expect(page.locator(mine)).to_have_count(0)
     assert page.locator(".case-row, .case-none").count() >= 1
     page.locator('[data-queue="dispatch"]').tap()  # a tab: the queue of filed cases street1 may dispatch
     page.wait_for_url(lambda url: "queue=dispatch" in url)
