@@ -3,13 +3,13 @@ kept between revisions, is the view built from scratch, and it is built again on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from geo.errors import NotFound
 from geo.journal import ChangeSummary
 from geo.store.base import Store
-from geo.wall.catchup import Basis, CatchUp
+from geo.wall.catchup import Basis, CatchUp, Flips
 from tests.conftest import make_feature
 
 
@@ -18,6 +18,7 @@ class Statuses:
     basis: Basis
     status: dict[tuple[str, str], str]
     built_at: str  # the local time it was built at, to tell a kept view from a new one
+    flips: Flips = field(default_factory=Flips)  # no moment changes a status
 
 
 class StatusView(CatchUp[Statuses]):
@@ -32,6 +33,9 @@ class StatusView(CatchUp[Statuses]):
                 kept.status[(c.layer, c.id)] = self.store.get(c.layer, c.id)["properties"]["status"]
             except NotFound:  # deleted
                 kept.status.pop((c.layer, c.id), None)
+
+    def _rederive(self, kept: Statuses, keys: list[tuple[str, str]], now_l: datetime) -> None:
+        """A status does not change with the clock: nothing to derive again."""
 
     def get(self, now: datetime) -> Statuses:
         with self._catch_up_lock:

@@ -5,6 +5,7 @@ refuses writes but the layers are still served."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -104,8 +105,12 @@ def test_a_cut_file_without_a_count_is_caught_against_the_journal(demo):
 
 
 def test_an_old_layer_file_without_a_count_still_loads(demo):
-    head = (demo / ROADS).read_bytes().split(b"\n")[0]
-    assert b"count" not in head  # the committed demo predates the count
+    path = demo / ROADS
+    body = path.read_bytes()
+    head = body.split(b"\n")[0]
+    older = re.sub(rb',"count":\d+', b"", head, count=1)  # the header a file from before the count has
+    assert b"count" not in older and older != head
+    path.write_bytes(older + body[len(head):])
     store = _open(demo)
     assert len(store.features("roads")) == 37 and store.problems() == []
 
