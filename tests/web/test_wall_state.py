@@ -197,7 +197,7 @@ def test_state_items_carry_overdue_problems_and_open_categories(client, seeded, 
     cats = store_state["categories"]
     assert cats[0] == "环境卫生死角"
     items = store_state["layers"]["courtyards"]["features"]
-    assert [len(items[fid]) for fid in ("c-0001", "c-0002", "c-0003")] == [5, 7, 5]  # categories only with problems; c-0002's overdue case is also escalated (7th)
+    assert [len(items[fid]) for fid in ("c-0001", "c-0002", "c-0003")] == [5, 7, 5]  # c-0002 is escalated too (7th)
     open_problems, overdue_problems, categories = items["c-0002"][3:6]
     assert (open_problems, overdue_problems) == (2, 1)
     assert sorted(cats[i] for i in categories) == ["乱堆乱放", "飞线充电"]
