@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import click
@@ -137,11 +138,24 @@ def _warn_unknown_variables(app: Flask, campaign) -> None:
 
 
 def _secret_key(instance: Path) -> bytes:
-    """The session signing key: kept in the instance folder, made on first start."""
+    """The session signing key: kept in the instance folder, made on first start.
+
+    Several workers may start at once: the key is written whole to a file of its own and then
+    linked into place, so one of them makes it, the others read that one, and nobody reads half a key.
+    """
     path = instance / "secret_key"
     if not path.exists():
         instance.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(32))
+        fd, draft = tempfile.mkstemp(dir=instance, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass  # another worker made it first: theirs is the key
+        finally:
+            os.unlink(draft)
     return path.read_bytes()

@@ -47,3 +47,26 @@ def test_an_instance_folder_an_earlier_version_left_open_is_closed(seeded, clock
     create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock, "GUATU_INSTANCE": str(instance)})
     assert _mode(instance) == 0o700
 
+
+
+def test_workers_starting_at_once_agree_on_one_session_key(tmp_path):
+    """Gunicorn starts its workers together: each must end with the same whole key, none may fail."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from web import _secret_key
+
+    workers = 8
+    for attempt in range(20):
+        instance = tmp_path / f"instance-{attempt}"
+        start = Barrier(workers)
+
+        def start_worker(instance=instance, start=start):
+            start.wait()
+            return _secret_key(instance)
+
+        with ThreadPoolExecutor(workers) as pool:
+            keys = list(pool.map(lambda _: start_worker(), range(workers)))
+        assert len(set(keys)) == 1 and len(keys[0]) == 32
+        assert [p.name for p in instance.iterdir()] == ["secret_key"]
+        assert _mode(instance / "secret_key") == 0o600
