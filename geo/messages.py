@@ -2694,6 +2694,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "progress.verdict.behind": {"zh": "进度滞后", "en": "behind plan"},
     "campaigns.no_plan": {"zh": "未设时间节点", "en": "no milestones"},
     "campaigns.unreadable": {"zh": "无法读取该作战的数据:{reason}", "en": "this campaign's data cannot be read: {reason}"},
+    # --- notify delivery -------------------------------------------------------------------------------------
+    # (notify delivery: entries here)
+    # --- notify events ---------------------------------------------------------------------------------------
+    # (notify events: entries here)
+    # --- residents -------------------------------------------------------------------------------------------
+    # (residents: entries here)
+    # --- polish H --------------------------------------------------------------------------------------------
+    # (polish H: entries here)
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)
     # wall map: loading, tooltip
@@ -3160,6 +3168,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.dash.sheet_on": {"zh": "下一屏", "en": "Next screen"},
     # polish G (scripts)
     # (polish G scripts: entries here)
+    # notify events (scripts)
+    # (notify events scripts: entries here)
+    # residents (scripts)
+    # (residents scripts: entries here)
+    # polish H (scripts)
+    # (polish H scripts: entries here)
     "wall.dash.est_title": {"zh": "预计完成(按近 {days} 天进度)", "en": "Estimated finish (pace of the last {days} days)"},
     "wall.dash.est_late": {"zh": "{finish} · 晚于节点 {n} 天", "en": "{finish} · {n} days late"},
     "wall.dash.est_early": {"zh": "{finish} · 早于节点 {n} 天", "en": "{finish} · {n} days early"},

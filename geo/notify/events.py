@@ -1,0 +1,81 @@
+"""What happened, as an event: the one shape every source of news (the case loop, the clock, the inspection
+draw, residents' reports, the daily report) hands to the notifications, and `emit`, which keeps it once.
+
+An event is kept as a record (kind `notify-events`) under an id made from its kind and key, so emitting the same
+news twice — two workers, a restart, a scan that runs again — keeps one event and tells people once. The ids of
+events not yet turned into deliveries are listed in the record `notify-pending/events`, oldest first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+from geo.store.base import Store
+
+EVENT_KINDS = (
+    "case_assigned",    # a case dispatched (or re-dispatched) to a unit or a handler
+    "case_due_soon",    # a case's stage is due within the campaign's warning hours
+    "case_overdue",     # a case's stage is past its due
+    "case_escalated",   # a case reached an escalation level (督办)
+    "case_returned",    # the verifier sent the fix back (核查退回)
+    "inspection_drawn", # today's random inspection list was drawn
+    "relapse",          # a place that was done has a problem again (反弹)
+    "report_arrived",   # a resident's or volunteer's report arrived in an area (随手拍)
+    "digest",           # the morning digest of one person or unit
+    "daily_report",     # the daily report is ready
+)
+EVENTS = "notify-events"
+PENDING = "notify-pending"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One piece of news. `key` makes it unique within its kind (the same kind and key is the same event);
+    `street`/`community`/`unit` say where it belongs (who covers them may hear of it); `users` are accounts it
+    names (a case's handler, a volunteer who reported); `title` and `text` are Chinese, plain text (each
+    channel formats them); `link` is a path in the app."""
+
+    kind: str
+    key: str
+    at: str  # ISO 8601 UTC instant with Z
+    title: str
+    text: str
+    link: str = ""
+    street: str | None = None
+    community: str | None = None
+    unit: str | None = None
+    users: tuple[str, ...] = ()
+    urgent: bool = False  # delivered even in quiet hours
+    data: dict = field(default_factory=dict)  # anything a webhook receiver may want (ids, stage, due)
+
+    @property
+    def id(self) -> str:
+        return event_id(self.kind, self.key)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "users": list(self.users), "id": self.id}
+
+
+def event_id(kind: str, key: str) -> str:
+    """The record key of the event `kind`/`key`: letters, digits and '-' (a store record key)."""
+    return f"{kind.replace('_', '-')}-{hashlib.sha256(key.encode()).hexdigest()[:24]}"
+
+
+def emit(store: Store, event: Event) -> bool:
+    """Keep `event` once: True when it is new, False when an event of that kind and key was kept before."""
+    if event.kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {event.kind!r}")
+    with store.records_locked(EVENTS):
+        if store.record(EVENTS, event.id) is not None:
+            return False
+        store.put_record(EVENTS, event.id, event.to_dict())
+        pending = store.record(PENDING, "events") or {"ids": []}
+        pending["ids"].append(event.id)
+        store.put_record(PENDING, "events", pending)
+    return True
+
+
+def event(store: Store, eid: str) -> dict | None:
+    """The kept event `eid` (as `Event.to_dict` wrote it), or None."""
+    return store.record(EVENTS, eid)
