@@ -2698,6 +2698,43 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (notify delivery: entries here)
     # --- notify events ---------------------------------------------------------------------------------------
     # (notify events: entries here)
+    "notify.ev.assigned.title": {"zh": "新派遣案件:{place}", "en": "Case assigned: {place}"},
+    "notify.ev.assigned.text": {"zh": "{where}「{place}」的问题({category})已派遣给{who},请在 {due} 前处置。",
+                                "en": "The problem ({category}) at {place}, {where}, is assigned to {who}; fix it by {due}."},
+    "notify.ev.returned.title": {"zh": "核查退回:{place}", "en": "Sent back by the verifier: {place}"},
+    "notify.ev.returned.text": {"zh": "{where}「{place}」的问题({category})核查未通过,已退回重新处置,请在 {due} 前完成。{note}",
+                                "en": "The fix of the problem ({category}) at {place}, {where}, was not accepted and is sent "
+                                      "back; finish it by {due}. {note}"},
+    "notify.ev.due_soon.title": {"zh": "即将到期:{place}", "en": "Due soon: {place}"},
+    "notify.ev.due_soon.text": {"zh": "{where}「{place}」的问题({category})处于「{stage}」环节,将于 {due} 到期。",
+                                "en": "The problem ({category}) at {place}, {where}, at the stage {stage}, is due at {due}."},
+    "notify.ev.overdue.title": {"zh": "已逾期:{place}", "en": "Overdue: {place}"},
+    "notify.ev.overdue.text": {"zh": "{where}「{place}」的问题({category})「{stage}」环节已于 {due} 到期,尚未完成。",
+                               "en": "The problem ({category}) at {place}, {where}, passed the due of its stage {stage} "
+                                     "({due}) unfinished."},
+    "notify.ev.escalated.title": {"zh": "升级督办({level}):{place}", "en": "Escalated to {level}: {place}"},
+    "notify.ev.escalated.text": {"zh": "{where}「{place}」的问题({category})「{stage}」环节逾期未办(应于 {due} 完成),"
+                                       "已升级至{level}督办。",
+                                 "en": "The problem ({category}) at {place}, {where}, is overdue at the stage {stage} "
+                                       "(due {due}) and is escalated to {level}."},
+    "notify.ev.level.street": {"zh": "街道", "en": "the sub-district"},
+    "notify.ev.level.district": {"zh": "指挥部", "en": "the command"},
+    "notify.ev.relapse.title": {"zh": "反弹:{place}", "en": "Relapse: {place}"},
+    "notify.ev.relapse.text": {"zh": "{where}「{place}」出现反弹,状态改为「{status}」(记录人:{user})。",
+                               "en": "{place}, {where}, has relapsed: its status is now {status} (recorded by {user})."},
+    "notify.ev.drawn.title": {"zh": "今日督导清单已生成({day})", "en": "Today's inspection list is drawn ({day})"},
+    "notify.ev.drawn.text": {"zh": "{day} 的随机督导清单共 {count} 个点位,请按路线前往督导。",
+                             "en": "The random inspection list of {day} holds {count} places; inspect them along the route."},
+    "notify.ev.digest.title": {"zh": "每日待办({day}):{who}", "en": "Morning digest ({day}): {who}"},
+    "notify.ev.digest.text": {"zh": "在办案件 {open} 件,今日到期 {today} 件,已逾期 {overdue} 件。{first}",
+                              "en": "{open} open cases, {today} due today, {overdue} overdue. {first}"},
+    "notify.ev.digest.first": {"zh": "最急:{where}「{place}」({stage},{due} 到期)。",
+                               "en": "Most urgent: {place}, {where} ({stage}, due {due})."},
+    "notify.ev.report.title": {"zh": "{day} 日报已生成", "en": "The daily report of {day} is ready"},
+    "notify.ev.report.text": {"zh": "{day} 的作战日报已可查看和下载(PDF、Excel)。",
+                              "en": "The campaign's daily report of {day} can be read and downloaded (PDF, Excel)."},
+    "notify.ev.nobody": {"zh": "待定", "en": "nobody yet"},
+    "notify.ev.no_due": {"zh": "未设期限", "en": "no due"},
     # --- residents -------------------------------------------------------------------------------------------
     # (residents: entries here)
     # --- polish H --------------------------------------------------------------------------------------------
