@@ -2735,6 +2735,35 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "en": "The campaign's daily report of {day} can be read and downloaded (PDF, Excel)."},
     "notify.ev.nobody": {"zh": "待定", "en": "nobody yet"},
     "notify.ev.no_due": {"zh": "未设期限", "en": "no due"},
+    "notify.inbox.no_item": {"zh": "您的通知中没有 {id}(可能已被清理),未做任何标记", "en": "your inbox holds no {id} "
+                             "(it may have been cleared); nothing was marked"},
+    "notify.inbox.too_many": {"zh": "一次最多标记 {maximum} 条", "en": "at most {maximum} at once"},
+    "notify.inbox.ids_or_all": {"zh": "请给出要标为已读的通知 ids,或 all: true(二者选一)",
+                                "en": "give the ids of the notifications to mark read, or all: true (one of the two)"},
+    "notify.inbox.ids_list": {"zh": "ids 应为通知编号的列表", "en": "ids must be a list of notification ids"},
+    "notify.inbox.no_account": {"zh": "通知只发给有账户的人,请先登录", "en": "notifications are for people with an "
+                                "account: log in first"},
+    "notify.inbox.title": {"zh": "我的通知", "en": "My notifications"},
+    "notify.inbox.unread": {"zh": "未读 {count} 条,共 {total} 条", "en": "{count} unread of {total}"},
+    "notify.inbox.empty": {"zh": "暂无通知。案件派遣、临期、逾期、督办等消息会出现在这里。",
+                           "en": "No notifications yet. Cases assigned, due soon, overdue or escalated show here."},
+    "notify.inbox.mark_read": {"zh": "标为已读", "en": "Mark read"},
+    "notify.inbox.all_read": {"zh": "全部标为已读", "en": "Mark all read"},
+    "notify.inbox.unread_tag": {"zh": "未读", "en": "Unread"},
+    "notify.inbox.older": {"zh": "更早的通知 ▸", "en": "Older ▸"},
+    "notify.inbox.newer": {"zh": "◂ 较新的通知", "en": "◂ Newer"},
+    "notify.inbox.bell": {"zh": "通知:{count} 条未读", "en": "Notifications: {count} unread"},
+    "notify.inbox.bell_unknown": {"zh": "通知", "en": "Notifications"},
+    "notify.inbox.kind.case_assigned": {"zh": "派遣", "en": "Assigned"},
+    "notify.inbox.kind.case_due_soon": {"zh": "临期", "en": "Due soon"},
+    "notify.inbox.kind.case_overdue": {"zh": "逾期", "en": "Overdue"},
+    "notify.inbox.kind.case_escalated": {"zh": "督办", "en": "Escalated"},
+    "notify.inbox.kind.case_returned": {"zh": "退回", "en": "Sent back"},
+    "notify.inbox.kind.inspection_drawn": {"zh": "督导清单", "en": "Inspection list"},
+    "notify.inbox.kind.relapse": {"zh": "反弹", "en": "Relapse"},
+    "notify.inbox.kind.report_arrived": {"zh": "群众上报", "en": "Resident report"},
+    "notify.inbox.kind.digest": {"zh": "每日待办", "en": "Digest"},
+    "notify.inbox.kind.daily_report": {"zh": "日报已出", "en": "Report ready"},
     # --- residents -------------------------------------------------------------------------------------------
     # (residents: entries here)
     # --- polish H --------------------------------------------------------------------------------------------
@@ -3207,6 +3236,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish G scripts: entries here)
     # notify events (scripts)
     # (notify events scripts: entries here)
+    "inbox.bell": {"zh": "通知:{count} 条未读", "en": "Notifications: {count} unread"},
+    "inbox.bell_none": {"zh": "通知:没有未读", "en": "Notifications: none unread"},
+    "inbox.unread": {"zh": "未读 {count} 条,共 {total} 条", "en": "{count} unread of {total}"},
+    "inbox.failed": {"zh": "未能标为已读:{reason}", "en": "Could not mark read: {reason}"},
     # residents (scripts)
     # (residents scripts: entries here)
     # polish H (scripts)
