@@ -31,7 +31,8 @@ def case_entry(layer: str, feature: dict, problem: dict, campaign: Campaign) -> 
             "community": props.get("community"), "place_unit": props.get("unit"),
             "category": problem.get("category") or "", "stage": case["stage"],
             "stage_since": case.get("stage_since"), "stage_due": case.get("stage_due"),
-            "unit": case.get("unit"), "handler": case.get("handler"), "urgency": case.get("urgency")}
+            "unit": case.get("unit"), "handler": case.get("handler"), "urgency": case.get("urgency"),
+            "responsible": problem.get("responsible") or None}
 
 
 def case_key(entry: dict) -> str:
@@ -68,7 +69,8 @@ def step_event(action: str, step: int, at: str, entry: dict, campaign: Campaign,
     common = {"place": entry["place"], "where": where(entry, campaign), "category": entry["category"],
               "due": _due(entry, campaign)}
     if action in ("dispatch", "redispatch"):
-        who = " ".join(p for p in (entry.get("unit"), entry.get("handler")) if p) or t("notify.ev.nobody")
+        who = entry.get("responsible") or " ".join(p for p in (entry.get("unit"), entry.get("handler")) if p) \
+            or t("notify.ev.nobody")  # `responsible`: the unit and the handler's name, as the dispatch wrote it
         return _event("case_assigned", key, at, entry, t("notify.ev.assigned.title", place=entry["place"]),
                       t("notify.ev.assigned.text", who=who, **common), users=users, data={"action": action})
     if action == "return":

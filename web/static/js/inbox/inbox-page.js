@@ -1,9 +1,9 @@
 /*
  * The inbox page (templates/inbox.html): "标为已读" per notification and
  * "全部标为已读" send POST /api/inbox/read with the session's CSRF token; the
- * page then shows them read and tells the bell the new count. Opening a
- * notification's link marks it read on the way (a request kept alive across
- * the navigation).
+ * page then shows them read and tells the bell the new count. Opening an
+ * unread notification's link marks it read, then follows the link (so the
+ * next page's bell already counts it read).
  */
 import { t } from "../lib/messages.js";
 import { COUNT_EVENT } from "./bell.js";
@@ -63,7 +63,14 @@ export function startInboxPage(list, doc) {
     }
     var open = e.target.closest("[data-inbox-open]");
     var item = open && open.closest(".inbox-unread");
-    if (item) post({ ids: [item.dataset.inboxItem] }, true);
+    if (!item) return;
+    if (e.ctrlKey || e.metaKey || e.shiftKey || e.altKey || e.button !== 0) {
+      post({ ids: [item.dataset.inboxItem] }, true);  // opened elsewhere: this page stays, the request goes on
+      return;
+    }
+    e.preventDefault();  // marked read first, so the next page's bell counts it read
+    var go = function () { window.location.assign(open.href); };
+    post({ ids: [item.dataset.inboxItem] }, true).then(go, go);
   });
   allButton.addEventListener("click", function () { read(null); });
   return { read: read };
