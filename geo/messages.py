@@ -3238,6 +3238,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (notify events scripts: entries here)
     "inbox.bell": {"zh": "通知:{count} 条未读", "en": "Notifications: {count} unread"},
     "inbox.bell_none": {"zh": "通知:没有未读", "en": "Notifications: none unread"},
+    "inbox.bell_unknown": {"zh": "通知", "en": "Notifications"},
     "inbox.unread": {"zh": "未读 {count} 条,共 {total} 条", "en": "{count} unread of {total}"},
     "inbox.failed": {"zh": "未能标为已读:{reason}", "en": "Could not mark read: {reason}"},
     # residents (scripts)

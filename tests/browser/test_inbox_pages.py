@@ -156,3 +156,26 @@ def test_on_a_4k_desktop_the_bell_is_legible_and_opening_a_notification_marks_it
     store = server.app.extensions["guatu"].store
     assert unread_count(store, "handler2") == 0
     assert log.outside == [] and log.console_errors == []
+
+
+def test_the_wall_and_the_editor_show_the_bell_among_their_links_and_keep_it_current(browser, server):
+    dispatch_case(server, "cmd", "围墙破损")
+    tell(server)
+    store = server.app.extensions["guatu"].store
+    unread = unread_count(store, "cmd")
+    assert unread >= 1
+    for path in ("/", "/edit"):
+        page, log = sign_in(browser, server, "cmd", path, width=3840, height=2160)
+        bell = page.locator("#inbox-bell")
+        expect(bell).to_be_visible()
+        expect(page.locator("#inbox-count")).to_have_text(str(unread))
+        box = bell.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44
+        assert 0 <= box["x"] and box["x"] + box["width"] <= 3840 and 0 <= box["y"] and box["y"] + box["height"] <= 2160
+        dispatch_case(server, "cmd", "路灯损坏")
+        tell(server)
+        unread += 1
+        page.clock.run_for(31_000)
+        expect(page.locator("#inbox-count")).to_have_text(str(unread))
+        assert log.outside == [] and log.console_errors == []
+        page.context.close()

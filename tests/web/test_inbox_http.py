@@ -4,6 +4,7 @@ and marking read — each person their own, CSRF required, bad input a problem d
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -50,7 +51,7 @@ def test_the_bell_shows_the_unread_count_on_the_pages_of_a_logged_in_account(pri
 
 def test_no_bell_for_an_anonymous_reader(app):
     page = app.test_client().get("/login").data.decode()
-    assert "inbox-bell" not in page
+    assert "id=\"inbox-bell\"" not in page
 
 
 def test_the_inbox_lists_newest_first_escapes_text_and_links_only_inside_the_app(private_app, store, three):
@@ -116,3 +117,18 @@ def test_marking_read_needs_the_csrf_token_and_an_account(private_app, app, stor
     assert client.post("/api/inbox/read", json={"all": True}).status_code == 403
     assert unread_count(store, "editor1") == 3
     assert app.test_client().get("/api/inbox/count").status_code in (401, 403)
+
+
+def test_the_wall_and_the_editor_give_their_bell_to_a_logged_in_reader_and_none_to_a_display_link(
+        private_app, store, three):
+    client = private_app.test_client()
+    login(client, "editor1")
+    for path in ("/", "/edit"):
+        page = client.get(path).data.decode()
+        bell = re.search(r'"inbox": ?(\{[^}]*\})', page)
+        assert bell, path
+        assert json.loads(bell.group(1)) == {"unread": 3, "badge": "3", "href": "/inbox",
+                                             "count_url": "/api/inbox/count", "poll_s": 30}
+    _, secret = private_app.extensions["guatu_accounts"].create_display_token("指挥中心", "/wall")
+    screen = private_app.test_client().get(f"/wall?display={secret}").data.decode()
+    assert re.search(r'"inbox": ?null', screen) and 'id="inbox-bell"' not in screen
