@@ -10,7 +10,7 @@ import pytest
 
 from geo.accounts import Principal
 from geo.cases import transition
-from geo.inspections import generate
+from geo.inspections import generate, record
 from geo.ledger import add_problem
 from geo.notify.events import PENDING, event
 from geo.notify.inbox import deliver, items, unread_count
@@ -201,3 +201,15 @@ def test_a_tick_that_stopped_before_its_cursor_moved_tells_nobody_twice(store, c
         store.put_record(CURSOR, KEY, kept)
     pending = _pending(store)
     assert collect(store, cases, NOW) == 0 and _pending(store) == pending
+
+
+def test_an_inspections_relapse_result_is_told_as_a_relapse(store, cases, place):
+    _told(store, cases, NOW)
+    day = NOW.astimezone(cases.timezone).date()
+    listing = generate(store, cases, day, n=3, seed=7, user="赵督导")
+    row = listing["places"][0]
+    record(store, cases, day, row["id"], layer=row["layer"], result="relapse", category="飞线充电",
+           notes="又见飞线", user="赵督导 (duban)", username="duban")
+    [told] = [e for e in _told(store, cases, NOW) if e["kind"] == "relapse"]
+    assert told["data"]["fid"] == row["id"] and "赵督导 (duban)" in told["text"]
+    assert told["title"] == f"反弹:{row['name']}"
