@@ -10,7 +10,8 @@ new events it emitted. Everything it knows between ticks is one record, `notify-
 - `cases`: an index of the open cases (立案, 处置, 核查) with what their events say — the place's name and
   area, the stage, its due, the unit and the handler — kept current from those same changes. The clock's
   events (临期, 逾期, 升级督办, 每日待办) are computed from it, so a tick never walks the layers; only the very
-  first tick, with no cursor yet, reads every place once to build it (and tells nothing of the journal before).
+  first tick, with no cursor yet, reads every place once to build it (and tells nothing of the journal before);
+  so does a tick that finds the journal behind the cursor (a store restored from a backup).
 - `fired`: per open case, the ids of the clock's events already emitted, so a tick emits only what is new;
   `days`: the local day each daily event was last sent for.
 
@@ -139,7 +140,9 @@ def _clock_events(store: Store, campaign: Campaign, now: datetime, state: dict) 
 
 def collect(store: Store, campaign: Campaign, now: datetime) -> int:
     """Emit the events that happened since the last call (the cursor is kept in the store); the number emitted."""
-    cursor = store.record(CURSOR, KEY)
+    stored = cursor = store.record(CURSOR, KEY)
+    if cursor is not None and cursor["seq"] > store.revision():  # another journal (a restore): follow it from now
+        cursor = {**cursor, "seq": store.revision(), "cases": _index_all(store, campaign)}
     if cursor is None:  # the first tick: start from the journal as it is, with every open case indexed
         state = {"seq": store.revision(), "cases": _index_all(store, campaign), "fired": {}, "days": {}}
         events: list[Event] = []
@@ -153,7 +156,7 @@ def collect(store: Store, campaign: Campaign, now: datetime) -> int:
             state["seq"] = changes[-1].seq
     events += _clock_events(store, campaign, now, state)
     emitted = sum(emit(store, event) for event in events)
-    if state != cursor:
+    if state != stored:
         with store.records_locked(CURSOR):
             store.put_record(CURSOR, KEY, state)
     return emitted

@@ -213,3 +213,16 @@ def test_an_inspections_relapse_result_is_told_as_a_relapse(store, cases, place)
     [told] = [e for e in _told(store, cases, NOW) if e["kind"] == "relapse"]
     assert told["data"]["fid"] == row["id"] and "赵督导 (duban)" in told["text"]
     assert told["title"] == f"反弹:{row['name']}"
+
+
+def test_a_journal_behind_the_cursor_is_followed_from_where_it_stands(store, cases, place):
+    """A restored store's journal can be behind the cursor: the cursor comes back to it, and what is done next is
+    told."""
+    _told(store, cases, NOW)
+    kept = store.record(CURSOR, KEY)
+    with store.records_locked(CURSOR):
+        store.put_record(CURSOR, KEY, {**kept, "seq": store.revision() + 50})
+    _told(store, cases, NOW)
+    assert store.record(CURSOR, KEY)["seq"] == store.revision()
+    _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    assert [e["kind"] for e in _told(store, cases, NOW, fid=place["id"])] == ["case_assigned"]
