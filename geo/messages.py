@@ -2700,6 +2700,58 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (notify events: entries here)
     # --- residents -------------------------------------------------------------------------------------------
     # (residents: entries here)
+    "residents.bad_location": {
+        "zh": "位置无效:请在地图上点选或使用手机定位",
+        "en": "not a valid position: pin it on the map or use the phone's location",
+    },
+    "residents.outside_area": {
+        "zh": "位置不在{district}范围内,请在辖区内点选",
+        "en": "the position is outside {district}; pin a point inside the district",
+    },
+    "residents.unknown_category": {"zh": "请选择问题类别", "en": "choose a kind of problem"},
+    "residents.bad_phone": {
+        "zh": "电话号码格式不对(只能含数字、空格和短横线)",
+        "en": "not a phone number (digits, spaces and dashes only)",
+    },
+    "residents.unknown_channel": {"zh": "未知的来源,应为 {channels} 之一", "en": "unknown channel; one of {channels}"},
+    "residents.too_many_photos": {"zh": "照片最多 {limit} 张", "en": "at most {limit} photos"},
+    "residents.photo_missing": {
+        "zh": "照片尚未上传或已失效,请重新选择照片",
+        "en": "the photo was not uploaded or has expired; choose it again",
+    },
+    "residents.event_title": {"zh": "群众随手拍:{category}", "en": "resident report: {category}"},
+    "residents.event_text": {"zh": "{area}:{description}", "en": "{area}: {description}"},
+    "residents.area_unknown": {"zh": "辖区未定", "en": "area not known"},
+    "residents.no_report": {"zh": "没有这个受理编号的反映,请核对编号", "en": "no report has this receipt code; check the code"},
+    "residents.not_your_area": {"zh": "这条反映不在您负责的区域内", "en": "this report is outside your areas"},
+    "residents.already_triaged": {
+        "zh": "这条反映已处理过(当前:{state}),不能再次分拣",
+        "en": "this report was triaged before ({state}); it cannot be triaged again",
+    },
+    "residents.state.received": {"zh": "待分拣", "en": "waiting for triage"},
+    "residents.state.accepted": {"zh": "已立案", "en": "accepted as a case"},
+    "residents.state.merged": {"zh": "已并案", "en": "merged into a case"},
+    "residents.state.rejected": {"zh": "不予受理", "en": "rejected"},
+    "residents.place_needs_both": {"zh": "指定地点需同时给出图层和编号", "en": "a place needs both its layer and its id"},
+    "residents.no_place": {"zh": "本作战还没有任何地点,无法立案", "en": "the campaign has no place to file the case on"},
+    "residents.found_by": {"zh": "群众随手拍 {code}", "en": "resident report {code}"},
+    "residents.taken_by": {"zh": "反映人", "en": "reporter"},
+    "residents.place_busy": {"zh": "地点 {fid} 正被频繁修改,请稍后再试", "en": "place {fid} is being changed too often; try again shortly"},
+    "residents.not_a_candidate": {
+        "zh": "只能并入反映点 {metres} 米内未结案的案件",
+        "en": "only an open case within {metres} m of the report can take it",
+    },
+    "residents.progress.received": {"zh": "已收到,待受理", "en": "received, waiting to be accepted"},
+    "residents.progress.accepted": {"zh": "已受理", "en": "accepted"},
+    "residents.progress.handling": {"zh": "正在处置", "en": "being handled"},
+    "residents.progress.closed": {"zh": "已办结", "en": "done"},
+    "residents.progress.rejected": {"zh": "未受理", "en": "not accepted"},
+    "residents.rating.satisfied": {"zh": "满意", "en": "satisfied"},
+    "residents.rating.basic": {"zh": "基本满意", "en": "fairly satisfied"},
+    "residents.rating.unsatisfied": {"zh": "不满意", "en": "not satisfied"},
+    "residents.unknown_rating": {"zh": "请选择 满意、基本满意 或 不满意", "en": "choose satisfied, fairly satisfied or not satisfied"},
+    "residents.rated_before": {"zh": "这条反映已经评价过了", "en": "this report was rated before"},
+    "residents.not_closed_yet": {"zh": "办结后才能评价", "en": "it can be rated once it is done"},
     # --- polish H --------------------------------------------------------------------------------------------
     # (polish H: entries here)
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
