@@ -2752,6 +2752,35 @@ MESSAGES: dict[str, dict[str, str]] = {
     "residents.unknown_rating": {"zh": "请选择 满意、基本满意 或 不满意", "en": "choose satisfied, fairly satisfied or not satisfied"},
     "residents.rated_before": {"zh": "这条反映已经评价过了", "en": "this report was rated before"},
     "residents.not_closed_yet": {"zh": "办结后才能评价", "en": "it can be rated once it is done"},
+    # Open311 and satisfaction
+    "satisfaction.sheet": {"zh": "群众满意度", "en": "Residents' satisfaction"},
+    "satisfaction.total": {"zh": "全区合计", "en": "Whole district"},
+    "satisfaction.whole_street": {"zh": "(全街道)", "en": "(whole sub-district)"},
+    "satisfaction.no_street": {"zh": "(街道未知)", "en": "(sub-district unknown)"},
+    "satisfaction.no_community": {"zh": "(社区未知)", "en": "(community unknown)"},
+    "satisfaction.col.day_received": {"zh": "当日收到", "en": "Received today"},
+    "satisfaction.col.day_accepted": {"zh": "当日受理", "en": "Accepted today"},
+    "satisfaction.col.day_closed": {"zh": "当日办结", "en": "Closed today"},
+    "satisfaction.col.day_rated": {"zh": "当日评价", "en": "Rated today"},
+    "satisfaction.col.day_rate": {"zh": "当日满意率(%)", "en": "Satisfaction today (%)"},
+    "satisfaction.col.all_received": {"zh": "累计收到", "en": "Received in all"},
+    "satisfaction.col.all_accepted": {"zh": "累计受理", "en": "Accepted in all"},
+    "satisfaction.col.all_rejected": {"zh": "累计未受理", "en": "Rejected in all"},
+    "satisfaction.col.all_closed": {"zh": "累计办结", "en": "Closed in all"},
+    "satisfaction.col.all_rated": {"zh": "累计评价", "en": "Rated in all"},
+    "satisfaction.col.all_satisfied": {"zh": "满意", "en": "Satisfied"},
+    "satisfaction.col.all_basic": {"zh": "基本满意", "en": "Fairly satisfied"},
+    "satisfaction.col.all_unsatisfied": {"zh": "不满意", "en": "Not satisfied"},
+    "satisfaction.col.all_rate": {"zh": "累计满意率(%)", "en": "Satisfaction in all (%)"},
+    "satisfaction.rate_pct": {"zh": "满意率 {rate}%", "en": "satisfaction {rate} %"},
+    "satisfaction.figure": {"zh": "群众满意率(累计)", "en": "residents' satisfaction, in all"},
+    "satisfaction.rate_none": {"zh": "尚无评价", "en": "nothing rated yet"},
+    "satisfaction.summary": {
+        "zh": "群众反映:今日收到 {received} 件、办结 {closed} 件、评价 {rated} 件;累计收到 {all_received} 件、"
+              "办结 {all_closed} 件、评价 {all_rated} 件,{rate}(满意 + 基本满意 / 已评价)",
+        "en": "Residents' reports: today {received} received, {closed} closed, {rated} rated; in all {all_received} "
+              "received, {all_closed} closed, {all_rated} rated, {rate} (satisfied + fairly satisfied over rated)",
+    },
     # --- polish H --------------------------------------------------------------------------------------------
     # (polish H: entries here)
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
