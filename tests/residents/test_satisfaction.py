@@ -18,6 +18,7 @@ from geo.history import end_of_day
 from geo.residents.reports import accept, rate, reject, submit
 from geo.residents.satisfaction import satisfaction, sheet_rows
 from tests.residents.conftest import COMMUNITY, LAYER, NOW, PIN, STREET, add_place
+from web import create_app
 
 OTHER = (113.670585, 34.732051)  # 大学路街道 金桥社区 (the demo's boundaries)
 
@@ -128,3 +129,23 @@ def test_the_daily_reports_workbook_and_pdf_show_satisfaction(rated_week, bounde
     assert ["京广路街道", "幸福路社区", "2", "1", "3", "2", "2", "1", "0", "1", "50.0"] in lines
     assert ["大学路街道", "金桥社区", "2", "1", "2", "1", "1", "0", "1", "0", "100.0"] in lines
     assert ["全区合计", "4", "2", "5", "3", "3", "1", "1", "1", "66.7"] in lines
+
+
+def test_the_walls_panel_is_scoped_pinned_for_a_display_link_and_revalidated(rated_week, bounded_dir, tmp_path):
+    store, campaign = rated_week
+    app = create_app({"TESTING": True, "GUATU_DATA": str(bounded_dir), "GUATU_CLOCK": lambda: NOW + timedelta(hours=1),
+                      "GUATU_INSTANCE": str(tmp_path / "instance"), "GUATU_PUBLIC_VIEW": True})
+    client = app.test_client()
+    whole = client.get("/api/wall/satisfaction")
+    body = whole.get_json()
+    assert body["total"]["all"]["rate"] == 66.7 and [s["name"] for s in body["streets"]] == [STREET, "大学路街道"]
+    assert client.get("/api/wall/satisfaction", headers={"If-None-Match": whole.headers["ETag"]}).status_code == 304
+    one = client.get("/api/wall/satisfaction", query_string={"street": "大学路街道"}).get_json()
+    assert [s["name"] for s in one["streets"]] == ["大学路街道"] and one["total"]["all"]["received"] == 2
+    _, link = app.extensions["guatu_accounts"].create_display_token("大学路大屏", "/wall?street=大学路街道")
+    pinned = client.get("/api/wall/satisfaction", headers={"X-Guatu-Display": link}).get_json()
+    assert [s["name"] for s in pinned["streets"]] == ["大学路街道"]  # the link's street, though none is asked
+    other = client.get("/api/wall/satisfaction", query_string={"street": STREET}, headers={"X-Guatu-Display": link})
+    assert other.status_code == 403 and other.get_json()["status"] == 403
+    english = client.get("/api/wall/satisfaction", headers={"Accept-Language": "en"}).get_json()
+    assert english["total"]["name"] == "Whole district"
