@@ -41,6 +41,7 @@ from geo.residents.photos import MAX_PHOTOS, photo_facts
 from geo.store.base import Store
 
 KIND = "resident-reports"
+CLIENTS = "resident-clients"  # a sender's own key of a report → its code (a resend keeps one report)
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud or typed from a screen without doubt
 CODE_LENGTH = 8
 CODE = re.compile(rf"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
@@ -101,10 +102,13 @@ def new_code(store: Store) -> str:
 def submit(store: Store, campaign: Campaign, *, lon: float, lat: float, category: str, description: str,
            now: datetime, photos: tuple | list = (), phone: str | None = None, name: str | None = None,
            address: str | None = None, channel: str = "web", squad: str | None = None, device: str | None = None,
-           data_dir: Path | str | None = None, service_request_id: str | None = None) -> dict:
+           data_dir: Path | str | None = None, service_request_id: str | None = None,
+           client_key: str | None = None) -> dict:
     """Check and keep a report; returns its record (with its receipt code). `data_dir`: where the campaign's
-    boundary files are, to fill the sub-district and community (left None without it). ValidationError naming
-    every field at fault; nothing is kept then."""
+    boundary files are, to fill the sub-district and community (left None without it). `client_key`: what the
+    sender calls this report (letters, digits, '-'): the same key again returns the report kept the first time,
+    so a phone that sends again after a lost answer does not report twice. ValidationError naming every field
+    at fault; nothing is kept then."""
     errors: list[FieldError] = []
     x, y = _position(lon, lat, campaign, errors)
     if not isinstance(category, str) or category not in campaign.categories:
@@ -127,7 +131,11 @@ def submit(store: Store, campaign: Campaign, *, lon: float, lat: float, category
     if errors:
         raise ValidationError(errors)
     where = locate(Path(data_dir), campaign, x, y) if data_dir is not None else {"street": None, "community": None}
+    if client_key is not None and not re.match(r"^[A-Za-z0-9-]{8,80}$", client_key):
+        raise ValidationError([FieldError("client_id", t("residents.bad_client_id"))])
     with store.records_locked(KIND):
+        if client_key is not None and (sent := store.record(CLIENTS, client_key)) is not None:
+            return get(store, sent["code"])
         code = new_code(store)
         record = {
             "code": code, "at": _iso(now), "channel": channel, "squad": kept_squad,
@@ -138,6 +146,8 @@ def submit(store: Store, campaign: Campaign, *, lon: float, lat: float, category
             "case": None, "handled_by": None, "handled_at": None, "hidden": False, "rating": None,
         }
         store.put_record(KIND, code, record)
+        if client_key is not None:
+            store.put_record(CLIENTS, client_key, {"code": code})
     emit(store, Event(kind="report_arrived", key=code, at=record["at"],
                       title=str(t("residents.event_title", category=category)),
                       text=str(t("residents.event_text", area=_area(record), description=text)),
