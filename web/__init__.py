@@ -19,7 +19,7 @@ from geo.diskspace import SpaceWatch
 from geo.errors import ConfigError
 from geo.store import open_store
 from geo.store.base import utc_now
-from web import access, admin, api, campaigns, cases, cli, core, edit, field, ogc, photos, printing, residents, wall, workflow
+from web import access, admin, api, campaigns, cases, cli, core, edit, field, ogc, open311, photos, printing, residents, wall, workflow
 from web.api import openapi as api_openapi
 from web.core import assets, logging_setup, settings, validation
 from web.core.context import Guatu
@@ -89,6 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cases.register(app)  # the case loop over HTTP: /api/cases, the queues and the case page
     field.register(app)  # the inspector's phone page
     residents.register(app)  # residents' reports (随手拍): the public page, the follow-up, the triage queue
+    open311.register(app)  # Open311 GeoReport v2 under /open311/v2: 12345 and city-management apps' intake
     printing.register(app)
     admin.register(app)
     cli.register(app)
