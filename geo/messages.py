@@ -2871,6 +2871,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "en": "this address does not take {method} (it takes {allowed})"},
     "open311.json_only": {"zh": "本接口只提供 JSON 格式:请把 .xml 换成 .json",
                           "en": "this endpoint speaks JSON only: ask for .json instead of .xml"},
+    "open311.not_an_object": {"zh": "请求体应为表单或 JSON 对象", "en": "the body must be a form or a JSON object"},
     "open311.no_such_path": {"zh": "没有这个地址:{path}", "en": "no such address: {path}"},
     "satisfaction.sheet": {"zh": "群众满意度", "en": "Residents' satisfaction"},
     "satisfaction.total": {"zh": "全区合计", "en": "Whole district"},

@@ -198,6 +198,19 @@ def test_every_refused_post_is_an_error_list_and_keeps_nothing(app, client, fiel
     assert _kept(app) == []
 
 
+def test_a_json_post_is_taken_like_a_form_and_english_is_given_when_asked(app, client):
+    keys = app.config["KEYS"]
+    resp = client.post(f"{BASE}/requests.json", json={"api_key": keys["hotline"], "service_code": "乱堆乱放",
+                                                      "lat": PIN[1], "long": PIN[0], "description": "门口堆物"})
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    assert get(app.extensions["guatu"].store, resp.get_json()[0]["service_request_id"])["category"] == "乱堆乱放"
+    assert "JSON" in _refusal(client.post(f"{BASE}/requests.json", json=["not", "an", "object"],
+                                          query_string={"api_key": keys["hotline"]}), 400)
+    english = client.post(f"{BASE}/requests.json", data={"service_code": "乱堆乱放"},
+                          headers={"Accept-Language": "en"})
+    assert _refusal(english, 403) == "posting needs an api_key (an API token the administrator makes for the account)"
+
+
 def test_refusals_of_reads_methods_formats_and_sizes(app, client):
     keys = app.config["KEYS"]
     assert "回执码" in _refusal(client.get(f"{BASE}/requests.json", query_string={"service_request_id": "../x"}), 400)

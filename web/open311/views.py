@@ -21,14 +21,14 @@ import hashlib
 from datetime import UTC, datetime
 
 from flask import Response, current_app, jsonify, request, url_for
-from geo.residents.throttle import device_hash
 from werkzeug.exceptions import HTTPException
 
 from geo.accounts import Principal
-from geo.errors import GuatuError, NotFound, ValidationError
+from geo.errors import FieldError, GuatuError, MalformedRequest, NotFound, ValidationError
 from geo.messages import t
 from geo.residents import open311
 from geo.residents.reports import get, public_view, reports, submit
+from geo.residents.throttle import device_hash
 from web.access.auth import accounts, principal
 from web.core.context import guatu
 from web.core.routes import INSPECTOR, PUBLIC
@@ -57,7 +57,7 @@ def _refused(exc: GuatuError) -> Response:
     """A domain refusal: a request that breaks a report's rules is a 400 here (GeoReport has no 422), one entry
     per field at fault."""
     if isinstance(exc, ValidationError):
-        fields = open311.open311_fields(exc) if not exc.http_status == 400 else exc.errors
+        fields = exc.errors if exc.http_status == 400 else open311.open311_fields(exc)
         return _error_list(400, [e.text() for e in fields])
     return _error_list(exc.http_status, [exc.message], exc.retry_after)
 
@@ -77,12 +77,17 @@ def _kind(status: int) -> str:
 
 # --- who holds a key ----------------------------------------------------------------------------------
 
-def key_holder() -> Principal | None:
-    """The account of the api_key sent (the `api_key` parameter, or an `Authorization: Bearer` API token): an
-    API token of a 督导员 (inspector) or above. None when no key is sent; KeyRefused (403) for a wrong or weak one."""
-    key = request.form.get("api_key") or request.args.get("api_key")
+def _api_key(fields: dict[str, str] | None = None) -> str:
+    return ((fields or {}).get("api_key") or request.args.get("api_key") or "").strip()
+
+
+def key_holder(fields: dict[str, str] | None = None) -> Principal | None:
+    """The account of the api_key sent (the `api_key` parameter — in the query, or in the posted `fields` — or an
+    `Authorization: Bearer` API token): an API token of a 督导员 (inspector) or above. None when no key is sent;
+    KeyRefused (403) for a wrong or weak one."""
+    key = _api_key(fields)
     if key:
-        holder = accounts().check_token(key.strip(), "api")
+        holder = accounts().check_token(key, "api")
         if holder is None:
             raise open311.KeyRefused(t("open311.bad_key"))
     else:
@@ -93,10 +98,10 @@ def key_holder() -> Principal | None:
     return holder
 
 
-def _key_id() -> str:
+def _key_id(fields: dict[str, str]) -> str:
     """What the reports' throttle counts a key's posts under (never the key itself)."""
-    key = request.form.get("api_key") or request.args.get("api_key") or request.headers.get("Authorization", "")
-    return "open311:" + hashlib.sha256(key.strip().encode()).hexdigest()[:24]
+    key = _api_key(fields) or request.headers.get("Authorization", "").strip()
+    return "open311:" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 # --- the routes -------------------------------------------------------------------------------------
@@ -161,14 +166,12 @@ def list_requests():
 def post_request():
     """A report from a 12345 or city-management system: the key first, then its count, then the fields."""
     limit_body(MAX_POST_BYTES)
-    if key_holder() is None:
+    fields = _fields()
+    if key_holder(fields) is None:
         raise open311.KeyRefused(t("open311.key_needed"))
     ctx = guatu()
-    form = request.form if request.form else (request.get_json(silent=True) or {})
-    if not isinstance(form, dict) and not hasattr(form, "get"):
-        form = {}
-    throttle().attempt("report", _key_id(), None)
-    posted = open311.read_post(ctx.store, ctx.campaign, ctx.data_dir, {k: str(v) for k, v in form.items()})
+    throttle().attempt("report", _key_id(fields), None)
+    posted = open311.read_post(ctx.store, ctx.campaign, ctx.data_dir, fields)
     record = submit(ctx.store, ctx.campaign, lon=posted.lon, lat=posted.lat, category=posted.category,
                     description=posted.description, now=ctx.now(), phone=posted.phone, name=posted.name,
                     address=posted.address, channel="open311", device=device_hash(posted.device_id),
@@ -176,6 +179,16 @@ def post_request():
     resp = _json(open311.answer(record, posted), 201)
     resp.headers["Location"] = url_for("open311.one_request", code=record["code"], _external=True)
     return resp
+
+
+def _fields() -> dict[str, str]:
+    """The posted fields: a form (GeoReport's way, urlencoded or multipart) or a JSON object of plain values."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise MalformedRequest([FieldError("body", t("open311.not_an_object"))])
+        return {k: str(v) for k, v in body.items() if isinstance(v, str | int | float) and not isinstance(v, bool)}
+    return request.form.to_dict()
 
 
 @bp.get(f"{BASE}/requests/<code>.json", role=PUBLIC, doc=docs.GET_REQUEST)
