@@ -38,29 +38,32 @@ def _close(store, campaign, staff, record, at):
     return ref
 
 
-@pytest.fixture
-def rated_week(store_factory, open_campaign, bounded_dir, staff, make_feature):
+def make_week(store, campaign, data_dir, staff, make_feature):
     """In 京广路街道 幸福路社区: yesterday one report closed and rated 满意, today one closed and rated 不满意, one
     waiting; in 大学路街道 金桥社区 today one rejected and one closed and rated 基本满意 (its place is near)."""
-    store = store_factory()
-    campaign = open_campaign
     add_place(store, make_feature)
     store.create(LAYER, make_feature(name="金桥1号院", status="accepted", x=OTHER[0] - 0.0005, y=OTHER[1] - 0.0005,
                                      street="大学路街道", community="金桥社区", unit="区政府办"), user="演示")
     yesterday = NOW - timedelta(days=1)
-    old = _report(store, campaign, bounded_dir, at=yesterday)
+    old = _report(store, campaign, data_dir, at=yesterday)
     _close(store, campaign, staff, old, yesterday)
     rate(store, campaign, old["code"], "satisfied", "", yesterday + timedelta(hours=1))
-    today = _report(store, campaign, bounded_dir)
+    today = _report(store, campaign, data_dir)
     _close(store, campaign, staff, today, NOW)
     rate(store, campaign, today["code"], "unsatisfied", "还是有", NOW + timedelta(minutes=5))
-    _report(store, campaign, bounded_dir, description="还没人管")
-    rejected = _report(store, campaign, bounded_dir, where=OTHER, description="不是问题")
+    _report(store, campaign, data_dir, description="还没人管")
+    rejected = _report(store, campaign, data_dir, where=OTHER, description="不是问题")
     reject(store, campaign, rejected["code"], principal=staff["district"], now=NOW, reason="不属于整治范围")
-    basic = _report(store, campaign, bounded_dir, where=OTHER, description="垃圾堆")
+    basic = _report(store, campaign, data_dir, where=OTHER, description="垃圾堆")
     _close(store, campaign, staff, basic, NOW)
     rate(store, campaign, basic["code"], "basic", "", NOW + timedelta(minutes=5))
-    return store, campaign
+
+
+@pytest.fixture
+def rated_week(store_factory, open_campaign, bounded_dir, staff, make_feature):
+    store = store_factory()
+    make_week(store, open_campaign, bounded_dir, staff, make_feature)
+    return store, open_campaign
 
 
 def test_a_day_and_in_all_per_sub_district_and_community_worst_first(rated_week):
@@ -81,6 +84,15 @@ def test_a_day_and_in_all_per_sub_district_and_community_worst_first(rated_week)
     assert (daxue["all"]["rejected"], daxue["all"]["basic"], daxue["all"]["rate"]) == (1, 1, 100.0)
     scoped = satisfaction(store, campaign, day, NOW + timedelta(hours=1), street="大学路街道")
     assert [s["name"] for s in scoped["streets"]] == ["大学路街道"] and scoped["total"]["all"]["received"] == 2
+
+
+def test_postgis_keeps_and_counts_the_same(store_factory, open_campaign, bounded_dir, staff, make_feature):
+    store = store_factory("postgis")
+    make_week(store, open_campaign, bounded_dir, staff, make_feature)
+    data = satisfaction(store, open_campaign, NOW.astimezone(open_campaign.timezone).date(), NOW + timedelta(hours=1))
+    assert data["total"]["all"] == {"received": 5, "accepted": 3, "rejected": 1, "closed": 3, "rated": 3,
+                                    "satisfied": 1, "basic": 1, "unsatisfied": 1, "rate": 66.7}
+    assert [s["name"] for s in data["streets"]] == [STREET, "大学路街道"]
 
 
 def test_a_past_day_counts_only_what_had_happened_by_its_end(rated_week):
