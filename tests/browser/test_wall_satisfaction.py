@@ -87,12 +87,14 @@ def test_satisfaction_per_sub_district_is_on_the_wall_and_follows_a_new_rating(b
     section = page.locator("#guatu-satisfaction")
     assert section.locator("h2").inner_text().startswith("群众满意度")
     assert section.locator('[data-fact="rate"] b').inner_text() == "66.7%"
-    rows = {r.get_attribute("data-area"): r.locator("td").all_inner_texts()
-            for r in section.locator("tr.guatu-dash-row").all()}
+    streets = section.locator('tr.guatu-dash-row[data-level="street"]')
+    rows = {r.get_attribute("data-area"): r.locator("td").all_text_contents() for r in streets.all()}
     assert rows["京广路街道"] == ["京广路街道", "2", "2", "2", "1", "0", "1", "50%"]
     assert rows["大学路街道"] == ["大学路街道", "2", "2", "1", "0", "1", "0", "100%"]
-    order = [r.get_attribute("data-area") for r in section.locator("tr.guatu-dash-row").all()]
-    assert order.index("京广路街道") < order.index("大学路街道")  # worst first
+    assert [r.get_attribute("data-area") for r in streets.all()] == ["京广路街道", "大学路街道"]  # worst first
+    communities = section.locator('tr.guatu-dash-row[data-level="community"]')
+    named = [(r.get_attribute("data-area"), r.locator("td").first.get_attribute("title")) for r in communities.all()]
+    assert named == [("幸福路社区", "京广路街道"), ("金桥社区", "大学路街道")]
     # legible across the room: the figures as large as the dashboard's other tables at 4K
     sizes = page.evaluate("""() => {
         const px = (sel) => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize);

@@ -286,10 +286,25 @@ dashboard.satisfactionSection = function (data) {
     });
   s.appendChild(facts);
   var scoped = this.view.street || this.view.community;
-  var rows = scoped && data.streets.length === 1 ? data.streets[0].communities : data.streets;
-  var table = el("table", "guatu-dash-table guatu-dash-sat");
+  if (!scoped) s.appendChild(satisfactionTable(data.streets, "street", "guatu-dash-sat"));
+  // every community of the screen's sub-districts, worst first (its sub-district in the row's title)
+  var communities = [];
+  data.streets.forEach(function (st) {
+    st.communities.forEach(function (c) { communities.push(Object.assign({ street: st.name }, c)); });
+  });
+  communities.sort(function (a, b) {
+    var ra = a.all.rate === null ? Infinity : a.all.rate;
+    var rb = b.all.rate === null ? Infinity : b.all.rate;
+    return ra - rb || b.all.received - a.all.received || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  });
+  s.appendChild(satisfactionTable(communities, "community", "guatu-dash-sat-communities"));
+  return s;
+};
+
+function satisfactionTable(rows, level, className) {
+  var table = el("table", "guatu-dash-table " + className);
   var head = el("tr");
-  head.appendChild(el("th", null, t(scoped ? "wall.dash.sat.col.community" : "wall.dash.sat.col.street")));
+  head.appendChild(el("th", null, t("wall.dash.sat.col." + level)));
   ["received", "closed", "rated", "satisfied", "basic", "unsatisfied", "rate"].forEach(function (k) {
     head.appendChild(el("th", null, t("wall.dash.sat.col." + k)));
   });
@@ -297,7 +312,10 @@ dashboard.satisfactionSection = function (data) {
   rows.forEach(function (r) {
     var tr = el("tr", "guatu-dash-row");
     tr.dataset.area = r.name;
-    tr.appendChild(el("td", "guatu-dash-name", r.name));
+    tr.dataset.level = level;
+    var name = el("td", "guatu-dash-name", r.name);
+    if (r.street) name.title = r.street;
+    tr.appendChild(name);
     ["received", "closed", "rated", "satisfied", "basic"].forEach(function (k) {
       tr.appendChild(el("td", "guatu-num", String(r.all[k])));
     });
@@ -305,9 +323,8 @@ dashboard.satisfactionSection = function (data) {
     tr.appendChild(el("td", "guatu-num", r.all.rate === null ? "—" : r.all.rate + "%"));
     table.appendChild(tr);
   });
-  s.appendChild(table);
-  return s;
-};
+  return table;
+}
 
 // --- plan against actual (时间节点) ----------------------------------------------
 // Asked again when the state revision or the day moved, at most every
@@ -405,7 +422,8 @@ dashboard.estimatesList = function (est) {
 var PAGED = [
   [".guatu-dash-streets table", "streets"], [".guatu-dash-communities table", "communities"],
   [".guatu-dash-categories table", "categories"], [".guatu-dash-units", "units"],
-  [".guatu-escalated-list", "escalated"], [".guatu-dash-sat", "satisfaction"], [".guatu-alerts", "alerts"],
+  [".guatu-escalated-list", "escalated"], [".guatu-dash-sat", "satisfaction"],
+  [".guatu-dash-sat-communities", "satisfaction-communities"], [".guatu-alerts", "alerts"],
 ];
 var MIN_PAGE = 5; // rows a page holds at least (fewer when the list is shorter, or the sheet too small)
 var MAX_PAGE = 60; // rows a page may hold (more never fit a screen)
