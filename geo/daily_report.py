@@ -13,6 +13,8 @@ day's inspection list:
     升级督办  cases that ran overdue and went up to the sub-district or the district
     单位考核  each unit's record of cases (geo/cases/stats.py): overdue, on time, handling time, returned
     预计完成  the estimated finish per sub-district at the recent pace (geo/progress.py; the data as it is now)
+    群众满意度  residents' reports per sub-district and community, the day's and in all: received, accepted, closed,
+              rated, 满意 / 基本满意 / 不满意 and the satisfaction rate (geo/residents/satisfaction.py)
 
 and the plan's verdict (geo/progress.py's milestones). `build_xlsx` writes it
 with openpyxl (Chinese headers, frozen header rows); geo/daily_report_pdf.py
@@ -37,13 +39,15 @@ from geo.inspections import load as load_inspections
 from geo.messages import t
 from geo.photos import photos_of
 from geo.progress import finish_estimates, milestones
+from geo.residents.satisfaction import satisfaction, sheet_rows
 from geo.rules import problem_is_open, problem_overdue, problem_overnight
 from geo.scope import level_label
 from geo.store.base import Store, iso
 
 ESCALATED, UNITS = t("report.cases.sheet.escalated"), t("report.cases.sheet.units")
 ESTIMATES = t("progress.estimate_heading")  # 预计完成: the sheet of `estimate_rows`
-SHEETS = ("进度", "问题", "逾期", "过夜", "反弹", "督导", ESCALATED, UNITS, ESTIMATES)
+SATISFACTION = t("satisfaction.sheet")  # 群众满意度: geo/residents/satisfaction.py `sheet_rows`
+SHEETS = ("进度", "问题", "逾期", "过夜", "反弹", "督导", ESCALATED, UNITS, ESTIMATES, SATISFACTION)
 ESTIMATE_COLUMNS = ("street", "total", "done", "done_in_pace", "per_day", "finish", "days_late", "text")
 ESCALATED_COLUMNS = ("fid", "place", "street", "community", "pid", "category", "problem", "stage", "unit", "handler",
                      "due", "level", "late")
@@ -148,6 +152,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                  for u in unit_records(units)]
     done_n = sum(v for k, v in totals.items() if k in campaign.done_statuses)
     total_n = sum(totals.values())
+    residents = satisfaction(store, campaign, day, moment)
     out = {
         "title": campaign.title, "district": campaign.district, "day": day.isoformat(),
         "as_of": moment.strftime("%Y-%m-%d %H:%M"), "past": past,
@@ -175,7 +180,9 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
             ESCALATED: [[t(f"report.cases.col.{c}") for c in ESCALATED_COLUMNS], *escalated_rows],
             UNITS: [[t(f"report.cases.col.{c}") for c in UNIT_COLUMNS], *unit_rows],
             ESTIMATES: estimate_rows(store, campaign, now),
+            SATISFACTION: sheet_rows(residents),
         },
+        "satisfaction": residents,
         "problem_photos": problem_photos,
     }
     out["cases"] = {"escalated": out["sheets"][ESCALATED], "units": out["sheets"][UNITS]}

@@ -24,10 +24,11 @@ from datetime import datetime
 from pathlib import Path
 
 from geo.config import Campaign
-from geo.daily_report import ESCALATED, ESTIMATES, SHEETS, UNITS, day_map
+from geo.daily_report import ESCALATED, ESTIMATES, SATISFACTION, SHEETS, UNITS, day_map
 from geo.messages import t
 from geo.printing.labels import wrap
 from geo.printing.photos import PROBLEM_ROLES, role_label
+from geo.residents.satisfaction import summary_line
 from geo.store.base import Store
 
 A4_MM = (210.0, 297.0)
@@ -53,6 +54,10 @@ DETAIL_COLUMNS = {
     ESCALATED: ((1, 34), (6, 40), (7, 16), (8, 24), (10, 26), (11, 20), (12, 14)),
     UNITS: ((0, 44), (1, 16), (3, 16), (4, 16), (6, 22), (7, 22), (8, 20)),
     ESTIMATES: ((0, 40), (1, 18), (2, 18), (4, 22), (5, 28), (6, 22)),
+    # 群众满意度: sub-district, community, received and closed today, received, closed and rated in all, 满意,
+    # 基本满意, 不满意, the rate in all
+    SATISFACTION: ((0, 24), (1, 26), (2, 14), (4, 14), (7, 14), (10, 14), (11, 14), (12, 12), (13, 14), (14, 13),
+                   (15, 20)),
 }
 
 
@@ -188,6 +193,14 @@ def _cases_line(data: dict) -> str:
     return t("report.cases.summary", overdue=s["cases_overdue"], escalated=s["escalated"], **s["cases_by_level"])
 
 
+def _satisfaction_lines(data: dict) -> list[str]:
+    """The residents' reports of the day and in all, and the satisfaction rate (geo/residents/satisfaction.py),
+    broken to the page's width."""
+    if not data.get("satisfaction"):
+        return []
+    return wrap(summary_line(data["satisfaction"]), A4_MM[0] - 2 * MARGIN, 10.5)
+
+
 def _verdict_line(plan: dict | None) -> str:
     if not plan:
         return ""
@@ -212,7 +225,14 @@ def _figures(data: dict) -> list[tuple[str, str]]:
         (t("report.pdf.fig.relapsed"), str(s["relapsed"])),
         (t("report.pdf.fig.inspected"), f"{s['inspected']}/{s['listed']}"),
         (t("report.pdf.escalated"), str(s.get("escalated", 0))),
+        (t("satisfaction.figure"), _rate(data)),
     ]
+
+
+def _rate(data: dict) -> str:
+    """The residents' satisfaction rate in all (满意 + 基本满意 over the rated), or a dash while none is rated."""
+    rate = (data.get("satisfaction") or {}).get("total", {}).get("all", {}).get("rate")
+    return "—" if rate is None else f"{rate:.1f}%"
 
 
 def _days_photos(data: dict, campaign: Campaign | None) -> list[dict]:
@@ -255,6 +275,9 @@ def _leader_pages(w: _Writer, data: dict, store: Store | None, campaign: Campaig
     if verdict:
         w.text(verdict, 10.5, dy=8)
     w.text(_cases_line(data), 10.5, dy=8)
+    for line in _satisfaction_lines(data):
+        w.text(line, 10.5, dy=6)
+    w.page.y -= 2
     progress = data["sheets"]["进度"]
     header, body = progress[0], progress[1:]
     streets, total = body[:-1], body[-1:]
@@ -327,6 +350,7 @@ def build_pdf(data: dict, store: Store | None = None, campaign: Campaign | None 
     chars += "".join(t(f"report.pdf.{k}", day="", heading="", count=0, sheet="", page=0, pages=0)
                      for k in ("page2", "details", "map", "continued", "more", "more_in_workbook", "section", "page"))
     chars += _verdict_line(data.get("plan")) + _cases_line(data) + "".join(label for label, _ in _figures(data)) + map_note
+    chars += "".join(_satisfaction_lines(data)) + "".join(value for _, value in _figures(data))
     chars += t("report.pdf.as_of", as_of=data["as_of"]) + "第页共续另有项见明细当日挂图…%/" + t("photo.heading")
     chars += "".join(role_label(role) for role in PROBLEM_ROLES)
     font = FontProperties(fname=str(print_font(chars)))

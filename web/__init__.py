@@ -31,8 +31,10 @@ from web import (
     field,
     inbox,
     ogc,
+    open311,
     photos,
     printing,
+    residents,
     wall,
     workflow,
 )
@@ -105,6 +107,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     cases.register(app)  # the case loop over HTTP: /api/cases, the queues and the case page
     field.register(app)  # the inspector's phone page
     inbox.register(app)  # the bell on every page, /inbox and /api/inbox: each person's notifications
+    residents.register(app)  # residents' reports (随手拍): the public page, the follow-up, the triage queue
+    open311.register(app)  # Open311 GeoReport v2 under /open311/v2: 12345 and city-management apps' intake
     printing.register(app)
     admin.register(app)
     cli.register(app)

@@ -128,8 +128,8 @@ def test_every_protected_operation_refuses_anonymous_callers(fuzz_app):
         for method, op in item.items():
             url = re.sub(r"\{[^}]+\}", lambda m: {"{layer_id}": "courtyards", "{level}": "street"}.get(m.group(0), "c-0001"), path)
             resp = client.open(url, method=method.upper(), json={} if method != "get" else None)
-            if op.get("security") == []:
-                assert resp.status_code in (200, 503), (method, path)
+            if op.get("security") == []:  # a public route may refuse a made-up id or an empty body, never for
+                assert resp.status_code in (200, 404, 422, 503), (method, path)  # want of a login
             else:
                 assert resp.status_code == 401, (method, path, resp.status_code)
                 assert resp.get_json()["error"] == "unauthorized"

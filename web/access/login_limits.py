@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.strategies import RateLimiter
 
 from geo.store.base import Store
 from geo.throttle import LoginThrottle
@@ -36,8 +37,14 @@ def register(app: Flask, store: Store, instance: Path) -> LoginThrottle:
                              per_account=get_settings(app).login_limit_account,
                              clock=clock)
     app.extensions["guatu_login_throttle"] = throttle
+    app.extensions["guatu_rate_limiter"] = limiter.limiter  # the same counters, for other rules (residents' reports)
     return throttle
 
 
 def login_throttle() -> LoginThrottle:
     return current_app.extensions["guatu_login_throttle"]
+
+
+def rate_limiter() -> RateLimiter:
+    """The app's rate limiter (Flask-Limiter's `limits` strategy on the shared storage), for rules of their own."""
+    return current_app.extensions["guatu_rate_limiter"]

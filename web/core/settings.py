@@ -118,6 +118,12 @@ class Settings(BaseModel):
     login_limit_ip: str = _setting("30 per 10 minutes", "password checks (login form, HTTP Basic, \"current "
                                                         "password\") per client address")
     login_limit_account: str = _setting("5 per 15 minutes", "password checks per client address and user name")
+    report_limit_ip: str = _setting("20 per hour", "residents' reports (随手拍, `/report`) and their photos taken from one "
+                                                 "client address")
+    report_limit_device: str = _setting("6 per hour", "residents' reports and their photos taken from one phone (the "
+                                                      "page's device id)")
+    report_challenge_bits: int = _setting(16, "the proof of work a report's page pays before sending: leading zero bits "
+                                              "of a SHA-256 (about 2^bits hashes on the phone)", ge=8, le=26)
     font_cache: Path | None = _setting(None, "where printed maps keep their converted font subsets; read from the "
                                              "environment only", shown="the user's cache folder")
     photo_max_mb: float = _setting(15, "the largest photo an upload may send, in megabytes (a larger one is refused "
@@ -166,7 +172,7 @@ class Settings(BaseModel):
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("login_limit_ip", "login_limit_account")
+    @field_validator("login_limit_ip", "login_limit_account", "report_limit_ip", "report_limit_device")
     @classmethod
     def _rate(cls, value: str) -> str:
         from limits import parse

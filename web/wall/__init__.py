@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web.wall import basemaps, data, pages, playback
+from web.wall import basemaps, data, pages, playback, satisfaction
 from web.wall.blueprint import bp
 
-VIEWS = (pages, data, basemaps, playback)  # the modules whose routes are on `bp`
+VIEWS = (pages, data, basemaps, playback, satisfaction)  # the modules whose routes are on `bp`
 
 
 def register(app: Flask) -> None:

@@ -114,3 +114,24 @@ PLAYBACK = {
             "400": response_ref("BadRequest"), **CACHED, **READ_ERRORS,
         },
     }
+
+# GET /api/wall/satisfaction
+_TALLY = {"type": "object", "required": ["received", "accepted", "rejected", "closed", "rated", "satisfied", "basic",
+                                         "unsatisfied", "rate"],
+          "properties": {**{k: {"type": "integer"} for k in ("received", "accepted", "rejected", "closed", "rated",
+                                                              "satisfied", "basic", "unsatisfied")},
+                         "rate": {"type": ["number", "null"],
+                                  "description": "(satisfied + basic) / rated, in percent; null while none is rated"}}}
+_AREA = {"type": "object", "required": ["name", "day", "all"],
+         "properties": {"name": {"type": "string"}, "day": _TALLY, "all": _TALLY}}
+SATISFACTION = read_operation(
+    "Residents' reports and their satisfaction (群众满意度) per sub-district and community: today and in all",
+    json_response({"type": "object", "required": ["day", "as_of", "total", "streets"], "properties": {
+        "day": {"type": "string", "format": "date"}, "as_of": {"type": "string"}, "total": _AREA,
+        "streets": {"type": "array", "description": "worst first (lowest rate in all; unrated last)", "items": {
+            **_AREA, "properties": {**_AREA["properties"], "communities": {"type": "array", "items": _AREA}}}}}},
+        "The tallies (geo/residents/satisfaction.py).", headers=ETAG),
+    params=[{"name": n, "in": "query", "required": False, "schema": {"type": "string"}, "description": d}
+            for n, d in (("street", "a sub-district (unknown names are ignored)"),
+                         ("community", "a community (unknown names are ignored)"))] + [IF_NONE_MATCH],
+    errors={**CACHED, **READ_ERRORS}, tags=["wall"])

@@ -66,6 +66,7 @@ def wall_options(view: WallView, mode: str, display_token: str | None = None) ->
             "boundaries": url_for("api.boundaries", level="__level__"),
             "place": url_for("wall.place", layer_id="__layer__", fid="__id__"),
             "dashboard": url_for("wall.dashboard"),
+            "satisfaction": url_for("wall.satisfaction_panel"),
             "inspections": url_for("workflow.wall_inspections"),
             "milestones": None if display_scope.narrowed() else url_for("workflow.milestones_api"),
             "basemaps": url_for("wall.basemap_list"),

@@ -24,6 +24,7 @@ from geo.geojson_io import atomic_write, dumps
 from geo.inspections import check_day
 from geo.messages import t
 from geo.progress import finish_estimates, milestones, parse_range, timeline
+from geo.residents.satisfaction import summary_line
 from geo.responsibility import my_places, responsible_names
 from web.access.auth import principal
 from web.core.context import guatu
@@ -88,7 +89,7 @@ def report_page():
     ctx = guatu()
     day = check_day(request.args.get("date") or guatu().today().isoformat())
     data = report_data(ctx.store, ctx.campaign, day, ctx.now())
-    return render_template("daily_report.html", data=data, day=day.isoformat())
+    return render_template("daily_report.html", data=data, day=day.isoformat(), satisfaction_line=summary_line)
 
 
 @bp.get("/reports/daily/<day>.<fmt>", role=VIEWER)

@@ -151,6 +151,7 @@ dashboard.renderDashboard = function (d) {
   box.appendChild(cat);
 
   if (d.cases) box.appendChild(this.casesSection(d.cases));
+  if (this.satisfaction) box.appendChild(this.satisfactionSection(this.satisfaction));
 
   var alerts = section(t("wall.dash.alerts", { overdue: d.overdue.total, overnight: d.overnight.total }), "guatu-dash-alerts");
   var list = el("ul", "guatu-alerts");
@@ -233,6 +234,97 @@ dashboard.casesSection = function (c) {
   }
   return s;
 };
+
+// --- 群众满意度 -------------------------------------------------------------------------
+// Residents' reports today and in all, and the satisfaction rate ((满意 + 基本满意) over the rated), per
+// sub-district (per community on a screen of one sub-district), worst first. Reports and ratings are no
+// journaled change: the panel asks on its own every SATISFACTION_GAP_MS (a 304 while nothing changed).
+var SATISFACTION_GAP_MS = 60000;
+
+dashboard.loadSatisfaction = function () {
+  var self = this;
+  if (!this.o.api.satisfaction) return Promise.resolve();
+  window.clearTimeout(this.satisfactionTimer);
+  this.satisfactionTimer = window.setTimeout(function () { self.loadSatisfaction(); }, SATISFACTION_GAP_MS);
+  var url = this.wall.url(this.o.api.satisfaction, null, { street: this.view.street, community: this.view.community });
+  return this.wall.fetchJSON(url, this.satisfactionEtag).then(function (r) {
+    if (r.notModified) return;
+    self.satisfactionEtag = r.etag;
+    self.satisfaction = r.body;
+    self.renderSatisfaction(r.body);
+  }, function (err) { self.wall.errors.push(String(err)); });
+};
+
+dashboard.renderSatisfaction = function (data) {
+  var box = this.dashBox;
+  if (!box || !box.querySelector(".guatu-dash-totals")) return; // the dashboard's own answer draws it then
+  var fresh = this.satisfactionSection(data);
+  var old = box.querySelector(".guatu-dash-satisfaction");
+  if (old) box.replaceChild(fresh, old);
+  else {
+    var alerts = box.querySelector(".guatu-dash-alerts");
+    box.insertBefore(fresh, alerts);
+  }
+  this.fitDashboard();
+};
+
+dashboard.satisfactionSection = function (data) {
+  var s = section(t("wall.dash.sat.title"), "guatu-dash-satisfaction");
+  s.id = "guatu-satisfaction";
+  var all = data.total.all;
+  var day = data.total.day;
+  var facts = el("p", "guatu-dash-facts");
+  [["rate", all.rate === null ? "—" : all.rate + "%", all.rate !== null && all.rate < 80],
+   ["received_today", day.received, false], ["closed_today", day.closed, false], ["rated_today", day.rated, false],
+   ["received", all.received, false], ["rated", all.rated, false]]
+    .forEach(function (f) {
+      var item = el("span", "guatu-fact" + (f[2] ? " guatu-alert" : ""));
+      item.dataset.fact = f[0];
+      item.appendChild(el("b", null, String(f[1])));
+      item.appendChild(el("span", null, t("wall.dash.sat.fact." + f[0])));
+      facts.appendChild(item);
+    });
+  s.appendChild(facts);
+  var scoped = this.view.street || this.view.community;
+  if (!scoped) s.appendChild(satisfactionTable(data.streets, "street", "guatu-dash-sat"));
+  // every community of the screen's sub-districts, worst first (its sub-district in the row's title)
+  var communities = [];
+  data.streets.forEach(function (st) {
+    st.communities.forEach(function (c) { communities.push(Object.assign({ street: st.name }, c)); });
+  });
+  communities.sort(function (a, b) {
+    var ra = a.all.rate === null ? Infinity : a.all.rate;
+    var rb = b.all.rate === null ? Infinity : b.all.rate;
+    return ra - rb || b.all.received - a.all.received || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  });
+  s.appendChild(satisfactionTable(communities, "community", "guatu-dash-sat-communities"));
+  return s;
+};
+
+function satisfactionTable(rows, level, className) {
+  var table = el("table", "guatu-dash-table " + className);
+  var head = el("tr");
+  head.appendChild(el("th", null, t("wall.dash.sat.col." + level)));
+  ["received", "closed", "rated", "satisfied", "basic", "unsatisfied", "rate"].forEach(function (k) {
+    head.appendChild(el("th", null, t("wall.dash.sat.col." + k)));
+  });
+  table.appendChild(head);
+  rows.forEach(function (r) {
+    var tr = el("tr", "guatu-dash-row");
+    tr.dataset.area = r.name;
+    tr.dataset.level = level;
+    var name = el("td", "guatu-dash-name", r.name);
+    if (r.street) name.title = r.street;
+    tr.appendChild(name);
+    ["received", "closed", "rated", "satisfied", "basic"].forEach(function (k) {
+      tr.appendChild(el("td", "guatu-num", String(r.all[k])));
+    });
+    tr.appendChild(el("td", "guatu-num" + (r.all.unsatisfied ? " guatu-alert" : ""), String(r.all.unsatisfied)));
+    tr.appendChild(el("td", "guatu-num", r.all.rate === null ? "—" : r.all.rate + "%"));
+    table.appendChild(tr);
+  });
+  return table;
+}
 
 // --- plan against actual (时间节点) ----------------------------------------------
 // Asked again when the state revision or the day moved, at most every
@@ -330,7 +422,8 @@ dashboard.estimatesList = function (est) {
 var PAGED = [
   [".guatu-dash-streets table", "streets"], [".guatu-dash-communities table", "communities"],
   [".guatu-dash-categories table", "categories"], [".guatu-dash-units", "units"],
-  [".guatu-escalated-list", "escalated"], [".guatu-alerts", "alerts"],
+  [".guatu-escalated-list", "escalated"], [".guatu-dash-sat", "satisfaction"],
+  [".guatu-dash-sat-communities", "satisfaction-communities"], [".guatu-alerts", "alerts"],
 ];
 var MIN_PAGE = 5; // rows a page holds at least (fewer when the list is shorter, or the sheet too small)
 var MAX_PAGE = 60; // rows a page may hold (more never fit a screen)

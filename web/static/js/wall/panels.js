@@ -206,6 +206,7 @@ Panels.prototype.update = function () {
         window.setTimeout(function () {
           self2.loadDashboard();
           if (self2.o.api.milestones) self2.loadMilestones();
+          if (!self2.satisfactionTimer) self2.loadSatisfaction(); // then every minute on its own
         }, 0);
       });
     }

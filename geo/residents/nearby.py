@@ -1,0 +1,91 @@
+"""The places and open cases near a reported point: the place a report becomes a case on (the one that contains
+the pin, else the nearest), and the open cases a report may be merged into (within a radius, nearest first).
+
+Distances are metres on a plane tangent at the pin (longitude scaled by the cosine of the latitude): within a
+district the error is far below what a phone's GPS gets wrong. The layers' geometries are measured in one
+vectorised call per layer."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+
+from geo.cases import OPEN_STAGES, case_of
+from geo.store.base import Store
+
+M_PER_DEG = 111_320.0
+MERGE_RADIUS_M = 300.0  # how far from the pin an open case may be to be offered for merging
+
+
+@dataclass(frozen=True)
+class Near:
+    layer: str
+    feature: dict
+    metres: float
+
+
+def _distances(features: list[dict], lon: float, lat: float) -> np.ndarray:
+    """Metres from (lon, lat) to each feature's geometry (0 inside it; inf for one that cannot be read)."""
+    scale = math.cos(math.radians(lat)) * M_PER_DEG
+    geoms = []
+    for f in features:
+        try:
+            geoms.append(shape(f.get("geometry")))
+        except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.ShapelyError):
+            geoms.append(None)
+    arr = np.array(geoms, dtype=object)
+    local = shapely.transform(arr, lambda xy: np.column_stack(((xy[:, 0] - lon) * scale, (xy[:, 1] - lat) * M_PER_DEG)))
+    out = shapely.distance(local, shapely.Point(0.0, 0.0))
+    return np.where(np.isnan(out.astype(float)), np.inf, out.astype(float))
+
+
+def places_near(store: Store, lon: float, lat: float, *, within_m: float | None = None) -> list[Near]:
+    """The readable places, nearest first (those containing the point first, at 0 m); only those within
+    `within_m` metres when given."""
+    found: list[Near] = []
+    for layer in store.readable_layers():
+        features = store.features(layer.id)
+        if not features:
+            continue
+        metres = _distances(features, lon, lat)
+        for i in np.argsort(metres, kind="stable"):
+            m = float(metres[i])
+            if not math.isfinite(m) or (within_m is not None and m > within_m):
+                break
+            found.append(Near(layer.id, features[int(i)], m))
+    found.sort(key=lambda n: n.metres)
+    return found
+
+
+def nearest_place(store: Store, lon: float, lat: float) -> Near | None:
+    """The place that contains the point, else the nearest one; None when the campaign has no place."""
+    best: Near | None = None
+    for layer in store.readable_layers():
+        features = store.features(layer.id)
+        if not features:
+            continue
+        metres = _distances(features, lon, lat)
+        i = int(np.argmin(metres))
+        if math.isfinite(metres[i]) and (best is None or metres[i] < best.metres):
+            best = Near(layer.id, features[i], float(metres[i]))
+    return best
+
+
+def open_cases_near(store: Store, lon: float, lat: float, *, within_m: float = MERGE_RADIUS_M) -> list[dict]:
+    """The open cases (not 结案) on places within `within_m` metres, nearest first: `{layer, fid, pid, place,
+    category, description, stage, metres}`."""
+    rows = []
+    for near in places_near(store, lon, lat, within_m=within_m):
+        props = near.feature["properties"]
+        for problem in props.get("problems") or []:
+            case = case_of(problem, store.campaign)
+            if case["stage"] in OPEN_STAGES or case["stage"] == "suspended":
+                rows.append({"layer": near.layer, "fid": near.feature["id"], "pid": problem.get("id"),
+                             "place": props.get("name") or near.feature["id"], "category": problem.get("category"),
+                             "description": problem.get("description") or "", "stage": case["stage"],
+                             "metres": round(near.metres)})
+    return rows

@@ -1,0 +1,51 @@
+"""How many reports the public page takes from one client address and from one device, per window, counted in
+the storage every worker and instance shares (Flask-Limiter's, set up with the login throttle:
+web/access/login_limits.py, geo/throttle.py). A device is the random id the page keeps on the phone, sent as a
+header; a client without one is counted by its address alone. Only reports count (their photos are counted by
+the same rule when they are sent), so reading a follow-up is never refused."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import datetime
+
+from limits import RateLimitItem, parse
+from limits.strategies import RateLimiter
+
+from geo.messages import t
+from geo.throttle import Clock, LoginThrottled
+
+
+def device_hash(device: object) -> str | None:
+    """What is kept of a device id: its SHA-256 (a report never holds the phone's own id); None when absent
+    or not an id of the page's shape."""
+    if not isinstance(device, str) or not 8 <= len(device) <= 64 or not device.replace("-", "").isalnum():
+        return None
+    return hashlib.sha256(device.encode()).hexdigest()
+
+
+class ReportThrottle:
+    """The rule on top of a `limits` rate limiter."""
+
+    def __init__(self, limiter: RateLimiter, *, per_ip: str, per_device: str, clock: Clock) -> None:
+        self.limiter = limiter
+        self.per_ip: RateLimitItem = parse(per_ip)
+        self.per_device: RateLimitItem = parse(per_device)
+        self.clock = clock
+
+    def attempt(self, what: str, address: str, device: str | None) -> None:
+        """Count one `what` (`report`, `photo`) from this address and device; LoginThrottled (429, with
+        Retry-After) when either is over its limit."""
+        counters = [(self.per_ip, (f"resident-{what}-ip", address or "-"))]
+        if device:
+            counters.append((self.per_device, (f"resident-{what}-device", device)))
+        refused = [(item, ids) for item, ids in counters if not self.limiter.hit(item, *ids)]
+        if refused:
+            reset = max(self.limiter.get_window_stats(item, *ids).reset_time for item, ids in refused)
+            wait = max(1, math.ceil(reset - _epoch(self.clock())))
+            raise LoginThrottled(t("residents.throttled", minutes=max(1, math.ceil(wait / 60))), retry_after=wait)
+
+
+def _epoch(now: datetime) -> float:
+    return now.timestamp()

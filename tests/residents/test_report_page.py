@@ -1,0 +1,90 @@
+"""The reporting page in a real Chromium on a 390 px touch phone: a resident reports a problem while offline (the
+phone's position, a category, a description, a photo), the report waits on the phone and is sent when the network
+returns, the receipt code shows and stays listed; the area's staff accept it on the triage page and it becomes a
+resident case on the place at the pin; the follow-up page shows 已受理."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import shapely
+from PIL import Image
+from shapely.geometry import shape
+
+from geo.residents.reports import KIND, reports
+from tests.browser.harness import copy_demo, live_server, open_page, open_phone_page
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.browser
+STAFF = ("jiedao", "correct horse battery")
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 900), (150, 90, 40)).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+@pytest.fixture
+def server(tmp_path):
+    data = copy_demo(tmp_path / "data")
+    with live_server(data, GUATU_REPORT_CHALLENGE_BITS=8) as s:
+        s.app.extensions["guatu_accounts"].create_user(STAFF[0], STAFF[1], "editor", "李街道")
+        place = s.app.extensions["guatu"].store.features("courtyards")[0]
+        point = shapely.point_on_surface(shape(place["geometry"]))
+        s.place, s.here = place, (point.x, point.y)
+        yield s
+
+
+def test_a_report_made_offline_is_sent_when_the_network_returns_and_accepted_into_a_case(browser, server):
+    page, log = open_phone_page(browser, server.url, "/report", geolocation=server.here)
+    page.wait_for_selector("html[data-report-ready]", state="attached")
+    store = server.app.extensions["guatu"].store
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+    page.context.set_offline(True)
+    page.wait_for_function("() => document.getElementById('report-net').dataset.state === 'offline'")
+    page.tap("#report-gps")
+    page.wait_for_selector("#report-pin[data-pinned=true]")
+    page.select_option("#report-category", "乱堆乱放")
+    page.fill("#report-description", "楼道里堆满了杂物,堵住了消防通道")
+    page.fill("#report-phone", "13800001234")
+    page.locator("#report-photos").set_input_files([{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
+    page.wait_for_selector("#report-thumbs img")
+    page.tap("#report-send")
+    page.wait_for_function("() => document.getElementById('report-done-text').textContent.includes('联网后自动发送')")
+    assert page.evaluate("() => window.guatuPage.report.queueCount()") == 1
+    assert store.record_keys(KIND) == []  # nothing reached the server
+    assert "待发送" in page.locator("#report-mine").inner_text()
+
+    page.context.set_offline(False)
+    code = page.wait_for_selector("#report-receipt", timeout=60_000).inner_text()
+    assert page.evaluate("() => window.guatuPage.report.queueCount()") == 0
+    kept = wait_until(lambda: store.record(KIND, code), "the report kept on the server")
+    assert (kept["category"], kept["phone"], len(kept["photos"])) == ("乱堆乱放", "13800001234", 1)
+    assert abs(kept["lon"] - server.here[0]) < 1e-6 and kept["street"] == server.place["properties"]["street"]
+    assert [r["code"] for r in reports(store)] == [code]  # sent once
+    page.wait_for_selector(f"#report-mine li[data-code='{code}']")
+    assert log.outside == [] and log.console_errors == []
+
+    staff, staff_log = open_page(browser, server.url, "/login?next=/reports", width=390, height=844, touch=True)
+    staff.fill("input[name=username]", STAFF[0])
+    staff.fill("input[name=password]", STAFF[1])
+    staff.click("button[type=submit]")
+    staff.wait_for_url("**/reports")
+    item = staff.locator(f"#report-{code}")
+    assert "13800001234" in item.inner_text()
+    item.locator("button[value=accept]").tap()
+    staff.wait_for_url("**/reports?state=received")
+    accepted = wait_until(lambda: (r := store.record(KIND, code)) and r["state"] == "accepted" and r,
+                          "the report accepted")
+    ref = accepted["case"]
+    assert (ref["layer"], ref["fid"]) == ("courtyards", server.place["id"])
+    problem = next(p for p in store.get(ref["layer"], ref["fid"])["properties"]["problems"] if p["id"] == ref["pid"])
+    assert problem["case"]["source"] == "resident" and problem["description"] == "楼道里堆满了杂物,堵住了消防通道"
+
+    page.goto(f"{server.url}/report/{code}")
+    assert page.locator("#follow-state").inner_text() == "已受理"
+    assert "13800001234" not in page.content()
+    assert staff_log.outside == []

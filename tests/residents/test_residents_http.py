@@ -1,0 +1,245 @@
+"""The reporting channel over HTTP: a report sent with a paid challenge and its photo, followed by its code without
+anything personal, triaged by the area's staff, rated once closed — and every refusal a 4xx problem document in
+Chinese that keeps nothing: a forged, reused or unpaid challenge, too many reports from one address or phone, a
+body too large, a photo that is not one, a report outside the district, triage outside one's areas."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from geo.accounts import Principal
+from geo.cases import transition
+from geo.photos.service import add_photo
+from geo.residents.challenge import solve
+from geo.residents.reports import KIND
+from geo.scope import Scope
+from geo.store import open_store
+from tests.photos.images import jpeg
+from tests.residents.conftest import COMMUNITY, LAYER, PIN, STREET, add_place
+from tests.web.conftest import PASSWORD, login
+from web import create_app
+
+BITS = 8
+DEVICE = {"X-Guatu-Device": "phone-0001-abcdef"}
+
+
+@pytest.fixture
+def app(bounded_dir, campaign, clock, instance_dir, make_feature):
+    store = open_store(bounded_dir, campaign, clock=clock)
+    add_place(store, make_feature)
+    store.close()
+    app = create_app({"TESTING": True, "GUATU_DATA": str(bounded_dir), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(instance_dir), "GUATU_REPORT_CHALLENGE_BITS": BITS,
+                      "GUATU_REPORT_LIMIT_DEVICE": "3 per hour", "GUATU_REPORT_LIMIT_IP": "5 per hour"})
+    acc = app.extensions["guatu_accounts"]
+    acc.create_user("jiedao", PASSWORD, "editor", "李街道", scope=Scope(streets=(STREET,)))
+    acc.create_user("huaihe", PASSWORD, "editor", "周街道", scope=Scope(streets=("淮河路街道",)))
+    acc.create_user("viewer1", PASSWORD, "viewer", "王看")
+    return app
+
+
+@pytest.fixture
+def instance_dir(tmp_path):
+    return tmp_path / "instance"
+
+
+def _paid(client) -> dict:
+    c = client.get("/api/residents/challenge").get_json()
+    return {"challenge": c["challenge"], "answer": solve(c["challenge"], c["bits"])}
+
+
+def _report(client, headers=DEVICE, **fields) -> object:
+    body = {"lon": PIN[0], "lat": PIN[1], "category": "乱堆乱放", "description": "楼道里堆满了杂物",
+            **_paid(client), **fields}
+    return client.post("/api/residents/reports", json=body, headers=headers)
+
+
+def _refused(resp, status: int) -> dict:
+    assert resp.status_code == status, resp.data
+    body = resp.get_json()
+    assert resp.mimetype == "application/problem+json" and body["status"] == status
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["detail"])
+    return body
+
+
+def _kept(app) -> list[str]:
+    return app.extensions["guatu"].store.record_keys(KIND)
+
+
+def test_a_resident_reports_with_a_photo_and_follows_it_by_code_without_anything_personal(app):
+    client = app.test_client()
+    up = client.post("/api/residents/photos", data={"file": (io.BytesIO(jpeg(320, 240, gps=True)), "a.jpg")},
+                     headers=DEVICE)
+    assert up.status_code == 201
+    photo = up.get_json()["id"]
+    resp = _report(client, photos=[photo], phone="13800001234", name="王大爷", squad="XF-01")
+    assert resp.status_code == 201
+    receipt = resp.get_json()
+    code = receipt["code"]
+    assert receipt["state_text"] == "已收到,待受理" and receipt["street"] == STREET
+    for shown in (client.get(f"/api/residents/receipts/{code}").data, client.get(f"/report/{code}").data):
+        text = shown.decode()
+        assert "13800001234" not in text and "王大爷" not in text and "XF-01" not in text
+    page = client.get(f"/report/{code}").data.decode()
+    assert "已收到,待受理" in page and code in page
+    thumb = client.get(f"/report/{code}/photos/{photo}/thumb.jpg")
+    assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
+    assert client.get(f"/report/{code}/photos/{'a' * 64}/thumb.jpg").status_code == 404
+    assert client.get(f"/report/{code}/photos/{photo}/original.jpg").status_code == 404
+    _refused(client.get("/api/residents/receipts/AAAAAAAA"), 404)
+    record = app.extensions["guatu"].store.record(KIND, code)
+    assert record["channel"] == "volunteer" and record["device"] and "phone-0001" not in record["device"]
+
+
+def test_a_resend_with_the_same_client_id_keeps_one_report(app):
+    client = app.test_client()
+    first = _report(client, client_id="11111111-2222-3333-4444-555555555555").get_json()
+    again = _report(client, client_id="11111111-2222-3333-4444-555555555555")
+    assert again.status_code == 201 and again.get_json()["code"] == first["code"]
+    assert _kept(app) == [first["code"]]
+
+
+def test_challenges_that_are_missing_forged_unpaid_expired_or_reused_are_refused(app, clock):
+    client = app.test_client()
+    base = {"lon": PIN[0], "lat": PIN[1], "category": "乱堆乱放", "description": "堆物"}
+    _refused(client.post("/api/residents/reports", json={**base, "challenge": "x", "answer": "1"}, headers=DEVICE), 403)
+    paid = _paid(client)
+    payload, signature = paid["challenge"].split(".")
+    forged = {**paid, "challenge": payload + "." + signature[::-1]}
+    _refused(client.post("/api/residents/reports", json={**base, **forged}, headers=DEVICE), 403)
+    unpaid = {**paid, "answer": next(str(i) for i in range(1000)
+                                     if str(i) != paid["answer"] and not _pays(paid["challenge"], str(i)))}
+    _refused(client.post("/api/residents/reports", json={**base, **unpaid}), 403)
+    assert client.post("/api/residents/reports", json={**base, **paid}).status_code == 201
+    body = _refused(client.post("/api/residents/reports", json={**base, **paid}), 403)
+    assert "用过" in body["detail"]
+    late = _paid(client)
+    clock.advance(minutes=31)
+    assert "过期" in _refused(client.post("/api/residents/reports", json={**base, **late}), 403)["detail"]
+    assert len(_kept(app)) == 1
+
+
+def _pays(token: str, answer: str) -> bool:
+    import hashlib
+
+    from geo.residents.challenge import leading_zero_bits
+    return leading_zero_bits(hashlib.sha256(f"{token}:{answer}".encode()).digest()) >= BITS
+
+
+def test_too_many_reports_from_one_phone_or_one_address_are_refused_with_retry_after(app, clock):
+    client = app.test_client()
+    for _ in range(3):
+        assert _report(client).status_code == 201
+    resp = _report(client)
+    _refused(resp, 429)
+    assert int(resp.headers["Retry-After"]) > 0
+    other_phone = {"X-Guatu-Device": "phone-0002-abcdef"}
+    assert _report(client, headers=other_phone).status_code == 201  # the 5th try from this address
+    _refused(_report(client, headers={"X-Guatu-Device": "phone-0004-abcdef"}), 429)
+    assert len(_kept(app)) == 4
+    clock.advance(hours=1, seconds=1)
+    assert _report(client).status_code == 201
+
+
+def test_bad_input_is_refused_with_a_chinese_problem_and_nothing_kept(app):
+    client = app.test_client()
+    assert _refused(_report(client, lon=116.39, lat=39.9), 422)["fields"][0]["field"] == "location"
+    _refused(_report(client, category="外星人"), 422)
+    _refused(client.post("/api/residents/reports", data=b"{" + b" " * 20000 + b"}",
+                         headers={**DEVICE, "Content-Type": "application/json"}), 413)
+    _refused(client.post("/api/residents/photos", data={"file": (io.BytesIO("不是图片".encode() * 30), "a.jpg")},
+                         headers=DEVICE), 415)
+    _refused(client.post("/api/residents/photos", data={}, headers=DEVICE), 422)
+    assert _kept(app) == []
+
+
+def test_the_area_staff_triage_the_queue_and_the_phone_is_shown_only_to_them(app, clock):
+    client = app.test_client()
+    code = _report(client, phone="13800001234").get_json()["code"]
+    rejected = _report(client, headers={"X-Guatu-Device": "phone-0009-abcdef"}).get_json()["code"]
+    assert client.get("/reports").status_code in (302, 401)
+    viewer = app.test_client()
+    login(viewer, "viewer1")
+    assert viewer.get("/reports").status_code == 403
+    other = app.test_client()
+    other_csrf = login(other, "huaihe")
+    assert code not in other.get("/reports").data.decode()
+    _refused(other.post(f"/api/residents/reports/{code}/triage", json={"action": "accept"},
+                        headers={"X-CSRF-Token": other_csrf}), 403)
+    staff = app.test_client()
+    csrf = login(staff, "jiedao")
+    page = staff.get("/reports").data.decode()
+    assert code in page and "13800001234" in page
+    queue = staff.get("/api/residents/reports?state=received").get_json()
+    assert {r["code"] for r in queue["reports"]} == {code, rejected}
+    assert all("device" not in r for r in queue["reports"])
+    _refused(staff.post(f"/api/residents/reports/{code}/triage", json={"action": "shout"},
+                        headers={"X-CSRF-Token": csrf}), 422)
+    _refused(staff.post(f"/api/residents/reports/{rejected}/triage", json={"action": "reject"},
+                        headers={"X-CSRF-Token": csrf}), 422)
+    resp = staff.post(f"/reports/{rejected}/triage", data={"action": "reject", "reason": "属私人产权",
+                                                           "csrf_token": csrf})
+    assert resp.status_code == 303
+    assert "属私人产权" in client.get(f"/report/{rejected}").data.decode()
+    resp = staff.post(f"/api/residents/reports/{code}/triage", json={"action": "accept"},
+                      headers={"X-CSRF-Token": csrf})
+    assert resp.status_code == 200 and resp.get_json()["state"] == "accepted"
+    _refused(staff.post(f"/api/residents/reports/{code}/triage", json={"action": "accept"},
+                        headers={"X-CSRF-Token": csrf}), 409)
+    assert "已受理" in client.get(f"/report/{code}").data.decode()
+    assert 'id="nav-reports"' in staff.get("/cases").data.decode()
+    assert 'id="nav-reports"' not in viewer.get("/cases").data.decode()
+
+
+def test_after_the_case_is_closed_the_reporter_sees_the_after_photo_and_rates_once(app, clock):
+    client = app.test_client()
+    code = _report(client).get_json()["code"]
+    _refused(client.post(f"/api/residents/receipts/{code}/rating", json={"value": "satisfied"}), 409)
+    staff = app.test_client()
+    csrf = login(staff, "jiedao")
+    ref = staff.post(f"/api/residents/reports/{code}/triage", json={"action": "accept"},
+                     headers={"X-CSRF-Token": csrf}).get_json()["case"]
+    ctx = app.extensions["guatu"]
+    campaign = ctx.campaign
+    boss = Principal("zhihui", "王指挥", "editor", "session")
+    handler = Principal("zhujian", "张住建", "editor", "session", scope=Scope(units=("区住建局",)))
+    inspector = Principal("duban", "赵督导", "inspector", "session")
+    now = clock()
+    transition(ctx.store, LAYER, ref["fid"], ref["pid"], "dispatch", principal=boss, expected_version=None,
+               campaign=campaign, now=now, unit="区住建局")
+    after, _ = add_photo(ctx.store, LAYER, ref["fid"], io.BytesIO(jpeg(200, 100, colour=(10, 200, 10))),
+                         user="zhujian", role="after", problem=ref["pid"])
+    transition(ctx.store, LAYER, ref["fid"], ref["pid"], "report", principal=handler, expected_version=None,
+               campaign=campaign, now=now, note="已清理", photos=(after["id"],))
+    check, _ = add_photo(ctx.store, LAYER, ref["fid"], io.BytesIO(jpeg(200, 100, colour=(10, 10, 200))),
+                         user="duban", role="check", problem=ref["pid"])
+    transition(ctx.store, LAYER, ref["fid"], ref["pid"], "confirm", principal=inspector, expected_version=None,
+               campaign=campaign, now=now, photos=(check["id"],))
+    page = client.get(f"/report/{code}").data.decode()
+    assert "已办结" in page and after["id"] in page and 'id="follow-rate"' in page
+    assert client.get(f"/report/{code}/photos/{after['id']}/preview.jpg").status_code == 200
+    _refused(client.post(f"/api/residents/receipts/{code}/rating", json={"value": "great"}), 422)
+    resp = client.post(f"/report/{code}/rating", data={"value": "satisfied", "comment": "很好"})
+    assert resp.status_code == 303
+    page = client.get(f"/report/{code}").data.decode()
+    assert "您的评价:满意" in page and 'id="follow-rate"' not in page
+    _refused(client.post(f"/api/residents/receipts/{code}/rating", json={"value": "basic"}), 409)
+
+
+def test_moderation_hides_the_text_and_photos_from_the_public(app):
+    client = app.test_client()
+    photo = client.post("/api/residents/photos", data={"file": (io.BytesIO(jpeg(320, 240)), "a.jpg")},
+                        headers=DEVICE).get_json()["id"]
+    code = _report(client, photos=[photo], description="<script>alert(1)</script>骂人的话").get_json()["code"]
+    page = client.get(f"/report/{code}").data.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    staff = app.test_client()
+    csrf = login(staff, "jiedao")
+    assert staff.post(f"/api/residents/reports/{code}/triage", json={"action": "hide"},
+                      headers={"X-CSRF-Token": csrf}).status_code == 200
+    page = client.get(f"/report/{code}").data.decode()
+    assert "骂人的话" not in page and photo not in page
+    assert client.get(f"/report/{code}/photos/{photo}/thumb.jpg").status_code == 404
+    assert COMMUNITY in page

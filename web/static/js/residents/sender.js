@@ -1,0 +1,133 @@
+/*
+ * Sends the reporting page's outbox when there is network: on start, when a
+ * report is queued, on the browser's `online` event, and again after a
+ * failure with a growing pause (lib/retry.js). For each report: its photos
+ * first (their ids kept on the item, so a retry does not send them again),
+ * then a fresh challenge paid in a Web Worker, then the report with the
+ * phone's own id of it. It leaves the outbox once the server has it (the
+ * receipt is kept) or will never take it (the resident is told why).
+ */
+import { backoff, verdict } from "../lib/retry.js";
+
+async function problemText(resp) {
+  try {
+    var body = await resp.json();
+    return body.detail || body.title || String(resp.status);
+  } catch {
+    return String(resp.status);
+  }
+}
+
+export function deviceId() {
+  var id = localStorage.getItem("guatu-device");
+  if (!id) {
+    id = crypto.randomUUID();
+    localStorage.setItem("guatu-device", id);
+  }
+  return id;
+}
+
+export class ReportSender {
+  constructor(config, outbox, report) {
+    this.config = config;
+    this.outbox = outbox;
+    this.report = report; // report(how, item, answer): how is "done" or "refused"
+    this.running = false;
+    this.again = false;
+    this.failures = 0;
+    this.timer = null;
+    var self = this;
+    window.addEventListener("online", function () { self.failures = 0; self.flush(); });
+  }
+
+  headers(extra) {
+    var out = { Accept: "application/json" };
+    out[this.config.deviceHeader] = deviceId();
+    return Object.assign(out, extra || {});
+  }
+
+  async flush() {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (!navigator.onLine) return;
+    this.running = true;
+    clearTimeout(this.timer);
+    try {
+      do {
+        this.again = false;
+        var stopped = false;
+        for (var item of await this.outbox.items()) {
+          if (!(await this.sendOne(item))) {
+            stopped = true;
+            break;
+          }
+        }
+        if (stopped) {
+          this.failures += 1;
+          var self = this;
+          this.timer = setTimeout(function () { self.flush(); }, backoff(this.failures));
+          break;
+        }
+        this.failures = 0;
+      } while (this.again);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  // true: settled (sent, or refused for good); false: try again later
+  async sendOne(item) {
+    var resp;
+    try {
+      while (item.photoIds.length < item.photos.length) {
+        var form = new FormData();
+        form.append("file", item.photos[item.photoIds.length], "photo.jpg");
+        resp = await fetch(this.config.photos, { method: "POST", body: form, headers: this.headers() });
+        if (resp.status !== 201) return this.settle(item, resp);
+        item.photoIds.push((await resp.json()).id);
+        await this.outbox.update(item);
+      }
+      var paid = await this.pay();
+      var body = Object.assign({}, item.body, { photos: item.photoIds, client_id: item.id }, paid);
+      resp = await fetch(this.config.reports, {
+        method: "POST", body: JSON.stringify(body), headers: this.headers({ "Content-Type": "application/json" }),
+      });
+    } catch {
+      return false; // no network
+    }
+    return this.settle(item, resp);
+  }
+
+  async settle(item, resp) {
+    var how = verdict(resp.status);
+    if (how === "retry") return false;
+    var answer = how === "done" ? await resp.json() : { refused: await problemText(resp) };
+    if (how === "done") {
+      await this.outbox.keep({ code: answer.code, category: answer.category, at: answer.at_local,
+        state: answer.state, stateText: answer.state_text });
+    }
+    await this.outbox.remove(item.seq);
+    this.report(how, item, answer);
+    return true;
+  }
+
+  // A fresh challenge from the server, paid for in a Web Worker: {challenge, answer}.
+  async pay() {
+    var resp = await fetch(this.config.challenge, { headers: this.headers() });
+    if (!resp.ok) throw new Error("challenge " + resp.status);
+    var challenge = await resp.json();
+    var worker = new Worker(this.config.worker, { type: "module" });
+    try {
+      var answer = await new Promise(function (resolve, reject) {
+        worker.onmessage = function (e) { resolve(e.data.answer); };
+        worker.onerror = reject;
+        worker.postMessage({ challenge: challenge.challenge, bits: challenge.bits });
+      });
+      return { challenge: challenge.challenge, answer: answer };
+    } finally {
+      worker.terminate();
+    }
+  }
+}
