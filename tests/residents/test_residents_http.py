@@ -243,3 +243,17 @@ def test_moderation_hides_the_text_and_photos_from_the_public(app):
     assert "骂人的话" not in page and photo not in page
     assert client.get(f"/report/{code}/photos/{photo}/thumb.jpg").status_code == 404
     assert COMMUNITY in page
+
+
+def test_the_report_pages_worker_keeps_our_own_files_for_its_scope(app):
+    import json
+
+    resp = app.test_client().get("/report/sw.js")
+    assert resp.status_code == 200 and resp.headers["Service-Worker-Allowed"] == "/report"
+    settings = json.loads(resp.get_data(as_text=True).splitlines()[0].removeprefix("self.GUATU_OFFLINE = ")
+                          .removesuffix(";"))
+    urls = [e["url"] for e in settings["precache"]]
+    for url in ("/static/js/pages/report.js", "/static/js/residents/sender.js", "/static/js/residents/pow-worker.js",
+                "/static/css/report.css", "/static/vendor/leaflet/leaflet.js"):
+        assert url in urls
+    assert settings["pages"] == ["/report"] and all(u.startswith("/static/") for u in urls)

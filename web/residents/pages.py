@@ -1,6 +1,7 @@
 """The residents' pages.
 
     GET  /report                         the public phone page: pin, category, description, photos; queued offline
+    GET  /report/sw.js                   its service worker (the shared one, web/static/js/lib/offline-sw.js)
     GET  /report/area.json               the sub-districts' outlines the page's map draws (public reference data)
     GET  /report/<code>                  the follow-up (public_view), with the rating form once 已办结
     POST /report/<code>/rating           the rating form's answer → back to the follow-up
@@ -25,6 +26,7 @@ from web.core.context import guatu
 from web.core.language import request_lang
 from web.core.routes import INSPECTOR, PUBLIC
 from web.core.settings import get_settings
+from web.field.offline import precache_manifest, worker_prologue
 from web.residents import guard
 from web.residents.blueprint import bp
 
@@ -44,11 +46,26 @@ def report_page():
         "follow": url_for("residents.follow_page", code="__code__"), "deviceHeader": guard.DEVICE_HEADER,
         "bits": get_settings().report_challenge_bits,
         "worker": url_for("static", filename="js/residents/pow-worker.js"),
+        "serviceWorker": url_for("residents.service_worker"), "scope": SCOPE, "caches": CACHES,
     }
     resp = make_response(render_template("report.html", config=config, categories=ctx.campaign.categories))
     resp.headers["Permissions-Policy"] = PERMISSIONS
     resp.headers["Cache-Control"] = "no-cache"
     return resp
+
+
+SCOPE = "/report"  # the worker's scope: the page and its follow-ups (/reports, staff's, is never one of its pages)
+CACHES = {"pages": "guatu-report-pages", "data": "guatu-report-data", "photos": "guatu-report-photos"}
+PRECACHED = ("css/app.css", "css/report.css", "favicon.svg", "js/pages/report.js", "js/lib", "js/residents",
+             "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images", "vendor/idb/idb.js")
+
+
+@bp.get("/report/sw.js", role=PUBLIC)  # holds no data: the file list and names only
+def service_worker():
+    settings = {"precache": precache_manifest(PRECACHED), "caches": CACHES, "scope": SCOPE, "pages": [SCOPE],
+                "prefix": "guatu-report", "vendor": url_for("static", filename="vendor/"),
+                "api": url_for("residents.area")}
+    return worker_prologue(settings, SCOPE)
 
 
 @bp.get("/report/area.json", role=PUBLIC)

@@ -7,7 +7,9 @@
  * listed with their state (docs/residents.md).
  *
  * Test hook: window.guatuPage.report — {pin(lon, lat), queueCount(), flush()};
- * <html data-report-ready> once the map is drawn.
+ * <html data-report-ready> once the map is drawn, <html data-report-offline-ready>
+ * when the page would load again without network (the shared service worker,
+ * lib/offline-sw.js, registered as /report/sw.js).
  */
 import { el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
@@ -170,6 +172,18 @@ function reset() {
   say("");
 }
 
+// The service worker keeps the page, its scripts and the map's outlines for a phone with no network.
+async function keepOffline() {
+  if (!("serviceWorker" in navigator)) return;
+  await navigator.serviceWorker.register(config.serviceWorker, { scope: config.scope });
+  await navigator.serviceWorker.ready;
+  if (navigator.onLine) {
+    var pages = await caches.open(config.caches.pages);
+    await pages.add(new Request(location.href, { credentials: "same-origin" }));
+  }
+  document.documentElement.dataset.reportOfflineReady = "true";
+}
+
 async function start() {
   var outbox = await openOutbox();
   var current = null; // the item this screen is waiting for
@@ -226,6 +240,7 @@ async function start() {
   document.documentElement.dataset.reportReady = "true";
   sender.flush();
   refreshStates(outbox);
+  keepOffline();
 }
 
 start();
