@@ -14,6 +14,7 @@ from shapely.geometry import shape
 
 from geo.residents.reports import KIND, reports
 from tests.browser.harness import copy_demo, live_server, open_page, open_phone_page
+from tests.browser.phone_audit import audit
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.browser
@@ -41,7 +42,8 @@ def test_a_report_made_offline_is_sent_when_the_network_returns_and_accepted_int
     page, log = open_phone_page(browser, server.url, "/report", geolocation=server.here)
     page.wait_for_selector("html[data-report-ready]", state="attached")
     store = server.app.extensions["guatu"].store
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    found = audit(page)
+    assert (found["overflow"], found["small_targets"], found["small_text"], found["zoom_locked"]) == (0, [], [], [])
 
     page.wait_for_selector("html[data-report-offline-ready]", state="attached")
     page.context.set_offline(True)
@@ -80,6 +82,8 @@ def test_a_report_made_offline_is_sent_when_the_network_returns_and_accepted_int
     staff.wait_for_url("**/reports")
     item = staff.locator(f"#report-{code}")
     assert "13800001234" in item.inner_text()
+    found = audit(staff)
+    assert (found["overflow"], found["small_targets"], found["small_text"]) == (0, [], [])
     item.locator("button[value=accept]").tap()
     staff.wait_for_url("**/reports?state=received")
     accepted = wait_until(lambda: (r := store.record(KIND, code)) and r["state"] == "accepted" and r,
@@ -91,5 +95,7 @@ def test_a_report_made_offline_is_sent_when_the_network_returns_and_accepted_int
 
     page.goto(f"{server.url}/report/{code}")
     assert page.locator("#follow-state").inner_text() == "已受理"
+    found = audit(page)
+    assert (found["overflow"], found["small_targets"], found["small_text"]) == (0, [], [])
     assert "13800001234" not in page.content()
     assert staff_log.outside == []
