@@ -257,3 +257,29 @@ def test_the_report_pages_worker_keeps_our_own_files_for_its_scope(app):
                 "/static/css/report.css", "/static/vendor/leaflet/leaflet.js"):
         assert url in urls
     assert settings["pages"] == ["/report"] and all(u.startswith("/static/") for u in urls)
+
+
+def test_a_report_is_merged_into_an_open_case_chosen_from_those_near_it(app, make_feature):
+    from tests.residents.conftest import add_open_case
+
+    ctx = app.extensions["guatu"]
+    near = add_place(ctx.store, make_feature, name="隔壁院", x=113.6325, y=34.7205)
+    pid = add_open_case(ctx.store, ctx.campaign, near)
+    far = add_place(ctx.store, make_feature, name="远处的院子", x=113.65, y=34.74)
+    far_pid = add_open_case(ctx.store, ctx.campaign, far)
+    client = app.test_client()
+    code = _report(client).get_json()["code"]
+    staff = app.test_client()
+    csrf = login(staff, "jiedao")
+    rows = staff.get(f"/api/residents/reports/{code}/candidates").get_json()["cases"]
+    assert [(r["fid"], r["pid"]) for r in rows] == [(near["id"], pid)]
+    assert f'{LAYER}|{near["id"]}|{pid}' in staff.get("/reports").data.decode()
+    _refused(staff.post(f"/api/residents/reports/{code}/triage", json={"action": "merge", "layer": LAYER,
+                                                                       "fid": far["id"], "pid": far_pid},
+                        headers={"X-CSRF-Token": csrf}), 422)
+    resp = staff.post(f"/reports/{code}/triage", data={"action": "merge", "case": f"{LAYER}|{near['id']}|{pid}",
+                                                       "csrf_token": csrf})
+    assert resp.status_code == 303
+    kept = ctx.store.record(KIND, code)
+    assert kept["state"] == "merged" and kept["case"] == {"layer": LAYER, "fid": near["id"], "pid": pid}
+    assert "已受理" in client.get(f"/report/{code}").data.decode()
