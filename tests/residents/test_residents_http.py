@@ -283,3 +283,23 @@ def test_a_report_is_merged_into_an_open_case_chosen_from_those_near_it(app, mak
     kept = ctx.store.record(KIND, code)
     assert kept["state"] == "merged" and kept["case"] == {"layer": LAYER, "fid": near["id"], "pid": pid}
     assert "已受理" in client.get(f"/report/{code}").data.decode()
+
+
+def _page_config(client) -> dict:
+    import html
+    import json
+
+    page = client.get("/report").data.decode()
+    return json.loads(html.unescape(page.split('data-config="')[1].split('"')[0]))
+
+
+def test_the_page_offers_the_campaigns_basemaps_only_to_who_may_see_them(app, bounded_dir, clock, tmp_path):
+    assert _page_config(app.test_client())["basemaps"] is None  # a private deployment: the outlines alone
+    volunteer = app.test_client()
+    login(volunteer, "viewer1")
+    assert _page_config(volunteer)["basemaps"] == "/api/basemaps"
+    public = create_app({"TESTING": True, "GUATU_DATA": str(bounded_dir), "GUATU_CLOCK": clock,
+                         "GUATU_INSTANCE": str(tmp_path / "public"), "GUATU_PUBLIC_VIEW": True})
+    config = _page_config(public.test_client())
+    assert config["basemaps"] == "/api/basemaps" and public.test_client().get("/api/basemaps").status_code == 200
+    assert "乱堆乱放" in config["categories"]

@@ -47,6 +47,9 @@ def report_page():
         "bits": get_settings().report_challenge_bits,
         "worker": url_for("static", filename="js/residents/pow-worker.js"),
         "serviceWorker": url_for("residents.service_worker"), "scope": SCOPE, "caches": CACHES,
+        # the campaign's basemaps, as the wall and the editor show them, where this reader may see them (tiles are
+        # for viewers: a deployment with a public view, or a volunteer signed in); else the outlines alone
+        "basemaps": url_for("wall.basemap_list") if get_settings().public_view or principal() is not None else None,
     }
     resp = make_response(render_template("report.html", config=config, categories=ctx.campaign.categories))
     resp.headers["Permissions-Policy"] = PERMISSIONS
@@ -57,6 +60,7 @@ def report_page():
 SCOPE = "/report"  # the worker's scope: the page and its follow-ups (/reports, staff's, is never one of its pages)
 CACHES = {"pages": "guatu-report-pages", "data": "guatu-report-data", "photos": "guatu-report-photos"}
 PRECACHED = ("css/app.css", "css/report.css", "favicon.svg", "js/pages/report.js", "js/lib", "js/residents",
+             "js/basemaps.js",
              "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images", "vendor/idb/idb.js")
 
 

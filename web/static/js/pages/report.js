@@ -11,6 +11,7 @@
  * when the page would load again without network (the shared service worker,
  * lib/offline-sw.js, registered as /report/sw.js).
  */
+import { attachBasemaps } from "../basemaps.js";
 import { el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 import { nameMapControls } from "../lib/map-names.js";
@@ -42,6 +43,7 @@ function showNet() {
 var c = config.center;
 var map = L.map("report-map", { attributionControl: false, zoomSnap: 0.5 }).setView([c[0], c[1]], config.zoom);
 nameMapControls(map);
+if (config.basemaps) attachBasemaps({ map: map, options: { api: { basemaps: config.basemaps } }, errors: [] });
 fetch(config.area).then(function (r) { return r.ok ? r.json() : null; }).then(function (area) {
   if (area) {
     L.geoJSON(area, { interactive: false, style: { color: "#546e7a", weight: 1.5, fillOpacity: 0.04 } }).addTo(map);
