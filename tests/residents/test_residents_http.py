@@ -303,3 +303,14 @@ def test_the_page_offers_the_campaigns_basemaps_only_to_who_may_see_them(app, bo
     config = _page_config(public.test_client())
     assert config["basemaps"] == "/api/basemaps" and public.test_client().get("/api/basemaps").status_code == 200
     assert "乱堆乱放" in config["categories"]
+
+
+def test_a_phone_may_send_as_many_photos_as_its_reports_may_carry_and_no_more(app):
+    client = app.test_client()
+    for i in range(3 * 4):  # 3 reports an hour from this phone, 4 photos each
+        up = client.post("/api/residents/photos", data={"file": (io.BytesIO(jpeg(64, 48, colour=(i, 9, 9))), "a.jpg")},
+                         headers=DEVICE)
+        assert up.status_code == 201, i
+    _refused(client.post("/api/residents/photos", data={"file": (io.BytesIO(jpeg(64, 48)), "a.jpg")},
+                         headers=DEVICE), 429)
+    assert _report(client).status_code == 201  # reports are counted apart
