@@ -191,7 +191,12 @@ async function start() {
   var current = null; // the item this screen is waiting for
   var sender = new ReportSender(config, outbox, function (how, item, answer) {
     if (!current || item.id !== current) return;
-    if (how === "done") showReceipt(answer.code);
+    if (how === "done") {
+      showReceipt(answer.code);
+      if (item.dropped && item.dropped.length) {
+        done.append(el("p", "report-error", t("reportpage.photo_left_out", { reason: item.dropped[0] })));
+      }
+    }
     else {
       form.hidden = false;
       done.hidden = true;
@@ -221,6 +226,7 @@ async function start() {
   });
   document.getElementById("report-again").addEventListener("click", function () {
     current = null;
+    done.querySelectorAll("p.report-error").forEach(function (p) { p.remove(); });
     reset();
     form.hidden = false;
     done.hidden = true;
