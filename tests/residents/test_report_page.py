@@ -138,3 +138,21 @@ def _close(server, ref: dict) -> None:
     check, _ = add_photo(ctx.store, ref["layer"], ref["fid"], io.BytesIO(_jpeg((40, 60, 160))), user="duban",
                          role="check", problem=ref["pid"])
     step("confirm", inspector, photos=(check["id"],))
+
+
+def test_a_photo_the_server_refuses_is_left_out_and_the_report_still_goes(browser, server):
+    page, log = open_phone_page(browser, server.url, "/report", geolocation=server.here)
+    page.wait_for_selector("html[data-report-ready]", state="attached")
+    page.tap("#report-gps")
+    page.wait_for_selector("#report-pin[data-pinned=true]")
+    page.select_option("#report-category", "破损路面")
+    page.fill("#report-description", "路面塌陷")
+    page.locator("#report-photos").set_input_files([
+        {"name": "not-a-photo.jpg", "mimeType": "image/jpeg", "buffer": "这不是图片".encode() * 20},
+        {"name": "road.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((90, 90, 90))}])
+    page.tap("#report-send")
+    code = page.wait_for_selector("#report-receipt", timeout=60_000).inner_text()
+    assert "有照片未能上传" in page.locator("#report-done").inner_text()
+    kept = server.app.extensions["guatu"].store.record(KIND, code)
+    assert (kept["category"], len(kept["photos"])) == ("破损路面", 1)
+    assert log.outside == []
