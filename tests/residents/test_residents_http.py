@@ -189,6 +189,8 @@ def test_the_area_staff_triage_the_queue_and_the_phone_is_shown_only_to_them(app
     _refused(staff.post(f"/api/residents/reports/{code}/triage", json={"action": "accept"},
                         headers={"X-CSRF-Token": csrf}), 409)
     assert "已受理" in client.get(f"/report/{code}").data.decode()
+    linked = staff.get(f"/reports?code={code.lower()}").data.decode()  # the link of its report_arrived event
+    assert f'id="report-{code}"' in linked and f'id="report-{rejected}"' not in linked
     assert 'id="nav-reports"' in staff.get("/cases").data.decode()
     assert 'id="nav-reports"' not in viewer.get("/cases").data.decode()
 

@@ -116,10 +116,10 @@ def follow_photo(code: str, photo_id: str, variant: str):
 def triage_page():
     ctx, who = guatu(), principal()
     rows = rr.triage_queue(ctx.store, who)
-    state = request.args.get("state") or "received"
+    code = (request.args.get("code") or "").strip().upper()  # a notification's link: that report, whatever its state
+    state = request.args.get("state") or ("" if code else "received")
     if state in rr.STATES:
         rows = [r for r in rows if r["state"] == state]
-    code = (request.args.get("code") or "").strip().upper()
     if code:
         rows = [r for r in rows if r["code"] == code]
     shown = []
