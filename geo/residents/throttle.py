@@ -2,7 +2,8 @@
 the storage every worker and instance shares (Flask-Limiter's, set up with the login throttle:
 web/access/login_limits.py, geo/throttle.py). A device is the random id the page keeps on the phone, sent as a
 header; a client without one is counted by its address alone. Reports and photos are counted apart, photos with
-limits as many times larger as a report may carry photos; reading a follow-up is never counted."""
+limits as many times larger as a report may carry photos; a follow-up is counted only when its code does not
+exist (a few mistyped codes pass, guessing codes does not)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from limits.strategies import RateLimiter
 from geo.messages import t
 from geo.residents.photos import MAX_PHOTOS
 from geo.throttle import Clock, LoginThrottled
+
+MISSES_PER_REPORT = 3  # receipt codes looked up in vain, per report a client may send
 
 
 def device_hash(device: object) -> str | None:
@@ -35,6 +38,8 @@ class ReportThrottle:
         self.items: dict[str, tuple[RateLimitItem, RateLimitItem]] = {
             "report": (parse(per_ip), parse(per_device)),
             "photo": (_times(parse(per_ip), photos_per_report), _times(parse(per_device), photos_per_report)),
+            # receipt codes looked up that do not exist: a person mistypes a few, a guesser many
+            "miss": (_times(parse(per_ip), MISSES_PER_REPORT), _times(parse(per_device), MISSES_PER_REPORT)),
         }
         self.clock = clock
 

@@ -13,7 +13,7 @@ from geo.accounts import Principal
 from geo.cases import transition
 from geo.photos.service import add_photo
 from geo.residents.challenge import solve
-from geo.residents.reports import KIND
+from geo.residents.reports import ALPHABET, KIND
 from geo.scope import Scope
 from geo.store import open_store
 from tests.photos.images import jpeg
@@ -316,3 +316,12 @@ def test_a_phone_may_send_as_many_photos_as_its_reports_may_carry_and_no_more(ap
     _refused(client.post("/api/residents/photos", data={"file": (io.BytesIO(jpeg(64, 48)), "a.jpg")},
                          headers=DEVICE), 429)
     assert _report(client).status_code == 201  # reports are counted apart
+
+
+def test_guessing_receipt_codes_is_refused_after_a_few_misses(app):
+    client = app.test_client()
+    code = _report(client).get_json()["code"]
+    for i in range(3 * 3):  # 3 reports an hour from this phone: 3 misses each
+        assert client.get(f"/api/residents/receipts/ZZZZZZ{ALPHABET[i]}{ALPHABET[i]}", headers=DEVICE).status_code == 404
+    _refused(client.get("/api/residents/receipts/ZZZZZZZZ", headers=DEVICE), 429)
+    assert client.get(f"/api/residents/receipts/{code}", headers=DEVICE).status_code == 200  # a real code still reads

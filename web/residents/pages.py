@@ -88,7 +88,7 @@ def area():
 @bp.get("/report/<code>", role=PUBLIC)
 def follow_page(code: str):
     ctx = guatu()
-    view = rr.public_view(ctx.store, ctx.campaign, rr.get(ctx.store, code), lang=request_lang())
+    view = rr.public_view(ctx.store, ctx.campaign, guard.report_of(code), lang=request_lang())
     resp = make_response(render_template("report_follow.html", view=view, ratings=rr.RATINGS))
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -105,7 +105,7 @@ def rate_form(code: str):
 def follow_photo(code: str, photo_id: str, variant: str):
     ctx = guatu()
     check_name(photo_id, "thumb")
-    if variant not in SERVED or photo_id not in rr.public_photos(ctx.store, ctx.campaign, rr.get(ctx.store, code)):
+    if variant not in SERVED or photo_id not in rr.public_photos(ctx.store, ctx.campaign, guard.report_of(code)):
         raise NotFound(t("residents.no_photo"))
     resp = Response(photo_bytes(ctx.store, photo_id, variant), mimetype="image/jpeg")
     resp.headers["Cache-Control"] = "private, max-age=300"  # moderation may take it off: not immutable
