@@ -16,7 +16,7 @@ export default [
   },
   {
     // the field page's service worker: a classic worker script (importScripts, Workbox as a global)
-    files: ["web/static/js/field/sw.js"],
+    files: ["web/static/js/lib/offline-sw.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: { ...globals.serviceworker } },
   },
   {

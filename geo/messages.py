@@ -3464,6 +3464,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reportpage.too_many_photos": {"zh": "照片最多 {n} 张,已保留前 {n} 张", "en": "at most {n} photos; the first {n} are kept"},
     "reportpage.mine_empty": {"zh": "这部手机还没有提交过反映", "en": "no reports from this phone yet"},
     "reportpage.waiting": {"zh": "待发送", "en": "waiting to be sent"},
+    "reportpage.photo_left_out": {"zh": "有照片未能上传,反映已提交:{reason}", "en": "a photo could not be sent; the report was: {reason}"},
     "reportpage.remove_photo": {"zh": "删除这张照片", "en": "remove this photo"},
     # Open311 and satisfaction (scripts)
     "wall.dash.sat.title": {"zh": "群众满意度", "en": "Residents' satisfaction"},

@@ -41,6 +41,8 @@ PAGES = [
     ("/cases", "planner1"),
     ("/cases/courtyards/c-0001/c-0001-p1", "planner1"),
     ("/field/", "planner1"),
+    ("/report", None),
+    ("/reports", "planner1"),
     ("/reports/daily", "viewer1"),
     ("/edit", "planner1"),
     ("/import", "planner1"),

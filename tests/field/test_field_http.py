@@ -45,13 +45,13 @@ def test_the_worker_is_served_for_its_scope_with_a_precache_list_of_our_own_file
     assert resp.status_code == 200 and resp.mimetype == "text/javascript"
     assert resp.headers["Service-Worker-Allowed"] == "/field/" and resp.headers["Cache-Control"] == "no-cache"
     first, second = resp.get_data(as_text=True).splitlines()
-    settings = json.loads(first.removeprefix("self.GUATU_FIELD = ").removesuffix(";"))
-    assert second == 'importScripts("/static/js/field/sw.js");'
+    settings = json.loads(first.removeprefix("self.GUATU_OFFLINE = ").removesuffix(";"))
+    assert second == 'importScripts("/static/js/lib/offline-sw.js");'
     urls = [e["url"] for e in settings["precache"]]
     for url in ("/static/js/pages/field.js", "/static/js/field/queue.js", "/static/js/lib/messages.js",
                 "/static/vendor/leaflet/leaflet.js", "/static/vendor/idb/idb.js", "/static/css/field.css"):
         assert url in urls
-    assert "/static/js/field/sw.js" not in urls
+    assert "/static/js/lib/offline-sw.js" not in urls
     for entry in settings["precache"]:
         assert entry["url"].startswith("/static/") and (STATIC / entry["url"].removeprefix("/static/")).is_file()
         assert re.fullmatch(r"[0-9a-f]{16}", entry["revision"])

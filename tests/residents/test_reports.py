@@ -157,6 +157,7 @@ def test_an_accepted_report_becomes_a_resident_case_followed_to_done_and_rated_o
     assert problem["case"]["source"] == "resident" and problem["case"]["stage"] == "filed"
     assert problem["description"] == "楼道里堆满了杂物" and record["code"] in problem["found_by"]
     assert [(p["id"], p["role"], p["problem"]) for p in written["photos"]] == [(photo, "before", ref["pid"])]
+    assert [f for f in store.check() if f.code.startswith("photo")] == []  # its file hashes to its id, whole
     assert public_view(store, campaign, accepted)["state_text"] == "已受理"
     with pytest.raises(Conflict):
         accept(store, campaign, record["code"], principal=staff["street"], now=NOW)

@@ -13,7 +13,7 @@ from geo.accounts import Principal
 from geo.cases import transition
 from geo.photos.service import add_photo
 from geo.residents.challenge import solve
-from geo.residents.reports import KIND
+from geo.residents.reports import ALPHABET, KIND
 from geo.scope import Scope
 from geo.store import open_store
 from tests.photos.images import jpeg
@@ -189,6 +189,8 @@ def test_the_area_staff_triage_the_queue_and_the_phone_is_shown_only_to_them(app
     _refused(staff.post(f"/api/residents/reports/{code}/triage", json={"action": "accept"},
                         headers={"X-CSRF-Token": csrf}), 409)
     assert "已受理" in client.get(f"/report/{code}").data.decode()
+    linked = staff.get(f"/reports?code={code.lower()}").data.decode()  # the link of its report_arrived event
+    assert f'id="report-{code}"' in linked and f'id="report-{rejected}"' not in linked
     assert 'id="nav-reports"' in staff.get("/cases").data.decode()
     assert 'id="nav-reports"' not in viewer.get("/cases").data.decode()
 
@@ -243,3 +245,83 @@ def test_moderation_hides_the_text_and_photos_from_the_public(app):
     assert "骂人的话" not in page and photo not in page
     assert client.get(f"/report/{code}/photos/{photo}/thumb.jpg").status_code == 404
     assert COMMUNITY in page
+
+
+def test_the_report_pages_worker_keeps_our_own_files_for_its_scope(app):
+    import json
+
+    resp = app.test_client().get("/report/sw.js")
+    assert resp.status_code == 200 and resp.headers["Service-Worker-Allowed"] == "/report"
+    settings = json.loads(resp.get_data(as_text=True).splitlines()[0].removeprefix("self.GUATU_OFFLINE = ")
+                          .removesuffix(";"))
+    urls = [e["url"] for e in settings["precache"]]
+    for url in ("/static/js/pages/report.js", "/static/js/residents/sender.js", "/static/js/residents/pow-worker.js",
+                "/static/css/report.css", "/static/vendor/leaflet/leaflet.js"):
+        assert url in urls
+    assert settings["pages"] == ["/report"] and all(u.startswith("/static/") for u in urls)
+
+
+def test_a_report_is_merged_into_an_open_case_chosen_from_those_near_it(app, make_feature):
+    from tests.residents.conftest import add_open_case
+
+    ctx = app.extensions["guatu"]
+    near = add_place(ctx.store, make_feature, name="隔壁院", x=113.6325, y=34.7205)
+    pid = add_open_case(ctx.store, ctx.campaign, near)
+    far = add_place(ctx.store, make_feature, name="远处的院子", x=113.65, y=34.74)
+    far_pid = add_open_case(ctx.store, ctx.campaign, far)
+    client = app.test_client()
+    code = _report(client).get_json()["code"]
+    staff = app.test_client()
+    csrf = login(staff, "jiedao")
+    rows = staff.get(f"/api/residents/reports/{code}/candidates").get_json()["cases"]
+    assert [(r["fid"], r["pid"]) for r in rows] == [(near["id"], pid)]
+    assert f'{LAYER}|{near["id"]}|{pid}' in staff.get("/reports").data.decode()
+    _refused(staff.post(f"/api/residents/reports/{code}/triage", json={"action": "merge", "layer": LAYER,
+                                                                       "fid": far["id"], "pid": far_pid},
+                        headers={"X-CSRF-Token": csrf}), 422)
+    resp = staff.post(f"/reports/{code}/triage", data={"action": "merge", "case": f"{LAYER}|{near['id']}|{pid}",
+                                                       "csrf_token": csrf})
+    assert resp.status_code == 303
+    kept = ctx.store.record(KIND, code)
+    assert kept["state"] == "merged" and kept["case"] == {"layer": LAYER, "fid": near["id"], "pid": pid}
+    assert "已受理" in client.get(f"/report/{code}").data.decode()
+
+
+def _page_config(client) -> dict:
+    import html
+    import json
+
+    page = client.get("/report").data.decode()
+    return json.loads(html.unescape(page.split('data-config="')[1].split('"')[0]))
+
+
+def test_the_page_offers_the_campaigns_basemaps_only_to_who_may_see_them(app, bounded_dir, clock, tmp_path):
+    assert _page_config(app.test_client())["basemaps"] is None  # a private deployment: the outlines alone
+    volunteer = app.test_client()
+    login(volunteer, "viewer1")
+    assert _page_config(volunteer)["basemaps"] == "/api/basemaps"
+    public = create_app({"TESTING": True, "GUATU_DATA": str(bounded_dir), "GUATU_CLOCK": clock,
+                         "GUATU_INSTANCE": str(tmp_path / "public"), "GUATU_PUBLIC_VIEW": True})
+    config = _page_config(public.test_client())
+    assert config["basemaps"] == "/api/basemaps" and public.test_client().get("/api/basemaps").status_code == 200
+    assert "乱堆乱放" in config["categories"]
+
+
+def test_a_phone_may_send_as_many_photos_as_its_reports_may_carry_and_no_more(app):
+    client = app.test_client()
+    for i in range(3 * 4):  # 3 reports an hour from this phone, 4 photos each
+        up = client.post("/api/residents/photos", data={"file": (io.BytesIO(jpeg(64, 48, colour=(i, 9, 9))), "a.jpg")},
+                         headers=DEVICE)
+        assert up.status_code == 201, i
+    _refused(client.post("/api/residents/photos", data={"file": (io.BytesIO(jpeg(64, 48)), "a.jpg")},
+                         headers=DEVICE), 429)
+    assert _report(client).status_code == 201  # reports are counted apart
+
+
+def test_guessing_receipt_codes_is_refused_after_a_few_misses(app):
+    client = app.test_client()
+    code = _report(client).get_json()["code"]
+    for i in range(3 * 3):  # 3 reports an hour from this phone: 3 misses each
+        assert client.get(f"/api/residents/receipts/ZZZZZZ{ALPHABET[i]}{ALPHABET[i]}", headers=DEVICE).status_code == 404
+    _refused(client.get("/api/residents/receipts/ZZZZZZZZ", headers=DEVICE), 429)
+    assert client.get(f"/api/residents/receipts/{code}", headers=DEVICE).status_code == 200  # a real code still reads

@@ -40,7 +40,7 @@ MANIFEST: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     # the field page's service worker: the workbox-sw loader and the modules it loads from these folders
-    # (its modulePathCb, web/static/js/field/sw.js), never from a CDN
+    # (its modulePathCb, web/static/js/lib/offline-sw.js), never from a CDN
     "workbox-sw": ("workbox-sw", {"workbox-sw.js": "build/workbox-sw.js", "LICENSE": "LICENSE"}),
     **{f"workbox-{name}": (f"workbox-{name}", {f"workbox-{name}.prod.js": f"build/workbox-{name}.prod.js",
                                                "LICENSE": "LICENSE"})

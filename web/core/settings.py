@@ -118,10 +118,10 @@ class Settings(BaseModel):
     login_limit_ip: str = _setting("30 per 10 minutes", "password checks (login form, HTTP Basic, \"current "
                                                         "password\") per client address")
     login_limit_account: str = _setting("5 per 15 minutes", "password checks per client address and user name")
-    report_limit_ip: str = _setting("20 per hour", "residents' reports (随手拍, `/report`) and their photos taken from one "
-                                                 "client address")
-    report_limit_device: str = _setting("6 per hour", "residents' reports and their photos taken from one phone (the "
-                                                      "page's device id)")
+    report_limit_ip: str = _setting("20 per hour", "residents' reports (随手拍, `/report`) taken from one client address "
+                                                 "(their photos: as many times more as a report may carry)")
+    report_limit_device: str = _setting("6 per hour", "residents' reports taken from one phone (the page's device id; "
+                                                      "photos: as many times more as a report may carry)")
     report_challenge_bits: int = _setting(16, "the proof of work a report's page pays before sending: leading zero bits "
                                               "of a SHA-256 (about 2^bits hashes on the phone)", ge=8, le=26)
     font_cache: Path | None = _setting(None, "where printed maps keep their converted font subsets; read from the "

@@ -1,7 +1,7 @@
 """The field page's service worker, served from /field/sw.js so its scope covers the page (/field/).
 
-The worker itself is a static script (web/static/js/field/sw.js, built on the
-vendored Workbox); what is served here is a two-line prologue that hands it
+The worker itself is a static script (web/static/js/lib/offline-sw.js, built on
+the vendored Workbox, shared with the residents' reporting page); what is served here is a two-line prologue that hands it
 its settings — the URLs to precache, each with a revision (the file's hash,
 so a changed file is fetched again and an unchanged one never is), and the
 names of its caches, which the page uses too — then imports it. See
@@ -29,15 +29,15 @@ PRECACHED = (
     "js/pages/inbox-bell.js", "js/inbox",  # the bell in the page's navigation (web/inbox)
     "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images", "vendor/idb/idb.js",
 )
-WORKER = "js/field/sw.js"  # imported by the prologue, not precached
+WORKER = "js/lib/offline-sw.js"  # imported by the prologue, not precached
 
 
 @cache
-def _revisions(static: Path) -> tuple[tuple[str, str], ...]:
+def _revisions(static: Path, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(path in the static folder, hash of its bytes) of every precached file; files do not change while a
     server runs (a deployment restarts it)."""
     out = []
-    for name in PRECACHED:
+    for name in names:
         path = static / name
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for f in files:
@@ -47,23 +47,28 @@ def _revisions(static: Path) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def precache_manifest() -> list[dict]:
-    """Workbox's precache manifest: [{url, revision}]."""
+def precache_manifest(names: tuple[str, ...]) -> list[dict]:
+    """Workbox's precache manifest of these files and folders of the static folder: [{url, revision}]."""
     static = Path(current_app.static_folder)
-    return [{"url": url_for("static", filename=rel), "revision": rev} for rel, rev in _revisions(static)]
+    return [{"url": url_for("static", filename=rel), "revision": rev} for rel, rev in _revisions(static, names)]
+
+
+def worker_prologue(settings: dict, scope: str) -> Response:
+    """The worker script a page registers: its settings, then the shared worker (web/static/js/lib/offline-sw.js)."""
+    body = (f"self.GUATU_OFFLINE = {json.dumps(settings, separators=(',', ':'))};\n"
+            f"importScripts({json.dumps(url_for('static', filename=WORKER))});\n")
+    resp = Response(body, mimetype="text/javascript")
+    resp.headers["Cache-Control"] = "no-cache"  # the browser checks for a new worker on every visit
+    resp.headers["Service-Worker-Allowed"] = scope
+    return resp
 
 
 def worker_settings() -> dict:
     """What the worker is told: its precache manifest, cache names, where Workbox's modules are and the list API."""
-    return {"precache": precache_manifest(), "caches": CACHES, "scope": SCOPE,
-            "vendor": url_for("static", filename="vendor/"), "api": "/api/field/"}
+    return {"precache": precache_manifest(PRECACHED), "caches": CACHES, "scope": SCOPE, "pages": [SCOPE],
+            "prefix": "guatu-field", "vendor": url_for("static", filename="vendor/"), "api": "/api/field/"}
 
 
 @bp.get("/field/sw.js", role=PUBLIC)  # holds no data: the file list and names only
 def service_worker():
-    body = (f"self.GUATU_FIELD = {json.dumps(worker_settings(), separators=(',', ':'))};\n"
-            f"importScripts({json.dumps(url_for('static', filename=WORKER))});\n")
-    resp = Response(body, mimetype="text/javascript")
-    resp.headers["Cache-Control"] = "no-cache"  # the browser checks for a new worker on every visit
-    resp.headers["Service-Worker-Allowed"] = SCOPE
-    return resp
+    return worker_prologue(worker_settings(), SCOPE)

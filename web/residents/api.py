@@ -76,7 +76,7 @@ def submit():
 @bp.get("/api/residents/receipts/<code>", role=PUBLIC, doc=docs.RECEIPT)
 def receipt(code: str):
     ctx = guatu()
-    return _no_store(jsonify(rr.public_view(ctx.store, ctx.campaign, rr.get(ctx.store, code), lang=request_lang())))
+    return _no_store(jsonify(rr.public_view(ctx.store, ctx.campaign, guard.report_of(code), lang=request_lang())))
 
 
 @bp.post("/api/residents/receipts/<code>/rating", role=PUBLIC, doc=docs.RATE)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from geo.errors import TooLarge
+from geo.errors import NotFound, TooLarge
 from geo.messages import t
+from geo.residents import reports as rr
 from geo.residents.challenge import redeem
 from geo.residents.photos import MAX_PHOTO_BYTES
 from geo.residents.throttle import ReportThrottle, device_hash
@@ -58,3 +59,13 @@ def paid(body: dict) -> None:
 def challenge_key() -> bytes:
     """The key challenges are signed with: derived from the app's session key, never the key itself."""
     return b"report-challenge:" + str(current_app.secret_key).encode()
+
+
+def report_of(code: str) -> dict:
+    """The report with this receipt code; a code that does not exist is counted (`miss`) before its 404, so
+    codes cannot be guessed at speed."""
+    try:
+        return rr.get(guatu().store, code)
+    except NotFound:
+        count("miss")
+        raise

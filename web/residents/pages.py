@@ -1,6 +1,7 @@
 """The residents' pages.
 
     GET  /report                         the public phone page: pin, category, description, photos; queued offline
+    GET  /report/sw.js                   its service worker (the shared one, web/static/js/lib/offline-sw.js)
     GET  /report/area.json               the sub-districts' outlines the page's map draws (public reference data)
     GET  /report/<code>                  the follow-up (public_view), with the rating form once 已办结
     POST /report/<code>/rating           the rating form's answer → back to the follow-up
@@ -25,6 +26,7 @@ from web.core.context import guatu
 from web.core.language import request_lang
 from web.core.routes import INSPECTOR, PUBLIC
 from web.core.settings import get_settings
+from web.field.offline import precache_manifest, worker_prologue
 from web.residents import guard
 from web.residents.blueprint import bp
 
@@ -44,11 +46,30 @@ def report_page():
         "follow": url_for("residents.follow_page", code="__code__"), "deviceHeader": guard.DEVICE_HEADER,
         "bits": get_settings().report_challenge_bits,
         "worker": url_for("static", filename="js/residents/pow-worker.js"),
+        "serviceWorker": url_for("residents.service_worker"), "scope": SCOPE, "caches": CACHES,
+        # the campaign's basemaps, as the wall and the editor show them, where this reader may see them (tiles are
+        # for viewers: a deployment with a public view, or a volunteer signed in); else the outlines alone
+        "basemaps": url_for("wall.basemap_list") if get_settings().public_view or principal() is not None else None,
     }
     resp = make_response(render_template("report.html", config=config, categories=ctx.campaign.categories))
     resp.headers["Permissions-Policy"] = PERMISSIONS
     resp.headers["Cache-Control"] = "no-cache"
     return resp
+
+
+SCOPE = "/report"  # the worker's scope: the page and its follow-ups (/reports, staff's, is never one of its pages)
+CACHES = {"pages": "guatu-report-pages", "data": "guatu-report-data", "photos": "guatu-report-photos"}
+PRECACHED = ("css/app.css", "css/report.css", "favicon.svg", "js/pages/report.js", "js/lib", "js/residents",
+             "js/basemaps.js",
+             "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images", "vendor/idb/idb.js")
+
+
+@bp.get("/report/sw.js", role=PUBLIC)  # holds no data: the file list and names only
+def service_worker():
+    settings = {"precache": precache_manifest(PRECACHED), "caches": CACHES, "scope": SCOPE, "pages": [SCOPE],
+                "prefix": "guatu-report", "vendor": url_for("static", filename="vendor/"),
+                "api": url_for("residents.area")}
+    return worker_prologue(settings, SCOPE)
 
 
 @bp.get("/report/area.json", role=PUBLIC)
@@ -67,7 +88,7 @@ def area():
 @bp.get("/report/<code>", role=PUBLIC)
 def follow_page(code: str):
     ctx = guatu()
-    view = rr.public_view(ctx.store, ctx.campaign, rr.get(ctx.store, code), lang=request_lang())
+    view = rr.public_view(ctx.store, ctx.campaign, guard.report_of(code), lang=request_lang())
     resp = make_response(render_template("report_follow.html", view=view, ratings=rr.RATINGS))
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -84,7 +105,7 @@ def rate_form(code: str):
 def follow_photo(code: str, photo_id: str, variant: str):
     ctx = guatu()
     check_name(photo_id, "thumb")
-    if variant not in SERVED or photo_id not in rr.public_photos(ctx.store, ctx.campaign, rr.get(ctx.store, code)):
+    if variant not in SERVED or photo_id not in rr.public_photos(ctx.store, ctx.campaign, guard.report_of(code)):
         raise NotFound(t("residents.no_photo"))
     resp = Response(photo_bytes(ctx.store, photo_id, variant), mimetype="image/jpeg")
     resp.headers["Cache-Control"] = "private, max-age=300"  # moderation may take it off: not immutable
@@ -95,10 +116,10 @@ def follow_photo(code: str, photo_id: str, variant: str):
 def triage_page():
     ctx, who = guatu(), principal()
     rows = rr.triage_queue(ctx.store, who)
-    state = request.args.get("state") or "received"
+    code = (request.args.get("code") or "").strip().upper()  # a notification's link: that report, whatever its state
+    state = request.args.get("state") or ("" if code else "received")
     if state in rr.STATES:
         rows = [r for r in rows if r["state"] == state]
-    code = (request.args.get("code") or "").strip().upper()
     if code:
         rows = [r for r in rows if r["code"] == code]
     shown = []

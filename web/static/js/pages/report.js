@@ -7,8 +7,11 @@
  * listed with their state (docs/residents.md).
  *
  * Test hook: window.guatuPage.report — {pin(lon, lat), queueCount(), flush()};
- * <html data-report-ready> once the map is drawn.
+ * <html data-report-ready> once the map is drawn, <html data-report-offline-ready>
+ * when the page would load again without network (the shared service worker,
+ * lib/offline-sw.js, registered as /report/sw.js).
  */
+import { attachBasemaps } from "../basemaps.js";
 import { el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 import { nameMapControls } from "../lib/map-names.js";
@@ -40,6 +43,7 @@ function showNet() {
 var c = config.center;
 var map = L.map("report-map", { attributionControl: false, zoomSnap: 0.5 }).setView([c[0], c[1]], config.zoom);
 nameMapControls(map);
+if (config.basemaps) attachBasemaps({ map: map, options: { api: { basemaps: config.basemaps } }, errors: [] });
 fetch(config.area).then(function (r) { return r.ok ? r.json() : null; }).then(function (area) {
   if (area) {
     L.geoJSON(area, { interactive: false, style: { color: "#546e7a", weight: 1.5, fillOpacity: 0.04 } }).addTo(map);
@@ -170,12 +174,29 @@ function reset() {
   say("");
 }
 
+// The service worker keeps the page, its scripts and the map's outlines for a phone with no network.
+async function keepOffline() {
+  if (!("serviceWorker" in navigator)) return;
+  await navigator.serviceWorker.register(config.serviceWorker, { scope: config.scope });
+  await navigator.serviceWorker.ready;
+  if (navigator.onLine) {
+    var pages = await caches.open(config.caches.pages);
+    await pages.add(new Request(location.href, { credentials: "same-origin" }));
+  }
+  document.documentElement.dataset.reportOfflineReady = "true";
+}
+
 async function start() {
   var outbox = await openOutbox();
   var current = null; // the item this screen is waiting for
   var sender = new ReportSender(config, outbox, function (how, item, answer) {
     if (!current || item.id !== current) return;
-    if (how === "done") showReceipt(answer.code);
+    if (how === "done") {
+      showReceipt(answer.code);
+      if (item.dropped && item.dropped.length) {
+        done.append(el("p", "report-error", t("reportpage.photo_left_out", { reason: item.dropped[0] })));
+      }
+    }
     else {
       form.hidden = false;
       done.hidden = true;
@@ -205,6 +226,7 @@ async function start() {
   });
   document.getElementById("report-again").addEventListener("click", function () {
     current = null;
+    done.querySelectorAll("p.report-error").forEach(function (p) { p.remove(); });
     reset();
     form.hidden = false;
     done.hidden = true;
@@ -226,6 +248,7 @@ async function start() {
   document.documentElement.dataset.reportReady = "true";
   sender.flush();
   refreshStates(outbox);
+  keepOffline();
 }
 
 start();

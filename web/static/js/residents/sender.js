@@ -2,7 +2,8 @@
  * Sends the reporting page's outbox when there is network: on start, when a
  * report is queued, on the browser's `online` event, and again after a
  * failure with a growing pause (lib/retry.js). For each report: its photos
- * first (their ids kept on the item, so a retry does not send them again),
+ * first (their ids kept on the item, so a retry does not send them again; a
+ * photo the server refuses for good is left out and the resident told why),
  * then a fresh challenge paid in a Web Worker, then the report with the
  * phone's own id of it. It leaves the outbox once the server has it (the
  * receipt is kept) or will never take it (the resident is told why).
@@ -85,8 +86,14 @@ export class ReportSender {
         var form = new FormData();
         form.append("file", item.photos[item.photoIds.length], "photo.jpg");
         resp = await fetch(this.config.photos, { method: "POST", body: form, headers: this.headers() });
-        if (resp.status !== 201) return this.settle(item, resp);
-        item.photoIds.push((await resp.json()).id);
+        var how = verdict(resp.status);
+        if (how === "retry") return false;
+        if (how === "refused") { // a photo the server will never take (not an image, too large): the report goes without it
+          item.photos.splice(item.photoIds.length, 1);
+          item.dropped = (item.dropped || []).concat([await problemText(resp)]);
+        } else {
+          item.photoIds.push((await resp.json()).id);
+        }
         await this.outbox.update(item);
       }
       var paid = await this.pay();

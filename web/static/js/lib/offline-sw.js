@@ -1,19 +1,23 @@
 /*
- * The field page's service worker (a classic script, imported by the
- * prologue /field/sw.js serves, which sets self.GUATU_FIELD). Built on the
- * vendored Workbox, loaded from our own /static/vendor, never a CDN:
+ * The phone pages' service worker (a classic script, imported by the
+ * prologue each page's worker URL serves — /field/sw.js, /report/sw.js —
+ * which sets self.GUATU_OFFLINE: the files to precache, the pages, the data
+ * path, the cache names). Built on the vendored Workbox, loaded from our own
+ * /static/vendor, never a CDN:
  *
  * - precache: the page's scripts, styles and libraries, each under its
  *   revision (a hash of the file), fetched once and served from the cache;
- * - the page itself (navigations under the scope) and the day's list
- *   (/api/field/…): network first, the last copy when there is no network;
+ * - the page itself (`pages`: a path, or every path under one ending in /)
+ *   and its data (`api`: the field's day list, the report page's outlines):
+ *   network first, the last copy when there is no network;
  * - photos' thumbnails: from the cache once seen.
  *
- * Writes (results, photos) are never touched here: the page queues them in
- * IndexedDB and sends them itself (field/sender.js).
+ * Writes (results, photos, reports) are never touched here: the page queues
+ * them in IndexedDB and sends them itself (field/sender.js,
+ * residents/sender.js).
  */
 /* global workbox */
-var config = self.GUATU_FIELD;
+var config = self.GUATU_OFFLINE;
 importScripts(config.vendor + "workbox-sw/workbox-sw.js");
 workbox.setConfig({
   debug: false,
@@ -23,7 +27,7 @@ workbox.setConfig({
 var precaching = workbox.precaching;
 var routing = workbox.routing;
 var strategies = workbox.strategies;
-workbox.core.setCacheNameDetails({ prefix: "guatu-field" });
+workbox.core.setCacheNameDetails({ prefix: config.prefix });
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 workbox.core.clientsClaim();
@@ -32,8 +36,13 @@ precaching.precacheAndRoute(config.precache);
 
 // the server's answers vary by Accept-Language and Cookie; a phone has one language and one sign-in
 var ANY_VARY = { ignoreVary: true };
+function isPage(url) {
+  return config.pages.some(function (p) {
+    return p.endsWith("/") ? url.pathname.indexOf(p) === 0 : url.pathname === p;
+  });
+}
 routing.registerRoute(function (o) {
-  return o.request.mode === "navigate" && o.url.pathname.indexOf(config.scope) === 0;
+  return o.request.mode === "navigate" && isPage(o.url);
 }, new strategies.NetworkFirst({ cacheName: config.caches.pages, matchOptions: ANY_VARY }));
 routing.registerRoute(function (o) {
   return o.url.origin === self.location.origin && o.url.pathname.indexOf(config.api) === 0;
