@@ -19,7 +19,7 @@ from geo.diskspace import SpaceWatch
 from geo.errors import ConfigError
 from geo.store import open_store
 from geo.store.base import utc_now
-from web import access, admin, api, campaigns, cases, cli, core, edit, field, ogc, photos, printing, wall, workflow
+from web import access, admin, api, campaigns, cases, cli, core, edit, field, notify, ogc, photos, printing, wall, workflow
 from web.api import openapi as api_openapi
 from web.core import assets, logging_setup, settings, validation
 from web.core.context import Guatu
@@ -90,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     field.register(app)  # the inspector's phone page
     printing.register(app)
     admin.register(app)
+    notify.register(app)  # notifications: channels, the delivery log, my settings; the sender (gunicorn.conf.py)
     cli.register(app)
     # every /api and /ogc request checked against its OpenAPI document, after the access check
     validation.register(app, [api_openapi.validated_document(campaign), ogc_openapi.validated_document(campaign)])

@@ -25,7 +25,7 @@ from geo.notify import outbox, sources
 from geo.notify.channels import Outcome, Transport, send
 from geo.notify.events import event
 from geo.notify.subscriptions import CHANNELS
-from geo.store.base import Store
+from geo.store.base import Store, iso
 
 log = logging.getLogger(__name__)
 LOCK = "notify"
@@ -80,6 +80,17 @@ class Sender:
             return send(channel, found, record["id"], now=self.clock(), transport=self.transport)
         return send({"type": "email"}, found, record["id"], now=self.clock(), transport=self.transport,
                     to=record.get("to") or [])
+
+    def test(self, channel: dict, *, to: list[str] | None = None) -> Outcome:
+        """Send a test message through `channel` now (the admin's 测试 button, `notify test`): nothing is kept."""
+        now = self.clock()
+        stamp = iso(now)
+        probe = {"id": f"test-{now.strftime('%Y%m%dT%H%M%S')}", "kind": "test", "key": stamp, "at": stamp,
+                 "title": t("notify.delivery.test_title"),
+                 "text": t("notify.delivery.test_text", name=channel.get("name") or channel["type"]),
+                 "link": "/", "street": None, "community": None, "unit": None, "users": [], "urgent": False,
+                 "data": {}}
+        return send(channel, probe, probe["id"], now=now, transport=self.transport, to=to)
 
     # --- in the background --------------------------------------------------------------------------------
     def run(self, interval: float) -> None:
