@@ -107,7 +107,7 @@ def set_channel(cid: str):
     return _attempt(change, url_for("notify.admin") + f"#channel-{cid}")
 
 
-@bp.post("/admin/notify/channels/<cid>/<any(enable, disable):action>", role=ADMIN)
+@bp.post("/admin/notify/channels/<cid>/<any(disable, enable):action>", role=ADMIN)
 def switch_channel(cid: str, action: str):
     def change() -> str:
         saved = save_channel(guatu().store, {"enabled": action == "enable"}, now=guatu().now(), cid=cid)
