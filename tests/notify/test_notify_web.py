@@ -11,7 +11,7 @@ import pytest
 from geo.messages import t
 from geo.notify import outbox
 from geo.notify.events import Event, emit
-from geo.notify.subscriptions import CHANNELS, person_settings
+from geo.notify.subscriptions import CHANNELS, person_settings, save_channel
 from tests.notify.receivers import Receiver
 from tests.web.conftest import login
 
@@ -137,3 +137,28 @@ def test_a_person_sets_kinds_email_and_quiet_hours_and_a_bad_address_changes_not
     saved = person_settings(_store(private_app), "editor1")
     assert saved["email"] is False and saved["quiet"] is None and "case_assigned" not in saved["off"]
     assert "digest" in saved["off"]
+
+
+def test_the_commands_test_a_channel_run_a_round_and_set_a_users_email(private_app, receiver, clock):
+    store = _store(private_app)
+    runner = private_app.test_cli_runner()
+    made = save_channel(store, {"type": "wecom", "name": "企业微信群", "url": receiver.url + "/wecom?key=k"}, now=clock())
+    admin_channel = made["id"]
+    result = runner.invoke(args=["notify", "test", admin_channel])
+    assert result.exit_code == 0 and t("notify.delivery.cli_test_ok", name="企业微信群") in result.output
+    receiver.errcode = 93000
+    result = runner.invoke(args=["notify", "test", admin_channel])
+    assert result.exit_code == 1 and "errcode 93000" in result.output
+    assert runner.invoke(args=["notify", "test", "ch-none"]).exit_code == 1
+
+    receiver.errcode = 0
+    emit(store, Event(kind="daily_report", key="2026-11-24", at="2026-11-24T08:00:00Z", title="日报", text="日报已生成"))
+    result = runner.invoke(args=["notify", "tick"])
+    assert result.exit_code == 0
+    assert result.output.strip() == t("notify.delivery.cli_tick", collected=0, fanned=1, delivered=1, failed=0)
+    assert len(receiver.to("/wecom")) == 3
+
+    result = runner.invoke(args=["users", "set", "editor1", "--email", "li@example.cn"])
+    assert result.exit_code == 0 and private_app.extensions["guatu_accounts"].get_user("editor1").email == "li@example.cn"
+    result = runner.invoke(args=["users", "set", "editor1", "--email", "li at example"])
+    assert result.exit_code != 0 and private_app.extensions["guatu_accounts"].get_user("editor1").email == "li@example.cn"
