@@ -1,0 +1,54 @@
+"""The sender in a real gunicorn server: every worker runs it, one sends (the data directory's leader lock), each
+event reaches the robot once; killed with -9 and started again, the server sends what came meanwhile and nothing
+it sent before."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from geo.config import load_campaign
+from geo.notify import outbox
+from geo.notify.events import Event, emit
+from geo.notify.subscriptions import save_channel
+from geo.store import open_store
+from tests.faults.server import Server, copy_demo
+from tests.notify.receivers import Receiver
+from tests.waiting import wait_until
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def _event(key: str) -> Event:
+    return Event(kind="case_escalated", key=key, at=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+                 title=f"督办:{key}", text="请尽快处置")
+
+
+def test_three_workers_one_sender_each_event_once_and_a_kill_9_sends_nothing_twice(tmp_path, receiver):
+    data = copy_demo(tmp_path / "data")
+    store = open_store(data, load_campaign(data))
+    save_channel(store, {"type": "wecom", "name": "指挥部群", "url": receiver.url + "/wecom?key=k"},
+                 now=datetime.now(UTC))
+    server = Server(data, tmp_path / "instance", tmp_path / "gunicorn.log", workers=3,
+                    env={"GUATU_NOTIFY_INTERVAL": "1"})
+    with server:
+        for key in ("a", "b", "c"):
+            emit(store, _event(key))
+        wait_until(lambda: len(store.record_keys(outbox.DELIVERED)) == 3, "three deliveries", timeout=60,
+                   interval=0.05)
+        server.kill9()
+    emit(store, _event("d"))  # while the server is down
+    with server:
+        wait_until(lambda: len(store.record_keys(outbox.DELIVERED)) == 4, "the fourth delivery", timeout=60,
+                   interval=0.05)
+        wait_until(lambda: store.record("notify-pending", "events")["ids"] == [], "nothing pending")
+    titles = [p.json["markdown"]["content"].splitlines()[0] for p in receiver.to("/wecom")]
+    assert sorted(titles) == [f"### 督办:{k}" for k in "abcd"] and len(receiver.posts) == 4
+    assert store.record_keys(outbox.OUTBOX) == []
+    store.close()
