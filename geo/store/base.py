@@ -155,7 +155,10 @@ class LeaderLock(ABC):
         """Let the lock go (nothing when not held)."""
 
 
-RECORD_KINDS = ("inspections",)  # the kinds of records a campaign keeps (copies between backends carry them)
+# the kinds of records a campaign keeps (copies between backends carry them): the inspection lists, and the
+# notifications' events, inboxes, channels, people's settings and outbox (geo/notify/)
+RECORD_KINDS = ("inspections", "notify-events", "notify-pending", "notify-inbox", "notify-channels", "notify-people",
+                "notify-outbox", "notify-delivered")
 
 
 class Store(ABC):

@@ -289,3 +289,17 @@ def test_email_without_a_mail_server_fails_with_a_reason(store_factory, campaign
     _sender(store, campaign, clock).tick()
     (row,) = outbox.log(store)
     assert row["attempts"][0]["error"] == "未配置邮件服务器(GUATU_SMTP_HOST)"
+
+
+def test_a_copy_between_the_stores_carries_the_channels_and_what_is_still_owed(store_factory, data_dir, campaign,
+                                                                              clock, postgis_url, postgis_schema):
+    from geo.store.transfer import copy_to_postgis
+
+    store = store_factory()
+    made = save_channel(store, {"type": "webhook", "name": "平台", "url": "http://127.0.0.1:9/hook"}, now=clock())
+    emit(store, _event())
+    _sender(store, campaign, clock).tick()  # nobody listens on port 9: owed, with one failed attempt
+    copy_to_postgis(data_dir, campaign, postgis_url, schema=postgis_schema)
+    copied = store_factory("postgis")
+    assert copied.record("notify-channels", made["id"]) == made
+    assert [d["tries"] for d in outbox.log(copied)] == [1]
