@@ -20,6 +20,7 @@ from datetime import datetime
 
 from geo.accounts import User
 from geo.config import Campaign
+from geo.errors import GuatuError
 from geo.messages import t
 from geo.notify import outbox, sources
 from geo.notify.channels import Outcome, Transport, send
@@ -95,10 +96,16 @@ class Sender:
     # --- in the background --------------------------------------------------------------------------------
     def run(self, interval: float) -> None:
         """Tick every `interval` seconds until `stop()`; a failing tick (the store down) is logged and the next
-        one tries again."""
+        one tries again (a store that is busy, down or damaged is said once, in one line)."""
+        said = ""
         while not self._stop.is_set():
             try:
                 self.tick()
+                said = ""
+            except GuatuError as exc:  # the store busy, down or damaged: said once (in one line), tried next round
+                if str(exc.message) != said:
+                    said = str(exc.message)
+                    log.warning("the notifications' sender waits: %s", said)
             except Exception:  # the sender outlives a bad round: logged with its traceback, tried again next tick
                 log.exception("the notifications' sender failed a round; it tries again in %s s", interval)
             self._stop.wait(interval)

@@ -303,3 +303,17 @@ def test_a_copy_between_the_stores_carries_the_channels_and_what_is_still_owed(s
     copied = store_factory("postgis")
     assert copied.record("notify-channels", made["id"]) == made
     assert [d["tries"] for d in outbox.log(copied)] == [1]
+
+
+def test_the_sender_in_its_thread_delivers_and_stops_letting_the_lock_go(store_factory, campaign, clock, receiver):
+    from tests.waiting import wait_until
+
+    store, other = store_factory(), store_factory()
+    save_channel(store, {"type": "wecom", "name": "企业微信群", "url": receiver.url + "/wecom?key=k"}, now=clock())
+    sender = _sender(store, campaign, clock)
+    sender.start(0.02)
+    emit(store, _event())
+    wait_until(lambda: store.record_keys(outbox.DELIVERED), "the delivery")
+    assert other.leader_lock("notify").try_acquire() is False
+    sender.stop()
+    assert other.leader_lock("notify").try_acquire() is True and len(receiver.posts) == 1
