@@ -1,4 +1,4 @@
-"""The sender in a real gunicorn server: every worker runs it, one sends (the data directory's leader lock), each
+"""The sender in a real gunicorn server: every worker runs it on the server's own clock, one sends (the data directory's leader lock), each
 event reaches the robot once; killed with -9 and started again, the server sends what came meanwhile and nothing
 it sent before."""
 
@@ -26,7 +26,7 @@ def receiver():
 
 
 def _event(key: str) -> Event:
-    return Event(kind="case_escalated", key=key, at=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+    return Event(kind="case_escalated", key=key, at="2026-11-24T08:00:00Z",
                  title=f"督办:{key}", text="请尽快处置")
 
 
@@ -34,7 +34,7 @@ def test_three_workers_one_sender_each_event_once_and_a_kill_9_sends_nothing_twi
     data = copy_demo(tmp_path / "data")
     store = open_store(data, load_campaign(data))
     save_channel(store, {"type": "wecom", "name": "指挥部群", "url": receiver.url + "/wecom?key=k"},
-                 now=datetime.now(UTC))
+                 now=datetime(2026, 11, 24, 8, tzinfo=UTC))
     server = Server(data, tmp_path / "instance", tmp_path / "gunicorn.log", workers=3,
                     env={"GUATU_NOTIFY_INTERVAL": "1"})
     with server:
