@@ -162,3 +162,14 @@ def test_the_commands_test_a_channel_run_a_round_and_set_a_users_email(private_a
     assert result.exit_code == 0 and private_app.extensions["guatu_accounts"].get_user("editor1").email == "li@example.cn"
     result = runner.invoke(args=["users", "set", "editor1", "--email", "li at example"])
     assert result.exit_code != 0 and private_app.extensions["guatu_accounts"].get_user("editor1").email == "li@example.cn"
+
+
+def test_an_admin_gives_a_new_user_an_email_address_and_a_bad_one_creates_nobody(private_app, admin):
+    page = admin.get("/admin").data.decode()
+    form = {"csrf_token": _csrf(page), "username": "wang", "password": "a long password", "confirm": "a long password",
+            "role": "editor"}
+    admin.post("/admin/users", data={**form, "email": "wang at example"})
+    acc = private_app.extensions["guatu_accounts"]
+    assert "wang" not in [u.username for u in acc.users()]
+    admin.post("/admin/users", data={**form, "email": "wang@example.cn"})
+    assert acc.get_user("wang").email == "wang@example.cn"
