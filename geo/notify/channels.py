@@ -11,8 +11,9 @@ email over SMTP, each one attempt that answers an `Outcome` (never raises for a 
 - Email: one message per delivery over SMTP (STARTTLS and login when configured), Chinese subject and body in
   UTF-8, its Message-ID made from the delivery id so a mail system can drop a repeat.
 
-Event texts are people's words: in the robots' markdown every markdown character is escaped and `<`/`>` are
-written full-width, so a place named `**急**<font>` shows as typed and formats nothing.
+Event texts are people's words: in the robots' markdown the characters that would format (`*`, `_`, `#`, `[`,
+`]`, `` ` ``, `<`, `>`, `|`, `~`, a list mark where a line begins) are written in their full-width forms, so a place
+named `**急**<font>` reads as typed and formats nothing.
 """
 
 from __future__ import annotations
@@ -66,12 +67,18 @@ class Outcome:
     error: str = ""  # what went wrong, in Chinese, for the admin's delivery log
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# The characters that format in the robots' markdown (or open a tag), written as their full-width forms: the
+# robots' markdown subsets do not all honour backslash escapes, and full-width forms read naturally in Chinese.
+_FULL_WIDTH = str.maketrans({"*": "＊", "_": "＿", "`": "｀", "[": "［", "]": "］", "#": "＃", "<": "＜", ">": "＞",
+                             "|": "｜", "~": "～", "\\": "＼"})
+_LINE_START = re.compile(r"^(\s*)([-+]|\d+\.)(\s)", re.MULTILINE)  # a list item where a line begins
 
 
 def escape_markdown(text: str) -> str:
-    """Text shown as typed in a robot's markdown: markdown characters escaped, tags impossible."""
-    return _MARKDOWN.sub(r"\\\1", str(text)).replace("<", "＜").replace(">", "＞")
+    """Text shown as typed in a robot's markdown: nothing in it formats (no emphasis, heading, link, list, tag)."""
+    plain = str(text).translate(_FULL_WIDTH)
+    return _LINE_START.sub(lambda m: m.group(1) + m.group(2).replace("-", "－").replace("+", "＋").replace(".", "．")
+                           + m.group(3), plain)
 
 
 def link_of(event: dict, base_url: str) -> str:

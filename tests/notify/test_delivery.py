@@ -89,7 +89,7 @@ def test_the_robots_get_their_markdown_the_webhook_its_signature_and_the_named_h
     (wecom,) = receiver.to("/wecom")
     assert wecom.query == {"key": "abcdef123456"} and wecom.json["msgtype"] == "markdown"
     content = wecom.json["markdown"]["content"]
-    assert "案件派遣:庆丰路 \\*\\*急\\*\\*" in content and "<font>" not in content and "＜font＞" in content
+    assert "案件派遣:庆丰路 ＊＊急＊＊" in content and "<font>" not in content and "＜font＞［链接］" in content
     assert "[打开查看](http://guatu.intranet/cases/roads/r-1/p-1)" in content
 
     (ding,) = receiver.to("/dingtalk")

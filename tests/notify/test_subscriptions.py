@@ -129,5 +129,6 @@ def test_an_account_keeps_a_valid_email_and_refuses_another(tmp_path):
 
 
 def test_markdown_in_peoples_words_formats_nothing():
-    assert escape_markdown("**急** [点](http://x) <font color=red>#1</font>") == \
-        "\\*\\*急\\*\\* \\[点\\]\\(http://x\\) ＜font color=red＞\\#1＜/font＞"
+    assert escape_markdown("**急** [点](http://x) <font color=red>#1</font> a_b") == \
+        "＊＊急＊＊ ［点］(http://x) ＜font color=red＞＃1＜/font＞ a＿b"
+    assert escape_markdown("- 一\n1. 二\n2026-11-24 完成.") == "－ 一\n1． 二\n2026-11-24 完成."
