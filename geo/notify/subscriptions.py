@@ -196,7 +196,7 @@ def public_channel(record: dict) -> dict:
     out["secret"] = mask(record.get("secret") or "")
     if record.get("url"):
         parts = urllib.parse.urlsplit(record["url"])
-        query = urllib.parse.urlencode([(k, mask(v)) for k, v in urllib.parse.parse_qsl(parts.query)], safe="…()")
+        query = "&".join(f"{k}={mask(v)}" for k, v in urllib.parse.parse_qsl(parts.query))  # shown, never requested
         out["url"] = urllib.parse.urlunsplit(parts._replace(query=query))
     return out
 
