@@ -111,6 +111,15 @@ class MapSettings:
 
 
 @dataclass(frozen=True)
+class NotifySettings:
+    """The optional `notify` section: when the clock's notifications fall due (geo/notify/sources.py)."""
+
+    due_soon_hours: float = 4.0  # a stage due within this many hours is told as due soon (0: never)
+    digest_at: time = time(8, 0)  # local time of the morning digest
+    daily_report_at: time = time(18, 0)  # local time the daily report is announced
+
+
+@dataclass(frozen=True)
 class PrintSettings:
     """The optional `print` section: what every printed map carries."""
 
@@ -229,6 +238,7 @@ class Campaign:
     milestones: tuple[Milestone, ...] = ()
     pace_days: int = 14  # `progress.pace_days`: the estimated finish follows the pace of the last this many days
     cases: CaseSettings = field(default_factory=CaseSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
     area_buffer_m: float = DEFAULT_BUFFER_M  # how far outside the district a place may still reach
     extra: dict = field(default_factory=dict, compare=False, repr=False)
     # where places may lie: the district boundary (+ buffer) when the campaign has one, else map.bounds (+ buffer)
@@ -347,6 +357,7 @@ def parse_campaign(raw: dict, path: str = CAMPAIGN_FILE) -> Campaign:
         pace_days=model.progress.pace_days if model.progress else 14,
         area_buffer_m=float(model.area_buffer_m),
         cases=_cases(model.cases, model.problem_statuses),
+        notify=_notify(model.notify),
         extra={k: v for k, v in raw.items() if k.startswith(EXTENSION_PREFIX)},
     )
 
@@ -395,6 +406,12 @@ def _status_rule(rule: config_schema.StatusRuleSchema | None) -> StatusRule:
     if rule is None or not rule.model_fields_set:  # no section, or an empty one: off
         return StatusRule()
     return StatusRule(enabled=rule.enabled, when_open=rule.when_open, when_all_closed=rule.when_all_closed)
+
+
+def _notify(section: config_schema.NotifySchema | None) -> NotifySettings:
+    section = section or config_schema.NotifySchema()
+    return NotifySettings(due_soon_hours=float(section.due_soon_hours), digest_at=time.fromisoformat(section.digest_at),
+                          daily_report_at=time.fromisoformat(section.daily_report_at))
 
 
 def _print(section: config_schema.PrintSchema | None) -> PrintSettings:

@@ -538,6 +538,30 @@ class CasesSchema(Section):
         return value
 
 
+class NotifySchema(Section):
+    due_soon_hours: float = Field(4.0, description="a case's stage due within this many hours is told as due "
+                                                   "soon (临期提醒); 0 turns the warning off")
+    digest_at: str = Field("08:00", description="HH:MM local: when the morning digest (每日待办) is sent to each "
+                                                "handler and unit")
+    daily_report_at: str = Field("18:00", description="HH:MM local: when the day's report is announced as ready")
+
+    @field_validator("due_soon_hours")
+    @classmethod
+    def _hours(cls, value: float) -> float:
+        if value < 0:
+            raise problem(t("schema.days", value=f"{value:g}"))
+        return value
+
+    @field_validator("digest_at", "daily_report_at")
+    @classmethod
+    def _at(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            raise problem(t("schema.time", value=repr(value))) from None
+        return value
+
+
 class ProgressSchema(Section):
     pace_days: int = Field(14, description="the estimated finish follows the pace of the last this many days "
                                            "(places reaching a done status)")
@@ -597,6 +621,8 @@ class CampaignSchema(Section):
     progress: ProgressSchema | None = Field(None, description="how the estimated finish is computed (geo/progress.py)")
     cases: CasesSchema | None = Field(None, description="the case loop: working calendar, stage limits, urgencies, "
                                                         "photos required, escalation (geo/cases)")
+    notify: NotifySchema | None = Field(None, description="when the clock's notifications are due: stage warnings, "
+                                                          "the morning digest, the daily report (geo/notify)")
     area_buffer_m: float = Field(DEFAULT_BUFFER_M, description="how far (metres, 0 to 50000) a place may reach "
                                                                "outside the district boundary")
 

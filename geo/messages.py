@@ -2033,6 +2033,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the history would start after today ({first} > {today})",
     },
     "synth.count": {"zh": "数量至少为 1", "en": "count must be at least 1"},
+    "notify.unknown_kind": {"zh": "未知的通知事件类型:{kind}", "en": "unknown event kind {kind}"},
     "synth.bad_day": {"zh": "日期应为 YYYY-MM-DD 或 today:{value}", "en": "a day is YYYY-MM-DD or today: {value}"},
     # --- editor, inspections and playback pages (web/edit, web/workflow, web/wall) ----------------------
     "history.reverted": {
@@ -2785,7 +2786,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notify.delivery.state.held": {"zh": "免打扰中,稍后发送", "en": "held for quiet hours"},
     "notify.delivery.state.failed": {"zh": "发送失败", "en": "failed"},
     "notify.delivery.state.delivered": {"zh": "已送达", "en": "delivered"},
-    "notify.delivery.page.nav": {"zh": "通知", "en": "Notifications"},
+    "notify.delivery.page.nav": {"zh": "通知渠道", "en": "Notification channels"},
     "notify.delivery.page.title": {"zh": "通知渠道与投递记录", "en": "Notification channels and deliveries"},
     "notify.delivery.page.help": {
         "zh": "群机器人、Webhook 和邮件组按所选范围和事件接收通知;每条投递都记录每次尝试,失败会自动按间隔重试。",
@@ -2844,6 +2845,72 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notify.delivery.page.email_copies": {"zh": "同时发送邮件到这个地址", "en": "Email copies to this address"},
     # --- notify events ---------------------------------------------------------------------------------------
     # (notify events: entries here)
+    "notify.ev.assigned.title": {"zh": "新派遣案件:{place}", "en": "Case assigned: {place}"},
+    "notify.ev.assigned.text": {"zh": "{where}「{place}」的问题({category})已派遣给{who},请在 {due} 前处置。",
+                                "en": "The problem ({category}) at {place}, {where}, is assigned to {who}; fix it by {due}."},
+    "notify.ev.returned.title": {"zh": "核查退回:{place}", "en": "Sent back by the verifier: {place}"},
+    "notify.ev.returned.text": {"zh": "{where}「{place}」的问题({category})核查未通过,已退回重新处置,请在 {due} 前完成。{note}",
+                                "en": "The fix of the problem ({category}) at {place}, {where}, was not accepted and is sent "
+                                      "back; finish it by {due}. {note}"},
+    "notify.ev.due_soon.title": {"zh": "即将到期:{place}", "en": "Due soon: {place}"},
+    "notify.ev.due_soon.text": {"zh": "{where}「{place}」的问题({category})处于「{stage}」环节,将于 {due} 到期。",
+                                "en": "The problem ({category}) at {place}, {where}, at the stage {stage}, is due at {due}."},
+    "notify.ev.overdue.title": {"zh": "已逾期:{place}", "en": "Overdue: {place}"},
+    "notify.ev.overdue.text": {"zh": "{where}「{place}」的问题({category})「{stage}」环节已于 {due} 到期,尚未完成。",
+                               "en": "The problem ({category}) at {place}, {where}, passed the due of its stage {stage} "
+                                     "({due}) unfinished."},
+    "notify.ev.escalated.title": {"zh": "升级督办({level}):{place}", "en": "Escalated to {level}: {place}"},
+    "notify.ev.escalated.text": {"zh": "{where}「{place}」的问题({category})「{stage}」环节逾期未办(应于 {due} 完成),"
+                                       "已升级至{level}督办。",
+                                 "en": "The problem ({category}) at {place}, {where}, is overdue at the stage {stage} "
+                                       "(due {due}) and is escalated to {level}."},
+    "notify.ev.level.street": {"zh": "街道", "en": "the sub-district"},
+    "notify.ev.level.district": {"zh": "指挥部", "en": "the command"},
+    "notify.ev.relapse.title": {"zh": "反弹:{place}", "en": "Relapse: {place}"},
+    "notify.ev.relapse.text": {"zh": "{where}「{place}」出现反弹,状态改为「{status}」(记录人:{user})。",
+                               "en": "{place}, {where}, has relapsed: its status is now {status} (recorded by {user})."},
+    "notify.ev.drawn.title": {"zh": "今日督导清单已生成({day})", "en": "Today's inspection list is drawn ({day})"},
+    "notify.ev.drawn.text": {"zh": "{day} 的随机督导清单共 {count} 个点位,请按路线前往督导。",
+                             "en": "The random inspection list of {day} holds {count} places; inspect them along the route."},
+    "notify.ev.digest.title": {"zh": "每日待办({day}):{who}", "en": "Morning digest ({day}): {who}"},
+    "notify.ev.digest.text": {"zh": "在办案件 {open} 件,今日到期 {today} 件,已逾期 {overdue} 件。{first}",
+                              "en": "{open} open cases, {today} due today, {overdue} overdue. {first}"},
+    "notify.ev.digest.first": {"zh": "最急:{where}「{place}」({stage},{due} 到期)。",
+                               "en": "Most urgent: {place}, {where} ({stage}, due {due})."},
+    "notify.ev.report.title": {"zh": "{day} 日报已生成", "en": "The daily report of {day} is ready"},
+    "notify.ev.report.text": {"zh": "{day} 的作战日报已可查看和下载(PDF、Excel)。",
+                              "en": "The campaign's daily report of {day} can be read and downloaded (PDF, Excel)."},
+    "notify.ev.nobody": {"zh": "待定", "en": "nobody yet"},
+    "notify.ev.no_due": {"zh": "未设期限", "en": "no due"},
+    "notify.inbox.no_item": {"zh": "您的通知中没有 {id}(可能已被清理),未做任何标记", "en": "your inbox holds no {id} "
+                             "(it may have been cleared); nothing was marked"},
+    "notify.inbox.too_many": {"zh": "一次最多标记 {maximum} 条", "en": "at most {maximum} at once"},
+    "notify.inbox.ids_or_all": {"zh": "请给出要标为已读的通知 ids,或 all: true(二者选一)",
+                                "en": "give the ids of the notifications to mark read, or all: true (one of the two)"},
+    "notify.inbox.ids_list": {"zh": "ids 应为通知编号的列表", "en": "ids must be a list of notification ids"},
+    "notify.inbox.no_account": {"zh": "通知只发给有账户的人,请先登录", "en": "notifications are for people with an "
+                                "account: log in first"},
+    "notify.inbox.title": {"zh": "我的通知", "en": "My notifications"},
+    "notify.inbox.unread": {"zh": "未读 {count} 条,共 {total} 条", "en": "{count} unread of {total}"},
+    "notify.inbox.empty": {"zh": "暂无通知。案件派遣、临期、逾期、督办等消息会出现在这里。",
+                           "en": "No notifications yet. Cases assigned, due soon, overdue or escalated show here."},
+    "notify.inbox.mark_read": {"zh": "标为已读", "en": "Mark read"},
+    "notify.inbox.all_read": {"zh": "全部标为已读", "en": "Mark all read"},
+    "notify.inbox.unread_tag": {"zh": "未读", "en": "Unread"},
+    "notify.inbox.older": {"zh": "更早的通知 ▸", "en": "Older ▸"},
+    "notify.inbox.newer": {"zh": "◂ 较新的通知", "en": "◂ Newer"},
+    "notify.inbox.bell": {"zh": "通知:{count} 条未读", "en": "Notifications: {count} unread"},
+    "notify.inbox.bell_unknown": {"zh": "通知", "en": "Notifications"},
+    "notify.inbox.kind.case_assigned": {"zh": "派遣", "en": "Assigned"},
+    "notify.inbox.kind.case_due_soon": {"zh": "临期", "en": "Due soon"},
+    "notify.inbox.kind.case_overdue": {"zh": "逾期", "en": "Overdue"},
+    "notify.inbox.kind.case_escalated": {"zh": "督办", "en": "Escalated"},
+    "notify.inbox.kind.case_returned": {"zh": "退回", "en": "Sent back"},
+    "notify.inbox.kind.inspection_drawn": {"zh": "督导清单", "en": "Inspection list"},
+    "notify.inbox.kind.relapse": {"zh": "反弹", "en": "Relapse"},
+    "notify.inbox.kind.report_arrived": {"zh": "群众上报", "en": "Resident report"},
+    "notify.inbox.kind.digest": {"zh": "每日待办", "en": "Digest"},
+    "notify.inbox.kind.daily_report": {"zh": "日报已出", "en": "Report ready"},
     # --- residents -------------------------------------------------------------------------------------------
     # (residents: entries here)
     # --- polish H --------------------------------------------------------------------------------------------
@@ -3316,6 +3383,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (polish G scripts: entries here)
     # notify events (scripts)
     # (notify events scripts: entries here)
+    "inbox.bell": {"zh": "通知:{count} 条未读", "en": "Notifications: {count} unread"},
+    "inbox.bell_none": {"zh": "通知:没有未读", "en": "Notifications: none unread"},
+    "inbox.bell_unknown": {"zh": "通知", "en": "Notifications"},
+    "inbox.unread": {"zh": "未读 {count} 条,共 {total} 条", "en": "{count} unread of {total}"},
+    "inbox.failed": {"zh": "未能标为已读:{reason}", "en": "Could not mark read: {reason}"},
     # residents (scripts)
     # (residents scripts: entries here)
     # polish H (scripts)

@@ -19,7 +19,24 @@ from geo.diskspace import SpaceWatch
 from geo.errors import ConfigError
 from geo.store import open_store
 from geo.store.base import utc_now
-from web import access, admin, api, campaigns, cases, cli, core, edit, field, notify, ogc, photos, printing, wall, workflow
+from web import (
+    access,
+    admin,
+    api,
+    campaigns,
+    cases,
+    cli,
+    core,
+    edit,
+    field,
+    inbox,
+    notify,
+    ogc,
+    photos,
+    printing,
+    wall,
+    workflow,
+)
 from web.api import openapi as api_openapi
 from web.core import assets, logging_setup, settings, validation
 from web.core.context import Guatu
@@ -88,6 +105,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     photos.register(app)  # a place's photos (/api/…/photos) and their images (/photos/…)
     cases.register(app)  # the case loop over HTTP: /api/cases, the queues and the case page
     field.register(app)  # the inspector's phone page
+    inbox.register(app)  # the bell on every page, /inbox and /api/inbox: each person's notifications
     printing.register(app)
     admin.register(app)
     notify.register(app)  # notifications: channels, the delivery log, my settings; the sender (gunicorn.conf.py)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 
+from geo.messages import t
 from geo.store.base import Store
 
 EVENT_KINDS = (
@@ -65,7 +66,7 @@ def event_id(kind: str, key: str) -> str:
 def emit(store: Store, event: Event) -> bool:
     """Keep `event` once: True when it is new, False when an event of that kind and key was kept before."""
     if event.kind not in EVENT_KINDS:
-        raise ValueError(f"unknown event kind {event.kind!r}")
+        raise ValueError(t("notify.unknown_kind", kind=repr(event.kind)))
     with store.records_locked(EVENTS):
         if store.record(EVENTS, event.id) is not None:
             return False

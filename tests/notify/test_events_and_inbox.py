@@ -28,7 +28,7 @@ def test_an_event_emitted_twice_is_kept_once_and_pending_once(store_factory, bac
 
 def test_an_unknown_kind_is_refused_and_nothing_kept(store_factory):
     store = store_factory()
-    with pytest.raises(ValueError, match="unknown event kind"):
+    with pytest.raises(ValueError, match="未知的通知事件类型"):
         emit(store, Event(kind="gossip", key="k", at="2026-12-07T02:00:00Z", title="t", text="t"))
     assert store.record_keys(EVENTS) == []
 

@@ -512,7 +512,8 @@ DOCUMENT: dict = {
     "servers": [{"url": "/"}],
     "security": [{"bearerAuth": []}, {"basicAuth": []}, {"cookieAuth": []}, {"displayToken": []}],
     "tags": [{"name": n} for n in ("campaign", "places", "ledger", "history", "wall", "exchange", "inspections",
-                                   "progress", "photos", "cases", "service")],
+                                   "progress", "photos", "cases", "notifications",
+                                   "service")],
     "components": COMPONENTS,
 }
 

@@ -22,7 +22,7 @@ MODULE = Path(__file__).resolve().parent.parent / "static" / "js" / "lib" / "mes
 LANGUAGES = ("zh", "en")
 # The key families only the scripts use. "print." also holds the server's refusals of printing
 # parameters, so only the print button's keys ("print.button", "print.dialog.", "print.button_title") come along.
-SCRIPT_PREFIXES = ("wall.", "playback.", "editor.", "basemaps.", "print.button", "print.dialog.", "field.", "casepage.")
+SCRIPT_PREFIXES = ("wall.", "playback.", "editor.", "basemaps.", "print.button", "print.dialog.", "field.", "casepage.", "inbox.")
 
 HEADER = """\
 /*

@@ -18,6 +18,7 @@ from web.core.problem_banner import banner_options
 from web.core.routes import EDITOR, VIEWER
 from web.core.security import add_nonce
 from web.edit.blueprint import bp
+from web.inbox.bell import bell as inbox_bell
 from web.wall.map_page import editor_html
 from web.workflow.inspections import workflow_links
 
@@ -60,6 +61,7 @@ def editor():
             "casePage": request.script_root + "/cases/__layer__/__id__/__pid__",  # a problem's case (web/cases)
         },
         "timezone": c.timezone.key,
+        "inbox": inbox_bell(),  # the bell (web/inbox/bell.py)
         "banner": banner_options("map"),  # web/core/problem_banner.py
     }
     resp = Response(add_nonce(editor_html(c, static_url, options)), mimetype="text/html")

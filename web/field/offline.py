@@ -24,8 +24,9 @@ SCOPE = "/field/"
 CACHES = {"pages": "guatu-field-pages", "data": "guatu-field-data", "photos": "guatu-field-photos"}
 # what the page needs to start without network, relative to the static folder (folders: every file in them)
 PRECACHED = (
-    "css/app.css", "css/problem-banner.css", "css/field.css", "favicon.svg",
+    "css/app.css", "css/problem-banner.css", "css/inbox-bell.css", "css/field.css", "favicon.svg",
     "js/pages/field.js", "js/pages/banner.js", "js/problem-banner.js", "js/lib", "js/field",
+    "js/pages/inbox-bell.js", "js/inbox",  # the bell in the page's navigation (web/inbox)
     "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images", "vendor/idb/idb.js",
 )
 WORKER = "js/field/sw.js"  # imported by the prologue, not precached

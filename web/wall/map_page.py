@@ -113,7 +113,8 @@ class WallLayers(PageModule):
         self.default_css = [("guatu_wallmap_css", asset_url("css/wallmap.css")),
                             ("guatu_photos_css", asset_url("css/photos.css")),
                             ("guatu_print_css", asset_url("css/print.css")),
-                            ("guatu_problem_banner_css", asset_url("css/problem-banner.css"))]
+                            ("guatu_problem_banner_css", asset_url("css/problem-banner.css")),
+                            ("guatu_inbox_bell_css", asset_url("css/inbox-bell.css"))]
 
 
 def folium_page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSCSSMixin,
@@ -156,6 +157,7 @@ class EditorLayers(PageModule):
             ("guatu_print_css", asset_url("css/print.css")),  # the print dialog's, and the page printed from the browser
             ("guatu_photos_css", asset_url("css/photos.css")),
             ("guatu_problem_banner_css", asset_url("css/problem-banner.css")),
+            ("guatu_inbox_bell_css", asset_url("css/inbox-bell.css")),
         ]
 
 

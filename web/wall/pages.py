@@ -22,6 +22,7 @@ from web.core.http import static_url
 from web.core.problem_banner import banner_options
 from web.core.routes import VIEWER, Display
 from web.core.security import add_nonce
+from web.inbox.bell import bell as inbox_bell
 from web.wall.blueprint import bp
 from web.wall.map_page import wall_map_html
 from web.workflow.inspections import workflow_links
@@ -71,6 +72,7 @@ def wall_options(view: WallView, mode: str, display_token: str | None = None) ->
             "dossier": url_for("printing.place_dossier", layer_id="__layer__", fid="__id__") if _editor() else None,
         },
         "links": _links(),
+        "inbox": inbox_bell(),  # the bell (web/inbox/bell.py): None on a display link's screen or for a visitor
         "banner": banner_options("wall" if mode == "wall" else "map", view.refresh,  # web/core/problem_banner.py
                                  display_token=display_token),
     }

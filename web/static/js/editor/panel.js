@@ -5,6 +5,7 @@
  */
 import { elAttrs as el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
+import { addBell } from "../inbox/bell.js";
 
 var panel = {};
 export default panel;
@@ -74,6 +75,7 @@ panel.buildPanel = function () {
 
   var links = el("nav", { className: "links" });
   (this.o.links || []).forEach(function (l) { links.appendChild(el("a", { href: l.href }, l.label)); });
+  addBell(links, this.o.inbox); // the reader's notifications (web/inbox)
   panel.appendChild(links);
 
   var hint = el("p", { className: "hint" }, t("editor.hint"));

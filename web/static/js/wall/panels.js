@@ -15,6 +15,7 @@ import { ESCALATED_DISTRICT, ESCALATED_STREET, OVERDUE_STROKE } from "./theme.js
 import { darken, el, elAttrs, formatTime, inkOn, panelControl } from "../lib/dom.js";
 import { openLightbox } from "../lib/lightbox.js";
 import { t } from "../lib/messages.js";
+import { addBell } from "../inbox/bell.js";
 import { forDisplay } from "../lib/photos.js";
 
 var CARD_THUMBS = 8; // thumbnails on the card; the enlarged view turns through all of them
@@ -152,13 +153,14 @@ Panels.prototype.buildLegend = function () {
   this.progress = el("p", "guatu-progress", "");
   box.appendChild(this.progress);
   if (this.o.source) box.appendChild(el("p", "guatu-source", this.o.source));
-  if ((this.o.links || []).length) {
+  if ((this.o.links || []).length || this.o.inbox) {
     var nav = el("nav", "guatu-links");
-    this.o.links.forEach(function (l) {
+    (this.o.links || []).forEach(function (l) {
       var a = el("a", null, l.label);
       a.href = l.href;
       nav.appendChild(a);
     });
+    addBell(nav, this.o.inbox); // the reader's notifications (web/inbox); none on a display link's screen
     box.appendChild(nav);
   }
   return box;

@@ -1,0 +1,71 @@
+"""The day's news, as `Event`s: the morning digest (每日待办) of each handler and each unit, the daily report
+ready (日报), and today's inspection list drawn (督导清单). Built from the open-case index that
+`geo/notify/sources.py` keeps and one record read, never from a walk over the layers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import quote
+
+from geo.cases.deadlines import due_local, instant, stage_overdue
+from geo.cases.model import stage_label
+from geo.config import Campaign
+from geo.messages import t
+from geo.notify.case_news import where
+from geo.notify.events import Event
+
+
+def _digest_text(entries: list[dict], campaign: Campaign, now: datetime, day: date) -> tuple[str, dict]:
+    overdue = [e for e in entries if stage_overdue(e, now)]
+    today = [e for e in entries if e.get("stage_due") and not stage_overdue(e, now)
+             and instant(e["stage_due"]).astimezone(campaign.timezone).date() == day]
+    ranked = sorted(entries, key=lambda e: e.get("stage_due") or "9999")
+    first = ranked[0] if ranked else None
+    first_text = t("notify.ev.digest.first", place=first["place"], where=where(first, campaign),
+                   stage=stage_label(first["stage"]), due=due_local(first, campaign) or t("notify.ev.no_due")) \
+        if first and first.get("stage_due") else ""
+    counts = {"open": len(entries), "today": len(today), "overdue": len(overdue)}
+    return t("notify.ev.digest.text", first=first_text, **counts), counts
+
+
+def digests(cases: dict[str, dict], campaign: Campaign, now: datetime, day: date, at: str) -> list[Event]:
+    """One digest per handler (their cases in 处置) and one per unit (the open cases it is given, or whose
+    place it is responsible for while the case waits for dispatch), for `day`."""
+    by_user: dict[str, list[dict]] = {}
+    by_unit: dict[str, list[dict]] = {}
+    for entry in cases.values():
+        if entry.get("handler") and entry["stage"] == "handling":
+            by_user.setdefault(entry["handler"], []).append(entry)
+        unit = entry.get("unit") or entry.get("place_unit")
+        if unit:
+            by_unit.setdefault(unit, []).append(entry)
+    out = []
+    for who, entries in sorted(by_user.items()):
+        text, counts = _digest_text(entries, campaign, now, day)
+        out.append(Event(kind="digest", key=f"user:{who}:{day.isoformat()}", at=at,
+                         title=t("notify.ev.digest.title", day=day.isoformat(), who=who), text=text,
+                         link="/cases?queue=handle", users=(who,), data={"day": day.isoformat(), **counts}))
+    for unit, entries in sorted(by_unit.items()):
+        text, counts = _digest_text(entries, campaign, now, day)
+        out.append(Event(kind="digest", key=f"unit:{unit}:{day.isoformat()}", at=at,
+                         title=t("notify.ev.digest.title", day=day.isoformat(), who=unit), text=text,
+                         link=f"/cases?unit={quote(unit)}", unit=unit, data={"day": day.isoformat(), **counts}))
+    return out
+
+
+def report_ready(day: date, at: str) -> Event:
+    """The daily report of `day` is ready, linking to its page."""
+    return Event(kind="daily_report", key=day.isoformat(), at=at, title=t("notify.ev.report.title", day=day.isoformat()),
+                 text=t("notify.ev.report.text", day=day.isoformat()), link=f"/reports/daily?date={day.isoformat()}",
+                 data={"day": day.isoformat()})
+
+
+def inspection_drawn(listing: dict, at: str) -> Event:
+    """The day's inspection list (a record of geo/inspections.py) was drawn: once per list (a list drawn again
+    with another seed is news again)."""
+    day = listing["date"]
+    return Event(kind="inspection_drawn", key=f"{day}:{listing.get('seed')}", at=at,
+                 title=t("notify.ev.drawn.title", day=day), text=t("notify.ev.drawn.text", day=day,
+                                                                   count=len(listing.get("places") or ())),
+                 link=f"/inspections?date={day}", data={"day": day, "count": len(listing.get("places") or ())})

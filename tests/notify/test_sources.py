@@ -1,0 +1,228 @@
+"""The sources of events (geo/notify/sources.py): the journal (dispatch, return, relapse) and the clock (due soon,
+overdue, escalated, the morning digest, the daily report, today's inspection list) — each told once, on both
+stores, driven by the `now` given (never the wall clock)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from geo.accounts import Principal
+from geo.cases import transition
+from geo.inspections import generate, record
+from geo.ledger import add_problem
+from geo.notify.events import PENDING, event
+from geo.notify.inbox import deliver, items, unread_count
+from geo.notify.sources import CURSOR, KEY, collect
+from geo.scope import Scope
+
+NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # Monday 10:00, Asia/Shanghai
+LAYER = "courtyards"
+STREET, COMMUNITY, UNIT = "大学路街道", "金桥社区", "区住建局"
+STREET_LEAD = Principal("jiedao", "李街道", "editor", "session", scope=Scope(streets=(STREET,)))
+HANDLER = Principal("zhujian", "张住建", "editor", "session", scope=Scope(units=(UNIT,)))
+VERIFIER = Principal("duban", "赵督导", "inspector", "session")
+
+
+@pytest.fixture(params=["geojson", "postgis"])
+def store(request, store_factory, clock):
+    clock.now = NOW
+    return store_factory(request.param)
+
+
+@pytest.fixture
+def cases(campaign):
+    """The campaign without the photo requirements (photos are the case loop's own tests)."""
+    from dataclasses import replace
+
+    return replace(campaign, cases=replace(campaign.cases, require_photo_report=False, require_photo_confirm=False))
+
+
+@pytest.fixture
+def place(store, cases, make_feature):
+    """A courtyard of 大学路街道 / 金桥社区 with one problem filed by a planner (case stage 立案)."""
+    feature = store.create(LAYER, make_feature(name="大学路51号院<b>", status="accepted", street=STREET,
+                                               community=COMMUNITY, unit="区政府办"), user="演示").feature
+    changes = add_problem(feature, {"category": "飞线充电", "description": "单元楼墙面飞线充电"}, cases,
+                          NOW.astimezone(cases.timezone).date(), now=NOW, user="zhihui", by="王指挥 (zhihui)")
+    return store.update(LAYER, feature["id"], expected_version=1, user="王指挥 (zhihui)", properties=changes,
+                        case_write=True).feature
+
+
+def _act(store, campaign, place, action, who, *, now=NOW, **kwargs):
+    pid = place["properties"]["problems"][-1]["id"]
+    return transition(store, LAYER, place["id"], pid, action, principal=who, expected_version=None,
+                      campaign=campaign, now=now, **kwargs)[0]
+
+
+def _pending(store) -> list[str]:
+    return list((store.record(PENDING, "events") or {"ids": []})["ids"])
+
+
+def _told(store, campaign, now, *, fid: str | None = None) -> list[dict]:
+    """Collect at `now`; the events it emitted (of the place `fid` when given), in order."""
+    before = _pending(store)
+    count = collect(store, campaign, now)
+    new = [event(store, eid) for eid in _pending(store)[len(before):]]
+    assert count == len(new)
+    return [e for e in new if fid is None or e["data"].get("fid") == fid]
+
+
+def test_a_dispatch_tells_the_handler_and_the_unit_once_and_reaches_the_inbox(store, cases, place):
+    _told(store, cases, NOW)  # the first tick starts the cursor at the journal as it is
+    case = _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    [told] = [e for e in _told(store, cases, NOW, fid=place["id"]) if e["kind"] == "case_assigned"]
+    pid = place["properties"]["problems"][-1]["id"]
+    assert told["users"] == ["zhujian"] and told["unit"] == UNIT
+    assert (told["street"], told["community"]) == (STREET, COMMUNITY)
+    assert told["link"] == f"/cases/{LAYER}/{place['id']}/{pid}"
+    assert told["title"] == "新派遣案件:大学路51号院<b>"
+    assert "区住建局 zhujian" in told["text"] and "2026-12-10 17:30" in told["text"]
+    assert told["data"]["due"] == case["stage_due"]
+    assert _told(store, cases, NOW) == []  # a second tick tells nothing again
+    assert deliver(store, "zhujian", told, at="2026-12-07T02:00:05Z") is True
+    assert unread_count(store, "zhujian") == 1 and items(store, "zhujian")[0]["link"] == told["link"]
+
+
+def test_a_redispatch_and_a_return_are_told_again_each_once(store, cases, place):
+    _told(store, cases, NOW)
+    _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    _act(store, cases, place, "redispatch", STREET_LEAD, unit="区城管局", handler="chengguan")
+    assigned = [e for e in _told(store, cases, NOW, fid=place["id"]) if e["kind"] == "case_assigned"]
+    assert [e["users"] for e in assigned] == [["zhujian"], ["chengguan"]]  # each as its step left the case
+    assert assigned[0]["id"] != assigned[1]["id"] and assigned[1]["data"]["action"] == "redispatch"
+    handler = Principal("chengguan", "刘城管", "editor", "session", scope=Scope(units=("区城管局",)))
+    _act(store, cases, place, "report", handler, note="已拆除飞线")
+    _act(store, cases, place, "return", VERIFIER, note="仍有两处飞线")
+    [returned] = [e for e in _told(store, cases, NOW, fid=place["id"]) if e["kind"] == "case_returned"]
+    assert returned["users"] == ["chengguan"] and "仍有两处飞线" in returned["text"]
+    assert returned["title"] == "核查退回:大学路51号院<b>"
+
+
+def test_the_clock_tells_due_soon_overdue_and_each_escalation_level_once_per_stage(store, cases, place):
+    _told(store, cases, NOW)
+    case = _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
+    kinds = lambda evs: sorted(e["kind"] for e in evs)  # noqa: E731
+    assert kinds(_told(store, cases, due - timedelta(hours=5), fid=place["id"])) == ["case_assigned"]
+    soon = _told(store, cases, due - timedelta(hours=3), fid=place["id"])
+    assert kinds(soon) == ["case_due_soon"] and soon[0]["users"] == ["zhujian"]
+    assert "2026-12-10 17:30" in soon[0]["text"] and "处置" in soon[0]["text"]
+    assert _told(store, cases, due - timedelta(hours=1), fid=place["id"]) == []
+    late = _told(store, cases, due + timedelta(minutes=1), fid=place["id"])
+    assert kinds(late) == ["case_escalated", "case_overdue"]
+    escalated = next(e for e in late if e["kind"] == "case_escalated")
+    assert escalated["urgent"] is True and escalated["data"]["level"] == "street"
+    assert escalated["title"] == "升级督办(街道):大学路51号院<b>"
+    assert _told(store, cases, due + timedelta(hours=2), fid=place["id"]) == []
+    later = _told(store, cases, due + timedelta(days=7), fid=place["id"])
+    assert kinds(later) == ["case_escalated"] and later[0]["data"]["level"] == "district"
+    # a new stage is news again: the verifier returns the fix, the handling stage starts over
+    at = due + timedelta(days=7)
+    _act(store, cases, place, "report", HANDLER, now=at, note="已拆除飞线")
+    _act(store, cases, place, "return", VERIFIER, now=at, note="仍有两处飞线")
+    again = _told(store, cases, at, fid=place["id"])
+    assert kinds(again) == ["case_returned"]
+    case = store.get(LAYER, place["id"])["properties"]["problems"][-1]["case"]
+    new_due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
+    assert kinds(_told(store, cases, new_due - timedelta(hours=1), fid=place["id"])) == ["case_due_soon"]
+
+
+def test_a_closed_case_tells_nothing_more(store, cases, place):
+    _told(store, cases, NOW)
+    case = _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    _act(store, cases, place, "report", HANDLER, note="已拆除飞线")
+    _act(store, cases, place, "confirm", VERIFIER)
+    _told(store, cases, NOW)
+    due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
+    assert _told(store, cases, due + timedelta(days=30), fid=place["id"]) == []
+    assert not any(k.startswith(f"{LAYER}/{place['id']}/") for k in store.record(CURSOR, KEY)["cases"])
+
+
+def test_a_relapse_is_told_with_the_place(store, cases, place):
+    _told(store, cases, NOW)
+    version = store.get(LAYER, place["id"])["properties"]["version"]
+    store.update(LAYER, place["id"], expected_version=version, user="赵督导 (duban)",
+                 properties={"status": cases.inspections.relapse_status})
+    [told] = [e for e in _told(store, cases, NOW) if e["kind"] == "relapse"]
+    assert told["data"]["fid"] == place["id"] and (told["street"], told["community"]) == (STREET, COMMUNITY)
+    assert told["title"] == "反弹:大学路51号院<b>" and "赵督导 (duban)" in told["text"]
+    assert told["unit"] == "区政府办"
+
+
+def test_the_first_tick_tells_nothing_of_the_journal_before_it(store, cases, place):
+    _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    first = _told(store, cases, NOW, fid=place["id"])
+    assert [e for e in first if e["kind"] == "case_assigned"] == []
+    assert store.record(CURSOR, KEY)["seq"] == store.revision()
+
+
+def test_the_morning_digest_and_the_daily_report_come_at_their_local_times_once_a_day(store, cases, place):
+    _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    morning = datetime(2026, 12, 8, 23, 59, tzinfo=UTC)  # Wednesday 07:59 local
+    assert [e for e in _told(store, cases, morning) if e["kind"] in ("digest", "daily_report")] == []
+    told = [e for e in _told(store, cases, morning + timedelta(minutes=1)) if e["kind"] == "digest"]
+    mine = next(e for e in told if e["users"] == ["zhujian"])
+    assert mine["title"] == "每日待办(2026-12-09):zhujian" and mine["data"]["open"] == 1
+    assert "在办案件 1 件" in mine["text"] and "大学路51号院<b>" in mine["text"]
+    unit = next(e for e in told if e["unit"] == UNIT and not e["users"])
+    assert unit["data"]["open"] >= 1 and unit["link"].startswith("/cases?unit=")
+    assert [e for e in _told(store, cases, morning + timedelta(hours=2)) if e["kind"] == "digest"] == []
+    evening = datetime(2026, 12, 9, 10, 0, tzinfo=UTC)  # 18:00 local
+    [report] = [e for e in _told(store, cases, evening) if e["kind"] == "daily_report"]
+    assert report["link"] == "/reports/daily?date=2026-12-09" and "2026-12-09" in report["title"]
+    assert [e for e in _told(store, cases, evening + timedelta(hours=1)) if e["kind"] == "daily_report"] == []
+    # the due day: the digest counts it as due today
+    due_day = datetime(2026, 12, 10, 0, 0, tzinfo=UTC)
+    [mine] = [e for e in _told(store, cases, due_day) if e["kind"] == "digest" and e["users"] == ["zhujian"]]
+    assert mine["data"]["today"] == 1 and mine["data"]["overdue"] == 0
+
+
+def test_todays_inspection_list_drawn_is_told_once(store, cases, place):
+    _told(store, cases, NOW)
+    day = NOW.astimezone(cases.timezone).date()
+    listing = generate(store, cases, day, n=3, seed=7, user="赵督导")
+    [drawn] = [e for e in _told(store, cases, NOW) if e["kind"] == "inspection_drawn"]
+    count = len(listing["places"])
+    assert drawn["title"] == "今日督导清单已生成(2026-12-07)" and f"共 {count} 个点位" in drawn["text"]
+    assert drawn["data"]["count"] == count >= 1
+    assert drawn["link"] == "/inspections?date=2026-12-07"
+    assert [e for e in _told(store, cases, NOW) if e["kind"] == "inspection_drawn"] == []
+
+
+def test_a_tick_that_stopped_before_its_cursor_moved_tells_nobody_twice(store, cases, place):
+    _told(store, cases, NOW)
+    kept = store.record(CURSOR, KEY)
+    _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    told = _told(store, cases, NOW)
+    assert any(e["kind"] == "case_assigned" for e in told)
+    with store.records_locked(CURSOR):  # as if the process died after emitting, before the cursor was written
+        store.put_record(CURSOR, KEY, kept)
+    pending = _pending(store)
+    assert collect(store, cases, NOW) == 0 and _pending(store) == pending
+
+
+def test_an_inspections_relapse_result_is_told_as_a_relapse(store, cases, place):
+    _told(store, cases, NOW)
+    day = NOW.astimezone(cases.timezone).date()
+    listing = generate(store, cases, day, n=3, seed=7, user="赵督导")
+    row = listing["places"][0]
+    record(store, cases, day, row["id"], layer=row["layer"], result="relapse", category="飞线充电",
+           notes="又见飞线", user="赵督导 (duban)", username="duban")
+    [told] = [e for e in _told(store, cases, NOW) if e["kind"] == "relapse"]
+    assert told["data"]["fid"] == row["id"] and "赵督导 (duban)" in told["text"]
+    assert told["title"] == f"反弹:{row['name']}"
+
+
+def test_a_journal_behind_the_cursor_is_followed_from_where_it_stands(store, cases, place):
+    """A restored store's journal can be behind the cursor: the cursor comes back to it, and what is done next is
+    told."""
+    _told(store, cases, NOW)
+    kept = store.record(CURSOR, KEY)
+    with store.records_locked(CURSOR):
+        store.put_record(CURSOR, KEY, {**kept, "seq": store.revision() + 50})
+    _told(store, cases, NOW)
+    assert store.record(CURSOR, KEY)["seq"] == store.revision()
+    _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    assert [e["kind"] for e in _told(store, cases, NOW, fid=place["id"])] == ["case_assigned"]
