@@ -16,7 +16,10 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    """Each worker fills its caches in the background once the app is loaded (web/wall/warmup.py)."""
+    """Each worker fills its caches in the background once the app is loaded (web/wall/warmup.py) and runs the
+    notifications' sender (web/notify/service.py; off with GUATU_NOTIFY_SENDER=false)."""
+    from web.notify.service import start_sender
     from web.wall.warmup import warm_up_in_background
 
     warm_up_in_background(worker.wsgi)
+    start_sender(worker.wsgi)  # notifications: every worker runs the sender, the store's leader lock lets one send

@@ -61,11 +61,21 @@ BASIC_CACHE = timedelta(minutes=1)  # how long verified HTTP Basic credentials a
 SESSION_LIFETIME = timedelta(hours=12)  # sessions older than this are dropped from the account
 MAX_SESSIONS = 50  # per user; the oldest go first
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,32}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
 
 
 class LoginRefused(GuatuError):
     http_status = 401
     code = "login_refused"
+
+
+def check_email(value: object, field: str = "email") -> str:
+    """An email address as kept (trimmed), or ValidationError naming `field`: one address, no name or spaces."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not _EMAIL.match(text) or len(text) > 254:
+        raise ValidationError([FieldError(field, t("accounts.bad_email", value=str(value)[:80]))])
+    return text
 
 
 def role_at_least(role: str | None, wanted: str) -> bool:
@@ -142,6 +152,7 @@ class User:
     sessions: dict[str, str] = field(default_factory=dict)  # digest of a live session id -> when it began
     last_login_at: str | None = None  # written at most once a minute
     scope: dict = field(default_factory=dict)  # Scope.to_dict(); empty: the whole district
+    email: str | None = None  # where their notifications' email copies go (geo/notify), when they want them
 
 
 @dataclass
@@ -235,7 +246,7 @@ class Accounts:
             scope.check_known(*self._names())
 
     def create_user(self, username: str, password: str, role: str, name: str | None = None, *,
-                    scope: Scope | None = None) -> User:
+                    scope: Scope | None = None, email: str | None = None) -> User:
         """A new user; `scope`: where they write (None: the whole district), every name known to the campaign."""
         errors = []
         if not isinstance(username, str) or not _USERNAME.match(username):
@@ -246,6 +257,7 @@ class Accounts:
         display = (name or username or "").strip()
         if not display or len(display) > 64:
             errors.append(FieldError("name", t("accounts.bad_name")))
+        errors += _email_problems(email)
         if errors:
             raise ValidationError(errors)
         self._check_scope(scope)
@@ -253,15 +265,17 @@ class Accounts:
             if username in data.users:
                 raise Conflict(t("accounts.user_exists", user=repr(username)))
             user = User(username, display, role, generate_password_hash(password), iso(self.clock()),
-                        scope=scope.to_dict() if scope and not scope.everywhere else {})
+                        scope=scope.to_dict() if scope and not scope.everywhere else {},
+                        email=email.strip() if email else None)
             data.users[username] = user
         return user
 
     def update_user(self, username: str, *, role: str | None = None, name: str | None = None,
-                    password: str | None = None, disabled: bool | None = None, scope: Scope | None = None) -> User:
+                    password: str | None = None, disabled: bool | None = None, scope: Scope | None = None,
+                    email: str | None = None) -> User:
         """Change a user; a new password ends all their sessions, disabling also revokes their tokens. `scope`
-        replaces where they write (EVERYWHERE: the whole district; None: unchanged)."""
-        errors = []
+        replaces where they write (EVERYWHERE: the whole district; None: unchanged); `email` "" removes it."""
+        errors = _email_problems(email)
         if role is not None and role not in ROLES:
             errors.append(FieldError("role", t("request.not_in_enum", expected=", ".join(ROLES))))
         if password is not None:
@@ -279,6 +293,8 @@ class Accounts:
                 user.scope = {} if scope.everywhere else scope.to_dict()
             if name:
                 user.name = name.strip()[:64]
+            if email is not None:
+                user.email = email.strip() or None
             if password is not None:
                 user.password_hash = generate_password_hash(password)
                 user.sessions = {}
@@ -482,6 +498,17 @@ def _known(cls: type, raw: dict):
     """A dataclass from a stored dict, ignoring fields older versions kept (failures, session_version…)."""
     names = set(cls.__dataclass_fields__)
     return cls(**{k: v for k, v in raw.items() if k in names})
+
+
+def _email_problems(email: str | None) -> list[FieldError]:
+    """None and "" (no address) pass; anything else must be one address."""
+    if not email or not email.strip():
+        return []
+    try:
+        check_email(email)
+    except ValidationError as exc:
+        return list(exc.errors)
+    return []
 
 
 def _password_problems(password) -> list[FieldError]:

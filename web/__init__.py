@@ -30,6 +30,7 @@ from web import (
     edit,
     field,
     inbox,
+    notify,
     ogc,
     open311,
     photos,
@@ -111,6 +112,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     open311.register(app)  # Open311 GeoReport v2 under /open311/v2: 12345 and city-management apps' intake
     printing.register(app)
     admin.register(app)
+    notify.register(app)  # notifications: channels, the delivery log, my settings; the sender (gunicorn.conf.py)
     cli.register(app)
     # every /api and /ogc request checked against its OpenAPI document, after the access check
     validation.register(app, [api_openapi.validated_document(campaign), ogc_openapi.validated_document(campaign)])

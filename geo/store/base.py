@@ -142,7 +142,23 @@ class RepairReport:
     unrecovered: list[str] = field(default_factory=list)
 
 
-RECORD_KINDS = ("inspections",)  # the kinds of records a campaign keeps (copies between backends carry them)
+class LeaderLock(ABC):
+    """A lock held by at most one holder among every process and instance; asked for, never waited for."""
+
+    @abstractmethod
+    def try_acquire(self) -> bool:
+        """True when this holder has the lock: taken now, or held since and still sound (a lost database
+        connection loses it); False when another has it."""
+
+    @abstractmethod
+    def release(self) -> None:
+        """Let the lock go (nothing when not held)."""
+
+
+# the kinds of records a campaign keeps (copies between backends carry them): the inspection lists, and the
+# notifications' events, inboxes, channels, people's settings and outbox (geo/notify/)
+RECORD_KINDS = ("inspections", "notify-events", "notify-pending", "notify-inbox", "notify-channels", "notify-people",
+                "notify-outbox", "notify-delivered")
 
 
 class Store(ABC):
@@ -205,6 +221,15 @@ class Store(ABC):
     @abstractmethod
     def put_record(self, kind: str, key: str, value: dict) -> None:
         """Store a record whole (written atomically; call it inside `records_locked(kind)`)."""
+
+    @abstractmethod
+    def delete_record(self, kind: str, key: str) -> None:
+        """Remove a record (nothing when there is none; call it inside `records_locked(kind)`)."""
+
+    @abstractmethod
+    def leader_lock(self, name: str) -> LeaderLock:
+        """The lock `name` that one holder at a time has among every process and instance of the campaign,
+        never waited for: the notifications' sender takes it to be the one that sends (docs/notifications.md)."""
 
     def collection_bytes(self, layer_id: str) -> bytes:
         """The layer as a serialised GeoJSON FeatureCollection."""

@@ -57,11 +57,20 @@ from filelock import FileLock, Timeout
 
 from geo.config import Campaign, Layer
 from geo.errors import BrokenLayer, DiskFull, JournalDamaged, NotFound, StoreBusy
-from geo.geojson_io import atomic_write, collection_bytes, feature_line, install, layer_members, remove_stale_temp_files, stage_write
+from geo.geojson_io import (
+    atomic_write,
+    collection_bytes,
+    feature_line,
+    fsync_dir,
+    install,
+    layer_members,
+    remove_stale_temp_files,
+    stage_write,
+)
 from geo.journal import ChangeSummary, Journal
 from geo.messages import t
 from geo.photos.blobs import FileBlobs
-from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, utc_now
+from geo.store.base import Clock, Finding, LeaderLock, RepairReport, Store, Transaction, utc_now
 from geo.store.photo_check import photo_findings, photo_summary, unrecovered
 
 log = logging.getLogger(__name__)
@@ -577,6 +586,19 @@ class GeoJSONStore(Store):
     def put_record(self, kind: str, key: str, value: dict) -> None:
         atomic_write(self._record_path(kind, key), orjson.dumps(value, option=orjson.OPT_INDENT_2))
 
+    def delete_record(self, kind: str, key: str) -> None:
+        path = self._record_path(kind, key)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return
+        fsync_dir(path.parent)  # the removal survives a power cut like the writes do
+
+    def leader_lock(self, name: str) -> LeaderLock:
+        """A non-blocking lock of the file `.guatu-leader-<name>.lock` in the data directory (a dot-file: backups
+        leave it out); the operating system lets it go when the process ends, however it ends."""
+        return FileLeaderLock(self.dir / f".guatu-leader-{record_name(name)}.lock")
+
     def _remove_stale_temp_files(self) -> None:
         """Layer file copies a killed write left before its rename (every write holds the lock we hold)."""
         for lf in self._files.values():
@@ -730,3 +752,24 @@ class _GeoJSONTransaction(Transaction):
                 for rest in staged[i + 1:]:
                     rest.discard()
                 raise
+
+
+class FileLeaderLock(LeaderLock):
+    """One holder among the processes sharing a data directory: `flock` on a file, taken without waiting. Each
+    holder opens the file itself, so two holders in one process exclude each other as two processes do."""
+
+    def __init__(self, path: Path) -> None:
+        self._lock = FileLock(str(path), timeout=0, thread_local=False)
+
+    def try_acquire(self) -> bool:
+        if self._lock.is_locked:
+            return True
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        return True
+
+    def release(self) -> None:
+        if self._lock.is_locked:
+            self._lock.release(force=True)

@@ -55,7 +55,7 @@ from geo.geojson_io import collection_bytes, dumps, feature_line, layer_members
 from geo.journal import ChangeSummary, change_summary
 from geo.messages import t
 from geo.photos.blobs import Blobs, PostgresBlobs
-from geo.store.base import Clock, Finding, RepairReport, Store, Transaction, iso, utc_now
+from geo.store.base import Clock, Finding, LeaderLock, RepairReport, Store, Transaction, iso, utc_now
 from geo.store.breaker import Breaker, Open
 from geo.store.photo_check import photo_findings, photo_summary, unrecovered
 from geo.store.postgis_integrity import findings, rebuild, survey
@@ -475,6 +475,17 @@ class PostGISStore(Store):
             conn.execute("INSERT INTO records (kind, key, body) VALUES (%s, %s, %s) ON CONFLICT (kind, key) "
                          "DO UPDATE SET body = excluded.body, updated_at = now()", (kind, key, body))
 
+    def delete_record(self, kind: str, key: str) -> None:
+        with self._conn() as conn:
+            conn.execute("DELETE FROM records WHERE kind = %s AND key = %s", (kind, key))
+
+    def leader_lock(self, name: str) -> LeaderLock:
+        """A session advisory lock of the campaign's schema and `name`, on a connection of its own (not the
+        pool's): the server lets it go when that connection ends, so a holder that dies or loses the network
+        hands it on."""
+        return AdvisoryLeaderLock(self.database_url, _lock_key(f"{self.schema}:leader:{name}"),
+                                  connect_timeout=self.connect_timeout)
+
     # --- writes ------------------------------------------------------------
     @contextmanager
     def _transaction(self) -> Iterator[Transaction]:
@@ -662,3 +673,52 @@ def _where(url: str) -> str:
     host = info.get("host") or "localhost"
     port = f":{info['port']}" if info.get("port") else ""
     return f"PostgreSQL {host}{port}/{info.get('dbname') or ''}"
+
+
+class AdvisoryLeaderLock(LeaderLock):
+    """One holder among every process and instance on the database: `pg_try_advisory_lock` on a dedicated
+    connection, checked again on every `try_acquire` (a connection that broke has lost the lock)."""
+
+    def __init__(self, database_url: str, key: int, *, connect_timeout: float = 10.0) -> None:
+        self._url = database_url
+        self._key = key
+        self._timeout = connect_timeout
+        self._conn: psycopg.Connection | None = None
+
+    def try_acquire(self) -> bool:
+        if self._conn is not None:
+            try:
+                self._conn.execute("SELECT 1")
+                return True
+            except psycopg.Error:
+                self._drop()
+        try:
+            conn = psycopg.connect(self._url, autocommit=True, connect_timeout=max(2, math.ceil(self._timeout)))
+        except psycopg.Error as exc:
+            log.warning("the leader lock needs the database: %s", str(exc).strip())
+            return False
+        try:
+            won = conn.execute("SELECT pg_try_advisory_lock(%s)", (self._key,)).fetchone()[0]
+        except psycopg.Error:
+            won = False
+        if not won:
+            conn.close()
+            return False
+        self._conn = conn
+        return True
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except psycopg.Error as exc:  # a connection already gone holds nothing
+                log.debug("closing the leader lock's connection: %s", exc)
+
+    def release(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.execute("SELECT pg_advisory_unlock(%s)", (self._key,))
+            except psycopg.Error as exc:  # closing the connection lets it go all the same
+                log.debug("releasing the leader lock: %s", exc)
+            self._drop()

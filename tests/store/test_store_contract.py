@@ -467,6 +467,29 @@ def test_the_records_lock_is_one_for_every_process_and_instance(store, store_fac
     assert store.record("inspections", "k") == {"by": "other"}
 
 
+def test_a_record_deleted_is_gone_and_deleting_none_is_nothing(store):
+    with store.records_locked("notes"):
+        store.put_record("notes", "a", {"n": 1})
+        store.put_record("notes", "b", {"n": 2})
+        store.delete_record("notes", "a")
+        store.delete_record("notes", "never")
+    assert store.record("notes", "a") is None and store.record_keys("notes") == ["b"]
+
+
+def test_one_leader_among_instances_and_the_lock_passes_on_when_released(store, store_factory):
+    """Two instances on one campaign ask for the sender's lock: one has it until it lets go, then the other
+    gets it; another name is another lock."""
+    other = store_factory(_backend(store))
+    mine, theirs = store.leader_lock("notify"), other.leader_lock("notify")
+    assert mine.try_acquire() is True
+    assert theirs.try_acquire() is False
+    assert mine.try_acquire() is True  # still held, checked again
+    assert other.leader_lock("reports").try_acquire() is True
+    mine.release()
+    assert theirs.try_acquire() is True and mine.try_acquire() is False
+    theirs.release()
+
+
 # --- scopes (三级管理): every write is checked against the writer's scope, inside the transaction ---------------
 
 def _scoped_places(store, make_feature) -> tuple[str, str]:

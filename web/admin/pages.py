@@ -102,7 +102,8 @@ def create_user():
         if form.get("password", "") != form.get("confirm", ""):
             raise ValidationError([FieldError("confirm", t("accounts.passwords_differ"))])
         user = accounts().create_user(form.get("username", "").strip(), form.get("password", ""),
-                                      form.get("role", "viewer"), form.get("name") or None, scope=_form_scope())
+                                      form.get("role", "viewer"), form.get("name") or None, scope=_form_scope(),
+                                      email=form.get("email") or None)
         return t("accounts.user_created", user=user.username, role=ROLE_LABELS[user.role])
 
     return _attempt(create, url_for("admin.index"))

@@ -62,14 +62,15 @@ def _describe(user) -> str:
 @click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
 @click.option("--name", help="Display name shown in the history (default: the user name).")
 @click.option("--password", help="Password (asked for when omitted; at least 10 characters).")
+@click.option("--email", help="Where the user's notifications' email copies go (docs/notifications.md).")
 @scope_options
-def create_user(username: str, role: str, name: str | None, password: str | None, streets: tuple[str, ...],
-                communities: tuple[str, ...], units: tuple[str, ...], everywhere: bool) -> None:
+def create_user(username: str, role: str, name: str | None, password: str | None, email: str | None,
+                streets: tuple[str, ...], communities: tuple[str, ...], units: tuple[str, ...], everywhere: bool) -> None:
     scope = _scope(streets, communities, units, everywhere)
     if password is None:
         password = click.prompt(t("page.password"), hide_input=True, confirmation_prompt=True)
     try:
-        user = _accounts().create_user(username, password, role, name, scope=scope)
+        user = _accounts().create_user(username, password, role, name, scope=scope, email=email)
     except GuatuError as exc:
         _fail(exc)
     click.echo(t("accounts.user_created", user=user.username, role=user.role))
@@ -93,14 +94,17 @@ def list_users() -> None:
 @click.option("--name")
 @click.option("--password", is_flag=False, flag_value="", default=None, help="New password (asked for when empty).")
 @click.option("--disable/--enable", default=None)
+@click.option("--email", help="Where the user's notifications' email copies go; \"\" removes it.")
 @scope_options
 def set_user(username: str, role: str | None, name: str | None, password: str | None, disable: bool | None,
-             streets: tuple[str, ...], communities: tuple[str, ...], units: tuple[str, ...], everywhere: bool) -> None:
+             email: str | None, streets: tuple[str, ...], communities: tuple[str, ...], units: tuple[str, ...],
+             everywhere: bool) -> None:
     scope = _scope(streets, communities, units, everywhere)
     if password == "":
         password = click.prompt(t("cli.new_password_prompt"), hide_input=True, confirmation_prompt=True)
     try:
-        user = _accounts().update_user(username, role=role, name=name, password=password, disabled=disable, scope=scope)
+        user = _accounts().update_user(username, role=role, name=name, password=password, disabled=disable, scope=scope,
+                                       email=email)
     except GuatuError as exc:
         _fail(exc)
     click.echo(t("cli.user_disabled" if user.disabled else "cli.user_state", user=user.username, role=user.role))

@@ -136,6 +136,22 @@ class Settings(BaseModel):
         (), "other campaigns' data directories (embedded store) summarised, read-only, on `/campaigns` beside this "
             "one; separated by `:` in the environment, a list in the `GUATU_CONFIG` file (`campaigns = "
             "[\"/srv/guatu/jinshui\"]`)", shown="none")
+    notify_sender: bool = _setting(True, "every server process runs the notifications' sender; one at a time sends "
+                                         "(docs/notifications.md); `false`: none does (run `flask --app web notify "
+                                         "run` instead)", shown="`true`")
+    notify_interval: float = _setting(10, "seconds between two rounds of the notifications' sender", ge=1, le=3600)
+    notify_timeout: float = _setting(5, "seconds a robot, webhook or mail server has to answer one attempt",
+                                     ge=0.5, le=60)
+    notify_attempts: int = _setting(8, "attempts of a notification (30 s, 1 min, 2 min, … apart) before it is "
+                                       "marked failed for an admin to retry", ge=1, le=30)
+    notify_base_url: str | None = _setting(None, "the address people open Guatu at (`http://guatu.intranet`), "
+                                                 "for the links in robots' messages and email; unset: no links")
+    smtp_host: str | None = _setting(None, "the mail server notifications' email goes through; unset: no email")
+    smtp_port: int = _setting(25, "the mail server's port", ge=1, le=65535)
+    smtp_starttls: bool = _setting(False, "`true`: STARTTLS before sending", shown="unset")
+    smtp_user: str | None = _setting(None, "the mail server's login, when it asks for one")
+    smtp_password: str | None = _setting(None, "that login's password")
+    smtp_from: str = _setting("guatu@localhost", "the sender address of notifications' email")
 
     @field_validator("*", mode="before")
     @classmethod
@@ -145,7 +161,8 @@ class Settings(BaseModel):
             return cls.model_fields[info.field_name].default
         return value
 
-    @field_validator("access_log", "public_view", "https", "photo_keep_location", mode="before")
+    @field_validator("access_log", "public_view", "https", "photo_keep_location", "notify_sender", "smtp_starttls",
+                     mode="before")
     @classmethod
     def _switch(cls, value: Any) -> Any:
         """Switches are read by the one boolean reader (geo/parsing.py): true/false, 1/0, yes/no, on/off."""
@@ -189,7 +206,8 @@ class Settings(BaseModel):
                 for name, value in self.model_dump().items()}
 
 
-_SECRET = frozenset({"secret_key", "database_url", "photos_secret_key"})  # never repeated in a message (a URL may hold a password)
+# never repeated in a message (a URL may hold a password)
+_SECRET = frozenset({"secret_key", "database_url", "photos_secret_key", "smtp_password"})
 NAMES = tuple(Settings.model_fields)
 SETTINGS = frozenset(PREFIX + name.upper() for name in NAMES)  # every GUATU_* setting
 FILE_SETTINGS = SETTINGS - {PREFIX + name.upper() for name in _ENV_ONLY}

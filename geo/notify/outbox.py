@@ -1,0 +1,169 @@
+"""The durable outbox: every delivery of an event to a channel or a person's email, kept in the store (both
+backends) from the moment the event is fanned out until it is delivered — with every attempt, retried with
+exponential backoff, then `failed` and shown to the admins with a retry button.
+
+Records:
+- `notify-outbox/<delivery id>`: deliveries still to make (`pending`, `held` for quiet hours) or given up (`failed`);
+  this set stays small, because a delivered one moves to
+- `notify-delivered/<delivery id>`: the archive, kept for the delivery log.
+
+A delivery id is made from the event's time, the event's id and the target (`c-<channel>` or `m-<account>`),
+so fanning out an event again after a crash finds the deliveries it made and makes no second one; the id is also
+the idempotency key a receiver sees (`X-Guatu-Delivery`), the same on every attempt. The inbox is written at fan
+out (geo/notify/inbox.py keeps an event once per person), so it needs no delivery of its own.
+
+Retries: after the n-th failed attempt the next is due `BACKOFF_BASE * 2**(n-1)` later (capped at
+`BACKOFF_CAP`), on the injected clock; after `attempts` failures the delivery is `failed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from geo.accounts import User
+from geo.errors import Conflict, NotFound
+from geo.messages import t
+from geo.notify.channels import Outcome
+from geo.notify.events import PENDING, event
+from geo.notify.inbox import deliver
+from geo.notify.subscriptions import Target, channels, person_settings, quiet_until, targets
+from geo.store.base import Store, iso
+
+OUTBOX = "notify-outbox"
+DELIVERED = "notify-delivered"
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=6)
+DEFAULT_ATTEMPTS = 8
+STATES = ("pending", "held", "failed", "delivered")
+
+
+def backoff(failures: int) -> timedelta:
+    """How long after the `failures`-th failed attempt the next one is due."""
+    return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, failures - 1))
+
+
+def _when(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def delivery_id(event_dict: dict, target: Target) -> str:
+    """`<event time>-<event id>-<target>`: deterministic, and sorted by the event's time."""
+    stamp = _when(event_dict["at"]).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{event_dict['id']}-{target.suffix}"
+
+
+def fan_out(store: Store, event_dict: dict, users: Iterable[User], *, now: datetime, tz: ZoneInfo) -> int:
+    """Put the event in the inboxes of the people who hear of it and make its deliveries (none made twice);
+    the number of deliveries made now."""
+    inbox_people, outs = targets(event_dict, users, channels(store), lambda u: person_settings(store, u))
+    for user in inbox_people:
+        deliver(store, user, event_dict, at=iso(now))
+    made = 0
+    for target in outs:
+        did = delivery_id(event_dict, target)
+        held = None if event_dict.get("urgent") else quiet_until(target.quiet, now, tz)
+        record = {"id": did, "event": event_dict["id"], "kind": event_dict["kind"], "title": event_dict["title"],
+                  "type": target.type, "channel": target.channel, "user": target.user, "to": list(target.to),
+                  "label": target.label, "state": "held" if held else "pending", "created_at": iso(now),
+                  "due_at": iso(held or now), "tries": 0, "attempts": [], "delivered_at": None}
+        with store.records_locked(OUTBOX):
+            if store.record(OUTBOX, did) is not None or store.record(DELIVERED, did) is not None:
+                continue  # made before a crash: kept as it is
+            store.put_record(OUTBOX, did, record)
+        made += 1
+    return made
+
+
+def fan_out_pending(store: Store, users: Iterable[User], *, now: datetime, tz: ZoneInfo, limit: int = 200) -> int:
+    """Fan out the events waiting in `notify-pending/events`, oldest first; each leaves the list only after its
+    deliveries are made. The number of events fanned out."""
+    users = list(users)
+    ids = (store.record(PENDING, "events") or {"ids": []})["ids"][:limit]
+    done = []
+    for eid in ids:
+        found = event(store, eid)
+        if found is not None:
+            fan_out(store, found, users, now=now, tz=tz)
+        done.append(eid)
+    if done:
+        with store.records_locked(PENDING):
+            pending = store.record(PENDING, "events") or {"ids": []}
+            pending["ids"] = [i for i in pending["ids"] if i not in set(done)]
+            store.put_record(PENDING, "events", pending)
+    return len(done)
+
+
+def due(store: Store, now: datetime) -> list[dict]:
+    """The deliveries to try now (pending or held, due by `now`), oldest due first."""
+    found = [d for d in (store.record(OUTBOX, k) for k in store.record_keys(OUTBOX)) if d]
+    return sorted((d for d in found if d["state"] in ("pending", "held") and _when(d["due_at"]) <= now),
+                  key=lambda d: (d["due_at"], d["id"]))
+
+
+def record_attempt(store: Store, did: str, outcome: Outcome, *, now: datetime,
+                   attempts: int = DEFAULT_ATTEMPTS) -> dict | None:
+    """Keep one attempt's outcome: delivered (moved to the archive), due again after the backoff, or failed
+    after `attempts` failures. None when the delivery is no longer in the outbox."""
+    with store.records_locked(OUTBOX):
+        record = store.record(OUTBOX, did)
+        if record is None:
+            return None
+        record["attempts"].append({"at": iso(now), "ok": outcome.ok, "status": outcome.status,
+                                   "error": str(outcome.error)})
+        if outcome.ok:
+            record.update(state="delivered", delivered_at=iso(now))
+            store.put_record(DELIVERED, did, record)  # the archive first: a crash between leaves a copy, never none
+            store.delete_record(OUTBOX, did)
+            return record
+        record["tries"] += 1
+        if record["tries"] >= attempts:
+            record["state"] = "failed"
+        else:
+            record.update(state="pending", due_at=iso(now + backoff(record["tries"])))
+        store.put_record(OUTBOX, did, record)
+    return record
+
+
+def retry(store: Store, did: str, *, now: datetime) -> dict:
+    """An admin sends a failed delivery again: due now, with a fresh count of attempts (the log keeps them all)."""
+    with store.records_locked(OUTBOX):
+        record = store.record(OUTBOX, did)
+        if record is None:
+            if store.record(DELIVERED, did) is not None:
+                raise Conflict(t("notify.delivery.retry_delivered"))
+            raise NotFound(t("notify.delivery.no_delivery", delivery=did))
+        if record["state"] != "failed":
+            raise Conflict(t("notify.delivery.retry_not_failed"))
+        record.update(state="pending", due_at=iso(now), tries=0)
+        store.put_record(OUTBOX, did, record)
+    return record
+
+
+def delivery(store: Store, did: str) -> dict:
+    found = store.record(OUTBOX, did) or store.record(DELIVERED, did)
+    if found is None:
+        raise NotFound(t("notify.delivery.no_delivery", delivery=did))
+    return found
+
+
+def log(store: Store, *, state: str | None = None, limit: int = 200) -> list[dict]:
+    """The delivery log, newest event first: the outbox (pending, held, failed) and the newest delivered."""
+    keys = store.record_keys(OUTBOX) if state != "delivered" else []
+    rows = [d for d in (store.record(OUTBOX, k) for k in keys) if d and (state is None or d["state"] == state)]
+    if state in (None, "delivered"):
+        archived = store.record_keys(DELIVERED)[-limit:]
+        rows += [d for d in (store.record(DELIVERED, k) for k in archived) if d]
+    return sorted(rows, key=lambda d: d["id"], reverse=True)[:limit]
+
+
+def send_due(store: Store, send: Callable[[dict], Outcome], *, now: datetime, attempts: int = DEFAULT_ATTEMPTS,
+             limit: int = 100) -> tuple[int, int]:
+    """Try the due deliveries (at most `limit`), each through `send`; (delivered, failed attempts)."""
+    ok = failed = 0
+    for record in due(store, now)[:limit]:
+        outcome = send(record)
+        record_attempt(store, record["id"], outcome, now=now, attempts=attempts)
+        ok, failed = (ok + 1, failed) if outcome.ok else (ok, failed + 1)
+    return ok, failed
