@@ -12,7 +12,7 @@ day's inspection list:
     督导  the day's random inspections and their results
     升级督办  cases that ran overdue and went up to the sub-district or the district
     单位考核  each unit's record of cases (geo/cases/stats.py): overdue, on time, handling time, returned
-    预计完成  the estimated finish per sub-district at the recent pace (geo/progress.py; the data as it is now)
+    预计完成  the estimated finish per sub-district at the pace of the days before (geo/progress.py)
 
 and the plan's verdict (geo/progress.py's milestones). `build_xlsx` writes it
 with openpyxl (Chinese headers, frozen header rows); geo/daily_report_pdf.py
@@ -174,7 +174,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                      *inspections],
             ESCALATED: [[t(f"report.cases.col.{c}") for c in ESCALATED_COLUMNS], *escalated_rows],
             UNITS: [[t(f"report.cases.col.{c}") for c in UNIT_COLUMNS], *unit_rows],
-            ESTIMATES: estimate_rows(store, campaign, now),
+            ESTIMATES: estimate_rows(store, campaign, moment, past=past),
         },
         "problem_photos": problem_photos,
     }
@@ -204,11 +204,12 @@ def _row_photos(feature: dict, problem_id: str | None, *, closing: bool) -> list
             for e in found[:ROW_THUMBS]]
 
 
-def estimate_rows(store: Store, campaign: Campaign, now: datetime) -> list[list]:
-    """预计完成 (geo/progress.py `finish_estimates`, from the data as it is `now`): the header, a row per
-    sub-district, then all places: done, done over the pace's days, per day, the estimated finish, the days
-    after the milestone asking for all places (negative: before it) and the estimate in words."""
-    est = finish_estimates(store, campaign, now)
+def estimate_rows(store: Store, campaign: Campaign, moment: datetime, *, past: bool = False) -> list[list]:
+    """预计完成 (geo/progress.py `finish_estimates`, from the data as it stood at `moment`: for a past day, its
+    end, from the journal): the header, a row per sub-district, then all places: done, done over the pace's
+    days, per day, the estimated finish, the days after the milestone asking for all places (negative: before
+    it) and the estimate in words."""
+    est = finish_estimates(store, campaign, moment, past=past)
     head = [t("report.cases.col.street"), *(t(f"report.estimate.col.{c}", days=est["pace_days"])
                                             for c in ESTIMATE_COLUMNS[1:])]
     whole = {**est["campaign"], "street": t("report.estimate.whole")}
