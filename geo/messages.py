@@ -2702,6 +2702,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # (residents: entries here)
     # --- polish H --------------------------------------------------------------------------------------------
     # (polish H: entries here)
+    "page.err.retry": {"zh": "重新加载此页", "en": "Reload this page"},
     # --- the pages' scripts (web/static/js): generated into web/static/js/lib/messages.js -----------------------
     # (`python -m web.core.js_messages` writes that file; the key prefixes it takes are declared there)
     # wall map: loading, tooltip
