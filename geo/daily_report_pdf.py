@@ -31,7 +31,19 @@ from pathlib import Path
 from PIL import Image
 
 from geo.config import Campaign
-from geo.daily_report import ESCALATED, ESTIMATES, SHEETS, UNITS, day_map
+from geo.daily_report import (
+    ESCALATED,
+    ESTIMATES,
+    INSPECTED,
+    OVERDUE,
+    OVERNIGHT,
+    PROBLEMS,
+    PROGRESS,
+    RELAPSED,
+    SHEETS,
+    UNITS,
+    day_map,
+)
 from geo.messages import t
 from geo.printing.labels import wrap
 from geo.printing.photos import role_label
@@ -53,11 +65,11 @@ TOP_EM = 0.88  # its top above its baseline
 
 # which columns of each sheet print, and their widths in mm (the rest is in the workbook)
 DETAIL_COLUMNS = {
-    "问题": ((0, 14), (2, 40), (6, 26), (7, 62), (12, 20)),
-    "逾期": ((1, 40), (2, 26), (5, 26), (7, 24), (8, 18)),
-    "过夜": ((1, 40), (2, 26), (5, 26), (8, 24), (9, 18)),
-    "反弹": ((1, 44), (2, 30), (3, 30), (5, 28), (7, 22)),
-    "督导": ((0, 12), (2, 44), (3, 28), (5, 22), (6, 60)),
+    PROBLEMS: ((0, 14), (2, 40), (6, 26), (7, 62), (12, 20)),
+    OVERDUE: ((1, 40), (2, 26), (5, 26), (7, 24), (8, 18)),
+    OVERNIGHT: ((1, 40), (2, 26), (5, 26), (8, 24), (9, 18)),
+    RELAPSED: ((1, 44), (2, 30), (3, 30), (5, 28), (7, 22)),
+    INSPECTED: ((0, 12), (2, 44), (3, 28), (5, 22), (6, 60)),
     # 升级督办: place, problem, stage, unit, due, level, hours late; 单位考核: unit, cases, overdue, escalated, on time,
     # average hours, returned; 预计完成: sub-district, places, done, per day, finish, days late
     ESCALATED: ((1, 34), (6, 40), (7, 16), (8, 24), (10, 26), (11, 20), (12, 14)),
@@ -266,7 +278,7 @@ def _leader_pages(w: _Writer, data: dict, store: Store | None, campaign: Campaig
     if verdict:
         w.text(verdict, 10.5, dy=8)
     w.text(_cases_line(data), 10.5, dy=8)
-    progress = data["sheets"]["进度"]
+    progress = data["sheets"][PROGRESS]
     header, body = progress[0], progress[1:]
     streets, total = body[:-1], body[-1:]
     streets = sorted(streets, key=lambda r: (r[-1], r[0]))  # worst (lowest share done) first
@@ -274,7 +286,7 @@ def _leader_pages(w: _Writer, data: dict, store: Store | None, campaign: Campaig
     w.table(t("report.pdf.streets"), header, [*streets, *total], widths)
 
     w.new_page(t("report.pdf.page2", day=data["day"]))
-    for name, title in (("逾期", t("report.pdf.worst_overdue")), ("过夜", t("report.pdf.worst_overnight")),
+    for name, title in ((OVERDUE, t("report.pdf.worst_overdue")), (OVERNIGHT, t("report.pdf.worst_overnight")),
                         (ESCALATED, t("report.pdf.escalated"))):
         rows = data["sheets"][name]
         header, body, widths = _columns(name, rows)
@@ -305,7 +317,7 @@ def _details(w: _Writer, data: dict, store: Store | None, with_photos: bool) -> 
     w.new_page(t("report.pdf.details", day=data["day"]))
     for name in SHEETS[1:]:
         header, body, widths = _columns(name, data["sheets"][name])
-        thumbs = data.get("problem_photos") if name == "问题" and with_photos else None
+        thumbs = data.get("problem_photos") if name == PROBLEMS and with_photos else None
         extra = len(body) - DETAIL_ROWS
         w.table(t("report.pdf.section", sheet=name, count=len(body)), header, body[:DETAIL_ROWS], widths,
                 thumbs=thumbs, store=store,

@@ -106,7 +106,7 @@ def render_atlas(store: Store, campaign: Campaign, data_dir: Path, sections: Seq
     kind = t(KIND_KEYS[by])
     chars = atlas_chars(store, campaign, data_dir, sections, [heading, kind, *(n for n, _ in index)])
     buf = io.BytesIO()
-    metadata = {"Title": heading, "Subject": kind, "Creator": "Guatu 挂图", "CreationDate": now}
+    metadata = {"Title": heading, "Subject": kind, "Creator": t("print.creator"), "CreationDate": now}
     # fonts are embedded when the file is closed: TrueType subsets (type 42), as every printed sheet
     # one lock for the whole file: the fonts are embedded when PdfPages closes, from matplotlib's shared font cache
     with render_lock, matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buf, metadata=metadata) as pdf:
