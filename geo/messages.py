@@ -2750,6 +2750,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.no_street": {"zh": "(未填街道)", "en": "(no sub-district)"},
     "report.xlsx.title": {"zh": "{title} 日报 {day}(数据截至 {as_of})", "en": "{title} daily report {day} (data as of {as_of})"},
     "report.xlsx.empty": {"zh": "(无)", "en": "(none)"},
+    "print.atlas.route_overview": {"zh": "全程路线(共 {n} 站)", "en": "the whole route ({n} stops)"},
     "print.creator": {"zh": "Guatu 挂图", "en": "Guatu wall map"},
     "print.sheet.tz.beijing": {"zh": "北京时间", "en": "Beijing time"},
     "print.sheet.tz.urumqi": {"zh": "乌鲁木齐时间", "en": "Urumqi time"},
