@@ -2750,6 +2750,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.no_street": {"zh": "(未填街道)", "en": "(no sub-district)"},
     "report.xlsx.title": {"zh": "{title} 日报 {day}(数据截至 {as_of})", "en": "{title} daily report {day} (data as of {as_of})"},
     "report.xlsx.empty": {"zh": "(无)", "en": "(none)"},
+    "campaigns.source_empty": {"zh": "其他行动的数据目录不能为空", "en": "another campaign's data directory cannot be empty"},
+    "campaigns.source_shape": {
+        "zh": "每项须为数据目录,或只含 {keys} 的表(data 为数据目录)",
+        "en": "each entry must be a data directory, or a table with only {keys} (data: the data directory)",
+    },
+    "campaigns.source_url": {
+        "zh": "database_url 须为 postgresql:// 开头的数据库地址",
+        "en": "database_url must be a database URL starting with postgresql://",
+    },
+    "campaigns.source_json": {"zh": "不是有效的 JSON 列表({detail})", "en": "not a valid JSON list ({detail})"},
     "print.atlas.route_overview": {"zh": "全程路线(共 {n} 站)", "en": "the whole route ({n} stops)"},
     "print.creator": {"zh": "Guatu 挂图", "en": "Guatu wall map"},
     "print.sheet.tz.beijing": {"zh": "北京时间", "en": "Beijing time"},

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from geo.campaigns import CampaignSource
 from geo.config import load_campaign
 from geo.store import open_store
 from geo.synth.synthetic import write_synthetic
 from tests.conftest import REPO
 from tests.web.conftest import PASSWORD, login
 from web import create_app
-from web.core.settings import load
+from web.core.settings import SettingsError, load
 
 
 @pytest.fixture
@@ -107,8 +108,35 @@ def test_without_other_campaigns_the_index_shows_this_one(demo_dir, tmp_path, cl
 
 
 def test_the_setting_takes_a_list_from_the_environment_or_the_file(tmp_path):
-    assert [p.name for p in load({"GUATU_CAMPAIGNS": "/srv/a:/srv/b"}).campaigns] == ["a", "b"]
+    assert [s.data.name for s in load({"GUATU_CAMPAIGNS": "/srv/a:/srv/b"}).campaigns] == ["a", "b"]
     assert load({}).campaigns == ()
     conf = tmp_path / "guatu.toml"
     conf.write_text('campaigns = ["jinshui", "/srv/zhongyuan"]\n', encoding="utf-8")
-    assert load({"GUATU_CONFIG": str(conf)}).campaigns == ((tmp_path / "jinshui").resolve(), Path("/srv/zhongyuan"))
+    assert load({"GUATU_CONFIG": str(conf)}).campaigns == (CampaignSource((tmp_path / "jinshui").resolve()),
+                                                           CampaignSource(Path("/srv/zhongyuan")))
+
+
+def test_the_setting_names_campaigns_kept_in_postgresql_in_the_file_or_as_json(tmp_path):
+    conf = tmp_path / "guatu.toml"
+    conf.write_text('campaigns = ["jinshui", { data = "zhongyuan", database_url = "postgresql://u:pw@db/g", '
+                    'schema = "zhongyuan" }]\n', encoding="utf-8")
+    assert load({"GUATU_CONFIG": str(conf)}).campaigns == (
+        CampaignSource((tmp_path / "jinshui").resolve()),
+        CampaignSource((tmp_path / "zhongyuan").resolve(), "postgresql://u:pw@db/g", "zhongyuan"))
+    env = '["/srv/a", {"data": "/srv/b", "database_url": "postgresql://u:pw@db:5432/g", "schema": "b"}]'
+    sources = load({"GUATU_CAMPAIGNS": env}).campaigns
+    assert sources == (CampaignSource(Path("/srv/a")), CampaignSource(Path("/srv/b"), "postgresql://u:pw@db:5432/g", "b"))
+    assert "pw" not in repr(sources)  # the password never reaches a log line
+
+
+@pytest.mark.parametrize("value, says", [
+    ('[{"data": "/srv/b", "database_url": "mysql://db/g"}]', "postgresql://"),
+    ('[{"data": "/srv/b", "database_url": "postgresql://u:pw@db/g", "schema": "Bad-Name"}]', "Bad-Name"),
+    ('[{"data": "/srv/b", "url": "postgresql://u:pw@db/g"}]', "data, database_url, schema"),
+    ('["/srv/a", ', "JSON"),
+])
+def test_a_bad_campaign_entry_is_refused_in_chinese_without_its_password(value, says):
+    with pytest.raises(SettingsError) as err:
+        load({"GUATU_CAMPAIGNS": value})
+    text = err.value.report()
+    assert "GUATU_CAMPAIGNS" in text and says in text and "pw" not in text
