@@ -99,7 +99,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
         for f in sorted(features, key=lambda f: f["id"]):
             props = f["properties"]
             status = props.get("status")
-            street = props.get("street") or t("report.no_street")
+            street = props.get("street") or t("places.no_street")
             counts = streets.setdefault(street, dict.fromkeys(keys, 0))
             counts[status] = counts.get(status, 0) + 1
             place = [f["id"], props.get("name") or "", street, props.get("community") or ""]

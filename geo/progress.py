@@ -42,7 +42,7 @@ from geo.rules import local_now
 from geo.store.base import Store
 
 MAX_TIMELINE_DAYS = 400
-NO_STREET = "(未填街道)"
+NO_STREET = t("places.no_street")
 
 
 def _share(statuses: list[str | None], campaign: Campaign) -> tuple[int, int, float]:
