@@ -2031,6 +2031,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the history would start after today ({first} > {today})",
     },
     "synth.count": {"zh": "数量至少为 1", "en": "count must be at least 1"},
+    "synth.bad_day": {"zh": "日期应为 YYYY-MM-DD 或 today:{value}", "en": "a day is YYYY-MM-DD or today: {value}"},
     # --- editor, inspections and playback pages (web/edit, web/workflow, web/wall) ----------------------
     "history.reverted": {
         "zh": "已恢复到第 {version} 版(作为新的一次修改记录)。",

@@ -224,3 +224,50 @@ def test_serve_copies_the_demo_once_and_leaves_data_untouched(story, tmp_path, c
     assert "kept as it is" in capsys.readouterr().out
     assert _tree(target) == edited
     assert _tree(DEMO) == source
+
+
+def _cases_at(store: Store, campaign, now: datetime) -> Counter:
+    """How many open cases stand at each stage, overdue or not, at each escalation level, at `now`."""
+    from geo.cases import case_of, escalation
+
+    seen = Counter()
+    for layer in campaign.layers:
+        for f in store.features(layer.id):
+            for p in f["properties"].get("problems") or []:
+                case = case_of(p, campaign)
+                seen[(case["stage"], escalation(case, campaign, now)["level"])] += 1
+    return seen
+
+
+def test_a_demo_copy_moved_in_time_is_the_same_campaign_on_another_today(story, tmp_path):
+    weeks = 2  # whole weeks: the working calendar's weekdays line up, so every case stands as it did
+    target = tmp_path / "instance" / "demo"
+    assert main(["demo-copy", "--as-of", (TODAY + timedelta(weeks=weeks)).isoformat(), str(DEMO), str(target)]) == 0
+    campaign = load_campaign(target)
+    later = NOW + timedelta(weeks=weeks)
+    store = open_store(target, campaign, clock=lambda: later)
+    try:
+        entries = [orjson.loads(line) for line in (target / "journal.jsonl").read_bytes().splitlines()]
+        assert max(e["at"] for e in entries)[:10] == (TODAY + timedelta(weeks=weeks)).isoformat()
+        assert [m.date for m in campaign.milestones] == [
+            (date.fromisoformat(m.date) + timedelta(weeks=weeks)).isoformat() for m in story["campaign"].milestones]
+        standing = _cases_at(story["store"], story["campaign"], NOW)
+        assert {"street", "district", "community"} <= {level for _, level in standing}  # a demo of every level
+        assert _cases_at(store, campaign, later) == standing
+        moved = {f["id"]: f["properties"] for f in store.features("courtyards")}
+        for f in story["store"].features("courtyards"):
+            for mine, theirs in zip(moved[f["id"]].get("problems") or [], f["properties"].get("problems") or [],
+                                    strict=True):
+                assert date.fromisoformat(mine["found_on"]) == date.fromisoformat(theirs["found_on"]) + timedelta(
+                    weeks=weeks)
+    finally:
+        store.close()
+    assert campaign.cases.calendar.holidays == story["campaign"].cases.calendar.holidays  # real dates stay
+
+
+def test_a_demo_copy_refuses_a_day_that_is_no_day(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo-copy", "--as-of", "next tuesday", str(DEMO), str(tmp_path / "demo")])
+    assert exit_.value.code == 1
+    assert t("synth.bad_day", value="next tuesday") in capsys.readouterr().err
+    assert not (tmp_path / "demo").exists()

@@ -3,20 +3,35 @@ copy of the demo, synthetic campaigns.
 
     python -m geo.synth demo --out data
     python -m geo.synth history DIR [--days N]
-    python -m geo.synth demo-copy data instance/demo
+    python -m geo.synth demo-copy data instance/demo [--as-of today]
     python -m geo.synth synthetic --count 100000 --out /tmp/s100k [--seed 1]
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import date, datetime
 from pathlib import Path
 from time import perf_counter
 
 import geo.synth
+from geo.config import load_campaign
+from geo.messages import t
 from geo.synth.campaign import DEFAULT_CAMPAIGN, DEMO_SEED, write_demo
 from geo.synth.history import make_demo_copy, write_history
 from geo.synth.synthetic import write_synthetic
+
+
+def _as_of(value: str | None, source: Path) -> date | None:
+    """The day the demo copy is moved to: None (its own), 'today' in the campaign's time zone, or a day."""
+    if value is None:
+        return None
+    if value == "today":
+        return datetime.now(load_campaign(source).timezone).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(t("synth.bad_day", value=value)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     copy = sub.add_parser("demo-copy", help="copy a demo campaign and give the copy a history, unless it exists")
     copy.add_argument("source", type=Path, help="the demo's data directory (only read)")
     copy.add_argument("target", type=Path, help="the working copy to make")
+    copy.add_argument("--as-of", default=None, metavar="YYYY-MM-DD|today",
+                      help="move the demo in time so that its today is this day ('today': the campaign's today)")
     args = parser.parse_args(argv)
     started = perf_counter()
     try:
@@ -46,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"→ {args.dir} ({perf_counter() - started:.1f} s)")
             return 0
         if args.command == "demo-copy":
-            made = make_demo_copy(args.source, args.target)
+            made = make_demo_copy(args.source, args.target, as_of=_as_of(args.as_of, args.source))
             print(f"demo-copy: {args.source} → {args.target}, with a made-up history "
                   f"({perf_counter() - started:.1f} s)" if made else f"demo-copy: {args.target} exists, kept as it is")
             return 0

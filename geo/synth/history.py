@@ -25,6 +25,7 @@ from geo.messages import t
 from geo.store import Op, open_store
 from geo.store.geojson import JOURNAL_FILE
 from geo.synth.campaign import DEMO_SEED, TODAY
+from geo.synth.shift import shift_milestones, shifted
 from geo.validate import SYSTEM_PROPERTIES
 
 HISTORY_SLOTS = (time(8, 40), time(9, 20), time(10, 30), time(11, 15), time(14, 45), time(15, 30),
@@ -149,7 +150,7 @@ def _place_writes(props: dict, first: date, today: date, campaign: Campaign,
 
 
 def write_history(data_dir: Path, *, days: int | None = None, today: date = TODAY,
-                  seed: int = DEMO_SEED) -> dict:
+                  seed: int = DEMO_SEED, shift_days: int = 0) -> dict:
     """Give the campaign in `data_dir` a made-up history, written through the store day by day.
 
     Day 0 is `days` before `today`, by default the day the ledger's first problem was found (where the
@@ -158,7 +159,9 @@ def write_history(data_dir: Path, *, days: int | None = None, today: date = TODA
     started, done when their last problem was closed, accepted, some relapsed when a problem came back,
     their ledger entries found and closed on their own dates. Every write is journaled with its version
     and time, and the last leaves each place exactly as it is now (status, ledger and everything else). The
-    same seed and data give the same journal. Refuses a campaign that already has a journal.
+    same seed and data give the same journal. Refuses a campaign that already has a journal. With
+    `shift_days`, every day and instant in the places' properties is that many days later first
+    (`geo.synth.shift`: the demo moved to another "today").
 
     Returns the first and last day, the places and the writes.
     """
@@ -173,7 +176,8 @@ def write_history(data_dir: Path, *, days: int | None = None, today: date = TODA
             raise ValueError(t("synth.journal_exists", folder=data_dir))
         if store.layer_errors():
             raise ValueError(t("synth.layers_unreadable", folder=data_dir, errors=store.layer_errors()))
-        layers = {layer.id: store.features(layer.id) for layer in campaign.layers}
+        layers = {layer.id: [{**f, "properties": shifted(f["properties"], shift_days)}
+                             for f in store.features(layer.id)] for layer in campaign.layers}
     finally:
         store.close()
     first = today - timedelta(days=days) if days is not None else history_start(
@@ -222,9 +226,10 @@ def write_history(data_dir: Path, *, days: int | None = None, today: date = TODA
             "places": sum(len(f) for f in layers.values()), "writes": writes}
 
 
-def make_demo_copy(source: Path, target: Path, *, seed: int = DEMO_SEED) -> bool:
+def make_demo_copy(source: Path, target: Path, *, seed: int = DEMO_SEED, as_of: date | None = None) -> bool:
     """A working copy of the demo campaign in `target`, with a made-up history (`write_history`), for
-    `./guatu serve`; `source` is only read. Made once: an existing `target` is kept as it is (returns False).
+    `./guatu serve`; `source` is only read. With `as_of`, the demo is moved in time so that its today is
+    `as_of` (`geo.synth.shift`). Made once: an existing `target` is kept as it is (returns False).
     The copy is made beside `target` and renamed into place, so an interrupted start leaves none."""
     source, target = Path(source), Path(target)
     if target.exists():
@@ -234,7 +239,9 @@ def make_demo_copy(source: Path, target: Path, *, seed: int = DEMO_SEED) -> bool
     shutil.rmtree(work, ignore_errors=True)
     try:
         shutil.copytree(source, work, ignore=shutil.ignore_patterns("journal.jsonl", "*.lock", "__pycache__"))
-        write_history(work, seed=seed)
+        days = (as_of - TODAY).days if as_of else 0
+        shift_milestones(work, days)
+        write_history(work, seed=seed, today=TODAY + timedelta(days=days), shift_days=days)
         work.rename(target)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

@@ -44,3 +44,13 @@ def open_place(page, fid):
     page.fill("input[name=place-search]", fid)
     page.keyboard.press("Enter")
     page.wait_for_selector(f"form.attrs h2:has-text('{fid}')")
+
+
+def map_point(page, lat, lon):
+    """Page coordinates of a position on the editor's map."""
+    return page.evaluate("""([lat, lon]) => {
+        const map = guatuPage.editors[0].map;
+        const p = map.latLngToContainerPoint([lat, lon]);
+        const r = map.getContainer().getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y];
+    }""", [lat, lon])

@@ -7,6 +7,7 @@ import pytest
 from geo.cases import stage_label
 from geo.config import load_campaign
 from geo.store import open_store
+from tests.browser.editor_session import map_point
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
 
 PASSWORD = "a long password"
@@ -38,16 +39,6 @@ def editor_page(browser, server, user="planner1"):
     page.click("button[type=submit]")
     wait_ready(page)
     return page, log
-
-
-def map_point(page, lat, lon):
-    """Page coordinates of a position on the editor's map."""
-    return page.evaluate("""([lat, lon]) => {
-        const map = guatuPage.editors[0].map;
-        const p = map.latLngToContainerPoint([lat, lon]);
-        const r = map.getContainer().getBoundingClientRect();
-        return [r.left + p.x, r.top + p.y];
-    }""", [lat, lon])
 
 
 def click_feature(page, fid):

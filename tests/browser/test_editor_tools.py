@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.editor_session import editor_page, open_place, planners_server, stored
+from tests.browser.editor_session import editor_page, map_point, open_place, planners_server, stored
 from tests.browser.harness import PHONE, copy_demo, open_page, wait_ready
 
 
@@ -22,15 +22,6 @@ def server(campaign_dir, clock):
 
 def hits(page) -> list[str]:
     return page.evaluate("() => [...document.querySelectorAll('#guatu-edit-search-results [role=option]')].map(o => o.dataset.id)")
-
-
-def map_point(page, lat, lon):
-    return page.evaluate("""([lat, lon]) => {
-        const map = guatuPage.editors[0].map;
-        const p = map.latLngToContainerPoint([lat, lon]);
-        const r = map.getContainer().getBoundingClientRect();
-        return [r.left + p.x, r.top + p.y];
-    }""", [lat, lon])
 
 
 def click_place(page, fid):

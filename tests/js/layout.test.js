@@ -1,7 +1,7 @@
 // Label placement (web/static/js/wall/layout.js): greedy, most important first, no overlaps.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { byImportance, placeLabels } from "../../web/static/js/wall/layout.js";
+import { boundaryCandidates, byImportance, placeLabels } from "../../web/static/js/wall/layout.js";
 
 var SCREEN = { x: 1000, y: 600 };
 var boxOf = (c) => c.box;
@@ -42,4 +42,18 @@ test("no more than the limit are placed, and boxes are not measured past it", ()
 test("sub-districts go before communities, and larger places before smaller ones", () => {
   var list = [label("小地点", null, 1, 5), label("社区", null, 2, 0), label("大地点", null, 1, 50), label("街道", null, 3, 0)];
   assert.deepEqual(list.sort(byImportance).map((c) => c.text), ["街道", "社区", "大地点", "小地点"]);
+});
+
+test("a boundary level's names in view become candidates, those out of view and unnamed do not", () => {
+  const data = { features: [
+    { properties: { name: "大学路街道", label_point: [113.6, 34.7] } },
+    { properties: { name: "远处街道", label_point: [120, 30] } },
+    { properties: { label_point: [113.6, 34.7] } },
+    { properties: { name: "无标注点街道" } },
+  ] };
+  const inView = (lon, lat) => (lon < 115 ? { lat, lon } : null);
+  assert.deepEqual(boundaryCandidates(data, { cls: "street", priority: 3 }, inView), [
+    { text: "大学路街道", at: { lat: 34.7, lon: 113.6 }, cls: "street", priority: 3, size: 0 },
+  ]);
+  assert.deepEqual(boundaryCandidates(undefined, { cls: "street", priority: 3 }, inView), []);
 });

@@ -7,11 +7,13 @@ checks the queries and the action body against them.
 
 from __future__ import annotations
 
+from geo.cases import model, queues
 from web.core.openapi_parts import (
     FEATURE_ETAG,
     FID,
     IF_MATCH,
     LAYER,
+    PID,
     READ_ERRORS,
     VERSION_ERRORS,
     WRITE_ERRORS,
@@ -23,13 +25,10 @@ from web.core.openapi_parts import (
 )
 
 _TAGS = ["cases"]
-QUEUES = ["handle", "verify", "dispatched", "dispatch"]
-ACTIONS = ["dispatch", "redispatch", "send_back", "report", "confirm", "return", "request_extension",
-           "approve_extension", "deny_extension", "suspend", "resume"]
-STAGES = ["filed", "handling", "verifying", "closed", "suspended"]
+QUEUES = list(queues.QUEUES)
+ACTIONS = list(model.ACTIONS)
+STAGES = list(model.STAGES)
 
-PID = {"name": "pid", "in": "path", "required": True, "description": "A problem's id in the place's ledger.",
-       "schema": {"type": "string"}, "example": "c-0001-p1"}
 
 
 def _query(name: str, description: str, schema: dict | None = None) -> dict:

@@ -67,6 +67,8 @@ IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"t
                            "in the body. One of the two is required."}
 REPAIR = {"name": "repair", "in": "query", "required": False, "schema": {"type": "string", "enum": ["true", "false", "1", "0"]},
           "description": "Repair an invalid geometry with make_valid instead of refusing it."}
+PID = {"name": "pid", "in": "path", "required": True, "description": "A problem's id in the place's ledger.",
+       "schema": {"type": "string"}, "example": "c-0001-p1"}
 
 
 CRS = {"name": "crs", "in": "query", "required": False, "schema": {"type": "string"},

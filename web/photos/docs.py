@@ -11,6 +11,7 @@ from web.core.openapi_parts import (
     FID,
     IF_MATCH,
     LAYER,
+    PID,
     READ_ERRORS,
     VERSION_ERRORS,
     WRITE_ERRORS,
@@ -23,8 +24,6 @@ from web.core.openapi_parts import (
 )
 
 _TAGS = ["photos"]
-PID = {"name": "pid", "in": "path", "required": True, "description": "A problem's id in the place's ledger.",
-       "schema": {"type": "string"}, "example": "c-0001-p1"}
 PHOTO_ID = {"name": "photo_id", "in": "path", "required": True, "description": "The photo's id (SHA-256, hex).",
             "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}
 _ROLE = {"name": "role", "in": "query", "required": False, "description": "Only photos of this role.",

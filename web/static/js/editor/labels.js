@@ -5,7 +5,7 @@
  * nothing overlapping), as text nodes in a pane of their own, laid out again
  * after every move, zoom and reload. Methods of Editor.
  */
-import { byImportance, placeLabels } from "../wall/layout.js";
+import { boundaryCandidates, byImportance, placeLabels } from "../wall/layout.js";
 import { elAttrs as el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 
@@ -85,13 +85,10 @@ labels.labelCandidates = function () {
       });
       return;
     }
-    var data = self.boundaryData[level.cls];
-    (data ? data.features : []).forEach(function (f) {
-      var pt = f.properties && f.properties.label_point;
-      if (!pt || !f.properties.name) return;
-      var at = L.latLng(pt[1], pt[0]);
-      if (view.contains(at)) out.push({ text: f.properties.name, at: at, cls: level.cls, priority: level.priority, size: 0 });
-    });
+    out.push.apply(out, boundaryCandidates(self.boundaryData[level.cls], level, function (lon, lat) {
+      var at = L.latLng(lat, lon);
+      return view.contains(at) ? at : null;
+    }));
   });
   out.sort(byImportance);
   return out;

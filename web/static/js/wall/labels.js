@@ -12,7 +12,7 @@
  * canvas in the label's own font. Labels are text nodes in a DOM pane above
  * the map, re-laid out after every move, zoom or data change.
  */
-import { byImportance, placeLabels } from "./layout.js";
+import { boundaryCandidates, byImportance, placeLabels } from "./layout.js";
 import { el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 
@@ -99,13 +99,10 @@ Labels.prototype.candidates = function () {
       });
       return;
     }
-    var data = wall.boundaryData[level.cls];
-    (data ? data.features : []).forEach(function (f) {
-      var pt = f.properties && f.properties.label_point;
-      if (!pt || !f.properties.name) return;
-      var at = L.latLng(pt[1], pt[0]);
-      if (view.contains(at)) out.push({ text: f.properties.name, at: at, cls: level.cls, priority: level.priority, size: 0 });
-    });
+    out.push.apply(out, boundaryCandidates(wall.boundaryData[level.cls], level, function (lon, lat) {
+      var at = L.latLng(lat, lon);
+      return view.contains(at) ? at : null;
+    }));
   });
   out.sort(byImportance);
   return out;

@@ -48,3 +48,16 @@ export function placeLabels(candidates, boxOf, size, obstacles, max) {
 export function byImportance(a, b) {
   return b.priority - a.priority || b.size - a.size;
 }
+
+// The names of a boundary level (sub-districts or communities) whose label points are in view, as label
+// candidates: `data` is the level's GeoJSON (each feature with `name` and `label_point` [lon, lat]),
+// `level` {cls, priority}; `inView(lon, lat)` gives the label's position, or null when it is out of view.
+export function boundaryCandidates(data, level, inView) {
+  var out = [];
+  (data ? data.features : []).forEach(function (f) {
+    var pt = f.properties && f.properties.label_point;
+    var at = pt && f.properties.name ? inView(pt[0], pt[1]) : null;
+    if (at) out.push({ text: f.properties.name, at: at, cls: level.cls, priority: level.priority, size: 0 });
+  });
+  return out;
+}
