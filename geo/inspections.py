@@ -421,7 +421,7 @@ def _open_problem(problem: dict, campaign: Campaign) -> dict:
 
 # --- the day's list as a wall screen shows it -------------------------------------
 
-NOT_INSPECTED = t("field.not_inspected")
+NOT_INSPECTED = t("inspections.result.none")
 
 
 def listing_revision(listing: dict | None) -> str:
