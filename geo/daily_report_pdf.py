@@ -62,6 +62,7 @@ DAY_PHOTOS = 8  # the day's photos on the leader's second page, at most
 PT_MM = 25.4 / 72  # a point in millimetres
 CENTRE_EM = 0.38  # a CJK glyph's middle above its baseline, in ems (Noto Sans CJK)
 TOP_EM = 0.88  # its top above its baseline
+MISSING_GLYPH = "□"  # printed for a character the font lacks
 
 # which columns of each sheet print, and their widths in mm (the rest is in the workbook)
 DETAIL_COLUMNS = {
@@ -181,12 +182,12 @@ class _Writer:
 
     def drawn_text(self) -> str:
         """Every character the pages print, page numbers included."""
-        numbers = t("report.pdf.page", page=len(self.pages), pages=len(self.pages)) + "0123456789"
+        numbers = t("report.pdf.page", page=len(self.pages), pages=len(self.pages)) + "0123456789" + MISSING_GLYPH
         return "".join(op[3] for page in self.pages for op in page.ops if op[0] == "text") + numbers
 
 
 def _fit(value, width_mm: float) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else " ".join(str(value).split())  # a cell is one line: newlines, tabs are spaces
     lines = wrap(text, width_mm - 1.6, FONT_PT, max_lines=1)
     line = lines[0] if lines else ""
     return line if line == text else line[:-1] + "…" if len(line) > 1 else line
@@ -363,6 +364,16 @@ def report_font(w: _Writer) -> Path:
     return print_font(w.drawn_text())
 
 
+def _unprintable(w: _Writer, font: Path) -> dict[int, str]:
+    """Characters the pages draw that the CJK font has no glyph for (an emoji in a resident's description):
+    printed as □ rather than as nothing; spaces and controls as a space."""
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(font, lazy=True)["cmap"].getBestCmap()
+    return {ord(ch): " " if ch.isspace() or not ch.isprintable() else MISSING_GLYPH
+            for ch in set(w.drawn_text()) if ord(ch) not in cmap}
+
+
 def _render(w: _Writer) -> bytes:
     """Draw the laid-out pages with fpdf2: text as text (pdftotext reads it back), pictures as images."""
     from fpdf import FPDF
@@ -372,7 +383,9 @@ def _render(w: _Writer) -> bytes:
     pdf.set_margins(0, 0, 0)
     pdf.set_title(w.heading)
     pdf.set_creator("Guatu")
-    pdf.add_font("cjk", "", str(report_font(w)))
+    font = report_font(w)
+    pdf.add_font("cjk", "", str(font))
+    unprintable = _unprintable(w, font)
     total = len(w.pages)
     for number, page in enumerate(w.pages, 1):
         pdf.add_page()
@@ -381,7 +394,7 @@ def _render(w: _Writer) -> bytes:
                 _, x, baseline, value, size, color = op
                 pdf.set_font("cjk", size=size)
                 pdf.set_text_color(color)
-                pdf.text(x, A4_MM[1] - baseline, value)
+                pdf.text(x, A4_MM[1] - baseline, value.translate(unprintable) if unprintable else value)
             elif op[0] == "rect":
                 _, x, y, width, height, fill, edge = op
                 pdf.set_fill_color(fill)

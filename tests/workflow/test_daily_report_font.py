@@ -4,7 +4,9 @@ print are all in Noto Sans CJK SC (a missing glyph would print as an empty box).
 from __future__ import annotations
 
 import logging
+import re
 import string
+import subprocess
 
 from fontTools.ttLib import TTFont
 
@@ -43,3 +45,16 @@ def test_every_catalogue_text_the_report_can_print_is_in_the_print_font():
     missing = {key: "".join(sorted({ch for ch in text if ord(ch) not in cmap and not ch.isspace()}))
                for key, text in texts.items()}
     assert {key: chars for key, chars in missing.items() if chars} == {}
+
+
+def test_a_cell_with_newlines_and_a_character_no_font_has_prints_on_one_line(caplog):
+    from geo.daily_report_pdf import MISSING_GLYPH, _fit, _Writer
+
+    w = _Writer("日报 2026-11-24", "2026-11-24 17:00")
+    w.table("问题", ["问题描述", "责任人"], [["楼道堆物\n电动车🚧飞线", "张\t三"]], [80, 40])
+    with caplog.at_level(logging.WARNING, logger="fpdf"):
+        pdf = _render(w)
+    assert not [r for r in caplog.records if r.name.startswith("fpdf")]  # nothing drawn without a glyph
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert f"楼道堆物 电动车{MISSING_GLYPH}飞线" in text and re.search(r"张 ?三", text)  # one line each
+    assert _fit("a\nb", 40) == "a b"
