@@ -12,7 +12,7 @@ day's inspection list:
     督导  the day's random inspections and their results
     升级督办  cases that ran overdue and went up to the sub-district or the district
     单位考核  each unit's record of cases (geo/cases/stats.py): overdue, on time, handling time, returned
-    预计完成  the estimated finish per sub-district at the recent pace (geo/progress.py; the data as it is now)
+    预计完成  the estimated finish per sub-district at the pace of the days before (geo/progress.py)
     群众满意度  residents' reports per sub-district and community, the day's and in all: received, accepted, closed,
               rated, 满意 / 基本满意 / 不满意 and the satisfaction rate (geo/residents/satisfaction.py)
 
@@ -46,8 +46,22 @@ from geo.store.base import Store, iso
 
 ESCALATED, UNITS = t("report.cases.sheet.escalated"), t("report.cases.sheet.units")
 ESTIMATES = t("progress.estimate_heading")  # 预计完成: the sheet of `estimate_rows`
+PROGRESS, PROBLEMS, OVERDUE, OVERNIGHT, RELAPSED, INSPECTED = (
+    t(f"report.sheet.{k}") for k in ("progress", "problems", "overdue", "overnight", "relapsed", "inspections"))
 SATISFACTION = t("satisfaction.sheet")  # 群众满意度: geo/residents/satisfaction.py `sheet_rows`
-SHEETS = ("进度", "问题", "逾期", "过夜", "反弹", "督导", ESCALATED, UNITS, ESTIMATES, SATISFACTION)
+SHEETS = (PROGRESS, PROBLEMS, OVERDUE, OVERNIGHT, RELAPSED, INSPECTED, ESCALATED, UNITS, ESTIMATES, SATISFACTION)
+OPENED, CLOSED = t("report.change.opened"), t("report.change.closed")
+NOT_INSPECTED = t("report.not_inspected")
+# each sheet's columns: the catalogue's keys under report.col.
+PLACE_COLUMNS = ("fid", "place", "street", "community")
+PROBLEM_COLUMNS = ("change", *PLACE_COLUMNS, "pid", "category", "description", "found_by", "found_on", "deadline",
+                   "responsible", "status", "closed_on")
+OVERDUE_COLUMNS = (*PLACE_COLUMNS, "pid", "category", "description", "due", "days_late", "responsible")
+OVERNIGHT_COLUMNS = (*PLACE_COLUMNS, "pid", "category", "description", "found_by", "found_on", "days_open",
+                     "responsible")
+RELAPSE_COLUMNS = (*PLACE_COLUMNS, "status", "relapsed_on", "relapsed_today", "open_problems", "unit")
+INSPECTION_COLUMNS = ("seq", "fid", "place", "street", "community", "result", "notes", "inspector", "time",
+                      "new_problem")
 ESTIMATE_COLUMNS = ("street", "total", "done", "done_in_pace", "per_day", "finish", "days_late", "text")
 ESCALATED_COLUMNS = ("fid", "place", "street", "community", "pid", "category", "problem", "stage", "unit", "handler",
                      "due", "level", "late")
@@ -89,7 +103,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
         for f in sorted(features, key=lambda f: f["id"]):
             props = f["properties"]
             status = props.get("status")
-            street = props.get("street") or "(未填街道)"
+            street = props.get("street") or t("places.no_street")
             counts = streets.setdefault(street, dict.fromkeys(keys, 0))
             counts[status] = counts.get(status, 0) + 1
             place = [f["id"], props.get("name") or "", street, props.get("community") or ""]
@@ -104,7 +118,8 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                         p.get("found_on") or "", p.get("deadline") or "", p.get("responsible") or "",
                         plabels.get(p.get("status"), p.get("status") or "")]
                 if found == day or closed == day:
-                    change = "新增并销号" if found == day and closed == day else ("新增" if found == day else "销号")
+                    change = t("report.change.both") if found == day and closed == day else (
+                        OPENED if found == day else CLOSED)
                     problems.append([change, *place, *what, p.get("closed_on") or ""])
                     problem_photos.append(_row_photos(f, p.get("id"), closing=closed == day))
                 if problem_overdue(p, campaign, day):
@@ -119,12 +134,12 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
             deadline = _date(props.get("deadline"))
             if deadline and deadline < day and status not in campaign.done_statuses:
                 people = props.get("people") or {}
-                overdue.append([*place, "", "整体整改", "未按时间节点完成", props.get("deadline"),
+                overdue.append([*place, "", t("report.whole_place"), t("report.whole_place_late"), props.get("deadline"),
                                 (day - deadline).days, " ".join(filter(None, [props.get("unit"), people.get("cadre")]))])
             if status == relapse_status:
                 open_n = sum(1 for p in props.get("problems") or () if problem_is_open(p, campaign))
                 since = relapsed_on.get((layer.id, f["id"]), "")
-                relapses.append([*place, labels.get(status, status), since, "是" if since == day.isoformat() else "",
+                relapses.append([*place, labels.get(status, status), since, t("report.yes") if since == day.isoformat() else "",
                                  open_n, props.get("unit") or ""])
 
     progress = []
@@ -134,7 +149,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
         progress.append(_progress_row(street, counts, keys, campaign))
         for k, v in counts.items():
             totals[k] = totals.get(k, 0) + v
-    progress.append(_progress_row("合计", totals, keys, campaign))
+    progress.append(_progress_row(t("report.col.total"), totals, keys, campaign))
 
     listing = load_inspections(store, day)
     inspections = []
@@ -142,7 +157,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
         r = p.get("result") or {}
         at = datetime.fromisoformat(r["at"]).astimezone(tz).strftime("%H:%M") if r.get("at") else ""
         inspections.append([i, p["id"], p.get("name") or "", p.get("street") or "", p.get("community") or "",
-                            r.get("label") or "未督导", r.get("notes") or "", r.get("inspector") or "", at,
+                            r.get("label") or NOT_INSPECTED, r.get("notes") or "", r.get("inspector") or "", at,
                             r.get("problem") or ""])
     overdue.sort(key=lambda r: (-r[8], r[0]))
     overnight.sort(key=lambda r: (-(r[9] or 0), r[0]))
@@ -157,29 +172,25 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
         "title": campaign.title, "district": campaign.district, "day": day.isoformat(),
         "as_of": moment.strftime("%Y-%m-%d %H:%M"), "past": past,
         "summary": {"places": total_n, "done": done_n, "share_done": round(done_n / total_n, 4) if total_n else 0.0,
-                    "opened": sum(1 for r in problems if r[0] != "销号"),
-                    "closed": sum(1 for r in problems if r[0] != "新增"),
+                    "opened": sum(1 for r in problems if r[0] != CLOSED),
+                    "closed": sum(1 for r in problems if r[0] != OPENED),
                     "overdue": len(overdue), "overnight": len(overnight), "relapsed": len(relapses),
-                    "inspected": sum(1 for r in inspections if r[5] != "未督导"), "listed": len(inspections),
+                    "inspected": sum(1 for r in inspections if r[5] != NOT_INSPECTED), "listed": len(inspections),
                     "seed": (listing or {}).get("seed"),
                     "cases_overdue": sum(levels.values()), "cases_by_level": levels,
                     "escalated": len(escalated_rows)},
         "plan": milestones(store, campaign, moment) if campaign.milestones else None,
         "sheets": {
-            "进度": [["街道", *(labels[k] for k in keys), "合计", "已完成", "完成率(%)"], *progress],
-            "问题": [["变化", "点位编号", "点位名称", "街道", "社区", "问题编号", "类别", "问题描述", "发现方式", "发现日期",
-                     "整改时限", "责任人", "状态", "销号日期"], *problems],
-            "逾期": [["点位编号", "点位名称", "街道", "社区", "问题编号", "类别", "问题描述", "时限", "逾期天数", "责任人"],
-                     *overdue],
-            "过夜": [["点位编号", "点位名称", "街道", "社区", "问题编号", "类别", "问题描述", "发现方式", "发现日期",
-                     "已过天数", "责任人"], *overnight],
-            "反弹": [["点位编号", "点位名称", "街道", "社区", "状态", "反弹日期", "当日反弹", "未销号问题", "责任单位"],
-                     *relapses],
-            "督导": [["序号", "点位编号", "点位名称", "街道", "社区", "结果", "情况说明", "督导人", "时间", "新增问题"],
-                     *inspections],
+            PROGRESS: [[t("report.col.street"), *(labels[k] for k in keys), t("report.col.total"),
+                        t("report.col.done"), t("report.col.share")], *progress],
+            PROBLEMS: [_header(PROBLEM_COLUMNS), *problems],
+            OVERDUE: [_header(OVERDUE_COLUMNS), *overdue],
+            OVERNIGHT: [_header(OVERNIGHT_COLUMNS), *overnight],
+            RELAPSED: [_header(RELAPSE_COLUMNS), *relapses],
+            INSPECTED: [_header(INSPECTION_COLUMNS), *inspections],
             ESCALATED: [[t(f"report.cases.col.{c}") for c in ESCALATED_COLUMNS], *escalated_rows],
             UNITS: [[t(f"report.cases.col.{c}") for c in UNIT_COLUMNS], *unit_rows],
-            ESTIMATES: estimate_rows(store, campaign, now),
+            ESTIMATES: estimate_rows(store, campaign, moment, past=past),
             SATISFACTION: sheet_rows(residents),
         },
         "satisfaction": residents,
@@ -187,6 +198,10 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
     }
     out["cases"] = {"escalated": out["sheets"][ESCALATED], "units": out["sheets"][UNITS]}
     return out
+
+
+def _header(columns: tuple[str, ...]) -> list[str]:
+    return [t(f"report.col.{c}") for c in columns]
 
 
 def _blank(value):
@@ -211,11 +226,12 @@ def _row_photos(feature: dict, problem_id: str | None, *, closing: bool) -> list
             for e in found[:ROW_THUMBS]]
 
 
-def estimate_rows(store: Store, campaign: Campaign, now: datetime) -> list[list]:
-    """预计完成 (geo/progress.py `finish_estimates`, from the data as it is `now`): the header, a row per
-    sub-district, then all places: done, done over the pace's days, per day, the estimated finish, the days
-    after the milestone asking for all places (negative: before it) and the estimate in words."""
-    est = finish_estimates(store, campaign, now)
+def estimate_rows(store: Store, campaign: Campaign, moment: datetime, *, past: bool = False) -> list[list]:
+    """预计完成 (geo/progress.py `finish_estimates`, from the data as it stood at `moment`: for a past day, its
+    end, from the journal): the header, a row per sub-district, then all places: done, done over the pace's
+    days, per day, the estimated finish, the days after the milestone asking for all places (negative: before
+    it) and the estimate in words."""
+    est = finish_estimates(store, campaign, moment, past=past)
     head = [t("report.cases.col.street"), *(t(f"report.estimate.col.{c}", days=est["pace_days"])
                                             for c in ESTIMATE_COLUMNS[1:])]
     whole = {**est["campaign"], "street": t("report.estimate.whole")}
@@ -255,10 +271,10 @@ def build_xlsx(data: dict) -> bytes:
             width = max([len(str(header)) * 2, *(len(str(r[i - 1])) * 1.6 for r in rows[1:] if i - 1 < len(r))])
             ws.column_dimensions[get_column_letter(i)].width = min(max(8, width + 2), 50)
         if len(rows) == 1:
-            ws.append(["(无)"])
+            ws.append([t("report.xlsx.empty")])
     ws = wb.worksheets[0]
     ws.insert_rows(1, 2)
-    ws["A1"] = f"{data['title']} 日报 {data['day']}(数据截至 {data['as_of']})"
+    ws["A1"] = t("report.xlsx.title", title=data["title"], day=data["day"], as_of=data["as_of"])
     ws["A1"].data_type = "s"  # the campaign's title, as text whatever it starts with
     ws["A1"].font = Font(bold=True, size=14)
     ws.freeze_panes = "A4"

@@ -10,10 +10,15 @@
   单位考核, 预计完成; the first `DETAIL_ROWS` of each, the workbook has them all), flowing
   one after the other so no page is empty, and the printed map.
 
-Every table is drawn cell by cell as plain text on a page laid out in
-millimetres (matplotlib's `Table` measured every cell again and again: it was
-most of the old report's 6.6 s); `report_data` (geo/daily_report.py) is what it
-prints. Numbers of figures come first on page 1 so `pdftotext` reads them.
+Every table is laid out cell by cell as plain text on pages measured in
+millimetres (`_Writer`: each page a list of drawing operations), then drawn
+with fpdf2 (`_render`), which places text without measuring it and subsets
+the font once to exactly the characters the pages print (`report_font`).
+matplotlib drew the same pages in about 1.8 s, laying out and clipping each of
+the ~1,500 texts; fpdf2 takes about a tenth of that (bench/bench_daily_report.py).
+`report_data` (geo/daily_report.py) is what it prints; the printed map at the
+end is geo.printing's PNG. Numbers of figures come first on page 1 so
+`pdftotext` reads them.
 """
 
 from __future__ import annotations
@@ -23,11 +28,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from PIL import Image
+
 from geo.config import Campaign
-from geo.daily_report import ESCALATED, ESTIMATES, SATISFACTION, SHEETS, UNITS, day_map
+from geo.daily_report import (
+    ESCALATED,
+    ESTIMATES,
+    INSPECTED,
+    OVERDUE,
+    OVERNIGHT,
+    PROBLEMS,
+    PROGRESS,
+    RELAPSED,
+    SATISFACTION,
+    SHEETS,
+    UNITS,
+    day_map,
+)
 from geo.messages import t
 from geo.printing.labels import wrap
-from geo.printing.photos import PROBLEM_ROLES, role_label
+from geo.printing.photos import role_label
 from geo.residents.satisfaction import summary_line
 from geo.store.base import Store
 
@@ -41,14 +61,18 @@ THUMB_ROW_MM = 13.5
 LEADER_ROWS = 10  # rows of each list on the leader's second page
 DETAIL_ROWS = 30  # rows of each list in the details; the workbook (日报 XLSX) holds them all
 DAY_PHOTOS = 8  # the day's photos on the leader's second page, at most
+PT_MM = 25.4 / 72  # a point in millimetres
+CENTRE_EM = 0.38  # a CJK glyph's middle above its baseline, in ems (Noto Sans CJK)
+TOP_EM = 0.88  # its top above its baseline
+MISSING_GLYPH = "□"  # printed for a character the font lacks
 
 # which columns of each sheet print, and their widths in mm (the rest is in the workbook)
 DETAIL_COLUMNS = {
-    "问题": ((0, 14), (2, 40), (6, 26), (7, 62), (12, 20)),
-    "逾期": ((1, 40), (2, 26), (5, 26), (7, 24), (8, 18)),
-    "过夜": ((1, 40), (2, 26), (5, 26), (8, 24), (9, 18)),
-    "反弹": ((1, 44), (2, 30), (3, 30), (5, 28), (7, 22)),
-    "督导": ((0, 12), (2, 44), (3, 28), (5, 22), (6, 60)),
+    PROBLEMS: ((0, 14), (2, 40), (6, 26), (7, 62), (12, 20)),
+    OVERDUE: ((1, 40), (2, 26), (5, 26), (7, 24), (8, 18)),
+    OVERNIGHT: ((1, 40), (2, 26), (5, 26), (8, 24), (9, 18)),
+    RELAPSED: ((1, 44), (2, 30), (3, 30), (5, 28), (7, 22)),
+    INSPECTED: ((0, 12), (2, 44), (3, 28), (5, 22), (6, 60)),
     # 升级督办: place, problem, stage, unit, due, level, hours late; 单位考核: unit, cases, overdue, escalated, on time,
     # average hours, returned; 预计完成: sub-district, places, done, per day, finish, days late
     ESCALATED: ((1, 34), (6, 40), (7, 16), (8, 24), (10, 26), (11, 20), (12, 14)),
@@ -61,32 +85,28 @@ DETAIL_COLUMNS = {
 }
 
 
+Op = tuple  # one drawing operation of a page, replayed by `_render`: ("text" | "rect" | "image", ...)
+
+
 @dataclass
 class _Page:
-    fig: object
-    ax: object
     y: float  # the next free line, mm from the bottom
+    ops: list[Op] = field(default_factory=list)
     rules: list[tuple[float, float, float]] = field(default_factory=list)  # (y, x0, x1): drawn in one go
 
 
 @dataclass
 class _Writer:
-    """Pages of A4 in millimetres: text and rules go on the current page, a new one starts when it is full."""
+    """Pages of A4 in millimetres (y from the bottom, as on paper): text, boxes and pictures go on the current
+    page, a new one starts when it is full. Nothing is drawn until `_render`, which then knows every character
+    the pages print (the font is subset to exactly those) and how many pages there are."""
 
-    font: object
     heading: str
     as_of: str
     pages: list[_Page] = field(default_factory=list)
 
     def new_page(self, title: str | None = None) -> _Page:
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=(A4_MM[0] / 25.4, A4_MM[1] / 25.4))
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, A4_MM[0])
-        ax.set_ylim(0, A4_MM[1])
-        ax.set_axis_off()
-        page = _Page(fig, ax, A4_MM[1] - MARGIN)
+        page = _Page(A4_MM[1] - MARGIN)
         self.pages.append(page)
         self.text(title or self.heading, 15, dy=8)
         self.text(t("report.pdf.as_of", as_of=self.as_of), 9, color="#555555", dy=7)
@@ -101,12 +121,26 @@ class _Writer:
         if self.page.y - mm < MARGIN + 6:
             self.new_page(t("report.pdf.continued", heading=self.heading))
 
-    def text(self, value: str, size: float, *, x: float = MARGIN, dy: float = 0.0, color: str = "black",
-             bold: bool = False) -> None:
+    def text(self, value: str, size: float, *, x: float = MARGIN, dy: float = 0.0, color: str = "#000000") -> None:
+        """A line of text at the current line, which then moves down by `dy` (else 1.6 lines)."""
         page = self.page
-        page.ax.text(x, page.y - size * 0.3528, value, fontproperties=self.font, fontsize=size, color=color,
-                     va="baseline", ha="left", fontweight="bold" if bold else "normal")
-        page.y -= dy or size * 0.3528 * 1.6
+        self.put(x, page.y - size * PT_MM, value, size, color)
+        page.y -= dy or size * PT_MM * 1.6
+
+    def put(self, x: float, baseline: float, value: str, size: float, color: str = "#000000") -> None:
+        """Text with its baseline at (x, baseline) mm, as it is: no wrapping, no measuring."""
+        self.page.ops.append(("text", x, baseline, str(value), size, color))
+
+    def put_centred(self, x: float, middle: float, value: str, size: float, color: str = "#000000") -> None:
+        """Text whose CJK glyphs are centred vertically on `middle`."""
+        self.put(x, middle - CENTRE_EM * size * PT_MM, value, size, color)
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str, edge: str | None = None) -> None:
+        self.page.ops.append(("rect", x, y, w, h, fill, edge))
+
+    def image(self, x: float, y: float, w: float, h: float, pixels) -> None:
+        """A picture (RGB array, PNG bytes) in the box whose lower left corner is (x, y)."""
+        self.page.ops.append(("image", x, y, w, h, pixels))
 
     def table(self, title: str, header: list[str], rows: list[list], widths: list[float], *,
               more: str | None = None, thumbs: list[list[dict]] | None = None, store: Store | None = None) -> None:
@@ -128,20 +162,15 @@ class _Writer:
         self.page.y -= 3
 
     def _header(self, header: list[str], widths: list[float], photos: bool) -> None:
-        from matplotlib.patches import Rectangle
-
         page = self.page
         total = sum(widths) + (3 * (THUMB_MM[0] + 1.5) if photos else 0)
-        page.ax.add_artist(Rectangle((MARGIN, page.y - HEAD_MM), total, HEAD_MM, facecolor="#eeeeee",
-                                     edgecolor="none"))
+        self.rect(MARGIN, page.y - HEAD_MM, total, HEAD_MM, "#eeeeee")
         x = MARGIN
         for width, value in zip(widths, header, strict=False):
-            page.ax.text(x + 0.8, page.y - HEAD_MM / 2, _fit(value, width), fontproperties=self.font,
-                         fontsize=FONT_PT, va="center", ha="left")
+            self.put_centred(x + 0.8, page.y - HEAD_MM / 2, _fit(value, width), FONT_PT)
             x += width
         if photos:
-            page.ax.text(x + 0.8, page.y - HEAD_MM / 2, t("photo.heading"), fontproperties=self.font,
-                         fontsize=FONT_PT, va="center", ha="left")
+            self.put_centred(x + 0.8, page.y - HEAD_MM / 2, t("photo.heading"), FONT_PT)
         page.y -= HEAD_MM
 
     def _row(self, row: list, widths: list[float], height: float, thumbs: list[dict] | None,
@@ -149,35 +178,36 @@ class _Writer:
         page = self.page
         x = MARGIN
         for width, value in zip(widths, row, strict=False):
-            page.ax.text(x + 0.8, page.y - height / 2, _fit(value, width), fontproperties=self.font,
-                         fontsize=FONT_PT, va="center", ha="left")
+            self.put_centred(x + 0.8, page.y - height / 2, _fit(value, width), FONT_PT)
             x += width
         if thumbs is not None and store is not None:
-            _thumbs(page, thumbs, store, x, self.font)
+            _thumbs(self, thumbs, store, x)
             x += 3 * (THUMB_MM[0] + 1.5)
         page.y -= height
         page.rules.append((page.y, MARGIN, x))
 
+    def drawn_text(self) -> str:
+        """Every character the pages print, page numbers included."""
+        numbers = t("report.pdf.page", page=len(self.pages), pages=len(self.pages)) + "0123456789" + MISSING_GLYPH
+        return "".join(op[3] for page in self.pages for op in page.ops if op[0] == "text") + numbers
+
 
 def _fit(value, width_mm: float) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else " ".join(str(value).split())  # a cell is one line: newlines, tabs are spaces
     lines = wrap(text, width_mm - 1.6, FONT_PT, max_lines=1)
     line = lines[0] if lines else ""
     return line if line == text else line[:-1] + "…" if len(line) > 1 else line
 
 
-def _thumbs(page: _Page, entries: list[dict], store: Store, x: float, font) -> None:
+def _thumbs(w: _Writer, entries: list[dict], store: Store, x: float) -> None:
     from geo.printing.photos import picture
 
+    y = w.page.y
     for entry in entries:
         pic = picture(store, entry, *THUMB_MM, variant="thumb")
         if pic is not None:
-            img = page.fig.add_axes((x / A4_MM[0], (page.y - 1.0 - pic.height_mm) / A4_MM[1],
-                                     pic.width_mm / A4_MM[0], pic.height_mm / A4_MM[1]))
-            img.set_axis_off()
-            img.imshow(pic.pixels, interpolation="none", aspect="auto")
-        page.ax.text(x, page.y - 1.3 - THUMB_MM[1], role_label(entry["role"]), fontproperties=font, fontsize=5.5,
-                     va="top", ha="left", color="#555555")
+            w.image(x, y - 1.0 - pic.height_mm, pic.width_mm, pic.height_mm, pic.pixels)
+        w.put(x, y - 1.3 - THUMB_MM[1] - 5.5 * PT_MM * TOP_EM, role_label(entry["role"]), 5.5, "#555555")
         x += THUMB_MM[0] + 1.5
 
 
@@ -254,8 +284,6 @@ def _days_photos(data: dict, campaign: Campaign | None) -> list[dict]:
 
 
 def _leader_pages(w: _Writer, data: dict, store: Store | None, campaign: Campaign | None) -> None:
-    from matplotlib.patches import Rectangle
-
     w.new_page()
     page = w.page
     figures = _figures(data)
@@ -264,12 +292,9 @@ def _leader_pages(w: _Writer, data: dict, store: Store | None, campaign: Campaig
         col, line = i % per_row, i // per_row
         x = MARGIN + col * (box_w + 4)
         y = page.y - line * (box_h + 4)
-        page.ax.add_artist(Rectangle((x, y - box_h), box_w, box_h, facecolor="#f3f6fa", edgecolor="#c5d0dc",
-                                     linewidth=0.6))
-        page.ax.text(x + 2.5, y - 8.5, value, fontproperties=w.font, fontsize=17, va="baseline", ha="left",
-                     color="#b71c1c" if i in (4, 5) and value != "0" else "#102a43")
-        page.ax.text(x + 2.5, y - 15, label, fontproperties=w.font, fontsize=8, va="baseline", ha="left",
-                     color="#444444")
+        w.rect(x, y - box_h, box_w, box_h, "#f3f6fa", "#c5d0dc")
+        w.put(x + 2.5, y - 8.5, value, 17, "#b71c1c" if i in (4, 5) and value != "0" else "#102a43")
+        w.put(x + 2.5, y - 15, label, 8, "#444444")
     page.y -= ((len(figures) + per_row - 1) // per_row) * (box_h + 4) + 3
     verdict = _verdict_line(data.get("plan"))
     if verdict:
@@ -278,7 +303,7 @@ def _leader_pages(w: _Writer, data: dict, store: Store | None, campaign: Campaig
     for line in _satisfaction_lines(data):
         w.text(line, 10.5, dy=6)
     w.page.y -= 2
-    progress = data["sheets"]["进度"]
+    progress = data["sheets"][PROGRESS]
     header, body = progress[0], progress[1:]
     streets, total = body[:-1], body[-1:]
     streets = sorted(streets, key=lambda r: (r[-1], r[0]))  # worst (lowest share done) first
@@ -286,7 +311,7 @@ def _leader_pages(w: _Writer, data: dict, store: Store | None, campaign: Campaig
     w.table(t("report.pdf.streets"), header, [*streets, *total], widths)
 
     w.new_page(t("report.pdf.page2", day=data["day"]))
-    for name, title in (("逾期", t("report.pdf.worst_overdue")), ("过夜", t("report.pdf.worst_overnight")),
+    for name, title in ((OVERDUE, t("report.pdf.worst_overdue")), (OVERNIGHT, t("report.pdf.worst_overnight")),
                         (ESCALATED, t("report.pdf.escalated"))):
         rows = data["sheets"][name]
         header, body, widths = _columns(name, rows)
@@ -307,12 +332,8 @@ def _leader_pages(w: _Writer, data: dict, store: Store | None, campaign: Campaig
                 page.y -= size[1] + 6
             pic = picture(store, entry, *size, variant="thumb")
             if pic is not None:
-                img = page.fig.add_axes((x / A4_MM[0], (page.y - pic.height_mm) / A4_MM[1], pic.width_mm / A4_MM[0],
-                                         pic.height_mm / A4_MM[1]))
-                img.set_axis_off()
-                img.imshow(pic.pixels, interpolation="none", aspect="auto")
-            page.ax.text(x, page.y - size[1] - 1, role_label(entry["role"]), fontproperties=w.font, fontsize=6.5,
-                         va="top", ha="left", color="#555555")
+                w.image(x, page.y - pic.height_mm, pic.width_mm, pic.height_mm, pic.pixels)
+            w.put(x, page.y - size[1] - 1 - 6.5 * PT_MM * TOP_EM, role_label(entry["role"]), 6.5, "#555555")
             x += size[0] + 4
         page.y -= size[1] + 8
 
@@ -321,7 +342,7 @@ def _details(w: _Writer, data: dict, store: Store | None, with_photos: bool) -> 
     w.new_page(t("report.pdf.details", day=data["day"]))
     for name in SHEETS[1:]:
         header, body, widths = _columns(name, data["sheets"][name])
-        thumbs = data.get("problem_photos") if name == "问题" and with_photos else None
+        thumbs = data.get("problem_photos") if name == PROBLEMS and with_photos else None
         extra = len(body) - DETAIL_ROWS
         w.table(t("report.pdf.section", sheet=name, count=len(body)), header, body[:DETAIL_ROWS], widths,
                 thumbs=thumbs, store=store,
@@ -331,11 +352,12 @@ def _details(w: _Writer, data: dict, store: Store | None, with_photos: bool) -> 
 def build_pdf(data: dict, store: Store | None = None, campaign: Campaign | None = None,
               data_dir: Path | None = None, now: datetime | None = None, *, with_map: bool = True) -> bytes:
     """The report as a PDF (A4 portrait): the leader's two pages, the details, then the printed map."""
-    import matplotlib
-    from matplotlib.font_manager import FontProperties
+    return _render(layout(data, store, campaign, data_dir, now, with_map=with_map))
 
-    from geo.printing.fonts import print_font
 
+def layout(data: dict, store: Store | None = None, campaign: Campaign | None = None,
+           data_dir: Path | None = None, now: datetime | None = None, *, with_map: bool = True) -> _Writer:
+    """Every page of the report laid out, not yet drawn."""
     with_photos = store is not None and campaign is not None and any(data.get("problem_photos") or ())
     map_png, map_note = None, ""
     if with_map and store is not None and campaign is not None and data_dir is not None and now is not None:
@@ -343,27 +365,7 @@ def build_pdf(data: dict, store: Store | None = None, campaign: Campaign | None 
         if data["past"]:
             map_note = (map_note + " " if map_note else "") + t("report.pdf.map_now")
 
-    heading = t("report.pdf.title", title=data["title"], day=data["day"])
-    chars = heading + "".join(SHEETS) + "".join(str(c) for rows in data["sheets"].values() for row in rows for c in row)
-    chars += "".join(t(f"report.pdf.{k}") for k in ("none", "streets", "worst_overdue", "worst_overnight",
-                                                     "escalated", "photos", "map_now"))
-    chars += "".join(t(f"report.pdf.{k}", day="", heading="", count=0, sheet="", page=0, pages=0)
-                     for k in ("page2", "details", "map", "continued", "more", "more_in_workbook", "section", "page"))
-    chars += _verdict_line(data.get("plan")) + _cases_line(data) + "".join(label for label, _ in _figures(data)) + map_note
-    chars += "".join(_satisfaction_lines(data)) + "".join(value for _, value in _figures(data))
-    chars += t("report.pdf.as_of", as_of=data["as_of"]) + "第页共续另有项见明细当日挂图…%/" + t("photo.heading")
-    chars += "".join(role_label(role) for role in PROBLEM_ROLES)
-    font = FontProperties(fname=str(print_font(chars)))
-    with matplotlib.rc_context({"pdf.fonttype": 42, "axes.unicode_minus": False, "text.parse_math": False}):
-        return _draw(data, store, campaign, font, heading, map_png, map_note, with_photos)
-
-
-def _draw(data: dict, store: Store | None, campaign: Campaign | None, font, heading: str, map_png: bytes | None,
-          map_note: str, with_photos: bool) -> bytes:
-    """Every page drawn and saved (under the caller's rc settings: user text is never mathtext)."""
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    w = _Writer(font, heading, data["as_of"])
+    w = _Writer(t("report.pdf.title", title=data["title"], day=data["day"]), data["as_of"])
     _leader_pages(w, data, store, campaign)
     _details(w, data, store, with_photos)
     if map_png or map_note:
@@ -371,18 +373,70 @@ def _draw(data: dict, store: Store | None, campaign: Campaign | None, font, head
         if map_note:
             w.text(map_note, 9, color="#555555")
         if map_png:
-            import matplotlib.image as mpimg
+            box = (A4_MM[0] * 0.04, A4_MM[1] * 0.05, A4_MM[0] * 0.92, A4_MM[1] * 0.84)
+            with Image.open(io.BytesIO(map_png)) as img:
+                scale = min(box[2] / img.width, box[3] / img.height)
+            width, height = img.width * scale, img.height * scale
+            w.image(box[0] + (box[2] - width) / 2, box[1] + (box[3] - height) / 2, width, height, map_png)
+    return w
 
-            ax = w.page.fig.add_axes((0.04, 0.05, 0.92, 0.84))
-            ax.imshow(mpimg.imread(io.BytesIO(map_png), format="png"))
-            ax.set_axis_off()
-    buf = io.BytesIO()
-    with PdfPages(buf, metadata={"Title": heading, "Creator": "Guatu"}) as pdf:
-        for i, page in enumerate(w.pages, 1):
-            if page.rules:
-                ys, x0s, x1s = zip(*page.rules, strict=True)
-                page.ax.hlines(ys, x0s, x1s, colors="#bbbbbb", linewidth=0.4)
-            page.ax.text(A4_MM[0] - MARGIN, 8, t("report.pdf.page", page=i, pages=len(w.pages)),
-                         fontproperties=font, fontsize=8, ha="right")
-            pdf.savefig(page.fig)
-    return buf.getvalue()
+
+def report_font(w: _Writer) -> Path:
+    """The font the report prints with: Noto Sans CJK SC subset to every character its pages draw."""
+    from geo.printing.fonts import print_font
+
+    return print_font(w.drawn_text())
+
+
+def _unprintable(w: _Writer, font: Path) -> dict[int, str]:
+    """Characters the pages draw that the CJK font has no glyph for (an emoji in a resident's description):
+    printed as □ rather than as nothing; spaces and controls as a space."""
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(font, lazy=True)["cmap"].getBestCmap()
+    return {ord(ch): " " if ch.isspace() or not ch.isprintable() else MISSING_GLYPH
+            for ch in set(w.drawn_text()) if ord(ch) not in cmap}
+
+
+def _render(w: _Writer) -> bytes:
+    """Draw the laid-out pages with fpdf2: text as text (pdftotext reads it back), pictures as images."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.set_title(w.heading)
+    pdf.set_creator("Guatu")
+    font = report_font(w)
+    pdf.add_font("cjk", "", str(font))
+    unprintable = _unprintable(w, font)
+    total = len(w.pages)
+    for number, page in enumerate(w.pages, 1):
+        pdf.add_page()
+        for op in page.ops:
+            if op[0] == "text":
+                _, x, baseline, value, size, color = op
+                pdf.set_font("cjk", size=size)
+                pdf.set_text_color(color)
+                pdf.text(x, A4_MM[1] - baseline, value.translate(unprintable) if unprintable else value)
+            elif op[0] == "rect":
+                _, x, y, width, height, fill, edge = op
+                pdf.set_fill_color(fill)
+                if edge:
+                    pdf.set_draw_color(edge)
+                    pdf.set_line_width(0.6 * PT_MM)
+                pdf.rect(x, A4_MM[1] - y - height, width, height, style="DF" if edge else "F")
+            else:
+                _, x, y, width, height, pixels = op
+                source = io.BytesIO(pixels) if isinstance(pixels, bytes) else Image.fromarray(pixels)
+                pdf.image(source, x, A4_MM[1] - y - height, width, height)
+        if page.rules:
+            pdf.set_draw_color("#bbbbbb")
+            pdf.set_line_width(0.4 * PT_MM)
+            for y, x0, x1 in page.rules:
+                pdf.line(x0, A4_MM[1] - y, x1, A4_MM[1] - y)
+        pdf.set_font("cjk", size=8)
+        pdf.set_text_color("#000000")
+        label = t("report.pdf.page", page=number, pages=total)
+        pdf.text(A4_MM[0] - MARGIN - pdf.get_string_width(label), A4_MM[1] - 8, label)
+    return bytes(pdf.output())

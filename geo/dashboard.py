@@ -43,6 +43,7 @@ from geo.cases.stats import LEVELS, PlaceCases, add_units, late_hours, place_cas
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.journal import ChangeSummary
+from geo.messages import t
 from geo.progress import counts_per_day, done_of, journal_by_place, status_history, status_steps
 from geo.rules import place_past_deadline, problem_is_open, problem_overdue, problem_overnight
 from geo.store.base import Store
@@ -50,7 +51,7 @@ from geo.wall.catchup import Basis, CatchUp, Flips
 
 MAX_DAYS = 180  # longest progress series
 ALERT_ROWS = 1000  # rows of each alert list sent, worst first (the totals count them all; the wall pages through them)
-NO_STREET, NO_COMMUNITY = "(未填街道)", "(未填社区)"
+NO_STREET, NO_COMMUNITY = t("places.no_street"), t("places.no_community")
 _KEY = itemgetter(0)
 
 
@@ -162,7 +163,7 @@ def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[Change
         people = props.get("people") or {}
         late = (today - date.fromisoformat(props["deadline"])).days
         overdue_rows.append(((-late, name, order, fid, len(problems)), row(
-            category=None, problem="整体整改未按时间节点完成", deadline=props.get("deadline"), days_late=late,
+            category=None, problem=t("places.late"), deadline=props.get("deadline"), days_late=late,
             responsible=" ".join(filter(None, [props.get("unit"), people.get("cadre")])))))
     events = status_history(journal or [], campaign, today, status)
     steps = _shared(tuple(status_steps(events)))
@@ -383,7 +384,7 @@ class DashboardData(CatchUp[_Index]):
     def _panels(self, groups: list[tuple[tuple, _Group]], now_l: datetime, street: str | None,
                 community: str | None, wanted: set[str]) -> dict:
         today = now_l.date()
-        total = _Tally("全部")
+        total = _Tally(t("places.all"))
         streets: dict[str, _Tally] = {}
         communities: dict[tuple[str, str], _Tally] = {}
         problems = [0] * len(_PROBLEMS)

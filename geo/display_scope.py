@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from geo.config import Campaign
+from geo.messages import t
 from geo.wall.codec import pack_ids, unpack_ids
 from geo.wall.data import in_scope
 from geo.wall.params import WallView
@@ -52,7 +53,7 @@ class DisplayScope:
         parts = [p for p in (self.street, self.community) if p]
         if not self.all_layers:
             parts.append(",".join(self.layers))
-        return " · ".join(parts) or "全部"
+        return " · ".join(parts) or t("places.all")
 
     def allows_layer(self, layer_id: str) -> bool:
         return layer_id in self.layers

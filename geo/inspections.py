@@ -52,8 +52,8 @@ from geo.store.base import Store, iso
 from geo.wall.data import in_scope
 
 KIND = "inspections"  # the store keeps each day's list as a record of this kind
-RESULTS = {"ok": "正常", "problem": "发现问题", "relapse": "反弹"}
-NO_STREET = "(未填街道)"
+RESULTS = {key: t(f"inspections.result.{key}") for key in ("ok", "problem", "relapse")}
+NO_STREET = t("places.no_street")
 MAX_COUNT = 500
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -421,7 +421,7 @@ def _open_problem(problem: dict, campaign: Campaign) -> dict:
 
 # --- the day's list as a wall screen shows it -------------------------------------
 
-NOT_INSPECTED = "待督导"
+NOT_INSPECTED = t("inspections.result.none")
 
 
 def listing_revision(listing: dict | None) -> str:

@@ -42,7 +42,7 @@ from geo.rules import local_now
 from geo.store.base import Store
 
 MAX_TIMELINE_DAYS = 400
-NO_STREET = "(未填街道)"
+NO_STREET = t("places.no_street")
 
 
 def _share(statuses: list[str | None], campaign: Campaign) -> tuple[int, int, float]:
@@ -98,19 +98,22 @@ def milestones(store: Store, campaign: Campaign, now: datetime) -> dict:
     }
 
 
-def finish_estimates(store: Store, campaign: Campaign, now: datetime) -> dict:
+def finish_estimates(store: Store, campaign: Campaign, now: datetime, *, past: bool = False) -> dict:
     """预计完成: per sub-district (the places' `street`, in name order) and for the whole campaign, the places
     done now and at the end of the day `pace_days` days ago (the journal replayed as `timeline` does), the pace
     between them, and the day every place would be done at that pace, against the first milestone asking for
     all places (share_done 1). A row's `state` is `done` (nothing left), `estimated`, or `no_pace` (nothing got
-    done over those days, or more relapsed than got done: 无法估计)."""
-    today = local_now(campaign, now).date()
+    done over those days, or more relapsed than got done: 无法估计).
+
+    `past`: `now` is a moment gone by (the end of a past day, as the daily report of that day asks): the places
+    as they stood then (`layer_as_of`), the pace of the `pace_days` days before it, the finish counted from it."""
+    today = (_change_day(now.isoformat(), campaign.timezone) if past else None) or local_now(campaign, now).date()
     days = campaign.pace_days
     since = today - timedelta(days=days)
     journal = journal_by_place(store.changes_since(0), {layer.id for layer in campaign.layers})
     tallies: dict[str, list[int]] = {}  # street → [places, done now, done then]
     for layer in campaign.layers:
-        for f in store.features(layer.id):
+        for f in layer_as_of(store, layer.id, now) if past else store.features(layer.id):
             props = f["properties"]
             status = props.get("status")
             changes = journal.get((layer.id, f["id"]), [])

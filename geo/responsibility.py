@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from geo.config import Campaign
+from geo.messages import t
 from geo.rules import local_now, open_problems, place_overdue, problem_overdue, problem_overnight
 from geo.store.base import Store
 
@@ -43,7 +44,7 @@ def my_places(store: Store, campaign: Campaign, now: datetime, *, person: str | 
                 answers = bool(held) or (unit is not None and props.get("unit") == unit)
                 if person and any(person in (p.get("responsible") or "").split() for p in problems):
                     answers = True
-                    held = held or ["问题责任人"]
+                    held = held or [t("ledger.responsible_role")]
                 if not answers:
                     continue
                 rows.append(_row(layer.id, f, props, problems, held, campaign, today, now_l, labels))

@@ -4,7 +4,9 @@ group of stops of a day's inspection route, each numbered "第 3 页 / 共 12 �
 The pages are the ordinary printed map (`render_print`), added one after another to one matplotlib
 `PdfPages`, so an atlas costs what its sheets cost and nothing is drawn twice. `sections_by_area` and
 `sections_by_route` say what the pages are; `render_atlas` draws them. The route's stops come from the
-caller (geo/inspections is above printing): each a dict with `order`, `name` and `point` [lon, lat].
+caller (geo/inspections is above printing): each a dict with `order`, `name` and `point` [lon, lat]; each
+route page draws the route's line through its stops in order, and a route of several pages starts with an
+overview of the whole line.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Section:
     group: str  # the index's second column: the sub-district of a community, the stops of a route page
     options: PrintOptions
     marks: tuple[Mark, ...] = ()
+    route_from: tuple[float, float] | None = None  # [lon, lat] the route line starts from, through the marks in order
 
 
 @dataclass
@@ -71,23 +74,40 @@ def sections_by_area(by: str, areas: Mapping[str, set[str]], base: PrintOptions)
             for street, names in areas.items() for community in sorted(names)]
 
 
-def sections_by_route(stops: Sequence[dict], base: PrintOptions) -> list[Section]:
-    """The route in groups of ROUTE_STOPS_PER_PAGE stops in route order, each page framing its group's stops."""
+def sections_by_route(stops: Sequence[dict], base: PrintOptions,
+                      start: Sequence[float] | None = None) -> list[Section]:
+    """The route in groups of ROUTE_STOPS_PER_PAGE stops in route order, each page framing its group's stops and
+    drawing the route's line through them (from `start`, [lon, lat] where the route begins, for the first group;
+    from its own first stop for the others: the leg between two pages is on the overview). A route of more than
+    one group starts with an overview: the whole route, its line from `start` through every stop in order."""
     placed = [s for s in stops if s.get("point")]
+    if not placed:
+        return []
+    begin = (float(start[0]), float(start[1])) if start else tuple(placed[0]["point"])
     out = []
     for i in range(0, len(placed), ROUTE_STOPS_PER_PAGE):
         group = placed[i:i + ROUTE_STOPS_PER_PAGE]
-        lons = [s["point"][0] for s in group]
-        lats = [s["point"][1] for s in group]
-        cx, cy = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
-        half_w = max(max(lons) - min(lons), ROUTE_MIN_SPAN) * 0.6
-        half_h = max(max(lats) - min(lats), ROUTE_MIN_SPAN) * 0.6
-        first, last = group[0]["order"], group[-1]["order"]
-        name = t("print.atlas.route_stops", first=first, last=last)
-        marks = tuple((str(s["order"]), s["point"][0], s["point"][1]) for s in group)
-        out.append(Section(name, "、".join(str(s.get("name") or "") for s in group),
-                           replace(base, bbox=(cx - half_w, cy - half_h, cx + half_w, cy + half_h)), marks))
+        name = t("print.atlas.route_stops", first=group[0]["order"], last=group[-1]["order"])
+        came_from = begin if i == 0 else tuple(group[0]["point"])  # its start mark hidden under the first circle
+        out.append(_route_section(name, "、".join(str(s.get("name") or "") for s in group), group, base, came_from))
+    if len(out) > 1:
+        whole = _route_section(t("print.atlas.route_overview", n=len(placed)), "", placed, base, begin,
+                               frame=[begin] if start else [])
+        out.insert(0, whole)
     return out
+
+
+def _route_section(name: str, group_text: str, group: Sequence[dict], base: PrintOptions,
+                   came_from: tuple[float, float], frame: Sequence[Sequence[float]] = ()) -> Section:
+    """A page framing `group`'s stops (and the points of `frame`), the route's line from `came_from` through them."""
+    points = [s["point"] for s in group] + list(frame)
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    cx, cy = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
+    half_w = max(max(lons) - min(lons), ROUTE_MIN_SPAN) * 0.6
+    half_h = max(max(lats) - min(lats), ROUTE_MIN_SPAN) * 0.6
+    marks = tuple((str(s["order"]), s["point"][0], s["point"][1]) for s in group)
+    return Section(name, group_text, replace(base, bbox=(cx - half_w, cy - half_h, cx + half_w, cy + half_h)), marks,
+                   came_from)
 
 
 def index_pages(sections: int) -> int:
@@ -106,7 +126,7 @@ def render_atlas(store: Store, campaign: Campaign, data_dir: Path, sections: Seq
     kind = t(KIND_KEYS[by])
     chars = atlas_chars(store, campaign, data_dir, sections, [heading, kind, *(n for n, _ in index)])
     buf = io.BytesIO()
-    metadata = {"Title": heading, "Subject": kind, "Creator": "Guatu 挂图", "CreationDate": now}
+    metadata = {"Title": heading, "Subject": kind, "Creator": t("print.creator"), "CreationDate": now}
     # fonts are embedded when the file is closed: TrueType subsets (type 42), as every printed sheet
     # one lock for the whole file: the fonts are embedded when PdfPages closes, from matplotlib's shared font cache
     with render_lock, matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buf, metadata=metadata) as pdf:
@@ -115,7 +135,7 @@ def render_atlas(store: Store, campaign: Campaign, data_dir: Path, sections: Seq
         _index(pdf, first, sections, index, kind, total, chars)
         for i, section in enumerate(sections):
             options = replace(section.options, title=f"{heading} · {section.name}", day=day, locator=True)
-            render_print(store, campaign, data_dir, options, now, marks=section.marks,
+            render_print(store, campaign, data_dir, options, now, marks=section.marks, route_from=section.route_from,
                          page_label=t("print.atlas.page", page=front + i + 1, pages=total), pdf_pages=pdf,
                          font_chars=chars)
     local = local_now(campaign, now)

@@ -196,7 +196,7 @@ def render_dossier(store: Store, campaign: Campaign, data_dir: Path, layer_id: s
                       SMALL_PT, ha="right", color="#333333")
             pages.append(page)
         texts.draw()
-        metadata = {"Title": t("print.dossier.title", name=name), "Subject": campaign.title, "Creator": "Guatu 挂图",
+        metadata = {"Title": t("print.dossier.title", name=name), "Subject": campaign.title, "Creator": t("print.creator"),
                     "CreationDate": now}
         with PdfPages(buf, metadata=metadata) as pdf:
             for page in pages:

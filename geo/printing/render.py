@@ -36,6 +36,7 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from geo.config import Campaign
+from geo.messages import t
 from geo.printing.data import (
     Outlines,
     Projection,
@@ -237,7 +238,7 @@ def fit_extent(campaign: Campaign, options: PrintOptions, layout: PageLayout, cr
 def _save(canvas: FigureCanvasAgg, options: PrintOptions, title: str, subject: str, now: datetime) -> bytes:
     buf = io.BytesIO()
     if options.format == "pdf":
-        metadata = {"Title": title, "Subject": subject, "Creator": "Guatu 挂图", "CreationDate": now}
+        metadata = {"Title": title, "Subject": subject, "Creator": t("print.creator"), "CreationDate": now}
         canvas.figure.savefig(buf, format="pdf", metadata=metadata)
         return buf.getvalue()
     # PNG: RGB (no alpha channel) at a moderate compression level is a third quicker than matplotlib's RGBA.

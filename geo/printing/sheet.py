@@ -10,6 +10,7 @@ with math parsing off, so user text prints literally.
 from __future__ import annotations
 
 import math
+import string
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Polygon, Rectangle
 
 from geo.config import Campaign
-from geo.messages import t
+from geo.messages import MESSAGES, t
 from geo.printing.data import Outlines, Selection
 from geo.printing.fonts import print_font
 from geo.printing.labels import Box
@@ -43,11 +44,12 @@ INK = "#1d1d1f"
 GREY = "#6b6b6b"
 OVERDUE = "#d4006a"  # the wall map's overdue outline
 CLASSIFICATION = "#b00020"
-TZ_NAMES = {"Asia/Shanghai": "北京时间", "Asia/Chongqing": "北京时间", "Asia/Urumqi": "乌鲁木齐时间"}
+TZ_NAMES = {"Asia/Shanghai": t("print.sheet.tz.beijing"), "Asia/Chongqing": t("print.sheet.tz.beijing"),
+            "Asia/Urumqi": t("print.sheet.tz.urumqi")}
 BOUNDARY_STYLES = {  # level: (legend label, line width in points on A4, dashes, colour)
-    "district": ("区界", 1.8, "-", "#333333"),
-    "street": ("街道界", 0.9, (0, (6, 2, 1.5, 2)), "#5c5c5c"),
-    "community": ("社区界", 0.35, (0, (1.5, 1.5)), "#9a9a9a"),
+    "district": (t("print.sheet.line.district"), 1.8, "-", "#333333"),
+    "street": (t("print.sheet.line.street"), 0.9, (0, (6, 2, 1.5, 2)), "#5c5c5c"),
+    "community": (t("print.sheet.line.community"), 0.35, (0, (1.5, 1.5)), "#9a9a9a"),
 }
 
 
@@ -63,9 +65,9 @@ def hatch_colour(colour: str) -> str:
 
 # The characters of the sheet's own words (the texts written in this module and render.py): an atlas gives
 # every page one font subset holding these and every name, so its pages share one embedded font.
-SHEET_VOCABULARY = ("图例 · 整改状态 逾期（外圈） 合计 处 已完成 各街道整改进度 街道 总数 完成 完成率 其余 个街道 （未填街道）"
-                    " 数据截至 数据来源： 比例尺 坐标系 打印于 北 千米 米 范围： 全域 （当前视图） 图层： 状态： 类型： 问题类别："
-                    " 区界 街道界 社区界 北京时间 乌鲁木齐时间 Guatu 挂图作战台账 WGS 84 / UTM N S EPSG")
+SHEET_VOCABULARY = " ".join(
+    "".join(literal for literal, *_ in string.Formatter().parse(entry["zh"]))
+    for key, entry in MESSAGES.items() if key.startswith("print.sheet.")) + " 、·—% 0123456789 WGS 84 / UTM N S EPSG"
 
 
 class Texts:
@@ -114,7 +116,7 @@ def draw_scale_bar(sheet: Sheet, scale: int) -> Box:
     power = 10 ** math.floor(math.log10(target_m))
     length = max(s * power for s in (1, 2, 5) if s * power <= target_m)
     bar_mm = length / scale * 1000
-    unit, div = ("千米", 1000) if length >= 1000 else ("米", 1)
+    unit, div = (t("print.sheet.km"), 1000) if length >= 1000 else (t("print.sheet.m"), 1)
     x0, y0 = r.x + 5 * k, r.y + 5 * k
     bar_h = 1.6 * k
     label_pt = layout.pt(7)
@@ -134,7 +136,7 @@ def draw_scale_bar(sheet: Sheet, scale: int) -> Box:
         sheet.texts.add(page, x0 + frac * bar_mm, y0 + bar_h + 0.8 * k, fmt(length * frac), label_pt,
                         ha="center", va="bottom", color=INK, zorder=5)
     sheet.texts.add(page, x0 + bar_mm + 2.5 * k, y0 + bar_h / 2, unit, label_pt, ha="left", va="center", color=INK, zorder=5)
-    sheet.texts.add(page, x0, y0 + bar_h + 5 * k, f"比例尺 {format_scale(scale)}", layout.pt(8), bold=True,
+    sheet.texts.add(page, x0, y0 + bar_h + 5 * k, t("print.sheet.scale", scale=format_scale(scale)), layout.pt(8), bold=True,
                     ha="left", va="bottom", color=INK, zorder=5)
     return box
 
@@ -157,7 +159,8 @@ def draw_north_arrow(sheet: Sheet, north: tuple[float, float]) -> Box:
                               edgecolor="none", zorder=3))
     page.add_artist(Polygon([tip, left, notch], closed=True, facecolor=INK, edgecolor=INK, linewidth=0.4 * k, zorder=4))
     page.add_artist(Polygon([tip, right, notch], closed=True, facecolor="white", edgecolor=INK, linewidth=0.4 * k, zorder=4))
-    sheet.texts.add(page, cx + ux * (length + 3.2 * k), cy + uy * (length + 3.2 * k), "北", sheet.layout.pt(10), bold=True,
+    sheet.texts.add(page, cx + ux * (length + 3.2 * k), cy + uy * (length + 3.2 * k), t("print.sheet.north"), sheet.layout.pt(10),
+                    bold=True,
                     ha="center", va="center", color=INK, zorder=5)
     return box
 
@@ -174,17 +177,18 @@ def _scope(campaign: Campaign, options: PrintOptions) -> str:
     if options.street or options.community:
         parts += sorted(options.street) + sorted(options.community)
     elif campaign.district:
-        parts.append(campaign.district + ("（当前视图）" if options.bbox else "全域"))
+        parts.append(t("print.sheet.view" if options.bbox else "print.sheet.whole", district=campaign.district))
     if options.layers:
-        parts.append("图层：" + "、".join(campaign.layer(x).title for x in options.layers))
+        parts.append(t("print.sheet.layers", names="、".join(campaign.layer(x).title for x in options.layers)))
     if options.status:
         labels = {s.key: s.label for s in campaign.statuses}
-        parts.append("状态：" + "、".join(labels[k] for k in campaign.status_keys if k in options.status))
+        parts.append(t("print.sheet.statuses",
+                       names="、".join(labels[k] for k in campaign.status_keys if k in options.status)))
     if options.kind:
-        parts.append("类型：" + "、".join(sorted(options.kind)))
+        parts.append(t("print.sheet.kinds", names="、".join(sorted(options.kind))))
     if options.category:
-        parts.append("问题类别：" + "、".join(sorted(options.category)))
-    return "范围：" + " · ".join(parts) if parts else ""
+        parts.append(t("print.sheet.categories", names="、".join(sorted(options.category))))
+    return t("print.sheet.scope", parts=" · ".join(parts)) if parts else ""
 
 
 def draw_header(sheet: Sheet) -> None:
@@ -214,7 +218,7 @@ def street_rows(campaign: Campaign, sel: Selection, streets: Outlines | None) ->
         mask = names == name
         total = int(mask.sum())
         if total:
-            rows.append((name or "（未填街道）", total, int((mask & done).sum())))
+            rows.append((name or t("print.sheet.no_street"), total, int((mask & done).sum())))
     return rows
 
 
@@ -246,7 +250,7 @@ def _draw_legend(sheet: Sheet, r: Rect, counts: Counter, overdue: int, bounds: d
     body_pt = layout.pt(LEGEND_PT)
     row = body_pt * PT_TO_MM * LEGEND_LINE
     y = r.top
-    sheet.texts.add(page, r.x, y, "图例 · 整改状态", layout.pt(HEADING_PT), bold=True, ha="left", va="top", color=INK)
+    sheet.texts.add(page, r.x, y, t("print.sheet.legend"), layout.pt(HEADING_PT), bold=True, ha="left", va="top", color=INK)
     y -= layout.pt(HEADING_PT) * PT_TO_MM * HEADING_LINE
     sw_w, sw_h = 8 * k, row * 0.62
     for s in sheet.campaign.statuses:
@@ -260,14 +264,15 @@ def _draw_legend(sheet: Sheet, r: Rect, counts: Counter, overdue: int, bounds: d
     yc = y - row / 2
     page.add_artist(Rectangle((r.x, yc - sw_h / 2), sw_w, sw_h, facecolor="white", edgecolor=OVERDUE, linewidth=0.9 * k,
                               linestyle=(0, (2.5, 1.5))))
-    sheet.texts.add(page, r.x + sw_w + 2.5 * k, yc, "逾期（外圈）", body_pt, ha="left", va="center", color=INK)
+    sheet.texts.add(page, r.x + sw_w + 2.5 * k, yc, t("print.sheet.overdue_ring"), body_pt, ha="left", va="center", color=INK)
     sheet.texts.add(page, r.right, yc, str(overdue), body_pt, bold=True, ha="right", va="center", color=OVERDUE)
     y -= row
     total = sum(counts.values())
     done = sum(counts.get(key, 0) for key in sheet.campaign.done_statuses)
     page.plot([r.x, r.right], [y - row * 0.2] * 2, color=GREY, linewidth=0.4 * k)
     y -= row * 0.35
-    sheet.texts.add(page, r.x, y - row / 2, f"合计 {total} 处 · 已完成 {done} 处（{_pct(done, total)}）", body_pt, bold=True,
+    sheet.texts.add(page, r.x, y - row / 2, t("print.sheet.total", total=total, done=done, share=_pct(done, total)),
+                    body_pt, bold=True,
                     ha="left", va="center", color=INK)
     y -= row * 1.3
     small_pt = layout.pt(8)
@@ -300,10 +305,11 @@ def _draw_table(sheet: Sheet, r: Rect, streets: list[tuple[str, int, int]]) -> N
     if r.h < head_h + 3 * row:
         return
     y = r.top
-    sheet.texts.add(page, r.x, y, "各街道整改进度", layout.pt(HEADING_PT), bold=True, ha="left", va="top", color=INK)
+    sheet.texts.add(page, r.x, y, t("print.sheet.streets"), layout.pt(HEADING_PT), bold=True, ha="left", va="top", color=INK)
     y -= head_h
     cols = (r.x, r.x + r.w * 0.58, r.x + r.w * 0.78, r.right)
-    for x, text, ha in zip(cols, ("街道", "总数", "完成", "完成率"), ("left", "right", "right", "right")):
+    heads = (t(f"print.sheet.col.{c}") for c in ("street", "total", "done", "share"))
+    for x, text, ha in zip(cols, heads, ("left", "right", "right", "right")):
         sheet.texts.add(page, x if ha == "left" else x, y - row / 2, text, body_pt, bold=True, ha=ha, va="center", color=GREY)
     y -= row
     page.plot([r.x, r.right], [y, y], color=GREY, linewidth=0.4 * k)
@@ -311,10 +317,10 @@ def _draw_table(sheet: Sheet, r: Rect, streets: list[tuple[str, int, int]]) -> N
     shown = streets if len(streets) <= fits else streets[: max(0, fits - 1)]
     rest = streets[len(shown):]
     if rest:
-        shown = shown + [(f"其余 {len(rest)} 个街道", sum(n for _, n, _ in rest), sum(d for _, _, d in rest))]
+        shown = shown + [(t("print.sheet.rest", n=len(rest)), sum(n for _, n, _ in rest), sum(d for _, _, d in rest))]
     total = sum(n for _, n, _ in streets)
     done = sum(d for _, _, d in streets)
-    for i, (name, n, d) in enumerate(shown + [("合计", total, done)]):
+    for i, (name, n, d) in enumerate(shown + [(t("print.sheet.sum"), total, done)]):
         is_total = i == len(shown)
         if is_total:
             page.plot([r.x, r.right], [y, y], color=GREY, linewidth=0.4 * k)
@@ -332,17 +338,19 @@ def draw_footer(sheet: Sheet, sel: Selection, scale: int, crs: str, now: datetim
     tz = TZ_NAMES.get(c.timezone.key, c.timezone.key)
     as_of = f"{local_now(c, sel.as_of):%Y-%m-%d %H:%M} {tz}" if sel.as_of else "—"
     printed = f"{local_now(c, now):%Y-%m-%d %H:%M}"
-    source = c.source or "Guatu 挂图作战台账"
+    source = c.source or t("print.sheet.default_source")
     small = layout.pt(7.5)
     sheet.page.plot([f.x, f.right], [f.top, f.top], color=INK, linewidth=0.5 * layout.k)
-    sheet.texts.add(sheet.page, f.x, f.top - 1.2 * layout.k, f"数据截至 {as_of}", layout.pt(9), bold=True, ha="left", va="top",
+    sheet.texts.add(sheet.page, f.x, f.top - 1.2 * layout.k, t("print.sheet.as_of", as_of=as_of), layout.pt(9), bold=True,
+                    ha="left", va="top",
                     color=INK)
-    sheet.texts.add(sheet.page, f.x, f.y, f"数据来源：{source}", small, ha="left", va="bottom", color="#333333")
+    sheet.texts.add(sheet.page, f.x, f.y, t("print.sheet.source", source=source), small, ha="left", va="bottom", color="#333333")
     zone = crs.split(":")[1]
-    sheet.texts.add(sheet.page, f.right, f.top - 1.2 * layout.k, f"比例尺 {format_scale(scale)}", layout.pt(9), bold=True,
+    sheet.texts.add(sheet.page, f.right, f.top - 1.2 * layout.k, t("print.sheet.scale", scale=format_scale(scale)), layout.pt(9), bold=True,
                     ha="right", va="top", color=INK)
     sheet.texts.add(sheet.page, f.right, f.y,
-                    f"坐标系 WGS 84 / UTM {int(zone) % 100}{'N' if int(zone) < 32700 else 'S'}（{crs}）· 打印于 {printed}",
+                    t("print.sheet.crs", zone=f"{int(zone) % 100}{'N' if int(zone) < 32700 else 'S'}", crs=crs,
+                      printed=printed),
                     small, ha="right", va="bottom", color="#333333")
     if page_label:
         sheet.texts.add(sheet.page, f.x + f.w / 2, f.top - 1.2 * layout.k, page_label, layout.pt(9), bold=True,

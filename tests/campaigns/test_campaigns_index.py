@@ -4,18 +4,21 @@ data directory (the demo and a small synthetic campaign made by geo/synth), read
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from geo.campaigns import CampaignSource
 from geo.config import load_campaign
+from geo.messages import t
 from geo.store import open_store
 from geo.synth.synthetic import write_synthetic
 from tests.conftest import REPO
 from tests.web.conftest import PASSWORD, login
 from web import create_app
-from web.core.settings import load
+from web.core.settings import SettingsError, load
 
 
 @pytest.fixture
@@ -107,8 +110,69 @@ def test_without_other_campaigns_the_index_shows_this_one(demo_dir, tmp_path, cl
 
 
 def test_the_setting_takes_a_list_from_the_environment_or_the_file(tmp_path):
-    assert [p.name for p in load({"GUATU_CAMPAIGNS": "/srv/a:/srv/b"}).campaigns] == ["a", "b"]
+    assert [s.data.name for s in load({"GUATU_CAMPAIGNS": "/srv/a:/srv/b"}).campaigns] == ["a", "b"]
     assert load({}).campaigns == ()
     conf = tmp_path / "guatu.toml"
     conf.write_text('campaigns = ["jinshui", "/srv/zhongyuan"]\n', encoding="utf-8")
-    assert load({"GUATU_CONFIG": str(conf)}).campaigns == ((tmp_path / "jinshui").resolve(), Path("/srv/zhongyuan"))
+    assert load({"GUATU_CONFIG": str(conf)}).campaigns == (CampaignSource((tmp_path / "jinshui").resolve()),
+                                                           CampaignSource(Path("/srv/zhongyuan")))
+
+
+def test_the_setting_names_campaigns_kept_in_postgresql_in_the_file_or_as_json(tmp_path):
+    conf = tmp_path / "guatu.toml"
+    conf.write_text('campaigns = ["jinshui", { data = "zhongyuan", database_url = "postgresql://u:pw@db/g", '
+                    'schema = "zhongyuan" }]\n', encoding="utf-8")
+    assert load({"GUATU_CONFIG": str(conf)}).campaigns == (
+        CampaignSource((tmp_path / "jinshui").resolve()),
+        CampaignSource((tmp_path / "zhongyuan").resolve(), "postgresql://u:pw@db/g", "zhongyuan"))
+    env = '["/srv/a", {"data": "/srv/b", "database_url": "postgresql://u:pw@db:5432/g", "schema": "b"}]'
+    sources = load({"GUATU_CAMPAIGNS": env}).campaigns
+    assert sources == (CampaignSource(Path("/srv/a")), CampaignSource(Path("/srv/b"), "postgresql://u:pw@db:5432/g", "b"))
+    assert "pw" not in repr(sources)  # the password never reaches a log line
+
+
+@pytest.mark.parametrize("value, says", [
+    ('[{"data": "/srv/b", "database_url": "mysql://db/g"}]', "postgresql://"),
+    ('[{"data": "/srv/b", "database_url": "postgresql://u:pw@db/g", "schema": "Bad-Name"}]', "Bad-Name"),
+    ('[{"data": "/srv/b", "url": "postgresql://u:pw@db/g"}]', "data, database_url, schema"),
+    ('["/srv/a", ', "JSON"),
+])
+def test_a_bad_campaign_entry_is_refused_in_chinese_without_its_password(value, says):
+    with pytest.raises(SettingsError) as err:
+        load({"GUATU_CAMPAIGNS": value})
+    text = err.value.report()
+    assert "GUATU_CAMPAIGNS" in text and says in text and "pw" not in text
+
+
+def _nav_links(html: str) -> list[str]:
+    return [href for nav in re.findall(r"<nav[^>]*>(.*?)</nav>", html, re.S) for href in re.findall(r'href="([^"]+)"', nav)]
+
+
+def test_the_navigation_links_the_index_when_other_campaigns_are_configured(app):
+    client = app.test_client()
+    login(client, "viewer1")
+    html = {"/inspections": None, "/account": None, "/no-such-page": None}
+    for path in html:
+        html[path] = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "/campaigns" in _nav_links(html[path]), path  # a workflow page, an account page, an error page
+    index = client.get("/campaigns").get_data(as_text=True)
+    assert "/campaigns" not in _nav_links(index)  # not a link to the page one is on
+
+
+def test_an_editor_finds_the_index_among_the_editors_and_the_walls_links(app):
+    from web.workflow.inspections import workflow_links
+
+    with app.test_request_context("/edit"):
+        assert {"href": "/campaigns", "label": t("campaigns.title")} in workflow_links()
+
+
+def test_with_one_campaign_the_navigation_has_no_link_to_the_index(demo_dir, tmp_path, clock):
+    from web.workflow.inspections import workflow_links
+
+    app = create_app({"TESTING": True, "GUATU_DATA": str(demo_dir), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(tmp_path / "instance"), "GUATU_PUBLIC_VIEW": True})
+    client = app.test_client()
+    for path in ("/inspections", "/no-such-page"):
+        assert "/campaigns" not in _nav_links(client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True))
+    with app.test_request_context("/edit"):
+        assert all(link["href"] != "/campaigns" for link in workflow_links())

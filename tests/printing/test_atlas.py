@@ -95,12 +95,18 @@ def test_a_route_atlas_pages_the_days_stops_in_route_order(small_app, small_dir,
     assert has(pages[0], t("print.atlas.by_route"))
 
 
-def test_route_stops_are_grouped_in_pages_of_eight():
+def test_route_stops_are_grouped_in_pages_of_eight_after_an_overview():
     stops = [{"order": i, "name": f"点{i}", "point": [113.60 + i * 0.001, 34.70]} for i in range(1, 20)]
-    sections = sections_by_route(stops, PrintOptions(paper="A4"))
-    assert [len(s.marks) for s in sections] == [ROUTE_STOPS_PER_PAGE, ROUTE_STOPS_PER_PAGE, 3]
-    assert [m[0] for m in sections[1].marks] == [str(i) for i in range(9, 17)]
-    for s in sections:  # each page frames its own stops
+    sections = sections_by_route(stops, PrintOptions(paper="A4"), start=[113.59, 34.69])
+    overview, *groups = sections
+    assert overview.name == t("print.atlas.route_overview", n=19) and len(overview.marks) == 19
+    assert overview.route_from == (113.59, 34.69)  # the whole line, from the route's start
+    west, south, east, north = overview.options.bbox
+    assert west < 113.59 < east and south < 34.69 < north  # framing the start too
+    assert [len(s.marks) for s in groups] == [ROUTE_STOPS_PER_PAGE, ROUTE_STOPS_PER_PAGE, 3]
+    assert [m[0] for m in groups[1].marks] == [str(i) for i in range(9, 17)]
+    assert groups[0].route_from == (113.59, 34.69) and groups[1].route_from == (113.609, 34.70)
+    for s in groups:  # each page frames its own stops
         west, south, east, north = s.options.bbox
         assert all(west < m[1] < east and south < m[2] < north for m in s.marks)
     assert isinstance(sections[0], Section)
@@ -124,3 +130,46 @@ def test_a_route_atlas_needs_an_inspector_and_a_list(small_app):
     result = small_app.test_cli_runner().invoke(args=["print-atlas", "--out", "x.pdf", "--by", "route",
                                                       "--date", "2026-11-20"])
     assert result.exit_code != 0 and t("print.atlas.no_route", day="2026-11-20") in result.output
+
+
+ROUTE_RG = re.compile(rb"0\.05098\d* 0\.27843\d* 0\.63137\d* RG /DeviceRGB cs\s+((?:[-\d.]+ [-\d.]+ [ml]\s+)+)S")
+
+
+def _route_lines(pdf: bytes) -> list[list[tuple[float, float]]]:
+    """The route's polylines as drawn in the PDF (its blue stroke), each a list of page points in drawing order."""
+    return [[tuple(map(float, v.split()[:2])) for v in re.findall(rb"[-\d.]+ [-\d.]+ [ml]", m.group(1))]
+            for m in ROUTE_RG.finditer(pdf)]
+
+
+def test_the_route_atlas_draws_the_route_line_through_the_stops_in_order(demo_dir, clock, tmp_path):
+    import matplotlib
+    import numpy as np
+
+    from geo.printing.data import metric_crs, transformer
+
+    campaign = load_campaign(demo_dir)
+    store = open_store(demo_dir, campaign, clock=clock)
+    start = (113.598, 34.699)
+    stops = [{"order": i, "name": f"点{i}", "point": [113.60 + i * 0.002, 34.70 + (i % 3) * 0.001]} for i in range(1, 12)]
+    try:
+        sections = sections_by_route(stops, PrintOptions(paper="A4"), start=start)
+        with matplotlib.rc_context({"pdf.compression": 0}):  # the drawing readable as it is in the file
+            atlas = render_atlas(store, campaign, demo_dir, sections, by="route", day=DAY, now=clock())
+    finally:
+        store.close()
+    pdf = tmp_path / "route.pdf"
+    pdf.write_bytes(atlas.data)
+    pages = pages_text(pdf)
+    assert len(pages) == 5 and has(pages[2], t("print.atlas.route_overview", n=11))  # cover, index, the overview
+    lines = _route_lines(atlas.data)
+    # the overview (start and all 11 stops), the first page (start and stops 1-8), the second (stops 9-11)
+    assert [len(line) for line in lines] == [12, 9, 4]
+    x, y = transformer(metric_crs(campaign)).transform([start[0], *(s["point"][0] for s in stops)],
+                                                       [start[1], *(s["point"][1] for s in stops)])
+    drawn = np.array(lines[0])
+    # the drawn line is the stops' map positions scaled and shifted (one scale, north up), in route order
+    ground = np.column_stack([x, y])
+    scale = np.linalg.norm(drawn[-1] - drawn[0]) / np.linalg.norm(ground[-1] - ground[0])
+    placed = (ground - ground[0]) * scale + drawn[0]
+    assert np.abs(placed - drawn).max() < 0.5  # points (1/72 inch)
+    assert scale > 0 and np.all(np.diff(drawn[1:, 0]) > 0)  # eastwards, stop after stop, as the stops lie

@@ -145,3 +145,41 @@ def test_a_service_unavailable_page_is_chinese_and_keeps_retry_after(seeded, clo
     html = _page(resp)
     _assert_site_page(html)
     assert t("page.err.503") in html and t("page.err.503_text") in html
+
+
+def _store_down_app(seeded, clock, instance_dir):
+    from geo.errors import BrokenLayer
+
+    app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(instance_dir), "GUATU_PUBLIC_VIEW": True})
+
+    @app.get("/test-only-store-down")
+    @declare(PUBLIC)
+    def _down():
+        err = BrokenLayer(t("store.layer_not_collection", file="layers/courtyards.geojson"))
+        err.retry_after = 20
+        raise err
+
+    app.extensions["guatu_accounts"].create_user("viewer1", PASSWORD, "viewer", "王看")
+    return app
+
+
+def test_the_store_unavailable_page_keeps_the_top_bar_with_links_that_need_no_store(seeded, clock, instance_dir):
+    app = _store_down_app(seeded, clock, instance_dir)
+    client = app.test_client()
+    resp = client.get("/test-only-store-down?x=1", headers=HTML)
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "20"
+    html = _page(resp)
+    assert "<header" in html and "<main" in html and t("banner.page_unavailable") in html
+    assert "layers/courtyards.geojson" in html and 'http-equiv="refresh" content="20"' in html
+    nav = html.split("<nav", 1)[1].split("</nav>", 1)[0]
+    assert f'aria-label="{t("page.err.nav")}"' in html
+    links = dict((label, href.replace("&amp;", "&")) for href, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', nav))
+    # this page again and signing in (then coming back here): nothing that reads the store (wall, editor, lists)
+    assert links == {t("page.err.retry"): "/test-only-store-down?x=1",
+                     t("page.login.title"): "/login?next=/test-only-store-down?x%3D1"}
+    login(client, "viewer1")
+    signed_in = _page(client.get("/test-only-store-down", headers=HTML))
+    nav = signed_in.split("<nav", 1)[1].split("</nav>", 1)[0]
+    assert 'href="/account"' in nav and t("page.nav.account") in nav and "/login" not in nav
+    assert 'href="/"' not in nav and 'href="/edit"' not in nav

@@ -135,3 +135,24 @@ def test_the_daily_report_page_shows_the_estimates(client):
     page = client.get("/reports/daily?date=2026-11-24").get_data(as_text=True)
     table = page.split('class="grid daily-estimates"')[1].split("</table>")[0]
     assert "预计完成日期" in table and "大学路街道" in table and "全部点位" in table
+
+
+def test_the_report_of_a_past_day_estimates_from_that_day(seeded, campaign, clock):
+    from datetime import date
+
+    from geo.daily_report import ESTIMATES, report_data
+
+    plan = replace(campaign, pace_days=4)
+    clock.advance(days=2)
+    _accept(seeded, "大学路街道")  # 11-26: 2 of 4 done
+    on_the_day = report_data(seeded, plan, date(2026, 11, 26), clock())["sheets"][ESTIMATES]
+    clock.advance(days=2)
+    _accept(seeded, "大学路街道")  # 11-28: 3 of 4, and a faster pace since
+    _accept(seeded, "福华街街道")
+    later = report_data(seeded, plan, date(2026, 11, 26), clock())
+    assert later["past"] and later["sheets"][ESTIMATES] == on_the_day
+    row = next(r for r in on_the_day if r[0] == "大学路街道")
+    assert row[1:6] == [4, 2, 2, 0.5, "2026-11-30"]  # 2 done as the day ended (the seed's first on 11-24)
+    now = next(r for r in report_data(seeded, plan, date(2026, 11, 28), clock())["sheets"][ESTIMATES]
+               if r[0] == "大学路街道")
+    assert now[1:6] == [4, 3, 2, 0.5, "2026-11-30"]  # 3 done now; the 4 days before 11-28 saw 2

@@ -1,4 +1,5 @@
-"""The error pages a browser is shown (403, 404, 405, 500, 503 and the other framework errors).
+"""The error pages a browser is shown (403, 404, 405, 500, 503 and the other framework errors), and the
+page of a store that cannot answer (`unavailable_page`).
 
 Each says in Chinese what happened, keeps the site's navigation, and offers a way on: back to the page the
 reader came from (on this site), to the wall, and for a 403 to sign in as someone else and come back here.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, g, make_response, render_template, request
+from flask import Response, g, make_response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from geo.messages import t
@@ -62,6 +63,27 @@ def error_page(code: int, message: str | None = None) -> Response:
     html = render_template("error.html", code=code, heading=heading, message=message, user=user,
                            sign_in=sign_in, back=_back(), nav=[(endpoint, t(key)) for endpoint, key in _NAV])
     return make_response(html, code)
+
+
+def unavailable_page(message: str, retry_after: int | None) -> Response:
+    """The 503 page of a store that cannot answer (the database down, a layer file broken): what is wrong, the
+    top bar with only the links that work without the store — this page again, the account (kept beside the
+    store, in the instance folder) or signing in — and a reload that brings a wall screen back by itself."""
+    principal = g.get("principal")
+    via = getattr(principal, "via", "public")
+    user = getattr(principal, "name", None) if via != "public" else None
+    here = request.full_path.rstrip("?") if request.method == "GET" else None
+    nav = [(here, t("page.err.retry"))] if here else []
+    if via == "public":
+        nav.append((url_for("access.login", next=here), t("page.login.title")))
+    elif via != "display":  # a wall screen's display link has no account
+        nav.append((url_for("admin.account"), t("page.nav.account")))
+    html = render_template("unavailable.html", message=message, heading=t("banner.page_unavailable"),
+                           retry=t("banner.page_retry"), reload=max(retry_after or 0, 10), nav=nav, user=user)
+    resp = make_response(html, 503)
+    if retry_after:
+        resp.headers["Retry-After"] = str(retry_after)
+    return resp
 
 
 def _back() -> str | None:

@@ -12,14 +12,14 @@ document too). A full disk met by any write is a 507.
 from __future__ import annotations
 
 import orjson
-from flask import Flask, Response, current_app, make_response, render_template, request
+from flask import Flask, Response, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from geo.diskspace import disk_full, is_disk_full
 from geo.errors import GuatuError
 from geo.messages import t
-from web.core.error_pages import error_page, http_error_page
+from web.core.error_pages import error_page, http_error_page, unavailable_page
 from web.core.language import localized
 from web.core.problems import PROBLEM_JSON, PROGRAM_PATHS, domain_problem, http_problem, internal_problem, is_ogc
 
@@ -30,11 +30,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(GuatuError)
     def domain_error(exc: GuatuError):
         if exc.http_status == 503 and _wants_page():  # the store cannot answer: a page with the problem banner
-            resp = make_response(render_template("unavailable.html", message=exc.message, heading=t("banner.page_unavailable"),
-                                                 retry=t("banner.page_retry"), reload=max(exc.retry_after or 0, 10)), 503)
-            if exc.retry_after:
-                resp.headers["Retry-After"] = str(exc.retry_after)
-            return resp
+            return unavailable_page(exc.message, exc.retry_after)
         return domain_problem(exc)
 
     @app.errorhandler(OSError)

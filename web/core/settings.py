@@ -28,6 +28,7 @@ web settings` prints the README's table of settings from the model.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -40,6 +41,7 @@ from flask import Flask, current_app
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from geo.campaigns import CampaignSource, campaign_source
 from geo.config import Campaign, load_campaign, nearest
 from geo.errors import ConfigError
 from geo.messages import t
@@ -132,10 +134,14 @@ class Settings(BaseModel):
                                                 "camera's EXIF, GPS position included; unset: every image served is "
                                                 "written without it (the photo's entry keeps the position as data "
                                                 "either way)", shown="unset")
-    campaigns: tuple[Path, ...] = _setting(
-        (), "other campaigns' data directories (embedded store) summarised, read-only, on `/campaigns` beside this "
-            "one; separated by `:` in the environment, a list in the `GUATU_CONFIG` file (`campaigns = "
-            "[\"/srv/guatu/jinshui\"]`)", shown="none")
+    campaigns: tuple[CampaignSource, ...] = _setting(
+        (), "other campaigns summarised, read-only, on `/campaigns` beside this one (and linked from the pages' "
+            "navigation): each a data directory, its places in its embedded store — separated by `:` in the "
+            "environment, a list in the `GUATU_CONFIG` file (`campaigns = [\"/srv/guatu/jinshui\"]`); a campaign "
+            "kept in PostgreSQL is a table naming its directory (campaign.json), database and schema: in the file "
+            "`{ data = \"/srv/guatu/zhongyuan\", database_url = \"postgresql://…\", schema = \"zhongyuan\" }`, in "
+            "the environment a JSON list of directories and such objects (`[\"/srv/a\", {\"data\": \"/srv/b\", "
+            "\"database_url\": \"postgresql://…\", \"schema\": \"b\"}]`)", shown="none")
     notify_sender: bool = _setting(True, "every server process runs the notifications' sender; one at a time sends "
                                          "(docs/notifications.md); `false`: none does (run `flask --app web notify "
                                          "run` instead)", shown="`true`")
@@ -176,8 +182,23 @@ class Settings(BaseModel):
     @field_validator("campaigns", mode="before")
     @classmethod
     def _folders(cls, value: Any) -> Any:
-        """`/srv/a:/srv/b` from the environment is two directories."""
-        return [part for part in value.split(os.pathsep) if part.strip()] if isinstance(value, str) else value
+        """`/srv/a:/srv/b` from the environment is two directories; a JSON list (`[…]`) may also name campaigns
+        kept in PostgreSQL (geo/campaigns.py `campaign_source`)."""
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                try:
+                    value = json.loads(value)
+                except json.JSONDecodeError as exc:
+                    raise PydanticCustomError("campaign_source", "{reason}",
+                                              {"reason": t("campaigns.source_json", detail=exc.msg)}) from None
+            else:
+                value = [part for part in value.split(os.pathsep) if part.strip()]
+        if not isinstance(value, (list, tuple)):
+            value = [value]
+        try:
+            return tuple(campaign_source(entry) for entry in value)
+        except ValueError as exc:
+            raise PydanticCustomError("campaign_source", "{reason}", {"reason": str(exc)}) from None
 
     @field_validator("log_format", mode="before")
     @classmethod
@@ -206,8 +227,8 @@ class Settings(BaseModel):
                 for name, value in self.model_dump().items()}
 
 
-# never repeated in a message (a URL may hold a password)
-_SECRET = frozenset({"secret_key", "database_url", "photos_secret_key", "smtp_password"})
+# never repeated in a message (a URL, a campaign's database URL, may hold a password)
+_SECRET = frozenset({"secret_key", "database_url", "photos_secret_key", "smtp_password", "campaigns"})
 NAMES = tuple(Settings.model_fields)
 SETTINGS = frozenset(PREFIX + name.upper() for name in NAMES)  # every GUATU_* setting
 FILE_SETTINGS = SETTINGS - {PREFIX + name.upper() for name in _ENV_ONLY}
@@ -283,10 +304,17 @@ def _read_file(path: Path) -> dict[str, Any]:
         if name in _PATHS and isinstance(value, str) and value and not Path(value).is_absolute():
             value = str((path.parent / value).resolve())
         if name in _PATH_LISTS and isinstance(value, list):
-            value = [str((path.parent / v).resolve()) if isinstance(v, str) and v and not Path(v).is_absolute()
-                     else v for v in value]
+            value = [_from_file(path, v) for v in value]
         out[name] = value
     return out
+
+
+def _from_file(path: Path, value: Any) -> Any:
+    """A path of a list in the file (or a table's `data`, a campaign in PostgreSQL) from the file's folder."""
+    def resolved(v: Any) -> Any:
+        return str((path.parent / v).resolve()) if isinstance(v, str) and v and not Path(v).is_absolute() else v
+
+    return {**value, "data": resolved(value.get("data"))} if isinstance(value, dict) else resolved(value)
 
 
 _PROBLEMS = {  # pydantic's error types → the catalogue's words
@@ -306,6 +334,8 @@ def _problem(error: Mapping[str, Any], values: Mapping[str, Any], sources: Mappi
     name = str(error["loc"][0])
     ctx = error.get("ctx") or {}
     value = "…" if name in _SECRET else repr(values.get(name))
+    if error["type"] == "campaign_source":  # geo/campaigns.py said what is wrong with an entry, in Chinese
+        return t("settings.bad_value", name=env_name(name), source=sources.get(name, ""), problem=ctx["reason"])
     key = _PROBLEMS.get(error["type"], "settings.bad")
     problem = t(key, value=value, limit=ctx.get("ge", ctx.get("le", ctx.get("min_length", ctx.get(
         "max_length", "")))), choices="、".join(map(str, get_args(Settings.model_fields[name].annotation))))

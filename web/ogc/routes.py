@@ -187,7 +187,8 @@ def _collection(layer, fmt: str) -> dict:
     return {
         "id": layer.id,
         "title": layer.title,
-        "description": f"{layer.title}: {len(index)} 处 ({', '.join(layer.kinds) or '—'})",
+        "description": t("page.ogc.collection_description", title=layer.title, count=len(index),
+                         kinds=", ".join(layer.kinds) or "—"),
         "itemType": "feature",
         "crs": [CRS84],
         "storageCrs": CRS84,
@@ -231,10 +232,10 @@ def queryables(layer_id: str):
     index = _index(layer_id)
     known = {key: sorted({v for v in index.columns[key] if v}) for key in ("street", "community")}
     props = {
-        "status": {"title": "整改状态", "type": "string", "enum": list(campaign.status_keys)},
-        "kind": {"title": "类型", "type": "string", **({"enum": list(layer.kinds)} if layer.kinds else {})},
-        "street": {"title": "街道", "type": "string", **({"enum": known["street"]} if known["street"] else {})},
-        "community": {"title": "社区", "type": "string", **({"enum": known["community"]} if known["community"] else {})},
+        "status": {"title": t("page.ogc.status"), "type": "string", "enum": list(campaign.status_keys)},
+        "kind": {"title": t("page.ogc.kind"), "type": "string", **({"enum": list(layer.kinds)} if layer.kinds else {})},
+        "street": {"title": t("page.ogc.street"), "type": "string", **({"enum": known["street"]} if known["street"] else {})},
+        "community": {"title": t("page.ogc.community"), "type": "string", **({"enum": known["community"]} if known["community"] else {})},
     }
     body = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": _url("queryables", layer_id=layer_id),
             "type": "object", "title": layer.title, "properties": props, "additionalProperties": False}

@@ -54,8 +54,8 @@ def make_atlas(ctx: Guatu, args: dict[str, str]) -> Atlas:
         listing = insp.load(ctx.store, day)
         if listing is None:
             raise NotFound(t("print.atlas.no_route", day=day.isoformat()))
-        stops = insp.wall_summary(ctx.store, ctx.campaign, listing, day)["places"]
-        sections = sections_by_route(stops, base)
+        summary = insp.wall_summary(ctx.store, ctx.campaign, listing, day)
+        sections = sections_by_route(summary["places"], base, summary["route_start"])
     else:
         sections = sections_by_area(by, ctx.areas(), base)
     return render_atlas(ctx.store, ctx.campaign, ctx.data_dir, sections, by=by, day=day, now=ctx.now(),

@@ -26,6 +26,7 @@ from geo.messages import t
 from geo.printing import PrintOptions, render_print
 from geo.printing.render import MIMETYPES
 from web.access.auth import acting_scope, acting_user, principal
+from web.campaigns.nav import campaigns_link
 from web.core.context import guatu
 from web.core.http import json_body, make_cached, send_cached, yes_no
 from web.core.language import localized
@@ -187,4 +188,5 @@ def workflow_links() -> list[dict]:
             {"href": url_for("workflow.mine_page"), "label": t("page.wf.mine")},
             {"href": url_for("cases.cases_page"), "label": t("cases.title")},
             {"href": url_for("workflow.report_page"), "label": t("page.wf.report")},
-            {"href": url_for("wall.playback_page"), "label": t("page.nav.playback")}]
+            {"href": url_for("wall.playback_page"), "label": t("page.nav.playback")},
+            *filter(None, [campaigns_link()])]  # the campaigns index, when GUATU_CAMPAIGNS names others

@@ -124,11 +124,11 @@ def daily_report_command(day: str | None, out: Path, no_pdf: bool) -> None:
         when = check_day(day) if day else guatu().today()
         data = report_data(ctx.store, ctx.campaign, when, ctx.now())
         out.mkdir(parents=True, exist_ok=True)
-        xlsx = out / f"日报-{when.isoformat()}.xlsx"
+        xlsx = out / t("report.file", day=when.isoformat(), ext="xlsx")
         atomic_write(xlsx, build_xlsx(data))
         click.echo(str(xlsx))
         if not no_pdf:
-            pdf = out / f"日报-{when.isoformat()}.pdf"
+            pdf = out / t("report.file", day=when.isoformat(), ext="pdf")
             atomic_write(pdf, build_pdf(data, ctx.store, ctx.campaign, ctx.data_dir, ctx.now()))
             click.echo(str(pdf))
     except GuatuError as exc:

@@ -12,7 +12,7 @@
  * server; the jobs are composed in from their own modules: the side panel
  * (editor/panel.js; a bottom sheet on a narrow screen: editor/sheet.js),
  * the search box (editor/search.js), names on the map (editor/labels.js),
- * the attribute form (editor/form.js), selecting (editor/selection.js),
+ * the attribute form (editor/form.js), stripes of hatched statuses (editor/stripes.js), selecting (editor/selection.js),
  * drawing, reshaping and Esc (editor/tools.js), saving and stale saves
  * (editor/saving.js; stale saves field by field: editor/conflict.js,
  * editor/conflict-view.js), the ledger (editor/ledger.js),
@@ -30,6 +30,7 @@ import search from "./search.js";
 import selection from "./selection.js";
 import sheet from "./sheet.js";
 import tools from "./tools.js";
+import { LINE_DASH, isLine, stripedFill } from "./stripes.js";
 import { darken } from "../lib/dom.js";
 
 export function Editor(map, options) {
@@ -81,12 +82,19 @@ Editor.prototype.featureUrl = function (layerId, id, tail) {
 };
 
 // --- drawing -----------------------------------------------------------------
-Editor.prototype.styleFor = function (layerId, id) {
+// A place's style: its status's colour, striped when the palette marks the status `hatch` (editor/stripes.js:
+// a striped fill, or a dashed line for a place drawn as a line), the selection in blue.
+Editor.prototype.styleFor = function (layerId, id, geometry) {
   var st = this.state && this.state.layers[layerId] ? this.state.layers[layerId].features[id] : null;
   var status = this.statuses[st ? st[0] : ""] || { color: "#9e9e9e" };
   var selected = (this.current && this.current.feature && this.current.feature.id === id) || this.selection[id];
+  var hatch = !!status.hatch && /^#[0-9a-f]{6}$/i.test(status.color);
+  if (isLine(geometry)) {
+    return { color: selected ? "#1565c0" : status.color, weight: selected ? 6 : 4, opacity: 1,
+             dashArray: hatch && !selected ? LINE_DASH : null, lineCap: hatch && !selected ? "butt" : "round" };
+  }
   return {
-    fillColor: status.color,
+    fillColor: hatch ? stripedFill(status.color) : status.color,
     fillOpacity: 0.8,
     color: selected ? "#1565c0" : darken(status.color, 0.45),
     weight: selected ? 4 : 1,
@@ -95,7 +103,7 @@ Editor.prototype.styleFor = function (layerId, id) {
 
 Editor.prototype.restyle = function (id) {
   var layer = this.byId[id];
-  if (layer) layer.setStyle(this.styleFor(layer.guatuLayer, id));
+  if (layer) layer.setStyle(this.styleFor(layer.guatuLayer, id, layer.feature && layer.feature.geometry));
 };
 
 Editor.prototype.loadState = function () {
@@ -115,7 +123,7 @@ Editor.prototype.loadLayer = function (layerId) {
       var group = L.geoJSON(geojson, {
         renderer: self.renderer,
         pmIgnore: true,
-        style: function (f) { return self.styleFor(layerId, f.id); },
+        style: function (f) { return self.styleFor(layerId, f.id, f.geometry); },
         onEachFeature: function (feature, layer) {
           layer.guatuLayer = layerId;
           self.byId[feature.id] = layer;
