@@ -6,6 +6,7 @@
  * (`outcomes`), so a reload — even offline — shows what was recorded.
  */
 import { openDB } from "../../vendor/idb/idb.js";
+import { StoredQueue } from "../lib/stored-queue.js";
 
 var NAME = "guatu-field";
 var ITEMS = "queue";
@@ -23,44 +24,15 @@ export async function openQueue() {
       db.createObjectStore(OUTCOMES);
     },
   });
-  return new Queue(db);
+  return new Queue(db, ITEMS);
 }
 
-class Queue {
-  constructor(db) {
-    this.db = db;
-    this.listeners = [];
-  }
-
-  onChange(fn) {
-    this.listeners.push(fn);
-  }
-
-  async changed() {
-    var items = await this.items();
-    this.listeners.forEach(function (fn) { fn(items); });
-  }
-
+class Queue extends StoredQueue {
   // a result: {day, layer, fid, body}; a photo: {day, layer, fid, blob, name, type, takenAt, lon, lat}
-  async add(kind, item) {
+  add(kind, item) {
     var entry = Object.assign({ kind: kind, id: crypto.randomUUID(), queuedAt: new Date().toISOString() }, item);
     if (kind === "result") entry.body = Object.assign({}, item.body, { client_id: entry.id });
-    await this.db.add(ITEMS, entry);
-    await this.changed();
-    return entry;
-  }
-
-  items() {
-    return this.db.getAll(ITEMS);
-  }
-
-  async remove(seq) {
-    await this.db.delete(ITEMS, seq);
-    await this.changed();
-  }
-
-  async update(item) {
-    await this.db.put(ITEMS, item);
+    return this.put(entry);
   }
 
   outcome(key) {

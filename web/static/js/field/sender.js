@@ -8,70 +8,31 @@
  * a 403 with no session behind it) keeps the queue and says so; one started
  * again since the page was loaded (a new CSRF token) sends with its token.
  */
-import { backoff, sendOrder, verdict } from "./order.js";
+import { problemText, QueueSender } from "../lib/queue-sender.js";
+import { sendOrder, verdict } from "./order.js";
 import { placeKey } from "./queue.js";
 
 function fill(template, values) {
   return template.replace(/__(\w+)__/g, function (m, name) { return encodeURIComponent(values[name]); });
 }
 
-async function problemText(resp) {
-  try {
-    var body = await resp.json();
-    return body.detail || body.title || String(resp.status);
-  } catch {
-    return String(resp.status);
-  }
-}
-
-export class Sender {
+export class Sender extends QueueSender {
   constructor(config, queue, report, emptied) {
+    super(queue);
     this.config = config;
-    this.queue = queue;
     this.report = report; // report(how, item, answer) after each item: how is "done", "refused" or "signed_out"
     this.emptied = emptied; // emptied() when a flush that sent something leaves the queue empty
     this.sent = 0;
-    this.running = false;
-    this.again = false;
-    this.failures = 0;
-    this.timer = null;
-    var self = this;
-    window.addEventListener("online", function () { self.failures = 0; self.flush(); });
   }
 
-  // Send everything queued; a call while sending makes the running one look again when it ends.
-  async flush() {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (!navigator.onLine) return;
-    this.running = true;
-    clearTimeout(this.timer);
-    try {
-      do {
-        this.again = false;
-        var stopped = false;
-        for (var item of sendOrder(await this.queue.items())) {
-          if (!(await this.sendOne(item))) {
-            stopped = true;
-            break;
-          }
-        }
-        if (stopped) {
-          this.failures += 1;
-          var self = this;
-          this.timer = setTimeout(function () { self.flush(); }, backoff(this.failures));
-          break;
-        }
-        this.failures = 0;
-      } while (this.again);
-      if (!stopped && this.sent) {
-        this.sent = 0;
-        this.emptied();
-      }
-    } finally {
-      this.running = false;
+  order(items) {
+    return sendOrder(items);
+  }
+
+  drained() {
+    if (this.sent) {
+      this.sent = 0;
+      this.emptied();
     }
   }
 

@@ -6,6 +6,7 @@
  * phone sent (code, category, when), so a resident finds them again.
  */
 import { openDB } from "../../vendor/idb/idb.js";
+import { StoredQueue } from "../lib/stored-queue.js";
 
 var NAME = "guatu-reports";
 var ITEMS = "outbox";
@@ -18,45 +19,18 @@ export async function openOutbox() {
       db.createObjectStore(SENT, { keyPath: "code" });
     },
   });
-  return new Outbox(db);
+  return new Outbox(db, ITEMS);
 }
 
-class Outbox {
-  constructor(db) {
-    this.db = db;
-    this.listeners = [];
-  }
-
-  onChange(fn) {
-    this.listeners.push(fn);
-  }
-
-  async changed() {
-    var items = await this.items();
-    var sent = await this.sent();
-    this.listeners.forEach(function (fn) { fn(items, sent); });
+class Outbox extends StoredQueue {
+  async listenerArgs() {
+    return [await this.items(), await this.sent()];
   }
 
   // body: the report's fields; photos: the Blobs chosen (uploaded when it is sent)
-  async add(body, photos) {
-    var entry = { id: crypto.randomUUID(), queuedAt: new Date().toISOString(), body: body, photos: photos,
-      photoIds: [] };
-    await this.db.add(ITEMS, entry);
-    await this.changed();
-    return entry;
-  }
-
-  items() {
-    return this.db.getAll(ITEMS);
-  }
-
-  async update(item) {
-    await this.db.put(ITEMS, item);
-  }
-
-  async remove(seq) {
-    await this.db.delete(ITEMS, seq);
-    await this.changed();
+  add(body, photos) {
+    return this.put({ id: crypto.randomUUID(), queuedAt: new Date().toISOString(), body: body, photos: photos,
+      photoIds: [] });
   }
 
   sent() {

@@ -8,16 +8,8 @@
  * phone's own id of it. It leaves the outbox once the server has it (the
  * receipt is kept) or will never take it (the resident is told why).
  */
-import { backoff, verdict } from "../lib/retry.js";
-
-async function problemText(resp) {
-  try {
-    var body = await resp.json();
-    return body.detail || body.title || String(resp.status);
-  } catch {
-    return String(resp.status);
-  }
-}
+import { problemText, QueueSender } from "../lib/queue-sender.js";
+import { verdict } from "../lib/retry.js";
 
 export function deviceId() {
   var id = localStorage.getItem("guatu-device");
@@ -28,54 +20,17 @@ export function deviceId() {
   return id;
 }
 
-export class ReportSender {
+export class ReportSender extends QueueSender {
   constructor(config, outbox, report) {
+    super(outbox);
     this.config = config;
-    this.outbox = outbox;
     this.report = report; // report(how, item, answer): how is "done" or "refused"
-    this.running = false;
-    this.again = false;
-    this.failures = 0;
-    this.timer = null;
-    var self = this;
-    window.addEventListener("online", function () { self.failures = 0; self.flush(); });
   }
 
   headers(extra) {
     var out = { Accept: "application/json" };
     out[this.config.deviceHeader] = deviceId();
     return Object.assign(out, extra || {});
-  }
-
-  async flush() {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (!navigator.onLine) return;
-    this.running = true;
-    clearTimeout(this.timer);
-    try {
-      do {
-        this.again = false;
-        var stopped = false;
-        for (var item of await this.outbox.items()) {
-          if (!(await this.sendOne(item))) {
-            stopped = true;
-            break;
-          }
-        }
-        if (stopped) {
-          this.failures += 1;
-          var self = this;
-          this.timer = setTimeout(function () { self.flush(); }, backoff(this.failures));
-          break;
-        }
-        this.failures = 0;
-      } while (this.again);
-    } finally {
-      this.running = false;
-    }
   }
 
   // true: settled (sent, or refused for good); false: try again later
@@ -94,7 +49,7 @@ export class ReportSender {
         } else {
           item.photoIds.push((await resp.json()).id);
         }
-        await this.outbox.update(item);
+        await this.queue.update(item);
       }
       var paid = await this.pay();
       var body = Object.assign({}, item.body, { photos: item.photoIds, client_id: item.id }, paid);
@@ -112,10 +67,10 @@ export class ReportSender {
     if (how === "retry") return false;
     var answer = how === "done" ? await resp.json() : { refused: await problemText(resp) };
     if (how === "done") {
-      await this.outbox.keep({ code: answer.code, category: answer.category, at: answer.at_local,
+      await this.queue.keep({ code: answer.code, category: answer.category, at: answer.at_local,
         state: answer.state, stateText: answer.state_text });
     }
-    await this.outbox.remove(item.seq);
+    await this.queue.remove(item.seq);
     this.report(how, item, answer);
     return true;
   }

@@ -1,0 +1,73 @@
+/*
+ * What the phone pages' senders share (the field page's results and photos,
+ * the reporting page's reports): send a queue kept on the phone when there is
+ * network — on start, when something is queued, on the browser's `online`
+ * event, and again after a failure with a growing pause (retry.js) — one item
+ * at a time, stopping at the first that must wait. A subclass gives
+ * `sendOne(item)` (true: settled — sent, or refused for good; false: try
+ * again later) and may give `order(items)` and `drained()` (called when a
+ * flush ends with nothing left waiting).
+ */
+import { backoff } from "./retry.js";
+
+// The words of a refusal: the problem document's detail or title, else the status.
+export async function problemText(resp) {
+  try {
+    var body = await resp.json();
+    return body.detail || body.title || String(resp.status);
+  } catch {
+    return String(resp.status);
+  }
+}
+
+export class QueueSender {
+  constructor(queue) {
+    this.queue = queue;
+    this.running = false;
+    this.again = false;
+    this.failures = 0;
+    this.timer = null;
+    var self = this;
+    window.addEventListener("online", function () { self.failures = 0; self.flush(); });
+  }
+
+  order(items) {
+    return items;
+  }
+
+  drained() {}
+
+  // Send everything queued; a call while sending makes the running one look again when it ends.
+  async flush() {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (!navigator.onLine) return;
+    this.running = true;
+    clearTimeout(this.timer);
+    try {
+      var stopped = false;
+      do {
+        this.again = false;
+        stopped = false;
+        for (var item of this.order(await this.queue.items())) {
+          if (!(await this.sendOne(item))) {
+            stopped = true;
+            break;
+          }
+        }
+        if (stopped) {
+          this.failures += 1;
+          var self = this;
+          this.timer = setTimeout(function () { self.flush(); }, backoff(this.failures));
+          break;
+        }
+        this.failures = 0;
+      } while (this.again);
+      if (!stopped) this.drained();
+    } finally {
+      this.running = false;
+    }
+  }
+}
