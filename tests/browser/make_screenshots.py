@@ -16,6 +16,8 @@ demo's "today", 16:00 in Zhengzhou) and writes into docs/screenshots/:
 * field-phone.png    /field/ on a 390 px phone: today's list, the route and the phone's position
 * wall-cases.png     /wall at 1920×1080: escalated places (triangles), 三级管理监控, an escalated place's card
 * case-phone.png     a case waiting for verification on a 390 px phone, as the demo's inspector sees it
+* report-phone.png   /report on a 390 px phone: a resident's report pinned by the phone's position, about to go
+* inbox-phone.png    /inbox on a 390 px phone: a unit's handler's notifications after the sender's round
 
 For the last two, today's inspection list is drawn first.
 """
@@ -33,6 +35,7 @@ from geo import inspections
 from geo.accounts import Accounts
 from geo.config import load_campaign
 from geo.photos import add_photo
+from geo.scope import Scope
 from geo.store import open_store
 from geo.synth.history import write_history
 from tests.browser.harness import REPO, chromium, copy_demo, live_server, open_page, open_phone_page, wait_ready
@@ -142,21 +145,33 @@ def add_photos(data: Path) -> None:
                   problem=problem, taken_at=when)
 
 
-def shoot_field(browser, server, data: Path) -> Path:
-    """The phone page signed in as an editor, at the demo's "today", the phone in Erqi district."""
-    page, log = open_phone_page(browser, server.url, "/login?next=/field/", geolocation=(113.62, 34.74))
-    page.fill("input[name=username]", "inspector1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/field/")
-    page.wait_for_selector("html[data-field-ready]", state="attached")
+def shoot_phone(browser, server, user: str | None, path: str, name: str, ready: str, then=None,
+                geolocation: tuple[float, float] | None = None) -> Path:
+    """A page on a 390 px phone — signed in as `user` (None: a visitor) — once `ready` is in the page."""
+    page, log = open_phone_page(browser, server.url, f"/login?next={path}" if user else path, geolocation=geolocation)
+    if user:
+        page.fill("input[name=username]", user)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"**{path}")
+    page.wait_for_selector(ready, state="attached")
+    if then:
+        then(page)
     page.wait_for_function("() => document.fonts.ready.then(() => true)")
-    target = OUT / "field-phone.png"
+    target = OUT / name
     page.screenshot(path=str(target))
     if log.outside or log.console_errors:
-        raise RuntimeError(f"/field/: outside requests {log.outside}, console errors {log.console_errors}")
+        raise RuntimeError(f"{path}: outside requests {log.outside}, console errors {log.console_errors}")
     page.context.close()
     return target
+
+
+def fill_report(page) -> None:
+    """A resident's report as it is about to be sent: pinned by the phone's position, a category, a text."""
+    page.tap("#report-gps")
+    page.wait_for_selector("#report-pin[data-pinned=true]")
+    page.select_option("#report-category", "乱堆乱放")
+    page.fill("#report-description", "3 号楼单元门口堆满装修垃圾,老人出入不便")
 
 
 def open_print_dialog(page) -> None:
@@ -184,23 +199,6 @@ def verifying_case(data: Path) -> tuple[str, str, str]:
     raise RuntimeError("the demo has no case waiting for verification")
 
 
-def shoot_case(browser, server, case: tuple[str, str, str]) -> Path:
-    """The case page on a phone, signed in as the demo's inspector (who may verify it)."""
-    path = "/cases/" + "/".join(case)
-    page, log = open_phone_page(browser, server.url, f"/login?next={path}")
-    page.fill("input[name=username]", "duchayuan")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{path}")
-    page.wait_for_function("() => document.fonts.ready.then(() => true)")
-    target = OUT / "case-phone.png"
-    page.screenshot(path=str(target))
-    if log.outside or log.console_errors:
-        raise RuntimeError(f"{path}: outside requests {log.outside}, console errors {log.console_errors}")
-    page.context.close()
-    return target
-
-
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -226,13 +224,21 @@ def main() -> None:
         accounts = Accounts(data.parent / "instance" / "accounts.json")
         accounts.create_user("inspector1", PASSWORD, "editor", "督导组")
         accounts.create_user("duchayuan", PASSWORD, "inspector", "刘芳")
+        accounts.create_user("zhujian", PASSWORD, "editor", "张住建")
+        accounts.update_user("zhujian", scope=Scope(units=("区住建局",)))
         case = verifying_case(data)
         with live_server(data, GUATU_CLOCK=_clock, GUATU_REFRESH_SECONDS=0) as server, chromium() as browser:
             made += [
                 shoot(browser, server, "/wall", "wall-card-photos.png", 1920, 1080, then=search(PHOTO_PLACE[1])),
-                shoot_field(browser, server, data),
-                shoot_case(browser, server, case),
+                shoot_phone(browser, server, "inspector1", "/field/", "field-phone.png", "html[data-field-ready]",
+                            geolocation=(113.62, 34.74)),
+                shoot_phone(browser, server, "duchayuan", "/cases/" + "/".join(case), "case-phone.png",
+                            "html[data-case-ready]"),
+                shoot_phone(browser, server, None, "/report", "report-phone.png", "html[data-report-ready]",
+                            then=fill_report, geolocation=(113.66598, 34.73864)),
             ]
+            server.app.extensions["guatu_notify"].tick()  # the demo's news told: the bell and the inbox fill
+            made.append(shoot_phone(browser, server, "zhujian", "/inbox", "inbox-phone.png", "#inbox-list"))
     for path in made:
         print(path.relative_to(REPO))
 
