@@ -224,6 +224,7 @@ def main() -> None:
         accounts = Accounts(data.parent / "instance" / "accounts.json")
         accounts.create_user("inspector1", PASSWORD, "editor", "督导组")
         accounts.create_user("duchayuan", PASSWORD, "inspector", "刘芳")
+        accounts.create_user("admin1", PASSWORD, "admin", "系统管理员")  # a scope is set only while an admin remains
         accounts.create_user("zhujian", PASSWORD, "editor", "张住建")
         accounts.update_user("zhujian", scope=Scope(units=("区住建局",)))
         case = verifying_case(data)
