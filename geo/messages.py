@@ -2344,9 +2344,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cases.migrate_done": {"zh": "已将 {places} 个地点的 {problems} 个问题迁移为案件:{stages};原已是案件的 {already} 个",
                            "en": "{problems} problems of {places} places are cases now: {stages}; {already} were "
                                  "already"},
-    # (cases: entries here)
     # --- cases over HTTP: API, queues, the case page (web/cases, web/templates) ---------------------------------
-    # (cases web: entries here)
     "cases.title": {"zh": "案件", "en": "Cases"},
     "cases.heading": {"zh": "案件办理", "en": "Case handling"},
     "cases.queues": {"zh": "我的案件队列", "en": "My case queues"},
@@ -2404,7 +2402,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cases.photo_open": {"zh": "查看大图", "en": "Open the photo"},
     "cases.bad_number": {"zh": "应为 {low} 到 {high} 之间的整数", "en": "expected a whole number from {low} to {high}"},
     # --- cases on the wall, the dashboard, the daily report, the demo (geo/wall, geo/dashboard, geo/synth) ------
-    # (cases wall: entries here)
     "report.cases.sheet.escalated": {"zh": "升级督办", "en": "Escalated cases"},
     "report.cases.sheet.units": {"zh": "单位考核", "en": "Units' record"},
     "report.cases.col.fid": {"zh": "点位编号", "en": "Place id"},
@@ -2438,7 +2435,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.report.units": {"zh": "各单位处置情况", "en": "The units' record"},
     "page.report.none": {"zh": "当日无升级督办案件", "en": "No escalated case that day"},
     # --- cases in the editor, the ledger workbook, inspections (geo/exchange, geo/inspections) ------------------
-    # (cases ledger: entries here)
     "history.case.dispatch": {"zh": "{pid}:派遣给 {assignee},期限 {due}", "en": "{pid}: dispatched to {assignee}, due {due}"},
     "history.case.redispatch": {"zh": "{pid}:重新派遣给 {assignee},期限 {due}",
                                 "en": "{pid}: dispatched again to {assignee}, due {due}"},
@@ -2483,9 +2479,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ledger_xlsx.yes": {"zh": "是", "en": "yes"},
     "history.case.field": {"zh": "{field}:{before} → {after}", "en": "{field}: {before} → {after}"},
     # --- polish A ---------------------------------------------------------------------------------------------
-    # (polish A: entries here)
     # --- polish B ---------------------------------------------------------------------------------------------
-    # (polish B: entries here)
     # a place's history in words (geo/history.py) and what a revert will do
     "history.yes": {"zh": "是", "en": "Yes"},
     "history.no": {"zh": "否", "en": "No"},
@@ -2566,7 +2560,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "problem {pid} has no day found: recorded as today, {day}"},
     "ledger.found_on_required": {"zh": "问题 {pid} 的发现日期必填,不能清空", "en": "problem {pid}: the day it was found is required"},
     # --- polish C ---------------------------------------------------------------------------------------------
-    # (polish C: entries here)
     "print.sheet.date": {"zh": "日期:{day}", "en": "Date: {day}"},
     "print.atlas.page": {"zh": "第 {page} 页 / 共 {pages} 页", "en": "page {page} of {pages}"},
     "print.atlas.by_street": {"zh": "分街道图册", "en": "Atlas by sub-district"},
@@ -2596,7 +2589,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name} could be several communities: {candidates}; give the full name",
     },
     # --- polish D ---------------------------------------------------------------------------------------------
-    # (polish D: entries here)
     "report.pdf.title": {"zh": "{title} 日报 {day}", "en": "{title} daily report {day}"},
     "report.pdf.as_of": {"zh": "数据截至 {as_of}", "en": "data as of {as_of}"},
     "report.pdf.continued": {"zh": "{heading}(续)", "en": "{heading} (continued)"},
@@ -2641,7 +2633,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the inspection route's start \"{start}\" is not the id of any place",
     },
     # --- polish E ---------------------------------------------------------------------------------------------
-    # (polish E: entries here)
     "page.err.nav": {"zh": "站内导航", "en": "Site navigation"},
     "page.err.nav_edit": {"zh": "编辑地图", "en": "Edit the map"},
     "page.err.code": {"zh": "错误代码 {code}", "en": "Error code {code}"},
@@ -2661,9 +2652,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.err.503": {"zh": "服务暂不可用", "en": "Service unavailable"},
     "page.err.503_text": {"zh": "服务暂时无法应答;请稍后刷新此页", "en": "the service cannot answer now; reload this page later"},
     # --- polish F ---------------------------------------------------------------------------------------------
-    # (polish F: entries here)
     # --- polish G ---------------------------------------------------------------------------------------------
-    # (polish G: entries here)
     "progress.estimate": {"zh": "按近 {days} 天进度,预计 {finish} 完成",
                           "en": "at the pace of the last {days} days, done by {finish}"},
     "progress.estimate_sep": {"zh": ",", "en": ", "},
@@ -2699,7 +2688,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "campaigns.no_plan": {"zh": "未设时间节点", "en": "no milestones"},
     "campaigns.unreadable": {"zh": "无法读取该作战的数据:{reason}", "en": "this campaign's data cannot be read: {reason}"},
     # --- notify delivery -------------------------------------------------------------------------------------
-    # (notify delivery: entries here)
     "notify.delivery.channel.open_link": {"zh": "打开查看", "en": "Open"},
     "notify.delivery.error.unknown_type": {"zh": "未知的通知渠道类型:{type}", "en": "unknown channel type: {type}"},
     "notify.delivery.error.timeout": {"zh": "接收方 {seconds} 秒内没有应答(超时)",
@@ -2844,7 +2832,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notify.delivery.page.address": {"zh": "电子邮箱地址", "en": "Email address"},
     "notify.delivery.page.email_copies": {"zh": "同时发送邮件到这个地址", "en": "Email copies to this address"},
     # --- notify events ---------------------------------------------------------------------------------------
-    # (notify events: entries here)
     "notify.ev.assigned.title": {"zh": "新派遣案件:{place}", "en": "Case assigned: {place}"},
     "notify.ev.assigned.text": {"zh": "{where}「{place}」的问题({category})已派遣给{who},请在 {due} 前处置。",
                                 "en": "The problem ({category}) at {place}, {where}, is assigned to {who}; fix it by {due}."},
@@ -2912,7 +2899,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notify.inbox.kind.digest": {"zh": "每日待办", "en": "Digest"},
     "notify.inbox.kind.daily_report": {"zh": "日报已出", "en": "Report ready"},
     # --- residents -------------------------------------------------------------------------------------------
-    # (residents: entries here)
     "residents.challenge_missing": {
         "zh": "缺少防刷验证,请刷新页面后重新提交",
         "en": "the anti-abuse check is missing; reload the page and send again",
@@ -3115,7 +3101,6 @@ MESSAGES: dict[str, dict[str, str]] = {
               "received, {all_closed} closed, {all_rated} rated, {rate} (satisfied + fairly satisfied over rated)",
     },
     # --- polish H --------------------------------------------------------------------------------------------
-    # (polish H: entries here)
     "page.err.retry": {"zh": "重新加载此页", "en": "Reload this page"},
     # the daily report's sheets and columns (geo/daily_report.py), the printed map's sheet (geo/printing/sheet.py)
     "report.sheet.progress": {"zh": "进度", "en": "Progress (sheet)"},
@@ -3533,7 +3518,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "playback.photos.none": {"zh": "这一处暂无照片", "en": "No photos of this place"},
     "playback.photos.caption": {"zh": "{day} · {role}", "en": "{day} · {role}"},
     # the queues and the case page (web/static/js/cases)
-    # (cases scripts: entries here)
     "casepage.photos_kept": {"zh": "已上传 {n} 张照片,提交时一并附上", "en": "{n} photos uploaded; they go with the action"},
     "casepage.upload_failed": {"zh": "照片上传失败", "en": "The photo was not uploaded"},
     "casepage.failed": {"zh": "提交失败", "en": "Not sent"},
@@ -3546,7 +3530,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "casepage.offline": {"zh": "网络不通,未提交;内容仍在表单中,请稍后再试。",
                          "en": "No network: nothing was sent; the form keeps what you wrote, try again later."},
     # the wall: case stage on the card, escalation markers, the units' record on the dashboard
-    # (wall cases scripts: entries here)
     "wall.legend.escalated": {"zh": "升级督办(橙:街道 红:指挥部)", "en": "escalated (orange: sub-district, red: district)"},
     "wall.tooltip.escalated": {"zh": "升级督办", "en": "Escalated"},
     "wall.tooltip.escalated_street": {"zh": "案件超时,已升级至街道", "en": "a case is overdue, escalated to the sub-district"},
@@ -3574,7 +3557,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.dash.cases.col.avg_hours": {"zh": "平均处置(工时)", "en": "Avg (working h)"},
     "wall.dash.cases.col.returned": {"zh": "退回率", "en": "Returned"},
     # the editor's ledger with cases
-    # (editor cases scripts: entries here)
     "field.problem_stage": {"zh": "{category}({stage})", "en": "{category} ({stage})"},
     "editor.ledger.stage": {"zh": "案件阶段", "en": "Case stage"},
     "editor.ledger.overdue": {"zh": "逾期", "en": "overdue"},
@@ -3587,7 +3569,6 @@ MESSAGES: dict[str, dict[str, str]] = {
               "closed) and are not edited here; act on the case page.",
     },
     # polish A (scripts)
-    # (polish A scripts: entries here)
     # the editor's conflict table (editor/conflict.js, editor/conflict-view.js)
     "editor.conflict.intro": {
         "zh": "保存被拒绝:这处地点在您编辑期间已被「{who}」修改(现为第 {version} 版)。下表只列出您和对方不同的字段,"
@@ -3637,9 +3618,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.bulk.choose": {"zh": "请选择状态", "en": "choose a status"},
     "editor.bulk.confirm": {"zh": "将 {n} 处改为「{status}」?", "en": "Set {n} place(s) to “{status}”?"},
     # polish B (scripts)
-    # (polish B scripts: entries here)
     # polish C (scripts)
-    # (polish C scripts: entries here)
     "print.dialog.title": {"zh": "打印地图", "en": "Print the map"},
     "print.dialog.paper": {"zh": "纸张", "en": "Paper"},
     "print.dialog.orientation": {"zh": "方向", "en": "Orientation"},
@@ -3669,32 +3648,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "print.dialog.atlas_print": {"zh": "生成图册 PDF", "en": "Make the atlas PDF"},
     "print.dialog.need_one": {"zh": "请至少选择一个图层和一种状态", "en": "Choose at least one layer and one status"},
     # polish D (scripts)
-    # (polish D scripts: entries here)
     "wall.inspections.route_start": {"zh": "督导路线起点", "en": "where the inspection route starts"},
     # polish E (scripts)
-    # (polish E scripts: entries here)
     "wall.search.results": {"zh": "搜索结果", "en": "Search results"},
     "wall.card.label": {"zh": "点位详情", "en": "Place details"},
     "wall.zoom_in": {"zh": "放大地图", "en": "Zoom in"},
     "wall.zoom_out": {"zh": "缩小地图", "en": "Zoom out"},
     "wall.map_label": {"zh": "作战地图", "en": "Campaign map"},
     # polish F (scripts)
-    # (polish F scripts: entries here)
     "wall.dash.pager": {"zh": "第 {page}/{pages} 页 · 另有 {n} 条 ▸", "en": "page {page}/{pages} · {n} more ▸"},
     "wall.dash.page_on": {"zh": "下一页", "en": "Next page"},
     "wall.dash.sheet": {"zh": "第 {sheet}/{sheets} 屏 ▸", "en": "screen {sheet}/{sheets} ▸"},
     "wall.dash.sheet_on": {"zh": "下一屏", "en": "Next screen"},
     # polish G (scripts)
-    # (polish G scripts: entries here)
     # notify events (scripts)
-    # (notify events scripts: entries here)
     "inbox.bell": {"zh": "通知:{count} 条未读", "en": "Notifications: {count} unread"},
     "inbox.bell_none": {"zh": "通知:没有未读", "en": "Notifications: none unread"},
     "inbox.bell_unknown": {"zh": "通知", "en": "Notifications"},
     "inbox.unread": {"zh": "未读 {count} 条,共 {total} 条", "en": "{count} unread of {total}"},
     "inbox.failed": {"zh": "未能标为已读:{reason}", "en": "Could not mark read: {reason}"},
     # residents (scripts)
-    # (residents scripts: entries here)
     "reportpage.pin_set": {"zh": "已选位置:{lon}, {lat}", "en": "pinned at {lon}, {lat}"},
     "reportpage.gps_waiting": {"zh": "正在定位……", "en": "finding your position…"},
     "reportpage.gps_off": {"zh": "无法定位,请在地图上点选", "en": "no position: tap the map instead"},
@@ -3733,7 +3706,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.dash.sat.col.unsatisfied": {"zh": "不满意", "en": "Not satisfied"},
     "wall.dash.sat.col.rate": {"zh": "满意率", "en": "Rate"},
     # polish H (scripts)
-    # (polish H scripts: entries here)
     "wall.dash.est_title": {"zh": "预计完成(按近 {days} 天进度)", "en": "Estimated finish (pace of the last {days} days)"},
     "wall.dash.est_late": {"zh": "{finish} · 晚于节点 {n} 天", "en": "{finish} · {n} days late"},
     "wall.dash.est_early": {"zh": "{finish} · 早于节点 {n} 天", "en": "{finish} · {n} days early"},
@@ -3741,6 +3713,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.dash.est_plain": {"zh": "{finish}", "en": "{finish}"},
     "wall.dash.est_none": {"zh": "无进展,无法估计", "en": "no progress: no estimate"},
     "wall.dash.est_done": {"zh": "已全部完成 ✓", "en": "all done ✓"},
+    # --- issue 22: ogc ---
+
+    # --- issue 22: pgr ---
+
+    # --- issue 22: shared ---
+
+    # --- issue 22: jrnl ---
+
+    # --- issue 22: paint ---
+
+    # --- issue 22: soak ---
+
+    # --- issue 22: imp ---
+
 }
 
 
