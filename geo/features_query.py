@@ -188,6 +188,15 @@ class Selection:
     matched: int
 
 
+@dataclass(frozen=True)
+class LayerSummary:
+    """What a collection's description tells: its size, extent and the values of its text queryables."""
+
+    count: int
+    extent: dict
+    values: Mapping[str, list[str]]
+
+
 class LayerIndex:
     """One layer's features as arrays: geometries in an STRtree, update times, filterable columns."""
 
@@ -239,6 +248,10 @@ class LayerIndex:
         hits = np.flatnonzero(mask)
         page = hits[query.offset:query.offset + query.limit]
         return Selection([self.features[i] for i in page], int(hits.size))
+
+    def summary(self) -> LayerSummary:
+        values = {key: sorted({v for v in column if v}) for key, column in self.columns.items()}
+        return LayerSummary(count=len(self.features), extent=self.extent(), values=values)
 
     def extent(self) -> dict:
         """The collection's spatial (CRS84) and temporal (updated_at) extent."""

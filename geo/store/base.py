@@ -22,6 +22,7 @@ from typing import Literal
 from geo.config import Campaign, Layer
 from geo.diskspace import SpaceWatch
 from geo.errors import BrokenLayer, Conflict, FieldError, NotFound, ValidationError
+from geo.features_query import ItemsQuery, LayerIndex, LayerSummary, Selection
 from geo.journal import ChangeSummary
 from geo.messages import t
 from geo.photos.blobs import Blobs
@@ -168,6 +169,7 @@ class Store(ABC):
     def __init__(self, campaign: Campaign, *, clock: Clock = utc_now) -> None:
         self.campaign = campaign
         self.clock = clock
+        self._query_indexes: dict[str, tuple[int, LayerIndex]] = {}  # layer → (revision, index): see _query_index
 
     # --- reads -------------------------------------------------------------
     @abstractmethod
@@ -197,6 +199,26 @@ class Store(ABC):
     @abstractmethod
     def change_entries(self, summaries: list[ChangeSummary]) -> list[dict]:
         """The full journal entries (with before and after) behind these summaries."""
+
+    # --- queries (OGC API – Features items, /api bbox reads) ------------------
+    def select_items(self, layer_id: str, query: ItemsQuery) -> Selection:
+        """The page of a layer's places an items query asks for, and how many match in all.
+        Here: the layer's in-memory query index; a backend may answer in its database instead."""
+        return self._query_index(layer_id).select(query)
+
+    def layer_summary(self, layer_id: str) -> LayerSummary:
+        """How many places the layer has, its extent, and the values its text queryables take."""
+        return self._query_index(layer_id).summary()
+
+    def _query_index(self, layer_id: str) -> LayerIndex:
+        """The layer's query index, rebuilt when the layer's revision moves: one per layer, the newest only."""
+        revision = self.readable_revision(layer_id)  # BrokenLayer while withheld: the index made before is not used
+        hit = self._query_indexes.get(layer_id)
+        if hit is not None and hit[0] == revision:
+            return hit[1]
+        index = LayerIndex(self.features(layer_id))
+        self._query_indexes[layer_id] = (revision, index)
+        return index
 
     @abstractmethod
     def _transaction(self) -> AbstractContextManager[Transaction]: ...

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from web.ogc.routes import LayerIndexes, bp
+from web.ogc.routes import bp
 
 
 def register(app: Flask) -> None:
-    app.extensions["guatu_ogc_index"] = LayerIndexes()  # the layers' query indexes, kept between requests
     app.register_blueprint(bp)

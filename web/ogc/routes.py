@@ -14,11 +14,9 @@ recommends) that also carry the OGC exception members `code` and
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from threading import Lock
 from typing import Any
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
 from geo.boundaries import fill_location
@@ -34,9 +32,7 @@ from geo.features_edit import (
 )
 from geo.features_query import (
     CRS84,
-    QUERYABLES,
     BadParameter,
-    LayerIndex,
     check_crs,
     check_parameters,
     format_links,
@@ -76,14 +72,6 @@ REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 JSON_BODIES = {"application/json", "application/geo+json", "application/merge-patch+json"}
 
 
-@dataclass
-class LayerIndexes:
-    """Each layer's query index with the revision it was built at; one per app, on app.extensions (`register`)."""
-
-    by_layer: dict[str, tuple[int, LayerIndex]] = field(default_factory=dict)
-    lock: Lock = field(default_factory=Lock)
-
-
 # --- negotiation and responses ---------------------------------------------------
 
 def negotiate(*json_types: str) -> str:
@@ -117,20 +105,6 @@ def _url(endpoint: str, **values) -> str:
 
 def _layer(layer_id: str):
     return guatu().store.layer(layer_id)  # NotFound names the campaign's layers
-
-
-def _index(layer_id: str) -> LayerIndex:
-    """The layer's query index, rebuilt when the layer's revision moves."""
-    store = guatu().store
-    revision = store.readable_revision(layer_id)  # BrokenLayer while withheld: the index made before is not used
-    indexes: LayerIndexes = current_app.extensions["guatu_ogc_index"]
-    hit = indexes.by_layer.get(layer_id)
-    if hit is not None and hit[0] == revision:
-        return hit[1]
-    index = LayerIndex(store.features(layer_id), QUERYABLES)
-    with indexes.lock:
-        indexes.by_layer[layer_id] = (revision, index)
-    return index
 
 
 def _labels() -> dict:
@@ -182,17 +156,17 @@ def api_definition():
 
 
 def _collection(layer, fmt: str) -> dict:
-    index = _index(layer.id)
+    summary = guatu().store.layer_summary(layer.id)
     items = _url("items", layer_id=layer.id)
     return {
         "id": layer.id,
         "title": layer.title,
-        "description": t("page.ogc.collection_description", title=layer.title, count=len(index),
+        "description": t("page.ogc.collection_description", title=layer.title, count=summary.count,
                          kinds=", ".join(layer.kinds) or "—"),
         "itemType": "feature",
         "crs": [CRS84],
         "storageCrs": CRS84,
-        "extent": index.extent(),
+        "extent": summary.extent,
         "links": [
             *format_links(_url("collection", layer_id=layer.id), fmt, noun=f"the layer {layer.title}"),
             link(f"{items}?f=json", "items", GEOJSON, f"{layer.title} as GeoJSON"),
@@ -229,8 +203,8 @@ def queryables(layer_id: str):
     check_parameters(request.args, ("f",))
     layer = _layer(layer_id)
     campaign = guatu().campaign
-    index = _index(layer_id)
-    known = {key: sorted({v for v in index.columns[key] if v}) for key in ("street", "community")}
+    values = guatu().store.layer_summary(layer_id).values
+    known = {key: values.get(key, []) for key in ("street", "community")}
     props = {
         "status": {"title": t("page.ogc.status"), "type": "string", "enum": list(campaign.status_keys)},
         "kind": {"title": t("page.ogc.kind"), "type": "string", **({"enum": list(layer.kinds)} if layer.kinds else {})},
@@ -253,7 +227,7 @@ def items(layer_id: str):
     fmt = negotiate(GEOJSON, JSON)
     args = request.args.to_dict()
     query = parse_items_query(args)
-    selection = _index(layer_id).select(query)
+    selection = guatu().store.select_items(layer_id, query)
     body = {
         "type": "FeatureCollection",
         "timeStamp": timestamp(guatu().now()),
