@@ -21,25 +21,24 @@ from urllib.parse import urlencode
 
 import numpy as np
 import shapely
+from pygeofilter import ast
 from shapely.geometry import shape
 
+from geo.cql2 import filter_crs, parse_filter
+from geo.crs import CRS84, SUPPORTED, Crs, bbox_to_crs84, lookup
 from geo.dates import BadDate, day_bounds, parse_day, parse_instant
 from geo.errors import BadParameter
+from geo.filter_eval import Table, matches
 from geo.messages import message_of, t
+from geo.queryables import GEOMETRY, Queryable
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-CRS84H = "http://www.opengis.net/def/crs/OGC/0/CRS84h"
-EPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
-# bbox-crs values understood, and whether their axis order is latitude first.
-BBOX_CRS = {CRS84: False, CRS84H: False, EPSG4326: True, "EPSG:4326": True, "urn:ogc:def:crs:OGC:1.3:CRS84": False}
 TRS_GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 # Properties a client may filter items on (`?status=pending,relapsed&street=大学路街道`), comma = any of.
+# Every other queryable (geo/queryables.py) is a query parameter too, matched exactly: it joins the filter.
 QUERYABLES = ("status", "street", "community", "kind")
-# Response CRSs (Part 2's `crs` parameter): only the storage CRS, longitude/latitude.
-RESPONSE_CRS = (CRS84,)
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
@@ -62,6 +61,8 @@ class ItemsQuery:
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north (CRS84)
     interval: Interval | None = None
     filters: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # A parsed CQL2 filter (geo/cql2.py): attributes checked against the layer's queryables, geometries in CRS84.
+    filter: ast.Node | None = None
 
 
 def check_parameters(args: Iterable[str], allowed: Sequence[str]) -> None:
@@ -71,36 +72,73 @@ def check_parameters(args: Iterable[str], allowed: Sequence[str]) -> None:
         raise BadParameter(unknown[0], t("ogc.unknown_parameter", allowed=", ".join(allowed)))
 
 
-def check_crs(args: Mapping[str, str]) -> str:
-    """The CRS a response is sent in: `crs` may only name the storage CRS (CRS84)."""
-    crs = args.get("crs", CRS84)
-    if crs not in RESPONSE_CRS:
-        raise BadParameter("crs", t("ogc.crs_only", crs=CRS84, got=repr(crs)))
+def check_crs(args: Mapping[str, str], name: str = "crs") -> Crs:
+    """The CRS a parameter (`crs`: the response's, `bbox-crs`) names: one of geo/crs.py's, CRS84 if absent."""
+    text = args.get(name, CRS84)
+    crs = lookup(text)
+    if crs is None:
+        raise BadParameter(name, t("ogc.crs_unknown", got=repr(text), supported=", ".join(SUPPORTED)))
     return crs
 
 
+ITEMS_PARAMETERS = ("f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime", "filter", "filter-lang",
+                    "filter-crs")
+
+
 def parse_items_query(args: Mapping[str, str], *, default_limit: int = DEFAULT_LIMIT, max_limit: int = MAX_LIMIT,
-                      queryables: Sequence[str] = QUERYABLES) -> ItemsQuery:
-    """The query an items request asks for; raises BadParameter."""
-    check_parameters(args, ("f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime", *queryables))
+                      queryables: Sequence[str] = QUERYABLES, fields: Sequence[Queryable] = ()) -> ItemsQuery:
+    """The query an items request asks for; raises BadParameter. `fields`: the layer's queryables, which a
+    `filter` may name and which are query parameters too (the ones beyond `queryables` matched exactly)."""
+    exact = [q for q in fields if q.name not in queryables and q.type != "geometry"]
+    check_parameters(args, (*ITEMS_PARAMETERS, *queryables, *(q.name for q in exact)))
     check_crs(args)
-    for name in ("crs", "limit", "offset", "bbox", "bbox-crs", "datetime"):
+    for name in ("crs", "limit", "offset", "bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs"):
         if name in args and not args[name].strip():
             raise BadParameter(name, t("ogc.empty_parameter"))
     limit = _whole(args, "limit", default_limit, minimum=1)
     offset = _whole(args, "offset", 0, minimum=0)
-    if "bbox-crs" in args and args["bbox-crs"] not in BBOX_CRS:
-        raise BadParameter("bbox-crs", t("ogc.bbox_crs", got=repr(args["bbox-crs"]), crs84=CRS84,
-                                                epsg4326=EPSG4326))
-    bbox = parse_bbox(args["bbox"], args.get("bbox-crs")) if "bbox" in args else None
+    bbox_crs = check_crs(args, "bbox-crs")
+    bbox = parse_bbox(args["bbox"], bbox_crs) if "bbox" in args else None
     interval = parse_datetime(args["datetime"]) if "datetime" in args else None
     filters = {}
     for key in queryables:
         value = args.get(key)
         if value:
             filters[key] = frozenset(v.strip() for v in value.split(",") if v.strip())
+    node = None
+    if "filter" in args:
+        node = parse_filter(args["filter"], args.get("filter-lang"), filter_crs(args.get("filter-crs")), fields)
+    elif "filter-lang" in args or "filter-crs" in args:
+        raise BadParameter("filter-lang" if "filter-lang" in args else "filter-crs", t("ogc.filter_missing"))
+    for q in exact:
+        if args.get(q.name):
+            node = _and(node, _equal(q, args[q.name]))
     # A limit above the maximum is read as the maximum, as OGC API – Features asks (not an error).
-    return ItemsQuery(limit=min(limit, max_limit), offset=offset, bbox=bbox, interval=interval, filters=filters)
+    return ItemsQuery(limit=min(limit, max_limit), offset=offset, bbox=bbox, interval=interval, filters=filters,
+                      filter=node)
+
+
+def _and(node: ast.Node | None, more: ast.Node) -> ast.Node:
+    return more if node is None else ast.And(node, more)
+
+
+def _equal(q: Queryable, text: str) -> ast.Node:
+    """`?name=value` for a queryable: the value read as the queryable's type, compared for equality."""
+    value: object = text
+    try:
+        if q.type == "integer":
+            value = int(text)
+        elif q.type == "number":
+            value = float(text)
+        elif q.type == "date":
+            value = parse_day(text)
+        elif q.type == "datetime":
+            value = parse_instant(text)
+        elif q.type == "boolean":
+            value = {"true": True, "false": False}[text.strip().lower()]
+    except (ValueError, KeyError, BadDate):
+        raise BadParameter(q.name, t("ogc.parameter_type", type=q.type, got=repr(text))) from None
+    return ast.Equal(ast.Attribute(q.name), value)
 
 
 def _whole(args: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
@@ -115,8 +153,9 @@ def _whole(args: Mapping[str, str], name: str, default: int, *, minimum: int) ->
     return value
 
 
-def parse_bbox(text: str, crs: str | None = None) -> tuple[float, float, float, float]:
-    """`west,south,east,north` (or 6 numbers with heights) in CRS84; EPSG:4326 gives latitude first."""
+def parse_bbox(text: str, crs: Crs | None = None) -> tuple[float, float, float, float]:
+    """`bbox`'s 4 numbers (or 6 with heights) in `crs` (its own axis order: EPSG:4326 and EPSG:4490 give
+    latitude first), as west, south, east, north in CRS84."""
     parts = text.split(",")
     if len(parts) not in (4, 6):
         raise BadParameter("bbox", t("ogc.bbox_count"))
@@ -128,12 +167,18 @@ def parse_bbox(text: str, crs: str | None = None) -> tuple[float, float, float, 
         raise BadParameter("bbox", t("ogc.bbox_not_finite"))
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    if BBOX_CRS.get(crs or CRS84, False):
-        numbers = [numbers[1], numbers[0], numbers[3], numbers[2]]
-    west, south, east, north = numbers
-    if not (-90 <= south <= north <= 90):
-        raise BadParameter("bbox", t("ogc.bbox_latitudes"))
-    if not (-180 <= west <= 180 and -180 <= east <= 180):
+    crs = crs or SUPPORTED[CRS84]
+    if crs.geographic:
+        lat = (numbers[0], numbers[2]) if crs.lat_first else (numbers[1], numbers[3])
+        lon = (numbers[1], numbers[3]) if crs.lat_first else (numbers[0], numbers[2])
+        if not (-90 <= lat[0] <= lat[1] <= 90):
+            raise BadParameter("bbox", t("ogc.bbox_latitudes"))
+        if not all(-180 <= v <= 180 for v in lon):
+            raise BadParameter("bbox", t("ogc.bbox_longitudes"))
+    elif not (numbers[0] <= numbers[2] and numbers[1] <= numbers[3]):
+        raise BadParameter("bbox", t("ogc.bbox_projected"))
+    west, south, east, north = bbox_to_crs84(numbers, crs)
+    if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
         raise BadParameter("bbox", t("ogc.bbox_longitudes"))
     return west, south, east, north
 
@@ -205,6 +250,7 @@ class LayerIndex:
         geoms = [shape(f["geometry"]) if f.get("geometry") else None for f in self.features]
         self.geometries = np.array(geoms, dtype=object)
         self.tree = shapely.STRtree(self.geometries)
+        self.table = Table(self.features, self.geometries, self.tree)  # what a CQL2 filter is evaluated over
         props = [f.get("properties") or {} for f in self.features]
         self.updated = _datetime64([p.get("updated_at") for p in props])
         self.columns = {
@@ -236,6 +282,8 @@ class LayerIndex:
             if query.interval.end is not None:
                 part &= self.updated <= _as64(query.interval.end)
             narrow(part)
+        if query.filter is not None:
+            narrow(matches(query.filter, self.table))
         if query.bbox is not None:
             part = np.zeros(n, dtype=bool)
             for box in _boxes(query.bbox):
@@ -251,6 +299,10 @@ class LayerIndex:
 
     def summary(self) -> LayerSummary:
         values = {key: sorted({v for v in column if v}) for key, column in self.columns.items()}
+        unit, present = self.table.column("unit")
+        values["unit"] = sorted(set(unit[present]) - {""})
+        kinds = shapely.get_type_id(self.geometries[shapely.is_geometry(self.geometries)])
+        values[GEOMETRY] = [_GEOMETRY_NAMES[k] for k in sorted(set(kinds.tolist())) if k in _GEOMETRY_NAMES]
         return LayerSummary(count=len(self.features), extent=self.extent(), values=values)
 
     def extent(self) -> dict:
@@ -265,6 +317,10 @@ class LayerIndex:
             first, last = (np.datetime_as_string(t, unit="s") + "Z" for t in (times.min(), times.max()))
             out["temporal"] = {"interval": [[first, last]], "trs": TRS_GREGORIAN}
         return out
+
+
+_GEOMETRY_NAMES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString",
+                   6: "MultiPolygon"}
 
 
 def _boxes(bbox: tuple[float, float, float, float]) -> list:

@@ -900,12 +900,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "不认识的查询参数;此请求接受:{allowed}",
         "en": "unknown query parameter; this request takes {allowed}",
     },
-    "ogc.crs_only": {"zh": "要素只按 {crs} 提供,不支持 {got}", "en": "features are served in {crs} only, not {got}"},
     "ogc.empty_parameter": {"zh": "参数为空:不需要时请直接省略", "en": "empty: leave the parameter out instead"},
-    "ogc.bbox_crs": {
-        "zh": "不支持的坐标系 {got};请用 {crs84} 或 {epsg4326}",
-        "en": "unsupported CRS {got}; use {crs84} or {epsg4326}",
-    },
     "ogc.whole_number": {
         "zh": "应为不小于 {minimum} 的整数,收到的是 {got}",
         "en": "expected a whole number ≥ {minimum}, got {got}",
@@ -3714,6 +3709,86 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.dash.est_none": {"zh": "无进展,无法估计", "en": "no progress: no estimate"},
     "wall.dash.est_done": {"zh": "已全部完成 ✓", "en": "all done ✓"},
     # --- issue 22: ogc ---
+    # queryables' titles (geo/queryables.py)
+    "ogc.q_id": {"zh": "地点编号", "en": "Place id"},
+    "ogc.q_name": {"zh": "地点名称", "en": "Place name"},
+    "ogc.q_updated_at": {"zh": "最后修改时间", "en": "Last changed at"},
+    "ogc.q_updated_by": {"zh": "最后修改人", "en": "Last changed by"},
+    "ogc.q_version": {"zh": "版本号", "en": "Version number"},
+    # coordinate reference systems (geo/crs.py, geo/features_query.py)
+    "ogc.crs_unknown": {
+        "zh": "不支持的坐标系 {got};可用的有:{supported}",
+        "en": "unsupported CRS {got}; supported: {supported}",
+    },
+    "ogc.bbox_projected": {
+        "zh": "投影坐标的范围须先写西南角、再写东北角",
+        "en": "a projected bbox gives its south-west corner, then its north-east corner",
+    },
+    "ogc.parameter_type": {"zh": "应为 {type} 类型的值,收到的是 {got}", "en": "expected a value of type {type}, got {got}"},
+    # CQL2 filters (geo/cql2.py)
+    "ogc.filter_lang": {
+        "zh": "不支持的过滤语言 {got};可用的有:{langs}",
+        "en": "unsupported filter language {got}; supported: {langs}",
+    },
+    "ogc.filter_missing": {
+        "zh": "只给了 filter-lang 或 filter-crs,却没有 filter",
+        "en": "filter-lang or filter-crs was given without a filter",
+    },
+    "ogc.filter_ends_early": {
+        "zh": "过滤条件在第 {position} 个字符处意外结束,条件不完整",
+        "en": "the filter ends early, at character {position}: the condition is incomplete",
+    },
+    "ogc.filter_syntax": {
+        "zh": "过滤条件第 {position} 个字符处有语法错误,无法理解 {near}",
+        "en": "syntax error at character {position} of the filter: cannot read {near}",
+    },
+    "ogc.filter_json": {
+        "zh": "CQL2 JSON 过滤条件不是合法的 JSON(第 {position} 个字符:{detail})",
+        "en": "the CQL2 JSON filter is not valid JSON (character {position}: {detail})",
+    },
+    "ogc.filter_unreadable": {"zh": "过滤条件中有无法读取的值:{detail}", "en": "the filter holds a value that cannot be read: {detail}"},
+    "ogc.filter_not_condition": {
+        "zh": "过滤条件须是一个判断(如 status = 'pending'),而不是单独的值",
+        "en": "a filter must be a condition (such as status = 'pending'), not a lone value",
+    },
+    "ogc.filter_bbox": {
+        "zh": "BBOX 须有 4 个数字(西、南、东、北)",
+        "en": "a BBOX takes 4 numbers (west, south, east, north)",
+    },
+    "ogc.filter_like": {
+        "zh": "LIKE 只能用于文本字段,模式须是一个字符串",
+        "en": "LIKE applies to a text property, with a string pattern",
+    },
+    "ogc.filter_is_null": {"zh": "IS NULL 只能用于字段", "en": "IS NULL applies to a property"},
+    "ogc.filter_operator": {
+        "zh": "不支持运算 {operator};支持的有:{supported}",
+        "en": "unsupported operation {operator}; supported: {supported}",
+    },
+    "ogc.filter_attribute": {
+        "zh": "“{name}”不是可筛选字段;可筛选的有:{queryables}",
+        "en": "“{name}” is not a queryable; the queryables are {queryables}",
+    },
+    "ogc.filter_geometry_here": {
+        "zh": "几何字段“{name}”只能用在空间函数(如 S_INTERSECTS)中",
+        "en": "the geometry “{name}” can only be used in a spatial function (such as S_INTERSECTS)",
+    },
+    "ogc.filter_casei": {"zh": "CASEI 只能用于文本", "en": "CASEI applies to text"},
+    "ogc.filter_types": {
+        "zh": "{operator} 两边的类型不一致({name}:{types})",
+        "en": "{operator} compares values of different types ({name}: {types})",
+    },
+    "ogc.filter_no_attribute": {
+        "zh": "{operator} 至少一边须是字段",
+        "en": "{operator} needs a property on one side",
+    },
+    "ogc.filter_spatial_args": {
+        "zh": "空间函数须比较字段 {geometry} 与一个几何(WKT、GeoJSON 或 BBOX)",
+        "en": "a spatial function compares the property {geometry} with a geometry (WKT, GeoJSON or BBOX)",
+    },
+    "ogc.filter_out_of_range": {
+        "zh": "过滤条件中的几何超出经纬度范围:请确认 filter-crs({crs})及其坐标轴顺序",
+        "en": "a geometry of the filter lies outside longitude/latitude bounds: check filter-crs ({crs}) and its axis order",
+    },
 
     # --- issue 22: pgr ---
 

@@ -111,7 +111,7 @@ def test_datetime_filters_on_when_a_place_last_changed(get, interval, expected):
 @pytest.mark.parametrize(("query", "parameter"), [
     ("limit=0", "limit"), ("limit=ten", "limit"), ("offset=-1", "offset"),
     ("bbox=1,2,3", "bbox"), ("bbox=a,b,c,d", "bbox"), ("bbox=113,35,114,34", "bbox"),
-    ("bbox=113,34,114,35&bbox-crs=EPSG:3857", "bbox-crs"), ("crs=EPSG:3857", "crs"),
+    ("bbox=113,34,114,35&bbox-crs=EPSG:32650", "bbox-crs"), ("crs=EPSG:32650", "crs"),
     ("datetime=yesterday", "datetime"), ("datetime=2026-11-20/2026-11-01", "datetime"), ("datetime=../..", "datetime"),
     ("datetime=2026-11-20T08:00:00", "datetime"), ("colour=red", "colour"), ("f=xml", "f"),
 ])

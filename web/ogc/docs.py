@@ -76,10 +76,12 @@ QUERYABLES = {
 # GET /collections/{collectionId}/items
 ITEMS = {
      "tags": ["Data"], "operationId": "getFeatures", "summary": "The places of a layer, a page at a time",
-     "description": "Filtered by bbox, datetime (on `updated_at`) and properties; paged by offset with "
-                    "`next`/`prev` links.",
+     "description": "Filtered by bbox, datetime (on `updated_at`), a CQL2 filter and properties (every queryable is "
+                    "a query parameter too: `status`, `street`, `community` and `kind` take a comma-separated list, "
+                    "the others one value); paged by offset with `next`/`prev` links; in the CRS `crs` asks for.",
      "parameters": [PARAM[p] for p in ("collectionId", "f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime",
-                                        "status", "street", "community", "kind")],
+                                        "filter", "filter-lang", "filter-crs", "status", "street", "community",
+                                        "kind")],
      "responses": {"200": ok_response("A page of places.", schema_ref("featureCollectionGeoJSON"), GEOJSON), **ITEM_READ_ERRORS},
  }
 

@@ -16,7 +16,9 @@ import copy
 from flask import current_app
 
 from geo.config import Campaign
-from geo.features_query import CRS84, DEFAULT_LIMIT, EPSG4326, MAX_LIMIT
+from geo.cql2 import LANGS
+from geo.crs import CRS84, SUPPORTED
+from geo.features_query import DEFAULT_LIMIT, MAX_LIMIT
 from web.core.problems import PROBLEM_JSON
 from web.core.routes import openapi_paths
 from web.core.validation import ApiDocument, document_refusals
@@ -63,8 +65,8 @@ WRITE_ERRORS = {**ITEM_READ_ERRORS, "413": ref("responses", "TooLarge"), "415": 
 ITEM_WRITE_ERRORS = {**WRITE_ERRORS, "412": ref("responses", "PreconditionFailed"),
                      "428": ref("responses", "PreconditionRequired")}
 PARAM = {name: ref("parameters", name) for name in
-         ("collectionId", "featureId", "f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime", "status", "street",
-          "community", "kind", "If-Match", "If-None-Match", "repair")}
+         ("collectionId", "featureId", "f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime", "filter",
+          "filter-lang", "filter-crs", "status", "street", "community", "kind", "If-Match", "If-None-Match", "repair")}
 NO_LOGIN: list = []  # security requirement of operations that need no login
 
 
@@ -81,8 +83,10 @@ PARAMETERS: dict = {
                   "description": "A place's stable id, e.g. c-0001."},
     "f": _query("f", {"type": "string", "enum": ["json", "html"]},
                 "The format; without it the Accept header decides (JSON unless HTML is preferred)."),
-    "crs": _query("crs", {"type": "string", "format": "uri", "enum": [CRS84], "default": CRS84},
-                  "The CRS of the answer: the storage CRS, longitude/latitude (WGS84).", style="form", explode=False),
+    "crs": _query("crs", {"type": "string", "format": "uri", "default": CRS84},
+                  "The CRS of the answer (Content-Crs says which was sent): one of " + ", ".join(SUPPORTED) + ". "
+                  "EPSG:4326 and EPSG:4490 (CGCS2000) put latitude first; EPSG:3857 is in metres.",
+                  style="form", explode=False),
     "limit": _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
                     f"How many places a page holds (a larger value is read as {MAX_LIMIT}).", style="form", explode=False),
     "offset": _query("offset", {"type": "integer", "minimum": 0, "default": 0},
@@ -90,8 +94,17 @@ PARAMETERS: dict = {
     "bbox": _query("bbox", {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
                    "west,south,east,north in CRS84 (or bbox-crs): places whose geometry intersects the box.",
                    style="form", explode=False),
-    "bbox-crs": _query("bbox-crs", {"type": "string", "format": "uri", "enum": [CRS84, EPSG4326], "default": CRS84},
-                       "The CRS of bbox; EPSG:4326 puts latitude first.", style="form", explode=False),
+    "bbox-crs": _query("bbox-crs", {"type": "string", "format": "uri", "default": CRS84},
+                       "The CRS of bbox, one of the crs values; EPSG:4326 and EPSG:4490 put latitude first.",
+                       style="form", explode=False),
+    "filter": _query("filter", {"type": "string"},
+                     "A CQL2 filter on the queryables (see /collections/{collectionId}/queryables), e.g. "
+                     "`status IN ('pending','relapsed') AND deadline < DATE('2026-12-01')` or "
+                     "`S_INTERSECTS(geometry, BBOX(113.6,34.7,113.7,34.8))`.", style="form", explode=False),
+    "filter-lang": _query("filter-lang", {"type": "string", "enum": list(LANGS), "default": LANGS[0]},
+                          "The language of filter: CQL2 text or CQL2 JSON.", style="form", explode=False),
+    "filter-crs": _query("filter-crs", {"type": "string", "format": "uri", "default": CRS84},
+                         "The CRS of the filter's geometries, one of the crs values.", style="form", explode=False),
     "datetime": _query("datetime", {"type": "string"},
                        "When the place was last changed (updated_at): an instant (2026-11-20, 2026-11-20T08:00:00Z) "
                        "or an interval (2026-11-01/2026-11-20, ../2026-11-20T00:00:00Z, 2026-11-01T00:00:00Z/..).",

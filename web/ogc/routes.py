@@ -20,6 +20,7 @@ from flask import Response, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, UnsupportedMediaType
 
 from geo.boundaries import fill_location
+from geo.crs import CRS84, SUPPORTED, Crs, features_in
 from geo.errors import Conflict, GuatuError, NotFound
 from geo.features_edit import (
     PreconditionFailed,
@@ -31,7 +32,6 @@ from geo.features_edit import (
     replace_ops,
 )
 from geo.features_query import (
-    CRS84,
     BadParameter,
     check_crs,
     check_parameters,
@@ -44,6 +44,8 @@ from geo.features_query import (
 from geo.geojson_io import dumps
 from geo.messages import t
 from geo.problems import BY_STATUS, KINDS, kind_of
+from geo.queryables import GEOMETRY, geometry_type, schema
+from geo.queryables import queryables as layer_queryables
 from web.access.auth import acting_scope, acting_user
 from web.core.context import guatu
 from web.core.http import yes_no
@@ -59,8 +61,19 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
@@ -155,16 +168,23 @@ def api_definition():
     return _json(doc, OPENAPI_JSON)
 
 
+def _geometry_types(layer, summary) -> tuple[str, ...]:
+    """The geometry types the layer's places have (the configured ones while it is empty)."""
+    return tuple(summary.values.get(GEOMETRY) or layer.geometry_types)
+
+
 def _collection(layer, fmt: str) -> dict:
     summary = guatu().store.layer_summary(layer.id)
     items = _url("items", layer_id=layer.id)
+    declared = geometry_type(_geometry_types(layer, summary))
     return {
         "id": layer.id,
         "title": layer.title,
         "description": t("page.ogc.collection_description", title=layer.title, count=summary.count,
                          kinds=", ".join(layer.kinds) or "—"),
         "itemType": "feature",
-        "crs": [CRS84],
+        **({"geometryType": declared} if declared else {}),
+        "crs": list(SUPPORTED),
         "storageCrs": CRS84,
         "extent": summary.extent,
         "links": [
@@ -202,17 +222,9 @@ def queryables(layer_id: str):
     fmt = negotiate(SCHEMA_JSON, JSON)
     check_parameters(request.args, ("f",))
     layer = _layer(layer_id)
-    campaign = guatu().campaign
-    values = guatu().store.layer_summary(layer_id).values
-    known = {key: values.get(key, []) for key in ("street", "community")}
-    props = {
-        "status": {"title": t("page.ogc.status"), "type": "string", "enum": list(campaign.status_keys)},
-        "kind": {"title": t("page.ogc.kind"), "type": "string", **({"enum": list(layer.kinds)} if layer.kinds else {})},
-        "street": {"title": t("page.ogc.street"), "type": "string", **({"enum": known["street"]} if known["street"] else {})},
-        "community": {"title": t("page.ogc.community"), "type": "string", **({"enum": known["community"]} if known["community"] else {})},
-    }
-    body = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": _url("queryables", layer_id=layer_id),
-            "type": "object", "title": layer.title, "properties": props, "additionalProperties": False}
+    summary = guatu().store.layer_summary(layer_id)
+    fields = layer_queryables(guatu().campaign, layer, summary.values, _geometry_types(layer, summary))
+    body = schema(fields, _url("queryables", layer_id=layer_id), layer.title)
     if fmt == "html":
         return _html("ogc/queryables.html", page=body, layer=layer,
                      links=format_links(body["$id"], "html", SCHEMA_JSON, noun="the queryables"))
@@ -226,7 +238,8 @@ def items(layer_id: str):
     layer = _layer(layer_id)
     fmt = negotiate(GEOJSON, JSON)
     args = request.args.to_dict()
-    query = parse_items_query(args)
+    query = parse_items_query(args, fields=layer_queryables(guatu().campaign, layer))
+    crs = check_crs(args)
     selection = guatu().store.select_items(layer_id, query)
     body = {
         "type": "FeatureCollection",
@@ -235,12 +248,13 @@ def items(layer_id: str):
         "numberReturned": len(selection.features),
         "links": [*items_links(_url("items", layer_id=layer_id), args, query, selection, fmt),
                   link(_url("collection", layer_id=layer_id), "collection", JSON, f"the layer {layer.title}")],
-        "features": selection.features,
+        "features": features_in(selection.features, crs),
     }
     if fmt == "html":
-        return _html("ogc/items.html", page=body, layer=layer, query=query, labels=_labels())
+        return _html("ogc/items.html", page=body, layer=layer, query=query, labels=_labels(),
+                     filter_text=args.get("filter"))
     resp = _json(body, GEOJSON)
-    resp.headers["Content-Crs"] = f"<{CRS84}>"
+    resp.headers["Content-Crs"] = f"<{crs.uri}>"
     return resp
 
 
@@ -250,13 +264,14 @@ def _item_body(layer_id: str, feature: dict, fmt: str) -> dict:
                                 link(_url("collection", layer_id=layer_id), "collection", JSON, "the layer")])
 
 
-def _item_response(layer_id: str, feature: dict, status: int = 200, notes: list[str] | None = None) -> Response:
-    body = _item_body(layer_id, feature, "json")
+def _item_response(layer_id: str, feature: dict, status: int = 200, notes: list[str] | None = None,
+                   crs: Crs = SUPPORTED[CRS84]) -> Response:
+    body = _item_body(layer_id, features_in([feature], crs)[0], "json")
     if notes:
         body["notes"] = notes
     resp = _json(body, GEOJSON, status)
     resp.set_etag(etag(feature))
-    resp.headers["Content-Crs"] = f"<{CRS84}>"
+    resp.headers["Content-Crs"] = f"<{crs.uri}>"
     return resp
 
 
@@ -265,7 +280,7 @@ def item(layer_id: str, fid: str):
     layer = _layer(layer_id)
     fmt = negotiate(GEOJSON, JSON)
     check_parameters(request.args, ("f", "crs"))
-    check_crs(request.args)
+    crs = check_crs(request.args)
     feature = guatu().store.get(layer_id, fid)
     if fmt == "html":
         resp = _html("ogc/item.html", page=_item_body(layer_id, feature, "html"), layer=layer, labels=_labels(),
@@ -273,7 +288,9 @@ def item(layer_id: str, fid: str):
                      problem_labels={p.key: p.label for p in guatu().campaign.problem_statuses})
         resp.set_etag(etag(feature) + "-html")
     else:
-        resp = _item_response(layer_id, feature)
+        resp = _item_response(layer_id, feature, crs=crs)
+        if crs.uri != CRS84:
+            resp.set_etag(f"{etag(feature)}-{crs.code}")  # the same version, other coordinates
     resp.headers["Cache-Control"] = "no-cache"
     return resp.make_conditional(request)
 

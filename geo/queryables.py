@@ -1,0 +1,104 @@
+"""What a layer's places can be filtered on (OGC API – Features Part 3 queryables), and their types.
+
+No Flask here. `queryables(campaign, layer)` lists a layer's `Queryable`s:
+a name, one of the `TYPES`, a Chinese title and, where the values are known,
+an enumeration. A name maps to `properties[name]` of a feature, except "id"
+(the feature's id) and "geometry" (its geometry). The OGC views publish them
+as a JSON Schema (`schema`), the filter parser (geo/cql2.py) checks every
+attribute of a filter against them, and both stores read each attribute as
+its type says (the embedded store in geo/filter_eval.py, PostGIS in
+geo/store/filter_sql.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from geo.config import Campaign, Layer
+from geo.messages import t
+
+TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "geometry")
+GEOMETRY = "geometry"
+ID = "id"
+# Each queryable's type: the same for every layer and campaign (so a store can read a filter without the campaign).
+TYPE_OF = {"id": "string", "name": "string", "status": "string", "kind": "string", "street": "string",
+           "community": "string", "unit": "string", "deadline": "date", "notes": "string", "updated_at": "datetime",
+           "updated_by": "string", "version": "integer", GEOMETRY: "geometry"}
+
+# JSON Schema `format` of the geometry (as OGC API – Features Part 5 names them; QGIS and GDAL read it).
+_FORMATS = {
+    frozenset({"Point"}): "geometry-point",
+    frozenset({"MultiPoint"}): "geometry-multipoint",
+    frozenset({"Point", "MultiPoint"}): "geometry-point-or-multipoint",
+    frozenset({"LineString"}): "geometry-linestring",
+    frozenset({"MultiLineString"}): "geometry-multilinestring",
+    frozenset({"LineString", "MultiLineString"}): "geometry-linestring-or-multilinestring",
+    frozenset({"Polygon"}): "geometry-polygon",
+    frozenset({"MultiPolygon"}): "geometry-multipolygon",
+    frozenset({"Polygon", "MultiPolygon"}): "geometry-polygon-or-multipolygon",
+}
+
+
+@dataclass(frozen=True)
+class Queryable:
+    name: str
+    type: str  # one of TYPES
+    title: str
+    enum: tuple[str, ...] | None = None
+
+
+def queryables(campaign: Campaign, layer: Layer, values: Mapping[str, Sequence[str]] | None = None,
+               geometry_types: Sequence[str] = ()) -> list[Queryable]:
+    """The layer's queryables. `values`: the text values the layer's places hold (its summary's), given as
+    enumerations for street, community and unit; `geometry_types`: the types its places have (else the
+    layer's configured ones)."""
+    values = values or {}
+
+    def known(key: str) -> tuple[str, ...] | None:
+        found = tuple(values.get(key) or ())
+        return found or None
+
+    titles = {"id": t("ogc.q_id"), "name": t("ogc.q_name"), "status": t("page.ogc.status"),
+              "kind": t("page.ogc.kind"), "street": t("page.ogc.street"), "community": t("page.ogc.community"),
+              "unit": t("page.ogc.unit"), "deadline": t("page.ogc.deadline"), "notes": t("page.ogc.notes"),
+              "updated_at": t("ogc.q_updated_at"), "updated_by": t("ogc.q_updated_by"), "version": t("ogc.q_version"),
+              GEOMETRY: t("page.ogc.geometry")}
+    enums = {"status": tuple(campaign.status_keys) or None, "kind": tuple(layer.kinds) or None,
+             "street": known("street"), "community": known("community"), "unit": known("unit"),
+             GEOMETRY: tuple(geometry_types or layer.geometry_types)}
+    return [Queryable(name, kind, titles[name], enums.get(name)) for name, kind in TYPE_OF.items()]
+
+
+def geometry_format(types: Sequence[str]) -> str:
+    """The JSON Schema format naming these geometry types: one kind (with or without its multi form), or any."""
+    return _FORMATS.get(frozenset(types), "geometry-any")
+
+
+def geometry_type(types: Sequence[str]) -> str | None:
+    """The one OGC geometry type a layer of these types is declared as: the multi form covers the single one;
+    None when they are of different kinds (lines and polygons)."""
+    kinds = {x.removeprefix("Multi") for x in types}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    return f"Multi{kind}" if f"Multi{kind}" in types else kind
+
+
+def schema(items: Sequence[Queryable], schema_id: str, title: str) -> dict:
+    """The queryables as the JSON Schema (2020-12) that /collections/{id}/queryables sends."""
+    props: dict[str, dict] = {}
+    for q in items:
+        if q.type == "geometry":
+            entry = {"title": q.title, "format": geometry_format(q.enum or ()), "x-ogc-role": "primary-geometry"}
+        elif q.type in ("date", "datetime"):
+            entry = {"title": q.title, "type": "string", "format": "date" if q.type == "date" else "date-time"}
+        else:
+            entry = {"title": q.title, "type": q.type}
+            if q.enum:
+                entry["enum"] = list(q.enum)
+        if q.name == ID:
+            entry["x-ogc-role"] = "id"
+        props[q.name] = entry
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id, "type": "object",
+            "title": title, "properties": props, "additionalProperties": False}
