@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
+from shapely.geometry import shape
 
 from geo.messages import t
-from tests.conftest import make_feature
+from tests.conftest import DEMO_CAMPAIGN, make_feature
 from tests.ogcapi.conftest import basic, bearer
 from tests.web.conftest import login
 
@@ -47,9 +49,36 @@ def test_replace_puts_the_whole_feature_and_clears_what_it_leaves_out(client, pr
     assert resp.status_code == 200, resp.get_json()
     props = resp.get_json()["properties"]
     assert props["name"] == "中原东路5号院(改)" and props["status"] == "in_progress"
-    assert props["deadline"] is None and props["street"] is None  # not in the replacement
+    assert props["deadline"] is None and props["street"] is None  # not in the replacement, and no boundaries here
     assert props["version"] == 2 and _etag(resp) == '"c-0002-v2"'
     assert resp.get_json()["geometry"]["coordinates"][0][0] == [113.67, 34.72]
+
+
+def _containing(data_dir, level: str, point) -> str:
+    areas = json.loads((data_dir / "boundaries" / f"{level}.geojson").read_text(encoding="utf-8"))["features"]
+    return next(a["properties"]["name"] for a in areas if shape(a["geometry"]).contains(point))
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_a_write_leaving_out_street_and_community_finds_them_again_from_the_boundaries(client, private_app, data_dir,
+                                                                                       method):
+    shutil.copytree(DEMO_CAMPAIGN.parent / "boundaries", data_dir / "boundaries")
+    auth = bearer(private_app, "editor1")
+    current = client.get(f"{ITEMS}/c-0002", headers=auth)
+    moved = make_feature("中原东路5号院", "pending", x=113.640, y=34.745)
+    if method == "PUT":  # the whole feature, without street or community
+        resp = client.put(f"{ITEMS}/c-0002", json=moved, headers={**auth, "If-Match": _etag(current)})
+    else:  # a merge patch that clears them
+        resp = client.patch(f"{ITEMS}/c-0002", json={"properties": {"street": None, "community": ""},
+                                                     "geometry": moved["geometry"]},
+                            headers={**auth, "If-Match": _etag(current)}, content_type="application/merge-patch+json")
+    assert resp.status_code == 200, resp.get_json()
+    props = resp.get_json()["properties"]
+    inside = shape(moved["geometry"]).representative_point()
+    assert props["street"] == _containing(data_dir, "streets", inside) != current.get_json()["properties"]["street"]
+    assert props["community"] == _containing(data_dir, "communities", inside)
+    stored = client.get(f"{ITEMS}/c-0002", headers=auth).get_json()["properties"]
+    assert (stored["street"], stored["community"]) == (props["street"], props["community"])
 
 
 def test_patch_merges_properties_as_a_json_merge_patch(client, private_app):

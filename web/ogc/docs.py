@@ -112,7 +112,8 @@ ITEM = {
 # PUT /collections/{collectionId}/items/{featureId}
 REPLACE_ITEM = {
             "tags": ["Transactions"], "operationId": "replaceFeature", "summary": "Replace a place (editor)",
-            "description": "The body is the whole new feature: properties it leaves out are cleared.",
+            "description": "The body is the whole new feature: properties it leaves out are cleared, except "
+                           "`street` and `community`, found again from the boundaries the place lies in.",
             "parameters": [PARAM[p] for p in ("collectionId", "featureId", "If-Match", "repair")],
             "requestBody": {"required": True, "content": {GEOJSON: {"schema": schema_ref("featureInput")},
                                                           JSON: {"schema": schema_ref("featureInput")}}},

@@ -48,7 +48,7 @@ from geo.queryables import GEOMETRY, geometry_type, schema
 from geo.queryables import queryables as layer_queryables
 from web.access.auth import acting_scope, acting_user
 from web.core.context import guatu
-from web.core.http import yes_no
+from web.core.http import gzip_response, yes_no
 from web.core.problems import PROBLEM_JSON, domain_problem, http_problem, problem_response
 from web.core.routes import EDITOR, PUBLIC, VIEWER, DeclaredBlueprint
 from web.ogc import docs
@@ -328,6 +328,10 @@ def _write(layer_id: str, fid: str, build) -> Response:
     if version != current["properties"]["version"]:
         raise PreconditionFailed(_stale(fid, version, current), current=current)
     properties, geometry = build(current, body, fid)
+    if properties is not None:  # street and community follow from the boundaries: left out, they are found again
+        ctx = guatu()
+        fill_location({"properties": properties, "geometry": geometry or current.get("geometry")}, ctx.data_dir,
+                      ctx.campaign)
     try:
         result = store.update(layer_id, fid, expected_version=version, user=acting_user(), scope=acting_scope(), properties=properties,
                               geometry=geometry, repair=yes_no(request.args, "repair", parameter=True))
@@ -431,6 +435,12 @@ def _reshape(resp: Response) -> Response:
     resp.set_data(problem_doc.get_data())
     resp.mimetype = PROBLEM_JSON
     return resp
+
+
+@bp.after_request
+def _compressed(resp: Response) -> Response:
+    """/ogc answers gzipped, as the rest of the API: a page of 1,000 places is about 1 MB of GeoJSON."""
+    return gzip_response(resp)
 
 
 @bp.after_app_request
