@@ -3709,7 +3709,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.dash.est_none": {"zh": "无进展,无法估计", "en": "no progress: no estimate"},
     "wall.dash.est_done": {"zh": "已全部完成 ✓", "en": "all done ✓"},
     # --- issue 22: ogc ---
-    # queryables' titles (geo/queryables.py)
+    # queryables' titles (geo/queryables.py); the HTML items page's filter line
+    "page.ogc.filtered_by": {"zh": "筛选条件(CQL2):", "en": "Filter (CQL2):"},
     "ogc.q_id": {"zh": "地点编号", "en": "Place id"},
     "ogc.q_name": {"zh": "地点名称", "en": "Place name"},
     "ogc.q_updated_at": {"zh": "最后修改时间", "en": "Last changed at"},
