@@ -41,6 +41,8 @@ from geo.messages import t
 from geo.queryables import GEOMETRY, Queryable
 
 LANGS = ("cql2-text", "cql2-json")
+# "cql-text" is the draft's name for the text encoding; GDAL's OAPIF driver sends it (and only it). Read as cql2-text.
+ALIASES = {"cql-text": "cql2-text"}
 COMPARISONS = (ast.Equal, ast.NotEqual, ast.LessThan, ast.LessEqual, ast.GreaterThan, ast.GreaterEqual)
 SPATIAL = (ast.GeometryIntersects, ast.GeometryDisjoint, ast.GeometryContains, ast.GeometryWithin,
            ast.GeometryTouches, ast.GeometryCrosses, ast.GeometryOverlaps, ast.GeometryEquals)
@@ -53,6 +55,7 @@ _TEMPORAL = ("date", "datetime")
 def parse_filter(text: str, lang: str | None, crs: Crs, queryables: Sequence[Queryable]) -> ast.Node:
     """The checked filter of `?filter=text&filter-lang=lang&filter-crs=…` (crs already looked up)."""
     lang = (lang or "cql2-text").strip()
+    lang = ALIASES.get(lang, lang)
     if lang not in LANGS:
         raise BadParameter("filter-lang", t("ogc.filter_lang", got=repr(lang), langs=", ".join(LANGS)))
     if not text.strip():
@@ -141,10 +144,12 @@ class _Checker:
             return node
         if isinstance(node, COMPARISONS):
             lhs, rhs = self.scalar(node.lhs), self.scalar(node.rhs)
+            lhs, rhs = self.as_time(rhs, lhs), self.as_time(lhs, rhs)
             self.comparable(node, lhs, [rhs])
             return type(node)(lhs, rhs)
         if isinstance(node, ast.Between):
             lhs, low, high = self.scalar(node.lhs), self.scalar(node.low), self.scalar(node.high)
+            low, high = self.as_time(lhs, low), self.as_time(lhs, high)
             self.comparable(node, lhs, [low, high])
             return ast.Between(lhs, low, high, node.not_)
         if isinstance(node, ast.Like):
@@ -196,6 +201,22 @@ class _Checker:
         if isinstance(node, str | bool | int | float | date | datetime):
             return node
         raise BadParameter("filter", t("ogc.filter_operator", operator=_name(node), supported=SUPPORTED))
+
+    def as_time(self, attribute: Any, literal: Any) -> Any:
+        """A quoted ISO date or time stamp compared with a date or time queryable, read as one (GDAL writes
+        `deadline < '2026-11-01'`; CQL2 writes DATE('2026-11-01')). Anything else is left as it is."""
+        if not isinstance(attribute, ast.Attribute) or not isinstance(literal, str):
+            return literal
+        kind = self.queryables[attribute.name].type
+        text = literal.removesuffix("T")  # GDAL writes a day as '2026-11-01T'
+        try:
+            if kind == "date" and len(text) == 10:
+                return date.fromisoformat(text)
+            if kind in ("date", "datetime"):
+                return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return literal
+        return literal
 
     def kind(self, node: Any) -> str:
         """The type of an operand: a queryable's, or a literal's."""

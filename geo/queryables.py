@@ -102,3 +102,15 @@ def schema(items: Sequence[Queryable], schema_id: str, title: str) -> dict:
         props[q.name] = entry
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id, "type": "object",
             "title": title, "properties": props, "additionalProperties": False}
+
+
+def feature_schema(items: Sequence[Queryable], schema_id: str, title: str) -> dict:
+    """The schema of the layer's features (OGC API – Features Part 5, /collections/{id}/schema): the queryables
+    with their roles, and the two members that are not queryable, the 四包一 people and the problem ledger."""
+    out = schema(items, schema_id, title)
+    out["properties"]["people"] = {"title": t("page.ogc.responsible"), "type": "object",
+                                   "additionalProperties": {"type": "string"}}
+    out["properties"]["problems"] = {"title": t("page.ogc.ledger"), "type": "array", "items": {"type": "object"}}
+    out["properties"]["version"]["x-ogc-role"] = "version"  # readOnly: the store counts it
+    out["additionalProperties"] = True  # a campaign may keep more
+    return out

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs, unquote
 
 import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import shape
 
+from geo.config import load_campaign
+from geo.store import open_store
+from tests.browser.harness import copy_demo, live_server
 from tests.ogcapi.conftest import LAYERS, PASSWORD
 from tests.ogcapi.gdal_client import list_layers, read_layer
 
@@ -64,3 +68,51 @@ def test_gdal_reads_a_private_deployment_with_basic_credentials(private_server, 
     frame = read_layer(url, "villages", {"GDAL_HTTP_AUTH": "BASIC", "GDAL_HTTP_USERPWD": f"gis1:{PASSWORD}"})
     assert sorted(frame["id"]) == sorted(f["id"] for f in demo_features["villages"])
     assert set(frame["name"]) == {f["properties"]["name"] for f in demo_features["villages"]}
+
+
+@pytest.mark.parametrize(("where", "holds"), [
+    ("status = 'pending' OR status = 'relapsed'", lambda p: p["status"] in ("pending", "relapsed")),
+    ("deadline < '2026-11-01'", lambda p: (p["deadline"] or "9") < "2026-11-01"),
+    ("name LIKE '%小区%' AND street = '福华街街道'", lambda p: "小区" in p["name"] and p["street"] == "福华街街道"),
+])
+def test_gdal_pushes_attribute_filters_to_the_server_as_cql(demo_server, demo_features, request_log, where, holds):
+    frame = read_layer(f"{demo_server.url}/ogc", "courtyards", where=where)
+    expected = sorted(f["id"] for f in demo_features["courtyards"] if holds(f["properties"]))
+    assert expected and sorted(frame["id"]) == expected
+    pages = [parse_qs(q) for path, q in request_log if path == "/ogc/collections/courtyards/items"]
+    sent = [p for p in pages if "filter" in p]
+    assert sent, pages  # the server filtered: not every place was sent for GDAL to filter itself
+    assert sent[-1]["filter-lang"] == ["cql-text"]
+
+
+def test_gdal_reads_places_in_cgcs2000(demo_server, demo_features, request_log):
+    frame = read_layer(f"{demo_server.url}/ogc", "villages", CRS="EPSG:4490")
+    assert frame.crs.to_epsg() == 4490
+    assert any("crs=http://www.opengis.net/def/crs/EPSG/0/4490" in unquote(q) for path, q in request_log
+               if path == "/ogc/collections/villages/items")
+    stored = {f["id"]: f for f in demo_features["villages"]}
+    assert sorted(frame["id"]) == sorted(stored)
+    for row in frame.itertuples(index=False):
+        # GDAL hands geometries over in longitude/latitude order (its traditional GIS order), whatever the axes
+        got = shapely.get_coordinates(row.geometry)
+        want = shapely.get_coordinates(shape(stored[row.id]["geometry"]))
+        assert got.shape == want.shape and abs(got - want).max() < 1e-7, row.id
+
+
+def test_gdal_sees_roads_drawn_as_lines_as_a_line_layer(tmp_path):
+    data = copy_demo(tmp_path / "data")
+    store = open_store(data, load_campaign(data))
+    for f in store.features("roads"):
+        line = shapely.LineString(shape(f["geometry"]).exterior.coords[:3])
+        store.update("roads", f["id"], expected_version=f["properties"]["version"], user="测试",
+                     geometry=json.loads(shapely.to_geojson(line)))
+    store.close()
+    with live_server(data) as server:
+        layers = dict(list_layers(f"{server.url}/ogc"))
+        assert layers["roads"] == "LineString" and layers["courtyards"] == "Polygon"
+        client = server.app.test_client()
+        assert client.get("/ogc/collections/roads").get_json()["geometryType"] == "LineString"
+        geometry = client.get("/ogc/collections/roads/queryables").get_json()["properties"]["geometry"]
+        assert geometry == {"title": "几何", "format": "geometry-linestring", "x-ogc-role": "primary-geometry"}
+        frame = read_layer(f"{server.url}/ogc", "roads")
+        assert set(frame.geometry.geom_type) == {"LineString"} and len(frame) == 37

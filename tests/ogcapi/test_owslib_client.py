@@ -54,3 +54,18 @@ def test_owslib_filters_by_status_and_reads_one_place(demo_server, demo_features
 def test_owslib_reads_a_private_deployment_with_basic_credentials(private_server):
     api = Features(f"{private_server.url}/ogc", auth=Authentication("gis1", PASSWORD))
     assert sorted(api.feature_collections()) == sorted(LAYERS)
+
+
+def test_owslib_filters_with_cql2_and_reads_in_cgcs2000(demo_server, demo_features):
+    api = Features(f"{demo_server.url}/ogc")
+    assert "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text" in api.conformance()["conformsTo"]
+    page = api.collection_items("courtyards", limit=1000, filter="status IN ('pending','relapsed') AND NOT deadline IS NULL")
+    expected = sorted(f["id"] for f in demo_features["courtyards"]
+                      if f["properties"]["status"] in ("pending", "relapsed") and f["properties"]["deadline"] is not None)
+    assert expected and sorted(f["id"] for f in page["features"]) == expected
+    queryables = api.collection_queryables("courtyards")
+    assert queryables["properties"]["street"]["title"] == "街道"
+    first = demo_features["villages"][0]
+    lat_first = api.collection_items("villages", limit=1, crs="http://www.opengis.net/def/crs/EPSG/0/4490")
+    lon, lat = first["geometry"]["coordinates"][0][0]
+    assert lat_first["features"][0]["geometry"]["coordinates"][0][0] == [lat, lon]

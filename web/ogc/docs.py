@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from web.ogc.openapi import (
     ETAG,
+    EXACT_QUERYABLES,
     GEOJSON,
     HTML,
     ITEM_READ_ERRORS,
@@ -73,6 +74,16 @@ QUERYABLES = {
 **ITEM_READ_ERRORS},
 }
 
+# GET /collections/{collectionId}/schema
+SCHEMA = {
+"tags": ["Capabilities"], "operationId": "getSchema", "summary": "The schema of a layer's places",
+"description": "A JSON Schema (OGC API – Features Part 5): each property's type and Chinese title, the geometry's "
+               "type as its `format` and `x-ogc-role: primary-geometry`.",
+"parameters": [PARAM["collectionId"], PARAM["f"]],
+"responses": {"200": {"description": "The schema.", "content": {SCHEMA_JSON: {"schema": {"type": "object"}}}},
+              **ITEM_READ_ERRORS},
+}
+
 # GET /collections/{collectionId}/items
 ITEMS = {
      "tags": ["Data"], "operationId": "getFeatures", "summary": "The places of a layer, a page at a time",
@@ -81,7 +92,7 @@ ITEMS = {
                     "the others one value); paged by offset with `next`/`prev` links; in the CRS `crs` asks for.",
      "parameters": [PARAM[p] for p in ("collectionId", "f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime",
                                         "filter", "filter-lang", "filter-crs", "status", "street", "community",
-                                        "kind")],
+                                        "kind", *EXACT_QUERYABLES)],
      "responses": {"200": ok_response("A page of places.", schema_ref("featureCollectionGeoJSON"), GEOJSON), **ITEM_READ_ERRORS},
  }
 

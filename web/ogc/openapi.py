@@ -16,9 +16,10 @@ import copy
 from flask import current_app
 
 from geo.config import Campaign
-from geo.cql2 import LANGS
+from geo.cql2 import ALIASES, LANGS
 from geo.crs import CRS84, SUPPORTED
 from geo.features_query import DEFAULT_LIMIT, MAX_LIMIT
+from geo.queryables import TYPE_OF
 from web.core.problems import PROBLEM_JSON
 from web.core.routes import openapi_paths
 from web.core.validation import ApiDocument, document_refusals
@@ -64,9 +65,11 @@ WRITE_ERRORS = {**ITEM_READ_ERRORS, "413": ref("responses", "TooLarge"), "415": 
                 "422": ref("responses", "Invalid")}
 ITEM_WRITE_ERRORS = {**WRITE_ERRORS, "412": ref("responses", "PreconditionFailed"),
                      "428": ref("responses", "PreconditionRequired")}
+EXACT_QUERYABLES = tuple(n for n in TYPE_OF if n not in ("id", "status", "street", "community", "kind", "geometry"))
 PARAM = {name: ref("parameters", name) for name in
          ("collectionId", "featureId", "f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime", "filter",
-          "filter-lang", "filter-crs", "status", "street", "community", "kind", "If-Match", "If-None-Match", "repair")}
+          "filter-lang", "filter-crs", "status", "street", "community", "kind", *EXACT_QUERYABLES, "If-Match",
+          "If-None-Match", "repair")}
 NO_LOGIN: list = []  # security requirement of operations that need no login
 
 
@@ -101,8 +104,9 @@ PARAMETERS: dict = {
                      "A CQL2 filter on the queryables (see /collections/{collectionId}/queryables), e.g. "
                      "`status IN ('pending','relapsed') AND deadline < DATE('2026-12-01')` or "
                      "`S_INTERSECTS(geometry, BBOX(113.6,34.7,113.7,34.8))`.", style="form", explode=False),
-    "filter-lang": _query("filter-lang", {"type": "string", "enum": list(LANGS), "default": LANGS[0]},
-                          "The language of filter: CQL2 text or CQL2 JSON.", style="form", explode=False),
+    "filter-lang": _query("filter-lang", {"type": "string", "enum": [*LANGS, *ALIASES], "default": LANGS[0]},
+                          "The language of filter: CQL2 text or CQL2 JSON (cql-text, the draft's name, is read as "
+                          "cql2-text).", style="form", explode=False),
     "filter-crs": _query("filter-crs", {"type": "string", "format": "uri", "default": CRS84},
                          "The CRS of the filter's geometries, one of the crs values.", style="form", explode=False),
     "datetime": _query("datetime", {"type": "string"},
@@ -113,6 +117,9 @@ PARAMETERS: dict = {
     "street": _query("street", {"type": "string"}, "Sub-districts (街道), comma-separated.", style="form", explode=False),
     "community": _query("community", {"type": "string"}, "Communities (社区), comma-separated.", style="form", explode=False),
     "kind": _query("kind", {"type": "string"}, "Kinds (楼院, 道路, …), comma-separated.", style="form", explode=False),
+    **{name: _query(name, {"type": "string"}, f"Places whose {name} is this value ({kind}); see the queryables.",
+                    style="form", explode=False)
+       for name, kind in TYPE_OF.items() if name in EXACT_QUERYABLES},
     "repair": _query("repair", {"type": "string", "enum": ["true", "false"]},
                      "true: repair an invalid geometry with make_valid instead of refusing it."),
     "If-Match": {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},

@@ -44,7 +44,7 @@ from geo.features_query import (
 from geo.geojson_io import dumps
 from geo.messages import t
 from geo.problems import BY_STATUS, KINDS, kind_of
-from geo.queryables import GEOMETRY, geometry_type, schema
+from geo.queryables import GEOMETRY, feature_schema, geometry_type, schema
 from geo.queryables import queryables as layer_queryables
 from web.access.auth import acting_scope, acting_user
 from web.core.context import guatu
@@ -82,6 +82,7 @@ CONFORMANCE = [
 REL_CONFORMANCE = "http://www.opengis.net/def/rel/ogc/1.0/conformance"
 REL_DATA = "http://www.opengis.net/def/rel/ogc/1.0/data"
 REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+REL_SCHEMA = "http://www.opengis.net/def/rel/ogc/1.0/schema"
 JSON_BODIES = {"application/json", "application/geo+json", "application/merge-patch+json"}
 
 
@@ -192,6 +193,8 @@ def _collection(layer, fmt: str) -> dict:
             link(f"{items}?f=json", "items", GEOJSON, f"{layer.title} as GeoJSON"),
             link(f"{items}?f=html", "items", HTML, f"{layer.title} as HTML"),
             link(_url("queryables", layer_id=layer.id), REL_QUERYABLES, SCHEMA_JSON, "properties to filter on"),
+            link(_url("feature_schema_view", layer_id=layer.id), REL_SCHEMA, SCHEMA_JSON, "the schema of the places"),
+            link(_url("feature_schema_view", layer_id=layer.id), "describedby", SCHEMA_JSON, "the schema of the places"),
         ],
     }
 
@@ -229,6 +232,16 @@ def queryables(layer_id: str):
         return _html("ogc/queryables.html", page=body, layer=layer,
                      links=format_links(body["$id"], "html", SCHEMA_JSON, noun="the queryables"))
     return _json(body, SCHEMA_JSON)
+
+
+@bp.get("/collections/<layer_id>/schema", role=VIEWER, doc=docs.SCHEMA)
+def feature_schema_view(layer_id: str):
+    negotiate(SCHEMA_JSON, JSON)
+    check_parameters(request.args, ("f",))
+    layer = _layer(layer_id)
+    summary = guatu().store.layer_summary(layer_id)
+    fields = layer_queryables(guatu().campaign, layer, summary.values, _geometry_types(layer, summary))
+    return _json(feature_schema(fields, _url("feature_schema_view", layer_id=layer_id), layer.title), SCHEMA_JSON)
 
 
 # --- items ---------------------------------------------------------------------
