@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from xml.etree import ElementTree as ET
 
 from geo.config import Campaign, Layer
 from geo.messages import t
@@ -114,3 +115,42 @@ def feature_schema(items: Sequence[Queryable], schema_id: str, title: str) -> di
     out["properties"]["version"]["x-ogc-role"] = "version"  # readOnly: the store counts it
     out["additionalProperties"] = True  # a campaign may keep more
     return out
+
+
+XS = "http://www.w3.org/2001/XMLSchema"
+GML = "http://www.opengis.net/gml/3.2"
+_GML_GEOMETRY = {"Point": "PointPropertyType", "MultiPoint": "MultiPointPropertyType",
+                 "LineString": "LineStringPropertyType", "MultiLineString": "MultiCurvePropertyType",
+                 "Polygon": "PolygonPropertyType", "MultiPolygon": "MultiSurfacePropertyType"}
+_XS_TYPES = {"string": "string", "integer": "long", "number": "double", "boolean": "boolean", "date": "date",
+             "datetime": "dateTime"}
+
+
+def gml_schema(items: Sequence[Queryable], layer_id: str) -> bytes:
+    """The layer's places as a GML application schema (XSD). GDAL's OAPIF driver takes a layer's geometry type
+    from such a schema (a `describedby` link of type application/xml), not from JSON: without it, it guesses
+    from the first page of places. The people and the ledger are JSON text, as GeoJSON readers give them."""
+    ET.register_namespace("xs", XS)
+    ET.register_namespace("gml", GML)
+    root = ET.Element(f"{{{XS}}}schema", {"targetNamespace": "urn:guatu", "elementFormDefault": "qualified",
+                                          "version": "1.0", "xmlns:gml": GML})  # the gml: in type names
+    ET.SubElement(root, f"{{{XS}}}import", {"namespace": GML, "schemaLocation":
+                                            "http://schemas.opengis.net/gml/3.2.1/gml.xsd"})
+    ET.SubElement(root, f"{{{XS}}}element", {"name": layer_id, "type": f"{layer_id}Type",
+                                             "substitutionGroup": "gml:AbstractFeature"})
+    kind = ET.SubElement(root, f"{{{XS}}}complexType", {"name": f"{layer_id}Type"})
+    content = ET.SubElement(ET.SubElement(kind, f"{{{XS}}}complexContent"), f"{{{XS}}}extension",
+                            {"base": "gml:AbstractFeatureType"})
+    sequence = ET.SubElement(content, f"{{{XS}}}sequence")
+    for q in items:
+        if q.name == ID:
+            continue
+        if q.type == "geometry":
+            declared = geometry_type(q.enum or ())
+            xs_type = f"gml:{_GML_GEOMETRY[declared]}" if declared else "gml:GeometryPropertyType"
+        else:
+            xs_type = f"xs:{_XS_TYPES[q.type]}"
+        ET.SubElement(sequence, f"{{{XS}}}element", {"name": q.name, "type": xs_type, "minOccurs": "0"})
+    for name in ("people", "problems"):
+        ET.SubElement(sequence, f"{{{XS}}}element", {"name": name, "type": "xs:string", "minOccurs": "0"})
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

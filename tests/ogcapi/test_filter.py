@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
 import pytest
 import shapely
@@ -186,3 +187,20 @@ def test_an_html_items_page_shows_the_filter_it_answers(client):
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
     assert "name LIKE &#39;%&lt;b&gt;%&#39;" in page and "<b>%" not in page
+
+
+def test_each_layer_links_its_schema_in_json_and_as_gml(client):
+    links = {(x["rel"], x["type"]): x["href"] for x in client.get("/ogc/collections/villages").get_json()["links"]}
+    as_json = client.get(links[("describedby", "application/schema+json")].replace("http://localhost", ""))
+    assert as_json.status_code == 200 and as_json.mimetype == "application/schema+json"
+    props = as_json.get_json()["properties"]
+    assert props["problems"]["title"] == "问题台账" and props["geometry"]["x-ogc-role"] == "primary-geometry"
+    assert links[("http://www.opengis.net/def/rel/ogc/1.0/schema", "application/schema+json")] == \
+        links[("describedby", "application/schema+json")]
+    as_xml = client.get(links[("describedby", "application/xml")].replace("http://localhost", ""))
+    assert as_xml.status_code == 200 and as_xml.mimetype == "application/xml"
+    tree = ElementTree.fromstring(as_xml.get_data())
+    xs = "{http://www.w3.org/2001/XMLSchema}"
+    types = {e.get("name"): e.get("type") for e in tree.iter(f"{xs}element") if e.get("type")}
+    assert types["villages"] == "villagesType" and types["geometry"] == "gml:PolygonPropertyType"
+    assert types["deadline"] == "xs:date" and types["version"] == "xs:long"

@@ -84,6 +84,16 @@ SCHEMA = {
               **ITEM_READ_ERRORS},
 }
 
+# GET /collections/{collectionId}/schema.xsd
+GML_SCHEMA = {
+"tags": ["Capabilities"], "operationId": "getGmlSchema", "summary": "The places as a GML application schema",
+"description": "An XSD naming each property's type and the geometry's (GDAL's OAPIF driver reads a layer's geometry "
+               "type from it).",
+"parameters": [PARAM["collectionId"]],
+"responses": {"200": {"description": "The schema.", "content": {"application/xml": {"schema": {"type": "string"}}}},
+              **ITEM_READ_ERRORS},
+}
+
 # GET /collections/{collectionId}/items
 ITEMS = {
      "tags": ["Data"], "operationId": "getFeatures", "summary": "The places of a layer, a page at a time",

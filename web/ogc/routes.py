@@ -44,7 +44,7 @@ from geo.features_query import (
 from geo.geojson_io import dumps
 from geo.messages import t
 from geo.problems import BY_STATUS, KINDS, kind_of
-from geo.queryables import GEOMETRY, feature_schema, geometry_type, schema
+from geo.queryables import GEOMETRY, feature_schema, geometry_type, gml_schema, schema
 from geo.queryables import queryables as layer_queryables
 from web.access.auth import acting_scope, acting_user
 from web.core.context import guatu
@@ -83,6 +83,7 @@ REL_CONFORMANCE = "http://www.opengis.net/def/rel/ogc/1.0/conformance"
 REL_DATA = "http://www.opengis.net/def/rel/ogc/1.0/data"
 REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 REL_SCHEMA = "http://www.opengis.net/def/rel/ogc/1.0/schema"
+XML = "application/xml"
 JSON_BODIES = {"application/json", "application/geo+json", "application/merge-patch+json"}
 
 
@@ -195,6 +196,7 @@ def _collection(layer, fmt: str) -> dict:
             link(_url("queryables", layer_id=layer.id), REL_QUERYABLES, SCHEMA_JSON, "properties to filter on"),
             link(_url("feature_schema_view", layer_id=layer.id), REL_SCHEMA, SCHEMA_JSON, "the schema of the places"),
             link(_url("feature_schema_view", layer_id=layer.id), "describedby", SCHEMA_JSON, "the schema of the places"),
+            link(_url("gml_schema_view", layer_id=layer.id), "describedby", XML, "the places as a GML application schema"),
         ],
     }
 
@@ -242,6 +244,15 @@ def feature_schema_view(layer_id: str):
     summary = guatu().store.layer_summary(layer_id)
     fields = layer_queryables(guatu().campaign, layer, summary.values, _geometry_types(layer, summary))
     return _json(feature_schema(fields, _url("feature_schema_view", layer_id=layer_id), layer.title), SCHEMA_JSON)
+
+
+@bp.get("/collections/<layer_id>/schema.xsd", role=VIEWER, doc=docs.GML_SCHEMA)
+def gml_schema_view(layer_id: str):
+    check_parameters(request.args, ())
+    layer = _layer(layer_id)
+    summary = guatu().store.layer_summary(layer_id)
+    fields = layer_queryables(guatu().campaign, layer, summary.values, _geometry_types(layer, summary))
+    return Response(gml_schema(fields, layer_id), mimetype=XML)
 
 
 # --- items ---------------------------------------------------------------------
