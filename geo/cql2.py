@@ -161,7 +161,11 @@ class _Checker:
                             node.singlechar, node.escapechar, node.not_)
         if isinstance(node, ast.In):
             lhs = self.scalar(node.lhs)
-            items = [self.scalar(x) for x in node.sub_nodes]
+            if not isinstance(node.sub_nodes, list | tuple):
+                raise BadParameter("filter", t("ogc.filter_in_list"))
+            items = [self.as_time(lhs, self.scalar(x)) for x in node.sub_nodes]
+            if not items or any(isinstance(x, ast.Attribute | ast.Function) for x in items):
+                raise BadParameter("filter", t("ogc.filter_in_list"))
             self.comparable(node, lhs, items)
             return ast.In(lhs, items, node.not_)
         if isinstance(node, ast.IsNull):
@@ -293,7 +297,7 @@ def _name(node: Any) -> str:
     op = getattr(node, "op", None)
     if op is not None:
         return str(op.value if hasattr(op, "value") else op).upper()
-    return type(node).__name__
+    return type(node).__name__.upper()
 
 
 def filter_crs(text: str | None) -> Crs:

@@ -3760,6 +3760,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "LIKE 只能用于文本字段,模式须是一个字符串",
         "en": "LIKE applies to a text property, with a string pattern",
     },
+    "ogc.filter_in_list": {
+        "zh": "IN 的括号里须是具体的值(如 IN ('pending','relapsed'))",
+        "en": "IN takes a list of values (such as IN ('pending','relapsed'))",
+    },
     "ogc.filter_is_null": {"zh": "IS NULL 只能用于字段", "en": "IS NULL applies to a property"},
     "ogc.filter_operator": {
         "zh": "不支持运算 {operator};支持的有:{supported}",
