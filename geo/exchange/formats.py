@@ -6,6 +6,7 @@ system is reprojected to EPSG:4326, input declared as GCJ-02 is shifted back,
 single-part multi-geometries become simple ones, and Shapefile attributes are
 decoded with the .cpg's encoding, else the declared one, else the one detected
 (strict UTF-8, falling back to GB18030, which also reads GBK and GB2312).
+A KML's ExtendedData keeps the names the file gives them (geo/exchange/kml.py).
 A file's content must match its extension (a ".geojson" that is really a GDAL
 VRT is refused), and GDAL's errors come back as `ValidationError`s without
 paths.
@@ -41,6 +42,7 @@ from geo.exchange.cells import csv_plain, csv_text
 from geo.exchange.containers import fix_kml, mask_cdata_end
 from geo.exchange.dbf import repair_dbf, shapefile_encoding
 from geo.exchange.gcj02 import geometry_to_wgs84
+from geo.exchange.kml import declare_simple_data, read_names_as_written
 from geo.messages import t
 
 FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "shp": "Shapefile", "kml": "KML"}
@@ -157,6 +159,9 @@ def read_datasets(datasets: list[Dataset], campaign: Campaign, *, encoding: str 
     result = ReadResult([], [], [])
     available = []
     for ds in datasets:
+        if ds.kind == "kml":  # ExtendedData's names as the file has them (geo/exchange/kml.py)
+            read_names_as_written()
+            declare_simple_data(ds.path, ds.shown)
         for name, gtype in _layers(ds, workdir):
             label = Path(ds.shown).stem if ds.kind == "shp" else name
             available.append(label)
