@@ -3726,6 +3726,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- issue 22: soak ---
 
     # --- issue 22: imp ---
+    "import.nested_columns": {
+        "zh": "列 {columns} 的值是数组或对象(如 DataV 的 center、acroutes、parent):将转为文本导入,"
+              "数组写成以逗号分隔的值;确认导入时可选择不导入这些列",
+        "en": "columns {columns} hold arrays or objects (like DataV's center, acroutes, parent): they are imported as "
+              "text, arrays as comma-separated values; when confirming you may leave these columns out",
+    },
+    "import.drop_unknown": {
+        "zh": "不能舍弃列 {columns}:可选择不导入的只有预览列出的数组或对象列({offered})",
+        "en": "columns {columns} cannot be left out: only the array or object columns of the preview can ({offered})",
+    },
+    "page.import.nested_heading": {"zh": "数组或对象列", "en": "Array and object columns"},
+    "page.import.nested_help": {
+        "zh": "这些列的值不是文本或数字。选择每一列转为文本导入,还是不导入。",
+        "en": "These columns do not hold text or numbers. Choose for each whether it is imported as text or left out.",
+    },
+    "page.import.nested_example": {"zh": "{count} 个地点,例如:{example}", "en": "{count} places, e.g. {example}"},
+    "page.import.nested_keep": {"zh": "转为文本", "en": "Import as text"},
+    "page.import.nested_drop": {"zh": "不导入", "en": "Leave out"},
 
 }
 

@@ -277,6 +277,8 @@ def _column_values(col: np.ndarray, ogr_type: str, subtype: str) -> list[Any]:
         return [None if v is None or v != v else float(v) for v in values]
     if ogr_type == "OFTBinary":
         return [None] * len(values)
+    if ogr_type.endswith("List"):  # GeoJSON arrays (DataV's center, acroutes): Python lists
+        return [None if v is None else np.asarray(v).tolist() for v in values]
     if subtype == "OFSTJSON":
         return [_json_or_text(v) for v in values]
     if isinstance(col, np.ndarray) and col.dtype.kind in "iuf":

@@ -48,7 +48,11 @@ IMPORT_COMMIT = {
             "summary": "Apply a previewed import (editor)", "tags": ["exchange"], "security": WRITE_SECURITY,
             "parameters": [{"name": "pid", "in": "path", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": False, "content": {"application/x-www-form-urlencoded": {"schema": {
-                "type": "object", "properties": {"skip_rejected": {"type": "string"}}}}}},
+                "type": "object", "properties": {
+                    "skip_rejected": {"type": "string"},
+                    "drop": {"type": "array", "items": {"type": "string"},
+                             "description": "Columns of the preview's `nested` list to leave out (repeat the field); "
+                                            "the others are imported as text."}}}}}},
             "responses": {"200": json_response({"type": "object"}, "What was written."), "409": response_ref("Conflict"),
                           **WRITE_ERRORS},
         }

@@ -76,10 +76,18 @@ def _load_preview(pid: str) -> ImportPreview:
     return ImportPreview.from_dict(record["preview"])
 
 
+def _dropped_columns() -> list[str]:
+    """The array/object columns the person leaves out: `drop` fields (scripts), or the report's choices
+    `nested:<column>` = "drop" (the page); the others are imported as text."""
+    chosen = [k.removeprefix("nested:") for k, v in request.form.items(multi=True) if k.startswith("nested:") and v == "drop"]
+    return request.form.getlist("drop") + chosen
+
+
 def _commit(pid: str):
     preview = _load_preview(pid)
     result = commit_import(guatu().store, preview, user=acting_user(), scope=acting_scope(),
-                           skip_rejected=yes_no(request.form, "skip_rejected", parameter=False))
+                           skip_rejected=yes_no(request.form, "skip_rejected", parameter=False),
+                           drop=_dropped_columns())
     (_previews() / f"{pid}.json").unlink(missing_ok=True)
     return result
 
