@@ -3744,6 +3744,40 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.import.nested_example": {"zh": "{count} 个地点,例如:{example}", "en": "{count} places, e.g. {example}"},
     "page.import.nested_keep": {"zh": "转为文本", "en": "Import as text"},
     "page.import.nested_drop": {"zh": "不导入", "en": "Leave out"},
+    "import.new_layer.bad_id": {
+        "zh": "新图层的编号 {id} 不可用:须以小写字母开头,只含小写字母、数字和 _,至多 40 个字符",
+        "en": "the new layer's id {id} cannot be used: a lower-case letter first, then lower-case letters, digits "
+              "and _, at most 40 characters",
+    },
+    "import.new_layer.id_taken": {"zh": "已有编号为 {id} 的图层({title}):请换一个编号,或导入到该图层",
+                                  "en": "a layer with id {id} exists ({title}): choose another id, or import into it"},
+    "import.new_layer.bad_title": {"zh": "请填写新图层的名称(至多 {limit} 个字)",
+                                   "en": "give the new layer a title (at most {limit} characters)"},
+    "import.new_layer.title_taken": {"zh": "已有名为 {title} 的图层", "en": "a layer titled {title} exists"},
+    "import.new_layer.bad_kinds": {"zh": "新图层的类型至多 {count} 种,每种至多 {limit} 个字",
+                                   "en": "at most {count} kinds for the new layer, each at most {limit} characters"},
+    "import.new_layer.no_geometry": {"zh": "文件中没有可读的几何图形,无法确定新图层的几何类型",
+                                     "en": "the file has no readable geometry to give the new layer its geometry types"},
+    "import.new_layer.not_ledger": {"zh": "台账工作簿只能更新已有图层的地点,不能新建图层",
+                                    "en": "a ledger workbook updates places of an existing layer; it cannot make a layer"},
+    "page.import.layer_new": {"zh": "新建图层…(仅管理员)", "en": "New layer… (administrators)"},
+    "page.import.new_layer_heading": {"zh": "新建图层", "en": "New layer"},
+    "page.import.new_layer_help": {
+        "zh": "图层选“新建图层”时填写。编号用于网址和地点编号,名称显示在地图和列表中;几何类型取自文件。"
+              "确认导入时才建立图层,各服务进程无需重启即可看到。",
+        "en": "Fill in when the layer is “New layer”. The id is used in addresses and place ids, the title on maps and "
+              "lists; the geometry types come from the file. The layer is made when the import is confirmed, and "
+              "every server process sees it without a restart.",
+    },
+    "page.import.new_layer_id": {"zh": "编号(小写字母、数字和 _)", "en": "Id (lower-case letters, digits and _)"},
+    "page.import.new_layer_title": {"zh": "名称", "en": "Title"},
+    "page.import.new_layer_kinds": {"zh": "类型(以顿号分隔;不填则与名称相同)",
+                                    "en": "Kinds (separated by 、 or commas; the title when empty)"},
+    "page.import.new_layer_plan": {
+        "zh": "确认后将新建图层“{title}”(编号 {id},地点编号以 {prefix}- 开头),几何类型:{types};类型:{kinds}",
+        "en": "Confirming makes the layer “{title}” (id {id}, place ids {prefix}-…), geometry types: {types}; "
+              "kinds: {kinds}",
+    },
 
 }
 

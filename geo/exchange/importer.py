@@ -48,6 +48,7 @@ from geo.exchange.attributes import DBF_TEXT_BYTES, Incoming
 from geo.exchange.dbf import codec_for
 from geo.exchange.formats import GEO_SUFFIXES, SHAPEFILE_PARTS, ReadResult, find_datasets, read_datasets
 from geo.exchange.ledger_cases import CaseEdit, case_unchanged, merge_cases, stamp_importer
+from geo.exchange.new_layer import geometry_types_of, layer_entry, new_layer
 from geo.labels import field_label, problem_label
 from geo.messages import t
 from geo.scope import OutOfScope, Scope, check_write
@@ -98,6 +99,8 @@ class ImportPreview:
     # columns whose values were arrays or objects, written as text unless the commit drops them:
     # {"column", "count" (places), "example" (the first value as text)}
     nested: list[dict] = field(default_factory=list)
+    # the layer the import makes (campaign.json's entry, geo/exchange/new_layer.py), or None: an existing layer
+    new_layer: dict | None = None
 
     @property
     def rejected(self) -> list[ItemReport]:
@@ -169,14 +172,31 @@ def preview_upload(store: Store, layer_id: str, data: bytes, filename: str,
                          options=options, updates_only=ledger, scope=scope)
 
 
+def preview_new_layer(store: Store, wanted: dict, data: bytes, filename: str, options: ImportOptions | None = None, *,
+                      scope: Scope | None = None) -> ImportPreview:
+    """What importing this file into a new layer would do: `wanted` names it ({"id", "title", "kinds"}); its
+    geometry types are the file's. Writes nothing: the layer is made when the import is committed."""
+    options = options or ImportOptions()
+    fmt, read, ledger = read_upload(data, filename, store.campaign, options)
+    if ledger:
+        raise file_error(t("import.new_layer.not_ledger"))
+    layer = new_layer(store.campaign, wanted.get("id") or "", wanted.get("title") or "", wanted.get("kinds"),
+                      geometry_types_of(i.geometry for i in read.items))
+    preview = build_preview(store, layer, read, file=PureWindowsPath(filename or "").name or "upload", fmt=fmt,
+                            options=options, scope=scope, new=True)
+    preview.new_layer = layer_entry(layer)
+    return preview
+
+
 def build_preview(store: Store, layer: Layer, read: ReadResult, *, file: str, fmt: str, options: ImportOptions,
-                  updates_only: bool = False, scope: Scope | None = None) -> ImportPreview:
+                  updates_only: bool = False, scope: Scope | None = None, new: bool = False) -> ImportPreview:
+    """The preview of `read` against `layer` (`new`: a layer the commit makes, with no places yet)."""
     revision = store.revision()
-    current = {f["id"]: f for f in store.features(layer.id)}
+    current = {} if new else {f["id"]: f for f in store.features(layer.id)}
     items: list[ItemReport] = []
     plan: list[dict] = []
     seen: dict[str, str] = {}
-    retired = store.retired_ids(layer.id, {i.id for i in read.items if i.id is not None and i.id not in current})
+    retired = set() if new else store.retired_ids(layer.id, {i.id for i in read.items if i.id is not None and i.id not in current})
     now = store.clock()
     for incoming in read.items:
         report, op = _preview_one(incoming, layer, store.campaign, current, seen, repair=options.repair,
