@@ -3744,6 +3744,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.import.nested_example": {"zh": "{count} 个地点,例如:{example}", "en": "{count} places, e.g. {example}"},
     "page.import.nested_keep": {"zh": "转为文本", "en": "Import as text"},
     "page.import.nested_drop": {"zh": "不导入", "en": "Leave out"},
+    "import.kml_entities": {
+        "zh": "{file}:文件声明了 XML 实体或外部引用(<!ENTITY …>),为安全起见不予读取;请用 Google Earth 或 GIS 软件重新导出",
+        "en": "{file} declares XML entities or external references (<!ENTITY …>) and is not read, for safety; export it "
+              "again from Google Earth or a GIS program",
+    },
     "import.new_layer.bad_id": {
         "zh": "新图层的编号 {id} 不可用:须以小写字母开头,只含小写字母、数字和 _,至多 40 个字符",
         "en": "the new layer's id {id} cannot be used: a lower-case letter first, then lower-case letters, digits "

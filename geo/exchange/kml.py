@@ -14,7 +14,8 @@ a `<Schema>`. GDAL's LIBKML driver reads both, with two habits that lose them:
   values as `Data` elements of the same placemark before GDAL reads the file,
   so they come through as text.
 
-The file is parsed with defusedxml (no entities, no external references).
+The file is parsed with defusedxml: a KML declaring entities or external
+references (which no GIS program writes, and which entity bombs use) is refused.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 import pyogrio
+from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse, parse
 
 from geo.exchange.archive import file_error
@@ -81,6 +83,8 @@ def declare_simple_data(path: Path, shown: str) -> None:
         tree = parse(path)
     except ParseError as exc:
         raise file_error(t("upload.unreadable", file=shown, reason=str(exc))) from None
+    except DefusedXmlException:  # <!ENTITY …> (entity bombs) or external references: never written by GIS software
+        raise file_error(t("import.kml_entities", file=shown)) from None
     root = tree.getroot()
     ns = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
     if ns:  # KML's own elements written without a prefix, as libkml expects them

@@ -6,6 +6,9 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from geo.errors import ValidationError
 from geo.exchange import ImportOptions, commit_import, preview_upload
 
 FILES = Path(__file__).parent / "files"
@@ -66,3 +69,15 @@ def test_declared_schema_data_keeps_its_types(store, data_dir):
     both = _by_name(preview)["航海东路两侧"]
     assert both["properties"]["楼栋数"] == 3  # <SimpleField type="int">
     assert both["properties"]["street"] == "福华街街道"
+
+
+def test_a_kml_declaring_entities_is_refused_with_a_reason_and_nothing_read(store):
+    bomb = GOOGLE_EARTH.replace(b'<?xml version="1.0" encoding="UTF-8"?>',
+                                b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE kml [<!ENTITY a "aaaaaaaaaa">'
+                                b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>').replace("区住建局".encode(), b"&b;")
+
+    with pytest.raises(ValidationError) as refused:
+        preview_upload(store, "roads", bomb, "炸弹.kml")
+
+    assert refused.value.errors[0].field == "file"
+    assert "炸弹.kml" in refused.value.errors[0].message and "ENTITY" in refused.value.errors[0].message
