@@ -60,6 +60,10 @@ def test_a_layer_made_by_an_import_on_one_worker_is_served_by_the_other(workers)
     items = reader.get("/ogc/collections/rectify_2027/items?f=json")
     assert items.status_code == 200 and len(items.get_json()["features"]) == 3
     assert writer.get("/api/layers/rectify_2027/features").status_code == 200
+    state = reader.get("/api/wall/state")  # the wall's screens: the new layer's places with the others
+    assert state.status_code == 200 and "rectify_2027" in state.get_data(as_text=True)
+    shapes = reader.get("/api/wall/shapes/rectify_2027")
+    assert shapes.status_code == 200
 
 
 def test_only_an_administrator_is_offered_a_new_layer_and_may_ask_for_one(workers):
