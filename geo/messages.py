@@ -3806,6 +3806,63 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- issue 22: soak ---
 
     # --- issue 22: imp ---
+    "import.nested_columns": {
+        "zh": "列 {columns} 的值是数组或对象(如 DataV 的 center、acroutes、parent):将转为文本导入,"
+              "数组写成以逗号分隔的值;确认导入时可选择不导入这些列",
+        "en": "columns {columns} hold arrays or objects (like DataV's center, acroutes, parent): they are imported as "
+              "text, arrays as comma-separated values; when confirming you may leave these columns out",
+    },
+    "import.drop_unknown": {
+        "zh": "不能舍弃列 {columns}:可选择不导入的只有预览列出的数组或对象列({offered})",
+        "en": "columns {columns} cannot be left out: only the array or object columns of the preview can ({offered})",
+    },
+    "page.import.nested_heading": {"zh": "数组或对象列", "en": "Array and object columns"},
+    "page.import.nested_help": {
+        "zh": "这些列的值不是文本或数字。选择每一列转为文本导入,还是不导入。",
+        "en": "These columns do not hold text or numbers. Choose for each whether it is imported as text or left out.",
+    },
+    "page.import.nested_example": {"zh": "{count} 个地点,例如:{example}", "en": "{count} places, e.g. {example}"},
+    "page.import.nested_keep": {"zh": "转为文本", "en": "Import as text"},
+    "page.import.nested_drop": {"zh": "不导入", "en": "Leave out"},
+    "import.kml_entities": {
+        "zh": "{file}:文件声明了 XML 实体或外部引用(<!ENTITY …>),为安全起见不予读取;请用 Google Earth 或 GIS 软件重新导出",
+        "en": "{file} declares XML entities or external references (<!ENTITY …>) and is not read, for safety; export it "
+              "again from Google Earth or a GIS program",
+    },
+    "import.new_layer.bad_id": {
+        "zh": "新图层的编号 {id} 不可用:须以小写字母开头,只含小写字母、数字和 _,至多 40 个字符",
+        "en": "the new layer's id {id} cannot be used: a lower-case letter first, then lower-case letters, digits "
+              "and _, at most 40 characters",
+    },
+    "import.new_layer.id_taken": {"zh": "已有编号为 {id} 的图层({title}):请换一个编号,或导入到该图层",
+                                  "en": "a layer with id {id} exists ({title}): choose another id, or import into it"},
+    "import.new_layer.bad_title": {"zh": "请填写新图层的名称(至多 {limit} 个字)",
+                                   "en": "give the new layer a title (at most {limit} characters)"},
+    "import.new_layer.title_taken": {"zh": "已有名为 {title} 的图层", "en": "a layer titled {title} exists"},
+    "import.new_layer.bad_kinds": {"zh": "新图层的类型至多 {count} 种,每种至多 {limit} 个字",
+                                   "en": "at most {count} kinds for the new layer, each at most {limit} characters"},
+    "import.new_layer.no_geometry": {"zh": "文件中没有可读的几何图形,无法确定新图层的几何类型",
+                                     "en": "the file has no readable geometry to give the new layer its geometry types"},
+    "import.new_layer.not_ledger": {"zh": "台账工作簿只能更新已有图层的地点,不能新建图层",
+                                    "en": "a ledger workbook updates places of an existing layer; it cannot make a layer"},
+    "page.import.layer_new": {"zh": "新建图层…(仅管理员)", "en": "New layer… (administrators)"},
+    "page.import.new_layer_heading": {"zh": "新建图层", "en": "New layer"},
+    "page.import.new_layer_help": {
+        "zh": "图层选“新建图层”时填写。编号用于网址和地点编号,名称显示在地图和列表中;几何类型取自文件。"
+              "确认导入时才建立图层,各服务进程无需重启即可看到。",
+        "en": "Fill in when the layer is “New layer”. The id is used in addresses and place ids, the title on maps and "
+              "lists; the geometry types come from the file. The layer is made when the import is confirmed, and "
+              "every server process sees it without a restart.",
+    },
+    "page.import.new_layer_id": {"zh": "编号(小写字母、数字和 _)", "en": "Id (lower-case letters, digits and _)"},
+    "page.import.new_layer_title": {"zh": "名称", "en": "Title"},
+    "page.import.new_layer_kinds": {"zh": "类型(以顿号分隔;不填则与名称相同)",
+                                    "en": "Kinds (separated by 、 or commas; the title when empty)"},
+    "page.import.new_layer_plan": {
+        "zh": "确认后将新建图层“{title}”(编号 {id},地点编号以 {prefix}- 开头),几何类型:{types};类型:{kinds}",
+        "en": "Confirming makes the layer “{title}” (id {id}, place ids {prefix}-…), geometry types: {types}; "
+              "kinds: {kinds}",
+    },
 
 }
 

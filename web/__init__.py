@@ -115,9 +115,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     notify.register(app)  # notifications: channels, the delivery log, my settings; the sender (gunicorn.conf.py)
     cli.register(app)
     # every /api and /ogc request checked against its OpenAPI document, after the access check
-    validation.register(app, [api_openapi.validated_document(campaign), ogc_openapi.validated_document(campaign)])
+    validation.register(app, _checked_documents(campaign))
+    checks = app.extensions["guatu_request_checks"]  # a layer added later (an import made it): its ids' enums
+    app.extensions["guatu"].campaign_listeners.append(lambda c: checks.replace(_checked_documents(c)))
     app.context_processor(lambda: {"campaign_title": campaign.title})
     return app
+
+
+def _checked_documents(campaign) -> list:
+    """The OpenAPI documents every /api and /ogc request is checked against."""
+    return [api_openapi.validated_document(campaign), ogc_openapi.validated_document(campaign)]
 
 
 def _open_store(app: Flask, conf: settings.Settings, data_dir: Path, campaign):

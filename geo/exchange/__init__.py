@@ -3,6 +3,7 @@
 - `importer`    preview an uploaded file against a layer, then commit it all-or-nothing
 - `exporter`    a layer, whole or filtered, as GeoJSON, GeoPackage, zipped Shapefile, KML or XLSX
 - `formats`     reading and writing through pyogrio/GDAL (finding datasets, reprojection)
+- `kml`         KML ExtendedData (Data, SchemaData) read with its own names, Chinese included
 - `dbf`         Shapefile text encodings (.cpg, declared, detected UTF-8 / GB18030)
 - `attributes`  column names and values of other people's files ⇄ Guatu's properties
 - `ledger_xlsx` the ledger (台账) workbook

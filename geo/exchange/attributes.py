@@ -80,6 +80,7 @@ class Incoming:
     cut_text: bool = False  # from a DBF, where text is cut at 254 bytes
     errors: list[FieldError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    nested: list[str] = field(default_factory=list)  # extra columns whose array/object value was turned into text
 
 
 def norm(name: str) -> str:
@@ -144,6 +145,26 @@ def as_text(value: Any) -> Any:
 
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, float) and math.isnan(value))
+
+
+def is_nested(value: Any) -> bool:
+    """An array or an object (DataV's `center: [lon, lat]`, `parent: {"adcode": …}`): not a column's value."""
+    return isinstance(value, (list, tuple, dict))
+
+
+def nested_text(value: Any) -> str:
+    """An array of plain values as "a,b,c" ([113.63, 34.72] → "113.63,34.72"); anything deeper as compact JSON."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float, bool)) for v in value):
+        return ",".join(_plain(v) for v in value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value: str | int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def as_json(value: Any, name: str, where: str) -> tuple[Any, FieldError | None]:
@@ -228,7 +249,11 @@ def map_row(row: dict[str, Any], plan: ColumnPlan, campaign: Campaign, where: st
                 item.people_patch[name] = as_text(value)
             continue
         if kind == "extra":
-            if not is_blank(value):
+            if is_nested(value):
+                item.nested.append(name)
+                if nested_text(value):
+                    item.properties[name] = nested_text(value)
+            elif not is_blank(value):
                 item.properties[name] = value.strip() if isinstance(value, str) else value
             continue
         if name == "id":

@@ -7,7 +7,8 @@ download response or for the CLI to write.
 - GeoJSON is the layer exactly as stored (RFC 7946, WGS84).
 - GeoPackage and Shapefile hold one geometry type per layer: a layer mixing
   polygons and lines (roads) becomes `<layer>_polygons` and `<layer>_lines`.
-  `people` and `problems` are JSON text columns.
+  `people` and `problems` are JSON text columns. In a GeoPackage 时间节点
+  (`deadline`) is a Date field and `updated_at` a DateTime in UTC.
 - Shapefile: UTF-8 with a .cpg; DBF field names have at most 10 bytes, so
   longer names are cut and made unique (`fields.csv` in the zip lists them and
   is used on re-import); texts are cut at 254 bytes and the ledger is left

@@ -6,6 +6,7 @@ system is reprojected to EPSG:4326, input declared as GCJ-02 is shifted back,
 single-part multi-geometries become simple ones, and Shapefile attributes are
 decoded with the .cpg's encoding, else the declared one, else the one detected
 (strict UTF-8, falling back to GB18030, which also reads GBK and GB2312).
+A KML's ExtendedData keeps the names the file gives them (geo/exchange/kml.py).
 A file's content must match its extension (a ".geojson" that is really a GDAL
 VRT is refused), and GDAL's errors come back as `ValidationError`s without
 paths.
@@ -20,6 +21,7 @@ import io
 import logging
 import warnings
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ from geo.exchange.cells import csv_plain, csv_text
 from geo.exchange.containers import fix_kml, mask_cdata_end
 from geo.exchange.dbf import repair_dbf, shapefile_encoding
 from geo.exchange.gcj02 import geometry_to_wgs84
+from geo.exchange.kml import declare_simple_data, read_names_as_written
 from geo.messages import t
 
 FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "shp": "Shapefile", "kml": "KML"}
@@ -157,6 +160,9 @@ def read_datasets(datasets: list[Dataset], campaign: Campaign, *, encoding: str 
     result = ReadResult([], [], [])
     available = []
     for ds in datasets:
+        if ds.kind == "kml":  # ExtendedData's names as the file has them (geo/exchange/kml.py)
+            read_names_as_written()
+            declare_simple_data(ds.path, ds.shown)
         for name, gtype in _layers(ds, workdir):
             label = Path(ds.shown).stem if ds.kind == "shp" else name
             available.append(label)
@@ -271,6 +277,8 @@ def _column_values(col: np.ndarray, ogr_type: str, subtype: str) -> list[Any]:
         return [None if v is None or v != v else float(v) for v in values]
     if ogr_type == "OFTBinary":
         return [None] * len(values)
+    if ogr_type.endswith("List"):  # GeoJSON arrays (DataV's center, acroutes): Python lists
+        return [None if v is None else np.asarray(v).tolist() for v in values]
     if subtype == "OFSTJSON":
         return [_json_or_text(v) for v in values]
     if isinstance(col, np.ndarray) and col.dtype.kind in "iuf":
@@ -334,6 +342,10 @@ def _single_parts(geoms: np.ndarray) -> np.ndarray:
 
 # --- writing ----------------------------------------------------------------
 
+# Columns GeoPackage stores as its own Date / DateTime types (everything else is written as the values are).
+GPKG_TIME_COLUMNS = {"deadline": "date", "updated_at": "datetime"}
+_GDAL_UTC = 100  # GDAL's time zone flag for UTC
+
 _DIMENSION_GROUPS = (("polygons", ("Polygon", "MultiPolygon"), "MultiPolygon"),
                      ("lines", ("LineString", "MultiLineString"), "MultiLineString"),
                      ("points", ("Point", "MultiPoint"), "MultiPoint"))
@@ -383,7 +395,7 @@ def write_gdal(features: list[dict], kind: str, folder: Path, *, layer: str, geo
         else:
             path = folder / f"{layer}.gpkg"
             _write(path, geoms[mask], chosen, columns, columns, driver="GPKG", layer=name, gtype=gtype,
-                   promote=True, append=bool(written))
+                   promote=True, append=bool(written), times=GPKG_TIME_COLUMNS)
             written = [path]
     if kind == "shp":
         sidecar = folder / FIELDS_SIDECAR
@@ -397,17 +409,52 @@ def write_gdal(features: list[dict], kind: str, folder: Path, *, layer: str, geo
 
 
 def _write(path: Path, geoms: np.ndarray, rows: list[dict], columns: list[str], names: list[str], *, driver: str,
-           layer: str, gtype: str, promote: bool, encoding: str | None = None, append: bool = False) -> None:
+           layer: str, gtype: str, promote: bool, encoding: str | None = None, append: bool = False,
+           times: dict[str, str] | None = None) -> None:
     data, masks = [], []
-    for column in columns:
-        array, mask = _column_array([r.get(column) for r in rows])
+    offsets = {}
+    for column, name in zip(columns, names):
+        values = [r.get(column) for r in rows]
+        timed = _time_array(values, (times or {}).get(column))
+        if timed is not None:
+            data.append(timed)
+            masks.append(None)
+            if timed.dtype != np.dtype("datetime64[D]"):
+                offsets[name] = np.full(len(values), _GDAL_UTC, dtype=np.int16)
+            continue
+        array, mask = _column_array(values)
         data.append(array)
         masks.append(mask)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # DBF values over 254 bytes are cut; that is documented
         raw_write(path, shapely.to_wkb(geoms) if len(geoms) else np.array([], dtype=object), data, names,
                   field_mask=masks, layer=layer, driver=driver, geometry_type=gtype, crs="EPSG:4326",
-                  encoding=encoding, promote_to_multi=promote, append=append)
+                  encoding=encoding, promote_to_multi=promote, append=append, gdal_tz_offsets=offsets or None)
+
+
+def _time_array(values: list[Any], kind: str | None) -> np.ndarray | None:
+    """ISO dates ("2026-12-31") as datetime64[D], or stored UTC times ("2026-11-24T08:00:00Z") as naive UTC
+    datetime64[ms]; None when the column is not a time column or holds anything else (it is then written as text)."""
+    if kind is None:
+        return None
+    out = []
+    for value in values:
+        if value in (None, ""):
+            out.append(None)
+            continue
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+        if kind == "date":
+            if len(str(value)) != 10:
+                return None
+            out.append(moment.date().isoformat())
+        else:
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(UTC).replace(tzinfo=None)
+            out.append(moment.isoformat(timespec="milliseconds"))
+    return np.array([v or "NaT" for v in out], dtype="datetime64[D]" if kind == "date" else "datetime64[ms]")
 
 
 def _column_array(values: list[Any]) -> tuple[np.ndarray, np.ndarray | None]:

@@ -30,6 +30,7 @@ commit fail with `Conflict` instead of overwriting that edit.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PureWindowsPath
@@ -47,6 +48,7 @@ from geo.exchange.attributes import DBF_TEXT_BYTES, Incoming
 from geo.exchange.dbf import codec_for
 from geo.exchange.formats import GEO_SUFFIXES, SHAPEFILE_PARTS, ReadResult, find_datasets, read_datasets
 from geo.exchange.ledger_cases import CaseEdit, case_unchanged, merge_cases, stamp_importer
+from geo.exchange.new_layer import geometry_types_of, layer_entry, new_layer
 from geo.labels import field_label, problem_label
 from geo.messages import t
 from geo.scope import OutOfScope, Scope, check_write
@@ -94,6 +96,11 @@ class ImportPreview:
     absent: int  # places of the layer the file does not mention; an import leaves them as they are
     revision: int  # the store's revision when the preview was made
     plan: list[dict]  # the Op fields to apply on commit
+    # columns whose values were arrays or objects, written as text unless the commit drops them:
+    # {"column", "count" (places), "example" (the first value as text)}
+    nested: list[dict] = field(default_factory=list)
+    # the layer the import makes (campaign.json's entry, geo/exchange/new_layer.py), or None: an existing layer
+    new_layer: dict | None = None
 
     @property
     def rejected(self) -> list[ItemReport]:
@@ -165,14 +172,31 @@ def preview_upload(store: Store, layer_id: str, data: bytes, filename: str,
                          options=options, updates_only=ledger, scope=scope)
 
 
+def preview_new_layer(store: Store, wanted: dict, data: bytes, filename: str, options: ImportOptions | None = None, *,
+                      scope: Scope | None = None) -> ImportPreview:
+    """What importing this file into a new layer would do: `wanted` names it ({"id", "title", "kinds"}); its
+    geometry types are the file's. Writes nothing: the layer is made when the import is committed."""
+    options = options or ImportOptions()
+    fmt, read, ledger = read_upload(data, filename, store.campaign, options)
+    if ledger:
+        raise file_error(t("import.new_layer.not_ledger"))
+    layer = new_layer(store.campaign, wanted.get("id") or "", wanted.get("title") or "", wanted.get("kinds"),
+                      geometry_types_of(i.geometry for i in read.items))
+    preview = build_preview(store, layer, read, file=PureWindowsPath(filename or "").name or "upload", fmt=fmt,
+                            options=options, scope=scope, new=True)
+    preview.new_layer = layer_entry(layer)
+    return preview
+
+
 def build_preview(store: Store, layer: Layer, read: ReadResult, *, file: str, fmt: str, options: ImportOptions,
-                  updates_only: bool = False, scope: Scope | None = None) -> ImportPreview:
+                  updates_only: bool = False, scope: Scope | None = None, new: bool = False) -> ImportPreview:
+    """The preview of `read` against `layer` (`new`: a layer the commit makes, with no places yet)."""
     revision = store.revision()
-    current = {f["id"]: f for f in store.features(layer.id)}
+    current = {} if new else {f["id"]: f for f in store.features(layer.id)}
     items: list[ItemReport] = []
     plan: list[dict] = []
     seen: dict[str, str] = {}
-    retired = store.retired_ids(layer.id, {i.id for i in read.items if i.id is not None and i.id not in current})
+    retired = set() if new else store.retired_ids(layer.id, {i.id for i in read.items if i.id is not None and i.id not in current})
     now = store.clock()
     for incoming in read.items:
         report, op = _preview_one(incoming, layer, store.campaign, current, seen, repair=options.repair,
@@ -185,13 +209,28 @@ def build_preview(store: Store, layer: Layer, read: ReadResult, *, file: str, fm
         if op is not None:
             plan.append(asdict(op))
     counts = {a: sum(1 for i in items if i.action == a) for a in ACTIONS}
+    nested = nested_columns(read.items)
+    warnings = list(read.warnings)
+    if nested:
+        warnings.append(t("import.nested_columns", columns="、".join(n["column"] for n in nested)))
     return ImportPreview(
         layer=layer.id, file=file, format=fmt,
         options={"gcj02": options.gcj02, "encoding": options.encoding, "repair": options.repair,
                  "source_layer": options.source_layer},
-        sources=[asdict(s) for s in read.sources], counts=counts, items=items, warnings=list(read.warnings),
-        absent=len(set(current) - set(seen)), revision=revision, plan=plan,
+        sources=[asdict(s) for s in read.sources], counts=counts, items=items, warnings=warnings,
+        absent=len(set(current) - set(seen)), revision=revision, plan=plan, nested=nested,
     )
+
+
+def nested_columns(items: list[Incoming]) -> list[dict]:
+    """The columns whose values were arrays or objects (DataV's center, acroutes, parent), in the file's order,
+    each with how many places have one and the first as it will be written."""
+    out: dict[str, dict] = {}
+    for item in items:
+        for column in item.nested:
+            entry = out.setdefault(column, {"column": column, "count": 0, "example": item.properties.get(column, "")})
+            entry["count"] += 1
+    return list(out.values())
 
 
 def _within(scope: Scope, report: ItemReport, op: Op, current: dict[str, dict]) -> tuple[ItemReport, Op | None]:
@@ -469,14 +508,15 @@ def _single(geom):
 # --- commit -----------------------------------------------------------------
 
 def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, skip_rejected: bool = False,
-                  scope: Scope | None = None) -> CommitResult:
-    """Apply a preview's plan in one all-or-nothing batch, as `scope` allows (OutOfScope: nothing written)."""
+                  scope: Scope | None = None, drop: Iterable[str] = ()) -> CommitResult:
+    """Apply a preview's plan in one all-or-nothing batch, as `scope` allows (OutOfScope: nothing written).
+    `drop` names columns of `preview.nested` to leave out (the others are written as text)."""
     if isinstance(preview, dict):
         preview = ImportPreview.from_dict(preview)
     rejected = preview.counts.get("reject", 0)
     if rejected and not skip_rejected:
         raise file_error(t("upload.rejected_in_preview", file=preview.file, count=rejected))
-    ops = [Op(**op) for op in preview.plan]
+    ops = _dropping([Op(**op) for op in preview.plan], set(drop), preview)
     if not ops:
         return CommitResult(preview.layer, [], [], store.revision(), [t("import.nothing_to_do")])
     if any(i.case_edits for i in preview.items if i.action == "change") and not may_edit_cases(scope):
@@ -492,6 +532,24 @@ def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, ski
     changed = [r.feature["id"] for r, op in zip(results, ops) if op.kind == "update"]
     notes = [n for r in results for n in r.notes]
     return CommitResult(preview.layer, added, changed, store.revision(), notes)
+
+
+def _dropping(ops: list[Op], drop: set[str], preview: ImportPreview) -> list[Op]:
+    """The ops without the dropped columns; a change left with nothing to change is no op."""
+    if not drop:
+        return ops
+    offered = [n["column"] for n in preview.nested]
+    unknown = sorted(drop - set(offered))
+    if unknown:
+        raise ValidationError([FieldError("drop", t("import.drop_unknown", columns="、".join(unknown),
+                                                     offered="、".join(offered) or "-"))])
+    out = []
+    for op in ops:
+        props = {k: v for k, v in (op.properties or {}).items() if k not in drop}
+        if op.kind == "update" and not props and op.geometry is None:
+            continue
+        out.append(replace(op, properties=props if op.properties is not None else None))
+    return out
 
 
 def _conflict_reason(exc: Conflict, ops: list[Op], campaign: Campaign) -> str:

@@ -288,6 +288,18 @@ class Store(ABC):
         except KeyError:
             raise NotFound(t("store.no_layer", layer=layer_id, layers=", ".join(x.id for x in self.campaign.layers))) from None
 
+    def adopt_campaign(self, campaign: Campaign) -> list[Layer]:
+        """Take `campaign`, whose layers are this one's and new ones (an import made a layer, see
+        geo/exchange/new_layer.py): the new layers become readable and writable here. Returns them."""
+        known = {x.id for x in self.campaign.layers}
+        added = [x for x in campaign.layers if x.id not in known]
+        self._add_layers(added)  # before the campaign names them: a layer found is a layer ready
+        self.campaign = campaign
+        return added
+
+    def _add_layers(self, layers: list[Layer]) -> None:
+        """What a backend keeps per layer, for layers added while it is open (nothing by default)."""
+
     def close(self) -> None:
         """Release connections or handles (nothing for files)."""
 

@@ -402,6 +402,10 @@ class GeoJSONStore(Store):
         self._open_lock = threading.Lock()
         self.blobs = FileBlobs(self.dir / PHOTOS_DIR)  # the photos' files beside the layers (backups copy them)
 
+    def _add_layers(self, layers: list[Layer]) -> None:
+        for layer in layers:  # the file appears at the layer's first write
+            self._files.setdefault(layer.id, LayerFile(self.dir, layer, self.journal))
+
     def _open(self) -> None:
         """Finish what a crash left (temporary copies, a torn journal line, changes not yet in a layer
         file) once, at the first read or write, under every process's write lock. Not at construction:

@@ -293,6 +293,10 @@ class PostGISStore(Store):
         with self._conn() as conn:
             return conn.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]
 
+    def _add_layers(self, layers: list[Layer]) -> None:
+        for layer in layers:  # its places are rows of `features` like any layer's; its head appears at its first write
+            self._layer_locks.setdefault(layer.id, threading.Lock())
+
     def layer_revision(self, layer_id: str) -> int:
         self.layer(layer_id)
         with self._conn() as conn:

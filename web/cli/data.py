@@ -16,6 +16,8 @@ from flask.cli import with_appcontext
 
 from geo.errors import GuatuError
 from geo.exchange import EXPORT_FORMATS, ImportOptions, ImportPreview, commit_import, export_layer, preview_upload
+from geo.exchange.importer import preview_new_layer
+from geo.exchange.new_layer import add_layer, layer_of
 from geo.geojson_io import atomic_write
 from geo.history import diff, local_time, readable_value
 from geo.messages import t
@@ -53,12 +55,15 @@ def _import_options(f):
     return click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))(f)
 
 
-def _preview(file: Path, layer: str, gcj02: bool, encoding: str | None, repair: bool, source_layer: str | None) -> ImportPreview:
+def _preview(file: Path, layer: str, gcj02: bool, encoding: str | None, repair: bool, source_layer: str | None,
+             new: dict | None = None) -> ImportPreview:
     options = ImportOptions(gcj02=gcj02, encoding=encoding, repair=repair, source_layer=source_layer,
                             data_dir=guatu().data_dir)  # its boundaries fill in an empty 街道 / 社区
     if file.stat().st_size > options.limits.max_bytes:
         raise click.ClickException(t("cli.file_too_large", file=file.name, mb=options.limits.max_bytes // 2**20))
     try:
+        if new is not None:  # LAYER is a layer the commit makes
+            return preview_new_layer(_store(), {"id": layer, **new}, file.read_bytes(), file.name, options)
         return preview_upload(_store(), layer, file.read_bytes(), file.name, options)
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
@@ -100,18 +105,28 @@ def _print_report(preview: ImportPreview, as_json: bool) -> None:
 @click.option("--commit", is_flag=True, help="apply the changes (without it, only the preview is printed)")
 @click.option("--skip-rejected", is_flag=True, help="with --commit: apply the rest when some features are rejected")
 @click.option("--user", default=None, help="who the journal records (default: the login name)")
+@click.option("--drop", multiple=True, help="leave out this array/object column (DataV's acroutes, …); "
+                                            "the others are imported as text")
+@click.option("--new-title", default=None, help="make LAYER a new layer with this title (geometry types from the file); "
+                                                "running servers take it without a restart")
+@click.option("--new-kinds", default=None, help="with --new-title: the new layer's kinds, separated by 、 or commas")
 @with_appcontext
 def import_command(file: Path, layer: str, gcj02: bool, encoding: str | None, repair: bool, source_layer: str | None,
-                   as_json: bool, commit: bool, skip_rejected: bool, user: str | None) -> None:
-    """Preview importing FILE into a layer; with --commit, apply it all-or-nothing."""
-    preview = _preview(file, layer, gcj02, encoding, repair, source_layer)
+                   as_json: bool, commit: bool, skip_rejected: bool, user: str | None, drop: tuple[str, ...],
+                   new_title: str | None, new_kinds: str | None) -> None:
+    """Preview importing FILE into a layer (or a new one); with --commit, apply it all-or-nothing."""
+    new = {"title": new_title, "kinds": new_kinds} if new_title is not None else None
+    preview = _preview(file, layer, gcj02, encoding, repair, source_layer, new)
     _print_report(preview, as_json)
     if not commit:
         if preview.plan:
             click.echo(t("cli.dry_run", count=len(preview.plan)), err=as_json)
         return
     try:
-        result = commit_import(_store(), preview, user=user or _default_user(), skip_rejected=skip_rejected)
+        if preview.new_layer is not None:
+            ctx = guatu()
+            ctx.adopt_campaign(add_layer(ctx.data_dir, layer_of(preview.new_layer)))
+        result = commit_import(_store(), preview, user=user or _default_user(), skip_rejected=skip_rejected, drop=drop)
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(t("cli.imported", layer=result.layer, added=len(result.added), changed=len(result.changed),

@@ -1,7 +1,8 @@
 """The app's common ground: settings, per-app context, HTTP helpers, security headers, errors, logging,
 request validation, route declarations, health checks.
 
-`register(app)` puts in the error handlers, the reader's language (web/core/language.py), the security
+`register(app)` has every request start by taking the layers another process added to campaign.json, and puts in
+the error handlers, the reader's language (web/core/language.py), the security
 headers, the problem banner of every page, the health checks (/healthz, /readyz: blueprint `core`) and
 `flask --app web settings` (README's table of settings).
 """
@@ -11,9 +12,11 @@ from __future__ import annotations
 from flask import Flask
 
 from web.core import errors, health, language, problem_banner, security, settings
+from web.core.context import guatu
 
 
 def register(app: Flask) -> None:
+    app.before_request(lambda: guatu().follow_campaign())  # layers another process added (web/core/context.py)
     errors.register(app)
     language.register(app)  # the reader's language: Jinja's `t`, `html_lang`, messages in templates
     security.register(app)

@@ -4,21 +4,31 @@ One `Guatu` per app, on `app.extensions["guatu"]`, reached through `guatu()`
 from every view and command: nothing else keeps state between requests.
 Everything in it derives from the store (or is the store), so each process
 keeps its own copy and every instance answers alike.
+
+The campaign may gain layers while the server runs (an import that makes a
+layer writes it into campaign.json, geo/exchange/new_layer.py): the process
+that wrote it calls `adopt_campaign`, and every process looks at the file's
+size and time before each request (`follow_campaign`, one stat) and takes
+the new layers when it changed. Other changes to campaign.json still need a
+restart, as the log says.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from threading import Lock
+from threading import Lock, RLock
 
 from flask import current_app
 
-from geo.config import Campaign
+from geo.config import CAMPAIGN_FILE, Campaign, load_campaign
 from geo.dashboard import DashboardData
+from geo.errors import ConfigError
 from geo.rules import local_now
 from geo.store.base import Store
 from geo.viewport import ViewportIndex
@@ -77,11 +87,51 @@ class Guatu:
     viewport_index: ViewportIndex = field(init=False)  # tiles of large layers (geo/viewport.py)
     viewports: RevisionCache = field(default_factory=lambda: RevisionCache(64))  # viewport answers
     display_scopes: RevisionCache = field(default_factory=lambda: RevisionCache(32))  # display links' place sets
+    # called with the campaign when it gains layers (create_app: the request checks' documents)
+    campaign_listeners: list[Callable[[Campaign], None]] = field(default_factory=list)
+    campaign_stamp: tuple = field(init=False)  # campaign.json's size and time as last read
+    _campaign_lock: RLock = field(default_factory=RLock, repr=False)
 
     def __post_init__(self) -> None:
+        self.campaign_stamp = campaign_stamp(self.data_dir)
+        self._memos()
+
+    def _memos(self) -> None:
         self.wall = WallData(self.store, self.campaign)
         self.dashboard = DashboardData(self.store, self.campaign, self.data_dir)
         self.viewport_index = ViewportIndex(self.store)
+
+    def adopt_campaign(self, campaign: Campaign) -> None:
+        """Take `campaign`, this one with new layers: the store opens them, the memos and caches start again."""
+        with self._campaign_lock:
+            self.campaign_stamp = campaign_stamp(self.data_dir)
+            added = self.store.adopt_campaign(campaign)
+            self.campaign = campaign
+            self._memos()
+            self.cache, self.viewports, self.display_scopes = RevisionCache(), RevisionCache(64), RevisionCache(32)
+            self.full_state = FullStateStreams()
+            for listener in self.campaign_listeners:
+                listener(campaign)
+        log.info("campaign: layers %s added", ", ".join(x.id for x in added) or "-")
+
+    def follow_campaign(self) -> None:
+        """Take the layers another process added to campaign.json (a stat when nothing changed)."""
+        stamp = campaign_stamp(self.data_dir)
+        if stamp == self.campaign_stamp:
+            return
+        with self._campaign_lock:
+            if stamp == self.campaign_stamp:
+                return
+            self.campaign_stamp = stamp
+            try:
+                campaign = load_campaign(self.data_dir)
+            except ConfigError as exc:
+                log.error("campaign.json changed and cannot be used (the campaign as started is kept): %s", exc)
+                return
+            if only_layers_added(self.campaign, campaign):
+                self.adopt_campaign(campaign)
+            elif campaign != self.campaign:
+                log.warning("campaign.json changed beyond new layers: restart the server to take the changes")
 
     def now(self) -> datetime:
         return self.clock()
@@ -94,6 +144,25 @@ class Guatu:
         """Known sub-districts and their communities (what a wall URL may name), kept with the dashboard."""
         now = self.now()
         return self.dashboard.areas(self.wall.key(now).revision, now)
+
+
+log = logging.getLogger(__name__)
+
+
+def campaign_stamp(data_dir: Path) -> tuple:
+    """What tells that campaign.json was written again: its inode, time and size."""
+    try:
+        st = os.stat(data_dir / CAMPAIGN_FILE)
+    except FileNotFoundError:
+        return ()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def only_layers_added(old: Campaign, new: Campaign) -> bool:
+    """`new` is `old` with layers added at the end and nothing else changed."""
+    count = len(old.layers)
+    return (len(new.layers) > count and new.layers[:count] == old.layers
+            and replace(new, layers=old.layers) == old)
 
 
 def guatu() -> Guatu:

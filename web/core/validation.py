@@ -91,6 +91,11 @@ class RequestChecks:
         self.documents = documents
         self._operations: dict[tuple[str, str], tuple[ApiDocument, _Operation] | None] = {}
 
+    def replace(self, documents: list[ApiDocument]) -> None:
+        """Check against these documents from now on (the campaign gained a layer: the layer ids' enums)."""
+        self.documents = documents
+        self._operations = {}
+
     def check_current_request(self) -> None:
         rule = request.url_rule
         if rule is None:

@@ -43,12 +43,33 @@ IMPORT = {
                    **WRITE_ERRORS},
  }
 
+# POST /api/imports
+IMPORT_NEW_LAYER = {
+     "summary": "Upload a file to import into a new layer (administrator): the preview report; the layer is made "
+                "when the import is committed",
+     "tags": ["exchange"], "security": WRITE_SECURITY,
+     "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+         "type": "object", "required": ["file", "new_layer_id", "new_layer_title"],
+         "properties": {"file": {"type": "string", "format": "binary"},
+                        "new_layer_id": {"type": "string", "description": "lower-case letters, digits and _"},
+                        "new_layer_title": {"type": "string"},
+                        "new_layer_kinds": {"type": "string", "description": "kinds separated by 、 or commas"},
+                        "encoding": {"type": "string"}, "gcj02": {"type": "string"}, "repair": {"type": "string"}}}}}},
+     "responses": {"201": json_response({"type": "object", "required": ["id", "commit", "new_layer"]},
+                                        "The preview, with its id and the layer it makes."),
+                   **WRITE_ERRORS},
+ }
+
 # POST /api/imports/{pid}/commit
 IMPORT_COMMIT = {
             "summary": "Apply a previewed import (editor)", "tags": ["exchange"], "security": WRITE_SECURITY,
             "parameters": [{"name": "pid", "in": "path", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": False, "content": {"application/x-www-form-urlencoded": {"schema": {
-                "type": "object", "properties": {"skip_rejected": {"type": "string"}}}}}},
+                "type": "object", "properties": {
+                    "skip_rejected": {"type": "string"},
+                    "drop": {"type": "array", "items": {"type": "string"},
+                             "description": "Columns of the preview's `nested` list to leave out (repeat the field); "
+                                            "the others are imported as text."}}}}}},
             "responses": {"200": json_response({"type": "object"}, "What was written."), "409": response_ref("Conflict"),
                           **WRITE_ERRORS},
         }

@@ -15,21 +15,23 @@ import time
 from pathlib import Path
 
 import orjson
-from flask import Response, jsonify, render_template, request, url_for
+from flask import Response, abort, jsonify, render_template, request, url_for
 
 from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.exchange.exporter import EXPORT_FORMATS, FILTER_KEYS, export_layer
-from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_upload
+from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_new_layer, preview_upload
+from geo.exchange.new_layer import add_layer, layer_of
 from geo.geojson_io import atomic_write
 from geo.messages import t
-from web.access.auth import acting_scope, acting_user, principal
+from web.access.auth import ROLE_LABELS, acting_scope, acting_user, principal
 from web.core.context import guatu
 from web.core.http import yes_no
-from web.core.routes import EDITOR, VIEWER
+from web.core.routes import ADMIN, EDITOR, VIEWER
 from web.edit import docs
 from web.edit.blueprint import bp
 
 PREVIEW_TTL = 24 * 3600
+NEW_LAYER = "+new"  # the import page's layer choice that makes a layer (never a layer id: ids are [a-z0-9_])
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 ENCODINGS = ("", "GBK", "GB18030", "UTF-8", "BIG5")
 
@@ -42,19 +44,34 @@ def _previews() -> Path:
     return folder
 
 
-def _start_preview() -> tuple[str, ImportPreview]:
-    """Read the uploaded file and keep its preview; raises ValidationError for bad input."""
+def _admin_only() -> None:
+    """Making a layer changes the campaign: administrators only (403 for anyone else)."""
+    p = principal()
+    if p is None or p.role != "admin":
+        abort(403, t("accounts.role_needed", role=ROLE_LABELS["admin"], have=ROLE_LABELS.get(p.role, p.role) if p else "-"))
+
+
+def _start_preview(*, new_layer: bool = False) -> tuple[str, ImportPreview]:
+    """Read the uploaded file and keep its preview; raises ValidationError for bad input. `new_layer` (or the
+    form's layer choice "+new"): into a layer the commit makes, named by the form's new_layer_* fields."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ValidationError([FieldError("file", t("import.choose_file"))])
-    layer_id = request.form.get("layer") or request.view_args.get("layer_id") or ""
+    layer_id = request.form.get("layer") or (request.view_args or {}).get("layer_id") or ""
+    new_layer = new_layer or layer_id == NEW_LAYER
+    if new_layer:
+        _admin_only()
     encoding = request.form.get("encoding") or None
     if encoding not in ENCODINGS and encoding is not None:
         raise ValidationError([FieldError("encoding", t("request.not_in_enum", expected=", ".join(e for e in ENCODINGS if e)))])
     options = ImportOptions(gcj02=yes_no(request.form, "gcj02", parameter=False), encoding=encoding,
                             repair=yes_no(request.form, "repair", parameter=False),
                             data_dir=guatu().data_dir)  # its boundaries fill in an empty 街道 / 社区
-    preview = preview_upload(guatu().store, layer_id, upload.read(), upload.filename, options, scope=acting_scope())
+    if new_layer:
+        wanted = {k: request.form.get(f"new_layer_{k}", "") for k in ("id", "title", "kinds")}
+        preview = preview_new_layer(guatu().store, wanted, upload.read(), upload.filename, options, scope=acting_scope())
+    else:
+        preview = preview_upload(guatu().store, layer_id, upload.read(), upload.filename, options, scope=acting_scope())
     folder = _previews()
     now = time.time()
     for old in folder.glob("*.json"):
@@ -76,10 +93,24 @@ def _load_preview(pid: str) -> ImportPreview:
     return ImportPreview.from_dict(record["preview"])
 
 
+def _dropped_columns() -> list[str]:
+    """The array/object columns the person leaves out: `drop` fields (scripts), or the report's choices
+    `nested:<column>` = "drop" (the page); the others are imported as text."""
+    chosen = [k.removeprefix("nested:") for k, v in request.form.items(multi=True) if k.startswith("nested:") and v == "drop"]
+    return request.form.getlist("drop") + chosen
+
+
 def _commit(pid: str):
     preview = _load_preview(pid)
+    if preview.new_layer is not None:  # the layer is made now, written into campaign.json, taken by every process
+        _admin_only()
+        ctx = guatu()
+        campaign = add_layer(ctx.data_dir, layer_of(preview.new_layer))
+        if campaign != ctx.campaign:
+            ctx.adopt_campaign(campaign)
     result = commit_import(guatu().store, preview, user=acting_user(), scope=acting_scope(),
-                           skip_rejected=yes_no(request.form, "skip_rejected", parameter=False))
+                           skip_rejected=yes_no(request.form, "skip_rejected", parameter=False),
+                           drop=_dropped_columns())
     (_previews() / f"{pid}.json").unlink(missing_ok=True)
     return result
 
@@ -88,7 +119,8 @@ def _commit(pid: str):
 
 @bp.get("/import", role=EDITOR)
 def import_page():
-    return render_template("import.html", layers=guatu().campaign.layers, encodings=ENCODINGS, error=None)
+    return render_template("import.html", layers=guatu().campaign.layers, encodings=ENCODINGS, error=None,
+                           new_layer=NEW_LAYER, may_make_layers=principal().role == "admin")
 
 
 @bp.post("/import", role=EDITOR)
@@ -97,12 +129,13 @@ def import_upload():
         pid, preview = _start_preview()
     except GuatuError as exc:
         return render_template("import.html", layers=guatu().campaign.layers, encodings=ENCODINGS,
-                               error=exc.message), exc.http_status
+                               error=exc.message, new_layer=NEW_LAYER,
+                               may_make_layers=principal().role == "admin"), exc.http_status
     counts = preview.counts
     # a file of which every feature is rejected is refused (422), with the report saying why each one was
     refused = counts.get("reject", 0) and not (counts.get("add", 0) or counts.get("change", 0))
-    return render_template("import_report.html", pid=pid, preview=preview,
-                           layer=guatu().store.layer(preview.layer)), 422 if refused else 200
+    layer = layer_of(preview.new_layer) if preview.new_layer else guatu().store.layer(preview.layer)
+    return render_template("import_report.html", pid=pid, preview=preview, layer=layer), 422 if refused else 200
 
 
 @bp.post("/import/<pid>/commit", role=EDITOR)
@@ -141,6 +174,16 @@ def _download(out) -> Response:
 def api_import(layer_id: str):
     """multipart/form-data: file, gcj02, encoding, repair → the preview report, with its id."""
     pid, preview = _start_preview()
+    body = preview.to_dict()
+    body.pop("plan", None)
+    return jsonify({"id": pid, "commit": url_for("edit.api_import_commit", pid=pid), **body}), 201
+
+
+@bp.post("/api/imports", role=ADMIN, doc=docs.IMPORT_NEW_LAYER)
+def api_import_new_layer():
+    """multipart/form-data: file, new_layer_id, new_layer_title, new_layer_kinds, gcj02, encoding, repair → the
+    preview report of an import into a layer its commit makes."""
+    pid, preview = _start_preview(new_layer=True)
     body = preview.to_dict()
     body.pop("plan", None)
     return jsonify({"id": pid, "commit": url_for("edit.api_import_commit", pid=pid), **body}), 201
