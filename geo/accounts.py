@@ -270,6 +270,7 @@ class Accounts:
         self._thread_lock = threading.Lock()
         self._stat: object | None = None
         self._data = _Data()
+        self._read_once = False  # _data holds what the keeping held at some point (a copy for an outage)
         self._basic: dict[str, tuple[str, str, datetime]] = {}  # HMAC -> (user, password hash, verified at)
         self.password_checks = 0  # scrypt verifications done by this process (observable cost)
         self.file_writes = 0  # rewrites of the document by this process
@@ -281,7 +282,7 @@ class Accounts:
         try:
             stamp = self.keeping.stamp()
         except GuatuError as exc:
-            if exc.http_status != 503 or self._stat is None:
+            if exc.http_status != 503 or not self._read_once:
                 raise
             log.info("accounts: %s cannot answer, the copy read last is used: %s", self.keeping.where, exc.message)
             return self._data
@@ -296,6 +297,7 @@ class Accounts:
             self._data, self._stat = _Data(), None
         else:
             self._data, self._stat = _Data.parse(found[1]), found[0]
+        self._read_once = True
 
     @contextmanager
     def _write(self) -> Iterator[_Data]:
@@ -303,10 +305,11 @@ class Accounts:
             found = writer.read()
             if found is None or found[0] != self._stat:
                 self._take(found)
-            data = self._data
+            data = _Data.parse(self._data.document())  # a copy: a write that fails leaves ours as it was
             yield data
             writer.save(data.document())
-            self._stat = None
+            self._data = data
+            self._stat = None  # read again next time: the stamp of what was just written is the keeping's
             self.file_writes += 1
 
     def _best_effort(self, what: str, change: Callable[[], None]) -> None:

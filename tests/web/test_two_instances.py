@@ -171,13 +171,44 @@ def test_nothing_shared_is_written_to_the_instance_folders(machines, tmp_path):
         assert not kept & {"accounts.json", "secret_key", "imports"}, kept
 
 
-def test_accounts_of_a_file_deployment_are_adopted_once(machines, tmp_path, clock):
+def test_accounts_are_never_merged_into_a_database_that_keeps_some(machines, tmp_path, clock):
     from geo.accounts import Accounts
 
     one, two = machines
     old = Accounts(tmp_path / "old" / "accounts.json", clock=clock)
     old.create_user("jinqiao", PASSWORD, "editor", "李秀兰")
-    _, secret = old.create_api_token("jinqiao", "旧脚本")
-    with pytest.raises(Conflict):  # the database keeps accounts already: nothing merged
+    with pytest.raises(Conflict):
         one.extensions["guatu_accounts"].adopt(tmp_path / "old" / "accounts.json")
     assert "jinqiao" not in {u.username for u in two.extensions["guatu_accounts"].users()}
+
+def test_a_file_deployments_accounts_move_into_the_database_with_their_sessions_and_tokens(
+        seeded, campaign, clock, tmp_path, postgis_url, postgis_schema):
+    """`flask --app web users import-from-file instance/accounts.json`: users, tokens and live sessions carry over."""
+    from geo.accounts import Accounts
+
+    before = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                         "GUATU_INSTANCE": str(tmp_path / "old"), "GUATU_SECRET_KEY": "kept across the move"})
+    old: Accounts = before.extensions["guatu_accounts"]
+    old.create_user("jinqiao", PASSWORD, "editor", "李秀兰")
+    _, secret = old.create_api_token("jinqiao", "旧脚本")
+    browser = before.test_client()
+    login(browser, "jinqiao")
+    cookie = browser.get_cookie("session").value
+
+    copy_to_postgis(seeded, campaign, postgis_url, schema=postgis_schema)
+    after = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                        "GUATU_INSTANCE": str(tmp_path / "new"), "GUATU_SECRET_KEY": "kept across the move",
+                        "GUATU_DATABASE_URL": postgis_url, "GUATU_DATABASE_SCHEMA": postgis_schema})
+    try:
+        runner = after.test_cli_runner()
+        done = runner.invoke(args=["users", "import-from-file", str(tmp_path / "old" / "accounts.json")])
+        assert done.exit_code == 0, done.output
+        assert "1 个用户和 1 个令牌" in done.output
+        assert after.test_client().get("/api/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+        assert _browser_on(after, cookie).get("/api/me").get_json()["username"] == "jinqiao"
+        again = runner.invoke(args=["users", "import-from-file", str(tmp_path / "old" / "accounts.json")])
+        assert again.exit_code != 0 and "不会合并或覆盖" in again.output  # never twice, never merged
+        missing = runner.invoke(args=["users", "import-from-file", str(tmp_path / "nowhere.json")])
+        assert missing.exit_code != 0 and "找不到账户文件" in missing.output
+    finally:
+        after.extensions["guatu"].store.close()
