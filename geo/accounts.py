@@ -275,6 +275,13 @@ class Accounts:
         self.password_checks = 0  # scrypt verifications done by this process (observable cost)
         self.file_writes = 0  # rewrites of the document by this process
 
+    @property
+    def path(self) -> Path:
+        """The accounts file, when the accounts are kept in one (not in the database)."""
+        if not isinstance(self.keeping, AccountsFile):
+            raise AttributeError(f"the accounts are kept in {self.keeping.where}, not in a file")
+        return self.keeping.path
+
     # --- the document -------------------------------------------------------
     def _load(self) -> _Data:
         """The accounts as they are now. While the database that keeps them cannot answer, the copy this
