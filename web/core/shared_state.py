@@ -80,7 +80,8 @@ class SharedKeySessions(SecureCookieSessionInterface):
         self._key = key
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer:
-        return URLSafeTimedSerializer(self._key(), salt=self.salt, serializer=self.serializer,
+        keys = [*(app.config.get("SECRET_KEY_FALLBACKS") or []), self._key()]  # the current key last, as Flask's
+        return URLSafeTimedSerializer(keys, salt=self.salt, serializer=self.serializer,
                                       signer_kwargs={"key_derivation": self.key_derivation,
                                                      "digest_method": self.digest_method})
 
