@@ -3,6 +3,7 @@
 A user's scope is given with `--street`, `--community`, `--unit` (each repeatable) or `--everywhere` (the
 whole district); `users list` shows each user's level and scope. `users demo` creates the demo campaign's
 users, one at each level, and prints their passwords once (`./guatu serve` runs it for the demo only).
+`users import-from-file accounts.json` takes an embedded deployment's accounts into the database (docs/deployment.md).
 """
 
 from __future__ import annotations
