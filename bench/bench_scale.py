@@ -336,6 +336,19 @@ def _revision(resp, payload: bytes) -> int:
     return json.loads(body)["revision"]
 
 
+def bench_accounts(instance: Path, data: Path, env: dict) -> Accounts:
+    """Where the server will read its accounts: the campaign's database with PostGIS (web/core/shared_state.py),
+    else the instance folder."""
+    if not env.get("GUATU_DATABASE_URL"):
+        return Accounts(instance / "accounts.json")
+    from geo.config import load_campaign
+    from geo.store.postgis import PostGISStore
+    from geo.store.shared_state import PostgresAccounts
+
+    store = PostGISStore(env["GUATU_DATABASE_URL"], load_campaign(data), schema=env.get("GUATU_DATABASE_SCHEMA", "guatu"))
+    return Accounts(PostgresAccounts(store.connection, store.where))
+
+
 def prepare(backend: str, n: int, pristine: Path, work: Path, db_url: str | None) -> tuple[Path, dict]:
     data = work / f"{backend}-{n}"
     shutil.copytree(pristine, data)
@@ -420,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
                 data, env = prepare(backend, n, pristine, work, db_url)
                 instance = work / f"instance-{backend}-{n}"
                 instance.mkdir()
-                accounts = Accounts(instance / "accounts.json")
+                accounts = bench_accounts(instance, data, env)
                 accounts.create_user("bench", "correct horse battery", "editor", "压测")
                 _, token = accounts.create_api_token("bench", "bench_scale")
                 with serve(data, instance, env) as port:

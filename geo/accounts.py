@@ -25,8 +25,13 @@ A user's scope is checked against the names the campaign knows
 and the places, and the responsible units of its places) when it is set, so
 a typo never locks a person out silently.
 
-Everything lives in one JSON file written atomically under an inter-process
-lock, so several server processes share it safely.
+Everything is one document (users with their sessions, and tokens), kept by an
+`AccountsKeeping`: `AccountsFile` writes `accounts.json` atomically under an
+inter-process lock, so several server processes of one machine share it;
+`PostgresAccounts` (geo/store/shared_state.py) keeps it in the campaign's
+database, so every machine behind a load balancer shares it. Each process
+keeps the last copy it read and reads again only when the document's stamp
+(the file's inode, time and size, or the row's version) changed.
 """
 
 from __future__ import annotations
@@ -34,14 +39,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 import orjson
 from filelock import FileLock
@@ -53,6 +60,8 @@ from geo.geojson_io import atomic_write
 from geo.messages import t
 from geo.scope import EVERYWHERE, Scope
 from geo.store.base import Store, iso, utc_now
+
+log = logging.getLogger(__name__)
 
 ROLES = ("viewer", "inspector", "editor", "admin")
 MIN_PASSWORD = 10
@@ -181,55 +190,161 @@ class _Data:
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
 
+    @classmethod
+    def parse(cls, raw: dict) -> _Data:
+        return cls(users={u["username"]: _known(User, u) for u in raw.get("users", [])},
+                   tokens={t["id"]: _known(Token, t) for t in raw.get("tokens", [])})
+
+    def document(self) -> dict:
+        """The stored form: the same JSON in the file and in the database."""
+        return {"users": [asdict(u) for u in self.users.values()], "tokens": [asdict(t) for t in self.tokens.values()]}
+
+
+class AccountsWriter(Protocol):
+    def read(self) -> tuple[object, dict] | None:
+        """(stamp, document) as it is now, inside the writer's lock; None when there is none yet."""
+
+    def save(self, document: dict) -> None:
+        """Replace the document (the caller holds the lock)."""
+
+
+class AccountsKeeping(Protocol):
+    """Where the accounts document lives: read by stamp, rewritten whole under one lock for every process."""
+
+    where: str  # for messages: a file's path or the database
+
+    def stamp(self) -> object | None:
+        """What changes whenever the document does (None: there is none yet); cheap, asked on every read."""
+
+    def read(self) -> tuple[object, dict] | None:
+        """(stamp, document), or None when there is none yet."""
+
+    def exclusive(self) -> AbstractContextManager[AccountsWriter]:
+        """The one writer among every process sharing the document, for the block."""
+
+
+class AccountsFile:
+    """`accounts.json` in the instance folder: one machine's processes share it (an inter-process file lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.where = str(self.path)
+        self._lock = FileLock(str(self.path) + ".lock", timeout=10)
+
+    def stamp(self) -> object | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def read(self) -> tuple[object, dict] | None:
+        stamp = self.stamp()
+        if stamp is None:
+            return None
+        return stamp, orjson.loads(self.path.read_bytes())
+
+    @contextmanager
+    def exclusive(self) -> Iterator[AccountsFile]:
+        with self._lock:
+            yield self
+
+    def save(self, document: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, orjson.dumps(document, option=orjson.OPT_INDENT_2), mode=0o600)  # hashes, digests
+        self.path.chmod(0o600)
+
 
 class Accounts:
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now, secret: bytes = b"",
-                 session_lifetime: timedelta = SESSION_LIFETIME, names: Callable[[], Names] | None = None) -> None:
-        """`names`: the campaign's streets, communities and units (`campaign_names`), which a scope is checked
-        against when set; without it scopes are taken as given (a tool working on the file alone)."""
-        self.path = Path(path)
+    def __init__(self, keeping: AccountsKeeping | Path, *, clock: Callable[[], datetime] = utc_now,
+                 secret: bytes = b"", session_lifetime: timedelta = SESSION_LIFETIME,
+                 names: Callable[[], Names] | None = None) -> None:
+        """`keeping`: where the accounts live (a path: that `accounts.json`). `names`: the campaign's streets,
+        communities and units (`campaign_names`), which a scope is checked against when set; without it scopes
+        are taken as given (a tool working on the file alone)."""
+        self.keeping: AccountsKeeping = AccountsFile(keeping) if isinstance(keeping, (str, Path)) else keeping
         self._names = names
         self.clock = clock
         self.session_lifetime = session_lifetime
         self._secret = secret or secrets.token_bytes(32)
-        self._lock = FileLock(str(self.path) + ".lock", timeout=10)
         self._thread_lock = threading.Lock()
-        self._stat: tuple | None = None
+        self._stat: object | None = None
         self._data = _Data()
+        self._read_once = False  # _data holds what the keeping held at some point (a copy for an outage)
         self._basic: dict[str, tuple[str, str, datetime]] = {}  # HMAC -> (user, password hash, verified at)
         self.password_checks = 0  # scrypt verifications done by this process (observable cost)
-        self.file_writes = 0  # accounts.json rewrites by this process
+        self.file_writes = 0  # rewrites of the document by this process
 
-    # --- file ---------------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        """The accounts file, when the accounts are kept in one (not in the database)."""
+        if not isinstance(self.keeping, AccountsFile):
+            raise AttributeError(f"the accounts are kept in {self.keeping.where}, not in a file")
+        return self.keeping.path
+
+    # --- the document -------------------------------------------------------
     def _load(self) -> _Data:
+        """The accounts as they are now. While the database that keeps them cannot answer, the copy this
+        process read last (who is who does not change while nothing can be written); none: the 503."""
         try:
-            st = self.path.stat()
-            stat = (st.st_ino, st.st_mtime_ns, st.st_size)
-        except FileNotFoundError:
+            stamp = self.keeping.stamp()
+        except GuatuError as exc:
+            if exc.http_status != 503 or not self._read_once:
+                raise
+            log.info("accounts: %s cannot answer, the copy read last is used: %s", self.keeping.where, exc.message)
+            return self._data
+        if stamp is None:
             return _Data()
-        if stat != self._stat:
-            raw = orjson.loads(self.path.read_bytes())
-            self._data = _Data(
-                users={u["username"]: _known(User, u) for u in raw.get("users", [])},
-                tokens={t["id"]: _known(Token, t) for t in raw.get("tokens", [])},
-            )
-            self._stat = stat
+        if stamp != self._stat:
+            self._take(self.keeping.read())
         return self._data
+
+    def _take(self, found: tuple[object, dict] | None) -> None:
+        if found is None:
+            self._data, self._stat = _Data(), None
+        else:
+            self._data, self._stat = _Data.parse(found[1]), found[0]
+        self._read_once = True
 
     @contextmanager
     def _write(self) -> Iterator[_Data]:
-        with self._thread_lock, self._lock:
-            data = self._load()
+        with self._thread_lock, self.keeping.exclusive() as writer:
+            found = writer.read()
+            if found is None or found[0] != self._stat:
+                self._take(found)
+            data = _Data.parse(self._data.document())  # a copy: a write that fails leaves ours as it was
             yield data
-            body = orjson.dumps(
-                {"users": [asdict(u) for u in data.users.values()], "tokens": [asdict(t) for t in data.tokens.values()]},
-                option=orjson.OPT_INDENT_2,
-            )
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, body, mode=0o600)  # password hashes and token digests
-            self.path.chmod(0o600)
-            self._stat = None
+            writer.save(data.document())
+            self._data = data
+            self._stat = None  # read again next time: the stamp of what was just written is the keeping's
             self.file_writes += 1
+
+    def _best_effort(self, what: str, change: Callable[[], None]) -> None:
+        """A bookkeeping write (a last-use time) that must not fail the request it rides on."""
+        try:
+            change()
+        except GuatuError as exc:
+            if exc.http_status != 503:
+                raise
+            log.info("accounts: %s not written (%s): %s", what, self.keeping.where, exc.message)
+
+    def adopt(self, source: Path) -> tuple[int, int]:
+        """Take every user (with their sessions) and token of another deployment's `accounts.json` — a campaign
+        moving from the embedded store to PostgreSQL. Only where no accounts are kept yet: nothing is merged or
+        overwritten (Conflict). Returns (users, tokens)."""
+        try:
+            data = _Data.parse(orjson.loads(Path(source).read_bytes()))
+        except FileNotFoundError:
+            raise NotFound(t("accounts.adopt_no_file", source=str(source))) from None
+        except (orjson.JSONDecodeError, TypeError, KeyError, AttributeError) as exc:
+            raise ValidationError([FieldError("source", t("accounts.adopt_bad_file", source=str(source),
+                                                          reason=str(exc)[:200]))]) from None
+        with self._write() as kept:
+            if kept.users or kept.tokens:
+                raise Conflict(t("accounts.adopt_not_empty", where=self.keeping.where, users=len(kept.users)))
+            kept.users.update(data.users)
+            kept.tokens.update(data.tokens)
+        return len(data.users), len(data.tokens)
 
     # --- users --------------------------------------------------------------
     def users(self) -> list[User]:
@@ -358,9 +473,13 @@ class Accounts:
         now = self.clock()
         if user.last_login_at and now - _when(user.last_login_at) < TOKEN_TOUCH:
             return
-        with self._write() as data:
-            if user.username in data.users:
-                data.users[user.username].last_login_at = iso(now)
+
+        def touch() -> None:
+            with self._write() as data:
+                if user.username in data.users:
+                    data.users[user.username].last_login_at = iso(now)
+
+        self._best_effort("the last login time", touch)
 
     def principal(self, user: User, via: str) -> Principal:
         return Principal(user.username, user.name, user.role, via, scope=Scope.from_dict(user.scope or None))
@@ -461,9 +580,13 @@ class Accounts:
         last = token.last_used_at
         if last and now - _when(last) < TOKEN_TOUCH:
             return
-        with self._write() as data:
-            if token.id in data.tokens:
-                data.tokens[token.id].last_used_at = iso(now)
+
+        def touch() -> None:
+            with self._write() as data:
+                if token.id in data.tokens:
+                    data.tokens[token.id].last_used_at = iso(now)
+
+        self._best_effort("a token's last use", touch)
 
 
 def _revoke_tree(data: _Data, token_id: str, now: str) -> None:

@@ -3798,6 +3798,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- issue 22: pgr ---
 
     # --- issue 22: shared ---
+    "accounts.adopt_no_file": {"zh": "找不到账户文件 {source}", "en": "no accounts file {source}"},
+    "accounts.adopt_bad_file": {"zh": "账户文件 {source} 无法读取:{reason}",
+                                "en": "the accounts file {source} cannot be read: {reason}"},
+    "accounts.adopt_not_empty": {
+        "zh": "{where} 已有账户({users} 个用户),导入不会合并或覆盖:只能导入到还没有账户的数据库",
+        "en": "{where} already keeps accounts ({users} users); an import never merges or overwrites: only into a "
+              "database without accounts"},
+    "accounts.adopted": {"zh": "已从 {source} 导入 {users} 个用户和 {tokens} 个令牌到 {where}(原有会话与令牌继续有效)",
+                         "en": "{users} users and {tokens} tokens imported from {source} into {where} (their sessions "
+                               "and tokens stay valid)"},
 
     # --- issue 22: jrnl ---
 

@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 import os
-import secrets
-import tempfile
 from pathlib import Path
 
 import click
@@ -40,7 +38,7 @@ from web import (
     workflow,
 )
 from web.api import openapi as api_openapi
-from web.core import assets, logging_setup, settings, validation
+from web.core import assets, logging_setup, settings, shared_state, validation
 from web.core.context import Guatu
 from web.ogc import openapi as ogc_openapi
 
@@ -94,7 +92,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.logger.info("campaign %s: data in %s", campaign.title, data_dir)
 
-    app.secret_key = app.config.get("SECRET_KEY") or _secret_key(instance)
+    # accounts, the session key, import previews: in the campaign's database when there is one, else in the
+    # instance folder (web/core/shared_state.py: every instance behind a load balancer must agree on them)
+    shared = shared_state.register(app)
+    if not shared.in_database and not app.secret_key:
+        app.secret_key = shared.session_key()  # the instance folder's key, as Flask's own
     # the packages, each one blueprint (and its commands); core first: errors, security headers, health
     core.register(app)
     access.register(app)  # the access check runs before every view: it reads each route's declaration
@@ -165,27 +167,3 @@ def _warn_unknown_variables(app: Flask, campaign) -> None:
         app.logger.warning(unknown.text("en"))
         if click.get_current_context(silent=True) is not None:  # created by a command, not by a server
             click.echo(unknown.text(), err=True)
-
-
-def _secret_key(instance: Path) -> bytes:
-    """The session signing key: kept in the instance folder, made on first start.
-
-    Several workers may start at once: the key is written whole to a file of its own and then
-    linked into place, so one of them makes it, the others read that one, and nobody reads half a key.
-    """
-    path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, draft = tempfile.mkstemp(dir=instance, prefix=".secret_key.")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(secrets.token_bytes(32))
-                fh.flush()
-                os.fsync(fh.fileno())
-            try:
-                os.link(draft, path)
-            except FileExistsError:
-                pass  # another worker made it first: theirs is the key
-        finally:
-            os.unlink(draft)
-    return path.read_bytes()

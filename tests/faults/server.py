@@ -40,9 +40,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def make_editor_token(instance: Path) -> str:
-    """An editor account and its API token, written before the server starts."""
-    acc = Accounts(instance / "accounts.json")
+def make_editor_token(instance: Path, *, data: Path | None = None, database_url: str | None = None,
+                      schema: str = "guatu") -> str:
+    """An editor account and its API token, written before the server starts: in the instance folder, or in the
+    campaign's database (`database_url`, with the campaign in `data`) where a server on it keeps its accounts."""
+    if database_url is None:
+        return _editor_token(Accounts(instance / "accounts.json"))
+    from geo.config import load_campaign
+    from geo.store.postgis import PostGISStore
+    from geo.store.shared_state import PostgresAccounts
+
+    store = PostGISStore(database_url, load_campaign(data), schema=schema)
+    try:
+        return _editor_token(Accounts(PostgresAccounts(store.connection, store.where)))
+    finally:
+        store.close()
+
+
+def _editor_token(acc: Accounts) -> str:
     if not any(u.username == "editor1" for u in acc.users()):
         acc.create_user("editor1", PASSWORD, "editor", "李编")
     return acc.create_api_token("editor1", "fault tests")[1]

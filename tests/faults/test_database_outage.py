@@ -81,7 +81,7 @@ def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(t
     data = copy_demo(tmp_path / "data")
     copy_to_postgis(data, load_campaign(data), outage_cluster.url)
     instance = tmp_path / "instance"
-    token = make_editor_token(instance)
+    token = make_editor_token(instance, data=data, database_url=outage_cluster.url)
     server = Server(data, instance, tmp_path / "server.log", workers=2,
                     env={"GUATU_DATABASE_URL": outage_cluster.url}).start()
     http = requests.Session()
@@ -177,7 +177,7 @@ def test_gunicorn_starts_while_postgresql_is_down_and_serves_once_it_is_up(tmp_p
     data = copy_demo(tmp_path / "data")
     copy_to_postgis(data, load_campaign(data), outage_cluster.url)
     instance = tmp_path / "instance"
-    token = make_editor_token(instance)
+    token = make_editor_token(instance, data=data, database_url=outage_cluster.url)
     outage_cluster.pause()
     server = Server(data, instance, tmp_path / "server.log", workers=2,
                     env={"GUATU_DATABASE_URL": outage_cluster.url}).start()  # up: /api/health answers (503)

@@ -54,7 +54,7 @@ def test_workers_starting_at_once_agree_on_one_session_key(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
     from threading import Barrier
 
-    from web import _secret_key
+    from web.core.shared_state import instance_key
 
     workers = 8
     for attempt in range(20):
@@ -63,7 +63,7 @@ def test_workers_starting_at_once_agree_on_one_session_key(tmp_path):
 
         def start_worker(instance=instance, start=start):
             start.wait()
-            return _secret_key(instance)
+            return instance_key(instance)
 
         with ThreadPoolExecutor(workers) as pool:
             keys = list(pool.map(lambda _: start_worker(), range(workers)))

@@ -133,6 +133,9 @@ def _identify() -> Principal | None:
     display = request.headers.get(DISPLAY_HEADER) or request.args.get("display")
     if display:
         return acc.check_token(display, "display") or _unauthorized(t("accounts.display_token_invalid"))
+    unavailable = getattr(session, "unavailable", None)
+    if unavailable is not None:  # the session key is kept in the database and it cannot answer yet (503)
+        raise unavailable
     username = session.get("user")
     if username:
         user = acc.session_user(username, session.get("sid"))

@@ -3,11 +3,13 @@
 A user's scope is given with `--street`, `--community`, `--unit` (each repeatable) or `--everywhere` (the
 whole district); `users list` shows each user's level and scope. `users demo` creates the demo campaign's
 users, one at each level, and prints their passwords once (`./guatu serve` runs it for the demo only).
+`users import-from-file accounts.json` takes an embedded deployment's accounts into the database (docs/deployment.md).
 """
 
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -110,6 +112,19 @@ def set_user(username: str, role: str | None, name: str | None, password: str | 
     click.echo(t("cli.user_disabled" if user.disabled else "cli.user_state", user=user.username, role=user.role))
     if scope is not None:
         click.echo(_describe(user))
+
+
+@users.command("import-from-file",
+               help="Take every user, session and token of an accounts.json (moving to PostgreSQL); only into no accounts.")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+def import_users(source: Path) -> None:
+    acc = _accounts()
+    try:
+        users_count, tokens_count = acc.adopt(source)
+    except GuatuError as exc:
+        _fail(exc)
+    click.echo(t("accounts.adopted", source=str(source), users=users_count, tokens=tokens_count,
+                 where=acc.keeping.where))
 
 
 # The demo campaign's people, one at each level of 三级管理 (data/: 大学路街道, its 金桥社区, 区住建局).

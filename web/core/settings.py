@@ -109,9 +109,11 @@ class Settings(BaseModel):
     https: bool = _setting(False, "`true` when a reverse proxy serves Guatu over HTTPS: `Secure` cookies, HSTS, the "
                                   "proxy's `X-Forwarded-Proto`/`-Host` trusted", shown="unset")
     secret_key: str | None = _setting(
-        None, "the key that signs login sessions; unset: made once and kept in `GUATU_INSTANCE` (`secret_key`)")
+        None, "the key that signs login sessions; unset: made once and kept in the database's table `app_keys` with "
+              "`GUATU_DATABASE_URL` (shared by every instance), else in `GUATU_INSTANCE` (`secret_key`)")
     instance: Path | None = _setting(
-        None, "accounts (`accounts.json`), the session key (`secret_key`) and the demo's working copy (`demo/`); "
+        None, "accounts (`accounts.json`), the session key (`secret_key`), import previews (`imports/`) — all three in "
+              "the database instead with `GUATU_DATABASE_URL` — and the demo's working copy (`demo/`) and local caches; "
               "kept private (folder 0700, files 0600)", shown="`instance/` of this checkout")
     min_free_mb: float | None = _setting(
         None, "`/api/health` reports `disk_low` (and every screen's banner warns) when free space on the disk of "

@@ -1,32 +1,31 @@
 """Import and export over the web: upload → preview report → all-or-nothing commit; downloads.
 
-The preview is kept on the server (in the instance folder, under a random
-id) between the two steps, so what is committed is exactly what the
-planner saw, and a place edited by someone else meanwhile makes the commit
+The preview is kept on the server under a random id between the two steps
+(in the campaign's database when there is one, so the confirmation may
+reach another instance, else in the instance folder: web/core/shared_state.py),
+so what is committed is exactly what the planner saw, and a place edited by someone else meanwhile makes the commit
 fail instead of overwriting it. The rules live in geo/exchange/.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import time
-from pathlib import Path
 
-import orjson
 from flask import Response, abort, jsonify, render_template, request, url_for
 
 from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.exchange.exporter import EXPORT_FORMATS, FILTER_KEYS, export_layer
 from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_new_layer, preview_upload
 from geo.exchange.new_layer import add_layer, layer_of
-from geo.geojson_io import atomic_write
+from geo.exchange.previews import PreviewKeeping
 from geo.messages import t
 from web.access.auth import ROLE_LABELS, acting_scope, acting_user, principal
 from web.core.context import guatu
 from web.core.http import yes_no
 from web.core.routes import ADMIN, EDITOR, VIEWER
+from web.core.shared_state import shared_state
 from web.edit import docs
 from web.edit.blueprint import bp
 
@@ -36,12 +35,9 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 ENCODINGS = ("", "GBK", "GB18030", "UTF-8", "BIG5")
 
 
-def _previews() -> Path:
-    """The folder of kept previews (the uploaded places, people and phone numbers): only the server reads it."""
-    folder = guatu().instance_dir / "imports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)  # (also one an earlier version made world-readable)
-    return folder
+def _previews() -> PreviewKeeping:
+    """Where previews wait (the uploaded places, people and phone numbers): only the server reads them."""
+    return shared_state().previews
 
 
 def _admin_only() -> None:
@@ -72,22 +68,18 @@ def _start_preview(*, new_layer: bool = False) -> tuple[str, ImportPreview]:
         preview = preview_new_layer(guatu().store, wanted, upload.read(), upload.filename, options, scope=acting_scope())
     else:
         preview = preview_upload(guatu().store, layer_id, upload.read(), upload.filename, options, scope=acting_scope())
-    folder = _previews()
+    previews = _previews()
     now = time.time()
-    for old in folder.glob("*.json"):
-        if now - old.stat().st_mtime > PREVIEW_TTL:
-            old.unlink(missing_ok=True)
+    previews.expire(now - PREVIEW_TTL)
     pid = secrets.token_urlsafe(18)
-    record = {"user": principal().username, "created": now, "preview": preview.to_dict()}
-    atomic_write(folder / f"{pid}.json", orjson.dumps(record), mode=0o600)
+    previews.put(pid, {"user": principal().username, "created": now, "preview": preview.to_dict()})
     return pid, preview
 
 
 def _load_preview(pid: str) -> ImportPreview:
-    path = _previews() / f"{pid}.json"
-    if not _ID.match(pid) or not path.exists():
+    record = _previews().get(pid) if _ID.match(pid) else None
+    if record is None:
         raise NotFound(t("import.preview_gone"))
-    record = orjson.loads(path.read_bytes())
     if record["user"] != principal().username:
         raise NotFound(t("import.preview_not_yours"))
     return ImportPreview.from_dict(record["preview"])
@@ -111,7 +103,7 @@ def _commit(pid: str):
     result = commit_import(guatu().store, preview, user=acting_user(), scope=acting_scope(),
                            skip_rejected=yes_no(request.form, "skip_rejected", parameter=False),
                            drop=_dropped_columns())
-    (_previews() / f"{pid}.json").unlink(missing_ok=True)
+    _previews().drop(pid)
     return result
 
 

@@ -14,6 +14,7 @@ from geo.residents.photos import MAX_PHOTO_BYTES
 from geo.residents.throttle import ReportThrottle, device_hash
 from web.core.context import guatu
 from web.core.settings import get_settings
+from web.core.shared_state import shared_state
 
 DEVICE_HEADER = "X-Guatu-Device"
 MAX_REPORT_BYTES = 16 * 1024  # a report's JSON: its texts are a few hundred characters at most
@@ -58,7 +59,7 @@ def paid(body: dict) -> None:
 
 def challenge_key() -> bytes:
     """The key challenges are signed with: derived from the app's session key, never the key itself."""
-    return b"report-challenge:" + str(current_app.secret_key).encode()
+    return b"report-challenge:" + shared_state().session_key()
 
 
 def report_of(code: str) -> dict:

@@ -5,6 +5,7 @@ gunicorn calls `warm_up` in each worker once it has loaded the app
 the worker answers meanwhile (a request that needs something being built
 waits for it, as it would have built it itself). Warmed, per process:
 
+* the accounts and the session key (with PostgreSQL they are read from the database),
 * every layer's places (the embedded store parses its files),
 * the full wall state of the current revision, packed and gzipped,
 * the spatial index of each layer drawn one viewport at a time
@@ -32,12 +33,17 @@ def warm_up(app: Flask) -> None:
     """Fill the caches (see the module docstring); logs how long it took, and any failure."""
     from geo.viewport import viewport_layers
     from web.core.context import guatu
+    from web.core.shared_state import shared_state
     from web.wall.data import full_state
 
     started = time.perf_counter()
     try:
         with app.app_context():
             ctx = guatu()
+            # who is who (kept in the database with PostgreSQL: web/core/shared_state.py): a worker that has read
+            # the accounts and the session key serves logged-in screens and tokens through an outage
+            app.extensions["guatu_accounts"].users()
+            shared_state(app).session_key()
             now = ctx.now()
             readable = ctx.store.readable_layers()
             sizes = {layer.id: len(ctx.store.features(layer.id)) for layer in readable}
