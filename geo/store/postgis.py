@@ -142,6 +142,7 @@ class PostGISStore(Store):
         self._layers: dict[str, _Layer] = {}
         self._layer_summaries: dict[str, tuple[int, LayerSummary]] = {}  # layer → (revision, summary)
         self.layer_cache = layer_cache
+        self._counts: dict[str, tuple[int, int]] = {}  # layer → (revision, places), for layers not kept
         self._layer_locks = {x.id: threading.Lock() for x in campaign.layers}
         self._summaries: list[ChangeSummary] = []
         self._summary_lock = threading.Lock()
@@ -329,6 +330,19 @@ class PostGISStore(Store):
         state = self._current(layer_id)
         with self._layer_locks[layer_id]:  # catch-ups apply in place: list the places between two of them
             return list(state.features.values())
+
+    def place_count(self, layer_id: str) -> int:
+        """From the layer's copy when this process keeps one, else COUNT in SQL, kept for the layer's revision."""
+        if layer_id in self._layers:
+            return len(self.features(layer_id))
+        revision = self.layer_revision(layer_id)
+        hit = self._counts.get(layer_id)
+        if hit is not None and hit[0] == revision:
+            return hit[1]
+        with self._conn() as conn:
+            count = conn.execute("SELECT count(*) FROM features WHERE layer = %s", (layer_id,)).fetchone()[0]
+        self._counts[layer_id] = (revision, count)
+        return count
 
     def get(self, layer_id: str, fid: str) -> dict:
         self.layer(layer_id)

@@ -302,6 +302,16 @@ def test_a_layer_larger_than_the_cache_is_not_kept_and_reads_stay_right(stores, 
     assert LAYER not in small._layers
 
 
+def test_place_counts_are_counted_in_sql_and_follow_other_instances(stores, store_factory, make_feature):
+    embedded, _ = stores
+    small = store_factory("postgis", layer_cache=10)
+    assert small.place_count(LAYER) == embedded.place_count(LAYER) == 35
+    assert small.place_count("roads") == embedded.place_count("roads") == 1
+    store_factory("postgis").create(LAYER, make_feature(name="新院"), user="carol")
+    assert small.place_count(LAYER) == 36
+    assert LAYER not in small._layers
+
+
 def test_a_kept_layer_that_grows_past_the_cache_is_let_go(store_factory, make_feature):
     store = store_factory("postgis", layer_cache=3)
     for i in range(3):
