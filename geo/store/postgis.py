@@ -477,10 +477,13 @@ class PostGISStore(Store):
         self.layer(layer_id)
         where, params = items_where(layer_id, query, cql)
         page = sql.SQL("SELECT feature::text FROM features WHERE {} ORDER BY pos LIMIT %s OFFSET %s").format(where)
+        unfiltered = len(params) == 1  # the layer alone: its count is kept per revision
         with self._conn() as conn:
             rows = conn.execute(page, [*params, query.limit, query.offset]).fetchall()
             if rows and len(rows) < query.limit or not rows and query.offset == 0:
                 matched = query.offset + len(rows)  # the last page: the count is known
+            elif unfiltered:
+                matched = self.place_count(layer_id)
             else:
                 matched = conn.execute(sql.SQL("SELECT count(*) FROM features WHERE {}").format(where),
                                        params).fetchone()[0]
