@@ -8,7 +8,7 @@ every geometry in CRS84 longitude/latitude, so this module only translates.
 What a name means: `id` the place's id, `geometry` its geometry (the `geom` column, SRID 4326), any other
 name `properties[name]`. A property is compared as the type of the literal it is compared with — a string
 literal with a JSON string, a number with a JSON number, `true`/`false` with a JSON boolean, a TIMESTAMP
-with Guatu's UTC stamps (`guatu_instant`, migration 0007), a DATE with a `YYYY-MM-DD` text or the UTC day
+with Guatu's UTC stamps (`guatu_instant`, migration 0007; `updated_at` its column), a DATE with a `YYYY-MM-DD` text or the UTC day
 of a stamp. A property that is missing, null or of another JSON type is unknown (SQL NULL), so every
 comparison with it is unknown, NOT of unknown is unknown, and the place is not selected: CQL2's and SQL's
 three-valued logic, and the cast never fails whatever a place holds. A place without a geometry is
@@ -46,6 +46,9 @@ _SPATIAL = {ast.GeometryIntersects: "ST_Intersects", ast.GeometryDisjoint: "ST_D
             ast.GeometryCrosses: "ST_Crosses", ast.GeometryOverlaps: "ST_Overlaps", ast.GeometryEquals: "ST_Equals"}
 _SPATIAL_CONVERSE = {"ST_Contains": "ST_Within", "ST_Within": "ST_Contains"}
 _DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
+# properties the features table also keeps as columns (migration 0007): the string value, else NULL, indexed
+TEXT_COLUMNS = ("status", "street", "community", "kind")
+INSTANT_COLUMNS = ("updated_at",)  # guatu_instant of the property
 
 
 def condition(node: ast.Node) -> Condition:
@@ -89,6 +92,8 @@ def _text_any(name: str, texts: list[str]) -> Condition | None:
         return None
     if name == "id":
         return sql.SQL("id = ANY(%s)"), [texts]
+    if name in TEXT_COLUMNS:
+        return sql.SQL("{} = ANY(%s)").format(sql.Identifier(name)), [texts]
     if "%" in name:
         return None
     return sql.SQL("properties ->> {} = ANY(%s)").format(sql.Literal(name)), [texts]
@@ -176,6 +181,8 @@ class _Translator:
             if kind != "text":
                 raise _refuse(f"id ({kind})")
             return sql.SQL("id")
+        if kind == "text" and name in TEXT_COLUMNS or kind == "instant" and name in INSTANT_COLUMNS:
+            return sql.Identifier(name)
         key = sql.Literal(name)
         if kind == "text":
             return sql.SQL("(CASE WHEN jsonb_typeof(properties -> {k}) = 'string' THEN properties ->> {k} END)"

@@ -24,7 +24,7 @@ write in.
 Reads: items queries (`select_items`, `layer_summary`: OGC API – Features),
 bbox reads (`shapes_in_bbox`) and single places (`get`, when the layer is not
 copied) are answered in SQL — bbox on the GiST index, `datetime` and property
-filters on expression indexes (migration 0007), CQL2 filters translated by
+filters on the generated columns' indexes (migration 0007), CQL2 filters translated by
 `geo/store/filter_sql.py`, pages in the layer's order (`pos`), counts by
 COUNT. Whole-layer reads (`features`, `collection_bytes`: the wall's state,
 the dashboard) use a copy of the layer each process keeps, brought up to
@@ -467,7 +467,7 @@ class PostGISStore(Store):
     # --- items queries in SQL (OGC API – Features; the same answers as the base's in-memory index) ----------
     def select_items(self, layer_id: str, query: ItemsQuery) -> Selection:
         """The page and the number matched, found in SQL: the bbox on the GiST index, `datetime` and the
-        property filters on expression indexes (migration 0007), in the layer's order (`pos`, as the embedded
+        property filters on the generated columns' indexes (migration 0007), in the layer's order (`pos`, as the embedded
         store keeps its file), counted by COUNT only when the page does not tell."""
         return self.select_where(layer_id, query, None)
 
@@ -498,8 +498,7 @@ class PostGISStore(Store):
         with self._conn() as conn:
             count, west, south, east, north, first, last = conn.execute(
                 "SELECT count(*), min(ST_XMin(geom)), min(ST_YMin(geom)), max(ST_XMax(geom)), max(ST_YMax(geom)), "
-                "min(guatu_instant(properties ->> 'updated_at')), max(guatu_instant(properties ->> 'updated_at')) "
-                "FROM features WHERE layer = %s", (layer_id,)).fetchone()
+                "min(updated_at), max(updated_at) FROM features WHERE layer = %s", (layer_id,)).fetchone()
             found = {key: _distinct_texts(conn, layer_id, key) for key in QUERYABLES}
         extent: dict = {}
         if west is not None:
@@ -636,12 +635,10 @@ def items_where(layer_id: str, query: ItemsQuery, cql: CQLNode | None) -> tuple[
     for key, wanted in sorted(query.filters.items()):
         if key not in QUERYABLES:
             raise BadParameter(key, t("ogc.not_queryable"))
-        name = sql.Literal(key)  # as the expression indexes name it
-        parts.append(sql.SQL("properties ->> {k} = ANY(%s) AND jsonb_typeof(properties -> {k}) = 'string'"
-                             ).format(k=name))
+        parts.append(sql.SQL("{} = ANY(%s)").format(sql.Identifier(key)))  # the generated column (migration 0007)
         params.append(sorted(wanted))
     if query.interval is not None:
-        stamp = sql.SQL("guatu_instant(properties ->> 'updated_at')")
+        stamp = sql.SQL("updated_at")
         if query.interval.start is not None:
             parts.append(sql.SQL("{} >= %s").format(stamp))
             params.append(query.interval.start)
@@ -668,16 +665,14 @@ def items_where(layer_id: str, query: ItemsQuery, cql: CQLNode | None) -> tuple[
 
 
 def _distinct_texts(conn: psycopg.Connection, layer_id: str, key: str) -> list[str]:
-    """The non-empty string values of a property over a layer, sorted as Python sorts them: a loose index scan
-    of the (layer, properties ->> key) index, one step per value rather than a pass over every place."""
-    expr = sql.SQL("properties ->> {}").format(sql.Literal(key))
-    typed = sql.SQL("jsonb_typeof(properties -> {}) = 'string'").format(sql.Literal(key))
+    """The non-empty string values of a queryable over a layer, sorted as Python sorts them: a loose index scan
+    of the (layer, column) index, one step per value rather than a pass over every place."""
     query = sql.SQL(
         "WITH RECURSIVE v(x) AS ("
-        "(SELECT {e} FROM features WHERE layer = %(layer)s AND {e} > '' AND {typed} ORDER BY {e} LIMIT 1) "
-        "UNION ALL SELECT (SELECT {e} FROM features WHERE layer = %(layer)s AND {e} > v.x AND {typed} "
-        "ORDER BY {e} LIMIT 1) FROM v WHERE v.x IS NOT NULL) "
-        "SELECT x FROM v WHERE x IS NOT NULL").format(e=expr, typed=typed)
+        "(SELECT {c} FROM features WHERE layer = %(layer)s AND {c} > '' ORDER BY {c} LIMIT 1) "
+        "UNION ALL SELECT (SELECT {c} FROM features WHERE layer = %(layer)s AND {c} > v.x ORDER BY {c} LIMIT 1) "
+        "FROM v WHERE v.x IS NOT NULL) "
+        "SELECT x FROM v WHERE x IS NOT NULL").format(c=sql.Identifier(key))
     return sorted(r[0] for r in conn.execute(query, {"layer": layer_id}))
 
 

@@ -278,11 +278,12 @@ def test_items_queries_can_use_the_indexes(stores, postgis_url):
     }
     with psycopg.connect(postgis_url, autocommit=True) as conn:
         conn.execute(sql.SQL("SET search_path TO {}, public").format(sql.Identifier(postgis.schema)))
+        conn.execute("ANALYZE features")
         conn.execute("SET enable_seqscan = off")
         for index, query in cases.items():
             where, params = items_where(LAYER, query, None)
             plan = "\n".join(r[0] for r in conn.execute(
-                sql.SQL("EXPLAIN SELECT feature FROM features WHERE {} ORDER BY pos LIMIT 10").format(where), params))
+                sql.SQL("EXPLAIN SELECT count(*) FROM features WHERE {}").format(where), params))
             assert index in plan, (index, plan)
 
 
