@@ -467,8 +467,8 @@ class PostGISStore(Store):
     # --- items queries in SQL (OGC API – Features; the same answers as the base's in-memory index) ----------
     def select_items(self, layer_id: str, query: ItemsQuery) -> Selection:
         """The page and the number matched, found in SQL: the bbox on the GiST index, `datetime` and the
-        property filters on the generated columns' indexes (migration 0007), in the layer's order (`pos`, as the embedded
-        store keeps its file), counted by COUNT only when the page does not tell."""
+        property filters on the generated columns' indexes (migration 0007), in the layer's order (`pos`, as the
+        embedded store keeps its file), counted by COUNT only when the page does not tell."""
         return self.select_where(layer_id, query, None)
 
     def select_where(self, layer_id: str, query: ItemsQuery, cql: CQLNode | None) -> Selection:
@@ -476,11 +476,16 @@ class PostGISStore(Store):
         translates it."""
         self.layer(layer_id)
         where, params = items_where(layer_id, query, cql)
-        page = sql.SQL("SELECT feature::text FROM features WHERE {} ORDER BY pos LIMIT %s OFFSET %s").format(where)
+        # a CQL2 filter may have to unpack each row's properties: the page and its count come from one pass then
+        total = sql.SQL(", count(*) OVER ()") if cql is not None else sql.SQL("")
+        page = sql.SQL("SELECT feature::text{} FROM features WHERE {} ORDER BY pos LIMIT %s OFFSET %s"
+                       ).format(total, where)
         unfiltered = len(params) == 1  # the layer alone: its count is kept per revision
         with self._conn() as conn:
             rows = conn.execute(page, [*params, query.limit, query.offset]).fetchall()
-            if rows and len(rows) < query.limit or not rows and query.offset == 0:
+            if rows and cql is not None:
+                matched = rows[0][1]
+            elif rows and len(rows) < query.limit or not rows and query.offset == 0:
                 matched = query.offset + len(rows)  # the last page: the count is known
             elif unfiltered:
                 matched = self.place_count(layer_id)
