@@ -148,7 +148,7 @@ def table(n: int, sql: dict, memory: dict) -> str:
     lines = [f"\n{n:,} places", "| figure | SQL-native | in-memory | in-memory / SQL |", "|---|---:|---:|---:|"]
     for name in sql:
         a, b = sql[name], memory[name]
-        lines.append(f"| {name} | {a:,.1f} | {b:,.1f} | ×{b / a:,.1f} |" if a else f"| {name} | {a} | {b} | |")
+        lines.append(f"| {name} | {a:,.1f} | {b:,.1f} | ×{b / a:,.2g} |" if a else f"| {name} | {a} | {b} | |")
     return "\n".join(lines)
 
 
