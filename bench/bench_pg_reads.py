@@ -144,11 +144,15 @@ def measure(path: str, url: str, schema: str, data: Path, repeat: int) -> tuple[
     return result
 
 
+def _ratio(r: float) -> str:
+    return f"{r:,.0f}" if r >= 100 else f"{r:.1f}" if r >= 1 else f"{r:.2f}"
+
+
 def table(n: int, sql: dict, memory: dict) -> str:
     lines = [f"\n{n:,} places", "| figure | SQL-native | in-memory | in-memory / SQL |", "|---|---:|---:|---:|"]
     for name in sql:
         a, b = sql[name], memory[name]
-        lines.append(f"| {name} | {a:,.1f} | {b:,.1f} | ×{b / a:,.2g} |" if a else f"| {name} | {a} | {b} | |")
+        lines.append(f"| {name} | {a:,.1f} | {b:,.1f} | ×{_ratio(b / a)} |" if a else f"| {name} | {a} | {b} | |")
     return "\n".join(lines)
 
 
