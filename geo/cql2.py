@@ -157,8 +157,9 @@ class _Checker:
             pattern = node.pattern.arguments[0] if _is_lower(node.pattern) else node.pattern
             if self.kind(lhs) != "string" or not isinstance(pattern, str):
                 raise BadParameter("filter", t("ogc.filter_like"))
+            # CQL2's single-character wildcard is `_` (pygeofilter reports '.'): every reader of the node takes `_`
             return ast.Like(lhs, node.pattern if _is_lower(node.pattern) else pattern, node.nocase, node.wildcard,
-                            node.singlechar, node.escapechar, node.not_)
+                            "_", node.escapechar, node.not_)
         if isinstance(node, ast.In):
             lhs = self.scalar(node.lhs)
             if not isinstance(node.sub_nodes, list | tuple):

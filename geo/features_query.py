@@ -321,6 +321,7 @@ class LayerIndex:
 
 _GEOMETRY_NAMES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString",
                    6: "MultiPolygon"}
+GEOMETRY_NAMES = tuple(_GEOMETRY_NAMES.values())  # the order a summary lists a layer's geometry types in
 
 
 def _boxes(bbox: tuple[float, float, float, float]) -> list:

@@ -3796,6 +3796,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 
     # --- issue 22: pgr ---
+    "pgr.filter_unsupported": {"zh": "数据库无法执行筛选条件中的这一部分:{what}",
+                               "en": "the database cannot evaluate this part of the filter: {what}"},
+    "pgr.filter_mixed_in": {"zh": "{name} IN (…) 的各个值类型不一致", "en": "the values of {name} IN (…) are of different types"},
 
     # --- issue 22: shared ---
     "accounts.adopt_no_file": {"zh": "找不到账户文件 {source}", "en": "no accounts file {source}"},

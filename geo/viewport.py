@@ -181,7 +181,7 @@ def viewport_layers(store: Store, layers) -> list[str]:
     """Of these layers, the ones with more places than the campaign's `map.viewport_above`: wall screens fetch
     them one viewport at a time."""
     limit = store.campaign.map.viewport_above
-    return [x.id for x in layers if len(store.features(x.id)) > limit]
+    return [x.id for x in layers if store.place_count(x.id) > limit]
 
 
 def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, revision: int, view: Viewport, *,

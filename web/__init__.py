@@ -140,7 +140,7 @@ def _open_store(app: Flask, conf: settings.Settings, data_dir: Path, campaign):
     # photos: in the object store the settings name (GUATU_PHOTOS_*), else in the database (docs/photos.md)
     return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=conf.database_url,
                       schema=conf.database_schema, pool_size=conf.database_pool, lazy=True,
-                      blobs=settings.photo_blobs(conf))
+                      blobs=settings.photo_blobs(conf), layer_cache=conf.database_layer_cache)
 
 
 def _refuse_start(exc: Exception, text: str) -> None:

@@ -200,6 +200,10 @@ class Store(ABC):
     def change_entries(self, summaries: list[ChangeSummary]) -> list[dict]:
         """The full journal entries (with before and after) behind these summaries."""
 
+    def place_count(self, layer_id: str) -> int:
+        """How many places the layer has (a backend may count without reading them)."""
+        return len(self.features(layer_id))
+
     # --- queries (OGC API – Features items, /api bbox reads) ------------------
     def select_items(self, layer_id: str, query: ItemsQuery) -> Selection:
         """The page of a layer's places an items query asks for, and how many match in all.

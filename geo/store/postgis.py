@@ -21,11 +21,17 @@ reads the row `FOR UPDATE`, and the `UPDATE`/`DELETE` is conditional on that
 version again, so not even a writer that bypassed the lock can slip a stale
 write in.
 
-Reads: each process keeps a copy of every layer it has read, brought up to
+Reads: items queries (`select_items`, `layer_summary`: OGC API – Features),
+bbox reads (`shapes_in_bbox`) and single places (`get`, when the layer is not
+copied) are answered in SQL — bbox on the GiST index, `datetime` and property
+filters on the generated columns' indexes (migration 0008), CQL2 filters translated by
+`geo/store/filter_sql.py`, pages in the layer's order (`pos`), counts by
+COUNT. Whole-layer reads (`features`, `collection_bytes`: the wall's state,
+the dashboard) use a copy of the layer each process keeps, brought up to
 date from the journal's after-images (one indexed query per read, nothing
 when unchanged), like the embedded store re-reads a layer file only when it
-changed. Wall screens therefore cost the database a few primary-key lookups
-per poll, whatever the size of the layer.
+changed — for layers up to `layer_cache` places; a larger layer is read
+whole when asked and not kept, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -47,14 +53,26 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
+from pygeofilter.ast import Node as CQLNode
 
 from geo.config import Campaign, Layer
 from geo.diskspace import disk_full
-from geo.errors import Conflict, GuatuError, NotFound, StoreBusy
+from geo.errors import BadParameter, Conflict, GuatuError, NotFound, StoreBusy
+from geo.features_query import (
+    CRS84,
+    GEOMETRY_NAMES,
+    QUERYABLES,
+    TRS_GREGORIAN,
+    ItemsQuery,
+    LayerSummary,
+    Selection,
+    timestamp,
+)
 from geo.geojson_io import collection_bytes, dumps, feature_line, layer_members
 from geo.journal import ChangeSummary, change_summary
 from geo.messages import t
 from geo.photos.blobs import Blobs, PostgresBlobs
+from geo.store import filter_sql
 from geo.store.base import Clock, Finding, LeaderLock, RepairReport, Store, Transaction, iso, utc_now
 from geo.store.breaker import Breaker, Open
 from geo.store.photo_check import photo_findings, photo_summary, unrecovered
@@ -66,6 +84,7 @@ WAIT_SLICE = 0.25  # seconds a request waits for a pooled connection before it l
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_SCHEMA = "guatu"
+DEFAULT_LAYER_CACHE = 200_000  # places: a larger layer is not copied into each process (GUATU_DATABASE_LAYER_CACHE)
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _MIGRATION_LOCK = 0x6775617475  # "guatu": one migrating process per database at a time
 _JOURNAL_COLUMNS = 'seq, at, "user", op, layer, id, version, before::text, after::text'
@@ -107,7 +126,8 @@ class _Layer:
 class PostGISStore(Store):
     def __init__(self, database_url: str, campaign: Campaign, *, schema: str = DEFAULT_SCHEMA, clock: Clock = utc_now,
                  pool_size: int = 10, lock_timeout: float = 10.0, connect_timeout: float = 10.0, lazy: bool = False,
-                 probe_timeout: float = 0.5, cooldown: float = 2.0, blobs: Blobs | None = None) -> None:
+                 probe_timeout: float = 0.5, cooldown: float = 2.0, blobs: Blobs | None = None,
+                 layer_cache: int = DEFAULT_LAYER_CACHE) -> None:
         """`lazy`: do not wait for the database (a server process starting while it is down); the schema
         is checked and migrated when it first answers. Otherwise connect and migrate now, raising
         DatabaseUnavailable when it cannot be reached within `connect_timeout` (the command line).
@@ -116,7 +136,12 @@ class PostGISStore(Store):
         seconds, then one at a time tries again, waiting at most `probe_timeout` for a connection.
 
         `blobs`: where the photos' files are kept (an `S3Blobs` when an object store is configured); by
-        default the table `photo_blobs` of the schema."""
+        default the table `photo_blobs` of the schema.
+
+        `layer_cache`: a layer of at most this many places is kept in this process (the wall's and the
+        dashboard's whole-layer reads cost a look at the journal); a larger one is read from the database
+        whenever a whole-layer read asks for it and never kept, so a worker's memory does not grow with the
+        campaign. Items queries, counts and bbox reads never need the copy: they are answered in SQL."""
         super().__init__(campaign, clock=clock)
         self.schema = check_schema_name(schema)
         self.database_url = database_url
@@ -124,6 +149,9 @@ class PostGISStore(Store):
         self._lock_key = _lock_key(schema)
         self._lock_timeout_ms = int(lock_timeout * 1000)
         self._layers: dict[str, _Layer] = {}
+        self._layer_summaries: dict[str, tuple[int, LayerSummary]] = {}  # layer → (revision, summary)
+        self.layer_cache = layer_cache
+        self._counts: dict[str, tuple[int, int]] = {}  # layer → (revision, places), for layers not kept
         self._layer_locks = {x.id: threading.Lock() for x in campaign.layers}
         self._summaries: list[ChangeSummary] = []
         self._summary_lock = threading.Lock()
@@ -316,6 +344,19 @@ class PostGISStore(Store):
         with self._layer_locks[layer_id]:  # catch-ups apply in place: list the places between two of them
             return list(state.features.values())
 
+    def place_count(self, layer_id: str) -> int:
+        """From the layer's copy when this process keeps one, else COUNT in SQL, kept for the layer's revision."""
+        if layer_id in self._layers:
+            return len(self.features(layer_id))
+        revision = self.layer_revision(layer_id)
+        hit = self._counts.get(layer_id)
+        if hit is not None and hit[0] == revision:
+            return hit[1]
+        with self._conn() as conn:
+            count = conn.execute("SELECT count(*) FROM features WHERE layer = %s", (layer_id,)).fetchone()[0]
+        self._counts[layer_id] = (revision, count)
+        return count
+
     def get(self, layer_id: str, fid: str) -> dict:
         self.layer(layer_id)
         if layer_id in self._layers:
@@ -364,6 +405,8 @@ class PostGISStore(Store):
                                 state.features[fid] = orjson.loads(after)
                                 state.lines[fid] = feature_line(state.features[fid])
                             state.seq = seq
+                        if len(state.features) > self.layer_cache:  # grown past the bound: not kept from now on
+                            self._layers.pop(layer_id, None)
                         return state
                 rows = conn.execute(
                     "SELECT h.seq, f.id, f.feature::text FROM "
@@ -375,7 +418,10 @@ class PostGISStore(Store):
                     line = text.encode()
                     state.features[fid] = orjson.loads(line)
                     state.lines[fid] = line
-            self._layers[layer_id] = state
+            if len(state.features) <= self.layer_cache:
+                self._layers[layer_id] = state
+            else:  # too large to keep in every process: read again when asked (queries do not ask, see above)
+                self._layers.pop(layer_id, None)
             return state
 
     def _refresh_summaries(self) -> list[ChangeSummary]:
@@ -430,6 +476,62 @@ class PostGISStore(Store):
             for row in rows:
                 yield row_entry(row)
             after = rows[-1][0]
+
+    # --- items queries in SQL (OGC API – Features; the same answers as the base's in-memory index) ----------
+    def select_items(self, layer_id: str, query: ItemsQuery) -> Selection:
+        """The page and the number matched, found in SQL: the bbox on the GiST index, `datetime` and the
+        property filters on the generated columns' indexes (migration 0008), in the layer's order (`pos`, as the
+        embedded store keeps its file), counted by COUNT only when the page does not tell; the CQL2 filter too."""
+        return self.select_where(layer_id, query, query.filter)
+
+    def select_where(self, layer_id: str, query: ItemsQuery, cql: CQLNode | None) -> Selection:
+        """`select_items` with a CQL2 filter (a pygeofilter AST, checked and in CRS84), as geo/store/filter_sql.py
+        translates it."""
+        self.layer(layer_id)
+        where, params = items_where(layer_id, query, cql)
+        # a CQL2 filter may have to unpack each row's properties: the page and its count come from one pass then
+        total = sql.SQL(", count(*) OVER ()") if cql is not None else sql.SQL("")
+        page = sql.SQL("SELECT feature::text{} FROM features WHERE {} ORDER BY pos LIMIT %s OFFSET %s"
+                       ).format(total, where)
+        unfiltered = len(params) == 1  # the layer alone: its count is kept per revision
+        with self._conn() as conn:
+            rows = conn.execute(page, [*params, query.limit, query.offset]).fetchall()
+            if rows and cql is not None:
+                matched = rows[0][1]
+            elif rows and len(rows) < query.limit or not rows and query.offset == 0:
+                matched = query.offset + len(rows)  # the last page: the count is known
+            elif unfiltered:
+                matched = self.place_count(layer_id)
+            else:
+                matched = conn.execute(sql.SQL("SELECT count(*) FROM features WHERE {}").format(where),
+                                       params).fetchone()[0]
+        return Selection([orjson.loads(r[0]) for r in rows], matched)
+
+    def layer_summary(self, layer_id: str) -> LayerSummary:
+        """Count, extent and the text queryables' values, in SQL, kept for the layer's revision (one per layer)."""
+        revision = self.readable_revision(layer_id)
+        hit = self._layer_summaries.get(layer_id)
+        if hit is not None and hit[0] == revision:
+            return hit[1]
+        with self._conn() as conn:
+            count, west, south, east, north, first, last = conn.execute(
+                "SELECT count(*), min(ST_XMin(geom)), min(ST_YMin(geom)), max(ST_XMax(geom)), max(ST_YMax(geom)), "
+                "min(updated_at), max(updated_at) FROM features WHERE layer = %s", (layer_id,)).fetchone()
+            found = {key: _distinct_texts(conn, layer_id, key) for key in QUERYABLES}
+            found["unit"] = sorted(r[0] for r in conn.execute(  # no column of its own: one pass over the layer
+                "SELECT DISTINCT properties ->> 'unit' FROM features WHERE layer = %s "
+                "AND jsonb_typeof(properties -> 'unit') = 'string' AND properties ->> 'unit' > ''", (layer_id,)))
+            kinds = {r[0] for r in conn.execute("SELECT DISTINCT ST_GeometryType(geom) FROM features "
+                                                 "WHERE layer = %s AND geom IS NOT NULL", (layer_id,))}
+            found["geometry"] = [name for name in GEOMETRY_NAMES if f"ST_{name}" in kinds]
+        extent: dict = {}
+        if west is not None:
+            extent["spatial"] = {"bbox": [[round(float(b), 6) for b in (west, south, east, north)]], "crs": CRS84}
+        if first is not None:
+            extent["temporal"] = {"interval": [[timestamp(first), timestamp(last)]], "trs": TRS_GREGORIAN}
+        summary = LayerSummary(count=count, extent=extent, values=found)
+        self._layer_summaries[layer_id] = (revision, summary)
+        return summary
 
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
                        properties: tuple[str, ...]) -> tuple[list[str], list[tuple], list[bytes]]:
@@ -546,6 +648,56 @@ class _PGTransaction(Transaction):
         for cur, change in checks:
             if cur.rowcount != 1:  # the row moved on although we held the lock: refuse rather than overwrite
                 raise Conflict(t("store.changed_by_another", id=change["id"]))
+
+
+# --- items queries ----------------------------------------------------------------------
+
+def items_where(layer_id: str, query: ItemsQuery, cql: CQLNode | None) -> tuple[sql.Composable, list]:
+    """The WHERE of an items query, with its parameters: what `LayerIndex.select` keeps, said in SQL."""
+    parts: list[sql.Composable] = [sql.SQL("layer = %s")]
+    params: list = [layer_id]
+    for key, wanted in sorted(query.filters.items()):
+        if key not in QUERYABLES:
+            raise BadParameter(key, t("ogc.not_queryable"))
+        parts.append(sql.SQL("{} = ANY(%s)").format(sql.Identifier(key)))  # the generated column (migration 0008)
+        params.append(sorted(wanted))
+    if query.interval is not None:
+        stamp = sql.SQL("updated_at")
+        if query.interval.start is not None:
+            parts.append(sql.SQL("{} >= %s").format(stamp))
+            params.append(query.interval.start)
+        if query.interval.end is not None:
+            parts.append(sql.SQL("{} <= %s").format(stamp))
+            params.append(query.interval.end)
+        if query.interval.start is None and query.interval.end is None:
+            parts.append(sql.SQL("{} IS NOT NULL").format(stamp))
+    if query.bbox is not None:
+        west, south, east, north = query.bbox
+        boxes = [(west, south, east, north)] if west <= east else [(west, south, 180, north), (-180, south, east, north)]
+        parts.append(sql.SQL("({})").format(sql.SQL(" OR ").join(
+            sql.SQL("ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))") for _ in boxes)))
+        params += [v for box in boxes for v in box]
+    if cql is not None:
+        implied = filter_sql.hint(cql)
+        if implied is not None:
+            parts.append(implied[0])
+            params += implied[1]
+        condition, more = filter_sql.condition(cql)
+        parts.append(condition)
+        params += more
+    return sql.SQL(" AND ").join(parts), params
+
+
+def _distinct_texts(conn: psycopg.Connection, layer_id: str, key: str) -> list[str]:
+    """The non-empty string values of a queryable over a layer, sorted as Python sorts them: a loose index scan
+    of the (layer, column) index, one step per value rather than a pass over every place."""
+    query = sql.SQL(
+        "WITH RECURSIVE v(x) AS ("
+        "(SELECT {c} FROM features WHERE layer = %(layer)s AND {c} > '' ORDER BY {c} LIMIT 1) "
+        "UNION ALL SELECT (SELECT {c} FROM features WHERE layer = %(layer)s AND {c} > v.x ORDER BY {c} LIMIT 1) "
+        "FROM v WHERE v.x IS NOT NULL) "
+        "SELECT x FROM v WHERE x IS NOT NULL").format(c=sql.Identifier(key))
+    return sorted(r[0] for r in conn.execute(query, {"layer": layer_id}))
 
 
 # --- rows <-> Guatu's dicts (shared with geo.store.transfer) --------------------------

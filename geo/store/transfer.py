@@ -107,6 +107,9 @@ def copy_to_postgis(data_dir: Path | str, campaign: Campaign, database_url: str,
                     for key in source.record_keys(kind):
                         conn.execute("INSERT INTO records (kind, key, body) VALUES (%s, %s, %s)",
                                      (kind, key, source._record_path(kind, key).read_text(encoding="utf-8")))
+            with target._conn() as conn:  # the planner's statistics of the new rows: indexes are chosen at once
+                conn.execute("ANALYZE features")
+                conn.execute("ANALYZE journal")
             revision = target.revision()
     finally:
         target.close()

@@ -36,7 +36,7 @@ def _count(layer_id: str) -> dict:
     """A layer's size, or why its file cannot be read (the rest of the campaign is still served)."""
     ctx = guatu()
     error = ctx.store.layer_errors().get(layer_id)
-    return {"count": None, "error": error} if error else {"count": len(ctx.store.features(layer_id))}
+    return {"count": None, "error": error} if error else {"count": ctx.store.place_count(layer_id)}
 
 
 @bp.get("/layers", role=VIEWER, doc=docs.LAYERS)
