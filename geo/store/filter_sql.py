@@ -203,7 +203,7 @@ class _Translator:
     @staticmethod
     def _placeholder(kind: str) -> sql.Composable:
         return {"number": sql.SQL("%s::numeric"), "boolean": sql.SQL("%s::boolean"),
-                "instant": sql.SQL("%s::timestamptz"), "day": sql.SQL("%s COLLATE \"C\""),
+                "instant": sql.SQL("%s::timestamptz"), "day": sql.SQL("(%s::text COLLATE \"C\")"),
                 "text": sql.SQL("%s::text")}[kind]
 
     # --- predicates -----------------------------------------------------------

@@ -240,7 +240,7 @@ def test_a_filter_pages_and_counts_with_the_other_parameters(stores, courtyards)
     assert got.matched == len(every) == 8
 
 
-@pytest.mark.parametrize("text", ["households + 1 > 3", "CASEI(street) = CASEI('x')"])
+@pytest.mark.parametrize("text", ["households + 1 > 3", "households * 2 = 4"])
 def test_what_the_database_cannot_evaluate_is_refused_naming_the_filter(stores, text):
     _, postgis = stores
     with pytest.raises(BadParameter) as caught:
