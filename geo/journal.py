@@ -29,13 +29,15 @@ import logging
 import os
 import re
 import threading
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import orjson
 
 from geo.diskspace import refused_when_full
+from geo.errors import DiskFull
 from geo.geojson_io import atomic_write, dumps
 
 log = logging.getLogger(__name__)
@@ -90,10 +92,18 @@ def _seq_at_start(line: bytes) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_INDEX_VERSION = 1
+_FIELDS = tuple(f.name for f in fields(ChangeSummary))
+
+
 class Journal:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, use_index: bool = True) -> None:
         self.path = Path(path)
+        self.index_path = self.path.with_name(f".{self.path.name}.index")  # a dot-file: backups leave it out
+        self.use_index = use_index  # `store check` reads every line itself
+        self.index_note: str | None = None  # why the persisted index was not used at the last start-over
         self.epoch = 0
+        self._crc = 0  # crc32 of the bytes indexed so far
         self._lock = threading.Lock()  # one refresh at a time: threads of a server share the index
         self._summaries: list[ChangeSummary] = []
         self._offset = 0
@@ -123,10 +133,14 @@ class Journal:
         if st.st_size == self._offset:
             self._tail = None  # a torn tail was set aside by another process
             return
+        rebuilt = False
+        if self._offset == 0 and self.use_index:
+            rebuilt = not self._load_index(st.st_size)
         with open(self.path, "rb") as fh:
             fh.seek(self._offset)
             data = fh.read(st.st_size - self._offset)
         end = data.rfind(b"\n") + 1  # a torn last line is not a change yet
+        self._crc = zlib.crc32(memoryview(data)[:end], self._crc)
         pos = 0
         while pos < end:
             nl = data.index(b"\n", pos)
@@ -137,6 +151,8 @@ class Journal:
             pos = nl + 1
         self._offset += end
         self._tail = TornTail(self._offset, data[end:]) if end < len(data) else None
+        if rebuilt and self._offset >= _INDEX_WORTH:
+            self._save_index()
 
     def _index(self, line: bytes, offset: int) -> None:
         try:
@@ -166,9 +182,76 @@ class Journal:
         """Start the index over: the file is new, replaced or shorter than what was indexed."""
         if self._ino is not None or self._summaries:
             self.epoch += 1
-        self._summaries, self._offset, self._ino = [], 0, ino
+        self._summaries, self._offset, self._ino, self._crc = [], 0, ino, 0
         self._layer_last, self._by_feature, self._alive = {}, {}, {}
         self._lines, self._bad, self._tail = 0, [], None
+
+    # --- the persisted index: `.journal.jsonl.index` ---------------------------------
+    def _load_index(self, size: int) -> bool:
+        """Start from the persisted index when it describes a prefix of the journal as it is now (its size and
+        the crc32 of those bytes match); else say why in `index_note` and read every line."""
+        try:
+            doc = orjson.loads(self.index_path.read_bytes())
+            if doc.get("v") != _INDEX_VERSION:
+                raise ValueError(f"version {doc.get('v')!r}")
+            end, lines, crc, rows = int(doc["size"]), int(doc["lines"]), int(doc["crc"]), doc["rows"]
+        except FileNotFoundError:
+            self.index_note = "missing"
+            log.info("%s has no index yet: reading every line once", self.path.name)
+            return False
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # orjson.JSONDecodeError is a ValueError
+            return self._index_refused(f"damaged ({type(exc).__name__}: {exc})")
+        if end > size:
+            return self._index_refused(f"stale (it covers {end} bytes, the journal has {size})")
+        got = 0
+        with open(self.path, "rb") as fh:
+            left = end
+            while left:
+                chunk = fh.read(min(left, 1 << 24))
+                if not chunk:
+                    break
+                got, left = zlib.crc32(chunk, got), left - len(chunk)
+        if got != crc or left:
+            return self._index_refused("stale (the journal's bytes differ from those it indexed)")
+        try:
+            summaries = [_summary(row) for row in rows]
+        except (ValueError, TypeError) as exc:
+            return self._index_refused(f"damaged ({type(exc).__name__}: {exc})")
+        if any(b.seq <= a.seq for a, b in zip(summaries, summaries[1:], strict=False)):
+            return self._index_refused("damaged (its seqs are not increasing)")
+        self._summaries, self._offset, self._lines, self._crc = summaries, end, lines, crc
+        for summary in summaries:
+            self._layer_last[summary.layer] = summary.seq
+            self._by_feature.setdefault((summary.layer, summary.id), []).append(summary)
+            alive = self._alive.setdefault(summary.layer, {})
+            if summary.op == "delete":
+                alive.pop(summary.id, None)
+            else:
+                alive[summary.id] = summary.seq
+        self.index_note = None
+        return True
+
+    def _index_refused(self, why: str) -> bool:
+        self.index_note = why
+        log.warning("%s: its index %s is %s; rebuilt from every line", self.path.name, self.index_path.name, why)
+        return False
+
+    def save_index(self) -> None:
+        """Persist the index of the lines read so far (atomically), so the next start reads only what follows.
+        Not while a line is damaged: then every start reads every line, and finds it."""
+        with self._lock:
+            self._refresh()
+            self._save_index()
+
+    def _save_index(self) -> None:
+        if self._bad or not self._summaries:
+            return
+        doc = {"v": _INDEX_VERSION, "size": self._offset, "lines": self._lines, "crc": self._crc,
+               "rows": [[getattr(s, f) for f in _FIELDS] for s in self._summaries]}
+        try:
+            atomic_write(self.index_path, orjson.dumps(doc))
+        except (OSError, DiskFull) as exc:  # the index is a help, the journal is the record
+            log.warning("%s: its index was not written: %s", self.path.name, exc)
 
     def bad_lines(self) -> list[BadLine]:
         """Complete lines that cannot be read, oldest first."""
@@ -322,6 +405,21 @@ class Journal:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+_INDEX_WORTH = 1 << 20  # a journal this long (bytes) gets an index written when one is rebuilt
+
+
+def _summary(row: list) -> ChangeSummary:
+    """A ChangeSummary from a persisted index row (fields in declaration order)."""
+    if len(row) != len(_FIELDS):
+        raise ValueError(f"a row of {len(row)} fields, {len(_FIELDS)} expected")
+    summary = object.__new__(ChangeSummary)
+    summary.__dict__.update(zip(_FIELDS, row, strict=True))
+    summary.__dict__["changed"] = tuple(summary.changed)
+    if type(summary.seq) is not int or type(summary.offset) is not int or type(summary.length) is not int:
+        raise ValueError("seq, offset and length must be integers")
+    return summary
 
 
 def change_summary(entry: dict, offset: int, length: int) -> ChangeSummary:

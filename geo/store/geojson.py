@@ -49,6 +49,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import chain
 from pathlib import Path
 
@@ -80,6 +81,8 @@ PHOTOS_DIR = "photos"
 LOCK_FILE = ".guatu.lock"
 _HEAD_END = b'"features":['
 _HEAD_MAX = 1 << 16  # a first line longer than this is not Guatu's
+COMPACT_CHANGES = 1000  # a layer file is written whole once this many changes to it are in the journal only…
+COMPACT_SECONDS = 300.0  # …or its oldest such change is this old (seconds), at the next write; and on close
 _CATCH_UP_MIN = 256  # catch up with at most this many changes, or a quarter of the layer if more
 
 
@@ -97,6 +100,8 @@ class LayerState:
     nbytes: int = 0  # the lines' bytes, all together: the size of the file Guatu would write
     journal_epoch: int = -1  # the journal's epoch when the copy was made: seqs mean the same changes within one
     numbering: Numbering | None = None  # the layer's numbered ids, counted when a create first asks
+    file_seq: int = 0  # the seq of the snapshot on disk (the file's first line): changes after it are in the journal only
+    disagrees: tuple = ()  # journal changes after the snapshot whose before-image differs from it: (seq, id, found, expected)
     _body: bytes | None = None
 
     def body(self, name: str) -> bytes:
@@ -138,12 +143,46 @@ class LayerFile:
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def load(self) -> LayerState:
-        """The current state, brought up to date only if the file changed on disk."""
-        if self._stat() != self.state.stat:
+        """The current state: the snapshot on disk (read again only if the file changed) plus the journal's
+        changes to this layer after it."""
+        if self._stale(self.state):
             with self._lock:
-                if self._stat() != self.state.stat:
-                    self.state = self._reload(self.state)
+                state = self.state
+                if self._stale(state):
+                    if self._stat() != state.stat or self.journal.epoch != state.journal_epoch:
+                        state = self._reload(state if self.journal.epoch == state.journal_epoch else LayerState())
+                    self.state = self._follow_journal(state)
         return self.state
+
+    def _stale(self, state: LayerState) -> bool:
+        if self._stat() != state.stat:
+            return True
+        last = self.journal.layer_last_seq(self.layer.id)  # refreshes the journal (one stat when nothing was added)
+        if self.journal.epoch != state.journal_epoch and state.stat != ():
+            return True
+        return bool(state.ours and not state.error and last > state.seq)
+
+    def _follow_journal(self, state: LayerState) -> LayerState:
+        """`state` with the journal's changes to this layer after its seq: the writes not yet compacted into the
+        file (this process's or another's). A file another program saved is the truth as it is (its places
+        are not replayed over)."""
+        if state.error or not state.ours:
+            return state
+        missed = [s for s in self.journal.summaries_since(state.seq) if s.layer == self.layer.id]
+        if not missed:
+            return state
+        applied = applied_changes(state, self.journal.entries(missed), self.layer.id_prefix, verify=True)
+        disagrees = state.disagrees
+        if applied is None:  # a before-image differs from the copy: the journal is the record, the difference is said
+            disagrees = disagrees + tuple(_disagreements(state, self.journal.entries(missed)))
+            for seq, fid, found, expected in disagrees[len(state.disagrees):]:
+                log.error("%s: journal change %d's before-image of %s (version %s) differs from the layer (version %s); "
+                          "the journal's after-image is kept", self.rel, seq, fid, expected, found)
+            applied = applied_changes(state, self.journal.entries(missed), self.layer.id_prefix)
+        features, lines, nbytes, numbering = applied
+        return LayerState(stat=state.stat, seq=missed[-1].seq, features=features, lines=lines, nbytes=nbytes,
+                          since=state.since, journal_epoch=state.journal_epoch, numbering=numbering,
+                          file_seq=state.file_seq, disagrees=disagrees)
 
     def _reload(self, old: LayerState) -> LayerState:
         epoch = self.journal.epoch  # before reading: a journal replaced meanwhile then shows as a new epoch
@@ -169,7 +208,7 @@ class LayerFile:
             data = fh.read()
         self.parses += 1
         state = self._parse(data, stat)
-        state.journal_epoch = epoch
+        state.journal_epoch, state.file_seq = epoch, state.seq
         return state
 
     def _catch_up(self, old: LayerState, fh, stat: tuple) -> LayerState:
@@ -181,7 +220,7 @@ class LayerFile:
         if seq is None:
             raise _CannotCatchUp("its first line is not Guatu's (saved by another program?)")
         if seq <= old.seq:
-            raise _CannotCatchUp(f"its seq {seq} is not ahead of the copy's {old.seq}")
+            return self._compacted(old, seq, count, stat, len(head) - 1)
         try:
             features, lines, nbytes, numbering = self._replay(old, seq)
         except (OSError, ValueError, KeyError, TypeError) as exc:  # orjson.JSONDecodeError is a ValueError
@@ -192,7 +231,21 @@ class LayerFile:
         if count is not None and count != len(lines):
             raise _CannotCatchUp(f"its first line records {count} places, the journal's changes make {len(lines)}")
         return LayerState(stat=stat, seq=seq, features=features, lines=lines, nbytes=nbytes, since=since,
-                          journal_epoch=old.journal_epoch, numbering=numbering)
+                          journal_epoch=old.journal_epoch, numbering=numbering, file_seq=seq)
+
+    def _compacted(self, old: LayerState, seq: int, count: int | None, stat: tuple, head_len: int) -> LayerState:
+        """`old` itself when the new file is its snapshot (another process compacted the journal into it at the
+        copy's own seq): same seq, same place count, and the size the copy's lines make. Raises _CannotCatchUp
+        otherwise: a file put back or edited in place, or (rarely) a snapshot older than the copy, is parsed."""
+        if seq != old.seq or old.seq == old.file_seq:
+            raise _CannotCatchUp(f"its seq {seq} is not ahead of the copy's {old.seq}")
+        if self.journal.epoch != old.journal_epoch:
+            raise _CannotCatchUp("the journal was replaced since the copy was made")
+        if count != len(old.lines) or _file_size(head_len, len(old.lines), old.nbytes) != stat[2]:
+            raise _CannotCatchUp("its place count or size differs from the copy's")
+        return LayerState(stat=stat, seq=old.seq, features=old.features, lines=old.lines, nbytes=old.nbytes,
+                          since=old.since, journal_epoch=old.journal_epoch, numbering=old.numbering, file_seq=seq,
+                          disagrees=old.disagrees)
 
     def _replay(self, old: LayerState, seq: int) -> tuple:
         """The journal's changes to this layer after `old.seq` up to `seq`, applied to `old`."""
@@ -248,7 +301,7 @@ class LayerFile:
         tmp = stage_write(self.path, body)
         return _Staged(self, tmp, LayerState(seq=seq, features=features, lines=lines, since=since,
                                              nbytes=sum(map(len, lines.values())) if nbytes is None else nbytes,
-                                             numbering=numbering, _body=body))
+                                             numbering=numbering, file_seq=seq, _body=body))
 
 
 @dataclass
@@ -390,8 +443,10 @@ def _check_feature(feature, where: Msg, state: LayerState) -> None:
 
 class GeoJSONStore(Store):
     def __init__(self, data_dir: Path | str, campaign: Campaign, *, clock: Clock = utc_now,
-                 lock_timeout: float = 10.0) -> None:
+                 lock_timeout: float = 10.0, compact_changes: int = COMPACT_CHANGES,
+                 compact_seconds: float = COMPACT_SECONDS) -> None:
         super().__init__(campaign, clock=clock)
+        self.compact_changes, self.compact_seconds = compact_changes, compact_seconds
         self.dir = Path(data_dir)
         self.journal = Journal(self.dir / JOURNAL_FILE)
         self._files = {layer.id: LayerFile(self.dir, layer, self.journal) for layer in campaign.layers}
@@ -548,6 +603,7 @@ class GeoJSONStore(Store):
         self._open()
         with self._locked():
             self._recover()
+            self._compact()
             yield self.dir
 
     @contextmanager
@@ -606,24 +662,69 @@ class GeoJSONStore(Store):
                 log.warning("removed %s, left by a write that was killed before it finished", tmp.name)
 
     def _recover(self) -> None:
-        """Keep aside a journal line a crash cut short, and replay journal entries that a crash kept
-        from reaching a layer file (not while the journal has a damaged line: `store repair` first)."""
+        """Keep aside a journal line a crash cut short. Changes not yet in a layer file need nothing: every
+        read applies the journal after the file's seq (`LayerFile.load`)."""
         self.journal.set_aside_torn_tail()
+
+    # --- compaction: the journal's changes written into the layer files ----------------
+    def compact(self) -> list[str]:
+        """Write every layer whose file lags the journal whole, at its last change (temp + fsync + rename), under
+        every process's write lock; returns the files written. Not while the journal has a damaged line."""
+        self._open()
+        with self._locked():
+            self._recover()
+            return self._compact()
+
+    def close(self) -> None:
+        """Compact what this process has opened (a store never opened has nothing to write)."""
+        if self._opened and not self.journal.bad_lines():
+            try:
+                self.compact()
+            except (OSError, DiskFull, StoreBusy) as exc:
+                log.warning("closing: the layer files were not compacted (the journal keeps the changes): %s", exc)
+
+    def _compact(self, layer_ids: Iterable[str] | None = None) -> list[str]:
         if self.journal.bad_lines():
-            return
-        for layer_id, lf in self._files.items():
+            return []
+        written = []
+        for layer_id in self._files if layer_ids is None else layer_ids:
+            lf = self._files[layer_id]
             state = lf.load()
-            if state.error or self.journal.layer_last_seq(layer_id) <= state.seq:
+            if state.error or not state.ours or state.seq <= state.file_seq:
                 continue
-            if not state.ours:
-                # Saved by another tool (QGIS drops our header): the file is the
-                # truth; replaying the journal would undo that tool's edits.
-                log.warning("%s was saved by another program; its content is kept as it is", lf.rel)
-                continue
-            missed = [s for s in self.journal.summaries_since(state.seq) if s.layer == layer_id]
-            features, lines, nbytes, numbering = applied_changes(state, self.journal.entries(missed), lf.layer.id_prefix)
-            lf.write(features, lines, missed[-1].seq, first=missed[0].seq, nbytes=nbytes, numbering=numbering)
-            log.warning("recovered %d journal change(s) into %s (up to seq %d)", len(missed), lf.rel, missed[-1].seq)
+            lf.write(state.features, state.lines, state.seq, nbytes=state.nbytes, numbering=state.numbering)
+            written.append(lf.rel)
+            log.info("compacted the journal's changes %d–%d into %s", state.file_seq + 1, state.seq, lf.rel)
+        if written:
+            self.journal.save_index()
+        return written
+
+    def _due(self, layer_id: str) -> bool:
+        """Compaction is due: the layer's changes in the journal only are `compact_changes` or more, or the
+        oldest of them is `compact_seconds` old."""
+        state = self._files[layer_id].load()
+        if state.error or not state.ours or state.seq <= state.file_seq:
+            return False
+        pending = [s for s in self.journal.summaries_since(state.file_seq) if s.layer == layer_id]
+        if len(pending) >= self.compact_changes:
+            return True
+        try:
+            oldest = datetime.fromisoformat(pending[0].at.replace("Z", "+00:00"))
+        except (IndexError, ValueError):
+            return False
+        return (self.clock() - oldest).total_seconds() >= self.compact_seconds
+
+    def _compact_due(self, layer_ids: Iterable[str]) -> None:
+        """After a write (the lock held): compact the layers that are due. A failure leaves the change safe in
+        the journal; it is logged and tried again at the next write."""
+        due = [lid for lid in layer_ids if self._due(lid)]
+        if not due:
+            return
+        try:
+            self._compact(due)
+        except (OSError, DiskFull) as exc:
+            log.warning("compacting %s failed; the journal keeps the changes and it is tried again: %s",
+                        ", ".join(due), exc)
 
 
 def applied_changes(state: LayerState, changes: Iterable[dict], id_prefix: str, *, verify: bool = False):
@@ -655,6 +756,21 @@ def applied_changes(state: LayerState, changes: Iterable[dict], id_prefix: str, 
         if number:
             numbering = numbering.with_(*number)
     return features, lines, nbytes, numbering
+
+
+def _disagreements(state: LayerState, changes: Iterable[dict]) -> Iterator[tuple[int, str, object, object]]:
+    """(seq, id, version found, version expected) of each change whose before-image differs from the place
+    it replaces, the changes applied one after the other."""
+    features = dict(state.features)
+    for change in changes:
+        fid, before, found = change["id"], change["before"], features.get(change["id"])
+        if found != before:
+            yield (change["seq"], fid, (found or {}).get("properties", {}).get("version"),
+                   (before or {}).get("properties", {}).get("version"))
+        if change["after"] is None:
+            features.pop(fid, None)
+        else:
+            features[fid] = orjson.loads(feature_line(change["after"]))
 
 
 def _numbered(fid: str, prefix: str) -> tuple[int, int] | None:
@@ -722,18 +838,28 @@ class _GeoJSONTransaction(Transaction):
         return max(self.store.journal.max_seq_seen(), *(lf.load().seq for lf in self.store._files.values()))
 
     def commit(self, changes: list[dict]) -> None:
-        # The layer files' next versions are written beside them first: that is where a full disk
-        # shows, and then nothing has changed yet. The journal append is the commit point; the renames
-        # follow, and `_recover` finishes the job if this process dies between the two.
+        # The journal append is the commit point and, for a layer whose file is Guatu's snapshot, the whole
+        # write: the change is applied to this process's copy and reaches the file at the next compaction
+        # (every reader applies the journal after the file's seq). A layer whose file is missing or was saved
+        # by another program is written whole now, as before: its next version is staged beside it first
+        # (where a full disk shows, nothing changed yet), the journal appended, then the file renamed in place.
         by_layer: dict[str, list[dict]] = {}
         for change in changes:
             by_layer.setdefault(change["layer"], []).append(change)
         journal = self.store.journal
         staged: list[_Staged] = []
+        copies: list[tuple[LayerFile, LayerState]] = []
         try:
             for layer_id, layer_changes in by_layer.items():
                 lf = self.store._files[layer_id]
-                features, lines, nbytes, numbering = applied_changes(self._state(layer_id), layer_changes, lf.layer.id_prefix)
+                state = self._state(layer_id)
+                features, lines, nbytes, numbering = applied_changes(state, layer_changes, lf.layer.id_prefix)
+                if state.ours and state.stat != ("missing",):
+                    copies.append((lf, LayerState(stat=state.stat, seq=layer_changes[-1]["seq"], features=features,
+                                                  lines=lines, nbytes=nbytes, since=state.since,
+                                                  journal_epoch=state.journal_epoch, numbering=numbering,
+                                                  file_seq=state.file_seq, disagrees=state.disagrees)))
+                    continue
                 staged.append(lf.stage(features, lines, layer_changes[-1]["seq"], first=layer_changes[0]["seq"],
                                         nbytes=nbytes, numbering=numbering))
             mark = journal.append(changes)
@@ -745,13 +871,17 @@ class _GeoJSONTransaction(Transaction):
             try:
                 s.install()
             except (OSError, DiskFull):
-                if i == 0:  # no layer file shows the batch yet: take it back from the journal, as if never written
+                if i == 0:  # no layer file nor copy shows the batch yet: take it back from the journal
                     journal.cut_back(mark)
                     log.error("a layer file could not be renamed into place; change(s) %d–%d taken back from the "
                               "journal", changes[0]["seq"], changes[-1]["seq"])
                 for rest in staged[i + 1:]:
                     rest.discard()
                 raise
+        for lf, state in copies:
+            with lf._lock:
+                lf.state = state
+        self.store._compact_due(lf.layer.id for lf, _ in copies)
 
 
 class FileLeaderLock(LeaderLock):
