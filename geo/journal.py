@@ -36,7 +36,7 @@ from pathlib import Path
 
 import orjson
 
-from geo.diskspace import refused_when_full
+from geo.diskspace import disk_full, refused_when_full
 from geo.errors import DiskFull
 from geo.geojson_io import atomic_write, dumps
 
@@ -380,6 +380,9 @@ class Journal:
         data = b"".join(dumps(e) + b"\n" for e in entries)
         with refused_when_full(self.path):
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            st = os.statvfs(self.path.parent)
+            if st.f_bavail * st.f_frsize < len(data):  # a full disk refuses the change even when the journal's
+                raise disk_full(self.path)            # last block could still take it: the layer files could not
             self.set_aside_torn_tail()
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:

@@ -45,8 +45,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -94,7 +96,7 @@ class LayerState:
     seq: int = 0
     ours: bool = True  # carries Guatu's {"guatu": {"seq": n}} header
     since: int = 0  # the journal tells this file's places only from after this seq (before: another program's save)
-    features: dict[str, dict] = field(default_factory=dict)
+    features: dict[str, dict] | LazyFeatures = field(default_factory=dict)
     lines: dict[str, bytes] = field(default_factory=dict)
     error: str | None = None
     nbytes: int = 0  # the lines' bytes, all together: the size of the file Guatu would write
@@ -107,7 +109,8 @@ class LayerState:
     def body(self, name: str) -> bytes:
         """The layer as a FeatureCollection, built once per state."""
         if self._body is None:
-            self._body = collection_bytes(self.lines.values(), name=name, members=layer_members(self.seq, len(self.lines), self.since))
+            self._body = collection_bytes(self.lines.values(), name=name, checksum="guatu",
+                                          members=layer_members(self.seq, len(self.lines), self.since))
         return self._body
 
 
@@ -267,9 +270,12 @@ class LayerFile:
     def _parse(self, data: bytes, stat: tuple) -> LayerState:
         try:
             try:
-                state = parse_lines(data, stat, self.rel)
+                state = parse_snapshot(data, stat)
             except NotLineFormat:
-                state = parse_whole(data, stat, self.rel)
+                try:
+                    state = parse_lines(data, stat, self.rel)
+                except NotLineFormat:
+                    state = parse_whole(data, stat, self.rel)
             if state.ours:
                 self._check_against_journal(state)
             return state
@@ -297,7 +303,8 @@ class LayerFile:
         place and makes it this process's copy, `discard` forgets it. Nothing changes until `install`."""
         old = self.state
         since = old.since if old.ours else (first if first is not None else seq) - 1
-        body = collection_bytes(lines.values(), name=self.layer.id, members=layer_members(seq, len(lines), since))
+        body = collection_bytes(lines.values(), name=self.layer.id, members=layer_members(seq, len(lines), since),
+                                checksum="guatu")
         tmp = stage_write(self.path, body)
         return _Staged(self, tmp, LayerState(seq=seq, features=features, lines=lines, since=since,
                                              nbytes=sum(map(len, lines.values())) if nbytes is None else nbytes,
@@ -365,6 +372,101 @@ class BrokenAt(Exception):
     def __init__(self, key: str, **params: object) -> None:
         self.reason = Msg(key, **params)
         super().__init__(self.reason.text("en"))
+
+
+_LINE_ID = re.compile(rb'\{"type":"Feature","id":"((?:[^"\\]|\\.)*)","properties":\{')
+
+
+def parse_snapshot(data: bytes, stat: tuple) -> LayerState:
+    """A layer file exactly as Guatu wrote it: its first line's `crc` matches every byte after it, so each
+    line is a feature Guatu checked before writing it. Only the ids are read; a place is parsed when first
+    asked for (LazyFeatures). Raises NotLineFormat for anything else (then the file is parsed and checked)."""
+    nl = data.find(b"\n", 0, _HEAD_MAX)
+    if nl < 0 or not data[:nl].endswith(_HEAD_END):
+        raise NotLineFormat
+    try:
+        header = orjson.loads(data[: nl - len(_HEAD_END)].rstrip(b",") + b"}")
+    except orjson.JSONDecodeError:
+        raise NotLineFormat from None
+    guatu = header.get("guatu")
+    if not isinstance(guatu, dict) or type(guatu.get("crc")) is not int or type(guatu.get("count")) is not int:
+        raise NotLineFormat
+    body = memoryview(data)[nl + 1:]
+    if zlib.crc32(body) != guatu["crc"]:
+        raise NotLineFormat
+    rest = bytes(body)
+    if rest == b"]}\n":
+        raw = []
+    elif rest.endswith(b"\n]}\n"):
+        raw = rest[:-4].split(b",\n")  # a feature's line holds no newline (JSON escapes it in strings)
+    else:
+        raise NotLineFormat
+    lines: dict[str, bytes] = {}
+    nbytes = 0
+    for line in raw:
+        m = _LINE_ID.match(line)
+        if m is None:
+            raise NotLineFormat
+        fid = m.group(1)
+        fid = orjson.loads(b'"' + fid + b'"') if b"\\" in fid else fid.decode()
+        if fid in lines:
+            raise NotLineFormat
+        lines[fid] = line
+        nbytes += len(line)
+    if len(lines) != guatu["count"]:
+        raise NotLineFormat
+    return LayerState(stat=stat, seq=int(guatu.get("seq", 0)), since=int(guatu.get("since", 0)),
+                      features=LazyFeatures(dict(lines)), lines=lines, nbytes=nbytes)
+
+
+class LazyFeatures(MutableMapping):
+    """Places by id, each parsed from its line when first asked for (then kept): a layer of 100k places opens
+    without parsing them all. In file order; `copy` is cheap and shares the places parsed so far."""
+
+    __slots__ = ("_lines", "_parsed")
+
+    def __init__(self, lines: dict[str, bytes | None], parsed: dict[str, dict] | None = None) -> None:
+        self._lines, self._parsed = lines, {} if parsed is None else parsed
+
+    def __getitem__(self, fid: str) -> dict:
+        try:
+            return self._parsed[fid]
+        except KeyError:
+            line = self._lines[fid]
+        feature = self._parsed[fid] = orjson.loads(line)
+        return feature
+
+    def __setitem__(self, fid: str, feature: dict) -> None:
+        self._parsed[fid] = feature
+        self._lines.setdefault(fid, None)
+
+    def __delitem__(self, fid: str) -> None:
+        del self._lines[fid]
+        self._parsed.pop(fid, None)
+
+    def pop(self, fid: str, *default):  # without parsing what is thrown away
+        if fid not in self._lines:
+            if default:
+                return default[0]
+            raise KeyError(fid)
+        feature = self._parsed.pop(fid, None)
+        del self._lines[fid]
+        return feature
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __contains__(self, fid: object) -> bool:
+        return fid in self._lines
+
+    def keys(self):
+        return self._lines.keys()
+
+    def copy(self) -> LazyFeatures:
+        return LazyFeatures(dict(self._lines), dict(self._parsed))
 
 
 def parse_lines(data: bytes, stat: tuple, rel: str) -> LayerState:
@@ -734,7 +836,7 @@ def applied_changes(state: LayerState, changes: Iterable[dict], id_prefix: str, 
     With `verify`, each change's before-image must equal the feature it replaces (None if
     not), and features are read back from their lines, as a parse of the file gives them.
     """
-    features, lines, nbytes, numbering = dict(state.features), dict(state.lines), state.nbytes, state.numbering
+    features, lines, nbytes, numbering = state.features.copy(), dict(state.lines), state.nbytes, state.numbering
     prefix = f"{id_prefix}-"
     for change in changes:
         fid, after = change["id"], change["after"]
@@ -761,7 +863,7 @@ def applied_changes(state: LayerState, changes: Iterable[dict], id_prefix: str, 
 def _disagreements(state: LayerState, changes: Iterable[dict]) -> Iterator[tuple[int, str, object, object]]:
     """(seq, id, version found, version expected) of each change whose before-image differs from the place
     it replaces, the changes applied one after the other."""
-    features = dict(state.features)
+    features = state.features.copy()
     for change in changes:
         fid, before, found = change["id"], change["before"], features.get(change["id"])
         if found != before:

@@ -127,7 +127,8 @@ def test_a_store_that_caught_up_writes_what_a_fresh_store_would(store_factory, d
 
     assert _counts(second)[0] == parses
     expected = collection_bytes((feature_line(f) for f in _on_disk(data_dir)), name=LAYER,
-                                members={"guatu": {"seq": second.revision(), "count": len(_on_disk(data_dir))}})
+                                members={"guatu": {"seq": second.revision(), "count": len(_on_disk(data_dir))}},
+                                checksum="guatu")
     assert (data_dir / LAYER_FILE).read_bytes() == expected
     _assert_same_as_a_fresh_open(second, data_dir)
     _assert_same_as_a_fresh_open(first, data_dir)
