@@ -80,6 +80,10 @@ def check(store: GeoJSONStore) -> list[Finding]:
         if not state.ours:
             continue
         found += _layer_against_journal(store, lf, state)
+        for _seq, fid, found_version, expected in state.disagrees:  # the file against the journal after its seq
+            found.append(Finding(where=lf.rel, code="place_differs", repairable=False, remedy=t("store.layer_remedy"),
+                                 problem=t("store.place_differs", file=lf.rel, id=fid, found=found_version,
+                                           expected=expected)))
         journal_seq = journal.layer_last_seq(layer_id)
         if journal_seq > state.seq:
             found.append(Finding(where=lf.rel, code="layer_behind",
