@@ -104,6 +104,7 @@ class Journal:
         self.index_note: str | None = None  # why the persisted index was not used at the last start-over
         self.epoch = 0
         self._crc = 0  # crc32 of the bytes indexed so far
+        self._indexed_at = 0  # the journal's size the persisted index covers, as far as this process knows
         self._lock = threading.Lock()  # one refresh at a time: threads of a server share the index
         self._summaries: list[ChangeSummary] = []
         self._offset = 0
@@ -182,7 +183,7 @@ class Journal:
         """Start the index over: the file is new, replaced or shorter than what was indexed."""
         if self._ino is not None or self._summaries:
             self.epoch += 1
-        self._summaries, self._offset, self._ino, self._crc = [], 0, ino, 0
+        self._summaries, self._offset, self._ino, self._crc, self._indexed_at = [], 0, ino, 0, 0
         self._layer_last, self._by_feature, self._alive = {}, {}, {}
         self._lines, self._bad, self._tail = 0, [], None
 
@@ -219,7 +220,7 @@ class Journal:
             return self._index_refused(f"damaged ({type(exc).__name__}: {exc})")
         if any(b.seq <= a.seq for a, b in zip(summaries, summaries[1:], strict=False)):
             return self._index_refused("damaged (its seqs are not increasing)")
-        self._summaries, self._offset, self._lines, self._crc = summaries, end, lines, crc
+        self._summaries, self._offset, self._lines, self._crc, self._indexed_at = summaries, end, lines, crc, end
         for summary in summaries:
             self._layer_last[summary.layer] = summary.seq
             self._by_feature.setdefault((summary.layer, summary.id), []).append(summary)
@@ -236,16 +237,19 @@ class Journal:
         log.warning("%s: its index %s is %s; rebuilt from every line", self.path.name, self.index_path.name, why)
         return False
 
-    def save_index(self) -> None:
-        """Persist the index of the lines read so far (atomically), so the next start reads only what follows.
-        Not while a line is damaged: then every start reads every line, and finds it."""
+    def save_index(self, *, unless_within: int = 0) -> None:
+        """Persist the index of the lines read so far (atomically), so the next start reads only what follows;
+        not when fewer than `unless_within` bytes came since the index last saved or read. Not while a line is
+        damaged: then every start reads every line, and finds it."""
         with self._lock:
             self._refresh()
-            self._save_index()
+            if self._offset - self._indexed_at >= max(unless_within, 1):
+                self._save_index()
 
     def _save_index(self) -> None:
         if self._bad or not self._summaries:
             return
+        self._indexed_at = self._offset
         doc = {"v": _INDEX_VERSION, "size": self._offset, "lines": self._lines, "crc": self._crc,
                "rows": [[getattr(s, f) for f in _FIELDS] for s in self._summaries]}
         try:
@@ -410,7 +414,7 @@ class Journal:
             os.close(fd)
 
 
-_INDEX_WORTH = 1 << 20  # a journal this long (bytes) gets an index written when one is rebuilt
+_INDEX_WORTH = 1 << 20  # bytes of journal worth an index written: when one is rebuilt, or at a compaction
 
 
 def _summary(row: list) -> ChangeSummary:

@@ -85,6 +85,7 @@ _HEAD_END = b'"features":['
 _HEAD_MAX = 1 << 16  # a first line longer than this is not Guatu's
 COMPACT_CHANGES = 1000  # a layer file is written whole once this many changes to it are in the journal only…
 COMPACT_SECONDS = 300.0  # …or its oldest such change is this old (seconds), at the next write; and on close
+INDEX_EVERY = 1 << 20  # a compaction after a save persists the journal index once this many bytes came since
 _CATCH_UP_MIN = 256  # catch up with at most this many changes, or a quarter of the layer if more
 
 
@@ -775,7 +776,9 @@ class GeoJSONStore(Store):
         self._open()
         with self._locked():
             self._recover()
-            return self._compact()
+            written = self._compact()
+            self.journal.save_index()
+            return written
 
     def close(self) -> None:
         """Compact what this process has opened (a store never opened has nothing to write)."""
@@ -798,7 +801,7 @@ class GeoJSONStore(Store):
             written.append(lf.rel)
             log.info("compacted the journal's changes %d–%d into %s", state.file_seq + 1, state.seq, lf.rel)
         if written:
-            self.journal.save_index()
+            self.journal.save_index(unless_within=INDEX_EVERY)
         return written
 
     def _due(self, layer_id: str) -> bool:
