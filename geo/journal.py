@@ -134,9 +134,8 @@ class Journal:
         if st.st_size == self._offset:
             self._tail = None  # a torn tail was set aside by another process
             return
-        rebuilt = False
         if self._offset == 0 and self.use_index:
-            rebuilt = not self._load_index(st.st_size)
+            self._load_index(st.st_size)
         with open(self.path, "rb") as fh:
             fh.seek(self._offset)
             data = fh.read(st.st_size - self._offset)
@@ -152,8 +151,6 @@ class Journal:
             pos = nl + 1
         self._offset += end
         self._tail = TornTail(self._offset, data[end:]) if end < len(data) else None
-        if rebuilt and self._offset >= _INDEX_WORTH:
-            self._save_index()
 
     def _index(self, line: bytes, offset: int) -> None:
         try:
@@ -412,9 +409,6 @@ class Journal:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-_INDEX_WORTH = 1 << 20  # bytes of journal worth an index written: when one is rebuilt, or at a compaction
 
 
 def _summary(row: list) -> ChangeSummary:

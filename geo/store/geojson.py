@@ -572,6 +572,7 @@ class GeoJSONStore(Store):
             with self._locked():
                 self._remove_stale_temp_files()
                 self._recover()
+                self.journal.save_index(unless_within=INDEX_EVERY)  # rebuilt (or far behind): the next start reads less
             self._opened = True
 
     # --- reads -------------------------------------------------------------

@@ -18,6 +18,7 @@ import geo.journal
 from geo.backup import backup
 from geo.config import load_campaign
 from geo.journal import Journal
+from geo.messages import t
 from geo.store import open_store
 from geo.store.geojson import JOURNAL_FILE, GeoJSONStore, LazyFeatures
 from tests.conftest import make_feature
@@ -305,3 +306,18 @@ def test_two_processes_saving_at_once_lose_nothing(store_factory, data_dir):
     assert sorted(f["id"] for f in _file(data_dir)["features"]) == sorted(ids)
 
 
+
+
+def test_store_compact_writes_the_waiting_changes_into_the_layer_files(store_factory, data_dir, tmp_path):
+    from web import create_app
+
+    store = _seeded(store_factory)
+    store.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "accepted"})
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_INSTANCE": str(tmp_path / "instance")})
+    runner = app.test_cli_runner()
+    done = runner.invoke(args=["store", "compact"])
+    assert done.exit_code == 0, done.output
+    assert done.output.strip() == t("store.compacted", files="layers/courtyards.geojson")
+    assert _file(data_dir)["features"][0]["properties"]["status"] == "accepted"
+    again = runner.invoke(args=["store", "compact"])
+    assert again.output.strip() == t("store.compact_current")
