@@ -170,7 +170,7 @@ class LayerFile:
         """`state` with the journal's changes to this layer after its seq: the writes not yet compacted into the
         file (this process's or another's). A file another program saved is the truth as it is (its places
         are not replayed over)."""
-        if state.error or not state.ours:
+        if state.error or not state.ours or self.journal.layer_last_seq(self.layer.id) <= state.seq:
             return state
         missed = [s for s in self.journal.summaries_since(state.seq) if s.layer == self.layer.id]
         if not missed:

@@ -165,9 +165,10 @@ def repair(store: GeoJSONStore, *, backups: Path | None = None, from_journal: tu
         for lf in store._files.values():
             if lf.load().error:
                 _rebuild_layer(store, lf, stamp, backups, report, trusted=lf.layer.id in from_journal)
-        behind = {lf.rel: len([s for s in store.journal.summaries_since(lf.load().seq) if s.layer == lid])
+        behind = {lf.rel: len([s for s in store.journal.summaries_since(lf.load().file_seq) if s.layer == lid])
                   for lid, lf in store._files.items() if not lf.load().error and lf.load().ours}
         store._recover()
+        store._compact()  # the journal's changes after each file's seq written into it
         for rel, count in behind.items():
             if count:
                 report.rebuilt.append(t("store.repair_replayed", count=count, file=rel))
