@@ -195,15 +195,16 @@ class Journal:
             if doc.get("v") != _INDEX_VERSION:
                 raise ValueError(f"version {doc.get('v')!r}")
             end, lines, crc = int(doc["size"]), int(doc["lines"]), int(doc["crc"])
-            if zlib.crc32(memoryview(data)[nl + 1:]) != int(doc["rows_crc"]):
-                raise ValueError("its rows' crc32 differs")
-            rows = orjson.loads(memoryview(data)[nl + 1:])
+            rows = orjson.loads(memoryview(data)[nl + 1:]) if zlib.crc32(memoryview(data)[nl + 1:]) == \
+                int(doc["rows_crc"]) else None
         except FileNotFoundError:
             self.index_note = "missing"
             log.info("%s has no index yet: reading every line once", self.path.name)
             return False
         except (OSError, ValueError, KeyError, TypeError) as exc:  # orjson.JSONDecodeError is a ValueError
             return self._index_refused(f"damaged ({type(exc).__name__}: {exc})")
+        if rows is None:
+            return self._index_refused("damaged (its rows' crc32 differs)")
         if end > size:
             return self._index_refused(f"stale (it covers {end} bytes, the journal has {size})")
         got = 0

@@ -229,7 +229,8 @@ def test_the_journal_index_is_used_when_it_matches_the_journal(store_factory, da
 CHANGE_SUMMARY = geo.journal.change_summary
 
 
-@pytest.mark.parametrize("case", ["missing", "damaged", "stale: journal cut", "stale: a line changed in place"])
+@pytest.mark.parametrize("case", ["missing", "damaged", "damaged: a row changed", "stale: journal cut",
+                                  "stale: a line changed in place"])
 def test_a_journal_index_missing_stale_or_damaged_is_rebuilt_and_said(store_factory, data_dir, case, caplog):
     index = _journal_with_index(store_factory, data_dir)
     path = data_dir / JOURNAL_FILE
@@ -237,6 +238,8 @@ def test_a_journal_index_missing_stale_or_damaged_is_rebuilt_and_said(store_fact
         index.unlink()
     elif case == "damaged":
         index.write_bytes(index.read_bytes()[:50])
+    elif case == "damaged: a row changed":
+        index.write_bytes(index.read_bytes().replace(b'"bob"', b'"eve"', 1))  # still JSON: its crc says
     elif case == "stale: journal cut":
         data = path.read_bytes()
         path.write_bytes(data[: data.rindex(b"\n", 0, len(data) - 1) + 1])  # the last change gone (a restore)
