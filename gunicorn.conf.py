@@ -23,3 +23,15 @@ def post_worker_init(worker):
 
     warm_up_in_background(worker.wsgi)
     start_sender(worker.wsgi)  # notifications: every worker runs the sender, the store's leader lock lets one send
+
+
+def worker_exit(server, worker):
+    """A worker that stops (restart, shutdown) closes its store: the embedded store compacts its journal into the
+    layer files then (docs/data-integrity.md), so a stopped server leaves them current."""
+    from web.core.context import guatu
+
+    app = getattr(worker, "wsgi", None)
+    if app is None or not hasattr(app, "app_context"):
+        return
+    with app.app_context():
+        guatu().store.close()

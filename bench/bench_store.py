@@ -33,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -207,6 +208,78 @@ def run(size: int, journal: int, edits: int, root: Path) -> dict:
     return out
 
 
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def ready(data: Path, campaign, **kwargs) -> tuple[GeoJSONStore, float, float]:
+    """A store started on `data`: (store, ms until it answers `revision` and one place, ms to then parse all)."""
+    started = time.perf_counter()
+    store = GeoJSONStore(data, campaign, **kwargs)
+    store.revision()
+    first = next(iter(store._files[LAYER].load().lines))
+    store.get(LAYER, first)
+    opened = ms(started)
+    started = time.perf_counter()
+    store.features(LAYER)
+    return store, opened, ms(started)
+
+
+def edits_of(store: GeoJSONStore, count: int, offset: int) -> list[float]:
+    ids = list(store._files[LAYER].load().lines)
+    out = []
+    for i in range(count):
+        fid = ids[((i + offset) * 104729) % len(ids)]
+        version = store.get(LAYER, fid)["properties"]["version"]
+        started = time.perf_counter()
+        store.update(LAYER, fid, expected_version=version, user="bench", properties={"status": STATUSES[i % 4]})
+        out.append(ms(started))
+    return out
+
+
+def run_write_path(size: int, journal: int, edits: int, root: Path) -> dict:
+    """The write path before and after, in one run on one campaign: the old one (a save rewrites the layer file,
+    a start parses the file and every journal line) against the journal-first one (a save appends, a start reads
+    the compacted snapshot's ids and the persisted journal index)."""
+    data = root / f"w{size}"
+    write_synthetic(data, size)
+    if journal:
+        write_journal(data, journal)
+    campaign = load_campaign(data)
+    path = data / "layers" / f"{LAYER}.geojson"
+    os.sync()
+    out: dict = {"size": size}
+    # old: the file as the old code wrote it (no crc), no journal index; every save rewrites the file
+    old, out["old_open"], out["old_all"] = ready(data, campaign, compact_changes=1)
+    old_edits = edits_of(old, edits, 0)
+    out["old_p50"], out["old_p95"] = statistics.median(old_edits), percentile(old_edits, 0.95)
+    started = time.perf_counter()
+    zlib.crc32(path.read_bytes())
+    out["crc_ms"] = ms(started)  # part of each old-path save here (the snapshot's checksum), not of the old code
+    old.close()
+    # new: the snapshot compacted (crc) and the journal index persisted by the old store's last save
+    new, out["new_open"], out["new_all"] = ready(data, campaign)
+    new_edits = edits_of(new, max(edits, 200), edits)
+    out["new_p50"], out["new_p95"] = statistics.median(new_edits), percentile(new_edits, 0.95)
+    started = time.perf_counter()
+    new.compact()
+    out["compact"] = ms(started)
+    out["open_ratio"], out["edit_ratio"] = out["old_open"] / out["new_open"], out["old_p50"] / out["new_p50"]
+    return out
+
+
+WRITE_ROWS = [
+    ("old_open", "old: start, ready to serve (ms)"), ("old_all", "  then every place parsed (ms)"),
+    ("old_p50", "old: edit p50 (ms)"), ("old_p95", "old: edit p95 (ms)"),
+    ("crc_ms", "  of which the file's crc32 (ms)"),
+    ("new_open", "new: start, ready to serve (ms)"), ("new_all", "  then every place parsed (ms)"),
+    ("new_p50", "new: edit p50 (ms)"), ("new_p95", "new: edit p95 (ms)"),
+    ("compact", "new: one compaction (ms)"),
+    ("open_ratio", "start sooner by (×)"), ("edit_ratio", "edit p50 faster by (×)"),
+]
+
+
 ROWS = [
     ("file_mb", "layer file (MB)"), ("journal_mb", "journal (MB)"),
     ("open_store", "open: store object, layer parsed (ms)"), ("open_read", "open: then features() (ms)"),
@@ -230,15 +303,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--journal", type=int, default=100000, help="journal entries before the run")
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--keep", type=Path, help="write the campaigns here and keep them")
+    parser.add_argument("--write-path", action="store_true",
+                        help="only the write path before and after (journal-first saves, compacted snapshots)")
     args = parser.parse_args(argv)
     root = args.keep or Path(tempfile.mkdtemp(prefix="guatu-bench-store-"))
+    rows = WRITE_ROWS if args.write_path else ROWS
     try:
-        results = [run(int(s), args.journal, args.edits, root) for s in args.sizes.split(",")]
+        if args.write_path:
+            results = [run_write_path(int(s), args.journal, args.edits, root) for s in args.sizes.split(",")]
+        else:
+            results = [run(int(s), args.journal, args.edits, root) for s in args.sizes.split(",")]
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     print(f"{'':42}" + "".join(f"{r['size']:>12,}" for r in results))
-    for key, label in ROWS:
+    for key, label in rows:
         cells = []
         for r in results:
             v = r.get(key)

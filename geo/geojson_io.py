@@ -12,6 +12,7 @@ import glob
 import math
 import os
 import re
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -97,17 +98,25 @@ def layer_members(seq: int, count: int, since: int = 0) -> dict:
     return {"guatu": {"seq": seq, "count": count, **({"since": since} if since else {})}}
 
 
-def collection_bytes(lines: Iterable[bytes], *, name: str | None = None, members: dict | None = None) -> bytes:
+def collection_bytes(lines: Iterable[bytes], *, name: str | None = None, members: dict | None = None,
+                     checksum: str | None = None) -> bytes:
     """A FeatureCollection with one feature per line.
 
     The whole document is made by one join (the head glued to the first line,
     the tail to the last): a layer of 100 MB is copied once, not four times.
+    With `checksum` (a member of `members`), that member also records `crc`, the
+    CRC-32 of every byte after the first line (a reader can trust the lines then).
     """
     head: dict[str, Any] = {"type": "FeatureCollection"}
     if name:
         head["name"] = name
     if members:
         head.update(members)
+    if checksum:
+        parts = list(lines)
+        rest = b",\n".join(parts) + b"\n]}\n" if parts else b"]}\n"
+        head[checksum] = {**head[checksum], "crc": zlib.crc32(rest)}
+        return dumps(head)[:-1] + b',"features":[\n' + rest
     head_bytes = dumps(head)[:-1] + b',"features":[\n'  # the head without its closing brace
     parts = list(lines)
     if not parts:

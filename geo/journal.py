@@ -29,13 +29,15 @@ import logging
 import os
 import re
 import threading
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import orjson
 
-from geo.diskspace import refused_when_full
+from geo.diskspace import disk_full, refused_when_full
+from geo.errors import DiskFull
 from geo.geojson_io import atomic_write, dumps
 
 log = logging.getLogger(__name__)
@@ -90,10 +92,19 @@ def _seq_at_start(line: bytes) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_INDEX_VERSION = 2
+_FIELDS = tuple(f.name for f in fields(ChangeSummary))
+
+
 class Journal:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, use_index: bool = True) -> None:
         self.path = Path(path)
+        self.index_path = self.path.with_name(f".{self.path.name}.index")  # a dot-file: backups leave it out
+        self.use_index = use_index  # `store check` reads every line itself
+        self.index_note: str | None = None  # why the persisted index was not used at the last start-over
         self.epoch = 0
+        self._crc = 0  # crc32 of the bytes indexed so far
+        self._indexed_at = 0  # the journal's size the persisted index covers, as far as this process knows
         self._lock = threading.Lock()  # one refresh at a time: threads of a server share the index
         self._summaries: list[ChangeSummary] = []
         self._offset = 0
@@ -123,10 +134,13 @@ class Journal:
         if st.st_size == self._offset:
             self._tail = None  # a torn tail was set aside by another process
             return
+        if self._offset == 0 and self.use_index:
+            self._load_index(st.st_size)
         with open(self.path, "rb") as fh:
             fh.seek(self._offset)
             data = fh.read(st.st_size - self._offset)
         end = data.rfind(b"\n") + 1  # a torn last line is not a change yet
+        self._crc = zlib.crc32(memoryview(data)[:end], self._crc)
         pos = 0
         while pos < end:
             nl = data.index(b"\n", pos)
@@ -166,9 +180,87 @@ class Journal:
         """Start the index over: the file is new, replaced or shorter than what was indexed."""
         if self._ino is not None or self._summaries:
             self.epoch += 1
-        self._summaries, self._offset, self._ino = [], 0, ino
+        self._summaries, self._offset, self._ino, self._crc, self._indexed_at = [], 0, ino, 0, 0
         self._layer_last, self._by_feature, self._alive = {}, {}, {}
         self._lines, self._bad, self._tail = 0, [], None
+
+    # --- the persisted index: `.journal.jsonl.index` ---------------------------------
+    def _load_index(self, size: int) -> bool:
+        """Start from the persisted index when it describes a prefix of the journal as it is now (its size and
+        the crc32 of those bytes match); else say why in `index_note` and read every line."""
+        try:
+            data = self.index_path.read_bytes()
+            nl = data.index(b"\n")
+            doc = orjson.loads(data[:nl])
+            if doc.get("v") != _INDEX_VERSION:
+                raise ValueError(f"version {doc.get('v')!r}")
+            end, lines, crc = int(doc["size"]), int(doc["lines"]), int(doc["crc"])
+            rows = orjson.loads(memoryview(data)[nl + 1:]) if zlib.crc32(memoryview(data)[nl + 1:]) == \
+                int(doc["rows_crc"]) else None
+        except FileNotFoundError:
+            self.index_note = "missing"
+            log.info("%s has no index yet: reading every line once", self.path.name)
+            return False
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # orjson.JSONDecodeError is a ValueError
+            return self._index_refused(f"damaged ({type(exc).__name__}: {exc})")
+        if rows is None:
+            return self._index_refused("damaged (its rows' crc32 differs)")
+        if end > size:
+            return self._index_refused(f"stale (it covers {end} bytes, the journal has {size})")
+        got = 0
+        with open(self.path, "rb") as fh:
+            left = end
+            while left:
+                chunk = fh.read(min(left, 1 << 24))
+                if not chunk:
+                    break
+                got, left = zlib.crc32(chunk, got), left - len(chunk)
+        if got != crc or left:
+            return self._index_refused("stale (the journal's bytes differ from those it indexed)")
+        new, set_dict, names = object.__new__, object.__setattr__, _FIELDS
+        summaries = []
+        for row in rows:  # written by _save_index and checked by its crc: no field-by-field checks
+            summary = new(ChangeSummary)
+            row[-1] = tuple(row[-1])
+            set_dict(summary, "__dict__", dict(zip(names, row)))
+            summaries.append(summary)
+        self._summaries, self._offset, self._lines, self._crc, self._indexed_at = summaries, end, lines, crc, end
+        for summary in summaries:
+            self._layer_last[summary.layer] = summary.seq
+            self._by_feature.setdefault((summary.layer, summary.id), []).append(summary)
+            alive = self._alive.setdefault(summary.layer, {})
+            if summary.op == "delete":
+                alive.pop(summary.id, None)
+            else:
+                alive[summary.id] = summary.seq
+        self.index_note = None
+        return True
+
+    def _index_refused(self, why: str) -> bool:
+        self.index_note = why
+        log.warning("%s: its index %s is %s; rebuilt from every line", self.path.name, self.index_path.name, why)
+        return False
+
+    def save_index(self, *, unless_within: int = 0) -> None:
+        """Persist the index of the lines read so far (atomically), so the next start reads only what follows;
+        not when fewer than `unless_within` bytes came since the index last saved or read. Not while a line is
+        damaged: then every start reads every line, and finds it."""
+        with self._lock:
+            self._refresh()
+            if self._offset - self._indexed_at >= max(unless_within, 1):
+                self._save_index()
+
+    def _save_index(self) -> None:
+        if self._bad or not self._summaries:
+            return
+        self._indexed_at = self._offset
+        rows = orjson.dumps([[getattr(s, f) for f in _FIELDS] for s in self._summaries])
+        head = {"v": _INDEX_VERSION, "size": self._offset, "lines": self._lines, "crc": self._crc,
+                "rows_crc": zlib.crc32(rows)}
+        try:
+            atomic_write(self.index_path, orjson.dumps(head) + b"\n" + rows)
+        except (OSError, DiskFull) as exc:  # the index is a help, the journal is the record
+            log.warning("%s: its index was not written: %s", self.path.name, exc)
 
     def bad_lines(self) -> list[BadLine]:
         """Complete lines that cannot be read, oldest first."""
@@ -297,6 +389,9 @@ class Journal:
         data = b"".join(dumps(e) + b"\n" for e in entries)
         with refused_when_full(self.path):
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            st = os.statvfs(self.path.parent)
+            if st.f_bavail * st.f_frsize < len(data):  # a full disk refuses the change even when the journal's
+                raise disk_full(self.path)            # last block could still take it: the layer files could not
             self.set_aside_torn_tail()
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:

@@ -3813,6 +3813,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "and tokens stay valid)"},
 
     # --- issue 22: jrnl ---
+    "store.compacted": {"zh": "已把变更日志中尚未写入的修改写入图层文件:{files}",
+                        "en": "Wrote the journal's changes not yet in the layer files into: {files}"},
+    "store.compact_current": {"zh": "图层文件已包含变更日志中的全部修改,无需写入",
+                              "en": "The layer files already hold every change of the journal; nothing to write"},
+    "store.compact_not_files": {"zh": "数据保存在 PostgreSQL 中,没有需要写入的图层文件",
+                                "en": "The campaign lives in PostgreSQL: there are no layer files to write"},
 
     # --- issue 22: paint ---
 

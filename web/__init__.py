@@ -135,7 +135,8 @@ def _open_store(app: Flask, conf: settings.Settings, data_dir: Path, campaign):
         if conf.photos_bucket:
             app.logger.warning("GUATU_PHOTOS_BUCKET is set without GUATU_DATABASE_URL: the embedded store keeps "
                                "the photos in %s/photos", data_dir)
-        return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"])
+        return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], compact_changes=conf.compact_changes,
+                          compact_seconds=conf.compact_seconds)
     # lazy: a worker starts while the database is down (it answers 503 until it is back, see docs/data-integrity.md)
     # photos: in the object store the settings name (GUATU_PHOTOS_*), else in the database (docs/photos.md)
     return open_store(data_dir, campaign, clock=app.config["GUATU_CLOCK"], database_url=conf.database_url,

@@ -45,10 +45,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import chain
 from pathlib import Path
 
@@ -80,6 +83,9 @@ PHOTOS_DIR = "photos"
 LOCK_FILE = ".guatu.lock"
 _HEAD_END = b'"features":['
 _HEAD_MAX = 1 << 16  # a first line longer than this is not Guatu's
+COMPACT_CHANGES = 1000  # a layer file is written whole once this many changes to it are in the journal only…
+COMPACT_SECONDS = 300.0  # …or its oldest such change is this old (seconds), at the next write; and on close
+INDEX_EVERY = 1 << 20  # a compaction after a save persists the journal index once this many bytes came since
 _CATCH_UP_MIN = 256  # catch up with at most this many changes, or a quarter of the layer if more
 
 
@@ -91,18 +97,21 @@ class LayerState:
     seq: int = 0
     ours: bool = True  # carries Guatu's {"guatu": {"seq": n}} header
     since: int = 0  # the journal tells this file's places only from after this seq (before: another program's save)
-    features: dict[str, dict] = field(default_factory=dict)
+    features: dict[str, dict] | LazyFeatures = field(default_factory=dict)
     lines: dict[str, bytes] = field(default_factory=dict)
     error: str | None = None
     nbytes: int = 0  # the lines' bytes, all together: the size of the file Guatu would write
     journal_epoch: int = -1  # the journal's epoch when the copy was made: seqs mean the same changes within one
     numbering: Numbering | None = None  # the layer's numbered ids, counted when a create first asks
+    file_seq: int = 0  # the seq of the snapshot on disk (the file's first line): changes after it are in the journal only
+    disagrees: tuple = ()  # journal changes after the snapshot whose before-image differs from it: (seq, id, found, expected)
     _body: bytes | None = None
 
     def body(self, name: str) -> bytes:
         """The layer as a FeatureCollection, built once per state."""
         if self._body is None:
-            self._body = collection_bytes(self.lines.values(), name=name, members=layer_members(self.seq, len(self.lines), self.since))
+            self._body = collection_bytes(self.lines.values(), name=name, checksum="guatu",
+                                          members=layer_members(self.seq, len(self.lines), self.since))
         return self._body
 
 
@@ -138,12 +147,46 @@ class LayerFile:
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def load(self) -> LayerState:
-        """The current state, brought up to date only if the file changed on disk."""
-        if self._stat() != self.state.stat:
+        """The current state: the snapshot on disk (read again only if the file changed) plus the journal's
+        changes to this layer after it."""
+        if self._stale(self.state):
             with self._lock:
-                if self._stat() != self.state.stat:
-                    self.state = self._reload(self.state)
+                state = self.state
+                if self._stale(state):
+                    if self._stat() != state.stat or self.journal.epoch != state.journal_epoch:
+                        state = self._reload(state if self.journal.epoch == state.journal_epoch else LayerState())
+                    self.state = self._follow_journal(state)
         return self.state
+
+    def _stale(self, state: LayerState) -> bool:
+        if self._stat() != state.stat:
+            return True
+        last = self.journal.layer_last_seq(self.layer.id)  # refreshes the journal (one stat when nothing was added)
+        if self.journal.epoch != state.journal_epoch and state.stat != ():
+            return True
+        return bool(state.ours and not state.error and last > state.seq)
+
+    def _follow_journal(self, state: LayerState) -> LayerState:
+        """`state` with the journal's changes to this layer after its seq: the writes not yet compacted into the
+        file (this process's or another's). A file another program saved is the truth as it is (its places
+        are not replayed over)."""
+        if state.error or not state.ours or self.journal.layer_last_seq(self.layer.id) <= state.seq:
+            return state
+        missed = [s for s in self.journal.summaries_since(state.seq) if s.layer == self.layer.id]
+        if not missed:
+            return state
+        applied = applied_changes(state, self.journal.entries(missed), self.layer.id_prefix, verify=True)
+        disagrees = state.disagrees
+        if applied is None:  # a before-image differs from the copy: the journal is the record, the difference is said
+            disagrees = disagrees + tuple(_disagreements(state, self.journal.entries(missed)))
+            for seq, fid, found, expected in disagrees[len(state.disagrees):]:
+                log.error("%s: journal change %d's before-image of %s (version %s) differs from the layer (version %s); "
+                          "the journal's after-image is kept", self.rel, seq, fid, expected, found)
+            applied = applied_changes(state, self.journal.entries(missed), self.layer.id_prefix)
+        features, lines, nbytes, numbering = applied
+        return LayerState(stat=state.stat, seq=missed[-1].seq, features=features, lines=lines, nbytes=nbytes,
+                          since=state.since, journal_epoch=state.journal_epoch, numbering=numbering,
+                          file_seq=state.file_seq, disagrees=disagrees)
 
     def _reload(self, old: LayerState) -> LayerState:
         epoch = self.journal.epoch  # before reading: a journal replaced meanwhile then shows as a new epoch
@@ -169,7 +212,7 @@ class LayerFile:
             data = fh.read()
         self.parses += 1
         state = self._parse(data, stat)
-        state.journal_epoch = epoch
+        state.journal_epoch, state.file_seq = epoch, state.seq
         return state
 
     def _catch_up(self, old: LayerState, fh, stat: tuple) -> LayerState:
@@ -181,7 +224,7 @@ class LayerFile:
         if seq is None:
             raise _CannotCatchUp("its first line is not Guatu's (saved by another program?)")
         if seq <= old.seq:
-            raise _CannotCatchUp(f"its seq {seq} is not ahead of the copy's {old.seq}")
+            return self._compacted(old, seq, count, stat, len(head) - 1)
         try:
             features, lines, nbytes, numbering = self._replay(old, seq)
         except (OSError, ValueError, KeyError, TypeError) as exc:  # orjson.JSONDecodeError is a ValueError
@@ -192,7 +235,21 @@ class LayerFile:
         if count is not None and count != len(lines):
             raise _CannotCatchUp(f"its first line records {count} places, the journal's changes make {len(lines)}")
         return LayerState(stat=stat, seq=seq, features=features, lines=lines, nbytes=nbytes, since=since,
-                          journal_epoch=old.journal_epoch, numbering=numbering)
+                          journal_epoch=old.journal_epoch, numbering=numbering, file_seq=seq)
+
+    def _compacted(self, old: LayerState, seq: int, count: int | None, stat: tuple, head_len: int) -> LayerState:
+        """`old` itself when the new file is its snapshot (another process compacted the journal into it at the
+        copy's own seq): same seq, same place count, and the size the copy's lines make. Raises _CannotCatchUp
+        otherwise: a file put back or edited in place, or (rarely) a snapshot older than the copy, is parsed."""
+        if seq != old.seq or old.seq == old.file_seq:
+            raise _CannotCatchUp(f"its seq {seq} is not ahead of the copy's {old.seq}")
+        if self.journal.epoch != old.journal_epoch:
+            raise _CannotCatchUp("the journal was replaced since the copy was made")
+        if count != len(old.lines) or _file_size(head_len, len(old.lines), old.nbytes) != stat[2]:
+            raise _CannotCatchUp("its place count or size differs from the copy's")
+        return LayerState(stat=stat, seq=old.seq, features=old.features, lines=old.lines, nbytes=old.nbytes,
+                          since=old.since, journal_epoch=old.journal_epoch, numbering=old.numbering, file_seq=seq,
+                          disagrees=old.disagrees)
 
     def _replay(self, old: LayerState, seq: int) -> tuple:
         """The journal's changes to this layer after `old.seq` up to `seq`, applied to `old`."""
@@ -214,9 +271,12 @@ class LayerFile:
     def _parse(self, data: bytes, stat: tuple) -> LayerState:
         try:
             try:
-                state = parse_lines(data, stat, self.rel)
+                state = parse_snapshot(data, stat)
             except NotLineFormat:
-                state = parse_whole(data, stat, self.rel)
+                try:
+                    state = parse_lines(data, stat, self.rel)
+                except NotLineFormat:
+                    state = parse_whole(data, stat, self.rel)
             if state.ours:
                 self._check_against_journal(state)
             return state
@@ -244,11 +304,12 @@ class LayerFile:
         place and makes it this process's copy, `discard` forgets it. Nothing changes until `install`."""
         old = self.state
         since = old.since if old.ours else (first if first is not None else seq) - 1
-        body = collection_bytes(lines.values(), name=self.layer.id, members=layer_members(seq, len(lines), since))
+        body = collection_bytes(lines.values(), name=self.layer.id, members=layer_members(seq, len(lines), since),
+                                checksum="guatu")
         tmp = stage_write(self.path, body)
         return _Staged(self, tmp, LayerState(seq=seq, features=features, lines=lines, since=since,
                                              nbytes=sum(map(len, lines.values())) if nbytes is None else nbytes,
-                                             numbering=numbering, _body=body))
+                                             numbering=numbering, file_seq=seq, _body=body))
 
 
 @dataclass
@@ -312,6 +373,101 @@ class BrokenAt(Exception):
     def __init__(self, key: str, **params: object) -> None:
         self.reason = Msg(key, **params)
         super().__init__(self.reason.text("en"))
+
+
+_LINE_ID = re.compile(rb'\{"type":"Feature","id":"((?:[^"\\]|\\.)*)","properties":\{')
+
+
+def parse_snapshot(data: bytes, stat: tuple) -> LayerState:
+    """A layer file exactly as Guatu wrote it: its first line's `crc` matches every byte after it, so each
+    line is a feature Guatu checked before writing it. Only the ids are read; a place is parsed when first
+    asked for (LazyFeatures). Raises NotLineFormat for anything else (then the file is parsed and checked)."""
+    nl = data.find(b"\n", 0, _HEAD_MAX)
+    if nl < 0 or not data[:nl].endswith(_HEAD_END):
+        raise NotLineFormat
+    try:
+        header = orjson.loads(data[: nl - len(_HEAD_END)].rstrip(b",") + b"}")
+    except orjson.JSONDecodeError:
+        raise NotLineFormat from None
+    guatu = header.get("guatu")
+    if not isinstance(guatu, dict) or type(guatu.get("crc")) is not int or type(guatu.get("count")) is not int:
+        raise NotLineFormat
+    body = memoryview(data)[nl + 1:]
+    if zlib.crc32(body) != guatu["crc"]:
+        raise NotLineFormat
+    rest = bytes(body)
+    if rest == b"]}\n":
+        raw = []
+    elif rest.endswith(b"\n]}\n"):
+        raw = rest[:-4].split(b",\n")  # a feature's line holds no newline (JSON escapes it in strings)
+    else:
+        raise NotLineFormat
+    lines: dict[str, bytes] = {}
+    nbytes = 0
+    for line in raw:
+        m = _LINE_ID.match(line)
+        if m is None:
+            raise NotLineFormat
+        fid = m.group(1)
+        fid = orjson.loads(b'"' + fid + b'"') if b"\\" in fid else fid.decode()
+        if fid in lines:
+            raise NotLineFormat
+        lines[fid] = line
+        nbytes += len(line)
+    if len(lines) != guatu["count"]:
+        raise NotLineFormat
+    return LayerState(stat=stat, seq=int(guatu.get("seq", 0)), since=int(guatu.get("since", 0)),
+                      features=LazyFeatures(dict(lines)), lines=lines, nbytes=nbytes)
+
+
+class LazyFeatures(MutableMapping):
+    """Places by id, each parsed from its line when first asked for (then kept): a layer of 100k places opens
+    without parsing them all. In file order; `copy` is cheap and shares the places parsed so far."""
+
+    __slots__ = ("_lines", "_parsed")
+
+    def __init__(self, lines: dict[str, bytes | None], parsed: dict[str, dict] | None = None) -> None:
+        self._lines, self._parsed = lines, {} if parsed is None else parsed
+
+    def __getitem__(self, fid: str) -> dict:
+        try:
+            return self._parsed[fid]
+        except KeyError:
+            line = self._lines[fid]
+        feature = self._parsed[fid] = orjson.loads(line)
+        return feature
+
+    def __setitem__(self, fid: str, feature: dict) -> None:
+        self._parsed[fid] = feature
+        self._lines.setdefault(fid, None)
+
+    def __delitem__(self, fid: str) -> None:
+        del self._lines[fid]
+        self._parsed.pop(fid, None)
+
+    def pop(self, fid: str, *default):  # without parsing what is thrown away
+        if fid not in self._lines:
+            if default:
+                return default[0]
+            raise KeyError(fid)
+        feature = self._parsed.pop(fid, None)
+        del self._lines[fid]
+        return feature
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __contains__(self, fid: object) -> bool:
+        return fid in self._lines
+
+    def keys(self):
+        return self._lines.keys()
+
+    def copy(self) -> LazyFeatures:
+        return LazyFeatures(dict(self._lines), dict(self._parsed))
 
 
 def parse_lines(data: bytes, stat: tuple, rel: str) -> LayerState:
@@ -390,8 +546,10 @@ def _check_feature(feature, where: Msg, state: LayerState) -> None:
 
 class GeoJSONStore(Store):
     def __init__(self, data_dir: Path | str, campaign: Campaign, *, clock: Clock = utc_now,
-                 lock_timeout: float = 10.0) -> None:
+                 lock_timeout: float = 10.0, compact_changes: int = COMPACT_CHANGES,
+                 compact_seconds: float = COMPACT_SECONDS) -> None:
         super().__init__(campaign, clock=clock)
+        self.compact_changes, self.compact_seconds = compact_changes, compact_seconds
         self.dir = Path(data_dir)
         self.journal = Journal(self.dir / JOURNAL_FILE)
         self._files = {layer.id: LayerFile(self.dir, layer, self.journal) for layer in campaign.layers}
@@ -418,6 +576,7 @@ class GeoJSONStore(Store):
             with self._locked():
                 self._remove_stale_temp_files()
                 self._recover()
+                self.journal.save_index(unless_within=INDEX_EVERY)  # rebuilt (or far behind): the next start reads less
             self._opened = True
 
     # --- reads -------------------------------------------------------------
@@ -552,6 +711,7 @@ class GeoJSONStore(Store):
         self._open()
         with self._locked():
             self._recover()
+            self._compact()
             yield self.dir
 
     @contextmanager
@@ -610,24 +770,71 @@ class GeoJSONStore(Store):
                 log.warning("removed %s, left by a write that was killed before it finished", tmp.name)
 
     def _recover(self) -> None:
-        """Keep aside a journal line a crash cut short, and replay journal entries that a crash kept
-        from reaching a layer file (not while the journal has a damaged line: `store repair` first)."""
+        """Keep aside a journal line a crash cut short. Changes not yet in a layer file need nothing: every
+        read applies the journal after the file's seq (`LayerFile.load`)."""
         self.journal.set_aside_torn_tail()
+
+    # --- compaction: the journal's changes written into the layer files ----------------
+    def compact(self) -> list[str]:
+        """Write every layer whose file lags the journal whole, at its last change (temp + fsync + rename), under
+        every process's write lock; returns the files written. Not while the journal has a damaged line."""
+        self._open()
+        with self._locked():
+            self._recover()
+            written = self._compact()
+            self.journal.save_index()
+            return written
+
+    def close(self) -> None:
+        """Compact what this process has opened (a store never opened has nothing to write)."""
+        if self._opened and not self.journal.bad_lines():
+            try:
+                self.compact()
+            except (OSError, DiskFull, StoreBusy) as exc:
+                log.warning("closing: the layer files were not compacted (the journal keeps the changes): %s", exc)
+
+    def _compact(self, layer_ids: Iterable[str] | None = None) -> list[str]:
         if self.journal.bad_lines():
-            return
-        for layer_id, lf in self._files.items():
+            return []
+        written = []
+        for layer_id in self._files if layer_ids is None else layer_ids:
+            lf = self._files[layer_id]
             state = lf.load()
-            if state.error or self.journal.layer_last_seq(layer_id) <= state.seq:
+            if state.error or not state.ours or state.seq <= state.file_seq:
                 continue
-            if not state.ours:
-                # Saved by another tool (QGIS drops our header): the file is the
-                # truth; replaying the journal would undo that tool's edits.
-                log.warning("%s was saved by another program; its content is kept as it is", lf.rel)
-                continue
-            missed = [s for s in self.journal.summaries_since(state.seq) if s.layer == layer_id]
-            features, lines, nbytes, numbering = applied_changes(state, self.journal.entries(missed), lf.layer.id_prefix)
-            lf.write(features, lines, missed[-1].seq, first=missed[0].seq, nbytes=nbytes, numbering=numbering)
-            log.warning("recovered %d journal change(s) into %s (up to seq %d)", len(missed), lf.rel, missed[-1].seq)
+            lf.write(state.features, state.lines, state.seq, nbytes=state.nbytes, numbering=state.numbering)
+            written.append(lf.rel)
+            log.info("compacted the journal's changes %d–%d into %s", state.file_seq + 1, state.seq, lf.rel)
+        if written:
+            self.journal.save_index(unless_within=INDEX_EVERY)
+        return written
+
+    def _due(self, layer_id: str) -> bool:
+        """Compaction is due: the layer's changes in the journal only are `compact_changes` or more, or the
+        oldest of them is `compact_seconds` old."""
+        state = self._files[layer_id].load()
+        if state.error or not state.ours or state.seq <= state.file_seq:
+            return False
+        pending = [s for s in self.journal.summaries_since(state.file_seq) if s.layer == layer_id]
+        if len(pending) >= self.compact_changes:
+            return True
+        try:
+            oldest = datetime.fromisoformat(pending[0].at.replace("Z", "+00:00"))
+        except (IndexError, ValueError):
+            return False
+        return (self.clock() - oldest).total_seconds() >= self.compact_seconds
+
+    def _compact_due(self, layer_ids: Iterable[str]) -> None:
+        """After a write (the lock held): compact the layers that are due. A failure leaves the change safe in
+        the journal; it is logged and tried again at the next write."""
+        due = [lid for lid in layer_ids if self._due(lid)]
+        if not due:
+            return
+        try:
+            self._compact(due)
+        except (OSError, DiskFull) as exc:
+            log.warning("compacting %s failed; the journal keeps the changes and it is tried again: %s",
+                        ", ".join(due), exc)
 
 
 def applied_changes(state: LayerState, changes: Iterable[dict], id_prefix: str, *, verify: bool = False):
@@ -637,7 +844,7 @@ def applied_changes(state: LayerState, changes: Iterable[dict], id_prefix: str, 
     With `verify`, each change's before-image must equal the feature it replaces (None if
     not), and features are read back from their lines, as a parse of the file gives them.
     """
-    features, lines, nbytes, numbering = dict(state.features), dict(state.lines), state.nbytes, state.numbering
+    features, lines, nbytes, numbering = state.features.copy(), dict(state.lines), state.nbytes, state.numbering
     prefix = f"{id_prefix}-"
     for change in changes:
         fid, after = change["id"], change["after"]
@@ -659,6 +866,21 @@ def applied_changes(state: LayerState, changes: Iterable[dict], id_prefix: str, 
         if number:
             numbering = numbering.with_(*number)
     return features, lines, nbytes, numbering
+
+
+def _disagreements(state: LayerState, changes: Iterable[dict]) -> Iterator[tuple[int, str, object, object]]:
+    """(seq, id, version found, version expected) of each change whose before-image differs from the place
+    it replaces, the changes applied one after the other."""
+    features = state.features.copy()
+    for change in changes:
+        fid, before, found = change["id"], change["before"], features.get(change["id"])
+        if found != before:
+            yield (change["seq"], fid, (found or {}).get("properties", {}).get("version"),
+                   (before or {}).get("properties", {}).get("version"))
+        if change["after"] is None:
+            features.pop(fid, None)
+        else:
+            features[fid] = orjson.loads(feature_line(change["after"]))
 
 
 def _numbered(fid: str, prefix: str) -> tuple[int, int] | None:
@@ -726,18 +948,28 @@ class _GeoJSONTransaction(Transaction):
         return max(self.store.journal.max_seq_seen(), *(lf.load().seq for lf in self.store._files.values()))
 
     def commit(self, changes: list[dict]) -> None:
-        # The layer files' next versions are written beside them first: that is where a full disk
-        # shows, and then nothing has changed yet. The journal append is the commit point; the renames
-        # follow, and `_recover` finishes the job if this process dies between the two.
+        # The journal append is the commit point and, for a layer whose file is Guatu's snapshot, the whole
+        # write: the change is applied to this process's copy and reaches the file at the next compaction
+        # (every reader applies the journal after the file's seq). A layer whose file is missing or was saved
+        # by another program is written whole now, as before: its next version is staged beside it first
+        # (where a full disk shows, nothing changed yet), the journal appended, then the file renamed in place.
         by_layer: dict[str, list[dict]] = {}
         for change in changes:
             by_layer.setdefault(change["layer"], []).append(change)
         journal = self.store.journal
         staged: list[_Staged] = []
+        copies: list[tuple[LayerFile, LayerState]] = []
         try:
             for layer_id, layer_changes in by_layer.items():
                 lf = self.store._files[layer_id]
-                features, lines, nbytes, numbering = applied_changes(self._state(layer_id), layer_changes, lf.layer.id_prefix)
+                state = self._state(layer_id)
+                features, lines, nbytes, numbering = applied_changes(state, layer_changes, lf.layer.id_prefix)
+                if state.ours and state.stat != ("missing",):
+                    copies.append((lf, LayerState(stat=state.stat, seq=layer_changes[-1]["seq"], features=features,
+                                                  lines=lines, nbytes=nbytes, since=state.since,
+                                                  journal_epoch=state.journal_epoch, numbering=numbering,
+                                                  file_seq=state.file_seq, disagrees=state.disagrees)))
+                    continue
                 staged.append(lf.stage(features, lines, layer_changes[-1]["seq"], first=layer_changes[0]["seq"],
                                         nbytes=nbytes, numbering=numbering))
             mark = journal.append(changes)
@@ -749,13 +981,17 @@ class _GeoJSONTransaction(Transaction):
             try:
                 s.install()
             except (OSError, DiskFull):
-                if i == 0:  # no layer file shows the batch yet: take it back from the journal, as if never written
+                if i == 0:  # no layer file nor copy shows the batch yet: take it back from the journal
                     journal.cut_back(mark)
                     log.error("a layer file could not be renamed into place; change(s) %d–%d taken back from the "
                               "journal", changes[0]["seq"], changes[-1]["seq"])
                 for rest in staged[i + 1:]:
                     rest.discard()
                 raise
+        for lf, state in copies:
+            with lf._lock:
+                lf.state = state
+        self.store._compact_due(lf.layer.id for lf, _ in copies)
 
 
 class FileLeaderLock(LeaderLock):

@@ -80,6 +80,10 @@ def check(store: GeoJSONStore) -> list[Finding]:
         if not state.ours:
             continue
         found += _layer_against_journal(store, lf, state)
+        for _seq, fid, found_version, expected in state.disagrees:  # the file against the journal after its seq
+            found.append(Finding(where=lf.rel, code="place_differs", repairable=False, remedy=t("store.layer_remedy"),
+                                 problem=t("store.place_differs", file=lf.rel, id=fid, found=found_version,
+                                           expected=expected)))
         journal_seq = journal.layer_last_seq(layer_id)
         if journal_seq > state.seq:
             found.append(Finding(where=lf.rel, code="layer_behind",
@@ -161,9 +165,10 @@ def repair(store: GeoJSONStore, *, backups: Path | None = None, from_journal: tu
         for lf in store._files.values():
             if lf.load().error:
                 _rebuild_layer(store, lf, stamp, backups, report, trusted=lf.layer.id in from_journal)
-        behind = {lf.rel: len([s for s in store.journal.summaries_since(lf.load().seq) if s.layer == lid])
+        behind = {lf.rel: len([s for s in store.journal.summaries_since(lf.load().file_seq) if s.layer == lid])
                   for lid, lf in store._files.items() if not lf.load().error and lf.load().ours}
         store._recover()
+        store._compact()  # the journal's changes after each file's seq written into it
         for rel, count in behind.items():
             if count:
                 report.rebuilt.append(t("store.repair_replayed", count=count, file=rel))

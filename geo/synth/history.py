@@ -218,6 +218,7 @@ def write_history(data_dir: Path, *, days: int | None = None, today: date = TODA
     except BaseException:  # leave the campaign as it was: its layer files back, no journal
         store.close()
         (data_dir / JOURNAL_FILE).unlink(missing_ok=True)
+        store.journal.index_path.unlink(missing_ok=True)
         for path, data in originals.items():
             atomic_write(path, data)
         raise

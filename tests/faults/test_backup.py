@@ -239,6 +239,7 @@ def test_a_backup_taken_while_a_layer_is_withheld_says_so_and_keeps_the_file_as_
     store = open_store(data_dir, campaign)
     for n in range(4):
         store.create("courtyards", make_feature(name=f"康复前街{n}号院", x=113.64 + n / 1000), user="alice")
+    store.compact()  # the layer file holds the four places, then is cut short
     layer_file = data_dir / "layers" / "courtyards.geojson"
     cut = b"".join(layer_file.read_bytes().splitlines(keepends=True)[:3])  # at a line boundary, half its places
     layer_file.write_bytes(cut)

@@ -75,11 +75,10 @@ def test_kill9_during_writes_loses_no_acknowledged_write(tmp_path):
         for fid, name in acks.created[::7]:  # acknowledged creates are served again
             resp = session.get(f"{server.url}/api/layers/{LAYER}/features/{fid}", timeout=10)
             assert resp.status_code == 200 and resp.json()["properties"]["name"] == name
-    next_start_logs = [tmp_path / "server1.log", tmp_path / "restart.log"]
-    for (_, _, behind), log_path in zip(rounds, next_start_logs):
-        if behind:  # a write died between journal and layer file: the next start-up says it finished it
-            log = log_path.read_text(encoding="utf-8")
-            assert "recovered" in log and "journal change(s) into layers/courtyards.geojson" in log, log[-2000:]
+    # A kill leaves the layer files behind the journal (a save is a journal append; compaction comes later):
+    # the next start reads each file and the journal after it; the stop (SIGTERM) above compacted them.
+    assert any(behind for _, _, behind in rounds)
+    assert _behind(data) == []
 
     journal = journal_entries(data)
     assert health["revision"] == journal[-1]["seq"]

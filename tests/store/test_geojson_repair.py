@@ -25,7 +25,7 @@ def demo(tmp_path: Path) -> Path:
 
 
 def _open(folder: Path) -> GeoJSONStore:
-    return open_store(folder, load_campaign(folder))
+    return open_store(folder, load_campaign(folder), compact_changes=1)  # the edits reach the files: damaged after
 
 
 def _edit(store: GeoJSONStore, layer: str, n: int, status: str = "accepted") -> list[str]:

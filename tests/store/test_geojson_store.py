@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import multiprocessing
@@ -10,6 +11,7 @@ import os
 import re
 import time
 import traceback
+import zlib
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,13 @@ LAYER_FILE = Path("layers") / "courtyards.geojson"
 SPAWN = multiprocessing.get_context("spawn")
 CHILD_TIMEOUT = 120
 INTERLEAVE = 0.002  # seconds a writer leaves the lock free between its writes, so the writers interleave
+
+
+@pytest.fixture
+def store_factory(store_factory):
+    """These tests look at the layer file after each write: compaction at every write (the whole-file write
+    path, which every compaction takes). tests/store/test_geojson_compaction.py tests the journal-only writes."""
+    return functools.partial(store_factory, compact_changes=1)
 
 
 def _strict_json(data: bytes):
@@ -60,7 +69,9 @@ def test_layer_file_is_one_feature_per_line_in_stable_key_order(store_factory, d
     raw = (data_dir / LAYER_FILE).read_bytes()
     lines = raw.decode("utf-8").split("\n")
     assert raw.endswith(b"]}\n")
-    assert lines[0] == '{"type":"FeatureCollection","name":"courtyards","guatu":{"seq":2,"count":2},"features":['
+    crc = zlib.crc32(raw[len(lines[0]) + 1:])  # of every byte after the first line: a snapshot read without parsing
+    assert lines[0] == '{"type":"FeatureCollection","name":"courtyards","guatu":{"seq":2,"count":2,"crc":' \
+                       f'{crc}}},"features":['
     assert lines[-2:] == ["]}", ""]
     feature_lines = lines[1:-2]
     assert len(feature_lines) == 2
@@ -156,7 +167,7 @@ def test_stale_version_from_another_instance_is_refused(store_factory, make_feat
 
 def _child_update(data_dir: str, fid: str, version: int, user: str, results) -> None:
     try:
-        store = open_store(data_dir, load_campaign(data_dir))
+        store = open_store(data_dir, load_campaign(data_dir), compact_changes=1)
         feature = store.update(LAYER, fid, expected_version=version, user=user, properties={"status": "in_progress"}).feature
         results.put(("ok", feature["properties"]["version"]))
     except BaseException:
@@ -183,7 +194,7 @@ def test_stale_version_from_another_process_is_refused(store_factory, data_dir, 
 def _concurrent_writer(data_dir: str, worker: int, creates: int, shared_id: str, template: dict, barrier, results) -> None:
     """Creates `creates` features and, after each, updates the shared one (retrying on Conflict)."""
     try:
-        store = open_store(data_dir, load_campaign(data_dir))
+        store = open_store(data_dir, load_campaign(data_dir), compact_changes=1)
         created, updates, conflicts = [], [], 0
         barrier.wait(CHILD_TIMEOUT)
         version = 0
@@ -235,7 +246,7 @@ def test_concurrent_writers_from_several_processes_lose_nothing(store_factory, d
     assert len(created) == workers * creates
     assert len(updates) == workers * creates
 
-    fresh = open_store(data_dir, load_campaign(data_dir))
+    fresh = open_store(data_dir, load_campaign(data_dir), compact_changes=1)
     features = {f["id"]: f for f in fresh.features(LAYER)}
     # every acknowledged create is present, with the name it was given, once
     assert len({fid for fid, _ in created}) == len(created)
@@ -270,7 +281,8 @@ def test_concurrent_writers_from_several_processes_lose_nothing(store_factory, d
 
 # --- crashes -----------------------------------------------------------------------------
 
-def test_failed_rename_leaves_the_previous_file_intact(store_factory, data_dir, make_feature, monkeypatch):
+def test_a_compaction_whose_rename_fails_leaves_the_file_and_the_change_in_the_journal(store_factory, data_dir,
+                                                                                      make_feature, monkeypatch):
     store = store_factory()
     store.create(LAYER, make_feature(name="旧的院"), user="alice")
     old = (data_dir / LAYER_FILE).read_bytes()
@@ -279,18 +291,20 @@ def test_failed_rename_leaves_the_previous_file_intact(store_factory, data_dir, 
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(geo.geojson_io.os, "replace", failing_replace)
-    with pytest.raises(DiskFull):
-        store.create(LAYER, make_feature(name="新的院"), user="alice")
+    created = store.create(LAYER, make_feature(name="新的院"), user="alice").feature  # the journal append is the commit
     monkeypatch.undo()
-    assert [e["op"] for e in _journal(data_dir)] == ["create"]  # the refused create was taken back
-
+    assert [e["op"] for e in _journal(data_dir)] == ["create", "create"]
     assert (data_dir / LAYER_FILE).read_bytes() == old
-    assert [f["properties"]["name"] for f in _strict_json(old)["features"]] == ["旧的院"]
     assert sorted(p.name for p in (data_dir / "layers").iterdir()) == ["courtyards.geojson"]  # temp file removed
+    assert [f["properties"]["name"] for f in store_factory().features(LAYER)] == ["旧的院", "新的院"]
+
+    store.update(LAYER, created["id"], expected_version=1, user="bob", properties={"status": "accepted"})
+    assert [f["properties"]["name"] for f in _strict_json((data_dir / LAYER_FILE).read_bytes())["features"]] == \
+        ["旧的院", "新的院"]  # compacted at the next write
 
 
 def _crash_before_rename(data_dir: str, feature: dict) -> None:
-    store = open_store(data_dir, load_campaign(data_dir))
+    store = open_store(data_dir, load_campaign(data_dir), compact_changes=1)
     geo.geojson_io.os.replace = lambda *args, **kwargs: os._exit(17)  # the process dies mid-write
     store.create(LAYER, feature, user="crasher")
     os._exit(0)  # not reached
@@ -311,16 +325,17 @@ def test_crash_mid_write_leaves_the_previous_file_intact_and_is_recovered(store_
     assert _visible_layer_files(data_dir) == ["courtyards.geojson"]  # the dead writer's temp file is hidden
 
     with caplog.at_level(logging.WARNING, logger="geo.store.geojson"):
-        reopened = open_store(data_dir, load_campaign(data_dir))
-        reopened.revision()  # the first read after a start finishes what the crash left
-    assert any("recovered 1 journal change" in r.getMessage() for r in caplog.records)
-    names = {f["properties"]["name"] for f in reopened.features(LAYER)}
+        reopened = open_store(data_dir, load_campaign(data_dir), compact_changes=1)
+        reopened.revision()  # the first read after a start removes what the crash left
+    assert any("left by a write that was killed" in r.getMessage() for r in caplog.records)
+    names = {f["properties"]["name"] for f in reopened.features(LAYER)}  # the file and the journal after it
     assert names == {"旧的院", "崩溃时写的院"}
     assert _visible_layer_files(data_dir) == ["courtyards.geojson"]
+    assert reopened.compact() == ["layers/courtyards.geojson"]
     assert {f["id"] for f in _strict_json((data_dir / LAYER_FILE).read_bytes())["features"]} == {"c-0001", "c-0002"}
 
 
-def test_crash_between_journal_and_layer_file_is_replayed_at_the_next_first_read(store_factory, data_dir, make_feature,
+def test_a_crash_between_journal_and_layer_file_loses_nothing_at_the_next_read(store_factory, data_dir, make_feature,
                                                                                  monkeypatch, caplog):
     store = store_factory()
     store.create(LAYER, make_feature(name="兑周村5号院"), user="alice")
@@ -338,13 +353,13 @@ def test_crash_between_journal_and_layer_file_is_replayed_at_the_next_first_read
 
     with caplog.at_level(logging.WARNING, logger="geo.store.geojson"):
         reopened = store_factory()
-        reopened.revision()  # the first read after a start finishes what the crash left
-    messages = [r.getMessage() for r in caplog.records if r.name == "geo.store.geojson"]
-    assert any("recovered 1 journal change(s) into layers/courtyards.geojson" in m for m in messages), messages
+        reopened.revision()
     props = reopened.get(LAYER, "c-0001")["properties"]
     assert (props["status"], props["version"], props["updated_by"]) == ("accepted", 2, "bob")
     assert reopened.layer_revision(LAYER) == 2
-    assert _strict_json((data_dir / LAYER_FILE).read_bytes())["guatu"]["seq"] == 2
+    assert _strict_json((data_dir / LAYER_FILE).read_bytes())["guatu"]["seq"] == 1  # the journal holds seq 2…
+    reopened.compact()
+    assert _strict_json((data_dir / LAYER_FILE).read_bytes())["guatu"]["seq"] == 2  # …until a compaction
 
 
 def test_a_torn_last_journal_line_is_kept_aside_and_its_seq_never_reused(store_factory, data_dir, make_feature, caplog):

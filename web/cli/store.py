@@ -5,6 +5,7 @@
     flask --app web store migrate                                            apply PostGIS migrations
     flask --app web store check                  every inconsistency, in Chinese; exit 1 if any (reads only)
     flask --app web store repair [--backups DIR] [--from-journal LAYER]   rebuild what can be rebuilt (damaged files moved aside)
+    flask --app web store compact                write the journal's changes into the layer files now (embedded store)
     flask --app web store migrate-cases          give every older ledger problem its case (geo/cases); idempotent
 
 The campaign (campaign.json) is the app's (GUATU_DATA); `--schema` defaults
@@ -95,6 +96,24 @@ def check_command() -> None:
         click.echo(t("store.check_found", count=len(findings)))
         raise SystemExit(1)
     click.echo(sound)
+
+
+@store_cli.command("compact")
+def compact_command() -> None:
+    """Write the journal's changes into the layer files now (embedded store): a save appends to the journal only
+    and the files follow every GUATU_COMPACT_CHANGES changes or GUATU_COMPACT_SECONDS. Run it before opening the
+    layer files in another program (QGIS); safe while serving."""
+
+    store = current_app.extensions["guatu"].store
+    compact = getattr(store, "compact", None)
+    if compact is None:
+        click.echo(t("store.compact_not_files"))
+        return
+    try:
+        written = compact()
+    except GuatuError as exc:  # busy, a full disk: its message, not a traceback
+        raise click.ClickException(exc.message) from None
+    click.echo(t("store.compacted", files="、".join(written)) if written else t("store.compact_current"))
 
 
 @store_cli.command("repair")

@@ -79,6 +79,12 @@ class Settings(BaseModel):
                                "environment only", ge=1, le=64)
     refresh_seconds: float = _setting(4, "how often open wall maps ask for changes (`0`: never); a change shows "
                                          "within this plus one round trip", ge=0, le=3600)
+    compact_changes: int = _setting(
+        1000, "without `GUATU_DATABASE_URL`: a save appends to the journal only; a layer file is written whole once "
+              "this many of its changes are in the journal only (see docs/data-integrity.md)", ge=1, le=1_000_000)
+    compact_seconds: float = _setting(
+        300, "…or once the oldest of them is this many seconds old (checked at a save; also on shutdown and before "
+             "a backup)", ge=0, le=86400)
     database_url: str | None = _setting(
         None, "a PostgreSQL/PostGIS database (`postgresql://user@host/db`): the campaign's places and journal live "
               "there instead of in `GUATU_DATA`'s files (see Production)")
