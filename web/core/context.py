@@ -19,6 +19,7 @@ from flask import current_app
 
 from geo.config import Campaign
 from geo.dashboard import DashboardData
+from geo.progress_kept import ProgressData
 from geo.rules import local_now
 from geo.store.base import Store
 from geo.viewport import ViewportIndex
@@ -73,6 +74,7 @@ class Guatu:
     cache: RevisionCache = field(default_factory=RevisionCache)  # serialised answers, keyed by what they depend on
     wall: WallData = field(init=False)  # the wall's state, deltas and shapes revisions (geo/wall/data.py)
     dashboard: DashboardData = field(init=False)  # progress panels, kept between revisions
+    progress: ProgressData = field(init=False)  # milestones and the estimated finish, kept between revisions
     full_state: FullStateStreams = field(default_factory=FullStateStreams)
     viewport_index: ViewportIndex = field(init=False)  # tiles of large layers (geo/viewport.py)
     viewports: RevisionCache = field(default_factory=lambda: RevisionCache(64))  # viewport answers
@@ -81,6 +83,7 @@ class Guatu:
     def __post_init__(self) -> None:
         self.wall = WallData(self.store, self.campaign)
         self.dashboard = DashboardData(self.store, self.campaign, self.data_dir)
+        self.progress = ProgressData(self.store, self.campaign)
         self.viewport_index = ViewportIndex(self.store)
 
     def now(self) -> datetime:
