@@ -36,6 +36,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -209,28 +210,31 @@ def sample_renderers(rec: Record, heap_mb: float | None) -> None:
         rec.memory.append((t, "renderer JS heap", heap_mb))
 
 
-def run_browser(port: int, rec: Record, server_pid: int) -> None:
-    """A real Chromium on the wall at 4K for the whole run (this thread owns it); samples memory meanwhile."""
+def run_browser(port: int, rec: Record) -> None:
+    """A real Chromium on the wall at 4K for the whole run (this thread owns it), its renderer's memory sampled
+    every SAMPLE_S; a browser that fails is an error of the run, and the rest goes on."""
     from tests.browser.harness import chromium
 
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 3840, "height": 2160})
-        page = context.new_page()
-        page.on("pageerror", lambda e: rec.error(f"page: {e}"))
-        page.on("console", lambda m: m.type == "error" and rec.error(f"console: {m.text}"))
-        page.goto(f"http://127.0.0.1:{port}/wall")
-        page.wait_for_selector("html[data-guatu-ready='true']", state="attached", timeout=300_000)
-        cdp = context.new_cdp_session(page)
-        cdp.send("Performance.enable")
-        while not rec.stop.is_set():
-            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-            heap = metrics.get("JSHeapUsedSize")
-            sample_renderers(rec, heap / 2**20 if heap else None)
-            sample_workers(server_pid, rec)
-            deadline = time.monotonic() + SAMPLE_S
-            while time.monotonic() < deadline and not rec.stop.is_set():
-                page.wait_for_timeout(1000)  # the page runs (and polls) while this thread waits
-        context.close()
+    try:
+        with chromium() as browser:
+            context = browser.new_context(viewport={"width": 3840, "height": 2160})
+            page = context.new_page()
+            page.on("pageerror", lambda e: rec.error(f"page: {e}"))
+            page.on("console", lambda m: m.type == "error" and rec.error(f"console: {m.text}"))
+            page.goto(f"http://127.0.0.1:{port}/wall", wait_until="commit", timeout=600_000)
+            page.wait_for_selector("html[data-guatu-ready='true']", state="attached", timeout=600_000)
+            cdp = context.new_cdp_session(page)
+            cdp.send("Performance.enable")
+            while not rec.stop.is_set():
+                metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+                heap = metrics.get("JSHeapUsedSize")
+                sample_renderers(rec, heap / 2**20 if heap else None)
+                deadline = time.monotonic() + SAMPLE_S
+                while time.monotonic() < deadline and not rec.stop.is_set():
+                    page.wait_for_timeout(1000)  # the page runs (and polls) while this thread waits
+            context.close()
+    except Exception as exc:  # the report says so; the server's figures stand
+        rec.error(f"browser: {exc!r}"[:300])
 
 
 def run_sampler(rec: Record, server_pid: int) -> None:
@@ -259,9 +263,9 @@ def soak(backend: str, args, pristine: Path, work: Path, db_url: str | None) -> 
         category = load_campaign(data).categories[0]
         threads += [threading.Thread(target=editor, args=(port, token, rec, ids[k::args.editors], versions, 100 + k,
                                                           category), daemon=True) for k in range(args.editors)]
-        threads.append(threading.Thread(
-            target=run_sampler if args.no_browser else run_browser,
-            args=(rec, server_pid) if args.no_browser else (port, rec, server_pid), daemon=True))
+        threads.append(threading.Thread(target=run_sampler, args=(rec, server_pid), daemon=True))
+        if not args.no_browser:
+            threads.append(threading.Thread(target=run_browser, args=(port, rec), daemon=True))
         for t in threads:
             t.start()
         rec.stop.wait(args.minutes * 60)
@@ -345,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window-minutes", type=float, default=5.0)
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: the server and the cluster stop too
     if args.warmup_minutes is None:
         args.warmup_minutes = min(10.0, args.minutes / 3)
     backends = args.backends.split(",")
