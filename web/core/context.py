@@ -33,12 +33,22 @@ class Cached:
     gzipped: bytes | None = None
 
 
-class RevisionCache:
-    """A small LRU of serialised responses keyed by what they depend on."""
+CACHE_BYTES = 256 * 2**20  # the most a cache of serialised answers holds (it keeps its newest answer whatever its size)
 
-    def __init__(self, size: int = 32) -> None:
+
+def _bytes_of(value: object) -> int:
+    return len(value.body) + len(value.gzipped or b"") if isinstance(value, Cached) else 0
+
+
+class RevisionCache:
+    """A small LRU of serialised responses keyed by what they depend on, bounded in entries and in bytes: keys
+    carry the store's revision, so under steady edits every revision brings new entries and the old ones age
+    out (a whole layer's GeoJSON at 100k places is tens of megabytes, gzipped copy included)."""
+
+    def __init__(self, size: int = 32, max_bytes: int = CACHE_BYTES) -> None:
         self._items: OrderedDict[tuple, Cached] = OrderedDict()
         self._size = size
+        self._max_bytes = max_bytes
         self._lock = Lock()
 
     def get(self, key: tuple, build: Callable[[], Cached]) -> Cached:
@@ -50,9 +60,24 @@ class RevisionCache:
         value = build()
         with self._lock:
             self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            self._trim()
         return value
+
+    def _trim(self) -> None:
+        """Oldest first out, until within both bounds (a gzipped copy made since counts too)."""
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+        held = sum(_bytes_of(v) for v in self._items.values())
+        while held > self._max_bytes and len(self._items) > 1:
+            _, old = self._items.popitem(last=False)
+            held -= _bytes_of(old)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def held_bytes(self) -> int:
+        with self._lock:
+            return sum(_bytes_of(v) for v in self._items.values())
 
 
 @dataclass
