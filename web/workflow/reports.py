@@ -65,13 +65,15 @@ def mine_api():
 @bp.get("/api/progress/milestones", role=VIEWER, display=Display.WHOLE, doc=docs.MILESTONES)
 def milestones_api():
     """From the process's `ProgressData` (brought up to date from the changes since its last revision), serialised
-    once per store revision and local day."""
+    once per revision and local day. The revision is the wall's (`WallData.key`): never past a change a layer
+    file does not hold yet, so a change is applied once the place as stored shows it."""
     ctx = guatu()
-    revision, today = ctx.store.revision(), ctx.today()
-    key = ("milestones", revision, today)
+    now = ctx.now()
+    revision = ctx.wall.key(now).revision
+    key = ("milestones", revision, ctx.today())
 
     def build():
-        return make_cached(dumps(ctx.progress.get(revision, ctx.now())))
+        return make_cached(dumps(ctx.progress.get(revision, now)))
 
     return send_cached(ctx.cache.get(key, build))
 
