@@ -18,8 +18,8 @@ workers × 4 threads; bench/bench_scale.py `serve`). Then, for `--minutes`:
   API with If-Match, each on its own share of the places, one save a second;
 * a real Chromium shows /wall at 3840×2160 the whole time (polling itself).
 
-Measured: each gunicorn worker's RSS and the browser renderer's RSS (and its
-JS heap) every 30 s, their slope after `--warmup-minutes` (MB/h, least
+Measured: each gunicorn worker's RSS and the browser renderer's RSS (and the
+page's JS heap, DOM nodes and event listeners) every 30 s, their slope after `--warmup-minutes` (MB/h, least
 squares); p50/p95 of polls, dashboard and milestones requests and edits per
 `--window-minutes`; 5xx and other errors; and at the end a lost-write check:
 every place's version and status as the last acknowledged save left it (each
@@ -196,18 +196,20 @@ def sample_workers(server_pid: int, rec: Record) -> None:
     for i, pid in enumerate(sorted(_children(server_pid))):
         mb = _rss_mb(pid)
         if mb is not None:
-            rec.memory.append((t, f"worker {i + 1}", mb))
+            rec.memory.append((t, f"worker {i + 1} RSS (MB)", mb))
 
 
-def sample_renderers(rec: Record, heap_mb: float | None) -> None:
-    """RSS of this process's Chromium renderers (summed) and the page's JS heap."""
+def sample_renderers(rec: Record, metrics: dict[str, float]) -> None:
+    """RSS of this process's Chromium renderers (summed), and the page's JS heap, DOM nodes and event listeners
+    (the DevTools protocol's Performance.getMetrics)."""
     t = time.monotonic() - rec.started
     renderers = [p for p in _descendants(os.getpid()) if "--type=renderer" in _cmdline(p)]
-    total = sum(_rss_mb(p) or 0.0 for p in renderers)
     if renderers:
-        rec.memory.append((t, "renderer", total))
-    if heap_mb is not None:
-        rec.memory.append((t, "renderer JS heap", heap_mb))
+        rec.memory.append((t, "renderer RSS (MB)", sum(_rss_mb(p) or 0.0 for p in renderers)))
+    for name, metric, scale in (("renderer JS heap (MB)", "JSHeapUsedSize", 2**20), ("renderer DOM nodes", "Nodes", 1),
+                                ("renderer event listeners", "JSEventListeners", 1)):
+        if metric in metrics:
+            rec.memory.append((t, name, metrics[metric] / scale))
 
 
 def run_browser(port: int, rec: Record) -> None:
@@ -226,9 +228,7 @@ def run_browser(port: int, rec: Record) -> None:
             cdp = context.new_cdp_session(page)
             cdp.send("Performance.enable")
             while not rec.stop.is_set():
-                metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-                heap = metrics.get("JSHeapUsedSize")
-                sample_renderers(rec, heap / 2**20 if heap else None)
+                sample_renderers(rec, {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]})
                 deadline = time.monotonic() + SAMPLE_S
                 while time.monotonic() < deadline and not rec.stop.is_set():
                     page.wait_for_timeout(1000)  # the page runs (and polls) while this thread waits
@@ -295,7 +295,7 @@ def lost_writes(port: int, rec: Record) -> list[str]:
 
 # --- the report -----------------------------------------------------------------------------
 
-def slope_mb_per_hour(points: list[tuple[float, float]]) -> float | None:
+def slope_per_hour(points: list[tuple[float, float]]) -> float | None:
     if len(points) < 3 or len({t for t, _ in points}) < 2:
         return None
     fit = statistics.linear_regression([t for t, _ in points], [mb for _, mb in points])
@@ -308,11 +308,11 @@ def report(backend: str, args, rec: Record, lost: list[str]) -> str:
     lines = [f"### {backend}: {args.places:,} places, {args.screens} screens, {args.editors} editors, "
              f"{'no browser' if args.no_browser else 'one Chromium at 3840×2160'}, {args.minutes:g} min "
              f"(warm-up {args.warmup_minutes:g} min)", ""]
-    lines += ["| process | RSS at warm-up end (MB) | RSS at end (MB) | slope after warm-up (MB/h) |", "|---|---|---|---|"]
+    lines += ["| series | at warm-up end | at end | slope after warm-up (per hour) |", "|---|---|---|---|"]
     for name in sorted({p for _, p, _ in rec.memory}):
         pts = [(t, mb) for t, p, mb in rec.memory if p == name]
         after = [(t, mb) for t, mb in pts if t >= warm] or pts
-        slope = slope_mb_per_hour(after)
+        slope = slope_per_hour(after)
         lines.append(f"| {name} | {after[0][1]:.0f} | {pts[-1][1]:.0f} | "
                      f"{'–' if slope is None else f'{slope:+.0f}'} |")
     lines += ["", "| window (min) | " + " | ".join(f"{k} p50 / p95 (ms)" for k in KINDS) + " | requests |",
