@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 
 from geo.config import Campaign, Milestone
@@ -68,15 +68,24 @@ def _verdict(actual: float, planned: float) -> str:
 
 
 def milestones(store: Store, campaign: Campaign, now: datetime) -> dict:
-    """Plan against actual for every milestone, and where the campaign stands today."""
-    today = local_now(campaign, now).date()
-    total, done, share = _share(current_statuses(store, campaign), campaign)
+    """Plan against actual for every milestone, and where the campaign stands today (from scratch: the journal
+    replayed back to each past milestone; geo/progress_kept.py keeps the same answer between revisions)."""
+    return plan(campaign, local_now(campaign, now).date(), _share(current_statuses(store, campaign), campaign),
+                lambda day: _share(statuses_as_of(store, campaign, end_of_day(day, campaign)), campaign))
+
+
+Share = tuple[int, int, float]  # places, places done, the share done
+
+
+def plan(campaign: Campaign, today: date, now: Share, past: Callable[[date], Share]) -> dict:
+    """`milestones`' answer from the share done now and at the end of a past day (`past`)."""
+    total, done, share = now
     rows = []
     for m in campaign.milestones:
         day = date.fromisoformat(m.date)
         row = {"date": m.date, "label": m.label, "share_planned": m.share_done}
         if day < today:
-            t, d, s = _share(statuses_as_of(store, campaign, end_of_day(day, campaign)), campaign)
+            t, d, s = past(day)
             row.update(passed=True, total=t, done=d, share_actual=round(s, 4), verdict=_verdict(s, m.share_done))
         else:
             row.update(passed=False, total=total, done=done, share_actual=round(share, 4),
@@ -117,11 +126,17 @@ def finish_estimates(store: Store, campaign: Campaign, now: datetime, *, past: b
             props = f["properties"]
             status = props.get("status")
             changes = journal.get((layer.id, f["id"]), [])
-            then = _status_at(status_history(changes, campaign, today, status), since)
+            then = status_at(status_history(changes, campaign, today, status), since)
             tally = tallies.setdefault(props.get("street") or NO_STREET, [0, 0, 0])
             tally[0] += 1
             tally[1] += status in campaign.done_statuses
             tally[2] += then in campaign.done_statuses
+    return estimates(campaign, today, tallies)
+
+
+def estimates(campaign: Campaign, today: date, tallies: Mapping[str, list[int]]) -> dict:
+    """`finish_estimates`' answer from its tallies: street → [places, done now, done `pace_days` days ago]."""
+    days = campaign.pace_days
     deadline = next((m for m in campaign.milestones if m.share_done >= 1), None)
     whole = [sum(col) for col in zip(*tallies.values(), strict=True)] if tallies else [0, 0, 0]
     return {
@@ -133,7 +148,7 @@ def finish_estimates(store: Store, campaign: Campaign, now: datetime, *, past: b
     }
 
 
-def _status_at(events: list[Event], day: date) -> object:
+def status_at(events: list[Event], day: date) -> object:
     """A place's status at the end of `day`, from its `status_history`."""
     out: object = ABSENT
     for when, status in events:

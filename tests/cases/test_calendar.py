@@ -154,3 +154,18 @@ def _periods(work, start, end):
         if begin >= end:
             return
         yield begin, stop
+
+
+@pytest.mark.parametrize("workdays", [(1, 2, 3, 4, 5), (1, 2, 3, 4, 5, 6), (7,)])
+def test_working_days_between_are_counted_as_a_walk_over_the_days_would(campaign, workdays):
+    """Whole weeks by arithmetic, holidays and adjusted working days (the demo's, one of them also a holiday)
+    one by one: the same count as asking each day, for every span around them."""
+    cal = campaign.cases.calendar
+    cal = replace(cal, workdays=workdays, holidays=cal.holidays | {date(2026, 12, 26)})
+    work = WorkCalendar(cal, campaign.timezone)
+    origin = date(2026, 12, 1)
+    for a in range(0, 70, 3):
+        for length in range(0, 60, 4):
+            first, stop = origin + timedelta(days=a), origin + timedelta(days=a + length)
+            walked = sum(work.is_working_day(first + timedelta(days=k)) for k in range(length))
+            assert work.working_days_between(first, stop) == walked, (first, stop)

@@ -29,6 +29,7 @@ from flask import current_app
 from geo.config import CAMPAIGN_FILE, Campaign, load_campaign
 from geo.dashboard import DashboardData
 from geo.errors import ConfigError
+from geo.progress_kept import ProgressData
 from geo.rules import local_now
 from geo.store.base import Store
 from geo.viewport import ViewportIndex
@@ -42,12 +43,22 @@ class Cached:
     gzipped: bytes | None = None
 
 
-class RevisionCache:
-    """A small LRU of serialised responses keyed by what they depend on."""
+CACHE_BYTES = 256 * 2**20  # the most a cache of serialised answers holds (it keeps its newest answer whatever its size)
 
-    def __init__(self, size: int = 32) -> None:
+
+def _bytes_of(value: object) -> int:
+    return len(value.body) + len(value.gzipped or b"") if isinstance(value, Cached) else 0
+
+
+class RevisionCache:
+    """A small LRU of serialised responses keyed by what they depend on, bounded in entries and in bytes: keys
+    carry the store's revision, so under steady edits every revision brings new entries and the old ones age
+    out (a whole layer's GeoJSON at 100k places is tens of megabytes, gzipped copy included)."""
+
+    def __init__(self, size: int = 32, max_bytes: int = CACHE_BYTES) -> None:
         self._items: OrderedDict[tuple, Cached] = OrderedDict()
         self._size = size
+        self._max_bytes = max_bytes
         self._lock = Lock()
 
     def get(self, key: tuple, build: Callable[[], Cached]) -> Cached:
@@ -59,9 +70,24 @@ class RevisionCache:
         value = build()
         with self._lock:
             self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            self._trim()
         return value
+
+    def _trim(self) -> None:
+        """Oldest first out, until within both bounds (a gzipped copy made since counts too)."""
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+        held = sum(_bytes_of(v) for v in self._items.values())
+        while held > self._max_bytes and len(self._items) > 1:
+            _, old = self._items.popitem(last=False)
+            held -= _bytes_of(old)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def held_bytes(self) -> int:
+        with self._lock:
+            return sum(_bytes_of(v) for v in self._items.values())
 
 
 @dataclass
@@ -83,6 +109,7 @@ class Guatu:
     cache: RevisionCache = field(default_factory=RevisionCache)  # serialised answers, keyed by what they depend on
     wall: WallData = field(init=False)  # the wall's state, deltas and shapes revisions (geo/wall/data.py)
     dashboard: DashboardData = field(init=False)  # progress panels, kept between revisions
+    progress: ProgressData = field(init=False)  # milestones and the estimated finish, kept between revisions
     full_state: FullStateStreams = field(default_factory=FullStateStreams)
     viewport_index: ViewportIndex = field(init=False)  # tiles of large layers (geo/viewport.py)
     viewports: RevisionCache = field(default_factory=lambda: RevisionCache(64))  # viewport answers
@@ -99,6 +126,7 @@ class Guatu:
     def _memos(self) -> None:
         self.wall = WallData(self.store, self.campaign)
         self.dashboard = DashboardData(self.store, self.campaign, self.data_dir)
+        self.progress = ProgressData(self.store, self.campaign)
         self.viewport_index = ViewportIndex(self.store)
 
     def adopt_campaign(self, campaign: Campaign) -> None:

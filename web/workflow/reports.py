@@ -23,7 +23,7 @@ from geo.errors import BadParameters, FieldError, GuatuError
 from geo.geojson_io import atomic_write, dumps
 from geo.inspections import check_day
 from geo.messages import t
-from geo.progress import finish_estimates, milestones, parse_range, timeline
+from geo.progress import parse_range, timeline
 from geo.residents.satisfaction import summary_line
 from geo.responsibility import my_places, responsible_names
 from web.access.auth import principal
@@ -64,15 +64,16 @@ def mine_api():
 # only as web/workflow/inspections.py's wall summary shows them).
 @bp.get("/api/progress/milestones", role=VIEWER, display=Display.WHOLE, doc=docs.MILESTONES)
 def milestones_api():
-    """Replays the journal back to each past milestone and to the start of the pace's days: built once per store
-    revision and local day."""
+    """From the process's `ProgressData` (brought up to date from the changes since its last revision), serialised
+    once per revision and local day. The revision is the wall's (`WallData.key`): never past a change a layer
+    file does not hold yet, so a change is applied once the place as stored shows it."""
     ctx = guatu()
-    key = ("milestones", ctx.store.revision(), guatu().today())
+    now = ctx.now()
+    revision = ctx.wall.key(now).revision
+    key = ("milestones", revision, ctx.today())
 
     def build():
-        now = ctx.now()
-        return make_cached(dumps({**milestones(ctx.store, ctx.campaign, now),
-                                  "estimates": finish_estimates(ctx.store, ctx.campaign, now)}))
+        return make_cached(dumps(ctx.progress.get(revision, now)))
 
     return send_cached(ctx.cache.get(key, build))
 

@@ -9,7 +9,6 @@ import { el, svg } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 import { estimateLines } from "./estimates.js";
 
-var MILESTONE_GAP_MS = 30000; // plan against actual replays the journal: asked at most this often
 var VERDICTS = { ahead: "▲", on_track: "●", behind: "▼" }; // and their words: wall.dash.verdict.*
 
 function pct(done, total) {
@@ -328,20 +327,9 @@ function satisfactionTable(rows, level, className) {
 
 // --- plan against actual (时间节点) ----------------------------------------------
 // Asked again when the state revision or the day moved, at most every
-// MILESTONE_GAP_MS (a later change is fetched when the gap is over).
+// MILESTONE_GAP_MS (wall/panels.js `milestonesRefresh`).
 dashboard.loadMilestones = function () {
   var self = this;
-  var wait = this.milestonesAsked + MILESTONE_GAP_MS - Date.now();
-  if (wait > 0) {
-    if (!this.milestonesTimer) {
-      this.milestonesTimer = window.setTimeout(function () {
-        self.milestonesTimer = null;
-        self.loadMilestones();
-      }, wait);
-    }
-    return Promise.resolve();
-  }
-  this.milestonesAsked = Date.now();
   return this.wall.fetchJSON(this.o.api.milestones).then(function (r) {
     self.renderMilestones(r.body);
   }, function (err) { self.wall.errors.push(String(err)); });

@@ -12,6 +12,7 @@
  * canvas in the label's own font. Labels are text nodes in a DOM pane above
  * the map, re-laid out after every move, zoom or data change.
  */
+import { BoundedMemo } from "../lib/recent.js";
 import { boundaryCandidates, byImportance, placeLabels } from "./layout.js";
 import { el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
@@ -32,7 +33,7 @@ export function Labels(wall) {
   this.map = wall.map;
   this.pane = wall.map.getPane("guatu-labels");
   this.pool = [];
-  this.widths = {};
+  this.widths = new BoundedMemo(5000); // text widths: names change under edits, the memo stays bounded
   this.fonts = null;
   this.ctx = document.createElement("canvas").getContext("2d");
   this.placed = [];
@@ -69,12 +70,11 @@ Labels.prototype.font = function (cls) {
 };
 
 Labels.prototype.width = function (text, cls) {
-  var key = cls + "\u0000" + text;
-  if (!(key in this.widths)) {
-    this.ctx.font = this.font(cls).css;
-    this.widths[key] = this.ctx.measureText(text).width;
-  }
-  return this.widths[key];
+  var self = this;
+  return this.widths.get(cls + "\u0000" + text, function () {
+    self.ctx.font = self.font(cls).css;
+    return self.ctx.measureText(text).width;
+  });
 };
 
 Labels.prototype.candidates = function () {

@@ -10,6 +10,7 @@
  * Every text is a text node: nothing a user typed is ever parsed as HTML.
  * Sizes are in em, so the big-screen stylesheet scales them.
  */
+import { Coalescer } from "./coalesce.js";
 import dashboard from "./dashboard.js";
 import { ESCALATED_DISTRICT, ESCALATED_STREET, OVERDUE_STROKE } from "./theme.js";
 import { darken, el, elAttrs, formatTime, inkOn, panelControl } from "../lib/dom.js";
@@ -18,6 +19,8 @@ import { t } from "../lib/messages.js";
 import { addBell } from "../inbox/bell.js";
 import { forDisplay } from "../lib/photos.js";
 
+var DASHBOARD_GAP_MS = 15000; // the dashboard is fetched at most this often, however many revisions arrive
+var MILESTONE_GAP_MS = 30000; // plan against actual: at most this often
 var CARD_THUMBS = 8; // thumbnails on the card; the enlarged view turns through all of them
 
 function pct(done, total) {
@@ -32,9 +35,10 @@ export function Panels(wall) {
   this.dashEtag = null;
   this.dashboard = null;
   this.milestoneBox = null; // the milestone section, kept across dashboard renders
-  this.milestonesAsked = 0;
-  this.milestonesTimer = null;
   var self = this;
+  // a new revision asks for the panels again; they are fetched at most once per gap (wall/coalesce.js)
+  this.dashRefresh = new Coalescer(function () { return self.loadDashboard(); }, DASHBOARD_GAP_MS);
+  this.milestonesRefresh = new Coalescer(function () { return self.loadMilestones(); }, MILESTONE_GAP_MS);
   var map = wall.map;
   var wallMode = wall.mode === "wall";
 
@@ -204,8 +208,8 @@ Panels.prototype.update = function () {
       // after the map's first paint: the places first, then the panels
       window.requestAnimationFrame(function () {
         window.setTimeout(function () {
-          self2.loadDashboard();
-          if (self2.o.api.milestones) self2.loadMilestones();
+          self2.dashRefresh.ask();
+          if (self2.o.api.milestones) self2.milestonesRefresh.ask();
           if (!self2.satisfactionTimer) self2.loadSatisfaction(); // then every minute on its own
         }, 0);
       });

@@ -36,6 +36,7 @@
  * "guatu:state" after every applied state and "guatu:shapes" after a layer
  * was (re)drawn.
  */
+import { recentList } from "../lib/recent.js";
 import { ESCALATED_DISTRICT, ESCALATED_STREET, FLASH_MS, FLASH_RIM, FLASH_RING_PX, FLASH_STROKE, legible, OVERDUE_STROKE, OVERNIGHT_FILL, OVERNIGHT_RIM,
   THEMES } from "./theme.js";
 import { DotCanvas, FlagCanvas, PlaceCanvas } from "./canvas.js";
@@ -77,7 +78,7 @@ export function WallMap(map, options, banner) {
   this.state = null; // {revision, day, after_cutoff, as_of, layers: {id: {features: {...}}}}
   this.stateEtag = null;
   this.boundaryData = {};
-  this.errors = [];
+  this.errors = recentList(100); // what went wrong lately (a screen stays open for days)
   this.fitted = false;
   this.flashed = []; // ids of the places that flashed last
   this.theme = THEMES[this.view.theme] ? this.view.theme : "light";
