@@ -323,8 +323,8 @@ def test_a_display_token_opens_its_scope_and_every_api_call_carries_it(browser, 
         assert set(drawn(page)) == {fid for fid, (_, p, _) in everything.items() if p.get("street") == "大学路街道"}
         for endpoint in ("/api/wall/state", "/api/wall/dashboard"):
             assert any(endpoint in u for u, _ in api_calls), endpoint
-        for endpoint in ("/api/wall/shapes/", "/api/boundaries/"):  # they came with the page, in its scope
-            assert not any(endpoint in u for u, _ in api_calls), endpoint
+        geometry = [u for u, _ in api_calls if "/api/boundaries/" in u or ("/api/wall/shapes/" in u and "part=attributes" not in u)]
+        assert geometry == []  # the shapes and outlines came with the page, in its scope
         assert any("since=" in u for u, _ in api_calls)
         assert all(token == secret for _, token in api_calls), api_calls
         assert log.outside == [] and log.console_errors == []
