@@ -9,8 +9,9 @@ builds the wall map two ways:
   style_function=colour_by_status)` with the whole layer inlined in the page
   (Leaflet is served locally, as Guatu's, so the page works offline; no
   tooltip, no overdue rule: the naive page does less than Guatu's);
-* guatu — the /wall page, which fetches the packed state, the binary packed
-  shapes and the outlines from the API and draws them on one canvas.
+* guatu — the /wall page, which carries the first state, the packed shapes
+  and the outlines inlined (nothing is fetched before the first paint) and
+  draws them on one canvas.
 
 It prints, for each: server time for the page and its data (naive: building
 the page from the features in memory; guatu: every request a fresh screen
@@ -110,11 +111,11 @@ def naive_page(store, campaign) -> str:
 
 
 def wall_requests(app, campaign) -> list[str]:
-    """What one screen asks for: the page, then its data (as js/wall/sync.js does)."""
-    urls = ["/wall", "/api/wall/state?format=packed"]
-    urls += [f"/api/wall/shapes/{x.id}?format=binary" for x in campaign.layers]
-    urls += [f"/api/boundaries/{b.level}" for b in campaign.boundaries]
-    return urls
+    """What one screen asks for before its first paint: the page, which carries its first data (state, shapes of
+    the layers drawn whole, outlines; js/wall/sync.js). A layer drawn one viewport at a time (more places than
+    the campaign's map.viewport_above) is fetched for the screen's box, which only the browser knows: its
+    server time is in the drawing time."""
+    return ["/wall"]
 
 
 def own_assets(static: Path, entry: str = "js/pages/wall.js") -> list[str]:

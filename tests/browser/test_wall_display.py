@@ -164,10 +164,10 @@ def test_a_status_change_through_the_api_recolours_every_open_wall_within_5_seco
         assert log.console_errors == [] and log.outside == []
     # read back from the canvas, at the view the screen kept
     assert close(page0.evaluate(PIXEL_AT, [fid, 0]), colour(campaign_dir, "accepted"))
-    # status-only changes never refetch shapes: each screen fetched each layer once
+    # status-only changes never refetch shapes: each screen drew the shapes its page carried, and fetched none
     for page, log in pages:
         shape_requests = [u for u in log.requests if "/api/wall/shapes/" in u and "part=attributes" not in u]
-        assert len(shape_requests) == 3, shape_requests
+        assert shape_requests == [], shape_requests
         polls = [u for u in log.requests if "/api/wall/state?since=" in u]
         assert polls
         page.context.close()
@@ -321,8 +321,10 @@ def test_a_display_token_opens_its_scope_and_every_api_call_carries_it(browser, 
         assert page.locator("html[data-theme='dark']").count() == 1
         everything = places(data)
         assert set(drawn(page)) == {fid for fid, (_, p, _) in everything.items() if p.get("street") == "大学路街道"}
-        for endpoint in ("/api/wall/state", "/api/wall/shapes/", "/api/boundaries/", "/api/wall/dashboard"):
+        for endpoint in ("/api/wall/state", "/api/wall/dashboard"):
             assert any(endpoint in u for u, _ in api_calls), endpoint
+        geometry = [u for u, _ in api_calls if "/api/boundaries/" in u or ("/api/wall/shapes/" in u and "part=attributes" not in u)]
+        assert geometry == []  # the shapes and outlines came with the page, in its scope
         assert any("since=" in u for u, _ in api_calls)
         assert all(token == secret for _, token in api_calls), api_calls
         assert log.outside == [] and log.console_errors == []

@@ -16,7 +16,7 @@ from geo.messages import t
 from web.api import docs
 from web.api.blueprint import bp
 from web.api.openapi import document
-from web.core.context import guatu
+from web.core.context import Cached, guatu
 from web.core.http import make_cached, send_cached
 from web.core.routes import PUBLIC, VIEWER, Display
 
@@ -99,11 +99,15 @@ def changes():
 @bp.get("/boundaries/<level>", role=VIEWER, display=Display.OPEN, doc=docs.BOUNDARIES)
 def boundaries(level: str):
     """?crs=gcj02: shifted for display on an AMap basemap, label points included."""
+    return send_cached(boundaries_document(level, display_crs(request.args.get("crs"))), "application/geo+json")
+
+
+def boundaries_document(level: str, crs: str) -> Cached:
+    """The outlines of one level as GeoJSON in a display CRS, serialised once per process (the wall page
+    carries them inlined: web/wall/pages.py)."""
     ctx = guatu()
-    crs = display_crs(request.args.get("crs"))
     key = ("boundaries", level, crs)
-    return send_cached(ctx.cache.get(key, lambda: make_cached(collection_in(boundary_bytes(ctx.data_dir, ctx.campaign, level), crs))),
-                       "application/geo+json")
+    return ctx.cache.get(key, lambda: make_cached(collection_in(boundary_bytes(ctx.data_dir, ctx.campaign, level), crs)))
 
 
 @bp.get("/health", role=PUBLIC, doc=docs.HEALTH)

@@ -93,6 +93,20 @@ def send_cached(item: Cached, mimetype: str = "application/json") -> Response:
     return resp
 
 
+def send_page(html: str) -> Response:
+    """An HTML page made for this request (never stored: it carries the request's nonce), gzipped when the
+    client takes gzip and the page is large (a wall page carries its first data inlined)."""
+    body = html.encode("utf-8")
+    resp = Response(mimetype="text/html")
+    if "gzip" in request.accept_encodings and len(body) > 1024:
+        body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+        resp.headers["Content-Encoding"] = "gzip"
+    resp.set_data(body)
+    resp.headers["Vary"] = "Accept-Encoding"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, time 0, unknown system
 _LARGE = 512  # pieces at least this long are deflated on their own; the glue between them in runs
 _PRIMER = 4096  # a block's deflate stream may refer to this much of the large piece before it

@@ -3,7 +3,9 @@
 The wall map page is rendered by folium, which writes its map set-up as
 inline <script> and <style> blocks; `add_nonce` stamps them with this
 request's nonce so the Content-Security-Policy needs no 'unsafe-inline'.
-No user data is ever written into those blocks.
+No user data is ever written into those blocks. The wall page's first data
+is a JSON element (`<script type="application/json">`, which no browser runs)
+with every `<`, `>` and `&` in it escaped (web/wall/map_page.py `inline_json`).
 """
 
 from __future__ import annotations

@@ -68,6 +68,14 @@ def state():
     return send_cached(display_scope.cut_state(item))  # a display link sees only the places in its scope
 
 
+def current_state() -> Cached:
+    """The full packed state this request may see: what a screen's first `/api/wall/state?format=packed` is
+    answered (a display link's cut to its scope); the wall page carries it inlined (web/wall/pages.py)."""
+    ctx = guatu()
+    now = ctx.now()
+    return display_scope.cut_state(full_state(ctx.wall.key(now), now, packed=True))
+
+
 def _as_cached(body: dict | None, key: StateKey) -> Cached | None:
     return None if body is None else Cached(body=dumps(body), etag=key.etag)
 
@@ -106,15 +114,23 @@ def shapes(layer_id: str):
         if part not in ("geometry", "attributes"):
             raise BadRequest(t("api.shape_part", got=repr(part)))
         street, community = request.args.get("street") or None, request.args.get("community") or None
-        transform = wgs84_to_gcj02 if crs == "gcj02" and part == "geometry" else None
         binary = shape_format == "binary" and part == "geometry"
-        key = ("packed", layer_id, ctx.store.readable_revision(layer_id), part, street, community, transform is not None, binary)
-        item = ctx.cache.get(key, lambda: make_cached(ctx.wall.packed(
-            layer_id, part=part, street=street, community=community, transform=transform, binary=binary)))
+        item = packed_shapes(layer_id, part, street, community, gcj02=crs == "gcj02", binary=binary)
         return send_cached(item, "application/octet-stream" if binary else "application/json")
     key = ("shapes", layer_id, ctx.store.readable_revision(layer_id), crs)
     return send_cached(ctx.cache.get(key, lambda: make_cached(collection_in(shapes_bytes(ctx.store, layer_id), crs))),
                        "application/geo+json")
+
+
+def packed_shapes(layer_id: str, part: str, street: str | None, community: str | None, *, gcj02: bool = False,
+                  binary: bool = False) -> Cached:
+    """A layer's packed shapes (`part` "geometry" or "attributes") of a scope, serialised once per layer revision;
+    the wall page carries the geometry of the layers it draws whole inlined (web/wall/pages.py)."""
+    ctx = guatu()
+    transform = wgs84_to_gcj02 if gcj02 and part == "geometry" else None
+    key = ("packed", layer_id, ctx.store.readable_revision(layer_id), part, street, community, transform is not None, binary)
+    return ctx.cache.get(key, lambda: make_cached(ctx.wall.packed(
+        layer_id, part=part, street=street, community=community, transform=transform, binary=binary)))
 
 
 @bp.get("/api/wall/place/<layer_id>/<fid>", role=VIEWER, display=Display.PINNED_PLACE, doc=docs.PLACE_CARD)

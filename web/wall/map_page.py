@@ -10,6 +10,12 @@ importing the rest), which fetches shapes and state from the API, draws them
 on a canvas and builds every label from text nodes, so nothing a user typed
 is ever parsed as HTML. Module scripts run after the page is parsed, so the
 inline script that makes the map has run by then.
+
+What the first paint needs comes with the page or is asked for while the
+page is still being read: every module the entry imports (`modulepreload`,
+web/core/modules.py) and, on the wall, the first data itself (state, shapes,
+outlines), inlined as JSON (`inline_json`), so the places are drawn in the
+task that runs the page's script, before any frame is painted.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import re
 from collections.abc import Callable
 
 import folium
-from branca.element import Figure
+from branca.element import Element, Figure
 from folium.elements import JSCSSMixin
 from folium.template import Template
 from markupsafe import escape
@@ -26,6 +32,7 @@ from markupsafe import escape
 from geo.config import Campaign
 from geo.messages import localize, t
 from web.core.language import HTML_LANG, request_lang
+from web.core.modules import static_imports
 
 AssetUrl = Callable[[str], str]
 
@@ -68,6 +75,17 @@ class PageFigure(Figure):
         self.lang = lang
 
 
+class Raw(Element):
+    """HTML written into the page as it is (folium's Element would read it as a Jinja template)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.text = html
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
 class OfflineMap(folium.Map):
     """A folium Map whose default assets are served by this app."""
 
@@ -91,15 +109,34 @@ class PageModule(JSCSSMixin):
     )
     kind = ""
 
-    def __init__(self, asset_url: AssetUrl, options: dict, entry: str) -> None:
+    def __init__(self, asset_url: AssetUrl, options: dict, entry: str, *,
+                 inline: dict[str, tuple[bytes, dict[str, str]]] | None = None) -> None:
+        """`inline`: JSON documents written into the page, by element id: (the JSON's bytes, the element's
+        data-* attributes)."""
         super().__init__()
         self.options = options
         self.entry = asset_url(entry)
+        self.modules = tuple(asset_url(m) for m in static_imports(entry))
+        self.inline = inline or {}
 
     def render(self, **kwargs) -> None:
-        self.get_root().header.add_child(
+        root = self.get_root()
+        links = [f'<link rel="modulepreload" href="{escape(m)}">' for m in (self.entry, *self.modules)]
+        root.header.add_child(Raw("\n".join(links)), name="guatu_preload")
+        root.header.add_child(
             folium.Element(f'<script type="module" src="{escape(self.entry)}"></script>'), name="guatu_entry")
+        for element_id, (body, data) in self.inline.items():
+            attrs = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in data.items())
+            root.html.add_child(Raw(
+                f'<script type="application/json" id="{escape(element_id)}"{attrs}>{inline_json(body)}</script>'),
+                name=element_id)
         super().render(**kwargs)
+
+
+def inline_json(body: bytes) -> str:
+    """A JSON document as it may stand inside `<script type="application/json">`: every `<`, `>` and `&` written
+    as its \\u escape (the same JSON to a parser), so no text in it can end the element or open a comment."""
+    return body.decode("utf-8").replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class WallLayers(PageModule):
@@ -107,8 +144,8 @@ class WallLayers(PageModule):
 
     kind = "wall"
 
-    def __init__(self, asset_url: AssetUrl, options: dict, entry: str = "js/pages/wall.js") -> None:
-        super().__init__(asset_url, options, entry)
+    def __init__(self, asset_url: AssetUrl, options: dict, entry: str = "js/pages/wall.js", **first) -> None:
+        super().__init__(asset_url, options, entry, **first)
         self._name = "GuatuWall"
         self.default_css = [("guatu_wallmap_css", asset_url("css/wallmap.css")),
                             ("guatu_photos_css", asset_url("css/photos.css")),
@@ -135,10 +172,12 @@ def folium_page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSC
 
 
 def wall_map_html(campaign: Campaign, asset_url: AssetUrl, options: dict, *, title: str | None = None,
-                  map_options: dict | None = None) -> str:
-    """The whole HTML page of the wall map; `map_options` override folium.Map's (e.g. zoom_control, location)."""
+                  map_options: dict | None = None, inline: dict[str, tuple[bytes, dict[str, str]]] | None = None) -> str:
+    """The whole HTML page of the wall map; `map_options` override folium.Map's (e.g. zoom_control, location);
+    `inline`: the data its script draws first (PageModule)."""
     # the wall draws its own scale bar, metric only (web/static/js/wall/wallmap.js)
-    return folium_page(campaign, asset_url, title or campaign.title, WallLayers(asset_url, options),
+    return folium_page(campaign, asset_url, title or campaign.title,
+                       WallLayers(asset_url, options, inline=inline),
                        {"control_scale": False, **(map_options or {})})
 
 

@@ -12,18 +12,21 @@ from __future__ import annotations
 
 from flask import Response, request, url_for
 
+from geo.geojson_io import dumps
 from geo.messages import t
 from geo.viewport import viewport_layers
 from geo.wall.params import WallView, parse_view, query_from_url
 from web.access import display_scope
 from web.access.auth import principal
+from web.api.reads import boundaries_document
 from web.core.context import guatu
-from web.core.http import static_url
+from web.core.http import send_page, static_url
 from web.core.problem_banner import banner_options
 from web.core.routes import VIEWER, Display
 from web.core.security import add_nonce
 from web.inbox.bell import bell as inbox_bell
 from web.wall.blueprint import bp
+from web.wall.data import current_state, packed_shapes
 from web.wall.map_page import wall_map_html
 from web.workflow.inspections import workflow_links
 
@@ -97,11 +100,34 @@ def _links() -> list[dict]:
     return []
 
 
+FIRST = "guatu-first"  # the id of the element that carries the first data (js/wall/sync.js)
+
+
+def first_data(view: WallView, options: dict) -> dict[str, tuple[bytes, dict[str, str]]]:
+    """What the page's script draws first, inlined in the page so that nothing is fetched before the first
+    paint: the first state (what `/api/wall/state?format=packed` answers this request, a display link's cut to
+    its scope; its ETag beside it), the packed shapes of the layers drawn whole (as
+    `/api/wall/shapes/<layer>?format=packed` answers; a large layer is fetched one viewport at a time) and the
+    outlines, as one JSON document {"state", "shapes": {layer: …}, "boundaries": {level: …}}."""
+    ctx = guatu()
+    state = current_state()
+    whole = [x["id"] for x in options["layers"] if not x["viewport"]]
+    parts = [b'{"state":', state.body, b',"shapes":{']
+    for n, layer_id in enumerate(whole):
+        doc = packed_shapes(layer_id, "geometry", view.street, view.community).body
+        parts += [b"," if n else b"", dumps(layer_id), b":", doc]
+    parts.append(b'},"boundaries":{')
+    for n, b in enumerate(ctx.campaign.boundaries):
+        parts += [b"," if n else b"", dumps(b.level), b":", boundaries_document(b.level, "wgs84").body]
+    parts.append(b"}}")
+    return {FIRST: (b"".join(parts), {"etag": state.etag})}
+
+
 def _page(view: WallView, options: dict, map_options: dict) -> Response:
-    html = wall_map_html(guatu().campaign, static_url, options, title=view.title, map_options=map_options)
-    resp = Response(add_nonce(html), mimetype="text/html")
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    options["first"] = FIRST
+    html = wall_map_html(guatu().campaign, static_url, options, title=view.title, map_options=map_options,
+                         inline=first_data(view, options))
+    return send_page(add_nonce(html))
 
 
 def wall_map_options(view: WallView, **extra) -> dict:

@@ -54,9 +54,24 @@ export function inkOn(hex) {
   return (y + 0.05) / (dark + 0.05) >= 1.05 / (y + 0.05) ? "#111" : "#fff";
 }
 
+var timeFormats = {}; // time zone -> its Intl.DateTimeFormat, made once (making one costs more than using it)
+
 export function formatTime(date, timeZone) {
   if (!date || isNaN(date.getTime())) return "—";
-  return date.toLocaleString("zh-CN", { hour12: false, timeZone: timeZone });
+  var key = timeZone || "";
+  if (!timeFormats[key]) { // as date.toLocaleString("zh-CN", {hour12: false, timeZone}) writes it
+    timeFormats[key] = new Intl.DateTimeFormat("zh-CN", { hour12: false, timeZone: timeZone, year: "numeric", month: "numeric",
+      day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+  }
+  return timeFormats[key].format(date);
+}
+
+// `fn` once the map's first state is drawn and painted (the map fires "guatu:state", wall/sync.js): what the
+// first paint does not need waits for it, so the places are on the screen first.
+export function afterFirstPaint(map, fn) {
+  map.once("guatu:state", function () {
+    window.requestAnimationFrame(function () { window.setTimeout(fn, 0); });
+  });
 }
 
 // NFKC, lower case, spaces, dots, dashes, brackets and quotes dropped: how names are compared in search

@@ -70,14 +70,16 @@ export function Inspections(wall) {
   panelControl(wall.mode === "wall" ? "bottomleft" : "bottomright", function () { return self.box; }) // by the legend
     .addTo(this.map);
   var started = false;
-  this.map.on("guatu:state", function () {
+  var onState = function () {
     self.load();
     if (!started) {
       started = true;
       var seconds = wall.options.refreshSeconds;
       if (seconds > 0) window.setInterval(function () { self.load(); }, seconds * 1000);
     }
-  });
+  };
+  this.map.on("guatu:state", onState);
+  if (wall.state) onState(); // made after the wall's first state (wall/setup.js)
   this.map.on("guatu:shapes", function () {
     if (self.crs !== null && self.crs !== wall.crs) self.load();
   });

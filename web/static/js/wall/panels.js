@@ -16,7 +16,6 @@ import { ESCALATED_DISTRICT, ESCALATED_STREET, OVERDUE_STROKE } from "./theme.js
 import { darken, el, elAttrs, formatTime, inkOn, panelControl } from "../lib/dom.js";
 import { openLightbox } from "../lib/lightbox.js";
 import { t } from "../lib/messages.js";
-import { addBell } from "../inbox/bell.js";
 import { forDisplay } from "../lib/photos.js";
 
 var DASHBOARD_GAP_MS = 15000; // the dashboard is fetched at most this often, however many revisions arrive
@@ -164,7 +163,10 @@ Panels.prototype.buildLegend = function () {
       a.href = l.href;
       nav.appendChild(a);
     });
-    addBell(nav, this.o.inbox); // the reader's notifications (web/inbox); none on a display link's screen
+    if (this.o.inbox) { // the reader's notifications (web/inbox), its module loaded when there is one; none on a display link's screen
+      var wall = this.wall, inbox = this.o.inbox;
+      import("../inbox/bell.js").then(function (m) { m.addBell(nav, inbox); }, function (err) { wall.errors.push(String(err)); });
+    }
     box.appendChild(nav);
   }
   return box;

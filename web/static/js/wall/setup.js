@@ -4,10 +4,13 @@
  * inspections (unless the view turns them off), the basemap switcher.
  * The page's entry module (pages/wall.js, pages/playback.js) calls it,
  * then adds what that page has besides.
+ *
+ * Today's inspections are loaded (their module too) after the places are
+ * painted: the first paint waits for nothing it does not show.
  */
 import { WallMap } from "./wallmap.js";
-import { Inspections } from "./inspections.js";
 import { attachBasemaps } from "../basemaps.js";
+import { afterFirstPaint } from "../lib/dom.js";
 import { pageHook } from "../lib/page-hook.js";
 import { nameMapControls } from "../lib/map-names.js";
 
@@ -17,7 +20,12 @@ export function startWall(map, options, banner, before) {
   pageHook().walls.push(wall);
   nameMapControls(map);
   if (options.banner && banner) banner.start(options.banner);
-  if (wall.view.inspections !== false && options.api.inspections) wall.inspections = new Inspections(wall);
+  if (wall.view.inspections !== false && options.api.inspections) {
+    afterFirstPaint(map, function () {
+      import("./inspections.js").then(function (m) { wall.inspections = new m.Inspections(wall); },
+        function (err) { wall.errors.push(String(err)); });
+    });
+  }
   attachBasemaps(wall);
   if (before) before(wall);
   wall.start();

@@ -153,7 +153,9 @@ sync.loadAttributes = function (layerIds) {
 
 // `body` is null when there is nothing new to draw: a large layer's viewport
 // answered 304, or a later request for it was made meanwhile.
-sync.fetchShapes = function (layerIds) {
+// `given` (optional, {layerId: packed shapes}): shapes that came with the page, used while the CRS is the
+// page's own; the others are fetched.
+sync.fetchShapes = function (layerIds, given) {
   var self = this;
   return Promise.all(layerIds.map(function load(layerId) {
     var crs = self.crs;
@@ -161,6 +163,7 @@ sync.fetchShapes = function (layerIds) {
     var extra = { format: "binary" };
     if (vp) L.extend(extra, { part: "geometry", bbox: self.viewportBox(), zoom: String(Math.floor(self.map.getZoom())) });
     var seq = vp ? ++vp.seq : 0;
+    if (given && given[layerId] && !vp && crs === "wgs84") return Promise.resolve({ layerId: layerId, body: given[layerId] });
     var url = self.url(self.options.api.shapes, { __layer__: layerId }, self.shapeQuery(extra));
     return self.fetchJSON(url, vp && self.all[layerId] ? vp.etag : null, true).then(function (r) {
       if (crs !== self.crs) return load(layerId); // the CRS changed meanwhile
@@ -222,10 +225,12 @@ sync.drawBoundaries = function (level, geojson) {
   this.renderers.features.setOutlines(level, lines, styles[level] || styles.community);
 };
 
-sync.loadBoundaries = function () {
+// `given` (optional, {level: GeoJSON}): as fetchShapes'.
+sync.loadBoundaries = function (given) {
   var self = this;
   return Promise.all(this.options.boundaries.map(function load(level) {
     var crs = self.crs;
+    if (given && given[level] && crs === "wgs84") return self.drawBoundaries(level, given[level]);
     var q = crs !== "wgs84" ? { crs: crs } : null;
     return self.fetchJSON(self.url(self.options.api.boundaries, { __level__: level }, q)).then(function (r) {
       if (crs !== self.crs) return load(level);
@@ -239,13 +244,15 @@ sync.start = function () {
   var self = this;
   var o = this.options;
   mark("guatu:start");
-  var boundaries = this.loadBoundaries();
-  var state = this.fetchJSON(this.url(o.api.state, null, { format: "packed" })).then(function (r) {
-    self.stateEtag = r.etag;
-    self.state = unpackState(r.body);
-  });
+  var first = this.takeFirst(); // what came with the page: drawn in this task, before any frame is painted
+  var boundaries = this.loadBoundaries(first.boundaries);
+  var state = (first.state ? Promise.resolve(first.state) : this.fetchJSON(this.url(o.api.state, null, { format: "packed" })))
+    .then(function (r) {
+      self.stateEtag = r.etag;
+      self.state = unpackState(r.body);
+    });
   // shapes and state are fetched side by side; places are styled once both are in
-  var shapes = this.fetchShapes(o.layers.map(function (x) { return x.id; }));
+  var shapes = this.fetchShapes(o.layers.map(function (x) { return x.id; }), first.shapes);
   return Promise.all([boundaries, state, shapes])
     .then(function (results) {
       mark("guatu:data");
@@ -269,6 +276,26 @@ sync.start = function () {
       if (self.panels) self.panels.banner(t("wall.load_failed_retrying"));
       window.setTimeout(function () { self.start(); }, 5000);
     });
+};
+
+// The first data, inlined in the page as one JSON document (web/wall/pages.py): the state and its ETag,
+// the packed shapes of the layers drawn whole, the outlines. Taken once, so a start again after a failure
+// fetches everything afresh; without it (another page, or taken already) everything is fetched.
+sync.takeFirst = function () {
+  var out = { state: null, shapes: {}, boundaries: {} };
+  var box = this.options.first ? document.getElementById(this.options.first) : null;
+  this.options.first = null;
+  if (!box) return out;
+  box.remove();
+  try {
+    var doc = JSON.parse(box.textContent);
+    out.state = { body: doc.state, etag: box.dataset.etag || null };
+    out.shapes = doc.shapes || {};
+    out.boundaries = doc.boundaries || {};
+  } catch (err) { // not expected: everything is then fetched
+    this.errors.push(String(err));
+  }
+  return out;
 };
 
 sync.afterState = function () {

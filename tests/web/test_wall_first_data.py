@@ -1,0 +1,83 @@
+"""The wall page carries what it draws first: the state, the shapes and the outlines, inlined as JSON that no
+text can break out of, the same as the API answers; and it names every module its script imports up front."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+from geo.wall.codec import unpack_ids
+from tests.web.test_display_scope import MINE, scoped  # noqa: F401 (a fixture)
+from web.core.modules import static_imports
+from web.wall.map_page import inline_json
+
+FIRST = re.compile(r'<script[^>]* type="application/json" id="guatu-first" data-etag="([^"]+)">(.*?)</script>', re.S)
+
+
+def first_data(html: str) -> tuple[dict, str]:
+    found = FIRST.findall(html)
+    assert len(found) == 1, "the page carries its first data once"
+    etag, text = found[0]
+    return json.loads(text), etag
+
+
+def test_the_wall_page_carries_the_state_shapes_and_outlines_the_api_answers(client):
+    doc, etag = first_data(client.get("/wall").data.decode())
+    state = client.get("/api/wall/state?format=packed")
+    assert doc["state"] == state.get_json()
+    assert etag == state.headers["ETag"].strip('"')
+    for layer_id, shapes in doc["shapes"].items():
+        assert shapes == client.get(f"/api/wall/shapes/{layer_id}?format=packed").get_json(), layer_id
+    assert set(doc["shapes"]) == {"courtyards", "roads", "villages"}
+    for level, outline in doc["boundaries"].items():
+        assert outline == client.get(f"/api/boundaries/{level}").get_json(), level
+    assert doc["boundaries"]
+
+
+def test_the_desk_page_carries_its_first_data_too(client):
+    doc, _ = first_data(client.get("/").data.decode())
+    assert doc["state"]["kind"] == "full"
+
+
+def test_a_display_link_page_carries_only_the_places_of_its_scope(scoped):  # noqa: F811
+    app, ids, street, _ = scoped
+    client = app.test_client()
+    secret = street["X-Guatu-Display"]
+    doc, _ = first_data(client.get(f"/wall?display={secret}").data.decode())
+    assert list(doc["state"]["layers"]) == ["courtyards"]
+    assert unpack_ids(doc["state"]["layers"]["courtyards"]["ids"]) == [ids["大学路1号院"], ids["大学路2号院"]]
+    assert doc["state"] == client.get("/api/wall/state?format=packed", headers=street).get_json()
+    assert list(doc["shapes"]) == ["courtyards"]
+    shapes = client.get(f"/api/wall/shapes/courtyards?format=packed&street={MINE}", headers=street).get_json()
+    assert doc["shapes"]["courtyards"] == shapes
+    assert unpack_ids(shapes["ids"]) == [ids["大学路1号院"], ids["大学路2号院"]]
+
+
+def test_inlined_json_cannot_end_its_element_or_open_a_comment():
+    hostile = {"name": "</script><script>alert(1)</script><!-- & -->", "id": "<b>"}
+    text = inline_json(json.dumps(hostile, ensure_ascii=False).encode())
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == hostile
+
+
+def test_the_page_is_sent_gzipped_to_a_browser_that_takes_gzip(client):
+    plain = client.get("/wall")
+    packed = client.get("/wall", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert packed.headers["Cache-Control"] == "no-store"
+    page = gzip.decompress(packed.data).decode()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert first_data(page) == first_data(plain.data.decode())
+
+
+def test_the_page_names_every_module_its_script_imports_and_none_it_loads_later(client):
+    html = client.get("/wall").data.decode()
+    preloaded = re.findall(r'<link rel="modulepreload" href="/static/([^"]+)">', html)
+    assert preloaded[0] == "js/pages/wall.js"
+    assert set(preloaded[1:]) == set(static_imports("js/pages/wall.js"))
+    assert {"js/wall/wallmap.js", "js/wall/sync.js", "js/wall/canvas.js", "js/wall/packed.js"} <= set(preloaded)
+    # loaded after the first paint (import()): the print button, today's inspections, the inbox bell
+    assert not {"js/print-control.js", "js/wall/inspections.js", "js/inbox/bell.js"} & set(preloaded)
+    for name in preloaded:
+        assert client.get("/static/" + name).status_code == 200, name
