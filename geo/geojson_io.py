@@ -195,8 +195,9 @@ def fsync_dir(folder: Path) -> None:
 
 
 def write_collection(path: Path, features: Iterable[dict], *, name: str | None = None,
-                     members: dict | None = None) -> None:
-    atomic_write(path, collection_bytes((feature_line(f) for f in features), name=name, members=members))
+                     members: dict | None = None, checksum: str | None = None) -> None:
+    atomic_write(path, collection_bytes((feature_line(f) for f in features), name=name, members=members,
+                                        checksum=checksum))
 
 
 def loads(data: bytes | str) -> Any:

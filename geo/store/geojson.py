@@ -50,7 +50,7 @@ import threading
 import zlib
 from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
@@ -223,6 +223,8 @@ class LayerFile:
         seq, count, since = parse_header(head)
         if seq is None:
             raise _CannotCatchUp("its first line is not Guatu's (saved by another program?)")
+        if seq < old.seq and old.seq != old.file_seq:
+            return self._older_snapshot(old, seq, head, fh, stat)
         if seq <= old.seq:
             return self._compacted(old, seq, count, stat, len(head) - 1)
         try:
@@ -250,6 +252,24 @@ class LayerFile:
         return LayerState(stat=stat, seq=old.seq, features=old.features, lines=old.lines, nbytes=old.nbytes,
                           since=old.since, journal_epoch=old.journal_epoch, numbering=old.numbering, file_seq=seq,
                           disagrees=old.disagrees)
+
+    def _older_snapshot(self, old: LayerState, seq: int, head: bytes, fh, stat: tuple) -> LayerState:
+        """`old` itself when the new file is a snapshot older than the copy: another process compacted at its
+        seq while this one had already followed the journal further. The file must be Guatu's whole (its CRC
+        holds) and the journal, unreplaced, must hold every change between the file's seq and the copy's, so
+        the file plus the journal is the copy. Raises _CannotCatchUp otherwise (the file is parsed)."""
+        if self.journal.epoch != old.journal_epoch:
+            raise _CannotCatchUp("the journal was replaced since the copy was made")
+        span = self.journal.summaries_since(seq)[: old.seq - seq]
+        if len(span) != old.seq - seq or any(x.seq != seq + 1 + i for i, x in enumerate(span)):
+            raise _CannotCatchUp(f"the journal does not hold every change from seq {seq + 1} to {old.seq}")
+        try:
+            crc = orjson.loads(head.rstrip(b"\n")[: -len(_HEAD_END)].rstrip(b",") + b"}")["guatu"]["crc"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            raise _CannotCatchUp("its first line records no CRC") from None
+        if type(crc) is not int or zlib.crc32(fh.read()) != crc:
+            raise _CannotCatchUp("its CRC does not hold")
+        return replace(old, stat=stat, file_seq=seq)
 
     def _replay(self, old: LayerState, seq: int) -> tuple:
         """The journal's changes to this layer after `old.seq` up to `seq`, applied to `old`."""

@@ -375,7 +375,8 @@ class PostGISStore(Store):
         state = self._current(layer_id)
         with self._layer_locks[layer_id]:
             if state.body is None:
-                state.body = collection_bytes(state.lines.values(), name=layer_id, members=layer_members(state.seq, len(state.lines)))
+                state.body = collection_bytes(state.lines.values(), name=layer_id, checksum="guatu",
+                                              members=layer_members(state.seq, len(state.lines)))
             return state.body
 
     def _current(self, layer_id: str) -> _Layer:

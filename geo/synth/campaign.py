@@ -306,7 +306,8 @@ def write_campaign_data(out_dir: Path, campaign: Campaign, layers: dict[str, lis
                          boundaries: dict[str, list[dict]]) -> None:
     for layer in campaign.layers:
         places = layers.get(layer.id, [])
-        write_collection(out_dir / layer.file, places, name=layer.id, members=layer_members(0, len(places)))
+        write_collection(out_dir / layer.file, places, name=layer.id, members=layer_members(0, len(places)),
+                         checksum="guatu")  # as the store writes its files: opened without parsing each place
     for b in campaign.boundaries:
         write_collection(out_dir / b.file, boundaries.get(b.level, []), name=b.level)
 

@@ -204,7 +204,7 @@ def write_history(data_dir: Path, *, days: int | None = None, today: date = TODA
 
     originals = {data_dir / layer.file: (data_dir / layer.file).read_bytes() for layer in campaign.layers}
     for layer in campaign.layers:  # the places come back, one by one, through the store
-        write_collection(data_dir / layer.file, [], name=layer.id, members=layer_members(0, 0))
+        write_collection(data_dir / layer.file, [], name=layer.id, members=layer_members(0, 0), checksum="guatu")
     at = [datetime.combine(first, HISTORY_SLOTS[0], tzinfo=campaign.timezone)]
     store = open_store(data_dir, campaign, clock=lambda: at[0])
     try:

@@ -90,7 +90,8 @@ def test_wall_map_loads_the_print_button_and_the_print_stylesheet(small_app):
     page = client.get("/").data.decode()
     assert "js/pages/wall.js" in page and "css/print.css" in page
     entry = client.get("/static/js/pages/wall.js").data.decode()
-    assert 'import { attachPrintControl } from "../print-control.js"' in entry  # handed the map: no polling for it
+    # loaded after the first paint and handed the map: no polling for it
+    assert 'import("../print-control.js").then(function (m) { m.attachPrintControl(wall); }' in entry
     js = client.get("/static/js/print-control.js").data.decode()
     assert 't("print.button")' in js and "topright" in js and "PrintDialog" in js and "setTimeout" not in js
     dialog = client.get("/static/js/lib/print-dialog.js").data.decode()
