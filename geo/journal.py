@@ -162,6 +162,10 @@ class Journal:
             self._bad_line(line, offset, f"seq {summary.seq} is not above the previous {self._summaries[-1].seq}")
             return
         self._summaries.append(summary)
+        self._note(summary)
+
+    def _note(self, summary: ChangeSummary) -> None:
+        """The indexes kept beside the summaries: each layer's last change, each place's changes, who is alive."""
         self._layer_last[summary.layer] = summary.seq
         self._by_feature.setdefault((summary.layer, summary.id), []).append(summary)
         alive = self._alive.setdefault(summary.layer, {})
@@ -226,13 +230,7 @@ class Journal:
             summaries.append(summary)
         self._summaries, self._offset, self._lines, self._crc, self._indexed_at = summaries, end, lines, crc, end
         for summary in summaries:
-            self._layer_last[summary.layer] = summary.seq
-            self._by_feature.setdefault((summary.layer, summary.id), []).append(summary)
-            alive = self._alive.setdefault(summary.layer, {})
-            if summary.op == "delete":
-                alive.pop(summary.id, None)
-            else:
-                alive[summary.id] = summary.seq
+            self._note(summary)
         self.index_note = None
         return True
 
