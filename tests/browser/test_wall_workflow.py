@@ -221,7 +221,8 @@ ROUTE = """() => {
 def test_the_wall_draws_todays_route_with_its_direction_at_4k(browser, server, route):
     page, log = open_page(browser, server.url, "/wall", width=3840, height=2160)
     wait_ready(page)
-    page.wait_for_function("() => window.guatuPage.walls[0].inspections.route.getLayers().length > 2", timeout=10000)
+    # the inspections come after the first paint (a module of their own): wait for them, then for the route
+    page.wait_for_function("() => window.guatuPage.walls[0].inspections?.route.getLayers().length > 2", timeout=10000)
     drawn = page.evaluate(ROUTE)
     summary = call(server, "GET", "/api/wall/inspections")
     listing = call(server, "GET", f"/api/inspections/{DAY}")
