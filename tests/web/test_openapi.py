@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -12,8 +14,8 @@ from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
-from tests.conftest import DEMO_CAMPAIGN, make_feature
-from tests.deployment import private_deployment
+from tests.conftest import DEMO_CAMPAIGN, FakeClock, make_feature
+from tests.deployment import Deployment, private_deployment
 from web import create_app
 from web.core.routes import declared_endpoints, openapi_paths
 
@@ -31,31 +33,38 @@ PATHS = _declared_paths()
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory):
+def fuzz_deployment(tmp_path_factory) -> Deployment:
     """A private deployment with a few places, and an editor's API token."""
-    d = private_deployment(tmp_path_factory.mktemp("openapi"), [
+    return private_deployment(tmp_path_factory.mktemp("openapi"), [
         make_feature("兑周村1号院", "accepted", x=113.660),
         make_feature("中原东路5号院", "pending", x=113.662, deadline="2026-11-01",
                      problems=[{"category": "飞线充电", "description": "飞线", "status": "open"}])])
-    d.app.config["FUZZ_TOKEN"] = d.secrets["editor1"]
-    return d.app
 
 
 @pytest.fixture(scope="module")
-def api_schema(fuzz_app):
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzz_app)
+def fuzz_app(fuzz_deployment):
+    return fuzz_deployment.app
+
+
+def editor_schema(app, token: str):
+    """The app's OpenAPI document as schemathesis reads it, every case sent as the editor — so negative cases
+    break the input, not the credentials."""
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
 
     @schema.auth(refresh_interval=None)
     class EditorToken:
-        """Every case is sent as the editor, so negative cases break the input, not the credentials."""
-
         def get(self, case, context):
-            return fuzz_app.config["FUZZ_TOKEN"]
+            return token
 
         def set(self, case, data, context):
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}", "Accept-Encoding": "identity"}
 
     return schema
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzz_deployment):
+    return editor_schema(fuzz_deployment.app, fuzz_deployment.secrets["editor1"])
 
 
 def test_the_document_is_valid_openapi(fuzz_app):
@@ -139,13 +148,46 @@ STATEFUL = settings(max_examples=25, stateful_step_count=6, deadline=None, deran
                     suppress_health_check=list(HealthCheck))
 
 
-def test_places_keep_to_the_document_through_create_read_edit_and_delete(api_schema):
+class FreshCopies:
+    """A WSGI app serving a fresh copy of one deployment — its data and instance folders, on a clock at the same
+    start — from each `reset()`. A stateful scenario must meet the same answers each time Hypothesis replays it,
+    and a store that kept earlier scenarios' writes would not give them (ids are never reused, for one)."""
+
+    def __init__(self, template: Deployment, root: Path) -> None:
+        self.template, self.root, self.copies, self.app = template, root, 0, None
+
+    def reset(self) -> None:
+        if self.app is not None:
+            self.app.extensions["guatu"].store.close()
+        self.copies += 1
+        copy = self.root / str(self.copies)
+        shutil.copytree(self.template.data, copy / "data")
+        shutil.copytree(self.template.app.config["GUATU_INSTANCE"], copy / "instance")
+        self.app = create_app({"TESTING": True, "GUATU_DATA": str(copy / "data"), "GUATU_CLOCK": FakeClock(),
+                             "GUATU_INSTANCE": str(copy / "instance")})
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+def test_places_keep_to_the_document_through_create_read_edit_and_delete(tmp_path_factory):
     """Stateful: the document's links (create → get → patch → delete, with the ETag as If-Match) are followed
-    with generated data; no step answers 5xx or off the document."""
-    places = api_schema.include(path_regex=r"^/api/layers/\{layer_id\}/features(/\{fid\}(/history)?)?$")
+    with generated data from the same places each scenario; no step answers 5xx or off the document."""
+    template = private_deployment(tmp_path_factory.mktemp("stateful"), [
+        make_feature("兑周村1号院", "accepted", x=113.660),
+        make_feature("中原东路5号院", "pending", x=113.662, deadline="2026-11-01")])
+    template.app.extensions["guatu"].store.close()
+    served = FreshCopies(template, tmp_path_factory.mktemp("scenarios"))
+    served.reset()
+    schema = editor_schema(served, template.secrets["editor1"])
+    places = schema.include(path_regex=r"^/api/layers/\{layer_id\}/features(/\{fid\}(/history)?)?$")
 
     class Places(places.as_state_machine()):
+        def setup(self):
+            served.reset()
+
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, excluded_checks=[ignored_auth, positive_data_acceptance])
 
     Places.run(settings=STATEFUL)
+    assert served.copies > 1  # the scenarios began on copies of their own
