@@ -22,6 +22,7 @@ geo/store/filter_sql.py.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -32,9 +33,10 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 from pygeofilter import ast, values
 from pygeofilter.parsers.cql2_json import parse as parse_json
 from pygeofilter.parsers.cql2_text import parse as parse_text
-from shapely.geometry import shape
+from shapely.errors import ShapelyError
+from shapely.geometry import box, mapping, shape
 
-from geo.crs import CRS84, Crs, lookup, to_crs84
+from geo.crs import CRS84, Crs, lookup, parse_bbox, to_crs84
 from geo.crs import SUPPORTED as CRSS
 from geo.errors import BadParameter
 from geo.messages import t
@@ -48,6 +50,11 @@ SPATIAL = (ast.GeometryIntersects, ast.GeometryDisjoint, ast.GeometryContains, a
            ast.GeometryTouches, ast.GeometryCrosses, ast.GeometryOverlaps, ast.GeometryEquals)
 SUPPORTED = "AND, OR, NOT, =, <>, <, <=, >, >=, IS NULL, LIKE, BETWEEN, IN, CASEI, S_INTERSECTS, S_DISJOINT, " \
             "S_CONTAINS, S_WITHIN, S_TOUCHES, S_CROSSES, S_OVERLAPS, S_EQUALS"
+# CQL2's time literals, which pygeofilter reads leniently (a 13th month becomes a 13th day)
+_TIME_LITERAL = re.compile(r"\b(DATE|TIMESTAMP|INTERVAL)\s*\(([^)]*)\)", re.IGNORECASE)
+_QUOTED = re.compile(r"'([^']*)'")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})", re.IGNORECASE)
 _NUMERIC = ("integer", "number")
 _TEMPORAL = ("date", "datetime")
 
@@ -65,13 +72,16 @@ def parse_filter(text: str, lang: str | None, crs: Crs, queryables: Sequence[Que
 
 
 def _parse_text(text: str) -> ast.Node:
+    for match in _TIME_LITERAL.finditer(text):
+        for value in _QUOTED.findall(match.group(2)):
+            _check_time(value, date_only=match.group(1).upper() == "DATE")
     try:
         node = parse_text(text)
     except UnexpectedEOF:
         raise BadParameter("filter", t("ogc.filter_ends_early", position=len(text))) from None
     except (UnexpectedToken, UnexpectedCharacters) as exc:
         raise BadParameter("filter", _syntax(text, exc)) from None
-    except LarkError as exc:  # a literal the grammar accepts but cannot be read (a date, a WKT)
+    except (LarkError, ValueError) as exc:  # a literal the grammar accepts but cannot be read (a date, a WKT)
         raise BadParameter("filter", t("ogc.filter_unreadable", detail=_cause(exc))) from None
     if not isinstance(node, ast.Node):
         raise BadParameter("filter", t("ogc.filter_not_condition"))
@@ -87,6 +97,22 @@ def _syntax(text: str, exc: UnexpectedInput) -> str:
     return t("ogc.filter_syntax", position=position, near=repr(near))
 
 
+def _check_time(value: str, *, date_only: bool) -> None:
+    """A CQL2 date (YYYY-MM-DD) or timestamp (RFC 3339) literal that is a real day and time; `..` is an open
+    end of an interval."""
+    if value == ".." or (not date_only and _DATE.fullmatch(value)):
+        value = value if value == ".." else value + "T00:00:00Z"
+    if value == "..":
+        return
+    pattern = _DATE if date_only else _TIMESTAMP
+    try:
+        if not pattern.fullmatch(value):
+            raise ValueError(value)
+        (date.fromisoformat if date_only else datetime.fromisoformat)(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        raise BadParameter("filter", t("ogc.filter_time", got=repr(value))) from None
+
+
 def _cause(exc: BaseException) -> str:
     inner = getattr(exc, "orig_exc", None)
     return str(inner or exc).splitlines()[0][:200]
@@ -97,13 +123,33 @@ def _parse_json(text: str) -> ast.Node:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadParameter("filter", t("ogc.filter_json", position=exc.pos + 1, detail=exc.msg)) from None
+    _check_json_times(doc)
     try:
         node = parse_json(_normalise_json(doc))
-    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, ShapelyError) as exc:
         raise BadParameter("filter", t("ogc.filter_unreadable", detail=str(exc)[:200])) from None
     if not isinstance(node, ast.Node):
         raise BadParameter("filter", t("ogc.filter_not_condition"))
     return node
+
+
+def _check_json_times(doc: Any) -> None:
+    """Every `{"date": …}`, `{"timestamp": …}` and `{"interval": […]}` of a CQL2 JSON filter is a real time."""
+    if isinstance(doc, list):
+        for item in doc:
+            _check_json_times(item)
+    elif isinstance(doc, dict):
+        for key, value in doc.items():
+            if key in ("date", "timestamp") and isinstance(value, str):
+                _check_time(value, date_only=key == "date")
+            elif key == "interval" and isinstance(value, list):
+                for end in value:
+                    if isinstance(end, str):
+                        _check_time(end, date_only=False)
+                    else:
+                        _check_json_times(end)
+            else:
+                _check_json_times(value)
 
 
 def _normalise_json(doc: Any) -> Any:
@@ -261,25 +307,38 @@ class _Checker:
 
     def literal_geometry(self, node: Any) -> values.Geometry:
         """A geometry literal as a GeoJSON `values.Geometry` in CRS84."""
-        if isinstance(node, ast.Function):  # BBOX(minx, miny, maxx, maxy) as a literal
-            args = node.arguments
-            if len(args) == 6:
-                args = [args[0], args[1], args[3], args[4]]
-            if len(args) != 4 or not all(isinstance(a, int | float) for a in args):
-                raise BadParameter("filter", t("ogc.filter_bbox"))
-            node = values.Envelope(args[0], args[2], args[1], args[3])
+        if isinstance(node, ast.Function) or isinstance(node, values.Envelope):
+            return self.literal_box(node)
         try:
             geom = shape(node.__geo_interface__)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, ShapelyError) as exc:
             raise BadParameter("filter", t("ogc.filter_unreadable", detail=str(exc)[:200])) from None
         coords = shapely.get_coordinates(geom)
         if not np.isfinite(coords).all():
             raise BadParameter("filter", t("ogc.bbox_not_finite"))
+        if not shapely.is_valid(geom):  # the stores would not agree on it (GEOS in PostGIS refuses some)
+            raise BadParameter("filter", t("ogc.filter_invalid_geometry", reason=shapely.is_valid_reason(geom)))
         moved = to_crs84(np.array([geom], dtype=object), self.crs)[0]
         lon_lat = shapely.get_coordinates(moved)
         if lon_lat.size and (np.abs(lon_lat[:, 0]).max() > 180 or np.abs(lon_lat[:, 1]).max() > 90):
             raise BadParameter("filter", t("ogc.filter_out_of_range", crs=self.crs.uri))
         return values.Geometry(json.loads(shapely.to_geojson(moved)))
+
+    def literal_box(self, node: ast.Function | values.Envelope) -> values.Geometry:
+        """`BBOX(minx, miny, maxx, maxy)` (or 6 numbers with heights) checked as the `bbox` parameter is, as a
+        CRS84 polygon; a box across the antimeridian is refused (no campaign spans it)."""
+        if isinstance(node, values.Envelope):
+            args = [node.x1, node.y1, node.x2, node.y2]
+        else:
+            args = node.arguments
+            if len(args) == 6:
+                args = [args[0], args[1], args[3], args[4]]
+        if len(args) != 4 or not all(isinstance(a, int | float) and not isinstance(a, bool) for a in args):
+            raise BadParameter("filter", t("ogc.filter_bbox"))
+        west, south, east, north = parse_bbox(",".join(repr(float(a)) for a in args), self.crs, parameter="filter")
+        if west > east:
+            raise BadParameter("filter", t("ogc.filter_bbox_antimeridian"))
+        return values.Geometry(mapping(box(west, south, east, north)))
 
 
 def _is_lower(node: Any) -> bool:

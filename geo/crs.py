@@ -14,6 +14,7 @@ CRS's own axis order, unlike GeoJSON's CRS84).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,9 @@ import numpy as np
 import orjson
 import pyproj
 import shapely
+
+from geo.errors import BadParameter
+from geo.messages import t
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CRS84H = "http://www.opengis.net/def/crs/OGC/0/CRS84h"
@@ -99,6 +103,36 @@ def bbox_to_crs84(box: Sequence[float], source: Crs) -> tuple[float, float, floa
     if source.uri == CRS84 or source.geographic:
         return a, b, c, d  # the geographic CRSs here share CRS84's datum to well under a centimetre
     west, south, east, north = _transformer(source.code, "OGC:CRS84").transform_bounds(a, b, c, d)
+    return west, south, east, north
+
+
+def parse_bbox(text: str, crs: Crs | None = None, parameter: str = "bbox") -> tuple[float, float, float, float]:
+    """`bbox`'s 4 numbers (or 6 with heights) in `crs` (its own axis order: EPSG:4326 and EPSG:4490 give
+    latitude first), as west, south, east, north in CRS84; a refusal names `parameter`."""
+    parts = text.split(",")
+    if len(parts) not in (4, 6):
+        raise BadParameter(parameter, t("ogc.bbox_count"))
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        raise BadParameter(parameter, t("ogc.bbox_numbers", got=repr(text))) from None
+    if not all(math.isfinite(n) for n in numbers):
+        raise BadParameter(parameter, t("ogc.bbox_not_finite"))
+    if len(numbers) == 6:
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+    crs = crs or SUPPORTED[CRS84]
+    if crs.geographic:
+        lat = (numbers[0], numbers[2]) if crs.lat_first else (numbers[1], numbers[3])
+        lon = (numbers[1], numbers[3]) if crs.lat_first else (numbers[0], numbers[2])
+        if not (-90 <= lat[0] <= lat[1] <= 90):
+            raise BadParameter(parameter, t("ogc.bbox_latitudes"))
+        if not all(-180 <= v <= 180 for v in lon):
+            raise BadParameter(parameter, t("ogc.bbox_longitudes"))
+    elif not (numbers[0] <= numbers[2] and numbers[1] <= numbers[3]):
+        raise BadParameter(parameter, t("ogc.bbox_projected"))
+    west, south, east, north = bbox_to_crs84(numbers, crs)
+    if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
+        raise BadParameter(parameter, t("ogc.bbox_longitudes"))
     return west, south, east, north
 
 

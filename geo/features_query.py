@@ -12,7 +12,6 @@ a response carries.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from pygeofilter import ast
 from shapely.geometry import shape
 
 from geo.cql2 import filter_crs, parse_filter
-from geo.crs import CRS84, SUPPORTED, Crs, bbox_to_crs84, lookup
+from geo.crs import CRS84, SUPPORTED, Crs, lookup, parse_bbox
 from geo.dates import BadDate, day_bounds, parse_day, parse_instant
 from geo.errors import BadParameter
 from geo.filter_eval import Table, matches
@@ -153,34 +152,6 @@ def _whole(args: Mapping[str, str], name: str, default: int, *, minimum: int) ->
     return value
 
 
-def parse_bbox(text: str, crs: Crs | None = None) -> tuple[float, float, float, float]:
-    """`bbox`'s 4 numbers (or 6 with heights) in `crs` (its own axis order: EPSG:4326 and EPSG:4490 give
-    latitude first), as west, south, east, north in CRS84."""
-    parts = text.split(",")
-    if len(parts) not in (4, 6):
-        raise BadParameter("bbox", t("ogc.bbox_count"))
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        raise BadParameter("bbox", t("ogc.bbox_numbers", got=repr(text))) from None
-    if not all(math.isfinite(n) for n in numbers):
-        raise BadParameter("bbox", t("ogc.bbox_not_finite"))
-    if len(numbers) == 6:
-        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    crs = crs or SUPPORTED[CRS84]
-    if crs.geographic:
-        lat = (numbers[0], numbers[2]) if crs.lat_first else (numbers[1], numbers[3])
-        lon = (numbers[1], numbers[3]) if crs.lat_first else (numbers[0], numbers[2])
-        if not (-90 <= lat[0] <= lat[1] <= 90):
-            raise BadParameter("bbox", t("ogc.bbox_latitudes"))
-        if not all(-180 <= v <= 180 for v in lon):
-            raise BadParameter("bbox", t("ogc.bbox_longitudes"))
-    elif not (numbers[0] <= numbers[2] and numbers[1] <= numbers[3]):
-        raise BadParameter("bbox", t("ogc.bbox_projected"))
-    west, south, east, north = bbox_to_crs84(numbers, crs)
-    if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
-        raise BadParameter("bbox", t("ogc.bbox_longitudes"))
-    return west, south, east, north
 
 
 def parse_datetime(text: str) -> Interval:

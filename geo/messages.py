@@ -3795,6 +3795,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a geometry of the filter lies outside longitude/latitude bounds: check filter-crs ({crs}) and its axis order",
     },
 
+    "ogc.filter_time": {
+        "zh": "过滤条件中的时间 {got} 不是有效的日期(YYYY-MM-DD)或时间戳(如 2026-11-30T08:00:00Z)",
+        "en": "the time {got} in the filter is not a valid date (YYYY-MM-DD) or timestamp (such as 2026-11-30T08:00:00Z)",
+    },
+    "ogc.filter_invalid_geometry": {
+        "zh": "过滤条件中的几何无效({reason}):请检查多边形是否自相交、闭合",
+        "en": "a geometry of the filter is invalid ({reason}): check that polygons are closed and do not cross themselves",
+    },
+    "ogc.filter_bbox_antimeridian": {
+        "zh": "BBOX 的西边界大于东边界:跨越 180° 经线的范围不受支持",
+        "en": "the BBOX's west edge is east of its east edge: boxes across the 180° meridian are not supported",
+    },
+
     # --- issue 22: pgr ---
     "pgr.filter_unsupported": {"zh": "数据库无法执行筛选条件中的这一部分:{what}",
                                "en": "the database cannot evaluate this part of the filter: {what}"},

@@ -175,6 +175,17 @@ def test_the_queryables_have_types_enumerations_and_chinese_titles(client, demo_
     ({"filter": "status = 'pending'", "filter-crs": "EPSG:32650"}, "filter-crs", "不支持的坐标系"),
     ({"filter-lang": "cql2-text"}, "filter-lang", "没有 filter"),
     ({"filter": ""}, "filter", "参数为空"),
+    # literals the parser reads leniently or not at all: a day that does not exist, a 13th month, a one-point
+    # line, a polygon crossing itself, a box upside down or across the 180° meridian
+    ({"filter": "deadline < DATE('2026-02-30')"}, "filter", "'2026-02-30' 不是有效的日期"),
+    ({"filter": "updated_at > TIMESTAMP('2026-13-01T00:00:00Z')"}, "filter", "'2026-13-01T00:00:00Z' 不是有效"),
+    ({"filter": '{"op": ">", "args": [{"property": "updated_at"}, {"timestamp": "2026-13-01T00:00:00Z"}]}',
+      "filter-lang": "cql2-json"}, "filter", "'2026-13-01T00:00:00Z' 不是有效"),
+    ({"filter": "S_INTERSECTS(geometry, LINESTRING(113.6 34.7))"}, "filter", "无法读取"),
+    ({"filter": "S_WITHIN(geometry, POLYGON((113.5 34.6, 113.7 34.8, 113.7 34.6, 113.5 34.8, 113.5 34.6)))"},
+     "filter", "Self-intersection"),
+    ({"filter": "S_INTERSECTS(geometry, BBOX(113.5, 34.8, 113.7, 34.6))"}, "filter", "南 ≤ 北"),
+    ({"filter": "S_INTERSECTS(geometry, BBOX(113.7, 34.6, 113.5, 34.8))"}, "filter", "180°"),
 ])
 def test_a_bad_filter_is_a_400_saying_where_it_went_wrong(client, params, parameter, words):
     resp = client.get(f"/ogc/collections/courtyards/items?{urlencode(params)}")
