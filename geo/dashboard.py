@@ -44,7 +44,7 @@ from geo.config import Campaign
 from geo.errors import NotFound
 from geo.journal import ChangeSummary
 from geo.messages import t
-from geo.progress import counts_per_day, done_of, journal_by_place, status_history, status_steps
+from geo.progress import counts_per_day, done_of, readable_places, status_history, status_steps
 from geo.rules import place_past_deadline, problem_is_open, problem_overdue, problem_overnight
 from geo.store.base import Store
 from geo.wall.catchup import Basis, CatchUp, Flips
@@ -299,12 +299,9 @@ class DashboardData(CatchUp[_Index]):
     def _build(self, basis: Basis, now_l: datetime) -> _Index:
         """Every readable place's share, walking them all; the area order read again."""
         index = _Index(basis, now_l)
-        readable = [x.id for x in self.store.readable_layers()]
-        index.journal = journal_by_place((c for c in self.store.changes_since(0) if c.seq <= basis.revision),
-                                         readable)
-        for layer_id in readable:
-            for f in self.store.features(layer_id):
-                self._put(index, (layer_id, f["id"]), f["properties"], in_order=False)
+        index.journal, places = readable_places(self.store, basis.revision)
+        for key, props in places:
+            self._put(index, key, props, in_order=False)
         for group in index.groups.values():
             group.sort()
         self._read_area_order()

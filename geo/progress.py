@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 
 from geo.config import Campaign, Milestone
@@ -256,6 +256,16 @@ def journal_by_place(changes: Iterable[ChangeSummary], layers: Container[str]) -
         if c.layer in layers:
             out.setdefault((c.layer, c.id), []).append(c)
     return out
+
+
+def readable_places(store: Store, revision: int) -> tuple[dict[tuple[str, str], list[ChangeSummary]],
+                                                          Iterator[tuple[tuple[str, str], dict]]]:
+    """What an index of the readable layers is built from: each place's changes up to `revision`, oldest first,
+    and every place now as ((layer, id), properties), walked lazily in the layers' order."""
+    readable = [x.id for x in store.readable_layers()]
+    journal = journal_by_place((c for c in store.changes_since(0) if c.seq <= revision), readable)
+    places = (((layer_id, f["id"]), f["properties"]) for layer_id in readable for f in store.features(layer_id))
+    return journal, places
 
 
 def change_day(stamp: str, campaign: Campaign) -> date | None:

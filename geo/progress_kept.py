@@ -36,8 +36,8 @@ from geo.progress import (
     Share,
     done_of,
     estimates,
-    journal_by_place,
     plan,
+    readable_places,
     status_at,
     status_history,
     status_steps,
@@ -103,12 +103,9 @@ class ProgressData(CatchUp[_Index]):
     # --- keeping the shares ------------------------------------------------------------
     def _build(self, basis: Basis, now_l: datetime) -> _Index:
         index = _Index(basis, now_l)
-        readable = [x.id for x in self.store.readable_layers()]
-        index.journal = journal_by_place((c for c in self.store.changes_since(0) if c.seq <= basis.revision),
-                                         readable)
-        for layer_id in readable:
-            for f in self.store.features(layer_id):
-                self._put(index, (layer_id, f["id"]), f["properties"])
+        index.journal, places = readable_places(self.store, basis.revision)
+        for key, props in places:
+            self._put(index, key, props)
         for key in index.journal:
             if key not in index.places:  # deleted since: its past still counts
                 self._put(index, key, None)
