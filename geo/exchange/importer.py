@@ -30,7 +30,7 @@ commit fail with `Conflict` instead of overwriting that edit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PureWindowsPath
@@ -508,9 +508,12 @@ def _single(geom):
 # --- commit -----------------------------------------------------------------
 
 def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, skip_rejected: bool = False,
-                  scope: Scope | None = None, drop: Iterable[str] = ()) -> CommitResult:
+                  scope: Scope | None = None, drop: Iterable[str] = (),
+                  make_layer: Callable[[], object] | None = None) -> CommitResult:
     """Apply a preview's plan in one all-or-nothing batch, as `scope` allows (OutOfScope: nothing written).
-    `drop` names columns of `preview.nested` to leave out (the others are written as text)."""
+    `drop` names columns of `preview.nested` to leave out (the others are written as text). `make_layer` makes
+    the new layer an import asks for once the plan has passed every check, just before it is written: a refused
+    commit (rejected places, a column to drop it does not have) leaves no empty layer behind."""
     if isinstance(preview, dict):
         preview = ImportPreview.from_dict(preview)
     rejected = preview.counts.get("reject", 0)
@@ -523,6 +526,8 @@ def commit_import(store: Store, preview: ImportPreview | dict, *, user: str, ski
         raise OutOfScope(t("ledger_xlsx.case_edit_refused", scope=scope.describe(),
                            problems="、".join(p for i in preview.items for p in i.case_edits)), scope=scope)
     ops = [replace(op, properties=stamp_importer(op.properties, user)) if op.cases and op.properties else op for op in ops]
+    if make_layer is not None:
+        make_layer()
     try:
         results = store.apply(ops, user=user, repair=bool(preview.options.get("repair")), scope=scope)
     except Conflict as exc:

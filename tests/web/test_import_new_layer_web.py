@@ -4,6 +4,7 @@ new layer without a restart (two apps on one data folder, as two gunicorn worker
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -100,3 +101,35 @@ def test_a_new_layer_with_a_taken_id_is_explained_and_nothing_is_written(workers
     assert taken.status_code == 422
     assert "已有编号为 roads 的图层" in taken.data.decode()
     assert [x["id"] for x in admin.get("/api/layers").get_json()] == ["courtyards", "roads", "villages"]
+
+
+def _square(name: str, x: float, y: float) -> dict:
+    ring = [[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]
+    return {"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def test_a_refused_commit_into_a_new_layer_leaves_no_layer_and_the_next_one_makes_it(workers):
+    """A file with a place the campaign refuses (far outside the district): committed without leaving the refused
+    place out, nothing is made — no empty layer in campaign.json, on either worker; leaving it out makes the layer."""
+    one, two = workers
+    _, secret = one.extensions["guatu_accounts"].create_api_token("admin1", "script")
+    auth = {"Authorization": f"Bearer {secret}"}
+    writer, reader = one.test_client(), two.test_client()
+    doc = {"type": "FeatureCollection", "features": [_square("兑周村9号院", 113.660, 34.750), _square("远处", 10.0, 10.0)]}
+    preview = writer.post("/api/imports", data={"file": (io.BytesIO(json.dumps(doc).encode()), "点位.geojson"), **NEW},
+                          headers=auth, content_type="multipart/form-data")
+    assert preview.status_code == 201, preview.data
+    body = preview.get_json()
+    assert body["counts"]["add"] == 1 and body["counts"]["reject"] == 1
+
+    refused = writer.post(body["commit"], headers=auth)
+    assert refused.status_code in (400, 422) and "1" in refused.get_json()["detail"]
+    layers = ["courtyards", "roads", "villages"]
+    assert [x["id"] for x in writer.get("/api/layers").get_json()] == layers
+    assert [x["id"] for x in reader.get("/api/layers").get_json()] == layers
+    assert "rectify_2027" not in (Path(one.config["GUATU_DATA"]) / "campaign.json").read_text(encoding="utf-8")
+
+    done = writer.post(body["commit"], data={"skip_rejected": "yes"}, headers=auth)
+    assert done.status_code == 200 and len(done.get_json()["added"]) == 1
+    served = reader.get("/api/layers/rectify_2027/features").get_json()["features"]
+    assert [f["properties"]["name"] for f in served] == ["兑周村9号院"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from functools import partial
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ from flask.cli import with_appcontext
 from geo.errors import GuatuError
 from geo.exchange import EXPORT_FORMATS, ImportOptions, ImportPreview, commit_import, export_layer, preview_upload
 from geo.exchange.importer import preview_new_layer
-from geo.exchange.new_layer import add_layer, layer_of
+from geo.exchange.new_layer import layer_of
 from geo.geojson_io import atomic_write
 from geo.history import diff, local_time, readable_value
 from geo.messages import t
@@ -123,10 +124,9 @@ def import_command(file: Path, layer: str, gcj02: bool, encoding: str | None, re
             click.echo(t("cli.dry_run", count=len(preview.plan)), err=as_json)
         return
     try:
-        if preview.new_layer is not None:
-            ctx = guatu()
-            ctx.adopt_campaign(add_layer(ctx.data_dir, layer_of(preview.new_layer)))
-        result = commit_import(_store(), preview, user=user or _default_user(), skip_rejected=skip_rejected, drop=drop)
+        make_layer = partial(guatu().add_layer, layer_of(preview.new_layer)) if preview.new_layer is not None else None
+        result = commit_import(_store(), preview, user=user or _default_user(), skip_rejected=skip_rejected, drop=drop,
+                               make_layer=make_layer)
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(t("cli.imported", layer=result.layer, added=len(result.added), changed=len(result.changed),

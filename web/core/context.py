@@ -26,9 +26,10 @@ from threading import Lock, RLock
 
 from flask import current_app
 
-from geo.config import CAMPAIGN_FILE, Campaign, load_campaign
+from geo.config import CAMPAIGN_FILE, Campaign, Layer, load_campaign
 from geo.dashboard import DashboardData
 from geo.errors import ConfigError
+from geo.exchange.new_layer import add_layer
 from geo.progress_kept import ProgressData
 from geo.rules import local_now
 from geo.store.base import Store
@@ -141,6 +142,13 @@ class Guatu:
             for listener in self.campaign_listeners:
                 listener(campaign)
         log.info("campaign: layers %s added", ", ".join(x.id for x in added) or "-")
+
+    def add_layer(self, layer: Layer) -> None:
+        """Write a new layer into campaign.json (geo/exchange/new_layer.py) and take it here; the other processes
+        take it when they see the file change."""
+        campaign = add_layer(self.data_dir, layer)
+        if campaign != self.campaign:
+            self.adopt_campaign(campaign)
 
     def follow_campaign(self) -> None:
         """Take the layers another process added to campaign.json (a stat when nothing changed)."""

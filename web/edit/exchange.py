@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from functools import partial
 
 from flask import Response, abort, jsonify, render_template, request, url_for
 
 from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.exchange.exporter import EXPORT_FORMATS, FILTER_KEYS, export_layer
 from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_new_layer, preview_upload
-from geo.exchange.new_layer import add_layer, layer_of
+from geo.exchange.new_layer import layer_of
 from geo.exchange.previews import PreviewKeeping
 from geo.messages import t
 from web.access.auth import ROLE_LABELS, acting_scope, acting_user, principal
@@ -94,15 +95,13 @@ def _dropped_columns() -> list[str]:
 
 def _commit(pid: str):
     preview = _load_preview(pid)
-    if preview.new_layer is not None:  # the layer is made now, written into campaign.json, taken by every process
+    ctx, make_layer = guatu(), None
+    if preview.new_layer is not None:  # made once the plan passed its checks, taken by every process
         _admin_only()
-        ctx = guatu()
-        campaign = add_layer(ctx.data_dir, layer_of(preview.new_layer))
-        if campaign != ctx.campaign:
-            ctx.adopt_campaign(campaign)
-    result = commit_import(guatu().store, preview, user=acting_user(), scope=acting_scope(),
+        make_layer = partial(ctx.add_layer, layer_of(preview.new_layer))
+    result = commit_import(ctx.store, preview, user=acting_user(), scope=acting_scope(),
                            skip_rejected=yes_no(request.form, "skip_rejected", parameter=False),
-                           drop=_dropped_columns())
+                           drop=_dropped_columns(), make_layer=make_layer)
     _previews().drop(pid)
     return result
 
