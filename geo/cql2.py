@@ -100,10 +100,10 @@ def _syntax(text: str, exc: UnexpectedInput) -> str:
 def _check_time(value: str, *, date_only: bool) -> None:
     """A CQL2 date (YYYY-MM-DD) or timestamp (RFC 3339) literal that is a real day and time; `..` is an open
     end of an interval."""
-    if value == ".." or (not date_only and _DATE.fullmatch(value)):
-        value = value if value == ".." else value + "T00:00:00Z"
     if value == "..":
         return
+    if not date_only and _DATE.fullmatch(value):  # an interval's end may be a day
+        value += "T00:00:00Z"
     pattern = _DATE if date_only else _TIMESTAMP
     try:
         if not pattern.fullmatch(value):
