@@ -30,12 +30,15 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 
+from geo.bulk import collector_paused
 from geo.diskspace import disk_full, refused_when_full
 from geo.errors import DiskFull
 from geo.geojson_io import atomic_write, dumps
@@ -45,9 +48,9 @@ log = logging.getLogger(__name__)
 _SEQ_AT_START = re.compile(rb'^\{"seq":(\d+)[,}]')  # how Guatu writes a change: seq first
 
 
-@dataclass(frozen=True)
-class ChangeSummary:
-    """What a wall screen needs to know of a change, without geometry."""
+class ChangeSummary(NamedTuple):
+    """What a wall screen needs to know of a change, without geometry. A named tuple: a long journal holds a
+    hundred thousand of them, built at once from the persisted index's columns."""
 
     seq: int
     at: str
@@ -92,8 +95,7 @@ def _seq_at_start(line: bytes) -> int | None:
     return int(m.group(1)) if m else None
 
 
-_INDEX_VERSION = 2
-_FIELDS = tuple(f.name for f in fields(ChangeSummary))
+_INDEX_VERSION = 3  # 3: the summaries' fields as columns (2: a row per change)
 
 
 class Journal:
@@ -110,7 +112,7 @@ class Journal:
         self._offset = 0
         self._ino: int | None = None
         self._layer_last: dict[str, int] = {}
-        self._by_feature: dict[tuple[str, str], list[ChangeSummary]] = {}
+        self._by_feature: dict[tuple[str, str], list[ChangeSummary]] | None = None  # built when first asked
         self._alive: dict[str, dict[str, int]] = {}  # layer → places whose last change is no delete → its seq
         self._lines = 0  # lines indexed so far (good and bad)
         self._bad: list[BadLine] = []
@@ -134,11 +136,16 @@ class Journal:
         if st.st_size == self._offset:
             self._tail = None  # a torn tail was set aside by another process
             return
+        with collector_paused() if self._offset == 0 else nullcontext():  # a first look builds many summaries
+            self._read_from(st.st_size)
+
+    def _read_from(self, size: int) -> None:
+        """Index the lines from `_offset` to `size` (the persisted index first, on a first look)."""
         if self._offset == 0 and self.use_index:
-            self._load_index(st.st_size)
+            self._load_index(size)
         with open(self.path, "rb") as fh:
             fh.seek(self._offset)
-            data = fh.read(st.st_size - self._offset)
+            data = fh.read(size - self._offset)
         end = data.rfind(b"\n") + 1  # a torn last line is not a change yet
         self._crc = zlib.crc32(memoryview(data)[:end], self._crc)
         pos = 0
@@ -165,14 +172,33 @@ class Journal:
         self._note(summary)
 
     def _note(self, summary: ChangeSummary) -> None:
-        """The indexes kept beside the summaries: each layer's last change, each place's changes, who is alive."""
-        self._layer_last[summary.layer] = summary.seq
-        self._by_feature.setdefault((summary.layer, summary.id), []).append(summary)
-        alive = self._alive.setdefault(summary.layer, {})
-        if summary.op == "delete":
-            alive.pop(summary.id, None)
-        else:
-            alive[summary.id] = summary.seq
+        """The indexes kept beside the summaries: each layer's last change, who is alive, each place's changes."""
+        self._note_all((summary,))
+
+    def _note_all(self, summaries: Iterable[ChangeSummary]) -> None:
+        layer_last, alive_in, by_feature = self._layer_last, self._alive, self._by_feature
+        for summary in summaries:
+            layer_last[summary.layer] = summary.seq
+            alive = alive_in.get(summary.layer)
+            if alive is None:
+                alive = alive_in[summary.layer] = {}
+            if summary.op == "delete":
+                alive.pop(summary.id, None)
+            else:
+                alive[summary.id] = summary.seq
+            if by_feature is not None:
+                by_feature.setdefault((summary.layer, summary.id), []).append(summary)
+
+    def _places(self) -> dict[tuple[str, str], list[ChangeSummary]]:
+        """Each place's changes, oldest first: built from the summaries when first asked (a start needs none)."""
+        with self._lock:  # no summary is added while the index is built
+            if self._by_feature is None:
+                by_feature: dict[tuple[str, str], list[ChangeSummary]] = {}
+                with collector_paused():
+                    for summary in self._summaries:
+                        by_feature.setdefault((summary.layer, summary.id), []).append(summary)
+                self._by_feature = by_feature
+            return self._by_feature
 
     def _bad_line(self, line: bytes, offset: int, detail: str) -> None:
         bad = BadLine(self._lines, offset, len(line), detail, _seq_at_start(line))
@@ -185,7 +211,7 @@ class Journal:
         if self._ino is not None or self._summaries:
             self.epoch += 1
         self._summaries, self._offset, self._ino, self._crc, self._indexed_at = [], 0, ino, 0, 0
-        self._layer_last, self._by_feature, self._alive = {}, {}, {}
+        self._layer_last, self._by_feature, self._alive = {}, None, {}
         self._lines, self._bad, self._tail = 0, [], None
 
     # --- the persisted index: `.journal.jsonl.index` ---------------------------------
@@ -196,19 +222,19 @@ class Journal:
             data = self.index_path.read_bytes()
             nl = data.index(b"\n")
             doc = orjson.loads(data[:nl])
-            if doc.get("v") != _INDEX_VERSION:
-                raise ValueError(f"version {doc.get('v')!r}")
+            if doc.get("v") != _INDEX_VERSION:  # written by another version of Guatu
+                return self._index_refused(f"of another format (version {doc.get('v')!r})")
             end, lines, crc = int(doc["size"]), int(doc["lines"]), int(doc["crc"])
-            rows = orjson.loads(memoryview(data)[nl + 1:]) if zlib.crc32(memoryview(data)[nl + 1:]) == \
-                int(doc["rows_crc"]) else None
+            columns = orjson.loads(memoryview(data)[nl + 1:]) if zlib.crc32(memoryview(data)[nl + 1:]) == \
+                int(doc["columns_crc"]) else None
         except FileNotFoundError:
             self.index_note = "missing"
             log.info("%s has no index yet: reading every line once", self.path.name)
             return False
         except (OSError, ValueError, KeyError, TypeError) as exc:  # orjson.JSONDecodeError is a ValueError
             return self._index_refused(f"damaged ({type(exc).__name__}: {exc})")
-        if rows is None:
-            return self._index_refused("damaged (its rows' crc32 differs)")
+        if columns is None:
+            return self._index_refused("damaged (its columns' crc32 differs)")
         if end > size:
             return self._index_refused(f"stale (it covers {end} bytes, the journal has {size})")
         got = 0
@@ -221,16 +247,13 @@ class Journal:
                 got, left = zlib.crc32(chunk, got), left - len(chunk)
         if got != crc or left:
             return self._index_refused("stale (the journal's bytes differ from those it indexed)")
-        new, set_dict, names = object.__new__, object.__setattr__, _FIELDS
-        summaries = []
-        for row in rows:  # written by _save_index and checked by its crc: no field-by-field checks
-            summary = new(ChangeSummary)
-            row[-1] = tuple(row[-1])
-            set_dict(summary, "__dict__", dict(zip(names, row)))
-            summaries.append(summary)
+        if not isinstance(columns, list) or len(columns) != len(ChangeSummary._fields) or \
+                not all(isinstance(column, list) for column in columns) or len({len(c) for c in columns}) > 1:
+            return self._index_refused("damaged (its columns do not make whole changes)")
+        columns[-1] = map(tuple, columns[-1])  # written by _save_index, checked by its crc: no field-by-field checks
+        summaries = list(map(ChangeSummary._make, zip(*columns)))
         self._summaries, self._offset, self._lines, self._crc, self._indexed_at = summaries, end, lines, crc, end
-        for summary in summaries:
-            self._note(summary)
+        self._note_all(summaries)
         self.index_note = None
         return True
 
@@ -252,11 +275,11 @@ class Journal:
         if self._bad or not self._summaries:
             return
         self._indexed_at = self._offset
-        rows = orjson.dumps([[getattr(s, f) for f in _FIELDS] for s in self._summaries])
+        columns = orjson.dumps(list(zip(*self._summaries)))  # one list per field: read back in one pass
         head = {"v": _INDEX_VERSION, "size": self._offset, "lines": self._lines, "crc": self._crc,
-                "rows_crc": zlib.crc32(rows)}
+                "columns_crc": zlib.crc32(columns)}
         try:
-            atomic_write(self.index_path, orjson.dumps(head) + b"\n" + rows)
+            atomic_write(self.index_path, orjson.dumps(head) + b"\n" + columns)
         except (OSError, DiskFull) as exc:  # the index is a help, the journal is the record
             log.warning("%s: its index was not written: %s", self.path.name, exc)
 
@@ -293,7 +316,7 @@ class Journal:
             alive = self._alive.get(layer, {})
             return set(alive) if since <= 0 else {fid for fid, last in alive.items() if last > since}
         out = set()
-        for (lid, fid), items in list(self._by_feature.items()):
+        for (lid, fid), items in list(self._places().items()):
             if lid != layer or items[0].seq > seq:
                 continue
             last = items[-1] if items[-1].seq <= seq else next(s for s in reversed(items) if s.seq <= seq)
@@ -337,17 +360,17 @@ class Journal:
 
     def history(self, layer: str, fid: str) -> list[dict]:
         self.refresh()
-        return list(self.entries(list(self._by_feature.get((layer, fid), ()))))
+        return list(self.entries(list(self._places().get((layer, fid), ()))))
 
     def ids(self, layer: str) -> list[str]:
         """Every id of `layer` the journal has a change of: ids once given are never given again."""
         self.refresh()
-        return [fid for (lid, fid) in list(self._by_feature) if lid == layer]
+        return [fid for (lid, fid) in list(self._places()) if lid == layer]
 
     def has(self, layer: str, fid: str) -> bool:
         """The journal has a change of this place (it exists, or existed and was deleted)."""
         self.refresh()
-        return (layer, fid) in self._by_feature
+        return (layer, fid) in self._places()
 
     def entries_since(self, seq: int) -> list[dict]:
         return list(self.entries(self.summaries_since(seq)))

@@ -58,6 +58,7 @@ from pathlib import Path
 import orjson
 from filelock import FileLock, Timeout
 
+from geo.bulk import collector_paused
 from geo.config import Campaign, Layer
 from geo.errors import BrokenLayer, DiskFull, JournalDamaged, NotFound, StoreBusy
 from geo.geojson_io import (
@@ -211,7 +212,8 @@ class LayerFile:
             fh.seek(0)
             data = fh.read()
         self.parses += 1
-        state = self._parse(data, stat)
+        with collector_paused():
+            state = self._parse(data, stat)
         state.journal_epoch, state.file_seq = epoch, state.seq
         return state
 
@@ -609,7 +611,9 @@ class GeoJSONStore(Store):
         return state
 
     def features(self, layer_id: str) -> list[dict]:
-        return list(self._state(layer_id).features.values())
+        features = self._state(layer_id).features
+        with collector_paused():  # the first read of a large layer parses every place
+            return list(features.values())
 
     def get(self, layer_id: str, fid: str) -> dict:
         feature = self._state(layer_id).features.get(fid)

@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import os
 import traceback
+import zlib
 from pathlib import Path
 
 import orjson
@@ -229,7 +230,8 @@ def test_the_journal_index_is_used_when_it_matches_the_journal(store_factory, da
 CHANGE_SUMMARY = geo.journal.change_summary
 
 
-@pytest.mark.parametrize("case", ["missing", "damaged", "damaged: a row changed", "stale: journal cut",
+@pytest.mark.parametrize("case", ["missing", "damaged", "damaged: a row changed", "damaged: a column cut short",
+                                  "of another format: version 2", "stale: journal cut",
                                   "stale: a line changed in place"])
 def test_a_journal_index_missing_stale_or_damaged_is_rebuilt_and_said(store_factory, data_dir, case, caplog):
     index = _journal_with_index(store_factory, data_dir)
@@ -240,6 +242,16 @@ def test_a_journal_index_missing_stale_or_damaged_is_rebuilt_and_said(store_fact
         index.write_bytes(index.read_bytes()[:50])
     elif case == "damaged: a row changed":
         index.write_bytes(index.read_bytes().replace(b'"bob"', b'"eve"', 1))  # still JSON: its crc says
+    elif case == "damaged: a column cut short":  # its crc holds: the columns' lengths say
+        head, columns = index.read_bytes().split(b"\n", 1)
+        columns = orjson.loads(columns)
+        columns[0].pop()
+        body = orjson.dumps(columns)
+        index.write_bytes(orjson.dumps({**orjson.loads(head), "columns_crc": zlib.crc32(body)}) + b"\n" + body)
+    elif case == "of another format: version 2":  # one row per change, as Guatu wrote it before
+        head, columns = index.read_bytes().split(b"\n", 1)
+        body = orjson.dumps([list(row) for row in zip(*orjson.loads(columns))])
+        index.write_bytes(orjson.dumps({**orjson.loads(head), "v": 2, "rows_crc": zlib.crc32(body)}) + b"\n" + body)
     elif case == "stale: journal cut":
         data = path.read_bytes()
         path.write_bytes(data[: data.rindex(b"\n", 0, len(data) - 1) + 1])  # the last change gone (a restore)
@@ -251,6 +263,20 @@ def test_a_journal_index_missing_stale_or_damaged_is_rebuilt_and_said(store_fact
         journal.last_seq()
     assert journal.index_note is not None and journal.index_note.startswith(case.split(":")[0])
     assert any(journal.index_note in r.getMessage() or "no index" in r.getMessage() for r in caplog.records)
+    _same_as_every_line(data_dir, journal)
+
+
+def test_each_places_changes_are_indexed_when_first_asked_and_kept_up_to_date(store_factory, data_dir):
+    _journal_with_index(store_factory, data_dir)
+    journal = Journal(data_dir / JOURNAL_FILE)
+    assert journal.last_seq() == 7
+    assert journal._by_feature is None  # a start needs only the summaries, each layer's last change and who is alive
+    writer = _fresh(data_dir)
+    writer.update(LAYER, "c-0001", expected_version=5, user="bob", properties={"notes": "第5次"})  # before it is built
+    assert [e["version"] for e in journal.history(LAYER, "c-0001")] == [1, 2, 3, 4, 5, 6]
+    created = writer.create(LAYER, make_feature(name="新院"), user="bob")  # after it is built
+    assert journal.has(LAYER, created.feature["id"])
+    assert created.feature["id"] in journal.ids(LAYER)
     _same_as_every_line(data_dir, journal)
 
 
