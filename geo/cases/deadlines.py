@@ -14,12 +14,12 @@ OPEN_STAGES = ("filed", "handling", "verifying")
 
 def iso(dt: datetime) -> str:
     """An instant as the case record writes it: UTC, to the second, with a Z."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"  # strftime is slower
 
 
 def instant(text: str | None) -> datetime | None:
     """An instant of the case record (None stays None)."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    return datetime.fromisoformat(text) if text else None  # a Z reads as UTC
 
 
 def stage_due(campaign: Campaign, stage: str, start: datetime, urgency: str | None = None) -> datetime:

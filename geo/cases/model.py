@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 from geo.cases.deadlines import OPEN_STAGES, instant, iso, stage_due
 from geo.config import Campaign
@@ -86,9 +87,13 @@ def find_problem(feature: dict, pid: str) -> dict:
 
 def blank_case(campaign: Campaign, *, stage: str, source: str, at: datetime) -> dict:
     """A case record with every key, in `stage` since `at`."""
+    return _blank(campaign, stage, source, iso(at))
+
+
+def _blank(campaign: Campaign, stage: str, source: str, at: str) -> dict:
     return {"stage": stage, "urgency": campaign.cases.urgencies[0].key, "source": source, "unit": None,
             "handler": None, "dispatcher": None, "reported_by": None, "verified_by": None,
-            "stage_since": iso(at), "stage_due": None, "filed_at": iso(at), "closed_at": None,
+            "stage_since": at, "stage_due": None, "filed_at": at, "closed_at": None,
             "held_stage": None, "held_left_s": None, "extension": None, "returns": 0, "handled_on_time": None,
             "timeline": []}
 
@@ -106,22 +111,50 @@ def case_of(problem: dict, campaign: Campaign) -> dict:
     stored = problem.get("case")
     if isinstance(stored, dict):
         return stored
-    cal = campaign.cases.calendar
-    found = _local_day(campaign, problem.get("found_on"), cal.day_start) or datetime(2000, 1, 1, tzinfo=UTC)
-    is_open = problem.get("status") in campaign.open_problem_statuses
-    deadline = _local_day(campaign, problem.get("deadline"), cal.day_end)
+    days = problem.get("found_on"), problem.get("deadline"), problem.get("closed_on")
+    try:  # many problems share their days: a large campaign's first wall state reads each day once
+        found, due, closed, filed_due = _instants(_Same(campaign), *days)
+    except TypeError:  # a value no cache can key (a day that is not text): read as it is
+        found, due, closed, filed_due = _instants.__wrapped__(_Same(campaign), *days)
     responsible = (problem.get("responsible") or "").strip() or None
-    if not is_open:
-        case = blank_case(campaign, stage="closed", source="migrated", at=found)
-        closed = _local_day(campaign, problem.get("closed_on"), cal.day_end) or found
-        case.update(stage_since=iso(closed), closed_at=iso(closed))
-    elif deadline is not None and responsible:
-        case = blank_case(campaign, stage="handling", source="migrated", at=found)
-        case.update(unit=responsible, stage_due=iso(deadline))
+    if problem.get("status") not in campaign.open_problem_statuses:
+        case = _blank(campaign, "closed", "migrated", found)
+        case.update(stage_since=closed, closed_at=closed)
+    elif due is not None and responsible:
+        case = _blank(campaign, "handling", "migrated", found)
+        case.update(unit=responsible, stage_due=due)
     else:
-        case = blank_case(campaign, stage="filed", source="migrated", at=found)
-        case["stage_due"] = iso(stage_due(campaign, "filed", found, case["urgency"]))
+        case = _blank(campaign, "filed", "migrated", found)
+        case["stage_due"] = filed_due
     return case
+
+
+class _Same:
+    """A campaign as a cache key: this very object (a campaign holds dicts, so it has no hash of its own)."""
+
+    __slots__ = ("campaign",)
+
+    def __init__(self, campaign: Campaign) -> None:
+        self.campaign = campaign
+
+    def __hash__(self) -> int:
+        return id(self.campaign)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.campaign is self.campaign
+
+
+@lru_cache(maxsize=4096)
+def _instants(same: _Same, found_on, deadline, closed_on) -> tuple[str, str | None, str, str]:
+    """A migrated case's instants from the problem's days: found (its day's start; 2000-01-01 when unknown),
+    the deadline's day end, the closing day's end (else found), and when a filed case found then is due."""
+    campaign = same.campaign
+    cal = campaign.cases.calendar
+    found = _local_day(campaign, found_on, cal.day_start) or datetime(2000, 1, 1, tzinfo=UTC)
+    due = _local_day(campaign, deadline, cal.day_end)
+    closed = _local_day(campaign, closed_on, cal.day_end) or found
+    filed_due = stage_due(campaign, "filed", found, campaign.cases.urgencies[0].key)
+    return iso(found), iso(due) if due is not None else None, iso(closed), iso(filed_due)
 
 
 CASE_KEYS = ("stage", "urgency", "source", "unit", "handler", "dispatcher", "reported_by", "verified_by", "stage_since",

@@ -24,6 +24,7 @@ from itertools import chain
 
 import numpy as np
 
+from geo.bulk import collector_paused
 from geo.cases.stats import place_flips
 from geo.config import Campaign
 from geo.errors import NotFound
@@ -235,8 +236,10 @@ class WallData(CatchUp[FullState]):
         state = FullState(basis, {})
         for layer in self.store.readable_layers():  # a broken layer file is reported by /api/health
             part = state.layers[layer.id] = LayerState(self.status_index)
-            for f in self.store.features(layer.id):
-                self._derive(state, part, layer.id, f, now_l)
+            features = self.store.features(layer.id)
+            with collector_paused():  # a state per place, all kept
+                for f in features:
+                    self._derive(state, part, layer.id, f, now_l)
         return state
 
     def _derive(self, state: FullState, part: LayerState, layer_id: str, feature: dict, now_l: datetime) -> None:

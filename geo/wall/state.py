@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from geo.bulk import collector_paused
 from geo.cases.stats import place_escalation
 from geo.config import Campaign
 from geo.geojson_io import dumps
@@ -195,8 +196,9 @@ class LayerState:
         if self._order is None:
             self._order = list(self.items)
             self._pos = {fid: i for i, fid in enumerate(self._order)}
-            rows = [self._row(v) for v in self.items.values()]
-            self._columns = {name: [r[i] for r in rows] for i, name in enumerate(COLUMNS)}
+            with collector_paused():  # a row per place, all kept
+                rows = [self._row(v) for v in self.items.values()]
+                self._columns = {name: [r[i] for r in rows] for i, name in enumerate(COLUMNS)}
             self._blocks.clear()
         return self._order
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from geo.cases import migrate_cases
+from geo.cases.model import case_of
 from tests.cases.conftest import LAYER, NOW
 from web import create_app
 
@@ -66,3 +67,14 @@ def test_the_command_reports_in_chinese_and_is_idempotent(data_dir, campaign, cl
     assert first.output.strip() == "已将 1 个地点的 3 个问题迁移为案件:立案(待派遣) 1 个、处置中 1 个、已结案 1 个;原已是案件的 0 个"
     again = app.test_cli_runner().invoke(args=["store", "migrate-cases"])
     assert again.output.strip() == "没有需要迁移的问题:3 个问题已是案件"
+
+
+def test_problems_sharing_their_days_are_read_as_cases_of_their_own(campaign):
+    """The days are read once per campaign (geo/cases/model.py keeps them): each case is still the caller's."""
+    first, second = case_of(PROBLEMS[1], campaign), case_of({**PROBLEMS[1], "responsible": "区城管局"}, campaign)
+    assert (first["unit"], second["unit"]) == ("区住建局", "区城管局")
+    assert first["stage_due"] == second["stage_due"] == "2026-12-18T09:30:00Z"
+    first["timeline"].append({"action": "dispatch"})
+    first["stage"] = "verifying"
+    assert case_of(PROBLEMS[1], campaign) == {**first, "stage": "handling", "timeline": []}
+    assert case_of({**PROBLEMS[0], "found_on": ["2026-12-01"]}, campaign)["filed_at"] == "2000-01-01T00:00:00Z"
