@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
+import weakref
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,7 +16,7 @@ from tests.faults.server import Server, copy_demo, make_editor_token
 from tests.waiting import wait_until
 from web import create_app
 from web.core.context import guatu
-from web.wall.warmup import warm_up
+from web.wall.warmup import freeze_kept_objects, warm_up
 
 URL = "/api/wall/shapes/courtyards?bbox=113.60,34.66,113.70,34.75&zoom=14&format=binary&part=geometry"
 
@@ -62,6 +64,26 @@ def test_a_failed_warm_up_is_logged_and_the_process_serves_on(big_app, caplog, m
     assert big_app.test_client().get(URL).status_code == 200
 
 
+class _Place:
+    pass
+
+
+def test_what_a_worker_holds_is_frozen_and_garbage_made_meanwhile_is_collected_first():
+    kept = {"courtyards": [_Place()]}
+    gc.collect()  # an object a warm-up built, in the oldest generation
+    assert any(o is kept for o in gc.get_objects(generation=2))
+    garbage = _Place()
+    garbage.me = garbage  # a cycle: only the collector frees it
+    gone = weakref.ref(garbage)
+    del garbage
+    try:
+        assert freeze_kept_objects() == gc.get_freeze_count() > 0
+        assert not any(o is kept for o in gc.get_objects(generation=2))  # a full collection no longer walks it
+        assert gone() is None
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.timeout(180)
 def test_each_gunicorn_worker_warms_up_and_the_first_screen_gets_the_warm_state(tmp_path):
     """Real gunicorn (gunicorn.conf.py's post_worker_init), two worker processes: each says, in its log, that its
@@ -76,12 +98,14 @@ def test_each_gunicorn_worker_warms_up_and_the_first_screen_gets_the_warm_state(
     sizes = {layer["id"]: len(json.loads((data / layer["file"]).read_text(encoding="utf-8"))["features"])
              for layer in config["layers"]}
     with Server(data, instance, tmp_path / "server.log", workers=2, env={"GUATU_LOG_FORMAT": "json"}) as server:
-        warmed = wait_until(lambda: _warm_up_lines(server.log()) if len(_warm_up_lines(server.log())) == 2 else None,
-                            "both workers' 'caches warmed' lines", timeout=120, interval=0.1)
+        frozen = wait_until(lambda: _frozen_lines(server.log()) if len(_frozen_lines(server.log())) == 2 else None,
+                            "both workers' lines saying their caches are warm and frozen", timeout=120, interval=0.1)
+        warmed = _warm_up_lines(server.log())  # each written before its worker froze
         first = requests.get(server.url + "/api/wall/state?format=packed", timeout=30,
                              headers={"Authorization": f"Bearer {token}"})
         log = server.log()
     assert "warming up the caches failed" not in log and "caches not warmed" not in log
+    assert len(warmed) == 2 and all(int(r["message"].rsplit(" ", 1)[1]) > 0 for r in frozen)
     for line in warmed:
         counts = re.fullmatch(r"caches warmed in \d+\.\d s \((.*)\)", line["message"]).group(1)
         assert dict(part.rsplit(" ", 1) for part in counts.split(", ")) == {k: str(v) for k, v in sizes.items()}
@@ -94,8 +118,17 @@ def test_each_gunicorn_worker_warms_up_and_the_first_screen_gets_the_warm_state(
 
 def _warm_up_lines(log: str) -> list[dict]:
     """The JSON log records of web.wall.warmup that say the caches are warm (whole lines: one may be half written)."""
+    return [r for r in _records(log) if r["message"].startswith("caches warmed in ")]
+
+
+def _frozen_lines(log: str) -> list[dict]:
+    return [r for r in _records(log) if r["message"].startswith("objects kept out of the garbage collector's passes")]
+
+
+def _records(log: str) -> list[dict]:
+    """The JSON log records of web.wall.warmup (whole lines: the last one may be half written)."""
     records = [json.loads(line) for line in log[:log.rfind("\n") + 1].splitlines() if line.startswith("{")]
-    return [r for r in records if r.get("logger") == "web.wall.warmup" and r["message"].startswith("caches warmed in ")]
+    return [r for r in records if r.get("logger") == "web.wall.warmup"]
 
 
 def _log_time(record: dict) -> datetime:

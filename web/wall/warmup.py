@@ -14,10 +14,19 @@ waits for it, as it would have built it itself). Warmed, per process:
 
 At 100k places this takes the first screen's viewport from about 2 s to the
 few milliseconds of a warm process (docs/scale-benchmark.md).
+
+What the warm-up built stays for the worker's life, so a worker then moves
+every object it holds out of the garbage collector's passes (`gc.freeze`):
+at 100k places a full collection walked about 1.5 million of them for about
+a second, during which no thread of the worker answered
+(`.venv/bin/python -m bench.bench_warmup`). Objects made later are
+collected as before; the frozen ones are still freed when nothing refers to
+them.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -62,6 +71,22 @@ def warm_up(app: Flask) -> None:
 
 
 def warm_up_in_background(app: Flask) -> threading.Thread:
-    thread = threading.Thread(target=warm_up, args=(app,), name="guatu-warm-up", daemon=True)
+    """A worker's warm-up, then its caches frozen (gunicorn.conf.py's post_worker_init)."""
+    thread = threading.Thread(target=_warm_up_and_freeze, args=(app,), name="guatu-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def _warm_up_and_freeze(app: Flask) -> None:
+    warm_up(app)
+    freeze_kept_objects()
+
+
+def freeze_kept_objects() -> int:
+    """Move every object the process holds now out of the garbage collector's passes (see the module docstring);
+    the young generations are collected first, so garbage made meanwhile is not kept. Returns how many."""
+    gc.collect(1)
+    gc.freeze()
+    count = gc.get_freeze_count()
+    log.info("objects kept out of the garbage collector's passes: %d", count)
+    return count
