@@ -307,7 +307,7 @@ class _Checker:
 
     def literal_geometry(self, node: Any) -> values.Geometry:
         """A geometry literal as a GeoJSON `values.Geometry` in CRS84."""
-        if isinstance(node, ast.Function) or isinstance(node, values.Envelope):
+        if isinstance(node, ast.Function | values.Envelope):
             return self.literal_box(node)
         try:
             geom = shape(node.__geo_interface__)
