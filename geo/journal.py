@@ -191,6 +191,9 @@ class Journal:
 
     def _places(self) -> dict[tuple[str, str], list[ChangeSummary]]:
         """Each place's changes, oldest first: built from the summaries when first asked (a start needs none)."""
+        built = self._by_feature
+        if built is not None:
+            return built
         with self._lock:  # no summary is added while the index is built
             if self._by_feature is None:
                 by_feature: dict[tuple[str, str], list[ChangeSummary]] = {}

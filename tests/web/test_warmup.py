@@ -36,7 +36,7 @@ def test_warm_up_builds_the_full_state_and_the_viewport_index_before_any_request
     index = big_app.extensions["guatu"].viewport_index
     assert index._layers == {}
     with caplog.at_level(logging.INFO, logger="web.wall.warmup"):
-        warm_up(big_app)
+        assert warm_up(big_app) is True
     assert "caches warmed" in caplog.text
     built = index._layers["courtyards"]
     assert built.tree is not None and len(built.ids) == len(big_app.extensions["guatu"].store.features("courtyards"))
@@ -58,7 +58,7 @@ def test_a_failed_warm_up_is_logged_and_the_process_serves_on(big_app, caplog, m
 
     monkeypatch.setattr("web.wall.data.full_state", broken)
     with caplog.at_level(logging.ERROR, logger="web.wall.warmup"):
-        warm_up(big_app)  # does not raise
+        assert warm_up(big_app) is False  # does not raise, and says so: the worker freezes nothing
     assert "warming up the caches failed" in caplog.text and "disk gone" in caplog.text
     monkeypatch.undo()
     assert big_app.test_client().get(URL).status_code == 200

@@ -38,8 +38,8 @@ from geo.errors import GuatuError
 log = logging.getLogger(__name__)
 
 
-def warm_up(app: Flask) -> None:
-    """Fill the caches (see the module docstring); logs how long it took, and any failure."""
+def warm_up(app: Flask) -> bool:
+    """Fill the caches (see the module docstring); logs how long it took, and any failure. False if they were not."""
     from geo.viewport import viewport_layers
     from web.core.context import guatu
     from web.core.shared_state import shared_state
@@ -62,12 +62,13 @@ def warm_up(app: Flask) -> None:
                     ctx.viewport_index.query_ready(layer_id, ctx.wall.shapes_shown(layer_id))
     except GuatuError as exc:  # e.g. the database is down: the worker serves (503s) and warms up on demand
         log.warning("caches not warmed (%s): %s; requests will build them", type(exc).__name__, exc.message)
-        return
+        return False
     except Exception:  # a cache left cold is no reason to stop a worker: requests build what they need
         log.exception("warming up the caches failed; requests will build them")
-        return
+        return False
     log.info("caches warmed in %.1f s (%s)", time.perf_counter() - started,
              ", ".join(f"{k} {v}" for k, v in sizes.items()))
+    return True
 
 
 def warm_up_in_background(app: Flask) -> threading.Thread:
@@ -78,8 +79,8 @@ def warm_up_in_background(app: Flask) -> threading.Thread:
 
 
 def _warm_up_and_freeze(app: Flask) -> None:
-    warm_up(app)
-    freeze_kept_objects()
+    if warm_up(app):  # caches left cold (the database down) are built by requests, later: nothing to freeze yet
+        freeze_kept_objects()
 
 
 def freeze_kept_objects() -> int:
