@@ -10,6 +10,7 @@ overnight, the place's status rule, the daily report — keep working on cases.
 from __future__ import annotations
 
 import copy
+import weakref
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
@@ -130,25 +131,27 @@ def case_of(problem: dict, campaign: Campaign) -> dict:
 
 
 class _Same:
-    """A campaign as a cache key: this very object (a campaign holds dicts, so it has no hash of its own)."""
+    """A campaign as a cache key: this very object (a campaign holds dicts, so it has no hash of its own), held
+    weakly: a campaign replaced (campaign.json edited) is not kept alive by the cache, and its entries match no
+    other campaign."""
 
-    __slots__ = ("campaign",)
+    __slots__ = ("ref", "key")
 
     def __init__(self, campaign: Campaign) -> None:
-        self.campaign = campaign
+        self.ref, self.key = weakref.ref(campaign), id(campaign)
 
     def __hash__(self) -> int:
-        return id(self.campaign)
+        return self.key
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.campaign is self.campaign
+        return isinstance(other, _Same) and self.ref() is not None and other.ref() is self.ref()
 
 
 @lru_cache(maxsize=4096)
 def _instants(same: _Same, found_on, deadline, closed_on) -> tuple[str, str | None, str, str]:
     """A migrated case's instants from the problem's days: found (its day's start; 2000-01-01 when unknown),
     the deadline's day end, the closing day's end (else found), and when a filed case found then is due."""
-    campaign = same.campaign
+    campaign = same.ref()
     cal = campaign.cases.calendar
     found = _local_day(campaign, found_on, cal.day_start) or datetime(2000, 1, 1, tzinfo=UTC)
     due = _local_day(campaign, deadline, cal.day_end)

@@ -44,7 +44,7 @@ import threading
 import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +55,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 from pygeofilter.ast import Node as CQLNode
 
+from geo.bulk import collector_paused
 from geo.config import Campaign, Layer
 from geo.diskspace import disk_full
 from geo.errors import BadParameter, Conflict, GuatuError, NotFound, StoreBusy
@@ -414,11 +415,12 @@ class PostGISStore(Store):
                     "(SELECT coalesce((SELECT seq FROM layer_heads WHERE layer = %s), 0) AS seq) h "
                     "LEFT JOIN features f ON f.layer = %s ORDER BY f.pos", (layer_id, layer_id)).fetchall()
             state = _Layer(rows[0][0])
-            for _, fid, text in rows:
-                if fid is not None:
-                    line = text.encode()
-                    state.features[fid] = orjson.loads(line)
-                    state.lines[fid] = line
+            with collector_paused():  # every place of the layer, all kept
+                for _, fid, text in rows:
+                    if fid is not None:
+                        line = text.encode()
+                        state.features[fid] = orjson.loads(line)
+                        state.lines[fid] = line
             if len(state.features) <= self.layer_cache:
                 self._layers[layer_id] = state
             else:  # too large to keep in every process: read again when asked (queries do not ask, see above)
@@ -432,7 +434,8 @@ class PostGISStore(Store):
                 rows = conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM journal WHERE seq > %s ORDER BY seq",
                                     (last,)).fetchall()
             if rows:  # appended in place: readers bisect and slice it, and only ever see more at its end
-                self._summaries.extend([_row_summary(r) for r in rows])
+                with collector_paused() if last == 0 else nullcontext():  # the first read: every change's summary
+                    self._summaries.extend([_row_summary(r) for r in rows])
             return self._summaries
 
     def retired_ids(self, layer_id: str, fids: Iterable[str]) -> set[str]:

@@ -3,6 +3,10 @@ deadline, closed → closed (结案); journaled; idempotent; and the command an 
 
 from __future__ import annotations
 
+import dataclasses
+import gc
+import weakref
+
 import pytest
 
 from geo.cases import migrate_cases
@@ -78,3 +82,13 @@ def test_problems_sharing_their_days_are_read_as_cases_of_their_own(campaign):
     first["stage"] = "verifying"
     assert case_of(PROBLEMS[1], campaign) == {**first, "stage": "handling", "timeline": []}
     assert case_of({**PROBLEMS[0], "found_on": ["2026-12-01"]}, campaign)["filed_at"] == "2000-01-01T00:00:00Z"
+
+
+def test_a_replaced_campaign_is_not_kept_alive_by_the_days_read_for_it(campaign):
+    old = dataclasses.replace(campaign)
+    case_of(PROBLEMS[0], old)
+    gone = weakref.ref(old)
+    del old
+    gc.collect()
+    assert gone() is None
+    assert case_of(PROBLEMS[0], dataclasses.replace(campaign)) == case_of(PROBLEMS[0], campaign)

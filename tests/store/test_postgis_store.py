@@ -284,9 +284,7 @@ def test_geojson_to_postgis_to_geojson_is_byte_identical(store_factory, data_dir
 
 
 def _without_offsets(summary, store):
-    from dataclasses import replace
-
-    return replace(summary, offset=summary.seq, length=0)
+    return summary._replace(offset=summary.seq, length=0)
 
 
 def test_synthetic_campaign_round_trips(tmp_path, postgis_url, postgis_schema):
