@@ -125,12 +125,17 @@ def parses(store: GeoJSONStore) -> int | None:
     return getattr(store._files[LAYER], "parses", None)
 
 
-def run(size: int, journal: int, edits: int, root: Path) -> dict:
-    data = root / f"c{size}"
+def long_campaign(data: Path, size: int, journal: int):
+    """A synthetic campaign of `size` places with `journal` earlier status changes; its campaign."""
     write_synthetic(data, size)
     if journal:
         write_journal(data, journal)
-    campaign = load_campaign(data)
+    return load_campaign(data)
+
+
+def run(size: int, journal: int, edits: int, root: Path) -> dict:
+    data = root / f"c{size}"
+    campaign = long_campaign(data, size, journal)
     os.sync()
     out: dict = {"size": size, "file_mb": (data / "layers" / f"{LAYER}.geojson").stat().st_size / 1e6,
                  "journal_mb": (data / JOURNAL_FILE).stat().st_size / 1e6 if journal else 0.0}
@@ -252,10 +257,7 @@ def run_write_path(size: int, journal: int, edits: int, root: Path) -> dict:
     a start parses the file and every journal line) against the journal-first one (a save appends, a start reads
     the compacted snapshot's ids and the persisted journal index)."""
     data = root / f"w{size}"
-    write_synthetic(data, size)
-    if journal:
-        write_journal(data, journal)
-    campaign = load_campaign(data)
+    campaign = long_campaign(data, size, journal)
     path = data / "layers" / f"{LAYER}.geojson"
     os.sync()
     out: dict = {"size": size}
@@ -292,10 +294,7 @@ def collector_left_running():
 def run_open(size: int, journal: int, repeats: int, root: Path) -> dict:
     """A start on a long campaign, as a restarted worker makes it, against the naive start, in one run."""
     data = root / f"o{size}"
-    write_synthetic(data, size)
-    if journal:
-        write_journal(data, journal)
-    campaign = load_campaign(data)
+    campaign = long_campaign(data, size, journal)
     store, _, _ = ready(data, campaign)
     edits_of(store, 1, 0)
     store.close()  # compacts the layer file and persists the journal index, as a stopped worker does
