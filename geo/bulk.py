@@ -9,7 +9,8 @@ took about two thirds of a store's start (1.7–2.0 s with it, 0.7 s without;
 collector only pauses for the build; it runs as usual afterwards.
 
 Threads share the collector: the pause is counted, so it ends when the last
-build ends, and it never turns on a collector someone else turned off.
+build ends, and it leaves off a collector that was off when the first build
+began (one turned off during a pause is turned on again at its end).
 """
 
 from __future__ import annotations
