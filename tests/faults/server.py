@@ -89,7 +89,9 @@ class Server:
         self.proc = subprocess.Popen(
             [str(GUNICORN), "-c", str(REPO / "gunicorn.conf.py"), "-w", str(self.workers), "--threads", "2",
              "--bind", f"127.0.0.1:{self.port}",
-             "--graceful-timeout", "2", "--timeout", "60",
+             # gunicorn keeps a kept-alive connection open 2 s into a stop; the grace after it is the time a
+             # worker has to close its store (gunicorn.conf.py worker_exit compacts) before it is killed
+             "--graceful-timeout", "10", "--timeout", "60",
              "--no-control-socket",  # each test server alone: no socket shared in the home folder
              "web:create_app()"],
             cwd=REPO, env=self.environment(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
