@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import re
 import statistics
 import sys
 import tempfile
@@ -47,9 +46,10 @@ from geo.store import open_store
 from geo.synth.synthetic import write_synthetic
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from web import create_app
+from web.core.bundles import bundles
 from web.core.routes import PUBLIC, declare
 from web.core.security import add_nonce
-from web.wall.map_page import OfflineMap
+from web.wall.map_page import OfflineMap, WallLayers
 
 WIDTH, HEIGHT = 3840, 2160
 GZIP_LEVEL = 6  # what web/core/http.py sends
@@ -118,18 +118,11 @@ def wall_requests(app, campaign) -> list[str]:
     return ["/wall"]
 
 
-def own_assets(static: Path, entry: str = "js/pages/wall.js") -> list[str]:
-    """The wall page's own files: its entry module and every module it imports, and the stylesheet."""
-    seen, todo = [], [entry]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.append(name)
-        folder = (static / name).parent
-        for target in re.findall(r'from\s+"(\.{1,2}/[^"]+)"', (static / name).read_text(encoding="utf-8")):
-            todo.append((folder / target).resolve().relative_to(static.resolve()).as_posix())
-    return [*seen, "css/wallmap.css"]
+def own_assets(entry: str = "js/pages/wall.js") -> list[str]:
+    """The wall page's own files as it loads them before its first paint: its bundle and the chunks it imports
+    (its modules one by one while the bundle is older than the scripts, web/core/bundles.py), its stylesheets."""
+    scripts = bundles().scripts(entry)
+    return [scripts.entry, *scripts.preload, *(path for _, path in WallLayers(str, {}).default_css)]
 
 
 def guatu_server(data: Path, campaign) -> tuple[float, float, int]:
@@ -150,7 +143,7 @@ def guatu_server(data: Path, campaign) -> tuple[float, float, int]:
             sent += len(body) if resp.headers.get("Content-Encoding") == "gzip" else gz(body)
         out.append(total * 1000)
     static = Path(__file__).resolve().parent.parent / "web" / "static"
-    sent += sum(gz((static / a).read_bytes()) for a in own_assets(static))
+    sent += sum(gz((static / a).read_bytes()) for a in own_assets())
     return out[0], out[1], sent
 
 

@@ -9,6 +9,7 @@ import pytest
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+from web.core.bundles import bundles
 
 # Every place the state knows, and every place drawn (both the layers' groups as the wall holds them).
 COUNTS = """() => {
@@ -24,6 +25,12 @@ ASKED_AFTER_READY = """(name) => {
     const ready = performance.getEntriesByName('guatu:ready')[0].startTime;
     const asked = performance.getEntriesByType('resource').filter(e => e.name.includes(name));
     return asked.length > 0 && asked.every(e => e.startTime >= ready);
+}"""
+
+SCRIPTS_BEFORE_READY = """() => {
+    const ready = performance.getEntriesByName('guatu:ready')[0].startTime;
+    return performance.getEntriesByType('resource').filter(e => e.startTime < ready)
+        .map(e => new URL(e.name).pathname).filter(path => path.endsWith('.js'));
 }"""
 
 
@@ -52,8 +59,12 @@ def test_the_wall_draws_every_place_without_fetching_its_first_data(browser, ser
     # what the first paint does not show comes after it
     page.wait_for_selector(".guatu-print-open", state="attached", timeout=30_000)
     page.wait_for_selector(".guatu-inspections", state="attached", timeout=30_000)
-    assert page.evaluate(ASKED_AFTER_READY, "/static/js/print-control.js")
-    assert page.evaluate(ASKED_AFTER_READY, "/static/js/wall/inspections.js")
+    assert page.evaluate(ASKED_AFTER_READY, "print-control")  # a chunk of the bundle (web/core/bundles.py)
+    assert page.evaluate(ASKED_AFTER_READY, "inspections")
+    # before the places were drawn: Leaflet, the page's bundle and its chunks, no module one by one
+    scripts = bundles().scripts("js/pages/wall.js")
+    assert set(page.evaluate(SCRIPTS_BEFORE_READY)) == {
+        "/static/vendor/leaflet/leaflet.js", *(f"/static/{name}" for name in (scripts.entry, *scripts.preload))}
     assert log.outside == [] and log.console_errors == []
 
 

@@ -9,7 +9,7 @@ import re
 
 from geo.wall.codec import unpack_ids
 from tests.web.test_display_scope import MINE, scoped  # noqa: F401 (a fixture)
-from web.core.modules import static_imports
+from web.core.bundles import bundles
 from web.wall.map_page import inline_json
 
 FIRST = re.compile(r'<script[^>]* type="application/json" id="guatu-first" data-etag="([^"]+)">(.*?)</script>', re.S)
@@ -71,13 +71,14 @@ def test_the_page_is_sent_gzipped_to_a_browser_that_takes_gzip(client):
     assert first_data(page) == first_data(plain.data.decode())
 
 
-def test_the_page_names_every_module_its_script_imports_and_none_it_loads_later(client):
+def test_the_page_loads_its_bundle_and_names_every_chunk_of_it_and_none_it_loads_later(client):
     html = client.get("/wall").data.decode()
+    scripts = bundles().scripts("js/pages/wall.js")
+    assert scripts.entry.startswith("bundle/")  # ./guatu setup built them (tests/web/test_bundles.py)
+    assert re.findall(r'<script[^>]* type="module" src="/static/([^"]+)"', html) == [scripts.entry]
     preloaded = re.findall(r'<link rel="modulepreload" href="/static/([^"]+)">', html)
-    assert preloaded[0] == "js/pages/wall.js"
-    assert set(preloaded[1:]) == set(static_imports("js/pages/wall.js"))
-    assert {"js/wall/wallmap.js", "js/wall/sync.js", "js/wall/canvas.js", "js/wall/packed.js"} <= set(preloaded)
+    assert preloaded == [scripts.entry, *scripts.preload]
     # loaded after the first paint (import()): the print button, today's inspections, the inbox bell
-    assert not {"js/print-control.js", "js/wall/inspections.js", "js/inbox/bell.js"} & set(preloaded)
+    assert not [p for p in preloaded if any(n in p for n in ("print-control", "inspections", "bell"))]
     for name in preloaded:
         assert client.get("/static/" + name).status_code == 200, name

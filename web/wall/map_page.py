@@ -12,8 +12,9 @@ is ever parsed as HTML. Module scripts run after the page is parsed, so the
 inline script that makes the map has run by then.
 
 What the first paint needs comes with the page or is asked for while the
-page is still being read: every module the entry imports (`modulepreload`,
-web/core/modules.py) and, on the wall, the first data itself (state, shapes,
+page is still being read: the entry's bundle and its chunks (web/core/bundles.py;
+the entry module and every module it imports, web/core/modules.py, while
+the bundle is older than the scripts), both as `modulepreload`, and, on the wall, the first data itself (state, shapes,
 outlines), inlined as JSON (`inline_json`), so the places are drawn in the
 task that runs the page's script, before any frame is painted.
 """
@@ -31,8 +32,8 @@ from markupsafe import escape
 
 from geo.config import Campaign
 from geo.messages import localize, t
+from web.core.bundles import bundles
 from web.core.language import HTML_LANG, request_lang
-from web.core.modules import static_imports
 
 AssetUrl = Callable[[str], str]
 
@@ -115,8 +116,9 @@ class PageModule(JSCSSMixin):
         data-* attributes)."""
         super().__init__()
         self.options = options
-        self.entry = asset_url(entry)
-        self.modules = tuple(asset_url(m) for m in static_imports(entry))
+        scripts = bundles().scripts(entry)
+        self.entry = asset_url(scripts.entry)
+        self.modules = tuple(asset_url(m) for m in scripts.preload)
         self.inline = inline or {}
 
     def render(self, **kwargs) -> None:
