@@ -11,7 +11,9 @@ builds the wall map two ways:
   tooltip, no overdue rule: the naive page does less than Guatu's);
 * guatu — the /wall page, which carries the first state, the packed shapes
   and the outlines inlined (nothing is fetched before the first paint) and
-  draws them on one canvas.
+  draws them on one canvas, its scripts as one bundle (web/core/bundles.py);
+* guatu's modules — the same page with GUATU_SCRIPT_BUNDLES=false, which
+  loads its modules one by one, as it did before the bundles.
 
 It prints, for each: server time for the page and its data (naive: building
 the page from the features in memory; guatu: every request a fresh screen
@@ -46,10 +48,11 @@ from geo.store import open_store
 from geo.synth.synthetic import write_synthetic
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from web import create_app
-from web.core.bundles import bundles
+from web.core.bundles import Scripts, bundles
+from web.core.modules import static_imports
 from web.core.routes import PUBLIC, declare
 from web.core.security import add_nonce
-from web.wall.map_page import OfflineMap, WallLayers
+from web.wall.map_page import WALL_CSS, OfflineMap
 
 WIDTH, HEIGHT = 3840, 2160
 GZIP_LEVEL = 6  # what web/core/http.py sends
@@ -118,14 +121,14 @@ def wall_requests(app, campaign) -> list[str]:
     return ["/wall"]
 
 
-def own_assets(entry: str = "js/pages/wall.js") -> list[str]:
+def own_assets(entry: str = "js/pages/wall.js", bundled: bool = True) -> list[str]:
     """The wall page's own files as it loads them before its first paint: its bundle and the chunks it imports
-    (its modules one by one while the bundle is older than the scripts, web/core/bundles.py), its stylesheets."""
-    scripts = bundles().scripts(entry)
-    return [scripts.entry, *scripts.preload, *(path for _, path in WallLayers(str, {}).default_css)]
+    (web/core/bundles.py), or with `bundled` false its modules one by one, and its stylesheets."""
+    scripts = bundles().scripts(entry) if bundled else Scripts(entry, static_imports(entry))
+    return [scripts.entry, *scripts.preload, *(path for _, path in WALL_CSS)]
 
 
-def guatu_server(data: Path, campaign) -> tuple[float, float, int]:
+def guatu_server(data: Path, campaign, bundled: bool = True) -> tuple[float, float, int]:
     """One screen's requests against a fresh app (cold caches), then again (warm): ms, ms, gzip bytes."""
     app = create_app({"GUATU_DATA": str(data), "GUATU_INSTANCE": str(data.parent / "instance"), "GUATU_PUBLIC_VIEW": True})
     client = app.test_client()
@@ -143,7 +146,7 @@ def guatu_server(data: Path, campaign) -> tuple[float, float, int]:
             sent += len(body) if resp.headers.get("Content-Encoding") == "gzip" else gz(body)
         out.append(total * 1000)
     static = Path(__file__).resolve().parent.parent / "web" / "static"
-    sent += sum(gz((static / a).read_bytes()) for a in own_assets())
+    sent += sum(gz((static / a).read_bytes()) for a in own_assets(bundled=bundled))
     return out[0], out[1], sent
 
 
@@ -224,12 +227,17 @@ def run(sizes: list[int], repeat: int) -> list[tuple]:
                                   "GUATU_PUBLIC_VIEW": True, "GUATU_REFRESH_SECONDS": 0})
                 naive_view = declare(PUBLIC)(lambda page=html: Response(add_nonce(page), mimetype="text/html"))
                 app.add_url_rule("/bench/naive", "bench_naive", naive_view)  # declared: the app refuses any other
-                runs: dict[str, list] = {"naive_ms": [], "cold": [], "warm": [], "naive_draw": [], "wall_draw": []}
+                modules_app = create_app({"GUATU_DATA": str(data), "GUATU_INSTANCE": str(root / "instance"),
+                                          "GUATU_PUBLIC_VIEW": True, "GUATU_REFRESH_SECONDS": 0,
+                                          "GUATU_SCRIPT_BUNDLES": False})
+                runs: dict[str, list] = {"naive_ms": [], "cold": [], "warm": [], "naive_draw": [], "wall_draw": [],
+                                         "modules_draw": []}
                 sent = 0
-                with LiveServer(app) as server:
+                with LiveServer(app) as server, LiveServer(modules_app) as modules_server:
                     client = app.test_client()
                     for url in wall_requests(app, campaign):  # the draw is timed with the server's caches filled
                         client.get(url)
+                        modules_app.test_client().get(url)
                     for _ in range(repeat):
                         started = time.perf_counter()
                         naive_page(store, campaign)
@@ -239,10 +247,12 @@ def run(sizes: list[int], repeat: int) -> list[tuple]:
                         runs["warm"].append(warm)
                         runs["naive_draw"].append(measure_draw(browser, server.url + "/bench/naive", count))
                         runs["wall_draw"].append(measure_draw(browser, server.url + "/wall?refresh=0", count))
+                        runs["modules_draw"].append(measure_draw(browser, modules_server.url + "/wall?refresh=0", count))
                 med = {k: statistics.median(v) for k, v in runs.items()}
                 naive = Result(med["naive_ms"], gz(html.encode()), med["naive_draw"])
                 guatu = Result(med["cold"], sent, med["wall_draw"], med["warm"])
-                rows.append((count, naive, guatu, unchanged_poll(data), extras(data, campaign)))
+                modules = Result(med["cold"], guatu_server(data, campaign, bundled=False)[2], med["modules_draw"])
+                rows.append((count, naive, guatu, modules, unchanged_poll(data), extras(data, campaign)))
                 scratch.cleanup()
                 print(f"  {count} polygons done", file=sys.stderr, flush=True)
         finally:
@@ -255,16 +265,20 @@ def table(rows) -> str:
         "| polygons | way | server ms (page + data) | bytes sent (gzip) | drawn in Chromium 4K, ms |",
         "|---:|---|---:|---:|---:|",
     ]
-    for count, naive, guatu, _, _ in rows:
+    for count, naive, guatu, modules, _, _ in rows:
         out.append(f"| {count:,} | naive folium | {naive.server_ms:,.0f} | {naive.bytes_gz:,} | {naive.drawn_ms:,.0f} |")
         out.append(f"| {count:,} | guatu (cold / warm) | {guatu.server_ms:,.0f} / {guatu.server_warm_ms:,.1f} | "
                    f"{guatu.bytes_gz:,} | {guatu.drawn_ms:,.0f} |")
         out.append(f"| {count:,} | **naive ÷ guatu** | **{naive.server_ms / guatu.server_ms:.1f}×** cold, "
                    f"{naive.server_ms / guatu.server_warm_ms:,.0f}× warm | **{naive.bytes_gz / guatu.bytes_gz:.1f}×** | "
                    f"**{naive.drawn_ms / guatu.drawn_ms:.1f}×** |")
+        out.append(f"| {count:,} | guatu, its modules one by one (GUATU_SCRIPT_BUNDLES=false) | | "
+                   f"{modules.bytes_gz:,} | {modules.drawn_ms:,.0f} |")
+        out.append(f"| {count:,} | **modules ÷ bundle** | | **{modules.bytes_gz / guatu.bytes_gz:.1f}×** | "
+                   f"**{modules.drawn_ms / guatu.drawn_ms:.1f}×** |")
     out += ["", "| polygons | unchanged status poll (304), server ms | " + " | ".join(
-        f"{name}: cold ms, bytes" for name in rows[0][4]) + " |", "|---:|---:|" + "---:|" * len(rows[0][4])]
-    for count, _, _, poll, extra in rows:
+        f"{name}: cold ms, bytes" for name in rows[0][5]) + " |", "|---:|---:|" + "---:|" * len(rows[0][5])]
+    for count, _, _, _, poll, extra in rows:
         out.append(f"| {count:,} | {poll:.2f} | " + " | ".join(f"{ms:,.0f} ms, {size:,} B" for ms, size in extra.values()) + " |")
     return "\n".join(out)
 

@@ -9,7 +9,9 @@ import re
 
 from geo.wall.codec import unpack_ids
 from tests.web.test_display_scope import MINE, scoped  # noqa: F401 (a fixture)
+from web import create_app
 from web.core.bundles import bundles
+from web.core.modules import static_imports
 from web.wall.map_page import inline_json
 
 FIRST = re.compile(r'<script[^>]* type="application/json" id="guatu-first" data-etag="([^"]+)">(.*?)</script>', re.S)
@@ -80,5 +82,20 @@ def test_the_page_loads_its_bundle_and_names_every_chunk_of_it_and_none_it_loads
     assert preloaded == [scripts.entry, *scripts.preload]
     # loaded after the first paint (import()): the print button, today's inspections, the inbox bell
     assert not [p for p in preloaded if any(n in p for n in ("print-control", "inspections", "bell"))]
+    for name in preloaded:
+        assert client.get("/static/" + name).status_code == 200, name
+
+
+def test_with_bundles_switched_off_the_page_loads_its_modules_one_by_one(seeded, clock, instance_dir):
+    """GUATU_SCRIPT_BUNDLES=false: the modules as they are in web/static/js, every one named up front."""
+    app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(instance_dir), "GUATU_PUBLIC_VIEW": True, "GUATU_SCRIPT_BUNDLES": "false"})
+    client = app.test_client()
+    html = client.get("/wall").data.decode()
+    assert re.findall(r'<script[^>]* type="module" src="/static/([^"]+)"', html) == ["js/pages/wall.js"]
+    preloaded = re.findall(r'<link rel="modulepreload" href="/static/([^"]+)">', html)
+    assert preloaded == ["js/pages/wall.js", *static_imports("js/pages/wall.js")]
+    assert {"js/wall/wallmap.js", "js/wall/sync.js", "js/wall/canvas.js", "js/wall/packed.js"} <= set(preloaded)
+    assert not {"js/print-control.js", "js/wall/inspections.js", "js/inbox/bell.js"} & set(preloaded)
     for name in preloaded:
         assert client.get("/static/" + name).status_code == 200, name

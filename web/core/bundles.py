@@ -29,6 +29,7 @@ from pathlib import Path
 
 from geo.messages import t
 from web.core.modules import STATIC, static_imports
+from web.core.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +183,13 @@ class Bundles:
         if key not in self._warned:
             self._warned.add(key)
             log.warning(message)
+
+
+def page_scripts(entry: str) -> Scripts:
+    """What the current app's page of `entry` loads: its bundle, unless GUATU_SCRIPT_BUNDLES is false."""
+    if get_settings().script_bundles:
+        return bundles().scripts(entry)
+    return Scripts(entry, static_imports(entry))
 
 
 @lru_cache(maxsize=1)

@@ -79,6 +79,10 @@ class Settings(BaseModel):
                                "environment only", ge=1, le=64)
     refresh_seconds: float = _setting(4, "how often open wall maps ask for changes (`0`: never); a change shows "
                                          "within this plus one round trip", ge=0, le=3600)
+    script_bundles: bool = _setting(
+        True, "the map pages load their scripts as one bundle each, built by `./guatu setup` (`false`: the modules "
+              "one by one, as they are in `web/static/js`, to debug a script); a bundle older than the scripts is "
+              "never served", shown="`true`")
     compact_changes: int = _setting(
         1000, "without `GUATU_DATABASE_URL`: a save appends to the journal only; a layer file is written whole once "
               "this many of its changes are in the journal only (see docs/data-integrity.md)", ge=1, le=1_000_000)
@@ -180,7 +184,7 @@ class Settings(BaseModel):
             return cls.model_fields[info.field_name].default
         return value
 
-    @field_validator("access_log", "public_view", "https", "photo_keep_location", "notify_sender", "smtp_starttls",
+    @field_validator("access_log", "public_view", "script_bundles", "https", "photo_keep_location", "notify_sender", "smtp_starttls",
                      mode="before")
     @classmethod
     def _switch(cls, value: Any) -> Any:

@@ -32,7 +32,7 @@ from markupsafe import escape
 
 from geo.config import Campaign
 from geo.messages import localize, t
-from web.core.bundles import bundles
+from web.core.bundles import page_scripts
 from web.core.language import HTML_LANG, request_lang
 
 AssetUrl = Callable[[str], str]
@@ -116,7 +116,7 @@ class PageModule(JSCSSMixin):
         data-* attributes)."""
         super().__init__()
         self.options = options
-        scripts = bundles().scripts(entry)
+        scripts = page_scripts(entry)
         self.entry = asset_url(scripts.entry)
         self.modules = tuple(asset_url(m) for m in scripts.preload)
         self.inline = inline or {}
@@ -141,6 +141,11 @@ def inline_json(body: bytes) -> str:
     return body.decode("utf-8").replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# the wall's stylesheets: its own, the photos', the print dialog's, the problem banner's and the inbox bell's
+WALL_CSS = (("wallmap", "css/wallmap.css"), ("photos", "css/photos.css"), ("print", "css/print.css"),
+            ("problem_banner", "css/problem-banner.css"), ("inbox_bell", "css/inbox-bell.css"))
+
+
 class WallLayers(PageModule):
     """The wall map: js/pages/wall.js and the wall's stylesheets."""
 
@@ -149,11 +154,7 @@ class WallLayers(PageModule):
     def __init__(self, asset_url: AssetUrl, options: dict, entry: str = "js/pages/wall.js", **first) -> None:
         super().__init__(asset_url, options, entry, **first)
         self._name = "GuatuWall"
-        self.default_css = [("guatu_wallmap_css", asset_url("css/wallmap.css")),
-                            ("guatu_photos_css", asset_url("css/photos.css")),
-                            ("guatu_print_css", asset_url("css/print.css")),
-                            ("guatu_problem_banner_css", asset_url("css/problem-banner.css")),
-                            ("guatu_inbox_bell_css", asset_url("css/inbox-bell.css"))]
+        self.default_css = [(f"guatu_{name}_css", asset_url(path)) for name, path in WALL_CSS]
 
 
 def folium_page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSCSSMixin,
