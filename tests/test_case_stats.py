@@ -3,6 +3,7 @@ and the moments a place's case flags change."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from geo.cases.stats import LEVELS, add_units, case_flips, place_cases, place_escalation, unit_records
@@ -60,6 +61,18 @@ def test_a_cases_flags_change_only_at_its_moments(campaign):
     assert seen == [(0, 1), (1, 2)]
     suspended = {**the_case, "stage": "suspended"}
     assert case_flips(suspended, campaign) == () and case_flips({**the_case, "stage": "closed"}, campaign) == ()
+
+
+def test_a_cases_moments_follow_its_campaigns_escalation_and_a_due_that_is_no_instant_has_none(campaign):
+    """The moments are read once per campaign and due (geo/cases/stats.py keeps them): a campaign that escalates
+    later gets its own, a due no cache can key (a list) or that is no instant gets none."""
+    the_case = case("handling", due="2026-11-24T07:30:00+00:00")
+    slower = dataclasses.replace(campaign, cases=dataclasses.replace(campaign.cases, escalation_every="3d"))
+    overdue, district = case_flips(the_case, campaign)
+    assert case_flips(the_case, slower)[0] == overdue and case_flips(the_case, slower)[1] > district
+    assert case_flips(the_case, campaign) == (overdue, district)
+    assert case_flips({**the_case, "stage_due": ["2026-11-24"]}, campaign) == ()
+    assert case_flips({**the_case, "stage_due": "next week"}, campaign) == ()
 
 
 def test_case_moments_are_found_between_two_clocks_and_the_last_one_passed():

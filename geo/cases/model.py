@@ -113,10 +113,11 @@ def case_of(problem: dict, campaign: Campaign) -> dict:
     if isinstance(stored, dict):
         return stored
     days = problem.get("found_on"), problem.get("deadline"), problem.get("closed_on")
-    try:  # many problems share their days: a large campaign's first wall state reads each day once
-        found, due, closed, filed_due = _instants(_Same(campaign), *days)
-    except TypeError:  # a value no cache can key (a day that is not text): read as it is
-        found, due, closed, filed_due = _instants.__wrapped__(_Same(campaign), *days)
+    key = CampaignKey(campaign)
+    try:
+        found, due, closed, filed_due = _instants(key, *days)
+    except TypeError:  # a day no cache can key (a list, a dict) is no day, as any value that is not text
+        found, due, closed, filed_due = _instants(key, *(d if isinstance(d, str) else None for d in days))
     responsible = (problem.get("responsible") or "").strip() or None
     if problem.get("status") not in campaign.open_problem_statuses:
         case = _blank(campaign, "closed", "migrated", found)
@@ -130,7 +131,7 @@ def case_of(problem: dict, campaign: Campaign) -> dict:
     return case
 
 
-class _Same:
+class CampaignKey:
     """A campaign as a cache key: this very object (a campaign holds dicts, so it has no hash of its own), held
     weakly: a campaign replaced (campaign.json edited) is not kept alive by the cache, and its entries match no
     other campaign."""
@@ -144,20 +145,37 @@ class _Same:
         return self.key
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and self.ref() is not None and other.ref() is self.ref()
+        return isinstance(other, CampaignKey) and self.ref() is not None and other.ref() is self.ref()
+
+
+def _instants(same: CampaignKey, found_on, deadline, closed_on) -> tuple[str, str | None, str, str]:
+    """A migrated case's instants from the problem's days: found (its day's start; 2000-01-01 when unknown),
+    the deadline's day end, the closing day's end (else found), and when a filed case found then is due."""
+    found = _day_start(same, found_on) or UNKNOWN_FOUND
+    return found, _day_end(same, deadline), _day_end(same, closed_on) or found, _filed_due(same, found)
+
+
+UNKNOWN_FOUND = iso(datetime(2000, 1, 1, tzinfo=UTC))
+
+
+# Each day read once per campaign: many problems share a day, few share all three (a campaign has some hundreds
+# of distinct days, and tens of thousands of problems).
+@lru_cache(maxsize=4096)
+def _day_start(same: CampaignKey, day) -> str | None:
+    at = _local_day(same.ref(), day, same.ref().cases.calendar.day_start)
+    return iso(at) if at is not None else None
 
 
 @lru_cache(maxsize=4096)
-def _instants(same: _Same, found_on, deadline, closed_on) -> tuple[str, str | None, str, str]:
-    """A migrated case's instants from the problem's days: found (its day's start; 2000-01-01 when unknown),
-    the deadline's day end, the closing day's end (else found), and when a filed case found then is due."""
+def _day_end(same: CampaignKey, day) -> str | None:
+    at = _local_day(same.ref(), day, same.ref().cases.calendar.day_end)
+    return iso(at) if at is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _filed_due(same: CampaignKey, found: str) -> str:
     campaign = same.ref()
-    cal = campaign.cases.calendar
-    found = _local_day(campaign, found_on, cal.day_start) or datetime(2000, 1, 1, tzinfo=UTC)
-    due = _local_day(campaign, deadline, cal.day_end)
-    closed = _local_day(campaign, closed_on, cal.day_end) or found
-    filed_due = stage_due(campaign, "filed", found, campaign.cases.urgencies[0].key)
-    return iso(found), iso(due) if due is not None else None, iso(closed), iso(filed_due)
+    return iso(stage_due(campaign, "filed", instant(found), campaign.cases.urgencies[0].key))
 
 
 CASE_KEYS = ("stage", "urgency", "source", "unit", "handler", "dispatcher", "reported_by", "verified_by", "stage_since",

@@ -25,9 +25,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from geo.cases import LEVELS, WorkCalendar, case_of, escalation, overdue_hours, parse_duration, stage_overdue
+from geo.cases.model import CampaignKey
 from geo.config import Campaign
 
 NOT_CLOSED = ("filed", "handling", "verifying", "suspended")  # open cases (a suspended one is never overdue)
@@ -91,11 +93,20 @@ def case_flips(case: dict, campaign: Campaign) -> tuple[int, ...]:
     its stage falls due (overdue, and up to the sub-district), then its escalation reaches the district."""
     if case.get("stage") not in NOT_CLOSED or case.get("stage") == "suspended":
         return ()
-    due = _at(case.get("stage_due"))
+    try:
+        return _due_flips(CampaignKey(campaign), case.get("stage_due"))
+    except TypeError:  # a due no cache can key is no due
+        return ()
+
+
+@lru_cache(maxsize=4096)
+def _due_flips(key: CampaignKey, stage_due) -> tuple[int, ...]:
+    """`case_flips` of a stage due at `stage_due`, read once per campaign and instant (cases share their dues)."""
+    due = _at(stage_due)
     if due is None:
         return ()
     # overdue once past its due (`stage_overdue`: now > due); at the district from that moment on (now >= it)
-    return (int(due.timestamp()) + 1, math.ceil(district_at(due, campaign).timestamp()))
+    return (int(due.timestamp()) + 1, math.ceil(district_at(due, key.ref()).timestamp()))
 
 
 def district_at(due: datetime, campaign: Campaign) -> datetime:
