@@ -7,9 +7,10 @@ problems written before cases, so each case is derived from its problem's days).
 process on the embedded store, as a new gunicorn worker is, alternating between:
 
 * **guatu** — as the app runs: the collector paused while a state per place is built (geo/bulk.py), a
-  migrated case's days read once per campaign (geo/cases/model.py);
+  migrated case's days read once per campaign (geo/cases/model.py), and each due's escalation moments
+  (geo/cases/stats.py);
 * **naive** — the same code with the collector left running during those builds and every case's days read
-  again (the pause made a no-op, the days' cache bypassed).
+  again (the pause made a no-op, the days' and dues' caches bypassed).
 
 Measured in each: every layer's places parsed, the first full wall state (packed), then one full collection
 (`gc.collect()`) as the worker would meet it later, and one more after `freeze_kept_objects`, which the worker
@@ -46,13 +47,16 @@ def measure(data: Path, way: str) -> dict:
     """One warm-up in this process, the naive or Guatu's way."""
     if way == "naive":
         import geo.cases.model
+        import geo.cases.stats
         import geo.journal
         import geo.store.geojson
         import geo.wall.data
         import geo.wall.state
         for module in (geo.journal, geo.store.geojson, geo.wall.data, geo.wall.state):
             module.collector_paused = nullcontext
-        geo.cases.model._instants = geo.cases.model._instants.__wrapped__
+        for name in ("_day_start", "_day_end", "_filed_due"):
+            setattr(geo.cases.model, name, getattr(geo.cases.model, name).__wrapped__)
+        geo.cases.stats._due_flips = geo.cases.stats._due_flips.__wrapped__
     os.environ["GUATU_DATA"] = str(data)
     from web import create_app
     from web.core.context import guatu
