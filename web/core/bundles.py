@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import shutil
 import subprocess
 import sys
@@ -27,16 +26,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from geo.geojson_io import atomic_write
 from geo.messages import t
 from web.core.modules import STATIC, static_imports
 from web.core.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-ROOT = STATIC.parents[1]
-BUNDLES = STATIC / "bundle"
-MANIFEST = BUNDLES / "manifest.json"
-ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+ESBUILD = STATIC.parents[1] / "node_modules" / ".bin" / "esbuild"
 FORMAT = 1
 
 # The entries served as bundles: the folium map pages (web/wall/map_page.py). The field pages' scripts are
@@ -64,7 +61,7 @@ def sources_digest(static: Path = STATIC) -> str:
 
 
 def build(static: Path = STATIC, esbuild: Path = ESBUILD) -> dict:
-    """Bundle `ENTRIES` into static/bundle/<version>/ and write manifest.json last (temp + rename); earlier
+    """Bundle `ENTRIES` into static/bundle/<version>/ and write manifest.json last (atomic_write); earlier
     versions are removed once the manifest names the new one. Returns the manifest."""
     bundles = static / "bundle"
     digest = sources_digest(static)
@@ -87,7 +84,7 @@ def build(static: Path = STATIC, esbuild: Path = ESBUILD) -> dict:
         if target.exists():
             shutil.rmtree(target)
         out.rename(target)
-    _write_atomically(bundles / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    atomic_write(bundles / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode())
     for old in bundles.iterdir():
         if old.is_dir() and old.name != version and not old.name.startswith(".build-"):
             shutil.rmtree(old, ignore_errors=True)
@@ -110,19 +107,6 @@ def _entry(meta: dict, entry: str, static: Path, out: Path, version: str) -> dic
             chunks.append(chunk)
             todo += [i["path"] for i in outputs[chunk].get("imports", []) if i["kind"] == "import-statement"]
     return {"file": served(path), "preload": [served(c) for c in chunks]}
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Bundles:
