@@ -49,8 +49,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.bench_scale import Client, pct, prepare, serve  # noqa: E402
-from geo.accounts import Accounts  # noqa: E402
+from bench.bench_scale import Client, bench_accounts, pct, prepare, serve  # noqa: E402
 from geo.config import load_campaign  # noqa: E402
 from geo.synth.synthetic import write_synthetic  # noqa: E402
 
@@ -249,7 +248,7 @@ def soak(backend: str, args, pristine: Path, work: Path, db_url: str | None) -> 
     data, env = prepare(backend, args.places, pristine, work, db_url)
     instance = work / f"instance-{backend}"
     instance.mkdir()
-    accounts = Accounts(instance / "accounts.json")
+    accounts = bench_accounts(instance, data, env)  # the database's accounts with PostGIS, as the server reads them
     accounts.create_user("soak", "correct horse battery", "editor", "压测")
     _, token = accounts.create_api_token("soak", "soak")
     rec = Record()
