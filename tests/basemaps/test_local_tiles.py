@@ -10,6 +10,7 @@ import pytest
 from pmtiles.tile import deserialize_header
 
 from tests.basemaps.tilesets import make_folder, make_mbtiles, make_pmtiles, png, tile_png
+from web.core.bundles import bundles
 
 PASSWORD = "correct horse battery"
 
@@ -148,7 +149,8 @@ def test_demo_campaign_has_no_basemap_and_its_page_names_no_tile_server(make_app
     client = make_app().test_client()
     assert client.get("/api/basemaps").get_json() == {"basemaps": []}
     html = client.get("/").data.decode()
-    assert "/static/js/pages/wall.js" in html  # the entry module, which imports js/basemaps.js
+    # the entry (its bundle, web/core/bundles.py), which imports js/basemaps.js
+    assert "/static/" + bundles().scripts("js/pages/wall.js").entry in html
     assert "http://" not in html and "https://" not in html
 
 

@@ -11,6 +11,7 @@ from PIL import Image
 
 from geo.messages import t
 from tests.printing.conftest import page_size_pts, pdf_text
+from web.core.bundles import bundles
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 
@@ -88,7 +89,7 @@ def test_print_map_command_says_what_is_wrong(small_app, tmp_path):
 def test_wall_map_loads_the_print_button_and_the_print_stylesheet(small_app):
     client = small_app.test_client()
     page = client.get("/").data.decode()
-    assert "js/pages/wall.js" in page and "css/print.css" in page
+    assert "/static/" + bundles().scripts("js/pages/wall.js").entry in page and "css/print.css" in page
     entry = client.get("/static/js/pages/wall.js").data.decode()
     # loaded after the first paint and handed the map: no polling for it
     assert 'import("../print-control.js").then(function (m) { m.attachPrintControl(wall); }' in entry

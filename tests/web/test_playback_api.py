@@ -8,6 +8,7 @@ import pytest
 
 from geo.playback import replay
 from tests.web.conftest import login
+from web.core.bundles import bundles
 
 
 def _set(store, fid, status):
@@ -133,7 +134,8 @@ def test_the_page_is_the_wall_page_with_the_playback_script_and_no_polling(priva
     nonce = resp.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert "unsafe-inline" not in resp.headers["Content-Security-Policy"]
     assert html.count("<script>") == 0 and f'<script nonce="{nonce}"' in html
-    assert f'<script nonce="{nonce}" type="module" src="/static/js/pages/playback.js">' in html  # the entry module
+    entry = bundles().scripts("js/pages/playback.js").entry  # the entry module's bundle (web/core/bundles.py)
+    assert f'<script nonce="{nonce}" type="module" src="/static/{entry}">' in html
 
 
 def test_a_mistyped_playback_bookmark_still_shows_a_page(private_app):
