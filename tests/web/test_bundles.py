@@ -59,12 +59,24 @@ def test_a_script_edited_after_the_build_is_served_as_modules_until_the_next_bui
     assert sorted(p.name for p in (static / "bundle").iterdir()) == sorted([second["version"], "manifest.json"])
 
 
+MANGLED = {
+    "no file key": lambda m: m["entries"][WALL].pop("file"),
+    "preload not a list": lambda m: m["entries"][WALL].update(preload="chunks/a.js"),
+    "entry dropped": lambda m: m["entries"].pop(WALL),
+    "entries not an object": lambda m: m.update(entries=[WALL]),
+}
+
+
 @pytest.mark.parametrize("damage, said", [
     (None, "no script bundles"),
     ("{not json", "cannot be read"),
     ('["a list"]', "cannot be read"),
     ("format", "older than the scripts"),
     ("missing file", "is missing"),
+    ("no file key", "no usable bundle"),
+    ("preload not a list", "no usable bundle"),
+    ("entry dropped", "no usable bundle"),
+    ("entries not an object", "no usable bundle"),
 ])
 def test_without_a_usable_bundle_a_page_loads_its_modules(static, caplog, damage, said):
     build(static)
@@ -76,6 +88,10 @@ def test_without_a_usable_bundle_a_page_loads_its_modules(static, caplog, damage
     elif damage == "missing file":
         manifest = json.loads(manifest_path.read_text())
         (static / manifest["entries"][WALL]["preload"][0]).unlink()
+    elif damage in MANGLED:  # the digest still matches: only the entry's record is wrong
+        manifest = json.loads(manifest_path.read_text())
+        MANGLED[damage](manifest)
+        manifest_path.write_text(json.dumps(manifest))
     else:
         manifest_path.write_text(damage)
     with caplog.at_level(logging.WARNING, logger="web.core.bundles"):

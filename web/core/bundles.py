@@ -122,13 +122,16 @@ class Bundles:
     def scripts(self, entry: str) -> Scripts:
         """The bundle of `entry` when it was built from the scripts on disk, else the entry module itself and
         every module it imports statically."""
-        bundle = self._fresh_manifest().get("entries", {}).get(entry) if entry in ENTRIES else None
+        entries = self._fresh_manifest().get("entries") if entry in ENTRIES else None
+        bundle = _bundle(entries.get(entry)) if isinstance(entries, dict) else None
         if bundle:
-            files = (bundle["file"], *bundle["preload"])
-            if all((self.static / p).is_file() for p in files):
-                return Scripts(bundle["file"], tuple(bundle["preload"]))
-            self._warn_once(bundle["file"], f"a file of {entry}'s bundle is missing from web/static/bundle: the "
-                                            "page loads its modules one by one until `./guatu setup` builds them again")
+            if all((self.static / p).is_file() for p in (bundle.entry, *bundle.preload)):
+                return bundle
+            self._warn_once(bundle.entry, f"a file of {entry}'s bundle is missing from web/static/bundle: the "
+                                          "page loads its modules one by one until `./guatu setup` builds them again")
+        elif entries is not None:
+            self._warn_once(f"entry {entry}", f"web/static/bundle/manifest.json has no usable bundle of {entry}: "
+                                              "the page loads its modules one by one; `./guatu setup` builds them")
         return Scripts(entry, static_imports(entry, self.static))
 
     def _fresh_manifest(self) -> dict:
@@ -167,6 +170,16 @@ class Bundles:
         if key not in self._warned:
             self._warned.add(key)
             log.warning(message)
+
+
+def _bundle(recorded: object) -> Scripts | None:
+    """A manifest's record of one entry as `Scripts`, or None when it is not the shape `build` writes."""
+    if not isinstance(recorded, dict):
+        return None
+    file, preload = recorded.get("file"), recorded.get("preload")
+    if not isinstance(file, str) or not isinstance(preload, list) or not all(isinstance(p, str) for p in preload):
+        return None
+    return Scripts(file, tuple(preload))
 
 
 def page_scripts(entry: str) -> Scripts:
