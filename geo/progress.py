@@ -264,7 +264,7 @@ def readable_places(store: Store, revision: int) -> tuple[dict[tuple[str, str], 
     and every place now as ((layer, id), properties), walked lazily in the layers' order."""
     readable = [x.id for x in store.readable_layers()]
     journal = journal_by_place((c for c in store.changes_since(0) if c.seq <= revision), readable)
-    places = (((layer_id, f["id"]), f["properties"]) for layer_id in readable for f in store.features(layer_id))
+    places = (((layer_id, f["id"]), f["properties"]) for layer_id in readable for f in store.each_feature(layer_id))
     return journal, places
 
 

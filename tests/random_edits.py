@@ -125,14 +125,29 @@ class RandomEdits:
 
 
 class WalkCounter:
-    """Counts whole-layer reads (`store.features`) of a store: a kept state must not walk a layer per edit."""
+    """Counts whole-layer reads (`store.features`, `store.each_feature`) of a store: a kept state must not walk a
+    layer per edit. A walk through `each_feature` counts once, whether or not the store reads it with `features`."""
 
     def __init__(self, store) -> None:
         self.walks = 0
-        features = store.features
+        self._within_each = False
+        features, each_feature = store.features, store.each_feature
 
         def counted(layer_id):
-            self.walks += 1
+            self.walks += not self._within_each
             return features(layer_id)
 
-        store.features = counted
+        def counted_each(layer_id):
+            self.walks += 1
+            self._within_each = True
+            try:
+                return each_feature(layer_id)  # a store's copy is listed now; a stream reads on as it is walked
+            finally:
+                self._within_each = False
+
+        store.features, store.each_feature = counted, counted_each
+
+
+# The stores a kept view is checked on: each backend, and PostGIS reading its layers through a server-side cursor,
+# as it reads a layer larger than a process keeps (geo/store/postgis.py `each_feature`, `layer_cache`).
+READERS = {"geojson": ("geojson", {}), "postgis": ("postgis", {}), "postgis-streamed": ("postgis", {"layer_cache": 0})}

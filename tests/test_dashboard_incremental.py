@@ -14,17 +14,18 @@ from geo.geojson_io import dumps
 from geo.progress import timeline
 from geo.rules import local_now
 from tests.conftest import REPO
-from tests.random_edits import RandomEdits, WalkCounter
+from tests.random_edits import READERS, RandomEdits, WalkCounter
 
 SCOPES = [{}, {"street": "大学路街道"}, {"community": "金桥社区"}, {"layers": ["roads"]},
           {"street": "福华街街道", "layers": ["courtyards"]}]
 
 
-@pytest.mark.parametrize("backend", ["geojson", "postgis"])
+@pytest.mark.parametrize("backend", READERS)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_dashboard_kept_between_revisions_equals_one_built_from_scratch(store_factory, campaign, clock, backend,
                                                                          seed):
-    writer, reader = store_factory(backend), store_factory(backend)
+    kind, options = READERS[backend]
+    writer, reader = store_factory(kind), store_factory(kind, **options)
     edits = RandomEdits(writer, clock, seed)
     board = DashboardData(reader, campaign)
     walks = WalkCounter(reader)

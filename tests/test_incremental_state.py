@@ -12,9 +12,7 @@ from geo.wall import state as wall_state
 from geo.wall.catchup import Basis, changes_to, clock_of
 from geo.wall.codec import unpack_ids
 from geo.wall.data import WallData
-from tests.random_edits import RandomEdits, WalkCounter
-
-BACKENDS = ["geojson", "postgis"]
+from tests.random_edits import READERS, RandomEdits, WalkCounter
 
 
 def fresh(store, campaign, key, now, packed):
@@ -28,12 +26,13 @@ def kept(wall, key, now, packed):
 
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", READERS)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_state_kept_between_revisions_equals_one_built_from_scratch(store_factory, campaign, clock, backend, seed,
                                                                       monkeypatch):
     monkeypatch.setattr(wall_state, "BLOCK", 3)  # several serialised blocks per layer, each kept until a place changes
-    writer, reader = store_factory(backend), store_factory(backend)
+    kind, options = READERS[backend]
+    writer, reader = store_factory(kind), store_factory(kind, **options)
     edits = RandomEdits(writer, clock, seed)
     wall = WallData(reader, campaign)
     features = reader.features  # uncounted

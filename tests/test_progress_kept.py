@@ -14,10 +14,10 @@ from geo.geojson_io import dumps
 from geo.progress import finish_estimates, milestones
 from geo.progress_kept import ProgressData
 from geo.rules import local_now
-from tests.random_edits import RandomEdits, WalkCounter
+from tests.random_edits import READERS, RandomEdits, WalkCounter
 
 
-@pytest.mark.parametrize("backend", ["geojson", "postgis"])
+@pytest.mark.parametrize("backend", READERS)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_progress_kept_between_revisions_equals_the_journal_replayed(store_factory, campaign, clock, backend, seed):
     today = local_now(campaign, clock()).date()
@@ -25,7 +25,8 @@ def test_progress_kept_between_revisions_equals_the_journal_replayed(store_facto
     plan = tuple(Milestone(date=(today + timedelta(days=2 * i)).isoformat(), share_done=min(1.0, 0.2 * (i + 1)),
                            label=f"节点{i}") for i in range(5))
     campaign = dataclasses.replace(campaign, milestones=plan, pace_days=2)
-    writer, reader = store_factory(backend), store_factory(backend)
+    kind, options = READERS[backend]
+    writer, reader = store_factory(kind), store_factory(kind, **options)
     edits = RandomEdits(writer, clock, seed)
     kept = ProgressData(reader, campaign)
     walks = WalkCounter(reader)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -175,6 +175,12 @@ class Store(ABC):
     @abstractmethod
     def features(self, layer_id: str) -> list[dict]:
         """Every feature of a layer, as GeoJSON Feature dicts."""
+
+    def each_feature(self, layer_id: str) -> Iterator[dict]:
+        """Every feature of a layer, one at a time, in the layer's order: for a reader that goes through the
+        layer once (a view built from every place). A backend may read a large layer piece by piece, so the
+        whole layer is never held at once; the places may then be newer than the revision read before."""
+        return iter(self.features(layer_id))
 
     @abstractmethod
     def get(self, layer_id: str, fid: str) -> dict:

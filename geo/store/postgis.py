@@ -114,6 +114,9 @@ def _lock_key(schema: str) -> int:
                           signed=True)
 
 
+EACH_FEATURE_BATCH = 2000  # rows per fetch when a layer too large to keep is read through (each_feature)
+
+
 @dataclass
 class _Layer:
     """This process's copy of one layer, as of change `seq`."""
@@ -344,6 +347,22 @@ class PostGISStore(Store):
         state = self._current(layer_id)
         with self._layer_locks[layer_id]:  # catch-ups apply in place: list the places between two of them
             return list(state.features.values())
+
+    def each_feature(self, layer_id: str) -> Iterator[dict]:
+        """A layer kept in this process (up to `layer_cache` places) from its copy; a larger one read from the
+        database through a server-side cursor, `EACH_FEATURE_BATCH` rows at a time, so a worker building a view
+        of a million places holds the view and one batch, never the layer."""
+        self.layer(layer_id)
+        if layer_id in self._layers or self.place_count(layer_id) <= self.layer_cache:
+            return iter(self.features(layer_id))
+        return self._stream_features(layer_id)
+
+    def _stream_features(self, layer_id: str) -> Iterator[dict]:
+        with self._conn() as conn, conn.transaction(), conn.cursor(name="guatu_each_feature") as cursor:
+            cursor.itersize = EACH_FEATURE_BATCH
+            cursor.execute("SELECT feature::text FROM features WHERE layer = %s ORDER BY pos", (layer_id,))
+            for (text,) in cursor:
+                yield orjson.loads(text)
 
     def place_count(self, layer_id: str) -> int:
         """From the layer's copy when this process keeps one, else COUNT in SQL, kept for the layer's revision."""

@@ -116,7 +116,7 @@ class WallData(CatchUp[FullState]):
         points: list = []
         parts: list[int] = []
         for layer_id in layer_ids:
-            for f in self.store.features(layer_id):
+            for f in self.store.each_feature(layer_id):
                 geometry = f.get("geometry")
                 if geometry and geometry.get("type") in GEOMETRY_CODES and in_scope(f["properties"], street, community):
                     flatten_geometry(geometry, parts, points)
@@ -236,9 +236,8 @@ class WallData(CatchUp[FullState]):
         state = FullState(basis, {})
         for layer in self.store.readable_layers():  # a broken layer file is reported by /api/health
             part = state.layers[layer.id] = LayerState(self.status_index)
-            features = self.store.features(layer.id)
             with collector_paused():  # a state per place, all kept
-                for f in features:
+                for f in self.store.each_feature(layer.id):
                     self._derive(state, part, layer.id, f, now_l)
         return state
 

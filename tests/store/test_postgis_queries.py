@@ -303,6 +303,18 @@ def test_a_layer_larger_than_the_cache_is_not_kept_and_reads_stay_right(stores, 
     assert LAYER not in small._layers
 
 
+def test_a_layer_larger_than_the_cache_is_walked_through_a_cursor_and_a_walk_left_halfway_frees_its_connection(
+        stores, store_factory):
+    small = store_factory("postgis", layer_cache=10, pool_size=1)
+    assert list(small.each_feature(LAYER)) == small.features(LAYER)  # the same places in the layer's order
+    assert len(list(small.each_feature(LAYER))) == 35 and LAYER not in small._layers  # streamed, not kept
+    assert list(small.each_feature("roads")) == small.features("roads") and "roads" in small._layers  # its copy
+    walk = small.each_feature(LAYER)
+    assert next(walk)["id"] == "c-0001"
+    walk.close()  # a view whose build failed halfway: the one pooled connection is free again
+    assert small.get(LAYER, "c-0002")["id"] == "c-0002"
+
+
 def test_place_counts_are_counted_in_sql_and_follow_other_instances(stores, store_factory, make_feature):
     embedded, _ = stores
     small = store_factory("postgis", layer_cache=10)

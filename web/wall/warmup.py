@@ -55,7 +55,7 @@ def warm_up(app: Flask) -> bool:
             shared_state(app).session_key()
             now = ctx.now()
             readable = ctx.store.readable_layers()
-            sizes = {layer.id: len(ctx.store.features(layer.id)) for layer in readable}
+            sizes = {layer.id: ctx.store.place_count(layer.id) for layer in readable}
             full_state(ctx.wall.key(now), now, packed=True)
             if not hasattr(ctx.store, "shapes_in_bbox"):
                 for layer_id in viewport_layers(ctx.store, readable):
