@@ -59,6 +59,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.processes import children, memory_mb, server_pid  # noqa: E402
 from geo.accounts import Accounts  # noqa: E402
 from geo.config import load_campaign  # noqa: E402
 from geo.store.transfer import copy_to_postgis  # noqa: E402
@@ -105,7 +106,8 @@ class Client:
 
 
 @contextmanager
-def serve(data: Path, instance: Path, extra_env: dict):
+def serve(data: Path, instance: Path, extra_env: dict, ready_within: float = 120.0):
+    """gunicorn as production runs it, once both workers have warmed up (`ready_within` seconds at most)."""
     port = free_port()
     env = {**os.environ, "GUATU_DATA": str(data), "GUATU_INSTANCE": str(instance), "GUATU_PUBLIC_VIEW": "true",
            "GUATU_LOG_LEVEL": "INFO", "GUATU_REFRESH_SECONDS": "5", **extra_env}
@@ -115,7 +117,7 @@ def serve(data: Path, instance: Path, extra_env: dict):
                              f"127.0.0.1:{port}", "--timeout", "300", "web:create_app()"], cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=log)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + ready_within
         while True:  # ready, and both workers warmed up (web/wall/warmup.py), as a server is long before screens ask
             try:
                 resp, _, _ = Client(port).request("GET", "/readyz")
@@ -152,12 +154,15 @@ def pct(values: list[float], q: float) -> float:
 
 
 def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: float, browser: bool,
-            other_places: int = 0) -> dict:
+            places: int, whole_layer: bool = True) -> dict:
+    """`places`: how many the wall draws; `whole_layer`: whether a wall screen asks for the layer whole (at most
+    the campaign's `map.viewport_above` places) — a larger one is only ever asked for one viewport at a time."""
     out: dict = {}
     c = Client(port)
     out["page_ms"], out["page_bytes"], _ = median_ms(c, "/wall", 5)
-    c.request("GET", f"/api/wall/shapes/{LAYER}?format=packed")  # warm both workers' copies
-    out["shapes_ms"], out["shapes_bytes"], _ = median_ms(c, f"/api/wall/shapes/{LAYER}?format=packed", 3)
+    if whole_layer:
+        c.request("GET", f"/api/wall/shapes/{LAYER}?format=packed")  # warm both workers' copies
+        out["shapes_ms"], out["shapes_bytes"], _ = median_ms(c, f"/api/wall/shapes/{LAYER}?format=packed", 3)
     box = "113.56,34.62,113.70,34.77"
     c.request("GET", f"/api/wall/shapes/{LAYER}?bbox={box}&zoom=13&format=packed")
     out["viewport_ms"], out["viewport_bytes"], _ = median_ms(c, f"/api/wall/shapes/{LAYER}?bbox={box}&zoom=13&format=packed", 3)
@@ -167,11 +172,8 @@ def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: flo
     out["state_ms"], out["state_bytes"], _ = median_ms(c, "/api/wall/state", 3)
 
     editor = Client(port, token)
-    resp, payload, _ = c.request("GET", f"/api/layers/{LAYER}/features")
-    doc = json.loads(payload if resp.getheader("Content-Encoding") != "gzip" else gzip.decompress(payload))
-    versions = {f["id"]: f["properties"]["version"] for f in doc["features"]}
+    versions = sample_versions(c, places)
     ids = list(versions)
-    del doc
 
     def edit(i: int) -> float:
         fid = ids[(i * 7919) % len(ids)]
@@ -204,10 +206,33 @@ def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: flo
     out["poll_delta_ms"] = statistics.median(deltas)
     out["state_after_edit_ms"] = statistics.median(fulls)
 
-    out["drawn_ms"], out["move_ms"] = drawn_ms(port, len(ids) + other_places) if browser else (None, None)
+    out["drawn_ms"], out["move_ms"] = drawn_ms(port, places) if browser else (None, None)
     out["switch_on_s"] = switch_on(port, screens)
     out.update(load(port, token, ids, versions, screens, load_seconds, n_edits + 100))
+    out["worker_rss_mb"], out["worker_peak_mb"] = workers_memory(port)
     return out
+
+
+SAMPLE = 5000  # places the editors save, spread over the layer
+
+
+def sample_versions(c: Client, places: int) -> dict[str, int]:
+    """Ids and versions of up to `SAMPLE` places spread over the layer, read a page at a time through OGC API –
+    Features (a client never needs the whole layer for this)."""
+    out: dict[str, int] = {}
+    pages = min(places, SAMPLE) // 500 or 1
+    for k in range(pages):
+        offset = k * max(places // pages, 1)
+        resp, payload, _ = c.request("GET", f"/ogc/collections/{LAYER}/items?f=json&limit=500&offset={offset}")
+        doc = json.loads(payload if resp.getheader("Content-Encoding") != "gzip" else gzip.decompress(payload))
+        out.update((f["id"], f["properties"]["version"]) for f in doc["features"])
+    return out
+
+
+def workers_memory(port: int) -> tuple[float, float]:
+    """The largest resident memory of the server's workers now and at their peak (MB)."""
+    workers = children(server_pid(port))
+    return (max(memory_mb(p) or 0.0 for p in workers), max(memory_mb(p, "VmHWM") or 0.0 for p in workers))
 
 
 def switch_on(port: int, screens: int) -> float:
@@ -373,6 +398,7 @@ ROWS = [
     ("zoom/pan to drawn, large layer (ms)", "move_ms", "{:,.0f}"),
     ("switch-on: all screens have the full state (s)", "switch_on_s", "{:.2f}"),
     ("load: polls/s", "load_rps", "{:,.0f}"), ("load: p95 (ms)", "load_p95", "{:.1f}"),
+    ("worker RSS after all of it (MB)", "worker_rss_mb", "{:,.0f}"), ("worker peak RSS (MB)", "worker_peak_mb", "{:,.0f}"),
 ]
 
 
@@ -436,9 +462,10 @@ def main(argv: list[str] | None = None) -> int:
                 accounts = bench_accounts(instance, data, env)
                 accounts.create_user("bench", "correct horse battery", "editor", "压测")
                 _, token = accounts.create_api_token("bench", "bench_scale")
-                with serve(data, instance, env) as port:
+                whole_layer = n <= load_campaign(data).map.viewport_above
+                with serve(data, instance, env, ready_within=max(120.0, n / 2500)) as port:
                     results[(backend, n)] = measure(port, token, args.edits, args.screens, args.load_seconds,
-                                                    not args.no_browser)
+                                                    not args.no_browser, n, whole_layer)
                 print(f"{backend} {n:,}: measured in {time.perf_counter() - started:.0f} s: "
                       f"{json.dumps(results[(backend, n)])}", file=sys.stderr)
     finally:

@@ -50,6 +50,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.bench_scale import Client, bench_accounts, pct, prepare, serve  # noqa: E402
+from bench.processes import children, cmdline, descendants, memory_mb, server_pid  # noqa: E402
 from geo.config import load_campaign  # noqa: E402
 from geo.synth.synthetic import write_synthetic  # noqa: E402
 
@@ -153,47 +154,11 @@ def editor(port: int, token: str, rec: Record, mine: list[str], versions: dict[s
 
 # --- memory ---------------------------------------------------------------------------------
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            out += [int(x) for x in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return out
-
-
-def _descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        kids = _children(todo.pop())
-        out += kids
-        todo += kids
-    return out
-
-
-def _rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
 def sample_workers(server_pid: int, rec: Record) -> None:
     """RSS of each gunicorn worker (the master's children)."""
     t = time.monotonic() - rec.started
-    for i, pid in enumerate(sorted(_children(server_pid))):
-        mb = _rss_mb(pid)
+    for i, pid in enumerate(sorted(children(server_pid))):
+        mb = memory_mb(pid)
         if mb is not None:
             rec.memory.append((t, f"worker {i + 1} RSS (MB)", mb))
 
@@ -202,9 +167,9 @@ def sample_renderers(rec: Record, metrics: dict[str, float]) -> None:
     """RSS of this process's Chromium renderers (summed), and the page's JS heap, DOM nodes and event listeners
     (the DevTools protocol's Performance.getMetrics)."""
     t = time.monotonic() - rec.started
-    renderers = [p for p in _descendants(os.getpid()) if "--type=renderer" in _cmdline(p)]
+    renderers = [p for p in descendants(os.getpid()) if "--type=renderer" in cmdline(p)]
     if renderers:
-        rec.memory.append((t, "renderer RSS (MB)", sum(_rss_mb(p) or 0.0 for p in renderers)))
+        rec.memory.append((t, "renderer RSS (MB)", sum(memory_mb(p) or 0.0 for p in renderers)))
     for name, metric, scale in (("renderer JS heap (MB)", "JSHeapUsedSize", 2**20), ("renderer DOM nodes", "Nodes", 1),
                                 ("renderer event listeners", "JSEventListeners", 1)):
         if metric in metrics:
@@ -253,7 +218,7 @@ def soak(backend: str, args, pristine: Path, work: Path, db_url: str | None) -> 
     _, token = accounts.create_api_token("soak", "soak")
     rec = Record()
     with serve(data, instance, env) as port:
-        server_pid = _server_pid(port)
+        master = server_pid(port)
         resp, payload, _ = Client(port).request("GET", f"/api/layers/{LAYER}/features?limit=100000")
         versions = {f["id"]: f["properties"]["version"] for f in _json(resp, payload)["features"]}
         ids = sorted(versions)
@@ -262,7 +227,7 @@ def soak(backend: str, args, pristine: Path, work: Path, db_url: str | None) -> 
         category = load_campaign(data).categories[0]
         threads += [threading.Thread(target=editor, args=(port, token, rec, ids[k::args.editors], versions, 100 + k,
                                                           category), daemon=True) for k in range(args.editors)]
-        threads.append(threading.Thread(target=run_sampler, args=(rec, server_pid), daemon=True))
+        threads.append(threading.Thread(target=run_sampler, args=(rec, master), daemon=True))
         if not args.no_browser:
             threads.append(threading.Thread(target=run_browser, args=(port, rec), daemon=True))
         for t in threads:
@@ -273,14 +238,6 @@ def soak(backend: str, args, pristine: Path, work: Path, db_url: str | None) -> 
             t.join(120)
         lost = lost_writes(port, rec)
     return report(backend, args, rec, lost)
-
-
-def _server_pid(port: int) -> int:
-    """The gunicorn master listening on `port` (a child of this process)."""
-    for pid in _children(os.getpid()):
-        if "gunicorn" in _cmdline(pid) and f":{port}" in _cmdline(pid):
-            return pid
-    raise RuntimeError("the gunicorn master was not found")
 
 
 def lost_writes(port: int, rec: Record) -> list[str]:
