@@ -104,7 +104,7 @@ def campaign_names(store: Store, data_dir: Path) -> tuple[list[str], list[str], 
         except NotFound:  # the campaign has no outlines of this level
             pass
     for layer in store.readable_layers():
-        for f in store.features(layer.id):
+        for f in store.each_feature(layer.id):
             props = f["properties"]
             for i, key in enumerate(("street", "community", "unit")):
                 found[i].add(props.get(key))

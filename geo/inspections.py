@@ -103,9 +103,10 @@ def candidates(store: Store, campaign: Campaign, now: datetime) -> list[Candidat
     today = local_now(campaign, now).date()
     recent = done_since(store, campaign)
     relapsed = ever_relapsed(store, campaign)
-    out = []
+    out: list[Candidate] = []
     for layer in campaign.layers:
-        for f in sorted(store.features(layer.id), key=lambda f: f["id"]):
+        first = len(out)
+        for f in store.each_feature(layer.id):
             props = f["properties"]
             key = (layer.id, f["id"])
             weight, reasons = s.base, []
@@ -121,6 +122,7 @@ def candidates(store: Store, campaign: Campaign, now: datetime) -> list[Candidat
                 weight += s.relapsed
                 reasons.append("relapsed")
             out.append(Candidate(layer.id, f["id"], props.get("street") or NO_STREET, weight, tuple(reasons)))
+        out[first:] = sorted(out[first:], key=lambda c: c.id)
     return out
 
 

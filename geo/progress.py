@@ -56,7 +56,7 @@ def statuses_as_of(store: Store, campaign: Campaign, when: datetime) -> list[str
 
 
 def current_statuses(store: Store, campaign: Campaign) -> list[str | None]:
-    return [f["properties"].get("status") for layer in campaign.layers for f in store.features(layer.id)]
+    return [f["properties"].get("status") for layer in campaign.layers for f in store.each_feature(layer.id)]
 
 
 def _verdict(actual: float, planned: float) -> str:
@@ -122,7 +122,7 @@ def finish_estimates(store: Store, campaign: Campaign, now: datetime, *, past: b
     journal = journal_by_place(store.changes_since(0), {layer.id for layer in campaign.layers})
     tallies: dict[str, list[int]] = {}  # street → [places, done now, done then]
     for layer in campaign.layers:
-        for f in layer_as_of(store, layer.id, now) if past else store.features(layer.id):
+        for f in layer_as_of(store, layer.id, now) if past else store.each_feature(layer.id):
             props = f["properties"]
             status = props.get("status")
             changes = journal.get((layer.id, f["id"]), [])
@@ -219,7 +219,7 @@ def timeline(store: Store, campaign: Campaign, first: date, last: date) -> dict:
     layers = {layer.id for layer in campaign.layers}
     journal = journal_by_place(store.changes_since(0), layers)
     histories = [status_history([], campaign, today, f["properties"].get("status"))
-                 for layer in campaign.layers for f in store.features(layer.id) if (layer.id, f["id"]) not in journal]
+                 for layer in campaign.layers for f in store.each_feature(layer.id) if (layer.id, f["id"]) not in journal]
     histories.extend(status_history(changes, campaign, today) for changes in journal.values())
     steps: Counter = Counter()
     for events in histories:

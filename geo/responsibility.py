@@ -36,7 +36,7 @@ def my_places(store: Store, campaign: Campaign, now: datetime, *, person: str | 
     rows = []
     if person or unit:
         for layer in campaign.layers:
-            for f in store.features(layer.id):
+            for f in store.each_feature(layer.id):
                 props = f["properties"]
                 people = props.get("people") or {}
                 problems = open_problems(props, campaign)
@@ -60,7 +60,7 @@ def responsible_names(store: Store, campaign: Campaign) -> dict[str, list[str]]:
     people: set[str] = set()
     units: set[str] = set()
     for layer in campaign.layers:
-        for f in store.features(layer.id):
+        for f in store.each_feature(layer.id):
             props = f["properties"]
             people.update(v for v in (props.get("people") or {}).values() if isinstance(v, str) and v.strip())
             for p in props.get("problems") or ():

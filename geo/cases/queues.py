@@ -72,7 +72,7 @@ def case_rows(store: Store, campaign: Campaign, now: datetime, *, principal: Pri
         raise ValueError(queue)
     rows = []
     for layer in store.readable_layers():
-        for feature in store.features(layer.id):
+        for feature in store.each_feature(layer.id):
             props = feature["properties"]
             if (street and props.get("street") != street) or (community and props.get("community") != community):
                 continue
@@ -99,7 +99,7 @@ def queue_counts(store: Store, campaign: Campaign, now: datetime, principal: Pri
     """How many cases wait in each of the person's queues."""
     counts = dict.fromkeys(QUEUES, 0)
     for layer in store.readable_layers():
-        for feature in store.features(layer.id):
+        for feature in store.each_feature(layer.id):
             props = feature["properties"]
             for problem in props.get("problems") or ():
                 if isinstance(problem, dict):

@@ -41,7 +41,7 @@ INSPECTIONS = "inspections"  # the record kind of the day's inspection lists (ge
 def _index_all(store: Store, campaign: Campaign) -> dict[str, dict]:
     cases = {}
     for layer in store.readable_layers():
-        for feature in store.features(layer.id):
+        for feature in store.each_feature(layer.id):
             _index_place(cases, layer.id, feature, campaign)
     return cases
 

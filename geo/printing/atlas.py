@@ -152,7 +152,7 @@ def atlas_chars(store: Store, campaign: Campaign, data_dir: Path, sections: Sequ
     parts += [texts["zh"] for key, texts in MESSAGES.items() if key.startswith("print.")]
     parts += [s.label for s in campaign.statuses] + [x.title for x in campaign.layers]
     for layer in campaign.layers:
-        for f in store.features(layer.id):
+        for f in store.each_feature(layer.id):
             p = f["properties"]
             parts += [str(p.get("name") or ""), str(p.get("street") or ""), str(p.get("community") or "")]
     for level in ("district", "street", "community"):

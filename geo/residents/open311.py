@@ -155,7 +155,7 @@ def locate(store: Store, campaign: Campaign, data_dir: Path, address: str) -> tu
 
     best: tuple[int, dict] | None = None
     for layer in campaign.layers:
-        for feature in store.features(layer.id):
+        for feature in store.each_feature(layer.id):
             name = (feature.get("properties") or {}).get("name")
             if isinstance(name, str) and len(name) >= 2 and name in address and feature.get("geometry"):
                 if best is None or len(name) > best[0]:

@@ -40,7 +40,7 @@ Places = Iterable[tuple[str, dict]]  # (layer id, feature) of every place to loo
 def places_of(store: Store) -> Places:
     """Every place of the store's readable layers (a backend whose reads may write passes its own)."""
     for layer in store.readable_layers():
-        for feature in store.features(layer.id):
+        for feature in store.each_feature(layer.id):
             yield layer.id, feature
 
 
