@@ -206,6 +206,7 @@ def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: flo
     out["poll_delta_ms"] = statistics.median(deltas)
     out["state_after_edit_ms"] = statistics.median(fulls)
 
+    print(f"  before the browser: {json.dumps(out)}", file=sys.stderr)
     out["drawn_ms"], out["move_ms"] = drawn_ms(port, places) if browser else (None, None)
     out["switch_on_s"] = switch_on(port, screens)
     out.update(load(port, token, ids, versions, screens, load_seconds, n_edits + 100))
@@ -249,6 +250,8 @@ def switch_on(port: int, screens: int) -> float:
 def drawn_ms(port: int, count: int) -> tuple[float | None, float | None]:
     """Time to drawn (every place, at 3840×2160, bench_wall's method) with the server's caches filled, and the
     median time from a zoom or pan to the large layer's new viewport drawn."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     from bench.bench_wall import measure_draw
     from tests.browser.harness import chromium
 
@@ -260,7 +263,12 @@ def drawn_ms(port: int, count: int) -> tuple[float | None, float | None]:
         except TimeoutError as exc:  # a timeout is a result here, not a crash
             print(f"  ({exc})", file=sys.stderr)
             return None, None
-        return drawn, move_ms(browser, url)
+        print(f"  drawn in {drawn:,.0f} ms", file=sys.stderr)
+        try:
+            return drawn, move_ms(browser, url)
+        except PlaywrightTimeout as exc:
+            print(f"  (moves: {exc})", file=sys.stderr)
+            return drawn, None
 
 
 MOVES = [((34.70, 113.62), 15), ((34.70, 113.64), 15), ((34.72, 113.64), 16), ((34.715, 113.63), 13)]
@@ -272,7 +280,7 @@ def move_ms(browser, url: str) -> float | None:
 
     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
     page = context.new_page()
-    page.goto(url)
+    page.goto(url, timeout=180_000)
     page.wait_for_selector("html[data-guatu-ready='true']", state="attached", timeout=180_000)
     if not page.evaluate("Object.keys(window.guatuPage.walls[0].viewport).length"):
         context.close()

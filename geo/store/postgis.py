@@ -344,25 +344,39 @@ class PostGISStore(Store):
         return rows[0][1], {x.id: heads.get(x.id, 0) for x in self.campaign.layers}
 
     def features(self, layer_id: str) -> list[dict]:
+        if self._too_large(layer_id):  # parsed as they come: never the rows' text and the places at once
+            return list(self._stream_features(layer_id))
         state = self._current(layer_id)
         with self._layer_locks[layer_id]:  # catch-ups apply in place: list the places between two of them
             return list(state.features.values())
+
+    def _too_large(self, layer_id: str) -> bool:
+        """A layer this process does not keep a copy of: more places than `layer_cache`."""
+        self.layer(layer_id)
+        return layer_id not in self._layers and self.place_count(layer_id) > self.layer_cache
 
     def each_feature(self, layer_id: str) -> Iterator[dict]:
         """A layer kept in this process (up to `layer_cache` places) from its copy; a larger one read from the
         database through a server-side cursor, `EACH_FEATURE_BATCH` rows at a time, so a worker building a view
         of a million places holds the view and one batch, never the layer."""
-        self.layer(layer_id)
-        if layer_id in self._layers or self.place_count(layer_id) <= self.layer_cache:
-            return iter(self.features(layer_id))
-        return self._stream_features(layer_id)
+        return self._stream_features(layer_id) if self._too_large(layer_id) else iter(self.features(layer_id))
 
     def _stream_features(self, layer_id: str) -> Iterator[dict]:
+        lines = self._stream_lines(layer_id)
+        next(lines)  # the snapshot's head and count
+        return (orjson.loads(line) for line in lines)
+
+    def _stream_lines(self, layer_id: str) -> Iterator:
+        """One snapshot of the layer: first (its head seq, its number of places), then each place's line (its
+        feature's JSON text, as the layer's copy keeps it), `EACH_FEATURE_BATCH` rows at a time."""
         with self._conn() as conn, conn.transaction(), conn.cursor(name="guatu_each_feature") as cursor:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield conn.execute("SELECT coalesce((SELECT seq FROM layer_heads WHERE layer = %s), 0), "
+                               "(SELECT count(*) FROM features WHERE layer = %s)", (layer_id, layer_id)).fetchone()
             cursor.itersize = EACH_FEATURE_BATCH
             cursor.execute("SELECT feature::text FROM features WHERE layer = %s ORDER BY pos", (layer_id,))
             for (text,) in cursor:
-                yield orjson.loads(text)
+                yield text.encode()
 
     def place_count(self, layer_id: str) -> int:
         """From the layer's copy when this process keeps one, else COUNT in SQL, kept for the layer's revision."""
@@ -391,7 +405,12 @@ class PostGISStore(Store):
         return feature
 
     def collection_bytes(self, layer_id: str) -> bytes:
-        """The layer as the embedded store writes its file (same bytes), built once per change."""
+        """The layer as the embedded store writes its file (same bytes), built once per change (a layer too
+        large to keep: from its lines as they come, never parsed)."""
+        if self._too_large(layer_id):
+            lines = self._stream_lines(layer_id)
+            seq, count = next(lines)
+            return collection_bytes(lines, name=layer_id, checksum="guatu", members=layer_members(seq, count))
         state = self._current(layer_id)
         with self._layer_locks[layer_id]:
             if state.body is None:
