@@ -260,7 +260,7 @@ def drawn_ms(port: int, count: int) -> tuple[float | None, float | None]:
         try:
             measure_draw(browser, url, count)  # fills the caches of the process that answers
             drawn = statistics.median(measure_draw(browser, url, count) for _ in range(3))
-        except TimeoutError as exc:  # a timeout is a result here, not a crash
+        except (TimeoutError, PlaywrightTimeout) as exc:  # a timeout is a result here, not a crash
             print(f"  ({exc})", file=sys.stderr)
             return None, None
         print(f"  drawn in {drawn:,.0f} ms", file=sys.stderr)
