@@ -230,10 +230,11 @@ def sample_versions(c: Client, places: int) -> dict[str, int]:
     return out
 
 
-def workers_memory(port: int) -> tuple[float, float]:
+def workers_memory(port: int) -> tuple[float | None, float | None]:
     """The largest resident memory of the server's workers now and at their peak (MB)."""
     workers = children(server_pid(port))
-    return (max(memory_mb(p) or 0.0 for p in workers), max(memory_mb(p, "VmHWM") or 0.0 for p in workers))
+    return (max((memory_mb(p) or 0.0 for p in workers), default=None),
+            max((memory_mb(p, "VmHWM") or 0.0 for p in workers), default=None))
 
 
 def switch_on(port: int, screens: int) -> float:

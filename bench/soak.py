@@ -154,10 +154,10 @@ def editor(port: int, token: str, rec: Record, mine: list[str], versions: dict[s
 
 # --- memory ---------------------------------------------------------------------------------
 
-def sample_workers(server_pid: int, rec: Record) -> None:
+def sample_workers(master: int, rec: Record) -> None:
     """RSS of each gunicorn worker (the master's children)."""
     t = time.monotonic() - rec.started
-    for i, pid in enumerate(sorted(children(server_pid))):
+    for i, pid in enumerate(sorted(children(master))):
         mb = memory_mb(pid)
         if mb is not None:
             rec.memory.append((t, f"worker {i + 1} RSS (MB)", mb))
@@ -201,9 +201,9 @@ def run_browser(port: int, rec: Record) -> None:
         rec.error(f"browser: {exc!r}"[:300])
 
 
-def run_sampler(rec: Record, server_pid: int) -> None:
+def run_sampler(rec: Record, master: int) -> None:
     while not rec.stop.is_set():
-        sample_workers(server_pid, rec)
+        sample_workers(master, rec)
         rec.stop.wait(SAMPLE_S)
 
 

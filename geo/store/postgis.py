@@ -362,17 +362,18 @@ class PostGISStore(Store):
         return self._stream_features(layer_id) if self._too_large(layer_id) else iter(self.features(layer_id))
 
     def _stream_features(self, layer_id: str) -> Iterator[dict]:
-        lines = self._stream_lines(layer_id)
-        next(lines)  # the snapshot's head and count
-        return (orjson.loads(line) for line in lines)
+        return (orjson.loads(line) for line in self._stream_lines(layer_id, head=False))
 
-    def _stream_lines(self, layer_id: str) -> Iterator:
-        """One snapshot of the layer: first (its head seq, its number of places), then each place's line (its
-        feature's JSON text, as the layer's copy keeps it), `EACH_FEATURE_BATCH` rows at a time."""
+    def _stream_lines(self, layer_id: str, *, head: bool = True) -> Iterator:
+        """One snapshot of the layer: first, with `head`, (its head seq, its number of places); then each
+        place's line (its feature's JSON text, as the layer's copy keeps it), `EACH_FEATURE_BATCH` rows at a
+        time. A walker that pauses between batches is not taken for an idle session."""
         with self._conn() as conn, conn.transaction(), conn.cursor(name="guatu_each_feature") as cursor:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            yield conn.execute("SELECT coalesce((SELECT seq FROM layer_heads WHERE layer = %s), 0), "
-                               "(SELECT count(*) FROM features WHERE layer = %s)", (layer_id, layer_id)).fetchone()
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            conn.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+            if head:
+                yield conn.execute("SELECT coalesce((SELECT seq FROM layer_heads WHERE layer = %s), 0), "
+                                   "(SELECT count(*) FROM features WHERE layer = %s)", (layer_id, layer_id)).fetchone()
             cursor.itersize = EACH_FEATURE_BATCH
             cursor.execute("SELECT feature::text FROM features WHERE layer = %s ORDER BY pos", (layer_id,))
             for (text,) in cursor:
