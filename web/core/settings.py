@@ -98,8 +98,8 @@ class Settings(BaseModel):
     database_layer_cache: int = _setting(
         200_000, "with `GUATU_DATABASE_URL`: a layer of at most this many places is kept in each server process for "
                  "the wall's and the dashboard's whole-layer reads; a larger one is read from the database when they "
-                 "ask and never kept (`0`: none kept). Items, counts, filters and map boxes are answered in SQL "
-                 "whatever the size", ge=0)
+                 "ask, 2,000 rows at a time, and never kept (`0`: none kept). Items, counts, filters and map boxes "
+                 "are answered in SQL whatever the size", ge=0)
     photos_bucket: str | None = _setting(
         None, "with `GUATU_DATABASE_URL`: keep the photos' files in this bucket of an S3-compatible object store "
               "instead of the database's table `photo_blobs` (see docs/photos.md)")
