@@ -68,7 +68,7 @@ WATCH = """
     if (wall) {
       if (document.documentElement.dataset.guatuReady !== 'true') return 0;
       let n = 0;
-      for (const g of Object.values(wall.layers)) n += g.getLayers().length;
+      for (const g of Object.values(wall.layers)) n += g.count();
       return n;
     }
     return document.querySelectorAll('path.leaflet-interactive').length;

@@ -58,13 +58,21 @@ def shape_requests(log, layer_id: str) -> list[dict]:
     return out
 
 
+# Every place of the layer the wall holds: id -> [colour, drawn as a dot, shown]. Places too small to see are
+# kept as one field of dots (wall/dots.js), their colour a palette entry set from the state.
+DRAWN = """(layerId) => {
+    const wall = window.guatuPage.walls[0];
+    const out = {};
+    for (const [id, p] of Object.entries(wall.all[layerId] || {})) out[id] = [p.options.fillColor, false, p.visible];
+    const field = wall.fields[layerId];
+    const colourOf = (look) => wall.colours[Object.keys(wall.looks).find(k => wall.looks[k] === look)] || null;
+    for (let i = 0; field && i < field.n; i++) out[field.ids[i]] = [colourOf(field.look[i]), true, field.look[i] !== 0];
+    return out;
+}"""
+
+
 def drawn(page) -> dict[str, list]:
-    return page.evaluate("""(layerId) => {
-        const places = window.guatuPage.walls[0].all[layerId] || {};
-        const out = {};
-        for (const [id, p] of Object.entries(places)) out[id] = [p.options.fillColor, p.guatuDot, p.visible];
-        return out;
-    }""", LAYER)
+    return page.evaluate(DRAWN, LAYER)
 
 
 def zoom_to(page, latlng: list[float], zoom: int) -> None:
@@ -167,8 +175,7 @@ def test_live_status_and_shape_changes_reach_a_viewport(loaded, store):
     new_status = next(s for s in campaign.statuses if s.key != current["properties"]["status"])
     store.update(LAYER, fid, expected_version=current["properties"]["version"], user="测试",
                  properties={"status": new_status.key})
-    page.wait_for_function("([id, c]) => window.guatuPage.walls[0].all.courtyards[id].options.fillColor === c",
-                           arg=[fid, new_status.color], timeout=15_000)
+    page.wait_for_function(f"([id, c]) => ({DRAWN})('{LAYER}')[id][0] === c", arg=[fid, new_status.color], timeout=15_000)
     # a new place inside the view: the shapes revision moves and the viewport is fetched again
     west, south, east, north = page.evaluate("""() => { const b = window.guatuPage.walls[0].map.getBounds();
                                                   return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }""")
@@ -179,3 +186,73 @@ def test_live_status_and_shape_changes_reach_a_viewport(loaded, store):
                                                                                     [x, y + size], [x, y]]]}},
                            user="测试")
     page.wait_for_function("(id) => id in window.guatuPage.walls[0].all.courtyards", arg=created.feature["id"], timeout=15_000)
+
+
+# Dots of the large layer that stand alone on screen (no other dot within 12 px) and are what a click there
+# finds (no place of a layer drawn above covers them): [id, lat, lng, x, y] (container pixels).
+ALONE = """(layerId) => {
+    const wall = window.guatuPage.walls[0], map = wall.map, field = wall.fields[layerId];
+    const pts = [];
+    for (let i = 0; i < field.n; i++) {
+        const p = map.latLngToContainerPoint([field.lngLat[2 * i + 1], field.lngLat[2 * i]]);
+        pts.push([i, p.x, p.y]);
+    }
+    const size = map.getSize();
+    return pts.filter(([i, x, y]) => x > 40 && y > 40 && x < size.x - 40 && y < size.y - 40 && field.look[i] !== 0
+        && pts.every(([j, u, v]) => j === i || Math.hypot(u - x, v - y) > 12)
+        && (wall.renderers.features.placeAt(map.containerPointToLayerPoint([x, y])) || {}).feature?.id === field.ids[i])
+      .map(([i, x, y]) => [field.ids[i], field.lngLat[2 * i + 1], field.lngLat[2 * i], x, y]);
+}"""
+
+
+@pytest.fixture()
+def overview(browser, server, store):
+    """The wall zoomed out until the layer's courtyards are a few pixels wide: most come as dots."""
+    page, log = open_page(browser, server.url, "/wall")
+    wait_ready(page)
+    west, south, east, north = shapely.total_bounds(shapely.from_geojson([json.dumps(f["geometry"]) for f in store.features(LAYER)]))
+    zoom_to(page, [(south + north) / 2, (west + east) / 2], 11)
+    yield page, log
+    page.context.close()
+
+
+def test_places_too_small_to_see_are_painted_as_dots_in_their_status_colour(overview, store):
+    page, log = overview
+    features = {f["id"]: f for f in store.features(LAYER)}
+    colours = {s.key: s.color for s in load_campaign(store.dir).statuses}
+    shown = drawn(page)
+    dots = [fid for fid, (_, dot, _) in shown.items() if dot]
+    assert set(shown) == set(features) and len(dots) > len(features) / 2
+    assert all(shown[fid][0] == colours[features[fid]["properties"]["status"]] and shown[fid][2] for fid in dots)
+    # every place is counted as drawn, the dots with the places still drawn as outlines
+    assert page.evaluate("(l) => window.guatuPage.walls[0].layers[l].count()", LAYER) == len(features)
+    alone = page.evaluate(ALONE, LAYER)
+    assert len(alone) >= 3
+    for fid, lat, lng, _, _ in alone[:8]:  # what the screen shows there is the place's status colour
+        assert near(pixel(page, [lat, lng]), colours[features[fid]["properties"]["status"]]), fid
+    assert shapes_request_zoom(log) == "11"
+    assert log.console_errors == []
+
+
+def test_a_dot_clicked_opens_its_card_and_a_status_change_repaints_it_without_fetching_shapes(overview, store):
+    page, log = overview
+    fid, lat, lng, x, y = page.evaluate(ALONE, LAYER)[0]
+    left, top = page.evaluate("""() => { const r = window.guatuPage.walls[0].map.getContainer().getBoundingClientRect();
+                                         return [r.left, r.top]; }""")
+    page.mouse.click(left + x, top + y)
+    page.wait_for_function("(id) => document.documentElement.dataset.guatuSelected === id", arg=fid, timeout=10_000)
+    page.wait_for_function("""(id) => { const card = document.querySelector('.guatu-place-card');
+        return card && card.dataset.id === id && !card.hidden && !document.querySelector('.guatu-card-loading'); }""",
+                           arg=fid, timeout=10_000)
+    current = store.get(LAYER, fid)
+    assert current["properties"]["name"] in page.locator(".guatu-place-card").inner_text()
+    asked = len(shape_requests(log, LAYER))
+    new_status = next(s for s in load_campaign(store.dir).statuses if s.key != current["properties"]["status"])
+    store.update(LAYER, fid, expected_version=current["properties"]["version"], user="测试",
+                 properties={"status": new_status.key})
+    page.wait_for_function(f"([id, c]) => ({DRAWN})('{LAYER}')[id][0] === c", arg=[fid, new_status.color], timeout=15_000)
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    page.evaluate("() => window.guatuPage.walls[0].unselect()")  # the selection's outline off the dot
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
+    assert near(pixel(page, [lat, lng]), new_status.color)
+    assert len(shape_requests(log, LAYER)) == asked  # a status change moves no shapes revision

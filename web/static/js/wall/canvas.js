@@ -5,8 +5,9 @@
  *
  *   PlaceCanvas        a Leaflet canvas renderer that projects the places once
  *                      per zoom, draws overdue rings under the fills, then the
- *                      fills and outlines layer by layer (roads last), and finds
- *                      the place under the pointer through a grid of cells
+ *                      fills and outlines layer by layer (roads last), a large
+ *                      layer's dots as pixels in its turn (wall/dots.js), and
+ *                      finds the place under the pointer through a grid of cells
  *   DotCanvas          the overnight dots, on their own pane (it blinks)
  *   FlagCanvas         the escalation triangles (升级督办), on a pane above them
  *   PlaceGroup         the places of one layer that are drawn, with the
@@ -122,12 +123,14 @@ function nearLine(place, x, y, tolerance) {
 
 // --- the renderer --------------------------------------------------------------------
 export var PlaceCanvas = L.Canvas.extend({
-  options: { tolerance: 3, haloColor: "#d4006a", haloWidth: 7, lineHaloWidth: 15 },
+  options: { tolerance: 3, haloColor: "#d4006a", haloWidth: 7, lineHaloWidth: 15, dotRadius: 1.5 },
 
   initialize: function (options) {
     L.Canvas.prototype.initialize.call(this, options);
     this.order = []; // layer ids, bottom to top
     this.places = {}; // layer id -> [Place]
+    this.fields = {}; // layer id -> DotField (wall/dots.js) of a large layer's dots
+    this.palette = []; // the dots' colours as pixels (dots.js pixelOf), by look - 1
     this.outlines = {}; // boundary level -> {lines: [Place], style: {color, weight, dash}}
     this._projected = null;
     this._hover = null;
@@ -142,6 +145,16 @@ export var PlaceCanvas = L.Canvas.extend({
     }
     this.places[layerId] = places;
     places.forEach(function (p) { p.renderer = self; });
+    this._projected = null;
+    this.requestRedraw();
+  },
+
+  // A large layer's dots (a DotField, or null), painted after its places; `palette`: their colours as pixels.
+  setField: function (layerId, field, palette) {
+    if (field && this.order.indexOf(layerId) < 0) this.order.push(layerId);
+    if (field) this.fields[layerId] = field;
+    else delete this.fields[layerId];
+    if (palette) this.palette = palette;
     this._projected = null;
     this.requestRedraw();
   },
@@ -204,6 +217,7 @@ export var PlaceCanvas = L.Canvas.extend({
     Object.keys(this.outlines).forEach(function (level) {
       self.outlines[level].lines.forEach(function (line) { project(line, to); });
     });
+    Object.keys(this.fields).forEach(function (layerId) { self.fields[layerId].project(to); });
     this._grid = grid;
     this._projected = key;
     this._region = region;
@@ -303,6 +317,7 @@ export var PlaceCanvas = L.Canvas.extend({
           ctx.stroke(b.path);
         }
       });
+      if (self.fields[layerId]) self.fields[layerId].paint(ctx, view, o.dotRadius, self.palette);
     });
     ctx.restore();
     this.fire("drawn");
@@ -324,6 +339,12 @@ export var PlaceCanvas = L.Canvas.extend({
         : p.guatuPoint ? true
         : insidePolygon(p, point.x, point.y) || nearLine(p, point.x, point.y, tol);
       if (hit) best = p;
+    }
+    // a dot of a layer drawn above the place found (or any dot, when none was)
+    for (var z = this.order.length - 1; z >= 0 && (!best || best.z < (z + 1) * 1e7); z--) {
+      var field = this.fields[this.order[z]];
+      var at = field ? field.nearest(point.x, point.y, tol + this.options.dotRadius) : -1;
+      if (at >= 0) return field.place(at);
     }
     return best;
   },
@@ -476,8 +497,9 @@ export var FlagCanvas = DotCanvas.extend({
 });
 
 // --- the drawn places of one layer, shaped like a Leaflet group -----------------------
-export function PlaceGroup(places) {
+export function PlaceGroup(places, field) {
   this.places = places; // id -> Place
+  this.field = field || null; // the layer's DotField (wall/dots.js), if it has dots
 }
 PlaceGroup.prototype.eachLayer = function (fn, context) {
   var places = this.places;
@@ -489,9 +511,17 @@ PlaceGroup.prototype.getLayers = function () {
   this.eachLayer(function (p) { out.push(p); });
   return out;
 };
-PlaceGroup.prototype.hasLayer = function (place) { return !!place.visible && this.places[place.feature.id] === place; };
+// How many places are drawn, the dots of a large layer's field included (eachLayer leaves them out).
+PlaceGroup.prototype.count = function () {
+  var n = 0;
+  var places = this.places;
+  Object.keys(places).forEach(function (id) { if (places[id].visible) n++; });
+  return n + (this.field ? this.field.count() : 0);
+};
 PlaceGroup.prototype.getBounds = function () {
   var b = L.latLngBounds([]);
   this.eachLayer(function (p) { b.extend(p.getBounds()); });
+  var dots = this.field && this.field.bounds();
+  if (dots) b.extend([[dots[1], dots[0]], [dots[3], dots[2]]]);
   return b;
 };

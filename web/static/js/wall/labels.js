@@ -115,7 +115,13 @@ function worstPlaces(wall, view) {
   var out = [];
   var unnamed = [];
   Object.keys(wall.layers).forEach(function (layerId) {
-    wall.layers[layerId].eachLayer(function (layer) {
+    // a large layer's dots: those with a mark, overdue or escalated to the district, and named, are made places
+    var field = wall.fields && wall.fields[layerId];
+    var dots = !field ? [] : Object.keys(field.marked).map(function (i) { return field.ids[i]; }).filter(function (id) {
+      var st = wall.item(layerId, id);
+      return st && (st[1] === 1 || st[6] === 2) && (wall.dotProperties(layerId, field, id) || {}).name;
+    }).map(function (id) { return wall.placeOf(layerId, id); });
+    var consider = function (layer) {
       var st = wall.item(layerId, layer.feature.id);
       var at = layer.guatuLabel;
       if (!st || !at || !view.contains(at)) return;
@@ -128,7 +134,9 @@ function worstPlaces(wall, view) {
       }
       out.push({ text: layer.feature.properties.name, at: at, cls: "worst", priority: escalated ? 1.6 : 1.5,
                  size: layer.guatuArea || 0 });
-    });
+    };
+    wall.layers[layerId].eachLayer(consider);
+    dots.forEach(consider);
   });
   if (unnamed.length && wall.loadAttributes) {
     wall.loadAttributes(unnamed).catch(function (err) { wall.errors.push(String(err)); });

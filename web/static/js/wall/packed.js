@@ -79,7 +79,8 @@ export function unpackState(body) {
 // rings, polys)` is called per place (polys: rings per polygon of a MultiPolygon).
 // geometry.types: 0 Polygon, 1 MultiPolygon, 2 LineString, 3 MultiLineString,
 // 4 Point, 5 MultiPoint, 6 a dot (a place too small to see, viewport shapes).
-export function eachPackedShape(doc, each) {
+// With `dot(index, lng, lat)`, dots are given to it instead, with no array made for each.
+export function eachPackedShape(doc, each, dot) {
   var g = doc.geometry, coords = g.coords, parts = g.parts, scale = doc.scale;
   var ci = 0, pi = 0, x = 0, y = 0;
   function run(n) {
@@ -94,6 +95,12 @@ export function eachPackedShape(doc, each) {
   }
   for (var i = 0; i < g.types.length; i++) {
     var t = g.types[i], rings = [], polys = null, r, k;
+    if (t === 6 && dot) {
+      x += coords[ci++];
+      y += coords[ci++];
+      dot(i, x / scale, y / scale);
+      continue;
+    }
     if (t === 0) {
       for (r = parts[pi++]; r > 0; r--) rings.push(run(parts[pi++]));
     } else if (t === 1) {

@@ -356,7 +356,7 @@ Panels.prototype.closeCard = function () {
 Panels.prototype.showCard = function (layerId, id) {
   var self = this;
   var wall = this.wall;
-  var layer = wall.all[layerId][id];
+  var layer = wall.placeOf(layerId, id);
   if (this.card.hidden) {
     var from = document.activeElement;
     this.focusBeforeCard = from && from !== document.body && !this.card.contains(from) ? from : null;

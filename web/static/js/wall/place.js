@@ -131,9 +131,11 @@ function centroid(ring, n) {
 }
 
 // The places of a packed shapes document (geo/wall/codec.py), straight into typed arrays.
-export function placesFromPacked(doc, layerId, ids) {
-  var out = new Array(doc.geometry.types.length);
-  eachPackedShape(doc, function (i, t, rings, polys) { out[i] = new Place(ids[i], layerId, t, rings, polys); });
+// With `dots` ({ids: [], lngLat: []}), the dots of a viewport are put there instead of made Places.
+export function placesFromPacked(doc, layerId, ids, dots) {
+  var out = [];
+  eachPackedShape(doc, function (i, t, rings, polys) { out.push(new Place(ids[i], layerId, t, rings, polys)); },
+                  dots && function (i, lng, lat) { dots.ids.push(ids[i]); dots.lngLat.push(lng, lat); });
   return out;
 }
 

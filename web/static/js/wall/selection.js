@@ -17,7 +17,7 @@ selection.find = function (id) {
 
 // Zoom to a place and open its card.
 selection.select = function (layerId, id, opts) {
-  var layer = this.all[layerId] && this.all[layerId][id];
+  var layer = this.placeOf(layerId, id);
   if (!layer) return this.viewport[layerId] ? this.selectOffScreen(layerId, id) : false;
   if (!opts || opts.zoom !== false) {
     var b = layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng(), layer.getLatLng()]);
@@ -43,7 +43,7 @@ selection.selectOffScreen = function (layerId, id) {
     if (!b) return null;
     self.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], L.extend({ maxZoom: 18, animate: false }, self.padding()));
     return self.loadShapes([layerId]).then(function () {
-      if (self.all[layerId] && self.all[layerId][id]) {
+      if (self.placeOf(layerId, id)) {
         self.select(layerId, id, { zoom: false });
         return;
       }
@@ -52,7 +52,7 @@ selection.selectOffScreen = function (layerId, id) {
       var drawn = function (e) {
         if (e.layer !== layerId) return;
         self.map.off("guatu:shapes", drawn);
-        if (self.all[layerId] && self.all[layerId][id]) self.select(layerId, id, { zoom: false });
+        if (self.placeOf(layerId, id)) self.select(layerId, id, { zoom: false });
       };
       self.map.on("guatu:shapes", drawn);
     });

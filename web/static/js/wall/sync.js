@@ -15,6 +15,7 @@
 import { decodeAttributes, decodeBinary, unpackIds, unpackState } from "./packed.js";
 import { Place, placesFromPacked } from "./place.js";
 import { PlaceGroup } from "./canvas.js";
+import { DotField, HIDDEN } from "./dots.js";
 import { mergeState } from "./state.js";
 import { THEMES } from "./theme.js";
 import { mark } from "../lib/dom.js";
@@ -60,7 +61,10 @@ sync.applyState = function (body) {
   merged.removed.forEach(function (pair) { self.removePlace(pair[0], pair[1]); });
   merged.changed.forEach(function (pair) {
     var layer = self.all[pair[0]] && self.all[pair[0]][pair[1]];
+    var field = self.fields[pair[0]];
+    var dot = !layer && field ? field.indexOf(pair[1]) : -1;
     if (layer) self.refresh(pair[0], layer);
+    else if (dot >= 0) self.refreshDot(pair[0], field, dot);
   });
   if (merged.changed.length) this.redraw();
   document.documentElement.dataset.guatuRevision = String(this.state.revision);
@@ -70,6 +74,16 @@ sync.applyState = function (body) {
 sync.removePlace = function (layerId, id) {
   var places = this.all[layerId];
   var place = places && places[id];
+  var field = this.fields[layerId];
+  var dot = !place && field ? field.indexOf(id) : -1;
+  if (dot >= 0) { // a dot: hidden until the layer's shapes are fetched again
+    field.look[dot] = HIDDEN;
+    delete field.marked[dot];
+    delete this.dots[id];
+    delete this.flags[id];
+    this.redraw();
+    return;
+  }
   if (!place) return;
   delete places[id];
   delete this.byId[id];
@@ -88,6 +102,7 @@ sync.shapeQuery = function (extra) {
   return L.extend(q, extra || {});
 };
 
+// A large layer's places too small to see come as dots: kept as one DotField (wall/dots.js), not as Places.
 sync.drawLayer = function (layerId, doc) {
   var self = this;
   Object.keys(this.all[layerId] || {}).forEach(function (id) {
@@ -96,10 +111,16 @@ sync.drawLayer = function (layerId, doc) {
     delete self.dots[id];
     delete self.flags[id];
   });
+  var old = this.fields[layerId];
+  Object.keys(old ? old.marked : {}).forEach(function (i) {
+    delete self.dots[old.ids[i]];
+    delete self.flags[old.ids[i]];
+  });
   var attrs = this.attrs[layerId] && this.attrs[layerId].byId;
   var names = doc.name ? decodeAttributes(doc) : null; // a document carrying its attributes (viewport shapes)
   var places = {};
-  var list = placesFromPacked(doc, layerId, unpackIds(doc.ids));
+  var dots = this.viewport[layerId] ? { ids: [], lngLat: [] } : null;
+  var list = placesFromPacked(doc, layerId, unpackIds(doc.ids), dots);
   list.forEach(function (place) {
     var id = place.feature.id;
     place.feature.properties = (names && names[id]) || (attrs && attrs[id]) || {};
@@ -108,8 +129,15 @@ sync.drawLayer = function (layerId, doc) {
     self.refresh(layerId, place);
   });
   this.all[layerId] = places;
-  this.layers[layerId] = new PlaceGroup(places);
+  var field = dots && dots.ids.length ? new DotField(layerId, dots.ids, Float64Array.from(dots.lngLat)) : null;
+  if (field) {
+    this.fields[layerId] = field;
+    field.names = names; // id -> attributes, when the viewport came with them
+    this.refreshField(layerId);
+  } else delete this.fields[layerId];
+  this.layers[layerId] = new PlaceGroup(places, field);
   this.renderers.features.setLayer(layerId, list, false);
+  this.renderers.features.setField(layerId, field);
   if (this.all.roads) this.renderers.features.setLayer("roads", this.renderers.features.places.roads, true); // roads on top
   this.renderers.overnight.setDots(this.dots);
   this.showFlags();
@@ -139,6 +167,10 @@ sync.loadAttributes = function (layerIds) {
       Object.keys(places).forEach(function (id) {
         places[id].feature.properties = entry.byId[id] || {};
         delete places[id].guatuKey;
+      });
+      (self.fields[layerId] ? self.fields[layerId].made() : []).forEach(function (place) {
+        place.feature.properties = entry.byId[place.feature.id] || {};
+        delete place.guatuKey;
       });
       if (self.hoverPlace && self.hoverPlace.guatuLayer === layerId) self.hoverTip.setContent(self.tooltip(self.hoverPlace));
       self.map.fire("guatu:attributes", { layer: layerId });
@@ -387,6 +419,7 @@ sync.showState = function (state, extra) {
       self.refresh(layerId, places[id]);
       if (!items[id]) places[id].visible = false;
     });
+    self.refreshField(layerId, true);
   });
   this.redraw();
   this.afterState();

@@ -27,8 +27,11 @@
  * by the server to about a pixel, places too small to see as dots
  * (geo/viewport.py); again after the map moved, revalidated with the last
  * answer's ETag (the server snaps the box to tiles, so a small move costs a
- * 304). The state still covers every place, so counts, search (over the
- * layer's names, loaded when first needed) and cards reach places off screen.
+ * 304). Its places too small to see come as dots and are kept as one
+ * DotField (wall/dots.js): columns painted as pixels, coloured from the
+ * state, made a Place only for a card, a tooltip or a flash. The state still
+ * covers every place, so counts, search (over the layer's names, loaded when
+ * first needed) and cards reach places off screen.
  *
  * For other modules (basemaps, printing, inspections, playback; wired by
  * wall/setup.js): `wall.map` is the Leaflet map; `wall.setCrs("gcj02")` refetches
@@ -40,6 +43,7 @@ import { recentList } from "../lib/recent.js";
 import { ESCALATED_DISTRICT, ESCALATED_STREET, FLASH_MS, FLASH_RIM, FLASH_RING_PX, FLASH_STROKE, legible, OVERDUE_STROKE, OVERNIGHT_FILL, OVERNIGHT_RIM,
   THEMES } from "./theme.js";
 import { DotCanvas, FlagCanvas, PlaceCanvas } from "./canvas.js";
+import { HIDDEN, pixelOf } from "./dots.js";
 import { Labels } from "./labels.js";
 import { Panels } from "./panels.js";
 import selection from "./selection.js";
@@ -59,14 +63,19 @@ export function WallMap(map, options, banner) {
   this.crs = "wgs84";
   this.statuses = {};
   this.colours = {}; // status key -> its colour as this theme draws it (theme.js `legible`)
+  this.looks = {}; // status key -> a dot's look (wall/dots.js): 1 + its colour's place in the palette
   var theme = options.view && options.view.theme === "dark" ? "dark" : "light";
+  var palette = [];
   options.statuses.forEach(function (s) {
     self.statuses[s.key] = s;
     self.colours[s.key] = theme === "dark" ? legible(s.color, theme) : s.color; // the light map shows them as set
+    palette.push(pixelOf(self.colours[s.key]));
+    self.looks[s.key] = palette.length;
   });
   this.categoryFilter = (this.view.categories || []).map(function (c) { return options.categories.indexOf(c); });
   this.layers = {}; // layer id -> PlaceGroup: the places drawn (eachLayer, getBounds, …)
-  this.all = {}; // layer id -> {id: Place} of every place loaded (drawn or filtered out)
+  this.all = {}; // layer id -> {id: Place} of every place loaded (drawn or filtered out), a large layer's dots apart
+  this.fields = {}; // layer id -> DotField (wall/dots.js): a large layer's places sent as dots
   this.byId = {}; // place id -> Place
   this.halos = {}; // place id -> place drawn with the overdue ring under it
   this.dots = {}; // place id -> LatLng of its overnight dot
@@ -82,6 +91,8 @@ export function WallMap(map, options, banner) {
   this.fitted = false;
   this.flashed = []; // ids of the places that flashed last
   this.theme = THEMES[this.view.theme] ? this.view.theme : "light";
+  palette.push(pixelOf(THEMES[this.theme].unknown));
+  this.unknownLook = palette.length;
   this.scale = this.mode === "wall" ? Math.min(3, Math.max(1, window.innerWidth / 1600)) : 1;
 
   document.documentElement.dataset.theme = this.theme;
@@ -107,7 +118,7 @@ export function WallMap(map, options, banner) {
   var k = this.scale;
   var padding = this.mode === "wall" ? 0 : 0.3; // nobody pans a wall: no canvas beyond the screen to paint at 4K
   this.renderers = {
-    features: new PlaceCanvas({ pane: "guatu-features", padding: padding, tolerance: 3,
+    features: new PlaceCanvas({ pane: "guatu-features", padding: padding, tolerance: 3, dotRadius: 1.5 * k,
                                       haloColor: OVERDUE_STROKE, haloWidth: 5 * k, lineHaloWidth: 12 * k }),
     overnight: new DotCanvas({ pane: "guatu-overnight", padding: padding, radius: 6 * k, weight: 2.2 * k,
                                      fill: OVERNIGHT_FILL, rim: OVERNIGHT_RIM }),
@@ -115,6 +126,7 @@ export function WallMap(map, options, banner) {
                                 street: ESCALATED_STREET, district: ESCALATED_DISTRICT }),
     flash: L.svg({ pane: "guatu-flash", padding: padding }),
   };
+  this.renderers.features.palette = palette;
   this.renderers.features.addTo(map);
   this.renderers.overnight.addTo(map);
   this.renderers.escalated.addTo(map);
@@ -194,8 +206,12 @@ WallMap.prototype.eachPlace = function (fn) {
 
 // Scope (sub-district/community) and the status and category filters of the view.
 WallMap.prototype.matches = function (layerId, layer) {
-  if (!this.inScope(layer)) return false;
-  var st = this.item(layerId, layer.feature.id);
+  return this.shows(layerId, layer.feature.id, layer.feature.properties);
+};
+
+WallMap.prototype.shows = function (layerId, id, properties) {
+  if (!this.inScopeProps(properties)) return false;
+  var st = this.item(layerId, id);
   var statuses = this.view.statuses || [];
   if (statuses.length && (!st || statuses.indexOf(st[0]) < 0)) return false;
   if (this.categoryFilter.length) {
@@ -243,6 +259,51 @@ WallMap.prototype.refresh = function (layerId, place) {
   else delete this.flags[id];
 };
 
+// A place of the layer, drawn or not: loaded as a Place, or one of a large layer's dots (made a Place now).
+WallMap.prototype.placeOf = function (layerId, id) {
+  var place = this.all[layerId] && this.all[layerId][id];
+  if (place) return place;
+  var field = this.fields[layerId];
+  var at = field ? field.indexOf(id) : -1;
+  if (at < 0) return null;
+  place = field.place(at);
+  var props = this.dotProperties(layerId, field, id);
+  if (props && !place.feature.properties.name) place.feature.properties = props;
+  return place;
+};
+
+// A dot's attributes, if known: from the layer's attributes, or from its viewport when that carried them.
+WallMap.prototype.dotProperties = function (layerId, field, id) {
+  var attrs = this.attrs[layerId] && this.attrs[layerId].byId;
+  return (attrs && attrs[id]) || (field.names && field.names[id]) || null;
+};
+
+// `refresh` for dot `i` of a large layer's field: its look, and its overnight and escalation marks.
+WallMap.prototype.refreshDot = function (layerId, field, i) {
+  var id = field.ids[i];
+  var st = this.item(layerId, id);
+  var shown = this.shows(layerId, id, this.dotProperties(layerId, field, id) || {});
+  field.look[i] = !shown ? HIDDEN : (st && this.looks[st[0]]) || this.unknownLook;
+  var at = shown && st && (st[2] === 1 || st[6] || st[1] === 1) ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null;
+  if (at && st[2] === 1) this.dots[id] = at;
+  else delete this.dots[id];
+  if (at && st[6]) this.flags[id] = { latlng: at, level: st[6] };
+  else delete this.flags[id];
+  if (at) field.marked[i] = 1;
+  else delete field.marked[i];
+};
+
+// Every dot of a large layer's field refreshed (a new viewport, a state not polled); `hideUnknown`: a dot the
+// state does not know is hidden (playback: the place did not stand that day), not drawn in the unknown colour.
+WallMap.prototype.refreshField = function (layerId, hideUnknown) {
+  var field = this.fields[layerId];
+  if (!field) return;
+  for (var i = 0; i < field.n; i++) {
+    this.refreshDot(layerId, field, i);
+    if (hideUnknown && !this.item(layerId, field.ids[i])) field.look[i] = HIDDEN;
+  }
+};
+
 // After refreshing places: one redraw of each canvas.
 WallMap.prototype.redraw = function () {
   this.renderers.features.requestRedraw();
@@ -271,8 +332,8 @@ WallMap.prototype.flash = function (pairs) {
   var self = this;
   var drawn = [];
   pairs.slice(0, 500).forEach(function (pair) {
-    var layer = self.all[pair[0]] && self.all[pair[0]][pair[1]];
-    if (!layer || !self.layers[pair[0]].hasLayer(layer)) return;
+    var layer = self.placeOf(pair[0], pair[1]);
+    if (!layer || !layer.visible) return;
     // a dark rim under a thick blue outline, and a ring round the place: a place a few pixels across
     // at the whole district's zoom still flashes large enough to be seen from across the room
     drawn.push(self.outline(layer, "guatu-flash guatu-flash-rim", FLASH_RIM, 4).addTo(self.map));

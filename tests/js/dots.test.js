@@ -1,0 +1,72 @@
+// A large layer's dots (web/static/js/wall/dots.js): kept as columns, found by id and under the pointer,
+// painted as discs of pixels in their look's colour; and the packed decoder handing dots over without a Place each.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { discOffsets, DotField, HIDDEN, paintPixels, pixelOf } from "../../web/static/js/wall/dots.js";
+import { placesFromPacked } from "../../web/static/js/wall/place.js";
+
+// a viewport document: a triangle, then two dots (geo/viewport.py DOT_CODE = 6), coordinates as deltas
+var DOC = {
+  scale: 1000,
+  geometry: { types: [0, 6, 6], parts: [1, 3], coords: [113000, 34000, 10, 0, 0, 10, 100, 100, -50, 20] },
+};
+
+test("a viewport's dots are collected as columns and only its other places become Places", () => {
+  var dots = { ids: [], lngLat: [] };
+  var places = placesFromPacked(DOC, "courtyards", ["a", "b", "c"], dots);
+  assert.deepEqual(places.map((p) => p.feature.id), ["a"]);
+  assert.deepEqual(dots.ids, ["b", "c"]);
+  assert.deepEqual(dots.lngLat.map((v) => Math.round(v * 1000)), [113110, 34110, 113060, 34130]);
+  // without a collector every place, dots included, is a Place as before
+  var all = placesFromPacked(DOC, "courtyards", ["a", "b", "c"]);
+  assert.deepEqual(all.map((p) => [p.feature.id, p.guatuDot]), [["a", false], ["b", true], ["c", true]]);
+  assert.deepEqual(Array.from(all[2].coords[0]).map((v) => Math.round(v * 1000)), [113060, 34130]);
+});
+
+function field() {
+  var f = new DotField("courtyards", ["p1", "p2", "p3"], Float64Array.of(1, 1, 2, 2, 3, 3));
+  f.project(function (lng, lat, out, i) { out[i] = lng * 10; out[i + 1] = lat * 10; });
+  f.look.set([1, 2, HIDDEN]);
+  return f;
+}
+
+test("a dot is found by its id, and under the pointer only when shown, the last painted on top", () => {
+  var f = field();
+  assert.equal(f.indexOf("p2"), 1);
+  assert.equal(f.indexOf("nope"), -1);
+  assert.equal(f.nearest(20.5, 20, 2), 1);
+  assert.equal(f.nearest(30, 30, 2), -1); // p3 is hidden
+  assert.equal(f.nearest(15, 15, 8), 1); // p1 and p2 both in reach: p2 lies above
+  assert.equal(f.count(), 2);
+  assert.deepEqual(f.bounds(), [1, 1, 2, 2]);
+  var place = f.place(1);
+  assert.equal(place.feature.id, "p2");
+  assert.ok(place.guatuDot && place.visible);
+  assert.equal(f.place(1), place); // one object per dot: the tooltip and the card see the same place
+  assert.deepEqual(f.made(), [place]);
+});
+
+test("dots are painted as discs of their palette colour, clipped to the image, and the box written is returned", () => {
+  var f = field();
+  var w = 40, h = 30;
+  var pixels = new Uint32Array(w * h);
+  var palette = [pixelOf("#ff0000"), pixelOf("#00ff00")];
+  var box = paintPixels(pixels, w, h, f, 0, 0, 1, discOffsets(1.5), palette);
+  assert.equal(pixels[10 * w + 10], palette[0]);
+  assert.equal(pixels[20 * w + 21], palette[1]);
+  assert.equal(pixels[20 * w + 23], 0); // outside the disc
+  assert.equal(pixels[30 * w - 1], 0); // p3 (hidden) is not painted
+  assert.deepEqual(box, [9, 9, 22, 22]); // a disc of 1.5 px reaches one pixel each way
+  // a view moved left by 19 px: p1 is off the image, p2 half on its edge
+  pixels.fill(0);
+  box = paintPixels(pixels, w, h, f, 19, 0, 1, discOffsets(1.5), palette);
+  assert.equal(pixels[20 * w + 1], palette[1]);
+  assert.equal(pixels[20 * w + 0], palette[1]);
+  assert.deepEqual(box, [0, 19, 3, 22]);
+});
+
+test("a colour becomes one little-endian RGBA pixel, opaque", () => {
+  var bytes = new Uint8Array(Uint32Array.of(pixelOf("#12abEF")).buffer);
+  assert.deepEqual(Array.from(bytes), [0x12, 0xab, 0xef, 0xff]);
+  assert.equal(discOffsets(0.5).length, 2); // at least the dot's own pixel
+});

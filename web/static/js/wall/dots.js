@@ -1,0 +1,191 @@
+/*
+ * The dots of a large layer: its places too small to see at the viewport's
+ * zoom, which the server sends as one point each (geo/viewport.py). At the
+ * whole district's zoom that is nearly every place, and a million of them
+ * cannot each be a Place with its own arrays, style and path: a DotField
+ * holds them as columns instead —
+ *
+ *   ids, lng/lat            as the viewport sent them
+ *   look                    one byte per dot: 0 hidden, else 1 + its colour's
+ *                           index in the wall's palette (set from the state,
+ *                           so a status change restyles a dot without a fetch)
+ *   x/y                     screen pixels, projected once per zoom
+ *
+ * and paints them as pixels: each dot a small disc written straight into an
+ * image (`paintPixels`, no path and no draw call per dot), which the canvas
+ * then draws in one call, in the layer's turn. A dot is made a Place only
+ * when one is needed (a card, a tooltip, a flash, a name among the worst).
+ *
+ * Pure but for `paint` (no Leaflet), so node's test runner checks it.
+ */
+import { Place } from "./place.js";
+
+export var HIDDEN = 0;
+var DOT = 6; // the packed geometry type of a dot (geo/viewport.py DOT_CODE)
+
+export function DotField(layerId, ids, lngLat) {
+  this.layerId = layerId;
+  this.ids = ids; // [id] of each dot
+  this.lngLat = lngLat; // Float64Array lng0, lat0, lng1, lat1, …
+  this.n = ids.length;
+  this.look = new Uint8Array(this.n);
+  this.xy = new Float32Array(2 * this.n); // layer pixels, after `project`
+  this.marked = {}; // index -> 1 of the dots with a mark (overdue, overnight, escalated): their marks and names
+  this.names = null; // id -> attributes, when the viewport came with them
+  this._index = null; // id -> index, built when first asked
+  this._made = {}; // id -> Place made for it (kept, so the tooltip and the card see one object)
+}
+
+// The index of a dot by its place id, or -1.
+DotField.prototype.indexOf = function (id) {
+  if (!this._index) {
+    var index = new Map();
+    for (var i = 0; i < this.n; i++) index.set(this.ids[i], i);
+    this._index = index;
+  }
+  var at = this._index.get(id);
+  return at === undefined ? -1 : at;
+};
+
+DotField.prototype.has = function (id) { return this.indexOf(id) >= 0; };
+
+// How many dots are shown (not hidden by a filter or the view's scope).
+DotField.prototype.count = function () {
+  var n = 0;
+  for (var i = 0; i < this.n; i++) if (this.look[i] !== HIDDEN) n++;
+  return n;
+};
+
+// The dot as a Place (its card, tooltip, flash, outline): made once per dot.
+DotField.prototype.place = function (i) {
+  var id = this.ids[i];
+  var place = this._made[id];
+  if (!place) {
+    place = new Place(id, this.layerId, DOT, [Float64Array.of(this.lngLat[2 * i], this.lngLat[2 * i + 1])]);
+    this._made[id] = place;
+  }
+  place.visible = this.look[i] !== HIDDEN;
+  return place;
+};
+
+// Every Place made so far (their names are set when the layer's attributes come).
+DotField.prototype.made = function () {
+  var made = this._made;
+  return Object.keys(made).map(function (id) { return made[id]; });
+};
+
+// [west, south, east, north] of the shown dots, or null.
+DotField.prototype.bounds = function () {
+  var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  for (var i = 0; i < this.n; i++) {
+    if (this.look[i] === HIDDEN) continue;
+    var x = this.lngLat[2 * i], y = this.lngLat[2 * i + 1];
+    if (x < w) w = x;
+    if (x > e) e = x;
+    if (y < s) s = y;
+    if (y > n) n = y;
+  }
+  return w <= e ? [w, s, e, n] : null;
+};
+
+// `to(lng, lat, out, i)` writes layer pixels (canvas.js `projector`).
+DotField.prototype.project = function (to) {
+  var ll = this.lngLat, xy = new Float64Array(2);
+  for (var i = 0; i < this.n; i++) {
+    to(ll[2 * i], ll[2 * i + 1], xy, 0);
+    this.xy[2 * i] = xy[0];
+    this.xy[2 * i + 1] = xy[1];
+  }
+};
+
+// The topmost shown dot within `reach` pixels of a layer point, or -1 (dots painted later lie on top).
+DotField.prototype.nearest = function (x, y, reach) {
+  var xy = this.xy, r2 = reach * reach;
+  for (var i = this.n - 1; i >= 0; i--) {
+    if (this.look[i] === HIDDEN) continue;
+    var dx = xy[2 * i] - x, dy = xy[2 * i + 1] - y;
+    if (dx * dx + dy * dy <= r2) return i;
+  }
+  return -1;
+};
+
+// The pixel offsets of a disc of `radius` device pixels, as [dx0, dy0, dx1, dy1, …].
+export function discOffsets(radius) {
+  var out = [];
+  var r = Math.max(0.5, radius);
+  var k = Math.ceil(r - 0.5);
+  for (var dy = -k; dy <= k; dy++) {
+    for (var dx = -k; dx <= k; dx++) if (dx * dx + dy * dy <= r * r) out.push(dx, dy);
+  }
+  return Int32Array.from(out);
+}
+
+// A colour "#rrggbb" as one pixel of a little-endian RGBA image (what Uint32Array over ImageData reads).
+export function pixelOf(colour) {
+  var m = /^#([0-9a-f]{6})$/i.exec(colour || "");
+  var v = m ? parseInt(m[1], 16) : 0x9e9e9e;
+  return (0xff000000 | ((v & 0xff) << 16) | (v & 0xff00) | ((v >> 16) & 0xff)) >>> 0;
+}
+
+// Write the shown dots into `pixels` (a width × height image, row by row): each a disc of `offsets`
+// around its pixel `(x - left) * ratio`, `(y - top) * ratio`, in `palette[look - 1]`. Returns the box
+// written, [x0, y0, x1, y1] (exclusive ends), or null.
+export function paintPixels(pixels, width, height, field, left, top, ratio, offsets, palette) {
+  var xy = field.xy, look = field.look;
+  var x0 = width, y0 = height, x1 = 0, y1 = 0;
+  var m = offsets.length, reach = 0;
+  for (var k = 0; k < m; k++) reach = Math.max(reach, Math.abs(offsets[k]));
+  for (var i = 0; i < field.n; i++) {
+    var l = look[i];
+    if (l === HIDDEN) continue;
+    var px = Math.round((xy[2 * i] - left) * ratio), py = Math.round((xy[2 * i + 1] - top) * ratio);
+    if (px < -reach || py < -reach || px >= width + reach || py >= height + reach) continue;
+    var colour = palette[l - 1];
+    if (px >= reach && py >= reach && px < width - reach && py < height - reach) { // wholly inside: no checks
+      var at = py * width + px;
+      for (k = 0; k < m; k += 2) pixels[at + offsets[k + 1] * width + offsets[k]] = colour;
+    } else {
+      for (k = 0; k < m; k += 2) {
+        var x = px + offsets[k], y = py + offsets[k + 1];
+        if (x >= 0 && y >= 0 && x < width && y < height) pixels[y * width + x] = colour;
+      }
+    }
+    if (px - reach < x0) x0 = px - reach;
+    if (px + reach + 1 > x1) x1 = px + reach + 1;
+    if (py - reach < y0) y0 = py - reach;
+    if (py + reach + 1 > y1) y1 = py + reach + 1;
+  }
+  return x0 < x1 ? [Math.max(0, x0), Math.max(0, y0), Math.min(width, x1), Math.min(height, y1)] : null;
+}
+
+// Draw the dots on a Leaflet canvas (its context translated by -bounds.min, scaled by its pixel ratio):
+// written into an image of the canvas's size, which is then drawn in one call. The image and its
+// canvas are kept for the next paint; only the box written last is cleared.
+DotField.prototype.paint = function (ctx, bounds, radius, palette) {
+  var canvas = ctx.canvas;
+  var ratio = canvas.width / Math.max(1, bounds.max.x - bounds.min.x);
+  var sheet = this._sheet;
+  if (!sheet || sheet.canvas.width !== canvas.width || sheet.canvas.height !== canvas.height) {
+    var c = document.createElement("canvas");
+    c.width = canvas.width;
+    c.height = canvas.height;
+    var cc = c.getContext("2d");
+    var image = cc.createImageData(c.width, c.height);
+    sheet = this._sheet = { canvas: c, ctx: cc, image: image, pixels: new Uint32Array(image.data.buffer), box: null };
+  }
+  var w = sheet.canvas.width;
+  if (sheet.box) { // clear what the last paint wrote
+    for (var y = sheet.box[1]; y < sheet.box[3]; y++) sheet.pixels.fill(0, y * w + sheet.box[0], y * w + sheet.box[2]);
+  }
+  var box = paintPixels(sheet.pixels, w, sheet.canvas.height, this, bounds.min.x, bounds.min.y, ratio,
+                        discOffsets(radius * ratio), palette);
+  var dirty = box && sheet.box ? [Math.min(box[0], sheet.box[0]), Math.min(box[1], sheet.box[1]),
+    Math.max(box[2], sheet.box[2]), Math.max(box[3], sheet.box[3])] : box || sheet.box;
+  if (dirty) sheet.ctx.putImageData(sheet.image, 0, 0, dirty[0], dirty[1], dirty[2] - dirty[0], dirty[3] - dirty[1]);
+  sheet.box = box;
+  if (!box) return;
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.drawImage(sheet.canvas, box[0], box[1], box[2] - box[0], box[3] - box[1], box[0], box[1], box[2] - box[0], box[3] - box[1]);
+  ctx.restore();
+};
