@@ -31,7 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from geo.cases import due_local, stage_label
-from geo.cases.stats import add_units, late_hours, place_cases, unit_records
+from geo.cases.stats import add_units, late_hours, place_cases, row_dict, unit_records
 from geo.config import Campaign
 from geo.errors import GuatuError
 from geo.history import end_of_day, layer_as_of
@@ -161,7 +161,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                             r.get("problem") or ""])
     overdue.sort(key=lambda r: (-r[8], r[0]))
     overnight.sort(key=lambda r: (-(r[9] or 0), r[0]))
-    escalated_rows = [_escalated_row(r, campaign, moment) for _, r in sorted(escalated, key=lambda x: x[0])]
+    escalated_rows = [_escalated_row(row_dict(r), campaign, moment) for _, r in sorted(escalated, key=lambda x: x[0])]
     unit_rows = [[u["unit"] or t("report.cases.no_unit"), u["cases"], u["open"], u["overdue"], u["escalated"],
                   u["reported"], _blank(u["on_time_pct"]), _blank(u["avg_hours"]), _blank(u["returned_pct"])]
                  for u in unit_records(units)]

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from geo.boundaries import read_boundaries
-from geo.cases.stats import LEVELS, PlaceCases, add_units, late_hours, place_cases, place_flips, unit_records
+from geo.cases.stats import LEVELS, PlaceCases, add_units, alert_row, late_hours, place_cases, place_flips, row_dict, shared, unit_records
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.journal import ChangeSummary
@@ -70,10 +70,21 @@ def dashboard(store: Store, campaign: Campaign, now: datetime, *, street: str | 
 
 # --- one place's share ------------------------------------------------------------------
 
-def _row(layer_id: str, fid: str, props: dict, **extra) -> dict:
-    """An alert row: the place, then what is wrong."""
-    return {"layer": layer_id, "id": fid, "name": props.get("name"), "street": props.get("street"),
-            "community": props.get("community"), **extra}
+# the fields of each kind of alert row: the place, then what is wrong (kept as geo/cases/stats.py `alert_row`)
+_PLACE = ("layer", "id", "name", "street", "community")
+_OVERDUE_ROW = (*_PLACE, "category", "problem", "deadline", "found_on", "found_by", "responsible", "days_late")
+_OVERNIGHT_ROW = (*_PLACE, "category", "problem", "deadline", "found_on", "found_by", "responsible", "days_open")
+_LATE_ROW = (*_PLACE, "category", "problem", "deadline", "days_late", "responsible")
+
+
+def _row(layer_id: str, fid: str, props: dict, names: tuple[str, ...], *values) -> tuple:
+    return alert_row(names, layer_id, fid, props.get("name"), props.get("street"), props.get("community"), *values)
+
+
+@functools.cache
+def _late_text() -> str:
+    """The problem a place past its own deadline is listed with: one text for every such row."""
+    return t("places.late")
 
 
 @functools.lru_cache(maxsize=4096)  # a campaign has a few hundred distinct dates and tens of thousands of problems
@@ -147,38 +158,30 @@ def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[Change
             totals[3] += 1
             late = (today - date.fromisoformat(p["deadline"])).days
             overdue_rows.append(((-late, name, order, fid, i), row(
-                category=category, problem=p.get("description"), deadline=p.get("deadline"),
-                found_on=p.get("found_on"), found_by=p.get("found_by"), responsible=p.get("responsible"),
-                days_late=late)))
+                _OVERDUE_ROW, category, p.get("description"), p.get("deadline"), p.get("found_on"), p.get("found_by"),
+                p.get("responsible"), late)))
         if problem_overnight(p, campaign, now_l):
             overnight = True
             totals[4] += 1
             found = _date(p.get("found_on"))
             overnight_rows.append(((p.get("found_on") or "", name, order, fid, i), row(
-                category=category, problem=p.get("description"), deadline=p.get("deadline"),
-                found_on=p.get("found_on"), found_by=p.get("found_by"), responsible=p.get("responsible"),
-                days_open=(today - found).days if found else None)))
+                _OVERNIGHT_ROW, category, p.get("description"), p.get("deadline"), p.get("found_on"),
+                p.get("found_by"), p.get("responsible"), (today - found).days if found else None)))
     if place_past_deadline(props, campaign, today):
         overdue = True
         people = props.get("people") or {}
         late = (today - date.fromisoformat(props["deadline"])).days
         overdue_rows.append(((-late, name, order, fid, len(problems)), row(
-            category=None, problem=t("places.late"), deadline=props.get("deadline"), days_late=late,
-            responsible=" ".join(filter(None, [props.get("unit"), people.get("cadre")])))))
+            _LATE_ROW, None, _late_text(), props.get("deadline"), late,
+            " ".join(filter(None, [props.get("unit"), people.get("cadre")])))))
     events = status_history(journal or [], campaign, today, status)
-    steps = _shared(tuple(status_steps(events)))
+    steps = shared(tuple(status_steps(events)))
     first = min((day for day, _ in events if day is not None), default=None)  # its first change's day
-    return _Part(_shared((layer_id, props.get("street"), props.get("community"))), status,
-                 status in campaign.done_statuses, overdue, overnight, _shared(tuple(totals)),
-                 _shared(tuple((c, _shared(tuple(n))) for c, n in cats.items())), tuple(overdue_rows),
-                 tuple(overnight_rows), _shared(tuple(found_days)), _shared(tuple(closed_days)), steps, first,
+    return _Part(shared((layer_id, props.get("street"), props.get("community"))), status,
+                 status in campaign.done_statuses, overdue, overnight, shared(tuple(totals)),
+                 shared(tuple((c, shared(tuple(n))) for c, n in cats.items())), tuple(overdue_rows),
+                 tuple(overnight_rows), shared(tuple(found_days)), shared(tuple(closed_days)), steps, first,
                  place_cases(order, layer_id, fid, props, campaign, now_l))
-
-
-@functools.lru_cache(maxsize=16384)
-def _shared(value: tuple) -> tuple:
-    """One tuple for equal values (most places share their group, counts and dates): fewer objects to keep."""
-    return value
 
 
 class _Group:
@@ -430,7 +433,7 @@ class DashboardData(CatchUp[_Index]):
 
     @staticmethod
     def _alerts(lists: list[list[tuple]], places: int) -> dict:
-        rows = [dict(row) for _, row in islice(heapq.merge(*lists, key=_KEY), ALERT_ROWS)]
+        rows = [row_dict(row) for _, row in islice(heapq.merge(*lists, key=_KEY), ALERT_ROWS)]
         return {"total": sum(len(x) for x in lists), "places": places, "rows": rows}
 
     def _cases(self, groups: list[_Group], now_l: datetime) -> dict:
@@ -444,7 +447,7 @@ class DashboardData(CatchUp[_Index]):
         escalated = self._alerts([g.escalated_rows for g in groups], 0)
         for row in escalated["rows"]:
             row["overdue_hours"] = late_hours(row, now_l, self.campaign) or 0.0
-        escalated["places"] = len({(r["layer"], r["id"]) for g in groups for _, r in g.escalated_rows})
+        escalated["places"] = len({r[1:3] for g in groups for _, r in g.escalated_rows})  # (layer, id) of each row
         return {"overdue_by_level": dict(zip(LEVELS, levels, strict=True)), "overdue": sum(levels),
                 "units": unit_records(units), "escalated": escalated}
 

@@ -13,6 +13,10 @@ walk over every place:
   and returned by a verifier (核查退回 at least once);
 * the escalated cases themselves, as rows (`PlaceCases.escalated`; how late each is, `late_hours`, when asked).
 
+Alert rows are kept as `(names, value, …)` tuples (`alert_row`), made dicts (`row_dict`) only for the rows
+sent: a dashboard keeps one per overdue, overnight or escalated problem of every place, and a dict of a
+dozen keys costs four times a tuple of the same values.
+
 `unit_records` turns the sums into shares and averages. Everything derives
 from the stored (or derived, `case_of`) case and the clock; nothing is stored.
 `place_flips` lists the moments at which a place's derived case flags change
@@ -130,12 +134,33 @@ def place_escalation(props: dict, campaign: Campaign, now: datetime) -> int:
     return max((escalation_rank(c.level, c.escalated) for c in cases_of(props, campaign, now) if c.open), default=0)
 
 
+ESCALATED_ROW = ("layer", "id", "pid", "name", "street", "community", "category", "problem", "stage", "unit",
+                 "handler", "stage_due", "level")
+
+
+@lru_cache(maxsize=16384)
+def shared(value: tuple) -> tuple:
+    """One tuple for equal values: a dashboard keeps every place's share, and most places' counts, groups and
+    dates are alike, so most of those tuples are one object each (geo/dashboard.py)."""
+    return value
+
+
+def alert_row(names: tuple[str, ...], *values: object) -> tuple:
+    """An alert row as kept: its field names (one shared tuple per kind of row), then the values in their order."""
+    return (names, *values)
+
+
+def row_dict(row: tuple) -> dict:
+    """A kept alert row as the dict sent."""
+    return dict(zip(row[0], row[1:], strict=True))
+
+
 class PlaceCases(NamedTuple):
     """A place's share of the cases' panels: tuples of plain values (see geo/dashboard.py `_Part`)."""
 
     by_level: tuple[int, int, int]  # open overdue cases standing at each of LEVELS
     units: tuple  # (unit, (as UNIT_FIELDS)) per unit of its cases
-    escalated: tuple  # (sort key, row) per escalated case
+    escalated: tuple  # (sort key, row) per escalated case, the row as `alert_row` keeps it (ESCALATED_ROW)
 
 
 def place_cases(order: int, layer_id: str, fid: str, props: dict, campaign: Campaign, now: datetime) -> PlaceCases:
@@ -166,14 +191,12 @@ def place_cases(order: int, layer_id: str, fid: str, props: dict, campaign: Camp
         u[8] += (case.get("returns") or 0) > 0
         if c.escalated:  # the most late first: the earliest due (how late is said when asked: `late_hours`)
             rows.append(((-escalation_rank(c.level, True), case.get("stage_due") or "", props.get("name") or "", order,
-                          fid, i), {
-                "layer": layer_id, "id": fid, "pid": c.pid, "name": props.get("name"),
-                "street": props.get("street"), "community": props.get("community"),
-                "category": c.problem.get("category"), "problem": c.problem.get("description"),
-                "stage": case.get("stage"), "unit": case.get("unit"), "handler": case.get("handler"),
-                "stage_due": case.get("stage_due"), "level": c.level,
-            }))
-    return PlaceCases(tuple(by_level), tuple((unit, tuple(n)) for unit, n in sorted(units.items())), tuple(rows))
+                          fid, i), alert_row(
+                ESCALATED_ROW, layer_id, fid, c.pid, props.get("name"), props.get("street"), props.get("community"),
+                c.problem.get("category"), c.problem.get("description"), case.get("stage"), case.get("unit"),
+                case.get("handler"), case.get("stage_due"), c.level)))
+    return PlaceCases(shared(tuple(by_level)), shared(tuple((unit, shared(tuple(n))) for unit, n in sorted(units.items()))),
+                      tuple(rows))
 
 
 def late_hours(case: dict, now: datetime, campaign: Campaign) -> float | None:
