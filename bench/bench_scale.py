@@ -154,9 +154,10 @@ def pct(values: list[float], q: float) -> float:
 
 
 def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: float, browser: bool,
-            places: int, whole_layer: bool = True) -> dict:
+            places: int, whole_layer: bool, server_log: Path) -> dict:
     """`places`: how many the wall draws; `whole_layer`: whether a wall screen asks for the layer whole (at most
-    the campaign's `map.viewport_above` places) — a larger one is only ever asked for one viewport at a time."""
+    the campaign's `map.viewport_above` places) — a larger one is only ever asked for one viewport at a time;
+    `server_log`: shown when a page is not drawn in time."""
     out: dict = {}
     c = Client(port)
     out["page_ms"], out["page_bytes"], _ = median_ms(c, "/wall", 5)
@@ -207,7 +208,7 @@ def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: flo
     out["state_after_edit_ms"] = statistics.median(fulls)
 
     print(f"  before the browser: {json.dumps(out)}", file=sys.stderr)
-    out["drawn_ms"], out["move_ms"] = drawn_ms(port, places) if browser else (None, None)
+    out["drawn_ms"], out["move_ms"] = drawn_ms(port, places, server_log) if browser else (None, None)
     out["switch_on_s"] = switch_on(port, screens)
     out.update(load(port, token, ids, versions, screens, load_seconds, n_edits + 100))
     out["worker_rss_mb"], out["worker_peak_mb"] = workers_memory(port)
@@ -248,7 +249,7 @@ def switch_on(port: int, screens: int) -> float:
     return time.perf_counter() - started
 
 
-def drawn_ms(port: int, count: int) -> tuple[float | None, float | None]:
+def drawn_ms(port: int, count: int, server_log: Path) -> tuple[float | None, float | None]:
     """Time to drawn (every place, at 3840×2160, bench_wall's method) with the server's caches filled, and the
     median time from a zoom or pan to the large layer's new viewport drawn."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -262,7 +263,8 @@ def drawn_ms(port: int, count: int) -> tuple[float | None, float | None]:
             measure_draw(browser, url, count)  # fills the caches of the process that answers
             drawn = statistics.median(measure_draw(browser, url, count) for _ in range(3))
         except (TimeoutError, PlaywrightTimeout) as exc:  # a timeout is a result here, not a crash
-            print(f"  ({exc})", file=sys.stderr)
+            print(f"  ({exc})\n  the server's log ends:\n" + "\n".join(
+                server_log.read_text(errors="replace").splitlines()[-40:]), file=sys.stderr)
             return None, None
         print(f"  drawn in {drawn:,.0f} ms", file=sys.stderr)
         try:
@@ -474,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
                 whole_layer = n <= load_campaign(data).map.viewport_above
                 with serve(data, instance, env, ready_within=max(120.0, n / 2500)) as port:
                     results[(backend, n)] = measure(port, token, args.edits, args.screens, args.load_seconds,
-                                                    not args.no_browser, n, whole_layer)
+                                                    not args.no_browser, n, whole_layer, instance / "server.log")
                 print(f"{backend} {n:,}: measured in {time.perf_counter() - started:.0f} s: "
                       f"{json.dumps(results[(backend, n)])}", file=sys.stderr)
     finally:
