@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from tests.faults.server import Server, copy_demo, make_editor_token
+from tests.random_edits import WalkCounter
 from tests.waiting import wait_until
 from web import create_app
 from web.core.context import guatu
@@ -32,7 +33,7 @@ def big_app(seeded, clock, instance_dir):
                        "GUATU_INSTANCE": str(instance_dir), "GUATU_PUBLIC_VIEW": True})
 
 
-def test_warm_up_builds_the_full_state_and_the_viewport_index_before_any_request(big_app, caplog):
+def test_warm_up_builds_the_full_state_the_viewport_index_and_the_panels_before_any_request(big_app, caplog):
     index = big_app.extensions["guatu"].viewport_index
     assert index._layers == {}
     with caplog.at_level(logging.INFO, logger="web.wall.warmup"):
@@ -45,11 +46,18 @@ def test_warm_up_builds_the_full_state_and_the_viewport_index_before_any_request
         cached = [k for k in guatu().cache._items if k[0] == "wall-full"]
     assert cached == [("wall-full", key, True)]
 
+    walks = WalkCounter(big_app.extensions["guatu"].store)
     client = big_app.test_client()
     assert client.get(URL).status_code == 200
     assert index._layers["courtyards"] is built  # the first screen's viewport used the warm index
     full = client.get("/api/wall/state", headers={"Accept-Encoding": "gzip"})
     assert full.status_code == 200 and full.headers["ETag"] == f'"{key.etag}"'
+    # the panels a screen asks for next were built too: answering them walks no layer
+    dashboard, milestones = client.get("/api/wall/dashboard"), client.get("/api/progress/milestones")
+    assert dashboard.status_code == milestones.status_code == 200
+    assert walks.walks == 0
+    store = big_app.extensions["guatu"].store
+    assert dashboard.get_json()["totals"]["total"] == sum(len(store.features(x.id)) for x in store.readable_layers())
 
 
 def test_a_failed_warm_up_is_logged_and_the_process_serves_on(big_app, caplog, monkeypatch):

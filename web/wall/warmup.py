@@ -10,7 +10,12 @@ waits for it, as it would have built it itself). Warmed, per process:
 * the full wall state of the current revision, packed and gzipped,
 * the spatial index of each layer drawn one viewport at a time
   (`map.viewport_above`), for the embedded store (PostGIS answers viewports
-  from its own index).
+  from its own index),
+* the dashboard's and the milestones' kept shares of every place
+  (geo/dashboard.py, geo/progress_kept.py), which every wall screen asks
+  for right after its map: at a million places building them is about two
+  minutes of one worker's time, which a first screen would otherwise wait
+  for, and every page that worker served meanwhile with it.
 
 At 100k places this takes the first screen's viewport from about 2 s to the
 few milliseconds of a warm process (docs/scale-benchmark.md).
@@ -56,10 +61,13 @@ def warm_up(app: Flask) -> bool:
             now = ctx.now()
             readable = ctx.store.readable_layers()
             sizes = {layer.id: ctx.store.place_count(layer.id) for layer in readable}
-            full_state(ctx.wall.key(now), now, packed=True)
+            key = ctx.wall.key(now)
+            full_state(key, now, packed=True)
             if not hasattr(ctx.store, "shapes_in_bbox"):
                 for layer_id in viewport_layers(ctx.store, readable):
                     ctx.viewport_index.query_ready(layer_id, ctx.wall.shapes_shown(layer_id))
+            ctx.dashboard.get(key.revision, now)
+            ctx.progress.get(key.revision, now)
     except GuatuError as exc:  # e.g. the database is down: the worker serves (503s) and warms up on demand
         log.warning("caches not warmed (%s): %s; requests will build them", type(exc).__name__, exc.message)
         return False
