@@ -149,3 +149,20 @@ def test_a_gzip_made_of_kept_pieces_is_the_body(store_factory, campaign, clock, 
             assert gzip.decompress(gzip_pieces(pieces, kept_streams[packed])) == b"".join(pieces)
             reused += sum(1 for k in kept_streams[packed] if k in before)
     assert reused > 0
+
+
+@pytest.mark.parametrize("kind", ["geojson", "postgis"])
+def test_the_extent_is_walked_again_only_when_an_outline_or_an_area_changes(store_factory, campaign, clock, make_feature,
+                                                                            kind):
+    store = store_factory(kind)
+    wall = WallData(store, campaign)
+    first = store.create("courtyards", make_feature(x=113.60), user="t").feature
+    store.create("courtyards", make_feature(x=113.62), user="t")
+    layers = ("courtyards", "roads")
+    box = wall.extent(layers)
+    walks = WalkCounter(store)
+    store.update("courtyards", first["id"], expected_version=1, user="t", properties={"status": "rectified"})
+    assert wall.extent(layers) == box and walks.walks == 0  # a status edit moves no outline
+    far = store.create("courtyards", make_feature(x=113.70), user="t").feature
+    wider = wall.extent(layers)
+    assert walks.walks == len(layers) and wider[2] == far["geometry"]["coordinates"][0][1][0] > box[2]

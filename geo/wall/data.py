@@ -108,8 +108,10 @@ class WallData(CatchUp[FullState]):
     # --- shapes --------------------------------------------------------------
     def extent(self, layer_ids: tuple[str, ...], street: str | None = None,
                community: str | None = None) -> list[float] | None:
-        """[west, south, east, north] of the places a screen shows, so its page opens fitted to them."""
-        key = (tuple((x, self.store.layer_revision(x)) for x in layer_ids), street, community)
+        """[west, south, east, north] of the places a screen shows, so its page opens fitted to them. Kept per
+        shapes revision (it moves with a place's outline, sub-district or community, not with a status edit): a
+        million places take a walk of seconds."""
+        key = (tuple((x, self.shapes_shown(x)) for x in layer_ids), street, community)
         with self._lock:
             if key in self._extents:
                 return self._extents[key]

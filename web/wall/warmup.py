@@ -7,7 +7,8 @@ waits for it, as it would have built it itself). Warmed, per process:
 
 * the accounts and the session key (with PostgreSQL they are read from the database),
 * every layer's places (the embedded store parses its files),
-* the full wall state of the current revision, packed and gzipped,
+* the full wall state of the current revision, packed and gzipped, and
+  the extent a wall page opens at,
 * the spatial index of each layer drawn one viewport at a time
   (`map.viewport_above`), for the embedded store (PostGIS answers viewports
   from its own index),
@@ -63,6 +64,7 @@ def warm_up(app: Flask) -> bool:
             sizes = {layer.id: ctx.store.place_count(layer.id) for layer in readable}
             key = ctx.wall.key(now)
             full_state(key, now, packed=True)
+            ctx.wall.extent(tuple(layer.id for layer in readable))  # what web/wall/pages.py asks for a whole campaign
             if not hasattr(ctx.store, "shapes_in_bbox"):
                 for layer_id in viewport_layers(ctx.store, readable):
                     ctx.viewport_index.query_ready(layer_id, ctx.wall.shapes_shown(layer_id))
