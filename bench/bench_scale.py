@@ -475,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
                 _, token = accounts.create_api_token("bench", "bench_scale")
                 whole_layer = n <= load_campaign(data).map.viewport_above
                 # both workers warm up side by side (wall state, extent, dashboard, milestones): at 1M on two cores
-                # the second is done after about 7 minutes
+                # the second was not done after 400 s in one run
                 with serve(data, instance, env, ready_within=max(120.0, n / 1000)) as port:
                     results[(backend, n)] = measure(port, token, args.edits, args.screens, args.load_seconds,
                                                     not args.no_browser, n, whole_layer, instance / "server.log")
