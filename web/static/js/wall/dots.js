@@ -47,8 +47,6 @@ DotField.prototype.indexOf = function (id) {
   return at === undefined ? -1 : at;
 };
 
-DotField.prototype.has = function (id) { return this.indexOf(id) >= 0; };
-
 // How many dots are shown (not hidden by a filter or the view's scope).
 DotField.prototype.count = function () {
   var n = 0;
@@ -158,20 +156,22 @@ export function paintPixels(pixels, width, height, field, left, top, ratio, offs
   return x0 < x1 ? [Math.max(0, x0), Math.max(0, y0), Math.min(width, x1), Math.min(height, y1)] : null;
 }
 
+// The image dots are written into before they are drawn: one per page, of the canvas's size, shared by every
+// field (a field paints and draws it whole before the next one), so a new viewport allocates no 4K image.
+var sheet = null;
+
 // Draw the dots on a Leaflet canvas (its context translated by -bounds.min, scaled by its pixel ratio):
-// written into an image of the canvas's size, which is then drawn in one call. The image and its
-// canvas are kept for the next paint; only the box written last is cleared.
+// written into the sheet, which is then drawn in one call. Only the box written last is cleared.
 DotField.prototype.paint = function (ctx, bounds, radius, palette) {
   var canvas = ctx.canvas;
   var ratio = canvas.width / Math.max(1, bounds.max.x - bounds.min.x);
-  var sheet = this._sheet;
   if (!sheet || sheet.canvas.width !== canvas.width || sheet.canvas.height !== canvas.height) {
     var c = document.createElement("canvas");
     c.width = canvas.width;
     c.height = canvas.height;
     var cc = c.getContext("2d");
     var image = cc.createImageData(c.width, c.height);
-    sheet = this._sheet = { canvas: c, ctx: cc, image: image, pixels: new Uint32Array(image.data.buffer), box: null };
+    sheet = { canvas: c, ctx: cc, image: image, pixels: new Uint32Array(image.data.buffer), box: null };
   }
   var w = sheet.canvas.width;
   if (sheet.box) { // clear what the last paint wrote
