@@ -123,14 +123,14 @@ function nearLine(place, x, y, tolerance) {
 
 // --- the renderer --------------------------------------------------------------------
 export var PlaceCanvas = L.Canvas.extend({
-  options: { tolerance: 3, haloColor: "#d4006a", haloWidth: 7, lineHaloWidth: 15, dotRadius: 1.5 },
+  // palette: the dots' colours as pixels (dots.js pixelOf), by look - 1
+  options: { tolerance: 3, haloColor: "#d4006a", haloWidth: 7, lineHaloWidth: 15, dotRadius: 1.5, palette: [] },
 
   initialize: function (options) {
     L.Canvas.prototype.initialize.call(this, options);
     this.order = []; // layer ids, bottom to top
     this.places = {}; // layer id -> [Place]
     this.fields = {}; // layer id -> DotField (wall/dots.js) of a large layer's dots
-    this.palette = []; // the dots' colours as pixels (dots.js pixelOf), by look - 1
     this.outlines = {}; // boundary level -> {lines: [Place], style: {color, weight, dash}}
     this._projected = null;
     this._hover = null;
@@ -149,12 +149,11 @@ export var PlaceCanvas = L.Canvas.extend({
     this.requestRedraw();
   },
 
-  // A large layer's dots (a DotField, or null), painted after its places; `palette`: their colours as pixels.
-  setField: function (layerId, field, palette) {
+  // A large layer's dots (a DotField, or null), painted after its places.
+  setField: function (layerId, field) {
     if (field && this.order.indexOf(layerId) < 0) this.order.push(layerId);
     if (field) this.fields[layerId] = field;
     else delete this.fields[layerId];
-    if (palette) this.palette = palette;
     this._projected = null;
     this.requestRedraw();
   },
@@ -317,7 +316,7 @@ export var PlaceCanvas = L.Canvas.extend({
           ctx.stroke(b.path);
         }
       });
-      if (self.fields[layerId]) self.fields[layerId].paint(ctx, view, o.dotRadius, self.palette);
+      if (self.fields[layerId]) self.fields[layerId].paint(ctx, view, o.dotRadius, o.palette);
     });
     ctx.restore();
     this.fire("drawn");

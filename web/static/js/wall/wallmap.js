@@ -118,7 +118,7 @@ export function WallMap(map, options, banner) {
   var k = this.scale;
   var padding = this.mode === "wall" ? 0 : 0.3; // nobody pans a wall: no canvas beyond the screen to paint at 4K
   this.renderers = {
-    features: new PlaceCanvas({ pane: "guatu-features", padding: padding, tolerance: 3, dotRadius: 1.5 * k,
+    features: new PlaceCanvas({ pane: "guatu-features", padding: padding, tolerance: 3, dotRadius: 1.5 * k, palette: palette,
                                       haloColor: OVERDUE_STROKE, haloWidth: 5 * k, lineHaloWidth: 12 * k }),
     overnight: new DotCanvas({ pane: "guatu-overnight", padding: padding, radius: 6 * k, weight: 2.2 * k,
                                      fill: OVERNIGHT_FILL, rim: OVERNIGHT_RIM }),
@@ -126,7 +126,6 @@ export function WallMap(map, options, banner) {
                                 street: ESCALATED_STREET, district: ESCALATED_DISTRICT }),
     flash: L.svg({ pane: "guatu-flash", padding: padding }),
   };
-  this.renderers.features.palette = palette;
   this.renderers.features.addTo(map);
   this.renderers.overnight.addTo(map);
   this.renderers.escalated.addTo(map);
