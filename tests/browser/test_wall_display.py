@@ -223,6 +223,39 @@ def test_overdue_and_overnight_places_are_marked_without_hiding_their_status_col
     page.context.close()
 
 
+# The overnight rings drawn at a zoom: [[x, y] of each copy drawn], and [x, y] of each ring's top left corner in view.
+RINGS_AT = """(zoom) => {
+    const wall = window.guatuPage.walls[0], r = wall.renderers.overnight;
+    wall.map.setZoom(zoom, {animate: false});
+    r._update();
+    const drawn = [], ctx = r._ctx, draw = ctx.drawImage;
+    ctx.drawImage = function (image, x, y) { drawn.push([x, y]); return draw.apply(this, arguments); };
+    r._redraw();
+    ctx.drawImage = draw;
+    const view = r._bounds, half = r._half, marks = [];
+    for (const at of Object.values(wall.dots)) {
+        const p = wall.map.latLngToLayerPoint(at);
+        const x = Math.round(p.x) - half, y = Math.round(p.y) - half;
+        if (x <= view.max.x && x + 2 * half >= view.min.x && y <= view.max.y && y + 2 * half >= view.min.y) marks.push([x, y]);
+    }
+    return {drawn, marks, half};
+}"""
+
+
+def test_rings_piled_on_one_spot_are_drawn_once_and_every_ring_still_shows(browser, server):
+    page, log = open_page(browser, server.url, "/wall?refresh=0", width=1600, height=1000)
+    wait_ready(page)
+    near = page.evaluate(RINGS_AT, 16)  # close in: the rings lie apart, each drawn
+    assert near["marks"] and sorted(near["drawn"]) == sorted(near["marks"])
+    far = page.evaluate(RINGS_AT, 10)  # the district a few hundred pixels across: rings pile up
+    assert len(far["marks"]) > len(far["drawn"]) > 0
+    reach = far["half"]  # half a ring's size: a ring not drawn lies under one that is
+    for x, y in far["marks"]:
+        assert any(abs(x - dx) <= reach and abs(y - dy) <= reach for dx, dy in far["drawn"]), (x, y)
+    assert log.console_errors == [] and log.outside == []
+    page.context.close()
+
+
 def test_search_by_part_of_a_name_zooms_to_the_place_and_shows_its_card(browser, server, campaign_dir):
     page, log = open_page(browser, server.url, "/wall?refresh=0", width=1920, height=1080)
     wait_ready(page)
