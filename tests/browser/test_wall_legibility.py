@@ -169,6 +169,6 @@ def test_at_the_whole_district_zoom_the_map_names_sub_districts_communities_and_
         for b in boxes[i + 1:]:
             assert a[2] <= b[0] + 1 or b[2] <= a[0] + 1 or a[3] <= b[1] + 1 or b[3] <= a[1] + 1, (a, b)
     # the escalation triangles are still drawn among them
-    assert page.evaluate("() => document.documentElement.dataset.guatuEscalated").split()
+    assert page.evaluate("() => Object.keys(window.guatuPage.walls[0].renderers.escalated.dots)")
     assert log.console_errors == [] and log.outside == []
     page.context.close()

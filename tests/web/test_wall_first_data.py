@@ -7,10 +7,12 @@ import gzip
 import json
 import re
 
+from geo.store import open_store
 from geo.wall.codec import unpack_ids
 from tests.web.test_display_scope import MINE, scoped  # noqa: F401 (a fixture)
 from web import create_app
 from web.core.bundles import bundles
+from web.core.context import guatu
 from web.core.modules import static_imports
 from web.wall.map_page import inline_json
 
@@ -71,6 +73,31 @@ def test_the_page_is_sent_gzipped_to_a_browser_that_takes_gzip(client):
     page = gzip.decompress(packed.data).decode()
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert first_data(page) == first_data(plain.data.decode())
+
+
+def test_pages_in_a_row_are_each_gzipped_whole_and_right_whether_their_data_is_the_last_pages_or_not(
+        client, seeded, campaign, clock):
+    """The data's deflate stream is kept from one page to the next (web/core/http.py send_page): every page must
+    still unpack to itself, the same data as the page before or changed by an edit in between."""
+    def without_nonce(text: str) -> str:  # nor folium's element names, drawn anew for each page
+        return re.sub(r"_[0-9a-f]{32}\b", "_", re.sub(r' nonce="[^"]+"', "", text))
+
+    store = open_store(seeded, campaign, clock=clock)
+    seen = []
+    for n, url in enumerate(("/wall", "/wall", "/", "/wall", "/wall")):
+        if n in (2, 4):
+            f = store.features("courtyards")[n % 3]
+            store.update("courtyards", f["id"], expected_version=f["properties"]["version"], user="t",
+                         properties={"status": "accepted" if n % 4 else "relapsed"})
+        packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+        plain = client.get(url).data.decode()
+        assert packed.headers["Content-Encoding"] == "gzip", url
+        assert without_nonce(gzip.decompress(packed.data).decode()) == without_nonce(plain), url
+        with client.application.app_context():
+            kept = guatu().page_streams.deflated
+        assert len(kept) == 3, url  # the page before the data, the data, the page after: the last page's only
+        seen.append(first_data(plain)[1])
+    assert seen[0] == seen[1] != seen[2] != seen[4]  # the state's ETag: the same data twice, then new data
 
 
 def test_the_page_loads_its_bundle_and_names_every_chunk_of_it_and_none_it_loads_later(client):

@@ -100,6 +100,14 @@ class FullStateStreams:
 
 
 @dataclass
+class PageStreams:
+    """The deflate streams of the data the last wall page carried inlined, kept under this lock: the next page
+    carrying the same data compresses only the page around it (web/core/http.py `send_page`)."""
+    lock: Lock = field(default_factory=Lock)
+    deflated: dict = field(default_factory=dict)
+
+
+@dataclass
 class Guatu:
     campaign: Campaign
     store: Store
@@ -112,6 +120,7 @@ class Guatu:
     dashboard: DashboardData = field(init=False)  # progress panels, kept between revisions
     progress: ProgressData = field(init=False)  # milestones and the estimated finish, kept between revisions
     full_state: FullStateStreams = field(default_factory=FullStateStreams)
+    page_streams: PageStreams = field(default_factory=PageStreams)
     viewport_index: ViewportIndex = field(init=False)  # tiles of large layers (geo/viewport.py)
     viewports: RevisionCache = field(default_factory=lambda: RevisionCache(64))  # viewport answers
     display_scopes: RevisionCache = field(default_factory=lambda: RevisionCache(32))  # display links' place sets

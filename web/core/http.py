@@ -16,7 +16,7 @@ from werkzeug.exceptions import BadRequest
 from geo.errors import BadParameters, FieldError, MalformedRequest, ValidationError
 from geo.messages import message_of, t
 from geo.parsing import BoolRefused, parse_bool
-from web.core.context import Cached
+from web.core.context import Cached, PageStreams
 
 GZIP_LEVEL = 6
 
@@ -93,13 +93,21 @@ def send_cached(item: Cached, mimetype: str = "application/json") -> Response:
     return resp
 
 
-def send_page(html: str) -> Response:
+def send_page(html: str, *, carries: str = "", streams: PageStreams | None = None) -> Response:
     """An HTML page made for this request (never stored: it carries the request's nonce), gzipped when the
-    client takes gzip and the page is large (a wall page carries its first data inlined)."""
+    client takes gzip and the page is large. A wall page carries its first data inlined (`carries`, text of the
+    page): its deflate stream is kept in `streams` from the last page, so a page carrying the same data compresses
+    only the page around it (at a million places, megabytes compressed for every page otherwise)."""
     body = html.encode("utf-8")
     resp = Response(mimetype="text/html")
     if "gzip" in request.accept_encodings and len(body) > 1024:
-        body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+        data = carries.encode("utf-8")
+        at = body.find(data) if data and streams is not None else -1
+        if at < 0:
+            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+        else:
+            with streams.lock:
+                body = gzip_pieces([body[:at], data, body[at + len(data):]], streams.deflated, primed=False)
         resp.headers["Content-Encoding"] = "gzip"
     resp.set_data(body)
     resp.headers["Vary"] = "Accept-Encoding"
@@ -112,11 +120,12 @@ _LARGE = 512  # pieces at least this long are deflated on their own; the glue be
 _PRIMER = 4096  # a block's deflate stream may refer to this much of the large piece before it
 
 
-def gzip_pieces(pieces: list[bytes], kept: dict[tuple[bytes, bytes], bytes]) -> bytes:
+def gzip_pieces(pieces: list[bytes], kept: dict[tuple[bytes, bytes], bytes], *, primed: bool = True) -> bytes:
     """The pieces joined, as one gzip member whose deflate stream is the pieces' own streams one after another:
-    each begins afresh (primed with the end of the large piece before it, which a decoder has just written)
-    and is flushed to a byte boundary, so it is the same whatever comes after. `kept` holds the streams of the
-    last body and is replaced by this one's: a body that shares most pieces with the last is mostly copied."""
+    each begins afresh (primed with the end of the large piece before it, which a decoder has just written,
+    unless not `primed`: that end changes with every body) and is flushed to a byte boundary, so it is the same
+    whatever comes after. `kept` holds the streams of the last body and is replaced by this one's: a body that
+    shares most pieces with the last is mostly copied."""
     out = [_GZIP_HEADER]
     crc = size = 0
     used: dict[tuple[bytes, bytes], bytes] = {}
@@ -131,7 +140,7 @@ def gzip_pieces(pieces: list[bytes], kept: dict[tuple[bytes, bytes], bytes]) -> 
         out.append(stream)
         crc = zlib.crc32(run, crc)
         size += len(run)
-        primer = run[-_PRIMER:] if large else b""
+        primer = run[-_PRIMER:] if large and primed else b""
     kept.clear()
     kept.update(used)
     out.append(b"\x03\x00")  # the last block, empty

@@ -27,7 +27,7 @@ from web.core.security import add_nonce
 from web.inbox.bell import bell as inbox_bell
 from web.wall.blueprint import bp
 from web.wall.data import current_state, packed_shapes
-from web.wall.map_page import wall_map_html
+from web.wall.map_page import inline_json, wall_map_html
 from web.workflow.inspections import workflow_links
 
 
@@ -125,9 +125,10 @@ def first_data(view: WallView, options: dict) -> dict[str, tuple[bytes, dict[str
 
 def _page(view: WallView, options: dict, map_options: dict) -> Response:
     options["first"] = FIRST
+    inline = first_data(view, options)
     html = wall_map_html(guatu().campaign, static_url, options, title=view.title, map_options=map_options,
-                         inline=first_data(view, options))
-    return send_page(add_nonce(html))
+                         inline=inline)
+    return send_page(add_nonce(html), carries=inline_json(inline[FIRST][0]), streams=guatu().page_streams)
 
 
 def wall_map_options(view: WallView, **extra) -> dict:

@@ -310,10 +310,9 @@ WallMap.prototype.redraw = function () {
   this.showFlags();
 };
 
-// The escalation triangles drawn again; the page says which places carry one (data-guatu-escalated).
+// The escalation triangles drawn again (`flags`: id -> {latlng, level} of the places that carry one).
 WallMap.prototype.showFlags = function () {
   this.renderers.escalated.setDots(this.flags);
-  document.documentElement.dataset.guatuEscalated = Object.keys(this.flags).sort().join(" ");
 };
 
 // Outline drawn above everything: a flash for a change, or the selected place.
