@@ -185,12 +185,15 @@ def viewport_layers(store: Store, layers) -> list[str]:
 
 
 def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, revision: int, view: Viewport, *,
-                    street: str | None = None, community: str | None = None) -> tuple[list[str], list[tuple], np.ndarray]:
+                    street: str | None = None, community: str | None = None,
+                    attributes: bool = True) -> tuple[list[str], list[tuple], np.ndarray]:
     """Ids, display attributes (`PACKED_PROPERTIES`) and simplified geometries of the places in the viewport,
-    of one sub-district and community if given (a wall screen's scope)."""
+    of one sub-district and community if given (a wall screen's scope). Without `attributes` (the geometry part
+    a wall screen asks for) a database is not asked for them unless the scope needs them; each place's then `()`."""
     query = getattr(store, "shapes_in_bbox", None)
     if query is not None:
-        ids, props, wkb = query(layer_id, view.bbox, view.tolerance, PACKED_PROPERTIES)
+        wanted = PACKED_PROPERTIES if attributes or street or community else ()
+        ids, props, wkb = query(layer_id, view.bbox, view.tolerance, wanted, dot_size=DOT_PIXELS * view.tolerance)
         geoms = shapely.from_wkb(np.array(wkb, dtype=object)) if wkb else np.empty(0, dtype=object)
     else:
         store.layer(layer_id)

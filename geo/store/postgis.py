@@ -577,17 +577,26 @@ class PostGISStore(Store):
         return summary
 
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
-                       properties: tuple[str, ...]) -> tuple[list[str], list[tuple], list[bytes]]:
+                       properties: tuple[str, ...], *, dot_size: float = 0.0) -> tuple[list[str], list[tuple], list[bytes]]:
         """Places of a layer whose geometry meets `bbox`, simplified by `tolerance` degrees (GiST index,
-        ST_SimplifyPreserveTopology): their ids, the `properties` asked for, and WKB geometries."""
+        ST_SimplifyPreserveTopology): their ids, the `properties` asked for (each read from the place's JSON:
+        ask for none when none is needed), and WKB geometries. Only what
+        simplifying can shorten is simplified, as the embedded store's viewport index does: not a polygon under
+        `dot_size` degrees each way (it is sent as a dot), nor a ring of four corners. Topology-preserving
+        simplification is the costliest step, and at a district's zoom nearly every place is such a dot."""
         self.layer(layer_id)
-        props = sql.SQL(", ").join(sql.SQL("properties ->> {}").format(sql.Literal(p)) for p in properties)
-        geom = sql.SQL("ST_SimplifyPreserveTopology(geom, %s)") if tolerance > 0 else sql.SQL("geom")
-        query = sql.SQL("SELECT id, {props}, ST_AsBinary({geom}) FROM features WHERE layer = %s AND geom IS NOT NULL "
+        columns = [sql.SQL("id"), *(sql.SQL("properties ->> {}").format(sql.Literal(p)) for p in properties)]
+        geom = sql.SQL("geom")
+        params: tuple = ()
+        if tolerance > 0:
+            geom = sql.SQL("CASE WHEN ST_NPoints(geom) <= 5 OR (ST_Dimension(geom) = 2 AND ST_XMax(geom) - ST_XMin(geom) < %s "
+                           "AND ST_YMax(geom) - ST_YMin(geom) < %s) THEN geom ELSE ST_SimplifyPreserveTopology(geom, %s) END")
+            params = (dot_size, dot_size, tolerance)
+        query = sql.SQL("SELECT {columns}, ST_AsBinary({geom}) FROM features WHERE layer = %s AND geom IS NOT NULL "
                         "AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) "
                         "AND ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326)) ORDER BY pos"
-                        ).format(props=props, geom=geom)
-        params = ((tolerance,) if tolerance > 0 else ()) + (layer_id, *bbox, *bbox)
+                        ).format(columns=sql.SQL(", ").join(columns), geom=geom)
+        params += (layer_id, *bbox, *bbox)
         with self._conn() as conn:
             rows = conn.execute(query, params).fetchall()
         n = len(properties)

@@ -57,7 +57,8 @@ def viewport_response(layer_id: str):
     cache, index = ctx.viewports, ctx.viewport_index
 
     def build() -> Cached:
-        ids, props, geoms = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street, community=community)
+        ids, props, geoms = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street, community=community,
+                                            attributes=fmt == "geojson" or part == "all")
         transform = wgs84_to_gcj02 if crs == "gcj02" else None
         if fmt == "geojson":
             return Cached(geojson_viewport(layer_id, revision, view, ids, props, geoms, transform=transform), etag)
