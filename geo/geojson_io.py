@@ -13,7 +13,7 @@ import math
 import os
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +124,28 @@ def collection_bytes(lines: Iterable[bytes], *, name: str | None = None, members
     parts[0] = head_bytes + parts[0]
     parts[-1] = parts[-1] + b"\n]}\n"
     return b",\n".join(parts)
+
+
+def collection_pieces(lines: Iterable[bytes], *, name: str | None = None, members: dict | None = None) -> Iterator[bytes]:
+    """The FeatureCollection of `collection_bytes` (without a checksum, which would have to come before the
+    lines), piece by piece as the lines come: a reader that sends it on never holds the whole layer. Closed
+    halfway (a client gone), it closes the lines too (a database cursor gives its connection back)."""
+    head: dict[str, Any] = {"type": "FeatureCollection"}
+    if name:
+        head["name"] = name
+    if members:
+        head.update(members)
+    first = True
+    try:
+        yield dumps(head)[:-1] + b',"features":[\n'
+        for line in lines:
+            yield line if first else b",\n" + line
+            first = False
+    finally:
+        close = getattr(lines, "close", None)
+        if close:
+            close()
+    yield b"\n]}\n" if not first else b"]}\n"
 
 
 def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:

@@ -269,6 +269,12 @@ class Store(ABC):
 
         return collection_bytes((feature_line(f) for f in self.features(layer_id)), name=layer_id)
 
+    def collection_stream(self, layer_id: str) -> Iterator[bytes] | None:
+        """For a layer this process does not keep whole, its FeatureCollection in pieces read from the backend as
+        they are sent (`geo.geojson_io.collection_pieces`, one snapshot); None when `collection_bytes` is the
+        answer (the layer is at hand: here always)."""
+        return None
+
     @abstractmethod
     def retired_ids(self, layer_id: str, fids: Iterable[str]) -> set[str]:
         """Those of `fids` that belonged to a place of the layer that was deleted: a create naming one is

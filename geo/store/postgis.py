@@ -69,7 +69,7 @@ from geo.features_query import (
     Selection,
     timestamp,
 )
-from geo.geojson_io import collection_bytes, dumps, feature_line, layer_members
+from geo.geojson_io import collection_bytes, collection_pieces, dumps, feature_line, layer_members
 from geo.journal import ChangeSummary, change_summary
 from geo.messages import t
 from geo.photos.blobs import Blobs, PostgresBlobs
@@ -418,6 +418,15 @@ class PostGISStore(Store):
                 state.body = collection_bytes(state.lines.values(), name=layer_id, checksum="guatu",
                                               members=layer_members(state.seq, len(state.lines)))
             return state.body
+
+    def collection_stream(self, layer_id: str) -> Iterator[bytes] | None:
+        """A layer too large to keep: its lines from a server-side cursor in one snapshot, begun now (so a database
+        that cannot answer is known before the first byte is sent), `EACH_FEATURE_BATCH` rows at a time."""
+        if not self._too_large(layer_id):
+            return None
+        lines = self._stream_lines(layer_id)
+        seq, count = next(lines)
+        return collection_pieces(lines, name=layer_id, members=layer_members(seq, count))
 
     def _current(self, layer_id: str) -> _Layer:
         """This process's copy of the layer, brought up to date from the journal. The changes since are

@@ -17,7 +17,7 @@ from web.api import docs
 from web.api.blueprint import bp
 from web.api.openapi import document
 from web.core.context import Cached, guatu
-from web.core.http import make_cached, send_cached
+from web.core.http import make_cached, send_cached, send_stream
 from web.core.routes import PUBLIC, VIEWER, Display
 
 FILTERS = ("status", "street", "community", "kind")
@@ -56,7 +56,16 @@ def features(layer_id: str):
     wanted = {k: set(request.args[k].split(",")) for k in FILTERS if request.args.get(k)}
     if not wanted:
         store = ctx.store
-        key = ("features", layer_id, store.readable_revision(layer_id))
+        revision = store.readable_revision(layer_id)
+        etag = f"features-{layer_id}-{revision}"
+        if request.if_none_match.contains_weak(etag):  # the ETag a streamed answer carried
+            resp = Response(status=304)
+            resp.set_etag(etag, weak=True)
+            return resp
+        stream = store.collection_stream(layer_id)  # a layer too large to keep: read as it is sent, never held
+        if stream is not None:
+            return send_stream(stream, etag, "application/geo+json")
+        key = ("features", layer_id, revision)
         return send_cached(ctx.cache.get(key, lambda: make_cached(store.collection_bytes(layer_id))), "application/geo+json")
     chosen = [f for f in ctx.store.features(layer_id) if all(f["properties"].get(k) in v for k, v in wanted.items())]
     body = b'{"type":"FeatureCollection","features":[' + b",".join(dumps(f) for f in chosen) + b"]}"

@@ -93,6 +93,43 @@ def send_cached(item: Cached, mimetype: str = "application/json") -> Response:
     return resp
 
 
+STREAM_CHUNK = 1 << 18  # bytes gathered before a piece of a streamed body is sent (or compressed)
+
+
+def send_stream(pieces: Iterator[bytes], etag: str, mimetype: str) -> Response:
+    """A body too large to hold, sent as `pieces` come (gzipped on the way when the client takes gzip), with a weak
+    ETag: its bytes are never held to hash them. The pieces are begun now and closed with the response, sent or
+    not (a client gone halfway frees what they read from)."""
+    zipped = "gzip" in request.accept_encodings
+    first = next(pieces, b"")
+
+    def body() -> Iterator[bytes]:
+        z = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS) if zipped else None
+        batch, size = [first], len(first)
+        for piece in pieces:
+            batch.append(piece)
+            size += len(piece)
+            if size >= STREAM_CHUNK:
+                out = b"".join(batch)
+                batch, size = [], 0
+                out = z.compress(out) if z else out
+                if out:
+                    yield out
+        out = b"".join(batch)
+        yield z.compress(out) + z.flush() if z else out
+
+    resp = Response(body(), mimetype=mimetype)
+    close = getattr(pieces, "close", None)
+    if close:
+        resp.call_on_close(close)
+    if zipped:
+        resp.headers["Content-Encoding"] = "gzip"
+    resp.set_etag(etag, weak=True)
+    resp.headers["Vary"] = "Accept-Encoding"
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
+
+
 def send_page(html: str, *, carries: str = "", streams: PageStreams | None = None) -> Response:
     """An HTML page made for this request (never stored: it carries the request's nonce), gzipped when the
     client takes gzip and the page is large. A wall page carries its first data inlined (`carries`, text of the
