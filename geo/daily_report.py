@@ -99,8 +99,10 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
     levels = dict.fromkeys(("community", "street", "district"), 0)
     escalated: list[tuple] = []
     for order, layer in enumerate(campaign.layers):
-        features = layer_as_of(store, layer.id, moment) if past else store.features(layer.id)
-        for f in sorted(features, key=lambda f: f["id"]):
+        # a place at a time (a large layer in a database is read a batch at a time, never held); the rows of a
+        # layer's places are put in the order of their ids after the walk
+        first_problem, first_relapse = len(problems), len(relapses)
+        for f in layer_as_of(store, layer.id, moment) if past else store.each_feature(layer.id):
             props = f["properties"]
             status = props.get("status")
             street = props.get("street") or t("places.no_street")
@@ -141,6 +143,10 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                 since = relapsed_on.get((layer.id, f["id"]), "")
                 relapses.append([*place, labels.get(status, status), since, t("report.yes") if since == day.isoformat() else "",
                                  open_n, props.get("unit") or ""])
+        by_place = sorted(range(first_problem, len(problems)), key=lambda i: problems[i][1])  # stable: ledger order kept
+        problems[first_problem:] = [problems[i] for i in by_place]
+        problem_photos[first_problem:] = [problem_photos[i] for i in by_place]
+        relapses[first_relapse:] = sorted(relapses[first_relapse:], key=lambda r: r[0])
 
     progress = []
     totals = dict.fromkeys(keys, 0)

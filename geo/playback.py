@@ -64,11 +64,13 @@ def playback(store: Store, campaign: Campaign, first: date, last: date, *, trans
     revision = store.revision()
     layer_ids = [x.id for x in campaign.layers]
     layer_index = {layer_id: i for i, layer_id in enumerate(layer_ids)}
-    features = {layer_id: store.features(layer_id) for layer_id in layer_ids}
-    current = {layer_id: [f["id"] for f in items] for layer_id, items in features.items()}
-    state: dict[tuple[str, str], object] = {
-        (layer_id, f["id"]): f["properties"].get("status") for layer_id, items in features.items() for f in items
-    }
+    current: dict[str, list[str]] = {}  # each layer's places now, in its order: only their ids and statuses are kept
+    state: dict[tuple[str, str], object] = {}
+    for layer_id in layer_ids:
+        ids = current[layer_id] = []
+        for f in store.each_feature(layer_id):
+            ids.append(f["id"])
+            state[(layer_id, f["id"])] = f["properties"].get("status")
     changes = [c for c in store.changes_since(0) if c.layer in layer_index]
     n_days = (last - first).days + 1
     eve = iso(end_of_day(first - timedelta(days=1), campaign))

@@ -200,3 +200,22 @@ def test_a_day_without_photos_prints_no_image(seeded, campaign, data_dir, clock,
                               with_map=False))
     listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, check=True, text=True).stdout
     assert listed.splitlines()[2:] == []
+
+
+def test_a_database_layer_read_a_batch_at_a_time_gives_the_same_report(seeded, campaign, data_dir, clock, day_of_work,
+                                                                        store_factory):
+    """PostgreSQL with a layer larger than a process keeps (here: any) is walked through the database's cursor, a
+    place at a time, here in the reverse of its places' ids: the report's rows come out as the embedded store's."""
+    import psycopg
+
+    from geo.store.transfer import copy_to_postgis
+
+    streamed = store_factory("postgis", layer_cache=0, lazy=True)  # its schema is made by the copy
+    copy_to_postgis(data_dir, campaign, streamed.database_url, schema=streamed.schema)
+    with psycopg.connect(streamed.database_url, autocommit=True) as conn:
+        conn.execute(f"UPDATE {streamed.schema}.features SET pos = -pos WHERE layer = 'courtyards'")
+    walked = [f["id"] for f in streamed.each_feature("courtyards")]
+    assert walked == sorted(walked, reverse=True) and len(walked) == 9
+    data = report_data(streamed, campaign, DAY, clock())
+    assert data == report_data(seeded, campaign, DAY, clock())
+    assert len(data["sheets"]["问题"]) > 2 and "courtyards" not in streamed._layers
