@@ -208,9 +208,10 @@ WallMap.prototype.matches = function (layerId, layer) {
   return this.shows(layerId, layer.feature.id, layer.feature.properties);
 };
 
-WallMap.prototype.shows = function (layerId, id, properties) {
+// `item`, when the caller has it: the place's state item (as `item` gives it), not looked up again.
+WallMap.prototype.shows = function (layerId, id, properties, item) {
   if (!this.inScopeProps(properties)) return false;
-  var st = this.item(layerId, id);
+  var st = arguments.length > 3 ? item : this.item(layerId, id);
   var statuses = this.view.statuses || [];
   if (statuses.length && (!st || statuses.indexOf(st[0]) < 0)) return false;
   if (this.categoryFilter.length) {
@@ -277,11 +278,12 @@ WallMap.prototype.dotProperties = function (layerId, field, id) {
   return (attrs && attrs[id]) || (field.names && field.names[id]) || null;
 };
 
-// `refresh` for dot `i` of a large layer's field: its look, and its overnight and escalation marks.
+// `refresh` for dot `i` of a large layer's field: its look, and its overnight and escalation marks. Returns its
+// state item (undefined when the state does not know the place).
 WallMap.prototype.refreshDot = function (layerId, field, i) {
   var id = field.ids[i];
   var st = this.item(layerId, id);
-  var shown = this.shows(layerId, id, this.dotProperties(layerId, field, id) || {});
+  var shown = this.shows(layerId, id, this.dotProperties(layerId, field, id) || {}, st);
   field.look[i] = !shown ? HIDDEN : (st && this.looks[st[0]]) || this.unknownLook;
   var at = shown && st && (st[2] === 1 || st[6] || st[1] === 1) ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null;
   if (at && st[2] === 1) this.dots[id] = at;
@@ -290,6 +292,7 @@ WallMap.prototype.refreshDot = function (layerId, field, i) {
   else delete this.flags[id];
   if (at) field.marked[i] = 1;
   else delete field.marked[i];
+  return st;
 };
 
 // Every dot of a large layer's field refreshed (a new viewport, a state not polled); `hideUnknown`: a dot the
@@ -298,8 +301,7 @@ WallMap.prototype.refreshField = function (layerId, hideUnknown) {
   var field = this.fields[layerId];
   if (!field) return;
   for (var i = 0; i < field.n; i++) {
-    this.refreshDot(layerId, field, i);
-    if (hideUnknown && !this.item(layerId, field.ids[i])) field.look[i] = HIDDEN;
+    if (!this.refreshDot(layerId, field, i) && hideUnknown) field.look[i] = HIDDEN;
   }
 };
 
