@@ -404,6 +404,7 @@ export var DotCanvas = L.Canvas.extend({
 
   setDots: function (dots) {
     this.dots = dots;
+    this._marks = null; // taken as columns at the next draw
     if (!this._map) return;
     this._redrawBounds = null;
     if (!this._redrawRequest) this._redrawRequest = L.Util.requestAnimFrame(this._redraw, this);
@@ -424,33 +425,57 @@ export var DotCanvas = L.Canvas.extend({
   _latLng: function (dot) { return dot; },
   _cell: function () { return this._half; },
 
+  // The marks as columns, taken once per setDots (a pan or zoom draws them again): each one's point and look,
+  // in the order given, and how far a mark's sprite reaches from its point.
+  _columns: function () {
+    var self = this;
+    var dots = this.dots;
+    var ids = Object.keys(dots);
+    var lngLat = new Float64Array(2 * ids.length);
+    var looks = new Array(ids.length);
+    var reach = 0;
+    ids.forEach(function (id, i) {
+      var at = self._latLng(dots[id]);
+      var look = looks[i] = self._look(dots[id]);
+      lngLat[2 * i] = at.lng;
+      lngLat[2 * i + 1] = at.lat;
+      reach = Math.max(reach, look.sprite.width + Math.abs(look.dx), look.sprite.height + Math.abs(look.dy));
+    });
+    return { n: ids.length, lngLat: lngLat, looks: looks, reach: reach };
+  },
+
   // Each mark drawn at its place's point, the marks off the view left out. Marks closer together than half
   // a mark's size (in one cell of that size) are drawn once: the last of the highest rank in the cell, as a
   // pile of copies would show it. At the district's zoom of a large campaign tens of thousands of marks pile
   // up on a few thousand such cells, and each copy drawn is a draw call (200,000 places: 66,000 flags).
   _draw: function () {
     if (!this._map) return;
-    var self = this;
+    var marks = this._marks || (this._marks = this._columns());
+    if (!marks.n) return;
     var to = projector(this._map);
-    var xy = new Float64Array(2);
-    var ctx = this._ctx;
     var view = this._bounds;
-    var size = this._cell();
-    var dots = this.dots;
-    var cells = new Map(); // cell -> [x, y, look]
-    Object.keys(dots).forEach(function (id) {
-      var look = self._look(dots[id]);
-      var at = self._latLng(dots[id]);
-      to(at.lng, at.lat, xy, 0);
-      var x = Math.round(xy[0] + look.dx), y = Math.round(xy[1] + look.dy);
-      if (x > view.max.x || x + look.sprite.width < view.min.x || y > view.max.y || y + look.sprite.height < view.min.y) return;
-      var cell = Math.floor(xy[0] / size) * 1048576 + Math.floor(xy[1] / size); // within the view: |y / size| < 2^19
-      var there = cells.get(cell);
-      if (there && there[2].rank > look.rank) return;
-      if (there) cells.delete(cell); // drawn in the order of the last copy, as it would lie on top
-      cells.set(cell, [x, y, look]);
-    });
-    cells.forEach(function (m) { ctx.drawImage(m[2].sprite, m[0], m[1]); });
+    var size = Math.max(1, this._cell());
+    var pad = marks.reach;
+    var gx = Math.floor((view.min.x - pad) / size), gy = Math.floor((view.min.y - pad) / size);
+    var cols = Math.floor((view.max.x + pad) / size) - gx + 1, rows = Math.floor((view.max.y + pad) / size) - gy + 1;
+    var top = new Int32Array(cols * rows).fill(-1); // cell -> the mark drawn there
+    var xy = new Float64Array(2 * marks.n);
+    var looks = marks.looks;
+    for (var i = 0; i < marks.n; i++) {
+      to(marks.lngLat[2 * i], marks.lngLat[2 * i + 1], xy, 2 * i);
+      var look = looks[i];
+      var x = Math.round(xy[2 * i] + look.dx), y = Math.round(xy[2 * i + 1] + look.dy);
+      if (x > view.max.x || x + look.sprite.width < view.min.x || y > view.max.y || y + look.sprite.height < view.min.y) continue;
+      var cell = (Math.floor(xy[2 * i + 1] / size) - gy) * cols + Math.floor(xy[2 * i] / size) - gx;
+      var there = top[cell];
+      if (there < 0 || looks[there].rank <= look.rank) top[cell] = i;
+    }
+    var drawn = top.filter(function (m) { return m >= 0; }).sort(); // in the order of each pile's top copy
+    var ctx = this._ctx;
+    for (var k = 0; k < drawn.length; k++) {
+      var m = drawn[k], l = looks[m];
+      ctx.drawImage(l.sprite, Math.round(xy[2 * m] + l.dx), Math.round(xy[2 * m + 1] + l.dy));
+    }
   },
 });
 
