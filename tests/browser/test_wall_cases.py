@@ -41,7 +41,7 @@ def test_escalated_places_carry_a_triangle_and_the_card_shows_their_cases(browse
     up = escalated_places(page)
     assert set(up.values()) == {1, 2} or set(up.values()) == {2}
     assert len(up) >= 5
-    drawn = page.evaluate("() => Object.keys(guatuPage.walls[0].renderers.escalated.dots)")  # what its canvas draws
+    drawn = page.evaluate("() => Object.keys(guatuPage.walls[0].renderers.escalated.dots)")  # the places it marks
     assert set(drawn) <= set(up) and drawn
     legend = page.locator(".guatu-legend-escalated")
     assert "升级督办" in legend.inner_text() and legend.locator(".guatu-legend-count").inner_text() == str(len(up))

@@ -83,7 +83,7 @@ def test_pages_in_a_row_are_each_gzipped_whole_and_right_whether_their_data_is_t
         return re.sub(r"_[0-9a-f]{32}\b", "_", re.sub(r' nonce="[^"]+"', "", text))
 
     store = open_store(seeded, campaign, clock=clock)
-    seen = []
+    seen, streams = [], []
     for n, url in enumerate(("/wall", "/wall", "/", "/wall", "/wall")):
         if n in (2, 4):
             f = store.features("courtyards")[n % 3]
@@ -97,7 +97,10 @@ def test_pages_in_a_row_are_each_gzipped_whole_and_right_whether_their_data_is_t
             kept = guatu().page_streams.deflated
         assert len(kept) == 3, url  # the page before the data, the data, the page after: the last page's only
         seen.append(first_data(plain)[1])
+        data = FIRST.search(plain).group(2).encode()
+        streams.append(kept[(b"", data)])  # the data's deflate stream, unprimed
     assert seen[0] == seen[1] != seen[2] != seen[4]  # the state's ETag: the same data twice, then new data
+    assert streams[1] is streams[0] and streams[2] is not streams[1]  # the same data's stream kept, not made again
 
 
 def test_the_page_loads_its_bundle_and_names_every_chunk_of_it_and_none_it_loads_later(client):

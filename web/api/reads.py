@@ -17,7 +17,7 @@ from web.api import docs
 from web.api.blueprint import bp
 from web.api.openapi import document
 from web.core.context import Cached, guatu
-from web.core.http import make_cached, send_cached, send_stream
+from web.core.http import make_cached, send_cached, send_spooled
 from web.core.routes import PUBLIC, VIEWER, Display
 
 FILTERS = ("status", "street", "community", "kind")
@@ -58,13 +58,15 @@ def features(layer_id: str):
         store = ctx.store
         revision = store.readable_revision(layer_id)
         etag = f"features-{layer_id}-{revision}"
-        if request.if_none_match.contains_weak(etag):  # the ETag a streamed answer carried
+        if request.if_none_match.contains_weak(etag):  # the ETag a spooled answer carried
             resp = Response(status=304)
             resp.set_etag(etag, weak=True)
+            resp.headers["Vary"] = "Accept-Encoding"
+            resp.headers["Cache-Control"] = "no-cache"
             return resp
-        stream = store.collection_stream(layer_id)  # a layer too large to keep: read as it is sent, never held
+        stream = store.collection_stream(layer_id)  # a layer too large to keep: read a batch at a time, never held
         if stream is not None:
-            return send_stream(stream, etag, "application/geo+json")
+            return send_spooled(stream, etag, "application/geo+json")
         key = ("features", layer_id, revision)
         return send_cached(ctx.cache.get(key, lambda: make_cached(store.collection_bytes(layer_id))), "application/geo+json")
     chosen = [f for f in ctx.store.features(layer_id) if all(f["properties"].get(k) in v for k, v in wanted.items())]

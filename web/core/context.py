@@ -101,9 +101,9 @@ class FullStateStreams:
 
 @dataclass
 class PageStreams:
-    """The deflate streams of the data the last wall page carried inlined, kept under this lock: the next page
-    carrying the same data compresses only the page around it (web/core/http.py `send_page`)."""
-    lock: Lock = field(default_factory=Lock)
+    """The deflate streams of the data the last wall page carried inlined: the next page carrying the same data
+    compresses only the page around it (web/core/http.py `send_page`). Replaced whole by each page, never changed
+    in place, so pages are compressed side by side without a lock."""
     deflated: dict = field(default_factory=dict)
 
 

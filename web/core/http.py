@@ -7,12 +7,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import struct
+import tempfile
 import zlib
 from collections.abc import Iterator, Mapping
 
 from flask import Response, request, url_for
 from werkzeug.exceptions import BadRequest
 
+from geo.diskspace import refused_when_full
 from geo.errors import BadParameters, FieldError, MalformedRequest, ValidationError
 from geo.messages import message_of, t
 from geo.parsing import BoolRefused, parse_bool
@@ -93,41 +95,54 @@ def send_cached(item: Cached, mimetype: str = "application/json") -> Response:
     return resp
 
 
-STREAM_CHUNK = 1 << 18  # bytes gathered before a piece of a streamed body is sent (or compressed)
+STREAM_CHUNK = 1 << 18  # bytes gathered before they are compressed and spooled, or sent
+SPOOL_IN_MEMORY = 8 << 20  # a spooled body larger than this goes to a temporary file
 
 
-def send_stream(pieces: Iterator[bytes], etag: str, mimetype: str) -> Response:
-    """A body too large to hold, sent as `pieces` come (gzipped on the way when the client takes gzip), with a weak
-    ETag: its bytes are never held to hash them. The pieces are begun now and closed with the response, sent or
-    not (a client gone halfway frees what they read from)."""
+def send_spooled(pieces: Iterator[bytes], etag: str, mimetype: str) -> Response:
+    """A body too large to hold, read from `pieces` (a database cursor, say) to its end and spooled, gzipped
+    when the client takes gzip, to a temporary file beyond `SPOOL_IN_MEMORY`; then sent from there with its
+    length. The source is read as fast as it gives and let go (closed) before the first byte is sent, so a
+    slow client holds neither a database connection nor a snapshot, and a source that fails halfway is an
+    error answer (a 503 for a database gone), not a cut-off body. A full disk is a 507. Weak ETag: the
+    bytes are never held to hash them."""
     zipped = "gzip" in request.accept_encodings
-    first = next(pieces, b"")
-
-    def body() -> Iterator[bytes]:
-        z = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS) if zipped else None
-        batch, size = [first], len(first)
-        for piece in pieces:
-            batch.append(piece)
-            size += len(piece)
-            if size >= STREAM_CHUNK:
-                out = b"".join(batch)
-                batch, size = [], 0
-                out = z.compress(out) if z else out
-                if out:
-                    yield out
-        out = b"".join(batch)
-        yield z.compress(out) + z.flush() if z else out
-
-    resp = Response(body(), mimetype=mimetype)
-    close = getattr(pieces, "close", None)
-    if close:
-        resp.call_on_close(close)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, prefix="guatu-body-")
+    try:
+        with refused_when_full(spool_dir()):
+            z = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS) if zipped else None
+            batch: list[bytes] = []
+            size = 0
+            for piece in pieces:
+                batch.append(piece)
+                size += len(piece)
+                if size >= STREAM_CHUNK:
+                    spool.write(z.compress(b"".join(batch)) if z else b"".join(batch))
+                    batch, size = [], 0
+            spool.write(z.compress(b"".join(batch)) + z.flush() if z else b"".join(batch))
+    except BaseException:
+        spool.close()
+        raise
+    finally:
+        close = getattr(pieces, "close", None)
+        if close:
+            close()
+    length = spool.tell()
+    spool.seek(0)
+    resp = Response(iter(lambda: spool.read(STREAM_CHUNK), b""), mimetype=mimetype)
+    resp.call_on_close(spool.close)
+    resp.headers["Content-Length"] = str(length)
     if zipped:
         resp.headers["Content-Encoding"] = "gzip"
     resp.set_etag(etag, weak=True)
     resp.headers["Vary"] = "Accept-Encoding"
     resp.headers["Cache-Control"] = "no-cache"
     return resp
+
+
+def spool_dir() -> str:
+    """Where spooled bodies go once they outgrow memory (the system's temporary folder)."""
+    return tempfile.gettempdir()
 
 
 def send_page(html: str, *, carries: str = "", streams: PageStreams | None = None) -> Response:
@@ -143,8 +158,9 @@ def send_page(html: str, *, carries: str = "", streams: PageStreams | None = Non
         if at < 0:
             body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
         else:
-            with streams.lock:
-                body = gzip_pieces([body[:at], data, body[at + len(data):]], streams.deflated, primed=False)
+            kept = dict(streams.deflated)  # this page's own copy, published whole when done
+            body = gzip_pieces([body[:at], data, body[at + len(data):]], kept, primed=False)
+            streams.deflated = kept
         resp.headers["Content-Encoding"] = "gzip"
     resp.set_data(body)
     resp.headers["Vary"] = "Accept-Encoding"

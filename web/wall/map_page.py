@@ -111,9 +111,9 @@ class PageModule(JSCSSMixin):
     kind = ""
 
     def __init__(self, asset_url: AssetUrl, options: dict, entry: str, *,
-                 inline: dict[str, tuple[bytes, dict[str, str]]] | None = None) -> None:
-        """`inline`: JSON documents written into the page, by element id: (the JSON's bytes, the element's
-        data-* attributes)."""
+                 inline: dict[str, tuple[str, dict[str, str]]] | None = None) -> None:
+        """`inline`: JSON documents written into the page, by element id: (the JSON as it may stand in the
+        element, `inline_json`'s text, and the element's data-* attributes)."""
         super().__init__()
         self.options = options
         scripts = page_scripts(entry)
@@ -127,10 +127,10 @@ class PageModule(JSCSSMixin):
         root.header.add_child(Raw("\n".join(links)), name="guatu_preload")
         root.header.add_child(
             folium.Element(f'<script type="module" src="{escape(self.entry)}"></script>'), name="guatu_entry")
-        for element_id, (body, data) in self.inline.items():
+        for element_id, (text, data) in self.inline.items():
             attrs = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in data.items())
             root.html.add_child(Raw(
-                f'<script type="application/json" id="{escape(element_id)}"{attrs}>{inline_json(body)}</script>'),
+                f'<script type="application/json" id="{escape(element_id)}"{attrs}>{text}</script>'),
                 name=element_id)
         super().render(**kwargs)
 
@@ -175,7 +175,7 @@ def folium_page(campaign: Campaign, asset_url: AssetUrl, title: str, layers: JSC
 
 
 def wall_map_html(campaign: Campaign, asset_url: AssetUrl, options: dict, *, title: str | None = None,
-                  map_options: dict | None = None, inline: dict[str, tuple[bytes, dict[str, str]]] | None = None) -> str:
+                  map_options: dict | None = None, inline: dict[str, tuple[str, dict[str, str]]] | None = None) -> str:
     """The whole HTML page of the wall map; `map_options` override folium.Map's (e.g. zoom_control, location);
     `inline`: the data its script draws first (PageModule)."""
     # the wall draws its own scale bar, metric only (web/static/js/wall/wallmap.js)

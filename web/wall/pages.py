@@ -103,12 +103,13 @@ def _links() -> list[dict]:
 FIRST = "guatu-first"  # the id of the element that carries the first data (js/wall/sync.js)
 
 
-def first_data(view: WallView, options: dict) -> dict[str, tuple[bytes, dict[str, str]]]:
+def first_data(view: WallView, options: dict) -> dict[str, tuple[str, dict[str, str]]]:
     """What the page's script draws first, inlined in the page so that nothing is fetched before the first
     paint: the first state (what `/api/wall/state?format=packed` answers this request, a display link's cut to
     its scope; its ETag beside it), the packed shapes of the layers drawn whole (as
     `/api/wall/shapes/<layer>?format=packed` answers; a large layer is fetched one viewport at a time) and the
-    outlines, as one JSON document {"state", "shapes": {layer: …}, "boundaries": {level: …}}."""
+    outlines, as one JSON document {"state", "shapes": {layer: …}, "boundaries": {level: …}}, written as it may
+    stand in the page (`inline_json`)."""
     ctx = guatu()
     state = current_state()
     whole = [x["id"] for x in options["layers"] if not x["viewport"]]
@@ -120,7 +121,7 @@ def first_data(view: WallView, options: dict) -> dict[str, tuple[bytes, dict[str
     for n, b in enumerate(ctx.campaign.boundaries):
         parts += [b"," if n else b"", dumps(b.level), b":", boundaries_document(b.level, "wgs84").body]
     parts.append(b"}}")
-    return {FIRST: (b"".join(parts), {"etag": state.etag})}
+    return {FIRST: (inline_json(b"".join(parts)), {"etag": state.etag})}
 
 
 def _page(view: WallView, options: dict, map_options: dict) -> Response:
@@ -128,7 +129,7 @@ def _page(view: WallView, options: dict, map_options: dict) -> Response:
     inline = first_data(view, options)
     html = wall_map_html(guatu().campaign, static_url, options, title=view.title, map_options=map_options,
                          inline=inline)
-    return send_page(add_nonce(html), carries=inline_json(inline[FIRST][0]), streams=guatu().page_streams)
+    return send_page(add_nonce(html), carries=inline[FIRST][0], streams=guatu().page_streams)
 
 
 def wall_map_options(view: WallView, **extra) -> dict:

@@ -467,6 +467,7 @@ export var DotCanvas = L.Canvas.extend({
       var x = Math.round(xy[2 * i] + look.dx), y = Math.round(xy[2 * i + 1] + look.dy);
       if (x > view.max.x || x + look.sprite.width < view.min.x || y > view.max.y || y + look.sprite.height < view.min.y) continue;
       var cell = (Math.floor(xy[2 * i + 1] / size) - gy) * cols + Math.floor(xy[2 * i] / size) - gx;
+      if (!(cell >= 0 && cell < top.length)) continue; // a point that is no number
       var there = top[cell];
       if (there < 0 || looks[there].rank <= look.rank) top[cell] = i;
     }
@@ -521,7 +522,7 @@ export var FlagCanvas = DotCanvas.extend({
     return sprite;
   },
 
-  // the triangle's foot above the place's point; a district's triangle over a sub-district's
+  // the triangle's foot above the place's point; in a pile, a district's triangle wins over a sub-district's
   _look: function (dot) {
     var sprite = this._sprites[dot.level] || this._sprites[1];
     var look = this._looks[dot.level] || (this._looks[dot.level] = {
