@@ -210,6 +210,8 @@ def test_a_database_layer_read_a_batch_at_a_time_gives_the_same_report(seeded, c
 
     from geo.store.transfer import copy_to_postgis
 
+    closed = day_of_work["ids"][3]  # its problem's row shows its photos: they must follow it when rows are sorted
+    _photo(seeded, closed, f"{closed}-p1", "after", (40, 200, 40), "2026-11-24T03:00:00Z")
     streamed = store_factory("postgis", layer_cache=0, lazy=True)  # its schema is made by the copy
     copy_to_postgis(data_dir, campaign, streamed.database_url, schema=streamed.schema)
     with psycopg.connect(streamed.database_url, autocommit=True) as conn:
@@ -219,3 +221,5 @@ def test_a_database_layer_read_a_batch_at_a_time_gives_the_same_report(seeded, c
     data = report_data(streamed, campaign, DAY, clock())
     assert data == report_data(seeded, campaign, DAY, clock())
     assert len(data["sheets"]["问题"]) > 2 and "courtyards" not in streamed._layers
+    rows = data["sheets"]["问题"][1:]
+    assert [bool(photos) for photos in data["problem_photos"]] == [r[1] == closed for r in rows]
