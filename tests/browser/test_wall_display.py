@@ -366,3 +366,22 @@ def test_a_display_token_opens_its_scope_and_every_api_call_carries_it(browser, 
         assert "/login" in anon.url
         anon.context.close()
         page.context.close()
+
+
+def test_in_a_pile_of_escalation_triangles_the_districts_lies_on_top(browser, server):
+    page, log = open_page(browser, server.url, "/wall?refresh=0", width=1600, height=1000)
+    wait_ready(page)
+    drawn = page.evaluate("""() => {
+        const wall = window.guatuPage.walls[0], r = wall.renderers.escalated;
+        const at = wall.map.getCenter();
+        r.setDots({a: {latlng: at, level: 1}, b: {latlng: at, level: 2}, c: {latlng: at, level: 1}});  // c: after b
+        r._update();
+        const out = [], ctx = r._ctx, draw = ctx.drawImage;
+        ctx.drawImage = function (image) { out.push(image === r._sprites[2] ? "district" : "street"); return draw.apply(this, arguments); };
+        r._redraw();
+        ctx.drawImage = draw;
+        return out;
+    }""")
+    assert drawn == ["district"]  # one pile, one copy: the district's, though a sub-district's came after it
+    assert log.console_errors == [] and log.outside == []
+    page.context.close()
