@@ -271,8 +271,8 @@ class Store(ABC):
 
     def collection_stream(self, layer_id: str) -> Iterator[bytes] | None:
         """For a layer this process does not keep whole, its FeatureCollection in pieces read from the backend as
-        they are sent (`geo.geojson_io.collection_pieces`, one snapshot); None when `collection_bytes` is the
-        answer (the layer is at hand: here always)."""
+        they are taken (`geo.geojson_io.collection_pieces`, one snapshot; close it to stop early); None when
+        `collection_bytes` is the answer (the layer is at hand: here always)."""
         return None
 
     @abstractmethod
