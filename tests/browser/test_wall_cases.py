@@ -30,7 +30,7 @@ def escalated_places(page) -> dict[str, int]:
     return page.evaluate("""() => {
       const w = guatuPage.walls[0], out = {};
       for (const layer of Object.values(w.state.layers))
-        for (const [id, item] of Object.entries(layer.features)) if (item[6]) out[id] = item[6];
+        layer.items.forEach((id, i) => { if (layer.items.escalatedAt(i)) out[id] = layer.items.escalatedAt(i); });
       return out;
     }""")
 

@@ -15,7 +15,7 @@ from web.core.bundles import bundles
 COUNTS = """() => {
     const wall = window.guatuPage.walls[0];
     let known = 0, drawn = 0;
-    for (const layer of Object.values(wall.state.layers)) known += Object.keys(layer.features).length;
+    for (const layer of Object.values(wall.state.layers)) known += layer.items.size;
     for (const group of Object.values(wall.layers)) drawn += group.count();
     return [known, drawn, document.getElementById('guatu-first') === null];
 }"""

@@ -64,6 +64,13 @@ test("the attributes part gives each place its name, kind, sub-district and comm
   });
 });
 
+// Every place's item, as the wall's state hands them out (id -> item).
+function itemsById(layer) {
+  var out = {};
+  layer.items.forEach((id) => { out[id] = layer.items.get(id); });
+  return out;
+}
+
 test("a packed full state unpacks to one item per place: status, flags, problem counts, categories", () => {
   var body = {
     format: "packed-1", kind: "full", revision: 9, statuses: ["pending", "done"],
@@ -72,14 +79,26 @@ test("a packed full state unpacks to one item per place: status, flags, problem 
                             categories: [null, [], [1, 3]] } },
   };
   var state = unpackState(body);
-  assert.deepEqual(state.layers.courtyards.features, {
+  var items = state.layers.courtyards.items;
+  assert.deepEqual(itemsById(state.layers.courtyards), {
     "c-01": ["pending", 0, 0, 0, 0],
     "c-02": ["done", 1, 0, 0, 0, []],
     "c-07": ["pending", 1, 1, 4, 2, [1, 3]],
   });
-  assert.deepEqual(Object.keys(state.layers.courtyards).sort(), ["features", "revision", "shapes"]);
-  var plain = { kind: "full", layers: {} };
-  assert.equal(unpackState(plain), plain); // the object-per-place form is kept as it is
+  assert.deepEqual(Object.keys(state.layers.courtyards).sort(), ["items", "revision", "shapes"]);
+  // read by position, with no item made: the columns as they came
+  var i = items.indexOf("c-07");
+  assert.deepEqual([i, items.statusAt(i), items.overdueAt(i), items.overnightAt(i), items.escalatedAt(i), items.categoriesAt(i)],
+                   [2, "pending", 1, 1, 0, [1, 3]]);
+  assert.equal(items.indexOf("c-03"), -1);
+  assert.equal(items.get("c-03"), undefined);
+  // a state in the object-per-place form is given the same columns
+  var plain = { kind: "full", layers: { roads: { revision: 2, features: { r1: ["done", 0, 1, 1, 0] } } } };
+  assert.equal(unpackState(plain), plain);
+  assert.deepEqual(itemsById(plain.layers.roads), { r1: ["done", 0, 1, 1, 0] });
+  assert.equal(plain.layers.roads.features, undefined);
+  var delta = { kind: "delta", layers: { roads: { features: { r1: ["done", 0, 0, 0, 0] } } } };
+  assert.equal(unpackState(delta).layers.roads.items, undefined); // a delta is merged as it came
 });
 
 test("an escalated place unpacks with its level after its categories: 1 to the sub-district, 2 to the district", () => {
@@ -89,7 +108,7 @@ test("an escalated place unpacks with its level after its categories: 1 to the s
                             flags: [1 | 4, 8, 0], open: [1, 2, 0], overdue_problems: [0, 0, 0],
                             categories: [0, [2], 0] } },
   };
-  assert.deepEqual(unpackState(body).layers.courtyards.features, {
+  assert.deepEqual(itemsById(unpackState(body).layers.courtyards), {
     a: ["pending", 1, 0, 1, 0, [], 1],
     b: ["pending", 0, 0, 2, 0, [2], 2],
     c: ["pending", 0, 0, 0, 0],

@@ -1,7 +1,14 @@
 // Applying state answers to the state a wall holds (web/static/js/wall/state.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mergeState, sameItem } from "../../web/static/js/wall/state.js";
+import { itemsOf, mergeState, PlaceItems, sameItem } from "../../web/static/js/wall/state.js";
+
+// Every place's item in a layer of a held state (id -> item).
+function itemsById(layer) {
+  var out = {};
+  itemsOf(layer).forEach((id) => { out[id] = layer.items.get(id); });
+  return out;
+}
 
 function full(revision, features) {
   return { kind: "full", revision: revision, head: revision, day: "2026-11-20", after_cutoff: false, as_of: "2026-11-20T08:00:00+08:00",
@@ -35,8 +42,9 @@ test("a delta is merged into the state held: changed places, removed places, rev
   assert.equal(r.state, held); // merged in place
   assert.deepEqual(r.changed, [["courtyards", "a"], ["roads", "r1"]]); // b looks the same
   assert.deepEqual(r.removed, [["courtyards", "c"]]);
-  assert.deepEqual(Object.keys(held.layers.courtyards.features), ["a", "b"]);
-  assert.deepEqual(held.layers.roads.features.r1, ["pending", 0, 1, 1, 0]);
+  assert.deepEqual(itemsById(held.layers.courtyards), { a: ["done", 0, 0, 0, 0], b: ["done", 0, 0, 0, 0] });
+  assert.deepEqual(itemsById(held.layers.roads), { r1: ["pending", 0, 1, 1, 0] });
+  assert.equal(held.layers.courtyards.items.size, 2);
   assert.equal(held.layers.courtyards.shapes, 2);
   assert.deepEqual([held.revision, held.head, held.day, held.after_cutoff], [5, 6, "2026-11-21", true]);
   assert.equal(held.as_of, "2026-11-21T09:00:00+08:00");
@@ -68,4 +76,29 @@ test("a place that escalates, or goes a level up, changes its look", () => {
   assert.equal(sameItem(["pending", 1, 0, 1, 1], ["pending", 1, 0, 1, 1, [], 1]), false);
   assert.equal(sameItem(["pending", 1, 0, 1, 1, [], 1], ["pending", 1, 0, 1, 1, [], 2]), false);
   assert.equal(sameItem(["pending", 1, 0, 1, 1, [], 2], ["pending", 1, 0, 1, 1, [], 2]), true);
+});
+
+test("a layer's items as columns: set, changed or not, removed, added again, and every form of an item kept", () => {
+  var items = new PlaceItems(["pending"], ["a", "b"], [0, 0], [0, 2], [0, 1], [0, 0], [0, 0]);
+  assert.deepEqual([items.get("a"), items.get("b")], [["pending", 0, 0, 0, 0], ["pending", 0, 1, 1, 0]]);
+  assert.equal(items.set("a", ["pending", 0, 0, 0, 0]), false); // the same look
+  assert.equal(items.set("a", ["done", 1, 0, 2, 1, [4], 2]), true); // a status the columns had no number for
+  assert.deepEqual(items.get("a"), ["done", 1, 0, 2, 1, [4], 2]);
+  assert.deepEqual([items.statusAt(0), items.escalatedAt(0), items.categoriesAt(0)], ["done", 2, [4]]);
+  assert.equal(items.set("c", ["pending", 0, 0, 0, 0, [], 1]), true); // a new place, at the end
+  assert.deepEqual([items.indexOf("c"), items.get("c"), items.size], [2, ["pending", 0, 0, 0, 0, [], 1], 3]);
+  assert.equal(items.remove("b"), true);
+  assert.equal(items.remove("b"), false);
+  var seen = [];
+  items.forEach((id, i) => seen.push([id, i]));
+  assert.deepEqual([seen, items.size, items.get("b")], [[["a", 0], ["c", 2]], 2, undefined]);
+  assert.equal(items.set("b", ["pending", 0, 0, 0, 0]), true); // back, at a new position
+  assert.equal(items.indexOf("b"), 3);
+});
+
+test("places that look the same in two states are the same whatever numbers their statuses have there", () => {
+  var one = new PlaceItems(["pending", "done"], ["a"], [1], [1], [0], [0], [[2]]);
+  var two = PlaceItems.fromFeatures({ x: ["pending", 0, 0, 0, 0], a: ["done", 1, 0, 0, 0, [2]] });
+  assert.equal(one.sameAt(0, two, two.indexOf("a")), true);
+  assert.equal(one.sameAt(0, two, two.indexOf("x")), false);
 });

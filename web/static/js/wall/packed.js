@@ -7,6 +7,8 @@
  * geo's own codec (tests/js/).
  */
 
+import { PlaceItems, itemsOf } from "./state.js";
+
 // ids: a list, or {prefix, width, step} (differences of the numbers)
 export function unpackIds(ids) {
   if (Array.isArray(ids)) return ids;
@@ -53,22 +55,18 @@ export function decodeAttributes(doc) {
   return out;
 }
 
-// A packed full state as the object-per-place form every other part uses:
-// id -> [status, overdue, overnight, open problems, overdue problems, (categories), (escalated 1|2)].
+// A full state as the wall holds it: each layer's items as columns (`PlaceItems`, wall/state.js), taken as
+// they come in a packed state (no array made per place); a state in the object-per-place form (id -> item)
+// is given its columns too. A delta is left as it is (it is merged into the columns held).
 export function unpackState(body) {
-  if (body.format !== "packed-1") return body;
+  if (body.kind === "delta") return body;
   Object.keys(body.layers).forEach(function (layerId) {
     var l = body.layers[layerId];
-    var ids = unpackIds(l.ids);
-    var features = {};
-    for (var i = 0; i < ids.length; i++) {
-      var item = [body.statuses[l.status[i]], l.flags[i] & 1, (l.flags[i] >> 1) & 1, l.open[i], l.overdue_problems[i]];
-      var up = (l.flags[i] >> 2) & 3; // an escalated case: 1 to the sub-district, 2 to the district
-      if (l.categories[i] || up) item.push(l.categories[i] || []);
-      if (up) item.push(up);
-      features[ids[i]] = item;
+    if (body.format !== "packed-1") {
+      itemsOf(l);
+      return;
     }
-    l.features = features;
+    l.items = new PlaceItems(body.statuses, unpackIds(l.ids), l.status, l.flags, l.open, l.overdue_problems, l.categories);
     delete l.ids; delete l.status; delete l.flags; delete l.open; delete l.overdue_problems; delete l.categories;
   });
   return body;

@@ -177,16 +177,16 @@ Panels.prototype.buildLegend = function () {
 Panels.prototype.counts = function () {
   var wall = this.wall;
   var out = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0, escalated: 0 };
-  wall.eachPlace(function (layerId, id, props) { // every place, drawn or not (a large layer's are mostly off screen)
-    if (!wall.inScopeProps(props)) return;
-    var st = wall.item(layerId, id);
-    if (!st) return;
-    out.status[st[0]] = (out.status[st[0]] || 0) + 1;
+  // every place, drawn or not (a large layer's are mostly off screen), read from the state's columns
+  wall.eachPlace(function (layerId, id, props, items, i) {
+    if (i < 0 || !wall.inScopeProps(props)) return;
+    var status = items.statusAt(i), flags = items.flags[i];
+    out.status[status] = (out.status[status] || 0) + 1;
     out.total += 1;
-    if (wall.statuses[st[0]] && wall.statuses[st[0]].done) out.done += 1;
-    out.overdue += st[1];
-    out.overnight += st[2];
-    if (st[6]) out.escalated += 1;
+    if (wall.statuses[status] && wall.statuses[status].done) out.done += 1;
+    out.overdue += flags & 1;
+    out.overnight += (flags >> 1) & 1;
+    if (flags >> 2) out.escalated += 1;
   });
   return out;
 };

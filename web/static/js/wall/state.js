@@ -1,13 +1,124 @@
 /*
- * Applying a state answer of /api/wall/state to the state a wall holds: a
- * full state replaces it, a delta (`?since=`) is merged into it. Pure: it
- * says which places changed their look and which were removed, and the wall
- * map restyles or drops them (wall/sync.js). Checked by tests/js/.
+ * The state a wall holds, and applying a state answer of /api/wall/state to
+ * it: a full state replaces it, a delta (`?since=`) is merged into it. Pure:
+ * it says which places changed their look and which were removed, and the
+ * wall map restyles or drops them (wall/sync.js). Checked by tests/js/.
  *
  * A place's item: [status, overdue 0|1, overnight 0|1, open problems,
  * overdue problems, (category indices), (escalated 1|2: an open case gone up
  * to the sub-district or the district)].
+ *
+ * Each layer of a held state keeps its places' items as columns
+ * (`PlaceItems`, the layer's `items`): a million places are a few arrays of
+ * small numbers and one index, not a million arrays; an item is made only
+ * when asked for (`get`), and what is read for every place on the screen
+ * is read by position (`indexOf`, `statusAt`, `flagsAt`, …).
  */
+
+// The items of one layer's places as columns. `statuses` names the statuses the numbers of `status` stand
+// for; `flags`: 1 overdue, 2 overnight, and the escalation level (1 or 2) shifted by 2; `categories`: each
+// place's category indices or a falsy value. A removed place keeps its position with status -1.
+export function PlaceItems(statuses, ids, status, flags, open, overdue, categories) {
+  this.statuses = statuses.slice();
+  this.codes = new Map(this.statuses.map(function (name, i) { return [name, i]; }));
+  this.ids = ids;
+  this.status = status;
+  this.flags = flags;
+  this.open = open;
+  this.overdue = overdue;
+  this.categories = categories;
+  this.size = ids.length;
+  this.index = new Map();
+  for (var i = 0; i < ids.length; i++) this.index.set(ids[i], i);
+}
+
+// From the object-per-place form (id -> item): a delta's, a plain state's, a playback day's.
+PlaceItems.fromFeatures = function (features) {
+  var items = new PlaceItems([], [], [], [], [], [], []);
+  Object.keys(features || {}).forEach(function (id) { items.set(id, features[id]); });
+  return items;
+};
+
+// The layer's items, whichever form it came in (a layer with `features` is given its columns once).
+export function itemsOf(layer) {
+  if (!layer) return null;
+  if (!layer.items) {
+    layer.items = PlaceItems.fromFeatures(layer.features);
+    delete layer.features;
+  }
+  return layer.items;
+}
+
+// The place's position, or -1 when the layer has no such place.
+PlaceItems.prototype.indexOf = function (id) {
+  var i = this.index.get(id);
+  return i === undefined ? -1 : i;
+};
+PlaceItems.prototype.statusAt = function (i) { return this.statuses[this.status[i]]; };
+PlaceItems.prototype.overdueAt = function (i) { return this.flags[i] & 1; };
+PlaceItems.prototype.overnightAt = function (i) { return (this.flags[i] >> 1) & 1; };
+PlaceItems.prototype.escalatedAt = function (i) { return (this.flags[i] >> 2) & 3; };
+PlaceItems.prototype.categoriesAt = function (i) { return this.categories[i] || null; };
+
+// Place `i`'s item, made now.
+PlaceItems.prototype.itemAt = function (i) {
+  var item = [this.statuses[this.status[i]], this.flags[i] & 1, (this.flags[i] >> 1) & 1, this.open[i], this.overdue[i]];
+  var up = (this.flags[i] >> 2) & 3;
+  if (this.categories[i] || up) item.push(this.categories[i] || []);
+  if (up) item.push(up);
+  return item;
+};
+
+PlaceItems.prototype.get = function (id) {
+  var i = this.index.get(id);
+  return i === undefined ? undefined : this.itemAt(i);
+};
+
+// fn(id, i) for every place the layer has.
+PlaceItems.prototype.forEach = function (fn) {
+  var ids = this.ids, status = this.status;
+  for (var i = 0; i < ids.length; i++) if (status[i] >= 0) fn(ids[i], i);
+};
+
+// Set a place's item (a new place is added at the end). Returns whether its look changed.
+PlaceItems.prototype.set = function (id, item) {
+  var i = this.index.get(id);
+  var before = i === undefined ? undefined : this.itemAt(i);
+  if (i === undefined) {
+    i = this.ids.length;
+    this.ids.push(id);
+    this.index.set(id, i);
+    this.size += 1;
+  }
+  var code = this.codes.get(item[0]);
+  if (code === undefined) {
+    code = this.statuses.length;
+    this.statuses.push(item[0]);
+    this.codes.set(item[0], code);
+  }
+  this.status[i] = code;
+  this.flags[i] = (item[1] ? 1 : 0) | (item[2] ? 2 : 0) | ((item[6] || 0) << 2);
+  this.open[i] = item[3];
+  this.overdue[i] = item[4];
+  this.categories[i] = item[5] && item[5].length ? item[5] : item[6] ? [] : 0;
+  return !sameItem(before, item);
+};
+
+PlaceItems.prototype.remove = function (id) {
+  var i = this.index.get(id);
+  if (i === undefined) return false;
+  this.index.delete(id);
+  this.status[i] = -1;
+  this.size -= 1;
+  return true;
+};
+
+// Whether place `i` here and place `j` of `other` look the same on the map.
+PlaceItems.prototype.sameAt = function (i, other, j) {
+  if (this.statusAt(i) !== other.statusAt(j) || this.flags[i] !== other.flags[j]) return false;
+  if (this.open[i] !== other.open[j] || this.overdue[i] !== other.overdue[j]) return false;
+  return String(this.categories[i] || "") === String(other.categories[j] || "");
+};
 
 // Whether two items look the same on the map.
 export function sameItem(a, b) {
@@ -25,16 +136,15 @@ export function mergeState(previous, body) {
   if (body.kind === "delta" && previous) {
     Object.keys(body.layers).forEach(function (layerId) {
       var into = previous.layers[layerId] || (previous.layers[layerId] = { features: {} });
+      var items = itemsOf(into);
       var delta = body.layers[layerId];
       into.revision = delta.revision;
       into.shapes = delta.shapes;
       Object.keys(delta.features).forEach(function (id) {
-        var before = into.features[id];
-        into.features[id] = delta.features[id];
-        if (!sameItem(before, delta.features[id])) changed.push([layerId, id]);
+        if (items.set(id, delta.features[id])) changed.push([layerId, id]);
       });
       (delta.removed || []).forEach(function (id) {
-        delete into.features[id];
+        items.remove(id);
         removed.push([layerId, id]);
       });
     });
@@ -47,13 +157,14 @@ export function mergeState(previous, body) {
     return { state: previous, changed: changed, removed: removed };
   }
   Object.keys(body.layers).forEach(function (layerId) {
-    var now = body.layers[layerId].features;
-    var before = previous && previous.layers[layerId] ? previous.layers[layerId].features : {};
-    Object.keys(now).forEach(function (id) {
-      if (!sameItem(before[id], now[id])) changed.push([layerId, id]);
+    var now = itemsOf(body.layers[layerId]);
+    var before = previous ? itemsOf(previous.layers[layerId]) : null;
+    now.forEach(function (id, i) {
+      var was = before ? before.indexOf(id) : -1;
+      if (was < 0 || !now.sameAt(i, before, was)) changed.push([layerId, id]);
     });
-    Object.keys(before).forEach(function (id) {
-      if (!(id in now)) removed.push([layerId, id]);
+    if (before) before.forEach(function (id) {
+      if (now.indexOf(id) < 0) removed.push([layerId, id]);
     });
   });
   return { state: body, changed: changed, removed: removed };

@@ -413,11 +413,11 @@ sync.showState = function (state, extra) {
   this.state = state;
   this.shownDay = state.format === "playback" ? state.day : null; // cards then show the place as of that day
   Object.keys(this.all).forEach(function (layerId) {
-    var items = (state.layers[layerId] || {}).features || {};
+    var items = self.items(layerId);
     var places = self.all[layerId];
     Object.keys(places).forEach(function (id) {
       self.refresh(layerId, places[id]);
-      if (!items[id]) places[id].visible = false;
+      if (!items || items.indexOf(id) < 0) places[id].visible = false;
     });
     self.refreshField(layerId, true);
   });

@@ -48,6 +48,7 @@ import { Labels } from "./labels.js";
 import { Panels } from "./panels.js";
 import selection from "./selection.js";
 import sync from "./sync.js";
+import { itemsOf } from "./state.js";
 import { darken, el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 
@@ -168,9 +169,15 @@ WallMap.prototype.pane = function (name, zIndex) {
 };
 
 // --- state -----------------------------------------------------------------------
+// The layer's items (PlaceItems, wall/state.js), or null before the first state.
+WallMap.prototype.items = function (layerId) {
+  return this.state ? itemsOf(this.state.layers[layerId]) : null;
+};
+
+// The place's state item, made now (undefined when the state does not know it).
 WallMap.prototype.item = function (layerId, id) {
-  var layer = this.state && this.state.layers[layerId];
-  return layer ? layer.features[id] : null;
+  var items = this.items(layerId);
+  return items ? items.get(id) : undefined;
 };
 
 // The server sends only the places of the view's sub-district and community;
@@ -186,20 +193,24 @@ WallMap.prototype.inScopeProps = function (p) {
   return true;
 };
 
-// fn(layerId, id, properties) for every place of the shown layers: those
+// fn(layerId, id, properties, items, i) for every place of the shown layers: those
 // loaded, and of a large layer every place the state knows (most are off
-// screen; properties are {} until the layer's attributes are loaded).
+// screen; properties are {} until the layer's attributes are loaded). `items`
+// are the layer's state items and `i` the place's position in them (-1: the
+// state does not know the place; items null before the first state).
 WallMap.prototype.eachPlace = function (fn) {
   var self = this;
   Object.keys(this.layers).forEach(function (layerId) {
     var places = self.all[layerId] || {};
-    var known = self.viewport[layerId] && self.state && self.state.layers[layerId];
-    if (!known) {
-      Object.keys(places).forEach(function (id) { fn(layerId, id, places[id].feature.properties); });
+    var items = self.items(layerId);
+    if (!self.viewport[layerId] || !items) {
+      Object.keys(places).forEach(function (id) {
+        fn(layerId, id, places[id].feature.properties, items, items ? items.indexOf(id) : -1);
+      });
       return;
     }
     var attrs = (self.attrs[layerId] && self.attrs[layerId].byId) || {};
-    Object.keys(known.features).forEach(function (id) { fn(layerId, id, attrs[id] || {}); });
+    items.forEach(function (id, i) { fn(layerId, id, attrs[id] || {}, items, i); });
   });
 };
 
@@ -208,16 +219,20 @@ WallMap.prototype.matches = function (layerId, layer) {
   return this.shows(layerId, layer.feature.id, layer.feature.properties);
 };
 
-// `item`, when the caller has it: the place's state item (as `item` gives it), not looked up again.
-WallMap.prototype.shows = function (layerId, id, properties, item) {
+WallMap.prototype.shows = function (layerId, id, properties) {
+  var items = this.items(layerId);
+  return this.showsAt(properties, items, items ? items.indexOf(id) : -1);
+};
+
+// `shows` for place `i` of the layer's state items (-1: not in the state).
+WallMap.prototype.showsAt = function (properties, items, i) {
   if (!this.inScopeProps(properties)) return false;
-  var st = arguments.length > 3 ? item : this.item(layerId, id);
   var statuses = this.view.statuses || [];
-  if (statuses.length && (!st || statuses.indexOf(st[0]) < 0)) return false;
+  if (statuses.length && (i < 0 || statuses.indexOf(items.statusAt(i)) < 0)) return false;
   if (this.categoryFilter.length) {
-    var cats = (st && st[5]) || [];
+    var cats = (i >= 0 && items.categoriesAt(i)) || [];
     var hit = false;
-    for (var i = 0; i < cats.length && !hit; i++) hit = this.categoryFilter.indexOf(cats[i]) >= 0;
+    for (var k = 0; k < cats.length && !hit; k++) hit = this.categoryFilter.indexOf(cats[k]) >= 0;
     if (!hit) return false;
   }
   return true;
@@ -278,21 +293,23 @@ WallMap.prototype.dotProperties = function (layerId, field, id) {
   return (attrs && attrs[id]) || (field.names && field.names[id]) || null;
 };
 
-// `refresh` for dot `i` of a large layer's field: its look, and its overnight and escalation marks. Returns its
-// state item (undefined when the state does not know the place).
-WallMap.prototype.refreshDot = function (layerId, field, i) {
+// `refresh` for dot `i` of a large layer's field: its look, and its overnight and escalation marks (read from
+// the state's columns, no item made). Returns whether the state knows the place.
+WallMap.prototype.refreshDot = function (layerId, field, i, items) {
   var id = field.ids[i];
-  var st = this.item(layerId, id);
-  var shown = this.shows(layerId, id, this.dotProperties(layerId, field, id) || {}, st);
-  field.look[i] = !shown ? HIDDEN : (st && this.looks[st[0]]) || this.unknownLook;
-  var at = shown && st && (st[2] === 1 || st[6] || st[1] === 1) ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null;
-  if (at && st[2] === 1) this.dots[id] = at;
+  items = items || this.items(layerId);
+  var j = items ? items.indexOf(id) : -1;
+  var shown = this.showsAt(this.dotProperties(layerId, field, id) || {}, items, j);
+  field.look[i] = !shown ? HIDDEN : (j >= 0 && this.looks[items.statusAt(j)]) || this.unknownLook;
+  var flags = shown && j >= 0 ? items.flags[j] : 0; // 1 overdue, 2 overnight, the escalation level shifted by 2
+  var at = flags ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null;
+  if (flags & 2) this.dots[id] = at;
   else delete this.dots[id];
-  if (at && st[6]) this.flags[id] = { latlng: at, level: st[6] };
+  if (flags >> 2) this.flags[id] = { latlng: at, level: flags >> 2 };
   else delete this.flags[id];
   if (at) field.marked[i] = 1;
   else delete field.marked[i];
-  return st;
+  return j >= 0;
 };
 
 // Every dot of a large layer's field refreshed (a new viewport, a state not polled); `hideUnknown`: a dot the
@@ -300,8 +317,9 @@ WallMap.prototype.refreshDot = function (layerId, field, i) {
 WallMap.prototype.refreshField = function (layerId, hideUnknown) {
   var field = this.fields[layerId];
   if (!field) return;
+  var items = this.items(layerId);
   for (var i = 0; i < field.n; i++) {
-    if (!this.refreshDot(layerId, field, i) && hideUnknown) field.look[i] = HIDDEN;
+    if (!this.refreshDot(layerId, field, i, items) && hideUnknown) field.look[i] = HIDDEN;
   }
 };
 
