@@ -117,16 +117,19 @@ function worstPlaces(wall, view) {
   Object.keys(wall.layers).forEach(function (layerId) {
     // a large layer's dots: those with a mark, overdue or escalated to the district, and named, are made places
     var field = wall.fields && wall.fields[layerId];
+    var items = wall.items(layerId);
+    if (!items) return;
+    var worst = function (id) { // overdue or escalated to the district
+      var j = items.indexOf(id);
+      return j >= 0 && ((items.flags[j] & 1) || items.escalatedAt(j) === 2);
+    };
     var dots = !field ? [] : Object.keys(field.marked).map(function (i) { return field.ids[i]; }).filter(function (id) {
-      var st = wall.item(layerId, id);
-      return st && (st[1] === 1 || st[6] === 2) && (wall.dotProperties(layerId, field, id) || {}).name;
+      return worst(id) && (wall.dotProperties(layerId, field, id) || {}).name;
     }).map(function (id) { return wall.placeOf(layerId, id); });
     var consider = function (layer) {
-      var st = wall.item(layerId, layer.feature.id);
       var at = layer.guatuLabel;
-      if (!st || !at || !view.contains(at)) return;
-      var escalated = st[6] === 2;
-      if (!escalated && st[1] !== 1) return;
+      if (!at || !worst(layer.feature.id) || !view.contains(at)) return;
+      var escalated = items.escalatedAt(items.indexOf(layer.feature.id)) === 2;
       if (!layer.feature.properties.name) {
         // a large layer, fetched by viewport, keeps its attributes until a first touch
         if (unnamed.indexOf(layerId) < 0 && !(wall.viewport && wall.viewport[layerId])) unnamed.push(layerId);

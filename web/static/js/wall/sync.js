@@ -121,12 +121,13 @@ sync.drawLayer = function (layerId, doc) {
   var places = {};
   var dots = this.viewport[layerId] ? { ids: [], lngLat: [] } : null;
   var list = placesFromPacked(doc, layerId, unpackIds(doc.ids), dots);
+  var items = this.items(layerId);
   list.forEach(function (place) {
     var id = place.feature.id;
     place.feature.properties = (names && names[id]) || (attrs && attrs[id]) || {};
     places[id] = place;
     self.byId[id] = place;
-    self.refresh(layerId, place);
+    self.refresh(layerId, place, items);
   });
   this.all[layerId] = places;
   var field = dots && dots.ids.length ? new DotField(layerId, dots.ids, Float64Array.from(dots.lngLat)) : null;

@@ -85,7 +85,7 @@ export function WallMap(map, options, banner) {
   this.viewport = {}; // layer id -> {etag, seq} of a large layer fetched one viewport at a time
   (options.layers || []).forEach(function (x) { if (x.viewport) self.viewport[x.id] = { etag: null, seq: 0 }; });
   this.attrs = {}; // layer id -> {revision, byId, promise} of the attributes part
-  this.state = null; // {revision, day, after_cutoff, as_of, layers: {id: {features: {...}}}}
+  this.state = null; // {revision, day, after_cutoff, as_of, layers: {id: {revision, shapes, items: PlaceItems}}}
   this.stateEtag = null;
   this.boundaryData = {};
   this.errors = recentList(100); // what went wrong lately (a screen stays open for days)
@@ -238,15 +238,24 @@ WallMap.prototype.showsAt = function (properties, items, i) {
   return true;
 };
 
-WallMap.prototype.styleFor = function (layerId, layer) {
-  var st = this.item(layerId, layer.feature.id);
-  var status = this.statuses[st ? st[0] : ""];
+// A place's style for its status (a status name, or "" when the state does not know it): one object per
+// layer, status and kind of shape, made once and copied into each place's options.
+WallMap.prototype.styleFor = function (layerId, layer, status) {
+  var shape = layer.guatuLine ? "line" : layer.guatuDot ? "dot" : layer.guatuPoint ? "point" : "area";
+  var key = layerId + "\n" + status + "\n" + shape;
+  var styles = this.styles || (this.styles = new Map());
+  var style = styles.get(key);
+  if (!style) styles.set(key, style = this.makeStyle(layerId, shape, this.statuses[status]));
+  return style;
+};
+
+WallMap.prototype.makeStyle = function (layerId, shape, status) {
   var colour = status ? this.colours[status.key] : THEMES[this.theme].unknown;
   var k = this.scale;
-  if (layer.guatuLine) return { color: colour, weight: 7 * k, opacity: 1 };
-  if (layer.guatuDot) return { color: colour, fillColor: colour, fillOpacity: 1, weight: 0, radius: 1.5 * k };
+  if (shape === "line") return { color: colour, weight: 7 * k, opacity: 1 };
+  if (shape === "dot") return { color: colour, fillColor: colour, fillOpacity: 1, weight: 0, radius: 1.5 * k };
   var hatch = status && status.hatch ? k : 0; // hatched fills: a cue besides colour
-  if (layer.guatuPoint) return { color: darken(colour, 0.45), fillColor: colour, fillOpacity: 1, weight: 1.5 * k, radius: 7 * k, hatch: hatch };
+  if (shape === "point") return { color: darken(colour, 0.45), fillColor: colour, fillOpacity: 1, weight: 1.5 * k, radius: 7 * k, hatch: hatch };
   return {
     hatch: hatch,
     fillColor: colour,
@@ -257,20 +266,24 @@ WallMap.prototype.styleFor = function (layerId, layer) {
   };
 };
 
-// Draw, hide or restyle one place and its marks after its state changed.
-WallMap.prototype.refresh = function (layerId, place) {
-  var st = this.item(layerId, place.feature.id);
+// Draw, hide or restyle one place and its marks after its state changed (read from the state's columns;
+// `items`, when the caller has them, the layer's).
+WallMap.prototype.refresh = function (layerId, place, items) {
+  items = items || this.items(layerId);
   var id = place.feature.id;
-  place.visible = this.matches(layerId, place);
-  L.extend(place.options, this.styleFor(layerId, place));
-  place.overdue = !!(place.visible && st && st[1] === 1);
-  place.overnight = !!(place.visible && st && st[2] === 1);
+  var j = items ? items.indexOf(id) : -1;
+  place.visible = this.showsAt(place.feature.properties, items, j);
+  L.extend(place.options, this.styleFor(layerId, place, j >= 0 ? items.statusAt(j) : ""));
+  var flags = place.visible && j >= 0 ? items.flags[j] : 0; // 1 overdue, 2 overnight, the escalation level shifted by 2
+  place.overdue = !!(flags & 1);
+  place.overnight = !!(flags & 2);
   if (place.overdue) this.halos[id] = place;
   else delete this.halos[id];
-  if (place.overnight) this.dots[id] = place.guatuLabel || place.getBounds().getCenter();
+  var at = flags > 1 ? place.guatuLabel || place.getBounds().getCenter() : null; // overnight or escalated
+  if (flags & 2) this.dots[id] = at;
   else delete this.dots[id];
-  place.escalated = place.visible && st && st[6] ? st[6] : 0;
-  if (place.escalated) this.flags[id] = { latlng: place.guatuLabel || place.getBounds().getCenter(), level: place.escalated };
+  place.escalated = flags >> 2;
+  if (place.escalated) this.flags[id] = { latlng: at, level: place.escalated };
   else delete this.flags[id];
 };
 
