@@ -206,22 +206,25 @@ def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, re
 
 def too_small(geoms: np.ndarray, view: Viewport) -> np.ndarray:
     """Which polygons are under `DOT_PIXELS` pixels each way at the view's zoom (none at full detail)."""
+    return dots_of(geoms, view)[0]
+
+
+def dots_of(geoms: np.ndarray, view: Viewport) -> tuple[np.ndarray, np.ndarray]:
+    """Below full detail, polygons smaller than `DOT_PIXELS` pixels each way are sent as *dots* (drawn as a small
+    disc in its status colour: their outline could not be seen anyway, and a dot costs a quarter of the
+    coordinates of the simplest ring). Returns which places are dots and each dot's position as [x, y]: the
+    centre of its bounding box.
+
+    The centre, not a point on the surface, and no geometry made for it: a place under 3 pixels across is drawn
+    within 1.5 pixels of it either way, and the centre comes from the bounds, where making a point geometry for
+    each of the 200,000 dots of a view of a district took 2.3 s (`shapely.point_on_surface` or `points`
+    alike, most of it the garbage collector walking a process that holds the layers)."""
     if view.tolerance <= 0 or not len(geoms):
-        return np.zeros(len(geoms), dtype=bool)
+        return np.zeros(len(geoms), dtype=bool), np.zeros((0, 2))
     west, south, east, north = shapely.bounds(geoms).T
     limit = DOT_PIXELS * view.tolerance
-    return np.isin(shapely.get_type_id(geoms), _POLYGONAL) & (east - west < limit) & (north - south < limit)
-
-
-def collapse_to_dots(geoms: np.ndarray, view: Viewport) -> tuple[np.ndarray, np.ndarray]:
-    """Below full detail, polygons smaller than `DOT_PIXELS` pixels each way become a point on their surface
-    (a *dot*, drawn as a small disc in its status colour: its outline could not be seen anyway, and it costs a
-    quarter of the coordinates of its simplest ring). Returns the geometries and which of them are dots."""
-    small = too_small(geoms, view)
-    if small.any():
-        geoms = geoms.copy()
-        geoms[small] = shapely.point_on_surface(geoms[small])
-    return geoms, small
+    small = np.isin(shapely.get_type_id(geoms), _POLYGONAL) & (east - west < limit) & (north - south < limit)
+    return small, np.stack([(west[small] + east[small]) / 2, (south[small] + north[small]) / 2], axis=1)
 
 
 # --- encoding --------------------------------------------------------------------------
@@ -229,25 +232,28 @@ def collapse_to_dots(geoms: np.ndarray, view: Viewport) -> tuple[np.ndarray, np.
 def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: list[tuple],
                     geoms: np.ndarray, *, transform=None, attributes: bool = True, binary: bool = False) -> bytes:
     """The `packed-1` document of these places (geo/wall/codec.py's geometry and attribute parts in one; ids as a
-    plain list), built without a loop over places. Places too small to see come as dots (`collapse_to_dots`):
-    geometry type `DOT_CODE`, one position, like a Point.
+    plain list), built without a loop over places. Places too small to see come as dots (`dots_of`), after the
+    other places: geometry type `DOT_CODE`, one position, like a Point.
 
     `attributes=False`: geometry and ids only (a wall screen loads the names of a whole layer once, when it
     needs them); `binary`: the coordinates as int32 byte planes after a JSON header (geo/wall/codec.py `binary_body`)."""
-    geoms, dots = collapse_to_dots(geoms, view)
-    type_ids = shapely.get_type_id(geoms) if len(geoms) else np.empty(0, dtype=int)
+    dots, centres = dots_of(geoms, view)
+    type_ids = np.where(dots, -1, shapely.get_type_id(geoms)) if len(geoms) else np.empty(0, dtype=int)
     order, types, parts, coords = [], [], [], []
     for group, encode in ((_POLYGONAL, _pack_polygons), (_LINEAR, _pack_lines), (_PUNTAL, _pack_points)):
         chosen = np.flatnonzero(np.isin(type_ids, group))
         if not len(chosen):
             continue
         t, p, c = encode(geoms[chosen], type_ids[chosen])
-        if group == _PUNTAL:
-            t = np.where(dots[chosen], DOT_CODE, t)
         order.append(chosen)
         types.append(t)
         parts.append(p)
         coords.append(c)
+    if dots.any():  # last, one position each and no parts
+        order.append(np.flatnonzero(dots))
+        types.append(np.full(len(centres), DOT_CODE))
+        parts.append(np.empty(0, dtype=np.int64))
+        coords.append(centres)
     sel = np.concatenate(order) if order else np.empty(0, dtype=int)
     xy = np.concatenate(coords) if coords else np.zeros((0, 2))
     if transform is not None and len(xy):
