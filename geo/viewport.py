@@ -161,20 +161,23 @@ class ViewportIndex:
         """Build the layer's index for `revision` now (a new process's warm-up), not on the first query."""
         self._index(layer_id, revision)
 
-    def query(self, layer_id: str, revision: int, view: Viewport) -> tuple[list[str], list[tuple], np.ndarray]:
+    def query(self, layer_id: str, revision: int, view: Viewport) -> tuple[list[str], list[tuple], np.ndarray, Dots]:
+        """The places meeting the view's box, simplified, and which of them are sent as dots (`dots_of`, found
+        before simplifying, as PostGIS finds them)."""
         index = self._index(layer_id, revision)
         if index.tree is None:
-            return [], [], np.empty(0, dtype=object)
+            return [], [], np.empty(0, dtype=object), dots_of(np.empty(0, dtype=object), view)
         hits = np.sort(index.tree.query(shapely.box(*view.bbox), predicate="intersects"))
         geoms = index.geoms[hits]
+        dots = dots_of(geoms, view)
         if view.tolerance > 0:
             # only what simplifying can shorten: not a place about to become a dot, nor a ring of four corners
             # (topology-preserving simplification is the costliest step; rectangles are most of a layer)
-            worth = ~too_small(geoms, view) & (shapely.get_num_coordinates(geoms) > 5)
+            worth = ~dots.mask & (shapely.get_num_coordinates(geoms) > 5)
             if worth.any():
                 geoms = geoms.copy()
                 geoms[worth] = shapely.simplify(geoms[worth], view.tolerance, preserve_topology=True)
-        return index.ids[hits].tolist(), [index.props[i] for i in hits], geoms
+        return index.ids[hits].tolist(), [index.props[i] for i in hits], geoms, dots
 
 
 def viewport_layers(store: Store, layers) -> list[str]:
@@ -185,59 +188,81 @@ def viewport_layers(store: Store, layers) -> list[str]:
 
 
 def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, revision: int, view: Viewport, *,
-                    street: str | None = None, community: str | None = None,
-                    attributes: bool = True) -> tuple[list[str], list[tuple], np.ndarray]:
+                    street: str | None = None, community: str | None = None, attributes: bool = True,
+                    dots: bool = False) -> tuple[list[str], list[tuple], np.ndarray, Dots | None]:
     """Ids, display attributes (`PACKED_PROPERTIES`) and simplified geometries of the places in the viewport,
     of one sub-district and community if given (a wall screen's scope). Without `attributes` (the geometry part
-    a wall screen asks for) a database is not asked for them unless the scope needs them; each place's then `()`."""
+    a wall screen asks for) a database is not asked for them unless the scope needs them; each place's then `()`.
+
+    With `dots`, the places to be sent as dots (`dots_of`) come apart with their positions, and a database sends
+    no outline for them (their geometry is then None): at a district's zoom nearly every place is one."""
     query = getattr(store, "shapes_in_bbox", None)
+    found = None
     if query is not None:
         wanted = PACKED_PROPERTIES if attributes or street or community else ()
-        ids, props, wkb = query(layer_id, view.bbox, view.tolerance, wanted, dot_size=DOT_PIXELS * view.tolerance)
+        ids, props, wkb, centres = query(layer_id, view.bbox, view.tolerance, wanted,
+                                         dot_size=DOT_PIXELS * view.tolerance, dots=dots)
         geoms = shapely.from_wkb(np.array(wkb, dtype=object)) if wkb else np.empty(0, dtype=object)
+        if dots:
+            xy = np.array(centres, dtype=float).reshape(-1, 2)
+            found = Dots(~np.isnan(xy[:, 0]), xy)
     else:
         store.layer(layer_id)
-        ids, props, geoms = (index or ViewportIndex(store)).query(layer_id, revision, view)
+        ids, props, geoms, found = (index or ViewportIndex(store)).query(layer_id, revision, view)
+        if not dots:
+            found = None
     if street or community:
         keep = [i for i, row in enumerate(props) if (not street or row[2] == street) and (not community or row[3] == community)]
         ids, props, geoms = [ids[i] for i in keep], [props[i] for i in keep], geoms[np.array(keep, dtype=int)]
-    return list(ids), props, geoms
+        if found is not None:
+            rows = np.array(keep, dtype=int)
+            found = Dots(found.mask[rows], found.xy[rows])
+    return list(ids), props, geoms, found
 
 
-def too_small(geoms: np.ndarray, view: Viewport) -> np.ndarray:
-    """Which polygons are under `DOT_PIXELS` pixels each way at the view's zoom (none at full detail)."""
-    return dots_of(geoms, view)[0]
+@dataclass(frozen=True)
+class Dots:
+    """Which places of a viewport are sent as dots (`mask`), and each one's position (`xy`, one row per place of
+    the viewport: [x, y] for a dot, NaN for another place)."""
+    mask: np.ndarray
+    xy: np.ndarray
 
 
-def dots_of(geoms: np.ndarray, view: Viewport) -> tuple[np.ndarray, np.ndarray]:
+def dots_of(geoms: np.ndarray, view: Viewport) -> Dots:
     """Below full detail, polygons smaller than `DOT_PIXELS` pixels each way are sent as *dots* (drawn as a small
     disc in its status colour: their outline could not be seen anyway, and a dot costs a quarter of the
-    coordinates of the simplest ring). Returns which places are dots and each dot's position as [x, y]: the
-    centre of its bounding box.
+    coordinates of the simplest ring), at the centre of their bounding box.
 
     The centre, not a point on the surface, and no geometry made for it: a place under 3 pixels across is drawn
     within 1.5 pixels of it either way, and the centre comes from the bounds, where making a point geometry for
     each of the 200,000 dots of a view of a district took 2.3 s (`shapely.point_on_surface` or `points`
-    alike, most of it the garbage collector walking a process that holds the layers)."""
+    alike, most of it the garbage collector walking a process that holds the layers). PostGIS finds the same
+    dots and centres in SQL (`PostGISStore.shapes_in_bbox`)."""
+    xy = np.full((len(geoms), 2), np.nan)
     if view.tolerance <= 0 or not len(geoms):
-        return np.zeros(len(geoms), dtype=bool), np.zeros((0, 2))
+        return Dots(np.zeros(len(geoms), dtype=bool), xy)
     west, south, east, north = shapely.bounds(geoms).T
     limit = DOT_PIXELS * view.tolerance
     small = np.isin(shapely.get_type_id(geoms), _POLYGONAL) & (east - west < limit) & (north - south < limit)
-    return small, np.stack([(west[small] + east[small]) / 2, (south[small] + north[small]) / 2], axis=1)
+    xy[small, 0] = (west[small] + east[small]) / 2
+    xy[small, 1] = (south[small] + north[small]) / 2
+    return Dots(small, xy)
 
 
 # --- encoding --------------------------------------------------------------------------
 
 def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: list[tuple],
-                    geoms: np.ndarray, *, transform=None, attributes: bool = True, binary: bool = False) -> bytes:
+                    geoms: np.ndarray, *, transform=None, attributes: bool = True, binary: bool = False,
+                    dots: Dots | None = None) -> bytes:
     """The `packed-1` document of these places (geo/wall/codec.py's geometry and attribute parts in one; ids as a
     plain list), built without a loop over places. Places too small to see come as dots (`dots_of`), after the
     other places: geometry type `DOT_CODE`, one position, like a Point.
 
+    `dots`: the places sent as dots, as `viewport_shapes` found them (else found here).
     `attributes=False`: geometry and ids only (a wall screen loads the names of a whole layer once, when it
     needs them); `binary`: the coordinates as int32 byte planes after a JSON header (geo/wall/codec.py `binary_body`)."""
-    dots, centres = dots_of(geoms, view)
+    found = dots if dots is not None else dots_of(geoms, view)
+    dots = found.mask
     type_ids = np.where(dots, -1, shapely.get_type_id(geoms)) if len(geoms) else np.empty(0, dtype=int)
     order, types, parts, coords = [], [], [], []
     for group, encode in ((_POLYGONAL, _pack_polygons), (_LINEAR, _pack_lines), (_PUNTAL, _pack_points)):
@@ -250,10 +275,11 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
         parts.append(p)
         coords.append(c)
     if dots.any():  # last, one position each and no parts
-        order.append(np.flatnonzero(dots))
-        types.append(np.full(len(centres), DOT_CODE))
+        chosen = np.flatnonzero(dots)
+        order.append(chosen)
+        types.append(np.full(len(chosen), DOT_CODE))
         parts.append(np.empty(0, dtype=np.int64))
-        coords.append(centres)
+        coords.append(found.xy[chosen])
     sel = np.concatenate(order) if order else np.empty(0, dtype=int)
     xy = np.concatenate(coords) if coords else np.zeros((0, 2))
     if transform is not None and len(xy):

@@ -586,30 +586,43 @@ class PostGISStore(Store):
         return summary
 
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
-                       properties: tuple[str, ...], *, dot_size: float = 0.0) -> tuple[list[str], list[tuple], list[bytes]]:
+                       properties: tuple[str, ...], *, dot_size: float = 0.0,
+                       dots: bool = False) -> tuple[list[str], list[tuple], list[bytes | None], list[float | None]]:
         """Places of a layer whose geometry meets `bbox`, simplified by `tolerance` degrees (GiST index,
         ST_SimplifyPreserveTopology): their ids, the `properties` asked for (each read from the place's JSON:
-        ask for none when none is needed), and WKB geometries. Only what
-        simplifying can shorten is simplified, as the embedded store's viewport index does: not a polygon under
-        `dot_size` degrees each way (it is sent as a dot), nor a ring of four corners. Topology-preserving
-        simplification is the costliest step, and at a district's zoom nearly every place is such a dot."""
+        ask for none when none is needed), WKB geometries, and with `dots` the centres of the places sent as dots.
+        Only what simplifying can shorten is simplified, as the embedded store's viewport index does: not a
+        polygon under `dot_size` degrees each way (it is sent as a dot), nor a ring of four corners.
+        Topology-preserving simplification is the costliest step, and at a district's zoom nearly every place is
+        such a dot. With `dots`, such a polygon comes as no geometry and the centre of its bounding box
+        (geo/viewport.py `dots_of`), x then y in the last list (None, None for any other place): no outline is
+        sent or parsed for it."""
         self.layer(layer_id)
         columns = [sql.SQL("id"), *(sql.SQL("properties ->> {}").format(sql.Literal(p)) for p in properties)]
+        small = sql.SQL("(ST_Dimension(geom) = 2 AND ST_XMax(geom) - ST_XMin(geom) < %(dot)s "
+                        "AND ST_YMax(geom) - ST_YMin(geom) < %(dot)s)")
         geom = sql.SQL("geom")
-        params: tuple = ()
+        params: dict = {"layer": layer_id, "w": bbox[0], "s": bbox[1], "e": bbox[2], "n": bbox[3], "dot": dot_size,
+                        "tolerance": tolerance}
         if tolerance > 0:
-            geom = sql.SQL("CASE WHEN ST_NPoints(geom) <= 5 OR (ST_Dimension(geom) = 2 AND ST_XMax(geom) - ST_XMin(geom) < %s "
-                           "AND ST_YMax(geom) - ST_YMin(geom) < %s) THEN geom ELSE ST_SimplifyPreserveTopology(geom, %s) END")
-            params = (dot_size, dot_size, tolerance)
-        query = sql.SQL("SELECT {columns}, ST_AsBinary({geom}) FROM features WHERE layer = %s AND geom IS NOT NULL "
-                        "AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) "
-                        "AND ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326)) ORDER BY pos"
-                        ).format(columns=sql.SQL(", ").join(columns), geom=geom)
-        params += (layer_id, *bbox, *bbox)
+            geom = sql.SQL("CASE WHEN ST_NPoints(geom) <= 5 OR {small} THEN geom "
+                           "ELSE ST_SimplifyPreserveTopology(geom, %(tolerance)s) END").format(small=small)
+        outline = sql.SQL("ST_AsBinary({geom})").format(geom=geom)
+        if dots and tolerance > 0:
+            outline = sql.SQL("CASE WHEN {small} THEN NULL ELSE {outline} END, "
+                              "CASE WHEN {small} THEN (ST_XMin(geom) + ST_XMax(geom)) / 2 END, "
+                              "CASE WHEN {small} THEN (ST_YMin(geom) + ST_YMax(geom)) / 2 END").format(small=small, outline=outline)
+        else:
+            outline = sql.SQL("{outline}, NULL::float8, NULL::float8").format(outline=outline)
+        query = sql.SQL("SELECT {columns}, {outline} FROM features WHERE layer = %(layer)s AND geom IS NOT NULL "
+                        "AND geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326) "
+                        "AND ST_Intersects(geom, ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)) ORDER BY pos"
+                        ).format(columns=sql.SQL(", ").join(columns), outline=outline)
         with self._conn() as conn:
             rows = conn.execute(query, params).fetchall()
         n = len(properties)
-        return [r[0] for r in rows], [tuple(r[1:1 + n]) for r in rows], [r[1 + n] for r in rows]
+        centres = [v for r in rows for v in (r[2 + n], r[3 + n])] if dots else []
+        return [r[0] for r in rows], [tuple(r[1:1 + n]) for r in rows], [r[1 + n] for r in rows], centres
 
     # --- records beside the layers (table `records`) -----------------------------
     def record(self, kind: str, key: str) -> dict | None:

@@ -57,13 +57,14 @@ def viewport_response(layer_id: str):
     cache, index = ctx.viewports, ctx.viewport_index
 
     def build() -> Cached:
-        ids, props, geoms = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street, community=community,
-                                            attributes=fmt == "geojson" or part == "all")
+        ids, props, geoms, dots = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street,
+                                                  community=community, attributes=fmt == "geojson" or part == "all",
+                                                  dots=fmt != "geojson")
         transform = wgs84_to_gcj02 if crs == "gcj02" else None
         if fmt == "geojson":
             return Cached(geojson_viewport(layer_id, revision, view, ids, props, geoms, transform=transform), etag)
         return Cached(packed_viewport(layer_id, revision, view, ids, props, geoms, transform=transform,
-                                      attributes=part == "all", binary=fmt == "binary"), etag)
+                                      attributes=part == "all", binary=fmt == "binary", dots=dots), etag)
 
     item = cache.get(("viewport", layer_id, revision, crs, fmt, part, street, community, view.key), build)
     return send_cached(item, {"packed": "application/json", "binary": "application/octet-stream"}.get(
