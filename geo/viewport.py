@@ -34,7 +34,7 @@ from geo.errors import BadParameters, FieldError
 from geo.geojson_io import dumps
 from geo.messages import t
 from geo.store.base import Store
-from geo.wall.codec import GEOMETRY_CODES, PACKED_PROPERTIES, binary_body
+from geo.wall.codec import GEOMETRY_CODES, PACKED_PROPERTIES, binary_body, pack_ids
 
 TILE_PX = 256
 FULL_DETAIL_ZOOM = 17  # from this zoom on, outlines are sent as stored
@@ -254,8 +254,9 @@ def dots_of(geoms: np.ndarray, view: Viewport) -> Dots:
 def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: list[tuple],
                     geoms: np.ndarray, *, transform=None, attributes: bool = True, binary: bool = False,
                     dots: Dots | None = None) -> bytes:
-    """The `packed-1` document of these places (geo/wall/codec.py's geometry and attribute parts in one; ids as a
-    plain list), built without a loop over places. Places too small to see come as dots (`dots_of`), after the
+    """The `packed-1` document of these places (geo/wall/codec.py's geometry and attribute parts in one, ids
+    packed alike: a district's million ids as a list of strings were most of its bytes), built without a loop
+    over places. Places too small to see come as dots (`dots_of`), after the
     other places: geometry type `DOT_CODE`, one position, like a Point.
 
     `dots`: the places sent as dots, as `viewport_shapes` found them (else found here).
@@ -291,7 +292,7 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
     doc = {
         "format": "packed-1", "part": "viewport", "layer": layer_id, "revision": revision, "count": len(sel), "scale": view.scale,
         "zoom": view.zoom, "tiles": list(view.tiles), "bbox": list(view.bbox), "tolerance": view.tolerance,
-        "ids": [ids[i] for i in sel.tolist()],
+        "ids": pack_ids([ids[i] for i in sel.tolist()]),
     }
     if attributes:
         doc.update(_attribute_columns([props[i] for i in sel.tolist()]))

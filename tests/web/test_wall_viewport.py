@@ -12,7 +12,7 @@ import shapely
 
 from geo.store.transfer import copy_to_postgis
 from geo.viewport import DOT_CODE, FULL_DETAIL_ZOOM, parse_viewport
-from geo.wall.codec import packed_geometry
+from geo.wall.codec import packed_geometry, unpack_ids
 from web import create_app
 
 URL = "/api/wall/shapes/courtyards"
@@ -46,6 +46,11 @@ def viewport_app(request, seeded, campaign, clock, instance_dir, make_feature):
     app.extensions["guatu"].store.close()
 
 
+def ids_of(doc: dict) -> list[str]:
+    """A viewport's ids, packed as a whole layer's are (geo/wall/codec.py `pack_ids`)."""
+    return unpack_ids(doc["ids"])
+
+
 def _points(doc: dict) -> int:
     return len(doc["geometry"]["coords"]) // 2
 
@@ -54,12 +59,12 @@ def test_viewport_sends_only_the_places_in_the_covering_tiles(viewport_app):
     client = viewport_app.test_client()
     doc = client.get(f"{URL}?bbox={NEAR}&zoom=15&format=packed").get_json()
     assert doc["format"] == "packed-1" and doc["zoom"] == 15
-    assert sorted(doc["ids"]) == ["c-0001", "c-0002", "c-0003", "c-0005"]  # not c-0004, far away
+    assert sorted(ids_of(doc)) == ["c-0001", "c-0002", "c-0003", "c-0005"]  # not c-0004, far away
     w, s, e, n = doc["bbox"]
     assert w <= 113.655 and s <= 34.715 and e >= 113.67 and n >= 34.725  # widened to whole tiles
-    assert doc["name"][doc["ids"].index("c-0003")] == "<img src=x onerror=alert(1)>"  # data, never markup
+    assert doc["name"][ids_of(doc).index("c-0003")] == "<img src=x onerror=alert(1)>"  # data, never markup
     everything = client.get(f"{URL}?bbox=113.5,34.6,113.75,34.8&zoom=12&format=packed").get_json()
-    assert sorted(everything["ids"]) == ["c-0001", "c-0002", "c-0003", "c-0004", "c-0005"]
+    assert sorted(ids_of(everything)) == ["c-0001", "c-0002", "c-0003", "c-0004", "c-0005"]
 
 
 def test_outlines_are_simplified_below_full_detail_and_exact_from_it(viewport_app):
@@ -69,7 +74,7 @@ def test_outlines_are_simplified_below_full_detail_and_exact_from_it(viewport_ap
     assert _points(coarse) < _points(fine) / 4
     assert coarse["scale"] < fine["scale"] == 10 ** 6
     store = viewport_app.extensions["guatu"].store
-    exact = [store.get("courtyards", fid) for fid in fine["ids"]]
+    exact = [store.get("courtyards", fid) for fid in ids_of(fine)]
     expected = orjson.loads(packed_geometry(exact, "courtyards", fine["revision"]))["geometry"]
     assert fine["geometry"] == expected  # full detail: the stored outlines, to the last micro-degree
 
@@ -125,7 +130,7 @@ def test_gcj02_viewport_is_shifted_both_ways(viewport_app):
     box = "113.65,34.71,113.69,34.73"
     plain = client.get(f"{URL}?bbox={box}&zoom=15&format=packed").get_json()
     shifted = client.get(f"{URL}?bbox={box}&zoom=15&format=packed&crs=gcj02").get_json()
-    assert set(shifted["ids"]) == set(plain["ids"]) == {"c-0001", "c-0002", "c-0003", "c-0005"}
+    assert set(ids_of(shifted)) == set(ids_of(plain)) == {"c-0001", "c-0002", "c-0003", "c-0005"}
     assert shifted["geometry"]["coords"][0] != plain["geometry"]["coords"][0]
 
 
@@ -141,13 +146,13 @@ def test_places_too_small_to_see_come_as_dots_at_their_centres(viewport_app):
     client = viewport_app.test_client()
     store = viewport_app.extensions["guatu"].store
     low = client.get(f"{URL}?bbox={NEAR}&zoom=11&format=packed").get_json()
-    types = dict(zip(low["ids"], low["geometry"]["types"]))
+    types = dict(zip(ids_of(low), low["geometry"]["types"]))
     squares = {"c-0001", "c-0002", "c-0003"}  # 0.001° across: under 3 pixels at zoom 11
     assert {types[fid] for fid in squares} == {DOT_CODE}
     assert types["c-0005"] == 0  # the round courtyard, 0.004° across, keeps an outline
     coords, parts, scale = low["geometry"]["coords"], low["geometry"]["parts"], low["scale"]
     x = y = ci = pi = 0
-    for fid, t in zip(low["ids"], low["geometry"]["types"]):  # walk the packed layout to each dot's position
+    for fid, t in zip(ids_of(low), low["geometry"]["types"]):  # walk the packed layout to each dot's position
         if t == DOT_CODE:
             x, y = x + coords[ci], y + coords[ci + 1]
             ci += 2
@@ -192,7 +197,7 @@ def test_viewport_keeps_to_a_wall_screens_sub_district(viewport_app):
     store.update("courtyards", "c-0002", expected_version=1, user="李四", properties={"street": "大学路街道"})
     everything = client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed").get_json()
     scoped = client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed&street=大学路街道")
-    assert scoped.get_json()["ids"] == ["c-0002"] and len(everything["ids"]) > 1
+    assert ids_of(scoped.get_json()) == ["c-0002"] and len(ids_of(everything)) > 1
     assert scoped.headers["ETag"] != client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed").headers["ETag"]
 
 
@@ -255,4 +260,4 @@ def test_both_stores_send_the_same_viewport_at_every_zoom_with_or_without_names(
             for doc in (one, other):
                 doc.pop("revision")  # each store's own count of changes
             assert one == other, (zoom, query)
-            assert set(one["ids"]) == ({"c-0002"} if "street" in query else ids), (zoom, query)
+            assert set(ids_of(one)) == ({"c-0002"} if "street" in query else ids), (zoom, query)
