@@ -180,13 +180,13 @@ Panels.prototype.counts = function () {
   // every place, drawn or not (a large layer's are mostly off screen), read from the state's columns
   wall.eachPlace(function (layerId, id, props, items, i) {
     if (i < 0 || !wall.inScopeProps(props)) return;
-    var status = items.statusAt(i), flags = items.flags[i];
+    var status = items.statusAt(i);
     out.status[status] = (out.status[status] || 0) + 1;
     out.total += 1;
     if (wall.statuses[status] && wall.statuses[status].done) out.done += 1;
-    out.overdue += flags & 1;
-    out.overnight += (flags >> 1) & 1;
-    if (flags >> 2) out.escalated += 1;
+    out.overdue += items.overdueAt(i);
+    out.overnight += items.overnightAt(i);
+    if (items.escalatedAt(i)) out.escalated += 1;
   });
   return out;
 };

@@ -12,7 +12,7 @@
  * (`PlaceItems`, the layer's `items`): a million places are a few arrays of
  * small numbers and one index, not a million arrays; an item is made only
  * when asked for (`get`), and what is read for every place on the screen
- * is read by position (`indexOf`, `statusAt`, `flagsAt`, …).
+ * is read by position (`indexOf`, `statusAt`, `overdueAt`, …).
  */
 
 // The items of one layer's places as columns. `statuses` names the statuses the numbers of `status` stand
