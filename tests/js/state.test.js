@@ -102,3 +102,13 @@ test("places that look the same in two states are the same whatever numbers thei
   assert.equal(one.sameAt(0, two, two.indexOf("a")), true);
   assert.equal(one.sameAt(0, two, two.indexOf("x")), false);
 });
+
+test("a place whose status the campaign does not know (-1 from the server) is still a place: visited, counted, compared", () => {
+  var items = new PlaceItems(["pending"], ["a", "b"], [0, -1], [0, 0], [0, 0], [0, 0], [0, 0]);
+  var seen = [];
+  items.forEach((id) => seen.push(id));
+  assert.deepEqual([seen, items.size, items.statusAt(1), items.get("b")], [["a", "b"], 2, undefined, [undefined, 0, 0, 0, 0]]);
+  var later = new PlaceItems(["pending"], ["a", "b"], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]);
+  var r = mergeState({ layers: { c: { items: items } } }, { kind: "full", layers: { c: { items: later } } });
+  assert.deepEqual([r.changed, r.removed], [[["c", "b"]], []]); // its status became one the campaign knows
+});

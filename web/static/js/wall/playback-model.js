@@ -35,7 +35,8 @@ Model.prototype.seek = function (d) {
   while (this.day < d) this.apply(this.day + 1);
 };
 
-// The day's state, shaped like the wall's unpacked full state; `live` lends the revisions.
+// The day's state, shaped like a full state answer in the object-per-place form (the wall takes it as
+// it takes a plain answer: wall/sync.js `showState`); `live` lends the revisions.
 Model.prototype.state = function (live) {
   var doc = this.doc;
   var day = doc.days[this.day];

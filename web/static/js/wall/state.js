@@ -1,8 +1,8 @@
 /*
  * The state a wall holds, and applying a state answer of /api/wall/state to
- * it: a full state replaces it, a delta (`?since=`) is merged into it. Pure:
- * it says which places changed their look and which were removed, and the
- * wall map restyles or drops them (wall/sync.js). Checked by tests/js/.
+ * it: a full state replaces it, a delta (`?since=`) is merged into it. No
+ * DOM: it says which places changed their look and which were removed, and
+ * the wall map restyles or drops them (wall/sync.js). Checked by tests/js/.
  *
  * A place's item: [status, overdue 0|1, overnight 0|1, open problems,
  * overdue problems, (category indices), (escalated 1|2: an open case gone up
@@ -17,7 +17,10 @@
 
 // The items of one layer's places as columns. `statuses` names the statuses the numbers of `status` stand
 // for; `flags`: 1 overdue, 2 overnight, and the escalation level (1 or 2) shifted by 2; `categories`: each
-// place's category indices or a falsy value. A removed place keeps its position with status -1.
+// place's category indices or a falsy value. A status of -1 is one the campaign does not know (the server
+// sends it so: drawn in the unknown colour); a removed place keeps its position with status REMOVED.
+var REMOVED = -2;
+
 export function PlaceItems(statuses, ids, status, flags, open, overdue, categories) {
   this.statuses = statuses.slice();
   this.codes = new Map(this.statuses.map(function (name, i) { return [name, i]; }));
@@ -77,7 +80,7 @@ PlaceItems.prototype.get = function (id) {
 // fn(id, i) for every place the layer has.
 PlaceItems.prototype.forEach = function (fn) {
   var ids = this.ids, status = this.status;
-  for (var i = 0; i < ids.length; i++) if (status[i] >= 0) fn(ids[i], i);
+  for (var i = 0; i < ids.length; i++) if (status[i] !== REMOVED) fn(ids[i], i);
 };
 
 // Set a place's item (a new place is added at the end). Returns whether its look changed.
@@ -108,7 +111,7 @@ PlaceItems.prototype.remove = function (id) {
   var i = this.index.get(id);
   if (i === undefined) return false;
   this.index.delete(id);
-  this.status[i] = -1;
+  this.status[i] = REMOVED;
   this.size -= 1;
   return true;
 };

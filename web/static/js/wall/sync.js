@@ -394,8 +394,9 @@ sync.setCrs = function (crs) {
 
 // --- playback hook (for wall/playback.js, /wall/playback) ---------------------------
 // Show a state that was not polled, e.g. the campaign as it stood at the end of a
-// past day: `state` is shaped like an unpacked full state ({revision, as_of, layers:
-// {id: {features: {id: [status, 0, 0, 0, 0]}}}}). Places missing from it are hidden,
+// past day: `state` is shaped like a full state answer in the object-per-place form
+// ({revision, as_of, layers: {id: {features: {id: [status, 0, 0, 0, 0]}}}}; each layer is given
+// its columns when first read, wall/state.js `itemsOf`). Places missing from it are hidden,
 // not removed (they may stand again on another day). `extra` (optional, {layerId:
 // [Place]}) adds places the shapes no longer hold (deleted since), until the
 // layer's shapes are drawn again. The page must not poll (refreshSeconds 0).

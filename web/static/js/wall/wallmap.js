@@ -11,9 +11,10 @@
  *
  * Marks: overdue (逾期) = thick magenta ring drawn *under* the fill;
  * overnight (过夜) = blinking hollow white ring on a black rim at the place's
- * interior point; escalated (升级督办: an open case overdue and gone up to the
- * sub-district or the district) = an orange or red warning triangle standing
- * above that point; all leave the status colour visible.
+ * interior point (a large layer's place too small to see: its dot, the centre
+ * of its bounding box); escalated (升级督办: an open case overdue and gone up
+ * to the sub-district or the district) = an orange or red warning triangle
+ * standing above that point; all leave the status colour visible.
  *
  * This module holds the map itself: panes, renderers, how a place is styled,
  * outlined and flashed, its tooltip, the fit of the view. What it fetches and
@@ -214,17 +215,8 @@ WallMap.prototype.eachPlace = function (fn) {
   });
 };
 
-// Scope (sub-district/community) and the status and category filters of the view.
-WallMap.prototype.matches = function (layerId, layer) {
-  return this.shows(layerId, layer.feature.id, layer.feature.properties);
-};
-
-WallMap.prototype.shows = function (layerId, id, properties) {
-  var items = this.items(layerId);
-  return this.showsAt(properties, items, items ? items.indexOf(id) : -1);
-};
-
-// `shows` for place `i` of the layer's state items (-1: not in the state).
+// Whether the view shows place `i` of the layer's state items (-1: not in the state) with these properties:
+// its scope (sub-district/community), and the status and category filters.
 WallMap.prototype.showsAt = function (properties, items, i) {
   if (!this.inScopeProps(properties)) return false;
   var statuses = this.view.statuses || [];
