@@ -599,8 +599,7 @@ class PostGISStore(Store):
         sent or parsed for it."""
         self.layer(layer_id)
         columns = [sql.SQL("id"), *(sql.SQL("properties ->> {}").format(sql.Literal(p)) for p in properties)]
-        small = sql.SQL("(ST_Dimension(geom) = 2 AND ST_XMax(geom) - ST_XMin(geom) < %(dot)s "
-                        "AND ST_YMax(geom) - ST_YMin(geom) < %(dot)s)")
+        small = sql.SQL("b.small")  # the place's box and whether it is a dot, worked out once a row (below)
         geom = sql.SQL("geom")
         params: dict = {"layer": layer_id, "w": bbox[0], "s": bbox[1], "e": bbox[2], "n": bbox[3], "dot": dot_size,
                         "tolerance": tolerance}
@@ -610,11 +609,15 @@ class PostGISStore(Store):
         outline = sql.SQL("ST_AsBinary({geom})").format(geom=geom)
         if dots and tolerance > 0:
             outline = sql.SQL("CASE WHEN {small} THEN NULL ELSE {outline} END, "
-                              "CASE WHEN {small} THEN (ST_XMin(geom) + ST_XMax(geom)) / 2 END, "
-                              "CASE WHEN {small} THEN (ST_YMin(geom) + ST_YMax(geom)) / 2 END").format(small=small, outline=outline)
+                              "CASE WHEN {small} THEN (ST_XMin(b.box) + ST_XMax(b.box)) / 2 END, "
+                              "CASE WHEN {small} THEN (ST_YMin(b.box) + ST_YMax(b.box)) / 2 END").format(small=small, outline=outline)
         else:
             outline = sql.SQL("{outline}, NULL::float8, NULL::float8").format(outline=outline)
-        query = sql.SQL("SELECT {columns}, {outline} FROM features WHERE layer = %(layer)s AND geom IS NOT NULL "
+        query = sql.SQL("SELECT {columns}, {outline} FROM features CROSS JOIN LATERAL ("
+                        "SELECT box, ST_Dimension(features.geom) = 2 AND ST_XMax(box) - ST_XMin(box) < %(dot)s "
+                        "AND ST_YMax(box) - ST_YMin(box) < %(dot)s AS small "
+                        "FROM (SELECT Box3D(features.geom) AS box) AS bounds) AS b "
+                        "WHERE layer = %(layer)s AND geom IS NOT NULL "
                         "AND geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326) "
                         "AND ST_Intersects(geom, ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)) ORDER BY pos"
                         ).format(columns=sql.SQL(", ").join(columns), outline=outline)
