@@ -39,10 +39,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from geo.boundaries import read_boundaries
-from geo.cases.stats import LEVELS, PlaceCases, add_units, alert_row, late_hours, place_cases, place_flips, row_dict, shared, unit_records
+from geo.cases.stats import LEVELS, PlaceCases, add_units, alert_row, late_hours, place_cases, place_flips, row_dict, unit_records
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.journal import ChangeSummary
+from geo.kept import interned, shared
 from geo.messages import t
 from geo.progress import counts_per_day, done_of, readable_places, status_history, status_steps
 from geo.rules import place_past_deadline, problem_is_open, problem_overdue, problem_overnight
@@ -126,7 +127,7 @@ class _Part(NamedTuple):
 def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[ChangeSummary] | None,
           campaign: Campaign, now_l: datetime) -> _Part:
     today = now_l.date()
-    status = props.get("status")
+    status = interned(props.get("status"))
     totals = [0] * len(_PROBLEMS)
     cats: dict[str | None, list[int]] = {}
     overdue_rows: list[tuple] = []
@@ -177,9 +178,9 @@ def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[Change
     events = status_history(journal or [], campaign, today, status)
     steps = shared(tuple(status_steps(events)))
     first = min((day for day, _ in events if day is not None), default=None)  # its first change's day
-    return _Part(shared((layer_id, props.get("street"), props.get("community"))), status,
+    return _Part(shared((layer_id, interned(props.get("street")), interned(props.get("community")))), status,
                  status in campaign.done_statuses, overdue, overnight, shared(tuple(totals)),
-                 shared(tuple((c, shared(tuple(n))) for c, n in cats.items())), tuple(overdue_rows),
+                 shared(tuple((interned(c), shared(tuple(n))) for c, n in cats.items())), tuple(overdue_rows),
                  tuple(overnight_rows), shared(tuple(found_days)), shared(tuple(closed_days)), steps, first,
                  place_cases(order, layer_id, fid, props, campaign, now_l))
 

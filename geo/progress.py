@@ -37,6 +37,7 @@ from geo.dates import BadDate, parse_day
 from geo.errors import BadParameters, FieldError
 from geo.history import end_of_day, layer_as_of
 from geo.journal import ChangeSummary
+from geo.kept import interned
 from geo.messages import compose, message_of, t
 from geo.rules import local_now
 from geo.store.base import Store
@@ -264,7 +265,7 @@ def readable_places(store: Store, revision: int) -> tuple[dict[tuple[str, str], 
     and every place now as ((layer, id), properties), walked lazily in the layers' order."""
     readable = [x.id for x in store.readable_layers()]
     journal = journal_by_place((c for c in store.changes_since(0) if c.seq <= revision), readable)
-    places = (((layer_id, f["id"]), f["properties"]) for layer_id in readable for f in store.each_feature(layer_id))
+    places = (((layer_id, interned(f["id"])), f["properties"]) for layer_id in readable for f in store.each_feature(layer_id))
     return journal, places
 
 

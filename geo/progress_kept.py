@@ -31,6 +31,7 @@ from typing import NamedTuple
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.journal import ChangeSummary
+from geo.kept import interned, shared
 from geo.progress import (
     NO_STREET,
     Share,
@@ -150,11 +151,11 @@ class ProgressData(CatchUp[_Index]):
         if props is None and not changes:
             return
         done = self.campaign.done_statuses
-        status = props.get("status") if props is not None else None
+        status = interned(props.get("status")) if props is not None else None
         events = status_history(changes, self.campaign, index.today, status)
-        place = _Place(None if props is None else props.get("street") or NO_STREET,
+        place = _Place(None if props is None else interned(props.get("street")) or NO_STREET,
                        status in done, status_at(events, index.today - timedelta(days=self.campaign.pace_days)) in done,
-                       tuple(status_steps(events)))
+                       shared(tuple(status_steps(events))))
         index.places[key] = place
         for day, s, step in place.steps:
             index.steps[(day, s)] += step

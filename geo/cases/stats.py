@@ -35,6 +35,7 @@ from typing import NamedTuple
 from geo.cases import LEVELS, WorkCalendar, case_of, escalation, overdue_hours, parse_duration, stage_overdue
 from geo.cases.model import CampaignKey
 from geo.config import Campaign
+from geo.kept import interned, shared
 
 NOT_CLOSED = ("filed", "handling", "verifying", "suspended")  # open cases (a suspended one is never overdue)
 NO_UNIT = ""  # a case not yet dispatched to a unit (its row says 未派遣)
@@ -138,16 +139,11 @@ ESCALATED_ROW = ("layer", "id", "pid", "name", "street", "community", "category"
                  "handler", "stage_due", "level")
 
 
-@lru_cache(maxsize=16384)
-def shared(value: tuple) -> tuple:
-    """One tuple for equal values: a dashboard keeps every place's share, and most places' counts, groups and
-    dates are alike, so most of those tuples are one object each (geo/dashboard.py)."""
-    return value
-
-
 def alert_row(names: tuple[str, ...], *values: object) -> tuple:
-    """An alert row as kept: its field names (one shared tuple per kind of row), then the values in their order."""
-    return (names, *values)
+    """An alert row as kept: its field names (one shared tuple per kind of row), then the values in their order,
+    each string one object for equal strings (geo/kept.py): rows repeat their places' sub-districts, categories,
+    dates and people."""
+    return (names, *map(interned, values))
 
 
 def row_dict(row: tuple) -> dict:
@@ -195,8 +191,9 @@ def place_cases(order: int, layer_id: str, fid: str, props: dict, campaign: Camp
                 ESCALATED_ROW, layer_id, fid, c.pid, props.get("name"), props.get("street"), props.get("community"),
                 c.problem.get("category"), c.problem.get("description"), case.get("stage"), case.get("unit"),
                 case.get("handler"), case.get("stage_due"), c.level)))
-    return PlaceCases(shared(tuple(by_level)), shared(tuple((unit, shared(tuple(n))) for unit, n in sorted(units.items()))),
-                      tuple(rows))
+    cases = PlaceCases(shared(tuple(by_level)),
+                       shared(tuple((interned(unit), shared(tuple(n))) for unit, n in sorted(units.items()))), tuple(rows))
+    return cases if rows else shared(cases)  # most places' counts are alike; rows name their place
 
 
 def late_hours(case: dict, now: datetime, campaign: Campaign) -> float | None:

@@ -30,6 +30,7 @@ from geo.config import Campaign
 from geo.errors import NotFound
 from geo.geojson_io import dumps
 from geo.journal import ChangeSummary
+from geo.kept import interned
 from geo.rules import local_now
 from geo.store.base import Store
 from geo.wall.catchup import MAX_DELTA, Basis, CatchUp, clock_of
@@ -244,10 +245,10 @@ class WallData(CatchUp[FullState]):
         return state
 
     def _derive(self, state: FullState, part: LayerState, layer_id: str, feature: dict, now_l: datetime) -> None:
-        props = feature["properties"]
-        part.set(feature["id"], local_feature_state(props, self.campaign, now_l, self.category_index).as_list(),
-                 props.get("updated_at") or "")
-        state.flips.set((layer_id, feature["id"]), place_flips(props, self.campaign))
+        props, fid = feature["properties"], interned(feature["id"])
+        part.set(fid, local_feature_state(props, self.campaign, now_l, self.category_index).as_list(),
+                 interned(props.get("updated_at") or ""))
+        state.flips.set((layer_id, fid), place_flips(props, self.campaign))
 
     def _rederive(self, state: FullState, keys: list[tuple[str, str]], now_l: datetime) -> None:
         """Places whose case ran overdue or escalated since: derived again where they stand."""

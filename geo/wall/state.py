@@ -23,6 +23,7 @@ from geo.bulk import collector_paused
 from geo.cases.stats import place_escalation
 from geo.config import Campaign
 from geo.geojson_io import dumps
+from geo.kept import interned
 from geo.rules import local_now, place_past_deadline, problem_is_open, problem_overdue, problem_overnight
 from geo.wall.catchup import Basis, Flips
 from geo.wall.codec import pack_ids
@@ -69,7 +70,7 @@ def local_feature_state(props: dict, campaign: Campaign, now_l: datetime, index:
             categories.add(index[p["category"]])
     return FeatureState(
         # overdue (place_overdue): an overdue open problem, counted above, or the place's own deadline passed
-        status=props.get("status"), overdue=overdue_n > 0 or place_past_deadline(props, campaign, today), overnight=overnight,
+        status=interned(props.get("status")), overdue=overdue_n > 0 or place_past_deadline(props, campaign, today), overnight=overnight,
         open_problems=open_n, overdue_problems=overdue_n, categories=tuple(sorted(categories)),
         escalated=place_escalation(props, campaign, now_l) if open_n else 0,
     )

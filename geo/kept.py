@@ -1,0 +1,33 @@
+"""One object for equal values among what a process keeps for every place.
+
+The wall state, the dashboard and the milestones each keep a share of
+every place (geo/wall/data.py, geo/dashboard.py, geo/progress_kept.py),
+walked from the store: with PostgreSQL and a layer too large to keep
+(`GUATU_DATABASE_LAYER_CACHE`), each walk parses the places again, so
+without this each of them holds its own copy of every place's id, status,
+sub-district, category, dates and people's names — most of them the same
+few hundred strings over and over.
+
+`interned` gives one string object for equal strings (`sys.intern`: an
+interned string is freed when nothing refers to it any more, so nothing
+here outlives what keeps it); `shared` one tuple for equal tuples of plain
+values, in a bounded cache.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+
+
+def interned(value: object) -> object:
+    """The one string object equal to `value`, if it is a string; any other value as it is."""
+    return sys.intern(value) if type(value) is str else value
+
+
+@lru_cache(maxsize=16384, typed=True)
+def shared(value: tuple) -> tuple:
+    """One tuple for equal values of the same type (of the most recently used 16,384: a named tuple is never
+    answered with a plain one): most places' counts, groups and dates are alike, so most of those tuples are
+    one object each."""
+    return value

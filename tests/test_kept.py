@@ -1,0 +1,65 @@
+"""What a process keeps for every place holds one object for equal values (geo/kept.py): the wall state, the
+dashboard and the milestones, each walking a layer too large to keep (PostgreSQL, `layer_cache` 0) and so
+parsing every place again, share its id, status and sub-district rather than holding copies of them."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import orjson
+
+from geo.cases.stats import PlaceCases
+from geo.config import load_campaign
+from geo.dashboard import DashboardData
+from geo.kept import interned, shared
+from geo.progress_kept import ProgressData
+from geo.store import open_store
+from geo.store.transfer import copy_to_postgis
+from geo.synth.synthetic import write_synthetic
+from geo.wall.data import WallData
+
+
+def test_equal_strings_parsed_apart_become_one_object_and_other_values_stay_as_they_are():
+    a, b = orjson.loads('["建中街街道"]')[0], orjson.loads('["建中街街道"]')[0]
+    assert a == b and a is not b
+    assert interned(a) is interned(b)
+    assert interned(None) is None and interned(3) == 3
+    rows = [1.5, ("x",)]
+    assert [interned(v) for v in rows] == rows
+
+
+def test_a_named_tuple_is_never_answered_with_a_plain_tuple_of_the_same_values():
+    plain = shared(((0, 0, 0), (), ()))
+    named = shared(PlaceCases((0, 0, 0), (), ()))
+    assert type(plain) is tuple and type(named) is PlaceCases
+    other = namedtuple("Other", "a b c")((0, 0, 0), (), ())
+    assert type(shared(other)) is type(other)
+
+
+def test_what_is_kept_for_every_place_holds_one_object_per_distinct_text(tmp_path, postgis_url, postgis_schema, clock):
+    data = tmp_path / "data"
+    write_synthetic(data, 300, seed=1)
+    campaign = load_campaign(data)
+    copy_to_postgis(data, campaign, postgis_url, schema=postgis_schema)
+    store = open_store(data, campaign, database_url=postgis_url, schema=postgis_schema, layer_cache=0, clock=clock)
+    # a layer too large to keep (here: any): every walk parses the places again
+    now = clock()
+    revision = store.revision()
+    dashboard, progress, wall = DashboardData(store, campaign), ProgressData(store, campaign), WallData(store, campaign)
+    wall.catch_up(revision, now)
+    parts = dashboard.catch_up(revision, now).parts
+    places = progress.catch_up(revision, now).places
+    assert len(parts) > 50
+
+    def one_object_each(values: list) -> bool:
+        return len({id(v) for v in values}) == len(set(values))
+
+    statuses = [p.status for p in parts.values()] + [item[0] for layer in wall.catch_up(revision, now).layers.values()
+                                                     for item in layer.items.values()]
+    assert len(set(statuses)) > 1 and one_object_each(statuses)
+    streets = [p.group[1] for p in parts.values()] + [p.street for p in places.values()]
+    assert len(set(streets)) > 1 and one_object_each(streets)
+    ids = [fid for _, fid in parts] + [fid for _, fid in places] + [fid for layer in wall.catch_up(revision, now).layers.values()
+                                                                     for fid in layer.items]
+    assert one_object_each(ids)
+    store.close()
