@@ -18,12 +18,14 @@
  *
  * Pure but for `paint` (no Leaflet), so node's test runner checks it.
  */
+import { IdIndex } from "./ids.js";
 import { Place } from "./place.js";
 
 export var HIDDEN = 0;
 var DOT = 6; // the packed geometry type of a dot (geo/viewport.py DOT_CODE)
 
-export function DotField(layerId, ids, lngLat) {
+// `form` (optional): {prefix, width} of the viewport's ids when they came packed (wall/ids.js).
+export function DotField(layerId, ids, lngLat, form) {
   this.layerId = layerId;
   this.ids = ids; // [id] of each dot
   this.lngLat = lngLat; // Float64Array lng0, lat0, lng1, lat1, …
@@ -32,17 +34,14 @@ export function DotField(layerId, ids, lngLat) {
   this.xy = new Float32Array(2 * this.n); // layer pixels, after `project`
   this.marked = {}; // index -> 1 of the dots with a mark (overdue, overnight, escalated): their marks and names
   this.names = null; // id -> attributes, when the viewport came with them
-  this._index = null; // id -> index, built when first asked
+  this.form = form || null;
+  this._index = null; // id -> index (wall/ids.js), built when first asked
   this._made = {}; // id -> Place made for it (kept, so the tooltip and the card see one object)
 }
 
 // The index of a dot by its place id, or -1.
 DotField.prototype.indexOf = function (id) {
-  if (!this._index) {
-    var index = new Map();
-    for (var i = 0; i < this.n; i++) index.set(this.ids[i], i);
-    this._index = index;
-  }
+  if (!this._index) this._index = IdIndex.ofIds(this.ids, this.form);
   var at = this._index.get(id);
   return at === undefined ? -1 : at;
 };

@@ -7,21 +7,10 @@
  * geo's own codec (tests/js/).
  */
 
+import { IdIndex, unpackIds } from "./ids.js";
 import { PlaceItems, itemsOf } from "./state.js";
 
-// ids: a list, or {prefix, width, step} (differences of the numbers)
-export function unpackIds(ids) {
-  if (Array.isArray(ids)) return ids;
-  var out = new Array(ids.step.length);
-  var n = 0;
-  for (var i = 0; i < ids.step.length; i++) {
-    n += ids.step[i];
-    var digits = String(n);
-    while (digits.length < ids.width) digits = "0" + digits;
-    out[i] = ids.prefix + digits;
-  }
-  return out;
-}
+export { unpackIds };
 
 // The binary form (geo/wall/codec.py binary_body; docs/packed-shapes.md): "GTU1", header length,
 // JSON header, then int32 coordinates in four byte planes.
@@ -66,7 +55,9 @@ export function unpackState(body) {
       itemsOf(l);
       return;
     }
-    l.items = new PlaceItems(body.statuses, unpackIds(l.ids), l.status, l.flags, l.open, l.overdue_problems, l.categories);
+    var ids = unpackIds(l.ids);
+    l.items = new PlaceItems(body.statuses, ids, l.status, l.flags, l.open, l.overdue_problems, l.categories,
+                             IdIndex.ofPacked(l.ids, ids));
     delete l.ids; delete l.status; delete l.flags; delete l.open; delete l.overdue_problems; delete l.categories;
   });
   return body;

@@ -15,13 +15,16 @@
  * is read by position (`indexOf`, `statusAt`, `overdueAt`, …).
  */
 
+import { IdIndex } from "./ids.js";
+
 // The items of one layer's places as columns. `statuses` names the statuses the numbers of `status` stand
 // for; `flags`: 1 overdue, 2 overnight, and the escalation level (1 or 2) shifted by 2; `categories`: each
 // place's category indices or a falsy value. A status of -1 is one the campaign does not know (the server
 // sends it so: drawn in the unknown colour); a removed place keeps its position with status REMOVED.
 var REMOVED = -2;
 
-export function PlaceItems(statuses, ids, status, flags, open, overdue, categories) {
+// `index` (optional): where each id stands (wall/ids.js), when the caller has it; else made from `ids`.
+export function PlaceItems(statuses, ids, status, flags, open, overdue, categories, index) {
   this.statuses = statuses.slice();
   this.codes = new Map(this.statuses.map(function (name, i) { return [name, i]; }));
   this.ids = ids;
@@ -31,8 +34,7 @@ export function PlaceItems(statuses, ids, status, flags, open, overdue, categori
   this.overdue = overdue;
   this.categories = categories;
   this.size = ids.length;
-  this.index = new Map();
-  for (var i = 0; i < ids.length; i++) this.index.set(ids[i], i);
+  this.index = index || IdIndex.ofIds(ids);
 }
 
 // From the object-per-place form (id -> item): a delta's, a plain state's, a playback day's.

@@ -130,7 +130,8 @@ sync.drawLayer = function (layerId, doc) {
     self.refresh(layerId, place, items);
   });
   this.all[layerId] = places;
-  var field = dots && dots.ids.length ? new DotField(layerId, dots.ids, Float64Array.from(dots.lngLat)) : null;
+  var field = dots && dots.ids.length
+    ? new DotField(layerId, dots.ids, Float64Array.from(dots.lngLat), Array.isArray(doc.ids) ? null : doc.ids) : null;
   if (field) {
     this.fields[layerId] = field;
     field.names = names; // id -> attributes, when the viewport came with them

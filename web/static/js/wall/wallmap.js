@@ -304,9 +304,10 @@ WallMap.prototype.refreshDot = function (layerId, field, i, items) {
   var id = field.ids[i];
   items = items || this.items(layerId);
   var j = items ? items.indexOf(id) : -1;
-  var shown = this.showsAt(this.dotProperties(layerId, field, id) || {}, items, j);
+  var shown = this.showsAt(this.dotProperties(layerId, field, id), items, j);
   field.look[i] = !shown ? HIDDEN : (j >= 0 && this.looks[items.statusAt(j)]) || this.unknownLook;
   var flags = shown && j >= 0 ? items.flags[j] : 0; // 1 overdue, 2 overnight, the escalation level shifted by 2
+  if (!flags && !field.marked[i]) return j >= 0; // no mark, and none to take away (most dots)
   var at = flags ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null;
   if (flags & 2) this.dots[id] = at;
   else delete this.dots[id];
