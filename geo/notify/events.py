@@ -65,16 +65,35 @@ def event_id(kind: str, key: str) -> str:
 
 def emit(store: Store, event: Event) -> bool:
     """Keep `event` once: True when it is new, False when an event of that kind and key was kept before."""
-    if event.kind not in EVENT_KINDS:
-        raise ValueError(t("notify.unknown_kind", kind=repr(event.kind)))
+    return emit_all(store, [event]) == 1
+
+
+def emit_all(store: Store, events: list[Event]) -> int:
+    """Keep each of `events` once, in their order: how many were new. The pending list is read and written once
+    for all of them (a first round can find thousands of cases overdue: a write of the list per event made that
+    round's cost grow with the square of their number), under its own lock, as the sender changes it
+    (geo/notify/outbox.py `fan_out_pending`); it is written before the events: after a crash between the two, the
+    next round emits them again (its cursor has not moved) and their records complete what is pending."""
+    for event in events:
+        if event.kind not in EVENT_KINDS:
+            raise ValueError(t("notify.unknown_kind", kind=repr(event.kind)))
     with store.records_locked(EVENTS):
-        if store.record(EVENTS, event.id) is not None:
-            return False
-        store.put_record(EVENTS, event.id, event.to_dict())
-        pending = store.record(PENDING, "events") or {"ids": []}
-        pending["ids"].append(event.id)
-        store.put_record(PENDING, "events", pending)
-    return True
+        seen: set[str] = set()
+        new = []
+        for event in events:
+            if event.id not in seen and store.record(EVENTS, event.id) is None:
+                new.append(event)
+            seen.add(event.id)
+        if not new:
+            return 0
+        with store.records_locked(PENDING):
+            pending = store.record(PENDING, "events") or {"ids": []}
+            have = set(pending["ids"])
+            pending["ids"].extend(e.id for e in new if e.id not in have)
+            store.put_record(PENDING, "events", pending)
+        for event in new:
+            store.put_record(EVENTS, event.id, event.to_dict())
+    return len(new)
 
 
 def event(store: Store, eid: str) -> dict | None:

@@ -80,17 +80,19 @@ def fan_out_pending(store: Store, users: Iterable[User], *, now: datetime, tz: Z
     """Fan out the events waiting in `notify-pending/events`, oldest first; each leaves the list only after its
     deliveries are made. The number of events fanned out."""
     users = list(users)
-    ids = (store.record(PENDING, "events") or {"ids": []})["ids"][:limit]
-    done = []
-    for eid in ids:
+    done = set()
+    for eid in (store.record(PENDING, "events") or {"ids": []})["ids"]:
+        if len(done) >= limit:
+            break
         found = event(store, eid)
-        if found is not None:
-            fan_out(store, found, users, now=now, tz=tz)
-        done.append(eid)
+        if found is None:  # listed, its record not yet written (geo/notify/events.py `emit_all`): a later round's
+            continue
+        fan_out(store, found, users, now=now, tz=tz)
+        done.add(eid)
     if done:
         with store.records_locked(PENDING):
             pending = store.record(PENDING, "events") or {"ids": []}
-            pending["ids"] = [i for i in pending["ids"] if i not in set(done)]
+            pending["ids"] = [i for i in pending["ids"] if i not in done]
             store.put_record(PENDING, "events", pending)
     return len(done)
 

@@ -30,7 +30,7 @@ from geo.journal import ChangeSummary
 from geo.messages import t
 from geo.notify.case_news import case_entry, case_key, clock_events, step_event, where
 from geo.notify.daily_news import digests, inspection_drawn, report_ready
-from geo.notify.events import Event, emit
+from geo.notify.events import Event, emit_all
 from geo.store.base import Store, iso
 
 CURSOR = "notify-cursor"
@@ -39,25 +39,35 @@ INSPECTIONS = "inspections"  # the record kind of the day's inspection lists (ge
 
 
 def _index_all(store: Store, campaign: Campaign) -> dict[str, dict]:
-    cases = {}
+    cases: dict[str, dict] = {}
     for layer in store.readable_layers():
         for feature in store.each_feature(layer.id):
-            _index_place(cases, layer.id, feature, campaign)
+            _add_place(cases, layer.id, feature, campaign)
     return cases
 
 
-def _index_place(cases: dict[str, dict], layer: str, feature: dict | None, campaign: Campaign,
-                 fid: str | None = None) -> None:
-    """Bring the index's entries of one place to `feature` (None: the place was deleted)."""
-    fid = feature["id"] if feature else fid
-    prefix = f"{layer}/{fid}/"
-    for key in [k for k in cases if k.startswith(prefix)]:
-        del cases[key]
-    for problem in (feature or {}).get("properties", {}).get("problems") or ():
+def _add_place(cases: dict[str, dict], layer: str, feature: dict, campaign: Campaign) -> None:
+    for problem in feature.get("properties", {}).get("problems") or ():
         if isinstance(problem, dict) and problem.get("id"):
             entry = case_entry(layer, feature, problem, campaign)
             if entry is not None:
                 cases[case_key(entry)] = entry
+
+
+def _index_place(cases: dict[str, dict], layer: str, fid: str, before: dict | None, after: dict | None,
+                 campaign: Campaign) -> None:
+    """Bring the index's entries of one place from its image `before` a change to the one `after` it (None: the
+    place did not stand). The index holds only entries of the problems of the place's last image, so those of
+    `before` are all it can hold for the place: taken away by key, without looking through the whole index."""
+    for problem in _problems(before) + _problems(after):
+        cases.pop(f"{layer}/{fid}/{problem.get('id')}", None)
+    if after is not None:
+        _add_place(cases, layer, after, campaign)
+
+
+def _problems(feature: dict | None) -> list[dict]:
+    problems = ((feature or {}).get("properties") or {}).get("problems") or ()
+    return [p for p in problems if isinstance(p, dict) and p.get("id")]
 
 
 def _timeline(problem: dict | None) -> list:
@@ -91,7 +101,7 @@ def _journal_events(store: Store, campaign: Campaign, changes: list[ChangeSummar
                                    note=step.get("note") or "") if row else None
                 if event is not None:
                     out.append(event)
-        _index_place(cases, entry["layer"], after, campaign, fid=entry["id"])
+        _index_place(cases, entry["layer"], entry["id"], entry.get("before"), after, campaign)
     return [_with_place(store, campaign, e, labels) if e.kind == "relapse" else e for e in out]
 
 
@@ -155,7 +165,7 @@ def collect(store: Store, campaign: Campaign, now: datetime) -> int:
         if changes:
             state["seq"] = changes[-1].seq
     events += _clock_events(store, campaign, now, state)
-    emitted = sum(emit(store, event) for event in events)
+    emitted = emit_all(store, events)
     if state != stored:
         with store.records_locked(CURSOR):
             store.put_record(CURSOR, KEY, state)

@@ -3,10 +3,15 @@ on both stores."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from geo.notify.events import EVENTS, PENDING, Event, emit, event
+from geo.accounts import User
+from geo.notify.events import EVENTS, PENDING, Event, emit, emit_all, event
 from geo.notify.inbox import deliver, items, mark_read, unread_count
+from geo.notify.outbox import fan_out_pending
 
 
 def _event(key: str = "roads/r-1/p-1/dispatch/1") -> Event:
@@ -46,3 +51,31 @@ def test_an_inbox_shows_an_event_once_newest_first_and_remembers_what_was_read(s
     assert unread_count(store, "zhu.jian_1") == 1
     assert mark_read(store, "zhu.jian_1") == 1 and unread_count(store, "zhu.jian_1") == 0
     assert mark_read(store, "nobody") == 0
+
+
+@pytest.mark.parametrize("backend", ["geojson", "postgis"])
+def test_many_events_emitted_at_once_are_each_kept_once_and_pending_in_their_order(store_factory, backend):
+    store = store_factory(backend)
+    emit(store, _event("k0"))
+    batch = [_event(f"k{i}") for i in range(300)] + [_event("k7")]  # one kept before, one twice in the batch
+    assert emit_all(store, batch) == 299
+    assert store.record(PENDING, "events")["ids"] == [_event(f"k{i}").id for i in range(300)]
+    assert len(store.record_keys(EVENTS)) == 300
+    assert emit_all(store, batch) == 0 and emit_all(store, []) == 0
+
+
+def test_an_event_listed_as_pending_before_its_record_is_written_waits_for_it(store_factory):
+    """emit_all writes the pending list, then the events: after a crash between the two the next round emits the
+    event again, and it is fanned out then, once — not dropped for having no record."""
+    store = store_factory()
+    lost, kept = _event("crash"), _event("fine")
+    store.put_record(PENDING, "events", {"ids": [lost.id]})  # as a crash left it: listed, no record
+    assert emit(store, kept) is True
+    users = [User("zhujian", "张住建", "editor", "", "2026-12-01T00:00:00Z")]
+    now = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    assert fan_out_pending(store, users, now=now, tz=ZoneInfo("Asia/Shanghai")) == 1
+    assert store.record(PENDING, "events")["ids"] == [lost.id]
+    assert emit(store, lost) is True  # the next round: its record written, listed once
+    assert store.record(PENDING, "events")["ids"] == [lost.id]
+    assert fan_out_pending(store, users, now=now, tz=ZoneInfo("Asia/Shanghai")) == 1
+    assert store.record(PENDING, "events")["ids"] == []

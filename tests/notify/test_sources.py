@@ -14,8 +14,9 @@ from geo.inspections import generate, record
 from geo.ledger import add_problem
 from geo.notify.events import PENDING, event
 from geo.notify.inbox import deliver, items, unread_count
-from geo.notify.sources import CURSOR, KEY, collect
+from geo.notify.sources import CURSOR, KEY, _index_all, collect
 from geo.scope import Scope
+from tests.random_edits import RandomEdits
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # Monday 10:00, Asia/Shanghai
 LAYER = "courtyards"
@@ -226,3 +227,21 @@ def test_a_journal_behind_the_cursor_is_followed_from_where_it_stands(store, cas
     assert store.record(CURSOR, KEY)["seq"] == store.revision()
     _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
     assert [e["kind"] for e in _told(store, cases, NOW, fid=place["id"])] == ["case_assigned"]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_open_cases_kept_tick_by_tick_are_those_the_places_have(store_factory, cases, clock, seed):
+    """The index of open cases is kept from each change's images (a place's entries found by its problems' ids,
+    never by looking through the whole index): after random edits — problems added, closed and dropped, places
+    created and deleted — it holds the cases the places have, as one built from them."""
+    store = store_factory("geojson")
+    edits = RandomEdits(store, clock, seed)
+    collect(store, cases, clock())
+    sizes = []
+    for step in range(80):
+        what = edits.step()
+        collect(store, cases, clock())
+        kept = set(store.record(CURSOR, KEY)["cases"])
+        assert kept == set(_index_all(store, cases)), (step, what)
+        sizes.append(len(kept))
+    assert max(sizes) > 5 and len(set(sizes)) > 3  # cases came and went
