@@ -8,10 +8,11 @@ without this each of them holds its own copy of every place's id, status,
 sub-district, category, dates and people's names — most of them the same
 few hundred strings over and over.
 
-`interned` gives one string object for equal strings (`sys.intern`: an
-interned string is freed when nothing refers to it any more, so nothing
-here outlives what keeps it); `shared` one tuple for equal tuples of plain
-values, in a bounded cache.
+`interned` gives one string object for equal strings (`sys.intern`: on
+CPython 3.11, which Guatu runs on, an interned string is freed when nothing
+refers to it any more, so nothing here outlives what keeps it — CPython
+3.12.0 to 3.12.4 kept every interned string for ever); `shared` one tuple
+for equal tuples of plain values, in a bounded cache.
 """
 
 from __future__ import annotations

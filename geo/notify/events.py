@@ -68,32 +68,40 @@ def emit(store: Store, event: Event) -> bool:
     return emit_all(store, [event]) == 1
 
 
+EMIT_CHUNK = 200  # events kept per hold of the pending list's lock: a resident's report never waits for a long round
+
+
 def emit_all(store: Store, events: list[Event]) -> int:
-    """Keep each of `events` once, in their order: how many were new. The pending list is read and written once
-    for all of them (a first round can find thousands of cases overdue: a write of the list per event made that
-    round's cost grow with the square of their number), under its own lock, as the sender changes it
-    (geo/notify/outbox.py `fan_out_pending`); it is written before the events: after a crash between the two, the
-    next round emits them again (its cursor has not moved) and their records complete what is pending."""
+    """Keep each of `events` once, in their order: how many were new.
+
+    Under the pending list's lock (which the fan-out takes too, geo/notify/outbox.py `fan_out_pending`), a chunk
+    of events at a time: the list is read and written once per chunk (once per event made a first round that
+    finds thousands of cases overdue grow with the square of their number), then the chunk's records are written.
+    A crash between the two leaves ids listed without a record: the fan-out drops those (it looks under the
+    same lock, so never while an emit is under way), and a round of the sender, whose cursor has not moved,
+    emits the same events again."""
     for event in events:
         if event.kind not in EVENT_KINDS:
             raise ValueError(t("notify.unknown_kind", kind=repr(event.kind)))
-    with store.records_locked(EVENTS):
-        seen: set[str] = set()
-        new = []
-        for event in events:
-            if event.id not in seen and store.record(EVENTS, event.id) is None:
-                new.append(event)
-            seen.add(event.id)
-        if not new:
-            return 0
+    seen: set[str] = set()
+    made = 0
+    for start in range(0, len(events), EMIT_CHUNK):
         with store.records_locked(PENDING):
+            new = []
+            for event in events[start:start + EMIT_CHUNK]:
+                if event.id not in seen and store.record(EVENTS, event.id) is None:
+                    new.append(event)
+                seen.add(event.id)
+            if not new:
+                continue
             pending = store.record(PENDING, "events") or {"ids": []}
             have = set(pending["ids"])
             pending["ids"].extend(e.id for e in new if e.id not in have)
             store.put_record(PENDING, "events", pending)
-        for event in new:
-            store.put_record(EVENTS, event.id, event.to_dict())
-    return len(new)
+            for event in new:
+                store.put_record(EVENTS, event.id, event.to_dict())
+            made += len(new)
+    return made
 
 
 def event(store: Store, eid: str) -> dict | None:

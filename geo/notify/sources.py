@@ -46,28 +46,35 @@ def _index_all(store: Store, campaign: Campaign) -> dict[str, dict]:
     return cases
 
 
-def _add_place(cases: dict[str, dict], layer: str, feature: dict, campaign: Campaign) -> None:
+def _add_place(cases: dict[str, dict], layer: str, feature: dict, campaign: Campaign) -> list[str]:
+    """The entries of the place's open cases put in the index; their keys."""
+    keys = []
     for problem in feature.get("properties", {}).get("problems") or ():
         if isinstance(problem, dict) and problem.get("id"):
             entry = case_entry(layer, feature, problem, campaign)
             if entry is not None:
-                cases[case_key(entry)] = entry
+                keys.append(case_key(entry))
+                cases[keys[-1]] = entry
+    return keys
 
 
-def _index_place(cases: dict[str, dict], layer: str, fid: str, before: dict | None, after: dict | None,
-                 campaign: Campaign) -> None:
-    """Bring the index's entries of one place from its image `before` a change to the one `after` it (None: the
-    place did not stand). The index holds only entries of the problems of the place's last image, so those of
-    `before` are all it can hold for the place: taken away by key, without looking through the whole index."""
-    for problem in _problems(before) + _problems(after):
-        cases.pop(f"{layer}/{fid}/{problem.get('id')}", None)
+def _index_place(cases: dict[str, dict], by_place: dict[tuple[str, str], list[str]], layer: str, fid: str,
+                 after: dict | None, campaign: Campaign) -> None:
+    """Bring the index's entries of one place to its image `after` a change (None: deleted); `by_place`: the
+    index's keys per place, made once per round (`_keys_by_place`). All the place's entries go, not only those
+    of the change's image before: a repair or a layer file saved by another program can have changed the place
+    outside the journal since it was indexed."""
+    for key in by_place.pop((layer, fid), ()):
+        cases.pop(key, None)
     if after is not None:
-        _add_place(cases, layer, after, campaign)
+        by_place[(layer, fid)] = _add_place(cases, layer, after, campaign)
 
 
-def _problems(feature: dict | None) -> list[dict]:
-    problems = ((feature or {}).get("properties") or {}).get("problems") or ()
-    return [p for p in problems if isinstance(p, dict) and p.get("id")]
+def _keys_by_place(cases: dict[str, dict]) -> dict[tuple[str, str], list[str]]:
+    out: dict[tuple[str, str], list[str]] = {}
+    for key, entry in cases.items():
+        out.setdefault((entry["layer"], entry["fid"]), []).append(key)
+    return out
 
 
 def _timeline(problem: dict | None) -> list:
@@ -86,6 +93,7 @@ def _journal_events(store: Store, campaign: Campaign, changes: list[ChangeSummar
             out.append(Event(kind="relapse", key=f"{c.layer}/{c.id}/{c.at}", at=c.at, title="", text="",
                              data={"layer": c.layer, "fid": c.id, "status": c.status, "user": c.user}))
     touched = [c for c in changes if c.op in ("create", "delete") or "problems" in c.changed]
+    by_place = _keys_by_place(cases) if touched else {}
     for entry in store.change_entries(touched) if touched else []:
         after = entry.get("after")
         before_problems = {p.get("id"): p for p in ((entry.get("before") or {}).get("properties") or {})
@@ -101,7 +109,7 @@ def _journal_events(store: Store, campaign: Campaign, changes: list[ChangeSummar
                                    note=step.get("note") or "") if row else None
                 if event is not None:
                     out.append(event)
-        _index_place(cases, entry["layer"], entry["id"], entry.get("before"), after, campaign)
+        _index_place(cases, by_place, entry["layer"], entry["id"], after, campaign)
     return [_with_place(store, campaign, e, labels) if e.kind == "relapse" else e for e in out]
 
 

@@ -247,7 +247,7 @@ class WallData(CatchUp[FullState]):
     def _derive(self, state: FullState, part: LayerState, layer_id: str, feature: dict, now_l: datetime) -> None:
         props, fid = feature["properties"], interned(feature["id"])
         part.set(fid, local_feature_state(props, self.campaign, now_l, self.category_index).as_list(),
-                 interned(props.get("updated_at") or ""))
+                 props.get("updated_at") or "")
         state.flips.set((layer_id, fid), place_flips(props, self.campaign))
 
     def _rederive(self, state: FullState, keys: list[tuple[str, str]], now_l: datetime) -> None:

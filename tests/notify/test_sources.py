@@ -231,9 +231,10 @@ def test_a_journal_behind_the_cursor_is_followed_from_where_it_stands(store, cas
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_open_cases_kept_tick_by_tick_are_those_the_places_have(store_factory, cases, clock, seed):
-    """The index of open cases is kept from each change's images (a place's entries found by its problems' ids,
-    never by looking through the whole index): after random edits — problems added, closed and dropped, places
-    created and deleted — it holds the cases the places have, as one built from them."""
+    """The index of open cases is kept from each change's image after it (a place's entries found through a map of
+    the index's keys per place, made once per round, not by looking through the index for each place): after
+    random edits — problems added, closed and dropped, places created and deleted — it holds the cases the places
+    have, as one built from them."""
     store = store_factory("geojson")
     edits = RandomEdits(store, clock, seed)
     collect(store, cases, clock())
@@ -245,3 +246,19 @@ def test_the_open_cases_kept_tick_by_tick_are_those_the_places_have(store_factor
         assert kept == set(_index_all(store, cases)), (step, what)
         sizes.append(len(kept))
     assert max(sizes) > 5 and len(set(sizes)) > 3  # cases came and went
+
+
+def test_a_case_the_place_lost_outside_the_journal_leaves_the_index_at_the_places_next_change(store, cases, place):
+    """A repair, or a layer file saved by another program, changes a place without a journal entry: the index may
+    hold a case the place no longer has, which the next change's image before does not name either. It goes."""
+    _told(store, cases, NOW)
+    kept = store.record(CURSOR, KEY)
+    assert kept["cases"]
+    key = f"{LAYER}/{place['id']}/gone"
+    stale = {**next(iter(kept["cases"].values())), "pid": "gone"}
+    with store.records_locked(CURSOR):
+        store.put_record(CURSOR, KEY, {**kept, "cases": {**kept["cases"], key: stale}})
+    _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    _told(store, cases, NOW)
+    now_kept = store.record(CURSOR, KEY)["cases"]
+    assert key not in now_kept and len(now_kept) == len(kept["cases"])
