@@ -30,6 +30,9 @@ test("sparse numbers, ids of another form and a plain list answer as a Map does"
   const index = IdIndex.ofPacked(sparse);
   assert.equal(index.table, null);
   agreesWithAMap(index, unpackIds(sparse), ["r-000000002"]);
+  const wide = IdIndex.ofIds(["c-1234567890123456", "c-1234567890123457"], { prefix: "c-", width: 16 });
+  assert.equal(wide.table, null); // numbers too wide to be exact as doubles are not read as numbers
+  agreesWithAMap(wide, ["c-1234567890123456", "c-1234567890123457"], ["c-1234567890123458"]);
   const plain = ["甲-1", "乙-2", "c-000001"];
   agreesWithAMap(IdIndex.ofPacked(plain), plain, ["c-000002"]);
   const mixed = ["c-000002", "东区-7", "c-000001", "c-0001"];

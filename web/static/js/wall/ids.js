@@ -24,6 +24,7 @@ export function unpackIds(ids) {
 }
 
 var SPARE = 1024; // room in the table for places created later, above the last number
+var WIDEST = 15; // digits a number of which is exact in a double: wider ids go in the Map
 
 // `prefix`, `width`: the form of the numbered ids ("" and 0: none, every id goes in the Map).
 export function IdIndex(prefix, width) {
@@ -62,7 +63,7 @@ IdIndex.prototype._fill = function (numbers, all) {
     if (numbers[i] > hi) hi = numbers[i];
   }
   var ids = null;
-  if (hi >= lo && hi - lo < 4 * numbers.length + SPARE) {
+  if (this.width <= WIDEST && hi >= lo && hi - lo < 4 * numbers.length + SPARE) {
     this.base = lo;
     this.table = new Int32Array(Math.min(hi - lo + 1 + SPARE, Math.pow(10, this.width) - lo));
     for (i = 0; i < numbers.length; i++) {
@@ -79,7 +80,7 @@ IdIndex.prototype._fill = function (numbers, all) {
 // The number of an id of the form, or -1.
 IdIndex.prototype.number = function (id) {
   var p = this.prefix, w = this.width;
-  if (!w || typeof id !== "string" || id.length !== p.length + w || id.lastIndexOf(p, 0) !== 0) return -1;
+  if (!w || w > WIDEST || typeof id !== "string" || id.length !== p.length + w || id.lastIndexOf(p, 0) !== 0) return -1;
   var n = 0;
   for (var k = p.length; k < id.length; k++) {
     var digit = id.charCodeAt(k) - 48;

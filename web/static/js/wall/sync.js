@@ -131,7 +131,8 @@ sync.drawLayer = function (layerId, doc) {
   });
   this.all[layerId] = places;
   var field = dots && dots.ids.length
-    ? new DotField(layerId, dots.ids, Float64Array.from(dots.lngLat), Array.isArray(doc.ids) ? null : doc.ids) : null;
+    ? new DotField(layerId, dots.ids, Float64Array.from(dots.lngLat),
+                   Array.isArray(doc.ids) ? null : { prefix: doc.ids.prefix, width: doc.ids.width }) : null;
   if (field) {
     this.fields[layerId] = field;
     field.names = names; // id -> attributes, when the viewport came with them
