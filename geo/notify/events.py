@@ -68,40 +68,35 @@ def emit(store: Store, event: Event) -> bool:
     return emit_all(store, [event]) == 1
 
 
-EMIT_CHUNK = 200  # events kept per hold of the pending list's lock: a resident's report never waits for a long round
-
-
 def emit_all(store: Store, events: list[Event]) -> int:
-    """Keep each of `events` once, in their order: how many were new.
+    """Keep each of `events` once, in their order: how many were new (had no record yet).
 
-    Under the pending list's lock (which the fan-out takes too, geo/notify/outbox.py `fan_out_pending`), a chunk
-    of events at a time: the list is read and written once per chunk (once per event made a first round that
-    finds thousands of cases overdue grow with the square of their number), then the chunk's records are written.
-    A crash between the two leaves ids listed without a record: the fan-out drops those (it looks under the
-    same lock, so never while an emit is under way), and a round of the sender, whose cursor has not moved,
-    emits the same events again."""
+    Each new event's record is written, then every one of them not already pending is added to the pending list
+    with one write of it, under its lock, which the fan-out takes too (geo/notify/outbox.py `fan_out_pending`).
+    One write per event made a first round that finds thousands of cases overdue grow with the square of their
+    number. A crash between the records and the list: the sender's next round, whose cursor has not moved, emits
+    the same events again and lists them then. An event listed again after it was fanned out is fanned out to
+    nobody twice: the fan-out finds the inbox entries and deliveries it made."""
     for event in events:
         if event.kind not in EVENT_KINDS:
             raise ValueError(t("notify.unknown_kind", kind=repr(event.kind)))
-    seen: set[str] = set()
-    made = 0
-    for start in range(0, len(events), EMIT_CHUNK):
+    unique, seen = [], set()
+    for event in events:  # the first of each, in their order
+        if event.id not in seen:
+            seen.add(event.id)
+            unique.append(event)
+    new = [event for event in unique if store.record(EVENTS, event.id) is None]
+    for event in new:
+        store.put_record(EVENTS, event.id, event.to_dict())
+    if unique:
         with store.records_locked(PENDING):
-            new = []
-            for event in events[start:start + EMIT_CHUNK]:
-                if event.id not in seen and store.record(EVENTS, event.id) is None:
-                    new.append(event)
-                seen.add(event.id)
-            if not new:
-                continue
             pending = store.record(PENDING, "events") or {"ids": []}
-            have = set(pending["ids"])
-            pending["ids"].extend(e.id for e in new if e.id not in have)
-            store.put_record(PENDING, "events", pending)
-            for event in new:
-                store.put_record(EVENTS, event.id, event.to_dict())
-            made += len(new)
-    return made
+            listed = set(pending["ids"])
+            added = [event.id for event in unique if event.id not in listed]
+            if added:
+                pending["ids"].extend(added)
+                store.put_record(PENDING, "events", pending)
+    return len(new)
 
 
 def event(store: Store, eid: str) -> dict | None:

@@ -80,22 +80,17 @@ def fan_out_pending(store: Store, users: Iterable[User], *, now: datetime, tz: Z
     """Fan out the events waiting in `notify-pending/events`, oldest first; each leaves the list only after its
     deliveries are made. The number of events fanned out."""
     users = list(users)
-    done, missing = set(), []
-    for eid in (store.record(PENDING, "events") or {"ids": []})["ids"]:
-        if len(done) >= limit:
-            break
+    ids = (store.record(PENDING, "events") or {"ids": []})["ids"][:limit]
+    done = set()
+    for eid in ids:
         found = event(store, eid)
-        if found is None:  # listed, its record not written yet (geo/notify/events.py `emit_all`) or never
-            missing.append(eid)
-            continue
-        fan_out(store, found, users, now=now, tz=tz)
+        if found is not None:
+            fan_out(store, found, users, now=now, tz=tz)
         done.add(eid)
-    if done or missing:
+    if done:
         with store.records_locked(PENDING):
-            # no emit is under way now: an id still without its record was left by a crash, and goes
-            gone = done | {eid for eid in missing if event(store, eid) is None}
             pending = store.record(PENDING, "events") or {"ids": []}
-            pending["ids"] = [i for i in pending["ids"] if i not in gone]
+            pending["ids"] = [i for i in pending["ids"] if i not in done]
             store.put_record(PENDING, "events", pending)
     return len(done)
 
