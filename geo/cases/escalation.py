@@ -13,16 +13,20 @@ from geo.config import Campaign
 LEVELS = ("community", "street", "district")
 
 
-def escalation(case: dict, campaign: Campaign, now: datetime) -> dict:
-    """{"level": "community"|"street"|"district", "escalated": bool} of the case at `now`."""
-    if not stage_overdue(case, now):
-        return {"level": "community", "escalated": False}
-    due = instant(case["stage_due"])
+def district_at(due: datetime, campaign: Campaign) -> datetime:
+    """When a stage due at `due`, still open, reaches the district's command: `cases.escalation.every` of working
+    time after its due."""
     calendar = WorkCalendar.of(campaign)
     every = campaign.cases.escalation_every
     amount, unit = parse_duration(every)
     if unit == "d" and amount == int(amount):
-        to_district = calendar.add_working(due, every)
-    else:
-        to_district = calendar.add_seconds(due, amount * (calendar.day_seconds if unit == "d" else 3600))
+        return calendar.add_working(due, every)
+    return calendar.add_seconds(due, amount * (calendar.day_seconds if unit == "d" else 3600))
+
+
+def escalation(case: dict, campaign: Campaign, now: datetime) -> dict:
+    """{"level": "community"|"street"|"district", "escalated": bool} of the case at `now`."""
+    if not stage_overdue(case, now):
+        return {"level": "community", "escalated": False}
+    to_district = district_at(instant(case["stage_due"]), campaign)
     return {"level": "district" if now >= to_district else "street", "escalated": True}

@@ -10,10 +10,10 @@ escalation level fires again).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from geo.cases.deadlines import OPEN_STAGES, due_local, stage_overdue
-from geo.cases.escalation import escalation
+from geo.cases.deadlines import OPEN_STAGES, due_local, instant, stage_overdue
+from geo.cases.escalation import district_at, escalation
 from geo.cases.model import case_of, stage_label
 from geo.config import Campaign
 from geo.messages import t
@@ -85,14 +85,13 @@ def clock_events(entry: dict, campaign: Campaign, now: datetime, at: str) -> lis
     due = entry.get("stage_due")
     if not due:
         return []
-    moment = f"{case_key(entry)}/{entry['stage']}/{entry.get('stage_since')}/{due}"
+    moment = f"{case_key(entry)}/{entry['stage']}/{entry.get('stage_since')}/{due}"  # clock_moment's parts
     users = (entry["handler"],) if entry.get("handler") and entry["stage"] == "handling" else ()
     common = {"place": entry["place"], "where": where(entry, campaign), "category": entry["category"],
               "stage": stage_label(entry["stage"]), "due": _due(entry, campaign)}
     if not stage_overdue(entry, now):
         hours = campaign.notify.due_soon_hours
-        left = (datetime.fromisoformat(due.replace("Z", "+00:00")) - now).total_seconds() / 3600
-        if hours > 0 and left <= hours:
+        if hours > 0 and now >= instant(due) - timedelta(hours=hours):  # as clock_wakes has it
             return [_event("case_due_soon", moment, at, entry, t("notify.ev.due_soon.title", place=entry["place"]),
                            t("notify.ev.due_soon.text", **common), users=users)]
         return []
@@ -105,3 +104,30 @@ def clock_events(entry: dict, campaign: Campaign, now: datetime, at: str) -> lis
                       t("notify.ev.escalated.text", level=label, **common), urgent=True, users=users,
                       data={"level": level}))
     return out
+
+
+def clock_moment(entry: dict) -> tuple:
+    """What the clock's events of a case are keyed by besides the case: its stage, since when and its due (a new
+    stage or a new due is news again)."""
+    return entry["stage"], entry.get("stage_since"), entry.get("stage_due")
+
+
+def clock_rank(event: Event) -> int:
+    """How far along the clock an event of `clock_events` is: due soon 1, overdue and at the sub-district 2, at
+    the district's command 3. At one moment a case only goes up: the events of a rank above the one already
+    told are the new ones."""
+    if event.kind == "case_escalated":
+        return 3 if event.data["level"] == "district" else 2
+    return 2 if event.kind == "case_overdue" else 1
+
+
+def clock_wakes(entry: dict, campaign: Campaign) -> list[datetime]:
+    """The instants at which `clock_events` of the case changes, in order: due soon begins
+    (`notify.due_soon_hours` before the due), overdue (the first instant after the due), the district's command
+    (`district_at`). Between two of them the clock has nothing new to say of it."""
+    due = instant(entry.get("stage_due"))
+    if due is None or entry.get("stage") not in OPEN_STAGES:
+        return []
+    hours = campaign.notify.due_soon_hours
+    soon = [due - timedelta(hours=hours)] if hours > 0 else []
+    return [*soon, due + timedelta(microseconds=1), district_at(due, campaign)]

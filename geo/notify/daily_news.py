@@ -5,6 +5,7 @@ ready (日报), and today's inspection list drawn (督导清单). Built from the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from urllib.parse import quote
 
@@ -29,12 +30,12 @@ def _digest_text(entries: list[dict], campaign: Campaign, now: datetime, day: da
     return t("notify.ev.digest.text", first=first_text, **counts), counts
 
 
-def digests(cases: dict[str, dict], campaign: Campaign, now: datetime, day: date, at: str) -> list[Event]:
+def digests(cases: Iterable[dict], campaign: Campaign, now: datetime, day: date, at: str) -> list[Event]:
     """One digest per handler (their cases in 处置) and one per unit (the open cases it is given, or whose
-    place it is responsible for while the case waits for dispatch), for `day`."""
+    place it is responsible for while the case waits for dispatch), for `day`; `cases`: the index's entries."""
     by_user: dict[str, list[dict]] = {}
     by_unit: dict[str, list[dict]] = {}
-    for entry in cases.values():
+    for entry in cases:
         if entry.get("handler") and entry["stage"] == "handling":
             by_user.setdefault(entry["handler"], []).append(entry)
         unit = entry.get("unit") or entry.get("place_unit")

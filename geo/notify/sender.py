@@ -54,15 +54,18 @@ class Sender:
         self.attempts = attempts
         self.clock = clock or store.clock
         self.lock = store.leader_lock(LOCK)
+        self.cases = sources.OpenCases()  # the open cases, kept between the rounds this process leads
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def tick(self) -> TickReport:
         """One round, if this process is the leader: collect, fan out, send what is due."""
         if not self.lock.try_acquire():
+            if self.cases.token is not None:  # it led before: another process does now
+                self.cases.forget()
             return TickReport(leader=False)
         now = self.clock()
-        collected = sources.collect(self.store, self.campaign, now)
+        collected = sources.collect(self.store, self.campaign, now, self.cases)
         fanned = outbox.fan_out_pending(self.store, self.users(), now=now, tz=self.campaign.timezone)
         delivered, failed = outbox.send_due(self.store, self.attempt, now=now, attempts=self.attempts)
         return TickReport(True, collected, fanned, delivered, failed)

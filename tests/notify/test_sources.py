@@ -4,6 +4,7 @@ stores, driven by the `now` given (never the wall clock)."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,10 +13,13 @@ from geo.accounts import Principal
 from geo.cases import transition
 from geo.inspections import generate, record
 from geo.ledger import add_problem
+from geo.notify.case_news import case_key, clock_events
 from geo.notify.events import PENDING, event
 from geo.notify.inbox import deliver, items, unread_count
-from geo.notify.sources import CURSOR, KEY, _index_all, collect
+from geo.notify.open_cases import CASES, OpenCases, shard_of
+from geo.notify.sources import CURSOR, KEY, collect
 from geo.scope import Scope
+from geo.store.base import iso
 from tests.random_edits import RandomEdits
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # Monday 10:00, Asia/Shanghai
@@ -61,10 +65,24 @@ def _pending(store) -> list[str]:
     return list((store.record(PENDING, "events") or {"ids": []})["ids"])
 
 
-def _told(store, campaign, now, *, fid: str | None = None) -> list[dict]:
-    """Collect at `now`; the events it emitted (of the place `fid` when given), in order."""
+def _kept_keys(store) -> set[str]:
+    """The keys ("layer/id/problem id") of the open cases the shards in the store hold."""
+    return {f"{place}/{pid}" for key in store.record_keys(CASES)
+            for place, pids in store.record(CASES, key)["places"].items() for pid in pids}
+
+
+def _built(store, campaign) -> OpenCases:
+    """The index as one built from the places as they are."""
+    built = OpenCases()
+    built.build(store, campaign, store.revision(), {})
+    return built
+
+
+def _told(store, campaign, now, *, fid: str | None = None, cases: OpenCases | None = None) -> list[dict]:
+    """Collect at `now` (with the index `cases` kept between calls, as the sender keeps it, when given); the
+    events it emitted (of the place `fid` when given), in order."""
     before = _pending(store)
-    count = collect(store, campaign, now)
+    count = collect(store, campaign, now, cases)
     new = [event(store, eid) for eid in _pending(store)[len(before):]]
     assert count == len(new)
     return [e for e in new if fid is None or e["data"].get("fid") == fid]
@@ -138,7 +156,7 @@ def test_a_closed_case_tells_nothing_more(store, cases, place):
     _told(store, cases, NOW)
     due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
     assert _told(store, cases, due + timedelta(days=30), fid=place["id"]) == []
-    assert not any(k.startswith(f"{LAYER}/{place['id']}/") for k in store.record(CURSOR, KEY)["cases"])
+    assert not any(k.startswith(f"{LAYER}/{place['id']}/") for k in _kept_keys(store))
 
 
 def test_a_relapse_is_told_with_the_place(store, cases, place):
@@ -192,16 +210,32 @@ def test_todays_inspection_list_drawn_is_told_once(store, cases, place):
     assert [e for e in _told(store, cases, NOW) if e["kind"] == "inspection_drawn"] == []
 
 
-def test_a_tick_that_stopped_before_its_cursor_moved_tells_nobody_twice(store, cases, place):
+@pytest.mark.parametrize("written", ["nothing", "the shards"])
+def test_a_tick_that_stopped_before_its_cursor_moved_tells_nobody_twice(store, cases, place, written):
+    """The process died after emitting a round's events: before it wrote anything more, or after the index's
+    shards and before the cursor. The next round (another process: nothing kept in memory) tells nothing again
+    and loses nothing."""
     _told(store, cases, NOW)
     kept = store.record(CURSOR, KEY)
+    shards = {key: store.record(CASES, key) for key in store.record_keys(CASES)}
     _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
     told = _told(store, cases, NOW)
     assert any(e["kind"] == "case_assigned" for e in told)
-    with store.records_locked(CURSOR):  # as if the process died after emitting, before the cursor was written
+    with store.records_locked(CURSOR):
         store.put_record(CURSOR, KEY, kept)
+    if written == "nothing":
+        with store.records_locked(CASES):
+            for key in store.record_keys(CASES):
+                store.delete_record(CASES, key)
+            for key, value in shards.items():
+                store.put_record(CASES, key, value)
     pending = _pending(store)
     assert collect(store, cases, NOW) == 0 and _pending(store) == pending
+    assert _kept_keys(store) == {case_key(e) for e in _built(store, cases).entries()}
+    case = store.get(LAYER, place["id"])["properties"]["problems"][-1]["case"]
+    due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
+    assert sorted(e["kind"] for e in _told(store, cases, due + timedelta(minutes=1), fid=place["id"])) == [
+        "case_escalated", "case_overdue"]
 
 
 def test_an_inspections_relapse_result_is_told_as_a_relapse(store, cases, place):
@@ -230,35 +264,87 @@ def test_a_journal_behind_the_cursor_is_followed_from_where_it_stands(store, cas
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_the_open_cases_kept_tick_by_tick_are_those_the_places_have(store_factory, cases, clock, seed):
-    """The index of open cases is kept from each change's image after it (a place's entries found through a map of
-    the index's keys per place, made once per round, not by looking through the index for each place): after
-    random edits — problems added, closed and dropped, places created and deleted — it holds the cases the places
-    have, as one built from them."""
+@pytest.mark.parametrize("kept", [False, True], ids=["read-each-tick", "kept-in-memory"])
+def test_the_open_cases_and_the_clocks_news_tick_by_tick_are_those_the_places_have(store_factory, cases, clock, seed,
+                                                                                   kept):
+    """After random edits — problems added, closed and dropped, places created and deleted — and a clock moving
+    by minutes, hours and days, the index holds the cases the places have, as one built from them; and each tick
+    tells the clock's news (due soon, overdue, escalated) that looking at every open case would tell and was not
+    told before — though a tick looks only at the cases whose next wake has come and those that changed. With
+    the index read from the store each tick, and kept in memory between ticks as the sender keeps it."""
     store = store_factory("geojson")
-    edits = RandomEdits(store, clock, seed)
-    collect(store, cases, clock())
-    sizes = []
+    edits, rng = RandomEdits(store, clock, seed), random.Random(seed)
+    index = OpenCases() if kept else None
+    collect(store, cases, clock(), index)
+    seen = {e.id for entry in _built(store, cases).entries() for e in clock_events(entry, cases, clock(), iso(clock()))}
+    sizes, told = [], 0
     for step in range(80):
         what = edits.step()
-        collect(store, cases, clock())
-        kept = set(store.record(CURSOR, KEY)["cases"])
-        assert kept == set(_index_all(store, cases)), (step, what)
-        sizes.append(len(kept))
+        if rng.random() < 0.3:
+            clock.advance(hours=rng.choice((1, 3, 5, 20, 50, 200)))
+        now = clock()
+        expected = {e.id for entry in _built(store, cases).entries()
+                    for e in clock_events(entry, cases, now, iso(now))} - seen
+        news = {e["id"] for e in _told(store, cases, now, cases=index) if e["kind"] in CLOCK_KINDS}
+        assert news == expected, (step, what)
+        seen |= expected
+        told += len(news)
+        built = {case_key(e) for e in _built(store, cases).entries()}
+        assert _kept_keys(store) == built, (step, what)
+        if index is not None:
+            assert {case_key(e) for e in index.entries()} == built
+        sizes.append(len(built))
     assert max(sizes) > 5 and len(set(sizes)) > 3  # cases came and went
+    assert told > 10  # and the clock had news of them
+
+
+CLOCK_KINDS = ("case_due_soon", "case_overdue", "case_escalated")
+
+
+def test_the_first_tick_tells_nothing_of_the_clock_before_it_and_what_comes_after_it(store, cases, place):
+    """A campaign whose notifications start with a case long overdue is not told it (the morning digest
+    counts it); the escalation that comes later is news."""
+    case = _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
+    first = _told(store, cases, due + timedelta(minutes=5), fid=place["id"])
+    assert [e for e in first if e["kind"] in CLOCK_KINDS] == []
+    index = OpenCases()
+    assert _told(store, cases, due + timedelta(hours=1), fid=place["id"], cases=index) == []
+    later = _told(store, cases, due + timedelta(days=7), fid=place["id"], cases=index)
+    assert [(e["kind"], e["data"]["level"]) for e in later] == [("case_escalated", "district")]
 
 
 def test_a_case_the_place_lost_outside_the_journal_leaves_the_index_at_the_places_next_change(store, cases, place):
     """A repair, or a layer file saved by another program, changes a place without a journal entry: the index may
     hold a case the place no longer has, which the next change's image before does not name either. It goes."""
     _told(store, cases, NOW)
-    kept = store.record(CURSOR, KEY)
-    assert kept["cases"]
-    key = f"{LAYER}/{place['id']}/gone"
-    stale = {**next(iter(kept["cases"].values())), "pid": "gone"}
-    with store.records_locked(CURSOR):
-        store.put_record(CURSOR, KEY, {**kept, "cases": {**kept["cases"], key: stale}})
+    before = _kept_keys(store)
+    where = f"{LAYER}/{place['id']}"
+    shard = str(shard_of(where))
+    kept = store.record(CASES, shard)
+    stale = {**next(iter(kept["places"][where].values())), "pid": "gone"}
+    kept["places"][where]["gone"] = stale
+    with store.records_locked(CASES):
+        store.put_record(CASES, shard, kept)
+    assert f"{where}/gone" in _kept_keys(store)
     _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
     _told(store, cases, NOW)
-    now_kept = store.record(CURSOR, KEY)["cases"]
-    assert key not in now_kept and len(now_kept) == len(kept["cases"])
+    assert _kept_keys(store) == before
+
+
+def test_the_clocks_heap_keeps_no_more_than_twice_the_cases_however_often_a_due_changes(store, cases, place):
+    """Each change of a case's due leaves its earlier wake in the heap until that wake's time; made again from the
+    entries once the stale ones outnumber the cases, and the clock still tells the case at its due."""
+    index = OpenCases()
+    collect(store, cases, NOW, index)
+    feature = store.get(LAYER, place["id"])
+    problem = feature["properties"]["problems"][-1]
+    for minutes in range(3000):
+        problem["case"]["stage_due"] = iso(NOW + timedelta(days=30, minutes=minutes))
+        index.put_place(LAYER, place["id"], feature, cases)
+        assert index.clock(cases, NOW, iso(NOW)) == []
+        assert len(index._wakes) <= 2 * len(index) + 1024
+    due = NOW + timedelta(days=30, minutes=2999)
+    assert [e.kind for e in index.clock(cases, due - timedelta(minutes=1), iso(NOW))] == ["case_due_soon"]
+    assert sorted(e.kind for e in index.clock(cases, due + timedelta(seconds=1), iso(NOW))) == [
+        "case_escalated", "case_overdue"]

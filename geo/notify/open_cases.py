@@ -1,0 +1,210 @@
+"""The open cases (立案, 处置, 核查) the notifications' clock watches: an index the process leading the sender
+keeps in memory between its rounds, and in the store in shards, so a round reads and writes only what changed.
+
+Each entry is what `case_news.case_entry` keeps of a case (the place's name and area, the stage, its due, the
+unit and the handler) with `told`: how far along the clock (`case_news.clock_rank`) its events were emitted at
+its present moment — a new stage or a new due starts again from 0. In memory an entry is a tuple of `FIELDS`
+(a third of a dict's size), in the store a dict.
+
+In the store:
+- `notify-cases/<n>`, n < `SHARDS`: the entries of the places whose "layer/id" falls in shard n (by CRC-32),
+  as {"places": {"layer/id": {problem id: entry}}}; a shard with no open case has no record;
+- the sender's cursor (geo/notify/sources.py) says which journal revision the shards are up to, and carries a
+  `token` written afresh with every save.
+
+A round writes the shards whose entries changed, then the cursor. The process keeps the index while the
+cursor's token is the one it wrote last: another process that led in between, or a round of its own that
+failed, makes it read the shards again. A crash between the shards and the cursor leaves shards ahead of the
+cursor, which the next round brings back in step by applying the same journal changes again (a place's
+entries are replaced whole from its image after each change, so applying one twice changes nothing).
+
+The clock: each entry has its next wake (the next instant of `case_news.clock_wakes` after it was last looked
+at) in a heap; a round looks at the entries whose wake has come and at those its journal changes made or
+changed — not at every open case. After the index is read or built, every entry is looked at once.
+"""
+
+from __future__ import annotations
+
+import heapq
+import uuid
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+from geo.config import Campaign
+from geo.kept import interned
+from geo.notify.case_news import case_entry, clock_events, clock_moment, clock_rank, clock_wakes
+from geo.notify.events import Event
+from geo.store.base import Store
+
+CASES = "notify-cases"
+SHARDS = 256
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+FIELDS = ("layer", "fid", "pid", "place", "street", "community", "place_unit", "category", "stage", "stage_since",
+          "stage_due", "unit", "handler", "urgency", "responsible", "told")  # an entry's, as case_entry has them
+
+
+def shard_of(place: str) -> int:
+    """The shard of the place "layer/id"."""
+    return zlib.crc32(place.encode()) % SHARDS
+
+
+def _micros(when: datetime) -> int:
+    return (when - _EPOCH) // timedelta(microseconds=1)
+
+
+def _packed(entry: dict, told: int) -> tuple:
+    """An entry as the index keeps it in memory: a tuple of `FIELDS` (a third of a dict's size), each string
+    that many cases share one object."""
+    return (*(interned(entry.get(name)) for name in FIELDS[:-1]), told)
+
+
+def _entry(kept: tuple) -> dict:
+    return dict(zip(FIELDS, kept, strict=True))
+
+
+class OpenCases:
+    """The index of open cases, by shard, place and problem id; `seq` the journal revision it is up to,
+    `days` the local day each daily event was last sent for."""
+
+    def __init__(self) -> None:
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop what is kept: the next round reads the shards again."""
+        self.shards: list[dict[str, dict[str, tuple]]] = [{} for _ in range(SHARDS)]
+        self.seq = 0
+        self.days: dict[str, str] = {}
+        self.token: str | None = None
+        self._saved: tuple[int, dict] | None = None  # the seq and days of the cursor last written
+        self._dirty: set[int] = set()
+        self._look: set[tuple[str, str]] = set()  # (place, problem id) to look at in this round
+        self._wakes: list[tuple[int, str, str]] = []  # (instant in µs, place, problem id), a heap; an item of a
+        # case that changed or closed since stays until its time, and then has it looked at once for nothing
+
+    def __len__(self) -> int:
+        return sum(len(pids) for shard in self.shards for pids in shard.values())
+
+    def entries(self) -> Iterator[dict]:
+        for shard in self.shards:
+            for pids in shard.values():
+                yield from map(_entry, pids.values())
+
+    def current(self, cursor: dict | None) -> bool:
+        """Whether what is kept is what the store has: the cursor is the one this index wrote last."""
+        return self.token is not None and cursor is not None and cursor.get("token") == self.token
+
+    # --- where it comes from ----------------------------------------------------------------------------------
+    def build(self, store: Store, campaign: Campaign, seq: int, days: dict) -> None:
+        """From every place as it is (the first round, a restored store): every shard is written at the save."""
+        self.forget()
+        self.seq, self.days = seq, dict(days)
+        for layer in store.readable_layers():
+            for feature in store.each_feature(layer.id):
+                self.put_place(layer.id, feature["id"], feature, campaign)
+        self._dirty = set(range(SHARDS))
+
+    def load(self, store: Store, cursor: dict) -> None:
+        """From the shards the cursor goes with (or the index an older cursor held whole, told nothing)."""
+        self.forget()
+        self.seq, self.days = cursor["seq"], dict(cursor.get("days") or {})
+        if "cases" in cursor:  # the cursor of an earlier version: the whole index in it, without `told`
+            for entry in cursor["cases"].values():
+                place = f"{entry['layer']}/{entry['fid']}"
+                self.shards[shard_of(place)].setdefault(place, {})[entry["pid"]] = _packed(entry, 0)
+            self._dirty = set(range(SHARDS))
+        for key in store.record_keys(CASES):
+            for place, pids in ((store.record(CASES, key) or {}).get("places") or {}).items():
+                n = shard_of(place)
+                if str(n) != key:  # kept under another shard count: moved at the save
+                    self._dirty |= {n, int(key)} if key.isdigit() else {n}
+                self.shards[n][place] = {pid: _packed(entry, int(entry.get("told") or 0)) for pid, entry in pids.items()}
+        self._saved = (self.seq, dict(self.days))
+        self._look = {(place, pid) for shard in self.shards for place, pids in shard.items() for pid in pids}
+
+    # --- kept in step ---------------------------------------------------------------------------------------
+    def put_place(self, layer: str, fid: str, feature: dict | None, campaign: Campaign) -> None:
+        """The place's entries from its image `feature` (None: deleted): all of them replaced, so a case the
+        place lost outside the journal (a repair, a layer file saved by another program) goes too. A case at
+        the same moment as before keeps what was told of it."""
+        place = f"{layer}/{fid}"
+        n = shard_of(place)
+        old = self.shards[n].pop(place, {})
+        new: dict[str, dict] = {}
+        for problem in ((feature or {}).get("properties") or {}).get("problems") or ():
+            if not isinstance(problem, dict) or not problem.get("id"):
+                continue
+            entry = case_entry(layer, feature, problem, campaign)
+            if entry is None:
+                continue
+            before = old.get(problem["id"])
+            same = before is not None and clock_moment(_entry(before)) == clock_moment(entry)
+            new[problem["id"]] = kept = _packed(entry, before[-1] if same else 0)
+            if kept != before:
+                self._look.add((place, problem["id"]))
+        if new:
+            self.shards[n][place] = new
+        if new != old:
+            self._dirty.add(n)
+
+    def clock(self, campaign: Campaign, now: datetime, at: str, *, tell: bool = True) -> list[Event]:
+        """The clock's new events at `now` of the entries whose wake has come or that changed (`tell` False:
+        noted as told, none returned — the first round tells nothing of what happened before it)."""
+        stamp = _micros(now)
+        while self._wakes and self._wakes[0][0] <= stamp:
+            _, place, pid = heapq.heappop(self._wakes)
+            self._look.add((place, pid))
+        out: list[Event] = []
+        for place, pid in sorted(self._look):
+            n = shard_of(place)
+            kept = self.shards[n].get(place, {}).get(pid)
+            if kept is None:
+                continue
+            entry = _entry(kept)
+            events = clock_events(entry, campaign, now, at)
+            new = [e for e in events if clock_rank(e) > entry["told"]]
+            if new:
+                self.shards[n][place][pid] = (*kept[:-1], max(clock_rank(e) for e in new))
+                self._dirty.add(n)
+                if tell:
+                    out += new
+            self._wake_after(entry, place, pid, now, campaign)
+        self._look.clear()
+        if len(self._wakes) > 2 * len(self) + 1024:  # mostly stale items: made again from the entries
+            self._wakes = []
+            for shard in self.shards:
+                for place, pids in shard.items():
+                    for pid, kept in pids.items():
+                        self._wake_after(_entry(kept), place, pid, now, campaign, heap=False)
+            heapq.heapify(self._wakes)
+        return out
+
+    def _wake_after(self, entry: dict, place: str, pid: str, now: datetime, campaign: Campaign, *,
+                    heap: bool = True) -> None:
+        wake = next((w for w in clock_wakes(entry, campaign) if w > now), None)
+        if wake is not None:
+            item = (_micros(wake), place, pid)
+            if heap:
+                heapq.heappush(self._wakes, item)
+            else:
+                self._wakes.append(item)
+
+    # --- written back ---------------------------------------------------------------------------------------
+    def save(self, store: Store, cursor_kind: str, cursor_key: str) -> None:
+        """Write the shards that changed, then the cursor (only what changed: a quiet round writes nothing)."""
+        if self._dirty:
+            with store.records_locked(CASES):
+                for n in sorted(self._dirty):
+                    if self.shards[n]:
+                        places = {place: {pid: _entry(kept) for pid, kept in pids.items()}
+                                  for place, pids in self.shards[n].items()}
+                        store.put_record(CASES, str(n), {"places": places})
+                    else:
+                        store.delete_record(CASES, str(n))
+        if self._dirty or self._saved != (self.seq, self.days):
+            token = uuid.uuid4().hex
+            with store.records_locked(cursor_kind):
+                store.put_record(cursor_kind, cursor_key, {"seq": self.seq, "days": self.days, "token": token,
+                                                           "shards": SHARDS})
+            self.token, self._saved = token, (self.seq, dict(self.days))
+            self._dirty.clear()
