@@ -134,27 +134,37 @@ def submit(store: Store, campaign: Campaign, *, lon: float, lat: float, category
     if client_key is not None and not re.match(r"^[A-Za-z0-9-]{8,80}$", client_key):
         raise ValidationError([FieldError("client_id", t("residents.bad_client_id"))])
     with store.records_locked(KIND):
-        if client_key is not None and (sent := store.record(CLIENTS, client_key)) is not None:
-            return get(store, sent["code"])
-        code = new_code(store)
-        record = {
-            "code": code, "at": _iso(now), "channel": channel, "squad": kept_squad,
-            "service_request_id": service_request_id or code, "device": device, "lon": round(x, 7),
-            "lat": round(y, 7), "street": where["street"], "community": where["community"],
-            "address": kept_address, "category": category, "description": text, "phone": kept_phone,
-            "name": kept_name, "photos": list(dict.fromkeys(photos)), "state": "received", "reason": None,
-            "case": None, "handled_by": None, "handled_at": None, "hidden": False, "rating": None,
-        }
-        store.put_record(KIND, code, record)
-        if client_key is not None:
-            store.put_record(CLIENTS, client_key, {"code": code})
-    emit(store, Event(kind="report_arrived", key=code, at=record["at"],
-                      title=str(t("residents.event_title", category=category)),
-                      text=str(t("residents.event_text", area=_area(record), description=text)),
-                      link=f"/reports?code={code}", street=record["street"], community=record["community"],
-                      data={"code": code, "category": category, "lon": record["lon"], "lat": record["lat"],
-                            "channel": channel}))
+        sent = store.record(CLIENTS, client_key) if client_key is not None else None
+        if sent is not None:
+            record = get(store, sent["code"])
+        else:
+            code = new_code(store)
+            record = {
+                "code": code, "at": _iso(now), "channel": channel, "squad": kept_squad,
+                "service_request_id": service_request_id or code, "device": device, "lon": round(x, 7),
+                "lat": round(y, 7), "street": where["street"], "community": where["community"],
+                "address": kept_address, "category": category, "description": text, "phone": kept_phone,
+                "name": kept_name, "photos": list(dict.fromkeys(photos)), "state": "received", "reason": None,
+                "case": None, "handled_by": None, "handled_at": None, "hidden": False, "rating": None,
+            }
+            store.put_record(KIND, code, record)
+            if client_key is not None:
+                store.put_record(CLIENTS, client_key, {"code": code})
+    # announced once it is kept, and again when it is sent again: the first announcement may not have been made
+    # (the process stopped, the store failed), and an event is kept once however often it is emitted
+    emit(store, _arrived(record))
     return record
+
+
+def _arrived(record: dict) -> Event:
+    """The news of a report that arrived (keyed by its receipt code)."""
+    code = record["code"]
+    return Event(kind="report_arrived", key=code, at=record["at"],
+                 title=str(t("residents.event_title", category=record["category"])),
+                 text=str(t("residents.event_text", area=_area(record), description=record["description"])),
+                 link=f"/reports?code={code}", street=record["street"], community=record["community"],
+                 data={"code": code, "category": record["category"], "lon": record["lon"], "lat": record["lat"],
+                       "channel": record["channel"]})
 
 
 def _area(record: dict) -> str:

@@ -11,7 +11,7 @@ from PIL import Image
 
 from geo.cases import transition
 from geo.errors import Conflict, NotFound, TooLarge, UnsupportedMedia, ValidationError
-from geo.notify.events import PENDING, event, event_id
+from geo.notify.events import EVENTS, PENDING, event, event_id
 from geo.photos.service import add_photo
 from geo.residents.photos import keep_photo
 from geo.residents.reports import (
@@ -59,6 +59,25 @@ def test_a_report_is_kept_under_its_receipt_code_in_its_area_and_announced(store
     second = _submit(store, campaign, bounded_dir, description="又有人堆了")
     assert [r["code"] for r in reports(store)] in ([second["code"], record["code"]], [record["code"], second["code"]])
     assert {r["code"] for r in reports(store)} == {record["code"], second["code"]}
+
+
+def test_a_report_whose_announcement_failed_is_announced_when_the_phone_sends_it_again(store_factory, campaign,
+                                                                                       bounded_dir):
+    """The report was kept, then announcing it failed (here the events' folder cannot be written): the phone,
+    which had no answer, sends it again under the same key — the same report, and now it is announced, once."""
+    store = store_factory("geojson")
+    blocked = store.dir / EVENTS
+    blocked.write_text("not a folder")
+    with pytest.raises(OSError):
+        _submit(store, campaign, bounded_dir, client_key="phone-0001-report")
+    [code] = [r["code"] for r in reports(store)]
+    assert store.record(PENDING, "events") is None  # kept, not announced
+    blocked.unlink()
+    again = _submit(store, campaign, bounded_dir, client_key="phone-0001-report")
+    assert again["code"] == code and len(reports(store)) == 1
+    assert store.record(PENDING, "events")["ids"] == [event_id("report_arrived", code)]
+    assert _submit(store, campaign, bounded_dir, client_key="phone-0001-report")["code"] == code
+    assert store.record(PENDING, "events")["ids"] == [event_id("report_arrived", code)]
 
 
 @pytest.mark.parametrize(("fields", "field"), [
