@@ -923,6 +923,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ogc.interval_open": {"zh": "时间区间须有起点或终点", "en": "an interval needs a start or an end"},
     "ogc.interval_reversed": {"zh": "时间区间的终点早于起点", "en": "the interval ends before it starts"},
     "ogc.not_queryable": {"zh": "不能按这个属性筛选", "en": "not a property items can be filtered on"},
+    "tiles.bad_zoom": {"zh": "缩放级别须为 0–{max} 的整数", "en": "the zoom must be a whole number from 0 to {max}"},
+    "tiles.bad_tile": {"zh": "缩放级别 {z} 的瓦片行列号须在 0–{n} 之间", "en": "at zoom {z} a tile's column and row are 0 to {n}"},
     "ogc.unknown_format": {"zh": "未知的格式 {got};请用 json 或 html", "en": "unknown format {got}; use json or html"},
     "ogc.body_media_type": {
         "zh": "要素须以 JSON 发送({media}),不能是 {got}",

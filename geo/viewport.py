@@ -161,6 +161,19 @@ class ViewportIndex:
         """Build the layer's index for `revision` now (a new process's warm-up), not on the first query."""
         self._index(layer_id, revision)
 
+    def in_box(self, layer_id: str, revision: int, bbox: tuple[float, float, float, float], *,
+               street: str | None = None, community: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The ids and whole geometries of the places meeting `bbox` (degrees), of the sub-district and community
+        when given, in the layer's order."""
+        index = self._index(layer_id, revision)
+        if index.tree is None:
+            return np.empty(0, dtype=object), np.empty(0, dtype=object)
+        hits = np.sort(index.tree.query(shapely.box(*bbox), predicate="intersects"))
+        if street or community:  # PACKED_PROPERTIES: name, kind, street, community
+            hits = hits[[(not street or index.props[i][2] == street) and (not community or index.props[i][3] == community)
+                         for i in hits]].astype(int) if len(hits) else hits
+        return index.ids[hits], index.geoms[hits]
+
     def query(self, layer_id: str, revision: int, view: Viewport) -> tuple[list[str], list[tuple], np.ndarray, Dots]:
         """The places meeting the view's box, simplified, and which of them are sent as dots (`dots_of`, found
         before simplifying, as PostGIS finds them)."""

@@ -92,6 +92,22 @@ def test_viewport_shapes_are_cut_to_the_scope(scoped):
     assert {f["id"] for f in resp.get_json()["features"]} == {ids["大学路1号院"], ids["大学路2号院"]}
 
 
+def test_vector_tiles_are_cut_to_the_scope_and_other_layers_are_refused(scoped):
+    import mapbox_vector_tile
+
+    from tests.test_tiles import tile_of
+
+    app, ids, street, _ = scoped
+    client = app.test_client()
+    x, y = tile_of(113.663, 34.7205, 14)
+    resp = client.get(f"/api/wall/tiles/courtyards/14/{x}/{y}.mvt", headers=street)
+    assert resp.status_code == 200
+    found = {f["properties"]["id"] for f in mapbox_vector_tile.decode(resp.data)["courtyards"]["features"]}
+    assert found == {ids["大学路1号院"], ids["大学路2号院"]}
+    _refused(client.get(f"/api/wall/tiles/courtyards/14/{x}/{y}.mvt?street={OTHER}", headers=street))
+    _refused(client.get(f"/api/wall/tiles/roads/14/{x}/{y}.mvt", headers=street))
+
+
 def test_place_cards_outside_the_scope_are_refused(scoped):
     app, ids, street, whole = scoped
     client = app.test_client()

@@ -123,6 +123,7 @@ class Guatu:
     page_streams: PageStreams = field(default_factory=PageStreams)
     viewport_index: ViewportIndex = field(init=False)  # tiles of large layers (geo/viewport.py)
     viewports: RevisionCache = field(default_factory=lambda: RevisionCache(64))  # viewport answers
+    tiles: RevisionCache = field(default_factory=lambda: RevisionCache(2048, 64 << 20))  # vector tiles (web/wall/tiles.py)
     display_scopes: RevisionCache = field(default_factory=lambda: RevisionCache(32))  # display links' place sets
     # called with the campaign when it gains layers (create_app: the request checks' documents)
     campaign_listeners: list[Callable[[Campaign], None]] = field(default_factory=list)
@@ -147,6 +148,7 @@ class Guatu:
             self.campaign = campaign
             self._memos()
             self.cache, self.viewports, self.display_scopes = RevisionCache(), RevisionCache(64), RevisionCache(32)
+            self.tiles = RevisionCache(2048, 64 << 20)
             self.full_state = FullStateStreams()
             for listener in self.campaign_listeners:
                 listener(campaign)

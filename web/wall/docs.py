@@ -62,6 +62,22 @@ SHAPES = read_operation("A layer's geometry with the attributes a card shows",
                         errors={**CACHED, **READ_ERRORS, "400": response_ref("BadRequest"), "404": response_ref("NotFound")},
                         tags=["wall"])
 
+# GET /api/wall/tiles/{layer_id}/{z}/{x}/{y}.mvt
+TILE = read_operation("A Mapbox Vector Tile of a layer's shapes (WebMercatorQuad), one feature per place with its id",
+                      {"description": "The tile (empty when no place meets it).", "headers": ETAG, "content": {
+                          "application/vnd.mapbox-vector-tile": {"schema": {"type": "string", "format": "binary"}}}},
+                      params=[LAYER, *({"name": n, "in": "path", "required": True, "schema": {"type": "integer"},
+                                        "description": d} for n, d in (
+                                  ("z", "the zoom, 0 to 24"), ("x", "the column, 0 to 2^z - 1"),
+                                  ("y", "the row from the top, 0 to 2^z - 1"))),
+                              {"name": "street", "in": "query", "required": False, "schema": {"type": "string"},
+                               "description": "keep the places of this sub-district."},
+                              {"name": "community", "in": "query", "required": False, "schema": {"type": "string"},
+                               "description": "keep the places of this community."},
+                              IF_NONE_MATCH],
+                      errors={**CACHED, **READ_ERRORS, "400": response_ref("BadRequest"), "404": response_ref("NotFound")},
+                      tags=["wall"])
+
 # GET /api/wall/place/{layer_id}/{fid}
 PLACE_CARD = read_operation("A place's card: status, deadline, 四包一 people, open problems with days late",
                             json_response(schema_ref("PlaceCard"), "The card.", headers=ETAG),

@@ -1,0 +1,96 @@
+"""Mapbox Vector Tiles of a layer's shapes (WebMercatorQuad: the z/x/y tiles of web maps), for large layers and
+for GIS clients (QGIS reads an XYZ vector tile URL).
+
+A tile holds one MVT layer named after the campaign layer, with one feature per place that meets the tile
+(clipped to the tile and a 64-unit buffer, in 4,096 units a side) and one property, `id`, the place's id.
+Statuses, names and everything else that changes often are not in a tile: a screen has them from the wall
+state, so a status change never changes a tile. A tile depends only on the layer's shapes, and is cached and
+revalidated per shapes revision (`WallData.shape_revisions`: an outline, a sub-district or a community
+changed).
+
+PostGIS makes a tile in SQL (`PostGISStore.vector_tile`: ST_AsMVT over ST_AsMVTGeom, the GiST index finding
+the places); the embedded store with mapbox-vector-tile over shapely, the places found through the viewport
+index's STRtree (geo/viewport.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import mapbox_vector_tile
+import numpy as np
+import shapely
+
+from geo.errors import BadParameters, FieldError
+from geo.messages import t
+from geo.store.base import Store
+from geo.viewport import ViewportIndex
+
+EXTENT = 4096  # units a side
+BUFFER = 64  # units kept beyond each edge, so a line or outline crossing it is drawn without a seam
+MAX_ZOOM = 24
+HALF = 20037508.342789244  # half the side of the world in EPSG:3857 metres
+MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
+
+
+@dataclass(frozen=True)
+class Tile:
+    z: int
+    x: int
+    y: int
+
+    @classmethod
+    def of(cls, z: int, x: int, y: int) -> Tile:
+        """The tile z/x/y; BadParameters (400) for a zoom outside 0–24 or a column or row outside it."""
+        if not 0 <= z <= MAX_ZOOM:
+            raise BadParameters([FieldError("z", t("tiles.bad_zoom", max=MAX_ZOOM))])
+        if not (0 <= x < 2**z and 0 <= y < 2**z):
+            raise BadParameters([FieldError("x/y", t("tiles.bad_tile", z=z, n=2**z - 1))])
+        return cls(z, x, y)
+
+    def mercator(self, margin: float = 0.0) -> tuple[float, float, float, float]:
+        """[west, south, east, north] in EPSG:3857 metres, widened by `margin` of a side each way."""
+        side = 2 * HALF / 2**self.z
+        west, north = -HALF + self.x * side, HALF - self.y * side
+        m = margin * side
+        return west - m, north - side - m, west + side + m, north + m
+
+    def lon_lat(self, margin: float = 0.0) -> tuple[float, float, float, float]:
+        """The same box in degrees (WGS 84)."""
+        west, south, east, north = self.mercator(margin)
+        return _lon(west), _lat(south), _lon(east), _lat(north)
+
+
+def _lon(x: float) -> float:
+    return max(-180.0, min(180.0, x / HALF * 180.0))
+
+
+def _lat(y: float) -> float:
+    return max(-90.0, min(90.0, math.degrees(2 * math.atan(math.exp(y / HALF * math.pi)) - math.pi / 2)))
+
+
+def _to_mercator(xy: np.ndarray) -> np.ndarray:
+    lat = np.clip(xy[:, 1], -85.05112878, 85.05112878)
+    return np.column_stack([xy[:, 0] * HALF / 180.0, np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) * HALF / np.pi])
+
+
+def vector_tile(store: Store, index: ViewportIndex | None, layer_id: str, revision: int, tile: Tile, *,
+                street: str | None = None, community: str | None = None) -> bytes:
+    """The layer's tile as MVT bytes, of the places of a sub-district and community when given (a wall screen's
+    scope); empty bytes for a tile with no place (a valid empty tile)."""
+    made = getattr(store, "vector_tile", None)
+    if made is not None:
+        return made(layer_id, tile.z, tile.x, tile.y, EXTENT, BUFFER, street=street, community=community)
+    store.layer(layer_id)
+    ids, geoms = (index or ViewportIndex(store)).in_box(layer_id, revision, tile.lon_lat(BUFFER / EXTENT),
+                                                         street=street, community=community)
+    if not len(ids):
+        return b""
+    west, south, east, _ = tile.mercator()
+    scale = EXTENT / (east - west)
+    in_units = shapely.transform(geoms, lambda xy: (_to_mercator(xy) - (west, south)) * scale)  # y up from the bottom
+    clipped = shapely.clip_by_rect(in_units, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
+    keep = ~shapely.is_empty(clipped)
+    features = [{"geometry": g, "properties": {"id": fid}} for fid, g in zip(np.asarray(ids)[keep], clipped[keep])]
+    return mapbox_vector_tile.encode([{"name": layer_id, "features": features}], default_options={"extents": EXTENT})

@@ -1,0 +1,42 @@
+"""Vector tiles of a layer's shapes: `GET /api/wall/tiles/<layer>/<z>/<x>/<y>.mvt` (geo/tiles.py).
+
+Mapbox Vector Tiles on the WebMercatorQuad grid, one feature per place with its id, for GIS clients (QGIS: a
+vector tile layer with this URL and {z}/{x}/{y}) and large layers. `street=`/`community=` keep the places of a
+wall screen's scope (a display link's scope fills them in). The ETag names the layer's shapes revision — it
+moves when a place is added, removed, reshaped or moved to another area, never on a status change — the scope
+and the tile, so a client revalidates with a 304 and the server makes each tile once per revision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import request
+
+from geo.tiles import MEDIA_TYPE, Tile, vector_tile
+from web.core.context import Cached, guatu
+from web.core.http import send_cached
+from web.core.routes import VIEWER, Display
+from web.wall import docs
+from web.wall.blueprint import bp
+
+
+@bp.get("/api/wall/tiles/<layer_id>/<int(signed=True):z>/<int(signed=True):x>/<int(signed=True):y>.mvt",
+        role=VIEWER, display=Display.PINNED, doc=docs.TILE)
+def tile(layer_id: str, z: int, x: int, y: int):
+    """One vector tile of the layer (400 for a tile outside the grid, 404 for an unknown layer)."""
+    ctx = guatu()
+    ctx.store.layer(layer_id)
+    wanted = Tile.of(z, x, y)
+    revision = ctx.wall.shapes_shown(layer_id)
+    street, community = request.args.get("street") or None, request.args.get("community") or None
+    scope = hashlib.blake2s(f"{street}\x00{community}".encode(), digest_size=6).hexdigest() if street or community else "all"
+    etag = f"mvt-{layer_id}-{revision}-{scope}-{z}-{x}-{y}"
+    if etag in request.if_none_match:
+        return send_cached(Cached(b"", etag), MEDIA_TYPE)
+
+    def build() -> Cached:
+        return Cached(vector_tile(ctx.store, ctx.viewport_index, layer_id, revision, wanted, street=street,
+                                  community=community), etag)
+
+    return send_cached(ctx.tiles.get(("tile", layer_id, revision, street, community, z, x, y), build), MEDIA_TYPE)
