@@ -3,7 +3,8 @@
 pyogrio holds Python's GIL while GDAL reads, so a server thread in the test
 process could never answer it: the read runs in a child process (same
 interpreter, same pyogrio) and hands the GeoDataFrame back pickled.
-GDAL configuration options (GDAL_HTTP_AUTH, GDAL_HTTP_USERPWD…) go in `config`.
+GDAL configuration options (GDAL_HTTP_AUTH, GDAL_HTTP_USERPWD…) go in `config`. Also any other source GDAL
+reads (a vector tile through /vsicurl/, with the MVT driver).
 """
 
 from __future__ import annotations
@@ -36,13 +37,20 @@ def read_layer(url: str, layer: str, config: dict | None = None, **kwargs: str):
     return _run(["read", url, layer, *(f"{k}={v}" for k, v in kwargs.items())], config)
 
 
+def read_source(source: str, layer: str, config: dict | None = None):
+    """pyogrio.read_dataframe of one layer of any GDAL source (`/vsicurl/<url>` of a vector tile, say)."""
+    return _run(["source", source, layer], config)
+
+
 def _main(argv: list[str]) -> None:
     import pyogrio
 
     if "OAPIF" not in pyogrio.list_drivers():
         raise SystemExit(f"this GDAL ({pyogrio.__gdal_version_string__}) has no OAPIF driver")
     command, url, *rest = argv
-    if command == "list":
+    if command == "source":
+        result = pyogrio.read_dataframe(url, layer=rest[0])
+    elif command == "list":
         result = [tuple(row) for row in pyogrio.list_layers(f"OAPIF:{url}").tolist()]
     else:
         layer, *options = rest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, unquote
 
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -14,7 +15,7 @@ from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.harness import copy_demo, live_server
 from tests.ogcapi.conftest import LAYERS, PASSWORD
-from tests.ogcapi.gdal_client import list_layers, read_layer
+from tests.ogcapi.gdal_client import list_layers, read_layer, read_source
 
 TEXT_FIELDS = ("name", "kind", "street", "community", "status", "unit", "notes", "updated_by")
 
@@ -120,3 +121,28 @@ def test_gdal_takes_a_layers_geometry_type_from_the_server_not_from_its_first_pa
                             "x-ogc-role": "primary-geometry"}
         frame = read_layer(f"{server.url}/ogc", "roads")
         assert frame.geometry.geom_type.value_counts().to_dict() == {"LineString": 30, "MultiLineString": 7}
+
+
+def test_gdals_mvt_driver_reads_a_vector_tile_where_the_places_lie(demo_server, demo_features):
+    """GDAL's own decoder, another than the one Guatu writes with: a tile's places, by id, at their position in
+    EPSG:3857 (the z/x/y in the URL places the tile)."""
+    import pyproj
+
+    from tests.test_tiles import tile_of
+
+    courtyards = {f["id"]: shape(f["geometry"]) for f in demo_features["courtyards"]}
+    centre = shapely.MultiPolygon([g for g in courtyards.values() if g.geom_type == "Polygon"]).centroid
+    x, y = tile_of(centre.x, centre.y, 14)
+    frame = read_source(f"/vsicurl/{demo_server.url}/api/wall/tiles/courtyards/14/{x}/{y}.mvt", "courtyards")
+    assert len(frame) >= 1
+    assert frame.crs.to_epsg() == 3857
+    to_3857 = pyproj.Transformer.from_crs(4326, 3857, always_xy=True)
+    unit = 2 * 20037508.342789244 / 2**14 / 4096  # one tile unit at zoom 14, in metres
+    inner = shapely.box(*frame.total_bounds).buffer(-unit * 70)
+    whole = 0
+    for row in frame.itertuples(index=False):
+        expected = shapely.transform(courtyards[row.id], lambda xy: np.column_stack(to_3857.transform(xy[:, 0], xy[:, 1])))
+        if row.geometry.within(inner):  # not clipped at the tile's edge: the whole place, to a tile unit
+            whole += 1
+            assert all(abs(p - q) <= unit * 1.01 for p, q in zip(row.geometry.bounds, expected.bounds)), row.id
+    assert whole >= 1
