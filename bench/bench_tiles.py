@@ -1,0 +1,150 @@
+"""Vector tiles of a large layer (geo/tiles.py): how long a tile takes to make, on both stores, against the naive
+way measured in the same run — mapbox-vector-tile's own quantizing (`quantize_bounds`, which moves every
+coordinate through a Python function) over the same places.
+
+    .venv/bin/python -m bench.bench_tiles [--sizes 100000] [--backends geojson,postgis] [--zooms 12,14,16]
+
+For each size a synthetic campaign is written (geo.synth.synthetic.write_synthetic) and, for PostGIS, copied
+into a throwaway PostgreSQL cluster started here (or $GUATU_BENCH_DATABASE_URL). At each zoom, the tiles that
+cover the middle of the district on a 3840×2160 screen (256-pixel tiles) are made one after the other, with
+the layer's index built first (as a warm worker has it): the time for all of them and for the slowest, and
+their bytes; then the same tiles the naive way (embedded store only: the naive way is the Python encoder's).
+Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import mapbox_vector_tile  # noqa: E402
+import numpy as np  # noqa: E402
+import shapely  # noqa: E402
+
+from geo.config import load_campaign  # noqa: E402
+from geo.store import open_store  # noqa: E402
+from geo.store.transfer import copy_to_postgis  # noqa: E402
+from geo.synth.synthetic import write_synthetic  # noqa: E402
+from geo.tiles import BUFFER, EXTENT, Tile, _to_mercator, vector_tile  # noqa: E402
+from geo.viewport import ViewportIndex  # noqa: E402
+
+LAYER = "courtyards"
+WIDTH, HEIGHT = 3840, 2160
+
+
+def screen_tiles(lon: float, lat: float, z: int) -> list[Tile]:
+    """The 256-pixel tiles a 3840×2160 screen centred on (lon, lat) at zoom z shows."""
+    n = 2**z
+    cx = (lon + 180) / 360 * n
+    cy = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    half_w, half_h = WIDTH / 2 / 256, HEIGHT / 2 / 256
+    return [Tile.of(z, x, y) for x in range(int(cx - half_w), int(cx + half_w) + 1)
+            for y in range(int(cy - half_h), int(cy + half_h) + 1) if 0 <= x < n and 0 <= y < n]
+
+
+def naive_tile(index: ViewportIndex, revision: int, tile: Tile) -> bytes:
+    """The same places, clipped in EPSG:3857 and quantized by the encoder itself."""
+    ids, geoms = index.in_box(LAYER, revision, tile.lon_lat(BUFFER / EXTENT))
+    if not len(ids):
+        return b""
+    clipped = shapely.clip_by_rect(shapely.transform(geoms, _to_mercator), *tile.mercator(BUFFER / EXTENT))
+    keep = ~shapely.is_empty(clipped)
+    features = [{"geometry": g, "properties": {"id": fid}} for fid, g in zip(np.asarray(ids)[keep], clipped[keep])]
+    return mapbox_vector_tile.encode([{"name": LAYER, "features": features}],
+                                     default_options={"quantize_bounds": tile.mercator(), "extents": EXTENT})
+
+
+def timed(make, tiles: list[Tile]) -> tuple[float, float, int, int]:
+    """All the tiles made one after the other: total ms, the slowest tile's ms, bytes, tiles holding places."""
+    times, size, full = [], 0, 0
+    for tile in tiles:
+        started = time.perf_counter()
+        made = make(tile)
+        times.append((time.perf_counter() - started) * 1000)
+        size += len(made)
+        full += bool(made)
+    return sum(times), max(times), size, full
+
+
+def measure(store, zooms: list[int], naive: bool) -> dict:
+    index = ViewportIndex(store)
+    revision = store.layer_revision(LAYER)
+    lat, lon = store.campaign.map.center  # [lat, lon], as Leaflet has it
+    vector_tile(store, index, LAYER, revision, Tile.of(10, 0, 0))  # the index built (a warm worker's)
+    out = {}
+    for z in zooms:
+        tiles = screen_tiles(lon, lat, z)
+        total, slowest, size, full = timed(lambda t: vector_tile(store, index, LAYER, revision, t), tiles)
+        row = {"tiles": len(tiles), "full": full, "total_ms": total, "slowest_ms": slowest, "bytes": size}
+        if naive:
+            row["naive_ms"], row["naive_slowest_ms"], _, _ = timed(lambda t: naive_tile(index, revision, t), tiles)
+        out[z] = row
+        print(f"z{z}: {row}", file=sys.stderr)
+    return out
+
+
+def ratio(naive: float | None, ours: float) -> str:
+    return f"×{naive / ours:.1f}" if naive else "–"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_tiles", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000")
+    parser.add_argument("--backends", default="geojson,postgis")
+    parser.add_argument("--zooms", default="12,14,16")
+    args = parser.parse_args(argv)
+    sizes, backends = [int(s) for s in args.sizes.split(",")], args.backends.split(",")
+    zooms = [int(z) for z in args.zooms.split(",")]
+    results: dict = {}
+    cluster = None
+    db_url = os.environ.get("GUATU_BENCH_DATABASE_URL")
+    work = Path(tempfile.mkdtemp(prefix="guatu-bench-tiles-"))
+    try:
+        if "postgis" in backends and not db_url:
+            from tests.pg_cluster import ThrowawayCluster
+
+            cluster = ThrowawayCluster(durable=True).start()
+            db_url = cluster.url
+        for n in sizes:
+            pristine = work / f"synthetic-{n}"
+            write_synthetic(pristine, n, seed=1)
+            for backend in backends:
+                data = work / f"{backend}-{n}"
+                shutil.copytree(pristine, data)
+                campaign = load_campaign(data)
+                kwargs: dict = {}
+                if backend == "postgis":
+                    kwargs = {"database_url": db_url, "schema": f"bench_tiles_{n}_{uuid.uuid4().hex[:6]}"}
+                    copy_to_postgis(data, campaign, db_url, schema=kwargs["schema"])
+                store = open_store(data, campaign, **kwargs)
+                results[(backend, n)] = measure(store, zooms, naive=backend == "geojson")
+                store.close()
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    print("| store, places | zoom | tiles on a 4K screen (with places) | all of them (ms) | the slowest (ms) "
+          "| naive: all (ms) | naive ÷ Guatu | bytes, all tiles |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for (backend, n), rows in results.items():
+        for z, r in rows.items():
+            naive = r.get("naive_ms")
+            print(f"| {backend} {n:,} | {z} | {r['tiles']} ({r['full']}) | {r['total_ms']:,.0f} | {r['slowest_ms']:,.0f} | "
+                  f"{f'{naive:,.0f}' if naive else '–'} | {ratio(naive, r['total_ms'])} "
+                  f"| {r['bytes']:,} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
