@@ -36,8 +36,8 @@ from geo.config import load_campaign  # noqa: E402
 from geo.store import open_store  # noqa: E402
 from geo.store.transfer import copy_to_postgis  # noqa: E402
 from geo.synth.synthetic import write_synthetic  # noqa: E402
-from geo.tiles import BUFFER, EXTENT, Tile, _to_mercator, vector_tile  # noqa: E402
-from geo.viewport import ViewportIndex  # noqa: E402
+from geo.tiles import BUFFER, DOT_UNITS, EXTENT, Tile, _to_mercator, vector_tile  # noqa: E402
+from geo.viewport import FULL_DETAIL_ZOOM, ViewportIndex  # noqa: E402
 
 LAYER = "courtyards"
 WIDTH, HEIGHT = 3840, 2160
@@ -54,11 +54,18 @@ def screen_tiles(lon: float, lat: float, z: int) -> list[Tile]:
 
 
 def naive_tile(index: ViewportIndex, revision: int, tile: Tile) -> bytes:
-    """The same places, clipped in EPSG:3857 and quantized by the encoder itself."""
+    """The same tile, made in EPSG:3857 metres and quantized by the encoder itself."""
     ids, geoms = index.in_box(LAYER, revision, tile.lon_lat(BUFFER / EXTENT))
     if not len(ids):
         return b""
-    clipped = shapely.clip_by_rect(shapely.transform(geoms, _to_mercator), *tile.mercator(BUFFER / EXTENT))
+    metres = shapely.transform(geoms, _to_mercator)
+    if tile.z < FULL_DETAIL_ZOOM:  # the same points for places too small to see
+        west, _, east, _ = tile.mercator()
+        limit = DOT_UNITS * (east - west) / EXTENT
+        x0, y0, x1, y1 = shapely.bounds(metres).T
+        small = np.isin(shapely.get_type_id(metres), (3, 6)) & (x1 - x0 < limit) & (y1 - y0 < limit)
+        metres[small] = shapely.points((x0[small] + x1[small]) / 2, (y0[small] + y1[small]) / 2)
+    clipped = shapely.clip_by_rect(metres, *tile.mercator(BUFFER / EXTENT))
     keep = ~shapely.is_empty(clipped)
     features = [{"geometry": g, "properties": {"id": fid}} for fid, g in zip(np.asarray(ids)[keep], clipped[keep])]
     return mapbox_vector_tile.encode([{"name": LAYER, "features": features}],

@@ -3,6 +3,10 @@ for GIS clients (QGIS reads an XYZ vector tile URL).
 
 A tile holds one MVT layer named after the campaign layer, with one feature per place that meets the tile
 (clipped to the tile and a 64-unit buffer, in 4,096 units a side) and one property, `id`, the place's id.
+Below full detail (zoom 17), a polygon smaller than 3 pixels of a 256-pixel tile each way (`DOT_UNITS`) comes
+as a point at the centre of its bounding box, as the wall's viewports send dots (geo/viewport.py): its
+outline could not be seen, and a district's tiles at zoom 12 would otherwise carry tens of thousands of
+outlines of a few units each.
 Statuses, names and everything else that changes often are not in a tile: a screen has them from the wall
 state, so a status change never changes a tile. A tile depends only on the layer's shapes, and is cached and
 revalidated per shapes revision (`WallData.shape_revisions`: an outline, a sub-district or a community
@@ -25,11 +29,12 @@ import shapely
 from geo.errors import BadParameters, FieldError
 from geo.messages import t
 from geo.store.base import Store
-from geo.viewport import ViewportIndex
+from geo.viewport import DOT_PIXELS, FULL_DETAIL_ZOOM, ViewportIndex
 
 EXTENT = 4096  # units a side
 BUFFER = 64  # units kept beyond each edge, so a line or outline crossing it is drawn without a seam
 MAX_ZOOM = 24
+DOT_UNITS = DOT_PIXELS * EXTENT // 256  # a polygon smaller than this each way is a point below full detail
 HALF = 20037508.342789244  # half the side of the world in EPSG:3857 metres
 MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 
@@ -79,9 +84,10 @@ def vector_tile(store: Store, index: ViewportIndex | None, layer_id: str, revisi
                 street: str | None = None, community: str | None = None) -> bytes:
     """The layer's tile as MVT bytes, of the places of a sub-district and community when given (a wall screen's
     scope); empty bytes for a tile with no place (a valid empty tile)."""
+    dot = DOT_UNITS if tile.z < FULL_DETAIL_ZOOM else 0
     made = getattr(store, "vector_tile", None)
     if made is not None:
-        return made(layer_id, tile.z, tile.x, tile.y, EXTENT, BUFFER, street=street, community=community)
+        return made(layer_id, tile.z, tile.x, tile.y, EXTENT, BUFFER, dot=dot, street=street, community=community)
     store.layer(layer_id)
     ids, geoms = (index or ViewportIndex(store)).in_box(layer_id, revision, tile.lon_lat(BUFFER / EXTENT),
                                                          street=street, community=community)
@@ -90,6 +96,10 @@ def vector_tile(store: Store, index: ViewportIndex | None, layer_id: str, revisi
     west, south, east, _ = tile.mercator()
     scale = EXTENT / (east - west)
     in_units = shapely.transform(geoms, lambda xy: (_to_mercator(xy) - (west, south)) * scale)  # y up from the bottom
+    if dot:
+        x0, y0, x1, y1 = shapely.bounds(in_units).T
+        small = np.isin(shapely.get_type_id(in_units), (3, 6)) & (x1 - x0 < dot) & (y1 - y0 < dot)
+        in_units[small] = shapely.points((x0[small] + x1[small]) / 2, (y0[small] + y1[small]) / 2)
     clipped = shapely.clip_by_rect(in_units, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
     keep = ~shapely.is_empty(clipped)
     features = [{"geometry": g, "properties": {"id": fid}} for fid, g in zip(np.asarray(ids)[keep], clipped[keep])]

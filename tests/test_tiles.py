@@ -87,6 +87,19 @@ def test_both_stores_make_the_same_tile(store_factory, make_feature):
             assert box(a) == pytest.approx(box(b), abs=1.01)
 
 
+def test_below_full_detail_a_place_too_small_to_see_is_a_point_at_its_centre(store, make_feature):
+    """A 20 m courtyard is half a pixel at zoom 12: a point at the centre of its box; from zoom 17 its outline."""
+    x0, y0, size = 113.6301, 34.7201, 0.0002
+    place = store.create(LAYER, make_feature(x=x0, y=y0, size=size), user="t").feature
+    far = Tile.of(12, *tile_of(x0, y0, 12))
+    dot = decoded(store, far)[place["id"]]["geometry"]
+    assert dot["type"] == "Point"
+    cx, cy = units(x0 + size / 2, y0 + size / 2, far)
+    assert dot["coordinates"] == [pytest.approx(cx, abs=1), pytest.approx(cy, abs=1)]
+    near = Tile.of(17, *tile_of(x0, y0, 17))
+    assert decoded(store, near)[place["id"]]["geometry"]["type"] == "Polygon"
+
+
 def test_a_status_change_does_not_change_a_tile_and_an_outline_does(store, make_feature):
     place = store.create(LAYER, make_feature(x=113.6301, y=34.7201, size=0.0004), user="t").feature
     tile = Tile.of(Z, *tile_of(113.6303, 34.7203))

@@ -627,22 +627,28 @@ class PostGISStore(Store):
         centres = [v for r in rows for v in (r[2 + n], r[3 + n])] if dots else []
         return [r[0] for r in rows], [tuple(r[1:1 + n]) for r in rows], [r[1 + n] for r in rows], centres
 
-    def vector_tile(self, layer_id: str, z: int, x: int, y: int, extent: int, buffer: int, *,
+    def vector_tile(self, layer_id: str, z: int, x: int, y: int, extent: int, buffer: int, *, dot: int = 0,
                     street: str | None = None, community: str | None = None) -> bytes:
         """The layer's Mapbox Vector Tile z/x/y (geo/tiles.py): one feature per place meeting it (of the sub-district
         and community when given), clipped to it and `buffer` units around, with the place's id, made by ST_AsMVT;
-        the GiST index finds the places."""
+        the GiST index finds the places. With `dot`, a polygon smaller than `dot` units each way is the centre of
+        its bounding box."""
         self.layer(layer_id)
         query = ("SELECT ST_AsMVT(t, %(layer)s, %(extent)s, 'geom') FROM ("
-                 "SELECT f.id, ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope(%(z)s, %(x)s, %(y)s), "
-                 "%(extent)s, %(buffer)s, true) AS geom "
-                 "FROM features f WHERE f.layer = %(layer)s AND f.geom IS NOT NULL "
+                 "SELECT p.id, ST_AsMVTGeom(CASE WHEN ST_Dimension(p.g) = 2 AND ST_XMax(p.b) - ST_XMin(p.b) < %(dot_m)s "
+                 "AND ST_YMax(p.b) - ST_YMin(p.b) < %(dot_m)s THEN ST_SetSRID(ST_MakePoint("
+                 "(ST_XMin(p.b) + ST_XMax(p.b)) / 2, (ST_YMin(p.b) + ST_YMax(p.b)) / 2), 3857) ELSE p.g END, "
+                 "ST_TileEnvelope(%(z)s, %(x)s, %(y)s), %(extent)s, %(buffer)s, true) AS geom FROM ("
+                 "SELECT f.id, f.pos, g, Box2D(g) AS b FROM features f CROSS JOIN LATERAL "
+                 "(SELECT ST_Transform(f.geom, 3857) AS g) m "
+                 "WHERE f.layer = %(layer)s AND f.geom IS NOT NULL "
                  "AND f.geom && ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s), 4326) "
                  "AND (%(street)s::text IS NULL OR f.street = %(street)s) "
-                 "AND (%(community)s::text IS NULL OR f.community = %(community)s) "
-                 "ORDER BY f.pos) t WHERE t.geom IS NOT NULL")
+                 "AND (%(community)s::text IS NULL OR f.community = %(community)s)) p "
+                 "ORDER BY p.pos) t WHERE t.geom IS NOT NULL")
+        side = 2 * 20037508.342789244 / 2**z
         params = {"layer": layer_id, "z": z, "x": x, "y": y, "extent": extent, "buffer": buffer,
-                  "margin": buffer / extent, "street": street, "community": community}
+                  "margin": buffer / extent, "street": street, "community": community, "dot_m": dot * side / extent}
         with self._conn() as conn:
             row = conn.execute(query, params).fetchone()
         return bytes(row[0]) if row and row[0] is not None else b""
