@@ -6,7 +6,10 @@ A tile holds one MVT layer named after the campaign layer, with one feature per 
 Below full detail (zoom 17), a polygon smaller than 3 pixels of a 256-pixel tile each way (`DOT_UNITS`) comes
 as a point at the centre of its bounding box, as the wall's viewports send dots (geo/viewport.py): its
 outline could not be seen, and a district's tiles at zoom 12 would otherwise carry tens of thousands of
-outlines of a few units each.
+outlines of a few units each. Such points are one per pixel of a 256-pixel tile: the first place's (in the
+layer's order), with `count`, the number of places in that pixel, when there are more. So a tile holds at
+most 65,536 of them, however far out a client zooms: a district of a million places at zoom 8 is one tile,
+made in bounded time and size, not a million features.
 Statuses, names and everything else that changes often are not in a tile: a screen has them from the wall
 state, so a status change never changes a tile. A tile depends only on the layer's shapes, and is cached and
 revalidated per shapes revision (`WallData.shape_revisions`: an outline, a sub-district or a community
@@ -34,7 +37,8 @@ from geo.viewport import DOT_PIXELS, FULL_DETAIL_ZOOM, ViewportIndex
 EXTENT = 4096  # units a side
 BUFFER = 64  # units kept beyond each edge, so a line or outline crossing it is drawn without a seam
 MAX_ZOOM = 24
-DOT_UNITS = DOT_PIXELS * EXTENT // 256  # a polygon smaller than this each way is a point below full detail
+PIXEL_UNITS = EXTENT // 256  # one pixel of a 256-pixel tile
+DOT_UNITS = DOT_PIXELS * PIXEL_UNITS  # a polygon smaller than this each way is a point below full detail
 HALF = 20037508.342789244  # half the side of the world in EPSG:3857 metres
 MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 
@@ -87,7 +91,8 @@ def vector_tile(store: Store, index: ViewportIndex | None, layer_id: str, revisi
     dot = DOT_UNITS if tile.z < FULL_DETAIL_ZOOM else 0
     made = getattr(store, "vector_tile", None)
     if made is not None:
-        return made(layer_id, tile.z, tile.x, tile.y, EXTENT, BUFFER, dot=dot, street=street, community=community)
+        return made(layer_id, tile.z, tile.x, tile.y, EXTENT, BUFFER, dot=dot, pixel=PIXEL_UNITS, street=street,
+                    community=community)
     store.layer(layer_id)
     ids, geoms = (index or ViewportIndex(store)).in_box(layer_id, revision, tile.lon_lat(BUFFER / EXTENT),
                                                          street=street, community=community)
@@ -96,11 +101,21 @@ def vector_tile(store: Store, index: ViewportIndex | None, layer_id: str, revisi
     west, south, east, _ = tile.mercator()
     scale = EXTENT / (east - west)
     in_units = shapely.transform(geoms, lambda xy: (_to_mercator(xy) - (west, south)) * scale)  # y up from the bottom
+    counts = np.ones(len(ids), dtype=int)
+    keep = np.ones(len(ids), dtype=bool)
     if dot:
         x0, y0, x1, y1 = shapely.bounds(in_units).T
         small = np.isin(shapely.get_type_id(in_units), (3, 6)) & (x1 - x0 < dot) & (y1 - y0 < dot)
-        in_units[small] = shapely.points((x0[small] + x1[small]) / 2, (y0[small] + y1[small]) / 2)
+        cx, cy = (x0[small] + x1[small]) / 2, (y0[small] + y1[small]) / 2
+        in_units[small] = shapely.points(cx, cy)
+        at = np.flatnonzero(small)
+        cells = np.column_stack([np.floor(cx / PIXEL_UNITS), np.floor(cy / PIXEL_UNITS)])
+        _, first, n = np.unique(cells, axis=0, return_index=True, return_counts=True)
+        keep[at] = False
+        keep[at[first]] = True
+        counts[at[first]] = n
     clipped = shapely.clip_by_rect(in_units, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
-    keep = ~shapely.is_empty(clipped)
-    features = [{"geometry": g, "properties": {"id": fid}} for fid, g in zip(np.asarray(ids)[keep], clipped[keep])]
+    keep &= ~shapely.is_empty(clipped)
+    features = [{"geometry": g, "properties": {"id": fid, "count": int(n)} if n > 1 else {"id": fid}}
+                for fid, g, n in zip(np.asarray(ids)[keep], clipped[keep], counts[keep])]
     return mapbox_vector_tile.encode([{"name": layer_id, "features": features}], default_options={"extents": EXTENT})

@@ -100,6 +100,31 @@ def test_below_full_detail_a_place_too_small_to_see_is_a_point_at_its_centre(sto
     assert decoded(store, near)[place["id"]]["geometry"]["type"] == "Polygon"
 
 
+def lon_lat(ux: float, uy: float, tile: Tile) -> tuple[float, float]:
+    """The inverse of `units`."""
+    n = 2**tile.z
+    fx, fy = tile.x + ux / EXTENT, tile.y + (1 - uy / EXTENT)
+    return fx / n * 360 - 180, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * fy / n))))
+
+
+def test_far_out_the_points_of_one_pixel_are_one_with_their_count(store_factory, make_feature):
+    """Four courtyards a metre apart in the middle of one pixel of a zoom-12 tile, one in the next pixel: two
+    points — the first place's id with `count` 4, and the other alone — on both stores alike."""
+    probe = Tile.of(12, *tile_of(113.6301, 34.7201, 12))
+    made = {}
+    for backend in ("geojson", "postgis"):
+        store = store_factory(backend)
+        ids = []
+        for i, (px, py) in enumerate([(100.5, 100.5)] * 4 + [(102.5, 100.5)]):
+            lon, lat = lon_lat(px * 16 + i % 4 * 0.5, py * 16, probe)
+            ids.append(store.create(LAYER, make_feature(name=f"院{i}", x=lon - 0.000005, y=lat - 0.000005,
+                                                        size=0.00001), user="t").feature["id"])
+        found = decoded(store, probe)
+        made[backend] = {fid: (f["geometry"]["type"], f["properties"].get("count")) for fid, f in found.items()}
+        assert made[backend] == {ids[0]: ("Point", 4), ids[4]: ("Point", None)}
+    assert made["geojson"] == made["postgis"]
+
+
 def test_a_status_change_does_not_change_a_tile_and_an_outline_does(store, make_feature):
     place = store.create(LAYER, make_feature(x=113.6301, y=34.7201, size=0.0004), user="t").feature
     tile = Tile.of(Z, *tile_of(113.6303, 34.7203))

@@ -628,27 +628,36 @@ class PostGISStore(Store):
         return [r[0] for r in rows], [tuple(r[1:1 + n]) for r in rows], [r[1 + n] for r in rows], centres
 
     def vector_tile(self, layer_id: str, z: int, x: int, y: int, extent: int, buffer: int, *, dot: int = 0,
-                    street: str | None = None, community: str | None = None) -> bytes:
+                    pixel: int = 16, street: str | None = None, community: str | None = None) -> bytes:
         """The layer's Mapbox Vector Tile z/x/y (geo/tiles.py): one feature per place meeting it (of the sub-district
         and community when given), clipped to it and `buffer` units around, with the place's id, made by ST_AsMVT;
         the GiST index finds the places. With `dot`, a polygon smaller than `dot` units each way is the centre of
-        its bounding box."""
+        its bounding box, and such points are one per `pixel` units square: the first place's (by position),
+        with `count` when there are more."""
         self.layer(layer_id)
-        query = ("SELECT ST_AsMVT(t, %(layer)s, %(extent)s, 'geom') FROM ("
-                 "SELECT p.id, ST_AsMVTGeom(CASE WHEN ST_Dimension(p.g) = 2 AND ST_XMax(p.b) - ST_XMin(p.b) < %(dot_m)s "
-                 "AND ST_YMax(p.b) - ST_YMin(p.b) < %(dot_m)s THEN ST_SetSRID(ST_MakePoint("
-                 "(ST_XMin(p.b) + ST_XMax(p.b)) / 2, (ST_YMin(p.b) + ST_YMax(p.b)) / 2), 3857) ELSE p.g END, "
-                 "ST_TileEnvelope(%(z)s, %(x)s, %(y)s), %(extent)s, %(buffer)s, true) AS geom FROM ("
-                 "SELECT f.id, f.pos, g, Box2D(g) AS b FROM features f CROSS JOIN LATERAL "
-                 "(SELECT ST_Transform(f.geom, 3857) AS g) m "
-                 "WHERE f.layer = %(layer)s AND f.geom IS NOT NULL "
-                 "AND f.geom && ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s), 4326) "
-                 "AND (%(street)s::text IS NULL OR f.street = %(street)s) "
-                 "AND (%(community)s::text IS NULL OR f.community = %(community)s)) p "
-                 "ORDER BY p.pos) t WHERE t.geom IS NOT NULL")
+        query = (
+            "SELECT ST_AsMVT(t, %(layer)s, %(extent)s, 'geom') FROM ("
+            " SELECT r.id, CASE WHEN r.n > 1 THEN r.n END AS count,"
+            "  ST_AsMVTGeom(r.g, ST_TileEnvelope(%(z)s, %(x)s, %(y)s), %(extent)s, %(buffer)s, true) AS geom FROM ("
+            "  SELECT DISTINCT ON (q.cell) q.id, q.pos, q.g, count(*) OVER (PARTITION BY q.cell) AS n FROM ("
+            "   SELECT p.id, p.pos,"
+            "    CASE WHEN p.small THEN ST_SetSRID(ST_MakePoint(p.cx, p.cy), 3857) ELSE p.g END AS g,"
+            "    CASE WHEN p.small THEN 'd' || floor((p.cx - %(west)s) / %(pixel_m)s)::text || ','"
+            "     || floor((p.cy - %(south)s) / %(pixel_m)s)::text ELSE 'p' || p.id END AS cell FROM ("
+            "    SELECT f.id, f.pos, m.g, (ST_XMin(m.b) + ST_XMax(m.b)) / 2 AS cx, (ST_YMin(m.b) + ST_YMax(m.b)) / 2 AS cy,"
+            "     ST_Dimension(m.g) = 2 AND ST_XMax(m.b) - ST_XMin(m.b) < %(dot_m)s"
+            "     AND ST_YMax(m.b) - ST_YMin(m.b) < %(dot_m)s AS small"
+            "    FROM features f CROSS JOIN LATERAL (SELECT g, Box2D(g) AS b FROM (SELECT ST_Transform(f.geom, 3857) AS g) s) m"
+            "    WHERE f.layer = %(layer)s AND f.geom IS NOT NULL"
+            "     AND f.geom && ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s), 4326)"
+            "     AND (%(street)s::text IS NULL OR f.street = %(street)s)"
+            "     AND (%(community)s::text IS NULL OR f.community = %(community)s)) p) q"
+            "  ORDER BY q.cell, q.pos) r ORDER BY r.pos) t WHERE t.geom IS NOT NULL")
         side = 2 * 20037508.342789244 / 2**z
         params = {"layer": layer_id, "z": z, "x": x, "y": y, "extent": extent, "buffer": buffer,
-                  "margin": buffer / extent, "street": street, "community": community, "dot_m": dot * side / extent}
+                  "margin": buffer / extent, "street": street, "community": community, "dot_m": dot * side / extent,
+                  "pixel_m": pixel * side / extent, "west": -20037508.342789244 + x * side,
+                  "south": 20037508.342789244 - (y + 1) * side}
         with self._conn() as conn:
             row = conn.execute(query, params).fetchone()
         return bytes(row[0]) if row and row[0] is not None else b""
