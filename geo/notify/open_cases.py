@@ -120,6 +120,7 @@ class OpenCases:
                     self._dirty |= {n, int(key)} if key.isdigit() else {n}
                 self.shards[n][place] = {pid: _packed(entry, int(entry.get("told") or 0)) for pid, entry in pids.items()}
         self._saved = (self.seq, dict(self.days))
+        self.token = cursor.get("token")  # what is kept is now what that cursor goes with
         self._look = {(place, pid) for shard in self.shards for place, pids in shard.items() for pid in pids}
 
     # --- kept in step ---------------------------------------------------------------------------------------

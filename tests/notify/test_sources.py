@@ -332,6 +332,18 @@ def test_a_case_the_place_lost_outside_the_journal_leaves_the_index_at_the_place
     assert _kept_keys(store) == before
 
 
+def test_a_process_that_read_the_index_keeps_it_through_quiet_rounds(store, cases, place):
+    """Another process led and wrote the cursor; this one reads the shards once, and a round with nothing new
+    leaves what it keeps current (it does not read them again every round)."""
+    _told(store, cases, NOW)  # another process: its own index
+    index = OpenCases()
+    assert not index.current(store.record(CURSOR, KEY))
+    _told(store, cases, NOW, cases=index)
+    assert index.current(store.record(CURSOR, KEY)) and len(index) == 1
+    _told(store, cases, NOW + timedelta(minutes=1), cases=index)
+    assert index.current(store.record(CURSOR, KEY))
+
+
 def test_the_clocks_heap_keeps_no_more_than_twice_the_cases_however_often_a_due_changes(store, cases, place):
     """Each change of a case's due leaves its earlier wake in the heap until that wake's time; made again from the
     entries once the stale ones outnumber the cases, and the clock still tells the case at its due."""
