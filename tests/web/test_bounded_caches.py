@@ -5,6 +5,8 @@ revision."""
 
 from __future__ import annotations
 
+import threading
+
 from web.core.context import Cached, RevisionCache
 
 
@@ -25,6 +27,49 @@ def test_a_gzipped_copy_made_after_caching_counts_when_the_next_entry_comes():
     first.gzipped = b"z" * 400  # as web/core/http.py send_cached adds it
     cache.get(("b",), lambda: Cached(body=b"x" * 400, etag='"b"'))
     assert cache.held_bytes() <= 1000 and len(cache) == 1
+
+
+def _second_request_waiting(cache: RevisionCache, first_build_fails: bool) -> tuple[list, list]:
+    """A first request builds an answer and holds in its build until a second request for it waits; then the
+    build ends (or fails). The builds made and the answers each request got."""
+    entered, release, builds, answers = threading.Event(), threading.Event(), [], []
+
+    def build() -> Cached:
+        builds.append(threading.current_thread().name)
+        if len(builds) == 1:
+            entered.set()
+            assert release.wait(30)
+            if first_build_fails:
+                raise OSError("the store went away")
+        return Cached(body=b"x", etag=f'"{len(builds)}"')
+
+    def ask() -> None:
+        try:
+            answers.append(cache.get(("viewport", 7), build))
+        except OSError as exc:
+            answers.append(exc)
+
+    first, second = threading.Thread(target=ask, name="first"), threading.Thread(target=ask, name="second")
+    first.start()
+    assert entered.wait(30)
+    second.start()
+    while cache.waited < 1:  # until the second request found the build running and waits for it
+        second.join(0.005)
+    release.set()
+    first.join(30)
+    second.join(30)
+    return builds, answers
+
+
+def test_two_requests_for_the_same_answer_build_it_once():
+    builds, answers = _second_request_waiting(RevisionCache(), first_build_fails=False)
+    assert builds == ["first"] and len(answers) == 2 and answers[0] is answers[1]
+
+
+def test_a_request_waiting_for_a_build_that_fails_builds_it_itself():
+    builds, answers = _second_request_waiting(RevisionCache(), first_build_fails=True)
+    assert builds == ["first", "second"]
+    assert isinstance(answers[0], OSError) and answers[1].etag == '"2"'
 
 
 def test_steady_edits_leave_every_cache_and_kept_view_bounded(app, client, clock):

@@ -57,7 +57,7 @@ def _build(rule, values: dict) -> str:
     url = rule.rule
     for name, value in values.items():
         url = url.replace(f"<{name}>", str(value))
-        for converter in ("int", "path", "any(disable, enable)"):
+        for converter in ("int", "int(signed=True)", "path", "any(disable, enable)"):
             url = url.replace(f"<{converter}:{name}>", str(value))
     return url
 

@@ -54,25 +54,45 @@ def _bytes_of(value: object) -> int:
 class RevisionCache:
     """A small LRU of serialised responses keyed by what they depend on, bounded in entries and in bytes: keys
     carry the store's revision, so under steady edits every revision brings new entries and the old ones age
-    out (a whole layer's GeoJSON at 100k places is tens of megabytes, gzipped copy included)."""
+    out (a whole layer's GeoJSON at 100k places is tens of megabytes, gzipped copy included).
+
+    One build per key at a time: a request that asks for what another is building waits for it and answers
+    the same (thirty screens asking for the same viewport after an edit, or a GIS client's burst of the same
+    far-out tile, make it once); if that build fails, the waiting request builds it itself."""
 
     def __init__(self, size: int = 32, max_bytes: int = CACHE_BYTES) -> None:
         self._items: OrderedDict[tuple, Cached] = OrderedDict()
         self._size = size
         self._max_bytes = max_bytes
         self._lock = Lock()
+        self._building: dict[tuple, Lock] = {}  # key -> held while its one build runs
+        self.waited = 0  # requests that waited for another's build (for the tests and the curious)
 
     def get(self, key: tuple, build: Callable[[], Cached]) -> Cached:
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is not None:
-                self._items.move_to_end(key)
-                return hit
-        value = build()
-        with self._lock:
-            self._items[key] = value
-            self._trim()
-        return value
+        while True:
+            with self._lock:
+                hit = self._items.get(key)
+                if hit is not None:
+                    self._items.move_to_end(key)
+                    return hit
+                running = self._building.get(key)
+                if running is None:
+                    mine = self._building[key] = Lock()
+                    mine.acquire()
+                    break
+                self.waited += 1
+            with running:  # another request builds it: wait, then look again
+                pass
+        try:
+            value = build()
+            with self._lock:
+                self._items[key] = value
+                self._trim()
+            return value
+        finally:
+            with self._lock:
+                del self._building[key]
+            mine.release()
 
     def _trim(self) -> None:
         """Oldest first out, until within both bounds (a gzipped copy made since counts too)."""
