@@ -12,11 +12,15 @@ In the store:
 - the sender's cursor (geo/notify/sources.py) says which journal revision the shards are up to, and carries a
   `token` written afresh with every save.
 
-A round writes the shards whose entries changed, then the cursor. The process keeps the index while the
-cursor's token is the one it wrote last: another process that led in between, or a round of its own that
-failed, makes it read the shards again. A crash between the shards and the cursor leaves shards ahead of the
-cursor, which the next round brings back in step by applying the same journal changes again (a place's
-entries are replaced whole from its image after each change, so applying one twice changes nothing).
+A round writes the shards whose entries changed, then the cursor, holding the cursor's lock from a check that
+the cursor is still the one the round started from (else another process led meanwhile — a lost lock's holder
+finishing its round — and this one writes nothing and forgets what it kept). The process keeps the index while
+the cursor's token is the one it wrote or read last: another process that led in between, or a round of its
+own that failed, makes it read the shards again. A crash between the shards and the cursor leaves shards ahead
+of the cursor, which the next round brings back in step by applying the same journal changes again (a place's
+entries are replaced whole from its image after each change, so the index ends as it was; a case whose older
+image shows another stage or due on the way starts its `told` again, and its clock events, kept once, are
+emitted again).
 
 The clock: each entry has its next wake (the next instant of `case_news.clock_wakes` after it was last looked
 at) in a heap; a round looks at the entries whose wake has come and at those its journal changes made or
@@ -33,8 +37,8 @@ from datetime import UTC, datetime, timedelta
 
 from geo.config import Campaign
 from geo.kept import interned
-from geo.notify.case_news import case_entry, clock_events, clock_moment, clock_rank, clock_wakes
-from geo.notify.events import Event
+from geo.notify.case_news import case_entry, case_key, clock_events, clock_moment, clock_rank, clock_wakes
+from geo.notify.events import Event, event_id
 from geo.store.base import Store
 
 CASES = "notify-cases"
@@ -79,11 +83,13 @@ class OpenCases:
         self._saved: tuple[int, dict] | None = None  # the seq and days of the cursor last written
         self._dirty: set[int] = set()
         self._look: set[tuple[str, str]] = set()  # (place, problem id) to look at in this round
+        self._stale: list[str] = []  # records of `CASES` that are no shard of this count: deleted at the save
+        self._count = 0  # the entries
         self._wakes: list[tuple[int, str, str]] = []  # (instant in µs, place, problem id), a heap; an item of a
         # case that changed or closed since stays until its time, and then has it looked at once for nothing
 
     def __len__(self) -> int:
-        return sum(len(pids) for shard in self.shards for pids in shard.values())
+        return self._count
 
     def entries(self) -> Iterator[dict]:
         for shard in self.shards:
@@ -91,7 +97,7 @@ class OpenCases:
                 yield from map(_entry, pids.values())
 
     def current(self, cursor: dict | None) -> bool:
-        """Whether what is kept is what the store has: the cursor is the one this index wrote last."""
+        """Whether what is kept is what the store has: the cursor is the one this index wrote or read last."""
         return self.token is not None and cursor is not None and cursor.get("token") == self.token
 
     # --- where it comes from ----------------------------------------------------------------------------------
@@ -103,22 +109,32 @@ class OpenCases:
             for feature in store.each_feature(layer.id):
                 self.put_place(layer.id, feature["id"], feature, campaign)
         self._dirty = set(range(SHARDS))
+        self._stale = [key for key in store.record_keys(CASES) if not (key.isdigit() and int(key) < SHARDS)]
 
     def load(self, store: Store, cursor: dict) -> None:
-        """From the shards the cursor goes with (or the index an older cursor held whole, told nothing)."""
+        """From the shards the cursor goes with (or from the index an earlier version's cursor held whole, with
+        the clock's events it had told of each case as `fired` ids)."""
         self.forget()
         self.seq, self.days = cursor["seq"], dict(cursor.get("days") or {})
-        if "cases" in cursor:  # the cursor of an earlier version: the whole index in it, without `told`
-            for entry in cursor["cases"].values():
+        keys = store.record_keys(CASES)
+        shards = {str(n) for n in range(SHARDS)}  # their keys
+        self._stale = [key for key in keys if key not in shards or "cases" in cursor]  # deleted at the save
+        if "cases" in cursor:
+            fired = cursor.get("fired") or {}
+            for key, entry in cursor["cases"].items():
                 place = f"{entry['layer']}/{entry['fid']}"
-                self.shards[shard_of(place)].setdefault(place, {})[entry["pid"]] = _packed(entry, 0)
+                self.shards[shard_of(place)].setdefault(place, {})[entry["pid"]] = _packed(
+                    entry, _told_by(entry, set(fired.get(key) or ())))
             self._dirty = set(range(SHARDS))
-        for key in store.record_keys(CASES):
-            for place, pids in ((store.record(CASES, key) or {}).get("places") or {}).items():
-                n = shard_of(place)
-                if str(n) != key:  # kept under another shard count: moved at the save
-                    self._dirty |= {n, int(key)} if key.isdigit() else {n}
-                self.shards[n][place] = {pid: _packed(entry, int(entry.get("told") or 0)) for pid, entry in pids.items()}
+        else:
+            for key in sorted(shards.intersection(keys), key=int):
+                for place, pids in ((store.record(CASES, key) or {}).get("places") or {}).items():
+                    n = shard_of(place)
+                    if n != int(key):  # kept in another shard by another count of shards: moved at the save
+                        self._dirty |= {n, int(key)}
+                    self.shards[n][place] = {pid: _packed(entry, int(entry.get("told") or 0))
+                                             for pid, entry in pids.items()}
+        self._count = sum(len(pids) for shard in self.shards for pids in shard.values())
         self._saved = (self.seq, dict(self.days))
         self.token = cursor.get("token")  # what is kept is now what that cursor goes with
         self._look = {(place, pid) for shard in self.shards for place, pids in shard.items() for pid in pids}
@@ -145,6 +161,7 @@ class OpenCases:
                 self._look.add((place, problem["id"]))
         if new:
             self.shards[n][place] = new
+        self._count += len(new) - len(old)
         if new != old:
             self._dirty.add(n)
 
@@ -171,7 +188,7 @@ class OpenCases:
                     out += new
             self._wake_after(entry, place, pid, now, campaign)
         self._look.clear()
-        if len(self._wakes) > 2 * len(self) + 1024:  # mostly stale items: made again from the entries
+        if len(self._wakes) > 2 * self._count + 1024:  # mostly stale items: made again from the entries
             self._wakes = []
             for shard in self.shards:
                 for place, pids in shard.items():
@@ -191,9 +208,18 @@ class OpenCases:
                 self._wakes.append(item)
 
     # --- written back ---------------------------------------------------------------------------------------
-    def save(self, store: Store, cursor_kind: str, cursor_key: str) -> None:
-        """Write the shards that changed, then the cursor (only what changed: a quiet round writes nothing)."""
-        if self._dirty:
+    def save(self, store: Store, cursor_kind: str, cursor_key: str, started_from: str | None) -> bool:
+        """Write the shards that changed, then the cursor (only what changed: a quiet round writes nothing) — if the
+        cursor is still the one this round started from (its token `started_from`; None: there was none). Another
+        process that led meanwhile (a lost lock's holder still finishing its round) wrote its own: then nothing is
+        written, what this process keeps is forgotten, and False is answered. The cursor's lock is held from the
+        check to the cursor's write, so two rounds' shards are never mixed."""
+        if not (self._dirty or self._stale or self._saved != (self.seq, self.days)):
+            return True
+        with store.records_locked(cursor_kind):
+            if (store.record(cursor_kind, cursor_key) or {}).get("token") != started_from:
+                self.forget()
+                return False
             with store.records_locked(CASES):
                 for n in sorted(self._dirty):
                     if self.shards[n]:
@@ -202,10 +228,23 @@ class OpenCases:
                         store.put_record(CASES, str(n), {"places": places})
                     else:
                         store.delete_record(CASES, str(n))
-        if self._dirty or self._saved != (self.seq, self.days):
+                for key in self._stale:
+                    store.delete_record(CASES, key)
             token = uuid.uuid4().hex
-            with store.records_locked(cursor_kind):
-                store.put_record(cursor_kind, cursor_key, {"seq": self.seq, "days": self.days, "token": token,
-                                                           "shards": SHARDS})
-            self.token, self._saved = token, (self.seq, dict(self.days))
-            self._dirty.clear()
+            store.put_record(cursor_kind, cursor_key, {"seq": self.seq, "days": self.days, "token": token,
+                                                       "shards": SHARDS})
+        self.token, self._saved = token, (self.seq, dict(self.days))
+        self._dirty.clear()
+        self._stale = []
+        return True
+
+
+def _told_by(entry: dict, fired: set[str]) -> int:
+    """How far along the clock an earlier version had told of the case at its present moment, from the ids of
+    the clock's events it kept as fired (so an upgrade tells nobody again)."""
+    moment = f"{case_key(entry)}/{entry['stage']}/{entry.get('stage_since')}/{entry.get('stage_due')}"
+    if event_id("case_escalated", f"{moment}/district") in fired:
+        return 3
+    if event_id("case_overdue", moment) in fired or event_id("case_escalated", f"{moment}/street") in fired:
+        return 2
+    return 1 if event_id("case_due_soon", moment) in fired else 0

@@ -139,5 +139,5 @@ def _round(store: Store, campaign: Campaign, now: datetime, cases: OpenCases) ->
             cases.seq = changes[-1].seq
     events += _clock_events(store, campaign, now, cases)
     emitted = emit_all(store, events)
-    cases.save(store, CURSOR, KEY)
+    cases.save(store, CURSOR, KEY, (cursor or {}).get("token"))  # nothing, if another process led meanwhile
     return emitted

@@ -34,7 +34,7 @@ from geo.config import Campaign
 from geo.errors import Conflict, FieldError, GuatuError, NotFound, StoreBusy, ValidationError
 from geo.ledger import add_problem
 from geo.messages import t
-from geo.notify.events import Event, emit
+from geo.notify.events import Event, emit, event
 from geo.photos.service import photos_of
 from geo.residents.nearby import MERGE_RADIUS_M, nearest_place, open_cases_near
 from geo.residents.photos import MAX_PHOTOS, photo_facts
@@ -150,9 +150,11 @@ def submit(store: Store, campaign: Campaign, *, lon: float, lat: float, category
             store.put_record(KIND, code, record)
             if client_key is not None:
                 store.put_record(CLIENTS, client_key, {"code": code})
-    # announced once it is kept, and again when it is sent again: the first announcement may not have been made
-    # (the process stopped, the store failed), and an event is kept once however often it is emitted
-    emit(store, _arrived(record))
+    # announced once it is kept; when it is sent again, announced only if that first announcement was never made
+    # (the process stopped, the store failed between): an event already kept may have gone out to people since
+    news = _arrived(record)
+    if sent is None or event(store, news.id) is None:
+        emit(store, news)
     return record
 
 

@@ -157,9 +157,10 @@ class LeaderLock(ABC):
 
 
 # the kinds of records a campaign keeps (copies between backends carry them): the inspection lists, and the
-# notifications' events, inboxes, channels, people's settings and outbox (geo/notify/)
+# notifications' events, inboxes, channels, people's settings and outbox, and the sender's cursor and open cases
+# (geo/notify/; they go with the journal, which a copy carries with the same revisions)
 RECORD_KINDS = ("inspections", "notify-events", "notify-pending", "notify-inbox", "notify-channels", "notify-people",
-                "notify-outbox", "notify-delivered")
+                "notify-outbox", "notify-delivered", "notify-cursor", "notify-cases")
 
 
 class Store(ABC):

@@ -14,7 +14,7 @@ from geo.cases import transition
 from geo.inspections import generate, record
 from geo.ledger import add_problem
 from geo.notify.case_news import case_key, clock_events
-from geo.notify.events import PENDING, event
+from geo.notify.events import PENDING, emit, event
 from geo.notify.inbox import deliver, items, unread_count
 from geo.notify.open_cases import CASES, OpenCases, shard_of
 from geo.notify.sources import CURSOR, KEY, collect
@@ -342,6 +342,50 @@ def test_a_process_that_read_the_index_keeps_it_through_quiet_rounds(store, case
     assert index.current(store.record(CURSOR, KEY)) and len(index) == 1
     _told(store, cases, NOW + timedelta(minutes=1), cases=index)
     assert index.current(store.record(CURSOR, KEY))
+
+
+def test_an_earlier_versions_cursor_is_taken_over_telling_nobody_again(store, cases, place):
+    """The cursor of an earlier version held the whole index and, per case, the ids of the clock's events told:
+    read once, its cases kept in shards with what was told of them — an overdue case told before is not told
+    again, its next level is."""
+    case = _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
+    late = due + timedelta(minutes=5)
+    entry = next(_built(store, cases).entries())
+    key = case_key(entry)
+    told = [e.id for e in clock_events(entry, cases, late, iso(late))]  # overdue and at the sub-district
+    assert len(told) == 2
+    for e in clock_events(entry, cases, late, iso(late)):
+        emit(store, e)
+    old = {"seq": store.revision(), "cases": {key: {k: v for k, v in entry.items() if k != "told"}},
+           "fired": {key: told}, "days": {"digest": late.astimezone(cases.timezone).date().isoformat()}}
+    with store.records_locked(CURSOR):
+        store.put_record(CURSOR, KEY, old)
+    with store.records_locked(PENDING):  # they were fanned out
+        store.put_record(PENDING, "events", {"ids": []})
+    assert collect(store, cases, late + timedelta(minutes=1)) == 0 and _pending(store) == []
+    assert "cases" not in store.record(CURSOR, KEY) and _kept_keys(store) == {key}
+    later = _told(store, cases, due + timedelta(days=7), fid=place["id"])
+    assert [(e["kind"], e["data"]["level"]) for e in later] == [("case_escalated", "district")]
+
+
+def test_a_round_of_a_process_that_no_longer_leads_writes_nothing(store, cases, place):
+    """A process lost the lock mid-round (its database connection dropped) and another led and wrote meanwhile:
+    the first one's save finds the cursor is not the one it started from, writes no shard and forgets what it
+    kept."""
+    _told(store, cases, NOW)
+    started = store.record(CURSOR, KEY)
+    stale = OpenCases()
+    stale.load(store, started)
+    _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    _told(store, cases, NOW)  # the other process's round
+    now_kept = store.record(CURSOR, KEY)
+    shards = {key: store.record(CASES, key) for key in store.record_keys(CASES)}
+    stale.put_place(LAYER, place["id"], None, cases)  # as if it had seen the place go
+    assert stale.save(store, CURSOR, KEY, started["token"]) is False
+    assert store.record(CURSOR, KEY) == now_kept
+    assert {key: store.record(CASES, key) for key in store.record_keys(CASES)} == shards
+    assert len(stale) == 0 and stale.token is None
 
 
 def test_the_clocks_heap_keeps_no_more_than_twice_the_cases_however_often_a_due_changes(store, cases, place):

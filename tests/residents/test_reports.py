@@ -78,6 +78,10 @@ def test_a_report_whose_announcement_failed_is_announced_when_the_phone_sends_it
     assert store.record(PENDING, "events")["ids"] == [event_id("report_arrived", code)]
     assert _submit(store, campaign, bounded_dir, client_key="phone-0001-report")["code"] == code
     assert store.record(PENDING, "events")["ids"] == [event_id("report_arrived", code)]
+    with store.records_locked(PENDING):  # fanned out since: the sender took it off the list
+        store.put_record(PENDING, "events", {"ids": []})
+    assert _submit(store, campaign, bounded_dir, client_key="phone-0001-report")["code"] == code
+    assert store.record(PENDING, "events")["ids"] == []  # not listed again: nobody hears of it twice
 
 
 @pytest.mark.parametrize(("fields", "field"), [
