@@ -36,7 +36,7 @@ from geo.config import load_campaign  # noqa: E402
 from geo.store import open_store  # noqa: E402
 from geo.store.transfer import copy_to_postgis  # noqa: E402
 from geo.synth.synthetic import write_synthetic  # noqa: E402
-from geo.tiles import BUFFER, DOT_UNITS, EXTENT, Tile, _to_mercator, vector_tile  # noqa: E402
+from geo.tiles import BUFFER, DOT_UNITS, EXTENT, PIXEL_UNITS, Tile, _to_mercator, vector_tile  # noqa: E402
 from geo.viewport import FULL_DETAIL_ZOOM, ViewportIndex  # noqa: E402
 
 LAYER = "courtyards"
@@ -60,11 +60,20 @@ def naive_tile(index: ViewportIndex, revision: int, tile: Tile) -> bytes:
         return b""
     metres = shapely.transform(geoms, _to_mercator)
     if tile.z < FULL_DETAIL_ZOOM:  # the same points for places too small to see
-        west, _, east, _ = tile.mercator()
+        west, south, east, _ = tile.mercator()
         limit = DOT_UNITS * (east - west) / EXTENT
         x0, y0, x1, y1 = shapely.bounds(metres).T
         small = np.isin(shapely.get_type_id(metres), (3, 6)) & (x1 - x0 < limit) & (y1 - y0 < limit)
         metres[small] = shapely.points((x0[small] + x1[small]) / 2, (y0[small] + y1[small]) / 2)
+        at = np.flatnonzero(small)  # and one per pixel, the first
+        pixel = PIXEL_UNITS * (east - west) / EXTENT
+        cells = np.column_stack([np.floor(((x0[at] + x1[at]) / 2 - west) / pixel),
+                                 np.floor(((y0[at] + y1[at]) / 2 - south) / pixel)])
+        _, first = np.unique(cells, axis=0, return_index=True)
+        kept = np.ones(len(ids), dtype=bool)
+        kept[at] = False
+        kept[at[first]] = True
+        ids, metres = np.asarray(ids)[kept], metres[kept]
     clipped = shapely.clip_by_rect(metres, *tile.mercator(BUFFER / EXTENT))
     keep = ~shapely.is_empty(clipped)
     features = [{"geometry": g, "properties": {"id": fid}} for fid, g in zip(np.asarray(ids)[keep], clipped[keep])]

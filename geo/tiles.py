@@ -2,7 +2,7 @@
 for GIS clients (QGIS reads an XYZ vector tile URL).
 
 A tile holds one MVT layer named after the campaign layer, with one feature per place that meets the tile
-(clipped to the tile and a 64-unit buffer, in 4,096 units a side) and one property, `id`, the place's id.
+(clipped to the tile and a 64-unit buffer, in 4,096 units a side) and its place's id, `id`.
 Below full detail (zoom 17), a polygon smaller than 3 pixels of a 256-pixel tile each way (`DOT_UNITS`) comes
 as a point at the centre of its bounding box, as the wall's viewports send dots (geo/viewport.py): its
 outline could not be seen, and a district's tiles at zoom 12 would otherwise carry tens of thousands of
@@ -41,6 +41,7 @@ PIXEL_UNITS = EXTENT // 256  # one pixel of a 256-pixel tile
 DOT_UNITS = DOT_PIXELS * PIXEL_UNITS  # a polygon smaller than this each way is a point below full detail
 HALF = 20037508.342789244  # half the side of the world in EPSG:3857 metres
 MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
+FORMAT = 2  # in the tiles' ETags: a tile made otherwise by a newer version is not answered 304 from an older one
 
 
 @dataclass(frozen=True)
@@ -100,22 +101,34 @@ def vector_tile(store: Store, index: ViewportIndex | None, layer_id: str, revisi
         return b""
     west, south, east, _ = tile.mercator()
     scale = EXTENT / (east - west)
-    in_units = shapely.transform(geoms, lambda xy: (_to_mercator(xy) - (west, south)) * scale)  # y up from the bottom
+
+    def units(xy: np.ndarray) -> np.ndarray:  # degrees to tile units, y up from the tile's bottom
+        return (_to_mercator(xy) - (west, south)) * scale
+
+    bounds = shapely.bounds(geoms)  # a box's corners are its outline's bounds in units too (x and y apart, in order)
+    x0, y0 = units(bounds[:, :2]).T
+    x1, y1 = units(bounds[:, 2:]).T
+    small = (np.isin(shapely.get_type_id(geoms), (3, 6)) & (x1 - x0 < dot) & (y1 - y0 < dot)) if dot \
+        else np.zeros(len(ids), dtype=bool)
     counts = np.ones(len(ids), dtype=int)
-    keep = np.ones(len(ids), dtype=bool)
-    if dot:
-        x0, y0, x1, y1 = shapely.bounds(in_units).T
-        small = np.isin(shapely.get_type_id(in_units), (3, 6)) & (x1 - x0 < dot) & (y1 - y0 < dot)
-        cx, cy = (x0[small] + x1[small]) / 2, (y0[small] + y1[small]) / 2
-        in_units[small] = shapely.points(cx, cy)
+    keep = ~small
+    if small.any():  # one point per pixel: the first place's, with the count
         at = np.flatnonzero(small)
+        cx, cy = (x0[at] + x1[at]) / 2, (y0[at] + y1[at]) / 2
         cells = np.column_stack([np.floor(cx / PIXEL_UNITS), np.floor(cy / PIXEL_UNITS)])
         _, first, n = np.unique(cells, axis=0, return_index=True, return_counts=True)
-        keep[at] = False
         keep[at[first]] = True
         counts[at[first]] = n
-    clipped = shapely.clip_by_rect(in_units, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER)
-    keep &= ~shapely.is_empty(clipped)
+    shapes = np.empty(len(ids), dtype=object)
+    outline = keep & ~small
+    shapes[outline] = shapely.clip_by_rect(shapely.transform(geoms[outline], units), -BUFFER, -BUFFER,
+                                           EXTENT + BUFFER, EXTENT + BUFFER)  # only what is drawn is transformed
+    dots = keep & small
+    shapes[dots] = shapely.points((x0[dots] + x1[dots]) / 2, (y0[dots] + y1[dots]) / 2)
+    inside = (-BUFFER <= (x0 + x1) / 2) & ((x0 + x1) / 2 <= EXTENT + BUFFER) & \
+        (-BUFFER <= (y0 + y1) / 2) & ((y0 + y1) / 2 <= EXTENT + BUFFER)
+    keep &= np.where(small, inside, True)
+    keep[outline] &= ~shapely.is_empty(shapes[outline])
     features = [{"geometry": g, "properties": {"id": fid, "count": int(n)} if n > 1 else {"id": fid}}
-                for fid, g, n in zip(np.asarray(ids)[keep], clipped[keep], counts[keep])]
+                for fid, g, n in zip(np.asarray(ids)[keep], shapes[keep], counts[keep])]
     return mapbox_vector_tile.encode([{"name": layer_id, "features": features}], default_options={"extents": EXTENT})

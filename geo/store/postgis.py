@@ -641,13 +641,15 @@ class PostGISStore(Store):
             "  ST_AsMVTGeom(r.g, ST_TileEnvelope(%(z)s, %(x)s, %(y)s), %(extent)s, %(buffer)s, true) AS geom FROM ("
             "  SELECT DISTINCT ON (q.cell) q.id, q.pos, q.g, count(*) OVER (PARTITION BY q.cell) AS n FROM ("
             "   SELECT p.id, p.pos,"
-            "    CASE WHEN p.small THEN ST_SetSRID(ST_MakePoint(p.cx, p.cy), 3857) ELSE p.g END AS g,"
+            "    CASE WHEN p.small THEN ST_SetSRID(ST_MakePoint(p.cx, p.cy), 3857) ELSE ST_Transform(p.geom, 3857) END AS g,"
             "    CASE WHEN p.small THEN 'd' || floor((p.cx - %(west)s) / %(pixel_m)s)::text || ','"
             "     || floor((p.cy - %(south)s) / %(pixel_m)s)::text ELSE 'p' || p.id END AS cell FROM ("
-            "    SELECT f.id, f.pos, m.g, (ST_XMin(m.b) + ST_XMax(m.b)) / 2 AS cx, (ST_YMin(m.b) + ST_YMax(m.b)) / 2 AS cy,"
-            "     ST_Dimension(m.g) = 2 AND ST_XMax(m.b) - ST_XMin(m.b) < %(dot_m)s"
-            "     AND ST_YMax(m.b) - ST_YMin(m.b) < %(dot_m)s AS small"
-            "    FROM features f CROSS JOIN LATERAL (SELECT g, Box2D(g) AS b FROM (SELECT ST_Transform(f.geom, 3857) AS g) s) m"
+            "    SELECT f.id, f.pos, f.geom, (m.x0 + m.x1) / 2 AS cx, (m.y0 + m.y1) / 2 AS cy,"
+            "     ST_Dimension(f.geom) = 2 AND m.x1 - m.x0 < %(dot_m)s AND m.y1 - m.y0 < %(dot_m)s AS small"
+            # the box's corners, not the outline, to EPSG:3857 (spherical Mercator, x and y apart): the same bounds
+            "    FROM features f CROSS JOIN LATERAL (SELECT ST_XMin(f.geom) * %(k)s AS x0, ST_XMax(f.geom) * %(k)s AS x1,"
+            "     ln(tan(pi() / 4 + radians(ST_YMin(f.geom)) / 2)) * %(r)s AS y0,"
+            "     ln(tan(pi() / 4 + radians(ST_YMax(f.geom)) / 2)) * %(r)s AS y1) m"
             "    WHERE f.layer = %(layer)s AND f.geom IS NOT NULL"
             "     AND f.geom && ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s), 4326)"
             "     AND (%(street)s::text IS NULL OR f.street = %(street)s)"
@@ -657,6 +659,7 @@ class PostGISStore(Store):
         params = {"layer": layer_id, "z": z, "x": x, "y": y, "extent": extent, "buffer": buffer,
                   "margin": buffer / extent, "street": street, "community": community, "dot_m": dot * side / extent,
                   "pixel_m": pixel * side / extent, "west": -20037508.342789244 + x * side,
+                  "k": 20037508.342789244 / 180, "r": 20037508.342789244 / math.pi,
                   "south": 20037508.342789244 - (y + 1) * side}
         with self._conn() as conn:
             row = conn.execute(query, params).fetchone()

@@ -63,7 +63,9 @@ SHAPES = read_operation("A layer's geometry with the attributes a card shows",
                         tags=["wall"])
 
 # GET /api/wall/tiles/{layer_id}/{z}/{x}/{y}.mvt
-TILE = read_operation("A Mapbox Vector Tile of a layer's shapes (WebMercatorQuad), one feature per place with its id",
+TILE = read_operation("A Mapbox Vector Tile of a layer's shapes (WebMercatorQuad): one feature per place with its `id`; "
+                      "below zoom 17 the places smaller than 3 pixels are one point per pixel, with `count` when "
+                      "a pixel holds more than one",
                       {"description": "The tile (empty when no place meets it).", "headers": ETAG, "content": {
                           "application/vnd.mapbox-vector-tile": {"schema": {"type": "string", "format": "binary"}}}},
                       params=[LAYER, *({"name": n, "in": "path", "required": True, "schema": {"type": "integer"},

@@ -1,6 +1,7 @@
 """Vector tiles of a layer's shapes: `GET /api/wall/tiles/<layer>/<z>/<x>/<y>.mvt` (geo/tiles.py).
 
-Mapbox Vector Tiles on the WebMercatorQuad grid, one feature per place with its id, for GIS clients (QGIS: a
+Mapbox Vector Tiles on the WebMercatorQuad grid, one feature per place with its id (far out, one point per
+pixel for the places too small to see, with their `count`), for GIS clients (QGIS: a
 vector tile layer with this URL and {z}/{x}/{y}) and large layers. `street=`/`community=` keep the places of a
 wall screen's scope (a display link's scope fills them in). The ETag names the layer's shapes revision — it
 moves when a place is added, removed, reshaped or moved to another area, never on a status change — the scope
@@ -13,7 +14,7 @@ import hashlib
 
 from flask import request
 
-from geo.tiles import MEDIA_TYPE, Tile, vector_tile
+from geo.tiles import FORMAT, MEDIA_TYPE, Tile, vector_tile
 from web.core.context import Cached, guatu
 from web.core.http import send_cached
 from web.core.routes import VIEWER, Display
@@ -31,7 +32,7 @@ def tile(layer_id: str, z: int, x: int, y: int):
     revision = ctx.wall.shapes_shown(layer_id)
     street, community = request.args.get("street") or None, request.args.get("community") or None
     scope = hashlib.blake2s(f"{street}\x00{community}".encode(), digest_size=6).hexdigest() if street or community else "all"
-    etag = f"mvt-{layer_id}-{revision}-{scope}-{z}-{x}-{y}"
+    etag = f"mvt{FORMAT}-{layer_id}-{revision}-{scope}-{z}-{x}-{y}"
     if etag in request.if_none_match:
         return send_cached(Cached(b"", etag), MEDIA_TYPE)
 
