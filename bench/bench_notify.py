@@ -19,14 +19,10 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,15 +32,12 @@ if str(REPO) not in sys.path:
 
 import orjson  # noqa: E402
 
-from geo.config import load_campaign  # noqa: E402
+from bench.synthetic_stores import synthetic_stores  # noqa: E402
 from geo.ledger import add_problem  # noqa: E402
 from geo.notify.case_news import case_entry, case_key, clock_events  # noqa: E402
 from geo.notify.open_cases import OpenCases  # noqa: E402
 from geo.notify.sources import collect  # noqa: E402
-from geo.store import open_store  # noqa: E402
 from geo.store.base import iso  # noqa: E402
-from geo.store.transfer import copy_to_postgis  # noqa: E402
-from geo.synth.synthetic import write_synthetic  # noqa: E402
 
 NAIVE = "bench-naive-cursor"
 
@@ -195,35 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     backends = args.backends.split(",")
     results: dict = {}
-    cluster = None
-    db_url = os.environ.get("GUATU_BENCH_DATABASE_URL")
-    work = Path(tempfile.mkdtemp(prefix="guatu-bench-notify-"))
-    try:
-        if "postgis" in backends and not db_url:
-            from tests.pg_cluster import ThrowawayCluster
-
-            cluster = ThrowawayCluster(durable=True).start()
-            db_url = cluster.url
-        for n in sizes:
-            pristine = work / f"synthetic-{n}"
-            write_synthetic(pristine, n, seed=1)
-            for backend in backends:
-                data = work / f"{backend}-{n}"
-                shutil.copytree(pristine, data)
-                campaign = load_campaign(data)
-                url, schema = None, None
-                if backend == "postgis":
-                    schema = f"bench_notify_{n}_{uuid.uuid4().hex[:6]}"
-                    copy_to_postgis(data, campaign, db_url, schema=schema)
-                    url = db_url
-                store = open_store(data, campaign, database_url=url, **({"schema": schema} if schema else {}))
-                results[(backend, n)] = measure(store, campaign, args.rounds)
-                print(f"{backend} {n:,}: {results[(backend, n)]}", file=sys.stderr)
-                store.close()
-    finally:
-        if cluster is not None:
-            cluster.stop()
-        shutil.rmtree(work, ignore_errors=True)
+    for backend, n, store in synthetic_stores(sizes, backends, "notify"):
+        results[(backend, n)] = measure(store, store.campaign, args.rounds)
+        print(f"{backend} {n:,}: {results[(backend, n)]}", file=sys.stderr)
     cols = [(b, n) for n in sizes for b in backends]
     print("| figure | " + " | ".join(f"{b} {n // 1000}k" for b, n in cols) + " |")
     print("|---" * (1 + len(cols)) + "|")

@@ -16,12 +16,8 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import shutil
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,10 +28,7 @@ import mapbox_vector_tile  # noqa: E402
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
-from geo.config import load_campaign  # noqa: E402
-from geo.store import open_store  # noqa: E402
-from geo.store.transfer import copy_to_postgis  # noqa: E402
-from geo.synth.synthetic import write_synthetic  # noqa: E402
+from bench.synthetic_stores import synthetic_stores  # noqa: E402
 from geo.tiles import BUFFER, DOT_UNITS, EXTENT, PIXEL_UNITS, Tile, _to_mercator, vector_tile  # noqa: E402
 from geo.viewport import FULL_DETAIL_ZOOM, ViewportIndex  # noqa: E402
 
@@ -123,33 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes, backends = [int(s) for s in args.sizes.split(",")], args.backends.split(",")
     zooms = [int(z) for z in args.zooms.split(",")]
     results: dict = {}
-    cluster = None
-    db_url = os.environ.get("GUATU_BENCH_DATABASE_URL")
-    work = Path(tempfile.mkdtemp(prefix="guatu-bench-tiles-"))
-    try:
-        if "postgis" in backends and not db_url:
-            from tests.pg_cluster import ThrowawayCluster
-
-            cluster = ThrowawayCluster(durable=True).start()
-            db_url = cluster.url
-        for n in sizes:
-            pristine = work / f"synthetic-{n}"
-            write_synthetic(pristine, n, seed=1)
-            for backend in backends:
-                data = work / f"{backend}-{n}"
-                shutil.copytree(pristine, data)
-                campaign = load_campaign(data)
-                kwargs: dict = {}
-                if backend == "postgis":
-                    kwargs = {"database_url": db_url, "schema": f"bench_tiles_{n}_{uuid.uuid4().hex[:6]}"}
-                    copy_to_postgis(data, campaign, db_url, schema=kwargs["schema"])
-                store = open_store(data, campaign, **kwargs)
-                results[(backend, n)] = measure(store, zooms, naive=backend == "geojson")
-                store.close()
-    finally:
-        if cluster is not None:
-            cluster.stop()
-        shutil.rmtree(work, ignore_errors=True)
+    for backend, n, store in synthetic_stores(sizes, backends, "tiles"):
+        results[(backend, n)] = measure(store, zooms, naive=backend == "geojson")
     print("| store, places | zoom | tiles on a 4K screen (with places) | all of them (ms) | the slowest (ms) "
           "| naive: all (ms) | naive ÷ Guatu | bytes, all tiles |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -1,6 +1,7 @@
 import pytest
 
 from geo.store import open_store
+from geo.store.transfer import copy_to_postgis
 from web import create_app
 
 
@@ -29,6 +30,27 @@ def app(seeded, clock, instance_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(params=["geojson", "postgis"])
+def public_app_on_both(request, seeded, campaign, clock, instance_dir):
+    """A callable making the public app on the `seeded` campaign as it is then, on each backend in turn (on
+    PostGIS the campaign copied into the test's schema first); closes the store afterwards."""
+    made = []
+
+    def make():
+        config = {"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                  "GUATU_INSTANCE": str(instance_dir), "GUATU_PUBLIC_VIEW": True}
+        if request.param == "postgis":
+            url, schema = request.getfixturevalue("postgis_url"), request.getfixturevalue("postgis_schema")
+            copy_to_postgis(seeded, campaign, url, schema=schema)
+            config.update(GUATU_DATABASE_URL=url, GUATU_DATABASE_SCHEMA=schema)
+        made.append(create_app(config))
+        return made[-1]
+
+    yield make
+    for app in made:
+        app.extensions["guatu"].store.close()
 
 
 PASSWORD = "correct horse battery"

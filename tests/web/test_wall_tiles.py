@@ -9,22 +9,12 @@ import gzip
 import mapbox_vector_tile
 import pytest
 
-from geo.store.transfer import copy_to_postgis
 from tests.test_tiles import tile_of
-from web import create_app
 
 
-@pytest.fixture(params=["geojson", "postgis"])
-def app(request, seeded, campaign, clock, instance_dir):
-    config = {"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock, "GUATU_INSTANCE": str(instance_dir),
-              "GUATU_PUBLIC_VIEW": True}
-    if request.param == "postgis":
-        url, schema = request.getfixturevalue("postgis_url"), request.getfixturevalue("postgis_schema")
-        copy_to_postgis(seeded, campaign, url, schema=schema)
-        config.update(GUATU_DATABASE_URL=url, GUATU_DATABASE_SCHEMA=schema)
-    app = create_app(config)
-    yield app
-    app.extensions["guatu"].store.close()
+@pytest.fixture
+def app(public_app_on_both):
+    return public_app_on_both()
 
 
 def _ids(data: bytes) -> set[str]:

@@ -25,8 +25,8 @@ def _circle(x: float, y: float, r: float, n: int = 240) -> dict:
     return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
 
 
-@pytest.fixture(params=["geojson", "postgis"])
-def viewport_app(request, seeded, campaign, clock, instance_dir, make_feature):
+@pytest.fixture
+def viewport_app(public_app_on_both, seeded, campaign, clock, make_feature):
     from geo.store import open_store
 
     store = open_store(seeded, campaign, clock=clock)
@@ -35,15 +35,7 @@ def viewport_app(request, seeded, campaign, clock, instance_dir, make_feature):
     round_one = make_feature("圆形小区")
     round_one["geometry"] = _circle(113.668, 34.722, 0.002)
     store.create("courtyards", round_one, user="张三")
-    config = {"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock, "GUATU_INSTANCE": str(instance_dir),
-              "GUATU_PUBLIC_VIEW": True}
-    if request.param == "postgis":
-        url, schema = request.getfixturevalue("postgis_url"), request.getfixturevalue("postgis_schema")
-        copy_to_postgis(seeded, campaign, url, schema=schema)
-        config.update(GUATU_DATABASE_URL=url, GUATU_DATABASE_SCHEMA=schema)
-    app = create_app(config)
-    yield app
-    app.extensions["guatu"].store.close()
+    return public_app_on_both()
 
 
 def ids_of(doc: dict) -> list[str]:

@@ -1,0 +1,52 @@
+"""The synthetic campaigns a benchmark measures, opened on each store: `synthetic_stores(sizes, backends)` yields
+(backend, places, store) for each size and backend — a campaign written by geo.synth.synthetic.write_synthetic
+and, for PostGIS, copied into a schema of a throwaway PostgreSQL cluster started here (or of
+$GUATU_BENCH_DATABASE_URL). The stores are closed, the cluster stopped and the files removed at the end."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from geo.config import load_campaign
+from geo.store import open_store
+from geo.store.base import Store
+from geo.store.transfer import copy_to_postgis
+from geo.synth.synthetic import write_synthetic
+
+
+def synthetic_stores(sizes: list[int], backends: list[str], name: str) -> Iterator[tuple[str, int, Store]]:
+    """Each size's synthetic campaign on each backend, in that order; `name` tells the folders and schemas apart."""
+    cluster = None
+    db_url = os.environ.get("GUATU_BENCH_DATABASE_URL")
+    work = Path(tempfile.mkdtemp(prefix=f"guatu-bench-{name}-"))
+    try:
+        if "postgis" in backends and not db_url:
+            from tests.pg_cluster import ThrowawayCluster
+
+            cluster = ThrowawayCluster(durable=True).start()
+            db_url = cluster.url
+        for n in sizes:
+            pristine = work / f"synthetic-{n}"
+            write_synthetic(pristine, n, seed=1)
+            for backend in backends:
+                data = work / f"{backend}-{n}"
+                shutil.copytree(pristine, data)
+                campaign = load_campaign(data)
+                kwargs: dict = {}
+                if backend == "postgis":
+                    kwargs = {"database_url": db_url, "schema": f"bench_{name}_{n}_{uuid.uuid4().hex[:6]}"}
+                    copy_to_postgis(data, campaign, db_url, schema=kwargs["schema"])
+                store = open_store(data, campaign, **kwargs)
+                try:
+                    yield backend, n, store
+                finally:
+                    store.close()
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)
