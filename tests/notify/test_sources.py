@@ -404,3 +404,20 @@ def test_the_clocks_heap_keeps_no_more_than_twice_the_cases_however_often_a_due_
     assert [e.kind for e in index.clock(cases, due - timedelta(minutes=1), iso(NOW))] == ["case_due_soon"]
     assert sorted(e.kind for e in index.clock(cases, due + timedelta(seconds=1), iso(NOW))) == [
         "case_escalated", "case_overdue"]
+
+
+def test_a_sender_that_no_longer_leads_lets_its_index_go(store, store_factory, cases, place, clock):
+    """Two workers' senders on one store: the one leading keeps the open cases between its rounds; once another
+    leads, the first keeps nothing (its memory is not held for a round it will not run)."""
+    from geo.notify.sender import Sender
+    from geo.store.postgis import PostGISStore
+
+    other = store_factory("postgis" if isinstance(store, PostGISStore) else "geojson")
+    first = Sender(store, cases, lambda: [], clock=clock)
+    second = Sender(other, cases, lambda: [], clock=clock)
+    assert first.tick().leader and len(first.cases) == 1
+    assert not second.tick().leader
+    first.lock.release()
+    assert second.tick().leader and len(second.cases) == 1
+    assert not first.tick().leader and len(first.cases) == 0 and first.cases.token is None
+    second.lock.release()
