@@ -131,4 +131,6 @@ def vector_tile(store: Store, index: ViewportIndex | None, layer_id: str, revisi
     keep[outline] &= ~shapely.is_empty(shapes[outline])
     features = [{"geometry": g, "properties": {"id": fid, "count": int(n)} if n > 1 else {"id": fid}}
                 for fid, g, n in zip(np.asarray(ids)[keep], shapes[keep], counts[keep])]
+    if not features:  # places near the tile, none in it: empty, as PostGIS answers
+        return b""
     return mapbox_vector_tile.encode([{"name": layer_id, "features": features}], default_options={"extents": EXTENT})
