@@ -85,7 +85,7 @@ def clock_events(entry: dict, campaign: Campaign, now: datetime, at: str) -> lis
     due = entry.get("stage_due")
     if not due:
         return []
-    moment = f"{case_key(entry)}/{entry['stage']}/{entry.get('stage_since')}/{due}"  # clock_moment's parts
+    moment = clock_key(entry)
     users = (entry["handler"],) if entry.get("handler") and entry["stage"] == "handling" else ()
     common = {"place": entry["place"], "where": where(entry, campaign), "category": entry["category"],
               "stage": stage_label(entry["stage"]), "due": _due(entry, campaign)}
@@ -104,6 +104,13 @@ def clock_events(entry: dict, campaign: Campaign, now: datetime, at: str) -> lis
                       t("notify.ev.escalated.text", level=label, **common), urgent=True, users=users,
                       data={"level": level}))
     return out
+
+
+def clock_key(entry: dict) -> str:
+    """The key of the clock's events of a case at its present moment: the case, its stage, since when, its due
+    (an escalation's key adds its level)."""
+    stage, since, due = clock_moment(entry)
+    return f"{case_key(entry)}/{stage}/{since}/{due}"
 
 
 def clock_moment(entry: dict) -> tuple:

@@ -37,7 +37,7 @@ from datetime import UTC, datetime, timedelta
 
 from geo.config import Campaign
 from geo.kept import interned
-from geo.notify.case_news import case_entry, case_key, clock_events, clock_moment, clock_rank, clock_wakes
+from geo.notify.case_news import case_entry, clock_events, clock_key, clock_moment, clock_rank, clock_wakes
 from geo.notify.events import Event, event_id
 from geo.store.base import Store
 
@@ -242,7 +242,7 @@ class OpenCases:
 def _told_by(entry: dict, fired: set[str]) -> int:
     """How far along the clock an earlier version had told of the case at its present moment, from the ids of
     the clock's events it kept as fired (so an upgrade tells nobody again)."""
-    moment = f"{case_key(entry)}/{entry['stage']}/{entry.get('stage_since')}/{entry.get('stage_due')}"
+    moment = clock_key(entry)
     if event_id("case_escalated", f"{moment}/district") in fired:
         return 3
     if event_id("case_overdue", moment) in fired or event_id("case_escalated", f"{moment}/street") in fired:

@@ -25,6 +25,7 @@ from geo.messages import t
 from geo.notify import outbox, sources
 from geo.notify.channels import Outcome, Transport, send
 from geo.notify.events import event
+from geo.notify.open_cases import OpenCases
 from geo.notify.subscriptions import CHANNELS
 from geo.store.base import Store, iso
 
@@ -54,7 +55,7 @@ class Sender:
         self.attempts = attempts
         self.clock = clock or store.clock
         self.lock = store.leader_lock(LOCK)
-        self.cases = sources.OpenCases()  # the open cases, kept between the rounds this process leads
+        self.cases = OpenCases()  # the open cases, kept between the rounds this process leads
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
