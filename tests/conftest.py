@@ -126,3 +126,19 @@ def browser():
 
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(autouse=True)
+def close_pages_left_open(request):
+    """Every browser context a test opened is closed after it, whether or not the test closed it: a wall page
+    left open keeps polling, blinking and compositing a 4K screen on the shared cores for the rest of the run.
+    Contexts that were open before the test (a module's page, shared by its tests) are left to their fixture."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    before = set(browser.contexts)
+    yield
+    for context in browser.contexts:
+        if context not in before:
+            context.close()
