@@ -35,6 +35,16 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Chromium 15x builds the address bar's suggestion popup as a web page of its own (a renderer loading some
+    # two hundred scripts) for every browser context, headless or not: that work competed with each page under
+    # test for the two cores. Chromium keeps the last --disable-features it is given, so this one repeats the
+    # list Playwright passes (its chromiumSwitches) and adds the popup's two features, as Puppeteer does.
+    "--disable-features=" + ",".join([
+        "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+        "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding", "ThirdPartyStoragePartitioning",
+        "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying",
+        "AimEnabled", "PreconnectToSearch", "WebUIOmniboxPopup", "WebUIOmniboxAimPopup",
+    ]),
 ]
 
 
