@@ -1,6 +1,6 @@
 """The wall's dashboard at 4K pages through its lists instead of cutting them short: worst first, 第 p/n 页 and
 另有 N under a list with rows waiting, a tap pages on, and the rotation (driven by the page's clock) reaches
-every row of every list."""
+every row of every list, and no page of any list runs off the screen at any step."""
 
 from __future__ import annotations
 
@@ -38,13 +38,16 @@ SHOWN = """(lists) => {
 # Every row shown on screen, noted after each change of what is hidden (the rotation's steps), per list.
 WATCH = """(lists) => {
     window.seenRows = {};
+    window.lowestRow = 0;
     const note = () => {
         for (const [key, sel] of Object.entries(lists)) {
             const box = document.querySelector('.guatu-dashboard ' + sel);
             if (!box) continue;
             const seen = window.seenRows[key] || (window.seenRows[key] = []);
             for (const r of box.querySelectorAll('[data-row]')) {
-                if (r.getBoundingClientRect().height > 0 && !seen.includes(Number(r.dataset.row))) seen.push(Number(r.dataset.row));
+                const rect = r.getBoundingClientRect();
+                if (rect.height > 0) window.lowestRow = Math.max(window.lowestRow, rect.bottom);
+                if (rect.height > 0 && !seen.includes(Number(r.dataset.row))) seen.push(Number(r.dataset.row));
             }
         }
     };
@@ -114,6 +117,8 @@ def test_every_row_of_every_list_is_reached_by_the_rotation_worst_first_at_4k(br
         if all(len(seen.get(k, [])) == n for k, n in expected.items()):
             break
     assert {k: sorted(seen.get(k, [])) for k in expected} == {k: list(range(n)) for k, n in expected.items()}
+    # no page of any list, at any step, ran off the screen
+    assert 1000 < page.evaluate("() => window.lowestRow") <= 2160
     assert log.console_errors == [] and log.outside == []
     page.context.close()
 

@@ -454,6 +454,50 @@ dashboard.pagedLists = function () {
   }).filter(Boolean);
 };
 
+// The heights the fit works from, read in one layout of the 4K page: every section shown, every list with its
+// first MAX_PAGE rows (the most a page holds; laying out hundreds more costs more than the fit saves) and its
+// pager. A row further down is taken to be as tall as the tallest of those. A sheet's height is then computed
+// (`height`), not laid out for each try: fitting the lists by laying the page out after each row added took
+// some forty layouts, 100-170 ms of the wall's main thread each time the dashboard came.
+function measure(box, lists, sections) {
+  sections.forEach(function (sec) { sec.hidden = false; });
+  lists.forEach(function (l) {
+    l.rows.forEach(function (row, i) { row.hidden = i >= MAX_PAGE; });
+    l.pager.hidden = false;
+    l.pager.textContent = t("wall.dash.pager", { page: 1, pages: 2, n: 1 });
+  });
+  var room = box.clientHeight;
+  var whole = box.scrollHeight;
+  var gap = parseFloat(window.getComputedStyle(box).rowGap) || 0;
+  var sectionHeights = sections.map(function (sec) { return sec.getBoundingClientRect().height; });
+  lists.forEach(function (l) {
+    var container = l.pager.previousElementSibling;
+    l.pagerHeight = l.pager.getBoundingClientRect().bottom - container.getBoundingClientRect().bottom;
+    var measured = l.rows.slice(0, MAX_PAGE).map(function (row) {
+      return row.getBoundingClientRect().height + (parseFloat(window.getComputedStyle(row).marginBottom) || 0);
+    });
+    l.shown = measured.reduce(function (a, h) { return a + h; }, 0); // the rows' height in this layout
+    var tallest = Math.max.apply(null, [0].concat(measured));
+    l.heights = l.rows.map(function (row, i) { return i < MAX_PAGE ? measured[i] : tallest; });
+  });
+  var rest = whole - sectionHeights.reduce(function (a, h) { return a + h + gap; }, 0); // the totals, the chart, …
+  return {
+    fitsWhole: whole <= room + 1,
+    // the dashboard's height with the sections of `sheet` shown, each list at its `size`
+    height: function (sheet) {
+      var sum = rest;
+      sheet.forEach(function (sec) { sum += sectionHeights[sections.indexOf(sec)] + gap; });
+      lists.forEach(function (l) {
+        if (sheet.indexOf(l.section) < 0) return;
+        sum += Math.max.apply(null, [0].concat(pageHeights(l))) - l.shown;
+        if (l.size >= l.rows.length) sum -= l.pagerHeight; // one page: no pager
+      });
+      return sum;
+    },
+    room: room,
+  };
+}
+
 dashboard.fitDashboard = function () {
   var box = this.dashBox;
   var lists = this.pagedLists();
@@ -464,16 +508,16 @@ dashboard.fitDashboard = function () {
     sections.forEach(function (sec) { sec.hidden = sheet.indexOf(sec) < 0; });
     lists.forEach(showPage);
   };
+  var fit = measure(box, lists, sections);
+  var over = function (sheet) { return fit.height(sheet) > fit.room + 1; };
   var sheets = [];
-  show(sections);
-  if (!overflows()) sheets.push(sections);
+  if (fit.fitsWhole || !over(sections)) sheets.push(sections);
   else {
     // share the sections out: each at MIN_PAGE rows a list, as many on a sheet as fit
     lists.forEach(function (l) { l.size = Math.min(l.size, MIN_PAGE); });
     var sheet = [];
     sections.forEach(function (sec) {
-      show(sheet.concat([sec]));
-      if (overflows() && sheet.length) {
+      if (sheet.length && over(sheet.concat([sec]))) {
         sheets.push(sheet);
         sheet = [];
       }
@@ -482,26 +526,39 @@ dashboard.fitDashboard = function () {
     if (sheet.length) sheets.push(sheet);
     // then on each sheet the shortest page that has more rows grows while the sheet fits
     sheets.forEach(function (sh) {
-      show(sh);
       var mine = lists.filter(function (l) { return sh.indexOf(l.section) >= 0; });
-      while (overflows()) { // one section alone too long: its longest page gives way
+      while (over(sh)) { // one section alone too long: its longest page gives way
         var longest = mine.reduce(function (a, l) { return !a || l.size > a.size ? l : a; }, null);
         if (!longest || longest.size <= 1) break;
         longest.size -= 1;
-        showPage(longest);
       }
       var growing = mine.filter(function (l) { return l.size < Math.min(MAX_PAGE, l.rows.length); });
       while (growing.length) {
         var shortest = growing.reduce(function (a, l) { return !a || l.size < a.size ? l : a; }, null);
         shortest.size += 1;
-        showPage(shortest);
-        if (overflows() || shortest.size >= Math.min(MAX_PAGE, shortest.rows.length)) {
-          if (overflows()) { shortest.size -= 1; showPage(shortest); }
+        if (over(sh) || shortest.size >= Math.min(MAX_PAGE, shortest.rows.length)) {
+          if (over(sh)) shortest.size -= 1;
           growing.splice(growing.indexOf(shortest), 1);
         }
       }
     });
   }
+  // each sheet laid out once, at its pages' tallest: where the computed heights were short of the page's by
+  // a rounding, its longest page gives way row by row until it fits
+  sheets.forEach(function (sh) {
+    if (sheets.length === 1 && fit.fitsWhole) return;
+    var mine = lists.filter(function (l) { return sh.indexOf(l.section) >= 0; });
+    mine.forEach(function (l) { l.page = tallestPage(l); });
+    show(sh);
+    while (overflows()) {
+      var longest = mine.reduce(function (a, l) { return !a || l.size > a.size ? l : a; }, null);
+      if (!longest || longest.size <= 1) break;
+      longest.size -= 1;
+      longest.page = tallestPage(longest);
+      showPage(longest);
+    }
+    mine.forEach(function (l) { l.page = 0; });
+  });
   this.dashLists = lists;
   this.dashSheets = sheets.map(function (sh) {
     return { sections: sh, lists: lists.filter(function (l) { return sh.indexOf(l.section) >= 0; }) };
@@ -511,6 +568,23 @@ dashboard.fitDashboard = function () {
   this.showSheet();
   this.startRotation();
 };
+
+// The height of each page of `l` at its size, from the rows' heights `measure` read (rows may differ in height).
+function pageHeights(l) {
+  var out = [];
+  for (var start = 0; start < l.heights.length; start += l.size) {
+    var sum = 0;
+    for (var i = start; i < Math.min(start + l.size, l.heights.length); i++) sum += l.heights[i];
+    out.push(sum);
+  }
+  return out;
+}
+
+// The page of `l` whose rows are the tallest together: a sheet that fits with it fits with any other.
+function tallestPage(l) {
+  var heights = pageHeights(l);
+  return Math.max(0, heights.indexOf(Math.max.apply(null, heights)));
+}
 
 // The sheet the rotation stands at, each of its lists at the page of this step.
 dashboard.showSheet = function () {
