@@ -195,6 +195,10 @@ class Store(ABC):
     def layer_revision(self, layer_id: str) -> int:
         """Sequence number of the last change to this layer."""
 
+    def layer_revisions(self) -> tuple[int, dict[str, int]]:
+        """`revision()` and every layer's `layer_revision`, together (PostGIS: in one query)."""
+        return self.revision(), {x.id: self.layer_revision(x.id) for x in self.campaign.layers}
+
     @abstractmethod
     def changes_since(self, seq: int) -> list[ChangeSummary]:
         """Summaries of every change after `seq`, oldest first."""

@@ -90,6 +90,7 @@ _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _MIGRATION_LOCK = 0x6775617475  # "guatu": one migrating process per database at a time
 _JOURNAL_COLUMNS = 'seq, at, "user", op, layer, id, version, before::text, after::text'
 _SUMMARY_COLUMNS = 'seq, at, "user", op, layer, id, version, status, geometry_changed, status_before, changed'
+_TAIL_PAGE = 2_000  # journal rows read at a time by the change summaries: a page the planner reads by the key
 
 
 class DatabaseUnavailable(GuatuError):
@@ -131,13 +132,18 @@ class PostGISStore(Store):
     def __init__(self, database_url: str, campaign: Campaign, *, schema: str = DEFAULT_SCHEMA, clock: Clock = utc_now,
                  pool_size: int = 10, lock_timeout: float = 10.0, connect_timeout: float = 10.0, lazy: bool = False,
                  probe_timeout: float = 0.5, cooldown: float = 2.0, blobs: Blobs | None = None,
-                 layer_cache: int = DEFAULT_LAYER_CACHE) -> None:
+                 layer_cache: int = DEFAULT_LAYER_CACHE, prepare_threshold: int | None = None) -> None:
         """`lazy`: do not wait for the database (a server process starting while it is down); the schema
         is checked and migrated when it first answers. Otherwise connect and migrate now, raising
         DatabaseUnavailable when it cannot be reached within `connect_timeout` (the command line).
 
         While the database is down (see geo/store/breaker.py) requests fail at once for `cooldown`
         seconds, then one at a time tries again, waiting at most `probe_timeout` for a connection.
+
+        `prepare_threshold`: None, every statement planned each time it runs. A statement psycopg prepares (by
+        default after its fifth run on a connection) keeps the plan PostgreSQL made first: made while the
+        journal was small, the revision's and the journal tail's were sequential scans that grew with every save
+        of the day until the table was next analysed (bench/bench_poll.py measures psycopg's default, 5).
 
         `blobs`: where the photos' files are kept (an `S3Blobs` when an object store is configured); by
         default the table `photo_blobs` of the schema.
@@ -172,7 +178,8 @@ class PostGISStore(Store):
                                    timeout=connect_timeout, reconnect_timeout=max(2.0, 2 * cooldown),
                                    kwargs={"autocommit": True, "connect_timeout": max(2, math.ceil(connect_timeout)),
                                            # a server gone from the network fails a request, never hangs it
-                                           "tcp_user_timeout": int(connect_timeout * 1000)},
+                                           "tcp_user_timeout": int(connect_timeout * 1000),
+                                           "prepare_threshold": prepare_threshold},
                                    configure=self._configure, name=f"guatu-{schema}")
         self.pool.open(wait=False)
         if lazy:
@@ -338,10 +345,10 @@ class PostGISStore(Store):
     def layer_revisions(self) -> tuple[int, dict[str, int]]:
         """The journal's last change and each layer's, in one query."""
         with self._conn() as conn:
-            rows = conn.execute("SELECT '', coalesce(max(seq), 0) FROM journal UNION ALL "
+            rows = conn.execute("SELECT NULL, coalesce(max(seq), 0) FROM journal UNION ALL "
                                 "SELECT layer, seq FROM layer_heads").fetchall()
-        heads = {layer: seq for layer, seq in rows[1:]}
-        return rows[0][1], {x.id: heads.get(x.id, 0) for x in self.campaign.layers}
+        heads = dict(rows)  # the journal's under None
+        return heads.pop(None), {x.id: heads.get(x.id, 0) for x in self.campaign.layers}
 
     def features(self, layer_id: str) -> list[dict]:
         if self._too_large(layer_id):  # parsed as they come: never the rows' text and the places at once
@@ -478,9 +485,14 @@ class PostGISStore(Store):
     def _refresh_summaries(self) -> list[ChangeSummary]:
         with self._summary_lock:
             last = self._summaries[-1].seq if self._summaries else 0
+            rows: list = []
             with self._conn() as conn:
-                rows = conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM journal WHERE seq > %s ORDER BY seq",
-                                    (last,)).fetchall()
+                while True:  # in pages: with LIMIT the planner walks the key's index whatever its statistics say
+                    page = conn.execute(f"SELECT {_SUMMARY_COLUMNS} FROM journal WHERE seq > %s ORDER BY seq LIMIT %s",
+                                        (rows[-1][0] if rows else last, _TAIL_PAGE)).fetchall()
+                    rows += page
+                    if len(page) < _TAIL_PAGE:
+                        break
             if rows:  # appended in place: readers bisect and slice it, and only ever see more at its end
                 with collector_paused() if last == 0 else nullcontext():  # the first read: every change's summary
                     self._summaries.extend([_row_summary(r) for r in rows])

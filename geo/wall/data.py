@@ -67,8 +67,8 @@ class WallData(CatchUp[FullState]):
     def key(self, now: datetime) -> StateKey:
         """One stat of the journal and of each layer file, and the kept state brought up to date (usually no more
         than reading the journal's tail) for the last case moment passed."""
-        head = self.store.revision()
-        files = tuple((x.id, self.store.layer_revision(x.id)) for x in self.store.readable_layers())
+        head, layers = self.store.layer_revisions()
+        files = tuple((x.id, layers[x.id]) for x in self.store.readable_layers())
         revision = self._safe_revision(head, files)
         return StateKey(revision, head, *clock_of(self.campaign, now), self._moment(revision, now))
 

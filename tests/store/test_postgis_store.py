@@ -339,3 +339,30 @@ def test_a_lazy_store_migrates_when_the_database_first_answers(data_dir, campaig
         assert store.breaker.state == "up"
     finally:
         store.close()
+
+
+def test_the_change_summaries_are_read_a_page_at_a_time_in_order(store_factory, make_feature, monkeypatch):
+    """The journal's tail is read in pages (`ORDER BY seq LIMIT`, so the planner walks the key's index however
+    stale the table's statistics): a tail longer than a page comes whole and in order, the first read and later."""
+    monkeypatch.setattr("geo.store.postgis._TAIL_PAGE", 3)
+    store = store_factory("postgis")
+    for i in range(7):
+        store.create(LAYER, make_feature(name=f"楼院{i}", x=113.60 + i * 0.01), user="alice")
+    assert [c.seq for c in store.changes_since(0)] == [1, 2, 3, 4, 5, 6, 7]
+    for version in range(1, 6):
+        store.update(LAYER, "c-0001", expected_version=version, user="bob", properties={"households": version})
+    assert [(c.seq, c.op) for c in store.changes_since(6)] == [(7, "create")] + [(s, "update") for s in range(8, 13)]
+    assert [c.seq for c in store_factory("postgis").changes_since(0)] == list(range(1, 13))  # another process, from 0
+
+
+def test_statements_are_planned_each_time_never_kept_prepared(store_factory, make_feature):
+    """psycopg prepares a statement run five times on a connection, and PostgreSQL then keeps the plan it made
+    first: made while the journal was empty, the revision's and the tail's were sequential scans that grew with
+    every save of the day, until the table was next analysed. The store's connections prepare nothing."""
+    store = store_factory("postgis")
+    store.create(LAYER, make_feature(), user="alice")
+    for version in range(1, 12):
+        store.update(LAYER, "c-0001", expected_version=version, user="bob", properties={"households": version})
+        store.revision(), store.layer_revisions(), store.changes_since(version)
+    with store._conn() as conn:
+        assert conn.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0] == 0

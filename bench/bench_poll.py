@@ -1,0 +1,130 @@
+"""The PostGIS store through a day of saves: a wall's unchanged poll and an edit, planned each time against
+psycopg's prepared statements.
+
+    .venv/bin/python -m bench.bench_poll [--places 10000] [--saves 3000,6000,12000] [--repeat 300]
+
+A synthetic campaign (geo.synth.synthetic.write_synthetic) is copied into two schemas of a throwaway
+PostgreSQL cluster started here (tests/pg_cluster.py), or of $GUATU_BENCH_DATABASE_URL; its journal starts
+empty, as a campaign's does. One store on each, in this process:
+
+* planned: the store as it runs (`prepare_threshold=None`: every statement planned each time it runs);
+* prepared: psycopg's default (`prepare_threshold=5`): a statement run five times on a connection is
+  prepared and PostgreSQL keeps the plan it made then.
+
+Both take the same random status edits, in turn, up to each count of `--saves`; after each count the store's
+part of an unchanged poll (`layer_revisions`, `changes_since` of the head: what `WallData.key` reads) is timed
+`--repeat` times, and the median of the last 500 edits is shown. The table gives the medians and the ratio
+prepared / planned. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from geo.config import load_campaign  # noqa: E402
+from geo.store.postgis import PostGISStore  # noqa: E402
+from geo.store.transfer import copy_to_postgis  # noqa: E402
+from geo.synth.synthetic import write_synthetic  # noqa: E402
+
+LAYER = "courtyards"
+WAYS = {"planned": None, "prepared": 5}
+
+
+def poll_ms(store: PostGISStore, repeat: int) -> float:
+    """The median time of the store's reads for one unchanged poll."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        head, _ = store.layer_revisions()
+        store.changes_since(head)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def run(places: int, saves: list[int], repeat: int, db_url: str) -> list[tuple]:
+    work = Path(tempfile.mkdtemp(prefix="guatu-bench-poll-"))
+    try:
+        data = work / "data"
+        write_synthetic(data, places, seed=1)
+        campaign = load_campaign(data)
+        stores = {}
+        for way, threshold in WAYS.items():
+            schema = f"bench_poll_{way}_{uuid.uuid4().hex[:6]}"
+            copy_to_postgis(data, campaign, db_url, schema=schema)
+            stores[way] = PostGISStore(db_url, campaign, schema=schema, prepare_threshold=threshold)
+        ids = [f["id"] for f in stores["planned"].features(LAYER)]
+        rng = random.Random(1)
+        edits: dict[str, list[float]] = {way: [] for way in WAYS}
+        rows = [(0, {way: poll_ms(s, repeat) for way, s in stores.items()}, None)]
+        done = 0
+        for target in saves:
+            while done < target:
+                fid, status = rng.choice(ids), rng.choice(campaign.status_keys)
+                for way, store in stores.items():  # in turn: a busy machine slows both alike
+                    version = store.get(LAYER, fid)["properties"]["version"]
+                    started = time.perf_counter()
+                    store.update(LAYER, fid, expected_version=version, user="bench", properties={"status": status})
+                    edits[way].append((time.perf_counter() - started) * 1000)
+                done += 1
+            rows.append((target, {way: poll_ms(s, repeat) for way, s in stores.items()},
+                         {way: statistics.median(e[-500:]) for way, e in edits.items()}))
+            print(f"  {target} saves done", file=sys.stderr, flush=True)
+        for store in stores.values():
+            store.close()
+        return rows
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def table(rows: list[tuple]) -> str:
+    lines = ["| saves so far | poll reads, planned (ms) | prepared (ms) | prepared ÷ planned "
+             "| edit p50 of the last 500, planned (ms) | prepared (ms) | prepared ÷ planned |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for saves, poll, edit in rows:
+        e = (f"{edit['planned']:.2f} | {edit['prepared']:.2f} | {edit['prepared'] / edit['planned']:.1f}×"
+             if edit else "— | — | —")
+        lines.append(f"| {saves:,} | {poll['planned']:.3f} | {poll['prepared']:.3f} | "
+                     f"{poll['prepared'] / poll['planned']:.1f}× | {e} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_poll", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--places", type=int, default=10_000)
+    parser.add_argument("--saves", default="3000,6000,12000", help="counts of saves to measure after, comma-separated")
+    parser.add_argument("--repeat", type=int, default=300, help="unchanged polls timed after each count")
+    args = parser.parse_args(argv)
+    saves = sorted(int(s) for s in args.saves.split(","))
+    db_url = os.environ.get("GUATU_BENCH_DATABASE_URL")
+    cluster = None
+    try:
+        if not db_url:
+            from tests.pg_cluster import ThrowawayCluster
+
+            cluster = ThrowawayCluster(durable=True).start()
+            db_url = cluster.url
+        started = time.monotonic()
+        rows = run(args.places, saves, args.repeat, db_url)
+        print(table(rows))
+        print(f"\n({time.monotonic() - started:.0f} s; {args.places:,} places; medians)")
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
