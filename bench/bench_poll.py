@@ -34,6 +34,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
+
 from geo.config import load_campaign  # noqa: E402
 from geo.store.postgis import PostGISStore  # noqa: E402
 from geo.store.transfer import copy_to_postgis  # noqa: E402
@@ -56,11 +59,11 @@ def poll_ms(store: PostGISStore, repeat: int) -> float:
 
 def run(places: int, saves: list[int], repeat: int, db_url: str) -> list[tuple]:
     work = Path(tempfile.mkdtemp(prefix="guatu-bench-poll-"))
+    stores: dict[str, PostGISStore] = {}
     try:
         data = work / "data"
         write_synthetic(data, places, seed=1)
         campaign = load_campaign(data)
-        stores = {}
         for way, threshold in WAYS.items():
             schema = f"bench_poll_{way}_{uuid.uuid4().hex[:6]}"
             copy_to_postgis(data, campaign, db_url, schema=schema)
@@ -82,10 +85,12 @@ def run(places: int, saves: list[int], repeat: int, db_url: str) -> list[tuple]:
             rows.append((target, {way: poll_ms(s, repeat) for way, s in stores.items()},
                          {way: statistics.median(e[-500:]) for way, e in edits.items()}))
             print(f"  {target} saves done", file=sys.stderr, flush=True)
-        for store in stores.values():
-            store.close()
         return rows
     finally:
+        for store in stores.values():
+            store.close()
+            with psycopg.connect(db_url, autocommit=True) as conn:  # a database of the caller's keeps nothing
+                conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(store.schema)))
         shutil.rmtree(work, ignore_errors=True)
 
 

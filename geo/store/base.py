@@ -303,6 +303,13 @@ class Store(ABC):
         broken = self.layer_errors()
         return [x for x in self.campaign.layers if x.id not in broken]
 
+    def readable_revisions(self) -> tuple[int, tuple[tuple[str, int], ...]]:
+        """`revision()` and each readable layer's revision, (id, revision) in the campaign's order: what a wall's
+        poll checks first (`layer_revisions`, one query on PostGIS; a layer added meanwhile asked on its own)."""
+        head, heads = self.layer_revisions()
+        return head, tuple((x.id, heads[x.id] if x.id in heads else self.layer_revision(x.id))
+                           for x in self.readable_layers())
+
     def layer(self, layer_id: str) -> Layer:
         try:
             return self.campaign.layer(layer_id)

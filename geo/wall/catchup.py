@@ -58,7 +58,7 @@ class Basis:
 
     @classmethod
     def of(cls, store: Store, revision: int, clock: tuple[str, bool]) -> Basis:
-        return cls(revision, clock, tuple((x.id, store.layer_revision(x.id)) for x in store.readable_layers()),
+        return cls(revision, clock, store.readable_revisions()[1],
                    _mark(store.changes_since(revision - 1)[:1], revision) if revision > 0 else None)
 
 

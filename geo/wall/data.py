@@ -67,8 +67,7 @@ class WallData(CatchUp[FullState]):
     def key(self, now: datetime) -> StateKey:
         """One stat of the journal and of each layer file, and the kept state brought up to date (usually no more
         than reading the journal's tail) for the last case moment passed."""
-        head, layers = self.store.layer_revisions()
-        files = tuple((x.id, layers[x.id]) for x in self.store.readable_layers())
+        head, files = self.store.readable_revisions()
         revision = self._safe_revision(head, files)
         return StateKey(revision, head, *clock_of(self.campaign, now), self._moment(revision, now))
 

@@ -38,7 +38,8 @@ CHROMIUM_ARGS = [
     # Chromium 15x builds the address bar's suggestion popup as a web page of its own (a renderer loading some
     # two hundred scripts) for every browser context, headless or not: that work competed with each page under
     # test for the two cores. Chromium keeps the last --disable-features it is given, so this one repeats the
-    # list Playwright passes (its chromiumSwitches) and adds the popup's two features, as Puppeteer does.
+    # list the pinned Playwright (1.65.2, requirements-test.txt; its chromiumSwitches) passes and adds the
+    # popup's two features, as Puppeteer does: compare the list again when Playwright is upgraded.
     "--disable-features=" + ",".join([
         "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
         "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding", "ThirdPartyStoragePartitioning",

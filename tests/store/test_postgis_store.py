@@ -19,7 +19,7 @@ from geo.config import load_campaign
 from geo.errors import Conflict
 from geo.messages import t as message
 from geo.store import open_store
-from geo.store.postgis import DatabaseUnavailable, migrate, migration_files
+from geo.store.postgis import _TAIL_PAGE, _TAIL_SQL, DatabaseUnavailable, migrate, migration_files
 from geo.store.transfer import CopyRefused, copy_to_geojson, copy_to_postgis, same_campaign
 from geo.synth.synthetic import write_synthetic
 from tests.waiting import retry
@@ -365,4 +365,21 @@ def test_statements_are_planned_each_time_never_kept_prepared(store_factory, mak
         store.update(LAYER, "c-0001", expected_version=version, user="bob", properties={"households": version})
         store.revision(), store.layer_revisions(), store.changes_since(version)
     with store._conn() as conn:
+        assert conn.prepare_threshold is None  # every connection of the pool, not only the one asked here
         assert conn.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0] == 0
+
+
+def test_the_journal_tail_is_read_by_its_key_before_the_table_is_ever_analysed(store_factory):
+    """A day's journal no one has analysed yet: the planner knows only its size. Asked for what follows the head
+    by `seq > $1` alone, it expected a third of the table and started a parallel scan (a worker process per poll,
+    on PostgreSQL 15); the store's tail, bounded by the head too, is read through the key's index."""
+    store = store_factory("postgis")
+    with store._conn() as conn:
+        conn.execute("ALTER TABLE journal SET (autovacuum_enabled = false)")  # no analysis during the test either
+        conn.execute('INSERT INTO journal (seq, at, "user", op, layer, id, version, geometry_changed) '
+                     "SELECT g, now(), 'bench', 'update', 'courtyards', 'c-0001', g, false FROM generate_series(1, 30000) g")
+        assert conn.execute("SELECT last_analyze, last_autoanalyze FROM pg_stat_user_tables "
+                            "WHERE relname = 'journal' AND schemaname = current_schema()").fetchone() == (None, None)
+        plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + _TAIL_SQL, (30000, _TAIL_PAGE)).fetchall())
+    assert "Index Scan on journal_pkey" in plan or "Index Scan using journal_pkey on journal " in plan, plan
+    assert "Gather" not in plan and "Seq Scan" not in plan, plan

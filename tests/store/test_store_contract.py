@@ -413,6 +413,8 @@ def test_layer_revision_changes_only_for_the_written_layer(store, make_feature):
     assert store.revision() == 2
     # all at once, as a wall's poll asks (PostGIS: one query)
     assert store.layer_revisions() == (2, {LAYER: 1, "roads": 2, "villages": 0})
+    head, layers = store.readable_revisions()
+    assert (head, dict(layers)) == (2, {LAYER: 1, "roads": 2, "villages": 0})
 
 
 def test_collection_bytes_is_a_feature_collection_of_the_layer(store, make_feature):

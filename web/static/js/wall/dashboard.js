@@ -524,6 +524,7 @@ dashboard.fitDashboard = function () {
       sheet.push(sec);
     });
     if (sheet.length) sheets.push(sheet);
+    if (!sheets.length) sheets.push(sheet); // no list to page: one sheet, as it is
     // then on each sheet the shortest page that has more rows grows while the sheet fits
     sheets.forEach(function (sh) {
       var mine = lists.filter(function (l) { return sh.indexOf(l.section) >= 0; });
@@ -544,9 +545,10 @@ dashboard.fitDashboard = function () {
     });
   }
   // each sheet laid out once, at its pages' tallest: where the computed heights were short of the page's by
-  // a rounding, its longest page gives way row by row until it fits
+  // a rounding, its longest page gives way row by row until it fits (nothing to check when no list pages)
+  var paged = lists.some(function (l) { return l.size < l.rows.length; });
   sheets.forEach(function (sh) {
-    if (sheets.length === 1 && fit.fitsWhole) return;
+    if (!paged && fit.fitsWhole) return;
     var mine = lists.filter(function (l) { return sh.indexOf(l.section) >= 0; });
     mine.forEach(function (l) { l.page = tallestPage(l); });
     show(sh);
@@ -580,7 +582,8 @@ function pageHeights(l) {
   return out;
 }
 
-// The page of `l` whose rows are the tallest together: a sheet that fits with it fits with any other.
+// The page of `l` whose rows are the tallest together, by the heights `measure` read (a row past the first
+// MAX_PAGE taken as tall as the tallest of those): the page a sheet is checked with.
 function tallestPage(l) {
   var heights = pageHeights(l);
   return Math.max(0, heights.indexOf(Math.max.apply(null, heights)));
