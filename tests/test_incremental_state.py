@@ -166,3 +166,64 @@ def test_the_extent_is_walked_again_only_when_an_outline_or_an_area_changes(stor
     far = store.create("courtyards", make_feature(x=113.70), user="t").feature
     wider = wall.extent(layers)
     assert walks.walks == len(layers) and wider[2] == far["geometry"]["coordinates"][0][1][0] > box[2]
+
+
+class ReadCounter:
+    """Counts the journal summaries and the places a store hands out (wraps `changes_since`, `get` and
+    `get_many` on one store object)."""
+
+    def __init__(self, store) -> None:
+        self.summaries = self.places = self.reads = 0
+        changes_since, get_many = store.changes_since, store.get_many
+
+        def counted_changes(seq, upto=None):
+            found = changes_since(seq, upto)
+            self.summaries += len(found)
+            return found
+
+        def counted_many(layer_id, fids):
+            found = get_many(layer_id, fids)
+            self.reads += 1
+            self.places += len(found)
+            return found
+
+        store.changes_since, store.get_many = counted_changes, counted_many
+
+    def reset(self) -> None:
+        self.summaries = self.places = self.reads = 0
+
+
+@pytest.mark.parametrize("backend", ["geojson", "postgis"])
+def test_a_poll_reads_only_the_changes_it_has_not_seen(store_factory, campaign, clock, make_feature, backend):
+    """A layer nobody edits keeps an old revision all day. A poll once walked the journal from there to find
+    whether a layer lagged, so its cost grew with the day's saves; now each poll reads what is new, and the
+    places a delta or a catch-up derives again come in one read per layer."""
+    store = store_factory(backend)
+    for x in (113.60, 113.61, 113.62):
+        store.create("courtyards", make_feature(x=x), user="t")
+    wall = WallData(store, campaign)
+    counter = ReadCounter(store)
+    now = clock()
+    versions = {"c-0001": 1, "c-0002": 1}
+    for n in range(120):  # a day of saves on one layer; roads and villages stay as they were
+        fid = ("c-0001", "c-0002")[n % 2]
+        versions[fid] = store.update("courtyards", fid, expected_version=versions[fid], user="t",
+                                     properties={"status": ("accepted", "in_progress")[n % 2]}).feature["properties"]["version"]
+        if n % 40 == 0:
+            wall.full(wall.key(now), now, packed=True)
+    since = wall.key(now)
+    wall.full(since, now, packed=True)
+    assert dict(since.layers)["roads"] < since.head - 100  # the layer's revision is far behind the journal's
+    store.update("courtyards", "c-0003", expected_version=1, user="t", properties={"status": "accepted"})
+    store.update("courtyards", "c-0001", expected_version=versions["c-0001"], user="t",
+                 properties={"status": "rectified"})
+    counter.reset()
+    key = wall.key(now)
+    delta = wall.delta(since.revision, key, now)
+    assert key.revision == since.revision + 2
+    assert set(delta["layers"]["courtyards"]["features"]) == {"c-0001", "c-0003"}
+    assert delta["layers"]["courtyards"]["features"]["c-0001"][0] == "rectified"
+    assert dict(key.layers)["courtyards"] == key.head
+    # the key's scan, the catch-up's mark and window, the delta's changes: each a few summaries, never the day's
+    assert counter.summaries <= 12, counter.summaries
+    assert (counter.reads, counter.places) == (2, 4)  # the catch-up's two places, then the delta's, a read each

@@ -187,6 +187,17 @@ class Store(ABC):
     def get(self, layer_id: str, fid: str) -> dict:
         """One feature; raises NotFound."""
 
+    def get_many(self, layer_id: str, fids: Iterable[str]) -> dict[str, dict]:
+        """The features of these ids that the layer has, by id (PostGIS: in one read); NotFound for no such layer."""
+        self.layer(layer_id)
+        found = {}
+        for fid in fids:
+            try:
+                found[fid] = self.get(layer_id, fid)
+            except NotFound:
+                continue
+        return found
+
     @abstractmethod
     def revision(self) -> int:
         """Sequence number of the last change; grows with every write."""
@@ -200,8 +211,10 @@ class Store(ABC):
         return self.revision(), {x.id: self.layer_revision(x.id) for x in self.campaign.layers}
 
     @abstractmethod
-    def changes_since(self, seq: int) -> list[ChangeSummary]:
-        """Summaries of every change after `seq`, oldest first."""
+    def changes_since(self, seq: int, upto: int | None = None) -> list[ChangeSummary]:
+        """Summaries of every change after `seq`, oldest first. `upto`: the journal's head as the caller just
+        read it; the changes after it may be left out (PostGIS then asks the database only if this process
+        has not seen that far)."""
 
     @abstractmethod
     def history(self, layer_id: str, fid: str) -> list[dict]:

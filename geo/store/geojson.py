@@ -701,7 +701,7 @@ class GeoJSONStore(Store):
         current = self._state(layer_id).features
         return {f for f in fids if f not in current and self.journal.has(layer_id, f)}
 
-    def changes_since(self, seq: int) -> list[ChangeSummary]:
+    def changes_since(self, seq: int, upto: int | None = None) -> list[ChangeSummary]:
         self._open()
         return self.journal.summaries_since(seq)
 

@@ -148,8 +148,10 @@ class PostGISStore(Store):
 
         `prepare_threshold`: None, every statement planned each time it runs. A statement psycopg prepares (by
         default after its fifth run on a connection) keeps the plan PostgreSQL made first: made while the
-        journal was small, the revision's and the journal tail's were sequential scans that grew with every save
-        of the day until the table was next analysed (bench/bench_poll.py measures psycopg's default, 5).
+        journal was small, the head's `max(seq)` stayed a sequential scan that grew with every save of the day
+        until the table was next analysed (bench/bench_poll.py measures psycopg's default, 5). The journal's
+        tail is read as a range up to the head for the same reason: as `seq > $1` alone, on a journal never
+        analysed, the planner started a parallel scan on every poll.
 
         `blobs`: where the photos' files are kept (an `S3Blobs` when an object store is configured); by
         default the table `photo_blobs` of the schema.
@@ -418,6 +420,19 @@ class PostGISStore(Store):
             raise NotFound(t("store.no_feature", fid=fid, layer=self.layer(layer_id).title))
         return feature
 
+    def get_many(self, layer_id: str, fids: Iterable[str]) -> dict[str, dict]:
+        self.layer(layer_id)
+        fids = list(dict.fromkeys(fids))
+        if not fids:
+            return {}
+        if layer_id in self._layers:
+            features = self._current(layer_id).features
+            return {fid: features[fid] for fid in fids if fid in features}
+        with self._conn() as conn:
+            rows = conn.execute("SELECT id, feature::text FROM features WHERE layer = %s AND id = ANY(%s)",
+                                (layer_id, fids)).fetchall()
+        return {fid: orjson.loads(text) for fid, text in rows}
+
     def collection_bytes(self, layer_id: str) -> bytes:
         """The layer as the embedded store writes its file (same bytes), built once per change (a layer too
         large to keep: from its lines as they come, never parsed)."""
@@ -514,8 +529,10 @@ class PostGISStore(Store):
                                 (layer_id, ids)).fetchall()
         return {r[0] for r in rows}
 
-    def changes_since(self, seq: int) -> list[ChangeSummary]:
-        items = self._refresh_summaries()
+    def changes_since(self, seq: int, upto: int | None = None) -> list[ChangeSummary]:
+        items = self._summaries
+        if upto is None or upto > (items[-1].seq if items else 0):
+            items = self._refresh_summaries()
         return items[bisect_right(items, seq, key=lambda s: s.seq):]
 
     def history(self, layer_id: str, fid: str) -> list[dict]:

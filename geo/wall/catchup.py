@@ -57,9 +57,13 @@ class Basis:
     mark: tuple | None  # change `revision` itself: a journal replaced by another one shows here
 
     @classmethod
-    def of(cls, store: Store, revision: int, clock: tuple[str, bool]) -> Basis:
-        return cls(revision, clock, store.readable_revisions()[1],
-                   _mark(store.changes_since(revision - 1)[:1], revision) if revision > 0 else None)
+    def of(cls, store: Store, revision: int, clock: tuple[str, bool],
+           layers: tuple[tuple[str, int], ...] | None = None) -> Basis:
+        """`layers`: the readable layers' revisions if the caller has just read them (`readable_revisions`)."""
+        if layers is None:
+            layers = store.readable_revisions()[1]
+        return cls(revision, clock, layers,
+                   _mark(store.changes_since(revision - 1, upto=revision)[:1], revision) if revision > 0 else None)
 
 
 def _mark(changes: list[ChangeSummary], revision: int) -> tuple | None:
@@ -79,7 +83,7 @@ def changes_to(store: Store, old: Basis | None, new: Basis, limit: int | None = 
         return None
     if any(now < then for (_, then), (_, now) in zip(old.layers, new.layers, strict=True)):
         return None
-    tail = store.changes_since(old.revision - 1) if old.revision else store.changes_since(0)
+    tail = store.changes_since(max(old.revision - 1, 0), upto=new.revision)
     if old.revision:
         if _mark(tail, old.revision) != old.mark:
             return None
@@ -141,10 +145,11 @@ class CatchUp(ABC, Generic[K]):
         self._kept: K | None = None
         self._catch_up_lock = threading.Lock()  # one view built at a time; the others then find it
 
-    def catch_up(self, revision: int, now: datetime) -> K:
-        """The view brought to `revision` at `now`: from the kept one and the changes since, or from scratch.
-        Call it holding `_catch_up_lock`; keep the lock while reading what it returns."""
-        new = Basis.of(self.store, revision, clock_of(self.campaign, now))
+    def catch_up(self, revision: int, now: datetime, layers: tuple[tuple[str, int], ...] | None = None) -> K:
+        """The view brought to `revision` at `now`: from the kept one and the changes since, or from scratch
+        (`layers`: the readable layers' revisions, if just read). Call it holding `_catch_up_lock`; keep the
+        lock while reading what it returns."""
+        new = Basis.of(self.store, revision, clock_of(self.campaign, now), layers)
         old, self._kept = self._kept, None  # nothing half-done is kept if this fails
         changes = changes_to(self.store, old.basis if old else None, new)
         if old is not None and changes is not None:

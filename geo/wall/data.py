@@ -19,6 +19,7 @@ same result as a walk over every place. The formats are geo/wall/codec.py's
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from datetime import datetime
 from itertools import chain
 
@@ -27,7 +28,6 @@ import numpy as np
 from geo.bulk import collector_paused
 from geo.cases.stats import place_flips
 from geo.config import Campaign
-from geo.errors import NotFound
 from geo.geojson_io import dumps
 from geo.journal import ChangeSummary
 from geo.kept import interned
@@ -57,7 +57,8 @@ class WallData(CatchUp[FullState]):
         super().__init__(store, campaign)
         self.category_index = {c: i for i, c in enumerate(campaign.categories)}
         self._lock = threading.Lock()
-        self._scanned = 0  # journal seq up to which shape revisions are known
+        self._scanned = 0  # journal seq up to which each layer's last change and shape change are known
+        self._last_seq: dict[str, int] = {}
         self._shape_seq: dict[str, int] = {}
         self._safe: tuple[tuple, int] | None = None
         self._extents: dict[tuple, list[float] | None] = {}
@@ -69,41 +70,55 @@ class WallData(CatchUp[FullState]):
         than reading the journal's tail) for the last case moment passed."""
         head, files = self.store.readable_revisions()
         revision = self._safe_revision(head, files)
-        return StateKey(revision, head, *clock_of(self.campaign, now), self._moment(revision, now))
+        return StateKey(revision, head, *clock_of(self.campaign, now), self._moment(revision, now, files), files)
 
-    def _moment(self, revision: int, now: datetime) -> int:
+    def _moment(self, revision: int, now: datetime, layers: tuple[tuple[str, int], ...]) -> int:
         """The last moment a case of a place ran overdue or escalated, up to `now` (from the kept state)."""
         with self._catch_up_lock:
-            return self.catch_up(revision, now).flips.latest(int(now.timestamp()))
+            return self.catch_up(revision, now, layers).flips.latest(int(now.timestamp()))
 
     def _safe_revision(self, head: int, files: tuple[tuple[str, int], ...]) -> int:
-        """`head`, or less while a layer file lags behind the journal."""
+        """`head`, or less while a layer file lags behind the journal: the change before the first one a layer
+        does not hold yet. Each layer's last change is kept from the journal's new changes (`_scan`),
+        so a poll finds no lag without walking the journal since the oldest layer's revision (a layer nobody
+        edits all day kept that walk growing with the day's saves); only a lagging layer's changes are read."""
         memo = self._safe
         if memo is not None and memo[0] == (head, files):
             return memo[1]
+        file_seq = dict(files)
+        with self._lock:
+            self._scan(head)
+            last = dict(self._last_seq)
+        lagging = [seq for layer, seq in files if last.get(layer, 0) > seq]
         safe = head
-        oldest = min((seq for _, seq in files), default=head)
-        if oldest < head:
-            file_seq = dict(files)
-            for change in self.store.changes_since(oldest):
+        if lagging:
+            for change in self.store.changes_since(min(lagging)):
                 if change.seq > file_seq.get(change.layer, change.seq):
                     safe = min(safe, change.seq - 1)
                     break  # changes are in order: the first missing one decides
         self._safe = ((head, files), safe)
         return safe
 
-    def shape_revisions(self) -> dict[str, int]:
-        """Per layer, the last change its shapes show (derived from the journal alone)."""
+    def shape_revisions(self, head: int | None = None) -> dict[str, int]:
+        """Per layer, the last change its shapes show (derived from the journal alone; `head`: the journal's, if
+        just read)."""
         with self._lock:
-            head = self.store.revision()
-            if head < self._scanned:  # a new journal: start again
-                self._scanned, self._shape_seq = 0, {}
-            if head > self._scanned:
-                for c in self.store.changes_since(self._scanned):
-                    if c.op != "update" or c.geometry_changed or not set(c.changed).isdisjoint(SHAPE_PROPERTIES):
-                        self._shape_seq[c.layer] = c.seq
-                    self._scanned = max(self._scanned, c.seq)
+            self._scan(head)
             return {x.id: self._shape_seq.get(x.id, 0) for x in self.campaign.layers}
+
+    def _scan(self, head: int | None = None) -> None:
+        """Read the journal's changes this process has not seen, up to its head (`head`, if just read) or later:
+        each layer's last change and the last one its shapes show. Call it holding `_lock`."""
+        if head is None or head < self._scanned:  # (a head read before another request scanned further is no news)
+            head = self.store.revision()
+        if head < self._scanned:  # a new journal: start again
+            self._scanned, self._last_seq, self._shape_seq = 0, {}, {}
+        if head > self._scanned:
+            for c in self.store.changes_since(self._scanned, upto=head):
+                self._last_seq[c.layer] = c.seq
+                if c.op != "update" or c.geometry_changed or not set(c.changed).isdisjoint(SHAPE_PROPERTIES):
+                    self._shape_seq[c.layer] = c.seq
+                self._scanned = max(self._scanned, c.seq)
 
     # --- shapes --------------------------------------------------------------
     def extent(self, layer_ids: tuple[str, ...], street: str | None = None,
@@ -168,7 +183,7 @@ class WallData(CatchUp[FullState]):
         `as_of` is the latest `updated_at` of the places now (looked for again
         among all places only when the latest one changes back or goes)."""
         with self._catch_up_lock:
-            state = self.catch_up(key.revision, now)
+            state = self.catch_up(key.revision, now, key.layers or None)
             out, entries = self._summary(state, key, now)
             for layer_id, part in state.layers.items():
                 if packed:
@@ -185,7 +200,7 @@ class WallData(CatchUp[FullState]):
         serialised once and kept until one of their places changes, so a new revision serialises (and an HTTP
         layer compresses, see web/http.py) little more than the blocks its changes touched."""
         with self._catch_up_lock:
-            state = self.catch_up(key.revision, now)
+            state = self.catch_up(key.revision, now, key.layers or None)
             out, entries = self._summary(state, key, now)
             pieces = [dumps(out)[:-1] + b',"layers":{']
             for n, (layer_id, part) in enumerate(state.layers.items()):
@@ -207,13 +222,13 @@ class WallData(CatchUp[FullState]):
 
     def _summary(self, state: FullState, key: StateKey, now: datetime) -> tuple[dict, dict[str, dict]]:
         """The full state without its places: the head, and each layer's entry before its places."""
-        shapes = self.shape_revisions()
+        shapes = self.shape_revisions(key.head)
         counts: dict[str, int] = {st.key: 0 for st in self.campaign.statuses}
         entries = {}
         for layer_id, part in state.layers.items():
             for status, n in part.counts.items():
                 counts[status] = counts.get(status, 0) + n
-            entries[layer_id] = {"revision": self.store.layer_revision(layer_id), "shapes": shapes[layer_id],
+            entries[layer_id] = {"revision": self._layer_revision(key, layer_id), "shapes": shapes[layer_id],
                                  "counts": self._ordered(part.counts)}
         parts = state.layers.values()
         latest = max((part.latest() for part in parts), default="")
@@ -226,6 +241,13 @@ class WallData(CatchUp[FullState]):
             "escalated_places": sum(p.escalated for p in parts),
         }
         return out, entries
+
+    def _layer_revision(self, key: StateKey, layer_id: str) -> int:
+        """The layer's revision as read with the key (asked again for a key made without them)."""
+        for x, revision in key.layers:
+            if x == layer_id:
+                return revision
+        return self.store.layer_revision(layer_id)
 
     def _ordered(self, counts: dict[str, int]) -> dict[str, int]:
         """Places per status in the campaign's order of statuses, then any other status."""
@@ -251,16 +273,25 @@ class WallData(CatchUp[FullState]):
 
     def _rederive(self, state: FullState, keys: list[tuple[str, str]], now_l: datetime) -> None:
         """Places whose case ran overdue or escalated since: derived again where they stand."""
+        kept = []
         for layer_id, fid in keys:
             part = state.layers.get(layer_id)
             if part is None or fid not in part.items:
                 state.flips.remove((layer_id, fid))
-                continue
-            try:
-                feature = self.store.get(layer_id, fid)
-            except NotFound:  # deleted by a change after this revision: that change takes it out
-                continue
-            self._derive(state, part, layer_id, feature, now_l)
+            else:
+                kept.append((layer_id, fid))
+        features = self._read(kept)
+        for layer_id, fid in kept:
+            if (layer_id, fid) in features:  # (else deleted by a change after this revision: that change takes it out)
+                self._derive(state, state.layers[layer_id], layer_id, features[layer_id, fid], now_l)
+
+    def _read(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+        """These places as the store has them now, one read per layer (a place gone is left out)."""
+        by_layer: dict[str, list[str]] = {}
+        for layer_id, fid in keys:
+            by_layer.setdefault(layer_id, []).append(fid)
+        return {(layer_id, fid): feature for layer_id, fids in by_layer.items()
+                for fid, feature in self.store.get_many(layer_id, fids).items()}
 
     def _apply(self, state: FullState, changes: list[ChangeSummary], now_l: datetime) -> None:
         """Re-derive the places these changes touched, keeping the store's order: an update leaves a place
@@ -278,23 +309,23 @@ class WallData(CatchUp[FullState]):
                 state.flips.remove(key)
                 last.pop(key, None)
                 last[key] = c.op
-        for (layer_id, fid), op in last.items():  # creations in their order: each goes last
+        # gone, or deleted after a state read ahead, are left: a later change brings a place back if it is
+        wanted = [(layer_id, fid) for (layer_id, fid), op in last.items()
+                  if op != "delete" and (op != "update" or fid in state.layers[layer_id].items)]
+        features = self._read(wanted)
+        for layer_id, fid in wanted:  # creations in their order: each goes last
             part = state.layers[layer_id]
-            if op == "delete" or (op == "update" and fid not in part.items):
-                continue  # gone, or deleted after a state read ahead: a later change brings it back if it is
-            try:
-                feature = self.store.get(layer_id, fid)
-            except NotFound:  # deleted by a change after this revision, which the layer file already shows
+            if (layer_id, fid) not in features:  # deleted by a change after this revision, which the store shows
                 part.remove(fid)
                 state.flips.remove((layer_id, fid))
                 continue
-            self._derive(state, part, layer_id, feature, now_l)
+            self._derive(state, part, layer_id, features[layer_id, fid], now_l)
 
     def delta(self, since: int, key: StateKey, now: datetime) -> dict | None:
         """Only the places changed after `since`; None when a full state is due instead."""
         if since < 0 or since > key.revision:
             return None
-        changes = self.store.changes_since(since)
+        changes = self.store.changes_since(since, upto=key.head)
         if len(changes) > MAX_DELTA:
             return None
         last_op: dict[tuple[str, str], str] = {}
@@ -302,19 +333,19 @@ class WallData(CatchUp[FullState]):
         for c in changes:
             last_op[(c.layer, c.id)] = c.op
             latest = max(latest, c.at)
-        shapes = self.shape_revisions()
+        shapes = self.shape_revisions(key.head)
         now_l = local_now(self.campaign, now)
-        layers = {x.id: {"revision": self.store.layer_revision(x.id), "shapes": shapes[x.id], "features": {},
-                         "removed": []} for x in self.store.readable_layers()}
-        for (layer_id, fid), op in last_op.items():
-            if layer_id not in layers:
-                continue
-            try:
-                props = self.store.get(layer_id, fid)["properties"]
-            except NotFound:
-                if op == "delete":
+        readable = key.layers or tuple((x.id, self.store.layer_revision(x.id)) for x in self.store.readable_layers())
+        layers = {layer_id: {"revision": revision, "shapes": shapes[layer_id], "features": {}, "removed": []}
+                  for layer_id, revision in readable}
+        touched = [(layer_id, fid) for layer_id, fid in last_op if layer_id in layers]
+        features = self._read(touched)
+        for layer_id, fid in touched:
+            if (layer_id, fid) not in features:
+                if last_op[layer_id, fid] == "delete":
                     layers[layer_id]["removed"].append(fid)
                 continue  # created a moment ago, its file not written yet: the next poll brings it
+            props = features[layer_id, fid]["properties"]
             layers[layer_id]["features"][fid] = local_feature_state(props, self.campaign, now_l, self.category_index).as_list()
         return {"kind": "delta", "since": since, **self._common(key, now), "as_of": latest or None, "layers": layers}
 

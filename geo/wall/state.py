@@ -86,13 +86,14 @@ class StateKey:
     whether the overnight cut-off has passed, and `moment`: the last moment
     at which a case ran overdue or escalated (POSIX seconds, 0 for none:
     geo/wall/catchup.py `Flips.latest`), which change derived flags without
-    any write."""
+    any write; `layers`: each readable layer's revision, read with `head`."""
 
     revision: int
     head: int
     day: str
     after_cutoff: bool
     moment: int = 0
+    layers: tuple[tuple[str, int], ...] = ()  # the readable layers' revisions, as read with `head`
 
     @property
     def etag(self) -> str:

@@ -299,6 +299,8 @@ def test_a_layer_larger_than_the_cache_is_not_kept_and_reads_stay_right(stores, 
     other.update(LAYER, "c-0002", expected_version=1, user="carol", properties={"status": "accepted"})
     assert small.get(LAYER, "c-0002")["properties"]["status"] == "accepted"
     assert {f["id"]: f for f in small.features(LAYER)}["c-0002"]["properties"]["status"] == "accepted"
+    many = small.get_many(LAYER, ["c-0002", "c-0999", "c-0001"])  # one query by id, the layer still not kept
+    assert many == {fid: other.get(LAYER, fid) for fid in ("c-0002", "c-0001")}
     assert small.collection_bytes(LAYER) == other.collection_bytes(LAYER)
     assert LAYER not in small._layers
 

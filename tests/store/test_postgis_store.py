@@ -355,6 +355,19 @@ def test_the_change_summaries_are_read_a_page_at_a_time_in_order(store_factory, 
     assert [c.seq for c in store_factory("postgis").changes_since(0)] == list(range(1, 13))  # another process, from 0
 
 
+def test_the_journal_is_asked_only_for_changes_past_the_head_the_caller_read(store_factory, make_feature):
+    """A poll reads the heads once, then asks for changes several times (its key, its catch-up, its delta):
+    with the head it read, the store asks the database again only if this process has not seen that far."""
+    writer, reader = store_factory("postgis"), store_factory("postgis")
+    writer.create(LAYER, make_feature(), user="alice")
+    assert [c.seq for c in reader.changes_since(0)] == [1]
+    writer.create(LAYER, make_feature(x=113.64), user="alice")
+    assert [c.seq for c in reader.changes_since(0, upto=1)] == [1]  # seen that far: the database not asked
+    assert [c.seq for c in reader.changes_since(0, upto=2)] == [1, 2]
+    writer.create(LAYER, make_feature(x=113.65), user="alice")
+    assert [c.seq for c in reader.changes_since(1)] == [2, 3]  # no head given: always asked
+
+
 def test_statements_are_planned_each_time_never_kept_prepared(store_factory, make_feature):
     """psycopg prepares a statement run five times on a connection, and PostgreSQL then keeps the plan it made
     first: made while the journal was empty, the revision's and the tail's were sequential scans that grew with

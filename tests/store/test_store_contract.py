@@ -79,6 +79,15 @@ def test_get_and_features_return_what_was_written(store, make_feature):
     assert store.features("roads") == []
 
 
+def test_get_many_returns_the_places_it_finds_by_id(store, make_feature):
+    a = store.create(LAYER, make_feature(name="航海小区"), user="alice").feature
+    b = store.create(LAYER, make_feature(name="广秀园", x=113.65), user="alice").feature
+    assert store.get_many(LAYER, ["c-0002", "c-0009", "c-0001", "c-0002"]) == {"c-0002": b, "c-0001": a}
+    assert store.get_many(LAYER, []) == {} and store.get_many("roads", ["r-0001"]) == {}
+    with pytest.raises(NotFound):
+        store.get_many("parks", ["c-0001"])
+
+
 def test_blank_user_is_recorded_as_anonymous(store, make_feature):
     assert store.create(LAYER, make_feature(), user="  ").feature["properties"]["updated_by"] == "anonymous"
 
