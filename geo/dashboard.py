@@ -322,31 +322,29 @@ class DashboardData(CatchUp[_Index]):
             if c.layer in readable:
                 index.journal.setdefault((c.layer, c.id), []).append(c)
                 touched[(c.layer, c.id)] = None
+        features = self._read(touched)
         for key in touched:
             old = index.parts.pop(key, None)
             if old is not None:
                 index.groups[old.group].add(old, -1)
-            try:
-                props = self.store.get(*key)["properties"]
-            except NotFound:
+            if key not in features:
                 index.flips.remove(key)
                 continue
-            self._put(index, key, props)
+            self._put(index, key, features[key]["properties"])
 
     def _rederive(self, index: _Index, keys: list[tuple[str, str]], now_l: datetime) -> None:
         """Places whose case ran overdue or escalated since: their shares made again at `now_l`."""
         index.now_l = now_l
         for key in keys:
-            old = index.parts.get(key)
-            if old is None:
+            if key not in index.parts:
                 index.flips.remove(key)
-                continue
-            try:
-                props = self.store.get(*key)["properties"]
-            except NotFound:  # deleted by a change after this revision: that change takes it out
+        features = self._read(key for key in keys if key in index.parts)
+        for key in keys:
+            old = index.parts.get(key)
+            if old is None or key not in features:  # (deleted by a change after this revision: that change takes it out)
                 continue
             index.groups[old.group].add(old, -1)
-            self._put(index, key, props)
+            self._put(index, key, features[key]["properties"])
 
     def _put(self, index: _Index, key: tuple[str, str], props: dict, *, in_order: bool = True) -> None:
         part = _part(self.layer_order.get(key[0], -1), key[0], key[1], props, index.journal.get(key), self.campaign,

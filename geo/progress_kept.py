@@ -29,7 +29,6 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from geo.config import Campaign
-from geo.errors import NotFound
 from geo.journal import ChangeSummary
 from geo.kept import interned, shared
 from geo.progress import (
@@ -119,13 +118,10 @@ class ProgressData(CatchUp[_Index]):
             if c.layer in readable:
                 index.journal.setdefault((c.layer, c.id), []).append(c)
                 touched[(c.layer, c.id)] = None
+        features = self._read(touched)
         for key in touched:
             self._take(index, key)
-            try:
-                props = self.store.get(*key)["properties"]
-            except NotFound:
-                props = None
-            self._put(index, key, props)
+            self._put(index, key, features[key]["properties"] if key in features else None)
 
     def _rederive(self, index: _Index, keys: list[tuple[str, str]], now_l: datetime) -> None:
         """Nothing here changes with a case's moments (`flips` stays empty)."""

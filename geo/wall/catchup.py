@@ -26,6 +26,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
@@ -166,6 +167,14 @@ class CatchUp(ABC, Generic[K]):
         self._kept = self._build(new, local_now(self.campaign, now))
         self._kept.derived_at = int(now.timestamp())
         return self._kept
+
+    def _read(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+        """These places as the store has them now, one read per layer (a place gone is left out)."""
+        by_layer: dict[str, list[str]] = {}
+        for layer_id, fid in keys:
+            by_layer.setdefault(layer_id, []).append(fid)
+        return {(layer_id, fid): feature for layer_id, fids in by_layer.items()
+                for fid, feature in self.store.get_many(layer_id, fids).items()}
 
     def _pass_time(self, kept: K, now: datetime) -> None:
         """Derive again the places whose case moments lie between the view's moment and `now` (either way: a

@@ -19,7 +19,6 @@ same result as a walk over every place. The formats are geo/wall/codec.py's
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from datetime import datetime
 from itertools import chain
 
@@ -284,14 +283,6 @@ class WallData(CatchUp[FullState]):
         for layer_id, fid in kept:
             if (layer_id, fid) in features:  # (else deleted by a change after this revision: that change takes it out)
                 self._derive(state, state.layers[layer_id], layer_id, features[layer_id, fid], now_l)
-
-    def _read(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict]:
-        """These places as the store has them now, one read per layer (a place gone is left out)."""
-        by_layer: dict[str, list[str]] = {}
-        for layer_id, fid in keys:
-            by_layer.setdefault(layer_id, []).append(fid)
-        return {(layer_id, fid): feature for layer_id, fids in by_layer.items()
-                for fid, feature in self.store.get_many(layer_id, fids).items()}
 
     def _apply(self, state: FullState, changes: list[ChangeSummary], now_l: datetime) -> None:
         """Re-derive the places these changes touched, keeping the store's order: an update leaves a place
