@@ -7,6 +7,7 @@ courtyards are a "large" layer while roads and villages are not.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -145,6 +146,10 @@ def test_counts_cover_the_places_off_screen(loaded, store):
     campaign = load_campaign(store.dir)
     total = sum(len(store.features(x.id)) for x in campaign.layers)
     assert counts["total"] == total
+    # the large layer's places counted from the state's columns at once, the others one by one: by status too
+    statuses = Counter(f["properties"]["status"] for x in campaign.layers for f in store.features(x.id))
+    assert counts["status"] == dict(statuses)
+    assert counts["done"] == sum(n for s, n in statuses.items() if s in campaign.done_statuses)
 
 
 def test_search_finds_and_flies_to_a_place_that_is_not_loaded(loaded, store):
@@ -256,3 +261,27 @@ def test_a_dot_clicked_opens_its_card_and_a_status_change_repaints_it_without_fe
     page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
     assert near(pixel(page, [lat, lng]), new_status.color)
     assert len(shape_requests(log, LAYER)) == asked  # a status change moves no shapes revision
+
+
+# Each dot's look and marks as the field is refreshed from the state's columns at once, then as each dot is
+# refreshed on its own (what a view with a filter does): [looks, marked dots, overnight, escalated].
+LOOKS = """(layerId) => {
+    const wall = window.guatuPage.walls[0];
+    const field = wall.fields[layerId];
+    const seen = () => [Array.from(field.look), Object.keys(field.marked).sort(), Object.keys(wall.dots).sort(),
+                        Object.keys(wall.flags).sort()];
+    wall.refreshField(layerId);
+    const whole = seen();
+    for (let i = 0; i < field.n; i++) wall.refreshDot(layerId, field, i);
+    return [whole, seen(), wall.filters()];
+}"""
+
+
+def test_dots_refreshed_at_once_look_as_when_refreshed_one_by_one(overview):
+    page, _ = overview
+    whole, one_by_one, filtered = page.evaluate(LOOKS, LAYER)
+    assert not filtered
+    assert whole == one_by_one
+    looks, marked, _, _ = whole
+    assert len(looks) > 100 and 0 not in looks  # every dot shown, in a status colour
+    assert marked  # some of them overdue, overnight or escalated

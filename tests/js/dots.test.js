@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { discOffsets, DotField, HIDDEN, paintPixels, pixelOf } from "../../web/static/js/wall/dots.js";
 import { placesFromPacked } from "../../web/static/js/wall/place.js";
+import { itemsOf } from "../../web/static/js/wall/state.js";
 
 // a viewport document: a triangle, then two dots (geo/viewport.py DOT_CODE = 6), coordinates as deltas
 var DOC = {
@@ -69,4 +70,14 @@ test("a colour becomes one little-endian RGBA pixel, opaque", () => {
   var bytes = new Uint8Array(Uint32Array.of(pixelOf("#12abEF")).buffer);
   assert.deepEqual(Array.from(bytes), [0x12, 0xab, 0xef, 0xff]);
   assert.equal(discOffsets(0.5).length, 2); // at least the dot's own pixel
+});
+
+test("each dot's position in the state's items is found by its id, -1 for a dot the state does not have", () => {
+  var ids = ["c-000007", "c-000003", "x-1", "c-000009", "c-000005"];
+  var f = new DotField("courtyards", ids, new Float64Array(2 * ids.length), { prefix: "c-", width: 6 });
+  var items = itemsOf({ features: { "c-000003": ["pending", 0, 0, 0, 0], "c-000005": ["accepted", 0, 0, 0, 0],
+                                    "x-1": ["pending", 0, 0, 0, 0], "c-000007": ["pending", 0, 0, 0, 0] } });
+  items.remove("c-000007"); // gone from the state since the viewport came
+  assert.deepEqual(Array.from(f.positionsIn(items)), [-1, 0, 2, -1, 1]);
+  assert.deepEqual(Array.from(f.positionsIn(items)), ids.map((id) => items.indexOf(id)));
 });

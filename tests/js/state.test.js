@@ -112,3 +112,29 @@ test("a place whose status the campaign does not know (-1 from the server) is st
   var r = mergeState({ layers: { c: { items: items } } }, { kind: "full", layers: { c: { items: later } } });
   assert.deepEqual([r.changed, r.removed], [[["c", "b"]], []]); // its status became one the campaign knows
 });
+
+test("a layer's legend counts taken from its columns at once equal those counted place by place", () => {
+  var layer = { features: { a: ["pending", 1, 0, 2, 1], b: ["accepted", 0, 1, 0, 0], c: ["accepted", 1, 1, 1, 1, [], 2],
+                            d: ["in_progress", 0, 0, 1, 0, [0], 1], e: ["pending", 0, 0, 0, 0], f: ["unheard-of", 1, 0, 1, 1] } };
+  var items = itemsOf(layer);
+  items.remove("e"); // gone: not counted
+  items.set("g", ["rectified", 0, 1, 0, 0]); // new: counted
+  items.codes.delete("unheard-of"); // a status the campaign does not know comes as -1
+  items.status[items.indexOf("f")] = -1;
+  var done = (s) => s === "accepted" || s === "rectified";
+  var one = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0, escalated: 0 };
+  items.forEach((id, i) => {
+    var s = items.statusAt(i);
+    one.status[s] = (one.status[s] || 0) + 1;
+    one.total += 1;
+    if (done(s)) one.done += 1;
+    one.overdue += items.overdueAt(i);
+    one.overnight += items.overnightAt(i);
+    if (items.escalatedAt(i)) one.escalated += 1;
+  });
+  var all = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0, escalated: 0 };
+  items.tally(all, done);
+  assert.deepEqual(all, one);
+  assert.deepEqual(all, { status: { pending: 1, accepted: 2, in_progress: 1, rectified: 1, undefined: 1 }, total: 6, done: 3,
+                          overdue: 3, overnight: 3, escalated: 2 });
+});

@@ -32,7 +32,7 @@ export function DotField(layerId, ids, lngLat, form) {
   this.n = ids.length;
   this.look = new Uint8Array(this.n);
   this.xy = new Float32Array(2 * this.n); // layer pixels, after `project`
-  this.marked = {}; // index -> 1 of the dots with a mark (overdue, overnight, escalated): their marks and names
+  this.marked = {}; // index -> the flags of a dot with a mark (overdue, overnight, escalated): its marks and name
   this.names = null; // id -> attributes, when the viewport came with them
   this.form = form || null;
   this._index = null; // id -> index (wall/ids.js), built when first asked
@@ -51,6 +51,16 @@ DotField.prototype.count = function () {
   var n = 0;
   for (var i = 0; i < this.n; i++) if (this.look[i] !== HIDDEN) n++;
   return n;
+};
+
+// Each dot's position in a layer's state items (wall/state.js PlaceItems), -1 for a dot the state does not have.
+DotField.prototype.positionsIn = function (items) {
+  var out = new Int32Array(this.n), index = items.index, ids = this.ids;
+  for (var i = 0; i < this.n; i++) {
+    var at = index.get(ids[i]);
+    out[i] = at === undefined ? -1 : at;
+  }
+  return out;
 };
 
 // The dot as a Place (its card, tooltip, flash, outline): made once per dot.

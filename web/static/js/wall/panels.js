@@ -177,17 +177,20 @@ Panels.prototype.buildLegend = function () {
 Panels.prototype.counts = function () {
   var wall = this.wall;
   var out = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0, escalated: 0 };
-  // every place, drawn or not (a large layer's are mostly off screen), read from the state's columns
+  var isDone = function (status) { return !!(wall.statuses[status] && wall.statuses[status].done); };
+  // a screen of the whole campaign counts a large layer's places (mostly off screen) all at once
+  var whole = wall.view.street || wall.view.community ? null : function (layerId, items) { items.tally(out, isDone); };
+  // every place, drawn or not, read from the state's columns
   wall.eachPlace(function (layerId, id, props, items, i) {
     if (i < 0 || !wall.inScopeProps(props)) return;
     var status = items.statusAt(i);
     out.status[status] = (out.status[status] || 0) + 1;
     out.total += 1;
-    if (wall.statuses[status] && wall.statuses[status].done) out.done += 1;
+    if (isDone(status)) out.done += 1;
     out.overdue += items.overdueAt(i);
     out.overnight += items.overnightAt(i);
     if (items.escalatedAt(i)) out.escalated += 1;
-  });
+  }, whole);
   return out;
 };
 

@@ -79,6 +79,35 @@ PlaceItems.prototype.get = function (id) {
   return i === undefined ? undefined : this.itemAt(i);
 };
 
+// Adds every place's status to `into.status` (name -> count) and to `into.total`, `into.done` (`isDone(name)`),
+// `into.overdue`, `into.overnight` and `into.escalated`: the legend's counts, read straight from the columns
+// (a million places in a few milliseconds, where a call per place took a third of a second).
+PlaceItems.prototype.tally = function (into, isDone) {
+  var byCode = new Float64Array(this.statuses.length), unknown = 0, status = this.status, flags = this.flags;
+  var overdue = 0, overnight = 0, escalated = 0;
+  for (var i = 0; i < status.length; i++) {
+    var code = status[i];
+    if (code === REMOVED) continue;
+    if (code >= 0) byCode[code] += 1;
+    else unknown += 1;
+    var f = flags[i];
+    overdue += f & 1;
+    overnight += (f >> 1) & 1;
+    if (f >> 2) escalated += 1;
+  }
+  var add = function (name, n) {
+    if (!n) return;
+    into.status[name] = (into.status[name] || 0) + n;
+    into.total += n;
+    if (isDone(name)) into.done += n;
+  };
+  for (var c = 0; c < byCode.length; c++) add(this.statuses[c], byCode[c]);
+  add(undefined, unknown); // a status the campaign does not know, as `statusAt` names it
+  into.overdue += overdue;
+  into.overnight += overnight;
+  into.escalated += escalated;
+};
+
 // fn(id, i) for every place the layer has.
 PlaceItems.prototype.forEach = function (fn) {
   var ids = this.ids, status = this.status;

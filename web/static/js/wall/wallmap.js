@@ -198,8 +198,9 @@ WallMap.prototype.inScopeProps = function (p) {
 // loaded, and of a large layer every place the state knows (most are off
 // screen; properties are {} until the layer's attributes are loaded). `items`
 // are the layer's state items and `i` the place's position in them (-1: the
-// state does not know the place; items null before the first state).
-WallMap.prototype.eachPlace = function (fn) {
+// state does not know the place; items null before the first state). `whole` (optional): called instead as
+// whole(layerId, items) for a large layer's places, all of them at once.
+WallMap.prototype.eachPlace = function (fn, whole) {
   var self = this;
   Object.keys(this.layers).forEach(function (layerId) {
     var places = self.all[layerId] || {};
@@ -208,6 +209,10 @@ WallMap.prototype.eachPlace = function (fn) {
       Object.keys(places).forEach(function (id) {
         fn(layerId, id, places[id].feature.properties, items, items ? items.indexOf(id) : -1);
       });
+      return;
+    }
+    if (whole) {
+      whole(layerId, items);
       return;
     }
     var attrs = (self.attrs[layerId] && self.attrs[layerId].byId) || {};
@@ -306,16 +311,27 @@ WallMap.prototype.refreshDot = function (layerId, field, i, items) {
   var j = items ? items.indexOf(id) : -1;
   var shown = this.showsAt(this.dotProperties(layerId, field, id), items, j);
   field.look[i] = !shown ? HIDDEN : (j >= 0 && this.looks[items.statusAt(j)]) || this.unknownLook;
-  var flags = shown && j >= 0 ? items.flags[j] : 0; // 1 overdue, 2 overnight, the escalation level shifted by 2
-  if (!flags && !field.marked[i]) return j >= 0; // no mark, and none to take away (most dots)
-  var at = flags ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null;
+  this.markDot(field, i, shown && j >= 0 ? items.flags[j] : 0);
+  return j >= 0;
+};
+
+// Dot `i`'s overnight and escalation marks for its state's `flags` (1 overdue, 2 overnight, the escalation level
+// shifted by 2); `field.marked` keeps the flags each marked dot was given.
+WallMap.prototype.markDot = function (field, i, flags) {
+  if (flags === (field.marked[i] || 0)) return; // as it was: no mark (most dots), or the same marks
+  var id = field.ids[i];
+  var at = flags > 1 ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null;
   if (flags & 2) this.dots[id] = at;
   else delete this.dots[id];
   if (flags >> 2) this.flags[id] = { latlng: at, level: flags >> 2 };
   else delete this.flags[id];
-  if (at) field.marked[i] = 1;
+  if (flags) field.marked[i] = flags;
   else delete field.marked[i];
-  return j >= 0;
+};
+
+// Whether the view may hide some places (a sub-district or community, a status or category filter).
+WallMap.prototype.filters = function () {
+  return !!(this.view.street || this.view.community || (this.view.statuses || []).length || this.categoryFilter.length);
 };
 
 // Every dot of a large layer's field refreshed (a new viewport, a state not polled); `hideUnknown`: a dot the
@@ -324,8 +340,22 @@ WallMap.prototype.refreshField = function (layerId, hideUnknown) {
   var field = this.fields[layerId];
   if (!field) return;
   var items = this.items(layerId);
-  for (var i = 0; i < field.n; i++) {
-    if (!this.refreshDot(layerId, field, i, items) && hideUnknown) field.look[i] = HIDDEN;
+  var i;
+  if (this.filters()) {
+    for (i = 0; i < field.n; i++) {
+      if (!this.refreshDot(layerId, field, i, items) && hideUnknown) field.look[i] = HIDDEN;
+    }
+    return;
+  }
+  // nothing filtered: each dot's look and marks read straight from the state's columns, as `refreshDot` would
+  var at = items ? field.positionsIn(items) : new Int32Array(field.n).fill(-1);
+  var self = this;
+  var looks = items ? items.statuses.map(function (s) { return self.looks[s]; }) : [];
+  var unknown = hideUnknown ? HIDDEN : this.unknownLook;
+  for (i = 0; i < field.n; i++) {
+    var j = at[i];
+    field.look[i] = j < 0 ? unknown : looks[items.status[j]] || this.unknownLook;
+    this.markDot(field, i, j < 0 ? 0 : items.flags[j]);
   }
 };
 
