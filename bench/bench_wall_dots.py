@@ -40,7 +40,7 @@ LAYER = "courtyards"
 TIMED = """([layerId, repeat]) => {
     const wall = window.guatuPage.walls[0], field = wall.fields[layerId], panels = wall.panels;
     const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
-    const looks = () => JSON.stringify([Array.from(field.look), Object.keys(field.marked)]);
+    const looks = () => JSON.stringify([Array.from(field.look), Array.from(field.marked)]);
     const oneByOne = () => { for (let i = 0; i < field.n; i++) wall.refreshDot(layerId, field, i); };
     const perPlace = () => {
         const out = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0, escalated: 0 };

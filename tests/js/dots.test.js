@@ -81,3 +81,13 @@ test("each dot's position in the state's items is found by its id, -1 for a dot 
   assert.deepEqual(Array.from(f.positionsIn(items)), [-1, 0, 2, -1, 1]);
   assert.deepEqual(Array.from(f.positionsIn(items)), ids.map((id) => items.indexOf(id)));
 });
+
+test("the dots with a mark are listed by their flags", () => {
+  var f = field();
+  assert.deepEqual(f.markedDots(), []);
+  f.marked[2] = 1; // overdue
+  f.marked[0] = 2 | (1 << 2); // overnight, escalated to the sub-district
+  assert.deepEqual(f.markedDots(), [0, 2]);
+  f.marked[2] = 0;
+  assert.deepEqual(f.markedDots(), [0]);
+});

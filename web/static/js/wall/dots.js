@@ -32,7 +32,7 @@ export function DotField(layerId, ids, lngLat, form) {
   this.n = ids.length;
   this.look = new Uint8Array(this.n);
   this.xy = new Float32Array(2 * this.n); // layer pixels, after `project`
-  this.marked = {}; // index -> the flags of a dot with a mark (overdue, overnight, escalated): its marks and name
+  this.marked = new Uint8Array(this.n); // the flags each dot's marks were drawn for (overdue, overnight, escalated)
   this.names = null; // id -> attributes, when the viewport came with them
   this.form = form || null;
   this._index = null; // id -> index (wall/ids.js), built when first asked
@@ -44,6 +44,13 @@ DotField.prototype.indexOf = function (id) {
   if (!this._index) this._index = IdIndex.ofIds(this.ids, this.form);
   var at = this._index.get(id);
   return at === undefined ? -1 : at;
+};
+
+// The indices of the dots with a mark (overdue, overnight or escalated).
+DotField.prototype.markedDots = function () {
+  var out = [];
+  for (var i = 0; i < this.n; i++) if (this.marked[i]) out.push(i);
+  return out;
 };
 
 // How many dots are shown (not hidden by a filter or the view's scope).

@@ -123,7 +123,7 @@ function worstPlaces(wall, view) {
       var j = items.indexOf(id);
       return j >= 0 && ((items.flags[j] & 1) || items.escalatedAt(j) === 2);
     };
-    var dots = !field ? [] : Object.keys(field.marked).map(function (i) { return field.ids[i]; }).filter(function (id) {
+    var dots = !field ? [] : field.markedDots().map(function (i) { return field.ids[i]; }).filter(function (id) {
       return worst(id) && (wall.dotProperties(layerId, field, id) || {}).name;
     }).map(function (id) { return wall.placeOf(layerId, id); });
     var consider = function (layer) {

@@ -78,7 +78,7 @@ sync.removePlace = function (layerId, id) {
   var dot = !place && field ? field.indexOf(id) : -1;
   if (dot >= 0) { // a dot: hidden until the layer's shapes are fetched again
     field.look[dot] = HIDDEN;
-    delete field.marked[dot];
+    field.marked[dot] = 0;
     delete this.dots[id];
     delete this.flags[id];
     this.redraw();
@@ -112,7 +112,7 @@ sync.drawLayer = function (layerId, doc) {
     delete self.flags[id];
   });
   var old = this.fields[layerId];
-  Object.keys(old ? old.marked : {}).forEach(function (i) {
+  (old ? old.markedDots() : []).forEach(function (i) {
     delete self.dots[old.ids[i]];
     delete self.flags[old.ids[i]];
   });

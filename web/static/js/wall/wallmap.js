@@ -318,15 +318,14 @@ WallMap.prototype.refreshDot = function (layerId, field, i, items) {
 // Dot `i`'s overnight and escalation marks for its state's `flags` (1 overdue, 2 overnight, the escalation level
 // shifted by 2); `field.marked` keeps the flags each marked dot was given.
 WallMap.prototype.markDot = function (field, i, flags) {
-  if (flags === (field.marked[i] || 0)) return; // as it was: no mark (most dots), or the same marks
+  if (flags === field.marked[i]) return; // as it was: no mark (most dots), or the same marks
   var id = field.ids[i];
   var at = flags > 1 ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null;
   if (flags & 2) this.dots[id] = at;
   else delete this.dots[id];
   if (flags >> 2) this.flags[id] = { latlng: at, level: flags >> 2 };
   else delete this.flags[id];
-  if (flags) field.marked[i] = flags;
-  else delete field.marked[i];
+  field.marked[i] = flags;
 };
 
 // Whether the view may hide some places (a sub-district or community, a status or category filter).
