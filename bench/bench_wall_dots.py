@@ -9,8 +9,8 @@ come one viewport at a time, most of them as dots). Then, in the page, each way 
 
 * dots — every dot's look and marks set from the state: `refreshField` as the wall runs it for a view that
   hides nothing (each dot's position found once, the columns read in one loop), against the naive way, a
-  call of `refreshDot` per dot (how the wall refreshed them all before, and still does for a view with a
-  filter or a sub-district);
+  call of `refreshDot` per dot (as the wall refreshes them for a view with a filter or a sub-district; both
+  leave a dot's marks alone while its flags stay the same, which the code before did not);
 * counts — the legend's counts: `Panels.counts`, which counts a large layer's places from its columns at once
   (`PlaceItems.tally`), against a call per place (`WallMap.eachPlace`, as before).
 

@@ -426,8 +426,10 @@ class PostGISStore(Store):
         if not fids:
             return {}
         if layer_id in self._layers:
-            features = self._current(layer_id).features
-            return {fid: features[fid] for fid in fids if fid in features}
+            state = self._current(layer_id)
+            with self._layer_locks[layer_id]:  # catch-ups apply in place: read the places between two of them
+                found = {fid: state.features.get(fid) for fid in fids}
+            return {fid: f for fid, f in found.items() if f is not None}
         with self._conn() as conn:
             rows = conn.execute("SELECT id, feature::text FROM features WHERE layer = %s AND id = ANY(%s)",
                                 (layer_id, fids)).fetchall()

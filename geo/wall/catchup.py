@@ -64,10 +64,11 @@ class Basis:
         if layers is None:
             layers = store.readable_revisions()[1]
         return cls(revision, clock, layers,
-                   _mark(store.changes_since(revision - 1, upto=revision)[:1], revision) if revision > 0 else None)
+                   journal_mark(store.changes_since(revision - 1, upto=revision)[:1], revision) if revision > 0 else None)
 
 
-def _mark(changes: list[ChangeSummary], revision: int) -> tuple | None:
+def journal_mark(changes: list[ChangeSummary], revision: int) -> tuple | None:
+    """What tells change `revision` of one journal from another's (`changes` starting with it), or None."""
     c = changes[0] if changes else None
     return (c.seq, c.at, c.layer, c.id) if c is not None and c.seq == revision else None
 
@@ -82,11 +83,11 @@ def changes_to(store: Store, old: Basis | None, new: Basis, limit: int | None = 
     now and in journal order. A `new` revision behind `old` (two requests crossing) asks for nothing."""
     if old is None or old.clock != new.clock or [x for x, _ in old.layers] != [x for x, _ in new.layers]:
         return None
-    if any(now < then for (_, then), (_, now) in zip(old.layers, new.layers, strict=True)):
-        return None
+    if new.revision >= old.revision and any(now < then for (_, then), (_, now) in zip(old.layers, new.layers, strict=True)):
+        return None  # (a request behind the view read its layers' revisions before the view's: not a restore)
     tail = store.changes_since(max(old.revision - 1, 0), upto=new.revision)
     if old.revision:
-        if _mark(tail, old.revision) != old.mark:
+        if journal_mark(tail, old.revision) != old.mark:
             return None
         tail = tail[1:]
     window = tail[:bisect_right(tail, new.revision, key=lambda c: c.seq)]

@@ -32,7 +32,7 @@ from geo.journal import ChangeSummary
 from geo.kept import interned
 from geo.rules import local_now
 from geo.store.base import Store
-from geo.wall.catchup import MAX_DELTA, Basis, CatchUp, clock_of
+from geo.wall.catchup import MAX_DELTA, Basis, CatchUp, clock_of, journal_mark
 from geo.wall.codec import (
     GEOMETRY_CODES,
     SHAPE_PROPERTIES,
@@ -57,6 +57,7 @@ class WallData(CatchUp[FullState]):
         self.category_index = {c: i for i, c in enumerate(campaign.categories)}
         self._lock = threading.Lock()
         self._scanned = 0  # journal seq up to which each layer's last change and shape change are known
+        self._scanned_mark: tuple | None = None  # that change, to tell the same journal from another
         self._last_seq: dict[str, int] = {}
         self._shape_seq: dict[str, int] = {}
         self._safe: tuple[tuple, int] | None = None
@@ -91,7 +92,9 @@ class WallData(CatchUp[FullState]):
         lagging = [seq for layer, seq in files if last.get(layer, 0) > seq]
         safe = head
         if lagging:
-            for change in self.store.changes_since(min(lagging)):
+            for change in self.store.changes_since(min(lagging), upto=head):
+                if change.seq > head:
+                    break  # (a change another request scanned since this poll read its head)
                 if change.seq > file_seq.get(change.layer, change.seq):
                     safe = min(safe, change.seq - 1)
                     break  # changes are in order: the first missing one decides
@@ -110,14 +113,19 @@ class WallData(CatchUp[FullState]):
         each layer's last change and the last one its shapes show. Call it holding `_lock`."""
         if head is None or head < self._scanned:  # (a head read before another request scanned further is no news)
             head = self.store.revision()
-        if head < self._scanned:  # a new journal: start again
-            self._scanned, self._last_seq, self._shape_seq = 0, {}, {}
+        if head < self._scanned or self._scanned_mark != self._mark_of(self._scanned):  # another journal: again
+            self._scanned, self._scanned_mark, self._last_seq, self._shape_seq = 0, None, {}, {}
         if head > self._scanned:
             for c in self.store.changes_since(self._scanned, upto=head):
                 self._last_seq[c.layer] = c.seq
                 if c.op != "update" or c.geometry_changed or not set(c.changed).isdisjoint(SHAPE_PROPERTIES):
                     self._shape_seq[c.layer] = c.seq
                 self._scanned = max(self._scanned, c.seq)
+            self._scanned_mark = self._mark_of(self._scanned)
+
+    def _mark_of(self, seq: int) -> tuple | None:
+        """The journal's change `seq` as `Basis` marks it: a journal put in its place shows here."""
+        return journal_mark(self.store.changes_since(seq - 1, upto=seq)[:1], seq) if seq > 0 else None
 
     # --- shapes --------------------------------------------------------------
     def extent(self, layer_ids: tuple[str, ...], street: str | None = None,

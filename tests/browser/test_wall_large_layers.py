@@ -272,6 +272,8 @@ LOOKS = """(layerId) => {
                         Object.keys(wall.flags).sort()];
     wall.refreshField(layerId);
     const whole = seen();
+    for (const id of field.ids) { delete wall.dots[id]; delete wall.flags[id]; }  // every mark made again
+    field.marked.fill(0);
     for (let i = 0; i < field.n; i++) wall.refreshDot(layerId, field, i);
     return [whole, seen(), wall.filters()];
 }"""
