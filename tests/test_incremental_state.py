@@ -4,9 +4,13 @@ server process), packed and not, byte for byte."""
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 
 from geo.geojson_io import dumps
+from geo.store import open_store
 from geo.wall import catchup
 from geo.wall import state as wall_state
 from geo.wall.catchup import Basis, changes_to, clock_of
@@ -250,3 +254,30 @@ def test_a_request_whose_key_was_read_before_the_last_ones_is_answered_without_a
     assert wall.full(early, now)["layers"]["courtyards"]["features"]["c-0001"][0] == "accepted"  # the view, ahead
     assert walks.walks == 0
     assert dumps(wall.full(late, now)) == fresh(store, campaign, late, now, False)
+
+
+def test_a_journal_put_in_the_place_of_another_as_long_is_scanned_again(store_factory, campaign, clock, make_feature,
+                                                                         data_dir, tmp_path):
+    """The wall keeps each layer's last change and last shape change from the journal's new changes. A journal
+    (and its layers) put back from elsewhere with as many changes is another journal: scanned again."""
+    other = tmp_path / "other"
+    shutil.copytree(data_dir, other)
+    store = store_factory()
+    for x in (113.60, 113.61, 113.62):
+        store.create("courtyards", make_feature(x=x), user="t")
+    wall = WallData(store, campaign)
+    assert wall.shape_revisions()["courtyards"] == 3 and wall.shape_revisions()["roads"] == 0
+    elsewhere = open_store(other, campaign, clock=clock)  # the same campaign saved elsewhere: a road third
+    for x in (113.60, 113.61):
+        elsewhere.create("courtyards", make_feature(x=x), user="t")
+    road = make_feature(name="航海路", kind="道路")
+    road["geometry"] = {"type": "LineString", "coordinates": [[113.63, 34.72], [113.64, 34.73]]}
+    elsewhere.create("roads", road, user="t")
+    elsewhere.close()
+    for name in ("layers/courtyards.geojson", "layers/roads.geojson", "journal.jsonl"):
+        os.replace(other / name, data_dir / name)
+    assert store.revision() == 3
+    assert wall.shape_revisions()["courtyards"] == 2 and wall.shape_revisions()["roads"] == 3
+    now = clock()
+    key = wall.key(now)
+    assert dict(key.layers)["roads"] == 3 and key.revision == 3
