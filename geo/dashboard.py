@@ -335,16 +335,18 @@ class DashboardData(CatchUp[_Index]):
     def _rederive(self, index: _Index, keys: list[tuple[str, str]], now_l: datetime) -> None:
         """Places whose case ran overdue or escalated since: their shares made again at `now_l`."""
         index.now_l = now_l
+        kept = []
         for key in keys:
-            if key not in index.parts:
+            if key in index.parts:
+                kept.append(key)
+            else:
                 index.flips.remove(key)
-        features = self._read(key for key in keys if key in index.parts)
-        for key in keys:
-            old = index.parts.get(key)
-            if old is None or key not in features:  # (deleted by a change after this revision: that change takes it out)
-                continue
-            index.groups[old.group].add(old, -1)
-            self._put(index, key, features[key]["properties"])
+        features = self._read(kept)
+        for key in kept:
+            if key in features:  # (else deleted by a change after this revision: that change takes it out)
+                old = index.parts[key]
+                index.groups[old.group].add(old, -1)
+                self._put(index, key, features[key]["properties"])
 
     def _put(self, index: _Index, key: tuple[str, str], props: dict, *, in_order: bool = True) -> None:
         part = _part(self.layer_order.get(key[0], -1), key[0], key[1], props, index.journal.get(key), self.campaign,
