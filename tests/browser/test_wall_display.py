@@ -72,9 +72,9 @@ def drawn(page) -> dict[str, str]:
     }""")
 
 
-def call(server, method: str, path: str, body: dict, user=EDITOR) -> dict:
+def call(server, method: str, path: str, body: dict | None, user=EDITOR) -> dict:
     auth = base64.b64encode(f"{user[0]}:{user[1]}".encode()).decode()
-    req = urllib.request.Request(server.url + path, method=method, data=json.dumps(body).encode(),
+    req = urllib.request.Request(server.url + path, method=method, data=None if body is None else json.dumps(body).encode(),
                                  headers={"Content-Type": "application/json", "Authorization": f"Basic {auth}"})
     with urllib.request.urlopen(req, timeout=10) as resp:
         return json.loads(resp.read())
@@ -383,5 +383,59 @@ def test_in_a_pile_of_escalation_triangles_the_districts_lies_on_top(browser, se
         return out;
     }""")
     assert drawn == ["district"]  # one pile, one copy: the district's, though a sub-district's came after it
+    assert log.console_errors == [] and log.outside == []
+    page.context.close()
+
+
+# The overnight ring's pixel at the top of place `fid`'s ring, on the marks' canvas, after it drew what it holds.
+RING_PIXEL = """(fid) => {
+    const wall = window.guatuPage.walls[0], r = wall.renderers.overnight, place = wall.byId[fid];
+    r._update(); r._redraw();
+    const canvas = r._container, rect = canvas.getBoundingClientRect(), box = wall.map.getContainer().getBoundingClientRect();
+    const p = wall.map.latLngToContainerPoint(place.guatuLabel);
+    const x = Math.round((p.x + box.left - rect.left) * canvas.width / rect.width);
+    const y = Math.round((p.y - r.options.radius + box.top - rect.top) * canvas.height / rect.height);
+    return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+}"""
+
+
+def test_a_poll_gives_the_marks_to_their_canvases_again_only_when_a_mark_changed(browser, server, campaign_dir):
+    page, log = open_page(browser, server.url, "/wall?refresh=2", width=1600, height=1000)
+    wait_ready(page)
+    everything = places(campaign_dir)
+    fid, (layer, props, _) = next((k, v) for k, v in sorted(everything.items())
+                                  if v[0] == "courtyards" and not v[2][2] and not any(v[2][6:]) and v[2][0] == "in_progress")
+    page.evaluate("""(fid) => { const w = window.guatuPage.walls[0];
+        w.map.setView(w.byId[fid].guatuLabel, 18, {animate: false});
+        window.__marks = [w.renderers.overnight._marks, w.renderers.escalated._marks]; }""", fid)
+    assert page.evaluate("() => window.__marks.every(m => m && m.n > 0)")  # the demo's marks, taken once
+    assert page.evaluate("(fid) => !(fid in window.guatuPage.walls[0].dots)", fid)
+    assert page.evaluate(RING_PIXEL, fid)[3] == 0
+
+    # a status change moves no mark: the canvases keep the marks they took, nothing is gathered again
+    body = {"status": "relapsed", "features": {fid: props["version"]}}
+    revision = call(server, "POST", "/api/layers/courtyards/status", body)["revision"]
+    page.wait_for_selector(f"html[data-guatu-revision='{revision}']", state="attached", timeout=10_000)
+    assert drawn(page)[fid] == colour(campaign_dir, "relapsed")
+    assert page.evaluate("""() => { const w = window.guatuPage.walls[0];
+        return !w.marksChanged && w.renderers.overnight._marks === window.__marks[0]
+               && w.renderers.escalated._marks === window.__marks[1]; }""")
+
+    # a problem an inspector found two days ago and still open: the place's overnight ring comes with the poll ...
+    version = call(server, "GET", f"/api/layers/{layer}/features/{fid}", None)["properties"]["version"]
+    placed = call(server, "POST", f"/api/layers/{layer}/features/{fid}/problems",
+                  {"problem": {"category": "乱堆乱放", "description": "楼道堆放杂物", "found_on": "2026-11-22",
+                               "found_by": "每日随机督导"}, "version": version})
+    pid = placed["properties"]["problems"][-1]["id"]
+    page.wait_for_function("(fid) => fid in window.guatuPage.walls[0].renderers.overnight.dots", arg=fid, timeout=10_000)
+    ring = page.evaluate(RING_PIXEL, fid)
+    assert min(ring[:3]) >= 200 and ring[3] > 200  # white, where there was nothing
+    assert page.evaluate("() => window.guatuPage.walls[0].renderers.overnight._marks !== window.__marks[0]")
+
+    # ... and goes with the poll that brings the problem found today (not overnight yet): no ring left behind
+    call(server, "PATCH", f"/api/layers/{layer}/features/{fid}/problems/{pid}",
+         {"problem": {"found_on": "2026-11-24"}, "version": placed["properties"]["version"]})
+    page.wait_for_function("(fid) => !(fid in window.guatuPage.walls[0].renderers.overnight.dots)", arg=fid, timeout=10_000)
+    assert page.evaluate(RING_PIXEL, fid)[3] == 0
     assert log.console_errors == [] and log.outside == []
     page.context.close()

@@ -79,8 +79,7 @@ sync.removePlace = function (layerId, id) {
   if (dot >= 0) { // a dot: hidden until the layer's shapes are fetched again
     field.look[dot] = HIDDEN;
     field.marked[dot] = 0;
-    delete this.dots[id];
-    delete this.flags[id];
+    this.setMarks(id, 0, null);
     this.redraw();
     return;
   }
@@ -88,11 +87,9 @@ sync.removePlace = function (layerId, id) {
   delete places[id];
   delete this.byId[id];
   delete this.halos[id];
-  delete this.dots[id];
-  delete this.flags[id];
+  this.setMarks(id, 0, null);
   this.renderers.features.setLayer(layerId, Object.keys(places).map(function (k) { return places[k]; }));
-  this.renderers.overnight.setDots(this.dots);
-  this.showFlags();
+  this.showMarks();
 };
 
 // --- shapes ----------------------------------------------------------------------
@@ -108,14 +105,10 @@ sync.drawLayer = function (layerId, doc) {
   Object.keys(this.all[layerId] || {}).forEach(function (id) {
     delete self.byId[id];
     delete self.halos[id];
-    delete self.dots[id];
-    delete self.flags[id];
+    self.setMarks(id, 0, null);
   });
   var old = this.fields[layerId];
-  (old ? old.markedDots() : []).forEach(function (i) {
-    delete self.dots[old.ids[i]];
-    delete self.flags[old.ids[i]];
-  });
+  (old ? old.markedDots() : []).forEach(function (i) { self.setMarks(old.ids[i], 0, null); });
   var attrs = this.attrs[layerId] && this.attrs[layerId].byId;
   var names = doc.name ? decodeAttributes(doc) : null; // a document carrying its attributes (viewport shapes)
   var places = {};
@@ -142,8 +135,7 @@ sync.drawLayer = function (layerId, doc) {
   this.renderers.features.setLayer(layerId, list, false);
   this.renderers.features.setField(layerId, field);
   if (this.all.roads) this.renderers.features.setLayer("roads", this.renderers.features.places.roads, true); // roads on top
-  this.renderers.overnight.setDots(this.dots);
-  this.showFlags();
+  this.showMarks();
   this.shapesRevision[layerId] = doc.revision;
   if (this.attrs[layerId] && this.attrs[layerId].revision !== doc.revision) {
     delete this.attrs[layerId];

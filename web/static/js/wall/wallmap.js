@@ -82,6 +82,7 @@ export function WallMap(map, options, banner) {
   this.halos = {}; // place id -> place drawn with the overdue ring under it
   this.dots = {}; // place id -> LatLng of its overnight dot
   this.flags = {}; // place id -> {latlng, level} of its escalation triangle
+  this.marksChanged = false; // dots or flags changed since the canvases last took them (setMarks)
   this.shapesRevision = {}; // layer id -> shapes revision drawn
   this.viewport = {}; // layer id -> {etag, seq} of a large layer fetched one viewport at a time
   (options.layers || []).forEach(function (x) { if (x.viewport) self.viewport[x.id] = { etag: null, seq: 0 }; });
@@ -276,12 +277,22 @@ WallMap.prototype.refresh = function (layerId, place, items) {
   place.overnight = !!(flags & 2);
   if (place.overdue) this.halos[id] = place;
   else delete this.halos[id];
-  var at = flags > 1 ? place.guatuLabel || place.getBounds().getCenter() : null; // overnight or escalated
-  if (flags & 2) this.dots[id] = at;
-  else delete this.dots[id];
   place.escalated = flags >> 2;
-  if (place.escalated) this.flags[id] = { latlng: at, level: place.escalated };
-  else delete this.flags[id];
+  this.setMarks(id, flags, flags > 1 ? place.guatuLabel || place.getBounds().getCenter() : null); // overnight or escalated
+};
+
+// Place `id`'s overnight ring and escalation triangle at `at` (a LatLng) for its state's `flags` (1 overdue, 2
+// overnight, the escalation level shifted by 2), or none. The marks' canvases take their marks again at the next
+// `redraw` only when one was added, moved, changed or taken away: at a million places that is a fifth of a second
+// of the page's time, and most polls change no mark.
+WallMap.prototype.setMarks = function (id, flags, at) {
+  var dot = this.dots[id], flag = this.flags[id], level = flags >> 2;
+  if (flags & 2) {
+    if (dot === undefined || !samePoint(dot, at)) { this.dots[id] = at; this.marksChanged = true; }
+  } else if (dot !== undefined) { delete this.dots[id]; this.marksChanged = true; }
+  if (level) {
+    if (!flag || flag.level !== level || !samePoint(flag.latlng, at)) { this.flags[id] = { latlng: at, level: level }; this.marksChanged = true; }
+  } else if (flag !== undefined) { delete this.flags[id]; this.marksChanged = true; }
 };
 
 // A place of the layer, drawn or not: loaded as a Place, or one of a large layer's dots (made a Place now).
@@ -319,14 +330,11 @@ WallMap.prototype.refreshDot = function (layerId, field, i, items) {
 // shifted by 2); `field.marked` keeps the flags each marked dot was given.
 WallMap.prototype.markDot = function (field, i, flags) {
   if (flags === field.marked[i]) return; // as it was: no mark (most dots), or the same marks
-  var id = field.ids[i];
-  var at = flags > 1 ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null;
-  if (flags & 2) this.dots[id] = at;
-  else delete this.dots[id];
-  if (flags >> 2) this.flags[id] = { latlng: at, level: flags >> 2 };
-  else delete this.flags[id];
+  this.setMarks(field.ids[i], flags, flags > 1 ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null);
   field.marked[i] = flags;
 };
+
+function samePoint(a, b) { return a === b || (!!a && !!b && a.equals(b)); }
 
 // Whether the view may hide some places (a sub-district or community, a status or category filter).
 WallMap.prototype.filters = function () {
@@ -358,15 +366,16 @@ WallMap.prototype.refreshField = function (layerId, hideUnknown) {
   }
 };
 
-// After refreshing places: one redraw of each canvas.
+// After refreshing places: one redraw of the places' canvas, and of the marks' when a mark changed.
 WallMap.prototype.redraw = function () {
   this.renderers.features.requestRedraw();
-  this.renderers.overnight.setDots(this.dots);
-  this.showFlags();
+  if (this.marksChanged) this.showMarks();
 };
 
-// The escalation triangles drawn again (`flags`: id -> {latlng, level} of the places that carry one).
-WallMap.prototype.showFlags = function () {
+// The overnight rings and escalation triangles drawn again from `dots` and `flags`.
+WallMap.prototype.showMarks = function () {
+  this.marksChanged = false;
+  this.renderers.overnight.setDots(this.dots);
   this.renderers.escalated.setDots(this.flags);
 };
 
