@@ -52,10 +52,17 @@ def pack_ids(ids: list[str]) -> list[str] | dict:
     if not first:
         return ids
     prefix, width = first.group(1), len(first.group(2))
-    one = re.escape(prefix) + f"[0-9]{{{width}}}"
-    if re.fullmatch(f"(?:{one}\n)*{one}", "\n".join(ids)) is None:  # one pass in C, not a loop in Python
+    if width > 18:  # numbers an int64 cannot hold
         return ids
-    numbers = np.fromiter((int(fid[len(prefix):]) for fid in ids), np.int64, len(ids))
+    one = re.escape(prefix) + f"[0-9]{{{width}}}"
+    text = "\n".join(ids) + "\n"
+    if re.fullmatch(f"(?:{one}\n)+", text) is None:  # one pass in C, not a loop in Python
+        return ids
+    # every id is then the prefix, `width` ASCII digits and the newline: rows of one length, read as numbers at once
+    rows = np.frombuffer(text.encode(), dtype=np.uint8).reshape(len(ids), -1)
+    start = len(prefix.encode())
+    digits = rows[:, start:start + width].astype(np.int64) - ord("0")
+    numbers = digits @ 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
     return {"prefix": prefix, "width": width, "step": np.diff(numbers, prepend=0).tolist()}
 
 

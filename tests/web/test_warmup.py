@@ -60,6 +60,26 @@ def test_warm_up_builds_the_full_state_the_viewport_index_and_the_panels_before_
     assert dashboard.get_json()["totals"]["total"] == sum(len(store.features(x.id)) for x in store.readable_layers())
 
 
+def test_with_postgresql_the_warm_up_keeps_the_large_layers_boxes_and_the_first_viewport_uses_them(
+        big_app, seeded, campaign, clock, instance_dir, postgis_url, postgis_schema, tmp_path):  # big_app: viewport_above 1
+    from geo.store.transfer import copy_to_postgis
+
+    copy_to_postgis(seeded, campaign, postgis_url, schema=postgis_schema)
+    app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock, "GUATU_PUBLIC_VIEW": True,
+                      "GUATU_INSTANCE": str(tmp_path / "pg-instance"), "GUATU_DATABASE_URL": postgis_url,
+                      "GUATU_DATABASE_SCHEMA": postgis_schema})
+    try:
+        index = app.extensions["guatu"].viewport_index
+        assert warm_up(app) is True
+        kept = index._boxes["courtyards"]
+        assert index._layers == {}  # no geometry kept: the database answers outlines
+        assert sorted(kept.ids.tolist()) == sorted(f["id"] for f in app.extensions["guatu"].store.features("courtyards"))
+        assert app.test_client().get(URL.replace("zoom=14", "zoom=11")).status_code == 200
+        assert index._boxes["courtyards"] is kept  # the first screen's viewport found its dots in the warm boxes
+    finally:
+        app.extensions["guatu"].store.close()
+
+
 def test_a_failed_warm_up_is_logged_and_the_process_serves_on(big_app, caplog, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk gone")

@@ -10,8 +10,9 @@ waits for it, as it would have built it itself). Warmed, per process:
 * the full wall state of the current revision, packed and gzipped, and
   the extent a wall page opens at,
 * the spatial index of each layer drawn one viewport at a time
-  (`map.viewport_above`), for the embedded store (PostGIS answers viewports
-  from its own index),
+  (`map.viewport_above`): for the embedded store its places' geometries in
+  an STR-tree; with PostgreSQL its places' boxes, from which a view of the
+  district finds its dots without reading a million rows (geo/viewport.py),
 * the dashboard's and the milestones' kept shares of every place
   (geo/dashboard.py, geo/progress_kept.py), which every wall screen asks
   for right after its map: at a million places building them is about two
@@ -65,9 +66,8 @@ def warm_up(app: Flask) -> bool:
             key = ctx.wall.key(now)
             full_state(key, now, packed=True)
             ctx.wall.extent(tuple(layer.id for layer in readable))  # what web/wall/pages.py asks for a whole campaign
-            if not hasattr(ctx.store, "shapes_in_bbox"):
-                for layer_id in viewport_layers(ctx.store, readable):
-                    ctx.viewport_index.query_ready(layer_id, ctx.wall.shapes_shown(layer_id))
+            for layer_id in viewport_layers(ctx.store, readable):
+                ctx.viewport_index.query_ready(layer_id, ctx.wall.shapes_shown(layer_id))
             ctx.dashboard.get(key.revision, now)
             ctx.progress.get(key.revision, now)
     except GuatuError as exc:  # e.g. the database is down: the worker serves (503s) and warms up on demand

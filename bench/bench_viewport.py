@@ -1,0 +1,123 @@
+"""A wall's viewport of a large layer on PostgreSQL, not yet cached: found from the kept boxes against the query.
+
+    .venv/bin/python -m bench.bench_viewport [--sizes 200000,1000000] [--repeat 3]
+    GUATU_BENCH_DATABASE_URL=… .venv/bin/python -m bench.bench_viewport --schema <schema> --data <folder>
+
+For each size a synthetic campaign is written (geo.synth.synthetic.write_synthetic) and copied into a schema of a
+throwaway PostgreSQL cluster started here (tests/pg_cluster.py), or of $GUATU_BENCH_DATABASE_URL; `--schema` and
+`--data` measure a campaign already there instead. One process then answers what a wall screen asks for
+(`format=binary&part=geometry`, the answer's bytes built as the server builds them, before any cache) for the
+district at zoom 13 and closer views at 14, 15 and 16, two ways, in turn:
+
+* boxes: the layer's boxes read once per shapes revision and kept (`ViewportIndex.boxes`, timed once: a
+  worker's warm-up reads them), a view's dots found from them, the database asked for the places along the
+  view's edge and the outlines (geo/viewport.py `_dots_from_boxes`);
+* query: every place meeting the view read from the database (`PostGISStore.shapes_in_bbox`), as before.
+
+Both must give the same bytes. Prints the medians of `--repeat` and the ratio query / boxes. Not part of the
+test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from geo.config import load_campaign  # noqa: E402
+from geo.store import open_store  # noqa: E402
+from geo.store.transfer import copy_to_postgis  # noqa: E402
+from geo.synth.synthetic import write_synthetic  # noqa: E402
+from geo.viewport import ViewportIndex, packed_viewport, parse_viewport, viewport_shapes  # noqa: E402
+
+LAYER = "courtyards"
+# the synthetic district (geo/synth/synthetic.py) at zoom 13, as bench_scale asks, then closer views inside it
+VIEWS = (("113.56,34.62,113.70,34.77", 13), ("113.60,34.66,113.66,34.70", 14),
+         ("113.62,34.68,113.645,34.695", 15), ("113.63,34.685,113.64,34.69", 16))
+
+
+def answer(store, index, view) -> bytes:
+    ids, props, geoms, dots = viewport_shapes(store, index, LAYER, 1, view, attributes=False, dots=True)
+    return packed_viewport(LAYER, 1, view, ids, props, geoms, attributes=False, binary=True, dots=dots)
+
+
+def measure(url: str, schema: str, data: Path, repeat: int) -> list[str]:
+    store = open_store(data, load_campaign(data), database_url=url, schema=schema)
+    try:
+        index = ViewportIndex(store)
+        started = time.perf_counter()
+        index.boxes(LAYER, 1)
+        lines = [f"the layer's boxes read once: {1000 * (time.perf_counter() - started):,.0f} ms", "",
+                 "| view | places | dots | bytes | boxes (ms) | query (ms) | query ÷ boxes |", "|---|---:|---:|---:|---:|---:|---:|"]
+        for bbox, zoom in VIEWS:
+            view = parse_viewport(bbox, str(zoom))
+            times: dict[str, list[float]] = {"boxes": [], "query": []}
+            bodies = {}
+            for _ in range(repeat):
+                for way, kept in (("boxes", index), ("query", None)):
+                    started = time.perf_counter()
+                    bodies[way] = answer(store, kept, view)
+                    times[way].append(1000 * (time.perf_counter() - started))
+            if bodies["boxes"] != bodies["query"]:
+                raise SystemExit(f"the two ways disagree at zoom {zoom}")
+            ids, _, _, dots = viewport_shapes(store, index, LAYER, 1, view, attributes=False, dots=True)
+            kept, asked = statistics.median(times["boxes"]), statistics.median(times["query"])
+            lines.append(f"| zoom {zoom} | {len(ids):,} | {int(dots.mask.sum()):,} | {len(bodies['boxes']):,} "
+                         f"| {kept:,.0f} | {asked:,.0f} | ×{asked / kept:.1f} |")
+        return lines
+    finally:
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_viewport", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="200000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--schema", help="measure the campaign already in this schema (with --data)")
+    parser.add_argument("--data", type=Path, help="the folder of that campaign (its campaign.json)")
+    args = parser.parse_args(argv)
+    cluster = None
+    url = os.environ.get("GUATU_BENCH_DATABASE_URL")
+    work = Path(tempfile.mkdtemp(prefix="guatu-bench-viewport-"))
+    try:
+        if args.schema:
+            if not (url and args.data):
+                raise SystemExit("--schema needs GUATU_BENCH_DATABASE_URL and --data")
+            print("\n".join(measure(url, args.schema, args.data, args.repeat)))
+            return 0
+        if not url:
+            from tests.pg_cluster import ThrowawayCluster
+
+            cluster = ThrowawayCluster(durable=True).start()
+            url = cluster.url
+        for n in (int(s) for s in args.sizes.split(",")):
+            data = work / f"synthetic-{n}"
+            started = time.perf_counter()
+            write_synthetic(data, n, seed=1)
+            schema = f"bench_viewport_{n}_{uuid.uuid4().hex[:6]}"
+            copy_to_postgis(data, load_campaign(data), url, schema=schema)
+            print(f"{n:,} places written and copied into PostgreSQL in {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)
+            print(f"\n{n:,} places\n")
+            print("\n".join(measure(url, schema, data, args.repeat)))
+            sys.stdout.flush()
+            shutil.rmtree(data, ignore_errors=True)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
