@@ -14,13 +14,14 @@ district at zoom 13 and closer views at 14, 15 and 16, two ways, in turn:
   view's edge and the outlines (geo/viewport.py `_dots_from_boxes`);
 * query: every place meeting the view read from the database (`PostGISStore.shapes_in_bbox`), as before.
 
-Both must give the same bytes. Prints the medians of `--repeat` and the ratio query / boxes. Not part of the
-test suite.
+Both must give the same bytes. Prints the medians of `--repeat` (each answer timed after a garbage collection,
+so that one way does not pay for the other's garbage) and the ratio query / boxes. Not part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import statistics
@@ -65,6 +66,7 @@ def measure(url: str, schema: str, data: Path, repeat: int) -> list[str]:
             bodies = {}
             for _ in range(repeat):
                 for way, kept in (("boxes", index), ("query", None)):
+                    gc.collect()  # each from the same start: the last answer's garbage would land on the next one
                     started = time.perf_counter()
                     bodies[way] = answer(store, kept, view)
                     times[way].append(1000 * (time.perf_counter() - started))

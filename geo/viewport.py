@@ -121,7 +121,7 @@ class _LayerBoxes:
     dimension]` of each (`PostGISStore.layer_boxes`)."""
     revision: int
     ids: np.ndarray
-    boxes: np.ndarray
+    boxes: np.ndarray  # one row each of west, south, east, north and dimension (5 × places: each row contiguous)
 
 
 @dataclass
@@ -151,7 +151,8 @@ class ViewportIndex:
             kept = self._boxes.get(layer_id)
             if kept is None or kept.revision != revision:
                 ids, boxes = self.store.layer_boxes(layer_id)
-                kept = self._boxes[layer_id] = _LayerBoxes(revision, np.array([interned(i) for i in ids], dtype=object), boxes)
+                kept = self._boxes[layer_id] = _LayerBoxes(revision, np.array([interned(i) for i in ids], dtype=object),
+                                                           np.ascontiguousarray(boxes.T))
             return kept
 
     def _index(self, layer_id: str, revision: int) -> _LayerIndex:
@@ -270,30 +271,33 @@ def _dots_from_boxes(store: Store, kept: _LayerBoxes, layer_id: str, view: Viewp
     the places along the view's edge (whether they meet it: the same exact test as the query's) and for the
     outlines. Returns what `viewport_shapes` returns, or None when outlines are most of the view (the query
     reads them as fast)."""
-    b = kept.boxes
+    x0, y0, x1, y1, dimension = kept.boxes
     west, south, east, north = view.bbox
-    meets = (b[:, 0] <= east) & (b[:, 2] >= west) & (b[:, 1] <= north) & (b[:, 3] >= south)
+    rows = np.flatnonzero((x0 <= east) & (x1 >= west) & (y0 <= north) & (y1 >= south))  # the boxes meeting the view
+    x0, y0, x1, y1 = x0[rows], y0[rows], x1[rows], y1[rows]
     limit = DOT_PIXELS * view.tolerance
-    small = meets & (b[:, 4] == 2) & (b[:, 2] - b[:, 0] < limit) & (b[:, 3] - b[:, 1] < limit)
-    inside = small & (b[:, 0] >= west) & (b[:, 2] <= east) & (b[:, 1] >= south) & (b[:, 3] <= north)
-    asked = np.flatnonzero(meets & ~inside)
-    if 2 * np.count_nonzero(meets & ~small) > np.count_nonzero(meets):
+    small = (dimension[rows] == 2) & (x1 - x0 < limit) & (y1 - y0 < limit)
+    if 2 * np.count_nonzero(small) < len(rows):
         return None
+    inside = small & (x0 >= west) & (x1 <= east) & (y0 >= south) & (y1 <= north)
+    asked = rows[~inside]
     ids, wkb, centres = [], [], []
     if len(asked):
         ids, _, wkb, centres = store.shapes_in_bbox(layer_id, view.bbox, view.tolerance, (), dot_size=limit, dots=True,
                                                     ids=kept.ids[asked].tolist())
-    at = dict(zip(kept.ids[asked].tolist(), asked.tolist()))
-    found = np.array([at[i] for i in ids], dtype=np.int64)  # in the layer's order, as the query sends them
+    # the places of the answer, in the layer's order (as the query's): those inside, and those the database found
+    layer_row = dict(zip(kept.ids[asked].tolist(), asked.tolist()))
+    found = np.searchsorted(rows, np.array([layer_row[i] for i in ids], dtype=np.int64))  # their places among `rows`
     chosen = inside.copy()
     chosen[found] = True
-    rows = np.flatnonzero(chosen)
-    xy = np.stack([(b[rows, 0] + b[rows, 2]) / 2, (b[rows, 1] + b[rows, 3]) / 2], axis=1)
-    geoms = np.full(len(rows), None, dtype=object)
+    picked = np.flatnonzero(chosen)
+    xy = np.stack([(x0[picked] + x1[picked]) / 2, (y0[picked] + y1[picked]) / 2], axis=1)
+    geoms = np.full(len(picked), None, dtype=object)
     if len(found):
-        where = np.searchsorted(rows, found)
+        where = np.searchsorted(picked, found)
         geoms[where] = shapely.from_wkb(np.array(wkb, dtype=object))
         xy[where] = np.array(centres, dtype=float).reshape(-1, 2)  # NaN for an outline
+    rows = rows[picked]
     return kept.ids[rows].tolist(), [()] * len(rows), geoms, Dots(~np.isnan(xy[:, 0]), xy)
 
 

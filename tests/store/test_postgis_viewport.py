@@ -89,7 +89,7 @@ def test_the_views_cut_the_grid_and_the_triangles_box(stores):
     for zoom, box in VIEWS:
         view = parse_viewport(",".join(map(str, box)), str(zoom))
         w, s, e, n = view.bbox
-        b = boxes.boxes
+        b = boxes.boxes.T  # a row per place: west, south, east, north, dimension
         crossed += int((((b[:, 0] < w) & (b[:, 2] > w)) | ((b[:, 1] < s) & (b[:, 3] > s))
                         | ((b[:, 0] < e) & (b[:, 2] > e)) | ((b[:, 1] < n) & (b[:, 3] > n))).sum())
         t = b[triangle]
