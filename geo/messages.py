@@ -926,6 +926,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tiles.bad_zoom": {"zh": "缩放级别须为 0–{max} 的整数", "en": "the zoom must be a whole number from 0 to {max}"},
     "tiles.bad_tile": {"zh": "缩放级别 {z} 的瓦片行列号须在 0–{n} 之间", "en": "at zoom {z} a tile's column and row are 0 to {n}"},
     "ogc.unknown_format": {"zh": "未知的格式 {got};请用 json 或 html", "en": "unknown format {got}; use json or html"},
+    "ogc.tiles_format": {"zh": "切片接口只提供 {allowed} 格式,收到的是 {got}", "en": "the tiles answer in {allowed} only, got {got}"},
+    "ogc.unknown_tile_matrix_set": {
+        "zh": "没有名为 {got} 的切片矩阵集;本服务提供:{known}",
+        "en": "no tile matrix set {got}; this service offers {known}",
+    },
+    "ogc.tileset_title": {"zh": "{title} · 矢量切片(MVT)", "en": "{title} · vector tiles (MVT)"},
     "ogc.body_media_type": {
         "zh": "要素须以 JSON 发送({media}),不能是 {got}",
         "en": "send the feature as JSON ({media}), not {got}",

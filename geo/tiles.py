@@ -32,7 +32,7 @@ import shapely
 from geo.errors import BadParameters, FieldError
 from geo.messages import t
 from geo.store.base import Store
-from geo.viewport import DOT_PIXELS, FULL_DETAIL_ZOOM, ViewportIndex
+from geo.viewport import DOT_PIXELS, FULL_DETAIL_ZOOM, ViewportIndex, tile_x, tile_y
 
 EXTENT = 4096  # units a side
 BUFFER = 64  # units kept beyond each edge, so a line or outline crossing it is drawn without a seam
@@ -42,6 +42,30 @@ DOT_UNITS = DOT_PIXELS * PIXEL_UNITS  # a polygon smaller than this each way is 
 HALF = 20037508.342789244  # half the side of the world in EPSG:3857 metres
 MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 FORMAT = 2  # in the tiles' ETags: a tile made otherwise by a newer version is not answered 304 from an older one
+GRID = "WebMercatorQuad"  # the tile matrix set's id (OGC Two Dimensional Tile Matrix Set 2.0, annex D)
+GRID_URI = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
+GRID_CRS = "http://www.opengis.net/def/crs/EPSG/0/3857"
+
+
+def tile_matrix_set() -> dict:
+    """WebMercatorQuad as the tile matrix set's JSON (OGC 2D TMS 2.0), zooms 0 to `MAX_ZOOM`: what a GIS client reads
+    to place the tiles (GDAL reads the scales and origin from it rather than knowing the set by name)."""
+    return {
+        "id": GRID, "title": "Web 墨卡托四叉树(WebMercatorQuad,EPSG:3857)", "uri": GRID_URI, "crs": GRID_CRS,
+        "orderedAxes": ["X", "Y"], "wellKnownScaleSet": "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible",
+        "tileMatrices": [{"id": str(z), "scaleDenominator": 559082264.0287178 / 2**z,
+                          "cellSize": 2 * HALF / 256 / 2**z, "cornerOfOrigin": "topLeft", "pointOfOrigin": [-HALF, HALF],
+                          "tileWidth": 256, "tileHeight": 256, "matrixWidth": 2**z, "matrixHeight": 2**z}
+                         for z in range(MAX_ZOOM + 1)],
+    }
+
+
+def tile_limits(bbox: tuple[float, float, float, float]) -> list[dict]:
+    """The tiles of each zoom that cover `bbox` (west, south, east, north in degrees), as a tileset's
+    `tileMatrixSetLimits`: a client asks only for those."""
+    west, south, east, north = bbox
+    return [{"tileMatrix": str(z), "minTileRow": tile_y(north, z), "maxTileRow": tile_y(south, z),
+             "minTileCol": tile_x(west, z), "maxTileCol": tile_x(east, z)} for z in range(MAX_ZOOM + 1)]
 
 
 @dataclass(frozen=True)

@@ -60,23 +60,25 @@ class Viewport:
         return f"z{self.zoom}-{x0}.{y0}.{x1}.{y1}"
 
 
-def _tile_x(lon: float, z: int) -> int:
+# The web-map tiles (WebMercatorQuad, 2^z a side, rows from the north) holding a longitude or latitude, and the edges
+# of a column or row.
+def tile_x(lon: float, z: int) -> int:
     n = 2 ** z
     return min(n - 1, max(0, int(math.floor((lon + 180.0) / 360.0 * n))))
 
 
-def _tile_y(lat: float, z: int) -> int:
+def tile_y(lat: float, z: int) -> int:
     n = 2 ** z
     lat = max(-MAX_LAT, min(MAX_LAT, lat))
     rad = math.radians(lat)
     return min(n - 1, max(0, int(math.floor((1.0 - math.asinh(math.tan(rad)) / math.pi) / 2.0 * n))))
 
 
-def _tile_lon(x: int, z: int) -> float:
+def tile_lon(x: int, z: int) -> float:
     return x / 2 ** z * 360.0 - 180.0
 
 
-def _tile_lat(y: int, z: int) -> float:
+def tile_lat(y: int, z: int) -> float:
     return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / 2 ** z))))
 
 
@@ -99,11 +101,11 @@ def parse_viewport(bbox: str | None, zoom: str | None) -> Viewport:
         w = s = e = n = 0.0
     if errors:
         raise BadParameters(errors)
-    tiles = (_tile_x(w, z), _tile_y(n, z), _tile_x(e, z), _tile_y(s, z))
+    tiles = (tile_x(w, z), tile_y(n, z), tile_x(e, z), tile_y(s, z))
     count = (tiles[2] - tiles[0] + 1) * (tiles[3] - tiles[1] + 1)
     if count > MAX_TILES:
         raise BadParameters([FieldError("bbox", t("viewport.too_many_tiles", count=count, zoom=z, maximum=MAX_TILES))])
-    box = (_tile_lon(tiles[0], z), _tile_lat(tiles[3] + 1, z), _tile_lon(tiles[2] + 1, z), _tile_lat(tiles[1], z))
+    box = (tile_lon(tiles[0], z), tile_lat(tiles[3] + 1, z), tile_lon(tiles[2] + 1, z), tile_lat(tiles[1], z))
     if z >= FULL_DETAIL_ZOOM:
         tolerance, scale = 0.0, 10 ** 6
     else:

@@ -1,4 +1,4 @@
-"""GDAL's OAPIF driver as a client, run in its own process.
+"""GDAL's OAPIF driver (and its OGCAPI driver, for the vector tiles) as a client, run in its own process.
 
 pyogrio holds Python's GIL while GDAL reads, so a server thread in the test
 process could never answer it: the read runs in a child process (same
@@ -37,6 +37,12 @@ def read_layer(url: str, layer: str, config: dict | None = None, **kwargs: str):
     return _run(["read", url, layer, *(f"{k}={v}" for k, v in kwargs.items())], config)
 
 
+def read_tiles(url: str, layer: str, config: dict | None = None, **kwargs: str):
+    """pyogrio.read_dataframe of one layer of `OGCAPI:<url>` (GDAL's OGC API – Tiles reader: a layer per zoom,
+    "Zoom level <z>"); kwargs are GDAL open options."""
+    return _run(["tiles", url, layer, *(f"{k}={v}" for k, v in kwargs.items())], config)
+
+
 def read_source(source: str, layer: str, config: dict | None = None):
     """pyogrio.read_dataframe of one layer of any GDAL source (`/vsicurl/<url>` of a vector tile, say)."""
     return _run(["source", source, layer], config)
@@ -45,10 +51,13 @@ def read_source(source: str, layer: str, config: dict | None = None):
 def _main(argv: list[str]) -> None:
     import pyogrio
 
-    if "OAPIF" not in pyogrio.list_drivers():
-        raise SystemExit(f"this GDAL ({pyogrio.__gdal_version_string__}) has no OAPIF driver")
+    if not {"OAPIF", "OGCAPI"} <= set(pyogrio.list_drivers()):
+        raise SystemExit(f"this GDAL ({pyogrio.__gdal_version_string__}) lacks the OAPIF or OGCAPI driver")
     command, url, *rest = argv
-    if command == "source":
+    if command == "tiles":
+        layer, *options = rest
+        result = pyogrio.read_dataframe(f"OGCAPI:{url}", layer=layer, **dict(o.split("=", 1) for o in options))
+    elif command == "source":
         result = pyogrio.read_dataframe(url, layer=rest[0])
     elif command == "list":
         result = [tuple(row) for row in pyogrio.list_layers(f"OAPIF:{url}").tolist()]

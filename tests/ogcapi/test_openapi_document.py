@@ -73,7 +73,7 @@ def test_the_document_describes_every_ogc_route(fuzz_app, document):
         if not rule.rule.startswith("/ogc"):
             continue
         path = rule.rule[len("/ogc"):]
-        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: {"layer_id": "{collectionId}", "fid": "{featureId}"}[m.group(1)], path)
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: "{" + PATH_NAMES[m.group(1)] + "}", path)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if method.lower() not in document["paths"].get(path, {}):
                 missing.append(f"{method} {path}")

@@ -13,13 +13,13 @@ import pytest
 import shapely
 
 from geo.store import Op
-from geo.viewport import ViewportIndex, _dots_from_boxes, _tile_lat, _tile_lon, _tile_x, _tile_y, parse_viewport, viewport_shapes
+from geo.viewport import ViewportIndex, _dots_from_boxes, parse_viewport, tile_lat, tile_lon, tile_x, tile_y, viewport_shapes
 
 LAYER = "courtyards"
 # a corner of web-map tiles at zooms 13 and 14, near the demo's district: a view is widened to whole tiles, so a
 # view of the tile north-east of it has its west and south edges here
-EDGE_X = _tile_lon(_tile_x(113.60, 12) * 2 + 1, 13)
-EDGE_Y = _tile_lat(_tile_y(34.70, 12) * 2 + 1, 13)
+EDGE_X = tile_lon(tile_x(113.60, 12) * 2 + 1, 13)
+EDGE_Y = tile_lat(tile_y(34.70, 12) * 2 + 1, 13)
 STEP, SIZE = 0.0006, 0.00015  # a grid of squares, each a dot up to zoom 14 (3 px: about 0.0002°)
 
 

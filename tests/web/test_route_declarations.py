@@ -48,7 +48,8 @@ def _url(rule, fid: str) -> str:
     values = {"layer_id": "courtyards", "fid": fid, "level": "street", "basemap_id": "folder", "z": 0, "x": 0, "y": 0,
               "day": DAY, "pid": "p-1", "username": "admin1", "action": "disable", "token_id": "t-1", "fmt": "pdf",
               "filename": "js/wallmap.js", "photo_id": "0" * 64, "variant": "thumb",
-              "to_version": 1, "code": "K7Q2M9XD", "cid": "ch-1", "did": "d-1"}
+              "to_version": 1, "code": "K7Q2M9XD", "cid": "ch-1", "did": "d-1", "grid": "WebMercatorQuad",
+              "tile_matrix": 0, "tile_row": 0, "tile_col": 0}
     with_values = {name: values[name] for name in rule.arguments}
     return rule.rule if not with_values else _build(rule, with_values)
 

@@ -162,3 +162,61 @@ DELETE_ITEM = {
         "responses": {"204": {"description": "Deleted."},
                       **{k: v for k, v in ITEM_WRITE_ERRORS.items() if k not in ("413", "415", "422")}},
     }
+
+
+# --- OGC API – Tiles (web/ogc/tiles.py) ----------------------------------------------------------
+_TILES_F = {"name": "f", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json"]},
+            "description": "Only json: these documents are JSON."}
+_GRID = {"name": "tileMatrixSetId", "in": "path", "required": True, "schema": {"type": "string", "enum": ["WebMercatorQuad"]},
+         "description": "The tile matrix set: WebMercatorQuad (EPSG:3857, the z/x/y tiles of web maps)."}
+
+# GET /tileMatrixSets
+TILE_MATRIX_SETS = {
+"tags": ["Tiles"], "operationId": "getTileMatrixSetsList", "summary": "The tile matrix sets of the vector tiles",
+"parameters": [_TILES_F],
+"responses": {"200": ok_response("One: WebMercatorQuad, with its links.", {"type": "object"}, JSON), **READ_ERRORS},
+}
+
+# GET /tileMatrixSets/{tileMatrixSetId}
+TILE_MATRIX_SET = {
+"tags": ["Tiles"], "operationId": "getTileMatrixSet", "summary": "A tile matrix set's definition",
+"description": "OGC Two Dimensional Tile Matrix Set 2.0 JSON: each zoom's scale, origin and size, 0 to 24.",
+"parameters": [_GRID, _TILES_F],
+"responses": {"200": ok_response("The definition.", {"type": "object"}, JSON), **ITEM_READ_ERRORS},
+}
+
+# GET /collections/{collectionId}/tiles
+TILESETS = {
+"tags": ["Tiles"], "operationId": "getCollectionVectorTilesets", "summary": "A layer's vector tilesets",
+"parameters": [PARAM["collectionId"], _TILES_F],
+"responses": {"200": ok_response("One vector tileset, on WebMercatorQuad.", {"type": "object"}, JSON), **ITEM_READ_ERRORS},
+}
+
+# GET /collections/{collectionId}/tiles/{tileMatrixSetId}
+TILESET = {
+"tags": ["Tiles"], "operationId": "getCollectionVectorTileset", "summary": "A layer's vector tileset",
+"description": "The tiles' URL template (`item` link), the tiles holding the layer's places at each zoom "
+               "(`tileMatrixSetLimits`) and what a tile's features carry: `id`, and `count` where one point stands "
+               "for the places of a pixel.",
+"parameters": [PARAM["collectionId"], _GRID, _TILES_F],
+"responses": {"200": ok_response("The tileset.", {"type": "object"}, JSON), **ITEM_READ_ERRORS},
+}
+
+# GET /collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}
+TILE = {
+"tags": ["Tiles"], "operationId": "getCollectionVectorTile", "summary": "A vector tile of a layer",
+"description": "A Mapbox Vector Tile: one feature per place with its `id`; below zoom 17 a place smaller than 3 "
+               "pixels is a point, one per pixel, with `count` when the pixel holds more. 204 when no place meets the "
+               "tile. Made once per shapes revision: revalidate with If-None-Match.",
+"parameters": [PARAM["collectionId"], _GRID,
+               *({"name": n, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, **most},
+                  "description": d} for n, most, d in (("tileMatrix", {"maximum": 24}, "the zoom, 0 to 24"),
+                                                       ("tileRow", {}, "the row from the top, 0 to 2^zoom - 1"),
+                                                       ("tileCol", {}, "the column from the west, 0 to 2^zoom - 1"))),
+               {"name": "f", "in": "query", "required": False, "schema": {"type": "string", "enum": ["mvt"]},
+                "description": "Only mvt."}, PARAM["If-None-Match"]],
+"responses": {"200": {"description": "The tile.", "headers": ETAG,
+                      "content": {"application/vnd.mapbox-vector-tile": {"schema": {"type": "string", "format": "binary"}}}},
+              "204": {"description": "No place meets the tile.", "headers": ETAG},
+              "304": {"description": "The client's copy is current."}, **ITEM_READ_ERRORS},
+}

@@ -244,7 +244,8 @@ SECURITY_SCHEMES = {
 }
 
 
-PATH_NAMES = {"layer_id": "collectionId", "fid": "featureId"}  # the app's path parameters as OGC API – Features names them
+PATH_NAMES = {"layer_id": "collectionId", "fid": "featureId",  # the app's path parameters as the OGC APIs name them
+              "grid": "tileMatrixSetId", "tile_matrix": "tileMatrix", "tile_row": "tileRow", "tile_col": "tileCol"}
 
 
 def document(campaign: Campaign, server_url: str) -> dict:

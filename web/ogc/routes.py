@@ -78,11 +78,24 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+    # OGC API – Tiles, Part 1 (web/ogc/tiles.py): each layer's vector tiles on WebMercatorQuad
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+    "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
+    "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+    "http://www.opengis.net/spec/tms/2.0/conf/tilesetmetadata",
+    "http://www.opengis.net/spec/tms/2.0/conf/json-tilesetmetadata",
 ]
 REL_CONFORMANCE = "http://www.opengis.net/def/rel/ogc/1.0/conformance"
 REL_DATA = "http://www.opengis.net/def/rel/ogc/1.0/data"
 REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 REL_SCHEMA = "http://www.opengis.net/def/rel/ogc/1.0/schema"
+REL_TILING_SCHEMES = "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes"
+REL_TILESETS_VECTOR = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
 XML = "application/xml"
 JSON_BODIES = {"application/json", "application/geo+json", "application/merge-patch+json"}
 
@@ -102,7 +115,7 @@ def negotiate(*json_types: str) -> str:
     return "html" if best == HTML else "json"
 
 
-def _json(body: Any, media: str, status: int = 200) -> Response:
+def json_answer(body: Any, media: str, status: int = 200) -> Response:
     resp = Response(dumps(body), status=status, content_type=media)
     resp.vary.add("Accept")
     return resp
@@ -114,11 +127,11 @@ def _html(template: str, status: int = 200, **context) -> Response:
     return resp
 
 
-def _url(endpoint: str, **values) -> str:
+def ogc_url(endpoint: str, **values) -> str:
     return url_for(f"ogc.{endpoint}", _external=True, **values)
 
 
-def _layer(layer_id: str):
+def layer_of(layer_id: str):
     return guatu().store.layer(layer_id)  # NotFound names the campaign's layers
 
 
@@ -133,41 +146,42 @@ def landing():
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
     campaign = guatu().campaign
-    base = _url("landing")
+    base = ogc_url("landing")
     links = [
         *format_links(base, fmt, noun="the landing page"),
-        link(_url("api_definition"), "service-desc", OPENAPI_JSON, "the API definition (OpenAPI 3.0)"),
-        link(_url("api_definition", f="html"), "service-doc", HTML, "the API documentation"),
-        link(_url("conformance"), "conformance", JSON, "conformance classes"),
-        link(_url("conformance"), REL_CONFORMANCE, JSON, "conformance classes"),
-        link(_url("collections"), "data", JSON, "the campaign's layers"),
-        link(_url("collections"), REL_DATA, JSON, "the campaign's layers"),
+        link(ogc_url("api_definition"), "service-desc", OPENAPI_JSON, "the API definition (OpenAPI 3.0)"),
+        link(ogc_url("api_definition", f="html"), "service-doc", HTML, "the API documentation"),
+        link(ogc_url("conformance"), "conformance", JSON, "conformance classes"),
+        link(ogc_url("conformance"), REL_CONFORMANCE, JSON, "conformance classes"),
+        link(ogc_url("collections"), "data", JSON, "the campaign's layers"),
+        link(ogc_url("collections"), REL_DATA, JSON, "the campaign's layers"),
+        link(ogc_url("tile_matrix_sets"), REL_TILING_SCHEMES, JSON, "the tile matrix sets of the vector tiles"),
     ]
     body = {"title": f"{campaign.title} · OGC API – Features", "description": campaign.subtitle or campaign.title,
             "links": links}
     if fmt == "html":
         return _html("ogc/landing.html", page=body, layers=guatu().store.readable_layers())
-    return _json(body, JSON)
+    return json_answer(body, JSON)
 
 
 @bp.get("/conformance", role=PUBLIC, doc=docs.CONFORMANCE)
 def conformance():
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
-    body = {"conformsTo": CONFORMANCE, "links": format_links(_url("conformance"), fmt, noun="the conformance classes")}
+    body = {"conformsTo": CONFORMANCE, "links": format_links(ogc_url("conformance"), fmt, noun="the conformance classes")}
     if fmt == "html":
         return _html("ogc/conformance.html", page=body)
-    return _json(body, JSON)
+    return json_answer(body, JSON)
 
 
 @bp.get("/api", role=PUBLIC, doc=docs.API_DEFINITION)
 def api_definition():
     fmt = negotiate(OPENAPI_JSON, JSON)
     check_parameters(request.args, ("f",))
-    doc = document(guatu().campaign, _url("landing").rstrip("/"))
+    doc = document(guatu().campaign, ogc_url("landing").rstrip("/"))
     if fmt == "html":
         return _html("ogc/api.html", doc=doc)
-    return _json(doc, OPENAPI_JSON)
+    return json_answer(doc, OPENAPI_JSON)
 
 
 def _geometry_types(layer, summary) -> tuple[str, ...]:
@@ -177,7 +191,7 @@ def _geometry_types(layer, summary) -> tuple[str, ...]:
 
 def _collection(layer, fmt: str) -> dict:
     summary = guatu().store.layer_summary(layer.id)
-    items = _url("items", layer_id=layer.id)
+    items = ogc_url("items", layer_id=layer.id)
     declared = geometry_type(_geometry_types(layer, summary))
     return {
         "id": layer.id,
@@ -190,13 +204,14 @@ def _collection(layer, fmt: str) -> dict:
         "storageCrs": CRS84,
         "extent": summary.extent,
         "links": [
-            *format_links(_url("collection", layer_id=layer.id), fmt, noun=f"the layer {layer.title}"),
+            *format_links(ogc_url("collection", layer_id=layer.id), fmt, noun=f"the layer {layer.title}"),
             link(f"{items}?f=json", "items", GEOJSON, f"{layer.title} as GeoJSON"),
             link(f"{items}?f=html", "items", HTML, f"{layer.title} as HTML"),
-            link(_url("queryables", layer_id=layer.id), REL_QUERYABLES, SCHEMA_JSON, "properties to filter on"),
-            link(_url("feature_schema_view", layer_id=layer.id), REL_SCHEMA, SCHEMA_JSON, "the schema of the places"),
-            link(_url("feature_schema_view", layer_id=layer.id), "describedby", SCHEMA_JSON, "the schema of the places"),
-            link(_url("gml_schema_view", layer_id=layer.id), "describedby", XML, "the places as a GML application schema"),
+            link(ogc_url("queryables", layer_id=layer.id), REL_QUERYABLES, SCHEMA_JSON, "properties to filter on"),
+            link(ogc_url("feature_schema_view", layer_id=layer.id), REL_SCHEMA, SCHEMA_JSON, "the schema of the places"),
+            link(ogc_url("feature_schema_view", layer_id=layer.id), "describedby", SCHEMA_JSON, "the schema of the places"),
+            link(ogc_url("gml_schema_view", layer_id=layer.id), "describedby", XML, "the places as a GML application schema"),
+            link(ogc_url("tilesets", layer_id=layer.id), REL_TILESETS_VECTOR, JSON, f"{layer.title} as vector tiles"),
         ],
     }
 
@@ -205,51 +220,51 @@ def _collection(layer, fmt: str) -> dict:
 def collections():
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
-    body = {"links": format_links(_url("collections"), fmt, noun="the layers"),
+    body = {"links": format_links(ogc_url("collections"), fmt, noun="the layers"),
             "collections": [_collection(x, "json") for x in guatu().store.readable_layers()]}
     if fmt == "html":
         return _html("ogc/collections.html", page=body)
-    return _json(body, JSON)
+    return json_answer(body, JSON)
 
 
 @bp.get("/collections/<layer_id>", role=VIEWER, doc=docs.COLLECTION)
 def collection(layer_id: str):
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
-    body = _collection(_layer(layer_id), fmt)
+    body = _collection(layer_of(layer_id), fmt)
     if fmt == "html":
         return _html("ogc/collection.html", page=body)
-    return _json(body, JSON)
+    return json_answer(body, JSON)
 
 
 @bp.get("/collections/<layer_id>/queryables", role=VIEWER, doc=docs.QUERYABLES)
 def queryables(layer_id: str):
     fmt = negotiate(SCHEMA_JSON, JSON)
     check_parameters(request.args, ("f",))
-    layer = _layer(layer_id)
+    layer = layer_of(layer_id)
     summary = guatu().store.layer_summary(layer_id)
     fields = layer_queryables(guatu().campaign, layer, summary.values, _geometry_types(layer, summary))
-    body = schema(fields, _url("queryables", layer_id=layer_id), layer.title)
+    body = schema(fields, ogc_url("queryables", layer_id=layer_id), layer.title)
     if fmt == "html":
         return _html("ogc/queryables.html", page=body, layer=layer,
                      links=format_links(body["$id"], "html", SCHEMA_JSON, noun="the queryables"))
-    return _json(body, SCHEMA_JSON)
+    return json_answer(body, SCHEMA_JSON)
 
 
 @bp.get("/collections/<layer_id>/schema", role=VIEWER, doc=docs.SCHEMA)
 def feature_schema_view(layer_id: str):
     negotiate(SCHEMA_JSON, JSON)
     check_parameters(request.args, ("f",))
-    layer = _layer(layer_id)
+    layer = layer_of(layer_id)
     summary = guatu().store.layer_summary(layer_id)
     fields = layer_queryables(guatu().campaign, layer, summary.values, _geometry_types(layer, summary))
-    return _json(feature_schema(fields, _url("feature_schema_view", layer_id=layer_id), layer.title), SCHEMA_JSON)
+    return json_answer(feature_schema(fields, ogc_url("feature_schema_view", layer_id=layer_id), layer.title), SCHEMA_JSON)
 
 
 @bp.get("/collections/<layer_id>/schema.xsd", role=VIEWER, doc=docs.GML_SCHEMA)
 def gml_schema_view(layer_id: str):
     check_parameters(request.args, ())
-    layer = _layer(layer_id)
+    layer = layer_of(layer_id)
     summary = guatu().store.layer_summary(layer_id)
     fields = layer_queryables(guatu().campaign, layer, summary.values, _geometry_types(layer, summary))
     return Response(gml_schema(fields, layer_id), mimetype=XML)
@@ -259,7 +274,7 @@ def gml_schema_view(layer_id: str):
 
 @bp.get("/collections/<layer_id>/items", role=VIEWER, doc=docs.ITEMS)
 def items(layer_id: str):
-    layer = _layer(layer_id)
+    layer = layer_of(layer_id)
     fmt = negotiate(GEOJSON, JSON)
     args = request.args.to_dict()
     query = parse_items_query(args, fields=layer_queryables(guatu().campaign, layer))
@@ -270,22 +285,22 @@ def items(layer_id: str):
         "timeStamp": timestamp(guatu().now()),
         "numberMatched": selection.matched,
         "numberReturned": len(selection.features),
-        "links": [*items_links(_url("items", layer_id=layer_id), args, query, selection, fmt),
-                  link(_url("collection", layer_id=layer_id), "collection", JSON, f"the layer {layer.title}")],
+        "links": [*items_links(ogc_url("items", layer_id=layer_id), args, query, selection, fmt),
+                  link(ogc_url("collection", layer_id=layer_id), "collection", JSON, f"the layer {layer.title}")],
         "features": features_in(selection.features, crs),
     }
     if fmt == "html":
         return _html("ogc/items.html", page=body, layer=layer, query=query, labels=_labels(),
                      filter_text=args.get("filter"))
-    resp = _json(body, GEOJSON)
+    resp = json_answer(body, GEOJSON)
     resp.headers["Content-Crs"] = f"<{crs.uri}>"
     return resp
 
 
 def _item_body(layer_id: str, feature: dict, fmt: str) -> dict:
-    here = _url("item", layer_id=layer_id, fid=feature["id"])
+    here = ogc_url("item", layer_id=layer_id, fid=feature["id"])
     return dict(feature, links=[*format_links(here, fmt, GEOJSON, noun="this place"),
-                                link(_url("collection", layer_id=layer_id), "collection", JSON, "the layer")])
+                                link(ogc_url("collection", layer_id=layer_id), "collection", JSON, "the layer")])
 
 
 def _item_response(layer_id: str, feature: dict, status: int = 200, notes: list[str] | None = None,
@@ -293,7 +308,7 @@ def _item_response(layer_id: str, feature: dict, status: int = 200, notes: list[
     body = _item_body(layer_id, features_in([feature], crs)[0], "json")
     if notes:
         body["notes"] = notes
-    resp = _json(body, GEOJSON, status)
+    resp = json_answer(body, GEOJSON, status)
     resp.set_etag(etag(feature))
     resp.headers["Content-Crs"] = f"<{crs.uri}>"
     return resp
@@ -301,7 +316,7 @@ def _item_response(layer_id: str, feature: dict, status: int = 200, notes: list[
 
 @bp.get("/collections/<layer_id>/items/<fid>", role=VIEWER, doc=docs.ITEM)
 def item(layer_id: str, fid: str):
-    layer = _layer(layer_id)
+    layer = layer_of(layer_id)
     fmt = negotiate(GEOJSON, JSON)
     check_parameters(request.args, ("f", "crs"))
     crs = check_crs(request.args)
@@ -330,7 +345,7 @@ def _json_body() -> Any:
 
 @bp.post("/collections/<layer_id>/items", role=EDITOR, doc=docs.CREATE_ITEM)
 def create_item(layer_id: str):
-    _layer(layer_id)
+    layer_of(layer_id)
     check_parameters(request.args, ("repair",))
     feature = create_body(_json_body())
     ctx = guatu()
@@ -338,7 +353,7 @@ def create_item(layer_id: str):
     result = ctx.store.create(layer_id, feature, user=acting_user(), scope=acting_scope(),
                               repair=yes_no(request.args, "repair", parameter=True))
     resp = _item_response(layer_id, result.feature, 201, result.notes)
-    resp.headers["Location"] = _url("item", layer_id=layer_id, fid=result.feature["id"])
+    resp.headers["Location"] = ogc_url("item", layer_id=layer_id, fid=result.feature["id"])
     return resp
 
 
@@ -385,19 +400,19 @@ def _stale(fid: str, version: int, current: dict) -> str:
 
 @bp.put("/collections/<layer_id>/items/<fid>", role=EDITOR, doc=docs.REPLACE_ITEM)
 def replace_item(layer_id: str, fid: str):
-    _layer(layer_id)
+    layer_of(layer_id)
     return _write(layer_id, fid, replace_ops)
 
 
 @bp.patch("/collections/<layer_id>/items/<fid>", role=EDITOR, doc=docs.UPDATE_ITEM)
 def update_item(layer_id: str, fid: str):
-    _layer(layer_id)
+    layer_of(layer_id)
     return _write(layer_id, fid, patch_ops)
 
 
 @bp.delete("/collections/<layer_id>/items/<fid>", role=EDITOR, doc=docs.DELETE_ITEM)
 def delete_item(layer_id: str, fid: str):
-    _layer(layer_id)
+    layer_of(layer_id)
     check_parameters(request.args, ())
     store = guatu().store
     current = _current(layer_id, fid)

@@ -26,18 +26,26 @@ from web.wall.blueprint import bp
         role=VIEWER, display=Display.PINNED, doc=docs.TILE)
 def tile(layer_id: str, z: int, x: int, y: int):
     """One vector tile of the layer (400 for a tile outside the grid, 404 for an unknown layer)."""
+    street, community = request.args.get("street") or None, request.args.get("community") or None
+    return send_cached(tile_answer(layer_id, z, x, y, street=street, community=community), MEDIA_TYPE)
+
+
+def tile_answer(layer_id: str, z: int, x: int, y: int, *, street: str | None = None,
+                community: str | None = None) -> Cached:
+    """The layer's tile z/x/y and its ETag, made once per shapes revision (here and for OGC API – Tiles: web/ogc);
+    BadParameters (400) for a tile outside the grid, NotFound (404) for an unknown layer. A client that has it
+    gets an empty body with the ETag (`send_cached` answers it 304)."""
     ctx = guatu()
     ctx.store.layer(layer_id)
     wanted = Tile.of(z, x, y)
     revision = ctx.wall.shapes_shown(layer_id)
-    street, community = request.args.get("street") or None, request.args.get("community") or None
     scope = hashlib.blake2s(f"{street}\x00{community}".encode(), digest_size=6).hexdigest() if street or community else "all"
     etag = f"mvt{FORMAT}-{layer_id}-{revision}-{scope}-{z}-{x}-{y}"
     if etag in request.if_none_match:
-        return send_cached(Cached(b"", etag), MEDIA_TYPE)
+        return Cached(b"", etag)
 
     def build() -> Cached:
         return Cached(vector_tile(ctx.store, ctx.viewport_index, layer_id, revision, wanted, street=street,
                                   community=community), etag)
 
-    return send_cached(ctx.tiles.get(("tile", layer_id, revision, street, community, z, x, y), build), MEDIA_TYPE)
+    return ctx.tiles.get(("tile", layer_id, revision, street, community, z, x, y), build)
