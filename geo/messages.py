@@ -932,6 +932,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no tile matrix set {got}; this service offers {known}",
     },
     "ogc.tileset_title": {"zh": "{title} · 矢量切片(MVT)", "en": "{title} · vector tiles (MVT)"},
+    "ogc.tile_outside": {
+        "zh": "缩放级别 {z} 的这块切片(行 {row},列 {col})在图层范围之外;该级别的切片行 {rows}、列 {cols}",
+        "en": "at zoom {z} this tile (row {row}, column {col}) lies outside the layer; its tiles are rows {rows}, columns {cols}",
+    },
+    "ogc.tile_field_id": {"zh": "地点编号", "en": "the place's id"},
+    "ogc.tile_field_count": {"zh": "该像素内的地点数(多于一处时)", "en": "places in this pixel (when more than one)"},
+    "ogc.tms_title": {"zh": "Web 墨卡托四叉树(WebMercatorQuad,EPSG:3857)", "en": "Web Mercator quadtree (WebMercatorQuad, EPSG:3857)"},
+    "db.boxes_misaligned": {
+        "zh": "图层 {layer} 的地点范围读取不一致({places} 处地点,{numbers} 个数值),请检查数据库中的图形",
+        "en": "the boxes of layer {layer} came back misaligned ({places} places, {numbers} numbers): check its geometries",
+    },
     "ogc.body_media_type": {
         "zh": "要素须以 JSON 发送({media}),不能是 {got}",
         "en": "send the feature as JSON ({media}), not {got}",

@@ -51,7 +51,7 @@ def tile_matrix_set() -> dict:
     """WebMercatorQuad as the tile matrix set's JSON (OGC 2D TMS 2.0), zooms 0 to `MAX_ZOOM`: what a GIS client reads
     to place the tiles (GDAL reads the scales and origin from it rather than knowing the set by name)."""
     return {
-        "id": GRID, "title": "Web 墨卡托四叉树(WebMercatorQuad,EPSG:3857)", "uri": GRID_URI, "crs": GRID_CRS,
+        "id": GRID, "title": t("ogc.tms_title"), "uri": GRID_URI, "crs": GRID_CRS,
         "orderedAxes": ["X", "Y"], "wellKnownScaleSet": "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible",
         "tileMatrices": [{"id": str(z), "scaleDenominator": 559082264.0287178 / 2**z,
                           "cellSize": 2 * HALF / 256 / 2**z, "cornerOfOrigin": "topLeft", "pointOfOrigin": [-HALF, HALF],

@@ -59,7 +59,7 @@ from pygeofilter.ast import Node as CQLNode
 from geo.bulk import collector_paused
 from geo.config import Campaign, Layer
 from geo.diskspace import disk_full
-from geo.errors import BadParameter, Conflict, GuatuError, NotFound, StoreBusy
+from geo.errors import BadParameter, BrokenLayer, Conflict, GuatuError, NotFound, StoreBusy
 from geo.features_query import (
     CRS84,
     GEOMETRY_NAMES,
@@ -627,19 +627,22 @@ class PostGISStore(Store):
         return summary
 
     def layer_boxes(self, layer_id: str) -> tuple[list[str], np.ndarray]:
-        """Every place of the layer with a geometry, in the layer's order: its id, and its bounding box and
-        dimension as one row of `[west, south, east, north, dimension]` (float64). Read in one scan and sent as
-        two aggregates, the numbers as one block of bytes: a million rows as tuples cost twice the time and
-        their objects (geo/viewport.py keeps these per shapes revision to find a view's dots)."""
+        """Every place of the layer with a geometry (not an empty one: it meets no view), in the layer's order: its
+        id, and its bounding box and dimension as five columns, west, south, east, north and dimension (float64,
+        5 × places). Read in one scan and sent as two aggregates, the numbers as one block of bytes: a million
+        rows as tuples cost twice the time and their objects (geo/viewport.py keeps these per shapes revision to
+        find a view's dots)."""
         self.layer(layer_id)
         query = ("SELECT coalesce(array_agg(f.id ORDER BY f.pos), '{}'), coalesce(string_agg("
                  "float8send(ST_XMin(b.box)) || float8send(ST_YMin(b.box)) || float8send(ST_XMax(b.box)) "
                  "|| float8send(ST_YMax(b.box)) || float8send(ST_Dimension(f.geom)::float8), ''::bytea ORDER BY f.pos), "
                  "''::bytea) FROM features f CROSS JOIN LATERAL (SELECT Box3D(f.geom) AS box) AS b "
-                 "WHERE f.layer = %s AND f.geom IS NOT NULL")
+                 "WHERE f.layer = %s AND f.geom IS NOT NULL AND NOT ST_IsEmpty(f.geom)")
         with self._conn() as conn:
             ids, block = conn.execute(query, (layer_id,)).fetchone()
-        return ids, np.frombuffer(block, dtype=">f8").astype(np.float64).reshape(-1, 5)
+        if len(block) != 40 * len(ids):  # a box of no numbers would shift every later one onto the wrong id
+            raise BrokenLayer(t("db.boxes_misaligned", layer=layer_id, places=len(ids), numbers=len(block) // 8))
+        return ids, np.frombuffer(block, dtype=">f8").reshape(-1, 5).T.astype(np.float64, order="C")
 
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
                        properties: tuple[str, ...], *, dot_size: float = 0.0, dots: bool = False,

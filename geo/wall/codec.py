@@ -52,15 +52,18 @@ def pack_ids(ids: list[str]) -> list[str] | dict:
     if not first:
         return ids
     prefix, width = first.group(1), len(first.group(2))
-    if width > 18:  # numbers an int64 cannot hold
+    if width > 15:  # numbers a browser's JavaScript cannot add up exactly (js/wall/ids.js: 15 digits at most)
         return ids
     one = re.escape(prefix) + f"[0-9]{{{width}}}"
     text = "\n".join(ids) + "\n"
     if re.fullmatch(f"(?:{one}\n)+", text) is None:  # one pass in C, not a loop in Python
         return ids
     # every id is then the prefix, `width` ASCII digits and the newline: rows of one length, read as numbers at once
-    rows = np.frombuffer(text.encode(), dtype=np.uint8).reshape(len(ids), -1)
+    raw = text.encode()
     start = len(prefix.encode())
+    if len(raw) != len(ids) * (start + width + 1):  # an id holding a newline matches the text, not a row of its own
+        return ids
+    rows = np.frombuffer(raw, dtype=np.uint8).reshape(len(ids), -1)
     digits = rows[:, start:start + width].astype(np.int64) - ord("0")
     numbers = digits @ 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
     return {"prefix": prefix, "width": width, "step": np.diff(numbers, prepend=0).tolist()}

@@ -82,22 +82,28 @@ def test_the_tilesets_limits_hold_every_place_and_a_tile_is_the_walls(client):
     tileset = client.get("/ogc/collections/courtyards/tiles/WebMercatorQuad", headers=headers).get_json()
     limits = {int(x["tileMatrix"]): x for x in tileset["tileMatrixSetLimits"]}
     assert sorted(limits) == list(range(MAX_ZOOM + 1))
-    at15 = limits[15]
-    seen = set()
-    for row in range(at15["minTileRow"], at15["maxTileRow"] + 1):
-        for col in range(at15["minTileCol"], at15["maxTileCol"] + 1):
-            resp = client.get(f"/ogc/collections/courtyards/tiles/WebMercatorQuad/15/{row}/{col}", headers=headers)
-            if resp.status_code == 204:  # no place there: no body, an ETag all the same
-                assert resp.data == b"" and resp.headers["ETag"]
+    at = limits[20]  # three courtyards 0.002° apart: at zoom 20 they cover a few of the tiles between them
+    seen, empty = set(), 0
+    for row in range(at["minTileRow"], at["maxTileRow"] + 1):
+        for col in range(at["minTileCol"], at["maxTileCol"] + 1):
+            resp = client.get(f"/ogc/collections/courtyards/tiles/WebMercatorQuad/20/{row}/{col}", headers=headers)
+            if resp.status_code == 204:  # no place there: no body, an ETag all the same, revalidated
+                assert resp.data == b"" and resp.headers["ETag"] and resp.headers["Cache-Control"] == "no-cache"
+                empty += 1
                 continue
             assert resp.status_code == 200 and resp.mimetype == "application/vnd.mapbox-vector-tile"
-            wall = client.get(f"/api/wall/tiles/courtyards/15/{col}/{row}.mvt", headers=headers)
+            wall = client.get(f"/api/wall/tiles/courtyards/20/{col}/{row}.mvt", headers=headers)
             assert resp.data == wall.data and resp.headers["ETag"] == wall.headers["ETag"]  # one tile, made once
             seen |= {f["properties"]["id"] for f in mapbox_vector_tile.decode(resp.data)["courtyards"]["features"]}
             again = client.get(resp.request.path, headers={**headers, "If-None-Match": resp.headers["ETag"]})
             assert again.status_code == 304
     store = client.application.extensions["guatu"].store
     assert seen == {f["id"] for f in store.features("courtyards")}  # the limits leave no place out
+    assert empty > 0  # and some tiles within them hold none
+    # a tile outside them is no tile of this tileset
+    outside = client.get(f"/ogc/collections/courtyards/tiles/WebMercatorQuad/20/{at['maxTileRow'] + 1}/"
+                         f"{at['minTileCol']}", headers={**headers, "Accept": "application/json"})
+    assert outside.status_code == 404 and f"{at['minTileRow']}–{at['maxTileRow']}" in outside.get_json()["detail"]
 
 
 @pytest.mark.parametrize("path, status, field", [

@@ -120,3 +120,15 @@ def test_the_boxes_are_read_once_per_shapes_revision_and_follow_a_moved_place(st
     ids, _, _, dots = viewport_shapes(postgis, index, LAYER, 2, view, attributes=False, dots=True)
     assert index.boxes(LAYER, 2) is not first
     assert dots.xy[ids.index("c-0005")].tolist() == pytest.approx([x + SIZE / 2, y + SIZE / 2])
+
+
+def test_a_view_mostly_of_outlines_is_left_to_the_query(stores):
+    """Close in, the places are outlines, which only the database holds: the kept boxes decide nothing and the
+    answer is the query's."""
+    _, postgis = stores
+    index = ViewportIndex(postgis)
+    zoom, box = _near(16, 0.001, 0.001)
+    view = parse_viewport(",".join(map(str, box)), str(zoom))
+    assert _dots_from_boxes(postgis, index.boxes(LAYER, 1), LAYER, view) is None
+    kept = _answer(postgis, index, view)
+    assert kept[0] and not any(kept[3]) and _same(kept, _answer(postgis, None, view))

@@ -70,12 +70,19 @@ def test_with_postgresql_the_warm_up_keeps_the_large_layers_boxes_and_the_first_
                       "GUATU_DATABASE_SCHEMA": postgis_schema})
     try:
         index = app.extensions["guatu"].viewport_index
+        store = app.extensions["guatu"].store
         assert warm_up(app) is True
-        kept = index._boxes["courtyards"]
+        (kept,) = index._boxes["courtyards"]
         assert index._layers == {}  # no geometry kept: the database answers outlines
-        assert sorted(kept.ids.tolist()) == sorted(f["id"] for f in app.extensions["guatu"].store.features("courtyards"))
+        assert sorted(kept.ids.tolist()) == sorted(f["id"] for f in store.features("courtyards"))
+        calls = []  # what the first screen's viewport asks the database for (each call goes through)
+        for name in ("layer_boxes", "shapes_in_bbox"):
+            real = getattr(store, name)
+            setattr(store, name, lambda *a, _real=real, _name=name, **k: calls.append((_name, k.get("ids"))) or _real(*a, **k))
         assert app.test_client().get(URL.replace("zoom=14", "zoom=11")).status_code == 200
-        assert index._boxes["courtyards"] is kept  # the first screen's viewport found its dots in the warm boxes
+        # its dots came from the warm boxes: no box read again, no query over the whole view (only, if any, the
+        # places along its edge, by id)
+        assert index._boxes["courtyards"] == [kept] and all(name == "shapes_in_bbox" and ids for name, ids in calls)
     finally:
         app.extensions["guatu"].store.close()
 

@@ -7,8 +7,9 @@
     /ogc/collections/{layer}/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}   a Mapbox Vector Tile
 
 The tiles are the wall's (web/wall/tiles.py, geo/tiles.py): one feature per place with its `id`, far out one point
-per pixel with `count`; made once per shapes revision and shared with the wall's tile URL. An empty tile is a
-204, as the standard recommends (a tile inside the limits with nothing in it). The documents are JSON only.
+per pixel with `count`; made once per shapes revision and shared with the wall's tile URL. A tile within the
+tileset's limits with nothing in it is a 204, as the standard recommends; one outside them a 404, one outside the
+grid a 400. The documents are JSON only.
 Reading needs a viewer, as the features do.
 """
 
@@ -19,7 +20,7 @@ from flask import Response, request
 from geo.errors import NotFound
 from geo.features_query import BadParameter, check_parameters, link
 from geo.messages import t
-from geo.tiles import GRID, GRID_CRS, GRID_URI, MAX_ZOOM, MEDIA_TYPE, tile_limits, tile_matrix_set
+from geo.tiles import GRID, GRID_CRS, GRID_URI, MAX_ZOOM, MEDIA_TYPE, Tile, tile_limits, tile_matrix_set
 from web.core.context import guatu
 from web.core.http import send_cached
 from web.core.routes import VIEWER
@@ -96,17 +97,26 @@ def tileset(layer_id: str, grid: str):
         "layers": [{"id": layer_id, "title": layer.title, "dataType": "vector", "minTileMatrix": "0",
                     "maxTileMatrix": str(MAX_ZOOM),
                     "propertiesSchema": {"type": "object", "properties": {
-                        "id": {"type": "string", "title": "地点编号"},
-                        "count": {"type": "integer", "title": "该像素内的地点数(多于一处时)"}}}}],
+                        "id": {"type": "string", "title": t("ogc.tile_field_id")},
+                        "count": {"type": "integer", "title": t("ogc.tile_field_count")}}}}],
         "links": [*_tileset_links(layer_id, title),
                   link(ogc_url("collection", layer_id=layer_id), REL_GEODATA, JSON, layer.title),
                   {**link(template + "/{tileMatrix}/{tileRow}/{tileCol}", "item", MEDIA_TYPE, title), "templated": True}],
     }
-    bbox = (guatu().store.layer_summary(layer_id).extent.get("spatial") or {}).get("bbox")
-    if bbox:  # a client asks only for the tiles that hold places (the extent is rounded: widened a little)
-        west, south, east, north = bbox[0][:4]
-        body["tileMatrixSetLimits"] = tile_limits((west - 1e-6, south - 1e-6, east + 1e-6, north + 1e-6))
+    limits = _limits(layer_id)
+    if limits is not None:
+        body["tileMatrixSetLimits"] = limits
     return json_answer(body, JSON)
+
+
+def _limits(layer_id: str) -> list[dict] | None:
+    """The tiles holding the layer's places at each zoom (a client asks only for those), or None for a layer with
+    no place. From the collection's extent, which is rounded: widened a little."""
+    bbox = (guatu().store.layer_summary(layer_id).extent.get("spatial") or {}).get("bbox")
+    if not bbox:
+        return None
+    west, south, east, north = bbox[0][:4]
+    return tile_limits((west - 1e-6, south - 1e-6, east + 1e-6, north + 1e-6))
 
 
 @bp.get("/collections/<layer_id>/tiles/<grid>/<int(signed=True):tile_matrix>/<int(signed=True):tile_row>"
@@ -115,9 +125,18 @@ def tile(layer_id: str, grid: str, tile_matrix: int, tile_row: int, tile_col: in
     _json_only("mvt")
     layer_of(layer_id)
     _grid(grid)
+    Tile.of(tile_matrix, tile_col, tile_row)  # outside the grid: 400
+    limits = _limits(layer_id)
+    if limits is not None:
+        z = limits[tile_matrix]
+        if not (z["minTileRow"] <= tile_row <= z["maxTileRow"] and z["minTileCol"] <= tile_col <= z["maxTileCol"]):
+            raise NotFound(t("ogc.tile_outside", z=tile_matrix, row=tile_row, col=tile_col,
+                             rows=f"{z['minTileRow']}–{z['maxTileRow']}", cols=f"{z['minTileCol']}–{z['maxTileCol']}"))
     item = tile_answer(layer_id, tile_matrix, tile_col, tile_row)
     if not item.body and item.etag not in request.if_none_match:
-        resp = Response(status=204)  # inside the grid, no place in it
+        resp = Response(status=204)  # within the limits, no place in it
         resp.set_etag(item.etag)
+        resp.headers["Vary"] = "Accept-Encoding"
+        resp.headers["Cache-Control"] = "no-cache"  # a place added there later: revalidated, as every tile is
         return resp
     return send_cached(item, MEDIA_TYPE)
