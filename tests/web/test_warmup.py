@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import gzip
 import json
 import logging
 import re
@@ -58,6 +59,17 @@ def test_warm_up_builds_the_full_state_the_viewport_index_and_the_panels_before_
     assert walks.walks == 0
     store = big_app.extensions["guatu"].store
     assert dashboard.get_json()["totals"]["total"] == sum(len(store.features(x.id)) for x in store.readable_layers())
+
+
+def test_the_warm_up_compresses_the_data_a_wall_page_carries_and_the_first_page_reuses_it(big_app):
+    streams = big_app.extensions["guatu"].page_streams
+    assert streams.deflated == {}
+    assert warm_up(big_app) is True
+    (carried, stream), = [(run, s) for (_, run), s in streams.deflated.items()]  # the first data, deflated
+    page = big_app.test_client().get("/wall", headers={"Accept-Encoding": "gzip"})
+    assert page.status_code == 200 and page.headers["Content-Encoding"] == "gzip"
+    assert carried in gzip.decompress(page.data)  # the page carries what was deflated ...
+    assert any(s is stream for s in streams.deflated.values())  # ... and took its stream as it was, not made again
 
 
 def test_with_postgresql_the_warm_up_keeps_the_large_layers_boxes_and_the_first_viewport_uses_them(

@@ -184,11 +184,7 @@ def gzip_pieces(pieces: list[bytes], kept: dict[tuple[bytes, bytes], bytes], *, 
     used: dict[tuple[bytes, bytes], bytes] = {}
     primer = b""
     for run, large in _runs(pieces):
-        stream = kept.get((primer, run)) or used.get((primer, run))
-        if stream is None:
-            z = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, zdict=primer) if primer else \
-                zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-            stream = z.compress(run) + z.flush(zlib.Z_SYNC_FLUSH)
+        stream = kept.get((primer, run)) or used.get((primer, run)) or _deflate(run, primer)
         used[(primer, run)] = stream
         out.append(stream)
         crc = zlib.crc32(run, crc)
@@ -199,6 +195,20 @@ def gzip_pieces(pieces: list[bytes], kept: dict[tuple[bytes, bytes], bytes], *, 
     out.append(b"\x03\x00")  # the last block, empty
     out.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
     return b"".join(out)
+
+
+def _deflate(run: bytes, primer: bytes) -> bytes:
+    """`run`'s own deflate stream, primed with `primer`, flushed to a byte boundary (a piece of `gzip_pieces`)."""
+    z = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS, zdict=primer) if primer else \
+        zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return z.compress(run) + z.flush(zlib.Z_SYNC_FLUSH)
+
+
+def prime_page_streams(streams: PageStreams, carries: str) -> None:
+    """Deflate the data a wall page carries (`send_page`'s `carries`) into `streams` before any page asks (a
+    worker's warm-up): the first page then compresses only the page around it."""
+    data = carries.encode("utf-8")
+    streams.deflated = {**streams.deflated, (b"", data): _deflate(data, b"")}
 
 
 def _runs(pieces: list[bytes]) -> Iterator[tuple[bytes, bool]]:
