@@ -23,22 +23,18 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.synthetic_stores import synthetic_stores  # noqa: E402
 from geo.config import load_campaign  # noqa: E402
 from geo.store import open_store  # noqa: E402
-from geo.store.transfer import copy_to_postgis  # noqa: E402
-from geo.synth.synthetic import write_synthetic  # noqa: E402
 from geo.viewport import ViewportIndex, packed_viewport, parse_viewport, viewport_shapes  # noqa: E402
 
 LAYER = "courtyards"
@@ -52,33 +48,29 @@ def answer(store, index, view) -> bytes:
     return packed_viewport(LAYER, 1, view, ids, props, geoms, attributes=False, binary=True, dots=dots)
 
 
-def measure(url: str, schema: str, data: Path, repeat: int) -> list[str]:
-    store = open_store(data, load_campaign(data), database_url=url, schema=schema)
-    try:
-        index = ViewportIndex(store)
-        started = time.perf_counter()
-        index.boxes(LAYER, 1)
-        lines = [f"the layer's boxes read once: {1000 * (time.perf_counter() - started):,.0f} ms", "",
-                 "| view | places | dots | bytes | boxes (ms) | query (ms) | query ÷ boxes |", "|---|---:|---:|---:|---:|---:|---:|"]
-        for bbox, zoom in VIEWS:
-            view = parse_viewport(bbox, str(zoom))
-            times: dict[str, list[float]] = {"boxes": [], "query": []}
-            bodies = {}
-            for _ in range(repeat):
-                for way, kept in (("boxes", index), ("query", None)):
-                    gc.collect()  # each from the same start: the last answer's garbage would land on the next one
-                    started = time.perf_counter()
-                    bodies[way] = answer(store, kept, view)
-                    times[way].append(1000 * (time.perf_counter() - started))
-            if bodies["boxes"] != bodies["query"]:
-                raise SystemExit(f"the two ways disagree at zoom {zoom}")
-            ids, _, _, dots = viewport_shapes(store, index, LAYER, 1, view, attributes=False, dots=True)
-            kept, asked = statistics.median(times["boxes"]), statistics.median(times["query"])
-            lines.append(f"| zoom {zoom} | {len(ids):,} | {int(dots.mask.sum()):,} | {len(bodies['boxes']):,} "
-                         f"| {kept:,.0f} | {asked:,.0f} | ×{asked / kept:.1f} |")
-        return lines
-    finally:
-        store.close()
+def measure(store, repeat: int) -> list[str]:
+    index = ViewportIndex(store)
+    started = time.perf_counter()
+    index.boxes(LAYER, 1)
+    lines = [f"the layer's boxes read once: {1000 * (time.perf_counter() - started):,.0f} ms", "",
+             "| view | places | dots | bytes | boxes (ms) | query (ms) | query ÷ boxes |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for bbox, zoom in VIEWS:
+        view = parse_viewport(bbox, str(zoom))
+        times: dict[str, list[float]] = {"boxes": [], "query": []}
+        bodies = {}
+        for _ in range(repeat):
+            for way, kept in (("boxes", index), ("query", None)):
+                gc.collect()  # each from the same start: the last answer's garbage would land on the next one
+                started = time.perf_counter()
+                bodies[way] = answer(store, kept, view)
+                times[way].append(1000 * (time.perf_counter() - started))
+        if bodies["boxes"] != bodies["query"]:
+            raise SystemExit(f"the two ways disagree at zoom {zoom}")
+        ids, _, _, dots = viewport_shapes(store, index, LAYER, 1, view, attributes=False, dots=True)
+        kept, asked = statistics.median(times["boxes"]), statistics.median(times["query"])
+        lines.append(f"| zoom {zoom} | {len(ids):,} | {int(dots.mask.sum()):,} | {len(bodies['boxes']):,} "
+                     f"| {kept:,.0f} | {asked:,.0f} | ×{asked / kept:.1f} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,36 +80,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schema", help="measure the campaign already in this schema (with --data)")
     parser.add_argument("--data", type=Path, help="the folder of that campaign (its campaign.json)")
     args = parser.parse_args(argv)
-    cluster = None
-    url = os.environ.get("GUATU_BENCH_DATABASE_URL")
-    work = Path(tempfile.mkdtemp(prefix="guatu-bench-viewport-"))
-    try:
-        if args.schema:
-            if not (url and args.data):
-                raise SystemExit("--schema needs GUATU_BENCH_DATABASE_URL and --data")
-            print("\n".join(measure(url, args.schema, args.data, args.repeat)))
-            return 0
-        if not url:
-            from tests.pg_cluster import ThrowawayCluster
-
-            cluster = ThrowawayCluster(durable=True).start()
-            url = cluster.url
-        for n in (int(s) for s in args.sizes.split(",")):
-            data = work / f"synthetic-{n}"
-            started = time.perf_counter()
-            write_synthetic(data, n, seed=1)
-            schema = f"bench_viewport_{n}_{uuid.uuid4().hex[:6]}"
-            copy_to_postgis(data, load_campaign(data), url, schema=schema)
-            print(f"{n:,} places written and copied into PostgreSQL in {time.perf_counter() - started:.0f} s",
-                  file=sys.stderr)
-            print(f"\n{n:,} places\n")
-            print("\n".join(measure(url, schema, data, args.repeat)))
-            sys.stdout.flush()
-            shutil.rmtree(data, ignore_errors=True)
-    finally:
-        if cluster is not None:
-            cluster.stop()
-        shutil.rmtree(work, ignore_errors=True)
+    if args.schema:
+        url = os.environ.get("GUATU_BENCH_DATABASE_URL")
+        if not (url and args.data):
+            raise SystemExit("--schema needs GUATU_BENCH_DATABASE_URL and --data")
+        store = open_store(args.data, load_campaign(args.data), database_url=url, schema=args.schema)
+        try:
+            print("\n".join(measure(store, args.repeat)))
+        finally:
+            store.close()
+        return 0
+    for _, n, store in synthetic_stores([int(s) for s in args.sizes.split(",")], ["postgis"], "viewport"):
+        print(f"\n{n:,} places\n")
+        print("\n".join(measure(store, args.repeat)))
+        sys.stdout.flush()
     return 0
 
 
