@@ -54,17 +54,19 @@ def pack_ids(ids: list[str]) -> list[str] | dict:
     prefix, width = first.group(1), len(first.group(2))
     if width > 15:  # numbers a browser's JavaScript cannot add up exactly (js/wall/ids.js: 15 digits at most)
         return ids
-    one = re.escape(prefix) + f"[0-9]{{{width}}}"
-    text = "\n".join(ids) + "\n"
-    if re.fullmatch(f"(?:{one}\n)+", text) is None:  # one pass in C, not a loop in Python
-        return ids
-    # every id is then the prefix, `width` ASCII digits and the newline: rows of one length, read as numbers at once
-    raw = text.encode()
-    start = len(prefix.encode())
-    if len(raw) != len(ids) * (start + width + 1):  # an id holding a newline matches the text, not a row of its own
+    # read as rows of one length, each the prefix, `width` ASCII digits and a newline, all checked at once: an id
+    # of another form (another length, a newline inside) leaves the text another length or shifts a row off it
+    raw = ("\n".join(ids) + "\n").encode()
+    head = np.frombuffer(prefix.encode(), dtype=np.uint8)
+    start = len(head)
+    if len(raw) != len(ids) * (start + width + 1):
         return ids
     rows = np.frombuffer(raw, dtype=np.uint8).reshape(len(ids), -1)
-    digits = rows[:, start:start + width].astype(np.int64) - ord("0")
+    body = rows[:, start:start + width]
+    if not ((rows[:, :start] == head).all() and (rows[:, -1] == ord("\n")).all()
+            and ((body >= ord("0")) & (body <= ord("9"))).all()):
+        return ids
+    digits = body.astype(np.int64) - ord("0")
     numbers = digits @ 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
     return {"prefix": prefix, "width": width, "step": np.diff(numbers, prepend=0).tolist()}
 

@@ -238,6 +238,8 @@ def test_packed_ids_shrink_to_their_numbers_and_shapes_to_a_scope(client, seeded
     assert pack_ids(["x" + "9" * 16]) == ["x" + "9" * 16]  # more digits than a browser adds up exactly: as they are
     assert pack_ids(["c-0001", "c-0001a", "c-0002"]) == ["c-0001", "c-0001a", "c-0002"]
     assert pack_ids(["a1", "a2\na3\na4"]) == ["a1", "a2\na3\na4"]  # a newline inside an id: not a row of its own
+    assert pack_ids(["c-01", "c-0", "c-012"]) == ["c-01", "c-0", "c-012"]  # widths that add up to whole rows
+    assert pack_ids(["c-01", "d-02"]) == ["c-01", "d-02"] and pack_ids(["c-01", "c-0x"]) == ["c-01", "c-0x"]
     assert unpack_ids(pack_ids(["院-0012", "院-0003"])) == ["院-0012", "院-0003"]
     store = open_store(seeded, campaign)
     store.update("courtyards", "c-0002", properties={"street": "大学路街道"}, expected_version=1, user="t")
