@@ -60,12 +60,12 @@ def tile_matrix_set() -> dict:
     }
 
 
-def tile_limits(bbox: tuple[float, float, float, float]) -> list[dict]:
-    """The tiles of each zoom that cover `bbox` (west, south, east, north in degrees), as a tileset's
-    `tileMatrixSetLimits`: a client asks only for those."""
+def tile_limits(bbox: tuple[float, float, float, float], zooms=range(MAX_ZOOM + 1)) -> list[dict]:
+    """The tiles of each zoom (all of them by default) that cover `bbox` (west, south, east, north in degrees), as a
+    tileset's `tileMatrixSetLimits`: a client asks only for those."""
     west, south, east, north = bbox
     return [{"tileMatrix": str(z), "minTileRow": tile_y(north, z), "maxTileRow": tile_y(south, z),
-             "minTileCol": tile_x(west, z), "maxTileCol": tile_x(east, z)} for z in range(MAX_ZOOM + 1)]
+             "minTileCol": tile_x(west, z), "maxTileCol": tile_x(east, z)} for z in zooms]
 
 
 @dataclass(frozen=True)

@@ -290,12 +290,13 @@ def _dots_from_boxes(store: Store, kept: _LayerBoxes, layer_id: str, view: Viewp
         return None
     inside = small & (x0 >= west) & (x1 <= east) & (y0 >= south) & (y1 <= north)
     asked = rows[~inside]
+    asked_ids = kept.ids[asked].tolist()
     ids, wkb, centres = [], [], []
-    if len(asked):
+    if asked_ids:
         ids, _, wkb, centres = store.shapes_in_bbox(layer_id, view.bbox, view.tolerance, (), dot_size=limit, dots=True,
-                                                    ids=kept.ids[asked].tolist())
+                                                    ids=asked_ids)
     # the places of the answer, in the layer's order (as the query's): those inside, and those the database found
-    layer_row = dict(zip(kept.ids[asked].tolist(), asked.tolist()))
+    layer_row = dict(zip(asked_ids, asked.tolist()))
     found = np.searchsorted(rows, np.array([layer_row[i] for i in ids], dtype=np.int64))  # their places among `rows`
     chosen = inside.copy()
     chosen[found] = True

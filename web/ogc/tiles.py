@@ -54,7 +54,7 @@ def _grid_links() -> list[dict]:
 @bp.get("/tileMatrixSets", role=VIEWER, doc=docs.TILE_MATRIX_SETS)
 def tile_matrix_sets():
     _json_only("json")
-    body = {"tileMatrixSets": [{"id": GRID, "title": tile_matrix_set()["title"], "uri": GRID_URI, "crs": GRID_CRS,
+    body = {"tileMatrixSets": [{"id": GRID, "title": t("ogc.tms_title"), "uri": GRID_URI, "crs": GRID_CRS,
                                 "links": _grid_links()}],
             "links": [link(ogc_url("tile_matrix_sets"), "self", JSON, "the tile matrix sets")]}
     return json_answer(body, JSON)
@@ -109,14 +109,14 @@ def tileset(layer_id: str, grid: str):
     return json_answer(body, JSON)
 
 
-def _limits(layer_id: str) -> list[dict] | None:
-    """The tiles holding the layer's places at each zoom (a client asks only for those), or None for a layer with
-    no place. From the collection's extent, which is rounded: widened a little."""
+def _limits(layer_id: str, zooms=range(MAX_ZOOM + 1)) -> list[dict] | None:
+    """The tiles holding the layer's places at each of `zooms` (a client asks only for those), or None for a layer
+    with no place. From the collection's extent, which is rounded: widened a little."""
     bbox = (guatu().store.layer_summary(layer_id).extent.get("spatial") or {}).get("bbox")
     if not bbox:
         return None
     west, south, east, north = bbox[0][:4]
-    return tile_limits((west - 1e-6, south - 1e-6, east + 1e-6, north + 1e-6))
+    return tile_limits((west - 1e-6, south - 1e-6, east + 1e-6, north + 1e-6), zooms)
 
 
 @bp.get("/collections/<layer_id>/tiles/<grid>/<int(signed=True):tile_matrix>/<int(signed=True):tile_row>"
@@ -126,9 +126,9 @@ def tile(layer_id: str, grid: str, tile_matrix: int, tile_row: int, tile_col: in
     layer_of(layer_id)
     _grid(grid)
     Tile.of(tile_matrix, tile_col, tile_row)  # outside the grid: 400
-    limits = _limits(layer_id)
+    limits = _limits(layer_id, (tile_matrix,))  # a tile asks for its own zoom's only
     if limits is not None:
-        z = limits[tile_matrix]
+        (z,) = limits
         if not (z["minTileRow"] <= tile_row <= z["maxTileRow"] and z["minTileCol"] <= tile_col <= z["maxTileCol"]):
             raise NotFound(t("ogc.tile_outside", z=tile_matrix, row=tile_row, col=tile_col,
                              rows=f"{z['minTileRow']}–{z['maxTileRow']}", cols=f"{z['minTileCol']}–{z['maxTileCol']}"))
