@@ -288,3 +288,70 @@ def test_dots_refreshed_at_once_look_as_when_refreshed_one_by_one(overview):
     assert len(looks) > 100 and 0 not in looks  # every dot shown, in a status colour
     assert any(marked)  # some of them overdue, overnight or escalated
 
+
+
+# Per place of the large layer the wall holds as a Place: [colour, shown, its rings' coordinates].
+HELD = """(layerId) => {
+    const places = window.guatuPage.walls[0].all[layerId] || {};
+    return Object.fromEntries(Object.entries(places).map(([id, p]) =>
+        [id, [p.options.fillColor, p.visible, p.coords.map(r => Array.from(r))]]));
+}"""
+
+
+# The id of the place the wall finds under a point (a road or village drawn above a courtyard covers it there).
+TOPMOST = """(latlng) => { const wall = window.guatuPage.walls[0];
+    const place = wall.renderers.features.placeAt(wall.map.latLngToLayerPoint(latlng));
+    return place ? place.feature.id : null; }"""
+
+
+def test_a_pan_keeps_the_places_both_views_hold_and_draws_what_a_fresh_screen_draws(browser, server, store):
+    """A pan at the same zoom: the places the old and the new viewport share stay the very Places they were
+    (nothing of them decoded, styled or projected again), the ones that went are let go with their marks, and
+    what the wall then holds is what a screen opened on that view holds."""
+    page, log = open_page(browser, server.url, "/wall")
+    wait_ready(page)
+    points = [interior(f) for f in store.features(LAYER)]
+    middle = [sorted(p[0] for p in points)[len(points) // 2], sorted(p[1] for p in points)[len(points) // 2]]
+    zoom_to(page, middle, 15)  # amid the courtyards: a pan both leaves some and comes to others
+    page.evaluate("""() => { const wall = window.guatuPage.walls[0];
+        window.heldBefore = Object.assign({}, wall.all.courtyards);
+        window.projBefore = Object.fromEntries(Object.entries(wall.all.courtyards).map(([id, p]) => [id, p.proj])); }""")
+    before = set(page.evaluate("() => Object.keys(window.heldBefore)"))
+    width = page.evaluate("() => window.guatuPage.walls[0].map.getSize().x")
+    before_url = page.evaluate("document.documentElement.dataset.guatuViewport || ''")
+    page.evaluate("(dx) => window.guatuPage.walls[0].map.panBy([dx, 0], {animate: false})", width // 2)
+    page.wait_for_function("(b) => (document.documentElement.dataset.guatuViewport || '') !== b", arg=before_url,
+                           timeout=15_000)
+    held = page.evaluate(HELD, LAYER)
+    shared, came, went = before & set(held), set(held) - before, before - set(held)
+    assert shared and came and went, (len(shared), len(came), len(went))
+    assert page.evaluate("""(ids) => { const wall = window.guatuPage.walls[0];
+        return ids.filter(id => wall.all.courtyards[id] !== window.heldBefore[id]); }""", sorted(shared)) == []
+    assert page.evaluate("""(ids) => { const wall = window.guatuPage.walls[0];
+        return ids.filter(id => wall.all.courtyards[id].proj !== window.projBefore[id]); }""", sorted(shared)) == []
+    # … and every place on screen, kept or come, is painted where it is, in its status colour
+    colours = {s.key: s.color for s in load_campaign(store.dir).statuses if not s.hatch}  # a hatch stripes the fill
+    view = shapely.box(*page.evaluate("""() => { const b = window.guatuPage.walls[0].map.getBounds();
+                                             return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"""))
+    on_screen = [f for f in store.features(LAYER) if f["id"] in held and view.contains(shapely.Point(interior(f)[::-1]))
+                 and f["properties"]["status"] in colours and page.evaluate(TOPMOST, interior(f)) == f["id"]]
+    assert {f["id"] for f in on_screen} & shared and {f["id"] for f in on_screen} & came
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    for f in on_screen:  # at this zoom a courtyard is a few pixels across: its outline's rim may reach the point
+        rgba = pixel(page, interior(f))
+        nearest = min(colours, key=lambda k: sum((a - int(colours[k][i:i + 2], 16)) ** 2 for a, i in zip(rgba, (1, 3, 5))))
+        assert rgba[3] >= 128 and nearest == f["properties"]["status"], (f["id"], rgba)
+    assert page.evaluate("""(ids) => { const wall = window.guatuPage.walls[0];
+        return ids.filter(id => id in wall.byId || id in wall.dots || id in wall.flags || id in wall.halos); }""",
+                         sorted(went)) == []
+    assert page.evaluate("""(ids) => { const wall = window.guatuPage.walls[0];
+        return ids.filter(id => wall.byId[id] !== wall.all.courtyards[id]); }""", sorted(held)) == []
+    # a screen opened on the view the pan ended on holds the same places, coloured, shown and shaped alike
+    centre = page.evaluate("() => { const c = window.guatuPage.walls[0].map.getCenter(); return [c.lat, c.lng]; }")
+    fresh, fresh_log = open_page(browser, server.url, "/wall")
+    wait_ready(fresh)
+    zoom_to(fresh, centre, 15)
+    assert fresh.evaluate(HELD, LAYER) == held
+    assert log.console_errors == [] and fresh_log.console_errors == []
+    page.context.close()
+    fresh.context.close()

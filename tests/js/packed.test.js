@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { decodeAttributes, decodeBinary, unpackIds, unpackState } from "../../web/static/js/wall/packed.js";
+import { decodeAttributes, decodeBinary, eachPackedShape, unpackIds, unpackState } from "../../web/static/js/wall/packed.js";
 import { placesFromPacked } from "../../web/static/js/wall/place.js";
 
 var fixture = (name) => new URL("./fixtures/" + name, import.meta.url);
@@ -42,6 +42,28 @@ test("the JSON shapes document decodes to the same places as the binary one", ()
   assertPlaces(placesFromPacked(doc, "courtyards", unpackIds(doc.ids)));
   var binary = decodeBinary(arrayBuffer("shapes.bin"));
   assert.deepEqual(Array.from(binary.geometry.coords), doc.geometry.coords);
+});
+
+test("places passed over are not made, and those kept stand in their turn as the objects given", () => {
+  var doc = decodeBinary(arrayBuffer("shapes.bin"));
+  var ids = unpackIds(doc.ids);
+  var asked = [];
+  var made = [];
+  eachPackedShape(doc, (i, t, rings) => made.push([i, rings]), null, (i) => { asked.push(i); return i % 2 === 1; });
+  assert.deepEqual(asked, expected.map((_, i) => i));
+  assert.deepEqual(made.map(([i]) => i), expected.map((_, i) => i).filter((i) => i % 2 === 1));
+  // the places after one passed over decode as when nothing is (the coordinates are differences)
+  var whole = placesFromPacked(doc, "courtyards", ids);
+  made.forEach(([i, rings]) => assert.deepEqual(rings, whole[i].coords));
+  var old = {};
+  ids.filter((_, i) => i % 3 === 0).forEach((id) => { old[id] = { feature: { id: id }, old: true }; });
+  var places = placesFromPacked(doc, "courtyards", ids, null, (id) => old[id]);
+  assert.deepEqual(places.map((p) => p.feature.id), ids);
+  places.forEach((place, i) => {
+    if (i % 3 === 0) assert.equal(place, old[ids[i]]);
+    else assert.deepEqual(place.coords, whole[i].coords);
+  });
+  assertPlaces(placesFromPacked(doc, "courtyards", ids, null, () => undefined));
 });
 
 test("a file that is not a Guatu shapes file is refused", () => {

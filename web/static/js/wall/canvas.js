@@ -64,6 +64,7 @@ function projector(map) {
 }
 
 var AWAY = [Infinity, Infinity, -Infinity, -Infinity]; // the box of a place not projected: never on screen
+var epochs = 0; // projections made on this page, each renderer's numbered apart (PlaceCanvas._project)
 
 function project(place, to) {
   var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
@@ -133,6 +134,8 @@ export var PlaceCanvas = L.Canvas.extend({
     this.fields = {}; // layer id -> DotField (wall/dots.js) of a large layer's dots
     this.outlines = {}; // boundary level -> {lines: [Place], style: {color, weight, dash}}
     this._projected = null;
+    this._changed = false; // places, dots or outlines given since the last projection
+    this._epoch = 0;
     this._hover = null;
   },
 
@@ -145,7 +148,7 @@ export var PlaceCanvas = L.Canvas.extend({
     }
     this.places[layerId] = places;
     places.forEach(function (p) { p.renderer = self; });
-    this._projected = null;
+    this._changed = true;
     this.requestRedraw();
   },
 
@@ -154,7 +157,7 @@ export var PlaceCanvas = L.Canvas.extend({
     if (field && this.order.indexOf(layerId) < 0) this.order.push(layerId);
     if (field) this.fields[layerId] = field;
     else delete this.fields[layerId];
-    this._projected = null;
+    this._changed = true;
     this.requestRedraw();
   },
 
@@ -162,7 +165,7 @@ export var PlaceCanvas = L.Canvas.extend({
   // on this canvas rather than their own, one full-screen layer fewer to paint.
   setOutlines: function (level, lines, style) {
     this.outlines[level] = { lines: lines, style: style };
-    this._projected = null;
+    this._changed = true;
     this.requestRedraw();
   },
 
@@ -183,28 +186,39 @@ export var PlaceCanvas = L.Canvas.extend({
   // Places are projected to pixels only within a region around the canvas
   // (its size again on every side), so a zoom into a few streets of a
   // 100,000-place layer projects those streets, and pans within the region
-  // project nothing.
+  // project nothing. A place keeps its projection while the zoom, the pixel
+  // origin and the region stay (`epoch`): when a large layer's new viewport
+  // keeps most of its places (a pan), only the places that came are projected.
   _project: function () {
     var map = this._map;
     var key = map.getZoom() + ":" + map.getPixelOrigin().toString();
     var b = this._bounds;
     var sw = map.layerPointToLatLng([b.min.x, b.max.y]), ne = map.layerPointToLatLng([b.max.x, b.min.y]);
-    var r = this._region;
-    if (this._projected === key && r && sw.lng >= r[0] && sw.lat >= r[1] && ne.lng <= r[2] && ne.lat <= r[3]) return;
-    var dw = ne.lng - sw.lng, dh = ne.lat - sw.lat;
-    var region = [sw.lng - dw, sw.lat - dh, ne.lng + dw, ne.lat + dh];
+    var region = this._region;
+    var same = this._projected === key && region && sw.lng >= region[0] && sw.lat >= region[1] && ne.lng <= region[2] && ne.lat <= region[3];
+    if (same && !this._changed) return;
+    if (!same) {
+      var dw = ne.lng - sw.lng, dh = ne.lat - sw.lat;
+      region = [sw.lng - dw, sw.lat - dh, ne.lng + dw, ne.lat + dh];
+      this._epoch = ++epochs;
+    }
+    var epoch = this._epoch;
     var to = projector(map);
     var grid = {};
     var self = this;
+    var ready = function (place) { // projected for this epoch; false for a place outside the region
+      if (place.epoch !== epoch) {
+        place.epoch = epoch;
+        var ll = lngLatBox(place);
+        if (ll[2] < region[0] || ll[0] > region[2] || ll[3] < region[1] || ll[1] > region[3]) place.box = AWAY;
+        else project(place, to);
+      }
+      return place.box !== AWAY;
+    };
     this.order.forEach(function (layerId, z) {
       (self.places[layerId] || []).forEach(function (place, n) {
         place.z = z * 1e7 + n; // draw order, for picking the topmost
-        var ll = lngLatBox(place);
-        if (ll[2] < region[0] || ll[0] > region[2] || ll[3] < region[1] || ll[1] > region[3]) {
-          place.box = AWAY;
-          return;
-        }
-        project(place, to);
+        if (!ready(place)) return;
         var b = place.box;
         for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx++) {
           for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy++) {
@@ -214,12 +228,20 @@ export var PlaceCanvas = L.Canvas.extend({
       });
     });
     Object.keys(this.outlines).forEach(function (level) {
-      self.outlines[level].lines.forEach(function (line) { project(line, to); });
+      self.outlines[level].lines.forEach(function (line) { // a boundary is drawn whole, wherever it runs
+        if (line.epoch !== epoch) project(line, to);
+        line.epoch = epoch;
+      });
     });
-    Object.keys(this.fields).forEach(function (layerId) { self.fields[layerId].project(to); });
+    Object.keys(this.fields).forEach(function (layerId) {
+      var field = self.fields[layerId];
+      if (field.epoch !== epoch) field.project(to);
+      field.epoch = epoch;
+    });
     this._grid = grid;
     this._projected = key;
     this._region = region;
+    this._changed = false;
   },
 
   _draw: function () {
@@ -272,9 +294,11 @@ export var PlaceCanvas = L.Canvas.extend({
     ctx.lineWidth = o.lineHaloWidth;
     ctx.stroke(lineHalo);
     ctx.globalAlpha = 1;
-    // fills and outlines, layer by layer, one path per style
+    // fills and outlines, layer by layer, one path per style (places share their style object: wallmap.js
+    // styleFor), in the order each style first comes
     this.order.forEach(function (layerId) {
-      var batches = {};
+      var batches = [];
+      var byStyle = new Map(); // style -> its batches by kind of shape and weight
       (self.places[layerId] || []).forEach(function (p) {
         if (!seen(p)) return;
         var s = p.options;
@@ -282,9 +306,14 @@ export var PlaceCanvas = L.Canvas.extend({
         // outlines of places a few pixels across are hairlines: the fill carries the colour, and a
         // hairline paints some thirty times faster than a wider stroke
         var weight = !p.guatuLine && Math.max(b[2] - b[0], b[3] - b[1]) < SMALL ? Math.min(1, s.weight) : s.weight;
-        var key = (p.guatuLine ? "l" : p.guatuPoint ? "p" : "f") + "|" + s.fillColor + "|" + s.color + "|" + weight + "|" + s.fillOpacity + "|" + (s.hatch || 0);
-        var batch = batches[key] || (batches[key] = { path: new Path2D(), style: s, weight: weight, line: p.guatuLine,
-                                                      point: p.guatuPoint });
+        var slot = (p.guatuLine ? 0 : p.guatuPoint ? 2 : 4) + (weight !== s.weight ? 1 : 0);
+        var slots = byStyle.get(s);
+        if (!slots) byStyle.set(s, slots = []);
+        var batch = slots[slot];
+        if (!batch) {
+          batch = slots[slot] = { path: new Path2D(), style: s, weight: weight, line: p.guatuLine, point: p.guatuPoint };
+          batches.push(batch);
+        }
         if (p.guatuPoint) {
           p.proj.forEach(function (xy) {
             for (var i = 0; i < xy.length; i += 2) {
@@ -296,8 +325,7 @@ export var PlaceCanvas = L.Canvas.extend({
           trace(batch.path, p, !p.guatuLine);
         }
       });
-      Object.keys(batches).forEach(function (key) {
-        var b = batches[key];
+      batches.forEach(function (b) {
         var s = b.style;
         if (!b.line) {
           ctx.globalAlpha = s.fillOpacity === undefined ? 1 : s.fillOpacity;

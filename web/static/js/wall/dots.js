@@ -32,6 +32,7 @@ export function DotField(layerId, ids, lngLat, form) {
   this.n = ids.length;
   this.look = new Uint8Array(this.n);
   this.xy = new Float32Array(2 * this.n); // layer pixels, after `project`
+  this.epoch = 0; // the projection `xy` belongs to (canvas.js PlaceCanvas._project)
   this.marked = new Uint8Array(this.n); // the flags each dot's marks were drawn for (overdue, overnight, escalated)
   this.names = null; // id -> attributes, when the viewport came with them
   this.form = form || null;

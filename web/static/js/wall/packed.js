@@ -69,10 +69,19 @@ export function unpackState(body) {
 // geometry.types: 0 Polygon, 1 MultiPolygon, 2 LineString, 3 MultiLineString,
 // 4 Point, 5 MultiPoint, 6 a dot (a place too small to see, viewport shapes).
 // With `dot(index, lng, lat)`, dots are given to it instead, with no array made for each.
-export function eachPackedShape(doc, each, dot) {
+// With `wanted(index)`, a place it answers false for is passed over: no array made, `each` not called.
+export function eachPackedShape(doc, each, dot, wanted) {
   var g = doc.geometry, coords = g.coords, parts = g.parts, scale = doc.scale;
   var ci = 0, pi = 0, x = 0, y = 0;
+  var skip = false;
   function run(n) {
+    if (skip) { // the coordinates are differences: summed, but kept nowhere
+      for (var j = 0; j < n; j++) {
+        x += coords[ci++];
+        y += coords[ci++];
+      }
+      return null;
+    }
     var xy = new Float64Array(2 * n);
     for (var i = 0; i < n; i++) {
       x += coords[ci++];
@@ -90,6 +99,7 @@ export function eachPackedShape(doc, each, dot) {
       dot(i, x / scale, y / scale);
       continue;
     }
+    skip = !!wanted && !wanted(i);
     if (t === 0) {
       for (r = parts[pi++]; r > 0; r--) rings.push(run(parts[pi++]));
     } else if (t === 1) {
@@ -106,6 +116,6 @@ export function eachPackedShape(doc, each, dot) {
     } else {
       rings.push(run(1));
     }
-    each(i, t, rings, polys);
+    if (!skip) each(i, t, rings, polys);
   }
 }

@@ -28,6 +28,7 @@ export function Place(id, layerId, type, coords, polys) {
   this.overnight = false;
   this.proj = null; // per ring: Float64Array x0, y0, x1, y1, … in layer pixels
   this.box = null; // [minX, minY, maxX, maxY] in layer pixels
+  this.epoch = 0; // the projection `proj` and `box` belong to (canvas.js PlaceCanvas._project)
 }
 
 function latLngs(xy) {
@@ -68,8 +69,9 @@ Place.prototype.getBounds = function () {
   }
   return this._bounds;
 };
+// `options` may be a style shared by many places (WallMap.styleFor): copied before it is changed.
 Place.prototype.setStyle = function (style) {
-  L.extend(this.options, style);
+  this.options = L.extend({}, this.options, style);
   if (this.renderer) this.renderer.requestRedraw();
   return this;
 };
@@ -132,10 +134,17 @@ function centroid(ring, n) {
 
 // The places of a packed shapes document (geo/wall/codec.py), straight into typed arrays.
 // With `dots` ({ids: [], lngLat: []}), the dots of a viewport are put there instead of made Places.
-export function placesFromPacked(doc, layerId, ids, dots) {
+// With `kept(id)`, a place it answers with a Place (the same place, drawn from the same kind of answer before)
+// is that Place, in its turn: nothing of it is made again.
+export function placesFromPacked(doc, layerId, ids, dots, kept) {
   var out = [];
   eachPackedShape(doc, function (i, t, rings, polys) { out.push(new Place(ids[i], layerId, t, rings, polys)); },
-                  dots && function (i, lng, lat) { dots.ids.push(ids[i]); dots.lngLat.push(lng, lat); });
+                  dots && function (i, lng, lat) { dots.ids.push(ids[i]); dots.lngLat.push(lng, lat); },
+                  kept && function (i) {
+                    var place = kept(ids[i]);
+                    if (place) out.push(place);
+                    return !place;
+                  });
   return out;
 }
 

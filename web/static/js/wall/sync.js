@@ -100,28 +100,38 @@ sync.shapeQuery = function (extra) {
 };
 
 // A large layer's places too small to see come as dots: kept as one DotField (wall/dots.js), not as Places.
+// A large layer's new viewport answered at the zoom, shapes revision and CRS of the one drawn (a pan) keeps
+// the Places the two share as they are (their outlines simplified alike, their look and marks current: every
+// state since was applied to them): only the places that came are made, and only those that went are let go.
 sync.drawLayer = function (layerId, doc) {
   var self = this;
-  Object.keys(this.all[layerId] || {}).forEach(function (id) {
+  var before = this.all[layerId] || {};
+  var vp = this.viewport[layerId];
+  var drawnAs = vp ? [doc.zoom, doc.scale, doc.revision, this.crs].join(" ") : null;
+  var kept = vp && vp.drawnAs === drawnAs ? function (id) { return before[id]; } : null;
+  var attrs = this.attrs[layerId] && this.attrs[layerId].byId;
+  var names = doc.name ? decodeAttributes(doc) : null; // a document carrying its attributes (viewport shapes)
+  var places = {};
+  var dots = vp ? { ids: [], lngLat: [] } : null;
+  var list = placesFromPacked(doc, layerId, unpackIds(doc.ids), dots, kept);
+  list.forEach(function (place) { places[place.feature.id] = place; });
+  Object.keys(before).forEach(function (id) {
+    if (places[id] === before[id]) return;
     delete self.byId[id];
     delete self.halos[id];
     self.setMarks(id, 0, null);
   });
   var old = this.fields[layerId];
   (old ? old.markedDots() : []).forEach(function (i) { self.setMarks(old.ids[i], 0, null); });
-  var attrs = this.attrs[layerId] && this.attrs[layerId].byId;
-  var names = doc.name ? decodeAttributes(doc) : null; // a document carrying its attributes (viewport shapes)
-  var places = {};
-  var dots = this.viewport[layerId] ? { ids: [], lngLat: [] } : null;
-  var list = placesFromPacked(doc, layerId, unpackIds(doc.ids), dots);
   var items = this.items(layerId);
   list.forEach(function (place) {
     var id = place.feature.id;
+    if (before[id] === place) return;
     place.feature.properties = (names && names[id]) || (attrs && attrs[id]) || {};
-    places[id] = place;
     self.byId[id] = place;
     self.refresh(layerId, place, items);
   });
+  if (vp) vp.drawnAs = drawnAs;
   this.all[layerId] = places;
   var field = dots && dots.ids.length
     ? new DotField(layerId, dots.ids, Float64Array.from(dots.lngLat),

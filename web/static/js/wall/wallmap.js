@@ -237,7 +237,8 @@ WallMap.prototype.showsAt = function (properties, items, i) {
 };
 
 // A place's style for its status (a status name, or "" when the state does not know it): one object per
-// layer, status and kind of shape, made once and copied into each place's options.
+// layer, status and kind of shape, made once and shared as the options of every such place (not copied into
+// each: at a million places the copies were most of a move's time in the page and its garbage).
 WallMap.prototype.styleFor = function (layerId, layer, status) {
   var shape = layer.guatuLine ? "line" : layer.guatuDot ? "dot" : layer.guatuPoint ? "point" : "area";
   var key = layerId + "\n" + status + "\n" + shape;
@@ -271,7 +272,7 @@ WallMap.prototype.refresh = function (layerId, place, items) {
   var id = place.feature.id;
   var j = items ? items.indexOf(id) : -1;
   place.visible = this.showsAt(place.feature.properties, items, j);
-  L.extend(place.options, this.styleFor(layerId, place, j >= 0 ? items.statusAt(j) : ""));
+  place.options = this.styleFor(layerId, place, j >= 0 ? items.statusAt(j) : ""); // shared, never changed
   var flags = place.visible && j >= 0 ? items.flags[j] : 0; // 1 overdue, 2 overnight, the escalation level shifted by 2
   place.overdue = !!(flags & 1);
   place.overnight = !!(flags & 2);
