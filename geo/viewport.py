@@ -148,10 +148,11 @@ class ViewportIndex:
         self._lock = threading.Lock()
 
     def boxes(self, layer_id: str, revision: int) -> _LayerBoxes:
-        """The layer's ids and boxes as of shapes revision `revision`, read from the database once per revision
-        (a million places: 3 s and 48 MB, the ids shared with the wall's state), one layer at a time. The last
-        two revisions are kept: a request that read its revision just before a reshape, answered after one that
-        read it just after, finds its own and reads nothing again."""
+        """The layer's ids and boxes as of the revision of its outlines (geo/wall/data.py `geometry_shown`: a
+        rename leaves it), read from the database once per revision (a million places: 3 s and 48 MB, the ids
+        shared with the wall's state), one layer at a time. The last two revisions are kept: a request that read
+        its revision just before a reshape, answered after one that read it just after, finds its own and reads
+        nothing again."""
         with self._lock:
             lock = self._box_locks.setdefault(layer_id, threading.Lock())
         with lock:
@@ -189,11 +190,11 @@ class ViewportIndex:
             self._layers[layer_id] = index
             return index
 
-    def query_ready(self, layer_id: str, revision: int) -> None:
-        """Build the layer's index (a database's: its boxes) for `revision` now (a new process's warm-up), not on
-        the first query."""
+    def query_ready(self, layer_id: str, revision: int, geometry_revision: int) -> None:
+        """Build the layer's index for shapes revision `revision` (a database's: its boxes, for
+        `geometry_revision`) now (a new process's warm-up), not on the first query."""
         if hasattr(self.store, "layer_boxes"):
-            self.boxes(layer_id, revision)
+            self.boxes(layer_id, geometry_revision)
         else:
             self._index(layer_id, revision)
 
@@ -238,17 +239,20 @@ def viewport_layers(store: Store, layers) -> list[str]:
 
 def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, revision: int, view: Viewport, *,
                     street: str | None = None, community: str | None = None, attributes: bool = True,
-                    dots: bool = False) -> tuple[list[str], list[tuple], np.ndarray, Dots | None]:
+                    dots: bool = False, geometry_revision: int | None = None) -> tuple[list[str], list[tuple], np.ndarray, Dots | None]:
     """Ids, display attributes (`PACKED_PROPERTIES`) and simplified geometries of the places in the viewport,
     of one sub-district and community if given (a wall screen's scope). Without `attributes` (the geometry part
     a wall screen asks for) a database is not asked for them unless the scope needs them; each place's then `()`.
 
     With `dots`, the places to be sent as dots (`dots_of`) come apart with their positions, and a database sends
-    no outline for them (their geometry is then None): at a district's zoom nearly every place is one."""
+    no outline for them (their geometry is then None): at a district's zoom nearly every place is one.
+    `geometry_revision`: the revision of the layer's outlines alone (geo/wall/data.py `geometry_shown`), which a
+    database layer's kept boxes go by; `revision` if not given."""
     query = getattr(store, "shapes_in_bbox", None)
     found = None
     if query is not None and dots and index is not None and not (attributes or street or community) and view.tolerance > 0:
-        kept = _dots_from_boxes(store, index.boxes(layer_id, revision), layer_id, view)
+        boxes = index.boxes(layer_id, revision if geometry_revision is None else geometry_revision)
+        kept = _dots_from_boxes(store, boxes, layer_id, view)
         if kept is not None:
             return kept
     if query is not None:

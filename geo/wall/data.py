@@ -60,6 +60,7 @@ class WallData(CatchUp[FullState]):
         self._scanned_mark: tuple | None = None  # that change, to tell the same journal from another
         self._last_seq: dict[str, int] = {}
         self._shape_seq: dict[str, int] = {}
+        self._geometry_seq: dict[str, int] = {}  # per layer, the last change that made, moved or removed a place
         self._safe: tuple[tuple, int] | None = None
         self._extents: dict[tuple, list[float] | None] = {}
         self.status_index = {st.key: i for i, st in enumerate(campaign.statuses)}
@@ -108,18 +109,30 @@ class WallData(CatchUp[FullState]):
             self._scan(head)
             return {x.id: self._shape_seq.get(x.id, 0) for x in self.campaign.layers}
 
+    def geometry_shown(self, layer_id: str) -> int:
+        """The revision of the layer's outlines alone, as a read of its places shows them now: its last change
+        that made, moved or removed a place (a new name, deadline or person leaves it). What is kept of the places'
+        outlines and nothing else (a database layer's boxes: geo/viewport.py `ViewportIndex.boxes`) is kept by it:
+        a rename is no reason to read a million boxes again."""
+        with self._lock:
+            self._scan()
+            seq = self._geometry_seq.get(layer_id, 0)
+        return min(seq, self.store.layer_revision(layer_id))
+
     def _scan(self, head: int | None = None) -> None:
         """Read the journal's changes this process has not seen, up to its head (`head`, if just read) or later:
         each layer's last change and the last one its shapes show. Call it holding `_lock`."""
         if head is None or head < self._scanned:  # (a head read before another request scanned further is no news)
             head = self.store.revision()
         if head < self._scanned or self._scanned_mark != self._mark_of(self._scanned):  # another journal: again
-            self._scanned, self._scanned_mark, self._last_seq, self._shape_seq = 0, None, {}, {}
+            self._scanned, self._scanned_mark, self._last_seq, self._shape_seq, self._geometry_seq = 0, None, {}, {}, {}
         if head > self._scanned:
             for c in self.store.changes_since(self._scanned, upto=head):
                 self._last_seq[c.layer] = c.seq
                 if c.op != "update" or c.geometry_changed or not set(c.changed).isdisjoint(SHAPE_PROPERTIES):
                     self._shape_seq[c.layer] = c.seq
+                if c.op != "update" or c.geometry_changed:
+                    self._geometry_seq[c.layer] = c.seq
                 self._scanned = max(self._scanned, c.seq)
             self._scanned_mark = self._mark_of(self._scanned)
 

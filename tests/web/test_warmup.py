@@ -99,6 +99,47 @@ def test_with_postgresql_the_warm_up_keeps_the_large_layers_boxes_and_the_first_
         app.extensions["guatu"].store.close()
 
 
+def test_with_postgresql_a_rename_keeps_the_boxes_and_a_moved_place_has_them_read_again(
+        big_app, seeded, campaign, clock, postgis_url, postgis_schema, tmp_path):  # big_app: viewport_above 1
+    """The boxes go by the revision of the layer's outlines: a new name or deadline moves the shapes revision (the
+    viewport is answered again) but reads no box; a place moved does, and its dot follows it."""
+    from geo.store.transfer import copy_to_postgis
+
+    copy_to_postgis(seeded, campaign, postgis_url, schema=postgis_schema)
+    app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock, "GUATU_PUBLIC_VIEW": True,
+                      "GUATU_INSTANCE": str(tmp_path / "pg-instance"), "GUATU_DATABASE_URL": postgis_url,
+                      "GUATU_DATABASE_SCHEMA": postgis_schema})
+    far = URL.replace("zoom=14", "zoom=11")  # the district: every courtyard a dot, found from the boxes
+    try:
+        ctx = app.extensions["guatu"]
+        store = ctx.store
+        assert warm_up(app) is True
+        reads = []
+        real = store.layer_boxes
+        store.layer_boxes = lambda *a, **k: reads.append(a) or real(*a, **k)
+        client = app.test_client()
+        first = client.get(far)
+        place = store.features("courtyards")[0]
+        store.update("courtyards", place["id"], expected_version=place["properties"]["version"], user="测试",
+                     properties={"name": "改名后的大院", "deadline": "2031-01-31"})
+        renamed = client.get(far)
+        assert renamed.headers["ETag"] != first.headers["ETag"]  # a new shapes revision, answered again …
+        assert reads == []  # … from the boxes kept
+        ring = place["geometry"]["coordinates"][0]
+        dx = 0.01
+        moved = {"type": "Polygon", "coordinates": [[[x + dx, y] for x, y in ring]]}
+        current = store.get("courtyards", place["id"])
+        store.update("courtyards", place["id"], expected_version=current["properties"]["version"], user="测试",
+                     geometry=moved)
+        again = client.get(far)
+        assert len(reads) == 1 and again.headers["ETag"] != renamed.headers["ETag"]
+        (kept,) = [b for b in ctx.viewport_index._boxes["courtyards"] if b.revision == ctx.wall.geometry_shown("courtyards")]
+        west = kept.boxes[0][kept.ids.tolist().index(place["id"])]
+        assert west == pytest.approx(min(x for x, _ in ring) + dx)
+    finally:
+        app.extensions["guatu"].store.close()
+
+
 def test_a_failed_warm_up_is_logged_and_the_process_serves_on(big_app, caplog, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk gone")

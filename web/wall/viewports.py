@@ -59,7 +59,7 @@ def viewport_response(layer_id: str):
     def build() -> Cached:
         ids, props, geoms, dots = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street,
                                                   community=community, attributes=fmt == "geojson" or part == "all",
-                                                  dots=fmt != "geojson")
+                                                  dots=fmt != "geojson", geometry_revision=ctx.wall.geometry_shown(layer_id))
         transform = wgs84_to_gcj02 if crs == "gcj02" else None
         if fmt == "geojson":
             return Cached(geojson_viewport(layer_id, revision, view, ids, props, geoms, transform=transform), etag)

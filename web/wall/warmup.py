@@ -72,7 +72,7 @@ def warm_up(app: Flask) -> bool:
             with app.test_request_context("/wall"):
                 prime_first_page()
             for layer_id in viewport_layers(ctx.store, readable):
-                ctx.viewport_index.query_ready(layer_id, ctx.wall.shapes_shown(layer_id))
+                ctx.viewport_index.query_ready(layer_id, ctx.wall.shapes_shown(layer_id), ctx.wall.geometry_shown(layer_id))
             ctx.dashboard.get(key.revision, now)
             ctx.progress.get(key.revision, now)
     except GuatuError as exc:  # e.g. the database is down: the worker serves (503s) and warms up on demand
