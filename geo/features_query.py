@@ -319,13 +319,14 @@ FORMATS = {"json": "application/json", "html": "text/html"}
 
 
 def format_links(base: str, current: str, json_type: str = "application/json",
-                 params: Mapping[str, object] | None = None, noun: str = "this document") -> list[dict]:
-    """`self` for the format being sent and `alternate` for the other one."""
+                 params: Mapping[str, object] | None = None, noun: str | None = None) -> list[dict]:
+    """`self` for the format being sent and `alternate` for the other one; `noun` names what they are (a message),
+    "this document" if not given."""
     out = []
     for fmt in ("json", "html"):
         media = json_type if fmt == "json" else "text/html"
         rel = "self" if fmt == current else "alternate"
-        title = f"{noun} as {'JSON' if fmt == 'json' else 'HTML'}"
+        title = t("ogc.as_format", noun=noun or t("ogc.noun_document"), format="JSON" if fmt == "json" else "HTML")
         out.append(link(with_query(base, {**(params or {}), "f": fmt}), rel, media, title))
     return out
 
@@ -336,15 +337,15 @@ def items_links(base: str, args: Mapping[str, str], query: ItemsQuery, selection
     keep = {k: v for k, v in args.items() if k not in ("f", "offset", "limit")}
     keep["limit"] = str(query.limit)
     here = dict(keep, offset=str(query.offset) if query.offset else None)
-    out = format_links(base, current, json_type, here, "this page")
+    out = format_links(base, current, json_type, here, t("ogc.noun_page"))
     media = json_type if current == "json" else "text/html"
     end = query.offset + len(selection.features)
     if end < selection.matched:
-        out.append(link(with_query(base, dict(keep, offset=str(end), f=current)), "next", media, "next page"))
+        out.append(link(with_query(base, dict(keep, offset=str(end), f=current)), "next", media, t("ogc.link_next")))
     if query.offset > 0:
         before = max(0, query.offset - query.limit)
         out.append(link(with_query(base, dict(keep, offset=str(before) if before else None, f=current)), "prev", media,
-                        "previous page"))
+                        t("ogc.link_prev")))
     return out
 
 

@@ -931,6 +931,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "没有名为 {got} 的切片矩阵集;本服务提供:{known}",
         "en": "no tile matrix set {got}; this service offers {known}",
     },
+    "ogc.service_title": {"zh": "OGC API(要素与矢量切片)", "en": "OGC API – Features and Tiles"},
+    "ogc.as_format": {"zh": "{noun}({format})", "en": "{noun} as {format}"},
+    "ogc.noun_document": {"zh": "本文档", "en": "this document"},
+    "ogc.noun_landing": {"zh": "首页", "en": "the landing page"},
+    "ogc.noun_conformance": {"zh": "符合的标准类", "en": "the conformance classes"},
+    "ogc.noun_layers": {"zh": "图层列表", "en": "the layers"},
+    "ogc.noun_layer": {"zh": "图层“{title}”", "en": "the layer {title}"},
+    "ogc.noun_queryables": {"zh": "可筛选字段", "en": "the queryables"},
+    "ogc.noun_place": {"zh": "本地点", "en": "this place"},
+    "ogc.noun_page": {"zh": "本页", "en": "this page"},
+    "ogc.link_next": {"zh": "下一页", "en": "next page"},
+    "ogc.link_prev": {"zh": "上一页", "en": "previous page"},
+    "ogc.link_api_definition": {"zh": "API 定义(OpenAPI 3.0)", "en": "the API definition (OpenAPI 3.0)"},
+    "ogc.link_api_doc": {"zh": "API 说明文档", "en": "the API documentation"},
+    "ogc.link_layers": {"zh": "作战图的图层", "en": "the campaign's layers"},
+    "ogc.link_tiling_schemes": {"zh": "矢量切片的切片方案", "en": "the tile matrix sets of the vector tiles"},
+    "ogc.link_tile_matrix_sets": {"zh": "切片方案列表", "en": "the tile matrix sets"},
+    "ogc.link_queryables": {"zh": "可筛选的属性", "en": "properties to filter on"},
+    "ogc.link_schema": {"zh": "地点的数据结构(JSON Schema)", "en": "the schema of the places"},
+    "ogc.link_gml_schema": {"zh": "地点的 GML 应用模式", "en": "the places as a GML application schema"},
+    "ogc.link_layer": {"zh": "所属图层", "en": "the layer"},
     "ogc.tileset_title": {"zh": "{title} · 矢量切片(MVT)", "en": "{title} · vector tiles (MVT)"},
     "ogc.tile_outside": {
         "zh": "缩放级别 {z} 的这块切片(行 {row},列 {col})在图层范围之外;该级别的切片行 {rows}、列 {cols}",
@@ -1442,9 +1463,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.ogc.no_places": {"zh": "没有符合条件的地点。", "en": "No place matches."},
     "page.ogc.landing_help": {
         "zh": "GIS 软件(QGIS、ArcGIS Pro、GDAL)可按 OGC API – Features 标准读取和编辑本作战图的图层:"
-              "在 QGIS 中选 {menu},地址填 {url}。",
+              "在 QGIS 中选 {menu},地址填 {url}。各图层另有矢量切片(OGC API – Tiles,MVT),见图层页的链接。",
         "en": "GIS software (QGIS, ArcGIS Pro, GDAL) reads and edits this map's layers through OGC API – Features: "
-              "in QGIS choose {menu} and give the address {url}.",
+              "in QGIS choose {menu} and give the address {url}. Each layer also comes as vector tiles (OGC API – Tiles, "
+              "MVT): see the links on its page.",
     },
     "page.ogc.qgis_menu": {
         "zh": "图层 → 添加图层 → 添加 WFS / OGC API - Features 图层",

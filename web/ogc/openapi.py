@@ -19,6 +19,7 @@ from geo.config import Campaign
 from geo.cql2 import ALIASES, LANGS
 from geo.crs import CRS84, SUPPORTED
 from geo.features_query import DEFAULT_LIMIT, MAX_LIMIT
+from geo.messages import t
 from geo.queryables import TYPE_OF
 from web.core.problems import PROBLEM_JSON
 from web.core.routes import openapi_paths
@@ -254,7 +255,7 @@ def document(campaign: Campaign, server_url: str) -> dict:
     doc = {
         "openapi": "3.0.3",
         "info": {
-            "title": f"{campaign.title} · OGC API – Features",
+            "title": f"{campaign.title} · {t('ogc.service_title')}",
             "version": "1.0.0",
             "description": "The campaign's layers as OGC API – Features (Part 1 Core, GeoJSON, HTML, OpenAPI 3.0; "
                            "Part 3 queryables; Part 4 create, replace, update and delete with ETags). "

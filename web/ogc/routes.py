@@ -150,16 +150,16 @@ def landing():
     campaign = guatu().campaign
     base = ogc_url("landing")
     links = [
-        *format_links(base, fmt, noun="the landing page"),
-        link(ogc_url("api_definition"), "service-desc", OPENAPI_JSON, "the API definition (OpenAPI 3.0)"),
-        link(ogc_url("api_definition", f="html"), "service-doc", HTML, "the API documentation"),
-        link(ogc_url("conformance"), "conformance", JSON, "conformance classes"),
-        link(ogc_url("conformance"), REL_CONFORMANCE, JSON, "conformance classes"),
-        link(ogc_url("collections"), "data", JSON, "the campaign's layers"),
-        link(ogc_url("collections"), REL_DATA, JSON, "the campaign's layers"),
-        link(ogc_url("tile_matrix_sets"), REL_TILING_SCHEMES, JSON, "the tile matrix sets of the vector tiles"),
+        *format_links(base, fmt, noun=t("ogc.noun_landing")),
+        link(ogc_url("api_definition"), "service-desc", OPENAPI_JSON, t("ogc.link_api_definition")),
+        link(ogc_url("api_definition", f="html"), "service-doc", HTML, t("ogc.link_api_doc")),
+        link(ogc_url("conformance"), "conformance", JSON, t("ogc.noun_conformance")),
+        link(ogc_url("conformance"), REL_CONFORMANCE, JSON, t("ogc.noun_conformance")),
+        link(ogc_url("collections"), "data", JSON, t("ogc.link_layers")),
+        link(ogc_url("collections"), REL_DATA, JSON, t("ogc.link_layers")),
+        link(ogc_url("tile_matrix_sets"), REL_TILING_SCHEMES, JSON, t("ogc.link_tiling_schemes")),
     ]
-    body = {"title": f"{campaign.title} · OGC API – Features", "description": campaign.subtitle or campaign.title,
+    body = {"title": f"{campaign.title} · {t('ogc.service_title')}", "description": campaign.subtitle or campaign.title,
             "links": links}
     if fmt == "html":
         return _html("ogc/landing.html", page=body, layers=guatu().store.readable_layers())
@@ -170,7 +170,7 @@ def landing():
 def conformance():
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
-    body = {"conformsTo": CONFORMANCE, "links": format_links(ogc_url("conformance"), fmt, noun="the conformance classes")}
+    body = {"conformsTo": CONFORMANCE, "links": format_links(ogc_url("conformance"), fmt, noun=t("ogc.noun_conformance"))}
     if fmt == "html":
         return _html("ogc/conformance.html", page=body)
     return json_answer(body, JSON)
@@ -206,14 +206,14 @@ def _collection(layer, fmt: str) -> dict:
         "storageCrs": CRS84,
         "extent": summary.extent,
         "links": [
-            *format_links(ogc_url("collection", layer_id=layer.id), fmt, noun=f"the layer {layer.title}"),
-            link(f"{items}?f=json", "items", GEOJSON, f"{layer.title} as GeoJSON"),
-            link(f"{items}?f=html", "items", HTML, f"{layer.title} as HTML"),
-            link(ogc_url("queryables", layer_id=layer.id), REL_QUERYABLES, SCHEMA_JSON, "properties to filter on"),
-            link(ogc_url("feature_schema_view", layer_id=layer.id), REL_SCHEMA, SCHEMA_JSON, "the schema of the places"),
-            link(ogc_url("feature_schema_view", layer_id=layer.id), "describedby", SCHEMA_JSON, "the schema of the places"),
-            link(ogc_url("gml_schema_view", layer_id=layer.id), "describedby", XML, "the places as a GML application schema"),
-            link(ogc_url("tilesets", layer_id=layer.id), REL_TILESETS_VECTOR, JSON, f"{layer.title} as vector tiles"),
+            *format_links(ogc_url("collection", layer_id=layer.id), fmt, noun=t("ogc.noun_layer", title=layer.title)),
+            link(f"{items}?f=json", "items", GEOJSON, t("ogc.as_format", noun=layer.title, format="GeoJSON")),
+            link(f"{items}?f=html", "items", HTML, t("ogc.as_format", noun=layer.title, format="HTML")),
+            link(ogc_url("queryables", layer_id=layer.id), REL_QUERYABLES, SCHEMA_JSON, t("ogc.link_queryables")),
+            link(ogc_url("feature_schema_view", layer_id=layer.id), REL_SCHEMA, SCHEMA_JSON, t("ogc.link_schema")),
+            link(ogc_url("feature_schema_view", layer_id=layer.id), "describedby", SCHEMA_JSON, t("ogc.link_schema")),
+            link(ogc_url("gml_schema_view", layer_id=layer.id), "describedby", XML, t("ogc.link_gml_schema")),
+            link(ogc_url("tilesets", layer_id=layer.id), REL_TILESETS_VECTOR, JSON, t("ogc.tileset_title", title=layer.title)),
         ],
     }
 
@@ -222,7 +222,7 @@ def _collection(layer, fmt: str) -> dict:
 def collections():
     fmt = negotiate(JSON)
     check_parameters(request.args, ("f",))
-    body = {"links": format_links(ogc_url("collections"), fmt, noun="the layers"),
+    body = {"links": format_links(ogc_url("collections"), fmt, noun=t("ogc.noun_layers")),
             "collections": [_collection(x, "json") for x in guatu().store.readable_layers()]}
     if fmt == "html":
         return _html("ogc/collections.html", page=body)
@@ -249,7 +249,7 @@ def queryables(layer_id: str):
     body = schema(fields, ogc_url("queryables", layer_id=layer_id), layer.title)
     if fmt == "html":
         return _html("ogc/queryables.html", page=body, layer=layer,
-                     links=format_links(body["$id"], "html", SCHEMA_JSON, noun="the queryables"))
+                     links=format_links(body["$id"], "html", SCHEMA_JSON, noun=t("ogc.noun_queryables")))
     return json_answer(body, SCHEMA_JSON)
 
 
@@ -288,7 +288,7 @@ def items(layer_id: str):
         "numberMatched": selection.matched,
         "numberReturned": len(selection.features),
         "links": [*items_links(ogc_url("items", layer_id=layer_id), args, query, selection, fmt),
-                  link(ogc_url("collection", layer_id=layer_id), "collection", JSON, f"the layer {layer.title}")],
+                  link(ogc_url("collection", layer_id=layer_id), "collection", JSON, t("ogc.noun_layer", title=layer.title))],
         "features": features_in(selection.features, crs),
     }
     if fmt == "html":
@@ -301,8 +301,8 @@ def items(layer_id: str):
 
 def _item_body(layer_id: str, feature: dict, fmt: str) -> dict:
     here = ogc_url("item", layer_id=layer_id, fid=feature["id"])
-    return dict(feature, links=[*format_links(here, fmt, GEOJSON, noun="this place"),
-                                link(ogc_url("collection", layer_id=layer_id), "collection", JSON, "the layer")])
+    return dict(feature, links=[*format_links(here, fmt, GEOJSON, noun=t("ogc.noun_place")),
+                                link(ogc_url("collection", layer_id=layer_id), "collection", JSON, t("ogc.link_layer"))])
 
 
 def _item_response(layer_id: str, feature: dict, status: int = 200, notes: list[str] | None = None,

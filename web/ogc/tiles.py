@@ -56,7 +56,7 @@ def tile_matrix_sets():
     _json_only("json")
     body = {"tileMatrixSets": [{"id": GRID, "title": t("ogc.tms_title"), "uri": GRID_URI, "crs": GRID_CRS,
                                 "links": _grid_links()}],
-            "links": [link(ogc_url("tile_matrix_sets"), "self", JSON, "the tile matrix sets")]}
+            "links": [link(ogc_url("tile_matrix_sets"), "self", JSON, t("ogc.link_tile_matrix_sets"))]}
     return json_answer(body, JSON)
 
 
