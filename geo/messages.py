@@ -932,6 +932,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no tile matrix set {got}; this service offers {known}",
     },
     "ogc.service_title": {"zh": "OGC API(要素与矢量切片)", "en": "OGC API – Features and Tiles"},
+    "ogc.campaign_service": {"zh": "{campaign} · OGC API(要素与矢量切片)", "en": "{campaign} · OGC API – Features and Tiles"},
     "ogc.as_format": {"zh": "{noun}({format})", "en": "{noun} as {format}"},
     "ogc.noun_document": {"zh": "本文档", "en": "this document"},
     "ogc.noun_landing": {"zh": "首页", "en": "the landing page"},

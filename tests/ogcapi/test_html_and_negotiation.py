@@ -56,6 +56,20 @@ def test_every_json_answer_links_to_itself_and_its_html_alternate(viewer):
         assert any(rel == "self" for rel, _ in rels), url
 
 
+def test_link_titles_are_chinese_and_the_landing_page_english_when_asked(viewer):
+    """What a GIS client lists and the landing page shows: each link's title from the message catalogue."""
+    urls = ["/ogc/", "/ogc/conformance", "/ogc/collections", "/ogc/collections/courtyards",
+            "/ogc/collections/courtyards/items?limit=2&offset=2", "/ogc/collections/courtyards/items/c-0001",
+            "/ogc/tileMatrixSets"]
+    for url in urls:
+        for x in viewer(url).get_json()["links"]:
+            assert re.search(r"[\u4e00-\u9fff]", x["title"]), (url, x)
+    page = viewer("/ogc/?f=html").get_data(as_text=True)
+    assert "OGC API(要素与矢量切片)" in page and "API 说明文档" in page and "the API documentation" not in page
+    english = viewer("/ogc/?f=html", **{"Accept-Language": "en"}).get_data(as_text=True)
+    assert "OGC API – Features and Tiles" in english and "the API documentation" in english and "API 说明文档" not in english
+
+
 def test_html_pages_show_an_html_payload_as_text(viewer):
     for url in ("/ogc/collections/courtyards/items?f=html", "/ogc/collections/courtyards/items/c-0003?f=html"):
         page = viewer(url).get_data(as_text=True)

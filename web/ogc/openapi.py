@@ -255,7 +255,7 @@ def document(campaign: Campaign, server_url: str) -> dict:
     doc = {
         "openapi": "3.0.3",
         "info": {
-            "title": f"{campaign.title} · {t('ogc.service_title')}",
+            "title": t("ogc.campaign_service", campaign=campaign.title),
             "version": "1.0.0",
             "description": "The campaign's layers as OGC API – Features (Part 1 Core, GeoJSON, HTML, OpenAPI 3.0; "
                            "Part 3 queryables; Part 4 create, replace, update and delete with ETags). "

@@ -159,7 +159,7 @@ def landing():
         link(ogc_url("collections"), REL_DATA, JSON, t("ogc.link_layers")),
         link(ogc_url("tile_matrix_sets"), REL_TILING_SCHEMES, JSON, t("ogc.link_tiling_schemes")),
     ]
-    body = {"title": f"{campaign.title} · {t('ogc.service_title')}", "description": campaign.subtitle or campaign.title,
+    body = {"title": t("ogc.campaign_service", campaign=campaign.title), "description": campaign.subtitle or campaign.title,
             "links": links}
     if fmt == "html":
         return _html("ogc/landing.html", page=body, layers=guatu().store.readable_layers())
