@@ -9,6 +9,7 @@ from geo.errors import GuatuError
 from geo.history import readable_history, revert_op, revert_preview
 from geo.ledger import explain_rule
 from geo.messages import t
+from geo.viewport import viewport_layers
 from web.access.auth import acting_scope, acting_user, csrf_token, principal
 from web.core.context import guatu
 from web.core.http import static_url
@@ -38,6 +39,9 @@ def editor():
         "roles": [{"key": r.key, "label": r.label} for r in c.roles],
         "layers": [{"id": x.id, "title": x.title, "kinds": list(x.kinds), "geometryTypes": list(x.geometry_types)}
                    for x in c.layers],
+        # layers with more places than map.viewport_above, drawn a view at a time (editor/large-layer.js), with
+        # the extent of their places
+        "large": {layer_id: ctx.wall.extent((layer_id,)) for layer_id in viewport_layers(ctx.store, c.layers)},
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
         "caseStages": {key: stage_label(key) for key in STAGES},  # the ledger shows each problem's case stage

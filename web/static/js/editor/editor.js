@@ -31,6 +31,8 @@ import selection from "./selection.js";
 import sheet from "./sheet.js";
 import tools from "./tools.js";
 import { LINE_DASH, isLine, stripedFill } from "./stripes.js";
+import { LargeLayer } from "./large-layer.js";
+import { decodeAttributes } from "../wall/packed.js";
 import { darken } from "../lib/dom.js";
 
 export function Editor(map, options) {
@@ -39,8 +41,10 @@ export function Editor(map, options) {
   this.statuses = {};
   var self = this;
   options.statuses.forEach(function (s) { self.statuses[s.key] = s; });
-  this.layers = {};       // layer id -> L.GeoJSON
-  this.byId = {};         // feature id -> path
+  this.layers = {};       // layer id -> L.GeoJSON, or a large layer's LargeLayer (editor/large-layer.js)
+  this.large = {};        // layer id -> LargeLayer: layers with more places than the campaign's map.viewport_above
+  this.largeNames = {};   // layer id -> {id: attributes} of every place of a large layer (its search)
+  this.byId = {};         // feature id -> path (a large layer's: the Place of the view, or the selected place's path)
   this.state = null;
   this.current = null;    // {layerId, feature (as loaded), isNew, shapeEdited}
   this.selection = {};    // feature id -> true (for bulk changes)
@@ -103,7 +107,28 @@ Editor.prototype.styleFor = function (layerId, id, geometry) {
 
 Editor.prototype.restyle = function (id) {
   var layer = this.byId[id];
-  if (layer) layer.setStyle(this.styleFor(layer.guatuLayer, id, layer.feature && layer.feature.geometry));
+  if (layer && !layer.guatuLarge) layer.setStyle(this.styleFor(layer.guatuLayer, id, layer.feature && layer.feature.geometry));
+  var large = this.large;
+  Object.keys(large).forEach(function (layerId) { large[layerId].restyle(id); });
+};
+
+// The layer of a place drawn (or, of a large layer, in the view), else of the place being edited.
+Editor.prototype.layerOfId = function (id) {
+  if (this.byId[id]) return this.byId[id].guatuLayer;
+  var large = this.large;
+  var hit = Object.keys(large).filter(function (layerId) { return large[layerId].has(id); })[0];
+  return hit || (this.current && this.current.feature && this.current.feature.id === id ? this.current.layerId : null);
+};
+
+// What a click on a place does: with Ctrl (⌘), take it into or out of the bulk selection; else open it.
+Editor.prototype.onPlaceClick = function (layerId, id) {
+  var self = this;
+  return function (e) {
+    if (self.map.pm.globalDrawModeEnabled()) return; // the click is a vertex being drawn
+    if (e.originalEvent) L.DomEvent.stopPropagation(e);
+    if (e.originalEvent && (e.originalEvent.ctrlKey || e.originalEvent.metaKey)) self.toggleSelection(id);
+    else self.select(layerId, id);
+  };
 };
 
 Editor.prototype.loadState = function () {
@@ -114,6 +139,15 @@ Editor.prototype.loadState = function () {
 
 Editor.prototype.loadLayer = function (layerId) {
   var self = this;
+  var extent = (this.o.large || {})[layerId];
+  if (extent !== undefined) { // a large layer: the places of the view (editor/large-layer.js)
+    if (!this.large[layerId]) {
+      this.large[layerId] = this.layers[layerId] = new LargeLayer(this, layerId, extent);
+      if (!this.asOf) this.large[layerId].addTo(this.map);
+      return Promise.resolve();
+    }
+    return this.large[layerId].load(true);
+  }
   return fetch(this.url("shapes", layerId), { credentials: "same-origin" }).then(function (r) { return r.json(); })
     .then(function (geojson) {
       if (self.layers[layerId]) {
@@ -127,12 +161,7 @@ Editor.prototype.loadLayer = function (layerId) {
         onEachFeature: function (feature, layer) {
           layer.guatuLayer = layerId;
           self.byId[feature.id] = layer;
-          layer.on("click", function (e) {
-            if (self.map.pm.globalDrawModeEnabled()) return; // the click is a vertex being drawn
-            L.DomEvent.stopPropagation(e);
-            if (e.originalEvent && (e.originalEvent.ctrlKey || e.originalEvent.metaKey)) self.toggleSelection(feature.id);
-            else self.select(layerId, feature.id);
-          });
+          layer.on("click", self.onPlaceClick(layerId, feature.id));
         },
       }).addTo(self.map);
       self.layers[layerId] = group;
@@ -167,9 +196,24 @@ Editor.prototype.start = function () {
       if (b.isValid()) bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
     });
     if (bounds) self.map.fitBounds(bounds, { animate: false });
+    self.started = true;
+    return Promise.all(Object.keys(self.large).map(function (id) { return self.large[id].load(); }));
+  }).then(function () {
     self.updateLabels();
     document.documentElement.dataset.guatuReady = "true";
+    self.loadLargeNames();
   });
+};
+
+// Every place's name of each large layer, for the search box (the view holds a few of them): once, and again
+// after a save in the layer.
+Editor.prototype.loadLargeNames = function (layerIds) {
+  var self = this;
+  return Promise.all((layerIds || Object.keys(this.large)).map(function (layerId) {
+    return fetch(self.url("shapes", layerId) + "?format=packed&part=attributes", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (doc) { if (doc) self.largeNames[layerId] = decodeAttributes(doc); });
+  }));
 };
 
 Object.assign(Editor.prototype, panel, sheet, search, labels, form, selection, tools, saving, conflictView, ledger, photos, asOf);

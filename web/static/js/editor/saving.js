@@ -43,6 +43,10 @@ saving.afterSave = function (r) {
     this.current = { layerId: cur.layerId, feature: saved, isNew: false, shapeEdited: false };
     var notes = saved.notes && saved.notes.length ? t("editor.save.notes", { notes: saved.notes.join(";") }) : "";
     return this.reload([cur.layerId]).then(function () {
+      if (self.large[cur.layerId]) { // the saved shape drawn whole again, and the names searched
+        self.large[cur.layerId].edit(saved);
+        self.loadLargeNames([cur.layerId]);
+      }
       self.fillForm();
       self.fillLedger();
       self.say(t("editor.save.saved", { name: saved.properties.name, version: saved.properties.version }) + notes, "ok");

@@ -13,11 +13,20 @@ export default search;
 
 var LIMIT = 8;
 
-// Places of the loaded layers whose name contains the text, best first.
+// Places of the loaded layers whose name contains the text, best first; of a large layer, every place once its
+// names are loaded (Editor.loadLargeNames), else those of the view.
 search.searchPlaces = function (text, limit) {
   var self = this;
   return findByName(text, function (visit) {
     Object.keys(self.layers).forEach(function (layerId) {
+      var names = self.largeNames[layerId];
+      if (names) {
+        Object.keys(names).forEach(function (id) {
+          var p = names[id];
+          visit({ layerId: layerId, id: id, name: p.name, street: p.street, community: p.community });
+        });
+        return;
+      }
       self.layers[layerId].eachLayer(function (layer) {
         var p = layer.feature.properties || {};
         visit({ layerId: layerId, id: layer.feature.id, name: p.name, street: p.street, community: p.community });

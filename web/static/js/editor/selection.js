@@ -20,7 +20,9 @@ selection.select = function (layerId, id) {
   var previous = this.current && this.current.feature ? this.current.feature.id : null;
   return this.request("GET", this.featureUrl(layerId, id)).then(function (r) {
     if (!r.ok) { self.say(r.body ? r.body.message : t("editor.select.failed"), "error"); return; }
+    self.releaseLarge();
     self.current = { layerId: layerId, feature: r.body, isNew: false, shapeEdited: false };
+    if (self.large[layerId]) self.large[layerId].edit(r.body); // drawn whole and editable (editor/large-layer.js)
     var layer = self.byId[id];
     if (layer && !self.map.getBounds().contains(layer.getBounds())) {
       self.map.fitBounds(layer.getBounds(), { maxZoom: 17, animate: false });
@@ -38,11 +40,18 @@ selection.deselect = function () {
   var previous = this.current && this.current.feature ? this.current.feature.id : null;
   if (this.current && this.current.isNew && this.current.layer) this.map.removeLayer(this.current.layer);
   this.current = null;
+  this.releaseLarge();
   if (previous) this.restyle(previous);
   this.form.hidden = true;
   this.photoBox.hidden = true;
   this.ledger.hidden = true;
   this.say("");
+};
+
+// A large layer's place no longer edited: its whole shape taken away, its copy in the view drawn again.
+selection.releaseLarge = function () {
+  var large = this.large;
+  Object.keys(large).forEach(function (layerId) { large[layerId].release(); });
 };
 
 selection.toggleSelection = function (id) {
@@ -100,9 +109,10 @@ selection.bulkStatus = function (status) {
   var self = this;
   var byLayer = {};
   Object.keys(this.selection).forEach(function (id) {
-    var layer = self.byId[id];
-    byLayer[layer.guatuLayer] = byLayer[layer.guatuLayer] || [];
-    byLayer[layer.guatuLayer].push(id);
+    var layerId = self.layerOfId(id);
+    if (!layerId) return; // (a place of a large layer's view that is no longer in it: not sent)
+    byLayer[layerId] = byLayer[layerId] || [];
+    byLayer[layerId].push(id);
   });
   // Versions come from the server so the batch is checked as one.
   var jobs = Object.keys(byLayer).map(function (layerId) {

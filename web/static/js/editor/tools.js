@@ -31,6 +31,12 @@ tools.onCreate = function (e) {
       if (box.intersects(self.byId[id].getBounds())) self.selection[id] = true;
       self.restyle(id);
     });
+    Object.keys(this.large).forEach(function (layerId) { // a large layer's dots too
+      self.large[layerId].idsIn(box).forEach(function (id) {
+        self.selection[id] = true;
+        self.restyle(id);
+      });
+    });
     this.say("");
     this.showBulk();
     return;

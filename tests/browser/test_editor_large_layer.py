@@ -1,0 +1,189 @@
+"""A large layer in the editor, in a real Chromium: never loaded whole, drawn a view at a time as the wall draws it,
+and every place of it still opened, reshaped, saved, box-selected and found by name.
+
+The demo campaign with `map.viewport_above` lowered to 50, so its 293 courtyards are a "large" layer while roads
+and villages are loaded whole.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from geo.config import load_campaign
+from geo.store import open_store
+from tests.browser.editor_session import PASSWORD, map_point
+from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+
+LAYER = "courtyards"
+
+
+@pytest.fixture
+def campaign_dir(tmp_path):
+    data = copy_demo(tmp_path / "data")
+    config = json.loads((data / "campaign.json").read_text(encoding="utf-8"))
+    config["map"]["viewport_above"] = 50
+    (data / "campaign.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    return data
+
+
+@pytest.fixture
+def server(campaign_dir, clock):
+    with live_server(campaign_dir, GUATU_PUBLIC_VIEW=False, GUATU_CLOCK=clock) as s:
+        s.app.extensions["guatu_accounts"].create_user("planner1", PASSWORD, "editor", "张规划")
+        yield s
+
+
+def store(campaign_dir):
+    return open_store(campaign_dir, load_campaign(campaign_dir))
+
+
+def editor_page(browser, server):
+    page, log = open_page(browser, server.url, "/login?next=/edit")
+    page.fill("input[name=username]", "planner1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    wait_ready(page)
+    return page, log
+
+
+def shape_requests(log, layer_id: str) -> list[dict]:
+    return [{k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()} for url in log.requests
+            if urlsplit(url).path == f"/api/wall/shapes/{layer_id}"]
+
+
+def interior(feature: dict) -> list[float]:
+    pt = shapely.point_on_surface(shape(feature["geometry"]))
+    return [pt.y, pt.x]
+
+
+def move_to(page, latlng: list[float], zoom: int) -> None:
+    """Move the map and wait until the large layer's view there is drawn."""
+    page.evaluate("""([ll, z]) => new Promise((resolve) => {
+        const ed = guatuPage.editors[0], large = ed.large.courtyards, seq = large.seq;
+        ed.map.setView(ll, z, {animate: false});
+        const wait = () => large.seq > seq && large.drawnAs && large.drawnAs.startsWith(String(z) + ' ')
+            ? requestAnimationFrame(() => requestAnimationFrame(resolve)) : setTimeout(wait, 20);
+        wait();
+    })""", [latlng, zoom])
+
+
+# What the editor holds of the large layer's view: id -> [drawn as a dot, shown]
+VIEW = """() => { const large = guatuPage.editors[0].large.courtyards, out = {};
+    for (const [id, p] of Object.entries(large.places)) out[id] = [false, p.visible];
+    const f = large.field;
+    for (let i = 0; f && i < f.n; i++) out[f.ids[i]] = [true, f.look[i] !== 0];
+    return out; }"""
+
+
+def test_the_large_layer_is_asked_for_a_view_at_a_time_and_drawn_in_status_colours(browser, server, campaign_dir):
+    page, log = editor_page(browser, server)
+    # shapes only for a view; of the whole layer only its names (for the search box)
+    asked = shape_requests(log, LAYER)
+    assert asked and all(("bbox" in q and "zoom" in q) or q.get("part") == "attributes" for q in asked)
+    assert all("bbox" not in q for q in shape_requests(log, "roads"))  # small layers: whole, as before
+    features = store(campaign_dir).features(LAYER)
+    assert set(page.evaluate(VIEW)) == {f["id"] for f in features}  # opened on every place
+    colours = {s.key: s.color for s in load_campaign(campaign_dir).statuses if not s.hatch}
+    target = next(f for f in features if f["properties"]["status"] in colours)
+    move_to(page, interior(target), 17)
+    rgba = page.evaluate("""(ll) => { const ed = guatuPage.editors[0], large = ed.large.courtyards;
+        const canvas = large.renderer._container, p = ed.map.latLngToContainerPoint(ll);
+        const rect = canvas.getBoundingClientRect(), box = ed.map.getContainer().getBoundingClientRect();
+        const x = Math.round(p.x + box.left - rect.left), y = Math.round(p.y + box.top - rect.top);
+        return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data); }""", interior(target))
+    want = colours[target["properties"]["status"]]
+    assert rgba[3] >= 128 and max(abs(a - int(want[i:i + 2], 16)) for a, i in zip(rgba, (1, 3, 5))) <= 3, rgba
+    assert log.outside == [] and log.console_errors == []
+
+
+def test_a_click_opens_the_place_whole_and_a_reshape_is_saved(browser, server, campaign_dir):
+    page, log = editor_page(browser, server)
+    before = store(campaign_dir).get(LAYER, "c-0003")
+    move_to(page, interior(before), 17)
+    page.mouse.click(*map_point(page, *interior(before)))
+    page.wait_for_selector("form.attrs h2:has-text('c-0003')")
+    # the place as stored, editable on top; its simplified copy in the view hidden meanwhile
+    drawn = page.evaluate("""() => { const ed = guatuPage.editors[0], path = ed.byId['c-0003'];
+        return [path instanceof L.Polygon, path.toGeoJSON().geometry, ed.large.courtyards.places['c-0003'].visible]; }""")
+    assert drawn[0] is True and drawn[2] is False
+    assert shape(drawn[1]).equals_exact(shape(before["geometry"]), 1e-9)
+    page.click("button[data-action=shape]")
+    marker = page.locator(".leaflet-marker-icon.marker-icon:not(.marker-icon-middle)").first
+    box = marker.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 40, box["y"] + 30, steps=5)
+    page.mouse.up()
+    page.click("button[data-action=save]")
+    page.wait_for_selector(".message-ok")
+    after = store(campaign_dir).get(LAYER, "c-0003")
+    assert after["properties"]["version"] == before["properties"]["version"] + 1
+    assert not shape(after["geometry"]).equals(shape(before["geometry"]))
+    # the view was fetched again: its copy of the place has the new outline; the editable shape is the saved one
+    page.wait_for_function("""(ring) => { const p = guatuPage.editors[0].large.courtyards.places['c-0003'];
+        return p && Math.abs(p.coords[0][0] - ring[0][0]) < 1e-5 && Math.abs(p.coords[0][1] - ring[0][1]) < 1e-5; }""",
+                           arg=after["geometry"]["coordinates"][0])
+    saved = page.evaluate("() => guatuPage.editors[0].byId['c-0003'].toGeoJSON().geometry")
+    assert shape(saved).equals_exact(shape(after["geometry"]), 1e-9)
+    page.keyboard.press("Escape")  # closing the form draws the place from the view again
+    page.wait_for_function("() => guatuPage.editors[0].large.courtyards.places['c-0003'].visible")
+    assert page.evaluate("() => guatuPage.editors[0].byId['c-0003'] === guatuPage.editors[0].large.courtyards.places['c-0003']")
+    assert log.console_errors == []
+
+
+def test_a_box_takes_the_views_places_and_dots_and_sets_their_status(browser, server, campaign_dir):
+    page, log = editor_page(browser, server)
+    centre = page.evaluate("() => { const c = guatuPage.editors[0].map.getCenter(); return [c.lat, c.lng]; }")
+    move_to(page, centre, 12)  # zoomed out: most courtyards too small to see, dots
+    view = page.evaluate(VIEW)
+    dots = [fid for fid, (dot, _) in view.items() if dot]
+    assert dots
+    size = page.evaluate("() => { const s = guatuPage.editors[0].map.getSize(); return [s.x, s.y]; }")
+    expected = sorted(page.evaluate("""(size) => { const ed = guatuPage.editors[0];
+        const box = L.latLngBounds(ed.map.containerPointToLatLng([80, 80]), ed.map.containerPointToLatLng([size[0] - 60, size[1] - 60]));
+        return Object.keys(ed.byId).filter(id => box.intersects(ed.byId[id].getBounds()))
+            .concat(ed.large.courtyards.idsIn(box).filter(id => !(id in ed.byId))); }""", size))
+    assert set(expected) & set(dots)
+    page.click("button[data-action=box]")
+    page.mouse.click(80, 80)
+    page.wait_for_function("() => guatuPage.editors[0].map.pm.Draw.Rectangle._startMarker._icon.classList.contains('visible')")
+    page.mouse.move(size[0] / 2, size[1] / 2, steps=4)
+    page.mouse.click(size[0] - 60, size[1] - 60)
+    page.wait_for_selector("section.bulk h2")
+    chosen = sorted(page.evaluate("() => Object.keys(guatuPage.editors[0].selection)"))
+    assert chosen == expected
+    # a selected dot is painted in the selection's blue
+    blue = page.evaluate("""(id) => { const large = guatuPage.editors[0].large.courtyards, f = large.field;
+        return f.look[f.indexOf(id)] === large.looks['#1565c0']; }""", next(d for d in dots if d in chosen))
+    assert blue
+    page.once("dialog", lambda d: d.accept())
+    page.select_option("section.bulk select", "accepted")
+    page.click("button[data-action=bulk-apply]")
+    page.wait_for_selector(".message-ok")
+    s = store(campaign_dir)
+    layer_of = {f["id"]: lid for lid in ("courtyards", "roads", "villages") for f in s.features(lid)}
+    assert {s.get(layer_of[fid], fid)["properties"]["status"] for fid in chosen} == {"accepted"}
+    assert log.console_errors == []
+
+
+def test_search_finds_a_place_outside_the_view_and_opens_it(browser, server, campaign_dir):
+    page, log = editor_page(browser, server)
+    features = store(campaign_dir).features(LAYER)
+    near, far = features[0], max(features, key=lambda f: shape(f["geometry"]).distance(shape(features[0]["geometry"])))
+    page.wait_for_function("() => guatuPage.editors[0].largeNames.courtyards")  # every name, for the search box
+    move_to(page, interior(near), 18)
+    assert far["id"] not in page.evaluate(VIEW)
+    page.fill("input[name=place-search]", far["properties"]["name"])
+    page.wait_for_selector(f"li.search-hit[data-id='{far['id']}']")
+    page.click(f"li.search-hit[data-id='{far['id']}']")
+    page.wait_for_selector(f"form.attrs h2:has-text('{far['id']}')")
+    # the map went to it, and it is drawn whole there
+    inside = page.evaluate("""(id) => { const ed = guatuPage.editors[0];
+        return ed.map.getBounds().contains(ed.byId[id].getBounds()); }""", far["id"])
+    assert inside
+    assert log.console_errors == []

@@ -1,0 +1,258 @@
+/*
+ * A large layer in the editor (more places than the campaign's `map.viewport_above`): never loaded whole — a
+ * 100,000-place layer as GeoJSON is 50 MB, most of a second to parse and 600 MB of the page's memory, and a
+ * million would not fit at all. It is drawn as the wall draws it: the places of the view from the wall's
+ * viewport answers (geo/viewport.py: outlines simplified to about a pixel, places too small to see as dots),
+ * on the wall's canvas (wall/canvas.js PlaceCanvas, wall/dots.js DotField), fetched again after the map moved;
+ * a pan keeps the places the two views share (wall/place.js `placesFromPacked`).
+ *
+ * A place of it is edited as any other. A click on it (or a search, a box) selects it; the editor then loads it
+ * whole from the features API, and `edit` draws that exact shape on top as an ordinary Leaflet path (reshaped
+ * with Geoman, saved with its version, explained on a conflict) while its simplified copy on the canvas is
+ * hidden. `release` puts the canvas copy back.
+ *
+ * Looks: each place's status colour from the editor's state (a hatched status striped as on the wall), a place
+ * selected for a bulk change outlined in blue (a dot painted blue).
+ */
+import { decodeAttributes, decodeBinary, unpackIds } from "../wall/packed.js";
+import { placesFromPacked } from "../wall/place.js";
+import { PlaceCanvas } from "../wall/canvas.js";
+import { DotField, HIDDEN, pixelOf } from "../wall/dots.js";
+import { darken } from "../lib/dom.js";
+
+var SELECTED = "#1565c0"; // as editor.js styleFor outlines a selected place
+var UNKNOWN = "#9e9e9e";
+var PANE = "guatu-edit-large";
+
+export var LargeLayer = L.Layer.extend({
+  // `extent`: [west, south, east, north] of the layer's places (the page's), what `getBounds` answers before and
+  // whatever the view
+  initialize: function (editor, layerId, extent) {
+    this.editor = editor;
+    this.layerId = layerId;
+    this.extent = extent;
+    this.places = {}; // id -> Place of the view
+    this.field = null; // the view's dots
+    this.names = {}; // id -> attributes of the places seen (the viewport answers carry them)
+    this.drawnAs = null; // zoom, scale and shapes revision of the answer drawn: a pan at them keeps its places
+    this.etag = null;
+    this.seq = 0; // views asked for
+    this.drawnSeq = 0; // the last of them drawn (or found unchanged)
+    this.editing = null; // {id, group}: the selected place drawn whole and editable
+    this.styles = new Map();
+    var palette = [];
+    this.looks = {}; // colour -> a dot's look (1 + its place in the palette)
+    editor.o.statuses.map(function (s) { return s.color; }).concat([UNKNOWN, SELECTED]).forEach(function (c) {
+      palette.push(pixelOf(c));
+      this.looks[c] = palette.length;
+    }, this);
+    this.renderer = new PlaceCanvas({ pane: PANE, padding: 0.3, tolerance: 3, dotRadius: 2, palette: palette });
+  },
+
+  onAdd: function (map) {
+    if (!map.getPane(PANE)) {
+      var pane = map.createPane(PANE);
+      pane.style.zIndex = 390; // under the editor's own canvas (its paths, Geoman's), which takes the clicks
+      pane.style.pointerEvents = "none";
+    }
+    this.renderer.addTo(map);
+    map.on("moveend", this._moved, this);
+    map.on("click", this._click, this);
+    if (this.editor.started) this.load(); // (before, the editor fits the map to the places first: Editor.start)
+  },
+
+  onRemove: function (map) {
+    window.clearTimeout(this._timer);
+    map.off("moveend", this._moved, this);
+    map.off("click", this._click, this);
+    map.removeLayer(this.renderer);
+  },
+
+  getBounds: function () {
+    var e = this.extent;
+    return e ? L.latLngBounds([e[1], e[0]], [e[3], e[2]]) : L.latLngBounds([]);
+  },
+
+  // fn(place) for each place of the view drawn as a shape (labels read their names; dots have none to show)
+  eachLayer: function (fn, context) {
+    var places = this.places;
+    Object.keys(places).forEach(function (id) { if (places[id].visible) fn.call(context, places[id]); });
+    return this;
+  },
+
+  // Ids of the places and dots of the view meeting `bounds` (a box select).
+  idsIn: function (bounds) {
+    var out = [];
+    var places = this.places;
+    Object.keys(places).forEach(function (id) { if (bounds.intersects(places[id].getBounds())) out.push(id); });
+    var f = this.field;
+    for (var i = 0; f && i < f.n; i++) {
+      if (bounds.contains([f.lngLat[2 * i + 1], f.lngLat[2 * i]])) out.push(f.ids[i]);
+    }
+    return out;
+  },
+
+  // Whether the view holds the place (as a shape or a dot).
+  has: function (id) {
+    return id in this.places || (!!this.field && this.field.indexOf(id) >= 0);
+  },
+
+  // --- fetching ---------------------------------------------------------------------
+  _moved: function () { // after a pause, so a pan or zoom in steps asks once
+    var self = this;
+    window.clearTimeout(this._timer);
+    this._timer = window.setTimeout(function () { self.load(); }, 150);
+  },
+
+  // The view's places fetched (revalidated with the last answer's ETag) and drawn; `fresh`: restyled even when
+  // the answer is unchanged (the state was read again).
+  load: function (fresh) {
+    var self = this;
+    var map = this._map;
+    window.clearTimeout(this._timer); // asked now: not again after the pause
+    if (!map) return Promise.resolve();
+    var b = map.getBounds().pad(0.25);
+    var box = [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -85), Math.min(b.getEast(), 180), Math.min(b.getNorth(), 85)]
+      .map(function (v) { return v.toFixed(5); }).join(",");
+    var url = this.editor.url("shapes", this.layerId) + "?format=binary&part=all&bbox=" + box + "&zoom=" + Math.floor(map.getZoom());
+    var seq = ++this.seq;
+    var headers = this.etag ? { "If-None-Match": '"' + this.etag + '"' } : {};
+    return fetch(url, { headers: headers, cache: "no-cache", credentials: "same-origin" }).then(function (resp) {
+      if (seq !== self.seq) return null; // a later view was asked for meanwhile
+      if (resp.status === 304) return null;
+      if (!resp.ok) throw new Error(url.split("?")[0] + ": HTTP " + resp.status);
+      self.etag = (resp.headers.get("ETag") || "").replace(/^W\//, "").replace(/"/g, "");
+      return resp.arrayBuffer().then(decodeBinary);
+    }).then(function (doc) {
+      if (seq !== self.seq) return;
+      if (doc) self.draw(doc);
+      else if (fresh) self.restyleAll();
+      self.drawnSeq = seq;
+    }, function (err) { self.editor.say(String(err.message || err), "error"); });
+  },
+
+  draw: function (doc) {
+    var self = this;
+    var before = this.places;
+    var drawnAs = [doc.zoom, doc.scale, doc.revision].join(" ");
+    var names = doc.name ? decodeAttributes(doc) : {};
+    Object.keys(names).forEach(function (id) { self.names[id] = names[id]; });
+    var dots = { ids: [], lngLat: [] };
+    var kept = this.drawnAs === drawnAs ? function (id) { return before[id]; } : null;
+    var list = placesFromPacked(doc, this.layerId, unpackIds(doc.ids), dots, kept);
+    this.drawnAs = drawnAs;
+    var places = {};
+    var byId = this.editor.byId;
+    Object.keys(before).forEach(function (id) { if (byId[id] === before[id]) delete byId[id]; });
+    list.forEach(function (place) {
+      var id = place.feature.id;
+      places[id] = place;
+      place.guatuLarge = self;
+      place.feature.properties = self.names[id] || {};
+      if (!self.editing || self.editing.id !== id) byId[id] = place;
+    });
+    this.places = places;
+    this.field = dots.ids.length ? new DotField(this.layerId, dots.ids, Float64Array.from(dots.lngLat),
+      Array.isArray(doc.ids) ? null : { prefix: doc.ids.prefix, width: doc.ids.width }) : null;
+    this.restyleAll();
+    this.renderer.setLayer(this.layerId, list, false);
+    this.renderer.setField(this.layerId, this.field);
+    this.editor.scheduleLabels();
+  },
+
+  // --- looks --------------------------------------------------------------------------
+  _status: function (id) {
+    var state = this.editor.state && this.editor.state.layers[this.layerId];
+    var st = state && state.features[id];
+    return this.editor.statuses[st ? st[0] : ""] || null;
+  },
+
+  // One style object per status, selection and kind of shape, shared by the places that have it (wall/canvas.js
+  // batches by it).
+  _style: function (id, line) {
+    var status = this._status(id);
+    var selected = !!this.editor.selection[id];
+    var key = (status ? status.key : "") + "|" + selected + "|" + line;
+    var style = this.styles.get(key);
+    if (!style) {
+      var colour = status ? status.color : UNKNOWN;
+      var hatch = !!(status && status.hatch);
+      style = line ? { color: selected ? SELECTED : colour, weight: selected ? 6 : 4, opacity: 1 }
+        : { fillColor: colour, fillOpacity: 0.8, color: selected ? SELECTED : darken(colour, 0.45), weight: selected ? 4 : 1,
+            hatch: hatch ? 1 : 0 };
+      this.styles.set(key, style);
+    }
+    return style;
+  },
+
+  _look: function (id) {
+    if (this.editing && this.editing.id === id) return HIDDEN;
+    if (this.editor.selection[id]) return this.looks[SELECTED];
+    var status = this._status(id);
+    return this.looks[status ? status.color : UNKNOWN];
+  },
+
+  restyle: function (id) {
+    var place = this.places[id];
+    if (place) {
+      place.options = this._style(id, place.guatuLine);
+      place.visible = !this.editing || this.editing.id !== id;
+    }
+    var i = this.field ? this.field.indexOf(id) : -1;
+    if (i >= 0) this.field.look[i] = this._look(id);
+    if (place || i >= 0) this.renderer.requestRedraw();
+  },
+
+  restyleAll: function () {
+    var self = this;
+    Object.keys(this.places).forEach(function (id) {
+      var place = self.places[id];
+      place.options = self._style(id, place.guatuLine);
+      place.visible = !self.editing || self.editing.id !== id;
+    });
+    for (var i = 0; this.field && i < this.field.n; i++) this.field.look[i] = this._look(this.field.ids[i]);
+    this.renderer.requestRedraw();
+  },
+
+  // --- editing ---------------------------------------------------------------------------
+  // The selected place drawn whole (`feature`, as the features API has it), editable, in the place of its copy.
+  edit: function (feature) {
+    var editor = this.editor;
+    var layerId = this.layerId;
+    this.release();
+    var group = L.geoJSON(feature, {
+      renderer: editor.renderer,
+      pmIgnore: true,
+      style: function (f) { return editor.styleFor(layerId, f.id, f.geometry); },
+    });
+    var path = null;
+    group.eachLayer(function (l) { path = l; });
+    if (!path) return null;
+    path.guatuLayer = this.layerId;
+    path.on("click", editor.onPlaceClick(this.layerId, feature.id));
+    group.addTo(this._map);
+    this.editing = { id: feature.id, group: group };
+    editor.byId[feature.id] = path;
+    this.restyle(feature.id);
+    return path;
+  },
+
+  // The editable shape taken away, its place drawn from the view again.
+  release: function () {
+    var editing = this.editing;
+    if (!editing) return;
+    this.editing = null;
+    if (this._map) this._map.removeLayer(editing.group);
+    var editor = this.editor;
+    if (this.places[editing.id]) editor.byId[editing.id] = this.places[editing.id];
+    else delete editor.byId[editing.id];
+    this.restyle(editing.id);
+  },
+
+  _click: function (e) {
+    if (this.editor.map.pm.globalDrawModeEnabled()) return; // the click is a vertex being drawn
+    var place = this.renderer.placeAt(this._map.latLngToLayerPoint(e.latlng));
+    if (!place) return;
+    this.editor.onPlaceClick(this.layerId, place.feature.id)(e);
+  },
+});
