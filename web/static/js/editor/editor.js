@@ -32,7 +32,8 @@ import sheet from "./sheet.js";
 import tools from "./tools.js";
 import { LINE_DASH, isLine, stripedFill } from "./stripes.js";
 import { LargeLayer } from "./large-layer.js";
-import { decodeAttributes } from "../wall/packed.js";
+import { decodeAttributes, unpackState } from "../wall/packed.js";
+import { itemsOf } from "../wall/state.js";
 import { darken } from "../lib/dom.js";
 
 export function Editor(map, options) {
@@ -89,8 +90,7 @@ Editor.prototype.featureUrl = function (layerId, id, tail) {
 // A place's style: its status's colour, striped when the palette marks the status `hatch` (editor/stripes.js:
 // a striped fill, or a dashed line for a place drawn as a line), the selection in blue.
 Editor.prototype.styleFor = function (layerId, id, geometry) {
-  var st = this.state && this.state.layers[layerId] ? this.state.layers[layerId].features[id] : null;
-  var status = this.statuses[st ? st[0] : ""] || { color: "#9e9e9e" };
+  var status = this.statuses[this.statusOf(layerId, id)] || { color: "#9e9e9e" };
   var selected = (this.current && this.current.feature && this.current.feature.id === id) || this.selection[id];
   var hatch = !!status.hatch && /^#[0-9a-f]{6}$/i.test(status.color);
   if (isLine(geometry)) {
@@ -131,10 +131,23 @@ Editor.prototype.onPlaceClick = function (layerId, id) {
   };
 };
 
+// The places' statuses as the wall holds them: packed, each layer's as columns (wall/state.js PlaceItems) — at a
+// million places the state as an object per place would be 36 MB of JSON.
 Editor.prototype.loadState = function () {
   var self = this;
-  return fetch(this.o.api.state, { credentials: "same-origin" }).then(function (r) { return r.json(); })
-    .then(function (state) { self.state = state; });
+  return fetch(this.o.api.state + "?format=packed", { credentials: "same-origin" }).then(function (r) { return r.json(); })
+    .then(function (state) { self.state = unpackState(state); });
+};
+
+// A place's status key, or null when the state does not know it.
+Editor.prototype.statusOf = function (layerId, id) {
+  var items = this.itemsOf(layerId);
+  var i = items ? items.indexOf(id) : -1;
+  return i >= 0 ? items.statusAt(i) : null;
+};
+
+Editor.prototype.itemsOf = function (layerId) {
+  return this.state ? itemsOf(this.state.layers[layerId]) : null;
 };
 
 Editor.prototype.loadLayer = function (layerId) {

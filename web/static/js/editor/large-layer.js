@@ -23,6 +23,7 @@ import { darken } from "../lib/dom.js";
 var SELECTED = "#1565c0"; // as editor.js styleFor outlines a selected place
 var UNKNOWN = "#9e9e9e";
 var PANE = "guatu-edit-large";
+var NAMES_FROM = 16; // zoom
 
 export var LargeLayer = L.Layer.extend({
   // `extent`: [west, south, east, north] of the layer's places (the page's), what `getBounds` answers before and
@@ -114,7 +115,11 @@ export var LargeLayer = L.Layer.extend({
     var b = map.getBounds().pad(0.25);
     var box = [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -85), Math.min(b.getEast(), 180), Math.min(b.getNorth(), 85)]
       .map(function (v) { return v.toFixed(5); }).join(",");
-    var url = this.editor.url("shapes", this.layerId) + "?format=binary&part=all&bbox=" + box + "&zoom=" + Math.floor(map.getZoom());
+    var zoom = Math.floor(map.getZoom());
+    // close in, the view's names come with it (the editor writes them from zoom 16: editor/labels.js); further
+    // out only the shapes (at a district's zoom the names of a million places would be most of the answer)
+    var part = zoom >= NAMES_FROM ? "all" : "geometry";
+    var url = this.editor.url("shapes", this.layerId) + "?format=binary&part=" + part + "&bbox=" + box + "&zoom=" + zoom;
     var seq = ++this.seq;
     var headers = this.etag ? { "If-None-Match": '"' + this.etag + '"' } : {};
     return fetch(url, { headers: headers, cache: "no-cache", credentials: "same-origin" }).then(function (resp) {
@@ -148,7 +153,7 @@ export var LargeLayer = L.Layer.extend({
       var id = place.feature.id;
       places[id] = place;
       place.guatuLarge = self;
-      place.feature.properties = self.names[id] || {};
+      place.feature.properties = self.names[id] || (self.editor.largeNames[self.layerId] || {})[id] || {};
       if (!self.editing || self.editing.id !== id) byId[id] = place;
     });
     this.places = places;
@@ -162,9 +167,7 @@ export var LargeLayer = L.Layer.extend({
 
   // --- looks --------------------------------------------------------------------------
   _status: function (id) {
-    var state = this.editor.state && this.editor.state.layers[this.layerId];
-    var st = state && state.features[id];
-    return this.editor.statuses[st ? st[0] : ""] || null;
+    return this.editor.statuses[this.editor.statusOf(this.layerId, id)] || null;
   },
 
   // One style object per status, selection and kind of shape, shared by the places that have it (wall/canvas.js
@@ -210,7 +213,23 @@ export var LargeLayer = L.Layer.extend({
       place.options = self._style(id, place.guatuLine);
       place.visible = !self.editing || self.editing.id !== id;
     });
-    for (var i = 0; this.field && i < this.field.n; i++) this.field.look[i] = this._look(this.field.ids[i]);
+    var f = this.field;
+    var items = this.editor.itemsOf(this.layerId);
+    if (f && items) { // a million dots: their looks read from the state's columns at once
+      var at = f.positionsIn(items);
+      var looks = items.statuses.map(function (key) {
+        var status = self.editor.statuses[key];
+        return self.looks[status ? status.color : UNKNOWN];
+      });
+      for (var i = 0; i < f.n; i++) f.look[i] = at[i] < 0 ? this.looks[UNKNOWN] : looks[items.status[at[i]]];
+      var marked = Object.keys(this.editor.selection).concat(this.editing ? [this.editing.id] : []);
+      marked.forEach(function (id) {
+        var j = f.indexOf(id);
+        if (j >= 0) f.look[j] = self._look(id);
+      });
+    } else if (f) {
+      for (var k = 0; k < f.n; k++) f.look[k] = this._look(f.ids[k]);
+    }
     this.renderer.requestRedraw();
   },
 
