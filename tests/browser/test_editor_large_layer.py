@@ -82,9 +82,10 @@ VIEW = """() => { const large = guatuPage.editors[0].large.courtyards, out = {};
 
 def test_the_large_layer_is_asked_for_a_view_at_a_time_and_drawn_in_status_colours(browser, server, campaign_dir):
     page, log = editor_page(browser, server)
-    # shapes only for a view; of the whole layer only its names (for the search box)
+    # shapes only for a view, and only their outlines below zoom 16 (no names: the editor writes none there)
     asked = shape_requests(log, LAYER)
-    assert asked and all(("bbox" in q and "zoom" in q) or q.get("part") == "attributes" for q in asked)
+    assert asked and all("bbox" in q and "zoom" in q for q in asked)
+    assert all(q["part"] == ("all" if int(q["zoom"]) >= 16 else "geometry") for q in asked)
     assert all("bbox" not in q for q in shape_requests(log, "roads"))  # small layers: whole, as before
     features = store(campaign_dir).features(LAYER)
     assert set(page.evaluate(VIEW)) == {f["id"] for f in features}  # opened on every place
@@ -175,8 +176,10 @@ def test_search_finds_a_place_outside_the_view_and_opens_it(browser, server, cam
     page, log = editor_page(browser, server)
     features = store(campaign_dir).features(LAYER)
     near, far = features[0], max(features, key=lambda f: shape(f["geometry"]).distance(shape(features[0]["geometry"])))
-    page.wait_for_function("() => guatuPage.editors[0].largeNames.courtyards")  # every name, for the search box
+    assert page.evaluate("() => !guatuPage.editors[0].largeNames.courtyards")  # not before the search box is used
     move_to(page, interior(near), 18)
+    page.focus("input[name=place-search]")
+    page.wait_for_function("() => guatuPage.editors[0].largeNames.courtyards")  # every name, for the search box
     assert far["id"] not in page.evaluate(VIEW)
     page.fill("input[name=place-search]", far["properties"]["name"])
     page.wait_for_selector(f"li.search-hit[data-id='{far['id']}']")

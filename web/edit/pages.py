@@ -40,8 +40,9 @@ def editor():
         "layers": [{"id": x.id, "title": x.title, "kinds": list(x.kinds), "geometryTypes": list(x.geometry_types)}
                    for x in c.layers],
         # layers with more places than map.viewport_above, drawn a view at a time (editor/large-layer.js), with
-        # the extent of their places
-        "large": {layer_id: ctx.wall.extent((layer_id,)) for layer_id in viewport_layers(ctx.store, c.layers)},
+        # the extent the editor opens on: the readable places', as the wall's first page fits them (kept per shapes
+        # revision from a worker's warm-up: a million places are a walk of seconds)
+        "large": _large_layers(),
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
         "caseStages": {key: stage_label(key) for key in STAGES},  # the ledger shows each problem's case stage
@@ -71,6 +72,13 @@ def editor():
     resp = Response(add_nonce(editor_html(c, static_url, options)), mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+def _large_layers() -> dict[str, list[float] | None]:
+    """Layer id → the extent the editor opens on, for each layer drawn a view at a time."""
+    ctx = guatu()
+    large = viewport_layers(ctx.store, ctx.campaign.layers)
+    return dict.fromkeys(large, ctx.wall.extent(tuple(x.id for x in ctx.store.readable_layers()))) if large else {}
 
 
 @bp.get("/places/<layer_id>/<fid>/history", role=VIEWER)

@@ -214,12 +214,11 @@ Editor.prototype.start = function () {
   }).then(function () {
     self.updateLabels();
     document.documentElement.dataset.guatuReady = "true";
-    self.loadLargeNames();
   });
 };
 
-// Every place's name of each large layer, for the search box (the view holds a few of them): once, and again
-// after a save in the layer.
+// Every place's name of each large layer, for the search box (the view holds a few of them): when the box is
+// first used (a million names are tens of megabytes), and again after a save in the layer once loaded.
 Editor.prototype.loadLargeNames = function (layerIds) {
   var self = this;
   return Promise.all((layerIds || Object.keys(this.large)).map(function (layerId) {

@@ -45,7 +45,7 @@ saving.afterSave = function (r) {
     return this.reload([cur.layerId]).then(function () {
       if (self.large[cur.layerId]) { // the saved shape drawn whole again, and the names searched
         self.large[cur.layerId].edit(saved);
-        self.loadLargeNames([cur.layerId]);
+        if (self.largeNames[cur.layerId]) self.loadLargeNames([cur.layerId]);
       }
       self.fillForm();
       self.fillLedger();

@@ -87,6 +87,9 @@ search.buildSearch = function () {
     self.select(h.layerId, h.id);
   };
   input.addEventListener("input", render);
+  input.addEventListener("focus", function () { // every name of the large layers, the first time the box is used
+    if (!self.namesAsked) self.namesAsked = self.loadLargeNames().then(function () { if (input.value.trim()) render(); });
+  });
   input.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown" && hits.length) { e.preventDefault(); mark((active + 1) % hits.length); }
     else if (e.key === "ArrowUp" && hits.length) { e.preventDefault(); mark((active - 1 + hits.length) % hits.length); }
