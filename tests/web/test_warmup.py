@@ -140,6 +140,26 @@ def test_with_postgresql_a_rename_keeps_the_boxes_and_a_moved_place_has_them_rea
         app.extensions["guatu"].store.close()
 
 
+def test_the_editor_page_opens_its_large_layers_on_the_extent_the_warm_up_kept(big_app):  # big_app: viewport_above 1
+    from tests.web.conftest import PASSWORD, login
+
+    assert warm_up(big_app) is True
+    big_app.extensions["guatu_accounts"].create_user("editor1", PASSWORD, "editor", "李编")
+    client = big_app.test_client()
+    login(client, "editor1")
+    store = big_app.extensions["guatu"].store
+    walks = []
+    real = store.each_feature
+    store.each_feature = lambda *a, **k: walks.append(a) or real(*a, **k)
+    html = client.get("/edit").data.decode()
+    options = json.loads(re.search(r'options: (\{.*?\})\};\n', html, re.S).group(1))
+    with big_app.app_context():
+        ctx = guatu()
+        kept = ctx.wall.extent(tuple(x.id for x in ctx.store.readable_layers()))
+    assert "courtyards" in options["large"] and all(v == kept for v in options["large"].values())
+    assert walks == []  # no place read for it: the warm-up's extent
+
+
 def test_a_failed_warm_up_is_logged_and_the_process_serves_on(big_app, caplog, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk gone")
