@@ -54,3 +54,32 @@ def map_point(page, lat, lon):
         const r = map.getContainer().getBoundingClientRect();
         return [r.left + p.x, r.top + p.y];
     }""", [lat, lon])
+
+
+def drag_first_vertex(page, dx: float = 40, dy: float = 30):
+    """Reshaping the open place (编辑形状): its first corner's handle dragged by (dx, dy) pixels."""
+    page.click("button[data-action=shape]")
+    marker = page.locator(".leaflet-marker-icon.marker-icon:not(.marker-icon-middle)").first
+    box = marker.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + dx, box["y"] + dy, steps=5)
+    page.mouse.up()
+
+
+def box_select(page, size: list[int]):
+    """框选多处 over the map of `size` pixels, 80 px in from its top left corner to 60 px in from the other."""
+    page.click("button[data-action=box]")
+    page.mouse.click(80, 80)
+    page.wait_for_function("() => guatuPage.editors[0].map.pm.Draw.Rectangle._startMarker._icon.classList.contains('visible')")
+    page.mouse.move(size[0] / 2, size[1] / 2, steps=4)
+    page.mouse.click(size[0] - 60, size[1] - 60)
+    page.wait_for_selector("section.bulk h2")
+
+
+def set_bulk_status(page, status: str):
+    """The selected places given `status`, the confirmation accepted."""
+    page.once("dialog", lambda d: d.accept())
+    page.select_option("section.bulk select", status)
+    page.click("button[data-action=bulk-apply]")
+    page.wait_for_selector(".message-ok")

@@ -7,7 +7,7 @@ import pytest
 from geo.cases import stage_label
 from geo.config import load_campaign
 from geo.store import open_store
-from tests.browser.editor_session import map_point
+from tests.browser.editor_session import box_select, drag_first_vertex, map_point, set_bulk_status
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
 
 PASSWORD = "a long password"
@@ -97,13 +97,7 @@ def test_move_a_vertex_and_save(browser, server, campaign_dir):
     before = store(campaign_dir).get("courtyards", "c-0003")["geometry"]
     page, log = editor_page(browser, server)
     click_feature(page, "c-0003")
-    page.click("button[data-action=shape]")
-    marker = page.locator(".leaflet-marker-icon.marker-icon:not(.marker-icon-middle)").first
-    box = marker.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(box["x"] + 40, box["y"] + 30, steps=5)
-    page.mouse.up()
+    drag_first_vertex(page)
     save_and_wait(page)
     after = store(campaign_dir).get("courtyards", "c-0003")
     assert after["geometry"] != before
@@ -122,19 +116,10 @@ def test_box_select_and_set_many_statuses(browser, server, campaign_dir):
         return Object.keys(ed.byId).filter(id => box.intersects(ed.byId[id].getBounds())).sort();
     }""")
     assert expected
-    page.click("button[data-action=box]")
-    size = page.evaluate("() => { const s = guatuPage.editors[0].map.getSize(); return [s.x, s.y]; }")
-    page.mouse.click(80, 80)
-    page.wait_for_function("() => guatuPage.editors[0].map.pm.Draw.Rectangle._startMarker._icon.classList.contains('visible')")
-    page.mouse.move(size[0] / 2, size[1] / 2, steps=4)
-    page.mouse.click(size[0] - 60, size[1] - 60)
-    page.wait_for_selector("section.bulk h2")
+    box_select(page, page.evaluate("() => { const s = guatuPage.editors[0].map.getSize(); return [s.x, s.y]; }"))
     chosen = sorted(page.evaluate("() => Object.keys(guatuPage.editors[0].selection)"))
     assert chosen == expected
-    page.once("dialog", lambda d: d.accept())
-    page.select_option("section.bulk select", "accepted")
-    page.click("button[data-action=bulk-apply]")
-    page.wait_for_selector(".message-ok")
+    set_bulk_status(page, "accepted")
     s = store(campaign_dir)
     layer_of = {f["id"]: lid for lid in ("courtyards", "roads", "villages") for f in s.features(lid)}
     assert {s.get(layer_of[fid], fid)["properties"]["status"] for fid in chosen} == {"accepted"}

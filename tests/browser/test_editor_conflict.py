@@ -8,7 +8,7 @@ import pytest
 
 from geo.config import load_campaign
 from geo.store import open_store
-from tests.browser.editor_session import editor_page, open_place, planners_server, stored
+from tests.browser.editor_session import drag_first_vertex, editor_page, open_place, planners_server, stored
 from tests.browser.harness import PHONE, copy_demo
 
 
@@ -31,16 +31,6 @@ def save(page):
 def table(page) -> list[list[str]]:
     return page.evaluate("""() => [...document.querySelectorAll('table.conflict tbody tr')].map(tr =>
         [...tr.querySelectorAll('th, td.mine, td.theirs, td.base')].map(c => c.innerText.trim()))""")
-
-
-def drag_first_vertex(page):
-    page.click("button[data-action=shape]")
-    marker = page.locator(".leaflet-marker-icon.marker-icon:not(.marker-icon-middle)").first
-    box = marker.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(box["x"] + 40, box["y"] + 30, steps=5)
-    page.mouse.up()
 
 
 def test_a_stale_save_lists_only_real_differences_and_saves_on_top_of_the_others_version(browser, server, campaign_dir):

@@ -16,7 +16,7 @@ from shapely.geometry import shape
 
 from geo.config import load_campaign
 from geo.store import open_store
-from tests.browser.editor_session import PASSWORD, map_point
+from tests.browser.editor_session import PASSWORD, box_select, drag_first_vertex, map_point, set_bulk_status
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
 
 LAYER = "courtyards"
@@ -113,13 +113,7 @@ def test_a_click_opens_the_place_whole_and_a_reshape_is_saved(browser, server, c
         return [path instanceof L.Polygon, path.toGeoJSON().geometry, ed.large.courtyards.places['c-0003'].visible]; }""")
     assert drawn[0] is True and drawn[2] is False
     assert shape(drawn[1]).equals_exact(shape(before["geometry"]), 1e-9)
-    page.click("button[data-action=shape]")
-    marker = page.locator(".leaflet-marker-icon.marker-icon:not(.marker-icon-middle)").first
-    box = marker.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(box["x"] + 40, box["y"] + 30, steps=5)
-    page.mouse.up()
+    drag_first_vertex(page)
     page.click("button[data-action=save]")
     page.wait_for_selector(".message-ok")
     after = store(campaign_dir).get(LAYER, "c-0003")
@@ -150,22 +144,14 @@ def test_a_box_takes_the_views_places_and_dots_and_sets_their_status(browser, se
         return Object.keys(ed.byId).filter(id => box.intersects(ed.byId[id].getBounds()))
             .concat(ed.large.courtyards.idsIn(box).filter(id => !(id in ed.byId))); }""", size))
     assert set(expected) & set(dots)
-    page.click("button[data-action=box]")
-    page.mouse.click(80, 80)
-    page.wait_for_function("() => guatuPage.editors[0].map.pm.Draw.Rectangle._startMarker._icon.classList.contains('visible')")
-    page.mouse.move(size[0] / 2, size[1] / 2, steps=4)
-    page.mouse.click(size[0] - 60, size[1] - 60)
-    page.wait_for_selector("section.bulk h2")
+    box_select(page, size)
     chosen = sorted(page.evaluate("() => Object.keys(guatuPage.editors[0].selection)"))
     assert chosen == expected
     # a selected dot is painted in the selection's blue
     blue = page.evaluate("""(id) => { const large = guatuPage.editors[0].large.courtyards, f = large.field;
         return f.look[f.indexOf(id)] === large.looks['#1565c0']; }""", next(d for d in dots if d in chosen))
     assert blue
-    page.once("dialog", lambda d: d.accept())
-    page.select_option("section.bulk select", "accepted")
-    page.click("button[data-action=bulk-apply]")
-    page.wait_for_selector(".message-ok")
+    set_bulk_status(page, "accepted")
     s = store(campaign_dir)
     layer_of = {f["id"]: lid for lid in ("courtyards", "roads", "villages") for f in s.features(lid)}
     assert {s.get(layer_of[fid], fid)["properties"]["status"] for fid in chosen} == {"accepted"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.editor_session import editor_page, map_point, open_place, planners_server, stored
+from tests.browser.editor_session import drag_first_vertex, editor_page, map_point, open_place, planners_server, stored
 from tests.browser.harness import PHONE, copy_demo, open_page, wait_ready
 
 
@@ -82,13 +82,7 @@ def test_esc_cancels_drawing_then_reshaping_then_closes_the_place(browser, serve
     before = stored(campaign_dir, "c-0003")
     click_place(page, "c-0003")
     page.wait_for_selector("form.attrs h2:has-text('c-0003')")
-    page.click("button[data-action=shape]")
-    marker = page.locator(".leaflet-marker-icon.marker-icon:not(.marker-icon-middle)").first
-    m = marker.bounding_box()
-    page.mouse.move(m["x"] + m["width"] / 2, m["y"] + m["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(m["x"] + 40, m["y"] + 30, steps=5)
-    page.mouse.up()
+    drag_first_vertex(page)
     assert page.evaluate("() => guatuPage.editors[0].current.shapeEdited") is True
     page.keyboard.press("Escape")
     assert page.inner_text(".message") == "已取消形状编辑,图形恢复原样。"
