@@ -3457,6 +3457,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "在地图上拖出一个矩形,框内的地点将被选中。",
         "en": "Drag a rectangle on the map; the places inside it are selected.",
     },
+    "editor.bulk.too_many": {
+        "zh": "一次最多设置 {maximum} 处的状态,已选择 {n} 处:请放大地图后分批框选。",
+        "en": "at most {maximum} places' status can be set at once and {n} are selected: zoom in and select fewer.",
+    },
+    "editor.large.failed": {"zh": "地图上这一片的地点没能加载:{message}", "en": "the places of this view could not be loaded: {message}"},
+    "editor.as_of.large_left": {
+        "zh": "图层“{layers}”地点太多,不在历史地图中显示。",
+        "en": "the layer(s) {layers} hold too many places to be shown on a past day.",
+    },
     "editor.bulk.selected": {"zh": "已选择 {n} 处", "en": "{n} place(s) selected"},
     "editor.bulk.status": {"zh": "统一设置状态", "en": "Set one status for all"},
     "editor.bulk.apply": {"zh": "批量设置状态", "en": "Set the status of all"},

@@ -144,9 +144,10 @@ class WallData(CatchUp[FullState]):
     def extent(self, layer_ids: tuple[str, ...], street: str | None = None,
                community: str | None = None) -> list[float] | None:
         """[west, south, east, north] of the places a screen shows, so its page opens fitted to them. Kept per
-        shapes revision (it moves with a place's outline, sub-district or community, not with a status edit): a
-        million places take a walk of seconds."""
-        key = (tuple((x, self.shapes_shown(x)) for x in layer_ids), street, community)
+        revision of the outlines (`geometry_shown`; of the shapes, which a sub-district or community also moves,
+        for a screen of one): a million places take a walk of seconds, which a rename should not cost."""
+        shown = self.shapes_shown if street or community else self.geometry_shown  # a scope goes by the attributes too
+        key = (tuple((x, shown(x)) for x in layer_ids), street, community)
         with self._lock:
             if key in self._extents:
                 return self._extents[key]

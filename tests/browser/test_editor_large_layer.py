@@ -66,7 +66,7 @@ def move_to(page, latlng: list[float], zoom: int) -> None:
     page.evaluate("""([ll, z]) => new Promise((resolve) => {
         const ed = guatuPage.editors[0], large = ed.large.courtyards, seq = large.seq;
         ed.map.setView(ll, z, {animate: false});
-        const wait = () => large.seq > seq && large.drawnAs && large.drawnAs.startsWith(String(z) + ' ')
+        const wait = () => large.seq > seq && large.drawnSeq === large.seq
             ? requestAnimationFrame(() => requestAnimationFrame(resolve)) : setTimeout(wait, 20);
         wait();
     })""", [latlng, zoom])
@@ -175,4 +175,44 @@ def test_search_finds_a_place_outside_the_view_and_opens_it(browser, server, cam
     inside = page.evaluate("""(id) => { const ed = guatuPage.editors[0];
         return ed.map.getBounds().contains(ed.byId[id].getBounds()); }""", far["id"])
     assert inside
+    assert log.console_errors == []
+
+
+def test_taking_the_other_persons_version_draws_their_outline_to_edit(browser, server, campaign_dir):
+    """A stale save of a large layer's place, then 重新载入 (theirs): the shape drawn whole and editable is theirs,
+    not the reshape given up."""
+    page, log = editor_page(browser, server)
+    s = store(campaign_dir)
+    before = s.get(LAYER, "c-0003")
+    move_to(page, interior(before), 17)
+    page.mouse.click(*map_point(page, *interior(before)))
+    page.wait_for_selector("form.attrs h2:has-text('c-0003')")
+    drag_first_vertex(page)
+    ring = [[x + 0.0002, y] for x, y in before["geometry"]["coordinates"][0]]
+    theirs = s.update(LAYER, "c-0003", geometry={"type": "Polygon", "coordinates": [ring]},
+                      expected_version=before["properties"]["version"], user="李规划")
+    page.click("form.attrs button[data-action=save]")
+    page.wait_for_selector("button[data-action=reload]")
+    page.click("button[data-action=reload]")
+    page.wait_for_function("""(ring) => { const g = guatuPage.editors[0].byId['c-0003'].toGeoJSON().geometry;
+        return Math.abs(g.coordinates[0][0][0] - ring[0][0]) < 1e-9 && Math.abs(g.coordinates[0][0][1] - ring[0][1]) < 1e-9; }""",
+                           arg=theirs.feature["geometry"]["coordinates"][0])
+    drawn = page.evaluate("() => guatuPage.editors[0].byId['c-0003'].toGeoJSON().geometry")
+    assert shape(drawn).equals_exact(shape(theirs.feature["geometry"]), 1e-9)
+    assert store(campaign_dir).get(LAYER, "c-0003")["properties"]["version"] == theirs.feature["properties"]["version"]
+    assert [e for e in log.console_errors if "409" not in e] == []  # the refused save is the only error
+
+
+def test_a_past_day_leaves_the_large_layer_out_and_says_so(browser, server, campaign_dir):
+    page, log = editor_page(browser, server)
+    page.fill("section.past input[name=as-of]", "2026-11-23")
+    page.click("button[data-action=as-of]")
+    page.wait_for_selector(".message-info:has-text('2026-11-23')")
+    title = next(x.title for x in load_campaign(campaign_dir).layers if x.id == LAYER)
+    assert f"图层“{title}”地点太多,不在历史地图中显示" in page.inner_text(".message")
+    statuses = page.evaluate("() => guatuPage.editors[0].asOf.statuses")
+    assert statuses and not any(fid.startswith("c-") for fid in statuses)  # the small layers' places only
+    assert not any("/as-of/" in url and f"/{LAYER}/" in url for url in log.requests)
+    page.click("button[data-action=as-of-exit]")
+    page.wait_for_function("() => guatuPage.editors[0].large.courtyards._map")  # drawn again
     assert log.console_errors == []

@@ -64,6 +64,9 @@ def test_link_titles_are_chinese_and_the_landing_page_english_when_asked(viewer)
     for url in urls:
         for x in viewer(url).get_json()["links"]:
             assert re.search(r"[\u4e00-\u9fff]", x["title"]), (url, x)
+    landing = {x["title"] for x in viewer("/ogc/").get_json()["links"]}
+    assert landing >= {"首页(JSON)", "首页(HTML)", "API 定义(OpenAPI 3.0)", "API 说明文档", "符合的标准类", "作战图的图层",
+                       "矢量切片的切片方案"}
     page = viewer("/ogc/?f=html").get_data(as_text=True)
     assert "OGC API(要素与矢量切片)" in page and "API 说明文档" in page and "the API documentation" not in page
     english = viewer("/ogc/?f=html", **{"Accept-Language": "en"}).get_data(as_text=True)

@@ -140,7 +140,7 @@ def test_with_postgresql_a_rename_keeps_the_boxes_and_a_moved_place_has_them_rea
         app.extensions["guatu"].store.close()
 
 
-def test_the_editor_page_opens_its_large_layers_on_the_extent_the_warm_up_kept(big_app):  # big_app: viewport_above 1
+def test_the_editor_page_opens_its_large_layers_on_the_extent_the_warm_up_kept_even_after_a_rename(big_app):  # big_app: viewport_above 1
     from tests.web.conftest import PASSWORD, login
 
     assert warm_up(big_app) is True
@@ -158,6 +158,10 @@ def test_the_editor_page_opens_its_large_layers_on_the_extent_the_warm_up_kept(b
         kept = ctx.wall.extent(tuple(x.id for x in ctx.store.readable_layers()))
     assert "courtyards" in options["large"] and all(v == kept for v in options["large"].values())
     assert walks == []  # no place read for it: the warm-up's extent
+    place = store.features("courtyards")[0]  # a new name moves the shapes revision, not the outlines'
+    store.update("courtyards", place["id"], expected_version=place["properties"]["version"], user="测试",
+                 properties={"name": "改名后的大院"})
+    assert client.get("/edit").status_code == 200 and walks == []
 
 
 def test_a_failed_warm_up_is_logged_and_the_process_serves_on(big_app, caplog, monkeypatch):

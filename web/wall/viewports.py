@@ -57,9 +57,11 @@ def viewport_response(layer_id: str):
     cache, index = ctx.viewports, ctx.viewport_index
 
     def build() -> Cached:
+        # what a database layer's kept boxes go by (the embedded store keeps no boxes)
+        boxes_revision = ctx.wall.geometry_shown(layer_id) if hasattr(ctx.store, "layer_boxes") else None
         ids, props, geoms, dots = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street,
                                                   community=community, attributes=fmt == "geojson" or part == "all",
-                                                  dots=fmt != "geojson", geometry_revision=ctx.wall.geometry_shown(layer_id))
+                                                  dots=fmt != "geojson", geometry_revision=boxes_revision)
         transform = wgs84_to_gcj02 if crs == "gcj02" else None
         if fmt == "geojson":
             return Cached(geojson_viewport(layer_id, revision, view, ids, props, geoms, transform=transform), etag)

@@ -14,7 +14,9 @@ asOf.showAsOf = function (day) {
   this.deselect();
   this.clearSelection();
   var asOfStatus = {};
-  return Promise.all(this.o.layers.map(function (layer) {
+  // a large layer is not loaded whole for a past day either (its places as GeoJSON: tens of megabytes)
+  var large = this.o.layers.filter(function (layer) { return self.large[layer.id]; });
+  return Promise.all(this.o.layers.filter(function (layer) { return !self.large[layer.id]; }).map(function (layer) {
     var url = self.url("features", layer.id).replace(/\/features$/, "/as-of/" + encodeURIComponent(day));
     return self.request("GET", url).then(function (r) {
       if (!r.ok) throw new Error(r.body ? r.body.message : String(r.status));
@@ -34,7 +36,8 @@ asOf.showAsOf = function (day) {
     });
     Object.keys(self.layers).forEach(function (id) { self.map.removeLayer(self.layers[id]); });
     self.asOf = { day: day, statuses: asOfStatus };
-    self.say(t("editor.as_of.shown", { day: day, n: Object.keys(asOfStatus).length }), "info");
+    var left = large.length ? " " + t("editor.as_of.large_left", { layers: large.map(function (l) { return l.title; }).join("、") }) : "";
+    self.say(t("editor.as_of.shown", { day: day, n: Object.keys(asOfStatus).length }) + left, "info");
   }).catch(function (err) { self.say(t("editor.as_of.failed", { message: err.message }), "error"); });
 };
 

@@ -101,7 +101,8 @@ conflictView.takeTheirs = function (theirs) {
   this.fillForm();
   this.fillLedger();
   this.say(t("editor.conflict.reloaded"), "ok");
-  return this.reload([this.current.layerId]);
+  var self = this;
+  return this.reload([this.current.layerId]).then(function () { self.redrawOpened(theirs); });
 };
 
 // A delete refused because the place changed since it was opened: what they changed, then reload or delete theirs.

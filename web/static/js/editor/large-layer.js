@@ -19,6 +19,7 @@ import { placesFromPacked } from "../wall/place.js";
 import { PlaceCanvas } from "../wall/canvas.js";
 import { DotField, HIDDEN, pixelOf } from "../wall/dots.js";
 import { darken } from "../lib/dom.js";
+import { t } from "../lib/messages.js";
 
 var SELECTED = "#1565c0"; // as editor.js styleFor outlines a selected place
 var UNKNOWN = "#9e9e9e";
@@ -26,8 +27,8 @@ var PANE = "guatu-edit-large";
 var NAMES_FROM = 16; // zoom
 
 export var LargeLayer = L.Layer.extend({
-  // `extent`: [west, south, east, north] of the layer's places (the page's), what `getBounds` answers before and
-  // whatever the view
+  // `extent`: [west, south, east, north] the editor opens on (the readable places', web/edit/pages.py), what
+  // `getBounds` answers whatever the view
   initialize: function (editor, layerId, extent) {
     this.editor = editor;
     this.layerId = layerId;
@@ -121,6 +122,7 @@ export var LargeLayer = L.Layer.extend({
     var part = zoom >= NAMES_FROM ? "all" : "geometry";
     var url = this.editor.url("shapes", this.layerId) + "?format=binary&part=" + part + "&bbox=" + box + "&zoom=" + zoom;
     var seq = ++this.seq;
+    if (fresh) this.stale = true; // restyled by whichever answer comes last, even an unchanged one
     var headers = this.etag ? { "If-None-Match": '"' + this.etag + '"' } : {};
     return fetch(url, { headers: headers, cache: "no-cache", credentials: "same-origin" }).then(function (resp) {
       if (seq !== self.seq) return null; // a later view was asked for meanwhile
@@ -130,10 +132,11 @@ export var LargeLayer = L.Layer.extend({
       return resp.arrayBuffer().then(decodeBinary);
     }).then(function (doc) {
       if (seq !== self.seq) return;
-      if (doc) self.draw(doc);
-      else if (fresh) self.restyleAll();
+      if (doc) self.draw(doc); // (restyled: draw restyles every place)
+      else if (self.stale) self.restyleAll();
+      self.stale = false;
       self.drawnSeq = seq;
-    }, function (err) { self.editor.say(String(err.message || err), "error"); });
+    }, function (err) { self.editor.say(t("editor.large.failed", { message: String(err.message || err) }), "error"); });
   },
 
   draw: function (doc) {
@@ -172,17 +175,19 @@ export var LargeLayer = L.Layer.extend({
 
   // One style object per status, selection and kind of shape, shared by the places that have it (wall/canvas.js
   // batches by it).
-  _style: function (id, line) {
+  _style: function (id, place) {
     var status = this._status(id);
     var selected = !!this.editor.selection[id];
-    var key = (status ? status.key : "") + "|" + selected + "|" + line;
+    var shape = place.guatuLine ? "line" : place.guatuPoint ? "point" : "area";
+    var key = (status ? status.key : "") + "|" + selected + "|" + shape;
     var style = this.styles.get(key);
     if (!style) {
       var colour = status ? status.color : UNKNOWN;
       var hatch = !!(status && status.hatch);
-      style = line ? { color: selected ? SELECTED : colour, weight: selected ? 6 : 4, opacity: 1 }
-        : { fillColor: colour, fillOpacity: 0.8, color: selected ? SELECTED : darken(colour, 0.45), weight: selected ? 4 : 1,
-            hatch: hatch ? 1 : 0 };
+      var rim = selected ? SELECTED : darken(colour, 0.45);
+      style = shape === "line" ? { color: selected ? SELECTED : colour, weight: selected ? 6 : 4, opacity: 1 }
+        : shape === "point" ? { fillColor: colour, fillOpacity: 1, color: rim, weight: selected ? 3 : 1.5, radius: 7 }
+          : { fillColor: colour, fillOpacity: 0.8, color: rim, weight: selected ? 4 : 1, hatch: hatch ? 1 : 0 };
       this.styles.set(key, style);
     }
     return style;
@@ -198,7 +203,7 @@ export var LargeLayer = L.Layer.extend({
   restyle: function (id) {
     var place = this.places[id];
     if (place) {
-      place.options = this._style(id, place.guatuLine);
+      place.options = this._style(id, place);
       place.visible = !this.editing || this.editing.id !== id;
     }
     var i = this.field ? this.field.indexOf(id) : -1;
@@ -210,7 +215,7 @@ export var LargeLayer = L.Layer.extend({
     var self = this;
     Object.keys(this.places).forEach(function (id) {
       var place = self.places[id];
-      place.options = self._style(id, place.guatuLine);
+      place.options = self._style(id, place);
       place.visible = !self.editing || self.editing.id !== id;
     });
     var f = this.field;

@@ -33,6 +33,14 @@ saving.save = function (options) {
   return call.then(function (r) { return self.afterSave(r); });
 };
 
+// A large layer's place still open after a reload: drawn whole and editable again as `feature` has it (saved, or
+// the other person's version taken) — not if the planner has opened another place or closed it meanwhile.
+saving.redrawOpened = function (feature) {
+  var cur = this.current;
+  var large = cur && this.large[cur.layerId];
+  if (large && !cur.isNew && cur.feature && cur.feature.id === feature.id) large.edit(feature);
+};
+
 saving.afterSave = function (r) {
   var self = this;
   var cur = this.current;
@@ -43,10 +51,8 @@ saving.afterSave = function (r) {
     this.current = { layerId: cur.layerId, feature: saved, isNew: false, shapeEdited: false };
     var notes = saved.notes && saved.notes.length ? t("editor.save.notes", { notes: saved.notes.join(";") }) : "";
     return this.reload([cur.layerId]).then(function () {
-      if (self.large[cur.layerId]) { // the saved shape drawn whole again, and the names searched
-        self.large[cur.layerId].edit(saved);
-        if (self.largeNames[cur.layerId]) self.loadLargeNames([cur.layerId]);
-      }
+      self.redrawOpened(saved);
+      if (self.large[cur.layerId] && self.largeNames[cur.layerId]) self.loadLargeNames([cur.layerId]); // names searched
       self.fillForm();
       self.fillLedger();
       self.say(t("editor.save.saved", { name: saved.properties.name, version: saved.properties.version }) + notes, "ok");
@@ -76,6 +82,7 @@ saving.remove = function () {
       var layerId = self.current.layerId;
       self.deselect();
       self.say(t("editor.delete.done", { name: f.properties.name }), "ok");
+      if (self.largeNames[layerId]) delete self.largeNames[layerId][f.id]; // no longer found by its name
       return self.reload([layerId]);
     }
     if (r.status === 409 && r.body.current) return self.explainDeleteConflict(r.body);

@@ -12,6 +12,8 @@ import { option } from "./form.js";
 var selection = {};
 export default selection;
 
+var MAX_BATCH = 5000; // places in one bulk status change (web/api/writes.py MAX_BATCH)
+
 // --- selecting ----------------------------------------------------------------
 selection.select = function (layerId, id) {
   var self = this;
@@ -54,9 +56,11 @@ selection.releaseLarge = function () {
   Object.keys(large).forEach(function (layerId) { large[layerId].release(); });
 };
 
+// `selection` maps each selected id to its layer (found when it is selected: a large layer's place may have left
+// the view by the time the status is set).
 selection.toggleSelection = function (id) {
   if (this.selection[id]) delete this.selection[id];
-  else this.selection[id] = true;
+  else this.selection[id] = this.layerOfId(id) || true;
   this.restyle(id);
   this.showBulk();
 };
@@ -97,6 +101,10 @@ selection.showBulk = function () {
     var status = self.statuses[s.value];
     if (!status) return;
     var n = Object.keys(self.selection).length;
+    if (n > MAX_BATCH) { // what the server takes in one change (web/api/writes.py MAX_BATCH): said before anything is sent
+      self.say(t("editor.bulk.too_many", { n: n, maximum: MAX_BATCH }), "error");
+      return;
+    }
     if (window.confirm(t("editor.bulk.confirm", { n: n, status: status.label }))) self.bulkStatus(status.key);
   });
   b.appendChild(apply);
@@ -109,8 +117,7 @@ selection.bulkStatus = function (status) {
   var self = this;
   var byLayer = {};
   Object.keys(this.selection).forEach(function (id) {
-    var layerId = self.layerOfId(id);
-    if (!layerId) return; // (a place of a large layer's view that is no longer in it: not sent)
+    var layerId = typeof self.selection[id] === "string" ? self.selection[id] : self.layerOfId(id);
     byLayer[layerId] = byLayer[layerId] || [];
     byLayer[layerId].push(id);
   });

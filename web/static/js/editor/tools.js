@@ -28,12 +28,12 @@ tools.onCreate = function (e) {
     var box = e.layer.getBounds();
     this.map.removeLayer(e.layer);
     Object.keys(this.byId).forEach(function (id) {
-      if (box.intersects(self.byId[id].getBounds())) self.selection[id] = true;
+      if (box.intersects(self.byId[id].getBounds())) self.selection[id] = self.byId[id].guatuLayer || true;
       self.restyle(id);
     });
     Object.keys(this.large).forEach(function (layerId) { // a large layer's dots too
       self.large[layerId].idsIn(box).forEach(function (id) {
-        self.selection[id] = true;
+        self.selection[id] = layerId;
         self.restyle(id);
       });
     });

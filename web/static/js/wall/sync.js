@@ -200,13 +200,13 @@ sync.fetchShapes = function (layerIds, given) {
     var extra = { format: "binary" };
     if (vp) L.extend(extra, { part: "geometry", bbox: self.viewportBox(), zoom: String(Math.floor(self.map.getZoom())) });
     var seq = vp ? ++vp.seq : 0;
-    if (given && given[layerId] && !vp && crs === "wgs84") return Promise.resolve({ layerId: layerId, body: given[layerId] });
+    if (given && given[layerId] && !vp && crs === "wgs84") return Promise.resolve({ layerId: layerId, body: given[layerId], crs: crs });
     var url = self.url(self.options.api.shapes, { __layer__: layerId }, self.shapeQuery(extra));
     return self.fetchJSON(url, vp && self.all[layerId] ? vp.etag : null, true).then(function (r) {
       if (crs !== self.crs) return load(layerId); // the CRS changed meanwhile
       if (vp && seq !== vp.seq) return { layerId: layerId, body: null };
       if (vp) vp.etag = r.etag;
-      return { layerId: layerId, body: r.notModified ? null : r.body };
+      return { layerId: layerId, body: r.notModified ? null : r.body, crs: crs };
     });
   }));
 };
@@ -214,7 +214,9 @@ sync.fetchShapes = function (layerIds, given) {
 sync.loadShapes = function (layerIds) {
   var self = this;
   return this.fetchShapes(layerIds).then(function (results) {
-    results.forEach(function (r) { if (r.body) self.drawLayer(r.layerId, r.body); });
+    // an answer in a CRS the map has left since (the other layers' answers came later) is not drawn: the change of
+    // CRS fetched it again, and a large layer would keep its places for the next view of that zoom
+    results.forEach(function (r) { if (r.body && r.crs === self.crs) self.drawLayer(r.layerId, r.body); });
   });
 };
 
