@@ -216,3 +216,36 @@ def test_a_past_day_leaves_the_large_layer_out_and_says_so(browser, server, camp
     page.click("button[data-action=as-of-exit]")
     page.wait_for_function("() => guatuPage.editors[0].large.courtyards._map")  # drawn again
     assert log.console_errors == []
+
+
+def test_names_that_failed_to_load_are_asked_for_again_and_a_deleted_place_is_no_longer_found(browser, server, campaign_dir):
+    page, log = editor_page(browser, server)
+    refused = []
+
+    def once(route, request):  # the first ask for the layer's names fails (a server restarting, a dropped line)
+        if not refused:
+            refused.append(request.url)
+            route.fulfill(status=503, body="")
+        else:
+            route.continue_()
+
+    page.route(lambda url: "/api/wall/shapes/courtyards" in url and "part=attributes" in url, once)
+    page.focus("input[name=place-search]")
+    page.wait_for_function("() => guatuPage.editors[0].namesAsked === null")  # failed: to be asked again
+    assert refused and page.evaluate("() => !guatuPage.editors[0].largeNames.courtyards")
+    page.evaluate("() => document.activeElement.blur()")
+    page.focus("input[name=place-search]")
+    page.wait_for_function("() => guatuPage.editors[0].largeNames.courtyards")
+    gone = store(campaign_dir).features(LAYER)[5]
+    page.fill("input[name=place-search]", gone["properties"]["name"])
+    page.wait_for_selector(f"li.search-hit[data-id='{gone['id']}']")
+    page.click(f"li.search-hit[data-id='{gone['id']}']")
+    page.wait_for_selector(f"form.attrs h2:has-text('{gone['id']}')")
+    page.once("dialog", lambda d: d.accept())
+    page.click("form.attrs button[data-action=delete]")
+    page.wait_for_selector(".message-ok")
+    page.wait_for_function("(id) => !(id in guatuPage.editors[0].largeNames.courtyards)", arg=gone["id"])
+    page.fill("input[name=place-search]", "")
+    page.fill("input[name=place-search]", gone["properties"]["name"])
+    assert page.locator(f"li.search-hit[data-id='{gone['id']}']").count() == 0
+    assert [e for e in log.console_errors if "503" not in e] == []

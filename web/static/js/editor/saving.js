@@ -52,7 +52,7 @@ saving.afterSave = function (r) {
     var notes = saved.notes && saved.notes.length ? t("editor.save.notes", { notes: saved.notes.join(";") }) : "";
     return this.reload([cur.layerId]).then(function () {
       self.redrawOpened(saved);
-      if (self.large[cur.layerId] && self.largeNames[cur.layerId]) self.loadLargeNames([cur.layerId]); // names searched
+      self.refreshLargeNames(cur.layerId); // its name, as searched
       self.fillForm();
       self.fillLedger();
       self.say(t("editor.save.saved", { name: saved.properties.name, version: saved.properties.version }) + notes, "ok");
@@ -82,7 +82,7 @@ saving.remove = function () {
       var layerId = self.current.layerId;
       self.deselect();
       self.say(t("editor.delete.done", { name: f.properties.name }), "ok");
-      if (self.largeNames[layerId]) delete self.largeNames[layerId][f.id]; // no longer found by its name
+      self.refreshLargeNames(layerId); // no longer found by its name
       return self.reload([layerId]);
     }
     if (r.status === 409 && r.body.current) return self.explainDeleteConflict(r.body);

@@ -19,12 +19,9 @@ search.searchPlaces = function (text, limit) {
   var self = this;
   return findByName(text, function (visit) {
     Object.keys(self.layers).forEach(function (layerId) {
-      var names = self.largeNames[layerId];
-      if (names) {
-        Object.keys(names).forEach(function (id) {
-          var p = names[id];
-          visit({ layerId: layerId, id: id, name: p.name, street: p.street, community: p.community });
-        });
+      var keys = self.largeKeys[layerId];
+      if (keys) {
+        for (var i = 0; i < keys.length; i++) visit(keys[i].place, keys[i].key);
         return;
       }
       self.layers[layerId].eachLayer(function (layer) {
@@ -88,7 +85,10 @@ search.buildSearch = function () {
   };
   input.addEventListener("input", render);
   input.addEventListener("focus", function () { // every name of the large layers, the first time the box is used
-    if (!self.namesAsked) self.namesAsked = self.loadLargeNames().then(function () { if (input.value.trim()) render(); });
+    if (self.namesAsked) return;
+    self.namesAsked = self.loadLargeNames().then(function () { if (input.value.trim()) render(); }, function () {
+      self.namesAsked = null; // asked again the next time the box is used; meanwhile the view's places are found
+    });
   });
   input.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown" && hits.length) { e.preventDefault(); mark((active + 1) % hits.length); }
