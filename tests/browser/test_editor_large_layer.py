@@ -151,6 +151,14 @@ def test_a_box_takes_the_views_places_and_dots_and_sets_their_status(browser, se
     blue = page.evaluate("""(id) => { const large = guatuPage.editors[0].large.courtyards, f = large.field;
         return f.look[f.indexOf(id)] === large.looks['#1565c0']; }""", next(d for d in dots if d in chosen))
     assert blue
+    # more than the API takes in one change (its limit, lowered here to 2): refused before anything is sent
+    page.evaluate("() => { guatuPage.editors[0].o.bulkLimit = 2; }")
+    page.select_option("section.bulk select", "accepted")
+    page.click("button[data-action=bulk-apply]")
+    page.wait_for_selector(".message-error")
+    assert f"一次最多设置 2 处的状态,已选择 {len(chosen)} 处" in page.inner_text(".message")
+    assert not any(url.endswith("/status") for url in log.requests)
+    page.evaluate("(n) => { guatuPage.editors[0].o.bulkLimit = n; }", 5000)
     set_bulk_status(page, "accepted")
     s = store(campaign_dir)
     layer_of = {f["id"]: lid for lid in ("courtyards", "roads", "villages") for f in s.features(lid)}

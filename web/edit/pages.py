@@ -11,6 +11,7 @@ from geo.ledger import explain_rule
 from geo.messages import t
 from geo.viewport import viewport_layers
 from web.access.auth import acting_scope, acting_user, csrf_token, principal
+from web.api.writes import MAX_BATCH
 from web.core.context import guatu
 from web.core.http import static_url
 from web.core.language import localized
@@ -43,6 +44,7 @@ def editor():
         # the extent the editor opens on: the readable places', as the wall's first page fits them (kept per shapes
         # revision from a worker's warm-up: a million places are a walk of seconds)
         "large": _large_layers(),
+        "bulkLimit": MAX_BATCH,  # places in one bulk status change (the API refuses more)
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
         "caseStages": {key: stage_label(key) for key in STAGES},  # the ledger shows each problem's case stage

@@ -12,8 +12,6 @@ import { option } from "./form.js";
 var selection = {};
 export default selection;
 
-var MAX_BATCH = 5000; // places in one bulk status change (web/api/writes.py MAX_BATCH)
-
 // --- selecting ----------------------------------------------------------------
 selection.select = function (layerId, id) {
   var self = this;
@@ -101,8 +99,9 @@ selection.showBulk = function () {
     var status = self.statuses[s.value];
     if (!status) return;
     var n = Object.keys(self.selection).length;
-    if (n > MAX_BATCH) { // what the server takes in one change (web/api/writes.py MAX_BATCH): said before anything is sent
-      self.say(t("editor.bulk.too_many", { n: n, maximum: MAX_BATCH }), "error");
+    var limit = self.o.bulkLimit; // what the API takes in one change (web/api/writes.py MAX_BATCH): said before anything is sent
+    if (limit && n > limit) {
+      self.say(t("editor.bulk.too_many", { n: n, maximum: limit }), "error");
       return;
     }
     if (window.confirm(t("editor.bulk.confirm", { n: n, status: status.label }))) self.bulkStatus(status.key);
