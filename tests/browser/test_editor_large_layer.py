@@ -17,7 +17,7 @@ from shapely.geometry import shape
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.editor_session import PASSWORD, box_select, drag_first_vertex, map_point, set_bulk_status
-from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+from tests.browser.harness import PHONE, copy_demo, live_server, open_page, wait_ready
 
 LAYER = "courtyards"
 
@@ -42,8 +42,8 @@ def store(campaign_dir):
     return open_store(campaign_dir, load_campaign(campaign_dir))
 
 
-def editor_page(browser, server):
-    page, log = open_page(browser, server.url, "/login?next=/edit")
+def editor_page(browser, server, **size):
+    page, log = open_page(browser, server.url, "/login?next=/edit", **size)
     page.fill("input[name=username]", "planner1")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
@@ -257,3 +257,16 @@ def test_names_that_failed_to_load_are_asked_for_again_and_a_deleted_place_is_no
     page.fill("input[name=place-search]", gone["properties"]["name"])
     assert page.locator(f"li.search-hit[data-id='{gone['id']}']").count() == 0
     assert [e for e in log.console_errors if "503" not in e] == []
+
+
+def test_on_a_phone_a_tap_on_a_place_of_the_view_raises_its_form(browser, server, campaign_dir):
+    page, log = editor_page(browser, server, touch=True, **PHONE)
+    place = store(campaign_dir).get(LAYER, "c-0001")
+    move_to(page, interior(place), 17)
+    x, y = page.evaluate("""(ll) => { const p = guatuPage.editors[0].map.latLngToContainerPoint(ll);
+        const r = guatuPage.editors[0].map.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""",
+                         interior(place))
+    page.touchscreen.tap(x, y)
+    page.wait_for_selector("form.attrs h2:has-text('c-0001')")
+    assert page.evaluate("() => guatuPage.editors[0].byId['c-0001'] instanceof L.Polygon")  # drawn whole, editable
+    assert log.console_errors == []
