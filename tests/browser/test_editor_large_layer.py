@@ -16,8 +16,8 @@ from shapely.geometry import shape
 
 from geo.config import load_campaign
 from geo.store import open_store
-from tests.browser.editor_session import PASSWORD, box_select, drag_first_vertex, map_point, set_bulk_status
-from tests.browser.harness import PHONE, copy_demo, live_server, open_page, wait_ready
+from tests.browser.editor_session import PASSWORD, box_select, drag_first_vertex, editor_page, map_point, set_bulk_status
+from tests.browser.harness import PHONE, copy_demo, live_server
 
 LAYER = "courtyards"
 
@@ -40,15 +40,6 @@ def server(campaign_dir, clock):
 
 def store(campaign_dir):
     return open_store(campaign_dir, load_campaign(campaign_dir))
-
-
-def editor_page(browser, server, **size):
-    page, log = open_page(browser, server.url, "/login?next=/edit", **size)
-    page.fill("input[name=username]", "planner1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    wait_ready(page)
-    return page, log
 
 
 def shape_requests(log, layer_id: str) -> list[dict]:
