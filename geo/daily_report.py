@@ -97,7 +97,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
     problem_photos: list[list[dict]] = []  # beside each row of 问题, the photos its PDF row shows
     units: dict[str, list] = {}
     levels = dict.fromkeys(("community", "street", "district"), 0)
-    escalated: list[tuple] = []
+    escalated: list[tuple] = []  # (row, its place's layer, sub-district, community)
     for order, layer in enumerate(campaign.layers):
         # a place at a time (a large layer in a database is read a batch at a time, never held); the rows of a
         # layer's places are put in the order of their ids after the walk
@@ -113,7 +113,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
             add_units(units, cases.units)
             for level, n in zip(levels, cases.by_level, strict=True):
                 levels[level] += n
-            escalated.extend(cases.escalated)
+            escalated.extend((row, layer.id, props.get("street"), props.get("community")) for row in cases.escalated)
             for p in props.get("problems") or ():
                 found, closed = _date(p.get("found_on")), _date(p.get("closed_on"))
                 what = [p.get("id"), p.get("category") or "", p.get("description") or "", p.get("found_by") or "",
@@ -167,7 +167,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                             r.get("problem") or ""])
     overdue.sort(key=lambda r: (-r[8], r[0]))
     overnight.sort(key=lambda r: (-(r[9] or 0), r[0]))
-    escalated_rows = [_escalated_row(row_dict(r), campaign, moment) for _, r in sorted(escalated, key=lambda x: x[0])]
+    escalated_rows = [_escalated_row(row_dict(*row), campaign, moment) for row in sorted(escalated)]  # rows sort by their key
     unit_rows = [[u["unit"] or t("report.cases.no_unit"), u["cases"], u["open"], u["overdue"], u["escalated"],
                   u["reported"], _blank(u["on_time_pct"]), _blank(u["avg_hours"]), _blank(u["returned_pct"])]
                  for u in unit_records(units)]

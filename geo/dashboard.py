@@ -33,13 +33,25 @@ from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from itertools import islice
-from operator import itemgetter
+from itertools import islice, repeat
 from pathlib import Path
 from typing import NamedTuple
 
 from geo.boundaries import read_boundaries
-from geo.cases.stats import LEVELS, PlaceCases, add_units, alert_row, late_hours, place_cases, place_flips, row_dict, unit_records
+from geo.cases.stats import (
+    LEVELS,
+    PLACE_FIELDS,
+    PlaceCases,
+    RowKind,
+    add_units,
+    alert_row,
+    late_hours,
+    place_cases,
+    place_flips,
+    row_dict,
+    row_place,
+    unit_records,
+)
 from geo.config import Campaign
 from geo.errors import NotFound
 from geo.journal import ChangeSummary
@@ -53,7 +65,6 @@ from geo.wall.catchup import Basis, CatchUp, Flips
 MAX_DAYS = 180  # longest progress series
 ALERT_ROWS = 1000  # rows of each alert list sent, worst first (the totals count them all; the wall pages through them)
 NO_STREET, NO_COMMUNITY = t("places.no_street"), t("places.no_community")
-_KEY = itemgetter(0)
 
 
 def known_areas(store: Store, campaign: Campaign, data_dir: Path | None) -> dict[str, set[str]]:
@@ -71,15 +82,12 @@ def dashboard(store: Store, campaign: Campaign, now: datetime, *, street: str | 
 
 # --- one place's share ------------------------------------------------------------------
 
-# the fields of each kind of alert row: the place, then what is wrong (kept as geo/cases/stats.py `alert_row`)
-_PLACE = ("layer", "id", "name", "street", "community")
-_OVERDUE_ROW = (*_PLACE, "category", "problem", "deadline", "found_on", "found_by", "responsible", "days_late")
-_OVERNIGHT_ROW = (*_PLACE, "category", "problem", "deadline", "found_on", "found_by", "responsible", "days_open")
-_LATE_ROW = (*_PLACE, "category", "problem", "deadline", "days_late", "responsible")
-
-
-def _row(layer_id: str, fid: str, props: dict, names: tuple[str, ...], *values) -> tuple:
-    return alert_row(names, layer_id, fid, props.get("name"), props.get("street"), props.get("community"), *values)
+# each kind of alert row (geo/cases/stats.py `RowKind`): its sort key's length, then its fields as sent
+_OVERDUE_ROW = RowKind(5, (*PLACE_FIELDS, "category", "problem", "deadline", "found_on", "found_by", "responsible",
+                           "days_late"))
+_OVERNIGHT_ROW = RowKind(5, (*PLACE_FIELDS, "category", "problem", "deadline", "found_on", "found_by", "responsible",
+                             "days_open"))
+_LATE_ROW = RowKind(5, (*PLACE_FIELDS, "category", "problem", "deadline", "days_late", "responsible"))
 
 
 @functools.cache
@@ -115,7 +123,7 @@ class _Part(NamedTuple):
     overnight: bool
     problems: tuple[int, ...]  # as _PROBLEMS
     cats: tuple  # (category, (as _CAT)) per category of its problems
-    overdue_rows: tuple  # (sort key, row)
+    overdue_rows: tuple  # rows as geo/cases/stats.py `alert_row` keeps them: each sorts by its key
     overnight_rows: tuple
     found: tuple[date, ...]  # days its problems were found, closed
     closed: tuple[date, ...]
@@ -135,7 +143,6 @@ def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[Change
     found_days: list[date] = []
     closed_days: list[date] = []
     name = props.get("name") or ""
-    row = functools.partial(_row, layer_id, fid, props)
     overdue = overnight = False
     problems = props.get("problems") or ()
     for i, p in enumerate(problems):
@@ -158,23 +165,24 @@ def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[Change
             cat[4] += 1
             totals[3] += 1
             late = (today - date.fromisoformat(p["deadline"])).days
-            overdue_rows.append(((-late, name, order, fid, i), row(
-                _OVERDUE_ROW, category, p.get("description"), p.get("deadline"), p.get("found_on"), p.get("found_by"),
-                p.get("responsible"), late)))
+            overdue_rows.append(alert_row(
+                _OVERDUE_ROW, (-late, name, order, fid, i), category, p.get("description"), p.get("deadline"),
+                p.get("found_on"), p.get("found_by"), p.get("responsible"), late))
         if problem_overnight(p, campaign, now_l):
             overnight = True
             totals[4] += 1
             found = _date(p.get("found_on"))
-            overnight_rows.append(((p.get("found_on") or "", name, order, fid, i), row(
-                _OVERNIGHT_ROW, category, p.get("description"), p.get("deadline"), p.get("found_on"),
-                p.get("found_by"), p.get("responsible"), (today - found).days if found else None)))
+            overnight_rows.append(alert_row(
+                _OVERNIGHT_ROW, (p.get("found_on") or "", name, order, fid, i), category, p.get("description"),
+                p.get("deadline"), p.get("found_on"), p.get("found_by"), p.get("responsible"),
+                (today - found).days if found else None))
     if place_past_deadline(props, campaign, today):
         overdue = True
         people = props.get("people") or {}
         late = (today - date.fromisoformat(props["deadline"])).days
-        overdue_rows.append(((-late, name, order, fid, len(problems)), row(
-            _LATE_ROW, None, _late_text(), props.get("deadline"), late,
-            " ".join(filter(None, [props.get("unit"), people.get("cadre")])))))
+        overdue_rows.append(alert_row(
+            _LATE_ROW, (-late, name, order, fid, len(problems)), None, _late_text(), props.get("deadline"), late,
+            " ".join(filter(None, [props.get("unit"), people.get("cadre")]))))
     events = status_history(journal or [], campaign, today, status)
     steps = shared(tuple(status_steps(events)))
     first = min((day for day, _ in events if day is not None), default=None)  # its first change's day
@@ -193,7 +201,7 @@ class _Group:
         self.by_status: Counter = Counter()
         self.problems = [0] * len(_PROBLEMS)
         self.cats: dict[str | None, list[int]] = {}
-        self.overdue_rows: list[tuple] = []  # (sort key, row), in order
+        self.overdue_rows: list[tuple] = []  # rows (`alert_row`), in order
         self.overnight_rows: list[tuple] = []
         self.steps: Counter = Counter()  # (day, status) -> places that entered (or, negative, left) it
         self.firsts: Counter = Counter()  # day -> places whose journal begins then
@@ -222,13 +230,13 @@ class _Group:
         add_units(self.case_units, part.cases.units, sign)
         for rows, mine in ((self.overdue_rows, part.overdue_rows), (self.overnight_rows, part.overnight_rows),
                            (self.escalated_rows, part.cases.escalated)):
-            for item in mine:
+            for row in mine:
                 if sign < 0:
-                    del rows[bisect_left(rows, item[0], key=_KEY)]
+                    del rows[bisect_left(rows, row)]
                 elif in_order:
-                    insort(rows, item, key=_KEY)
+                    insort(rows, row)
                 else:
-                    rows.append(item)
+                    rows.append(row)
         for day, status, step in part.steps:
             self.steps[(day, status)] += sign * step
         if part.first is not None:
@@ -238,9 +246,9 @@ class _Group:
                 into[day] += sign
 
     def sort(self) -> None:
-        self.overdue_rows.sort(key=_KEY)
-        self.overnight_rows.sort(key=_KEY)
-        self.escalated_rows.sort(key=_KEY)
+        self.overdue_rows.sort()
+        self.overnight_rows.sort()
+        self.escalated_rows.sort()
 
 
 class _Index:
@@ -420,10 +428,10 @@ class DashboardData(CatchUp[_Index]):
                             for c in sorted(communities, key=lambda c: (communities[c].rank(), self._community_order(c)))],
             "categories": sorted(({"name": c, **dict(zip(_CAT, cats[c], strict=True))} for c in in_order if cats[c][1]),
                                  key=lambda row: (-row["open"], -row["overdue"])),
-            "overdue": self._alerts([g.overdue_rows for _, g in groups], totals["overdue"]),
-            "overnight": self._alerts([g.overnight_rows for _, g in groups], totals["overnight"]),
+            "overdue": self._alerts([(key, g.overdue_rows) for key, g in groups], totals["overdue"]),
+            "overnight": self._alerts([(key, g.overnight_rows) for key, g in groups], totals["overnight"]),
             "progress": self._progress([g for _, g in groups], today),
-            "cases": self._cases([g for _, g in groups], now_l),
+            "cases": self._cases(groups, now_l),
         }
 
     def _street_order(self, name: str) -> tuple:
@@ -433,22 +441,25 @@ class DashboardData(CatchUp[_Index]):
         return (key not in self._communities, self._communities.get(key, 0), key)
 
     @staticmethod
-    def _alerts(lists: list[list[tuple]], places: int) -> dict:
-        rows = [row_dict(row) for _, row in islice(heapq.merge(*lists, key=_KEY), ALERT_ROWS)]
-        return {"total": sum(len(x) for x in lists), "places": places, "rows": rows}
+    def _alerts(lists: list[tuple[tuple, list[tuple]]], places: int) -> dict:
+        """The worst `ALERT_ROWS` of the groups' rows (each group's list in order) as dicts, and how many there are."""
+        merged = heapq.merge(*(zip(rows, repeat(group)) for group, rows in lists))  # rows never sort alike
+        rows = [row_dict(row, *group) for row, group in islice(merged, ALERT_ROWS)]
+        return {"total": sum(len(rows) for _, rows in lists), "places": places, "rows": rows}
 
-    def _cases(self, groups: list[_Group], now_l: datetime) -> dict:
+    def _cases(self, keyed: list[tuple[tuple, _Group]], now_l: datetime) -> dict:
         """三级管理监控: open overdue cases by level and by unit, each unit's record, the escalated cases."""
         levels = [0] * len(LEVELS)
         units: dict[str, list] = {}
+        groups = [g for _, g in keyed]
         for g in groups:
             for i, n in enumerate(g.case_levels):
                 levels[i] += n
             add_units(units, g.case_units.items())
-        escalated = self._alerts([g.escalated_rows for g in groups], 0)
+        escalated = self._alerts([(key, g.escalated_rows) for key, g in keyed], 0)
         for row in escalated["rows"]:
             row["overdue_hours"] = late_hours(row, now_l, self.campaign) or 0.0
-        escalated["places"] = len({r[1:3] for g in groups for _, r in g.escalated_rows})  # (layer, id) of each row
+        escalated["places"] = len({row_place(r) for g in groups for r in g.escalated_rows})
         return {"overdue_by_level": dict(zip(LEVELS, levels, strict=True)), "overdue": sum(levels),
                 "units": unit_records(units), "escalated": escalated}
 

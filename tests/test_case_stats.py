@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from geo.cases.stats import LEVELS, add_units, case_flips, place_cases, place_escalation, row_dict, unit_records
+from geo.cases.stats import ESCALATED_ROW, LEVELS, add_units, case_flips, place_cases, place_escalation, row_dict, unit_records
 from geo.rules import local_now
 from tests.wall_cases import UNIT, case, record_places
 
@@ -35,8 +35,10 @@ def test_overdue_cases_stand_at_the_level_they_escalated_to(campaign):
         levels = [a + b for a, b in zip(levels, share.by_level, strict=True)]
         rows.extend(share.escalated)
     assert dict(zip(LEVELS, levels, strict=True)) == {"community": 0, "street": 1, "district": 1}
-    ordered = [row_dict(r) for _, r in sorted(rows, key=lambda x: x[0])]
+    ordered = [row_dict(r, "courtyards", None, None) for r in sorted(rows)]  # a kept row sorts by its key
     assert [(r["pid"], r["level"]) for r in ordered] == [("c-0002-p1", "district"), ("c-0001-p1", "street")]
+    assert [r["id"] for r in ordered] == [f["id"] for f in record_places()[1::-1]]
+    assert list(ordered[0]) == list(ESCALATED_ROW.fields)
 
 
 def test_a_place_is_marked_by_its_highest_escalation(campaign):

@@ -13,9 +13,12 @@ walk over every place:
   and returned by a verifier (核查退回 at least once);
 * the escalated cases themselves, as rows (`PlaceCases.escalated`; how late each is, `late_hours`, when asked).
 
-Alert rows are kept as `(names, value, …)` tuples (`alert_row`), made dicts (`row_dict`) only for the rows
-sent: a dashboard keeps one per overdue, overnight or escalated problem of every place, and a dict of a
-dozen keys costs four times a tuple of the same values.
+Alert rows are kept as flat tuples that sort themselves (`alert_row`): the row's sort key, which ends with
+the place's name, its layer's order, its id and the problem's index, then the row's own values, then its
+`RowKind`; the place's layer, sub-district and community are not repeated in each row but given when a row
+is made a dict (`row_dict`), only for the rows sent. A dashboard keeps one per overdue, overnight or
+escalated problem of every place (at a million places about 1.8 million): one tuple each, not a key, a row
+and a pair, and a dict of a dozen keys would cost four times a tuple of the same values.
 
 `unit_records` turns the sums into shares and averages. Everything derives
 from the stored (or derived, `case_of`) case and the clock; nothing is stored.
@@ -135,20 +138,41 @@ def place_escalation(props: dict, campaign: Campaign, now: datetime) -> int:
     return max((escalation_rank(c.level, c.escalated) for c in cases_of(props, campaign, now) if c.open), default=0)
 
 
-ESCALATED_ROW = ("layer", "id", "pid", "name", "street", "community", "category", "problem", "stage", "unit",
-                 "handler", "stage_due", "level")
+PLACE_FIELDS = ("layer", "id", "name", "street", "community")  # what an alert row says of its place
 
 
-def alert_row(names: tuple[str, ...], *values: object) -> tuple:
-    """An alert row as kept: its field names (one shared tuple per kind of row), then the values in their order,
-    each string one object for equal strings (geo/kept.py): rows repeat their places' sub-districts, categories,
-    dates and people."""
-    return (names, *map(interned, values))
+class RowKind(NamedTuple):
+    """One kind of alert row: its sort key's length and the fields of the row as sent (the place's among them)."""
+
+    key_len: int
+    fields: tuple[str, ...]
 
 
-def row_dict(row: tuple) -> dict:
-    """A kept alert row as the dict sent."""
-    return dict(zip(row[0], row[1:], strict=True))
+ESCALATED_ROW = RowKind(6, ("layer", "id", "pid", "name", "street", "community", "category", "problem", "stage",
+                            "unit", "handler", "stage_due", "level"))
+
+
+def alert_row(kind: RowKind, key: tuple, *values: object) -> tuple:
+    """An alert row as kept (see the module docstring): `key` ends with (name, layer order, place id, problem
+    index), so that no two rows of a list sort alike; `values` are the row's fields that are not its place's, in
+    the order of `kind.fields`, each string one object for equal strings (geo/kept.py): rows repeat
+    categories, dates and people."""
+    return (*map(interned, key), *map(interned, values), kind)
+
+
+def row_place(row: tuple) -> tuple[int, str]:
+    """A kept row's place: (its layer's order, its id)."""
+    n = row[-1].key_len
+    return row[n - 3], row[n - 2]
+
+
+def row_dict(row: tuple, layer: str, street: str | None, community: str | None) -> dict:
+    """A kept alert row as the dict sent, with its place's layer, sub-district and community."""
+    kind = row[-1]
+    n = kind.key_len
+    place = {"layer": layer, "id": row[n - 2], "name": row[n - 4] or None, "street": street, "community": community}
+    own = iter(row[n:-1])
+    return {f: place[f] if f in place else next(own) for f in kind.fields}
 
 
 class PlaceCases(NamedTuple):
@@ -156,7 +180,7 @@ class PlaceCases(NamedTuple):
 
     by_level: tuple[int, int, int]  # open overdue cases standing at each of LEVELS
     units: tuple  # (unit, (as UNIT_FIELDS)) per unit of its cases
-    escalated: tuple  # (sort key, row) per escalated case, the row as `alert_row` keeps it (ESCALATED_ROW)
+    escalated: tuple  # a row per escalated case, as `alert_row` keeps it (ESCALATED_ROW)
 
 
 def place_cases(order: int, layer_id: str, fid: str, props: dict, campaign: Campaign, now: datetime) -> PlaceCases:
@@ -186,11 +210,11 @@ def place_cases(order: int, layer_id: str, fid: str, props: dict, campaign: Camp
             u[7] += 1
         u[8] += (case.get("returns") or 0) > 0
         if c.escalated:  # the most late first: the earliest due (how late is said when asked: `late_hours`)
-            rows.append(((-escalation_rank(c.level, True), case.get("stage_due") or "", props.get("name") or "", order,
-                          fid, i), alert_row(
-                ESCALATED_ROW, layer_id, fid, c.pid, props.get("name"), props.get("street"), props.get("community"),
-                c.problem.get("category"), c.problem.get("description"), case.get("stage"), case.get("unit"),
-                case.get("handler"), case.get("stage_due"), c.level)))
+            rows.append(alert_row(
+                ESCALATED_ROW, (-escalation_rank(c.level, True), case.get("stage_due") or "", props.get("name") or "",
+                                order, fid, i),
+                c.pid, c.problem.get("category"), c.problem.get("description"), case.get("stage"), case.get("unit"),
+                case.get("handler"), case.get("stage_due"), c.level))
     cases = PlaceCases(shared(tuple(by_level)),
                        shared(tuple((interned(unit), shared(tuple(n))) for unit, n in sorted(units.items()))), tuple(rows))
     return cases if rows else shared(cases)  # most places' counts are alike; rows name their place
