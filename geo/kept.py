@@ -11,8 +11,11 @@ few hundred strings over and over.
 `interned` gives one string object for equal strings (`sys.intern`: on
 CPython 3.11, which Guatu runs on, an interned string is freed when nothing
 refers to it any more, so nothing here outlives what keeps it — CPython
-3.12.0 to 3.12.4 kept every interned string for ever); `shared` one tuple
-for equal tuples of plain values, in a bounded cache.
+3.12.0 to 3.12.4 kept every interned string for ever) and one int object
+for equal ints between -4096 and 4096 (the interpreter keeps only -5 to 256
+so: every other day count, e.g. how late a problem is, is a new object each
+time it is computed); `shared` one tuple for equal tuples of plain values,
+in a bounded cache.
 """
 
 from __future__ import annotations
@@ -20,10 +23,19 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 
+_INTS: dict[int, int] = {}  # the numbers a place's share repeats (days late, counts), one object each
+_INT_RANGE = range(-4096, 4097)  # bounded: about eleven years of days either way
+
 
 def interned(value: object) -> object:
-    """The one string object equal to `value`, if it is a string; any other value as it is."""
-    return sys.intern(value) if type(value) is str else value
+    """The one string object equal to `value`, if it is a string; the one int object, if it is a small int (the
+    interpreter keeps only -5 to 256 as one object each); any other value as it is."""
+    kind = type(value)
+    if kind is str:
+        return sys.intern(value)
+    if kind is int and value in _INT_RANGE:
+        return _INTS.setdefault(value, value)
+    return value
 
 
 @lru_cache(maxsize=16384, typed=True)

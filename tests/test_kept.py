@@ -28,6 +28,15 @@ def test_equal_strings_parsed_apart_become_one_object_and_other_values_stay_as_t
     assert [interned(v) for v in rows] == rows
 
 
+def test_equal_day_counts_computed_apart_become_one_object_within_the_kept_range():
+    late, again = int("-1234"), int("-1234")  # past the interpreter's own -5 to 256: two objects
+    assert late is not again
+    assert interned(late) is interned(again) and interned(late) == -1234
+    far, farther = int("99999"), int("99999")
+    assert interned(far) is far and interned(farther) is farther  # outside the range: as they are, nothing kept
+    assert interned(True) is True
+
+
 def test_a_named_tuple_is_never_answered_with_a_plain_tuple_of_the_same_values():
     plain = shared(((0, 0, 0), (), ()))
     named = shared(PlaceCases((0, 0, 0), (), ()))

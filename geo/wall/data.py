@@ -288,8 +288,8 @@ class WallData(CatchUp[FullState]):
 
     def _derive(self, state: FullState, part: LayerState, layer_id: str, feature: dict, now_l: datetime) -> None:
         props, fid = feature["properties"], interned(feature["id"])
-        part.set(fid, local_feature_state(props, self.campaign, now_l, self.category_index).as_list(),
-                 props.get("updated_at") or "")
+        part.set(fid, local_feature_state(props, self.campaign, now_l, self.category_index).as_row(),
+                 interned(props.get("updated_at") or ""))  # places imported or changed together share it
         state.flips.set((layer_id, fid), place_flips(props, self.campaign))
 
     def _rederive(self, state: FullState, keys: list[tuple[str, str]], now_l: datetime) -> None:
@@ -359,6 +359,6 @@ class WallData(CatchUp[FullState]):
                     layers[layer_id]["removed"].append(fid)
                 continue  # created a moment ago, its file not written yet: the next poll brings it
             props = features[layer_id, fid]["properties"]
-            layers[layer_id]["features"][fid] = local_feature_state(props, self.campaign, now_l, self.category_index).as_list()
+            layers[layer_id]["features"][fid] = local_feature_state(props, self.campaign, now_l, self.category_index).as_row()
         return {"kind": "delta", "since": since, **self._common(key, now), "as_of": latest or None, "layers": layers}
 

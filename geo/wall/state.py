@@ -4,7 +4,7 @@ A place's state is `[status, overdue 0/1, overnight 0/1, open problems,
 overdue problems, [open categories], escalated 1/2]` (the category list is
 left out when empty and nothing follows it; escalated, 1 to the sub-district
 or 2 to the district, is left out when no open case is escalated):
-`FeatureState.as_list`. `StateKey` is everything a screen's state
+`FeatureState.as_row`. `StateKey` is everything a screen's state
 depends on, and its ETag. `LayerState` keeps one layer's states in store
 order with the sums a legend shows, the packed columns and the serialised
 blocks, so that a new revision re-derives and re-serialises only what its
@@ -23,7 +23,7 @@ from geo.bulk import collector_paused
 from geo.cases.stats import place_escalation
 from geo.config import Campaign
 from geo.geojson_io import dumps
-from geo.kept import interned
+from geo.kept import interned, shared
 from geo.rules import local_now, place_past_deadline, problem_is_open, problem_overdue, problem_overnight
 from geo.wall.catchup import Basis, Flips
 from geo.wall.codec import pack_ids
@@ -39,13 +39,15 @@ class FeatureState:
     categories: tuple[int, ...] = ()  # indices into campaign.categories of the open problems
     escalated: int = 0  # an open case escalated: 1 to the sub-district, 2 to the district (geo/cases/stats.py)
 
-    def as_list(self) -> list:
-        out = [self.status, int(self.overdue), int(self.overnight), self.open_problems, self.overdue_problems]
+    def as_row(self) -> tuple:
+        """The place's state as a screen gets it (an array in JSON), one object for equal states: a layer keeps
+        one per place and most places' are alike (geo/kept.py)."""
+        out = (self.status, int(self.overdue), int(self.overnight), self.open_problems, self.overdue_problems)
         if self.categories or self.escalated:
-            out.append(list(self.categories))
+            out += (self.categories,)
         if self.escalated:
-            out.append(self.escalated)
-        return out
+            out += (self.escalated,)
+        return shared(out)
 
 
 def feature_state(props: dict, campaign: Campaign, now: datetime, category_index: dict[str, int] | None = None) -> FeatureState:
@@ -116,13 +118,13 @@ BLOCK = 4096  # places per serialised block of a layer's state: what one edit se
 
 
 class LayerState:
-    """One layer's part of the full state, kept between revisions: each place's state (`FeatureState.as_list`)
+    """One layer's part of the full state, kept between revisions: each place's state (`FeatureState.as_row`)
     in store order and the sums a legend shows; once asked for, the packed columns and the serialised blocks of
     places (kept until a place in them changes; a deletion moves every place after it, so they are made again)."""
 
     def __init__(self, status_index: dict[str, int]) -> None:
         self.status_index = status_index
-        self.items: dict[str, list] = {}
+        self.items: dict[str, tuple] = {}
         self.updated: dict[str, str] = {}  # updated_at of each place, for `as_of`
         self.counts: dict[str, int] = {}  # places per status (none at zero)
         self.overdue_places = self.overdue_problems = self.overnight = self.escalated = 0
@@ -134,7 +136,7 @@ class LayerState:
         self._ids: list[str] | dict | None = None
         self._blocks: dict[tuple[str, int], bytes] = {}  # (column, or "features"; block number) -> its values
 
-    def set(self, fid: str, item: list, updated: str) -> None:
+    def set(self, fid: str, item: tuple, updated: str) -> None:
         """A place's state: in its place if known, else last (a place created since)."""
         old = self.items.get(fid)
         if old is not None:
@@ -190,7 +192,7 @@ class LayerState:
         self.overdue_problems += sign * item[4]
         self.escalated += sign * (len(item) > 6)
 
-    def _row(self, item: list) -> tuple:
+    def _row(self, item: tuple) -> tuple:
         return (self.status_index.get(item[0], -1), item[1] | item[2] << 1 | (item[6] if len(item) > 6 else 0) << 2,
                 item[3], item[4], item[5] if len(item) > 5 and item[5] else 0)
 

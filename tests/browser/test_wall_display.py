@@ -53,12 +53,12 @@ def server(campaign_dir):
         yield s
 
 
-def places(campaign_dir) -> dict[str, tuple[str, dict, list]]:
+def places(campaign_dir) -> dict[str, tuple[str, dict, tuple]]:
     """id -> (layer, properties, state item) as the server derives them now."""
     campaign = load_campaign(campaign_dir)
     store = open_store(campaign_dir, campaign)
     index = {c: i for i, c in enumerate(campaign.categories)}
-    return {f["id"]: (layer.id, f["properties"], feature_state(f["properties"], campaign, NOW, index).as_list())
+    return {f["id"]: (layer.id, f["properties"], feature_state(f["properties"], campaign, NOW, index).as_row())
             for layer in campaign.layers for f in store.features(layer.id)}
 
 
