@@ -71,4 +71,10 @@ def test_what_is_kept_for_every_place_holds_one_object_per_distinct_text(tmp_pat
     ids = [fid for _, fid in parts] + [fid for _, fid in places] + [fid for layer in wall.catch_up(revision, now).layers.values()
                                                                      for fid in layer.items]
     assert one_object_each(ids)
+    items = [item for layer in wall.catch_up(revision, now).layers.values() for item in layer.items.values()]
+    assert len(set(items)) < len(items) and one_object_each(items)  # places in the same state share it
+    updated = [u for layer in wall.catch_up(revision, now).layers.values() for u in layer.updated.values()]
+    assert one_object_each(updated)
+    rows = [r for p in parts.values() for r in (*p.overdue_rows, *p.overnight_rows, *p.cases.escalated)]
+    assert rows and one_object_each([v for r in rows for v in r if isinstance(v, (str, int))])
     store.close()
