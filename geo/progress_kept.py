@@ -149,9 +149,10 @@ class ProgressData(CatchUp[_Index]):
         done = self.campaign.done_statuses
         status = interned(props.get("status")) if props is not None else None
         events = status_history(changes, self.campaign, index.today, status)
-        place = _Place(None if props is None else interned(props.get("street")) or NO_STREET,
-                       status in done, status_at(events, index.today - timedelta(days=self.campaign.pace_days)) in done,
-                       shared(tuple(status_steps(events))))
+        place = shared(_Place(None if props is None else interned(props.get("street")) or NO_STREET,  # most are alike
+                              status in done,
+                              status_at(events, index.today - timedelta(days=self.campaign.pace_days)) in done,
+                              shared(tuple(status_steps(events)))))
         index.places[key] = place
         for day, s, step in place.steps:
             index.steps[(day, s)] += step

@@ -91,3 +91,24 @@ def test_case_moments_are_found_between_two_clocks_and_the_last_one_passed():
     flips.set(("courtyards", "c-1"), (120,))  # its case changed
     flips.remove(("roads", "r-1"))  # deleted
     assert flips.between(0, 10**9) == [("courtyards", "c-1"), ("courtyards", "c-2")] and flips.latest(10**9) == 150
+
+
+def test_places_sharing_a_moment_are_found_at_it_until_the_last_of_them_leaves_it():
+    from geo.wall.catchup import Flips
+
+    flips = Flips()
+    for key in (("roads", "r-1"), ("courtyards", "c-2"), ("courtyards", "c-1")):
+        flips.set(key, (300,))
+    flips.set(("courtyards", "c-3"), (200, 300))
+    assert flips.between(0, 300) == [("courtyards", "c-3"), ("courtyards", "c-1"), ("courtyards", "c-2"),
+                                     ("roads", "r-1")]  # by moment, then, at one moment, by key
+    flips.remove(("courtyards", "c-2"))
+    flips.set(("courtyards", "c-3"), (200,))  # it leaves 300
+    flips.remove(("roads", "r-1"))
+    assert flips.between(200, 300) == [("courtyards", "c-1")] and flips.latest(10**9) == 300
+    flips.set(("courtyards", "c-1"), (250,))  # the last one leaves 300
+    assert flips.between(0, 10**9) == [("courtyards", "c-3"), ("courtyards", "c-1")]
+    assert [flips.latest(t) for t in (199, 200, 299, 300)] == [0, 200, 250, 250]
+    for key in (("courtyards", "c-1"), ("courtyards", "c-3")):
+        flips.remove(key)
+    assert flips.between(0, 10**9) == [] and flips.latest(10**9) == 0 and not flips.by_place

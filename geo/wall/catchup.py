@@ -95,34 +95,58 @@ def changes_to(store: Store, old: Basis | None, new: Basis, limit: int | None = 
 
 
 class Flips:
-    """The moments (POSIX seconds) at which each place's derived case flags change, past and future, and all of
-    them in order (a `SortedList`: a place's moments go in and out in logarithmic time, as its cases change)."""
+    """The moments (POSIX seconds) at which each place's derived case flags change, past and future, and the
+    places at each moment, the moments in order (a `SortedList`: a place's moments go in and out in logarithmic
+    time, as its cases change). Most moments are one place's (a stage falls due to the second): such a moment
+    holds that place's key itself, one shared by several a set of them (at a million places this is half the
+    memory of a sorted list of (moment, layer, id) tuples)."""
 
     def __init__(self) -> None:
         self.by_place: dict[tuple[str, str], tuple[int, ...]] = {}
-        self.moments: SortedList = SortedList()  # (moment, layer, id)
+        self._moments: SortedList = SortedList()  # every moment some place has, once
+        self._at: dict[int, tuple[str, str] | set[tuple[str, str]]] = {}  # moment -> its place, or its places
 
     def set(self, key: tuple[str, str], moments: tuple[int, ...]) -> None:
+        """A place's moments (each once), in place of those it had."""
         if self.by_place.get(key, ()) == moments:
             return
         self.remove(key)
         if moments:
             self.by_place[key] = moments
-            self.moments.update((m, *key) for m in moments)
+            for m in moments:
+                there = self._at.get(m)
+                if there is None:
+                    self._at[m] = key
+                    self._moments.add(m)
+                elif type(there) is set:
+                    there.add(key)
+                else:
+                    self._at[m] = {there, key}
 
     def remove(self, key: tuple[str, str]) -> None:
         for m in self.by_place.pop(key, ()):
-            self.moments.remove((m, *key))
+            there = self._at[m]
+            if type(there) is not set:
+                del self._at[m]
+                self._moments.remove(m)
+                continue
+            there.discard(key)
+            if len(there) == 1:
+                self._at[m] = there.pop()
 
     def between(self, lo: int, hi: int) -> list[tuple[str, str]]:
-        """The places with a moment after `lo` up to `hi`, in the order of their moments (each once)."""
-        found = self.moments.irange((lo + 1,), (hi + 1,), inclusive=(True, False))
-        return list(dict.fromkeys((layer, fid) for _, layer, fid in found))
+        """The places with a moment after `lo` up to `hi`, in the order of their moments (of one moment, of their
+        keys), each once."""
+        out: dict[tuple[str, str], None] = {}
+        for m in self._moments.irange(lo + 1, hi):
+            there = self._at[m]
+            out.update(dict.fromkeys(sorted(there)) if type(there) is set else ((there, None),))
+        return list(out)
 
     def latest(self, upto: int) -> int:
         """The last moment at or before `upto` (0: none)."""
-        i = self.moments.bisect_left((upto + 1,))
-        return self.moments[i - 1][0] if i else 0
+        i = self._moments.bisect_right(upto)
+        return self._moments[i - 1] if i else 0
 
 
 class Kept(Protocol):
