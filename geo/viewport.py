@@ -109,9 +109,12 @@ def parse_viewport(bbox: str | None, zoom: str | None) -> Viewport:
     if z >= FULL_DETAIL_ZOOM:
         tolerance, scale = 0.0, 10 ** 6
     else:
-        pixel = 360.0 / (TILE_PX * 2 ** z) * math.cos(math.radians((box[1] + box[3]) / 2))  # degrees of latitude
-        tolerance = pixel
-        scale = min(10 ** 6, 10 ** math.ceil(math.log10(4 / pixel)))
+        # a pixel in degrees of latitude at the view's middle latitude, taken down to a step of a quarter octave:
+        # views a pan apart (in one band of latitudes, some ten degrees wide) are simplified alike, so a screen
+        # keeps the places it drew (web/static/js/wall/sync.js `drawnAs`); never more than a pixel
+        shrink = math.cos(math.radians((box[1] + box[3]) / 2))
+        tolerance = 360.0 / (TILE_PX * 2 ** z) * 2 ** (math.floor(4 * math.log2(shrink)) / 4)
+        scale = min(10 ** 6, 10 ** math.ceil(math.log10(4 / tolerance)))
     return Viewport(z, tiles, tuple(round(v, 9) for v in box), tolerance, scale)
 
 

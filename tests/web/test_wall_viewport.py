@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from geo.store.transfer import copy_to_postgis
-from geo.viewport import DOT_CODE, FULL_DETAIL_ZOOM, parse_viewport
+from geo.viewport import DOT_CODE, FULL_DETAIL_ZOOM, TILE_PX, parse_viewport
 from geo.wall.codec import packed_geometry, unpack_ids
 from web import create_app
 
@@ -132,6 +132,16 @@ def test_tiles_and_tolerance_follow_the_zoom():
     assert low.scale <= 10 ** 5 and high.scale == 10 ** 6
     x0, y0, x1, y1 = low.tiles
     assert (x1 - x0 + 1) * (y1 - y0 + 1) <= 4
+
+
+def test_views_a_pan_apart_north_or_south_are_simplified_alike_and_never_by_more_than_a_pixel():
+    views = [parse_viewport(f"113.56,{s:.2f},113.70,{s + 0.15:.2f}", "15") for s in (34.55, 34.62, 34.70, 34.85)]
+    assert len({v.tolerance for v in views}) == 1 and len({v.scale for v in views}) == 1
+    for v in views:
+        pixel = 360.0 / (TILE_PX * 2 ** 15) * math.cos(math.radians((v.bbox[1] + v.bbox[3]) / 2))
+        assert 2 ** -0.25 * pixel < v.tolerance <= pixel
+    far = parse_viewport("113.56,45.00,113.70,45.15", "15")  # another band of latitudes: another step
+    assert far.tolerance < views[0].tolerance
 
 
 def test_places_too_small_to_see_come_as_dots_at_their_centres(viewport_app):

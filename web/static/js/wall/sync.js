@@ -100,14 +100,15 @@ sync.shapeQuery = function (extra) {
 };
 
 // A large layer's places too small to see come as dots: kept as one DotField (wall/dots.js), not as Places.
-// A large layer's new viewport answered at the zoom, shapes revision and CRS of the one drawn (a pan) keeps
-// the Places the two share as they are (their outlines simplified alike, their look and marks current: every
+// A large layer's new viewport answered at the zoom, simplification, shapes revision and CRS of the one drawn (a
+// pan, north and south too: geo/viewport.py simplifies a band of latitudes alike) keeps the Places the two
+// share as they are (their outlines simplified alike, their look and marks current: every
 // state since was applied to them): only the places that came are made, and only those that went are let go.
 sync.drawLayer = function (layerId, doc) {
   var self = this;
   var before = this.all[layerId] || {};
   var vp = this.viewport[layerId];
-  var drawnAs = vp ? [doc.zoom, doc.scale, doc.revision, this.crs].join(" ") : null;
+  var drawnAs = vp ? [doc.zoom, doc.scale, doc.tolerance, doc.revision, this.crs].join(" ") : null;
   var kept = vp && vp.drawnAs === drawnAs ? function (id) { return before[id]; } : null;
   var attrs = this.attrs[layerId] && this.attrs[layerId].byId;
   var names = doc.name ? decodeAttributes(doc) : null; // a document carrying its attributes (viewport shapes)
