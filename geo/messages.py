@@ -3462,9 +3462,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "at most {maximum} places' status can be set at once and {n} are selected: zoom in and select fewer.",
     },
     "editor.large.failed": {"zh": "地图上这一片的地点没能加载:{message}", "en": "the places of this view could not be loaded: {message}"},
-    "editor.as_of.large_left": {
-        "zh": "图层“{layers}”地点太多,不在历史地图中显示。",
-        "en": "the layer(s) {layers} hold too many places to be shown on a past day.",
+    "editor.as_of.large_gone": {
+        "zh": "其中 {n} 处已于此后删除,未在图上显示。",
+        "en": "{n} of them have been deleted since and are not drawn.",
     },
     "editor.bulk.selected": {"zh": "已选择 {n} 处", "en": "{n} place(s) selected"},
     "editor.bulk.status": {"zh": "统一设置状态", "en": "Set one status for all"},

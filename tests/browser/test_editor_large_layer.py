@@ -202,18 +202,58 @@ def test_taking_the_other_persons_version_draws_their_outline_to_edit(browser, s
     assert [e for e in log.console_errors if "409" not in e] == []  # the refused save is the only error
 
 
-def test_a_past_day_leaves_the_large_layer_out_and_says_so(browser, server, campaign_dir):
+def test_a_past_day_draws_the_large_layer_in_that_days_statuses(browser, server, campaign_dir, clock):
+    """On a past day the large layer stays drawn a view at a time, each place in its status of that day, a place made
+    since hidden, a place deleted since counted and said; the small layers come from their as-of GeoJSON; back to
+    now, today's statuses again."""
+    campaign = load_campaign(campaign_dir)
+    s = open_store(campaign_dir, campaign, clock=clock)  # the server's clock: these writes come after the day
+    changed, deleted = s.get(LAYER, "c-0001"), s.get(LAYER, "c-0002")
+    before = changed["properties"]["status"]
+    after = next(x.key for x in campaign.statuses if x.key != before and not x.hatch)
+    s.update(LAYER, "c-0001", expected_version=changed["properties"]["version"], user="李编", properties={"status": after})
+    ring = [[x + 0.0004, y] for x, y in shape(changed["geometry"]).exterior.coords]  # beside it, in the same view
+    made = s.create(LAYER, {"geometry": {"type": "Polygon", "coordinates": [ring]},
+                            "properties": {"name": "后来新建的院子", "kind": changed["properties"]["kind"], "status": after}},
+                           user="李编").feature["id"]
+    s.delete(LAYER, "c-0002", expected_version=deleted["properties"]["version"], user="李编")
+    colour = {x.key: x.color for x in campaign.statuses}
     page, log = editor_page(browser, server)
+    move_to(page, interior(changed), 17)  # places drawn as shapes
+    look = """(id) => { const p = guatuPage.editors[0].large.courtyards.places[id];
+        return p ? [p.options.fillColor, p.visible] : null; }"""
+    assert page.evaluate(look, "c-0001") == [colour[after], True] and page.evaluate(look, made) == [colour[after], True]
     page.fill("section.past input[name=as-of]", "2026-11-23")
     page.click("button[data-action=as-of]")
     page.wait_for_selector(".message-info:has-text('2026-11-23')")
-    title = next(x.title for x in load_campaign(campaign_dir).layers if x.id == LAYER)
-    assert f"图层“{title}”地点太多,不在历史地图中显示" in page.inner_text(".message")
+    assert "其中 1 处已于此后删除,未在图上显示" in page.inner_text(".message")
+    assert page.evaluate(look, "c-0001") == [colour[before], True]  # that day's status
+    assert page.evaluate(look, made)[1] is False  # not made yet
+    stood = [f for f in s.features(LAYER) if f["id"] != made]
+    assert not any(f"/{LAYER}/as-of/" in url for url in log.requests)  # not loaded whole
+    assert any(urlsplit(url).path == "/api/playback" for url in log.requests)
     statuses = page.evaluate("() => guatuPage.editors[0].asOf.statuses")
-    assert statuses and not any(fid.startswith("c-") for fid in statuses)  # the small layers' places only
-    assert not any("/as-of/" in url and f"/{LAYER}/" in url for url in log.requests)
+    assert statuses and not any(fid.startswith("c-") for fid in statuses)  # the small layers' places, from as-of
+    # zoomed out, most places are dots: each, dot or shape, in its status of that day, the one made since hidden
+    move_to(page, interior(changed), 12)
+    drawn = page.evaluate("""() => { const l = guatuPage.editors[0].large.courtyards, f = l.field, out = {};
+        const colours = Object.fromEntries(Object.entries(l.looks).map(([c, n]) => [n, c]));
+        for (let i = 0; f && i < f.n; i++) out[f.ids[i]] = ["dot", f.look[i] === 0 ? null : colours[f.look[i]]];
+        for (const [id, p] of Object.entries(l.places)) out[id] = ["shape", p.visible ? p.options.fillColor : null];
+        return out; }""")
+    assert "c-0001" in drawn and made in drawn and sum(kind == "dot" for kind, _ in drawn.values()) > 20
+    assert drawn["c-0001"][1] == colour[before] and drawn[made][1] is None
+    assert all(drawn[f["id"]][1] == colour[f["properties"]["status"]] for f in stood if f["id"] in drawn and f["id"] != "c-0001")
+    move_to(page, interior(changed), 17)
+    page.evaluate("""() => { const ed = guatuPage.editors[0], select = ed.select;  // counts, then does what it did
+        ed.selects = 0; ed.select = function () { ed.selects += 1; return select.apply(this, arguments); }; }""")
+    page.mouse.click(*map_point(page, *interior(changed)))  # read-only: a click opens nothing
+    assert page.evaluate("() => guatuPage.editors[0].selects") == 0
+    assert page.locator("form.attrs h2:has-text('c-0001')").count() == 0
     page.click("button[data-action=as-of-exit]")
-    page.wait_for_function("() => guatuPage.editors[0].large.courtyards._map")  # drawn again
+    assert page.evaluate(look, "c-0001") == [colour[after], True] and page.evaluate(look, made) == [colour[after], True]
+    page.mouse.click(*map_point(page, *interior(changed)))  # now it opens
+    page.wait_for_selector("form.attrs h2:has-text('c-0001')")
     assert log.console_errors == []
 
 

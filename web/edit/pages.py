@@ -57,6 +57,7 @@ def editor():
         ],
         "api": {
             "state": url_for("wall.state"),
+            "playback": url_for("wall.playback_data"),  # a large layer's statuses on a past day
             "shapes": url_for("wall.shapes", layer_id="__layer__"),
             "boundaries": url_for("api.boundaries", level="__level__"),
             "features": url_for("api.features", layer_id="__layer__"),

@@ -4,27 +4,41 @@
  */
 import { darken } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
+import { unpackIds } from "../wall/packed.js";
+import { PlaceItems } from "../wall/state.js";
 
 var asOf = {};
 export default asOf;
 
 // --- the map as it stood on a past day (read-only) ---------------------------------
+// A layer's places as they stood at the end of the day, drawn read-only in place of the layer. A large layer is not
+// loaded whole for it either (its places as GeoJSON: tens of megabytes): it stays drawn a view at a time, its places
+// coloured by their statuses of that day from the playback document of that one day (geo/playback.py), those that
+// did not stand then hidden. A large layer's place deleted since has no outline in the views: it is counted, said,
+// and not drawn.
 asOf.showAsOf = function (day) {
   var self = this;
   this.deselect();
   this.clearSelection();
   var asOfStatus = {};
-  // a large layer is not loaded whole for a past day either (its places as GeoJSON: tens of megabytes)
   var large = this.o.layers.filter(function (layer) { return self.large[layer.id]; });
-  return Promise.all(this.o.layers.filter(function (layer) { return !self.large[layer.id]; }).map(function (layer) {
+  var whole = this.o.layers.filter(function (layer) { return !self.large[layer.id]; });
+  var pastOfLarge = !large.length ? Promise.resolve(null)
+    : this.request("GET", this.o.api.playback + "?from=" + encodeURIComponent(day) + "&to=" + encodeURIComponent(day))
+      .then(function (r) {
+        if (!r.ok) throw new Error(r.body ? r.body.message : String(r.status));
+        return r.body;
+      });
+  return Promise.all([pastOfLarge].concat(whole.map(function (layer) {
     var url = self.url("features", layer.id).replace(/\/features$/, "/as-of/" + encodeURIComponent(day));
     return self.request("GET", url).then(function (r) {
       if (!r.ok) throw new Error(r.body ? r.body.message : String(r.status));
       return [layer.id, r.body];
     });
-  })).then(function (results) {
+  }))).then(function (results) {
     self.exitAsOf(true);
-    self.pastLayers = results.map(function (pair) {
+    var past = results[0] ? pastItems(results[0], large.map(function (l) { return l.id; })) : { items: {}, standing: 0, gone: 0 };
+    self.pastLayers = results.slice(1).map(function (pair) {
       pair[1].features.forEach(function (f) { asOfStatus[f.id] = f.properties.status; });
       return L.geoJSON(pair[1], {
         renderer: self.renderer, pmIgnore: true, interactive: false,
@@ -34,10 +48,12 @@ asOf.showAsOf = function (day) {
         },
       }).addTo(self.map);
     });
-    Object.keys(self.layers).forEach(function (id) { self.map.removeLayer(self.layers[id]); });
-    self.asOf = { day: day, statuses: asOfStatus };
-    var left = large.length ? " " + t("editor.as_of.large_left", { layers: large.map(function (l) { return l.title; }).join("、") }) : "";
-    self.say(t("editor.as_of.shown", { day: day, n: Object.keys(asOfStatus).length }) + left, "info");
+    whole.forEach(function (layer) { if (self.layers[layer.id]) self.map.removeLayer(self.layers[layer.id]); });
+    self.asOf = { day: day, statuses: asOfStatus, items: past.items };
+    large.forEach(function (layer) { self.large[layer.id].restyleAll(); });
+    var n = Object.keys(asOfStatus).length + past.standing;
+    var gone = past.gone ? " " + t("editor.as_of.large_gone", { n: past.gone }) : "";
+    self.say(t("editor.as_of.shown", { day: day, n: n }) + gone, "info");
   }).catch(function (err) { self.say(t("editor.as_of.failed", { message: err.message }), "error"); });
 };
 
@@ -45,7 +61,36 @@ asOf.exitAsOf = function (quiet) {
   var self = this;
   (this.pastLayers || []).forEach(function (l) { self.map.removeLayer(l); });
   this.pastLayers = null;
-  if (this.asOf) Object.keys(this.layers).forEach(function (id) { self.layers[id].addTo(self.map); });
+  var was = this.asOf;
   this.asOf = null;
+  if (was) {
+    Object.keys(this.layers).forEach(function (id) {
+      if (self.large[id]) self.large[id].restyleAll();
+      else self.layers[id].addTo(self.map);
+    });
+  }
   if (!quiet) this.say("");
 };
+
+// The large layers' places at the end of the playback document's one day: layer id -> PlaceItems (wall/state.js)
+// of every place the document knows (a status code of -1 for one that did not stand then); how many stood then,
+// and how many of those are gone now (the document's `extra`: no view has their outlines).
+function pastItems(doc, layerIds) {
+  var codes = doc.layers.map(function (l) { return l.start.slice(); });
+  var changes = doc.days.length ? doc.days[doc.days.length - 1].changes : [];
+  for (var i = 0; i < changes.length; i += 3) codes[changes[i]][changes[i + 1]] = changes[i + 2];
+  var out = { items: {}, standing: 0, gone: 0 };
+  doc.layers.forEach(function (l, n) {
+    if (layerIds.indexOf(l.id) < 0) return;
+    var ids = unpackIds(l.ids), status = codes[n];
+    var gone = (l.extra && l.extra.attributes) || {}; // the places gone now, by id
+    var zeros = new Array(ids.length).fill(0);
+    out.items[l.id] = new PlaceItems(doc.statuses, ids, status, zeros, zeros, zeros, []);
+    for (var k = 0; k < ids.length; k++) {
+      if (status[k] < 0) continue;
+      out.standing += 1;
+      if (Object.prototype.hasOwnProperty.call(gone, ids[k])) out.gone += 1;
+    }
+  });
+  return out;
+}

@@ -140,14 +140,19 @@ Editor.prototype.loadState = function () {
     .then(function (state) { self.state = unpackState(state); });
 };
 
-// A place's status key, or null when the state does not know it.
+// A place's status key, or null when the state does not know it (nor, on a past day, a large layer's place that did
+// not stand then).
 Editor.prototype.statusOf = function (layerId, id) {
   var items = this.itemsOf(layerId);
   var i = items ? items.indexOf(id) : -1;
-  return i >= 0 ? items.statusAt(i) : null;
+  var key = i >= 0 ? items.statusAt(i) : undefined; // (undefined: a status code of -1, not standing then)
+  return key === undefined ? null : key;
 };
 
+// A layer's PlaceItems (wall/state.js): on a past day a large layer's of that day (editor/as-of.js), else the state's.
 Editor.prototype.itemsOf = function (layerId) {
+  var past = this.asOf && this.asOf.items[layerId];
+  if (past) return past;
   return this.state ? itemsOf(this.state.layers[layerId]) : null;
 };
 
@@ -157,7 +162,7 @@ Editor.prototype.loadLayer = function (layerId) {
   if (extent !== undefined) { // a large layer: the places of the view (editor/large-layer.js)
     if (!this.large[layerId]) {
       this.large[layerId] = this.layers[layerId] = new LargeLayer(this, layerId, extent);
-      if (!this.asOf) this.large[layerId].addTo(this.map);
+      this.large[layerId].addTo(this.map); // (on a past day too: it draws that day's statuses)
       return Promise.resolve();
     }
     return this.large[layerId].load(true);

@@ -12,7 +12,8 @@
  * hidden. `release` puts the canvas copy back.
  *
  * Looks: each place's status colour from the editor's state (a hatched status striped as on the wall), a place
- * selected for a bulk change outlined in blue (a dot painted blue).
+ * selected for a bulk change outlined in blue (a dot painted blue). On a past day (editor/as-of.js) the statuses
+ * are that day's, a place that did not stand then is hidden, and nothing is clicked or box-selected.
  */
 import { decodeAttributes, decodeBinary, unpackIds } from "../wall/packed.js";
 import { placesFromPacked } from "../wall/place.js";
@@ -36,7 +37,7 @@ export var LargeLayer = L.Layer.extend({
     this.places = {}; // id -> Place of the view
     this.field = null; // the view's dots
     this.names = {}; // id -> attributes of the places seen (the viewport answers carry them)
-    this.drawnAs = null; // zoom, scale and shapes revision of the answer drawn: a pan at them keeps its places
+    this.drawnAs = null; // zoom, scale, simplification and shapes revision of the answer drawn: a pan at them keeps its places
     this.etag = null;
     this.seq = 0; // views asked for
     this.drawnSeq = 0; // the last of them drawn (or found unchanged)
@@ -82,9 +83,10 @@ export var LargeLayer = L.Layer.extend({
     return this;
   },
 
-  // Ids of the places and dots of the view meeting `bounds` (a box select).
+  // Ids of the places and dots of the view meeting `bounds` (a box select; none on a past day: it is read-only).
   idsIn: function (bounds) {
     var out = [];
+    if (this.editor.asOf) return out;
     var places = this.places;
     Object.keys(places).forEach(function (id) { if (bounds.intersects(places[id].getBounds())) out.push(id); });
     var f = this.field;
@@ -142,7 +144,7 @@ export var LargeLayer = L.Layer.extend({
   draw: function (doc) {
     var self = this;
     var before = this.places;
-    var drawnAs = [doc.zoom, doc.scale, doc.revision].join(" ");
+    var drawnAs = [doc.zoom, doc.scale, doc.tolerance, doc.revision].join(" ");
     var names = doc.name ? decodeAttributes(doc) : {};
     Object.keys(names).forEach(function (id) { self.names[id] = names[id]; });
     var dots = { ids: [], lngLat: [] };
@@ -193,10 +195,17 @@ export var LargeLayer = L.Layer.extend({
     return style;
   },
 
+  // Whether a place of the view is drawn: not while it is drawn whole to be edited, nor on a past day when it did
+  // not stand then (that day's state has no status for it).
+  _shown: function (id) {
+    if (this.editing && this.editing.id === id) return false;
+    return !this.editor.asOf || this.editor.statusOf(this.layerId, id) !== null;
+  },
+
   _look: function (id) {
-    if (this.editing && this.editing.id === id) return HIDDEN;
-    if (this.editor.selection[id]) return this.looks[SELECTED];
+    if (!this._shown(id)) return HIDDEN;
     var status = this._status(id);
+    if (this.editor.selection[id]) return this.looks[SELECTED];
     return this.looks[status ? status.color : UNKNOWN];
   },
 
@@ -204,7 +213,7 @@ export var LargeLayer = L.Layer.extend({
     var place = this.places[id];
     if (place) {
       place.options = this._style(id, place);
-      place.visible = !this.editing || this.editing.id !== id;
+      place.visible = this._shown(id);
     }
     var i = this.field ? this.field.indexOf(id) : -1;
     if (i >= 0) this.field.look[i] = this._look(id);
@@ -216,17 +225,21 @@ export var LargeLayer = L.Layer.extend({
     Object.keys(this.places).forEach(function (id) {
       var place = self.places[id];
       place.options = self._style(id, place);
-      place.visible = !self.editing || self.editing.id !== id;
+      place.visible = self._shown(id);
     });
     var f = this.field;
     var items = this.editor.itemsOf(this.layerId);
     if (f && items) { // a million dots: their looks read from the state's columns at once
       var at = f.positionsIn(items);
+      var none = this.editor.asOf ? HIDDEN : this.looks[UNKNOWN]; // a place the state does not know (then)
       var looks = items.statuses.map(function (key) {
         var status = self.editor.statuses[key];
         return self.looks[status ? status.color : UNKNOWN];
       });
-      for (var i = 0; i < f.n; i++) f.look[i] = at[i] < 0 ? this.looks[UNKNOWN] : looks[items.status[at[i]]];
+      for (var i = 0; i < f.n; i++) {
+        var code = at[i] < 0 ? -1 : items.status[at[i]];
+        f.look[i] = code >= 0 && code < looks.length ? looks[code] : none;
+      }
       var marked = Object.keys(this.editor.selection).concat(this.editing ? [this.editing.id] : []);
       marked.forEach(function (id) {
         var j = f.indexOf(id);
@@ -274,6 +287,7 @@ export var LargeLayer = L.Layer.extend({
   },
 
   _click: function (e) {
+    if (this.editor.asOf) return; // a past day is read-only
     if (this.editor.map.pm.globalDrawModeEnabled()) return; // the click is a vertex being drawn
     var place = this.renderer.placeAt(this._map.latLngToLayerPoint(e.latlng));
     if (!place) return;
