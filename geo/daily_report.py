@@ -109,7 +109,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
             counts = streets.setdefault(street, dict.fromkeys(keys, 0))
             counts[status] = counts.get(status, 0) + 1
             place = [f["id"], props.get("name") or "", street, props.get("community") or ""]
-            cases = place_cases(order, layer.id, f["id"], props, campaign, moment)
+            cases = place_cases(order, f["id"], props, campaign, moment)
             add_units(units, cases.units)
             for level, n in zip(levels, cases.by_level, strict=True):
                 levels[level] += n

@@ -190,7 +190,7 @@ def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[Change
                  status in campaign.done_statuses, overdue, overnight, shared(tuple(totals)),
                  shared(tuple((interned(c), shared(tuple(n))) for c, n in cats.items())), tuple(overdue_rows),
                  tuple(overnight_rows), shared(tuple(found_days)), shared(tuple(closed_days)), steps, first,
-                 place_cases(order, layer_id, fid, props, campaign, now_l))
+                 place_cases(order, fid, props, campaign, now_l))
 
 
 class _Group:

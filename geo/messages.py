@@ -3462,6 +3462,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "at most {maximum} places' status can be set at once and {n} are selected: zoom in and select fewer.",
     },
     "editor.large.failed": {"zh": "地图上这一片的地点没能加载:{message}", "en": "the places of this view could not be loaded: {message}"},
+    "editor.as_of.read_only": {
+        "zh": "正在查看 {day} 的历史地图(只读)。编辑前请点「回到当前」。",
+        "en": "The map on {day} is shown (read only). Click “Back to now” before editing.",
+    },
     "editor.as_of.large_gone": {
         "zh": "其中 {n} 处已于此后删除,未在图上显示。",
         "en": "{n} of them have been deleted since and are not drawn.",

@@ -29,6 +29,7 @@ between revisions derives a place again only then (geo/wall/catchup.py).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -171,8 +172,14 @@ def row_dict(row: tuple, layer: str, street: str | None, community: str | None) 
     kind = row[-1]
     n = kind.key_len
     place = {"layer": layer, "id": row[n - 2], "name": row[n - 4] or None, "street": street, "community": community}
-    own = iter(row[n:-1])
-    return {f: place[f] if f in place else next(own) for f in kind.fields}
+    own = dict(zip(_own_fields(kind), row[n:-1], strict=True))  # a row of another length than its kind says: an error
+    return {f: place[f] if f in place else own[f] for f in kind.fields}
+
+
+@functools.cache
+def _own_fields(kind: RowKind) -> tuple[str, ...]:
+    """The fields a row of this kind keeps after its key: those that are not its place's."""
+    return tuple(f for f in kind.fields if f not in PLACE_FIELDS)
 
 
 class PlaceCases(NamedTuple):
@@ -183,7 +190,7 @@ class PlaceCases(NamedTuple):
     escalated: tuple  # a row per escalated case, as `alert_row` keeps it (ESCALATED_ROW)
 
 
-def place_cases(order: int, layer_id: str, fid: str, props: dict, campaign: Campaign, now: datetime) -> PlaceCases:
+def place_cases(order: int, fid: str, props: dict, campaign: Campaign, now: datetime) -> PlaceCases:
     """A place's share at `now` (a case clock); `order` ties rows by layer as the other alert lists do."""
     by_level = [0, 0, 0]
     units: dict[str, list] = {}

@@ -250,6 +250,12 @@ def test_a_past_day_draws_the_large_layer_in_that_days_statuses(browser, server,
     page.mouse.click(*map_point(page, *interior(changed)))  # read-only: a click opens nothing
     assert page.evaluate("() => guatuPage.editors[0].selects") == 0
     assert page.locator("form.attrs h2:has-text('c-0001')").count() == 0
+    page.click("button[data-action=box]")  # nor is a box drawn to select, and it says why
+    page.wait_for_selector(".message-info:has-text('只读')")
+    assert page.evaluate("() => !guatuPage.editors[0].map.pm.globalDrawModeEnabled()")
+    opened = page.evaluate("""async () => { const ed = guatuPage.editors[0];  // as a search hit would
+        await ed.select('courtyards', 'c-0001'); return !!ed.current; }""")
+    assert opened is False and page.locator("form.attrs h2:has-text('c-0001')").count() == 0
     page.click("button[data-action=as-of-exit]")
     assert page.evaluate(look, "c-0001") == [colour[after], True] and page.evaluate(look, made) == [colour[after], True]
     page.mouse.click(*map_point(page, *interior(changed)))  # now it opens

@@ -4,7 +4,7 @@
  */
 import { darken } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
-import { unpackIds } from "../wall/packed.js";
+import { Model } from "../wall/playback-model.js";
 import { PlaceItems } from "../wall/state.js";
 
 var asOf = {};
@@ -21,8 +21,9 @@ asOf.showAsOf = function (day) {
   this.deselect();
   this.clearSelection();
   var asOfStatus = {};
-  var large = this.o.layers.filter(function (layer) { return self.large[layer.id]; });
-  var whole = this.o.layers.filter(function (layer) { return !self.large[layer.id]; });
+  var isLarge = function (layer) { return (self.o.large || {})[layer.id] !== undefined; }; // (editor/editor.js loadLayer)
+  var large = this.o.layers.filter(isLarge);
+  var whole = this.o.layers.filter(function (layer) { return !isLarge(layer); });
   var pastOfLarge = !large.length ? Promise.resolve(null)
     : this.request("GET", this.o.api.playback + "?from=" + encodeURIComponent(day) + "&to=" + encodeURIComponent(day))
       .then(function (r) {
@@ -50,11 +51,19 @@ asOf.showAsOf = function (day) {
     });
     whole.forEach(function (layer) { if (self.layers[layer.id]) self.map.removeLayer(self.layers[layer.id]); });
     self.asOf = { day: day, statuses: asOfStatus, items: past.items };
-    large.forEach(function (layer) { self.large[layer.id].restyleAll(); });
+    large.forEach(function (layer) { if (self.large[layer.id]) self.large[layer.id].restyleAll(); });
+    self.scheduleLabels(); // a place made since loses its name, as it lost its shape
     var n = Object.keys(asOfStatus).length + past.standing;
     var gone = past.gone ? " " + t("editor.as_of.large_gone", { n: past.gone }) : "";
     self.say(t("editor.as_of.shown", { day: day, n: n }) + gone, "info");
   }).catch(function (err) { self.say(t("editor.as_of.failed", { message: err.message }), "error"); });
+};
+
+// Whether a past day is shown (then nothing is selected, drawn or edited: it says so).
+asOf.pastDayShown = function () {
+  if (!this.asOf) return false;
+  this.say(t("editor.as_of.read_only", { day: this.asOf.day }), "info");
+  return true;
 };
 
 asOf.exitAsOf = function (quiet) {
@@ -68,23 +77,24 @@ asOf.exitAsOf = function (quiet) {
       if (self.large[id]) self.large[id].restyleAll();
       else self.layers[id].addTo(self.map);
     });
+    this.scheduleLabels();
   }
   if (!quiet) this.say("");
 };
 
-// The large layers' places at the end of the playback document's one day: layer id -> PlaceItems (wall/state.js)
-// of every place the document knows (a status code of -1 for one that did not stand then); how many stood then,
-// and how many of those are gone now (the document's `extra`: no view has their outlines).
-function pastItems(doc, layerIds) {
-  var codes = doc.layers.map(function (l) { return l.start.slice(); });
-  var changes = doc.days.length ? doc.days[doc.days.length - 1].changes : [];
-  for (var i = 0; i < changes.length; i += 3) codes[changes[i]][changes[i + 1]] = changes[i + 2];
+// The large layers' places at the end of the playback document's one day (replayed as the playback page replays
+// it: wall/playback-model.js): layer id -> PlaceItems (wall/state.js) of every place the document knows (a status
+// code of -1 for one that did not stand then); how many stood then, and how many of those are gone now (the
+// document's `extra`: no view has their outlines).
+export function pastItems(doc, layerIds) {
+  var model = new Model(doc);
+  model.seek(doc.days.length - 1);
   var out = { items: {}, standing: 0, gone: 0 };
-  doc.layers.forEach(function (l, n) {
+  model.layers.forEach(function (l, n) {
     if (layerIds.indexOf(l.id) < 0) return;
-    var ids = unpackIds(l.ids), status = codes[n];
-    var gone = (l.extra && l.extra.attributes) || {}; // the places gone now, by id
-    var zeros = new Array(ids.length).fill(0);
+    var ids = l.ids, status = model.codes[n];
+    var gone = (doc.layers[n].extra && doc.layers[n].extra.attributes) || {}; // the places gone now, by id
+    var zeros = new Int32Array(ids.length);
     out.items[l.id] = new PlaceItems(doc.statuses, ids, status, zeros, zeros, zeros, []);
     for (var k = 0; k < ids.length; k++) {
       if (status[k] < 0) continue;

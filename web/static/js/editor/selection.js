@@ -15,6 +15,7 @@ export default selection;
 // --- selecting ----------------------------------------------------------------
 selection.select = function (layerId, id) {
   var self = this;
+  if (this.pastDayShown()) return Promise.resolve();
   this.stopShapeEdit();
   this.clearSelection();
   var previous = this.current && this.current.feature ? this.current.feature.id : null;
@@ -57,6 +58,7 @@ selection.releaseLarge = function () {
 // `selection` maps each selected id to its layer (found when it is selected: a large layer's place may have left
 // the view by the time the status is set).
 selection.toggleSelection = function (id) {
+  if (this.pastDayShown()) return;
   if (this.selection[id]) delete this.selection[id];
   else this.selection[id] = this.layerOfId(id) || true;
   this.restyle(id);
@@ -72,6 +74,7 @@ selection.clearSelection = function () {
 };
 
 selection.startBoxSelect = function () {
+  if (this.pastDayShown()) return;
   this.deselect();
   this.boxSelecting = true;
   this.map.pm.enableDraw("Rectangle");

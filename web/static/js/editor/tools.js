@@ -13,6 +13,7 @@ export default tools;
 
 // --- drawing new places --------------------------------------------------------
 tools.startDrawing = function (layerId, shape) {
+  if (this.pastDayShown()) return;
   this.deselect();
   this.clearSelection();
   this.drawingLayer = layerId;
