@@ -29,9 +29,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 from geo.config import load_campaign  # noqa: E402
-from geo.printing import render_print  # noqa: E402
 from geo.printing.atlas import render_atlas, sections_by_area  # noqa: E402
 from geo.printing.layout import PrintOptions  # noqa: E402
+from geo.printing.render import render_print  # noqa: E402
 from geo.store import open_store  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)

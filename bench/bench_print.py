@@ -39,10 +39,10 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from geo.config import Campaign, load_campaign  # noqa: E402
 from geo.printing import data as print_data  # noqa: E402
-from geo.printing import parse_options, render_print  # noqa: E402
 from geo.printing.data import metric_crs  # noqa: E402
 from geo.printing.fonts import find_cjk_font  # noqa: E402
-from geo.printing.layout import format_scale  # noqa: E402
+from geo.printing.layout import format_scale, parse_options  # noqa: E402
+from geo.printing.render import render_print  # noqa: E402
 from geo.store import open_store  # noqa: E402
 from geo.synth.synthetic import write_synthetic  # noqa: E402
 

@@ -294,7 +294,8 @@ def build_xlsx(data: dict) -> bytes:
 def day_map(store: Store, campaign: Campaign, data_dir: Path, now: datetime) -> tuple[bytes | None, str]:
     """The campaign's printed map (A4 portrait PNG) from geo.printing, or why there is none."""
     try:
-        from geo.printing import parse_options, render_print
+        from geo.printing.layout import parse_options
+        from geo.printing.render import render_print
 
         options = parse_options({"paper": "A4", "orientation": "portrait", "format": "png", "dpi": "150"}, campaign)
         return render_print(store, campaign, data_dir, options, now).data, ""

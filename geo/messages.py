@@ -1911,6 +1911,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{got} lies outside the campaign area {area} (west,south,east,north)",
     },
     "print.unknown_parameter": {"zh": "不认识的参数;可用的参数:{known}", "en": "unknown parameter; known: {known}"},
+    "print.cli.written": {
+        "zh": "{file}:{paper} {orientation} {format},比例尺 {scale},{places} 处点位",
+        "en": "{file}: {paper} {orientation} {format}, scale {scale}, {places} places",
+    },
+    "print.cli.atlas_written": {"zh": "{file}:共 {pages} 页", "en": "{file}: {pages} pages"},
     "print.dpi": {"zh": "应为以下之一:{choices},收到的是 {got}", "en": "expected one of {choices}, got {got}"},
     "print.scale": {
         "zh": "应为 {minimum} 到 {maximum} 之间的比例尺分母,收到的是 {got}",

@@ -9,12 +9,7 @@
 - `ledger_xlsx` the ledger (台账) workbook
 - `archive`     upload limits, private temporary folders, safe unzipping
 - `gcj02`       WGS84 ⇄ GCJ-02 (AMap/Gaode) coordinates
+
+Nothing is imported here: callers name the module they use, so a process that never imports or exports a
+file (a wall worker) does not load GDAL, geopandas and openpyxl.
 """
-
-from geo.exchange.exporter import EXPORT_FORMATS, ExportFile, export_layer
-from geo.exchange.importer import CommitResult, ImportOptions, ImportPreview, commit_import, preview_upload
-
-__all__ = [
-    "EXPORT_FORMATS", "CommitResult", "ExportFile", "ImportOptions", "ImportPreview", "commit_import", "export_layer",
-    "preview_upload",
-]

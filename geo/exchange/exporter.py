@@ -28,7 +28,6 @@ from geo.errors import BadParameters, FieldError
 from geo.exchange.archive import private_dir
 from geo.exchange.attributes import status_key
 from geo.exchange.containers import zip_files
-from geo.exchange.formats import write_gdal
 from geo.geojson_io import collection_bytes, feature_line
 from geo.messages import t
 from geo.store.base import Store
@@ -101,6 +100,8 @@ def export_features(features: list[dict], layer: Layer, campaign: Campaign, fmt:
 
         data = write_ledger(features, layer, campaign, now)
     else:
+        from geo.exchange.formats import write_gdal  # GDAL is loaded by the first such export, not in every worker
+
         styles = {s.key: f"BRUSH(fc:{s.color}b0);PEN(c:{s.color}ff,w:3px)" for s in campaign.statuses}
         with private_dir() as tmp:
             files = write_gdal(features, fmt, tmp, layer=layer.id, geometry_types=layer.geometry_types,

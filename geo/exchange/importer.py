@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shapely
 from shapely.geometry import shape
@@ -46,7 +46,6 @@ from geo.errors import Conflict, FieldError, ValidationError
 from geo.exchange.archive import UploadLimits, check_size, file_error, private_dir
 from geo.exchange.attributes import DBF_TEXT_BYTES, Incoming
 from geo.exchange.dbf import codec_for
-from geo.exchange.formats import GEO_SUFFIXES, SHAPEFILE_PARTS, ReadResult, find_datasets, read_datasets
 from geo.exchange.ledger_cases import CaseEdit, case_unchanged, merge_cases, stamp_importer
 from geo.exchange.new_layer import geometry_types_of, layer_entry, new_layer
 from geo.labels import field_label, problem_label
@@ -54,6 +53,9 @@ from geo.messages import t
 from geo.scope import OutOfScope, Scope, check_write
 from geo.store.base import Op, Store
 from geo.validate import SYSTEM_PROPERTIES, validate_feature
+
+if TYPE_CHECKING:
+    from geo.exchange.formats import ReadResult
 
 ACTIONS = ("add", "change", "unchanged", "reject")
 _SAFE_NAME = re.compile(r"[^\w\-]+")
@@ -132,6 +134,9 @@ class CommitResult:
 
 def read_upload(data: bytes, filename: str, campaign: Campaign, options: ImportOptions) -> tuple[str, ReadResult, bool]:
     """(format, what was read, whether it is the ledger) of an uploaded file's bytes."""
+    # GDAL (pyogrio, which loads geopandas and pandas) and openpyxl are loaded by the first upload, not in every worker
+    from geo.exchange.formats import GEO_SUFFIXES, SHAPEFILE_PARTS, find_datasets, read_datasets
+
     name = PureWindowsPath(filename or "").name or "upload"  # browsers may send C:\\fakepath\\x.zip
     check_size(data, name, options.limits)
     suffix = Path(name).suffix.lower()

@@ -7,10 +7,6 @@
     render.py   the sheet itself, drawn with matplotlib
 
 No Flask here: web/printing/maps.py and the `print-map` command only parse
-parameters and call `render_print`.
+parameters and call `render_print`. Nothing is imported here: a process that
+never prints (a wall worker) does not load matplotlib.
 """
-
-from geo.printing.layout import BadPrintParameter, PrintOptions, parse_options
-from geo.printing.render import PrintedMap, render_print
-
-__all__ = ["BadPrintParameter", "PrintOptions", "PrintedMap", "parse_options", "render_print"]

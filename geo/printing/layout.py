@@ -26,6 +26,7 @@ from geo.parsing import BoolRefused, parse_bool
 PAPER_MM = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594), "A3": (297, 420), "A4": (210, 297)}
 ORIENTATIONS = ("landscape", "portrait")
 FORMATS = ("pdf", "png")
+MIMETYPES = {"pdf": "application/pdf", "png": "image/png"}
 DPIS = (150, 300, 600)
 MAX_PIXELS = 150_000_000  # A0 at 300 dpi fits; A0/A1 at 600 dpi would need gigabytes: print those as PDF
 SCALE_STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5)  # round scales: 1:10 000, 1:15 000, 1:20 000, 1:25 000 …

@@ -49,7 +49,7 @@ from geo.printing.data import (
     transformer,
 )
 from geo.printing.labels import Box, label_size_mm, place_labels
-from geo.printing.layout import MM_PER_INCH, PageLayout, PrintOptions, Rect, nice_scale, page_layout
+from geo.printing.layout import MIMETYPES, MM_PER_INCH, PageLayout, PrintOptions, Rect, nice_scale, page_layout
 from geo.printing.locator import district_extent, draw_locator
 from geo.printing.paths import line_path, outline_path, polygon_path
 from geo.printing.sheet import (
@@ -79,8 +79,6 @@ HATCHES = ("", "////", "\\\\\\\\", "....", "xxxx", "++++", "oooo", "----", "||||
 FIT_MARGIN = 1.04  # the data fill at most 1/1.04 of the frame at the chosen scale
 PLACE_LABEL_MIN_MM = 3.0  # places smaller than this on paper are not named
 MAX_PLACE_LABELS = 400
-MIMETYPES = {"pdf": "application/pdf", "png": "image/png"}
-
 render_lock = threading.RLock()  # matplotlib is not thread-safe; a print takes about a second (an atlas holds it
 # across its pages and the fonts embedded at the end, so it is re-entrant)
 

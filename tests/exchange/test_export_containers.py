@@ -10,8 +10,9 @@ import zipfile
 
 from lxml import etree
 
-from geo.exchange import export_layer, preview_upload
 from geo.exchange.containers import UTF8_FLAG, zip_files
+from geo.exchange.exporter import export_layer
+from geo.exchange.importer import preview_upload
 from tests.exchange.conftest import LAYER
 
 KML = "{http://www.opengis.net/kml/2.2}"

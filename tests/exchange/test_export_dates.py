@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyogrio
 from pyogrio.raw import read as raw_read
 
-from geo.exchange import export_layer, preview_upload
+from geo.exchange.exporter import export_layer
+from geo.exchange.importer import preview_upload
 from tests.exchange.conftest import LAYER
 
 

@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 
 from geo.daily_report import build_xlsx, report_data
-from geo.exchange import export_layer, preview_upload
+from geo.exchange.exporter import export_layer
+from geo.exchange.importer import preview_upload
 from tests.exchange.conftest import LAYER
 
 HOSTILE = ['=HYPERLINK("http://evil.example/x","点我")', "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import ValidationError
-from geo.exchange import ImportOptions, commit_import, preview_upload
+from geo.exchange.importer import ImportOptions, commit_import, preview_upload
 
 DATAV = (Path(__file__).parent / "files" / "datav_410103.json").read_bytes()
 LAYER = "villages"

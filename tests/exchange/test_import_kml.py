@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import ValidationError
-from geo.exchange import ImportOptions, commit_import, preview_upload
+from geo.exchange.importer import ImportOptions, commit_import, preview_upload
 
 FILES = Path(__file__).parent / "files"
 GOOGLE_EARTH = (FILES / "google_earth.kml").read_bytes()

@@ -10,8 +10,7 @@ import pytest
 
 from geo.config import load_campaign
 from geo.errors import ValidationError
-from geo.exchange import commit_import
-from geo.exchange.importer import ImportOptions, preview_new_layer
+from geo.exchange.importer import ImportOptions, commit_import, preview_new_layer
 from geo.exchange.new_layer import add_layer, layer_of
 from geo.store import open_store
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from geo.exchange import commit_import, preview_upload
+from geo.exchange.importer import commit_import, preview_upload
 from tests.exchange.conftest import LAYER
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from geo.errors import Conflict, ValidationError
-from geo.exchange import ImportOptions, ImportPreview, commit_import, preview_upload
+from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_upload
 from geo.messages import t
 from tests.exchange.conftest import HOLED, LAYER
 
@@ -148,7 +148,7 @@ def test_a_feature_without_geometry_updates_only_the_attributes_of_an_existing_p
 
 
 def test_nothing_to_commit_leaves_the_store_alone(store, places):
-    from geo.exchange import export_layer
+    from geo.exchange.exporter import export_layer
 
     exported = export_layer(store, LAYER, "gpkg")
     preview = preview_upload(store, LAYER, exported.data, exported.filename)

@@ -18,8 +18,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import shape
 
-from geo.exchange import ImportOptions, preview_upload
 from geo.exchange.gcj02 import geojson_to_gcj02
+from geo.exchange.importer import ImportOptions, preview_upload
 from tests.exchange.conftest import HOLED, LAYER, same_shape
 
 GEOD = Geod(ellps="WGS84")
@@ -176,7 +176,7 @@ def test_one_layer_of_a_multi_layer_file_can_be_chosen(tmp_path, store):
 
 
 def test_a_kmz_is_read_like_its_kml(store, places):
-    from geo.exchange import export_layer
+    from geo.exchange.exporter import export_layer
 
     kml = export_layer(store, LAYER, "kml").data
     buf = io.BytesIO()
@@ -188,7 +188,7 @@ def test_a_kmz_is_read_like_its_kml(store, places):
 
 def test_a_kml_that_links_to_other_servers_is_read_without_fetching_anything(store, places):
     """A KML's NetworkLink, remote style and icon are never followed: an import reads the file it was given."""
-    from geo.exchange import export_layer
+    from geo.exchange.exporter import export_layer
 
     hits: list[str] = []
 

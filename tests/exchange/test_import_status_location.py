@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from geo.exchange import ImportOptions, commit_import, preview_upload
+from geo.exchange.importer import ImportOptions, commit_import, preview_upload
 from tests.conftest import REPO
 from tests.exchange.conftest import LAYER
 

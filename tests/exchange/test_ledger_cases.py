@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from geo.accounts import Principal
 from geo.cases import stage_label, transition
-from geo.exchange import commit_import, export_layer, preview_upload
+from geo.exchange.exporter import export_layer
+from geo.exchange.importer import commit_import, preview_upload
 from geo.history import readable_history
 from geo.ledger import add_problem
 from geo.messages import t

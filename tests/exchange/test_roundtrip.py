@@ -10,7 +10,8 @@ import pyogrio
 import pytest
 
 from geo.errors import ValidationError
-from geo.exchange import commit_import, export_layer, preview_upload
+from geo.exchange.exporter import export_layer
+from geo.exchange.importer import commit_import, preview_upload
 from geo.messages import t
 from tests.exchange.conftest import LAYER, attributes, same_shape
 

@@ -10,8 +10,9 @@ import zipfile
 import pytest
 
 from geo.errors import ValidationError
-from geo.exchange import ImportOptions, export_layer, preview_upload
 from geo.exchange.archive import UploadLimits
+from geo.exchange.exporter import export_layer
+from geo.exchange.importer import ImportOptions, preview_upload
 from tests.exchange.conftest import LAYER
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.config import load_campaign
-from geo.printing import PrintedMap, parse_options, render_print
+from geo.printing.layout import parse_options
+from geo.printing.render import PrintedMap, render_print
 from geo.store import open_store
 
 

@@ -90,6 +90,7 @@ def test_a_route_atlas_pages_the_days_stops_in_route_order(small_app, small_dir,
     assert result.exit_code == 0, result.output
     pages = pages_text(out)
     assert len(pages) == 3  # cover, index, one page of up to eight stops
+    assert result.output == f"{out}:共 3 页\n"
     first_last = t("print.atlas.route_stops", first=1, last=len(listing["places"]))
     assert has(pages[1], first_last) and has(pages[2], first_last)
     assert has(pages[0], t("print.atlas.by_route"))

@@ -77,6 +77,7 @@ def test_print_map_command_writes_the_file(small_app, tmp_path):
     result = runner.invoke(args=["print-map", "--out", str(png), "--paper", "A4", "--orientation", "portrait", "--hatch"])
     assert result.exit_code == 0, result.output
     assert Image.open(png).size == (1240, 1754)
+    assert re.fullmatch(rf"{re.escape(str(png))}:A4 纵向 PNG,比例尺 1:[\d ]+,\d+ 处点位\n", result.output)
 
 
 def test_print_map_command_says_what_is_wrong(small_app, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from geo.config import load_campaign
 from geo.photos import add_photo
-from geo.printing import BadPrintParameter, parse_options
+from geo.printing.layout import BadPrintParameter, parse_options
 from geo.store import open_store
 from tests.photos import images
 from tests.printing.conftest import SMALL, pdf_text, run

@@ -105,7 +105,7 @@ def test_the_locator_inset_outlines_the_printed_extent(demo_app):
 
 
 def test_the_wall_url_and_print_resolve_names_with_the_same_rule(campaign):
-    from geo.printing import parse_options
+    from geo.printing.layout import parse_options
     from geo.wall.params import parse_view
 
     areas = {"大学路街道": {"金桥社区", "大学路社区"}, "福华街街道": {"福华街社区"}}

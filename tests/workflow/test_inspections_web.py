@@ -10,8 +10,8 @@ import numpy as np
 from PIL import Image
 
 from geo import inspections as insp
-from geo.printing import PrintOptions, render_print
-from geo.printing.render import MARK_COLOUR, ROUTE_COLOUR
+from geo.printing.layout import PrintOptions
+from geo.printing.render import MARK_COLOUR, ROUTE_COLOUR, render_print
 from tests.web.conftest import login
 
 

@@ -16,8 +16,8 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from geo.errors import GuatuError
-from geo.exchange import EXPORT_FORMATS, ImportOptions, ImportPreview, commit_import, export_layer, preview_upload
-from geo.exchange.importer import preview_new_layer
+from geo.exchange.exporter import EXPORT_FORMATS, export_layer
+from geo.exchange.importer import ImportOptions, ImportPreview, commit_import, preview_new_layer, preview_upload
 from geo.exchange.new_layer import layer_of
 from geo.geojson_io import atomic_write
 from geo.history import diff, local_time, readable_value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import click
@@ -21,12 +22,14 @@ from geo.dates import BadDate, parse_day
 from geo.errors import BadParameter, GuatuError, NotFound
 from geo.geojson_io import atomic_write
 from geo.messages import t
-from geo.printing import parse_options
-from geo.printing.atlas import Atlas, check_by, render_atlas, sections_by_area, sections_by_route
+from geo.printing.layout import parse_options
 from web.access.auth import ROLE_LABELS, principal
 from web.core.context import Guatu, guatu
 from web.core.routes import INSPECTOR, VIEWER
 from web.printing.blueprint import bp
+
+if TYPE_CHECKING:
+    from geo.printing.atlas import Atlas
 
 ATLAS_PARAMETERS = ("by", "date", "paper", "orientation", "title", "labels", "hatch")
 
@@ -42,6 +45,9 @@ def _day(raw: str | None, ctx: Guatu) -> date:
 
 def make_atlas(ctx: Guatu, args: dict[str, str]) -> Atlas:
     """The atlas the parameters ask for (each checked; a bad one is a BadParameter naming it)."""
+    # matplotlib is loaded by the first print, not in every worker
+    from geo.printing.atlas import check_by, render_atlas, sections_by_area, sections_by_route
+
     unknown = sorted(set(args) - set(ATLAS_PARAMETERS))
     if unknown:
         raise BadParameter(unknown[0], t("print.unknown_parameter", known=", ".join(ATLAS_PARAMETERS)))
@@ -98,4 +104,4 @@ def print_atlas_command(out: Path, **params: str) -> None:
         atomic_write(out, atlas.data)
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"{out}: {atlas.pages} pages")
+    click.echo(t("print.cli.atlas_written", file=out, pages=atlas.pages))

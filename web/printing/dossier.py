@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Response
 
-from geo.printing.dossier import render_dossier
 from web.core.context import guatu
 from web.core.routes import VIEWER
 from web.printing.blueprint import bp
@@ -17,6 +16,8 @@ from web.printing.blueprint import bp
 @bp.get("/places/<layer_id>/<fid>.pdf", role=VIEWER)
 def place_dossier(layer_id: str, fid: str):
     """The place's dossier (一点一档): map inset, attributes, 四包一, ledger and photos; see README.md."""
+    from geo.printing.dossier import render_dossier  # matplotlib is loaded by the first print, not in every worker
+
     ctx = guatu()
     dossier = render_dossier(ctx.store, ctx.campaign, ctx.data_dir, layer_id, fid, ctx.now())
     resp = Response(dossier.data, mimetype="application/pdf")

@@ -14,8 +14,8 @@ from flask.cli import with_appcontext
 
 from geo.errors import GuatuError
 from geo.geojson_io import atomic_write
-from geo.printing import parse_options, render_print
-from geo.printing.layout import format_scale
+from geo.messages import t
+from geo.printing.layout import format_scale, parse_options
 from web.core.context import guatu
 from web.core.routes import VIEWER
 from web.printing.blueprint import bp
@@ -24,6 +24,8 @@ from web.printing.blueprint import bp
 @bp.get("/print", role=VIEWER)
 def print_map():
     """A static map as PDF or PNG; parameters as listed in README.md ("Printing")."""
+    from geo.printing.render import render_print  # matplotlib is loaded by the first print, not in every worker
+
     ctx = guatu()
     options = parse_options(request.args.to_dict(flat=True), ctx.campaign, ctx.areas())
     sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now())
@@ -70,6 +72,8 @@ def print_areas():
 def print_map_command(out: Path, fmt: str | None, labels: bool, table: bool, hatch: bool | None, photos: bool,
                       **params: str) -> None:
     """Write a printed map of the campaign (PDF or PNG) to --out."""
+    from geo.printing.render import render_print  # matplotlib is loaded by the first print, not in every worker
+
     ctx = guatu()
     args = {k: v for k, v in params.items() if v not in (None, "")}
     args["format"] = fmt or (out.suffix.lstrip(".").lower() or "pdf")
@@ -84,5 +88,5 @@ def print_map_command(out: Path, fmt: str | None, labels: bool, table: bool, hat
         atomic_write(out, sheet.data)  # a full disk: DiskFull, and no part-written file
     except GuatuError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"{out}: {options.paper} {options.orientation} {options.format.upper()}, "
-               f"scale {format_scale(sheet.scale)}, {sum(sheet.counts.values())} places")
+    click.echo(t("print.cli.written", file=out, paper=options.paper, orientation=t(f"print.dialog.{options.orientation}"),
+                 format=options.format.upper(), scale=format_scale(sheet.scale), places=sum(sheet.counts.values())))

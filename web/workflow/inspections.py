@@ -23,8 +23,7 @@ from geo.basemaps.crs import display_crs
 from geo.errors import FieldError, GuatuError, NotFound, ValidationError
 from geo.geojson_io import dumps
 from geo.messages import t
-from geo.printing import PrintOptions, render_print
-from geo.printing.render import MIMETYPES
+from geo.printing.layout import MIMETYPES, PrintOptions
 from web.access.auth import acting_scope, acting_user, principal
 from web.campaigns.nav import campaigns_link
 from web.core.context import guatu
@@ -126,6 +125,8 @@ def record_inspection_form(day: str, fid: str):
 def inspection_route_map(day: str, fmt: str):
     """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet, joined
     by the route (a line with arrows from its start)."""
+    from geo.printing.render import render_print  # matplotlib is loaded by the first print, not in every worker
+
     ctx = guatu()
     if fmt not in MIMETYPES:
         raise NotFound(t("inspections.route_map_format", fmt=fmt))
