@@ -26,10 +26,15 @@ A browser applies ``changes`` to ``start`` day by day (`replay` below does
 the same in Python, for the tests): the state of each day equals the layer
 as of the end of that day (`geo.history.layer_as_of`). The journal is read
 once, backwards from the present to the day before ``from`` and then forwards
-through the range: O(changes + places), not once per day. A place's geometry
-is the one it has now (or had last, for a deleted place): reshapes are not
-replayed. Like the timeline, it relies on the journal's times rising with its
-sequence numbers.
+through the range: O(changes + places), not once per day; the day counts are
+kept along the way (they equal `geo.progress.timeline`'s), so no place is read
+twice. The present — each place's status now — is walked from the store
+(`Present.walk`) or lent by a process that keeps it (a worker's wall state:
+web/wall/playback.py), and then no place is read at all: at a million places
+that is what makes a day's document a matter of seconds rather than half a
+minute (docs/scale-benchmark.md). A place's geometry is the one it has now (or
+had last, for a deleted place): reshapes are not replayed. Like the timeline,
+it relies on the journal's times rising with its sequence numbers.
 
 `parse_view` reads the page's own parameters (range, speed, mode); a value
 that does not fit falls back to its default, as wall URLs do (geo/wall/params.py).
@@ -37,16 +42,18 @@ that does not fit falls back to its default, as wall URLs do (geo/wall/params.py
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import chain
 
 import orjson
 
 from geo.config import Campaign
 from geo.errors import ValidationError
 from geo.history import end_of_day
-from geo.progress import parse_range, timeline
+from geo.progress import day_row, parse_range
 from geo.store.base import Store, iso
 from geo.wall.codec import PACKED_PROPERTIES, Transform, pack_ids, packed_geometry, unpack_ids
 
@@ -56,66 +63,88 @@ DEFAULT_SPEED, MIN_SPEED, MAX_SPEED = 0.8, 0.2, 10.0  # seconds per day
 _ABSENT = object()  # a place missing from a state (a status may itself be None)
 
 
-def playback(store: Store, campaign: Campaign, first: date, last: date, *, transform: Transform | None = None) -> dict:
-    """The playback document of the days `first`..`last` (see the module's docstring).
+@dataclass(frozen=True)
+class Present:
+    """Each place's status now, per layer in store order, as of the journal's change `revision`."""
+
+    revision: int
+    layers: dict[str, tuple[list[str], list[object]]]  # layer id -> (place ids, their statuses)
+
+    @classmethod
+    def walk(cls, store: Store, campaign: Campaign) -> Present:
+        """Read from the store, every place of every layer (only ids and statuses kept)."""
+        revision = store.revision()
+        layers = {}
+        for layer in campaign.layers:
+            ids, statuses = layers[layer.id] = [], []
+            for f in store.each_feature(layer.id):
+                ids.append(f["id"])
+                statuses.append(f["properties"].get("status"))
+        return cls(revision, layers)
+
+
+def playback(store: Store, campaign: Campaign, first: date, last: date, *, transform: Transform | None = None,
+             present: Present | None = None) -> dict:
+    """The playback document of the days `first`..`last` (see the module's docstring), from `present` (walked
+    from the store when not given) and the journal up to its revision.
 
     `transform` shifts the geometry of the places gone now for display (e.g.
     to GCJ-02 for an AMap basemap), as the shapes endpoint does."""
-    revision = store.revision()
-    layer_ids = [x.id for x in campaign.layers]
+    present = present or Present.walk(store, campaign)
+    revision = present.revision
+    layer_ids = [x.id for x in campaign.layers if x.id in present.layers]  # (a layer file that cannot be read: none)
     layer_index = {layer_id: i for i, layer_id in enumerate(layer_ids)}
-    current: dict[str, list[str]] = {}  # each layer's places now, in its order: only their ids and statuses are kept
-    state: dict[tuple[str, str], object] = {}
-    for layer_id in layer_ids:
-        ids = current[layer_id] = []
-        for f in store.each_feature(layer_id):
-            ids.append(f["id"])
-            state[(layer_id, f["id"])] = f["properties"].get("status")
-    changes = [c for c in store.changes_since(0) if c.layer in layer_index]
-    n_days = (last - first).days + 1
+    changes = [c for c in store.changes_since(0) if c.layer in layer_index and c.seq <= revision]
     eve = iso(end_of_day(first - timedelta(days=1), campaign))
-    cutoffs = [iso(end_of_day(first + timedelta(days=d), campaign)) for d in range(n_days)]
-
-    i = len(changes)  # undo, newest first, every change made after the day before `first`
+    i = len(changes)
     while i > 0 and changes[i - 1].at > eve:
-        c = changes[i - 1]
-        if c.op == "create":
-            state.pop((c.layer, c.id), None)
-        else:
-            state[(c.layer, c.id)] = c.status_before
         i -= 1
-    start = dict(state)
+    later = changes[i:]  # every change after the day before `first`: undone, then replayed day by day
+    places = [_Places(*present.layers[layer_id]) for layer_id in layer_ids]
+    for n, part in enumerate(places):
+        part.find([c.id for c in later if layer_index[c.layer] == n])
+    for c in reversed(later):  # undo, newest first
+        places[layer_index[c.layer]].status[places[layer_index[c.layer]].pos[c.id]] = (
+            _ABSENT if c.op == "create" else c.status_before)
+    start = [list(part.status) for part in places]
+    stood: dict[tuple[int, int], int] = {}  # each place gone now that stood at a day's end: the first such day (-1: the eve)
+    for n, part in enumerate(places):
+        stood.update(((n, k), -1) for k in range(part.now, len(part.ids)) if part.status[k] is not _ABSENT)
+    tally = Counter(chain.from_iterable(start))  # places per status (the timeline's counts), kept day by day
 
-    per_day: list[list[tuple[tuple[str, str], object]]] = []
-    for cutoff in cutoffs:  # then forwards, one day at a time: the last change of each place that day
-        touched: dict[tuple[str, str], object] = {}
-        while i < len(changes) and changes[i].at <= cutoff:
-            c = changes[i]
-            touched[(c.layer, c.id)] = _ABSENT if c.op == "delete" else c.status
-            i += 1
+    per_day: list[list[tuple[int, int, object]]] = []  # (layer, place, status) that took each day's end from the last
+    day_rows: list[dict] = []
+    j = 0
+    for d in range((last - first).days + 1):  # forwards, one day at a time: the last change of each place that day
+        cutoff = iso(end_of_day(first + timedelta(days=d), campaign))
+        touched: dict[tuple[int, int], object] = {}
+        while j < len(later) and later[j].at <= cutoff:
+            c = later[j]
+            n = layer_index[c.layer]
+            touched[(n, places[n].pos[c.id])] = _ABSENT if c.op == "delete" else c.status
+            j += 1
         day = []
-        for key, value in touched.items():
-            if state.get(key, _ABSENT) != value:
-                day.append((key, value))
-            if value is _ABSENT:
-                state.pop(key, None)
-            else:
-                state[key] = value
+        for (n, k), value in touched.items():
+            before = places[n].status[k]
+            if before != value:
+                day.append((n, k, value))
+                tally[before] -= 1
+                tally[value] += 1
+                places[n].status[k] = value
+                if value is not _ABSENT and k >= places[n].now:
+                    stood.setdefault((n, k), d)
         per_day.append(day)
+        tally.pop(_ABSENT, None)
+        day_rows.append(day_row(first + timedelta(days=d), tally, campaign))
 
-    # every place that stood at some day's end: the store's now, then the ones gone since
-    places = {layer_id: list(ids) for layer_id, ids in current.items()}
-    known = {(layer_id, fid) for layer_id, ids in current.items() for fid in ids}
-    gone: dict[str, list[str]] = {layer_id: [] for layer_id in layer_ids}
-    for key in [*start, *(k for day in per_day for k, v in day if v is not _ABSENT)]:
-        if key not in known:
-            known.add(key)
-            places[key[0]].append(key[1])
-            gone[key[0]].append(key[1])
-    index = {(layer_id, fid): n for layer_id, ids in places.items() for n, fid in enumerate(ids)}
+    # every place that stood at some day's end: the store's now, then the ones gone since, in the order they first stood
+    kept: list[list[int]] = [list(range(part.now)) for part in places]
+    for n, k in sorted(stood, key=lambda nk: (stood[nk], nk[1])):
+        kept[n].append(k)
+    at = [{k: m for m, k in enumerate(ks) if k >= places[n].now} for n, ks in enumerate(kept)]  # a gone place's new index
 
     statuses = list(campaign.status_keys)
-    status_index = {s: n for n, s in enumerate(statuses)}
+    status_index: dict[object, int] = {s: m for m, s in enumerate(statuses)}
 
     def code(value: object) -> int:
         if value is _ABSENT:
@@ -126,28 +155,51 @@ def playback(store: Store, campaign: Campaign, first: date, last: date, *, trans
             statuses.append(text)
         return status_index[text]
 
+    gone = {layer_id: [places[n].ids[k] for k in kept[n][places[n].now:]] for n, layer_id in enumerate(layer_ids)}
     extras = _gone_features(store, changes, gone)
     layers = []
-    for layer_id in layer_ids:
+    for n, layer_id in enumerate(layer_ids):
+        part, values = places[n], start[n]
+        codes = {v: code(v) for v in set(values)}  # a status per place: each distinct one coded once
         layers.append({
-            "id": layer_id, "ids": pack_ids(places[layer_id]),
-            "start": [code(start.get((layer_id, fid), _ABSENT)) for fid in places[layer_id]],
+            "id": layer_id, "ids": pack_ids([*part.ids[:part.now], *gone[layer_id]]),
+            "start": [*map(codes.__getitem__, values[:part.now]), *(codes[values[k]] for k in kept[n][part.now:])],
             "extra": _extra(extras[layer_id], layer_id, revision, transform),
         })
-    counts = {row["date"]: row for row in timeline(store, campaign, first, last)["days"]}
     days = []
-    for d, day in enumerate(per_day):
-        when = first + timedelta(days=d)
+    for d, (day, row) in enumerate(zip(per_day, day_rows, strict=True)):
         flat: list[int] = []
-        for key, value in day:
-            flat.extend((layer_index[key[0]], index[key], code(value)))
-        row = counts[when.isoformat()]
-        days.append({"date": when.isoformat(), "end": (end_of_day(when, campaign) - timedelta(seconds=1)).isoformat(),
-                     "changes": flat, "counts": row["counts"], "total": row["total"], "done": row["done"],
-                     "share_done": row["share_done"]})
+        for n, k, value in day:
+            flat.extend((n, at[n].get(k, k), code(value)))
+        days.append({"date": row["date"], "end": (end_of_day(first + timedelta(days=d), campaign)
+                                                  - timedelta(seconds=1)).isoformat(),
+                     "changes": flat, **{key: row[key] for key in ("counts", "total", "done", "share_done")}})
     return {"format": "playback-1", "from": first.isoformat(), "to": last.isoformat(), "revision": revision,
             "timezone": campaign.timezone.key, "statuses": statuses,
             "done": [s for s in statuses if s in campaign.done_statuses], "layers": layers, "days": days}
+
+
+class _Places:
+    """One layer's places in a replay: those of now, in store order, then those gone since that the replayed changes
+    name; each one's status at the replay's step (`_ABSENT`: not standing then)."""
+
+    def __init__(self, ids: list[str], statuses: list[object]) -> None:
+        self.now = len(ids)
+        self.ids = list(ids)
+        self.status = list(statuses)
+        self.pos: dict[str, int] = {}  # the named places' indices
+
+    def find(self, named: list[str]) -> None:
+        """Index the places these changes name (oldest first): those of now where they stand (one pass over the ids,
+        only when a change names one), the others after them in the order they are first named."""
+        wanted = set(named)
+        if wanted:
+            self.pos = {fid: k for k, fid in enumerate(self.ids) if fid in wanted}
+        for fid in named:
+            if fid not in self.pos:
+                self.pos[fid] = len(self.ids)
+                self.ids.append(fid)
+                self.status.append(_ABSENT)
 
 
 def _gone_features(store: Store, changes: list, gone: dict[str, list[str]]) -> dict[str, list[dict]]:

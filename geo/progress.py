@@ -226,16 +226,20 @@ def timeline(store: Store, campaign: Campaign, first: date, last: date) -> dict:
     for events in histories:
         for day, status, step in status_steps(events):
             steps[(day, status)] += step
-    keys = list(campaign.status_keys)
-    days = []
-    for n, per_status in enumerate(counts_per_day(steps, first, last)):
-        counts = {s: per_status.get(s, 0) for s in keys}
-        counts.update(sorted(((s, k) for s, k in per_status.items() if k and s not in counts), key=_status_order))
-        total = sum(counts.values())
-        done = done_of(counts, campaign)
-        days.append({"date": (first + timedelta(days=n)).isoformat(), "counts": counts, "total": total, "done": done,
-                     "share_done": round(done / total, 4) if total else 0.0})
-    return {"from": first.isoformat(), "to": last.isoformat(), "statuses": keys, "days": days}
+    days = [day_row(first + timedelta(days=n), per_status, campaign)
+            for n, per_status in enumerate(counts_per_day(steps, first, last))]
+    return {"from": first.isoformat(), "to": last.isoformat(), "statuses": list(campaign.status_keys), "days": days}
+
+
+def day_row(day: date, per_status: Mapping[object, int], campaign: Campaign) -> dict:
+    """A timeline's day: places per status at its end (the campaign's statuses first, then any other met), total,
+    done and share done."""
+    counts = {s: per_status.get(s, 0) for s in campaign.status_keys}
+    counts.update(sorted(((s, k) for s, k in per_status.items() if k and s not in counts), key=_status_order))
+    total = sum(counts.values())
+    done = done_of(counts, campaign)
+    return {"date": day.isoformat(), "counts": counts, "total": total, "done": done,
+            "share_done": round(done / total, 4) if total else 0.0}
 
 
 # --- places per status, day by day (the timeline and the dashboard's chart) -------------

@@ -30,6 +30,7 @@ from geo.config import Campaign
 from geo.geojson_io import dumps
 from geo.journal import ChangeSummary
 from geo.kept import interned
+from geo.playback import Present
 from geo.rules import local_now
 from geo.store.base import Store
 from geo.wall.catchup import MAX_DELTA, Basis, CatchUp, clock_of, journal_mark
@@ -215,6 +216,14 @@ class WallData(CatchUp[FullState]):
         if packed:
             out.update(format="packed-1", statuses=list(self.status_index))
         return out
+
+    def present(self, key: StateKey, now: datetime) -> Present:
+        """Each readable place's status at `key.revision`, per layer in store order: what a playback starts from
+        (geo/playback.py), with no place read."""
+        with self._catch_up_lock:
+            state = self.catch_up(key.revision, now, key.layers or None)
+            return Present(key.revision, {layer_id: (list(part.items), [item[0] for item in part.items.values()])
+                                          for layer_id, part in state.layers.items()})
 
     def full_body(self, key: StateKey, now: datetime, *, packed: bool = False) -> list[bytes]:
         """`full` serialised: pieces that, joined, are `dumps(full(...))`. Each layer's places come in blocks

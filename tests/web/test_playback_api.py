@@ -159,3 +159,34 @@ def test_the_playback_is_in_the_openapi_document(private_app):
     op = doc["paths"]["/api/playback"]["get"]
     assert {p["name"] for p in op["parameters"]} >= {"from", "to", "crs"}
     assert {"200", "304", "400", "401"} <= set(op["responses"])
+
+
+def test_the_playback_starts_from_the_wall_state_the_worker_keeps_and_reads_no_place(public_app_on_both, clock,
+                                                                                        make_feature, monkeypatch):
+    """The worker's kept wall state, brought up to date through creations, changes and a deletion, gives the
+    document a walk of the store gives (the same places in the same order); and then no place is read."""
+    from geo.playback import playback
+
+    app = public_app_on_both()
+    client = app.test_client()
+    store = app.extensions["guatu"].store
+    assert client.get("/api/wall/state").status_code == 200  # the wall state kept (as after a worker's warm-up)
+    ids = [f["id"] for f in store.features("courtyards")]
+    clock.advance(days=1)
+    _set(store, ids[0], "in_progress")
+    made = store.create("courtyards", make_feature("康复前街11号院", "pending", x=113.70), user="t").feature
+    clock.advance(days=1)
+    gone = store.get("courtyards", ids[1])
+    store.delete("courtyards", ids[1], expected_version=gone["properties"]["version"], user="t")
+    _set(store, made["id"], "rectified")
+    walked = playback(store, app.extensions["guatu"].campaign, date(2026, 11, 23), date(2026, 11, 26))
+    assert client.get("/api/wall/state").status_code == 200  # the kept state caught up with the edits
+
+    read = []
+    monkeypatch.setattr(store, "each_feature", lambda *a, **k: read.append(a) or iter(()))
+    monkeypatch.setattr(store, "features", lambda *a, **k: read.append(a) or [])
+    doc = client.get("/api/playback?from=2026-11-23&to=2026-11-26").get_json()
+    assert read == []
+    assert doc == walked
+    states = dict(replay(doc))
+    assert states["2026-11-26"]["courtyards"][made["id"]] == "rectified" and ids[1] not in states["2026-11-26"]["courtyards"]

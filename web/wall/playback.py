@@ -1,7 +1,8 @@
 """进度回放: the campaign's progress replayed day by day on a wall screen (thin: the rules are in geo/playback.py).
 
     GET /api/playback?from=…&to=…[&crs=gcj02]    every place's status at the end of each day, as changes
-                                                  (geo/playback.py), cached per store revision and range
+                                                  (geo/playback.py) from the worker's wall state, cached per
+                                                  revision and range
     GET /wall/playback?from=…&to=…[&speed=…][&mode=compare][&theme=…][&street=…]…
                                                   the page: the wall map (web/wall/pages.py's page, live polling off)
                                                   coloured day by day by web/static/js/wall/playback.js
@@ -42,12 +43,15 @@ def playback_data():
     except ValidationError as exc:  # a query parameter that cannot be honoured: 400, naming it
         raise BadParameter(exc.errors[0].field, "; ".join(e.message for e in exc.errors)) from None
     crs = display_crs(request.args.get("crs"))
-    store = ctx.store
-    # the journal head and every layer file's revision: a file lagging behind its journal makes another key
-    key = ("playback", store.revision(), tuple(store.layer_revision(x.id) for x in ctx.campaign.layers), first, last, crs)
+    now = ctx.now()
+    state = ctx.wall.key(now)  # the revision every change up to which the layer files hold, as the wall's state
     transform = wgs84_to_gcj02 if crs == "gcj02" else None
-    return send_cached(ctx.cache.get(key, lambda: make_cached(dumps(playback(store, ctx.campaign, first, last,
-                                                                           transform=transform)))))
+
+    def build() -> bytes:  # from each place's status the worker keeps (its wall state): no place is read
+        doc = playback(ctx.store, ctx.campaign, first, last, transform=transform, present=ctx.wall.present(state, now))
+        return make_cached(dumps(doc))
+
+    return send_cached(ctx.cache.get(("playback", state.revision, state.layers, first, last, crs), build))
 
 
 class PlaybackLayers(WallLayers):
