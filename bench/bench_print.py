@@ -7,7 +7,7 @@ folder and renders an A3 landscape PDF and a 300-dpi A3 PNG both ways:
 
 * naive: GeoDataFrame.from_features → to_crs(UTM) → plot(color=status colours)
   → legend → savefig at the same size and dpi (no title, scale bar, table…);
-* guatu: `geo.printing.render_print`, the full layout (title, legend with
+* guatu: `geo.printing.render.render_print`, the full layout (title, legend with
   counts, scale bar, north arrow, sub-district table, labels, overdue halos),
   "cold" with the layer arrays rebuilt from the store's features, "warm"
   with them cached as a running server has them.

@@ -19,7 +19,7 @@ day's inspection list:
 and the plan's verdict (geo/progress.py's milestones). `build_xlsx` writes it
 with openpyxl (Chinese headers, frozen header rows); geo/daily_report_pdf.py
 draws the PDF, ending with the printed map of the campaign (`day_map`,
-geo.printing.render_print). The day's problems and closures print with their
+geo.printing.render.render_print). The day's problems and closures print with their
 photos' thumbnails beside each row (`problem_photos`: 整改后 first for a
 closure, 整改前 first for a new problem).
 """

@@ -8,7 +8,7 @@ of a campaign, 蝶变), in one document:
     the status keys a status index points into: the campaign's, then any
     other value met in the journal (a status dropped from the configuration).
 ``layers``
-    per layer, in the campaign's order: ``ids`` — its places, packed like
+    per layer whose file can be read, in the campaign's order: ``ids`` — its places, packed like
     the packed shapes' ids (geo/wall/codec.py `pack_ids`): first the places of
     the store now, in store order, then the places that stood during the
     range but are gone now; ``start`` — each place's status index at the end
@@ -72,10 +72,10 @@ class Present:
 
     @classmethod
     def walk(cls, store: Store, campaign: Campaign) -> Present:
-        """Read from the store, every place of every layer (only ids and statuses kept)."""
+        """Read from the store, every place of every readable layer (only ids and statuses kept)."""
         revision = store.revision()
         layers = {}
-        for layer in campaign.layers:
+        for layer in store.readable_layers():
             ids, statuses = layers[layer.id] = [], []
             for f in store.each_feature(layer.id):
                 ids.append(f["id"])
@@ -86,7 +86,10 @@ class Present:
 def playback(store: Store, campaign: Campaign, first: date, last: date, *, transform: Transform | None = None,
              present: Present | None = None) -> dict:
     """The playback document of the days `first`..`last` (see the module's docstring), from `present` (walked
-    from the store when not given) and the journal up to its revision.
+    from the store when not given) and the journal as read now. The journal may have moved on since `present`
+    was taken, or `present` be ahead of its revision (a place read while it was written): a change is undone by
+    setting its place back to its status before, and replayed by setting the status after, so either way the
+    days come out as the journal has them; the document's revision is the last change read.
 
     `transform` shifts the geometry of the places gone now for display (e.g.
     to GCJ-02 for an AMap basemap), as the shapes endpoint does."""
@@ -94,7 +97,9 @@ def playback(store: Store, campaign: Campaign, first: date, last: date, *, trans
     revision = present.revision
     layer_ids = [x.id for x in campaign.layers if x.id in present.layers]  # (a layer file that cannot be read: none)
     layer_index = {layer_id: i for i, layer_id in enumerate(layer_ids)}
-    changes = [c for c in store.changes_since(0) if c.layer in layer_index and c.seq <= revision]
+    journal = store.changes_since(0)
+    revision = max(revision, journal[-1].seq if journal else 0)
+    changes = [c for c in journal if c.layer in layer_index]
     eve = iso(end_of_day(first - timedelta(days=1), campaign))
     i = len(changes)
     while i > 0 and changes[i - 1].at > eve:
@@ -160,7 +165,7 @@ def playback(store: Store, campaign: Campaign, first: date, last: date, *, trans
     layers = []
     for n, layer_id in enumerate(layer_ids):
         part, values = places[n], start[n]
-        codes = {v: code(v) for v in set(values)}  # a status per place: each distinct one coded once
+        codes = {v: code(v) for v in dict.fromkeys(values)}  # each distinct status coded once, in the order met
         layers.append({
             "id": layer_id, "ids": pack_ids([*part.ids[:part.now], *gone[layer_id]]),
             "start": [*map(codes.__getitem__, values[:part.now]), *(codes[values[k]] for k in kept[n][part.now:])],

@@ -218,11 +218,12 @@ class WallData(CatchUp[FullState]):
         return out
 
     def present(self, key: StateKey, now: datetime) -> Present:
-        """Each readable place's status at `key.revision`, per layer in store order: what a playback starts from
+        """Each readable place's status as kept, per layer in store order, with the revision the kept state is at
+        (`key.revision` or later: another request may have brought it further): what a playback starts from
         (geo/playback.py), with no place read."""
         with self._catch_up_lock:
             state = self.catch_up(key.revision, now, key.layers or None)
-            return Present(key.revision, {layer_id: (list(part.items), [item[0] for item in part.items.values()])
+            return Present(state.basis.revision, {layer_id: (list(part.items), [item[0] for item in part.items.values()])
                                           for layer_id, part in state.layers.items()})
 
     def full_body(self, key: StateKey, now: datetime, *, packed: bool = False) -> list[bytes]:

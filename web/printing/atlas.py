@@ -45,12 +45,12 @@ def _day(raw: str | None, ctx: Guatu) -> date:
 
 def make_atlas(ctx: Guatu, args: dict[str, str]) -> Atlas:
     """The atlas the parameters ask for (each checked; a bad one is a BadParameter naming it)."""
-    # matplotlib is loaded by the first print, not in every worker
-    from geo.printing.atlas import check_by, render_atlas, sections_by_area, sections_by_route
-
     unknown = sorted(set(args) - set(ATLAS_PARAMETERS))
     if unknown:
         raise BadParameter(unknown[0], t("print.unknown_parameter", known=", ".join(ATLAS_PARAMETERS)))
+    # matplotlib is loaded by the first print, not in every worker
+    from geo.printing.atlas import check_by, render_atlas, sections_by_area, sections_by_route
+
     by = check_by(args.get("by"))
     day = _day(args.get("date"), ctx)
     sheet_args = {k: v for k, v in args.items() if k in ("paper", "orientation", "labels", "hatch")}

@@ -24,10 +24,10 @@ from web.printing.blueprint import bp
 @bp.get("/print", role=VIEWER)
 def print_map():
     """A static map as PDF or PNG; parameters as listed in README.md ("Printing")."""
-    from geo.printing.render import render_print  # matplotlib is loaded by the first print, not in every worker
-
     ctx = guatu()
     options = parse_options(request.args.to_dict(flat=True), ctx.campaign, ctx.areas())
+    from geo.printing.render import render_print  # matplotlib is loaded by the first print, not in every worker
+
     sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now())
     resp = Response(sheet.data, mimetype=sheet.mimetype)
     disposition = "attachment" if request.args.get("download") else "inline"

@@ -125,8 +125,6 @@ def record_inspection_form(day: str, fid: str):
 def inspection_route_map(day: str, fmt: str):
     """The printed map (A4 portrait) with the day's places numbered in route order, as on the route sheet, joined
     by the route (a line with arrows from its start)."""
-    from geo.printing.render import render_print  # matplotlib is loaded by the first print, not in every worker
-
     ctx = guatu()
     if fmt not in MIMETYPES:
         raise NotFound(t("inspections.route_map_format", fmt=fmt))
@@ -138,6 +136,8 @@ def inspection_route_map(day: str, fmt: str):
              if p["point"]]
     options = PrintOptions(paper="A4", orientation="portrait", format=fmt, dpi=150, title=t("inspections.route_map_title", day=day))
     start = (listing.get("route") or {}).get("start")  # a list drawn before routes were stored: numbers only
+    from geo.printing.render import render_print  # matplotlib is loaded by the first print, not in every worker
+
     sheet = render_print(ctx.store, ctx.campaign, ctx.data_dir, options, ctx.now(), marks=marks,
                          route_from=tuple(start) if start else None)
     resp = Response(sheet.data, mimetype=MIMETYPES[fmt])
