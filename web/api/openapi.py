@@ -452,6 +452,13 @@ COMPONENTS: dict = {
                            "place); all empty: the whole district.",
             "properties": {k: {"type": "array", "items": {"type": "string"}} for k in ("streets", "communities", "units")},
         },
+        "FoundPlaces": {
+            "type": "object", "required": ["places"],
+            "properties": {"places": {"type": "array", "items": {
+                "type": "object", "required": ["id", "name", "street", "community"],
+                "properties": {"id": {"type": "string"}, "name": NULLABLE_STRING, "street": NULLABLE_STRING,
+                               "community": NULLABLE_STRING}}}},
+        },
         "Located": {
             "type": "object", "required": ["street", "community"],
             "properties": {"street": NULLABLE_STRING, "community": NULLABLE_STRING},

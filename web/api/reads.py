@@ -74,6 +74,14 @@ def features(layer_id: str):
     return Response(body, mimetype="application/geo+json")
 
 
+@bp.get("/layers/<layer_id>/search", role=VIEWER, doc=docs.SEARCH)
+def search(layer_id: str):
+    """A layer's places found by name (geo/name_search.py): ?q=…&limit=…; the editor's search box asks for a large
+    layer's places so, rather than loading every name."""
+    found = guatu().store.find_by_name(layer_id, request.args["q"], int(request.args.get("limit", 10)))
+    return jsonify({"places": found})
+
+
 @bp.get("/layers/<layer_id>/features/<fid>", role=VIEWER, doc=docs.FEATURE)
 def feature(layer_id: str, fid: str):
     f = guatu().store.get(layer_id, fid)

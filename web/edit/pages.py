@@ -61,6 +61,7 @@ def editor():
             "shapes": url_for("wall.shapes", layer_id="__layer__"),
             "boundaries": url_for("api.boundaries", level="__level__"),
             "features": url_for("api.features", layer_id="__layer__"),
+            "search": url_for("api.search", layer_id="__layer__"),  # a large layer's places found by name
             "locate": url_for("api.locate_point"),
             "history": url_for("edit.place_history", layer_id="__layer__", fid="__id__"),
             "dossier": url_for("printing.place_dossier", layer_id="__layer__", fid="__id__"),

@@ -32,9 +32,9 @@ import sheet from "./sheet.js";
 import tools from "./tools.js";
 import { LINE_DASH, isLine, stripedFill } from "./stripes.js";
 import { LargeLayer } from "./large-layer.js";
-import { decodeAttributes, unpackState } from "../wall/packed.js";
+import { unpackState } from "../wall/packed.js";
 import { itemsOf } from "../wall/state.js";
-import { darken, normalise } from "../lib/dom.js";
+import { darken } from "../lib/dom.js";
 
 export function Editor(map, options) {
   this.map = map;
@@ -44,8 +44,6 @@ export function Editor(map, options) {
   options.statuses.forEach(function (s) { self.statuses[s.key] = s; });
   this.layers = {};       // layer id -> L.GeoJSON, or a large layer's LargeLayer (editor/large-layer.js)
   this.large = {};        // layer id -> LargeLayer: layers with more places than the campaign's map.viewport_above
-  this.largeNames = {};   // layer id -> {id: attributes} of every place of a large layer (its search)
-  this.largeKeys = {};    // layer id -> [{place, key}]: the same, each name's normal form kept (lib/search.js)
   this.byId = {};         // feature id -> path (a large layer's: the Place of the view, or the selected place's path)
   this.state = null;
   this.current = null;    // {layerId, feature (as loaded), isNew, shapeEdited}
@@ -221,42 +219,6 @@ Editor.prototype.start = function () {
     self.updateLabels();
     document.documentElement.dataset.guatuReady = "true";
   });
-};
-
-// A large layer's names loaded again after a save or a delete in it, if they were loaded; if that fails they are
-// forgotten, and the search box asks for them the next time it is used.
-Editor.prototype.refreshLargeNames = function (layerId) {
-  var self = this;
-  if (!this.largeNames[layerId]) return;
-  this.loadLargeNames([layerId]).catch(function () {
-    delete self.largeNames[layerId];
-    delete self.largeKeys[layerId];
-    self.namesAsked = null;
-  });
-};
-
-// Every place's name of each large layer, for the search box (the view holds a few of them): when the box is
-// first used (a million names are tens of megabytes), and again after a save in the layer once loaded. Each
-// name's normal form is kept with it (lib/search.js), so a keystroke does not normalise a million names again.
-// Rejects when a layer's names could not be had (the box asks again the next time it is used).
-Editor.prototype.loadLargeNames = function (layerIds) {
-  var self = this;
-  return Promise.all((layerIds || Object.keys(this.large)).map(function (layerId) {
-    return fetch(self.url("shapes", layerId) + "?format=packed&part=attributes", { credentials: "same-origin" })
-      .then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      })
-      .then(function (doc) {
-        var names = decodeAttributes(doc);
-        self.largeNames[layerId] = names;
-        self.largeKeys[layerId] = Object.keys(names).map(function (id) {
-          var p = names[id];
-          return { place: { layerId: layerId, id: id, name: p.name, street: p.street, community: p.community },
-                   key: normalise(p.name) };
-        });
-      });
-  }));
 };
 
 Object.assign(Editor.prototype, panel, sheet, search, labels, form, selection, tools, saving, conflictView, ledger, photos, asOf);

@@ -158,7 +158,7 @@ export var LargeLayer = L.Layer.extend({
       var id = place.feature.id;
       places[id] = place;
       place.guatuLarge = self;
-      place.feature.properties = self.names[id] || (self.editor.largeNames[self.layerId] || {})[id] || {};
+      place.feature.properties = self.names[id] || {};
       if (!self.editing || self.editing.id !== id) byId[id] = place;
     });
     this.places = places;

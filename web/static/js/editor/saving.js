@@ -52,7 +52,6 @@ saving.afterSave = function (r) {
     var notes = saved.notes && saved.notes.length ? t("editor.save.notes", { notes: saved.notes.join(";") }) : "";
     return this.reload([cur.layerId]).then(function () {
       self.redrawOpened(saved);
-      self.refreshLargeNames(cur.layerId); // its name, as searched
       self.fillForm();
       self.fillLedger();
       self.say(t("editor.save.saved", { name: saved.properties.name, version: saved.properties.version }) + notes, "ok");
@@ -82,7 +81,6 @@ saving.remove = function () {
       var layerId = self.current.layerId;
       self.deselect();
       self.say(t("editor.delete.done", { name: f.properties.name }), "ok");
-      self.refreshLargeNames(layerId); // no longer found by its name
       return self.reload([layerId]);
     }
     if (r.status === 409 && r.body.current) return self.explainDeleteConflict(r.body);

@@ -1,8 +1,10 @@
 /*
  * The editor's search box: places found by name as the wall finds them
  * (lib/search.js), shown as a listbox under the box — arrows move through it,
- * Enter or a click opens the place in the form, Esc closes the list. Methods
- * of Editor (editor/editor.js composes them).
+ * Enter or a click opens the place in the form, Esc closes the list. A large
+ * layer's places are asked of the server (its names are not all in the page):
+ * the loaded places are listed at once, the server's best join them when they
+ * come. Methods of Editor (editor/editor.js composes them).
  */
 import { elAttrs as el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
@@ -12,24 +14,45 @@ var search = {};
 export default search;
 
 var LIMIT = 8;
+var MAX_TEXT = 100; // characters the server takes (geo/name_search.py MAX_TEXT)
+var PAUSE_MS = 200; // typing pauses this long before the server is asked
 
-// Places of the loaded layers whose name contains the text, best first; of a large layer, every place once its
-// names are loaded (Editor.loadLargeNames), else those of the view.
-search.searchPlaces = function (text, limit) {
+// Places whose name contains the text, best first: `found`, the large layers' best as the server found them
+// (searchLarge), and those loaded (of a large layer, the view's: further out than names are drawn, without them),
+// each place once, as the server has it if it found it.
+search.searchPlaces = function (text, limit, found) {
   var self = this;
   return findByName(text, function (visit) {
+    var seen = {};
+    var once = function (place) {
+      var key = place.layerId + "\u0000" + place.id;
+      if (seen[key]) return;
+      seen[key] = true;
+      visit(place);
+    };
+    (found || []).forEach(once);
     Object.keys(self.layers).forEach(function (layerId) {
-      var keys = self.largeKeys[layerId];
-      if (keys) {
-        for (var i = 0; i < keys.length; i++) visit(keys[i].place, keys[i].key);
-        return;
-      }
       self.layers[layerId].eachLayer(function (layer) {
         var p = layer.feature.properties || {};
-        visit({ layerId: layerId, id: layer.feature.id, name: p.name, street: p.street, community: p.community });
+        once({ layerId: layerId, id: layer.feature.id, name: p.name, street: p.street, community: p.community });
       });
     });
   }, limit || LIMIT);
+};
+
+// The best places of each large layer for the text, as the server finds them (GET /api/layers/{layer}/search, the
+// same order as lib/search.js): a promise of [{layerId, id, name, street, community}].
+search.searchLarge = function (text, limit) {
+  var self = this;
+  return Promise.all(Object.keys(this.large).map(function (layerId) {
+    var url = self.url("search", layerId) + "?q=" + encodeURIComponent(text.slice(0, MAX_TEXT)) + "&limit=" + (limit || LIMIT);
+    return self.request("GET", url).then(function (r) {
+      if (!r.ok) throw new Error(r.body && r.body.message ? r.body.message : String(r.status));
+      return r.body.places.map(function (p) {
+        return { layerId: layerId, id: p.id, name: p.name, street: p.street, community: p.community };
+      });
+    });
+  })).then(function (lists) { return [].concat.apply([], lists); });
 };
 
 search.buildSearch = function () {
@@ -60,8 +83,32 @@ search.buildSearch = function () {
     input.setAttribute("aria-expanded", "false");
     mark(-1);
   };
+  var asked = 0; // searches begun: an answer for an older one is dropped
+  var pause = null;
   var render = function () {
-    hits = self.searchPlaces(input.value);
+    var text = input.value;
+    var seq = ++asked;
+    var ask = Boolean(text.trim()) && Object.keys(self.large).length > 0;
+    show(self.searchPlaces(text), ask);
+    window.clearTimeout(pause);
+    list.setAttribute("aria-busy", ask ? "true" : "false"); // until the server's places are listed too
+    if (!ask) return;
+    pause = window.setTimeout(function () {
+      self.searchLarge(text).then(function (found) {
+        if (seq !== asked) return;
+        show(self.searchPlaces(text, LIMIT, found));
+        list.setAttribute("aria-busy", "false");
+      }, function (err) {
+        if (seq !== asked) return;
+        status.textContent = t("editor.search.large_failed", { message: err.message });
+        list.setAttribute("aria-busy", "false");
+      });
+    }, PAUSE_MS);
+  };
+  // the hits listed (the one marked before stays marked); `pending`: the server is still to answer
+  var show = function (found, pending) {
+    var was = active >= 0 && hits[active] ? hits[active].layerId + "\u0000" + hits[active].id : null;
+    hits = found;
     list.textContent = "";
     hits.forEach(function (h, i) {
       var li = el("li", { id: "guatu-edit-hit-" + i, role: "option", className: "search-hit", dataset: { id: h.id, layer: h.layerId } });
@@ -74,8 +121,10 @@ search.buildSearch = function () {
     });
     list.hidden = !hits.length;
     input.setAttribute("aria-expanded", hits.length ? "true" : "false");
-    status.textContent = input.value.trim() ? (hits.length ? t("editor.search.count", { n: hits.length }) : t("editor.search.none")) : "";
-    mark(hits.length ? 0 : -1);
+    status.textContent = !input.value.trim() ? "" : pending && !hits.length ? t("editor.search.searching")
+      : hits.length ? t("editor.search.count", { n: hits.length }) : t("editor.search.none");
+    var again = hits.findIndex(function (h) { return h.layerId + "\u0000" + h.id === was; });
+    mark(again >= 0 ? again : hits.length ? 0 : -1);
   };
   var choose = function (i) {
     var h = hits[i];
@@ -84,12 +133,6 @@ search.buildSearch = function () {
     self.select(h.layerId, h.id);
   };
   input.addEventListener("input", render);
-  input.addEventListener("focus", function () { // every name of the large layers, the first time the box is used
-    if (self.namesAsked) return;
-    self.namesAsked = self.loadLargeNames().then(function () { if (input.value.trim()) render(); }, function () {
-      self.namesAsked = null; // asked again the next time the box is used; meanwhile the view's places are found
-    });
-  });
   input.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown" && hits.length) { e.preventDefault(); mark((active + 1) % hits.length); }
     else if (e.key === "ArrowUp" && hits.length) { e.preventDefault(); mark((active - 1 + hits.length) % hits.length); }

@@ -1,0 +1,76 @@
+"""Finding a layer's places by name on the server (geo/name_search.py), as the browser's search box finds them
+(web/static/js/lib/search.js): the same order on the embedded store and in PostgreSQL's SQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.errors import NotFound
+from geo.name_search import name_key
+
+NAMES = ["北大学路5号院", "大学路4号院", "大学路", "ＸＹ小区", "X-Y 小区二期", "康复前街（东）11号院", "100%满意楼院"]
+
+
+def test_a_names_normal_form_is_the_browsers():
+    assert name_key("ＸＹ－１") == "xy1"  # NFKC: full-width letters, digits and dash; lower case; the dash dropped
+    assert name_key("康复 前街·11号院（东）") == "康复前街11号院东"
+    assert name_key("“南关”_新村【二期】") == "南关新村二期"
+    assert name_key(None) == ""
+
+
+@pytest.fixture(params=["geojson", "postgis"])
+def named(request, store_factory, make_feature):
+    """A store with the names above (on PostgreSQL the layer is not kept by the process: the search is SQL's)."""
+    backend = request.param
+    store = store_factory(backend, **({"layer_cache": 0} if backend == "postgis" else {}))
+    ids = {}
+    for n, name in enumerate(NAMES):
+        ids[name] = store.create("courtyards", make_feature(name, x=113.60 + n * 0.002, street="大学路街道"),
+                                 user="t").feature["id"]
+    return store, ids
+
+
+def _names(found):
+    return [f["name"] for f in found]
+
+
+def test_a_name_starting_with_the_text_comes_first_then_the_shorter(named):
+    store, _ = named
+    assert _names(store.find_by_name("courtyards", "大学路", 10)) == ["大学路", "大学路4号院", "北大学路5号院"]
+    assert _names(store.find_by_name("courtyards", "大学路", 2)) == ["大学路", "大学路4号院"]
+
+
+def test_the_text_is_compared_in_its_normal_form(named):
+    store, _ = named
+    assert _names(store.find_by_name("courtyards", "xy", 10)) == ["ＸＹ小区", "X-Y 小区二期"]
+    assert _names(store.find_by_name("courtyards", "Ｘ－Ｙ 小区", 10)) == ["ＸＹ小区", "X-Y 小区二期"]
+    assert _names(store.find_by_name("courtyards", "前街(东)", 10)) == ["康复前街（东）11号院"]
+
+
+def test_a_place_is_found_by_its_id_and_sent_with_its_area(named):
+    store, ids = named
+    found = store.find_by_name("courtyards", ids["大学路"], 10)
+    assert found == [{"id": ids["大学路"], "name": "大学路", "street": "大学路街道", "community": None}]
+
+
+def test_like_wildcards_and_ignored_characters_find_nothing_more(named):
+    store, _ = named
+    assert _names(store.find_by_name("courtyards", "%", 10)) == ["100%满意楼院"]  # a percent sign is itself
+    assert store.find_by_name("courtyards", "_", 10) == []  # nothing left to look for
+    assert store.find_by_name("courtyards", "  ", 10) == []
+
+
+def test_a_new_name_is_found_after_the_change(named):
+    store, ids = named
+    f = store.get("courtyards", ids["大学路"])
+    store.update("courtyards", ids["大学路"], expected_version=f["properties"]["version"], user="t",
+                 properties={"name": "文化宫路"})
+    assert _names(store.find_by_name("courtyards", "大学路", 10)) == ["大学路4号院", "北大学路5号院"]
+    assert _names(store.find_by_name("courtyards", "文化宫", 10)) == ["文化宫路"]
+
+
+def test_an_unknown_layer_is_not_found(named):
+    store, _ = named
+    with pytest.raises(NotFound):
+        store.find_by_name("nowhere", "大学路", 10)
+
