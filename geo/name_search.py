@@ -5,9 +5,9 @@ letters and digits are the plain ones, lower case, spaces, dots, dashes, bracket
 whose name contains the text is found, a name that starts with it before one that only contains it, shorter names
 first, then by name, then in the layer's order; a place whose id is the text typed is found too. The editor asks
 for a large layer's places this way (a million names would be tens of megabytes in the browser): the embedded
-store compares every name (their normal forms kept for the layer's revision), PostgreSQL in SQL
-(`geo/store/postgis.py`, `find_by_name`: the same normal form, computed in the query; lower case folds the Latin
-letters A–Z only there, as the database's C locale does).
+store compares every name (their normal forms kept for the layer's revision), PostgreSQL in SQL over the normal
+form it keeps in a generated column (geo/store/migrations/0009_name_key.sql, `guatu_name_key`: lower case folds
+the Latin letters A–Z only there, as the database's C locale does).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from collections.abc import Iterable
 
 MAX_TEXT = 100  # characters of a search text
 MAX_FOUND = 50  # places one search may ask for
-IGNORED = "\\s·・\\-—–_()()【】\\[\\]\"“”'‘’"  # a character class: what a name's normal form leaves out (lib/dom.js)
+# a character class: what a name's normal form leaves out (lib/dom.js; migration 0009 has the same)
+IGNORED = "\\s·・\\-—–_()()【】\\[\\]\"“”'‘’"
 _IGNORED = re.compile(f"[{IGNORED}]")
 
 Candidate = tuple[str, str | None, str | None, str | None]  # id, name, street, community

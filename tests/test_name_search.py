@@ -74,3 +74,13 @@ def test_an_unknown_layer_is_not_found(named):
     with pytest.raises(NotFound):
         store.find_by_name("nowhere", "大学路", 10)
 
+
+
+def test_postgresql_keeps_the_same_normal_form(store_factory):
+    """Migration 0009's `guatu_name_key` against geo/name_search.py's (Latin letters beyond A–Z aside: lower case
+    folds A–Z only in the database's C locale)."""
+    store = store_factory("postgis")
+    names = ["ＸＹ－１ 号", "康复 前街·11号院（东）", "“南关”_新村【二期】", "a-b—c–d(e)[f]'g'‘h’\"i\"・j", "\u3000空格\t制表", "", None]
+    with store._conn() as conn:
+        kept = [conn.execute("SELECT guatu_name_key(%s)", (name,)).fetchone()[0] for name in names]
+    assert kept == [name_key(name) for name in names]

@@ -73,7 +73,7 @@ from geo.features_query import (
 from geo.geojson_io import collection_bytes, collection_pieces, dumps, feature_line, layer_members
 from geo.journal import ChangeSummary, change_summary
 from geo.messages import t
-from geo.name_search import IGNORED, found_place, name_key
+from geo.name_search import found_place, name_key
 from geo.photos.blobs import Blobs, PostgresBlobs
 from geo.store import filter_sql
 from geo.store.base import Clock, Finding, LeaderLock, RepairReport, Store, Transaction, iso, utc_now
@@ -427,8 +427,8 @@ class PostGISStore(Store):
         return feature
 
     def find_by_name(self, layer_id: str, text: str, limit: int) -> list[dict]:
-        """A layer this process keeps: as every store does; else in SQL, each name put in its normal form in the
-        query as geo/name_search.py does in Python (lower case folds A–Z only there: the C locale's)."""
+        """A layer this process keeps: as every store does; else in SQL, over each name's normal form that PostgreSQL
+        keeps (migration 0009: lower case folds A–Z only there, the C locale's)."""
         if layer_id in self._layers:
             return super().find_by_name(layer_id, text, limit)
         self.layer(layer_id)
@@ -436,8 +436,8 @@ class PostGISStore(Store):
         if not wanted:
             return []
         with self._conn() as conn:
-            rows = conn.execute(_FIND_BY_NAME, {"layer": layer_id, "ignored": f"[{IGNORED}]", "wanted": wanted,
-                                                "text": text, "limit": limit}).fetchall()
+            rows = conn.execute(_FIND_BY_NAME, {"layer": layer_id, "wanted": wanted, "text": text, "limit": limit}
+                                ).fetchall()
         return [found_place(row) for row in rows]
 
     def get_many(self, layer_id: str, fids: Iterable[str]) -> dict[str, dict]:
@@ -845,12 +845,10 @@ class _PGTransaction(Transaction):
 # geo/name_search.py's search in SQL: a name starting with the text before one containing it, shorter first, then by
 # name (code point order, as Python compares), then in the layer's order; the id typed in full finds its place too
 _FIND_BY_NAME = """
-SELECT id, name, street, community FROM (
-    SELECT id, pos, properties ->> 'name' AS name, street, community,
-           regexp_replace(lower(normalize(coalesce(properties ->> 'name', ''), NFKC)), %(ignored)s, '', 'g') AS key
-    FROM features WHERE layer = %(layer)s) AS named
-WHERE strpos(key, %(wanted)s) > 0 OR id = %(text)s
-ORDER BY CASE WHEN strpos(key, %(wanted)s) = 1 THEN 0 ELSE 1000 END + length(key), coalesce(name, '') COLLATE "C", pos
+SELECT id, properties ->> 'name', street, community FROM features
+WHERE layer = %(layer)s AND (strpos(name_key, %(wanted)s) > 0 OR id = %(text)s)
+ORDER BY CASE WHEN strpos(name_key, %(wanted)s) = 1 THEN 0 ELSE 1000 END + length(name_key),
+         coalesce(properties ->> 'name', '') COLLATE "C", pos
 LIMIT %(limit)s
 """
 
