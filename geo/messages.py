@@ -1776,6 +1776,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 
     # --- the own API, viewports, imports, timelines (web/api, web/wall, web/edit, geo) ----------------
+    "api.search_nul": {"zh": "查找的文字不能含有空字符(NUL)", "en": "the text searched for may not contain a NUL character"},
     "api.json_object": {
         "zh": "请求体应为 JSON 对象(Content-Type: application/json)",
         "en": "expected a JSON object (Content-Type: application/json)",

@@ -6,8 +6,9 @@ whose name contains the text is found, a name that starts with it before one tha
 first, then by name, then in the layer's order; a place whose id is the text typed is found too. The editor asks
 for a large layer's places this way (a million names would be tens of megabytes in the browser): the embedded
 store compares every name (their normal forms kept for the layer's revision), PostgreSQL in SQL over the normal
-form it keeps in a generated column (geo/store/migrations/0009_name_key.sql, `guatu_name_key`: lower case folds
-the Latin letters A–Z only there, as the database's C locale does).
+form it keeps in a generated column (geo/store/migrations/0009_name_key.sql, `guatu_name_key`), the text put in
+the same form there: lower case folds the Latin letters A–Z only in the database (collation "C", whatever its
+locale), so "École" finds "École" there but "école" does not; Chinese names have no case.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ import pytest
 from geo.errors import NotFound
 from geo.name_search import name_key
 
-NAMES = ["北大学路5号院", "大学路4号院", "大学路", "ＸＹ小区", "X-Y 小区二期", "康复前街（东）11号院", "100%满意楼院"]
+NAMES = ["北大学路5号院", "大学路4号院", "大学路", "ＸＹ小区", "X-Y 小区二期", "康复前街（东）11号院", "100%满意楼院",
+         "École 小区", "二七路1号", "二七路2号", "二七路3号"]
 
 
 def test_a_names_normal_form_is_the_browsers():
@@ -45,6 +46,17 @@ def test_the_text_is_compared_in_its_normal_form(named):
     assert _names(store.find_by_name("courtyards", "xy", 10)) == ["ＸＹ小区", "X-Y 小区二期"]
     assert _names(store.find_by_name("courtyards", "Ｘ－Ｙ 小区", 10)) == ["ＸＹ小区", "X-Y 小区二期"]
     assert _names(store.find_by_name("courtyards", "前街(东)", 10)) == ["康复前街（东）11号院"]
+
+
+def test_names_that_tie_keep_their_order_up_to_the_limit(named):
+    store, _ = named
+    assert _names(store.find_by_name("courtyards", "二七路", 2)) == ["二七路1号", "二七路2号"]
+    assert _names(store.find_by_name("courtyards", "七路", 10)) == ["二七路1号", "二七路2号", "二七路3号"]
+
+
+def test_a_name_with_a_letter_beyond_a_to_z_is_found_as_written(named):
+    store, _ = named  # (lower case folds A–Z only in PostgreSQL: "école" finds it in Python alone)
+    assert _names(store.find_by_name("courtyards", "École", 10)) == ["École 小区"]
 
 
 def test_a_place_is_found_by_its_id_and_sent_with_its_area(named):

@@ -427,17 +427,13 @@ class PostGISStore(Store):
         return feature
 
     def find_by_name(self, layer_id: str, text: str, limit: int) -> list[dict]:
-        """A layer this process keeps: as every store does; else in SQL, over each name's normal form that PostgreSQL
-        keeps (migration 0009: lower case folds A–Z only there, the C locale's)."""
-        if layer_id in self._layers:
-            return super().find_by_name(layer_id, text, limit)
+        """In SQL, whatever this process keeps, so that every process answers alike: over each name's normal form
+        that PostgreSQL keeps (migration 0009; lower case folds A–Z only there), the text put in the same form."""
         self.layer(layer_id)
-        wanted = name_key(text)
-        if not wanted:
+        if not name_key(text):
             return []
-        with self._conn() as conn:
-            rows = conn.execute(_FIND_BY_NAME, {"layer": layer_id, "wanted": wanted, "text": text, "limit": limit}
-                                ).fetchall()
+        with self._conn() as conn:  # the text put in its normal form as the names are, by the database
+            rows = conn.execute(_FIND_BY_NAME, {"layer": layer_id, "text": text, "limit": limit}).fetchall()
         return [found_place(row) for row in rows]
 
     def get_many(self, layer_id: str, fids: Iterable[str]) -> dict[str, dict]:
@@ -845,9 +841,9 @@ class _PGTransaction(Transaction):
 # geo/name_search.py's search in SQL: a name starting with the text before one containing it, shorter first, then by
 # name (code point order, as Python compares), then in the layer's order; the id typed in full finds its place too
 _FIND_BY_NAME = """
-SELECT id, properties ->> 'name', street, community FROM features
-WHERE layer = %(layer)s AND (strpos(name_key, %(wanted)s) > 0 OR id = %(text)s)
-ORDER BY CASE WHEN strpos(name_key, %(wanted)s) = 1 THEN 0 ELSE 1000 END + length(name_key),
+SELECT id, properties ->> 'name', street, community FROM features, guatu_name_key(%(text)s) AS wanted
+WHERE layer = %(layer)s AND ((wanted <> '' AND strpos(name_key, wanted) > 0) OR id = %(text)s)
+ORDER BY CASE WHEN strpos(name_key, wanted) = 1 THEN 0 ELSE 1000 END + length(name_key),
          coalesce(properties ->> 'name', '') COLLATE "C", pos
 LIMIT %(limit)s
 """

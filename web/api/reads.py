@@ -78,7 +78,10 @@ def features(layer_id: str):
 def search(layer_id: str):
     """A layer's places found by name (geo/name_search.py): ?q=…&limit=…; the editor's search box asks for a large
     layer's places so, rather than loading every name."""
-    found = guatu().store.find_by_name(layer_id, request.args["q"], int(request.args.get("limit", 10)))
+    text = request.args["q"]
+    if "\x00" in text:  # no name has one, and PostgreSQL takes no text with one
+        raise BadParameters([FieldError("q", t("api.search_nul"))])
+    found = guatu().store.find_by_name(layer_id, text, int(request.args.get("limit", 10)))
     return jsonify({"places": found})
 
 

@@ -45,7 +45,8 @@ search.searchPlaces = function (text, limit, found) {
 search.searchLarge = function (text, limit) {
   var self = this;
   return Promise.all(Object.keys(this.large).map(function (layerId) {
-    var url = self.url("search", layerId) + "?q=" + encodeURIComponent(text.slice(0, MAX_TEXT)) + "&limit=" + (limit || LIMIT);
+    var q = Array.from(text).slice(0, MAX_TEXT).join(""); // whole characters
+    var url = self.url("search", layerId) + "?q=" + encodeURIComponent(q) + "&limit=" + (limit || LIMIT);
     return self.request("GET", url).then(function (r) {
       if (!r.ok) throw new Error(r.body && r.body.message ? r.body.message : String(r.status));
       return r.body.places.map(function (p) {
@@ -71,20 +72,23 @@ search.buildSearch = function () {
   box.appendChild(status);
   var hits = [];
   var active = -1;
+  var asked = 0; // searches begun: an answer for an older one is dropped
+  var pause = null;
   var mark = function (i) {
     active = i;
     Array.prototype.forEach.call(list.children, function (li, n) { li.setAttribute("aria-selected", n === i ? "true" : "false"); });
     if (i >= 0 && list.children[i]) input.setAttribute("aria-activedescendant", list.children[i].id);
     else input.removeAttribute("aria-activedescendant");
   };
-  var close = function () {
+  var close = function () { // (an answer still to come is dropped)
+    window.clearTimeout(pause);
+    asked += 1;
+    list.setAttribute("aria-busy", "false");
     list.textContent = "";
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
     mark(-1);
   };
-  var asked = 0; // searches begun: an answer for an older one is dropped
-  var pause = null;
   var render = function () {
     var text = input.value;
     var seq = ++asked;
@@ -132,7 +136,9 @@ search.buildSearch = function () {
     close();
     self.select(h.layerId, h.id);
   };
-  input.addEventListener("input", render);
+  // while an input method composes (pinyin before its characters are chosen) nothing is searched: its end is
+  input.addEventListener("input", function (e) { if (!e.isComposing) render(); });
+  input.addEventListener("compositionend", render);
   input.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown" && hits.length) { e.preventDefault(); mark((active + 1) % hits.length); }
     else if (e.key === "ArrowUp" && hits.length) { e.preventDefault(); mark((active - 1 + hits.length) % hits.length); }
