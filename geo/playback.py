@@ -71,7 +71,7 @@ class Present:
     layers: dict[str, tuple[list[str], list[object]]]  # layer id -> (place ids, their statuses)
 
     @classmethod
-    def walk(cls, store: Store, campaign: Campaign) -> Present:
+    def walk(cls, store: Store) -> Present:
         """Read from the store, every place of every readable layer (only ids and statuses kept)."""
         revision = store.revision()
         layers = {}
@@ -93,12 +93,11 @@ def playback(store: Store, campaign: Campaign, first: date, last: date, *, trans
 
     `transform` shifts the geometry of the places gone now for display (e.g.
     to GCJ-02 for an AMap basemap), as the shapes endpoint does."""
-    present = present or Present.walk(store, campaign)
-    revision = present.revision
+    present = present or Present.walk(store)
     layer_ids = [x.id for x in campaign.layers if x.id in present.layers]  # (a layer file that cannot be read: none)
     layer_index = {layer_id: i for i, layer_id in enumerate(layer_ids)}
     journal = store.changes_since(0)
-    revision = max(revision, journal[-1].seq if journal else 0)
+    revision = max(present.revision, journal[-1].seq if journal else 0)
     changes = [c for c in journal if c.layer in layer_index]
     eve = iso(end_of_day(first - timedelta(days=1), campaign))
     i = len(changes)
@@ -106,11 +105,14 @@ def playback(store: Store, campaign: Campaign, first: date, last: date, *, trans
         i -= 1
     later = changes[i:]  # every change after the day before `first`: undone, then replayed day by day
     places = [_Places(*present.layers[layer_id]) for layer_id in layer_ids]
-    for n, part in enumerate(places):
-        part.find([c.id for c in later if layer_index[c.layer] == n])
+    named: list[list[str]] = [[] for _ in places]
+    for c in later:
+        named[layer_index[c.layer]].append(c.id)
+    for part, ids in zip(places, named, strict=True):
+        part.find(ids)
     for c in reversed(later):  # undo, newest first
-        places[layer_index[c.layer]].status[places[layer_index[c.layer]].pos[c.id]] = (
-            _ABSENT if c.op == "create" else c.status_before)
+        part = places[layer_index[c.layer]]
+        part.status[part.pos[c.id]] = _ABSENT if c.op == "create" else c.status_before
     start = [list(part.status) for part in places]
     stood: dict[tuple[int, int], int] = {}  # each place gone now that stood at a day's end: the first such day (-1: the eve)
     for n, part in enumerate(places):

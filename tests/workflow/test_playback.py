@@ -155,11 +155,11 @@ def test_a_present_behind_or_ahead_of_the_journal_gives_the_days_the_journal_has
     """A process's kept statuses may lag the journal (a change made since) or run ahead of their revision (a place
     read while it was written): the days replayed are the journal's either way."""
     first, last = DAY0, DAY0 + timedelta(days=6)
-    behind = Present.walk(seeded, campaign)
+    behind = Present.walk(seeded)
     _set(seeded, history["ids"][4], "accepted")  # 11-29, after `behind` was taken
     made = seeded.create("courtyards", {**seeded.get("courtyards", history["ids"][0]), "id": None}, user="t")
     walked = playback(seeded, campaign, first, last)
-    ahead = Present(behind.revision, Present.walk(seeded, campaign).layers)  # today's statuses, labelled as before
+    ahead = Present(behind.revision, Present.walk(seeded).layers)  # today's statuses, labelled as before
     for present in (behind, ahead):
         doc = playback(seeded, campaign, first, last, present=present)
         assert dict(replay(doc)) == dict(replay(walked))
