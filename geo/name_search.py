@@ -3,8 +3,9 @@
 No Flask here. A name and the text typed are compared in their normal form (`name_key`: NFKC, so full-width
 letters and digits are the plain ones, lower case, spaces, dots, dashes, brackets and quotes dropped); a place
 whose name contains the text is found, a name that starts with it before one that only contains it, shorter names
-first, then by name, then in the layer's order; a place whose id is the text typed is found too. The editor asks
-for a large layer's places this way (a million names would be tens of megabytes in the browser): the embedded
+first, then by name, then in the layer's order; a place whose id is the text typed is found too; a wall screen
+of one sub-district or community finds only its places. The editor and the wall ask for a large layer's places
+this way (a million names would be tens of megabytes in the browser): the embedded
 store compares every name (their normal forms kept for the layer's revision), PostgreSQL in SQL over the normal
 form it keeps in a generated column (geo/store/migrations/0009_name_key.sql, `guatu_name_key`), the text put in
 the same form there: lower case folds the Latin letters A–Z only in the database (collation "C", whatever its
@@ -54,6 +55,15 @@ def best(candidates: Iterable[tuple[str, Candidate]], text: str, limit: int) -> 
         if at is not None:
             found.append((at, str(candidate[1] or ""), order, candidate))
     return [found_place(c) for *_, c in heapq.nsmallest(limit, found)]
+
+
+def in_area(candidates: Iterable[tuple[str, Candidate]], street: str | None,
+            community: str | None) -> Iterable[tuple[str, Candidate]]:
+    """The candidates of a sub-district and community (either left out: any), in their order."""
+    if not street and not community:
+        return candidates
+    return (pair for pair in candidates
+            if (not street or pair[1][2] == street) and (not community or pair[1][3] == community))
 
 
 def found_place(candidate: Candidate) -> dict:

@@ -81,6 +81,21 @@ def test_a_new_name_is_found_after_the_change(named):
     assert _names(store.find_by_name("courtyards", "文化宫", 10)) == ["文化宫路"]
 
 
+def test_a_scope_finds_only_its_sub_districts_or_communitys_places(named, make_feature):
+    """A wall screen of one sub-district or community: the best of its places, not the layer's best cut down."""
+    store, _ = named
+    for n, (street, community) in enumerate([("淮河路街道", "五里堡社区"), ("淮河路街道", "大学路社区"),
+                                             ("大学路街道", "五里堡社区")]):
+        store.create("courtyards", make_feature(f"大学路{n}号", x=113.70 + n * 0.002, street=street,
+                                                community=community), user="t")
+    everywhere = _names(store.find_by_name("courtyards", "大学路", 3))
+    assert everywhere == ["大学路", "大学路0号", "大学路1号"]
+    assert _names(store.find_by_name("courtyards", "大学路", 3, street="淮河路街道")) == ["大学路0号", "大学路1号"]
+    assert _names(store.find_by_name("courtyards", "大学路", 3, community="五里堡社区")) == ["大学路0号", "大学路2号"]
+    assert _names(store.find_by_name("courtyards", "大学路", 3, street="大学路街道", community="五里堡社区")) == ["大学路2号"]
+    assert store.find_by_name("courtyards", "大学路", 3, street="无此街道") == []
+
+
 def test_an_unknown_layer_is_not_found(named):
     store, _ = named
     with pytest.raises(NotFound):

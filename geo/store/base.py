@@ -11,6 +11,7 @@ deployments that outgrow one machine, PostGIS.
 from __future__ import annotations
 
 import copy
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -25,7 +26,7 @@ from geo.errors import BrokenLayer, Conflict, FieldError, NotFound, ValidationEr
 from geo.features_query import ItemsQuery, LayerIndex, LayerSummary, Selection
 from geo.journal import ChangeSummary
 from geo.messages import t
-from geo.name_search import Candidate, best, name_key
+from geo.name_search import Candidate, best, in_area, name_key
 from geo.photos.blobs import Blobs
 from geo.scope import Scope, check_write
 from geo.validate import PHOTO_ID, SYSTEM_PROPERTIES, validate_feature
@@ -173,6 +174,7 @@ class Store(ABC):
         self.clock = clock
         self._query_indexes: dict[str, tuple[int, LayerIndex]] = {}  # layer → (revision, index): see _query_index
         self._name_keys: dict[str, tuple[int, list[tuple[str, Candidate]]]] = {}  # layer → (revision, its names)
+        self._name_keys_lock = threading.Lock()
 
     # --- reads -------------------------------------------------------------
     @abstractmethod
@@ -240,17 +242,20 @@ class Store(ABC):
         """How many places the layer has, its extent, and the values its text queryables take."""
         return self._query_index(layer_id).summary()
 
-    def find_by_name(self, layer_id: str, text: str, limit: int) -> list[dict]:
-        """The places of a layer found by name (geo/name_search.py), best first, as {id, name, street, community}.
-        Here each name's normal form, kept for the layer's revision (the newest only); a backend may search in its
-        database instead."""
+    def find_by_name(self, layer_id: str, text: str, limit: int, *, street: str | None = None,
+                     community: str | None = None) -> list[dict]:
+        """The places of a layer found by name (geo/name_search.py), best first, as {id, name, street, community};
+        with `street` or `community`, only that sub-district's or community's (a wall screen's scope). Here each
+        name's normal form, kept for the layer's revision (the newest only, made once however many ask for it); a
+        backend may search in its database instead."""
         revision = self.readable_revision(layer_id)
-        hit = self._name_keys.get(layer_id)
-        if hit is None or hit[0] != revision:
-            names = [(name_key(p.get("name")), (f["id"], p.get("name"), p.get("street"), p.get("community")))
-                     for f in self.each_feature(layer_id) for p in (f["properties"],)]
-            hit = self._name_keys[layer_id] = (revision, names)
-        return best(hit[1], text, limit)
+        with self._name_keys_lock:
+            hit = self._name_keys.get(layer_id)
+            if hit is None or hit[0] != revision:
+                names = [(name_key(p.get("name")), (f["id"], p.get("name"), p.get("street"), p.get("community")))
+                         for f in self.each_feature(layer_id) for p in (f["properties"],)]
+                hit = self._name_keys[layer_id] = (revision, names)
+        return best(in_area(hit[1], street, community), text, limit)
 
     def _query_index(self, layer_id: str) -> LayerIndex:
         """The layer's query index, rebuilt when the layer's revision moves: one per layer, the newest only."""

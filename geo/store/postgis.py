@@ -426,14 +426,16 @@ class PostGISStore(Store):
             raise NotFound(t("store.no_feature", fid=fid, layer=self.layer(layer_id).title))
         return feature
 
-    def find_by_name(self, layer_id: str, text: str, limit: int) -> list[dict]:
+    def find_by_name(self, layer_id: str, text: str, limit: int, *, street: str | None = None,
+                     community: str | None = None) -> list[dict]:
         """In SQL, whatever this process keeps, so that every process answers alike: over each name's normal form
         that PostgreSQL keeps (migration 0009; lower case folds A–Z only there), the text put in the same form."""
         self.layer(layer_id)
         if not name_key(text):
             return []
         with self._conn() as conn:  # the text put in its normal form as the names are, by the database
-            rows = conn.execute(_FIND_BY_NAME, {"layer": layer_id, "text": text, "limit": limit}).fetchall()
+            rows = conn.execute(_FIND_BY_NAME, {"layer": layer_id, "text": text, "limit": limit,
+                                                "street": street or None, "community": community or None}).fetchall()
         return [found_place(row) for row in rows]
 
     def get_many(self, layer_id: str, fids: Iterable[str]) -> dict[str, dict]:
@@ -843,6 +845,7 @@ class _PGTransaction(Transaction):
 _FIND_BY_NAME = """
 SELECT id, properties ->> 'name', street, community FROM features, guatu_name_key(%(text)s) AS wanted
 WHERE layer = %(layer)s AND ((wanted <> '' AND strpos(name_key, wanted) > 0) OR id = %(text)s)
+  AND (%(street)s::text IS NULL OR street = %(street)s) AND (%(community)s::text IS NULL OR community = %(community)s)
 ORDER BY CASE WHEN strpos(name_key, wanted) = 1 THEN 0 ELSE 1000 END + length(name_key),
          coalesce(properties ->> 'name', '') COLLATE "C", pos
 LIMIT %(limit)s

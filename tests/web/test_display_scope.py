@@ -117,6 +117,19 @@ def test_place_cards_outside_the_scope_are_refused(scoped):
     assert client.get(f"/api/wall/place/courtyards/{ids['淮河路3号院']}", headers=whole).status_code == 200
 
 
+def test_a_search_finds_only_the_places_in_scope(scoped):
+    app, ids, street, whole = scoped
+    client = app.test_client()
+    found = client.get("/api/wall/search/courtyards?q=号院", headers=street)
+    assert [p["id"] for p in found.get_json()["places"]] == [ids["大学路1号院"], ids["大学路2号院"]]
+    _refused(client.get(f"/api/wall/search/courtyards?q=号院&street={OTHER}", headers=street))
+    _refused(client.get("/api/wall/search/courtyards?q=号院&community=银河社区", headers=street))  # not its URL's
+    _refused(client.get(f"/api/wall/search/courtyards?q={ids['淮河路3号院']}&street={OTHER}", headers=street))
+    _refused(client.get("/api/wall/search/roads?q=大学路", headers=street))
+    everything = client.get("/api/wall/search/courtyards?q=号院", headers=whole).get_json()
+    assert len(everything["places"]) == 3
+
+
 def test_the_dashboard_counts_only_the_scope(scoped):
     app, _, street, whole = scoped
     client = app.test_client()

@@ -51,7 +51,11 @@ def _url(rule, fid: str) -> str:
               "to_version": 1, "code": "K7Q2M9XD", "cid": "ch-1", "did": "d-1", "grid": "WebMercatorQuad",
               "tile_matrix": 0, "tile_row": 0, "tile_col": 0}
     with_values = {name: values[name] for name in rule.arguments}
-    return rule.rule if not with_values else _build(rule, with_values)
+    url = rule.rule if not with_values else _build(rule, with_values)
+    return url + QUERIES.get(rule.endpoint, "")
+
+
+QUERIES = {"wall.search": "?q=院"}  # the query a route cannot answer without
 
 
 def _build(rule, values: dict) -> str:

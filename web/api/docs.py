@@ -43,16 +43,16 @@ FEATURES = read_operation("Every place of a layer, as a GeoJSON FeatureCollectio
                                   filter_param("community", "community (社区)"), filter_param("kind", "kind"), IF_NONE_MATCH],
                           errors={**CACHED, **READ_ERRORS, "404": response_ref("NotFound")}, tags=["places"])
 
-# GET /api/layers/{layer_id}/search
+# GET /api/layers/{layer_id}/search (and the wall's, web/wall/docs.py)
+SEARCH_TEXT = {"name": "q", "in": "query", "required": True,
+               "schema": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},
+               "description": "Part of a name (compared in its normal form: NFKC, lower case, spaces, "
+                              "dots, dashes, brackets and quotes ignored), or a place's id in full."}
+SEARCH_LIMIT = {"name": "limit", "in": "query", "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_FOUND, "default": 10}}
 SEARCH = read_operation("A layer's places found by name, best first (as the pages' search boxes find them)",
                         json_response(schema_ref("FoundPlaces"), "The places found."),
-                        params=[LAYER,
-                                {"name": "q", "in": "query", "required": True,
-                                 "schema": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},
-                                 "description": "Part of a name (compared in its normal form: NFKC, lower case, spaces, "
-                                                "dots, dashes, brackets and quotes ignored), or a place's id in full."},
-                                {"name": "limit", "in": "query", "required": False,
-                                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_FOUND, "default": 10}}],
+                        params=[LAYER, SEARCH_TEXT, SEARCH_LIMIT],
                         errors={**READ_ERRORS, "400": response_ref("BadRequest"), "404": response_ref("NotFound")},
                         tags=["places"])
 

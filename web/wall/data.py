@@ -1,7 +1,7 @@
-"""What wall screens fetch: the live state (with deltas), shapes, a place's card and the dashboard.
+"""What wall screens fetch: the live state (with deltas), shapes, a place's card, the dashboard and a search.
 
-`/api/wall/state`, `/api/wall/shapes/<layer>`, `/api/wall/place/<layer>/<fid>`
-and `/api/wall/dashboard`: the endpoints a display link may call (their scope
+`/api/wall/state`, `/api/wall/shapes/<layer>`, `/api/wall/place/<layer>/<fid>`,
+`/api/wall/dashboard` and `/api/wall/search/<layer>`: the endpoints a display link may call (their scope
 rules: web/access/display_scope.py). Answers many screens ask for are
 serialised once per revision and revalidated with ETags; the per-process
 memos they come from (WallData, DashboardData) live on the app's context
@@ -29,6 +29,7 @@ from geo.wall.params import parse_view
 from geo.wall.state import StateKey
 from web.access import display_scope
 from web.access.auth import principal
+from web.api.reads import found_places
 from web.core.context import Cached, guatu
 from web.core.http import gzip_pieces, make_cached, send_cached
 from web.core.language import localized
@@ -160,6 +161,14 @@ def place(layer_id: str, fid: str):
     resp = send_cached(make_cached(dumps(localized(card))))  # its photos' role labels in the reader's language
     resp.vary.add("Accept-Language")
     return resp
+
+
+@bp.get("/api/wall/search/<layer_id>", role=VIEWER, display=Display.PINNED, doc=docs.SEARCH)
+def search(layer_id: str):
+    """A large layer's places found by name for the wall's search box (its names are not all in the page):
+    `?q=…&limit=…`, in the screen's `street` and `community` (a display link's pinned: web/access/display_scope.py)."""
+    return found_places(layer_id, street=request.args.get("street") or None,
+                        community=request.args.get("community") or None)
 
 
 @bp.get("/api/wall/dashboard", role=VIEWER, display=Display.PINNED, doc=docs.DASHBOARD)

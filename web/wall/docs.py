@@ -7,6 +7,7 @@ web/api/openapi.py's `document()` gathers them into /api/openapi.json.
 from __future__ import annotations
 
 from geo.progress import MAX_TIMELINE_DAYS
+from web.api.docs import SEARCH_LIMIT, SEARCH_TEXT
 from web.core.openapi_parts import (
     CACHED,
     CRS,
@@ -32,6 +33,18 @@ STATE = read_operation("Per place: status, overdue, overnight, open problems; on
                                                "indices into `statuses`, flags 1 overdue + 2 overnight); deltas are the same."},
                                IF_NONE_MATCH],
                        errors={**CACHED, **READ_ERRORS, "400": response_ref("BadRequest")}, tags=["wall"])
+
+# GET /api/wall/search/{layer_id}
+SEARCH = read_operation("A layer's places found by name for a wall screen's search box: its sub-district and community "
+                        "only (a display link's scope is its own)",
+                        json_response(schema_ref("FoundPlaces"), "The places found, best first."),
+                        params=[LAYER, SEARCH_TEXT, SEARCH_LIMIT,
+                                {"name": "street", "in": "query", "required": False, "schema": {"type": "string"},
+                                 "description": "only the places of this sub-district"},
+                                {"name": "community", "in": "query", "required": False, "schema": {"type": "string"},
+                                 "description": "only the places of this community"}],
+                        errors={**READ_ERRORS, "400": response_ref("BadRequest"), "404": response_ref("NotFound")},
+                        tags=["wall"])
 
 # GET /api/wall/shapes/{layer_id}
 SHAPES = read_operation("A layer's geometry with the attributes a card shows",
