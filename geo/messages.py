@@ -3301,6 +3301,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.legend.progress": {"zh": "共 {total} 处 · 完成 {done} 处({pct}%)", "en": "{total} places · {done} done ({pct}%)"},
     "wall.search.placeholder": {"zh": "搜索地点名称", "en": "search a place by name"},
     "wall.search.none": {"zh": "没有找到", "en": "nothing found"},
+    "wall.search.searching": {"zh": "正在查找…", "en": "searching…"},
+    "wall.search.failed": {
+        "zh": "暂时查不到大图层的地点({message}),先列出已载入的",
+        "en": "the large layers' places could not be searched ({message}); those loaded are listed",
+    },
     "wall.card.close": {"zh": "关闭", "en": "Close"},
     "wall.card.dossier": {"zh": "打印一点一档(PDF)", "en": "Print the place dossier (PDF)"},
     "wall.card.loading": {"zh": "正在读取……", "en": "reading…"},

@@ -153,14 +153,24 @@ def test_counts_cover_the_places_off_screen(loaded, store):
 
 
 def test_search_finds_and_flies_to_a_place_that_is_not_loaded(loaded, store):
-    page, _ = loaded
+    """The search box asks the server for the large layer's places (its names are not loaded whole), lists the one
+    found, and a click on it flies there and opens its card."""
+    page, log = loaded
     far = max(store.features(LAYER), key=lambda f: shape(f["geometry"]).centroid.x)
     assert far["id"] not in drawn(page)
-    hits = page.evaluate("""(name) => { const wall = window.guatuPage.walls[0];
-        return wall.loadAttributes().then(() => wall.search(name, 5).map(h => [h.layerId, h.id])); }""",
-                         far["properties"]["name"])
-    assert [LAYER, far["id"]] in hits
-    page.evaluate("(id) => window.guatuPage.walls[0].select('courtyards', id)", far["id"])
+    before = len(log.requests)
+    box = page.locator(".guatu-search-input")
+    box.click()
+    box.fill(far["properties"]["name"])
+    hit = page.locator(f".guatu-search-hit[data-id='{far['id']}']")
+    hit.wait_for(timeout=10_000)
+    assert hit.locator(".guatu-search-name").inner_text() == far["properties"]["name"]
+    asked = [urlsplit(url) for url in log.requests[before:]]
+    searches = [parse_qs(u.query) for u in asked if u.path == f"/api/wall/search/{LAYER}"]
+    assert searches and searches[-1]["q"] == [far["properties"]["name"]]
+    assert not [u for u in asked if u.path == f"/api/wall/shapes/{LAYER}" and "part=attributes" in u.query]
+    assert page.get_attribute(".guatu-search-results", "aria-busy") == "false"
+    hit.click()
     page.wait_for_function("(id) => document.documentElement.dataset.guatuSelected === id", arg=far["id"], timeout=15_000)
     assert far["id"] in drawn(page)
     assert page.evaluate("""(id) => { const wall = window.guatuPage.walls[0];
@@ -169,6 +179,30 @@ def test_search_finds_and_flies_to_a_place_that_is_not_loaded(loaded, store):
         return card && card.dataset.id === id && !card.hidden && !document.querySelector('.guatu-card-loading'); }""",
                            arg=far["id"], timeout=10_000)
     assert far["properties"]["name"] in page.locator(".guatu-place-card").inner_text()
+
+
+def test_a_screen_of_one_sub_district_finds_only_its_places(browser, server, store):
+    """The server is asked for the screen's sub-district only: a place of another is not listed, though its name
+    starts with the same text."""
+    features = store.features(LAYER)
+    street = Counter(f["properties"].get("street") for f in features).most_common(1)[0][0]
+    other = next(f for f in features if f["properties"].get("street") not in (street, None))
+    page, log = open_page(browser, server.url, f"/wall?street={street}")
+    try:
+        wait_ready(page)
+        box = page.locator(".guatu-search-input")
+        box.fill(other["properties"]["name"])
+        page.wait_for_function("""() => {
+            const list = document.querySelector('.guatu-search-results');
+            return list.getAttribute('aria-busy') === 'false' && list.children.length > 0; }""", timeout=10_000)
+        assert page.locator(f".guatu-search-hit[data-id='{other['id']}']").count() == 0
+        searches = [parse_qs(urlsplit(url).query) for url in log.requests
+                    if urlsplit(url).path == f"/api/wall/search/{LAYER}"]
+        assert searches and all(q["street"] == [street] for q in searches)
+        for name in page.locator(".guatu-search-hit .guatu-search-where").all_inner_texts():
+            assert name.startswith(street), name
+    finally:
+        page.context.close()
 
 
 def test_live_status_and_shape_changes_reach_a_viewport(loaded, store):

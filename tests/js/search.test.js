@@ -1,7 +1,7 @@
 // Finding places by name, as the wall and the editor both do (web/static/js/lib/search.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { findByName } from "../../web/static/js/lib/search.js";
+import { PausedAsk, findByName } from "../../web/static/js/lib/search.js";
 
 var PLACES = [
   { id: "c-1", name: "大学路12号院" }, { id: "c-2", name: "金水路大学小区" }, { id: "c-3", name: "大学路 3 号院" },
@@ -26,4 +26,71 @@ test("an id typed in full finds its place; an empty text finds nothing; the limi
 
 test("a key the caller keeps is used as the name's normal form", () => {
   assert.deepEqual(findByName("kept", (visit) => visit({ id: "a", name: "不相干" }, "kept")).map((p) => p.id), ["a"]);
+});
+
+// --- PausedAsk: the server asked after a pause in typing, the latest text only ---------------------------
+
+// A fetch that answers when told: fetchPlaces(text, signal) records the call and returns its promise.
+function server() {
+  var calls = [];
+  var fetchPlaces = (text, signal) => new Promise((resolve, reject) => calls.push({ text, signal, resolve, reject }));
+  return { calls, fetchPlaces };
+}
+var settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test("the server is asked once typing pauses, for the last text only", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  var s = server();
+  var got = [];
+  var asker = new PausedAsk(200);
+  asker.ask("大", s.fetchPlaces, (places) => got.push(places), assert.fail);
+  t.mock.timers.tick(150);
+  asker.ask("大学", s.fetchPlaces, (places) => got.push(places), assert.fail);
+  t.mock.timers.tick(199);
+  assert.equal(s.calls.length, 0); // still typing
+  assert.equal(asker.pending(), true);
+  t.mock.timers.tick(1);
+  assert.deepEqual(s.calls.map((c) => c.text), ["大学"]);
+  s.calls[0].resolve(["c-1"]);
+  await settle();
+  assert.deepEqual(got, [["c-1"]]);
+  assert.equal(asker.pending(), false);
+});
+
+test("a newer text aborts the request before, and its late answer is dropped", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  var s = server();
+  var got = [];
+  var failed = [];
+  var asker = new PausedAsk(200);
+  asker.ask("大", s.fetchPlaces, (places) => got.push(places), (err) => failed.push(err));
+  t.mock.timers.tick(200);
+  asker.ask("大学", s.fetchPlaces, (places) => got.push(places), (err) => failed.push(err));
+  assert.equal(s.calls[0].signal.aborted, true);
+  s.calls[0].resolve(["late"]); // an answer that came though the request was aborted
+  t.mock.timers.tick(200);
+  s.calls[1].reject(new Error("HTTP 503"));
+  await settle();
+  assert.deepEqual(got, []);
+  assert.deepEqual(failed.map((e) => e.message), ["HTTP 503"]);
+  assert.equal(s.calls[1].signal.aborted, false);
+});
+
+test("cancelling (the list closed) aborts the request and drops its answer; before the pause nothing is asked", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  var s = server();
+  var got = [];
+  var asker = new PausedAsk(200);
+  asker.ask("大", s.fetchPlaces, (places) => got.push(places), assert.fail);
+  asker.cancel();
+  t.mock.timers.tick(1000);
+  assert.equal(s.calls.length, 0);
+  asker.ask("大学", s.fetchPlaces, (places) => got.push(places), assert.fail);
+  t.mock.timers.tick(200);
+  asker.cancel();
+  assert.equal(s.calls[0].signal.aborted, true);
+  s.calls[0].resolve(["c-1"]);
+  await settle();
+  assert.deepEqual(got, []);
+  assert.equal(asker.pending(), false);
 });

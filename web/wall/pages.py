@@ -68,6 +68,7 @@ def wall_options(view: WallView, mode: str, display_token: str | None = None) ->
             "shapes": url_for("wall.shapes", layer_id="__layer__"),
             "boundaries": url_for("api.boundaries", level="__level__"),
             "place": url_for("wall.place", layer_id="__layer__", fid="__id__"),
+            "search": url_for("wall.search", layer_id="__layer__"),  # a large layer's places found by name
             "dashboard": url_for("wall.dashboard"),
             "satisfaction": url_for("wall.satisfaction_panel"),
             "inspections": url_for("workflow.wall_inspections"),

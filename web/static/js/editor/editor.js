@@ -63,9 +63,10 @@ export function Editor(map, options) {
 }
 
 // --- server ------------------------------------------------------------------
-Editor.prototype.request = function (method, url, body, headers) {
+// `signal` (optional): an AbortSignal that cancels the request
+Editor.prototype.request = function (method, url, body, headers, signal) {
   var h = Object.assign({ "X-CSRF-Token": this.o.csrfToken }, headers || {});
-  var init = { method: method, headers: h, credentials: "same-origin" };
+  var init = { method: method, headers: h, credentials: "same-origin", signal: signal };
   if (body !== undefined) {
     h["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);

@@ -4,11 +4,12 @@
  * Enter or a click opens the place in the form, Esc closes the list. A large
  * layer's places are asked of the server (its names are not all in the page):
  * the loaded places are listed at once, the server's best join them when they
- * come. Methods of Editor (editor/editor.js composes them).
+ * come (asked after a pause in typing, for the latest text: lib/search.js
+ * PausedAsk). Methods of Editor (editor/editor.js composes them).
  */
 import { elAttrs as el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
-import { findByName } from "../lib/search.js";
+import { PausedAsk, findByName } from "../lib/search.js";
 
 var search = {};
 export default search;
@@ -41,13 +42,13 @@ search.searchPlaces = function (text, limit, found) {
 };
 
 // The best places of each large layer for the text, as the server finds them (GET /api/layers/{layer}/search, the
-// same order as lib/search.js): a promise of [{layerId, id, name, street, community}].
-search.searchLarge = function (text, limit) {
+// same order as lib/search.js): a promise of [{layerId, id, name, street, community}]. `signal` (optional) aborts it.
+search.searchLarge = function (text, limit, signal) {
   var self = this;
   return Promise.all(Object.keys(this.large).map(function (layerId) {
     var q = Array.from(text).slice(0, MAX_TEXT).join(""); // whole characters
     var url = self.url("search", layerId) + "?q=" + encodeURIComponent(q) + "&limit=" + (limit || LIMIT);
-    return self.request("GET", url).then(function (r) {
+    return self.request("GET", url, undefined, undefined, signal).then(function (r) {
       if (!r.ok) throw new Error(r.body && r.body.message ? r.body.message : String(r.status));
       return r.body.places.map(function (p) {
         return { layerId: layerId, id: p.id, name: p.name, street: p.street, community: p.community };
@@ -72,8 +73,7 @@ search.buildSearch = function () {
   box.appendChild(status);
   var hits = [];
   var active = -1;
-  var asked = 0; // searches begun: an answer for an older one is dropped
-  var pause = null;
+  var asker = new PausedAsk(PAUSE_MS); // the server's places for the latest text (a newer one aborts the one before)
   var mark = function (i) {
     active = i;
     Array.prototype.forEach.call(list.children, function (li, n) { li.setAttribute("aria-selected", n === i ? "true" : "false"); });
@@ -81,8 +81,7 @@ search.buildSearch = function () {
     else input.removeAttribute("aria-activedescendant");
   };
   var close = function () { // (an answer still to come is dropped)
-    window.clearTimeout(pause);
-    asked += 1;
+    asker.cancel();
     list.setAttribute("aria-busy", "false");
     list.textContent = "";
     list.hidden = true;
@@ -91,23 +90,18 @@ search.buildSearch = function () {
   };
   var render = function () {
     var text = input.value;
-    var seq = ++asked;
     var ask = Boolean(text.trim()) && Object.keys(self.large).length > 0;
+    asker.cancel();
     show(self.searchPlaces(text), ask);
-    window.clearTimeout(pause);
     list.setAttribute("aria-busy", ask ? "true" : "false"); // until the server's places are listed too
     if (!ask) return;
-    pause = window.setTimeout(function () {
-      self.searchLarge(text).then(function (found) {
-        if (seq !== asked) return;
-        show(self.searchPlaces(text, LIMIT, found));
-        list.setAttribute("aria-busy", "false");
-      }, function (err) {
-        if (seq !== asked) return;
-        status.textContent = t("editor.search.large_failed", { message: err.message });
-        list.setAttribute("aria-busy", "false");
-      });
-    }, PAUSE_MS);
+    asker.ask(text, function (q, signal) { return self.searchLarge(q, LIMIT, signal); }, function (found) {
+      show(self.searchPlaces(text, LIMIT, found));
+      list.setAttribute("aria-busy", "false");
+    }, function (err) {
+      status.textContent = t("editor.search.large_failed", { message: err.message });
+      list.setAttribute("aria-busy", "false");
+    });
   };
   // the hits listed (the one marked before stays marked); `pending`: the server is still to answer
   var show = function (found, pending) {

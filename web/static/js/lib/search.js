@@ -3,8 +3,9 @@
  * box, the editor's): the text and the names compared in their normal form
  * (lib/dom.js `normalise`: NFKC, case, spaces and dashes ignored), a name
  * that starts with the text before one that contains it, shorter names
- * first, and a place's id typed in full finds it too. Pure: no DOM, no
- * Leaflet; checked by tests/js/.
+ * first, and a place's id typed in full finds it too; and asking the server
+ * for a large layer's places (`PausedAsk`: after a pause in typing, the
+ * latest text only). No DOM, no Leaflet; checked by tests/js/.
  */
 import { normalise } from "./dom.js";
 
@@ -29,3 +30,47 @@ export function findByName(text, eachCandidate, limit) {
   });
   return hits.slice(0, limit || 10).map(function (h) { return h.candidate; });
 }
+
+// Asks the server for places once typing pauses `pauseMs`, for the latest text only: `ask(text, fetchPlaces,
+// onPlaces, onFailure)` calls fetchPlaces(text, signal) (a promise of places) after the pause, then onPlaces(places)
+// or onFailure(error). A newer ask, or `cancel` (the list closed), aborts the one before through its signal and
+// drops its answer, whenever that comes.
+export function PausedAsk(pauseMs) {
+  this.pauseMs = pauseMs;
+  this.timer = null;
+  this.controller = null;
+  this.asked = 0;
+}
+
+PausedAsk.prototype.ask = function (text, fetchPlaces, onPlaces, onFailure) {
+  this.cancel();
+  var self = this;
+  var mine = this.asked;
+  this.timer = setTimeout(function () {
+    self.timer = null;
+    var controller = self.controller = new AbortController();
+    var latest = function () { return mine === self.asked && !controller.signal.aborted; };
+    fetchPlaces(text, controller.signal).then(function (places) {
+      if (!latest()) return;
+      self.controller = null;
+      onPlaces(places);
+    }, function (err) {
+      if (!latest()) return;
+      self.controller = null;
+      onFailure(err);
+    });
+  }, this.pauseMs);
+};
+
+// Whether an ask is waiting for its pause or its answer.
+PausedAsk.prototype.pending = function () {
+  return this.timer !== null || this.controller !== null;
+};
+
+PausedAsk.prototype.cancel = function () {
+  this.asked += 1;
+  clearTimeout(this.timer);
+  this.timer = null;
+  if (this.controller) this.controller.abort();
+  this.controller = null;
+};

@@ -17,6 +17,7 @@ import { darken, el, elAttrs, formatTime, inkOn, panelControl } from "../lib/dom
 import { openLightbox } from "../lib/lightbox.js";
 import { t } from "../lib/messages.js";
 import { forDisplay } from "../lib/photos.js";
+import { PausedAsk } from "../lib/search.js";
 
 var DASHBOARD_GAP_MS = 15000; // the dashboard is fetched at most this often, however many revisions arrive
 var MILESTONE_GAP_MS = 30000; // plan against actual: at most this often
@@ -224,10 +225,14 @@ Panels.prototype.update = function () {
 
 // --- search ----------------------------------------------------------------------
 // A combobox with its results as a listbox (WAI-ARIA): the arrow keys move the active option, Enter
-// chooses it (the first when none is active), Escape clears; a click or a tap chooses too.
+// chooses it (the first when none is active), Escape clears; a click or a tap chooses too. The places of
+// the layers drawn whole are found in the page at once; a large layer's are asked of the server once typing
+// pauses (wall/selection.js searchLarge) and join the list when they come.
 var searchCount = 0;
+var SEARCH_HITS = 8;
+var SEARCH_PAUSE_MS = 200;
 Panels.prototype.buildSearch = function () {
-  var self = this;
+  var wall = this.wall;
   var box = el("div", "guatu-panel guatu-search");
   box.setAttribute("role", "search");
   var input = el("input", "guatu-search-input");
@@ -244,12 +249,16 @@ Panels.prototype.buildSearch = function () {
   list.id = listId;
   list.setAttribute("role", "listbox");
   list.setAttribute("aria-label", t("wall.search.results"));
+  list.setAttribute("aria-busy", "false");
   box.appendChild(input);
   box.appendChild(list);
   this.searchInput = input;
   this.searchList = list;
   var hits = [];
   var active = -1;
+  var found = null; // the large layers' places the server found for the text typed (null: not asked yet)
+  var failed = null; // why the server could not be asked
+  var asker = new PausedAsk(SEARCH_PAUSE_MS);
   var activate = function (i) {
     active = i;
     Array.prototype.forEach.call(list.querySelectorAll(".guatu-search-hit"), function (item, j) {
@@ -260,8 +269,14 @@ Panels.prototype.buildSearch = function () {
     if (i >= 0) input.setAttribute("aria-activedescendant", listId + "-" + i);
     else input.removeAttribute("aria-activedescendant");
   };
-  var render = function () {
-    hits = self.wall.search(input.value, 8);
+  var note = function (text, className) {
+    var item = el("li", className, text);
+    item.setAttribute("role", "option");
+    item.setAttribute("aria-disabled", "true");
+    list.appendChild(item);
+  };
+  var show = function () {
+    hits = wall.search(input.value, SEARCH_HITS, found);
     list.textContent = "";
     hits.forEach(function (h, i) {
       var item = el("li", "guatu-search-hit");
@@ -269,39 +284,60 @@ Panels.prototype.buildSearch = function () {
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", "false");
       item.dataset.id = h.id;
-      var st = self.wall.item(h.layerId, h.id);
-      var status = st && self.wall.statuses[st[0]];
+      var st = wall.item(h.layerId, h.id);
+      var status = st && wall.statuses[st[0]];
       var sw = el("span", "guatu-swatch");
       if (status) sw.style.background = status.color;
       item.appendChild(sw);
-      var p = h.layer.feature.properties;
-      item.appendChild(el("span", "guatu-search-name", p.name));
-      item.appendChild(el("span", "guatu-search-where", [p.street, p.community].filter(Boolean).join(" · ")));
+      item.appendChild(el("span", "guatu-search-name", h.name || h.id));
+      item.appendChild(el("span", "guatu-search-where", [h.street, h.community].filter(Boolean).join(" · ")));
       L.DomEvent.on(item, "click", function () { choose(i); });
       list.appendChild(item);
     });
-    if (input.value && !hits.length) {
-      var none = el("li", "guatu-search-none", t("wall.search.none"));
-      none.setAttribute("role", "option");
-      none.setAttribute("aria-disabled", "true");
-      list.appendChild(none);
-    }
+    var pending = asker.pending();
+    if (failed) note(t("wall.search.failed", { message: failed }), "guatu-search-none");
+    else if (input.value && !hits.length) note(t(pending ? "wall.search.searching" : "wall.search.none"), "guatu-search-none");
+    list.setAttribute("aria-busy", String(pending));
     input.setAttribute("aria-expanded", String(list.children.length > 0));
     activate(-1);
+  };
+  var render = function () {
+    var text = input.value;
+    found = null;
+    failed = null;
+    asker.cancel();
+    if (text.trim() && wall.searchesServer()) {
+      asker.ask(text, function (q, signal) { return wall.searchLarge(q, SEARCH_HITS, signal); }, function (places) {
+        found = places;
+        show();
+      }, function (err) {
+        wall.errors.push(String(err));
+        failed = err.status ? "HTTP " + err.status : String(err.message || err);
+        show();
+      });
+    }
+    show();
   };
   var choose = function (i) {
     var h = hits[i];
     if (!h) return;
-    self.wall.select(h.layerId, h.id);
+    asker.cancel();
+    wall.select(h.layerId, h.id);
     list.textContent = "";
+    list.setAttribute("aria-busy", "false");
     input.setAttribute("aria-expanded", "false");
     activate(-1);
   };
-  L.DomEvent.on(input, "input", function () {
+  // names come the first time they are needed: of the layers drawn whole (a large layer's are asked as typed)
+  var names = function () { return wall.loadAttributes(wall.wholeLayers()); };
+  // while an input method composes (pinyin before its characters are chosen) nothing is searched: its end is
+  L.DomEvent.on(input, "input", function (e) {
+    if (e.isComposing) return;
     render();
-    self.wall.loadAttributes().then(render); // names come the first time they are needed
+    names().then(show, function (err) { wall.errors.push(String(err)); });
   });
-  L.DomEvent.on(input, "focus", function () { self.wall.loadAttributes(); });
+  L.DomEvent.on(input, "compositionend", render);
+  L.DomEvent.on(input, "focus", function () { names().catch(function (err) { wall.errors.push(String(err)); }); });
   L.DomEvent.on(input, "keydown", function (e) {
     L.DomEvent.stopPropagation(e);
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {

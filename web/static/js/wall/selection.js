@@ -1,7 +1,8 @@
 /*
  * Finding places on the wall map: selecting one (zoom to it, outline it,
  * open its card), one of a large layer that is off screen (fly there, load
- * that viewport, then select it), and searching the names. Methods of
+ * that viewport, then select it), and searching the names (a large layer's
+ * asked of the server: its names are not all in the page). Methods of
  * WallMap (wall/wallmap.js composes them).
  */
 import { normalise } from "../lib/dom.js";
@@ -67,15 +68,53 @@ selection.unselect = function () {
   delete document.documentElement.dataset.guatuSelected;
 };
 
-// Places whose name contains the text, found as every page finds them (lib/search.js).
-selection.search = function (text, limit) {
+var MAX_TEXT = 100; // characters the server takes (geo/name_search.py MAX_TEXT)
+
+// Places whose name contains the text, found as every page finds them (lib/search.js), best first, as
+// {layerId, id, name, street, community}: `found` (a large layer's best as the server found them, searchLarge), the
+// places of the layers drawn whole, and a large layer's places loaded with their names (those in view, when names
+// are drawn); each place once, as the server has it if it found it.
+selection.search = function (text, limit, found) {
   var self = this;
   return findByName(text, function (visit) {
-    self.eachPlace(function (layerId, id, props) {
-      if (!self.inScopeProps(props)) return;
-      var layer = (self.all[layerId] && self.all[layerId][id]) || { feature: { id: id, properties: props }, guatuLayer: layerId };
-      var key = layer.guatuKey || (layer.guatuKey = normalise(props.name));
-      visit({ layerId: layerId, id: id, layer: layer, name: props.name }, key);
+    var seen = {};
+    var once = function (place, key) {
+      var at = place.layerId + "\u0000" + place.id;
+      if (seen[at]) return;
+      seen[at] = true;
+      visit(place, key);
+    };
+    (found || []).forEach(function (place) { once(place); });
+    Object.keys(self.layers).forEach(function (layerId) {
+      var places = self.all[layerId] || {};
+      Object.keys(places).forEach(function (id) {
+        var layer = places[id];
+        var p = layer.feature.properties;
+        if (!p || (self.viewport[layerId] && !p.name) || !self.inScopeProps(p)) return;
+        var key = layer.guatuKey || (layer.guatuKey = normalise(p.name));
+        once({ layerId: layerId, id: id, name: p.name, street: p.street, community: p.community }, key);
+      });
     });
   }, limit);
+};
+
+// Whether a layer's places are asked of the server (searchLarge) rather than all found in the page.
+selection.searchesServer = function () {
+  return Object.keys(this.viewport).length > 0 && Boolean(this.options.api.search);
+};
+
+// The best places of each large layer for the text in the screen's sub-district and community, as the server finds
+// them (GET /api/wall/search/{layer}): a promise of [{layerId, id, name, street, community}]; `signal` aborts it.
+selection.searchLarge = function (text, limit, signal) {
+  var self = this;
+  var q = Array.from(text).slice(0, MAX_TEXT).join(""); // whole characters
+  return Promise.all(Object.keys(this.viewport).map(function (layerId) {
+    var query = { q: q, limit: limit, street: self.view.street, community: self.view.community };
+    return self.fetchJSON(self.url(self.options.api.search, { __layer__: layerId }, query), null, false, signal)
+      .then(function (r) {
+        return r.body.places.map(function (p) {
+          return { layerId: layerId, id: p.id, name: p.name, street: p.street, community: p.community };
+        });
+      });
+  })).then(function (lists) { return [].concat.apply([], lists); });
 };

@@ -36,11 +36,11 @@ sync.url = function (template, values, query) {
   return out;
 };
 
-sync.fetchJSON = function (url, etag, binary) {
+sync.fetchJSON = function (url, etag, binary, signal) {
   var headers = {};
   if (etag) headers["If-None-Match"] = '"' + etag + '"';
   if (this.token) headers["X-Guatu-Display"] = this.token;
-  return fetch(url, { headers: headers, cache: "no-cache", credentials: "same-origin" }).then(function (resp) {
+  return fetch(url, { headers: headers, cache: "no-cache", credentials: "same-origin", signal: signal }).then(function (resp) {
     var tag = (resp.headers.get("ETag") || "").replace(/^W\//, "").replace(/"/g, "");
     if (resp.status === 304) return { notModified: true, etag: tag || etag };
     if (!resp.ok) {
@@ -158,6 +158,12 @@ sync.drawLayer = function (layerId, doc) {
 // Names, kinds, sub-districts and communities: fetched the first time they
 // are needed (a pointer over the map, a search, names written at zoom 17,
 // a card), not for a screen that only shows the overview.
+// The layers drawn whole (not a viewport at a time): all their places are in the page.
+sync.wholeLayers = function () {
+  var self = this;
+  return Object.keys(this.layers).filter(function (layerId) { return !self.viewport[layerId]; });
+};
+
 sync.loadAttributes = function (layerIds) {
   var self = this;
   var ids = layerIds || Object.keys(this.layers);
