@@ -297,6 +297,25 @@ def test_a_dot_clicked_opens_its_card_and_a_status_change_repaints_it_without_fe
     assert len(shape_requests(log, LAYER)) == asked  # a status change moves no shapes revision
 
 
+def test_a_dot_under_the_pointer_shows_its_name_without_the_layers_names_loaded(overview, store):
+    """A pointer over the map loads the names of the layers drawn whole; the large layer's place under it gets
+    its own from its card, never the whole layer's names."""
+    page, log = overview
+    fid, _, _, x, y = page.evaluate(ALONE, LAYER)[0]
+    left, top = page.evaluate("""() => { const r = window.guatuPage.walls[0].map.getContainer().getBoundingClientRect();
+                                         return [r.left, r.top]; }""")
+    page.mouse.move(left + x, top + y)
+    tooltip = page.locator(".guatu-tooltip").last
+    name = store.get(LAYER, fid)["properties"]["name"]
+    page.wait_for_function("(name) => [...document.querySelectorAll('.guatu-tooltip strong')].some(s => s.textContent === name)",
+                           arg=name, timeout=10_000)
+    assert name in tooltip.inner_text()
+    asked = [urlsplit(url) for url in log.requests]
+    assert [u for u in asked if u.path == f"/api/wall/place/{LAYER}/{fid}"]
+    assert [u for u in asked if u.path == "/api/wall/shapes/roads" and "part=attributes" in u.query]
+    assert not [u for u in asked if u.path == f"/api/wall/shapes/{LAYER}" and "part=attributes" in u.query]
+
+
 # Each dot's look and marks as the field is refreshed from the state's columns at once, then as each dot is
 # refreshed on its own (what a view with a filter does): [looks, marked dots, overnight, escalated].
 LOOKS = """(layerId) => {

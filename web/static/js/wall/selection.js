@@ -27,7 +27,7 @@ selection.select = function (layerId, id, opts) {
   if (this.selected) this.map.removeLayer(this.selected);
   this.selected = this.outline(layer, "guatu-selected", this.theme === "dark" ? "#ffffff" : "#111111").addTo(this.map);
   this.selectedId = id;
-  this.loadAttributes([layerId]);
+  if (!this.viewport[layerId]) this.loadAttributes([layerId]); // (a large layer's place: its card has them)
   document.documentElement.dataset.guatuSelected = id;
   this.map.fire("guatu:select", { layer: layerId, id: id }); // the playback's compare shows its photos
   if (this.panels) this.panels.showCard(layerId, id);

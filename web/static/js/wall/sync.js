@@ -157,7 +157,28 @@ sync.drawLayer = function (layerId, doc) {
 
 // Names, kinds, sub-districts and communities: fetched the first time they
 // are needed (a pointer over the map, a search, names written at zoom 17,
-// a card), not for a screen that only shows the overview.
+// a card), not for a screen that only shows the overview. A large layer's are
+// not fetched whole for these (a million places' names would be tens of
+// megabytes): its places are asked of the server as a search is typed, and a
+// place's own come with its card (placeAttributes); only a screen of one
+// sub-district or community loads them, to count its places off screen.
+// A place of a large layer without its name (its layer's attributes are not loaded): its own, from its card
+// (GET /api/wall/place/{layer}/{id}), asked once at a time. A promise: true when they came.
+sync.placeAttributes = function (place) {
+  var layerId = place.guatuLayer;
+  var p = place.feature.properties;
+  if (!this.viewport[layerId] || (p && p.name !== undefined)) return Promise.resolve(false);
+  if (place.guatuAsked) return place.guatuAsked;
+  var url = this.url(this.options.api.place, { __layer__: layerId, __id__: place.feature.id });
+  place.guatuAsked = this.fetchJSON(url).then(function (r) {
+    var card = r.body;
+    place.feature.properties = { name: card.name, kind: card.kind, street: card.street, community: card.community };
+    delete place.guatuKey;
+    return true;
+  }).finally(function () { delete place.guatuAsked; });
+  return place.guatuAsked;
+};
+
 // The layers drawn whole (not a viewport at a time): all their places are in the page.
 sync.wholeLayers = function () {
   var self = this;

@@ -137,8 +137,10 @@ export function WallMap(map, options, banner) {
   this.renderers.features.on("placeclick", function (e) {
     self.select(e.place.guatuLayer, e.place.feature.id, { zoom: false });
   });
-  var wantAttributes = function () {
-    if (document.documentElement.dataset.guatuReady === "true") self.loadAttributes();
+  var wantAttributes = function () { // of the layers drawn whole (a large layer's place by place: placeAttributes)
+    if (document.documentElement.dataset.guatuReady === "true") {
+      self.loadAttributes(self.wholeLayers()).catch(function (err) { self.errors.push(String(err)); });
+    }
   };
   L.DomEvent.on(box, "pointerover", wantAttributes);
   map.on("zoomend", function () { if (map.getZoom() >= 16.5) wantAttributes(); });
@@ -425,9 +427,13 @@ WallMap.prototype.hover = function (place, latlng) {
   }
   if (!this.hoverTip) this.hoverTip = L.tooltip({ sticky: true, className: "guatu-tooltip", direction: "auto", offset: [12, 0] });
   if (place !== this.hoverPlace || !this.map.hasLayer(this.hoverTip)) {
+    var self = this;
     this.hoverPlace = place;
     this.hoverTip.setContent(this.tooltip(place));
-    this.loadAttributes([place.guatuLayer]);
+    var named = this.viewport[place.guatuLayer] ? this.placeAttributes(place) : this.loadAttributes([place.guatuLayer]);
+    named.then(function () {
+      if (self.hoverPlace === place) self.hoverTip.setContent(self.tooltip(place));
+    }, function (err) { self.errors.push(String(err)); });
   }
   this.hoverTip.setLatLng(latlng);
   if (!this.map.hasLayer(this.hoverTip)) this.hoverTip.addTo(this.map);
