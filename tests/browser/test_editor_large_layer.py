@@ -90,6 +90,14 @@ def test_the_large_layer_is_asked_for_a_view_at_a_time_and_drawn_in_status_colou
         return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data); }""", interior(target))
     want = colours[target["properties"]["status"]]
     assert rgba[3] >= 128 and max(abs(a - int(want[i:i + 2], 16)) for a, i in zip(rgba, (1, 3, 5))) <= 3, rgba
+    # the names held are the view's (its answer carried them), not every place seen since the page opened
+    names = "() => { const large = guatuPage.editors[0].large.courtyards; return [Object.keys(large.names), Object.keys(large.places)]; }"
+    held, shown = page.evaluate(names)
+    assert target["id"] in held and set(held) >= set(shown)
+    elsewhere = max(features, key=lambda f: shapely.distance(shape(f["geometry"]), shape(target["geometry"])))
+    move_to(page, interior(elsewhere), 17)
+    held_after, shown_after = page.evaluate(names)
+    assert elsewhere["id"] in held_after and set(held_after) >= set(shown_after) and target["id"] not in held_after
     assert log.outside == [] and log.console_errors == []
 
 
