@@ -12,14 +12,14 @@ can reach; the rules are here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from geo.config import Campaign
 from geo.messages import t
+from geo.store.base import Store
 from geo.wall.codec import pack_ids, unpack_ids
-from geo.wall.data import in_scope
-from geo.wall.params import WallView
+from geo.wall.params import WallView, in_scope
 from geo.wall.state import COLUMNS
 
 PHOTO_VARIANT = "thumb"  # the one size of a photo a display link may be shown
@@ -66,9 +66,9 @@ class DisplayScope:
         the list and the thumbnail; never the preview, the full image or the original."""
         return self.photos and variant in (None, PHOTO_VARIANT)
 
-    def place_ids(self, layer_id: str, features: Iterable[dict]) -> frozenset[str]:
-        """The ids of a layer's places inside the scope."""
-        return frozenset(f["id"] for f in features if in_scope(f.get("properties") or {}, self.street, self.community))
+    def place_ids(self, store: Store, layer_id: str) -> frozenset[str]:
+        """The ids of a layer's places inside the scope (PostgreSQL finds them in SQL: a large layer is not read)."""
+        return store.ids_in_area(layer_id, self.street, self.community)
 
 
 def scoped_state(doc: dict, keep: Mapping[str, frozenset[str] | None], campaign: Campaign) -> dict:

@@ -49,7 +49,7 @@ from geo.route import plan
 from geo.rules import local_now, open_problems, place_overdue
 from geo.scope import Scope, check_write
 from geo.store.base import Store, iso
-from geo.wall.data import in_scope
+from geo.wall.params import in_scope
 
 KIND = "inspections"  # the store keeps each day's list as a record of this kind
 RESULTS = {key: t(f"inspections.result.{key}") for key in ("ok", "problem", "relapse")}

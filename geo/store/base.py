@@ -30,6 +30,7 @@ from geo.name_search import Candidate, best, in_area, name_key
 from geo.photos.blobs import Blobs
 from geo.scope import Scope, check_write
 from geo.validate import PHOTO_ID, SYSTEM_PROPERTIES, validate_feature
+from geo.wall.params import in_scope
 
 Clock = Callable[[], datetime]
 
@@ -231,6 +232,12 @@ class Store(ABC):
     def place_count(self, layer_id: str) -> int:
         """How many places the layer has (a backend may count without reading them)."""
         return len(self.features(layer_id))
+
+    def ids_in_area(self, layer_id: str, street: str | None, community: str | None) -> frozenset[str]:
+        """The ids of a layer's places of a sub-district and community (either None: any), as a wall screen's
+        scope keeps them (geo/wall/data.py `in_scope`). Here from the places; a backend may ask its database."""
+        return frozenset(f["id"] for f in self.each_feature(layer_id)
+                         if in_scope(f["properties"], street, community))
 
     # --- queries (OGC API – Features items, /api bbox reads) ------------------
     def select_items(self, layer_id: str, query: ItemsQuery) -> Selection:

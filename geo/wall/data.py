@@ -42,12 +42,8 @@ from geo.wall.codec import (
     packed_attributes,
     packed_geometry,
 )
+from geo.wall.params import in_scope
 from geo.wall.state import COLUMNS, FullState, LayerState, StateKey, local_feature_state
-
-
-def in_scope(props: dict, street: str | None, community: str | None) -> bool:
-    """A place of the sub-district and community a wall screen shows (None: any)."""
-    return (not street or props.get("street") == street) and (not community or props.get("community") == community)
 
 
 class WallData(CatchUp[FullState]):

@@ -206,3 +206,8 @@ def _flag(text: str | None, default: bool | None, name: str, ignored: list[str])
     except BoolRefused:
         ignored.append(f"{name}: expected 1 or 0, got {text!r}")
         return default
+
+
+def in_scope(props: Mapping, street: str | None, community: str | None) -> bool:
+    """A place of the sub-district and community a wall screen shows (None: any)."""
+    return (not street or props.get("street") == street) and (not community or props.get("community") == community)

@@ -122,7 +122,7 @@ def cut_state(item: Cached) -> Cached:
             keep[layer_id] = None
             continue
         key = ("display-ids", layer_id, store.layer_revision(layer_id), scope.street, scope.community)
-        keep[layer_id] = cache.get(key, lambda lid=layer_id: scope.place_ids(lid, store.features(lid)))
+        keep[layer_id] = cache.get(key, lambda lid=layer_id: scope.place_ids(store, lid))
     body = orjson.dumps(scoped_state(orjson.loads(item.body), keep, campaign))
     return Cached(body=body, etag=item.etag)
 
