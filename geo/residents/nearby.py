@@ -2,8 +2,10 @@
 the pin, else the nearest), and the open cases a report may be merged into (within a radius, nearest first).
 
 Distances are metres on a plane tangent at the pin (longitude scaled by the cosine of the latitude): within a
-district the error is far below what a phone's GPS gets wrong. The layers' geometries are measured in one
-vectorised call per layer."""
+district the error is far below what a phone's GPS gets wrong. Only the places around the pin are read (the
+store's bbox query: PostgreSQL's GiST index, the embedded store's STRtree), in squares growing from 100 m to
+3 km until the nearest is found inside one, and every place only when none is that close; their geometries are
+measured in one vectorised call per layer."""
 
 from __future__ import annotations
 
@@ -15,10 +17,12 @@ import shapely
 from shapely.geometry import shape
 
 from geo.cases import OPEN_STAGES, case_of
+from geo.features_query import ItemsQuery
 from geo.store.base import Store
 
 M_PER_DEG = 111_320.0
 MERGE_RADIUS_M = 300.0  # how far from the pin an open case may be to be offered for merging
+SQUARES_M = (100.0, 500.0, 3_000.0)  # half-sides of the squares the nearest place is looked for in, in turn
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,22 @@ def _distances(features: list[dict], lon: float, lat: float) -> np.ndarray:
     return np.where(np.isnan(out.astype(float)), np.inf, out.astype(float))
 
 
+def _around(store: Store, layer_id: str, lon: float, lat: float, metres: float | None) -> list[dict]:
+    """The layer's places that may lie within `metres` of the point (all of them when None), in the layer's order:
+    those meeting the square of half-side `metres` around it, on the plane the distances are measured on."""
+    if metres is None:
+        return store.features(layer_id)
+    dlon, dlat = metres / (math.cos(math.radians(lat)) * M_PER_DEG), metres / M_PER_DEG
+    query = ItemsQuery(limit=store.place_count(layer_id) or 1, bbox=(lon - dlon, lat - dlat, lon + dlon, lat + dlat))
+    return store.select_items(layer_id, query).features
+
+
 def places_near(store: Store, lon: float, lat: float, *, within_m: float | None = None) -> list[Near]:
     """The readable places, nearest first (those containing the point first, at 0 m); only those within
-    `within_m` metres when given."""
+    `within_m` metres when given (then only the places around the point are read)."""
     found: list[Near] = []
     for layer in store.readable_layers():
-        features = store.features(layer.id)
+        features = _around(store, layer.id, lon, lat, within_m)
         if not features:
             continue
         metres = _distances(features, lon, lat)
@@ -62,17 +76,22 @@ def places_near(store: Store, lon: float, lat: float, *, within_m: float | None 
 
 
 def nearest_place(store: Store, lon: float, lat: float) -> Near | None:
-    """The place that contains the point, else the nearest one; None when the campaign has no place."""
-    best: Near | None = None
-    for layer in store.readable_layers():
-        features = store.features(layer.id)
-        if not features:
-            continue
-        metres = _distances(features, lon, lat)
-        i = int(np.argmin(metres))
-        if math.isfinite(metres[i]) and (best is None or metres[i] < best.metres):
-            best = Near(layer.id, features[i], float(metres[i]))
-    return best
+    """The place that contains the point, else the nearest one (of two as near, the first layer's, then the
+    first in its layer); None when the campaign has no place. A place nearer than a square's half-side is nearer
+    than any place outside the square, so the first square with such a place answers."""
+    for half_side in (*SQUARES_M, None):
+        best: Near | None = None
+        for layer in store.readable_layers():
+            features = _around(store, layer.id, lon, lat, half_side)
+            if not features:
+                continue
+            metres = _distances(features, lon, lat)
+            i = int(np.argmin(metres))
+            if math.isfinite(metres[i]) and (best is None or metres[i] < best.metres):
+                best = Near(layer.id, features[i], float(metres[i]))
+        if best is not None and (half_side is None or best.metres <= half_side):
+            return best
+    return None
 
 
 def open_cases_near(store: Store, lon: float, lat: float, *, within_m: float = MERGE_RADIUS_M) -> list[dict]:

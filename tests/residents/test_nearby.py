@@ -1,0 +1,70 @@
+"""The place a resident's pin falls on or nearest to, and the places around it (geo/residents/nearby.py): read
+from the places around the pin only, the same answers as measuring every place, on both stores."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from geo.residents import nearby
+from geo.residents.nearby import Near, _distances, nearest_place, places_near
+
+
+@pytest.fixture(params=["geojson", "postgis", "postgis-unkept"])
+def scattered(request, store_factory, make_feature):
+    backend = request.param
+    return scatter(store_factory("postgis", layer_cache=0) if backend == "postgis-unkept" else store_factory(backend),
+                   make_feature)
+
+
+def scatter(store, make_feature):
+    """Forty courtyards in clusters a few hundred metres to a few kilometres apart, some touching."""
+    rng = random.Random(7)
+    for n in range(40):
+        cx, cy = 113.60 + 0.03 * (n % 4), 34.70 + 0.02 * (n // 10)
+        store.create("courtyards", make_feature(f"院{n}", x=cx + rng.uniform(0, 0.006), y=cy + rng.uniform(0, 0.006),
+                                                size=rng.choice([0.0004, 0.001, 0.002])), user="t")
+    return store
+
+
+def everything(store, lon, lat):
+    """The answer measured over every place (the way before the squares)."""
+    out = []
+    for layer in store.readable_layers():
+        features = store.features(layer.id)
+        if features:
+            metres = _distances(features, lon, lat)
+            out.extend(Near(layer.id, f, float(m)) for f, m in zip(features, metres, strict=True))
+    out.sort(key=lambda n: n.metres)
+    return out
+
+
+def test_the_nearest_place_and_those_around_a_pin_are_as_measured_over_every_place(scattered):
+    rng = random.Random(11)
+    pins = [(113.60 + rng.uniform(-0.02, 0.12), 34.70 + rng.uniform(-0.02, 0.06)) for _ in range(25)]
+    pins += [(113.6021, 34.7021), (114.5, 35.5)]  # on a place; 100 km away (every square empty: all are measured)
+    for lon, lat in pins:
+        all_of_them = everything(scattered, lon, lat)
+        best = nearest_place(scattered, lon, lat)
+        assert (best.feature["id"], round(best.metres, 6)) == (all_of_them[0].feature["id"], round(all_of_them[0].metres, 6))
+        for within in (50.0, 300.0, 1500.0):
+            want = [(n.feature["id"], round(n.metres, 6)) for n in all_of_them if n.metres <= within]
+            assert [(n.feature["id"], round(n.metres, 6)) for n in places_near(scattered, lon, lat, within_m=within)] == want
+
+
+def test_a_pin_among_places_reads_only_those_around_it(store_factory, make_feature, monkeypatch):
+    """The first square that holds a place nearer than its half-side answers: no layer is read whole from the
+    database (a large layer is not kept in the process; the embedded store keeps every layer in memory)."""
+    scattered = scatter(store_factory("postgis", layer_cache=0), make_feature)
+    whole = []
+    real = scattered.features
+    monkeypatch.setattr(scattered, "features", lambda layer_id: whole.append(layer_id) or real(layer_id))
+    near = nearest_place(scattered, 113.6021, 34.7021)
+    assert near is not None and near.metres < nearby.SQUARES_M[0]
+    assert places_near(scattered, 113.6021, 34.7021, within_m=300.0)
+    assert whole == []
+
+
+def test_an_empty_campaign_has_no_nearest_place(store_factory):
+    assert nearest_place(store_factory("geojson"), 113.6, 34.7) is None
