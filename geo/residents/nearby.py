@@ -2,10 +2,11 @@
 the pin, else the nearest), and the open cases a report may be merged into (within a radius, nearest first).
 
 Distances are metres on a plane tangent at the pin (longitude scaled by the cosine of the latitude): within a
-district the error is far below what a phone's GPS gets wrong. Only the places around the pin are read (the
-store's bbox query: PostgreSQL's GiST index, the embedded store's STRtree), in squares growing from 100 m to
-3 km until the nearest is found inside one, and every place only when none is that close; their geometries are
-measured in one vectorised call per layer."""
+district the error is far below what a phone's GPS gets wrong. Where the store answers a bbox query at once
+(PostgreSQL's GiST index; the embedded store once its layer is indexed for the revision, else measuring every
+place costs less than indexing them: 2.1 against 3.3 s at 100,000), only the places around the pin are read, in
+squares growing from 100 m to 3 km until the nearest is found inside one, and every place only when none is that
+close; their geometries are measured in one vectorised call per layer."""
 
 from __future__ import annotations
 
@@ -47,22 +48,23 @@ def _distances(features: list[dict], lon: float, lat: float) -> np.ndarray:
     return np.where(np.isnan(out.astype(float)), np.inf, out.astype(float))
 
 
-def _around(store: Store, layer_id: str, lon: float, lat: float, metres: float | None) -> list[dict]:
-    """The layer's places that may lie within `metres` of the point (all of them when None), in the layer's order:
-    those meeting the square of half-side `metres` around it, on the plane the distances are measured on."""
-    if metres is None:
-        return store.features(layer_id)
+def _around(store: Store, layer_id: str, lon: float, lat: float, metres: float | None) -> tuple[list[dict], bool]:
+    """The layer's places that may lie within `metres` of the point, in the layer's order, and whether they are all
+    of them: those meeting the square of half-side `metres` around it (on the plane the distances are measured
+    on) when the store answers that at once, else (or with `metres` None) every place."""
+    if metres is None or not store.bbox_query_ready(layer_id):
+        return store.features(layer_id), True
     dlon, dlat = metres / (math.cos(math.radians(lat)) * M_PER_DEG), metres / M_PER_DEG
     query = ItemsQuery(limit=store.place_count(layer_id) or 1, bbox=(lon - dlon, lat - dlat, lon + dlon, lat + dlat))
-    return store.select_items(layer_id, query).features
+    return store.select_items(layer_id, query).features, False
 
 
 def places_near(store: Store, lon: float, lat: float, *, within_m: float | None = None) -> list[Near]:
     """The readable places, nearest first (those containing the point first, at 0 m); only those within
-    `within_m` metres when given (then only the places around the point are read)."""
+    `within_m` metres when given (then only the places around the point are read, where the store can)."""
     found: list[Near] = []
     for layer in store.readable_layers():
-        features = _around(store, layer.id, lon, lat, within_m)
+        features, _ = _around(store, layer.id, lon, lat, within_m)
         if not features:
             continue
         metres = _distances(features, lon, lat)
@@ -81,15 +83,17 @@ def nearest_place(store: Store, lon: float, lat: float) -> Near | None:
     than any place outside the square, so the first square with such a place answers."""
     for half_side in (*SQUARES_M, None):
         best: Near | None = None
+        every = True  # every place of every layer was measured
         for layer in store.readable_layers():
-            features = _around(store, layer.id, lon, lat, half_side)
+            features, whole = _around(store, layer.id, lon, lat, half_side)
+            every = every and whole
             if not features:
                 continue
             metres = _distances(features, lon, lat)
             i = int(np.argmin(metres))
             if math.isfinite(metres[i]) and (best is None or metres[i] < best.metres):
                 best = Near(layer.id, features[i], float(metres[i]))
-        if best is not None and (half_side is None or best.metres <= half_side):
+        if every or (best is not None and best.metres <= half_side):
             return best
     return None
 

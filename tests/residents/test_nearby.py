@@ -7,15 +7,24 @@ import random
 
 import pytest
 
+from geo.features_query import ItemsQuery
 from geo.residents import nearby
 from geo.residents.nearby import Near, _distances, nearest_place, places_near
 
 
-@pytest.fixture(params=["geojson", "postgis", "postgis-unkept"])
+@pytest.fixture(params=["geojson", "geojson-indexed", "postgis", "postgis-unkept"])
 def scattered(request, store_factory, make_feature):
+    """On the embedded store every place is measured until its layers are indexed (by a bbox query of the OGC
+    API, say): "geojson-indexed" has them indexed, and so reads only the places around the pin."""
     backend = request.param
-    return scatter(store_factory("postgis", layer_cache=0) if backend == "postgis-unkept" else store_factory(backend),
-                   make_feature)
+    if backend == "postgis-unkept":
+        return scatter(store_factory("postgis", layer_cache=0), make_feature)
+    store = scatter(store_factory(backend.split("-")[0]), make_feature)
+    if backend == "geojson-indexed":
+        for layer in store.readable_layers():
+            store.select_items(layer.id, ItemsQuery(limit=1))
+            assert store.bbox_query_ready(layer.id)
+    return store
 
 
 def scatter(store, make_feature):
@@ -64,6 +73,20 @@ def test_a_pin_among_places_reads_only_those_around_it(store_factory, make_featu
     assert near is not None and near.metres < nearby.SQUARES_M[0]
     assert places_near(scattered, 113.6021, 34.7021, within_m=300.0)
     assert whole == []
+
+
+def test_the_embedded_store_measures_every_place_until_its_layer_is_indexed(store_factory, make_feature):
+    """Indexing a layer costs more than measuring its places once: a change unindexes it, and the next pin is
+    answered by measuring every place rather than by indexing the layer again (which the next bbox query does)."""
+    store = scatter(store_factory("geojson"), make_feature)
+    assert not store.bbox_query_ready("courtyards")
+    assert nearest_place(store, 113.6021, 34.7021) is not None
+    assert not store.bbox_query_ready("courtyards")
+    store.select_items("courtyards", ItemsQuery(limit=1))
+    assert store.bbox_query_ready("courtyards")
+    fid = store.features("courtyards")[0]["id"]
+    store.update("courtyards", fid, expected_version=1, user="t", properties={"status": "rectified"})
+    assert not store.bbox_query_ready("courtyards")
 
 
 def test_an_empty_campaign_has_no_nearest_place(store_factory):
