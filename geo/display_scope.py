@@ -75,7 +75,10 @@ def scoped_state(doc: dict, keep: Mapping[str, frozenset[str] | None], campaign:
     """A wall state (full, packed or not, or a delta) with only the places in `keep`.
 
     `keep` maps each layer in scope to the ids of its places in scope (None: all of them); other layers are
-    dropped. A full state's counts and totals are counted again over what is kept."""
+    dropped. A full state's counts and totals are counted again over what is kept. In a delta, a changed place
+    outside the scope is sent as removed: it may have just left it (moved to another sub-district), and a
+    screen that never had it lets the removal pass."""
+    delta = doc.get("kind") == "delta"
     layers = {}
     for layer_id, entry in doc.get("layers", {}).items():
         if layer_id not in keep:
@@ -83,15 +86,20 @@ def scoped_state(doc: dict, keep: Mapping[str, frozenset[str] | None], campaign:
         allowed = keep[layer_id]
         entry = dict(entry)
         if allowed is not None:
+            left: list[str] = []
             if isinstance(entry.get("features"), dict):
+                left = [fid for fid in entry["features"] if fid not in allowed]
                 entry["features"] = {fid: v for fid, v in entry["features"].items() if fid in allowed}
             if "ids" in entry:
                 ids = unpack_ids(entry["ids"])
                 rows = [i for i, fid in enumerate(ids) if fid in allowed]
+                left += [fid for fid in ids if fid not in allowed]
                 entry["ids"] = pack_ids([ids[i] for i in rows])
                 for name in COLUMNS:
                     if name in entry:
                         entry[name] = [entry[name][i] for i in rows]
+            if delta and left:
+                entry["removed"] = [*entry.get("removed", []), *left]
         layers[layer_id] = entry
     out = {**doc, "layers": layers}
     if doc.get("kind") == "full":

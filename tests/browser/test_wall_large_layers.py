@@ -201,6 +201,14 @@ def test_a_screen_of_one_sub_district_finds_only_its_places(browser, server, sto
         assert searches and all(q["street"] == [street] for q in searches)
         for name in page.locator(".guatu-search-hit .guatu-search-where").all_inner_texts():
             assert name.startswith(street), name
+        # its legend counts the sub-district's places, the large layer's off screen too, from the state alone
+        campaign = load_campaign(store.dir)
+        mine = [f for x in campaign.layers for f in store.features(x.id) if f["properties"].get("street") == street]
+        counts = page.evaluate("() => window.guatuPage.walls[0].panels.counts()")
+        assert counts["total"] == len(mine)
+        assert counts["status"] == dict(Counter(f["properties"]["status"] for f in mine))
+        assert not [u for u in log.requests if urlsplit(u).path == f"/api/wall/shapes/{LAYER}"
+                    and "part=attributes" in urlsplit(u).query]
     finally:
         page.context.close()
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from geo.messages import t
 from geo.store import open_store
 from geo.wall.codec import unpack_ids
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, login
 from web import create_app
 
 MINE, OTHER = "大学路街道", "淮河路街道"
@@ -55,6 +58,32 @@ def test_the_wall_state_holds_only_the_places_in_scope(scoped):
     assert set(plain["layers"]["courtyards"]["features"]) == {ids["大学路1号院"], ids["大学路2号院"]}
     everything = client.get("/api/wall/state", headers=whole).get_json()
     assert everything["total"] == 4 and set(everything["layers"]) == {"courtyards", "roads", "villages"}
+
+
+def test_a_screen_of_one_sub_district_gets_its_places_state_and_a_place_that_leaves_is_removed(scoped):
+    """Without a display link: `street` cuts the state as a link's scope does, so a screen of one sub-district
+    counts its places from the state alone; a place moved out comes in the next delta as removed."""
+    app, ids, _, _ = scoped
+    client = app.test_client()
+    login(client, "editor1")
+    packed = client.get(f"/api/wall/state?format=packed&street={MINE}").get_json()
+    assert unpack_ids(packed["layers"]["courtyards"]["ids"]) == [ids["大学路1号院"], ids["大学路2号院"]]
+    assert unpack_ids(packed["layers"]["roads"]["ids"]) == [ids["大学路"]]
+    assert packed["total"] == 3
+    carried = json.loads(re.search(r'id="guatu-first"[^>]*>(.*?)</script>', client.get(f"/wall?street={MINE}").text,
+                                   re.S).group(1))["state"]
+    assert carried == packed  # the state the page carries, cut too
+    plain = client.get(f"/api/wall/state?community=银河社区").get_json()
+    assert set(plain["layers"]["courtyards"]["features"]) == {ids["大学路2号院"]} and plain["total"] == 1
+    store = app.extensions["guatu"].store
+    store.update("courtyards", ids["大学路2号院"], expected_version=1, user="李编", properties={"street": OTHER})
+    delta = client.get(f"/api/wall/state?since={packed['revision']}&street={MINE}").get_json()
+    assert delta["kind"] == "delta"
+    assert delta["layers"]["courtyards"]["features"] == {}
+    assert delta["layers"]["courtyards"]["removed"] == [ids["大学路2号院"]]
+    theirs = client.get(f"/api/wall/state?since={packed['revision']}&street={OTHER}").get_json()
+    assert set(theirs["layers"]["courtyards"]["features"]) == {ids["大学路2号院"]}
+    assert client.get("/api/wall/state?format=packed").get_json()["total"] == 4  # the whole campaign, uncut
 
 
 def test_a_state_delta_leaves_out_changes_outside_the_scope(scoped):

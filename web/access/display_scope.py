@@ -109,22 +109,30 @@ def _refuse(scope: DisplayScope) -> None:
     abort(403, t("accounts.display_out_of_scope", scope=scope.describe()))
 
 
-def cut_state(item: Cached) -> Cached:
-    """The wall state for a display link with a narrower scope: only its places (same ETag)."""
+def cut_state(item: Cached, street: str | None = None, community: str | None = None) -> Cached:
+    """The wall state of this request's scope (same ETag): a display link's with a narrower scope (its places, its
+    layers), or the places of the sub-district and community a wall screen shows (`street`, `community`), so that
+    a screen of one sub-district counts its places from the state alone, without every place's attributes."""
     scope: DisplayScope | None = g.get("display_scope")
+    store, campaign = guatu().store, guatu().campaign
+    if scope is None and (street or community):
+        scope = DisplayScope(layers=tuple(x.id for x in campaign.layers), street=street, community=community)
     if scope is None or scope.whole_campaign or not item.body:
         return item
-    store, campaign = guatu().store, guatu().campaign
-    cache = guatu().display_scopes
+    cache, wall = guatu().display_scopes, guatu().wall
+    doc = orjson.loads(item.body)
     keep = {}
     for layer_id in scope.layers:
+        if layer_id not in doc.get("layers", {}):
+            continue  # (a layer that cannot be read is not in the state)
         if not scope.has_area:
             keep[layer_id] = None
             continue
-        key = ("display-ids", layer_id, store.layer_revision(layer_id), scope.street, scope.community)
+        # a place enters or leaves an area only with a change of its shapes revision (made, deleted, moved, its
+        # sub-district or community changed): the ids are asked again then, not at every status edit
+        key = ("display-ids", layer_id, wall.shapes_shown(layer_id), scope.street, scope.community)
         keep[layer_id] = cache.get(key, lambda lid=layer_id: scope.place_ids(store, lid))
-    body = orjson.dumps(scoped_state(orjson.loads(item.body), keep, campaign))
-    return Cached(body=body, etag=item.etag)
+    return Cached(body=orjson.dumps(scoped_state(doc, keep, campaign)), etag=item.etag)
 
 
 def narrowed() -> bool:

@@ -66,15 +66,18 @@ def state():
         item = ctx.cache.get(("wall-delta", int(since), key), lambda: _as_cached(wall.delta(int(since), key, now), key))
     if item is None:
         item = full_state(key, now, packed=request.args.get("format") == "packed")
-    return send_cached(display_scope.cut_state(item))  # a display link sees only the places in its scope
+    # a display link sees only the places in its scope; a screen of one sub-district or community, its places
+    return send_cached(display_scope.cut_state(item, request.args.get("street") or None,
+                                               request.args.get("community") or None))
 
 
-def current_state() -> Cached:
+def current_state(street: str | None = None, community: str | None = None) -> Cached:
     """The full packed state this request may see: what a screen's first `/api/wall/state?format=packed` is
-    answered (a display link's cut to its scope); the wall page carries it inlined (web/wall/pages.py)."""
+    answered (a display link's cut to its scope; a screen's to its sub-district and community); the wall page
+    carries it inlined (web/wall/pages.py)."""
     ctx = guatu()
     now = ctx.now()
-    return display_scope.cut_state(full_state(ctx.wall.key(now), now, packed=True))
+    return display_scope.cut_state(full_state(ctx.wall.key(now), now, packed=True), street, community)
 
 
 def _as_cached(body: dict | None, key: StateKey) -> Cached | None:

@@ -31,6 +31,11 @@ STATE = read_operation("Per place: status, overdue, overnight, open problems; on
                                {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["packed"]},
                                 "description": "packed: a full state's places as columns (ids as in packed shapes, status "
                                                "indices into `statuses`, flags 1 overdue + 2 overnight); deltas are the same."},
+                               {"name": "street", "in": "query", "required": False, "schema": {"type": "string"},
+                                "description": "only the places of this sub-district (counts and totals too); in a "
+                                               "delta a changed place outside it is listed as removed"},
+                               {"name": "community", "in": "query", "required": False, "schema": {"type": "string"},
+                                "description": "only the places of this community, as `street`"},
                                IF_NONE_MATCH],
                        errors={**CACHED, **READ_ERRORS, "400": response_ref("BadRequest")}, tags=["wall"])
 

@@ -107,12 +107,12 @@ FIRST = "guatu-first"  # the id of the element that carries the first data (js/w
 def first_data(view: WallView, options: dict) -> dict[str, tuple[str, dict[str, str]]]:
     """What the page's script draws first, inlined in the page so that nothing is fetched before the first
     paint: the first state (what `/api/wall/state?format=packed` answers this request, a display link's cut to
-    its scope; its ETag beside it), the packed shapes of the layers drawn whole (as
+    its scope, a screen's to its sub-district and community; its ETag beside it), the packed shapes of the layers drawn whole (as
     `/api/wall/shapes/<layer>?format=packed` answers; a large layer is fetched one viewport at a time) and the
     outlines, as one JSON document {"state", "shapes": {layer: …}, "boundaries": {level: …}}, written as it may
     stand in the page (`inline_json`)."""
     ctx = guatu()
-    state = current_state()
+    state = current_state(view.street, view.community)
     whole = [x["id"] for x in options["layers"] if not x["viewport"]]
     parts = [b'{"state":', state.body, b',"shapes":{']
     for n, layer_id in enumerate(whole):

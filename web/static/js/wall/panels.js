@@ -179,8 +179,8 @@ Panels.prototype.counts = function () {
   var wall = this.wall;
   var out = { status: {}, total: 0, done: 0, overdue: 0, overnight: 0, escalated: 0 };
   var isDone = function (status) { return !!(wall.statuses[status] && wall.statuses[status].done); };
-  // a screen of the whole campaign counts a large layer's places (mostly off screen) all at once
-  var whole = wall.view.street || wall.view.community ? null : function (layerId, items) { items.tally(out, isDone); };
+  // a large layer's places (mostly off screen) counted all at once: the state holds the screen's scope only
+  var whole = function (layerId, items) { items.tally(out, isDone); };
   // every place, drawn or not, read from the state's columns
   wall.eachPlace(function (layerId, id, props, items, i) {
     if (i < 0 || !wall.inScopeProps(props)) return;

@@ -313,7 +313,7 @@ sync.start = function () {
   mark("guatu:start");
   var first = this.takeFirst(); // what came with the page: drawn in this task, before any frame is painted
   var boundaries = this.loadBoundaries(first.boundaries);
-  var state = (first.state ? Promise.resolve(first.state) : this.fetchJSON(this.url(o.api.state, null, { format: "packed" })))
+  var state = (first.state ? Promise.resolve(first.state) : this.fetchJSON(this.stateUrl(null)))
     .then(function (r) {
       self.stateEtag = r.etag;
       self.state = unpackState(r.body);
@@ -331,10 +331,6 @@ sync.start = function () {
       if (self.labels) self.labels.update();
       document.documentElement.dataset.guatuReady = "true";
       mark("guatu:ready");
-      if ((self.view.street || self.view.community) && Object.keys(self.viewport).length) {
-        // a large layer's places off screen are counted by their sub-district and community
-        self.loadAttributes(Object.keys(self.viewport)).then(function () { self.afterState(); });
-      }
       self.schedule();
     })
     .catch(function (err) {
@@ -395,10 +391,16 @@ sync.schedule = function () {
   }, Math.max(250, due - Date.now()));
 };
 
+// The wall state of the screen's sub-district and community (the server cuts it: a screen of one counts its
+// places, a large layer's off screen too, from the state alone), packed; `since`: only what changed after it.
+sync.stateUrl = function (since) {
+  return this.url(this.options.api.state, null,
+                  { since: since, format: "packed", street: this.view.street, community: this.view.community });
+};
+
 sync.poll = function () {
   var self = this;
-  var url = this.url(this.options.api.state, null, { since: this.state ? this.state.revision : null, format: "packed" });
-  return this.fetchJSON(url, this.stateEtag).then(function (r) {
+  return this.fetchJSON(this.stateUrl(this.state ? this.state.revision : null), this.stateEtag).then(function (r) {
     if (r.notModified) return [];
     self.stateEtag = r.etag;
     var changed = self.applyState(unpackState(r.body));
