@@ -3303,8 +3303,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.search.none": {"zh": "没有找到", "en": "nothing found"},
     "wall.search.searching": {"zh": "正在查找…", "en": "searching…"},
     "wall.search.failed": {
-        "zh": "暂时查不到大图层的地点({message}),先列出已载入的",
-        "en": "the large layers' places could not be searched ({message}); those loaded are listed",
+        "zh": "暂时查不到大图层的地点,先列出已载入的",
+        "en": "the large layers' places could not be searched; those loaded are listed",
     },
     "wall.card.close": {"zh": "关闭", "en": "Close"},
     "wall.card.dossier": {"zh": "打印一点一档(PDF)", "en": "Print the place dossier (PDF)"},

@@ -175,7 +175,7 @@ class Store(ABC):
         self.clock = clock
         self._query_indexes: dict[str, tuple[int, LayerIndex]] = {}  # layer → (revision, index): see _query_index
         self._name_keys: dict[str, tuple[int, list[tuple[str, Candidate]]]] = {}  # layer → (revision, its names)
-        self._name_keys_lock = threading.Lock()
+        self._name_keys_locks: dict[str, threading.Lock] = {}  # layer → the lock its names are made under
 
     # --- reads -------------------------------------------------------------
     @abstractmethod
@@ -235,7 +235,7 @@ class Store(ABC):
 
     def ids_in_area(self, layer_id: str, street: str | None, community: str | None) -> frozenset[str]:
         """The ids of a layer's places of a sub-district and community (either None: any), as a wall screen's
-        scope keeps them (geo/wall/data.py `in_scope`). Here from the places; a backend may ask its database."""
+        scope keeps them (geo/wall/params.py `in_scope`). Here from the places; a backend may ask its database."""
         return frozenset(f["id"] for f in self.each_feature(layer_id)
                          if in_scope(f["properties"], street, community))
 
@@ -263,12 +263,14 @@ class Store(ABC):
         name's normal form, kept for the layer's revision (the newest only, made once however many ask for it); a
         backend may search in its database instead."""
         revision = self.readable_revision(layer_id)
-        with self._name_keys_lock:
-            hit = self._name_keys.get(layer_id)
-            if hit is None or hit[0] != revision:
-                names = [(name_key(p.get("name")), (f["id"], p.get("name"), p.get("street"), p.get("community")))
-                         for f in self.each_feature(layer_id) for p in (f["properties"],)]
-                hit = self._name_keys[layer_id] = (revision, names)
+        hit = self._name_keys.get(layer_id)
+        if hit is None or hit[0] != revision:
+            with self._name_keys_locks.setdefault(layer_id, threading.Lock()):  # one build per layer at a time
+                hit = self._name_keys.get(layer_id)
+                if hit is None or hit[0] != revision:
+                    names = [(name_key(p.get("name")), (f["id"], p.get("name"), p.get("street"), p.get("community")))
+                             for f in self.each_feature(layer_id) for p in (f["properties"],)]
+                    hit = self._name_keys[layer_id] = (revision, names)
         return best(in_area(hit[1], street, community), text, limit)
 
     def _query_index(self, layer_id: str) -> LayerIndex:

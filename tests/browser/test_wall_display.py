@@ -293,6 +293,26 @@ def test_search_by_part_of_a_name_zooms_to_the_place_and_shows_its_card(browser,
     page.context.close()
 
 
+def test_a_name_typed_through_an_input_method_is_searched_when_its_characters_are_chosen(browser, server):
+    """Pinyin being composed is not searched; the characters chosen are, with the names loaded for them (a fresh
+    page: the names come with that first search)."""
+    page, log = open_page(browser, server.url, "/wall?refresh=0", width=1920, height=1080)
+    wait_ready(page)
+    page.evaluate("""() => {
+        const box = document.querySelector('.guatu-search-input');
+        box.dispatchEvent(new CompositionEvent('compositionstart', {data: ''}));
+        box.value = 'duizhou';
+        box.dispatchEvent(new InputEvent('input', {data: 'duizhou', isComposing: true}));
+        box.value = '兑周';
+        box.dispatchEvent(new InputEvent('input', {data: '兑周', isComposing: true}));
+        box.dispatchEvent(new CompositionEvent('compositionend', {data: '兑周'}));
+    }""")
+    page.locator(".guatu-search-hit").first.wait_for(timeout=10_000)
+    assert all("兑周" in h for h in page.locator(".guatu-search-hit .guatu-search-name").all_inner_texts())
+    assert log.console_errors == []
+    page.context.close()
+
+
 def contrast(a, b) -> float:
     def lum(c):
         ch = [v / 255 for v in c[:3]]

@@ -89,5 +89,41 @@ def test_the_embedded_store_measures_every_place_until_its_layer_is_indexed(stor
     assert not store.bbox_query_ready("courtyards")
 
 
+def _square_at(lon, lat, east_m, north_m, side_m=4.0):
+    """A small square whose south-west corner lies `east_m`, `north_m` metres from (lon, lat) on the pin's plane."""
+    scale = nearby.math.cos(nearby.math.radians(lat)) * nearby.M_PER_DEG
+    x, y = lon + east_m / scale, lat + north_m / nearby.M_PER_DEG
+    dx, dy = side_m / scale, side_m / nearby.M_PER_DEG
+    return {"type": "Polygon", "coordinates": [[[x, y], [x + dx, y], [x + dx, y + dy], [x, y + dy], [x, y]]]}
+
+
+@pytest.mark.parametrize("backend", ["geojson-indexed", "postgis-unkept"])
+def test_a_place_in_the_first_square_but_beyond_its_half_side_loses_to_a_nearer_one_outside_it(
+        backend, store_factory, make_feature):
+    """At (95 m, 95 m) a place meets the 100 m square though 134 m away; one at (105 m, 0) lies outside it and is
+    nearer: the next square finds it. A village 4 km west (another layer; on the embedded store not indexed, so
+    measured whole) does not win over them from the pin, nor from 18 km east (no square holds a place: every place
+    is measured); from 11 km west it is the nearest."""
+    store = store_factory("postgis", layer_cache=0) if backend == "postgis-unkept" else store_factory("geojson")
+    lon, lat = 113.65, 34.74
+    corner = make_feature("角上", x=0, y=0)
+    corner["geometry"] = _square_at(lon, lat, 95, 95)
+    east = make_feature("东边", x=0, y=0)
+    east["geometry"] = _square_at(lon, lat, 105, 0)
+    ids = {f["properties"]["name"]: store.create("courtyards", f, user="t").feature["id"] for f in (corner, east)}
+    if backend == "geojson-indexed":
+        store.select_items("courtyards", ItemsQuery(limit=1))
+    near = nearest_place(store, lon, lat)
+    assert (near.layer, near.feature["id"]) == ("courtyards", ids["东边"]) and 104 < near.metres < 106
+    village = make_feature("远村", x=0, y=0, kind="城乡接合部")
+    village["geometry"] = _square_at(lon, lat, -4000, 0)
+    store.create("villages", village, user="t")
+    assert nearest_place(store, lon, lat).feature["id"] == ids["东边"]
+    far = nearest_place(store, lon + 0.2, lat)  # about 18 km east: the courtyards are nearer than the village
+    assert far.feature["id"] == ids["东边"]
+    west = nearest_place(store, lon - 0.12, lat)  # the village about 7 km away, the courtyards 11 km
+    assert west.layer == "villages"
+
+
 def test_an_empty_campaign_has_no_nearest_place(store_factory):
     assert nearest_place(store_factory("geojson"), 113.6, 34.7) is None

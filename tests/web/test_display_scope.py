@@ -73,7 +73,7 @@ def test_a_screen_of_one_sub_district_gets_its_places_state_and_a_place_that_lea
     carried = json.loads(re.search(r'id="guatu-first"[^>]*>(.*?)</script>', client.get(f"/wall?street={MINE}").text,
                                    re.S).group(1))["state"]
     assert carried == packed  # the state the page carries, cut too
-    plain = client.get(f"/api/wall/state?community=银河社区").get_json()
+    plain = client.get("/api/wall/state?community=银河社区").get_json()
     assert set(plain["layers"]["courtyards"]["features"]) == {ids["大学路2号院"]} and plain["total"] == 1
     store = app.extensions["guatu"].store
     store.update("courtyards", ids["大学路2号院"], expected_version=1, user="李编", properties={"street": OTHER})
@@ -153,6 +153,8 @@ def test_a_search_finds_only_the_places_in_scope(scoped):
     assert [p["id"] for p in found.get_json()["places"]] == [ids["大学路1号院"], ids["大学路2号院"]]
     _refused(client.get(f"/api/wall/search/courtyards?q=号院&street={OTHER}", headers=street))
     _refused(client.get("/api/wall/search/courtyards?q=号院&community=银河社区", headers=street))  # not its URL's
+    outside = client.get(f"/api/wall/search/courtyards?q={ids['淮河路3号院']}", headers=street)  # its id in full
+    assert outside.status_code == 200 and outside.get_json()["places"] == []
     _refused(client.get(f"/api/wall/search/courtyards?q={ids['淮河路3号院']}&street={OTHER}", headers=street))
     _refused(client.get("/api/wall/search/roads?q=大学路", headers=street))
     everything = client.get("/api/wall/search/courtyards?q=号院", headers=whole).get_json()

@@ -9,13 +9,12 @@
  */
 import { elAttrs as el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
-import { PausedAsk, findByName } from "../lib/search.js";
+import { PausedAsk, findByName, foundFirst, searchText } from "../lib/search.js";
 
 var search = {};
 export default search;
 
 var LIMIT = 8;
-var MAX_TEXT = 100; // characters the server takes (geo/name_search.py MAX_TEXT)
 var PAUSE_MS = 200; // typing pauses this long before the server is asked
 
 // Places whose name contains the text, best first: `found`, the large layers' best as the server found them
@@ -23,22 +22,14 @@ var PAUSE_MS = 200; // typing pauses this long before the server is asked
 // each place once, as the server has it if it found it.
 search.searchPlaces = function (text, limit, found) {
   var self = this;
-  return findByName(text, function (visit) {
-    var seen = {};
-    var once = function (place) {
-      var key = place.layerId + "\u0000" + place.id;
-      if (seen[key]) return;
-      seen[key] = true;
-      visit(place);
-    };
-    (found || []).forEach(once);
+  return findByName(text, foundFirst(found, function (once) {
     Object.keys(self.layers).forEach(function (layerId) {
       self.layers[layerId].eachLayer(function (layer) {
         var p = layer.feature.properties || {};
         once({ layerId: layerId, id: layer.feature.id, name: p.name, street: p.street, community: p.community });
       });
     });
-  }, limit || LIMIT);
+  }), limit || LIMIT);
 };
 
 // The best places of each large layer for the text, as the server finds them (GET /api/layers/{layer}/search, the
@@ -46,8 +37,7 @@ search.searchPlaces = function (text, limit, found) {
 search.searchLarge = function (text, limit, signal) {
   var self = this;
   return Promise.all(Object.keys(this.large).map(function (layerId) {
-    var q = Array.from(text).slice(0, MAX_TEXT).join(""); // whole characters
-    var url = self.url("search", layerId) + "?q=" + encodeURIComponent(q) + "&limit=" + (limit || LIMIT);
+    var url = self.url("search", layerId) + "?q=" + encodeURIComponent(searchText(text)) + "&limit=" + (limit || LIMIT);
     return self.request("GET", url, undefined, undefined, signal).then(function (r) {
       if (!r.ok) throw new Error(r.body && r.body.message ? r.body.message : String(r.status));
       return r.body.places.map(function (p) {

@@ -9,6 +9,29 @@
  */
 import { normalise } from "./dom.js";
 
+export var MAX_TEXT = 100; // characters of a search text the server takes (geo/name_search.py MAX_TEXT)
+
+// The text as the server takes it: its first MAX_TEXT whole characters (never half of a surrogate pair).
+export function searchText(text) {
+  return Array.from(text).slice(0, MAX_TEXT).join("");
+}
+
+// findByName's eachCandidate over `found` (the server's places, first) and then those eachLoaded(visit) visits
+// (the page's, with their keys), each place — by layer and id — once: as the server has it if it found it.
+export function foundFirst(found, eachLoaded) {
+  return function (visit) {
+    var seen = new Set();
+    var once = function (place, key) {
+      var at = place.layerId + "\u0000" + place.id;
+      if (seen.has(at)) return;
+      seen.add(at);
+      visit(place, key);
+    };
+    (found || []).forEach(function (place) { once(place); });
+    eachLoaded(once);
+  };
+}
+
 // eachCandidate(visit) calls visit(candidate, key) for every place that may be
 // found: candidate has .id and .name, key is its name's normal form when the
 // caller keeps one (or nothing: it is computed). Returns at most `limit`
@@ -50,13 +73,14 @@ PausedAsk.prototype.ask = function (text, fetchPlaces, onPlaces, onFailure) {
     self.timer = null;
     var controller = self.controller = new AbortController();
     var latest = function () { return mine === self.asked && !controller.signal.aborted; };
-    fetchPlaces(text, controller.signal).then(function (places) {
+    Promise.resolve().then(function () { return fetchPlaces(text, controller.signal); }).then(function (places) {
       if (!latest()) return;
       self.controller = null;
       onPlaces(places);
     }, function (err) {
       if (!latest()) return;
       self.controller = null;
+      controller.abort(); // the requests still out for the text (one failed: its answer is not complete)
       onFailure(err);
     });
   }, this.pauseMs);

@@ -257,7 +257,7 @@ Panels.prototype.buildSearch = function () {
   var hits = [];
   var active = -1;
   var found = null; // the large layers' places the server found for the text typed (null: not asked yet)
-  var failed = null; // why the server could not be asked
+  var failed = false; // the server could not be asked
   var asker = new PausedAsk(SEARCH_PAUSE_MS);
   var activate = function (i) {
     active = i;
@@ -275,7 +275,9 @@ Panels.prototype.buildSearch = function () {
     item.setAttribute("aria-disabled", "true");
     list.appendChild(item);
   };
+  // the hits listed again (when the server's places or the names come): the one marked stays marked
   var show = function () {
+    var was = active >= 0 && hits[active] ? hits[active].layerId + "\u0000" + hits[active].id : null;
     hits = wall.search(input.value, SEARCH_HITS, found);
     list.textContent = "";
     hits.forEach(function (h, i) {
@@ -295,24 +297,24 @@ Panels.prototype.buildSearch = function () {
       list.appendChild(item);
     });
     var pending = asker.pending();
-    if (failed) note(t("wall.search.failed", { message: failed }), "guatu-search-none");
+    if (failed) note(t("wall.search.failed"), "guatu-search-none");
     else if (input.value && !hits.length) note(t(pending ? "wall.search.searching" : "wall.search.none"), "guatu-search-none");
     list.setAttribute("aria-busy", String(pending));
     input.setAttribute("aria-expanded", String(list.children.length > 0));
-    activate(-1);
+    activate(hits.findIndex(function (h) { return h.layerId + "\u0000" + h.id === was; }));
   };
   var render = function () {
     var text = input.value;
     found = null;
-    failed = null;
+    failed = false;
     asker.cancel();
     if (text.trim() && wall.searchesServer()) {
       asker.ask(text, function (q, signal) { return wall.searchLarge(q, SEARCH_HITS, signal); }, function (places) {
         found = places;
         show();
       }, function (err) {
-        wall.errors.push(String(err));
-        failed = err.status ? "HTTP " + err.status : String(err.message || err);
+        wall.errors.push(String(err)); // (what went wrong is kept there; the screen says it in its words)
+        failed = true;
         show();
       });
     }
@@ -330,13 +332,14 @@ Panels.prototype.buildSearch = function () {
   };
   // names come the first time they are needed: of the layers drawn whole (a large layer's are asked as typed)
   var names = function () { return wall.loadAttributes(wall.wholeLayers()); };
-  // while an input method composes (pinyin before its characters are chosen) nothing is searched: its end is
-  L.DomEvent.on(input, "input", function (e) {
-    if (e.isComposing) return;
+  var typed = function () {
     render();
     names().then(show, function (err) { wall.errors.push(String(err)); });
-  });
-  L.DomEvent.on(input, "compositionend", render);
+  };
+  // while an input method composes (pinyin before its characters are chosen) nothing is searched: its end is
+  L.DomEvent.on(input, "input", function (e) { if (!e.isComposing) typed(); });
+  L.DomEvent.on(input, "compositionstart", function () { asker.cancel(); });
+  L.DomEvent.on(input, "compositionend", typed);
   L.DomEvent.on(input, "focus", function () { names().catch(function (err) { wall.errors.push(String(err)); }); });
   L.DomEvent.on(input, "keydown", function (e) {
     L.DomEvent.stopPropagation(e);

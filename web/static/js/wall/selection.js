@@ -6,7 +6,7 @@
  * WallMap (wall/wallmap.js composes them).
  */
 import { normalise } from "../lib/dom.js";
-import { findByName } from "../lib/search.js";
+import { findByName, foundFirst, searchText } from "../lib/search.js";
 
 var selection = {};
 export default selection;
@@ -68,23 +68,13 @@ selection.unselect = function () {
   delete document.documentElement.dataset.guatuSelected;
 };
 
-var MAX_TEXT = 100; // characters the server takes (geo/name_search.py MAX_TEXT)
-
 // Places whose name contains the text, found as every page finds them (lib/search.js), best first, as
 // {layerId, id, name, street, community}: `found` (a large layer's best as the server found them, searchLarge), the
 // places of the layers drawn whole, and a large layer's places loaded with their names (those in view, when names
 // are drawn); each place once, as the server has it if it found it.
 selection.search = function (text, limit, found) {
   var self = this;
-  return findByName(text, function (visit) {
-    var seen = {};
-    var once = function (place, key) {
-      var at = place.layerId + "\u0000" + place.id;
-      if (seen[at]) return;
-      seen[at] = true;
-      visit(place, key);
-    };
-    (found || []).forEach(function (place) { once(place); });
+  return findByName(text, foundFirst(found, function (once) {
     Object.keys(self.layers).forEach(function (layerId) {
       var places = self.all[layerId] || {};
       Object.keys(places).forEach(function (id) {
@@ -95,7 +85,7 @@ selection.search = function (text, limit, found) {
         once({ layerId: layerId, id: id, name: p.name, street: p.street, community: p.community }, key);
       });
     });
-  }, limit);
+  }), limit);
 };
 
 // Whether a layer's places are asked of the server (searchLarge) rather than all found in the page.
@@ -107,9 +97,8 @@ selection.searchesServer = function () {
 // them (GET /api/wall/search/{layer}): a promise of [{layerId, id, name, street, community}]; `signal` aborts it.
 selection.searchLarge = function (text, limit, signal) {
   var self = this;
-  var q = Array.from(text).slice(0, MAX_TEXT).join(""); // whole characters
   return Promise.all(Object.keys(this.viewport).map(function (layerId) {
-    var query = { q: q, limit: limit, street: self.view.street, community: self.view.community };
+    var query = { q: searchText(text), limit: limit, street: self.view.street, community: self.view.community };
     return self.fetchJSON(self.url(self.options.api.search, { __layer__: layerId }, query), null, false, signal)
       .then(function (r) {
         return r.body.places.map(function (p) {

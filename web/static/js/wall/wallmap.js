@@ -418,6 +418,8 @@ WallMap.prototype.flash = function (pairs) {
   }, FLASH_MS);
 };
 
+var HOVER_PAUSE_MS = 150; // the pointer rests this long on a large layer's place before its card is asked for
+
 // The tooltip of the place under the pointer (one, moved along; not one per place).
 WallMap.prototype.hover = function (place, latlng) {
   if (!place) {
@@ -430,10 +432,16 @@ WallMap.prototype.hover = function (place, latlng) {
     var self = this;
     this.hoverPlace = place;
     this.hoverTip.setContent(this.tooltip(place));
-    var named = this.viewport[place.guatuLayer] ? this.placeAttributes(place) : this.loadAttributes([place.guatuLayer]);
-    named.then(function () {
-      if (self.hoverPlace === place) self.hoverTip.setContent(self.tooltip(place));
-    }, function (err) { self.errors.push(String(err)); });
+    var named = function () { // its name: a large layer's place asks its card once the pointer rests on it
+      var asked = self.viewport[place.guatuLayer] ? self.placeAttributes(place) : self.loadAttributes([place.guatuLayer]);
+      asked.then(function () {
+        if (self.hoverPlace === place) self.hoverTip.setContent(self.tooltip(place));
+      }, function (err) { self.errors.push(String(err)); });
+    };
+    window.clearTimeout(this.hoverPause);
+    if (this.viewport[place.guatuLayer]) {
+      this.hoverPause = window.setTimeout(function () { if (self.hoverPlace === place) named(); }, HOVER_PAUSE_MS);
+    } else named();
   }
   this.hoverTip.setLatLng(latlng);
   if (!this.map.hasLayer(this.hoverTip)) this.hoverTip.addTo(this.map);
