@@ -3673,8 +3673,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.search.count": {"zh": "找到 {n} 处", "en": "{n} found"},
     "editor.search.searching": {"zh": "正在查找…", "en": "searching…"},
     "editor.search.large_failed": {
-        "zh": "大图层的地点暂时查不到({message}),先列出当前视图中的",
-        "en": "the large layers' places could not be searched ({message}); those in view are listed",
+        "zh": "大图层的地点暂时查不到,先列出当前视图中的",
+        "en": "the large layers' places could not be searched; those in view are listed",
     },
     "editor.esc.draw_cancelled": {"zh": "已取消绘制。", "en": "Drawing cancelled."},
     "editor.esc.shape_cancelled": {"zh": "已取消形状编辑,图形恢复原样。", "en": "Shape editing cancelled; the shape is as it was."},

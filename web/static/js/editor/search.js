@@ -88,8 +88,8 @@ search.buildSearch = function () {
     asker.ask(text, function (q, signal) { return self.searchLarge(q, LIMIT, signal); }, function (found) {
       show(self.searchPlaces(text, LIMIT, found));
       list.setAttribute("aria-busy", "false");
-    }, function (err) {
-      status.textContent = t("editor.search.large_failed", { message: err.message });
+    }, function () {
+      status.textContent = t("editor.search.large_failed"); // (in Chinese: not the browser's own words for it)
       list.setAttribute("aria-busy", "false");
     });
   };
