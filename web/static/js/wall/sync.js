@@ -155,13 +155,6 @@ sync.drawLayer = function (layerId, doc) {
   this.map.fire("guatu:shapes", { layer: layerId });
 };
 
-// Names, kinds, sub-districts and communities: fetched the first time they
-// are needed (a pointer over the map, a search, names written at zoom 17,
-// a card), not for a screen that only shows the overview. A large layer's are
-// not fetched whole for these (a million places' names would be tens of
-// megabytes): its places are asked of the server as a search is typed, and a
-// place's own come with its card (placeAttributes); only a screen of one
-// sub-district or community loads them, to count its places off screen.
 // A place of a large layer without its name (its layer's attributes are not loaded): its own, from its card
 // (GET /api/wall/place/{layer}/{id}), asked once at a time. A promise: true when they came.
 sync.placeAttributes = function (place) {
@@ -185,6 +178,14 @@ sync.wholeLayers = function () {
   return Object.keys(this.layers).filter(function (layerId) { return !self.viewport[layerId]; });
 };
 
+// Names, kinds, sub-districts and communities: fetched the first time they
+// are needed (a pointer over the map, a search, names written at zoom 17,
+// a card), not for a screen that only shows the overview. A large layer's are
+// not fetched whole for these (a million places' names would be tens of
+// megabytes): its places are asked of the server as a search is typed, a
+// place's own come with its card (placeAttributes), and a screen of one
+// sub-district or community counts its places from a state cut to it; only the
+// playback of such a screen loads them, to replay its places.
 sync.loadAttributes = function (layerIds) {
   var self = this;
   var ids = layerIds || Object.keys(this.layers);
