@@ -1,13 +1,16 @@
-"""The case queues (待我处理, 待我核查, 我派遣的, 待派遣): every case of the campaign as a row, filtered to a person's
-queue and by stage, area, unit, overdue and escalation, most urgent first."""
+"""The case queues (待我处理, 待我核查, 我派遣的, 待派遣): a case as a queue's row (`case_row`) and who it waits for
+(`in_queue`). The queues are listed — filtered to a person's queue and by stage, area, unit, overdue and
+escalation, most urgent first: escalated to the district, then the sub-district, overdue, then by due time and
+urgency — by geo/cases/index.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from geo.cases.deadlines import due_local, overdue_hours, stage_overdue
-from geo.cases.escalation import LEVELS, escalation
+from geo.cases.escalation import escalation
 from geo.cases.loop import is_dispatcher, is_handler, may_verify
 from geo.cases.model import case_of, stage_label
 from geo.config import Campaign
@@ -15,7 +18,6 @@ from geo.rules import problem_overnight
 
 if TYPE_CHECKING:
     from geo.accounts import Principal
-    from geo.store.base import Store
 
 QUEUES = ("handle", "verify", "dispatched", "dispatch")
 
@@ -44,7 +46,9 @@ def case_row(layer: str, feature: dict, problem: dict, campaign: Campaign, now: 
     }
 
 
-def _in_queue(queue: str, principal: Principal, props: dict, case: dict) -> bool:
+def in_queue(queue: str, principal: Principal, props: Mapping, case: Mapping) -> bool:
+    """Whether a case (its stage, unit, handler, dispatcher and reporter) of a place (its sub-district, community
+    and unit) waits in `principal`'s `queue`."""
     stage = case["stage"]
     if queue == "handle":
         return stage == "handling" and is_handler(principal, case)
@@ -54,56 +58,3 @@ def _in_queue(queue: str, principal: Principal, props: dict, case: dict) -> bool
         return stage != "closed" and case.get("dispatcher") == principal.username
     return stage == "filed" and is_dispatcher(principal, props)
 
-
-def _urgency(row: dict, campaign: Campaign) -> tuple:
-    factors = {u.key: u.factor for u in campaign.cases.urgencies}
-    return (-LEVELS.index(row["level"]) if row["escalated"] else 1, not row["overdue"],
-            row["stage_due"] or "9999", factors.get(row["urgency"], 1.0), row["fid"], row["pid"] or "")
-
-
-def case_rows(store: Store, campaign: Campaign, now: datetime, *, principal: Principal | None = None,
-              queue: str | None = None, stage: str | None = None, street: str | None = None,
-              community: str | None = None, unit: str | None = None, overdue: bool | None = None,
-              escalated: bool | None = None) -> list[dict]:
-    """Every case (or `queue`'s, for `principal`) matching the filters, most urgent first: escalated to the
-    district, then the sub-district, overdue, then by due time and urgency. `unit` matches the case's unit or
-    the place's."""
-    if queue is not None and (queue not in QUEUES or principal is None):
-        raise ValueError(queue)
-    rows = []
-    for layer in store.readable_layers():
-        for feature in store.each_feature(layer.id):
-            props = feature["properties"]
-            if (street and props.get("street") != street) or (community and props.get("community") != community):
-                continue
-            for problem in props.get("problems") or ():
-                if not isinstance(problem, dict):
-                    continue
-                case = case_of(problem, campaign)
-                if stage and case["stage"] != stage:
-                    continue
-                if unit and unit not in (case.get("unit"), props.get("unit")):
-                    continue
-                if queue and not _in_queue(queue, principal, props, case):
-                    continue
-                row = case_row(layer.id, feature, problem, campaign, now)
-                if (overdue is not None and row["overdue"] != overdue) or \
-                        (escalated is not None and row["escalated"] != escalated):
-                    continue
-                rows.append(row)
-    rows.sort(key=lambda r: _urgency(r, campaign))
-    return rows
-
-
-def queue_counts(store: Store, campaign: Campaign, now: datetime, principal: Principal) -> dict[str, int]:
-    """How many cases wait in each of the person's queues."""
-    counts = dict.fromkeys(QUEUES, 0)
-    for layer in store.readable_layers():
-        for feature in store.each_feature(layer.id):
-            props = feature["properties"]
-            for problem in props.get("problems") or ():
-                if isinstance(problem, dict):
-                    case = case_of(problem, campaign)
-                    for queue in QUEUES:
-                        counts[queue] += _in_queue(queue, principal, props, case)
-    return counts

@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from geo.cases import case_rows
-from geo.cases.queues import queue_counts
+from geo.cases import case_rows, queue_counts
 from geo.ledger import add_problem
 from tests.cases.conftest import LAYER, NOW, UNIT, act
 

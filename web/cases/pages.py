@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from geo.cases.queues import case_rows
 from geo.responsibility import responsible_names
 from geo.scope import level_label
 from web.access.auth import accounts, csrf_token, principal
@@ -25,14 +24,6 @@ from web.core.routes import VIEWER
 QUEUE_LABELS = {"handle": "cases.queue.handle", "verify": "cases.queue.verify",
                 "dispatched": "cases.queue.dispatched", "dispatch": "cases.queue.dispatch"}
 PHOTO_ROLE = {"report": "after", "confirm": "check"}  # the actions that send a photo, and its role
-
-
-def _choices(rows: list[dict]) -> dict[str, list[str]]:
-    """The sub-districts, communities and units the cases name: what the filters offer."""
-    out = {key: sorted({r[field] for r in rows if r.get(field)})
-           for key, field in (("streets", "street"), ("communities", "community"))}
-    out["units"] = sorted({r[f] for r in rows for f in ("unit", "place_unit") if r.get(f)})  # the filter takes both
-    return out
 
 
 # The queue /cases opens on: the first of these that holds something for the reader (全部案件 when none does)
@@ -56,10 +47,8 @@ def cases_page():
         counts = shape.counts_of()
         query["queue"] = opening_queue(counts)
     data = shape.listing(query, limit, offset, counts)
-    ctx = guatu()
-    every = case_rows(ctx.store, ctx.campaign, ctx.now())
     return render_template("cases.html", data=data, query=query, limit=limit, offset=offset,
-                           queues=QUEUE_LABELS, choices=_choices(every), stages=shape.stage_choices(),
+                           queues=QUEUE_LABELS, choices=shape.choices(), stages=shape.stage_choices(),
                            level_label=level_label, people={u.username: u.name for u in accounts().users()})
 
 

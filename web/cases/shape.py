@@ -1,7 +1,7 @@
 """What the API and the pages answer about cases: the queue listing with its counts, and one case in full.
 
-Thin: the rows, the stages, who may do what and the deadlines are geo/cases' (`case_rows`, `case_of`,
-`allowed_actions`). Here they are gathered for one request — the reader's queues counted, one case's
+Thin: the rows, the stages, who may do what and the deadlines are geo/cases' (the process's `CaseIndex`,
+`case_of`, `allowed_actions`). Here they are gathered for one request — the reader's queues counted, one case's
 timeline given its local times and action labels, its photos their image URLs — so the JSON answer and the
 server-rendered page say the same thing.
 """
@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from geo.accounts import role_at_least
-from geo.cases import STAGES, TO, action_label, allowed_actions, case_of, stage_label
-from geo.cases.queues import case_row, case_rows, queue_counts
+from geo.cases import QUEUES, STAGES, TO, action_label, allowed_actions, case_of, case_row, stage_label
+from geo.cases.index import Query
 from geo.errors import BadParameters, FieldError, NotFound
 from geo.ledger import find_problem
 from geo.messages import t
@@ -25,7 +25,6 @@ from web.core.context import guatu
 from web.core.http import yes_no
 from web.core.photo_links import with_urls
 
-QUEUES = ("handle", "verify", "dispatched", "dispatch")  # 待我处理, 待我核查, 我派遣的, 待派遣
 FILTERS = ("stage", "street", "community", "unit")
 MAX_LIMIT = 500
 
@@ -84,18 +83,27 @@ def urgency_choices() -> list[tuple[str, str]]:
 def counts_of() -> dict[str, int]:
     """How many cases each of the reader's queues holds (none for a reader who is not signed in)."""
     ctx, who = guatu(), principal()
-    return queue_counts(ctx.store, ctx.campaign, ctx.now(), who) if who is not None else dict.fromkeys(QUEUES, 0)
+    if who is None:
+        return dict.fromkeys(QUEUES, 0)
+    return ctx.cases.counts(ctx.store.revision(), ctx.now(), who)
 
 
 def listing(query: dict, limit: int, offset: int, counts: dict[str, int] | None = None) -> dict:
     """The cases of a query (most urgent first), a page of them, and how many each of the reader's queues holds
-    (`counts`, when the caller has them already)."""
+    (`counts`, when the caller has them already). A reader not signed in has no queue of their own."""
     ctx, who = guatu(), principal()
-    now = ctx.now()
-    rows = case_rows(ctx.store, ctx.campaign, now, principal=who, **query)
     if counts is None:
         counts = counts_of()
-    return {"cases": rows[offset:offset + limit], "count": len(rows), "counts": counts}
+    if query.get("queue") and who is None:
+        return {"cases": [], "count": 0, "counts": counts}
+    rows, count = ctx.cases.listing(ctx.store.revision(), ctx.now(), Query(principal=who, **query), limit, offset)
+    return {"cases": rows, "count": count, "counts": counts}
+
+
+def choices() -> dict[str, list[str]]:
+    """The sub-districts, communities and units the cases name: what the filters offer."""
+    ctx = guatu()
+    return ctx.cases.choices(ctx.store.revision(), ctx.now())
 
 
 def allowed_of(problem: dict, feature: dict) -> list[dict]:

@@ -26,6 +26,7 @@ from threading import Lock, RLock
 
 from flask import current_app
 
+from geo.cases.index import CaseIndex
 from geo.config import CAMPAIGN_FILE, Campaign, Layer, load_campaign
 from geo.dashboard import DashboardData
 from geo.errors import ConfigError
@@ -139,6 +140,7 @@ class Guatu:
     wall: WallData = field(init=False)  # the wall's state, deltas and shapes revisions (geo/wall/data.py)
     dashboard: DashboardData = field(init=False)  # progress panels, kept between revisions
     progress: ProgressData = field(init=False)  # milestones and the estimated finish, kept between revisions
+    cases: CaseIndex = field(init=False)  # the case queues, kept between revisions (geo/cases/index.py)
     full_state: FullStateStreams = field(default_factory=FullStateStreams)
     page_streams: PageStreams = field(default_factory=PageStreams)
     viewport_index: ViewportIndex = field(init=False)  # tiles of large layers (geo/viewport.py)
@@ -158,6 +160,7 @@ class Guatu:
         self.wall = WallData(self.store, self.campaign)
         self.dashboard = DashboardData(self.store, self.campaign, self.data_dir)
         self.progress = ProgressData(self.store, self.campaign)
+        self.cases = CaseIndex(self.store, self.campaign)
         self.viewport_index = ViewportIndex(self.store)
 
     def adopt_campaign(self, campaign: Campaign) -> None:
