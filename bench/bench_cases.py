@@ -1,6 +1,7 @@
-"""The case queues: a page of /cases and /api/cases, and a person's queue counts, answered from the process's kept
-index (geo/cases/index.py `CaseIndex`) against walking every place and making every case's row per request (the
-naive way, as before), in one run.
+"""The case queues and "my places": a page of /cases and /api/cases, a person's queue counts, a person's and a unit's
+places (/mine) and the names its form offers, answered from the process's kept indexes (geo/cases/index.py
+`CaseIndex`, geo/responsibility.py `Responsibility`) against walking every place per request (the naive way, as
+before), in one run.
 
     .venv/bin/python -m bench.bench_cases [--sizes 100000] [--backends geojson,postgis] [--repeat 3]
 
@@ -23,6 +24,7 @@ from bench.synthetic_stores import synthetic_stores
 from geo.accounts import Principal
 from geo.cases import LEVELS, QUEUES, case_of, case_row, in_queue
 from geo.cases.index import CaseIndex, Query
+from geo.responsibility import Responsibility, _my_places
 from geo.scope import Scope
 
 PAGE = 100  # rows of a page (/cases and /api/cases by default)
@@ -64,10 +66,75 @@ def naive_counts(store, campaign, principal) -> dict[str, int]:
     return counts
 
 
+def naive_mine(store, campaign, now, **who) -> dict:
+    """Every place walked and tested (geo/responsibility.py `my_places` before the index)."""
+    features = {(layer.id, f["id"]): f for layer in store.readable_layers() for f in store.each_feature(layer.id)}
+    return _my_places(features, campaign, now, who.get("person"), who.get("unit"))
+
+
+def naive_names(store) -> dict:
+    people, units = set(), set()
+    for layer in store.readable_layers():
+        for f in store.each_feature(layer.id):
+            props = f["properties"]
+            people.update(v for v in (props.get("people") or {}).values() if isinstance(v, str) and v.strip())
+            for p in props.get("problems") or ():
+                people.update((p.get("responsible") or "").split())
+            if isinstance(props.get("unit"), str) and props["unit"].strip():
+                units.add(props["unit"])
+    return {"people": sorted(people), "units": sorted(units)}
+
+
+def compare(label: str, name: str, repeat: int, mine_fn, naive_fn, size) -> tuple:
+    """Both ways `repeat` times, checked equal: (label, name, size of the answer, median ms kept, median ms naive)."""
+    mine, theirs = [], []
+    for _ in range(repeat):
+        ms, got = timed(mine_fn)
+        mine.append(ms)
+        ms, expected = timed(naive_fn)
+        theirs.append(ms)
+        assert got == expected, name
+    return label, name, size(expected), statistics.median(mine), statistics.median(theirs)
+
+
 def timed(fn, *args) -> tuple[float, object]:
     started = time.perf_counter()
     out = fn(*args)
     return (time.perf_counter() - started) * 1000, out
+
+
+def measure(label: str, store, repeat: int) -> list[tuple]:
+    """One store's rows of the table; prints what the indexes cost to build and to bring up to date."""
+    campaign, now = store.campaign, store.clock()
+    index = CaseIndex(store, campaign)
+    built, _ = timed(index.choices, store.revision(), now)
+    units = Counter(c.unit for place in index._kept.places.values() for c in place.cases if c.unit)
+    street = next(iter(index.choices(store.revision(), now)["streets"]))
+    handler = Principal("handler", "处置人", "inspector", "session", scope=Scope(units=(units.most_common(1)[0][0],)))
+    queries = [("every case, first page", Query()), ("overdue", Query(overdue=True)),
+               (f"{street}", Query(street=street)), ("a unit's handler: 待我处理", Query(handler, "handle"))]
+    out = [compare(label, name, repeat, lambda q=q: index.listing(store.revision(), now, q, PAGE),
+                   lambda q=q: naive_page(store, campaign, now, q), lambda r: r[1]) for name, q in queries]
+    out.append(compare(label, "a handler's queue counts", repeat, lambda: index.counts(store.revision(), now, handler),
+                       lambda: naive_counts(store, campaign, handler), lambda r: sum(r.values())))
+    mine = Responsibility(store, campaign)
+    built_mine, _ = timed(mine.names, store.revision(), now)
+    person = Counter(n for a in mine._kept.places.values() for n in a.people()).most_common(1)[0][0]
+    unit = Counter(a.unit for a in mine._kept.places.values() if a.unit).most_common(1)[0][0]
+    for who in ({"person": person}, {"unit": unit}):
+        out.append(compare(label, f"my places: {next(iter(who.values()))}", repeat,
+                           lambda who=who: mine.places(store.revision(), now, **who),
+                           lambda who=who: naive_mine(store, campaign, now, **who), lambda r: r["count"]))
+    out.append(compare(label, "the names my places offers", repeat, lambda: mine.names(store.revision(), now),
+                       lambda: naive_names(store), lambda r: len(r["people"]) + len(r["units"])))
+    layer = campaign.layers[0].id
+    place = next(iter(store.each_feature(layer)))
+    store.update(layer, place["id"], expected_version=place["properties"]["version"], user="bench",
+                 properties={"name": f"{place['properties'].get('name') or ''}·"})
+    caught, _ = timed(index.listing, store.revision(), now + timedelta(seconds=1), Query(), PAGE)
+    print(f"{label}: case index built in {built:,.0f} ms, responsibility in {built_mine:,.0f} ms; "
+          f"the first page after an edit {caught:,.0f} ms", flush=True)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,40 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     for backend, n, store in synthetic_stores(sizes, backends, "cases"):
         if backend == "postgis":
             store.layer_cache = 0  # a large layer is not kept by a worker: read from the database each time
-        campaign, now = store.campaign, store.clock()
-        index = CaseIndex(store, campaign)
-        built, _ = timed(index.choices, store.revision(), now)
-        units = Counter(c.unit for place in index._kept.places.values() for c in place.cases if c.unit)
-        street = next(iter(index.choices(store.revision(), now)["streets"]))
-        handler = Principal("handler", "处置人", "inspector", "session", scope=Scope(units=(units.most_common(1)[0][0],)))
-        queries = [("every case, first page", Query()), ("overdue", Query(overdue=True)),
-                   (f"{street}", Query(street=street)), ("a unit's handler: 待我处理", Query(handler, "handle"))]
-        label = f"{backend} {n:,}"
-        for name, q in queries:
-            mine, theirs = [], []
-            for _ in range(args.repeat):
-                ms, got = timed(index.listing, store.revision(), now, q, PAGE)
-                mine.append(ms)
-                ms, expected = timed(naive_page, store, campaign, now, q)
-                theirs.append(ms)
-                assert got == expected, name
-            rows_out.append((label, name, expected[1], statistics.median(mine), statistics.median(theirs)))
-        mine, theirs = [], []
-        for _ in range(args.repeat):
-            ms, got = timed(index.counts, store.revision(), now, handler)
-            mine.append(ms)
-            ms, expected = timed(naive_counts, store, campaign, handler)
-            theirs.append(ms)
-            assert got == expected
-        rows_out.append((label, "a handler's queue counts", sum(expected.values()), statistics.median(mine),
-                         statistics.median(theirs)))
-        layer = campaign.layers[0].id
-        place = next(iter(store.each_feature(layer)))
-        store.update(layer, place["id"], expected_version=place["properties"]["version"], user="bench",
-                     properties={"name": f"{place['properties'].get('name') or ''}·"})
-        caught, _ = timed(index.listing, store.revision(), now + timedelta(seconds=1), Query(), PAGE)
-        print(f"{label}: index built in {built:,.0f} ms; first page after an edit {caught:,.0f} ms", flush=True)
-    print("| store, places | query | cases | kept index (ms, median) | every place walked (ms, median) | walked ÷ kept |")
+        rows_out += measure(f"{backend} {n:,}", store, args.repeat)
+    print("| store, places | query | cases (places, names) | kept index (ms, median) | every place walked (ms, median) "
+          "| walked ÷ kept |")
     print("|---|---|---:|---:|---:|---:|")
     for label, name, count, mine, theirs in rows_out:
         print(f"| {label} | {name} | {count:,} | {mine:,.1f} | {theirs:,.1f} | ×{theirs / mine:,.1f} |")

@@ -3194,6 +3194,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "places.all": {"zh": "全部", "en": "all places"},
     "places.late": {"zh": "整体整改未按时间节点完成", "en": "the whole place is not done by its deadline"},
     "ledger.responsible_role": {"zh": "问题责任人", "en": "responsible for a problem"},
+    "mine.no_one": {"zh": "请指定责任人(?person=…)或责任单位(?unit=…)",
+                    "en": "Name a person (?person=…) or a unit (?unit=…)"},
     "inspections.result.none": {"zh": "待督导", "en": "to be inspected"},
     "inspections.result.ok": {"zh": "正常", "en": "ok"},
     "inspections.result.problem": {"zh": "发现问题", "en": "problem found"},

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from geo.ledger import add_problem
-from geo.responsibility import my_places, responsible_names
+from geo.responsibility import Responsibility, _my_places, my_places, responsible_names
+from tests.random_edits import READERS, RandomEdits, WalkCounter
 from tests.web.conftest import login
+from web import create_app
 
 
 def _add(store, campaign, fid, **problem):
@@ -52,3 +56,55 @@ def test_the_form_offers_everyone_responsible_and_every_unit(client, seeded, cam
     login(client, "editor1")
     page = client.get("/mine").get_data(as_text=True)
     assert 'list="guatu-people"' in page and '<option value="戴新民">' in page and '<option value="区政府办">' in page
+
+
+
+def test_asking_a_public_view_for_no_one_is_refused_in_chinese(seeded, data_dir, clock, tmp_path):
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(tmp_path / "instance"), "GUATU_PUBLIC_VIEW": True})
+    resp = app.test_client().get("/api/mine")  # a visitor: no name of their own
+    assert resp.status_code == 400
+    assert "请指定责任人" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("backend", READERS)
+def test_the_kept_index_answers_as_walking_every_place(store_factory, campaign, clock, backend):
+    kind, options = READERS[backend]
+    writer, reader = store_factory(kind), store_factory(kind, **options)
+    edits = RandomEdits(writer, clock, 4)
+    kept = Responsibility(reader, campaign)
+    walks = WalkCounter(reader)
+    rebuilt = 0
+    for step in range(50):
+        what = edits.step()
+        now, revision = clock(), reader.revision()
+        before = walks.walks
+        names = kept.names(revision, now)
+        asked = [{"person": "曹国庆"}, {"person": "孙宏伟"}, {"unit": "区政府办"}, {"person": "孙宏伟", "unit": "区政府办"},
+                 {"person": "没有这个人"}]
+        answers = [kept.places(revision, now, **who) for who in asked]
+        rebuilt += walks.walks > before
+        walked = [_walked(reader, campaign, now, **who) for who in asked]
+        assert names == _walked_names(reader, campaign), (step, what)
+        assert answers == walked, (step, what)
+        walks.walks = before + (walks.walks > before)  # (the walks above are the test's own)
+    assert rebuilt < 50 / 4  # most were brought up to date, not built again
+
+
+def _walked(store, campaign, now, person=None, unit=None) -> dict:
+    """Every place walked, as "my places" is defined (the module's docstring)."""
+    features = {(layer.id, f["id"]): f for layer in store.readable_layers() for f in store.each_feature(layer.id)}
+    return _my_places(features, campaign, now, person, unit)
+
+
+def _walked_names(store, campaign) -> dict:
+    people, units = set(), set()
+    for layer in store.readable_layers():
+        for f in store.each_feature(layer.id):
+            props = f["properties"]
+            people.update(v for v in (props.get("people") or {}).values() if isinstance(v, str) and v.strip())
+            for p in props.get("problems") or ():
+                people.update((p.get("responsible") or "").split())
+            if isinstance(props.get("unit"), str) and props["unit"].strip():
+                units.add(props["unit"])
+    return {"people": sorted(people), "units": sorted(units)}

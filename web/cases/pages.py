@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from geo.responsibility import responsible_names
 from geo.scope import level_label
 from web.access.auth import accounts, csrf_token, principal
 from web.cases import shape
@@ -64,7 +63,8 @@ def case_page(layer_id: str, fid: str, pid: str):
         "fid": fid, "version": data["feature"]["version"], "photo_url": url_template(),
         "key": f"{layer_id}/{fid}/{pid}", "csrf": csrf_token() if data["allowed"] else "",
     }
-    names = responsible_names(ctx.store, ctx.campaign) if {"dispatch", "redispatch"} & set(allowed) else None
+    dispatching = {"dispatch", "redispatch"} & set(allowed)
+    names = ctx.responsibility.names(ctx.store.revision(), ctx.now()) if dispatching else None
     handlers = shape.handler_choices() if names else []
     return render_template("cases_detail.html", data=data, case=data["case"], allowed=data["allowed"],
                            config=config, photo_roles=PHOTO_ROLE, names=names, handlers=handlers,

@@ -32,6 +32,7 @@ from geo.dashboard import DashboardData
 from geo.errors import ConfigError
 from geo.exchange.new_layer import add_layer
 from geo.progress_kept import ProgressData
+from geo.responsibility import Responsibility
 from geo.rules import local_now
 from geo.store.base import Store
 from geo.viewport import ViewportIndex
@@ -141,6 +142,7 @@ class Guatu:
     dashboard: DashboardData = field(init=False)  # progress panels, kept between revisions
     progress: ProgressData = field(init=False)  # milestones and the estimated finish, kept between revisions
     cases: CaseIndex = field(init=False)  # the case queues, kept between revisions (geo/cases/index.py)
+    responsibility: Responsibility = field(init=False)  # who answers for which place (geo/responsibility.py)
     full_state: FullStateStreams = field(default_factory=FullStateStreams)
     page_streams: PageStreams = field(default_factory=PageStreams)
     viewport_index: ViewportIndex = field(init=False)  # tiles of large layers (geo/viewport.py)
@@ -161,6 +163,7 @@ class Guatu:
         self.dashboard = DashboardData(self.store, self.campaign, self.data_dir)
         self.progress = ProgressData(self.store, self.campaign)
         self.cases = CaseIndex(self.store, self.campaign)
+        self.responsibility = Responsibility(self.store, self.campaign)
         self.viewport_index = ViewportIndex(self.store)
 
     def adopt_campaign(self, campaign: Campaign) -> None:

@@ -25,7 +25,6 @@ from geo.inspections import check_day
 from geo.messages import t
 from geo.progress import parse_range, timeline
 from geo.residents.satisfaction import summary_line
-from geo.responsibility import my_places, responsible_names
 from web.access.auth import principal
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
@@ -47,8 +46,9 @@ def _who() -> tuple[str | None, str | None]:
 def mine_page():
     ctx = guatu()
     person, unit = _who()
-    data = my_places(ctx.store, ctx.campaign, ctx.now(), person=person, unit=unit)
-    return render_template("mine.html", data=data, names=responsible_names(ctx.store, ctx.campaign))
+    now, revision = ctx.now(), ctx.store.revision()
+    data = ctx.responsibility.places(revision, now, person=person, unit=unit)
+    return render_template("mine.html", data=data, names=ctx.responsibility.names(revision, now))
 
 
 @bp.get("/api/mine", role=VIEWER, doc=docs.MINE)
@@ -56,8 +56,8 @@ def mine_api():
     ctx = guatu()
     person, unit = _who()
     if not person and not unit:
-        raise BadParameters([FieldError("person", "name a person (?person=…) or a unit (?unit=…)")])
-    return jsonify(my_places(ctx.store, ctx.campaign, ctx.now(), person=person, unit=unit))
+        raise BadParameters([FieldError("person", t("mine.no_one"))])
+    return jsonify(ctx.responsibility.places(ctx.store.revision(), ctx.now(), person=person, unit=unit))
 
 
 # A wall screen's display link may read the plan and the timeline (never anyone's list; the day's inspections
