@@ -274,12 +274,13 @@ class Store(ABC):
         return best(in_area(hit[1], street, community), text, limit)
 
     def _query_index(self, layer_id: str) -> LayerIndex:
-        """The layer's query index, rebuilt when the layer's revision moves: one per layer, the newest only."""
+        """The layer's query index, rebuilt when the layer's revision moves (the places unchanged since keep their
+        geometries): one per layer, the newest only."""
         revision = self.readable_revision(layer_id)  # BrokenLayer while withheld: the index made before is not used
         hit = self._query_indexes.get(layer_id)
         if hit is not None and hit[0] == revision:
             return hit[1]
-        index = LayerIndex(self.features(layer_id))
+        index = LayerIndex(self.features(layer_id), previous=hit[1] if hit is not None else None)
         self._query_indexes[layer_id] = (revision, index)
         return index
 

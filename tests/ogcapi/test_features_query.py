@@ -57,6 +57,23 @@ def test_the_extent_covers_every_geometry_and_update(index):
     assert extent["temporal"]["interval"] == [["2026-11-01T08:00:00Z", "2026-11-20T08:00:00Z"]]
 
 
+def test_an_index_made_again_keeps_the_shapes_of_unchanged_places_and_reads_the_changed(index):
+    moved = _feature("a", 113.90, "pending", "2026-11-21T08:00:00.000000Z")  # a new version of "a", elsewhere
+    moved["properties"]["version"] = 2
+    renamed = {**index.features[1], "properties": {**index.features[1]["properties"], "name": "新名"}}  # same version
+    again = LayerIndex([moved, renamed, index.features[2], index.features[3],
+                        _feature("e", 113.63, "pending", "2026-11-21T08:00:00.000000Z")], previous=index)
+    assert again.geometries[1] is index.geometries[1] and again.geometries[2] is index.geometries[2]
+    assert again.geometries[0] is not index.geometries[0] and again.geometries[3] is None
+
+    def ids(bbox):
+        return [f["id"] for f in again.select(parse_items_query({"bbox": bbox})).features]
+
+    assert ids("113.89,34.5,113.95,34.9") == ["a"]  # found where it is now, not where it was
+    assert ids("113.595,34.5,113.605,34.9") == []
+    assert ids("113.605,34.5,113.635,34.9") == ["b", "c", "e"]
+
+
 def test_links_keep_the_filters_and_move_the_offset(index):
     args = {"status": "pending", "limit": "1", "offset": "1", "f": "json"}
     query = parse_items_query(args)
