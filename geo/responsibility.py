@@ -107,6 +107,8 @@ class Responsibility(CatchUp[_Kept]):
     geo/cases/index.py): "my places" reads only the places a person or unit answers for, the form's names come
     from the index. A person's or unit's places are then read again and made rows at the request's time."""
 
+    follows_clock = False  # who answers for a place does not change with the day
+
     def places(self, revision: int, now: datetime, *, person: str | None = None, unit: str | None = None) -> dict:
         """Places of `person` (四包一 roles, or responsible for an open problem) and/or `unit`, by urgency."""
         person = (person or "").strip() or None

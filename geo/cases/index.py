@@ -6,7 +6,8 @@ places (183,430 cases) the whole list took 12 s, one queue's count 0.9 s, and th
 and the list once more. `CaseIndex` (one per process) keeps, per place, what a queue is filtered and ordered
 by — its sub-district, community and unit, and per case its stage, urgency, unit, handler, dispatcher,
 reporter and due — and brings it up to date from the journal as the dashboard does (geo/wall/catchup.py
-`CatchUp`: a new revision looks again at the places changed since; a new day builds it again). A request
+`CatchUp`: a new revision looks again at the places changed since; nothing kept depends on the day, so it is
+built once per process). A request
 filters those entries, orders them (escalated, overdue, due, urgency, place, problem: geo/cases/queues.py's
 order), and reads again only the places of the page it answers, whose rows are made as `case_row` makes
 them. Whether a stage is overdue or escalated is taken at the request's time, from the kept due (when a due
@@ -119,6 +120,8 @@ class _Kept:
 
 class CaseIndex(CatchUp[_Kept]):
     """One process's case queues of one store (see the module's docstring)."""
+
+    follows_clock = False  # overdue and escalated are taken per request, from the kept dues
 
     def __init__(self, store: Store, campaign: Campaign) -> None:
         super().__init__(store, campaign)

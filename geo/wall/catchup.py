@@ -165,6 +165,11 @@ class CatchUp(ABC, Generic[K]):
     """A view of every readable place of one store, kept between revisions and brought up to date from the
     journal (`catch_up`). A subclass says how to build the view from scratch and how to apply changes to it."""
 
+    # Whether what the view derives depends on the local day and the overnight cut-off (overdue and overnight
+    # flags): such a view is built again when either turns. One that keeps nothing of the clock (the case queues,
+    # who answers for which place) says False and is only ever brought up to date.
+    follows_clock = True
+
     def __init__(self, store: Store, campaign: Campaign) -> None:
         self.store = store
         self.campaign = campaign
@@ -175,7 +180,7 @@ class CatchUp(ABC, Generic[K]):
         """The view brought to `revision` at `now`: from the kept one and the changes since, or from scratch
         (`layers`: the readable layers' revisions, if just read). Call it holding `_catch_up_lock`; keep the
         lock while reading what it returns."""
-        new = Basis.of(self.store, revision, clock_of(self.campaign, now), layers)
+        new = Basis.of(self.store, revision, clock_of(self.campaign, now) if self.follows_clock else ("", False), layers)
         old, self._kept = self._kept, None  # nothing half-done is kept if this fails
         changes = changes_to(self.store, old.basis if old else None, new)
         if old is not None and changes is not None:
