@@ -22,67 +22,17 @@ from datetime import timedelta
 
 from bench.synthetic_stores import synthetic_stores
 from geo.accounts import Principal
-from geo.cases import LEVELS, QUEUES, case_of, case_row, in_queue
 from geo.cases.index import CaseIndex, Query
-from geo.responsibility import Responsibility, _my_places
+from geo.responsibility import Responsibility
 from geo.scope import Scope
+from tests.walked import walked_cases, walked_counts, walked_mine, walked_names
 
 PAGE = 100  # rows of a page (/cases and /api/cases by default)
 
 
-def naive_page(store, campaign, now, q: Query) -> tuple[list[dict], int]:
-    """Every case's row made, filtered, ordered and cut to the page (geo/cases/queues.py `case_rows` before the
-    index)."""
-    factors = {u.key: u.factor for u in campaign.cases.urgencies}
-    rows = []
-    for layer in store.readable_layers():
-        for feature in store.each_feature(layer.id):
-            props = feature["properties"]
-            if (q.street and props.get("street") != q.street) or (q.community and props.get("community") != q.community):
-                continue
-            for problem in props.get("problems") or ():
-                case = case_of(problem, campaign)
-                if (q.stage and case["stage"] != q.stage) or (q.unit and q.unit not in (case.get("unit"), props.get("unit"))) \
-                        or (q.queue and not in_queue(q.queue, q.principal, props, case)):
-                    continue
-                row = case_row(layer.id, feature, problem, campaign, now)
-                if (q.overdue is None or row["overdue"] == q.overdue) and \
-                        (q.escalated is None or row["escalated"] == q.escalated):
-                    rows.append(row)
-    rows.sort(key=lambda r: (-LEVELS.index(r["level"]) if r["escalated"] else 1, not r["overdue"],
-                             r["stage_due"] or "9999", factors.get(r["urgency"], 1.0), r["fid"], r["pid"] or ""))
+def _page(rows: list[dict]) -> tuple[list[dict], int]:
+    """The first page of every case walked, and how many there are (/cases as it was answered before the index)."""
     return rows[:PAGE], len(rows)
-
-
-def naive_counts(store, campaign, principal) -> dict[str, int]:
-    counts = dict.fromkeys(QUEUES, 0)
-    for layer in store.readable_layers():
-        for feature in store.each_feature(layer.id):
-            props = feature["properties"]
-            for problem in props.get("problems") or ():
-                case = case_of(problem, campaign)
-                for queue in QUEUES:
-                    counts[queue] += in_queue(queue, principal, props, case)
-    return counts
-
-
-def naive_mine(store, campaign, now, **who) -> dict:
-    """Every place walked and tested (geo/responsibility.py `my_places` before the index)."""
-    features = {(layer.id, f["id"]): f for layer in store.readable_layers() for f in store.each_feature(layer.id)}
-    return _my_places(features, campaign, now, who.get("person"), who.get("unit"))
-
-
-def naive_names(store) -> dict:
-    people, units = set(), set()
-    for layer in store.readable_layers():
-        for f in store.each_feature(layer.id):
-            props = f["properties"]
-            people.update(v for v in (props.get("people") or {}).values() if isinstance(v, str) and v.strip())
-            for p in props.get("problems") or ():
-                people.update((p.get("responsible") or "").split())
-            if isinstance(props.get("unit"), str) and props["unit"].strip():
-                units.add(props["unit"])
-    return {"people": sorted(people), "units": sorted(units)}
 
 
 def compare(label: str, name: str, repeat: int, mine_fn, naive_fn, size) -> tuple:
@@ -114,9 +64,9 @@ def measure(label: str, store, repeat: int) -> list[tuple]:
     queries = [("every case, first page", Query()), ("overdue", Query(overdue=True)),
                (f"{street}", Query(street=street)), ("a unit's handler: 待我处理", Query(handler, "handle"))]
     out = [compare(label, name, repeat, lambda q=q: index.listing(store.revision(), now, q, PAGE),
-                   lambda q=q: naive_page(store, campaign, now, q), lambda r: r[1]) for name, q in queries]
+                   lambda q=q: _page(walked_cases(store, campaign, now, q)), lambda r: r[1]) for name, q in queries]
     out.append(compare(label, "a handler's queue counts", repeat, lambda: index.counts(store.revision(), now, handler),
-                       lambda: naive_counts(store, campaign, handler), lambda r: sum(r.values())))
+                       lambda: walked_counts(store, campaign, handler), lambda r: sum(r.values())))
     mine = Responsibility(store, campaign)
     built_mine, _ = timed(mine.names, store.revision(), now)
     person = Counter(n for a in mine._kept.places.values() for n in a.people()).most_common(1)[0][0]
@@ -124,9 +74,9 @@ def measure(label: str, store, repeat: int) -> list[tuple]:
     for who in ({"person": person}, {"unit": unit}):
         out.append(compare(label, f"my places: {next(iter(who.values()))}", repeat,
                            lambda who=who: mine.places(store.revision(), now, **who),
-                           lambda who=who: naive_mine(store, campaign, now, **who), lambda r: r["count"]))
+                           lambda who=who: walked_mine(store, campaign, now, **who), lambda r: r["count"]))
     out.append(compare(label, "the names my places offers", repeat, lambda: mine.names(store.revision(), now),
-                       lambda: naive_names(store), lambda r: len(r["people"]) + len(r["units"])))
+                       lambda: walked_names(store), lambda r: len(r["people"]) + len(r["units"])))
     layer = campaign.layers[0].id
     place = next(iter(store.each_feature(layer)))
     store.update(layer, place["id"], expected_version=place["properties"]["version"], user="bench",

@@ -20,14 +20,12 @@ from collections import Counter
 from datetime import date, datetime
 from typing import NamedTuple
 
-from geo.bulk import collector_paused
 from geo.config import Campaign
-from geo.journal import ChangeSummary
 from geo.kept import interned
 from geo.messages import t
 from geo.rules import local_now, open_problems, place_overdue, problem_is_open, problem_overdue, problem_overnight
 from geo.store.base import Store
-from geo.wall.catchup import Basis, CatchUp, Flips
+from geo.wall.catchup import Basis, PerPlace, PlaceEntries
 
 
 def _date(text: str | None) -> date | None:
@@ -63,25 +61,24 @@ def _answers(props: dict, campaign: Campaign) -> _Answers | None:
     return _Answers(roles, open_responsible, responsible, interned(unit))
 
 
-class _Kept:
+class _Kept(PlaceEntries):
     """Each readable place's answers, and the places each person and unit answers for, as of one basis."""
 
+    places: dict[tuple[str, str], _Answers]
+
     def __init__(self, basis: Basis) -> None:
-        self.basis = basis
-        self.places: dict[tuple[str, str], _Answers] = {}
+        super().__init__(basis)
         self.by_person: dict[str, set[tuple[str, str]]] = {}
         self.by_unit: dict[str, set[tuple[str, str]]] = {}
         self.names: Counter = Counter()  # every name the form offers -> how many places name it
         self.units: Counter = Counter()  # every unit -> how many places it answers for
-        self.flips = Flips()  # (nothing kept here changes with the clock)
-        self.derived_at = 0
 
     def put(self, key: tuple[str, str], answers: _Answers | None) -> None:
-        old = self.places.pop(key, None)
+        old = self.places.get(key)
         if old is not None:
             self._count(key, old, -1)
+        super().put(key, answers)
         if answers is not None:
-            self.places[key] = answers
             self._count(key, answers, 1)
 
     def _count(self, key: tuple[str, str], answers: _Answers, sign: int) -> None:
@@ -102,12 +99,12 @@ class _Kept:
                     del into[name]
 
 
-class Responsibility(CatchUp[_Kept]):
+class Responsibility(PerPlace[_Kept]):
     """One process's index of who answers for which place, kept between revisions (the case queues' way:
     geo/cases/index.py): "my places" reads only the places a person or unit answers for, the form's names come
     from the index. A person's or unit's places are then read again and made rows at the request's time."""
 
-    follows_clock = False  # who answers for a place does not change with the day
+    kept_type = _Kept
 
     def places(self, revision: int, now: datetime, *, person: str | None = None, unit: str | None = None) -> dict:
         """Places of `person` (四包一 roles, or responsible for an open problem) and/or `unit`, by urgency."""
@@ -127,24 +124,8 @@ class Responsibility(CatchUp[_Kept]):
             kept = self.catch_up(revision, now)
             return {"people": sorted(kept.names), "units": sorted(kept.units)}
 
-    def _build(self, basis: Basis, now_l: datetime) -> _Kept:
-        kept = _Kept(basis)
-        with collector_paused():
-            for layer_id, _ in basis.layers:
-                for f in self.store.each_feature(layer_id):
-                    kept.put((layer_id, interned(f["id"])), _answers(f["properties"], self.campaign))
-        return kept
-
-    def _apply(self, kept: _Kept, changes: list[ChangeSummary], now_l: datetime) -> None:
-        readable = {layer_id for layer_id, _ in kept.basis.layers}
-        touched = dict.fromkeys((c.layer, c.id) for c in changes if c.layer in readable)
-        features = self._read(touched)
-        for key in touched:
-            feature = features.get(key)
-            kept.put(key, _answers(feature["properties"], self.campaign) if feature is not None else None)
-
-    def _rederive(self, kept: _Kept, keys: list[tuple[str, str]], now_l: datetime) -> None:
-        """(Never called: no moment is kept.)"""
+    def _entry(self, props: dict) -> _Answers | None:
+        return _answers(props, self.campaign)
 
 
 def my_places(store: Store, campaign: Campaign, now: datetime, *, person: str | None = None,

@@ -22,16 +22,14 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from geo.bulk import collector_paused
 from geo.cases.deadlines import OPEN_STAGES, instant
 from geo.cases.escalation import LEVELS, district_at
 from geo.cases.model import case_of
 from geo.cases.queues import QUEUES, case_row, in_queue
 from geo.config import Campaign
-from geo.journal import ChangeSummary
 from geo.kept import interned
 from geo.store.base import Store
-from geo.wall.catchup import Basis, CatchUp, Flips
+from geo.wall.catchup import Basis, PerPlace, PlaceEntries
 
 if TYPE_CHECKING:
     from geo.accounts import Principal
@@ -107,21 +105,21 @@ def _instant(text: str | None) -> datetime | None:
     return instant(text)
 
 
-class _Kept:
+class _Kept(PlaceEntries):
     """Every readable place's entry (of those with cases), as of one basis."""
 
+    places: dict[tuple[str, str], PlaceEntry]
+
     def __init__(self, basis: Basis) -> None:
-        self.basis = basis
-        self.places: dict[tuple[str, str], PlaceEntry] = {}
-        self.flips = Flips()  # (nothing kept here changes with the clock: overdue is taken per request)
-        self.derived_at = 0
+        super().__init__(basis)
         self.to_district: dict[datetime, datetime] = {}  # a due -> when a stage still open then reaches the district
 
 
-class CaseIndex(CatchUp[_Kept]):
-    """One process's case queues of one store (see the module's docstring)."""
+class CaseIndex(PerPlace[_Kept]):
+    """One process's case queues of one store (see the module's docstring). Nothing kept depends on the clock:
+    overdue and escalated are taken per request, from the kept dues."""
 
-    follows_clock = False  # overdue and escalated are taken per request, from the kept dues
+    kept_type = _Kept
 
     def __init__(self, store: Store, campaign: Campaign) -> None:
         super().__init__(store, campaign)
@@ -221,31 +219,8 @@ class CaseIndex(CatchUp[_Kept]):
                 rows.append(case_row(layer_id, feature, problems[index], self.campaign, now))
         return rows
 
-    # --- keeping the entries ----------------------------------------------------------------
-    def _build(self, basis: Basis, now_l: datetime) -> _Kept:
-        kept = _Kept(basis)
-        with collector_paused():  # an entry per place with cases, all kept
-            for layer_id, _ in basis.layers:
-                for feature in self.store.each_feature(layer_id):
-                    self._put(kept, (layer_id, interned(feature["id"])), feature["properties"])
-        return kept
-
-    def _apply(self, kept: _Kept, changes: list[ChangeSummary], now_l: datetime) -> None:
-        readable = {layer_id for layer_id, _ in kept.basis.layers}
-        touched = dict.fromkeys((c.layer, c.id) for c in changes if c.layer in readable)
-        features = self._read(touched)
-        for key in touched:
-            kept.places.pop(key, None)
-            if key in features:
-                self._put(kept, key, features[key]["properties"])
-
-    def _rederive(self, kept: _Kept, keys: list[tuple[str, str]], now_l: datetime) -> None:
-        """(Never called: no moment is kept.)"""
-
-    def _put(self, kept: _Kept, key: tuple[str, str], props: dict) -> None:
-        entry = place_entry(props, self.campaign)
-        if entry is not None:
-            kept.places[key] = entry
+    def _entry(self, props: dict) -> PlaceEntry | None:
+        return place_entry(props, self.campaign)
 
 
 # --- from scratch --------------------------------------------------------------------------

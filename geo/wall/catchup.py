@@ -33,9 +33,11 @@ from typing import Generic, Protocol, TypeVar
 
 from sortedcontainers import SortedList
 
+from geo.bulk import collector_paused
 from geo.config import Campaign
 from geo.errors import GuatuError
 from geo.journal import ChangeSummary
+from geo.kept import interned
 from geo.rules import local_now
 from geo.store.base import Store
 
@@ -227,3 +229,55 @@ class CatchUp(ABC, Generic[K]):
     @abstractmethod
     def _rederive(self, kept: K, keys: list[tuple[str, str]], now_l: datetime) -> None:
         """Derive these places again at `now_l`, as they are (a case of theirs ran overdue or escalated)."""
+
+
+class PlaceEntries:
+    """What a `PerPlace` view keeps: an entry per place that has one, as of one basis."""
+
+    def __init__(self, basis: Basis) -> None:
+        self.basis = basis
+        self.places: dict[tuple[str, str], object] = {}
+        self.flips = Flips()  # (no moment: nothing kept here changes with the clock)
+        self.derived_at = 0
+
+    def put(self, key: tuple[str, str], entry: object | None) -> None:
+        """The place's entry, in place of the one it had (None: it has none, or is gone)."""
+        if entry is None:
+            self.places.pop(key, None)
+        else:
+            self.places[key] = entry
+
+
+P = TypeVar("P", bound=PlaceEntries)
+
+
+class PerPlace(CatchUp[P]):
+    """A view of one entry per place, made from the place's properties alone — no journal, no clock (the case
+    queues, who answers for which place): built from every readable place once, then each changed place's entry
+    made again. A subclass says what the entry is (`_entry`) and what keeps the entries (`kept_type`)."""
+
+    follows_clock = False
+    kept_type: type[PlaceEntries] = PlaceEntries
+
+    @abstractmethod
+    def _entry(self, props: dict) -> object | None:
+        """What the view keeps of a place with these properties (None: nothing)."""
+
+    def _build(self, basis: Basis, now_l: datetime) -> P:
+        kept = self.kept_type(basis)
+        with collector_paused():  # an entry per place, all kept
+            for layer_id, _ in basis.layers:
+                for feature in self.store.each_feature(layer_id):
+                    kept.put((layer_id, interned(feature["id"])), self._entry(feature["properties"]))
+        return kept  # type: ignore[return-value]
+
+    def _apply(self, kept: P, changes: list[ChangeSummary], now_l: datetime) -> None:
+        readable = {layer_id for layer_id, _ in kept.basis.layers}
+        touched = dict.fromkeys((c.layer, c.id) for c in changes if c.layer in readable)
+        features = self._read(touched)
+        for key in touched:
+            feature = features.get(key)
+            kept.put(key, self._entry(feature["properties"]) if feature is not None else None)
+
+    def _rederive(self, kept: P, keys: list[tuple[str, str]], now_l: datetime) -> None:
+        """(Never called: no moment is kept.)"""

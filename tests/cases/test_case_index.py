@@ -9,40 +9,18 @@ from datetime import timedelta
 
 import pytest
 
-from geo.cases import LEVELS, QUEUES, case_of, case_row, in_queue
+from geo.cases import QUEUES
 from geo.cases.index import CaseIndex, Query
 from tests.cases.conftest import LAYER, NOW, PEOPLE, UNIT, act
 from tests.cases.test_queues import _second_place
 from tests.random_edits import READERS, RandomEdits, WalkCounter
+from tests.walked import walked_cases
 
 QUERIES = [Query(), Query(stage="handling"), Query(stage="closed"), Query(street="大学路街道"),
            Query(community="金桥社区"), Query(unit="区政府办"), Query(unit="社区 孙宏伟"), Query(overdue=True),
            Query(overdue=False, escalated=False), Query(escalated=True, street="福华街街道"),
            Query(PEOPLE["street"], "dispatch"), Query(PEOPLE["district"], "dispatch"),
            Query(PEOPLE["inspector"], "verify"), Query(PEOPLE["district"], "dispatched")]
-
-
-def walked(store, campaign, now, q: Query) -> list[dict]:
-    """The cases a query lists, walked from the store as the queues page promises them: each case's row, filtered,
-    escalated to the district first, then the sub-district, overdue, then by due, urgency, place and problem."""
-    factors = {u.key: u.factor for u in campaign.cases.urgencies}
-    rows = []
-    for layer in store.readable_layers():
-        for feature in store.each_feature(layer.id):
-            props = feature["properties"]
-            for problem in props.get("problems") or ():
-                case = case_of(problem, campaign)
-                row = case_row(layer.id, feature, problem, campaign, now)
-                if ((q.stage and row["stage"] != q.stage) or (q.street and row["street"] != q.street)
-                        or (q.community and row["community"] != q.community)
-                        or (q.unit and q.unit not in (row["unit"], row["place_unit"]))
-                        or (q.queue and not in_queue(q.queue, q.principal, props, case))
-                        or (q.overdue is not None and row["overdue"] != q.overdue)
-                        or (q.escalated is not None and row["escalated"] != q.escalated)):
-                    continue
-                rows.append(row)
-    return sorted(rows, key=lambda r: (-LEVELS.index(r["level"]) if r["escalated"] else 1, not r["overdue"],
-                                       r["stage_due"] or "9999", factors[r["urgency"]], r["fid"], r["pid"] or ""))
 
 
 @pytest.mark.parametrize("backend", READERS)
@@ -61,14 +39,14 @@ def test_the_kept_queues_equal_the_cases_walked_from_the_store(store_factory, ca
         now, revision = clock(), reader.revision()
         before = walks.walks
         for q in QUERIES:
-            expected = walked(reader, campaign, now, q)
+            expected = walked_cases(reader, campaign, now, q)
             walks.walks -= len(campaign.layers)  # (the walk above is the test's own)
             rows, count = index.listing(revision, now, q, limit=4, offset=2)
             assert (rows, count) == (expected[2:6], len(expected)), (step, what, q)
-        assert index.listing(revision, now, QUERIES[0])[0] == walked(reader, campaign, now, QUERIES[0])
+        assert index.listing(revision, now, QUERIES[0])[0] == walked_cases(reader, campaign, now, QUERIES[0])
         walks.walks -= len(campaign.layers)
         for who in ("street", "district", "inspector"):
-            counts = {queue: len(walked(reader, campaign, now, Query(PEOPLE[who], queue))) for queue in QUEUES}
+            counts = {queue: len(walked_cases(reader, campaign, now, Query(PEOPLE[who], queue))) for queue in QUEUES}
             walks.walks -= len(campaign.layers) * len(QUEUES)
             assert index.counts(revision, now, PEOPLE[who]) == counts, (step, what, who)
         rebuilt += walks.walks > before
@@ -79,7 +57,7 @@ def test_a_case_runs_overdue_and_escalates_as_time_passes_without_a_walk(store, 
     other = _second_place(store, no_photos, make_feature)  # filed Monday 10:00, due 14:00
     act(store, no_photos, place, "dispatch", PEOPLE["street"], unit=UNIT)
     times = ((NOW, None), (NOW + timedelta(hours=5), "street"), (NOW + timedelta(days=2, hours=5), "district"))
-    expected = [walked(store, no_photos, now, Query()) for now, _ in times]
+    expected = [walked_cases(store, no_photos, now, Query()) for now, _ in times]
     index = CaseIndex(store, no_photos)
     walks = WalkCounter(store)
     revision = store.revision()
@@ -108,7 +86,7 @@ def test_a_page_reads_only_its_own_places(store, no_photos, place, make_feature)
     rows, count = index.listing(store.revision(), NOW, Query(), limit=2, offset=1)
     assert count == 6 and len(rows) == 2
     assert asked == [[r["fid"] for r in rows]]
-    assert rows == walked(store, no_photos, NOW, Query())[1:3]
+    assert rows == walked_cases(store, no_photos, NOW, Query())[1:3]
     assert index.choices(store.revision(), NOW) == {
         "streets": sorted({"建设路街道", "大学路街道"}), "communities": sorted({"建新社区", "金桥社区"}),
         "units": sorted({"区城管局", "区政府办"})}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from geo.ledger import add_problem
-from geo.responsibility import Responsibility, _my_places, my_places, responsible_names
+from geo.responsibility import Responsibility, my_places, responsible_names
 from tests.random_edits import READERS, RandomEdits, WalkCounter
+from tests.walked import walked_mine, walked_names
 from tests.web.conftest import login
 from web import create_app
 
@@ -86,27 +87,8 @@ def test_the_kept_index_answers_as_walking_every_place(store_factory, campaign, 
                  {"person": "没有这个人"}]
         answers = [kept.places(revision, now, **who) for who in asked]
         rebuilt += walks.walks > before
-        walked = [_walked(reader, campaign, now, **who) for who in asked]
-        assert names == _walked_names(reader, campaign), (step, what)
+        walked = [walked_mine(reader, campaign, now, **who) for who in asked]
+        assert names == walked_names(reader), (step, what)
         assert answers == walked, (step, what)
         walks.walks = before + (walks.walks > before)  # (the walks above are the test's own)
     assert rebuilt == 1 and len(days) > 1  # built once, brought up to date since, across days too
-
-
-def _walked(store, campaign, now, person=None, unit=None) -> dict:
-    """Every place walked, as "my places" is defined (the module's docstring)."""
-    features = {(layer.id, f["id"]): f for layer in store.readable_layers() for f in store.each_feature(layer.id)}
-    return _my_places(features, campaign, now, person, unit)
-
-
-def _walked_names(store, campaign) -> dict:
-    people, units = set(), set()
-    for layer in store.readable_layers():
-        for f in store.each_feature(layer.id):
-            props = f["properties"]
-            people.update(v for v in (props.get("people") or {}).values() if isinstance(v, str) and v.strip())
-            for p in props.get("problems") or ():
-                people.update((p.get("responsible") or "").split())
-            if isinstance(props.get("unit"), str) and props["unit"].strip():
-                units.add(props["unit"])
-    return {"people": sorted(people), "units": sorted(units)}
