@@ -127,3 +127,13 @@ def test_a_place_in_the_first_square_but_beyond_its_half_side_loses_to_a_nearer_
 
 def test_an_empty_campaign_has_no_nearest_place(store_factory):
     assert nearest_place(store_factory("geojson"), 113.6, 34.7) is None
+
+
+def test_a_geometry_that_cannot_be_read_is_never_the_nearest():
+    ring = [[113.6, 34.7], [113.601, 34.7], [113.601, 34.701], [113.6, 34.701], [113.6, 34.7]]
+    features = [{"geometry": {"type": "Polygon", "coordinates": [ring]}}, {"geometry": None}, {},
+                {"geometry": {"type": "Polygon", "coordinates": [[1, 2]]}}, {"geometry": {"type": "圆形"}},
+                {"geometry": {"type": "Point", "coordinates": [113.6, 34.72]}}]
+    metres = _distances(features, 113.6005, 34.7005)
+    assert metres[0] == 0 and 2170 < metres[5] < 2173  # (0.0005°, 0.0195°) away
+    assert list(metres[1:5]) == [float("inf")] * 4
