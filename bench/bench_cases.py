@@ -8,7 +8,7 @@ before), in one run.
 For each size and store (bench/synthetic_stores.py: the synthetic campaign; on PostgreSQL the large layer not
 kept by the process, as a worker would not keep it), each query is answered both ways `--repeat` times; it checks
 that both give the same rows and count and prints the median time of each way and their ratio. Then what the
-index itself costs: its build (once per process and day) and the first page after one place's edit (the index
+index itself costs: its build (once per process) and the first page after one place's edit (the index
 brought up to date from the journal).
 """
 

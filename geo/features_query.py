@@ -301,7 +301,7 @@ def _geometries(features: list[dict], previous: LayerIndex | None) -> np.ndarray
     fresh = []
     for i, f in enumerate(features):
         hit = before.get(f["id"])
-        if hit is not None and hit[0] == _stamp(f):
+        if hit is not None and hit[0] == _stamp(f) and hit[0][0] is not None:  # (a place without a version: parsed)
             out[i] = hit[1]
         elif f.get("geometry"):
             fresh.append(i)

@@ -22,6 +22,8 @@ def walked_cases(store: Store, campaign: Campaign, now: datetime, q: Query) -> l
         for feature in store.each_feature(layer.id):
             props = feature["properties"]
             for problem in props.get("problems") or ():
+                if not isinstance(problem, dict):
+                    continue
                 case = case_of(problem, campaign)
                 row = case_row(layer.id, feature, problem, campaign, now)
                 if ((q.stage and row["stage"] != q.stage) or (q.street and row["street"] != q.street)
@@ -32,8 +34,10 @@ def walked_cases(store: Store, campaign: Campaign, now: datetime, q: Query) -> l
                         or (q.escalated is not None and row["escalated"] != q.escalated)):
                     continue
                 rows.append(row)
+    order = {x.id: i for i, x in enumerate(campaign.layers)}
     return sorted(rows, key=lambda r: (-LEVELS.index(r["level"]) if r["escalated"] else 1, not r["overdue"],
-                                       r["stage_due"] or "9999", factors[r["urgency"]], r["fid"], r["pid"] or ""))
+                                       r["stage_due"] or "9999", factors[r["urgency"]], r["fid"], r["pid"] or "",
+                                       order[r["layer"]]))
 
 
 def walked_counts(store: Store, campaign: Campaign, principal) -> dict[str, int]:
@@ -43,6 +47,8 @@ def walked_counts(store: Store, campaign: Campaign, principal) -> dict[str, int]
         for feature in store.each_feature(layer.id):
             props = feature["properties"]
             for problem in props.get("problems") or ():
+                if not isinstance(problem, dict):
+                    continue
                 case = case_of(problem, campaign)
                 for queue in QUEUES:
                     counts[queue] += in_queue(queue, principal, props, case)

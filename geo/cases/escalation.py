@@ -5,9 +5,11 @@ Derived from the clock, never stored."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from geo.cases.calendar import WorkCalendar, parse_duration
 from geo.cases.deadlines import instant, stage_overdue
+from geo.cases.model import CampaignKey
 from geo.config import Campaign
 
 LEVELS = ("community", "street", "district")
@@ -15,7 +17,13 @@ LEVELS = ("community", "street", "district")
 
 def district_at(due: datetime, campaign: Campaign) -> datetime:
     """When a stage due at `due`, still open, reaches the district's command: `cases.escalation.every` of working
-    time after its due."""
+    time after its due. Worked out once per due (most cases fall due at the end of a few hundred days)."""
+    return _district_at(CampaignKey(campaign), due)
+
+
+@lru_cache(maxsize=65536)
+def _district_at(same: CampaignKey, due: datetime) -> datetime:
+    campaign = same.ref()
     calendar = WorkCalendar.of(campaign)
     every = campaign.cases.escalation_every
     amount, unit = parse_duration(every)

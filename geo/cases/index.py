@@ -23,13 +23,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from geo.cases.deadlines import OPEN_STAGES, instant
-from geo.cases.escalation import LEVELS, district_at
+from geo.cases.escalation import district_at
 from geo.cases.model import case_of
 from geo.cases.queues import QUEUES, case_row, in_queue
 from geo.config import Campaign
 from geo.kept import interned
 from geo.store.base import Store
-from geo.wall.catchup import Basis, PerPlace, PlaceEntries
+from geo.wall.catchup import PerPlace, PlaceEntries
 
 if TYPE_CHECKING:
     from geo.accounts import Principal
@@ -69,7 +69,7 @@ class PlaceEntry(NamedTuple):
 
 
 class Query(NamedTuple):
-    """A listing's filters (geo/cases/queues.py `case_rows`' keywords)."""
+    """A listing's filters (`case_rows`' keywords)."""
 
     principal: Principal | None = None
     queue: str | None = None
@@ -101,28 +101,22 @@ def place_entry(props: dict, campaign: Campaign) -> PlaceEntry | None:
 
 @lru_cache(maxsize=65536)
 def _instant(text: str | None) -> datetime | None:
-    """`instant`, one object for equal dues: most cases of a campaign fall due at the end of a few hundred days."""
-    return instant(text)
+    """`instant`, one object for equal dues: most cases of a campaign fall due at the end of a few hundred days.
+    A due that cannot be read (a file edited by hand) is no due: that case is never overdue here, and only its own
+    row, made from the place, says what is wrong."""
+    try:
+        return instant(text)
+    except (TypeError, ValueError):
+        return None
 
 
-class _Kept(PlaceEntries):
-    """Every readable place's entry (of those with cases), as of one basis."""
-
-    places: dict[tuple[str, str], PlaceEntry]
-
-    def __init__(self, basis: Basis) -> None:
-        super().__init__(basis)
-        self.to_district: dict[datetime, datetime] = {}  # a due -> when a stage still open then reaches the district
-
-
-class CaseIndex(PerPlace[_Kept]):
+class CaseIndex(PerPlace[PlaceEntries]):
     """One process's case queues of one store (see the module's docstring). Nothing kept depends on the clock:
     overdue and escalated are taken per request, from the kept dues."""
 
-    kept_type = _Kept
-
     def __init__(self, store: Store, campaign: Campaign) -> None:
         super().__init__(store, campaign)
+        self.layer_order = {x.id: i for i, x in enumerate(campaign.layers)}  # ties of one place id: the layers' order
         self.factors = {u.key: u.factor for u in campaign.cases.urgencies}
         self.unknown_factor = campaign.cases.urgencies[0].factor  # an unknown urgency reads as the first (`case_row`)
 
@@ -143,7 +137,7 @@ class CaseIndex(PerPlace[_Kept]):
                     yield key
 
             chosen = sorted(counted()) if limit is None else heapq.nsmallest(offset + limit, counted())
-            page = [(key[-2], key[4], key[-1]) for key in chosen[offset:]]  # (layer, place id, the problem's index)
+            page = [(key[7], key[4], key[5], key[8]) for key in chosen[offset:]]  # (layer, place, problem, index)
         return self._rows(page, now), matched
 
     def counts(self, revision: int, now: datetime, principal: Principal) -> dict[str, int]:
@@ -177,9 +171,9 @@ class CaseIndex(PerPlace[_Kept]):
                 "units": sorted(filter(None, units))}
 
     # --- answering ------------------------------------------------------------------------
-    def _matching(self, kept: _Kept, q: Query, now: datetime) -> Iterator[tuple]:
-        """Each matching case's sort key (geo/cases/queues.py `urgency_key`'s order), ending with its layer, place
-        id and the problem's index."""
+    def _matching(self, kept: PlaceEntries, q: Query, now: datetime) -> Iterator[tuple]:
+        """Each matching case's sort key — escalated to the district, then the sub-district, overdue, then by due,
+        urgency, place and problem, then the layers' order — ending with its layer and the problem's index."""
         for (layer_id, fid), place in kept.places.items():
             if (q.street and place.street != q.street) or (q.community and place.community != q.community):
                 continue
@@ -197,26 +191,25 @@ class CaseIndex(PerPlace[_Kept]):
                 if (q.overdue is not None and overdue != q.overdue) or \
                         (q.escalated is not None and overdue != q.escalated):  # escalated: its stage is overdue
                     continue
-                rank = -LEVELS.index(self._level(kept, case.due, now)) if overdue else 1
+                # escalated to the district (at `district_at` of its due: geo/cases/escalation.py), else to the street
+                rank = (-2 if now >= district_at(case.due, self.campaign) else -1) if overdue else 1
                 yield (rank, not overdue, case.stage_due or "9999", self.factors.get(case.urgency, self.unknown_factor), fid,
-                       case.pid or "", layer_id, case.index)
+                       case.pid or "", self.layer_order.get(layer_id, len(self.layer_order)), layer_id, case.index)
 
-    def _level(self, kept: _Kept, due: datetime, now: datetime) -> str:
-        """How far a stage overdue since `due` has gone up at `now` (geo/cases/escalation.py `escalation`)."""
-        to_district = kept.to_district.get(due)
-        if to_district is None:
-            to_district = kept.to_district[due] = district_at(due, self.campaign)
-        return "district" if now >= to_district else "street"
-
-    def _rows(self, page: list[tuple[str, str, int]], now: datetime) -> list[dict]:
-        """The page's rows, its places read again (a place or problem gone since is left out)."""
-        features = self._read((layer_id, fid) for layer_id, fid, _ in page)
+    def _rows(self, page: list[tuple[str, str, str, int]], now: datetime) -> list[dict]:
+        """The page's rows, its places read again: each problem found by its id (at the index it had, or, after an
+        edit of the place since, wherever it is now); a place or problem gone since is left out."""
+        features = self._read((layer_id, fid) for layer_id, fid, _, _ in page)
         rows = []
-        for layer_id, fid, index in page:
+        for layer_id, fid, pid, index in page:
             feature = features.get((layer_id, fid))
-            problems = (feature or {}).get("properties", {}).get("problems") or ()
-            if feature is not None and index < len(problems) and isinstance(problems[index], dict):
-                rows.append(case_row(layer_id, feature, problems[index], self.campaign, now))
+            problems = [p for p in ((feature or {}).get("properties") or {}).get("problems") or ()]
+            if index < len(problems) and isinstance(problems[index], dict) and (problems[index].get("id") or "") == pid:
+                problem = problems[index]
+            else:
+                problem = next((p for p in problems if isinstance(p, dict) and pid and p.get("id") == pid), None)
+            if problem is not None:
+                rows.append(case_row(layer_id, feature, problem, self.campaign, now))
         return rows
 
     def _entry(self, props: dict) -> PlaceEntry | None:
