@@ -245,6 +245,13 @@ class Store(ABC):
         Here: the layer's in-memory query index; a backend may answer in its database instead."""
         return self._query_index(layer_id).select(query)
 
+    def bbox_query_ready(self, layer_id: str) -> bool:
+        """Whether a bbox query (`select_items`) now answers without first indexing the whole layer: here when
+        the layer's query index is made for its revision (it takes seconds at 100,000 places, once per change); a
+        backend whose database keeps the index says always."""
+        hit = self._query_indexes.get(layer_id)
+        return hit is not None and hit[0] == self.readable_revision(layer_id)
+
     def layer_summary(self, layer_id: str) -> LayerSummary:
         """How many places the layer has, its extent, and the values its text queryables take."""
         return self._query_index(layer_id).summary()

@@ -624,6 +624,9 @@ class PostGISStore(Store):
                                        params).fetchone()[0]
         return Selection([orjson.loads(r[0]) for r in rows], matched)
 
+    def bbox_query_ready(self, layer_id: str) -> bool:
+        return True  # the GiST index
+
     def layer_summary(self, layer_id: str) -> LayerSummary:
         """Count, extent and the text queryables' values, in SQL, kept for the layer's revision (one per layer)."""
         revision = self.readable_revision(layer_id)
