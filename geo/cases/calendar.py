@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from geo.config import Campaign, CaseCalendar
@@ -129,22 +130,9 @@ class WorkCalendar:
         return total + self.working_days_between(first.date() + timedelta(days=1), last.date()) * self.day_seconds
 
     def working_days_between(self, first: date, stop: date) -> int:
-        """Working days from `first` up to, not including, `stop`: whole weeks by arithmetic, the configured
-        holidays and adjusted working days one by one (a wall asks this for a thousand overdue cases at once)."""
-        days = (stop - first).days
-        if days <= 0:
-            return 0
-        workdays = set(self.cal.workdays)
-        weeks, rest = divmod(days, 7)
-        start = first.isoweekday()
-        count = weeks * len(workdays) + sum((start - 1 + k) % 7 + 1 in workdays for k in range(rest))
-        for day in self.cal.working_days:
-            if first <= day < stop and day.isoweekday() not in workdays:
-                count += 1
-        for day in self.cal.holidays:
-            if first <= day < stop and day not in self.cal.working_days and day.isoweekday() in workdays:
-                count -= 1
-        return count
+        """Working days from `first` up to, not including, `stop` (a wall or a daily report asks this for
+        thousands of overdue cases at once, most of them due at the end of the same few hundred days)."""
+        return _working_days_between(self.cal, first, stop)
 
     def _worked(self, day: date, after: datetime | None, before: datetime | None) -> float:
         """The working time of `day` between `after` and `before` (None: the day's own start or end)."""
@@ -156,3 +144,23 @@ class WorkCalendar:
         if before is not None:
             end = min(end, before)
         return max(0.0, (end - begin).total_seconds())
+
+
+@lru_cache(maxsize=65536)
+def _working_days_between(cal: CaseCalendar, first: date, stop: date) -> int:
+    """Whole weeks by arithmetic, the configured holidays and adjusted working days one by one; once per
+    calendar and pair of days."""
+    days = (stop - first).days
+    if days <= 0:
+        return 0
+    workdays = set(cal.workdays)
+    weeks, rest = divmod(days, 7)
+    start = first.isoweekday()
+    count = weeks * len(workdays) + sum((start - 1 + k) % 7 + 1 in workdays for k in range(rest))
+    for day in cal.working_days:
+        if first <= day < stop and day.isoweekday() not in workdays:
+            count += 1
+    for day in cal.holidays:
+        if first <= day < stop and day not in cal.working_days and day.isoweekday() in workdays:
+            count -= 1
+    return count
