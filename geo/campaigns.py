@@ -70,11 +70,12 @@ def campaign_source(entry: object) -> CampaignSource:
     return CampaignSource(Path(entry["data"]), url or None, schema)
 
 
-def summary(store: Store, campaign: Campaign, now: datetime) -> dict:
+def summary(store: Store, campaign: Campaign, now: datetime, kept: dict | None = None) -> dict:
     """One campaign at a glance: places, done, share done and planned today, the verdict, the next milestone
-    and the estimated finish of the whole campaign."""
-    plan = milestones(store, campaign, now)
-    finish = finish_estimates(store, campaign, now)["campaign"]
+    and the estimated finish of the whole campaign; from `kept` (`ProgressData.get`: the milestones with their
+    estimates, kept between revisions by the process serving the campaign) when given, else from scratch."""
+    plan = kept if kept is not None else milestones(store, campaign, now)
+    finish = (kept["estimates"] if kept is not None else finish_estimates(store, campaign, now))["campaign"]
     return {
         "title": campaign.title, "district": campaign.district, "day": plan["day"],
         "total": plan["total"], "done": plan["done"], "share_done": plan["share_done"],

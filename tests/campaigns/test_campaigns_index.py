@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.campaigns import CampaignSource
+from geo.campaigns import CampaignSource, summary
 from geo.config import load_campaign
 from geo.messages import t
 from geo.store import open_store
@@ -75,6 +75,21 @@ def test_the_index_lists_this_campaign_then_the_others_with_share_done_and_verdi
     assert other["next"] == {"date": "2026-12-31", "label": "年底", "share_planned": 1.0}
     assert "error" not in own and "error" not in other
     assert gone["error"] == "无法读取该作战的数据:文件不存在" and "total" not in gone
+
+
+def test_this_campaigns_row_is_its_kept_progress_and_equals_one_from_scratch(app, clock):
+    client = app.test_client()
+    login(client, "viewer1")
+    ctx = app.extensions["guatu"]
+    for step in range(3):
+        body = client.get("/api/campaigns").get_json()
+        assert isinstance(body, list), body
+        own = body[0]
+        assert own == {"index": 0, **summary(ctx.store, ctx.campaign, clock())}, step
+        place = ctx.store.features("courtyards")[step]
+        ctx.store.update("courtyards", place["id"], expected_version=place["properties"]["version"], user="t",
+                         properties={"status": "accepted"})
+        clock.advance(hours=3)
 
 
 def test_the_page_shows_every_campaign_escaped_and_in_chinese(app):

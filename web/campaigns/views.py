@@ -18,7 +18,8 @@ from web.core.routes import VIEWER
 def _rows() -> list[dict]:
     ctx = guatu()
     now = ctx.now()
-    own = {"index": 0, **summary(ctx.store, ctx.campaign, now)}
+    kept = ctx.progress.get(ctx.wall.key(now).revision, now)  # this campaign's, kept between revisions
+    own = {"index": 0, **summary(ctx.store, ctx.campaign, now, kept)}
     return [own, *current_app.extensions[EXTENSION].summaries(now)]
 
 
