@@ -96,10 +96,11 @@ def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(t
 
         # A burst of screens asking at once: every request that needs the database gets 503,
         # Retry-After and the catalogue's message.
+        asked = [place, f"{server.url}/api/wall/state", f"{server.url}/api/cases", f"{server.url}/api/mine?unit=区政府办"]
+
         def ask(i: int) -> tuple[requests.Response, float]:
             started = time.perf_counter()
-            resp = requests.get(place if i % 2 else f"{server.url}/api/wall/state", timeout=30,
-                                headers={"Authorization": f"Bearer {token}"})
+            resp = requests.get(asked[i % len(asked)], timeout=30, headers={"Authorization": f"Bearer {token}"})
             return resp, time.perf_counter() - started
 
         with ThreadPoolExecutor(max_workers=6) as pool:
@@ -165,6 +166,8 @@ def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(t
         page = poll(lambda: answered(lambda: http.get(server.url + "/wall", headers={"Accept": "text/html"}, timeout=30)),
                     "the wall page")
         assert page.status_code == 200
+        for url in asked[2:]:  # the case queues and "my places", kept by each worker, answer again
+            assert poll(lambda url=url: answered(lambda: http.get(url, timeout=30))).status_code == 200
         assert poll(lambda: answered(lambda: requests.get(server.url + "/api/health", timeout=10))).json()["problems"] == []
         assert server.proc.poll() is None
         assert new <= workers(master)
