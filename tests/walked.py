@@ -4,6 +4,7 @@ bench/bench_cases.py measures them against."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from geo.cases import LEVELS, QUEUES, case_of, case_row, in_queue
@@ -13,27 +14,30 @@ from geo.responsibility import _my_places
 from geo.store.base import Store
 
 
+def _cases(store: Store, campaign: Campaign) -> Iterator[tuple[str, dict, dict, dict]]:
+    """Every case of every readable place: (layer, place, problem, case)."""
+    for layer in store.readable_layers():
+        for feature in store.each_feature(layer.id):
+            for problem in feature["properties"].get("problems") or ():
+                if isinstance(problem, dict):
+                    yield layer.id, feature, problem, case_of(problem, campaign)
+
+
 def walked_cases(store: Store, campaign: Campaign, now: datetime, q: Query) -> list[dict]:
     """Every case's row made, filtered, and ordered as the queues promise: escalated to the district first, then the
     sub-district, overdue, then by due, urgency, place and problem."""
     factors = {u.key: u.factor for u in campaign.cases.urgencies}
     rows = []
-    for layer in store.readable_layers():
-        for feature in store.each_feature(layer.id):
-            props = feature["properties"]
-            for problem in props.get("problems") or ():
-                if not isinstance(problem, dict):
-                    continue
-                case = case_of(problem, campaign)
-                row = case_row(layer.id, feature, problem, campaign, now)
-                if ((q.stage and row["stage"] != q.stage) or (q.street and row["street"] != q.street)
-                        or (q.community and row["community"] != q.community)
-                        or (q.unit and q.unit not in (row["unit"], row["place_unit"]))
-                        or (q.queue and not in_queue(q.queue, q.principal, props, case))
-                        or (q.overdue is not None and row["overdue"] != q.overdue)
-                        or (q.escalated is not None and row["escalated"] != q.escalated)):
-                    continue
-                rows.append(row)
+    for layer_id, feature, problem, case in _cases(store, campaign):
+        row = case_row(layer_id, feature, problem, campaign, now)
+        if ((q.stage and row["stage"] != q.stage) or (q.street and row["street"] != q.street)
+                or (q.community and row["community"] != q.community)
+                or (q.unit and q.unit not in (row["unit"], row["place_unit"]))
+                or (q.queue and not in_queue(q.queue, q.principal, feature["properties"], case))
+                or (q.overdue is not None and row["overdue"] != q.overdue)
+                or (q.escalated is not None and row["escalated"] != q.escalated)):
+            continue
+        rows.append(row)
     order = {x.id: i for i, x in enumerate(campaign.layers)}
     return sorted(rows, key=lambda r: (-LEVELS.index(r["level"]) if r["escalated"] else 1, not r["overdue"],
                                        r["stage_due"] or "9999", factors[r["urgency"]], r["fid"], r["pid"] or "",
@@ -43,15 +47,9 @@ def walked_cases(store: Store, campaign: Campaign, now: datetime, q: Query) -> l
 def walked_counts(store: Store, campaign: Campaign, principal) -> dict[str, int]:
     """How many cases wait in each of the person's queues."""
     counts = dict.fromkeys(QUEUES, 0)
-    for layer in store.readable_layers():
-        for feature in store.each_feature(layer.id):
-            props = feature["properties"]
-            for problem in props.get("problems") or ():
-                if not isinstance(problem, dict):
-                    continue
-                case = case_of(problem, campaign)
-                for queue in QUEUES:
-                    counts[queue] += in_queue(queue, principal, props, case)
+    for _, feature, _, case in _cases(store, campaign):
+        for queue in QUEUES:
+            counts[queue] += in_queue(queue, principal, feature["properties"], case)
     return counts
 
 
