@@ -15,6 +15,7 @@ brought up to date from the journal).
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import time
 from collections import Counter
@@ -69,6 +70,8 @@ def measure(label: str, store, repeat: int) -> list[tuple]:
                        lambda: walked_counts(store, campaign, handler), lambda r: sum(r.values())))
     mine = Responsibility(store, campaign)
     built_mine, _ = timed(mine.names, store.revision(), now)
+    gc.collect()
+    gc.freeze()  # what is kept stays out of the collector's passes, as after a worker's warm-up (web/wall/warmup.py)
     person = Counter(n for a in mine._kept.places.values() for n in a.people()).most_common(1)[0][0]
     unit = Counter(a.unit for a in mine._kept.places.values() if a.unit).most_common(1)[0][0]
     for who in ({"person": person}, {"unit": unit}):
