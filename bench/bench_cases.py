@@ -59,6 +59,10 @@ def measure(label: str, store, repeat: int) -> list[tuple]:
     campaign, now = store.campaign, store.clock()
     index = CaseIndex(store, campaign)
     built, _ = timed(index.choices, store.revision(), now)
+    mine = Responsibility(store, campaign)
+    built_mine, _ = timed(mine.names, store.revision(), now)
+    gc.collect()
+    gc.freeze()  # what is kept stays out of the collector's passes, as after a worker's warm-up (web/wall/warmup.py)
     units = Counter(c.unit for place in index._kept.places.values() for c in place.cases if c.unit)
     street = next(iter(index.choices(store.revision(), now)["streets"]))
     handler = Principal("handler", "处置人", "inspector", "session", scope=Scope(units=(units.most_common(1)[0][0],)))
@@ -68,10 +72,6 @@ def measure(label: str, store, repeat: int) -> list[tuple]:
                    lambda q=q: _page(walked_cases(store, campaign, now, q)), lambda r: r[1]) for name, q in queries]
     out.append(compare(label, "a handler's queue counts", repeat, lambda: index.counts(store.revision(), now, handler),
                        lambda: walked_counts(store, campaign, handler), lambda r: sum(r.values())))
-    mine = Responsibility(store, campaign)
-    built_mine, _ = timed(mine.names, store.revision(), now)
-    gc.collect()
-    gc.freeze()  # what is kept stays out of the collector's passes, as after a worker's warm-up (web/wall/warmup.py)
     person = Counter(n for a in mine._kept.places.values() for n in a.people()).most_common(1)[0][0]
     unit = Counter(a.unit for a in mine._kept.places.values() if a.unit).most_common(1)[0][0]
     for who in ({"person": person}, {"unit": unit}):
@@ -87,6 +87,7 @@ def measure(label: str, store, repeat: int) -> list[tuple]:
     caught, _ = timed(index.listing, store.revision(), now + timedelta(seconds=1), Query(), PAGE)
     print(f"{label}: case index built in {built:,.0f} ms, responsibility in {built_mine:,.0f} ms; "
           f"the first page after an edit {caught:,.0f} ms", flush=True)
+    gc.unfreeze()  # (the next store is measured as this one was)
     return out
 
 

@@ -4,7 +4,7 @@ the pin, else the nearest), and the open cases a report may be merged into (with
 Distances are metres on a plane tangent at the pin (longitude scaled by the cosine of the latitude): within a
 district the error is far below what a phone's GPS gets wrong. Where the store answers a bbox query at once
 (PostgreSQL's GiST index; the embedded store once its layer is indexed for the revision, else measuring every
-place costs no more than indexing them: 0.6–1.9 s against 1.1–1.6 s again after a change at 100,000, 3 s the
+place costs about as much per pin as indexing them: 0.6–1.9 s against 1.1–1.6 s again after a change at 100,000, 3 s the
 first time), only the places around the pin are read, in squares growing from 100 m to 3 km until the nearest is
 found inside one (then a square reaching the nearest found, and every place only when no square held one); their
 geometries are measured in one vectorised call per layer, a layer read whole once per pin."""
