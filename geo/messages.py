@@ -64,6 +64,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{where}:要素 {id} 没有整数 properties.version",
         "en": "{where}: feature {id} has no integer properties.version",
     },
+    "store.layer_no_geometry": {
+        "zh": "{where}:要素 {id} 没有几何(geometry 为空)",
+        "en": "{where}: feature {id} has no geometry",
+    },
+    "store.layer_bad_geometry": {
+        "zh": "{where}:要素 {id} 的几何无法读取({detail})",
+        "en": "{where}: the geometry of feature {id} cannot be read ({detail})",
+    },
     "store.no_feature": {
         "zh": "{layer}中没有编号为 {fid} 的地点(编号有误,或该地点已被删除;编号不会重复使用)",
         "en": "no feature {fid} in {layer} (a wrong id, or the place was deleted; ids are never reused)",

@@ -61,6 +61,7 @@ from filelock import FileLock, Timeout
 from geo.bulk import collector_paused
 from geo.config import Campaign, Layer
 from geo.errors import BrokenLayer, DiskFull, JournalDamaged, NotFound, StoreBusy
+from geo.geojson_check import geometry_errors
 from geo.geojson_io import (
     atomic_write,
     collection_bytes,
@@ -564,6 +565,12 @@ def _check_feature(feature, where: Msg, state: LayerState) -> None:
     props = feature.get("properties")
     if not isinstance(props, dict) or not isinstance(props.get("version"), int):
         raise BrokenAt("store.layer_no_version", where=where, id=repr(fid))
+    geometry = feature.get("geometry")
+    if geometry is None:
+        raise BrokenAt("store.layer_no_geometry", where=where, id=repr(fid))
+    faults = geometry_errors(geometry)  # the write boundary's check: every reader may hand it to shapely
+    if faults:
+        raise BrokenAt("store.layer_bad_geometry", where=where, id=repr(fid), detail=faults[0].text())
 
 
 class GeoJSONStore(Store):

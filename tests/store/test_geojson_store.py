@@ -463,6 +463,58 @@ def test_broken_layer_file_is_reported_with_file_and_line(store_factory, data_di
     assert (data_dir / JOURNAL_FILE).read_bytes() == journal
 
 
+# a geometry that parses as JSON but not as a geometry: each names what is wrong, as the write boundary does
+UNREADABLE_GEOMETRIES = {
+    "ring not closed": ({"type": "Polygon", "coordinates": [[[113.6, 34.7], [113.61, 34.7], [113.61, 34.71],
+                                                          [113.6, 34.71]]]},
+                        "多边形的环未闭合"),
+    "numbers as text": ({"type": "Polygon", "coordinates": [[["113.6", "34.7"], [113.61, 34.7], [113.61, 34.71],
+                                                            ["113.6", "34.7"]]]}, "坐标应为数字"),
+    "no coordinates": ({"type": "Polygon"}, "缺少坐标"),
+    "unknown type": ({"type": "Polygn", "coordinates": []}, "Polygn"),
+    "nothing": (None, "没有几何"),
+}
+
+
+@pytest.mark.parametrize("layout", ["lines", "another tool's collection"])
+@pytest.mark.parametrize("case", list(UNREADABLE_GEOMETRIES))
+def test_a_place_whose_geometry_cannot_be_read_withholds_its_layer_with_the_reason(
+        store_factory, data_dir, make_feature, case, layout):
+    """A hand edit that leaves valid JSON but a geometry shapely cannot read (every reader hands the layer's
+    geometries to shapely: the OGC API's index, printing, a pin's distances) is damage like a line cut short."""
+    store = store_factory()
+    for i in range(3):
+        store.create(LAYER, make_feature(name=f"院{i}"), user="alice")
+    store.create("roads", make_feature(name="京广路", kind="道路"), user="alice")
+    geometry, words = UNREADABLE_GEOMETRIES[case]
+    path = data_dir / LAYER_FILE
+    if layout == "lines":
+        lines = path.read_text(encoding="utf-8").split("\n")
+        feature = json.loads(lines[2].rstrip(","))
+        feature["geometry"] = geometry
+        lines[2] = json.dumps(feature, ensure_ascii=False) + ","
+        path.write_text("\n".join(lines), encoding="utf-8")
+        where = "layers/courtyards.geojson 第 3 行"
+    else:
+        doc = {"type": "FeatureCollection", "features": store.features(LAYER)}
+        doc["features"][1]["geometry"] = geometry
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+        where = "layers/courtyards.geojson 第 2 个要素"
+    edited = path.read_bytes()
+    journal = (data_dir / JOURNAL_FILE).read_bytes()
+
+    reader = store_factory()
+    reason = reader.layer_errors()[LAYER]
+    assert reason.startswith(f"{where}:要素 'c-0002' ") and words in reason
+    with pytest.raises(BrokenLayer):
+        reader.features(LAYER)
+    with pytest.raises(BrokenLayer):
+        reader.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "accepted"})
+    assert [f["properties"]["name"] for f in reader.features("roads")] == ["京广路"]  # the rest is served
+    assert any(where in f.problem for f in reader.check())  # `store check` names it too
+    assert path.read_bytes() == edited and (data_dir / JOURNAL_FILE).read_bytes() == journal
+
+
 def test_writes_to_a_broken_layer_are_refused_and_leave_it_untouched(store_factory, data_dir, make_feature):
     store = store_factory()
     for i in range(3):
