@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 DEFAULT_LANGUAGE = "zh"
@@ -4001,13 +4002,22 @@ class Text(str):
 def t(key: str, /, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     """The message `key` in `lang` (Chinese unless asked), with its `{named}` parameters filled in.
 
-    In Chinese it is a `Text`, which the boundary can render again in the reader's language."""
+    In Chinese it is a `Text`, which the boundary can render again in the reader's language; one without
+    parameters is made once (`_plain`: a status or stage label is asked for once per row of a long list)."""
+    if not params and lang == DEFAULT_LANGUAGE:
+        return _plain(key)
     entry = MESSAGES[key]
 
     def render(language: str) -> str:
         return entry.get(language, entry[DEFAULT_LANGUAGE]).format(**localize(params, language))
 
     return Text(render) if lang == DEFAULT_LANGUAGE else render(lang)
+
+
+@cache  # bounded by the catalogue: one per key
+def _plain(key: str) -> Text:
+    entry = MESSAGES[key]
+    return Text(lambda language: entry.get(language, entry[DEFAULT_LANGUAGE]).format())
 
 
 def compose(pattern: str, /, **params: object) -> Text:
