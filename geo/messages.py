@@ -73,6 +73,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{where}:要素 {id} 的几何无法读取({detail})",
         "en": "{where}: the geometry of feature {id} cannot be read ({detail})",
     },
+    "store.layer_bad_value": {
+        "zh": "{where}:要素 {id} 的属性类型不对({detail})",
+        "en": "{where}: feature {id} holds a value of the wrong type ({detail})",
+    },
     "store.no_feature": {
         "zh": "{layer}中没有编号为 {fid} 的地点(编号有误,或该地点已被删除;编号不会重复使用)",
         "en": "no feature {fid} in {layer} (a wrong id, or the place was deleted; ids are never reused)",

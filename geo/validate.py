@@ -247,6 +247,11 @@ def _problems(value: Any, campaign: Campaign, label, errors) -> list:
     return out
 
 
+def photo_errors(value: Any, errors: list[FieldError]) -> None:
+    """The write boundary's check of a place's photo entries, for a place read back (geo/stored_place.py)."""
+    _photos(value, None, errors)
+
+
 def _photos(value: Any, label, errors) -> list:
     """The place's photos, oldest first: each entry's fields and types (geo/photos writes them; a hand-edited
     file or an import cannot put anything else here). That every new entry's file exists is checked by the

@@ -31,7 +31,9 @@ the number of places (`"guatu":{"seq":n,"count":k}`; files without it still
 load) and the file must end with `]}`, so a file cut short is seen when it is
 parsed (a catch-up checks the count against its copy, no parse added); a
 parsed Guatu file must also hold every place the journal says exists at its
-seq. A missing file whose layer has changes in the journal, or that this
+seq, and every place of a parsed file must be one Guatu could have written: a
+geometry shapely can read (geo/geojson_check.py) and values of the types the
+readers rely on (geo/stored_place.py). A missing file whose layer has changes in the journal, or that this
 process read before, is damaged too (only a layer that never had either is a
 new, empty one). A damaged layer is withheld: reads raise BrokenLayer with
 the reason (in the catalogue's words), writes to it are refused, the file is
@@ -77,6 +79,7 @@ from geo.messages import t
 from geo.photos.blobs import FileBlobs
 from geo.store.base import Clock, Finding, LeaderLock, RepairReport, Store, Transaction, utc_now
 from geo.store.photo_check import photo_findings, photo_summary, unrecovered
+from geo.stored_place import stored_place_errors
 
 log = logging.getLogger(__name__)
 
@@ -571,6 +574,9 @@ def _check_feature(feature, where: Msg, state: LayerState) -> None:
     faults = geometry_errors(geometry)  # the write boundary's check: every reader may hand it to shapely
     if faults:
         raise BrokenAt("store.layer_bad_geometry", where=where, id=repr(fid), detail=faults[0].text())
+    faults = stored_place_errors(props)  # the types every reader relies on (geo/stored_place.py)
+    if faults:
+        raise BrokenAt("store.layer_bad_value", where=where, id=repr(fid), detail=faults[0].text())
 
 
 class GeoJSONStore(Store):

@@ -1,0 +1,114 @@
+"""The types of a stored place's values, as Guatu writes them: what every reader (the wall, the dashboard, the
+case queues, printing, the daily report, the exports) relies on without checking again.
+
+The write boundary (geo/validate.py, geo/cases) never writes anything else. A layer file edited by hand or saved
+by another program is checked with `stored_place_errors` when the embedded store parses it
+(geo/store/geojson.py): a place that fails withholds its layer with the file, line, place and field, as any
+other damage does, instead of a 500 from deep in a reader. Only types, the case's stages and the case's instants
+are checked, never the campaign's lists: a status, category, role or urgency since taken out of campaign.json is
+shown as unknown, not refused, so editing campaign.json never withholds a layer; a day written in another form
+(`2026/11/30`) is read as no day, as it always was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geo.cases.model import STAGES
+from geo.dates import parse_instant
+from geo.errors import FieldError
+from geo.messages import message_of, t
+from geo.validate import photo_errors
+
+PLACE_TEXTS = ("name", "kind", "street", "community", "status", "deadline", "unit", "notes", "updated_at",
+               "updated_by")
+PROBLEM_TEXTS = ("id", "category", "description", "found_on", "found_by", "deadline", "responsible", "status",
+                 "closed_on")
+CASE_TEXTS = ("urgency", "source", "unit", "handler", "dispatcher", "reported_by", "verified_by")
+CASE_INSTANTS = ("stage_since", "stage_due", "filed_at", "closed_at")
+STEP_TEXTS = ("action", "from", "to", "user", "by", "note")
+
+
+def stored_place_errors(props: dict) -> list[FieldError]:
+    """Every value of a place's properties whose type is not what Guatu writes, named by its path."""
+    errors: list[FieldError] = []
+    _texts(props, PLACE_TEXTS, "", errors)
+    if props.get("status") is None:  # every place is drawn in the colour of its status
+        errors.append(FieldError("status", t("request.required")))
+    for key, value in props.items():
+        if key not in PLACE_TEXTS and key not in ("version", "people", "problems", "photos") \
+                and value is not None and not isinstance(value, (str, int, float, bool)):
+            errors.append(FieldError(str(key)[:64], t("feature.bad_extra_value")))
+    people = props.get("people")
+    if people is not None:
+        if not isinstance(people, dict):
+            errors.append(FieldError("people", t("feature.bad_people")))
+        else:
+            _texts(people, tuple(people), "people.", errors)
+    problems = props.get("problems")
+    if problems is not None:
+        if not isinstance(problems, list):
+            errors.append(FieldError("problems", t("feature.bad_problems")))
+        else:
+            for i, problem in enumerate(problems):
+                _problem(problem, f"problems[{i}]", errors)
+    if props.get("photos") is not None:
+        photo_errors(props["photos"], errors)
+    return errors
+
+
+def _problem(problem: Any, where: str, errors: list[FieldError]) -> None:
+    if not isinstance(problem, dict):
+        errors.append(FieldError(where, t("feature.not_an_object_value")))
+        return
+    _texts(problem, PROBLEM_TEXTS, where + ".", errors)
+    case = problem.get("case")
+    if case is None:
+        return
+    where += ".case"
+    if not isinstance(case, dict):
+        errors.append(FieldError(where, t("feature.not_an_object_value")))
+        return
+    for key, may_be_none in (("stage", False), ("held_stage", True)):
+        if case.get(key) not in STAGES and not (may_be_none and case.get(key) is None):
+            errors.append(FieldError(f"{where}.{key}", t("request.not_in_enum", expected=", ".join(STAGES))))
+    _texts(case, CASE_TEXTS, where + ".", errors)
+    _instants(case, CASE_INSTANTS, where + ".", errors)
+    for key, kinds, name in (("returns", int, "integer"), ("held_left_s", (int, float), "number"),
+                             ("handled_on_time", bool, "boolean"), ("extension", dict, "object")):
+        value = case.get(key)
+        if value is not None and (not isinstance(value, kinds) or (name != "boolean" and isinstance(value, bool))):
+            errors.append(FieldError(f"{where}.{key}", t("request.wrong_type", expected=t(f"request.type_{name}"))))
+    timeline = case.get("timeline")
+    if timeline is None:
+        return
+    if not isinstance(timeline, list):
+        errors.append(FieldError(f"{where}.timeline", t("case.timeline_list")))
+        return
+    for i, step in enumerate(timeline):
+        at = f"{where}.timeline[{i}]"
+        if not isinstance(step, dict):
+            errors.append(FieldError(at, t("feature.not_an_object_value")))
+            continue
+        _texts(step, STEP_TEXTS, at + ".", errors)
+        _instants(step, ("at",), at + ".", errors)
+        for key, kinds, name in (("photos", list, "array"), ("data", dict, "object")):
+            if step.get(key) is not None and not isinstance(step[key], kinds):
+                errors.append(FieldError(f"{at}.{key}", t("request.wrong_type", expected=t(f"request.type_{name}"))))
+
+
+def _texts(obj: dict, keys: tuple, where: str, errors: list[FieldError]) -> None:
+    for key in keys:
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            errors.append(FieldError(f"{where}{key}", t("feature.not_text", got=type(value).__name__)))
+
+
+def _instants(obj: dict, keys: tuple, where: str, errors: list[FieldError]) -> None:
+    """Instants with their zone (RFC 3339), as the case loop writes them; readers compare them with aware times."""
+    for key in keys:
+        if obj.get(key) is not None:
+            try:
+                parse_instant(obj[key])
+            except ValueError as exc:
+                errors.append(FieldError(f"{where}{key}", message_of(exc)))

@@ -1,0 +1,83 @@
+"""A layer file edited by hand so that one place is valid JSON but not a place as Guatu writes it (a ring left
+open, a ledger that is not a list, a case due that is no instant): every route that reads the layer says which
+file, line and place (503, the layer withheld), never a 500 from deep in a reader; the wall and the other
+layers are served."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geo.store import open_store
+from web import create_app
+
+LAYER_FILE = "layers/courtyards.geojson"
+BBOX = "bbox=113,34,114,35"
+READERS = [
+    f"/ogc/collections/courtyards/items?{BBOX}",
+    "/ogc/collections/courtyards/items?filter-lang=cql2-text&filter="
+    "S_INTERSECTS(geometry,POLYGON((113 34,114 34,114 35,113 35,113 34)))",
+    f"/api/layers/courtyards/features?{BBOX}",
+    "/print?format=pdf",
+    "/reports/daily",
+]
+
+
+def _open_ring(feature: dict) -> str:
+    feature["geometry"]["coordinates"][0].pop()  # the closing position deleted by hand
+    return "多边形的环未闭合"
+
+
+def _ledger_as_text(feature: dict) -> str:
+    feature["properties"]["problems"] = "楼道堆物"
+    return "problems"
+
+
+def _due_not_an_instant(feature: dict) -> str:
+    feature["properties"]["problems"] = [{"id": "p1", "category": "楼道堆物", "status": "open",
+                                          "case": {"stage": "handling", "stage_due": "明天"}}]
+    return "problems[0].case.stage_due"
+
+
+FAULTS = {"open ring": _open_ring, "ledger as text": _ledger_as_text, "due not an instant": _due_not_an_instant}
+
+
+@pytest.fixture(params=list(FAULTS))
+def hand_edited(request, seeded, campaign, clock, instance_dir, make_feature):
+    path = seeded / LAYER_FILE
+    lines = path.read_text(encoding="utf-8").split("\n")
+    feature = json.loads(lines[1].rstrip(","))
+    words = FAULTS[request.param](feature)
+    lines[1] = json.dumps(feature, ensure_ascii=False) + ","
+    path.write_text("\n".join(lines), encoding="utf-8")
+    open_store(seeded, campaign, clock=clock).create("roads", make_feature("京广路", kind="道路"), user="张三")
+    app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(instance_dir), "GUATU_PUBLIC_VIEW": True})
+    return app, feature["id"], words
+
+
+@pytest.mark.parametrize("url", READERS)
+def test_a_reader_of_the_layer_is_told_which_place_is_at_fault(hand_edited, url):
+    app, fid, words = hand_edited
+    resp = app.test_client().get(url, headers={"Accept": "application/json"})
+    assert resp.status_code == 503, resp.get_data(as_text=True)[:300]
+    body = resp.get_json()
+    assert body["error"] == "broken_layer"
+    assert f"{LAYER_FILE} 第 2 行" in body["message"] and f"'{fid}'" in body["message"] and words in body["message"]
+
+
+def test_the_wall_and_the_other_layers_are_served_and_health_names_the_place(hand_edited):
+    app, fid, words = hand_edited
+    client = app.test_client()
+    state = client.get("/api/wall/state")
+    assert state.status_code == 200 and set(state.get_json()["layers"]) == {"roads", "villages"}
+    page = client.get("/")
+    assert page.status_code == 200 and '"id": "roads"' in page.get_data(as_text=True)
+    assert "roads" in {c["id"] for c in client.get("/ogc/collections").get_json()["collections"]}
+    roads = client.get(f"/ogc/collections/roads/items?{BBOX}")
+    assert [f["properties"]["name"] for f in roads.get_json()["features"]] == ["京广路"]
+    assert client.get("/api/cases").status_code == 200  # the other layers' cases; the pages' banner names the fault
+    health = client.get("/api/health")
+    assert health.status_code == 503
+    assert f"'{fid}'" in health.get_json()["broken_layers"]["courtyards"] and words in health.get_json()["broken_layers"]["courtyards"]
