@@ -54,7 +54,7 @@ import orjson
 from filelock import FileLock
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from geo.boundaries import read_boundaries
+from geo.boundaries import usable_boundaries
 from geo.errors import Conflict, FieldError, GuatuError, NotFound, ValidationError
 from geo.geojson_io import atomic_write
 from geo.messages import t
@@ -99,10 +99,7 @@ def campaign_names(store: Store, data_dir: Path) -> tuple[list[str], list[str], 
     places' `street`, `community` and `unit` values, sorted."""
     found: tuple[set[str], set[str], set[str]] = (set(), set(), set())
     for i, level in enumerate(("street", "community")):
-        try:
-            found[i].update(f["properties"].get("name") for f in read_boundaries(data_dir, store.campaign, level))
-        except NotFound:  # the campaign has no outlines of this level
-            pass
+        found[i].update(f["properties"].get("name") for f in usable_boundaries(data_dir, store.campaign, level))
     for layer in store.readable_layers():
         for f in store.each_feature(layer.id):
             props = f["properties"]

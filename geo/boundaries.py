@@ -7,10 +7,18 @@ them), `areas_holding` (many shapes at once, as the demo generator places
 them). A place lies in the area its representative point
 (`shapely.point_on_surface`) lies in, an area's edge included; where areas
 overlap, the first listed wins.
+
+A boundary file comes from outside (the district's GIS office) and may be replaced by hand at any time: it is
+checked when read (JSON, a FeatureCollection, each outline a polygon shapely can read, its name text). A damaged
+file is never served in part: `read_boundaries` raises BrokenBoundary (503, the file and the feature at fault),
+so printing says why it cannot print; the wall, the editor, the dashboard and the places' sub-district and
+community go on without that level (`usable_boundaries`, `locate`), and `boundary_problems` puts the fault in
+/api/health's problems, the banner on every screen.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,9 +28,14 @@ import shapely
 from shapely.geometry import shape
 
 from geo.config import Campaign
-from geo.errors import NotFound
+from geo.errors import BrokenBoundary, NotFound
+from geo.geojson_check import geometry_errors
 from geo.geojson_io import dumps, round_coords
-from geo.messages import t
+from geo.messages import Text, compose, t
+from geo.store.base import Finding
+
+log = logging.getLogger(__name__)
+POLYGONS = ("Polygon", "MultiPolygon")
 
 
 def _boundary(campaign: Campaign, level: str):
@@ -34,20 +47,56 @@ def _boundary(campaign: Campaign, level: str):
 
 
 def read_boundaries(data_dir: Path, campaign: Campaign, level: str) -> list[dict]:
-    """Features of one level, each with a `label_point` [lon, lat] inside it."""
+    """Features of one level, each with a `label_point` [lon, lat] inside it; [] when the file is absent.
+    Raises NotFound for a level the campaign has no boundaries of, BrokenBoundary for a damaged file."""
     b = _boundary(campaign, level)
     path = Path(data_dir) / b.file
     try:
         stat = path.stat()
     except FileNotFoundError:
         return []
-    return _read(str(path), stat.st_mtime_ns, b.name_field)
+    features, reason = _read(str(path), stat.st_mtime_ns, b.name_field)
+    if reason is not None:
+        raise BrokenBoundary(t("boundaries.broken", file=b.file, reason=reason))
+    return features
+
+
+def usable_boundaries(data_dir: Path, campaign: Campaign, level: str) -> list[dict]:
+    """`read_boundaries`, or none for a level the campaign lacks or whose file is damaged (what stays up without
+    outlines: the damage is on every screen's banner, `boundary_problems`)."""
+    try:
+        return read_boundaries(data_dir, campaign, level)
+    except (NotFound, BrokenBoundary):
+        return []
+
+
+def boundary_problems(data_dir: Path, campaign: Campaign) -> list[Finding]:
+    """Each damaged boundary file, as /api/health lists problems (read once per file version)."""
+    found = []
+    for b in campaign.boundaries:
+        try:
+            read_boundaries(data_dir, campaign, b.level)
+        except BrokenBoundary as exc:
+            found.append(Finding(where=b.file, problem=exc.message, remedy=t("boundaries.remedy"), repairable=False,
+                                 code="broken_boundary"))
+    return found
 
 
 @lru_cache(maxsize=16)
-def _read(path: str, _mtime: int, name_field: str) -> list[dict]:
-    doc = orjson.loads(Path(path).read_bytes())
-    features = doc.get("features") or []
+def _read(path: str, _mtime: int, name_field: str) -> tuple[list[dict], Text | None]:
+    """The outlines of one file version and None, or [] and why the file cannot be used (kept as well: a
+    damaged file is not parsed again on every request)."""
+    try:
+        doc = orjson.loads(Path(path).read_bytes())
+    except orjson.JSONDecodeError as exc:
+        return _broken(path, t("boundaries.not_json", detail=str(exc)))
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        return _broken(path, t("boundaries.not_collection"))
+    features = doc["features"]
+    for i, f in enumerate(features):
+        fault = _outline_fault(f, name_field)
+        if fault is not None:
+            return _broken(path, t("boundaries.feature", number=i + 1, detail=fault))
     geoms = [shape(f["geometry"]) for f in features]
     points = shapely.point_on_surface(geoms) if geoms else []
     out = []
@@ -56,7 +105,30 @@ def _read(path: str, _mtime: int, name_field: str) -> list[dict]:
         props["name"] = props.get(name_field, props.get("name"))
         props["label_point"] = round_coords([pt.x, pt.y])
         out.append({"type": "Feature", "id": f.get("id"), "properties": props, "geometry": f["geometry"]})
-    return out
+    return out, None
+
+
+def _outline_fault(feature, name_field: str) -> Text | None:
+    """Why one outline cannot be used, or None: a Feature, a polygon shapely can read, its name text."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return t("boundaries.not_feature")
+    faults = geometry_errors(feature.get("geometry"), types=POLYGONS)
+    if faults:
+        return faults[0].text()
+    props = feature.get("properties")
+    if props is not None and not isinstance(props, dict):
+        return t("feature.not_an_object_value")
+    for key in {name_field, "name"}:
+        value = (props or {}).get(key)
+        if value is not None and not isinstance(value, str):
+            return compose("properties.{key}: {message}", key=key,
+                           message=t("feature.not_text", got=type(value).__name__))
+    return None
+
+
+def _broken(path: str, reason: Text) -> tuple[list[dict], Text]:
+    log.error("boundary file %s cannot be used: %s", path, reason.in_lang("en"))
+    return [], reason
 
 
 def boundary_bytes(data_dir: Path, campaign: Campaign, level: str) -> bytes:
@@ -65,7 +137,9 @@ def boundary_bytes(data_dir: Path, campaign: Campaign, level: str) -> bytes:
 
 @lru_cache(maxsize=16)
 def _tree(path: str, _mtime: int, name_field: str):
-    features = _read(path, _mtime, name_field)
+    features, reason = _read(path, _mtime, name_field)
+    if reason is not None:
+        raise BrokenBoundary(reason)
     geoms = [shape(f["geometry"]) for f in features]
     return shapely.STRtree(geoms), features
 
@@ -80,9 +154,10 @@ def locate(data_dir: Path, campaign: Campaign, lon: float, lat: float) -> dict:
         except NotFound:
             continue
         path = Path(data_dir) / b.file
-        if not path.exists():
+        try:
+            tree, features = _tree(str(path), path.stat().st_mtime_ns, b.name_field)
+        except (FileNotFoundError, BrokenBoundary):  # no file, or a damaged one (the banner says so): unknown
             continue
-        tree, features = _tree(str(path), path.stat().st_mtime_ns, b.name_field)
         i = _first_hits(tree, np.array([point]))[0]
         if i >= 0:
             out[level] = features[int(i)]["properties"]["name"]

@@ -37,7 +37,7 @@ from itertools import islice, repeat
 from pathlib import Path
 from typing import NamedTuple
 
-from geo.boundaries import read_boundaries
+from geo.boundaries import usable_boundaries
 from geo.cases.stats import (
     LEVELS,
     PLACE_FIELDS,
@@ -53,7 +53,6 @@ from geo.cases.stats import (
     unit_records,
 )
 from geo.config import Campaign
-from geo.errors import NotFound
 from geo.journal import ChangeSummary
 from geo.kept import interned, shared
 from geo.messages import t
@@ -372,11 +371,7 @@ class DashboardData(CatchUp[_Index]):
         if self.data_dir is None:
             return
         for level, into in (("street", self._streets), ("community", self._communities)):
-            try:
-                outlines = read_boundaries(self.data_dir, self.campaign, level)
-            except NotFound:
-                continue
-            for f in outlines:
+            for f in usable_boundaries(self.data_dir, self.campaign, level):
                 props = f["properties"]
                 name = props.get("name")
                 if not name:

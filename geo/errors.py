@@ -118,6 +118,14 @@ class BrokenLayer(GuatuError):
     code = "broken_layer"
 
 
+class BrokenBoundary(GuatuError):
+    """A boundary file (district, sub-districts, communities) cannot be read: what needs its outlines answers 503
+    with the reason; the wall and the editor go on without them (geo/boundaries.py)."""
+
+    http_status = 503
+    code = "broken_boundary"
+
+
 class JournalDamaged(GuatuError):
     """The change journal has a line that cannot be read; every write is refused until `store repair`."""
 

@@ -77,6 +77,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{where}:要素 {id} 的属性类型不对({detail})",
         "en": "{where}: feature {id} holds a value of the wrong type ({detail})",
     },
+    "boundaries.broken": {
+        "zh": "区划文件 {file} 无法使用,暂不显示其边界(不会改写该文件):{reason}",
+        "en": "boundary file {file} cannot be used; its outlines are left out (the file is not rewritten): {reason}",
+    },
+    "boundaries.not_json": {"zh": "不是有效的 JSON({detail})", "en": "not valid JSON ({detail})"},
+    "boundaries.not_collection": {"zh": "不是 GeoJSON FeatureCollection", "en": "not a GeoJSON FeatureCollection"},
+    "boundaries.not_feature": {"zh": "不是 GeoJSON 要素(Feature)", "en": "not a GeoJSON Feature"},
+    "boundaries.feature": {"zh": "第 {number} 个要素:{detail}", "en": "feature #{number}: {detail}"},
+    "boundaries.remedy": {
+        "zh": "用 GIS 软件修正该文件(或换回原来的文件)后保存,无需重启",
+        "en": "correct the file in a GIS program (or put the previous one back) and save it; no restart is needed",
+    },
     "store.no_feature": {
         "zh": "{layer}中没有编号为 {fid} 的地点(编号有误,或该地点已被删除;编号不会重复使用)",
         "en": "no feature {fid} in {layer} (a wrong id, or the place was deleted; ids are never reused)",
@@ -1281,6 +1293,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "problem.bad_gateway": {"zh": "上游服务出错", "en": "the upstream server failed"},
     "problem.busy": {"zh": "系统繁忙,请稍后再试", "en": "busy, try again shortly"},
     "problem.broken_layer": {"zh": "图层文件损坏", "en": "a layer file is damaged"},
+    "problem.broken_boundary": {"zh": "区划文件损坏", "en": "a boundary file is damaged"},
     "problem.journal_damaged": {"zh": "变更日志损坏", "en": "the change journal is damaged"},
     "problem.store_unavailable": {"zh": "数据库暂时不可用", "en": "the database is unavailable"},
     "problem.gateway_timeout": {"zh": "上游服务超时", "en": "the upstream server timed out"},

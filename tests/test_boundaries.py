@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 
 import numpy as np
+import pytest
 import shapely
 
-from geo.boundaries import areas_holding, fill_location, locate
+from geo.boundaries import (
+    areas_holding,
+    boundary_problems,
+    fill_location,
+    locate,
+    read_boundaries,
+    usable_boundaries,
+)
+from geo.errors import BrokenBoundary
 from tests.conftest import REPO, make_feature
 
 LON, LAT = 113.664, 34.727  # in 大学路街道
@@ -54,3 +65,63 @@ def test_areas_holding_gives_each_shape_the_area_of_its_representative_point():
     assert areas_holding(shapes, np.array([left, right])).tolist() == [0, 1, -1, 1]
     on_the_edge = np.array([shapely.Point(10, 5)])
     assert areas_holding(on_the_edge, np.array([left, right])).tolist() == [0]  # the first listed wins
+
+
+# --- a boundary file replaced by hand -------------------------------------------------------------
+
+def _edit_communities(data_dir, edit) -> str:
+    path = data_dir / "boundaries" / "communities.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    text = edit(doc, path)  # a new text for the file, or anything else: the document as edited
+    if not isinstance(text, str):
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    else:
+        path.write_text(text, encoding="utf-8")
+    return "boundaries/communities.geojson"
+
+
+DAMAGE = {  # what is done to the file → what the reason says
+    "cut short": (lambda doc, path: path.read_text(encoding="utf-8")[:300], "不是有效的 JSON"),
+    "not a collection": (lambda doc, path: json.dumps({"type": "Feature"}), "不是 GeoJSON FeatureCollection"),
+    "a ring left open": (lambda doc, path: doc["features"][2]["geometry"]["coordinates"][0].pop(),
+                         "第 3 个要素:geometry.coordinates[0]: 多边形的环未闭合"),
+    "a point": (lambda doc, path: doc["features"][0].update(geometry={"type": "Point", "coordinates": [113.6, 34.7]}),
+                "第 1 个要素:geometry.type: 几何类型 Point 无效"),
+    "no geometry": (lambda doc, path: doc["features"][1].update(geometry=None), "第 2 个要素:geometry: "),
+    "a name as a number": (lambda doc, path: doc["features"][0]["properties"].update(name=7),
+                           "第 1 个要素:properties.name: 应为文本"),
+    "not a feature": (lambda doc, path: doc["features"].append(1), "要素:不是 GeoJSON 要素"),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_boundary_file_is_named_and_its_level_left_out_where_the_rest_must_go_on(data_dir, campaign, damage):
+    _with_boundaries(data_dir)
+    good = locate(data_dir, campaign, LON, LAT)
+    assert good["community"] and boundary_problems(data_dir, campaign) == []
+    edit, words = DAMAGE[damage]
+    file = _edit_communities(data_dir, edit)
+
+    with pytest.raises(BrokenBoundary) as info:  # printing, the boundaries API: the reason, never a 500
+        read_boundaries(data_dir, campaign, "community")
+    assert info.value.message.startswith(f"区划文件 {file} 无法使用") and words in info.value.message
+    assert usable_boundaries(data_dir, campaign, "community") == []  # the wall, the dashboard: without it
+    assert len(usable_boundaries(data_dir, campaign, "street")) == len(read_boundaries(data_dir, campaign, "street")) > 1
+    assert locate(data_dir, campaign, LON, LAT) == {"street": good["street"], "community": None}
+    feature = make_feature(x=LON, y=LAT, size=0.0002)
+    fill_location(feature, data_dir, campaign)
+    assert feature["properties"]["street"] == good["street"] and not feature["properties"].get("community")
+    [problem] = boundary_problems(data_dir, campaign)  # /api/health, the banner on every screen
+    assert (problem.code, problem.where) == ("broken_boundary", file) and words in problem.problem
+
+
+def test_a_boundary_file_put_right_is_used_again_without_a_restart(data_dir, campaign):
+    _with_boundaries(data_dir)
+    path = data_dir / "boundaries" / "communities.geojson"
+    good = path.read_bytes()
+    _edit_communities(data_dir, DAMAGE["cut short"][0])
+    assert usable_boundaries(data_dir, campaign, "community") == []
+    path.write_bytes(good)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))  # a later version
+    assert boundary_problems(data_dir, campaign) == []
+    assert locate(data_dir, campaign, LON, LAT)["community"]

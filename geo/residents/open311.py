@@ -151,7 +151,7 @@ def locate(store: Store, campaign: Campaign, data_dir: Path, address: str) -> tu
     import shapely
     from shapely.geometry import shape
 
-    from geo.boundaries import read_boundaries
+    from geo.boundaries import usable_boundaries
 
     best: tuple[int, dict] | None = None
     for layer in campaign.layers:
@@ -164,10 +164,7 @@ def locate(store: Store, campaign: Campaign, data_dir: Path, address: str) -> tu
         point = shapely.point_on_surface(shape(best[1]["geometry"]))
         return round(point.x, 6), round(point.y, 6)
     for level in ("community", "street"):
-        try:
-            areas = read_boundaries(data_dir, campaign, level)
-        except NotFound:
-            continue
+        areas = usable_boundaries(data_dir, campaign, level)
         named = [a for a in areas if isinstance(a["properties"].get("name"), str)
                  and len(a["properties"]["name"]) >= 2 and a["properties"]["name"] in address]
         if named:

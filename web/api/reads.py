@@ -18,6 +18,7 @@ from web.api.blueprint import bp
 from web.api.openapi import document
 from web.core.context import Cached, guatu
 from web.core.http import make_cached, send_cached, send_spooled
+from web.core.problem_banner import problems_now
 from web.core.routes import PUBLIC, VIEWER, Display
 
 FILTERS = ("status", "street", "community", "kind")
@@ -142,7 +143,7 @@ def boundaries_document(level: str, crs: str) -> Cached:
 @bp.get("/health", role=PUBLIC, doc=docs.HEALTH)
 def health():
     ctx = guatu()
-    problems = ctx.store.problems()
+    problems = problems_now()
     reachable = not any(p.code == "database_unavailable" for p in problems)
     body = {"ok": not problems, "revision": ctx.store.revision() if reachable else None,
             "broken_layers": ctx.store.layer_errors(), "problems": [p.to_dict() for p in problems]}

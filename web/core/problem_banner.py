@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Flask, url_for
 
+from geo.boundaries import boundary_problems
 from geo.messages import MESSAGES, placeholders, t
 from geo.store.base import Finding
 from web.core.context import guatu
@@ -42,8 +43,10 @@ def _template(key: str) -> str:
 
 
 def problems_now() -> list[Finding]:
-    """What is wrong with the store now, for pages that carry no script (the admin pages)."""
-    return guatu().store.problems()
+    """What is wrong now, as /api/health lists it: the store's problems and damaged boundary files (the admin
+    pages, which carry no script, show them written by the server)."""
+    ctx = guatu()
+    return ctx.store.problems() + boundary_problems(ctx.data_dir, ctx.campaign)
 
 
 def register(app: Flask) -> None:

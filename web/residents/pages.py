@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask import Response, make_response, redirect, render_template, request, url_for
 
 from geo.boundaries import boundary_bytes
-from geo.errors import FieldError, NotFound, ValidationError
+from geo.errors import BrokenBoundary, FieldError, NotFound, ValidationError
 from geo.messages import t
 from geo.photos.blobs import SERVED, check_name
 from geo.photos.service import photo_bytes
@@ -78,7 +78,7 @@ def area():
     level = "street" if any(b.level == "street" for b in ctx.campaign.boundaries) else "district"
     try:
         body = boundary_bytes(ctx.data_dir, ctx.campaign, level)
-    except NotFound:
+    except (NotFound, BrokenBoundary):  # a resident's map goes on without outlines (the staff's banner names the file)
         body = b'{"type":"FeatureCollection","features":[]}'
     resp = Response(body, mimetype="application/geo+json")
     resp.headers["Cache-Control"] = "public, max-age=3600"

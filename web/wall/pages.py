@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Response, request, url_for
 
+from geo.errors import BrokenBoundary
 from geo.geojson_io import dumps
 from geo.messages import t
 from geo.viewport import viewport_layers
@@ -119,9 +120,13 @@ def first_data(view: WallView, options: dict) -> dict[str, tuple[str, dict[str, 
         doc = packed_shapes(layer_id, "geometry", view.street, view.community).body
         parts += [b"," if n else b"", dumps(layer_id), b":", doc]
     parts.append(b'},"boundaries":{')
-    for n, b in enumerate(ctx.campaign.boundaries):
-        parts += [b"," if n else b"", dumps(b.level), b":", boundaries_document(b.level, "wgs84").body]
-    parts.append(b"}}")
+    levels = []
+    for b in ctx.campaign.boundaries:
+        try:
+            levels.append(dumps(b.level) + b":" + boundaries_document(b.level, "wgs84").body)
+        except BrokenBoundary:  # the wall goes on without these outlines; its banner names the file (/api/health)
+            continue
+    parts += [b",".join(levels), b"}}"]
     return {FIRST: (inline_json(b"".join(parts)), {"etag": state.etag})}
 
 

@@ -303,6 +303,8 @@ sync.loadBoundaries = function (given) {
     return self.fetchJSON(self.url(self.options.api.boundaries, { __level__: level }, q)).then(function (r) {
       if (crs !== self.crs) return load(level);
       self.drawBoundaries(level, r.body);
+    }, function (err) { // a damaged boundary file (503): the map goes on without these outlines, the banner says why
+      self.errors.push(String(err));
     });
   }));
 };
