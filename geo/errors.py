@@ -126,6 +126,15 @@ class BrokenBoundary(GuatuError):
     code = "broken_boundary"
 
 
+class BrokenRecord(GuatuError):
+    """A stored record (a day's inspection list, a notification's state…) cannot be read: what needs it answers
+    503 naming it; `store check` lists every such record and `store repair` moves them aside."""
+
+    http_status = 503
+    code = "broken_record"
+    finding = None  # how /api/health lists it (geo.store.base.Finding), where the record is checked there
+
+
 class JournalDamaged(GuatuError):
     """The change journal has a line that cannot be read; every write is refused until `store repair`."""
 

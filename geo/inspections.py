@@ -39,7 +39,7 @@ import shapely
 from geo.cases import case_of, stage_label
 from geo.config import Campaign
 from geo.dates import BadDate, parse_day
-from geo.errors import BadParameters, Conflict, FieldError, NotFound, ValidationError
+from geo.errors import BadParameters, BrokenRecord, Conflict, FieldError, NotFound, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import PRECISION
 from geo.ledger import add_problem
@@ -48,7 +48,8 @@ from geo.printing.data import metric_crs
 from geo.route import plan
 from geo.rules import local_now, open_problems, place_overdue
 from geo.scope import Scope, check_write
-from geo.store.base import Store, iso
+from geo.store.base import Finding, Store, broken_record, iso
+from geo.stored_place import instant_faults, text_faults
 from geo.wall.params import in_scope
 
 KIND = "inspections"  # the store keeps each day's list as a record of this kind
@@ -189,8 +190,58 @@ def check_day(day: str) -> date:
 
 
 def load(store: Store, day: date) -> dict | None:
-    """The stored list of a day, or None."""
-    return store.record(KIND, day.isoformat())
+    """The stored list of a day, or None; BrokenRecord (503) when it is not a list as `generate` and `record`
+    write it (edited by hand, a bad restore): the wall's panel, the phones and the daily report say which."""
+    listing = store.record(KIND, day.isoformat())
+    if listing is not None:
+        faults = listing_faults(listing)
+        if faults:
+            raise broken_record(f"{KIND}/{day.isoformat()}", faults[0].text(), by_hand=True)
+    return listing
+
+
+def list_problems(store: Store, day: date) -> list[Finding]:
+    """The day's list as /api/health lists a problem: a damaged one (the wall's panel keeps what it showed and
+    every screen's banner says why), else none."""
+    try:
+        load(store, day)
+    except BrokenRecord as exc:
+        return [exc.finding]
+    return []
+
+
+def listing_faults(listing: dict) -> list[FieldError]:
+    """Each value of a stored list whose type is not what this module writes, named by its path."""
+    errors: list[FieldError] = []
+    if isinstance(listing.get("seed"), bool) or not isinstance(listing.get("seed"), int):
+        errors.append(FieldError("seed", t("request.wrong_type", expected=t("request.type_integer"))))
+    text_faults(listing, ("date", "generated_by"), "", errors)
+    instant_faults(listing, ("generated_at",), "", errors)
+    if listing.get("route") is not None and not isinstance(listing["route"], dict):
+        errors.append(FieldError("route", t("feature.not_an_object_value")))
+    places = listing.get("places")
+    if not isinstance(places, list):
+        return [*errors, FieldError("places", t("request.wrong_type", expected=t("request.type_array")))]
+    for i, row in enumerate(places):
+        where = f"places[{i}]"
+        if not isinstance(row, dict):
+            errors.append(FieldError(where, t("feature.not_an_object_value")))
+            continue
+        for key in ("id", "layer"):
+            if not isinstance(row.get(key), str):
+                errors.append(FieldError(f"{where}.{key}", t("request.wrong_type", expected=t("request.type_string"))))
+        text_faults(row, ("name", "kind", "street", "community", "status"), where + ".", errors)
+        result = row.get("result")
+        if result is None:
+            continue
+        if not isinstance(result, dict):
+            errors.append(FieldError(f"{where}.result", t("feature.not_an_object_value")))
+            continue
+        if result.get("result") not in RESULTS:
+            errors.append(FieldError(f"{where}.result.result", t("request.not_in_enum", expected=", ".join(RESULTS))))
+        text_faults(result, ("label", "notes", "inspector", "problem", "client_id"), where + ".result.", errors)
+        instant_faults(result, ("at",), where + ".result.", errors)
+    return errors
 
 
 def days(store: Store) -> list[str]:

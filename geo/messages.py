@@ -202,6 +202,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "记录 {file} 无法解析({detail})",
         "en": "record {file} cannot be read ({detail})",
     },
+    "store.record_fix_by_hand": {
+        "zh": "请按原格式修正该记录,或从备份恢复",
+        "en": "put the record right in its own format, or restore it from a backup",
+    },
     "store.record_remedy": {
         "zh": "store repair 会把它移到一旁保留;其内容需人工核对",
         "en": "store repair moves it aside and keeps it; its content needs checking by hand",
@@ -1294,6 +1298,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "problem.busy": {"zh": "系统繁忙,请稍后再试", "en": "busy, try again shortly"},
     "problem.broken_layer": {"zh": "图层文件损坏", "en": "a layer file is damaged"},
     "problem.broken_boundary": {"zh": "区划文件损坏", "en": "a boundary file is damaged"},
+    "problem.broken_record": {"zh": "记录损坏", "en": "a record is damaged"},
     "problem.journal_damaged": {"zh": "变更日志损坏", "en": "the change journal is damaged"},
     "problem.store_unavailable": {"zh": "数据库暂时不可用", "en": "the database is unavailable"},
     "problem.gateway_timeout": {"zh": "上游服务超时", "en": "the upstream server timed out"},

@@ -36,7 +36,7 @@ The rule the table follows:
     500  a fault of ours                              internal, font_missing
     502  a tile server answered wrongly               bad_gateway
     503  will pass: busy store, damaged layer or journal, database away
-                                                      busy, broken_layer, broken_boundary, journal_damaged, store_unavailable
+                                                      busy, broken_layer, broken_boundary, broken_record, journal_damaged, store_unavailable
     504  a tile server did not answer in time         gateway_timeout
     507  the disk is full                             disk_full
 
@@ -93,6 +93,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("busy", 503),
     Kind("broken_layer", 503),
     Kind("broken_boundary", 503),
+    Kind("broken_record", 503),
     Kind("journal_damaged", 503),
     Kind("store_unavailable", 503),
     Kind("gateway_timeout", 504),

@@ -32,7 +32,7 @@ STEP_TEXTS = ("action", "from", "to", "user", "by", "note")
 def stored_place_errors(props: dict) -> list[FieldError]:
     """Every value of a place's properties whose type is not what Guatu writes, named by its path."""
     errors: list[FieldError] = []
-    _texts(props, PLACE_TEXTS, "", errors)
+    text_faults(props, PLACE_TEXTS, "", errors)
     if props.get("status") is None:  # every place is drawn in the colour of its status
         errors.append(FieldError("status", t("request.required")))
     for key, value in props.items():
@@ -44,7 +44,7 @@ def stored_place_errors(props: dict) -> list[FieldError]:
         if not isinstance(people, dict):
             errors.append(FieldError("people", t("feature.bad_people")))
         else:
-            _texts(people, tuple(people), "people.", errors)
+            text_faults(people, tuple(people), "people.", errors)
     problems = props.get("problems")
     if problems is not None:
         if not isinstance(problems, list):
@@ -61,7 +61,7 @@ def _problem(problem: Any, where: str, errors: list[FieldError]) -> None:
     if not isinstance(problem, dict):
         errors.append(FieldError(where, t("feature.not_an_object_value")))
         return
-    _texts(problem, PROBLEM_TEXTS, where + ".", errors)
+    text_faults(problem, PROBLEM_TEXTS, where + ".", errors)
     case = problem.get("case")
     if case is None:
         return
@@ -72,8 +72,8 @@ def _problem(problem: Any, where: str, errors: list[FieldError]) -> None:
     for key, may_be_none in (("stage", False), ("held_stage", True)):
         if case.get(key) not in STAGES and not (may_be_none and case.get(key) is None):
             errors.append(FieldError(f"{where}.{key}", t("request.not_in_enum", expected=", ".join(STAGES))))
-    _texts(case, CASE_TEXTS, where + ".", errors)
-    _instants(case, CASE_INSTANTS, where + ".", errors)
+    text_faults(case, CASE_TEXTS, where + ".", errors)
+    instant_faults(case, CASE_INSTANTS, where + ".", errors)
     for key, kinds, name in (("returns", int, "integer"), ("held_left_s", (int, float), "number"),
                              ("handled_on_time", bool, "boolean"), ("extension", dict, "object")):
         value = case.get(key)
@@ -90,21 +90,22 @@ def _problem(problem: Any, where: str, errors: list[FieldError]) -> None:
         if not isinstance(step, dict):
             errors.append(FieldError(at, t("feature.not_an_object_value")))
             continue
-        _texts(step, STEP_TEXTS, at + ".", errors)
-        _instants(step, ("at",), at + ".", errors)
+        text_faults(step, STEP_TEXTS, at + ".", errors)
+        instant_faults(step, ("at",), at + ".", errors)
         for key, kinds, name in (("photos", list, "array"), ("data", dict, "object")):
             if step.get(key) is not None and not isinstance(step[key], kinds):
                 errors.append(FieldError(f"{at}.{key}", t("request.wrong_type", expected=t(f"request.type_{name}"))))
 
 
-def _texts(obj: dict, keys: tuple, where: str, errors: list[FieldError]) -> None:
+def text_faults(obj: dict, keys: tuple, where: str, errors: list[FieldError]) -> None:
+    """Each of `keys` that is neither text nor absent (None)."""
     for key in keys:
         value = obj.get(key)
         if value is not None and not isinstance(value, str):
             errors.append(FieldError(f"{where}{key}", t("feature.not_text", got=type(value).__name__)))
 
 
-def _instants(obj: dict, keys: tuple, where: str, errors: list[FieldError]) -> None:
+def instant_faults(obj: dict, keys: tuple, where: str, errors: list[FieldError]) -> None:
     """Instants with their zone (RFC 3339), as the case loop writes them; readers compare them with aware times."""
     for key in keys:
         if obj.get(key) is not None:

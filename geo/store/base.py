@@ -20,12 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+import orjson
+
 from geo.config import Campaign, Layer
 from geo.diskspace import SpaceWatch
-from geo.errors import BrokenLayer, Conflict, FieldError, NotFound, ValidationError
+from geo.errors import BrokenLayer, BrokenRecord, Conflict, FieldError, NotFound, ValidationError
 from geo.features_query import ItemsQuery, LayerIndex, LayerSummary, Selection
 from geo.journal import ChangeSummary
-from geo.messages import t
+from geo.messages import compose, t
 from geo.name_search import Candidate, best, in_area, name_key
 from geo.photos.blobs import Blobs
 from geo.scope import Scope, check_write
@@ -164,6 +166,30 @@ class LeaderLock(ABC):
 # (geo/notify/; they go with the journal, which a copy carries with the same revisions)
 RECORD_KINDS = ("inspections", "notify-events", "notify-pending", "notify-inbox", "notify-channels", "notify-people",
                 "notify-outbox", "notify-delivered", "notify-cursor", "notify-cases")
+
+
+def parse_record(data: bytes | str, where: str) -> dict:
+    """A stored record's body as a dict; BrokenRecord (503, naming it and the remedy) when it does not parse or
+    is not an object (edited by hand, a bad restore: Guatu writes records whole, never in part)."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        detail = str(exc)
+    else:
+        if isinstance(value, dict):
+            return value
+        detail = type(value).__name__
+    raise broken_record(where, detail)
+
+
+def broken_record(where: str, detail: str, *, by_hand: bool = False) -> BrokenRecord:
+    """The error for a record that cannot be used: `store repair` moves aside one that does not parse; one that
+    parses but is not what Guatu writes (`by_hand`) must be put right by hand or from a backup."""
+    problem = t("store.record_unreadable", file=where, detail=detail)
+    remedy = t("store.record_fix_by_hand") if by_hand else t("store.record_remedy")
+    error = BrokenRecord(compose("{problem};{remedy}", problem=problem, remedy=remedy))
+    error.finding = Finding(where=where, problem=problem, remedy=remedy, repairable=not by_hand, code="broken_record")
+    return error
 
 
 class Store(ABC):

@@ -77,7 +77,7 @@ from geo.geojson_io import (
 from geo.journal import ChangeSummary, Journal
 from geo.messages import t
 from geo.photos.blobs import FileBlobs
-from geo.store.base import Clock, Finding, LeaderLock, RepairReport, Store, Transaction, utc_now
+from geo.store.base import Clock, Finding, LeaderLock, RepairReport, Store, Transaction, parse_record, utc_now
 from geo.store.photo_check import photo_findings, photo_summary, unrecovered
 from geo.stored_place import stored_place_errors
 
@@ -775,10 +775,12 @@ class GeoJSONStore(Store):
         return self.dir / record_name(kind) / f"{record_name(key)}.json"
 
     def record(self, kind: str, key: str) -> dict | None:
+        path = self._record_path(kind, key)
         try:
-            return orjson.loads(self._record_path(kind, key).read_bytes())
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
+        return parse_record(data, path.relative_to(self.dir).as_posix())
 
     def record_keys(self, kind: str) -> list[str]:
         return sorted(p.stem for p in (self.dir / record_name(kind)).glob("*.json"))

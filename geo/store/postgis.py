@@ -76,7 +76,7 @@ from geo.messages import t
 from geo.name_search import found_place, name_key
 from geo.photos.blobs import Blobs, PostgresBlobs
 from geo.store import filter_sql
-from geo.store.base import Clock, Finding, LeaderLock, RepairReport, Store, Transaction, iso, utc_now
+from geo.store.base import Clock, Finding, LeaderLock, RepairReport, Store, Transaction, iso, parse_record, utc_now
 from geo.store.breaker import Breaker, Open
 from geo.store.photo_check import photo_findings, photo_summary, unrecovered
 from geo.store.postgis_integrity import findings, rebuild, survey
@@ -756,7 +756,7 @@ class PostGISStore(Store):
     def record(self, kind: str, key: str) -> dict | None:
         with self._conn() as conn:
             row = conn.execute("SELECT body FROM records WHERE kind = %s AND key = %s", (kind, key)).fetchone()
-        return orjson.loads(row[0]) if row else None
+        return parse_record(row[0], f"{kind}/{key}") if row else None
 
     def record_keys(self, kind: str) -> list[str]:
         with self._conn() as conn:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Flask, url_for
 
 from geo.boundaries import boundary_problems
+from geo.inspections import list_problems
 from geo.messages import MESSAGES, placeholders, t
 from geo.store.base import Finding
 from web.core.context import guatu
@@ -43,10 +44,13 @@ def _template(key: str) -> str:
 
 
 def problems_now() -> list[Finding]:
-    """What is wrong now, as /api/health lists it: the store's problems and damaged boundary files (the admin
-    pages, which carry no script, show them written by the server)."""
+    """What is wrong now, as /api/health lists it: the store's problems, damaged boundary files and a damaged
+    list of today's inspections (the admin pages, which carry no script, show them written by the server)."""
     ctx = guatu()
-    return ctx.store.problems() + boundary_problems(ctx.data_dir, ctx.campaign)
+    found = ctx.store.problems()
+    if any(p.code == "database_unavailable" for p in found):
+        return found  # nothing more can be read from it
+    return found + boundary_problems(ctx.data_dir, ctx.campaign) + list_problems(ctx.store, ctx.today())
 
 
 def register(app: Flask) -> None:
