@@ -55,7 +55,7 @@ from filelock import FileLock
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from geo.boundaries import usable_boundaries
-from geo.errors import Conflict, FieldError, GuatuError, NotFound, ValidationError
+from geo.errors import BrokenRecord, Conflict, FieldError, GuatuError, NotFound, ValidationError
 from geo.geojson_io import atomic_write
 from geo.messages import t
 from geo.scope import EVERYWHERE, Scope
@@ -188,9 +188,27 @@ class _Data:
     tokens: dict[str, Token] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, raw: dict) -> _Data:
-        return cls(users={u["username"]: _known(User, u) for u in raw.get("users", [])},
-                   tokens={t["id"]: _known(Token, t) for t in raw.get("tokens", [])})
+    def parse(cls, raw: object) -> _Data:
+        """The stored document; ValueError saying where it is not as `document` writes it (edited by hand, a bad
+        restore): nobody is let in on a guess."""
+        if not isinstance(raw, dict):
+            raise ValueError("not an object")
+        users, tokens = raw.get("users", []), raw.get("tokens", [])
+        if not isinstance(users, list) or not isinstance(tokens, list):
+            raise ValueError("users and tokens must be lists")
+        for i, u in enumerate(users):
+            if not isinstance(u, dict) or not all(isinstance(u.get(k), str) for k in ("username", "name", "password_hash")) \
+                    or u.get("role") not in ROLES or not isinstance(u.get("sessions", {}), dict) \
+                    or not isinstance(u.get("scope", {}), dict):
+                raise ValueError(f"users[{i}]")
+        for i, x in enumerate(tokens):
+            if not isinstance(x, dict) or not isinstance(x.get("id"), str):
+                raise ValueError(f"tokens[{i}]")
+        try:
+            return cls(users={u["username"]: _known(User, u) for u in users},
+                       tokens={x["id"]: _known(Token, x) for x in tokens})
+        except TypeError as exc:  # a field every user or token has is missing
+            raise ValueError(str(exc)) from None
 
     def document(self) -> dict:
         """The stored form: the same JSON in the file and in the database."""
@@ -293,20 +311,36 @@ class Accounts:
         if stamp is None:
             return _Data()
         if stamp != self._stat:
-            self._take(self.keeping.read())
+            self._take(self._read(self.keeping))
         return self._data
+
+    def _read(self, keeping: AccountsKeeping | AccountsWriter) -> tuple[object, dict] | None:
+        try:
+            return keeping.read()
+        except ValueError as exc:  # the file is not JSON
+            raise self._damaged(exc) from None
 
     def _take(self, found: tuple[object, dict] | None) -> None:
         if found is None:
             self._data, self._stat = _Data(), None
         else:
-            self._data, self._stat = _Data.parse(found[1]), found[0]
+            try:
+                self._data, self._stat = _Data.parse(found[1]), found[0]
+            except ValueError as exc:
+                raise self._damaged(exc) from None
         self._read_once = True
+
+    def _damaged(self, exc: Exception) -> BrokenRecord:
+        """The accounts cannot be read: every login, sign-in check and account write answers 503 with where and
+        what to do, never a 500 nor a guess; the document is never written over."""
+        log.error("accounts: %s cannot be read: %s", self.keeping.where, exc)
+        name = self.keeping.path.name if isinstance(self.keeping, AccountsFile) else "accounts"  # no server path shown
+        return BrokenRecord(t("accounts.damaged", where=name, detail=str(exc)[:200]))
 
     @contextmanager
     def _write(self) -> Iterator[_Data]:
         with self._thread_lock, self.keeping.exclusive() as writer:
-            found = writer.read()
+            found = self._read(writer)
             if found is None or found[0] != self._stat:
                 self._take(found)
             data = _Data.parse(self._data.document())  # a copy: a write that fails leaves ours as it was

@@ -202,6 +202,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "记录 {file} 无法解析({detail})",
         "en": "record {file} cannot be read ({detail})",
     },
+    "accounts.damaged": {
+        "zh": "账户数据 {where} 无法读取({detail}),暂时无法登录或修改账户;请修正或从该文件的备份恢复(不会改写该文件)",
+        "en": "the accounts in {where} cannot be read ({detail}); nobody can sign in or change an account until "
+              "it is put right or restored from a copy of it (it is not written over)",
+    },
     "store.record_fix_by_hand": {
         "zh": "请按原格式修正该记录,或从备份恢复",
         "en": "put the record right in its own format, or restore it from a backup",

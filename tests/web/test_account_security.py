@@ -9,6 +9,7 @@ import re
 import pytest
 
 from geo.accounts import Accounts
+from geo.errors import BrokenRecord
 from geo.messages import t
 from tests.web.conftest import PASSWORD, login
 from web import create_app
@@ -109,6 +110,36 @@ def test_an_accounts_file_of_the_previous_version_still_loads(tmp_path, clock):
     acc = Accounts(path, clock=clock)
     assert acc.authenticate("old", PASSWORD).username == "old"
     assert acc.session_user("old", acc.start_session("old")) is not None
+
+
+ACCOUNTS_DAMAGE = {  # a hand edit or a bad restore of accounts.json → what the 503 names
+    "cut short": (lambda text: text[: len(text) // 2], "unexpected end of data"),
+    "not an object": (lambda text: "[1]", "not an object"),
+    "a role that is no role": (lambda text: text.replace('"role": "editor"', '"role": 5'), "users["),
+    "users as text": (lambda text: re.sub(r'"users": \[.*?\n  \]', '"users": "x"', text, flags=re.S), "users and tokens"),
+}
+
+
+@pytest.mark.parametrize("damage", list(ACCOUNTS_DAMAGE))
+def test_damaged_accounts_refuse_every_login_with_a_503_and_are_never_written_over(private_app, instance_dir, damage):
+    """Nobody is let in on a guess and no account write replaces what is there: a 503 naming the file and what to
+    do (never the server's path), where a 500 was."""
+    path = instance_dir / "accounts.json"
+    edit, words = ACCOUNTS_DAMAGE[damage]
+    damaged = edit(path.read_text(encoding="utf-8"))
+    assert damaged != path.read_text(encoding="utf-8")
+    path.write_text(damaged, encoding="utf-8")
+    client = private_app.test_client()
+    page = client.get("/login").data.decode()
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    resp = client.post("/login", data={"username": "editor1", "password": PASSWORD, "csrf_token": csrf},
+                       headers={"Accept": "application/json"})
+    assert resp.status_code == 503
+    message = resp.get_json()["message"]
+    assert message.startswith("账户数据 accounts.json 无法读取") and words in message and str(instance_dir) not in message
+    with pytest.raises(BrokenRecord):
+        private_app.extensions["guatu_accounts"].create_user("new1", PASSWORD, "viewer", "新人")
+    assert path.read_text(encoding="utf-8") == damaged
 
 
 # --- finding 2: tokens cannot mint tokens; revocation follows what was minted --------------------
