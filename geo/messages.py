@@ -2513,6 +2513,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.report.escalated": {"zh": "升级督办案件", "en": "Escalated cases"},
     "page.report.units": {"zh": "各单位处置情况", "en": "The units' record"},
     "page.report.none": {"zh": "当日无升级督办案件", "en": "No escalated case that day"},
+    "page.report.more_escalated": {
+        "zh": "共 {count} 件,此处列出最紧急的 {shown} 件;全部见",
+        "en": "{count} in all; the {shown} most urgent are listed here; all of them:",
+    },
+    "page.report.escalated_queue": {"zh": "案件列表(仅升级督办)", "en": "the case list (escalated only)"},
     # --- cases in the editor, the ledger workbook, inspections (geo/exchange, geo/inspections) ------------------
     "history.case.dispatch": {"zh": "{pid}:派遣给 {assignee},期限 {due}", "en": "{pid}: dispatched to {assignee}, due {due}"},
     "history.case.redispatch": {"zh": "{pid}:重新派遣给 {assignee},期限 {due}",

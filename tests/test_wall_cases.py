@@ -4,6 +4,7 @@ report lists the escalated cases and the units' record."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import date
 
@@ -124,6 +125,28 @@ def test_the_report_page_lists_the_escalated_cases_and_the_units(data_dir, clock
     assert "<td>指挥部</td>" in escalated and "<td>街道(包村领导)</td>" in escalated  # the level each went up to
     units = page.split('class="grid daily-units"')[1].split("</table>")[0]
     assert UNIT in units and "66.7" in units and "10.2" in units and "33.3" in units
+
+
+def test_the_report_page_lists_the_most_urgent_escalated_cases_and_links_to_all(data_dir, clock, tmp_path,
+                                                                                monkeypatch):
+    """At 100,000 places a day had 61,641 escalated cases: the page lists the most urgent (PAGE_ROWS), says how
+    many there are and links to the workbook and to the queue of escalated cases."""
+    import web.workflow.reports
+    from web import create_app
+
+    monkeypatch.setattr(web.workflow.reports, "PAGE_ROWS", 1)
+    write_places(data_dir, record_places())
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(tmp_path / "instance"), "GUATU_PUBLIC_VIEW": True})
+    client = app.test_client()
+    page = client.get("/reports/daily?date=2026-11-24").data.decode()
+    escalated = page.split('class="grid daily-escalated"')[1].split("</table>")[0]
+    assert escalated.count("<tr>") == 2 and "大学路2号院" in escalated and "大学路1号院" not in escalated
+    more = page.split('class="daily-more"')[1].split("</p>")[0]
+    assert "共 2 件,此处列出最紧急的 1 件" in more
+    links = [href.replace("&amp;", "&") for href in re.findall(r'href="([^"]+)"', more)]
+    assert links == ["/reports/daily/2026-11-24.xlsx", "/cases?escalated=1"]
+    assert client.get(links[0]).status_code == 200 and client.get(links[1]).status_code == 200
 
 
 def test_a_screen_polling_the_state_is_sent_the_escalation_when_the_due_passes(data_dir, clock, tmp_path):
