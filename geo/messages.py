@@ -1551,6 +1551,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.mine.person": {"zh": "责任人", "en": "Person"},
     "page.mine.or_unit": {"zh": "或责任单位", "en": "or unit"},
     "page.mine.ask": {"zh": "请输入责任人姓名或责任单位。", "en": "Enter a person's name or a unit."},
+    "page.mine.shown": {"zh": "第 {first}–{last} 处(共 {count} 处)", "en": "places {first}–{last} of {count}"},
     "page.mine.count": {
         "zh": "共 {count} 处,其中逾期 {overdue} 处、过夜 {overnight} 处。按紧急程度排列:逾期、过夜、时限最近。",
         "en": "{count} places, {overdue} overdue and {overnight} overnight. Most urgent first: overdue, overnight, nearest deadline.",

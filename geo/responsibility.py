@@ -106,8 +106,10 @@ class Responsibility(PerPlace[_Kept]):
 
     kept_type = _Kept
 
-    def places(self, revision: int, now: datetime, *, person: str | None = None, unit: str | None = None) -> dict:
-        """Places of `person` (四包一 roles, or responsible for an open problem) and/or `unit`, by urgency."""
+    def places(self, revision: int, now: datetime, *, person: str | None = None, unit: str | None = None,
+               limit: int | None = None, offset: int = 0) -> dict:
+        """Places of `person` (四包一 roles, or responsible for an open problem) and/or `unit`, by urgency: `limit`
+        of them from `offset` (all by default), with how many there are and are overdue and overnight."""
         person = (person or "").strip() or None
         unit = (unit or "").strip() or None
         keys: set[tuple[str, str]] = set()
@@ -115,7 +117,10 @@ class Responsibility(PerPlace[_Kept]):
             with self._catch_up_lock:
                 kept = self.catch_up(revision, now)
                 keys = set(kept.by_person.get(person, ())) | set(kept.by_unit.get(unit, ()))
-        return _my_places(self._read(sorted(keys)), self.campaign, now, person, unit)
+        out = _my_places(self._read(sorted(keys)), self.campaign, now, person, unit)
+        out["offset"], out["limit"] = offset, limit
+        out["places"] = out["places"][offset:None if limit is None else offset + limit]
+        return out
 
     def names(self, revision: int, now: datetime) -> dict[str, list[str]]:
         """Everyone named in a 四包一 role or as a problem's responsible, and every responsible unit: what the

@@ -57,7 +57,7 @@ def walked_mine(store: Store, campaign: Campaign, now: datetime, person: str | N
                 unit: str | None = None) -> dict:
     """Every place tested, as "my places" is defined (geo/responsibility.py's docstring)."""
     features = {(layer.id, f["id"]): f for layer in store.readable_layers() for f in store.each_feature(layer.id)}
-    return _my_places(features, campaign, now, person, unit)
+    return {**_my_places(features, campaign, now, person, unit), "offset": 0, "limit": None}  # all of them
 
 
 def walked_names(store: Store) -> dict[str, list[str]]:

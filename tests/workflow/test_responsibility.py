@@ -60,6 +60,23 @@ def test_the_form_offers_everyone_responsible_and_every_unit(client, seeded, cam
 
 
 
+def test_a_long_list_comes_a_page_at_a_time_in_the_same_order(client):
+    login(client, "editor1")
+    whole = client.get("/api/mine?unit=区教育局").get_json()
+    assert whole["count"] == 5 and len(whole["places"]) == 5 and whole["limit"] == 100
+    pages = [client.get(f"/api/mine?unit=区教育局&limit=2&offset={offset}").get_json() for offset in (0, 2, 4)]
+    assert [p["id"] for page in pages for p in page["places"]] == [p["id"] for p in whole["places"]]
+    assert {page["count"] for page in pages} == {5} and [len(page["places"]) for page in pages] == [2, 2, 1]
+    for bad in ("limit=0", "limit=501", "offset=-1", "limit=x"):
+        resp = client.get(f"/api/mine?unit=区教育局&{bad}")
+        assert resp.status_code == 400 and "应为" in resp.get_json()["message"], bad
+    page = client.get("/mine?unit=区教育局&limit=2&offset=2").get_data(as_text=True)
+    nav = page.split('class="mine-pages screen-only"')[1].split("</nav>")[0]
+    assert "第 3–4 处(共 5 处)" in nav
+    assert "offset=0" in nav and "offset=4" in nav and "上一页" in nav and "下一页" in nav
+    assert page.count('<tr class="') == 2
+
+
 def test_asking_a_public_view_for_no_one_is_refused_in_chinese(seeded, data_dir, clock, tmp_path):
     app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_CLOCK": clock,
                       "GUATU_INSTANCE": str(tmp_path / "instance"), "GUATU_PUBLIC_VIEW": True})

@@ -98,7 +98,9 @@ RECORD_INSPECTION = {"summary": "Record the inspection of one place: ok, problem
 # GET /api/mine
 MINE = {"summary": "Places a person (四包一) or unit answers for, most urgent first", "tags": _TAGS,
         "parameters": [query_param("person", "A person's name (default: the caller's display name)"),
-                       query_param("unit", "A responsible unit")],
+                       query_param("unit", "A responsible unit"),
+                       query_param("limit", "How many places (1–500, default 100); `count` says how many there are"),
+                       query_param("offset", "Skip this many first (default 0)")],
         "responses": {"200": json_response(_OBJ, "The places with their open problems."),
                       "400": response_ref("BadRequest"), **READ_ERRORS}}
 

@@ -26,6 +26,7 @@ from geo.messages import t
 from geo.progress import parse_range, timeline
 from geo.residents.satisfaction import summary_line
 from web.access.auth import principal
+from web.cases.shape import page_of
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
 from web.core.routes import VIEWER, Display
@@ -47,7 +48,8 @@ def mine_page():
     ctx = guatu()
     person, unit = _who()
     now, revision = ctx.now(), ctx.store.revision()
-    data = ctx.responsibility.places(revision, now, person=person, unit=unit)
+    limit, offset = page_of(request.args)
+    data = ctx.responsibility.places(revision, now, person=person, unit=unit, limit=limit, offset=offset)
     return render_template("mine.html", data=data, names=ctx.responsibility.names(revision, now))
 
 
@@ -57,7 +59,9 @@ def mine_api():
     person, unit = _who()
     if not person and not unit:
         raise BadParameters([FieldError("person", t("mine.no_one"))])
-    return jsonify(ctx.responsibility.places(ctx.store.revision(), ctx.now(), person=person, unit=unit))
+    limit, offset = page_of(request.args)
+    return jsonify(ctx.responsibility.places(ctx.store.revision(), ctx.now(), person=person, unit=unit, limit=limit,
+                                             offset=offset))
 
 
 # A wall screen's display link may read the plan and the timeline (never anyone's list; the day's inspections
