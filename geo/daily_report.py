@@ -258,7 +258,7 @@ def build_xlsx(data: dict) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from geo.exchange.cells import text_row
+    from geo.exchange.cells import text_row, writable
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -280,7 +280,7 @@ def build_xlsx(data: dict) -> bytes:
             ws.append([t("report.xlsx.empty")])
     ws = wb.worksheets[0]
     ws.insert_rows(1, 2)
-    ws["A1"] = t("report.xlsx.title", title=data["title"], day=data["day"], as_of=data["as_of"])
+    ws["A1"] = writable(t("report.xlsx.title", title=data["title"], day=data["day"], as_of=data["as_of"]))
     ws["A1"].data_type = "s"  # the campaign's title, as text whatever it starts with
     ws["A1"].font = Font(bold=True, size=14)
     ws.freeze_panes = "A4"

@@ -81,3 +81,30 @@ def test_the_shapefile_field_list_csv_prefixes_formula_like_names_and_reads_them
 
     preview = preview_upload(store, LAYER, exported.data, "courtyards.shp.zip")
     assert preview.counts["reject"] == 0 and preview.counts["change"] == 0, preview.items
+
+
+# --- characters a workbook cannot hold ---------------------------------------------------------
+
+PASTED = "兑周村\x0b三号院\x01"  # a vertical tab a word processor pastes, a control character: XML forbids both
+
+
+def test_a_hand_edited_control_character_is_written_as_a_replacement_not_a_failed_export(store, make_feature,
+                                                                                         campaign, clock, data_dir):
+    """The write boundary refuses them; a layer file edited by hand may carry them (the store serves text as
+    text), and openpyxl refused the whole workbook: the ledger export and the daily report answered 500."""
+    problems = [{"id": "c-0001-p1", "category": "飞线充电", "description": "线缆杂乱", "found_on": "2026-11-24",
+                 "status": "open"}]
+    store.create(LAYER, make_feature("兑周村三号院", "pending", problems=problems), user="张三")
+    path = data_dir / "layers" / f"{LAYER}.geojson"
+    path.write_bytes(path.read_bytes().replace("兑周村三号院".encode(), "兑周村\\u000b三号院\\u0001".encode())
+                     .replace("线缆杂乱".encode(), "线缆\\u0002杂乱".encode()))
+    store = type(store)(data_dir, campaign, clock=clock)
+    assert store.get(LAYER, "c-0001")["properties"]["name"] == PASTED
+
+    wb = openpyxl.load_workbook(io.BytesIO(export_layer(store, LAYER, "xlsx").data))
+    place = {h.value: c.value for h, c in zip(wb["点位"][1], wb["点位"][2])}
+    assert place["名称"] == "兑周村\ufffd三号院\ufffd"
+    assert "线缆\ufffd杂乱" in {c.value for c in _cells(wb["问题台账"])}
+    data = report_data(store, campaign, datetime(2026, 11, 24).date(), clock())
+    report = openpyxl.load_workbook(io.BytesIO(build_xlsx(data)))
+    assert "兑周村\ufffd三号院\ufffd" in {c.value for c in _cells(report["问题"])}
