@@ -59,7 +59,7 @@ from geo.errors import BrokenRecord, Conflict, FieldError, GuatuError, NotFound,
 from geo.geojson_io import atomic_write
 from geo.messages import t
 from geo.scope import EVERYWHERE, Scope
-from geo.store.base import Store, iso, utc_now
+from geo.store.base import Finding, Store, iso, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -330,12 +330,23 @@ class Accounts:
                 raise self._damaged(exc) from None
         self._read_once = True
 
+    def problems(self) -> list[Finding]:
+        """The accounts document as `store check` reports it: damaged (`_damaged`), or nothing."""
+        try:
+            self._load()
+        except BrokenRecord as exc:
+            return [Finding(where=exc.where, problem=exc.message, remedy=t("store.record_fix_by_hand"),
+                            repairable=False, code="broken_record")]
+        return []
+
     def _damaged(self, exc: Exception) -> BrokenRecord:
         """The accounts cannot be read: every login, sign-in check and account write answers 503 with where and
         what to do, never a 500 nor a guess; the document is never written over."""
         log.error("accounts: %s cannot be read: %s", self.keeping.where, exc)
         name = self.keeping.path.name if isinstance(self.keeping, AccountsFile) else "accounts"  # no server path shown
-        return BrokenRecord(t("accounts.damaged", where=name, detail=str(exc)[:200]))
+        error = BrokenRecord(t("accounts.damaged", where=name, detail=str(exc)[:200]))
+        error.where = self.keeping.where
+        return error
 
     @contextmanager
     def _write(self) -> Iterator[_Data]:

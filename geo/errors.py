@@ -133,6 +133,7 @@ class BrokenRecord(GuatuError):
     http_status = 503
     code = "broken_record"
     finding = None  # how /api/health lists it (geo.store.base.Finding), where the record is checked there
+    where = None  # the record, the file or the database, as the server's log and `store check` name it
 
 
 class JournalDamaged(GuatuError):

@@ -210,6 +210,21 @@ def list_problems(store: Store, day: date) -> list[Finding]:
     return []
 
 
+def damaged_lists(store: Store) -> list[Finding]:
+    """Every day's list that parses but is not as this module writes it (`store check`; one that does not parse is
+    the store's own `check`'s)."""
+    found = []
+    for key in days(store):
+        try:
+            listing = store.record(KIND, key)
+        except BrokenRecord:
+            continue
+        faults = listing_faults(listing) if listing is not None else []
+        if faults:
+            found.append(broken_record(f"{KIND}/{key}", faults[0].text(), by_hand=True).finding)
+    return found
+
+
 def listing_faults(listing: dict) -> list[FieldError]:
     """Each value of a stored list whose type is not what this module writes, named by its path."""
     errors: list[FieldError] = []

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from tests.faults.server import Server, copy_demo, flask_cli
+from tests.faults.server import Server, copy_demo, flask_cli, make_editor_token
 
 
 def _tree(folder) -> dict[str, str]:
@@ -37,6 +37,28 @@ def test_store_check_of_a_damaged_demo_lists_each_problem_in_chinese_and_exits_1
     assert "layers/roads.geojson 第 4 行:不是有效的 JSON" in run.stdout
     assert "layers/villages.geojson" in run.stdout and "处理:" in run.stdout
     assert "发现 2 个问题" in run.stdout
+    assert _tree(data) == before
+
+
+@pytest.mark.timeout(60)
+def test_store_check_names_a_damaged_boundary_file_inspection_list_and_accounts(tmp_path):
+    data = copy_demo(tmp_path / "data")
+    instance = tmp_path / "instance"
+    communities = data / "boundaries" / "communities.geojson"
+    communities.write_text(communities.read_text(encoding="utf-8")[:300], encoding="utf-8")
+    (data / "inspections").mkdir()
+    (data / "inspections" / "2026-11-24.json").write_text('{"date": "2026-11-24", "seed": 1, "places": "x"}',
+                                                          encoding="utf-8")
+    make_editor_token(instance)  # an accounts file, then damaged
+    (instance / "accounts.json").write_text("[1]", encoding="utf-8")
+    server = Server(data, instance, tmp_path / "log")
+    before = _tree(data)
+    run = flask_cli(server, "store", "check")
+    assert run.returncode == 1, run.stdout + run.stderr[-2000:]
+    assert "区划文件 boundaries/communities.geojson 无法使用" in run.stdout
+    assert "记录 inspections/2026-11-24 无法解析(places:" in run.stdout
+    assert "账户数据 accounts.json 无法读取(not an object)" in run.stdout
+    assert "发现 3 个问题" in run.stdout
     assert _tree(data) == before
 
 

@@ -1,0 +1,94 @@
+"""The daily report's page (/reports/daily) of a large campaign: the most urgent escalated cases listed (the page as
+it is) against every escalated case written into the page (the naive way, as before), in one run; and a stage
+label asked for once per row, made once per key (`t`, as it is) against made afresh each time (as before).
+
+    .venv/bin/python -m bench.bench_report_page [--sizes 100000] [--repeat 3]
+
+For each size (bench/synthetic_stores.py: the synthetic campaign, on the embedded store; the report reads every
+place the same way on either store) the app serves the page through Flask's test client both ways `--repeat`
+times after one warm-up request each, and prints the median time of each, the page's size and the ratio; then
+the labels of the day's escalated cases both ways.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import web.workflow.reports
+from bench.synthetic_stores import synthetic_stores
+from geo.daily_report import ESCALATED, report_data
+from geo.messages import DEFAULT_LANGUAGE, MESSAGES, Text, t
+from web import create_app
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
+    fn()  # warm-up
+    times, out = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), out
+
+
+def _label_afresh(key: str) -> str:
+    """A message made as `t` made every one before: a new Text and its render each time."""
+    entry = MESSAGES[key]
+    return Text(lambda language: entry.get(language, entry[DEFAULT_LANGUAGE]).format())
+
+
+def measure(n: int, store, repeat: int) -> list[tuple]:
+    app = create_app({"GUATU_DATA": str(store.dir), "GUATU_PUBLIC_VIEW": True, "GUATU_INSTANCE": str(store.dir / ".inst")})
+    client = app.test_client()
+    data = report_data(store, store.campaign, store.clock().astimezone(store.campaign.timezone).date(), store.clock())
+    escalated = len(data["sheets"][ESCALATED]) - 1
+    rows, listed = [], web.workflow.reports.PAGE_ROWS
+    for label, page_rows in ((f"the {listed} most urgent", listed), ("every one (before)", escalated)):
+        web.workflow.reports.PAGE_ROWS = page_rows
+
+        def get():
+            resp = client.get("/reports/daily")
+            assert resp.status_code == 200, resp.status_code
+            return len(resp.data)
+
+        ms, size = timed(get, repeat)
+        rows.append((n, f"/reports/daily, escalated cases listed: {label}", escalated, ms, size))
+        print(f"{n:,}: {rows[-1][1]}: {ms:,.0f} ms, {size / 1e6:.2f} MB", flush=True)
+    web.workflow.reports.PAGE_ROWS = listed
+    stages = [row[7] for row in data["sheets"][ESCALATED][1:]]  # the stage column, as labels
+    keys = [next(k for k in MESSAGES if k.startswith("case.stage.") and MESSAGES[k]["zh"] == s) for s in stages]
+    cached, _ = timed(lambda: [t(k) for k in keys], repeat)
+    afresh, _ = timed(lambda: [_label_afresh(k) for k in keys], repeat)
+    print(f"{n:,}: {len(keys):,} stage labels: made once per key {cached:,.1f} ms, made afresh {afresh:,.1f} ms",
+          flush=True)
+    return rows, (n, len(keys), cached, afresh)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    pages, labels = [], []
+    for _, n, store in synthetic_stores([int(s) for s in args.sizes.split(",") if s.strip()], ["geojson"], "report"):
+        got, label = measure(n, store, args.repeat)
+        pages.append(got)
+        labels.append(label)
+    print("| places | the page | escalated cases | ms (median) | bytes |")
+    print("|---:|---|---:|---:|---:|")
+    for got in pages:
+        for n, what, count, ms, size in got:
+            print(f"| {n:,} | {what} | {count:,} | {ms:,.0f} | {size:,} |")
+        print(f"| | every one ÷ the most urgent | | ×{got[1][3] / got[0][3]:.2f} | ×{got[1][4] / got[0][4]:,.0f} |")
+    print("| places | stage labels | made once per key (ms) | made afresh (ms) | afresh ÷ once |")
+    print("|---:|---:|---:|---:|---:|")
+    for n, count, cached, afresh in labels:
+        print(f"| {n:,} | {count:,} | {cached:,.1f} | {afresh:,.1f} | ×{afresh / cached:,.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
