@@ -488,6 +488,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 
     # --- ids, campaign area, configuration (geo/config.py, geo/validate.py) ------------
+    "config.changed_unusable": {
+        "zh": "campaign.json 修改后无法使用,仍按原先的活动配置运行:{problems}",
+        "en": "campaign.json was changed into something unusable; the campaign as it was is kept: {problems}",
+    },
+    "config.changed_remedy": {
+        "zh": "改正 campaign.json(或换回原文件);保存后本提示消失,新增图层以外的修改需重启服务",
+        "en": "correct campaign.json (or put the previous one back); once saved this goes; changes beyond new "
+              "layers take a restart",
+    },
+    "config.changed_needs_restart": {
+        "zh": "campaign.json 已修改(不只是新增图层),修改在重启服务后才生效;此前仍按原先的活动配置运行",
+        "en": "campaign.json was changed beyond new layers; the changes take effect once the server restarts; "
+              "until then the campaign as it was is kept",
+    },
+    "config.restart_remedy": {
+        "zh": "在方便的时候重启服务(停止后再运行 ./guatu serve,或重启各台的 gunicorn)",
+        "en": "restart the server when convenient (stop it and run ./guatu serve again, or restart each gunicorn)",
+    },
     "config.invalid": {
         "zh": "活动配置 {path} 有 {count} 处错误,改正后才能启动:",
         "en": "the campaign configuration {path} has {count} problem(s); fix them before starting:",

@@ -31,10 +31,11 @@ from geo.config import CAMPAIGN_FILE, Campaign, Layer, load_campaign
 from geo.dashboard import DashboardData
 from geo.errors import ConfigError
 from geo.exchange.new_layer import add_layer
+from geo.messages import t
 from geo.progress_kept import ProgressData
 from geo.responsibility import Responsibility
 from geo.rules import local_now
-from geo.store.base import Store
+from geo.store.base import Finding, Store
 from geo.viewport import ViewportIndex
 from geo.wall.data import WallData
 
@@ -152,6 +153,7 @@ class Guatu:
     # called with the campaign when it gains layers (create_app: the request checks' documents)
     campaign_listeners: list[Callable[[Campaign], None]] = field(default_factory=list)
     campaign_stamp: tuple = field(init=False)  # campaign.json's size and time as last read
+    campaign_problem: Finding | None = None  # campaign.json changed into something unusable (the banner says so)
     _campaign_lock: RLock = field(default_factory=RLock, repr=False)
 
     def __post_init__(self) -> None:
@@ -200,11 +202,19 @@ class Guatu:
                 campaign = load_campaign(self.data_dir)
             except ConfigError as exc:
                 log.error("campaign.json changed and cannot be used (the campaign as started is kept): %s", exc)
+                self.campaign_problem = Finding(where=CAMPAIGN_FILE, problem=t("config.changed_unusable",
+                                                                               problems="; ".join(exc.problems)),
+                                                remedy=t("config.changed_remedy"), repairable=False,
+                                                code="campaign_unusable")
                 return
+            self.campaign_problem = None
             if only_layers_added(self.campaign, campaign):
                 self.adopt_campaign(campaign)
             elif campaign != self.campaign:
                 log.warning("campaign.json changed beyond new layers: restart the server to take the changes")
+                self.campaign_problem = Finding(where=CAMPAIGN_FILE, problem=t("config.changed_needs_restart"),
+                                                remedy=t("config.restart_remedy"), repairable=False,
+                                                code="campaign_restart")
 
     def now(self) -> datetime:
         return self.clock()

@@ -44,13 +44,15 @@ def _template(key: str) -> str:
 
 
 def problems_now() -> list[Finding]:
-    """What is wrong now, as /api/health lists it: the store's problems, damaged boundary files and a damaged
-    list of today's inspections (the admin pages, which carry no script, show them written by the server)."""
+    """What is wrong now, as /api/health lists it: the store's problems, damaged boundary files, a damaged list of
+    today's inspections and a campaign.json edited into something unusable (the admin pages, which carry no
+    script, show them written by the server)."""
     ctx = guatu()
     found = ctx.store.problems()
     if any(p.code == "database_unavailable" for p in found):
         return found  # nothing more can be read from it
-    return found + boundary_problems(ctx.data_dir, ctx.campaign) + list_problems(ctx.store, ctx.today())
+    found += boundary_problems(ctx.data_dir, ctx.campaign) + list_problems(ctx.store, ctx.today())
+    return found + ([ctx.campaign_problem] if ctx.campaign_problem else [])
 
 
 def register(app: Flask) -> None:
