@@ -49,7 +49,7 @@ from geo.route import plan
 from geo.rules import local_now, open_problems, place_overdue
 from geo.scope import Scope, check_write
 from geo.store.base import Finding, Store, broken_record, iso
-from geo.stored_place import instant_faults, text_faults
+from geo.stored_place import each_object, instant_faults, text_faults
 from geo.wall.params import in_scope
 
 KIND = "inspections"  # the store keeps each day's list as a record of this kind
@@ -237,11 +237,7 @@ def listing_faults(listing: dict) -> list[FieldError]:
     places = listing.get("places")
     if not isinstance(places, list):
         return [*errors, FieldError("places", t("request.wrong_type", expected=t("request.type_array")))]
-    for i, row in enumerate(places):
-        where = f"places[{i}]"
-        if not isinstance(row, dict):
-            errors.append(FieldError(where, t("feature.not_an_object_value")))
-            continue
+    for where, row in each_object(places, "places", errors):
         for key in ("id", "layer"):
             if not isinstance(row.get(key), str):
                 errors.append(FieldError(f"{where}.{key}", t("request.wrong_type", expected=t("request.type_string"))))

@@ -12,6 +12,7 @@ shown as unknown, not refused, so editing campaign.json never withholds a layer;
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from geo.cases.model import STAGES
@@ -85,16 +86,21 @@ def _problem(problem: Any, where: str, errors: list[FieldError]) -> None:
     if not isinstance(timeline, list):
         errors.append(FieldError(f"{where}.timeline", t("case.timeline_list")))
         return
-    for i, step in enumerate(timeline):
-        at = f"{where}.timeline[{i}]"
-        if not isinstance(step, dict):
-            errors.append(FieldError(at, t("feature.not_an_object_value")))
-            continue
+    for at, step in each_object(timeline, f"{where}.timeline", errors):
         text_faults(step, STEP_TEXTS, at + ".", errors)
         instant_faults(step, ("at",), at + ".", errors)
         for key, kinds, name in (("photos", list, "array"), ("data", dict, "object")):
             if step.get(key) is not None and not isinstance(step[key], kinds):
                 errors.append(FieldError(f"{at}.{key}", t("request.wrong_type", expected=t(f"request.type_{name}"))))
+
+
+def each_object(items: list, where: str, errors: list[FieldError]) -> Iterator[tuple[str, dict]]:
+    """(its path, it) for each item of `items` that is an object; each other item is an error at its path."""
+    for i, item in enumerate(items):
+        if isinstance(item, dict):
+            yield f"{where}[{i}]", item
+        else:
+            errors.append(FieldError(f"{where}[{i}]", t("feature.not_an_object_value")))
 
 
 def text_faults(obj: dict, keys: tuple, where: str, errors: list[FieldError]) -> None:
