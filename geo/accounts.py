@@ -192,23 +192,24 @@ class _Data:
         """The stored document; ValueError saying where it is not as `document` writes it (edited by hand, a bad
         restore): nobody is let in on a guess."""
         if not isinstance(raw, dict):
-            raise ValueError("not an object")
+            raise ValueError(t("feature.not_an_object_value"))
         users, tokens = raw.get("users", []), raw.get("tokens", [])
-        if not isinstance(users, list) or not isinstance(tokens, list):
-            raise ValueError("users and tokens must be lists")
+        for name, value in (("users", users), ("tokens", tokens)):
+            if not isinstance(value, list):
+                raise ValueError(f"{name}: " + t("request.wrong_type", expected=t("request.type_array")))
         for i, u in enumerate(users):
             if not isinstance(u, dict) or not all(isinstance(u.get(k), str) for k in ("username", "name", "password_hash")) \
                     or u.get("role") not in ROLES or not isinstance(u.get("sessions", {}), dict) \
                     or not isinstance(u.get("scope", {}), dict):
-                raise ValueError(f"users[{i}]")
+                raise ValueError(f"users[{i}]: " + t("accounts.bad_user"))
         for i, x in enumerate(tokens):
             if not isinstance(x, dict) or not isinstance(x.get("id"), str):
-                raise ValueError(f"tokens[{i}]")
+                raise ValueError(f"tokens[{i}]: " + t("accounts.bad_token"))
         try:
             return cls(users={u["username"]: _known(User, u) for u in users},
                        tokens={x["id"]: _known(Token, x) for x in tokens})
-        except TypeError as exc:  # a field every user or token has is missing
-            raise ValueError(str(exc)) from None
+        except TypeError:  # a field every user or token has is missing
+            raise ValueError(t("accounts.field_missing")) from None
 
     def document(self) -> dict:
         """The stored form: the same JSON in the file and in the database."""

@@ -35,7 +35,7 @@ from geo.messages import Text, compose, t
 from geo.store.base import Finding
 
 log = logging.getLogger(__name__)
-POLYGONS = ("Polygon", "MultiPolygon")
+OUTLINES = ("Polygon", "MultiPolygon", "LineString", "MultiLineString")  # lines are drawn, never located in
 
 
 def _boundary(campaign: Campaign, level: str):
@@ -52,13 +52,27 @@ def read_boundaries(data_dir: Path, campaign: Campaign, level: str) -> list[dict
     b = _boundary(campaign, level)
     path = Path(data_dir) / b.file
     try:
-        stat = path.stat()
+        stamp = _stamp(path)
     except FileNotFoundError:
         return []
-    features, reason = _read(str(path), stat.st_mtime_ns, b.name_field)
+    features, reason = _read(str(path), stamp, b.name_field)
     if reason is not None:
         raise BrokenBoundary(t("boundaries.broken", file=b.file, reason=reason))
     return features
+
+
+def boundary_version(data_dir: Path, campaign: Campaign, level: str) -> tuple:
+    """What changes whenever the level's file does (a cache of its outlines is keyed by it); () without one."""
+    try:
+        return _stamp(Path(data_dir) / _boundary(campaign, level).file)
+    except FileNotFoundError:
+        return ()
+
+
+def _stamp(path: Path) -> tuple:
+    """The file's inode, time and size: a file saved again, or replaced, reads afresh."""
+    st = path.stat()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def usable_boundaries(data_dir: Path, campaign: Campaign, level: str) -> list[dict]:
@@ -83,13 +97,15 @@ def boundary_problems(data_dir: Path, campaign: Campaign) -> list[Finding]:
 
 
 @lru_cache(maxsize=16)
-def _read(path: str, _mtime: int, name_field: str) -> tuple[list[dict], Text | None]:
+def _read(path: str, _stamp: tuple, name_field: str) -> tuple[list[dict], Text | None]:
     """The outlines of one file version and None, or [] and why the file cannot be used (kept as well: a
     damaged file is not parsed again on every request)."""
     try:
         doc = orjson.loads(Path(path).read_bytes())
     except orjson.JSONDecodeError as exc:
         return _broken(path, t("boundaries.not_json", detail=str(exc)))
+    except OSError as exc:  # unreadable, or gone since its stat
+        return _broken(path, t("boundaries.unreadable", detail=exc.strerror or type(exc).__name__))
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         return _broken(path, t("boundaries.not_collection"))
     features = doc["features"]
@@ -112,7 +128,7 @@ def _outline_fault(feature, name_field: str) -> Text | None:
     """Why one outline cannot be used, or None: a Feature, a polygon shapely can read, its name text."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return t("boundaries.not_feature")
-    faults = geometry_errors(feature.get("geometry"), types=POLYGONS)
+    faults = geometry_errors(feature.get("geometry"), types=OUTLINES, empty=False)
     if faults:
         return faults[0].text()
     props = feature.get("properties")
@@ -136,8 +152,8 @@ def boundary_bytes(data_dir: Path, campaign: Campaign, level: str) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def _tree(path: str, _mtime: int, name_field: str):
-    features, reason = _read(path, _mtime, name_field)
+def _tree(path: str, stamp: tuple, name_field: str):
+    features, reason = _read(path, stamp, name_field)
     if reason is not None:
         raise BrokenBoundary(reason)
     geoms = [shape(f["geometry"]) for f in features]
@@ -155,7 +171,7 @@ def locate(data_dir: Path, campaign: Campaign, lon: float, lat: float) -> dict:
             continue
         path = Path(data_dir) / b.file
         try:
-            tree, features = _tree(str(path), path.stat().st_mtime_ns, b.name_field)
+            tree, features = _tree(str(path), _stamp(path), b.name_field)
         except (FileNotFoundError, BrokenBoundary):  # no file, or a damaged one (the banner says so): unknown
             continue
         i = _first_hits(tree, np.array([point]))[0]

@@ -11,14 +11,16 @@ categories, the default deadline).
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 from geo.config import Campaign
-from geo.errors import NotFound
+from geo.errors import BrokenRecord, NotFound
 from geo.inspections import RESULTS, days, load, local_time, route_sheet
 from geo.photos import photos_of
 from geo.store.base import Store
 
+log = logging.getLogger(__name__)
 LOOK_BACK = 60  # lists read for a place's last inspection before the day
 
 
@@ -26,7 +28,11 @@ def last_results(store: Store, day: date, places: set[tuple[str, str]]) -> dict[
     """The last inspection result of each place before `day` (from the last LOOK_BACK days' lists): date and label."""
     out: dict[tuple[str, str], dict] = {}
     for key in [d for d in days(store) if d < day.isoformat()][:LOOK_BACK]:  # newest first
-        listing = load(store, date.fromisoformat(key)) or {"places": []}
+        try:
+            listing = load(store, date.fromisoformat(key)) or {"places": []}
+        except BrokenRecord as exc:  # an old list damaged: today's list goes on without it (`store check` names it)
+            log.warning("the inspection list of %s is left out of the last results: %s", key, exc.message)
+            continue
         for row in listing["places"]:
             place = (row["layer"], row["id"])
             if place in places and place not in out and row.get("result"):

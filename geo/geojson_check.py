@@ -25,10 +25,15 @@ MAX_COLLECTION_DEPTH = 4
 
 
 def geometry_errors(geom: Any, path: str = "geometry", feature: str | None = None, *,
-                    types: tuple[str, ...] = TYPES) -> list[FieldError]:
-    """Every structural fault of `geom`, each with its field path; [] when shapely can read it."""
+                    types: tuple[str, ...] = TYPES, empty: bool = True) -> list[FieldError]:
+    """Every structural fault of `geom`, each with its field path; [] when shapely can read it. `empty=False`:
+    a geometry without a single position is a fault too (what is read back must have a shape to draw and a point
+    to label; the write boundary says so in its own words)."""
     errors: list[FieldError] = []
-    _geometry(geom, path, feature, types, errors, [0], 0)
+    counter = [0]
+    _geometry(geom, path, feature, types, errors, counter, 0)
+    if not errors and not empty and counter[0] == 0:
+        errors.append(FieldError(path, t("feature.geometry_empty"), feature))
     return errors
 
 

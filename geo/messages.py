@@ -82,6 +82,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "boundary file {file} cannot be used; its outlines are left out (the file is not rewritten): {reason}",
     },
     "boundaries.not_json": {"zh": "不是有效的 JSON({detail})", "en": "not valid JSON ({detail})"},
+    "boundaries.unreadable": {"zh": "无法读取({detail})", "en": "cannot be read ({detail})"},
     "boundaries.not_collection": {"zh": "不是 GeoJSON FeatureCollection", "en": "not a GeoJSON FeatureCollection"},
     "boundaries.not_feature": {"zh": "不是 GeoJSON 要素(Feature)", "en": "not a GeoJSON Feature"},
     "boundaries.feature": {"zh": "第 {number} 个要素:{detail}", "en": "feature #{number}: {detail}"},
@@ -202,10 +203,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "记录 {file} 无法解析({detail})",
         "en": "record {file} cannot be read ({detail})",
     },
+    "accounts.bad_user": {
+        "zh": "应为含 username、name、password_hash 文本和有效 role 的对象",
+        "en": "expected an object with text username, name and password_hash and a known role",
+    },
+    "accounts.bad_token": {"zh": "应为含文本 id 的对象", "en": "expected an object with a text id"},
+    "accounts.field_missing": {"zh": "某个用户或令牌缺少必需的字段", "en": "a user or token lacks a field every one has"},
     "accounts.damaged": {
         "zh": "账户数据 {where} 无法读取({detail}),暂时无法登录或修改账户;请修正或从该文件的备份恢复(不会改写该文件)",
         "en": "the accounts in {where} cannot be read ({detail}); nobody can sign in or change an account until "
               "it is put right or restored from a copy of it (it is not written over)",
+    },
+    "store.record_not_as_written": {
+        "zh": "记录 {file} 不是 Guatu 写入的格式({detail})",
+        "en": "record {file} is not as Guatu writes it ({detail})",
     },
     "store.record_fix_by_hand": {
         "zh": "请按原格式修正该记录,或从备份恢复",
@@ -489,8 +500,9 @@ MESSAGES: dict[str, dict[str, str]] = {
 
     # --- ids, campaign area, configuration (geo/config.py, geo/validate.py) ------------
     "config.changed_unusable": {
-        "zh": "campaign.json 修改后无法使用,仍按原先的活动配置运行:{problems}",
-        "en": "campaign.json was changed into something unusable; the campaign as it was is kept: {problems}",
+        "zh": "campaign.json 修改后无法使用({count} 处错误,详见服务器日志),仍按原先的活动配置运行",
+        "en": "campaign.json was changed into something unusable ({count} problem(s), in the server's log); the "
+              "campaign as it was is kept",
     },
     "config.changed_remedy": {
         "zh": "改正 campaign.json(或换回原文件);保存后本提示消失,新增图层以外的修改需重启服务",
@@ -2536,7 +2548,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "共 {count} 件,此处列出最紧急的 {shown} 件;全部见",
         "en": "{count} in all; the {shown} most urgent are listed here; all of them:",
     },
-    "page.report.escalated_queue": {"zh": "案件列表(仅升级督办)", "en": "the case list (escalated only)"},
+    "page.report.escalated_queue": {"zh": "当前的升级督办案件", "en": "the cases escalated now"},
     # --- cases in the editor, the ledger workbook, inspections (geo/exchange, geo/inspections) ------------------
     "history.case.dispatch": {"zh": "{pid}:派遣给 {assignee},期限 {due}", "en": "{pid}: dispatched to {assignee}, due {due}"},
     "history.case.redispatch": {"zh": "{pid}:重新派遣给 {assignee},期限 {due}",

@@ -91,6 +91,8 @@ DAMAGE = {  # what is done to the file → what the reason says
     "a name as a number": (lambda doc, path: doc["features"][0]["properties"].update(name=7),
                            "第 1 个要素:properties.name: 应为文本"),
     "not a feature": (lambda doc, path: doc["features"].append(1), "要素:不是 GeoJSON 要素"),
+    "an empty outline": (lambda doc, path: doc["features"][1]["geometry"].update(coordinates=[]),
+                         "第 2 个要素:geometry: 几何为空"),
 }
 
 
@@ -125,3 +127,20 @@ def test_a_boundary_file_put_right_is_used_again_without_a_restart(data_dir, cam
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))  # a later version
     assert boundary_problems(data_dir, campaign) == []
     assert locate(data_dir, campaign, LON, LAT)["community"]
+
+
+def test_a_boundary_file_of_lines_is_drawn_not_refused(data_dir, campaign):
+    """District offices often deliver boundaries as lines: they are outlines to draw (the wall draws lines), with
+    nowhere to locate a place in."""
+    _with_boundaries(data_dir)
+    path = data_dir / "boundaries" / "communities.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for f in doc["features"]:
+        g = f["geometry"]
+        rings = g["coordinates"] if g["type"] == "Polygon" else [r for poly in g["coordinates"] for r in poly]
+        f["geometry"] = {"type": "MultiLineString", "coordinates": rings}
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert boundary_problems(data_dir, campaign) == []
+    lines = read_boundaries(data_dir, campaign, "community")
+    assert len(lines) == len(doc["features"]) and all(len(f["properties"]["label_point"]) == 2 for f in lines)
+    assert locate(data_dir, campaign, LON, LAT)["street"]  # the sub-districts are still areas

@@ -83,3 +83,11 @@ def test_the_campaigns_lists_and_days_in_another_form_are_not_checked():
     props["problems"][0].update(category="no-such-category", status="no-such-status", found_on="昨天")
     _case(props).update(urgency="no-such-urgency", source="no-such-source")
     assert stored_place_errors(props) == []
+
+
+def test_instants_of_any_year_with_their_zone_pass():
+    """A migrated case found on an unknown day starts 2000-01-01 local, 1999 in UTC; an imported due may be far
+    ahead: as stored, they are instants readers read."""
+    props = _with_a_case()
+    _case(props).update(filed_at="1999-12-31T16:00:00Z", stage_due="2206-12-05T15:59:59+08:00")
+    assert stored_place_errors(props) == []

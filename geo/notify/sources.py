@@ -24,11 +24,13 @@ again, and `emit` keeps each kind and key once, so nobody is told twice and noth
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 
 from geo.config import Campaign
-from geo.errors import NotFound
+from geo.errors import BrokenRecord, NotFound
+from geo.inspections import load as load_list
 from geo.journal import ChangeSummary
 from geo.messages import t
 from geo.notify.case_news import case_entry, step_event, where
@@ -39,7 +41,7 @@ from geo.store.base import Store, iso
 
 CURSOR = "notify-cursor"
 KEY = "journal"
-INSPECTIONS = "inspections"  # the record kind of the day's inspection lists (geo/inspections.py)
+log = logging.getLogger(__name__)
 
 
 def _timeline(problem: dict | None) -> list:
@@ -105,7 +107,11 @@ def _clock_events(store: Store, campaign: Campaign, now: datetime, cases: OpenCa
     if local.time() >= campaign.notify.daily_report_at and days.get("report") != day.isoformat():
         out.append(report_ready(day, at))
         days["report"] = day.isoformat()
-    listing = store.record(INSPECTIONS, day.isoformat())
+    try:
+        listing = load_list(store, day)
+    except BrokenRecord as exc:  # every screen's banner names it (/api/health); the other news go on
+        log.warning("the inspection list of %s is not announced: %s", day.isoformat(), exc.message)
+        listing = None
     if listing is not None and days.get("drawn") != f"{day.isoformat()}:{listing.get('seed')}":
         out.append(inspection_drawn(listing, at))
         days["drawn"] = f"{day.isoformat()}:{listing.get('seed')}"

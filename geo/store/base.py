@@ -178,14 +178,14 @@ def parse_record(data: bytes | str, where: str) -> dict:
     else:
         if isinstance(value, dict):
             return value
-        detail = type(value).__name__
+        detail = t("feature.not_an_object_value")
     raise broken_record(where, detail)
 
 
 def broken_record(where: str, detail: str, *, by_hand: bool = False) -> BrokenRecord:
     """The error for a record that cannot be used: `store repair` moves aside one that does not parse; one that
     parses but is not what Guatu writes (`by_hand`) must be put right by hand or from a backup."""
-    problem = t("store.record_unreadable", file=where, detail=detail)
+    problem = t("store.record_not_as_written" if by_hand else "store.record_unreadable", file=where, detail=detail)
     remedy = t("store.record_fix_by_hand") if by_hand else t("store.record_remedy")
     error = BrokenRecord(compose("{problem};{remedy}", problem=problem, remedy=remedy))
     error.finding = Finding(where=where, problem=problem, remedy=remedy, repairable=not by_hand, code="broken_record")

@@ -571,7 +571,7 @@ def _check_feature(feature, where: Msg, state: LayerState) -> None:
     geometry = feature.get("geometry")
     if geometry is None:
         raise BrokenAt("store.layer_no_geometry", where=where, id=repr(fid))
-    faults = geometry_errors(geometry)  # the write boundary's check: every reader may hand it to shapely
+    faults = geometry_errors(geometry, empty=False)  # the write boundary's checks: every reader may hand it to shapely
     if faults:
         raise BrokenAt("store.layer_bad_geometry", where=where, id=repr(fid), detail=faults[0].text())
     faults = stored_place_errors(props)  # the types every reader relies on (geo/stored_place.py)

@@ -56,8 +56,8 @@ def test_store_check_names_a_damaged_boundary_file_inspection_list_and_accounts(
     run = flask_cli(server, "store", "check")
     assert run.returncode == 1, run.stdout + run.stderr[-2000:]
     assert "区划文件 boundaries/communities.geojson 无法使用" in run.stdout
-    assert "记录 inspections/2026-11-24 无法解析(places:" in run.stdout
-    assert "账户数据 accounts.json 无法读取(not an object)" in run.stdout
+    assert "记录 inspections/2026-11-24 不是 Guatu 写入的格式(places:" in run.stdout
+    assert "账户数据 accounts.json 无法读取(应为对象)" in run.stdout
     assert "发现 3 个问题" in run.stdout
     assert _tree(data) == before
 

@@ -473,6 +473,7 @@ UNREADABLE_GEOMETRIES = {
     "no coordinates": ({"type": "Polygon"}, "缺少坐标"),
     "unknown type": ({"type": "Polygn", "coordinates": []}, "Polygn"),
     "nothing": (None, "没有几何"),
+    "no position at all": ({"type": "MultiPolygon", "coordinates": [[]]}, "几何为空"),
 }
 
 

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 
+from geo.config import load_campaign
 from tests.conftest import REPO
 from web import create_app
 
@@ -41,7 +42,8 @@ def test_an_unusable_edit_keeps_the_campaign_and_is_on_the_banner_until_put_righ
     _save(path, good.replace('"statuses"', '"statusez"', 1))  # a typo
     [problem] = _campaign_problems(client)
     assert problem["code"] == "campaign_unusable" and problem["where"] == "campaign.json"
-    assert problem["message"].startswith("campaign.json 修改后无法使用,仍按原先的活动配置运行") and problem["remedy"]
+    assert problem["message"].startswith("campaign.json 修改后无法使用(") and "仍按原先的活动配置运行" in problem["message"]
+    assert problem["remedy"] and str(data) not in problem["message"]  # no server path on the public health
     assert client.get("/api/health").status_code == 503
     assert title in client.get("/").get_data(as_text=True)  # the wall as it was
 
@@ -63,3 +65,19 @@ def test_an_edit_beyond_new_layers_says_a_restart_takes_it(tmp_path, clock):
     assert old_title in page and "新的标题" not in page
     restarted = create_app({**app.config, "GUATU_DATA": str(data)}).test_client()
     assert _campaign_problems(restarted) == [] and "新的标题" in restarted.get("/").get_data(as_text=True)
+
+
+def test_a_campaign_taken_whole_clears_the_restart_notice(tmp_path, clock):
+    """A layer added from the editor makes this process take campaign.json as it is (add_layer): what the notice
+    asked a restart for is then in force here, and the notice goes."""
+    data, app = _app(tmp_path, clock)
+    client = app.test_client()
+    path = data / "campaign.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["title"] = "新的标题"
+    _save(path, json.dumps(doc, ensure_ascii=False, indent=2))
+    assert [p["code"] for p in _campaign_problems(client)] == ["campaign_restart"]
+    ctx = app.extensions["guatu"]
+    with app.app_context():
+        ctx.adopt_campaign(load_campaign(data))
+    assert _campaign_problems(client) == [] and "新的标题" in client.get("/").get_data(as_text=True)

@@ -87,3 +87,21 @@ def test_parse_record_keeps_an_object_and_names_anything_else():
         with pytest.raises(BrokenRecord) as info:
             parse_record(data, "x/y.json")
         assert info.value.message.startswith("记录 x/y.json 无法解析")
+
+
+def test_an_old_damaged_list_leaves_todays_phone_list_and_the_notifications_going(app, seeded, campaign, clock):
+    """The phones' list reads the last 60 days' results; the sender announces today's list: a damaged old list
+    is left out of the first, a damaged list of today is not announced, and neither stops."""
+    from geo.notify.sources import collect
+
+    client = app.test_client()
+    csrf = login(client, "editor1")
+    for day in ("2026-11-23", DAY):
+        assert client.post(f"/api/inspections/{day}", json={"count": 3, "seed": 5},
+                           headers={"X-CSRF-Token": csrf}).status_code == 201
+    (seeded.dir / "inspections" / "2026-11-23.json").write_text('{"places": 1}', encoding="utf-8")
+    field = client.get(f"/api/field/{DAY}")
+    assert field.status_code == 200 and len(field.get_json()["places"]) == 3
+
+    (seeded.dir / "inspections" / f"{DAY}.json").write_text("{", encoding="utf-8")
+    collect(seeded, campaign, clock())  # no BrokenRecord out of the sender's round

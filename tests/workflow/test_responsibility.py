@@ -60,7 +60,9 @@ def test_the_form_offers_everyone_responsible_and_every_unit(client, seeded, cam
 
 
 
-def test_a_long_list_comes_a_page_at_a_time_in_the_same_order(client):
+def test_a_long_list_comes_a_page_at_a_time_in_the_same_order(client, seeded, campaign):
+    for fid in ("c-0001", "c-0002"):  # two cases: the case list has a next page at one a page
+        _add(seeded, campaign, fid, deadline="2026-12-20")
     login(client, "editor1")
     whole = client.get("/api/mine?unit=区教育局").get_json()
     assert whole["count"] == 5 and len(whole["places"]) == 5 and whole["limit"] == 100
@@ -75,6 +77,10 @@ def test_a_long_list_comes_a_page_at_a_time_in_the_same_order(client):
     assert "第 3–4 处(共 5 处)" in nav
     assert "offset=0" in nav and "offset=4" in nav and "上一页" in nav and "下一页" in nav
     assert page.count('<tr class="') == 2
+    odd = client.get("/mine?unit=区教育局&limit=2&offset=2&endpoint=x&_external=1")  # url_for's own names: a 500 once
+    assert odd.status_code == 200 and "endpoint=" not in odd.get_data(as_text=True).split("mine-pages")[1]
+    cases = client.get("/cases?queue=all&limit=1&endpoint=x")
+    assert cases.status_code == 200 and "offset=1" in cases.get_data(as_text=True)  # its next page's link
 
 
 def test_asking_a_public_view_for_no_one_is_refused_in_chinese(seeded, data_dir, clock, tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from geo.basemaps.crs import collection_in, display_crs
-from geo.boundaries import boundary_bytes
+from geo.boundaries import boundary_bytes, boundary_version
 from geo.errors import BadParameters, FieldError
 from geo.geojson_io import dumps
 from geo.messages import t
@@ -136,7 +136,7 @@ def boundaries_document(level: str, crs: str) -> Cached:
     """The outlines of one level as GeoJSON in a display CRS, serialised once per process (the wall page
     carries them inlined: web/wall/pages.py)."""
     ctx = guatu()
-    key = ("boundaries", level, crs)
+    key = ("boundaries", level, crs, boundary_version(ctx.data_dir, ctx.campaign, level))  # a file saved again: anew
     return ctx.cache.get(key, lambda: make_cached(collection_in(boundary_bytes(ctx.data_dir, ctx.campaign, level), crs)))
 
 

@@ -13,6 +13,7 @@ from flask import Flask
 
 from web.core import errors, health, language, problem_banner, security, settings
 from web.core.context import guatu
+from web.core.http import same_query
 
 
 def register(app: Flask) -> None:
@@ -21,5 +22,6 @@ def register(app: Flask) -> None:
     language.register(app)  # the reader's language: Jinja's `t`, `html_lang`, messages in templates
     security.register(app)
     problem_banner.register(app)  # the banner on every page: its options (`problem_banner` in templates)
+    app.jinja_env.globals["same_query"] = same_query  # a page's links to its next and previous pages
     app.register_blueprint(health.bp)
     app.cli.add_command(settings.settings_command)

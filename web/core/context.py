@@ -172,6 +172,7 @@ class Guatu:
         """Take `campaign`, this one with new layers: the store opens them, the memos and caches start again."""
         with self._campaign_lock:
             self.campaign_stamp = campaign_stamp(self.data_dir)
+            self.campaign_problem = None  # the file as it is now is the campaign
             added = self.store.adopt_campaign(campaign)
             self.campaign = campaign
             self._memos()
@@ -203,7 +204,7 @@ class Guatu:
             except ConfigError as exc:
                 log.error("campaign.json changed and cannot be used (the campaign as started is kept): %s", exc)
                 self.campaign_problem = Finding(where=CAMPAIGN_FILE, problem=t("config.changed_unusable",
-                                                                               problems="; ".join(exc.problems)),
+                                                                               count=len(exc.problems)),
                                                 remedy=t("config.changed_remedy"), repairable=False,
                                                 code="campaign_unusable")
                 return

@@ -28,6 +28,16 @@ def static_url(path: str) -> str:
     return url_for("static", filename=path)
 
 
+URL_FOR_NAMES = ("endpoint", "values", "_anchor", "_method", "_scheme", "_external")  # url_for's own parameters
+
+
+def same_query(**changes: object) -> dict:
+    """This request's query with `changes` (a page's next or previous page): its values to give `url_for`, less any
+    named like url_for's own parameters (`?endpoint=x` made those links a 500)."""
+    kept = {k: v for k, v in request.args.items() if k not in URL_FOR_NAMES}
+    return {**kept, **changes}
+
+
 def json_body() -> dict:
     """The request's body as a JSON object, whatever its Content-Type: a body that is not JSON is a 400
     (bad_request), JSON that is not an object a 422, both naming `body`."""
