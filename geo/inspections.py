@@ -49,7 +49,7 @@ from geo.route import plan
 from geo.rules import local_now, open_problems, place_overdue
 from geo.scope import Scope, check_write
 from geo.store.base import Finding, Store, broken_record, iso
-from geo.stored_place import each_object, instant_faults, text_faults
+from geo.stored_place import each_object, instant_faults, optional_object, text_faults
 from geo.wall.params import in_scope
 
 KIND = "inspections"  # the store keeps each day's list as a record of this kind
@@ -242,11 +242,8 @@ def listing_faults(listing: dict) -> list[FieldError]:
             if not isinstance(row.get(key), str):
                 errors.append(FieldError(f"{where}.{key}", t("request.wrong_type", expected=t("request.type_string"))))
         text_faults(row, ("name", "kind", "street", "community", "status"), where + ".", errors)
-        result = row.get("result")
+        result = optional_object(row.get("result"), f"{where}.result", errors)
         if result is None:
-            continue
-        if not isinstance(result, dict):
-            errors.append(FieldError(f"{where}.result", t("feature.not_an_object_value")))
             continue
         if result.get("result") not in RESULTS:
             errors.append(FieldError(f"{where}.result.result", t("request.not_in_enum", expected=", ".join(RESULTS))))

@@ -63,12 +63,9 @@ def _problem(problem: Any, where: str, errors: list[FieldError]) -> None:
         errors.append(FieldError(where, t("feature.not_an_object_value")))
         return
     text_faults(problem, PROBLEM_TEXTS, where + ".", errors)
-    case = problem.get("case")
-    if case is None:
-        return
     where += ".case"
-    if not isinstance(case, dict):
-        errors.append(FieldError(where, t("feature.not_an_object_value")))
+    case = optional_object(problem.get("case"), where, errors)
+    if case is None:
         return
     for key, may_be_none in (("stage", False), ("held_stage", True)):
         if case.get(key) not in STAGES and not (may_be_none and case.get(key) is None):
@@ -92,6 +89,13 @@ def _problem(problem: Any, where: str, errors: list[FieldError]) -> None:
         for key, kinds, name in (("photos", list, "array"), ("data", dict, "object")):
             if step.get(key) is not None and not isinstance(step[key], kinds):
                 errors.append(FieldError(f"{at}.{key}", t("request.wrong_type", expected=t(f"request.type_{name}"))))
+
+
+def optional_object(value: Any, where: str, errors: list[FieldError]) -> dict | None:
+    """`value` when it is an object; None when it is absent, or not an object (then an error at `where`)."""
+    if value is not None and not isinstance(value, dict):
+        errors.append(FieldError(where, t("feature.not_an_object_value")))
+    return value if isinstance(value, dict) else None
 
 
 def each_object(items: list, where: str, errors: list[FieldError]) -> Iterator[tuple[str, dict]]:
