@@ -319,7 +319,7 @@ class Accounts:
         try:
             return keeping.read()
         except ValueError as exc:  # the file is not JSON
-            raise self._damaged(exc) from None
+            raise self._damaged(ValueError(t("file.not_json", detail=str(exc)))) from None
 
     def _take(self, found: tuple[object, dict] | None) -> None:
         if found is None:

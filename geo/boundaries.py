@@ -9,7 +9,8 @@ them). A place lies in the area its representative point
 overlap, the first listed wins.
 
 A boundary file comes from outside (the district's GIS office) and may be replaced by hand at any time: it is
-checked when read (JSON, a FeatureCollection, each outline a polygon shapely can read, its name text). A damaged
+checked when read (JSON, a FeatureCollection, each outline a polygon or line shapely can read and not empty, its
+name text; a line is drawn, a place is located in polygons only). A damaged
 file is never served in part: `read_boundaries` raises BrokenBoundary (503, the file and the feature at fault),
 so printing says why it cannot print; the wall, the editor, the dashboard and the places' sub-district and
 community go on without that level (`usable_boundaries`, `locate`), and `boundary_problems` puts the fault in
@@ -35,7 +36,8 @@ from geo.messages import Text, compose, t
 from geo.store.base import Finding
 
 log = logging.getLogger(__name__)
-OUTLINES = ("Polygon", "MultiPolygon", "LineString", "MultiLineString")  # lines are drawn, never located in
+AREAS = ("Polygon", "MultiPolygon")
+OUTLINES = (*AREAS, "LineString", "MultiLineString")  # lines are drawn, never located in
 
 
 def _boundary(campaign: Campaign, level: str):
@@ -70,9 +72,9 @@ def boundary_version(data_dir: Path, campaign: Campaign, level: str) -> tuple:
 
 
 def _stamp(path: Path) -> tuple:
-    """The file's inode, time and size: a file saved again, or replaced, reads afresh."""
+    """The file's inode, times and size: a file saved again, replaced or given other permissions reads afresh."""
     st = path.stat()
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
+    return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
 
 
 def usable_boundaries(data_dir: Path, campaign: Campaign, level: str) -> list[dict]:
@@ -103,7 +105,7 @@ def _read(path: str, _stamp: tuple, name_field: str) -> tuple[list[dict], Text |
     try:
         doc = orjson.loads(Path(path).read_bytes())
     except orjson.JSONDecodeError as exc:
-        return _broken(path, t("boundaries.not_json", detail=str(exc)))
+        return _broken(path, t("file.not_json", detail=str(exc)))
     except OSError as exc:  # unreadable, or gone since its stat
         return _broken(path, t("boundaries.unreadable", detail=exc.strerror or type(exc).__name__))
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
@@ -125,7 +127,7 @@ def _read(path: str, _stamp: tuple, name_field: str) -> tuple[list[dict], Text |
 
 
 def _outline_fault(feature, name_field: str) -> Text | None:
-    """Why one outline cannot be used, or None: a Feature, a polygon shapely can read, its name text."""
+    """Why one outline cannot be used, or None: a Feature, a polygon or line shapely can read, its name text."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return t("boundaries.not_feature")
     faults = geometry_errors(feature.get("geometry"), types=OUTLINES, empty=False)
@@ -156,8 +158,8 @@ def _tree(path: str, stamp: tuple, name_field: str):
     features, reason = _read(path, stamp, name_field)
     if reason is not None:
         raise BrokenBoundary(reason)
-    geoms = [shape(f["geometry"]) for f in features]
-    return shapely.STRtree(geoms), features
+    areas = [f for f in features if f["geometry"]["type"] in AREAS]  # a line outlines; a place lies in an area
+    return shapely.STRtree([shape(f["geometry"]) for f in areas]), areas
 
 
 def locate(data_dir: Path, campaign: Campaign, lon: float, lat: float) -> dict:

@@ -21,6 +21,7 @@ from geo.photos import photos_of
 from geo.store.base import Store
 
 log = logging.getLogger(__name__)
+_warned: set[str] = set()  # damaged lists already logged
 LOOK_BACK = 60  # lists read for a place's last inspection before the day
 
 
@@ -31,7 +32,9 @@ def last_results(store: Store, day: date, places: set[tuple[str, str]]) -> dict[
         try:
             listing = load(store, date.fromisoformat(key)) or {"places": []}
         except BrokenRecord as exc:  # an old list damaged: today's list goes on without it (`store check` names it)
-            log.warning("the inspection list of %s is left out of the last results: %s", key, exc.message)
+            if key not in _warned:  # once per process, not on every phone's request
+                _warned.add(key)
+                log.warning("the inspection list of %s is left out of the last results: %s", key, exc.message)
             continue
         for row in listing["places"]:
             place = (row["layer"], row["id"])

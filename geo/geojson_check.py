@@ -31,13 +31,14 @@ def geometry_errors(geom: Any, path: str = "geometry", feature: str | None = Non
     to label; the write boundary says so in its own words)."""
     errors: list[FieldError] = []
     counter = [0]
-    _geometry(geom, path, feature, types, errors, counter, 0)
+    _geometry(geom, path, feature, types, errors, counter, 0, empty)
     if not errors and not empty and counter[0] == 0:
         errors.append(FieldError(path, t("feature.geometry_empty"), feature))
     return errors
 
 
-def _geometry(geom: Any, path: str, feature, types, errors: list[FieldError], counter: list[int], nesting: int) -> None:
+def _geometry(geom: Any, path: str, feature, types, errors: list[FieldError], counter: list[int], nesting: int,
+              empty: bool = True) -> None:
     if not isinstance(geom, dict):
         errors.append(FieldError(path, t("geometry.not_an_object"), feature))
         return
@@ -56,7 +57,10 @@ def _geometry(geom: Any, path: str, feature, types, errors: list[FieldError], co
             errors.append(FieldError(f"{path}.geometries", t("geometry.too_deep"), feature))
             return
         for i, part in enumerate(parts):
-            _geometry(part, f"{path}.geometries[{i}]", feature, types, errors, counter, nesting + 1)
+            before, faults = counter[0], len(errors)
+            _geometry(part, f"{path}.geometries[{i}]", feature, types, errors, counter, nesting + 1, empty)
+            if not empty and counter[0] == before and len(errors) == faults:  # a member with nothing to draw
+                errors.append(FieldError(f"{path}.geometries[{i}]", t("feature.geometry_empty"), feature))
         return
     if "coordinates" not in geom:
         errors.append(FieldError(f"{path}.coordinates", t("geometry.missing_coordinates"), feature))
@@ -72,6 +76,9 @@ def _coordinates(coords: Any, gtype: str, depth: int, path: str, feature, errors
         errors.append(FieldError(path, t("geometry.expected_nesting", type=gtype), feature))
         return False
     for i, item in enumerate(coords):
+        if gtype.startswith("Multi") and depth == DEPTH[gtype] and item == []:  # shapely cannot make a multi-part
+            errors.append(FieldError(f"{path}[{i}]", t("geometry.empty_part"), feature))  # geometry of an empty part
+            return False
         if not _coordinates(item, gtype, depth - 1, f"{path}[{i}]", feature, errors, counter):
             return False
     return _enough(coords, gtype, depth, path, feature, errors)

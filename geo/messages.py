@@ -81,7 +81,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "区划文件 {file} 无法使用,暂不显示其边界(不会改写该文件):{reason}",
         "en": "boundary file {file} cannot be used; its outlines are left out (the file is not rewritten): {reason}",
     },
-    "boundaries.not_json": {"zh": "不是有效的 JSON({detail})", "en": "not valid JSON ({detail})"},
+    "file.not_json": {"zh": "不是有效的 JSON({detail})", "en": "not valid JSON ({detail})"},
     "boundaries.unreadable": {"zh": "无法读取({detail})", "en": "cannot be read ({detail})"},
     "boundaries.not_collection": {"zh": "不是 GeoJSON FeatureCollection", "en": "not a GeoJSON FeatureCollection"},
     "boundaries.not_feature": {"zh": "不是 GeoJSON 要素(Feature)", "en": "not a GeoJSON Feature"},
@@ -822,6 +822,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "feature.geometry_unreadable": {"zh": "不是有效的 {type}:{detail}", "en": "not a valid {type}: {detail}"},
     "feature.geometry_empty": {"zh": "几何为空", "en": "is empty"},
+    "geometry.empty_part": {"zh": "多部件几何中有空的部件", "en": "an empty part of a multi-part geometry"},
     "feature.geometry_invalid": {
         "zh": "几何无效({reason});确认后可自动修复(make_valid)",
         "en": "is invalid ({reason}); it can be repaired automatically (make_valid) if you confirm",

@@ -28,6 +28,7 @@ PROBLEM_TEXTS = ("id", "category", "description", "found_on", "found_by", "deadl
 CASE_TEXTS = ("urgency", "source", "unit", "handler", "dispatcher", "reported_by", "verified_by")
 CASE_INSTANTS = ("stage_since", "stage_due", "filed_at", "closed_at")
 STEP_TEXTS = ("action", "from", "to", "user", "by", "note")
+FIRST_YEAR, LAST_YEAR = 1900, 9000  # a stored instant's years: wide (as stored), far from datetime's ends
 
 
 def stored_place_errors(props: dict) -> list[FieldError]:
@@ -130,3 +131,6 @@ def instant_faults(obj: dict, keys: tuple, where: str, errors: list[FieldError])
             errors.append(FieldError(f"{where}{key}", t("dates.not_an_instant", value=str(value)[:40])))
         elif moment.tzinfo is None:
             errors.append(FieldError(f"{where}{key}", t("dates.needs_zone", value=value[:40])))
+        elif not FIRST_YEAR <= moment.year <= LAST_YEAR:  # readers move it to UTC and add days to it
+            errors.append(FieldError(f"{where}{key}", t("dates.out_of_range", value=value[:40], first=FIRST_YEAR,
+                                                         last=LAST_YEAR)))

@@ -144,3 +144,5 @@ def test_a_boundary_file_of_lines_is_drawn_not_refused(data_dir, campaign):
     lines = read_boundaries(data_dir, campaign, "community")
     assert len(lines) == len(doc["features"]) and all(len(f["properties"]["label_point"]) == 2 for f in lines)
     assert locate(data_dir, campaign, LON, LAT)["street"]  # the sub-districts are still areas
+    on_a_line = doc["features"][0]["geometry"]["coordinates"][0][1]  # a vertex of a community's line
+    assert locate(data_dir, campaign, *on_a_line)["community"] is None  # no place is "in" a line

@@ -120,7 +120,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     validation.register(app, _checked_documents(campaign))
     checks = app.extensions["guatu_request_checks"]  # a layer added later (an import made it): its ids' enums
     app.extensions["guatu"].campaign_listeners.append(lambda c: checks.replace(_checked_documents(c)))
-    app.context_processor(lambda: {"campaign_title": campaign.title})
+    app.context_processor(lambda: {"campaign_title": app.extensions["guatu"].campaign.title})
     return app
 
 

@@ -42,6 +42,7 @@ from geo.store.base import Store, iso
 CURSOR = "notify-cursor"
 KEY = "journal"
 log = logging.getLogger(__name__)
+_warned: set = set()  # days whose damaged list was logged
 
 
 def _timeline(problem: dict | None) -> list:
@@ -110,7 +111,9 @@ def _clock_events(store: Store, campaign: Campaign, now: datetime, cases: OpenCa
     try:
         listing = load_list(store, day)
     except BrokenRecord as exc:  # every screen's banner names it (/api/health); the other news go on
-        log.warning("the inspection list of %s is not announced: %s", day.isoformat(), exc.message)
+        if day not in _warned:  # logged once, not every round
+            _warned.add(day)
+            log.warning("the inspection list of %s is not announced: %s", day.isoformat(), exc.message)
         listing = None
     if listing is not None and days.get("drawn") != f"{day.isoformat()}:{listing.get('seed')}":
         out.append(inspection_drawn(listing, at))

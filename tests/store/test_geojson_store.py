@@ -473,7 +473,9 @@ UNREADABLE_GEOMETRIES = {
     "no coordinates": ({"type": "Polygon"}, "缺少坐标"),
     "unknown type": ({"type": "Polygn", "coordinates": []}, "Polygn"),
     "nothing": (None, "没有几何"),
-    "no position at all": ({"type": "MultiPolygon", "coordinates": [[]]}, "几何为空"),
+    "no position at all": ({"type": "MultiPolygon", "coordinates": []}, "几何为空"),
+    "an empty part": ({"type": "MultiPolygon", "coordinates": [[], [[[113.6, 34.7], [113.61, 34.7], [113.61, 34.71],
+                                                                   [113.6, 34.7]]]]}, "多部件几何中有空的部件"),
 }
 
 

@@ -113,7 +113,7 @@ def test_an_accounts_file_of_the_previous_version_still_loads(tmp_path, clock):
 
 
 ACCOUNTS_DAMAGE = {  # a hand edit or a bad restore of accounts.json → what the 503 names
-    "cut short": (lambda text: text[: len(text) // 2], "unexpected end of data"),
+    "cut short": (lambda text: text[: len(text) // 2], "不是有效的 JSON"),
     "not an object": (lambda text: "[1]", "应为对象"),
     "a role that is no role": (lambda text: text.replace('"role": "editor"', '"role": 5'), "]: 应为含 username"),
     "users as text": (lambda text: re.sub(r'"users": \[.*?\n  \]', '"users": "x"', text, flags=re.S), "users: 类型不对"),

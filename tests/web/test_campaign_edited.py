@@ -67,9 +67,10 @@ def test_an_edit_beyond_new_layers_says_a_restart_takes_it(tmp_path, clock):
     assert _campaign_problems(restarted) == [] and "新的标题" in restarted.get("/").get_data(as_text=True)
 
 
-def test_a_campaign_taken_whole_clears_the_restart_notice(tmp_path, clock):
-    """A layer added from the editor makes this process take campaign.json as it is (add_layer): what the notice
-    asked a restart for is then in force here, and the notice goes."""
+def test_a_file_taken_whole_beyond_new_layers_keeps_the_restart_notice(tmp_path, clock):
+    """A layer added from the editor makes this process take campaign.json as it is (add_layer), the title edited
+    meanwhile too: the other processes still run the campaign as started, so the notice stays until a restart;
+    this process's pages show the title it now runs."""
     data, app = _app(tmp_path, clock)
     client = app.test_client()
     path = data / "campaign.json"
@@ -77,7 +78,7 @@ def test_a_campaign_taken_whole_clears_the_restart_notice(tmp_path, clock):
     doc["title"] = "新的标题"
     _save(path, json.dumps(doc, ensure_ascii=False, indent=2))
     assert [p["code"] for p in _campaign_problems(client)] == ["campaign_restart"]
-    ctx = app.extensions["guatu"]
     with app.app_context():
-        ctx.adopt_campaign(load_campaign(data))
-    assert _campaign_problems(client) == [] and "新的标题" in client.get("/").get_data(as_text=True)
+        app.extensions["guatu"].adopt_campaign(load_campaign(data))
+    assert [p["code"] for p in _campaign_problems(client)] == ["campaign_restart"]
+    assert "<title>" in (page := client.get("/login").get_data(as_text=True)) and "新的标题" in page

@@ -172,7 +172,8 @@ class Guatu:
         """Take `campaign`, this one with new layers: the store opens them, the memos and caches start again."""
         with self._campaign_lock:
             self.campaign_stamp = campaign_stamp(self.data_dir)
-            self.campaign_problem = None  # the file as it is now is the campaign
+            if only_layers_added(self.campaign, campaign):  # the file is the campaign run here, plus its new layers
+                self.campaign_problem = None
             added = self.store.adopt_campaign(campaign)
             self.campaign = campaign
             self._memos()
