@@ -123,6 +123,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{reason};修复前不能编辑此图层",
         "en": "{reason}; this layer cannot be edited until it is repaired",
     },
+    "store.place_remedy": {
+        "zh": "在该文件中改正所指的地点(可用 QGIS 或文本编辑器)后保存,无需重启即恢复;或运行 flask --app web store repair "
+              "--backups 备份目录,回到最近的完好状态(该文件会被移到一旁保留)",
+        "en": "correct the place named in the file (in QGIS or a text editor) and save it: the layer is back without a "
+              "restart; or run flask --app web store repair --backups BACKUP_DIR to go back to the last sound state "
+              "(the file is moved aside and kept)",
+    },
     "store.layer_remedy": {
         "zh": "不要手工覆盖该文件。运行 flask --app web store check 查看详情,再运行 flask --app web store repair "
               "--backups 备份目录(损坏的文件会被移到一旁保留,图层从变更日志或该目录中最近的备份重建)",

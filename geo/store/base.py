@@ -407,11 +407,16 @@ class Store(ABC):
         """Release connections or handles (nothing for files)."""
 
     # --- integrity: `flask --app web store check` and `store repair` ------------------
+    def layer_remedies(self) -> dict[str, str]:
+        """What to do about a withheld layer when it is not `store.layer_remedy` (none by default)."""
+        return {}
+
     def problems(self) -> list[Finding]:
         """What is wrong with the store now, found cheaply: health checks and the banner on every
         screen ask often. `check` is the thorough look."""
-        found = [Finding(where=self.layer(lid).file, problem=reason, remedy=t("store.layer_remedy"), code="broken_layer")
-                 for lid, reason in self.layer_errors().items()]
+        remedies = self.layer_remedies()
+        found = [Finding(where=self.layer(lid).file, problem=reason, remedy=remedies.get(lid) or t("store.layer_remedy"),
+                         code="broken_layer") for lid, reason in self.layer_errors().items()]
         if self.space_watch is not None:  # before the disk is full: then every write is refused (507)
             found += [Finding(where=str(low.path), problem=low.message(), remedy=t("store.disk_low_remedy"),
                               repairable=False, code="disk_low") for low in self.space_watch.low()]

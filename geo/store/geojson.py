@@ -105,6 +105,7 @@ class LayerState:
     features: dict[str, dict] | LazyFeatures = field(default_factory=dict)
     lines: dict[str, bytes] = field(default_factory=dict)
     error: str | None = None
+    remedy: str | None = None  # what to do about `error`, when it is not the store's usual (`layer_remedies`)
     nbytes: int = 0  # the lines' bytes, all together: the size of the file Guatu would write
     journal_epoch: int = -1  # the journal's epoch when the copy was made: seqs mean the same changes within one
     numbering: Numbering | None = None  # the layer's numbered ids, counted when a create first asks
@@ -310,7 +311,8 @@ class LayerFile:
             log.error("layer file %s is broken: %s; the layer is withheld and writes to it are refused",
                       self.rel, exc.reason.text("en"))
             seq = parse_header(data[: data.find(b"\n") + 1] if b"\n" in data[:_HEAD_MAX] else b"")[0]
-            return LayerState(stat=stat, seq=seq or 0, error=exc.reason.text())
+            remedy = t("store.place_remedy") if exc.reason.key in PLACE_FAULTS else None
+            return LayerState(stat=stat, seq=seq or 0, error=exc.reason.text(), remedy=remedy)
 
     def _check_against_journal(self, state: LayerState) -> None:
         """A Guatu file must hold every place the journal says exists at the file's seq (cut short otherwise)."""
@@ -391,6 +393,10 @@ def _file_size(head_len: int, count: int, nbytes: int) -> int:
 
 class NotLineFormat(Exception):
     pass
+
+
+# a place that is not as Guatu writes it (a hand edit): put right by correcting that place, as well as by `repair`
+PLACE_FAULTS = ("store.layer_no_geometry", "store.layer_bad_geometry", "store.layer_bad_value")
 
 
 class BrokenAt(Exception):
@@ -663,6 +669,10 @@ class GeoJSONStore(Store):
         """Layers whose files cannot be read, with the reason."""
         self._open()
         return {lid: f.load().error for lid, f in self._files.items() if f.load().error}
+
+    def layer_remedies(self) -> dict[str, str]:
+        """What to do about each withheld layer whose remedy is not the usual one (a place to correct)."""
+        return {lid: f.load().remedy for lid, f in self._files.items() if f.load().error and f.load().remedy}
 
     def journal_damage(self) -> str | None:
         """Why writes are refused because of the journal (its first damaged line, or the journal gone while

@@ -75,7 +75,8 @@ def check(store: GeoJSONStore) -> list[Finding]:
     for layer_id, lf in store._files.items():
         state = lf.load()
         if state.error:
-            found.append(Finding(where=lf.rel, problem=state.error, remedy=t("store.layer_remedy"), code="broken_layer"))
+            found.append(Finding(where=lf.rel, problem=state.error, remedy=state.remedy or t("store.layer_remedy"),
+                                 code="broken_layer"))
             continue
         if not state.ours:
             continue

@@ -491,6 +491,7 @@ def test_a_place_whose_geometry_cannot_be_read_withholds_its_layer_with_the_reas
     store.create("roads", make_feature(name="京广路", kind="道路"), user="alice")
     geometry, words = UNREADABLE_GEOMETRIES[case]
     path = data_dir / LAYER_FILE
+    sound = path.read_bytes()
     if layout == "lines":
         lines = path.read_text(encoding="utf-8").split("\n")
         feature = json.loads(lines[2].rstrip(","))
@@ -515,7 +516,13 @@ def test_a_place_whose_geometry_cannot_be_read_withholds_its_layer_with_the_reas
         reader.update(LAYER, "c-0001", expected_version=1, user="bob", properties={"status": "accepted"})
     assert [f["properties"]["name"] for f in reader.features("roads")] == ["京广路"]  # the rest is served
     assert any(where in f.problem for f in reader.check())  # `store check` names it too
+    [problem] = reader.problems()  # the banner: correct that place, or repair
+    assert problem.remedy.startswith("在该文件中改正所指的地点") and "store repair" in problem.remedy
     assert path.read_bytes() == edited and (data_dir / JOURNAL_FILE).read_bytes() == journal
+
+    path.write_bytes(sound)  # put right and saved: the same process serves the layer again, no restart
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert [f["id"] for f in reader.features(LAYER)] == ["c-0001", "c-0002", "c-0003"] and reader.problems() == []
 
 
 def test_writes_to_a_broken_layer_are_refused_and_leave_it_untouched(store_factory, data_dir, make_feature):
