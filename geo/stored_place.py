@@ -117,8 +117,9 @@ def text_faults(obj: dict, keys: tuple, where: str, errors: list[FieldError]) ->
 
 
 def instant_faults(obj: dict, keys: tuple, where: str, errors: list[FieldError]) -> None:
-    """Instants with their zone, as the case loop writes them (readers compare them with aware times); any year,
-    as stored (a migrated case found on an unknown day starts in 1999 UTC, an imported due may be far ahead)."""
+    """Instants with their zone, as the case loop writes them (readers compare them with aware times), in a wide
+    range of years (a migrated case found on an unknown day starts in 1999 UTC, an imported due may be far ahead;
+    readers move an instant to UTC and add days to it, which fails near datetime's ends)."""
     for key in keys:
         value = obj.get(key)
         if value is None:
