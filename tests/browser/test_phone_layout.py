@@ -37,6 +37,7 @@ PAGES = [
     ("/account", "viewer1"),
     ("/admin", "admin1"),
     (f"/mine?person={quote(PERSON)}", "viewer1"),
+    (f"/mine?person={quote(PERSON)}&limit=5&offset=5", "viewer1"),  # a page between two: both page links
     ("/inspections", "planner1"),
     ("/cases", "planner1"),
     ("/cases/courtyards/c-0001/c-0001-p1", "planner1"),
