@@ -69,6 +69,28 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+TEST_PASSWORD_HASH = "scrypt:1024:8:1"  # werkzeug's default is scrypt:32768:8:1
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheaper_password_hashes() -> Iterator[None]:
+    """Passwords set in this process are hashed with scrypt at N=1024 instead of werkzeug's 32768: the same
+    code, salt and stored format (`check_password_hash` reads the cost from the hash it checks, so every login
+    and the unknown user's dummy check cost the same 1/32), and about 3 ms instead of 100. At full cost scrypt
+    was some 40 % of the in-process tests' CPU time: each test makes its own users and logs in. Servers the
+    tests start as processes (tests/faults) hash at full cost; tests/web/test_auth.py checks the default."""
+    from werkzeug.security import generate_password_hash
+
+    import geo.accounts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(geo.accounts, "generate_password_hash",
+                      lambda password: generate_password_hash(password, method=TEST_PASSWORD_HASH))
+        geo.accounts._dummy_hash.cache_clear()
+        yield
+    geo.accounts._dummy_hash.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def postgis_url() -> Iterator[str]:
     """A PostGIS server for the whole session: $GUATU_TEST_DATABASE_URL, else a throwaway

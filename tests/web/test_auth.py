@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 
+import orjson
+
 from geo.messages import t
 from tests.web.conftest import PASSWORD, login
 
@@ -150,6 +152,21 @@ def test_admin_role_is_needed_to_manage_users(private_app):
 def test_passwords_are_stored_hashed(private_app):
     text = open(private_app.config["GUATU_INSTANCE"] + "/accounts.json", encoding="utf-8").read()
     assert PASSWORD not in text and "scrypt:" in text
+
+
+def test_outside_the_tests_passwords_are_hashed_at_werkzeugs_full_scrypt_cost(tmp_path, monkeypatch):
+    """The suite hashes at a lower cost (tests/conftest.py `cheaper_password_hashes`); the product does not."""
+    from werkzeug import security
+
+    import geo.accounts
+    from geo.accounts import Accounts
+
+    monkeypatch.setattr(geo.accounts, "generate_password_hash", security.generate_password_hash)
+    acc = Accounts(tmp_path / "accounts.json")
+    acc.create_user("full1", PASSWORD, "viewer", "全价")
+    stored = orjson.loads((tmp_path / "accounts.json").read_bytes())["users"][0]["password_hash"]
+    assert stored.startswith("scrypt:32768:8:1$")
+    assert acc.authenticate("full1", PASSWORD).username == "full1"
 
 
 def test_every_page_carries_security_headers_and_a_nonce_csp(app):
