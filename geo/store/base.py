@@ -378,6 +378,12 @@ class Store(ABC):
         broken = self.layer_errors()
         return [x for x in self.campaign.layers if x.id not in broken]
 
+    def withheld_layers(self) -> list[Layer]:
+        """The campaign's layers that cannot be read now, in its order: what a view of the whole campaign left
+        out (`readable_layers` are the others), for it to say so."""
+        broken = self.layer_errors()
+        return [x for x in self.campaign.layers if x.id in broken]
+
     def readable_revisions(self) -> tuple[int, tuple[tuple[str, int], ...]]:
         """`revision()` and each readable layer's revision, (id, revision) in the campaign's order: what a wall's
         poll checks first (`layer_revisions`, one query on PostGIS; a layer added meanwhile asked on its own)."""

@@ -46,7 +46,8 @@ FAULTS = {"open ring": _open_ring, "ledger as text": _ledger_as_text, "due not a
 @pytest.fixture(params=list(FAULTS))
 def hand_edited(request, seeded, campaign, clock, instance_dir, make_feature):
     path = seeded / LAYER_FILE
-    lines = path.read_text(encoding="utf-8").split("\n")
+    original = path.read_text(encoding="utf-8")
+    lines = original.split("\n")
     feature = json.loads(lines[1].rstrip(","))
     words = FAULTS[request.param](feature)
     lines[1] = json.dumps(feature, ensure_ascii=False) + ","
@@ -54,12 +55,12 @@ def hand_edited(request, seeded, campaign, clock, instance_dir, make_feature):
     open_store(seeded, campaign, clock=clock).create("roads", make_feature("京广路", kind="道路"), user="张三")
     app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
                       "GUATU_INSTANCE": str(instance_dir), "GUATU_PUBLIC_VIEW": True})
-    return app, feature["id"], words
+    return app, feature["id"], words, lambda: path.write_text(original, encoding="utf-8")
 
 
 @pytest.mark.parametrize("url", READERS)
 def test_a_reader_of_the_layer_is_told_which_place_is_at_fault(hand_edited, url):
-    app, fid, words = hand_edited
+    app, fid, words, _ = hand_edited
     resp = app.test_client().get(url, headers={"Accept": "application/json"})
     assert resp.status_code == 503, resp.get_data(as_text=True)[:300]
     body = resp.get_json()
@@ -68,7 +69,7 @@ def test_a_reader_of_the_layer_is_told_which_place_is_at_fault(hand_edited, url)
 
 
 def test_the_wall_and_the_other_layers_are_served_and_health_names_the_place(hand_edited):
-    app, fid, words = hand_edited
+    app, fid, words, _ = hand_edited
     client = app.test_client()
     state = client.get("/api/wall/state")
     assert state.status_code == 200 and set(state.get_json()["layers"]) == {"roads", "villages"}
@@ -81,3 +82,22 @@ def test_the_wall_and_the_other_layers_are_served_and_health_names_the_place(han
     health = client.get("/api/health")
     assert health.status_code == 503
     assert f"'{fid}'" in health.get_json()["broken_layers"]["courtyards"] and words in health.get_json()["broken_layers"]["courtyards"]
+
+
+WHOLE_CAMPAIGN = ["/api/cases", "/api/mine?person=张三", "/api/wall/dashboard"]
+
+
+def test_answers_about_the_whole_campaign_say_which_layer_they_left_out_until_it_is_put_right(hand_edited):
+    app, _, _, put_right = hand_edited
+    client = app.test_client()
+    withheld = [{"layer": "courtyards", "title": app.extensions["guatu"].campaign.layer("courtyards").title}]
+    for url in WHOLE_CAMPAIGN:
+        resp = client.get(url)
+        assert resp.status_code == 200 and resp.get_json()["withheld"] == withheld, url
+    dashboard = client.get("/api/wall/dashboard").get_json()
+    assert sum(s["total"] for s in dashboard["streets"]) == 1  # the road alone: the courtyards are not counted
+    put_right()
+    for url in WHOLE_CAMPAIGN:
+        assert client.get(url).get_json()["withheld"] == [], url  # the dashboard kept for the partial campaign is not
+    dashboard = client.get("/api/wall/dashboard").get_json()
+    assert sum(s["total"] for s in dashboard["streets"]) == 4

@@ -27,6 +27,7 @@ from web.core.openapi_parts import (
 )
 from web.core.routes import openapi_paths
 from web.core.validation import ApiDocument, document_refusals
+from web.core.withheld import SCHEMA as WITHHELD
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -407,7 +408,8 @@ COMPONENTS: dict = {
         },
         "WallDashboard": {
             "type": "object",
-            "required": ["day", "totals", "streets", "communities", "categories", "overdue", "overnight", "progress"],
+            "required": ["day", "totals", "streets", "communities", "categories", "overdue", "overnight", "progress",
+                         "withheld"],
             "properties": {
                 "day": {"type": "string", "format": "date"}, "scope": {"type": "object"},
                 "totals": {"type": "object", "description": "places per status, done, pct, overdue, overnight; problems"},
@@ -417,6 +419,7 @@ COMPONENTS: dict = {
                 "overdue": {"type": "object", "description": "total, places, rows (place, problem, days_late, responsible)"},
                 "overnight": {"type": "object", "description": "total, places, rows (place, problem, days_open, responsible)"},
                 "progress": {"type": "object", "description": "days, done (places done at each day's end), opened, closed, total"},
+                "withheld": WITHHELD,
                 "cases": {"type": "object", "description": "三级管理监控: overdue_by_level (community, street, district), overdue, "
                                                           "units (each unit's record: cases, open, overdue, escalated, reported, "
                                                           "on_time_pct, avg_hours, returned_pct), escalated (total, places, rows)"},

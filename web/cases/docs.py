@@ -23,6 +23,7 @@ from web.core.openapi_parts import (
     response_ref,
     schema_ref,
 )
+from web.core.withheld import SCHEMA as WITHHELD
 
 _TAGS = ["cases"]
 QUEUES = list(queues.QUEUES)
@@ -71,8 +72,9 @@ _TIMELINE_ENTRY = {
                    "photos": {"type": "array", "items": schema_ref("Photo")}, "data": {"type": "object"}},
 }
 CASE_LIST = {
-    "type": "object", "required": ["cases", "count", "counts"],
+    "type": "object", "required": ["cases", "count", "counts", "withheld"],
     "properties": {
+        "withheld": WITHHELD,
         "cases": {"type": "array", "items": CASE_ROW, "description": "A page of the cases, most urgent first."},
         "count": {"type": "integer", "description": "How many cases the query has, all pages."},
         "counts": {"type": "object", "description": "How many cases each of the reader's queues holds.",

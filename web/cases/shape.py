@@ -24,6 +24,7 @@ from web.access.auth import accounts, principal
 from web.core.context import guatu
 from web.core.http import yes_no
 from web.core.photo_links import with_urls
+from web.core.withheld import withheld
 
 FILTERS = ("stage", "street", "community", "unit")
 MAX_LIMIT = 500
@@ -95,9 +96,9 @@ def listing(query: dict, limit: int, offset: int, counts: dict[str, int] | None 
     if counts is None:
         counts = counts_of()
     if query.get("queue") and who is None:
-        return {"cases": [], "count": 0, "counts": counts}
+        return {"cases": [], "count": 0, "counts": counts, "withheld": withheld(ctx.store)}
     rows, count = ctx.cases.listing(ctx.store.revision(), ctx.now(), Query(principal=who, **query), limit, offset)
-    return {"cases": rows, "count": count, "counts": counts}
+    return {"cases": rows, "count": count, "counts": counts, "withheld": withheld(ctx.store)}
 
 
 def choices() -> dict[str, list[str]]:

@@ -35,6 +35,7 @@ from web.core.http import gzip_pieces, make_cached, send_cached
 from web.core.language import localized
 from web.core.photo_links import with_urls
 from web.core.routes import VIEWER, Display
+from web.core.withheld import withheld
 from web.wall import docs, viewports
 from web.wall.blueprint import bp
 
@@ -185,5 +186,7 @@ def dashboard():
     view = parse_view(request.args.to_dict(flat=False), ctx.campaign, ctx.areas, refresh=ctx.refresh_seconds)
     state = wall.key(now)
     key = ("wall-dashboard", state, view.street, view.community, view.layers)
-    return send_cached(ctx.cache.get(key, lambda: make_cached(dumps(ctx.dashboard.get(
-        state.revision, now, street=view.street, community=view.community, layers=view.layers)))))
+    # the key's state names the readable layers and their revisions: a layer withheld or back is a new answer
+    return send_cached(ctx.cache.get(key, lambda: make_cached(dumps({**ctx.dashboard.get(
+        state.revision, now, street=view.street, community=view.community, layers=view.layers),
+        "withheld": withheld(ctx.store)}))))

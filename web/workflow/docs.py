@@ -7,6 +7,7 @@ them into /api/openapi.json.
 from __future__ import annotations
 
 from web.core.openapi_parts import CACHED, CRS, ETAG, IF_NONE_MATCH, READ_ERRORS, WRITE_ERRORS, json_response, query_param, response_ref
+from web.core.withheld import SCHEMA as WITHHELD
 
 _DAY = {"name": "day", "in": "path", "required": True, "description": "A day, YYYY-MM-DD (campaign time zone).",
         "schema": {"type": "string", "format": "date"}, "example": "2026-11-24"}
@@ -101,7 +102,9 @@ MINE = {"summary": "Places a person (四包一) or unit answers for, most urgent
                        query_param("unit", "A responsible unit"),
                        query_param("limit", "How many places (1–500, default 100); `count` says how many there are"),
                        query_param("offset", "Skip this many first (default 0)")],
-        "responses": {"200": json_response(_OBJ, "The places with their open problems."),
+        "responses": {"200": json_response({"type": "object", "required": ["withheld"],
+                                            "properties": {"withheld": WITHHELD}},
+                                           "The places with their open problems."),
                       "400": response_ref("BadRequest"), **READ_ERRORS}}
 
 # GET /api/progress/milestones

@@ -30,6 +30,7 @@ from web.cases.shape import page_of
 from web.core.context import guatu
 from web.core.http import make_cached, send_cached
 from web.core.routes import VIEWER, Display
+from web.core.withheld import withheld
 from web.workflow import docs
 from web.workflow.blueprint import bp
 
@@ -60,8 +61,8 @@ def mine_api():
     if not person and not unit:
         raise BadParameters([FieldError("person", t("mine.no_one"))])
     limit, offset = page_of(request.args)
-    return jsonify(ctx.responsibility.places(ctx.store.revision(), ctx.now(), person=person, unit=unit, limit=limit,
-                                             offset=offset))
+    return jsonify({**ctx.responsibility.places(ctx.store.revision(), ctx.now(), person=person, unit=unit,
+                                                limit=limit, offset=offset), "withheld": withheld(ctx.store)})
 
 
 # A wall screen's display link may read the plan and the timeline (never anyone's list; the day's inspections
