@@ -6,7 +6,10 @@ delivery made again after a restart does not show twice. The newest `KEEP` entri
 
 from __future__ import annotations
 
-from geo.store.base import Store
+from geo.errors import BrokenRecord, FieldError
+from geo.messages import t
+from geo.store.base import Finding, Store, broken_record
+from geo.stored_place import each_object, instant_faults, text_faults
 
 INBOX = "notify-inbox"
 KEEP = 500
@@ -17,10 +20,55 @@ def _key(user: str) -> str:
     return user.replace("_", "_5f").replace(".", "_2e")
 
 
+def inbox_faults(box: dict) -> list[FieldError]:
+    """Each value of a stored inbox whose type is not what this module writes, named by its path."""
+    errors: list[FieldError] = []
+    text_faults(box, ("user",), "", errors)
+    entries = box.get("items")
+    if not isinstance(entries, list):
+        return [*errors, FieldError("items", t("request.wrong_type", expected=t("request.type_array")))]
+    for where, item in each_object(entries, "items", errors):
+        for key in ("id", "kind", "title", "text"):
+            if not isinstance(item.get(key), str):
+                errors.append(FieldError(f"{where}.{key}", t("request.wrong_type", expected=t("request.type_string"))))
+        text_faults(item, ("link",), where + ".", errors)
+        if not isinstance(item.get("read"), bool):
+            errors.append(FieldError(f"{where}.read", t("request.wrong_type", expected=t("request.type_boolean"))))
+        if not isinstance(item.get("at"), str):
+            errors.append(FieldError(f"{where}.at", t("request.wrong_type", expected=t("request.type_string"))))
+        instant_faults(item, ("at", "event_at"), where + ".", errors)
+    return errors
+
+
+def _box(store: Store, user: str) -> dict | None:
+    """`user`'s inbox record, or None; BrokenRecord (503) when it is not as this module writes it (edited by hand,
+    restored from elsewhere): it is then never written over, and the bell shows no count."""
+    box = store.record(INBOX, _key(user))
+    faults = inbox_faults(box) if box is not None else []
+    if faults:
+        raise broken_record(f"{INBOX}/{_key(user)}", faults[0].text(), by_hand=True)
+    return box
+
+
+def damaged_inboxes(store: Store) -> list[Finding]:
+    """Every inbox that parses but is not as this module writes it (`store check`; one that does not parse is the
+    store's own `check`'s)."""
+    found = []
+    for key in store.record_keys(INBOX):
+        try:
+            box = store.record(INBOX, key)
+        except BrokenRecord:
+            continue
+        faults = inbox_faults(box) if box is not None else []
+        if faults:
+            found.append(broken_record(f"{INBOX}/{key}", faults[0].text(), by_hand=True).finding)
+    return found
+
+
 def deliver(store: Store, user: str, event: dict, *, at: str) -> bool:
     """Put the event (`Event.to_dict`) in `user`'s inbox at `at`; False when it is there already."""
     with store.records_locked(INBOX):
-        box = store.record(INBOX, _key(user)) or {"user": user, "items": []}
+        box = _box(store, user) or {"user": user, "items": []}
         if any(item["id"] == event["id"] for item in box["items"]):
             return False
         item = {"id": event["id"], "kind": event["kind"], "title": event["title"], "text": event["text"],
@@ -32,7 +80,7 @@ def deliver(store: Store, user: str, event: dict, *, at: str) -> bool:
 
 def items(store: Store, user: str) -> list[dict]:
     """`user`'s notifications, newest first."""
-    box = store.record(INBOX, _key(user))
+    box = _box(store, user)
     return box["items"] if box else []
 
 
@@ -43,7 +91,7 @@ def unread_count(store: Store, user: str) -> int:
 def mark_read(store: Store, user: str, ids: list[str] | None = None) -> int:
     """Mark the notifications `ids` (all of them when None) read; the number that changed."""
     with store.records_locked(INBOX):
-        box = store.record(INBOX, _key(user))
+        box = _box(store, user)
         if not box:
             return 0
         changed = 0

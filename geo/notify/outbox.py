@@ -18,18 +18,21 @@ Retries: after the n-th failed attempt the next is due `BACKOFF_BASE * 2**(n-1)`
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from geo.accounts import User
-from geo.errors import Conflict, NotFound
+from geo.errors import BrokenRecord, Conflict, NotFound
 from geo.messages import t
 from geo.notify.channels import Outcome
 from geo.notify.events import PENDING, event
 from geo.notify.inbox import deliver
 from geo.notify.subscriptions import Target, channels, person_settings, quiet_until, targets
 from geo.store.base import Store, iso
+
+logger = logging.getLogger(__name__)
 
 OUTBOX = "notify-outbox"
 DELIVERED = "notify-delivered"
@@ -59,7 +62,10 @@ def fan_out(store: Store, event_dict: dict, users: Iterable[User], *, now: datet
     the number of deliveries made now."""
     inbox_people, outs = targets(event_dict, users, channels(store), lambda u: person_settings(store, u))
     for user in inbox_people:
-        deliver(store, user, event_dict, at=iso(now))
+        try:
+            deliver(store, user, event_dict, at=iso(now))
+        except BrokenRecord as exc:  # that person's inbox is damaged (never written over; /inbox says why): the rest go on
+            logger.warning("notification %s not put in %s's inbox: %s", event_dict["id"], user, exc.message)
     made = 0
     for target in outs:
         did = delivery_id(event_dict, target)

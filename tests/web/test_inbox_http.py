@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -132,3 +134,36 @@ def test_the_wall_and_the_editor_give_their_bell_to_a_logged_in_reader_and_none_
     _, secret = private_app.extensions["guatu_accounts"].create_display_token("指挥中心", "/wall")
     screen = private_app.test_client().get(f"/wall?display={secret}").data.decode()
     assert re.search(r'"inbox": ?null', screen) and 'id="inbox-bell"' not in screen
+
+
+DAMAGES = {"items as text": "三条通知",
+           "read as text": [{"id": "e1", "kind": "case_assigned", "title": "x", "text": "y", "at": "2026-12-07T01:00:00Z",
+                             "read": "no"}],
+           "arrived at no instant": [{"id": "e1", "kind": "case_assigned", "title": "x", "text": "y", "at": "昨天",
+                                      "read": False}]}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_an_inbox_record_not_as_written_is_a_503_naming_it_never_written_over_and_the_others_still_hear(
+        private_app, store, damage):
+    from geo.notify.inbox import INBOX
+    from geo.notify.outbox import fan_out
+
+    deliver(store, "viewer1", _event("a"), at="2026-12-07T01:00:00Z")
+    damaged = {"user": "editor1", "items": DAMAGES[damage]}
+    store.put_record(INBOX, "editor1", damaged)
+    client = private_app.test_client()
+    csrf = login(client, "editor1")
+    for resp in (client.get("/api/inbox"), client.get("/api/inbox/count"), client.get("/inbox"),
+                 client.post("/api/inbox/read", json={"all": True}, headers={"X-CSRF-Token": csrf})):
+        assert resp.status_code == 503, resp.get_data(as_text=True)[:300]
+        if resp.is_json:
+            assert resp.get_json()["error"] == "broken_record" and "notify-inbox/editor1" in resp.get_json()["message"]
+    page = client.get("/cases")  # the bell without a count; the page itself is served
+    assert page.status_code == 200 and 'id="inbox-bell"' in page.get_data(as_text=True)
+    accounts = private_app.extensions["guatu_accounts"]
+    event = {**_event("b"), "users": ["editor1", "viewer1"]}
+    fan_out(store, event, [accounts.get_user("editor1"), accounts.get_user("viewer1")],
+            now=datetime(2026, 12, 7, 3, tzinfo=UTC), tz=ZoneInfo("Asia/Shanghai"))
+    assert [i["id"] for i in items(store, "viewer1")] == [event["id"], _event("a")["id"]]
+    assert store.record(INBOX, "editor1") == damaged  # never written over
