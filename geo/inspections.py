@@ -48,7 +48,7 @@ from geo.printing.data import metric_crs
 from geo.route import plan
 from geo.rules import local_now, open_problems, place_overdue
 from geo.scope import Scope, check_write
-from geo.store.base import Finding, Store, broken_record, iso
+from geo.store.base import Finding, Store, checked_record, iso, records_not_as_written
 from geo.stored_place import each_object, instant_faults, optional_object, text_faults
 from geo.wall.params import in_scope
 
@@ -192,12 +192,7 @@ def check_day(day: str) -> date:
 def load(store: Store, day: date) -> dict | None:
     """The stored list of a day, or None; BrokenRecord (503) when it is not a list as `generate` and `record`
     write it (edited by hand, a bad restore): the wall's panel, the phones and the daily report say which."""
-    listing = store.record(KIND, day.isoformat())
-    if listing is not None:
-        faults = listing_faults(listing)
-        if faults:
-            raise broken_record(f"{KIND}/{day.isoformat()}", faults[0].text(), by_hand=True)
-    return listing
+    return checked_record(store, KIND, day.isoformat(), listing_faults)
 
 
 def list_problems(store: Store, day: date) -> list[Finding]:
@@ -213,16 +208,7 @@ def list_problems(store: Store, day: date) -> list[Finding]:
 def damaged_lists(store: Store) -> list[Finding]:
     """Every day's list that parses but is not as this module writes it (`store check`; one that does not parse is
     the store's own `check`'s)."""
-    found = []
-    for key in days(store):
-        try:
-            listing = store.record(KIND, key)
-        except BrokenRecord:
-            continue
-        faults = listing_faults(listing) if listing is not None else []
-        if faults:
-            found.append(broken_record(f"{KIND}/{key}", faults[0].text(), by_hand=True).finding)
-    return found
+    return records_not_as_written(store, KIND, days(store), listing_faults)
 
 
 def listing_faults(listing: dict) -> list[FieldError]:

@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # spawned worker processes import geo from here too
     sys.path.insert(0, str(REPO))
 
+import geo.accounts  # noqa: E402
 from geo.config import Campaign, load_campaign  # noqa: E402
 from geo.store import Store, open_store  # noqa: E402
 
@@ -70,6 +71,7 @@ def clock() -> FakeClock:
 
 
 TEST_PASSWORD_HASH = "scrypt:1024:8:1"  # werkzeug's default is scrypt:32768:8:1
+PRODUCT_PASSWORD_HASH = geo.accounts.generate_password_hash  # as the product binds it, before the patch below
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -77,11 +79,10 @@ def cheaper_password_hashes() -> Iterator[None]:
     """Passwords set in this process are hashed with scrypt at N=1024 instead of werkzeug's 32768: the same
     code, salt and stored format (`check_password_hash` reads the cost from the hash it checks, so every login
     and the unknown user's dummy check cost the same 1/32), and about 3 ms instead of 100. At full cost scrypt
-    was some 40 % of the in-process tests' CPU time: each test makes its own users and logs in. Servers the
-    tests start as processes (tests/faults) hash at full cost; tests/web/test_auth.py checks the default."""
+    was some 40 % of the in-process tests' CPU time: each test makes its own users and logs in. Users made here
+    for servers the tests start as processes (tests/faults) are cheap too; a password such a server sets, and
+    its dummy check, cost the full price. tests/web/test_auth.py checks that the product hashes at full cost."""
     from werkzeug.security import generate_password_hash
-
-    import geo.accounts
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(geo.accounts, "generate_password_hash",

@@ -6,9 +6,9 @@ delivery made again after a restart does not show twice. The newest `KEEP` entri
 
 from __future__ import annotations
 
-from geo.errors import BrokenRecord, FieldError
+from geo.errors import FieldError
 from geo.messages import t
-from geo.store.base import Finding, Store, broken_record
+from geo.store.base import Finding, Store, checked_record, records_not_as_written
 from geo.stored_place import each_object, instant_faults, text_faults
 
 INBOX = "notify-inbox"
@@ -43,26 +43,13 @@ def inbox_faults(box: dict) -> list[FieldError]:
 def _box(store: Store, user: str) -> dict | None:
     """`user`'s inbox record, or None; BrokenRecord (503) when it is not as this module writes it (edited by hand,
     restored from elsewhere): it is then never written over, and the bell shows no count."""
-    box = store.record(INBOX, _key(user))
-    faults = inbox_faults(box) if box is not None else []
-    if faults:
-        raise broken_record(f"{INBOX}/{_key(user)}", faults[0].text(), by_hand=True)
-    return box
+    return checked_record(store, INBOX, _key(user), inbox_faults)
 
 
 def damaged_inboxes(store: Store) -> list[Finding]:
     """Every inbox that parses but is not as this module writes it (`store check`; one that does not parse is the
     store's own `check`'s)."""
-    found = []
-    for key in store.record_keys(INBOX):
-        try:
-            box = store.record(INBOX, key)
-        except BrokenRecord:
-            continue
-        faults = inbox_faults(box) if box is not None else []
-        if faults:
-            found.append(broken_record(f"{INBOX}/{key}", faults[0].text(), by_hand=True).finding)
-    return found
+    return records_not_as_written(store, INBOX, store.record_keys(INBOX), inbox_faults)
 
 
 def deliver(store: Store, user: str, event: dict, *, at: str) -> bool:

@@ -192,6 +192,30 @@ def broken_record(where: str, detail: str, *, by_hand: bool = False) -> BrokenRe
     return error
 
 
+def checked_record(store: Store, kind: str, key: str, faults_of: Callable[[dict], list[FieldError]]) -> dict | None:
+    """The record, or None; BrokenRecord (503) naming it when `faults_of` finds it is not as the module that owns
+    the kind writes it (edited by hand, a bad restore): it must then be put right, never written over."""
+    record = store.record(kind, key)
+    faults = faults_of(record) if record is not None else []
+    if faults:
+        raise broken_record(f"{kind}/{key}", faults[0].text(), by_hand=True)
+    return record
+
+
+def records_not_as_written(store: Store, kind: str, keys: Iterable[str],
+                           faults_of: Callable[[dict], list[FieldError]]) -> list[Finding]:
+    """Each of the records that parses but is not as its module writes it (`store check`; one that does not parse
+    is the store's own `check`'s)."""
+    found = []
+    for key in keys:
+        try:
+            checked_record(store, kind, key, faults_of)
+        except BrokenRecord as exc:
+            if not exc.finding.repairable:  # repairable: it does not parse, which `check` reports itself
+                found.append(exc.finding)
+    return found
+
+
 class Store(ABC):
     space_watch: SpaceWatch | None = None  # the folders whose free space `problems` reports (the app sets it)
     blobs: Blobs  # the campaign's photo files (geo/photos/blobs.py), set by each backend's constructor

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -32,6 +33,9 @@ JOURNAL = "journal.jsonl"
 def copy_demo(target: Path) -> Path:
     shutil.copytree(REPO / "data", target, ignore=shutil.ignore_patterns("journal.jsonl", ".*"))
     return target
+
+
+LISTENING = re.compile(rb"Listening at: http://127\.0\.0\.1:(\d+) ")  # gunicorn's line once it has bound
 
 
 def free_port() -> int:
@@ -72,6 +76,7 @@ class Server:
     port: int = 0
     proc: subprocess.Popen | None = None
     env: dict = field(default_factory=dict)
+    _log_from: int = 0  # where this start's lines begin in the log (a restarted server appends to it)
 
     @property
     def url(self) -> str:
@@ -84,11 +89,14 @@ class Server:
         return env
 
     def start(self, timeout: float = 30) -> Server:
-        self.port = free_port()
+        # gunicorn binds a port the system picks and says which in its log: a port found free here and bound later
+        # could be taken meanwhile by another test's server or client (the suite runs on several workers)
+        self.port = 0
+        self._log_from = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [str(GUNICORN), "-c", str(REPO / "gunicorn.conf.py"), "-w", str(self.workers), "--threads", "2",
-             "--bind", f"127.0.0.1:{self.port}",
+             "--bind", "127.0.0.1:0",
              # gunicorn keeps a kept-alive connection open 2 s into a stop; the grace after it is the time a
              # worker has to close its store (gunicorn.conf.py worker_exit compacts) before it is killed
              "--graceful-timeout", "10", "--timeout", "60",
@@ -108,6 +116,11 @@ class Server:
         def answers() -> bool:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()[-3000:]}")
+            if not self.port:
+                listening = LISTENING.search(self.log_path.read_bytes()[self._log_from:])
+                if listening is None:
+                    return False  # not bound yet
+                self.port = int(listening.group(1))
             try:
                 return requests.get(self.url + "/api/health", timeout=10).status_code in (200, 503)
             except (requests.ConnectionError, requests.Timeout):

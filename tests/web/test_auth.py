@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import orjson
+import pytest
 
 from geo.messages import t
 from tests.web.conftest import PASSWORD, login
@@ -155,18 +156,25 @@ def test_passwords_are_stored_hashed(private_app):
 
 
 def test_outside_the_tests_passwords_are_hashed_at_werkzeugs_full_scrypt_cost(tmp_path, monkeypatch):
-    """The suite hashes at a lower cost (tests/conftest.py `cheaper_password_hashes`); the product does not."""
-    from werkzeug import security
-
+    """The suite hashes at a lower cost (tests/conftest.py `cheaper_password_hashes`); the product does not: its
+    own binding, restored here, hashes a password and the unknown user's dummy at werkzeug's full scrypt cost."""
     import geo.accounts
-    from geo.accounts import Accounts
+    from geo.accounts import Accounts, LoginRefused
+    from tests.conftest import PRODUCT_PASSWORD_HASH
 
-    monkeypatch.setattr(geo.accounts, "generate_password_hash", security.generate_password_hash)
-    acc = Accounts(tmp_path / "accounts.json")
-    acc.create_user("full1", PASSWORD, "viewer", "全价")
-    stored = orjson.loads((tmp_path / "accounts.json").read_bytes())["users"][0]["password_hash"]
-    assert stored.startswith("scrypt:32768:8:1$")
-    assert acc.authenticate("full1", PASSWORD).username == "full1"
+    monkeypatch.setattr(geo.accounts, "generate_password_hash", PRODUCT_PASSWORD_HASH)
+    geo.accounts._dummy_hash.cache_clear()
+    try:
+        acc = Accounts(tmp_path / "accounts.json")
+        acc.create_user("full1", PASSWORD, "viewer", "全价")
+        stored = orjson.loads((tmp_path / "accounts.json").read_bytes())["users"][0]["password_hash"]
+        assert stored.startswith("scrypt:32768:8:1$")
+        assert acc.authenticate("full1", PASSWORD).username == "full1"
+        with pytest.raises(LoginRefused):
+            acc.authenticate("nobody", PASSWORD)
+        assert geo.accounts._dummy_hash().startswith("scrypt:32768:8:1$")
+    finally:
+        geo.accounts._dummy_hash.cache_clear()  # the other tests' dummy at their cost again
 
 
 def test_every_page_carries_security_headers_and_a_nonce_csp(app):

@@ -51,11 +51,12 @@ def hand_edited(request, seeded, campaign, clock, instance_dir, make_feature):
     feature = json.loads(lines[1].rstrip(","))
     words = FAULTS[request.param](feature)
     lines[1] = json.dumps(feature, ensure_ascii=False) + ","
-    path.write_text("\n".join(lines), encoding="utf-8")
+    damaged = "\n".join(lines)
+    path.write_text(damaged, encoding="utf-8")
     open_store(seeded, campaign, clock=clock).create("roads", make_feature("京广路", kind="道路"), user="张三")
     app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
                       "GUATU_INSTANCE": str(instance_dir), "GUATU_PUBLIC_VIEW": True})
-    return app, feature["id"], words, lambda: path.write_text(original, encoding="utf-8")
+    return app, feature["id"], words, lambda ok: path.write_text(original if ok else damaged, encoding="utf-8")
 
 
 @pytest.mark.parametrize("url", READERS)
@@ -84,20 +85,24 @@ def test_the_wall_and_the_other_layers_are_served_and_health_names_the_place(han
     assert f"'{fid}'" in health.get_json()["broken_layers"]["courtyards"] and words in health.get_json()["broken_layers"]["courtyards"]
 
 
-WHOLE_CAMPAIGN = ["/api/cases", "/api/mine?person=张三", "/api/wall/dashboard"]
+WHOLE_CAMPAIGN = ["/api/cases", "/api/mine?person=张三", "/api/wall/dashboard", "/api/progress/milestones"]
 
 
 def test_answers_about_the_whole_campaign_say_which_layer_they_left_out_until_it_is_put_right(hand_edited):
-    app, _, _, put_right = hand_edited
+    app, _, _, sound = hand_edited
     client = app.test_client()
+    sound(True)
+    for url in WHOLE_CAMPAIGN:  # answered (and kept) while every layer is read
+        assert client.get(url).get_json()["withheld"] == [], url
+    sound(False)  # damaged again by hand: no change in the journal, the kept answers must not be served
     withheld = [{"layer": "courtyards", "title": app.extensions["guatu"].campaign.layer("courtyards").title}]
     for url in WHOLE_CAMPAIGN:
         resp = client.get(url)
         assert resp.status_code == 200 and resp.get_json()["withheld"] == withheld, url
     dashboard = client.get("/api/wall/dashboard").get_json()
     assert sum(s["total"] for s in dashboard["streets"]) == 1  # the road alone: the courtyards are not counted
-    put_right()
+    sound(True)
     for url in WHOLE_CAMPAIGN:
-        assert client.get(url).get_json()["withheld"] == [], url  # the dashboard kept for the partial campaign is not
+        assert client.get(url).get_json()["withheld"] == [], url  # the answers kept for the partial campaign are not
     dashboard = client.get("/api/wall/dashboard").get_json()
     assert sum(s["total"] for s in dashboard["streets"]) == 4

@@ -8,6 +8,7 @@ program reading them knows its counts are partial; every page shows the same on 
 from __future__ import annotations
 
 from geo.store import Store
+from geo.wall.state import StateKey
 
 SCHEMA = {"type": "array", "description": "The campaign's layers left out of this answer because they cannot be read "
                                           "now (a damaged layer file: /api/health says why); empty when none is.",
@@ -15,5 +16,10 @@ SCHEMA = {"type": "array", "description": "The campaign's layers left out of thi
                     "properties": {"layer": {"type": "string"}, "title": {"type": "string"}}}}
 
 
-def withheld(store: Store) -> list[dict]:
+def withheld(store: Store, state: StateKey | None = None) -> list[dict]:
+    """The layers withheld now; for an answer kept by a wall's `state`, those it was built without (the layers
+    the key does not name), so the answer and what it says of itself never disagree."""
+    if state is not None and state.layers:
+        readable = {layer_id for layer_id, _ in state.layers}
+        return [{"layer": x.id, "title": x.title} for x in store.campaign.layers if x.id not in readable]
     return [{"layer": x.id, "title": x.title} for x in store.withheld_layers()]

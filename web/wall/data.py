@@ -189,4 +189,4 @@ def dashboard():
     # the key's state names the readable layers and their revisions: a layer withheld or back is a new answer
     return send_cached(ctx.cache.get(key, lambda: make_cached(dumps({**ctx.dashboard.get(
         state.revision, now, street=view.street, community=view.community, layers=view.layers),
-        "withheld": withheld(ctx.store)}))))
+        "withheld": withheld(ctx.store, state)}))))

@@ -116,7 +116,9 @@ MILESTONES = {"summary": "Plan against actual for every milestone (时间节点)
                              "`days_late` against the milestone asking for all places: negative is early) or "
                              "`no_pace` (no net progress over those days: no estimate); `text` says it in words.",
               "tags": _TAGS, "parameters": [],
-              "responses": {"200": json_response(_OBJ, "The milestones, today's position and the estimated finish."),
+              "responses": {"200": json_response({"type": "object", "required": ["withheld"],
+                                                  "properties": {"withheld": WITHHELD}},
+                                                 "The milestones, today's position and the estimated finish."),
                             **READ_ERRORS}}
 
 # GET /api/timeline

@@ -71,14 +71,15 @@ def mine_api():
 def milestones_api():
     """From the process's `ProgressData` (brought up to date from the changes since its last revision), serialised
     once per revision and local day. The revision is the wall's (`WallData.key`): never past a change a layer
-    file does not hold yet, so a change is applied once the place as stored shows it."""
+    file does not hold yet, so a change is applied once the place as stored shows it; with the readable layers, so
+    a layer withheld or put right without a change is a new answer."""
     ctx = guatu()
     now = ctx.now()
-    revision = ctx.wall.key(now).revision
-    key = ("milestones", revision, ctx.today())
+    state = ctx.wall.key(now)
+    key = ("milestones", state.revision, state.layers, ctx.today())
 
     def build():
-        return make_cached(dumps(ctx.progress.get(revision, now)))
+        return make_cached(dumps({**ctx.progress.get(state.revision, now), "withheld": withheld(ctx.store, state)}))
 
     return send_cached(ctx.cache.get(key, build))
 
