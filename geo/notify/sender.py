@@ -20,14 +20,14 @@ from datetime import datetime
 
 from geo.accounts import User
 from geo.config import Campaign
-from geo.errors import GuatuError
+from geo.errors import BrokenRecord, GuatuError
 from geo.messages import t
 from geo.notify import outbox, sources
 from geo.notify.channels import Outcome, Transport, send
 from geo.notify.events import event
 from geo.notify.open_cases import OpenCases
-from geo.notify.subscriptions import CHANNELS
-from geo.store.base import Store, iso
+from geo.notify.subscriptions import CHANNELS, channel_faults
+from geo.store.base import Store, checked_record, iso
 
 log = logging.getLogger(__name__)
 LOCK = "notify"
@@ -77,7 +77,10 @@ class Sender:
         if found is None:
             return Outcome(False, error=t("notify.delivery.error.no_event"))
         if record.get("channel"):
-            channel = self.store.record(CHANNELS, record["channel"])
+            try:
+                channel = checked_record(self.store, CHANNELS, record["channel"], channel_faults)
+            except BrokenRecord as exc:  # damaged meanwhile: this attempt fails with the reason, tried again later
+                return Outcome(False, error=exc.message)
             if channel is None:
                 return Outcome(False, error=t("notify.delivery.error.channel_gone"))
             if not channel.get("enabled", True):

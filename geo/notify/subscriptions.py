@@ -20,6 +20,7 @@ others are held until the quiet hours end, never dropped.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import urllib.parse
@@ -29,12 +30,15 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from geo.accounts import User, check_email
-from geo.errors import FieldError, NotFound, ValidationError
+from geo.errors import BrokenRecord, FieldError, NotFound, ValidationError
 from geo.messages import t
 from geo.notify.channels import CHANNEL_TYPES
 from geo.notify.events import EVENT_KINDS
 from geo.scope import Scope
-from geo.store.base import Store, iso
+from geo.store.base import Finding, Store, checked_record, iso, records_not_as_written
+
+log = logging.getLogger(__name__)
+_warned: set[str] = set()  # damaged channels said in the log already
 
 CHANNELS = "notify-channels"
 PEOPLE = "notify-people"
@@ -88,15 +92,53 @@ def quiet_until(quiet: dict | None, now: datetime, tz: ZoneInfo) -> datetime | N
 # --- group channels ----------------------------------------------------------------------------------------
 
 def channels(store: Store) -> list[dict]:
-    """Every group channel, by id."""
-    return [c for c in (store.record(CHANNELS, k) for k in store.record_keys(CHANNELS)) if c]
+    """Every group channel, by id; BrokenRecord (503) naming the first one not as `save_channel` writes it."""
+    return [c for c in (checked_record(store, CHANNELS, k, channel_faults) for k in store.record_keys(CHANNELS)) if c]
+
+
+def sound_channels(store: Store) -> list[dict]:
+    """Every group channel that is as `save_channel` writes it: what the sender sends through. A damaged one is
+    left out (logged once; `store check` and the admin's page name it), so it never stops the others' news."""
+    found = []
+    for key in store.record_keys(CHANNELS):
+        try:
+            record = checked_record(store, CHANNELS, key, channel_faults)
+        except BrokenRecord as exc:
+            if key not in _warned:
+                _warned.add(key)
+                log.warning("channel %s is left out of the notifications: %s", key, exc.message)
+            continue
+        if record:
+            found.append(record)
+    return found
+
+
+def damaged_channels(store: Store) -> list[Finding]:
+    """Every channel that parses but is not as `save_channel` writes it (`store check`)."""
+    return records_not_as_written(store, CHANNELS, store.record_keys(CHANNELS), channel_faults)
 
 
 def channel(store: Store, cid: str) -> dict:
-    found = store.record(CHANNELS, cid) if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", cid or "") else None
+    found = checked_record(store, CHANNELS, cid, channel_faults) if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", cid or "") \
+        else None
     if found is None:
         raise NotFound(t("notify.delivery.no_channel", channel=cid))
     return found
+
+
+def channel_faults(record: dict) -> list[FieldError]:
+    """What makes a stored channel one `save_channel` would not have written: the checks a channel is saved
+    through, its id and its on/off flag."""
+    errors: list[FieldError] = []
+    if not isinstance(record.get("id"), str):
+        errors.append(FieldError("id", t("request.wrong_type", expected=t("request.type_string"))))
+    if not isinstance(record.get("enabled", True), bool):
+        errors.append(FieldError("enabled", t("request.wrong_type", expected=t("request.type_boolean"))))
+    try:
+        _channel_fields(record, None, None)
+    except ValidationError as exc:
+        errors += exc.errors
+    return errors
 
 
 def _kinds(raw: object, field: str) -> list[str]:
@@ -116,6 +158,19 @@ def save_channel(store: Store, raw: Mapping, *, now: datetime, cid: str | None =
     """Add a channel (cid None) or change one; a secret left empty on a change keeps the one stored. Raises
     ValidationError naming every bad field, and changes nothing then."""
     before = channel(store, cid) if cid else None
+    fields = _channel_fields(raw, before, names)
+    cid = cid or f"ch-{secrets.token_hex(4)}"
+    record = {"id": cid, **fields, "enabled": bool(raw.get("enabled", (before or {}).get("enabled", True))),
+              "created_at": (before or {}).get("created_at") or iso(now), "updated_at": iso(now)}
+    with store.records_locked(CHANNELS):
+        store.put_record(CHANNELS, cid, record)
+    return record
+
+
+def _channel_fields(raw: object, before: dict | None,
+                    names: tuple[Iterable[str], Iterable[str], Iterable[str]] | None) -> dict:
+    """A channel's checked fields from `raw` over `before` (a change; None: a new one); ValidationError naming
+    every bad field."""
     if not isinstance(raw, Mapping):
         raise ValidationError([FieldError("channel", t("notify.delivery.channel_not_object"))])
     errors: list[FieldError] = []
@@ -157,14 +212,8 @@ def save_channel(store: Store, raw: Mapping, *, now: datetime, cid: str | None =
         quiet = None
     if errors:
         raise ValidationError(errors)
-    cid = cid or f"ch-{secrets.token_hex(4)}"
-    record = {"id": cid, "type": kind, "name": name, "url": url, "emails": emails, "secret": secret,
-              "scope": area.to_dict(), "kinds": kinds, "quiet": quiet,
-              "enabled": bool(raw.get("enabled", (before or {}).get("enabled", True))),
-              "created_at": (before or {}).get("created_at") or iso(now), "updated_at": iso(now)}
-    with store.records_locked(CHANNELS):
-        store.put_record(CHANNELS, cid, record)
-    return record
+    return {"type": kind, "name": name, "url": url, "emails": emails, "secret": secret, "scope": area.to_dict(),
+            "kinds": kinds, "quiet": quiet}
 
 
 def _emails(raw: object, errors: list[FieldError]) -> list[str]:

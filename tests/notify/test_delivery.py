@@ -319,3 +319,49 @@ def test_the_sender_in_its_thread_delivers_and_stops_letting_the_lock_go(store_f
     assert other.leader_lock("notify").try_acquire() is False
     sender.stop()
     assert other.leader_lock("notify").try_acquire() is True and len(receiver.posts) == 1
+
+
+@pytest.mark.parametrize("damage", [{"type": "传真"}, {"kinds": "全部"}, {"url": ["http://x"]}, {"enabled": "是"},
+                                    {"scope": "大学路街道"}])
+def test_a_channel_record_not_as_written_is_left_out_of_sending_and_named_and_the_others_still_hear(
+        store_factory, campaign, clock, receiver, damage):
+    from geo.errors import BrokenRecord
+    from geo.notify.subscriptions import CHANNELS, channel, channels, damaged_channels
+
+    store = store_factory()
+    made = _channels(store, receiver, clock)
+    damaged = {**made["wecom"], **damage}
+    store.put_record(CHANNELS, made["wecom"]["id"], damaged)  # edited by hand
+    for read in (lambda: channels(store), lambda: channel(store, made["wecom"]["id"])):
+        with pytest.raises(BrokenRecord) as caught:
+            read()
+        assert f"notify-channels/{made['wecom']['id']}" in caught.value.message
+    (finding,) = damaged_channels(store)
+    assert finding.where == f"notify-channels/{made['wecom']['id']}" and finding.code == "broken_record"
+    emit(store, _event())
+    report = _sender(store, campaign, clock).tick()
+    assert report.fanned_out == 1 and report.delivered == 2 and report.failed == 0  # 钉钉 and the webhook
+    assert receiver.to("/wecom") == [] and len(receiver.to("/dingtalk")) == 1 and len(receiver.to("/hook")) == 1
+    assert [i["id"] for i in items(store, "zhujian")] == [_event().id]
+    assert store.record(CHANNELS, made["wecom"]["id"]) == damaged  # never written over
+
+
+def test_a_delivery_through_a_channel_damaged_after_it_was_made_fails_with_the_reason(store_factory, campaign, clock,
+                                                                                    receiver):
+    from geo.notify.subscriptions import CHANNELS
+
+    store = store_factory()
+    hook = save_channel(store, {"kinds": KINDS, "type": "webhook", "name": "12345 平台", "url": receiver.url + "/hook",
+                                "secret": "hook-secret"}, now=clock())
+    emit(store, _event())
+    sender = _sender(store, campaign, clock)
+    receiver.down = True
+    assert sender.tick().failed == 1  # the delivery is made and waits for its next attempt
+    tried = len(receiver.to("/hook"))
+    receiver.down = False
+    store.put_record(CHANNELS, hook["id"], {**hook, "kinds": 5})
+    clock.advance(hours=1)
+    assert sender.tick().failed == 1
+    (row,) = outbox.log(store)
+    assert row["state"] == "pending" and f"notify-channels/{hook['id']}" in row["attempts"][-1]["error"]
+    assert len(receiver.to("/hook")) == tried  # nothing sent through the damaged channel

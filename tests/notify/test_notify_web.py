@@ -173,3 +173,17 @@ def test_an_admin_gives_a_new_user_an_email_address_and_a_bad_one_creates_nobody
     assert "wang" not in [u.username for u in acc.users()]
     admin.post("/admin/users", data={**form, "email": "wang@example.cn"})
     assert acc.get_user("wang").email == "wang@example.cn"
+
+
+def test_a_channel_damaged_by_hand_is_named_by_the_admins_page_and_api_instead_of_a_500(private_app, admin, receiver):
+    store = _store(private_app)
+    made = save_channel(store, {"type": "webhook", "name": "12345 平台", "url": receiver.url + "/hook",
+                                "secret": "hook-secret"}, now=private_app.config["GUATU_CLOCK"]())
+    store.put_record(CHANNELS, made["id"], {**made, "type": "传真"})
+    for path in ("/admin/notify", "/api/notify/channels"):
+        resp = admin.get(path)
+        assert resp.status_code == 503, path
+        assert f"notify-channels/{made['id']}" in resp.get_data(as_text=True), path
+    resp = admin.post(f"/api/notify/channels/{made['id']}/test", headers={"X-CSRF-Token": admin.csrf})
+    assert resp.status_code == 503 and resp.get_json()["error"] == "broken_record"
+    assert receiver.to("/hook") == []
