@@ -29,7 +29,7 @@ from geo.messages import t
 from geo.notify.channels import Outcome
 from geo.notify.events import PENDING, event
 from geo.notify.inbox import deliver
-from geo.notify.subscriptions import Target, person_settings, quiet_until, sound_channels, targets
+from geo.notify.subscriptions import Target, quiet_until, settings_for_sending, sound_channels, targets
 from geo.store.base import Store, iso
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def delivery_id(event_dict: dict, target: Target) -> str:
 def fan_out(store: Store, event_dict: dict, users: Iterable[User], *, now: datetime, tz: ZoneInfo) -> int:
     """Put the event in the inboxes of the people who hear of it and make its deliveries (none made twice);
     the number of deliveries made now."""
-    inbox_people, outs = targets(event_dict, users, sound_channels(store), lambda u: person_settings(store, u))
+    inbox_people, outs = targets(event_dict, users, sound_channels(store), lambda u: settings_for_sending(store, u))
     for user in inbox_people:
         try:
             deliver(store, user, event_dict, at=iso(now))

@@ -39,6 +39,7 @@ from geo.store.base import Finding, Store, checked_record, iso, records_not_as_w
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()  # damaged channels said in the log already
+_warned_people: set[str] = set()  # and damaged settings
 
 CHANNELS = "notify-channels"
 PEOPLE = "notify-people"
@@ -253,9 +254,48 @@ def public_channel(record: dict) -> dict:
 # --- people ------------------------------------------------------------------------------------------------
 
 def person_settings(store: Store, user: str) -> dict:
-    """A person's notification settings: kinds turned off, email copies on or off, quiet hours."""
-    found = store.record(PEOPLE, account_key(user)) or {}
-    return {"off": list(found.get("off", [])), "email": bool(found.get("email", False)), "quiet": found.get("quiet")}
+    """A person's notification settings: kinds turned off, email copies on or off, quiet hours. BrokenRecord (503)
+    naming the record when it is not as `save_person_settings` writes it."""
+    found = checked_record(store, PEOPLE, account_key(user), person_faults) or {}
+    return {"off": list(found.get("off", [])), "email": found.get("email", False), "quiet": found.get("quiet")}
+
+
+def settings_for_sending(store: Store, user: str) -> dict:
+    """A person's settings as the sender applies them: a damaged record (logged once; their settings page and
+    `store check` name it) counts as the defaults — every kind, no email copies, no quiet hours — so their news
+    still reaches their inbox and nobody else's stops."""
+    try:
+        return person_settings(store, user)
+    except BrokenRecord as exc:
+        if account_key(user) not in _warned_people:
+            _warned_people.add(account_key(user))
+            log.warning("the notification settings of %s are not used: %s", user, exc.message)
+        return {"off": [], "email": False, "quiet": None}
+
+
+def person_faults(record: dict) -> list[FieldError]:
+    """What makes stored settings ones `save_person_settings` would not have written."""
+    errors: list[FieldError] = []
+    off = record.get("off", [])
+    if not isinstance(off, list):
+        errors.append(FieldError("off", t("notify.delivery.kinds_bad", kinds="、".join(EVENT_KINDS))))
+    else:
+        try:
+            _kinds(off, "off")
+        except ValidationError as exc:
+            errors += exc.errors
+    if not isinstance(record.get("email", False), bool):
+        errors.append(FieldError("email", t("request.wrong_type", expected=t("request.type_boolean"))))
+    try:
+        check_quiet(record.get("quiet"), "quiet")
+    except ValidationError as exc:
+        errors += exc.errors
+    return errors
+
+
+def damaged_settings(store: Store) -> list[Finding]:
+    """Every person's settings that parse but are not as `save_person_settings` writes them (`store check`)."""
+    return records_not_as_written(store, PEOPLE, store.record_keys(PEOPLE), person_faults)
 
 
 def save_person_settings(store: Store, user: str, raw: Mapping, *, email_address: str | None) -> dict:

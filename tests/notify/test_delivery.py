@@ -365,3 +365,29 @@ def test_a_delivery_through_a_channel_damaged_after_it_was_made_fails_with_the_r
     (row,) = outbox.log(store)
     assert row["state"] == "pending" and f"notify-channels/{hook['id']}" in row["attempts"][-1]["error"]
     assert len(receiver.to("/hook")) == tried  # nothing sent through the damaged channel
+
+
+@pytest.mark.parametrize("damage", [{"off": "case_assigned"}, {"email": "是"}, {"quiet": "22:00-07:00"},
+                                    {"quiet": {"start": "22:00", "end": "7点"}}])
+def test_a_persons_settings_not_as_written_count_as_the_defaults_and_stop_nobodys_news(
+        store_factory, campaign, clock, smtp, damage):
+    from geo.errors import BrokenRecord
+    from geo.notify.subscriptions import PEOPLE, damaged_settings, person_settings
+
+    store = store_factory()
+    save_person_settings(store, "zhujian", {"email": True, "quiet": {"start": "00:00", "end": "23:59"}},
+                         email_address="zhujian@example.cn")
+    damaged = {**store.record(PEOPLE, "zhujian"), **damage}
+    store.put_record(PEOPLE, "zhujian", damaged)  # edited by hand
+    with pytest.raises(BrokenRecord) as caught:
+        person_settings(store, "zhujian")
+    assert "notify-people/zhujian" in caught.value.message
+    assert [f.where for f in damaged_settings(store)] == ["notify-people/zhujian"]
+    save_channel(store, {"kinds": KINDS, "type": "email", "name": "住建局邮件组", "emails": "a@example.cn",
+                         "scope": {"units": ["区住建局"]}}, now=clock())
+    emit(store, _event())
+    sender = _sender(store, campaign, clock, smtp=SmtpConfig(host="127.0.0.1", port=smtp.port, sender="guatu@example.cn"))
+    assert sender.tick().delivered == 1  # the group's mail; no copy for zhujian: the defaults send none
+    assert [to for to, _ in smtp.messages] == [["a@example.cn"]]
+    assert [i["id"] for i in items(store, "zhujian")] == [_event().id]  # the news in the inbox, as by default
+    assert store.record(PEOPLE, "zhujian") == damaged  # never written over

@@ -187,3 +187,18 @@ def test_a_channel_damaged_by_hand_is_named_by_the_admins_page_and_api_instead_o
     resp = admin.post(f"/api/notify/channels/{made['id']}/test", headers={"X-CSRF-Token": admin.csrf})
     assert resp.status_code == 503 and resp.get_json()["error"] == "broken_record"
     assert receiver.to("/hook") == []
+
+
+def test_settings_damaged_by_hand_are_named_and_saving_new_ones_puts_them_right(private_app):
+    from geo.notify.subscriptions import PEOPLE
+
+    store = _store(private_app)
+    store.put_record(PEOPLE, "editor1", {"user": "editor1", "off": "digest", "email": False, "quiet": None})
+    client = private_app.test_client()
+    csrf = login(client, "editor1")
+    for path in ("/api/notify/settings", "/account/notify"):
+        resp = client.get(path)
+        assert resp.status_code == 503 and "notify-people/editor1" in resp.get_data(as_text=True), path
+    ok = client.put("/api/notify/settings", json={"off": ["digest"]}, headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 200  # the whole settings given anew: nothing is taken from the damaged record
+    assert client.get("/api/notify/settings").get_json()["off"] == ["digest"]
