@@ -2831,6 +2831,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notify.delivery.error.channel_off": {"zh": "通知渠道已停用", "en": "the channel is turned off"},
     "notify.delivery.quiet_bad": {"zh": "免打扰时段应为 时:分(如 22:00 到 07:00)",
                                   "en": "quiet hours are hours:minutes (22:00 to 07:00)"},
+    "notify.delivery.stored_differs": {"zh": "不是保存时会写入的值", "en": "is not the value a save writes"},
     "notify.delivery.quiet_empty": {"zh": "免打扰的开始和结束不能相同", "en": "quiet hours cannot start and end at once"},
     "notify.delivery.no_channel": {"zh": "没有这个通知渠道:{channel}", "en": "no such channel: {channel}"},
     "notify.delivery.kinds_bad": {"zh": "事件类型只能是:{kinds}", "en": "event kinds are among: {kinds}"},

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from geo.errors import FieldError
 from geo.messages import t
-from geo.store.base import Finding, Store, checked_record, records_not_as_written
+from geo.notify.events import EVENTS
+from geo.store.base import Finding, Store, broken_record, checked_record, records_not_as_written
 from geo.stored_place import each_object, instant_faults, text_faults
 
 INBOX = "notify-inbox"
@@ -56,10 +57,13 @@ def deliver(store: Store, user: str, event: dict, *, at: str) -> bool:
     """Put the event (`Event.to_dict`) in `user`'s inbox at `at`; False when it is there already."""
     with store.records_locked(INBOX):
         box = _box(store, user) or {"user": user, "items": []}
-        if any(item["id"] == event["id"] for item in box["items"]):
+        if any(item["id"] == event.get("id") for item in box["items"]):
             return False
-        item = {"id": event["id"], "kind": event["kind"], "title": event["title"], "text": event["text"],
-                "link": event.get("link", ""), "event_at": event["at"], "at": at, "read": False}
+        item = {"id": event.get("id"), "kind": event.get("kind"), "title": event.get("title"), "text": event.get("text"),
+                "link": event.get("link", ""), "event_at": event.get("at"), "at": at, "read": False}
+        faults = inbox_faults({"user": user, "items": [item]})
+        if faults:  # an event edited by hand: refused here, so no inbox takes in what it could not show
+            raise broken_record(f"{EVENTS}/{event.get('id')}", faults[0].text(), by_hand=True)
         box["items"] = [item, *box["items"]][:KEEP]
         store.put_record(INBOX, _key(user), box)
     return True

@@ -136,9 +136,16 @@ def channel_faults(record: dict) -> list[FieldError]:
     if not isinstance(record.get("enabled", True), bool):
         errors.append(FieldError("enabled", t("request.wrong_type", expected=t("request.type_boolean"))))
     try:
-        _channel_fields(record, None, None)
+        fields = _channel_fields(record, None, None)
     except ValidationError as exc:
-        errors += exc.errors
+        return errors + exc.errors
+    # what the sender reads is the record as stored: each field must be the one a save writes, not one the
+    # checks would make of it (" 22:00", a secret as a number, a scope missing, emails as one string)
+    for key, value in fields.items():
+        stored = record.get(key)
+        same = set(value) == set(stored) if key == "kinds" and isinstance(stored, list) else value == stored
+        if not same:
+            errors.append(FieldError(key, t("notify.delivery.stored_differs")))
     return errors
 
 
@@ -277,7 +284,7 @@ def person_faults(record: dict) -> list[FieldError]:
     """What makes stored settings ones `save_person_settings` would not have written."""
     errors: list[FieldError] = []
     off = record.get("off", [])
-    if not isinstance(off, list):
+    if not isinstance(off, list) or not all(isinstance(k, str) for k in off):
         errors.append(FieldError("off", t("notify.delivery.kinds_bad", kinds="、".join(EVENT_KINDS))))
     else:
         try:
@@ -287,7 +294,8 @@ def person_faults(record: dict) -> list[FieldError]:
     if not isinstance(record.get("email", False), bool):
         errors.append(FieldError("email", t("request.wrong_type", expected=t("request.type_boolean"))))
     try:
-        check_quiet(record.get("quiet"), "quiet")
+        if check_quiet(record.get("quiet"), "quiet") != record.get("quiet"):  # as a save writes it: None or two times
+            errors.append(FieldError("quiet", t("notify.delivery.stored_differs")))
     except ValidationError as exc:
         errors += exc.errors
     return errors

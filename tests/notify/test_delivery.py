@@ -322,7 +322,8 @@ def test_the_sender_in_its_thread_delivers_and_stops_letting_the_lock_go(store_f
 
 
 @pytest.mark.parametrize("damage", [{"type": "传真"}, {"kinds": "全部"}, {"url": ["http://x"]}, {"enabled": "是"},
-                                    {"scope": "大学路街道"}])
+                                    {"scope": "大学路街道"}, {"scope": None}, {"secret": 123456}, {"kinds": None},
+                                    {"quiet": {"start": "", "end": ""}}, {"emails": "a@example.cn"}])
 def test_a_channel_record_not_as_written_is_left_out_of_sending_and_named_and_the_others_still_hear(
         store_factory, campaign, clock, receiver, damage):
     from geo.errors import BrokenRecord
@@ -368,7 +369,8 @@ def test_a_delivery_through_a_channel_damaged_after_it_was_made_fails_with_the_r
 
 
 @pytest.mark.parametrize("damage", [{"off": "case_assigned"}, {"email": "是"}, {"quiet": "22:00-07:00"},
-                                    {"quiet": {"start": "22:00", "end": "7点"}}])
+                                    {"quiet": {"start": "22:00", "end": "7点"}}, {"quiet": {"start": "", "end": ""}},
+                                    {"quiet": {"start": " 00:00", "end": "23:59"}}])
 def test_a_persons_settings_not_as_written_count_as_the_defaults_and_stop_nobodys_news(
         store_factory, campaign, clock, smtp, damage):
     from geo.errors import BrokenRecord

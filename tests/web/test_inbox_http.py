@@ -167,3 +167,13 @@ def test_an_inbox_record_not_as_written_is_a_503_naming_it_never_written_over_an
             now=datetime(2026, 12, 7, 3, tzinfo=UTC), tz=ZoneInfo("Asia/Shanghai"))
     assert [i["id"] for i in items(store, "viewer1")] == [event["id"], _event("a")["id"]]
     assert store.record(INBOX, "editor1") == damaged  # never written over
+
+
+def test_an_event_edited_by_hand_is_refused_at_the_inbox_so_the_inbox_stays_sound(private_app, store, three):
+    from geo.errors import BrokenRecord
+
+    before = items(store, "editor1")
+    with pytest.raises(BrokenRecord) as caught:
+        deliver(store, "editor1", {**_event("d"), "at": "2026-12-07 10:00"}, at="2026-12-07T05:00:00Z")  # no zone
+    assert "notify-events/" in caught.value.message and "event_at" in caught.value.message
+    assert items(store, "editor1") == before
