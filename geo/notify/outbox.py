@@ -57,10 +57,27 @@ def delivery_id(event_dict: dict, target: Target) -> str:
     return f"{stamp}-{event_dict['id']}-{target.suffix}"
 
 
-def fan_out(store: Store, event_dict: dict, users: Iterable[User], *, now: datetime, tz: ZoneInfo) -> int:
+class RoundReads:
+    """The group channels and people's settings one round of fan-out reads: each read once, not once per event
+    (a person's settings twice: whether they hear of it, then how)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.channels = sound_channels(store)
+        self._settings: dict[str, dict] = {}
+
+    def settings(self, user: str) -> dict:
+        if user not in self._settings:
+            self._settings[user] = settings_for_sending(self.store, user)
+        return self._settings[user]
+
+
+def fan_out(store: Store, event_dict: dict, users: Iterable[User], *, now: datetime, tz: ZoneInfo,
+            round_reads: RoundReads | None = None) -> int:
     """Put the event in the inboxes of the people who hear of it and make its deliveries (none made twice);
-    the number of deliveries made now."""
-    inbox_people, outs = targets(event_dict, users, sound_channels(store), lambda u: settings_for_sending(store, u))
+    the number of deliveries made now. `round_reads`: the channels and settings read once for a round's events."""
+    reads = round_reads or RoundReads(store)
+    inbox_people, outs = targets(event_dict, users, reads.channels, reads.settings)
     for user in inbox_people:
         try:
             deliver(store, user, event_dict, at=iso(now))
@@ -88,10 +105,11 @@ def fan_out_pending(store: Store, users: Iterable[User], *, now: datetime, tz: Z
     users = list(users)
     ids = (store.record(PENDING, "events") or {"ids": []})["ids"][:limit]
     done = set()
+    reads = RoundReads(store)
     for eid in ids:
         found = event(store, eid)
         if found is not None:
-            fan_out(store, found, users, now=now, tz=tz)
+            fan_out(store, found, users, now=now, tz=tz, round_reads=reads)
         done.add(eid)
     if done:
         with store.records_locked(PENDING):
