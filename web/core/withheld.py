@@ -1,6 +1,6 @@
 """What an answer about the whole campaign left out: the layers withheld now (a layer file that cannot be read,
-docs/data-integrity.md). `/api/cases`, `/api/mine` and `/api/wall/dashboard` carry it as `withheld`, so a
-program reading them knows its counts are partial; every page shows the same on its banner (/api/health).
+docs/data-integrity.md). `/api/cases`, `/api/mine`, `/api/wall/dashboard` and `/api/progress/milestones` carry
+it as `withheld`, so a program reading them knows its counts are partial; every page shows the same on its banner (/api/health).
 
     "withheld": [{"layer": "roads", "title": "道路"}]     (empty when every layer is read)
 """
@@ -21,5 +21,7 @@ def withheld(store: Store, state: StateKey | None = None) -> list[dict]:
     the key does not name), so the answer and what it says of itself never disagree."""
     if state is not None and state.layers:
         readable = {layer_id for layer_id, _ in state.layers}
-        return [{"layer": x.id, "title": x.title} for x in store.campaign.layers if x.id not in readable]
-    return [{"layer": x.id, "title": x.title} for x in store.withheld_layers()]
+        layers = [x for x in store.campaign.layers if x.id not in readable]
+    else:
+        layers = store.withheld_layers()
+    return [{"layer": x.id, "title": x.title} for x in layers]
