@@ -16,6 +16,7 @@ screens with it.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -88,7 +89,11 @@ class StateKey:
     whether the overnight cut-off has passed, and `moment`: the last moment
     at which a case ran overdue or escalated (POSIX seconds, 0 for none:
     geo/wall/catchup.py `Flips.latest`), which change derived flags without
-    any write; `layers`: each readable layer's revision, read with `head`."""
+    any write; `layers`: each readable layer's revision, read with `head`.
+
+    The ETag's last part (`clock_part`) is what no delta can bridge: the day, the cut-off, the case moment and
+    which layers are read (`l` and the CRC-32 of their ids). A layer withheld or put right by hand changes no
+    revision, yet the state then holds a layer less or more: a screen's poll gets the full state, not a 304."""
 
     revision: int
     head: int
@@ -100,11 +105,12 @@ class StateKey:
     @property
     def etag(self) -> str:
         return (f"s{self.revision}-{self.head}-{self.day.replace('-', '')}{int(self.after_cutoff)}"
-                + (f"m{self.moment}" if self.moment else ""))
+                + (f"m{self.moment}" if self.moment else "")
+                + f"l{zlib.crc32(' '.join(layer for layer, _ in self.layers).encode()):08x}")
 
     @staticmethod
     def clock_part(etag: str | None) -> str | None:
-        """The day, cut-off and case moment part of an ETag this module made (None if it is not one)."""
+        """The day, cut-off, case moment and layers part of an ETag this module made (None if it is not one)."""
         if not etag or not etag.startswith("s"):
             return None
         tail = etag.rsplit("-", 1)
@@ -112,7 +118,7 @@ class StateKey:
 
 
 
-_CLOCK = re.compile(r"[0-9]{9}(m[0-9]+)?")
+_CLOCK = re.compile(r"[0-9]{9}(m[0-9]+)?l[0-9a-f]{8}")
 COLUMNS = ("status", "flags", "open", "overdue_problems", "categories")  # a packed state's columns, in order
 BLOCK = 4096  # places per serialised block of a layer's state: what one edit serialises again
 

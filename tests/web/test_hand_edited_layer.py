@@ -106,3 +106,31 @@ def test_answers_about_the_whole_campaign_say_which_layer_they_left_out_until_it
         assert client.get(url).get_json()["withheld"] == [], url  # the answers kept for the partial campaign are not
     dashboard = client.get("/api/wall/dashboard").get_json()
     assert sum(s["total"] for s in dashboard["streets"]) == 4
+
+
+def test_a_screen_polling_is_sent_the_layers_read_when_a_layer_is_withheld_or_put_right(hand_edited):
+    """Withheld and put right by hand, with no change in the journal: the state's revision is the same, but the
+    screen's poll with its last ETag and revision gets the full state of the layers read, not a 304 or an empty
+    delta."""
+    app, _, _, sound = hand_edited
+    client = app.test_client()
+    sound(True)
+    first = client.get("/api/wall/state")
+    assert set(first.get_json()["layers"]) == {"courtyards", "roads", "villages"}
+    revision = first.get_json()["revision"]
+
+    def poll(after):
+        return client.get(f"/api/wall/state?since={revision}", headers={"If-None-Match": after.headers["ETag"]})
+
+    assert poll(first).status_code == 304
+    sound(False)
+    withheld = poll(first)
+    assert withheld.status_code == 200
+    assert withheld.get_json()["kind"] == "full" and set(withheld.get_json()["layers"]) == {"roads", "villages"}
+    assert withheld.get_json()["revision"] == revision
+    assert poll(withheld).status_code == 304
+    sound(True)
+    back = poll(withheld)
+    assert back.status_code == 200
+    assert back.get_json()["kind"] == "full" and set(back.get_json()["layers"]) == {"courtyards", "roads", "villages"}
+    assert back.headers["ETag"] == first.headers["ETag"]

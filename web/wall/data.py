@@ -45,10 +45,11 @@ def state():
     """Status and derived flags per place; `?since=<revision>` sends only what changed after it.
 
     304 while nothing changed (the ETag names the revision, the local day,
-    whether the overnight cut-off has passed and the last moment a case ran
-    overdue or escalated, so every process answers alike). A full state when
-    there is no usable `since`, the day, the cut-off or that moment changed
-    since the client's ETag, or too much changed to send as a delta."""
+    whether the overnight cut-off has passed, the last moment a case ran
+    overdue or escalated and which layers are read, so every process answers
+    alike). A full state when there is no usable `since`, the day, the cut-off,
+    that moment or the layers read changed since the client's ETag, or too much
+    changed to send as a delta."""
     ctx = guatu()
     wall = ctx.wall
     now = ctx.now()
