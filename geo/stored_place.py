@@ -116,6 +116,21 @@ def text_faults(obj: dict, keys: tuple, where: str, errors: list[FieldError]) ->
             errors.append(FieldError(f"{where}{key}", t("feature.not_text", got=type(value).__name__)))
 
 
+_EXPECTED = {str: "request.type_string", bool: "request.type_boolean", int: "request.type_integer",
+             list: "request.type_array", dict: "request.type_object"}
+
+
+def typed_faults(obj: dict, types: dict[str, type | tuple[type, ...]], where: str, errors: list[FieldError]) -> None:
+    """Each of `types`' keys whose value is not of its type (one type, or several, `type(None)` allowing it to be
+    absent); `True` is no integer."""
+    for key, wanted in types.items():
+        allowed = wanted if isinstance(wanted, tuple) else (wanted,)
+        value = obj.get(key)
+        if isinstance(value, bool) and bool not in allowed or not isinstance(value, allowed):
+            expected = t("request.or").join(t(_EXPECTED[kind]) for kind in allowed if kind in _EXPECTED)
+            errors.append(FieldError(f"{where}{key}", t("request.wrong_type", expected=expected)))
+
+
 def instant_faults(obj: dict, keys: tuple, where: str, errors: list[FieldError]) -> None:
     """Instants with their zone, as the case loop writes them (readers compare them with aware times), in a wide
     range of years (a migrated case found on an unknown day starts in 1999 UTC, an imported due may be far ahead;

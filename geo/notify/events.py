@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 
+from geo.errors import FieldError
 from geo.messages import t
-from geo.store.base import Store
+from geo.store.base import Finding, Store, checked_record, records_not_as_written
+from geo.stored_place import instant_faults, typed_faults
 
 EVENT_KINDS = (
     "case_assigned",    # a case dispatched (or re-dispatched) to a unit or a handler
@@ -90,15 +92,55 @@ def emit_all(store: Store, events: list[Event]) -> int:
         store.put_record(EVENTS, event.id, event.to_dict())
     if unique:
         with store.records_locked(PENDING):
-            pending = store.record(PENDING, "events") or {"ids": []}
-            listed = set(pending["ids"])
+            pending = pending_ids(store)
+            listed = set(pending)
             added = [event.id for event in unique if event.id not in listed]
             if added:
-                pending["ids"].extend(added)
-                store.put_record(PENDING, "events", pending)
+                store.put_record(PENDING, "events", {"ids": pending + added})
     return len(new)
 
 
 def event(store: Store, eid: str) -> dict | None:
-    """The kept event `eid` (as `Event.to_dict` wrote it), or None."""
-    return store.record(EVENTS, eid)
+    """The kept event `eid` (as `Event.to_dict` wrote it), or None; BrokenRecord (503) naming it when it is not as
+    `emit` writes it (edited by hand, a bad restore): the sender then leaves it where it is and says so."""
+    return checked_record(store, EVENTS, eid, event_faults)
+
+
+_EVENT_TYPES = {"id": str, "kind": str, "key": str, "at": str, "title": str, "text": str, "link": str,
+                "street": (str, type(None)), "community": (str, type(None)), "unit": (str, type(None)),
+                "users": list, "urgent": bool, "data": dict}
+
+
+def event_faults(record: dict) -> list[FieldError]:
+    """What makes a kept event one `emit` would not have written: a field of another type, a kind Guatu does not
+    have, a time that is no instant, an id that is not its kind and key's."""
+    errors: list[FieldError] = []
+    typed_faults(record, _EVENT_TYPES, "", errors)
+    instant_faults(record, ("at",), "", errors)
+    for i, user in enumerate(record.get("users") if isinstance(record.get("users"), list) else ()):
+        typed_faults({"user": user}, {"user": str}, f"users[{i}].", errors)
+    if isinstance(record.get("kind"), str) and record["kind"] not in EVENT_KINDS:
+        errors.append(FieldError("kind", t("notify.unknown_kind", kind=repr(record["kind"]))))
+    if not errors and record["id"] != event_id(record["kind"], record["key"]):
+        errors.append(FieldError("id", t("notify.delivery.stored_differs")))
+    return errors
+
+
+def pending_faults(record: dict) -> list[FieldError]:
+    """The pending list is `{"ids": [event id, …]}`."""
+    ids = record.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        return [FieldError("ids", t("request.wrong_type", expected=t("request.type_array")))]
+    return []
+
+
+def pending_ids(store: Store) -> list[str]:
+    """The events waiting to be fanned out, oldest first; BrokenRecord (503) naming the list when it is damaged."""
+    return (checked_record(store, PENDING, "events", pending_faults) or {"ids": []})["ids"]
+
+
+def damaged_events(store: Store) -> list[Finding]:
+    """Every kept event, and the pending list, that parses but is not as `emit` writes it (`store check`)."""
+    return (records_not_as_written(store, PENDING, [k for k in store.record_keys(PENDING) if k == "events"],
+                                   pending_faults)
+            + records_not_as_written(store, EVENTS, store.record_keys(EVENTS), event_faults))

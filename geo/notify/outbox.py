@@ -24,13 +24,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from geo.accounts import User
-from geo.errors import BrokenRecord, Conflict, NotFound
+from geo.errors import BrokenRecord, Conflict, FieldError, NotFound
 from geo.messages import t
 from geo.notify.channels import Outcome
-from geo.notify.events import PENDING, event
+from geo.notify.events import PENDING, event, pending_ids
 from geo.notify.inbox import deliver
 from geo.notify.subscriptions import Target, quiet_until, settings_for_sending, sound_channels, targets
-from geo.store.base import Store, iso
+from geo.store.base import Finding, Store, checked_record, iso, records_not_as_written
+from geo.stored_place import each_object, instant_faults, typed_faults
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,49 @@ BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=6)
 DEFAULT_ATTEMPTS = 8
 STATES = ("pending", "held", "failed", "delivered")
+
+
+_warned: set[str] = set()  # the damaged records the sender has logged (once each per process)
+
+
+def _warn_once(what: str, exc: BrokenRecord) -> None:
+    if what not in _warned:
+        _warned.add(what)
+        logger.warning("the notifications' sender leaves %s where it is: %s", what, exc.message)
+
+
+_DELIVERY_TYPES = {"id": str, "event": str, "kind": str, "title": str, "type": str, "label": str,
+                   "channel": (str, type(None)), "user": (str, type(None)), "to": list, "state": str,
+                   "created_at": str, "due_at": str, "tries": int, "attempts": list, "delivered_at": (str, type(None))}
+_ATTEMPT_TYPES = {"at": str, "ok": bool, "status": (int, type(None)), "error": str}
+
+
+def delivery_faults(record: dict) -> list[FieldError]:
+    """What makes a kept delivery one `fan_out` and `record_attempt` would not have written (edited by hand, a bad
+    restore): a field of another type, a state Guatu does not have, a time that is no instant."""
+    errors: list[FieldError] = []
+    typed_faults(record, _DELIVERY_TYPES, "", errors)
+    instant_faults(record, ("created_at", "due_at", "delivered_at"), "", errors)
+    if isinstance(record.get("state"), str) and record["state"] not in STATES:
+        errors.append(FieldError("state", t("request.not_in_enum", expected=t("request.list").join(STATES))))
+    for i, address in enumerate(record["to"] if isinstance(record.get("to"), list) else ()):
+        typed_faults({"to": address}, {"to": str}, f"to[{i}].", errors)
+    for where, attempt in each_object(record["attempts"] if isinstance(record.get("attempts"), list) else [],
+                                      "attempts", errors):
+        typed_faults(attempt, _ATTEMPT_TYPES, where + ".", errors)
+        instant_faults(attempt, ("at",), where + ".", errors)
+    return errors
+
+
+def _delivery(store: Store, kind: str, did: str) -> dict | None:
+    return checked_record(store, kind, did, delivery_faults)
+
+
+def damaged_deliveries(store: Store) -> list[Finding]:
+    """Every delivery, in the outbox or the archive, that parses but is not as this module writes it (`store
+    check`)."""
+    return (records_not_as_written(store, OUTBOX, store.record_keys(OUTBOX), delivery_faults)
+            + records_not_as_written(store, DELIVERED, store.record_keys(DELIVERED), delivery_faults))
 
 
 def backoff(failures: int) -> timedelta:
@@ -103,25 +147,35 @@ def fan_out_pending(store: Store, users: Iterable[User], *, now: datetime, tz: Z
     """Fan out the events waiting in `notify-pending/events`, oldest first; each leaves the list only after its
     deliveries are made. The number of events fanned out."""
     users = list(users)
-    ids = (store.record(PENDING, "events") or {"ids": []})["ids"][:limit]
     done = set()
     reads = RoundReads(store)
-    for eid in ids:
-        found = event(store, eid)
+    for eid in pending_ids(store)[:limit]:
+        try:
+            found = event(store, eid)
+        except BrokenRecord as exc:  # edited by hand: it stays pending (sent once put right), the others go on
+            _warn_once(f"notify-events/{eid}", exc)
+            continue
         if found is not None:
             fan_out(store, found, users, now=now, tz=tz, round_reads=reads)
         done.add(eid)
     if done:
         with store.records_locked(PENDING):
-            pending = store.record(PENDING, "events") or {"ids": []}
-            pending["ids"] = [i for i in pending["ids"] if i not in done]
-            store.put_record(PENDING, "events", pending)
+            store.put_record(PENDING, "events", {"ids": [i for i in pending_ids(store) if i not in done]})
     return len(done)
 
 
 def due(store: Store, now: datetime) -> list[dict]:
-    """The deliveries to try now (pending or held, due by `now`), oldest due first."""
-    found = [d for d in (store.record(OUTBOX, k) for k in store.record_keys(OUTBOX)) if d]
+    """The deliveries to try now (pending or held, due by `now`), oldest due first. A damaged one is left where it
+    is (logged once; `store check` and the delivery log name it), so it never stops the others."""
+    found = []
+    for key in store.record_keys(OUTBOX):
+        try:
+            record = _delivery(store, OUTBOX, key)
+        except BrokenRecord as exc:
+            _warn_once(f"{OUTBOX}/{key}", exc)
+            continue
+        if record:
+            found.append(record)
     return sorted((d for d in found if d["state"] in ("pending", "held") and _when(d["due_at"]) <= now),
                   key=lambda d: (d["due_at"], d["id"]))
 
@@ -131,7 +185,7 @@ def record_attempt(store: Store, did: str, outcome: Outcome, *, now: datetime,
     """Keep one attempt's outcome: delivered (moved to the archive), due again after the backoff, or failed
     after `attempts` failures. None when the delivery is no longer in the outbox."""
     with store.records_locked(OUTBOX):
-        record = store.record(OUTBOX, did)
+        record = _delivery(store, OUTBOX, did)
         if record is None:
             return None
         record["attempts"].append({"at": iso(now), "ok": outcome.ok, "status": outcome.status,
@@ -153,7 +207,7 @@ def record_attempt(store: Store, did: str, outcome: Outcome, *, now: datetime,
 def retry(store: Store, did: str, *, now: datetime) -> dict:
     """An admin sends a failed delivery again: due now, with a fresh count of attempts (the log keeps them all)."""
     with store.records_locked(OUTBOX):
-        record = store.record(OUTBOX, did)
+        record = _delivery(store, OUTBOX, did)
         if record is None:
             if store.record(DELIVERED, did) is not None:
                 raise Conflict(t("notify.delivery.retry_delivered"))
@@ -166,19 +220,20 @@ def retry(store: Store, did: str, *, now: datetime) -> dict:
 
 
 def delivery(store: Store, did: str) -> dict:
-    found = store.record(OUTBOX, did) or store.record(DELIVERED, did)
+    found = _delivery(store, OUTBOX, did) or _delivery(store, DELIVERED, did)
     if found is None:
         raise NotFound(t("notify.delivery.no_delivery", delivery=did))
     return found
 
 
 def log(store: Store, *, state: str | None = None, limit: int = 200) -> list[dict]:
-    """The delivery log, newest event first: the outbox (pending, held, failed) and the newest delivered."""
+    """The delivery log, newest event first: the outbox (pending, held, failed) and the newest delivered;
+    BrokenRecord (503) naming the first delivery not as this module writes it."""
     keys = store.record_keys(OUTBOX) if state != "delivered" else []
-    rows = [d for d in (store.record(OUTBOX, k) for k in keys) if d and (state is None or d["state"] == state)]
+    rows = [d for d in (_delivery(store, OUTBOX, k) for k in keys) if d and (state is None or d["state"] == state)]
     if state in (None, "delivered"):
         archived = store.record_keys(DELIVERED)[-limit:]
-        rows += [d for d in (store.record(DELIVERED, k) for k in archived) if d]
+        rows += [d for d in (_delivery(store, DELIVERED, k) for k in archived) if d]
     return sorted(rows, key=lambda d: d["id"], reverse=True)[:limit]
 
 
@@ -188,6 +243,9 @@ def send_due(store: Store, send: Callable[[dict], Outcome], *, now: datetime, at
     ok = failed = 0
     for record in due(store, now)[:limit]:
         outcome = send(record)
-        record_attempt(store, record["id"], outcome, now=now, attempts=attempts)
+        try:
+            record_attempt(store, record["id"], outcome, now=now, attempts=attempts)
+        except BrokenRecord as exc:  # damaged while it was being sent: left as it is, the others go on
+            _warn_once(f"{OUTBOX}/{record['id']}", exc)
         ok, failed = (ok + 1, failed) if outcome.ok else (ok, failed + 1)
     return ok, failed

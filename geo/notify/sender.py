@@ -24,7 +24,7 @@ from geo.errors import BrokenRecord, GuatuError
 from geo.messages import t
 from geo.notify import outbox, sources
 from geo.notify.channels import Outcome, Transport, send
-from geo.notify.events import event
+from geo.notify.events import event, pending_ids
 from geo.notify.open_cases import OpenCases
 from geo.notify.subscriptions import CHANNELS, channel_faults
 from geo.store.base import Store, checked_record, iso
@@ -66,14 +66,25 @@ class Sender:
                 self.cases.forget()
             return TickReport(leader=False)
         now = self.clock()
-        collected = sources.collect(self.store, self.campaign, now, self.cases)
-        fanned = outbox.fan_out_pending(self.store, self.users(), now=now, tz=self.campaign.timezone)
+        try:  # a damaged pending list: no news is collected or fanned out until it is put right, as said below
+            pending_ids(self.store)
+        except BrokenRecord as exc:
+            damaged, collected, fanned = exc, 0, 0
+        else:
+            damaged = None
+            collected = sources.collect(self.store, self.campaign, now, self.cases)
+            fanned = outbox.fan_out_pending(self.store, self.users(), now=now, tz=self.campaign.timezone)
         delivered, failed = outbox.send_due(self.store, self.attempt, now=now, attempts=self.attempts)
+        if damaged is not None:  # the deliveries made before it are sent all the same; then the round says why
+            raise damaged
         return TickReport(True, collected, fanned, delivered, failed)
 
     def attempt(self, record: dict) -> Outcome:
         """One attempt of a delivery record: its event through its channel (as the channel is now)."""
-        found = event(self.store, record["event"])
+        try:
+            found = event(self.store, record["event"])
+        except BrokenRecord as exc:  # the event edited by hand since its fan-out: failed with the reason, tried again
+            return Outcome(False, error=exc.message)
         if found is None:
             return Outcome(False, error=t("notify.delivery.error.no_event"))
         if record.get("channel"):

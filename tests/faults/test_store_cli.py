@@ -41,7 +41,8 @@ def test_store_check_of_a_damaged_demo_lists_each_problem_in_chinese_and_exits_1
 
 
 @pytest.mark.timeout(60)
-def test_store_check_names_a_damaged_boundary_file_inspection_list_inbox_channel_settings_and_accounts(tmp_path):
+def test_store_check_names_a_damaged_boundary_file_inspection_list_inbox_channel_settings_event_delivery_and_accounts(
+        tmp_path):
     data = copy_demo(tmp_path / "data")
     instance = tmp_path / "instance"
     communities = data / "boundaries" / "communities.geojson"
@@ -55,6 +56,10 @@ def test_store_check_names_a_damaged_boundary_file_inspection_list_inbox_channel
     (data / "notify-channels" / "ch-1.json").write_text('{"id": "ch-1", "type": "传真", "name": "传真"}', encoding="utf-8")
     (data / "notify-people").mkdir()
     (data / "notify-people" / "editor1.json").write_text('{"user": "editor1", "email": "是"}', encoding="utf-8")
+    (data / "notify-pending").mkdir()
+    (data / "notify-pending" / "events.json").write_text('{"ids": "case-assigned-1"}', encoding="utf-8")
+    (data / "notify-outbox").mkdir()
+    (data / "notify-outbox" / "d-1.json").write_text('{"id": "d-1", "state": "sent"}', encoding="utf-8")
     make_editor_token(instance)  # an accounts file, then damaged
     (instance / "accounts.json").write_text("[1]", encoding="utf-8")
     server = Server(data, instance, tmp_path / "log")
@@ -67,7 +72,9 @@ def test_store_check_names_a_damaged_boundary_file_inspection_list_inbox_channel
     assert "账户数据 accounts.json 无法读取(应为对象)" in run.stdout
     assert "记录 notify-channels/ch-1 不是 Guatu 写入的格式(type:" in run.stdout
     assert "记录 notify-people/editor1 不是 Guatu 写入的格式(email:" in run.stdout
-    assert "发现 6 个问题" in run.stdout
+    assert "记录 notify-pending/events 不是 Guatu 写入的格式(ids:" in run.stdout
+    assert "记录 notify-outbox/d-1 不是 Guatu 写入的格式(" in run.stdout
+    assert "发现 8 个问题" in run.stdout
     assert _tree(data) == before
 
 

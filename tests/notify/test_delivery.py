@@ -393,3 +393,92 @@ def test_a_persons_settings_not_as_written_count_as_the_defaults_and_stop_nobody
     assert [to for to, _ in smtp.messages] == [["a@example.cn"]]
     assert [i["id"] for i in items(store, "zhujian")] == [_event().id]  # the news in the inbox, as by default
     assert store.record(PEOPLE, "zhujian") == damaged  # never written over
+
+
+@pytest.mark.parametrize("damage", [{"kind": "传真"}, {"users": "zhujian"}, {"users": [1]}, {"at": "明天上午"},
+                                    {"title": None}, {"data": []}, {"urgent": "是"}, {"key": "另一条"}])
+def test_an_event_edited_by_hand_stays_pending_named_and_the_other_news_goes_out(store_factory, campaign, clock,
+                                                                                  receiver, damage):
+    from geo.errors import BrokenRecord
+    from geo.notify.events import EVENTS, damaged_events, event, pending_ids
+
+    store = store_factory()
+    _channels(store, receiver, clock)
+    first, second = _event(), _event("roads/r-2/p-1/dispatch/1")
+    emit(store, first)
+    emit(store, second)
+    kept = store.record(EVENTS, first.id)
+    damaged = {**kept, **damage}
+    store.put_record(EVENTS, first.id, damaged)  # edited by hand
+    with pytest.raises(BrokenRecord) as caught:
+        event(store, first.id)
+    assert f"notify-events/{first.id}" in caught.value.message
+    assert [f.where for f in damaged_events(store)] == [f"notify-events/{first.id}"]
+    sender = _sender(store, campaign, clock)
+    report = sender.tick()
+    assert report.fanned_out == 1 and report.delivered == 3 and report.failed == 0  # the second, on each channel
+    assert [i["id"] for i in items(store, "zhujian")] == [second.id]
+    assert pending_ids(store) == [first.id]  # kept until it is put right, never dropped
+    assert store.record(EVENTS, first.id) == damaged  # never written over
+    store.put_record(EVENTS, first.id, kept)  # put right by hand
+    report = sender.tick()
+    assert report.fanned_out == 1 and report.delivered == 3
+    assert pending_ids(store) == [] and {i["id"] for i in items(store, "zhujian")} == {first.id, second.id}
+
+
+def test_a_damaged_pending_list_stops_new_news_says_why_and_what_is_owed_is_still_sent(store_factory, campaign,
+                                                                                        clock, receiver):
+    from geo.errors import BrokenRecord
+    from geo.notify.events import damaged_events
+
+    store = store_factory()
+    save_channel(store, {"kinds": KINDS, "type": "webhook", "name": "12345 平台", "url": receiver.url + "/hook",
+                         "secret": "hook-secret"}, now=clock())
+    emit(store, _event())
+    sender = _sender(store, campaign, clock)
+    receiver.down = True
+    assert sender.tick().failed == 1  # the delivery is made and owed
+    receiver.down = False
+    store.put_record(PENDING, "events", {"ids": "case-assigned-1"})  # edited by hand
+    assert [f.where for f in damaged_events(store)] == ["notify-pending/events"]
+    with pytest.raises(BrokenRecord) as caught:
+        emit(store, _event("roads/r-2/p-1/dispatch/1"))
+    assert "notify-pending/events" in caught.value.message
+    clock.advance(hours=1)
+    with pytest.raises(BrokenRecord) as caught:  # the round says why it collected nothing
+        sender.tick()
+    assert "notify-pending/events" in caught.value.message
+    assert len(receiver.to("/hook")) == 2  # the owed delivery was sent all the same (after the failed attempt)
+    assert [row["state"] for row in outbox.log(store)] == ["delivered"]
+    assert store.record(PENDING, "events") == {"ids": "case-assigned-1"}  # never written over
+
+
+@pytest.mark.parametrize("damage", [{"state": "sent"}, {"due_at": "明天"}, {"tries": "1"}, {"attempts": [{"at": 1}]},
+                                    {"to": "a@example.cn"}, {"id": None}])
+def test_a_delivery_edited_by_hand_is_left_where_it_is_named_and_the_others_are_sent(store_factory, campaign, clock,
+                                                                                     receiver, damage):
+    from geo.errors import BrokenRecord
+    from geo.notify.outbox import DELIVERED, OUTBOX, damaged_deliveries
+
+    store = store_factory()
+    save_channel(store, {"kinds": KINDS, "type": "webhook", "name": "12345 平台", "url": receiver.url + "/hook",
+                         "secret": "hook-secret"}, now=clock())
+    emit(store, _event())
+    emit(store, _event("roads/r-2/p-1/dispatch/1"))
+    sender = _sender(store, campaign, clock)
+    receiver.down = True
+    assert sender.tick().failed == 2
+    receiver.down = False
+    did = sorted(store.record_keys(OUTBOX))[0]
+    damaged = {**store.record(OUTBOX, did), **damage}
+    store.put_record(OUTBOX, did, damaged)  # edited by hand
+    clock.advance(hours=1)
+    report = sender.tick()
+    assert report.delivered == 1 and report.failed == 0  # the other one
+    assert len(store.record_keys(DELIVERED)) == 1 and store.record(OUTBOX, did) == damaged  # never written over
+    assert [f.where for f in damaged_deliveries(store)] == [f"notify-outbox/{did}"]
+    for read in (lambda: outbox.log(store), lambda: outbox.retry(store, did, now=clock()),
+                 lambda: outbox.delivery(store, did)):
+        with pytest.raises(BrokenRecord) as caught:
+            read()
+        assert f"notify-outbox/{did}" in caught.value.message

@@ -189,6 +189,20 @@ def test_a_channel_damaged_by_hand_is_named_by_the_admins_page_and_api_instead_o
     assert receiver.to("/hook") == []
 
 
+def test_a_delivery_damaged_by_hand_is_named_by_the_delivery_log_and_its_retry_instead_of_a_500(private_app, admin):
+    from geo.notify.outbox import OUTBOX
+
+    _store(private_app).put_record(OUTBOX, "20261124T080000Z-case-assigned-1-c-ch-1",
+                                   {"id": "20261124T080000Z-case-assigned-1-c-ch-1", "state": "failed", "due_at": "明天"})
+    for path in ("/admin/notify", "/api/notify/deliveries"):
+        resp = admin.get(path)
+        assert resp.status_code == 503, path
+        assert "notify-outbox/20261124T080000Z-case-assigned-1-c-ch-1" in resp.get_data(as_text=True), path
+    resp = admin.post("/api/notify/deliveries/20261124T080000Z-case-assigned-1-c-ch-1/retry",
+                      headers={"X-CSRF-Token": admin.csrf})
+    assert resp.status_code == 503 and resp.get_json()["error"] == "broken_record"
+
+
 def test_settings_damaged_by_hand_are_named_and_saving_new_ones_puts_them_right(private_app):
     from geo.notify.subscriptions import PEOPLE
 

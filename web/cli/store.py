@@ -24,7 +24,9 @@ from geo.boundaries import boundary_problems
 from geo.errors import GuatuError
 from geo.inspections import damaged_lists
 from geo.messages import t
+from geo.notify.events import damaged_events
 from geo.notify.inbox import damaged_inboxes
+from geo.notify.outbox import damaged_deliveries
 from geo.notify.subscriptions import damaged_channels, damaged_settings
 from geo.store.postgis import DEFAULT_SCHEMA
 from web.core.settings import get_settings, photo_blobs
@@ -86,14 +88,15 @@ def migrate_command(database_url: str | None, schema: str | None) -> None:
 @store_cli.command("check")
 def check_command() -> None:
     """Report every inconsistency of the store (layer files, journal, records), every damaged boundary file,
-    inspection list, inbox, notification channel or settings and the accounts; reads only, safe while serving. Exits 1 when it
-    finds any."""
+    inspection list, inbox, notification channel, settings, event or delivery and the accounts; reads only, safe
+    while serving. Exits 1 when it finds any."""
 
     ctx = current_app.extensions["guatu"]
     store = ctx.store
     try:
         findings = (store.check() + boundary_problems(ctx.data_dir, ctx.campaign) + damaged_lists(store)
                     + damaged_inboxes(store) + damaged_channels(store) + damaged_settings(store)
+                    + damaged_events(store) + damaged_deliveries(store)
                     + current_app.extensions["guatu_accounts"].problems())
         sound = None if findings else store.check_summary()
     except GuatuError as exc:  # the campaign's database cannot be reached: its message, not a traceback

@@ -36,7 +36,10 @@ def run(interval: float | None) -> None:
 @notify.command("tick", help="One round: collect new events, fan them out, send what is due.")
 @with_appcontext
 def tick() -> None:
-    report = sender().tick()
+    try:
+        report = sender().tick()
+    except GuatuError as exc:  # the store down, or a damaged record the round could not pass: said, not a traceback
+        raise click.ClickException(exc.message) from None
     if not report.leader:
         click.echo(t("notify.delivery.cli_not_leader"))
         return
