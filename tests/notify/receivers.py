@@ -119,10 +119,18 @@ class SmtpSink:
     """A local SMTP server (aiosmtpd) keeping each message with its recipients."""
 
     def __init__(self) -> None:
-        self.port = free_port()
         self._handler = _Keep()
-        self.controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
+        # aiosmtpd checks it is up by connecting to the port it was given, so it needs a number, not 0: a free one,
+        # and another if a server of a test running beside this one took it meanwhile
+        for attempt in range(5):
+            self.port = free_port()
+            self.controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
+            try:
+                self.controller.start()
+                break
+            except (OSError, RuntimeError):
+                if attempt == 4:
+                    raise
 
     @property
     def messages(self) -> list[tuple[list[str], EmailMessage]]:

@@ -18,7 +18,6 @@ from geo.errors import NotFound
 from geo.photos import S3Blobs, add_photo, photo_bytes
 from geo.store import open_store
 from geo.store.transfer import copy_to_postgis
-from tests.faults.server import free_port
 from tests.photos import images
 from web import create_app
 
@@ -27,9 +26,9 @@ KEYS = {"access_key": "guatu-test", "secret_key": "guatu-test-secret", "region":
 
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)  # the port the system gives it
     server.start()
+    _, port = server.get_host_and_port()
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
