@@ -1,7 +1,9 @@
 """The daily report's page (/reports/daily) of a large campaign: the most urgent escalated cases listed (the page as
-it is) against every escalated case written into the page (the naive way, as before), in one run; and the report's
+it is) against every escalated case written into the page (the naive way, as before), in one run; the report's
 data (`report_data`) with each message without parameters made once per key (`t`, as it is) against made afresh
-at every call (as before: 187,000 messages at 100,000 places, each an object the garbage collector walks).
+at every call (as before: 187,000 messages at 100,000 places, each an object the garbage collector walks); and the
+page's data (`details=False`: the detail sheets counted, not kept, the 100 most urgent escalated cases) against the
+workbook's (every row kept, what the page was given before): time and the peak of Python's allocations.
 
     .venv/bin/python -m bench.bench_report_page [--sizes 100000] [--repeat 3]
 
@@ -18,6 +20,7 @@ import shutil
 import statistics
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,7 +77,18 @@ def measure(n: int, store, repeat: int, instance: Path) -> tuple[list[tuple], tu
     finally:
         geo.messages._plain = kept
     print(f"{n:,}: report_data: messages made once per key {cached:,.0f} ms, made afresh {afresh:,.0f} ms", flush=True)
-    return rows, (n, escalated, cached, afresh)
+    ways = {"the page's": lambda: report_data(store, store.campaign, day, now, details=False, escalated_rows=listed),
+            "the workbook's (the page's before)": lambda: report_data(store, store.campaign, day, now)}
+    lean = []
+    for label, build in ways.items():
+        ms, _ = timed(build, repeat)
+        tracemalloc.start()
+        build()
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        lean.append((label, ms, peak))
+        print(f"{n:,}: report_data, {label} data: {ms:,.0f} ms, peak {peak:,.0f} MB allocated", flush=True)
+    return rows, (n, escalated, cached, afresh), (n, lean)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,12 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    pages, labels = [], []
+    pages, labels, leans = [], [], []
     instance = Path(tempfile.mkdtemp(prefix="guatu-bench-report-instance-"))
     for _, n, store in synthetic_stores([int(s) for s in args.sizes.split(",") if s.strip()], ["geojson"], "report"):
-        got, label = measure(n, store, args.repeat, instance)
+        got, label, lean = measure(n, store, args.repeat, instance)
         pages.append(got)
         labels.append(label)
+        leans.append(lean)
     shutil.rmtree(instance, ignore_errors=True)
     print("| places | the page | escalated cases | ms (median) | bytes |")
     print("|---:|---|---:|---:|---:|")
@@ -100,6 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     print("|---:|---:|---:|---:|---:|")
     for n, count, cached, afresh in labels:
         print(f"| {n:,} | {count:,} | {cached:,.0f} | {afresh:,.0f} | ×{afresh / cached:,.2f} |")
+    print("| places | report_data | ms (median) | peak allocated (MB) |")
+    print("|---:|---|---:|---:|")
+    for n, lean in leans:
+        for label, ms, peak in lean:
+            print(f"| {n:,} | {label} | {ms:,.0f} | {peak:,.0f} |")
+        (_, ms_page, peak_page), (_, ms_whole, peak_whole) = lean
+        print(f"| | the workbook's ÷ the page's | ×{ms_whole / ms_page:.2f} | ×{peak_whole / peak_page:.1f} |")
     return 0
 
 

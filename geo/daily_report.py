@@ -26,6 +26,7 @@ closure, 整改前 first for a new problem).
 
 from __future__ import annotations
 
+import heapq
 import io
 from datetime import date, datetime
 from pathlib import Path
@@ -50,6 +51,7 @@ PROGRESS, PROBLEMS, OVERDUE, OVERNIGHT, RELAPSED, INSPECTED = (
     t(f"report.sheet.{k}") for k in ("progress", "problems", "overdue", "overnight", "relapsed", "inspections"))
 SATISFACTION = t("satisfaction.sheet")  # 群众满意度: geo/residents/satisfaction.py `sheet_rows`
 SHEETS = (PROGRESS, PROBLEMS, OVERDUE, OVERNIGHT, RELAPSED, INSPECTED, ESCALATED, UNITS, ESTIMATES, SATISFACTION)
+DETAILS = (PROBLEMS, OVERDUE, OVERNIGHT, RELAPSED)  # a row per problem or place: left out of the page's data
 OPENED, CLOSED = t("report.change.opened"), t("report.change.closed")
 NOT_INSPECTED = t("report.not_inspected")
 # each sheet's columns: the catalogue's keys under report.col.
@@ -76,8 +78,15 @@ def _date(text) -> date | None:
         return None
 
 
-def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> dict:
-    """Everything the report shows, as plain rows (header first) per sheet."""
+def report_data(store: Store, campaign: Campaign, day: date, now: datetime, *, details: bool = True,
+                escalated_rows: int | None = None) -> dict:
+    """Everything the report shows, as plain rows (header first) per sheet.
+
+    What the page shows (`details=False`, `escalated_rows`: the most urgent escalated cases it lists): the same
+    summary, progress, units, estimates and satisfaction, without the sheets of every problem opened or closed,
+    overdue, overnight and relapsed (`DETAILS`: counted, not kept) and with only the first `escalated_rows`
+    escalated cases. At a million places those rows are millions of lists (1.5 GB at 200,000 places), which the
+    workbook and the PDF need and the page never showed."""
     tz = campaign.timezone
     now_l = now.astimezone(tz)
     moment = min(now_l, end_of_day(day, campaign))
@@ -95,6 +104,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
     streets: dict[str, dict[str, int]] = {}
     problems, overdue, overnight, relapses = [], [], [], []
     problem_photos: list[list[dict]] = []  # beside each row of 问题, the photos its PDF row shows
+    counted = dict.fromkeys(("opened", "closed", "overdue", "overnight", "relapsed", "escalated"), 0)
     units: dict[str, list] = {}
     levels = dict.fromkeys(("community", "street", "district"), 0)
     escalated: list[tuple] = []  # (row, its place's layer, sub-district, community)
@@ -114,31 +124,45 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
             for level, n in zip(levels, cases.by_level, strict=True):
                 levels[level] += n
             escalated.extend((row, layer.id, props.get("street"), props.get("community")) for row in cases.escalated)
+            counted["escalated"] += len(cases.escalated)
+            if escalated_rows is not None and len(escalated) > 4 * escalated_rows + 1000:
+                escalated = heapq.nsmallest(escalated_rows, escalated)  # rows sort by their key: the most urgent
             for p in props.get("problems") or ():
                 found, closed = _date(p.get("found_on")), _date(p.get("closed_on"))
-                what = [p.get("id"), p.get("category") or "", p.get("description") or "", p.get("found_by") or "",
-                        p.get("found_on") or "", p.get("deadline") or "", p.get("responsible") or "",
-                        plabels.get(p.get("status"), p.get("status") or "")]
                 if found == day or closed == day:
                     change = t("report.change.both") if found == day and closed == day else (
                         OPENED if found == day else CLOSED)
-                    problems.append([change, *place, *what, p.get("closed_on") or ""])
-                    problem_photos.append(_row_photos(f, p.get("id"), closing=closed == day))
+                    counted["opened"] += change != CLOSED
+                    counted["closed"] += change != OPENED
+                    if details:
+                        what = [p.get("id"), p.get("category") or "", p.get("description") or "",
+                                p.get("found_by") or "", p.get("found_on") or "", p.get("deadline") or "",
+                                p.get("responsible") or "", plabels.get(p.get("status"), p.get("status") or "")]
+                        problems.append([change, *place, *what, p.get("closed_on") or ""])
+                        problem_photos.append(_row_photos(f, p.get("id"), closing=closed == day))
                 if problem_overdue(p, campaign, day):
+                    counted["overdue"] += 1
                     late = (day - date.fromisoformat(p["deadline"])).days
-                    overdue.append([*place, p.get("id"), p.get("category") or "", p.get("description") or "",
-                                    p.get("deadline"), late, p.get("responsible") or ""])
+                    if details:
+                        overdue.append([*place, p.get("id"), p.get("category") or "", p.get("description") or "",
+                                        p.get("deadline"), late, p.get("responsible") or ""])
                 if problem_overnight(p, campaign, moment):
+                    counted["overnight"] += 1
                     opened = (day - found).days if found else ""
-                    overnight.append([*place, p.get("id"), p.get("category") or "", p.get("description") or "",
-                                      p.get("found_by") or "", p.get("found_on") or "", opened,
-                                      p.get("responsible") or ""])
+                    if details:
+                        overnight.append([*place, p.get("id"), p.get("category") or "", p.get("description") or "",
+                                          p.get("found_by") or "", p.get("found_on") or "", opened,
+                                          p.get("responsible") or ""])
             deadline = _date(props.get("deadline"))
             if deadline and deadline < day and status not in campaign.done_statuses:
+                counted["overdue"] += 1
                 people = props.get("people") or {}
-                overdue.append([*place, "", t("report.whole_place"), t("report.whole_place_late"), props.get("deadline"),
-                                (day - deadline).days, " ".join(filter(None, [props.get("unit"), people.get("cadre")]))])
+                if details:
+                    overdue.append([*place, "", t("report.whole_place"), t("report.whole_place_late"), props.get("deadline"),
+                                    (day - deadline).days, " ".join(filter(None, [props.get("unit"), people.get("cadre")]))])
             if status == relapse_status:
+                counted["relapsed"] += 1
+            if status == relapse_status and details:
                 open_n = sum(1 for p in props.get("problems") or () if problem_is_open(p, campaign))
                 since = relapsed_on.get((layer.id, f["id"]), "")
                 relapses.append([*place, labels.get(status, status), since, t("report.yes") if since == day.isoformat() else "",
@@ -167,7 +191,8 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
                             r.get("problem") or ""])
     overdue.sort(key=lambda r: (-r[8], r[0]))
     overnight.sort(key=lambda r: (-(r[9] or 0), r[0]))
-    escalated_rows = [_escalated_row(row_dict(*row), campaign, moment) for row in sorted(escalated)]  # rows sort by their key
+    urgent = sorted(escalated)[:escalated_rows]  # rows sort by their key: the most urgent first
+    escalated_sheet = [_escalated_row(row_dict(*row), campaign, moment) for row in urgent]
     unit_rows = [[u["unit"] or t("report.cases.no_unit"), u["cases"], u["open"], u["overdue"], u["escalated"],
                   u["reported"], _blank(u["on_time_pct"]), _blank(u["avg_hours"]), _blank(u["returned_pct"])]
                  for u in unit_records(units)]
@@ -178,13 +203,12 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
         "title": campaign.title, "district": campaign.district, "day": day.isoformat(),
         "as_of": moment.strftime("%Y-%m-%d %H:%M"), "past": past,
         "summary": {"places": total_n, "done": done_n, "share_done": round(done_n / total_n, 4) if total_n else 0.0,
-                    "opened": sum(1 for r in problems if r[0] != CLOSED),
-                    "closed": sum(1 for r in problems if r[0] != OPENED),
-                    "overdue": len(overdue), "overnight": len(overnight), "relapsed": len(relapses),
+                    "opened": counted["opened"], "closed": counted["closed"],
+                    "overdue": counted["overdue"], "overnight": counted["overnight"], "relapsed": counted["relapsed"],
                     "inspected": sum(1 for r in inspections if r[5] != NOT_INSPECTED), "listed": len(inspections),
                     "seed": (listing or {}).get("seed"),
                     "cases_overdue": sum(levels.values()), "cases_by_level": levels,
-                    "escalated": len(escalated_rows)},
+                    "escalated": counted["escalated"]},
         "plan": milestones(store, campaign, moment) if campaign.milestones else None,
         "sheets": {
             PROGRESS: [[t("report.col.street"), *(labels[k] for k in keys), t("report.col.total"),
@@ -194,7 +218,7 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
             OVERNIGHT: [_header(OVERNIGHT_COLUMNS), *overnight],
             RELAPSED: [_header(RELAPSE_COLUMNS), *relapses],
             INSPECTED: [_header(INSPECTION_COLUMNS), *inspections],
-            ESCALATED: [[t(f"report.cases.col.{c}") for c in ESCALATED_COLUMNS], *escalated_rows],
+            ESCALATED: [[t(f"report.cases.col.{c}") for c in ESCALATED_COLUMNS], *escalated_sheet],
             UNITS: [[t(f"report.cases.col.{c}") for c in UNIT_COLUMNS], *unit_rows],
             ESTIMATES: estimate_rows(store, campaign, moment, past=past),
             SATISFACTION: sheet_rows(residents),
@@ -203,6 +227,10 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime) -> d
         "problem_photos": problem_photos,
     }
     out["cases"] = {"escalated": out["sheets"][ESCALATED], "units": out["sheets"][UNITS]}
+    if not details:  # counted above, not kept: a workbook or PDF of this data would be missing them
+        for name in DETAILS:
+            del out["sheets"][name]
+        del out["problem_photos"]
     return out
 
 

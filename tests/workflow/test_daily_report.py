@@ -223,3 +223,30 @@ def test_a_database_layer_read_a_batch_at_a_time_gives_the_same_report(seeded, c
     assert len(data["sheets"]["问题"]) > 2 and "courtyards" not in streamed._layers
     rows = data["sheets"]["问题"][1:]
     assert [bool(photos) for photos in data["problem_photos"]] == [r[1] == closed for r in rows]
+
+
+@pytest.mark.parametrize("listed", [3, None])
+def test_the_pages_data_counts_what_the_workbook_lists_and_keeps_only_the_most_urgent_escalated(tmp_path, listed):
+    """The page's data (`details=False`) keeps no row per problem or place: the same summary and small sheets as
+    the workbook's data, the detail sheets left out, and the first `listed` escalated cases of the workbook's,
+    in its order (with 3 listed of some 1,500 escalated cases, the walk keeps them in a bounded heap)."""
+    from datetime import UTC, datetime
+
+    from geo.config import load_campaign
+    from geo.daily_report import DETAILS, ESCALATED
+    from geo.store import open_store
+    from geo.synth.synthetic import write_synthetic
+
+    write_synthetic(tmp_path, 2500, seed=4)
+    campaign = load_campaign(tmp_path)
+    now = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    store = open_store(tmp_path, campaign, clock=lambda: now)
+    whole = report_data(store, campaign, DAY, now)
+    page = report_data(store, campaign, DAY, now, details=False, escalated_rows=listed)
+    assert page["summary"] == whole["summary"]
+    assert whole["summary"]["escalated"] > 1000 and min(whole["summary"][k] for k in ("overdue", "overnight")) > 0
+    assert set(page["sheets"]) == set(SHEETS) - set(DETAILS) and "problem_photos" not in page
+    for name in set(SHEETS) - set(DETAILS) - {ESCALATED}:
+        assert page["sheets"][name] == whole["sheets"][name], name
+    wanted = whole["sheets"][ESCALATED] if listed is None else whole["sheets"][ESCALATED][:listed + 1]
+    assert page["sheets"][ESCALATED] == wanted and page["cases"]["escalated"] == wanted

@@ -98,7 +98,7 @@ PAGE_ROWS = 100  # escalated cases the page lists, the most urgent first (61,641
 def report_page():
     ctx = guatu()
     day = check_day(request.args.get("date") or guatu().today().isoformat())
-    data = report_data(ctx.store, ctx.campaign, day, ctx.now())
+    data = report_data(ctx.store, ctx.campaign, day, ctx.now(), details=False, escalated_rows=PAGE_ROWS)
     return render_template("daily_report.html", data=data, day=day.isoformat(), satisfaction_line=summary_line,
                            page_rows=PAGE_ROWS)
 
