@@ -45,6 +45,8 @@ MANIFEST: dict[str, tuple[str, dict[str, str]]] = {
     **{f"workbox-{name}": (f"workbox-{name}", {f"workbox-{name}.prod.js": f"build/workbox-{name}.prod.js",
                                                "LICENSE": "LICENSE"})
        for name in ("core", "precaching", "routing", "strategies")},
+    # the protocol buffers reader the wall's vector tiles are read with (web/static/js/wall/mvt.js)
+    "pbf": ("pbf", {"pbf.js": "index.js", "LICENSE": "LICENSE"}),
     # the field page's queue of results and photos in IndexedDB
     "idb": ("idb", {"idb.js": "build/index.js", "LICENSE": "LICENSE"}),
     # the accessibility checks of the browser tests (tests/browser/test_a11y.py inject it; no page loads it)
