@@ -9,8 +9,11 @@ layer, fetched a view at a time) on the embedded store or copied into a throwawa
 makes the tiles with ST_AsMVT), serves it, and in headless Chromium at 3840×2160
 (software rendering, as a command-room PC without a GPU) loads three pages in turn:
 
-* guatu — the wall (/wall): the view's places from `/api/wall/shapes/<layer>?bbox&zoom&format=binary`, drawn
-  on one canvas (web/static/js/wall/canvas.js), colours from the wall state;
+* guatu — the wall (/wall) with `map.vector_tiles_from` off: the view's places from
+  `/api/wall/shapes/<layer>?bbox&zoom&format=binary` at every zoom, drawn on one canvas
+  (web/static/js/wall/canvas.js), colours from the wall state;
+* guatu-tiles — the wall as it is (`map.vector_tiles_from` 15): from zoom 15 on, the layer from its vector tiles,
+  one canvas per tile (web/static/js/wall/tiled.js), coloured from the same state; further out as guatu;
 * vectorgrid — Leaflet with Leaflet.VectorGrid 1.3 over `/api/wall/tiles/<layer>/{z}/{x}/{y}.mvt`, each tile
   its own canvas, each place coloured by its status from the wall state (`/api/wall/state`);
 * maplibre — MapLibre GL JS 6 (WebGL: SwiftShader here) over the same tiles, each place's status set as its
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -145,13 +149,13 @@ def moves_ms(browser, url: str, kind: str) -> tuple[list[float], float]:
     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1)
     page = context.new_page()
     page.goto(url, timeout=TIMEOUT_MS)
-    if kind == "guatu":
+    if kind.startswith("guatu"):
         page.wait_for_selector("html[data-guatu-ready='true']", state="attached", timeout=TIMEOUT_MS)
     else:
         page.wait_for_function("() => window.bench && window.bench.drawn > 0", timeout=TIMEOUT_MS, polling=20)
     times = []
     for centre, zoom in MOVES:
-        if kind == "guatu":
+        if kind.startswith("guatu"):
             script = """([centre, zoom]) => new Promise((resolve) => {
                 const root = document.documentElement, before = root.dataset.guatuViewport, started = performance.now();
                 const wait = () => root.dataset.guatuViewport !== before
@@ -200,9 +204,21 @@ def run(sizes: list[int], backends: list[str], repeat: int) -> list[dict]:
     return out
 
 
+KINDS = ("guatu", "guatu-tiles", "vectorgrid", "maplibre")
+
+
+def with_tiles_from(data: Path, zoom: int | None) -> None:
+    """Set the campaign's `map.vector_tiles_from` in its campaign.json."""
+    path = data / "campaign.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["map"]["vector_tiles_from"] = zoom
+    path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+
+
 def one_size(browser, root: Path, n: int, repeat: int, database_url: str | None) -> dict:
     data = root / "data"
     write_synthetic(data, n)
+    with_tiles_from(data, None)  # "guatu": a viewport at a time at every zoom
     campaign = load_campaign(data)
     config = {"GUATU_DATA": str(data), "GUATU_INSTANCE": str(root / "instance"), "GUATU_PUBLIC_VIEW": True,
               "GUATU_REFRESH_SECONDS": 0}
@@ -210,6 +226,12 @@ def one_size(browser, root: Path, n: int, repeat: int, database_url: str | None)
         schema = f"bench_renderers_{n}"
         copy_to_postgis(data, campaign, database_url, schema=schema)
         config.update(GUATU_DATABASE_URL=database_url, GUATU_DATABASE_SCHEMA=schema)
+    # "guatu-tiles": the same places (the same folder copied, or the same schema) with the tiles from zoom 15, served
+    # by a second app beside the first
+    tiled = root / "data-tiled"
+    shutil.copytree(data, tiled)
+    with_tiles_from(tiled, 15)
+    tiled_app = create_app({**config, "GUATU_DATA": str(tiled), "GUATU_INSTANCE": str(root / "instance-tiled")})
     app = create_app(config)
     store = app.extensions["guatu"].store
     layer = campaign.layers[0].id
@@ -220,12 +242,13 @@ def one_size(browser, root: Path, n: int, repeat: int, database_url: str | None)
                            "maplibre": tile_page(MAPLIBRE_PAGE, layer, extent, colours)})
     result = {"places": n, "backend": "postgis" if database_url else "geojson", "drawn": {}, "moves_first": {},
               "moves_second": {}, "heap": {}}
-    with LiveServer(app) as server:
-        urls = {"guatu": server.url + "/wall?refresh=0", "vectorgrid": server.url + "/bench/vectorgrid",
-                "maplibre": server.url + "/bench/maplibre"}
+    with LiveServer(app) as server, LiveServer(tiled_app) as tiled_server:
+        urls = {"guatu": server.url + "/wall?refresh=0", "guatu-tiles": tiled_server.url + "/wall?refresh=0",
+                "vectorgrid": server.url + "/bench/vectorgrid", "maplibre": server.url + "/bench/maplibre"}
         for kind, url in urls.items():
             started = time.perf_counter()
-            draw = (lambda u=url: measure_draw(browser, u, count)) if kind == "guatu" else (lambda u=url: tile_drawn_ms(browser, u))
+            draw = (lambda u=url: measure_draw(browser, u, count)) if kind.startswith("guatu") \
+                else (lambda u=url: tile_drawn_ms(browser, u))
             draw()  # fills the server's caches for the opening view
             result["drawn"][kind] = statistics.median(draw() for _ in range(repeat))
             result["moves_first"][kind], _ = moves_ms(browser, url, kind)
@@ -235,12 +258,13 @@ def one_size(browser, root: Path, n: int, repeat: int, database_url: str | None)
 
 
 def table(results: list[dict]) -> str:
-    kinds = ("guatu", "vectorgrid", "maplibre")
-    lines = ["| store, places | measure | " + " | ".join(kinds) + " | vectorgrid ÷ guatu | maplibre ÷ guatu |",
-             "|---|---|" + "---:|" * (len(kinds) + 2)]
+    kinds = KINDS
+    others = [k for k in kinds if k != "guatu"]
+    lines = ["| store, places | measure | " + " | ".join(kinds) + " | " + " | ".join(f"{k} ÷ guatu" for k in others) + " |",
+             "|---|---|" + "---:|" * (len(kinds) + len(others))]
     for r in results:
         def row(label, values, r=r):
-            ratios = [f"{values['vectorgrid'] / values['guatu']:.2f}×", f"{values['maplibre'] / values['guatu']:.2f}×"]
+            ratios = [f"{values[k] / values['guatu']:.2f}×" for k in others]
             lines.append(f"| {r['backend']} {r['places']:,} | {label} | " + " | ".join(f"{values[k]:,.0f}" for k in kinds)
                          + " | " + " | ".join(ratios) + " |")
         row("opening view drawn (ms)", r["drawn"])

@@ -108,6 +108,7 @@ class MapSettings:
     tiles_attribution: str = ""
     basemaps: tuple[Basemap, ...] = ()
     viewport_above: int = 20000  # layers with more places are drawn one viewport at a time (geo/viewport.py)
+    vector_tiles_from: int | None = 15  # … and from this zoom on from vector tiles (geo/tiles.py); None: never
 
 
 @dataclass(frozen=True)
@@ -387,7 +388,7 @@ def _map(m: config_schema.MapSchema) -> MapSettings:
     return MapSettings(
         center=tuple(m.center), zoom=m.zoom or 13, bounds=tuple(m.bounds), tiles=m.tiles,
         tiles_attribution=m.tiles_attribution, basemaps=tuple(_basemap(b) for b in m.basemaps),
-        viewport_above=m.viewport_above,
+        viewport_above=m.viewport_above, vector_tiles_from=m.vector_tiles_from,
     )
 
 

@@ -309,6 +309,8 @@ class MapSchema(Section):
     tiles_attribution: str = Field("", description="the credit shown for `tiles`")
     basemaps: list[BasemapSchema] = Field([], description="tile sources the wall map can switch between")
     viewport_above: int = Field(20000, description="a layer with more places is sent one viewport at a time")
+    vector_tiles_from: int | None = Field(15, description="from this zoom on, such a layer is drawn from vector tiles "
+                                                          "(null: always one viewport at a time)")
 
     @field_validator("center")
     @classmethod
@@ -331,6 +333,13 @@ class MapSchema(Section):
     def _viewport_above(cls, value: int) -> int:
         if value < 0:
             raise problem(t("schema.viewport_above"))
+        return value
+
+    @field_validator("vector_tiles_from")
+    @classmethod
+    def _vector_tiles_from(cls, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= 24:
+            raise problem(t("schema.vector_tiles_from"))
         return value
 
     @field_validator("basemaps")

@@ -637,6 +637,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "schema.bounds": {"zh": "应为 [西, 南, 东, 北],单位为度", "en": "expected [west, south, east, north] in degrees"},
     "schema.bounds_order": {"zh": "应满足 西 < 东、南 < 北", "en": "west must be < east and south < north"},
     "schema.viewport_above": {"zh": "应为不小于 0 的地点数", "en": "expected a number of places ≥ 0"},
+    "schema.vector_tiles_from": {"zh": "应为 0 到 24 之间的缩放级别,或 null(不使用矢量瓦片)",
+                                 "en": "expected a zoom from 0 to 24, or null (no vector tiles)"},
     "schema.tiles_and_basemaps": {
         "zh": "map.tiles 和 map.basemaps 只能写一个(可把该瓦片地址列为一个 xyz 底图)",
         "en": "give either map.tiles or map.basemaps, not both (list the tile URL as an xyz basemap)",

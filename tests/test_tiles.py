@@ -3,7 +3,9 @@ tile with its buffer, with the place's id and nothing that changes with a status
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
 
 import mapbox_vector_tile
 import pytest
@@ -162,3 +164,61 @@ def test_a_tile_outside_the_grid_is_refused(z, x, y):
     with pytest.raises(ValidationError) as caught:
         Tile.of(z, x, y)
     assert "瓦片" in str(caught.value.errors) or "缩放" in str(caught.value.errors)
+
+
+READ_IN_NODE = """
+import { readFileSync } from "node:fs";
+import { readTile } from "%s";
+const tile = readTile(readFileSync(process.argv[1]), process.argv[2]);
+console.log(JSON.stringify({ extent: tile.extent, features: tile.features.map((f) => (
+  { id: f.id, type: f.type, count: f.count, rings: f.rings.map((r) => Array.from(r)), box: f.box })) }));
+"""
+
+
+def read_in_node(data: bytes, tmp_path) -> dict:
+    """The tile as the wall's page reads it (web/static/js/wall/mvt.js), in node."""
+    from pathlib import Path
+
+    module = Path(__file__).resolve().parents[1] / "web" / "static" / "js" / "wall" / "mvt.js"
+    (tmp_path / "t.mvt").write_bytes(data)
+    run = subprocess.run(["node", "--input-type=module", "-e", READ_IN_NODE % module.as_uri(), str(tmp_path / "t.mvt"),
+                          LAYER], capture_output=True, text=True, check=True, timeout=60)
+    return json.loads(run.stdout)
+
+
+def test_the_walls_reader_reads_each_place_of_a_tile_as_mapbox_vector_tile_does(store, make_feature, tmp_path):
+    """web/static/js/wall/mvt.js against mapbox-vector-tile's decoder, on a tile of outlines, a hole, a road, a
+    place cut at the tile's edge and points of several places (their `count`), made by either store."""
+    x0, y0 = 113.6301, 34.7201
+    made = [store.create(LAYER, make_feature(name=f"院{i}", x=x0 + i * 0.0007, y=y0, size=0.0005), user="t").feature
+            for i in range(3)]
+    ring = [[x0, y0 + 0.001], [x0 + 0.001, y0 + 0.001], [x0 + 0.001, y0 + 0.002], [x0, y0 + 0.002], [x0, y0 + 0.001]]
+    hole = [[x0 + 0.0003, y0 + 0.0013], [x0 + 0.0003, y0 + 0.0017], [x0 + 0.0007, y0 + 0.0017], [x0 + 0.0007, y0 + 0.0013],
+            [x0 + 0.0003, y0 + 0.0013]]
+    holed = store.create(LAYER, {"properties": {"name": "回字院", "kind": "楼院", "status": "pending"},
+                                 "geometry": {"type": "Polygon", "coordinates": [ring, hole]}}, user="t").feature
+    edge = store.create(LAYER, make_feature(name="跨界院", x=x0 - 0.01, y=y0 - 0.01, size=0.03), user="t").feature
+    for z in (16, 12):
+        tile = Tile.of(z, *tile_of(x0, y0, z))
+        data = vector_tile(store, ViewportIndex(store), LAYER, store.layer_revision(LAYER), tile)
+        theirs = mapbox_vector_tile.decode(data, default_options={"y_coord_down": True})[LAYER]
+        ours = read_in_node(data, tmp_path)
+        assert ours["extent"] == theirs["extent"] == EXTENT
+        assert [f["id"] for f in ours["features"]] == [f["properties"]["id"] for f in theirs["features"]]
+        for mine, want in zip(ours["features"], theirs["features"], strict=True):
+            geometry = want["geometry"]
+            kind = {"Point": 1, "MultiPoint": 1, "LineString": 2, "MultiLineString": 2, "Polygon": 3, "MultiPolygon": 3}
+            assert mine["type"] == kind[geometry["type"]] and mine["count"] == want["properties"].get("count", 1)
+            rings = {"Point": lambda c: [[c]], "Polygon": lambda c: c, "MultiPolygon": lambda c: [r for p in c for r in p],
+                     "LineString": lambda c: [c]}[geometry["type"]](geometry["coordinates"])
+            # mapbox-vector-tile repeats a ring's first position at its end; the wall's reader closes rings itself
+            flat = [[v for xy in (r[:-1] if geometry["type"] in ("Polygon", "MultiPolygon") else r) for v in xy]
+                    for r in rings]
+            assert mine["rings"] == flat, mine["id"]
+            xs, ys = [v for r in flat for v in r[0::2]], [v for r in flat for v in r[1::2]]
+            assert mine["box"] == [min(xs), min(ys), max(xs), max(ys)]
+        if z == 16:
+            ids = {f["id"]: f for f in ours["features"]}
+            assert {p["id"] for p in made} | {holed["id"], edge["id"]} <= set(ids)
+            assert len(ids[holed["id"]]["rings"]) == 2
+            assert min(ids[edge["id"]]["box"][:2]) < 0 < EXTENT < max(ids[edge["id"]]["box"][2:])  # cut in the buffer

@@ -55,6 +55,7 @@ def wall_options(view: WallView, mode: str, display_token: str | None = None) ->
         "timezone": c.timezone.key,
         "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done, "hatch": s.hatch} for s in c.statuses],
         "layers": [{"id": x.id, "title": x.title, "viewport": x.id in by_viewport} for x in c.layers if x.id in shown],
+        "tilesFrom": c.map.vector_tiles_from,  # a large layer from vector tiles from this zoom on (js/wall/tiled.js)
         "layerCount": len(c.layers),
         "boundaries": [b.level for b in c.boundaries],
         "roles": [{"key": r.key, "label": r.label} for r in c.roles],
@@ -70,6 +71,7 @@ def wall_options(view: WallView, mode: str, display_token: str | None = None) ->
             "boundaries": url_for("api.boundaries", level="__level__"),
             "place": url_for("wall.place", layer_id="__layer__", fid="__id__"),
             "search": url_for("wall.search", layer_id="__layer__"),  # a large layer's places found by name
+            "tiles": url_for("wall.tile", layer_id="__layer__", z=0, x=0, y=0).replace("/0/0/0.mvt", "/__z__/__x__/__y__.mvt"),
             "dashboard": url_for("wall.dashboard"),
             "satisfaction": url_for("wall.satisfaction_panel"),
             "inspections": url_for("workflow.wall_inspections"),

@@ -373,7 +373,8 @@ export var PlaceCanvas = L.Canvas.extend({
       var at = field ? field.nearest(point.x, point.y, tol + this.options.dotRadius) : -1;
       if (at >= 0) return field.place(at);
     }
-    return best;
+    // nothing of this canvas: a large layer drawn from tiles under it (WallMap.tiledPlaceAt), if any
+    return best || (this.below ? this.below(point) : null);
   },
 
   _onMouseMove: function (e) {

@@ -8,13 +8,15 @@
  * fetched again only when its shapes revision moves. Large layers are fetched
  * one viewport at a time, again after the map moved. Attributes (names…) are
  * fetched the first time they are needed. `showState` shows a state that was
- * not polled (playback).
+ * not polled (playback). From the campaign's `map.vector_tiles_from` zoom on, a large layer is drawn from
+ * vector tiles instead (wall/tiled.js: `updateTiling`), coloured from the same state.
  *
  * These are methods of WallMap (wall/wallmap.js composes them).
  */
 import { decodeAttributes, decodeBinary, unpackIds, unpackState } from "./packed.js";
 import { Place, placesFromPacked } from "./place.js";
 import { PlaceGroup } from "./canvas.js";
+import { PlaceTiles, tiledAt } from "./tiled.js";
 import { DotField, HIDDEN } from "./dots.js";
 import { mergeState } from "./state.js";
 import { THEMES } from "./theme.js";
@@ -59,19 +61,28 @@ sync.applyState = function (body) {
   var merged = mergeState(this.state, body);
   this.state = merged.state;
   merged.removed.forEach(function (pair) { self.removePlace(pair[0], pair[1]); });
+  var tiled = {}; // layer id -> the changed places of a layer drawn from tiles: their tiles painted again
   merged.changed.forEach(function (pair) {
+    var tiles = self.tiled[pair[0]];
+    if (tiles && self.map.hasLayer(tiles)) {
+      (tiled[pair[0]] || (tiled[pair[0]] = [])).push(pair[1]);
+      return;
+    }
     var layer = self.all[pair[0]] && self.all[pair[0]][pair[1]];
     var field = self.fields[pair[0]];
     var dot = !layer && field ? field.indexOf(pair[1]) : -1;
     if (layer) self.refresh(pair[0], layer);
     else if (dot >= 0) self.refreshDot(pair[0], field, dot);
   });
+  Object.keys(tiled).forEach(function (layerId) { self.tiled[layerId].changed(tiled[layerId]); });
   if (merged.changed.length) this.redraw();
   document.documentElement.dataset.guatuRevision = String(this.state.revision);
   return merged.changed;
 };
 
 sync.removePlace = function (layerId, id) {
+  var tiles = this.tiled[layerId];
+  if (tiles && this.map.hasLayer(tiles)) return tiles.hide(id);
   var places = this.all[layerId];
   var place = places && places[id];
   var field = this.fields[layerId];
@@ -242,7 +253,7 @@ sync.fetchShapes = function (layerIds, given) {
 
 sync.loadShapes = function (layerIds) {
   var self = this;
-  return this.fetchShapes(layerIds).then(function (results) {
+  return this.fetchShapes(layerIds.filter(function (layerId) { return !self.tiledNow(layerId); })).then(function (results) {
     // an answer in a CRS the map has left since (the other layers' answers came later) is not drawn: the change of
     // CRS fetched it again, and a large layer would keep its places for the next view of that zoom
     results.forEach(function (r) { if (r.body && r.crs === self.crs) self.drawLayer(r.layerId, r.body); });
@@ -261,7 +272,8 @@ sync.viewportBox = function () {
 sync.viewportMoved = function () {
   var self = this;
   if (document.documentElement.dataset.guatuReady !== "true") return Promise.resolve();
-  var ids = Object.keys(this.viewport).filter(function (id) { return id in self.layers; });
+  var ids = Object.keys(this.viewport).filter(function (id) { return id in self.layers && !self.tiledNow(id); });
+  if (!ids.length) return Promise.resolve(); // every large layer drawn from tiles: they follow the map themselves
   return this.loadShapes(ids).then(function () {
     if (self.labels) self.labels.update();
     document.documentElement.dataset.guatuViewport = ids.map(function (id) { return self.viewport[id].etag; }).join(" ");
@@ -321,12 +333,16 @@ sync.start = function () {
       self.stateEtag = r.etag;
       self.state = unpackState(r.body);
     });
-  // shapes and state are fetched side by side; places are styled once both are in
-  var shapes = this.fetchShapes(o.layers.map(function (x) { return x.id; }), first.shapes);
+  // shapes and state are fetched side by side; places are styled once both are in (a large layer drawn from
+  // tiles at this zoom asks for its tiles once the state is in)
+  var shapes = this.fetchShapes(o.layers.map(function (x) { return x.id; }).filter(function (id) {
+    return !tiledAt(self, id);
+  }), first.shapes);
   return Promise.all([boundaries, state, shapes])
     .then(function (results) {
       mark("guatu:data");
       results[2].forEach(function (r) { if (r.body) self.drawLayer(r.layerId, r.body); });
+      self.updateTiling();
       mark("guatu:places");
       self.fit(); // before the first paint: the places are projected and drawn once, at the final view
       mark("guatu:fitted");
@@ -410,6 +426,11 @@ sync.poll = function () {
     var stale = Object.keys(self.state.layers).filter(function (id) {
       return id in self.layers && self.state.layers[id].shapes > (self.shapesRevision[id] || 0);
     });
+    stale.forEach(function (id) { // a layer drawn from tiles asks for the new revision's tiles
+      if (!self.tiledNow(id)) return;
+      self.shapesRevision[id] = self.state.layers[id].shapes;
+      self.tiled[id].setRevision(self.shapesRevision[id]);
+    });
     return (stale.length ? self.loadShapes(stale) : Promise.resolve()).then(function () {
       if (changed.length && (r.body.kind === "delta" || changed.length <= 200)) self.flash(changed);
       self.afterState();
@@ -425,6 +446,7 @@ sync.setCrs = function (crs) {
   if (crs === this.crs) return Promise.resolve();
   this.crs = crs;
   document.documentElement.dataset.guatuCrs = crs;
+  this.updateTiling(); // tiles are in WGS84 only: under a GCJ-02 basemap a large layer goes back to its viewports
   var self = this;
   return Promise.all([this.loadBoundaries(), this.loadShapes(Object.keys(this.layers))]).then(function () {
     if (self.labels) self.labels.update();
@@ -462,7 +484,64 @@ sync.showState = function (state, extra) {
     });
     self.refreshField(layerId, true);
   });
+  Object.keys(this.tiled).forEach(function (layerId) {
+    if (self.map.hasLayer(self.tiled[layerId])) self.tiled[layerId].changed(null);
+  });
   this.redraw();
   this.afterState();
   if (this.labels) this.labels.update();
+};
+
+// --- a large layer drawn from vector tiles (wall/tiled.js) -------------------------------
+// Whether `layerId` is drawn from its tiles now (they are on the map).
+sync.tiledNow = function (layerId) {
+  var tiles = this.tiled[layerId];
+  return Boolean(tiles && this.map.hasLayer(tiles));
+};
+
+// Each large layer drawn from tiles or a viewport at a time, as the zoom and CRS want (tiledAt): its tiles put
+// on the map, its viewport's places let go; or its tiles taken off, and its viewport fetched.
+sync.updateTiling = function () {
+  var self = this;
+  var back = [];
+  Object.keys(this.viewport).forEach(function (layerId) {
+    var want = tiledAt(self, layerId), on = self.tiledNow(layerId);
+    if (want && !on) {
+      self.leaveViewport(layerId);
+      var tiles = self.tiled[layerId] || (self.tiled[layerId] = new PlaceTiles(self, layerId));
+      var known = self.state && self.state.layers[layerId];
+      self.shapesRevision[layerId] = known ? known.shapes : self.shapesRevision[layerId] || 0;
+      tiles.revision = self.shapesRevision[layerId];
+      tiles.addTo(self.map);
+    } else if (!want && on) {
+      self.map.removeLayer(self.tiled[layerId]);
+      back.push(layerId);
+    }
+  });
+  if (back.length && document.documentElement.dataset.guatuReady === "true") {
+    this.loadShapes(back).catch(function (err) { self.errors.push(String(err)); });
+  }
+};
+
+// A large layer's viewport let go (its tiles draw it now): its places, dots and marks; an answer still on its way
+// is not drawn.
+sync.leaveViewport = function (layerId) {
+  var self = this;
+  Object.keys(this.all[layerId] || {}).forEach(function (id) {
+    delete self.byId[id];
+    delete self.halos[id];
+    self.setMarks(id, 0, null);
+  });
+  var field = this.fields[layerId];
+  (field ? field.markedDots() : []).forEach(function (i) { self.setMarks(field.ids[i], 0, null); });
+  this.all[layerId] = {};
+  delete this.fields[layerId];
+  this.layers[layerId] = new PlaceGroup({}, null);
+  var vp = this.viewport[layerId];
+  vp.drawnAs = null;
+  vp.etag = null;
+  vp.seq++;
+  this.renderers.features.setLayer(layerId, [], false);
+  this.renderers.features.setField(layerId, null);
+  this.showMarks();
 };

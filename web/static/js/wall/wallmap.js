@@ -85,6 +85,7 @@ export function WallMap(map, options, banner) {
   this.marksChanged = false; // dots or flags changed since the canvases last took them (setMarks)
   this.shapesRevision = {}; // layer id -> shapes revision drawn
   this.viewport = {}; // layer id -> {etag, seq} of a large layer fetched one viewport at a time
+  this.tiled = {}; // layer id -> PlaceTiles (wall/tiled.js): a large layer drawn from vector tiles at close zooms
   (options.layers || []).forEach(function (x) { if (x.viewport) self.viewport[x.id] = { etag: null, seq: 0 }; });
   this.attrs = {}; // layer id -> {revision, byId, promise} of the attributes part
   this.state = null; // {revision, day, after_cutoff, as_of, layers: {id: {revision, shapes, items: PlaceItems}}}
@@ -102,6 +103,7 @@ export function WallMap(map, options, banner) {
   document.documentElement.dataset.guatuMode = this.mode;
   var box = map.getContainer();
   box.classList.add("guatu-wall", "guatu-theme-" + this.theme, "guatu-mode-" + this.mode);
+  this.pane("guatu-tiles", 399); // a large layer's tiles at close zooms (wall/tiled.js), under the canvas that picks
   this.pane("guatu-features", 400); // every layer on one canvas: a canvas above another would take its mouse events
   this.pane("guatu-overnight", 420);
   this.pane("guatu-escalated", 425);
@@ -132,6 +134,7 @@ export function WallMap(map, options, banner) {
   this.renderers.features.addTo(map);
   this.renderers.overnight.addTo(map);
   this.renderers.escalated.addTo(map);
+  this.renderers.features.below = function (point) { return self.tiledPlaceAt(point); };
   this.renderers.features.on("placemove", function (e) { self.hover(e.place, e.latlng); });
   this.renderers.features.on("placeout", function () { self.hover(null); });
   this.renderers.features.on("placeclick", function (e) {
@@ -146,6 +149,7 @@ export function WallMap(map, options, banner) {
   map.on("zoomend", function () { if (map.getZoom() >= 16.5) wantAttributes(); });
   if (this.view.labels !== false) this.labels = new Labels(this);
   if (Object.keys(this.viewport).length) {
+    map.on("zoomend", function () { self.updateTiling(); }); // tiles or a viewport at a time, as the zoom wants
     var moved = null;
     map.on("moveend", function () { // after a pause, so a pan or zoom in steps asks once
       window.clearTimeout(moved);
@@ -304,7 +308,10 @@ WallMap.prototype.placeOf = function (layerId, id) {
   if (place) return place;
   var field = this.fields[layerId];
   var at = field ? field.indexOf(id) : -1;
-  if (at < 0) return null;
+  if (at < 0) {
+    var tiles = this.tiled[layerId];
+    return tiles && this.map.hasLayer(tiles) ? tiles.placeOf(id) : null;
+  }
   place = field.place(at);
   var props = this.dotProperties(layerId, field, id);
   if (props && !place.feature.properties.name) place.feature.properties = props;
@@ -335,6 +342,19 @@ WallMap.prototype.markDot = function (field, i, flags) {
   if (flags === field.marked[i]) return; // as it was: no mark (most dots), or the same marks
   this.setMarks(field.ids[i], flags, flags > 1 ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null);
   field.marked[i] = flags;
+};
+
+// The place under a layer point of a large layer drawn from tiles (the places' canvas found none of its own).
+WallMap.prototype.tiledPlaceAt = function (point) {
+  var latlng = this.map.layerPointToLatLng(point);
+  var tolerance = this.renderers.features.options.tolerance;
+  var ids = Object.keys(this.tiled);
+  for (var i = ids.length - 1; i >= 0; i--) {
+    var tiles = this.tiled[ids[i]];
+    var place = this.map.hasLayer(tiles) ? tiles.placeAt(latlng, tolerance) : null;
+    if (place) return place;
+  }
+  return null;
 };
 
 function samePoint(a, b) { return a === b || (!!a && !!b && a.equals(b)); }

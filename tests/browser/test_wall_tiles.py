@@ -1,0 +1,198 @@
+"""A large layer on a 4K wall in a real Chromium, from its vector tiles at close zooms (web/static/js/wall/tiled.js).
+
+The demo campaign with `map.viewport_above` lowered to 50 (its 293 courtyards are a "large" layer) and
+`map.vector_tiles_from` at 15: from zoom 15 on the courtyards are drawn from `/api/wall/tiles/courtyards/…`,
+each tile its own canvas coloured from the wall state; further out, one viewport at a time.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from geo.config import load_campaign
+from geo.store import open_store
+from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+from tests.conftest import FakeClock
+
+LAYER = "courtyards"
+WIDTH, HEIGHT = 3840, 2160
+
+
+@pytest.fixture(scope="module")
+def campaign_dir(tmp_path_factory):
+    data = copy_demo(tmp_path_factory.mktemp("tiled") / "data")
+    config = json.loads((data / "campaign.json").read_text(encoding="utf-8"))
+    config["map"]["viewport_above"] = 50
+    config["map"]["vector_tiles_from"] = 15
+    (data / "campaign.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    return data
+
+
+@pytest.fixture(scope="module")
+def store(campaign_dir):
+    return open_store(campaign_dir, load_campaign(campaign_dir), clock=FakeClock())  # the server's clock
+
+
+@pytest.fixture(scope="module")
+def server(campaign_dir):
+    with live_server(campaign_dir, GUATU_REFRESH_SECONDS=2) as s:
+        yield s
+
+
+@pytest.fixture()
+def wall(browser, server):
+    page, log = open_page(browser, server.url, "/wall", width=WIDTH, height=HEIGHT)
+    wait_ready(page)
+    yield page, log
+    page.context.close()
+
+
+def requests(log, path_start: str) -> list[str]:
+    return [url for url in log.requests if urlsplit(url).path.startswith(path_start)]
+
+
+def move(page, latlng: list[float], zoom: int, drawn_as: str) -> None:
+    """Move the map and wait until the large layer's new view is drawn (tiles or a viewport, `drawn_as`)."""
+    before = page.evaluate("document.documentElement.dataset.guatuViewport || ''")
+    page.evaluate("([ll, z]) => window.guatuPage.walls[0].map.setView(ll, z, {animate: false})", [latlng, zoom])
+    page.wait_for_function("([b, kind]) => { const v = document.documentElement.dataset.guatuViewport || '';"
+                           " return v !== b && v.startsWith(kind); }", arg=[before, drawn_as], timeout=20_000)
+
+
+# What the screen shows at a LatLng of the tiled layer: the pixel of the tile canvas under it (RGBA).
+TILE_PIXEL = """(latlng) => {
+    const map = window.guatuPage.walls[0].map;
+    const p = map.latLngToContainerPoint(latlng), box = map.getContainer().getBoundingClientRect();
+    const x = p.x + box.left, y = p.y + box.top;
+    for (const tile of map.getPane('guatu-tiles').querySelectorAll('canvas.guatu-tile')) {
+        const r = tile.getBoundingClientRect();
+        if (x < r.left || x >= r.right || y < r.top || y >= r.bottom) continue;
+        const at = [Math.floor((x - r.left) * tile.width / r.width), Math.floor((y - r.top) * tile.height / r.height)];
+        return Array.from(tile.getContext('2d').getImageData(at[0], at[1], 1, 1).data);
+    }
+    return null;
+}"""
+
+
+def near(rgba, colour: str) -> bool:
+    want = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return rgba is not None and rgba[3] >= 128 and max(abs(a - b) for a, b in zip(rgba, want)) <= 3
+
+
+def interior(feature: dict) -> list[float]:
+    pt = shapely.point_on_surface(shape(feature["geometry"]))
+    return [pt.y, pt.x]
+
+
+def test_from_the_tiles_zoom_a_large_layer_is_drawn_from_its_tiles_in_its_status_colours(wall, store):
+    page, log = wall
+    colours = {s.key: s.color for s in load_campaign(store.dir).statuses}
+    features = store.features(LAYER)
+    move(page, interior(features[0]), 16, "tiles-")
+    asked = requests(log, f"/api/wall/tiles/{LAYER}/16/")
+    assert asked and all("v=" in urlsplit(u).query for u in asked)  # the shapes revision: a new one asks anew
+    assert not [u for u in requests(log, f"/api/wall/shapes/{LAYER}") if "zoom=16" in u]  # no viewport at 16
+    assert page.evaluate("(l) => Object.keys(window.guatuPage.walls[0].all[l]).length", LAYER) == 0
+    shown = [f for f in features if page.evaluate(TILE_PIXEL, interior(f)) is not None]
+    assert len(shown) >= 5
+    # each place's own status colour, from the state (an interior point on a narrow place may fall on its outline)
+    coloured = [f for f in shown if near(page.evaluate(TILE_PIXEL, interior(f)), colours[f["properties"]["status"]])]
+    assert len(coloured) >= len(shown) * 0.8
+    # further out the layer is fetched one viewport at a time again and the tiles leave the map
+    move(page, interior(features[0]), 13, "vp-")
+    assert page.evaluate("() => window.guatuPage.walls[0].map.getPane('guatu-tiles').querySelectorAll('canvas').length") == 0
+    held = page.evaluate("(l) => { const w = window.guatuPage.walls[0];"
+                         " return Object.keys(w.all[l]).length + (w.fields[l] ? w.fields[l].n : 0); }", LAYER)
+    assert held > 0
+    assert log.outside == [] and log.console_errors == []
+
+
+def test_the_marks_of_a_tiled_place_are_the_states(wall, store):
+    """Overnight rings and escalation triangles of the places in the loaded tiles, as the state flags them."""
+    page, _ = wall
+    west, south, east, north = shapely.total_bounds(shapely.from_geojson([json.dumps(f["geometry"]) for f in store.features(LAYER)]))
+    move(page, [(south + north) / 2, (west + east) / 2], 15, "tiles-")
+    marks = page.evaluate("""(l) => {
+        const wall = window.guatuPage.walls[0], tiles = wall.tiled[l], items = wall.items(l);
+        const want = { dots: [], flags: [] }, have = { dots: [], flags: [] };
+        for (const id of tiles.holding.keys()) {
+            const j = items.indexOf(id), flags = j >= 0 ? items.flags[j] : 0;
+            if (flags & 2) want.dots.push(id);
+            if (flags >> 2) want.flags.push(id);
+            if (id in wall.dots) have.dots.push(id);
+            if (id in wall.flags) have.flags.push(id);
+        }
+        return [want, have, tiles.holding.size];
+    }""", LAYER)
+    want, have, held = marks
+    assert held > 50 and want["dots"] and want["flags"]
+    assert sorted(have["dots"]) == sorted(want["dots"]) and sorted(have["flags"]) == sorted(want["flags"])
+
+
+def test_a_tiled_place_clicked_opens_its_card_and_a_status_change_repaints_its_tile_without_a_fetch(wall, store):
+    page, log = wall
+    campaign = load_campaign(store.dir)
+    features = store.features(LAYER)
+    move(page, interior(features[0]), 17, "tiles-")
+    target = next(f for f in features if page.evaluate(TILE_PIXEL, interior(f)) is not None
+                  and near(page.evaluate(TILE_PIXEL, interior(f)), {s.key: s.color for s in campaign.statuses}[f["properties"]["status"]]))
+    fid = target["id"]
+    x, y = page.evaluate("""(ll) => { const map = window.guatuPage.walls[0].map, p = map.latLngToContainerPoint(ll),
+                                       r = map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }""",
+                         interior(target))
+    page.mouse.move(x, y)  # its tooltip asks the place's card for its name (a large layer's names are not in the page)
+    page.wait_for_function("(name) => [...document.querySelectorAll('.guatu-tooltip strong')].some(s => s.textContent === name)",
+                           arg=target["properties"]["name"], timeout=10_000)
+    page.mouse.click(x, y)
+    page.wait_for_function("(id) => document.documentElement.dataset.guatuSelected === id", arg=fid, timeout=10_000)
+    page.wait_for_function("""(id) => { const card = document.querySelector('.guatu-place-card');
+        return card && card.dataset.id === id && !card.hidden && !document.querySelector('.guatu-card-loading'); }""",
+                           arg=fid, timeout=10_000)
+    assert target["properties"]["name"] in page.locator(".guatu-place-card").inner_text()
+    page.evaluate("() => window.guatuPage.walls[0].unselect()")
+    tiles_before = len(requests(log, f"/api/wall/tiles/{LAYER}/"))
+    current = store.get(LAYER, fid)
+    new_status = next(s for s in campaign.statuses if s.key != current["properties"]["status"])
+    store.update(LAYER, fid, expected_version=current["properties"]["version"], user="测试",
+                 properties={"status": new_status.key})
+    page.wait_for_function(f"""([ll, c]) => {{ const px = ({TILE_PIXEL})(ll);
+        const want = [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16));
+        return px && px[3] >= 128 && want.every((v, i) => Math.abs(px[i] - v) <= 3); }}""",
+                           arg=[interior(target), new_status.color], timeout=15_000)
+    assert len(requests(log, f"/api/wall/tiles/{LAYER}/")) == tiles_before  # a status change fetches no tile
+    assert log.console_errors == []
+
+
+def test_a_tile_that_failed_is_asked_for_again_until_it_is_drawn(wall, store):
+    """The server busy or away for one tile: the wall, which nobody pans, asks for it again and paints it."""
+    import math
+
+    page, log = wall
+    colours = {s.key: s.color for s in load_campaign(store.dir).statuses}
+    target = store.features(LAYER)[3]
+    lat, lng = interior(target)
+    n = 2**16
+    x = int((lng + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    failed = []
+
+    def once(route):
+        if not failed:
+            failed.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+        else:
+            route.continue_()
+
+    page.route(f"**/api/wall/tiles/{LAYER}/16/{x}/{y}.mvt*", once)
+    move(page, [lat, lng], 16, "tiles-")
+    assert failed  # the first answer for that tile was a 503
+    page.wait_for_function(f"""([ll, c]) => {{ const px = ({TILE_PIXEL})(ll);
+        const want = [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16));
+        return px && px[3] >= 128 && want.every((v, i) => Math.abs(px[i] - v) <= 3); }}""",
+                           arg=[[lat, lng], colours[target["properties"]["status"]]], timeout=20_000)
+    assert page.evaluate("() => window.guatuPage.walls[0].errors.some(e => e.includes('HTTP 503'))")

@@ -1,0 +1,376 @@
+/*
+ * A large layer drawn from vector tiles, from the campaign's `map.vector_tiles_from` zoom on: one 256-pixel
+ * canvas per tile (a Leaflet GridLayer), each tile's places painted with the wall's styles, batched as the
+ * wall's canvas batches them (one path per style: wall/canvas.js). geo/tiles.py makes each tile once per shapes
+ * revision for every screen; a pan keeps the tiles it has and asks only for those that came into view, and a
+ * status change repaints the tiles that hold the place (from the state, as the rest of the wall is coloured)
+ * without fetching anything. Further out, where a large layer's places are dots, the wall's viewport canvas
+ * draws them (wall/sync.js).
+ *
+ * A tile's place is made a Place (wall/place.js) only for a card, a tooltip, a flash or a selection: its
+ * outline in lng/lat from the tile (cut at the tile's edge, with the tile's buffer, for a place that crosses
+ * it). The overnight rings and escalation triangles are the wall's (`setMarks`), at the centre of the place's
+ * box in the first tile that held it.
+ */
+import { Place } from "./place.js";
+import { LINE, POINT, POLYGON, readTile } from "./mvt.js";
+
+var SMALL = 24; // px: a place smaller than this gets a hairline outline (as on the wall's canvas)
+var EMPTY = {}; // a tile's place has no attributes in the page (its card has them)
+var SHAPES = {}; // MVT type -> what WallMap.styleFor reads of a place
+SHAPES[POINT] = { guatuDot: true };
+SHAPES[LINE] = { guatuLine: true };
+SHAPES[POLYGON] = {};
+
+// A point of tile `coords` (x, y in tile units of `extent`) as a LatLng (spherical Mercator).
+function tileLatLng(coords, extent, x, y) {
+  var n = Math.pow(2, coords.z);
+  var lng = ((coords.x + x / extent) / n) * 360 - 180;
+  var my = Math.PI * (1 - (2 * (coords.y + y / extent)) / n);
+  return L.latLng((Math.atan(Math.sinh(my)) * 180) / Math.PI, lng);
+}
+
+function trace(path, rings, s, closed) {
+  for (var r = 0; r < rings.length; r++) {
+    var xy = rings[r];
+    path.moveTo(xy[0] * s, xy[1] * s);
+    for (var i = 2; i < xy.length; i += 2) path.lineTo(xy[i] * s, xy[i + 1] * s);
+    if (closed) path.lineTo(xy[0] * s, xy[1] * s);
+  }
+}
+
+function inside(rings, x, y) {
+  var hit = false;
+  for (var r = 0; r < rings.length; r++) {
+    var xy = rings[r];
+    for (var i = 0, j = xy.length - 2; i < xy.length; j = i, i += 2) {
+      var yi = xy[i + 1], yj = xy[j + 1];
+      if (yi > y !== yj > y && x < ((xy[j] - xy[i]) * (y - yi)) / (yj - yi) + xy[i]) hit = !hit;
+    }
+  }
+  return hit;
+}
+
+function near(rings, x, y, tolerance, closed) {
+  for (var r = 0; r < rings.length; r++) {
+    var xy = rings[r];
+    var n = xy.length;
+    if (n === 2 && (xy[0] - x) * (xy[0] - x) + (xy[1] - y) * (xy[1] - y) <= tolerance * tolerance) return true;
+    for (var i = 2; i < n + (closed ? 2 : 0); i += 2) {
+      var ax = xy[i - 2], ay = xy[i - 1], bx = xy[i % n], by = xy[(i % n) + 1];
+      var dx = bx - ax, dy = by - ay;
+      var t = dx || dy ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy))) : 0;
+      var ex = ax + t * dx - x, ey = ay + t * dy - y;
+      if (ex * ex + ey * ey <= tolerance * tolerance) return true;
+    }
+  }
+  return false;
+}
+
+export var PlaceTiles = L.GridLayer.extend({
+  options: { tileSize: 256, pane: "guatu-tiles", noWrap: true, updateWhenIdle: false, updateWhenZooming: false,
+             keepBuffer: 1 },
+
+  initialize: function (wall, layerId, options) {
+    L.GridLayer.prototype.initialize.call(this, options);
+    this.wall = wall;
+    this.layerId = layerId;
+    this.revision = 0; // the layer's shapes revision the tiles are asked for (in their URL)
+    this.holding = new Map(); // place id -> the keys of the loaded tiles that hold it
+    this.made = new Map(); // place id -> Place made for a card, a tooltip, a flash
+    this.hidden = new Set(); // places removed since the tiles were made (until the shapes revision moves)
+    this.dirty = new Set(); // keys of the tiles to paint again at the next frame
+    this.loads = 0; // views whose tiles all came (data-guatu-viewport names it, as a viewport's answer)
+    this.on("tileunload", this._unloaded, this);
+    this.on("load", this._loaded, this);
+  },
+
+  onRemove: function (map) {
+    var self = this;
+    this.holding.forEach(function (_, id) { self.wall.setMarks(id, 0, null); });
+    this.holding.clear();
+    this.made.clear();
+    L.GridLayer.prototype.onRemove.call(this, map);
+    if (this.wall.marksChanged) this.wall.showMarks();
+  },
+
+  // The shapes revision moved: every tile is asked for again (a new URL), each shown as it was until its new one
+  // came (no blank screen on a wall while a place is added or moved), and places removed before are gone.
+  setRevision: function (revision) {
+    if (revision === this.revision) return;
+    this.revision = revision;
+    this.hidden.clear();
+    this.made.clear();
+    var self = this;
+    Object.keys(this._tiles || {}).forEach(function (key) {
+      var t = self._tiles[key];
+      self._fetch(t.el, t.coords, null, 0);
+    });
+  },
+
+  url: function (coords) {
+    var wall = this.wall;
+    return wall.url(wall.options.api.tiles, { __layer__: this.layerId, __z__: coords.z, __x__: coords.x, __y__: coords.y },
+                    { street: wall.view.street, community: wall.view.community, v: this.revision });
+  },
+
+  createTile: function (coords, done) {
+    var tile = L.DomUtil.create("canvas", "guatu-tile");
+    var ratio = L.Browser.retina ? 2 : 1;
+    var size = this.getTileSize();
+    tile.width = size.x * ratio;
+    tile.height = size.y * ratio;
+    this._fetch(tile, coords, done, 0);
+    return tile;
+  },
+
+  // Fetch, read and paint tile `coords` into its canvas. A tile that failed (the server busy or down) is asked for
+  // again after 2, 4, … 60 s while it is on the map: a wall that nobody pans must not keep a blank square. `done`
+  // (Leaflet's) is told of the first outcome only.
+  _fetch: function (tile, coords, done, attempt) {
+    var self = this;
+    var key = this._tileCoordsToKey(coords);
+    var url = this.url(coords);
+    var headers = {};
+    if (this.wall.token) headers["X-Guatu-Display"] = this.wall.token;
+    var current = function () { return self._map && self._tiles[key] && self._tiles[key].el === tile; };
+    fetch(url, { headers: headers, credentials: "same-origin" }).then(function (resp) {
+      if (!resp.ok) throw new Error(url.split("?")[0] + ": HTTP " + resp.status);
+      return resp.arrayBuffer();
+    }).then(function (buffer) {
+      // (a tile let go meanwhile is not painted, nor an answer for a revision asked for again since)
+      if (url === self.url(coords) && current()) {
+        var data = readTile(buffer, self.layerId);
+        var index = new Map();
+        data.features.forEach(function (f) { if (!index.has(f.id)) index.set(f.id, f); });
+        if (tile.guatu) self._release(tile.guatu);
+        tile.guatu = { key: key, coords: L.extend({}, coords), data: data, index: index };
+        self._hold(tile);
+        self.paint(tile);
+        if (self.wall.marksChanged) self.wall.showMarks();
+        if (!done) L.DomUtil.addClass(tile, "leaflet-tile-loaded"); // (Leaflet shows a tile it was told was loaded)
+      }
+      if (done) done(null, tile);
+    }).catch(function (err) {
+      self.wall.errors.push(String(err));
+      if (done) done(err, tile);
+      window.setTimeout(function () {
+        if (current()) self._fetch(tile, coords, null, attempt + 1);
+      }, Math.min(60000, 2000 * Math.pow(2, attempt)));
+    });
+  },
+
+  _hold: function (tile) {
+    var holding = this.holding;
+    tile.guatu.index.forEach(function (_, id) {
+      var keys = holding.get(id);
+      if (keys) keys.push(tile.guatu.key);
+      else holding.set(id, [tile.guatu.key]);
+    });
+  },
+
+  // A tile's places no longer held by it (let go, or read again): a place no other tile holds loses its marks.
+  _release: function (g) {
+    var self = this;
+    g.index.forEach(function (_, id) {
+      var keys = self.holding.get(id);
+      if (!keys) return;
+      var at = keys.indexOf(g.key);
+      if (at >= 0) keys.splice(at, 1);
+      if (keys.length) return;
+      self.holding.delete(id);
+      self.made.delete(id);
+      self.wall.setMarks(id, 0, null); // off the screen's tiles: its marks go with it
+    });
+  },
+
+  _unloaded: function (e) {
+    if (!e.tile.guatu) return;
+    this._release(e.tile.guatu);
+    e.tile.guatu = null;
+    if (this.wall.marksChanged) this.wall.showMarks();
+  },
+
+  _loaded: function () {
+    this.loads++;
+    var root = document.documentElement;
+    root.dataset.guatuViewport = "tiles-" + this.layerId + "-" + this._tileZoom + "-" + this.loads;
+    this.wall.map.fire("guatu:shapes", { layer: this.layerId });
+  },
+
+  // Paint a tile's places in their looks from the state: the overdue rings under the fills, then one path per
+  // style (a hairline for a place under SMALL pixels), dots as squares; and set the marks of its places.
+  paint: function (tile) {
+    var g = tile.guatu;
+    if (!g) return;
+    var wall = this.wall;
+    var layerId = this.layerId;
+    var ctx = tile.getContext("2d");
+    var ratio = tile.width / this.getTileSize().x;
+    var s = tile.width / g.data.extent; // tile units -> canvas pixels
+    var pixel = g.data.extent / this.getTileSize().x; // tile units per CSS pixel
+    var items = wall.items(layerId);
+    var halo = new Path2D();
+    var batches = [];
+    var byStyle = new Map();
+    var features = g.data.features;
+    var marks = wall.renderers.features.options;
+    for (var n = 0; n < features.length; n++) {
+      var f = features[n];
+      var j = items ? items.indexOf(f.id) : -1;
+      // a place the state of a past day does not know did not stand that day (playback): not drawn
+      if (this.hidden.has(f.id) || (j < 0 && wall.shownDay) || !wall.showsAt(EMPTY, items, j)) {
+        if (wall.dots[f.id] !== undefined || wall.flags[f.id] !== undefined) wall.setMarks(f.id, 0, null);
+        continue;
+      }
+      var style = wall.styleFor(layerId, SHAPES[f.type] || SHAPES[POLYGON], j >= 0 ? items.statusAt(j) : "");
+      var flags = j >= 0 ? items.flags[j] : 0;
+      var box = f.box;
+      var hairline = f.type !== LINE && Math.max(box[2] - box[0], box[3] - box[1]) < SMALL * pixel;
+      var slot = (f.type === POINT ? 2 : 0) + (hairline ? 1 : 0);
+      var slots = byStyle.get(style);
+      if (!slots) byStyle.set(style, slots = []);
+      var batch = slots[slot];
+      if (!batch) {
+        batch = slots[slot] = { path: new Path2D(), style: style, hairline: hairline, type: f.type };
+        batches.push(batch);
+      }
+      if (f.type === POINT) {
+        var r = (style.radius || 1.5) * ratio;
+        for (var k = 0; k < f.rings.length; k++) batch.path.rect(f.rings[k][0] * s - r, f.rings[k][1] * s - r, 2 * r, 2 * r);
+      } else {
+        trace(batch.path, f.rings, s, f.type !== LINE);
+        if (flags & 1) trace(halo, f.rings, s, f.type !== LINE);
+      }
+      this._mark(f, g, flags);
+    }
+    ctx.clearRect(0, 0, tile.width, tile.height);
+    ctx.lineJoin = "round";
+    ctx.lineCap = "round";
+    ctx.globalAlpha = 0.95;
+    ctx.strokeStyle = marks.haloColor;
+    ctx.lineWidth = marks.haloWidth * ratio;
+    ctx.stroke(halo);
+    ctx.globalAlpha = 1;
+    batches.forEach(function (b) {
+      var st = b.style;
+      if (b.type !== LINE) {
+        ctx.globalAlpha = st.fillOpacity === undefined ? 1 : st.fillOpacity;
+        ctx.fillStyle = st.fillColor;
+        ctx.fill(b.path, "evenodd");
+        ctx.globalAlpha = 1;
+      }
+      var weight = b.type === POINT ? 0 : b.hairline ? Math.min(1, st.weight) : st.weight;
+      if (weight) {
+        ctx.strokeStyle = st.color;
+        ctx.lineWidth = weight * ratio;
+        ctx.stroke(b.path);
+      }
+    });
+  },
+
+  // A place's overnight ring and escalation triangle (the wall's), at the centre of its box in the first tile
+  // that marked it: the same point whichever tile is painted again.
+  _mark: function (f, g, flags) {
+    var wall = this.wall;
+    var id = f.id;
+    var at = flags > 1 ? wall.dots[id] || (wall.flags[id] && wall.flags[id].latlng) || null : null;
+    if (flags > 1 && !at) at = tileLatLng(g.coords, g.data.extent, (f.box[0] + f.box[2]) / 2, (f.box[1] + f.box[3]) / 2);
+    wall.setMarks(id, flags, at);
+  },
+
+  // The places whose look changed (ids; null: every place): their tiles painted again at the next frame, the
+  // marks with them.
+  changed: function (ids) {
+    var self = this;
+    if (!ids || ids.length > 5000) {
+      Object.keys(this._tiles).forEach(function (key) { self.dirty.add(key); });
+      this.made.forEach(function (place) { self.wall.refresh(self.layerId, place); });
+    } else {
+      ids.forEach(function (id) {
+        (self.holding.get(id) || []).forEach(function (key) { self.dirty.add(key); });
+        var place = self.made.get(id);
+        if (place) self.wall.refresh(self.layerId, place);
+      });
+    }
+    if (this.dirty.size && !this._frame) {
+      this._frame = L.Util.requestAnimFrame(function () {
+        self._frame = null;
+        self.dirty.forEach(function (key) {
+          var t = self._tiles[key];
+          if (t) self.paint(t.el);
+        });
+        self.dirty.clear();
+        if (self.wall.marksChanged) self.wall.showMarks();
+      });
+    }
+  },
+
+  // A place removed (by the state): hidden until the tiles are made again.
+  hide: function (id) {
+    this.hidden.add(id);
+    this.wall.setMarks(id, 0, null);
+    this.changed([id]);
+  },
+
+  // The place `id` of a loaded tile, made a Place (null when no loaded tile holds it).
+  placeOf: function (id) {
+    var keys = this.holding.get(id);
+    var t = keys && this._tiles[keys[0]];
+    var g = t && t.el.guatu;
+    var f = g && g.index.get(id);
+    return f ? this._place(f, g) : null;
+  },
+
+  _place: function (f, g) {
+    var place = this.made.get(f.id);
+    if (!place) {
+      var coords = f.rings.map(function (xy) {
+        var out = new Float64Array(xy.length);
+        for (var i = 0; i < xy.length; i += 2) {
+          var at = tileLatLng(g.coords, g.data.extent, xy[i], xy[i + 1]);
+          out[i] = at.lng;
+          out[i + 1] = at.lat;
+        }
+        return out;
+      });
+      place = new Place(f.id, this.layerId, f.type === POINT ? 6 : f.type === LINE ? 3 : 0, coords);
+      this.made.set(f.id, place);
+      this.wall.refresh(this.layerId, place);
+    }
+    place.visible = !this.hidden.has(f.id);
+    return place;
+  },
+
+  // The topmost place under `latlng` (within `tolerance` CSS pixels of a line or an outline), or null.
+  placeAt: function (latlng, tolerance) {
+    if (!this._map || this._tileZoom === undefined) return null;
+    var size = this.getTileSize().x;
+    var p = this._map.project(latlng, this._tileZoom);
+    var coords = { x: Math.floor(p.x / size), y: Math.floor(p.y / size), z: this._tileZoom };
+    var t = this._tiles[this._tileCoordsToKey(coords)];
+    var g = t && t.el.guatu;
+    if (!g) return null;
+    var unit = g.data.extent / size;
+    var x = (p.x - coords.x * size) * unit, y = (p.y - coords.y * size) * unit, tol = tolerance * unit;
+    var items = this.wall.items(this.layerId);
+    var features = g.data.features;
+    for (var n = features.length - 1; n >= 0; n--) {
+      var f = features[n], b = f.box;
+      if (x < b[0] - tol || x > b[2] + tol || y < b[1] - tol || y > b[3] + tol || this.hidden.has(f.id)) continue;
+      var j = items ? items.indexOf(f.id) : -1;
+      if ((j < 0 && this.wall.shownDay) || !this.wall.showsAt(EMPTY, items, j)) continue;
+      var hit = f.type === POLYGON ? inside(f.rings, x, y) || near(f.rings, x, y, tol, true) : near(f.rings, x, y, tol, false);
+      if (hit) return this._place(f, g);
+    }
+    return null;
+  },
+});
+
+// Whether the wall draws large layer `layerId` from tiles now: a zoom at or past the campaign's
+// `map.vector_tiles_from`, in WGS84 (the tiles are not shifted for a GCJ-02 basemap).
+export function tiledAt(wall, layerId) {
+  var from = wall.options.tilesFrom;
+  return Boolean(wall.viewport[layerId] && wall.options.api.tiles && from !== null && from !== undefined
+                 && wall.crs === "wgs84" && wall.map.getZoom() >= from);
+}
