@@ -82,6 +82,8 @@ def emit_all(store: Store, events: list[Event]) -> int:
     for event in events:
         if event.kind not in EVENT_KINDS:
             raise ValueError(t("notify.unknown_kind", kind=repr(event.kind)))
+    if events:  # a damaged pending list is found before any event is kept: an event kept but never listed is lost
+        pending_ids(store)
     unique, seen = [], set()
     for event in events:  # the first of each, in their order
         if event.id not in seen:

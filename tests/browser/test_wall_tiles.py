@@ -196,3 +196,85 @@ def test_a_tile_that_failed_is_asked_for_again_until_it_is_drawn(wall, store):
         return px && px[3] >= 128 && want.every((v, i) => Math.abs(px[i] - v) <= 3); }}""",
                            arg=[[lat, lng], colours[target["properties"]["status"]]], timeout=20_000)
     assert page.evaluate("() => window.guatuPage.walls[0].errors.some(e => e.includes('HTTP 503'))")
+
+
+def test_a_place_deleted_while_tiled_leaves_the_map_at_once_and_a_new_one_comes_with_the_new_tiles(wall, store):
+    """The state drops it at the next poll: its tile is painted again without it (not grey: the state does not
+    know it), before the tiles of the new shapes revision come; a place made meanwhile comes with them."""
+    page, log = wall
+    colours = {s.key: s.color for s in load_campaign(store.dir).statuses}
+    features = store.features(LAYER)
+    move(page, interior(features[5]), 17, "tiles-")
+    target = next(f for f in features if near(page.evaluate(TILE_PIXEL, interior(f)), colours[f["properties"]["status"]]))
+    held, holding = [], [True]
+
+    def hold(route):  # the new tiles kept back until the test lets them go
+        if holding[0]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(f"**/api/wall/tiles/{LAYER}/**", hold)
+    store.delete(LAYER, target["id"], expected_version=target["properties"]["version"], user="测试")
+    page.wait_for_function(f"(ll) => {{ const px = ({TILE_PIXEL})(ll); return px && px[3] === 0; }}", arg=interior(target),
+                           timeout=15_000)
+    assert held  # gone from the old tiles, painted again while the new ones were on their way
+    holding[0] = False
+    for route in held:
+        route.continue_()
+    page.wait_for_function("(l) => { const tiles = window.guatuPage.walls[0].tiled[l];"
+                           " const shown = [...tiles.getPane().querySelectorAll('canvas.guatu-tile')].filter(c => c.guatu);"
+                           " return shown.length && shown.every(c => c.guatu.revision === tiles.revision); }",
+                           arg=LAYER, timeout=20_000)
+    assert page.evaluate(TILE_PIXEL, interior(target))[3] == 0  # not back, grey or coloured, with the new tiles
+    west, south, east, north = page.evaluate("""() => { const b = window.guatuPage.walls[0].map.getBounds();
+                                                 return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }""")
+    x, y = west + (east - west) * 0.3, south + (north - south) * 0.3
+    size = (east - west) / 40
+    made = store.create(LAYER, {"properties": {"name": "新建大院", "kind": "楼院", "status": "accepted"},
+                                "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size],
+                                                                                 [x, y + size], [x, y]]]}},
+                        user="测试").feature
+    page.wait_for_function(f"""([ll, c]) => {{ const px = ({TILE_PIXEL})(ll);
+        const want = [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16));
+        return px && px[3] >= 128 && want.every((v, i) => Math.abs(px[i] - v) <= 3); }}""",
+                           arg=[[y + size / 2, x + size / 2], colours["accepted"]], timeout=20_000)
+    assert page.evaluate("(id) => window.guatuPage.walls[0].placeOf('courtyards', id) !== null", made["id"])
+    assert log.console_errors == []
+
+
+def test_a_hatched_status_is_striped_on_its_tiles_as_on_the_walls_canvas(wall, store):
+    page, _ = wall
+    campaign = load_campaign(store.dir)
+    hatched = {s.key for s in campaign.statuses if s.hatch}
+    features = store.features(LAYER)
+    move(page, interior(features[7]), 17, "tiles-")
+    striped = [f for f in features if f["properties"]["status"] in hatched and page.evaluate(TILE_PIXEL, interior(f))]
+    assert striped
+    for f in striped[:3]:  # a row of pixels across its middle holds the fill and the stripes' ink
+        lat, lng = interior(f)
+        row = page.evaluate(f"""([lat, lng]) => {{ const map = window.guatuPage.walls[0].map, p = map.latLngToContainerPoint([lat, lng]);
+            const out = []; for (let dx = -6; dx <= 6; dx++) out.push(({TILE_PIXEL})(map.containerPointToLatLng([p.x + dx, p.y])));
+            return out; }}""", [lat, lng])
+        assert len({tuple(px) for px in row if px}) >= 2, f["id"]
+
+
+def test_leaving_the_tiles_zoom_when_the_viewport_fails_asks_again_until_the_layer_is_drawn(wall, store):
+    page, _ = wall
+    features = store.features(LAYER)
+    move(page, interior(features[9]), 16, "tiles-")
+    failed = []
+
+    def twice(route):  # the viewport asked for on leaving the tiles, and again after the move: both fail
+        if len(failed) < 2 and "zoom=13" in route.request.url:
+            failed.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+        else:
+            route.continue_()
+
+    page.route(f"**/api/wall/shapes/{LAYER}?*", twice)
+    page.evaluate("(ll) => window.guatuPage.walls[0].map.setView(ll, 13, {animate: false})", interior(features[9]))
+    page.wait_for_function("(l) => { const w = window.guatuPage.walls[0];"
+                           " return Object.keys(w.all[l]).length + (w.fields[l] ? w.fields[l].n : 0) > 0; }",
+                           arg=LAYER, timeout=20_000)
+    assert len(failed) == 2  # drawn by the wall asking again by itself

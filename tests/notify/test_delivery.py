@@ -444,6 +444,7 @@ def test_a_damaged_pending_list_stops_new_news_says_why_and_what_is_owed_is_stil
     with pytest.raises(BrokenRecord) as caught:
         emit(store, _event("roads/r-2/p-1/dispatch/1"))
     assert "notify-pending/events" in caught.value.message
+    assert store.record("notify-events", _event("roads/r-2/p-1/dispatch/1").id) is None  # nothing kept unlisted
     clock.advance(hours=1)
     with pytest.raises(BrokenRecord) as caught:  # the round says why it collected nothing
         sender.tick()

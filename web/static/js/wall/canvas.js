@@ -23,8 +23,9 @@ var D2R = Math.PI / 180;
 var HATCH = 9; // px between the stripes of a hatched status (times the wall's scale)
 
 // Diagonal stripes in the ink that shows on `colour` (dark on light fills, white on dark), `k` times the size
+// (its `guatuSize`: the side of the pattern's tile, for aligning it across canvases: wall/tiled.js)
 var hatches = {};
-function hatchPattern(ctx, colour, k) {
+export function hatchPattern(ctx, colour, k) {
   var ink = inkOn(colour);
   var key = ink + "|" + k;
   if (hatches[key]) return hatches[key];
@@ -40,6 +41,7 @@ function hatchPattern(ctx, colour, k) {
   t.moveTo(size / 2, size * 1.5); t.lineTo(size * 1.5, size / 2);
   t.stroke();
   hatches[key] = ctx.createPattern(tile, "repeat");
+  hatches[key].guatuSize = size;
   return hatches[key];
 }
 

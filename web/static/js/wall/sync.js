@@ -446,7 +446,7 @@ sync.setCrs = function (crs) {
   if (crs === this.crs) return Promise.resolve();
   this.crs = crs;
   document.documentElement.dataset.guatuCrs = crs;
-  this.updateTiling(); // tiles are in WGS84 only: under a GCJ-02 basemap a large layer goes back to its viewports
+  this.updateTiling(false); // tiles are in WGS84 only: under a GCJ-02 basemap a large layer goes back to its viewports
   var self = this;
   return Promise.all([this.loadBoundaries(), this.loadShapes(Object.keys(this.layers))]).then(function () {
     if (self.labels) self.labels.update();
@@ -500,8 +500,10 @@ sync.tiledNow = function (layerId) {
 };
 
 // Each large layer drawn from tiles or a viewport at a time, as the zoom and CRS want (tiledAt): its tiles put
-// on the map, its viewport's places let go; or its tiles taken off, and its viewport fetched.
-sync.updateTiling = function () {
+// on the map, its viewport's places let go; or its tiles taken off, and its viewport fetched (unless `fetch` is
+// false: the caller fetches every layer), again after a failure until it is drawn (the layer is blank meanwhile,
+// and a wall is not panned to ask again).
+sync.updateTiling = function (fetch) {
   var self = this;
   var back = [];
   Object.keys(this.viewport).forEach(function (layerId) {
@@ -518,9 +520,20 @@ sync.updateTiling = function () {
       back.push(layerId);
     }
   });
-  if (back.length && document.documentElement.dataset.guatuReady === "true") {
-    this.loadShapes(back).catch(function (err) { self.errors.push(String(err)); });
-  }
+  if (back.length && fetch !== false && document.documentElement.dataset.guatuReady === "true") this.fetchBack(back, 0);
+};
+
+sync.fetchBack = function (layerIds, attempt) {
+  var self = this;
+  this.loadShapes(layerIds).catch(function (err) {
+    self.errors.push(String(err));
+    window.setTimeout(function () {
+      var blank = layerIds.filter(function (id) {
+        return !self.tiledNow(id) && !Object.keys(self.all[id] || {}).length && !self.fields[id];
+      });
+      if (blank.length) self.fetchBack(blank, attempt + 1);
+    }, Math.min(60000, 2000 * Math.pow(2, attempt)));
+  });
 };
 
 // A large layer's viewport let go (its tiles draw it now): its places, dots and marks; an answer still on its way

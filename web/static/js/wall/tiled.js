@@ -12,6 +12,7 @@
  * it). The overnight rings and escalation triangles are the wall's (`setMarks`), at the centre of the place's
  * box in the first tile that held it.
  */
+import { hatchPattern } from "./canvas.js";
 import { Place } from "./place.js";
 import { LINE, POINT, POLYGON, readTile } from "./mvt.js";
 
@@ -78,7 +79,6 @@ export var PlaceTiles = L.GridLayer.extend({
     this.revision = 0; // the layer's shapes revision the tiles are asked for (in their URL)
     this.holding = new Map(); // place id -> the keys of the loaded tiles that hold it
     this.made = new Map(); // place id -> Place made for a card, a tooltip, a flash
-    this.hidden = new Set(); // places removed since the tiles were made (until the shapes revision moves)
     this.dirty = new Set(); // keys of the tiles to paint again at the next frame
     this.loads = 0; // views whose tiles all came (data-guatu-viewport names it, as a viewport's answer)
     this.on("tileunload", this._unloaded, this);
@@ -88,6 +88,7 @@ export var PlaceTiles = L.GridLayer.extend({
   onRemove: function (map) {
     var self = this;
     this.holding.forEach(function (_, id) { self.wall.setMarks(id, 0, null); });
+    this.made.forEach(function (place, id) { if (self.wall.halos[id] === place) delete self.wall.halos[id]; });
     this.holding.clear();
     this.made.clear();
     L.GridLayer.prototype.onRemove.call(this, map);
@@ -99,7 +100,6 @@ export var PlaceTiles = L.GridLayer.extend({
   setRevision: function (revision) {
     if (revision === this.revision) return;
     this.revision = revision;
-    this.hidden.clear();
     this.made.clear();
     var self = this;
     Object.keys(this._tiles || {}).forEach(function (key) {
@@ -131,6 +131,7 @@ export var PlaceTiles = L.GridLayer.extend({
     var self = this;
     var key = this._tileCoordsToKey(coords);
     var url = this.url(coords);
+    var revision = this.revision;
     var headers = {};
     if (this.wall.token) headers["X-Guatu-Display"] = this.wall.token;
     var current = function () { return self._map && self._tiles[key] && self._tiles[key].el === tile; };
@@ -144,10 +145,10 @@ export var PlaceTiles = L.GridLayer.extend({
         var index = new Map();
         data.features.forEach(function (f) { if (!index.has(f.id)) index.set(f.id, f); });
         if (tile.guatu) self._release(tile.guatu);
-        tile.guatu = { key: key, coords: L.extend({}, coords), data: data, index: index };
+        tile.guatu = { key: key, coords: L.extend({}, coords), data: data, index: index, revision: revision };
         self._hold(tile);
         self.paint(tile);
-        if (self.wall.marksChanged) self.wall.showMarks();
+        self._marksLater();
         if (!done) L.DomUtil.addClass(tile, "leaflet-tile-loaded"); // (Leaflet shows a tile it was told was loaded)
       }
       if (done) done(null, tile);
@@ -179,6 +180,7 @@ export var PlaceTiles = L.GridLayer.extend({
       if (at >= 0) keys.splice(at, 1);
       if (keys.length) return;
       self.holding.delete(id);
+      if (self.wall.halos[id] === self.made.get(id)) delete self.wall.halos[id];
       self.made.delete(id);
       self.wall.setMarks(id, 0, null); // off the screen's tiles: its marks go with it
     });
@@ -188,10 +190,24 @@ export var PlaceTiles = L.GridLayer.extend({
     if (!e.tile.guatu) return;
     this._release(e.tile.guatu);
     e.tile.guatu = null;
-    if (this.wall.marksChanged) this.wall.showMarks();
+    this._marksLater();
+  },
+
+  // The marks' canvases take every mark again when one changed (wall/canvas.js DotCanvas): while a view's tiles
+  // come one by one that is done once a fifth of a second, and once they are all in, not once a tile.
+  _marksLater: function () {
+    var self = this;
+    if (this._marksTimer) return;
+    this._marksTimer = window.setTimeout(function () {
+      self._marksTimer = null;
+      if (self.wall.marksChanged) self.wall.showMarks();
+    }, 200);
   },
 
   _loaded: function () {
+    window.clearTimeout(this._marksTimer);
+    this._marksTimer = null;
+    if (this.wall.marksChanged) this.wall.showMarks();
     this.loads++;
     var root = document.documentElement;
     root.dataset.guatuViewport = "tiles-" + this.layerId + "-" + this._tileZoom + "-" + this.loads;
@@ -211,6 +227,7 @@ export var PlaceTiles = L.GridLayer.extend({
     var pixel = g.data.extent / this.getTileSize().x; // tile units per CSS pixel
     var items = wall.items(layerId);
     var halo = new Path2D();
+    var lineHalo = new Path2D();
     var batches = [];
     var byStyle = new Map();
     var features = g.data.features;
@@ -218,8 +235,9 @@ export var PlaceTiles = L.GridLayer.extend({
     for (var n = 0; n < features.length; n++) {
       var f = features[n];
       var j = items ? items.indexOf(f.id) : -1;
-      // a place the state of a past day does not know did not stand that day (playback): not drawn
-      if (this.hidden.has(f.id) || (j < 0 && wall.shownDay) || !wall.showsAt(EMPTY, items, j)) {
+      // a place the state does not know is not drawn: removed since the tile was made (until the tile of the new
+      // shapes revision comes), not yet in the state, or not standing on the past day shown (playback)
+      if (j < 0 || !wall.showsAt(EMPTY, items, j)) {
         if (wall.dots[f.id] !== undefined || wall.flags[f.id] !== undefined) wall.setMarks(f.id, 0, null);
         continue;
       }
@@ -240,7 +258,7 @@ export var PlaceTiles = L.GridLayer.extend({
         for (var k = 0; k < f.rings.length; k++) batch.path.rect(f.rings[k][0] * s - r, f.rings[k][1] * s - r, 2 * r, 2 * r);
       } else {
         trace(batch.path, f.rings, s, f.type !== LINE);
-        if (flags & 1) trace(halo, f.rings, s, f.type !== LINE);
+        if (flags & 1) trace(f.type === LINE ? lineHalo : halo, f.rings, s, f.type !== LINE);
       }
       this._mark(f, g, flags);
     }
@@ -251,13 +269,25 @@ export var PlaceTiles = L.GridLayer.extend({
     ctx.strokeStyle = marks.haloColor;
     ctx.lineWidth = marks.haloWidth * ratio;
     ctx.stroke(halo);
+    ctx.lineWidth = marks.lineHaloWidth * ratio; // a road's ring is wider than the road drawn on it
+    ctx.stroke(lineHalo);
     ctx.globalAlpha = 1;
+    var origin = [g.coords.x * tile.width, g.coords.y * tile.height]; // the stripes of hatched fills meet at the edges
     batches.forEach(function (b) {
       var st = b.style;
       if (b.type !== LINE) {
         ctx.globalAlpha = st.fillOpacity === undefined ? 1 : st.fillOpacity;
         ctx.fillStyle = st.fillColor;
         ctx.fill(b.path, "evenodd");
+        if (st.hatch && /^#[0-9a-f]{6}$/i.test(st.fillColor)) { // a cue besides colour, as on the wall's canvas
+          var pattern = hatchPattern(ctx, st.fillColor, st.hatch * ratio);
+          var size = pattern.guatuSize;
+          pattern.setTransform(new DOMMatrix().translate(-(origin[0] % size), -(origin[1] % size)));
+          ctx.globalAlpha = 0.7;
+          ctx.fillStyle = pattern;
+          ctx.fill(b.path, "evenodd");
+          pattern.setTransform(new DOMMatrix()); // (shared with the wall's canvas)
+        }
         ctx.globalAlpha = 1;
       }
       var weight = b.type === POINT ? 0 : b.hairline ? Math.min(1, st.weight) : st.weight;
@@ -306,9 +336,8 @@ export var PlaceTiles = L.GridLayer.extend({
     }
   },
 
-  // A place removed (by the state): hidden until the tiles are made again.
+  // A place removed (by the state): its tiles painted again without it (nor its marks) until new ones come.
   hide: function (id) {
-    this.hidden.add(id);
     this.wall.setMarks(id, 0, null);
     this.changed([id]);
   },
@@ -338,7 +367,8 @@ export var PlaceTiles = L.GridLayer.extend({
       this.made.set(f.id, place);
       this.wall.refresh(this.layerId, place);
     }
-    place.visible = !this.hidden.has(f.id);
+    var items = this.wall.items(this.layerId);
+    if (!items || items.indexOf(f.id) < 0) place.visible = false; // as `paint` leaves it out
     return place;
   },
 
@@ -357,9 +387,9 @@ export var PlaceTiles = L.GridLayer.extend({
     var features = g.data.features;
     for (var n = features.length - 1; n >= 0; n--) {
       var f = features[n], b = f.box;
-      if (x < b[0] - tol || x > b[2] + tol || y < b[1] - tol || y > b[3] + tol || this.hidden.has(f.id)) continue;
+      if (x < b[0] - tol || x > b[2] + tol || y < b[1] - tol || y > b[3] + tol) continue;
       var j = items ? items.indexOf(f.id) : -1;
-      if ((j < 0 && this.wall.shownDay) || !this.wall.showsAt(EMPTY, items, j)) continue;
+      if (j < 0 || !this.wall.showsAt(EMPTY, items, j)) continue;
       var hit = f.type === POLYGON ? inside(f.rings, x, y) || near(f.rings, x, y, tol, true) : near(f.rings, x, y, tol, false);
       if (hit) return this._place(f, g);
     }
