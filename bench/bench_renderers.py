@@ -7,12 +7,12 @@ Leaflet.VectorGrid and by MapLibre GL JS, on the same campaign, server and 4K sc
 For each size it writes a synthetic campaign (geo.synth.synthetic.write_synthetic; its courtyards are a large
 layer, fetched a view at a time) on the embedded store or copied into a throwaway PostgreSQL cluster (PostGIS
 makes the tiles with ST_AsMVT), serves it, and in headless Chromium at 3840×2160
-(software rendering, as a command-room PC without a GPU) loads three pages in turn:
+(software rendering, as a command-room PC without a GPU) loads four pages in turn:
 
 * guatu — the wall (/wall) with `map.vector_tiles_from` off: the view's places from
   `/api/wall/shapes/<layer>?bbox&zoom&format=binary` at every zoom, drawn on one canvas
   (web/static/js/wall/canvas.js), colours from the wall state;
-* guatu-tiles — the wall as it is (`map.vector_tiles_from` 15): from zoom 15 on, the layer from its vector tiles,
+* guatu-tiles — the wall with `map.vector_tiles_from` at 15: from zoom 15 on, the layer from its vector tiles,
   one canvas per tile (web/static/js/wall/tiled.js), coloured from the same state; further out as guatu;
 * vectorgrid — Leaflet with Leaflet.VectorGrid 1.3 over `/api/wall/tiles/<layer>/{z}/{x}/{y}.mvt`, each tile
   its own canvas, each place coloured by its status from the wall state (`/api/wall/state`);

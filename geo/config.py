@@ -108,7 +108,7 @@ class MapSettings:
     tiles_attribution: str = ""
     basemaps: tuple[Basemap, ...] = ()
     viewport_above: int = 20000  # layers with more places are drawn one viewport at a time (geo/viewport.py)
-    vector_tiles_from: int | None = 15  # … and from this zoom on from vector tiles (geo/tiles.py); None: never
+    vector_tiles_from: int | None = None  # … and from this zoom on from vector tiles (geo/tiles.py); None: never
 
 
 @dataclass(frozen=True)

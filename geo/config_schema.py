@@ -309,8 +309,8 @@ class MapSchema(Section):
     tiles_attribution: str = Field("", description="the credit shown for `tiles`")
     basemaps: list[BasemapSchema] = Field([], description="tile sources the wall map can switch between")
     viewport_above: int = Field(20000, description="a layer with more places is sent one viewport at a time")
-    vector_tiles_from: int | None = Field(15, description="from this zoom on, such a layer is drawn from vector tiles "
-                                                          "(null: always one viewport at a time)")
+    vector_tiles_from: int | None = Field(None, description="from this zoom on, such a layer is drawn from vector "
+                                                            "tiles (null: always one viewport at a time)")
 
     @field_validator("center")
     @classmethod

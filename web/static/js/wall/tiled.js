@@ -1,5 +1,6 @@
 /*
- * A large layer drawn from vector tiles, from the campaign's `map.vector_tiles_from` zoom on: one 256-pixel
+ * A large layer drawn from vector tiles, from the campaign's `map.vector_tiles_from` zoom on (off by default:
+ * docs/scale-benchmark.md, "The wall's large layer from its tiles", says when it pays): one 256-pixel
  * canvas per tile (a Leaflet GridLayer), each tile's places painted with the wall's styles, batched as the
  * wall's canvas batches them (one path per style: wall/canvas.js). geo/tiles.py makes each tile once per shapes
  * revision for every screen; a pan keeps the tiles it has and asks only for those that came into view, and a
@@ -135,7 +136,8 @@ export var PlaceTiles = L.GridLayer.extend({
     var headers = {};
     if (this.wall.token) headers["X-Guatu-Display"] = this.wall.token;
     var current = function () { return self._map && self._tiles[key] && self._tiles[key].el === tile; };
-    fetch(url, { headers: headers, credentials: "same-origin" }).then(function (resp) {
+    var asked = tile.guatuAsked = new AbortController(); // a tile let go before it came: its request is dropped
+    fetch(url, { headers: headers, credentials: "same-origin", signal: asked.signal }).then(function (resp) {
       if (!resp.ok) throw new Error(url.split("?")[0] + ": HTTP " + resp.status);
       return resp.arrayBuffer();
     }).then(function (buffer) {
@@ -153,8 +155,9 @@ export var PlaceTiles = L.GridLayer.extend({
       }
       if (done) done(null, tile);
     }).catch(function (err) {
-      self.wall.errors.push(String(err));
       if (done) done(err, tile);
+      if (asked.signal.aborted) return;
+      self.wall.errors.push(String(err));
       window.setTimeout(function () {
         if (current()) self._fetch(tile, coords, null, attempt + 1);
       }, Math.min(60000, 2000 * Math.pow(2, attempt)));
@@ -187,6 +190,7 @@ export var PlaceTiles = L.GridLayer.extend({
   },
 
   _unloaded: function (e) {
+    if (e.tile.guatuAsked) e.tile.guatuAsked.abort();
     if (!e.tile.guatu) return;
     this._release(e.tile.guatu);
     e.tile.guatu = null;
