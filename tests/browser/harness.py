@@ -11,6 +11,7 @@ on `window`.
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from contextlib import contextmanager
@@ -69,6 +70,16 @@ class LiveServer:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.thread.join(timeout=10)
+
+
+def demo_with_map(target: Path, **settings) -> Path:
+    """The demo campaign copied to `target` with these settings of its campaign.json's `map` changed (a large
+    layer: `viewport_above`, `vector_tiles_from`)."""
+    data = copy_demo(target)
+    config = json.loads((data / "campaign.json").read_text(encoding="utf-8"))
+    config["map"].update(settings)
+    (data / "campaign.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    return data
 
 
 @contextmanager

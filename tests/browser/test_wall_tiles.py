@@ -16,7 +16,7 @@ from shapely.geometry import shape
 
 from geo.config import load_campaign
 from geo.store import open_store
-from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+from tests.browser.harness import demo_with_map, live_server, open_page, wait_ready
 from tests.conftest import FakeClock
 
 LAYER = "courtyards"
@@ -25,12 +25,7 @@ WIDTH, HEIGHT = 3840, 2160
 
 @pytest.fixture(scope="module")
 def campaign_dir(tmp_path_factory):
-    data = copy_demo(tmp_path_factory.mktemp("tiled") / "data")
-    config = json.loads((data / "campaign.json").read_text(encoding="utf-8"))
-    config["map"]["viewport_above"] = 50
-    config["map"]["vector_tiles_from"] = 15
-    (data / "campaign.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
-    return data
+    return demo_with_map(tmp_path_factory.mktemp("tiled") / "data", viewport_above=50, vector_tiles_from=15)
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,9 @@ WALL = "js/pages/wall.js"
 
 @pytest.fixture()
 def static(tmp_path):
-    """A copy of web/static's scripts, to build and edit."""
+    """A copy of web/static's scripts, to build and edit, with the vendored libraries they import (pbf)."""
     shutil.copytree(STATIC / "js", tmp_path / "static" / "js")
+    shutil.copytree(STATIC / "vendor", tmp_path / "static" / "vendor")
     return tmp_path / "static"
 
 

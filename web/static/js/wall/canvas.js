@@ -98,10 +98,12 @@ function trace(path, place, closed) {
 }
 
 // --- hit testing -------------------------------------------------------------------
-function insidePolygon(place, x, y) {
+// Whether (x, y) lies inside rings of x0, y0, x1, y1, … (even-odd; a ring closes itself whether or not its last
+// position repeats its first). Shared with wall/tiled.js, whose rings are a tile's.
+export function insideRings(rings, x, y) {
   var hit = false;
-  for (var r = 0; r < place.proj.length; r++) {
-    var xy = place.proj[r];
+  for (var r = 0; r < rings.length; r++) {
+    var xy = rings[r];
     for (var i = 0, j = xy.length - 2; i < xy.length; j = i, i += 2) {
       var yi = xy[i + 1], yj = xy[j + 1];
       if (yi > y !== yj > y && x < ((xy[j] - xy[i]) * (y - yi)) / (yj - yi) + xy[i]) hit = !hit;
@@ -110,11 +112,15 @@ function insidePolygon(place, x, y) {
   return hit;
 }
 
-function nearLine(place, x, y, tolerance) {
-  for (var r = 0; r < place.proj.length; r++) {
-    var xy = place.proj[r];
-    for (var i = 2; i < xy.length; i += 2) {
-      var ax = xy[i - 2], ay = xy[i - 1], bx = xy[i], by = xy[i + 1];
+// Whether (x, y) lies within `tolerance` of a ring's lines (`closed`: and of the line back to its first
+// position), or of a ring of one position.
+export function nearRings(rings, x, y, tolerance, closed) {
+  for (var r = 0; r < rings.length; r++) {
+    var xy = rings[r];
+    var n = xy.length;
+    if (n === 2 && (xy[0] - x) * (xy[0] - x) + (xy[1] - y) * (xy[1] - y) <= tolerance * tolerance) return true;
+    for (var i = 2; i < n + (closed ? 2 : 0); i += 2) {
+      var ax = xy[i - 2], ay = xy[i - 1], bx = xy[i % n], by = xy[(i % n) + 1];
       var dx = bx - ax, dy = by - ay;
       var t = dx || dy ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy))) : 0;
       var ex = ax + t * dx - x, ey = ay + t * dy - y;
@@ -364,9 +370,9 @@ export var PlaceCanvas = L.Canvas.extend({
       var b = p.box;
       var pad = tol + (p.options.weight || 0) / 2 + (p.guatuPoint ? p.options.radius || 0 : 0);
       if (point.x < b[0] - pad || point.x > b[2] + pad || point.y < b[1] - pad || point.y > b[3] + pad) continue;
-      var hit = p.guatuLine ? nearLine(p, point.x, point.y, pad)
+      var hit = p.guatuLine ? nearRings(p.proj, point.x, point.y, pad, false)
         : p.guatuPoint ? true
-        : insidePolygon(p, point.x, point.y) || nearLine(p, point.x, point.y, tol);
+        : insideRings(p.proj, point.x, point.y) || nearRings(p.proj, point.x, point.y, tol, false);
       if (hit) best = p;
     }
     // a dot of a layer drawn above the place found (or any dot, when none was)

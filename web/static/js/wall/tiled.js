@@ -13,7 +13,7 @@
  * it). The overnight rings and escalation triangles are the wall's (`setMarks`), at the centre of the place's
  * box in the first tile that held it.
  */
-import { hatchPattern } from "./canvas.js";
+import { hatchPattern, insideRings, nearRings } from "./canvas.js";
 import { Place } from "./place.js";
 import { LINE, POINT, POLYGON, readTile } from "./mvt.js";
 
@@ -39,34 +39,6 @@ function trace(path, rings, s, closed) {
     for (var i = 2; i < xy.length; i += 2) path.lineTo(xy[i] * s, xy[i + 1] * s);
     if (closed) path.lineTo(xy[0] * s, xy[1] * s);
   }
-}
-
-function inside(rings, x, y) {
-  var hit = false;
-  for (var r = 0; r < rings.length; r++) {
-    var xy = rings[r];
-    for (var i = 0, j = xy.length - 2; i < xy.length; j = i, i += 2) {
-      var yi = xy[i + 1], yj = xy[j + 1];
-      if (yi > y !== yj > y && x < ((xy[j] - xy[i]) * (y - yi)) / (yj - yi) + xy[i]) hit = !hit;
-    }
-  }
-  return hit;
-}
-
-function near(rings, x, y, tolerance, closed) {
-  for (var r = 0; r < rings.length; r++) {
-    var xy = rings[r];
-    var n = xy.length;
-    if (n === 2 && (xy[0] - x) * (xy[0] - x) + (xy[1] - y) * (xy[1] - y) <= tolerance * tolerance) return true;
-    for (var i = 2; i < n + (closed ? 2 : 0); i += 2) {
-      var ax = xy[i - 2], ay = xy[i - 1], bx = xy[i % n], by = xy[(i % n) + 1];
-      var dx = bx - ax, dy = by - ay;
-      var t = dx || dy ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy))) : 0;
-      var ex = ax + t * dx - x, ey = ay + t * dy - y;
-      if (ex * ex + ey * ey <= tolerance * tolerance) return true;
-    }
-  }
-  return false;
 }
 
 export var PlaceTiles = L.GridLayer.extend({
@@ -394,7 +366,8 @@ export var PlaceTiles = L.GridLayer.extend({
       if (x < b[0] - tol || x > b[2] + tol || y < b[1] - tol || y > b[3] + tol) continue;
       var j = items ? items.indexOf(f.id) : -1;
       if (j < 0 || !this.wall.showsAt(EMPTY, items, j)) continue;
-      var hit = f.type === POLYGON ? inside(f.rings, x, y) || near(f.rings, x, y, tol, true) : near(f.rings, x, y, tol, false);
+      var hit = f.type === POLYGON ? insideRings(f.rings, x, y) || nearRings(f.rings, x, y, tol, true)
+        : nearRings(f.rings, x, y, tol, false);
       if (hit) return this._place(f, g);
     }
     return null;
