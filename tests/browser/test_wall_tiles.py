@@ -254,22 +254,27 @@ def test_a_hatched_status_is_striped_on_its_tiles_as_on_the_walls_canvas(wall, s
         assert len({tuple(px) for px in row if px}) >= 2, f["id"]
 
 
-def test_leaving_the_tiles_zoom_when_the_viewport_fails_asks_again_until_the_layer_is_drawn(wall, store):
+@pytest.mark.parametrize("failing", [(0, 1), (1,)], ids=["both", "the move's own"])
+def test_leaving_the_tiles_zoom_when_the_viewport_fails_asks_again_until_the_layer_is_drawn(wall, store, failing):
+    """Leaving the tiles' zoom asks for the viewport, and the move asks again 150 ms later (that answer replaces
+    the first): whichever of them fails, the wall asks again by itself until the layer is drawn."""
     page, _ = wall
     features = store.features(LAYER)
     move(page, interior(features[9]), 16, "tiles-")
-    failed = []
+    seen, failed = [], []
 
-    def twice(route):  # the viewport asked for on leaving the tiles, and again after the move: both fail
-        if len(failed) < 2 and "zoom=13" in route.request.url:
-            failed.append(route.request.url)
-            route.fulfill(status=503, body="busy")
-        else:
-            route.continue_()
+    def route(request_route):
+        if "zoom=13" in request_route.request.url:
+            seen.append(request_route.request.url)
+            if len(seen) - 1 in failing:
+                failed.append(request_route.request.url)
+                request_route.fulfill(status=503, body="busy")
+                return
+        request_route.continue_()
 
-    page.route(f"**/api/wall/shapes/{LAYER}?*", twice)
+    page.route(f"**/api/wall/shapes/{LAYER}?*", route)
     page.evaluate("(ll) => window.guatuPage.walls[0].map.setView(ll, 13, {animate: false})", interior(features[9]))
     page.wait_for_function("(l) => { const w = window.guatuPage.walls[0];"
                            " return Object.keys(w.all[l]).length + (w.fields[l] ? w.fields[l].n : 0) > 0; }",
                            arg=LAYER, timeout=20_000)
-    assert len(failed) == 2  # drawn by the wall asking again by itself
+    assert len(failed) == len(failing) and len(seen) > 2  # drawn by the wall asking again by itself

@@ -523,17 +523,19 @@ sync.updateTiling = function (fetch) {
   if (back.length && fetch !== false && document.documentElement.dataset.guatuReady === "true") this.fetchBack(back, 0);
 };
 
+// A layer whose viewport has not been drawn since it left its tiles (`drawnAs` is null until an answer, empty or
+// not, is drawn) is asked for again after 2, 4 … 60 s, whichever request failed: this one, or the one the move's
+// own `viewportMoved` made, which replaces it.
 sync.fetchBack = function (layerIds, attempt) {
   var self = this;
-  this.loadShapes(layerIds).catch(function (err) {
-    self.errors.push(String(err));
+  var again = function (err) {
+    if (err) self.errors.push(String(err));
     window.setTimeout(function () {
-      var blank = layerIds.filter(function (id) {
-        return !self.tiledNow(id) && !Object.keys(self.all[id] || {}).length && !self.fields[id];
-      });
+      var blank = layerIds.filter(function (id) { return !self.tiledNow(id) && self.viewport[id].drawnAs === null; });
       if (blank.length) self.fetchBack(blank, attempt + 1);
     }, Math.min(60000, 2000 * Math.pow(2, attempt)));
-  });
+  };
+  this.loadShapes(layerIds).then(function () { again(null); }, again);
 };
 
 // A large layer's viewport let go (its tiles draw it now): its places, dots and marks; an answer still on its way

@@ -108,7 +108,11 @@ export var PlaceTiles = L.GridLayer.extend({
     var headers = {};
     if (this.wall.token) headers["X-Guatu-Display"] = this.wall.token;
     var current = function () { return self._map && self._tiles[key] && self._tiles[key].el === tile; };
-    var asked = tile.guatuAsked = new AbortController(); // a tile let go before it came: its request is dropped
+    // one request and one retry at a time per tile: a newer one (a new revision) replaces them; a tile let go
+    // before its answer came drops its request
+    if (tile.guatuAsked) tile.guatuAsked.abort();
+    window.clearTimeout(tile.guatuRetry);
+    var asked = tile.guatuAsked = new AbortController();
     fetch(url, { headers: headers, credentials: "same-origin", signal: asked.signal }).then(function (resp) {
       if (!resp.ok) throw new Error(url.split("?")[0] + ": HTTP " + resp.status);
       return resp.arrayBuffer();
@@ -130,8 +134,8 @@ export var PlaceTiles = L.GridLayer.extend({
       if (done) done(err, tile);
       if (asked.signal.aborted) return;
       self.wall.errors.push(String(err));
-      window.setTimeout(function () {
-        if (current()) self._fetch(tile, coords, null, attempt + 1);
+      tile.guatuRetry = window.setTimeout(function () {
+        if (current() && tile.guatuAsked === asked) self._fetch(tile, coords, null, attempt + 1);
       }, Math.min(60000, 2000 * Math.pow(2, attempt)));
     });
   },
@@ -163,6 +167,7 @@ export var PlaceTiles = L.GridLayer.extend({
 
   _unloaded: function (e) {
     if (e.tile.guatuAsked) e.tile.guatuAsked.abort();
+    window.clearTimeout(e.tile.guatuRetry);
     if (!e.tile.guatu) return;
     this._release(e.tile.guatu);
     e.tile.guatu = null;
