@@ -32,6 +32,22 @@ test("a later full state names only the places whose look changed, and those gon
   assert.deepEqual(r.removed, [["courtyards", "c"]]);
 });
 
+test("a full state without a layer the last one had names it withheld, not its places removed; back when it returns", () => {
+  var both = function (revision) {
+    var s = full(revision, { a: ["pending", 0, 0, 0, 0] });
+    s.layers.roads = { revision: revision, shapes: 1, features: { r1: ["done", 0, 0, 0, 0] } };
+    return s;
+  };
+  var held = both(3);
+  var without = full(3, { a: ["pending", 0, 0, 0, 0] }); // the roads' file cannot be read now
+  var r = mergeState(held, without);
+  assert.deepEqual([r.withheld, r.back, r.removed, r.changed], [["roads"], [], [], []]);
+  r = mergeState(without, both(3));
+  assert.deepEqual([r.withheld, r.back, r.changed], [[], ["roads"], [["roads", "r1"]]]);
+  r = mergeState(null, both(3)); // the first state: nothing withheld or back
+  assert.deepEqual([r.withheld, r.back], [[], []]);
+});
+
 test("a delta is merged into the state held: changed places, removed places, revisions and the newer as_of", () => {
   var held = full(3, { a: ["pending", 0, 0, 0, 0], b: ["done", 0, 0, 0, 0], c: ["done", 0, 0, 0, 0] });
   var delta = { kind: "delta", revision: 5, head: 6, day: "2026-11-21", after_cutoff: true, as_of: "2026-11-21T09:00:00+08:00",

@@ -55,6 +55,7 @@ def wall_options(view: WallView, mode: str, display_token: str | None = None) ->
         "timezone": c.timezone.key,
         "statuses": [{"key": s.key, "label": s.label, "color": s.color, "done": s.done, "hatch": s.hatch} for s in c.statuses],
         "layers": [{"id": x.id, "title": x.title, "viewport": x.id in by_viewport} for x in c.layers if x.id in shown],
+        "withheld": [x.id for x in c.layers if x.id in view.layers and x.id not in shown],  # back: the page made again
         "tilesFrom": c.map.vector_tiles_from,  # a large layer from vector tiles from this zoom on (js/wall/tiled.js)
         "layerCount": len(c.layers),
         "boundaries": [b.level for b in c.boundaries],

@@ -162,11 +162,15 @@ export function sameItem(a, b) {
 }
 
 // Merge `body` (full or delta) into `previous` (null before the first answer).
-// Returns {state, changed: [[layerId, id]], removed: [[layerId, id]]}; a delta
-// updates `previous` in place and returns it as `state`.
+// Returns {state, changed: [[layerId, id]], removed: [[layerId, id]], withheld: [layerId], back: [layerId]}; a
+// delta updates `previous` in place and returns it as `state`. A full state leaves out a layer that cannot be
+// read now (/api/health says why): `withheld` lists the layers `previous` had and `body` has not, `back` those it
+// has again (neither when there is no `previous`); a withheld layer's places are not listed as removed.
 export function mergeState(previous, body) {
   var changed = [];
   var removed = [];
+  var withheld = [];
+  var back = [];
   if (body.kind === "delta" && previous) {
     Object.keys(body.layers).forEach(function (layerId) {
       var into = previous.layers[layerId] || (previous.layers[layerId] = { features: {} });
@@ -188,11 +192,15 @@ export function mergeState(previous, body) {
     previous.after_cutoff = body.after_cutoff;
     previous.moment = body.moment;
     if (body.as_of && (!previous.as_of || body.as_of > previous.as_of)) previous.as_of = body.as_of;
-    return { state: previous, changed: changed, removed: removed };
+    return { state: previous, changed: changed, removed: removed, withheld: withheld, back: back };
   }
+  if (previous) Object.keys(previous.layers).forEach(function (layerId) {
+    if (!(layerId in body.layers)) withheld.push(layerId);
+  });
   Object.keys(body.layers).forEach(function (layerId) {
     var now = itemsOf(body.layers[layerId]);
     var before = previous ? itemsOf(previous.layers[layerId]) : null;
+    if (previous && !before) back.push(layerId);
     now.forEach(function (id, i) {
       var was = before ? before.indexOf(id) : -1;
       if (was < 0 || !now.sameAt(i, before, was)) changed.push([layerId, id]);
@@ -201,5 +209,5 @@ export function mergeState(previous, body) {
       if (now.indexOf(id) < 0) removed.push([layerId, id]);
     });
   });
-  return { state: body, changed: changed, removed: removed };
+  return { state: body, changed: changed, removed: removed, withheld: withheld, back: back };
 }

@@ -60,6 +60,10 @@ sync.applyState = function (body) {
   var self = this;
   var merged = mergeState(this.state, body);
   this.state = merged.state;
+  merged.withheld.forEach(function (layerId) { if (layerId in self.layers) self.withhold(layerId); });
+  if (merged.back.some(function (layerId) { return (self.options.withheld || []).indexOf(layerId) >= 0; })) {
+    window.location.reload(); // a layer withheld when the page was made is back: the page is made again with it
+  }
   merged.removed.forEach(function (pair) { self.removePlace(pair[0], pair[1]); });
   var tiled = {}; // layer id -> the changed places of a layer drawn from tiles: their tiles painted again
   merged.changed.forEach(function (pair) {
@@ -75,7 +79,8 @@ sync.applyState = function (body) {
     else if (dot >= 0) self.refreshDot(pair[0], field, dot);
   });
   Object.keys(tiled).forEach(function (layerId) { self.tiled[layerId].changed(tiled[layerId]); });
-  if (merged.changed.length) this.redraw();
+  if (merged.changed.length || merged.withheld.length) this.redraw();
+  if (merged.back.length) this.updateTiling(false); // the layer's tiles, or (poll) its shapes fetched again
   document.documentElement.dataset.guatuRevision = String(this.state.revision);
   return merged.changed;
 };
@@ -272,7 +277,9 @@ sync.viewportBox = function () {
 sync.viewportMoved = function () {
   var self = this;
   if (document.documentElement.dataset.guatuReady !== "true") return Promise.resolve();
-  var ids = Object.keys(this.viewport).filter(function (id) { return id in self.layers && !self.tiledNow(id); });
+  var ids = Object.keys(this.viewport).filter(function (id) {
+    return id in self.layers && self.readable(id) && !self.tiledNow(id);
+  });
   if (!ids.length) return Promise.resolve(); // every large layer drawn from tiles: they follow the map themselves
   return this.loadShapes(ids).then(function () {
     if (self.labels) self.labels.update();
@@ -507,7 +514,7 @@ sync.updateTiling = function (fetch) {
   var self = this;
   var back = [];
   Object.keys(this.viewport).forEach(function (layerId) {
-    var want = tiledAt(self, layerId), on = self.tiledNow(layerId);
+    var want = tiledAt(self, layerId) && self.readable(layerId), on = self.tiledNow(layerId);
     if (want && !on) {
       self.leaveViewport(layerId);
       var tiles = self.tiled[layerId] || (self.tiled[layerId] = new PlaceTiles(self, layerId));
@@ -531,15 +538,31 @@ sync.fetchBack = function (layerIds, attempt) {
   var again = function (err) {
     if (err) self.errors.push(String(err));
     window.setTimeout(function () {
-      var blank = layerIds.filter(function (id) { return !self.tiledNow(id) && self.viewport[id].drawnAs === null; });
+      var blank = layerIds.filter(function (id) {
+        return self.readable(id) && !self.tiledNow(id) && self.viewport[id].drawnAs === null;
+      });
       if (blank.length) self.fetchBack(blank, attempt + 1);
     }, Math.min(60000, 2000 * Math.pow(2, attempt)));
   };
   this.loadShapes(layerIds).then(function () { again(null); }, again);
 };
 
-// A large layer's viewport let go (its tiles draw it now): its places, dots and marks; an answer still on its way
-// is not drawn.
+// Whether the last state has the layer (before the first state, every layer is taken as read).
+sync.readable = function (layerId) {
+  return !this.state || layerId in this.state.layers;
+};
+
+// A layer the last full state left out (its file cannot be read now; the problem banner says why) is not drawn in
+// the colours it had: it is let go as a page made now would not have it, and its shapes (or tiles) are asked for
+// again when a state has it back (`applyState`, `poll`).
+sync.withhold = function (layerId) {
+  if (this.tiledNow(layerId)) this.map.removeLayer(this.tiled[layerId]);
+  this.leaveViewport(layerId);
+  this.shapesRevision[layerId] = -1;
+};
+
+// A layer's places let go (a large layer's viewport, when its tiles draw it now; any layer withheld): its places,
+// dots and marks; a viewport answer still on its way is not drawn.
 sync.leaveViewport = function (layerId) {
   var self = this;
   Object.keys(this.all[layerId] || {}).forEach(function (id) {
@@ -553,9 +576,11 @@ sync.leaveViewport = function (layerId) {
   delete this.fields[layerId];
   this.layers[layerId] = new PlaceGroup({}, null);
   var vp = this.viewport[layerId];
-  vp.drawnAs = null;
-  vp.etag = null;
-  vp.seq++;
+  if (vp) {
+    vp.drawnAs = null;
+    vp.etag = null;
+    vp.seq++;
+  }
   this.renderers.features.setLayer(layerId, [], false);
   this.renderers.features.setField(layerId, null);
   this.showMarks();
