@@ -144,12 +144,15 @@ def fan_out(store: Store, event_dict: dict, users: Iterable[User], *, now: datet
 
 
 def fan_out_pending(store: Store, users: Iterable[User], *, now: datetime, tz: ZoneInfo, limit: int = 200) -> int:
-    """Fan out the events waiting in `notify-pending/events`, oldest first; each leaves the list only after its
-    deliveries are made. The number of events fanned out."""
+    """Fan out up to `limit` of the events waiting in `notify-pending/events`, oldest first; each leaves the list
+    only after its deliveries are made. A damaged event is passed over without counting, so however many are
+    damaged, the sound ones behind them still go out. The number of events fanned out."""
     users = list(users)
     done = set()
     reads = RoundReads(store)
-    for eid in pending_ids(store)[:limit]:
+    for eid in pending_ids(store):
+        if len(done) >= limit:
+            break
         try:
             found = event(store, eid)
         except BrokenRecord as exc:  # edited by hand: it stays pending (sent once put right), the others go on

@@ -426,6 +426,22 @@ def test_an_event_edited_by_hand_stays_pending_named_and_the_other_news_goes_out
     assert pending_ids(store) == [] and {i["id"] for i in items(store, "zhujian")} == {first.id, second.id}
 
 
+def test_damaged_events_at_the_head_of_the_list_never_hold_the_fan_outs_slots(store_factory, campaign, clock):
+    """A round fans out `limit` events: three damaged ones before the sound ones take none of the slots."""
+    from geo.notify.events import EVENTS, pending_ids
+
+    store = store_factory()
+    events = [_event(f"roads/r-{n}/p-1/dispatch/1") for n in range(5)]
+    for e in events:
+        emit(store, e)
+    for e in events[:3]:
+        store.put_record(EVENTS, e.id, {**store.record(EVENTS, e.id), "users": "zhujian"})  # edited by hand
+    fanned = outbox.fan_out_pending(store, USERS, now=clock(), tz=campaign.timezone, limit=2)
+    assert fanned == 2
+    assert [i["id"] for i in items(store, "zhujian")] == [events[4].id, events[3].id]  # newest first
+    assert pending_ids(store) == [e.id for e in events[:3]]  # the damaged ones kept, never dropped
+
+
 def test_a_damaged_pending_list_stops_new_news_says_why_and_what_is_owed_is_still_sent(store_factory, campaign,
                                                                                         clock, receiver):
     from geo.errors import BrokenRecord
