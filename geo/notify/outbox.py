@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from geo.accounts import User
@@ -229,15 +230,38 @@ def delivery(store: Store, did: str) -> dict:
     return found
 
 
-def log(store: Store, *, state: str | None = None, limit: int = 200) -> list[dict]:
-    """The delivery log, newest event first: the outbox (pending, held, failed) and the newest delivered;
-    BrokenRecord (503) naming the first delivery not as this module writes it."""
-    keys = store.record_keys(OUTBOX) if state != "delivered" else []
-    rows = [d for d in (_delivery(store, OUTBOX, k) for k in keys) if d and (state is None or d["state"] == state)]
+class DeliveryLog(NamedTuple):
+    rows: list[dict]  # newest event first
+    damaged: list[Finding]  # the deliveries not as this module writes them (left out of `rows`), each named with why
+
+
+def delivery_log(store: Store, *, state: str | None = None, limit: int = 200) -> DeliveryLog:
+    """The delivery log, newest event first: the outbox (pending, held, failed) and the newest delivered. A
+    delivery not as this module writes it (edited by hand, a bad restore) is left out of the rows and named in
+    `damaged`, whatever `state` asks for (its own state cannot be trusted): one such record never hides the others."""
+    damaged: list[Finding] = []
+
+    def read(kind: str, keys: list[str]) -> list[dict]:
+        rows = []
+        for key in keys:
+            try:
+                record = _delivery(store, kind, key)
+            except BrokenRecord as exc:
+                damaged.append(exc.finding)
+                continue
+            if record and (state is None or record["state"] == state):
+                rows.append(record)
+        return rows
+
+    rows = read(OUTBOX, store.record_keys(OUTBOX) if state != "delivered" else [])
     if state in (None, "delivered"):
-        archived = store.record_keys(DELIVERED)[-limit:]
-        rows += [d for d in (_delivery(store, DELIVERED, k) for k in archived) if d]
-    return sorted(rows, key=lambda d: d["id"], reverse=True)[:limit]
+        rows += read(DELIVERED, store.record_keys(DELIVERED)[-limit:])
+    return DeliveryLog(sorted(rows, key=lambda d: d["id"], reverse=True)[:limit], damaged)
+
+
+def log(store: Store, *, state: str | None = None, limit: int = 200) -> list[dict]:
+    """The sound rows of the delivery log (`delivery_log`)."""
+    return delivery_log(store, state=state, limit=limit).rows
 
 
 def send_due(store: Store, send: Callable[[dict], Outcome], *, now: datetime, attempts: int = DEFAULT_ATTEMPTS,

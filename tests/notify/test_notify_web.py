@@ -189,18 +189,37 @@ def test_a_channel_damaged_by_hand_is_named_by_the_admins_page_and_api_instead_o
     assert receiver.to("/hook") == []
 
 
-def test_a_delivery_damaged_by_hand_is_named_by_the_delivery_log_and_its_retry_instead_of_a_500(private_app, admin):
+def test_a_delivery_damaged_by_hand_is_named_by_the_delivery_log_beside_the_others_and_its_retry_is_a_503(
+        private_app, admin):
     from geo.notify.outbox import OUTBOX
 
-    _store(private_app).put_record(OUTBOX, "20261124T080000Z-case-assigned-1-c-ch-1",
-                                   {"id": "20261124T080000Z-case-assigned-1-c-ch-1", "state": "failed", "due_at": "明天"})
-    for path in ("/admin/notify", "/api/notify/deliveries"):
-        resp = admin.get(path)
-        assert resp.status_code == 503, path
-        assert "notify-outbox/20261124T080000Z-case-assigned-1-c-ch-1" in resp.get_data(as_text=True), path
-    resp = admin.post("/api/notify/deliveries/20261124T080000Z-case-assigned-1-c-ch-1/retry",
-                      headers={"X-CSRF-Token": admin.csrf})
+    store = _store(private_app)
+    emit(store, Event(kind="case_assigned", key="roads/r-1/p-1/dispatch/1", at="2026-11-24T08:00:00Z",
+                      title="案件派遣:庆丰路", text="请处置", link="/cases/roads/r-1/p-1", users=("editor1",)))
+    outbox.fan_out_pending(store, [], now=private_app.config["GUATU_CLOCK"](), tz=store.campaign.timezone)
+    emit(store, Event(kind="case_assigned", key="roads/r-2/p-1/dispatch/1", at="2026-11-24T09:00:00Z",
+                      title="案件派遣:<i>京广路</i>", text="请处置", link="/cases/roads/r-2/p-1",
+                      street="大学路街道"))
+    save_channel(store, {"type": "webhook", "name": "12345 平台", "url": "http://127.0.0.1:9/hook"},
+                 now=private_app.config["GUATU_CLOCK"]())
+    outbox.fan_out_pending(store, [], now=private_app.config["GUATU_CLOCK"](), tz=store.campaign.timezone)
+    (sound,) = outbox.log(store)
+    bad = "20261124T080000Z-case-assigned-1-c-ch-1"
+    store.put_record(OUTBOX, bad, {"id": bad, "state": "failed", "due_at": "明天"})
+    page = admin.get("/admin/notify")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f"notify-outbox/{bad}" in text and "event: 类型不对" in text  # named, with what is wrong
+    assert f'data-delivery="{sound["id"]}"' in text and f'data-delivery="{bad}"' not in text  # the others listed
+    assert "案件派遣:&lt;i&gt;京广路&lt;/i&gt;" in text
+    api = admin.get("/api/notify/deliveries?state=pending")
+    assert api.status_code == 200
+    body = api.get_json()
+    assert [d["id"] for d in body["deliveries"]] == [sound["id"]]
+    assert [f["where"] for f in body["damaged"]] == [f"notify-outbox/{bad}"] and body["damaged"][0]["message"]
+    resp = admin.post(f"/api/notify/deliveries/{bad}/retry", headers={"X-CSRF-Token": admin.csrf})
     assert resp.status_code == 503 and resp.get_json()["error"] == "broken_record"
+    assert store.record(OUTBOX, bad) == {"id": bad, "state": "failed", "due_at": "明天"}  # never written over
 
 
 def test_settings_damaged_by_hand_are_named_and_saving_new_ones_puts_them_right(private_app):

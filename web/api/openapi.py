@@ -432,10 +432,13 @@ COMPONENTS: dict = {
                            "broken_layers": {"type": "object", "additionalProperties": {"type": "string"},
                                              "description": "layer id → the file and line that cannot be read"},
                            "problems": {"type": "array", "description": "everything wrong with the store now, in Chinese",
-                                        "items": {"type": "object", "required": ["code", "where", "message", "remedy"],
-                                                  "properties": {"code": {"type": "string"}, "where": {"type": "string"},
-                                                                 "message": {"type": "string"},
-                                                                 "remedy": {"type": "string"}}}}},
+                                        "items": {"$ref": "#/components/schemas/Finding"}}},
+        },
+        "Finding": {
+            "type": "object", "required": ["code", "where", "message", "remedy"],
+            "description": "One thing wrong with the stored data, in Chinese: where, what, and what to do about it",
+            "properties": {"code": {"type": "string"}, "where": {"type": "string"}, "message": {"type": "string"},
+                           "remedy": {"type": "string"}},
         },
         "Me": {
             "type": "object", "required": ["username", "name", "role", "via"],

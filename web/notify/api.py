@@ -70,7 +70,8 @@ def api_test_channel(cid: str):
 @bp.get("/api/notify/deliveries", role=ADMIN, doc=docs.DELIVERIES)
 def api_deliveries():
     state = request.args.get("state") or None
-    return _no_store({"deliveries": outbox.log(guatu().store, state=state)})
+    found = outbox.delivery_log(guatu().store, state=state)
+    return _no_store({"deliveries": found.rows, "damaged": [f.to_dict() for f in found.damaged]})
 
 
 @bp.post("/api/notify/deliveries/<did>/retry", role=ADMIN, doc=docs.RETRY)

@@ -86,7 +86,7 @@ def admin():
     streets, communities, units = names()
     return _page("notify_admin.html", channels=[public_channel(c) for c in channels(store)],
                  names={"streets": streets, "communities": communities, "units": units},
-                 deliveries=outbox.log(store, state=state, limit=LOG_ROWS), state=state, states=outbox.STATES)
+                 log=outbox.delivery_log(store, state=state, limit=LOG_ROWS), state=state, states=outbox.STATES)
 
 
 @bp.post("/admin/notify/channels", role=ADMIN)
