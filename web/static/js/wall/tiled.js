@@ -93,6 +93,12 @@ export var PlaceTiles = L.GridLayer.extend({
     var size = this.getTileSize();
     tile.width = size.x * ratio;
     tile.height = size.y * ratio;
+    if (coords.z < this.wall.options.tilesFrom) { // a zoom out: Leaflet asks for the new zoom's tiles before the
+      // zoom's end takes the layer off the map, and at a million places they are some 30 tiles of 65,000 points
+      // each that the server would make for nothing (an aborted request does not stop it): left blank
+      L.Util.requestAnimFrame(function () { done(null, tile); });
+      return tile;
+    }
     this._fetch(tile, coords, done, 0);
     return tile;
   },
