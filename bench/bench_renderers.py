@@ -182,7 +182,7 @@ def moves_ms(browser, url: str, kind: str) -> tuple[list[float], float]:
     return times, heap
 
 
-def run(sizes: list[int], backends: list[str], repeat: int) -> list[dict]:
+def run(sizes: list[int], backends: list[str], repeat: int, kinds: tuple[str, ...] = ()) -> list[dict]:
     out = []
     cluster = None
     with sync_playwright() as p:
@@ -195,7 +195,8 @@ def run(sizes: list[int], backends: list[str], repeat: int) -> list[dict]:
             for n in sizes:
                 for backend in backends:
                     with tempfile.TemporaryDirectory(prefix=f"guatu-renderers-{n}-") as scratch:
-                        out.append(one_size(browser, Path(scratch), n, repeat, cluster.url if cluster else None))
+                        out.append(one_size(browser, Path(scratch), n, repeat, cluster.url if cluster else None,
+                                            kinds or KINDS))
                     print(f"  {n:,} places on {backend} done", file=sys.stderr, flush=True)
         finally:
             browser.close()
@@ -215,7 +216,7 @@ def with_tiles_from(data: Path, zoom: int | None) -> None:
     path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
 
 
-def one_size(browser, root: Path, n: int, repeat: int, database_url: str | None) -> dict:
+def one_size(browser, root: Path, n: int, repeat: int, database_url: str | None, kinds: tuple[str, ...] = KINDS) -> dict:
     data = root / "data"
     write_synthetic(data, n)
     with_tiles_from(data, None)  # "guatu": a viewport at a time at every zoom
@@ -246,6 +247,8 @@ def one_size(browser, root: Path, n: int, repeat: int, database_url: str | None)
         urls = {"guatu": server.url + "/wall?refresh=0", "guatu-tiles": tiled_server.url + "/wall?refresh=0",
                 "vectorgrid": server.url + "/bench/vectorgrid", "maplibre": server.url + "/bench/maplibre"}
         for kind, url in urls.items():
+            if kind not in kinds:
+                continue
             started = time.perf_counter()
             draw = (lambda u=url: measure_draw(browser, u, count)) if kind.startswith("guatu") \
                 else (lambda u=url: tile_drawn_ms(browser, u))
@@ -258,7 +261,7 @@ def one_size(browser, root: Path, n: int, repeat: int, database_url: str | None)
 
 
 def table(results: list[dict]) -> str:
-    kinds = KINDS
+    kinds = [k for k in KINDS if all(k in r["drawn"] for r in results)]
     others = [k for k in kinds if k != "guatu"]
     lines = ["| store, places | measure | " + " | ".join(kinds) + " | " + " | ".join(f"{k} ÷ guatu" for k in others) + " |",
              "|---|---|" + "---:|" * (len(kinds) + len(others))]
@@ -282,10 +285,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100000", help="places per campaign, comma separated")
     parser.add_argument("--backends", default="geojson", help="geojson, postgis or both, comma separated")
     parser.add_argument("--repeat", type=int, default=3, help="loads per renderer for the opening view's median")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="which of " + ", ".join(KINDS) + " (guatu always)")
     args = parser.parse_args(argv)
+    kinds = tuple(k for k in KINDS if k == "guatu" or k in args.kinds.split(","))
     started = time.perf_counter()
     results = run([int(s) for s in args.sizes.split(",") if s.strip()],
-                  [b for b in args.backends.split(",") if b.strip()], args.repeat)
+                  [b for b in args.backends.split(",") if b.strip()], args.repeat, kinds)
     print(table(results))
     print(f"\n({time.perf_counter() - started:.0f} s; Chromium {WIDTH}×{HEIGHT}, software rendering; "
           "the server is one process, werkzeug's threads)")

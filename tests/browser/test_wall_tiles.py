@@ -88,6 +88,8 @@ def test_from_the_tiles_zoom_a_large_layer_is_drawn_from_its_tiles_in_its_status
     page, log = wall
     colours = {s.key: s.color for s in load_campaign(store.dir).statuses}
     features = store.features(LAYER)
+    # on a wall tiles are not faded in: frames nobody watches, each composited at 4K without a GPU
+    assert page.evaluate("() => window.guatuPage.walls[0].map.options.fadeAnimation") is False
     move(page, interior(features[0]), 16, "tiles-")
     asked = requests(log, f"/api/wall/tiles/{LAYER}/16/")
     assert asked and all("v=" in urlsplit(u).query for u in asked)  # the shapes revision: a new one asks anew

@@ -169,4 +169,7 @@ def wall_display():
     p = principal()
     token = request.args.get("display") if p and p.via == "display" else None
     view = wall_view(dashboard=True)
-    return _page(view, wall_options(view, "wall", display_token=token), wall_map_options(view, zoom_control=False))
+    # no fading in of tiles (a basemap's, a large layer's): on a screen nobody pans it only costs frames, and
+    # Chromium without a GPU composites every one of them at 4K
+    return _page(view, wall_options(view, "wall", display_token=token),
+                 wall_map_options(view, zoom_control=False, fade_animation=False))

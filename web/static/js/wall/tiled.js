@@ -181,14 +181,15 @@ export var PlaceTiles = L.GridLayer.extend({
   },
 
   // The marks' canvases take every mark again when one changed (wall/canvas.js DotCanvas): while a view's tiles
-  // come one by one that is done once a fifth of a second, and once they are all in, not once a tile.
+  // come one by one that is done once a second, and once they are all in, not once a tile (at 4K each time is
+  // thousands of marks drawn: at 100,000 places five times a second cost a second of a 12-second zoom).
   _marksLater: function () {
     var self = this;
     if (this._marksTimer) return;
     this._marksTimer = window.setTimeout(function () {
       self._marksTimer = null;
       if (self.wall.marksChanged) self.wall.showMarks();
-    }, 200);
+    }, 1000);
   },
 
   _loaded: function () {
