@@ -146,13 +146,22 @@ export var PlaceTiles = L.GridLayer.extend({
     });
   },
 
+  // (most places lie in one tile: its key is kept as a string, a list only for a place in several)
   _hold: function (tile) {
     var holding = this.holding;
+    var key = tile.guatu.key;
     tile.guatu.index.forEach(function (_, id) {
       var keys = holding.get(id);
-      if (keys) keys.push(tile.guatu.key);
-      else holding.set(id, [tile.guatu.key]);
+      if (keys === undefined) holding.set(id, key);
+      else if (typeof keys === "string") holding.set(id, [keys, key]);
+      else keys.push(key);
     });
+  },
+
+  // The keys of the loaded tiles that hold place `id` (a list, empty when none does).
+  _keysOf: function (id) {
+    var keys = this.holding.get(id);
+    return keys === undefined ? [] : typeof keys === "string" ? [keys] : keys;
   },
 
   // A tile's places no longer held by it (let go, or read again): a place no other tile holds loses its marks.
@@ -160,10 +169,15 @@ export var PlaceTiles = L.GridLayer.extend({
     var self = this;
     g.index.forEach(function (_, id) {
       var keys = self.holding.get(id);
-      if (!keys) return;
-      var at = keys.indexOf(g.key);
-      if (at >= 0) keys.splice(at, 1);
-      if (keys.length) return;
+      if (keys === undefined) return;
+      if (typeof keys !== "string") {
+        var at = keys.indexOf(g.key);
+        if (at >= 0) keys.splice(at, 1);
+        if (keys.length > 1) return;
+        if (keys.length === 1) { self.holding.set(id, keys[0]); return; }
+      } else if (keys !== g.key) {
+        return;
+      }
       self.holding.delete(id);
       if (self.wall.halos[id] === self.made.get(id)) delete self.wall.halos[id];
       self.made.delete(id);
@@ -220,17 +234,20 @@ export var PlaceTiles = L.GridLayer.extend({
     var byStyle = new Map();
     var features = g.data.features;
     var marks = wall.renderers.features.options;
+    var styles = []; // kind of shape and status code -> the wall's style (asked of the wall once a paint)
+    var filtered = wall.filters();
     for (var n = 0; n < features.length; n++) {
       var f = features[n];
       var j = items ? items.indexOf(f.id) : -1;
       // a place the state does not know is not drawn: removed since the tile was made (until the tile of the new
       // shapes revision comes), not yet in the state, or not standing on the past day shown (playback)
-      if (j < 0 || !wall.showsAt(EMPTY, items, j)) {
+      if (j < 0 || (filtered && !wall.showsAt(EMPTY, items, j))) {
         if (wall.dots[f.id] !== undefined || wall.flags[f.id] !== undefined) wall.setMarks(f.id, 0, null);
         continue;
       }
-      var style = wall.styleFor(layerId, SHAPES[f.type] || SHAPES[POLYGON], j >= 0 ? items.statusAt(j) : "");
-      var flags = j >= 0 ? items.flags[j] : 0;
+      var at = f.type * 256 + items.status[j] + 1; // (status -1: one the campaign does not know)
+      var style = styles[at] || (styles[at] = wall.styleFor(layerId, SHAPES[f.type] || SHAPES[POLYGON], items.statusAt(j)));
+      var flags = items.flags[j];
       var box = f.box;
       var hairline = f.type !== LINE && Math.max(box[2] - box[0], box[3] - box[1]) < SMALL * pixel;
       var slot = (f.type === POINT ? 2 : 0) + (hairline ? 1 : 0);
@@ -248,7 +265,7 @@ export var PlaceTiles = L.GridLayer.extend({
         trace(batch.path, f.rings, s, f.type !== LINE);
         if (flags & 1) trace(f.type === LINE ? lineHalo : halo, f.rings, s, f.type !== LINE);
       }
-      this._mark(f, g, flags);
+      if (flags > 1 || wall.dots[f.id] !== undefined || wall.flags[f.id] !== undefined) this._mark(f, g, flags);
     }
     ctx.clearRect(0, 0, tile.width, tile.height);
     ctx.lineJoin = "round";
@@ -306,7 +323,7 @@ export var PlaceTiles = L.GridLayer.extend({
       this.made.forEach(function (place) { self.wall.refresh(self.layerId, place); });
     } else {
       ids.forEach(function (id) {
-        (self.holding.get(id) || []).forEach(function (key) { self.dirty.add(key); });
+        self._keysOf(id).forEach(function (key) { self.dirty.add(key); });
         var place = self.made.get(id);
         if (place) self.wall.refresh(self.layerId, place);
       });
@@ -332,8 +349,8 @@ export var PlaceTiles = L.GridLayer.extend({
 
   // The place `id` of a loaded tile, made a Place (null when no loaded tile holds it).
   placeOf: function (id) {
-    var keys = this.holding.get(id);
-    var t = keys && this._tiles[keys[0]];
+    var keys = this._keysOf(id);
+    var t = keys.length ? this._tiles[keys[0]] : null;
     var g = t && t.el.guatu;
     var f = g && g.index.get(id);
     return f ? this._place(f, g) : null;
