@@ -18,6 +18,7 @@ from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.editor_session import PASSWORD, box_select, drag_first_vertex, editor_page, map_point, set_bulk_status
 from tests.browser.harness import PHONE, copy_demo, live_server
+from tests.browser.pixels import interior
 
 LAYER = "courtyards"
 
@@ -45,11 +46,6 @@ def store(campaign_dir):
 def shape_requests(log, layer_id: str) -> list[dict]:
     return [{k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()} for url in log.requests
             if urlsplit(url).path == f"/api/wall/shapes/{layer_id}"]
-
-
-def interior(feature: dict) -> list[float]:
-    pt = shapely.point_on_surface(shape(feature["geometry"]))
-    return [pt.y, pt.x]
 
 
 def move_to(page, latlng: list[float], zoom: int) -> None:

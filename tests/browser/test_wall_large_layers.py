@@ -19,6 +19,7 @@ from shapely.geometry import shape
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.harness import demo_with_map, live_server, open_page, wait_ready
+from tests.browser.pixels import interior, near
 from tests.conftest import FakeClock
 
 LAYER = "courtyards"
@@ -92,16 +93,6 @@ def pixel(page, latlng: list[float]) -> tuple[int, int, int, int]:
         const y = Math.round((p.y + mapRect.top - rect.top) * canvas.height / rect.height);
         return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
     }""", latlng))
-
-
-def interior(feature: dict) -> list[float]:
-    pt = shapely.point_on_surface(shape(feature["geometry"]))
-    return [pt.y, pt.x]
-
-
-def near(rgba, colour: str) -> bool:
-    want = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    return rgba[3] >= 128 and max(abs(a - b) for a, b in zip(rgba, want)) <= 3
 
 
 def test_large_layer_is_asked_for_by_viewport_and_small_ones_whole(loaded, store):

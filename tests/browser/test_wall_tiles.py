@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import shapely
-from shapely.geometry import shape
 
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.harness import demo_with_map, live_server, open_page, wait_ready
+from tests.browser.pixels import TILE_PIXEL, interior, near
 from tests.conftest import FakeClock
 
 LAYER = "courtyards"
@@ -57,31 +57,6 @@ def move(page, latlng: list[float], zoom: int, drawn_as: str) -> None:
     page.evaluate("([ll, z]) => window.guatuPage.walls[0].map.setView(ll, z, {animate: false})", [latlng, zoom])
     page.wait_for_function("([b, kind]) => { const v = document.documentElement.dataset.guatuViewport || '';"
                            " return v !== b && v.startsWith(kind); }", arg=[before, drawn_as], timeout=20_000)
-
-
-# What the screen shows at a LatLng of the tiled layer: the pixel of the tile canvas under it (RGBA).
-TILE_PIXEL = """(latlng) => {
-    const map = window.guatuPage.walls[0].map;
-    const p = map.latLngToContainerPoint(latlng), box = map.getContainer().getBoundingClientRect();
-    const x = p.x + box.left, y = p.y + box.top;
-    for (const tile of map.getPane('guatu-tiles').querySelectorAll('canvas.guatu-tile')) {
-        const r = tile.getBoundingClientRect();
-        if (x < r.left || x >= r.right || y < r.top || y >= r.bottom) continue;
-        const at = [Math.floor((x - r.left) * tile.width / r.width), Math.floor((y - r.top) * tile.height / r.height)];
-        return Array.from(tile.getContext('2d').getImageData(at[0], at[1], 1, 1).data);
-    }
-    return null;
-}"""
-
-
-def near(rgba, colour: str) -> bool:
-    want = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    return rgba is not None and rgba[3] >= 128 and max(abs(a - b) for a, b in zip(rgba, want)) <= 3
-
-
-def interior(feature: dict) -> list[float]:
-    pt = shapely.point_on_surface(shape(feature["geometry"]))
-    return [pt.y, pt.x]
 
 
 def test_from_the_tiles_zoom_a_large_layer_is_drawn_from_its_tiles_in_its_status_colours(wall, store):

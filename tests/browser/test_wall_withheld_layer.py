@@ -7,12 +7,12 @@ vector tiles; and a wall opened while the layer was withheld is made again with 
 from __future__ import annotations
 
 import pytest
-import shapely
 from shapely.geometry import shape
 
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.harness import canvas_pixels, demo_with_map, live_server, open_page, wait_ready
+from tests.browser.pixels import TILE_PIXEL, interior, near
 from tests.conftest import FakeClock
 from tests.waiting import wait_until
 
@@ -24,20 +24,6 @@ HELD = """(l) => { const w = window.guatuPage.walls[0];
     return Object.keys(w.all[l] || {}).length + (w.fields[l] ? w.fields[l].n : 0)
         + (w.tiledNow(l) ? w.map.getPane('guatu-tiles').querySelectorAll('canvas.guatu-tile').length : 0); }"""
 POLL = "async () => { await window.guatuPage.walls[0].poll(); }"
-TILE_PIXEL = """(latlng) => {
-    const map = window.guatuPage.walls[0].map;
-    const p = map.latLngToContainerPoint(latlng), box = map.getContainer().getBoundingClientRect();
-    const x = p.x + box.left, y = p.y + box.top;
-    for (const tile of map.getPane('guatu-tiles').querySelectorAll('canvas.guatu-tile')) {
-        const r = tile.getBoundingClientRect();
-        if (x < r.left || x >= r.right || y < r.top || y >= r.bottom) continue;
-        const at = [Math.floor((x - r.left) * tile.width / r.width), Math.floor((y - r.top) * tile.height / r.height)];
-        return Array.from(tile.getContext('2d').getImageData(at[0], at[1], 1, 1).data);
-    }
-    return null;
-}"""
-
-
 def damageable(target, **settings):
     """The demo with these map settings; the place whose colour the test reads; `sound(ok)` puts the layer file
     right (True) or cuts one of its places in half as a hand edit might (False)."""
@@ -55,16 +41,6 @@ def damageable(target, **settings):
 @pytest.fixture(params=list(WAYS))
 def campaign(request, tmp_path):
     return request.param, *damageable(tmp_path / "data", **WAYS[request.param])
-
-
-def near(rgba, colour: str) -> bool:
-    want = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    return rgba is not None and rgba[3] >= 128 and max(abs(a - b) for a, b in zip(rgba, want)) <= 3
-
-
-def interior(feature: dict) -> list[float]:
-    pt = shapely.point_on_surface(shape(feature["geometry"]))
-    return [pt.y, pt.x]
 
 
 def shows(page, way: str, place: dict, colour: str) -> bool:
