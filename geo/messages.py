@@ -2950,9 +2950,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notify.delivery.page.retry": {"zh": "重新发送", "en": "Send again"},
     "notify.delivery.page.no_deliveries": {"zh": "没有投递记录。", "en": "No deliveries."},
     "notify.delivery.page.damaged": {
-        "zh": "以下投递记录不是 Guatu 写入的样子(可能被手工修改或从错误的备份恢复),未列入下表,修正之前也不会发送:",
+        "zh": "以下投递记录不是 Guatu 写入的样子(可能被手工修改或从错误的备份恢复),未列入下表;待发的修正之前不会发送:",
         "en": "These deliveries are not as Guatu writes them (edited by hand or a bad restore); they are left out of "
-              "the table below and are not sent until put right:"},
+              "the table below, and one still to send is not sent until put right:"},
     "notify.delivery.page.mine": {"zh": "我的通知设置", "en": "My notifications"},
     "notify.delivery.page.mine_help": {
         "zh": "派给您的案件和您负责范围内的事件会出现在页面顶部的铃铛里;可以关掉不需要的事件,或同时接收邮件。",

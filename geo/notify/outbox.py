@@ -236,9 +236,11 @@ class DeliveryLog(NamedTuple):
 
 
 def delivery_log(store: Store, *, state: str | None = None, limit: int = 200) -> DeliveryLog:
-    """The delivery log, newest event first: the outbox (pending, held, failed) and the newest delivered. A
-    delivery not as this module writes it (edited by hand, a bad restore) is left out of the rows and named in
-    `damaged`, whatever `state` asks for (its own state cannot be trusted): one such record never hides the others."""
+    """The delivery log, newest event first: the outbox (pending, held, failed) and the newest `limit` delivered,
+    those in `state` when it is given. A delivery not as this module writes it (edited by hand, a bad restore) is
+    left out of the rows and named in `damaged`, whatever `state` asks for (its own state cannot be trusted):
+    one such record never hides the others. Both are read whatever `state` is, so the damaged ones are named
+    on every view of the log (`store check` names those of the older archive too)."""
     damaged: list[Finding] = []
 
     def read(kind: str, keys: list[str]) -> list[dict]:
@@ -253,9 +255,7 @@ def delivery_log(store: Store, *, state: str | None = None, limit: int = 200) ->
                 rows.append(record)
         return rows
 
-    rows = read(OUTBOX, store.record_keys(OUTBOX) if state != "delivered" else [])
-    if state in (None, "delivered"):
-        rows += read(DELIVERED, store.record_keys(DELIVERED)[-limit:])
+    rows = read(OUTBOX, store.record_keys(OUTBOX)) + read(DELIVERED, store.record_keys(DELIVERED)[-limit:])
     return DeliveryLog(sorted(rows, key=lambda d: d["id"], reverse=True)[:limit], damaged)
 
 

@@ -50,10 +50,10 @@ def shows(page, way: str, place: dict, colour: str) -> bool:
     return near(canvas_pixels(page, {"p": interior(place)})["p"], colour)
 
 
-def look_at(page, way: str, place: dict) -> None:
-    """The map on the place, close enough for its outline (from its tiles, when the layer has them); the large
-    layer's view drawn."""
-    zoom = 16 if way == "tiles" else 17
+def look_at(page, way: str, place: dict, out: int = 0) -> None:
+    """The map on the place, close enough for its outline (from its tiles, when the layer has them), `out` zooms
+    further out; the large layer's view drawn."""
+    zoom = (16 if way == "tiles" else 17) - out
     page.evaluate("([ll, z]) => window.guatuPage.walls[0].map.setView(ll, z, {animate: false})", [interior(place), zoom])
     if way != "whole":
         page.evaluate("async () => { await window.guatuPage.walls[0].viewportMoved(); }")
@@ -75,9 +75,12 @@ def test_a_layer_withheld_while_shown_is_let_go_and_drawn_again_once_put_right(b
         assert page.evaluate(HELD, LAYER) == 0  # nothing of the layer kept: no places, dots or tiles
         assert not shows(page, way, place, colour)
         asked = len(log.requests)
-        look_at(page, way, place)  # a move does not ask for the withheld layer
+        look_at(page, way, place, out=1)  # neither a zoom nor names wanted (a search, a pointer) ask for it
+        page.evaluate("async () => { await window.guatuPage.walls[0].loadAttributes(); }")
         page.evaluate(POLL)
+        look_at(page, way, place)
         assert not [u for u in log.requests[asked:] if f"/{LAYER}" in u]
+        assert page.evaluate(HELD, LAYER) == 0
 
         sound(True)
         page.evaluate(POLL)
@@ -105,4 +108,35 @@ def test_a_wall_opened_while_a_layer_was_withheld_is_made_again_with_it_when_it_
         assert page.evaluate("() => window.guatuPage.walls[0].options.withheld") == []
         wait_until(lambda: shows(page, "whole", place, colour), "the place drawn once the page is made again")
         assert log.outside == [] and log.console_errors[errors:] == []
+        page.context.close()
+
+
+def test_a_layer_back_whose_shapes_failed_is_asked_for_again_at_the_next_poll(browser, tmp_path):
+    """The layer is back but its shapes' answer fails (the server busy): the next poll, unchanged (304), asks
+    again, so a wall nobody touches does not keep the layer blank."""
+    data, place, sound = damageable(tmp_path / "data")
+    colour = {s.key: s.color for s in load_campaign(data).statuses}[place["properties"]["status"]]
+    with live_server(data, GUATU_REFRESH_SECONDS=0) as server:
+        page, log = open_page(browser, server.url, "/wall", width=WIDTH, height=HEIGHT)
+        wait_ready(page)
+        look_at(page, "whole", place)
+        sound(False)
+        page.evaluate(POLL)
+        assert page.evaluate(HELD, LAYER) == 0
+        failed = []
+
+        def busy_once(route):
+            if failed:
+                route.continue_()
+                return
+            failed.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+
+        page.route(f"**/api/wall/shapes/{LAYER}?*", busy_once)
+        sound(True)
+        with pytest.raises(Exception, match="HTTP 503"):
+            page.evaluate(POLL)  # the state has the layer back; its shapes failed
+        assert len(failed) == 1 and page.evaluate(HELD, LAYER) == 0
+        page.evaluate(POLL)  # nothing new in the state: 304, and the layer asked for again
+        wait_until(lambda: shows(page, "whole", place, colour), "the place drawn at the next poll")
         page.context.close()

@@ -217,6 +217,8 @@ def test_a_delivery_damaged_by_hand_is_named_by_the_delivery_log_beside_the_othe
     body = api.get_json()
     assert [d["id"] for d in body["deliveries"]] == [sound["id"]]
     assert [f["where"] for f in body["damaged"]] == [f"notify-outbox/{bad}"] and body["damaged"][0]["message"]
+    delivered = admin.get("/api/notify/deliveries?state=delivered").get_json()  # named on every view of the log
+    assert delivered["deliveries"] == [] and [f["where"] for f in delivered["damaged"]] == [f"notify-outbox/{bad}"]
     resp = admin.post(f"/api/notify/deliveries/{bad}/retry", headers={"X-CSRF-Token": admin.csrf})
     assert resp.status_code == 503 and resp.get_json()["error"] == "broken_record"
     assert store.record(OUTBOX, bad) == {"id": bad, "state": "failed", "due_at": "明天"}  # never written over

@@ -120,9 +120,10 @@ DELIVERIES = read_operation(
                    "properties": {"deliveries": {"type": "array", "items": DELIVERY},
                                   "damaged": {"type": "array", "items": schema_ref("Finding"),
                                               "description": "Deliveries not as Guatu writes them (edited by hand, a "
-                                                             "bad restore), left out of `deliveries` and never sent "
-                                                             "until put right: each named with why (`store check` "
-                                                             "names them too)."}}},
+                                                             "bad restore) in the outbox or the newest delivered, "
+                                                             "whatever `state` asks for: left out of `deliveries`, "
+                                                             "each named with why; one still to send is not sent "
+                                                             "until put right (`store check` names them all)."}}},
                   "Newest event first."),
     params=[{"name": "state", "in": "query", "required": False, "description": "Only deliveries in this state.",
              "schema": {"type": "string", "enum": list(STATES)}}],

@@ -60,10 +60,7 @@ sync.applyState = function (body) {
   var self = this;
   var merged = mergeState(this.state, body);
   this.state = merged.state;
-  merged.withheld.forEach(function (layerId) { if (layerId in self.layers) self.withhold(layerId); });
-  if (merged.back.some(function (layerId) { return (self.options.withheld || []).indexOf(layerId) >= 0; })) {
-    window.location.reload(); // a layer withheld when the page was made is back: the page is made again with it
-  }
+  this.checkLayers();
   merged.removed.forEach(function (pair) { self.removePlace(pair[0], pair[1]); });
   var tiled = {}; // layer id -> the changed places of a layer drawn from tiles: their tiles painted again
   merged.changed.forEach(function (pair) {
@@ -188,10 +185,16 @@ sync.placeAttributes = function (place) {
   return place.guatuAsked;
 };
 
+// The page's layers the last state has (a layer withheld meanwhile is not asked for: its file cannot be read).
+sync.readableLayers = function () {
+  var self = this;
+  return Object.keys(this.layers).filter(function (layerId) { return self.readable(layerId); });
+};
+
 // The layers drawn whole (not a viewport at a time): all their places are in the page.
 sync.wholeLayers = function () {
   var self = this;
-  return Object.keys(this.layers).filter(function (layerId) { return !self.viewport[layerId]; });
+  return this.readableLayers().filter(function (layerId) { return !self.viewport[layerId]; });
 };
 
 // Names, kinds, sub-districts and communities: fetched the first time they
@@ -204,7 +207,7 @@ sync.wholeLayers = function () {
 // playback of such a screen loads them, to replay its places.
 sync.loadAttributes = function (layerIds) {
   var self = this;
-  var ids = layerIds || Object.keys(this.layers);
+  var ids = layerIds || this.readableLayers();
   return Promise.all(ids.map(function (layerId) {
     var have = self.attrs[layerId];
     if (have) return have.promise;
@@ -335,20 +338,26 @@ sync.start = function () {
   mark("guatu:start");
   var first = this.takeFirst(); // what came with the page: drawn in this task, before any frame is painted
   var boundaries = this.loadBoundaries(first.boundaries);
-  var state = (first.state ? Promise.resolve(first.state) : this.fetchJSON(this.stateUrl(null)))
-    .then(function (r) {
-      self.stateEtag = r.etag;
-      self.state = unpackState(r.body);
-    });
-  // shapes and state are fetched side by side; places are styled once both are in (a large layer drawn from
-  // tiles at this zoom asks for its tiles once the state is in)
-  var shapes = this.fetchShapes(o.layers.map(function (x) { return x.id; }).filter(function (id) {
-    return !tiledAt(self, id);
-  }), first.shapes);
+  var took = function (r) {
+    self.stateEtag = r.etag;
+    self.state = unpackState(r.body);
+  };
+  if (first.state) took(first.state);
+  var state = first.state ? Promise.resolve() : this.fetchJSON(this.stateUrl(null)).then(took);
+  // the shapes of the layers the state has (one withheld since the page was made is not asked for): with the
+  // state in the page, fetched at once, else once the state is in (a start again after a failure); places are
+  // styled once both are in (a large layer drawn from tiles at this zoom asks for its tiles then)
+  var fetchShapes = function () {
+    return self.fetchShapes(o.layers.map(function (x) { return x.id; }).filter(function (id) {
+      return !tiledAt(self, id) && self.readable(id);
+    }), first.shapes);
+  };
+  var shapes = first.state ? fetchShapes() : state.then(fetchShapes);
   return Promise.all([boundaries, state, shapes])
     .then(function (results) {
       mark("guatu:data");
       results[2].forEach(function (r) { if (r.body) self.drawLayer(r.layerId, r.body); });
+      self.checkLayers();
       self.updateTiling();
       mark("guatu:places");
       self.fit(); // before the first paint: the places are projected and drawn once, at the final view
@@ -427,7 +436,10 @@ sync.stateUrl = function (since) {
 sync.poll = function () {
   var self = this;
   return this.fetchJSON(this.stateUrl(this.state ? this.state.revision : null), this.stateEtag).then(function (r) {
-    if (r.notModified) return [];
+    if (r.notModified) { // a layer back whose shapes could not be fetched then is asked for again
+      var owed = self.readableLayers().filter(function (id) { return self.shapesRevision[id] === -1 && !self.tiledNow(id); });
+      return (owed.length ? self.loadShapes(owed) : Promise.resolve()).then(function () { return []; });
+    }
     self.stateEtag = r.etag;
     var changed = self.applyState(unpackState(r.body));
     var stale = Object.keys(self.state.layers).filter(function (id) {
@@ -455,7 +467,7 @@ sync.setCrs = function (crs) {
   document.documentElement.dataset.guatuCrs = crs;
   this.updateTiling(false); // tiles are in WGS84 only: under a GCJ-02 basemap a large layer goes back to its viewports
   var self = this;
-  return Promise.all([this.loadBoundaries(), this.loadShapes(Object.keys(this.layers))]).then(function () {
+  return Promise.all([this.loadBoundaries(), this.loadShapes(this.readableLayers())]).then(function () {
     if (self.labels) self.labels.update();
   });
 };
@@ -547,6 +559,19 @@ sync.fetchBack = function (layerIds, attempt) {
   this.loadShapes(layerIds).then(function () { again(null); }, again);
 };
 
+// Whether the page may be made again for a layer back: once a minute at most (a wall must never flicker in a loop,
+// whatever the server says of its layers).
+sync.mayReload = function () {
+  try {
+    var last = Number(window.sessionStorage.getItem("guatu-layers-reload") || 0);
+    if (Date.now() - last < 60000) return false;
+    window.sessionStorage.setItem("guatu-layers-reload", String(Date.now()));
+    return true;
+  } catch { // no session storage: made again, as the layer is back
+    return true;
+  }
+};
+
 // Whether the last state has the layer (before the first state, every layer is taken as read).
 sync.readable = function (layerId) {
   return !this.state || layerId in this.state.layers;
@@ -558,7 +583,22 @@ sync.readable = function (layerId) {
 sync.withhold = function (layerId) {
   if (this.tiledNow(layerId)) this.map.removeLayer(this.tiled[layerId]);
   this.leaveViewport(layerId);
+  delete this.attrs[layerId]; // (read again when needed once it is back: it may have been put right otherwise)
   this.shapesRevision[layerId] = -1;
+};
+
+// After a state is taken: a layer withheld when the page was made and now in the state means the page is made
+// again with it; a layer of the page the state has not (withheld meanwhile) is let go.
+sync.checkLayers = function () {
+  var self = this;
+  var layers = this.state.layers;
+  if ((this.options.withheld || []).some(function (layerId) { return layerId in layers; }) && this.mayReload()) {
+    window.location.reload();
+    return;
+  }
+  Object.keys(this.layers).forEach(function (layerId) {
+    if (!(layerId in layers) && self.shapesRevision[layerId] !== -1) self.withhold(layerId);
+  });
 };
 
 // A layer's places let go (a large layer's viewport, when its tiles draw it now; any layer withheld): its places,

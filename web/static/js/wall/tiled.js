@@ -207,6 +207,7 @@ export var PlaceTiles = L.GridLayer.extend({
   },
 
   _loaded: function () {
+    if (this._tileZoom < this.wall.options.tilesFrom) return; // the blank tiles of a zoom out (createTile)
     window.clearTimeout(this._marksTimer);
     this._marksTimer = null;
     if (this.wall.marksChanged) this.wall.showMarks();
@@ -245,7 +246,7 @@ export var PlaceTiles = L.GridLayer.extend({
         if (wall.dots[f.id] !== undefined || wall.flags[f.id] !== undefined) wall.setMarks(f.id, 0, null);
         continue;
       }
-      var at = f.type * 256 + items.status[j] + 1; // (status -1: one the campaign does not know)
+      var at = (items.status[j] + 1) * 4 + f.type; // (status -1: one the campaign does not know)
       var style = styles[at] || (styles[at] = wall.styleFor(layerId, SHAPES[f.type] || SHAPES[POLYGON], items.statusAt(j)));
       var flags = items.flags[j];
       var box = f.box;
