@@ -140,3 +140,32 @@ def test_a_layer_back_whose_shapes_failed_is_asked_for_again_at_the_next_poll(br
         page.evaluate(POLL)  # nothing new in the state: 304, and the layer asked for again
         wait_until(lambda: shows(page, "whole", place, colour), "the place drawn at the next poll")
         page.context.close()
+
+
+def test_a_layer_withheld_when_the_wall_starts_again_after_a_failure_is_drawn_once_it_is_back(browser, tmp_path):
+    """The wall's first start fails (its large layer's viewport answers 503) and the layer file is damaged before the
+    start again: the wall starts without it, and draws it from the poll after the file is put right."""
+    data, place, sound = damageable(tmp_path / "data", viewport_above=50)
+    colour = {s.key: s.color for s in load_campaign(data).statuses}[place["properties"]["status"]]
+    with live_server(data, GUATU_REFRESH_SECONDS=0) as server:
+        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+        failed = []
+
+        def busy_once(route):
+            if failed:
+                route.continue_()
+                return
+            failed.append(route.request.url)
+            sound(False)  # damaged before the start again
+            route.fulfill(status=503, body="busy")
+
+        context.route(f"**/api/wall/shapes/{LAYER}?*", busy_once)
+        page = context.new_page()
+        page.goto(server.url + "/wall")
+        wait_ready(page)  # the start again, 5 s later
+        assert len(failed) == 1 and page.evaluate(HELD, LAYER) == 0
+        sound(True)
+        page.evaluate(POLL)
+        look_at(page, "viewport", place)
+        wait_until(lambda: shows(page, "viewport", place, colour), "the place drawn once the layer is back")
+        context.close()

@@ -351,7 +351,7 @@ sync.start = function () {
       return !tiledAt(self, id) && id in layers;
     }), first.shapes);
   };
-  var shapes = first.state ? fetchShapes(first.state.body.layers) : null;
+  var shapes = first.state ? fetchShapes((first.state.body && first.state.body.layers) || {}) : null;
   var state = (first.state ? Promise.resolve(first.state) : this.fetchJSON(this.stateUrl(null))).then(took);
   if (!shapes) shapes = state.then(function () { return fetchShapes(self.state.layers); });
   return Promise.all([boundaries, state, shapes])
@@ -438,6 +438,7 @@ sync.poll = function () {
   var self = this;
   return this.fetchJSON(this.stateUrl(this.state ? this.state.revision : null), this.stateEtag).then(function (r) {
     if (r.notModified) { // a layer back whose shapes could not be fetched then is asked for again
+      self.checkLayers();
       var owed = self.readableLayers().filter(function (id) { return self.shapesRevision[id] === -1 && !self.tiledNow(id); });
       return (owed.length ? self.loadShapes(owed) : Promise.resolve()).then(function () { return []; });
     }
@@ -588,8 +589,9 @@ sync.withhold = function (layerId) {
   this.shapesRevision[layerId] = -1;
 };
 
-// After a state is taken: a layer withheld when the page was made and now in the state means the page is made
-// again with it; a layer of the page the state has not (withheld meanwhile) is let go.
+// After a state is taken (and at every poll: a reload put off is tried again on a wall whose state does not change):
+// a layer withheld when the page was made and now in the state means the page is made again with it; a layer of the
+// page the state has not (withheld meanwhile, or already at the start) is let go, so it is asked for once it is back.
 sync.checkLayers = function () {
   var self = this;
   var layers = this.state.layers;
@@ -597,8 +599,8 @@ sync.checkLayers = function () {
     window.location.reload();
     return;
   }
-  Object.keys(this.layers).forEach(function (layerId) {
-    if (!(layerId in layers) && self.shapesRevision[layerId] !== -1) self.withhold(layerId);
+  this.options.layers.forEach(function (x) {
+    if (!(x.id in layers) && self.shapesRevision[x.id] !== -1) self.withhold(x.id);
   });
 };
 
