@@ -339,8 +339,13 @@ WallMap.prototype.refreshDot = function (layerId, field, i, items) {
 // Dot `i`'s overnight and escalation marks for its state's `flags` (1 overdue, 2 overnight, the escalation level
 // shifted by 2); `field.marked` keeps the flags each marked dot was given.
 WallMap.prototype.markDot = function (field, i, flags) {
-  if (flags === field.marked[i]) return; // as it was: no mark (most dots), or the same marks
-  this.setMarks(field.ids[i], flags, flags > 1 ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null);
+  var was = field.marked[i];
+  if (flags === was) return; // as it was: no mark (most dots), or the same marks
+  // overdue alone has no mark of its own on a dot (the labels read it from `marked`): at a million places most dots
+  // are overdue, and asking `setMarks` for each was a third of a second of a wall's first draw
+  if ((flags | 1) !== (was | 1)) {
+    this.setMarks(field.ids[i], flags, flags > 1 ? L.latLng(field.lngLat[2 * i + 1], field.lngLat[2 * i]) : null);
+  }
   field.marked[i] = flags;
 };
 
