@@ -50,6 +50,20 @@ def shows(page, way: str, place: dict, colour: str) -> bool:
     return near(canvas_pixels(page, {"p": interior(place)})["p"], colour)
 
 
+def busy_once(failed: list, meanwhile=None):
+    """A route handler answering the first request 503 (its URL kept in `failed`, `meanwhile` called before the
+    answer) and letting the others through."""
+    def handle(route):
+        if failed:
+            route.continue_()
+            return
+        failed.append(route.request.url)
+        if meanwhile:
+            meanwhile()
+        route.fulfill(status=503, body="busy")
+    return handle
+
+
 def look_at(page, way: str, place: dict, out: int = 0) -> None:
     """The map on the place, close enough for its outline (from its tiles, when the layer has them), `out` zooms
     further out; the large layer's view drawn."""
@@ -124,15 +138,7 @@ def test_a_layer_back_whose_shapes_failed_is_asked_for_again_at_the_next_poll(br
         page.evaluate(POLL)
         assert page.evaluate(HELD, LAYER) == 0
         failed = []
-
-        def busy_once(route):
-            if failed:
-                route.continue_()
-                return
-            failed.append(route.request.url)
-            route.fulfill(status=503, body="busy")
-
-        page.route(f"**/api/wall/shapes/{LAYER}?*", busy_once)
+        page.route(f"**/api/wall/shapes/{LAYER}?*", busy_once(failed))
         sound(True)
         with pytest.raises(Exception, match="HTTP 503"):
             page.evaluate(POLL)  # the state has the layer back; its shapes failed
@@ -150,16 +156,7 @@ def test_a_layer_withheld_when_the_wall_starts_again_after_a_failure_is_drawn_on
     with live_server(data, GUATU_REFRESH_SECONDS=0) as server:
         context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
         failed = []
-
-        def busy_once(route):
-            if failed:
-                route.continue_()
-                return
-            failed.append(route.request.url)
-            sound(False)  # damaged before the start again
-            route.fulfill(status=503, body="busy")
-
-        context.route(f"**/api/wall/shapes/{LAYER}?*", busy_once)
+        context.route(f"**/api/wall/shapes/{LAYER}?*", busy_once(failed, lambda: sound(False)))  # damaged before the start again
         page = context.new_page()
         page.goto(server.url + "/wall")
         wait_ready(page)  # the start again, 5 s later
