@@ -3536,6 +3536,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.sheet.raise": {"zh": "▲ 展开编辑面板", "en": "▲ Open the editing panel"},
     "editor.sheet.lower": {"zh": "▼ 收起面板,查看地图", "en": "▼ Lower the panel to see the map"},
     # editor: saving and deleting
+    "editor.write.sending": {"zh": "正在保存…", "en": "saving…"},
+    "editor.write.unreachable": {
+        "zh": "连不上服务器,未保存。你填写的内容还在,网络恢复后请再保存一次。",
+        "en": "the server cannot be reached; nothing was saved. What you entered is kept: save again once the network is back.",
+    },
+    "editor.write.map_stale": {
+        "zh": "(地图未能刷新,显示的可能不是最新状态,请稍后重新载入页面)",
+        "en": " (the map could not be refreshed and may not be current: reload the page later)",
+    },
     "editor.save.notes": {"zh": "({notes})", "en": " ({notes})"},
     "editor.save.saved": {"zh": "已保存:{name},第 {version} 版。", "en": "saved: {name}, version {version}."},
     "editor.save.failed_http": {"zh": "保存失败(HTTP {status})", "en": "saving failed (HTTP {status})"},

@@ -121,14 +121,17 @@ ledger.saveProblem = function (pid, values) {
   var cur = this.current;
   var base = this.featureUrl(cur.layerId, cur.feature.id, "/problems");
   var body = { version: cur.feature.properties.version, problem: values };
-  var call = pid ? this.request("PATCH", base + "/" + encodeURIComponent(pid), body) : this.request("POST", base, body);
-  return call.then(function (r) {
+  return this.write(function () {
+    return pid ? self.request("PATCH", base + "/" + encodeURIComponent(pid), body) : self.request("POST", base, body);
+  }).then(function (r) {
+    if (!r) return;
     if (r.ok) {
       self.current.feature = r.body;
       self.fillForm();
       self.fillLedger();
-      self.say(t("editor.ledger.saved", { version: r.body.properties.version }), "ok");
-      return self.reload([cur.layerId]);
+      var saved = t("editor.ledger.saved", { version: r.body.properties.version });
+      self.say(saved, "ok");
+      return self.refresh([cur.layerId]).then(function (fresh) { if (!fresh) self.sayDone(saved, fresh); });
     }
     if (r.status === 409 && r.body.current) return self.explainConflict(r.body);
     self.say(t("editor.ledger.not_saved", { message: r.body ? r.body.message : r.status }), "error");

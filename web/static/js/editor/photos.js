@@ -188,8 +188,11 @@ photos.removePhoto = function (p) {
   var cur = this.current;
   var mine = cur.feature.properties.version;
   if (!window.confirm(t("editor.photo.remove_ask", { role: roleLabel(p.role) }))) return Promise.resolve();
-  return this.request("DELETE", this.featureUrl(cur.layerId, cur.feature.id, "/photos/" + encodeURIComponent(p.id)), undefined,
-    { "If-Match": '"' + cur.feature.id + "-v" + mine + '"' }).then(function (r) {
+  return this.write(function () {
+    return self.request("DELETE", self.featureUrl(cur.layerId, cur.feature.id, "/photos/" + encodeURIComponent(p.id)), undefined,
+      { "If-Match": '"' + cur.feature.id + "-v" + mine + '"' });
+  }).then(function (r) {
+    if (!r) return;
     if (!r.ok) {
       if (r.status === 409 && r.body && r.body.current) return self.explainConflict(r.body);
       self.say(t("editor.photo.remove_failed", { message: r.body && r.body.message ? r.body.message : t("editor.photo.failed_http", { status: r.status }) }), "error");

@@ -11,6 +11,35 @@ var saving = {};
 export default saving;
 
 // --- saving ---------------------------------------------------------------------
+// A write (a save, the ledger, a delete, a bulk status): one at a time, 正在保存… while it runs, a second click
+// meanwhile ignored, and a server out of reach said (the planner must know nothing was saved; the form keeps what
+// they typed). `run` returns the request's promise; resolves to its answer, or null when it was not sent or failed.
+saving.write = function (run) {
+  var self = this;
+  if (this.writing) return Promise.resolve(null);
+  this.writing = true;
+  this.say(t("editor.write.sending"), "info");
+  return Promise.resolve().then(run).then(function (r) {
+    self.writing = false;
+    return r;
+  }, function () {
+    self.writing = false;
+    self.say(t("editor.write.unreachable"), "error");
+    return null;
+  });
+};
+
+// After a write: the map's layers read again; false when that failed (the write stands, the map is a step behind
+// and the message says so).
+saving.refresh = function (layerIds) {
+  return this.reload(layerIds).then(function () { return true; }, function () { return false; });
+};
+
+// The message after a write, with a word when the map could not be refreshed.
+saving.sayDone = function (text, fresh) {
+  this.say(fresh ? text : text + t("editor.write.map_stale"), "ok");
+};
+
 saving.save = function (options) {
   var self = this;
   var cur = this.current;
@@ -21,16 +50,14 @@ saving.save = function (options) {
   // the shape is sent only when it was reshaped (or, after a conflict, the planner kept theirs out)
   var geometry = cur.shapeEdited && geometryLayer ? geometryLayer.toGeoJSON().geometry : cur.keepGeometry || undefined;
   var query = options.repair ? "?repair=true" : "";
-  var call;
-  if (cur.isNew) {
-    call = this.request("POST", this.featureUrl(cur.layerId) + query, { type: "Feature", properties: props, geometry: geometry });
-  } else {
-    var version = options.version || cur.feature.properties.version;
-    var body = { version: version, properties: props };
+  return this.write(function () {
+    if (cur.isNew) {
+      return self.request("POST", self.featureUrl(cur.layerId) + query, { type: "Feature", properties: props, geometry: geometry });
+    }
+    var body = { version: options.version || cur.feature.properties.version, properties: props };
     if (geometry) body.geometry = geometry;
-    call = this.request("PATCH", this.featureUrl(cur.layerId, cur.feature.id) + query, body);
-  }
-  return call.then(function (r) { return self.afterSave(r); });
+    return self.request("PATCH", self.featureUrl(cur.layerId, cur.feature.id) + query, body);
+  }).then(function (r) { return r && self.afterSave(r); });
 };
 
 // A large layer's place still open after a reload: drawn whole and editable again as `feature` has it (saved, or
@@ -50,11 +77,11 @@ saving.afterSave = function (r) {
     if (cur.isNew) this.map.removeLayer(cur.layer);
     this.current = { layerId: cur.layerId, feature: saved, isNew: false, shapeEdited: false };
     var notes = saved.notes && saved.notes.length ? t("editor.save.notes", { notes: saved.notes.join(";") }) : "";
-    return this.reload([cur.layerId]).then(function () {
+    return this.refresh([cur.layerId]).then(function (fresh) {
       self.redrawOpened(saved);
       self.fillForm();
       self.fillLedger();
-      self.say(t("editor.save.saved", { name: saved.properties.name, version: saved.properties.version }) + notes, "ok");
+      self.sayDone(t("editor.save.saved", { name: saved.properties.name, version: saved.properties.version }) + notes, fresh);
     });
   }
   var body = r.body || { message: t("editor.save.failed_http", { status: r.status }) };
@@ -75,13 +102,15 @@ saving.remove = function () {
   var self = this;
   var f = this.current.feature;
   if (!window.confirm(t("editor.delete.ask", { name: f.properties.name }))) return Promise.resolve();
-  return this.request("DELETE", this.featureUrl(this.current.layerId, f.id), undefined,
-    { "If-Match": '"' + f.id + "-v" + f.properties.version + '"' }).then(function (r) {
+  var layerId = this.current.layerId;
+  return this.write(function () {
+    return self.request("DELETE", self.featureUrl(layerId, f.id), undefined, { "If-Match": '"' + f.id + "-v" + f.properties.version + '"' });
+  }).then(function (r) {
+    if (!r) return;
     if (r.status === 204) {
-      var layerId = self.current.layerId;
       self.deselect();
       self.say(t("editor.delete.done", { name: f.properties.name }), "ok");
-      return self.reload([layerId]);
+      return self.refresh([layerId]).then(function (fresh) { if (!fresh) self.sayDone(t("editor.delete.done", { name: f.properties.name }), fresh); });
     }
     if (r.status === 409 && r.body.current) return self.explainDeleteConflict(r.body);
     self.say(t("editor.delete.failed", { message: r.body ? r.body.message : r.status }), "error");

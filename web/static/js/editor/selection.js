@@ -124,21 +124,26 @@ selection.bulkStatus = function (status) {
     byLayer[layerId].push(id);
   });
   // Versions come from the server so the batch is checked as one.
-  var jobs = Object.keys(byLayer).map(function (layerId) {
-    return Promise.all(byLayer[layerId].map(function (id) {
-      return self.request("GET", self.featureUrl(layerId, id)).then(function (r) { return [id, r.body.properties.version]; });
-    })).then(function (pairs) {
-      var features = {};
-      pairs.forEach(function (p) { features[p[0]] = p[1]; });
-      return self.request("POST", self.url("features", layerId).replace(/\/features$/, "/status"), { status: status, features: features });
-    });
-  });
-  return Promise.all(jobs).then(function (results) {
-    var bad = results.filter(function (r) { return !r.ok; });
-    if (bad.length) self.say(bad[0].body.message, "error");
-    else self.say(t("editor.bulk.done", { n: Object.keys(self.selection).length, status: self.statuses[status].label }), "ok");
+  var send = function () {
+    return Promise.all(Object.keys(byLayer).map(function (layerId) {
+      var ids = byLayer[layerId];
+      return Promise.all(ids.map(function (id) { return self.request("GET", self.featureUrl(layerId, id)); })).then(function (answers) {
+        var failed = answers.filter(function (a) { return !a.ok; })[0];
+        if (failed) return failed;
+        var features = {};
+        answers.forEach(function (a, i) { features[ids[i]] = a.body.properties.version; });
+        return self.request("POST", self.url("features", layerId).replace(/\/features$/, "/status"), { status: status, features: features });
+      });
+    }));
+  };
+  return this.write(send).then(function (results) {
+    if (!results) return; // not sent: the selection stays for another try
+    var bad = results.filter(function (r) { return !r.ok; })[0];
+    var done = t("editor.bulk.done", { n: Object.keys(self.selection).length, status: self.statuses[status].label });
+    if (bad) self.say(bad.body ? bad.body.message : t("editor.save.failed_http", { status: bad.status }), "error");
+    else self.say(done, "ok");
     self.selection = {};
     self.showBulk();
-    return self.reload();
+    return self.refresh().then(function (fresh) { if (!bad && !fresh) self.sayDone(done, fresh); });
   });
 };
