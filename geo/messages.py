@@ -3521,6 +3521,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     # editor: the side panel
     "editor.title": {"zh": "编辑 · {title}", "en": "Editing · {title}"},
     "editor.user": {"zh": "当前用户:{user}", "en": "signed in as {user}"},
+    "editor.layers.withheld": {
+        "zh": "图层「{layers}」的文件已损坏,暂不显示也不能编辑;修复后请重新载入此页。",
+        "en": "the file of layer “{layers}” is damaged: it is neither shown nor editable; reload this page once it is repaired.",
+    },
+    "editor.start.failed": {"zh": "地图数据未能载入:{message}", "en": "the map's data could not be loaded: {message}"},
+    "editor.start.unreachable": {"zh": "连不上服务器", "en": "the server cannot be reached"},
+    "editor.start.reload": {"zh": "重新载入此页", "en": "Reload this page"},
     "editor.new_line": {"zh": "新建{layer}(线)", "en": "New {layer} (line)"},
     "editor.box_select": {"zh": "框选多处", "en": "Select by box"},
     "editor.as_of.title": {"zh": "查看历史状态", "en": "Status on a past day"},

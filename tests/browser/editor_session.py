@@ -32,11 +32,16 @@ def stored(campaign_dir, fid="c-0004", layer="courtyards") -> dict:
 
 def editor_page(browser, server, user="planner1", **size):
     page, log = open_page(browser, server.url, "/login?next=/edit", **size)
+    sign_in(page, user)
+    wait_ready(page)
+    return page, log
+
+
+def sign_in(page, user="planner1"):
+    """The login page filled in and sent as `user`."""
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    wait_ready(page)
-    return page, log
 
 
 def open_place(page, fid):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from geo.cases import STAGES, stage_label
+from geo.config import Layer
 from geo.errors import GuatuError
 from geo.history import readable_history, revert_op, revert_preview
 from geo.ledger import explain_rule
@@ -29,6 +30,7 @@ from web.workflow.inspections import workflow_links
 def editor():
     ctx = guatu()
     c = ctx.campaign
+    readable = ctx.store.readable_layers()  # a layer whose file is damaged is withheld: the others stay editable
     options = {
         "title": c.title,
         "user": principal().label,
@@ -39,11 +41,12 @@ def editor():
         "categories": list(c.categories),
         "roles": [{"key": r.key, "label": r.label} for r in c.roles],
         "layers": [{"id": x.id, "title": x.title, "kinds": list(x.kinds), "geometryTypes": list(x.geometry_types)}
-                   for x in c.layers],
+                   for x in readable],
+        "withheld": [x.title for x in ctx.store.withheld_layers()],
         # layers with more places than map.viewport_above, drawn a view at a time (editor/large-layer.js), with
         # the extent the editor opens on: the readable places', as the wall's first page fits them (kept per shapes
         # revision from a worker's warm-up: a million places are a walk of seconds)
-        "large": _large_layers(),
+        "large": _large_layers(readable),
         "bulkLimit": MAX_BATCH,  # places in one bulk status change (the API refuses more)
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
@@ -78,11 +81,11 @@ def editor():
     return resp
 
 
-def _large_layers() -> dict[str, list[float] | None]:
-    """Layer id → the extent the editor opens on, for each layer drawn a view at a time."""
+def _large_layers(readable: list[Layer]) -> dict[str, list[float] | None]:
+    """Layer id → the extent the editor opens on, for each readable layer drawn a view at a time."""
     ctx = guatu()
-    large = viewport_layers(ctx.store, ctx.campaign.layers)
-    return dict.fromkeys(large, ctx.wall.extent(tuple(x.id for x in ctx.store.readable_layers()))) if large else {}
+    large = viewport_layers(ctx.store, readable)
+    return dict.fromkeys(large, ctx.wall.extent(tuple(x.id for x in readable))) if large else {}
 
 
 @bp.get("/places/<layer_id>/<fid>/history", role=VIEWER)

@@ -35,6 +35,7 @@ import { LargeLayer } from "./large-layer.js";
 import { unpackState } from "../wall/packed.js";
 import { itemsOf } from "../wall/state.js";
 import { darken } from "../lib/dom.js";
+import { t } from "../lib/messages.js";
 
 export function Editor(map, options) {
   this.map = map;
@@ -77,6 +78,17 @@ Editor.prototype.request = function (method, url, body, headers, signal) {
     return parse.then(function (data) { return { status: resp.status, ok: resp.ok, body: data }; });
   });
 };
+
+// A read's JSON body; a refusal (a layer withheld, the store out of reach) as an Error carrying the server's
+// message, so that the editor says what failed instead of drawing an error document.
+function body(resp) {
+  if (resp.ok) return resp.json();
+  return resp.json().catch(function () { return null; }).then(function (b) {
+    var err = new Error(b && b.message ? b.message : t("editor.save.failed_http", { status: resp.status }));
+    err.answered = true;
+    throw err;
+  });
+}
 
 Editor.prototype.url = function (name, layerId, id) {
   return this.o.api[name].replace("__layer__", encodeURIComponent(layerId)).replace("__id__", encodeURIComponent(id || ""));
@@ -135,7 +147,7 @@ Editor.prototype.onPlaceClick = function (layerId, id) {
 // million places the state as an object per place would be 36 MB of JSON.
 Editor.prototype.loadState = function () {
   var self = this;
-  return fetch(this.o.api.state + "?format=packed", { credentials: "same-origin" }).then(function (r) { return r.json(); })
+  return fetch(this.o.api.state + "?format=packed", { credentials: "same-origin" }).then(body)
     .then(function (state) { self.state = unpackState(state); });
 };
 
@@ -166,7 +178,7 @@ Editor.prototype.loadLayer = function (layerId) {
     }
     return this.large[layerId].load(true);
   }
-  return fetch(this.url("shapes", layerId), { credentials: "same-origin" }).then(function (r) { return r.json(); })
+  return fetch(this.url("shapes", layerId), { credentials: "same-origin" }).then(body)
     .then(function (geojson) {
       if (self.layers[layerId]) {
         self.layers[layerId].eachLayer(function (l) { delete self.byId[l.feature.id]; });
@@ -199,7 +211,7 @@ Editor.prototype.start = function () {
   var self = this;
   var boundaries = (this.o.boundaries || []).map(function (level) {
     return fetch(self.o.api.boundaries.replace("__level__", level), { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
+      .then(body)
       .then(function (g) {
         self.boundaryData[level] = g; // their names on the map (editor/labels.js)
         L.geoJSON(g, { interactive: false, pmIgnore: true, renderer: self.renderer,
@@ -219,6 +231,10 @@ Editor.prototype.start = function () {
   }).then(function () {
     self.updateLabels();
     document.documentElement.dataset.guatuReady = "true";
+  }, function (err) { // never a blank map without a word: what failed, and a way to try again
+    var reason = err && err.answered ? err.message : t("editor.start.unreachable");
+    self.say(t("editor.start.failed", { message: reason }), "error",
+      [{ action: "reload-page", label: t("editor.start.reload"), run: function () { window.location.reload(); } }]);
   });
 };
 

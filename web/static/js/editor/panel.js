@@ -20,6 +20,9 @@ panel.buildPanel = function () {
   var head = el("header");
   head.appendChild(el("h1", null, t("editor.title", { title: this.o.title })));
   head.appendChild(el("p", { className: "who" }, t("editor.user", { user: this.o.user })));
+  if (this.o.withheld && this.o.withheld.length) { // damaged layer files: not drawn, not offered (the banner says why)
+    head.appendChild(el("p", { className: "withheld", role: "alert" }, t("editor.layers.withheld", { layers: this.o.withheld.join("、") })));
+  }
   panel.appendChild(head);
 
   var tools = el("div", { className: "tools" });
