@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 
-from geo.config import Campaign, Milestone
+from geo.config import Campaign, Layer, Milestone
 from geo.dates import BadDate, parse_day
 from geo.errors import BadParameters, FieldError
 from geo.history import end_of_day, layer_as_of
@@ -214,13 +214,14 @@ def parse_range(start: str | None, end: str | None, today: date) -> tuple[date, 
     return first, last
 
 
-def timeline(store: Store, campaign: Campaign, first: date, last: date) -> dict:
-    """Per day from `first` to `last`: places per status at the end of the day (campaign time zone)."""
+def timeline(store: Store, campaign: Campaign, first: date, last: date, layers: Iterable[Layer] | None = None) -> dict:
+    """Per day from `first` to `last`: places per status at the end of the day (campaign time zone), of the places
+    of `layers` (default: the campaign's; an answer about the whole campaign passes the readable ones)."""
     today = local_now(campaign, store.clock()).date()
-    layers = {layer.id for layer in campaign.layers}
-    journal = journal_by_place(store.changes_since(0), layers)
+    layers = list(campaign.layers if layers is None else layers)
+    journal = journal_by_place(store.changes_since(0), {layer.id for layer in layers})
     histories = [status_history([], campaign, today, f["properties"].get("status"))
-                 for layer in campaign.layers for f in store.each_feature(layer.id) if (layer.id, f["id"]) not in journal]
+                 for layer in layers for f in store.each_feature(layer.id) if (layer.id, f["id"]) not in journal]
     histories.extend(status_history(changes, campaign, today) for changes in journal.values())
     steps: Counter = Counter()
     for events in histories:

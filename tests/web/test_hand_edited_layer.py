@@ -85,7 +85,7 @@ def test_the_wall_and_the_other_layers_are_served_and_health_names_the_place(han
     assert f"'{fid}'" in health.get_json()["broken_layers"]["courtyards"] and words in health.get_json()["broken_layers"]["courtyards"]
 
 
-WHOLE_CAMPAIGN = ["/api/cases", "/api/mine?person=张三", "/api/wall/dashboard", "/api/progress/milestones"]
+WHOLE_CAMPAIGN = ["/api/cases", "/api/mine?person=张三", "/api/wall/dashboard", "/api/progress/milestones", "/api/timeline"]
 
 
 def test_answers_about_the_whole_campaign_say_which_layer_they_left_out_until_it_is_put_right(hand_edited):
@@ -101,11 +101,13 @@ def test_answers_about_the_whole_campaign_say_which_layer_they_left_out_until_it
         assert resp.status_code == 200 and resp.get_json()["withheld"] == withheld, url
     dashboard = client.get("/api/wall/dashboard").get_json()
     assert sum(s["total"] for s in dashboard["streets"]) == 1  # the road alone: the courtyards are not counted
+    assert client.get("/api/timeline").get_json()["days"][-1]["total"] == 1
     sound(True)
     for url in WHOLE_CAMPAIGN:
         assert client.get(url).get_json()["withheld"] == [], url  # the answers kept for the partial campaign are not
     dashboard = client.get("/api/wall/dashboard").get_json()
     assert sum(s["total"] for s in dashboard["streets"]) == 4
+    assert client.get("/api/timeline").get_json()["days"][-1]["total"] == 4
 
 
 def test_a_screen_polling_is_sent_the_layers_read_when_a_layer_is_withheld_or_put_right(hand_edited):

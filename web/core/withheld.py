@@ -1,12 +1,16 @@
 """What an answer about the whole campaign left out: the layers withheld now (a layer file that cannot be read,
-docs/data-integrity.md). `/api/cases`, `/api/mine`, `/api/wall/dashboard` and `/api/progress/milestones` carry
-it as `withheld`, so a program reading them knows its counts are partial; every page shows the same on its banner (/api/health).
+docs/data-integrity.md). `/api/cases`, `/api/mine`, `/api/wall/dashboard`, `/api/progress/milestones` and
+`/api/timeline` carry it as `withheld`, so a program reading them knows its counts are partial; every page shows the
+same on its banner (/api/health).
 
     "withheld": [{"layer": "roads", "title": "道路"}]     (empty when every layer is read)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from geo.config import Layer
 from geo.store import Store
 from geo.wall.state import StateKey
 
@@ -16,11 +20,15 @@ SCHEMA = {"type": "array", "description": "The campaign's layers left out of thi
                     "properties": {"layer": {"type": "string"}, "title": {"type": "string"}}}}
 
 
-def withheld(store: Store, state: StateKey | None = None) -> list[dict]:
+def withheld(store: Store, state: StateKey | None = None, read: Iterable[Layer] | None = None) -> list[dict]:
     """The layers withheld now; for an answer kept by a wall's `state`, those it was built without (the layers
-    the key does not name), so the answer and what it says of itself never disagree."""
+    the key does not name), or for an answer made of the layers `read`, the others: so the answer and what it says
+    of itself never disagree."""
     if state is not None and state.layers:
         readable = {layer_id for layer_id, _ in state.layers}
+        layers = [x for x in store.campaign.layers if x.id not in readable]
+    elif read is not None:
+        readable = {x.id for x in read}
         layers = [x for x in store.campaign.layers if x.id not in readable]
     else:
         layers = store.withheld_layers()

@@ -125,5 +125,7 @@ MILESTONES = {"summary": "Plan against actual for every milestone (时间节点)
 TIMELINE = {"summary": "Places per status at the end of each day, from the journal", "tags": _TAGS,
             "parameters": [query_param("from", "First day, YYYY-MM-DD (default: 29 days before `to`)"),
                            query_param("to", "Last day, YYYY-MM-DD (default: today)")],
-            "responses": {"200": json_response(_OBJ, "One entry per day."), "400": response_ref("BadRequest"),
+            "responses": {"200": json_response({"type": "object", "required": ["withheld"],
+                                                "properties": {"withheld": WITHHELD}}, "One entry per day."),
+                          "400": response_ref("BadRequest"),
                           **READ_ERRORS}}

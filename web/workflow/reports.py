@@ -88,7 +88,8 @@ def milestones_api():
 def timeline_api():
     ctx = guatu()
     first, last = parse_range(request.args.get("from"), request.args.get("to"), guatu().today())
-    return jsonify(timeline(ctx.store, ctx.campaign, first, last))
+    readable = ctx.store.readable_layers()  # a damaged layer file leaves its places out, and the answer says so
+    return jsonify({**timeline(ctx.store, ctx.campaign, first, last, readable), "withheld": withheld(ctx.store, read=readable)})
 
 
 PAGE_ROWS = 100  # escalated cases the page lists, the most urgent first (61,641 at 100,000 places took 6 s to write)
