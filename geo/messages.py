@@ -3569,6 +3569,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.delete.failed": {"zh": "未删除:{message}", "en": "not deleted: {message}"},
     # editor: selecting
     "editor.select.failed": {"zh": "无法读取该地点", "en": "that place cannot be read"},
+    "editor.select.unreachable": {"zh": "连不上服务器,无法读取该地点", "en": "the server cannot be reached: that place cannot be read"},
     "editor.select.box_hint": {
         "zh": "在地图上拖出一个矩形,框内的地点将被选中。",
         "en": "Drag a rectangle on the map; the places inside it are selected.",

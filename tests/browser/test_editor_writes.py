@@ -1,7 +1,7 @@
-"""A planner's writes in a real Chromium when the network fails them: a save, a ledger entry or a delete that cannot
-reach the server says so (the form keeps what was typed, nothing changes) and goes through on the next try; a
-double click sends one save, not a second that would be refused as stale; a save whose map refresh fails still says
-it was saved, and that the map is behind."""
+"""A planner's writes in a real Chromium when the network fails them: a save, a ledger entry or a delete that
+cannot reach the server says so (the form keeps what was typed, nothing changes) and goes through on the next try;
+a double click sends one save, not a second that would be refused as stale; a save whose map refresh fails still
+says it was saved, and that the map is behind. A place that cannot be read for the same reason says so too."""
 
 from __future__ import annotations
 
@@ -129,4 +129,15 @@ def test_a_save_whose_map_refresh_fails_says_it_was_saved_and_that_the_map_is_be
     message = page.inner_text(".message-ok")
     assert f"第 {before + 1} 版" in message and "地图未能刷新" in message
     assert stored(campaign_dir)["properties"]["unit"] == "区城管局"
+    assert uncaught(log) == []
+
+
+def test_a_place_that_cannot_be_read_for_lack_of_network_says_so(browser, server):
+    page, log = editor_page(browser, server)
+    cut_off(page, "GET", "**/api/layers/courtyards/features/c-0004")
+    page.fill("input[name=place-search]", "c-0004")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".message-error")
+    assert page.inner_text(".message-error") == "连不上服务器,无法读取该地点"
+    assert page.locator("form.attrs").is_hidden()
     assert uncaught(log) == []

@@ -33,7 +33,7 @@ selection.select = function (layerId, id) {
     self.say("");
     self.fillForm();
     self.fillLedger();
-  });
+  }, function () { self.say(t("editor.select.unreachable"), "error"); });
 };
 
 selection.deselect = function () {

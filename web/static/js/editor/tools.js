@@ -53,7 +53,7 @@ tools.onCreate = function (e) {
     if (!r.ok || !self.inputs) return;
     if (r.body.street && !self.inputs.street.value) self.inputs.street.value = r.body.street;
     if (r.body.community && !self.inputs.community.value) self.inputs.community.value = r.body.community;
-  });
+  }, function () { /* only a help: the planner fills them in, and the server derives them on saving */ });
 };
 
 // --- shape editing -------------------------------------------------------------
