@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 
-from geo.config import Campaign, Layer, Milestone
+from geo.config import Campaign, Milestone
 from geo.dates import BadDate, parse_day
 from geo.errors import BadParameters, FieldError
 from geo.history import end_of_day, layer_as_of
@@ -214,11 +214,11 @@ def parse_range(start: str | None, end: str | None, today: date) -> tuple[date, 
     return first, last
 
 
-def timeline(store: Store, campaign: Campaign, first: date, last: date, layers: Iterable[Layer] | None = None) -> dict:
-    """Per day from `first` to `last`: places per status at the end of the day (campaign time zone), of the places
-    of `layers` (default: the campaign's; an answer about the whole campaign passes the readable ones)."""
+def timeline(store: Store, campaign: Campaign, first: date, last: date) -> dict:
+    """Per day from `first` to `last`: places per status at the end of the day (campaign time zone), of the
+    readable layers, from scratch (a process keeps the steps: geo/progress_kept.py `ProgressData.timeline`)."""
     today = local_now(campaign, store.clock()).date()
-    layers = list(campaign.layers if layers is None else layers)
+    layers = store.readable_layers()
     journal = journal_by_place(store.changes_since(0), {layer.id for layer in layers})
     histories = [status_history([], campaign, today, f["properties"].get("status"))
                  for layer in layers for f in store.each_feature(layer.id) if (layer.id, f["id"]) not in journal]
@@ -227,6 +227,11 @@ def timeline(store: Store, campaign: Campaign, first: date, last: date, layers: 
     for events in histories:
         for day, status, step in status_steps(events):
             steps[(day, status)] += step
+    return timeline_of(steps, campaign, first, last)
+
+
+def timeline_of(steps: Mapping[tuple[Day, object], int], campaign: Campaign, first: date, last: date) -> dict:
+    """The timeline's answer from the places' status steps summed ((day, status) → net places)."""
     days = [day_row(first + timedelta(days=n), per_status, campaign)
             for n, per_status in enumerate(counts_per_day(steps, first, last))]
     return {"from": first.isoformat(), "to": last.isoformat(), "statuses": list(campaign.status_keys), "days": days}

@@ -1,6 +1,7 @@
-"""The milestones and the estimated finish kept between revisions (geo/progress_kept.py `ProgressData`) are
-those replayed from the whole journal (geo/progress.py `milestones`, `finish_estimates`), after random edits
-through the real store on both backends, with the clock passing milestones and the pace's first day."""
+"""The milestones, the estimated finish and the timeline kept between revisions (geo/progress_kept.py
+`ProgressData`) are those replayed from the whole journal (geo/progress.py `milestones`, `finish_estimates`,
+`timeline`), after random edits through the real store on both backends, with the clock passing milestones and the
+pace's first day."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from geo.config import Milestone
 from geo.geojson_io import dumps
-from geo.progress import finish_estimates, milestones
+from geo.progress import finish_estimates, milestones, timeline
 from geo.progress_kept import ProgressData
 from geo.rules import local_now
 from tests.random_edits import READERS, RandomEdits, WalkCounter
@@ -41,6 +42,10 @@ def test_progress_kept_between_revisions_equals_the_journal_replayed(store_facto
         rebuilt += walks.walks > before
         scratch = {**milestones(reader, campaign, now), "estimates": finish_estimates(reader, campaign, now)}
         assert dumps(body) == dumps(scratch), (step, what)
+        first, last = today - timedelta(days=3), local_now(campaign, now).date()
+        line = kept.timeline(reader.revision(), now, first, last)
+        assert line == timeline(reader, campaign, first, last), (step, what)
+        assert sum(line["days"][-1]["counts"].values()) > 0
         passed = max(passed, sum(row["passed"] for row in body["milestones"]))
         states.update(row["state"] for row in body["estimates"]["streets"])
     assert passed >= 2  # past milestones were answered from the kept steps

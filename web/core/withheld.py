@@ -8,9 +8,6 @@ same on its banner (/api/health).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from geo.config import Layer
 from geo.store import Store
 from geo.wall.state import StateKey
 
@@ -20,15 +17,11 @@ SCHEMA = {"type": "array", "description": "The campaign's layers left out of thi
                     "properties": {"layer": {"type": "string"}, "title": {"type": "string"}}}}
 
 
-def withheld(store: Store, state: StateKey | None = None, read: Iterable[Layer] | None = None) -> list[dict]:
+def withheld(store: Store, state: StateKey | None = None) -> list[dict]:
     """The layers withheld now; for an answer kept by a wall's `state`, those it was built without (the layers
-    the key does not name), or for an answer made of the layers `read`, the others: so the answer and what it says
-    of itself never disagree."""
+    the key does not name), so the answer and what it says of itself never disagree."""
     if state is not None and state.layers:
         readable = {layer_id for layer_id, _ in state.layers}
-        layers = [x for x in store.campaign.layers if x.id not in readable]
-    elif read is not None:
-        readable = {x.id for x in read}
         layers = [x for x in store.campaign.layers if x.id not in readable]
     else:
         layers = store.withheld_layers()

@@ -23,7 +23,7 @@ from geo.errors import BadParameters, FieldError, GuatuError
 from geo.geojson_io import atomic_write, dumps
 from geo.inspections import check_day
 from geo.messages import t
-from geo.progress import parse_range, timeline
+from geo.progress import parse_range
 from geo.residents.satisfaction import summary_line
 from web.access.auth import principal
 from web.cases.shape import page_of
@@ -87,9 +87,15 @@ def milestones_api():
 @bp.get("/api/timeline", role=VIEWER, display=Display.WHOLE, doc=docs.TIMELINE)
 def timeline_api():
     ctx = guatu()
-    first, last = parse_range(request.args.get("from"), request.args.get("to"), guatu().today())
-    readable = ctx.store.readable_layers()  # a damaged layer file leaves its places out, and the answer says so
-    return jsonify({**timeline(ctx.store, ctx.campaign, first, last, readable), "withheld": withheld(ctx.store, read=readable)})
+    first, last = parse_range(request.args.get("from"), request.args.get("to"), ctx.today())
+    now = ctx.now()
+    state = ctx.wall.key(now)  # as the milestones: kept steps, one answer per revision, readable layers and days
+
+    def build():
+        return make_cached(dumps({**ctx.progress.timeline(state.revision, now, first, last),
+                                  "withheld": withheld(ctx.store, state)}))
+
+    return send_cached(ctx.cache.get(("timeline", state.revision, state.layers, ctx.today(), first, last), build))
 
 
 PAGE_ROWS = 100  # escalated cases the page lists, the most urgent first (61,641 at 100,000 places took 6 s to write)
