@@ -89,3 +89,27 @@ def test_a_wall_started_again_after_a_failure_fetches_its_data(browser, server):
     assert any("/api/wall/shapes/courtyards?format=binary" in u for u in asked)
     known, drawn, _ = page.evaluate(COUNTS)
     assert known == drawn == server.total
+
+
+def test_a_start_that_failed_once_says_so_and_leaves_no_notice_once_it_came_through(browser, server):
+    """A command-room screen whose start failed (the state answered 503 once) says it is retrying, and once the start
+    again came through the notice is gone: a live wall never says its data failed."""
+    page, log = open_page(browser, server.url, "/wall", width=3840, height=2160)
+    wait_ready(page)
+    failed = []
+
+    def busy_once(route):
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            route.fulfill(status=503, content_type="application/json", body='{"message": "忙"}')
+
+    page.route("**/api/wall/state*", busy_once)
+    page.evaluate("() => { window.guatuPage.walls[0].start(); }")
+    page.wait_for_selector(".guatu-banner", state="visible")
+    assert page.inner_text(".guatu-banner") == "数据加载失败,正在重试……"
+    page.wait_for_function("() => performance.getEntriesByName('guatu:ready').length === 2", timeout=30_000)
+    assert len(failed) == 1 and page.locator(".guatu-banner").is_hidden()
+    known, drawn, _ = page.evaluate(COUNTS)
+    assert known == drawn == server.total

@@ -74,9 +74,11 @@ function setCrs(wall, crs) {
     if (wall.errors) wall.errors.push("basemaps: this wall map cannot redraw its data in " + crs);
     return Promise.resolve();
   }
-  return Promise.resolve(wall.setCrs(crs)).catch(function (err) {
+  return Promise.resolve(wall.setCrs(crs)).then(function () {
+    if (wall.showBanner) wall.showBanner("", "crs"); // a later switch that came through
+  }, function (err) {
     if (wall.errors) wall.errors.push(String(err));
-    if (wall.showBanner) wall.showBanner(t("basemaps.crs_failed"));
+    if (wall.showBanner) wall.showBanner(t("basemaps.crs_failed"), "crs");
   });
 }
 

@@ -87,9 +87,15 @@ Panels.prototype.filterText = function () {
   return parts.join(" · ");
 };
 
-Panels.prototype.banner = function (text) {
-  this.bannerEl.textContent = text || "";
-  this.bannerEl.hidden = !text;
+// The wall's own notice line, one text per source ("start", "playback", "crs"): a source's text shown until that
+// source clears it (`text` empty), so a start that failed once and then came through leaves no stale notice.
+Panels.prototype.banner = function (text, source) {
+  this.notices = this.notices || {};
+  if (text) this.notices[source || ""] = text;
+  else delete this.notices[source || ""];
+  var shown = Object.keys(this.notices).map(function (k) { return this.notices[k]; }, this).join(" · ");
+  this.bannerEl.textContent = shown;
+  this.bannerEl.hidden = !shown;
 };
 
 // --- legend ----------------------------------------------------------------------

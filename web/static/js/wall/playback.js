@@ -63,9 +63,12 @@ export function Playback(wall, makeWall) {
     return new Promise(function (resolve) { w.map.once("guatu:state", function () { resolve(w); }); });
   });
   this.load = function () {
-    Promise.all([self.fetch()].concat(loaded)).then(function (r) { self.begin(r[0]); }).catch(function (err) {
+    Promise.all([self.fetch()].concat(loaded)).then(function (r) {
+      wall.showBanner("", "playback");
+      self.begin(r[0]);
+    }).catch(function (err) {
       wall.errors.push(String(err));
-      wall.showBanner(t("playback.load_failed_retrying"));
+      wall.showBanner(t("playback.load_failed_retrying"), "playback");
       window.setTimeout(self.load, 5000);
     });
   };
@@ -137,7 +140,7 @@ Playback.prototype.begin = function (doc) {
     if (self.playing) self.schedule();
   }).catch(function (err) {
     self.wall.errors.push(String(err));
-    self.wall.showBanner(t("playback.load_failed"));
+    self.wall.showBanner(t("playback.load_failed"), "playback");
   });
 };
 

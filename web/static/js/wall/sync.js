@@ -365,6 +365,7 @@ sync.start = function () {
       mark("guatu:fitted");
       self.afterState();
       if (self.labels) self.labels.update();
+      self.showBanner("", "start"); // a start that failed before and came through now
       document.documentElement.dataset.guatuReady = "true";
       mark("guatu:ready");
       self.schedule();
@@ -372,7 +373,7 @@ sync.start = function () {
     .catch(function (err) {
       self.errors.push(String(err));
       if (self.banner) self.banner.report(false, err.status || 0, true);
-      if (self.panels) self.panels.banner(t("wall.load_failed_retrying"));
+      self.showBanner(t("wall.load_failed_retrying"), "start");
       window.setTimeout(function () { self.start(); }, 5000);
     });
 };

@@ -521,8 +521,9 @@ WallMap.prototype.fit = function () {
   }
 };
 
-WallMap.prototype.showBanner = function (text) {
-  if (this.panels) this.panels.banner(text);
+// A notice from `source` on the wall (empty `text`: that source's notice taken away).
+WallMap.prototype.showBanner = function (text, source) {
+  if (this.panels) this.panels.banner(text, source);
 };
 
 
