@@ -3420,6 +3420,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # wall map: the progress dashboard
     "wall.dash.title": {"zh": "进度看板", "en": "Progress dashboard"},
     "wall.dash.loading": {"zh": "正在统计……", "en": "counting…"},
+    "wall.dash.failed": {"zh": "看板数据加载失败,正在重试……", "en": "loading the dashboard failed; retrying…"},
     "wall.dash.totals": {"zh": "整体进度", "en": "Overall progress"},
     "wall.dash.done_of": {"zh": "完成 {done} / {total} 处", "en": "{done} of {total} places done"},
     "wall.dash.fact.overdue": {"zh": "逾期地点", "en": "places overdue"},

@@ -1,6 +1,7 @@
 """The wall's dashboard at 4K pages through its lists instead of cutting them short: worst first, 第 p/n 页 and
 另有 N under a list with rows waiting, a tap pages on, and the rotation (driven by the page's clock) reaches
-every row of every list, and no page of any list runs off the screen at any step."""
+every row of every list, and no page of any list runs off the screen at any step. A dashboard that could not be
+loaded says so, and is shown from the next poll though nothing changed meanwhile."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.browser.harness import copy_demo, live_server, open_page, wait_ready
+from tests.waiting import wait_until
 
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 16:00 in Zhengzhou, the demo's "today"
 ROTATE = 10  # seconds per page, from the URL
@@ -148,3 +150,29 @@ def test_a_tap_on_the_pager_shows_the_next_page_and_the_last_page_wraps_round(br
     assert pager.get_attribute("data-page") == "1"
     assert log.console_errors == [] and log.outside == []
     page.context.close()
+
+
+def test_a_dashboard_that_failed_to_load_says_so_and_is_shown_from_the_next_poll_with_nothing_changed(browser, server):
+    refused = []
+
+    def busy(route):
+        if refused and refused[-1] == "open":
+            route.continue_()
+            return
+        refused.append(route.request.url)
+        route.fulfill(status=503, content_type="application/json", body='{"message": "忙"}')
+
+    context = browser.new_context(viewport={"width": 3840, "height": 2160}, locale="zh-CN")
+    context.route("**/api/wall/dashboard*", busy)
+    page = context.new_page()
+    page.clock.install(time=NOW)
+    page.goto(server.url + "/wall?refresh=0&rotate=0")
+    wait_ready(page)
+    page.wait_for_function("() => document.querySelector('.guatu-dashboard').innerText === '看板数据加载失败,正在重试……'")
+    refused.append("open")
+    changed = page.evaluate("async () => await window.guatuPage.walls[0].poll()")
+    assert changed == []  # a 304: the state is as it was
+    page.clock.run_for(15_000)  # the dashboard's gap between two loads (wall/panels.js DASHBOARD_GAP_MS)
+    page.locator(".guatu-dashboard .guatu-dash-streets").wait_for()
+    wait_until(lambda: "加载失败" not in page.inner_text(".guatu-dashboard"), "the notice gone")
+    context.close()

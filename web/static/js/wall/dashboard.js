@@ -42,11 +42,19 @@ dashboard.loadDashboard = function () {
     street: this.view.street, community: this.view.community, layers: (this.view.layers || []).join(","),
   });
   return wall.fetchJSON(url, this.dashEtag).then(function (r) {
+    self.dashFailed = false;
     if (r.notModified) return;
     self.dashEtag = r.etag;
     self.dashboard = r.body;
     self.renderDashboard(r.body);
-  }, function (err) { wall.errors.push(String(err)); });
+  }, function (err) {
+    wall.errors.push(String(err));
+    self.dashFailed = true; // asked again at the next poll (Panels.owed), even if nothing changed meanwhile
+    if (!self.dashboard) { // nothing shown yet: say so rather than "loading" for good (else the last one stays)
+      self.dashBox.textContent = "";
+      self.dashBox.appendChild(el("p", "guatu-card-loading", t("wall.dash.failed")));
+    }
+  });
 };
 
 function section(title, className) {
@@ -331,8 +339,12 @@ function satisfactionTable(rows, level, className) {
 dashboard.loadMilestones = function () {
   var self = this;
   return this.wall.fetchJSON(this.o.api.milestones).then(function (r) {
+    self.milestonesFailed = false;
     self.renderMilestones(r.body);
-  }, function (err) { self.wall.errors.push(String(err)); });
+  }, function (err) {
+    self.wall.errors.push(String(err));
+    self.milestonesFailed = true; // asked again at the next poll (Panels.owed)
+  });
 };
 
 // Today's share done against the plan, the verdict, the next milestone; the

@@ -201,6 +201,13 @@ Panels.prototype.counts = function () {
   return out;
 };
 
+// At a poll that found nothing changed: the dashboard or the milestones whose last load failed asked again (a
+// change asks for them anyway: `update`).
+Panels.prototype.owed = function () {
+  if (this.dashFailed && this.view.dashboard) this.dashRefresh.ask();
+  if (this.milestonesFailed && this.o.api.milestones) this.milestonesRefresh.ask();
+};
+
 Panels.prototype.update = function () {
   var self = this;
   var s = this.wall.state;

@@ -438,8 +438,9 @@ sync.stateUrl = function (since) {
 sync.poll = function () {
   var self = this;
   return this.fetchJSON(this.stateUrl(this.state ? this.state.revision : null), this.stateEtag).then(function (r) {
-    if (r.notModified) { // a layer back whose shapes could not be fetched then is asked for again
-      self.checkLayers();
+    if (r.notModified) { // a layer back whose shapes could not be fetched then is asked for again, and a panel
+      self.checkLayers(); // whose data could not be loaded
+      if (self.panels) self.panels.owed();
       var owed = self.readableLayers().filter(function (id) { return self.shapesRevision[id] === -1 && !self.tiledNow(id); });
       return (owed.length ? self.loadShapes(owed) : Promise.resolve()).then(function () { return []; });
     }
