@@ -3631,6 +3631,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.choose_result": {"zh": "请先选择督导结果", "en": "Choose a result first"},
     "field.category_needed": {"zh": "发现问题或反弹时请选择问题类别", "en": "Choose the kind of problem found"},
     "field.queued": {"zh": "已保存在本机,联网后自动上传", "en": "Saved on this phone; it is sent when online"},
+    "field.not_kept": {
+        "zh": "未能保存在本机(存储空间可能已满),请清理手机空间后再保存一次。",
+        "en": "Not kept on this phone (its storage may be full): free some space and save again.",
+    },
+    "field.photo_not_kept": {
+        "zh": "有照片未能保存在本机(存储空间可能已满),请清理手机空间后重新选择这些照片。",
+        "en": "A photo was not kept on this phone (its storage may be full): free some space and choose it again.",
+    },
+    "field.page_failed": {"zh": "本页出错,请重新打开本页。", "en": "This page failed: open it again."},
+    "field.no_storage": {
+        "zh": "这部手机的浏览器不能在本机保存记录(可能处于无痕模式或存储已满),断网时记录会丢失。请换用普通模式后重新打开本页。",
+        "en": "This phone's browser cannot keep records (a private window, or its storage is full): they would be lost "
+              "without network. Open this page again in a normal window.",
+    },
     "field.recorded": {"zh": "已记录:{label} {time}", "en": "Recorded: {label} {time}"},
     "field.recorded_by": {"zh": "已记录:{label} {time}({who})", "en": "Recorded: {label} {time} ({who})"},
     "field.refused": {"zh": "未能记录:{reason}", "en": "Not recorded: {reason}"},
@@ -3859,6 +3873,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reportpage.too_many_photos": {"zh": "照片最多 {n} 张,已保留前 {n} 张", "en": "at most {n} photos; the first {n} are kept"},
     "reportpage.mine_empty": {"zh": "这部手机还没有提交过反映", "en": "no reports from this phone yet"},
     "reportpage.waiting": {"zh": "待发送", "en": "waiting to be sent"},
+    "reportpage.mine_refused": {"zh": "未被受理:{reason}", "en": "not taken: {reason}"},
+    "reportpage.dismiss": {"zh": "知道了", "en": "Got it"},
+    "reportpage.not_kept": {
+        "zh": "未能保存在手机上(存储空间可能已满),请清理空间后再提交一次。",
+        "en": "could not be kept on the phone (its storage may be full): free some space and send it again.",
+    },
+    "reportpage.not_ready": {"zh": "页面尚未准备好,请稍候再提交。", "en": "the page is not ready yet: send it again in a moment."},
+    "reportpage.no_storage": {
+        "zh": "这部手机的浏览器不能在本机保存反映(可能处于无痕模式或存储已满),请换用普通模式后重新打开本页。",
+        "en": "this phone's browser cannot keep a report (a private window, or its storage is full): "
+              "open this page again in a normal window.",
+    },
     "reportpage.photo_left_out": {"zh": "有照片未能上传,反映已提交:{reason}", "en": "a photo could not be sent; the report was: {reason}"},
     "reportpage.remove_photo": {"zh": "删除这张照片", "en": "remove this photo"},
     # Open311 and satisfaction (scripts)

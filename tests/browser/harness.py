@@ -130,15 +130,37 @@ def open_page(browser: Browser, base_url: str, path: str = "/", *, width: int = 
 PHONE = {"width": 390, "height": 844}  # a phone held upright, in CSS pixels
 
 
+# A phone whose storage fills up: IndexedDB refuses to add or put anything while the page's `guatuStorageFull` is
+# true, as a browser does when its quota is used up (QuotaExceededError).
+STORAGE_FULL = """(() => {
+    for (const name of ['add', 'put']) {
+        const native = IDBObjectStore.prototype[name];
+        IDBObjectStore.prototype[name] = function (...args) {
+            if (window.guatuStorageFull) throw new DOMException('the quota is used up', 'QuotaExceededError');
+            return native.apply(this, args);
+        };
+    }
+})();"""
+
+# A browser that keeps nothing on the phone (a private window of some browsers): IndexedDB cannot be opened.
+NO_STORAGE = """IDBFactory.prototype.open = function () {
+    throw new DOMException('storage is not available', 'InvalidStateError');
+};"""
+
+
 def open_phone_page(browser: Browser, base_url: str, path: str = "/", *, geolocation: tuple[float, float] | None = None,
-                    locale: str = "zh-CN") -> tuple[Page, PageLog]:
+                    locale: str = "zh-CN", init_script: str | None = None) -> tuple[Page, PageLog]:
     """`open_page` on a phone: 390 px wide, touch, mobile viewport; the device at `geolocation` (lon, lat) with
-    the permission to read it, or without a position."""
+    the permission to read it, or without a position; `init_script` run in every page before its own (e.g.
+    `STORAGE_FULL`)."""
     options = {"viewport": PHONE, "device_scale_factor": 2, "is_mobile": True, "has_touch": True, "locale": locale}
     if geolocation is not None:
         options |= {"geolocation": {"longitude": geolocation[0], "latitude": geolocation[1], "accuracy": 12},
                     "permissions": ["geolocation"]}
-    return _guarded_page(browser.new_context(**options), base_url, path, None)
+    context = browser.new_context(**options)
+    if init_script:
+        context.add_init_script(init_script)
+    return _guarded_page(context, base_url, path, None)
 
 
 def _guarded_page(context, base_url: str, path: str, page_clock: datetime | None) -> tuple[Page, PageLog]:

@@ -37,8 +37,9 @@ def call(server, method: str, path: str, body: dict | None = None, who: tuple[st
         return exc.code, json.loads(exc.read())
 
 
-def sign_in(browser, server, geolocation=HERE):
-    page, log = open_phone_page(browser, server.url, "/login?next=/field/", geolocation=geolocation)
+def sign_in(browser, server, geolocation=HERE, init_script=None):
+    page, log = open_phone_page(browser, server.url, "/login?next=/field/", geolocation=geolocation,
+                                init_script=init_script)
     page.fill("input[name=username]", EDITOR[0])
     page.fill("input[name=password]", EDITOR[1])
     page.click("button[type=submit]")

@@ -95,7 +95,10 @@ export function makeCard(place, list, actions) {
     if (Number.isInteger(place.version)) body.seen_version = place.version;
     message.textContent = "";
     save.disabled = true;
-    actions.save(place, body);
+    actions.save(place, body).catch(function () {
+      save.disabled = false; // not kept: the inspector may try again (the form keeps what was chosen)
+      message.textContent = t("field.not_kept");
+    });
   });
   card.append(form);
 
@@ -104,7 +107,9 @@ export function makeCard(place, list, actions) {
   input.addEventListener("change", function () {
     var files = Array.from(input.files || []);
     input.value = "";
-    if (files.length) actions.photos(place, files);
+    if (files.length) {
+      actions.photos(place, files).catch(function () { message.textContent = t("field.photo_not_kept"); });
+    }
   });
   camera.append(el("span", null, t("field.camera")), input);
   card.append(camera, el("ul", "field-thumbs"), el("p", "field-photos-sent"));

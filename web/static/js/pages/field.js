@@ -90,7 +90,14 @@ async function main() {
   showNet();
   window.addEventListener("online", showNet);
   window.addEventListener("offline", showNet);
-  var queue = await openQueue();
+  var queue;
+  try {
+    queue = await openQueue();
+  } catch { // the phone's browser cannot keep what is recorded: nothing would survive a dead zone
+    say(t("field.no_storage"));
+    html.dataset.fieldReady = "true";
+    return;
+  }
   var list = await loadList();
   var hook = pageHook();
   if (!list) {
@@ -140,17 +147,21 @@ async function main() {
     await refresh(await queue.items());
   });
   var actions = {
+    // each resolves once what the inspector did is kept on the phone, or rejects (the card says so: field/cards.js)
     save: function (place, body) {
-      queue.add("result", { day: config.day, layer: place.layer, fid: place.id, body: body })
+      return queue.add("result", { day: config.day, layer: place.layer, fid: place.id, body: body })
         .then(function () { sender.flush(); });
     },
     photos: async function (place, files) {
-      for (var file of files) {
-        await queue.add("photo", { day: config.day, layer: place.layer, fid: place.id, blob: file, name: file.name,
-          type: file.type, takenAt: new Date(file.lastModified || Date.now()).toISOString(),
-          lon: here.lon, lat: here.lat });
+      try {
+        for (var file of files) {
+          await queue.add("photo", { day: config.day, layer: place.layer, fid: place.id, blob: file, name: file.name,
+            type: file.type, takenAt: new Date(file.lastModified || Date.now()).toISOString(),
+            lon: here.lon, lat: here.lat });
+        }
+      } finally {
+        sender.flush(); // those kept before a failure go
       }
-      sender.flush();
     },
   };
   list.places.forEach(function (place) {
@@ -177,4 +188,7 @@ async function main() {
   keepOffline();
 }
 
-main();
+main().catch(function () { // not expected: said rather than a page that silently does nothing
+  say(t("field.page_failed"));
+  html.dataset.fieldReady = "true";
+});

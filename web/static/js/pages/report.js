@@ -31,6 +31,7 @@ var codeBox = document.getElementById("report-code");
 var mine = document.getElementById("report-mine");
 var photosInput = document.getElementById("report-photos");
 var thumbs = document.getElementById("report-thumbs");
+var sendButton = document.getElementById("report-send");
 var pin = null;
 var marker = null;
 var chosen = [];
@@ -117,10 +118,18 @@ function followUrl(code) {
   return config.follow.replace("__code__", encodeURIComponent(code));
 }
 
-function drawMine(items, sent) {
+function drawMine(items, sent, refused, outbox) {
   mine.replaceChildren();
   items.forEach(function (item) {
     mine.append(el("li", "report-mine-waiting", item.body.category + " · " + t("reportpage.waiting")));
+  });
+  refused.forEach(function (r) { // sent later and refused: why, until the resident has read it
+    var li = el("li", "report-mine-refused", r.category + " · " + t("reportpage.mine_refused", { reason: r.reason }) + " ");
+    var seen = el("button", "report-mine-dismiss", t("reportpage.dismiss"));
+    seen.type = "button";
+    seen.addEventListener("click", function () { outbox.dismiss(r.id); });
+    li.append(seen);
+    mine.append(li);
   });
   sent.slice().sort(function (a, b) { return String(b.at).localeCompare(String(a.at)); }).forEach(function (r) {
     var link = el("a", "report-mine-code", r.code);
@@ -130,7 +139,7 @@ function drawMine(items, sent) {
     li.dataset.code = r.code;
     mine.append(li);
   });
-  if (!items.length && !sent.length) mine.append(el("li", "report-mine-empty", t("reportpage.mine_empty")));
+  if (!items.length && !sent.length && !refused.length) mine.append(el("li", "report-mine-empty", t("reportpage.mine_empty")));
 }
 
 // The states of the reports this phone sent, asked again when there is network.
@@ -197,17 +206,20 @@ async function start() {
         done.append(el("p", "report-error", t("reportpage.photo_left_out", { reason: item.dropped[0] })));
       }
     }
-    else {
+    else { // the form again, as the resident filled it in, with the reason: no need to list it as well
       form.hidden = false;
       done.hidden = true;
       say(t("reportpage.refused", { reason: answer.refused }));
+      outbox.dismiss(item.id);
     }
   });
-  outbox.onChange(drawMine);
+  outbox.onChange(function (items, sent, refused) { drawMine(items, sent, refused, outbox); });
   await outbox.changed();
 
+  var keeping = false; // a report being put in the outbox: a second tap meanwhile is not a second report
   form.addEventListener("submit", async function (e) {
     e.preventDefault();
+    if (keeping) return;
     say("");
     if (!pin) return say(t("reportpage.need_pin"));
     if (!field("category")) return say(t("reportpage.need_category"));
@@ -216,7 +228,17 @@ async function start() {
     ["address", "phone", "squad"].forEach(function (name) {
       if (field(name)) body[name] = field(name);
     });
-    var item = await outbox.add(body, chosen.slice());
+    keeping = true;
+    sendButton.disabled = true;
+    var item;
+    try {
+      item = await outbox.add(body, chosen.slice());
+    } catch {
+      return say(t("reportpage.not_kept")); // (the form keeps what was filled in)
+    } finally {
+      keeping = false;
+      sendButton.disabled = false;
+    }
     current = item.id;
     form.hidden = true;
     done.hidden = false;
@@ -245,10 +267,22 @@ async function start() {
     queueCount: async function () { return (await outbox.items()).length; },
     flush: function () { return sender.flush(); },
   };
+  ready = true;
   document.documentElement.dataset.reportReady = "true";
   sender.flush();
   refreshStates(outbox);
   keepOffline();
 }
 
-start();
+// Until the outbox is open a report has nowhere to wait: the form is not sent as a page (its fields would go into
+// the address); a phone whose browser cannot keep one (a private window, storage full) is told so.
+var ready = false;
+form.addEventListener("submit", function (e) {
+  if (ready) return;
+  e.preventDefault();
+  say(t("reportpage.not_ready"));
+});
+start().catch(function () {
+  sendButton.disabled = true;
+  say(t("reportpage.no_storage"));
+});

@@ -2,8 +2,9 @@
  * The reporting page's outbox on the phone (IndexedDB, through the vendored
  * idb): reports waiting to be sent, each with the id the phone made for it
  * (sent as `client_id`, so sending it again after a lost answer keeps one
- * report) and its photos as blobs — and the receipts of the reports this
- * phone sent (code, category, when), so a resident finds them again.
+ * report) and its photos as blobs — the receipts of the reports this
+ * phone sent (code, category, when), so a resident finds them again, and the
+ * reports the server refused for good, with its reason.
  */
 import { openDB } from "../../vendor/idb/idb.js";
 import { StoredQueue } from "../lib/stored-queue.js";
@@ -11,12 +12,16 @@ import { StoredQueue } from "../lib/stored-queue.js";
 var NAME = "guatu-reports";
 var ITEMS = "outbox";
 var SENT = "sent";
+var REFUSED = "refused"; // (version 2)
 
 export async function openOutbox() {
-  var db = await openDB(NAME, 1, {
-    upgrade: function (db) {
-      db.createObjectStore(ITEMS, { keyPath: "seq", autoIncrement: true });
-      db.createObjectStore(SENT, { keyPath: "code" });
+  var db = await openDB(NAME, 2, {
+    upgrade: function (db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore(ITEMS, { keyPath: "seq", autoIncrement: true });
+        db.createObjectStore(SENT, { keyPath: "code" });
+      }
+      if (oldVersion < 2) db.createObjectStore(REFUSED, { keyPath: "id" });
     },
   });
   return new Outbox(db, ITEMS);
@@ -24,7 +29,7 @@ export async function openOutbox() {
 
 class Outbox extends StoredQueue {
   async listenerArgs() {
-    return [await this.items(), await this.sent()];
+    return [await this.items(), await this.sent(), await this.refused()];
   }
 
   // body: the report's fields; photos: the Blobs chosen (uploaded when it is sent)
@@ -39,6 +44,22 @@ class Outbox extends StoredQueue {
 
   async keep(receipt) {
     await this.db.put(SENT, receipt);
+    await this.changed();
+  }
+
+  // The reports the server will never take, with its reason (listed as such in "my reports" until dismissed:
+  // a report sent later, after the resident left its screen, is never dropped without a word).
+  refused() {
+    return this.db.getAll(REFUSED);
+  }
+
+  async keepRefused(record) {
+    await this.db.put(REFUSED, record);
+    await this.changed();
+  }
+
+  async dismiss(id) {
+    await this.db.delete(REFUSED, id);
     await this.changed();
   }
 }

@@ -69,6 +69,8 @@ export class ReportSender extends QueueSender {
     if (how === "done") {
       await this.queue.keep({ code: answer.code, category: answer.category, at: answer.at_local,
         state: answer.state, stateText: answer.state_text });
+    } else {
+      await this.queue.keepRefused({ id: item.id, category: item.body.category, at: item.queuedAt, reason: answer.refused });
     }
     await this.queue.remove(item.seq);
     this.report(how, item, answer);
