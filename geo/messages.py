@@ -3609,6 +3609,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.offline": {"zh": "离线", "en": "Offline"},
     "field.queue": {"zh": "待上传 {n}", "en": "{n} to upload"},
     "field.queue_empty": {"zh": "已全部上传", "en": "All uploaded"},
+    "field.queue_stuck": {
+        "zh": "待上传 {n}(服务器暂时没有接收,稍后自动重试)",
+        "en": "{n} to upload (the server has not taken them yet; retrying)",
+    },
     "field.gps_waiting": {"zh": "正在定位…", "en": "Finding your position…"},
     "field.gps_off": {"zh": "无法定位,可继续督导(照片不带位置)", "en": "No position; carry on (photos without a location)"},
     "field.gps_here": {"zh": "我的位置(精度约 {m} 米)", "en": "Your position (within about {m} m)"},
@@ -3865,6 +3869,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "reportpage.queued": {"zh": "已保存在手机上,联网后自动发送", "en": "kept on the phone; it is sent when the network is back"},
     "reportpage.sending": {"zh": "正在发送……", "en": "sending…"},
+    "reportpage.retrying": {"zh": "服务器暂时没有接收,稍后自动重试……", "en": "the server has not taken it yet; retrying…"},
     "reportpage.sent": {"zh": "已提交。请记下受理编号,凭编号查看办理结果:", "en": "Sent. Keep the receipt code to follow it:"},
     "reportpage.refused": {"zh": "未能提交:{reason}", "en": "not sent: {reason}"},
     "reportpage.need_pin": {"zh": "请先在地图上点选位置", "en": "pin the place on the map first"},

@@ -1,6 +1,8 @@
-"""The inspector's phone page in a real Chromium on a 390 px touch phone whose storage fails: a result or a photo
-the phone cannot keep is said so on its card (the form kept, the button usable again) and kept at the next try once
-there is room; a browser that keeps nothing at all says so instead of a page that silently loses every record."""
+"""The inspector's phone page in a real Chromium on a 390 px touch phone when its storage or the server fails: a
+result or a photo the phone cannot keep is said so on its card (the form kept, the button usable again) and kept at
+the next try once there is room; a browser that keeps nothing at all says so instead of a page that silently loses
+every record; a queue the server does not take (busy, or a public Wi-Fi's login page answering) says it is stuck and
+goes once the server takes it."""
 
 from __future__ import annotations
 
@@ -66,4 +68,36 @@ def test_a_browser_that_keeps_nothing_says_so(browser, server):
     assert note.inner_text().startswith("这部手机的浏览器不能在本机保存记录")
     assert page.locator(".field-card").count() == 0
     assert log.console_errors == []
+    page.context.close()
+
+
+def test_a_queue_the_server_does_not_take_says_so_and_goes_once_it_does(browser, server):
+    page, log = sign_in(browser, server)
+    fid = server.places[0]["id"]
+    served = []  # what the "server" answered to each try, until the test lets the requests through
+
+    def refuse(route):
+        if route.request.method != "POST" or "open" in served:
+            route.continue_()
+        elif len(served) == 1:  # the second try: a public Wi-Fi's login page instead of the server's answer
+            served.append("portal")
+            route.fulfill(status=200, content_type="text/html", body="<html><body>请先登录 Wi-Fi</body></html>")
+        else:
+            served.append("busy")
+            route.fulfill(status=503, content_type="application/json", body='{"title": "忙"}')
+
+    page.route(f"**/api/inspections/{DAY}/{fid}", refuse)
+    record_on_phone(page, fid, "ok", notes="门前干净")
+    counter = page.locator("[data-field-queue]")
+    page.wait_for_function("() => document.querySelector('[data-field-queue]').dataset.stuck === 'true'")
+    assert counter.inner_text() == "待上传 1(服务器暂时没有接收,稍后自动重试)"
+    page.wait_for_event("response", lambda r: r.request.method == "POST" and r.headers["content-type"] == "text/html")
+    assert served == ["busy", "portal"]  # the page's own retry met the login page
+    page.evaluate("() => window.guatuPage.field.flush()")  # tried again after it: not stopped for good
+    assert served[-1] == "busy" and counter.inner_text() == "待上传 1(服务器暂时没有接收,稍后自动重试)"
+    served.append("open")
+    page.evaluate("() => window.guatuPage.field.flush()")
+    queued(page, 0)
+    assert counter.inner_text() == "已全部上传"
+    assert [e for e in log.console_errors if "503" not in e] == []
     page.context.close()

@@ -1,7 +1,8 @@
 """The reporting page in a real Chromium on a 390 px touch phone when things go wrong: a report queued offline and
 refused by the server after the resident moved on is listed in 我的反映 with the server's reason until read, never
 dropped without a word; a double tap makes one report; a report the phone cannot keep says so and keeps the form; a
-browser that keeps nothing says so instead of sending the form as a page."""
+browser that keeps nothing says so instead of sending the form as a page; a report the server does not take yet says
+so while it is tried again."""
 
 from __future__ import annotations
 
@@ -103,4 +104,25 @@ def test_a_browser_that_keeps_nothing_says_so_and_sends_no_form(browser, server)
     assert page.inner_text("#report-error").startswith("这部手机的浏览器不能在本机保存反映")
     assert page.is_disabled("#report-send")
     assert "?" not in page.url
+    page.context.close()
+
+
+def test_a_report_the_server_does_not_take_yet_says_so_and_goes_once_it_does(browser, server):
+    page, _ = report_page(browser, server)
+    busy = [True]
+
+    def refuse(route):
+        if busy[0] and route.request.method == "POST":
+            route.fulfill(status=503, content_type="application/json", body='{"title": "忙"}')
+        else:
+            route.continue_()
+
+    page.route("**/api/residents/reports", refuse)
+    fill(page, server)
+    page.tap("#report-send")
+    page.wait_for_function("() => document.getElementById('report-done-text').textContent.startsWith('服务器暂时没有接收')")
+    busy[0] = False
+    page.evaluate("() => window.guatuPage.report.flush()")
+    page.wait_for_selector("#report-code a")
+    assert page.inner_text("#report-done-text").startswith("已提交")
     page.context.close()

@@ -6,7 +6,11 @@
  * at a time, stopping at the first that must wait. A subclass gives
  * `sendOne(item)` (true: settled — sent, or refused for good; false: try
  * again later) and may give `order(items)` and `drained()` (called when a
- * flush ends with nothing left waiting).
+ * flush ends with nothing left waiting). A page may set `onWaiting(failures)`:
+ * told, while the phone is online, how many flushes in a row stopped at an
+ * item the server or the network did not take (a 5xx, a 429, a login page of
+ * a public Wi-Fi answering instead of the server), and 0 once one went through,
+ * so a queue that is stuck says so rather than looking like one about to go.
  */
 import { backoff } from "./retry.js";
 
@@ -27,6 +31,8 @@ export class QueueSender {
     this.again = false;
     this.failures = 0;
     this.timer = null;
+    this.onWaiting = null;
+    this.stuck = false; // the page was told of a flush that stopped while online (`onWaiting`)
     var self = this;
     window.addEventListener("online", function () { self.failures = 0; self.flush(); });
   }
@@ -36,6 +42,11 @@ export class QueueSender {
   }
 
   drained() {}
+
+  waiting(failures) {
+    this.stuck = failures > 0;
+    if (this.onWaiting) this.onWaiting(failures);
+  }
 
   // Send everything queued; a call while sending makes the running one look again when it ends.
   async flush() {
@@ -52,7 +63,13 @@ export class QueueSender {
         this.again = false;
         stopped = false;
         for (var item of this.order(await this.queue.items())) {
-          if (!(await this.sendOne(item))) {
+          var settled;
+          try {
+            settled = await this.sendOne(item);
+          } catch { // not the answer expected (a page that is not JSON): tried again later, like no network
+            settled = false;
+          }
+          if (!settled) {
             stopped = true;
             break;
           }
@@ -61,8 +78,10 @@ export class QueueSender {
           this.failures += 1;
           var self = this;
           this.timer = setTimeout(function () { self.flush(); }, backoff(this.failures));
+          if (navigator.onLine) this.waiting(this.failures);
           break;
         }
+        if (this.stuck) this.waiting(0);
         this.failures = 0;
       } while (this.again);
       if (!stopped) this.drained();

@@ -34,9 +34,13 @@ function showNet() {
   net.textContent = navigator.onLine ? t("field.online") : t("field.offline");
 }
 
+var stuck = false; // online, and the last try to send stopped at an item the server did not take (lib/queue-sender.js)
+
 function showCount(items) {
   counter.dataset.count = String(items.length);
-  counter.textContent = items.length ? t("field.queue", { n: items.length }) : t("field.queue_empty");
+  counter.dataset.stuck = String(stuck && items.length > 0);
+  counter.textContent = !items.length ? t("field.queue_empty")
+    : t(stuck ? "field.queue_stuck" : "field.queue", { n: items.length });
 }
 
 function say(text) {
@@ -146,6 +150,10 @@ async function main() {
     });
     await refresh(await queue.items());
   });
+  sender.onWaiting = function (failures) {
+    stuck = failures > 0;
+    queue.items().then(showCount);
+  };
   var actions = {
     // each resolves once what the inspector did is kept on the phone, or rejects (the card says so: field/cards.js)
     save: function (place, body) {

@@ -213,6 +213,11 @@ async function start() {
       outbox.dismiss(item.id);
     }
   });
+  sender.onWaiting = function (failures) { // the report on the screen not taken yet though the phone is online
+    if (current && !done.hidden && !codeBox.firstChild) {
+      doneText.textContent = failures ? t("reportpage.retrying") : t("reportpage.sending");
+    }
+  };
   outbox.onChange(function (items, sent, refused) { drawMine(items, sent, refused, outbox); });
   await outbox.changed();
 
