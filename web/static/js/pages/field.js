@@ -150,8 +150,8 @@ async function main() {
     });
     await refresh(await queue.items());
   });
-  sender.onWaiting = function (failures) {
-    stuck = failures > 0;
+  sender.onWaiting = function (failures) { // (a session that ended says so itself: the way to sign in again)
+    stuck = failures > 0 && !note.querySelector(".field-sign-in");
     queue.items().then(showCount);
   };
   var actions = {
