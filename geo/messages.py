@@ -3399,6 +3399,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wall.card.dossier": {"zh": "打印一点一档(PDF)", "en": "Print the place dossier (PDF)"},
     "wall.card.loading": {"zh": "正在读取……", "en": "reading…"},
     "wall.card.failed": {"zh": "读取失败", "en": "reading failed"},
+    "wall.place.unreachable": {"zh": "未能打开该地点,请稍后再试", "en": "that place could not be opened: try again later"},
     "wall.card.as_of": {"zh": "{day} 当日状态", "en": "status on {day}"},
     "wall.card.overdue": {"zh": "逾期", "en": "overdue"},
     "wall.card.days_late": {"zh": "逾期 {n} 天", "en": "{n} day(s) overdue"},

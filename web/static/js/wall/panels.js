@@ -430,7 +430,7 @@ Panels.prototype.showCard = function (layerId, id) {
     if (self.cardPlace === asked) self.renderCard(r.body);
   }, function (err) {
     wall.errors.push(String(err));
-    self.cardBody.lastChild.textContent = t("wall.card.failed");
+    if (self.cardPlace === asked) self.cardBody.lastChild.textContent = t("wall.card.failed"); // (not another's card)
   });
 };
 

@@ -33,7 +33,15 @@ ComparePhotos.prototype.choose = function (wall, layerId, id) {
   // the card as it is now: every photo, whichever day the map shows
   return wall.fetchJSON(wall.url(wall.options.api.place, { __layer__: layerId, __id__: id })).then(function (r) {
     if (self.asked === key) self.render(r.body, wall.options.timezone);
-  }, function (err) { wall.errors.push(String(err)); });
+  }, function (err) {
+    wall.errors.push(String(err));
+    if (self.asked !== key) return;
+    self.boxes.forEach(function (box) { // never the photos of the place chosen before under this one's name
+      box.textContent = "";
+      box.hidden = false;
+      box.appendChild(el("p", "guatu-more", t("wall.card.failed")));
+    });
+  });
 };
 
 ComparePhotos.prototype.render = function (card, timeZone) {

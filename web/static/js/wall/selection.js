@@ -6,6 +6,7 @@
  * WallMap (wall/wallmap.js composes them).
  */
 import { normalise } from "../lib/dom.js";
+import { t } from "../lib/messages.js";
 import { findByName, foundFirst, searchText } from "../lib/search.js";
 
 var selection = {};
@@ -29,6 +30,7 @@ selection.select = function (layerId, id, opts) {
   this.selectedId = id;
   if (!this.viewport[layerId]) this.loadAttributes([layerId]); // (a large layer's place: its card has them)
   document.documentElement.dataset.guatuSelected = id;
+  this.showBanner("", "select");
   this.map.fire("guatu:select", { layer: layerId, id: id }); // the playback's compare shows its photos
   if (this.panels) this.panels.showCard(layerId, id);
   return true;
@@ -57,7 +59,10 @@ selection.selectOffScreen = function (layerId, id) {
       };
       self.map.on("guatu:shapes", drawn);
     });
-  }).catch(function (err) { self.errors.push(String(err)); });
+  }).catch(function (err) {
+    self.errors.push(String(err));
+    self.showBanner(t("wall.place.unreachable"), "select"); // until a place is selected again
+  });
   return true;
 };
 
