@@ -1349,6 +1349,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "problem.gateway_timeout": {"zh": "上游服务超时", "en": "the upstream server timed out"},
     "problem.disk_full": {"zh": "磁盘已满", "en": "the disk is full"},
     "problem.other": {"zh": "请求未能完成(HTTP {status})", "en": "the request failed (HTTP {status})"},
+    # the pages' scripts: a request that got no answer, or an answer without words of its own
+    "net.unreachable": {"zh": "连不上服务器", "en": "the server cannot be reached"},
+    "net.http_status": {"zh": "请求未能完成(HTTP {status})", "en": "the request failed (HTTP {status})"},
     "problem.http_detail": {
         "zh": "{title}(请求的地址:{path})",
         "en": "{title} (the address asked: {path})",
@@ -3528,7 +3531,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the file of layer “{layers}” is damaged: it is neither shown nor editable; reload this page once it is repaired.",
     },
     "editor.start.failed": {"zh": "地图数据未能载入:{message}", "en": "the map's data could not be loaded: {message}"},
-    "editor.start.unreachable": {"zh": "连不上服务器", "en": "the server cannot be reached"},
     "editor.start.reload": {"zh": "重新载入此页", "en": "Reload this page"},
     "editor.new_line": {"zh": "新建{layer}(线)", "en": "New {layer} (line)"},
     "editor.box_select": {"zh": "框选多处", "en": "Select by box"},

@@ -23,7 +23,7 @@ LANGUAGES = ("zh", "en")
 # The key families only the scripts use. "print." also holds the server's refusals of printing
 # parameters, so only the print button's keys ("print.button", "print.dialog.", "print.button_title") come along.
 SCRIPT_PREFIXES = ("wall.", "playback.", "editor.", "basemaps.", "print.button", "print.dialog.", "field.", "casepage.", "inbox.",
-                   "reportpage.")
+                   "reportpage.", "net.")
 
 HEADER = """\
 /*

@@ -232,7 +232,7 @@ Editor.prototype.start = function () {
     self.updateLabels();
     document.documentElement.dataset.guatuReady = "true";
   }, function (err) { // never a blank map without a word: what failed, and a way to try again
-    var reason = err && err.answered ? err.message : t("editor.start.unreachable");
+    var reason = err && err.answered ? err.message : t("net.unreachable");
     self.say(t("editor.start.failed", { message: reason }), "error",
       [{ action: "reload-page", label: t("editor.start.reload"), run: function () { window.location.reload(); } }]);
   });

@@ -172,7 +172,8 @@ photos.uploadPhoto = function (file, target) {
     xhr.send(data);
   }).then(function (r) {
     if (!r.ok || !r.body || !r.body.photo) {
-      var message = r.body && r.body.message ? r.body.message : t("editor.photo.failed_http", { status: r.status });
+      var message = r.body && r.body.message ? r.body.message
+        : r.status ? t("editor.photo.failed_http", { status: r.status }) : t("net.unreachable"); // (0: no answer)
       self.say(t("editor.photo.failed", { message: message }), "error");
       return;
     }

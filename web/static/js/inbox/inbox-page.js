@@ -9,7 +9,7 @@ import { t } from "../lib/messages.js";
 import { COUNT_EVENT } from "./bell.js";
 
 function problemText(body, status) {
-  return (body && (body.detail || body.title || body.message)) || String(status);
+  return (body && (body.detail || body.title || body.message)) || t("net.http_status", { status: status });
 }
 
 export function startInboxPage(list, doc) {
@@ -40,25 +40,33 @@ export function startInboxPage(list, doc) {
     doc.dispatchEvent(new CustomEvent(COUNT_EVENT, { detail: { unread: unread } }));
   }
 
+  // true once the server has them read; false when it did not (the reason shown: its own words, or that it could
+  // not be reached)
   async function read(ids) {
     error.hidden = true;
+    var reason;
     try {
       var resp = await post(ids === null ? { all: true } : { ids: ids });
       var body = await resp.json().catch(function () { return null; });
-      if (!resp.ok) throw new Error(problemText(body, resp.status));
-      showRead(ids);
-      showCount(body.unread);
-    } catch (e) {
-      error.textContent = t("inbox.failed", { reason: e.message });
-      error.hidden = false;
+      if (resp.ok && body) {
+        showRead(ids);
+        showCount(body.unread);
+        return true;
+      }
+      reason = problemText(body, resp.status);
+    } catch {
+      reason = t("net.unreachable");
     }
+    error.textContent = t("inbox.failed", { reason: reason });
+    error.hidden = false;
+    return false;
   }
 
   list.addEventListener("click", function (e) {
     var button = e.target.closest("[data-inbox-read]");
     if (button) {
       button.disabled = true;
-      read([button.dataset.inboxRead]);
+      read([button.dataset.inboxRead]).then(function (done) { if (!done) button.disabled = false; }); // try again
       return;
     }
     var open = e.target.closest("[data-inbox-open]");

@@ -10,6 +10,8 @@
  */
 
 var ZH = {
+  "net.unreachable": "连不上服务器",
+  "net.http_status": "请求未能完成(HTTP {status})",
   "editor.scope.read_only": "只读:不在你的管理范围内({scope})",
   "wall.load_failed_retrying": "数据加载失败,正在重试……",
   "wall.tooltip.kind": "类型",
@@ -170,7 +172,6 @@ var ZH = {
   "editor.user": "当前用户:{user}",
   "editor.layers.withheld": "图层「{layers}」的文件已损坏,暂不显示也不能编辑;修复后请重新载入此页。",
   "editor.start.failed": "地图数据未能载入:{message}",
-  "editor.start.unreachable": "连不上服务器",
   "editor.start.reload": "重新载入此页",
   "editor.new_line": "新建{layer}(线)",
   "editor.box_select": "框选多处",
@@ -442,6 +443,8 @@ var ZH = {
 };
 
 var EN = {
+  "net.unreachable": "the server cannot be reached",
+  "net.http_status": "the request failed (HTTP {status})",
   "editor.scope.read_only": "Read only: outside your scope ({scope})",
   "wall.load_failed_retrying": "loading the data failed; retrying…",
   "wall.tooltip.kind": "Kind",
@@ -602,7 +605,6 @@ var EN = {
   "editor.user": "signed in as {user}",
   "editor.layers.withheld": "the file of layer “{layers}” is damaged: it is neither shown nor editable; reload this page once it is repaired.",
   "editor.start.failed": "the map's data could not be loaded: {message}",
-  "editor.start.unreachable": "the server cannot be reached",
   "editor.start.reload": "Reload this page",
   "editor.new_line": "New {layer} (line)",
   "editor.box_select": "Select by box",

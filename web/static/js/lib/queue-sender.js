@@ -12,16 +12,13 @@
  * a public Wi-Fi answering instead of the server), and 0 once one went through,
  * so a queue that is stuck says so rather than looking like one about to go.
  */
+import { t } from "./messages.js";
 import { backoff } from "./retry.js";
 
-// The words of a refusal: the problem document's detail or title, else the status.
+// The words of a refusal: the problem document's detail or title, else what the status says.
 export async function problemText(resp) {
-  try {
-    var body = await resp.json();
-    return body.detail || body.title || String(resp.status);
-  } catch {
-    return String(resp.status);
-  }
+  var body = await resp.json().catch(function () { return null; });
+  return (body && (body.detail || body.title)) || t("net.http_status", { status: resp.status });
 }
 
 export class QueueSender {
