@@ -60,7 +60,8 @@ export function routeMap(box, places, onPick) {
   return { map: map, route: route, arrows: arrows, shapes: shapes, markers: markers, me: null };
 }
 
-// Follow the device's position; `status(text)` says what is known; `moved(position)` gets each fix.
+// Follow the device's position; `status(text)` says what is known; `moved(position)` gets each fix ({lon, lat,
+// accuracy, at}), or null once the position is lost.
 export function followMe(view, status, moved) {
   if (!("geolocation" in navigator)) {
     status(t("field.gps_off"));
@@ -81,8 +82,9 @@ export function followMe(view, status, moved) {
       view.me.dot.setLatLng(at);
     }
     status(t("field.gps_here", { m: accuracy }));
-    moved({ lon: pos.coords.longitude, lat: pos.coords.latitude, accuracy: accuracy });
+    moved({ lon: pos.coords.longitude, lat: pos.coords.latitude, accuracy: accuracy, at: Date.now() });
   }, function () {
     status(t("field.gps_off"));
+    moved(null); // the last fix no longer says where the phone is
   }, { enableHighAccuracy: true, maximumAge: 10000 });
 }

@@ -9,6 +9,7 @@
  * <html data-field-offline-ready> when it would load again without network.
  */
 import { makeCard, showState } from "../field/cards.js";
+import { photoPosition } from "../field/fix.js";
 import { followMe, routeMap } from "../field/map.js";
 import { ofPlace } from "../field/order.js";
 import { openQueue, placeKey } from "../field/queue.js";
@@ -22,7 +23,7 @@ var html = document.documentElement;
 var net = document.querySelector("[data-field-net]");
 var counter = document.querySelector("[data-field-queue]");
 var note = document.querySelector("[data-field-note]");
-var here = { lon: null, lat: null };
+var here = null; // the device's last position fix (field/map.js followMe)
 var refusedPhotos = {};
 
 function thumbUrl(id) {
@@ -165,7 +166,7 @@ async function main() {
         for (var file of files) {
           await queue.add("photo", { day: config.day, layer: place.layer, fid: place.id, blob: file, name: file.name,
             type: file.type, takenAt: new Date(file.lastModified || Date.now()).toISOString(),
-            lon: here.lon, lat: here.lat });
+            ...photoPosition(here, Date.now()) });
         }
       } finally {
         sender.flush(); // those kept before a failure go
