@@ -170,7 +170,9 @@ def fan_out_pending(store: Store, users: Iterable[User], *, now: datetime, tz: Z
 
 def due(store: Store, now: datetime) -> list[dict]:
     """The deliveries to try now (pending or held, due by `now`), oldest due first. A damaged one is left where it
-    is (logged once; `store check` and the delivery log name it), so it never stops the others."""
+    is (logged once; `store check` and the delivery log name it), so it never stops the others. One the archive
+    holds already is the outbox's copy left by a crash between the two writes of `record_attempt`: it was
+    delivered, so it is taken out of the outbox, not sent again."""
     found = []
     for key in store.record_keys(OUTBOX):
         try:
@@ -178,10 +180,22 @@ def due(store: Store, now: datetime) -> list[dict]:
         except BrokenRecord as exc:
             _warn_once(f"{OUTBOX}/{key}", exc)
             continue
+        if record and _delivered_before(store, key):
+            continue
         if record:
             found.append(record)
     return sorted((d for d in found if d["state"] in ("pending", "held") and _when(d["due_at"]) <= now),
                   key=lambda d: (d["due_at"], d["id"]))
+
+
+def _delivered_before(store: Store, did: str) -> bool:
+    """Whether the archive holds the delivery (its outbox copy then taken away, under the outbox's lock)."""
+    if store.record(DELIVERED, did) is None:
+        return False
+    with store.records_locked(OUTBOX):
+        if store.record(DELIVERED, did) is not None:
+            store.delete_record(OUTBOX, did)
+    return True
 
 
 def record_attempt(store: Store, did: str, outcome: Outcome, *, now: datetime,

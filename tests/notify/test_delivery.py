@@ -235,6 +235,28 @@ def test_two_senders_on_one_campaign_one_leader_sends(store_factory, campaign, c
     two.stop()
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_crash_between_archiving_a_delivery_and_clearing_the_outbox_sends_nothing_again(store_factory, campaign,
+                                                                                         clock, receiver, backend):
+    """A delivery is archived before it leaves the outbox; a process killed between the two writes leaves both. The
+    next round takes the outbox's copy away and sends nothing (it was delivered)."""
+    store = store_factory(backend)
+    save_channel(store, {"kinds": KINDS, "type": "wecom", "name": "企业微信群", "url": receiver.url + "/wecom?key=k"},
+                 now=clock())
+    emit(store, _event())
+    sender = _sender(store, campaign, clock)
+    assert sender.tick().delivered == 1
+    (did,) = store.record_keys(outbox.DELIVERED)
+    store.put_record(outbox.OUTBOX, did, {**store.record(outbox.DELIVERED, did), "state": "pending",
+                                          "delivered_at": None})  # as the crash left it: the copy not yet deleted
+    clock.advance(minutes=1)
+    assert outbox.due(store, clock()) == []
+    assert store.record_keys(outbox.OUTBOX) == [] and store.record_keys(outbox.DELIVERED) == [did]
+    assert sender.tick().delivered == 0
+    assert len(receiver.to("/wecom")) == 1
+    sender.stop()
+
+
 def test_fanning_out_again_after_a_crash_makes_no_second_delivery(store_factory, campaign, clock, receiver):
     store = store_factory()
     _channels(store, receiver, clock)
