@@ -1,6 +1,7 @@
 """The editor in a real Chromium when part of the data cannot be read: a layer file damaged by hand leaves the
 other layers drawn and editable (the damaged one neither drawn nor offered, and named in the panel); a start whose
-data the server refuses says so with the server's reason and a way to load the page again, never a blank map."""
+data the server refuses says so with the server's reason and a way to load the page again, never a blank map; a large
+layer's view refused or unanswered says so in the server's words, or that the server cannot be reached."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 import pytest
 
 from tests.browser.editor_session import editor_page, open_place, planners_server, sign_in, stored
-from tests.browser.harness import copy_demo, open_page, wait_ready
+from tests.browser.harness import copy_demo, demo_with_map, open_page, wait_ready
 
 
 @pytest.fixture
@@ -67,3 +68,20 @@ def test_a_start_the_server_refuses_says_why_and_loads_again(browser, server):
     page.click(".message-error button[data-action=reload-page]")
     wait_ready(page)
     assert page.locator(".message-error").count() == 0
+
+
+def test_a_large_layers_view_the_server_refuses_says_why_in_its_words(browser, tmp_path, clock):
+    data = demo_with_map(tmp_path / "data", viewport_above=50)  # the courtyards drawn a view at a time
+    with planners_server(data, clock) as server:
+        page, _ = editor_page(browser, server)
+        refusal = {"code": "store_unavailable", "message": "数据库暂时无法访问"}
+        page.route("**/api/wall/shapes/courtyards?*", lambda route: route.fulfill(
+            status=503, content_type="application/json", body=json.dumps(refusal, ensure_ascii=False)))
+        page.evaluate("() => guatuPage.editors[0].large.courtyards.load()")
+        page.wait_for_selector(".message-error")
+        assert page.inner_text(".message-error p") == "地图上这一片的地点没能加载:数据库暂时无法访问"
+        page.unroute("**/api/wall/shapes/courtyards?*")
+        page.route("**/api/wall/shapes/courtyards?*", lambda route: route.abort("internetdisconnected"))
+        page.evaluate("() => guatuPage.editors[0].large.courtyards.load()")
+        page.wait_for_function("() => document.querySelector('.message-error p').textContent.endsWith('连不上服务器')")
+        page.context.close()

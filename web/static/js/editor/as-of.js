@@ -2,6 +2,7 @@
  * The map as it stood on a past day, read-only, in the editor. Methods of
  * Editor (editor/editor.js composes them).
  */
+import { refusal, reason } from "./answers.js";
 import { darken } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 import { Model } from "../wall/playback-model.js";
@@ -27,13 +28,13 @@ asOf.showAsOf = function (day) {
   var pastOfLarge = !large.length ? Promise.resolve(null)
     : this.request("GET", this.o.api.playback + "?from=" + encodeURIComponent(day) + "&to=" + encodeURIComponent(day))
       .then(function (r) {
-        if (!r.ok) throw new Error(r.body ? r.body.message : String(r.status));
+        if (!r.ok) throw refusal(r.body, r.status);
         return r.body;
       });
   return Promise.all([pastOfLarge].concat(whole.map(function (layer) {
     var url = self.url("features", layer.id).replace(/\/features$/, "/as-of/" + encodeURIComponent(day));
     return self.request("GET", url).then(function (r) {
-      if (!r.ok) throw new Error(r.body ? r.body.message : String(r.status));
+      if (!r.ok) throw refusal(r.body, r.status);
       return [layer.id, r.body];
     });
   }))).then(function (results) {
@@ -56,7 +57,7 @@ asOf.showAsOf = function (day) {
     var n = Object.keys(asOfStatus).length + past.standing;
     var gone = past.gone ? " " + t("editor.as_of.large_gone", { n: past.gone }) : "";
     self.say(t("editor.as_of.shown", { day: day, n: n }) + gone, "info");
-  }).catch(function (err) { self.say(t("editor.as_of.failed", { message: err.message }), "error"); });
+  }).catch(function (err) { self.say(t("editor.as_of.failed", { message: reason(err) }), "error"); });
 };
 
 // Whether a past day is shown (then nothing is selected, drawn or edited: it says so).

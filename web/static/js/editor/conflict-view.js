@@ -102,7 +102,10 @@ conflictView.takeTheirs = function (theirs) {
   this.fillLedger();
   this.say(t("editor.conflict.reloaded"), "ok");
   var self = this;
-  return this.reload([this.current.layerId]).then(function () { self.redrawOpened(theirs); });
+  return this.refresh([this.current.layerId]).then(function (fresh) {
+    self.redrawOpened(theirs);
+    if (!fresh) self.sayDone(t("editor.conflict.reloaded"), fresh);
+  });
 };
 
 // A delete refused because the place changed since it was opened: what they changed, then reload or delete theirs.

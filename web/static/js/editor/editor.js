@@ -16,7 +16,8 @@
  * drawing, reshaping and Esc (editor/tools.js), saving and stale saves
  * (editor/saving.js; stale saves field by field: editor/conflict.js,
  * editor/conflict-view.js), the ledger (editor/ledger.js),
- * photos (editor/photos.js) and the past-day viewer (editor/as-of.js).
+ * photos (editor/photos.js) and the past-day viewer (editor/as-of.js). The
+ * server's refusals are told in its own words (editor/answers.js).
  */
 import asOf from "./as-of.js";
 import conflictView from "./conflict-view.js";
@@ -32,6 +33,7 @@ import sheet from "./sheet.js";
 import tools from "./tools.js";
 import { LINE_DASH, isLine, stripedFill } from "./stripes.js";
 import { LargeLayer } from "./large-layer.js";
+import { json, reason } from "./answers.js";
 import { unpackState } from "../wall/packed.js";
 import { itemsOf } from "../wall/state.js";
 import { darken } from "../lib/dom.js";
@@ -78,17 +80,6 @@ Editor.prototype.request = function (method, url, body, headers, signal) {
     return parse.then(function (data) { return { status: resp.status, ok: resp.ok, body: data }; });
   });
 };
-
-// A read's JSON body; a refusal (a layer withheld, the store out of reach) as an Error carrying the server's
-// message, so that the editor says what failed instead of drawing an error document.
-function body(resp) {
-  if (resp.ok) return resp.json();
-  return resp.json().catch(function () { return null; }).then(function (b) {
-    var err = new Error(b && b.message ? b.message : t("editor.save.failed_http", { status: resp.status }));
-    err.answered = true;
-    throw err;
-  });
-}
 
 Editor.prototype.url = function (name, layerId, id) {
   return this.o.api[name].replace("__layer__", encodeURIComponent(layerId)).replace("__id__", encodeURIComponent(id || ""));
@@ -147,7 +138,7 @@ Editor.prototype.onPlaceClick = function (layerId, id) {
 // million places the state as an object per place would be 36 MB of JSON.
 Editor.prototype.loadState = function () {
   var self = this;
-  return fetch(this.o.api.state + "?format=packed", { credentials: "same-origin" }).then(body)
+  return fetch(this.o.api.state + "?format=packed", { credentials: "same-origin" }).then(json)
     .then(function (state) { self.state = unpackState(state); });
 };
 
@@ -178,7 +169,7 @@ Editor.prototype.loadLayer = function (layerId) {
     }
     return this.large[layerId].load(true);
   }
-  return fetch(this.url("shapes", layerId), { credentials: "same-origin" }).then(body)
+  return fetch(this.url("shapes", layerId), { credentials: "same-origin" }).then(json)
     .then(function (geojson) {
       if (self.layers[layerId]) {
         self.layers[layerId].eachLayer(function (l) { delete self.byId[l.feature.id]; });
@@ -211,7 +202,7 @@ Editor.prototype.start = function () {
   var self = this;
   var boundaries = (this.o.boundaries || []).map(function (level) {
     return fetch(self.o.api.boundaries.replace("__level__", level), { credentials: "same-origin" })
-      .then(body)
+      .then(json)
       .then(function (g) {
         self.boundaryData[level] = g; // their names on the map (editor/labels.js)
         L.geoJSON(g, { interactive: false, pmIgnore: true, renderer: self.renderer,
@@ -232,8 +223,7 @@ Editor.prototype.start = function () {
     self.updateLabels();
     document.documentElement.dataset.guatuReady = "true";
   }, function (err) { // never a blank map without a word: what failed, and a way to try again
-    var reason = err && err.answered ? err.message : t("net.unreachable");
-    self.say(t("editor.start.failed", { message: reason }), "error",
+    self.say(t("editor.start.failed", { message: reason(err) }), "error",
       [{ action: "reload-page", label: t("editor.start.reload"), run: function () { window.location.reload(); } }]);
   });
 };

@@ -19,6 +19,7 @@ import { decodeAttributes, decodeBinary, unpackIds } from "../wall/packed.js";
 import { placesFromPacked } from "../wall/place.js";
 import { PlaceCanvas } from "../wall/canvas.js";
 import { DotField, HIDDEN, pixelOf } from "../wall/dots.js";
+import { json, reason } from "./answers.js";
 import { darken } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
 
@@ -129,7 +130,7 @@ export var LargeLayer = L.Layer.extend({
     return fetch(url, { headers: headers, cache: "no-cache", credentials: "same-origin" }).then(function (resp) {
       if (seq !== self.seq) return null; // a later view was asked for meanwhile
       if (resp.status === 304) return null;
-      if (!resp.ok) throw new Error(url.split("?")[0] + ": HTTP " + resp.status);
+      if (!resp.ok) return json(resp); // (throws the server's words)
       self.etag = (resp.headers.get("ETag") || "").replace(/^W\//, "").replace(/"/g, "");
       return resp.arrayBuffer().then(decodeBinary);
     }).then(function (doc) {
@@ -138,7 +139,7 @@ export var LargeLayer = L.Layer.extend({
       else if (self.stale) self.restyleAll();
       self.stale = false;
       self.drawnSeq = seq;
-    }, function (err) { self.editor.say(t("editor.large.failed", { message: String(err.message || err) }), "error"); });
+    }, function (err) { self.editor.say(t("editor.large.failed", { message: reason(err) }), "error"); });
   },
 
   draw: function (doc) {

@@ -211,7 +211,9 @@ photos.removePhoto = function (p) {
 // names the old version and is told of their change). The attribute form keeps what is typed in it.
 photos.takeIn = function (cur, mine, answered, steps) {
   var self = this;
-  return this.request("GET", this.featureUrl(cur.layerId, cur.feature.id)).then(function (r) {
+  return this.request("GET", this.featureUrl(cur.layerId, cur.feature.id)).catch(function () {
+    return { ok: false }; // the photo is in; the place is read again when it is next opened
+  }).then(function (r) {
     if (!r.ok || self.current !== cur) return;
     var fresh = r.body;
     var expected = mine + steps;

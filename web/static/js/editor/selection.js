@@ -142,7 +142,7 @@ selection.bulkStatus = function (status) {
     var done = t("editor.bulk.done", { n: Object.keys(self.selection).length, status: self.statuses[status].label });
     if (bad) self.say(bad.body ? bad.body.message : t("editor.save.failed_http", { status: bad.status }), "error");
     else self.say(done, "ok");
-    self.selection = {};
+    if (!bad) self.selection = {}; // (refused: the selection stays, to be tried again or changed)
     self.showBulk();
     return self.refresh().then(function (fresh) { if (!bad && !fresh) self.sayDone(done, fresh); });
   });
