@@ -4,23 +4,10 @@ person's version so nothing of theirs not chosen away is lost — the ledger and
 
 from __future__ import annotations
 
-import pytest
-
 from geo.config import load_campaign
 from geo.store import open_store
-from tests.browser.editor_session import drag_first_vertex, editor_page, open_place, planners_server, stored
-from tests.browser.harness import PHONE, copy_demo
-
-
-@pytest.fixture
-def campaign_dir(tmp_path):
-    return copy_demo(tmp_path / "data")
-
-
-@pytest.fixture
-def server(campaign_dir, clock):
-    with planners_server(campaign_dir, clock) as s:
-        yield s
+from tests.browser.editor_session import drag_first_vertex, editor_page, open_place, stored
+from tests.browser.harness import PHONE
 
 
 def save(page):
@@ -33,9 +20,9 @@ def table(page) -> list[list[str]]:
         [...tr.querySelectorAll('th, td.mine, td.theirs, td.base')].map(c => c.innerText.trim()))""")
 
 
-def test_a_stale_save_lists_only_real_differences_and_saves_on_top_of_the_others_version(browser, server, campaign_dir):
-    first, first_log = editor_page(browser, server, "planner1")
-    second, _ = editor_page(browser, server, "planner2")
+def test_a_stale_save_lists_only_real_differences_and_saves_on_top_of_the_others_version(browser, planners, demo_dir):
+    first, first_log = editor_page(browser, planners, "planner1")
+    second, _ = editor_page(browser, planners, "planner2")
     open_place(first, "c-0004")
     open_place(second, "c-0004")
     # the other planner files a problem in the ledger, then changes the unit and the milestone
@@ -47,7 +34,7 @@ def test_a_stale_save_lists_only_real_differences_and_saves_on_top_of_the_others
     second.fill("form.attrs input[name=unit]", "区城管局")
     second.fill("form.attrs input[name=deadline]", "2026-12-31")
     save(second)
-    theirs = stored(campaign_dir)["properties"]
+    theirs = stored(demo_dir)["properties"]
     assert theirs["unit"] == "区城管局" and theirs["version"] == 3
     problem = theirs["problems"][-1]
     assert problem["description"] == "楼道飞线"
@@ -61,7 +48,7 @@ def test_a_stale_save_lists_only_real_differences_and_saves_on_top_of_the_others
     assert "台账:对方新增 1 条" in message
     headers = first.evaluate("() => [...document.querySelectorAll('table.conflict thead th')].map(th => th.innerText)")
     assert headers[:4] == ["字段", "你的值", "对方的值", "原值"]
-    status = {s.key: s.label for s in load_campaign(campaign_dir).statuses}
+    status = {s.key: s.label for s in load_campaign(demo_dir).statuses}
     rows = table(first)
     expected = [["时间节点", "(空)", "2026-12-31", "(空)"], ["责任单位", "街道办", "区城管局", "区政府办"],
                 ["备注", "已约谈<物业>", "(空)", "(空)"]]
@@ -71,12 +58,12 @@ def test_a_stale_save_lists_only_real_differences_and_saves_on_top_of_the_others
     # defaults: theirs where they changed it, mine where only I did
     checked = first.evaluate("() => [...document.querySelectorAll('table.conflict input:checked')].map(i => i.name + '=' + i.value)")
     assert "conflict-unit=theirs" in checked and "conflict-notes=mine" in checked and "conflict-deadline=theirs" in checked
-    assert stored(campaign_dir)["properties"]["version"] == 3  # the refused save changed nothing
+    assert stored(demo_dir)["properties"]["version"] == 3  # the refused save changed nothing
 
     first.check("table.conflict input[name=conflict-unit][value=mine]")
     first.click("button[data-action=conflict-save]")
     first.wait_for_selector(".message-ok")
-    after = stored(campaign_dir)["properties"]
+    after = stored(demo_dir)["properties"]
     assert after["version"] == 4 and after["updated_by"] == "张规划 (planner1)"
     assert after["unit"] == "街道办" and after["notes"] == "已约谈<物业>"  # mine, chosen
     assert after["deadline"] == "2026-12-31" and after["status"] == theirs["status"]  # theirs, kept
@@ -85,15 +72,15 @@ def test_a_stale_save_lists_only_real_differences_and_saves_on_top_of_the_others
     assert [e for e in first_log.console_errors if "409" not in e] == []  # the refused save is the only error
 
 
-def test_a_shape_changed_by_the_other_is_kept_unless_mine_is_chosen(browser, server, campaign_dir):
-    before = stored(campaign_dir, "c-0003")["geometry"]
-    first, _ = editor_page(browser, server, "planner1")
-    second, _ = editor_page(browser, server, "planner2")
+def test_a_shape_changed_by_the_other_is_kept_unless_mine_is_chosen(browser, planners, demo_dir):
+    before = stored(demo_dir, "c-0003")["geometry"]
+    first, _ = editor_page(browser, planners, "planner1")
+    second, _ = editor_page(browser, planners, "planner2")
     open_place(first, "c-0003")
     open_place(second, "c-0003")
     drag_first_vertex(second)
     save(second)
-    theirs = stored(campaign_dir, "c-0003")
+    theirs = stored(demo_dir, "c-0003")
     assert theirs["geometry"] != before
 
     first.fill("form.attrs input[name=name]", "改名后的院")
@@ -103,14 +90,14 @@ def test_a_shape_changed_by_the_other_is_kept_unless_mine_is_chosen(browser, ser
     assert shape[1] == "原图形" and shape[2].startswith("修改后的图形(") and shape[3] == "原图形"
     first.click("button[data-action=conflict-save]")
     first.wait_for_selector(".message-ok")
-    after = stored(campaign_dir, "c-0003")
+    after = stored(demo_dir, "c-0003")
     assert after["properties"]["name"] == "改名后的院"  # only I renamed it: mine by default
     assert after["geometry"] == theirs["geometry"]  # their outline survives my save
 
 
-def test_the_conflict_table_fits_a_phone(browser, server, campaign_dir):
-    first, log = editor_page(browser, server, "planner1", touch=True, **PHONE)
-    second, _ = editor_page(browser, server, "planner2")
+def test_the_conflict_table_fits_a_phone(browser, planners, demo_dir):
+    first, log = editor_page(browser, planners, "planner1", touch=True, **PHONE)
+    second, _ = editor_page(browser, planners, "planner2")
     open_place(first, "c-0008")
     open_place(second, "c-0008")
     second.fill("form.attrs input[name=unit]", "区城管局")
@@ -126,13 +113,13 @@ def test_the_conflict_table_fits_a_phone(browser, server, campaign_dir):
     first.locator("table.conflict input[name=conflict-unit][value=mine]").tap()
     first.locator("button[data-action=conflict-save]").tap()
     first.wait_for_selector(".message-ok")
-    assert stored(campaign_dir, "c-0008")["properties"]["unit"] == "街道办"
+    assert stored(demo_dir, "c-0008")["properties"]["unit"] == "街道办"
     assert [e for e in log.console_errors if "409" not in e] == []
 
 
-def test_a_delete_refused_because_the_place_changed_shows_their_changes_first(browser, server, campaign_dir):
-    first, _ = editor_page(browser, server, "planner1")
-    second, _ = editor_page(browser, server, "planner2")
+def test_a_delete_refused_because_the_place_changed_shows_their_changes_first(browser, planners, demo_dir):
+    first, _ = editor_page(browser, planners, "planner1")
+    second, _ = editor_page(browser, planners, "planner2")
     open_place(first, "c-0005")
     open_place(second, "c-0005")
     second.fill("form.attrs input[name=unit]", "区城管局")
@@ -144,11 +131,11 @@ def test_a_delete_refused_because_the_place_changed_shows_their_changes_first(br
     assert message.startswith("删除被拒绝") and "第 2 版" in message
     assert [row[0] for row in table(first)] == ["责任单位"] and table(first)[0][2] == "区城管局"
     assert first.locator("table.conflict input[type=radio]").count() == 0  # nothing to choose: only to read
-    assert stored(campaign_dir, "c-0005")["properties"]["version"] == 2  # still there
+    assert stored(demo_dir, "c-0005")["properties"]["version"] == 2  # still there
     first.once("dialog", lambda d: d.accept())
     first.click("button[data-action=delete-anyway]")
     first.wait_for_selector(".message-ok")
-    s = open_store(campaign_dir, load_campaign(campaign_dir))
+    s = open_store(demo_dir, load_campaign(demo_dir))
     try:
         assert "c-0005" not in {f["id"] for f in s.features("courtyards")}
     finally:

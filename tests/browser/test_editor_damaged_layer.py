@@ -7,34 +7,21 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.browser.editor_session import editor_page, open_place, planners_server, sign_in, stored
-from tests.browser.harness import copy_demo, demo_with_map, open_page, wait_ready
+from tests.browser.harness import demo_with_map, open_page, wait_ready
 
 
-@pytest.fixture
-def campaign_dir(tmp_path):
-    return copy_demo(tmp_path / "data")
-
-
-@pytest.fixture
-def server(campaign_dir, clock):
-    with planners_server(campaign_dir, clock) as s:
-        yield s
-
-
-def damage(campaign_dir, layer="courtyards"):
+def damage(demo_dir, layer="courtyards"):
     """One place of the layer's file cut in half, as a hand edit might leave it."""
-    path = campaign_dir / "layers" / f"{layer}.geojson"
+    path = demo_dir / "layers" / f"{layer}.geojson"
     lines = path.read_bytes().split(b"\n")
     lines[4] = lines[4][: len(lines[4]) // 2]
     path.write_bytes(b"\n".join(lines))
 
 
-def test_a_damaged_layer_leaves_the_others_drawn_and_editable_and_is_named(browser, server, campaign_dir):
-    damage(campaign_dir)
-    page, log = editor_page(browser, server)
+def test_a_damaged_layer_leaves_the_others_drawn_and_editable_and_is_named(browser, planners, demo_dir):
+    damage(demo_dir)
+    page, log = editor_page(browser, planners)
     drawn = page.evaluate("""() => { const ed = guatuPage.editors[0];
         return Object.fromEntries(Object.entries(ed.layers).map(([id, g]) => [id, g.getLayers().length])); }""")
     assert set(drawn) == {"roads", "villages"} and drawn["roads"] > 10 and drawn["villages"] > 0
@@ -47,17 +34,17 @@ def test_a_damaged_layer_leaves_the_others_drawn_and_editable_and_is_named(brows
     page.fill("form.attrs input[name=unit]", "区城管局")
     page.click("form.attrs button[data-action=save]")
     page.wait_for_selector(".message-ok")
-    assert stored(campaign_dir, "r-0001", "roads")["properties"]["unit"] == "区城管局"
+    assert stored(demo_dir, "r-0001", "roads")["properties"]["unit"] == "区城管局"
     assert [e for e in log.console_errors if "Failed to load resource" not in e] == []
 
 
-def test_a_start_the_server_refuses_says_why_and_loads_again(browser, server):
+def test_a_start_the_server_refuses_says_why_and_loads_again(browser, planners):
     refusal = {"code": "store_unavailable", "message": "数据库暂时无法访问"}
 
     def refuse(route):
         route.fulfill(status=503, content_type="application/json", body=json.dumps(refusal, ensure_ascii=False))
 
-    page, _ = open_page(browser, server.url, "/login?next=/edit")
+    page, _ = open_page(browser, planners.url, "/login?next=/edit")
     page.route("**/api/wall/state*", refuse)
     sign_in(page)
     page.wait_for_selector(".message-error")

@@ -3,21 +3,8 @@ phone of 390 px with touch)."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.browser.editor_session import drag_first_vertex, editor_page, map_point, open_place, planners_server, stored
-from tests.browser.harness import PHONE, copy_demo, open_page, wait_ready
-
-
-@pytest.fixture
-def campaign_dir(tmp_path):
-    return copy_demo(tmp_path / "data")
-
-
-@pytest.fixture
-def server(campaign_dir, clock):
-    with planners_server(campaign_dir, clock) as s:
-        yield s
+from tests.browser.editor_session import drag_first_vertex, editor_page, map_point, open_place, stored
+from tests.browser.harness import PHONE, open_page, wait_ready
 
 
 def hits(page) -> list[str]:
@@ -31,8 +18,8 @@ def click_place(page, fid):
     page.mouse.click(*map_point(page, lat, lon))
 
 
-def test_search_finds_places_by_name_as_the_wall_does_and_opens_one_from_the_keyboard(browser, server):
-    wall, _ = open_page(browser, server.url, "/login?next=/wall")
+def test_search_finds_places_by_name_as_the_wall_does_and_opens_one_from_the_keyboard(browser, planners):
+    wall, _ = open_page(browser, planners.url, "/login?next=/wall")
     wall.fill("input[name=username]", "planner1")
     wall.fill("input[name=password]", "a long password")
     wall.click("button[type=submit]")
@@ -42,7 +29,7 @@ def test_search_finds_places_by_name_as_the_wall_does_and_opens_one_from_the_key
     assert len(wall_hits) >= 3
     wall.context.close()
 
-    page, log = editor_page(browser, server)
+    page, log = editor_page(browser, planners)
     box = page.locator("input[name=place-search]")
     assert box.get_attribute("role") == "combobox" and box.get_attribute("aria-label") == "按名称查找地点"
     box.fill("大学路 2")
@@ -65,8 +52,8 @@ def test_search_finds_places_by_name_as_the_wall_does_and_opens_one_from_the_key
     assert log.console_errors == []
 
 
-def test_esc_cancels_drawing_then_reshaping_then_closes_the_place(browser, server, campaign_dir):
-    page, log = editor_page(browser, server)
+def test_esc_cancels_drawing_then_reshaping_then_closes_the_place(browser, planners, demo_dir):
+    page, log = editor_page(browser, planners)
     page.evaluate("() => { guatuPage.editors[0].map.setView([34.6300, 113.6000], 17, {animate: false}); }")
     page.click("button[data-action=new][data-layer=courtyards]")
     for n, (lat, lon) in enumerate([(34.6300, 113.6000), (34.6300, 113.6010)]):
@@ -79,7 +66,7 @@ def test_esc_cancels_drawing_then_reshaping_then_closes_the_place(browser, serve
     assert page.evaluate("() => guatuPage.editors[0].map.hasLayer(guatuPage.editors[0].map.pm.Draw.Polygon._layer)") is False
     assert page.locator(".leaflet-marker-icon.marker-icon").count() == 0  # no vertex of a drawing left on the map
 
-    before = stored(campaign_dir, "c-0003")
+    before = stored(demo_dir, "c-0003")
     click_place(page, "c-0003")
     page.wait_for_selector("form.attrs h2:has-text('c-0003')")
     drag_first_vertex(page)
@@ -102,13 +89,13 @@ def test_esc_cancels_drawing_then_reshaping_then_closes_the_place(browser, serve
     page.once("dialog", lambda d: d.accept())
     page.keyboard.press("Escape")
     page.wait_for_selector("form.attrs", state="hidden")
-    after = stored(campaign_dir, "c-0003")
+    after = stored(demo_dir, "c-0003")
     assert after == before  # nothing was saved by any of it
     assert log.console_errors == []
 
 
-def test_bulk_status_starts_unchosen_and_asks_with_the_count(browser, server, campaign_dir):
-    page, log = editor_page(browser, server)
+def test_bulk_status_starts_unchosen_and_asks_with_the_count(browser, planners, demo_dir):
+    page, log = editor_page(browser, planners)
     chosen = ["c-0002", "c-0005", "c-0006"]
     for fid in chosen:
         lat, lon = page.evaluate("""(fid) => { const ed = guatuPage.editors[0];
@@ -133,12 +120,12 @@ def test_bulk_status_starts_unchosen_and_asks_with_the_count(browser, server, ca
     page.once("dialog", lambda d: d.accept())
     apply.click()
     page.wait_for_selector(".message-ok")
-    assert {stored(campaign_dir, fid)["properties"]["status"] for fid in chosen} == {"in_progress"}
+    assert {stored(demo_dir, fid)["properties"]["status"] for fid in chosen} == {"in_progress"}
     assert log.console_errors == []
 
 
-def test_names_are_written_on_the_map_without_overlapping(browser, server):
-    page, log = editor_page(browser, server)
+def test_names_are_written_on_the_map_without_overlapping(browser, planners):
+    page, log = editor_page(browser, planners)
     page.wait_for_selector(".guatu-edit-label-street:not([hidden])")
     streets = page.evaluate("() => [...document.querySelectorAll('.guatu-edit-label-street:not([hidden])')].map(n => n.innerText)")
     assert "大学路街道" in streets
@@ -157,8 +144,8 @@ def test_names_are_written_on_the_map_without_overlapping(browser, server):
     assert log.console_errors == []
 
 
-def test_search_on_a_phone_opens_the_place_in_the_raised_sheet(browser, server):
-    page, log = editor_page(browser, server, touch=True, **PHONE)
+def test_search_on_a_phone_opens_the_place_in_the_raised_sheet(browser, planners):
+    page, log = editor_page(browser, planners, touch=True, **PHONE)
     page.locator(".guatu-sheet-handle").tap()
     box = page.locator("input[name=place-search]")
     box.tap()
@@ -173,10 +160,10 @@ def test_search_on_a_phone_opens_the_place_in_the_raised_sheet(browser, server):
     assert log.console_errors == []
 
 
-def test_a_place_opened_by_search_is_the_one_edited(browser, server, campaign_dir):
-    page, _ = editor_page(browser, server)
+def test_a_place_opened_by_search_is_the_one_edited(browser, planners, demo_dir):
+    page, _ = editor_page(browser, planners)
     open_place(page, "c-0002")
     page.fill("form.attrs input[name=unit]", "区住建局")
     page.click("form.attrs button[data-action=save]")
     page.wait_for_selector(".message-ok")
-    assert stored(campaign_dir, "c-0002")["properties"]["unit"] == "区住建局"
+    assert stored(demo_dir, "c-0002")["properties"]["unit"] == "区住建局"

@@ -5,23 +5,11 @@ says it was saved, and that the map is behind. A place that cannot be read for t
 
 from __future__ import annotations
 
-import pytest
-
-from tests.browser.editor_session import editor_page, open_place, planners_server, stored
-from tests.browser.harness import copy_demo
+from tests.browser.editor_session import editor_page, open_place, stored
 
 UNREACHABLE = "连不上服务器,未保存"
 
 
-@pytest.fixture
-def campaign_dir(tmp_path):
-    return copy_demo(tmp_path / "data")
-
-
-@pytest.fixture
-def server(campaign_dir, clock):
-    with planners_server(campaign_dir, clock) as s:
-        yield s
 
 
 def cut_off(page, method: str, pattern: str = "**/api/layers/courtyards/**"):
@@ -40,30 +28,30 @@ def uncaught(log) -> list[str]:
     return [e for e in log.console_errors if "Failed to load resource" not in e]
 
 
-def test_a_save_that_cannot_reach_the_server_says_so_keeps_the_form_and_saves_on_the_next_try(browser, server, campaign_dir):
-    page, log = editor_page(browser, server)
+def test_a_save_that_cannot_reach_the_server_says_so_keeps_the_form_and_saves_on_the_next_try(browser, planners, demo_dir):
+    page, log = editor_page(browser, planners)
     open_place(page, "c-0004")
-    before = stored(campaign_dir)["properties"]
+    before = stored(demo_dir)["properties"]
     handle = cut_off(page, "PATCH")
     page.fill("form.attrs input[name=unit]", "区城管局")
     page.click("form.attrs button[data-action=save]")
     page.wait_for_selector(".message-error")
     assert UNREACHABLE in page.inner_text(".message-error")
     assert page.input_value("form.attrs input[name=unit]") == "区城管局"
-    assert stored(campaign_dir)["properties"]["version"] == before["version"]
+    assert stored(demo_dir)["properties"]["version"] == before["version"]
 
     page.unroute("**/api/layers/courtyards/**", handle)
     page.click("form.attrs button[data-action=save]")
     page.wait_for_selector(".message-ok")
-    after = stored(campaign_dir)["properties"]
+    after = stored(demo_dir)["properties"]
     assert after["unit"] == "区城管局" and after["version"] == before["version"] + 1
     assert uncaught(log) == []
 
 
-def test_a_double_click_on_save_sends_one_save_and_is_not_refused_as_stale(browser, server, campaign_dir):
-    page, log = editor_page(browser, server)
+def test_a_double_click_on_save_sends_one_save_and_is_not_refused_as_stale(browser, planners, demo_dir):
+    page, log = editor_page(browser, planners)
     open_place(page, "c-0004")
-    before = stored(campaign_dir)["properties"]["version"]
+    before = stored(demo_dir)["properties"]["version"]
     patches = []
     page.on("request", lambda r: patches.append(r.url) if r.method == "PATCH" else None)
     page.fill("form.attrs input[name=unit]", "区城管局")
@@ -78,14 +66,14 @@ def test_a_double_click_on_save_sends_one_save_and_is_not_refused_as_stale(brows
     page.wait_for_selector(".message-ok, .message-error, .message-conflict")
     assert page.locator(".message-conflict").count() == 0
     assert len(patches) == 1
-    assert stored(campaign_dir)["properties"]["version"] == before + 1
+    assert stored(demo_dir)["properties"]["version"] == before + 1
     assert log.console_errors == []
 
 
-def test_a_ledger_entry_that_cannot_reach_the_server_says_so_and_files_on_the_next_try(browser, server, campaign_dir):
-    page, log = editor_page(browser, server)
+def test_a_ledger_entry_that_cannot_reach_the_server_says_so_and_files_on_the_next_try(browser, planners, demo_dir):
+    page, log = editor_page(browser, planners)
     open_place(page, "c-0004")
-    count = len(stored(campaign_dir)["properties"]["problems"])
+    count = len(stored(demo_dir)["properties"]["problems"])
     handle = cut_off(page, "POST")
     page.click("button[data-action=problem-add]")
     page.select_option(".problem-form select[name=category]", "飞线充电")
@@ -94,46 +82,46 @@ def test_a_ledger_entry_that_cannot_reach_the_server_says_so_and_files_on_the_ne
     page.wait_for_selector(".message-error")
     assert UNREACHABLE in page.inner_text(".message-error")
     assert page.input_value(".problem-form textarea[name=description]") == "楼道飞线"
-    assert len(stored(campaign_dir)["properties"]["problems"]) == count
+    assert len(stored(demo_dir)["properties"]["problems"]) == count
 
     page.unroute("**/api/layers/courtyards/**", handle)
     page.click("button[data-action=problem-save]")
     page.wait_for_selector(".message-ok")
-    problems = stored(campaign_dir)["properties"]["problems"]
+    problems = stored(demo_dir)["properties"]["problems"]
     assert len(problems) == count + 1 and problems[-1]["description"] == "楼道飞线"
     assert uncaught(log) == []
 
 
-def test_a_delete_that_cannot_reach_the_server_says_so_and_leaves_the_place(browser, server, campaign_dir):
-    page, log = editor_page(browser, server)
+def test_a_delete_that_cannot_reach_the_server_says_so_and_leaves_the_place(browser, planners, demo_dir):
+    page, log = editor_page(browser, planners)
     open_place(page, "c-0004")
-    before = stored(campaign_dir)["properties"]["version"]
+    before = stored(demo_dir)["properties"]["version"]
     cut_off(page, "DELETE")
     page.on("dialog", lambda d: d.accept())
     page.click("button[data-action=delete]")
     page.wait_for_selector(".message-error")
     assert UNREACHABLE in page.inner_text(".message-error")
     assert page.locator("form.attrs h2:has-text('c-0004')").count() == 1
-    assert stored(campaign_dir)["properties"]["version"] == before
+    assert stored(demo_dir)["properties"]["version"] == before
     assert uncaught(log) == []
 
 
-def test_a_save_whose_map_refresh_fails_says_it_was_saved_and_that_the_map_is_behind(browser, server, campaign_dir):
-    page, log = editor_page(browser, server)
+def test_a_save_whose_map_refresh_fails_says_it_was_saved_and_that_the_map_is_behind(browser, planners, demo_dir):
+    page, log = editor_page(browser, planners)
     open_place(page, "c-0004")
-    before = stored(campaign_dir)["properties"]["version"]
+    before = stored(demo_dir)["properties"]["version"]
     cut_off(page, "GET", "**/api/wall/state*")
     page.fill("form.attrs input[name=unit]", "区城管局")
     page.click("form.attrs button[data-action=save]")
     page.wait_for_selector(".message-ok")
     message = page.inner_text(".message-ok")
     assert f"第 {before + 1} 版" in message and "地图未能刷新" in message
-    assert stored(campaign_dir)["properties"]["unit"] == "区城管局"
+    assert stored(demo_dir)["properties"]["unit"] == "区城管局"
     assert uncaught(log) == []
 
 
-def test_a_place_that_cannot_be_read_for_lack_of_network_says_so(browser, server):
-    page, log = editor_page(browser, server)
+def test_a_place_that_cannot_be_read_for_lack_of_network_says_so(browser, planners):
+    page, log = editor_page(browser, planners)
     cut_off(page, "GET", "**/api/layers/courtyards/features/c-0004")
     page.fill("input[name=place-search]", "c-0004")
     page.keyboard.press("Enter")
