@@ -3549,8 +3549,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # editor: saving and deleting
     "editor.write.sending": {"zh": "正在保存…", "en": "saving…"},
     "editor.write.unreachable": {
-        "zh": "连不上服务器,未保存。你填写的内容还在,网络恢复后请再保存一次。",
-        "en": "the server cannot be reached; nothing was saved. What you entered is kept: save again once the network is back.",
+        "zh": "连不上服务器,这次操作没有完成。页面上的内容都还在,网络恢复后请再试一次。",
+        "en": "the server cannot be reached: nothing was done. Everything on the page is kept: try again once the network is back.",
     },
     "editor.write.map_stale": {
         "zh": "(地图未能刷新,显示的可能不是最新状态,请稍后重新载入页面)",
@@ -3648,9 +3648,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "field.page_failed": {"zh": "本页出错,请重新打开本页。", "en": "This page failed: open it again."},
     "field.no_storage": {
-        "zh": "这部手机的浏览器不能在本机保存记录(可能处于无痕模式或存储已满),断网时记录会丢失。请换用普通模式后重新打开本页。",
-        "en": "This phone's browser cannot keep records (a private window, or its storage is full): they would be lost "
-              "without network. Open this page again in a normal window.",
+        "zh": "这部手机的浏览器不能在本机保存记录(可能处于无痕模式或存储已满),本页无法使用。请换用普通模式后重新打开本页。",
+        "en": "This phone's browser cannot keep records (a private window, or its storage is full), so this page cannot be "
+              "used. Open it again in a normal window.",
     },
     "field.recorded": {"zh": "已记录:{label} {time}", "en": "Recorded: {label} {time}"},
     "field.recorded_by": {"zh": "已记录:{label} {time}({who})", "en": "Recorded: {label} {time} ({who})"},

@@ -25,7 +25,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from geo.accounts import User
-from geo.errors import BrokenRecord, Conflict, FieldError, NotFound
+from geo.errors import BrokenRecord, Conflict, FieldError, NotFound, StoreBusy
 from geo.messages import t
 from geo.notify.channels import Outcome
 from geo.notify.events import PENDING, event, pending_ids
@@ -180,7 +180,13 @@ def due(store: Store, now: datetime) -> list[dict]:
         except BrokenRecord as exc:
             _warn_once(f"{OUTBOX}/{key}", exc)
             continue
-        if record and _delivered_before(store, key):
+        try:
+            if record and _delivered_before(store, key):
+                continue
+        except BrokenRecord as exc:  # its archived copy damaged: left where it is, the others go on
+            _warn_once(f"{DELIVERED}/{key}", exc)
+            continue
+        except StoreBusy:  # the outbox's lock held elsewhere: looked at again next round
             continue
         if record:
             found.append(record)

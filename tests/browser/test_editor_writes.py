@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tests.browser.editor_session import editor_page, open_place, stored
 
-UNREACHABLE = "连不上服务器,未保存"
+UNREACHABLE = "连不上服务器,这次操作没有完成"
 
 
 

@@ -49,15 +49,20 @@ def test_a_result_and_a_photo_the_phone_cannot_keep_are_said_so_and_kept_at_the_
     assert card(page, fid).locator(".field-save").is_enabled()
     assert card(page, fid).locator("textarea[name=notes]").input_value() == "楼道堆物"
 
-    attach_on_phone(page, fid, ("gate.jpg", jpeg((40, 120, 40))))
-    page.wait_for_function(f"() => document.querySelector('#field-place-{fid} .field-form-message').textContent"
-                           " .startsWith('有照片未能保存在本机')")
-
     page.evaluate("() => { window.guatuStorageFull = false; }")  # room again
     card(page, fid).locator(".field-save").tap()
     queued(page, 1)
+    assert card(page, fid).locator(".field-form").is_hidden()  # the result is kept: its form goes
+
+    page.evaluate("() => { window.guatuStorageFull = true; }")  # full again, for a photo taken after the result
+    attach_on_phone(page, fid, ("gate.jpg", jpeg((40, 120, 40))))
+    said = card(page, fid).locator(".field-photo-message")
+    page.wait_for_function(f"() => document.querySelector('#field-place-{fid} .field-photo-message').textContent !== ''")
+    assert said.is_visible() and said.inner_text().startswith("有照片未能保存在本机")
+    page.evaluate("() => { window.guatuStorageFull = false; }")
     attach_on_phone(page, fid, ("gate.jpg", jpeg((40, 120, 40))))
     queued(page, 2)
+    assert said.inner_text() == ""
     assert [e for e in log.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
     page.context.close()
 
@@ -87,17 +92,16 @@ def test_a_queue_the_server_does_not_take_says_so_and_goes_once_it_does(browser,
             route.fulfill(status=503, content_type="application/json", body='{"title": "忙"}')
 
     page.route(f"**/api/inspections/{DAY}/{fid}", refuse)
-    record_on_phone(page, fid, "ok", notes="门前干净")
     counter = page.locator("[data-field-queue]")
-    page.wait_for_function("() => document.querySelector('[data-field-queue]').dataset.stuck === 'true'")
+    with page.expect_event("response", lambda r: r.request.method == "POST" and r.headers["content-type"] == "text/html",
+                           timeout=60_000):
+        record_on_phone(page, fid, "ok", notes="门前干净")
+        page.wait_for_function("() => document.querySelector('[data-field-queue]').dataset.stuck === 'true'")
+        assert counter.inner_text() == "待上传 1(服务器暂时没有接收,稍后自动重试)"
+    assert served[:2] == ["busy", "portal"]  # the page's own retry met the login page
     assert counter.inner_text() == "待上传 1(服务器暂时没有接收,稍后自动重试)"
-    page.wait_for_event("response", lambda r: r.request.method == "POST" and r.headers["content-type"] == "text/html")
-    assert served == ["busy", "portal"]  # the page's own retry met the login page
-    page.evaluate("() => window.guatuPage.field.flush()")  # tried again after it: not stopped for good
-    assert served[-1] == "busy" and counter.inner_text() == "待上传 1(服务器暂时没有接收,稍后自动重试)"
     served.append("open")
-    page.evaluate("() => window.guatuPage.field.flush()")
-    queued(page, 0)
+    queued(page, 0)  # and its retries went on after it (no flush asked by the test): not stopped for good
     assert counter.inner_text() == "已全部上传"
     assert [e for e in log.console_errors if "503" not in e] == []
     page.context.close()

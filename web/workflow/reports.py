@@ -25,6 +25,7 @@ from geo.inspections import check_day
 from geo.messages import t
 from geo.progress import parse_range
 from geo.residents.satisfaction import summary_line
+from geo.rules import local_now
 from web.access.auth import principal
 from web.cases.shape import page_of
 from web.core.context import guatu
@@ -87,15 +88,16 @@ def milestones_api():
 @bp.get("/api/timeline", role=VIEWER, display=Display.WHOLE, doc=docs.TIMELINE)
 def timeline_api():
     ctx = guatu()
-    first, last = parse_range(request.args.get("from"), request.args.get("to"), ctx.today())
     now = ctx.now()
+    today = local_now(ctx.campaign, now).date()  # (one reading of the clock: the key's day is the answer's)
+    first, last = parse_range(request.args.get("from"), request.args.get("to"), today)
     state = ctx.wall.key(now)  # as the milestones: kept steps, one answer per revision, readable layers and days
 
     def build():
         return make_cached(dumps({**ctx.progress.timeline(state.revision, now, first, last),
                                   "withheld": withheld(ctx.store, state)}))
 
-    return send_cached(ctx.cache.get(("timeline", state.revision, state.layers, ctx.today(), first, last), build))
+    return send_cached(ctx.cache.get(("timeline", state.revision, state.layers, today, first, last), build))
 
 
 PAGE_ROWS = 100  # escalated cases the page lists, the most urgent first (61,641 at 100,000 places took 6 s to write)

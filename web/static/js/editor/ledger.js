@@ -8,6 +8,7 @@
  */
 import { elAttrs as el } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
+import { refusal } from "./answers.js";
 import { caseSummary, casePageUrl, localDue } from "./case-view.js";
 import { option } from "./form.js";
 
@@ -121,8 +122,9 @@ ledger.saveProblem = function (pid, values) {
   var cur = this.current;
   var base = this.featureUrl(cur.layerId, cur.feature.id, "/problems");
   var body = { version: cur.feature.properties.version, problem: values };
-  return this.write(function () {
-    return pid ? self.request("PATCH", base + "/" + encodeURIComponent(pid), body) : self.request("POST", base, body);
+  return this.write(function (signal) {
+    return pid ? self.request("PATCH", base + "/" + encodeURIComponent(pid), body, undefined, signal)
+      : self.request("POST", base, body, undefined, signal);
   }).then(function (r) {
     if (!r) return;
     if (r.ok) {
@@ -133,7 +135,7 @@ ledger.saveProblem = function (pid, values) {
       self.say(saved, "ok");
       return self.refresh([cur.layerId]).then(function (fresh) { if (!fresh) self.sayDone(saved, fresh); });
     }
-    if (r.status === 409 && r.body.current) return self.explainConflict(r.body);
-    self.say(t("editor.ledger.not_saved", { message: r.body ? r.body.message : r.status }), "error");
+    if (r.status === 409 && r.body && r.body.current) return self.explainConflict(r.body);
+    self.say(t("editor.ledger.not_saved", { message: refusal(r.body, r.status).message }), "error");
   });
 };

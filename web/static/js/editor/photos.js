@@ -189,9 +189,9 @@ photos.removePhoto = function (p) {
   var cur = this.current;
   var mine = cur.feature.properties.version;
   if (!window.confirm(t("editor.photo.remove_ask", { role: roleLabel(p.role) }))) return Promise.resolve();
-  return this.write(function () {
+  return this.write(function (signal) {
     return self.request("DELETE", self.featureUrl(cur.layerId, cur.feature.id, "/photos/" + encodeURIComponent(p.id)), undefined,
-      { "If-Match": '"' + cur.feature.id + "-v" + mine + '"' });
+      { "If-Match": '"' + cur.feature.id + "-v" + mine + '"' }, signal);
   }).then(function (r) {
     if (!r) return;
     if (!r.ok) {

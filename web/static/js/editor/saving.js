@@ -6,23 +6,31 @@
  * the planner agrees. Methods of Editor (editor/editor.js composes them).
  */
 import { t } from "../lib/messages.js";
+import { refusal } from "./answers.js";
 
 var saving = {};
 export default saving;
 
+var WRITE_TIMEOUT_MS = 60000;
+
 // --- saving ---------------------------------------------------------------------
 // A write (a save, the ledger, a delete, a bulk status): one at a time, 正在保存… while it runs, a second click
 // meanwhile ignored, and a server out of reach said (the planner must know nothing was saved; the form keeps what
-// they typed). `run` returns the request's promise; resolves to its answer, or null when it was not sent or failed.
+// they typed). `run(signal)` returns the request's promise (`signal` ends it after WRITE_TIMEOUT_MS); resolves to its
+// answer, or null when it was not sent or failed.
 saving.write = function (run) {
   var self = this;
   if (this.writing) return Promise.resolve(null);
   this.writing = true;
   this.say(t("editor.write.sending"), "info");
-  return Promise.resolve().then(run).then(function (r) {
+  var stop = new AbortController(); // a request that hangs (a network gone half-way) ends, and so does the wait
+  var timer = window.setTimeout(function () { stop.abort(); }, WRITE_TIMEOUT_MS);
+  return Promise.resolve(stop.signal).then(run).then(function (r) {
+    window.clearTimeout(timer);
     self.writing = false;
     return r;
   }, function () {
+    window.clearTimeout(timer);
     self.writing = false;
     self.say(t("editor.write.unreachable"), "error");
     return null;
@@ -50,13 +58,14 @@ saving.save = function (options) {
   // the shape is sent only when it was reshaped (or, after a conflict, the planner kept theirs out)
   var geometry = cur.shapeEdited && geometryLayer ? geometryLayer.toGeoJSON().geometry : cur.keepGeometry || undefined;
   var query = options.repair ? "?repair=true" : "";
-  return this.write(function () {
+  return this.write(function (signal) {
     if (cur.isNew) {
-      return self.request("POST", self.featureUrl(cur.layerId) + query, { type: "Feature", properties: props, geometry: geometry });
+      return self.request("POST", self.featureUrl(cur.layerId) + query, { type: "Feature", properties: props, geometry: geometry },
+        undefined, signal);
     }
     var body = { version: options.version || cur.feature.properties.version, properties: props };
     if (geometry) body.geometry = geometry;
-    return self.request("PATCH", self.featureUrl(cur.layerId, cur.feature.id) + query, body);
+    return self.request("PATCH", self.featureUrl(cur.layerId, cur.feature.id) + query, body, undefined, signal);
   }).then(function (r) { return r && self.afterSave(r); });
 };
 
@@ -103,8 +112,9 @@ saving.remove = function () {
   var f = this.current.feature;
   if (!window.confirm(t("editor.delete.ask", { name: f.properties.name }))) return Promise.resolve();
   var layerId = this.current.layerId;
-  return this.write(function () {
-    return self.request("DELETE", self.featureUrl(layerId, f.id), undefined, { "If-Match": '"' + f.id + "-v" + f.properties.version + '"' });
+  return this.write(function (signal) {
+    return self.request("DELETE", self.featureUrl(layerId, f.id), undefined, { "If-Match": '"' + f.id + "-v" + f.properties.version + '"' },
+      signal);
   }).then(function (r) {
     if (!r) return;
     if (r.status === 204) {
@@ -112,7 +122,7 @@ saving.remove = function () {
       self.say(t("editor.delete.done", { name: f.properties.name }), "ok");
       return self.refresh([layerId]).then(function (fresh) { if (!fresh) self.sayDone(t("editor.delete.done", { name: f.properties.name }), fresh); });
     }
-    if (r.status === 409 && r.body.current) return self.explainDeleteConflict(r.body);
-    self.say(t("editor.delete.failed", { message: r.body ? r.body.message : r.status }), "error");
+    if (r.status === 409 && r.body && r.body.current) return self.explainDeleteConflict(r.body);
+    self.say(t("editor.delete.failed", { message: refusal(r.body, r.status).message }), "error");
   });
 };

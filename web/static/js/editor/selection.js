@@ -124,15 +124,18 @@ selection.bulkStatus = function (status) {
     byLayer[layerId].push(id);
   });
   // Versions come from the server so the batch is checked as one.
-  var send = function () {
+  var send = function (signal) {
     return Promise.all(Object.keys(byLayer).map(function (layerId) {
       var ids = byLayer[layerId];
-      return Promise.all(ids.map(function (id) { return self.request("GET", self.featureUrl(layerId, id)); })).then(function (answers) {
+      return Promise.all(ids.map(function (id) {
+        return self.request("GET", self.featureUrl(layerId, id), undefined, undefined, signal);
+      })).then(function (answers) {
         var failed = answers.filter(function (a) { return !a.ok; })[0];
         if (failed) return failed;
         var features = {};
         answers.forEach(function (a, i) { features[ids[i]] = a.body.properties.version; });
-        return self.request("POST", self.url("features", layerId).replace(/\/features$/, "/status"), { status: status, features: features });
+        return self.request("POST", self.url("features", layerId).replace(/\/features$/, "/status"), { status: status, features: features },
+          undefined, signal);
       });
     }));
   };

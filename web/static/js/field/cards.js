@@ -103,16 +103,19 @@ export function makeCard(place, list, actions) {
   card.append(form);
 
   var camera = el("label", "field-camera");
+  var photoMessage = el("p", "field-photo-message");
+  photoMessage.setAttribute("role", "alert");
   var input = elAttrs("input", { type: "file", accept: "image/*", capture: "environment", multiple: "" });
   input.addEventListener("change", function () {
     var files = Array.from(input.files || []);
     input.value = "";
-    if (files.length) {
-      actions.photos(place, files).catch(function () { message.textContent = t("field.photo_not_kept"); });
-    }
+    if (!files.length) return;
+    photoMessage.textContent = "";
+    // (its own line: the result's form, and its message, are hidden once a result is recorded or queued)
+    actions.photos(place, files).catch(function () { photoMessage.textContent = t("field.photo_not_kept"); });
   });
   camera.append(el("span", null, t("field.camera")), input);
-  card.append(camera, el("ul", "field-thumbs"), el("p", "field-photos-sent"));
+  card.append(camera, photoMessage, el("ul", "field-thumbs"), el("p", "field-photos-sent"));
   return card;
 }
 

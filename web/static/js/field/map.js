@@ -82,7 +82,7 @@ export function followMe(view, status, moved) {
       view.me.dot.setLatLng(at);
     }
     status(t("field.gps_here", { m: accuracy }));
-    moved({ lon: pos.coords.longitude, lat: pos.coords.latitude, accuracy: accuracy, at: Date.now() });
+    moved({ lon: pos.coords.longitude, lat: pos.coords.latitude, accuracy: accuracy, at: pos.timestamp || Date.now() });
   }, function () {
     status(t("field.gps_off"));
     moved(null); // the last fix no longer says where the phone is

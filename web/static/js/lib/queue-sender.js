@@ -24,7 +24,7 @@ export async function problemText(resp) {
 export class QueueSender {
   constructor(queue) {
     this.queue = queue;
-    this.running = false;
+    this.running = null; // the flush in flight (a promise)
     this.again = false;
     this.failures = 0;
     this.timer = null;
@@ -45,14 +45,20 @@ export class QueueSender {
     if (this.onWaiting) this.onWaiting(failures);
   }
 
-  // Send everything queued; a call while sending makes the running one look again when it ends.
-  async flush() {
+  // Send everything queued; a call while sending makes the running one look again when it ends (unless it stopped:
+  // then its timer tries again) and resolves with it.
+  flush() {
     if (this.running) {
       this.again = true;
-      return;
+      return this.running;
     }
-    if (!navigator.onLine) return;
-    this.running = true;
+    if (!navigator.onLine) return Promise.resolve();
+    var self = this;
+    this.running = this.send().finally(function () { self.running = null; });
+    return this.running;
+  }
+
+  async send() {
     clearTimeout(this.timer);
     try {
       var stopped = false;
@@ -83,7 +89,7 @@ export class QueueSender {
       } while (this.again);
       if (!stopped) this.drained();
     } finally {
-      this.running = false;
+      this.again = false;
     }
   }
 }

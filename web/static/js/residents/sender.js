@@ -69,10 +69,11 @@ export class ReportSender extends QueueSender {
     if (how === "done") {
       await this.queue.keep({ code: answer.code, category: answer.category, at: answer.at_local,
         state: answer.state, stateText: answer.state_text });
-    } else {
+      await this.queue.remove(item.seq);
+    } else { // out of the outbox first: never listed as both waiting and refused
+      await this.queue.remove(item.seq);
       await this.queue.keepRefused({ id: item.id, category: item.body.category, at: item.queuedAt, reason: answer.refused });
     }
-    await this.queue.remove(item.seq);
     this.report(how, item, answer);
     return true;
   }

@@ -221,7 +221,8 @@ Panels.prototype.update = function () {
   this.asOf.textContent = t("wall.as_of", { time: formatTime(s.as_of ? new Date(s.as_of) : null, this.o.timezone) });
   if (this.view.dashboard) {
     var key = [s.revision, s.head, s.day, s.after_cutoff, s.moment].join("/");
-    if (key !== this.dashKey) {
+    if (key === this.dashKey) this.owed(); // a new state with the same key: what failed to load asked for again
+    else {
       this.dashKey = key;
       var self2 = this;
       // after the map's first paint: the places first, then the panels

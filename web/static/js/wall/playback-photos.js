@@ -36,9 +36,11 @@ ComparePhotos.prototype.choose = function (wall, layerId, id) {
   }, function (err) {
     wall.errors.push(String(err));
     if (self.asked !== key) return;
-    self.boxes.forEach(function (box) { // never the photos of the place chosen before under this one's name
+    self.views.forEach(function (v, n) { // never the photos of the place chosen before under this one's name
+      var box = self.boxes[n];
       box.textContent = "";
-      box.hidden = false;
+      box.dataset.id = id;
+      box.hidden = !!v.wall.token; // a display link shows no panel without photos
       box.appendChild(el("p", "guatu-more", t("wall.card.failed")));
     });
   });

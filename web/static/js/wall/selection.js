@@ -61,6 +61,7 @@ selection.selectOffScreen = function (layerId, id) {
     });
   }).catch(function (err) {
     self.errors.push(String(err));
+    if (self.selectedId && self.selectedId !== id) return; // another place opened meanwhile: that one stands
     self.showBanner(t("wall.place.unreachable"), "select"); // until a place is selected again
   });
   return true;
