@@ -1,6 +1,6 @@
 """Answers that come late or not at all on a 4K wall in a real Chromium: a place's card that failed after another
 place was chosen leaves the other's card as it is; a large layer's place found by name that cannot be opened says so
-on the wall (until a place is opened) instead of doing nothing."""
+on the wall (until a place is opened) instead of doing nothing, but not when another place was opened since."""
 
 from __future__ import annotations
 
@@ -33,15 +33,7 @@ def test_a_place_found_by_name_that_cannot_be_opened_says_so_until_a_place_is_op
     with live_server(data, GUATU_REFRESH_SECONDS=0) as server:
         page, log = open_page(browser, server.url, "/wall", width=WIDTH, height=HEIGHT)
         wait_ready(page)
-        page.evaluate("""async () => { const wall = window.guatuPage.walls[0];  // close in on one place
-            const first = Object.values(wall.all.courtyards)[0];
-            wall.map.setView(first.getBounds().getCenter(), 18, {animate: false});
-            await wall.viewportMoved(); }""")
-        far = page.evaluate("""() => { const wall = window.guatuPage.walls[0];
-            let far = null;
-            wall.state.layers.courtyards.items.forEach(id => { if (!far && !wall.placeOf('courtyards', id)) far = id; });
-            return far; }""")
-        assert far
+        far = "c-0001"  # found by name: the wall asks for where it is, then flies there (drawn or not)
         page.route(f"**/api/wall/place/courtyards/{far}*",
                    lambda route: route.fulfill(status=503, content_type="application/json", body='{"message": "忙"}'))
         page.evaluate("(id) => window.guatuPage.walls[0].selectOffScreen('courtyards', id)", far)
@@ -51,5 +43,16 @@ def test_a_place_found_by_name_that_cannot_be_opened_says_so_until_a_place_is_op
         page.unroute(f"**/api/wall/place/courtyards/{far}*")
         page.evaluate("(id) => window.guatuPage.walls[0].selectOffScreen('courtyards', id)", far)
         page.wait_for_function("(id) => document.documentElement.dataset.guatuSelected === id", arg=far)
+        assert banner.is_hidden()
+
+        # a refusal that comes after another place was opened: that place stands, nothing is said
+        held = []
+        page.route("**/api/wall/place/courtyards/c-0003*", lambda route: held.append(route))
+        page.evaluate("() => window.guatuPage.walls[0].selectOffScreen('courtyards', 'c-0003')")
+        page.evaluate("() => window.guatuPage.walls[0].selectOffScreen('courtyards', 'c-0002')")
+        page.wait_for_function("() => document.documentElement.dataset.guatuSelected === 'c-0002'")
+        assert len(held) == 1
+        held[0].fulfill(status=503, content_type="application/json", body='{"message": "忙"}')
+        page.wait_for_function("() => window.guatuPage.walls[0].errors.some(e => e.includes('c-0003'))")
         assert banner.is_hidden()
         page.context.close()
