@@ -100,12 +100,10 @@ conflictView.takeTheirs = function (theirs) {
   this.conflictOpen = false;
   this.fillForm();
   this.fillLedger();
-  this.say(t("editor.conflict.reloaded"), "ok");
+  var reloaded = t("editor.conflict.reloaded");
+  this.say(reloaded, "ok");
   var self = this;
-  return this.refresh([this.current.layerId]).then(function (fresh) {
-    self.redrawOpened(theirs);
-    if (!fresh) self.sayDone(t("editor.conflict.reloaded"), fresh);
-  });
+  return this.refreshAfter([this.current.layerId], reloaded).then(function () { self.redrawOpened(theirs); });
 };
 
 // A delete refused because the place changed since it was opened: what they changed, then reload or delete theirs.

@@ -133,7 +133,7 @@ ledger.saveProblem = function (pid, values) {
       self.fillLedger();
       var saved = t("editor.ledger.saved", { version: r.body.properties.version });
       self.say(saved, "ok");
-      return self.refresh([cur.layerId]).then(function (fresh) { if (!fresh) self.sayDone(saved, fresh); });
+      return self.refreshAfter([cur.layerId], saved);
     }
     if (r.status === 409 && r.body && r.body.current) return self.explainConflict(r.body);
     self.say(t("editor.ledger.not_saved", { message: refusal(r.body, r.status).message }), "error");

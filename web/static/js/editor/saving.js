@@ -48,6 +48,16 @@ saving.sayDone = function (text, fresh) {
   this.say(fresh ? text : text + t("editor.write.map_stale"), "ok");
 };
 
+// After a write whose message `text` is shown already (none: nothing to add to): the map's layers read again
+// (`layerIds`, else all); when that fails the message says the map is behind. Resolves to whether it was read.
+saving.refreshAfter = function (layerIds, text) {
+  var self = this;
+  return this.refresh(layerIds).then(function (fresh) {
+    if (!fresh && text) self.sayDone(text, false);
+    return fresh;
+  });
+};
+
 saving.save = function (options) {
   var self = this;
   var cur = this.current;
@@ -119,8 +129,9 @@ saving.remove = function () {
     if (!r) return;
     if (r.status === 204) {
       self.deselect();
-      self.say(t("editor.delete.done", { name: f.properties.name }), "ok");
-      return self.refresh([layerId]).then(function (fresh) { if (!fresh) self.sayDone(t("editor.delete.done", { name: f.properties.name }), fresh); });
+      var done = t("editor.delete.done", { name: f.properties.name });
+      self.say(done, "ok");
+      return self.refreshAfter([layerId], done);
     }
     if (r.status === 409 && r.body && r.body.current) return self.explainDeleteConflict(r.body);
     self.say(t("editor.delete.failed", { message: refusal(r.body, r.status).message }), "error");

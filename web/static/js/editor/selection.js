@@ -147,6 +147,6 @@ selection.bulkStatus = function (status) {
     else self.say(done, "ok");
     if (!bad) self.selection = {}; // (refused: the selection stays, to be tried again or changed)
     self.showBulk();
-    return self.refresh().then(function (fresh) { if (!bad && !fresh) self.sayDone(done, fresh); });
+    return self.refreshAfter(undefined, bad ? null : done);
   });
 };
