@@ -16,7 +16,7 @@
 import { decodeAttributes, decodeBinary, unpackIds, unpackState } from "./packed.js";
 import { Place, placesFromPacked } from "./place.js";
 import { PlaceGroup } from "./canvas.js";
-import { PlaceTiles, tiledAt } from "./tiled.js";
+import { PlaceTiles, tiledAt, wallHost } from "./tiled.js";
 import { DotField, HIDDEN } from "./dots.js";
 import { mergeState } from "./state.js";
 import { THEMES } from "./theme.js";
@@ -533,7 +533,7 @@ sync.updateTiling = function (fetch) {
     var want = tiledAt(self, layerId) && self.readable(layerId), on = self.tiledNow(layerId);
     if (want && !on) {
       self.leaveViewport(layerId);
-      var tiles = self.tiled[layerId] || (self.tiled[layerId] = new PlaceTiles(self, layerId));
+      var tiles = self.tiled[layerId] || (self.tiled[layerId] = new PlaceTiles(wallHost(self), layerId));
       var known = self.state && self.state.layers[layerId];
       self.shapesRevision[layerId] = known ? known.shapes : self.shapesRevision[layerId] || 0;
       tiles.revision = self.shapesRevision[layerId];

@@ -12,6 +12,21 @@
  * outline in lng/lat from the tile (cut at the tile's edge, with the tile's buffer, for a place that crosses
  * it). The overnight rings and escalation triangles are the wall's (`setMarks`), at the centre of the place's
  * box in the first tile that held it.
+ *
+ * The tiles are drawn for a host: the wall (`wallHost` below) or the editor (editor/large-layer.js). A host has
+ *   map                        the Leaflet map;
+ *   tilesFrom                  the zoom tiles are drawn from (a tile asked for further out is left blank);
+ *   tileUrl(layerId, coords, revision), tileHeaders()   where a tile is fetched, and how;
+ *   items(layerId)             the layer's state columns (wall/state.js PlaceItems), or null;
+ *   painter(layerId, items)    for one paint: a function (id, j, type) giving the style of place `id` (at `j` of
+ *                              `items`, -1 when they do not hold it; `type` its MVT type), or null when the place
+ *                              is not drawn (one style object per look: the paint batches by it);
+ *   look(layerId, place)       a Place made from a tile (for a card, a selection) given its look, again when it changed;
+ *   failed(err)                a tile's request failed (it is asked for again);
+ *   loaded(layerId, zoom, n)   every tile of the view came (the n-th time);
+ *   marks                      the overdue, overnight and escalation marks, or null when the host draws none:
+ *                              {halo: {haloColor, haloWidth, lineHaloWidth}, has(id), at(id), set(id, flags, at),
+ *                              show(), forget(id, place)}.
  */
 import { hatchPattern, insideRings, nearRings } from "./canvas.js";
 import { Place } from "./place.js";
@@ -45,9 +60,9 @@ export var PlaceTiles = L.GridLayer.extend({
   options: { tileSize: 256, pane: "guatu-tiles", noWrap: true, updateWhenIdle: false, updateWhenZooming: false,
              keepBuffer: 1 },
 
-  initialize: function (wall, layerId, options) {
+  initialize: function (host, layerId, options) {
     L.GridLayer.prototype.initialize.call(this, options);
-    this.wall = wall;
+    this.host = host;
     this.layerId = layerId;
     this.revision = 0; // the layer's shapes revision the tiles are asked for (in their URL)
     this.holding = new Map(); // place id -> the keys of the loaded tiles that hold it
@@ -59,13 +74,15 @@ export var PlaceTiles = L.GridLayer.extend({
   },
 
   onRemove: function (map) {
-    var self = this;
-    this.holding.forEach(function (_, id) { self.wall.setMarks(id, 0, null); });
-    this.made.forEach(function (place, id) { if (self.wall.halos[id] === place) delete self.wall.halos[id]; });
+    var marks = this.host.marks;
+    if (marks) {
+      this.holding.forEach(function (_, id) { marks.set(id, 0, null); });
+      this.made.forEach(function (place, id) { marks.forget(id, place); });
+    }
     this.holding.clear();
     this.made.clear();
     L.GridLayer.prototype.onRemove.call(this, map);
-    if (this.wall.marksChanged) this.wall.showMarks();
+    if (marks) marks.show();
   },
 
   // The shapes revision moved: every tile is asked for again (a new URL), each shown as it was until its new one
@@ -82,9 +99,7 @@ export var PlaceTiles = L.GridLayer.extend({
   },
 
   url: function (coords) {
-    var wall = this.wall;
-    return wall.url(wall.options.api.tiles, { __layer__: this.layerId, __z__: coords.z, __x__: coords.x, __y__: coords.y },
-                    { street: wall.view.street, community: wall.view.community, v: this.revision });
+    return this.host.tileUrl(this.layerId, coords, this.revision);
   },
 
   createTile: function (coords, done) {
@@ -93,7 +108,7 @@ export var PlaceTiles = L.GridLayer.extend({
     var size = this.getTileSize();
     tile.width = size.x * ratio;
     tile.height = size.y * ratio;
-    if (coords.z < this.wall.options.tilesFrom) { // a zoom out: Leaflet asks for the new zoom's tiles before the
+    if (coords.z < this.host.tilesFrom) { // a zoom out: Leaflet asks for the new zoom's tiles before the
       // zoom's end takes the layer off the map, and at a million places they are some 30 tiles of 65,000 points
       // each that the server would make for nothing (an aborted request does not stop it): left blank
       L.Util.requestAnimFrame(function () { done(null, tile); });
@@ -111,8 +126,7 @@ export var PlaceTiles = L.GridLayer.extend({
     var key = this._tileCoordsToKey(coords);
     var url = this.url(coords);
     var revision = this.revision;
-    var headers = {};
-    if (this.wall.token) headers["X-Guatu-Display"] = this.wall.token;
+    var headers = this.host.tileHeaders();
     var current = function () { return self._map && self._tiles[key] && self._tiles[key].el === tile; };
     // one request and one retry at a time per tile: a newer one (a new revision) replaces them; a tile let go
     // before its answer came drops its request
@@ -139,7 +153,7 @@ export var PlaceTiles = L.GridLayer.extend({
     }).catch(function (err) {
       if (done) done(err, tile);
       if (asked.signal.aborted) return;
-      self.wall.errors.push(String(err));
+      self.host.failed(err);
       tile.guatuRetry = window.setTimeout(function () {
         if (current() && tile.guatuAsked === asked) self._fetch(tile, coords, null, attempt + 1);
       }, Math.min(60000, 2000 * Math.pow(2, attempt)));
@@ -179,9 +193,11 @@ export var PlaceTiles = L.GridLayer.extend({
         return;
       }
       self.holding.delete(id);
-      if (self.wall.halos[id] === self.made.get(id)) delete self.wall.halos[id];
+      if (self.host.marks) {
+        self.host.marks.forget(id, self.made.get(id));
+        self.host.marks.set(id, 0, null); // off the screen's tiles: its marks go with it
+      }
       self.made.delete(id);
-      self.wall.setMarks(id, 0, null); // off the screen's tiles: its marks go with it
     });
   },
 
@@ -202,19 +218,17 @@ export var PlaceTiles = L.GridLayer.extend({
     if (this._marksTimer) return;
     this._marksTimer = window.setTimeout(function () {
       self._marksTimer = null;
-      if (self.wall.marksChanged) self.wall.showMarks();
+      if (self.host.marks) self.host.marks.show();
     }, 1000);
   },
 
   _loaded: function () {
-    if (this._tileZoom < this.wall.options.tilesFrom) return; // the blank tiles of a zoom out (createTile)
+    if (this._tileZoom < this.host.tilesFrom) return; // the blank tiles of a zoom out (createTile)
     window.clearTimeout(this._marksTimer);
     this._marksTimer = null;
-    if (this.wall.marksChanged) this.wall.showMarks();
+    if (this.host.marks) this.host.marks.show();
     this.loads++;
-    var root = document.documentElement;
-    root.dataset.guatuViewport = "tiles-" + this.layerId + "-" + this._tileZoom + "-" + this.loads;
-    this.wall.map.fire("guatu:shapes", { layer: this.layerId });
+    this.host.loaded(this.layerId, this._tileZoom, this.loads);
   },
 
   // Paint a tile's places in their looks from the state: the overdue rings under the fills, then one path per
@@ -222,33 +236,29 @@ export var PlaceTiles = L.GridLayer.extend({
   paint: function (tile) {
     var g = tile.guatu;
     if (!g) return;
-    var wall = this.wall;
+    var host = this.host;
+    var marks = host.marks;
     var layerId = this.layerId;
     var ctx = tile.getContext("2d");
     var ratio = tile.width / this.getTileSize().x;
     var s = tile.width / g.data.extent; // tile units -> canvas pixels
     var pixel = g.data.extent / this.getTileSize().x; // tile units per CSS pixel
-    var items = wall.items(layerId);
+    var items = host.items(layerId);
+    var styleOf = host.painter(layerId, items);
     var halo = new Path2D();
     var lineHalo = new Path2D();
     var batches = [];
     var byStyle = new Map();
     var features = g.data.features;
-    var marks = wall.renderers.features.options;
-    var styles = []; // kind of shape and status code -> the wall's style (asked of the wall once a paint)
-    var filtered = wall.filters();
     for (var n = 0; n < features.length; n++) {
       var f = features[n];
       var j = items ? items.indexOf(f.id) : -1;
-      // a place the state does not know is not drawn: removed since the tile was made (until the tile of the new
-      // shapes revision comes), not yet in the state, or not standing on the past day shown (playback)
-      if (j < 0 || (filtered && !wall.showsAt(EMPTY, items, j))) {
-        if (wall.dots[f.id] !== undefined || wall.flags[f.id] !== undefined) wall.setMarks(f.id, 0, null);
+      var style = styleOf(f.id, j, f.type);
+      if (!style) { // (not drawn: see the hosts' painters)
+        if (marks && marks.has(f.id)) marks.set(f.id, 0, null);
         continue;
       }
-      var at = (items.status[j] + 1) * 4 + f.type; // (status -1: one the campaign does not know)
-      var style = styles[at] || (styles[at] = wall.styleFor(layerId, SHAPES[f.type] || SHAPES[POLYGON], items.statusAt(j)));
-      var flags = items.flags[j];
+      var flags = marks && j >= 0 ? items.flags[j] : 0;
       var box = f.box;
       var hairline = f.type !== LINE && Math.max(box[2] - box[0], box[3] - box[1]) < SMALL * pixel;
       var slot = (f.type === POINT ? 2 : 0) + (hairline ? 1 : 0);
@@ -266,18 +276,20 @@ export var PlaceTiles = L.GridLayer.extend({
         trace(batch.path, f.rings, s, f.type !== LINE);
         if (flags & 1) trace(f.type === LINE ? lineHalo : halo, f.rings, s, f.type !== LINE);
       }
-      if (flags > 1 || wall.dots[f.id] !== undefined || wall.flags[f.id] !== undefined) this._mark(f, g, flags);
+      if (marks && (flags > 1 || marks.has(f.id))) this._mark(f, g, flags);
     }
     ctx.clearRect(0, 0, tile.width, tile.height);
     ctx.lineJoin = "round";
     ctx.lineCap = "round";
-    ctx.globalAlpha = 0.95;
-    ctx.strokeStyle = marks.haloColor;
-    ctx.lineWidth = marks.haloWidth * ratio;
-    ctx.stroke(halo);
-    ctx.lineWidth = marks.lineHaloWidth * ratio; // a road's ring is wider than the road drawn on it
-    ctx.stroke(lineHalo);
-    ctx.globalAlpha = 1;
+    if (marks) {
+      ctx.globalAlpha = 0.95;
+      ctx.strokeStyle = marks.halo.haloColor;
+      ctx.lineWidth = marks.halo.haloWidth * ratio;
+      ctx.stroke(halo);
+      ctx.lineWidth = marks.halo.lineHaloWidth * ratio; // a road's ring is wider than the road drawn on it
+      ctx.stroke(lineHalo);
+      ctx.globalAlpha = 1;
+    }
     var origin = [g.coords.x * tile.width, g.coords.y * tile.height]; // the stripes of hatched fills meet at the edges
     batches.forEach(function (b) {
       var st = b.style;
@@ -308,11 +320,10 @@ export var PlaceTiles = L.GridLayer.extend({
   // A place's overnight ring and escalation triangle (the wall's), at the centre of its box in the first tile
   // that marked it: the same point whichever tile is painted again.
   _mark: function (f, g, flags) {
-    var wall = this.wall;
-    var id = f.id;
-    var at = flags > 1 ? wall.dots[id] || (wall.flags[id] && wall.flags[id].latlng) || null : null;
+    var marks = this.host.marks;
+    var at = flags > 1 ? marks.at(f.id) : null;
     if (flags > 1 && !at) at = tileLatLng(g.coords, g.data.extent, (f.box[0] + f.box[2]) / 2, (f.box[1] + f.box[3]) / 2);
-    wall.setMarks(id, flags, at);
+    marks.set(f.id, flags, at);
   },
 
   // The places whose look changed (ids; null: every place): their tiles painted again at the next frame, the
@@ -321,12 +332,12 @@ export var PlaceTiles = L.GridLayer.extend({
     var self = this;
     if (!ids || ids.length > 5000) {
       Object.keys(this._tiles).forEach(function (key) { self.dirty.add(key); });
-      this.made.forEach(function (place) { self.wall.refresh(self.layerId, place); });
+      this.made.forEach(function (place) { self.host.look(self.layerId, place); });
     } else {
       ids.forEach(function (id) {
         self._keysOf(id).forEach(function (key) { self.dirty.add(key); });
         var place = self.made.get(id);
-        if (place) self.wall.refresh(self.layerId, place);
+        if (place) self.host.look(self.layerId, place);
       });
     }
     if (this.dirty.size && !this._frame) {
@@ -337,14 +348,14 @@ export var PlaceTiles = L.GridLayer.extend({
           if (t) self.paint(t.el);
         });
         self.dirty.clear();
-        if (self.wall.marksChanged) self.wall.showMarks();
+        if (self.host.marks) self.host.marks.show();
       });
     }
   },
 
   // A place removed (by the state): its tiles painted again without it (nor its marks) until new ones come.
   hide: function (id) {
-    this.wall.setMarks(id, 0, null);
+    if (this.host.marks) this.host.marks.set(id, 0, null);
     this.changed([id]);
   },
 
@@ -371,9 +382,9 @@ export var PlaceTiles = L.GridLayer.extend({
       });
       place = new Place(f.id, this.layerId, f.type === POINT ? 6 : f.type === LINE ? 3 : 0, coords);
       this.made.set(f.id, place);
-      this.wall.refresh(this.layerId, place);
+      this.host.look(this.layerId, place);
     }
-    var items = this.wall.items(this.layerId);
+    var items = this.host.items(this.layerId);
     if (!items || items.indexOf(f.id) < 0) place.visible = false; // as `paint` leaves it out
     return place;
   },
@@ -389,13 +400,13 @@ export var PlaceTiles = L.GridLayer.extend({
     if (!g) return null;
     var unit = g.data.extent / size;
     var x = (p.x - coords.x * size) * unit, y = (p.y - coords.y * size) * unit, tol = tolerance * unit;
-    var items = this.wall.items(this.layerId);
+    var items = this.host.items(this.layerId);
+    var styleOf = this.host.painter(this.layerId, items);
     var features = g.data.features;
     for (var n = features.length - 1; n >= 0; n--) {
       var f = features[n], b = f.box;
       if (x < b[0] - tol || x > b[2] + tol || y < b[1] - tol || y > b[3] + tol) continue;
-      var j = items ? items.indexOf(f.id) : -1;
-      if (j < 0 || !this.wall.showsAt(EMPTY, items, j)) continue;
+      if (!styleOf(f.id, items ? items.indexOf(f.id) : -1, f.type)) continue;
       var hit = f.type === POLYGON ? insideRings(f.rings, x, y) || nearRings(f.rings, x, y, tol, true)
         : nearRings(f.rings, x, y, tol, false);
       if (hit) return this._place(f, g);
@@ -403,6 +414,46 @@ export var PlaceTiles = L.GridLayer.extend({
     return null;
   },
 });
+
+// The wall as the tiles' host: its state, filters, styles and marks (wall/wallmap.js).
+export function wallHost(wall) {
+  return {
+    map: wall.map,
+    tilesFrom: wall.options.tilesFrom,
+    tileUrl: function (layerId, coords, revision) {
+      return wall.url(wall.options.api.tiles, { __layer__: layerId, __z__: coords.z, __x__: coords.x, __y__: coords.y },
+                      { street: wall.view.street, community: wall.view.community, v: revision });
+    },
+    tileHeaders: function () { return wall.token ? { "X-Guatu-Display": wall.token } : {}; },
+    items: function (layerId) { return wall.items(layerId); },
+    // a place the state does not know is not drawn: removed since the tile was made (until the tile of the new
+    // shapes revision comes), not yet in the state, or not standing on the past day shown (playback); nor one the
+    // view's scope or filters leave out. One style per kind of shape and status code, asked of the wall once a paint.
+    painter: function (layerId, items) {
+      var filtered = wall.filters();
+      var styles = [];
+      return function (id, j, type) {
+        if (j < 0 || (filtered && !wall.showsAt(EMPTY, items, j))) return null;
+        var at = (items.status[j] + 1) * 4 + type; // (status -1: one the campaign does not know)
+        return styles[at] || (styles[at] = wall.styleFor(layerId, SHAPES[type] || SHAPES[POLYGON], items.statusAt(j)));
+      };
+    },
+    look: function (layerId, place) { wall.refresh(layerId, place); },
+    failed: function (err) { wall.errors.push(String(err)); },
+    loaded: function (layerId, zoom, n) {
+      document.documentElement.dataset.guatuViewport = "tiles-" + layerId + "-" + zoom + "-" + n;
+      wall.map.fire("guatu:shapes", { layer: layerId });
+    },
+    marks: {
+      halo: wall.renderers.features.options,
+      has: function (id) { return wall.dots[id] !== undefined || wall.flags[id] !== undefined; },
+      at: function (id) { return wall.dots[id] || (wall.flags[id] && wall.flags[id].latlng) || null; },
+      set: function (id, flags, at) { wall.setMarks(id, flags, at); },
+      show: function () { if (wall.marksChanged) wall.showMarks(); },
+      forget: function (id, place) { if (place && wall.halos[id] === place) delete wall.halos[id]; },
+    },
+  };
+}
 
 // Whether the wall draws large layer `layerId` from tiles now: a zoom at or past the campaign's
 // `map.vector_tiles_from`, in WGS84 (the tiles are not shifted for a GCJ-02 basemap).
