@@ -22,6 +22,7 @@ from web.core.routes import EDITOR, VIEWER
 from web.core.security import add_nonce
 from web.edit.blueprint import bp
 from web.inbox.bell import bell as inbox_bell
+from web.wall import tiles
 from web.wall.map_page import editor_html
 from web.workflow.inspections import workflow_links
 
@@ -47,6 +48,7 @@ def editor():
         # the extent the editor opens on: the readable places', as the wall's first page fits them (kept per shapes
         # revision from a worker's warm-up: a million places are a walk of seconds)
         "large": _large_layers(readable),
+        "tilesFrom": c.map.vector_tiles_from,  # a large layer from vector tiles from this zoom on (the wall's setting)
         "bulkLimit": MAX_BATCH,  # places in one bulk status change (the API refuses more)
         "boundaries": [b.level for b in c.boundaries],
         "ruleExplanation": explain_rule(c),
@@ -62,6 +64,7 @@ def editor():
             "state": url_for("wall.state"),
             "playback": url_for("wall.playback_data"),  # a large layer's statuses on a past day
             "shapes": url_for("wall.shapes", layer_id="__layer__"),
+            "tiles": tiles.url_template(),  # a large layer's vector tiles (editor/large-layer.js)
             "boundaries": url_for("api.boundaries", level="__level__"),
             "features": url_for("api.features", layer_id="__layer__"),
             "search": url_for("api.search", layer_id="__layer__"),  # a large layer's places found by name

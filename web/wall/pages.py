@@ -26,6 +26,7 @@ from web.core.problem_banner import banner_options
 from web.core.routes import VIEWER, Display
 from web.core.security import add_nonce
 from web.inbox.bell import bell as inbox_bell
+from web.wall import tiles
 from web.wall.blueprint import bp
 from web.wall.data import current_state, packed_shapes
 from web.wall.map_page import inline_json, wall_map_html
@@ -72,7 +73,7 @@ def wall_options(view: WallView, mode: str, display_token: str | None = None) ->
             "boundaries": url_for("api.boundaries", level="__level__"),
             "place": url_for("wall.place", layer_id="__layer__", fid="__id__"),
             "search": url_for("wall.search", layer_id="__layer__"),  # a large layer's places found by name
-            "tiles": url_for("wall.tile", layer_id="__layer__", z=0, x=0, y=0).replace("/0/0/0.mvt", "/__z__/__x__/__y__.mvt"),
+            "tiles": tiles.url_template(),
             "dashboard": url_for("wall.dashboard"),
             "satisfaction": url_for("wall.satisfaction_panel"),
             "inspections": url_for("workflow.wall_inspections"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import request
+from flask import request, url_for
 
 from geo.tiles import FORMAT, MEDIA_TYPE, Tile, vector_tile
 from web.core.context import Cached, guatu
@@ -20,6 +20,11 @@ from web.core.http import send_cached
 from web.core.routes import VIEWER, Display
 from web.wall import docs
 from web.wall.blueprint import bp
+
+
+def url_template() -> str:
+    """The tiles' URL with `__layer__`, `__z__`, `__x__` and `__y__` for a page's script to fill in."""
+    return url_for("wall.tile", layer_id="__layer__", z=0, x=0, y=0).replace("/0/0/0.mvt", "/__z__/__x__/__y__.mvt")
 
 
 @bp.get("/api/wall/tiles/<layer_id>/<int(signed=True):z>/<int(signed=True):x>/<int(signed=True):y>.mvt",

@@ -11,6 +11,14 @@
  * with Geoman, saved with its version, explained on a conflict) while its simplified copy on the canvas is
  * hidden. `release` puts the canvas copy back.
  *
+ * From the campaign's `map.vector_tiles_from` zoom on (the wall's setting; off by default), the layer's outlines
+ * are drawn from its vector tiles instead (wall/tiled.js PlaceTiles, with this layer as their host): a pan asks
+ * only for the tiles that came into view, each made once per shapes revision for every screen and editor, and a
+ * status change or a selection repaints the tiles that hold the place, fetching nothing. Names, which tiles do not
+ * carry, still come with the view's answer from zoom NAMES_FROM (its places then only named and counted, not
+ * drawn). A point of a tile standing for several places too small to see is clicked and box-selected as its
+ * first place.
+ *
  * Looks: each place's status colour from the editor's state (a hatched status striped as on the wall), a place
  * selected for a bulk change outlined in blue (a dot painted blue). On a past day (editor/as-of.js) the statuses
  * are that day's, a place that did not stand then is hidden, and nothing is clicked or box-selected.
@@ -19,6 +27,8 @@ import { decodeAttributes, decodeBinary, unpackIds } from "../wall/packed.js";
 import { placesFromPacked } from "../wall/place.js";
 import { PlaceCanvas } from "../wall/canvas.js";
 import { DotField, HIDDEN, pixelOf } from "../wall/dots.js";
+import { PlaceTiles } from "../wall/tiled.js";
+import { LINE, POINT } from "../wall/mvt.js";
 import { json, reason } from "./answers.js";
 import { darken } from "../lib/dom.js";
 import { t } from "../lib/messages.js";
@@ -43,6 +53,7 @@ export var LargeLayer = L.Layer.extend({
     this.seq = 0; // views asked for
     this.drawnSeq = 0; // the last of them drawn (or found unchanged)
     this.editing = null; // {id, group}: the selected place drawn whole and editable
+    this.tiles = null; // PlaceTiles, made the first time the map is at the tiles' zoom
     this.styles = new Map();
     var palette = [];
     this.looks = {}; // colour -> a dot's look (1 + its place in the palette)
@@ -70,6 +81,7 @@ export var LargeLayer = L.Layer.extend({
     map.off("moveend", this._moved, this);
     map.off("click", this._click, this);
     map.removeLayer(this.renderer);
+    if (this.tiles) map.removeLayer(this.tiles);
   },
 
   getBounds: function () {
@@ -88,6 +100,7 @@ export var LargeLayer = L.Layer.extend({
   idsIn: function (bounds) {
     var out = [];
     if (this.editor.asOf) return out;
+    if (this._tiled()) out = this.tiles.idsIn(bounds);
     var places = this.places;
     Object.keys(places).forEach(function (id) { if (bounds.intersects(places[id].getBounds())) out.push(id); });
     var f = this.field;
@@ -99,7 +112,81 @@ export var LargeLayer = L.Layer.extend({
 
   // Whether the view holds the place (as a shape or a dot).
   has: function (id) {
-    return id in this.places || (!!this.field && this.field.indexOf(id) >= 0);
+    return id in this.places || (!!this.field && this.field.indexOf(id) >= 0) || (this._tiled() && this.tiles.holds(id));
+  },
+
+  // --- tiles ----------------------------------------------------------------------------
+  // Whether the map is at the tiles' zoom (the campaign's `map.vector_tiles_from`).
+  _tilesWanted: function () {
+    var from = this.editor.o.tilesFrom;
+    return from !== null && from !== undefined && !!this.editor.o.api.tiles && this._map.getZoom() >= from;
+  },
+
+  // Whether the outlines are drawn from tiles now.
+  _tiled: function () {
+    return !!this.tiles && !!this._map && this._map.hasLayer(this.tiles);
+  },
+
+  // The tiles on the map at the shapes revision of the editor's state (a new one asks for every tile again, each
+  // shown as it was until its new one came); `fresh`: every tile painted again (the state was read again).
+  _showTiles: function (fresh) {
+    var known = this.editor.state && this.editor.state.layers[this.layerId];
+    var revision = known ? known.shapes || 0 : 0;
+    if (!this.tiles) this.tiles = new PlaceTiles(this._host(), this.layerId, { pane: PANE });
+    if (!this._map.hasLayer(this.tiles)) {
+      this.tiles.revision = revision;
+      this.tiles.addTo(this._map);
+    } else {
+      this.tiles.setRevision(revision);
+      if (fresh) this.tiles.changed(null);
+    }
+  },
+
+  // This layer as the tiles' host (wall/tiled.js): the editor's state, looks and selection, no marks.
+  _host: function () {
+    var self = this;
+    var editor = this.editor;
+    return {
+      tilesFrom: editor.o.tilesFrom,
+      tileUrl: function (layerId, coords, revision) {
+        return editor.url("tiles", layerId).replace("__z__", coords.z).replace("__x__", coords.x)
+          .replace("__y__", coords.y) + "?v=" + revision;
+      },
+      tileHeaders: function () { return {}; },
+      items: function (layerId) { return editor.itemsOf(layerId); },
+      // as a view's place is drawn (`_shown`, `_style`): not while it is drawn whole to be edited, nor on a past day
+      // when it did not stand then; in its status's colour, blue when selected
+      painter: function (layerId, items) {
+        return function (id, j, type) {
+          if (self.editing && self.editing.id === id) return null;
+          var key = j >= 0 ? items.statusAt(j) : undefined;
+          if (key === undefined && editor.asOf) return null;
+          var shape = type === LINE ? "line" : type === POINT ? "dot" : "area";
+          return self._styleFor(editor.statuses[key] || null, !!editor.selection[id], shape);
+        };
+      },
+      look: function (layerId, place) { place.options = self._style(place.feature.id, place); },
+      failed: function (err) { editor.say(t("editor.large.failed", { message: reason(err) }), "error"); },
+      loaded: function (layerId, zoom, n) { self.tilesLoaded = n; },
+      marks: null,
+    };
+  },
+
+  // The view's places let go (the tiles draw the layer, and no names are written at this zoom); an answer asked
+  // for before is not drawn.
+  _forgetView: function () {
+    this.seq++;
+    this.drawnSeq = this.seq;
+    var byId = this.editor.byId;
+    var before = this.places;
+    Object.keys(before).forEach(function (id) { if (byId[id] === before[id]) delete byId[id]; });
+    this.places = {};
+    this.names = {};
+    this.field = null;
+    this.drawnAs = null;
+    this.etag = null; // (a 304 would leave the view empty when the map is back at the view's zooms)
+    this.renderer.setLayer(this.layerId, [], false);
+    this.renderer.setField(this.layerId, null);
   },
 
   // --- fetching ---------------------------------------------------------------------
@@ -116,6 +203,16 @@ export var LargeLayer = L.Layer.extend({
     var map = this._map;
     window.clearTimeout(this._timer); // asked now: not again after the pause
     if (!map) return Promise.resolve();
+    if (this._tilesWanted()) {
+      this._showTiles(fresh);
+      if (Math.floor(map.getZoom()) < NAMES_FROM) {
+        this._forgetView();
+        return Promise.resolve();
+      }
+    } else if (this._tiled()) {
+      map.removeLayer(this.tiles);
+      this.tilesLoaded = 0;
+    }
     var b = map.getBounds().pad(0.25);
     var box = [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -85), Math.min(b.getEast(), 180), Math.min(b.getNorth(), 85)]
       .map(function (v) { return v.toFixed(5); }).join(",");
@@ -136,7 +233,7 @@ export var LargeLayer = L.Layer.extend({
     }).then(function (doc) {
       if (seq !== self.seq) return;
       if (doc) self.draw(doc); // (restyled: draw restyles every place)
-      else if (self.stale) self.restyleAll();
+      else if (self.stale) self.restyleAll(true); // (the tiles were painted again by `_showTiles`)
       self.stale = false;
       self.drawnSeq = seq;
     }, function (err) { self.editor.say(t("editor.large.failed", { message: reason(err) }), "error"); });
@@ -164,9 +261,10 @@ export var LargeLayer = L.Layer.extend({
     this.places = places;
     this.field = dots.ids.length ? new DotField(this.layerId, dots.ids, Float64Array.from(dots.lngLat),
       Array.isArray(doc.ids) ? null : { prefix: doc.ids.prefix, width: doc.ids.width }) : null;
-    this.restyleAll();
-    this.renderer.setLayer(this.layerId, list, false);
-    this.renderer.setField(this.layerId, this.field);
+    this.restyleAll(true);
+    var drawn = !this._tiled(); // (with tiles, the view's places are named and counted, not drawn)
+    this.renderer.setLayer(this.layerId, drawn ? list : [], false);
+    this.renderer.setField(this.layerId, drawn ? this.field : null);
     this.editor.scheduleLabels();
   },
 
@@ -178,9 +276,12 @@ export var LargeLayer = L.Layer.extend({
   // One style object per status, selection and kind of shape, shared by the places that have it (wall/canvas.js
   // batches by it).
   _style: function (id, place) {
-    var status = this._status(id);
-    var selected = !!this.editor.selection[id];
     var shape = place.guatuLine ? "line" : place.guatuPoint ? "point" : "area";
+    return this._styleFor(this._status(id), !!this.editor.selection[id], shape);
+  },
+
+  // `shape`: "area", "line", "point", or "dot" (a tile's point: a place too small to see at the zoom)
+  _styleFor: function (status, selected, shape) {
     var key = (status ? status.key : "") + "|" + selected + "|" + shape;
     var style = this.styles.get(key);
     if (!style) {
@@ -188,6 +289,7 @@ export var LargeLayer = L.Layer.extend({
       var hatch = !!(status && status.hatch);
       var rim = selected ? SELECTED : darken(colour, 0.45);
       style = shape === "line" ? { color: selected ? SELECTED : colour, weight: selected ? 6 : 4, opacity: 1 }
+        : shape === "dot" ? { fillColor: selected ? SELECTED : colour, fillOpacity: 1, weight: 0, radius: 2 }
         : shape === "point" ? { fillColor: colour, fillOpacity: 1, color: rim, weight: selected ? 3 : 1.5, radius: 7 }
           : { fillColor: colour, fillOpacity: 0.8, color: rim, weight: selected ? 4 : 1, hatch: hatch ? 1 : 0 };
       this.styles.set(key, style);
@@ -218,9 +320,11 @@ export var LargeLayer = L.Layer.extend({
     var i = this.field ? this.field.indexOf(id) : -1;
     if (i >= 0) this.field.look[i] = this._look(id);
     if (place || i >= 0) this.renderer.requestRedraw();
+    if (this._tiled()) this.tiles.changed([id]);
   },
 
-  restyleAll: function () {
+  // (`viewOnly`: the view's places only, the tiles as they were: a new view answer changed no look)
+  restyleAll: function (viewOnly) {
     var self = this;
     Object.keys(this.places).forEach(function (id) {
       var place = self.places[id];
@@ -249,6 +353,7 @@ export var LargeLayer = L.Layer.extend({
       for (var k = 0; k < f.n; k++) f.look[k] = this._look(f.ids[k]);
     }
     this.renderer.requestRedraw();
+    if (!viewOnly && this._tiled()) this.tiles.changed(null);
   },
 
   // --- editing ---------------------------------------------------------------------------
@@ -289,7 +394,8 @@ export var LargeLayer = L.Layer.extend({
   _click: function (e) {
     if (this.editor.asOf) return; // a past day is read-only
     if (this.editor.map.pm.globalDrawModeEnabled()) return; // the click is a vertex being drawn
-    var place = this.renderer.placeAt(this._map.latLngToLayerPoint(e.latlng));
+    var place = this._tiled() ? this.tiles.placeAt(e.latlng, this.renderer.options.tolerance)
+      : this.renderer.placeAt(this._map.latLngToLayerPoint(e.latlng));
     if (!place) return;
     this.editor.onPlaceClick(this.layerId, place.feature.id)(e);
   },

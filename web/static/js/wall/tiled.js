@@ -14,7 +14,6 @@
  * box in the first tile that held it.
  *
  * The tiles are drawn for a host: the wall (`wallHost` below) or the editor (editor/large-layer.js). A host has
- *   map                        the Leaflet map;
  *   tilesFrom                  the zoom tiles are drawn from (a tile asked for further out is left blank);
  *   tileUrl(layerId, coords, revision), tileHeaders()   where a tile is fetched, and how;
  *   items(layerId)             the layer's state columns (wall/state.js PlaceItems), or null;
@@ -389,6 +388,37 @@ export var PlaceTiles = L.GridLayer.extend({
     return place;
   },
 
+  // Ids of the places drawn in the loaded tiles whose boxes meet `bounds` (a LatLngBounds): a box select. A point
+  // standing for several places too small to see (`count`) gives its first place only.
+  idsIn: function (bounds) {
+    var out = new Set();
+    if (!this._map) return [];
+    var self = this;
+    var size = this.getTileSize().x;
+    var items = this.host.items(this.layerId);
+    var styleOf = this.host.painter(this.layerId, items);
+    Object.keys(this._tiles).forEach(function (key) {
+      var g = self._tiles[key].el.guatu;
+      if (!g) return;
+      var unit = g.data.extent / size;
+      var nw = self._map.project(bounds.getNorthWest(), g.coords.z);
+      var se = self._map.project(bounds.getSouthEast(), g.coords.z);
+      var x0 = (nw.x - g.coords.x * size) * unit, y0 = (nw.y - g.coords.y * size) * unit;
+      var x1 = (se.x - g.coords.x * size) * unit, y1 = (se.y - g.coords.y * size) * unit;
+      g.data.features.forEach(function (f) {
+        var b = f.box;
+        if (out.has(f.id) || b[2] < x0 || b[0] > x1 || b[3] < y0 || b[1] > y1) return;
+        if (styleOf(f.id, items ? items.indexOf(f.id) : -1, f.type)) out.add(f.id);
+      });
+    });
+    return Array.from(out);
+  },
+
+  // Whether a loaded tile holds place `id`.
+  holds: function (id) {
+    return this.holding.has(id);
+  },
+
   // The topmost place under `latlng` (within `tolerance` CSS pixels of a line or an outline), or null.
   placeAt: function (latlng, tolerance) {
     if (!this._map || this._tileZoom === undefined) return null;
@@ -418,7 +448,6 @@ export var PlaceTiles = L.GridLayer.extend({
 // The wall as the tiles' host: its state, filters, styles and marks (wall/wallmap.js).
 export function wallHost(wall) {
   return {
-    map: wall.map,
     tilesFrom: wall.options.tilesFrom,
     tileUrl: function (layerId, coords, revision) {
       return wall.url(wall.options.api.tiles, { __layer__: layerId, __z__: coords.z, __x__: coords.x, __y__: coords.y },
