@@ -11,13 +11,13 @@
  * with Geoman, saved with its version, explained on a conflict) while its simplified copy on the canvas is
  * hidden. `release` puts the canvas copy back.
  *
- * From the campaign's `map.vector_tiles_from` zoom on (the wall's setting; off by default), the layer's outlines
- * are drawn from its vector tiles instead (wall/tiled.js PlaceTiles, with this layer as their host): a pan asks
- * only for the tiles that came into view, each made once per shapes revision for every screen and editor, and a
- * status change or a selection repaints the tiles that hold the place, fetching nothing. Names, which tiles do not
- * carry, still come with the view's answer from zoom NAMES_FROM (its places then only named and counted, not
- * drawn). A point of a tile standing for several places too small to see is clicked and box-selected as its
- * first place.
+ * From the campaign's `map.vector_tiles_from` zoom (the wall's setting; off by default) up to NAMES_FROM, the
+ * layer's outlines are drawn from its vector tiles instead (wall/tiled.js PlaceTiles, with this layer as their
+ * host): a pan asks only for the tiles that came into view, each made once per shapes revision for every screen and
+ * editor, and a status change or a selection repaints the tiles that hold the place, fetching nothing. From
+ * NAMES_FROM on the view's answer is asked for anyway, for the names tiles do not carry, and it carries the
+ * outlines too: the view draws them (bench/bench_editor_tiles.py measured both). A point of a tile standing for
+ * several places too small to see is clicked and box-selected as its first place.
  *
  * Looks: each place's status colour from the editor's state (a hatched status striped as on the wall), a place
  * selected for a bulk change outlined in blue (a dot painted blue). On a past day (editor/as-of.js) the statuses
@@ -116,10 +116,11 @@ export var LargeLayer = L.Layer.extend({
   },
 
   // --- tiles ----------------------------------------------------------------------------
-  // Whether the map is at the tiles' zoom (the campaign's `map.vector_tiles_from`).
+  // Whether the map is at the tiles' zooms: from the campaign's `map.vector_tiles_from` to NAMES_FROM.
   _tilesWanted: function () {
     var from = this.editor.o.tilesFrom;
-    return from !== null && from !== undefined && !!this.editor.o.api.tiles && this._map.getZoom() >= from;
+    var zoom = Math.floor(this._map.getZoom());
+    return from !== null && from !== undefined && !!this.editor.o.api.tiles && zoom >= from && zoom < NAMES_FROM;
   },
 
   // Whether the outlines are drawn from tiles now.
@@ -148,6 +149,7 @@ export var LargeLayer = L.Layer.extend({
     var editor = this.editor;
     return {
       tilesFrom: editor.o.tilesFrom,
+      tilesBelow: NAMES_FROM,
       tileUrl: function (layerId, coords, revision) {
         return editor.url("tiles", layerId).replace("__z__", coords.z).replace("__x__", coords.x)
           .replace("__y__", coords.y) + "?v=" + revision;
@@ -172,8 +174,7 @@ export var LargeLayer = L.Layer.extend({
     };
   },
 
-  // The view's places let go (the tiles draw the layer, and no names are written at this zoom); an answer asked
-  // for before is not drawn.
+  // The view's places let go (the tiles draw the layer); an answer asked for before is not drawn.
   _forgetView: function () {
     this.seq++;
     this.drawnSeq = this.seq;
@@ -205,10 +206,8 @@ export var LargeLayer = L.Layer.extend({
     if (!map) return Promise.resolve();
     if (this._tilesWanted()) {
       this._showTiles(fresh);
-      if (Math.floor(map.getZoom()) < NAMES_FROM) {
-        this._forgetView();
-        return Promise.resolve();
-      }
+      this._forgetView();
+      return Promise.resolve();
     } else if (this._tiled()) {
       map.removeLayer(this.tiles);
       this.tilesLoaded = 0;
@@ -233,7 +232,7 @@ export var LargeLayer = L.Layer.extend({
     }).then(function (doc) {
       if (seq !== self.seq) return;
       if (doc) self.draw(doc); // (restyled: draw restyles every place)
-      else if (self.stale) self.restyleAll(true); // (the tiles were painted again by `_showTiles`)
+      else if (self.stale) self.restyleAll();
       self.stale = false;
       self.drawnSeq = seq;
     }, function (err) { self.editor.say(t("editor.large.failed", { message: reason(err) }), "error"); });
@@ -261,10 +260,9 @@ export var LargeLayer = L.Layer.extend({
     this.places = places;
     this.field = dots.ids.length ? new DotField(this.layerId, dots.ids, Float64Array.from(dots.lngLat),
       Array.isArray(doc.ids) ? null : { prefix: doc.ids.prefix, width: doc.ids.width }) : null;
-    this.restyleAll(true);
-    var drawn = !this._tiled(); // (with tiles, the view's places are named and counted, not drawn)
-    this.renderer.setLayer(this.layerId, drawn ? list : [], false);
-    this.renderer.setField(this.layerId, drawn ? this.field : null);
+    this.restyleAll();
+    this.renderer.setLayer(this.layerId, list, false);
+    this.renderer.setField(this.layerId, this.field);
     this.editor.scheduleLabels();
   },
 
@@ -323,8 +321,7 @@ export var LargeLayer = L.Layer.extend({
     if (this._tiled()) this.tiles.changed([id]);
   },
 
-  // (`viewOnly`: the view's places only, the tiles as they were: a new view answer changed no look)
-  restyleAll: function (viewOnly) {
+  restyleAll: function () {
     var self = this;
     Object.keys(this.places).forEach(function (id) {
       var place = self.places[id];
@@ -353,7 +350,7 @@ export var LargeLayer = L.Layer.extend({
       for (var k = 0; k < f.n; k++) f.look[k] = this._look(f.ids[k]);
     }
     this.renderer.requestRedraw();
-    if (!viewOnly && this._tiled()) this.tiles.changed(null);
+    if (this._tiled()) this.tiles.changed(null);
   },
 
   // --- editing ---------------------------------------------------------------------------

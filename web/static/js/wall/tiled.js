@@ -14,7 +14,9 @@
  * box in the first tile that held it.
  *
  * The tiles are drawn for a host: the wall (`wallHost` below) or the editor (editor/large-layer.js). A host has
- *   tilesFrom                  the zoom tiles are drawn from (a tile asked for further out is left blank);
+ *   tilesFrom, tilesBelow      the zooms tiles are drawn at, from the one and below the other (null: no limit); a
+ *                              tile asked for at another (a zoom's first moment, before the host takes the layer
+ *                              off the map) is left blank;
  *   tileUrl(layerId, coords, revision), tileHeaders()   where a tile is fetched, and how;
  *   items(layerId)             the layer's state columns (wall/state.js PlaceItems), or null;
  *   painter(layerId, items)    for one paint: a function (id, j, type) giving the style of place `id` (at `j` of
@@ -107,14 +109,19 @@ export var PlaceTiles = L.GridLayer.extend({
     var size = this.getTileSize();
     tile.width = size.x * ratio;
     tile.height = size.y * ratio;
-    if (coords.z < this.host.tilesFrom) { // a zoom out: Leaflet asks for the new zoom's tiles before the
-      // zoom's end takes the layer off the map, and at a million places they are some 30 tiles of 65,000 points
-      // each that the server would make for nothing (an aborted request does not stop it): left blank
+    if (!this._drawsAt(coords.z)) { // a zoom out: Leaflet asks for the new zoom's tiles before the zoom's end
+      // takes the layer off the map, and at a million places they are some 30 tiles of 65,000 points each that the
+      // server would make for nothing (an aborted request does not stop it): left blank
       L.Util.requestAnimFrame(function () { done(null, tile); });
       return tile;
     }
     this._fetch(tile, coords, done, 0);
     return tile;
+  },
+
+  _drawsAt: function (z) {
+    var below = this.host.tilesBelow;
+    return z >= this.host.tilesFrom && (below === null || below === undefined || z < below);
   },
 
   // Fetch, read and paint tile `coords` into its canvas. A tile that failed (the server busy or down) is asked for
@@ -222,7 +229,7 @@ export var PlaceTiles = L.GridLayer.extend({
   },
 
   _loaded: function () {
-    if (this._tileZoom < this.host.tilesFrom) return; // the blank tiles of a zoom out (createTile)
+    if (!this._drawsAt(this._tileZoom)) return; // the blank tiles of a zoom out (createTile)
     window.clearTimeout(this._marksTimer);
     this._marksTimer = null;
     if (this.host.marks) this.host.marks.show();
