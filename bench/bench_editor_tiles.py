@@ -24,14 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 from bench.bench_renderers import with_tiles_from
+from bench.synthetic_stores import bench_database
 from geo.config import load_campaign
 from geo.store.transfer import copy_to_postgis
 from geo.synth.synthetic import write_synthetic
 from tests.browser.editor_session import PASSWORD
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from tests.browser.harness import LiveServer, chromium
 from web import create_app
 
 WIDTH, HEIGHT = 1600, 1000
@@ -104,23 +103,12 @@ def one_size(browser, root: Path, n: int, database_url: str | None) -> dict:
 
 def run(sizes: list[int], backends: list[str]) -> list[dict]:
     out = []
-    cluster = None
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            if "postgis" in backends:
-                from tests.pg_cluster import ThrowawayCluster
-
-                cluster = ThrowawayCluster(durable=True).start()
-            for n in sizes:
-                for backend in backends:
-                    with tempfile.TemporaryDirectory(prefix=f"guatu-editor-tiles-{n}-") as scratch:
-                        out.append(one_size(browser, Path(scratch), n, cluster.url if backend == "postgis" else None))
-                    print(f"  {n:,} places on {backend} done", file=sys.stderr, flush=True)
-        finally:
-            browser.close()
-            if cluster is not None:
-                cluster.stop()
+    with chromium() as browser, bench_database(backends) as database_url:
+        for n in sizes:
+            for backend in backends:
+                with tempfile.TemporaryDirectory(prefix=f"guatu-editor-tiles-{n}-") as scratch:
+                    out.append(one_size(browser, Path(scratch), n, database_url if backend == "postgis" else None))
+                print(f"  {n:,} places on {backend} done", file=sys.stderr, flush=True)
     return out
 
 

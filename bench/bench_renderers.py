@@ -40,14 +40,14 @@ import time
 from pathlib import Path
 
 from flask import Response, abort, send_from_directory
-from playwright.sync_api import sync_playwright
 
 from bench.bench_scale import MOVES
 from bench.bench_wall import HEIGHT, WIDTH, measure_draw
+from bench.synthetic_stores import bench_database
 from geo.config import load_campaign
 from geo.store.transfer import copy_to_postgis
 from geo.synth.synthetic import write_synthetic
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from tests.browser.harness import LiveServer, chromium
 from web import create_app
 from web.core.routes import PUBLIC, declare
 from web.core.security import add_nonce
@@ -184,24 +184,13 @@ def moves_ms(browser, url: str, kind: str) -> tuple[list[float], float]:
 
 def run(sizes: list[int], backends: list[str], repeat: int, kinds: tuple[str, ...] = ()) -> list[dict]:
     out = []
-    cluster = None
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            if "postgis" in backends:
-                from tests.pg_cluster import ThrowawayCluster
-
-                cluster = ThrowawayCluster(durable=True).start()
-            for n in sizes:
-                for backend in backends:
-                    with tempfile.TemporaryDirectory(prefix=f"guatu-renderers-{n}-") as scratch:
-                        out.append(one_size(browser, Path(scratch), n, repeat, cluster.url if cluster else None,
-                                            kinds or KINDS))
-                    print(f"  {n:,} places on {backend} done", file=sys.stderr, flush=True)
-        finally:
-            browser.close()
-            if cluster is not None:
-                cluster.stop()
+    with chromium() as browser, bench_database(backends) as database_url:
+        for n in sizes:
+            for backend in backends:
+                with tempfile.TemporaryDirectory(prefix=f"guatu-renderers-{n}-") as scratch:
+                    out.append(one_size(browser, Path(scratch), n, repeat,
+                                        database_url if backend == "postgis" else None, kinds or KINDS))
+                print(f"  {n:,} places on {backend} done", file=sys.stderr, flush=True)
     return out
 
 

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from geo.config import load_campaign
@@ -19,34 +20,43 @@ from geo.store.transfer import copy_to_postgis
 from geo.synth.synthetic import write_synthetic
 
 
+@contextmanager
+def bench_database(backends: list[str]) -> Iterator[str | None]:
+    """The URL of the PostgreSQL the benchmark writes its schemas to when `backends` names postgis: a throwaway
+    cluster started here and stopped at the end (or $GUATU_BENCH_DATABASE_URL); None otherwise."""
+    db_url = os.environ.get("GUATU_BENCH_DATABASE_URL")
+    if "postgis" not in backends or db_url:
+        yield db_url if "postgis" in backends else None
+        return
+    from tests.pg_cluster import ThrowawayCluster
+
+    cluster = ThrowawayCluster(durable=True).start()
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
+
+
 def synthetic_stores(sizes: list[int], backends: list[str], name: str) -> Iterator[tuple[str, int, Store]]:
     """Each size's synthetic campaign on each backend, in that order; `name` tells the folders and schemas apart."""
-    cluster = None
-    db_url = os.environ.get("GUATU_BENCH_DATABASE_URL")
     work = Path(tempfile.mkdtemp(prefix=f"guatu-bench-{name}-"))
     try:
-        if "postgis" in backends and not db_url:
-            from tests.pg_cluster import ThrowawayCluster
-
-            cluster = ThrowawayCluster(durable=True).start()
-            db_url = cluster.url
-        for n in sizes:
-            pristine = work / f"synthetic-{n}"
-            write_synthetic(pristine, n, seed=1)
-            for backend in backends:
-                data = work / f"{backend}-{n}"
-                shutil.copytree(pristine, data)
-                campaign = load_campaign(data)
-                kwargs: dict = {}
-                if backend == "postgis":
-                    kwargs = {"database_url": db_url, "schema": f"bench_{name}_{n}_{uuid.uuid4().hex[:6]}"}
-                    copy_to_postgis(data, campaign, db_url, schema=kwargs["schema"])
-                store = open_store(data, campaign, **kwargs)
-                try:
-                    yield backend, n, store
-                finally:
-                    store.close()
+        with bench_database(backends) as db_url:
+            for n in sizes:
+                pristine = work / f"synthetic-{n}"
+                write_synthetic(pristine, n, seed=1)
+                for backend in backends:
+                    data = work / f"{backend}-{n}"
+                    shutil.copytree(pristine, data)
+                    campaign = load_campaign(data)
+                    kwargs: dict = {}
+                    if backend == "postgis":
+                        kwargs = {"database_url": db_url, "schema": f"bench_{name}_{n}_{uuid.uuid4().hex[:6]}"}
+                        copy_to_postgis(data, campaign, db_url, schema=kwargs["schema"])
+                    store = open_store(data, campaign, **kwargs)
+                    try:
+                        yield backend, n, store
+                    finally:
+                        store.close()
     finally:
-        if cluster is not None:
-            cluster.stop()
         shutil.rmtree(work, ignore_errors=True)

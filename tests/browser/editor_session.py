@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from shapely.geometry import shape
+
 from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.harness import live_server, open_page, wait_ready
@@ -28,6 +30,21 @@ def stored(campaign_dir, fid="c-0004", layer="courtyards") -> dict:
         return s.get(layer, fid)
     finally:
         s.close()
+
+
+def changed_since_the_day(store, campaign, offset: float) -> tuple[dict, str, str, dict]:
+    """After the past day the tests show (the store on the server's clock): c-0001 given another status and a
+    courtyard made `offset` degrees east of it by 李编. c-0001 as it was, its status then and now, the place made."""
+    changed = store.get("courtyards", "c-0001")
+    before = changed["properties"]["status"]
+    after = next(x.key for x in campaign.statuses if x.key != before and not x.hatch)
+    store.update("courtyards", "c-0001", expected_version=changed["properties"]["version"], user="李编",
+                 properties={"status": after})
+    ring = [[x + offset, y] for x, y in shape(changed["geometry"]).exterior.coords]
+    made = store.create("courtyards", {"geometry": {"type": "Polygon", "coordinates": [ring]},
+                                       "properties": {"name": "后来新建的院子", "kind": changed["properties"]["kind"],
+                                                      "status": after}}, user="李编").feature
+    return changed, before, after, made
 
 
 def editor_page(browser, server, user="planner1", **size):

@@ -7,7 +7,6 @@ and villages are loaded whole.
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,7 +15,15 @@ from shapely.geometry import shape
 
 from geo.config import load_campaign
 from geo.store import open_store
-from tests.browser.editor_session import PASSWORD, box_select, drag_first_vertex, editor_page, map_point, set_bulk_status
+from tests.browser.editor_session import (
+    PASSWORD,
+    box_select,
+    changed_since_the_day,
+    drag_first_vertex,
+    editor_page,
+    map_point,
+    set_bulk_status,
+)
 from tests.browser.harness import PHONE, copy_demo, live_server
 from tests.browser.pixels import interior
 
@@ -25,11 +32,7 @@ LAYER = "courtyards"
 
 @pytest.fixture
 def campaign_dir(tmp_path):
-    data = copy_demo(tmp_path / "data")
-    config = json.loads((data / "campaign.json").read_text(encoding="utf-8"))
-    config["map"]["viewport_above"] = 50
-    (data / "campaign.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
-    return data
+    return copy_demo(tmp_path / "data", viewport_above=50)
 
 
 @pytest.fixture
@@ -216,14 +219,9 @@ def test_a_past_day_draws_the_large_layer_in_that_days_statuses(browser, server,
     now, today's statuses again."""
     campaign = load_campaign(campaign_dir)
     s = open_store(campaign_dir, campaign, clock=clock)  # the server's clock: these writes come after the day
-    changed, deleted = s.get(LAYER, "c-0001"), s.get(LAYER, "c-0002")
-    before = changed["properties"]["status"]
-    after = next(x.key for x in campaign.statuses if x.key != before and not x.hatch)
-    s.update(LAYER, "c-0001", expected_version=changed["properties"]["version"], user="李编", properties={"status": after})
-    ring = [[x + 0.0004, y] for x, y in shape(changed["geometry"]).exterior.coords]  # beside it, in the same view
-    made = s.create(LAYER, {"geometry": {"type": "Polygon", "coordinates": [ring]},
-                            "properties": {"name": "后来新建的院子", "kind": changed["properties"]["kind"], "status": after}},
-                           user="李编").feature["id"]
+    changed, before, after, made = changed_since_the_day(s, campaign, 0.0004)  # made beside it, in the same view
+    made = made["id"]
+    deleted = s.get(LAYER, "c-0002")
     s.delete(LAYER, "c-0002", expected_version=deleted["properties"]["version"], user="李编")
     colour = {x.key: x.color for x in campaign.statuses}
     page, log = editor_page(browser, server)

@@ -10,7 +10,6 @@ The demo campaign with `map.viewport_above` lowered to 50 (its 293 courtyards a 
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -22,6 +21,7 @@ from geo.config import load_campaign
 from geo.store import open_store
 from tests.browser.editor_session import (
     box_select,
+    changed_since_the_day,
     drag_first_vertex,
     editor_page,
     map_point,
@@ -39,12 +39,7 @@ SELECTED = "#1565c0"
 
 @pytest.fixture
 def campaign_dir(tmp_path):
-    data = copy_demo(tmp_path / "data")
-    config = json.loads((data / "campaign.json").read_text(encoding="utf-8"))
-    config["map"]["viewport_above"] = 50
-    config["map"]["vector_tiles_from"] = TILES_FROM
-    (data / "campaign.json").write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
-    return data
+    return copy_demo(tmp_path / "data", viewport_above=50, vector_tiles_from=TILES_FROM)
 
 
 @pytest.fixture
@@ -213,14 +208,7 @@ def test_out_of_the_tiles_zooms_the_view_draws_the_layer_again(browser, server, 
 def test_a_past_day_paints_the_tiles_in_that_days_statuses(browser, server, campaign_dir, clock):
     campaign = load_campaign(campaign_dir)
     s = open_store(campaign_dir, campaign, clock=clock)  # the server's clock: these writes come after the day
-    changed = s.get(LAYER, "c-0001")
-    before = changed["properties"]["status"]
-    after = next(x.key for x in campaign.statuses if x.key != before and not x.hatch)
-    s.update(LAYER, "c-0001", expected_version=changed["properties"]["version"], user="李编", properties={"status": after})
-    ring = [[x + 0.0006, y] for x, y in shape(changed["geometry"]).exterior.coords]  # beside it, in the same tiles
-    made = s.create(LAYER, {"geometry": {"type": "Polygon", "coordinates": [ring]},
-                            "properties": {"name": "后来新建的院子", "kind": changed["properties"]["kind"], "status": after}},
-                    user="李编").feature
+    changed, before, after, made = changed_since_the_day(s, campaign, 0.0006)  # made beside it, in the same tiles
     colour = {x.key: x.color for x in campaign.statuses}
     page, log = editor_page(browser, server)
     tiles_at(page, interior(changed), TILES_FROM)
