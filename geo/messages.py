@@ -3534,6 +3534,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "editor.start.reload": {"zh": "重新载入此页", "en": "Reload this page"},
     "editor.new_line": {"zh": "新建{layer}(线)", "en": "New {layer} (line)"},
     "editor.box_select": {"zh": "框选多处", "en": "Select by box"},
+    "editor.box.unlisted": {"zh": "框内另有 {n} 处地点太小,在此缩放级别下与旁边的地点画成一个点,未被选中;放大后再框选可选中它们。",
+                            "en": "{n} more places in the box are too small to draw apart at this zoom and were not selected; "
+                                  "zoom in and select again to take them."},
     "editor.as_of.title": {"zh": "查看历史状态", "en": "Status on a past day"},
     "editor.as_of.day": {"zh": "日期", "en": "Day"},
     "editor.as_of.show": {"zh": "查看当日地图", "en": "Show the map on that day"},

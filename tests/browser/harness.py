@@ -50,15 +50,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def copy_demo(target: Path, **map_settings) -> Path:
-    """A private copy of the demo campaign, so tests can write to it; `map_settings` replace those of its
-    campaign.json's `map` (e.g. `viewport_above=50`)."""
+def copy_demo(target: Path) -> Path:
+    """A private copy of the demo campaign, so tests can write to it."""
     shutil.copytree(REPO / "data", target, ignore=shutil.ignore_patterns("journal.jsonl", ".*.lock"))
-    if map_settings:
-        path = target / "campaign.json"
-        config = json.loads(path.read_text(encoding="utf-8"))
-        config["map"].update(map_settings)
-        path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
     return target
 
 

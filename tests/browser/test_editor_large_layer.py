@@ -24,7 +24,7 @@ from tests.browser.editor_session import (
     map_point,
     set_bulk_status,
 )
-from tests.browser.harness import PHONE, copy_demo, live_server
+from tests.browser.harness import PHONE, demo_with_map, live_server
 from tests.browser.pixels import interior
 
 LAYER = "courtyards"
@@ -32,7 +32,7 @@ LAYER = "courtyards"
 
 @pytest.fixture
 def campaign_dir(tmp_path):
-    return copy_demo(tmp_path / "data", viewport_above=50)
+    return demo_with_map(tmp_path / "data", viewport_above=50)
 
 
 @pytest.fixture

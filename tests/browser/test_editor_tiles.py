@@ -29,7 +29,7 @@ from tests.browser.editor_session import (
     set_bulk_status,
     stored,
 )
-from tests.browser.harness import copy_demo
+from tests.browser.harness import demo_with_map
 from tests.browser.pixels import interior
 
 LAYER = "courtyards"
@@ -39,7 +39,7 @@ SELECTED = "#1565c0"
 
 @pytest.fixture
 def campaign_dir(tmp_path):
-    return copy_demo(tmp_path / "data", viewport_above=50, vector_tiles_from=TILES_FROM)
+    return demo_with_map(tmp_path / "data", viewport_above=50, vector_tiles_from=TILES_FROM)
 
 
 @pytest.fixture
@@ -224,4 +224,102 @@ def test_a_past_day_paints_the_tiles_in_that_days_statuses(browser, server, camp
     wait_for_pixel(page, interior(made), DRAWN)
     assert painted(page.evaluate(TILE_PIXEL, interior(changed)), colour[after])
     assert len(tile_requests(log)) == tiles  # the looks of a day are the tiles' paint, not new tiles
+    assert log.console_errors == []
+
+
+def test_between_whole_zooms_the_layer_is_drawn_as_the_tiles_grid_rounds_the_zoom(browser, server, campaign_dir):
+    """The editor zooms in quarter steps; the tiles' grid takes the nearest whole zoom: at 15.5 that is 16, where the
+    view draws the layer (no blank map, no zoom-16 tile), at 14.75 it is 15, where the tiles do."""
+    page, log = editor_page(browser, server)
+    target = stored(campaign_dir, "c-0004")
+    tiles_at(page, interior(target), TILES_FROM)
+    page.evaluate("([ll]) => { guatuPage.editors[0].map.setView(ll, 15.5, {animate: false}); }", [interior(target)])
+    page.wait_for_function("""() => { const l = guatuPage.editors[0].large.courtyards;
+        return !l._tiled() && l.drawnSeq === l.seq && Object.keys(l.places).length > 0; }""")
+    assert not any(zxy.startswith("16/") for zxy, _ in tile_requests(log))
+    page.evaluate("([ll]) => { guatuPage.editors[0].map.setView(ll, 14.75, {animate: false}); }", [interior(target)])
+    page.wait_for_function("""() => { const l = guatuPage.editors[0].large.courtyards, t = l.tiles;
+        const current = Object.values(t._tiles).filter((x) => x.current);
+        return l._tiled() && t._tileZoom === 15 && current.length > 0 && current.every((x) => x.el.guatu)
+            && Object.keys(l.places).length === 0; }""")
+    assert painted(page.evaluate(TILE_PIXEL, interior(target)), stored_colour(campaign_dir, target))
+    assert log.console_errors == []
+
+
+def stored_colour(campaign_dir, feature) -> str:
+    return {s.key: s.color for s in load_campaign(campaign_dir).statuses}[feature["properties"]["status"]]
+
+
+def test_out_of_the_tiles_zooms_their_picture_stays_until_the_view_comes(browser, server, campaign_dir):
+    page, log = editor_page(browser, server)
+    target = stored(campaign_dir, "c-0004")
+    tiles_at(page, interior(target), TILES_FROM)
+    views = {"refused": True}  # the view cannot be had, until it can
+
+    def view(route):
+        if views["refused"]:
+            route.abort()
+        else:
+            route.fallback()
+
+    page.route(f"**/api/wall/shapes/{LAYER}?*", view)
+    page.evaluate("() => { guatuPage.editors[0].map.zoomIn(1); }")  # animated, as a wheel or the + button zooms
+    page.wait_for_selector(".message-error")
+    assert "地图上这一片的地点没能加载" in page.inner_text(".message")
+    # not a blank map: the tiles of zoom 15 still drawn, scaled, until a view is drawn
+    assert page.evaluate("""() => { const l = guatuPage.editors[0].large.courtyards;
+        return l._tiled() && Object.values(l.tiles._tiles).some((t) => t.coords.z === 15 && t.el.guatu); }""")
+    views["refused"] = False
+    page.evaluate("() => { guatuPage.editors[0].map.panBy([50, 0], {animate: false}); }")
+    page.wait_for_function("""() => { const l = guatuPage.editors[0].large.courtyards;
+        return !l._tiled() && l.drawnSeq === l.seq && Object.keys(l.places).length > 0; }""")
+    assert [e for e in log.console_errors if "ERR_FAILED" not in e] == []
+
+
+def test_tiles_that_fail_are_said_once_and_the_word_taken_back_when_they_come(browser, server, campaign_dir):
+    page, log = editor_page(browser, server)
+    target = stored(campaign_dir, "c-0004")
+    failed = []
+    tiles = {"refused": True}  # the server busy for the tiles, until it is not
+
+    def tile(route):
+        if tiles["refused"]:
+            failed.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+        else:
+            route.fallback()
+
+    page.route(f"**/api/wall/tiles/{LAYER}/**", tile)
+    page.evaluate("""() => { const ed = guatuPage.editors[0], say = ed.say;  // counts what the editor says
+        ed.said = []; ed.say = function (text) { ed.said.push(text); return say.apply(this, arguments); }; }""")
+    page.evaluate("([ll]) => { guatuPage.editors[0].map.setView(ll, 15, {animate: false}); }", [interior(target)])
+    page.wait_for_selector(".message-error:has-text('地图上这一片的地点没能加载')")
+    page.wait_for_function("(n) => window.performance.getEntriesByType('resource')"
+                           ".filter((e) => e.name.includes('/api/wall/tiles/')).length > n", arg=len(failed))
+    tiles["refused"] = False
+    page.wait_for_function("""() => { const l = guatuPage.editors[0].large.courtyards;
+        return l.tiles.failing.size === 0 && document.querySelector('.message').hidden; }""")
+    said = page.evaluate("() => guatuPage.editors[0].said.filter((s) => s && s.includes('没能加载'))")
+    assert len(said) == 1 and len(failed) > 1  # many tiles failed, one word of it
+    assert painted(page.evaluate(TILE_PIXEL, interior(target)), stored_colour(campaign_dir, target))
+
+
+def test_a_box_says_how_many_places_too_small_to_draw_apart_it_did_not_take(browser, server, campaign_dir, clock):
+    target = stored(campaign_dir, "c-0004")
+    centre = shape(target["geometry"]).centroid
+    s = open_store(campaign_dir, load_campaign(campaign_dir), clock=clock)
+    tiny = []
+    for k in range(3):  # three courtyards of a couple of metres on one spot: one point of a zoom-15 tile
+        x, y = centre.x + 0.002 + k * 1e-6, centre.y
+        ring = [[x, y], [x + 2e-5, y], [x + 2e-5, y + 2e-5], [x, y + 2e-5], [x, y]]
+        tiny.append(s.create(LAYER, {"geometry": {"type": "Polygon", "coordinates": [ring]},
+                                     "properties": {"name": f"小院{k}", "kind": target["properties"]["kind"],
+                                                    "status": target["properties"]["status"]}}, user="李编").feature["id"])
+    page, log = editor_page(browser, server)
+    tiles_at(page, interior(target), TILES_FROM)
+    size = page.evaluate("() => { const s = guatuPage.editors[0].map.getSize(); return [s.x, s.y]; }")
+    box_select(page, size)
+    chosen = set(page.evaluate("() => Object.keys(guatuPage.editors[0].selection)"))
+    assert len(chosen & set(tiny)) == 1  # the point's first place
+    assert "框内另有 2 处地点太小" in page.inner_text(".message")
     assert log.console_errors == []

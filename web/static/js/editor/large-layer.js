@@ -96,11 +96,13 @@ export var LargeLayer = L.Layer.extend({
     return this;
   },
 
-  // Ids of the places and dots of the view meeting `bounds` (a box select; none on a past day: it is read-only).
-  idsIn: function (bounds) {
+  // Ids of the places and dots of the view meeting `bounds` (a box select; none on a past day: it is read-only);
+  // `unlisted`, when given, is told how many more a tile's points stand for (places too small to see at the zoom, a
+  // point per pixel: editor/tools.js says so).
+  idsIn: function (bounds, unlisted) {
     var out = [];
     if (this.editor.asOf) return out;
-    if (this._tiled()) out = this.tiles.idsIn(bounds);
+    if (this._tiled()) out = this.tiles.idsIn(bounds, unlisted);
     var places = this.places;
     Object.keys(places).forEach(function (id) { if (bounds.intersects(places[id].getBounds())) out.push(id); });
     var f = this.field;
@@ -116,10 +118,11 @@ export var LargeLayer = L.Layer.extend({
   },
 
   // --- tiles ----------------------------------------------------------------------------
-  // Whether the map is at the tiles' zooms: from the campaign's `map.vector_tiles_from` to NAMES_FROM.
+  // Whether the map is at the tiles' zooms: from the campaign's `map.vector_tiles_from` to NAMES_FROM, as the tiles'
+  // GridLayer rounds the map's zoom (the editor zooms in quarter steps).
   _tilesWanted: function () {
     var from = this.editor.o.tilesFrom;
-    var zoom = Math.floor(this._map.getZoom());
+    var zoom = Math.round(this._map.getZoom());
     return from !== null && from !== undefined && !!this.editor.o.api.tiles && zoom >= from && zoom < NAMES_FROM;
   },
 
@@ -147,6 +150,10 @@ export var LargeLayer = L.Layer.extend({
   _host: function () {
     var self = this;
     var editor = this.editor;
+    var layer = editor.o.layers.filter(function (x) { return x.id === self.layerId; })[0];
+    // a tile's point: a place of a layer of points, else an outline too small to see at the zoom, a dot
+    var points = !!layer && layer.geometryTypes.some(function (type) { return /Point$/.test(type); });
+    var failed = null; // what the editor was told while tiles fail
     return {
       tilesFrom: editor.o.tilesFrom,
       tilesBelow: NAMES_FROM,
@@ -163,21 +170,32 @@ export var LargeLayer = L.Layer.extend({
           if (self.editing && self.editing.id === id) return null;
           var key = j >= 0 ? items.statusAt(j) : undefined;
           if (key === undefined && editor.asOf) return null;
-          var shape = type === LINE ? "line" : type === POINT ? "dot" : "area";
+          var shape = type === LINE ? "line" : type === POINT ? (points ? "point" : "dot") : "area";
           return self._styleFor(editor.statuses[key] || null, !!editor.selection[id], shape);
         };
       },
       look: function (layerId, place) { place.options = self._style(place.feature.id, place); },
-      failed: function (err) { editor.say(t("editor.large.failed", { message: reason(err) }), "error"); },
-      loaded: function (layerId, zoom, n) { self.tilesLoaded = n; },
+      // said once while tiles fail (each is asked for again, for as long as it fails), taken back when none does
+      failed: function (err) {
+        if (failed !== null) return;
+        failed = t("editor.large.failed", { message: reason(err) });
+        editor.say(failed, "error");
+      },
+      mended: function () {
+        if (failed !== null && editor.message.textContent === failed) editor.say("");
+        failed = null;
+      },
+      loaded: function (layerId, zoom, n) {
+        self.tilesLoaded = n;
+        if (self._tiled()) self._forgetView(); // (the view's places drawn until the tiles came: no blank map between)
+      },
       marks: null,
     };
   },
 
-  // The view's places let go (the tiles draw the layer); an answer asked for before is not drawn.
+  // The view's places let go (the tiles draw the layer).
   _forgetView: function () {
-    this.seq++;
-    this.drawnSeq = this.seq;
+    if (this.drawnAs === null && !this.field && !Object.keys(this.places).length) return;
     var byId = this.editor.byId;
     var before = this.places;
     Object.keys(before).forEach(function (id) { if (byId[id] === before[id]) delete byId[id]; });
@@ -206,12 +224,11 @@ export var LargeLayer = L.Layer.extend({
     if (!map) return Promise.resolve();
     if (this._tilesWanted()) {
       this._showTiles(fresh);
-      this._forgetView();
+      this.seq++; // (an answer asked for before is not drawn; the view drawn stays until the tiles come: `loaded`)
+      this.drawnSeq = this.seq;
+      if (this.tilesLoaded && !this.tiles.isLoading()) this._forgetView();
       return Promise.resolve();
-    } else if (this._tiled()) {
-      map.removeLayer(this.tiles);
-      this.tilesLoaded = 0;
-    }
+    } // (out of the tiles' zooms, their last picture stays until the view is drawn: `draw`)
     var b = map.getBounds().pad(0.25);
     var box = [Math.max(b.getWest(), -180), Math.max(b.getSouth(), -85), Math.min(b.getEast(), 180), Math.min(b.getNorth(), 85)]
       .map(function (v) { return v.toFixed(5); }).join(",");
@@ -232,14 +249,25 @@ export var LargeLayer = L.Layer.extend({
     }).then(function (doc) {
       if (seq !== self.seq) return;
       if (doc) self.draw(doc); // (restyled: draw restyles every place)
-      else if (self.stale) self.restyleAll();
+      else {
+        self._viewTakesOver();
+        if (self.stale) self.restyleAll();
+      }
       self.stale = false;
       self.drawnSeq = seq;
     }, function (err) { self.editor.say(t("editor.large.failed", { message: reason(err) }), "error"); });
   },
 
+  // The view drawn (or found unchanged) out of the tiles' zooms takes over from their last picture.
+  _viewTakesOver: function () {
+    if (!this._tiled()) return;
+    this._map.removeLayer(this.tiles);
+    this.tilesLoaded = 0;
+  },
+
   draw: function (doc) {
     var self = this;
+    this._viewTakesOver();
     var before = this.places;
     var drawnAs = [doc.zoom, doc.scale, doc.tolerance, doc.revision].join(" ");
     this.names = doc.name ? decodeAttributes(doc) : {}; // the view's only: a day of panning keeps no more
@@ -391,8 +419,8 @@ export var LargeLayer = L.Layer.extend({
   _click: function (e) {
     if (this.editor.asOf) return; // a past day is read-only
     if (this.editor.map.pm.globalDrawModeEnabled()) return; // the click is a vertex being drawn
-    var place = this._tiled() ? this.tiles.placeAt(e.latlng, this.renderer.options.tolerance)
-      : this.renderer.placeAt(this._map.latLngToLayerPoint(e.latlng));
+    var place = (this._tiled() && this.tiles.placeAt(e.latlng, this.renderer.options.tolerance))
+      || this.renderer.placeAt(this._map.latLngToLayerPoint(e.latlng)); // (the view's, until the tiles came)
     if (!place) return;
     this.editor.onPlaceClick(this.layerId, place.feature.id)(e);
   },

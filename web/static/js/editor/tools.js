@@ -32,13 +32,14 @@ tools.onCreate = function (e) {
       if (box.intersects(self.byId[id].getBounds())) self.selection[id] = self.byId[id].guatuLayer || true;
       self.restyle(id);
     });
+    var unlisted = { n: 0 }; // places a large layer's tiles draw as one point with others (too small to see)
     Object.keys(this.large).forEach(function (layerId) { // a large layer's dots too
-      self.large[layerId].idsIn(box).forEach(function (id) {
+      self.large[layerId].idsIn(box, unlisted).forEach(function (id) {
         self.selection[id] = layerId;
         self.restyle(id);
       });
     });
-    this.say("");
+    this.say(unlisted.n ? t("editor.box.unlisted", { n: unlisted.n }) : "", "info");
     this.showBulk();
     return;
   }

@@ -1,29 +1,30 @@
 /*
- * A large layer drawn from vector tiles, from the campaign's `map.vector_tiles_from` zoom on (off by default:
- * docs/scale-benchmark.md, "The wall's large layer from its tiles", says when it pays): one 256-pixel
- * canvas per tile (a Leaflet GridLayer), each tile's places painted with the wall's styles, batched as the
- * wall's canvas batches them (one path per style: wall/canvas.js). geo/tiles.py makes each tile once per shapes
- * revision for every screen; a pan keeps the tiles it has and asks only for those that came into view, and a
- * status change repaints the tiles that hold the place (from the state, as the rest of the wall is coloured)
- * without fetching anything. Further out, where a large layer's places are dots, the wall's viewport canvas
- * draws them (wall/sync.js).
+ * A large layer drawn from vector tiles (the wall from the campaign's `map.vector_tiles_from` zoom on, the editor from
+ * it up to the names' zoom; off by default: docs/scale-benchmark.md, "The wall's large layer from its tiles", says
+ * when it pays): one 256-pixel canvas per tile (a Leaflet GridLayer), each tile's places painted with the host's
+ * styles, batched as the wall's canvas batches them (one path per style: wall/canvas.js). geo/tiles.py makes each
+ * tile once per shapes revision for every screen; a pan keeps the tiles it has and asks only for those that came
+ * into view, and a status change repaints the tiles that hold the place (from the state, as the rest of the map is
+ * coloured) without fetching anything. Further out, where a large layer's places are dots, the host's viewport
+ * canvas draws them (wall/sync.js, editor/large-layer.js).
  *
  * A tile's place is made a Place (wall/place.js) only for a card, a tooltip, a flash or a selection: its
  * outline in lng/lat from the tile (cut at the tile's edge, with the tile's buffer, for a place that crosses
- * it). The overnight rings and escalation triangles are the wall's (`setMarks`), at the centre of the place's
- * box in the first tile that held it.
+ * it). On the wall the overnight rings and escalation triangles are the wall's (`setMarks`), at the centre of the
+ * place's box in the first tile that held it.
  *
  * The tiles are drawn for a host: the wall (`wallHost` below) or the editor (editor/large-layer.js). A host has
  *   tilesFrom, tilesBelow      the zooms tiles are drawn at, from the one and below the other (null: no limit); a
  *                              tile asked for at another (a zoom's first moment, before the host takes the layer
- *                              off the map) is left blank;
+ *                              off the map) is left blank, and not called loaded, so the tiles of the zoom before
+ *                              stay shown meanwhile;
  *   tileUrl(layerId, coords, revision), tileHeaders()   where a tile is fetched, and how;
  *   items(layerId)             the layer's state columns (wall/state.js PlaceItems), or null;
  *   painter(layerId, items)    for one paint: a function (id, j, type) giving the style of place `id` (at `j` of
  *                              `items`, -1 when they do not hold it; `type` its MVT type), or null when the place
  *                              is not drawn (one style object per look: the paint batches by it);
  *   look(layerId, place)       a Place made from a tile (for a card, a selection) given its look, again when it changed;
- *   failed(err)                a tile's request failed (it is asked for again);
+ *   failed(err)                a tile's request failed (it is asked for again); mended(): none is failing now;
  *   loaded(layerId, zoom, n)   every tile of the view came (the n-th time);
  *   marks                      the overdue, overnight and escalation marks, or null when the host draws none:
  *                              {halo: {haloColor, haloWidth, lineHaloWidth}, has(id), at(id), set(id, flags, at),
@@ -70,6 +71,7 @@ export var PlaceTiles = L.GridLayer.extend({
     this.made = new Map(); // place id -> Place made for a card, a tooltip, a flash
     this.dirty = new Set(); // keys of the tiles to paint again at the next frame
     this.loads = 0; // views whose tiles all came (data-guatu-viewport names it, as a viewport's answer)
+    this.failing = new Set(); // keys of the tiles whose last request failed
     this.on("tileunload", this._unloaded, this);
     this.on("load", this._loaded, this);
   },
@@ -111,8 +113,8 @@ export var PlaceTiles = L.GridLayer.extend({
     tile.height = size.y * ratio;
     if (!this._drawsAt(coords.z)) { // a zoom out: Leaflet asks for the new zoom's tiles before the zoom's end
       // takes the layer off the map, and at a million places they are some 30 tiles of 65,000 points each that the
-      // server would make for nothing (an aborted request does not stop it): left blank
-      L.Util.requestAnimFrame(function () { done(null, tile); });
+      // server would make for nothing (an aborted request does not stop it): left blank, and never called loaded,
+      // so Leaflet keeps the zoom before's tiles on screen until the host takes the layer off
       return tile;
     }
     this._fetch(tile, coords, done, 0);
@@ -155,15 +157,22 @@ export var PlaceTiles = L.GridLayer.extend({
         self._marksLater();
         if (!done) L.DomUtil.addClass(tile, "leaflet-tile-loaded"); // (Leaflet shows a tile it was told was loaded)
       }
+      self._mended(key);
       if (done) done(null, tile);
     }).catch(function (err) {
       if (done) done(err, tile);
       if (asked.signal.aborted) return;
+      self.failing.add(key);
       self.host.failed(err);
       tile.guatuRetry = window.setTimeout(function () {
         if (current() && tile.guatuAsked === asked) self._fetch(tile, coords, null, attempt + 1);
       }, Math.min(60000, 2000 * Math.pow(2, attempt)));
     });
+  },
+
+  // Tile `key` came, or was let go: the host told when no tile is failing any more.
+  _mended: function (key) {
+    if (this.failing.delete(key) && !this.failing.size && this.host.mended) this.host.mended();
   },
 
   // (most places lie in one tile: its key is kept as a string, a list only for a place in several)
@@ -210,6 +219,7 @@ export var PlaceTiles = L.GridLayer.extend({
   _unloaded: function (e) {
     if (e.tile.guatuAsked) e.tile.guatuAsked.abort();
     window.clearTimeout(e.tile.guatuRetry);
+    this._mended(this._tileCoordsToKey(e.coords));
     if (!e.tile.guatu) return;
     this._release(e.tile.guatu);
     e.tile.guatu = null;
@@ -396,9 +406,11 @@ export var PlaceTiles = L.GridLayer.extend({
   },
 
   // Ids of the places drawn in the loaded tiles whose boxes meet `bounds` (a LatLngBounds): a box select. A point
-  // standing for several places too small to see (`count`) gives its first place only.
-  idsIn: function (bounds) {
+  // standing for several places too small to see (`count`) gives its first place only; `unlisted`, when given, is
+  // told how many others such points stand for.
+  idsIn: function (bounds, unlisted) {
     var out = new Set();
+    var merged = new Map(); // first place's id -> the places its point stands for
     if (!this._map) return [];
     var self = this;
     var size = this.getTileSize().x;
@@ -415,9 +427,12 @@ export var PlaceTiles = L.GridLayer.extend({
       g.data.features.forEach(function (f) {
         var b = f.box;
         if (out.has(f.id) || b[2] < x0 || b[0] > x1 || b[3] < y0 || b[1] > y1) return;
-        if (styleOf(f.id, items ? items.indexOf(f.id) : -1, f.type)) out.add(f.id);
+        if (!styleOf(f.id, items ? items.indexOf(f.id) : -1, f.type)) return;
+        out.add(f.id);
+        if (f.count > 1) merged.set(f.id, f.count);
       });
     });
+    if (unlisted) merged.forEach(function (n) { unlisted.n += n - 1; });
     return Array.from(out);
   },
 
