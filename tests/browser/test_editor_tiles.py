@@ -10,6 +10,7 @@ The demo campaign with `map.viewport_above` lowered to 50 (its 293 courtyards a 
 
 from __future__ import annotations
 
+import math
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -322,4 +323,35 @@ def test_a_box_says_how_many_places_too_small_to_draw_apart_it_did_not_take(brow
     chosen = set(page.evaluate("() => Object.keys(guatuPage.editors[0].selection)"))
     assert len(chosen & set(tiny)) == 1  # the point's first place
     assert "框内另有 2 处地点太小" in page.inner_text(".message")
+    assert log.console_errors == []
+
+
+def test_a_selected_small_place_is_outlined_in_full_not_as_a_hairline(browser, server, campaign_dir):
+    """A place a few pixels across is outlined with a hairline (its fill carries the colour); selected, its blue
+    outline keeps its full weight, or a planner could not see what the box or the Ctrl-click took."""
+    s = open_store(campaign_dir, load_campaign(campaign_dir))
+
+    def metres(f) -> float:
+        x0, y0, x1, y1 = shape(f["geometry"]).bounds
+        return max((x1 - x0) * 111_320 * math.cos(math.radians(y0)), (y1 - y0) * 110_540)
+
+    small = min(s.features(LAYER), key=metres)  # under 24 px at zoom 15 (about 3.9 m a pixel here)
+    assert metres(small) < 60
+    page, log = editor_page(browser, server)
+    tiles_at(page, interior(small), TILES_FROM)
+    x, y = map_point(page, *interior(small))
+    page.keyboard.down("Control")
+    page.mouse.click(x, y)
+    page.keyboard.up("Control")
+    page.wait_for_selector("section.bulk h2")
+    assert page.evaluate("() => Object.keys(guatuPage.editors[0].selection)") == [small["id"]]
+    # just outside the middle of its first side: blue (a 4-pixel outline reaches it, a hairline would not)
+    ring = shape(small["geometry"]).exterior.coords
+    side = [(ring[0][1] + ring[1][1]) / 2, (ring[0][0] + ring[1][0]) / 2]
+    outside = page.evaluate("""([side, inner]) => { const m = guatuPage.editors[0].map;
+        const a = m.latLngToContainerPoint(side), c = m.latLngToContainerPoint(inner);
+        const n = Math.hypot(a.x - c.x, a.y - c.y);
+        const p = m.containerPointToLatLng([a.x + 1.5 * (a.x - c.x) / n, a.y + 1.5 * (a.y - c.y) / n]);
+        return [p.lat, p.lng]; }""", [side, list(interior(small))])
+    wait_for_pixel(page, outside, COLOURED, SELECTED)
     assert log.console_errors == []

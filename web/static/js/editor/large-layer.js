@@ -317,7 +317,8 @@ export var LargeLayer = L.Layer.extend({
       style = shape === "line" ? { color: selected ? SELECTED : colour, weight: selected ? 6 : 4, opacity: 1 }
         : shape === "dot" ? { fillColor: selected ? SELECTED : colour, fillOpacity: 1, weight: 0, radius: 2 }
         : shape === "point" ? { fillColor: colour, fillOpacity: 1, color: rim, weight: selected ? 3 : 1.5, radius: 7 }
-          : { fillColor: colour, fillOpacity: 0.8, color: rim, weight: selected ? 4 : 1, hatch: hatch ? 1 : 0 };
+          : { fillColor: colour, fillOpacity: 0.8, color: rim, weight: selected ? 4 : 1, hatch: hatch ? 1 : 0,
+              emphasis: selected }; // (a selected small place outlined in full, not as a hairline: wall/canvas.js)
       this.styles.set(key, style);
     }
     return style;

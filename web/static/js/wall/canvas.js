@@ -313,7 +313,8 @@ export var PlaceCanvas = L.Canvas.extend({
         var b = p.box;
         // outlines of places a few pixels across are hairlines: the fill carries the colour, and a
         // hairline paints some thirty times faster than a wider stroke
-        var weight = !p.guatuLine && Math.max(b[2] - b[0], b[3] - b[1]) < SMALL ? Math.min(1, s.weight) : s.weight;
+        // (a style with `emphasis` — the editor's selection — keeps its weight: it must be seen on a small place)
+        var weight = !p.guatuLine && !s.emphasis && Math.max(b[2] - b[0], b[3] - b[1]) < SMALL ? Math.min(1, s.weight) : s.weight;
         var slot = (p.guatuLine ? 0 : p.guatuPoint ? 2 : 4) + (weight !== s.weight ? 1 : 0);
         var slots = byStyle.get(s);
         if (!slots) byStyle.set(s, slots = []);

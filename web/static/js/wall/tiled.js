@@ -22,7 +22,8 @@
  *   items(layerId)             the layer's state columns (wall/state.js PlaceItems), or null;
  *   painter(layerId, items)    for one paint: a function (id, j, type) giving the style of place `id` (at `j` of
  *                              `items`, -1 when they do not hold it; `type` its MVT type), or null when the place
- *                              is not drawn (one style object per look: the paint batches by it);
+ *                              is not drawn (one style object per look: the paint batches by it; a style with
+ *                              `emphasis` keeps its outline's weight on a place too small for more than a hairline);
  *   look(layerId, place)       a Place made from a tile (for a card, a selection) given its look, again when it changed;
  *   failed(err)                a tile's request failed (it is asked for again); mended(): none is failing now;
  *   loaded(layerId, zoom, n)   every tile of the view came (the n-th time);
@@ -324,7 +325,7 @@ export var PlaceTiles = L.GridLayer.extend({
         }
         ctx.globalAlpha = 1;
       }
-      var weight = b.type === POINT ? 0 : b.hairline ? Math.min(1, st.weight) : st.weight;
+      var weight = b.type === POINT ? 0 : b.hairline && !st.emphasis ? Math.min(1, st.weight) : st.weight;
       if (weight) {
         ctx.strokeStyle = st.color;
         ctx.lineWidth = weight * ratio;
