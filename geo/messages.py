@@ -3585,6 +3585,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "一次最多设置 {maximum} 处的状态,已选择 {n} 处:请放大地图后分批框选。",
         "en": "at most {maximum} places' status can be set at once and {n} are selected: zoom in and select fewer.",
     },
+    "editor.tiles.failed": {"zh": "地图上这一片的图块没能加载,正在自动重试:{message}",
+                            "en": "the tiles of this view could not be loaded, trying again: {message}"},
     "editor.large.failed": {"zh": "地图上这一片的地点没能加载:{message}", "en": "the places of this view could not be loaded: {message}"},
     "editor.as_of.read_only": {
         "zh": "正在查看 {day} 的历史地图(只读)。编辑前请点「回到当前」。",

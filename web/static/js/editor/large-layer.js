@@ -153,7 +153,7 @@ export var LargeLayer = L.Layer.extend({
     var layer = editor.o.layers.filter(function (x) { return x.id === self.layerId; })[0];
     // a tile's point: a place of a layer of points, else an outline too small to see at the zoom, a dot
     var points = !!layer && layer.geometryTypes.some(function (type) { return /Point$/.test(type); });
-    var failed = null; // what the editor was told while tiles fail
+    var failing = editor.tilesFailing || (editor.tilesFailing = {}); // layer id -> what was said while its tiles fail
     return {
       tilesFrom: editor.o.tilesFrom,
       tilesBelow: NAMES_FROM,
@@ -170,31 +170,41 @@ export var LargeLayer = L.Layer.extend({
           if (self.editing && self.editing.id === id) return null;
           var key = j >= 0 ? items.statusAt(j) : undefined;
           if (key === undefined && editor.asOf) return null;
-          var shape = type === LINE ? "line" : type === POINT ? (points ? "point" : "dot") : "area";
+          var shape = type === LINE ? "line" : type === POINT ? (points ? "mark" : "dot") : "area";
           return self._styleFor(editor.statuses[key] || null, !!editor.selection[id], shape);
         };
       },
       look: function (layerId, place) { place.options = self._style(place.feature.id, place); },
-      // said once while tiles fail (each is asked for again, for as long as it fails), taken back when none does
-      failed: function (err) {
-        if (failed !== null) return;
-        failed = t("editor.large.failed", { message: reason(err) });
-        editor.say(failed, "error");
+      // said once while a layer's tiles fail (each is asked for again, for as long as it fails), taken back when
+      // none does (or another layer's still failing said instead)
+      failed: function (layerId, err) {
+        if (failing[layerId] !== undefined) return;
+        failing[layerId] = t("editor.tiles.failed", { message: reason(err) });
+        editor.say(failing[layerId], "error");
       },
-      mended: function () {
-        if (failed !== null && editor.message.textContent === failed) editor.say("");
-        failed = null;
+      mended: function (layerId) {
+        var said = failing[layerId];
+        delete failing[layerId];
+        if (said !== undefined && editor.message.textContent === said) {
+          var other = Object.keys(failing)[0];
+          if (other !== undefined) editor.say(failing[other], "error");
+          else editor.say("");
+        }
+        self._tilesDrawn();
       },
-      loaded: function (layerId, zoom, n) {
-        self.tilesLoaded = n;
-        if (self._tiled()) self._forgetView(); // (the view's places drawn until the tiles came: no blank map between)
-      },
+      loaded: function () { self._tilesDrawn(); },
       marks: null,
     };
   },
 
+  // Every tile of the view painted: the view's places, kept until then (no blank map between), let go.
+  _tilesDrawn: function () {
+    if (this._tiled() && this.tiles.drawn()) this._forgetView();
+  },
+
   // The view's places let go (the tiles draw the layer).
   _forgetView: function () {
+    this.etag = null; // (a 304 would leave the view empty when the map is back at the view's zooms)
     if (this.drawnAs === null && !this.field && !Object.keys(this.places).length) return;
     var byId = this.editor.byId;
     var before = this.places;
@@ -203,7 +213,6 @@ export var LargeLayer = L.Layer.extend({
     this.names = {};
     this.field = null;
     this.drawnAs = null;
-    this.etag = null; // (a 304 would leave the view empty when the map is back at the view's zooms)
     this.renderer.setLayer(this.layerId, [], false);
     this.renderer.setField(this.layerId, null);
   },
@@ -224,9 +233,9 @@ export var LargeLayer = L.Layer.extend({
     if (!map) return Promise.resolve();
     if (this._tilesWanted()) {
       this._showTiles(fresh);
-      this.seq++; // (an answer asked for before is not drawn; the view drawn stays until the tiles come: `loaded`)
+      this.seq++; // (an answer asked for before is not drawn; the view drawn stays until the tiles are: `_tilesDrawn`)
       this.drawnSeq = this.seq;
-      if (this.tilesLoaded && !this.tiles.isLoading()) this._forgetView();
+      this._tilesDrawn();
       return Promise.resolve();
     } // (out of the tiles' zooms, their last picture stays until the view is drawn: `draw`)
     var b = map.getBounds().pad(0.25);
@@ -244,12 +253,14 @@ export var LargeLayer = L.Layer.extend({
       if (seq !== self.seq) return null; // a later view was asked for meanwhile
       if (resp.status === 304) return null;
       if (!resp.ok) return json(resp); // (throws the server's words)
-      self.etag = (resp.headers.get("ETag") || "").replace(/^W\//, "").replace(/"/g, "");
-      return resp.arrayBuffer().then(decodeBinary);
-    }).then(function (doc) {
+      var etag = (resp.headers.get("ETag") || "").replace(/^W\//, "").replace(/"/g, "");
+      return resp.arrayBuffer().then(function (buffer) { return { etag: etag, doc: decodeBinary(buffer) }; });
+    }).then(function (answer) {
       if (seq !== self.seq) return;
-      if (doc) self.draw(doc); // (restyled: draw restyles every place)
-      else {
+      if (answer) { // (its ETag kept only now: an answer not drawn is not the view a 304 would keep)
+        self.etag = answer.etag;
+        self.draw(answer.doc); // (restyled: draw restyles every place)
+      } else {
         self._viewTakesOver();
         if (self.stale) self.restyleAll();
       }
@@ -260,9 +271,7 @@ export var LargeLayer = L.Layer.extend({
 
   // The view drawn (or found unchanged) out of the tiles' zooms takes over from their last picture.
   _viewTakesOver: function () {
-    if (!this._tiled()) return;
-    this._map.removeLayer(this.tiles);
-    this.tilesLoaded = 0;
+    if (this._tiled()) this._map.removeLayer(this.tiles);
   },
 
   draw: function (doc) {
@@ -306,7 +315,8 @@ export var LargeLayer = L.Layer.extend({
     return this._styleFor(this._status(id), !!this.editor.selection[id], shape);
   },
 
-  // `shape`: "area", "line", "point", or "dot" (a tile's point: a place too small to see at the zoom)
+  // `shape`: "area", "line", "point", or a tile's point: "dot" (a place too small to see at the zoom) or "mark" (a
+  // place of a point layer)
   _styleFor: function (status, selected, shape) {
     var key = (status ? status.key : "") + "|" + selected + "|" + shape;
     var style = this.styles.get(key);
@@ -316,6 +326,8 @@ export var LargeLayer = L.Layer.extend({
       var rim = selected ? SELECTED : darken(colour, 0.45);
       style = shape === "line" ? { color: selected ? SELECTED : colour, weight: selected ? 6 : 4, opacity: 1 }
         : shape === "dot" ? { fillColor: selected ? SELECTED : colour, fillOpacity: 1, weight: 0, radius: 2 }
+        // a place of a point layer drawn from a tile: a square (the tiles' painter strokes no point), blue when selected
+        : shape === "mark" ? { fillColor: selected ? SELECTED : colour, fillOpacity: 1, weight: 0, radius: 5 }
         : shape === "point" ? { fillColor: colour, fillOpacity: 1, color: rim, weight: selected ? 3 : 1.5, radius: 7 }
           : { fillColor: colour, fillOpacity: 0.8, color: rim, weight: selected ? 4 : 1, hatch: hatch ? 1 : 0,
               emphasis: selected }; // (a selected small place outlined in full, not as a hairline: wall/canvas.js)
@@ -420,7 +432,8 @@ export var LargeLayer = L.Layer.extend({
   _click: function (e) {
     if (this.editor.asOf) return; // a past day is read-only
     if (this.editor.map.pm.globalDrawModeEnabled()) return; // the click is a vertex being drawn
-    var place = (this._tiled() && this.tiles.placeAt(e.latlng, this.renderer.options.tolerance))
+    var tolerance = Math.max(this.renderer.options.tolerance, 5); // (a point layer's tile squares: 5 px a side)
+    var place = (this._tiled() && this.tiles.placeAt(e.latlng, tolerance))
       || this.renderer.placeAt(this._map.latLngToLayerPoint(e.latlng)); // (the view's, until the tiles came)
     if (!place) return;
     this.editor.onPlaceClick(this.layerId, place.feature.id)(e);

@@ -25,7 +25,7 @@
  *                              is not drawn (one style object per look: the paint batches by it; a style with
  *                              `emphasis` keeps its outline's weight on a place too small for more than a hairline);
  *   look(layerId, place)       a Place made from a tile (for a card, a selection) given its look, again when it changed;
- *   failed(err)                a tile's request failed (it is asked for again); mended(): none is failing now;
+ *   failed(layerId, err)       a tile's request failed (it is asked for again); mended(layerId): none fails now;
  *   loaded(layerId, zoom, n)   every tile of the view came (the n-th time);
  *   marks                      the overdue, overnight and escalation marks, or null when the host draws none:
  *                              {halo: {haloColor, haloWidth, lineHaloWidth}, has(id), at(id), set(id, flags, at),
@@ -164,7 +164,7 @@ export var PlaceTiles = L.GridLayer.extend({
       if (done) done(err, tile);
       if (asked.signal.aborted) return;
       self.failing.add(key);
-      self.host.failed(err);
+      self.host.failed(self.layerId, err);
       tile.guatuRetry = window.setTimeout(function () {
         if (current() && tile.guatuAsked === asked) self._fetch(tile, coords, null, attempt + 1);
       }, Math.min(60000, 2000 * Math.pow(2, attempt)));
@@ -173,7 +173,7 @@ export var PlaceTiles = L.GridLayer.extend({
 
   // Tile `key` came, or was let go: the host told when no tile is failing any more.
   _mended: function (key) {
-    if (this.failing.delete(key) && !this.failing.size && this.host.mended) this.host.mended();
+    if (this.failing.delete(key) && !this.failing.size && this.host.mended) this.host.mended(this.layerId);
   },
 
   // (most places lie in one tile: its key is kept as a string, a list only for a place in several)
@@ -437,6 +437,14 @@ export var PlaceTiles = L.GridLayer.extend({
     return Array.from(out);
   },
 
+  // Whether every tile of the view is painted (none still coming, none failed), at a zoom the tiles draw.
+  drawn: function () {
+    if (!this._map || this._tileZoom === undefined || !this._drawsAt(this._tileZoom)) return false;
+    var tiles = this._tiles;
+    var keys = Object.keys(tiles).filter(function (key) { return tiles[key].current; });
+    return keys.length > 0 && keys.every(function (key) { return !!tiles[key].el.guatu; });
+  },
+
   // Whether a loaded tile holds place `id`.
   holds: function (id) {
     return this.holding.has(id);
@@ -491,7 +499,7 @@ export function wallHost(wall) {
       };
     },
     look: function (layerId, place) { wall.refresh(layerId, place); },
-    failed: function (err) { wall.errors.push(String(err)); },
+    failed: function (layerId, err) { wall.errors.push(String(err)); },
     loaded: function (layerId, zoom, n) {
       document.documentElement.dataset.guatuViewport = "tiles-" + layerId + "-" + zoom + "-" + n;
       wall.map.fire("guatu:shapes", { layer: layerId });
