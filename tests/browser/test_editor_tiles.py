@@ -30,7 +30,7 @@ from tests.browser.editor_session import (
     set_bulk_status,
     stored,
 )
-from tests.browser.harness import demo_with_map
+from tests.browser.harness import PHONE, demo_with_map
 from tests.browser.pixels import interior
 
 LAYER = "courtyards"
@@ -357,4 +357,15 @@ def test_a_selected_small_place_is_outlined_in_full_not_as_a_hairline(browser, s
         const p = m.containerPointToLatLng([a.x + 1.5 * (a.x - c.x) / n, a.y + 1.5 * (a.y - c.y) / n]);
         return [p.lat, p.lng]; }""", [side, list(interior(small))])
     wait_for_pixel(page, outside, COLOURED, SELECTED)
+    assert log.console_errors == []
+
+
+def test_on_a_phone_a_tap_on_a_tiles_place_opens_it(browser, server, campaign_dir):
+    page, log = editor_page(browser, server, touch=True, **PHONE)
+    place = stored(campaign_dir, "c-0001")
+    tiles_at(page, interior(place), TILES_FROM)
+    page.touchscreen.tap(*map_point(page, *interior(place)))
+    page.wait_for_selector("form.attrs h2:has-text('c-0001')")
+    assert page.evaluate("() => guatuPage.editors[0].byId['c-0001'] instanceof L.Polygon")  # drawn whole, editable
+    wait_for_pixel(page, interior(place), BLANK)  # its copy left out of its tile meanwhile
     assert log.console_errors == []
