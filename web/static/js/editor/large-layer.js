@@ -16,8 +16,10 @@
  * host): a pan asks only for the tiles that came into view, each made once per shapes revision for every screen and
  * editor, and a status change or a selection repaints the tiles that hold the place, fetching nothing. From
  * NAMES_FROM on the view's answer is asked for anyway, for the names tiles do not carry, and it carries the
- * outlines too: the view draws them (bench/bench_editor_tiles.py measured both). A point of a tile standing for
- * several places too small to see is clicked and box-selected as its first place.
+ * outlines too: the view draws them (bench/bench_editor_tiles.py measured both). While it switches, the view's
+ * places stay until every tile of the view is painted, and the tiles' last picture until the view is drawn. A point
+ * of a tile standing for several places too small to see is clicked and box-selected as its first place (a box says
+ * how many it left).
  *
  * Looks: each place's status colour from the editor's state (a hatched status striped as on the wall), a place
  * selected for a bulk change outlined in blue (a dot painted blue). On a past day (editor/as-of.js) the statuses
