@@ -51,6 +51,7 @@ export function Editor(map, options) {
   this.state = null;
   this.current = null;    // {layerId, feature (as loaded), isNew, shapeEdited}
   this.selection = {};    // feature id -> true (for bulk changes)
+  this.tilesFailing = {}; // large layer id -> what was said while its tiles fail (editor/large-layer.js)
   this.renderer = L.canvas({ padding: 0.3 });
   // what Geoman draws goes on the same canvas: a second, empty canvas left on top would swallow every click on a place
   map.options.renderer = this.renderer;

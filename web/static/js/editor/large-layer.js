@@ -155,7 +155,7 @@ export var LargeLayer = L.Layer.extend({
     var layer = editor.o.layers.filter(function (x) { return x.id === self.layerId; })[0];
     // a tile's point: a place of a layer of points, else an outline too small to see at the zoom, a dot
     var points = !!layer && layer.geometryTypes.some(function (type) { return /Point$/.test(type); });
-    var failing = editor.tilesFailing || (editor.tilesFailing = {}); // layer id -> what was said while its tiles fail
+    var failing = editor.tilesFailing; // (shared by the large layers: one message area)
     return {
       tilesFrom: editor.o.tilesFrom,
       tilesBelow: NAMES_FROM,
