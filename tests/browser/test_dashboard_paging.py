@@ -29,7 +29,7 @@ SHOWN = """(lists) => {
         const rows = Array.from(box.querySelectorAll('[data-row]'));
         const visible = rows.filter(r => !r.hidden && r.getBoundingClientRect().height > 0);
         const pager = box.nextElementSibling;
-        out[key] = {all: rows.length, shown: visible.map(r => Number(r.dataset.row)),
+        out[key] = {all: Number(box.dataset.rows), made: rows.length, shown: visible.map(r => Number(r.dataset.row)),
                     names: visible.map(r => (r.querySelector('.guatu-dash-name, .guatu-alert-place') || r).textContent),
                     pager: pager && pager.getBoundingClientRect().height > 0 ? pager.textContent : null,
                     bottom: Math.max(0, ...visible.map(r => r.getBoundingClientRect().bottom))};
@@ -57,7 +57,7 @@ WATCH = """(lists) => {
     };
     note();
     new MutationObserver(note).observe(document.querySelector('.guatu-dashboard'),
-                                       {subtree: true, attributes: true, attributeFilter: ['hidden']});
+                                       {subtree: true, childList: true, attributes: true, attributeFilter: ['hidden']});
 }"""
 
 
@@ -92,7 +92,8 @@ def test_every_row_of_every_list_is_reached_by_the_rotation_worst_first_at_4k(br
     wait_ready(page)
     page.locator(".guatu-dashboard .guatu-dash-milestones").wait_for()  # the last panel to come: pages fitted again
     first = page.evaluate(SHOWN, LISTS)
-    assert first and all(v["all"] == expected[k] for k, v in first.items())  # every row is there, one page shown
+    assert first and all(v["all"] == expected[k] for k, v in first.items())  # every row is held, one page shown
+    assert all(v["made"] == len(v["shown"]) for v in first.values())  # and only that page's rows are made
     # the worst sub-district leads the first sheet
     assert first["streets"]["shown"][0] == 0 and first["streets"]["names"][0] == worst["name"]
     # a list with rows waiting says so: 第 1/n 页 and 另有 N (the rows not on screen)

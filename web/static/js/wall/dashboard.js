@@ -19,6 +19,16 @@ function share(value) {
   return Math.round(1000 * (value || 0)) / 10 + "%";
 }
 
+// A list's rows, made when shown (`make(i)` builds row i: the node to put in the list). Only the rows of the
+// page on screen are in the document (`showRange`): at a thousand places the lists hold over a thousand rows,
+// and building and laying out every one of them at 4K, each time the dashboard came, took 100-200 ms of the
+// wall's main thread for the few dozen shown.
+var ROWS = new WeakMap(); // list container -> its rows: how many, how made, which are in the document
+function lazyRows(container, n, make) {
+  ROWS.set(container, { container: container, n: n, make: make, shown: [], from: 0, to: 0 });
+  return container;
+}
+
 var dashboard = {};
 export default dashboard;
 
@@ -84,7 +94,8 @@ dashboard.groupRows = function (rows, withStreet) {
   var head = el("tr");
   ["name", "progress", "done", "overdue"].forEach(function (k) { head.appendChild(el("th", null, t("wall.dash.col." + k))); });
   table.appendChild(head);
-  rows.forEach(function (r) {
+  return lazyRows(table, rows.length, function (i) {
+    var r = rows[i];
     var tr = el("tr", "guatu-dash-row");
     var name = el("td", "guatu-dash-name", r.name);
     if (withStreet && r.street) name.title = r.street;
@@ -94,9 +105,8 @@ dashboard.groupRows = function (rows, withStreet) {
     tr.appendChild(bar);
     tr.appendChild(el("td", "guatu-num", r.pct + "%"));
     tr.appendChild(el("td", "guatu-num" + (r.overdue ? " guatu-alert" : ""), r.overdue));
-    table.appendChild(tr);
+    return tr;
   });
-  return table;
 };
 
 dashboard.renderDashboard = function (d) {
@@ -145,16 +155,16 @@ dashboard.renderDashboard = function (d) {
   var ch = el("tr");
   ["category", "places", "open", "closed", "overdue"].forEach(function (k) { ch.appendChild(el("th", null, t("wall.dash.col." + k))); });
   ct.appendChild(ch);
-  cats.forEach(function (c) {
+  cat.appendChild(lazyRows(ct, cats.length, function (i) {
+    var c = cats[i];
     var tr = el("tr", "guatu-dash-row");
     tr.appendChild(el("td", "guatu-dash-name", c.name));
     tr.appendChild(el("td", "guatu-num", c.places));
     tr.appendChild(el("td", "guatu-num", c.open));
     tr.appendChild(el("td", "guatu-num", c.closed));
     tr.appendChild(el("td", "guatu-num" + (c.overdue ? " guatu-alert" : ""), c.overdue));
-    ct.appendChild(tr);
-  });
-  cat.appendChild(ct);
+    return tr;
+  }));
   box.appendChild(cat);
 
   if (d.cases) box.appendChild(this.casesSection(d.cases));
@@ -168,7 +178,8 @@ dashboard.renderDashboard = function (d) {
     if (d.overdue.rows[i]) rows.push(["overdue", d.overdue.rows[i]]);
     if (d.overnight.rows[i]) rows.push(["overnight", d.overnight.rows[i]]);
   }
-  rows.forEach(function (pair) {
+  alerts.appendChild(lazyRows(list, rows.length, function (i) {
+    var pair = rows[i];
     var r = pair[1];
     // a row is a button inside its list item: reached by Tab, chosen by Enter or Space as by a click
     var item = el("button", "guatu-alert-row is-" + pair[0]);
@@ -179,9 +190,10 @@ dashboard.renderDashboard = function (d) {
     item.appendChild(el("span", "guatu-alert-problem", r.category ? r.category + ":" + (r.problem || "") : r.problem));
     item.appendChild(el("span", "guatu-alert-who", r.responsible || ""));
     L.DomEvent.on(item, "click", function () { self.wall.select(r.layer, r.id); });
-    list.appendChild(el("li")).appendChild(item);
-  });
-  alerts.appendChild(list);
+    var li = el("li");
+    li.appendChild(item);
+    return li;
+  }));
   box.appendChild(alerts);
   this.fitDashboard();
 };
@@ -212,7 +224,8 @@ dashboard.casesSection = function (c) {
     head.appendChild(el("th", null, t("wall.dash.cases.col." + k)));
   });
   table.appendChild(head);
-  c.units.forEach(function (u) {
+  lazyRows(table, c.units.length, function (i) {
+    var u = c.units[i];
     var tr = el("tr", "guatu-dash-row");
     tr.dataset.unit = u.unit || "";
     tr.appendChild(el("td", "guatu-dash-name", u.unit || t("wall.dash.cases.no_unit")));
@@ -221,13 +234,14 @@ dashboard.casesSection = function (c) {
     tr.appendChild(el("td", "guatu-num", rate(u.on_time_pct)));
     tr.appendChild(el("td", "guatu-num", u.avg_hours === null ? "—" : String(u.avg_hours)));
     tr.appendChild(el("td", "guatu-num", rate(u.returned_pct)));
-    table.appendChild(tr);
+    return tr;
   });
   s.appendChild(table);
   if (c.escalated.rows.length) {
     s.appendChild(el("h3", null, t("wall.dash.cases.escalated", { n: c.escalated.total })));
     var list = el("ul", "guatu-escalated-list");
-    c.escalated.rows.forEach(function (r) {
+    lazyRows(list, c.escalated.rows.length, function (i) {
+      var r = c.escalated.rows[i];
       var item = el("li", "guatu-alert-row is-escalated is-" + r.level);
       item.dataset.id = r.id;
       item.appendChild(el("span", "guatu-alert-kind", t("wall.dash.cases.hours_late", { n: r.overdue_hours })));
@@ -235,7 +249,7 @@ dashboard.casesSection = function (c) {
       item.appendChild(el("span", "guatu-alert-problem", r.category ? r.category + ":" + (r.problem || "") : r.problem));
       item.appendChild(el("span", "guatu-alert-who", r.unit || r.handler || t("wall.dash.cases.no_unit")));
       L.DomEvent.on(item, "click", function () { self.wall.select(r.layer, r.id); });
-      list.appendChild(item);
+      return item;
     });
     s.appendChild(list);
   }
@@ -316,7 +330,8 @@ function satisfactionTable(rows, level, className) {
     head.appendChild(el("th", null, t("wall.dash.sat.col." + k)));
   });
   table.appendChild(head);
-  rows.forEach(function (r) {
+  return lazyRows(table, rows.length, function (i) {
+    var r = rows[i];
     var tr = el("tr", "guatu-dash-row");
     tr.dataset.area = r.name;
     tr.dataset.level = level;
@@ -328,9 +343,8 @@ function satisfactionTable(rows, level, className) {
     });
     tr.appendChild(el("td", "guatu-num" + (r.all.unsatisfied ? " guatu-alert" : ""), String(r.all.unsatisfied)));
     tr.appendChild(el("td", "guatu-num", r.all.rate === null ? "—" : r.all.rate + "%"));
-    table.appendChild(tr);
+    return tr;
   });
-  return table;
 }
 
 // --- plan against actual (时间节点) ----------------------------------------------
@@ -412,7 +426,7 @@ dashboard.estimatesList = function (est) {
 // A screen nobody touches cannot scroll, and a list cut short hides its worst
 // rows. So every list (sub-districts, communities, categories, units, escalated
 // cases, alerts) keeps all its rows, ranked worst first, and shows one page of
-// them. The totals, the plan and the chart stay; when the lists do not fit
+// them (only that page's rows are made: `lazyRows`). The totals, the plan and the chart stay; when the lists do not fit
 // beside them, they are shared out over sheets (at least MIN_PAGE rows each, then
 // the shortest page grows while the sheet fits). The rotation shows each sheet
 // until its longest list has shown all its pages, then the next sheet: every
@@ -427,15 +441,32 @@ var PAGED = [
 ];
 var MIN_PAGE = 5; // rows a page holds at least (fewer when the list is shorter, or the sheet too small)
 var MAX_PAGE = 60; // rows a page may hold (more never fit a screen)
+var ROW = ".guatu-dash-row, .guatu-alert-row"; // the row itself, in the node a list's `make` builds
+
+// Rows `from` to `to` (not included) of a list in the document, in place of those it had.
+function showRange(list, from, to) {
+  var rows = list.rows;
+  if (rows.from === from && rows.to === to) return;
+  rows.shown.forEach(function (node) { node.parentNode.removeChild(node); });
+  rows.shown = [];
+  for (var i = from; i < to; i++) {
+    var node = rows.make(i);
+    var row = node.matches(ROW) ? node : node.querySelector(ROW);
+    row.dataset.row = String(i);
+    rows.shown.push(rows.container.appendChild(node));
+  }
+  rows.from = from;
+  rows.to = to;
+}
 
 function showPage(list) {
-  var pages = Math.max(1, Math.ceil(list.rows.length / list.size));
+  var pages = Math.max(1, Math.ceil(list.n / list.size));
   list.page = ((list.page % pages) + pages) % pages;
   var start = list.page * list.size;
-  list.rows.forEach(function (row, i) { row.hidden = i < start || i >= start + list.size; });
-  var shown = Math.min(list.size, list.rows.length - start);
+  var shown = Math.min(list.size, list.n - start);
+  showRange(list, start, start + shown);
   list.pager.hidden = pages < 2;
-  list.pager.textContent = t("wall.dash.pager", { page: list.page + 1, pages: pages, n: list.rows.length - shown });
+  list.pager.textContent = t("wall.dash.pager", { page: list.page + 1, pages: pages, n: list.n - shown });
   list.pager.dataset.page = String(list.page + 1);
   list.pager.dataset.pages = String(pages);
   list.pages = pages;
@@ -446,7 +477,7 @@ dashboard.pagedLists = function () {
   var box = this.dashBox;
   return PAGED.map(function (entry) {
     var container = box.querySelector(entry[0]);
-    if (!container) return null;
+    if (!container || !ROWS.has(container)) return null;
     var pager = container.nextElementSibling;
     if (!pager || !pager.classList.contains("guatu-dash-pager")) {
       pager = el("button", "guatu-dash-pager");
@@ -459,10 +490,10 @@ dashboard.pagedLists = function () {
         self.pageOn(entry[1]);
       });
     }
-    var rows = Array.prototype.slice.call(container.querySelectorAll(".guatu-dash-row, .guatu-alert-row"));
-    rows.forEach(function (row, i) { row.dataset.row = String(i); });
-    return { key: entry[1], rows: rows, section: container.closest("section"), page: 0, pager: pager,
-             size: Math.max(1, Math.min(MAX_PAGE, rows.length)) };
+    var rows = ROWS.get(container);
+    container.dataset.rows = String(rows.n); // how many the list holds, whichever page is shown
+    return { key: entry[1], rows: rows, n: rows.n, section: container.closest("section"), page: 0, pager: pager,
+             size: Math.max(1, Math.min(MAX_PAGE, rows.n)) };
   }).filter(Boolean);
 };
 
@@ -474,7 +505,7 @@ dashboard.pagedLists = function () {
 function measure(box, lists, sections) {
   sections.forEach(function (sec) { sec.hidden = false; });
   lists.forEach(function (l) {
-    l.rows.forEach(function (row, i) { row.hidden = i >= MAX_PAGE; });
+    showRange(l, 0, Math.min(MAX_PAGE, l.n));
     l.pager.hidden = false;
     l.pager.textContent = t("wall.dash.pager", { page: 1, pages: 2, n: 1 });
   });
@@ -485,12 +516,14 @@ function measure(box, lists, sections) {
   lists.forEach(function (l) {
     var container = l.pager.previousElementSibling;
     l.pagerHeight = l.pager.getBoundingClientRect().bottom - container.getBoundingClientRect().bottom;
-    var measured = l.rows.slice(0, MAX_PAGE).map(function (row) {
+    var measured = l.rows.shown.map(function (node) {
+      var row = node.matches(ROW) ? node : node.querySelector(ROW);
       return row.getBoundingClientRect().height + (parseFloat(window.getComputedStyle(row).marginBottom) || 0);
     });
-    l.shown = measured.reduce(function (a, h) { return a + h; }, 0); // the rows' height in this layout
+    l.shownHeight = measured.reduce(function (a, h) { return a + h; }, 0); // the rows' height in this layout
     var tallest = Math.max.apply(null, [0].concat(measured));
-    l.heights = l.rows.map(function (row, i) { return i < MAX_PAGE ? measured[i] : tallest; });
+    l.heights = [];
+    for (var i = 0; i < l.n; i++) l.heights.push(i < measured.length ? measured[i] : tallest);
   });
   var rest = whole - sectionHeights.reduce(function (a, h) { return a + h + gap; }, 0); // the totals, the chart, …
   return {
@@ -501,8 +534,8 @@ function measure(box, lists, sections) {
       sheet.forEach(function (sec) { sum += sectionHeights[sections.indexOf(sec)] + gap; });
       lists.forEach(function (l) {
         if (sheet.indexOf(l.section) < 0) return;
-        sum += Math.max.apply(null, [0].concat(pageHeights(l))) - l.shown;
-        if (l.size >= l.rows.length) sum -= l.pagerHeight; // one page: no pager
+        sum += Math.max.apply(null, [0].concat(pageHeights(l))) - l.shownHeight;
+        if (l.size >= l.n) sum -= l.pagerHeight; // one page: no pager
       });
       return sum;
     },
@@ -545,11 +578,11 @@ dashboard.fitDashboard = function () {
         if (!longest || longest.size <= 1) break;
         longest.size -= 1;
       }
-      var growing = mine.filter(function (l) { return l.size < Math.min(MAX_PAGE, l.rows.length); });
+      var growing = mine.filter(function (l) { return l.size < Math.min(MAX_PAGE, l.n); });
       while (growing.length) {
         var shortest = growing.reduce(function (a, l) { return !a || l.size < a.size ? l : a; }, null);
         shortest.size += 1;
-        if (over(sh) || shortest.size >= Math.min(MAX_PAGE, shortest.rows.length)) {
+        if (over(sh) || shortest.size >= Math.min(MAX_PAGE, shortest.n)) {
           if (over(sh)) shortest.size -= 1;
           growing.splice(growing.indexOf(shortest), 1);
         }
@@ -558,7 +591,7 @@ dashboard.fitDashboard = function () {
   }
   // each sheet laid out once, at its pages' tallest: where the computed heights were short of the page's by
   // a rounding, its longest page gives way row by row until it fits (nothing to check when no list pages)
-  var paged = lists.some(function (l) { return l.size < l.rows.length; });
+  var paged = lists.some(function (l) { return l.size < l.n; });
   sheets.forEach(function (sh) {
     if (!paged && fit.fitsWhole) return;
     var mine = lists.filter(function (l) { return sh.indexOf(l.section) >= 0; });
