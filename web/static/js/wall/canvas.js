@@ -130,8 +130,76 @@ export function nearRings(rings, x, y, tolerance, closed) {
   return false;
 }
 
+// --- a canvas the size of what it draws ------------------------------------------------------
+// With `crop` (the wall: nobody pans it) a canvas covers only the box of what it draws, within the view, and not
+// the whole screen. Without a GPU the browser copies every pixel of a canvas that changed into the next frame it
+// makes, and allocates them when the canvas is sized: at 3840×2160 some 20 ms a canvas each time, for three
+// canvases, while a campaign's district fills perhaps half of a 16:9 wall beside its panels. A renderer that
+// crops gives `_extent()` (its content's [w, s, e, n], or null when it draws nothing) and `_reach()` (how many
+// pixels its strokes or sprites reach beyond that). `_bounds` stays the view, for what is drawn; `_area` is the
+// part of it the canvas covers.
+var Cropped = {
+  _update: function () {
+    if (this._map._animatingZoom && this._bounds) return;
+    L.Renderer.prototype._update.call(this);
+    var area = this._area = this.options.crop ? this._wanted() : this._bounds;
+    var container = this._container;
+    var size = area.getSize();
+    var m = L.Browser.retina ? 2 : 1;
+    L.DomUtil.setPosition(container, area.min);
+    container.width = m * size.x; // (also clearing it)
+    container.height = m * size.y;
+    container.style.width = size.x + "px";
+    container.style.height = size.y + "px";
+    if (L.Browser.retina) this._ctx.scale(2, 2);
+    this._ctx.translate(-area.min.x, -area.min.y);
+    this.fire("update");
+  },
+
+  // The part of the view the canvas must cover: the content's box and its reach, in layer pixels (none: an empty
+  // box at the view's corner).
+  _wanted: function () {
+    var view = this._bounds;
+    if (this.coversView && this.coversView()) return view; // e.g. it takes the pointer for a layer under it
+    var e = this._extent();
+    if (!e) return L.bounds(view.min, view.min);
+    var map = this._map;
+    var reach = Math.ceil(this._reach());
+    var a = map.latLngToLayerPoint([e[3], e[0]]), b = map.latLngToLayerPoint([e[1], e[2]]);
+    var min = L.point(Math.max(view.min.x, Math.floor(Math.min(a.x, b.x)) - reach), Math.max(view.min.y, Math.floor(Math.min(a.y, b.y)) - reach));
+    var max = L.point(Math.min(view.max.x, Math.ceil(Math.max(a.x, b.x)) + reach), Math.min(view.max.y, Math.ceil(Math.max(a.y, b.y)) + reach));
+    return max.x > min.x && max.y > min.y ? L.bounds(min, max) : L.bounds(view.min, view.min);
+  },
+
+  // Drawn again: sized again first when the content grew beyond the canvas (the size clears it, and the
+  // 'update' that follows draws it: L.Canvas)
+  _redraw: function () {
+    if (this._map && this.options.crop && this._area) {
+      var want = this._wanted();
+      if (!this._area.contains(want) && (want.max.x > want.min.x)) {
+        this._redrawRequest = null;
+        this._update();
+        return;
+      }
+    }
+    L.Canvas.prototype._redraw.call(this);
+  },
+
+  // Leaflet's zoom animation moves the canvas as the view's top left corner: a cropped one is that far from it.
+  _updateTransform: function (center, zoom) {
+    var map = this._map;
+    var scale = map.getZoomScale(zoom, this._zoom);
+    var viewHalf = map.getSize().multiplyBy(0.5 + this.options.padding);
+    var topLeft = viewHalf.multiplyBy(-scale).add(map.project(this._center, zoom))._subtract(map._getNewPixelOrigin(center, zoom));
+    var at = this._area ? topLeft.add(this._area.min.subtract(this._bounds.min).multiplyBy(scale)) : topLeft;
+    if (L.Browser.any3d) L.DomUtil.setTransform(this._container, at, scale);
+    else L.DomUtil.setPosition(this._container, at);
+  },
+};
+
 // --- the renderer --------------------------------------------------------------------
 export var PlaceCanvas = L.Canvas.extend({
+  includes: Cropped,
   // palette: the dots' colours as pixels (dots.js pixelOf), by look - 1
   options: { tolerance: 3, haloColor: "#d4006a", haloWidth: 7, lineHaloWidth: 15, dotRadius: 1.5, palette: [] },
 
@@ -157,6 +225,7 @@ export var PlaceCanvas = L.Canvas.extend({
     this.places[layerId] = places;
     places.forEach(function (p) { p.renderer = self; });
     this._changed = true;
+    this._box = undefined;
     this.requestRedraw();
   },
 
@@ -166,6 +235,7 @@ export var PlaceCanvas = L.Canvas.extend({
     if (field) this.fields[layerId] = field;
     else delete this.fields[layerId];
     this._changed = true;
+    this._box = undefined;
     this.requestRedraw();
   },
 
@@ -174,7 +244,32 @@ export var PlaceCanvas = L.Canvas.extend({
   setOutlines: function (level, lines, style) {
     this.outlines[level] = { lines: lines, style: style };
     this._changed = true;
+    this._box = undefined;
     this.requestRedraw();
+  },
+
+  // What the canvas draws, [w, s, e, n] (Cropped): every place, outline and dot given, shown or not (a place a
+  // filter hides may show again without a new extent), kept until they change.
+  _extent: function () {
+    if (this._box !== undefined) return this._box;
+    var box = [Infinity, Infinity, -Infinity, -Infinity];
+    var add = function (b) {
+      if (!b) return;
+      if (b[0] < box[0]) box[0] = b[0];
+      if (b[1] < box[1]) box[1] = b[1];
+      if (b[2] > box[2]) box[2] = b[2];
+      if (b[3] > box[3]) box[3] = b[3];
+    };
+    var self = this;
+    Object.keys(this.places).forEach(function (id) { self.places[id].forEach(function (p) { add(lngLatBox(p)); }); });
+    Object.keys(this.outlines).forEach(function (level) { self.outlines[level].lines.forEach(function (l) { add(lngLatBox(l)); }); });
+    Object.keys(this.fields).forEach(function (id) { add(self.fields[id].bounds(true)); });
+    return (this._box = box[0] <= box[2] ? box : null);
+  },
+  // the widest stroke (a road's overdue ring), a point's radius, a dot
+  _reach: function () {
+    var o = this.options;
+    return Math.max(o.haloWidth, o.lineHaloWidth, 2 * o.dotRadius, 24) + 2;
   },
 
   requestRedraw: function () {
@@ -353,7 +448,7 @@ export var PlaceCanvas = L.Canvas.extend({
           ctx.stroke(b.path);
         }
       });
-      if (self.fields[layerId]) self.fields[layerId].paint(ctx, view, o.dotRadius, o.palette);
+      if (self.fields[layerId]) self.fields[layerId].paint(ctx, self._area || view, o.dotRadius, o.palette); // (the canvas's pixels)
     });
     ctx.restore();
     this.fire("drawn");
@@ -417,6 +512,7 @@ export var PlaceCanvas = L.Canvas.extend({
 // A hollow ring, white on a black rim, at each place's interior point: at
 // overview zooms a place is smaller than the ring and its colour shows inside.
 export var DotCanvas = L.Canvas.extend({
+  includes: Cropped,
   options: { radius: 6, weight: 2.5, fill: "#ffffff", rim: "#111111" },
 
   initialize: function (options) {
@@ -472,15 +568,23 @@ export var DotCanvas = L.Canvas.extend({
     var lngLat = new Float64Array(2 * ids.length);
     var looks = new Array(ids.length);
     var reach = 0;
+    var box = [Infinity, Infinity, -Infinity, -Infinity];
     ids.forEach(function (id, i) {
       var at = self._latLng(dots[id]);
       var look = looks[i] = self._look(dots[id]);
       lngLat[2 * i] = at.lng;
       lngLat[2 * i + 1] = at.lat;
       reach = Math.max(reach, look.sprite.width + Math.abs(look.dx), look.sprite.height + Math.abs(look.dy));
+      if (at.lng < box[0]) box[0] = at.lng;
+      if (at.lat < box[1]) box[1] = at.lat;
+      if (at.lng > box[2]) box[2] = at.lng;
+      if (at.lat > box[3]) box[3] = at.lat;
     });
-    return { n: ids.length, lngLat: lngLat, looks: looks, reach: reach };
+    return { n: ids.length, lngLat: lngLat, looks: looks, reach: reach, box: ids.length ? box : null };
   },
+  // where the marks stand and how far their sprites reach (Cropped)
+  _extent: function () { return (this._marks || (this._marks = this._columns())).box; },
+  _reach: function () { return (this._marks || (this._marks = this._columns())).reach; },
 
   // Each mark drawn at its place's point, the marks off the view left out. Marks closer together than half
   // a mark's size (in one cell of that size) are drawn once: the last of the highest rank in the cell, as a

@@ -89,11 +89,11 @@ DotField.prototype.made = function () {
   return Object.keys(made).map(function (id) { return made[id]; });
 };
 
-// [west, south, east, north] of the shown dots, or null.
-DotField.prototype.bounds = function () {
+// [west, south, east, north] of the shown dots (`all`: of every dot, shown or not), or null.
+DotField.prototype.bounds = function (all) {
   var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
   for (var i = 0; i < this.n; i++) {
-    if (this.look[i] === HIDDEN) continue;
+    if (!all && this.look[i] === HIDDEN) continue;
     var x = this.lngLat[2 * i], y = this.lngLat[2 * i + 1];
     if (x < w) w = x;
     if (x > e) e = x;

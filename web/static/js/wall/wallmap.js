@@ -121,13 +121,15 @@ export function WallMap(map, options, banner) {
     this.fitted = true;
   }
   var k = this.scale;
-  var padding = this.mode === "wall" ? 0 : 0.3; // nobody pans a wall: no canvas beyond the screen to paint at 4K
+  // nobody pans a wall: no canvas beyond the screen, nor beyond what it draws, to paint at 4K (canvas.js Cropped)
+  var padding = this.mode === "wall" ? 0 : 0.3;
+  var crop = this.mode === "wall";
   this.renderers = {
-    features: new PlaceCanvas({ pane: "guatu-features", padding: padding, tolerance: 3, dotRadius: 1.5 * k, palette: palette,
-                                      haloColor: OVERDUE_STROKE, haloWidth: 5 * k, lineHaloWidth: 12 * k }),
-    overnight: new DotCanvas({ pane: "guatu-overnight", padding: padding, radius: 6 * k, weight: 2.2 * k,
-                                     fill: OVERNIGHT_FILL, rim: OVERNIGHT_RIM }),
-    escalated: new FlagCanvas({ pane: "guatu-escalated", padding: padding, size: 16 * k,
+    features: new PlaceCanvas({ pane: "guatu-features", padding: padding, crop: crop, tolerance: 3, dotRadius: 1.5 * k,
+                                palette: palette, haloColor: OVERDUE_STROKE, haloWidth: 5 * k, lineHaloWidth: 12 * k }),
+    overnight: new DotCanvas({ pane: "guatu-overnight", padding: padding, crop: crop, radius: 6 * k, weight: 2.2 * k,
+                               fill: OVERNIGHT_FILL, rim: OVERNIGHT_RIM }),
+    escalated: new FlagCanvas({ pane: "guatu-escalated", padding: padding, crop: crop, size: 16 * k,
                                 street: ESCALATED_STREET, district: ESCALATED_DISTRICT }),
     flash: L.svg({ pane: "guatu-flash", padding: padding }),
   };
@@ -135,6 +137,10 @@ export function WallMap(map, options, banner) {
   this.renderers.overnight.addTo(map);
   this.renderers.escalated.addTo(map);
   this.renderers.features.below = function (point) { return self.tiledPlaceAt(point); };
+  // the places' canvas takes the pointer for a large layer's tiles under it: then it covers the whole view
+  this.renderers.features.coversView = function () {
+    return Object.keys(self.tiled).some(function (id) { return self.tiledNow(id); });
+  };
   this.renderers.features.on("placemove", function (e) { self.hover(e.place, e.latlng); });
   this.renderers.features.on("placeout", function () { self.hover(null); });
   this.renderers.features.on("placeclick", function (e) {
