@@ -171,12 +171,14 @@ var Cropped = {
     return max.x > min.x && max.y > min.y ? L.bounds(min, max) : L.bounds(view.min, view.min);
   },
 
-  // Drawn again: sized again first when the content grew beyond the canvas (the size clears it, and the
-  // 'update' that follows draws it: L.Canvas)
+  // Drawn again: sized again first when the content grew beyond the canvas, or now needs less than half of it
+  // (marks come and go all day on a wall that never moves) — the size clears it, and the 'update' that follows
+  // draws it (L.Canvas)
   _redraw: function () {
     if (this._map && this.options.crop && this._area) {
       var want = this._wanted();
-      if (!this._area.contains(want) && (want.max.x > want.min.x)) {
+      var has = this._area.getSize(), needs = want.getSize();
+      if ((needs.x > 0 && !this._area.contains(want)) || 2 * needs.x * needs.y < has.x * has.y) {
         this._redrawRequest = null;
         this._update();
         return;

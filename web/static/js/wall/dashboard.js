@@ -641,7 +641,7 @@ dashboard.showSheet = function () {
   (this.dashLists || []).forEach(function (l) {
     l.section.hidden = sheet.sections.indexOf(l.section) < 0;
     l.page = at.step;
-    showPage(l);
+    if (!l.section.hidden) showPage(l); // (a list of another sheet makes its rows when its sheet comes)
   });
   this.dashBox.dataset.sheet = String(at.sheet + 1);
   this.dashBox.dataset.sheets = String(this.dashSheets.length);

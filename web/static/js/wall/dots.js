@@ -181,6 +181,7 @@ var sheet = null;
 // written into the sheet, which is then drawn in one call. Only the box written last is cleared.
 DotField.prototype.paint = function (ctx, bounds, radius, palette) {
   var canvas = ctx.canvas;
+  if (!canvas.width || !canvas.height) return; // a canvas cropped to nothing (canvas.js Cropped): no pixel to paint
   var ratio = canvas.width / Math.max(1, bounds.max.x - bounds.min.x);
   if (!sheet || sheet.canvas.width !== canvas.width || sheet.canvas.height !== canvas.height) {
     var c = document.createElement("canvas");
