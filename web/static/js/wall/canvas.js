@@ -136,7 +136,7 @@ export function nearRings(rings, x, y, tolerance, closed) {
 // makes, and allocates them when the canvas is sized: at 3840×2160 some 20 ms a canvas each time, for three
 // canvases, while a campaign's district fills perhaps half of a 16:9 wall beside its panels. A renderer that
 // crops gives `_extent()` (its content's [w, s, e, n], or null when it draws nothing) and `_reach()` (how many
-// pixels its strokes or sprites reach beyond that). `_bounds` stays the view, for what is drawn; `_area` is the
+// pixels its strokes or sprites reach beyond that: one number, or [left, top, right, bottom]). `_bounds` stays the view, for what is drawn; `_area` is the
 // part of it the canvas covers.
 var Cropped = {
   _update: function () {
@@ -164,10 +164,13 @@ var Cropped = {
     var e = this._extent();
     if (!e) return L.bounds(view.min, view.min);
     var map = this._map;
-    var reach = Math.ceil(this._reach());
+    var r = this._reach();
+    var reach = (typeof r === "number" ? [r, r, r, r] : r).map(Math.ceil);
     var a = map.latLngToLayerPoint([e[3], e[0]]), b = map.latLngToLayerPoint([e[1], e[2]]);
-    var min = L.point(Math.max(view.min.x, Math.floor(Math.min(a.x, b.x)) - reach), Math.max(view.min.y, Math.floor(Math.min(a.y, b.y)) - reach));
-    var max = L.point(Math.min(view.max.x, Math.ceil(Math.max(a.x, b.x)) + reach), Math.min(view.max.y, Math.ceil(Math.max(a.y, b.y)) + reach));
+    var min = L.point(Math.max(view.min.x, Math.floor(Math.min(a.x, b.x)) - reach[0]),
+                      Math.max(view.min.y, Math.floor(Math.min(a.y, b.y)) - reach[1]));
+    var max = L.point(Math.min(view.max.x, Math.ceil(Math.max(a.x, b.x)) + reach[2]),
+                      Math.min(view.max.y, Math.ceil(Math.max(a.y, b.y)) + reach[3]));
     return max.x > min.x && max.y > min.y ? L.bounds(min, max) : L.bounds(view.min, view.min);
   },
 
@@ -570,6 +573,7 @@ export var DotCanvas = L.Canvas.extend({
     var lngLat = new Float64Array(2 * ids.length);
     var looks = new Array(ids.length);
     var reach = 0;
+    var sides = [0, 0, 0, 0]; // how far the sprites reach left of, above, right of and below their points
     var box = [Infinity, Infinity, -Infinity, -Infinity];
     ids.forEach(function (id, i) {
       var at = self._latLng(dots[id]);
@@ -577,16 +581,19 @@ export var DotCanvas = L.Canvas.extend({
       lngLat[2 * i] = at.lng;
       lngLat[2 * i + 1] = at.lat;
       reach = Math.max(reach, look.sprite.width + Math.abs(look.dx), look.sprite.height + Math.abs(look.dy));
+      sides = [Math.max(sides[0], -look.dx), Math.max(sides[1], -look.dy),
+               Math.max(sides[2], look.sprite.width + look.dx), Math.max(sides[3], look.sprite.height + look.dy)];
       if (at.lng < box[0]) box[0] = at.lng;
       if (at.lat < box[1]) box[1] = at.lat;
       if (at.lng > box[2]) box[2] = at.lng;
       if (at.lat > box[3]) box[3] = at.lat;
     });
-    return { n: ids.length, lngLat: lngLat, looks: looks, reach: reach, box: ids.length ? box : null };
+    return { n: ids.length, lngLat: lngLat, looks: looks, reach: reach, sides: sides.map(function (v) { return v + 1; }),
+             box: ids.length ? box : null };
   },
   // where the marks stand and how far their sprites reach (Cropped)
   _extent: function () { return (this._marks || (this._marks = this._columns())).box; },
-  _reach: function () { return (this._marks || (this._marks = this._columns())).reach; },
+  _reach: function () { return (this._marks || (this._marks = this._columns())).sides; },
 
   // Each mark drawn at its place's point, the marks off the view left out. Marks closer together than half
   // a mark's size (in one cell of that size) are drawn once: the last of the highest rank in the cell, as a
