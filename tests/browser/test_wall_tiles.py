@@ -18,6 +18,7 @@ from geo.store import open_store
 from tests.browser.harness import demo_with_map, live_server, open_page, wait_ready
 from tests.browser.pixels import TILE_PIXEL, interior, near
 from tests.conftest import FakeClock
+from tests.waiting import wait_until
 
 LAYER = "courtyards"
 WIDTH, HEIGHT = 3840, 2160
@@ -264,3 +265,88 @@ def test_leaving_the_tiles_zoom_when_the_viewport_fails_asks_again_until_the_lay
                            " return Object.keys(w.all[l]).length + (w.fields[l] ? w.fields[l].n : 0) > 0; }",
                            arg=LAYER, timeout=20_000)
     assert len(failed) == len(failing) and len(seen) > 2  # drawn by the wall asking again by itself
+
+
+# RGBA of the wall's places canvas at [lat, lng] (wherever the canvas stands: it covers what it draws).
+CANVAS_PIXEL = """(latlng) => {
+    const map = window.guatuPage.walls[0].map;
+    const canvas = map.getPane('guatu-features').querySelector('canvas');
+    const rect = canvas.getBoundingClientRect(), box = map.getContainer().getBoundingClientRect();
+    const p = map.latLngToContainerPoint(latlng);
+    const x = Math.round(p.x + box.left - rect.left), y = Math.round(p.y + box.top - rect.top);
+    if (x < 0 || y < 0 || x >= canvas.width || y >= canvas.height) return null;
+    return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+}"""
+
+VIEWPORT_PLACES = ("(l) => { const w = window.guatuPage.walls[0];"
+                   " return Object.keys(w.all[l]).length + (w.fields[l] ? w.fields[l].n : 0); }")
+
+
+def a_plain_place(store) -> dict:
+    """The largest courtyard of a status drawn without stripes: its middle shows its colour at any zoom."""
+    plain = {s.key: s.color for s in load_campaign(store.dir).statuses if not s.hatch}
+    return max((f for f in store.features(LAYER) if f["properties"]["status"] in plain),
+               key=lambda f: shapely.area(shapely.from_geojson(json.dumps(f["geometry"]))))
+
+
+def test_coming_to_the_tiles_zoom_the_viewport_stays_drawn_until_every_tile_is_painted(wall, store):
+    """Never blank: the viewport's places are let go only once the tiles that replace them are all painted."""
+    page, _ = wall
+    place = a_plain_place(store)
+    colour = next(s.color for s in load_campaign(store.dir).statuses if s.key == place["properties"]["status"])
+    at = interior(place)
+    move(page, at, 14, "vp-")
+    held, holding = [], [True]
+
+    def hold(route):  # the tiles kept back until the test lets them go
+        if holding[0]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(f"**/api/wall/tiles/{LAYER}/**", hold)
+    page.evaluate("(ll) => window.guatuPage.walls[0].map.setView(ll, 15, {animate: false})", at)
+    wait_until(lambda: page.evaluate("() => true") and held, "the tiles asked for")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    # no tile has come: the viewport's places are still drawn, the place in its colour at the new zoom
+    assert page.evaluate(VIEWPORT_PLACES, LAYER) > 0
+    assert near(page.evaluate(CANVAS_PIXEL, at), colour)
+    assert page.evaluate("(l) => window.guatuPage.walls[0].tiledNow(l)", LAYER)
+    holding[0] = False
+    for route in held:
+        route.continue_()
+    page.wait_for_function(f"(l) => ({VIEWPORT_PLACES})(l) === 0 && window.guatuPage.walls[0].tiled[l].drawn()",
+                           arg=LAYER, timeout=20_000)
+    assert near(page.evaluate(TILE_PIXEL, at), colour)  # the tiles draw it now
+
+
+def test_leaving_the_tiles_zoom_the_tiles_stay_until_the_viewport_is_drawn(wall, store):
+    """Never blank the other way: zoomed out of the tiles' zooms (an animated zoom, as the wheel or the buttons
+    make), the tiles' last picture stays until the viewport's answer is drawn."""
+    page, _ = wall
+    place = a_plain_place(store)
+    at = interior(place)
+    move(page, at, 16, "tiles-")
+    held, holding = [], [True]
+
+    def hold(route):  # the viewport's answer kept back until the test lets it go
+        if holding[0] and "zoom=" in route.request.url:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(f"**/api/wall/shapes/{LAYER}?*", hold)
+    page.evaluate("() => window.guatuPage.walls[0].map.setZoom(14)")
+    wait_until(lambda: page.evaluate("() => true") and held, "the viewport asked for")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    on_map = ("(l) => { const w = window.guatuPage.walls[0], t = w.tiled[l];"
+              " return w.map.hasLayer(t) && [...t.getPane().querySelectorAll('canvas.guatu-tile')].some(c => c.guatu); }")
+    assert page.evaluate("() => window.guatuPage.walls[0].map.getZoom()") == 14
+    assert page.evaluate(on_map, LAYER)  # the zoom-16 tiles still drawn, under the zoom's scale
+    assert page.evaluate(TILE_PIXEL, at) is not None
+    assert page.evaluate(VIEWPORT_PLACES, LAYER) == 0
+    holding[0] = False
+    for route in held:
+        route.continue_()
+    page.wait_for_function(f"(l) => ({VIEWPORT_PLACES})(l) > 0 && !window.guatuPage.walls[0].map.hasLayer("
+                           "window.guatuPage.walls[0].tiled[l])", arg=LAYER, timeout=20_000)

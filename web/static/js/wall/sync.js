@@ -65,10 +65,8 @@ sync.applyState = function (body) {
   var tiled = {}; // layer id -> the changed places of a layer drawn from tiles: their tiles painted again
   merged.changed.forEach(function (pair) {
     var tiles = self.tiled[pair[0]];
-    if (tiles && self.map.hasLayer(tiles)) {
-      (tiled[pair[0]] || (tiled[pair[0]] = [])).push(pair[1]);
-      return;
-    }
+    if (tiles && self.map.hasLayer(tiles)) (tiled[pair[0]] || (tiled[pair[0]] = [])).push(pair[1]);
+    // (and the viewport's place, while the two are drawn together: `updateTiling`)
     var layer = self.all[pair[0]] && self.all[pair[0]][pair[1]];
     var field = self.fields[pair[0]];
     var dot = !layer && field ? field.indexOf(pair[1]) : -1;
@@ -84,7 +82,7 @@ sync.applyState = function (body) {
 
 sync.removePlace = function (layerId, id) {
   var tiles = this.tiled[layerId];
-  if (tiles && this.map.hasLayer(tiles)) return tiles.hide(id);
+  if (tiles && this.map.hasLayer(tiles)) tiles.hide(id); // (and from the viewport, while both are drawn)
   var places = this.all[layerId];
   var place = places && places[id];
   var field = this.fields[layerId];
@@ -161,6 +159,11 @@ sync.drawLayer = function (layerId, doc) {
   if (this.all.roads) this.renderers.features.setLayer("roads", this.renderers.features.places.roads, true); // roads on top
   this.showMarks();
   this.shapesRevision[layerId] = doc.revision;
+  var leaving = this.tiled[layerId];
+  if (leaving && leaving.leaving) { // the viewport drawn takes over from the tiles' last picture (`updateTiling`)
+    leaving.leaving = false;
+    this.map.removeLayer(leaving);
+  }
   if (this.attrs[layerId] && this.attrs[layerId].revision !== doc.revision) {
     delete this.attrs[layerId];
     this.loadAttributes([layerId]);
@@ -516,34 +519,56 @@ sync.showState = function (state, extra) {
 };
 
 // --- a large layer drawn from vector tiles (wall/tiled.js) -------------------------------
-// Whether `layerId` is drawn from its tiles now (they are on the map).
+// Whether `layerId` is drawn from its tiles now (they are on the map, and not only until its viewport comes).
 sync.tiledNow = function (layerId) {
   var tiles = this.tiled[layerId];
-  return Boolean(tiles && this.map.hasLayer(tiles));
+  return Boolean(tiles && this.map.hasLayer(tiles) && !tiles.leaving);
 };
 
 // Each large layer drawn from tiles or a viewport at a time, as the zoom and CRS want (tiledAt): its tiles put
-// on the map, its viewport's places let go; or its tiles taken off, and its viewport fetched (unless `fetch` is
-// false: the caller fetches every layer), again after a failure until it is drawn (the layer is blank meanwhile,
-// and a wall is not panned to ask again).
+// on the map, its viewport let go; or its tiles let go, and its viewport fetched (unless `fetch` is false: the
+// caller fetches every layer), again after a failure until it is drawn (a wall is not panned to ask again). The
+// layer is not blank between the two: coming to the tiles' zooms the viewport's places stay drawn, over the
+// tiles, until every tile of the view is painted (`tilesDrawn`); leaving them, the tiles stay on the map (at a zoom
+// they do not draw, the last zoom's tiles stay: wall/tiled.js createTile) until the viewport's answer is drawn
+// (`drawLayer`).
 sync.updateTiling = function (fetch) {
   var self = this;
   var back = [];
   Object.keys(this.viewport).forEach(function (layerId) {
     var want = tiledAt(self, layerId) && self.readable(layerId), on = self.tiledNow(layerId);
     if (want && !on) {
-      self.leaveViewport(layerId);
       var tiles = self.tiled[layerId] || (self.tiled[layerId] = new PlaceTiles(wallHost(self), layerId));
       var known = self.state && self.state.layers[layerId];
       self.shapesRevision[layerId] = known ? known.shapes : self.shapesRevision[layerId] || 0;
       tiles.revision = self.shapesRevision[layerId];
+      tiles.leaving = false;
       tiles.addTo(self.map);
+      self.viewport[layerId].seq++; // a viewport answer on its way is not drawn
+      self.tilesDrawn(layerId);
     } else if (!want && on) {
-      self.map.removeLayer(self.tiled[layerId]);
-      back.push(layerId);
+      if (self.viewportShown(layerId)) self.map.removeLayer(self.tiled[layerId]); // never let go: it is drawn
+      else {
+        self.tiled[layerId].leaving = true;
+        back.push(layerId);
+      }
     }
   });
   if (back.length && fetch !== false && document.documentElement.dataset.guatuReady === "true") this.fetchBack(back, 0);
+};
+
+// Whether anything of the layer's viewport is drawn.
+sync.viewportShown = function (layerId) {
+  return Object.keys(this.all[layerId] || {}).length > 0 || Boolean(this.fields[layerId]);
+};
+
+// The layer's viewport let go once its tiles draw every tile of the view (at once when nothing of it is drawn).
+sync.tilesDrawn = function (layerId) {
+  if (!this.tiledNow(layerId)) return;
+  var tiles = this.tiled[layerId];
+  if (!this.viewportShown(layerId)) {
+    if (this.viewport[layerId].drawnAs !== null) this.leaveViewport(layerId, tiles);
+  } else if (tiles.drawn()) this.leaveViewport(layerId, tiles);
 };
 
 // A layer whose viewport has not been drawn since it left its tiles (`drawnAs` is null until an answer, empty or
@@ -585,7 +610,9 @@ sync.readable = function (layerId) {
 // the colours it had: it is let go as a page made now would not have it, and its shapes (or tiles) are asked for
 // again when a state has it back (`applyState`, `poll`).
 sync.withhold = function (layerId) {
-  if (this.tiledNow(layerId)) this.map.removeLayer(this.tiled[layerId]);
+  var tiles = this.tiled[layerId];
+  if (tiles && this.map.hasLayer(tiles)) this.map.removeLayer(tiles); // (leaving or not)
+  if (tiles) tiles.leaving = false;
   this.leaveViewport(layerId);
   delete this.attrs[layerId]; // (read again when needed once it is back: it may have been put right otherwise)
   this.shapesRevision[layerId] = -1;
@@ -608,15 +635,18 @@ sync.checkLayers = function () {
 
 // A layer's places let go (a large layer's viewport, when its tiles draw it now; any layer withheld): its places,
 // dots and marks; a viewport answer still on its way is not drawn.
-sync.leaveViewport = function (layerId) {
+sync.leaveViewport = function (layerId, tiles) {
   var self = this;
-  Object.keys(this.all[layerId] || {}).forEach(function (id) {
-    delete self.byId[id];
-    delete self.halos[id];
-    self.setMarks(id, 0, null);
+  var all = this.all[layerId] || {};
+  // (the marks of a place its tiles hold now are the tiles': wall/tiled.js `marks`)
+  var tiled = function (id) { return Boolean(tiles && tiles.holds(id)); };
+  Object.keys(all).forEach(function (id) {
+    if (self.byId[id] === all[id]) delete self.byId[id];
+    if (self.halos[id] === all[id]) delete self.halos[id];
+    if (!tiled(id)) self.setMarks(id, 0, null);
   });
   var field = this.fields[layerId];
-  (field ? field.markedDots() : []).forEach(function (i) { self.setMarks(field.ids[i], 0, null); });
+  (field ? field.markedDots() : []).forEach(function (i) { if (!tiled(field.ids[i])) self.setMarks(field.ids[i], 0, null); });
   this.all[layerId] = {};
   delete this.fields[layerId];
   this.layers[layerId] = new PlaceGroup({}, null);

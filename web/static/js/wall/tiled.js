@@ -501,6 +501,7 @@ export function wallHost(wall) {
     look: function (layerId, place) { wall.refresh(layerId, place); },
     failed: function (layerId, err) { wall.errors.push(String(err)); },
     loaded: function (layerId, zoom, n) {
+      wall.tilesDrawn(layerId); // the viewport kept until now let go (wall/sync.js updateTiling)
       document.documentElement.dataset.guatuViewport = "tiles-" + layerId + "-" + zoom + "-" + n;
       wall.map.fire("guatu:shapes", { layer: layerId });
     },
