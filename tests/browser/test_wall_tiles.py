@@ -350,3 +350,25 @@ def test_leaving_the_tiles_zoom_the_tiles_stay_until_the_viewport_is_drawn(wall,
         route.continue_()
     page.wait_for_function(f"(l) => ({VIEWPORT_PLACES})(l) > 0 && !window.guatuPage.walls[0].map.hasLayer("
                            "window.guatuPage.walls[0].tiled[l])", arg=LAYER, timeout=20_000)
+    # the viewport's places carry their marks, as the state flags them (the tiles taken off let go of theirs first)
+    want, have = page.evaluate(VIEWPORT_MARKS, LAYER)
+    assert want["dots"] and want["flags"]
+    assert have == want
+
+
+# The overnight rings and escalation triangles the state gives the places of the layer's viewport, and those the
+# wall has.
+VIEWPORT_MARKS = """(l) => {
+    const wall = window.guatuPage.walls[0], items = wall.items(l), field = wall.fields[l];
+    const ids = Object.keys(wall.all[l]).concat(field ? Array.from({length: field.n}, (_, i) => field.ids[i]) : []);
+    const want = { dots: [], flags: [] }, have = { dots: [], flags: [] };
+    for (const id of ids) {
+        const j = items.indexOf(id), flags = j >= 0 ? items.flags[j] : 0;
+        if (flags & 2) want.dots.push(id);
+        if (flags >> 2) want.flags.push(id);
+        if (id in wall.dots) have.dots.push(id);
+        if (id in wall.flags) have.flags.push(id);
+    }
+    for (const list of [want.dots, want.flags, have.dots, have.flags]) list.sort();
+    return [want, have];
+}"""

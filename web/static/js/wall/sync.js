@@ -117,6 +117,11 @@ sync.shapeQuery = function (extra) {
 // state since was applied to them): only the places that came are made, and only those that went are let go.
 sync.drawLayer = function (layerId, doc) {
   var self = this;
+  var leaving = this.tiled[layerId];
+  if (leaving && leaving.leaving) { // the viewport drawn takes over from the tiles' last picture (`updateTiling`):
+    leaving.leaving = false; // taken off first, so the marks they let go are those the viewport then sets
+    this.map.removeLayer(leaving);
+  }
   var before = this.all[layerId] || {};
   var vp = this.viewport[layerId];
   var drawnAs = vp ? [doc.zoom, doc.scale, doc.tolerance, doc.revision, this.crs].join(" ") : null;
@@ -159,11 +164,6 @@ sync.drawLayer = function (layerId, doc) {
   if (this.all.roads) this.renderers.features.setLayer("roads", this.renderers.features.places.roads, true); // roads on top
   this.showMarks();
   this.shapesRevision[layerId] = doc.revision;
-  var leaving = this.tiled[layerId];
-  if (leaving && leaving.leaving) { // the viewport drawn takes over from the tiles' last picture (`updateTiling`)
-    leaving.leaving = false;
-    this.map.removeLayer(leaving);
-  }
   if (this.attrs[layerId] && this.attrs[layerId].revision !== doc.revision) {
     delete this.attrs[layerId];
     this.loadAttributes([layerId]);
@@ -541,20 +541,38 @@ sync.updateTiling = function (fetch) {
       var tiles = self.tiled[layerId] || (self.tiled[layerId] = new PlaceTiles(wallHost(self), layerId));
       var known = self.state && self.state.layers[layerId];
       self.shapesRevision[layerId] = known ? known.shapes : self.shapesRevision[layerId] || 0;
-      tiles.revision = self.shapesRevision[layerId];
+      tiles.setRevision(self.shapesRevision[layerId]); // (tiles kept while leaving may be of an older one)
       tiles.leaving = false;
       tiles.addTo(self.map);
       self.viewport[layerId].seq++; // a viewport answer on its way is not drawn
       self.tilesDrawn(layerId);
     } else if (!want && on) {
-      if (self.viewportShown(layerId)) self.map.removeLayer(self.tiled[layerId]); // never let go: it is drawn
-      else {
+      if (self.viewportShown(layerId)) { // never let go (its tiles never all came): it is drawn, marked again
+        self.map.removeLayer(self.tiled[layerId]);
+        self.markViewport(layerId);
+      } else if (self.crs !== "wgs84") { // tiles in WGS84 would stand off a GCJ-02 basemap: let go at once
+        self.map.removeLayer(self.tiled[layerId]);
+        back.push(layerId);
+      } else {
         self.tiled[layerId].leaving = true;
         back.push(layerId);
       }
     }
   });
   if (back.length && fetch !== false && document.documentElement.dataset.guatuReady === "true") this.fetchBack(back, 0);
+};
+
+// The marks of the layer's viewport set again (its tiles, taken off, let go of the marks of the places they held).
+sync.markViewport = function (layerId) {
+  var self = this;
+  var all = this.all[layerId] || {};
+  Object.keys(all).forEach(function (id) { self.refresh(layerId, all[id]); });
+  var field = this.fields[layerId];
+  if (field) {
+    field.marked.fill(0);
+    this.refreshField(layerId);
+  }
+  this.showMarks();
 };
 
 // Whether anything of the layer's viewport is drawn.

@@ -500,6 +500,7 @@ export function wallHost(wall) {
     },
     look: function (layerId, place) { wall.refresh(layerId, place); },
     failed: function (layerId, err) { wall.errors.push(String(err)); },
+    mended: function (layerId) { wall.tilesDrawn(layerId); }, // (a tile that failed came: the view may be whole now)
     loaded: function (layerId, zoom, n) {
       wall.tilesDrawn(layerId); // the viewport kept until now let go (wall/sync.js updateTiling)
       document.documentElement.dataset.guatuViewport = "tiles-" + layerId + "-" + zoom + "-" + n;
