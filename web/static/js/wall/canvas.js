@@ -136,8 +136,8 @@ export function nearRings(rings, x, y, tolerance, closed) {
 // makes, and allocates them when the canvas is sized: at 3840×2160 some 20 ms a canvas each time, for three
 // canvases, while a campaign's district fills perhaps half of a 16:9 wall beside its panels. A renderer that
 // crops gives `_extent()` (its content's [w, s, e, n], or null when it draws nothing) and `_reach()` (how many
-// pixels its strokes or sprites reach beyond that: one number, or [left, top, right, bottom]). `_bounds` stays the view, for what is drawn; `_area` is the
-// part of it the canvas covers.
+// pixels its strokes or sprites reach beyond that: one number, or [left, top, right, bottom]). `_bounds` stays
+// the view, for what is drawn; `_area` is the part of it the canvas covers.
 var Cropped = {
   _update: function () {
     if (this._map._animatingZoom && this._bounds) return;
@@ -202,6 +202,14 @@ var Cropped = {
   },
 };
 
+// `box` ([w, s, e, n], Infinity and -Infinity while empty) grown to hold [w, s, e, n].
+function grow(box, w, s, e, n) {
+  if (w < box[0]) box[0] = w;
+  if (s < box[1]) box[1] = s;
+  if (e > box[2]) box[2] = e;
+  if (n > box[3]) box[3] = n;
+}
+
 // --- the renderer --------------------------------------------------------------------
 export var PlaceCanvas = L.Canvas.extend({
   includes: Cropped,
@@ -258,13 +266,7 @@ export var PlaceCanvas = L.Canvas.extend({
   _extent: function () {
     if (this._box !== undefined) return this._box;
     var box = [Infinity, Infinity, -Infinity, -Infinity];
-    var add = function (b) {
-      if (!b) return;
-      if (b[0] < box[0]) box[0] = b[0];
-      if (b[1] < box[1]) box[1] = b[1];
-      if (b[2] > box[2]) box[2] = b[2];
-      if (b[3] > box[3]) box[3] = b[3];
-    };
+    var add = function (b) { if (b) grow(box, b[0], b[1], b[2], b[3]); };
     var self = this;
     Object.keys(this.places).forEach(function (id) { self.places[id].forEach(function (p) { add(lngLatBox(p)); }); });
     Object.keys(this.outlines).forEach(function (level) { self.outlines[level].lines.forEach(function (l) { add(lngLatBox(l)); }); });
@@ -581,12 +583,11 @@ export var DotCanvas = L.Canvas.extend({
       lngLat[2 * i] = at.lng;
       lngLat[2 * i + 1] = at.lat;
       reach = Math.max(reach, look.sprite.width + Math.abs(look.dx), look.sprite.height + Math.abs(look.dy));
-      sides = [Math.max(sides[0], -look.dx), Math.max(sides[1], -look.dy),
-               Math.max(sides[2], look.sprite.width + look.dx), Math.max(sides[3], look.sprite.height + look.dy)];
-      if (at.lng < box[0]) box[0] = at.lng;
-      if (at.lat < box[1]) box[1] = at.lat;
-      if (at.lng > box[2]) box[2] = at.lng;
-      if (at.lat > box[3]) box[3] = at.lat;
+      grow(box, at.lng, at.lat, at.lng, at.lat);
+    });
+    new Set(looks).forEach(function (look) { // (a few looks, shared by the marks)
+      var reaches = [-look.dx, -look.dy, look.sprite.width + look.dx, look.sprite.height + look.dy];
+      for (var k = 0; k < 4; k++) if (reaches[k] > sides[k]) sides[k] = reaches[k];
     });
     return { n: ids.length, lngLat: lngLat, looks: looks, reach: reach, sides: sides.map(function (v) { return v + 1; }),
              box: ids.length ? box : null };
