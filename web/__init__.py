@@ -44,7 +44,7 @@ from web.ogc import openapi as ogc_openapi
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)  # /static: web/core/static_files.py
     app.config.from_mapping(
         GUATU_CLOCK=utc_now,
         SESSION_COOKIE_HTTPONLY=True,

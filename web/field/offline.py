@@ -15,8 +15,9 @@ import json
 from functools import cache
 from pathlib import Path
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 
+from web.core.modules import STATIC
 from web.core.routes import PUBLIC
 from web.field.blueprint import bp
 
@@ -49,7 +50,7 @@ def _revisions(static: Path, names: tuple[str, ...]) -> tuple[tuple[str, str], .
 
 def precache_manifest(names: tuple[str, ...]) -> list[dict]:
     """Workbox's precache manifest of these files and folders of the static folder: [{url, revision}]."""
-    static = Path(current_app.static_folder)
+    static = STATIC
     return [{"url": url_for("static", filename=rel), "revision": rev} for rel, rev in _revisions(static, names)]
 
 
