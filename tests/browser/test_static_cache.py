@@ -1,12 +1,13 @@
 """A wall screen opened again (the next morning, after a power cut) takes its bundle from the browser's cache without
 asking the server, and asks only whether its other files are still current (304s); the first time, its scripts
-and styles come gzipped. In a real Chromium at 3840×2160, the server recording what it was asked
-(web/core/static_files.py)."""
+and styles come gzipped. So does a planner's editor, signed in again the next morning.
+In a real Chromium, the server recording what it was asked (web/core/static_files.py)."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.browser.editor_session import planners_server, sign_in
 from tests.browser.harness import copy_demo, live_server, wait_ready
 from web.core.bundles import bundles
 from web.core.modules import STATIC
@@ -29,18 +30,27 @@ class Recorder:
         return self.wsgi(environ, start)
 
 
+def recorded(server):
+    server.recorder = Recorder(server.app.wsgi_app)
+    server.app.wsgi_app = server.recorder
+    return server
+
+
+def bundle_urls(entry: str) -> set[str]:
+    scripts = bundles().scripts(entry)
+    assert scripts.entry.startswith("bundle/")  # (the bundles are built: `./guatu setup`)
+    return {f"/static/{path}" for path in (scripts.entry, *scripts.preload)}
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = copy_demo(tmp_path_factory.mktemp("staticcache") / "data")
     with live_server(data, GUATU_REFRESH_SECONDS=0) as s:
-        s.recorder = Recorder(s.app.wsgi_app)
-        s.app.wsgi_app = s.recorder
-        yield s
+        yield recorded(s)
 
 
 def test_a_wall_opened_again_takes_its_bundle_from_the_cache_and_revalidates_the_rest(browser, server):
-    scripts = bundles().scripts("js/pages/wall.js")
-    bundled = {f"/static/{path}" for path in (scripts.entry, *scripts.preload)}
+    bundled = bundle_urls("js/pages/wall.js")
     # no request interception here: Playwright's routing turns the browser's cache off
     context = browser.new_context(viewport={"width": 3840, "height": 2160})
     try:
@@ -66,3 +76,26 @@ def test_a_wall_opened_again_takes_its_bundle_from_the_cache_and_revalidates_the
         assert again["/wall"] == 200  # the page itself, with its first data, is new each time
     finally:
         context.close()
+
+
+def test_a_signed_in_planners_editor_opened_again_takes_its_bundle_from_the_cache(browser, tmp_path, clock):
+    with planners_server(copy_demo(tmp_path / "data"), clock) as server:
+        recorded(server)
+        bundled = bundle_urls("js/pages/editor.js")
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})  # (no routing: see above)
+        try:
+            page = context.new_page()
+            page.goto(server.url + "/login?next=/edit")
+            sign_in(page)
+            wait_ready(page)
+            assert bundled <= {path for path, status, _ in server.recorder.seen if status == 200}
+            # the next morning: signed in again, with a new session cookie
+            context.clear_cookies()
+            server.recorder.seen.clear()
+            page.goto(server.url + "/login?next=/edit")
+            sign_in(page)
+            wait_ready(page)
+            again = {path: status for path, status, _ in server.recorder.seen}
+            assert again["/edit"] == 200 and not bundled & again.keys()
+        finally:
+            context.close()

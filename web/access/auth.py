@@ -158,6 +158,9 @@ def _unauthorized(message: str):
 
 
 def _check_access() -> None:
+    if request.endpoint == "static":  # the front end's files are the same for everyone: the session is not read,
+        g.principal = None  # so no answer varies by Cookie or renews it (a bundle stays cached: web/core/static_files.py)
+        return
     declared = declaration_of(current_app, request.endpoint)
     if declared is None and request.endpoint is not None:
         abort(403, t("routes.undeclared"))  # a view must say who may call it (web/core/routes.py)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Request, Response, current_app
+from flask import Flask, Request, Response, current_app, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
@@ -97,6 +97,13 @@ class SharedKeySessions(SecureCookieSessionInterface):
         if isinstance(session, UnavailableSession):
             return  # nothing to sign it with: the cookie the browser has stays as it was
         super().save_session(app, session, response)
+
+    def should_set_cookie(self, app: Flask, session: SecureCookieSession) -> bool:
+        """Not renewed by the front end's files: they are the same for everyone, and a bundle a browser keeps must
+        not vary by a cookie renewed with every answer (web/core/static_files.py)."""
+        if request.endpoint == "static":
+            return session.modified
+        return super().should_set_cookie(app, session)
 
 
 def register(app: Flask) -> SharedState:
