@@ -8,6 +8,10 @@ without this each of them holds its own copy of every place's id, status,
 sub-district, category, dates and people's names — most of them the same
 few hundred strings over and over.
 
+`kept_place` does the same for a place a store keeps parsed in memory (the
+embedded store's layers, a database layer small enough to keep): each
+string of its properties, its problems' and its people's, one object.
+
 `interned` gives one string object for equal strings (`sys.intern`: on
 CPython 3.11, which Guatu runs on, an interned string is freed when nothing
 refers to it any more, so nothing here outlives what keeps it — CPython
@@ -44,3 +48,28 @@ def shared(value: tuple) -> tuple:
     answered with a plain one): most places' counts, groups and dates are alike, so most of those tuples are
     one object each."""
     return value
+
+
+def kept_place(feature: dict) -> dict:
+    """`feature`, as parsed, with each string of its properties one object for equal strings (changed in place;
+    returned): 20,000 synthetic places hold 637,000 such strings of 93,000 values."""
+    props = feature.get("properties")
+    if type(props) is dict:
+        _intern_in(props)
+    return feature
+
+
+def _intern_in(d: dict) -> None:
+    intern = sys.intern
+    for k, v in d.items():  # (values replaced, no key added: the dict may be changed while walked)
+        kind = type(v)
+        if kind is str:
+            d[k] = intern(v)
+        elif kind is dict:
+            _intern_in(v)
+        elif kind is list:
+            for i, x in enumerate(v):
+                if type(x) is str:
+                    v[i] = intern(x)
+                elif type(x) is dict:
+                    _intern_in(x)

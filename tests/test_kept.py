@@ -1,6 +1,8 @@
 """What a process keeps for every place holds one object for equal values (geo/kept.py): the wall state, the
 dashboard and the milestones, each walking a layer too large to keep (PostgreSQL, `layer_cache` 0) and so
-parsing every place again, share its id, status and sub-district rather than holding copies of them."""
+parsing every place again, share its id, status and sub-district rather than holding copies of them; a store that
+keeps its places parsed (the embedded store, a database layer small enough to keep) holds each text of their
+properties once."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import orjson
 from geo.cases.stats import PlaceCases
 from geo.config import load_campaign
 from geo.dashboard import DashboardData
-from geo.kept import interned, shared
+from geo.kept import interned, kept_place, shared
 from geo.progress_kept import ProgressData
 from geo.store import open_store
 from geo.store.transfer import copy_to_postgis
@@ -77,4 +79,32 @@ def test_what_is_kept_for_every_place_holds_one_object_per_distinct_text(tmp_pat
     assert one_object_each(updated)
     rows = [r for p in parts.values() for r in (*p.overdue_rows, *p.overnight_rows, *p.cases.escalated)]
     assert rows and one_object_each([v for r in rows for v in r if isinstance(v, (str, int))])
+    store.close()
+
+
+def test_a_place_kept_parsed_holds_each_text_of_its_properties_once_and_equal_to_what_was_read():
+    line = orjson.dumps({"type": "Feature", "id": "c-1", "geometry": {"type": "Point", "coordinates": [113.6, 34.7]},
+                         "properties": {"status": "pending", "street": "建中街街道", "people": {"cadre": "王五"},
+                                        "tags": ["老旧小区", 3],
+                                        "problems": [{"status": "open", "found_on": "2026-11-20", "responsible": "王五"},
+                                                     {"status": "open", "found_on": "2026-11-20", "photos": []}]}})
+    a, b = kept_place(orjson.loads(line)), kept_place(orjson.loads(line))
+    assert a == b == orjson.loads(line)
+    pa, pb = a["properties"], b["properties"]
+    assert pa["status"] is pb["status"] and pa["street"] is pb["street"] and pa["tags"][0] is pb["tags"][0]
+    assert pa["people"]["cadre"] is pb["problems"][0]["responsible"]  # (one object, wherever the text stands)
+    assert pa["problems"][0]["found_on"] is pa["problems"][1]["found_on"] is pb["problems"][1]["found_on"]
+    assert kept_place({"type": "Feature", "properties": None}) == {"type": "Feature", "properties": None}
+
+
+def test_the_embedded_stores_places_share_their_texts(tmp_path):
+    data = tmp_path / "data"
+    write_synthetic(data, 300, seed=1)
+    campaign = load_campaign(data)
+    store = open_store(data, campaign)
+    places = store.features("courtyards")
+    statuses = [f["properties"]["status"] for f in places]
+    streets = [f["properties"]["street"] for f in places]
+    assert len(set(statuses)) > 1 and len({id(v) for v in statuses}) == len(set(statuses))
+    assert len(set(streets)) > 1 and len({id(v) for v in streets}) == len(set(streets))
     store.close()

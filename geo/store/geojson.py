@@ -75,6 +75,7 @@ from geo.geojson_io import (
     stage_write,
 )
 from geo.journal import ChangeSummary, Journal
+from geo.kept import kept_place
 from geo.messages import t
 from geo.photos.blobs import FileBlobs
 from geo.store.base import Clock, Finding, LeaderLock, RepairReport, Store, Transaction, parse_record, utc_now
@@ -466,7 +467,7 @@ class LazyFeatures(MutableMapping):
             return self._parsed[fid]
         except KeyError:
             line = self._lines[fid]
-        feature = self._parsed[fid] = orjson.loads(line)
+        feature = self._parsed[fid] = kept_place(orjson.loads(line))
         return feature
 
     def __setitem__(self, fid: str, feature: dict) -> None:
@@ -527,7 +528,7 @@ def parse_lines(data: bytes, stat: tuple, rel: str) -> LayerState:
             line = line[:-1]
         where = Msg("store.where_line", file=rel, line=number)
         try:
-            feature = orjson.loads(line)
+            feature = kept_place(orjson.loads(line))
         except orjson.JSONDecodeError as exc:
             raise BrokenAt("store.layer_not_json", where=where, detail=str(exc)) from None
         _check_feature(feature, where, state)
@@ -557,7 +558,7 @@ def parse_whole(data: bytes, stat: tuple, rel: str) -> LayerState:
         raise BrokenAt("store.layer_count_mismatch", file=rel, expected=count, found=len(doc["features"]))
     for i, feature in enumerate(doc["features"]):
         _check_feature(feature, Msg("store.where_feature", file=rel, number=i + 1), state)
-        state.features[feature["id"]] = feature
+        state.features[feature["id"]] = kept_place(feature)
         state.lines[feature["id"]] = line = feature_line(feature)
         state.nbytes += len(line)
     return state
@@ -920,7 +921,7 @@ def applied_changes(state: LayerState, changes: Iterable[dict], id_prefix: str, 
             continue
         line = lines[fid] = feature_line(after)  # an update keeps its place in the file, a create goes last
         nbytes += len(line)
-        features[fid] = orjson.loads(line) if verify else after
+        features[fid] = kept_place(orjson.loads(line) if verify else after)
         if number:
             numbering = numbering.with_(*number)
     return features, lines, nbytes, numbering

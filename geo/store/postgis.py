@@ -72,6 +72,7 @@ from geo.features_query import (
 )
 from geo.geojson_io import collection_bytes, collection_pieces, dumps, feature_line, layer_members
 from geo.journal import ChangeSummary, change_summary
+from geo.kept import kept_place
 from geo.messages import t
 from geo.name_search import found_place, name_key
 from geo.photos.blobs import Blobs, PostgresBlobs
@@ -511,7 +512,7 @@ class PostGISStore(Store):
                                 state.features.pop(fid, None)
                                 state.lines.pop(fid, None)
                             else:
-                                state.features[fid] = orjson.loads(after)
+                                state.features[fid] = kept_place(orjson.loads(after))
                                 state.lines[fid] = feature_line(state.features[fid])
                             state.seq = seq
                         if len(state.features) > self.layer_cache:  # grown past the bound: not kept from now on
@@ -526,7 +527,7 @@ class PostGISStore(Store):
                 for _, fid, text in rows:
                     if fid is not None:
                         line = text.encode()
-                        state.features[fid] = orjson.loads(line)
+                        state.features[fid] = kept_place(orjson.loads(line))
                         state.lines[fid] = line
             if len(state.features) <= self.layer_cache:
                 self._layers[layer_id] = state
