@@ -108,18 +108,28 @@ def _local_day(campaign: Campaign, day: str | None, when: time) -> datetime | No
 
 def case_of(problem: dict, campaign: Campaign) -> dict:
     """The problem's case: the stored one, or the one a problem written before cases is read as — open → filed
-    (handling when it has a deadline and a responsible), closed → closed."""
+    (handling when it has a deadline and a responsible), closed → closed. A derived case is a new dict each time
+    (its caller may change it)."""
     stored = problem.get("case")
     if isinstance(stored, dict):
         return stored
-    days = problem.get("found_on"), problem.get("deadline"), problem.get("closed_on")
-    key = CampaignKey(campaign)
-    try:
-        found, due, closed, filed_due = _instants(key, *days)
-    except TypeError:  # a day no cache can key (a list, a dict) is no day, as any value that is not text
-        found, due, closed, filed_due = _instants(key, *(d if isinstance(d, str) else None for d in days))
+    # a day that is not text (a number, a list) is no day
+    days = [d if type(d) is str else None for d in (problem.get("found_on"), problem.get("deadline"),
+                                                    problem.get("closed_on"))]
     responsible = (problem.get("responsible") or "").strip() or None
-    if problem.get("status") not in campaign.open_problem_statuses:
+    is_open = problem.get("status") in campaign.open_problem_statuses
+    return {**_migrated(CampaignKey(campaign), *days, is_open, responsible), "timeline": []}
+
+
+# A case derived from a problem's days, status and responsible, made once per campaign and such problem: the
+# dashboard, the wall and the cases' panels each read every problem's case (at a million places, millions of
+# times a warm-up), and most problems share their days and responsible with others. Never changed: `case_of`
+# answers a copy.
+@lru_cache(maxsize=8192)
+def _migrated(same: CampaignKey, found_on, deadline, closed_on, is_open: bool, responsible: str | None) -> dict:
+    campaign = same.ref()
+    found, due, closed, filed_due = _instants(same, found_on, deadline, closed_on)
+    if not is_open:
         case = _blank(campaign, "closed", "migrated", found)
         case.update(stage_since=closed, closed_at=closed)
     elif due is not None and responsible:
