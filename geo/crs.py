@@ -26,6 +26,7 @@ import shapely
 
 from geo.errors import BadParameter
 from geo.messages import t
+from geo.shapes import from_geojson
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CRS84H = "http://www.opengis.net/def/crs/OGC/0/CRS84h"
@@ -141,7 +142,7 @@ def features_in(features: Sequence[dict], target: Crs) -> list[dict]:
     if target.uri == CRS84 or not features:
         return list(features)
     present = [i for i, f in enumerate(features) if f.get("geometry")]
-    geoms = shapely.from_geojson([orjson.dumps(features[i]["geometry"]) for i in present])
+    geoms = from_geojson([features[i]["geometry"] for i in present])
     moved = shapely.to_geojson(from_crs84(np.asarray(geoms, dtype=object), target))
     out = list(features)
     for i, text in zip(present, moved, strict=True):

@@ -27,9 +27,9 @@ from geo.crs import CRS84, SUPPORTED, Crs, lookup, parse_bbox
 from geo.dates import BadDate, day_bounds, parse_day, parse_instant
 from geo.errors import BadParameter
 from geo.filter_eval import Table, matches
-from geo.geojson_io import dumps
 from geo.messages import message_of, t
 from geo.queryables import GEOMETRY, Queryable
+from geo.shapes import from_geojson
 
 TRS_GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 
@@ -306,7 +306,7 @@ def _geometries(features: list[dict], previous: LayerIndex | None) -> np.ndarray
         elif f.get("geometry"):
             fresh.append(i)
     if fresh:
-        out[fresh] = shapely.from_geojson(np.array([dumps(features[i]["geometry"]) for i in fresh], dtype=object))
+        out[fresh] = from_geojson([features[i]["geometry"] for i in fresh])
     return out
 
 

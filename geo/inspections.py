@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
-import orjson
 import shapely
 
 from geo.cases import case_of, stage_label
@@ -48,6 +47,7 @@ from geo.printing.data import metric_crs
 from geo.route import plan
 from geo.rules import local_now, open_problems, place_overdue
 from geo.scope import Scope, check_write
+from geo.shapes import from_geojson
 from geo.store.base import Finding, Store, checked_record, iso, records_not_as_written
 from geo.stored_place import each_object, instant_faults, optional_object, text_faults
 from geo.wall.params import in_scope
@@ -487,7 +487,7 @@ def interior_points(geometries: list[dict | None], crs: str = "wgs84") -> list[l
     present = [i for i, g in enumerate(geometries) if g]
     if not present:
         return out
-    points = shapely.point_on_surface(shapely.from_geojson([orjson.dumps(geometries[i]) for i in present]))
+    points = shapely.point_on_surface(from_geojson([geometries[i] for i in present]))
     lon, lat = shapely.get_x(points), shapely.get_y(points)
     if crs == "gcj02":
         lon, lat = wgs84_to_gcj02(lon, lat)

@@ -34,6 +34,7 @@ from geo.errors import BadParameters, FieldError
 from geo.geojson_io import dumps
 from geo.kept import interned
 from geo.messages import t
+from geo.shapes import from_geojson
 from geo.store.base import Store
 from geo.wall.codec import GEOMETRY_CODES, PACKED_PROPERTIES, binary_body, pack_ids
 
@@ -186,7 +187,7 @@ class ViewportIndex:
                 else:
                     fresh.append(i)
             if fresh:
-                arr[fresh] = shapely.from_geojson(np.array([dumps(features[i]["geometry"]) for i in fresh], dtype=object))
+                arr[fresh] = from_geojson([features[i]["geometry"] for i in fresh])
             versions = dict(zip(ids, zip(keys, arr)))
             index = _LayerIndex(revision, np.array(ids, dtype=object), props, arr, versions,
                                 shapely.STRtree(arr) if len(arr) else None)

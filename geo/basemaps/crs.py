@@ -18,6 +18,7 @@ from geo.config import DISPLAY_CRS
 from geo.exchange.gcj02 import gcj02_to_wgs84, geometry_to_gcj02, wgs84_to_gcj02
 from geo.geojson_io import PRECISION, dumps
 from geo.messages import t
+from geo.shapes import from_geojson
 
 POINT_PROPERTIES = ("label_point",)  # [lon, lat] pairs in properties that move with the geometry
 GCJ02_MARGIN = 0.0002  # degrees added around a GCJ-02 box turned back into WGS84
@@ -44,7 +45,7 @@ def shift_features(features: list[dict]) -> None:
     """Shift the features' geometries and label points from WGS84 to GCJ-02, in place."""
     drawn = [f for f in features if f.get("geometry")]
     if drawn:
-        geoms = shapely.from_geojson([orjson.dumps(f["geometry"]) for f in drawn])
+        geoms = from_geojson([f["geometry"] for f in drawn])
         shifted = shapely.transform(geometry_to_gcj02(geoms), lambda xy: np.round(xy, PRECISION))
         for f, text in zip(drawn, shapely.to_geojson(shifted)):
             f["geometry"] = orjson.loads(text)

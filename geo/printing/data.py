@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import orjson
 import shapely
 from pyproj import Geod, Transformer
 
@@ -25,6 +24,7 @@ from geo.config import Campaign
 from geo.errors import NotFound
 from geo.printing.layout import PrintOptions
 from geo.rules import local_now, place_overdue
+from geo.shapes import from_geojson
 from geo.store.base import Store
 
 COLUMNS = ("status", "name", "street", "community", "kind")
@@ -114,7 +114,7 @@ def layer_arrays(store: Store, campaign: Campaign, layer_id: str, crs: str) -> L
 
 def _build(campaign: Campaign, layer_id: str, features: list[dict], crs: str) -> LayerArrays:
     props = [f["properties"] for f in features]
-    geoms = shapely.from_geojson([orjson.dumps(f["geometry"]) for f in features]) if features else np.array([], dtype=object)
+    geoms = from_geojson([f["geometry"] for f in features])
     geoms = shapely.orient_polygons(project(geoms, crs)) if len(geoms) else geoms
     columns = {c: np.array([p.get(c) or "" for p in props], dtype=object) for c in COLUMNS}
     open_statuses = campaign.open_problem_statuses
@@ -206,7 +206,7 @@ def outlines(data_dir: Path, campaign: Campaign, level: str, crs: str) -> Outlin
         features = []
     if not features:
         return Outlines(level, np.array([], dtype=object), [], np.zeros((0, 2)))
-    geoms = project(shapely.from_geojson([orjson.dumps(f["geometry"]) for f in features]), crs)
+    geoms = project(from_geojson([f["geometry"] for f in features]), crs)
     lon, lat = np.array([f["properties"]["label_point"] for f in features], dtype=float).T
     x, y = transformer(crs).transform(lon, lat)
     names = [str(f["properties"].get("name") or "") for f in features]
