@@ -32,7 +32,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from geo.synth.synthetic import write_synthetic
-from tests.browser.editor_session import PASSWORD
+from tests.browser.editor_session import PASSWORD, sign_in
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, live_server
 
 WIDTH, HEIGHT = 1600, 1000
@@ -63,9 +63,7 @@ def measure(browser, url: str) -> dict:
     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1)
     page = context.new_page()
     page.goto(url + "/login?next=/api/health", timeout=TIMEOUT_MS)
-    page.fill("input[name=username]", "planner1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, "planner1")
     page.wait_for_load_state()
     page.close()  # (the page logged in on: nothing of it runs while the editor is measured)
     context.add_init_script(READY)

@@ -33,7 +33,7 @@ from pathlib import Path
 from flask import send_from_directory
 from playwright.sync_api import sync_playwright
 
-from tests.browser.editor_session import PASSWORD
+from tests.browser.editor_session import PASSWORD, sign_in
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, copy_demo, live_server
 from web.core.modules import STATIC
 
@@ -81,9 +81,7 @@ def field(browser, url: str) -> dict:
     login = browser.new_context(**PHONE)
     page = login.new_page()
     page.goto(url + "/login?next=/api/health", timeout=TIMEOUT_MS)
-    page.fill("input[name=username]", "inspector1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, "inspector1")
     page.wait_for_load_state()
     signed_in = login.storage_state()  # the session cookie, and nothing of the login page's files
     login.close()
