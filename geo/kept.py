@@ -50,26 +50,34 @@ def shared(value: tuple) -> tuple:
     return value
 
 
+KEPT_TEXT = 64  # characters: longer texts (a problem's description, a note) seldom repeat and are left as they are
+
+
 def kept_place(feature: dict) -> dict:
-    """`feature`, as parsed, with each string of its properties one object for equal strings (changed in place;
-    returned): 20,000 synthetic places hold 637,000 such strings of 93,000 values."""
-    props = feature.get("properties")
+    """`feature`, as parsed, with each short string of its properties one object for equal strings (changed in
+    place; returned): 20,000 synthetic places hold 637,000 such strings of 93,000 values. Anything that is not a
+    place (a damaged file's line) is returned as it is, for the store's checks to name."""
+    props = feature.get("properties") if type(feature) is dict else None
     if type(props) is dict:
-        _intern_in(props)
+        _intern_in(props, 0)
     return feature
 
 
-def _intern_in(d: dict) -> None:
+def _intern_in(d: dict, depth: int) -> None:
+    if depth > 8:  # (a place's properties nest three levels: problems, their cases, their timelines)
+        return
     intern = sys.intern
     for k, v in d.items():  # (values replaced, no key added: the dict may be changed while walked)
         kind = type(v)
         if kind is str:
-            d[k] = intern(v)
+            if len(v) <= KEPT_TEXT:
+                d[k] = intern(v)
         elif kind is dict:
-            _intern_in(v)
+            _intern_in(v, depth + 1)
         elif kind is list:
             for i, x in enumerate(v):
                 if type(x) is str:
-                    v[i] = intern(x)
+                    if len(x) <= KEPT_TEXT:
+                        v[i] = intern(x)
                 elif type(x) is dict:
-                    _intern_in(x)
+                    _intern_in(x, depth + 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 import orjson
+import pytest
 
 from geo.cases.stats import PlaceCases
 from geo.config import load_campaign
@@ -97,14 +98,35 @@ def test_a_place_kept_parsed_holds_each_text_of_its_properties_once_and_equal_to
     assert kept_place({"type": "Feature", "properties": None}) == {"type": "Feature", "properties": None}
 
 
-def test_the_embedded_stores_places_share_their_texts(tmp_path):
+@pytest.mark.parametrize("backend", ["geojson", "postgis"])
+def test_a_stores_kept_places_share_their_texts_as_read_and_as_written(request, tmp_path, clock, backend):
+    """The embedded store's layers, and a database layer small enough to keep (PostgreSQL's `layer_cache`): as
+    read, after a save through this store, and after one through another process (caught up from the journal)."""
     data = tmp_path / "data"
     write_synthetic(data, 300, seed=1)
     campaign = load_campaign(data)
-    store = open_store(data, campaign)
-    places = store.features("courtyards")
-    statuses = [f["properties"]["status"] for f in places]
-    streets = [f["properties"]["street"] for f in places]
-    assert len(set(statuses)) > 1 and len({id(v) for v in statuses}) == len(set(statuses))
-    assert len(set(streets)) > 1 and len({id(v) for v in streets}) == len(set(streets))
+    where = {}
+    if backend == "postgis":
+        where = {"database_url": request.getfixturevalue("postgis_url"),
+                 "schema": request.getfixturevalue("postgis_schema")}
+        copy_to_postgis(data, campaign, where["database_url"], schema=where["schema"])
+    store, other = open_store(data, campaign, clock=clock, **where), open_store(data, campaign, clock=clock, **where)
+
+    def shared_texts() -> None:
+        places = store.features("courtyards")
+        for key in ("status", "street"):
+            values = [f["properties"][key] for f in places]
+            assert len(set(values)) > 1 and len({id(v) for v in values}) == len(set(values)), key
+
+    shared_texts()
+    first, second = store.features("courtyards")[:2]
+    store.update("courtyards", first["id"], expected_version=first["properties"]["version"], user="王工",
+                 properties={"status": "accepted", "street": second["properties"]["street"]})
+    shared_texts()
+    other.update("courtyards", second["id"], expected_version=second["properties"]["version"], user="王工",
+                 properties={"status": "accepted"})
+    store.revision()  # (caught up)
+    assert store.get("courtyards", second["id"])["properties"]["version"] == second["properties"]["version"] + 1
+    shared_texts()
     store.close()
+    other.close()

@@ -29,7 +29,8 @@ def test_many_geometries_read_in_chunks_are_those_shapely_reads_in_one_call_in_o
     read = shapes.from_geojson(geometries)
     whole = shapely.from_geojson([orjson.dumps(g) if g else None for g in geometries])
     assert read.dtype == object and len(read) == len(geometries)
-    assert read[5] is None and all(shapely.equals_exact(a, b, 0) for a, b in zip(read, whole) if a is not None)
+    assert [g is None for g in read] == [g is None for g in geometries]  # (every chunk read, the last one too)
+    assert all(shapely.equals_exact(a, b, 0) for a, b in zip(read, whole, strict=True) if a is not None)
     assert [g.geom_type for g in read[:4] if g is not None] == ["Point", "LineString", "Polygon", "MultiPolygon"]
     assert shapes.from_geojson([orjson.dumps(KINDS[0]).decode()])[0].equals(shapely.Point(113.6, 34.7))  # JSON text
     assert len(shapes.from_geojson([])) == 0
@@ -41,6 +42,8 @@ def test_a_broken_geometry_is_refused_or_left_out_as_asked():
         shapes.from_geojson([KINDS[0], broken])
     kept = shapes.from_geojson([KINDS[0], broken], on_invalid="ignore")
     assert kept[0].equals(shapely.Point(113.6, 34.7)) and kept[1] is None
+    lists = shapes.from_geojson([[1, 2], [3, 4]], on_invalid="ignore")  # not geometries: none read, not a 2-D array
+    assert lists.shape == (2,) and list(lists) == [None, None]
 
 
 def _shifted(coords, d):

@@ -117,8 +117,11 @@ def case_of(problem: dict, campaign: Campaign) -> dict:
     days = [d if type(d) is str else None for d in (problem.get("found_on"), problem.get("deadline"),
                                                     problem.get("closed_on"))]
     responsible = (problem.get("responsible") or "").strip() or None
-    is_open = problem.get("status") in campaign.open_problem_statuses
-    return {**_migrated(CampaignKey(campaign), *days, is_open, responsible), "timeline": []}
+    if problem.get("status") in campaign.open_problem_statuses:
+        days[2] = None  # an open case is not closed: its closing day is not read
+        return {**_migrated(CampaignKey(campaign), *days, True, responsible), "timeline": []}
+    # a closed case: its deadline and responsible are not read (one kept template for all that share their days)
+    return {**_migrated(CampaignKey(campaign), days[0], None, days[2], False, None), "timeline": []}
 
 
 # A case derived from a problem's days, status and responsible, made once per campaign and such problem: the

@@ -528,11 +528,11 @@ def parse_lines(data: bytes, stat: tuple, rel: str) -> LayerState:
             line = line[:-1]
         where = Msg("store.where_line", file=rel, line=number)
         try:
-            feature = kept_place(orjson.loads(line))
+            feature = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
             raise BrokenAt("store.layer_not_json", where=where, detail=str(exc)) from None
         _check_feature(feature, where, state)
-        state.features[feature["id"]] = feature
+        state.features[feature["id"]] = kept_place(feature)
         state.lines[feature["id"]] = line
         state.nbytes += len(line)
     if not closed:

@@ -82,6 +82,17 @@ def test_a_layer_file_cut_at_a_line_boundary_is_withheld_and_never_overwritten(d
     assert (demo / ROADS).read_bytes() == damaged  # and again after the store's writes to other layers
 
 
+@pytest.mark.parametrize("line", [b"null", b"1", b"[]"])
+def test_a_hand_edited_line_that_is_not_a_place_withholds_the_layer_naming_its_line(demo, line):
+    """A file edited by hand (its checksum no longer matches) is read line by line: a line of JSON that is no
+    place at all is named, not taken for one."""
+    path = demo / ROADS
+    head, first, *rest = path.read_bytes().split(b"\n")
+    damaged = b"\n".join([head, line + b",", first, *rest])
+    path.write_bytes(damaged)
+    _assert_withheld(_open(demo), demo, ROADS, damaged, ROADS, "第 2 行", "不是 GeoJSON 要素")
+
+
 def test_a_cut_file_that_was_closed_again_is_caught_by_the_place_count_in_its_first_line(demo):
     store = _open(demo)
     _edit_roads(store, 1)  # Guatu writes the file: its first line now records 37 places
