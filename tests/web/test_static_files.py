@@ -20,6 +20,11 @@ GZIP = {"Accept-Encoding": "gzip, deflate"}
 LONG_AGO = 10**9  # ns: a modification time long settled (1970-01-01 00:00:01)
 
 
+def settled() -> float:
+    """A clock for which every file on disk has long settled (its copy may be kept)."""
+    return float("inf")
+
+
 @pytest.fixture()
 def files(tmp_path):
     """A folder of files served at /static by an app of its own, as Guatu's folder is."""
@@ -32,9 +37,13 @@ def files(tmp_path):
     (root / "bundle" / "manifest.json").write_text('{"version": "0123abcd4567ef89"}' + " " * 2000, encoding="utf-8")
     (root / "photo.png").write_bytes(b"\x89PNG" + bytes(4000))
     (tmp_path / "secret.txt").write_text("not for the web", encoding="utf-8")
+    return root, *serve(root)
+
+
+def serve(root, compressed=None):
     app = Flask(__name__, static_folder=None)
-    static_files.register(app, root)
-    return root, app.test_client(), app
+    static_files.register(app, root, compressed)
+    return app.test_client(), app
 
 
 def test_a_script_goes_gzipped_to_a_browser_that_takes_gzip_and_as_it_is_to_one_that_does_not(files):
@@ -80,13 +89,16 @@ def test_a_bundles_files_are_kept_a_year_and_every_other_file_is_asked_about_eac
 
 @pytest.mark.parametrize("same_size_and_time", [False, True])
 def test_a_file_changed_on_disk_is_served_as_it_is_now(files, same_size_and_time):
-    """Changed as an editor saves it (new size and time), or copied over keeping its size and modification time
-    (`cp -p`, within one tick of the disk's clock)."""
-    root, client, app = files
+    """Changed as an editor saves it (new size and time: its kept copy is not the file's version), or copied over
+    keeping its size and modification time (`cp -p`, perhaps within one tick of the disk's clock: a file changed
+    in the last two seconds, by its change time, is never kept)."""
+    root, _, _ = files
+    client, app = serve(root, None if same_size_and_time else static_files.Compressed(clock=settled))
     module = root / "js" / "module.js"
     os.utime(module, ns=(LONG_AGO, LONG_AGO))
     before = client.get("/static/js/module.js", headers=GZIP)
-    assert app.extensions["guatu_static"].size > 0  # (its compressed copy kept)
+    kept = app.extensions["guatu_static"].size > 0
+    assert kept is not same_size_and_time  # (its copy kept, or not: its change time is a moment ago)
     text = "export const 街道 = 2;\n" * (200 if same_size_and_time else 300)
     assert (len(text.encode()) == module.stat().st_size) is same_size_and_time
     module.write_text(text, encoding="utf-8")
@@ -106,18 +118,16 @@ def test_nothing_outside_the_folder_and_no_folder_is_served(files, url):
 
 
 def test_the_compressed_copies_are_bounded_and_a_file_just_written_is_not_kept(tmp_path):
-    kept = static_files.Compressed(limit=3000)
+    now, later = static_files.Compressed(limit=3000), static_files.Compressed(limit=3000, clock=settled)
     for i in range(10):
         f = tmp_path / f"{i}.js"
         f.write_bytes(os.urandom(1000))  # random bytes do not compress: each copy is about 1 KB
-        kept.get(f, f.stat())
-    assert kept.size == 0  # each was written a moment ago: it may change again within its time's tick
-    for i in range(10):
-        f = tmp_path / f"{i}.js"
-        os.utime(f, ns=(LONG_AGO, LONG_AGO))
-        body, _ = kept.get(f, f.stat())
-        assert gzip.decompress(body) == f.read_bytes()
-    assert 2000 < kept.size <= 3000 and len(kept._kept) == 2
+        os.utime(f, ns=(LONG_AGO, LONG_AGO))  # (its change time stays a moment ago)
+        for kept in (now, later):
+            body, _ = kept.get(f, f.stat())
+            assert gzip.decompress(body) == f.read_bytes()
+    assert now.size == 0  # each was changed a moment ago: it may change again within its time's tick
+    assert 2000 < later.size <= 3000 and len(later._kept) == 2
 
 
 def test_guatus_own_files_carry_the_security_headers_and_the_wall_bundle_is_kept(client):

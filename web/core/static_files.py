@@ -4,9 +4,9 @@ can be.
 * **Compressed.** Scripts, styles, source maps, SVG and JSON of 1 KB to 8 MB are sent gzipped to a browser that
   takes gzip (a phone on a poor network loads the field page's modules a third of their size). Each file is
   compressed once per version of it, the copy kept in memory (`COMPRESSED_BYTES` per server process, the least
-  recently used let go) under the file's path, size, inode, modification and change times. A file written in the
-  last two seconds is compressed at each request and not kept, so a file rewritten within one tick of the
-  filesystem's clock is never answered from an older copy.
+  recently used let go) under the file's path, size, inode, modification and change times. A file written or
+  changed in the last two seconds (by its modification or change time) is compressed at each request and not
+  kept, so a file rewritten within one tick of the filesystem's clock is never answered from an older copy.
 * **Cached.** A bundle's files (`bundle/<version>/…`, web/core/bundles.py) are named by their content: a new
   version is a new folder, so a browser keeps them for a year without asking again (`immutable`). Every other
   file keeps its name from one version of Guatu to the next, so the browser asks each time whether its copy is
@@ -26,8 +26,10 @@ import hashlib
 import mimetypes
 import os
 import re
+import stat as stat_mode
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from threading import Lock
 
@@ -57,8 +59,9 @@ class Compressed:
     """Gzipped copies of files, by the file's identity and version (`version`), the least recently used let go
     beyond `limit` bytes."""
 
-    def __init__(self, limit: int = COMPRESSED_BYTES) -> None:
+    def __init__(self, limit: int = COMPRESSED_BYTES, clock: Callable[[], float] = time.time) -> None:
         self.limit = limit
+        self.clock = clock  # seconds since the epoch, as the filesystem's times count them
         self.size = 0
         self._kept: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
         self._lock = Lock()
@@ -74,7 +77,7 @@ class Compressed:
                 return kept
         body = gzip.compress(path.read_bytes(), compresslevel=GZIP_LEVEL, mtime=0)
         item = (body, hashlib.blake2b(body, digest_size=12).hexdigest() + "-gz")
-        if time.time() - stat.st_mtime < SETTLED_S or version(path, path.stat()) != key:
+        if self.clock() - max(stat.st_mtime, stat.st_ctime) < SETTLED_S or version(path, path.stat()) != key:
             return item
         with self._lock:
             if key not in self._kept and len(body) <= self.limit:
@@ -106,9 +109,9 @@ def cache_control(filename: str) -> str:
     return f"public, max-age={FOREVER}, immutable" if VERSIONED.match(filename) else "no-cache"
 
 
-def register(app: Flask, root: Path = STATIC) -> None:
+def register(app: Flask, root: Path = STATIC, compressed: Compressed | None = None) -> None:
     """Serve `root` at /static (the app is made with `static_folder=None`: this is its `static` endpoint)."""
-    compressed = Compressed()
+    compressed = compressed or Compressed()
     app.extensions["guatu_static"] = compressed
 
     def static(filename: str) -> Response:
@@ -120,7 +123,7 @@ def register(app: Flask, root: Path = STATIC) -> None:
             stat = file.stat()
         except (OSError, ValueError):  # (ValueError: a NUL in the name)
             raise NotFound() from None
-        if not file.is_file():
+        if not stat_mode.S_ISREG(stat.st_mode):  # (a folder)
             raise NotFound()
         name = file.relative_to(root).as_posix()
         kind = content_type(name)
