@@ -119,12 +119,12 @@ def report_data(store: Store, campaign: Campaign, day: date, now: datetime, *, d
             counts = streets.setdefault(street, dict.fromkeys(keys, 0))
             counts[status] = counts.get(status, 0) + 1
             place = [f["id"], props.get("name") or "", street, props.get("community") or ""]
-            cases = place_cases(order, f["id"], props, campaign, moment)
+            cases, rows = place_cases(order, f["id"], props, campaign, moment)
             add_units(units, cases.units)
             for level, n in zip(levels, cases.by_level, strict=True):
                 levels[level] += n
-            escalated.extend((row, layer.id, props.get("street"), props.get("community")) for row in cases.escalated)
-            counted["escalated"] += len(cases.escalated)
+            escalated.extend((row, layer.id, props.get("street"), props.get("community")) for row in rows)
+            counted["escalated"] += len(rows)
             if escalated_rows is not None and len(escalated) > 4 * escalated_rows + 1000:
                 escalated = heapq.nsmallest(escalated_rows, escalated)  # rows sort by their key: the most urgent
             for p in props.get("problems") or ():

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import heapq
-from bisect import bisect_left, insort
+from bisect import insort
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -63,6 +63,7 @@ from geo.wall.catchup import Basis, CatchUp, Flips
 
 MAX_DAYS = 180  # longest progress series
 ALERT_ROWS = 1000  # rows of each alert list sent, worst first (the totals count them all; the wall pages through them)
+FIRST_KEPT = 100  # rows of each alert list a group of places keeps until a scope needs more of them (`_Rows`)
 NO_STREET, NO_COMMUNITY = t("places.no_street"), t("places.no_community")
 
 
@@ -73,10 +74,11 @@ def known_areas(store: Store, campaign: Campaign, data_dir: Path | None) -> dict
 
 
 def dashboard(store: Store, campaign: Campaign, now: datetime, *, street: str | None = None,
-              community: str | None = None, layers: Iterable[str] | None = None, data_dir: Path | None = None) -> dict:
+              community: str | None = None, layers: Iterable[str] | None = None, data_dir: Path | None = None,
+              rows: int = ALERT_ROWS) -> dict:
     """Everything the dashboard panels show, for the places of one scope, from scratch."""
-    return DashboardData(store, campaign, data_dir).get(store.revision(), now, street=street, community=community,
-                                                        layers=layers)
+    return DashboardData(store, campaign, data_dir, rows=rows).get(store.revision(), now, street=street,
+                                                                   community=community, layers=layers)
 
 
 # --- one place's share ------------------------------------------------------------------
@@ -111,9 +113,8 @@ _CAT = ("places", "opened", "closed", "open", "overdue")
 _PROBLEMS = ("opened", "closed", "open", "overdue", "overnight")
 
 
-class _Part(NamedTuple):
-    """One place's share of the dashboard at one day and cut-off. Tuples throughout: a hundred thousand of
-    them are kept, and the garbage collector stops looking at tuples that hold only plain values."""
+class _Head(NamedTuple):
+    """What most places share of their share: one object for each (of the most recent: geo/kept.py `shared`)."""
 
     group: tuple  # (layer, street, community)
     status: str | None
@@ -121,18 +122,26 @@ class _Part(NamedTuple):
     overdue: bool
     overnight: bool
     problems: tuple[int, ...]  # as _PROBLEMS
-    cats: tuple  # (category, (as _CAT)) per category of its problems
-    overdue_rows: tuple  # rows as geo/cases/stats.py `alert_row` keeps them: each sorts by its key
-    overnight_rows: tuple
-    found: tuple[date, ...]  # days its problems were found, closed
-    closed: tuple[date, ...]
+    rows: tuple[int, int, int]  # its overdue, overnight and escalated rows (the rows themselves: `_Rows`)
     steps: tuple  # (day, status, +1/-1): geo/progress.py `status_steps`
     first: date | None  # its first change's day
+
+
+class _Part(NamedTuple):
+    """One place's share of the dashboard at one day and cut-off, without its alert rows. Tuples throughout: a
+    million of them are kept, and the garbage collector stops looking at tuples that hold only plain values."""
+
+    head: _Head
+    cats: tuple  # (category, (as _CAT)) per category of its problems
+    found: tuple[date, ...]  # days its problems were found, closed
+    closed: tuple[date, ...]
     cases: PlaceCases  # its share of 三级管理监控 (geo/cases/stats.py)
 
 
 def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[ChangeSummary] | None,
-          campaign: Campaign, now_l: datetime) -> _Part:
+          campaign: Campaign, now_l: datetime) -> tuple[_Part, tuple[list[tuple], list[tuple], list[tuple]]]:
+    """A place's share, and its overdue, overnight and escalated rows as geo/cases/stats.py `alert_row` keeps
+    them (each sorts by its key)."""
     today = now_l.date()
     status = interned(props.get("status"))
     totals = [0] * len(_PROBLEMS)
@@ -185,40 +194,104 @@ def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[Change
     events = status_history(journal or [], campaign, today, status)
     steps = shared(tuple(status_steps(events)))
     first = min((day for day, _ in events if day is not None), default=None)  # its first change's day
-    return _Part(shared((layer_id, interned(props.get("street")), interned(props.get("community")))), status,
+    cases, escalated_rows = place_cases(order, fid, props, campaign, now_l)
+    head = _Head(shared((layer_id, interned(props.get("street")), interned(props.get("community")))), status,
                  status in campaign.done_statuses, overdue, overnight, shared(tuple(totals)),
-                 shared(tuple((interned(c), shared(tuple(n))) for c, n in cats.items())), tuple(overdue_rows),
-                 tuple(overnight_rows), shared(tuple(found_days)), shared(tuple(closed_days)), steps, first,
-                 place_cases(order, fid, props, campaign, now_l))
+                 shared((len(overdue_rows), len(overnight_rows), len(escalated_rows))), steps, first)
+    part = _Part(shared(head), shared(tuple(shared((interned(c), shared(tuple(n)))) for c, n in cats.items())),
+                 shared(tuple(found_days)), shared(tuple(closed_days)), cases)
+    return part, (overdue_rows, overnight_rows, escalated_rows)
+
+
+class _Rows:
+    """One alert list of a group of places: its best rows, in order, and how many it has in all.
+
+    A million places have about 1.8 million rows, and a screen is sent the worst `ALERT_ROWS` of a scope; most
+    groups give a few of them. So a group keeps at most `keep` of its rows, always the best `len(kept)` of them:
+    a row that comes is kept if it is better than the last kept one (or none was left out); a place that goes
+    takes its rows out of the kept ones. A group whose kept rows run out before a scope's last row sent, with
+    some left out, has its places' rows found again and keeps more (`DashboardData._deepen`)."""
+
+    __slots__ = ("kept", "total", "keep", "in_order")
+
+    def __init__(self, keep: int) -> None:
+        self.kept: list[tuple] = []
+        self.total = 0
+        self.keep = keep
+        self.in_order = True
+
+    def add(self, rows: list[tuple], *, in_order: bool = True) -> None:
+        """These rows (of one place) come; unless `in_order`, they are put in order by `sort`."""
+        kept = self.kept
+        for row in rows:
+            if not in_order:
+                kept.append(row)
+                self.in_order = False
+                if len(kept) >= 4 * self.keep:
+                    self.sort()
+            elif len(kept) == self.total or (kept and row < kept[-1]):
+                insort(kept, row)
+                if len(kept) > self.keep:
+                    kept.pop()
+            self.total += 1
+
+    def take(self, place: tuple[int, str], n: int) -> None:
+        """A place's `n` rows go."""
+        if n:
+            self.total -= n
+            self.kept = [row for row in self.kept if row_place(row) != place]
+
+    def sort(self) -> None:
+        if not self.in_order:
+            self.kept.sort()
+            self.in_order = True
+        del self.kept[self.keep:]
+
+    def short(self, cut: tuple | None) -> bool:
+        """Some rows left out that may come before `cut` (a scope's last row sent; None: fewer were sent)."""
+        return self.total > len(self.kept) and (not self.kept or cut is None or self.kept[-1] < cut)
 
 
 class _Group:
     """The places of one layer, sub-district and community: their shares added up."""
 
-    def __init__(self) -> None:
+    LISTS = ("overdue", "overnight", "escalated")  # its alert lists (`rows`)
+
+    def __init__(self, keep: int) -> None:
         self.places = self.done = self.overdue = self.overnight = 0
         self.by_status: Counter = Counter()
         self.problems = [0] * len(_PROBLEMS)
         self.cats: dict[str | None, list[int]] = {}
-        self.overdue_rows: list[tuple] = []  # rows (`alert_row`), in order
-        self.overnight_rows: list[tuple] = []
+        self.rows = tuple(_Rows(keep) for _ in self.LISTS)
         self.steps: Counter = Counter()  # (day, status) -> places that entered (or, negative, left) it
         self.firsts: Counter = Counter()  # day -> places whose journal begins then
         self.found: Counter = Counter()  # day -> problems found
         self.closed: Counter = Counter()
         self.case_levels = [0] * len(LEVELS)  # open overdue cases standing at each level
         self.case_units: dict[str, list] = {}  # unit -> sums (geo/cases/stats.py UNIT_FIELDS)
-        self.escalated_rows: list[tuple] = []
+        self.escalated_places = 0
 
-    def add(self, part: _Part, sign: int, *, in_order: bool = True) -> None:
-        """Add (sign 1) or take away (-1) a place's share; rows go in order unless `in_order` is False
-        (then `sort` puts them in order)."""
+    def add(self, part: _Part, rows: tuple[list[tuple], ...], *, in_order: bool = True) -> None:
+        """Add a place's share and its rows; rows go in order unless `in_order` is False (then `sort` puts them
+        in order)."""
+        self._count(part, 1)
+        for into, mine in zip(self.rows, rows, strict=True):
+            into.add(mine, in_order=in_order)
+
+    def take(self, part: _Part, place: tuple[int, str]) -> None:
+        """Take away a place's share and its rows (`place`: its layer's order and its id)."""
+        self._count(part, -1)
+        for into, n in zip(self.rows, part.head.rows, strict=True):
+            into.take(place, n)
+
+    def _count(self, part: _Part, sign: int) -> None:
+        head = part.head
         self.places += sign
-        self.done += sign * part.done
-        self.overdue += sign * part.overdue
-        self.overnight += sign * part.overnight
-        self.by_status[part.status] += sign
-        for i, n in enumerate(part.problems):
+        self.done += sign * head.done
+        self.overdue += sign * head.overdue
+        self.overnight += sign * head.overnight
+        self.by_status[head.status] += sign
+        for i, n in enumerate(head.problems):
             self.problems[i] += sign * n
         for category, counts in part.cats:
             into = self.cats.setdefault(category, [0] * len(_CAT))
@@ -227,27 +300,18 @@ class _Group:
         for i, n in enumerate(part.cases.by_level):
             self.case_levels[i] += sign * n
         add_units(self.case_units, part.cases.units, sign)
-        for rows, mine in ((self.overdue_rows, part.overdue_rows), (self.overnight_rows, part.overnight_rows),
-                           (self.escalated_rows, part.cases.escalated)):
-            for row in mine:
-                if sign < 0:
-                    del rows[bisect_left(rows, row)]
-                elif in_order:
-                    insort(rows, row)
-                else:
-                    rows.append(row)
-        for day, status, step in part.steps:
+        self.escalated_places += sign * (part.cases.escalated > 0)
+        for day, status, step in head.steps:
             self.steps[(day, status)] += sign * step
-        if part.first is not None:
-            self.firsts[part.first] += sign
+        if head.first is not None:
+            self.firsts[head.first] += sign
         for into, days in ((self.found, part.found), (self.closed, part.closed)):
             for day in days:
                 into[day] += sign
 
     def sort(self) -> None:
-        self.overdue_rows.sort()
-        self.overnight_rows.sort()
-        self.escalated_rows.sort()
+        for rows in self.rows:
+            rows.sort()
 
 
 class _Index:
@@ -269,9 +333,12 @@ class DashboardData(CatchUp[_Index]):
     """One process's dashboard of one store: every place's share, kept between revisions (see the module's
     docstring); `get` answers one scope."""
 
-    def __init__(self, store: Store, campaign: Campaign, data_dir: Path | None = None) -> None:
+    def __init__(self, store: Store, campaign: Campaign, data_dir: Path | None = None, *,
+                 rows: int = ALERT_ROWS, first_kept: int = FIRST_KEPT) -> None:
         super().__init__(store, campaign)
         self.data_dir = data_dir
+        self.rows = rows  # of each alert list sent
+        self.first_kept = first_kept  # rows a group keeps of each list until it is found short (`_Rows`)
         self.layer_order = {x.id: i for i, x in enumerate(campaign.layers)}
         self.category_order = {c: i for i, c in enumerate(campaign.categories)}
         self._streets: dict[str, int] = {}  # the boundary files' order
@@ -288,6 +355,9 @@ class DashboardData(CatchUp[_Index]):
             groups = [(key, g) for key, g in index.groups.items()
                       if g.places and key[0] in wanted and (not street or key[1] == street)
                       and (not community or key[2] == community)]
+            short = {key: g for kind in range(len(_Group.LISTS)) for key, g in self._short(groups, kind)}
+            if short:
+                self._deepen(index, short)
             return self._panels(groups, index.now_l, street, community, wanted)
 
     def areas(self, revision: int, now: datetime) -> dict[str, set[str]]:
@@ -333,7 +403,7 @@ class DashboardData(CatchUp[_Index]):
         for key in touched:
             old = index.parts.pop(key, None)
             if old is not None:
-                index.groups[old.group].add(old, -1)
+                index.groups[old.head.group].take(old, self._place(key))
             if key not in features:
                 index.flips.remove(key)
                 continue
@@ -352,18 +422,53 @@ class DashboardData(CatchUp[_Index]):
         for key in kept:
             if key in features:  # (else deleted by a change after this revision: that change takes it out)
                 old = index.parts[key]
-                index.groups[old.group].add(old, -1)
+                index.groups[old.head.group].take(old, self._place(key))
                 self._put(index, key, features[key]["properties"])
 
-    def _put(self, index: _Index, key: tuple[str, str], props: dict, *, in_order: bool = True) -> None:
-        part = _part(self.layer_order.get(key[0], -1), key[0], key[1], props, index.journal.get(key), self.campaign,
-                     index.now_l)
+    def _short(self, groups: list[tuple[tuple, _Group]], kind: int) -> list[tuple[tuple, _Group]]:
+        """The groups whose kept rows of one list run out before the scope's last row sent, with some left out."""
+        lists = [g.rows[kind] for _, g in groups]
+        cut = next(islice(heapq.merge(*(rows.kept for rows in lists)), self.rows - 1, None), None)
+        return [(key, g) for (key, g), rows in zip(groups, lists, strict=True) if rows.short(cut)]
+
+    def _deepen(self, index: _Index, groups: dict[tuple, _Group]) -> None:
+        """These groups keep (up to) twice the rows sent of each list from now on: their places with rows taken
+        out and put in again, read from the store (as `_rederive`, a place changed after this revision is read as
+        it is now, and its change, when caught up, takes it out and puts it in again; a place deleted since keeps
+        its counts until then, without its rows)."""
+        keys = [key for key, part in index.parts.items() if any(part.head.rows) and part.head.group in groups]
+        features = self._read(keys)  # (first: a store that fails leaves the index as it was)
+        for key in keys:
+            part = index.parts[key]
+            index.groups[part.head.group].take(part, self._place(key))
+        for group in groups.values():
+            for rows in group.rows:
+                rows.keep = max(rows.keep, 2 * self.rows)
+        touched = set(groups.values())
+        for key in keys:
+            if key in features:
+                touched.add(self._put(index, key, features[key]["properties"], in_order=False))
+            else:
+                part = index.parts[key]
+                index.parts[key] = part = part._replace(head=part.head._replace(rows=(0, 0, 0)))
+                index.groups[part.head.group].add(part, ((), (), ()))
+        for group in touched:
+            group.sort()
+
+    def _place(self, key: tuple[str, str]) -> tuple[int, str]:
+        """A place as its rows name it (geo/cases/stats.py `row_place`): its layer's order and its id."""
+        return self.layer_order.get(key[0], -1), key[1]
+
+    def _put(self, index: _Index, key: tuple[str, str], props: dict, *, in_order: bool = True) -> _Group:
+        part, rows = _part(self._place(key)[0], key[0], key[1], props, index.journal.get(key), self.campaign,
+                           index.now_l)
         index.parts[key] = part
         index.flips.set(key, place_flips(props, self.campaign))
-        group = index.groups.get(part.group)
+        group = index.groups.get(part.head.group)
         if group is None:
-            group = index.groups[part.group] = _Group()
-        group.add(part, 1, in_order=in_order)
+            group = index.groups[part.head.group] = _Group(self.first_kept)
+        group.add(part, rows, in_order=in_order)
+        return group
 
     def _read_area_order(self) -> None:
         """Sub-districts and communities as the boundary files list them (read with every new index)."""
@@ -423,8 +528,8 @@ class DashboardData(CatchUp[_Index]):
                             for c in sorted(communities, key=lambda c: (communities[c].rank(), self._community_order(c)))],
             "categories": sorted(({"name": c, **dict(zip(_CAT, cats[c], strict=True))} for c in in_order if cats[c][1]),
                                  key=lambda row: (-row["open"], -row["overdue"])),
-            "overdue": self._alerts([(key, g.overdue_rows) for key, g in groups], totals["overdue"]),
-            "overnight": self._alerts([(key, g.overnight_rows) for key, g in groups], totals["overnight"]),
+            "overdue": self._alerts([(key, g.rows[0]) for key, g in groups], totals["overdue"]),
+            "overnight": self._alerts([(key, g.rows[1]) for key, g in groups], totals["overnight"]),
             "progress": self._progress([g for _, g in groups], today),
             "cases": self._cases(groups, now_l),
         }
@@ -435,12 +540,12 @@ class DashboardData(CatchUp[_Index]):
     def _community_order(self, key: tuple[str, str]) -> tuple:
         return (key not in self._communities, self._communities.get(key, 0), key)
 
-    @staticmethod
-    def _alerts(lists: list[tuple[tuple, list[tuple]]], places: int) -> dict:
-        """The worst `ALERT_ROWS` of the groups' rows (each group's list in order) as dicts, and how many there are."""
-        merged = heapq.merge(*(zip(rows, repeat(group)) for group, rows in lists))  # rows never sort alike
-        rows = [row_dict(row, *group) for row, group in islice(merged, ALERT_ROWS)]
-        return {"total": sum(len(rows) for _, rows in lists), "places": places, "rows": rows}
+    def _alerts(self, lists: list[tuple[tuple, _Rows]], places: int) -> dict:
+        """The worst `rows` of the groups' rows (each group's kept ones in order) as dicts, and how many there
+        are."""
+        merged = heapq.merge(*(zip(rows.kept, repeat(group)) for group, rows in lists))  # rows never sort alike
+        rows = [row_dict(row, *group) for row, group in islice(merged, self.rows)]
+        return {"total": sum(rows.total for _, rows in lists), "places": places, "rows": rows}
 
     def _cases(self, keyed: list[tuple[tuple, _Group]], now_l: datetime) -> dict:
         """三级管理监控: open overdue cases by level and by unit, each unit's record, the escalated cases."""
@@ -451,10 +556,9 @@ class DashboardData(CatchUp[_Index]):
             for i, n in enumerate(g.case_levels):
                 levels[i] += n
             add_units(units, g.case_units.items())
-        escalated = self._alerts([(key, g.escalated_rows) for key, g in keyed], 0)
+        escalated = self._alerts([(key, g.rows[2]) for key, g in keyed], sum(g.escalated_places for g in groups))
         for row in escalated["rows"]:
             row["overdue_hours"] = late_hours(row, now_l, self.campaign) or 0.0
-        escalated["places"] = len({row_place(r) for g in groups for r in g.escalated_rows})
         return {"overdue_by_level": dict(zip(LEVELS, levels, strict=True)), "overdue": sum(levels),
                 "units": unit_records(units), "escalated": escalated}
 

@@ -18,7 +18,7 @@ def test_a_units_record_counts_its_cases_on_time_handling_time_and_returns(campa
     17 (Tuesday 09:00 to Thursday 09:00) make 10.2 on average."""
     units: dict[str, list] = {}
     for i, f in enumerate(record_places()):
-        add_units(units, place_cases(i, f["id"], f["properties"], campaign, NOW).units)
+        add_units(units, place_cases(i, f["id"], f["properties"], campaign, NOW)[0].units)
     records = {r["unit"]: r for r in unit_records(units)}
     assert records[UNIT] == {"unit": UNIT, "cases": 5, "open": 3, "overdue": 2, "escalated": 2, "reported": 3,
                              "on_time_pct": 66.7, "avg_hours": 10.2, "returned_pct": 33.3}
@@ -31,9 +31,10 @@ def test_overdue_cases_stand_at_the_level_they_escalated_to(campaign):
     levels = [0] * len(LEVELS)
     rows = []
     for i, f in enumerate(record_places()):
-        share = place_cases(i, f["id"], f["properties"], campaign, NOW)
+        share, escalated = place_cases(i, f["id"], f["properties"], campaign, NOW)
         levels = [a + b for a, b in zip(levels, share.by_level, strict=True)]
-        rows.extend(share.escalated)
+        assert share.escalated == len(escalated)
+        rows.extend(escalated)
     assert dict(zip(LEVELS, levels, strict=True)) == {"community": 0, "street": 1, "district": 1}
     ordered = [row_dict(r, "courtyards", None, None) for r in sorted(rows)]  # a kept row sorts by its key
     assert [(r["pid"], r["level"]) for r in ordered] == [("c-0002-p1", "district"), ("c-0001-p1", "street")]

@@ -13,6 +13,7 @@ from geo.dashboard import DashboardData, dashboard, known_areas
 from geo.geojson_io import dumps
 from geo.progress import timeline
 from geo.rules import local_now
+from geo.store.base import Op
 from tests.conftest import REPO
 from tests.random_edits import READERS, RandomEdits, WalkCounter
 
@@ -59,6 +60,107 @@ def test_the_chart_counts_places_done_per_day_as_the_timeline(store_factory, cam
     assert progress["days"] == [d["date"] for d in line["days"]]
     assert progress["done"] == [d["done"] for d in line["days"]]
     assert len(set(progress["done"])) > 2  # it did move
+
+
+class CountingRefills(DashboardData):
+    """The kept dashboard, counting the times groups' rows were found again (`_deepen`, which it runs)."""
+
+    refills = 0
+
+    def _deepen(self, index, groups) -> None:
+        self.refills += 1
+        super()._deepen(index, groups)
+
+
+@pytest.mark.parametrize("backend", READERS)
+@pytest.mark.parametrize("seed", [5, 7])
+def test_a_dashboard_keeping_a_few_rows_per_group_sends_the_rows_of_one_built_from_scratch(store_factory, campaign,
+                                                                                          clock, backend, seed):
+    """Each group keeps one row of each list at first (here two are sent), then twice the rows sent once a scope
+    needs more of its rows than it kept: rows that go are found again from the store when too few are kept, rows
+    that come are kept only if they are among the best; every list sent is the one a walk over every place
+    sends."""
+    kind, options = READERS[backend]
+    writer, reader = store_factory(kind), store_factory(kind, **options)
+    edits = RandomEdits(writer, clock, seed)
+    board = CountingRefills(reader, campaign, rows=2, first_kept=1)
+    left_out = 0
+    for step in range(80):
+        what = edits.step()
+        now = clock()
+        revision = reader.revision()
+        for scope in SCOPES:
+            kept = board.get(revision, now, **scope)
+            assert dumps(kept) == dumps(dashboard(reader, campaign, now, rows=2, **scope)), (step, what, scope)
+        left_out += any(r.total > len(r.kept) for g in board.catch_up(revision, now).groups.values() for r in g.rows)
+    assert left_out > 20 and board.refills > 3  # rows were left out, and found again
+
+
+class OverduePlaces:
+    """Places of one community (金桥社区), each with one problem overdue by a number of days, named by it."""
+
+    def __init__(self, store, campaign, clock) -> None:
+        self.store, self.campaign = store, campaign
+        self.today = local_now(campaign, clock()).date()
+
+    def add(self, *lates: int) -> None:
+        ring = [[113.6, 34.7], [113.601, 34.7], [113.601, 34.701], [113.6, 34.701], [113.6, 34.7]]
+        self.store.apply([Op("create", "courtyards", None, geometry={"type": "Polygon", "coordinates": [ring]},
+                             properties={"name": f"{late}号院", "kind": self.campaign.layer("courtyards").kinds[0],
+                                         "status": self.campaign.status_keys[0], "street": "大学路街道",
+                                         "community": "金桥社区", "problems": [self._problem(late)]})
+                          for late in lates], user="t")
+
+    def close(self, late: int) -> None:
+        f = next(f for f in self.store.features("courtyards") if f["properties"]["name"] == f"{late}号院")
+        closed = [{**f["properties"]["problems"][0], "status": "closed", "closed_on": self.today.isoformat()}]
+        self.store.apply([Op("update", "courtyards", f["id"], properties={"problems": closed},
+                             expected_version=f["properties"]["version"])], user="t")
+
+    def _problem(self, late: int) -> dict:
+        return {"id": "p1", "category": self.campaign.categories[0], "description": "待整改", "status": "open",
+                "found_on": (self.today - timedelta(days=late + 1)).isoformat(), "found_by": "社区排查",
+                "deadline": (self.today - timedelta(days=late)).isoformat()}
+
+
+def test_when_the_kept_rows_are_closed_the_next_worst_are_found_again(store_factory, campaign, clock):
+    """Eight places, overdue by 1 to 8 days; two rows are sent, the group keeps one at first, four once it is
+    found short. Closing the worst one at a time, the two sent are always the worst two still open, the total
+    counts them all, and the store is read again only when fewer than two are kept of more."""
+    store = store_factory()
+    places = OverduePlaces(store, campaign, clock)
+    places.add(*range(1, 9))
+    board = CountingRefills(store, campaign, rows=2, first_kept=1)
+    scope = {"community": "金桥社区"}
+    sent = []
+    for late in range(8, 0, -1):
+        now = clock()
+        overdue = board.get(store.revision(), now, **scope)["overdue"]
+        assert overdue == dashboard(store, campaign, now, rows=2, **scope)["overdue"]
+        assert overdue["total"] == late and [r["days_late"] for r in overdue["rows"]] == [late, late - 1][:late]
+        sent.append(board.refills)
+        places.close(late)
+    # one kept: read again at once, four kept; again after the third closing (one left of the four), then the
+    # best four of the five open kept; again after three more (one kept of two open); the last one is all there is
+    assert sent == [1, 1, 1, 2, 2, 2, 3, 3]
+
+
+def test_a_row_after_the_kept_ones_is_not_kept_while_better_ones_are_left_out(store_factory, campaign, clock):
+    """Kept: 6 and 5 days late of 6, 5, 4, 3, 2 and 1. A place 1 day late comes (after the kept ones: left out as
+    the others are), then 6 is closed: the rows sent are 5 and 4, not 5 and the newcomer."""
+    store = store_factory()
+    places = OverduePlaces(store, campaign, clock)
+    places.add(*range(1, 9))
+    board = CountingRefills(store, campaign, rows=2, first_kept=1)
+    board.get(store.revision(), clock(), community="金桥社区")  # the group found short: four kept (8 to 5)
+    places.close(8)
+    places.close(7)
+    board.get(store.revision(), clock(), community="金桥社区")
+    places.add(1)
+    places.close(6)
+    overdue = board.get(store.revision(), clock(), community="金桥社区")["overdue"]
+    assert [(r["name"], r["days_late"]) for r in overdue["rows"]] == [("5号院", 5), ("4号院", 4)]
+    assert overdue["total"] == 6 and board.refills == 2
 
 
 def test_places_the_journal_never_saw_count_as_they_are_all_along(data_dir, campaign, clock, store_factory):

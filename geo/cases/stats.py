@@ -11,14 +11,14 @@ walk over every place:
   reported (处置完成 at least once), reported before the handling due
   (`handled_on_time`), the working minutes from its first 派遣 to its last 处置完成,
   and returned by a verifier (核查退回 at least once);
-* the escalated cases themselves, as rows (`PlaceCases.escalated`; how late each is, `late_hours`, when asked).
+* the escalated cases themselves, as rows (how late each is, `late_hours`, when asked).
 
 Alert rows are kept as flat tuples that sort themselves (`alert_row`): the row's sort key, which ends with
 the place's name, its layer's order, its id and the problem's index, then the row's own values, then its
 `RowKind`; the place's layer, sub-district and community are not repeated in each row but given when a row
-is made a dict (`row_dict`), only for the rows sent. A dashboard keeps one per overdue, overnight or
-escalated problem of every place (at a million places about 1.8 million): one tuple each, not a key, a row
-and a pair, and a dict of a dozen keys would cost four times a tuple of the same values.
+is made a dict (`row_dict`), only for the rows sent. A dashboard keeps the best few thousand of each list
+per group of places (geo/dashboard.py `_Rows`): one tuple each, not a key, a row and a pair, and a dict of a
+dozen keys would cost four times a tuple of the same values.
 
 `unit_records` turns the sums into shares and averages. Everything derives
 from the stored (or derived, `case_of`) case and the clock; nothing is stored.
@@ -187,11 +187,13 @@ class PlaceCases(NamedTuple):
 
     by_level: tuple[int, int, int]  # open overdue cases standing at each of LEVELS
     units: tuple  # (unit, (as UNIT_FIELDS)) per unit of its cases
-    escalated: tuple  # a row per escalated case, as `alert_row` keeps it (ESCALATED_ROW)
+    escalated: int  # its escalated cases (their rows are the caller's to keep or not)
 
 
-def place_cases(order: int, fid: str, props: dict, campaign: Campaign, now: datetime) -> PlaceCases:
-    """A place's share at `now` (a case clock); `order` ties rows by layer as the other alert lists do."""
+def place_cases(order: int, fid: str, props: dict, campaign: Campaign,
+                now: datetime) -> tuple[PlaceCases, list[tuple]]:
+    """A place's share at `now` (a case clock), and a row per escalated case, as `alert_row` keeps it
+    (ESCALATED_ROW); `order` ties rows by layer as the other alert lists do."""
     by_level = [0, 0, 0]
     units: dict[str, list] = {}
     rows = []
@@ -223,8 +225,8 @@ def place_cases(order: int, fid: str, props: dict, campaign: Campaign, now: date
                 c.pid, c.problem.get("category"), c.problem.get("description"), case.get("stage"), case.get("unit"),
                 case.get("handler"), case.get("stage_due"), c.level))
     cases = PlaceCases(shared(tuple(by_level)),
-                       shared(tuple((interned(unit), shared(tuple(n))) for unit, n in sorted(units.items()))), tuple(rows))
-    return cases if rows else shared(cases)  # most places' counts are alike; rows name their place
+                       shared(tuple((interned(unit), shared(tuple(n))) for unit, n in sorted(units.items()))), len(rows))
+    return shared(cases), rows  # most places' counts are alike
 
 
 def late_hours(case: dict, now: datetime, campaign: Campaign) -> float | None:
