@@ -13,8 +13,10 @@
 summed per layer, sub-district and community, and brings it up to date from
 the journal like the full wall state (geo/wall/catchup.py `CatchUp`): a new
 revision re-derives only the places changed since, a new day or cut-off
-derives them all. A scope's dashboard adds up the groups in it. The result
-is the same as from scratch (`dashboard`). Sub-districts and communities are
+derives them all. A scope's dashboard adds up the groups in it. A place's
+share keeps how many alert rows it has, not the rows: a group keeps only its
+best rows of each list (`_Rows`), and finds its places' rows again when a
+scope needs more of them. The result is the same as from scratch (`dashboard`). Sub-districts and communities are
 listed in the worst first — the lowest share done, then the most places overdue — and,
 where they tie, in the order of the boundary files, then the others by name;
 categories with the most open problems first (then the most overdue, then

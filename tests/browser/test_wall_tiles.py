@@ -372,3 +372,34 @@ VIEWPORT_MARKS = """(l) => {
     for (const list of [want.dots, want.flags, have.dots, have.flags]) list.sort();
     return [want, have];
 }"""
+
+
+def test_a_viewport_asked_in_a_crs_left_meanwhile_is_not_asked_again_once_the_layer_is_tiled(wall, store):
+    """Under a GCJ-02 basemap a large layer is drawn a viewport at a time (tiles are in WGS84); back in WGS84 at a
+    tiles' zoom, its tiles are on the map again. The GCJ-02 viewport's answer, come after that, is neither drawn
+    nor asked for again in WGS84: the layer stays drawn from its tiles."""
+    page, _ = wall
+    move(page, interior(a_plain_place(store)), 16, "tiles-")
+    asked, held, holding = [], [], [True]
+
+    def hold(route):  # the viewports' answers kept back until the test lets them go
+        asked.append(route.request.url)
+        if holding[0]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(f"**/api/wall/shapes/{LAYER}?*", hold)
+    page.evaluate("() => { window.toGcj = window.guatuPage.walls[0].setCrs('gcj02'); }")
+    wait_until(lambda: page.evaluate("() => true") and held, "the GCJ-02 viewport asked for")
+    page.evaluate("() => window.guatuPage.walls[0].setCrs('wgs84')")
+    assert page.evaluate("(l) => window.guatuPage.walls[0].tiledNow(l)", LAYER)
+    before = list(asked)
+    assert before and all("crs=gcj02" in url for url in before)
+    holding[0] = False
+    for route in held:
+        route.continue_()
+    page.evaluate("() => window.toGcj")  # the GCJ-02 loads done, their answers come
+    assert asked == before  # not asked again in WGS84
+    assert page.evaluate("(l) => window.guatuPage.walls[0].tiledNow(l)", LAYER)
+    assert page.evaluate(VIEWPORT_PLACES, LAYER) == 0

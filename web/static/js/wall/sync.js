@@ -254,7 +254,9 @@ sync.fetchShapes = function (layerIds, given) {
     if (given && given[layerId] && !vp && crs === "wgs84") return Promise.resolve({ layerId: layerId, body: given[layerId], crs: crs });
     var url = self.url(self.options.api.shapes, { __layer__: layerId }, self.shapeQuery(extra));
     return self.fetchJSON(url, vp && self.all[layerId] ? vp.etag : null, true).then(function (r) {
-      if (crs !== self.crs) return load(layerId); // the CRS changed meanwhile
+      if (crs !== self.crs) { // the CRS changed meanwhile: asked again, unless the layer is drawn from tiles now
+        return self.tiledNow(layerId) ? { layerId: layerId, body: null } : load(layerId);
+      }
       if (vp && seq !== vp.seq) return { layerId: layerId, body: null };
       if (vp) vp.etag = r.etag;
       return { layerId: layerId, body: r.notModified ? null : r.body, crs: crs };
