@@ -15,6 +15,14 @@ def on_starting(server):
         sys.exit(1)
 
 
+def post_fork(server, worker):
+    """Each worker's allocator set before its threads start and its app is loaded (web/core/allocator.py: two
+    arenas, large blocks given back to the system when freed)."""
+    from web.core.allocator import tune_allocator
+
+    tune_allocator()
+
+
 def post_worker_init(worker):
     """Each worker fills its caches in the background once the app is loaded (web/wall/warmup.py) and runs the
     notifications' sender (web/notify/service.py; off with GUATU_NOTIFY_SENDER=false)."""

@@ -113,3 +113,30 @@ def test_places_sharing_a_moment_are_found_at_it_until_the_last_of_them_leaves_i
     for key in (("courtyards", "c-1"), ("courtyards", "c-3")):
         flips.remove(key)
     assert flips.between(0, 10**9) == [] and flips.latest(10**9) == 0 and not flips.by_place
+
+
+def test_case_moments_kept_as_numbers_answer_as_a_plain_list_of_every_places_moments():
+    """Random places' moments set, changed and removed (numbers let go and given again): between any two clocks
+    and the last one passed, the answers are those of a walk over every place's moments."""
+    import random
+
+    from geo.wall.catchup import Flips
+
+    rng = random.Random(7)
+    flips, plain = Flips(), {}
+    keys = [(layer, f"{layer[0]}-{i}") for layer in ("courtyards", "roads") for i in range(40)]
+    for step in range(600):
+        key = rng.choice(keys)
+        if rng.random() < 0.25:
+            flips.remove(key)
+            plain.pop(key, None)
+        else:
+            moments = tuple(sorted(rng.sample(range(1_790_000_000, 1_790_000_300), rng.randint(0, 3))))
+            flips.set(key, moments)
+            plain[key] = moments
+            plain = {k: v for k, v in plain.items() if v}
+        lo, hi = sorted(rng.sample(range(1_789_999_990, 1_790_000_310), 2))
+        pairs = sorted((m, k) for k, ms in plain.items() for m in ms if lo < m <= hi)
+        assert flips.between(lo, hi) == list(dict.fromkeys(k for _, k in pairs)), step
+        assert flips.latest(hi) == max((m for ms in plain.values() for m in ms if m <= hi), default=0), step
+    assert len(flips._keys) <= len(keys)  # numbers given again, not one per set

@@ -1,0 +1,68 @@
+"""A worker's allocator (web/core/allocator.py), read back from glibc itself in a fresh process: the arenas its
+threads get and where a large block is made after one was freed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+ARENAS = """
+import ctypes, os, sys, tempfile, threading
+from web.core.allocator import tune_allocator
+if sys.argv[1] == "tuned":
+    assert tune_allocator()
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+libc.fopen.restype, libc.fopen.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes, libc.fclose.argtypes = [ctypes.c_int, ctypes.c_void_p], [ctypes.c_void_p]
+together = threading.Barrier(8)
+def work():
+    together.wait()  # all eight alive at once: an arena let go by a thread that ended would be given again
+    blocks = [libc.malloc(1000) for _ in range(100)]
+    together.wait()
+    for b in blocks:
+        libc.free(b)
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+path = os.path.join(tempfile.mkdtemp(), "info.xml")
+f = libc.fopen(path.encode(), b"w"); libc.malloc_info(0, f); libc.fclose(f)
+print(open(path).read().count("<heap nr="))
+"""
+
+LARGE = """
+import ctypes, sys
+from web.core.allocator import tune_allocator
+if sys.argv[1] == "tuned":
+    assert tune_allocator()
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                               "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+libc.mallinfo2.restype = Info
+libc.free(libc.malloc(4 << 20))  # a 4 MB answer made and let go
+before = libc.mallinfo2().hblkhd  # bytes in blocks straight from the system
+block = libc.malloc(2 << 20)  # the next one
+print(libc.mallinfo2().hblkhd - before)
+libc.free(block)
+"""
+
+
+def run(script: str, how: str) -> int:
+    out = subprocess.run([sys.executable, "-c", script, how], cwd=REPO, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip())
+
+
+def test_a_tuned_worker_s_threads_share_two_arenas():
+    assert run(ARENAS, "as glibc sets it") > 2  # each thread its own
+    assert run(ARENAS, "tuned") == 2
+
+
+def test_a_tuned_worker_makes_a_large_block_from_the_system_after_one_was_freed():
+    assert run(LARGE, "as glibc sets it") == 0  # glibc raised its threshold: made in the arena, kept there when freed
+    assert run(LARGE, "tuned") >= 2 << 20
