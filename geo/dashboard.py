@@ -225,6 +225,8 @@ class _Rows:
     def add(self, rows: list[tuple], *, in_order: bool = True) -> None:
         """These rows (of one place) come; unless `in_order`, they are put in order by `sort`."""
         kept = self.kept
+        if not in_order and self.in_order and self.total > len(kept) < self.keep:
+            in_order = True  # neither full nor whole: a row put last might pass over one left out
         for row in rows:
             if not in_order:
                 kept.append(row)
@@ -241,7 +243,8 @@ class _Rows:
         """A place's `n` rows go."""
         if n:
             self.total -= n
-            self.kept = [row for row in self.kept if row_place(row) != place]
+            if self.kept:
+                self.kept = [row for row in self.kept if row_place(row) != place]
 
     def sort(self) -> None:
         if not self.in_order:
@@ -354,12 +357,21 @@ class DashboardData(CatchUp[_Index]):
         with self._catch_up_lock:
             index = self.catch_up(revision, now)
             wanted = set(layers) if layers else set(self.layer_order)
-            groups = [(key, g) for key, g in index.groups.items()
-                      if g.places and key[0] in wanted and (not street or key[1] == street)
-                      and (not community or key[2] == community)]
+
+            def in_scope() -> list[tuple[tuple, _Group]]:
+                return [(key, g) for key, g in index.groups.items()
+                        if g.places and key[0] in wanted and (not street or key[1] == street)
+                        and (not community or key[2] == community)]
+
+            groups = in_scope()
             short = {key: g for kind in range(len(_Group.LISTS)) for key, g in self._short(groups, kind)}
             if short:
-                self._deepen(index, short)
+                try:
+                    self._deepen(index, short)
+                except BaseException:
+                    self._kept = None  # nothing half-done is kept: built again at the next request
+                    raise
+                groups = in_scope()  # (a place read as it is now may have gone to another group)
             return self._panels(groups, index.now_l, street, community, wanted)
 
     def areas(self, revision: int, now: datetime) -> dict[str, set[str]]:
@@ -439,8 +451,9 @@ class DashboardData(CatchUp[_Index]):
         it is now, and its change, when caught up, takes it out and puts it in again; a place deleted since keeps
         its counts until then, without its rows)."""
         keys = [key for key, part in index.parts.items() if any(part.head.rows) and part.head.group in groups]
-        features = self._read(keys)  # (first: a store that fails leaves the index as it was)
-        for key in keys:
+        features = self._read(keys)
+        derived = {key: self._derive(index, key, features[key]["properties"]) for key in keys if key in features}
+        for key in keys:  # (from here on nothing reads the store or derives: nothing is left half-done)
             part = index.parts[key]
             index.groups[part.head.group].take(part, self._place(key))
         for group in groups.values():
@@ -448,11 +461,12 @@ class DashboardData(CatchUp[_Index]):
                 rows.keep = max(rows.keep, 2 * self.rows)
         touched = set(groups.values())
         for key in keys:
-            if key in features:
-                touched.add(self._put(index, key, features[key]["properties"], in_order=False))
+            if key in derived:
+                touched.add(self._keep(index, key, *derived[key], in_order=False))
             else:
                 part = index.parts[key]
-                index.parts[key] = part = part._replace(head=part.head._replace(rows=(0, 0, 0)))
+                index.parts[key] = part = part._replace(head=part.head._replace(rows=(0, 0, 0)),
+                                                        cases=part.cases._replace(escalated=0))
                 index.groups[part.head.group].add(part, ((), (), ()))
         for group in touched:
             group.sort()
@@ -462,10 +476,19 @@ class DashboardData(CatchUp[_Index]):
         return self.layer_order.get(key[0], -1), key[1]
 
     def _put(self, index: _Index, key: tuple[str, str], props: dict, *, in_order: bool = True) -> _Group:
+        return self._keep(index, key, *self._derive(index, key, props), in_order=in_order)
+
+    def _derive(self, index: _Index, key: tuple[str, str], props: dict) -> tuple[_Part, tuple, tuple[int, ...]]:
+        """A place's share, its rows and its case moments, at the index's moment."""
         part, rows = _part(self._place(key)[0], key[0], key[1], props, index.journal.get(key), self.campaign,
                            index.now_l)
+        return part, rows, place_flips(props, self.campaign)
+
+    def _keep(self, index: _Index, key: tuple[str, str], part: _Part, rows: tuple, moments: tuple[int, ...], *,
+              in_order: bool) -> _Group:
+        """A place's share kept, added to its group (returned) with its rows."""
         index.parts[key] = part
-        index.flips.set(key, place_flips(props, self.campaign))
+        index.flips.set(key, moments)
         group = index.groups.get(part.head.group)
         if group is None:
             group = index.groups[part.head.group] = _Group(self.first_kept)

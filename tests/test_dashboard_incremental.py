@@ -97,28 +97,37 @@ def test_a_dashboard_keeping_a_few_rows_per_group_sends_the_rows_of_one_built_fr
 
 
 class OverduePlaces:
-    """Places of one community (金桥社区), each with one problem overdue by a number of days, named by it."""
+    """Places each with problems overdue by a number of days, named by it (in 金桥社区 unless said)."""
 
     def __init__(self, store, campaign, clock) -> None:
         self.store, self.campaign = store, campaign
         self.today = local_now(campaign, clock()).date()
 
-    def add(self, *lates: int) -> None:
+    def add(self, *lates: int, street: str = "大学路街道", community: str = "金桥社区", problems: int = 1) -> None:
         ring = [[113.6, 34.7], [113.601, 34.7], [113.601, 34.701], [113.6, 34.701], [113.6, 34.7]]
         self.store.apply([Op("create", "courtyards", None, geometry={"type": "Polygon", "coordinates": [ring]},
                              properties={"name": f"{late}号院", "kind": self.campaign.layer("courtyards").kinds[0],
-                                         "status": self.campaign.status_keys[0], "street": "大学路街道",
-                                         "community": "金桥社区", "problems": [self._problem(late)]})
+                                         "status": self.campaign.status_keys[0], "street": street,
+                                         "community": community,
+                                         "problems": [self._problem(late, i) for i in range(1, problems + 1)]})
                           for late in lates], user="t")
 
+    def move(self, late: int, street: str, community: str) -> None:
+        f = self._place(late)
+        self.store.apply([Op("update", "courtyards", f["id"], properties={"street": street, "community": community},
+                             expected_version=f["properties"]["version"])], user="t")
+
+    def _place(self, late: int) -> dict:
+        return next(f for f in self.store.features("courtyards") if f["properties"]["name"] == f"{late}号院")
+
     def close(self, late: int) -> None:
-        f = next(f for f in self.store.features("courtyards") if f["properties"]["name"] == f"{late}号院")
+        f = self._place(late)
         closed = [{**f["properties"]["problems"][0], "status": "closed", "closed_on": self.today.isoformat()}]
         self.store.apply([Op("update", "courtyards", f["id"], properties={"problems": closed},
                              expected_version=f["properties"]["version"])], user="t")
 
-    def _problem(self, late: int) -> dict:
-        return {"id": "p1", "category": self.campaign.categories[0], "description": "待整改", "status": "open",
+    def _problem(self, late: int, number: int = 1) -> dict:
+        return {"id": f"p{number}", "category": self.campaign.categories[0], "description": "待整改", "status": "open",
                 "found_on": (self.today - timedelta(days=late + 1)).isoformat(), "found_by": "社区排查",
                 "deadline": (self.today - timedelta(days=late)).isoformat()}
 
@@ -161,6 +170,31 @@ def test_a_row_after_the_kept_ones_is_not_kept_while_better_ones_are_left_out(st
     overdue = board.get(store.revision(), clock(), community="金桥社区")["overdue"]
     assert [(r["name"], r["days_late"]) for r in overdue["rows"]] == [("5号院", 5), ("4号院", 4)]
     assert overdue["total"] == 6 and board.refills == 2
+
+
+def test_a_place_read_as_it_is_now_into_another_group_does_not_pass_over_that_groups_rows_left_out(
+        store_factory, campaign, clock):
+    """幸福社区 keeps four of its rows (25 to 22 days late) and leaves 21 out; three of them are closed. A place of
+    金桥社区 with two problems a day late moves to 幸福社区 after the revision the dashboard is at, and is read as it
+    is now while 金桥社区's rows are found again: 幸福社区 still sends 22 and 21, not 22 and the newcomer."""
+    store = store_factory()
+    places = OverduePlaces(store, campaign, clock)
+    places.add(*range(3, 11))
+    places.add(1, problems=2)
+    places.add(*range(21, 26), street="福华街街道", community="幸福社区")
+    board = CountingRefills(store, campaign, rows=2, first_kept=1)
+    for community in ("金桥社区", "幸福社区"):  # each found short: four kept
+        board.get(store.revision(), clock(), community=community)
+    for late in (25, 24, 23, 10, 9, 8):
+        places.close(late)
+    revision = store.revision()
+    places.move(1, "福华街街道", "幸福社区")
+    board.get(revision, clock(), community="金桥社区")  # found short again: its places read as they are now
+    assert board.refills == 3
+    overdue = board.get(revision, clock(), community="幸福社区")["overdue"]
+    assert [(r["name"], r["days_late"]) for r in overdue["rows"]] == [("22号院", 22), ("21号院", 21)]
+    overdue = board.get(store.revision(), clock(), community="幸福社区")["overdue"]
+    assert overdue == dashboard(store, campaign, clock(), rows=2, community="幸福社区")["overdue"]
 
 
 def test_places_the_journal_never_saw_count_as_they_are_all_along(data_dir, campaign, clock, store_factory):

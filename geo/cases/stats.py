@@ -16,9 +16,9 @@ walk over every place:
 Alert rows are kept as flat tuples that sort themselves (`alert_row`): the row's sort key, which ends with
 the place's name, its layer's order, its id and the problem's index, then the row's own values, then its
 `RowKind`; the place's layer, sub-district and community are not repeated in each row but given when a row
-is made a dict (`row_dict`), only for the rows sent. A dashboard keeps the best few thousand of each list
-per group of places (geo/dashboard.py `_Rows`): one tuple each, not a key, a row and a pair, and a dict of a
-dozen keys would cost four times a tuple of the same values.
+is made a dict (`row_dict`), only for the rows sent. A dashboard keeps the best hundred of each list per
+group of places, twice the rows sent of a group a scope needed more of (geo/dashboard.py `_Rows`): one tuple
+each, not a key, a row and a pair, and a dict of a dozen keys would cost four times a tuple of the same values.
 
 `unit_records` turns the sums into shares and averages. Everything derives
 from the stored (or derived, `case_of`) case and the clock; nothing is stored.

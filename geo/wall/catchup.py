@@ -100,8 +100,9 @@ class Flips:
     """The moments (POSIX seconds) at which each place's derived case flags change, past and future, and the
     places at each moment, the moments in order. A place with moments has a number; each of its moments is kept
     as one int, the moment and the number (`moment << 32 | number`), in a `SortedList` (a place's moments go in
-    and out in logarithmic time, as its cases change): an int and a slot of a list per moment, where a dict from
-    each moment to its places took three times as much (at a million places about 90 MB more per view)."""
+    and out in logarithmic time, as its cases change): an int and two slots of lists per moment. For the 127,650
+    moments of 100,000 synthetic places (33,658 of them with any) that is 9.2 MB, where a dict from each moment to
+    its places took 10.4 MB beside the moments' own tuples, which it kept."""
 
     _SHIFT = 32
     _MASK = (1 << _SHIFT) - 1
@@ -120,6 +121,8 @@ class Flips:
         self.remove(key)
         if moments:
             number = self._free.pop() if self._free else len(self._keys)
+            if number > self._MASK:
+                raise OverflowError(f"more than {self._MASK + 1} places with case moments")
             if number == len(self._keys):
                 self._keys.append(key)
             else:

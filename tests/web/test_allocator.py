@@ -3,6 +3,7 @@ threads get and where a large block is made after one was freed."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ ARENAS = """
 import ctypes, os, sys, tempfile, threading
 from web.core.allocator import tune_allocator
 if sys.argv[1] == "tuned":
-    assert tune_allocator()
+    assert tune_allocator() == ["MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=524288"]
 libc = ctypes.CDLL("libc.so.6")
 libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
 libc.free.argtypes = [ctypes.c_void_p]
@@ -37,7 +38,7 @@ LARGE = """
 import ctypes, sys
 from web.core.allocator import tune_allocator
 if sys.argv[1] == "tuned":
-    assert tune_allocator()
+    assert tune_allocator() == ["MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=524288"]
 class Info(ctypes.Structure):
     _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
                                                "fsmblks", "uordblks", "fordblks", "keepcost")]
@@ -54,7 +55,10 @@ libc.free(block)
 
 
 def run(script: str, how: str) -> int:
-    out = subprocess.run([sys.executable, "-c", script, how], cwd=REPO, capture_output=True, text=True, check=True)
+    """`script` in a fresh process, glibc's allocator as it sets it itself or `tuned`; what it prints."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}
+    out = subprocess.run([sys.executable, "-c", script, how], cwd=REPO, env=env, capture_output=True, text=True,
+                         check=True)
     return int(out.stdout.strip())
 
 
@@ -66,3 +70,10 @@ def test_a_tuned_worker_s_threads_share_two_arenas():
 def test_a_tuned_worker_makes_a_large_block_from_the_system_after_one_was_freed():
     assert run(LARGE, "as glibc sets it") == 0  # glibc raised its threshold: made in the arena, kept there when freed
     assert run(LARGE, "tuned") >= 2 << 20
+
+
+def test_a_setting_the_service_gives_glibc_itself_is_left_as_given():
+    from web.core.allocator import tune_allocator
+
+    assert tune_allocator(environ={"MALLOC_ARENA_MAX": "4"}) == ["MALLOC_MMAP_THRESHOLD_=524288"]
+    assert tune_allocator(environ={"GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=65536"}) == ["MALLOC_ARENA_MAX=2"]

@@ -8,12 +8,15 @@ of 3.6 MB) they are made in the arenas and stay there once freed. `tune_allocato
 threshold of 512 KB: every larger block goes back to the system when freed. At a million places on PostGIS a
 gunicorn worker held 2,225 MB after the scale bench as glibc sets it and 1,757 MB with these settings
 (docs/scale-benchmark.md, "The dashboard's alert rows and the allocator"). gunicorn.conf.py calls it in each
-worker before the app is loaded. Elsewhere than glibc it does nothing.
+worker before the app is loaded. A setting the service's environment gives glibc itself (`MALLOC_ARENA_MAX`,
+`MALLOC_MMAP_THRESHOLD_`, or either in `GLIBC_TUNABLES`) is left as given. Elsewhere than glibc it does nothing.
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
+from collections.abc import Mapping
 
 ARENAS = 2
 MMAP_THRESHOLD = 512 * 1024  # bytes
@@ -22,13 +25,19 @@ _M_MMAP_THRESHOLD = -3  # glibc's <malloc.h>
 _M_ARENA_MAX = -8
 
 
-def tune_allocator(arenas: int = ARENAS, mmap_threshold: int = MMAP_THRESHOLD) -> bool:
-    """Set glibc's arenas and large-block threshold for this process (call it before its threads start);
-    False where the C library is not glibc or refuses them."""
+def tune_allocator(arenas: int = ARENAS, mmap_threshold: int = MMAP_THRESHOLD,
+                   environ: Mapping[str, str] = os.environ) -> list[str]:
+    """Set glibc's arenas and large-block threshold for this process (call it before its threads start), each
+    unless `environ` sets it already; the settings made, by name (none where the C library is not glibc)."""
     try:
-        libc = ctypes.CDLL("libc.so.6")
-        mallopt = libc.mallopt
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
     except (OSError, AttributeError):
-        return False
+        return []
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    return mallopt(_M_ARENA_MAX, arenas) == 1 and mallopt(_M_MMAP_THRESHOLD, mmap_threshold) == 1
+    tunables = environ.get("GLIBC_TUNABLES", "")
+    made = []
+    for name, tunable, option, value in (("MALLOC_ARENA_MAX", "arena_max", _M_ARENA_MAX, arenas),
+                                         ("MALLOC_MMAP_THRESHOLD_", "mmap_threshold", _M_MMAP_THRESHOLD, mmap_threshold)):
+        if name not in environ and f"glibc.malloc.{tunable}=" not in tunables and mallopt(option, value) == 1:
+            made.append(f"{name}={value}")
+    return made
