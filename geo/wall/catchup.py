@@ -98,64 +98,57 @@ def changes_to(store: Store, old: Basis | None, new: Basis, limit: int | None = 
 
 class Flips:
     """The moments (POSIX seconds) at which each place's derived case flags change, past and future, and the
-    places at each moment, the moments in order. A place with moments has a number; each of its moments is kept
-    as one int, the moment and the number (`moment << 32 | number`), in a `SortedList` (a place's moments go in
-    and out in logarithmic time, as its cases change): an int and two slots of lists per moment. For the 127,650
-    moments of 100,000 synthetic places (33,658 of them with any) that is 9.2 MB, where a dict from each moment to
-    its places took 10.4 MB beside the moments' own tuples, which it kept."""
-
-    _SHIFT = 32
-    _MASK = (1 << _SHIFT) - 1
+    places at each moment, the moments in order (a `SortedList`: a place's moments go in and out in logarithmic
+    time, as its cases change). Most moments are one place's (a stage falls due to the second): such a moment
+    holds that place's key itself, one shared by several a set of them (at a million places this is half the
+    memory of a sorted list of (moment, layer, id) tuples)."""
 
     def __init__(self) -> None:
-        self.by_place: dict[tuple[str, str], tuple[int, ...]] = {}  # key -> its moments, as kept (with its number)
-        self._sorted: SortedList = SortedList()  # every place's moments, as kept
-        self._keys: list[tuple[str, str] | None] = []  # number -> its place
-        self._free: list[int] = []  # numbers let go, given again
+        self.by_place: dict[tuple[str, str], tuple[int, ...]] = {}
+        self._moments: SortedList = SortedList()  # every moment some place has, once
+        self._at: dict[int, tuple[str, str] | set[tuple[str, str]]] = {}  # moment -> its place, or its places
 
     def set(self, key: tuple[str, str], moments: tuple[int, ...]) -> None:
         """A place's moments (each once), in place of those it had."""
-        had = self.by_place.get(key, ())
-        if len(had) == len(moments) and all(k >> self._SHIFT == m for k, m in zip(had, moments, strict=True)):
+        if self.by_place.get(key, ()) == moments:
             return
         self.remove(key)
         if moments:
-            number = self._free.pop() if self._free else len(self._keys)
-            if number > self._MASK:
-                raise OverflowError(f"more than {self._MASK + 1} places with case moments")
-            if number == len(self._keys):
-                self._keys.append(key)
-            else:
-                self._keys[number] = key
-            kept = self.by_place[key] = tuple(m << self._SHIFT | number for m in moments)
-            self._sorted.update(kept)
+            self.by_place[key] = moments
+            for m in moments:
+                there = self._at.get(m)
+                if there is None:
+                    self._at[m] = key
+                    self._moments.add(m)
+                elif type(there) is set:
+                    there.add(key)
+                else:
+                    self._at[m] = {there, key}
 
     def remove(self, key: tuple[str, str]) -> None:
-        kept = self.by_place.pop(key, ())
-        for k in kept:
-            self._sorted.remove(k)
-        if kept:
-            number = kept[0] & self._MASK
-            self._keys[number] = None
-            self._free.append(number)
+        for m in self.by_place.pop(key, ()):
+            there = self._at[m]
+            if type(there) is not set:
+                del self._at[m]
+                self._moments.remove(m)
+                continue
+            there.discard(key)
+            if len(there) == 1:
+                self._at[m] = there.pop()
 
     def between(self, lo: int, hi: int) -> list[tuple[str, str]]:
         """The places with a moment after `lo` up to `hi`, in the order of their moments (of one moment, of their
         keys), each once."""
         out: dict[tuple[str, str], None] = {}
-        moment, keys = None, []
-        for k in self._sorted.irange((lo + 1) << self._SHIFT, hi << self._SHIFT | self._MASK):
-            if k >> self._SHIFT != moment:
-                out.update(dict.fromkeys(sorted(keys)))
-                moment, keys = k >> self._SHIFT, []
-            keys.append(self._keys[k & self._MASK])
-        out.update(dict.fromkeys(sorted(keys)))
+        for m in self._moments.irange(lo + 1, hi):
+            there = self._at[m]
+            out.update(dict.fromkeys(sorted(there)) if type(there) is set else ((there, None),))
         return list(out)
 
     def latest(self, upto: int) -> int:
         """The last moment at or before `upto` (0: none)."""
-        i = self._sorted.bisect_right(upto << self._SHIFT | self._MASK)
-        return self._sorted[i - 1] >> self._SHIFT if i else 0
+        i = self._moments.bisect_right(upto)
+        return self._moments[i - 1] if i else 0
 
 
 class Kept(Protocol):
