@@ -20,8 +20,8 @@ def post_fork(server, worker):
     arenas, large blocks given back to the system when freed)."""
     from web.core.allocator import tune_allocator
 
-    made = tune_allocator()
-    server.log.info("worker %s: allocator %s", worker.pid, ", ".join(made) if made else "as the C library sets it")
+    said = tune_allocator()
+    server.log.info("worker %s: allocator %s", worker.pid, ", ".join(said) if said else "as the C library sets it")
 
 
 def post_worker_init(worker):

@@ -364,14 +364,17 @@ class DashboardData(CatchUp[_Index]):
                         and (not community or key[2] == community)]
 
             groups = in_scope()
-            short = {key: g for kind in range(len(_Group.LISTS)) for key, g in self._short(groups, kind)}
-            if short:
+            for _ in range(3):  # (a place read as it is now may go to another group, which may then be short)
+                short = {key: g for kind in range(len(_Group.LISTS)) for key, g in self._short(groups, kind)}
+                if not short:
+                    break
+                read = self._read_again(index, short)  # (a store that fails leaves the index as it was)
                 try:
-                    self._deepen(index, short)
+                    self._deepen(index, short, read)
                 except BaseException:
                     self._kept = None  # nothing half-done is kept: built again at the next request
                     raise
-                groups = in_scope()  # (a place read as it is now may have gone to another group)
+                groups = in_scope()
             return self._panels(groups, index.now_l, street, community, wanted)
 
     def areas(self, revision: int, now: datetime) -> dict[str, set[str]]:
@@ -445,15 +448,21 @@ class DashboardData(CatchUp[_Index]):
         cut = next(islice(heapq.merge(*(rows.kept for rows in lists)), self.rows - 1, None), None)
         return [(key, g) for (key, g), rows in zip(groups, lists, strict=True) if rows.short(cut)]
 
-    def _deepen(self, index: _Index, groups: dict[tuple, _Group]) -> None:
-        """These groups keep (up to) twice the rows sent of each list from now on: their places with rows taken
-        out and put in again, read from the store (as `_rederive`, a place changed after this revision is read as
-        it is now, and its change, when caught up, takes it out and puts it in again; a place deleted since keeps
-        its counts until then, without its rows)."""
+    def _read_again(self, index: _Index, groups: dict[tuple, _Group]) -> dict[tuple[str, str], tuple | None]:
+        """These groups' places with rows, read from the store and derived (None: deleted since), the index left as
+        it is (as `_rederive`, a place changed after this revision is read as it is now, and its change, when
+        caught up, takes it out and puts it in again)."""
         keys = [key for key, part in index.parts.items() if any(part.head.rows) and part.head.group in groups]
         features = self._read(keys)
-        derived = {key: self._derive(index, key, features[key]["properties"]) for key in keys if key in features}
-        for key in keys:  # (from here on nothing reads the store or derives: nothing is left half-done)
+        return {key: self._derive(index, key, features[key]["properties"]) if key in features else None
+                for key in keys}
+
+    def _deepen(self, index: _Index, groups: dict[tuple, _Group], read: dict[tuple[str, str], tuple | None]) -> None:
+        """These groups keep (up to) twice the rows sent of each list from now on: their places with rows (`read`
+        again) taken out and put in again; a place deleted since keeps its counts until its deletion is caught up,
+        without its rows."""
+        keys = list(read)
+        for key in keys:
             part = index.parts[key]
             index.groups[part.head.group].take(part, self._place(key))
         for group in groups.values():
@@ -461,12 +470,11 @@ class DashboardData(CatchUp[_Index]):
                 rows.keep = max(rows.keep, 2 * self.rows)
         touched = set(groups.values())
         for key in keys:
-            if key in derived:
-                touched.add(self._keep(index, key, *derived[key], in_order=False))
+            if read[key] is not None:
+                touched.add(self._keep(index, key, *read[key], in_order=False))
             else:
                 part = index.parts[key]
-                index.parts[key] = part = part._replace(head=part.head._replace(rows=(0, 0, 0)),
-                                                        cases=part.cases._replace(escalated=0))
+                index.parts[key] = part = part._replace(head=part.head._replace(rows=(0, 0, 0)))
                 index.groups[part.head.group].add(part, ((), (), ()))
         for group in touched:
             group.sort()

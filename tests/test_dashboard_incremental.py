@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from geo.dashboard import DashboardData, dashboard, known_areas
+from geo.errors import StoreBusy
 from geo.geojson_io import dumps
 from geo.progress import timeline
 from geo.rules import local_now
@@ -67,9 +68,9 @@ class CountingRefills(DashboardData):
 
     refills = 0
 
-    def _deepen(self, index, groups) -> None:
+    def _deepen(self, index, groups, read) -> None:
         self.refills += 1
-        super()._deepen(index, groups)
+        super()._deepen(index, groups, read)
 
 
 @pytest.mark.parametrize("backend", READERS)
@@ -195,6 +196,32 @@ def test_a_place_read_as_it_is_now_into_another_group_does_not_pass_over_that_gr
     assert [(r["name"], r["days_late"]) for r in overdue["rows"]] == [("22号院", 22), ("21号院", 21)]
     overdue = board.get(store.revision(), clock(), community="幸福社区")["overdue"]
     assert overdue == dashboard(store, campaign, clock(), rows=2, community="幸福社区")["overdue"]
+
+
+def test_a_store_that_fails_while_a_groups_rows_are_read_again_leaves_the_kept_dashboard_as_it_was(
+        store_factory, campaign, clock):
+    """The store fails once as the group's places are read again: the request fails, nothing is built again, and
+    the next request reads them and sends what a walk over every place sends."""
+    store = store_factory()
+    places = OverduePlaces(store, campaign, clock)
+    places.add(*range(1, 9))
+    failing = [True]
+
+    class FailingOnce(CountingRefills):
+        def _read(self, keys):
+            if failing[0]:
+                failing[0] = False
+                raise StoreBusy("测试:数据库暂时不可用")
+            return super()._read(keys)
+
+    board = FailingOnce(store, campaign, rows=2, first_kept=1)
+    walks = WalkCounter(store)
+    with pytest.raises(StoreBusy):
+        board.get(store.revision(), clock(), community="金桥社区")
+    built = walks.walks
+    overdue = board.get(store.revision(), clock(), community="金桥社区")["overdue"]
+    assert walks.walks == built and board.refills == 1  # kept, not built again; read again once
+    assert overdue == dashboard(store, campaign, clock(), rows=2, community="金桥社区")["overdue"]
 
 
 def test_places_the_journal_never_saw_count_as_they_are_all_along(data_dir, campaign, clock, store_factory):

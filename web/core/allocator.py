@@ -5,11 +5,15 @@ serves only that arena: a worker's four request threads, its warm-up and its sen
 largest answer they have made. glibc also raises its threshold for allocating large blocks straight from the
 system each time such a block is freed, so that after a few large answers (a packed state of 4.6 MB, a viewport
 of 3.6 MB) they are made in the arenas and stay there once freed. `tune_allocator` keeps two arenas and a fixed
-threshold of 512 KB: every larger block goes back to the system when freed. At a million places on PostGIS a
-gunicorn worker held 2,225 MB after the scale bench as glibc sets it and 1,757 MB with these settings
-(docs/scale-benchmark.md, "The dashboard's alert rows and the allocator"). gunicorn.conf.py calls it in each
-worker before the app is loaded. A setting the service's environment gives glibc itself (`MALLOC_ARENA_MAX`,
-`MALLOC_MMAP_THRESHOLD_`, or either in `GLIBC_TUNABLES`) is left as given. Elsewhere than glibc it does nothing.
+threshold of 512 KB: every block of 512 KB or more goes back to the system when freed. Serving the demo to eight
+clients at once, a worker held seven arenas as glibc sets it and two tuned; what that saves at a million places
+is not established by the bench runs so far, whose worker memory moves more from run to run (docs/scale-benchmark.md,
+"The dashboard's alert rows and the allocator"). gunicorn.conf.py calls it in each worker before the app is loaded.
+
+Either setting the service's environment gives glibc itself (`MALLOC_ARENA_MAX`, `MALLOC_MMAP_THRESHOLD_`, or
+`glibc.malloc.arena_max` / `glibc.malloc.mmap_threshold` in `GLIBC_TUNABLES`, read by glibc when the process
+starts: not through gunicorn's `raw_env`, which comes too late) is left as given. Elsewhere than glibc it does
+nothing.
 """
 
 from __future__ import annotations
@@ -28,16 +32,21 @@ _M_ARENA_MAX = -8
 def tune_allocator(arenas: int = ARENAS, mmap_threshold: int = MMAP_THRESHOLD,
                    environ: Mapping[str, str] = os.environ) -> list[str]:
     """Set glibc's arenas and large-block threshold for this process (call it before its threads start), each
-    unless `environ` sets it already; the settings made, by name (none where the C library is not glibc)."""
+    unless `environ` gives it; what became of each, for the log ("MALLOC_ARENA_MAX=2", "MALLOC_ARENA_MAX as the
+    environment gives it", "… refused"), or nothing where the C library is not glibc."""
     try:
         mallopt = ctypes.CDLL("libc.so.6").mallopt
     except (OSError, AttributeError):
         return []
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     tunables = environ.get("GLIBC_TUNABLES", "")
-    made = []
+    out = []
     for name, tunable, option, value in (("MALLOC_ARENA_MAX", "arena_max", _M_ARENA_MAX, arenas),
                                          ("MALLOC_MMAP_THRESHOLD_", "mmap_threshold", _M_MMAP_THRESHOLD, mmap_threshold)):
-        if name not in environ and f"glibc.malloc.{tunable}=" not in tunables and mallopt(option, value) == 1:
-            made.append(f"{name}={value}")
-    return made
+        if name in environ or f"glibc.malloc.{tunable}=" in tunables:
+            out.append(f"{name} as the environment gives it")
+        elif mallopt(option, value) == 1:
+            out.append(f"{name}={value}")
+        else:
+            out.append(f"{name} refused")
+    return out
