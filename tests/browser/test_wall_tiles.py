@@ -52,6 +52,30 @@ def requests(log, path_start: str) -> list[str]:
     return [url for url in log.requests if urlsplit(url).path.startswith(path_start)]
 
 
+class Held:
+    """The page's requests to `pattern` kept back until `release` (those `keep` says; the others go on), each URL
+    asked listed in `asked`."""
+
+    def __init__(self, page, pattern: str, keep=lambda url: True) -> None:
+        self.asked: list[str] = []
+        self.routes: list = []
+        self.holding = True
+        self.keep = keep
+        page.route(pattern, self._route)
+
+    def _route(self, route) -> None:
+        self.asked.append(route.request.url)
+        if self.holding and self.keep(route.request.url):
+            self.routes.append(route)
+        else:
+            route.continue_()
+
+    def release(self) -> None:
+        self.holding = False
+        for route in self.routes:
+            route.continue_()
+
+
 def move(page, latlng: list[float], zoom: int, drawn_as: str) -> None:
     """Move the map and wait until the large layer's new view is drawn (tiles or a viewport, `drawn_as`)."""
     before = page.evaluate("document.documentElement.dataset.guatuViewport || ''")
@@ -181,22 +205,12 @@ def test_a_place_deleted_while_tiled_leaves_the_map_at_once_and_a_new_one_comes_
     features = store.features(LAYER)
     move(page, interior(features[5]), 17, "tiles-")
     target = next(f for f in features if near(page.evaluate(TILE_PIXEL, interior(f)), colours[f["properties"]["status"]]))
-    held, holding = [], [True]
-
-    def hold(route):  # the new tiles kept back until the test lets them go
-        if holding[0]:
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route(f"**/api/wall/tiles/{LAYER}/**", hold)
+    held = Held(page, f"**/api/wall/tiles/{LAYER}/**")  # the new tiles kept back until the test lets them go
     store.delete(LAYER, target["id"], expected_version=target["properties"]["version"], user="测试")
     page.wait_for_function(f"(ll) => {{ const px = ({TILE_PIXEL})(ll); return px && px[3] === 0; }}", arg=interior(target),
                            timeout=15_000)
-    assert held  # gone from the old tiles, painted again while the new ones were on their way
-    holding[0] = False
-    for route in held:
-        route.continue_()
+    assert held.routes  # gone from the old tiles, painted again while the new ones were on their way
+    held.release()
     page.wait_for_function("(l) => { const tiles = window.guatuPage.walls[0].tiled[l];"
                            " const shown = [...tiles.getPane().querySelectorAll('canvas.guatu-tile')].filter(c => c.guatu);"
                            " return shown.length && shown.every(c => c.guatu.revision === tiles.revision); }",
@@ -296,25 +310,15 @@ def test_coming_to_the_tiles_zoom_the_viewport_stays_drawn_until_every_tile_is_p
     colour = next(s.color for s in load_campaign(store.dir).statuses if s.key == place["properties"]["status"])
     at = interior(place)
     move(page, at, 14, "vp-")
-    held, holding = [], [True]
-
-    def hold(route):  # the tiles kept back until the test lets them go
-        if holding[0]:
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route(f"**/api/wall/tiles/{LAYER}/**", hold)
+    held = Held(page, f"**/api/wall/tiles/{LAYER}/**")  # the tiles kept back until the test lets them go
     page.evaluate("(ll) => window.guatuPage.walls[0].map.setView(ll, 15, {animate: false})", at)
-    wait_until(lambda: page.evaluate("() => true") and held, "the tiles asked for")
+    wait_until(lambda: page.evaluate("() => true") and held.routes, "the tiles asked for")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     # no tile has come: the viewport's places are still drawn, the place in its colour at the new zoom
     assert page.evaluate(VIEWPORT_PLACES, LAYER) > 0
     assert near(page.evaluate(CANVAS_PIXEL, at), colour)
     assert page.evaluate("(l) => window.guatuPage.walls[0].tiledNow(l)", LAYER)
-    holding[0] = False
-    for route in held:
-        route.continue_()
+    held.release()
     page.wait_for_function(f"(l) => ({VIEWPORT_PLACES})(l) === 0 && window.guatuPage.walls[0].tiled[l].drawn()",
                            arg=LAYER, timeout=20_000)
     assert near(page.evaluate(TILE_PIXEL, at), colour)  # the tiles draw it now
@@ -327,17 +331,10 @@ def test_leaving_the_tiles_zoom_the_tiles_stay_until_the_viewport_is_drawn(wall,
     place = a_plain_place(store)
     at = interior(place)
     move(page, at, 16, "tiles-")
-    held, holding = [], [True]
-
-    def hold(route):  # the viewport's answer kept back until the test lets it go
-        if holding[0] and "zoom=" in route.request.url:
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route(f"**/api/wall/shapes/{LAYER}?*", hold)
+    # the viewport's answer kept back until the test lets it go
+    held = Held(page, f"**/api/wall/shapes/{LAYER}?*", keep=lambda url: "zoom=" in url)
     page.evaluate("() => window.guatuPage.walls[0].map.setZoom(14)")
-    wait_until(lambda: page.evaluate("() => true") and held, "the viewport asked for")
+    wait_until(lambda: page.evaluate("() => true") and held.routes, "the viewport asked for")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     on_map = ("(l) => { const w = window.guatuPage.walls[0], t = w.tiled[l];"
               " return w.map.hasLayer(t) && [...t.getPane().querySelectorAll('canvas.guatu-tile')].some(c => c.guatu); }")
@@ -345,9 +342,7 @@ def test_leaving_the_tiles_zoom_the_tiles_stay_until_the_viewport_is_drawn(wall,
     assert page.evaluate(on_map, LAYER)  # the zoom-16 tiles still drawn, under the zoom's scale
     assert page.evaluate(TILE_PIXEL, at) is not None
     assert page.evaluate(VIEWPORT_PLACES, LAYER) == 0
-    holding[0] = False
-    for route in held:
-        route.continue_()
+    held.release()
     page.wait_for_function(f"(l) => ({VIEWPORT_PLACES})(l) > 0 && !window.guatuPage.walls[0].map.hasLayer("
                            "window.guatuPage.walls[0].tiled[l])", arg=LAYER, timeout=20_000)
     # the viewport's places carry their marks, as the state flags them (the tiles taken off let go of theirs first)
@@ -380,26 +375,15 @@ def test_a_viewport_asked_in_a_crs_left_meanwhile_is_not_asked_again_once_the_la
     nor asked for again in WGS84: the layer stays drawn from its tiles."""
     page, _ = wall
     move(page, interior(a_plain_place(store)), 16, "tiles-")
-    asked, held, holding = [], [], [True]
-
-    def hold(route):  # the viewports' answers kept back until the test lets them go
-        asked.append(route.request.url)
-        if holding[0]:
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route(f"**/api/wall/shapes/{LAYER}?*", hold)
+    held = Held(page, f"**/api/wall/shapes/{LAYER}?*")  # the viewports' answers kept back until the test lets them go
     page.evaluate("() => { window.toGcj = window.guatuPage.walls[0].setCrs('gcj02'); }")
-    wait_until(lambda: page.evaluate("() => true") and held, "the GCJ-02 viewport asked for")
+    wait_until(lambda: page.evaluate("() => true") and held.routes, "the GCJ-02 viewport asked for")
     page.evaluate("() => window.guatuPage.walls[0].setCrs('wgs84')")
     assert page.evaluate("(l) => window.guatuPage.walls[0].tiledNow(l)", LAYER)
-    before = list(asked)
+    before = list(held.asked)
     assert before and all("crs=gcj02" in url for url in before)
-    holding[0] = False
-    for route in held:
-        route.continue_()
+    held.release()
     page.evaluate("() => window.toGcj")  # the GCJ-02 loads done, their answers come
-    assert asked == before  # not asked again in WGS84
+    assert held.asked == before  # not asked again in WGS84
     assert page.evaluate("(l) => window.guatuPage.walls[0].tiledNow(l)", LAYER)
     assert page.evaluate(VIEWPORT_PLACES, LAYER) == 0
