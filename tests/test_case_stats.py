@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+import pytest
+
 from geo.cases.stats import ESCALATED_ROW, LEVELS, add_units, case_flips, place_cases, place_escalation, row_dict, unit_records
 from geo.rules import local_now
 from tests.wall_cases import UNIT, case, record_places
@@ -115,14 +117,16 @@ def test_places_sharing_a_moment_are_found_at_it_until_the_last_of_them_leaves_i
     assert flips.between(0, 10**9) == [] and flips.latest(10**9) == 0 and not flips.by_place
 
 
-def test_case_moments_kept_answer_as_a_walk_over_every_places_moments():
-    """Random places' moments set, changed and removed, many shared: between any two clocks and the last one
-    passed, the answers are those of a walk over every place's moments."""
+@pytest.mark.parametrize("spread", [300, 4])
+def test_case_moments_kept_answer_as_a_walk_over_every_places_moments(spread):
+    """Random places' moments set, changed and removed, many shared (with a spread of 4 seconds, dozens of places
+    at each moment, leaving and coming back): between any two clocks and the last one passed, the answers are
+    those of a walk over every place's moments, and what is kept stays within twice the places at each moment."""
     import random
 
     from geo.wall.catchup import Flips
 
-    rng = random.Random(7)
+    rng = random.Random(7 + spread)
     flips, plain = Flips(), {}
     keys = [(layer, f"{layer[0]}-{i}") for layer in ("courtyards", "roads") for i in range(40)]
     for step in range(600):
@@ -131,7 +135,7 @@ def test_case_moments_kept_answer_as_a_walk_over_every_places_moments():
             flips.remove(key)
             plain.pop(key, None)
         else:
-            moments = tuple(sorted(rng.sample(range(1_790_000_000, 1_790_000_300), rng.randint(0, 3))))
+            moments = tuple(sorted(rng.sample(range(1_790_000_000, 1_790_000_000 + spread), rng.randint(0, 3))))
             flips.set(key, moments)
             plain[key] = moments
             plain = {k: v for k, v in plain.items() if v}
@@ -139,3 +143,6 @@ def test_case_moments_kept_answer_as_a_walk_over_every_places_moments():
         pairs = sorted((m, k) for k, ms in plain.items() for m in ms if lo < m <= hi)
         assert flips.between(lo, hi) == list(dict.fromkeys(k for _, k in pairs)), step
         assert flips.latest(hi) == max((m for ms in plain.values() for m in ms if m <= hi), default=0), step
+        at = {m: sum(m in ms for ms in plain.values()) for ms in plain.values() for m in ms}
+        assert sorted(flips._at) == sorted(at), step
+        assert all(len(there) <= 2 * at[m] for m, there in flips._at.items() if type(there) is list), step
