@@ -281,3 +281,37 @@ def test_a_journal_put_in_the_place_of_another_as_long_is_scanned_again(store_fa
     now = clock()
     key = wall.key(now)
     assert dict(key.layers)["roads"] == 3 and key.revision == 3
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_layers_kept_places_follow_random_sets_and_removals_as_a_dict_in_store_order(monkeypatch, seed):
+    """`LayerState` keeps its places by position with gaps where places were taken out: runs of sets and removals,
+    with the columns and blocks asked for now and then, answer what a dict in insertion order answers — the
+    places, their last changes, the latest, the legend's counts, the packed columns and the serialised blocks."""
+    import random
+
+    monkeypatch.setattr(wall_state, "BLOCK", 4)
+    rng = random.Random(seed)
+    statuses = {"pending": 0, "in_progress": 1, "done": 2}
+    layer, plain = wall_state.LayerState(statuses), {}
+    for step in range(400):
+        fid = f"c-{rng.randrange(30)}"
+        if rng.random() < 0.3:
+            layer.remove(fid)
+            plain.pop(fid, None)
+        else:
+            item = (rng.choice(list(statuses)), rng.randint(0, 1), rng.randint(0, 1), rng.randint(0, 3), 0)
+            updated = f"2026-12-0{rng.randint(1, 9)}T08:00:00+08:00"
+            layer.set(fid, item, updated)
+            plain[fid] = (item, updated)  # (a place set again keeps its position)
+        assert (fid in layer) == (fid in plain)
+        assert list(layer.places()) == [(f, v[0]) for f, v in plain.items()], step
+        assert list(layer.stamps()) == [v[1] for v in plain.values()], step
+        assert layer.latest() == max((v[1] for v in plain.values()), default=""), step
+        assert sum(layer.counts.values()) == len(plain) and layer.overnight == sum(v[0][2] for v in plain.values())
+        if rng.random() < 0.3:
+            packed = layer.packed()
+            assert unpack_ids(packed["ids"]) == list(plain), step
+            assert packed["status"] == [statuses[v[0][0]] for v in plain.values()], step
+            assert b"".join(layer.blocks("features")) == dumps({f: v[0] for f, v in plain.items()})[1:-1], step
+            assert b"".join(layer.blocks("open")) == dumps([v[0][3] for v in plain.values()])[1:-1], step

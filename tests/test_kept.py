@@ -67,16 +67,16 @@ def test_what_is_kept_for_every_place_holds_one_object_per_distinct_text(tmp_pat
         return len({id(v) for v in values}) == len(set(values))
 
     statuses = [p.head.status for p in parts.values()] + [item[0] for layer in wall.catch_up(revision, now).layers.values()
-                                                     for item in layer.items.values()]
+                                                     for _, item in layer.places()]
     assert len(set(statuses)) > 1 and one_object_each(statuses)
     streets = [p.head.group[1] for p in parts.values()] + [p.street for p in places.values()]
     assert len(set(streets)) > 1 and one_object_each(streets)
     ids = [fid for _, fid in parts] + [fid for _, fid in places] + [fid for layer in wall.catch_up(revision, now).layers.values()
-                                                                     for fid in layer.items]
+                                                                     for fid, _ in layer.places()]
     assert one_object_each(ids)
-    items = [item for layer in wall.catch_up(revision, now).layers.values() for item in layer.items.values()]
+    items = [item for layer in wall.catch_up(revision, now).layers.values() for _, item in layer.places()]
     assert len(set(items)) < len(items) and one_object_each(items)  # places in the same state share it
-    updated = [u for layer in wall.catch_up(revision, now).layers.values() for u in layer.updated.values()]
+    updated = [u for layer in wall.catch_up(revision, now).layers.values() for u in layer.stamps()]
     assert one_object_each(updated)
     rows = [r for g in dashboard.catch_up(revision, now).groups.values() for kind in g.rows for r in kind.kept]
     assert rows and one_object_each([v for r in rows for v in r if isinstance(v, (str, int))])

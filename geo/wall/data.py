@@ -207,7 +207,7 @@ class WallData(CatchUp[FullState]):
                 if packed:
                     entries[layer_id].update(part.packed())
                 else:
-                    entries[layer_id]["features"] = dict(part.items)
+                    entries[layer_id]["features"] = dict(part.places())
         out["layers"] = entries
         if packed:
             out.update(format="packed-1", statuses=list(self.status_index))
@@ -219,8 +219,9 @@ class WallData(CatchUp[FullState]):
         (geo/playback.py), with no place read."""
         with self._catch_up_lock:
             state = self.catch_up(key.revision, now, key.layers or None)
-            return Present(state.basis.revision, {layer_id: (list(part.items), [item[0] for item in part.items.values()])
-                                          for layer_id, part in state.layers.items()})
+            return Present(state.basis.revision, {layer_id: ([fid for fid, _ in part.places()],
+                                                             [item[0] for _, item in part.places()])
+                                                  for layer_id, part in state.layers.items()})
 
     def full_body(self, key: StateKey, now: datetime, *, packed: bool = False) -> list[bytes]:
         """`full` serialised: pieces that, joined, are `dumps(full(...))`. Each layer's places come in blocks
@@ -303,7 +304,7 @@ class WallData(CatchUp[FullState]):
         kept = []
         for layer_id, fid in keys:
             part = state.layers.get(layer_id)
-            if part is None or fid not in part.items:
+            if part is None or fid not in part:
                 state.flips.remove((layer_id, fid))
             else:
                 kept.append((layer_id, fid))
@@ -330,7 +331,7 @@ class WallData(CatchUp[FullState]):
                 last[key] = c.op
         # gone, or deleted after a state read ahead, are left: a later change brings a place back if it is
         wanted = [(layer_id, fid) for (layer_id, fid), op in last.items()
-                  if op != "delete" and (op != "update" or fid in state.layers[layer_id].items)]
+                  if op != "delete" and (op != "update" or fid in state.layers[layer_id])]
         features = self._read(wanted)
         for layer_id, fid in wanted:  # creations in their order: each goes last
             part = state.layers[layer_id]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -125,46 +126,65 @@ BLOCK = 4096  # places per serialised block of a layer's state: what one edit se
 
 class LayerState:
     """One layer's part of the full state, kept between revisions: each place's state (`FeatureState.as_row`)
-    in store order and the sums a legend shows; once asked for, the packed columns and the serialised blocks of
-    places (kept until a place in them changes; a deletion moves every place after it, so they are made again)."""
+    and last change (`updated_at`) in store order and the sums a legend shows; once asked for, the packed columns
+    and the serialised blocks of places (kept until a place in them changes).
+
+    A place has a position: its id, state and last change are at it in three lists (`_pos` finds it), so a place
+    costs one dict entry and three list slots (at a million places, a dict for each of the three was 40 MB more).
+    A place taken out leaves a gap, closed when the columns are next asked for (every place after it moves up,
+    so they and the blocks are made again) or once gaps are half the lists."""
 
     def __init__(self, status_index: dict[str, int]) -> None:
         self.status_index = status_index
-        self.items: dict[str, tuple] = {}
-        self.updated: dict[str, str] = {}  # updated_at of each place, for `as_of`
+        self._pos: dict[str, int] = {}  # each place's position in the lists below
+        self._fids: list[str | None] = []  # by position, in store order; None: a gap (a place taken out)
+        self._items: list[tuple | None] = []
+        self._updated: list[str | None] = []  # updated_at of each place, for `as_of`
+        self._gaps = 0
         self.counts: dict[str, int] = {}  # places per status (none at zero)
         self.overdue_places = self.overdue_problems = self.overnight = self.escalated = 0
         self._latest = ""
         self._latest_stale = False  # the place that was latest changed back or left: look again when asked
-        self._order: list[str] | None = None  # ids in store order, their positions, the columns: built when asked
-        self._pos: dict[str, int] = {}
-        self._columns: dict[str, list] = {}
+        self._columns: dict[str, list] | None = None  # the packed columns, by position: built when asked, no gaps
         self._ids: list[str] | dict | None = None
         self._blocks: dict[tuple[str, int], bytes] = {}  # (column, or "features"; block number) -> its values
 
+    def __contains__(self, fid: str) -> bool:
+        return fid in self._pos
+
+    def places(self) -> Iterator[tuple[str, tuple]]:
+        """(id, state) of each place, in store order."""
+        return ((fid, item) for fid, item in zip(self._fids, self._items, strict=True) if fid is not None)
+
+    def stamps(self) -> Iterator[str]:
+        """Each place's last change (`updated_at`), in store order."""
+        return (u for fid, u in zip(self._fids, self._updated, strict=True) if fid is not None)
+
     def set(self, fid: str, item: tuple, updated: str) -> None:
         """A place's state: in its place if known, else last (a place created since)."""
-        old = self.items.get(fid)
-        if old is not None:
+        at = self._pos.get(fid)
+        if at is None:
+            old = was = None
+            at = self._pos[fid] = len(self._fids)
+            self._fids.append(fid)
+            self._items.append(item)
+            self._updated.append(updated)
+        else:
+            old, was = self._items[at], self._updated[at]
             self._count(old, -1)
-        self.items[fid] = item
+            self._items[at], self._updated[at] = item, updated
         self._count(item, 1)
-        was = self.updated.get(fid)
-        self.updated[fid] = updated
         if updated >= self._latest:
             self._latest, self._latest_stale = updated, False
         elif was == self._latest:
             self._latest_stale = True
-        if self._order is None:
+        if self._columns is None:
             return
-        if old is None:
-            at = self._pos[fid] = len(self._order)
-            self._order.append(fid)
+        if old is None:  # (columns are kept only without gaps: the new position is the columns' next)
             self._ids = None
             for name, value in zip(COLUMNS, self._row(item), strict=True):
                 self._columns[name].append(value)
         else:
-            at = self._pos[fid]
             for name, value in zip(COLUMNS, self._row(item), strict=True):
                 self._columns[name][at] = value
         block = at // BLOCK
@@ -172,18 +192,23 @@ class LayerState:
             self._blocks.pop((name, block), None)
 
     def remove(self, fid: str) -> None:
-        item = self.items.pop(fid, None)
-        if item is None:
+        at = self._pos.pop(fid, None)
+        if at is None:
             return
-        self._count(item, -1)
-        if self.updated.pop(fid) == self._latest:
+        self._count(self._items[at], -1)
+        if self._updated[at] == self._latest:
             self._latest_stale = True
-        self._order, self._ids = None, None  # every place after it moves: made again when next asked
+        self._fids[at] = self._items[at] = self._updated[at] = None
+        self._gaps += 1
+        self._columns, self._ids = None, None  # every place after it moves: made again when next asked
         self._blocks.clear()
+        if 2 * self._gaps > len(self._fids):
+            self._close_gaps()
 
     def latest(self) -> str:
         if self._latest_stale:
-            self._latest, self._latest_stale = max(self.updated.values(), default=""), False
+            self._latest = max((u for u in self._updated if u is not None), default="")
+            self._latest_stale = False
         return self._latest
 
     def _count(self, item: list, sign: int) -> None:
@@ -202,15 +227,25 @@ class LayerState:
         return (self.status_index.get(item[0], -1), item[1] | item[2] << 1 | (item[6] if len(item) > 6 else 0) << 2,
                 item[3], item[4], item[5] if len(item) > 5 and item[5] else 0)
 
+    def _close_gaps(self) -> None:
+        kept = [i for i, fid in enumerate(self._fids) if fid is not None]
+        self._fids = [self._fids[i] for i in kept]
+        self._items = [self._items[i] for i in kept]
+        self._updated = [self._updated[i] for i in kept]
+        self._pos = {fid: i for i, fid in enumerate(self._fids)}
+        self._gaps = 0
+
     def _positions(self) -> list[str]:
-        if self._order is None:
-            self._order = list(self.items)
-            self._pos = {fid: i for i, fid in enumerate(self._order)}
+        """The ids in store order, the columns made if they are not (no gaps then: a position is a column's
+        index)."""
+        if self._columns is None:
+            if self._gaps:
+                self._close_gaps()
             with collector_paused():  # a row per place, all kept
-                rows = [self._row(v) for v in self.items.values()]
+                rows = [self._row(v) for v in self._items]
                 self._columns = {name: [r[i] for r in rows] for i, name in enumerate(COLUMNS)}
             self._blocks.clear()
-        return self._order
+        return self._fids
 
     def packed_ids(self) -> list[str] | dict:
         if self._ids is None:
@@ -232,7 +267,7 @@ class LayerState:
             block = self._blocks.get((name, b // BLOCK))
             if block is None:
                 if name == "features":
-                    block = dumps({fid: self.items[fid] for fid in order[b:b + BLOCK]})[1:-1]
+                    block = dumps(dict(zip(order[b:b + BLOCK], self._items[b:b + BLOCK], strict=True)))[1:-1]
                 else:
                     block = dumps(self._columns[name][b:b + BLOCK])[1:-1]
                 block = self._blocks[(name, b // BLOCK)] = b"," + block if b else block
