@@ -3,8 +3,10 @@ keeps in memory between its rounds, and in the store in shards, so a round reads
 
 Each entry is what `case_news.case_entry` keeps of a case (the place's name and area, the stage, its due, the
 unit and the handler) with `told`: how far along the clock (`case_news.clock_rank`) its events were emitted at
-its present moment — a new stage or a new due starts again from 0. In memory an entry is a tuple of `FIELDS`
-(a third of a dict's size), in the store a dict.
+its present moment — a new stage or a new due starts again from 0. In the store an entry is a dict; in memory a
+place is one tuple: what its cases share (`HEAD`: layer, id, name, area, unit) and then each case's own fields
+(`CASE`, with `told` last), each a tuple (at a million places, a dict of tuples per place took about a third
+more).
 
 In the store:
 - `notify-cases/<n>`, n < `SHARDS`: the entries of the places whose "layer/id" falls in shard n (by CRC-32),
@@ -44,8 +46,9 @@ from geo.store.base import Store
 CASES = "notify-cases"
 SHARDS = 256
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-FIELDS = ("layer", "fid", "pid", "place", "street", "community", "place_unit", "category", "stage", "stage_since",
-          "stage_due", "unit", "handler", "urgency", "responsible", "told")  # an entry's, as case_entry has them
+HEAD = ("layer", "fid", "place", "street", "community", "place_unit")  # what a place's cases share (case_entry's)
+CASE = ("pid", "category", "stage", "stage_since", "stage_due", "unit", "handler", "urgency", "responsible",
+        "told")  # a case's own, `told` last
 
 
 def shard_of(place: str) -> int:
@@ -57,14 +60,28 @@ def _micros(when: datetime) -> int:
     return (when - _EPOCH) // timedelta(microseconds=1)
 
 
-def _packed(entry: dict, told: int) -> tuple:
-    """An entry as the index keeps it in memory: a tuple of `FIELDS` (a third of a dict's size), each string
-    that many cases share one object."""
-    return (*(interned(entry.get(name)) for name in FIELDS[:-1]), told)
+def _kept_place(entries: list[tuple[dict, int]]) -> tuple:
+    """A place's (entry, told) pairs as the index keeps them in memory: one tuple, `HEAD` then each case's `CASE`
+    tuple, each string that many places or cases share one object."""
+    head = tuple(interned(entries[0][0].get(name)) for name in HEAD)
+    return (*head, *((*(interned(entry.get(name)) for name in CASE[:-1]), told) for entry, told in entries))
 
 
-def _entry(kept: tuple) -> dict:
-    return dict(zip(FIELDS, kept, strict=True))
+def _cases(kept: tuple) -> tuple[tuple, ...]:
+    return kept[len(HEAD):]
+
+
+def _case(kept: tuple | None, pid: str) -> tuple | None:
+    return next((case for case in _cases(kept) if case[0] == pid), None) if kept else None
+
+
+def _entry(kept: tuple, case: tuple) -> dict:
+    return dict(zip(HEAD, kept, strict=False)) | dict(zip(CASE, case, strict=True))
+
+
+def _moment(case: tuple) -> tuple:
+    """`clock_moment` of a kept case."""
+    return case[2], case[3], case[4]
 
 
 class OpenCases:
@@ -76,7 +93,7 @@ class OpenCases:
 
     def forget(self) -> None:
         """Drop what is kept: the next round reads the shards again."""
-        self.shards: list[dict[str, dict[str, tuple]]] = [{} for _ in range(SHARDS)]
+        self.shards: list[dict[str, tuple]] = [{} for _ in range(SHARDS)]  # "layer/id" -> the place's cases
         self.seq = 0
         self.days: dict[str, str] = {}
         self.token: str | None = None
@@ -93,8 +110,9 @@ class OpenCases:
 
     def entries(self) -> Iterator[dict]:
         for shard in self.shards:
-            for pids in shard.values():
-                yield from map(_entry, pids.values())
+            for kept in shard.values():
+                for case in _cases(kept):
+                    yield _entry(kept, case)
 
     def current(self, cursor: dict | None) -> bool:
         """Whether what is kept is what the store has: the cursor is the one this index wrote or read last."""
@@ -121,10 +139,12 @@ class OpenCases:
         self._stale = [key for key in keys if key not in shards or "cases" in cursor]  # deleted at the save
         if "cases" in cursor:
             fired = cursor.get("fired") or {}
+            places: dict[str, list[tuple[dict, int]]] = {}
             for key, entry in cursor["cases"].items():
-                place = f"{entry['layer']}/{entry['fid']}"
-                self.shards[shard_of(place)].setdefault(place, {})[entry["pid"]] = _packed(
-                    entry, _told_by(entry, set(fired.get(key) or ())))
+                places.setdefault(f"{entry['layer']}/{entry['fid']}", []).append(
+                    (entry, _told_by(entry, set(fired.get(key) or ()))))
+            for place, entries in places.items():
+                self.shards[shard_of(place)][place] = _kept_place(entries)
             self._dirty = set(range(SHARDS))
         else:
             for key in sorted(shards.intersection(keys), key=int):
@@ -132,12 +152,14 @@ class OpenCases:
                     n = shard_of(place)
                     if n != int(key):  # kept in another shard by another count of shards: moved at the save
                         self._dirty |= {n, int(key)}
-                    self.shards[n][place] = {pid: _packed(entry, int(entry.get("told") or 0))
-                                             for pid, entry in pids.items()}
-        self._count = sum(len(pids) for shard in self.shards for pids in shard.values())
+                    if pids:
+                        self.shards[n][place] = _kept_place([({**entry, "pid": pid}, int(entry.get("told") or 0))
+                                                             for pid, entry in pids.items()])
+        self._count = sum(len(_cases(kept)) for shard in self.shards for kept in shard.values())
         self._saved = (self.seq, dict(self.days))
         self.token = cursor.get("token")  # what is kept is now what that cursor goes with
-        self._look = {(place, pid) for shard in self.shards for place, pids in shard.items() for pid in pids}
+        self._look = {(place, case[0]) for shard in self.shards for place, kept in shard.items()
+                      for case in _cases(kept)}
 
     # --- kept in step ---------------------------------------------------------------------------------------
     def put_place(self, layer: str, fid: str, feature: dict | None, campaign: Campaign) -> None:
@@ -146,22 +168,26 @@ class OpenCases:
         the same moment as before keeps what was told of it."""
         place = f"{layer}/{fid}"
         n = shard_of(place)
-        old = self.shards[n].pop(place, {})
-        new: dict[str, dict] = {}
+        old = self.shards[n].pop(place, None)
+        entries: dict[str, tuple[dict, int]] = {}  # by problem id (one written twice: the last, as the store's)
         for problem in ((feature or {}).get("properties") or {}).get("problems") or ():
             if not isinstance(problem, dict) or not problem.get("id"):
                 continue
             entry = case_entry(layer, feature, problem, campaign)
             if entry is None:
                 continue
-            before = old.get(problem["id"])
-            same = before is not None and clock_moment(_entry(before)) == clock_moment(entry)
-            new[problem["id"]] = kept = _packed(entry, before[-1] if same else 0)
-            if kept != before:
-                self._look.add((place, problem["id"]))
-        if new:
+            before = _case(old, problem["id"])
+            same = before is not None and _moment(before) == clock_moment(entry)
+            entries[problem["id"]] = (entry, before[-1] if same else 0)
+        new = _kept_place(list(entries.values())) if entries else None
+        if new is not None:
             self.shards[n][place] = new
-        self._count += len(new) - len(old)
+            same_place = old is not None and old[:len(HEAD)] == new[:len(HEAD)]  # (else every case's texts changed)
+            kept_before = {case[0]: case for case in _cases(old)} if same_place else {}
+            for case in _cases(new):
+                if kept_before.get(case[0]) != case:
+                    self._look.add((place, case[0]))
+        self._count += len(_cases(new) if new else ()) - len(_cases(old) if old else ())
         if new != old:
             self._dirty.add(n)
 
@@ -175,14 +201,16 @@ class OpenCases:
         out: list[Event] = []
         for place, pid in sorted(self._look):
             n = shard_of(place)
-            kept = self.shards[n].get(place, {}).get(pid)
-            if kept is None:
+            kept = self.shards[n].get(place)
+            case = _case(kept, pid)
+            if case is None:
                 continue
-            entry = _entry(kept)
+            entry = _entry(kept, case)
             events = clock_events(entry, campaign, now, at)
             new = [e for e in events if clock_rank(e) > entry["told"]]
             if new:
-                self.shards[n][place][pid] = (*kept[:-1], max(clock_rank(e) for e in new))
+                told = (*case[:-1], max(clock_rank(e) for e in new))
+                self.shards[n][place] = tuple(told if c is case else c for c in kept)
                 self._dirty.add(n)
                 if tell:
                     out += new
@@ -191,9 +219,9 @@ class OpenCases:
         if len(self._wakes) > 2 * self._count + 1024:  # mostly stale items: made again from the entries
             self._wakes = []
             for shard in self.shards:
-                for place, pids in shard.items():
-                    for pid, kept in pids.items():
-                        self._wake_after(_entry(kept), place, pid, now, campaign, heap=False)
+                for place, kept in shard.items():
+                    for case in _cases(kept):
+                        self._wake_after(_entry(kept, case), place, case[0], now, campaign, heap=False)
             heapq.heapify(self._wakes)
         return out
 
@@ -223,8 +251,8 @@ class OpenCases:
             with store.records_locked(CASES):
                 for n in sorted(self._dirty):
                     if self.shards[n]:
-                        places = {place: {pid: _entry(kept) for pid, kept in pids.items()}
-                                  for place, pids in self.shards[n].items()}
+                        places = {place: {case[0]: _entry(kept, case) for case in _cases(kept)}
+                                  for place, kept in self.shards[n].items()}
                         store.put_record(CASES, str(n), {"places": places})
                     else:
                         store.delete_record(CASES, str(n))

@@ -43,6 +43,8 @@ CURSOR = "notify-cursor"
 KEY = "journal"
 log = logging.getLogger(__name__)
 _warned: set = set()  # days whose damaged list was logged
+# what the index keeps of a place: its ledger, and the name, area and unit its cases' news say and are sent by
+_PLACE_TEXTS = frozenset(("problems", "name", "street", "community", "unit"))
 
 
 def _timeline(problem: dict | None) -> list:
@@ -60,7 +62,7 @@ def _journal_events(store: Store, campaign: Campaign, changes: list[ChangeSummar
         if c.op == "update" and c.status == relapse and c.status_before != relapse:
             out.append(Event(kind="relapse", key=f"{c.layer}/{c.id}/{c.at}", at=c.at, title="", text="",
                              data={"layer": c.layer, "fid": c.id, "status": c.status, "user": c.user}))
-    touched = [c for c in changes if c.op in ("create", "delete") or "problems" in c.changed]
+    touched = [c for c in changes if c.op in ("create", "delete") or not _PLACE_TEXTS.isdisjoint(c.changed)]
     for entry in store.change_entries(touched) if touched else []:
         after = entry.get("after")
         before_problems = {p.get("id"): p for p in ((entry.get("before") or {}).get("properties") or {})
