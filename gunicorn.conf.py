@@ -17,11 +17,15 @@ def on_starting(server):
 
 def post_fork(server, worker):
     """Each worker's allocator set before its threads start and its app is loaded (web/core/allocator.py: two
-    arenas, large blocks given back to the system when freed)."""
-    from web.core.allocator import tune_allocator
+    arenas, large blocks given back to the system when freed), and what its arenas hold free given back now and
+    then."""
+    from web.core.allocator import TRIM_ABOVE, Trimmer, tune_allocator
 
     said = tune_allocator()
-    server.log.info("worker %s: allocator %s", worker.pid, ", ".join(said) if said else "as the C library sets it")
+    trimming = Trimmer().start()
+    server.log.info("worker %s: allocator %s; free memory %s", worker.pid,
+                    ", ".join(said) if said else "as the C library sets it",
+                    f"given back when over {TRIM_ABOVE >> 20} MB" if trimming else "as the C library gives it back")
 
 
 def post_worker_init(worker):
