@@ -47,6 +47,7 @@ from geo.cases.stats import (
     RowKind,
     add_units,
     alert_row,
+    kept_row,
     late_hours,
     place_cases,
     place_flips,
@@ -234,7 +235,7 @@ class _Rows:
                 if len(kept) >= 4 * self.keep:
                     self.sort()
             elif len(kept) == self.total or (kept and row < kept[-1]):
-                insort(kept, row)
+                insort(kept, kept_row(row))
                 if len(kept) > self.keep:
                     kept.pop()
             self.total += 1
@@ -250,6 +251,8 @@ class _Rows:
         if not self.in_order:
             self.kept.sort()
             self.in_order = True
+            self.kept[:] = map(kept_row, self.kept[:self.keep])  # (in place: `add` holds the list; rows appended
+            # since the last sort were not made kept rows)
         del self.kept[self.keep:]
 
     def short(self, cut: tuple | None) -> bool:
