@@ -64,6 +64,7 @@ from geo.accounts import Accounts  # noqa: E402
 from geo.config import load_campaign  # noqa: E402
 from geo.store.transfer import copy_to_postgis  # noqa: E402
 from geo.synth.synthetic import write_synthetic  # noqa: E402
+from web.core.allocator import TRIM_EVERY  # noqa: E402
 
 LAYER = "courtyards"
 EDIT_P95_TARGET_MS, POLL_TARGET_MS = 50.0, 10.0
@@ -212,6 +213,8 @@ def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: flo
     out["switch_on_s"] = switch_on(port, screens)
     out.update(load(port, token, ids, versions, screens, load_seconds, n_edits + 100))
     out["worker_rss_mb"], out["worker_peak_mb"], out["worker_rss_other_mb"] = workers_memory(port)
+    time.sleep(2.5 * TRIM_EVERY)  # at rest: each worker has looked at its free memory twice since (web/core/allocator.py)
+    out["worker_rest_mb"], _, out["worker_rest_other_mb"] = workers_memory(port)
     return out
 
 
@@ -413,6 +416,8 @@ ROWS = [
     ("load: polls/s", "load_rps", "{:,.0f}"), ("load: p95 (ms)", "load_p95", "{:.1f}"),
     ("worker RSS after all of it (MB)", "worker_rss_mb", "{:,.0f}"), ("worker peak RSS (MB)", "worker_peak_mb", "{:,.0f}"),
     ("the other worker's RSS after all of it (MB)", "worker_rss_other_mb", "{:,.0f}"),
+    ("worker RSS at rest, 25 s later (MB)", "worker_rest_mb", "{:,.0f}"),
+    ("the other worker's RSS at rest (MB)", "worker_rest_other_mb", "{:,.0f}"),
 ]
 
 
