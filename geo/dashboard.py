@@ -57,7 +57,7 @@ from geo.cases.stats import (
 )
 from geo.config import Campaign
 from geo.journal import ChangeSummary
-from geo.kept import interned, shared
+from geo.kept import PlaceMap, interned, shared
 from geo.messages import t
 from geo.progress import counts_per_day, done_of, readable_places, status_history, status_steps
 from geo.rules import place_past_deadline, problem_is_open, problem_overdue, problem_overnight
@@ -203,7 +203,7 @@ def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[Change
                  shared((len(overdue_rows), len(overnight_rows), len(escalated_rows))), steps, first)
     part = _Part(shared(head), shared(tuple(shared((interned(c), shared(tuple(n)))) for c, n in cats.items())),
                  shared(tuple(found_days)), shared(tuple(closed_days)), cases)
-    return part, (overdue_rows, overnight_rows, escalated_rows)
+    return shared(part), (overdue_rows, overnight_rows, escalated_rows)
 
 
 class _Rows:
@@ -329,7 +329,7 @@ class _Index:
         self.basis = basis
         self.now_l = now_l
         self.journal: dict[tuple[str, str], list[ChangeSummary]] = {}
-        self.parts: dict[tuple[str, str], _Part] = {}
+        self.parts: PlaceMap[_Part] = PlaceMap()
         self.groups: dict[tuple, _Group] = {}
         self.flips = Flips()  # the places' case moments (geo/wall/catchup.py)
         self.derived_at = 0

@@ -19,13 +19,18 @@ refers to it any more, so nothing here outlives what keeps it — CPython
 for equal ints between -4096 and 4096 (the interpreter keeps only -5 to 256
 so: every other day count, e.g. how late a problem is, is a new object each
 time it is computed); `shared` one tuple for equal tuples of plain values,
-in a bounded cache.
+in a bounded cache. `PlaceMap` keeps a value per place by (layer, id) without
+a tuple per place.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
 
 _INTS: dict[int, int] = {}  # the numbers a place's share repeats (days late, counts), one object each
 _INT_RANGE = range(-4096, 4097)  # bounded: about eleven years of days either way
@@ -81,3 +86,51 @@ def _intern_in(d: dict, depth: int) -> None:
                         v[i] = intern(x)
                 elif type(x) is dict:
                     _intern_in(x, depth + 1)
+
+
+class PlaceMap(Generic[V]):
+    """A value per place, by (layer, id), as a dict per layer: what a dict by (layer, id) does, without a (layer,
+    id) tuple kept per place (at a million places, 53 MB for each view that keeps one). Keys handed out are made
+    as they are asked for."""
+
+    __slots__ = ("_layers", "_len")
+
+    def __init__(self) -> None:
+        self._layers: dict[str, dict[str, V]] = {}
+        self._len = 0
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key[1] in self._layers.get(key[0], ())
+
+    def __getitem__(self, key: tuple[str, str]) -> V:
+        try:
+            return self._layers[key[0]][key[1]]
+        except KeyError:
+            raise KeyError(key) from None
+
+    def get(self, key: tuple[str, str], default: V | None = None) -> V | None:
+        return self._layers.get(key[0], {}).get(key[1], default)
+
+    def __setitem__(self, key: tuple[str, str], value: V) -> None:
+        places = self._layers.setdefault(key[0], {})
+        self._len += key[1] not in places
+        places[key[1]] = value
+
+    def pop(self, key: tuple[str, str], default: V | None = None) -> V | None:
+        places = self._layers.get(key[0])
+        if places is None or key[1] not in places:
+            return default
+        self._len -= 1
+        return places.pop(key[1])
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return ((layer, fid) for layer, places in self._layers.items() for fid in places)
+
+    def items(self) -> Iterator[tuple[tuple[str, str], V]]:
+        return (((layer, fid), v) for layer, places in self._layers.items() for fid, v in places.items())
+
+    def values(self) -> Iterator[V]:
+        return (v for places in self._layers.values() for v in places.values())

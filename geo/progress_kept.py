@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from geo.config import Campaign
 from geo.journal import ChangeSummary
-from geo.kept import interned, shared
+from geo.kept import PlaceMap, interned, shared
 from geo.progress import (
     NO_STREET,
     Share,
@@ -65,7 +65,7 @@ class _Index:
         self.derived_at = 0
         self.today: date = now_l.date()
         self.journal: dict[tuple[str, str], list[ChangeSummary]] = {}
-        self.places: dict[tuple[str, str], _Place] = {}
+        self.places: PlaceMap[_Place] = PlaceMap()
         self.steps: Counter = Counter()  # (day, status) → net places, over every place
         self.tallies: dict[str, list[int]] = {}  # street → [places, done now, done then]
 

@@ -14,7 +14,7 @@ import pytest
 from geo.cases.stats import PlaceCases
 from geo.config import load_campaign
 from geo.dashboard import DashboardData
-from geo.kept import interned, kept_place, shared
+from geo.kept import PlaceMap, interned, kept_place, shared
 from geo.progress_kept import ProgressData
 from geo.store import open_store
 from geo.store.transfer import copy_to_postgis
@@ -59,8 +59,8 @@ def test_what_is_kept_for_every_place_holds_one_object_per_distinct_text(tmp_pat
     revision = store.revision()
     dashboard, progress, wall = DashboardData(store, campaign), ProgressData(store, campaign), WallData(store, campaign)
     wall.catch_up(revision, now)
-    parts = dashboard.catch_up(revision, now).parts
-    places = progress.catch_up(revision, now).places
+    parts = dict(dashboard.catch_up(revision, now).parts.items())
+    places = dict(progress.catch_up(revision, now).places.items())
     assert len(parts) > 50
 
     def one_object_each(values: list) -> bool:
@@ -130,3 +130,30 @@ def test_a_stores_kept_places_share_their_texts_as_read_and_as_written(request, 
     shared_texts()
     store.close()
     other.close()
+
+
+def test_a_place_map_answers_as_a_dict_by_layer_and_id():
+    """Random puts, replacements and pops, some of keys it never had: `PlaceMap` answers what a dict by
+    (layer, id) answers, in the same order within a layer."""
+    import random
+
+    rng = random.Random(3)
+    kept, plain = PlaceMap(), {}
+    for step in range(2000):
+        key = (rng.choice(("courtyards", "roads", "compounds")), f"p-{rng.randrange(40)}")
+        if rng.random() < 0.35:
+            assert kept.pop(key, "none") == plain.pop(key, "none"), step
+        else:
+            kept[key] = plain[key] = step
+        assert len(kept) == len(plain) and (key in kept) == (key in plain), step
+        assert kept.get(key) == plain.get(key), step
+        if key in plain:
+            assert kept[key] == plain[key]
+    by_layer = sorted(plain.items(), key=lambda kv: ["courtyards", "roads", "compounds"].index(kv[0][0]))
+    assert sorted(kept.items()) == sorted(plain.items()) and set(kept) == set(plain)
+    for layer in ("courtyards", "roads", "compounds"):  # within a layer, in the order of their first put
+        assert [k for k in kept if k[0] == layer] == [k for k, _ in by_layer if k[0] == layer]
+    assert sorted(kept.values()) == sorted(plain.values())
+    with pytest.raises(KeyError) as never:
+        kept[("roads", "never")]
+    assert never.value.args == (("roads", "never"),)
