@@ -57,7 +57,7 @@ from geo.cases.stats import (
 )
 from geo.config import Campaign
 from geo.journal import ChangeSummary
-from geo.kept import PlaceMap, interned, shared
+from geo.kept import PlaceMap, interned, shared, sharing
 from geo.messages import t
 from geo.progress import counts_per_day, done_of, readable_places, status_history, status_steps
 from geo.rules import place_past_deadline, problem_is_open, problem_overdue, problem_overnight
@@ -141,6 +141,9 @@ class _Part(NamedTuple):
     cases: PlaceCases  # its share of 三级管理监控 (geo/cases/stats.py)
 
 
+_shared_part = sharing(16384)  # places alike in everything the dashboard keeps share one share
+
+
 def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[ChangeSummary] | None,
           campaign: Campaign, now_l: datetime) -> tuple[_Part, tuple[list[tuple], list[tuple], list[tuple]]]:
     """A place's share, and its overdue, overnight and escalated rows as geo/cases/stats.py `alert_row` keeps
@@ -203,7 +206,7 @@ def _part(order: int, layer_id: str, fid: str, props: dict, journal: list[Change
                  shared((len(overdue_rows), len(overnight_rows), len(escalated_rows))), steps, first)
     part = _Part(shared(head), shared(tuple(shared((interned(c), shared(tuple(n)))) for c, n in cats.items())),
                  shared(tuple(found_days)), shared(tuple(closed_days)), cases)
-    return shared(part), (overdue_rows, overnight_rows, escalated_rows)
+    return _shared_part(part), (overdue_rows, overnight_rows, escalated_rows)
 
 
 class _Rows:

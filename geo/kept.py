@@ -26,7 +26,7 @@ a tuple per place.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Generic, TypeVar
 
@@ -44,6 +44,16 @@ def interned(value: object) -> object:
         return sys.intern(value)
     if kind is int and value in _INT_RANGE:
         return _INTS.setdefault(value, value)
+    return value
+
+
+def sharing(maxsize: int) -> Callable[[tuple], tuple]:
+    """A `shared` of its own, with its own cache of `maxsize` tuples: for tuples most of which are one place's
+    own, which would push the common ones out of `shared`'s cache."""
+    return lru_cache(maxsize=maxsize, typed=True)(_same)
+
+
+def _same(value: tuple) -> tuple:
     return value
 
 
@@ -89,9 +99,10 @@ def _intern_in(d: dict, depth: int) -> None:
 
 
 class PlaceMap(Generic[V]):
-    """A value per place, by (layer, id), as a dict per layer: what a dict by (layer, id) does, without a (layer,
-    id) tuple kept per place (at a million places, 53 MB for each view that keeps one). Keys handed out are made
-    as they are asked for."""
+    """A value per place, by (layer, id), as a dict per layer, without a (layer, id) tuple kept per place (at a
+    million places, 53 MB for each view that keeps one). It answers `[]`, `in`, `len`, `get`, `pop` and sets as a
+    dict by (layer, id) does; unlike one, it walks (`iter`, `items`, `values`: each a new iterator, not a view)
+    layer by layer, each layer's places in the order they came, and makes the keys it hands out as it goes."""
 
     __slots__ = ("_layers", "_len")
 
@@ -119,9 +130,11 @@ class PlaceMap(Generic[V]):
         self._len += key[1] not in places
         places[key[1]] = value
 
-    def pop(self, key: tuple[str, str], default: V | None = None) -> V | None:
+    def pop(self, key: tuple[str, str], default: object = KeyError) -> V | None:
         places = self._layers.get(key[0])
         if places is None or key[1] not in places:
+            if default is KeyError:
+                raise KeyError(key)
             return default
         self._len -= 1
         return places.pop(key[1])

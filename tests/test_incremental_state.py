@@ -300,7 +300,9 @@ def test_a_layers_kept_places_follow_random_sets_and_removals_as_a_dict_in_store
             layer.remove(fid)
             plain.pop(fid, None)
         else:
-            item = (rng.choice(list(statuses)), rng.randint(0, 1), rng.randint(0, 1), rng.randint(0, 3), 0)
+            cats, escalated = tuple(sorted(rng.sample(range(5), rng.randint(0, 2)))), rng.choice((0, 0, 1, 2))
+            item = (rng.choice(list(statuses)), rng.randint(0, 1), rng.randint(0, 1), rng.randint(0, 3),
+                    rng.randint(0, 2), *((cats,) if cats or escalated else ()), *((escalated,) if escalated else ()))
             updated = f"2026-12-0{rng.randint(1, 9)}T08:00:00+08:00"
             layer.set(fid, item, updated)
             plain[fid] = (item, updated)  # (a place set again keeps its position)
@@ -308,10 +310,19 @@ def test_a_layers_kept_places_follow_random_sets_and_removals_as_a_dict_in_store
         assert list(layer.places()) == [(f, v[0]) for f, v in plain.items()], step
         assert list(layer.stamps()) == [v[1] for v in plain.values()], step
         assert layer.latest() == max((v[1] for v in plain.values()), default=""), step
-        assert sum(layer.counts.values()) == len(plain) and layer.overnight == sum(v[0][2] for v in plain.values())
+        items = [v[0] for v in plain.values()]
+        assert layer.counts == {s: n for s in statuses if (n := sum(i[0] == s for i in items))}, step
+        assert (layer.overdue_places, layer.overnight, layer.overdue_problems, layer.escalated) == (
+            sum(i[1] for i in items), sum(i[2] for i in items), sum(i[4] for i in items),
+            sum(len(i) > 6 for i in items)), step
         if rng.random() < 0.3:
+            columns = {"status": [statuses[i[0]] for i in items],
+                       "flags": [i[1] | i[2] << 1 | (i[6] if len(i) > 6 else 0) << 2 for i in items],
+                       "open": [i[3] for i in items], "overdue_problems": [i[4] for i in items],
+                       "categories": [i[5] if len(i) > 5 and i[5] else 0 for i in items]}
             packed = layer.packed()
             assert unpack_ids(packed["ids"]) == list(plain), step
-            assert packed["status"] == [statuses[v[0][0]] for v in plain.values()], step
-            assert b"".join(layer.blocks("features")) == dumps({f: v[0] for f, v in plain.items()})[1:-1], step
-            assert b"".join(layer.blocks("open")) == dumps([v[0][3] for v in plain.values()])[1:-1], step
+            assert {name: packed[name] for name in columns} == columns, step
+            assert b"".join(layer.blocks("features")) == dumps(dict(zip(plain, items)))[1:-1], step
+            for name, values in columns.items():
+                assert b"".join(layer.blocks(name)) == dumps(values)[1:-1], (step, name)

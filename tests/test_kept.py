@@ -154,6 +154,7 @@ def test_a_place_map_answers_as_a_dict_by_layer_and_id():
     for layer in ("courtyards", "roads", "compounds"):  # within a layer, in the order of their first put
         assert [k for k in kept if k[0] == layer] == [k for k, _ in by_layer if k[0] == layer]
     assert sorted(kept.values()) == sorted(plain.values())
-    with pytest.raises(KeyError) as never:
-        kept[("roads", "never")]
-    assert never.value.args == (("roads", "never"),)
+    for ask in (lambda key: kept[key], kept.pop):  # as a dict: a key it does not have, asked without a default
+        with pytest.raises(KeyError) as never:
+            ask(("roads", "never"))
+        assert never.value.args == (("roads", "never"),)

@@ -37,7 +37,7 @@ from geo.bulk import collector_paused
 from geo.config import Campaign
 from geo.errors import GuatuError
 from geo.journal import ChangeSummary
-from geo.kept import interned, shared
+from geo.kept import interned, sharing
 from geo.rules import local_now
 from geo.store.base import Store
 
@@ -96,6 +96,9 @@ def changes_to(store: Store, old: Basis | None, new: Basis, limit: int | None = 
     return window if len(window) <= (MAX_DELTA if limit is None else limit) else None
 
 
+_shared_moments = sharing(16384)  # places whose cases fall due alike share their moments' tuple
+
+
 class Flips:
     """The moments (POSIX seconds) at which each place's derived case flags change, past and future, and the
     places at each moment, the moments in order (a `SortedList`: a place's moments go in and out in logarithmic
@@ -105,7 +108,7 @@ class Flips:
     leaving such a moment is not looked for in the list: the list keeps it until half of its entries have left
     (`_gone` counts them), then keeps only the places still there (`by_place` says which), so a leave costs a
     constant time on average and an entry 8 bytes (a set's was about 33: at a million places the wall's and the
-    dashboard's moments are 1.3 million such entries each). Equal moment tuples are one object (geo/kept.py)."""
+    dashboard's moments are 1.3 million such entries each). Equal moment tuples are one object (of the last 16,384 made)."""
 
     def __init__(self) -> None:
         self.by_place: dict[tuple[str, str], tuple[int, ...]] = {}
@@ -114,12 +117,14 @@ class Flips:
         self._gone: dict[int, int] = {}  # moment -> the entries of its list whose place has left it since
 
     def set(self, key: tuple[str, str], moments: tuple[int, ...]) -> None:
-        """A place's moments (each once), in place of those it had."""
+        """A place's moments, in place of those it had."""
         old = self.by_place.get(key, ())
         if old == moments:
             return
+        if len(set(moments)) < len(moments):  # (each once: a place twice in a moment's list would be let go once)
+            moments = tuple(sorted(set(moments)))
         if moments:
-            self.by_place[key] = shared(moments)
+            self.by_place[key] = _shared_moments(moments)
         else:
             del self.by_place[key]
         for m in old:

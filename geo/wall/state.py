@@ -123,8 +123,9 @@ class StateKey:
 _CLOCK = re.compile(r"[0-9]{9}(m[0-9]+)?l[0-9a-f]{8}")
 COLUMNS = ("status", "flags", "open", "overdue_problems", "categories")  # a packed state's columns, in order
 # each number column kept as an array of machine integers (a list holds 8 bytes a place; at a million places the
-# four took 32 MB as lists, 10 as arrays): status index (-1: unknown) and flags as bytes, the counts as 32 bits
-_TYPECODES = {"status": "b", "flags": "b", "open": "i", "overdue_problems": "i"}
+# four took 32 MB as lists, 12 as arrays): status index (-1: unknown) as 16 bits (a campaign's statuses are not
+# counted out), flags as a byte (at most 11), the counts as 32 bits
+_TYPECODES = {"status": "h", "flags": "b", "open": "i", "overdue_problems": "i"}
 BLOCK = 4096  # places per serialised block of a layer's state: what one edit serialises again
 
 
@@ -136,7 +137,7 @@ class LayerState:
     A place has a position: its id, state and last change are at it in three lists (`_pos` finds it), so a place
     costs one dict entry and three list slots (at a million places, a dict for each of the three was 40 MB more).
     A place taken out leaves a gap, closed when the columns are next asked for (every place after it moves up,
-    so they and the blocks are made again) or once gaps are half the lists."""
+    so they and the blocks are made again) or once gaps are more than half the lists."""
 
     def __init__(self, status_index: dict[str, int]) -> None:
         self.status_index = status_index
@@ -254,7 +255,8 @@ class LayerState:
 
     def packed_ids(self) -> list[str] | dict:
         if self._ids is None:
-            self._ids = pack_ids(self._positions())  # replaced, never changed in place: shared safely
+            self._ids = pack_ids(list(self._positions()))  # (a copy: the ids' list changes in place) replaced,
+            # never changed in place: shared safely
         return self._ids
 
     def packed(self) -> dict:

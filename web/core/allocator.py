@@ -14,8 +14,9 @@ is not established by the bench runs so far, whose worker memory moves more from
 only from the top of a heap; what a large answer's many smaller blocks (a viewport's rows, a dashboard's JSON)
 freed below blocks still in use stays resident, and `malloc_trim` is what hands those pages back. At a million
 places a warmed-up process held 133 MB free after one viewport answer and 168 MB after three wall pages, each
-given back by one `malloc_trim` of a few milliseconds (docs/scale-benchmark.md, "Free memory given back"). A
-trim runs only when the arenas hold more than `TRIM_ABOVE` free, at most every `TRIM_EVERY` seconds.
+given back by one `malloc_trim` of a few milliseconds (docs/scale-benchmark.md, "Per-place structures made
+smaller, free memory given back"). A trim runs only when the arenas hold more than `TRIM_ABOVE` free and the
+resident memory has grown by as much since the last one, at most every `TRIM_EVERY` seconds.
 
 Either setting the service's environment gives glibc itself (`MALLOC_ARENA_MAX`, `MALLOC_MMAP_THRESHOLD_`, or
 `glibc.malloc.arena_max` / `glibc.malloc.mmap_threshold` in `GLIBC_TUNABLES`, read by glibc when the process
@@ -34,7 +35,7 @@ ARENAS = 2
 MMAP_THRESHOLD = 512 * 1024  # bytes
 
 TRIM_EVERY = 10.0  # seconds between two looks at the free memory
-TRIM_ABOVE = 32 << 20  # bytes held free in the arenas above which they are trimmed
+TRIM_ABOVE = 32 << 20  # bytes held free, and grown in resident memory since the last trim, for a trim
 
 _M_MMAP_THRESHOLD = -3  # glibc's <malloc.h>
 _M_ARENA_MAX = -8
@@ -68,15 +69,28 @@ def tune_allocator(arenas: int = ARENAS, mmap_threshold: int = MMAP_THRESHOLD,
     return out
 
 
+def resident_bytes() -> int:
+    """This process's resident memory (0 where /proc cannot tell)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 class Trimmer:
-    """A daemon thread that, every `every` seconds, trims the arenas (`malloc_trim`) if they hold more than `above`
-    bytes free (`mallinfo2`'s free chunks). `start` answers False where the C library has neither (not glibc, or a
-    glibc before 2.33); `on_trim` is told the free bytes found before each trim."""
+    """A daemon thread that, every `every` seconds, trims the arenas (`malloc_trim`) when they hold more than
+    `above` bytes free (`mallinfo2`'s free chunks) and the process's resident memory has grown by more than
+    `above` since the last trim. (A trim hands the free chunks' pages back but leaves the chunks free, so the free
+    bytes alone would have it trim again every time; memory taken and freed again between two looks shows in the
+    resident memory.) `start` answers False where the C library lacks either call (not glibc, or a glibc before
+    2.33); `on_trim` is told the free bytes found before each trim."""
 
     def __init__(self, every: float = TRIM_EVERY, above: int = TRIM_ABOVE,
                  on_trim: Callable[[int], None] | None = None) -> None:
         self.every, self.above, self.on_trim = every, above, on_trim
         self.trims = 0
+        self._after = 0  # resident bytes right after the last trim
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         try:
@@ -104,11 +118,21 @@ class Trimmer:
         if self._thread is not None:
             self._thread.join()
 
+    def look(self) -> bool:
+        """One look: trim if there is enough free and resident memory grew enough since the last trim; whether
+        it did."""
+        if self._trim is None:
+            return False
+        free = self.free_bytes()
+        if free <= self.above or resident_bytes() - self._after <= self.above:
+            return False
+        self._trim(0)
+        self._after = resident_bytes()
+        self.trims += 1
+        if self.on_trim is not None:
+            self.on_trim(free)
+        return True
+
     def _run(self) -> None:
         while not self._stop.wait(self.every):
-            free = self.free_bytes()
-            if free > self.above:
-                self._trim(0)
-                self.trims += 1
-                if self.on_trim is not None:
-                    self.on_trim(free)
+            self.look()
