@@ -23,9 +23,10 @@ def post_fork(server, worker):
 
     said = tune_allocator()
     trimming = Trimmer().start()
+    given_back = f"given back when over {TRIM_ABOVE >> 20} MB is free and more than at the last trim"
     server.log.info("worker %s: allocator %s; free memory %s", worker.pid,
                     ", ".join(said) if said else "as the C library sets it",
-                    f"given back when over {TRIM_ABOVE >> 20} MB" if trimming else "as the C library gives it back")
+                    given_back if trimming else "as the C library gives it back")
 
 
 def post_worker_init(worker):

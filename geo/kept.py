@@ -98,6 +98,9 @@ def _intern_in(d: dict, depth: int) -> None:
                     _intern_in(x, depth + 1)
 
 
+_MISSING = object()  # no default given
+
+
 class PlaceMap(Generic[V]):
     """A value per place, by (layer, id), as a dict per layer, without a (layer, id) tuple kept per place (at a
     million places, 53 MB for each view that keeps one). It answers `[]`, `in`, `len`, `get`, `pop` and sets as a
@@ -130,10 +133,10 @@ class PlaceMap(Generic[V]):
         self._len += key[1] not in places
         places[key[1]] = value
 
-    def pop(self, key: tuple[str, str], default: object = KeyError) -> V | None:
+    def pop(self, key: tuple[str, str], default: object = _MISSING) -> V | None:
         places = self._layers.get(key[0])
         if places is None or key[1] not in places:
-            if default is KeyError:
+            if default is _MISSING:
                 raise KeyError(key)
             return default
         self._len -= 1

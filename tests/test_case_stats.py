@@ -109,8 +109,9 @@ def test_places_sharing_a_moment_are_found_at_it_until_the_last_of_them_leaves_i
     flips.set(("courtyards", "c-3"), (200,))  # it leaves 300
     flips.remove(("roads", "r-1"))
     assert flips.between(200, 300) == [("courtyards", "c-1")] and flips.latest(10**9) == 300
-    flips.set(("courtyards", "c-1"), (250,))  # the last one leaves 300
+    flips.set(("courtyards", "c-1"), (250, 250))  # the last one leaves 300 (a moment given twice is kept once)
     assert flips.between(0, 10**9) == [("courtyards", "c-3"), ("courtyards", "c-1")]
+    assert flips.by_place[("courtyards", "c-1")] == (250,)
     assert [flips.latest(t) for t in (199, 200, 299, 300)] == [0, 200, 250, 250]
     for key in (("courtyards", "c-1"), ("courtyards", "c-3")):
         flips.remove(key)

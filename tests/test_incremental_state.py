@@ -292,7 +292,7 @@ def test_a_layers_kept_places_follow_random_sets_and_removals_as_a_dict_in_store
 
     monkeypatch.setattr(wall_state, "BLOCK", 4)
     rng = random.Random(seed)
-    statuses = {"pending": 0, "in_progress": 1, "done": 2}
+    statuses = {"pending": 0, "in_progress": 1, "done": 300}  # (an index past a byte's range)
     layer, plain = wall_state.LayerState(statuses), {}
     for step in range(400):
         fid = f"c-{rng.randrange(30)}"
@@ -301,7 +301,7 @@ def test_a_layers_kept_places_follow_random_sets_and_removals_as_a_dict_in_store
             plain.pop(fid, None)
         else:
             cats, escalated = tuple(sorted(rng.sample(range(5), rng.randint(0, 2)))), rng.choice((0, 0, 1, 2))
-            item = (rng.choice(list(statuses)), rng.randint(0, 1), rng.randint(0, 1), rng.randint(0, 3),
+            item = (rng.choice((*statuses, "unknown")), rng.randint(0, 1), rng.randint(0, 1), rng.randint(0, 3),
                     rng.randint(0, 2), *((cats,) if cats or escalated else ()), *((escalated,) if escalated else ()))
             updated = f"2026-12-0{rng.randint(1, 9)}T08:00:00+08:00"
             layer.set(fid, item, updated)
@@ -311,12 +311,12 @@ def test_a_layers_kept_places_follow_random_sets_and_removals_as_a_dict_in_store
         assert list(layer.stamps()) == [v[1] for v in plain.values()], step
         assert layer.latest() == max((v[1] for v in plain.values()), default=""), step
         items = [v[0] for v in plain.values()]
-        assert layer.counts == {s: n for s in statuses if (n := sum(i[0] == s for i in items))}, step
+        assert layer.counts == {s: n for s in (*statuses, "unknown") if (n := sum(i[0] == s for i in items))}, step
         assert (layer.overdue_places, layer.overnight, layer.overdue_problems, layer.escalated) == (
             sum(i[1] for i in items), sum(i[2] for i in items), sum(i[4] for i in items),
             sum(len(i) > 6 for i in items)), step
         if rng.random() < 0.3:
-            columns = {"status": [statuses[i[0]] for i in items],
+            columns = {"status": [statuses.get(i[0], -1) for i in items],
                        "flags": [i[1] | i[2] << 1 | (i[6] if len(i) > 6 else 0) << 2 for i in items],
                        "open": [i[3] for i in items], "overdue_problems": [i[4] for i in items],
                        "categories": [i[5] if len(i) > 5 and i[5] else 0 for i in items]}
@@ -326,3 +326,6 @@ def test_a_layers_kept_places_follow_random_sets_and_removals_as_a_dict_in_store
             assert b"".join(layer.blocks("features")) == dumps(dict(zip(plain, items)))[1:-1], step
             for name, values in columns.items():
                 assert b"".join(layer.blocks(name)) == dumps(values)[1:-1], (step, name)
+    layer.set("c-new", ("done", 1, 1, 0, 0, (), 2), "2026-12-10T08:00:00+08:00")  # overdue, overnight, at the district
+    packed = layer.packed()
+    assert (packed["status"][-1], packed["flags"][-1], layer.latest()) == (300, 1 + 2 + 8, "2026-12-10T08:00:00+08:00")

@@ -123,7 +123,7 @@ class StateKey:
 _CLOCK = re.compile(r"[0-9]{9}(m[0-9]+)?l[0-9a-f]{8}")
 COLUMNS = ("status", "flags", "open", "overdue_problems", "categories")  # a packed state's columns, in order
 # each number column kept as an array of machine integers (a list holds 8 bytes a place; at a million places the
-# four took 32 MB as lists, 12 as arrays): status index (-1: unknown) as 16 bits (a campaign's statuses are not
+# four took 32 MB as lists, 11 as arrays): status index (-1: unknown) as 16 bits (a campaign's statuses are not
 # counted out), flags as a byte (at most 11), the counts as 32 bits
 _TYPECODES = {"status": "h", "flags": "b", "open": "i", "overdue_problems": "i"}
 BLOCK = 4096  # places per serialised block of a layer's state: what one edit serialises again
@@ -255,8 +255,10 @@ class LayerState:
 
     def packed_ids(self) -> list[str] | dict:
         if self._ids is None:
-            self._ids = pack_ids(list(self._positions()))  # (a copy: the ids' list changes in place) replaced,
-            # never changed in place: shared safely
+            order = self._positions()
+            ids = pack_ids(order)
+            self._ids = list(ids) if ids is order else ids  # replaced, never changed in place: shared safely (the
+            # ids' own list changes in place)
         return self._ids
 
     def packed(self) -> dict:

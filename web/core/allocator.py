@@ -13,10 +13,10 @@ is not established by the bench runs so far, whose worker memory moves more from
 `Trimmer` gives what a worker's arenas hold free back to the system now and then. glibc returns memory by itself
 only from the top of a heap; what a large answer's many smaller blocks (a viewport's rows, a dashboard's JSON)
 freed below blocks still in use stays resident, and `malloc_trim` is what hands those pages back. At a million
-places a warmed-up process held 133 MB free after one viewport answer and 168 MB after three wall pages, each
+places a warmed-up process held 133 MB free after one viewport answer and up to 169 MB after three wall pages, each
 given back by one `malloc_trim` of a few milliseconds (docs/scale-benchmark.md, "Per-place structures made
-smaller, free memory given back"). A trim runs only when the arenas hold more than `TRIM_ABOVE` free and the
-resident memory has grown by as much since the last one, at most every `TRIM_EVERY` seconds.
+smaller, free memory given back"). A trim runs only when the arenas hold more than `TRIM_ABOVE` free and the free
+or the resident bytes have grown by as much since the last one, at most every `TRIM_EVERY` seconds.
 
 Either setting the service's environment gives glibc itself (`MALLOC_ARENA_MAX`, `MALLOC_MMAP_THRESHOLD_`, or
 `glibc.malloc.arena_max` / `glibc.malloc.mmap_threshold` in `GLIBC_TUNABLES`, read by glibc when the process
@@ -35,7 +35,7 @@ ARENAS = 2
 MMAP_THRESHOLD = 512 * 1024  # bytes
 
 TRIM_EVERY = 10.0  # seconds between two looks at the free memory
-TRIM_ABOVE = 32 << 20  # bytes held free, and grown in resident memory since the last trim, for a trim
+TRIM_ABOVE = 32 << 20  # bytes held free, and grown (free or resident) since the last trim, for a trim
 
 _M_MMAP_THRESHOLD = -3  # glibc's <malloc.h>
 _M_ARENA_MAX = -8
@@ -80,17 +80,18 @@ def resident_bytes() -> int:
 
 class Trimmer:
     """A daemon thread that, every `every` seconds, trims the arenas (`malloc_trim`) when they hold more than
-    `above` bytes free (`mallinfo2`'s free chunks) and the process's resident memory has grown by more than
-    `above` since the last trim. (A trim hands the free chunks' pages back but leaves the chunks free, so the free
-    bytes alone would have it trim again every time; memory taken and freed again between two looks shows in the
-    resident memory.) `start` answers False where the C library lacks either call (not glibc, or a glibc before
-    2.33); `on_trim` is told the free bytes found before each trim."""
+    `above` bytes free (`mallinfo2`'s free chunks) and, since the last trim, either the free bytes or the process's
+    resident memory has grown by more than `above` over the least it was. (A trim hands the free chunks' pages back
+    but leaves the chunks free, so the free bytes alone would have it trim again every time; memory freed after a
+    trim shows in the free bytes, memory taken and freed again between two looks in the resident memory.) Only the
+    thread calls `look` once started. `start` answers False where the C library lacks either call (not glibc, or a
+    glibc before 2.33); `on_trim` is told the free bytes found before each trim."""
 
     def __init__(self, every: float = TRIM_EVERY, above: int = TRIM_ABOVE,
                  on_trim: Callable[[int], None] | None = None) -> None:
         self.every, self.above, self.on_trim = every, above, on_trim
         self.trims = 0
-        self._after = 0  # resident bytes right after the last trim
+        self._free_low = self._resident_low = 0  # the least free and resident bytes since the last trim (none yet: 0)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         try:
@@ -119,15 +120,16 @@ class Trimmer:
             self._thread.join()
 
     def look(self) -> bool:
-        """One look: trim if there is enough free and resident memory grew enough since the last trim; whether
-        it did."""
+        """One look: trim if over `above` is free and the free or resident bytes grew by more than `above` over
+        the least they were since the last trim; whether it did."""
         if self._trim is None:
             return False
-        free = self.free_bytes()
-        if free <= self.above or resident_bytes() - self._after <= self.above:
+        free, resident = self.free_bytes(), resident_bytes()
+        self._free_low, self._resident_low = min(self._free_low, free), min(self._resident_low, resident)
+        if free <= self.above or (free - self._free_low <= self.above and resident - self._resident_low <= self.above):
             return False
         self._trim(0)
-        self._after = resident_bytes()
+        self._free_low, self._resident_low = self.free_bytes(), resident_bytes()
         self.trims += 1
         if self.on_trim is not None:
             self.on_trim(free)
