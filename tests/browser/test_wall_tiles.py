@@ -206,10 +206,15 @@ def test_a_place_deleted_while_tiled_leaves_the_map_at_once_and_a_new_one_comes_
     move(page, interior(features[5]), 17, "tiles-")
     target = next(f for f in features if near(page.evaluate(TILE_PIXEL, interior(f)), colours[f["properties"]["status"]]))
     held = Held(page, f"**/api/wall/tiles/{LAYER}/**")  # the new tiles kept back until the test lets them go
+    shown_revisions = ("(l) => [...window.guatuPage.walls[0].tiled[l].getPane().querySelectorAll('canvas.guatu-tile')]"
+                       ".filter(c => c.guatu).map(c => c.guatu.revision)")
+    before = set(page.evaluate(shown_revisions, LAYER))
     store.delete(LAYER, target["id"], expected_version=target["properties"]["version"], user="测试")
     page.wait_for_function(f"(ll) => {{ const px = ({TILE_PIXEL})(ll); return px && px[3] === 0; }}", arg=interior(target),
                            timeout=15_000)
-    assert held.routes  # gone from the old tiles, painted again while the new ones were on their way
+    # gone from the old tiles, painted again without it before any tile of the new revision came (they are held;
+    # whether the page has asked for them yet or not)
+    assert len(before) == 1 and set(page.evaluate(shown_revisions, LAYER)) == before
     held.release()
     page.wait_for_function("(l) => { const tiles = window.guatuPage.walls[0].tiled[l];"
                            " const shown = [...tiles.getPane().querySelectorAll('canvas.guatu-tile')].filter(c => c.guatu);"
