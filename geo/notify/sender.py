@@ -25,7 +25,6 @@ from geo.messages import t
 from geo.notify import outbox, sources
 from geo.notify.channels import Outcome, Transport, send
 from geo.notify.events import event, pending_ids
-from geo.notify.open_cases import OpenCases
 from geo.notify.subscriptions import CHANNELS, channel_faults
 from geo.store.base import Store, checked_record, iso
 
@@ -55,15 +54,12 @@ class Sender:
         self.attempts = attempts
         self.clock = clock or store.clock
         self.lock = store.leader_lock(LOCK)
-        self.cases = OpenCases()  # the open cases, kept between the rounds this process leads
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def tick(self) -> TickReport:
         """One round, if this process is the leader: collect, fan out, send what is due."""
         if not self.lock.try_acquire():
-            if self.cases.token is not None:  # it led before: another process does now
-                self.cases.forget()
             return TickReport(leader=False)
         now = self.clock()
         try:  # a damaged pending list: no news is collected or fanned out until it is put right, as said below
@@ -72,7 +68,7 @@ class Sender:
             damaged, collected, fanned = exc, 0, 0
         else:
             damaged = None
-            collected = sources.collect(self.store, self.campaign, now, self.cases)
+            collected = sources.collect(self.store, self.campaign, now)
             fanned = outbox.fan_out_pending(self.store, self.users(), now=now, tz=self.campaign.timezone)
         delivered, failed = outbox.send_due(self.store, self.attempt, now=now, attempts=self.attempts)
         if damaged is not None:  # the deliveries made before it are sent all the same; then the round says why

@@ -2,24 +2,28 @@
 soon or overdue, an escalation, the morning digest, the daily report, today's inspection list drawn), turned
 into `Event`s and emitted once.
 
-`collect(store, campaign, now, cases)` is what the sender runs on every tick before it delivers; it returns how
+`collect(store, campaign, now)` is what the sender runs on every tick before it delivers; it returns how
 many new events it emitted. What it knows between ticks:
 
 - the cursor, one small record `notify-cursor/journal`: `seq`, the journal revision read up to (each tick reads
   only the changes after it, `changes_since`, and the full entries, `change_entries`, only of those that
-  touched a ledger or deleted a place); `days`, the local day each daily event was last sent for; `token`;
-- the index of open cases (geo/notify/open_cases.py), kept current from those same changes, in the leading
-  process's memory between ticks and in the store in shards, of which a tick writes only those that changed.
-  The clock's events (临期, 逾期, 升级督办) are computed from it, for the cases whose next wake has come, so a
-  tick neither walks the layers nor looks at every open case.
+  touched a ledger or deleted a place); `days`, the local day each daily event was last sent for; `wakes`;
+- the index of open cases (geo/notify/open_cases.py), kept current from those same changes in the store, in
+  shards, with each shard's earliest wake in the cursor: a tick reads and writes only the shards its changes
+  touch and those whose wake has come, and keeps nothing in memory after it. The clock's events (临期, 逾期,
+  升级督办) are computed from it, for the cases whose next wake has come, so a tick neither walks the layers nor
+  looks at every open case.
+
+A tick holds the cursor's lock throughout: two processes' ticks (a lost leader lock's holder still finishing
+its tick) never mix.
 
 Only the very first tick, with no cursor yet, reads every place to build the index, and it tells nothing of
 what happened before it: neither the journal nor the clock (a campaign that starts its notifications with
 thousands of overdue cases gets them in the morning digest, not one message each). So does a tick that finds
 the journal behind the cursor (a store restored from a backup): it follows the journal from where it stands.
 
-Events are emitted before the index and the cursor are written: a crash between makes the next tick emit them
-again, and `emit` keeps each kind and key once, so nobody is told twice and nothing is lost.
+Events are emitted before the shards that told them and the cursor are written: a crash between makes the next
+tick emit them again, and `emit` keeps each kind and key once, so nobody is told twice and nothing is lost.
 """
 
 from __future__ import annotations
@@ -53,8 +57,9 @@ def _timeline(problem: dict | None) -> list:
 
 
 def _journal_events(store: Store, campaign: Campaign, changes: list[ChangeSummary],
-                    cases: OpenCases) -> list[Event]:
-    """The events of these changes (oldest first), keeping the index in step with them."""
+                    images: list[tuple[str, str, dict | None]]) -> list[Event]:
+    """The events of these changes (oldest first); the images of the places whose cases they may change are
+    added to `images` (layer, id, feature or None), oldest first."""
     out: list[Event] = []
     relapse = campaign.inspections.relapse_status
     labels = {s.key: s.label for s in campaign.statuses}
@@ -78,7 +83,7 @@ def _journal_events(store: Store, campaign: Campaign, changes: list[ChangeSummar
                                    note=step.get("note") or "") if row else None
                 if event is not None:
                     out.append(event)
-        cases.put_place(entry["layer"], entry["id"], after, campaign)
+        images.append((entry["layer"], entry["id"], after))
     return [_with_place(store, campaign, e, labels) if e.kind == "relapse" else e for e in out]
 
 
@@ -98,9 +103,9 @@ def _with_place(store: Store, campaign: Campaign, event: Event, labels: dict[str
                    community=props.get("community"), unit=props.get("unit"))
 
 
-def _clock_events(store: Store, campaign: Campaign, now: datetime, cases: OpenCases) -> list[Event]:
+def _daily_events(store: Store, campaign: Campaign, now: datetime, cases: OpenCases) -> list[Event]:
     at = iso(now)
-    out = cases.clock(campaign, now, at)
+    out: list[Event] = []
     local = now.astimezone(campaign.timezone)
     day = local.date()
     days = cases.days
@@ -123,32 +128,32 @@ def _clock_events(store: Store, campaign: Campaign, now: datetime, cases: OpenCa
     return out
 
 
-def collect(store: Store, campaign: Campaign, now: datetime, cases: OpenCases | None = None) -> int:
-    """Emit the events that happened since the last call; the number emitted. `cases`: the index this process
-    keeps between calls (the sender's); without it, it is read from the store."""
-    cases = OpenCases() if cases is None else cases
-    try:
-        return _round(store, campaign, now, cases)
-    except BaseException:
-        cases.forget()  # what it holds may be ahead of the store: read again next time
-        raise
+def collect(store: Store, campaign: Campaign, now: datetime) -> int:
+    """Emit the events that happened since the last call; the number emitted."""
+    with store.records_locked(CURSOR):
+        return _round(store, campaign, now)
 
 
-def _round(store: Store, campaign: Campaign, now: datetime, cases: OpenCases) -> int:
+def _round(store: Store, campaign: Campaign, now: datetime) -> int:
     cursor = store.record(CURSOR, KEY)
     revision = store.revision()
-    events: list[Event] = []
+    emitted = 0
     if cursor is None or cursor["seq"] > revision:  # the first tick, or another journal (a restore): from now
-        cases.build(store, campaign, revision, (cursor or {}).get("days") or {})
-        cases.clock(campaign, now, iso(now), tell=False)
+        cases = OpenCases.build(store, campaign, revision, (cursor or {}).get("days") or {}, now)
     else:
-        if not cases.current(cursor):
-            cases.load(store, cursor)
+        cases = OpenCases.resume(store, campaign, cursor)
         changes = store.changes_since(cases.seq)
-        events = _journal_events(store, campaign, changes, cases)
+        images: list[tuple[str, str, dict | None]] = []
+        emitted += emit_all(store, _journal_events(store, campaign, changes, images))
+
+        def emit(events: list[Event]) -> None:
+            nonlocal emitted
+            emitted += emit_all(store, events)
+
+        cases.advance(images, now, iso(now), emit)
         if changes:
             cases.seq = changes[-1].seq
-    events += _clock_events(store, campaign, now, cases)
-    emitted = emit_all(store, events)
-    cases.save(store, CURSOR, KEY, (cursor or {}).get("token"))  # nothing, if another process led meanwhile
+    emitted += emit_all(store, _daily_events(store, campaign, now, cases))
+    if cases.cursor() != cursor:  # a quiet round writes nothing
+        store.put_record(CURSOR, KEY, cases.cursor())
     return emitted

@@ -13,10 +13,10 @@ from geo.accounts import Principal
 from geo.cases import transition
 from geo.inspections import generate, record
 from geo.ledger import add_problem
-from geo.notify.case_news import case_key, clock_events
+from geo.notify.case_news import case_entry, case_key, clock_events, clock_wakes
 from geo.notify.events import PENDING, emit, event
 from geo.notify.inbox import deliver, items, unread_count
-from geo.notify.open_cases import CASES, OpenCases, shard_of
+from geo.notify.open_cases import CASES, SHARDS, micros, shard_of, stored_entries
 from geo.notify.sources import CURSOR, KEY, collect
 from geo.scope import Scope
 from geo.store.base import iso
@@ -71,18 +71,18 @@ def _kept_keys(store) -> set[str]:
             for place, pids in store.record(CASES, key)["places"].items() for pid in pids}
 
 
-def _built(store, campaign) -> OpenCases:
-    """The index as one built from the places as they are."""
-    built = OpenCases()
-    built.build(store, campaign, store.revision(), {})
-    return built
+def _entries(store, campaign) -> list[dict]:
+    """The open cases' entries as the places have them now (what the index should hold, `told` and `wake`
+    aside)."""
+    return [entry for layer in store.readable_layers() for feature in store.each_feature(layer.id)
+            for problem in feature["properties"].get("problems") or ()
+            if (entry := case_entry(layer.id, feature, problem, campaign)) is not None]
 
 
-def _told(store, campaign, now, *, fid: str | None = None, cases: OpenCases | None = None) -> list[dict]:
-    """Collect at `now` (with the index `cases` kept between calls, as the sender keeps it, when given); the
-    events it emitted (of the place `fid` when given), in order."""
+def _told(store, campaign, now, *, fid: str | None = None) -> list[dict]:
+    """Collect at `now`; the events it emitted (of the place `fid` when given), in order."""
     before = _pending(store)
-    count = collect(store, campaign, now, cases)
+    count = collect(store, campaign, now)
     new = [event(store, eid) for eid in _pending(store)[len(before):]]
     assert count == len(new)
     return [e for e in new if fid is None or e["data"].get("fid") == fid]
@@ -231,7 +231,7 @@ def test_a_tick_that_stopped_before_its_cursor_moved_tells_nobody_twice(store, c
                 store.put_record(CASES, key, value)
     pending = _pending(store)
     assert collect(store, cases, NOW) == 0 and _pending(store) == pending
-    assert _kept_keys(store) == {case_key(e) for e in _built(store, cases).entries()}
+    assert _kept_keys(store) == {case_key(e) for e in _entries(store, cases)}
     case = store.get(LAYER, place["id"])["properties"]["problems"][-1]["case"]
     due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
     assert sorted(e["kind"] for e in _told(store, cases, due + timedelta(minutes=1), fid=place["id"])) == [
@@ -264,37 +264,41 @@ def test_a_journal_behind_the_cursor_is_followed_from_where_it_stands(store, cas
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-@pytest.mark.parametrize("kept", [False, True], ids=["read-each-tick", "kept-in-memory"])
-def test_the_open_cases_and_the_clocks_news_tick_by_tick_are_those_the_places_have(store_factory, cases, clock, seed,
-                                                                                   kept):
+def test_the_open_cases_and_the_clocks_news_tick_by_tick_are_those_the_places_have(store_factory, cases, clock, seed):
     """After random edits — problems added, closed and dropped, places created and deleted — and a clock moving
-    by minutes, hours and days, the index holds the cases the places have, as one built from them; and each tick
-    tells the clock's news (due soon, overdue, escalated) that looking at every open case would tell and was not
-    told before — though a tick looks only at the cases whose next wake has come and those that changed. With
-    the index read from the store each tick, and kept in memory between ticks as the sender keeps it."""
+    by minutes, hours and days, the shards hold the cases the places have, entry for entry; and each tick tells
+    the clock's news (due soon, overdue, escalated) that looking at every open case would tell and was not told
+    before — though a tick reads only the shards its changes touch and those whose wake has come, and looks only
+    at the cases whose next wake has come and those that changed. Each shard's wake in the cursor is its
+    cases' earliest."""
     store = store_factory("geojson")
     edits, rng = RandomEdits(store, clock, seed), random.Random(seed)
-    index = OpenCases() if kept else None
-    collect(store, cases, clock(), index)
-    seen = {e.id for entry in _built(store, cases).entries() for e in clock_events(entry, cases, clock(), iso(clock()))}
+    collect(store, cases, clock())
+    seen = {e.id for entry in _entries(store, cases) for e in clock_events(entry, cases, clock(), iso(clock()))}
     sizes, told = [], 0
     for step in range(80):
         what = edits.step()
         if rng.random() < 0.3:
             clock.advance(hours=rng.choice((1, 3, 5, 20, 50, 200)))
         now = clock()
-        expected = {e.id for entry in _built(store, cases).entries()
-                    for e in clock_events(entry, cases, now, iso(now))} - seen
-        news = {e["id"] for e in _told(store, cases, now, cases=index) if e["kind"] in CLOCK_KINDS}
+        expected = {e.id for entry in _entries(store, cases) for e in clock_events(entry, cases, now, iso(now))} - seen
+        news = {e["id"] for e in _told(store, cases, now) if e["kind"] in CLOCK_KINDS}
         assert news == expected, (step, what)
         seen |= expected
         told += len(news)
-        entries = {case_key(e): {**e, "told": None} for e in _built(store, cases).entries()}
-        built = set(entries)
-        assert _kept_keys(store) == built, (step, what)
-        if index is not None:  # each case as its place has it now (what was told of it aside)
-            assert {case_key(e): {**e, "told": None} for e in index.entries()} == entries, (step, what)
-        sizes.append(len(built))
+        entries = {case_key(e): e for e in _entries(store, cases)}
+        kept = {case_key(e): e for e in stored_entries(store)}
+        assert {k: {n: v for n, v in e.items() if n not in ("told", "wake")} for k, e in kept.items()} == entries, (
+            step, what)
+        wakes = store.record(CURSOR, KEY)["wakes"]
+        for n in range(SHARDS):  # each case's wake is its next one after now; the shard's, the earliest
+            mine = [e["wake"] for k, e in kept.items() if shard_of(k.rsplit("/", 1)[0]) == n]
+            assert all(w is None or w > micros(now) for w in mine), (step, what)
+            assert wakes[n] == min((w for w in mine if w is not None), default=None), (step, what, n)
+        for k, e in kept.items():
+            upcoming = [micros(w) for w in clock_wakes(entries[k], cases) if w > now]
+            assert e["wake"] == (upcoming[0] if upcoming else None), (step, what, k)
+        sizes.append(len(entries))
     assert max(sizes) > 5 and len(set(sizes)) > 3  # cases came and went
     assert told > 10  # and the clock had news of them
 
@@ -309,9 +313,8 @@ def test_the_first_tick_tells_nothing_of_the_clock_before_it_and_what_comes_afte
     due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
     first = _told(store, cases, due + timedelta(minutes=5), fid=place["id"])
     assert [e for e in first if e["kind"] in CLOCK_KINDS] == []
-    index = OpenCases()
-    assert _told(store, cases, due + timedelta(hours=1), fid=place["id"], cases=index) == []
-    later = _told(store, cases, due + timedelta(days=7), fid=place["id"], cases=index)
+    assert _told(store, cases, due + timedelta(hours=1), fid=place["id"]) == []
+    later = _told(store, cases, due + timedelta(days=7), fid=place["id"])
     assert [(e["kind"], e["data"]["level"]) for e in later] == [("case_escalated", "district")]
 
 
@@ -333,16 +336,33 @@ def test_a_case_the_place_lost_outside_the_journal_leaves_the_index_at_the_place
     assert _kept_keys(store) == before
 
 
-def test_a_process_that_read_the_index_keeps_it_through_quiet_rounds(store, cases, place):
-    """Another process led and wrote the cursor; this one reads the shards once, and a round with nothing new
-    leaves what it keeps current (it does not read them again every round)."""
-    _told(store, cases, NOW)  # another process: its own index
-    index = OpenCases()
-    assert not index.current(store.record(CURSOR, KEY))
-    _told(store, cases, NOW, cases=index)
-    assert index.current(store.record(CURSOR, KEY)) and len(index) == 1
-    _told(store, cases, NOW + timedelta(minutes=1), cases=index)
-    assert index.current(store.record(CURSOR, KEY))
+def test_a_round_reads_only_the_shards_its_changes_touch_and_those_whose_wake_has_come(store, cases, place,
+                                                                                        monkeypatch):
+    """A quiet round reads no shard and writes nothing; a change reads and writes its place's shard alone; the
+    cursor keeps each shard's earliest wake, and the round at that wake reads that shard and tells its news."""
+    _told(store, cases, NOW)
+    where = f"{LAYER}/{place['id']}"
+    mine = shard_of(where)
+    read: list[str] = []
+    record = store.record
+    monkeypatch.setattr(store, "record", lambda kind, key: (read.append(key) if kind == CASES else None,
+                                                            record(kind, key))[1])
+    cursor = store.record(CURSOR, KEY)
+    assert _told(store, cases, NOW + timedelta(minutes=1)) == [] and read == []
+    assert store.record(CURSOR, KEY) == cursor
+    case = _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    assert [e["kind"] for e in _told(store, cases, NOW, fid=place["id"])] == ["case_assigned"]
+    assert read == [str(mine)]
+    due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
+    soon = due - timedelta(hours=cases.notify.due_soon_hours)
+    wakes = store.record(CURSOR, KEY)["wakes"]
+    assert wakes[mine] == micros(soon) and [w for n, w in enumerate(wakes) if n != mine] == [None] * (SHARDS - 1)
+    _told(store, cases, soon - timedelta(hours=1))  # that day's digest (which reads every shard) is out
+    read.clear()
+    assert _told(store, cases, soon - timedelta(seconds=1)) == [] and read == []
+    assert [e["kind"] for e in _told(store, cases, soon, fid=place["id"])] == ["case_due_soon"]
+    assert read == [str(mine)]
+    assert store.record(CURSOR, KEY)["wakes"][mine] == micros(due + timedelta(microseconds=1))
 
 
 def test_an_earlier_versions_cursor_is_taken_over_telling_nobody_again(store, cases, place):
@@ -352,7 +372,7 @@ def test_an_earlier_versions_cursor_is_taken_over_telling_nobody_again(store, ca
     case = _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
     due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
     late = due + timedelta(minutes=5)
-    entry = next(_built(store, cases).entries())
+    entry = _entries(store, cases)[0]
     key = case_key(entry)
     told = [e.id for e in clock_events(entry, cases, late, iso(late))]  # overdue and at the sub-district
     assert len(told) == 2
@@ -370,74 +390,114 @@ def test_an_earlier_versions_cursor_is_taken_over_telling_nobody_again(store, ca
     assert [(e["kind"], e["data"]["level"]) for e in later] == [("case_escalated", "district")]
 
 
-def test_a_round_of_a_process_that_no_longer_leads_writes_nothing(store, cases, place):
-    """A process lost the lock mid-round (its database connection dropped) and another led and wrote meanwhile:
-    the first one's save finds the cursor is not the one it started from, writes no shard and forgets what it
-    kept."""
+def test_the_clock_tells_a_case_at_its_latest_due_however_often_the_due_changed(store, cases, place):
+    """Each change of a case's due is looked at in its round: the case's wake and its shard's follow the latest
+    due, and the clock tells the case at that due, not at an earlier one."""
     _told(store, cases, NOW)
-    started = store.record(CURSOR, KEY)
-    stale = OpenCases()
-    stale.load(store, started)
-    _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
-    _told(store, cases, NOW)  # the other process's round
-    now_kept = store.record(CURSOR, KEY)
-    shards = {key: store.record(CASES, key) for key in store.record_keys(CASES)}
-    stale.put_place(LAYER, place["id"], None, cases)  # as if it had seen the place go
-    assert stale.save(store, CURSOR, KEY, started["token"]) is False
-    assert store.record(CURSOR, KEY) == now_kept
-    assert {key: store.record(CASES, key) for key in store.record_keys(CASES)} == shards
-    assert len(stale) == 0 and stale.token is None
-
-
-def test_the_clocks_heap_keeps_no_more_than_twice_the_cases_however_often_a_due_changes(store, cases, place):
-    """Each change of a case's due leaves its earlier wake in the heap until that wake's time; made again from the
-    entries once the stale ones outnumber the cases, and the clock still tells the case at its due."""
-    index = OpenCases()
-    collect(store, cases, NOW, index)
-    feature = store.get(LAYER, place["id"])
-    problem = feature["properties"]["problems"][-1]
-    for minutes in range(3000):
-        problem["case"]["stage_due"] = iso(NOW + timedelta(days=30, minutes=minutes))
-        index.put_place(LAYER, place["id"], feature, cases)
-        assert index.clock(cases, NOW, iso(NOW)) == []
-        assert len(index._wakes) <= 2 * len(index) + 1024
-    due = NOW + timedelta(days=30, minutes=2999)
-    assert [e.kind for e in index.clock(cases, due - timedelta(minutes=1), iso(NOW))] == ["case_due_soon"]
-    assert sorted(e.kind for e in index.clock(cases, due + timedelta(seconds=1), iso(NOW))) == [
+    for days in range(30, 25, -1):
+        _act(store, cases, store.get(LAYER, place["id"]), "redispatch" if days < 30 else "dispatch", STREET_LEAD,
+             unit=UNIT, handler="zhujian", deadline=iso(NOW + timedelta(days=days)))
+        assert [e["kind"] for e in _told(store, cases, NOW, fid=place["id"])] == ["case_assigned"]
+    case = store.get(LAYER, place["id"])["properties"]["problems"][-1]["case"]
+    due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
+    assert due == NOW + timedelta(days=26)
+    soon = due - timedelta(hours=cases.notify.due_soon_hours)
+    assert store.record(CURSOR, KEY)["wakes"][shard_of(f"{LAYER}/{place['id']}")] == micros(soon)
+    assert _told(store, cases, soon - timedelta(seconds=1), fid=place["id"]) == []
+    assert [e["kind"] for e in _told(store, cases, soon, fid=place["id"])] == ["case_due_soon"]
+    assert sorted(e["kind"] for e in _told(store, cases, due + timedelta(seconds=1), fid=place["id"])) == [
         "case_escalated", "case_overdue"]
 
 
-def test_a_sender_that_no_longer_leads_lets_its_index_go(store, store_factory, cases, place, clock):
-    """Two workers' senders on one store: the one leading keeps the open cases between its rounds; once another
-    leads, the first keeps nothing (its memory is not held for a round it will not run)."""
+def test_two_senders_leading_in_turn_tell_each_news_once(store, store_factory, cases, place, clock):
+    """Two workers' senders on one store: what one told, the other, leading next, does not tell again, and what
+    happened in between it tells; neither keeps anything of the index between its rounds."""
     from geo.notify.sender import Sender
     from geo.store.postgis import PostGISStore
 
     other = store_factory("postgis" if isinstance(store, PostGISStore) else "geojson")
     first = Sender(store, cases, lambda: [], clock=clock)
     second = Sender(other, cases, lambda: [], clock=clock)
-    assert first.tick().leader and len(first.cases) == 1
+    assert first.tick().leader
     assert not second.tick().leader
+    _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    assert first.tick().collected == 1
     first.lock.release()
-    assert second.tick().leader and len(second.cases) == 1
-    assert not first.tick().leader and len(first.cases) == 0 and first.cases.token is None
+    assert second.tick().collected == 0
+    _act(store, cases, store.get(LAYER, place["id"]), "redispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    assert second.tick().collected == 1
     second.lock.release()
+    assert first.tick().collected == 0
+    first.lock.release()
 
 
-@pytest.mark.parametrize("kept", [False, True], ids=["read-each-tick", "kept-in-memory"])
-def test_a_place_renamed_and_moved_to_another_street_is_told_of_by_its_new_name_and_area(store, cases, place, kept):
+def test_a_place_renamed_and_moved_to_another_street_is_told_of_by_its_new_name_and_area(store, cases, place):
     """The clock's news of a case names its place and is sent to its area's people: a place renamed and given
     to another street and community since its case was dispatched (no ledger change) is told of as it is now."""
-    index = OpenCases() if kept else None
-    _told(store, cases, NOW, cases=index)
+    _told(store, cases, NOW)
     case = _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
-    assert [e["kind"] for e in _told(store, cases, NOW, fid=place["id"], cases=index)] == ["case_assigned"]
+    assert [e["kind"] for e in _told(store, cases, NOW, fid=place["id"])] == ["case_assigned"]
     version = store.get(LAYER, place["id"])["properties"]["version"]
     store.update(LAYER, place["id"], expected_version=version, user="演示",
                  properties={"name": "二七路8号院", "street": "建中街街道", "community": "民主路社区", "unit": "区城管局"})
     due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
-    late = _told(store, cases, due + timedelta(minutes=1), fid=place["id"], cases=index)
+    late = _told(store, cases, due + timedelta(minutes=1), fid=place["id"])
     assert sorted(e["kind"] for e in late) == ["case_escalated", "case_overdue"]
     for e in late:
         assert "二七路8号院" in e["title"] and "建中街街道 民主路社区" in e["text"] and "大学路" not in e["text"]
         assert (e["street"], e["community"]) == ("建中街街道", "民主路社区")
+
+
+def test_the_last_versions_cursor_and_shards_are_taken_over_telling_nobody_again(store, cases, place):
+    """The last version kept its index in memory: its cursor had a token and no wakes, its entries no wake. The
+    first round after the upgrade looks at every shard once, tells nothing it had told, and leaves each case its
+    wake; the news after it comes as before."""
+    case = _act(store, cases, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
+    late = due + timedelta(minutes=5)
+    _told(store, cases, NOW)
+    assert sorted(e["kind"] for e in _told(store, cases, late, fid=place["id"])) == ["case_escalated", "case_overdue"]
+    cursor = store.record(CURSOR, KEY)
+    with store.records_locked(CURSOR):
+        store.put_record(CURSOR, KEY, {"seq": cursor["seq"], "days": cursor["days"], "token": "e2c1", "shards": SHARDS})
+    with store.records_locked(CASES):
+        for key in store.record_keys(CASES):
+            shard = store.record(CASES, key)
+            for pids in shard["places"].values():
+                for entry in pids.values():
+                    del entry["wake"]
+            store.put_record(CASES, key, shard)
+    assert _told(store, cases, late + timedelta(minutes=1)) == []
+    cursor = store.record(CURSOR, KEY)
+    assert "token" not in cursor and len(cursor["wakes"]) == SHARDS
+    [entry] = stored_entries(store)
+    assert entry["told"] == 2 and entry["wake"] is not None and entry["wake"] > micros(late)
+    later = _told(store, cases, due + timedelta(days=7), fid=place["id"])
+    assert [(e["kind"], e["data"]["level"]) for e in later] == [("case_escalated", "district")]
+
+
+def test_a_first_round_read_in_passes_writes_the_shards_one_pass_writes(store, cases, place, make_feature,
+                                                                        monkeypatch):
+    """A large campaign's first round reads the places once per range of shards, holding only that range's
+    cases: the shards and wakes it writes are those of a first round read in one pass."""
+    import geo.notify.open_cases as open_cases
+
+    for n in range(6):
+        feature = store.create(LAYER, make_feature(name=f"大学路{n}号院", street=STREET, community=COMMUNITY),
+                               user="演示").feature
+        changes = add_problem(feature, {"category": "飞线充电", "description": f"问题{n}"}, cases,
+                              NOW.astimezone(cases.timezone).date(), now=NOW + timedelta(hours=n), user="zhihui",
+                              by="王指挥 (zhihui)")
+        store.update(LAYER, feature["id"], expected_version=1, user="演示", properties=changes, case_write=True)
+
+    def first_round() -> tuple[dict, dict]:
+        with store.records_locked(CURSOR):
+            store.delete_record(CURSOR, KEY)
+        _told(store, cases, NOW)
+        return ({key: store.record(CASES, key) for key in store.record_keys(CASES)},
+                store.record(CURSOR, KEY)["wakes"])
+
+    whole = first_round()
+    monkeypatch.setattr(open_cases, "BUILD_PLACES", 2)  # 7 places: four passes
+    assert first_round() == whole
+    assert len(whole[0]) > 3 and sum(w is not None for w in whole[1]) == len(whole[0])
