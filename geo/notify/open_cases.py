@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from geo.config import Campaign
-from geo.kept import interned
 from geo.notify.case_news import case_entry, clock_events, clock_key, clock_moment, clock_rank, clock_wakes
 from geo.notify.events import Event, event_id
 from geo.store.base import Store, iso
@@ -134,6 +133,7 @@ class OpenCases:
             for k in range(passes):
                 part = range(k * SHARDS // passes, (k + 1) * SHARDS // passes)
                 kept: dict[int, dict[str, tuple]] = {n: {} for n in part}
+                shared: dict = {}  # one object for equal values, for this pass (not interned: dropped after it)
                 for layer in layers:
                     for feature in store.each_feature(layer.id):
                         place = f"{layer.id}/{feature['id']}"
@@ -145,7 +145,7 @@ class OpenCases:
                         for entry in places.get(place, {}).values():
                             look(entry, campaign, now, at)
                         if places:  # its cases as tuples of shared values: dicts would take five times as much
-                            shard[place] = tuple(tuple(interned(e[name]) for name in ENTRY)
+                            shard[place] = tuple(tuple(shared.setdefault(e[name], e[name]) for name in ENTRY)
                                                  for e in places[place].values())
                 for n in part:
                     places = {place: {case[2]: dict(zip(ENTRY, case, strict=True)) for case in cases}
