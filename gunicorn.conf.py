@@ -30,13 +30,14 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    """Each worker fills its caches in the background once the app is loaded (web/wall/warmup.py) and runs the
-    notifications' sender (web/notify/service.py; off with GUATU_NOTIFY_SENDER=false)."""
+    """Each worker fills its caches in the background once the app is loaded (web/wall/warmup.py), then runs the
+    notifications' sender (web/notify/service.py; off with GUATU_NOTIFY_SENDER=false): every worker runs one, the
+    store's leader lock lets one send. After the warm-up, not beside it: what a first round lets go would stay
+    resident among the caches being built."""
     from web.notify.service import start_sender
     from web.wall.warmup import warm_up_in_background
 
-    warm_up_in_background(worker.wsgi)
-    start_sender(worker.wsgi)  # notifications: every worker runs the sender, the store's leader lock lets one send
+    warm_up_in_background(worker.wsgi, then=lambda: start_sender(worker.wsgi))
 
 
 def worker_exit(server, worker):

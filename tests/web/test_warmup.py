@@ -199,8 +199,9 @@ def test_what_a_worker_holds_is_frozen_and_garbage_made_meanwhile_is_collected_f
 @pytest.mark.timeout(180)
 def test_each_gunicorn_worker_warms_up_and_the_first_screen_gets_the_warm_state(tmp_path):
     """Real gunicorn (gunicorn.conf.py's post_worker_init), two worker processes: each says, in its log, that its
-    caches are warm and for how many places; the first wall state asked for afterwards is the one a warm-up
-    built (generated before that line), not one built for the request."""
+    caches are warm and for how many places, and starts its notifications' sender after that, not beside the
+    warm-up; the first wall state asked for afterwards is the one a warm-up built (generated before that line),
+    not one built for the request."""
     data = copy_demo(tmp_path / "data")
     config = json.loads((data / "campaign.json").read_text(encoding="utf-8"))
     config["map"]["viewport_above"] = 1  # the courtyards' viewport index is warmed too
@@ -212,12 +213,19 @@ def test_each_gunicorn_worker_warms_up_and_the_first_screen_gets_the_warm_state(
     with Server(data, instance, tmp_path / "server.log", workers=2, env={"GUATU_LOG_FORMAT": "json"}) as server:
         frozen = wait_until(lambda: _frozen_lines(server.log()) if len(_frozen_lines(server.log())) == 2 else None,
                             "both workers' lines saying their caches are warm and frozen", timeout=120, interval=0.1)
+        senders = wait_until(lambda: _sender_lines(server.log()) if len(_sender_lines(server.log())) == 2 else None,
+                             "both workers' lines saying their senders run", timeout=120, interval=0.1)
         warmed = _warm_up_lines(server.log())  # each written before its worker froze
         first = requests.get(server.url + "/api/wall/state?format=packed", timeout=30,
                              headers={"Authorization": f"Bearer {token}"})
         log = server.log()
     assert "warming up the caches failed" not in log and "caches not warmed" not in log
     assert len(warmed) == 2 and all(int(r["message"].rsplit(" ", 1)[1]) > 0 for r in frozen)
+    order = [(r["pid"], r["logger"]) for r in _records(log, ("web.wall.warmup", "web.notify.service"))
+             if r in frozen or r in senders]  # in the log's order: each worker froze its caches, then its sender ran
+    assert sorted({pid for pid, _ in order}) == sorted(r["pid"] for r in frozen) == sorted(r["pid"] for r in senders)
+    for pid in {pid for pid, _ in order}:
+        assert [name for p, name in order if p == pid] == ["web.wall.warmup", "web.notify.service"]
     for line in warmed:
         counts = re.fullmatch(r"caches warmed in \d+\.\d s \((.*)\)", line["message"]).group(1)
         assert dict(part.rsplit(" ", 1) for part in counts.split(", ")) == {k: str(v) for k, v in sizes.items()}
@@ -237,10 +245,14 @@ def _frozen_lines(log: str) -> list[dict]:
     return [r for r in _records(log) if r["message"].startswith("objects kept out of the garbage collector's passes")]
 
 
-def _records(log: str) -> list[dict]:
-    """The JSON log records of web.wall.warmup (whole lines: the last one may be half written)."""
+def _sender_lines(log: str) -> list[dict]:
+    return [r for r in _records(log, ("web.notify.service",)) if r["message"].startswith("the notifications' sender runs")]
+
+
+def _records(log: str, loggers: tuple[str, ...] = ("web.wall.warmup",)) -> list[dict]:
+    """The JSON log records of these loggers, in order (whole lines: the last one may be half written)."""
     records = [json.loads(line) for line in log[:log.rfind("\n") + 1].splitlines() if line.startswith("{")]
-    return [r for r in records if r.get("logger") == "web.wall.warmup"]
+    return [r for r in records if r.get("logger") in loggers]
 
 
 def _log_time(record: dict) -> datetime:

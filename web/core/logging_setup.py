@@ -45,6 +45,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,  # which of a server's workers said it
             "message": record.getMessage(),
         }
         for name in _RECORD_FIELDS:

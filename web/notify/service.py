@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from flask import Flask, current_app
@@ -13,6 +14,7 @@ from geo.notify.sender import Sender
 from web.core.settings import Settings, get_settings
 
 EXTENSION = "guatu_notify"
+log = logging.getLogger(__name__)
 
 
 def transport_of(conf: Settings) -> Transport:
@@ -41,4 +43,6 @@ def start_sender(app: Flask) -> threading.Thread | None:
     conf = get_settings(app)
     if not conf.notify_sender:
         return None
-    return sender(app).start(conf.notify_interval)
+    thread = sender(app).start(conf.notify_interval)
+    log.info("the notifications' sender runs every %s s", conf.notify_interval)
+    return thread

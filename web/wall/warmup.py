@@ -39,6 +39,7 @@ import gc
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from flask import Flask
 
@@ -86,16 +87,23 @@ def warm_up(app: Flask) -> bool:
     return True
 
 
-def warm_up_in_background(app: Flask) -> threading.Thread:
-    """A worker's warm-up, then its caches frozen (gunicorn.conf.py's post_worker_init)."""
-    thread = threading.Thread(target=_warm_up_and_freeze, args=(app,), name="guatu-warm-up", daemon=True)
+def warm_up_in_background(app: Flask, then: Callable[[], object] | None = None) -> threading.Thread:
+    """A worker's warm-up, then its caches frozen, then `then` (gunicorn.conf.py's post_worker_init: the
+    notifications' sender, whose first round at a million places reads every place; run beside the warm-up, what
+    it let go stayed resident among the warm-up's kept objects: 1,234 MB after both against 947 MB one after
+    the other, in one process)."""
+    thread = threading.Thread(target=_warm_up_and_freeze, args=(app, then), name="guatu-warm-up", daemon=True)
     thread.start()
     return thread
 
 
-def _warm_up_and_freeze(app: Flask) -> None:
-    if warm_up(app):  # caches left cold (the database down) are built by requests, later: nothing to freeze yet
-        freeze_kept_objects()
+def _warm_up_and_freeze(app: Flask, then: Callable[[], object] | None) -> None:
+    try:
+        if warm_up(app):  # caches left cold (the database down) are built by requests, later: nothing to freeze yet
+            freeze_kept_objects()
+    finally:
+        if then is not None:
+            then()
 
 
 def freeze_kept_objects() -> int:
