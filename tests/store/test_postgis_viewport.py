@@ -132,3 +132,26 @@ def test_a_view_mostly_of_outlines_is_left_to_the_query(stores):
     assert _dots_from_boxes(postgis, index.boxes(LAYER, 1), LAYER, view) is None
     kept = _answer(postgis, index, view)
     assert kept[0] and not any(kept[3]) and _same(kept, _answer(postgis, None, view))
+
+
+def test_the_layers_boxes_are_each_places_id_and_box_in_the_layers_order(stores):
+    _, postgis = stores
+    ids, boxes = postgis.layer_boxes(LAYER)
+    features = [f for f in postgis.features(LAYER) if f.get("geometry")]
+    assert ids == [f["id"] for f in features] and boxes.shape == (5, len(features))
+    for i, feature in enumerate(features):
+        assert boxes[:4, i].tolist() == pytest.approx(list(shapely.geometry.shape(feature["geometry"]).bounds))
+    assert set(boxes[4].tolist()) == {2.0}
+
+
+def test_an_id_written_around_the_store_with_a_line_break_is_a_broken_layer_not_boxes_shifted(stores):
+    """The ids come as one text, a line each: an id with a line break (written in the database by another
+    program; Guatu refuses one) would shift every later box onto the wrong place. It is said instead."""
+    from geo.errors import BrokenLayer
+
+    _, postgis = stores
+    with postgis.connection() as conn:
+        conn.execute("UPDATE features SET id = 'c-0003' || chr(10) || 'x' WHERE layer = %s AND id = 'c-0003'", (LAYER,))
+    with pytest.raises(BrokenLayer) as caught:
+        postgis.layer_boxes(LAYER)
+    assert LAYER in caught.value.message
