@@ -124,6 +124,7 @@ def _lock_key(schema: str) -> int:
                           signed=True)
 
 
+BOXES_CHUNK = 65536  # places per row of `layer_boxes`: 2.6 MB of numbers as the server sends them
 EACH_FEATURE_BATCH = 2000  # rows per fetch when a layer too large to keep is read through (each_feature)
 
 
@@ -657,23 +658,31 @@ class PostGISStore(Store):
     def layer_boxes(self, layer_id: str) -> tuple[list[str], np.ndarray]:
         """Every place of the layer with a geometry (not an empty one: it meets no view), in the layer's order: its
         id, and its bounding box and dimension as five columns, west, south, east, north and dimension (float64,
-        5 × places). Read in one scan and sent as two aggregates: the ids as one text, a line each (an id has no
-        line break: geo/validate.py), the numbers as one block of bytes. A million rows as tuples cost twice the
-        time and their objects; the ids as an array left 90 MB resident of what its parse let go, against 18 MB
-        (geo/viewport.py keeps these per shapes revision to find a view's dots)."""
+        5 × places). Read in one scan, `BOXES_CHUNK` places to a row of two aggregates: their ids as one text, a
+        line each (an id has no line break: geo/validate.py), their numbers as one block of bytes (a million rows
+        as tuples cost twice the time and their objects). Not the whole layer in one row: the connection's input
+        buffer grows to the largest row it receives and keeps that size while the connection lives (a million
+        places' boxes in one row left 75 MB resident in every pooled connection that read them). geo/viewport.py
+        keeps these per shapes revision to find a view's dots."""
         self.layer(layer_id)
-        query = ("SELECT count(*), coalesce(string_agg(f.id, E'\\n' ORDER BY f.pos), ''), coalesce(string_agg("
-                 "float8send(ST_XMin(b.box)) || float8send(ST_YMin(b.box)) || float8send(ST_XMax(b.box)) "
-                 "|| float8send(ST_YMax(b.box)) || float8send(ST_Dimension(f.geom)::float8), ''::bytea ORDER BY f.pos), "
-                 "''::bytea) FROM features f CROSS JOIN LATERAL (SELECT Box3D(f.geom) AS box) AS b "
-                 "WHERE f.layer = %s AND f.geom IS NOT NULL AND NOT ST_IsEmpty(f.geom)")
+        query = ("SELECT count(*), string_agg(id, E'\\n' ORDER BY pos), string_agg(float8send(ST_XMin(box)) "
+                 "|| float8send(ST_YMin(box)) || float8send(ST_XMax(box)) || float8send(ST_YMax(box)) "
+                 "|| float8send(dimension::float8), ''::bytea ORDER BY pos) FROM ("
+                 "SELECT f.id, f.pos, Box3D(f.geom) AS box, ST_Dimension(f.geom) AS dimension, "
+                 "(row_number() OVER (ORDER BY f.pos) - 1) / %s AS chunk FROM features f "
+                 "WHERE f.layer = %s AND f.geom IS NOT NULL AND NOT ST_IsEmpty(f.geom)) AS p GROUP BY chunk ORDER BY chunk")
+        ids: list[str] = []
+        blocks: list[bytes] = []
         with self._conn() as conn:
-            count, text, block = conn.execute(query, (layer_id,)).fetchone()
-        ids = text.split("\n") if count else []
-        del text
-        if len(ids) != count or len(block) != 40 * count:  # else a box would be taken for another place's
-            raise BrokenLayer(t("db.boxes_misaligned", layer=layer_id, places=len(ids), numbers=len(block) // 8))
-        return ids, np.frombuffer(block, dtype=">f8").reshape(-1, 5).T.astype(np.float64, order="C")
+            for count, text, block in conn.execute(query, (BOXES_CHUNK, layer_id)):
+                chunk = text.split("\n")
+                if len(chunk) != count or len(block) != 40 * count:  # else a box would be taken for another place's
+                    raise BrokenLayer(t("db.boxes_misaligned", layer=layer_id, places=len(ids) + len(chunk),
+                                        numbers=(sum(map(len, blocks)) + len(block)) // 8))
+                ids += chunk
+                blocks.append(block)
+        numbers = np.frombuffer(b"".join(blocks), dtype=">f8") if blocks else np.empty(0, dtype=">f8")
+        return ids, numbers.reshape(-1, 5).T.astype(np.float64, order="C")
 
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
                        properties: tuple[str, ...], *, dot_size: float = 0.0, dots: bool = False,

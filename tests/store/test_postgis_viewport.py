@@ -134,10 +134,15 @@ def test_a_view_mostly_of_outlines_is_left_to_the_query(stores):
     assert kept[0] and not any(kept[3]) and _same(kept, _answer(postgis, None, view))
 
 
-def test_the_layers_boxes_are_each_places_id_and_box_in_the_layers_order(stores):
+@pytest.mark.parametrize("chunk", [65536, 7], ids=["one-row", "rows-of-7"])
+def test_the_layers_boxes_are_each_places_id_and_box_in_the_layers_order(stores, chunk, monkeypatch):
+    """Read a row of places at a time (each row's places in order, the rows in order): the same ids and boxes
+    however many rows they take."""
     _, postgis = stores
+    monkeypatch.setattr("geo.store.postgis.BOXES_CHUNK", chunk)
     ids, boxes = postgis.layer_boxes(LAYER)
     features = [f for f in postgis.features(LAYER) if f.get("geometry")]
+    assert len(features) > 7 * 30
     assert ids == [f["id"] for f in features] and boxes.shape == (5, len(features))
     for i, feature in enumerate(features):
         assert boxes[:4, i].tolist() == pytest.approx(list(shapely.geometry.shape(feature["geometry"]).bounds))
