@@ -10,6 +10,7 @@ escalation level fires again).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from geo.cases.deadlines import OPEN_STAGES, due_local, instant, stage_overdue
@@ -126,6 +127,16 @@ def clock_rank(event: Event) -> int:
     if event.kind == "case_escalated":
         return 3 if event.data["level"] == "district" else 2
     return 2 if event.kind == "case_overdue" else 1
+
+
+def clock_settings(campaign: Campaign) -> str:
+    """What `clock_wakes` depends on besides the case, as a short text: the due-soon hours, the escalation's step,
+    the working calendar and the time zone (a kept wake worked out under other settings is worked out again)."""
+    cal = campaign.cases.calendar
+    settings = (campaign.notify.due_soon_hours, campaign.cases.escalation_every, sorted(cal.workdays),
+                cal.day_start.isoformat(), cal.day_end.isoformat(), sorted(d.isoformat() for d in cal.holidays),
+                sorted(d.isoformat() for d in cal.working_days), str(campaign.timezone))
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
 
 
 def clock_wakes(entry: dict, campaign: Campaign) -> list[datetime]:

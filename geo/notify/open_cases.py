@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from geo.config import Campaign
-from geo.notify.case_news import case_entry, clock_events, clock_key, clock_moment, clock_rank, clock_wakes
+from geo.notify.case_news import case_entry, clock_events, clock_key, clock_moment, clock_rank, clock_settings, clock_wakes
 from geo.notify.events import Event, event_id
 from geo.store.base import Store, iso
 
@@ -44,8 +44,15 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ENTRY = ("layer", "fid", "pid", "place", "street", "community", "place_unit", "category", "stage", "stage_since",
          "stage_due", "unit", "handler", "urgency", "responsible", "told", "wake")  # an entry's fields, in order
 _TEXTS = ENTRY[:-2]  # what `case_entry` makes of the case: a change of any is looked at again
+_SHARED = frozenset(("layer", "street", "community", "place_unit", "category", "stage", "unit", "handler", "urgency",
+                     "responsible", "told"))  # the fields many cases share (a first round keeps each value once)
 
 Places = dict[str, dict[str, dict]]  # a shard: "layer/id" -> problem id -> entry
+
+
+class Superseded(Exception):
+    """Another process's round wrote the cursor since this round read it (this one lost its lock meanwhile, its
+    database connection dropped): this round writes nothing more."""
 
 
 def shard_of(place: str) -> int:
@@ -114,10 +121,12 @@ class OpenCases:
     def __init__(self, store: Store, campaign: Campaign, seq: int, days: dict, wakes: list[int | None]) -> None:
         self.store, self.campaign = store, campaign
         self.seq, self.days, self.wakes = seq, dict(days), list(wakes)
+        self.relook = False  # every case to be looked at in this round (its wake worked out under other settings)
 
     def cursor(self) -> dict:
-        """What the cursor keeps of the index."""
-        return {"seq": self.seq, "days": self.days, "shards": SHARDS, "wakes": self.wakes}
+        """What the cursor keeps of the index (besides its token, sources.py's)."""
+        return {"seq": self.seq, "days": self.days, "shards": SHARDS, "wakes": self.wakes,
+                "clock": clock_settings(self.campaign)}
 
     # --- where it comes from ----------------------------------------------------------------------------------
     @classmethod
@@ -133,7 +142,7 @@ class OpenCases:
             for k in range(passes):
                 part = range(k * SHARDS // passes, (k + 1) * SHARDS // passes)
                 kept: dict[int, dict[str, tuple]] = {n: {} for n in part}
-                shared: dict = {}  # one object for equal values, for this pass (not interned: dropped after it)
+                shared: dict = {}  # one object for equal values of `_SHARED`, for this pass (not interned: dropped after it)
                 for layer in layers:
                     for feature in store.each_feature(layer.id):
                         place = f"{layer.id}/{feature['id']}"
@@ -145,8 +154,8 @@ class OpenCases:
                         for entry in places.get(place, {}).values():
                             look(entry, campaign, now, at)
                         if places:  # its cases as tuples of shared values: dicts would take five times as much
-                            shard[place] = tuple(tuple(shared.setdefault(e[name], e[name]) for name in ENTRY)
-                                                 for e in places[place].values())
+                            shard[place] = tuple(tuple(shared.setdefault(e[name], e[name]) if name in _SHARED
+                                                       else e[name] for name in ENTRY) for e in places[place].values())
                 for n in part:
                     places = {place: {case[2]: dict(zip(ENTRY, case, strict=True)) for case in cases}
                               for place, cases in kept.pop(n).items()}
@@ -158,10 +167,15 @@ class OpenCases:
     def resume(cls, store: Store, campaign: Campaign, cursor: dict) -> OpenCases:
         """From the cursor. An earlier version's cursor is taken over: one that held the whole index (with the
         clock's events it had told of each case as `fired` ids), or shards of another count, are written again as
-        this version's shards; one without `wakes` has every shard looked at once."""
+        this version's shards (held whole once, and not safe against a crash between two shards' writes while
+        their keys overlap: the count has always been 256); one without `wakes` has every case looked at once, as
+        has one whose wakes were worked out under other clock settings (`clock_settings`: the due-soon hours, the
+        escalation's step, the calendar, the time zone changed since)."""
         wakes = cursor.get("wakes")
         index = cls(store, campaign, cursor["seq"], cursor.get("days") or {},
                     wakes if isinstance(wakes, list) and len(wakes) == SHARDS else [0] * SHARDS)
+        if cursor.get("clock") != clock_settings(campaign):
+            index.relook, index.wakes = True, [0] * SHARDS
         if "cases" in cursor:
             fired = cursor.get("fired") or {}
             index._rewrite((f"{e['layer']}/{e['fid']}", key.rsplit("/", 1)[-1],
@@ -207,11 +221,11 @@ class OpenCases:
         self.wakes[n] = _bounded_wake(places)
 
     def advance(self, images: Iterable[tuple[str, str, dict | None]], now: datetime, at: str,
-                emit: Callable[[list[Event]], object]) -> None:
+                emit: Callable[[list[Event]], object], leading: Callable[[], bool]) -> None:
         """The places' new images (layer, id, feature or None: deleted; oldest first) put in their shards, and
         the clock's news at `now` of the cases whose wake has come or that changed, handed to `emit` before the
         shards that hold them are written. Reads only the shards these places fall in and those whose wake has
-        come."""
+        come. Before each write `leading()` must hold (no other round wrote the cursor since): else `Superseded`."""
         by_shard: dict[int, list[tuple[str, str, dict | None]]] = {}
         for layer, fid, feature in images:
             by_shard.setdefault(shard_of(f"{layer}/{fid}"), []).append((layer, fid, feature))
@@ -227,7 +241,7 @@ class OpenCases:
                 changed |= _put(places, layer, fid, feature, self.campaign)
             for cases in places.values():
                 for entry in cases.values():
-                    if _due(entry, stamp):
+                    if self.relook or _due(entry, stamp):
                         before = (entry.get("told"), entry.get("wake", 0))
                         events += look(entry, self.campaign, now, at)
                         changed |= (entry["told"], entry["wake"]) != before
@@ -236,11 +250,14 @@ class OpenCases:
             else:
                 self.wakes[n] = _bounded_wake(places)
             if len(held) >= FLUSH:
-                self._flush(held, events, emit)
-        self._flush(held, events, emit)
+                self._flush(held, events, emit, leading)
+        self._flush(held, events, emit, leading)
+        self.relook = False
 
     def _flush(self, held: list[tuple[int, Places, bool]], events: list[Event],
-               emit: Callable[[list[Event]], object]) -> None:
+               emit: Callable[[list[Event]], object], leading: Callable[[], bool]) -> None:
+        if (held or events) and not leading():
+            raise Superseded
         if events:
             emit(list(events))
         if held:

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from geo.accounts import User
 from geo.config import Campaign
-from geo.errors import BrokenRecord, GuatuError
+from geo.errors import BrokenRecord, GuatuError, StoreBusy
 from geo.messages import t
 from geo.notify import outbox, sources
 from geo.notify.channels import Outcome, Transport, send
@@ -68,7 +68,11 @@ class Sender:
             damaged, collected, fanned = exc, 0, 0
         else:
             damaged = None
-            collected = sources.collect(self.store, self.campaign, now)
+            try:
+                collected = sources.collect(self.store, self.campaign, now)
+            except StoreBusy:  # another process's round still holds the cursor (a leader that lost its lock): it
+                collected = 0  # collects; what is owed is sent all the same
+
             fanned = outbox.fan_out_pending(self.store, self.users(), now=now, tz=self.campaign.timezone)
         delivered, failed = outbox.send_due(self.store, self.attempt, now=now, attempts=self.attempts)
         if damaged is not None:  # the deliveries made before it are sent all the same; then the round says why

@@ -7,15 +7,16 @@ many new events it emitted. What it knows between ticks:
 
 - the cursor, one small record `notify-cursor/journal`: `seq`, the journal revision read up to (each tick reads
   only the changes after it, `changes_since`, and the full entries, `change_entries`, only of those that
-  touched a ledger or deleted a place); `days`, the local day each daily event was last sent for; `wakes`;
+  touched a ledger or deleted a place); `days`, the local day each daily event was last sent for; `wakes`; `clock`; `token`;
 - the index of open cases (geo/notify/open_cases.py), kept current from those same changes in the store, in
   shards, with each shard's earliest wake in the cursor: a tick reads and writes only the shards its changes
   touch and those whose wake has come, and keeps nothing in memory after it. The clock's events (临期, 逾期,
   升级督办) are computed from it, for the cases whose next wake has come, so a tick neither walks the layers nor
   looks at every open case.
 
-A tick holds the cursor's lock throughout: two processes' ticks (a lost leader lock's holder still finishing
-its tick) never mix.
+`collect` holds the cursor's lock throughout: two processes' rounds never mix. A round whose lock was lost
+meanwhile (its database connection dropped) and whose cursor another round has written since stops before its
+next write (the cursor's `token`, written afresh each time).
 
 Only the very first tick, with no cursor yet, reads every place to build the index, and it tells nothing of
 what happened before it: neither the journal nor the clock (a campaign that starts its notifications with
@@ -29,6 +30,7 @@ tick emit them again, and `emit` keeps each kind and key once, so nobody is told
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import replace
 from datetime import datetime
 
@@ -40,11 +42,12 @@ from geo.messages import t
 from geo.notify.case_news import case_entry, step_event, where
 from geo.notify.daily_news import digests, inspection_drawn, report_ready
 from geo.notify.events import Event, emit_all
-from geo.notify.open_cases import OpenCases
+from geo.notify.open_cases import OpenCases, Superseded
 from geo.store.base import Store, iso
 
 CURSOR = "notify-cursor"
 KEY = "journal"
+JOURNAL_SLICE = 2000  # journal changes a round reads the images of at once
 log = logging.getLogger(__name__)
 _warned: set = set()  # days whose damaged list was logged
 # what the index keeps of a place: its ledger, and the name, area and unit its cases' news say and are sent by
@@ -130,30 +133,40 @@ def _daily_events(store: Store, campaign: Campaign, now: datetime, cases: OpenCa
 
 def collect(store: Store, campaign: Campaign, now: datetime) -> int:
     """Emit the events that happened since the last call; the number emitted."""
+    emitted = [0]
     with store.records_locked(CURSOR):
-        return _round(store, campaign, now)
+        try:
+            _round(store, campaign, now, emitted)
+        except Superseded:
+            log.warning("another process's round of the notifications wrote their cursor meanwhile: this one stops")
+    return emitted[0]
 
 
-def _round(store: Store, campaign: Campaign, now: datetime) -> int:
+def _round(store: Store, campaign: Campaign, now: datetime, emitted: list[int]) -> None:
     cursor = store.record(CURSOR, KEY)
+    token = (cursor or {}).get("token")
     revision = store.revision()
-    emitted = 0
+
+    def emit(events: list[Event]) -> None:
+        emitted[0] += emit_all(store, events)
+
+    def leading() -> bool:
+        return (store.record(CURSOR, KEY) or {}).get("token") == token
+
     if cursor is None or cursor["seq"] > revision:  # the first tick, or another journal (a restore): from now
         cases = OpenCases.build(store, campaign, revision, (cursor or {}).get("days") or {}, now)
     else:
         cases = OpenCases.resume(store, campaign, cursor)
         changes = store.changes_since(cases.seq)
-        images: list[tuple[str, str, dict | None]] = []
-        emitted += emit_all(store, _journal_events(store, campaign, changes, images))
-
-        def emit(events: list[Event]) -> None:
-            nonlocal emitted
-            emitted += emit_all(store, events)
-
-        cases.advance(images, now, iso(now), emit)
-        if changes:
-            cases.seq = changes[-1].seq
-    emitted += emit_all(store, _daily_events(store, campaign, now, cases))
-    if cases.cursor() != cursor:  # a quiet round writes nothing
-        store.put_record(CURSOR, KEY, cases.cursor())
-    return emitted
+        for start in range(0, max(1, len(changes)), JOURNAL_SLICE):  # a backlog a slice at a time: its images
+            part = changes[start:start + JOURNAL_SLICE]                # are whole places
+            images: list[tuple[str, str, dict | None]] = []
+            emit(_journal_events(store, campaign, part, images))
+            cases.advance(images, now, iso(now), emit, leading)
+            if part:
+                cases.seq = part[-1].seq
+    emit(_daily_events(store, campaign, now, cases))
+    if cases.cursor() != {k: v for k, v in (cursor or {}).items() if k != "token"}:  # a quiet round writes nothing
+        if not leading():
+            raise Superseded
+        store.put_record(CURSOR, KEY, {**cases.cursor(), "token": uuid.uuid4().hex})

@@ -263,14 +263,16 @@ def test_a_journal_behind_the_cursor_is_followed_from_where_it_stands(store, cas
     assert [e["kind"] for e in _told(store, cases, NOW, fid=place["id"])] == ["case_assigned"]
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_the_open_cases_and_the_clocks_news_tick_by_tick_are_those_the_places_have(store_factory, cases, clock, seed):
+@pytest.mark.parametrize(("seed", "flush"), [(1, 16), (2, 16), (3, 1)])
+def test_the_open_cases_and_the_clocks_news_tick_by_tick_are_those_the_places_have(store_factory, cases, clock, seed,
+                                                                                   flush, monkeypatch):
     """After random edits — problems added, closed and dropped, places created and deleted — and a clock moving
     by minutes, hours and days, the shards hold the cases the places have, entry for entry; and each tick tells
     the clock's news (due soon, overdue, escalated) that looking at every open case would tell and was not told
     before — though a tick reads only the shards its changes touch and those whose wake has come, and looks only
     at the cases whose next wake has come and those that changed. Each shard's wake in the cursor is its
-    cases' earliest."""
+    cases' earliest. (`flush` 1: every shard's news emitted and the shard written before the next is read.)"""
+    monkeypatch.setattr("geo.notify.open_cases.FLUSH", flush)
     store = store_factory("geojson")
     edits, rng = RandomEdits(store, clock, seed), random.Random(seed)
     collect(store, cases, clock())
@@ -469,7 +471,7 @@ def test_the_last_versions_cursor_and_shards_are_taken_over_telling_nobody_again
             store.put_record(CASES, key, shard)
     assert _told(store, cases, late + timedelta(minutes=1)) == []
     cursor = store.record(CURSOR, KEY)
-    assert "token" not in cursor and len(cursor["wakes"]) == SHARDS
+    assert cursor["token"] != "e2c1" and len(cursor["wakes"]) == SHARDS
     [entry] = stored_entries(store)
     assert entry["told"] == 2 and entry["wake"] is not None and entry["wake"] > micros(late)
     later = _told(store, cases, due + timedelta(days=7), fid=place["id"])
@@ -498,6 +500,129 @@ def test_a_first_round_read_in_passes_writes_the_shards_one_pass_writes(store, c
                 store.record(CURSOR, KEY)["wakes"])
 
     whole = first_round()
+    reads: list[str] = []
+    each_feature = store.each_feature
+    monkeypatch.setattr(store, "each_feature", lambda layer: (reads.append(layer), each_feature(layer))[1])
     monkeypatch.setattr(open_cases, "BUILD_PLACES", 2)  # 7 places: four passes
     assert first_round() == whole
+    assert len(reads) == 4 * len(store.readable_layers())
     assert len(whole[0]) > 3 and sum(w is not None for w in whole[1]) == len(whole[0])
+
+
+def _six_places_filed_at_once(store, cases, make_feature) -> datetime:
+    """Six courtyards, each with a problem filed at NOW (their cases in 立案, due at one instant): the due."""
+    for n in range(6):
+        feature = store.create(LAYER, make_feature(name=f"建设路{n}号院", street=STREET, community=COMMUNITY),
+                               user="演示").feature
+        changes = add_problem(feature, {"category": "飞线充电", "description": f"问题{n}"}, cases,
+                              NOW.astimezone(cases.timezone).date(), now=NOW, user="zhihui", by="王指挥 (zhihui)")
+        store.update(LAYER, feature["id"], expected_version=1, user="演示", properties=changes, case_write=True)
+    [due] = {e["stage_due"] for e in _entries(store, cases)}
+    return datetime.fromisoformat(due.replace("Z", "+00:00"))
+
+
+def test_a_round_that_stopped_between_two_shards_writes_tells_nobody_twice_and_loses_nothing(store, cases,
+                                                                                             make_feature, monkeypatch):
+    """A round emits a shard's news, then writes the shard, one shard after another (here one at a time): a crash
+    after some shards were written leaves the cursor behind them. The next round tells what the first did not,
+    nothing twice; the cursor's wakes are never later than the shards' own."""
+    due = _six_places_filed_at_once(store, cases, make_feature)
+    soon = due - timedelta(hours=cases.notify.due_soon_hours)
+    _told(store, cases, soon - timedelta(hours=2))  # every case's first wake is its due soon
+    monkeypatch.setattr("geo.notify.open_cases.FLUSH", 1)
+    writes, put = [], store.put_record
+
+    def failing(kind, key, value):
+        if kind == CASES:
+            writes.append(key)
+            if len(writes) == 3:
+                raise OSError("磁盘已满")  # the process dies here
+        put(kind, key, value)
+
+    monkeypatch.setattr(store, "put_record", failing)
+    before = _pending(store)
+    with pytest.raises(OSError):
+        collect(store, cases, soon)
+    monkeypatch.setattr(store, "put_record", put)
+    first = _pending(store)[len(before):]
+    assert 0 < len(first) < 6
+    second = _told(store, cases, soon)
+    ids = first + [e["id"] for e in second]
+    assert len(ids) == len(set(ids)) == 6 and {event(store, i)["kind"] for i in ids} == {"case_due_soon"}
+    assert _told(store, cases, soon + timedelta(minutes=1)) == []
+    wakes = store.record(CURSOR, KEY)["wakes"]
+    for key in store.record_keys(CASES):
+        earliest = min(e["wake"] for pids in store.record(CASES, key)["places"].values() for e in pids.values())
+        assert wakes[int(key)] == earliest == micros(due + timedelta(microseconds=1))
+
+
+def test_a_round_another_round_overtook_stops_before_its_next_write(store, cases, make_feature, monkeypatch, caplog):
+    """A round's lock was lost (its connection dropped) and another process's round wrote the cursor meanwhile:
+    the first writes no shard and no cursor after it learns so, and says so in the log."""
+    import logging
+
+    import geo.notify.sources as sources
+
+    due = _six_places_filed_at_once(store, cases, make_feature)
+    soon = due - timedelta(hours=cases.notify.due_soon_hours)
+    _told(store, cases, soon - timedelta(hours=2))
+    monkeypatch.setattr("geo.notify.open_cases.FLUSH", 1)
+    shards = {key: store.record(CASES, key) for key in store.record_keys(CASES)}
+    real = sources.emit_all
+    calls = []
+
+    def overtaken(store_, events):
+        calls.append(len(events))
+        if len(calls) == 2:  # another round's cursor written meanwhile
+            store.put_record(CURSOR, KEY, {**store.record(CURSOR, KEY), "token": "another"})
+        return real(store_, events)
+
+    monkeypatch.setattr(sources, "emit_all", overtaken)
+    with caplog.at_level(logging.WARNING, logger="geo.notify.sources"):
+        collect(store, cases, soon)
+    assert "this one stops" in caplog.text
+    assert store.record(CURSOR, KEY)["token"] == "another"
+    written = [key for key in store.record_keys(CASES) if store.record(CASES, key) != shards[key]]
+    assert len(written) == 1  # the shard before the other round wrote; none after
+
+
+def test_wakes_worked_out_under_other_clock_settings_are_worked_out_again(store, cases, place):
+    """The due-soon hours raised from 0 (none) to 4 after a case's wake was kept at its due: the next round looks
+    at every case again, and the case is told due soon 4 hours before its due, not lost."""
+    from dataclasses import replace
+
+    never = replace(cases, notify=replace(cases.notify, due_soon_hours=0))
+    case = _act(store, never, place, "dispatch", STREET_LEAD, unit=UNIT, handler="zhujian")
+    due = datetime.fromisoformat(case["stage_due"].replace("Z", "+00:00"))
+    _told(store, never, NOW)
+    [kept] = stored_entries(store)
+    assert kept["wake"] == micros(due + timedelta(microseconds=1))
+    soon = _told(store, cases, due - timedelta(hours=3), fid=place["id"])
+    assert [e["kind"] for e in soon] == ["case_due_soon"]
+
+
+def test_shards_of_another_count_are_written_again_as_this_versions(store, cases, make_feature):
+    """An index kept in 128 shards (another version's count): taken over into this version's shards, every case
+    in the shard its place falls in now, nothing told again, the news after it as before."""
+    import zlib
+
+    due = _six_places_filed_at_once(store, cases, make_feature)
+    soon = due - timedelta(hours=cases.notify.due_soon_hours)
+    _told(store, cases, soon - timedelta(hours=2))
+    entries = sorted(stored_entries(store), key=case_key)
+    old: dict[str, dict] = {}
+    for e in entries:
+        place = f"{e['layer']}/{e['fid']}"
+        old.setdefault(str(zlib.crc32(place.encode()) % 128), {}).setdefault(place, {})[e["pid"]] = e
+    with store.records_locked(CASES):
+        for key in store.record_keys(CASES):
+            store.delete_record(CASES, key)
+        for key, places in old.items():
+            store.put_record(CASES, key, {"places": places})
+    with store.records_locked(CURSOR):
+        store.put_record(CURSOR, KEY, {**store.record(CURSOR, KEY), "shards": 128})
+    assert _told(store, cases, soon - timedelta(hours=1)) == []
+    assert sorted(stored_entries(store), key=case_key) == entries
+    for key in store.record_keys(CASES):
+        assert {shard_of(place) for place in store.record(CASES, key)["places"]} == {int(key)}
+    assert [e["kind"] for e in _told(store, cases, soon)] == ["case_due_soon"] * 6

@@ -103,7 +103,10 @@ def _warm_up_and_freeze(app: Flask, then: Callable[[], object] | None) -> None:
             freeze_kept_objects()
     finally:
         if then is not None:
-            then()
+            try:
+                then()
+            except Exception:  # logged here: a background thread's exception would otherwise go to stderr alone
+                log.exception("starting what follows the warm-up failed")
 
 
 def freeze_kept_objects() -> int:
