@@ -112,6 +112,7 @@ def serve(data: Path, instance: Path, extra_env: dict, ready_within: float = 120
     port = free_port()
     env = {**os.environ, "GUATU_DATA": str(data), "GUATU_INSTANCE": str(instance), "GUATU_PUBLIC_VIEW": "true",
            "GUATU_LOG_LEVEL": "INFO", "GUATU_REFRESH_SECONDS": "5", **extra_env}
+    sender_on = env.get("GUATU_NOTIFY_SENDER", "true").lower() not in ("0", "false", "no", "off")
     log = open(instance / "server.log", "wb")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen([str(REPO / ".venv/bin/gunicorn"), "-c", str(REPO / "gunicorn.conf.py"), "--workers", "2",
                              "--threads", "4", "--bind",
@@ -119,11 +120,12 @@ def serve(data: Path, instance: Path, extra_env: dict, ready_within: float = 120
                             stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + ready_within
-        while True:  # ready, and both workers warmed up (web/wall/warmup.py), as a server is long before screens ask
-            try:
+        while True:  # ready, both workers warmed up (web/wall/warmup.py) and the notifications' first round done (a
+            try:         # fresh copy's: it reads every place, once per deployment), as a server is long before screens ask
                 resp, _, _ = Client(port).request("GET", "/readyz")
-                warmed = (instance / "server.log").read_text(errors="replace").count("caches warmed")
-                if resp.status == 200 and warmed >= 2:
+                said = (instance / "server.log").read_text(errors="replace")
+                if resp.status == 200 and said.count("caches warmed") >= 2 and (
+                        "open cases read from every place" in said or not sender_on):
                     break
             except OSError:
                 pass

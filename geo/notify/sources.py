@@ -30,6 +30,7 @@ tick emit them again, and `emit` keeps each kind and key once, so nobody is told
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import replace
 from datetime import datetime
@@ -154,7 +155,9 @@ def _round(store: Store, campaign: Campaign, now: datetime, emitted: list[int]) 
         return (store.record(CURSOR, KEY) or {}).get("token") == token
 
     if cursor is None or cursor["seq"] > revision:  # the first tick, or another journal (a restore): from now
+        started = time.perf_counter()
         cases = OpenCases.build(store, campaign, revision, (cursor or {}).get("days") or {}, now)
+        log.info("the notifications' open cases read from every place in %.1f s", time.perf_counter() - started)
     else:
         cases = OpenCases.resume(store, campaign, cursor)
         changes = store.changes_since(cases.seq)
