@@ -3,7 +3,7 @@
 Every request gets a request id (the caller's `X-Request-ID` when it sends a
 sane one, else a new one), echoed in the response's `X-Request-ID` and put
 on every log record written while the request runs. In JSON mode each line
-is one object — time, level, logger, message, and inside a request
+is one object — time, level, logger, pid, message, and inside a request
 request_id, method, path — and every request ends with an access line that
 adds status and duration_ms (gunicorn's own access log is then left off by
 `./guatu serve`; see web/gunicorn_conf.py for its other lines).

@@ -113,8 +113,8 @@ class Settings(BaseModel):
     config: Path | None = _setting(None, "a TOML file of these settings (see Production); environment variables "
                                          "win over it")
     log_format: Literal["text", "json"] = _setting(
-        "text", "`json`: one JSON object per log line (time, level, logger, message, request_id, method, path, "
-                "status, duration_ms)")
+        "text", "`json`: one JSON object per log line (time, level, logger, pid — which worker —, message, request_id, "
+                "method, path, status, duration_ms)")
     log_level: Literal["DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL", "NOTSET"] = _setting(
         "INFO", "`DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`")
     access_log: bool | None = _setting(None, "one log line per request; unset: on with `GUATU_LOG_FORMAT=json`",
