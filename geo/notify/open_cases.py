@@ -244,7 +244,7 @@ class OpenCases:
                     if self.relook or _due(entry, stamp):
                         before = (entry.get("told"), entry.get("wake", 0))
                         events += look(entry, self.campaign, now, at)
-                        changed |= (entry["told"], entry["wake"]) != before
+                        changed |= (entry.get("told"), entry["wake"]) != before
             if changed:
                 held.append((n, places, existed))
             else:
@@ -267,15 +267,9 @@ class OpenCases:
         held.clear()
         events.clear()
 
-    def entries(self) -> Iterator[dict]:
-        """Every open case's entry, a shard at a time."""
-        for n in range(SHARDS):
-            for cases in self.read(n).values():
-                yield from cases.values()
-
 
 def stored_entries(store: Store) -> Iterator[dict]:
-    """Every entry the store's shards hold (of any count of shards)."""
+    """Every open case's entry the store's shards hold, a shard at a time (of any count of shards)."""
     for key in store.record_keys(CASES):
         for cases in ((store.record(CASES, key) or {}).get("places") or {}).values():
             yield from cases.values()

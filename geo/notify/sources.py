@@ -43,7 +43,7 @@ from geo.messages import t
 from geo.notify.case_news import case_entry, step_event, where
 from geo.notify.daily_news import digests, inspection_drawn, report_ready
 from geo.notify.events import Event, emit_all
-from geo.notify.open_cases import OpenCases, Superseded
+from geo.notify.open_cases import OpenCases, Superseded, stored_entries
 from geo.store.base import Store, iso
 
 CURSOR = "notify-cursor"
@@ -114,7 +114,7 @@ def _daily_events(store: Store, campaign: Campaign, now: datetime, cases: OpenCa
     day = local.date()
     days = cases.days
     if local.time() >= campaign.notify.digest_at and days.get("digest") != day.isoformat():
-        out += digests(cases.entries(), campaign, now, day, at)
+        out += digests(stored_entries(store), campaign, now, day, at)
         days["digest"] = day.isoformat()
     if local.time() >= campaign.notify.daily_report_at and days.get("report") != day.isoformat():
         out.append(report_ready(day, at))
