@@ -42,7 +42,9 @@ TILE_PX = 256
 FULL_DETAIL_ZOOM = 17  # from this zoom on, outlines are sent as stored
 MAX_TILES = 1024  # a 4K screen needs about 16 × 10 tiles
 DOT_PIXELS = 3  # below full detail, polygons smaller than this many pixels each way are sent as dots
+BOX_PIXELS = 8  # … and smaller than this, as boxes (`small_places`)
 DOT_CODE = 6  # the packed geometry type of a dot (after geo/wall/codec.py's GEOMETRY_CODES 0–5)
+BOX_CODE = 7  # … and of a box
 MAX_LAT = 85.05112878
 _POLYGONAL, _LINEAR, _PUNTAL = (3, 6), (1, 5), (0, 4)  # shapely type ids
 
@@ -123,11 +125,11 @@ def parse_viewport(bbox: str | None, zoom: str | None) -> Viewport:
 
 @dataclass(frozen=True)
 class _LayerBoxes:
-    """A database layer's places as columns, in the layer's order: ids, and `[west, south, east, north,
-    dimension]` of each (`PostGISStore.layer_boxes`)."""
+    """A database layer's places as columns, in the layer's order: ids, and `[west, south, east, north, area]` of
+    each (`PostGISStore.layer_boxes`; the area negative for a place that is not a polygon)."""
     revision: int
     ids: np.ndarray
-    boxes: np.ndarray  # one row each of west, south, east, north and dimension (5 × places: each row contiguous)
+    boxes: np.ndarray  # one row each of west, south, east, north and area (5 × places: each row contiguous)
 
 
 @dataclass
@@ -248,8 +250,8 @@ def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, re
     of one sub-district and community if given (a wall screen's scope). Without `attributes` (the geometry part
     a wall screen asks for) a database is not asked for them unless the scope needs them; each place's then `()`.
 
-    With `dots`, the places to be sent as dots (`dots_of`) come apart with their positions, and a database sends
-    no outline for them (their geometry is then None): at a district's zoom nearly every place is one.
+    With `dots`, the places to be sent as dots and boxes (`small_places`) come apart with their positions, and a
+    database sends no outline for them (their geometry is then None): at a district's zoom nearly every place is one.
     `geometry_revision`: the revision of the layer's outlines alone (geo/wall/data.py `geometry_shown`), which a
     database layer's kept boxes go by; `revision` if not given."""
     query = getattr(store, "shapes_in_bbox", None)
@@ -261,12 +263,11 @@ def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, re
             return kept
     if query is not None:
         wanted = PACKED_PROPERTIES if attributes or street or community else ()
-        ids, props, wkb, centres = query(layer_id, view.bbox, view.tolerance, wanted,
-                                         dot_size=DOT_PIXELS * view.tolerance, dots=dots)
+        ids, props, wkb, numbers = query(layer_id, view.bbox, view.tolerance, wanted,
+                                         small_size=BOX_PIXELS * view.tolerance, dots=dots)
         geoms = shapely.from_wkb(np.array(wkb, dtype=object)) if wkb else np.empty(0, dtype=object)
         if dots:
-            xy = np.array(centres, dtype=float).reshape(-1, 2)
-            found = Dots(~np.isnan(xy[:, 0]), xy)
+            found = _found(numbers, view)
     else:
         store.layer(layer_id)
         ids, props, geoms, found = (index or ViewportIndex(store)).query(layer_id, revision, view)
@@ -276,76 +277,111 @@ def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, re
         keep = [i for i, row in enumerate(props) if (not street or row[2] == street) and (not community or row[3] == community)]
         ids, props, geoms = [ids[i] for i in keep], [props[i] for i in keep], geoms[np.array(keep, dtype=int)]
         if found is not None:
-            rows = np.array(keep, dtype=int)
-            found = Dots(found.mask[rows], found.xy[rows])
+            found = found.rows(np.array(keep, dtype=int))
     return list(ids), props, geoms, found
 
 
 def _dots_from_boxes(store: Store, kept: _LayerBoxes, layer_id: str, view: Viewport):
-    """A database layer's view found from its kept boxes when most of it is dots (at a district's zoom a
+    """A database layer's view found from its kept boxes when most of it is dots and boxes (at a district's zoom a
     million places are nearly all dots, and the query that finds them reads every row of the district: 4–5 s).
-    A dot whose box lies inside the view meets it, and its centre is its box's; the database is asked only for
-    the places along the view's edge (whether they meet it: the same exact test as the query's) and for the
-    outlines. Returns what `viewport_shapes` returns, or None when outlines are most of the view (the query
-    reads them as fast)."""
-    x0, y0, x1, y1, dimension = kept.boxes
+    A small place whose box lies inside the view meets it, and its dot or box comes from its kept box and area; the
+    database is asked only for the places along the view's edge (whether they meet it: the same exact test as the
+    query's) and for the outlines. Returns what `viewport_shapes` returns, or None when outlines are most of the
+    view (the query reads them as fast)."""
+    x0, y0, x1, y1, area = kept.boxes
     west, south, east, north = view.bbox
     rows = np.flatnonzero((x0 <= east) & (x1 >= west) & (y0 <= north) & (y1 >= south))  # the boxes meeting the view
     x0, y0, x1, y1 = x0[rows], y0[rows], x1[rows], y1[rows]
-    limit = DOT_PIXELS * view.tolerance
-    small = (dimension[rows] == 2) & (x1 - x0 < limit) & (y1 - y0 < limit)
+    mine = small_places(np.stack([x0, y0, x1, y1], axis=1), area[rows], view)
+    small = mine.mask
     if 2 * np.count_nonzero(small) < len(rows):
         return None
     inside = small & (x0 >= west) & (x1 <= east) & (y0 >= south) & (y1 <= north)
     asked = rows[~inside]
     asked_ids = kept.ids[asked].tolist()
-    ids, wkb, centres = [], [], []
+    ids, wkb, numbers = [], [], []
     if asked_ids:
-        ids, _, wkb, centres = store.shapes_in_bbox(layer_id, view.bbox, view.tolerance, (), dot_size=limit, dots=True,
-                                                    ids=asked_ids)
+        ids, _, wkb, numbers = store.shapes_in_bbox(layer_id, view.bbox, view.tolerance, (),
+                                                    small_size=BOX_PIXELS * view.tolerance, dots=True, ids=asked_ids)
     # the places of the answer, in the layer's order (as the query's): those inside, and those the database found
     layer_row = dict(zip(asked_ids, asked.tolist()))
     found = np.searchsorted(rows, np.array([layer_row[i] for i in ids], dtype=np.int64))  # their places among `rows`
     chosen = inside.copy()
     chosen[found] = True
     picked = np.flatnonzero(chosen)
-    xy = np.stack([(x0[picked] + x1[picked]) / 2, (y0[picked] + y1[picked]) / 2], axis=1)
+    answer = mine.rows(picked)
     geoms = np.full(len(picked), None, dtype=object)
     if len(found):
         where = np.searchsorted(picked, found)
         geoms[where] = shapely.from_wkb(np.array(wkb, dtype=object))
-        xy[where] = np.array(centres, dtype=float).reshape(-1, 2)  # NaN for an outline
+        theirs = _found(numbers, view)  # (an outline's: none)
+        answer.mask[where], answer.xy[where], answer.half[where] = theirs.mask, theirs.xy, theirs.half
     rows = rows[picked]
-    return kept.ids[rows].tolist(), [()] * len(rows), geoms, Dots(~np.isnan(xy[:, 0]), xy)
+    return kept.ids[rows].tolist(), [()] * len(rows), geoms, answer
 
 
 @dataclass(frozen=True)
 class Dots:
-    """Which places of a viewport are sent as dots (`mask`), and each one's position (`xy`, one row per place of
-    the viewport: [x, y] for a dot, NaN for another place)."""
+    """Which places of a viewport are sent as a dot or a box (`mask`, `small_places`), each one's position (`xy`,
+    one row per place of the viewport: [x, y] the centre of its bounding box, NaN for another place) and a box's
+    half sides (`half`: [x, y] in degrees; 0, 0 for a dot and for another place)."""
     mask: np.ndarray
     xy: np.ndarray
+    half: np.ndarray
+
+    def rows(self, rows: np.ndarray) -> Dots:
+        return Dots(self.mask[rows], self.xy[rows], self.half[rows])
+
+
+def small_places(bounds: np.ndarray, area: np.ndarray, view: Viewport) -> Dots:
+    """Below full detail a polygon smaller than `DOT_PIXELS` pixels each way is sent as a *dot* (drawn as a small
+    disc in its status colour: its outline could not be seen anyway, and a dot costs a quarter of the coordinates
+    of the simplest ring), and one smaller than `BOX_PIXELS` each way as a *box*: a rectangle of its bounding
+    box's proportions and its own area, about the same centre (drawn as pixels in its status colour: at 3 to 8
+    pixels across an outline shows no more, and at a million places a 4K screen at zoom 15 holds 400,000 of them,
+    which as outlines took the browser three seconds to draw). Neither is simplified, nor sent as an outline.
+
+    `bounds`: west, south, east, north of each place (a row each; NaN: not a place this can be); `area`: each
+    place's area in square degrees, negative for a place that is not a polygon. The three ways a viewport is found
+    (the embedded store's index, the database's query, the database's kept boxes) all decide here."""
+    n = len(area)
+    xy, half = np.full((n, 2), np.nan), np.zeros((n, 2))
+    if view.tolerance <= 0 or not n:
+        return Dots(np.zeros(n, dtype=bool), xy, half)
+    west, south, east, north = np.asarray(bounds, dtype=float).T
+    width, height = east - west, north - south
+    with np.errstate(invalid="ignore"):  # NaN rows are no place of these
+        small = (area >= 0) & (width < BOX_PIXELS * view.tolerance) & (height < BOX_PIXELS * view.tolerance)
+        boxed = small & ~((width < DOT_PIXELS * view.tolerance) & (height < DOT_PIXELS * view.tolerance))
+    xy[small, 0] = (west[small] + east[small]) / 2
+    xy[small, 1] = (south[small] + north[small]) / 2
+    if boxed.any():
+        w, h, a = width[boxed], height[boxed], area[boxed]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            k = np.where(w * h > 0, np.sqrt(np.clip(a / (w * h), 0.0, 1.0)), 0.0)
+        half[boxed, 0] = k * w / 2
+        half[boxed, 1] = k * h / 2
+    return Dots(small, xy, half)
 
 
 def dots_of(geoms: np.ndarray, view: Viewport) -> Dots:
-    """Below full detail, polygons smaller than `DOT_PIXELS` pixels each way are sent as *dots* (drawn as a small
-    disc in its status colour: their outline could not be seen anyway, and a dot costs a quarter of the
-    coordinates of the simplest ring), at the centre of their bounding box.
-
-    The centre, not a point on the surface, and no geometry made for it: a place under 3 pixels across is drawn
-    within 1.5 pixels of it either way, and the centre comes from the bounds, where making a point geometry for
-    each of the 200,000 dots of a view of a district took 2.3 s (`shapely.point_on_surface` or `points`
-    alike, most of it the garbage collector walking a process that holds the layers). PostGIS finds the same
-    dots and centres in SQL (`PostGISStore.shapes_in_bbox`)."""
-    xy = np.full((len(geoms), 2), np.nan)
+    """The places sent as dots or boxes (`small_places`), from their geometries: at the centre of their bounding
+    box, which comes from the bounds with no geometry made for it (making a point for each of the 200,000 dots of
+    a view of a district took 2.3 s, most of it the garbage collector walking a process that holds the layers).
+    PostGIS finds the same in SQL (`PostGISStore.shapes_in_bbox`)."""
     if view.tolerance <= 0 or not len(geoms):
-        return Dots(np.zeros(len(geoms), dtype=bool), xy)
-    west, south, east, north = shapely.bounds(geoms).T
-    limit = DOT_PIXELS * view.tolerance
-    small = np.isin(shapely.get_type_id(geoms), _POLYGONAL) & (east - west < limit) & (north - south < limit)
-    xy[small, 0] = (west[small] + east[small]) / 2
-    xy[small, 1] = (south[small] + north[small]) / 2
-    return Dots(small, xy)
+        return small_places(np.empty((len(geoms), 4)), np.full(len(geoms), -1.0), view)
+    polygonal = np.isin(shapely.get_type_id(geoms), _POLYGONAL)
+    area = np.full(len(geoms), -1.0)
+    area[polygonal] = shapely.area(geoms[polygonal])
+    return small_places(shapely.bounds(geoms), area, view)
+
+
+def _found(numbers: list, view: Viewport) -> Dots:
+    """The dots and boxes of a database's answer: its rows' west, south, east, north and area (None for a place sent
+    as an outline; `PostGISStore.shapes_in_bbox`)."""
+    rows = np.array(numbers, dtype=float).reshape(-1, 5)
+    return small_places(rows[:, :4], np.nan_to_num(rows[:, 4], nan=-1.0), view)
 
 
 # --- encoding --------------------------------------------------------------------------
@@ -355,10 +391,11 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
                     dots: Dots | None = None) -> bytes:
     """The `packed-1` document of these places (geo/wall/codec.py's geometry and attribute parts in one, ids
     packed alike: a district's million ids as a list of strings were most of its bytes), built without a loop
-    over places. Places too small to see come as dots (`dots_of`), after the
-    other places: geometry type `DOT_CODE`, one position, like a Point.
+    over places. Places too small to see come as dots and boxes (`small_places`), after the other places, in the
+    layer's order: a dot is geometry type `DOT_CODE`, one position, like a Point; a box `BOX_CODE`, two positions:
+    its centre, then its north-east corner (the centre and its half sides).
 
-    `dots`: the places sent as dots, as `viewport_shapes` found them (else found here).
+    `dots`: the places sent as dots and boxes, as `viewport_shapes` found them (else found here).
     `attributes=False`: geometry and ids only (a wall screen loads the names of a whole layer once, when it
     needs them); `binary`: the coordinates as int32 byte planes after a JSON header (geo/wall/codec.py `binary_body`)."""
     found = dots if dots is not None else dots_of(geoms, view)
@@ -374,12 +411,17 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
         types.append(t)
         parts.append(p)
         coords.append(c)
-    if dots.any():  # last, one position each and no parts
+    if dots.any():  # last, one position each (a box two) and no parts
         chosen = np.flatnonzero(dots)
+        boxed = found.half[chosen].any(axis=1)
+        starts = np.arange(len(chosen)) + np.concatenate([[0], np.cumsum(boxed)[:-1]])  # each one's first position
+        xy = np.empty((len(chosen) + int(boxed.sum()), 2))
+        xy[starts] = found.xy[chosen]
+        xy[starts[boxed] + 1] = found.xy[chosen[boxed]] + found.half[chosen[boxed]]
         order.append(chosen)
-        types.append(np.full(len(chosen), DOT_CODE))
+        types.append(np.where(boxed, BOX_CODE, DOT_CODE))
         parts.append(np.empty(0, dtype=np.int64))
-        coords.append(found.xy[chosen])
+        coords.append(xy)
     sel = np.concatenate(order) if order else np.empty(0, dtype=int)
     xy = np.concatenate(coords) if coords else np.zeros((0, 2))
     if transform is not None and len(xy):

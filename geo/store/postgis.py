@@ -657,18 +657,20 @@ class PostGISStore(Store):
 
     def layer_boxes(self, layer_id: str) -> tuple[list[str], np.ndarray]:
         """Every place of the layer with a geometry (not an empty one: it meets no view), in the layer's order: its
-        id, and its bounding box and dimension as five columns, west, south, east, north and dimension (float64,
-        5 × places). Read in one scan, `BOXES_CHUNK` places to a row of two aggregates: their ids as one text, a
-        line each (an id has no line break: geo/validate.py), their numbers as one block of bytes (a million rows
-        as tuples cost twice the time and their objects). Not the whole layer in one row: the connection's input
-        buffer grows to the largest row it receives and keeps that size while the connection lives (a million
-        places' boxes in one row left 75 MB resident in every pooled connection that read them). geo/viewport.py
-        keeps these per shapes revision to find a view's dots."""
+        id, and its bounding box and area as five columns, west, south, east, north and area (float64, 5 × places;
+        the area in square degrees, -1 for a place that is not a polygon). Read in one scan, `BOXES_CHUNK` places
+        to a row of two aggregates: their ids as one text, a line each (an id has no line break: geo/validate.py),
+        their numbers as one block of bytes (a million rows as tuples cost twice the time and their objects). Not
+        the whole layer in one row: the connection's input buffer grows to the largest row it receives and keeps
+        that size while the connection lives (a million places' boxes in one row left 75 MB resident in every
+        pooled connection that read them). geo/viewport.py keeps these per shapes revision to find a view's dots
+        and boxes."""
         self.layer(layer_id)
         query = ("SELECT count(*), string_agg(id, E'\\n' ORDER BY pos), string_agg(float8send(ST_XMin(box)) "
                  "|| float8send(ST_YMin(box)) || float8send(ST_XMax(box)) || float8send(ST_YMax(box)) "
-                 "|| float8send(dimension::float8), ''::bytea ORDER BY pos) FROM ("
-                 "SELECT f.id, f.pos, Box3D(f.geom) AS box, ST_Dimension(f.geom) AS dimension, "
+                 "|| float8send(area), ''::bytea ORDER BY pos) FROM ("
+                 "SELECT f.id, f.pos, Box3D(f.geom) AS box, "
+                 "CASE WHEN ST_Dimension(f.geom) = 2 THEN ST_Area(f.geom) ELSE -1 END AS area, "
                  "(row_number() OVER (ORDER BY f.pos) - 1) / %s AS chunk FROM features f "
                  "WHERE f.layer = %s AND f.geom IS NOT NULL AND NOT ST_IsEmpty(f.geom)) AS p GROUP BY chunk ORDER BY chunk")
         ids: list[str] = []
@@ -685,22 +687,23 @@ class PostGISStore(Store):
         return ids, numbers.reshape(-1, 5).T.astype(np.float64, order="C")
 
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
-                       properties: tuple[str, ...], *, dot_size: float = 0.0, dots: bool = False,
+                       properties: tuple[str, ...], *, small_size: float = 0.0, dots: bool = False,
                        ids: list[str] | None = None) -> tuple[list[str], list[tuple], list[bytes | None], list[float | None]]:
         """Places of a layer whose geometry meets `bbox`, simplified by `tolerance` degrees (GiST index,
         ST_SimplifyPreserveTopology): their ids, the `properties` asked for (each read from the place's JSON:
-        ask for none when none is needed), WKB geometries, and with `dots` the centres of the places sent as dots.
-        Only what simplifying can shorten is simplified, as the embedded store's viewport index does: not a
-        polygon under `dot_size` degrees each way (it is sent as a dot), nor a ring of four corners.
+        ask for none when none is needed), WKB geometries, and with `dots` the numbers of the places sent as dots
+        and boxes. Only what simplifying can shorten is simplified, as the embedded store's viewport index does: not
+        a polygon under `small_size` degrees each way (it is sent as a dot or a box), nor a ring of four corners.
         Topology-preserving simplification is the costliest step, and at a district's zoom nearly every place is
-        such a dot. With `dots`, such a polygon comes as no geometry and the centre of its bounding box
-        (geo/viewport.py `dots_of`), x then y in the last list (None, None for any other place): no outline is
-        sent or parsed for it. `ids`: only these places (found by id, the view's box still checked)."""
+        such a dot. With `dots`, such a polygon comes as no geometry and its bounding box and area (west, south,
+        east, north, area, five numbers in the last list; None five times for any other place: geo/viewport.py
+        `small_places` makes its dot or box): no outline is sent or parsed for it. `ids`: only these places (found
+        by id, the view's box still checked)."""
         self.layer(layer_id)
         columns = [sql.SQL("id"), *(sql.SQL("properties ->> {}").format(sql.Literal(p)) for p in properties)]
-        small = sql.SQL("b.small")  # the place's box and whether it is a dot, worked out once a row (below)
+        small = sql.SQL("b.small")  # the place's box and whether it is a dot or a box, worked out once a row (below)
         geom = sql.SQL("geom")
-        params: dict = {"layer": layer_id, "w": bbox[0], "s": bbox[1], "e": bbox[2], "n": bbox[3], "dot": dot_size,
+        params: dict = {"layer": layer_id, "w": bbox[0], "s": bbox[1], "e": bbox[2], "n": bbox[3], "small": small_size,
                         "tolerance": tolerance, "ids": ids}
         if tolerance > 0:
             geom = sql.SQL("CASE WHEN ST_NPoints(geom) <= 5 OR {small} THEN geom "
@@ -708,13 +711,15 @@ class PostGISStore(Store):
         outline = sql.SQL("ST_AsBinary({geom})").format(geom=geom)
         if dots and tolerance > 0:
             outline = sql.SQL("CASE WHEN {small} THEN NULL ELSE {outline} END, "
-                              "CASE WHEN {small} THEN (ST_XMin(b.box) + ST_XMax(b.box)) / 2 END, "
-                              "CASE WHEN {small} THEN (ST_YMin(b.box) + ST_YMax(b.box)) / 2 END").format(small=small, outline=outline)
+                              "CASE WHEN {small} THEN ST_XMin(b.box) END, CASE WHEN {small} THEN ST_YMin(b.box) END, "
+                              "CASE WHEN {small} THEN ST_XMax(b.box) END, CASE WHEN {small} THEN ST_YMax(b.box) END, "
+                              "CASE WHEN {small} THEN ST_Area(geom) END").format(small=small, outline=outline)
         else:
-            outline = sql.SQL("{outline}, NULL::float8, NULL::float8").format(outline=outline)
+            outline = sql.SQL("{outline}, NULL::float8, NULL::float8, NULL::float8, NULL::float8, NULL::float8"
+                              ).format(outline=outline)
         query = sql.SQL("SELECT {columns}, {outline} FROM features CROSS JOIN LATERAL ("
-                        "SELECT box, ST_Dimension(features.geom) = 2 AND ST_XMax(box) - ST_XMin(box) < %(dot)s "
-                        "AND ST_YMax(box) - ST_YMin(box) < %(dot)s AS small "
+                        "SELECT box, ST_Dimension(features.geom) = 2 AND ST_XMax(box) - ST_XMin(box) < %(small)s "
+                        "AND ST_YMax(box) - ST_YMin(box) < %(small)s AS small "
                         "FROM (SELECT Box3D(features.geom) AS box) AS bounds) AS b "
                         "WHERE layer = %(layer)s AND geom IS NOT NULL {by_id}"
                         "AND geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326) "
@@ -724,8 +729,8 @@ class PostGISStore(Store):
         with self._conn() as conn:
             rows = conn.execute(query, params).fetchall()
         n = len(properties)
-        centres = [v for r in rows for v in (r[2 + n], r[3 + n])] if dots else []
-        return [r[0] for r in rows], [tuple(r[1:1 + n]) for r in rows], [r[1 + n] for r in rows], centres
+        numbers = [v for r in rows for v in r[2 + n:7 + n]] if dots else []
+        return [r[0] for r in rows], [tuple(r[1:1 + n]) for r in rows], [r[1 + n] for r in rows], numbers
 
     def vector_tile(self, layer_id: str, z: int, x: int, y: int, extent: int, buffer: int, *, dot: int = 0,
                     pixel: int = 16, street: str | None = None, community: str | None = None) -> bytes:

@@ -9,6 +9,7 @@ tiles at close zooms: test_wall_tiles.py).
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
@@ -224,7 +225,8 @@ def test_live_status_and_shape_changes_reach_a_viewport(loaded, store):
                                    "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size],
                                                                                     [x, y + size], [x, y]]]}},
                            user="测试")
-    page.wait_for_function("(id) => id in window.guatuPage.walls[0].all.courtyards", arg=created.feature["id"], timeout=15_000)
+    page.wait_for_function(f"(id) => id in ({DRAWN})('{LAYER}')", arg=created.feature["id"], timeout=15_000)  # (an outline,
+    # a box or a dot, as big as it is at the zoom an earlier test left)
 
 
 # Dots of the large layer that stand alone on screen (no other dot within 12 px) and are what a click there
@@ -412,3 +414,65 @@ def test_a_pan_keeps_the_places_both_views_hold_and_draws_what_a_fresh_screen_dr
     assert log.console_errors == [] and fresh_log.console_errors == []
     page.context.close()
     fresh.context.close()
+
+
+# The boxes of the large layer (places a few pixels across: wall/dots.js) that stand alone on screen (nothing else of
+# the field within 14 px) and are what a click there finds: [id, x, y, the box's centre and half sides in the places'
+# canvas's own pixels, x and y of the map's container].
+BOXES = """(layerId) => {
+    const wall = window.guatuPage.walls[0], map = wall.map, field = wall.fields[layerId], canvas = wall.renderers.features;
+    const k = canvas._container.width / canvas._container.getBoundingClientRect().width, min = canvas._area.min;
+    const pts = [];
+    for (let i = 0; i < field.n; i++) pts.push([i, map.layerPointToContainerPoint([field.xy[2 * i], field.xy[2 * i + 1]])]);
+    const size = map.getSize();
+    return pts.filter(([i, p]) => field.isBox(i) && field.look[i] !== 0 && p.x > 40 && p.y > 40 && p.x < size.x - 40
+        && p.y < size.y - 40 && pts.every(([j, q]) => j === i || Math.hypot(q.x - p.x, q.y - p.y) > 14)
+        && (canvas.placeAt(map.containerPointToLayerPoint(p)) || {}).feature?.id === field.ids[i])
+      .map(([i, p]) => [field.ids[i], (field.xy[2 * i] - min.x) * k, (field.xy[2 * i + 1] - min.y) * k, field.wh[2 * i] * k,
+                        field.wh[2 * i + 1] * k, p.x, p.y]);
+}"""
+
+# The RGBA of a pixel of the places' canvas.
+AT = """([x, y]) => Array.from(window.guatuPage.walls[0].renderers.features._ctx.getImageData(x, y, 1, 1).data)"""
+
+
+def _js_round(v: float) -> int:
+    return math.floor(v + 0.5)  # JavaScript's Math.round
+
+
+def test_places_a_few_pixels_across_are_painted_as_boxes_with_a_darker_rim_and_open_their_card(browser, server, store):
+    """At zoom 13 many courtyards are 3 to 8 pixels across: each is a box of pixels in its status colour, at its
+    size (on a screen of two device pixels to a CSS pixel, those 5 device pixels or more each way with a rim of a
+    pixel in the darker ink of an outline), found under the pointer, and a click on it opens its card."""
+    page, log = open_page(browser, server.url, "/wall", scale=2)
+    wait_ready(page)
+    features = {f["id"]: f for f in store.features(LAYER)}
+    colours = {s.key: s.color for s in load_campaign(store.dir).statuses}
+    west, south, east, north = shapely.total_bounds(shapely.from_geojson([json.dumps(f["geometry"]) for f in features.values()]))
+    zoom_to(page, [(south + north) / 2, (west + east) / 2], 13)
+    boxes = page.evaluate(BOXES, LAYER)
+    assert len(boxes) >= 3
+    rimmed = 0
+    for fid, x, y, half_w, half_h, _, _ in boxes:
+        colour = colours[features[fid]["properties"]["status"]]
+        cx, cy = _js_round(x), _js_round(y)  # (wall/dots.js paintPixels)
+        w, h = max(1, _js_round(2 * half_w)), max(1, _js_round(2 * half_h))
+        left, top = cx - w // 2, cy - h // 2  # the box's first pixel
+        assert near(page.evaluate(AT, [cx, cy]), colour), fid
+        outside = page.evaluate(AT, [left - 1, cy])
+        assert outside[3] == 0 or not near(outside, colour), fid
+        if w >= 5 and h >= 5:
+            rim = "#" + "".join(f"{round(int(colour[i:i + 2], 16) * 0.55):02x}" for i in (1, 3, 5))  # lib/dom.js darken
+            assert near(page.evaluate(AT, [left, top]), rim) and near(page.evaluate(AT, [left + w - 1, top + h - 1]), rim), fid
+            assert near(page.evaluate(AT, [left + 1, top + 1]), colour), fid
+            rimmed += 1
+    assert rimmed > 0
+    fid, _, _, _, _, x, y = boxes[0]
+    box = page.evaluate("() => window.guatuPage.walls[0].map.getContainer().getBoundingClientRect().toJSON()")
+    page.mouse.click(box["left"] + x, box["top"] + y)
+    page.wait_for_function("""(id) => { const card = document.querySelector('.guatu-place-card');
+        return card && card.dataset.id === id && !card.hidden && !document.querySelector('.guatu-card-loading'); }""",
+                           arg=fid, timeout=10_000)
+    assert features[fid]["properties"]["name"] in page.locator(".guatu-place-card").inner_text()
+    assert shapes_request_zoom(log) == "13" and log.console_errors == []
+    page.context.close()

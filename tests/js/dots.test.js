@@ -2,7 +2,8 @@
 // painted as discs of pixels in their look's colour; and the packed decoder handing dots over without a Place each.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { discOffsets, DotField, HIDDEN, paintPixels, pixelOf } from "../../web/static/js/wall/dots.js";
+import { darkerPixel, discOffsets, dotCollector, DotField, HIDDEN, paintPixels, pixelOf } from "../../web/static/js/wall/dots.js";
+import { darken } from "../../web/static/js/lib/dom.js";
 import { placesFromPacked } from "../../web/static/js/wall/place.js";
 import { itemsOf } from "../../web/static/js/wall/state.js";
 
@@ -13,11 +14,14 @@ var DOC = {
 };
 
 test("a viewport's dots are collected as columns and only its other places become Places", () => {
-  var dots = { ids: [], lngLat: [] };
+  var dots = dotCollector();
   var places = placesFromPacked(DOC, "courtyards", ["a", "b", "c"], dots);
   assert.deepEqual(places.map((p) => p.feature.id), ["a"]);
   assert.deepEqual(dots.ids, ["b", "c"]);
   assert.deepEqual(dots.lngLat.map((v) => Math.round(v * 1000)), [113110, 34110, 113060, 34130]);
+  assert.deepEqual(dots.half, [0, 0, 0, 0]);
+  assert.equal(dots.boxes, 0);
+  assert.equal(DotField.collected("courtyards", dots, { ids: ["a", "b", "c"] }).half, null); // no box: no column
   // without a collector every place, dots included, is a Place as before
   var all = placesFromPacked(DOC, "courtyards", ["a", "b", "c"]);
   assert.deepEqual(all.map((p) => [p.feature.id, p.guatuDot]), [["a", false], ["b", true], ["c", true]]);
@@ -90,4 +94,80 @@ test("the dots with a mark are listed by their flags", () => {
   assert.deepEqual(f.markedDots(), [0, 2]);
   f.marked[2] = 0;
   assert.deepEqual(f.markedDots(), [0]);
+});
+
+// a dot, then a box (geo/viewport.py BOX_CODE = 7): its centre (113.2, 34.1), then its corner 0.004 east, 0.002 north
+var BOXES = { scale: 1000, ids: ["d", "e"], geometry: { types: [6, 7], parts: [], coords: [113100, 34000, 100, 100, 4, 2] } };
+
+test("a viewport's boxes come with their half sides, and as a Polygon of their corners to a reader of Places", () => {
+  var dots = dotCollector();
+  assert.deepEqual(placesFromPacked(BOXES, "courtyards", ["d", "e"], dots), []);
+  assert.deepEqual(dots.ids, ["d", "e"]);
+  assert.deepEqual(dots.lngLat.map((v) => Math.round(v * 1000)), [113100, 34000, 113200, 34100]);
+  assert.deepEqual(dots.half.map((v) => Math.round(v * 1000)), [0, 0, 4, 2]);
+  assert.equal(dots.boxes, 1);
+  var f = DotField.collected("courtyards", dots, BOXES);
+  assert.ok(!f.isBox(0) && f.isBox(1));
+  var box = f.place(1);
+  assert.ok(!box.guatuPoint && !box.guatuLine && box.type === 0); // drawn, flashed and outlined as an area
+  assert.deepEqual(Array.from(box.coords[0]).map((v) => Math.round(v * 1000)),
+                   [113196, 34098, 113204, 34098, 113204, 34102, 113196, 34102]);
+  assert.deepEqual(f.bounds(true).map((v) => Math.round(v * 1000)), [113100, 34000, 113204, 34102]);
+  var all = placesFromPacked(BOXES, "courtyards", ["d", "e"]);
+  assert.deepEqual(all.map((p) => [p.feature.id, p.type]), [["d", 6], ["e", 0]]);
+  assert.deepEqual(Array.from(all[1].coords[0]).map((v) => Math.round(v * 1e6)),
+                   Array.from(box.coords[0]).map((v) => Math.round(v * 1e6)));
+});
+
+// two boxes and a dot, projected at 10 px a degree: a box of 8 × 6 px at (20, 20) and one of 2 × 2 at (40, 10)
+function boxField() {
+  var f = new DotField("courtyards", ["b1", "b2", "d1"], Float64Array.of(2, 2, 4, 1, 1, 3), null,
+                       Float64Array.of(0.4, 0.3, 0.1, 0.1, 0, 0));
+  f.project(function (lng, lat, out, i) { out[i] = lng * 10; out[i + 1] = lat * 10; });
+  f.look.set([1, 2, 1]);
+  return f;
+}
+
+test("a box is found under the pointer anywhere inside it, and a little beyond", () => {
+  var f = boxField();
+  assert.deepEqual(Array.from(f.wh).map((v) => Math.round(v * 10) / 10), [4, 3, 1, 1, 0, 0]);
+  assert.equal(f.nearest(23.9, 22.9, 0), 0); // its corner, with no reach
+  assert.equal(f.nearest(25.5, 20, 2), 0); // within the reach beyond its side
+  assert.equal(f.nearest(26.5, 20, 2), -1);
+  assert.equal(f.nearest(10, 30.5, 1), 2); // the dot
+});
+
+test("boxes are painted as rectangles, a darker rim on those 5 px or more, their overdue ring under every fill", () => {
+  var f = boxField();
+  var w = 60, h = 40;
+  var pixels = new Uint32Array(w * h);
+  var palette = [pixelOf("#ff0000"), pixelOf("#00ff00")];
+  var looks = { rims: palette.map((p) => darkerPixel(p, 0.45)), halo: pixelOf("#d4006a"), reach: 2 };
+  f.marked[0] = 1; // b1 overdue
+  var box = paintPixels(pixels, w, h, f, 0, 0, 1, discOffsets(1.5), palette, looks);
+  var at = (x, y) => pixels[y * w + x];
+  assert.equal(at(16, 17), looks.rims[0]); // b1's rim: its box is [16, 24) × [17, 23)
+  assert.equal(at(23, 22), looks.rims[0]);
+  assert.equal(at(20, 20), palette[0]); // its fill
+  assert.equal(at(14, 15), looks.halo); // its overdue ring, 2 px beyond
+  assert.equal(at(13, 15), 0);
+  assert.equal(at(40, 10), palette[1]); // b2: 2 × 2 px ([39, 41) × [9, 11)), too small for a rim
+  assert.equal(at(39, 9), palette[1]);
+  assert.equal(at(41, 10), 0);
+  assert.equal(at(10, 30), palette[0]); // the dot, a disc as before
+  assert.deepEqual(box, [9, 9, 41, 32]);
+  // without the looks (a caller that has none): plain rectangles, no ring
+  pixels.fill(0);
+  paintPixels(pixels, w, h, f, 0, 0, 1, discOffsets(1.5), palette);
+  assert.equal(at(16, 17), palette[0]);
+  assert.equal(at(14, 15), 0);
+  // a view moved so that b1 is half off the image's left edge: clipped, nothing written outside
+  pixels.fill(0);
+  paintPixels(pixels, w, h, f, 20, 0, 1, discOffsets(1.5), palette, looks);
+  assert.equal(at(0, 20), palette[0]);
+  assert.equal(at(3, 20), looks.rims[0]);
+});
+
+test("a box's rim is the colour an outline is drawn in", () => {
+  ["#e53935", "#1e88e5", "#9e9e9e"].forEach((c) => assert.equal(darkerPixel(pixelOf(c), 0.45), pixelOf(darken(c, 0.45))));
 });

@@ -1,9 +1,9 @@
 """A database layer's viewport found from its kept boxes (geo/viewport.py `_dots_from_boxes`) is the query's answer.
 
-At a district's zoom nearly every place of a large layer is a dot, and the query that finds them reads every row
-of the district. PostGIS keeps each layer's boxes per shapes revision instead: a dot inside the view is taken from
-them, and the database is asked only for the places along the view's edge and for the outlines. Whatever the
-way, the answer must be the query's, to the bit, and the embedded store's.
+At a district's zoom nearly every place of a large layer is a dot or a box, and the query that finds them reads every
+row of the district. PostGIS keeps each layer's boxes and areas per shapes revision instead: a dot or box inside the
+view is taken from them, and the database is asked only for the places along the view's edge and for the outlines.
+Whatever the way, the answer must be the query's, to the bit, and the embedded store's.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ LAYER = "courtyards"
 # view of the tile north-east of it has its west and south edges here
 EDGE_X = tile_lon(tile_x(113.60, 12) * 2 + 1, 13)
 EDGE_Y = tile_lat(tile_y(34.70, 12) * 2 + 1, 13)
-STEP, SIZE = 0.0006, 0.00015  # a grid of squares, each a dot up to zoom 14 (3 px: about 0.0002°)
+STEP, SIZE = 0.0006, 0.00015  # a grid of squares, each a dot up to zoom 14 (3 px: about 0.0002°), a box at 15
 
 
 def _grid(make_feature) -> list[dict]:
@@ -53,16 +53,17 @@ def _near(zoom: int, dx: float, dy: float) -> tuple[int, tuple]:
 
 
 VIEWS = [_near(13, 0.001, 0.001), _near(13, -0.001, -0.001), _near(14, 0.001, 0.001), _near(14, -0.001, 0.001),
-         (12, (EDGE_X - 0.01, EDGE_Y - 0.01, EDGE_X + 0.01, EDGE_Y + 0.01))]
+         _near(15, 0.001, 0.001), _near(15, -0.001, -0.001), (12, (EDGE_X - 0.01, EDGE_Y - 0.01, EDGE_X + 0.01, EDGE_Y + 0.01))]
 
 
 def _answer(store, index, view):
     ids, props, geoms, dots = viewport_shapes(store, index, LAYER, 1, view, attributes=False, dots=True)
-    return ids, props, [None if g is None else shapely.to_wkb(g, hex=True) for g in geoms], dots.mask.tolist(), dots.xy
+    return (ids, props, [None if g is None else shapely.to_wkb(g, hex=True) for g in geoms], dots.mask.tolist(), dots.xy,
+            dots.half)
 
 
 def _same(one, other) -> bool:
-    return one[:4] == other[:4] and np.array_equal(one[4], other[4], equal_nan=True)
+    return one[:4] == other[:4] and np.array_equal(one[4], other[4], equal_nan=True) and np.array_equal(one[5], other[5])
 
 
 @pytest.mark.parametrize("zoom, box", VIEWS)
@@ -73,9 +74,12 @@ def test_the_kept_boxes_answer_as_the_query_and_as_the_embedded_store(stores, zo
     kept = _answer(postgis, index, view)
     assert _dots_from_boxes(postgis, index.boxes(LAYER, 1), LAYER, view) is not None  # the boxes' way was taken
     assert any(kept[3]) and (zoom == 12 or len(kept[0]) < 243)  # dots, and a view beside the corner leaves places out
+    boxed = {fid for fid, half in zip(kept[0], kept[5]) if half.any()}
+    assert bool(boxed - {"c-0243"}) == (zoom == 15)  # the squares are boxes at zoom 15, dots further out
     assert _same(kept, _answer(postgis, None, view))  # the query's answer, to the bit
     local = _answer(embedded, ViewportIndex(embedded), view)
     assert local[0] == kept[0] and local[3] == kept[3] and np.array_equal(local[4], kept[4], equal_nan=True)
+    assert local[5] == pytest.approx(kept[5], rel=1e-9)  # (GEOS's area and PostGIS's may differ in the last bits)
 
 
 def test_the_views_cut_the_grid_and_the_triangles_box(stores):
@@ -146,7 +150,8 @@ def test_the_layers_boxes_are_each_places_id_and_box_in_the_layers_order(stores,
     assert ids == [f["id"] for f in features] and boxes.shape == (5, len(features))
     for i, feature in enumerate(features):
         assert boxes[:4, i].tolist() == pytest.approx(list(shapely.geometry.shape(feature["geometry"]).bounds))
-    assert set(boxes[4].tolist()) == {2.0}
+        assert boxes[4, i] == pytest.approx(shapely.geometry.shape(feature["geometry"]).area, rel=1e-9)
+    assert (boxes[4] > 0).all()  # every place a polygon with an area (a line or a point: -1, below)
 
 
 def test_an_id_written_around_the_store_with_a_line_break_is_a_broken_layer_not_boxes_shifted(stores):
@@ -160,3 +165,12 @@ def test_an_id_written_around_the_store_with_a_line_break_is_a_broken_layer_not_
     with pytest.raises(BrokenLayer) as caught:
         postgis.layer_boxes(LAYER)
     assert LAYER in caught.value.message
+
+
+def test_a_place_that_is_not_a_polygon_has_no_area_in_the_boxes(store_factory):
+    """A road is never a dot or a box: its area is -1 (geo/viewport.py `small_places` leaves such a place out)."""
+    postgis = store_factory("postgis")
+    road = {"type": "LineString", "coordinates": [[113.6, 34.7], [113.6001, 34.7001]]}
+    postgis.apply([Op("create", "roads", properties={"name": "短路", "kind": "道路", "status": "pending"}, geometry=road)], user="alice")
+    ids, boxes = postgis.layer_boxes("roads")
+    assert len(ids) == 1 and boxes[:, 0].tolist() == pytest.approx([113.6, 34.7, 113.6001, 34.7001, -1.0])

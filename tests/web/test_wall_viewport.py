@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from geo.store.transfer import copy_to_postgis
-from geo.viewport import DOT_CODE, FULL_DETAIL_ZOOM, TILE_PX, parse_viewport
+from geo.viewport import BOX_CODE, BOX_PIXELS, DOT_CODE, DOT_PIXELS, FULL_DETAIL_ZOOM, TILE_PX, parse_viewport
 from geo.wall.codec import packed_geometry, unpack_ids
 from web import create_app
 
@@ -171,6 +171,71 @@ def test_places_too_small_to_see_come_as_dots_at_their_centres(viewport_app):
             ci += 2
     near = client.get(f"{URL}?bbox={NEAR}&zoom=15&format=packed").get_json()
     assert DOT_CODE not in near["geometry"]["types"]
+
+
+def _small_ones(doc: dict) -> dict[str, tuple]:
+    """Each dot's and box's (type, centre, half sides) in degrees, walking the packed layout to them."""
+    coords, parts, scale = doc["geometry"]["coords"], doc["geometry"]["parts"], doc["scale"]
+    out, x, y, ci, pi = {}, 0, 0, 0, 0
+    for fid, t in zip(ids_of(doc), doc["geometry"]["types"]):
+        if t in (DOT_CODE, BOX_CODE):
+            x, y = x + coords[ci], y + coords[ci + 1]
+            ci += 2
+            half = (0.0, 0.0)
+            if t == BOX_CODE:
+                half = (coords[ci] / scale, coords[ci + 1] / scale)
+                x, y = x + coords[ci], y + coords[ci + 1]
+                ci += 2
+            out[fid] = (t, (x / scale - half[0], y / scale - half[1]), half)
+            continue
+        n = 1 if t == 4 else sum(parts[pi + 1:pi + 1 + parts[pi]]) if t == 0 else None
+        assert n is not None, t  # (this layer holds polygons and points only)
+        pi += 1 + parts[pi] if t == 0 else 0
+        for _ in range(n):
+            x, y = x + coords[ci], y + coords[ci + 1]
+            ci += 2
+    return out
+
+
+@pytest.fixture
+def boxes_app(public_app_on_both, seeded, campaign, clock, make_feature):
+    """Beside the seeded squares (0.001° across), a diamond of the same size: half its bounding box's area."""
+    from geo.store import open_store
+
+    store = open_store(seeded, campaign, clock=clock)
+    diamond = make_feature("菱形院")
+    x, y, d = 113.664, 34.718, 0.0005
+    diamond["geometry"] = {"type": "Polygon", "coordinates": [[[x, y - d], [x + d, y], [x, y + d], [x - d, y], [x, y - d]]]}
+    store.create("courtyards", diamond, user="张三")
+    return public_app_on_both()
+
+
+def test_places_a_few_pixels_across_come_as_boxes_of_their_area(boxes_app):
+    """At zoom 12 the squares and the diamond are some 4 pixels across (between DOT_PIXELS and BOX_PIXELS): each
+    comes as a box about its bounding box's centre, of the box's proportions and the place's own area (the square
+    its own box, the diamond's sides shrunk by √½); at zoom 11 (2 px) they are dots, at 13 (8 px) outlines again."""
+    client = boxes_app.test_client()
+    store = boxes_app.extensions["guatu"].store
+    view = parse_viewport(NEAR, "12")
+    assert DOT_PIXELS * view.tolerance < 0.001 < BOX_PIXELS * view.tolerance  # (the test's premise)
+    doc = client.get(f"{URL}?bbox={NEAR}&zoom=12&format=packed").get_json()
+    small = _small_ones(doc)
+    (diamond,) = [f["id"] for f in store.features("courtyards") if f["properties"]["name"] == "菱形院"]
+    assert set(small) == {"c-0001", "c-0002", "c-0003", diamond}
+    for fid, (code, centre, half) in small.items():
+        outline = shapely.from_geojson(orjson.dumps(store.get("courtyards", fid)["geometry"]))
+        west, south, east, north = outline.bounds
+        k = math.sqrt(outline.area / ((east - west) * (north - south)))
+        assert code == BOX_CODE, fid
+        assert centre == pytest.approx(((west + east) / 2, (south + north) / 2), abs=2 / doc["scale"]), fid
+        assert half == pytest.approx((k * (east - west) / 2, k * (north - south) / 2), abs=2 / doc["scale"]), fid
+    assert small[diamond][2][0] == pytest.approx(0.0005 * math.sqrt(0.5), abs=2 / doc["scale"])
+    binary = client.get(f"{URL}?bbox={NEAR}&zoom=12&format=binary&part=geometry")  # the wall's form: the same boxes
+    assert binary.status_code == 200
+    out = client.get(f"{URL}?bbox={NEAR}&zoom=11&format=packed").get_json()
+    assert {code for code, _, _ in _small_ones(out).values()} == {DOT_CODE}
+    near = client.get(f"{URL}?bbox={NEAR}&zoom=13&format=packed").get_json()
+    assert not set(near["geometry"]["types"]) & {DOT_CODE, BOX_CODE}
 
 
 def test_binary_geometry_only_viewport_carries_the_same_coordinates(viewport_app):

@@ -28,7 +28,7 @@
 import { decodeAttributes, decodeBinary, unpackIds } from "../wall/packed.js";
 import { placesFromPacked } from "../wall/place.js";
 import { PlaceCanvas } from "../wall/canvas.js";
-import { DotField, HIDDEN, pixelOf } from "../wall/dots.js";
+import { DotField, HIDDEN, dotCollector, pixelOf } from "../wall/dots.js";
 import { PlaceTiles } from "../wall/tiled.js";
 import { LINE, POINT } from "../wall/mvt.js";
 import { json, reason } from "./answers.js";
@@ -282,7 +282,7 @@ export var LargeLayer = L.Layer.extend({
     var before = this.places;
     var drawnAs = [doc.zoom, doc.scale, doc.tolerance, doc.revision].join(" ");
     this.names = doc.name ? decodeAttributes(doc) : {}; // the view's only: a day of panning keeps no more
-    var dots = { ids: [], lngLat: [] };
+    var dots = dotCollector();
     var kept = this.drawnAs === drawnAs ? function (id) { return before[id]; } : null;
     var list = placesFromPacked(doc, this.layerId, unpackIds(doc.ids), dots, kept);
     this.drawnAs = drawnAs;
@@ -297,8 +297,7 @@ export var LargeLayer = L.Layer.extend({
       if (!self.editing || self.editing.id !== id) byId[id] = place;
     });
     this.places = places;
-    this.field = dots.ids.length ? new DotField(this.layerId, dots.ids, Float64Array.from(dots.lngLat),
-      Array.isArray(doc.ids) ? null : { prefix: doc.ids.prefix, width: doc.ids.width }) : null;
+    this.field = DotField.collected(this.layerId, dots, doc);
     this.restyleAll();
     this.renderer.setLayer(this.layerId, list, false);
     this.renderer.setField(this.layerId, this.field);

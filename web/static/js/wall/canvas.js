@@ -14,6 +14,7 @@
  *                      eachLayer/getLayers/getBounds of a Leaflet group
  */
 import { lngLatBox } from "./place.js";
+import { darkerPixel, pixelOf } from "./dots.js";
 import { inkOn } from "../lib/dom.js";
 
 var CELL = 128; // px: hit-test grid
@@ -455,10 +456,23 @@ export var PlaceCanvas = L.Canvas.extend({
           ctx.stroke(b.path);
         }
       });
-      if (self.fields[layerId]) self.fields[layerId].paint(ctx, self._area || view, o.dotRadius, o.palette); // (the canvas's pixels)
+      if (self.fields[layerId]) { // (the canvas's pixels)
+        self.fields[layerId].paint(ctx, self._area || view, o.dotRadius, o.palette, self._boxLooks());
+      }
     });
     ctx.restore();
     this.fire("drawn");
+  },
+
+  // How a field's boxes are painted (wall/dots.js paintPixels): a rim darker than the fill, as a place's outline
+  // is (wallmap.js makeStyle), and an overdue box's ring a square behind it, as a place's under TINY pixels is.
+  _boxLooks: function () {
+    var o = this.options;
+    if (!this._boxes || this._boxes.palette !== o.palette || this._boxes.rims.length !== o.palette.length) {
+      this._boxes = { palette: o.palette, rims: o.palette.map(function (p) { return darkerPixel(p, 0.45); }),
+                      halo: pixelOf(o.haloColor), reach: o.haloWidth / 2 };
+    }
+    return this._boxes;
   },
 
   // the topmost drawn place under a layer point

@@ -1,20 +1,27 @@
 /*
- * The dots of a large layer: its places too small to see at the viewport's
- * zoom, which the server sends as one point each (geo/viewport.py). At the
- * whole district's zoom that is nearly every place, and a million of them
- * cannot each be a Place with its own arrays, style and path: a DotField
- * holds them as columns instead —
+ * The dots and boxes of a large layer: its places too small to see at the
+ * viewport's zoom, which the server sends as one point each, and those a few
+ * pixels across, sent as a box each (geo/viewport.py `small_places`). At the
+ * whole district's zoom that is nearly every place, and at a million places a
+ * 4K screen at zoom 15 still holds 400,000 boxes: they cannot each be a Place
+ * with its own arrays, style and path. A DotField holds them as columns
+ * instead —
  *
- *   ids, lng/lat            as the viewport sent them
+ *   ids, lng/lat            as the viewport sent them (a box's centre)
+ *   half                    a box's half sides in degrees (0, 0 for a dot), or
+ *                           null when the viewport sent no box
  *   look                    one byte per dot: 0 hidden, else 1 + its colour's
  *                           index in the wall's palette (set from the state,
  *                           so a status change restyles a dot without a fetch)
- *   x/y                     screen pixels, projected once per zoom
+ *   x/y, w/h                screen pixels (a box's half sides), projected once
+ *                           per zoom
  *
- * and paints them as pixels: each dot a small disc written straight into an
- * image (`paintPixels`, no path and no draw call per dot), which the canvas
- * then draws in one call, in the layer's turn. A dot is made a Place only
- * when one is needed (a card, a tooltip, a flash, a name among the worst).
+ * and paints them as pixels: each dot a small disc and each box a rectangle
+ * with a darker rim (its overdue ring a wider one under it), written straight
+ * into an image (`paintPixels`, no path and no draw call per place), which the
+ * canvas then draws in one call, in the layer's turn. A dot or box is made a
+ * Place only when one is needed (a card, a tooltip, a flash, a name among the
+ * worst).
  *
  * Pure but for `paint` (no Leaflet), so node's test runner checks it.
  */
@@ -23,15 +30,19 @@ import { Place } from "./place.js";
 
 export var HIDDEN = 0;
 var DOT = 6; // the packed geometry type of a dot (geo/viewport.py DOT_CODE)
+var RIMMED = 5; // px: a box this wide each way or more gets a rim (smaller, a rim would be most of it)
 
-// `form` (optional): {prefix, width} of the viewport's ids when they came packed (wall/ids.js).
-export function DotField(layerId, ids, lngLat, form) {
+// `form` (optional): {prefix, width} of the viewport's ids when they came packed (wall/ids.js); `half` (optional):
+// each one's half sides in degrees, lng0, lat0, lng1, lat1, … (0, 0 for a dot), when some are boxes.
+export function DotField(layerId, ids, lngLat, form, half) {
   this.layerId = layerId;
   this.ids = ids; // [id] of each dot
   this.lngLat = lngLat; // Float64Array lng0, lat0, lng1, lat1, …
+  this.half = half || null; // Float64Array of the boxes' half sides, or null
   this.n = ids.length;
   this.look = new Uint8Array(this.n);
   this.xy = new Float32Array(2 * this.n); // layer pixels, after `project`
+  this.wh = this.half ? new Float32Array(2 * this.n) : null; // a box's half sides in layer pixels, after `project`
   this.epoch = 0; // the projection `xy` belongs to (canvas.js PlaceCanvas._project)
   this.marked = new Uint8Array(this.n); // the flags each dot's marks were drawn for (overdue, overnight, escalated)
   this.names = null; // id -> attributes, when the viewport came with them
@@ -39,6 +50,24 @@ export function DotField(layerId, ids, lngLat, form) {
   this._index = null; // id -> index (wall/ids.js), built when first asked
   this._made = {}; // id -> Place made for it (kept, so the tooltip and the card see one object)
 }
+
+// What `placesFromPacked` (wall/place.js) collects a viewport's dots and boxes into.
+export function dotCollector() {
+  return { ids: [], lngLat: [], half: [], boxes: 0 };
+}
+
+// The DotField of what a collector holds from viewport document `doc`, or null when it holds nothing.
+DotField.collected = function (layerId, dots, doc) {
+  if (!dots.ids.length) return null;
+  return new DotField(layerId, dots.ids, Float64Array.from(dots.lngLat),
+                      Array.isArray(doc.ids) ? null : { prefix: doc.ids.prefix, width: doc.ids.width },
+                      dots.boxes ? Float64Array.from(dots.half) : null);
+};
+
+// Whether dot `i` is a box.
+DotField.prototype.isBox = function (i) {
+  return !!this.half && (this.half[2 * i] !== 0 || this.half[2 * i + 1] !== 0);
+};
 
 // The index of a dot by its place id, or -1.
 DotField.prototype.indexOf = function (id) {
@@ -71,12 +100,18 @@ DotField.prototype.positionsIn = function (items) {
   return out;
 };
 
-// The dot as a Place (its card, tooltip, flash, outline): made once per dot.
+// The dot as a Place (its card, tooltip, flash, outline): made once per dot; a box is a Polygon of its corners.
 DotField.prototype.place = function (i) {
   var id = this.ids[i];
   var place = this._made[id];
   if (!place) {
-    place = new Place(id, this.layerId, DOT, [Float64Array.of(this.lngLat[2 * i], this.lngLat[2 * i + 1])]);
+    var x = this.lngLat[2 * i], y = this.lngLat[2 * i + 1];
+    if (this.isBox(i)) {
+      var hx = this.half[2 * i], hy = this.half[2 * i + 1];
+      place = new Place(id, this.layerId, 0, [Float64Array.of(x - hx, y - hy, x + hx, y - hy, x + hx, y + hy, x - hx, y + hy)]);
+    } else {
+      place = new Place(id, this.layerId, DOT, [Float64Array.of(x, y)]);
+    }
     this._made[id] = place;
   }
   place.visible = this.look[i] !== HIDDEN;
@@ -89,37 +124,46 @@ DotField.prototype.made = function () {
   return Object.keys(made).map(function (id) { return made[id]; });
 };
 
-// [west, south, east, north] of the shown dots (`all`: of every dot, shown or not), or null.
+// [west, south, east, north] of the shown dots and boxes (`all`: of every one, shown or not), or null.
 DotField.prototype.bounds = function (all) {
-  var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity, half = this.half;
   for (var i = 0; i < this.n; i++) {
     if (!all && this.look[i] === HIDDEN) continue;
     var x = this.lngLat[2 * i], y = this.lngLat[2 * i + 1];
-    if (x < w) w = x;
-    if (x > e) e = x;
-    if (y < s) s = y;
-    if (y > n) n = y;
+    var hx = half ? half[2 * i] : 0, hy = half ? half[2 * i + 1] : 0;
+    if (x - hx < w) w = x - hx;
+    if (x + hx > e) e = x + hx;
+    if (y - hy < s) s = y - hy;
+    if (y + hy > n) n = y + hy;
   }
   return w <= e ? [w, s, e, n] : null;
 };
 
-// `to(lng, lat, out, i)` writes layer pixels (canvas.js `projector`).
+// `to(lng, lat, out, i)` writes layer pixels (canvas.js `projector`); a box's half sides are its corner's
+// distance from its centre.
 DotField.prototype.project = function (to) {
-  var ll = this.lngLat, xy = new Float64Array(2);
+  var ll = this.lngLat, half = this.half, xy = new Float64Array(4);
   for (var i = 0; i < this.n; i++) {
     to(ll[2 * i], ll[2 * i + 1], xy, 0);
     this.xy[2 * i] = xy[0];
     this.xy[2 * i + 1] = xy[1];
+    if (half && (half[2 * i] || half[2 * i + 1])) {
+      to(ll[2 * i] + half[2 * i], ll[2 * i + 1] + half[2 * i + 1], xy, 2);
+      this.wh[2 * i] = Math.abs(xy[2] - xy[0]);
+      this.wh[2 * i + 1] = Math.abs(xy[3] - xy[1]);
+    }
   }
 };
 
-// The topmost shown dot within `reach` pixels of a layer point, or -1 (dots painted later lie on top).
+// The topmost shown dot or box within `reach` pixels of a layer point, or -1 (dots painted later lie on top).
 DotField.prototype.nearest = function (x, y, reach) {
-  var xy = this.xy, r2 = reach * reach;
+  var xy = this.xy, wh = this.wh, r2 = reach * reach;
   for (var i = this.n - 1; i >= 0; i--) {
     if (this.look[i] === HIDDEN) continue;
     var dx = xy[2 * i] - x, dy = xy[2 * i + 1] - y;
-    if (dx * dx + dy * dy <= r2) return i;
+    if (wh && (wh[2 * i] || wh[2 * i + 1])) {
+      if (Math.abs(dx) <= wh[2 * i] + reach && Math.abs(dy) <= wh[2 * i + 1] + reach) return i;
+    } else if (dx * dx + dy * dy <= r2) return i;
   }
   return -1;
 };
@@ -142,20 +186,70 @@ export function pixelOf(colour) {
   return (0xff000000 | ((v & 0xff) << 16) | (v & 0xff00) | ((v >> 16) & 0xff)) >>> 0;
 }
 
-// Write the shown dots into `pixels` (a width × height image, row by row): each a disc of `offsets`
-// around its pixel `(x - left) * ratio`, `(y - top) * ratio`, in `palette[look - 1]`. Returns the box
-// written, [x0, y0, x1, y1] (exclusive ends), or null.
-export function paintPixels(pixels, width, height, field, left, top, ratio, offsets, palette) {
-  var xy = field.xy, look = field.look;
+// A pixel darkened as lib/dom.js `darken` darkens a colour by `amount` (an outline's ink on its fill).
+export function darkerPixel(pixel, amount) {
+  var f = function (c) { return Math.round(c * (1 - amount)); };
+  return ((pixel & 0xff000000) | (f((pixel >>> 16) & 0xff) << 16) | (f((pixel >>> 8) & 0xff) << 8) | f(pixel & 0xff)) >>> 0;
+}
+
+// Fill the rectangle [x0, x1) × [y0, y1) of a width × height image (clipped to it) with `colour`.
+function fillRect(pixels, width, height, x0, y0, x1, y1, colour) {
+  x0 = Math.max(0, x0); y0 = Math.max(0, y0); x1 = Math.min(width, x1); y1 = Math.min(height, y1);
+  for (var y = y0; y < y1; y++) pixels.fill(colour, y * width + x0, y * width + x1);
+}
+
+// Write the shown dots and boxes into `pixels` (a width × height image, row by row), in `palette[look - 1]`: a dot
+// a disc of `offsets` around its pixel `(x - left) * ratio`, `(y - top) * ratio`; a box the rectangle of its half
+// sides about that pixel, at its own size (where a dot is drawn larger than it is, to be seen at all), with a rim
+// of a pixel in `boxes.rims[look - 1]` when it is RIMMED pixels or more each way.
+// `boxes` (optional): {rims, halo, reach}: the overdue boxes (`marked` & 1) get a ring of `reach` pixels in
+// `halo`, under every box and dot. Returns the box written, [x0, y0, x1, y1] (exclusive ends), or null.
+export function paintPixels(pixels, width, height, field, left, top, ratio, offsets, palette, boxes) {
+  var xy = field.xy, wh = field.wh, look = field.look;
   var x0 = width, y0 = height, x1 = 0, y1 = 0;
-  var m = offsets.length, reach = 0;
-  for (var k = 0; k < m; k++) reach = Math.max(reach, Math.abs(offsets[k]));
-  for (var i = 0; i < field.n; i++) {
+  var m = offsets.length, reach = 0, k;
+  for (k = 0; k < m; k++) reach = Math.max(reach, Math.abs(offsets[k]));
+  var grow = function (a, b, c, d) {
+    if (a < x0) x0 = a;
+    if (b < y0) y0 = b;
+    if (c > x1) x1 = c;
+    if (d > y1) y1 = d;
+  };
+  var rect = new Int32Array(4);
+  var boxOf = function (i) { // a box's pixels, [bx0, by0, bx1, by1): its own size (at least a pixel), about the
+    // pixel a dot would be at
+    var cx = (xy[2 * i] - left) * ratio, cy = (xy[2 * i + 1] - top) * ratio;
+    var w = Math.max(1, Math.round(2 * wh[2 * i] * ratio)), h = Math.max(1, Math.round(2 * wh[2 * i + 1] * ratio));
+    rect[0] = Math.round(cx) - (w >> 1); rect[1] = Math.round(cy) - (h >> 1);
+    rect[2] = rect[0] + w; rect[3] = rect[1] + h;
+    return rect;
+  };
+  var i, r;
+  if (wh && boxes && boxes.halo) { // the overdue rings first: every fill lies on them
+    var h = Math.round(boxes.reach * ratio);
+    for (i = 0; i < field.n; i++) {
+      if (look[i] === HIDDEN || !(field.marked[i] & 1) || !(wh[2 * i] || wh[2 * i + 1])) continue;
+      r = boxOf(i);
+      if (r[2] + h <= 0 || r[3] + h <= 0 || r[0] - h >= width || r[1] - h >= height) continue;
+      fillRect(pixels, width, height, r[0] - h, r[1] - h, r[2] + h, r[3] + h, boxes.halo);
+      grow(r[0] - h, r[1] - h, r[2] + h, r[3] + h);
+    }
+  }
+  for (i = 0; i < field.n; i++) {
     var l = look[i];
     if (l === HIDDEN) continue;
+    var colour = palette[l - 1];
+    if (wh && (wh[2 * i] || wh[2 * i + 1])) {
+      r = boxOf(i);
+      if (r[2] <= 0 || r[3] <= 0 || r[0] >= width || r[1] >= height) continue;
+      var rim = boxes && boxes.rims && r[2] - r[0] >= RIMMED && r[3] - r[1] >= RIMMED ? boxes.rims[l - 1] : colour;
+      fillRect(pixels, width, height, r[0], r[1], r[2], r[3], rim);
+      if (rim !== colour) fillRect(pixels, width, height, r[0] + 1, r[1] + 1, r[2] - 1, r[3] - 1, colour);
+      grow(r[0], r[1], r[2], r[3]);
+      continue;
+    }
     var px = Math.round((xy[2 * i] - left) * ratio), py = Math.round((xy[2 * i + 1] - top) * ratio);
     if (px < -reach || py < -reach || px >= width + reach || py >= height + reach) continue;
-    var colour = palette[l - 1];
     if (px >= reach && py >= reach && px < width - reach && py < height - reach) { // wholly inside: no checks
       var at = py * width + px;
       for (k = 0; k < m; k += 2) pixels[at + offsets[k + 1] * width + offsets[k]] = colour;
@@ -165,10 +259,7 @@ export function paintPixels(pixels, width, height, field, left, top, ratio, offs
         if (x >= 0 && y >= 0 && x < width && y < height) pixels[y * width + x] = colour;
       }
     }
-    if (px - reach < x0) x0 = px - reach;
-    if (px + reach + 1 > x1) x1 = px + reach + 1;
-    if (py - reach < y0) y0 = py - reach;
-    if (py + reach + 1 > y1) y1 = py + reach + 1;
+    grow(px - reach, py - reach, px + reach + 1, py + reach + 1);
   }
   return x0 < x1 ? [Math.max(0, x0), Math.max(0, y0), Math.min(width, x1), Math.min(height, y1)] : null;
 }
@@ -177,9 +268,10 @@ export function paintPixels(pixels, width, height, field, left, top, ratio, offs
 // field (a field paints and draws it whole before the next one), so a new viewport allocates no 4K image.
 var sheet = null;
 
-// Draw the dots on a Leaflet canvas (its context translated by -bounds.min, scaled by its pixel ratio):
-// written into the sheet, which is then drawn in one call. Only the box written last is cleared.
-DotField.prototype.paint = function (ctx, bounds, radius, palette) {
+// Draw the dots and boxes on a Leaflet canvas (its context translated by -bounds.min, scaled by its pixel ratio):
+// written into the sheet, which is then drawn in one call. Only the box written last is cleared. `boxes`: as
+// `paintPixels` takes it.
+DotField.prototype.paint = function (ctx, bounds, radius, palette, boxes) {
   var canvas = ctx.canvas;
   if (!canvas.width || !canvas.height) return; // a canvas cropped to nothing (canvas.js Cropped): no pixel to paint
   var ratio = canvas.width / Math.max(1, bounds.max.x - bounds.min.x);
@@ -196,7 +288,7 @@ DotField.prototype.paint = function (ctx, bounds, radius, palette) {
     for (var y = sheet.box[1]; y < sheet.box[3]; y++) sheet.pixels.fill(0, y * w + sheet.box[0], y * w + sheet.box[2]);
   }
   var box = paintPixels(sheet.pixels, w, sheet.canvas.height, this, bounds.min.x, bounds.min.y, ratio,
-                        discOffsets(radius * ratio), palette);
+                        discOffsets(radius * ratio), palette, boxes);
   var dirty = box && sheet.box ? [Math.min(box[0], sheet.box[0]), Math.min(box[1], sheet.box[1]),
     Math.max(box[2], sheet.box[2]), Math.max(box[3], sheet.box[3])] : box || sheet.box;
   if (dirty) sheet.ctx.putImageData(sheet.image, 0, 0, dirty[0], dirty[1], dirty[2] - dirty[0], dirty[3] - dirty[1]);

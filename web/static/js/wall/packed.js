@@ -67,8 +67,10 @@ export function unpackState(body) {
 // line, or list of points) of lng0, lat0, lng1, lat1, …; `each(index, type,
 // rings, polys)` is called per place (polys: rings per polygon of a MultiPolygon).
 // geometry.types: 0 Polygon, 1 MultiPolygon, 2 LineString, 3 MultiLineString,
-// 4 Point, 5 MultiPoint, 6 a dot (a place too small to see, viewport shapes).
-// With `dot(index, lng, lat)`, dots are given to it instead, with no array made for each.
+// 4 Point, 5 MultiPoint, 6 a dot (a place too small to see, viewport shapes), 7 a box (a place a few pixels
+// across: its centre, then its north-east corner; geo/viewport.py `small_places`).
+// With `dot(index, lng, lat, halfLng, halfLat)`, dots and boxes are given to it instead, with no array made for
+// each (a dot's half sides 0); without, a box is a Polygon of its four corners.
 // With `wanted(index)`, a place it answers false for is passed over: no array made, `each` not called.
 export function eachPackedShape(doc, each, dot, wanted) {
   var g = doc.geometry, coords = g.coords, parts = g.parts, scale = doc.scale;
@@ -93,10 +95,28 @@ export function eachPackedShape(doc, each, dot, wanted) {
   }
   for (var i = 0; i < g.types.length; i++) {
     var t = g.types[i], rings = [], polys = null, r, k;
-    if (t === 6 && dot) {
+    if ((t === 6 || t === 7) && dot) {
       x += coords[ci++];
       y += coords[ci++];
-      dot(i, x / scale, y / scale);
+      var cx = x, cy = y;
+      if (t === 7) {
+        x += coords[ci++];
+        y += coords[ci++];
+      }
+      dot(i, cx / scale, cy / scale, (x - cx) / scale, (y - cy) / scale);
+      continue;
+    }
+    if (t === 7) {
+      x += coords[ci++];
+      y += coords[ci++];
+      var ox = x, oy = y;
+      x += coords[ci++];
+      y += coords[ci++];
+      var hx = x - ox, hy = y - oy;
+      if (!wanted || wanted(i)) {
+        each(i, 0, [Float64Array.of((ox - hx) / scale, (oy - hy) / scale, (ox + hx) / scale, (oy - hy) / scale,
+                                    (ox + hx) / scale, (oy + hy) / scale, (ox - hx) / scale, (oy + hy) / scale)], null);
+      }
       continue;
     }
     skip = !!wanted && !wanted(i);

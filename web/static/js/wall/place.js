@@ -133,13 +133,19 @@ function centroid(ring, n) {
 }
 
 // The places of a packed shapes document (geo/wall/codec.py), straight into typed arrays.
-// With `dots` ({ids: [], lngLat: []}), the dots of a viewport are put there instead of made Places.
+// With `dots` ({ids: [], lngLat: [], half: [], boxes: 0}: wall/dots.js `dotCollector`), the dots and boxes of a
+// viewport are put there instead of made Places (a dot's half sides 0, 0; `boxes` counts the boxes).
 // With `kept(id)`, a place it answers with a Place (the same place, drawn from the same kind of answer before)
 // is that Place, in its turn: nothing of it is made again.
 export function placesFromPacked(doc, layerId, ids, dots, kept) {
   var out = [];
   eachPackedShape(doc, function (i, t, rings, polys) { out.push(new Place(ids[i], layerId, t, rings, polys)); },
-                  dots && function (i, lng, lat) { dots.ids.push(ids[i]); dots.lngLat.push(lng, lat); },
+                  dots && function (i, lng, lat, halfLng, halfLat) {
+                    dots.ids.push(ids[i]);
+                    dots.lngLat.push(lng, lat);
+                    dots.half.push(halfLng, halfLat);
+                    if (halfLng || halfLat) dots.boxes++;
+                  },
                   kept && function (i) {
                     var place = kept(ids[i]);
                     if (place) out.push(place);

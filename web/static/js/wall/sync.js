@@ -17,7 +17,7 @@ import { decodeAttributes, decodeBinary, unpackIds, unpackState } from "./packed
 import { Place, placesFromPacked } from "./place.js";
 import { PlaceGroup } from "./canvas.js";
 import { PlaceTiles, tiledAt, wallHost } from "./tiled.js";
-import { DotField, HIDDEN } from "./dots.js";
+import { DotField, HIDDEN, dotCollector } from "./dots.js";
 import { mergeState } from "./state.js";
 import { THEMES } from "./theme.js";
 import { mark } from "../lib/dom.js";
@@ -129,7 +129,7 @@ sync.drawLayer = function (layerId, doc) {
   var attrs = this.attrs[layerId] && this.attrs[layerId].byId;
   var names = doc.name ? decodeAttributes(doc) : null; // a document carrying its attributes (viewport shapes)
   var places = {};
-  var dots = vp ? { ids: [], lngLat: [] } : null;
+  var dots = vp ? dotCollector() : null;
   var list = placesFromPacked(doc, layerId, unpackIds(doc.ids), dots, kept);
   list.forEach(function (place) { places[place.feature.id] = place; });
   Object.keys(before).forEach(function (id) {
@@ -150,9 +150,7 @@ sync.drawLayer = function (layerId, doc) {
   });
   if (vp) vp.drawnAs = drawnAs;
   this.all[layerId] = places;
-  var field = dots && dots.ids.length
-    ? new DotField(layerId, dots.ids, Float64Array.from(dots.lngLat),
-                   Array.isArray(doc.ids) ? null : { prefix: doc.ids.prefix, width: doc.ids.width }) : null;
+  var field = dots && DotField.collected(layerId, dots, doc);
   if (field) {
     this.fields[layerId] = field;
     field.names = names; // id -> attributes, when the viewport came with them
