@@ -58,6 +58,13 @@ class Viewport:
     scale: int  # coordinates are sent in units of 1/scale degree
 
     @property
+    def pixel(self) -> tuple[float, float]:
+        """A screen pixel in degrees of longitude (exact: the same at every latitude) and of latitude (`tolerance`:
+        at the view's middle latitude, taken down to a quarter-octave step), what a place's size in pixels is
+        told by (`small_places`); 0, 0 at full detail."""
+        return (360.0 / (TILE_PX * 2 ** self.zoom), self.tolerance) if self.tolerance > 0 else (0.0, 0.0)
+
+    @property
     def key(self) -> str:
         x0, y0, x1, y1 = self.tiles
         return f"z{self.zoom}-{x0}.{y0}.{x1}.{y1}"
@@ -264,7 +271,7 @@ def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, re
     if query is not None:
         wanted = PACKED_PROPERTIES if attributes or street or community else ()
         ids, props, wkb, numbers = query(layer_id, view.bbox, view.tolerance, wanted,
-                                         small_size=BOX_PIXELS * view.tolerance, dots=dots)
+                                         small_size=_box_limits(view), dots=dots)
         geoms = shapely.from_wkb(np.array(wkb, dtype=object)) if wkb else np.empty(0, dtype=object)
         if dots:
             found = _found(numbers, view)
@@ -302,7 +309,7 @@ def _dots_from_boxes(store: Store, kept: _LayerBoxes, layer_id: str, view: Viewp
     ids, wkb, numbers = [], [], []
     if asked_ids:
         ids, _, wkb, numbers = store.shapes_in_bbox(layer_id, view.bbox, view.tolerance, (),
-                                                    small_size=BOX_PIXELS * view.tolerance, dots=True, ids=asked_ids)
+                                                    small_size=_box_limits(view), dots=True, ids=asked_ids)
     # the places of the answer, in the layer's order (as the query's): those inside, and those the database found
     layer_row = dict(zip(asked_ids, asked.tolist()))
     found = np.searchsorted(rows, np.array([layer_row[i] for i in ids], dtype=np.int64))  # their places among `rows`
@@ -339,7 +346,8 @@ def small_places(bounds: np.ndarray, area: np.ndarray, view: Viewport) -> Dots:
     of the simplest ring), and one smaller than `BOX_PIXELS` each way as a *box*: a rectangle of its bounding
     box's proportions and its own area, about the same centre (drawn as pixels in its status colour: at 3 to 8
     pixels across an outline shows no more, and at a million places a 4K screen at zoom 15 holds 400,000 of them,
-    which as outlines took the browser three seconds to draw). Neither is simplified, nor sent as an outline.
+    which as outlines took the browser three seconds to draw). Neither is simplified, nor sent as an outline. A
+    pixel is `Viewport.pixel`: a place's width is told in pixels of longitude and its height in pixels of latitude.
 
     `bounds`: west, south, east, north of each place (a row each; NaN: not a place this can be); `area`: each
     place's area in square degrees, negative for a place that is not a polygon. The three ways a viewport is found
@@ -350,9 +358,11 @@ def small_places(bounds: np.ndarray, area: np.ndarray, view: Viewport) -> Dots:
         return Dots(np.zeros(n, dtype=bool), xy, half)
     west, south, east, north = np.asarray(bounds, dtype=float).T
     width, height = east - west, north - south
+    box_x, box_y = _box_limits(view)
+    px, py = view.pixel
     with np.errstate(invalid="ignore"):  # NaN rows are no place of these
-        small = (area >= 0) & (width < BOX_PIXELS * view.tolerance) & (height < BOX_PIXELS * view.tolerance)
-        boxed = small & ~((width < DOT_PIXELS * view.tolerance) & (height < DOT_PIXELS * view.tolerance))
+        small = (area >= 0) & (width < box_x) & (height < box_y)
+        boxed = small & ~((width < DOT_PIXELS * px) & (height < DOT_PIXELS * py))
     xy[small, 0] = (west[small] + east[small]) / 2
     xy[small, 1] = (south[small] + north[small]) / 2
     if boxed.any():
@@ -362,6 +372,12 @@ def small_places(bounds: np.ndarray, area: np.ndarray, view: Viewport) -> Dots:
         half[boxed, 0] = k * w / 2
         half[boxed, 1] = k * h / 2
     return Dots(small, xy, half)
+
+
+def _box_limits(view: Viewport) -> tuple[float, float]:
+    """The width (degrees of longitude) and height (of latitude) a place sent as a box or a dot is under."""
+    px, py = view.pixel
+    return BOX_PIXELS * px, BOX_PIXELS * py
 
 
 def dots_of(geoms: np.ndarray, view: Viewport) -> Dots:

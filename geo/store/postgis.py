@@ -687,13 +687,14 @@ class PostGISStore(Store):
         return ids, numbers.reshape(-1, 5).T.astype(np.float64, order="C")
 
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
-                       properties: tuple[str, ...], *, small_size: float = 0.0, dots: bool = False,
+                       properties: tuple[str, ...], *, small_size: tuple[float, float] = (0.0, 0.0), dots: bool = False,
                        ids: list[str] | None = None) -> tuple[list[str], list[tuple], list[bytes | None], list[float | None]]:
         """Places of a layer whose geometry meets `bbox`, simplified by `tolerance` degrees (GiST index,
         ST_SimplifyPreserveTopology): their ids, the `properties` asked for (each read from the place's JSON:
         ask for none when none is needed), WKB geometries, and with `dots` the numbers of the places sent as dots
         and boxes. Only what simplifying can shorten is simplified, as the embedded store's viewport index does: not
-        a polygon under `small_size` degrees each way (it is sent as a dot or a box), nor a ring of four corners.
+        a polygon under `small_size` degrees of longitude wide and of latitude high (it is sent as a dot or a box),
+        nor a ring of four corners.
         Topology-preserving simplification is the costliest step, and at a district's zoom nearly every place is
         such a dot. With `dots`, such a polygon comes as no geometry and its bounding box and area (west, south,
         east, north, area, five numbers in the last list; None five times for any other place: geo/viewport.py
@@ -703,8 +704,8 @@ class PostGISStore(Store):
         columns = [sql.SQL("id"), *(sql.SQL("properties ->> {}").format(sql.Literal(p)) for p in properties)]
         small = sql.SQL("b.small")  # the place's box and whether it is a dot or a box, worked out once a row (below)
         geom = sql.SQL("geom")
-        params: dict = {"layer": layer_id, "w": bbox[0], "s": bbox[1], "e": bbox[2], "n": bbox[3], "small": small_size,
-                        "tolerance": tolerance, "ids": ids}
+        params: dict = {"layer": layer_id, "w": bbox[0], "s": bbox[1], "e": bbox[2], "n": bbox[3],
+                        "small_x": small_size[0], "small_y": small_size[1], "tolerance": tolerance, "ids": ids}
         if tolerance > 0:
             geom = sql.SQL("CASE WHEN ST_NPoints(geom) <= 5 OR {small} THEN geom "
                            "ELSE ST_SimplifyPreserveTopology(geom, %(tolerance)s) END").format(small=small)
@@ -718,8 +719,8 @@ class PostGISStore(Store):
             outline = sql.SQL("{outline}, NULL::float8, NULL::float8, NULL::float8, NULL::float8, NULL::float8"
                               ).format(outline=outline)
         query = sql.SQL("SELECT {columns}, {outline} FROM features CROSS JOIN LATERAL ("
-                        "SELECT box, ST_Dimension(features.geom) = 2 AND ST_XMax(box) - ST_XMin(box) < %(small)s "
-                        "AND ST_YMax(box) - ST_YMin(box) < %(small)s AS small "
+                        "SELECT box, ST_Dimension(features.geom) = 2 AND ST_XMax(box) - ST_XMin(box) < %(small_x)s "
+                        "AND ST_YMax(box) - ST_YMin(box) < %(small_y)s AS small "
                         "FROM (SELECT Box3D(features.geom) AS box) AS bounds) AS b "
                         "WHERE layer = %(layer)s AND geom IS NOT NULL {by_id}"
                         "AND geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326) "

@@ -417,16 +417,20 @@ def test_a_pan_keeps_the_places_both_views_hold_and_draws_what_a_fresh_screen_dr
 
 
 # The boxes of the large layer (places a few pixels across: wall/dots.js) that stand alone on screen (nothing else of
-# the field within 14 px) and are what a click there finds: [id, x, y, the box's centre and half sides in the places'
-# canvas's own pixels, x and y of the map's container].
+# the field within 14 px, no place drawn as an outline within 6 px of their box: a road or a village's edge would be
+# painted over it) and are what a click there finds: [id, the box's centre and half sides in the places' canvas's
+# own pixels, x and y of the map's container].
 BOXES = """(layerId) => {
     const wall = window.guatuPage.walls[0], map = wall.map, field = wall.fields[layerId], canvas = wall.renderers.features;
     const k = canvas._container.width / canvas._container.getBoundingClientRect().width, min = canvas._area.min;
     const pts = [];
     for (let i = 0; i < field.n; i++) pts.push([i, map.layerPointToContainerPoint([field.xy[2 * i], field.xy[2 * i + 1]])]);
     const size = map.getSize();
+    const outlines = Object.values(canvas.places).flatMap((places) => places.filter((p) => p.visible).map((p) => p.box));
+    const apart = (b, x, y, w, h) => b[2] < x - w || b[0] > x + w || b[3] < y - h || b[1] > y + h;
     return pts.filter(([i, p]) => field.isBox(i) && field.look[i] !== 0 && p.x > 40 && p.y > 40 && p.x < size.x - 40
         && p.y < size.y - 40 && pts.every(([j, q]) => j === i || Math.hypot(q.x - p.x, q.y - p.y) > 14)
+        && outlines.every((b) => !b || apart(b, field.xy[2 * i], field.xy[2 * i + 1], field.wh[2 * i] + 6, field.wh[2 * i + 1] + 6))
         && (canvas.placeAt(map.containerPointToLayerPoint(p)) || {}).feature?.id === field.ids[i])
       .map(([i, p]) => [field.ids[i], (field.xy[2 * i] - min.x) * k, (field.xy[2 * i + 1] - min.y) * k, field.wh[2 * i] * k,
                         field.wh[2 * i + 1] * k, p.x, p.y]);

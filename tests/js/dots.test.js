@@ -171,3 +171,16 @@ test("boxes are painted as rectangles, a darker rim on those 5 px or more, their
 test("a box's rim is the colour an outline is drawn in", () => {
   ["#e53935", "#1e88e5", "#9e9e9e"].forEach((c) => assert.equal(darkerPixel(pixelOf(c), 0.45), pixelOf(darken(c, 0.45))));
 });
+
+test("a new field keeps the marks drawn for the places it shares with the field before, and only those", () => {
+  var before = new DotField("courtyards", ["a", "b", "c"], new Float64Array(6));
+  before.marked.set([2, 0, 6]); // a overnight, c overnight and escalated
+  var after = new DotField("courtyards", ["c", "d", "a"], new Float64Array(6));
+  after.keepMarks(before);
+  assert.deepEqual(Array.from(after.marked), [6, 0, 2]);
+  assert.deepEqual(before.markedDots(), []); // nothing left for the caller to take off
+  var third = new DotField("courtyards", ["b", "e"], new Float64Array(4));
+  third.keepMarks(after);
+  assert.deepEqual(Array.from(third.marked), [0, 0]);
+  assert.deepEqual(after.markedDots(), [0, 2]); // c and a left: their marks are taken off
+});

@@ -33,6 +33,7 @@ import { PlaceTiles } from "../wall/tiled.js";
 import { LINE, POINT } from "../wall/mvt.js";
 import { json, reason } from "./answers.js";
 import { darken } from "../lib/dom.js";
+import { settled } from "../lib/settle.js";
 import { t } from "../lib/messages.js";
 
 var SELECTED = "#1565c0"; // as editor.js styleFor outlines a selected place
@@ -72,14 +73,14 @@ export var LargeLayer = L.Layer.extend({
       pane.style.zIndex = 390; // under the editor's own canvas (its paths, Geoman's), which takes the clicks
       pane.style.pointerEvents = "none";
     }
+    map.on("moveend", this._moved, this); // (before the canvas's: a move asks for its view before it redraws)
     this.renderer.addTo(map);
-    map.on("moveend", this._moved, this);
     map.on("click", this._click, this);
     if (this.editor.started) this.load(); // (before, the editor fits the map to the places first: Editor.start)
   },
 
   onRemove: function (map) {
-    window.clearTimeout(this._timer);
+    if (this._settled) this._settled.cancel();
     map.off("moveend", this._moved, this);
     map.off("click", this._click, this);
     map.removeLayer(this.renderer);
@@ -220,10 +221,10 @@ export var LargeLayer = L.Layer.extend({
   },
 
   // --- fetching ---------------------------------------------------------------------
-  _moved: function () { // after a pause, so a pan or zoom in steps asks once
+  _moved: function () { // at once, or once a pan or zoom in steps pauses (lib/settle.js)
     var self = this;
-    window.clearTimeout(this._timer);
-    this._timer = window.setTimeout(function () { self.load(); }, 150);
+    if (!this._settled) this._settled = settled(function () { self.load(); }, 150, 500);
+    this._settled();
   },
 
   // The view's places fetched (revalidated with the last answer's ETag) and drawn; `fresh`: restyled even when
@@ -231,7 +232,7 @@ export var LargeLayer = L.Layer.extend({
   load: function (fresh) {
     var self = this;
     var map = this._map;
-    window.clearTimeout(this._timer); // asked now: not again after the pause
+    if (this._settled) this._settled.cancel(); // asked now: not again after the pause
     if (!map) return Promise.resolve();
     if (this._tilesWanted()) {
       this._showTiles(fresh);

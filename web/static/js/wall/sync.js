@@ -139,6 +139,8 @@ sync.drawLayer = function (layerId, doc) {
     self.setMarks(id, 0, null);
   });
   var old = this.fields[layerId];
+  var field = dots && DotField.collected(layerId, dots, doc);
+  if (old && field && this.shapesRevision[layerId] === doc.revision) field.keepMarks(old); // (set once, kept)
   (old ? old.markedDots() : []).forEach(function (i) { self.setMarks(old.ids[i], 0, null); });
   var items = this.items(layerId);
   list.forEach(function (place) {
@@ -150,7 +152,6 @@ sync.drawLayer = function (layerId, doc) {
   });
   if (vp) vp.drawnAs = drawnAs;
   this.all[layerId] = places;
-  var field = dots && DotField.collected(layerId, dots, doc);
   if (field) {
     this.fields[layerId] = field;
     field.names = names; // id -> attributes, when the viewport came with them

@@ -41,6 +41,7 @@
  * was (re)drawn.
  */
 import { recentList } from "../lib/recent.js";
+import { settled } from "../lib/settle.js";
 import { ESCALATED_DISTRICT, ESCALATED_STREET, FLASH_MS, FLASH_RIM, FLASH_RING_PX, FLASH_STROKE, legible, OVERDUE_STROKE, OVERNIGHT_FILL, OVERNIGHT_RIM,
   THEMES } from "./theme.js";
 import { DotCanvas, FlagCanvas, PlaceCanvas } from "./canvas.js";
@@ -120,6 +121,10 @@ export function WallMap(map, options, banner) {
     map.fitBounds([[e[1], e[0]], [e[3], e[2]]], L.extend({ animate: false, maxZoom: 18 }, this.padding()));
     this.fitted = true;
   }
+  if (Object.keys(this.viewport).length) { // (before the canvases: a move asks for its view before they redraw)
+    map.on("zoomend", function () { self.updateTiling(); }); // tiles or a viewport at a time, as the zoom wants
+    map.on("moveend", settled(function () { self.viewportMoved(); }, 150, 500)); // at once, or once steps pause
+  }
   var k = this.scale;
   // nobody pans a wall: no canvas beyond the screen, nor beyond what it draws, to paint at 4K (canvas.js Cropped)
   var padding = this.mode === "wall" ? 0 : 0.3;
@@ -154,14 +159,6 @@ export function WallMap(map, options, banner) {
   L.DomEvent.on(box, "pointerover", wantAttributes);
   map.on("zoomend", function () { if (map.getZoom() >= 16.5) wantAttributes(); });
   if (this.view.labels !== false) this.labels = new Labels(this);
-  if (Object.keys(this.viewport).length) {
-    map.on("zoomend", function () { self.updateTiling(); }); // tiles or a viewport at a time, as the zoom wants
-    var moved = null;
-    map.on("moveend", function () { // after a pause, so a pan or zoom in steps asks once
-      window.clearTimeout(moved);
-      moved = window.setTimeout(function () { self.viewportMoved(); }, 150);
-    });
-  }
   this.blink();
 }
 
