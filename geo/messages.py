@@ -1898,6 +1898,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.preview_not_yours": {"zh": "这份导入预览属于其他用户", "en": "this import preview belongs to someone else"},
     "viewport.zoom": {"zh": "应为 0 到 24 之间的地图缩放级别", "en": "expected a map zoom between 0 and 24"},
+    "viewport.boxes": {"zh": "应为 0 或 1(是否把几个像素大小的地点作为方块发送)",
+                       "en": "expected 0 or 1 (whether places a few pixels across come as boxes)"},
     "viewport.bbox": {
         "zh": "应为以度为单位的 西,南,东,北(西 < 东,南 < 北)",
         "en": "expected west,south,east,north in degrees (west < east, south < north)",

@@ -56,18 +56,22 @@ class Viewport:
     bbox: tuple[float, float, float, float]  # the tiles' bounds: west, south, east, north
     tolerance: float  # degrees; 0 = exact
     scale: int  # coordinates are sent in units of 1/scale degree
+    boxes: bool = False  # places a few pixels across sent as boxes (a client that draws them asks: `small_places`)
 
     @property
     def pixel(self) -> tuple[float, float]:
-        """A screen pixel in degrees of longitude (exact: the same at every latitude) and of latitude (`tolerance`:
-        at the view's middle latitude, taken down to a quarter-octave step), what a place's size in pixels is
-        told by (`small_places`); 0, 0 at full detail."""
-        return (360.0 / (TILE_PX * 2 ** self.zoom), self.tolerance) if self.tolerance > 0 else (0.0, 0.0)
+        """A screen pixel in degrees of longitude (the same at every latitude) and of latitude (at the view's
+        middle latitude: Web Mercator's pixel is cos(latitude) as many degrees of latitude as of longitude), what a
+        place's size in pixels is told by (`small_places`); 0, 0 at full detail."""
+        if self.tolerance <= 0:
+            return 0.0, 0.0
+        across = 360.0 / (TILE_PX * 2 ** self.zoom)
+        return across, across * math.cos(math.radians((self.bbox[1] + self.bbox[3]) / 2))
 
     @property
     def key(self) -> str:
         x0, y0, x1, y1 = self.tiles
-        return f"z{self.zoom}-{x0}.{y0}.{x1}.{y1}"
+        return f"z{self.zoom}-{x0}.{y0}.{x1}.{y1}" + ("-boxes" if self.boxes else "")
 
 
 # The web-map tiles (WebMercatorQuad, 2^z a side, rows from the north) holding a longitude or latitude, and the edges
@@ -92,9 +96,13 @@ def tile_lat(y: int, z: int) -> float:
     return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / 2 ** z))))
 
 
-def parse_viewport(bbox: str | None, zoom: str | None) -> Viewport:
-    """`bbox=w,s,e,n` (degrees, WGS84) and `zoom=z` (a Leaflet zoom; fractions round down)."""
+def parse_viewport(bbox: str | None, zoom: str | None, boxes: str | None = None) -> Viewport:
+    """`bbox=w,s,e,n` (degrees, WGS84), `zoom=z` (a Leaflet zoom; fractions round down) and `boxes=1` (places a few
+    pixels across as boxes: asked for by a page that draws them; without it they are outlines, as a page from
+    before boxes reads them)."""
     errors = []
+    if boxes not in (None, "0", "1"):
+        errors.append(FieldError("boxes", t("viewport.boxes")))
     try:
         z = int(math.floor(float(zoom if zoom is not None else "")))
         if not 0 <= z <= 24:
@@ -125,7 +133,7 @@ def parse_viewport(bbox: str | None, zoom: str | None) -> Viewport:
         shrink = math.cos(math.radians((box[1] + box[3]) / 2))
         tolerance = 360.0 / (TILE_PX * 2 ** z) * 2 ** (math.floor(4 * math.log2(shrink)) / 4)
         scale = min(10 ** 6, 10 ** math.ceil(math.log10(4 / tolerance)))
-    return Viewport(z, tiles, tuple(round(v, 9) for v in box), tolerance, scale)
+    return Viewport(z, tiles, tuple(round(v, 9) for v in box), tolerance, scale, boxes == "1")
 
 
 # --- the embedded store: geometry arrays per layer ---------------------------------------
@@ -225,7 +233,7 @@ class ViewportIndex:
         return index.ids[hits], index.geoms[hits]
 
     def query(self, layer_id: str, revision: int, view: Viewport) -> tuple[list[str], list[tuple], np.ndarray, Dots]:
-        """The places meeting the view's box, simplified, and which of them are sent as dots (`dots_of`, found
+        """The places meeting the view's box, simplified, and which of them are sent as dots or boxes (`dots_of`, found
         before simplifying, as PostGIS finds them)."""
         index = self._index(layer_id, revision)
         if index.tree is None:
@@ -375,9 +383,11 @@ def small_places(bounds: np.ndarray, area: np.ndarray, view: Viewport) -> Dots:
 
 
 def _box_limits(view: Viewport) -> tuple[float, float]:
-    """The width (degrees of longitude) and height (of latitude) a place sent as a box or a dot is under."""
+    """The width (degrees of longitude) and height (of latitude) a place sent as a box or a dot is under (as a dot,
+    when the view is not asked for with boxes)."""
     px, py = view.pixel
-    return BOX_PIXELS * px, BOX_PIXELS * py
+    pixels = BOX_PIXELS if view.boxes else DOT_PIXELS
+    return pixels * px, pixels * py
 
 
 def dots_of(geoms: np.ndarray, view: Viewport) -> Dots:

@@ -459,9 +459,9 @@ def test_places_a_few_pixels_across_are_painted_as_boxes_with_a_darker_rim_and_o
     rimmed = 0
     for fid, x, y, half_w, half_h, _, _ in boxes:
         colour = colours[features[fid]["properties"]["status"]]
-        cx, cy = _js_round(x), _js_round(y)  # (wall/dots.js paintPixels)
-        w, h = max(1, _js_round(2 * half_w)), max(1, _js_round(2 * half_h))
-        left, top = cx - w // 2, cy - h // 2  # the box's first pixel
+        left, top = _js_round(x - half_w), _js_round(y - half_h)  # the box's first pixel (wall/dots.js boxPixels)
+        w, h = max(1, _js_round(x + half_w) - left), max(1, _js_round(y + half_h) - top)
+        cx, cy = math.floor(x), math.floor(y)  # the pixel its centre lies in
         assert near(page.evaluate(AT, [cx, cy]), colour), fid
         outside = page.evaluate(AT, [left - 1, cy])
         assert outside[3] == 0 or not near(outside, colour), fid
@@ -480,3 +480,32 @@ def test_places_a_few_pixels_across_are_painted_as_boxes_with_a_darker_rim_and_o
     assert features[fid]["properties"]["name"] in page.locator(".guatu-place-card").inner_text()
     assert shapes_request_zoom(log) == "13" and log.console_errors == []
     page.context.close()
+
+
+# Each overnight ring and escalation triangle the wall holds for a place of the large layer's dots and boxes, and
+# where that place is drawn: [id, [mark lat, lng], [place lat, lng]].
+MARKS = """(layerId) => {
+    const wall = window.guatuPage.walls[0], field = wall.fields[layerId], out = [];
+    for (let i = 0; i < field.n; i++) {
+        const id = field.ids[i], mark = wall.dots[id] || (wall.flags[id] && wall.flags[id].latlng);
+        if (mark) out.push([id, [mark.lat, mark.lng], [field.lngLat[2 * i + 1], field.lngLat[2 * i]]]);
+    }
+    return out;
+}"""
+
+
+def test_the_marks_of_dots_and_boxes_move_with_them_when_the_basemap_changes_its_crs(overview):
+    """Under an AMap basemap (GCJ-02) the viewport comes shifted, and the overnight rings and escalation
+    triangles of its dots and boxes go with them: none is kept where the place stood in WGS84."""
+    page, _ = overview
+    def at_place(mark, place):  # within 0.0002° (a fifth of a pixel at this zoom; a mark kept from the view
+        return math.dist(mark, place) < 2e-4  # before was placed at that view's precision)
+
+    before = page.evaluate(MARKS, LAYER)
+    assert before and all(at_place(mark, place) for _, mark, place in before)
+    page.evaluate("() => window.guatuPage.walls[0].setCrs('gcj02')")  # (its promise: the shifted viewport drawn)
+    after = page.evaluate(MARKS, LAYER)
+    assert {fid for fid, _, _ in after} == {fid for fid, _, _ in before}
+    assert all(at_place(mark, place) for _, mark, place in after)
+    moved = {fid: place for fid, _, place in after}
+    assert all(math.dist(moved[fid], place) > 2e-3 for fid, _, place in before)  # (GCJ-02: some hundred metres off)

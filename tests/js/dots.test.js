@@ -2,7 +2,7 @@
 // painted as discs of pixels in their look's colour; and the packed decoder handing dots over without a Place each.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { darkerPixel, discOffsets, dotCollector, DotField, HIDDEN, paintPixels, pixelOf } from "../../web/static/js/wall/dots.js";
+import { darkerPixel, discOffsets, dotCollector, DotField, HIDDEN, paintHalos, paintPixels, pixelOf } from "../../web/static/js/wall/dots.js";
 import { darken } from "../../web/static/js/lib/dom.js";
 import { placesFromPacked } from "../../web/static/js/wall/place.js";
 import { itemsOf } from "../../web/static/js/wall/state.js";
@@ -137,35 +137,56 @@ test("a box is found under the pointer anywhere inside it, and a little beyond",
   assert.equal(f.nearest(10, 30.5, 1), 2); // the dot
 });
 
-test("boxes are painted as rectangles, a darker rim on those 5 px or more, their overdue ring under every fill", () => {
+test("boxes are painted as rectangles, a darker rim on those 5 px or more, their overdue rings apart", () => {
   var f = boxField();
   var w = 60, h = 40;
   var pixels = new Uint32Array(w * h);
   var palette = [pixelOf("#ff0000"), pixelOf("#00ff00")];
-  var looks = { rims: palette.map((p) => darkerPixel(p, 0.45)), halo: pixelOf("#d4006a"), reach: 2 };
+  var rims = palette.map((p) => darkerPixel(p, 0.45));
+  var halo = pixelOf("#d4006a");
   f.marked[0] = 1; // b1 overdue
-  var box = paintPixels(pixels, w, h, f, 0, 0, 1, discOffsets(1.5), palette, looks);
   var at = (x, y) => pixels[y * w + x];
-  assert.equal(at(16, 17), looks.rims[0]); // b1's rim: its box is [16, 24) × [17, 23)
-  assert.equal(at(23, 22), looks.rims[0]);
-  assert.equal(at(20, 20), palette[0]); // its fill
-  assert.equal(at(14, 15), looks.halo); // its overdue ring, 2 px beyond
+  // the rings first (the canvas draws them before every fill): b1's only, 2 px beyond its box
+  assert.deepEqual(paintHalos(pixels, w, h, f, 0, 0, 1, halo, 2), [14, 15, 26, 25]);
+  assert.equal(at(14, 15), halo);
+  assert.equal(at(20, 20), halo);
   assert.equal(at(13, 15), 0);
+  assert.equal(at(40, 10), 0); // b2 is not overdue
+  pixels.fill(0);
+  var box = paintPixels(pixels, w, h, f, 0, 0, 1, discOffsets(1.5), palette, rims);
+  assert.equal(at(16, 17), rims[0]); // b1's rim: its box is [16, 24) × [17, 23)
+  assert.equal(at(23, 22), rims[0]);
+  assert.equal(at(20, 20), palette[0]); // its fill
+  assert.equal(at(15, 17), 0);
+  assert.equal(at(24, 22), 0);
   assert.equal(at(40, 10), palette[1]); // b2: 2 × 2 px ([39, 41) × [9, 11)), too small for a rim
   assert.equal(at(39, 9), palette[1]);
   assert.equal(at(41, 10), 0);
   assert.equal(at(10, 30), palette[0]); // the dot, a disc as before
   assert.deepEqual(box, [9, 9, 41, 32]);
-  // without the looks (a caller that has none): plain rectangles, no ring
+  // without rims (a caller that has none): plain rectangles
   pixels.fill(0);
   paintPixels(pixels, w, h, f, 0, 0, 1, discOffsets(1.5), palette);
   assert.equal(at(16, 17), palette[0]);
-  assert.equal(at(14, 15), 0);
   // a view moved so that b1 is half off the image's left edge: clipped, nothing written outside
   pixels.fill(0);
-  paintPixels(pixels, w, h, f, 20, 0, 1, discOffsets(1.5), palette, looks);
+  paintPixels(pixels, w, h, f, 20, 0, 1, discOffsets(1.5), palette, rims);
   assert.equal(at(0, 20), palette[0]);
-  assert.equal(at(3, 20), looks.rims[0]);
+  assert.equal(at(3, 20), rims[0]);
+});
+
+test("a box's edges are rounded to the pixel: boxes side by side share their edge, odd sizes stay centred", () => {
+  // a box 3 px wide about x = 10.5 ([9, 12)); two 4 px wide that meet at x = 30.3 ([26, 30) and [30, 34))
+  var f = new DotField("courtyards", ["odd", "left", "right"], Float64Array.of(1.05, 1, 2.83, 1, 3.23, 1), null,
+                       Float64Array.of(0.15, 0.15, 0.2, 0.15, 0.2, 0.15));
+  f.project(function (lng, lat, out, i) { out[i] = lng * 10; out[i + 1] = lat * 10; });
+  f.look.set([1, 1, 2]);
+  var w = 40, h = 20;
+  var pixels = new Uint32Array(w * h);
+  var palette = [pixelOf("#ff0000"), pixelOf("#00ff00")];
+  paintPixels(pixels, w, h, f, 0, 0, 1, discOffsets(1.5), palette);
+  var row = Array.from(pixels.slice(10 * w, 11 * w)).map((p) => (p === palette[0] ? "r" : p === palette[1] ? "g" : "."));
+  assert.equal(row.join(""), ".........rrr..............rrrrgggg......");
 });
 
 test("a box's rim is the colour an outline is drawn in", () => {

@@ -211,17 +211,19 @@ def boxes_app(public_app_on_both, seeded, campaign, clock, make_feature):
 
 
 def test_places_a_few_pixels_across_come_as_boxes_of_their_area(boxes_app):
-    """At zoom 12 the squares and the diamond are some 4 pixels across (between DOT_PIXELS and BOX_PIXELS): each
-    comes as a box about its bounding box's centre, of the box's proportions and the place's own area (the square
-    its own box, the diamond's sides shrunk by √½); at zoom 11 (2 px) they are dots, at 13 (8 px) outlines again."""
+    """At zoom 13 the squares and the diamond are some 6 by 7 pixels (between DOT_PIXELS and BOX_PIXELS): asked
+    for with boxes, each comes as a box about its bounding box's centre, of the box's proportions and the place's
+    own area (the square its own box, the diamond's sides shrunk by √½); at zoom 11 (under 2 px) they are dots, at
+    14 (12 px) outlines again, and a page that does not ask for boxes (one loaded before they were sent) gets the
+    outlines it can read."""
     client = boxes_app.test_client()
     store = boxes_app.extensions["guatu"].store
-    view = parse_viewport(NEAR, "12")
-    assert DOT_PIXELS * view.tolerance < 0.001 < BOX_PIXELS * view.tolerance  # (the test's premise)
-    doc = client.get(f"{URL}?bbox={NEAR}&zoom=12&format=packed").get_json()
+    across, up = parse_viewport(NEAR, "13", "1").pixel
+    assert DOT_PIXELS < 0.001 / across < 0.001 / up < BOX_PIXELS  # (the test's premise, in screen pixels)
+    doc = client.get(f"{URL}?bbox={NEAR}&zoom=13&format=packed&boxes=1").get_json()
     small = _small_ones(doc)
     (diamond,) = [f["id"] for f in store.features("courtyards") if f["properties"]["name"] == "菱形院"]
-    assert set(small) == {"c-0001", "c-0002", "c-0003", diamond}
+    assert set(small) == {"c-0001", "c-0002", "c-0003", diamond}  # not the round courtyard (0.004°: an outline)
     for fid, (code, centre, half) in small.items():
         outline = shapely.from_geojson(orjson.dumps(store.get("courtyards", fid)["geometry"]))
         west, south, east, north = outline.bounds
@@ -230,12 +232,21 @@ def test_places_a_few_pixels_across_come_as_boxes_of_their_area(boxes_app):
         assert centre == pytest.approx(((west + east) / 2, (south + north) / 2), abs=2 / doc["scale"]), fid
         assert half == pytest.approx((k * (east - west) / 2, k * (north - south) / 2), abs=2 / doc["scale"]), fid
     assert small[diamond][2][0] == pytest.approx(0.0005 * math.sqrt(0.5), abs=2 / doc["scale"])
-    binary = client.get(f"{URL}?bbox={NEAR}&zoom=12&format=binary&part=geometry")  # the wall's form: the same boxes
+    binary = client.get(f"{URL}?bbox={NEAR}&zoom=13&format=binary&part=geometry&boxes=1")  # the wall's form
     assert binary.status_code == 200
-    out = client.get(f"{URL}?bbox={NEAR}&zoom=11&format=packed").get_json()
+    out = client.get(f"{URL}?bbox={NEAR}&zoom=11&format=packed&boxes=1").get_json()
     assert {code for code, _, _ in _small_ones(out).values()} == {DOT_CODE}
-    near = client.get(f"{URL}?bbox={NEAR}&zoom=13&format=packed").get_json()
+    near = client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed&boxes=1").get_json()
     assert not set(near["geometry"]["types"]) & {DOT_CODE, BOX_CODE}
+    plain = client.get(f"{URL}?bbox={NEAR}&zoom=13&format=packed").get_json()
+    assert not set(plain["geometry"]["types"]) & {DOT_CODE, BOX_CODE} and sorted(ids_of(plain)) == sorted(ids_of(doc))
+    assert plain["geometry"]["types"].count(0) == len(ids_of(plain))  # every place an outline (a Polygon)
+
+
+def test_boxes_is_asked_for_with_0_or_1_only(boxes_app):
+    resp = boxes_app.test_client().get(f"{URL}?bbox={NEAR}&zoom=13&format=packed&boxes=yes")
+    assert resp.status_code == 400
+    assert "boxes" in resp.get_data(as_text=True) and "应为 0 或 1" in resp.get_data(as_text=True)
 
 
 def test_binary_geometry_only_viewport_carries_the_same_coordinates(viewport_app):

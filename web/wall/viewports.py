@@ -3,8 +3,9 @@
 The whole-layer form of that URL (no `bbox`) is web/wall/data.py's;
 with `bbox` and `zoom` the same endpoint (same access rules, display tokens
 included) answers with only the places in the tiles covering the box,
-simplified for the zoom (geo/viewport.py), places smaller than a few pixels
-as dots. `format=packed` gives the `packed-1` layout `guatu.decodePacked`
+simplified for the zoom (geo/viewport.py), places smaller than 3 pixels
+as dots and, with `boxes=1` (what the wall and the editor ask), places
+smaller than 8 pixels as boxes. `format=packed` gives the `packed-1` layout `guatu.decodePacked`
 reads, `format=binary` the same with its coordinates as int32 byte planes
 (what the wall map asks for); `part=geometry` leaves the names and other
 attributes out (a wall screen loads them for the whole layer, once, when it
@@ -40,7 +41,7 @@ FORMATS = ("geojson", "packed", "binary")
 def viewport_response(layer_id: str):
     ctx = guatu()
     crs = display_crs(request.args.get("crs"))
-    view = parse_viewport(wgs84_bbox(request.args.get("bbox"), crs), request.args.get("zoom"))
+    view = parse_viewport(wgs84_bbox(request.args.get("bbox"), crs), request.args.get("zoom"), request.args.get("boxes"))
     fmt = request.args.get("format", "geojson")
     if fmt not in FORMATS:
         raise BadRequest(t("api.shape_format", expected=", ".join(FORMATS), got=repr(fmt)))

@@ -99,7 +99,7 @@ export var LargeLayer = L.Layer.extend({
     return this;
   },
 
-  // Ids of the places and dots of the view meeting `bounds` (a box select; none on a past day: it is read-only);
+  // Ids of the places, boxes and dots of the view meeting `bounds` (a box select; none on a past day: it is read-only);
   // `unlisted`, when given, is told how many more a tile's points stand for (places too small to see at the zoom, a
   // point per pixel: editor/tools.js says so).
   idsIn: function (bounds, unlisted) {
@@ -109,8 +109,11 @@ export var LargeLayer = L.Layer.extend({
     var places = this.places;
     Object.keys(places).forEach(function (id) { if (bounds.intersects(places[id].getBounds())) out.push(id); });
     var f = this.field;
-    for (var i = 0; f && i < f.n; i++) {
-      if (bounds.contains([f.lngLat[2 * i + 1], f.lngLat[2 * i]])) out.push(f.ids[i]);
+    var w = bounds.getWest(), s = bounds.getSouth(), e = bounds.getEast(), n = bounds.getNorth();
+    for (var i = 0; f && i < f.n; i++) { // a dot inside the box, a box meeting it
+      var hx = f.half ? f.half[2 * i] : 0, hy = f.half ? f.half[2 * i + 1] : 0;
+      var x = f.lngLat[2 * i], y = f.lngLat[2 * i + 1];
+      if (x + hx >= w && x - hx <= e && y + hy >= s && y - hy <= n) out.push(f.ids[i]);
     }
     return out;
   },
@@ -248,7 +251,8 @@ export var LargeLayer = L.Layer.extend({
     // close in, the view's names come with it (the editor writes them from zoom 16: editor/labels.js); further
     // out only the shapes (at a district's zoom the names of a million places would be most of the answer)
     var part = zoom >= NAMES_FROM ? "all" : "geometry";
-    var url = this.editor.url("shapes", this.layerId) + "?format=binary&part=" + part + "&bbox=" + box + "&zoom=" + zoom;
+    var url = this.editor.url("shapes", this.layerId) + "?format=binary&part=" + part + "&bbox=" + box + "&zoom=" + zoom
+      + "&boxes=1"; // (places a few pixels across as boxes: wall/dots.js)
     var seq = ++this.seq;
     if (fresh) this.stale = true; // restyled by whichever answer comes last, even an unchanged one
     var headers = this.etag ? { "If-None-Match": '"' + this.etag + '"' } : {};

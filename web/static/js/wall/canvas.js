@@ -404,6 +404,10 @@ export var PlaceCanvas = L.Canvas.extend({
     ctx.stroke(halo);
     ctx.lineWidth = o.lineHaloWidth;
     ctx.stroke(lineHalo);
+    var looks = this._boxLooks();
+    this.order.forEach(function (layerId) { // a large layer's boxes' rings, as pixels (wall/dots.js)
+      if (self.fields[layerId]) self.fields[layerId].paintHalos(ctx, self._area || view, looks.halo, looks.reach);
+    });
     ctx.globalAlpha = 1;
     // fills and outlines, layer by layer, one path per style (places share their style object: wallmap.js
     // styleFor), in the order each style first comes
@@ -457,15 +461,15 @@ export var PlaceCanvas = L.Canvas.extend({
         }
       });
       if (self.fields[layerId]) { // (the canvas's pixels)
-        self.fields[layerId].paint(ctx, self._area || view, o.dotRadius, o.palette, self._boxLooks());
+        self.fields[layerId].paint(ctx, self._area || view, o.dotRadius, o.palette, looks.rims);
       }
     });
     ctx.restore();
     this.fire("drawn");
   },
 
-  // How a field's boxes are painted (wall/dots.js paintPixels): a rim darker than the fill, as a place's outline
-  // is (wallmap.js makeStyle), and an overdue box's ring a square behind it, as a place's under TINY pixels is.
+  // How a field's boxes are painted (wall/dots.js paintPixels, paintHalos): a rim darker than the fill, as a place's
+  // outline is (wallmap.js makeStyle), and an overdue box's ring a square behind it, as a place's under TINY pixels is.
   _boxLooks: function () {
     var o = this.options;
     if (!this._boxes || this._boxes.palette !== o.palette || this._boxes.rims.length !== o.palette.length) {

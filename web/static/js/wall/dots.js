@@ -211,54 +211,52 @@ function fillRect(pixels, width, height, x0, y0, x1, y1, colour) {
   for (var y = y0; y < y1; y++) pixels.fill(colour, y * width + x0, y * width + x1);
 }
 
+// Box `i`'s pixels, [x0, y0, x1, y1) into `rect`: its edges rounded to the pixel (boxes side by side share their
+// edge), at least a pixel each way.
+function boxPixels(field, i, left, top, ratio, rect) {
+  var cx = (field.xy[2 * i] - left) * ratio, cy = (field.xy[2 * i + 1] - top) * ratio;
+  var hw = field.wh[2 * i] * ratio, hh = field.wh[2 * i + 1] * ratio;
+  rect[0] = Math.round(cx - hw);
+  rect[1] = Math.round(cy - hh);
+  rect[2] = Math.max(rect[0] + 1, Math.round(cx + hw));
+  rect[3] = Math.max(rect[1] + 1, Math.round(cy + hh));
+  return rect;
+}
+
+// [x0, y0, x1, y1] clipped to a width × height image, or null when nothing was written.
+function written(box, width, height) {
+  return box[0] < box[2] ? [Math.max(0, box[0]), Math.max(0, box[1]), Math.min(width, box[2]), Math.min(height, box[3])] : null;
+}
+
+function grow(box, a, b, c, d) {
+  if (a < box[0]) box[0] = a;
+  if (b < box[1]) box[1] = b;
+  if (c > box[2]) box[2] = c;
+  if (d > box[3]) box[3] = d;
+}
+
 // Write the shown dots and boxes into `pixels` (a width × height image, row by row), in `palette[look - 1]`: a dot
-// a disc of `offsets` around its pixel `(x - left) * ratio`, `(y - top) * ratio`; a box the rectangle of its half
-// sides about that pixel, at its own size (where a dot is drawn larger than it is, to be seen at all), with a rim
-// of a pixel in `boxes.rims[look - 1]` when it is RIMMED pixels or more each way.
-// `boxes` (optional): {rims, halo, reach}: the overdue boxes (`marked` & 1) get a ring of `reach` pixels in
-// `halo`, under every box and dot. Returns the box written, [x0, y0, x1, y1] (exclusive ends), or null.
-export function paintPixels(pixels, width, height, field, left, top, ratio, offsets, palette, boxes) {
+// a disc of `offsets` around its pixel `(x - left) * ratio`, `(y - top) * ratio`; a box the rectangle of its sides,
+// at its own size (where a dot is drawn larger than it is, to be seen at all), with a rim of a pixel in
+// `rims[look - 1]` (optional) when it is RIMMED pixels or more each way. Returns the box written, [x0, y0, x1, y1]
+// (exclusive ends), or null.
+export function paintPixels(pixels, width, height, field, left, top, ratio, offsets, palette, rims) {
   var xy = field.xy, wh = field.wh, look = field.look;
-  var x0 = width, y0 = height, x1 = 0, y1 = 0;
+  var box = [width, height, 0, 0];
   var m = offsets.length, reach = 0, k;
   for (k = 0; k < m; k++) reach = Math.max(reach, Math.abs(offsets[k]));
-  var grow = function (a, b, c, d) {
-    if (a < x0) x0 = a;
-    if (b < y0) y0 = b;
-    if (c > x1) x1 = c;
-    if (d > y1) y1 = d;
-  };
-  var rect = new Int32Array(4);
-  var boxOf = function (i) { // a box's pixels, [bx0, by0, bx1, by1): its own size (at least a pixel), about the
-    // pixel a dot would be at
-    var cx = (xy[2 * i] - left) * ratio, cy = (xy[2 * i + 1] - top) * ratio;
-    var w = Math.max(1, Math.round(2 * wh[2 * i] * ratio)), h = Math.max(1, Math.round(2 * wh[2 * i + 1] * ratio));
-    rect[0] = Math.round(cx) - (w >> 1); rect[1] = Math.round(cy) - (h >> 1);
-    rect[2] = rect[0] + w; rect[3] = rect[1] + h;
-    return rect;
-  };
-  var i, r;
-  if (wh && boxes && boxes.halo) { // the overdue rings first: every fill lies on them
-    var h = Math.round(boxes.reach * ratio);
-    for (i = 0; i < field.n; i++) {
-      if (look[i] === HIDDEN || !(field.marked[i] & 1) || !(wh[2 * i] || wh[2 * i + 1])) continue;
-      r = boxOf(i);
-      if (r[2] + h <= 0 || r[3] + h <= 0 || r[0] - h >= width || r[1] - h >= height) continue;
-      fillRect(pixels, width, height, r[0] - h, r[1] - h, r[2] + h, r[3] + h, boxes.halo);
-      grow(r[0] - h, r[1] - h, r[2] + h, r[3] + h);
-    }
-  }
-  for (i = 0; i < field.n; i++) {
+  var r = new Int32Array(4);
+  for (var i = 0; i < field.n; i++) {
     var l = look[i];
     if (l === HIDDEN) continue;
     var colour = palette[l - 1];
     if (wh && (wh[2 * i] || wh[2 * i + 1])) {
-      r = boxOf(i);
+      boxPixels(field, i, left, top, ratio, r);
       if (r[2] <= 0 || r[3] <= 0 || r[0] >= width || r[1] >= height) continue;
-      var rim = boxes && boxes.rims && r[2] - r[0] >= RIMMED && r[3] - r[1] >= RIMMED ? boxes.rims[l - 1] : colour;
+      var rim = rims && r[2] - r[0] >= RIMMED && r[3] - r[1] >= RIMMED ? rims[l - 1] : colour;
       fillRect(pixels, width, height, r[0], r[1], r[2], r[3], rim);
       if (rim !== colour) fillRect(pixels, width, height, r[0] + 1, r[1] + 1, r[2] - 1, r[3] - 1, colour);
-      grow(r[0], r[1], r[2], r[3]);
+      grow(box, r[0], r[1], r[2], r[3]);
       continue;
     }
     var px = Math.round((xy[2 * i] - left) * ratio), py = Math.round((xy[2 * i + 1] - top) * ratio);
@@ -272,9 +270,28 @@ export function paintPixels(pixels, width, height, field, left, top, ratio, offs
         if (x >= 0 && y >= 0 && x < width && y < height) pixels[y * width + x] = colour;
       }
     }
-    grow(px - reach, py - reach, px + reach + 1, py + reach + 1);
+    grow(box, px - reach, py - reach, px + reach + 1, py + reach + 1);
   }
-  return x0 < x1 ? [Math.max(0, x0), Math.max(0, y0), Math.min(width, x1), Math.min(height, y1)] : null;
+  return written(box, width, height);
+}
+
+// Write the overdue rings of the shown boxes (`marked` & 1) into `pixels` as `paintPixels` lays the boxes out: a
+// square of `reach` pixels beyond each box, in `colour`. They are drawn before any place's fill, as the overdue
+// rings of the places drawn as outlines are (canvas.js PlaceCanvas._draw), so every fill lies on them. Returns the
+// box written, or null.
+export function paintHalos(pixels, width, height, field, left, top, ratio, colour, reach) {
+  var wh = field.wh, look = field.look;
+  var box = [width, height, 0, 0];
+  if (!wh) return null;
+  var h = Math.round(reach * ratio), r = new Int32Array(4);
+  for (var i = 0; i < field.n; i++) {
+    if (look[i] === HIDDEN || !(field.marked[i] & 1) || !(wh[2 * i] || wh[2 * i + 1])) continue;
+    boxPixels(field, i, left, top, ratio, r);
+    if (r[2] + h <= 0 || r[3] + h <= 0 || r[0] - h >= width || r[1] - h >= height) continue;
+    fillRect(pixels, width, height, r[0] - h, r[1] - h, r[2] + h, r[3] + h, colour);
+    grow(box, r[0] - h, r[1] - h, r[2] + h, r[3] + h);
+  }
+  return written(box, width, height);
 }
 
 // The image dots are written into before they are drawn: one per page, of the canvas's size, shared by every
@@ -282,9 +299,26 @@ export function paintPixels(pixels, width, height, field, left, top, ratio, offs
 var sheet = null;
 
 // Draw the dots and boxes on a Leaflet canvas (its context translated by -bounds.min, scaled by its pixel ratio):
-// written into the sheet, which is then drawn in one call. Only the box written last is cleared. `boxes`: as
-// `paintPixels` takes it.
-DotField.prototype.paint = function (ctx, bounds, radius, palette, boxes) {
+// written into the sheet, which is then drawn in one call. `rims`: as `paintPixels` takes them.
+DotField.prototype.paint = function (ctx, bounds, radius, palette, rims) {
+  var self = this;
+  blit(ctx, bounds, function (pixels, width, height, ratio) {
+    return paintPixels(pixels, width, height, self, bounds.min.x, bounds.min.y, ratio, discOffsets(radius * ratio), palette, rims);
+  });
+};
+
+// Draw the overdue rings of the boxes (`paintHalos`), before any place's fill: nothing when none is overdue.
+DotField.prototype.paintHalos = function (ctx, bounds, colour, reach) {
+  if (!this.wh) return;
+  var self = this;
+  blit(ctx, bounds, function (pixels, width, height, ratio) {
+    return paintHalos(pixels, width, height, self, bounds.min.x, bounds.min.y, ratio, colour, reach);
+  });
+};
+
+// `write(pixels, width, height, ratio)` writes into the sheet (returning the box written, or null), which is then
+// drawn on the canvas in one call; only the box written last is cleared first.
+function blit(ctx, bounds, write) {
   var canvas = ctx.canvas;
   if (!canvas.width || !canvas.height) return; // a canvas cropped to nothing (canvas.js Cropped): no pixel to paint
   var ratio = canvas.width / Math.max(1, bounds.max.x - bounds.min.x);
@@ -300,8 +334,7 @@ DotField.prototype.paint = function (ctx, bounds, radius, palette, boxes) {
   if (sheet.box) { // clear what the last paint wrote
     for (var y = sheet.box[1]; y < sheet.box[3]; y++) sheet.pixels.fill(0, y * w + sheet.box[0], y * w + sheet.box[2]);
   }
-  var box = paintPixels(sheet.pixels, w, sheet.canvas.height, this, bounds.min.x, bounds.min.y, ratio,
-                        discOffsets(radius * ratio), palette, boxes);
+  var box = write(sheet.pixels, w, sheet.canvas.height, ratio);
   var dirty = box && sheet.box ? [Math.min(box[0], sheet.box[0]), Math.min(box[1], sheet.box[1]),
     Math.max(box[2], sheet.box[2]), Math.max(box[3], sheet.box[3])] : box || sheet.box;
   if (dirty) sheet.ctx.putImageData(sheet.image, 0, 0, dirty[0], dirty[1], dirty[2] - dirty[0], dirty[3] - dirty[1]);
@@ -311,4 +344,4 @@ DotField.prototype.paint = function (ctx, bounds, radius, palette, boxes) {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.drawImage(sheet.canvas, box[0], box[1], box[2] - box[0], box[3] - box[1], box[0], box[1], box[2] - box[0], box[3] - box[1]);
   ctx.restore();
-};
+}

@@ -113,7 +113,9 @@ export function eachPackedShape(doc, each, dot, wanted) {
       x += coords[ci++];
       y += coords[ci++];
       var hx = x - ox, hy = y - oy;
-      if (!wanted || wanted(i)) {
+      if (wanted && !wanted(i)) continue;
+      if (!hx && !hy) each(i, 6, [Float64Array.of(ox / scale, oy / scale)], null); // (no size at the scale sent: a dot)
+      else {
         each(i, 0, [Float64Array.of((ox - hx) / scale, (oy - hy) / scale, (ox + hx) / scale, (oy - hy) / scale,
                                     (ox + hx) / scale, (oy + hy) / scale, (ox - hx) / scale, (oy + hy) / scale)], null);
       }

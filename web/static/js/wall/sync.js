@@ -140,7 +140,9 @@ sync.drawLayer = function (layerId, doc) {
   });
   var old = this.fields[layerId];
   var field = dots && DotField.collected(layerId, dots, doc);
-  if (old && field && this.shapesRevision[layerId] === doc.revision) field.keepMarks(old); // (set once, kept)
+  if (field) field.crs = this.crs;
+  // (set once and kept: the same shapes revision and CRS put a place's marks at the same spot)
+  if (old && field && old.crs === field.crs && this.shapesRevision[layerId] === doc.revision) field.keepMarks(old);
   (old ? old.markedDots() : []).forEach(function (i) { self.setMarks(old.ids[i], 0, null); });
   var items = this.items(layerId);
   list.forEach(function (place) {
@@ -248,7 +250,9 @@ sync.fetchShapes = function (layerIds, given) {
     var crs = self.crs;
     var vp = self.viewport[layerId];
     var extra = { format: "binary" };
-    if (vp) L.extend(extra, { part: "geometry", bbox: self.viewportBox(), zoom: String(Math.floor(self.map.getZoom())) });
+    if (vp) { // (places a few pixels across as boxes: wall/dots.js)
+      L.extend(extra, { part: "geometry", bbox: self.viewportBox(), zoom: String(Math.floor(self.map.getZoom())), boxes: "1" });
+    }
     var seq = vp ? ++vp.seq : 0;
     if (given && given[layerId] && !vp && crs === "wgs84") return Promise.resolve({ layerId: layerId, body: given[layerId], crs: crs });
     var url = self.url(self.options.api.shapes, { __layer__: layerId }, self.shapeQuery(extra));
