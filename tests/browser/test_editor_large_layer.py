@@ -164,6 +164,22 @@ def test_a_box_takes_the_views_places_and_dots_and_sets_their_status(browser, se
     assert log.console_errors == []
 
 
+def test_a_box_select_takes_a_box_it_meets_though_not_its_centre(browser, server):
+    """A place a few pixels across is drawn as a box (wall/dots.js): a rectangle dragged over its edge takes it,
+    as it takes an outline it meets; one that stops short of the box leaves it."""
+    page, _ = editor_page(browser, server)
+    centre = page.evaluate("() => { const c = guatuPage.editors[0].map.getCenter(); return [c.lat, c.lng]; }")
+    move_to(page, centre, 13)
+    taken = page.evaluate("""() => { const large = guatuPage.editors[0].large.courtyards, f = large.field;
+        const i = [...Array(f.n).keys()].find((k) => f.isBox(k) && f.look[k] !== 0);
+        const x = f.lngLat[2 * i], y = f.lngLat[2 * i + 1], hx = f.half[2 * i], hy = f.half[2 * i + 1];
+        const over = L.latLngBounds([y - hy / 2, x + hx / 2], [y + hy / 2, x + 2 * hx]);  // its east half, not its centre
+        const short = L.latLngBounds([y - hy / 2, x + 1.5 * hx], [y + hy / 2, x + 3 * hx]);  // east of it
+        return [f.ids[i], large.idsIn(over), large.idsIn(short)]; }""")
+    fid, over, short = taken
+    assert fid in over and fid not in short
+
+
 def searches(log, layer_id: str) -> list[str]:
     return [parse_qs(urlsplit(url).query)["q"][-1] for url in log.requests
             if urlsplit(url).path == f"/api/layers/{layer_id}/search"]
