@@ -246,7 +246,17 @@ def test_places_a_few_pixels_across_come_as_boxes_of_their_area(boxes_app):
 def test_boxes_is_asked_for_with_0_or_1_only(boxes_app):
     resp = boxes_app.test_client().get(f"{URL}?bbox={NEAR}&zoom=13&format=packed&boxes=yes")
     assert resp.status_code == 400
-    assert "boxes" in resp.get_data(as_text=True) and "应为 0 或 1" in resp.get_data(as_text=True)
+    (field,) = resp.get_json()["fields"]
+    assert field["field"] == "boxes" and "0" in field["message"] and "1" in field["message"]
+
+
+def test_a_viewport_asked_for_around_the_documents_check_still_refuses_another_boxes():
+    """(The API's document refuses it first, above; the viewport's own parsing, which other callers use, too.)"""
+    from geo.errors import BadParameters
+
+    with pytest.raises(BadParameters) as refused:
+        parse_viewport(NEAR, "13", "yes")
+    assert refused.value.errors[0].field == "boxes" and "应为 0 或 1" in refused.value.errors[0].message
 
 
 def test_binary_geometry_only_viewport_carries_the_same_coordinates(viewport_app):

@@ -76,6 +76,11 @@ SHAPES = read_operation("A layer's geometry with the attributes a card shows",
                                 {"name": "zoom", "in": "query", "required": False,
                                  "schema": {"type": "number", "minimum": 0, "maximum": 24},
                                  "description": "with bbox: the map's zoom (fractions round down)."},
+                                {"name": "boxes", "in": "query", "required": False,
+                                 "schema": {"type": "string", "enum": ["0", "1"]},
+                                 "description": "with bbox, packed/binary: 1 sends places 3 to 8 pixels across as boxes "
+                                                "(geometry type 7: the centre, then the north-east corner; "
+                                                "docs/packed-shapes.md); without it they are outlines."},
                                 CRS, IF_NONE_MATCH],
                         errors={**CACHED, **READ_ERRORS, "400": response_ref("BadRequest"), "404": response_ref("NotFound")},
                         tags=["wall"])
