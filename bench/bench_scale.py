@@ -170,7 +170,7 @@ def measure(port: int, token: str, n_edits: int, screens: int, load_seconds: flo
     box = "113.56,34.62,113.70,34.77"
     c.request("GET", f"/api/wall/shapes/{LAYER}?bbox={box}&zoom=13&format=packed")
     out["viewport_ms"], out["viewport_bytes"], _ = median_ms(c, f"/api/wall/shapes/{LAYER}?bbox={box}&zoom=13&format=packed", 3)
-    wall_box = f"/api/wall/shapes/{LAYER}?bbox={box}&zoom=13&format=binary&part=geometry"  # what a wall screen asks
+    wall_box = f"/api/wall/shapes/{LAYER}?bbox={box}&zoom=13&format=binary&part=geometry&boxes=1"  # what a wall asks
     c.request("GET", wall_box)
     out["wall_viewport_ms"], out["wall_viewport_bytes"], _ = median_ms(c, wall_box, 3)
     out["state_ms"], out["state_bytes"], _ = median_ms(c, "/api/wall/state", 3)

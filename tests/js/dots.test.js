@@ -113,6 +113,9 @@ test("a viewport's boxes come with their half sides, and as a Polygon of their c
   assert.deepEqual(Array.from(box.coords[0]).map((v) => Math.round(v * 1000)),
                    [113196, 34098, 113204, 34098, 113204, 34102, 113196, 34102]);
   assert.deepEqual(f.bounds(true).map((v) => Math.round(v * 1000)), [113100, 34000, 113204, 34102]);
+  // a box with no area at the scale it was sent in is a dot to a reader of Places
+  var flat = { scale: 1000, geometry: { types: [7, 7], parts: [], coords: [113100, 34000, 0, 0, 10, 10, 0, 3] } };
+  assert.deepEqual(placesFromPacked(flat, "courtyards", ["f", "g"]).map((p) => [p.feature.id, p.type]), [["f", 6], ["g", 6]]);
   var all = placesFromPacked(BOXES, "courtyards", ["d", "e"]);
   assert.deepEqual(all.map((p) => [p.feature.id, p.type]), [["d", 6], ["e", 0]]);
   assert.deepEqual(Array.from(all[1].coords[0]).map((v) => Math.round(v * 1e6)),
@@ -204,4 +207,15 @@ test("a new field keeps the marks drawn for the places it shares with the field 
   third.keepMarks(after);
   assert.deepEqual(Array.from(third.marked), [0, 0]);
   assert.deepEqual(after.markedDots(), [0, 2]); // c and a left: their marks are taken off
+});
+
+test("a field says whether a shown box is overdue (its rings are drawn only then)", () => {
+  var f = boxField();
+  assert.equal(f.overdueBoxes(), false);
+  f.marked[2] = 1; // the dot: dots have no ring
+  assert.equal(f.overdueBoxes(), false);
+  f.marked[1] = 1;
+  assert.equal(f.overdueBoxes(), true);
+  f.look[1] = HIDDEN;
+  assert.equal(f.overdueBoxes(), false);
 });

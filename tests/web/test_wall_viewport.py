@@ -337,7 +337,8 @@ def test_both_stores_send_the_same_viewport_at_every_zoom_with_or_without_names(
     which a curved outline is simplified are left out: the two stores' GEOS libraries may differ by a vertex.)"""
     embedded, postgis = both_stores
     for zoom, bbox, ids in ((11, WIDE, ALL), (12, WIDE, ALL), (FULL_DETAIL_ZOOM, NEAR, ALL - {"c-0004"})):
-        for query in ("format=packed", "format=binary&part=geometry", "format=binary&part=geometry&street=大学路街道"):
+        for query in ("format=packed", "format=binary&part=geometry", "format=binary&part=geometry&boxes=1",
+                      "format=binary&part=geometry&street=大学路街道"):
             a, b = (c.get(f"{URL}?bbox={bbox}&zoom={zoom}&{query}") for c in (embedded, postgis))
             assert a.status_code == b.status_code == 200, (zoom, query)
             if query.startswith("format=packed"):

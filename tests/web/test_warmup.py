@@ -20,7 +20,7 @@ from web import create_app
 from web.core.context import guatu
 from web.wall.warmup import freeze_kept_objects, warm_up
 
-URL = "/api/wall/shapes/courtyards?bbox=113.60,34.66,113.70,34.75&zoom=14&format=binary&part=geometry"
+URL = "/api/wall/shapes/courtyards?bbox=113.60,34.66,113.70,34.75&zoom=14&format=binary&part=geometry&boxes=1"
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ and sends coordinates out in, GCJ-02 for an AMap basemap.
 
 The ETag names the layer's shapes revision (which moves only when a place
 is added, removed, reshaped or renamed — not on a status change), the
-display CRS, the format and the tiles, so a screen that pans back, or
+display CRS, the format, the part, the scope, the tiles and whether boxes
+were asked for, so a screen that pans back, or
 another screen showing the same tiles, revalidates with a 304 and the
 server computes each answer once.
 """

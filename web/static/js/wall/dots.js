@@ -23,7 +23,7 @@
  * Place only when one is needed (a card, a tooltip, a flash, a name among the
  * worst).
  *
- * Pure but for `paint` (no Leaflet), so node's test runner checks it.
+ * Pure but for `paint` and `paintHalos` (no Leaflet), so node's test runner checks it.
  */
 import { IdIndex } from "./ids.js";
 import { Place } from "./place.js";
@@ -47,6 +47,7 @@ export function DotField(layerId, ids, lngLat, form, half) {
   this.marked = new Uint8Array(this.n); // the flags each dot's marks were drawn for (overdue, overnight, escalated)
   this.names = null; // id -> attributes, when the viewport came with them
   this.form = form || null;
+  this.crs = null; // the display CRS its positions are in, when its host says (wall/sync.js drawLayer)
   this._index = null; // id -> index (wall/ids.js), built when first asked
   this._made = {}; // id -> Place made for it (kept, so the tooltip and the card see one object)
 }
@@ -94,6 +95,15 @@ DotField.prototype.keepMarks = function (old) {
       old.marked[j] = 0;
     }
   }
+};
+
+// Whether a shown box is overdue (its ring to be drawn).
+DotField.prototype.overdueBoxes = function () {
+  var wh = this.wh;
+  for (var i = 0; wh && i < this.n; i++) {
+    if ((this.marked[i] & 1) && this.look[i] !== HIDDEN && (wh[2 * i] || wh[2 * i + 1])) return true;
+  }
+  return false;
 };
 
 // How many dots are shown (not hidden by a filter or the view's scope).
@@ -307,9 +317,10 @@ DotField.prototype.paint = function (ctx, bounds, radius, palette, rims) {
   });
 };
 
-// Draw the overdue rings of the boxes (`paintHalos`), before any place's fill: nothing when none is overdue.
+// Draw the overdue rings of the boxes (`paintHalos`), before any place's fill: nothing (no copy of the sheet) when
+// no shown box is overdue.
 DotField.prototype.paintHalos = function (ctx, bounds, colour, reach) {
-  if (!this.wh) return;
+  if (!this.wh || !this.overdueBoxes()) return;
   var self = this;
   blit(ctx, bounds, function (pixels, width, height, ratio) {
     return paintHalos(pixels, width, height, self, bounds.min.x, bounds.min.y, ratio, colour, reach);
@@ -335,11 +346,11 @@ function blit(ctx, bounds, write) {
     for (var y = sheet.box[1]; y < sheet.box[3]; y++) sheet.pixels.fill(0, y * w + sheet.box[0], y * w + sheet.box[2]);
   }
   var box = write(sheet.pixels, w, sheet.canvas.height, ratio);
-  var dirty = box && sheet.box ? [Math.min(box[0], sheet.box[0]), Math.min(box[1], sheet.box[1]),
-    Math.max(box[2], sheet.box[2]), Math.max(box[3], sheet.box[3])] : box || sheet.box;
-  if (dirty) sheet.ctx.putImageData(sheet.image, 0, 0, dirty[0], dirty[1], dirty[2] - dirty[0], dirty[3] - dirty[1]);
   sheet.box = box;
   if (!box) return;
+  // (only the box written goes to the sheet's canvas, and only it is drawn from there: what lies outside it there
+  // is never drawn, and the image is cleared outside it)
+  sheet.ctx.putImageData(sheet.image, 0, 0, box[0], box[1], box[2] - box[0], box[3] - box[1]);
   ctx.save();
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.drawImage(sheet.canvas, box[0], box[1], box[2] - box[0], box[3] - box[1], box[0], box[1], box[2] - box[0], box[3] - box[1]);

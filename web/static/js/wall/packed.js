@@ -114,7 +114,7 @@ export function eachPackedShape(doc, each, dot, wanted) {
       y += coords[ci++];
       var hx = x - ox, hy = y - oy;
       if (wanted && !wanted(i)) continue;
-      if (!hx && !hy) each(i, 6, [Float64Array.of(ox / scale, oy / scale)], null); // (no size at the scale sent: a dot)
+      if (!hx || !hy) each(i, 6, [Float64Array.of(ox / scale, oy / scale)], null); // (no area at the scale sent: a dot)
       else {
         each(i, 0, [Float64Array.of((ox - hx) / scale, (oy - hy) / scale, (ox + hx) / scale, (oy - hy) / scale,
                                     (ox + hx) / scale, (oy + hy) / scale, (ox - hx) / scale, (oy + hy) / scale)], null);
