@@ -209,13 +209,15 @@ test("a new field keeps the marks drawn for the places it shares with the field 
   assert.deepEqual(after.markedDots(), [0, 2]); // c and a left: their marks are taken off
 });
 
-test("a field says whether a shown box is overdue (its rings are drawn only then)", () => {
+test("the boxes' rings write nothing (so nothing is copied) unless a shown box is overdue", () => {
   var f = boxField();
-  assert.equal(f.overdueBoxes(), false);
+  var pixels = new Uint32Array(60 * 40);
+  var rings = () => paintHalos(pixels, 60, 40, f, 0, 0, 1, pixelOf("#d4006a"), 2);
+  assert.equal(rings(), null);
   f.marked[2] = 1; // the dot: dots have no ring
-  assert.equal(f.overdueBoxes(), false);
+  assert.equal(rings(), null);
   f.marked[1] = 1;
-  assert.equal(f.overdueBoxes(), true);
+  assert.notEqual(rings(), null);
   f.look[1] = HIDDEN;
-  assert.equal(f.overdueBoxes(), false);
+  assert.equal(rings(), null);
 });

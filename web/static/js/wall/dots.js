@@ -97,15 +97,6 @@ DotField.prototype.keepMarks = function (old) {
   }
 };
 
-// Whether a shown box is overdue (its ring to be drawn).
-DotField.prototype.overdueBoxes = function () {
-  var wh = this.wh;
-  for (var i = 0; wh && i < this.n; i++) {
-    if ((this.marked[i] & 1) && this.look[i] !== HIDDEN && (wh[2 * i] || wh[2 * i + 1])) return true;
-  }
-  return false;
-};
-
 // How many dots are shown (not hidden by a filter or the view's scope).
 DotField.prototype.count = function () {
   var n = 0;
@@ -170,7 +161,7 @@ DotField.prototype.project = function (to) {
     to(ll[2 * i], ll[2 * i + 1], xy, 0);
     this.xy[2 * i] = xy[0];
     this.xy[2 * i + 1] = xy[1];
-    if (half && (half[2 * i] || half[2 * i + 1])) {
+    if (this.isBox(i)) {
       to(ll[2 * i] + half[2 * i], ll[2 * i + 1] + half[2 * i + 1], xy, 2);
       this.wh[2 * i] = Math.abs(xy[2] - xy[0]);
       this.wh[2 * i + 1] = Math.abs(xy[3] - xy[1]);
@@ -184,7 +175,7 @@ DotField.prototype.nearest = function (x, y, reach) {
   for (var i = this.n - 1; i >= 0; i--) {
     if (this.look[i] === HIDDEN) continue;
     var dx = xy[2 * i] - x, dy = xy[2 * i + 1] - y;
-    if (wh && (wh[2 * i] || wh[2 * i + 1])) {
+    if (this.isBox(i)) {
       if (Math.abs(dx) <= wh[2 * i] + reach && Math.abs(dy) <= wh[2 * i + 1] + reach) return i;
     } else if (dx * dx + dy * dy <= r2) return i;
   }
@@ -251,7 +242,7 @@ function grow(box, a, b, c, d) {
 // `rims[look - 1]` (optional) when it is RIMMED pixels or more each way. Returns the box written, [x0, y0, x1, y1]
 // (exclusive ends), or null.
 export function paintPixels(pixels, width, height, field, left, top, ratio, offsets, palette, rims) {
-  var xy = field.xy, wh = field.wh, look = field.look;
+  var xy = field.xy, look = field.look;
   var box = [width, height, 0, 0];
   var m = offsets.length, reach = 0, k;
   for (k = 0; k < m; k++) reach = Math.max(reach, Math.abs(offsets[k]));
@@ -260,7 +251,7 @@ export function paintPixels(pixels, width, height, field, left, top, ratio, offs
     var l = look[i];
     if (l === HIDDEN) continue;
     var colour = palette[l - 1];
-    if (wh && (wh[2 * i] || wh[2 * i + 1])) {
+    if (field.isBox(i)) {
       boxPixels(field, i, left, top, ratio, r);
       if (r[2] <= 0 || r[3] <= 0 || r[0] >= width || r[1] >= height) continue;
       var rim = rims && r[2] - r[0] >= RIMMED && r[3] - r[1] >= RIMMED ? rims[l - 1] : colour;
@@ -295,7 +286,7 @@ export function paintHalos(pixels, width, height, field, left, top, ratio, colou
   if (!wh) return null;
   var h = Math.round(reach * ratio), r = new Int32Array(4);
   for (var i = 0; i < field.n; i++) {
-    if (look[i] === HIDDEN || !(field.marked[i] & 1) || !(wh[2 * i] || wh[2 * i + 1])) continue;
+    if (look[i] === HIDDEN || !(field.marked[i] & 1) || !field.isBox(i)) continue;
     boxPixels(field, i, left, top, ratio, r);
     if (r[2] + h <= 0 || r[3] + h <= 0 || r[0] - h >= width || r[1] - h >= height) continue;
     fillRect(pixels, width, height, r[0] - h, r[1] - h, r[2] + h, r[3] + h, colour);
@@ -320,7 +311,7 @@ DotField.prototype.paint = function (ctx, bounds, radius, palette, rims) {
 // Draw the overdue rings of the boxes (`paintHalos`), before any place's fill: nothing (no copy of the sheet) when
 // no shown box is overdue.
 DotField.prototype.paintHalos = function (ctx, bounds, colour, reach) {
-  if (!this.wh || !this.overdueBoxes()) return;
+  if (!this.half) return;
   var self = this;
   blit(ctx, bounds, function (pixels, width, height, ratio) {
     return paintHalos(pixels, width, height, self, bounds.min.x, bounds.min.y, ratio, colour, reach);
