@@ -88,7 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     store.space_watch = SpaceWatch.of([data_dir, instance], conf.min_free_mb)  # /api/health: free disk space
     app.extensions["guatu"] = Guatu(
         campaign=campaign, store=store, data_dir=data_dir, instance_dir=instance, clock=app.config["GUATU_CLOCK"],
-        refresh_seconds=conf.refresh_seconds,
+        refresh_seconds=conf.refresh_seconds, cache_bytes=conf.cache_mb * 2**20,
     )
     app.logger.info("campaign %s: data in %s", campaign.title, data_dir)
 

@@ -1,17 +1,22 @@
 """What a server process keeps between requests stays bounded under steady edits: the caches of serialised
-answers hold at most their entries and bytes (every revision brings new keys, the old ones age out), and the
-views kept between revisions (the wall state, the dashboard, the milestones) keep one copy, not one per
-revision."""
+answers hold at most their entries, and together the bytes of one budget (every revision brings new keys, the
+old ones age out), and the views kept between revisions (the wall state, the dashboard, the milestones) keep one
+copy, not one per revision."""
 
 from __future__ import annotations
 
+import gzip
 import threading
 
-from web.core.context import Cached, RevisionCache
+from flask import Flask
+
+from web import create_app
+from web.core.cached import LARGE_BODY, CacheBudget, Cached, RevisionCache
+from web.core.http import send_cached
 
 
 def test_a_cache_of_answers_drops_the_oldest_beyond_its_bytes_and_keeps_the_newest_whatever_its_size():
-    cache = RevisionCache(size=10, max_bytes=1000)
+    cache = RevisionCache(10, CacheBudget(1000))
     for revision in range(8):
         cache.get(("layer", revision), lambda r=revision: Cached(body=b"x" * 300, etag=f'"{r}"'))
     assert len(cache) == 3 and cache.held_bytes() == 900
@@ -22,11 +27,48 @@ def test_a_cache_of_answers_drops_the_oldest_beyond_its_bytes_and_keeps_the_newe
 
 
 def test_a_gzipped_copy_made_after_caching_counts_when_the_next_entry_comes():
-    cache = RevisionCache(size=10, max_bytes=1000)
+    cache = RevisionCache(10, CacheBudget(1000))
     first = cache.get(("a",), lambda: Cached(body=b"x" * 400, etag='"a"'))
     first.gzipped = b"z" * 400  # as web/core/http.py send_cached adds it
     cache.get(("b",), lambda: Cached(body=b"x" * 400, etag='"b"'))
     assert cache.held_bytes() <= 1000 and len(cache) == 1
+
+
+def test_the_caches_of_a_process_share_one_budget_and_let_go_of_the_answer_used_longest_ago_whichever_holds_it():
+    budget = CacheBudget(1000)
+    answers, viewports = RevisionCache(10, budget), RevisionCache(10, budget)
+    answers.get(("state", 1), lambda: Cached(body=b"s" * 400, etag='"s1"'))
+    viewports.get(("view", 1), lambda: Cached(body=b"v" * 400, etag='"v1"'))
+    answers.get(("state", 1), lambda: Cached(body=b"", etag='"rebuilt"'))  # used again: now the newest
+    viewports.get(("view", 2), lambda: Cached(body=b"v" * 400, etag='"v2"'))  # 1,200 bytes: one must go
+    assert (len(answers), len(viewports)) == (1, 1) and budget.held_bytes() == 800
+    assert answers.get(("state", 1), lambda: Cached(body=b"", etag='"rebuilt"')).etag == '"s1"'
+    answers.get(("state", 2), lambda: Cached(body=b"s" * 400, etag='"s2"'))  # the view used longest ago goes
+    assert (len(answers), len(viewports)) == (2, 0) and len(budget) == 2
+
+
+def test_a_large_answer_of_a_cache_that_only_sends_is_kept_gzipped_alone_and_sent_alike_either_way():
+    body = b"".join(b'[%d,%d],' % (i, i * 7 % 1013) for i in range(LARGE_BODY // 8))  # dots, as a viewport's
+    cache = RevisionCache(8, CacheBudget(), compress_large=True)
+    kept = cache.get(("viewport", 1), lambda: Cached(body=body, etag="v1"))
+    assert kept.held_bytes() == len(kept.gzipped) < len(body) // 2 and cache.held_bytes() == kept.held_bytes()
+    app = Flask(__name__)
+    with app.test_request_context(headers={"Accept-Encoding": "gzip"}):
+        zipped = send_cached(kept)
+    with app.test_request_context():
+        plain = send_cached(kept)
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
+    assert gzip.decompress(zipped.get_data()) == plain.get_data() == body
+    small = cache.get(("viewport", 2), lambda: Cached(body=b"[1,2]", etag='"w"'))
+    assert small.held_bytes() == 5 and small.gzipped is None  # a small one as it came
+
+
+def test_every_cache_of_the_app_draws_on_the_one_budget_its_setting_names(seeded, clock, instance_dir):
+    app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(instance_dir), "GUATU_CACHE_MB": 8})
+    ctx = app.extensions["guatu"]
+    budgets = {id(c.budget) for c in (ctx.cache, ctx.viewports, ctx.tiles, ctx.display_scopes)}
+    assert len(budgets) == 1 and ctx.cache.budget.max_bytes == 8 * 2**20
 
 
 def _second_request_waiting(cache: RevisionCache, first_build_fails: bool) -> tuple[list, list]:
@@ -86,7 +128,7 @@ def test_steady_edits_leave_every_cache_and_kept_view_bounded(app, client, clock
             assert client.get(path).status_code == 200, path
         kept = (id(ctx.dashboard._kept), id(ctx.progress._kept), id(ctx.wall._kept))
         kept_before = kept_before or kept
-    assert len(ctx.cache) <= 32 and ctx.cache.held_bytes() <= 256 * 2**20
+    assert len(ctx.cache) <= 32 and ctx.cache.budget.held_bytes() <= 256 * 2**20
     # the kept views were brought up to date, one copy each, not built again per revision
     assert kept == kept_before
     assert len(ctx.progress._kept.places) == len(ctx.dashboard._kept.parts) == 3

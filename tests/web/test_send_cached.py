@@ -8,8 +8,8 @@ import os
 
 from flask import Flask
 
-from web.core.context import Cached
-from web.core.http import LARGE_BODY, send_cached
+from web.core.cached import LARGE_BODY, Cached
+from web.core.http import send_cached
 
 FASTEST = 4  # the gzip header's XFL byte for "compressed with the fastest algorithm" (RFC 1952, 2.3.1)
 

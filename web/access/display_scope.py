@@ -33,7 +33,8 @@ from geo.display_scope import DisplayScope, scoped_state
 from geo.errors import NotFound
 from geo.messages import t
 from geo.wall.params import parse_view, query_from_url
-from web.core.context import Cached, guatu
+from web.core.cached import Cached
+from web.core.context import guatu
 from web.core.routes import Display
 
 PINNING = {Display.PINNED, Display.PINNED_PLACE, Display.PINNED_SHAPES, Display.CUT}

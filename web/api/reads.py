@@ -16,7 +16,8 @@ from geo.messages import t
 from web.api import docs
 from web.api.blueprint import bp
 from web.api.openapi import document
-from web.core.context import Cached, guatu
+from web.core.cached import Cached
+from web.core.context import guatu
 from web.core.http import make_cached, send_cached, send_spooled
 from web.core.problem_banner import problems_now
 from web.core.routes import PUBLIC, VIEWER, Display

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -38,80 +37,7 @@ from geo.rules import local_now
 from geo.store.base import Finding, Store
 from geo.viewport import ViewportIndex
 from geo.wall.data import WallData
-
-
-@dataclass
-class Cached:
-    body: bytes
-    etag: str
-    gzipped: bytes | None = None
-
-
-CACHE_BYTES = 256 * 2**20  # the most a cache of serialised answers holds (it keeps its newest answer whatever its size)
-
-
-def _bytes_of(value: object) -> int:
-    return len(value.body) + len(value.gzipped or b"") if isinstance(value, Cached) else 0
-
-
-class RevisionCache:
-    """A small LRU of serialised responses keyed by what they depend on, bounded in entries and in bytes: keys
-    carry the store's revision, so under steady edits every revision brings new entries and the old ones age
-    out (a whole layer's GeoJSON at 100k places is tens of megabytes, gzipped copy included).
-
-    One build per key at a time: a request that asks for what another is building waits for it and answers
-    the same (thirty screens asking for the same viewport after an edit, or a GIS client's burst of the same
-    far-out tile, make it once); if that build fails, the waiting request builds it itself."""
-
-    def __init__(self, size: int = 32, max_bytes: int = CACHE_BYTES) -> None:
-        self._items: OrderedDict[tuple, Cached] = OrderedDict()
-        self._size = size
-        self._max_bytes = max_bytes
-        self._lock = Lock()
-        self._building: dict[tuple, Lock] = {}  # key -> held while its one build runs
-        self.waited = 0  # requests that waited for another's build (for the tests and the curious)
-
-    def get(self, key: tuple, build: Callable[[], Cached]) -> Cached:
-        while True:
-            with self._lock:
-                hit = self._items.get(key)
-                if hit is not None:
-                    self._items.move_to_end(key)
-                    return hit
-                running = self._building.get(key)
-                if running is None:
-                    mine = self._building[key] = Lock()
-                    mine.acquire()
-                    break
-                self.waited += 1
-            with running:  # another request builds it: wait, then look again
-                pass
-        try:
-            value = build()
-            with self._lock:
-                self._items[key] = value
-                self._trim()
-            return value
-        finally:
-            with self._lock:
-                del self._building[key]
-            mine.release()
-
-    def _trim(self) -> None:
-        """Oldest first out, until within both bounds (a gzipped copy made since counts too)."""
-        while len(self._items) > self._size:
-            self._items.popitem(last=False)
-        held = sum(_bytes_of(v) for v in self._items.values())
-        while held > self._max_bytes and len(self._items) > 1:
-            _, old = self._items.popitem(last=False)
-            held -= _bytes_of(old)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def held_bytes(self) -> int:
-        with self._lock:
-            return sum(_bytes_of(v) for v in self._items.values())
+from web.core.cached import CACHE_MB, CacheBudget, RevisionCache
 
 
 @dataclass
@@ -138,7 +64,8 @@ class Guatu:
     clock: Callable[[], datetime]
     instance_dir: Path = Path("instance")
     refresh_seconds: float = 5
-    cache: RevisionCache = field(default_factory=RevisionCache)  # serialised answers, keyed by what they depend on
+    cache_bytes: int = CACHE_MB * 2**20  # what the caches below hold together (GUATU_CACHE_MB)
+    cache: RevisionCache = field(init=False)  # serialised answers, keyed by what they depend on
     wall: WallData = field(init=False)  # the wall's state, deltas and shapes revisions (geo/wall/data.py)
     dashboard: DashboardData = field(init=False)  # progress panels, kept between revisions
     progress: ProgressData = field(init=False)  # milestones and the estimated finish, kept between revisions
@@ -147,9 +74,9 @@ class Guatu:
     full_state: FullStateStreams = field(default_factory=FullStateStreams)
     page_streams: PageStreams = field(default_factory=PageStreams)
     viewport_index: ViewportIndex = field(init=False)  # tiles of large layers (geo/viewport.py)
-    viewports: RevisionCache = field(default_factory=lambda: RevisionCache(64))  # viewport answers
-    tiles: RevisionCache = field(default_factory=lambda: RevisionCache(2048, 64 << 20))  # vector tiles (web/wall/tiles.py)
-    display_scopes: RevisionCache = field(default_factory=lambda: RevisionCache(32))  # display links' place sets
+    viewports: RevisionCache = field(init=False)  # viewport answers (web/wall/viewports.py)
+    tiles: RevisionCache = field(init=False)  # vector tiles (web/wall/tiles.py)
+    display_scopes: RevisionCache = field(init=False)  # display links' place sets
     # called with the campaign when it gains layers (create_app: the request checks' documents)
     campaign_listeners: list[Callable[[Campaign], None]] = field(default_factory=list)
     campaign_stamp: tuple = field(init=False)  # campaign.json's size and time as last read
@@ -159,6 +86,7 @@ class Guatu:
     def __post_init__(self) -> None:
         self.campaign_stamp = campaign_stamp(self.data_dir)
         self._memos()
+        self._caches()
 
     def _memos(self) -> None:
         self.wall = WallData(self.store, self.campaign)
@@ -167,6 +95,14 @@ class Guatu:
         self.cases = CaseIndex(self.store, self.campaign)
         self.responsibility = Responsibility(self.store, self.campaign)
         self.viewport_index = ViewportIndex(self.store)
+
+    def _caches(self) -> None:
+        """The caches of serialised answers, empty, sharing one budget of bytes (web/core/cached.py)."""
+        budget = CacheBudget(self.cache_bytes)
+        self.cache = RevisionCache(32, budget)
+        self.viewports = RevisionCache(64, budget, compress_large=True)  # sent, never read again: kept gzipped
+        self.tiles = RevisionCache(2048, budget)
+        self.display_scopes = RevisionCache(32, budget)
 
     def adopt_campaign(self, campaign: Campaign) -> None:
         """Take `campaign`, this one with new layers: the store opens them, the memos and caches start again."""
@@ -177,8 +113,7 @@ class Guatu:
             added = self.store.adopt_campaign(campaign)
             self.campaign = campaign
             self._memos()
-            self.cache, self.viewports, self.display_scopes = RevisionCache(), RevisionCache(64), RevisionCache(32)
-            self.tiles = RevisionCache(2048, 64 << 20)
+            self._caches()
             self.full_state = FullStateStreams()
             for listener in self.campaign_listeners:
                 listener(campaign)

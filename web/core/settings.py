@@ -47,6 +47,7 @@ from geo.errors import ConfigError
 from geo.messages import t
 from geo.parsing import BoolRefused, parse_bool
 from geo.photos.blobs import Blobs, S3Blobs
+from web.core.cached import CACHE_MB
 
 PREFIX = "GUATU_"
 TOOLING_PREFIXES = ("GUATU_TEST_", "GUATU_BENCH_")  # the tests' and benchmarks' own variables
@@ -100,6 +101,9 @@ class Settings(BaseModel):
                  "the wall's and the dashboard's whole-layer reads; a larger one is read from the database when they "
                  "ask, 2,000 rows at a time, and never kept (`0`: none kept). Items, counts, filters and map boxes "
                  "are answered in SQL whatever the size", ge=0)
+    cache_mb: int = _setting(
+        CACHE_MB, "megabytes of answers each server process keeps ready to send (states, shapes, viewports, tiles, "
+             "dashboards), all its caches together; the answer used longest ago goes first", ge=8, le=65536)
     photos_bucket: str | None = _setting(
         None, "with `GUATU_DATABASE_URL`: keep the photos' files in this bucket of an S3-compatible object store "
               "instead of the database's table `photo_blobs` (see docs/photos.md)")

@@ -30,7 +30,8 @@ from geo.wall.state import StateKey
 from web.access import display_scope
 from web.access.auth import principal
 from web.api.reads import found_places
-from web.core.context import Cached, guatu
+from web.core.cached import Cached
+from web.core.context import guatu
 from web.core.http import gzip_pieces, make_cached, send_cached
 from web.core.language import localized
 from web.core.photo_links import with_urls

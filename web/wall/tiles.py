@@ -15,7 +15,8 @@ import hashlib
 from flask import request, url_for
 
 from geo.tiles import FORMAT, MEDIA_TYPE, Tile, vector_tile
-from web.core.context import Cached, guatu
+from web.core.cached import Cached
+from web.core.context import guatu
 from web.core.http import send_cached
 from web.core.routes import VIEWER, Display
 from web.wall import docs

@@ -31,7 +31,8 @@ from geo.basemaps.crs import display_crs, wgs84_bbox
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.messages import t
 from geo.viewport import geojson_viewport, packed_viewport, parse_viewport, viewport_shapes
-from web.core.context import Cached, guatu
+from web.core.cached import Cached
+from web.core.context import guatu
 from web.core.http import send_cached
 
 FORMATS = ("geojson", "packed", "binary")
