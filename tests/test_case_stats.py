@@ -144,6 +144,9 @@ def test_case_moments_kept_answer_as_a_walk_over_every_places_moments(spread):
         pairs = sorted((m, k) for k, ms in plain.items() for m in ms if lo < m <= hi)
         assert flips.between(lo, hi) == list(dict.fromkeys(k for _, k in pairs)), step
         assert flips.latest(hi) == max((m for ms in plain.values() for m in ms if m <= hi), default=0), step
-        at = {m: sum(m in ms for ms in plain.values()) for ms in plain.values() for m in ms}
-        assert sorted(flips._at) == sorted(at), step
-        assert all(len(there) <= 2 * at[m] for m, there in flips._at.items() if type(there) is list), step
+        at = {m: {layer: sum(m in ms for (x, _), ms in plain.items() if x == layer) for layer, _ in plain}
+              for ms in plain.values() for m in ms}
+        kept = flips.moments()
+        assert sorted(kept) == sorted(at), step
+        assert all(at[m][layer] and (type(there) is not list or len(there) <= 2 * at[m][layer])
+                   for m, layers in kept.items() for layer, there in layers.items()), step

@@ -283,19 +283,23 @@ def test_a_journal_put_in_the_place_of_another_as_long_is_scanned_again(store_fa
     assert dict(key.layers)["roads"] == 3 and key.revision == 3
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_a_layers_kept_places_follow_random_sets_and_removals_as_a_dict_in_store_order(monkeypatch, seed):
-    """`LayerState` keeps its places by position with gaps where places were taken out: runs of sets and removals,
+@pytest.mark.parametrize(("seed", "colliding"), [(1, False), (2, False), (3, True)])
+def test_a_layers_kept_places_follow_random_sets_and_removals_as_a_dict_in_store_order(monkeypatch, seed, colliding):
+    """`LayerState` keeps its places by position with gaps where places were taken out, found by their ids'
+    hashes (sorted now and then, here every four new places; equal hashes in one run): runs of sets and removals,
     with the columns and blocks asked for now and then, answer what a dict in insertion order answers — the
     places, their last changes, the latest, the legend's counts, the packed columns and the serialised blocks."""
     import random
 
     monkeypatch.setattr(wall_state, "BLOCK", 4)
+    monkeypatch.setattr(wall_state, "MERGE_AT", 4)
+    if colliding:  # every id's hash one of three: places found among others of the same hash
+        monkeypatch.setattr(wall_state, "id_hash", lambda fid: len(fid) % 3)
     rng = random.Random(seed)
     statuses = {"pending": 0, "in_progress": 1, "done": 300}  # (an index past a byte's range)
     layer, plain = wall_state.LayerState(statuses), {}
     for step in range(400):
-        fid = f"c-{rng.randrange(30)}"
+        fid = f"c-{rng.randrange(30 if step < 200 else 90)}"
         if rng.random() < 0.3:
             layer.remove(fid)
             plain.pop(fid, None)

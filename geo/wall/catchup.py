@@ -37,7 +37,7 @@ from geo.bulk import collector_paused
 from geo.config import Campaign
 from geo.errors import GuatuError
 from geo.journal import ChangeSummary
-from geo.kept import interned, sharing
+from geo.kept import PlaceMap, interned, sharing
 from geo.rules import local_now
 from geo.store.base import Store
 
@@ -104,17 +104,20 @@ class Flips:
     places at each moment, the moments in order (a `SortedList`: a place's moments go in and out in logarithmic
     time, as its cases change).
 
-    A moment one place has holds that place's key itself; one several places share, a list of their keys. A place
-    leaving such a moment is not looked for in the list: the list keeps it until half of its entries have left
-    (`_gone` counts them), then keeps only the places still there (`by_place` says which), so a leave costs a
-    constant time on average and an entry 8 bytes (a set's was about 33: at a million places the wall's and the
-    dashboard's moments are 1.3 million such entries each). Equal moment tuples are one object (of the last 16,384 made)."""
+    A moment one place of a layer has holds that place's id itself; one several share, a list of their ids, per
+    layer: no (layer, id) tuple is kept per place (at a million places the wall's and the dashboard's were 17 MB
+    each). A place leaving such a moment is not looked for in the list: the list keeps it until half of its
+    entries have left (`_gone` counts them), then keeps only the places still there (`by_place` says which), so a
+    leave costs a constant time on average and an entry 8 bytes (a set's was about 33: at a million places the
+    wall's and the dashboard's moments are 1.3 million such entries each). Equal moment tuples are one object (of
+    the last 16,384 made)."""
 
     def __init__(self) -> None:
-        self.by_place: dict[tuple[str, str], tuple[int, ...]] = {}
+        self.by_place: PlaceMap[tuple[int, ...]] = PlaceMap()
         self._moments: SortedList = SortedList()  # every moment some place has, once
-        self._at: dict[int, tuple[str, str] | list[tuple[str, str]]] = {}  # moment -> its place, or its places
-        self._gone: dict[int, int] = {}  # moment -> the entries of its list whose place has left it since
+        self._at: dict[str, dict[int, str | list[str]]] = {}  # layer -> moment -> its place's id, or its places'
+        self._gone: dict[tuple[str, int], int] = {}  # (layer, moment) -> the entries of its list whose place has
+        # left it since
 
     def set(self, key: tuple[str, str], moments: tuple[int, ...]) -> None:
         """A place's moments, in place of those it had."""
@@ -126,56 +129,71 @@ class Flips:
         if moments:
             self.by_place[key] = _shared_moments(moments)
         else:
-            del self.by_place[key]
+            self.by_place.pop(key)
+        layer, fid = key
         for m in old:
             if m not in moments:
-                self._leave(key, m)
+                self._leave(layer, fid, m)
         for m in moments:
             if m not in old:
-                self._join(key, m)
+                self._join(layer, fid, m)
 
     def remove(self, key: tuple[str, str]) -> None:
         self.set(key, ())
 
-    def _join(self, key: tuple[str, str], m: int) -> None:
-        there = self._at.get(m)
+    def _join(self, layer: str, fid: str, m: int) -> None:
+        at = self._at.setdefault(layer, {})
+        there = at.get(m)
         if there is None:
-            self._at[m] = key
-            self._moments.add(m)
+            at[m] = fid
+            if m not in self._moments:
+                self._moments.add(m)
         elif type(there) is list:
-            there.append(key)  # (a place that left it and came back is in it twice: `_live` keeps one)
+            there.append(fid)  # (a place that left it and came back is in it twice: `_live` keeps one)
         else:
-            self._at[m] = [there, key]
+            at[m] = [there, fid]
 
-    def _leave(self, key: tuple[str, str], m: int) -> None:
-        there = self._at[m]
-        gone = 1 if type(there) is not list else self._gone.get(m, 0) + 1
-        if type(there) is not list or gone == len(there):  # its last place
-            del self._at[m]
-            self._gone.pop(m, None)
-            self._moments.remove(m)
+    def _leave(self, layer: str, fid: str, m: int) -> None:
+        at = self._at[layer]
+        there = at[m]
+        gone = 1 if type(there) is not list else self._gone.get((layer, m), 0) + 1
+        if type(there) is not list or gone == len(there):  # the layer's last place at it
+            del at[m]
+            self._gone.pop((layer, m), None)
+            if not any(m in other for other in self._at.values()):
+                self._moments.remove(m)
         elif 2 * gone >= len(there):
-            live = self._live(m, there, gone)
-            self._gone.pop(m, None)
-            self._at[m] = live if len(live) > 1 else live[0]
+            live = self._live(layer, m, there, gone)
+            self._gone.pop((layer, m), None)
+            at[m] = live if len(live) > 1 else live[0]
         else:
-            self._gone[m] = gone
+            self._gone[(layer, m)] = gone
 
-    def _live(self, m: int, there: list[tuple[str, str]], gone: int) -> list[tuple[str, str]]:
-        """The places of a moment's list still at it, each once, in the list's order (`gone`: how many of its
-        entries have left)."""
+    def _live(self, layer: str, m: int, there: list[str], gone: int) -> list[str]:
+        """The places of a layer's list at a moment still at it, each once, in the list's order (`gone`: how many
+        of its entries have left)."""
         if not gone:
             return there
-        return list(dict.fromkeys(k for k in there if m in self.by_place.get(k, ())))
+        return list(dict.fromkeys(fid for fid in there if m in self.by_place.get((layer, fid), ())))
 
     def between(self, lo: int, hi: int) -> list[tuple[str, str]]:
         """The places with a moment after `lo` up to `hi`, in the order of their moments (of one moment, of their
         keys), each once."""
         out: dict[tuple[str, str], None] = {}
+        layers = sorted(self._at)
         for m in self._moments.irange(lo + 1, hi):
-            there = self._at[m]
-            out.update(dict.fromkeys(sorted(self._live(m, there, self._gone.get(m, 0)))) if type(there) is list else ((there, None),))
+            for layer in layers:
+                there = self._at[layer].get(m)
+                if there is None:
+                    continue
+                fids = sorted(self._live(layer, m, there, self._gone.get((layer, m), 0))) if type(there) is list \
+                    else (there,)
+                out.update(dict.fromkeys((layer, fid) for fid in fids))
         return list(out)
+
+    def moments(self) -> dict[int, dict[str, str | list[str]]]:
+        """Each moment's places as kept, by layer (for the tests)."""
+        return {m: {layer: at[m] for layer, at in self._at.items() if m in at} for m in self._moments}
 
     def latest(self, upto: int) -> int:
         """The last moment at or before `upto` (0: none)."""
