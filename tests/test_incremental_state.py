@@ -156,20 +156,47 @@ def test_a_gzip_made_of_kept_pieces_is_the_body(store_factory, campaign, clock, 
 
 
 @pytest.mark.parametrize("kind", ["geojson", "postgis"])
-def test_the_extent_is_walked_again_only_when_an_outline_or_an_area_changes(store_factory, campaign, clock, make_feature,
-                                                                            kind):
+def test_the_extent_is_found_again_only_when_an_outline_or_an_area_changes(store_factory, campaign, clock, make_feature,
+                                                                           monkeypatch, kind):
     store = store_factory(kind)
     wall = WallData(store, campaign)
     first = store.create("courtyards", make_feature(x=113.60), user="t").feature
     store.create("courtyards", make_feature(x=113.62), user="t")
     layers = ("courtyards", "roads")
     box = wall.extent(layers)
-    walks = WalkCounter(store)
+    asked, real = [], store.places_extent
+    monkeypatch.setattr(store, "places_extent", lambda *args: asked.append(args[0]) or real(*args))
     store.update("courtyards", first["id"], expected_version=1, user="t", properties={"status": "rectified"})
-    assert wall.extent(layers) == box and walks.walks == 0  # a status edit moves no outline
+    assert wall.extent(layers) == box and asked == []  # a status edit moves no outline
     far = store.create("courtyards", make_feature(x=113.70), user="t").feature
     wider = wall.extent(layers)
-    assert walks.walks == len(layers) and wider[2] == far["geometry"]["coordinates"][0][1][0] > box[2]
+    assert asked == list(layers) and wider[2] == far["geometry"]["coordinates"][0][1][0] > box[2]
+
+
+@pytest.mark.parametrize("kind", ["geojson", "postgis", "postgis-unkept"])
+def test_a_layers_extent_of_a_scope_is_the_same_from_every_store(store_factory, make_feature, monkeypatch, kind):
+    """Every store answers a layer's extent, whole or of a sub-district and community, alike: the embedded store by
+    a walk folding its positions a batch at a time (here every 4), PostgreSQL in SQL, whether or not it keeps the
+    layer; a place of another kind of geometry, a road's line, a point and a 3D position count as the wall draws
+    them."""
+    import geo.store.base as store_base
+
+    monkeypatch.setattr(store_base._Bounds, "BATCH", 4)
+    store = store_factory("postgis", layer_cache=0) if kind == "postgis-unkept" else store_factory(kind.split("-")[0])
+    places = [(113.60, "大学路街道", "金桥社区"), (113.64, "大学路街道", "银河社区"), (113.70, "淮河路街道", "淮河社区")]
+    for x, street, community in places:
+        store.create("courtyards", make_feature(x=x, street=street, community=community), user="t")
+    road = {"type": "LineString", "coordinates": [[113.55, 34.70, 95.5], [113.58, 34.76, 96.0]]}
+    store.create("roads", {"type": "Feature", "geometry": road,
+                           "properties": {"name": "大学路", "kind": "道路", "status": "pending", "street": "大学路街道"}},
+                 user="t")
+    assert store.places_extent("courtyards") == pytest.approx((113.60, 34.72, 113.701, 34.721))
+    west, south, east, north = store.places_extent("courtyards", "大学路街道")
+    assert west == 113.60 and east < 113.70
+    assert store.places_extent("courtyards", "大学路街道", "银河社区")[0] == 113.64
+    assert store.places_extent("courtyards", None, "淮河社区")[0] == 113.70
+    assert store.places_extent("courtyards", "无此街道") is None
+    assert store.places_extent("roads") == (113.55, 34.70, 113.58, 34.76)
 
 
 class ReadCounter:

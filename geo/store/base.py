@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import orjson
 
 from geo.config import Campaign, Layer
@@ -288,6 +290,19 @@ class Store(ABC):
         scope keeps them (geo/wall/params.py `in_scope`). Here from the places; a backend may ask its database."""
         return frozenset(f["id"] for f in self.each_feature(layer_id)
                          if in_scope(f["properties"], street, community))
+
+    def places_extent(self, layer_id: str, street: str | None = None,
+                      community: str | None = None) -> tuple[float, float, float, float] | None:
+        """(west, south, east, north) of a layer's places that have a geometry, of a sub-district and community
+        (either None: any), as a wall screen's scope keeps them; None for none. Here a walk over the places, their
+        positions folded a batch at a time (at a million places the positions all at once held 670 MB); a backend
+        may ask its database."""
+        bounds = _Bounds()
+        for f in self.each_feature(layer_id):
+            geometry = f.get("geometry")
+            if geometry and geometry.get("type") in _NESTING and in_scope(f["properties"], street, community):
+                bounds.add(geometry)
+        return bounds.total()
 
     # --- queries (OGC API – Features items, /api bbox reads) ------------------
     def select_items(self, layer_id: str, query: ItemsQuery) -> Selection:
@@ -621,3 +636,45 @@ def _bump(fid: str) -> str:
     if num.isdigit():
         return f"{head}-{int(num) + 1:0{len(num)}d}"
     return fid + "-1"
+
+
+_NESTING = {"Point": 0, "LineString": 1, "MultiPoint": 1, "Polygon": 2, "MultiLineString": 2, "MultiPolygon": 3}
+# the lists around a geometry's positions, for each kind of geometry a wall draws (geo/wall/codec.py)
+DRAWN_GEOMETRIES = tuple(_NESTING)
+
+
+class _Bounds:
+    """The bounds of the geometries added, their positions folded `BATCH` at a time."""
+
+    BATCH = 65536  # positions
+
+    def __init__(self) -> None:
+        self._points: list = []
+        self._box: tuple[float, float, float, float] | None = None
+
+    def add(self, geometry: dict) -> None:
+        positions = geometry["coordinates"]
+        depth = _NESTING[geometry["type"]]
+        if depth == 0:
+            self._points.append(positions)
+        else:
+            for _ in range(depth - 1):
+                positions = chain.from_iterable(positions)
+            self._points.extend(positions)
+        if len(self._points) >= self.BATCH:
+            self._fold()
+
+    def total(self) -> tuple[float, float, float, float] | None:
+        self._fold()
+        return self._box
+
+    def _fold(self) -> None:
+        points = self._points
+        if not points:
+            return
+        xy = np.array([p[:2] for p in points] if any(len(p) != 2 for p in points) else points, float)
+        box = (float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max()))
+        old = self._box
+        self._box = box if old is None else (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]),
+                                             max(old[3], box[3]))
+        points.clear()

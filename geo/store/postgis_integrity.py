@@ -229,7 +229,7 @@ def rebuild(conn: psycopg.Connection, s: _Survey, schema: str, layers: list[str]
             geometry = dumps(after["geometry"]).decode() if after.get("geometry") else None
             conn.execute(
                 "INSERT INTO features (layer, id, pos, version, seq, geom, properties, feature) VALUES "
-                "(%s, %s, coalesce(%s, nextval('feature_pos')), %s, %s, ST_SetSRID(ST_GeomFromGeoJSON(%s), 4326), "
+                "(%s, %s, coalesce(%s, nextval('feature_pos')), %s, %s, ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(%s)), 4326), "
                 "%s::jsonb, %s::json)",
                 (p.layer, p.id, pos, p.version, p.seq, geometry, dumps(after["properties"]).decode(),
                  feature_line(after).decode()))

@@ -91,7 +91,7 @@ def copy_to_postgis(data_dir: Path | str, campaign: Campaign, database_url: str,
                                             last_write.get((layer.id, f["id"]), 0), geometry,
                                             dumps(f["properties"]).decode(), feature_line(f).decode()))
                 conn.execute("INSERT INTO features (layer, id, pos, version, seq, geom, properties, feature) "
-                             "SELECT layer, id, pos, version, seq, ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326), "
+                             "SELECT layer, id, pos, version, seq, ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(geometry)), 4326), "
                              "properties::jsonb, feature::json FROM copy_features")
                 conn.execute("SELECT setval('feature_pos', greatest(%s, 1), %s)", (pos, pos > 0))
                 with conn.cursor().copy('COPY journal (seq, at, "user", op, layer, id, version, before, after, '

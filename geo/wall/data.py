@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
-from itertools import chain
-
-import numpy as np
 
 from geo.bulk import collector_paused
 from geo.cases.stats import place_flips
@@ -35,10 +32,8 @@ from geo.rules import local_now
 from geo.store.base import Store
 from geo.wall.catchup import MAX_DELTA, Basis, CatchUp, clock_of, journal_mark
 from geo.wall.codec import (
-    GEOMETRY_CODES,
     SHAPE_PROPERTIES,
     Transform,
-    flatten_geometry,
     packed_attributes,
     packed_geometry,
 )
@@ -142,25 +137,16 @@ class WallData(CatchUp[FullState]):
                community: str | None = None) -> list[float] | None:
         """[west, south, east, north] of the places a screen shows, so its page opens fitted to them. Kept per
         revision of the outlines (`geometry_shown`; of the shapes, which a sub-district or community also moves,
-        for a screen of one): a million places take a walk of seconds, which a rename should not cost."""
+        for a screen of one): on the embedded store a walk over every place (`Store.places_extent`), which a
+        rename should not cost."""
         shown = self.shapes_shown if street or community else self.geometry_shown  # a scope goes by the attributes too
         key = (tuple((x, shown(x)) for x in layer_ids), street, community)
         with self._lock:
             if key in self._extents:
                 return self._extents[key]
-        points: list = []
-        parts: list[int] = []
-        for layer_id in layer_ids:
-            for f in self.store.each_feature(layer_id):
-                geometry = f.get("geometry")
-                if geometry and geometry.get("type") in GEOMETRY_CODES and in_scope(f["properties"], street, community):
-                    flatten_geometry(geometry, parts, points)
-        out = None
-        if points:
-            if any(len(p) != 2 for p in points):
-                points = [p[:2] for p in points]
-            xy = np.fromiter(chain.from_iterable(points), float, 2 * len(points)).reshape(-1, 2)
-            out = [float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())]
+        boxes = [box for layer_id in layer_ids if (box := self.store.places_extent(layer_id, street, community))]
+        out = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+               max(b[3] for b in boxes)] if boxes else None
         with self._lock:
             if len(self._extents) > 64:
                 self._extents.clear()

@@ -119,6 +119,20 @@ def test_update_of_geometry_keeps_properties(store, make_feature):
     assert updated["properties"]["version"] == 2
 
 
+def test_a_place_with_heights_is_kept_as_written_and_found_where_it_lies(store, make_feature):
+    """Positions with a height (a GPS survey's or a CAD export's) are GeoJSON's too: kept as written, found by a box
+    of its plan (PostgreSQL keeps the plan, x and y, in its geometry column, and refused a height there)."""
+    feature = make_feature()
+    feature["geometry"]["coordinates"] = [[[*p, 96.5] for p in feature["geometry"]["coordinates"][0]]]
+    created = store.create(LAYER, feature, user="alice").feature
+    assert store.get(LAYER, created["id"])["geometry"] == feature["geometry"]
+    raised = make_feature(x=113.64)["geometry"]
+    raised["coordinates"] = [[[*p, 97.0] for p in raised["coordinates"][0]]]
+    store.update(LAYER, created["id"], expected_version=1, user="bob", geometry=raised)
+    assert store.get(LAYER, created["id"])["geometry"] == raised
+    assert store.places_extent(LAYER) == pytest.approx((113.64, 34.72, 113.641, 34.721))
+
+
 def test_update_cannot_forge_system_properties(store, make_feature):
     store.create(LAYER, make_feature(), user="alice")
     props = store.update(LAYER, "c-0001", expected_version=1, user="bob",
