@@ -61,7 +61,7 @@ def test_a_display_link_page_carries_only_the_places_of_its_scope(scoped):  # no
 def test_inlined_json_cannot_end_its_element_or_open_a_comment():
     hostile = {"name": "</script><script>alert(1)</script><!-- & -->", "id": "<b>"}
     text = inline_json(json.dumps(hostile, ensure_ascii=False).encode())
-    assert "<" not in text and ">" not in text and "&" not in text
+    assert b"<" not in text and b">" not in text and b"&" not in text
     assert json.loads(text) == hostile
 
 
@@ -73,6 +73,17 @@ def test_the_page_is_sent_gzipped_to_a_browser_that_takes_gzip(client):
     page = gzip.decompress(packed.data).decode()
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert first_data(page) == first_data(plain.data.decode())
+
+
+def test_the_data_stands_where_the_page_left_its_place_and_nothing_of_the_place_is_left(client):
+    """The page is made around a marker of its own, unguessable, and the data's bytes are put in its place
+    (web/core/http.py send_page: at a million places the data is never made text)."""
+    pages = [client.get("/wall", headers=h).data for h in ({}, {"Accept-Encoding": "gzip"})]
+    pages[1] = gzip.decompress(pages[1])
+    for page in pages:
+        text = page.decode()
+        assert "guatu-first-data-" not in text and text.count('id="guatu-first"') == 1
+        assert first_data(text)[0]["state"] == client.get("/api/wall/state?format=packed").get_json()
 
 
 def test_pages_in_a_row_are_each_gzipped_whole_and_right_whether_their_data_is_the_last_pages_or_not(

@@ -153,23 +153,31 @@ def spool_dir() -> str:
     return tempfile.gettempdir()
 
 
-def send_page(html: str, *, carries: str = "", streams: PageStreams | None = None) -> Response:
+def send_page(html: str, *, inline: tuple[str, bytes] | None = None, streams: PageStreams | None = None) -> Response:
     """An HTML page made for this request (never stored: it carries the request's nonce), gzipped when the
-    client takes gzip and the page is large. A wall page carries its first data inlined (`carries`, text of the
-    page): its deflate stream is kept in `streams` from the last page, so a page carrying the same data compresses
-    only the page around it (at a million places, megabytes compressed for every page otherwise)."""
-    body = html.encode("utf-8")
+    client takes gzip and the page is large. A wall page carries its first data inlined (`inline`: a marker in
+    `html` and the data's bytes, put in its place here, never made text): its deflate stream is kept in
+    `streams` from the last page, so a page carrying the same data compresses only the page around it (at a
+    million places, megabytes compressed for every page otherwise)."""
+    if inline is None:
+        pieces = [html.encode("utf-8")]
+    else:
+        marker, data = inline
+        head, found, tail = html.partition(marker)
+        if not found:
+            raise RuntimeError(f"the page has no place for its data ({marker})")
+        pieces = [head.encode("utf-8"), data, tail.encode("utf-8")]
     resp = Response(mimetype="text/html")
-    if "gzip" in request.accept_encodings and len(body) > 1024:
-        data = carries.encode("utf-8")
-        at = body.find(data) if data and streams is not None else -1
-        if at < 0:
-            body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+    if "gzip" in request.accept_encodings and sum(map(len, pieces)) > 1024:
+        if inline is None or streams is None:
+            body = gzip.compress(b"".join(pieces), compresslevel=GZIP_LEVEL, mtime=0)
         else:
             kept = dict(streams.deflated)  # this page's own copy, published whole when done
-            body = gzip_pieces([body[:at], data, body[at + len(data):]], kept, primed=False)
+            body = gzip_pieces(pieces, kept, primed=False)
             streams.deflated = kept
         resp.headers["Content-Encoding"] = "gzip"
+    else:
+        body = b"".join(pieces)
     resp.set_data(body)
     resp.headers["Vary"] = "Accept-Encoding"
     resp.headers["Cache-Control"] = "no-store"
@@ -212,10 +220,9 @@ def _deflate(run: bytes, primer: bytes) -> bytes:
     return z.compress(run) + z.flush(zlib.Z_SYNC_FLUSH)
 
 
-def prime_page_streams(streams: PageStreams, carries: str) -> None:
-    """Deflate the data a wall page carries (`send_page`'s `carries`) into `streams` before any page asks (a
+def prime_page_streams(streams: PageStreams, data: bytes) -> None:
+    """Deflate the data a wall page carries (`send_page`'s `inline`) into `streams` before any page asks (a
     worker's warm-up): the first page then compresses only the page around it."""
-    data = carries.encode("utf-8")
     streams.deflated = {**streams.deflated, (b"", data): _deflate(data, b"")}
 
 

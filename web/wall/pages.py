@@ -10,6 +10,8 @@ parameters the request adds.
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Response, request, url_for
 
 from geo.errors import BrokenBoundary
@@ -109,13 +111,13 @@ def _links() -> list[dict]:
 FIRST = "guatu-first"  # the id of the element that carries the first data (js/wall/sync.js)
 
 
-def first_data(view: WallView, options: dict) -> dict[str, tuple[str, dict[str, str]]]:
+def first_data(view: WallView, options: dict) -> tuple[bytes, dict[str, str]]:
     """What the page's script draws first, inlined in the page so that nothing is fetched before the first
     paint: the first state (what `/api/wall/state?format=packed` answers this request, a display link's cut to
     its scope, a screen's to its sub-district and community; its ETag beside it), the packed shapes of the layers drawn whole (as
     `/api/wall/shapes/<layer>?format=packed` answers; a large layer is fetched one viewport at a time) and the
     outlines, as one JSON document {"state", "shapes": {layer: …}, "boundaries": {level: …}}, written as it may
-    stand in the page (`inline_json`)."""
+    stand in the page (`inline_json`), with the element's data-* attributes."""
     ctx = guatu()
     state = current_state(view.street, view.community)
     whole = [x["id"] for x in options["layers"] if not x["viewport"]]
@@ -131,7 +133,7 @@ def first_data(view: WallView, options: dict) -> dict[str, tuple[str, dict[str, 
         except BrokenBoundary:  # the wall goes on without these outlines; its banner names the file (/api/health)
             continue
     parts += [b",".join(levels), b"}}"]
-    return {FIRST: (inline_json(b"".join(parts)), {"etag": state.etag})}
+    return inline_json(b"".join(parts)), {"etag": state.etag}
 
 
 def prime_first_page() -> None:
@@ -139,15 +141,16 @@ def prime_first_page() -> None:
     page streams now, in a request context of `/wall` (a worker's warm-up): at a million places its 2.2 MB cost
     the first page each worker served 0.8 s."""
     view = wall_view(dashboard=True)
-    prime_page_streams(guatu().page_streams, first_data(view, wall_options(view, "wall"))[FIRST][0])
+    prime_page_streams(guatu().page_streams, first_data(view, wall_options(view, "wall"))[0])
 
 
 def _page(view: WallView, options: dict, map_options: dict) -> Response:
     options["first"] = FIRST
-    inline = first_data(view, options)
+    data, attrs = first_data(view, options)
+    marker = f"guatu-first-data-{secrets.token_hex(16)}"  # where the data goes: no text of the page can name it
     html = wall_map_html(guatu().campaign, static_url, options, title=view.title, map_options=map_options,
-                         inline=inline)
-    return send_page(add_nonce(html), carries=inline[FIRST][0], streams=guatu().page_streams)
+                         inline={FIRST: (marker, attrs)})
+    return send_page(add_nonce(html), inline=(marker, data), streams=guatu().page_streams)
 
 
 def wall_map_options(view: WallView, **extra) -> dict:
