@@ -459,7 +459,7 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
     doc = {
         "format": "packed-1", "part": "viewport", "layer": layer_id, "revision": revision, "count": len(sel), "scale": view.scale,
         "zoom": view.zoom, "tiles": list(view.tiles), "bbox": list(view.bbox), "tolerance": view.tolerance,
-        "ids": pack_ids([ids[i] for i in sel.tolist()]),
+        "ids": pack_ids(np.asarray(ids, dtype=object)[sel].tolist()),  # (no int object per place)
     }
     if attributes:
         doc.update(_attribute_columns([props[i] for i in sel.tolist()]))

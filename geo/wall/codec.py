@@ -66,8 +66,11 @@ def pack_ids(ids: list[str]) -> list[str] | dict:
     if not ((rows[:, :start] == head).all() and (rows[:, -1] == ord("\n")).all()
             and ((body >= ord("0")) & (body <= ord("9"))).all()):
         return ids
-    digits = body.astype(np.int64) - ord("0")
-    numbers = digits @ 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    numbers = np.zeros(len(ids), dtype=np.int64)
+    for column in body.T:  # a column of digits at a time (all at once as int64: 56 MB for a million ids of 7)
+        numbers *= 10
+        numbers += column
+        numbers -= ord("0")
     return {"prefix": prefix, "width": width, "step": np.diff(numbers, prepend=0).tolist()}
 
 
