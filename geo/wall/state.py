@@ -144,13 +144,13 @@ class Positions:
 
     def __init__(self) -> None:
         self._hashes = np.empty(0, np.int64)  # sorted
-        self._at = np.empty(0, np.int64)  # the position of each hash's place
+        self._at = np.empty(0, np.int32)  # the position of each hash's place
         self._new: dict[str, int] = {}
 
     def get(self, fid: str, fids: list[str | None]) -> int | None:
         """`fid`'s position in `fids` (the layer's ids by position, None at a gap), or None."""
         at = self._new.get(fid)
-        if at is not None:
+        if at is not None or not len(self._hashes):  # (a layer being built: every place is new)
             return at
         h = id_hash(fid)
         i = int(np.searchsorted(self._hashes, h))
@@ -172,20 +172,17 @@ class Positions:
         self._new.pop(fid, None)
 
     def rebuild(self, fids: list[str | None]) -> None:
-        """Every position anew (the lists' gaps closed)."""
-        self._hashes, self._at = np.empty(0, np.int64), np.empty(0, np.int64)
-        self._new = {fid: i for i, fid in enumerate(fids) if fid is not None}
-        self._merge()
+        """Every position anew, from `fids` (no gaps: the lists' gaps closed)."""
+        hashes = np.fromiter(map(id_hash, fids), np.int64, len(fids))
+        order = np.argsort(hashes, kind="stable")
+        self._hashes, self._at, self._new = hashes[order], order.astype(np.int32), {}
 
     def _merge(self) -> None:
         new = self._new
         hashes = np.concatenate((self._hashes, np.fromiter(map(id_hash, new), np.int64, len(new))))
-        at = np.concatenate((self._at, np.fromiter(new.values(), np.int64, len(new))))
+        at = np.concatenate((self._at, np.fromiter(new.values(), np.int32, len(new))))
         order = np.argsort(hashes, kind="stable")  # (two sorted runs: merged in linear time)
         self._hashes, self._at, self._new = hashes[order], at[order], {}
-
-    def __len__(self) -> int:
-        return len(self._hashes) + len(self._new)
 
 
 class LayerState:

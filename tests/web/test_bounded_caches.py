@@ -15,23 +15,40 @@ from web.core.cached import LARGE_BODY, CacheBudget, Cached, RevisionCache
 from web.core.http import send_cached
 
 
-def test_a_cache_of_answers_drops_the_oldest_beyond_its_bytes_and_keeps_the_newest_whatever_its_size():
+def test_a_cache_of_answers_drops_the_oldest_beyond_its_bytes_and_sends_an_answer_too_large_to_keep():
     cache = RevisionCache(10, CacheBudget(1000))
     for revision in range(8):
         cache.get(("layer", revision), lambda r=revision: Cached(body=b"x" * 300, etag=f'"{r}"'))
-    assert len(cache) == 3 and cache.held_bytes() == 900
+    assert len(cache) == 3 and cache.held_bytes() == cache.budget.held_bytes() == 900
     newest = cache.get(("layer", 7), lambda: Cached(body=b"", etag='"rebuilt"'))
     assert newest.etag == '"7"'  # still there, not built again
-    cache.get(("layer", 8), lambda: Cached(body=b"y" * 5000, etag='"8"'))  # larger than the whole bound
-    assert len(cache) == 1 and cache.held_bytes() == 5000
+    large = cache.get(("layer", 8), lambda: Cached(body=b"y" * 600, etag='"8"'))  # over half the budget
+    assert large.etag == '"8"' and len(cache) == 3 and cache.held_bytes() == 900  # sent, nothing pushed out
 
 
-def test_a_gzipped_copy_made_after_caching_counts_when_the_next_entry_comes():
-    cache = RevisionCache(10, CacheBudget(1000))
-    first = cache.get(("a",), lambda: Cached(body=b"x" * 400, etag='"a"'))
-    first.gzipped = b"z" * 400  # as web/core/http.py send_cached adds it
-    cache.get(("b",), lambda: Cached(body=b"x" * 400, etag='"b"'))
-    assert cache.held_bytes() <= 1000 and len(cache) == 1
+def test_an_answer_is_kept_with_its_gzipped_copy_made_before_and_counted_from_the_start():
+    budget = CacheBudget(1_000_000)
+    cache = RevisionCache(10, budget)
+    body = b"".join(b"%d," % i for i in range(2000))
+    kept = cache.get(("a",), lambda: Cached(body=body, etag='"a"'))
+    assert kept.gzipped is not None and gzip.decompress(kept.gzipped) == body
+    assert budget.held_bytes() == len(body) + len(kept.gzipped) == cache.held_bytes()
+    small = cache.get(("b",), lambda: Cached(body=b"[1]", etag='"b"'))
+    assert small.gzipped is None and budget.held_bytes() == len(body) + len(kept.gzipped) + 3
+
+
+def test_what_a_cache_keeps_besides_answers_is_bounded_by_its_entries_not_pushed_out_by_others_bytes():
+    """A display link's place ids (web/access/display_scope.py) are no answer: the viewports' bytes coming and
+    going leave them, and their own cache's count of entries bounds them."""
+    budget = CacheBudget(1000)
+    scopes, viewports = RevisionCache(2, budget), RevisionCache(10, budget)
+    ids = scopes.get(("display-ids", 1), lambda: frozenset({"c-1", "c-2"}))
+    for n in range(20):
+        viewports.get(("viewport", n), lambda n=n: Cached(body=b"v" * 300, etag=f'"{n}"'))
+    assert scopes.get(("display-ids", 1), lambda: frozenset()) is ids
+    for n in (2, 3):
+        scopes.get(("display-ids", n), lambda: frozenset())
+    assert len(scopes) == 2 and budget.held_bytes() <= 1000
 
 
 def test_the_caches_of_a_process_share_one_budget_and_let_go_of_the_answer_used_longest_ago_whichever_holds_it():

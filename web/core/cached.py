@@ -21,6 +21,7 @@ GZIP_LEVEL = 6
 LARGE_BODY = 4 * 2**20  # bytes: a body this large is compressed fast (level 1), and may be kept compressed only
 # (a million places' dots, 12 MB, took a worker 0.29 s at level 6 and 0.04 s at level 1, for half as many bytes
 # again: 1.3 MB where 0.9, a few milliseconds on a command room's network)
+GZIP_FROM = 1024  # bytes: a smaller answer is sent as it is
 CACHE_MB = 256  # GUATU_CACHE_MB's default (web/core/settings.py)
 
 
@@ -59,47 +60,49 @@ class Cached:
 
 class CacheBudget:
     """The bytes every `RevisionCache` of a process may hold together (`GUATU_CACHE_MB`), and their answers in
-    the order they were last used. Its lock is each of its caches' lock: one cache may let go of another's
+    the order they were last used, each with its bytes (an answer's gzipped copy is made before it is kept, so
+    its bytes do not change while kept). Its lock is each of its caches' lock: one cache may let go of another's
     answers."""
 
     def __init__(self, max_bytes: int = CACHE_MB * 2**20) -> None:
         self.max_bytes = max_bytes
         self.lock = Lock()
-        self._order: OrderedDict[tuple[RevisionCache, tuple], None] = OrderedDict()  # oldest used first
-
-    def used(self, cache: RevisionCache, key: tuple) -> None:
-        self._order[(cache, key)] = None
-        self._order.move_to_end((cache, key))
-
-    def forget(self, cache: RevisionCache, key: tuple) -> None:
-        self._order.pop((cache, key), None)
-
-    def trim(self) -> None:
-        """The answers used longest ago let go until the bytes held are within the budget (a gzipped copy made
-        since an answer came counts too); the newest answer is kept whatever its size."""
-        held = self.held_bytes()
-        while held > self.max_bytes and len(self._order) > 1:
-            (cache, key), _ = self._order.popitem(last=False)
-            held -= _bytes_of(cache._items.pop(key, None))
+        self._order: OrderedDict[tuple[RevisionCache, tuple], int] = OrderedDict()  # oldest used first: its bytes
+        self._held = 0
 
     def held_bytes(self) -> int:
-        """(Call it holding `lock`.)"""
-        return sum(_bytes_of(cache._items[key]) for cache, key in self._order)
+        with self.lock:
+            return self._held
 
     def __len__(self) -> int:
         return len(self._order)
 
+    # (the rest is called by a RevisionCache holding `lock`)
+    def _add(self, cache: RevisionCache, key: tuple, size: int) -> None:
+        self._order[(cache, key)] = size
+        self._held += size
 
-def _bytes_of(value: object) -> int:
-    """An answer's bytes; anything else a cache keeps (a display link's place ids) counts as none."""
-    return value.held_bytes() if isinstance(value, Cached) else 0
+    def _used(self, cache: RevisionCache, key: tuple) -> None:
+        if (cache, key) in self._order:
+            self._order.move_to_end((cache, key))
+
+    def _forget(self, cache: RevisionCache, key: tuple) -> None:
+        self._held -= self._order.pop((cache, key), 0)
+
+    def _trim(self) -> None:
+        """The answers used longest ago let go until the bytes held are within the budget (the newest is kept)."""
+        while self._held > self.max_bytes and len(self._order) > 1:
+            (cache, key), size = self._order.popitem(last=False)
+            cache._drop(key)
+            self._held -= size
 
 
 class RevisionCache:
     """A small LRU of serialised answers keyed by what they depend on: keys carry the store's revision, so under
     steady edits every revision brings new entries and the old ones age out. At most `size` answers; its bytes
-    count towards its `budget`, shared with the process's other caches. `compress_large`: an answer of
-    `LARGE_BODY` bytes or more is kept gzipped only (for answers only ever sent, never read again: viewports).
+    count towards its `budget`, shared with the process's other caches; an answer larger than half the budget
+    is sent, not kept. `compress_large`: an answer of `LARGE_BODY` bytes or more is kept gzipped only (for
+    answers only ever sent, never read again: viewports).
 
     One build per key at a time: a request that asks for what another is building waits for it and answers
     the same (thirty screens asking for the same viewport after an edit, or a GIS client's burst of the same
@@ -120,7 +123,7 @@ class RevisionCache:
                 hit = self._items.get(key)
                 if hit is not None:
                     self._items.move_to_end(key)
-                    self.budget.used(self, key)
+                    self.budget._used(self, key)
                     return hit
                 running = self._building.get(key)
                 if running is None:
@@ -132,23 +135,39 @@ class RevisionCache:
                 pass
         try:
             value = build()
-            if self._compress_large and isinstance(value, Cached) and value.size >= LARGE_BODY:
-                value.compress()
+            size = self._ready(value)
+            if size is not None and size > self.budget.max_bytes // 2:
+                return value  # sent, not kept: it would push out most of what every screen is sent
             with self._lock:
                 self._items[key] = value
-                self.budget.used(self, key)
+                if size is not None:
+                    self.budget._add(self, key, size)
                 while len(self._items) > self._size:
-                    self.budget.forget(self, self._items.popitem(last=False)[0])
-                self.budget.trim()
+                    self.budget._forget(self, self._items.popitem(last=False)[0])
+                self.budget._trim()
             return value
         finally:
             with self._lock:
                 del self._building[key]
             mine.release()
 
+    def _ready(self, value: object) -> int | None:
+        """An answer made ready to keep (gzipped, or gzipped only: `compress_large`), and its bytes; None for
+        anything else a cache keeps (a display link's place ids), which its count of entries alone bounds."""
+        if not isinstance(value, Cached):
+            return None
+        if self._compress_large and value.size >= LARGE_BODY:
+            value.compress()
+        elif value.size > GZIP_FROM:
+            value.gzip()
+        return value.held_bytes()
+
+    def _drop(self, key: tuple) -> None:
+        self._items.pop(key, None)
+
     def __len__(self) -> int:
         return len(self._items)
 
     def held_bytes(self) -> int:
         with self._lock:
-            return sum(_bytes_of(v) for v in self._items.values())
+            return sum(v.held_bytes() for v in self._items.values() if isinstance(v, Cached))

@@ -18,7 +18,7 @@ from geo.diskspace import refused_when_full
 from geo.errors import BadParameters, FieldError, MalformedRequest, ValidationError
 from geo.messages import message_of, t
 from geo.parsing import BoolRefused, parse_bool
-from web.core.cached import GZIP_LEVEL, Cached
+from web.core.cached import GZIP_FROM, GZIP_LEVEL, Cached
 from web.core.context import PageStreams
 
 
@@ -92,7 +92,7 @@ def send_cached(item: Cached, mimetype: str = "application/json") -> Response:
         resp = Response(status=304)
     else:
         resp = Response(mimetype=mimetype)
-        if "gzip" in request.accept_encodings and item.size > 1024:
+        if "gzip" in request.accept_encodings and item.size > GZIP_FROM:
             resp.set_data(item.gzip())
             resp.headers["Content-Encoding"] = "gzip"
         else:
