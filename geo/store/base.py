@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import chain
 from pathlib import Path
 from typing import Literal
 
@@ -34,6 +33,7 @@ from geo.name_search import Candidate, best, in_area, name_key
 from geo.photos.blobs import Blobs
 from geo.scope import Scope, check_write
 from geo.validate import PHOTO_ID, SYSTEM_PROPERTIES, validate_feature
+from geo.wall.codec import GEOMETRY_CODES, flatten_geometry
 from geo.wall.params import in_scope
 
 Clock = Callable[[], datetime]
@@ -300,7 +300,7 @@ class Store(ABC):
         bounds = _Bounds()
         for f in self.each_feature(layer_id):
             geometry = f.get("geometry")
-            if geometry and geometry.get("type") in _NESTING and in_scope(f["properties"], street, community):
+            if geometry and geometry.get("type") in GEOMETRY_CODES and in_scope(f["properties"], street, community):
                 bounds.add(geometry)
         return bounds.total()
 
@@ -638,9 +638,7 @@ def _bump(fid: str) -> str:
     return fid + "-1"
 
 
-_NESTING = {"Point": 0, "LineString": 1, "MultiPoint": 1, "Polygon": 2, "MultiLineString": 2, "MultiPolygon": 3}
-# the lists around a geometry's positions, for each kind of geometry a wall draws (geo/wall/codec.py)
-DRAWN_GEOMETRIES = tuple(_NESTING)
+DRAWN_GEOMETRIES = tuple(GEOMETRY_CODES)  # the kinds of geometry a wall draws (geo/wall/codec.py)
 
 
 class _Bounds:
@@ -650,17 +648,12 @@ class _Bounds:
 
     def __init__(self) -> None:
         self._points: list = []
+        self._parts: list[int] = []  # (flatten_geometry's counts: not needed here)
         self._box: tuple[float, float, float, float] | None = None
 
     def add(self, geometry: dict) -> None:
-        positions = geometry["coordinates"]
-        depth = _NESTING[geometry["type"]]
-        if depth == 0:
-            self._points.append(positions)
-        else:
-            for _ in range(depth - 1):
-                positions = chain.from_iterable(positions)
-            self._points.extend(positions)
+        flatten_geometry(geometry, self._parts, self._points)
+        self._parts.clear()
         if len(self._points) >= self.BATCH:
             self._fold()
 

@@ -19,12 +19,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import chain
+from typing import TYPE_CHECKING
 
 import numpy as np
 import orjson
 
 from geo.geojson_io import PRECISION, dumps
-from geo.store.base import Store
+
+if TYPE_CHECKING:  # (the store's base reads geometries with this module's walk: no import back at run time)
+    from geo.store.base import Store
 
 SHAPE_PROPERTIES = ("name", "kind", "street", "community", "deadline", "unit", "people")
 PACKED_PROPERTIES = ("name", "kind", "street", "community")  # the attributes part (also geo/viewport.py)
