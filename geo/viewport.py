@@ -403,10 +403,10 @@ def dots_of(geoms: np.ndarray, view: Viewport) -> Dots:
     return small_places(shapely.bounds(geoms), area, view)
 
 
-def _found(numbers: list, view: Viewport) -> Dots:
-    """The dots and boxes of a database's answer: its rows' west, south, east, north and area (None for a place sent
+def _found(numbers: np.ndarray, view: Viewport) -> Dots:
+    """The dots and boxes of a database's answer: its rows' west, south, east, north and area (NaN for a place sent
     as an outline; `PostGISStore.shapes_in_bbox`)."""
-    rows = np.array(numbers, dtype=float).reshape(-1, 5)
+    rows = np.asarray(numbers, dtype=float).reshape(-1, 5)
     return small_places(rows[:, :4], np.nan_to_num(rows[:, 4], nan=-1.0), view)
 
 

@@ -37,6 +37,7 @@ whole when asked and not kept, so memory stays bounded.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import math
 import re
@@ -136,6 +137,7 @@ def _lock_key(schema: str) -> int:
 
 
 BOXES_CHUNK = 65536  # places per row of `layer_boxes`: 2.6 MB of numbers as the server sends them
+SHAPES_CHUNK = 20000  # rows per fetch of a view's places (`shapes_in_bbox`): a district's million never at once
 EACH_FEATURE_BATCH = 2000  # rows per fetch when a layer too large to keep is read through (each_feature)
 
 
@@ -713,7 +715,7 @@ class PostGISStore(Store):
 
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
                        properties: tuple[str, ...], *, small_size: tuple[float, float] = (0.0, 0.0), dots: bool = False,
-                       ids: list[str] | None = None) -> tuple[list[str], list[tuple], list[bytes | None], list[float | None]]:
+                       ids: list[str] | None = None) -> tuple[list[str], list[tuple], list[bytes | None], np.ndarray]:
         """Places of a layer whose geometry meets `bbox`, simplified by `tolerance` degrees (GiST index,
         ST_SimplifyPreserveTopology): their ids, the `properties` asked for (each read from the place's JSON:
         ask for none when none is needed), WKB geometries, and with `dots` the numbers of the places sent as dots
@@ -722,9 +724,11 @@ class PostGISStore(Store):
         nor a ring of four corners.
         Topology-preserving simplification is the costliest step, and at a district's zoom nearly every place is
         such a dot. With `dots`, such a polygon comes as no geometry and its bounding box and area (west, south,
-        east, north, area, five numbers in the last list; None five times for any other place: geo/viewport.py
+        east, north, area, a row of the last array; NaN five times for any other place: geo/viewport.py
         `small_places` makes its dot or box): no outline is sent or parsed for it. `ids`: only these places (found
-        by id, the view's box still checked)."""
+        by id, the view's box still checked).
+        Read through a server-side cursor `SHAPES_CHUNK` rows at a time, the values a column repeats shared: a
+        district's million rows with their attributes fetched at once held a gigabyte while they became columns."""
         self.layer(layer_id)
         columns = [sql.SQL("id"), *(sql.SQL("properties ->> {}").format(sql.Literal(p)) for p in properties)]
         small = sql.SQL("b.small")  # the place's box and whether it is a dot or a box, worked out once a row (below)
@@ -752,11 +756,24 @@ class PostGISStore(Store):
                         "AND ST_Intersects(geom, ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)) ORDER BY pos"
                         ).format(columns=sql.SQL(", ").join(columns), outline=outline,
                                  by_id=sql.SQL("AND id = ANY(%(ids)s) " if ids is not None else ""))
-        with self._conn() as conn:
-            rows = conn.execute(query, params).fetchall()
         n = len(properties)
-        numbers = [v for r in rows for v in r[2 + n:7 + n]] if dots else []
-        return [r[0] for r in rows], [tuple(r[1:1 + n]) for r in rows], [r[1 + n] for r in rows], numbers
+        ids: list[str] = []
+        props: list[tuple] = []
+        wkb: list[bytes | None] = []
+        numbers: list[np.ndarray] = []
+        shared: dict = {}  # one string object per value a column repeats (a sub-district's name, a kind)
+        with self._conn() as conn:
+            stream = conn.cursor().stream(query, params, size=SHAPES_CHUNK)  # (libpq's chunked rows)
+            while rows := list(itertools.islice(stream, SHAPES_CHUNK)):
+                ids += [r[0] for r in rows]
+                if n:
+                    props += [(r[1], *(shared.setdefault(v, v) for v in r[2:1 + n])) for r in rows]
+                else:
+                    props += [()] * len(rows)
+                wkb += [r[1 + n] for r in rows]
+                if dots:
+                    numbers.append(np.array([r[2 + n:7 + n] for r in rows], dtype=float))
+        return ids, props, wkb, np.concatenate(numbers) if numbers else np.empty((0, 5))
 
     def vector_tile(self, layer_id: str, z: int, x: int, y: int, extent: int, buffer: int, *, dot: int = 0,
                     pixel: int = 16, street: str | None = None, community: str | None = None) -> bytes:

@@ -13,6 +13,7 @@ import pytest
 import shapely
 
 from geo.store import Op
+from geo.store import postgis as postgis_store
 from geo.viewport import ViewportIndex, _dots_from_boxes, parse_viewport, tile_lat, tile_lon, tile_x, tile_y, viewport_shapes
 
 LAYER = "courtyards"
@@ -179,3 +180,23 @@ def test_a_place_that_is_not_a_polygon_has_no_area_in_the_boxes(store_factory):
     postgis.apply([Op("create", "roads", properties={"name": "短路", "kind": "道路", "status": "pending"}, geometry=road)], user="alice")
     ids, boxes = postgis.layer_boxes("roads")
     assert len(ids) == 1 and boxes[:, 0].tolist() == pytest.approx([113.6, 34.7, 113.6001, 34.7001, -1.0])
+
+
+def test_a_view_read_a_few_rows_at_a_time_is_the_view_with_its_attributes(stores, monkeypatch):
+    """The database's rows come a chunk at a time (`SHAPES_CHUNK`; a district's million at once held a gigabyte):
+    read seven at a time, a view's places, attributes, outlines, dots and boxes are the embedded store's, and the
+    values repeated down a column are one object each."""
+    embedded, postgis = stores
+    monkeypatch.setattr(postgis_store, "SHAPES_CHUNK", 7)
+    drawn = 0
+    for zoom, box in VIEWS:
+        view = parse_viewport(",".join(map(str, box)), str(zoom), "1")
+        ids, props, geoms, dots = viewport_shapes(postgis, None, LAYER, 1, view, attributes=True, dots=True)
+        local = viewport_shapes(embedded, ViewportIndex(embedded), LAYER, 1, view, attributes=True, dots=True)
+        assert len(ids) > 7 and ids == local[0] and props == local[1]
+        assert dots.mask.tolist() == local[3].mask.tolist() and np.array_equal(dots.xy, local[3].xy, equal_nan=True)
+        outlines = ~dots.mask  # (the database sends no outline of a dot or a box)
+        assert shapely.equals_exact(geoms[outlines], local[2][outlines], tolerance=0).all()
+        drawn += int(outlines.sum())
+        assert len({id(row[1]) for row in props}) == 1 and props[0][1] == "楼院"  # the kind, shared
+    assert drawn > 0  # some views hold outlines
