@@ -762,8 +762,8 @@ class PostGISStore(Store):
         wkb: list[bytes | None] = []
         numbers: list[np.ndarray] = []
         shared: dict = {}  # one string object per value a column repeats (a sub-district's name, a kind)
-        with self._conn() as conn:
-            stream = conn.cursor().stream(query, params, size=SHAPES_CHUNK)  # (libpq's chunked rows)
+        with self._conn() as conn, conn.cursor() as cursor:
+            stream = cursor.stream(query, params, size=SHAPES_CHUNK)  # (libpq's chunked rows)
             while rows := list(itertools.islice(stream, SHAPES_CHUNK)):
                 ids += [r[0] for r in rows]
                 if n:
