@@ -763,7 +763,8 @@ class PostGISStore(Store):
         numbers: list[np.ndarray] = []
         shared: dict = {}  # one string object per value a column repeats (a sub-district's name, a kind)
         with self._conn() as conn, conn.cursor() as cursor:
-            stream = cursor.stream(query, params, size=SHAPES_CHUNK)  # (libpq's chunked rows)
+            # libpq's chunked rows (libpq 17 on; the pinned psycopg-binary brings its own), else a row at a time
+            stream = cursor.stream(query, params, size=SHAPES_CHUNK if psycopg.capabilities.has_stream_chunked() else 1)
             while rows := list(itertools.islice(stream, SHAPES_CHUNK)):
                 ids += [r[0] for r in rows]
                 if n:

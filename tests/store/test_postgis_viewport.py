@@ -9,6 +9,7 @@ Whatever the way, the answer must be the query's, to the bit, and the embedded s
 from __future__ import annotations
 
 import numpy as np
+import psycopg
 import pytest
 import shapely
 
@@ -182,12 +183,15 @@ def test_a_place_that_is_not_a_polygon_has_no_area_in_the_boxes(store_factory):
     assert len(ids) == 1 and boxes[:, 0].tolist() == pytest.approx([113.6, 34.7, 113.6001, 34.7001, -1.0])
 
 
-def test_a_view_read_a_few_rows_at_a_time_is_the_view_with_its_attributes(stores, monkeypatch):
-    """The database's rows come a chunk at a time (`SHAPES_CHUNK`; a district's million at once held a gigabyte):
-    read seven at a time, a view's places, attributes, outlines, dots and boxes are the embedded store's, and the
-    values repeated down a column are one object each."""
+@pytest.mark.parametrize("chunked", [True, False], ids=["chunks", "rows"])
+def test_a_view_read_a_few_rows_at_a_time_is_the_view_with_its_attributes(stores, monkeypatch, chunked):
+    """The database's rows come a chunk at a time (`SHAPES_CHUNK`; a district's million at once held a gigabyte),
+    or a row at a time with a libpq before 17: read so, a view's places, attributes, outlines, dots and boxes are
+    the embedded store's, and the values repeated down a column are one object each."""
     embedded, postgis = stores
     monkeypatch.setattr(postgis_store, "SHAPES_CHUNK", 7)
+    if not chunked:
+        monkeypatch.setattr(psycopg.capabilities, "has_stream_chunked", lambda check=False: False)
     drawn = 0
     for zoom, box in VIEWS:
         view = parse_viewport(",".join(map(str, box)), str(zoom), "1")
