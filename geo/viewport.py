@@ -36,7 +36,7 @@ from geo.kept import interned
 from geo.messages import t
 from geo.shapes import from_geojson
 from geo.store.base import Store
-from geo.wall.codec import GEOMETRY_CODES, PACKED_PROPERTIES, binary_body, pack_ids
+from geo.wall.codec import GEOMETRY_CODES, PACKED_PROPERTIES, PlaceAttributes, binary_body, pack_ids
 
 TILE_PX = 256
 FULL_DETAIL_ZOOM = 17  # from this zoom on, outlines are sent as stored
@@ -151,7 +151,7 @@ class _LayerBoxes:
 class _LayerIndex:
     revision: int = -1
     ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
-    props: list[tuple] = field(default_factory=list)
+    attributes: PlaceAttributes = field(default_factory=lambda: PlaceAttributes.of_rows([]))
     geoms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
     versions: dict[str, tuple[int, object]] = field(default_factory=dict)
     tree: shapely.STRtree | None = None
@@ -193,7 +193,8 @@ class ViewportIndex:
                 return old
             features = [f for f in self.store.features(layer_id) if f.get("geometry")]
             ids = [f["id"] for f in features]
-            props = [tuple(f["properties"].get(k) for k in PACKED_PROPERTIES) for f in features]
+            attributes = PlaceAttributes.of_rows([tuple(f["properties"].get(k) for k in PACKED_PROPERTIES)
+                                                  for f in features])
             keys = [f["properties"].get("version") for f in features]
             arr = np.empty(len(features), dtype=object)
             fresh = []  # positions of places new or changed since the last index: parsed in one vectorised call
@@ -206,7 +207,7 @@ class ViewportIndex:
             if fresh:
                 arr[fresh] = from_geojson([features[i]["geometry"] for i in fresh])
             versions = dict(zip(ids, zip(keys, arr)))
-            index = _LayerIndex(revision, np.array(ids, dtype=object), props, arr, versions,
+            index = _LayerIndex(revision, np.array(ids, dtype=object), attributes, arr, versions,
                                 shapely.STRtree(arr) if len(arr) else None)
             self._layers[layer_id] = index
             return index
@@ -227,17 +228,16 @@ class ViewportIndex:
         if index.tree is None:
             return np.empty(0, dtype=object), np.empty(0, dtype=object)
         hits = np.sort(index.tree.query(shapely.box(*bbox), predicate="intersects"))
-        if street or community:  # PACKED_PROPERTIES: name, kind, street, community
-            hits = hits[[(not street or index.props[i][2] == street) and (not community or index.props[i][3] == community)
-                         for i in hits]].astype(int) if len(hits) else hits
+        if street or community:
+            hits = hits[index.attributes.in_scope(street, community)[hits]]
         return index.ids[hits], index.geoms[hits]
 
-    def query(self, layer_id: str, revision: int, view: Viewport) -> tuple[list[str], list[tuple], np.ndarray, Dots]:
+    def query(self, layer_id: str, revision: int, view: Viewport) -> tuple[list[str], PlaceAttributes, np.ndarray, Dots]:
         """The places meeting the view's box, simplified, and which of them are sent as dots or boxes (`dots_of`, found
         before simplifying, as PostGIS finds them)."""
         index = self._index(layer_id, revision)
         if index.tree is None:
-            return [], [], np.empty(0, dtype=object), dots_of(np.empty(0, dtype=object), view)
+            return [], index.attributes, np.empty(0, dtype=object), dots_of(np.empty(0, dtype=object), view)
         hits = np.sort(index.tree.query(shapely.box(*view.bbox), predicate="intersects"))
         geoms = index.geoms[hits]
         dots = dots_of(geoms, view)
@@ -248,7 +248,7 @@ class ViewportIndex:
             if worth.any():
                 geoms = geoms.copy()
                 geoms[worth] = shapely.simplify(geoms[worth], view.tolerance, preserve_topology=True)
-        return index.ids[hits].tolist(), [index.props[i] for i in hits], geoms, dots
+        return index.ids[hits].tolist(), index.attributes.take(hits), geoms, dots
 
 
 def viewport_layers(store: Store, layers) -> list[str]:
@@ -259,11 +259,12 @@ def viewport_layers(store: Store, layers) -> list[str]:
 
 
 def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, revision: int, view: Viewport, *,
-                    street: str | None = None, community: str | None = None, attributes: bool = True,
-                    dots: bool = False, geometry_revision: int | None = None) -> tuple[list[str], list[tuple], np.ndarray, Dots | None]:
-    """Ids, display attributes (`PACKED_PROPERTIES`) and simplified geometries of the places in the viewport,
-    of one sub-district and community if given (a wall screen's scope). Without `attributes` (the geometry part
-    a wall screen asks for) a database is not asked for them unless the scope needs them; each place's then `()`.
+                    street: str | None = None, community: str | None = None, attributes: bool = True, dots: bool = False,
+                    geometry_revision: int | None = None) -> tuple[list[str], PlaceAttributes | None, np.ndarray, Dots | None]:
+    """Ids, display attributes (`PACKED_PROPERTIES`, as columns) and simplified geometries of the places in the
+    viewport, of one sub-district and community if given (a wall screen's scope). Without `attributes` (the
+    geometry part a wall screen asks for) there are none (None), and a database is not asked for them unless the
+    scope needs them.
 
     With `dots`, the places to be sent as dots and boxes (`small_places`) come apart with their positions, and a
     database sends no outline for them (their geometry is then None): at a district's zoom nearly every place is one.
@@ -277,23 +278,22 @@ def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, re
         if kept is not None:
             return kept
     if query is not None:
-        wanted = PACKED_PROPERTIES if attributes or street or community else ()
-        ids, props, wkb, numbers = query(layer_id, view.bbox, view.tolerance, wanted,
+        ids, attrs, wkb, numbers = query(layer_id, view.bbox, view.tolerance, attributes=bool(attributes or street or community),
                                          small_size=_box_limits(view), dots=dots)
         geoms = shapely.from_wkb(np.array(wkb, dtype=object)) if wkb else np.empty(0, dtype=object)
         if dots:
             found = _found(numbers, view)
     else:
         store.layer(layer_id)
-        ids, props, geoms, found = (index or ViewportIndex(store)).query(layer_id, revision, view)
+        ids, attrs, geoms, found = (index or ViewportIndex(store)).query(layer_id, revision, view)
         if not dots:
             found = None
     if street or community:
-        keep = [i for i, row in enumerate(props) if (not street or row[2] == street) and (not community or row[3] == community)]
-        ids, props, geoms = [ids[i] for i in keep], [props[i] for i in keep], geoms[np.array(keep, dtype=int)]
+        keep = np.flatnonzero(attrs.in_scope(street, community))
+        ids, attrs, geoms = np.asarray(ids, dtype=object)[keep].tolist(), attrs.take(keep), geoms[keep]
         if found is not None:
-            found = found.rows(np.array(keep, dtype=int))
-    return list(ids), props, geoms, found
+            found = found.rows(keep)
+    return list(ids), attrs if attributes else None, geoms, found
 
 
 def _dots_from_boxes(store: Store, kept: _LayerBoxes, layer_id: str, view: Viewport):
@@ -316,7 +316,7 @@ def _dots_from_boxes(store: Store, kept: _LayerBoxes, layer_id: str, view: Viewp
     asked_ids = kept.ids[asked].tolist()
     ids, wkb, numbers = [], [], []
     if asked_ids:
-        ids, _, wkb, numbers = store.shapes_in_bbox(layer_id, view.bbox, view.tolerance, (),
+        ids, _, wkb, numbers = store.shapes_in_bbox(layer_id, view.bbox, view.tolerance,
                                                     small_size=_box_limits(view), dots=True, ids=asked_ids)
     # the places of the answer, in the layer's order (as the query's): those inside, and those the database found
     layer_row = dict(zip(asked_ids, asked.tolist()))
@@ -332,7 +332,7 @@ def _dots_from_boxes(store: Store, kept: _LayerBoxes, layer_id: str, view: Viewp
         theirs = _found(numbers, view)  # (an outline's: none)
         answer.mask[where], answer.xy[where], answer.half[where] = theirs.mask, theirs.xy, theirs.half
     rows = rows[picked]
-    return kept.ids[rows].tolist(), [()] * len(rows), geoms, answer
+    return kept.ids[rows].tolist(), None, geoms, answer
 
 
 @dataclass(frozen=True)
@@ -412,7 +412,7 @@ def _found(numbers: np.ndarray, view: Viewport) -> Dots:
 
 # --- encoding --------------------------------------------------------------------------
 
-def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: list[tuple],
+def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: PlaceAttributes | None,
                     geoms: np.ndarray, *, transform=None, attributes: bool = True, binary: bool = False,
                     dots: Dots | None = None) -> bytes:
     """The `packed-1` document of these places (geo/wall/codec.py's geometry and attribute parts in one, ids
@@ -462,26 +462,13 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
         "ids": pack_ids(np.asarray(ids, dtype=object)[sel].tolist()),  # (no int object per place)
     }
     if attributes:
-        doc.update(_attribute_columns([props[i] for i in sel.tolist()]))
+        doc.update(props.take(sel).columns())
     geometry = {"types": np.concatenate(types).tolist() if types else [],
                 "parts": np.concatenate(parts).tolist() if parts else []}
     coords = q.reshape(-1)
     if binary:
         return binary_body({**doc, "geometry": {**geometry, "n": len(coords)}}, coords)
     return orjson.dumps({**doc, "geometry": {**geometry, "coords": coords}}, option=orjson.OPT_SERIALIZE_NUMPY)
-
-
-def _attribute_columns(rows: list[tuple]) -> dict:
-    """Names, and kinds, sub-districts and communities as string tables with an index column each."""
-    tables: dict[int, dict[str, int]] = {1: {}, 2: {}, 3: {}}
-    columns: dict[int, list[int]] = {1: [], 2: [], 3: []}
-    names = []
-    for row in rows:
-        names.append(row[0] or "")
-        for k in (1, 2, 3):
-            columns[k].append(tables[k].setdefault(row[k] or "", len(tables[k])))
-    return {"name": names, "kinds": list(tables[1]), "streets": list(tables[2]), "communities": list(tables[3]),
-            "kind": columns[1], "street": columns[2], "community": columns[3]}
 
 
 def _open_rings(ring_offsets: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -546,7 +533,7 @@ def _pack_points(geoms: np.ndarray, type_ids: np.ndarray) -> tuple[np.ndarray, n
     return types, counts[is_multi].astype(np.int64), coords
 
 
-def geojson_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: list[tuple],
+def geojson_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: PlaceAttributes,
                      geoms: np.ndarray, *, transform=None) -> bytes:
     """The same places as a GeoJSON FeatureCollection (display attributes only)."""
     if transform is not None and len(geoms):
@@ -555,7 +542,7 @@ def geojson_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str
     texts = shapely.to_geojson(rounded) if len(geoms) else []
     parts = [b'{"type":"Feature","id":' + dumps(fid) + b',"properties":' +
              dumps(dict(zip(PACKED_PROPERTIES, row))) + b',"geometry":' + text.encode() + b"}"
-             for fid, row, text in zip(ids, props, texts)]
+             for fid, row, text in zip(ids, props.rows(), texts)]
     head = {"type": "FeatureCollection", "layer": layer_id, "revision": revision, "zoom": view.zoom,
             "tiles": list(view.tiles), "bbox": list(view.bbox), "tolerance": view.tolerance}
     return dumps(head)[:-1] + b',"features":[' + b",".join(parts) + b"]}"

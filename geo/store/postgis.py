@@ -93,6 +93,7 @@ from geo.store.base import (
 from geo.store.breaker import Breaker, Open
 from geo.store.photo_check import photo_findings, photo_summary, unrecovered
 from geo.store.postgis_integrity import findings, rebuild, survey
+from geo.wall.codec import PACKED_PROPERTIES, AttributeColumns, PlaceAttributes
 
 log = logging.getLogger(__name__)
 
@@ -714,12 +715,12 @@ class PostGISStore(Store):
         return ids, numbers.reshape(-1, 5).T.astype(np.float64, order="C")
 
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
-                       properties: tuple[str, ...], *, small_size: tuple[float, float] = (0.0, 0.0), dots: bool = False,
-                       ids: list[str] | None = None) -> tuple[list[str], list[tuple], list[bytes | None], np.ndarray]:
+                       *, attributes: bool = False, small_size: tuple[float, float] = (0.0, 0.0), dots: bool = False,
+                       ids: list[str] | None = None) -> tuple[list[str], PlaceAttributes | None, list[bytes | None], np.ndarray]:
         """Places of a layer whose geometry meets `bbox`, simplified by `tolerance` degrees (GiST index,
-        ST_SimplifyPreserveTopology): their ids, the `properties` asked for (each read from the place's JSON:
-        ask for none when none is needed), WKB geometries, and with `dots` the numbers of the places sent as dots
-        and boxes. Only what simplifying can shorten is simplified, as the embedded store's viewport index does: not
+        ST_SimplifyPreserveTopology): their ids, with `attributes` what a map shows of them (`PACKED_PROPERTIES`,
+        read from the place's JSON, as columns; else None), WKB geometries, and with `dots` the numbers of the
+        places sent as dots and boxes. Only what simplifying can shorten is simplified, as the embedded store's viewport index does: not
         a polygon under `small_size` degrees of longitude wide and of latitude high (it is sent as a dot or a box),
         nor a ring of four corners.
         Topology-preserving simplification is the costliest step, and at a district's zoom nearly every place is
@@ -727,9 +728,10 @@ class PostGISStore(Store):
         east, north, area, a row of the last array; NaN five times for any other place: geo/viewport.py
         `small_places` makes its dot or box): no outline is sent or parsed for it. `ids`: only these places (found
         by id, the view's box still checked).
-        Read through a server-side cursor `SHAPES_CHUNK` rows at a time, the values a column repeats shared: a
-        district's million rows with their attributes fetched at once held a gigabyte while they became columns."""
+        The rows come `SHAPES_CHUNK` at a time (libpq's chunked rows), each chunk made columns before the next: a
+        district's million rows with their attributes, fetched at once as tuples, held a gigabyte."""
         self.layer(layer_id)
+        properties = PACKED_PROPERTIES if attributes else ()
         columns = [sql.SQL("id"), *(sql.SQL("properties ->> {}").format(sql.Literal(p)) for p in properties)]
         small = sql.SQL("b.small")  # the place's box and whether it is a dot or a box, worked out once a row (below)
         geom = sql.SQL("geom")
@@ -757,24 +759,22 @@ class PostGISStore(Store):
                         ).format(columns=sql.SQL(", ").join(columns), outline=outline,
                                  by_id=sql.SQL("AND id = ANY(%(ids)s) " if ids is not None else ""))
         n = len(properties)
-        ids: list[str] = []
-        props: list[tuple] = []
+        found: list[str] = []
+        shown = AttributeColumns()
         wkb: list[bytes | None] = []
         numbers: list[np.ndarray] = []
-        shared: dict = {}  # one string object per value a column repeats (a sub-district's name, a kind)
         with self._conn() as conn, conn.cursor() as cursor:
             # libpq's chunked rows (libpq 17 on; the pinned psycopg-binary brings its own), else a row at a time
             stream = cursor.stream(query, params, size=SHAPES_CHUNK if psycopg.capabilities.has_stream_chunked() else 1)
             while rows := list(itertools.islice(stream, SHAPES_CHUNK)):
-                ids += [r[0] for r in rows]
-                if n:
-                    props += [(r[1], *(shared.setdefault(v, v) for v in r[2:1 + n])) for r in rows]
-                else:
-                    props += [()] * len(rows)
+                found += [r[0] for r in rows]
+                if attributes:
+                    shown.add(*([r[k] for r in rows] for k in range(1, 1 + n)))
                 wkb += [r[1 + n] for r in rows]
                 if dots:
                     numbers.append(np.array([r[2 + n:7 + n] for r in rows], dtype=float))
-        return ids, props, wkb, np.concatenate(numbers) if numbers else np.empty((0, 5))
+        return (found, shown.done() if attributes else None, wkb,
+                np.concatenate(numbers) if numbers else np.empty((0, 5)))
 
     def vector_tile(self, layer_id: str, z: int, x: int, y: int, extent: int, buffer: int, *, dot: int = 0,
                     pixel: int = 16, street: str | None = None, community: str | None = None) -> bytes:

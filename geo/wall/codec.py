@@ -134,7 +134,7 @@ BINARY_MAGIC = b"GTU1"
 def binary_body(header: dict, values: np.ndarray) -> bytes:
     """`GTU1`, the header's length (uint32, little-endian), the header (JSON, space-padded to 4 bytes), then
     the int32 values as four byte planes: every value's lowest byte, then every second byte, and so on."""
-    head = orjson.dumps(header)
+    head = orjson.dumps(header, option=orjson.OPT_SERIALIZE_NUMPY)
     head += b" " * (-len(head) % 4)
     planes = np.ascontiguousarray(values.astype("<i4")).view(np.uint8).reshape(-1, 4).T.tobytes()
     return BINARY_MAGIC + len(head).to_bytes(4, "little") + head + planes
@@ -145,20 +145,97 @@ def packed_attributes(features: list[dict], layer_id: str, revision: int) -> byt
 
     A screen asks for them only when it needs them: to search, to write
     names (zoom 17 and closer) or to show a tooltip."""
-    tables: dict[str, dict[str, int]] = {k: {} for k in _TABLES}
-    columns: dict[str, list[int]] = {k: [] for k in tables}
-    ids, names = [], []
+    ids, rows = [], []
     for f in features:
         if not f.get("geometry") or f["geometry"].get("type") not in GEOMETRY_CODES:
             continue
         props = f["properties"]
         ids.append(f["id"])
-        names.append(props.get("name") or "")
-        for key, table in tables.items():
-            columns[key].append(table.setdefault(props.get(key) or "", len(table)))
+        rows.append(tuple(props.get(k) for k in PACKED_PROPERTIES))
     doc = {"format": "packed-1", "part": "attributes", "layer": layer_id, "revision": revision, "count": len(ids),
-           "ids": pack_ids(ids), "name": names, **{_TABLES[k]: list(t) for k, t in tables.items()}, **columns}
+           "ids": pack_ids(ids), **PlaceAttributes.of_rows(rows).columns()}
     return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+class PlaceAttributes:
+    """What a map shows of some places beside their shapes (`PACKED_PROPERTIES`), as columns: each one's name, and
+    its kind, sub-district and community as a number into a table of that attribute's values (a district has a
+    few of each, which a million places share). `columns` writes them as the packed format's attributes, tables
+    of the values the places have, in the order they first come, and a number per place. A value may be None
+    (written as "", as a name is)."""
+
+    __slots__ = ("names", "codes", "tables")
+
+    def __init__(self, names: list, codes: np.ndarray, tables: tuple[list, list, list]) -> None:
+        self.names = names  # [name or None] per place
+        self.codes = codes  # int32, a row per place: its kind's, sub-district's and community's number in `tables`
+        self.tables = tables
+
+    @classmethod
+    def of_rows(cls, rows: list[tuple]) -> PlaceAttributes:
+        """From a tuple per place, of `PACKED_PROPERTIES`."""
+        columns = AttributeColumns()
+        if rows:
+            columns.add(*(list(c) for c in zip(*rows)))
+        return columns.done()
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def rows(self) -> list[tuple]:
+        """A tuple per place, of `PACKED_PROPERTIES`."""
+        k, s, c = (np.asarray(t, dtype=object)[self.codes[:, i]] for i, t in enumerate(self.tables))
+        return list(zip(self.names, k.tolist(), s.tolist(), c.tolist()))
+
+    def take(self, rows: np.ndarray) -> PlaceAttributes:
+        """These places' (their numbers in this order)."""
+        return PlaceAttributes(np.asarray(self.names, dtype=object)[rows].tolist(), self.codes[rows], self.tables)
+
+    def in_scope(self, street: str | None, community: str | None) -> np.ndarray:
+        """Which places lie in the sub-district and community (either may be None: any)."""
+        keep = np.ones(len(self), dtype=bool)
+        for column, value in ((1, street), (2, community)):
+            if value:
+                keep &= np.isin(self.codes[:, column], [i for i, v in enumerate(self.tables[column]) if v == value])
+        return keep
+
+    def columns(self) -> dict:
+        """The packed format's attributes: names, and the kinds', sub-districts' and communities' tables with a
+        column of numbers into each (docs/packed-shapes.md)."""
+        out: dict = {"name": [n or "" for n in self.names]}
+        numbered: dict = {}
+        for i, (key, tables) in enumerate(_TABLES.items()):
+            # the values as written (None is ""), numbered in the order they first come among these places
+            written: dict[str, int] = {}
+            alike = np.array([written.setdefault(v or "", len(written)) for v in self.tables[i]] or [0], dtype=np.int32)
+            codes = alike[self.codes[:, i]]
+            used, first, numbers = np.unique(codes, return_index=True, return_inverse=True)
+            order = np.argsort(first, kind="stable")
+            renumber = np.empty(len(used), dtype=np.int32)
+            renumber[order] = np.arange(len(used), dtype=np.int32)
+            values = list(written)
+            out[tables] = [values[v] for v in used[order].tolist()]
+            numbered[key] = renumber[numbers.reshape(-1)] if len(codes) else np.empty(0, dtype=np.int32)
+        return {**out, **numbered}  # (the tables first, then the numbers)
+
+
+class AttributeColumns:
+    """`PlaceAttributes` made a batch of places at a time (a database's rows a chunk at a time): a value a column
+    repeats is kept once."""
+
+    def __init__(self) -> None:
+        self.names: list = []
+        self._codes: list[np.ndarray] = []
+        self._numbers: tuple[dict, dict, dict] = ({}, {}, {})  # value -> its number, per column
+
+    def add(self, names: list, kinds: list, streets: list, communities: list) -> None:
+        self.names += names
+        self._codes.append(np.array([[number.setdefault(v, len(number)) for v in values] for number, values
+                                     in zip(self._numbers, (kinds, streets, communities))], dtype=np.int32).reshape(3, -1).T)
+
+    def done(self) -> PlaceAttributes:
+        codes = np.concatenate(self._codes) if self._codes else np.empty((0, 3), dtype=np.int32)
+        return PlaceAttributes(self.names, codes, tuple(list(n) for n in self._numbers))
 
 
 def _open(ring: list) -> list:
