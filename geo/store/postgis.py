@@ -73,7 +73,7 @@ from geo.features_query import (
 )
 from geo.geojson_io import collection_bytes, collection_pieces, dumps, feature_line, layer_members
 from geo.journal import ChangeSummary, change_summary
-from geo.kept import kept_place
+from geo.kept import interned, kept_place
 from geo.messages import t
 from geo.name_search import found_place, name_key
 from geo.photos.blobs import Blobs, PostgresBlobs
@@ -767,7 +767,7 @@ class PostGISStore(Store):
             # libpq's chunked rows (libpq 17 on; the pinned psycopg-binary brings its own), else a row at a time
             stream = cursor.stream(query, params, size=SHAPES_CHUNK if psycopg.capabilities.has_stream_chunked() else 1)
             while rows := list(itertools.islice(stream, SHAPES_CHUNK)):
-                found += [r[0] for r in rows]
+                found += [interned(r[0]) for r in rows]  # (the object the wall's state holds: this one let go)
                 if attributes:
                     shown.add(*([r[k] for r in rows] for k in range(1, 1 + n)))
                 wkb += [r[1 + n] for r in rows]
