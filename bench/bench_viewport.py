@@ -45,7 +45,7 @@ VIEWS = (("113.56,34.62,113.70,34.77", 13), ("113.60,34.66,113.66,34.70", 14),
 
 def answer(store, index, view) -> bytes:
     ids, props, geoms, dots = viewport_shapes(store, index, LAYER, 1, view, attributes=False, dots=True)
-    return packed_viewport(LAYER, 1, view, ids, props, geoms, attributes=False, binary=True, dots=dots)
+    return packed_viewport(LAYER, 1, view, ids, props, geoms, binary=True, dots=dots)
 
 
 def measure(store, repeat: int) -> list[str]:

@@ -412,9 +412,8 @@ def _found(numbers: np.ndarray, view: Viewport) -> Dots:
 
 # --- encoding --------------------------------------------------------------------------
 
-def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: PlaceAttributes | None,
-                    geoms: np.ndarray, *, transform=None, attributes: bool = True, binary: bool = False,
-                    dots: Dots | None = None) -> bytes:
+def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], shown: PlaceAttributes | None,
+                    geoms: np.ndarray, *, transform=None, binary: bool = False, dots: Dots | None = None) -> bytes:
     """The `packed-1` document of these places (geo/wall/codec.py's geometry and attribute parts in one, ids
     packed alike: a district's million ids as a list of strings were most of its bytes), built without a loop
     over places. Places too small to see come as dots and boxes (`small_places`), after the other places, in the
@@ -422,8 +421,9 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
     its centre, then its north-east corner (the centre and its half sides).
 
     `dots`: the places sent as dots and boxes, as `viewport_shapes` found them (else found here).
-    `attributes=False`: geometry and ids only (a wall screen loads the names of a whole layer once, when it
-    needs them); `binary`: the coordinates as int32 byte planes after a JSON header (geo/wall/codec.py `binary_body`)."""
+    `shown`: the places' attributes (`viewport_shapes`), or None for geometry and ids only (a wall screen loads
+    the names of a whole layer once, when it needs them); `binary`: the coordinates as int32 byte planes after a
+    JSON header (geo/wall/codec.py `binary_body`)."""
     found = dots if dots is not None else dots_of(geoms, view)
     dots = found.mask
     type_ids = np.where(dots, -1, shapely.get_type_id(geoms)) if len(geoms) else np.empty(0, dtype=int)
@@ -461,8 +461,8 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
         "zoom": view.zoom, "tiles": list(view.tiles), "bbox": list(view.bbox), "tolerance": view.tolerance,
         "ids": pack_ids(np.asarray(ids, dtype=object)[sel].tolist()),  # (no int object per place)
     }
-    if attributes:
-        doc.update(props.take(sel).columns())
+    if shown is not None:
+        doc.update(shown.take(sel).columns())
     geometry = {"types": np.concatenate(types).tolist() if types else [],
                 "parts": np.concatenate(parts).tolist() if parts else []}
     coords = q.reshape(-1)
@@ -533,7 +533,7 @@ def _pack_points(geoms: np.ndarray, type_ids: np.ndarray) -> tuple[np.ndarray, n
     return types, counts[is_multi].astype(np.int64), coords
 
 
-def geojson_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], props: PlaceAttributes,
+def geojson_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], shown: PlaceAttributes,
                      geoms: np.ndarray, *, transform=None) -> bytes:
     """The same places as a GeoJSON FeatureCollection (display attributes only)."""
     if transform is not None and len(geoms):
@@ -542,7 +542,7 @@ def geojson_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str
     texts = shapely.to_geojson(rounded) if len(geoms) else []
     parts = [b'{"type":"Feature","id":' + dumps(fid) + b',"properties":' +
              dumps(dict(zip(PACKED_PROPERTIES, row))) + b',"geometry":' + text.encode() + b"}"
-             for fid, row, text in zip(ids, props.rows(), texts)]
+             for fid, row, text in zip(ids, shown.rows(), texts)]
     head = {"type": "FeatureCollection", "layer": layer_id, "revision": revision, "zoom": view.zoom,
             "tiles": list(view.tiles), "bbox": list(view.bbox), "tolerance": view.tolerance}
     return dumps(head)[:-1] + b',"features":[' + b",".join(parts) + b"]}"

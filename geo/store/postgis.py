@@ -45,7 +45,7 @@ import threading
 import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -763,9 +763,10 @@ class PostGISStore(Store):
         shown = AttributeColumns()
         wkb: list[bytes | None] = []
         numbers: list[np.ndarray] = []
-        with self._conn() as conn, conn.cursor() as cursor:
-            # libpq's chunked rows (libpq 17 on; the pinned psycopg-binary brings its own), else a row at a time
-            stream = cursor.stream(query, params, size=SHAPES_CHUNK if psycopg.capabilities.has_stream_chunked() else 1)
+        # libpq's chunked rows (libpq 17 on; the pinned psycopg-binary brings its own), else a row at a time; the
+        # stream closed before the connection goes back (a failure meanwhile: the query cancelled, the connection kept)
+        size = SHAPES_CHUNK if psycopg.capabilities.has_stream_chunked() else 1
+        with self._conn() as conn, conn.cursor() as cursor, closing(cursor.stream(query, params, size=size)) as stream:
             while rows := list(itertools.islice(stream, SHAPES_CHUNK)):
                 found += [interned(r[0]) for r in rows]  # (the object the wall's state holds: this one let go)
                 if attributes:

@@ -166,8 +166,8 @@ class PlaceAttributes:
 
     __slots__ = ("names", "codes", "tables")
 
-    def __init__(self, names: list, codes: np.ndarray, tables: tuple[list, list, list]) -> None:
-        self.names = names  # [name or None] per place
+    def __init__(self, names: np.ndarray, codes: np.ndarray, tables: tuple[list, list, list]) -> None:
+        self.names = names  # object array: each place's name or None
         self.codes = codes  # int32, a row per place: its kind's, sub-district's and community's number in `tables`
         self.tables = tables
 
@@ -184,12 +184,12 @@ class PlaceAttributes:
 
     def rows(self) -> list[tuple]:
         """A tuple per place, of `PACKED_PROPERTIES`."""
-        k, s, c = (np.asarray(t, dtype=object)[self.codes[:, i]] for i, t in enumerate(self.tables))
-        return list(zip(self.names, k.tolist(), s.tolist(), c.tolist()))
+        k, s, c = (np.asarray(t, dtype=object)[self.codes[:, i]].tolist() for i, t in enumerate(self.tables))
+        return list(zip(self.names.tolist(), k, s, c))
 
     def take(self, rows: np.ndarray) -> PlaceAttributes:
         """These places' (their numbers in this order)."""
-        return PlaceAttributes(np.asarray(self.names, dtype=object)[rows].tolist(), self.codes[rows], self.tables)
+        return PlaceAttributes(self.names[rows], self.codes[rows], self.tables)
 
     def in_scope(self, street: str | None, community: str | None) -> np.ndarray:
         """Which places lie in the sub-district and community (either may be None: any)."""
@@ -202,7 +202,7 @@ class PlaceAttributes:
     def columns(self) -> dict:
         """The packed format's attributes: names, and the kinds', sub-districts' and communities' tables with a
         column of numbers into each (docs/packed-shapes.md)."""
-        out: dict = {"name": [n or "" for n in self.names]}
+        out: dict = {"name": [n or "" for n in self.names.tolist()]}
         numbered: dict = {}
         for i, (key, tables) in enumerate(_TABLES.items()):
             # the values as written (None is ""), numbered in the order they first come among these places
@@ -221,21 +221,26 @@ class PlaceAttributes:
 
 class AttributeColumns:
     """`PlaceAttributes` made a batch of places at a time (a database's rows a chunk at a time): a value a column
-    repeats is kept once."""
+    repeats is kept once (a text by its value; any other value, which the embedded store may hold, by its type and
+    value, so 1 and True stay apart)."""
 
     def __init__(self) -> None:
-        self.names: list = []
+        self._names: list = []
         self._codes: list[np.ndarray] = []
-        self._numbers: tuple[dict, dict, dict] = ({}, {}, {})  # value -> its number, per column
+        self._numbers: tuple[dict, dict, dict] = ({}, {}, {})  # value (or its type and value) -> its number, per column
 
     def add(self, names: list, kinds: list, streets: list, communities: list) -> None:
-        self.names += names
-        self._codes.append(np.array([[number.setdefault(v, len(number)) for v in values] for number, values
-                                     in zip(self._numbers, (kinds, streets, communities))], dtype=np.int32).reshape(3, -1).T)
+        self._names += names
+        self._codes.append(np.array([[number.setdefault(v if v is None or type(v) is str else (type(v), v), len(number))
+                                      for v in values]
+                                     for number, values in zip(self._numbers, (kinds, streets, communities))],
+                                    dtype=np.int32).reshape(3, -1).T)
 
     def done(self) -> PlaceAttributes:
         codes = np.concatenate(self._codes) if self._codes else np.empty((0, 3), dtype=np.int32)
-        return PlaceAttributes(self.names, codes, tuple(list(n) for n in self._numbers))
+        names = np.fromiter(self._names, dtype=object, count=len(self._names))
+        tables = tuple([v[1] if type(v) is tuple else v for v in number] for number in self._numbers)
+        return PlaceAttributes(names, codes, tables)
 
 
 def _open(ring: list) -> list:

@@ -97,7 +97,7 @@ def test_workers_answer_503_while_postgresql_is_down_and_recover_by_themselves(t
         # A burst of screens asking at once: every request that needs the database gets 503,
         # Retry-After and the catalogue's message.
         asked = [place, f"{server.url}/api/wall/state", f"{server.url}/api/cases", f"{server.url}/api/mine?unit=区政府办",
-                 f"{server.url}/api/wall/shapes/{LAYER}?bbox=113.5,34.6,113.8,34.8&zoom=13&format=packed"]  # (streamed rows)
+                 f"{server.url}/api/wall/shapes/{LAYER}?bbox=113.5,34.6,113.8,34.8&zoom=13&format=packed"]  # a view too
 
         def ask(i: int) -> tuple[requests.Response, float]:
             started = time.perf_counter()

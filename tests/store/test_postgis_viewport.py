@@ -8,6 +8,8 @@ Whatever the way, the answer must be the query's, to the bit, and the embedded s
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import psycopg
 import pytest
@@ -23,13 +25,15 @@ LAYER = "courtyards"
 EDGE_X = tile_lon(tile_x(113.60, 12) * 2 + 1, 13)
 EDGE_Y = tile_lat(tile_y(34.70, 12) * 2 + 1, 13)
 STEP, SIZE = 0.0006, 0.00015  # a grid of squares, each a dot up to zoom 14 (3 px: about 0.0002°), a box at 15
+STREETS, COMMUNITIES = ("大学路街道", "建设路街道", ""), ("幸福社区", None, "和平社区", "幸福社区")  # (as written)
 
 
 def _grid(make_feature) -> list[dict]:
     """20 × 12 small squares around the corner, the middle ones across its edges; two large ones (outlines at
     every zoom); and a small triangle whose box holds the corner while the triangle lies south-west of it."""
     out = [make_feature(name=f"院{i:03d}", x=EDGE_X + (i % 20 - 10) * STEP - SIZE / 3,
-                        y=EDGE_Y + (i // 20 - 6) * STEP - SIZE / 3, size=SIZE) for i in range(240)]
+                        y=EDGE_Y + (i // 20 - 6) * STEP - SIZE / 3, size=SIZE, street=STREETS[i % 3],
+                        community=COMMUNITIES[i % 4]) for i in range(240)]
     out += [make_feature(name="大院一", x=EDGE_X + 0.001, y=EDGE_Y + 0.001, size=0.002),
             make_feature(name="大院二", x=EDGE_X - 0.004, y=EDGE_Y - 0.003, size=0.0025)]
     corner = make_feature(name="三角院")
@@ -192,7 +196,7 @@ def test_a_view_read_a_few_rows_at_a_time_is_the_view_with_its_attributes(stores
     monkeypatch.setattr(postgis_store, "SHAPES_CHUNK", 7)
     if not chunked:
         monkeypatch.setattr(psycopg.capabilities, "has_stream_chunked", lambda check=False: False)
-    drawn = 0
+    drawn = scoped_in = 0
     for zoom, box in VIEWS:
         view = parse_viewport(",".join(map(str, box)), str(zoom), "1")
         ids, props, geoms, dots = viewport_shapes(postgis, None, LAYER, 1, view, attributes=True, dots=True)
@@ -203,4 +207,41 @@ def test_a_view_read_a_few_rows_at_a_time_is_the_view_with_its_attributes(stores
         assert shapely.equals_exact(geoms[outlines], local[2][outlines], tolerance=0).all()
         drawn += int(outlines.sum())
         assert props.tables[0] == ["楼院"] and not props.codes[:, 0].any()  # the kind, kept once for every place
-    assert drawn > 0  # some views hold outlines
+        for street, community in (("大学路街道", None), (None, "幸福社区"), ("建设路街道", "和平社区")):  # a screen's scope
+            scoped = viewport_shapes(postgis, None, LAYER, 1, view, street=street, community=community, dots=True)
+            theirs = viewport_shapes(embedded, ViewportIndex(embedded), LAYER, 1, view, street=street,
+                                     community=community, dots=True)
+            assert scoped[0] == theirs[0] and scoped[1].rows() == theirs[1].rows()
+            scoped_in += len(scoped[0])
+    assert drawn > 0 and scoped_in > 0  # some views hold outlines, and places of each scope
+
+
+class Refused(Exception):
+    pass
+
+
+def test_a_view_that_fails_half_way_leaves_its_connection_fit_for_the_next(stores, monkeypatch, caplog):
+    """A failure while a view's rows come (here the second chunk's attributes refused) closes the stream, which
+    cancels the query: the connection goes back to the pool ready for the next request (the pool does not have to
+    close it as still busy), and the next view answers in full."""
+    _, postgis = stores
+    monkeypatch.setattr(postgis_store, "SHAPES_CHUNK", 7)
+    zoom, box = VIEWS[-1]
+    view = parse_viewport(",".join(map(str, box)), str(zoom), "1")
+    whole = viewport_shapes(postgis, None, LAYER, 1, view, dots=True)
+    add = postgis_store.AttributeColumns.add
+    chunks = []
+
+    def refuse_the_second(self, *columns):
+        chunks.append(len(columns[0]))
+        if len(chunks) == 2:
+            raise Refused
+        return add(self, *columns)
+
+    monkeypatch.setattr(postgis_store.AttributeColumns, "add", refuse_the_second)
+    with caplog.at_level(logging.WARNING, logger="psycopg"), pytest.raises(Refused):
+        viewport_shapes(postgis, None, LAYER, 1, view, dots=True)
+    assert chunks == [7, 7] and not [r for r in caplog.records if r.name.startswith("psycopg")]
+    monkeypatch.setattr(postgis_store.AttributeColumns, "add", add)
+    again = viewport_shapes(postgis, None, LAYER, 1, view, dots=True)
+    assert len(whole[0]) > 14 and again[0] == whole[0] and again[1].rows() == whole[1].rows()

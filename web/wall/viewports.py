@@ -62,14 +62,14 @@ def viewport_response(layer_id: str):
     def build() -> Cached:
         # what a database layer's kept boxes go by (the embedded store keeps no boxes)
         boxes_revision = ctx.wall.geometry_shown(layer_id) if hasattr(ctx.store, "layer_boxes") else None
-        ids, props, geoms, dots = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street,
+        ids, shown, geoms, dots = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street,
                                                   community=community, attributes=fmt == "geojson" or part == "all",
                                                   dots=fmt != "geojson", geometry_revision=boxes_revision)
         transform = wgs84_to_gcj02 if crs == "gcj02" else None
         if fmt == "geojson":
-            return Cached(geojson_viewport(layer_id, revision, view, ids, props, geoms, transform=transform), etag)
-        return Cached(packed_viewport(layer_id, revision, view, ids, props, geoms, transform=transform,
-                                      attributes=part == "all", binary=fmt == "binary", dots=dots), etag)
+            return Cached(geojson_viewport(layer_id, revision, view, ids, shown, geoms, transform=transform), etag)
+        return Cached(packed_viewport(layer_id, revision, view, ids, shown, geoms, transform=transform,
+                                      binary=fmt == "binary", dots=dots), etag)
 
     item = cache.get(("viewport", layer_id, revision, crs, fmt, part, street, community, view.key), build)
     return send_cached(item, {"packed": "application/json", "binary": "application/octet-stream"}.get(
