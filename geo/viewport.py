@@ -151,7 +151,7 @@ class _LayerBoxes:
 class _LayerIndex:
     revision: int = -1
     ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
-    attributes: PlaceAttributes = field(default_factory=lambda: PlaceAttributes.of_rows([]))
+    attributes: PlaceAttributes = field(default_factory=lambda: PlaceAttributes.of_places([]))
     geoms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
     versions: dict[str, tuple[int, object]] = field(default_factory=dict)
     tree: shapely.STRtree | None = None
@@ -193,8 +193,7 @@ class ViewportIndex:
                 return old
             features = [f for f in self.store.features(layer_id) if f.get("geometry")]
             ids = [f["id"] for f in features]
-            attributes = PlaceAttributes.of_rows([tuple(f["properties"].get(k) for k in PACKED_PROPERTIES)
-                                                  for f in features])
+            attributes = PlaceAttributes.of_places(features)
             keys = [f["properties"].get("version") for f in features]
             arr = np.empty(len(features), dtype=object)
             fresh = []  # positions of places new or changed since the last index: parsed in one vectorised call

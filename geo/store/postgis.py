@@ -720,9 +720,9 @@ class PostGISStore(Store):
         """Places of a layer whose geometry meets `bbox`, simplified by `tolerance` degrees (GiST index,
         ST_SimplifyPreserveTopology): their ids, with `attributes` what a map shows of them (`PACKED_PROPERTIES`,
         read from the place's JSON, as columns; else None), WKB geometries, and with `dots` the numbers of the
-        places sent as dots and boxes. Only what simplifying can shorten is simplified, as the embedded store's viewport index does: not
-        a polygon under `small_size` degrees of longitude wide and of latitude high (it is sent as a dot or a box),
-        nor a ring of four corners.
+        places sent as dots and boxes. Only what simplifying can shorten is simplified, as the embedded store's
+        viewport index does: not a polygon under `small_size` degrees of longitude wide and of latitude high (it is
+        sent as a dot or a box), nor a ring of four corners.
         Topology-preserving simplification is the costliest step, and at a district's zoom nearly every place is
         such a dot. With `dots`, such a polygon comes as no geometry and its bounding box and area (west, south,
         east, north, area, a row of the last array; NaN five times for any other place: geo/viewport.py

@@ -145,15 +145,9 @@ def packed_attributes(features: list[dict], layer_id: str, revision: int) -> byt
 
     A screen asks for them only when it needs them: to search, to write
     names (zoom 17 and closer) or to show a tooltip."""
-    ids, rows = [], []
-    for f in features:
-        if not f.get("geometry") or f["geometry"].get("type") not in GEOMETRY_CODES:
-            continue
-        props = f["properties"]
-        ids.append(f["id"])
-        rows.append(tuple(props.get(k) for k in PACKED_PROPERTIES))
-    doc = {"format": "packed-1", "part": "attributes", "layer": layer_id, "revision": revision, "count": len(ids),
-           "ids": pack_ids(ids), **PlaceAttributes.of_rows(rows).columns()}
+    drawn = [f for f in features if f.get("geometry") and f["geometry"].get("type") in GEOMETRY_CODES]
+    doc = {"format": "packed-1", "part": "attributes", "layer": layer_id, "revision": revision, "count": len(drawn),
+           "ids": pack_ids([f["id"] for f in drawn]), **PlaceAttributes.of_places(drawn).columns()}
     return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
@@ -170,6 +164,13 @@ class PlaceAttributes:
         self.names = names  # object array: each place's name or None
         self.codes = codes  # int32, a row per place: its kind's, sub-district's and community's number in `tables`
         self.tables = tables
+
+    @classmethod
+    def of_places(cls, features: list[dict]) -> PlaceAttributes:
+        """Of these places (GeoJSON features), in this order."""
+        columns = AttributeColumns()
+        columns.add(*([f["properties"].get(k) for f in features] for k in PACKED_PROPERTIES))
+        return columns.done()
 
     @classmethod
     def of_rows(cls, rows: list[tuple]) -> PlaceAttributes:
