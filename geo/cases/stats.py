@@ -36,7 +36,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from geo.cases import LEVELS, WorkCalendar, case_of, escalation, overdue_hours, parse_duration, stage_overdue
+from geo.cases import LEVELS, WorkCalendar, case_of, escalation, overdue_hours, stage_overdue
+from geo.cases.escalation import district_at
 from geo.cases.model import CampaignKey
 from geo.config import Campaign
 from geo.kept import interned, shared
@@ -116,17 +117,6 @@ def _due_flips(key: CampaignKey, stage_due) -> tuple[int, ...]:
         return ()
     # overdue once past its due (`stage_overdue`: now > due); at the district from that moment on (now >= it)
     return (int(due.timestamp()) + 1, math.ceil(district_at(due, key.ref()).timestamp()))
-
-
-def district_at(due: datetime, campaign: Campaign) -> datetime:
-    """When a stage overdue since `due` reaches the district: `cases.escalation.every` more working time, counted
-    as `geo.cases.escalation` counts it."""
-    calendar = WorkCalendar.of(campaign)
-    every = campaign.cases.escalation_every
-    amount, unit = parse_duration(every)
-    if unit == "d" and amount == int(amount):
-        return calendar.add_working(due, every)
-    return calendar.add_seconds(due, amount * (calendar.day_seconds if unit == "d" else 3600))
 
 
 def place_flips(props: dict, campaign: Campaign) -> tuple[int, ...]:
