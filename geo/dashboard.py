@@ -59,7 +59,7 @@ from geo.config import Campaign
 from geo.journal import ChangeSummary
 from geo.kept import PlaceMap, interned, shared, sharing
 from geo.messages import t
-from geo.progress import counts_per_day, done_of, readable_places, status_history, status_steps
+from geo.progress import add_to_journal, counts_per_day, done_of, readable_places, status_history, status_steps
 from geo.rules import place_past_deadline, problem_is_open, problem_overdue, problem_overnight
 from geo.store.base import Store
 from geo.wall.catchup import Basis, CatchUp, Flips
@@ -416,12 +416,7 @@ class DashboardData(CatchUp[_Index]):
         built on: `now_l` is the same day and side of the cut-off, or the index is built again; the cases' flags
         and how late they are are taken at `now_l` itself)."""
         index.now_l = now_l
-        readable = {layer_id for layer_id, _ in index.basis.layers}
-        touched: dict[tuple[str, str], None] = {}
-        for c in changes:
-            if c.layer in readable:
-                index.journal.setdefault((c.layer, c.id), []).append(c)
-                touched[(c.layer, c.id)] = None
+        touched = add_to_journal(index.journal, changes, {layer_id for layer_id, _ in index.basis.layers})
         features = self._read(touched)
         for key in touched:
             old = index.parts.pop(key, None)

@@ -34,6 +34,7 @@ from geo.kept import PlaceMap, interned, shared
 from geo.progress import (
     NO_STREET,
     Share,
+    add_to_journal,
     done_of,
     estimates,
     plan,
@@ -120,12 +121,7 @@ class ProgressData(CatchUp[_Index]):
         return index
 
     def _apply(self, index: _Index, changes: list[ChangeSummary], now_l: datetime) -> None:
-        readable = {layer_id for layer_id, _ in index.basis.layers}
-        touched: dict[tuple[str, str], None] = {}
-        for c in changes:
-            if c.layer in readable:
-                index.journal.setdefault((c.layer, c.id), []).append(c)
-                touched[(c.layer, c.id)] = None
+        touched = add_to_journal(index.journal, changes, {layer_id for layer_id, _ in index.basis.layers})
         features = self._read(touched)
         for key in touched:
             self._take(index, key)
