@@ -354,3 +354,20 @@ def test_the_basic_cache_keeps_no_password(private_app):
     acc = _acc(private_app)
     private_app.test_client().get("/api/layers", headers=_basic("viewer1"))
     assert PASSWORD not in repr(vars(acc))
+
+
+def test_a_visitor_of_the_public_view_has_no_account_page_of_their_own(app):
+    """The public wall needs no login, but "my account" and "my notification settings" are for an account: their
+    pages send a visitor to log in (and back), their API refuses with a 403 that says why; a logged-in user gets
+    their own."""
+    _acc(app).create_user("editor1", PASSWORD, "editor", "李编")
+    client = app.test_client()
+    for path in ("/account", "/account/notify"):
+        resp = client.get(path)
+        assert resp.status_code == 302 and resp.headers["Location"] == f"/login?next={path}", path
+    resp = client.get("/api/notify/settings")
+    assert resp.status_code == 403 and resp.get_json()["message"] == t("notify.delivery.needs_account")
+    login(client, "editor1")
+    assert client.get("/account").status_code == 200
+    assert client.get("/account/notify").status_code == 200
+    assert client.get("/api/notify/settings").status_code == 200

@@ -47,6 +47,18 @@ def principal() -> Principal | None:
     return g.get("principal")
 
 
+def account_holder() -> str | None:
+    """The account asking: None for a display link or the public view, which have none."""
+    p = principal()
+    return p.username if p is not None and p.via in ("session", "basic", "token") else None
+
+
+def logged_in_holder() -> str:
+    """The account a page of one's own is for (my account, my notification settings): a visitor with none is sent
+    to log in, and back."""
+    return account_holder() or abort(redirect(url_for("access.login", next=request.path)))
+
+
 def acting_scope() -> Scope | None:
     """Where this request's principal may write (geo/scope.py), passed as `scope=` to every write; None
     outside a request (the command line writes anywhere)."""

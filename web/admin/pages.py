@@ -22,7 +22,16 @@ from geo.messages import t
 from geo.scope import Scope
 from geo.store.base import iso
 from geo.throttle import LoginThrottled
-from web.access.auth import RECENT_LOGIN, ROLE_LABELS, accounts, principal, recently_logged_in, start_session, verify_password
+from web.access.auth import (
+    RECENT_LOGIN,
+    ROLE_LABELS,
+    accounts,
+    logged_in_holder,
+    principal,
+    recently_logged_in,
+    start_session,
+    verify_password,
+)
 from web.admin.api import not_me, user_summary
 from web.admin.blueprint import bp
 from web.core.context import guatu
@@ -181,24 +190,16 @@ def create_display():
 
 # --- my account -------------------------------------------------------------------------------
 
-def _account_holder() -> str:
-    """The logged-in user's name; anonymous visitors of a public wall map are sent to log in."""
-    p = principal()
-    if p is None or p.via not in ("session", "basic", "token"):
-        abort(redirect(url_for("access.login", next=request.path)))
-    return p.username
-
-
 @bp.get("/account", role=VIEWER)
 def account():
-    username = _account_holder()
+    username = logged_in_holder()
     acc = accounts()
     return _page("account.html", user=acc.get_user(username), tokens=_sorted_tokens(acc.tokens(kind="api", username=username)))
 
 
 @bp.post("/account/password", role=VIEWER)
 def change_password():
-    username = _account_holder()
+    username = logged_in_holder()
     form = request.form
 
     def change() -> str:
@@ -226,7 +227,7 @@ def _check_current(username: str, password: str) -> None:
 def create_own_token():
     """A new API token: only from a browser session that logged in within a few minutes or
     re-enters the password now, so a stolen token (or Basic credentials) cannot mint more."""
-    username = _account_holder()
+    username = logged_in_holder()
     if principal().via != "session":
         abort(403, t("accounts.token_needs_session"))
     try:
@@ -244,7 +245,7 @@ def create_own_token():
 
 @bp.post("/account/tokens/<token_id>/revoke", role=VIEWER)
 def revoke_own_token(token_id: str):
-    username = _account_holder()
+    username = logged_in_holder()
 
     def revoke() -> str:
         acc = accounts()

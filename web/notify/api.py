@@ -21,7 +21,7 @@ from geo.accounts import campaign_names, check_email
 from geo.messages import t
 from geo.notify import outbox
 from geo.notify.subscriptions import channel, channels, person_settings, public_channel, save_channel, save_person_settings
-from web.access.auth import accounts, principal
+from web.access.auth import account_holder, accounts
 from web.core.context import guatu
 from web.core.http import json_body
 from web.core.routes import ADMIN, VIEWER
@@ -110,7 +110,4 @@ def save_settings_and_address(username: str, body: dict) -> None:
 
 def _holder() -> str:
     """The account asking (a display link or the public view has none: 403)."""
-    p = principal()
-    if p is None or p.via not in ("session", "basic", "token"):
-        abort(403, t("notify.delivery.needs_account"))
-    return p.username
+    return account_holder() or abort(403, t("notify.delivery.needs_account"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from geo.errors import GuatuError
@@ -17,7 +17,7 @@ from geo.notify.channels import CHANNEL_TYPES
 from geo.notify.events import EVENT_KINDS
 from geo.notify.subscriptions import channel, channels, person_settings, public_channel, save_channel
 from geo.scope import Scope
-from web.access.auth import ROLE_LABELS, accounts, principal
+from web.access.auth import ROLE_LABELS, accounts, logged_in_holder, principal
 from web.core.context import guatu
 from web.core.language import localized
 from web.core.routes import ADMIN, VIEWER
@@ -141,23 +141,16 @@ def retry_delivery(did: str):
 
 # --- everyone: my notification settings ---------------------------------------------------------------------
 
-def _holder() -> str:
-    p = principal()
-    if p is None or p.via not in ("session", "basic", "token"):
-        abort(redirect(url_for("access.login", next=request.path)))
-    return p.username
-
-
 @bp.get("/account/notify", role=VIEWER)
 def my_settings():
-    username = _holder()
+    username = logged_in_holder()
     return _page("notify_settings.html", user=accounts().get_user(username),
                  settings=person_settings(guatu().store, username))
 
 
 @bp.post("/account/notify", role=VIEWER)
 def save_my_settings():
-    username = _holder()
+    username = logged_in_holder()
     form = request.form
 
     def save() -> str:
