@@ -416,6 +416,50 @@ def test_a_pan_keeps_the_places_both_views_hold_and_draws_what_a_fresh_screen_dr
     fresh.context.close()
 
 
+# The places' canvas: held or not, and the scale of its CSS transform (1 when it is drawn for the view it shows).
+CANVAS = """() => { const c = window.guatuPage.walls[0].renderers.features;
+    return [!!c._held, new DOMMatrix(getComputedStyle(c._container).transform).a]; }"""
+
+
+@pytest.mark.parametrize("answer", ["comes", "fails"])
+def test_a_move_keeps_the_old_views_pixels_with_the_map_until_the_new_view_is_drawn(browser, server, store, answer):
+    """While a large layer's new view is on its way the canvases keep the old view's pixels, moved and scaled with
+    the map (a place's pixel is still where the place is), instead of drawing the old view's places again at the new
+    view; the new view's answer, or its failure, has them drawn for the view they show."""
+    page, log = open_page(browser, server.url, "/wall")
+    wait_ready(page)
+    colours = {s.key: s.color for s in load_campaign(store.dir).statuses if not s.hatch}
+    target = next(f for f in store.features(LAYER) if f["properties"]["status"] in colours
+                  and shape(f["geometry"]).area > 2e-7)
+    at = interior(target)
+    zoom_to(page, at, 17)
+    assert page.evaluate(TOPMOST, at) == target["id"] and near(pixel(page, at), colours[target["properties"]["status"]])
+    assert page.evaluate(CANVAS) == [False, 1]
+    waiting = []
+    page.route(f"**/api/wall/shapes/{LAYER}?*", lambda route: waiting.append(route))
+    before = page.evaluate("document.documentElement.dataset.guatuViewport || ''")
+    page.evaluate("(ll) => window.guatuPage.walls[0].map.setView(ll, 18, {animate: false})", at)
+    while not waiting:  # (the route's handler is called as the page's events are taken)
+        page.evaluate("0")
+    assert parse_qs(urlsplit(waiting[0].request.url).query)["zoom"] == ["18"]
+    assert page.evaluate(CANVAS) == [True, 2]  # the old view's pixels, twice the size: the zoom is one more
+    assert near(pixel(page, at), colours[target["properties"]["status"]])
+    if answer == "comes":
+        waiting[0].continue_()
+    else:
+        waiting[0].abort()
+    page.wait_for_function("() => !window.guatuPage.walls[0].renderers.features._held", timeout=15_000)
+    assert page.evaluate(CANVAS) == [False, 1]
+    assert near(pixel(page, at), colours[target["properties"]["status"]])
+    if answer == "comes":
+        page.wait_for_function("(b) => (document.documentElement.dataset.guatuViewport || '') !== b", arg=before)
+        assert not any(dot for _, dot, _ in drawn(page).values())  # the new view's: full detail
+    else:  # the old view drawn at the new one, and asked for again at the next move
+        assert page.evaluate("document.documentElement.dataset.guatuViewport || ''") == before
+        assert any("HTTP" in e or "Failed" in e for e in page.evaluate("window.guatuPage.walls[0].errors"))
+    page.context.close()
+
+
 # The boxes of the large layer (places a few pixels across: wall/dots.js) that stand alone on screen (nothing else of
 # the field within 14 px, no place drawn as an outline within 6 px of their box: a road or a village's edge would be
 # painted over it) and are what a click there finds: [id, the box's centre and half sides in the places' canvas's

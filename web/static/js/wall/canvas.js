@@ -22,6 +22,7 @@ var TINY = 16; // px: a place smaller than this on screen gets a square for its 
 var SMALL = 24; // px: … and smaller than this a hairline outline
 var D2R = Math.PI / 180;
 var HATCH = 9; // px between the stripes of a hatched status (times the wall's scale)
+var HOLD_MS = 3000; // the longest a canvas keeps the old view's pixels while a new view is on its way (Cropped)
 
 // Diagonal stripes in the ink that shows on `colour` (dark on light fills, white on dark), `k` times the size
 // (its `guatuSize`: the side of the pattern's tile, for aligning it across canvases: wall/tiled.js)
@@ -139,9 +140,42 @@ export function nearRings(rings, x, y, tolerance, closed) {
 // crops gives `_extent()` (its content's [w, s, e, n], or null when it draws nothing) and `_reach()` (how many
 // pixels its strokes or sprites reach beyond that: one number, or [left, top, right, bottom]). `_bounds` stays
 // the view, for what is drawn; `_area` is the part of it the canvas covers.
+//
+// A canvas may also be *held* while a large layer's new view is on its way (`hold`, `release`): a move then does not
+// draw the old view's places again at the new view (at a million places 400,000 dots, some 250 ms of the main
+// thread and a frame's raster at 4K, to be drawn over when the answer comes). The canvas keeps its pixels, moved and
+// scaled to the new view as Leaflet's zoom animation moves them, and is drawn for the view once released: when
+// the new view has come (or failed), or `HOLD_MS` after the hold whatever comes.
 var Cropped = {
+  hold: function () {
+    if (!this._map || !this._bounds) return;
+    this._held = true;
+    window.clearTimeout(this._holdTimer);
+    this._holdTimer = window.setTimeout(L.Util.bind(this.release, this), HOLD_MS);
+  },
+
+  release: function () {
+    if (!this._held) return;
+    this._held = false;
+    window.clearTimeout(this._holdTimer);
+    if (this._map) this._reset(); // sized, placed and drawn for the view as it is now
+  },
+
+  // (held: the pixels as they are, where the view has gone)
+  _followHeld: function () {
+    if (!this._held) return false;
+    this._updateTransform(this._map.getCenter(), this._map.getZoom());
+    return true;
+  },
+
+  _reset: function () { // (L.Canvas draws here after a view reset: held, once released)
+    if (this._followHeld()) return;
+    L.Canvas.prototype._reset.call(this);
+  },
+
   _update: function () {
     if (this._map._animatingZoom && this._bounds) return;
+    if (this._followHeld()) return;
     L.Renderer.prototype._update.call(this);
     var area = this._area = this.options.crop ? this._wanted() : this._bounds;
     var container = this._container;
@@ -179,6 +213,10 @@ var Cropped = {
   // (marks come and go all day on a wall that never moves) — the size clears it, and the 'update' that follows
   // draws it (L.Canvas)
   _redraw: function () {
+    if (this._held) { // drawn when released
+      this._redrawRequest = null;
+      return;
+    }
     if (this._map && this.options.crop && this._area) {
       var want = this._wanted();
       var has = this._area.getSize(), needs = want.getSize();
@@ -481,7 +519,7 @@ export var PlaceCanvas = L.Canvas.extend({
 
   // the topmost drawn place under a layer point
   placeAt: function (point) {
-    if (!this._grid) return null;
+    if (!this._grid || this._held) return null; // (held: the places are where the old view had them)
     var cell = this._grid[Math.floor(point.x / CELL) + ":" + Math.floor(point.y / CELL)] || [];
     var tol = this.options.tolerance;
     var best = null;

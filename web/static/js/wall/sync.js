@@ -285,17 +285,44 @@ sync.viewportBox = function () {
     .map(function (v) { return v.toFixed(5); }).join(",");
 };
 
+// The large layers a move asks for again (not those drawn from tiles: they follow the map themselves).
+sync.movedLayers = function () {
+  var self = this;
+  return Object.keys(this.viewport).filter(function (id) {
+    return id in self.layers && self.readable(id) && !self.tiledNow(id);
+  });
+};
+
+// A move of the map: the canvases keep the old view's pixels, moved with the map, until the large layers' new view
+// has come (`viewportMoved`, at once or once the moves pause) rather than draw the old view's places again at the new
+// view (canvas.js Cropped `hold`). Called before the canvases hear of the move (the map's first moveend handler).
+sync.holdForViewport = function () {
+  if (document.documentElement.dataset.guatuReady !== "true" || !this.movedLayers().length) return;
+  this.holdTurn = (this.holdTurn || 0) + 1;
+  this.canvases().forEach(function (c) { c.hold(); });
+};
+
+sync.canvases = function () {
+  return [this.renderers.features, this.renderers.overnight, this.renderers.escalated];
+};
+
 sync.viewportMoved = function () {
   var self = this;
   if (document.documentElement.dataset.guatuReady !== "true") return Promise.resolve();
-  var ids = Object.keys(this.viewport).filter(function (id) {
-    return id in self.layers && self.readable(id) && !self.tiledNow(id);
-  });
-  if (!ids.length) return Promise.resolve(); // every large layer drawn from tiles: they follow the map themselves
+  var ids = this.movedLayers();
+  if (!ids.length) return Promise.resolve();
+  var turn = this.holdTurn;
+  var release = function () { // drawn for the view they show, unless a later move holds them for its own view
+    if (self.holdTurn === turn) self.canvases().forEach(function (c) { c.release(); });
+  };
   return this.loadShapes(ids).then(function () {
+    release();
     if (self.labels) self.labels.update();
     document.documentElement.dataset.guatuViewport = ids.map(function (id) { return self.viewport[id].etag; }).join(" ");
-  }, function (err) { self.errors.push(String(err)); });
+  }, function (err) {
+    release();
+    self.errors.push(String(err));
+  });
 };
 
 // --- boundaries ------------------------------------------------------------------

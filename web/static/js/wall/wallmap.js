@@ -121,9 +121,13 @@ export function WallMap(map, options, banner) {
     map.fitBounds([[e[1], e[0]], [e[3], e[2]]], L.extend({ animate: false, maxZoom: 18 }, this.padding()));
     this.fitted = true;
   }
-  if (Object.keys(this.viewport).length) { // (before the canvases: a move asks for its view before they redraw)
+  if (Object.keys(this.viewport).length) { // (before the canvases: a move holds them, and asks for its view, first)
     map.on("zoomend", function () { self.updateTiling(); }); // tiles or a viewport at a time, as the zoom wants
-    map.on("moveend", settled(function () { self.viewportMoved(); }, 150, 500)); // at once, or once steps pause
+    var moved = settled(function () { self.viewportMoved(); }, 150, 500); // at once, or once steps pause
+    map.on("moveend", function () {
+      self.holdForViewport();
+      moved();
+    });
   }
   var k = this.scale;
   // nobody pans a wall: no canvas beyond the screen, nor beyond what it draws, to paint at 4K (canvas.js Cropped)
