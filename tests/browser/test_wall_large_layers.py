@@ -421,11 +421,12 @@ CANVAS = """() => { const c = window.guatuPage.walls[0].renderers.features;
     return [!!c._held, new DOMMatrix(getComputedStyle(c._container).transform).a]; }"""
 
 
-@pytest.mark.parametrize("answer", ["comes", "fails"])
+@pytest.mark.parametrize("answer", ["comes", "fails", "resized"])
 def test_a_move_keeps_the_old_views_pixels_with_the_map_until_the_new_view_is_drawn(browser, server, store, answer):
     """While a large layer's new view is on its way the canvases keep the old view's pixels, moved and scaled with
     the map (a place's pixel is still where the place is), instead of drawing the old view's places again at the new
-    view; the new view's answer, or its failure, has them drawn for the view they show."""
+    view; the new view's answer, or its failure, has them drawn for the view they show. A window resized meanwhile
+    has them drawn at once (the old pixels cannot follow a view whose middle moved)."""
     page, log = open_page(browser, server.url, "/wall")
     wait_ready(page)
     colours = {s.key: s.color for s in load_campaign(store.dir).statuses if not s.hatch}
@@ -438,20 +439,36 @@ def test_a_move_keeps_the_old_views_pixels_with_the_map_until_the_new_view_is_dr
     waiting = []
     page.route(f"**/api/wall/shapes/{LAYER}?*", lambda route: waiting.append(route))
     before = page.evaluate("document.documentElement.dataset.guatuViewport || ''")
-    page.evaluate("(ll) => window.guatuPage.walls[0].map.setView(ll, 18, {animate: false})", at)
-    while not waiting:  # (the route's handler is called as the page's events are taken)
+    # (held until the answer or its failure lets them go: not by the canvases' own time limit, here an hour)
+    page.evaluate("() => window.guatuPage.walls[0].canvases().forEach((c) => { c.options.holdMs = 3600000; })")
+    with page.expect_request(lambda r: f"/api/wall/shapes/{LAYER}?" in r.url, timeout=15_000):
+        page.evaluate("(ll) => window.guatuPage.walls[0].map.setView(ll, 18, {animate: false})", at)
+    for _ in range(1000):  # (the route's handler is called as the page's events are taken)
+        if waiting:
+            break
         page.evaluate("0")
     assert parse_qs(urlsplit(waiting[0].request.url).query)["zoom"] == ["18"]
     assert page.evaluate(CANVAS) == [True, 2]  # the old view's pixels, twice the size: the zoom is one more
     assert near(pixel(page, at), colours[target["properties"]["status"]])
-    if answer == "comes":
-        waiting[0].continue_()
-    else:
+    if answer == "resized":
+        size = page.viewport_size
+        page.set_viewport_size({"width": size["width"] - 200, "height": size["height"]})
+        page.wait_for_function(f"() => new DOMMatrix(getComputedStyle(window.guatuPage.walls[0].renderers.features"
+                               f"._container).transform).a === 1", timeout=15_000)
+        assert near(pixel(page, at), colours[target["properties"]["status"]])  # drawn where the place is, held again
+        for _ in range(1000):  # the resize's own view asked for
+            if len(waiting) > 1:
+                break
+            page.evaluate("0")
+    if answer == "fails":
         waiting[0].abort()
+    else:
+        for route in waiting:
+            route.continue_()
     page.wait_for_function("() => !window.guatuPage.walls[0].renderers.features._held", timeout=15_000)
     assert page.evaluate(CANVAS) == [False, 1]
     assert near(pixel(page, at), colours[target["properties"]["status"]])
-    if answer == "comes":
+    if answer != "fails":
         page.wait_for_function("(b) => (document.documentElement.dataset.guatuViewport || '') !== b", arg=before)
         assert not any(dot for _, dot, _ in drawn(page).values())  # the new view's: full detail
     else:  # the old view drawn at the new one, and asked for again at the next move

@@ -145,26 +145,35 @@ export function nearRings(rings, x, y, tolerance, closed) {
 // draw the old view's places again at the new view (at a million places 400,000 dots, some 250 ms of the main
 // thread and a frame's raster at 4K, to be drawn over when the answer comes). The canvas keeps its pixels, moved and
 // scaled to the new view as Leaflet's zoom animation moves them, and is drawn for the view once released: when
-// the new view has come (or failed), or `HOLD_MS` after the hold whatever comes.
+// the new view has come (or failed), or `options.holdMs` (`HOLD_MS`) after the hold whatever comes; at once when the
+// map is resized (its pixels cannot follow a view whose middle moved).
 var Cropped = {
   hold: function () {
     if (!this._map || !this._bounds) return;
+    if (this._held && !this._map.getSize().equals(this._heldSize)) this.release(); // (resized meanwhile: drawn first)
     this._held = true;
+    this._heldSize = this._map.getSize();
     window.clearTimeout(this._holdTimer);
-    this._holdTimer = window.setTimeout(L.Util.bind(this.release, this), HOLD_MS);
+    this._holdTimer = window.setTimeout(L.Util.bind(this.release, this), this.options.holdMs || HOLD_MS);
   },
 
   release: function () {
     if (!this._held) return;
+    var map = this._map;
+    if (map && map._animatingZoom) { // drawn when the zoom has landed (its zoomend comes before the moveend that may
+      map.once("zoomend", this.release, this); // hold it again for a view of its own)
+      return;
+    }
     this._held = false;
     window.clearTimeout(this._holdTimer);
-    if (this._map) this._reset(); // sized, placed and drawn for the view as it is now
+    if (map) this._reset(); // sized, placed and drawn for the view as it is now
   },
 
   // (held: the pixels as they are, where the view has gone)
   _followHeld: function () {
     if (!this._held) return false;
-    this._updateTransform(this._map.getCenter(), this._map.getZoom());
+    if (this._map.getSize().equals(this._heldSize)) this._updateTransform(this._map.getCenter(), this._map.getZoom());
+    else this.release();
     return true;
   },
 
@@ -213,8 +222,8 @@ var Cropped = {
   // (marks come and go all day on a wall that never moves) — the size clears it, and the 'update' that follows
   // draws it (L.Canvas)
   _redraw: function () {
-    if (this._held) { // drawn when released
-      this._redrawRequest = null;
+    if (this._held || (this._map && this._map._animatingZoom)) { // drawn when released, or when the zoom has landed
+      this._redrawRequest = null; // (the map is at the new zoom already, the canvas still at the old one)
       return;
     }
     if (this._map && this.options.crop && this._area) {
@@ -519,7 +528,8 @@ export var PlaceCanvas = L.Canvas.extend({
 
   // the topmost drawn place under a layer point
   placeAt: function (point) {
-    if (!this._grid || this._held) return null; // (held: the places are where the old view had them)
+    if (this._held) return this.below ? this.below(point) : null; // (the places are where the old view had them)
+    if (!this._grid) return null;
     var cell = this._grid[Math.floor(point.x / CELL) + ":" + Math.floor(point.y / CELL)] || [];
     var tol = this.options.tolerance;
     var best = null;

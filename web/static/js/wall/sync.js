@@ -308,13 +308,15 @@ sync.canvases = function () {
 
 sync.viewportMoved = function () {
   var self = this;
-  if (document.documentElement.dataset.guatuReady !== "true") return Promise.resolve();
-  var ids = this.movedLayers();
-  if (!ids.length) return Promise.resolve();
   var turn = this.holdTurn;
   var release = function () { // drawn for the view they show, unless a later move holds them for its own view
     if (self.holdTurn === turn) self.canvases().forEach(function (c) { c.release(); });
   };
+  var ids = document.documentElement.dataset.guatuReady === "true" ? this.movedLayers() : [];
+  if (!ids.length) { // (drawn from tiles since the move held them, say: nothing to wait for)
+    release();
+    return Promise.resolve();
+  }
   return this.loadShapes(ids).then(function () {
     release();
     if (self.labels) self.labels.update();
