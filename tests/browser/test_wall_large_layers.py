@@ -453,8 +453,8 @@ def test_a_move_keeps_the_old_views_pixels_with_the_map_until_the_new_view_is_dr
     if answer == "resized":
         size = page.viewport_size
         page.set_viewport_size({"width": size["width"] - 200, "height": size["height"]})
-        page.wait_for_function(f"() => new DOMMatrix(getComputedStyle(window.guatuPage.walls[0].renderers.features"
-                               f"._container).transform).a === 1", timeout=15_000)
+        page.wait_for_function("() => new DOMMatrix(getComputedStyle(window.guatuPage.walls[0].renderers.features"
+                               "._container).transform).a === 1", timeout=15_000)
         assert near(pixel(page, at), colours[target["properties"]["status"]])  # drawn where the place is, held again
         for _ in range(1000):  # the resize's own view asked for
             if len(waiting) > 1:
