@@ -136,7 +136,7 @@ def binary_body(header: dict, values: np.ndarray) -> bytes:
     the int32 values as four byte planes: every value's lowest byte, then every second byte, and so on."""
     head = orjson.dumps(header, option=orjson.OPT_SERIALIZE_NUMPY)
     head += b" " * (-len(head) % 4)
-    planes = np.ascontiguousarray(values.astype("<i4")).view(np.uint8).reshape(-1, 4).T.tobytes()
+    planes = np.ascontiguousarray(values, dtype="<i4").view(np.uint8).reshape(-1, 4).T.tobytes()
     return BINARY_MAGIC + len(head).to_bytes(4, "little") + head + planes
 
 
@@ -203,7 +203,7 @@ class PlaceAttributes:
     def columns(self) -> dict:
         """The packed format's attributes: names, and the kinds', sub-districts' and communities' tables with a
         column of numbers into each (docs/packed-shapes.md)."""
-        out: dict = {"name": [n or "" for n in self.names.tolist()]}
+        out: dict = {"name": [n or "" for n in self.names]}
         numbered: dict = {}
         for i, (key, tables) in enumerate(_TABLES.items()):
             # the values as written (None is ""), numbered in the order they first come among these places
