@@ -263,19 +263,23 @@ Event = tuple[Day, object]  # (day, status or ABSENT)
 def journal_by_place(changes: Iterable[ChangeSummary], layers: Container[str]) -> dict[tuple[str, str], list[ChangeSummary]]:
     """The changes of each place of these layers, oldest first."""
     out: dict[tuple[str, str], list[ChangeSummary]] = {}
-    add_to_journal(out, changes, layers)
+    for c in changes:
+        if c.layer in layers:
+            out.setdefault((c.layer, c.id), []).append(c)
     return out
 
 
 def add_to_journal(journal: dict[tuple[str, str], list[ChangeSummary]], changes: Iterable[ChangeSummary],
                    layers: Container[str]) -> dict[tuple[str, str], None]:
-    """Each change of a place of these layers added after its place's changes (`journal_by_place`); the places
-    they touch, each once, in the order first touched."""
+    """Each change of a place of these layers added after its place's changes (as `journal_by_place` has them,
+    which does not keep the places touched: the whole journal's at a million places is a dict of 100 MB); the
+    places they touch, each once, in the order first touched."""
     touched: dict[tuple[str, str], None] = {}
     for c in changes:
         if c.layer in layers:
-            journal.setdefault((c.layer, c.id), []).append(c)
-            touched[(c.layer, c.id)] = None
+            key = (c.layer, c.id)
+            journal.setdefault(key, []).append(c)
+            touched[key] = None
     return touched
 
 
