@@ -450,8 +450,7 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
     sel = np.concatenate(order) if order else np.empty(0, dtype=int)
     xy = np.concatenate(coords) if coords else np.zeros((0, 2))
     if transform is not None and len(xy):
-        lon, lat = transform(xy[:, 0], xy[:, 1])
-        xy = np.stack([lon, lat], axis=1)
+        xy = np.stack(transform(xy[:, 0], xy[:, 1]), axis=1)
     q = np.rint(xy * view.scale).astype(np.int64)
     del xy, coords  # (the positions, a district's 860,000 dots 14 MB each way, not held while the answer is written)
     if len(q) > 1:
