@@ -16,7 +16,7 @@ from geo.messages import t
 from geo.scope import level_label
 from geo.throttle import LoginThrottled
 from web.access import docs
-from web.access.auth import accounts, csrf_token, principal, start_session, verify_password
+from web.access.auth import account_holder, accounts, csrf_token, principal, start_session, verify_password
 from web.core.routes import PUBLIC, VIEWER, DeclaredBlueprint
 
 bp = DeclaredBlueprint("access", __name__)
@@ -66,7 +66,7 @@ def logout():
 @bp.get("/api/me", role=VIEWER, doc=docs.ME)
 def me():
     p = principal()
-    level = level_of(p.role, p.scope) if p.via in ("session", "token", "basic") else None
+    level = level_of(p.role, p.scope) if account_holder() is not None else None
     return jsonify({"username": p.username, "name": p.name, "role": p.role, "via": p.via,
                     "csrf_token": csrf_token() if p.via == "session" else None,
                     "scope": p.scope.to_dict(), "level": level, "level_label": level_label(level) if level else None})

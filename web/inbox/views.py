@@ -13,7 +13,7 @@ from geo.errors import FieldError, ValidationError
 from geo.messages import t
 from geo.notify import reading
 from geo.notify.inbox import unread_count
-from web.access.auth import csrf_token, principal
+from web.access.auth import account_holder, csrf_token
 from web.cases.shape import page_of
 from web.core.context import guatu
 from web.core.http import json_body, yes_no
@@ -24,10 +24,10 @@ from web.inbox.blueprint import bp
 
 def _me() -> str:
     """The reader's account name; the public view's visitor has no inbox (403)."""
-    who = principal()
-    if who is None or who.via == "public":
+    who = account_holder()
+    if who is None:
         raise reading.NoInbox(t("notify.inbox.no_account"))
-    return who.username
+    return who
 
 
 def _no_store(resp):
