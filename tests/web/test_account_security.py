@@ -360,7 +360,7 @@ def test_a_visitor_of_the_public_view_has_no_account_page_of_their_own(app):
     """The public wall needs no login, but "my account" and "my notification settings" are for an account: their
     pages send a visitor to log in (and back), their API refuses with a 403 that says why; a logged-in user gets
     their own."""
-    _acc(app).create_user("editor1", PASSWORD, "editor", "李编")
+    _acc(app).create_user("editor1", PASSWORD, "editor", "李编", email="li@example.cn")
     client = app.test_client()
     for path in ("/account", "/account/notify"):
         resp = client.get(path)
@@ -368,6 +368,8 @@ def test_a_visitor_of_the_public_view_has_no_account_page_of_their_own(app):
     resp = client.get("/api/notify/settings")
     assert resp.status_code == 403 and resp.get_json()["message"] == t("notify.delivery.needs_account")
     login(client, "editor1")
-    assert client.get("/account").status_code == 200
-    assert client.get("/account/notify").status_code == 200
-    assert client.get("/api/notify/settings").status_code == 200
+    for path in ("/account", "/account/notify"):  # their own
+        page = client.get(path)
+        assert page.status_code == 200 and "李编" in page.get_data(as_text=True), path
+    own = client.get("/api/notify/settings")
+    assert own.status_code == 200 and own.get_json()["address"] == "li@example.cn"
