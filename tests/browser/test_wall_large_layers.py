@@ -319,16 +319,19 @@ def test_a_dot_under_the_pointer_shows_its_name_without_the_layers_names_loaded(
 
 
 # Each dot's look and marks as the field is refreshed from the state's columns at once, then as each dot is
-# refreshed on its own (what a view with a filter does): [looks, marked dots, overnight, escalated].
+# refreshed on its own (what a view with a filter does): [looks, marked dots, overnight rings and escalation
+# triangles the marks' canvases draw, and how many of each are the wall's other places' (by id)].
 LOOKS = """(layerId) => {
     const wall = window.guatuPage.walls[0];
     const field = wall.fields[layerId];
-    const seen = () => [Array.from(field.look), Array.from(field.marked), Object.keys(wall.dots).sort(),
-                        Object.keys(wall.flags).sort()];
+    const drawn = (r) => { const m = r._columns();
+                           return Array.from({length: m.n}, (_, i) => [m.lngLat[2 * i], m.lngLat[2 * i + 1], m.looks[i].rank]); };
+    const seen = () => { wall.showMarks(); return [Array.from(field.look), Array.from(field.marked),
+                                                   drawn(wall.renderers.overnight), drawn(wall.renderers.escalated),
+                                                   [Object.keys(wall.dots).length, Object.keys(wall.flags).length]]; };
     wall.refreshField(layerId);
     const whole = seen();
-    for (const id of field.ids) { delete wall.dots[id]; delete wall.flags[id]; }  // every mark made again
-    field.marked.fill(0);
+    field.marked.fill(0);  // every mark made again
     for (let i = 0; i < field.n; i++) wall.refreshDot(layerId, field, i);
     return [whole, seen(), wall.filters()];
 }"""
@@ -339,9 +342,12 @@ def test_dots_refreshed_at_once_look_as_when_refreshed_one_by_one(overview):
     whole, one_by_one, filtered = page.evaluate(LOOKS, LAYER)
     assert not filtered
     assert whole == one_by_one
-    looks, marked, _, _ = whole
+    looks, marked, rings, triangles, (other_rings, other_triangles) = whole
     assert len(looks) > 100 and 0 not in looks  # every dot shown, in a status colour
     assert any(marked)  # some of them overdue, overnight or escalated
+    # the marks' canvases draw a ring for each overnight dot and a triangle for each escalated one, besides the others'
+    assert len(rings) - other_rings == sum(1 for m in marked if m & 2) > 0
+    assert len(triangles) - other_triangles == sum(1 for m in marked if m >> 2) > 0
 
 
 
@@ -401,7 +407,7 @@ def test_a_pan_keeps_the_places_both_views_hold_and_draws_what_a_fresh_screen_dr
         nearest = min(colours, key=lambda k: sum((a - int(colours[k][i:i + 2], 16)) ** 2 for a, i in zip(rgba, (1, 3, 5))))
         assert rgba[3] >= 128 and nearest == f["properties"]["status"], (f["id"], rgba)
     assert page.evaluate("""(ids) => { const wall = window.guatuPage.walls[0];
-        return ids.filter(id => id in wall.byId || id in wall.dots || id in wall.flags || id in wall.halos); }""",
+        return ids.filter(id => id in wall.byId || wall.marksOf(id).some(Boolean) || id in wall.halos); }""",
                          sorted(went)) == []
     assert page.evaluate("""(ids) => { const wall = window.guatuPage.walls[0];
         return ids.filter(id => wall.byId[id] !== wall.all.courtyards[id]); }""", sorted(held)) == []
@@ -548,7 +554,7 @@ def test_places_a_few_pixels_across_are_painted_as_boxes_with_a_darker_rim_and_o
 MARKS = """(layerId) => {
     const wall = window.guatuPage.walls[0], field = wall.fields[layerId], out = [];
     for (let i = 0; i < field.n; i++) {
-        const id = field.ids[i], mark = wall.dots[id] || (wall.flags[id] && wall.flags[id].latlng);
+        const id = field.ids[i], mark = wall.markPoint(id);
         if (mark) out.push([id, [mark.lat, mark.lng], [field.lngLat[2 * i + 1], field.lngLat[2 * i]]]);
     }
     return out;

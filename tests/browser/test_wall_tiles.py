@@ -123,8 +123,9 @@ def test_the_marks_of_a_tiled_place_are_the_states(wall, store):
             const j = items.indexOf(id), flags = j >= 0 ? items.flags[j] : 0;
             if (flags & 2) want.dots.push(id);
             if (flags >> 2) want.flags.push(id);
-            if (id in wall.dots) have.dots.push(id);
-            if (id in wall.flags) have.flags.push(id);
+            const [overnight, level] = wall.marksOf(id);
+            if (overnight) have.dots.push(id);
+            if (level) have.flags.push(id);
         }
         return [want, have, tiles.holding.size];
     }""", LAYER)
@@ -366,8 +367,9 @@ VIEWPORT_MARKS = """(l) => {
         const j = items.indexOf(id), flags = j >= 0 ? items.flags[j] : 0;
         if (flags & 2) want.dots.push(id);
         if (flags >> 2) want.flags.push(id);
-        if (id in wall.dots) have.dots.push(id);
-        if (id in wall.flags) have.flags.push(id);
+        const [overnight, level] = wall.marksOf(id);
+        if (overnight) have.dots.push(id);
+        if (level) have.flags.push(id);
     }
     for (const list of [want.dots, want.flags, have.dots, have.flags]) list.sort();
     return [want, have];

@@ -6,6 +6,7 @@ import { darkerPixel, discOffsets, dotCollector, DotField, HIDDEN, paintHalos, p
 import { darken } from "../../web/static/js/lib/dom.js";
 import { placesFromPacked } from "../../web/static/js/wall/place.js";
 import { itemsOf } from "../../web/static/js/wall/state.js";
+import { IdIndex, unpackIds, unpackNumbers } from "../../web/static/js/wall/ids.js";
 
 // a viewport document: a triangle, then two dots (geo/viewport.py DOT_CODE = 6), coordinates as deltas
 var DOC = {
@@ -26,6 +27,13 @@ test("a viewport's dots are collected as columns and only its other places becom
   var all = placesFromPacked(DOC, "courtyards", ["a", "b", "c"]);
   assert.deepEqual(all.map((p) => [p.feature.id, p.guatuDot]), [["a", false], ["b", true], ["c", true]]);
   assert.deepEqual(Array.from(all[2].coords[0]).map((v) => Math.round(v * 1000)), [113060, 34130]);
+  // ids that came packed: the dots' numbers are collected with them
+  var packed = { prefix: "c-", width: 3, step: [1, 1, 40] };
+  var numbered = dotCollector(unpackNumbers(packed));
+  placesFromPacked(DOC, "courtyards", unpackIds(packed), numbered);
+  var f = DotField.collected("courtyards", numbered, { ids: packed });
+  assert.deepEqual([f.ids, Array.from(f.numbers), f.form], [["c-002", "c-042"], [2, 42], { prefix: "c-", width: 3 }]);
+  assert.equal(DotField.collected("courtyards", dots, { ids: ["a", "b", "c"] }).numbers, null);
 });
 
 function field() {
@@ -196,17 +204,26 @@ test("a box's rim is the colour an outline is drawn in", () => {
   ["#e53935", "#1e88e5", "#9e9e9e"].forEach((c) => assert.equal(darkerPixel(pixelOf(c), 0.45), pixelOf(darken(c, 0.45))));
 });
 
-test("a new field keeps the marks drawn for the places it shares with the field before, and only those", () => {
-  var before = new DotField("courtyards", ["a", "b", "c"], new Float64Array(6));
-  before.marked.set([2, 0, 6]); // a overnight, c overnight and escalated
-  var after = new DotField("courtyards", ["c", "d", "a"], new Float64Array(6));
-  after.keepMarks(before);
-  assert.deepEqual(Array.from(after.marked), [6, 0, 2]);
-  assert.deepEqual(before.markedDots(), []); // nothing left for the caller to take off
-  var third = new DotField("courtyards", ["b", "e"], new Float64Array(4));
-  third.keepMarks(after);
-  assert.deepEqual(Array.from(third.marked), [0, 0]);
-  assert.deepEqual(after.markedDots(), [0, 2]); // c and a left: their marks are taken off
+test("a field whose ids came packed finds its dots, and their places in the state, by number as by their ids", () => {
+  var packed = { prefix: "c-", width: 6, step: [5, 2, 1000] }; // c-000005, c-000007, c-001007
+  var ids = unpackIds(packed);
+  var numbered = new DotField("courtyards", ids, new Float64Array(6), { prefix: "c-", width: 6 }, null, unpackNumbers(packed));
+  var plain = new DotField("courtyards", ids.slice(), new Float64Array(6));
+  assert.deepEqual(Array.from(numbered.numbers), [5, 7, 1007]);
+  [numbered, plain].forEach(function (f) {
+    assert.deepEqual(["c-000007", "c-001007", "c-000006", "c-0000071", "p-000005"].map((id) => f.indexOf(id)), [1, 2, -1, -1, -1]);
+  });
+  var states = [
+    IdIndex.ofIds(["c-001007", "c-000005", "other", "c-000099"], { prefix: "c-", width: 6 }), // a table, and a Map
+    IdIndex.ofIds(["c-900000", "c-000007"], { prefix: "c-", width: 6 }), // too sparse for a table: all in the Map
+    IdIndex.ofIds(["c-000007", "c-000005"]), // of no form: all in the Map
+  ];
+  states[0].set("c-001007x", 9); // (not of the form)
+  var want = [[1, -1, 0], [-1, 1, -1], [1, 0, -1]];
+  states.forEach(function (index, k) {
+    assert.deepEqual(Array.from(numbered.positionsIn({ index: index })), want[k]);
+    assert.deepEqual(Array.from(plain.positionsIn({ index: index })), want[k]);
+  });
 });
 
 test("the boxes' rings write nothing (so nothing is copied) unless a shown box is overdue", () => {

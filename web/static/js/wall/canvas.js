@@ -591,6 +591,7 @@ export var DotCanvas = L.Canvas.extend({
   initialize: function (options) {
     L.Canvas.prototype.initialize.call(this, options);
     this.dots = {}; // id -> LatLng
+    this.fields = [];
     // one ring drawn once, then copied to every place: a copy paints far faster than a stroke
     var o = this.options;
     var half = Math.ceil(o.radius + o.weight * 1.8);
@@ -609,8 +610,11 @@ export var DotCanvas = L.Canvas.extend({
     this._half = half;
   },
 
-  setDots: function (dots) {
+  // `dots`: id -> the mark's point (FlagCanvas: {latlng, level}); `fields` (optional): DotFields (wall/dots.js) whose
+  // dots' and boxes' marks are drawn too, from their `marked` flags, at their points.
+  setDots: function (dots, fields) {
     this.dots = dots;
+    this.fields = fields || [];
     this._marks = null; // taken as columns at the next draw
     if (!this._map) return;
     this._redrawBounds = null;
@@ -629,6 +633,8 @@ export var DotCanvas = L.Canvas.extend({
   _look: function () {
     return this._ring || (this._ring = { sprite: this._sprite, dx: -this._half, dy: -this._half, rank: 0 });
   },
+  // The look of a field's dot marked with `flags` (wall/wallmap.js markDot), or null: none of this canvas's.
+  _flagged: function (flags) { return flags & 2 ? this._look() : null; },
   _latLng: function (dot) { return dot; },
   _cell: function () { return this._half; },
 
@@ -638,25 +644,41 @@ export var DotCanvas = L.Canvas.extend({
     var self = this;
     var dots = this.dots;
     var ids = Object.keys(dots);
-    var lngLat = new Float64Array(2 * ids.length);
-    var looks = new Array(ids.length);
+    var fields = this.fields || [];
+    var n = ids.length, f, j;
+    for (f = 0; f < fields.length; f++) {
+      for (j = 0; j < fields[f].n; j++) if (this._flagged(fields[f].marked[j])) n++;
+    }
+    var lngLat = new Float64Array(2 * n);
+    var looks = new Array(n);
+    var box = [Infinity, Infinity, -Infinity, -Infinity];
+    var i = 0;
+    var put = function (lng, lat, look) {
+      lngLat[2 * i] = lng;
+      lngLat[2 * i + 1] = lat;
+      looks[i++] = look;
+      grow(box, lng, lat, lng, lat);
+    };
+    ids.forEach(function (id) {
+      var at = self._latLng(dots[id]);
+      put(at.lng, at.lat, self._look(dots[id]));
+    });
+    for (f = 0; f < fields.length; f++) {
+      var field = fields[f];
+      for (j = 0; j < field.n; j++) {
+        var look = this._flagged(field.marked[j]);
+        if (look) put(field.lngLat[2 * j], field.lngLat[2 * j + 1], look);
+      }
+    }
     var reach = 0;
     var sides = [0, 0, 0, 0]; // how far the sprites reach left of, above, right of and below their points
-    var box = [Infinity, Infinity, -Infinity, -Infinity];
-    ids.forEach(function (id, i) {
-      var at = self._latLng(dots[id]);
-      var look = looks[i] = self._look(dots[id]);
-      lngLat[2 * i] = at.lng;
-      lngLat[2 * i + 1] = at.lat;
-      reach = Math.max(reach, look.sprite.width + Math.abs(look.dx), look.sprite.height + Math.abs(look.dy));
-      grow(box, at.lng, at.lat, at.lng, at.lat);
-    });
     new Set(looks).forEach(function (look) { // (a few looks, shared by the marks)
+      reach = Math.max(reach, look.sprite.width + Math.abs(look.dx), look.sprite.height + Math.abs(look.dy));
       var reaches = [-look.dx, -look.dy, look.sprite.width + look.dx, look.sprite.height + look.dy];
       for (var k = 0; k < 4; k++) if (reaches[k] > sides[k]) sides[k] = reaches[k];
     });
-    return { n: ids.length, lngLat: lngLat, looks: looks, reach: reach, sides: sides.map(function (v) { return v + 1; }),
-             box: ids.length ? box : null };
+    return { n: n, lngLat: lngLat, looks: looks, reach: reach, sides: sides.map(function (v) { return v + 1; }),
+             box: n ? box : null };
   },
   // where the marks stand and how far their sprites reach (Cropped)
   _extent: function () { return (this._marks || (this._marks = this._columns())).box; },
@@ -710,6 +732,7 @@ export var FlagCanvas = DotCanvas.extend({
   initialize: function (options) {
     L.Canvas.prototype.initialize.call(this, options);
     this.dots = {};
+    this.fields = [];
     var o = this.options;
     this._sprites = { 1: this._triangle(o.size, o.street), 2: this._triangle(o.size * 1.3, o.district) };
     this._looks = {};
@@ -746,6 +769,10 @@ export var FlagCanvas = DotCanvas.extend({
     var look = this._looks[dot.level] || (this._looks[dot.level] = {
       sprite: sprite, dx: -sprite.width / 2, dy: -this.options.size * 0.8 - sprite.height, rank: dot.level === 2 ? 1 : 0 });
     return look;
+  },
+  _flagged: function (flags) {
+    var level = flags >> 2;
+    return level ? this._looks[level] || this._look({ level: level }) : null;
   },
   _latLng: function (dot) { return dot.latlng; },
   _cell: function () { return this._sprites[1].width / 2; },

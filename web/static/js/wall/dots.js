@@ -25,7 +25,7 @@
  *
  * Pure but for `paint` and `paintHalos` (no Leaflet), so node's test runner checks it.
  */
-import { IdIndex } from "./ids.js";
+import { IdIndex, sameForm } from "./ids.js";
 import { Place } from "./place.js";
 
 export var HIDDEN = 0;
@@ -33,8 +33,9 @@ var DOT = 6; // the packed geometry type of a dot (geo/viewport.py DOT_CODE)
 var RIMMED = 5; // px: a box this wide each way or more gets a rim (smaller, a rim would be most of it)
 
 // `form` (optional): {prefix, width} of the viewport's ids when they came packed (wall/ids.js); `half` (optional):
-// each one's half sides in degrees, lng0, lat0, lng1, lat1, … (0, 0 for a dot), when some are boxes.
-export function DotField(layerId, ids, lngLat, form, half) {
+// each one's half sides in degrees, lng0, lat0, lng1, lat1, … (0, 0 for a dot), when some are boxes; `numbers`
+// (optional, with `form`): each id's number, so that finding a dot, or a dot in the state, reads no digits.
+export function DotField(layerId, ids, lngLat, form, half, numbers) {
   this.layerId = layerId;
   this.ids = ids; // [id] of each dot
   this.lngLat = lngLat; // Float64Array lng0, lat0, lng1, lat1, …
@@ -47,14 +48,15 @@ export function DotField(layerId, ids, lngLat, form, half) {
   this.marked = new Uint8Array(this.n); // the flags each dot's marks were drawn for (overdue, overnight, escalated)
   this.names = null; // id -> attributes, when the viewport came with them
   this.form = form || null;
-  this.crs = null; // the display CRS its positions are in, when its host says (wall/sync.js drawLayer)
+  this.numbers = form && numbers ? numbers : null; // Float64Array, or null
   this._index = null; // id -> index (wall/ids.js), built when first asked
   this._made = {}; // id -> Place made for it (kept, so the tooltip and the card see one object)
 }
 
-// What `placesFromPacked` (wall/place.js) collects a viewport's dots and boxes into.
-export function dotCollector() {
-  return { ids: [], lngLat: [], half: [], boxes: 0 };
+// What `placesFromPacked` (wall/place.js) collects a viewport's dots and boxes into; `numbers` (optional): the
+// numbers of the document's ids (wall/ids.js `unpackNumbers`), the dots' taken with them.
+export function dotCollector(numbers) {
+  return { ids: [], lngLat: [], half: [], boxes: 0, from: numbers || null, numbers: numbers ? [] : null };
 }
 
 // The DotField of what a collector holds from viewport document `doc`, or null when it holds nothing.
@@ -62,7 +64,7 @@ DotField.collected = function (layerId, dots, doc) {
   if (!dots.ids.length) return null;
   return new DotField(layerId, dots.ids, Float64Array.from(dots.lngLat),
                       Array.isArray(doc.ids) ? null : { prefix: doc.ids.prefix, width: doc.ids.width },
-                      dots.boxes ? Float64Array.from(dots.half) : null);
+                      dots.boxes ? Float64Array.from(dots.half) : null, dots.numbers && Float64Array.from(dots.numbers));
 };
 
 // Whether dot `i` is a box.
@@ -70,10 +72,18 @@ DotField.prototype.isBox = function (i) {
   return !!this.half && (this.half[2 * i] !== 0 || this.half[2 * i + 1] !== 0);
 };
 
+DotField.prototype.index = function () {
+  if (!this._index) {
+    var ids = this.ids;
+    this._index = this.numbers ? IdIndex.ofNumbers(this.form, this.numbers, function () { return ids; })
+      : IdIndex.ofIds(ids, this.form);
+  }
+  return this._index;
+};
+
 // The index of a dot by its place id, or -1.
 DotField.prototype.indexOf = function (id) {
-  if (!this._index) this._index = IdIndex.ofIds(this.ids, this.form);
-  var at = this._index.get(id);
+  var at = this.index().get(id);
   return at === undefined ? -1 : at;
 };
 
@@ -82,19 +92,6 @@ DotField.prototype.markedDots = function () {
   var out = [];
   for (var i = 0; i < this.n; i++) if (this.marked[i]) out.push(i);
   return out;
-};
-
-// The marks drawn for the places this field shares with `old` (a viewport's field before, of the same shapes
-// revision: the places at the same spots) are this field's now, and no longer `old`'s: a pan or a zoom takes off and
-// sets again only the marks of the places that came and went (at a million places most of a view's are overnight).
-DotField.prototype.keepMarks = function (old) {
-  for (var i = 0; i < this.n; i++) {
-    var j = old.indexOf(this.ids[i]);
-    if (j >= 0 && old.marked[j]) {
-      this.marked[i] = old.marked[j];
-      old.marked[j] = 0;
-    }
-  }
 };
 
 // How many dots are shown (not hidden by a filter or the view's scope).
@@ -107,8 +104,9 @@ DotField.prototype.count = function () {
 // Each dot's position in a layer's state items (wall/state.js PlaceItems), -1 for a dot the state does not have.
 DotField.prototype.positionsIn = function (items) {
   var out = new Int32Array(this.n), index = items.index, ids = this.ids;
+  var numbers = this.numbers && sameForm(index, this.form) ? this.numbers : null; // (no digits read)
   for (var i = 0; i < this.n; i++) {
-    var at = index.get(ids[i]);
+    var at = numbers ? index.getNumbered(numbers[i], ids[i]) : index.get(ids[i]);
     out[i] = at === undefined ? -1 : at;
   }
   return out;

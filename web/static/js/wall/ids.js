@@ -23,6 +23,19 @@ export function unpackIds(ids) {
   return out;
 }
 
+// The numbers of ids packed as {prefix, width, step} (a Float64Array), or null for a plain list.
+export function unpackNumbers(ids) {
+  if (Array.isArray(ids)) return null;
+  var out = new Float64Array(ids.step.length), n = 0;
+  for (var i = 0; i < out.length; i++) out[i] = n += ids.step[i];
+  return out;
+}
+
+// Whether ids of `form` ({prefix, width}, or null: a plain list) are numbered as `index`'s are.
+export function sameForm(index, form) {
+  return !!form && !!form.width && form.prefix === index.prefix && form.width === index.width;
+}
+
 var SPARE = 1024; // room in the table for places created later, above the last number
 var WIDEST = 15; // digits a number of which is exact in a double: wider ids go in the Map
 
@@ -39,9 +52,13 @@ export function IdIndex(prefix, width) {
 // same unpacked, if the caller has them.
 IdIndex.ofPacked = function (packed, ids) {
   if (Array.isArray(packed)) return IdIndex.ofIds(ids || packed);
-  var numbers = new Float64Array(packed.step.length), n = 0;
-  for (var i = 0; i < numbers.length; i++) numbers[i] = n += packed.step[i];
-  return new IdIndex(packed.prefix, packed.width)._fill(numbers, function () { return ids || unpackIds(packed); });
+  return IdIndex.ofNumbers(packed, unpackNumbers(packed), function () { return ids || unpackIds(packed); });
+};
+
+// The index of ids of `form` ({prefix, width}) whose numbers are `numbers` (a viewport's, `unpackNumbers`), position i
+// for the i-th; `all()` gives the ids themselves, should the numbers be too sparse for a table.
+IdIndex.ofNumbers = function (form, numbers, all) {
+  return new IdIndex(form.prefix, form.width)._fill(numbers, all);
 };
 
 // The index of a list of ids, position i for ids[i]; `form` ({prefix, width}, optional): the form most of them
@@ -101,6 +118,15 @@ IdIndex.prototype._slot = function (id) {
 IdIndex.prototype.get = function (id) {
   var k = this._slot(id);
   if (k < 0) return this.other.get(id);
+  var at = this.table[k];
+  return at ? at - 1 : undefined;
+};
+
+// The position of the id numbered `number` in the index's form (`id`: the same id, for one outside the table), or
+// undefined: no digits read.
+IdIndex.prototype.getNumbered = function (number, id) {
+  var k = this.table ? number - this.base : -1;
+  if (!(k >= 0 && k < this.table.length)) return this.other.get(id);
   var at = this.table[k];
   return at ? at - 1 : undefined;
 };

@@ -142,6 +142,7 @@ export function placesFromPacked(doc, layerId, ids, dots, kept) {
   eachPackedShape(doc, function (i, t, rings, polys) { out.push(new Place(ids[i], layerId, t, rings, polys)); },
                   dots && function (i, lng, lat, halfLng, halfLat) {
                     dots.ids.push(ids[i]);
+                    if (dots.numbers) dots.numbers.push(dots.from[i]);
                     dots.lngLat.push(lng, lat);
                     dots.half.push(halfLng, halfLat);
                     if (halfLng || halfLat) dots.boxes++;

@@ -14,6 +14,7 @@
  * These are methods of WallMap (wall/wallmap.js composes them).
  */
 import { decodeAttributes, decodeBinary, unpackIds, unpackState } from "./packed.js";
+import { unpackNumbers } from "./ids.js";
 import { Place, placesFromPacked } from "./place.js";
 import { PlaceGroup } from "./canvas.js";
 import { PlaceTiles, tiledAt, wallHost } from "./tiled.js";
@@ -89,8 +90,9 @@ sync.removePlace = function (layerId, id) {
   var dot = !place && field ? field.indexOf(id) : -1;
   if (dot >= 0) { // a dot: hidden until the layer's shapes are fetched again
     field.look[dot] = HIDDEN;
+    if (field.marked[dot] > 1) this.marksChanged = true;
     field.marked[dot] = 0;
-    this.setMarks(id, 0, null);
+    this.setMarks(id, 0, null); // (a tile's, while both are drawn)
     this.redraw();
     return;
   }
@@ -129,7 +131,7 @@ sync.drawLayer = function (layerId, doc) {
   var attrs = this.attrs[layerId] && this.attrs[layerId].byId;
   var names = doc.name ? decodeAttributes(doc) : null; // a document carrying its attributes (viewport shapes)
   var places = {};
-  var dots = vp ? dotCollector() : null;
+  var dots = vp ? dotCollector(unpackNumbers(doc.ids)) : null;
   var list = placesFromPacked(doc, layerId, unpackIds(doc.ids), dots, kept);
   list.forEach(function (place) { places[place.feature.id] = place; });
   Object.keys(before).forEach(function (id) {
@@ -138,12 +140,7 @@ sync.drawLayer = function (layerId, doc) {
     delete self.halos[id];
     self.setMarks(id, 0, null);
   });
-  var old = this.fields[layerId];
-  var field = dots && DotField.collected(layerId, dots, doc);
-  if (field) field.crs = this.crs;
-  // (set once and kept: the same shapes revision and CRS put a place's marks at the same spot)
-  if (old && field && old.crs === field.crs && this.shapesRevision[layerId] === doc.revision) field.keepMarks(old);
-  (old ? old.markedDots() : []).forEach(function (i) { self.setMarks(old.ids[i], 0, null); });
+  var field = dots && DotField.collected(layerId, dots, doc); // (its marks are its own: the old field's go with it)
   var items = this.items(layerId);
   list.forEach(function (place) {
     var id = place.feature.id;
@@ -697,9 +694,7 @@ sync.leaveViewport = function (layerId, tiles) {
     if (self.halos[id] === all[id]) delete self.halos[id];
     if (!tiled(id)) self.setMarks(id, 0, null);
   });
-  var field = this.fields[layerId];
-  (field ? field.markedDots() : []).forEach(function (i) { if (!tiled(field.ids[i])) self.setMarks(field.ids[i], 0, null); });
-  this.all[layerId] = {};
+  this.all[layerId] = {}; // (and its dots' and boxes' marks go with its field)
   delete this.fields[layerId];
   this.layers[layerId] = new PlaceGroup({}, null);
   var vp = this.viewport[layerId];

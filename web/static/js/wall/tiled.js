@@ -509,7 +509,7 @@ export function wallHost(wall) {
     marks: {
       halo: wall.renderers.features.options,
       has: function (id) { return wall.dots[id] !== undefined || wall.flags[id] !== undefined; },
-      at: function (id) { return wall.dots[id] || (wall.flags[id] && wall.flags[id].latlng) || null; },
+      at: function (id) { return wall.markPoint(id); },
       set: function (id, flags, at) { wall.setMarks(id, flags, at); },
       show: function () { if (wall.marksChanged) wall.showMarks(); },
       forget: function (id, place) { if (place && wall.halos[id] === place) delete wall.halos[id]; },
