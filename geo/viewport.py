@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import threading
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,6 +124,26 @@ def parse_viewport(bbox: str | None, zoom: str | None, boxes: str | None = None)
     count = (tiles[2] - tiles[0] + 1) * (tiles[3] - tiles[1] + 1)
     if count > MAX_TILES:
         raise BadParameters([FieldError("bbox", t("viewport.too_many_tiles", count=count, zoom=z, maximum=MAX_TILES))])
+    return _tiles_view(z, tiles, boxes == "1")
+
+
+def clipped_viewport(view: Viewport, extent: list[float] | tuple[float, ...] | None) -> Viewport:
+    """`view` cut to the tiles that hold `extent` ([west, south, east, north] of every place of its layer), which
+    holds the same places: two views that each hold the whole layer at a zoom are then one view, answered once (a
+    wall zoomed back out to its district asks for the view its page opened on, kept by the server), and a view
+    reaching past the layer's edge asks for none of the empty tiles beyond. Unchanged without an extent, or when
+    the two share no tile."""
+    if not extent:
+        return view
+    z, (x0, y0, x1, y1) = view.zoom, view.tiles
+    tiles = (max(x0, tile_x(extent[0], z)), max(y0, tile_y(extent[3], z)),
+             min(x1, tile_x(extent[2], z)), min(y1, tile_y(extent[1], z)))
+    if tiles == view.tiles or tiles[0] > tiles[2] or tiles[1] > tiles[3]:
+        return view
+    return _tiles_view(z, tiles, view.boxes)
+
+
+def _tiles_view(z: int, tiles: tuple[int, int, int, int], boxes: bool) -> Viewport:
     box = (tile_lon(tiles[0], z), tile_lat(tiles[3] + 1, z), tile_lon(tiles[2] + 1, z), tile_lat(tiles[1], z))
     if z >= FULL_DETAIL_ZOOM:
         tolerance, scale = 0.0, 10 ** 6
@@ -133,7 +154,7 @@ def parse_viewport(bbox: str | None, zoom: str | None, boxes: str | None = None)
         shrink = math.cos(math.radians((box[1] + box[3]) / 2))
         tolerance = 360.0 / (TILE_PX * 2 ** z) * 2 ** (math.floor(4 * math.log2(shrink)) / 4)
         scale = min(10 ** 6, 10 ** math.ceil(math.log10(4 / tolerance)))
-    return Viewport(z, tiles, tuple(round(v, 9) for v in box), tolerance, scale, boxes == "1")
+    return Viewport(z, tiles, tuple(round(v, 9) for v in box), tolerance, scale, boxes)
 
 
 # --- the embedded store: geometry arrays per layer ---------------------------------------
@@ -145,6 +166,7 @@ class _LayerBoxes:
     revision: int
     ids: np.ndarray
     boxes: np.ndarray  # one row each of west, south, east, north and area (5 × places: each row contiguous)
+    extent: tuple[float, float, float, float] | None = None  # of them all (`_extent`)
 
 
 @dataclass
@@ -155,6 +177,15 @@ class _LayerIndex:
     geoms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
     versions: dict[str, tuple[int, object]] = field(default_factory=dict)
     tree: shapely.STRtree | None = None
+    extent: tuple[float, float, float, float] | None = None
+
+
+def _extent(west, south, east, north) -> tuple[float, float, float, float] | None:
+    """[west, south, east, north] of the boxes these columns hold (NaN: none there), or None when none is."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # (all NaN: no place with a geometry)
+        box = (np.nanmin(west), np.nanmin(south), np.nanmax(east), np.nanmax(north)) if len(west) else (np.nan,) * 4
+    return tuple(float(v) for v in box) if all(map(math.isfinite, box)) else None
 
 
 class ViewportIndex:
@@ -182,7 +213,7 @@ class ViewportIndex:
                 if boxes.revision == revision:
                     return boxes
             ids, columns = self.store.layer_boxes(layer_id)
-            boxes = _LayerBoxes(revision, np.array([interned(i) for i in ids], dtype=object), columns)
+            boxes = _LayerBoxes(revision, np.array([interned(i) for i in ids], dtype=object), columns, _extent(*columns[:4]))
             kept[:] = [*kept[-1:], boxes]
             return boxes
 
@@ -207,9 +238,17 @@ class ViewportIndex:
                 arr[fresh] = from_geojson([features[i]["geometry"] for i in fresh])
             versions = dict(zip(ids, zip(keys, arr)))
             index = _LayerIndex(revision, np.array(ids, dtype=object), attributes, arr, versions,
-                                shapely.STRtree(arr) if len(arr) else None)
+                                shapely.STRtree(arr) if len(arr) else None, _extent(*shapely.bounds(arr).T))
             self._layers[layer_id] = index
             return index
+
+    def extent(self, layer_id: str, revision: int, geometry_revision: int | None = None) -> tuple | None:
+        """[west, south, east, north] of every place of the layer as of shapes revision `revision` (a database's:
+        of its kept boxes, for `geometry_revision`), or None for a layer with none: what a view is cut to
+        (`clipped_viewport`). Found once per revision, from what the index keeps."""
+        if hasattr(self.store, "layer_boxes"):
+            return self.boxes(layer_id, revision if geometry_revision is None else geometry_revision).extent
+        return self._index(layer_id, revision).extent
 
     def query_ready(self, layer_id: str, revision: int, geometry_revision: int) -> None:
         """Build the layer's index for shapes revision `revision` (a database's: its boxes, for

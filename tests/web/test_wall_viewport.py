@@ -11,7 +11,18 @@ import pytest
 import shapely
 
 from geo.store.transfer import copy_to_postgis
-from geo.viewport import BOX_CODE, BOX_PIXELS, DOT_CODE, DOT_PIXELS, FULL_DETAIL_ZOOM, TILE_PX, parse_viewport
+from geo.viewport import (
+    BOX_CODE,
+    BOX_PIXELS,
+    DOT_CODE,
+    DOT_PIXELS,
+    FULL_DETAIL_ZOOM,
+    TILE_PX,
+    clipped_viewport,
+    parse_viewport,
+    tile_x,
+    tile_y,
+)
 from geo.wall.codec import packed_geometry, unpack_ids
 from web import create_app
 
@@ -97,6 +108,41 @@ def test_viewport_etag_follows_shapes_not_statuses(viewport_app):
     store.update("courtyards", "c-0002", expected_version=1, user="李四", geometry=moved)
     again = client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed", headers={"If-None-Match": etag})
     assert again.status_code == 200 and again.headers["ETag"] != etag
+
+
+def test_views_holding_the_whole_layer_are_one_view_and_a_view_past_its_edge_keeps_every_place_it_met(viewport_app):
+    """A view is cut to the tiles that hold the layer's places: two views that each hold the whole layer at a zoom
+    are answered once, with one ETag (a wall zoomed back out to its district asks for the view its page opened on),
+    and a view reaching past the layer's edge holds the places it met, in fewer tiles."""
+    client = viewport_app.test_client()
+    store = viewport_app.extensions["guatu"].store
+    geoms = {f["id"]: shapely.from_geojson(orjson.dumps(f["geometry"])) for f in store.features("courtyards")}
+    west, south, east, north = shapely.total_bounds(list(geoms.values()))
+    layer_tiles = [tile_x(west, 12), tile_y(north, 12), tile_x(east, 12), tile_y(south, 12)]
+    answers = [client.get(f"{URL}?bbox={box}&zoom=12&format=packed")
+               for box in ("113.3,34.4,113.9,34.9", "113.45,34.55,114.3,35.2")]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].headers["ETag"] == answers[1].headers["ETag"] and answers[0].get_data() == answers[1].get_data()
+    doc = answers[0].get_json()
+    assert doc["tiles"] == layer_tiles and sorted(ids_of(doc)) == sorted(geoms)
+    wider = client.get(f"{URL}?bbox=113.2,34.3,114.0,35.0&zoom=12&format=packed", headers={"If-None-Match": answers[0].headers["ETag"]})
+    assert wider.status_code == 304  # a third view of the whole layer: the screen's copy is still good
+    # past the layer's east edge, at a zoom of small tiles: the places the asked tiles met, the tiles cut at the edge
+    asked = parse_viewport(f"113.655,34.715,{east + 0.2:.3f},34.725", "15", "1")
+    doc = client.get(f"{URL}?bbox=113.655,34.715,{east + 0.2:.3f},34.725&zoom=15&format=packed&boxes=1").get_json()
+    met = sorted(fid for fid, g in geoms.items() if g.intersects(shapely.box(*asked.bbox)))
+    assert sorted(ids_of(doc)) == met and len(met) >= 3
+    assert doc["tiles"][2] == tile_x(east, 15) < asked.tiles[2] and doc["tiles"][:2] == list(asked.tiles[:2])
+
+
+def test_a_view_is_cut_only_to_tiles_it_shares_with_the_layer():
+    view = parse_viewport("113.6,34.7,113.7,34.8", "14")
+    assert clipped_viewport(view, None) is view
+    assert clipped_viewport(view, (100.0, 20.0, 101.0, 21.0)) is view  # no tile in common: as asked (nothing there)
+    assert clipped_viewport(view, (113.0, 34.0, 114.0, 35.0)) is view  # the layer holds the view
+    inner = clipped_viewport(view, (113.65, 34.75, 113.66, 34.76))
+    assert inner.tiles == (tile_x(113.65, 14), tile_y(34.76, 14), tile_x(113.66, 14), tile_y(34.75, 14))
+    assert inner.zoom == view.zoom and inner.boxes == view.boxes and inner.scale == view.scale
 
 
 def test_bad_viewports_are_refused_with_the_field(viewport_app):

@@ -30,14 +30,12 @@ from geo.basemaps.base import BadRequest
 from geo.basemaps.crs import display_crs, wgs84_bbox
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.messages import t
-from geo.viewport import geojson_viewport, packed_viewport, parse_viewport, viewport_shapes
+from geo.viewport import clipped_viewport, geojson_viewport, packed_viewport, parse_viewport, viewport_shapes
 from web.core.cached import Cached
 from web.core.context import guatu
 from web.core.http import send_cached
 
 FORMATS = ("geojson", "packed", "binary")
-
-
 
 
 def viewport_response(layer_id: str):
@@ -52,6 +50,9 @@ def viewport_response(layer_id: str):
         raise BadRequest(t("api.viewport_part", got=repr(part)))
     ctx.store.layer(layer_id)  # unknown layer: 404
     revision = ctx.wall.shapes_shown(layer_id)
+    # what a database layer's kept boxes go by (the embedded store keeps no boxes)
+    boxes_revision = ctx.wall.geometry_shown(layer_id) if hasattr(ctx.store, "layer_boxes") else None
+    view = clipped_viewport(view, ctx.viewport_index.extent(layer_id, revision, boxes_revision))
     street, community = request.args.get("street") or None, request.args.get("community") or None
     scope = hashlib.blake2s(f"{street}\x00{community}".encode(), digest_size=6).hexdigest() if street or community else "all"
     etag = f"vp-{layer_id}-{revision}-{crs}-{fmt}-{part}-{scope}-{view.key}"
@@ -60,8 +61,6 @@ def viewport_response(layer_id: str):
     cache, index = ctx.viewports, ctx.viewport_index
 
     def build() -> Cached:
-        # what a database layer's kept boxes go by (the embedded store keeps no boxes)
-        boxes_revision = ctx.wall.geometry_shown(layer_id) if hasattr(ctx.store, "layer_boxes") else None
         ids, shown, geoms, dots = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street,
                                                   community=community, attributes=fmt == "geojson" or part == "all",
                                                   dots=fmt != "geojson", geometry_revision=boxes_revision)
