@@ -365,6 +365,32 @@ TOPMOST = """(latlng) => { const wall = window.guatuPage.walls[0];
     return place ? place.feature.id : null; }"""
 
 
+def test_the_worst_of_a_large_layers_dots_are_named_once_their_names_are_known(browser, server, store):
+    """The names written on a 4K wall for the worst places (overdue, or escalated to the district) include the
+    large layer's dots and boxes once the layer's names are in the page, and only those the state flags so."""
+    page, log = open_page(browser, server.url, "/wall", width=3840, height=2160)
+    wait_ready(page)
+    west, south, east, north = shapely.total_bounds(shapely.from_geojson([json.dumps(f["geometry"]) for f in store.features(LAYER)]))
+    zoom_to(page, [(south + north) / 2, (west + east) / 2], 13)
+    worst = page.evaluate("""async (layerId) => {
+        const wall = window.guatuPage.walls[0], field = wall.fields[layerId], items = wall.items(layerId);
+        await wall.loadAttributes([layerId]);
+        wall.labels.update();
+        const named = new Set(Array.from(document.querySelectorAll('.guatu-label-worst:not([hidden])'), (n) => n.textContent));
+        const out = [];
+        for (let i = 0; i < field.n; i++) {
+            const name = (wall.dotProperties(layerId, field, field.ids[i]) || {}).name;
+            if (!named.has(name)) continue;
+            const j = items.indexOf(field.ids[i]);
+            out.push([field.ids[i], items.flags[j] & 1, items.escalatedAt(j)]);
+        }
+        return out;
+    }""", LAYER)
+    assert worst and all(overdue or escalated == 2 for _, overdue, escalated in worst)
+    assert log.console_errors == []
+    page.context.close()
+
+
 @pytest.mark.parametrize("axis", [0, 1], ids=["east", "south"])
 def test_a_pan_keeps_the_places_both_views_hold_and_draws_what_a_fresh_screen_draws(browser, server, store, axis):
     """A pan at the same zoom, east or south: the places the old and the new viewport share stay the very Places
@@ -546,6 +572,51 @@ def test_places_a_few_pixels_across_are_painted_as_boxes_with_a_darker_rim_and_o
                            arg=fid, timeout=10_000)
     assert features[fid]["properties"]["name"] in page.locator(".guatu-place-card").inner_text()
     assert shapes_request_zoom(log) == "13" and log.console_errors == []
+    page.context.close()
+
+
+# The places' canvas with only the large layer's dots and boxes drawn, as it draws a field alone (its boxes' overdue
+# rings painted with its dots, in one sheet), then with the rings painted apart before every fill (as when places
+# are drawn under the field): [the two images' largest difference in a channel, how many ring pixels, drawn alone].
+RINGS_BOTH_WAYS = """async (layerId) => {
+    const wall = window.guatuPage.walls[0], canvas = wall.renderers.features, field = wall.fields[layerId];
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    canvas.setLayer(layerId, [], false);  // (the layer's places drawn as outlines left out: the field alone)
+    const own = canvas._fieldAlone;
+    let alone;
+    canvas._fieldAlone = function (seen) { alone = own.call(this, seen); return alone; };
+    const image = async () => {
+        canvas.requestRedraw();
+        await frames();
+        const c = canvas._container;
+        return canvas._ctx.getImageData(0, 0, c.width, c.height).data;
+    };
+    const together = await image();
+    const drawnAlone = alone === field;
+    canvas._fieldAlone = () => null;
+    const apart = await image();
+    let most = 0, rings = 0;
+    const ring = [0xd4, 0x00, 0x6a];
+    for (let i = 0; i < together.length; i += 4) {
+        for (let k = 0; k < 4; k++) most = Math.max(most, Math.abs(together[i + k] - apart[i + k]));
+        if (together[i + 3] > 200 && [0, 1, 2].every((k) => Math.abs(together[i + k] - ring[k]) <= 3)) rings++;
+    }
+    return [most, rings, drawnAlone];
+}"""
+
+
+def test_a_field_drawn_alone_paints_its_boxes_rings_with_its_dots_as_they_are_painted_apart(browser, server, store):
+    """When nothing is drawn under a large layer's dots and boxes, the overdue rings of its boxes are written into the
+    sheet its dots are painted in (one copy of a 4K sheet less a draw): the canvas shows what it shows when they are
+    painted apart, under every fill."""
+    page, log = open_page(browser, server.url, "/wall")
+    wait_ready(page)
+    west, south, east, north = shapely.total_bounds(shapely.from_geojson([json.dumps(f["geometry"]) for f in store.features(LAYER)]))
+    zoom_to(page, [(south + north) / 2, (west + east) / 2], 13)
+    most, rings, alone = page.evaluate(RINGS_BOTH_WAYS, LAYER)
+    assert alone and rings > 20  # drawn alone, and some of its boxes are overdue
+    assert most <= 2  # the same picture (a ring's 95 % opacity rounded once, or twice)
+    assert log.console_errors == []
     page.context.close()
 
 

@@ -94,16 +94,6 @@ test("each dot's position in the state's items is found by its id, -1 for a dot 
   assert.deepEqual(Array.from(f.positionsIn(items)), ids.map((id) => items.indexOf(id)));
 });
 
-test("the dots with a mark are listed by their flags", () => {
-  var f = field();
-  assert.deepEqual(f.markedDots(), []);
-  f.marked[2] = 1; // overdue
-  f.marked[0] = 2 | (1 << 2); // overnight, escalated to the sub-district
-  assert.deepEqual(f.markedDots(), [0, 2]);
-  f.marked[2] = 0;
-  assert.deepEqual(f.markedDots(), [0]);
-});
-
 // a dot, then a box (geo/viewport.py BOX_CODE = 7): its centre (113.2, 34.1), then its corner 0.004 east, 0.002 north
 var BOXES = { scale: 1000, ids: ["d", "e"], geometry: { types: [6, 7], parts: [], coords: [113100, 34000, 100, 100, 4, 2] } };
 

@@ -87,13 +87,6 @@ DotField.prototype.indexOf = function (id) {
   return at === undefined ? -1 : at;
 };
 
-// The indices of the dots with a mark (overdue, overnight or escalated).
-DotField.prototype.markedDots = function () {
-  var out = [];
-  for (var i = 0; i < this.n; i++) if (this.marked[i]) out.push(i);
-  return out;
-};
-
 // How many dots are shown (not hidden by a filter or the view's scope).
 DotField.prototype.count = function () {
   var n = 0;
@@ -298,20 +291,33 @@ export function paintHalos(pixels, width, height, field, left, top, ratio, colou
 var sheet = null;
 
 // Draw the dots and boxes on a Leaflet canvas (its context translated by -bounds.min, scaled by its pixel ratio):
-// written into the sheet, which is then drawn in one call. `rims`: as `paintPixels` takes them.
-DotField.prototype.paint = function (ctx, bounds, radius, palette, rims) {
+// written into the sheet, which is then drawn in one call. `rims`: as `paintPixels` takes them. `halos` (optional,
+// {halo, reach}: as `paintHalos` takes them): the boxes' overdue rings written first, in the same sheet, as
+// `paintHalos` draws them (at 95 % opacity), when nothing is drawn under the field that they could cover.
+DotField.prototype.paint = function (ctx, bounds, radius, palette, rims, halos) {
   var self = this;
   blit(ctx, bounds, function (pixels, width, height, ratio) {
-    return paintPixels(pixels, width, height, self, bounds.min.x, bounds.min.y, ratio, discOffsets(radius * ratio), palette, rims);
+    var under = halos ? paintHalos(pixels, width, height, self, bounds.min.x, bounds.min.y, ratio,
+                                   withAlpha(halos.halo, HALO_ALPHA), halos.reach) : null;
+    var box = paintPixels(pixels, width, height, self, bounds.min.x, bounds.min.y, ratio, discOffsets(radius * ratio), palette, rims);
+    return under && box ? [Math.min(under[0], box[0]), Math.min(under[1], box[1]), Math.max(under[2], box[2]),
+                           Math.max(under[3], box[3])] : under || box;
   });
 };
+
+var HALO_ALPHA = 0.95; // the overdue rings' opacity (canvas.js PlaceCanvas._draw draws every ring so)
+
+// A pixel (`pixelOf`) at `alpha` opacity.
+export function withAlpha(pixel, alpha) {
+  return ((pixel & 0x00ffffff) | (Math.round(alpha * 255) << 24)) >>> 0;
+}
 
 // Draw the overdue rings of the boxes (`paintHalos`), before any place's fill: nothing (no copy of the sheet) when
 // no shown box is overdue.
 DotField.prototype.paintHalos = function (ctx, bounds, colour, reach) {
   if (!this.half) return;
   var self = this;
-  blit(ctx, bounds, function (pixels, width, height, ratio) {
+  blit(ctx, bounds, function (pixels, width, height, ratio) { // (drawn at the context's opacity: HALO_ALPHA)
     return paintHalos(pixels, width, height, self, bounds.min.x, bounds.min.y, ratio, colour, reach);
   });
 };

@@ -123,9 +123,12 @@ function worstPlaces(wall, view) {
       var j = items.indexOf(id);
       return j >= 0 && ((items.flags[j] & 1) || items.escalatedAt(j) === 2);
     };
-    var dots = !field ? [] : field.markedDots().map(function (i) { return field.ids[i]; }).filter(function (id) {
-      return worst(id) && (wall.dotProperties(layerId, field, id) || {}).name;
-    }).map(function (id) { return wall.placeOf(layerId, id); });
+    var dots = [];
+    for (var i = 0; field && i < field.n; i++) { // (a dot's `marked` is its state's flags while it is shown)
+      var m = field.marked[i];
+      if (!(m & 1) && m >> 2 !== 2) continue;
+      if ((wall.dotProperties(layerId, field, field.ids[i]) || {}).name) dots.push(wall.placeOf(layerId, field.ids[i]));
+    }
     var consider = function (layer) {
       var at = layer.guatuLabel;
       if (!at || !worst(layer.feature.id) || !view.contains(at)) return;
