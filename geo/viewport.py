@@ -37,7 +37,7 @@ from geo.kept import interned
 from geo.messages import t
 from geo.shapes import from_geojson
 from geo.store.base import Store
-from geo.wall.codec import GEOMETRY_CODES, PACKED_PROPERTIES, PlaceAttributes, binary_body, pack_ids
+from geo.wall.codec import GEOMETRY_CODES, PACKED_PROPERTIES, PlaceAttributes, binary_body, id_numbers, pack_ids, pack_numbers
 
 TILE_PX = 256
 FULL_DETAIL_ZOOM = 17  # from this zoom on, outlines are sent as stored
@@ -167,6 +167,18 @@ class _LayerBoxes:
     ids: np.ndarray
     boxes: np.ndarray  # one row each of west, south, east, north and area (5 × places: each row contiguous)
     extent: tuple[float, float, float, float] | None = None  # of them all (`_extent`)
+    numbered: tuple[str, int, np.ndarray] | None = None  # the ids' prefix, digits and numbers (`id_numbers`), if alike
+
+
+class NumberedIds(list):
+    """A view's ids (a list, as every view's) that also knows their form and numbers: a database layer's kept boxes'
+    ids, all numbered alike (geo/wall/codec.py `id_numbers`, read once per revision). The answer packs them from
+    the numbers (`pack_numbers`) instead of reading their digits again (at a million places a zoom of 15 is 400,000
+    ids, some 40 ms of a 250 ms view)."""
+
+    def __init__(self, ids: list[str], prefix: str, width: int, numbers: np.ndarray) -> None:
+        super().__init__(ids)
+        self.prefix, self.width, self.numbers = prefix, width, numbers
 
 
 @dataclass
@@ -213,7 +225,8 @@ class ViewportIndex:
                 if boxes.revision == revision:
                     return boxes
             ids, columns = self.store.layer_boxes(layer_id)
-            boxes = _LayerBoxes(revision, np.array([interned(i) for i in ids], dtype=object), columns, _extent(*columns[:4]))
+            boxes = _LayerBoxes(revision, np.array([interned(i) for i in ids], dtype=object), columns, _extent(*columns[:4]),
+                                id_numbers(ids))
             kept[:] = [*kept[-1:], boxes]
             return boxes
 
@@ -370,7 +383,11 @@ def _dots_from_boxes(store: Store, kept: _LayerBoxes, layer_id: str, view: Viewp
         theirs = _found(numbers, view)  # (an outline's: none)
         answer.mask[where], answer.xy[where], answer.half[where] = theirs.mask, theirs.xy, theirs.half
     rows = rows[picked]
-    return kept.ids[rows].tolist(), None, geoms, answer
+    ids = kept.ids[rows].tolist()
+    if kept.numbered is not None:
+        prefix, width, numbers = kept.numbered
+        ids = NumberedIds(ids, prefix, width, numbers[rows])
+    return ids, None, geoms, answer
 
 
 @dataclass(frozen=True)
@@ -497,7 +514,8 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
     doc = {
         "format": "packed-1", "part": "viewport", "layer": layer_id, "revision": revision, "count": len(sel), "scale": view.scale,
         "zoom": view.zoom, "tiles": list(view.tiles), "bbox": list(view.bbox), "tolerance": view.tolerance,
-        "ids": pack_ids(np.asarray(ids, dtype=object)[sel].tolist()),  # (no int object per place)
+        "ids": pack_numbers(ids.prefix, ids.width, ids.numbers[sel]) if isinstance(ids, NumberedIds)
+        else pack_ids(np.asarray(ids, dtype=object)[sel].tolist()),  # (no int object per place)
     }
     if shown is not None:
         doc.update(shown.take(sel).columns())

@@ -51,29 +51,43 @@ def shapes_bytes(store: Store, layer_id: str) -> bytes:
 
 def pack_ids(ids: list[str]) -> list[str] | dict:
     """Ids like c-000001, c-000002, …: {"prefix", "width", "step"} (differences of the numbers); others as a list."""
+    numbered = id_numbers(ids)
+    return ids if numbered is None else pack_numbers(*numbered)
+
+
+def id_numbers(ids: list[str]) -> tuple[str, int, np.ndarray] | None:
+    """The prefix, the number of digits and the numbers (int64) of ids that all have that prefix and that many digits
+    (c-000001, c-000002, …), or None: none, or one of another form."""
     first = _NUMBERED.match(ids[0]) if ids else None
     if not first:
-        return ids
+        return None
     prefix, width = first.group(1), len(first.group(2))
     if width > 15:  # numbers a browser's JavaScript cannot add up exactly (js/wall/ids.js: 15 digits at most)
-        return ids
+        return None
     # read as rows of one length, each the prefix, `width` ASCII digits and a newline, all checked at once: an id
     # of another form (another length, a newline inside) leaves the text another length or shifts a row off it
     raw = ("\n".join(ids) + "\n").encode()
     head = np.frombuffer(prefix.encode(), dtype=np.uint8)
     start = len(head)
     if len(raw) != len(ids) * (start + width + 1):
-        return ids
+        return None
     rows = np.frombuffer(raw, dtype=np.uint8).reshape(len(ids), -1)
     body = rows[:, start:start + width]
     if not ((rows[:, :start] == head).all() and (rows[:, -1] == ord("\n")).all()
             and ((body >= ord("0")) & (body <= ord("9"))).all()):
-        return ids
+        return None
     numbers = np.zeros(len(ids), dtype=np.int64)
     for column in body.T:  # a column of digits at a time (all at once as int64: 56 MB for a million ids of 7)
         numbers *= 10
         numbers += column
         numbers -= ord("0")
+    return prefix, width, numbers
+
+
+def pack_numbers(prefix: str, width: int, numbers: np.ndarray) -> list | dict:
+    """`pack_ids` of the ids `prefix` + each number written in `width` digits (`id_numbers`)."""
+    if not len(numbers):
+        return []
     return {"prefix": prefix, "width": width, "step": np.diff(numbers, prepend=0).tolist()}
 
 

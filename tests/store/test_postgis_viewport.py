@@ -17,7 +17,18 @@ import shapely
 
 from geo.store import Op
 from geo.store import postgis as postgis_store
-from geo.viewport import ViewportIndex, _dots_from_boxes, parse_viewport, tile_lat, tile_lon, tile_x, tile_y, viewport_shapes
+from geo.viewport import (
+    NumberedIds,
+    ViewportIndex,
+    _dots_from_boxes,
+    packed_viewport,
+    parse_viewport,
+    tile_lat,
+    tile_lon,
+    tile_x,
+    tile_y,
+    viewport_shapes,
+)
 
 LAYER = "courtyards"
 # a corner of web-map tiles at zooms 13 and 14, near the demo's district: a view is widened to whole tiles, so a
@@ -135,6 +146,20 @@ def test_the_boxes_are_read_once_per_shapes_revision_and_follow_a_moved_place(st
     ids, _, _, dots = viewport_shapes(postgis, index, LAYER, 2, view, attributes=False, dots=True)
     assert index.boxes(LAYER, 2) is not first
     assert dots.xy[ids.index("c-0005")].tolist() == pytest.approx([x + SIZE / 2, y + SIZE / 2])
+
+
+def test_a_view_of_the_kept_boxes_packs_its_ids_from_their_numbers_as_from_their_digits(stores):
+    """The kept boxes read their ids' numbers once per revision: a view found from them packs its ids from those, to
+    the same bytes as from the ids themselves."""
+    _, postgis = stores
+    index = ViewportIndex(postgis)
+    zoom, box = VIEWS[-1]
+    view = parse_viewport(",".join(map(str, box)), str(zoom), "1")
+    ids, _, geoms, dots = viewport_shapes(postgis, index, LAYER, 1, view, attributes=False, dots=True)
+    assert isinstance(ids, NumberedIds) and len(ids) > 100
+    assert ids.numbers.tolist() == [int(fid[2:]) for fid in ids] and (ids.prefix, ids.width) == ("c-", 4)
+    packed = packed_viewport(LAYER, 1, view, ids, None, geoms, binary=True, dots=dots)
+    assert packed == packed_viewport(LAYER, 1, view, list(ids), None, geoms, binary=True, dots=dots)
 
 
 def test_a_view_mostly_of_outlines_is_left_to_the_query(stores):

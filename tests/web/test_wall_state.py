@@ -226,7 +226,7 @@ def test_packed_shapes_decode_to_the_stored_coordinates(client, seeded, campaign
 
 def test_packed_ids_shrink_to_their_numbers_and_shapes_to_a_scope(client, seeded, campaign):
     from geo.store import open_store
-    from geo.wall.codec import pack_ids
+    from geo.wall.codec import id_numbers, pack_ids, pack_numbers
 
     assert pack_ids(["c-0001", "c-0002", "c-0005"]) == {"prefix": "c-", "width": 4, "step": [1, 1, 3]}
     assert pack_ids(["c-0001", "r-0002"]) == ["c-0001", "r-0002"]
@@ -241,6 +241,12 @@ def test_packed_ids_shrink_to_their_numbers_and_shapes_to_a_scope(client, seeded
     assert pack_ids(["c-01", "c-0", "c-012"]) == ["c-01", "c-0", "c-012"]  # widths that add up to whole rows
     assert pack_ids(["c-01", "d-02"]) == ["c-01", "d-02"] and pack_ids(["c-01", "c-0x"]) == ["c-01", "c-0x"]
     assert unpack_ids(pack_ids(["院-0012", "院-0003"])) == ["院-0012", "院-0003"]
+    # the numbers of a set of ids, and any of them packed from their numbers, as from their digits
+    prefix, width, numbers = id_numbers(["院-0012", "院-0003", "院-9999"])
+    assert (prefix, width, numbers.tolist()) == ("院-", 4, [12, 3, 9999])
+    assert pack_numbers(prefix, width, numbers[[2, 0]]) == pack_ids(["院-9999", "院-0012"])
+    assert pack_numbers(prefix, width, numbers[:0]) == pack_ids([]) == []
+    assert id_numbers(["c-0001", "r-0002"]) is None and id_numbers([]) is None
     store = open_store(seeded, campaign)
     store.update("courtyards", "c-0002", properties={"street": "大学路街道"}, expected_version=1, user="t")
     scoped = client.get("/api/wall/shapes/courtyards?format=packed&street=大学路街道").get_json()
