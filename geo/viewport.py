@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 import threading
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,8 +130,9 @@ def clipped_viewport(view: Viewport, extent: list[float] | tuple[float, ...] | N
     """`view` cut to the tiles that hold `extent` ([west, south, east, north] of every place of its layer), which
     holds the same places: two views that each hold the whole layer at a zoom are then one view, answered once (a
     wall zoomed back out to its district asks for the view its page opened on, kept by the server), and a view
-    reaching past the layer's edge asks for none of the empty tiles beyond. Unchanged without an extent, or when
-    the two share no tile."""
+    reaching past the layer's edge asks for none of the empty tiles beyond. (Its tolerance, scale and what it sends
+    as dots and boxes go by its own middle latitude, as any view's: an answer is the same for every view cut alike.)
+    Unchanged without an extent, or when the two share no tile."""
     if not extent:
         return view
     z, (x0, y0, x1, y1) = view.zoom, view.tiles
@@ -194,10 +194,10 @@ class _LayerIndex:
 
 def _extent(west, south, east, north) -> tuple[float, float, float, float] | None:
     """[west, south, east, north] of the boxes these columns hold (NaN: none there), or None when none is."""
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # (all NaN: no place with a geometry)
-        box = (np.nanmin(west), np.nanmin(south), np.nanmax(east), np.nanmax(north)) if len(west) else (np.nan,) * 4
-    return tuple(float(v) for v in box) if all(map(math.isfinite, box)) else None
+    there = ~np.isnan(west)
+    if not there.any():
+        return None
+    return (float(west[there].min()), float(south[there].min()), float(east[there].max()), float(north[there].max()))
 
 
 class ViewportIndex:
@@ -257,8 +257,9 @@ class ViewportIndex:
 
     def extent(self, layer_id: str, revision: int, geometry_revision: int | None = None) -> tuple | None:
         """[west, south, east, north] of every place of the layer as of shapes revision `revision` (a database's:
-        of its kept boxes, for `geometry_revision`), or None for a layer with none: what a view is cut to
-        (`clipped_viewport`). Found once per revision, from what the index keeps."""
+        of its kept boxes, for `geometry_revision`), found once per revision from what the index keeps (what a
+        view found from the index reads anyway: `from_kept`), or None for a layer with no place: what such a view
+        is cut to (`clipped_viewport`)."""
         if hasattr(self.store, "layer_boxes"):
             return self.boxes(layer_id, revision if geometry_revision is None else geometry_revision).extent
         return self._index(layer_id, revision).extent
@@ -302,6 +303,15 @@ class ViewportIndex:
         return index.ids[hits].tolist(), index.attributes.take(hits), geoms, dots
 
 
+def from_kept(view: Viewport, *, attributes: bool, dots: bool, street: str | None = None,
+              community: str | None = None) -> bool:
+    """Whether a view is found from what a `ViewportIndex` keeps on either store: a wall screen's view (its dots
+    and boxes, geometry only, the whole district's, below full detail). A database layer's is then found from its
+    kept boxes (`_dots_from_boxes`), as the embedded store's every view is from its index; such a view is also
+    cut to the layer's extent (`clipped_viewport`), alike on both stores."""
+    return dots and not (attributes or street or community) and view.tolerance > 0
+
+
 def viewport_layers(store: Store, layers) -> list[str]:
     """Of these layers, the ones with more places than the campaign's `map.viewport_above`: wall screens fetch
     them one viewport at a time."""
@@ -323,7 +333,8 @@ def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, re
     database layer's kept boxes go by; `revision` if not given."""
     query = getattr(store, "shapes_in_bbox", None)
     found = None
-    if query is not None and dots and index is not None and not (attributes or street or community) and view.tolerance > 0:
+    if query is not None and index is not None and from_kept(view, attributes=attributes, dots=dots, street=street,
+                                                             community=community):
         boxes = index.boxes(layer_id, revision if geometry_revision is None else geometry_revision)
         kept = _dots_from_boxes(store, boxes, layer_id, view)
         if kept is not None:

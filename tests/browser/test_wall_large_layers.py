@@ -433,7 +433,7 @@ def test_a_pan_keeps_the_places_both_views_hold_and_draws_what_a_fresh_screen_dr
         nearest = min(colours, key=lambda k: sum((a - int(colours[k][i:i + 2], 16)) ** 2 for a, i in zip(rgba, (1, 3, 5))))
         assert rgba[3] >= 128 and nearest == f["properties"]["status"], (f["id"], rgba)
     assert page.evaluate("""(ids) => { const wall = window.guatuPage.walls[0];
-        return ids.filter(id => id in wall.byId || wall.marksOf(id).some(Boolean) || id in wall.halos); }""",
+        return ids.filter(id => id in wall.byId || id in wall.dots || id in wall.flags || id in wall.halos); }""",
                          sorted(went)) == []
     assert page.evaluate("""(ids) => { const wall = window.guatuPage.walls[0];
         return ids.filter(id => wall.byId[id] !== wall.all.courtyards[id]); }""", sorted(held)) == []
@@ -620,15 +620,20 @@ def test_a_field_drawn_alone_paints_its_boxes_rings_with_its_dots_as_they_are_pa
     page.context.close()
 
 
-# Each overnight ring and escalation triangle the wall holds for a place of the large layer's dots and boxes, and
-# where that place is drawn: [id, [mark lat, lng], [place lat, lng]].
+# The large layer's dots and boxes with an overnight ring or an escalation triangle, [id, [lat, lng] of the dot,
+# "lng,lat"], and where the marks' canvases draw rings and triangles: ["lng,lat", …].
 MARKS = """(layerId) => {
-    const wall = window.guatuPage.walls[0], field = wall.fields[layerId], out = [];
-    for (let i = 0; i < field.n; i++) {
-        const id = field.ids[i], mark = wall.markPoint(id);
-        if (mark) out.push([id, [mark.lat, mark.lng], [field.lngLat[2 * i + 1], field.lngLat[2 * i]]]);
+    const wall = window.guatuPage.walls[0], field = wall.fields[layerId], marked = [], drawn = [];
+    wall.showMarks();
+    for (const canvas of [wall.renderers.overnight, wall.renderers.escalated]) {
+        const m = canvas._columns();
+        for (let i = 0; i < m.n; i++) drawn.push(m.lngLat[2 * i] + "," + m.lngLat[2 * i + 1]);
     }
-    return out;
+    for (let i = 0; i < field.n; i++) {
+        const at = [field.lngLat[2 * i + 1], field.lngLat[2 * i]];
+        if (field.marked[i] > 1) marked.push([field.ids[i], at, at[1] + "," + at[0]]);
+    }
+    return [marked, drawn];
 }"""
 
 
@@ -636,14 +641,12 @@ def test_the_marks_of_dots_and_boxes_move_with_them_when_the_basemap_changes_its
     """Under an AMap basemap (GCJ-02) the viewport comes shifted, and the overnight rings and escalation
     triangles of its dots and boxes go with them: none is kept where the place stood in WGS84."""
     page, _ = overview
-    def at_place(mark, place):  # within 0.0002° (a fifth of a pixel at this zoom; a mark kept from the view
-        return math.dist(mark, place) < 2e-4  # before was placed at that view's precision)
-
-    before = page.evaluate(MARKS, LAYER)
-    assert before and all(at_place(mark, place) for _, mark, place in before)
+    before, drawn = page.evaluate(MARKS, LAYER)
+    assert before and all(key in drawn for _, _, key in before)  # each marked dot's marks drawn at its point
     page.evaluate("() => window.guatuPage.walls[0].setCrs('gcj02')")  # (its promise: the shifted viewport drawn)
-    after = page.evaluate(MARKS, LAYER)
+    after, drawn = page.evaluate(MARKS, LAYER)
     assert {fid for fid, _, _ in after} == {fid for fid, _, _ in before}
-    assert all(at_place(mark, place) for _, mark, place in after)
-    moved = {fid: place for fid, _, place in after}
-    assert all(math.dist(moved[fid], place) > 2e-3 for fid, _, place in before)  # (GCJ-02: some hundred metres off)
+    assert all(key in drawn for _, _, key in after)
+    assert not {key for _, _, key in before} & set(drawn)  # none left where the places stood in WGS84
+    moved = {fid: place for fid, place, _ in after}
+    assert all(math.dist(moved[fid], place) > 2e-3 for fid, place, _ in before)  # (GCJ-02: some hundred metres off)

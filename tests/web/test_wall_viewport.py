@@ -110,29 +110,34 @@ def test_viewport_etag_follows_shapes_not_statuses(viewport_app):
     assert again.status_code == 200 and again.headers["ETag"] != etag
 
 
-def test_views_holding_the_whole_layer_are_one_view_and_a_view_past_its_edge_keeps_every_place_it_met(viewport_app):
-    """A view is cut to the tiles that hold the layer's places: two views that each hold the whole layer at a zoom
-    are answered once, with one ETag (a wall zoomed back out to its district asks for the view its page opened on),
-    and a view reaching past the layer's edge holds the places it met, in fewer tiles."""
+def test_a_wall_screens_views_holding_the_whole_layer_are_one_view_and_one_past_its_edge_keeps_its_places(viewport_app):
+    """A wall screen's view (its dots and boxes, no names) is cut to the tiles that hold the layer's places: two views
+    that each hold the whole layer at a zoom are answered once, with one ETag (a wall zoomed back out to its
+    district asks for the view its page opened on), and a view reaching past the layer's edge holds the places it
+    met, in fewer tiles. A view with the names (a GIS client's, the editor's) is answered for the tiles asked."""
     client = viewport_app.test_client()
     store = viewport_app.extensions["guatu"].store
     geoms = {f["id"]: shapely.from_geojson(orjson.dumps(f["geometry"])) for f in store.features("courtyards")}
     west, south, east, north = shapely.total_bounds(list(geoms.values()))
     layer_tiles = [tile_x(west, 12), tile_y(north, 12), tile_x(east, 12), tile_y(south, 12)]
-    answers = [client.get(f"{URL}?bbox={box}&zoom=12&format=packed")
-               for box in ("113.3,34.4,113.9,34.9", "113.45,34.55,114.3,35.2")]
+    wall = "format=binary&part=geometry&boxes=1"  # what a wall screen asks
+    answers = [client.get(f"{URL}?bbox={box}&zoom=12&{wall}") for box in ("113.3,34.4,113.9,34.9", "113.45,34.55,114.3,35.2")]
     assert [a.status_code for a in answers] == [200, 200]
-    assert answers[0].headers["ETag"] == answers[1].headers["ETag"] and answers[0].get_data() == answers[1].get_data()
-    doc = answers[0].get_json()
-    assert doc["tiles"] == layer_tiles and sorted(ids_of(doc)) == sorted(geoms)
-    wider = client.get(f"{URL}?bbox=113.2,34.3,114.0,35.0&zoom=12&format=packed", headers={"If-None-Match": answers[0].headers["ETag"]})
+    assert answers[0].headers["ETag"] == answers[1].headers["ETag"] and answers[0].data == answers[1].data
+    head, _ = _binary(answers[0].data)
+    assert head["tiles"] == layer_tiles and sorted(unpack_ids(head["ids"])) == sorted(geoms)
+    wider = client.get(f"{URL}?bbox=113.2,34.3,114.0,35.0&zoom=12&{wall}", headers={"If-None-Match": answers[0].headers["ETag"]})
     assert wider.status_code == 304  # a third view of the whole layer: the screen's copy is still good
+    named = client.get(f"{URL}?bbox=113.3,34.4,113.9,34.9&zoom=12&format=packed").get_json()
+    assert named["tiles"] == list(parse_viewport("113.3,34.4,113.9,34.9", "12").tiles) != layer_tiles
+    assert sorted(ids_of(named)) == sorted(geoms)
     # past the layer's east edge, at a zoom of small tiles: the places the asked tiles met, the tiles cut at the edge
-    asked = parse_viewport(f"113.655,34.715,{east + 0.2:.3f},34.725", "15", "1")
-    doc = client.get(f"{URL}?bbox=113.655,34.715,{east + 0.2:.3f},34.725&zoom=15&format=packed&boxes=1").get_json()
+    box = f"113.655,34.715,{east + 0.2:.3f},34.725"
+    asked = parse_viewport(box, "15", "1")
+    head, _ = _binary(client.get(f"{URL}?bbox={box}&zoom=15&{wall}").data)
     met = sorted(fid for fid, g in geoms.items() if g.intersects(shapely.box(*asked.bbox)))
-    assert sorted(ids_of(doc)) == met and len(met) >= 3
-    assert doc["tiles"][2] == tile_x(east, 15) < asked.tiles[2] and doc["tiles"][:2] == list(asked.tiles[:2])
+    assert sorted(unpack_ids(head["ids"])) == met and len(met) >= 3
+    assert head["tiles"][2] == tile_x(east, 15) < asked.tiles[2] and head["tiles"][:2] == list(asked.tiles[:2])
 
 
 def test_a_view_is_cut_only_to_tiles_it_shares_with_the_layer():

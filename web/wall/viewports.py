@@ -17,7 +17,9 @@ is added, removed, reshaped or renamed — not on a status change), the
 display CRS, the format, the part, the scope, the tiles and whether boxes
 were asked for, so a screen that pans back, or
 another screen showing the same tiles, revalidates with a 304 and the
-server computes each answer once.
+server computes each answer once. The tiles are those of the box asked for
+that hold the layer's places (geo/viewport.py `clipped_viewport`): every
+view of the whole district at a zoom is one answer.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from geo.basemaps.base import BadRequest
 from geo.basemaps.crs import display_crs, wgs84_bbox
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.messages import t
-from geo.viewport import clipped_viewport, geojson_viewport, packed_viewport, parse_viewport, viewport_shapes
+from geo.viewport import clipped_viewport, from_kept, geojson_viewport, packed_viewport, parse_viewport, viewport_shapes
 from web.core.cached import Cached
 from web.core.context import guatu
 from web.core.http import send_cached
@@ -52,8 +54,10 @@ def viewport_response(layer_id: str):
     revision = ctx.wall.shapes_shown(layer_id)
     # what a database layer's kept boxes go by (the embedded store keeps no boxes)
     boxes_revision = ctx.wall.geometry_shown(layer_id) if hasattr(ctx.store, "layer_boxes") else None
-    view = clipped_viewport(view, ctx.viewport_index.extent(layer_id, revision, boxes_revision))
     street, community = request.args.get("street") or None, request.args.get("community") or None
+    attributes, dots = fmt == "geojson" or part == "all", fmt != "geojson"
+    if from_kept(view, attributes=attributes, dots=dots, street=street, community=community):  # (a wall screen's view)
+        view = clipped_viewport(view, ctx.viewport_index.extent(layer_id, revision, boxes_revision))
     scope = hashlib.blake2s(f"{street}\x00{community}".encode(), digest_size=6).hexdigest() if street or community else "all"
     etag = f"vp-{layer_id}-{revision}-{crs}-{fmt}-{part}-{scope}-{view.key}"
     if etag in request.if_none_match:
@@ -61,14 +65,14 @@ def viewport_response(layer_id: str):
     cache, index = ctx.viewports, ctx.viewport_index
 
     def build() -> Cached:
-        ids, shown, geoms, dots = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street,
-                                                  community=community, attributes=fmt == "geojson" or part == "all",
-                                                  dots=fmt != "geojson", geometry_revision=boxes_revision)
+        ids, shown, geoms, found = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street,
+                                                   community=community, attributes=attributes, dots=dots,
+                                                   geometry_revision=boxes_revision)
         transform = wgs84_to_gcj02 if crs == "gcj02" else None
         if fmt == "geojson":
             return Cached(geojson_viewport(layer_id, revision, view, ids, shown, geoms, transform=transform), etag)
         return Cached(packed_viewport(layer_id, revision, view, ids, shown, geoms, transform=transform,
-                                      binary=fmt == "binary", dots=dots), etag)
+                                      binary=fmt == "binary", dots=found), etag)
 
     item = cache.get(("viewport", layer_id, revision, crs, fmt, part, street, community, view.key), build)
     return send_cached(item, {"packed": "application/json", "binary": "application/octet-stream"}.get(

@@ -744,7 +744,8 @@ export var DotCanvas = L.Canvas.extend({
 // orange when the case went up to the sub-district, red and larger when it
 // reached the district; drawn with a dark rim and a white "!" so it reads on
 // any status colour, and above the interior point, so the overnight ring there
-// stays visible. `setDots({id: {latlng, level}})`.
+// stays visible. `setDots({id: {latlng, level}}, fields)`: the places' triangles by id, and the fields' dots' and
+// boxes' from their marks (the escalation level in `marked`, shifted by 2).
 export var FlagCanvas = DotCanvas.extend({
   options: { size: 14, street: "#ff8c00", district: "#e00000", rim: "#111111" },
 

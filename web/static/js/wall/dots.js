@@ -15,6 +15,10 @@
  *                           so a status change restyles a dot without a fetch)
  *   x/y, w/h                screen pixels (a box's half sides), projected once
  *                           per zoom
+ *   marked                  one byte per dot: its state's flags while shown
+ *                           (overdue, overnight, the escalation level): the
+ *                           marks' canvases draw its ring and triangle from it
+ *   numbers                 each id's number, when the ids came packed
  *
  * and paints them as pixels: each dot a small disc and each box a rectangle
  * with a darker rim (its overdue ring a wider one under it), written straight

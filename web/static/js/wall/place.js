@@ -133,8 +133,9 @@ function centroid(ring, n) {
 }
 
 // The places of a packed shapes document (geo/wall/codec.py), straight into typed arrays.
-// With `dots` ({ids: [], lngLat: [], half: [], boxes: 0}: wall/dots.js `dotCollector`), the dots and boxes of a
-// viewport are put there instead of made Places (a dot's half sides 0, 0; `boxes` counts the boxes).
+// With `dots` (wall/dots.js `dotCollector`: ids, lngLat, half, boxes, and the ids' numbers when it was given them),
+// the dots and boxes of a viewport are put there instead of made Places (a dot's half sides 0, 0; `boxes` counts
+// the boxes).
 // With `kept(id)`, a place it answers with a Place (the same place, drawn from the same kind of answer before)
 // is that Place, in its turn: nothing of it is made again.
 export function placesFromPacked(doc, layerId, ids, dots, kept) {

@@ -593,16 +593,13 @@ sync.updateTiling = function (fetch) {
   if (back.length && fetch !== false && document.documentElement.dataset.guatuReady === "true") this.fetchBack(back, 0);
 };
 
-// The marks of the layer's viewport set again (its tiles, taken off, let go of the marks of the places they held).
+// The marks of the layer's viewport's places set again (its tiles, taken off, let go of the marks of the places they
+// held; its dots' and boxes' are their field's own, drawn again with it).
 sync.markViewport = function (layerId) {
   var self = this;
   var all = this.all[layerId] || {};
   Object.keys(all).forEach(function (id) { self.refresh(layerId, all[id]); });
-  var field = this.fields[layerId];
-  if (field) {
-    field.marked.fill(0);
-    this.refreshField(layerId);
-  }
+  if (this.fields[layerId]) this.refreshField(layerId);
   this.showMarks();
 };
 

@@ -367,19 +367,6 @@ WallMap.prototype.markPoint = function (id) {
   return null;
 };
 
-// Place `id`'s marks as the canvases draw them: [overnight (0 or 1), escalation level (0, 1 or 2)].
-WallMap.prototype.marksOf = function (id) {
-  var overnight = this.dots[id] ? 1 : 0, level = this.flags[id] ? this.flags[id].level : 0;
-  for (var layerId in this.fields) {
-    var field = this.fields[layerId];
-    var i = field.indexOf(id);
-    if (i < 0) continue;
-    overnight = overnight || (field.marked[i] >> 1) & 1;
-    level = level || field.marked[i] >> 2;
-  }
-  return [overnight, level];
-};
-
 // The place under a layer point of a large layer drawn from tiles (the places' canvas found none of its own).
 WallMap.prototype.tiledPlaceAt = function (point) {
   var latlng = this.map.layerPointToLatLng(point);
