@@ -14,7 +14,7 @@
  *                      eachLayer/getLayers/getBounds of a Leaflet group
  */
 import { lngLatBox } from "./place.js";
-import { darkerPixel, pixelOf } from "./dots.js";
+import { HALO_ALPHA, darkerPixel, pixelOf } from "./dots.js";
 import { inkOn } from "../lib/dom.js";
 
 var CELL = 128; // px: hit-test grid
@@ -443,7 +443,7 @@ export var PlaceCanvas = L.Canvas.extend({
         else trace(halo, p, true);
       });
     });
-    ctx.globalAlpha = 0.95;
+    ctx.globalAlpha = HALO_ALPHA;
     ctx.fillStyle = o.haloColor;
     ctx.fill(squares);
     ctx.strokeStyle = o.haloColor;

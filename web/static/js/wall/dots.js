@@ -309,10 +309,10 @@ DotField.prototype.paint = function (ctx, bounds, radius, palette, rims, halos) 
   });
 };
 
-var HALO_ALPHA = 0.95; // the overdue rings' opacity (canvas.js PlaceCanvas._draw draws every ring so)
+export var HALO_ALPHA = 0.95; // the overdue rings' opacity (canvas.js PlaceCanvas._draw draws every ring so)
 
 // A pixel (`pixelOf`) at `alpha` opacity.
-export function withAlpha(pixel, alpha) {
+function withAlpha(pixel, alpha) {
   return ((pixel & 0x00ffffff) | (Math.round(alpha * 255) << 24)) >>> 0;
 }
 
