@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-import orjson
 import shapely
 
 from geo.errors import BadParameters, FieldError
@@ -36,7 +36,16 @@ from geo.kept import interned
 from geo.messages import t
 from geo.shapes import from_geojson
 from geo.store.base import Store
-from geo.wall.codec import GEOMETRY_CODES, PACKED_PROPERTIES, PlaceAttributes, binary_body, id_numbers, pack_ids, pack_numbers
+from geo.wall.codec import (
+    GEOMETRY_CODES,
+    PACKED_PROPERTIES,
+    PlaceAttributes,
+    binary_pieces,
+    id_numbers,
+    json_pieces,
+    pack_ids,
+    pack_numbers,
+)
 
 TILE_PX = 256
 FULL_DETAIL_ZOOM = 17  # from this zoom on, outlines are sent as stored
@@ -478,8 +487,18 @@ def _found(numbers: np.ndarray, view: Viewport) -> Dots:
 
 # --- encoding --------------------------------------------------------------------------
 
+GEOJSON_PIECE = 10000  # features written at a time (`geojson_viewport`)
+
 def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], shown: PlaceAttributes | None,
                     geoms: np.ndarray, *, transform=None, binary: bool = False, dots: Dots | None = None) -> bytes:
+    """`packed_viewport_pieces`' document whole."""
+    return b"".join(packed_viewport_pieces(layer_id, revision, view, ids, shown, geoms, transform=transform,
+                                           binary=binary, dots=dots))
+
+
+def packed_viewport_pieces(layer_id: str, revision: int, view: Viewport, ids: list[str], shown: PlaceAttributes | None,
+                           geoms: np.ndarray, *, transform=None, binary: bool = False,
+                           dots: Dots | None = None) -> Iterator[bytes]:
     """The `packed-1` document of these places (geo/wall/codec.py's geometry and attribute parts in one, ids
     packed alike: a district's million ids as a list of strings were most of its bytes), built without a loop
     over places. Places too small to see come as dots and boxes (`small_places`), after the other places, in the
@@ -489,7 +508,8 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
     `dots`: the places sent as dots and boxes, as `viewport_shapes` found them (else found here).
     `shown`: the places' attributes (`viewport_shapes`), or None for geometry and ids only (a wall screen loads
     the names of a whole layer once, when it needs them); `binary`: the coordinates as int32 byte planes after a
-    JSON header (geo/wall/codec.py `binary_body`)."""
+    JSON header (geo/wall/codec.py `binary_body`). Its bytes come a piece at a time (`json_pieces`,
+    `binary_pieces`): a district's answer with its names is 42 MB of JSON, compressed as it comes."""
     found = dots if dots is not None else dots_of(geoms, view)
     dots = found.mask
     type_ids = np.where(dots, -1, shapely.get_type_id(geoms)) if len(geoms) else np.empty(0, dtype=int)
@@ -534,8 +554,9 @@ def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str]
     coords = q.reshape(-1).astype(np.int32)  # (|x|, |y| < 180 × 10**6 and each step less than twice that: int32 holds them)
     del q
     if binary:
-        return binary_body({**doc, "geometry": {**geometry, "n": len(coords)}}, coords)
-    return orjson.dumps({**doc, "geometry": {**geometry, "coords": coords}}, option=orjson.OPT_SERIALIZE_NUMPY)
+        yield from binary_pieces({**doc, "geometry": {**geometry, "n": len(coords)}}, coords)
+    else:
+        yield from json_pieces({**doc, "geometry": {**geometry, "coords": coords}})
 
 
 def _open_rings(ring_offsets: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -601,15 +622,19 @@ def _pack_points(geoms: np.ndarray, type_ids: np.ndarray) -> tuple[np.ndarray, n
 
 
 def geojson_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], shown: PlaceAttributes,
-                     geoms: np.ndarray, *, transform=None) -> bytes:
-    """The same places as a GeoJSON FeatureCollection (display attributes only)."""
-    if transform is not None and len(geoms):
-        geoms = shapely.transform(geoms, lambda xy: np.stack(transform(xy[:, 0], xy[:, 1]), axis=1))
-    rounded = shapely.set_precision(geoms, 1 / view.scale, mode="pointwise") if len(geoms) else geoms
-    texts = shapely.to_geojson(rounded) if len(geoms) else []
-    parts = [b'{"type":"Feature","id":' + dumps(fid) + b',"properties":' +
-             dumps(dict(zip(PACKED_PROPERTIES, row))) + b',"geometry":' + text.encode() + b"}"
-             for fid, row, text in zip(ids, shown.rows(), texts)]
+                     geoms: np.ndarray, *, transform=None) -> Iterator[bytes]:
+    """The same places as a GeoJSON FeatureCollection (display attributes only), a piece at a time: the features
+    written `GEOJSON_PIECE` at a time (a district's 860,000 as text at once would be some 600 MB)."""
     head = {"type": "FeatureCollection", "layer": layer_id, "revision": revision, "zoom": view.zoom,
             "tiles": list(view.tiles), "bbox": list(view.bbox), "tolerance": view.tolerance}
-    return dumps(head)[:-1] + b',"features":[' + b",".join(parts) + b"]}"
+    yield dumps(head)[:-1] + b',"features":['
+    for start in range(0, len(geoms), GEOJSON_PIECE):
+        part = geoms[start:start + GEOJSON_PIECE]
+        if transform is not None:
+            part = shapely.transform(part, lambda xy: np.stack(transform(xy[:, 0], xy[:, 1]), axis=1))
+        texts = shapely.to_geojson(shapely.set_precision(part, 1 / view.scale, mode="pointwise"))
+        rows = shown.take(np.arange(start, start + len(part))).rows()
+        yield (b"," if start else b"") + b",".join(
+            b'{"type":"Feature","id":' + dumps(fid) + b',"properties":' + dumps(dict(zip(PACKED_PROPERTIES, row)))
+            + b',"geometry":' + text.encode() + b"}" for fid, row, text in zip(ids[start:start + len(part)], rows, texts))
+    yield b"]}"

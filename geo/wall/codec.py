@@ -17,7 +17,7 @@ store and keeps nothing (geo/wall/data.py decides what to send and when).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -148,10 +148,40 @@ BINARY_MAGIC = b"GTU1"
 def binary_body(header: dict, values: np.ndarray) -> bytes:
     """`GTU1`, the header's length (uint32, little-endian), the header (JSON, space-padded to 4 bytes), then
     the int32 values as four byte planes: every value's lowest byte, then every second byte, and so on."""
+    return b"".join(binary_pieces(header, values))
+
+
+def binary_pieces(header: dict, values: np.ndarray) -> Iterator[bytes]:
+    """`binary_body`'s bytes a piece at a time: the magic, length and header, then each byte plane."""
     head = orjson.dumps(header, option=orjson.OPT_SERIALIZE_NUMPY)
     head += b" " * (-len(head) % 4)
-    planes = np.ascontiguousarray(values, dtype="<i4").view(np.uint8).reshape(-1, 4).T.tobytes()
-    return BINARY_MAGIC + len(head).to_bytes(4, "little") + head + planes
+    yield BINARY_MAGIC + len(head).to_bytes(4, "little") + head
+    planes = np.ascontiguousarray(values, dtype="<i4").view(np.uint8).reshape(-1, 4)
+    for k in range(4):
+        yield planes[:, k].tobytes()
+
+
+PIECE_ITEMS = 65536  # a long list's or array's items written at a time (`json_pieces`)
+
+
+def json_pieces(value: object, items: int = PIECE_ITEMS) -> Iterator[bytes]:
+    """`orjson.dumps(value, option=OPT_SERIALIZE_NUMPY)`'s bytes, a piece at a time: a dict a value at a time, and a
+    list or array longer than `items` that many items at a time. An answer of a district's places (860,000 names,
+    1.7 million coordinates) is then compressed as it is written and never held whole (web/core/cached.py
+    `Cached.of_pieces`)."""
+    if isinstance(value, dict):
+        yield b"{"
+        for i, (key, item) in enumerate(value.items()):
+            yield (b"," if i else b"") + orjson.dumps(key) + b":"
+            yield from json_pieces(item, items)
+        yield b"}"
+    elif isinstance(value, (list, np.ndarray)) and len(value) > items:
+        for start in range(0, len(value), items):
+            part = orjson.dumps(value[start:start + items], option=orjson.OPT_SERIALIZE_NUMPY)
+            yield (b"," if start else b"[") + part[1:-1]
+        yield b"]"
+    else:
+        yield orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def packed_attributes(features: list[dict], layer_id: str, revision: int) -> bytes:

@@ -80,6 +80,25 @@ def test_a_large_answer_of_a_cache_that_only_sends_is_kept_gzipped_alone_and_sen
     assert small.held_bytes() == 5 and small.gzipped is None  # a small one as it came
 
 
+def test_an_answer_written_in_pieces_is_held_whole_while_small_and_compressed_as_it_comes_once_large():
+    pieces = [b'[%d,%d],' % (i, i * 7 % 1013) for i in range(LARGE_BODY // 8)]  # dots, as a viewport's
+    body = b"".join(pieces)
+    large = Cached.of_pieces(iter(pieces), "v1")
+    assert large.size == len(body) > LARGE_BODY and large.held_bytes() == len(large.gzipped) < len(body) // 2
+    assert large.gzipped[8] == 4  # (the gzip header's XFL: the fastest compression, as a large body's)
+    cache = RevisionCache(8, CacheBudget(), compress_large=True)
+    assert cache.get(("viewport", 1), lambda: large) is large and cache.held_bytes() == large.held_bytes()
+    app = Flask(__name__)
+    with app.test_request_context(headers={"Accept-Encoding": "gzip"}):
+        zipped = send_cached(large)
+    with app.test_request_context():
+        plain = send_cached(large)
+    assert gzip.decompress(zipped.get_data()) == plain.get_data() == body
+    small = Cached.of_pieces(iter([b'{"a":', b"[1,2]", b"}"]), "w")
+    assert (small.body, small.size, small.gzipped) == (b'{"a":[1,2]}', 11, None)
+    assert Cached.of_pieces(iter([]), "e").body == b""
+
+
 def test_every_cache_of_the_app_draws_on_the_one_budget_its_setting_names(seeded, clock, instance_dir):
     app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
                       "GUATU_INSTANCE": str(instance_dir), "GUATU_CACHE_MB": 8})

@@ -93,6 +93,31 @@ def test_geojson_form_and_its_simplified_rings_stay_valid(viewport_app):
     assert len(by_id["c-0005"]["geometry"]["coordinates"][0]) < 60
 
 
+@pytest.mark.parametrize("fmt", ["packed", "geojson", "binary"])
+def test_a_large_view_is_compressed_as_it_is_written_and_sent_alike_either_way(viewport_app, fmt, monkeypatch):
+    import gzip
+
+    from geo.wall.codec import BINARY_MAGIC
+    from web.core import cached, http
+
+    monkeypatch.setattr(cached, "LARGE_BODY", 64)  # every view a large one: written in pieces, compressed as they come
+    monkeypatch.setattr(http, "GZIP_FROM", 16)  # (and sent gzipped, small as the seeded views are)
+    client = viewport_app.test_client()
+    url = f"{URL}?bbox=113.5,34.6,113.75,34.8&zoom=12&format={fmt}"
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and zipped.data[8] == 4  # (XFL: compressed fast)
+    body = client.get(url).get_data()
+    assert gzip.decompress(zipped.data) == body
+    kept = list(viewport_app.extensions["guatu"].viewports._items.values())
+    assert len(kept) == 1 and kept[0].held_bytes() == len(kept[0].gzipped) < len(body)
+    if fmt == "binary":
+        assert body.startswith(BINARY_MAGIC)
+    else:
+        doc = orjson.loads(body)
+        ids = [f["id"] for f in doc["features"]] if fmt == "geojson" else ids_of(doc)
+        assert sorted(ids) == ["c-0001", "c-0002", "c-0003", "c-0004", "c-0005"]
+
+
 def test_viewport_etag_follows_shapes_not_statuses(viewport_app):
     client = viewport_app.test_client()
     first = client.get(f"{URL}?bbox={NEAR}&zoom=14&format=packed")

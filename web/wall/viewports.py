@@ -32,7 +32,14 @@ from geo.basemaps.base import BadRequest
 from geo.basemaps.crs import display_crs, wgs84_bbox
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.messages import t
-from geo.viewport import clipped_viewport, from_kept, geojson_viewport, packed_viewport, parse_viewport, viewport_shapes
+from geo.viewport import (
+    clipped_viewport,
+    from_kept,
+    geojson_viewport,
+    packed_viewport_pieces,
+    parse_viewport,
+    viewport_shapes,
+)
 from web.core.cached import Cached
 from web.core.context import guatu
 from web.core.http import send_cached
@@ -70,9 +77,10 @@ def viewport_response(layer_id: str):
                                                    geometry_revision=boxes_revision)
         transform = wgs84_to_gcj02 if crs == "gcj02" else None
         if fmt == "geojson":
-            return Cached(geojson_viewport(layer_id, revision, view, ids, shown, geoms, transform=transform), etag)
-        return Cached(packed_viewport(layer_id, revision, view, ids, shown, geoms, transform=transform,
-                                      binary=fmt == "binary", dots=found), etag)
+            return Cached.of_pieces(geojson_viewport(layer_id, revision, view, ids, shown, geoms, transform=transform),
+                                    etag)
+        return Cached.of_pieces(packed_viewport_pieces(layer_id, revision, view, ids, shown, geoms, transform=transform,
+                                                       binary=fmt == "binary", dots=found), etag)
 
     item = cache.get(("viewport", layer_id, revision, crs, fmt, part, street, community, view.key), build)
     return send_cached(item, {"packed": "application/json", "binary": "application/octet-stream"}.get(
