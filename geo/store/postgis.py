@@ -772,7 +772,7 @@ class PostGISStore(Store):
                                  by_id=sql.SQL("AND id = ANY(%(ids)s) " if ids is not None else ""))
         n = len(properties)
         found: list[str] = []
-        shown = AttributeColumns()
+        shown = AttributeColumns(encoded=True)  # (the names as their JSON texts: a district's 860,000 names)
         wkb: list[bytes | None] = []
         numbers: list[np.ndarray] = []
         # libpq's chunked rows (libpq 17 on; the pinned psycopg-binary brings its own), else a row at a time; the

@@ -153,7 +153,7 @@ def binary_body(header: dict, values: np.ndarray) -> bytes:
 
 def binary_pieces(header: dict, values: np.ndarray) -> Iterator[bytes]:
     """`binary_body`'s bytes a piece at a time: the magic, length and header, then each byte plane."""
-    head = orjson.dumps(header, option=orjson.OPT_SERIALIZE_NUMPY)
+    head = b"".join(json_pieces(header))  # (its length comes first: written whole)
     head += b" " * (-len(head) % 4)
     yield BINARY_MAGIC + len(head).to_bytes(4, "little") + head
     planes = np.ascontiguousarray(values, dtype="<i4").view(np.uint8).reshape(-1, 4)
@@ -175,6 +175,8 @@ def json_pieces(value: object, items: int = PIECE_ITEMS) -> Iterator[bytes]:
             yield (b"," if i else b"") + orjson.dumps(key) + b":"
             yield from json_pieces(item, items)
         yield b"}"
+    elif isinstance(value, EncodedNames):
+        yield from value.json_pieces(items)
     elif isinstance(value, (list, np.ndarray)) and len(value) > items:
         for start in range(0, len(value), items):
             part = orjson.dumps(value[start:start + items], option=orjson.OPT_SERIALIZE_NUMPY)
@@ -205,7 +207,7 @@ class PlaceAttributes:
     __slots__ = ("names", "codes", "tables")
 
     def __init__(self, names: np.ndarray, codes: np.ndarray, tables: tuple[list, list, list]) -> None:
-        self.names = names  # object array: each place's name or None
+        self.names = names  # object array: each place's name or None; or `EncodedNames` (a database's view)
         self.codes = codes  # int32, a row per place: its kind's, sub-district's and community's number in `tables`
         self.tables = tables
 
@@ -247,7 +249,7 @@ class PlaceAttributes:
     def columns(self) -> dict:
         """The packed format's attributes: names, and the kinds', sub-districts' and communities' tables with a
         column of numbers into each (docs/packed-shapes.md)."""
-        out: dict = {"name": [n or "" for n in self.names]}
+        out: dict = {"name": self.names if isinstance(self.names, EncodedNames) else [n or "" for n in self.names]}
         numbered: dict = {}
         for i, (key, tables) in enumerate(_TABLES.items()):
             # the values as written (None is ""), numbered in the order they first come among these places
@@ -264,18 +266,99 @@ class PlaceAttributes:
         return {**out, **numbered}  # (the tables first, then the numbers)
 
 
+class EncodedNames:
+    """Names as the packed format writes them: each one's JSON text ("" for none), joined by commas in one buffer,
+    with where each text ends and which names were none. A database's view of a district holds 860,000 names,
+    about 80 MB as Python texts and 30 MB so; written in the order kept (`json_pieces`), the buffer is the JSON
+    list's inside as it is, with no object made per name."""
+
+    __slots__ = ("data", "ends", "none")
+
+    def __init__(self, data: bytes | bytearray, ends: np.ndarray, none: np.ndarray) -> None:
+        self.data = data
+        self.ends = ends  # int64: where each name's text ends in `data` (the next one begins a comma after)
+        self.none = none  # bool: which names were none
+
+    @classmethod
+    def of(cls, names: list) -> EncodedNames:
+        texts = [orjson.dumps(n or "") for n in names]
+        ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1) - 1
+        return cls(b",".join(texts), ends, np.fromiter((n is None for n in names), dtype=bool, count=len(names)))
+
+    @classmethod
+    def joined(cls, parts: list[EncodedNames]) -> EncodedNames:
+        """These names one after the other; each part is taken out of `parts` and let go once copied."""
+        data, ends, none = bytearray(), [], []
+        while parts:
+            part = parts.pop(0)
+            if not len(part):
+                continue
+            if data:
+                data += b","
+            ends.append(part.ends + len(data))
+            none.append(part.none)
+            data += part.data
+        return cls(data, np.concatenate(ends) if ends else np.empty(0, dtype=np.int64),
+                   np.concatenate(none) if none else np.empty(0, dtype=bool))
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, rows: np.ndarray) -> EncodedNames:
+        rows = np.asarray(rows)
+        if rows.dtype == bool:
+            rows = np.flatnonzero(rows)
+        if len(rows) == len(self) and (rows[:-1] < rows[1:]).all():  # every name, in order (a view of all dots)
+            return self
+        data = b",".join(b",".join(texts) for texts in self._texts(rows) if texts)
+        lengths = self.ends[rows] - self._starts(rows)
+        return EncodedNames(data, np.cumsum(lengths + 1) - 1, self.none[rows])
+
+    def tolist(self) -> list[str | None]:
+        every = np.arange(len(self))
+        return [None if none else orjson.loads(text)
+                for texts, nones in zip(self._texts(every), self._nones()) for text, none in zip(texts, nones)]
+
+    def json_pieces(self, items: int = PIECE_ITEMS) -> Iterator[bytes]:
+        """The names as a JSON list, about `items` at a time."""
+        yield b"["
+        step = max(1, len(self.data) * items // max(len(self), 1))  # (bytes, the texts cut anywhere)
+        data = memoryview(self.data)
+        for at in range(0, len(data), step):
+            yield bytes(data[at:at + step])
+        yield b"]"
+
+    def _starts(self, rows: np.ndarray) -> np.ndarray:
+        return np.where(rows > 0, self.ends[rows - 1] + 1, 0)
+
+    def _texts(self, rows: np.ndarray, items: int = PIECE_ITEMS) -> Iterator[list[bytes]]:
+        """The texts of these rows, `items` at a time."""
+        data = self.data
+        for at in range(0, len(rows), items):
+            picked = rows[at:at + items]
+            yield [data[a:b] for a, b in zip(self._starts(picked).tolist(), self.ends[picked].tolist())]
+
+    def _nones(self, items: int = PIECE_ITEMS) -> Iterator[list[bool]]:
+        for at in range(0, len(self), items):
+            yield self.none[at:at + items].tolist()
+
+
 class AttributeColumns:
     """`PlaceAttributes` made a batch of places at a time (a database's rows a chunk at a time): a value a column
     repeats is kept once (a text by its value; any other value, which the embedded store may hold, by its type and
     value, so 1 and True stay apart)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, encoded: bool = False) -> None:
+        self._encoded = encoded  # the names kept as `EncodedNames`, not texts
         self._names: list = []
         self._codes: list[np.ndarray] = []
         self._numbers: tuple[dict, dict, dict] = ({}, {}, {})  # value (or its type and value) -> its number, per column
 
     def add(self, names: list, kinds: list, streets: list, communities: list) -> None:
-        self._names += names
+        if self._encoded:
+            self._names.append(EncodedNames.of(names))
+        else:
+            self._names += names
         self._codes.append(np.array([[number.setdefault(v if v is None or type(v) is str else (type(v), v), len(number))
                                       for v in values]
                                      for number, values in zip(self._numbers, (kinds, streets, communities))],
@@ -283,7 +366,8 @@ class AttributeColumns:
 
     def done(self) -> PlaceAttributes:
         codes = np.concatenate(self._codes) if self._codes else np.empty((0, 3), dtype=np.int32)
-        names = np.fromiter(self._names, dtype=object, count=len(self._names))
+        names = (EncodedNames.joined(self._names) if self._encoded
+                 else np.fromiter(self._names, dtype=object, count=len(self._names)))
         tables = tuple([v[1] if type(v) is tuple else v for v in number] for number in self._numbers)
         return PlaceAttributes(names, codes, tables)
 
