@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +40,7 @@ from geo.store.base import Store
 from geo.wall.codec import (
     GEOMETRY_CODES,
     PACKED_PROPERTIES,
+    AttributeColumns,
     PlaceAttributes,
     binary_pieces,
     id_numbers,
@@ -367,6 +369,29 @@ def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, re
     return list(ids), attrs if attributes else None, geoms, found
 
 
+def viewport_chunks(store: Store, index: ViewportIndex | None, layer_id: str, revision: int, view: Viewport, *,
+                    street: str | None = None, community: str | None = None
+                    ) -> Iterator[tuple[list[str], PlaceAttributes, np.ndarray]]:
+    """`viewport_shapes`' places with their attributes and outlines and no dots (a GeoJSON view), a chunk at a time:
+    a database's as its rows come (a GeoJSON view of a district is 860,000 outlines, which held at once took a
+    worker's memory up by 550 MB), the embedded store's, whose index holds them, at once."""
+    chunks = getattr(store, "shapes_in_bbox_chunks", None)
+    if chunks is None:
+        ids, shown, geoms, _ = viewport_shapes(store, index, layer_id, revision, view, street=street, community=community)
+        yield ids, shown, geoms
+        return
+    with closing(chunks(layer_id, view.bbox, view.tolerance, attributes=True, small_size=_box_limits(view))) as rows:
+        for ids, columns, wkb, _ in rows:
+            made = AttributeColumns()
+            made.add(*columns)
+            shown = made.done()
+            geoms = shapely.from_wkb(np.array(wkb, dtype=object))
+            if street or community:
+                keep = np.flatnonzero(shown.in_scope(street, community))
+                ids, shown, geoms = [ids[i] for i in keep.tolist()], shown.take(keep), geoms[keep]
+            yield ids, shown, geoms
+
+
 def _dots_from_boxes(store: Store, kept: _LayerBoxes, layer_id: str, view: Viewport):
     """A database layer's view found from its kept boxes when most of it is dots and boxes (at a district's zoom a
     million places are nearly all dots, and the query that finds them reads every row of the district: 4–5 s).
@@ -635,20 +660,23 @@ def _pack_points(geoms: np.ndarray, type_ids: np.ndarray) -> tuple[np.ndarray, n
     return types, counts[is_multi].astype(np.int64), coords
 
 
-def geojson_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], shown: PlaceAttributes,
-                     geoms: np.ndarray, *, transform=None) -> Iterator[bytes]:
-    """The same places as a GeoJSON FeatureCollection (display attributes only), a piece at a time: the features
-    written `GEOJSON_PIECE` at a time (a district's 860,000 as text at once would be some 600 MB)."""
+def geojson_viewport(layer_id: str, revision: int, view: Viewport,
+                     chunks: Iterable[tuple[list[str], PlaceAttributes, np.ndarray]], *, transform=None) -> Iterator[bytes]:
+    """Places as a GeoJSON FeatureCollection (display attributes only), a piece at a time: the places come a chunk at
+    a time (`viewport_chunks`), and their features are written `GEOJSON_PIECE` at a time."""
     head = {"type": "FeatureCollection", "layer": layer_id, "revision": revision, "zoom": view.zoom,
             "tiles": list(view.tiles), "bbox": list(view.bbox), "tolerance": view.tolerance}
     yield dumps(head)[:-1] + b',"features":['
-    for start in range(0, len(geoms), GEOJSON_PIECE):
-        part = geoms[start:start + GEOJSON_PIECE]
-        if transform is not None:
-            part = shapely.transform(part, lambda xy: np.stack(transform(xy[:, 0], xy[:, 1]), axis=1))
-        texts = shapely.to_geojson(shapely.set_precision(part, 1 / view.scale, mode="pointwise"))
-        rows = shown.take(np.arange(start, start + len(part))).rows()
-        yield (b"," if start else b"") + b",".join(
-            b'{"type":"Feature","id":' + dumps(fid) + b',"properties":' + dumps(dict(zip(PACKED_PROPERTIES, row)))
-            + b',"geometry":' + text.encode() + b"}" for fid, row, text in zip(ids[start:start + len(part)], rows, texts))
+    comma = b""
+    for ids, shown, geoms in chunks:
+        for start in range(0, len(geoms), GEOJSON_PIECE):
+            part = geoms[start:start + GEOJSON_PIECE]
+            if transform is not None:
+                part = shapely.transform(part, lambda xy: np.stack(transform(xy[:, 0], xy[:, 1]), axis=1))
+            texts = shapely.to_geojson(shapely.set_precision(part, 1 / view.scale, mode="pointwise"))
+            rows = shown.take(np.arange(start, start + len(part))).rows()
+            yield comma + b",".join(
+                b'{"type":"Feature","id":' + dumps(fid) + b',"properties":' + dumps(dict(zip(PACKED_PROPERTIES, row)))
+                + b',"geometry":' + text.encode() + b"}" for fid, row, text in zip(ids[start:start + len(part)], rows, texts))
+            comma = b","
     yield b"]}"

@@ -729,19 +729,42 @@ class PostGISStore(Store):
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
                        *, attributes: bool = False, small_size: tuple[float, float] = (0.0, 0.0), dots: bool = False,
                        ids: list[str] | None = None) -> tuple[list[str], PlaceAttributes | None, list[bytes | None], np.ndarray]:
+        """`shapes_in_bbox_chunks`' places all at once: their ids, with `attributes` what a map shows of them (as
+        columns, the names as their JSON texts: a district's 860,000; else None), WKB geometries, and with `dots`
+        the numbers of the places sent as dots and boxes (a row of five each)."""
+        found: list[str] = []
+        shown = AttributeColumns(encoded=True)
+        wkb: list[bytes | None] = []
+        numbers: list[np.ndarray] = []
+        with closing(self.shapes_in_bbox_chunks(layer_id, bbox, tolerance, attributes=attributes,
+                                                small_size=small_size, dots=dots, ids=ids)) as chunks:
+            for chunk_ids, columns, chunk_wkb, chunk_numbers in chunks:
+                found += chunk_ids
+                if columns is not None:
+                    shown.add(*columns)
+                wkb += chunk_wkb
+                if chunk_numbers is not None:
+                    numbers.append(chunk_numbers)
+        return found, shown.done() if attributes else None, wkb, _stacked(numbers, 5)
+
+    def shapes_in_bbox_chunks(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
+                              *, attributes: bool = False, small_size: tuple[float, float] = (0.0, 0.0),
+                              dots: bool = False, ids: list[str] | None = None
+                              ) -> Iterator[tuple[list[str], list[list] | None, list[bytes | None], np.ndarray | None]]:
         """Places of a layer whose geometry meets `bbox`, simplified by `tolerance` degrees (GiST index,
-        ST_SimplifyPreserveTopology): their ids, with `attributes` what a map shows of them (`PACKED_PROPERTIES`,
-        read from the place's JSON, as columns; else None), WKB geometries, and with `dots` the numbers of the
-        places sent as dots and boxes. Only what simplifying can shorten is simplified, as the embedded store's
-        viewport index does: not a polygon under `small_size` degrees of longitude wide and of latitude high (it is
-        sent as a dot or a box), nor a ring of four corners.
+        ST_SimplifyPreserveTopology), a chunk at a time: each chunk's ids, with `attributes` what a map shows of
+        them (a list of values per `PACKED_PROPERTIES`, read from the place's JSON; else None), WKB geometries, and
+        with `dots` the numbers of the places sent as dots and boxes (else None). Only what simplifying can shorten
+        is simplified, as the embedded store's viewport index does: not a polygon under `small_size` degrees of
+        longitude wide and of latitude high (it is sent as a dot or a box), nor a ring of four corners.
         Topology-preserving simplification is the costliest step, and at a district's zoom nearly every place is
         such a dot. With `dots`, such a polygon comes as no geometry and its bounding box and area (west, south,
         east, north, area, a row of the last array; NaN five times for any other place: geo/viewport.py
         `small_places` makes its dot or box): no outline is sent or parsed for it. `ids`: only these places (found
         by id, the view's box still checked).
-        The rows come `SHAPES_CHUNK` at a time (libpq's chunked rows), each chunk made columns before the next: a
-        district's million rows with their attributes, fetched at once as tuples, held a gigabyte."""
+        The rows come `SHAPES_CHUNK` at a time (libpq's chunked rows), each chunk made columns before the next is
+        read: a district's million rows with their attributes, fetched at once as tuples, held a gigabyte. The
+        connection is held until the chunks are all read or the iterator is closed."""
         self.layer(layer_id)
         properties = PACKED_PROPERTIES if attributes else ()
         columns = [sql.SQL("id"), *(sql.SQL("properties ->> {}").format(sql.Literal(p)) for p in properties)]
@@ -771,22 +794,15 @@ class PostGISStore(Store):
                         ).format(columns=sql.SQL(", ").join(columns), outline=outline,
                                  by_id=sql.SQL("AND id = ANY(%(ids)s) " if ids is not None else ""))
         n = len(properties)
-        found: list[str] = []
-        shown = AttributeColumns(encoded=True)  # (the names as their JSON texts: a district's 860,000 names)
-        wkb: list[bytes | None] = []
-        numbers: list[np.ndarray] = []
         # libpq's chunked rows (libpq 17 on; the pinned psycopg-binary brings its own), else a row at a time; the
         # stream closed before the connection goes back (a failure meanwhile: the query cancelled, the connection kept)
         size = SHAPES_CHUNK if psycopg.capabilities.has_stream_chunked() else 1
         with self._conn() as conn, conn.cursor() as cursor, closing(cursor.stream(query, params, size=size)) as stream:
             while rows := list(itertools.islice(stream, SHAPES_CHUNK)):
-                found += [interned(r[0]) for r in rows]  # (the object the wall's state holds: this one let go)
-                if attributes:
-                    shown.add(*([r[k] for r in rows] for k in range(1, 1 + n)))
-                wkb += [r[1 + n] for r in rows]
-                if dots:
-                    numbers.append(np.array([r[2 + n:7 + n] for r in rows], dtype=float))
-        return found, shown.done() if attributes else None, wkb, _stacked(numbers, 5)
+                yield ([interned(r[0]) for r in rows],  # (the object the wall's state holds: this one let go)
+                       [[r[k] for r in rows] for k in range(1, 1 + n)] if attributes else None,
+                       [r[1 + n] for r in rows],
+                       np.array([r[2 + n:7 + n] for r in rows], dtype=float) if dots else None)
 
     def vector_tile(self, layer_id: str, z: int, x: int, y: int, extent: int, buffer: int, *, dot: int = 0,
                     pixel: int = 16, street: str | None = None, community: str | None = None) -> bytes:

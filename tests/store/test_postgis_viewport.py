@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+import orjson
 import psycopg
 import pytest
 import shapely
@@ -21,12 +22,14 @@ from geo.viewport import (
     NumberedIds,
     ViewportIndex,
     _dots_from_boxes,
+    geojson_viewport,
     packed_viewport,
     parse_viewport,
     tile_lat,
     tile_lon,
     tile_x,
     tile_y,
+    viewport_chunks,
     viewport_shapes,
 )
 
@@ -239,6 +242,22 @@ def test_a_view_read_a_few_rows_at_a_time_is_the_view_with_its_attributes(stores
             assert scoped[0] == theirs[0] and scoped[1].rows() == theirs[1].rows()
             scoped_in += len(scoped[0])
     assert drawn > 0 and scoped_in > 0  # some views hold outlines, and places of each scope
+
+
+def test_a_geojson_view_written_as_the_rows_come_is_the_embedded_stores(stores, monkeypatch):
+    """A GeoJSON view of a database's layer is written a chunk of rows at a time (`viewport_chunks`: a district's
+    outlines are never held at once): whole or cut to a screen's scope, it is the embedded store's, byte for byte."""
+    embedded, postgis = stores
+    monkeypatch.setattr(postgis_store, "SHAPES_CHUNK", 7)
+    for zoom, box in VIEWS:
+        view = parse_viewport(",".join(map(str, box)), str(zoom), None)
+        for street, community in ((None, None), ("大学路街道", None), ("建设路街道", "和平社区")):
+            chunks = list(viewport_chunks(postgis, None, LAYER, 1, view, street=street, community=community))
+            theirs = viewport_chunks(embedded, ViewportIndex(embedded), LAYER, 1, view, street=street, community=community)
+            written = b"".join(geojson_viewport(LAYER, 1, view, chunks))
+            assert written == b"".join(geojson_viewport(LAYER, 1, view, theirs)), (zoom, street, community)
+            if street is None:
+                assert len(chunks) > 1 and len(orjson.loads(written)["features"]) > 7
 
 
 class Refused(Exception):

@@ -38,6 +38,7 @@ from geo.viewport import (
     geojson_viewport,
     packed_viewport_pieces,
     parse_viewport,
+    viewport_chunks,
     viewport_shapes,
 )
 from web.core.cached import Cached
@@ -72,13 +73,13 @@ def viewport_response(layer_id: str):
     cache, index = ctx.viewports, ctx.viewport_index
 
     def build() -> Cached:
+        transform = wgs84_to_gcj02 if crs == "gcj02" else None
+        if fmt == "geojson":  # (written as the places come: a district's outlines are never held at once)
+            chunks = viewport_chunks(ctx.store, index, layer_id, revision, view, street=street, community=community)
+            return Cached.of_pieces(geojson_viewport(layer_id, revision, view, chunks, transform=transform), etag)
         ids, shown, geoms, found = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street,
                                                    community=community, attributes=attributes, dots=dots,
                                                    geometry_revision=boxes_revision)
-        transform = wgs84_to_gcj02 if crs == "gcj02" else None
-        if fmt == "geojson":
-            return Cached.of_pieces(geojson_viewport(layer_id, revision, view, ids, shown, geoms, transform=transform),
-                                    etag)
         return Cached.of_pieces(packed_viewport_pieces(layer_id, revision, view, ids, shown, geoms, transform=transform,
                                                        binary=fmt == "binary", dots=found), etag)
 
