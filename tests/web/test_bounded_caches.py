@@ -99,6 +99,19 @@ def test_an_answer_written_in_pieces_is_held_whole_while_small_and_compressed_as
     assert Cached.of_pieces(iter([]), "e").body == b""
 
 
+def test_answers_a_cache_is_told_are_superseded_are_let_go_and_their_bytes_with_them():
+    budget = CacheBudget()
+    cache = RevisionCache(8, budget)
+    for revision in (1, 2, 3):
+        cache.get(("wall-full", revision, True), lambda r=revision: Cached(body=b"s" * 2000 * r, etag=f"r{r}"))
+    cache.get(("wall-delta", 1, 3), lambda: Cached(body=b"d" * 10, etag="d"))
+    held = budget.held_bytes()
+    assert cache.forget(lambda key: key[0] == "wall-full" and key[1] != 3) == 2
+    assert len(cache) == 2 and len(budget) == 2 and budget.held_bytes() < held
+    assert cache.get(("wall-full", 3, True), lambda: Cached(body=b"", etag="rebuilt")).etag == "r3"  # kept
+    assert cache.forget(lambda key: False) == 0 and len(cache) == 2
+
+
 def test_every_cache_of_the_app_draws_on_the_one_budget_its_setting_names(seeded, clock, instance_dir):
     app = create_app({"TESTING": True, "GUATU_DATA": str(seeded), "GUATU_CLOCK": clock,
                       "GUATU_INSTANCE": str(instance_dir), "GUATU_CACHE_MB": 8})
@@ -165,6 +178,8 @@ def test_steady_edits_leave_every_cache_and_kept_view_bounded(app, client, clock
         kept = (id(ctx.dashboard._kept), id(ctx.progress._kept), id(ctx.wall._kept))
         kept_before = kept_before or kept
     assert len(ctx.cache) <= 32 and ctx.cache.budget.held_bytes() <= 256 * 2**20
+    full = [key for key in ctx.cache._items if key[0] == "wall-full"]
+    assert len(full) == 1 and full[0][1] == ctx.wall.key(ctx.now())  # the current revision's full state alone
     # the kept views were brought up to date, one copy each, not built again per revision
     assert kept == kept_before
     assert len(ctx.progress._kept.places) == len(ctx.dashboard._kept.parts) == 3

@@ -184,6 +184,16 @@ class RevisionCache:
             value.gzip()
         return value.held_bytes()
 
+    def forget(self, older: Callable[[tuple], bool]) -> int:
+        """Let go of the answers whose keys `older` names (superseded: a full wall state of an earlier revision,
+        which no screen asks for again); how many."""
+        with self._lock:
+            gone = [key for key in self._items if older(key)]
+            for key in gone:
+                del self._items[key]
+                self.budget._forget(self, key)
+        return len(gone)
+
     def _drop(self, key: tuple) -> None:
         self._items.pop(key, None)
 

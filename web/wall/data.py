@@ -99,7 +99,11 @@ def full_state(key: StateKey, now: datetime, *, packed: bool) -> Cached:
         return Cached(body=b"".join(pieces), etag=key.etag, gzipped=gzip_pieces(pieces, deflated[packed]))
 
     with lock:
-        return ctx.cache.get(("wall-full", key, packed), build)
+        item = ctx.cache.get(("wall-full", key, packed), build)
+        # an earlier revision's is never asked for again (a screen behind asks for a delta): at a million places
+        # each is 40 MB, which the cache's budget would otherwise hold a few of under steady edits
+        ctx.cache.forget(lambda k: k[0] == "wall-full" and k[2] == packed and k[1] != key)
+        return item
 
 
 @bp.get("/api/wall/shapes/<layer_id>", role=VIEWER, display=Display.PINNED_SHAPES, doc=docs.SHAPES)
