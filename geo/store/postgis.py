@@ -762,9 +762,10 @@ class PostGISStore(Store):
         east, north, area, a row of the last array; NaN five times for any other place: geo/viewport.py
         `small_places` makes its dot or box): no outline is sent or parsed for it. `ids`: only these places (found
         by id, the view's box still checked).
-        The rows come `SHAPES_CHUNK` at a time (libpq's chunked rows), each chunk made columns before the next is
+        The rows come `SHAPES_CHUNK` at a time (libpq's chunked rows), each chunk handed on before the next is
         read: a district's million rows with their attributes, fetched at once as tuples, held a gigabyte. The
-        connection is held until the chunks are all read or the iterator is closed."""
+        connection, and the query's snapshot, are held until the chunks are all read or the iterator is closed:
+        while the caller writes them (a GeoJSON view of a district: seconds)."""
         self.layer(layer_id)
         properties = PACKED_PROPERTIES if attributes else ()
         columns = [sql.SQL("id"), *(sql.SQL("properties ->> {}").format(sql.Literal(p)) for p in properties)]

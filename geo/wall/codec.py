@@ -179,11 +179,18 @@ def json_pieces(value: object, items: int = PIECE_ITEMS) -> Iterator[bytes]:
         yield from value.json_pieces(items)
     elif isinstance(value, (list, np.ndarray)) and len(value) > items:
         for start in range(0, len(value), items):
-            part = orjson.dumps(value[start:start + items], option=orjson.OPT_SERIALIZE_NUMPY)
+            part = orjson.dumps(value[start:start + items], default=_fragment, option=orjson.OPT_SERIALIZE_NUMPY)
             yield (b"," if start else b"[") + part[1:-1]
         yield b"]"
     else:
-        yield orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
+        yield orjson.dumps(value, default=_fragment, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def _fragment(value: object) -> orjson.Fragment:
+    """`EncodedNames` within a value written whole: its JSON as it is."""
+    if isinstance(value, EncodedNames):
+        return orjson.Fragment(b"".join(value.json_pieces()))
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def packed_attributes(features: list[dict], layer_id: str, revision: int) -> bytes:
@@ -206,7 +213,7 @@ class PlaceAttributes:
 
     __slots__ = ("names", "codes", "tables")
 
-    def __init__(self, names: np.ndarray, codes: np.ndarray, tables: tuple[list, list, list]) -> None:
+    def __init__(self, names: np.ndarray | EncodedNames, codes: np.ndarray, tables: tuple[list, list, list]) -> None:
         self.names = names  # object array: each place's name or None; or `EncodedNames` (a database's view)
         self.codes = codes  # int32, a row per place: its kind's, sub-district's and community's number in `tables`
         self.tables = tables
@@ -308,8 +315,8 @@ class EncodedNames:
         rows = np.asarray(rows)
         if rows.dtype == bool:
             rows = np.flatnonzero(rows)
-        if len(rows) == len(self) and (rows[:-1] < rows[1:]).all():  # every name, in order (a view of all dots)
-            return self
+        if len(rows) == len(self) and (not len(rows) or rows[0] == 0) and (rows[:-1] < rows[1:]).all():
+            return self  # every name, in order (a view of all dots)
         data = b",".join(b",".join(texts) for texts in self._texts(rows) if texts)
         lengths = self.ends[rows] - self._starts(rows)
         return EncodedNames(data, np.cumsum(lengths + 1) - 1, self.none[rows])

@@ -32,6 +32,7 @@ from geo.viewport import (
     viewport_chunks,
     viewport_shapes,
 )
+from web.core.cached import Cached
 
 LAYER = "courtyards"
 # a corner of web-map tiles at zooms 13 and 14, near the demo's district: a view is widened to whole tiles, so a
@@ -262,6 +263,32 @@ def test_a_geojson_view_written_as_the_rows_come_is_the_embedded_stores(stores, 
 
 class Refused(Exception):
     pass
+
+
+def test_a_geojson_view_that_fails_half_way_gives_its_connection_back(stores, monkeypatch, caplog):
+    """A GeoJSON view is written while the database's rows come: a failure half-way (here the second chunk's
+    features refused) closes the rows' stream, and its connection is back in the pool, idle, for the next view."""
+    _, postgis = stores
+    monkeypatch.setattr(postgis_store, "SHAPES_CHUNK", 7)
+    zoom, box = VIEWS[-1]
+    view = parse_viewport(",".join(map(str, box)), str(zoom), None)
+    whole = b"".join(geojson_viewport(LAYER, 1, view, viewport_chunks(postgis, None, LAYER, 1, view)))
+    to_geojson, written = shapely.to_geojson, []
+
+    def refuse_the_second(geoms, *args, **kwargs):
+        written.append(len(geoms))
+        if len(written) == 2:
+            raise Refused
+        return to_geojson(geoms, *args, **kwargs)
+
+    monkeypatch.setattr(shapely, "to_geojson", refuse_the_second)
+    with caplog.at_level(logging.WARNING, logger="psycopg"), pytest.raises(Refused):
+        Cached.of_pieces(geojson_viewport(LAYER, 1, view, viewport_chunks(postgis, None, LAYER, 1, view)), "v")
+    stats = postgis.pool.get_stats()
+    assert written == [7, 7] and stats["pool_available"] == stats["pool_size"]  # none still lent out
+    assert not [r for r in caplog.records if r.name.startswith("psycopg")]
+    monkeypatch.setattr(shapely, "to_geojson", to_geojson)
+    assert b"".join(geojson_viewport(LAYER, 1, view, viewport_chunks(postgis, None, LAYER, 1, view))) == whole
 
 
 def test_a_view_that_fails_half_way_leaves_its_connection_fit_for_the_next(stores, monkeypatch, caplog):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import threading
 
+import pytest
 from flask import Flask
 
 from web import create_app
@@ -99,6 +100,22 @@ def test_an_answer_written_in_pieces_is_held_whole_while_small_and_compressed_as
     assert Cached.of_pieces(iter([]), "e").body == b""
 
 
+def test_an_answer_that_fails_half_way_lets_go_of_what_it_was_written_from_at_once():
+    closed = []
+
+    def pieces():
+        try:
+            yield b"["
+            yield None  # (a writer's mistake: not bytes)
+            yield b"]"
+        finally:
+            closed.append("closed")  # (a database's rows: the stream closed, the connection back in its pool)
+
+    with pytest.raises(TypeError) as caught:
+        Cached.of_pieces(pieces(), "e")
+    assert caught.traceback and closed == ["closed"]  # while the failure is still held, not once it is let go
+
+
 def test_answers_a_cache_is_told_are_superseded_are_let_go_and_their_bytes_with_them():
     budget = CacheBudget()
     cache = RevisionCache(8, budget)
@@ -161,6 +178,27 @@ def test_a_request_waiting_for_a_build_that_fails_builds_it_itself():
     builds, answers = _second_request_waiting(RevisionCache(), first_build_fails=True)
     assert builds == ["first", "second"]
     assert isinstance(answers[0], OSError) and answers[1].etag == '"2"'
+
+
+def test_a_full_state_made_late_for_an_earlier_key_leaves_the_newer_one_kept(app, clock):
+    """A request that read its state's key just before an edit may make that state after another request made the
+    newer one: the newer stays kept (it is asked for next), and the earlier goes when the newer is next asked."""
+    from web.wall.data import full_state
+
+    ctx = app.extensions["guatu"]
+    with app.app_context():
+        now = ctx.now()
+        before = ctx.wall.key(now)
+        f = ctx.store.get("courtyards", "c-0002")
+        ctx.store.update("courtyards", "c-0002", expected_version=f["properties"]["version"], user="t",
+                         properties={"status": "rectified"})
+        after = ctx.wall.key(now)
+        assert after.revision > before.revision
+        newer = full_state(after, now, packed=True)
+        full_state(before, now, packed=True)  # (late)
+        assert {key[1] for key in ctx.cache._items if key[0] == "wall-full"} == {before, after}
+        assert full_state(after, now, packed=True) is newer  # kept, not made again
+        assert [key[1] for key in ctx.cache._items if key[0] == "wall-full"] == [after]
 
 
 def test_steady_edits_leave_every_cache_and_kept_view_bounded(app, client, clock):

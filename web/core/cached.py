@@ -46,12 +46,17 @@ class Cached:
         held: list[bytes] = []
         size = 0
         z = None
-        for piece in pieces:
-            size += len(piece)
-            held.append(z.compress(piece) if z is not None else piece)
-            if z is None and size >= LARGE_BODY:
-                z = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # (a gzip member; its time 0)
-                held = [z.compress(b"".join(held))]
+        try:
+            for piece in pieces:
+                size += len(piece)
+                held.append(z.compress(piece) if z is not None else piece)
+                if z is None and size >= LARGE_BODY:
+                    z = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # (a gzip member; its time 0)
+                    held = [z.compress(b"".join(held))]
+        finally:  # (a writer that fails half-way lets go of what it reads from: a database's rows)
+            close = getattr(pieces, "close", None)
+            if close is not None:
+                close()
         if z is None:
             return cls(b"".join(held), etag)
         held.append(z.flush())

@@ -100,10 +100,17 @@ def full_state(key: StateKey, now: datetime, *, packed: bool) -> Cached:
 
     with lock:
         item = ctx.cache.get(("wall-full", key, packed), build)
-        # an earlier revision's is never asked for again (a screen behind asks for a delta): at a million places
-        # each is 40 MB, which the cache's budget would otherwise hold a few of under steady edits
-        ctx.cache.forget(lambda k: k[0] == "wall-full" and k[2] == packed and k[1] != key)
+        # an earlier state's, of either form, is never asked for again (a screen behind asks for a delta): at a
+        # million places each is 40 MB, which the cache's budget would otherwise hold a few of under steady edits.
+        # Only earlier ones: a request that read its key just before an edit and builds after one that read it
+        # just after leaves the newer state kept.
+        ctx.cache.forget(lambda k: k[0] == "wall-full" and _order(k[1]) < _order(key))
         return item
+
+
+def _order(key: StateKey) -> tuple:
+    """Where a state stands in time: every part of it only grows as changes and days go by."""
+    return key.head, key.revision, key.day, key.after_cutoff, key.moment
 
 
 @bp.get("/api/wall/shapes/<layer_id>", role=VIEWER, display=Display.PINNED_SHAPES, doc=docs.SHAPES)

@@ -25,6 +25,7 @@ view of the whole district at a zoom is one answer.
 from __future__ import annotations
 
 import hashlib
+from contextlib import closing
 
 from flask import request
 
@@ -75,8 +76,9 @@ def viewport_response(layer_id: str):
     def build() -> Cached:
         transform = wgs84_to_gcj02 if crs == "gcj02" else None
         if fmt == "geojson":  # (written as the places come: a district's outlines are never held at once)
-            chunks = viewport_chunks(ctx.store, index, layer_id, revision, view, street=street, community=community)
-            return Cached.of_pieces(geojson_viewport(layer_id, revision, view, chunks, transform=transform), etag)
+            with closing(viewport_chunks(ctx.store, index, layer_id, revision, view, street=street,
+                                         community=community)) as chunks:  # (its connection back, whatever fails)
+                return Cached.of_pieces(geojson_viewport(layer_id, revision, view, chunks, transform=transform), etag)
         ids, shown, geoms, found = viewport_shapes(ctx.store, index, layer_id, revision, view, street=street,
                                                    community=community, attributes=attributes, dots=dots,
                                                    geometry_revision=boxes_revision)
