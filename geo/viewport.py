@@ -516,6 +516,7 @@ def _found(numbers: np.ndarray, view: Viewport) -> Dots:
 
 GEOJSON_PIECE = 10000  # features written at a time (`geojson_viewport`)
 
+
 def packed_viewport(layer_id: str, revision: int, view: Viewport, ids: list[str], shown: PlaceAttributes | None,
                     geoms: np.ndarray, *, transform=None, binary: bool = False, dots: Dots | None = None) -> bytes:
     """`packed_viewport_pieces`' document whole."""
