@@ -28,7 +28,7 @@ from geo.dates import BadDate, day_bounds, parse_day, parse_instant
 from geo.errors import BadParameter
 from geo.filter_eval import Table, matches
 from geo.messages import message_of, t
-from geo.queryables import GEOMETRY, Queryable
+from geo.queryables import GEOMETRY, ID, Queryable
 from geo.shapes import from_geojson
 
 TRS_GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
@@ -57,6 +57,10 @@ class Interval:
 class ItemsQuery:
     limit: int = DEFAULT_LIMIT
     offset: int = 0
+    # `after-id`: the page starts after this place in the layer's order (the `next` link's cursor), so a database
+    # seeks to it on its index rather than reading and skipping `offset` rows; `offset` then only numbers the page
+    # (its `prev` link). A place no longer in the layer is no cursor: the page is found by `offset`.
+    after: str | None = None
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north (CRS84)
     interval: Interval | None = None
     filters: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -80,7 +84,7 @@ def check_crs(args: Mapping[str, str], name: str = "crs") -> Crs:
     return crs
 
 
-ITEMS_PARAMETERS = ("f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime", "filter", "filter-lang",
+ITEMS_PARAMETERS = ("f", "crs", "limit", "offset", "after-id", "bbox", "bbox-crs", "datetime", "filter", "filter-lang",
                     "filter-crs")
 
 
@@ -91,7 +95,8 @@ def parse_items_query(args: Mapping[str, str], *, default_limit: int = DEFAULT_L
     exact = [q for q in fields if q.name not in queryables and q.type != "geometry"]
     check_parameters(args, (*ITEMS_PARAMETERS, *queryables, *(q.name for q in exact)))
     check_crs(args)
-    for name in ("crs", "limit", "offset", "bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs"):
+    for name in ("crs", "limit", "offset", "after-id", "bbox", "bbox-crs", "datetime", "filter", "filter-lang",
+                 "filter-crs"):
         if name in args and not args[name].strip():
             raise BadParameter(name, t("ogc.empty_parameter"))
     limit = _whole(args, "limit", default_limit, minimum=1)
@@ -113,8 +118,8 @@ def parse_items_query(args: Mapping[str, str], *, default_limit: int = DEFAULT_L
         if args.get(q.name):
             node = _and(node, _equal(q, args[q.name]))
     # A limit above the maximum is read as the maximum, as OGC API – Features asks (not an error).
-    return ItemsQuery(limit=min(limit, max_limit), offset=offset, bbox=bbox, interval=interval, filters=filters,
-                      filter=node)
+    return ItemsQuery(limit=min(limit, max_limit), offset=offset, after=args.get("after-id"), bbox=bbox,
+                      interval=interval, filters=filters, filter=node)
 
 
 def _and(node: ast.Node | None, more: ast.Node) -> ast.Node:
@@ -261,12 +266,20 @@ class LayerIndex:
                 part[self.tree.query(box, predicate="intersects")] = True
             narrow(part)
 
+        cursor = self.position(query.after) if query.after is not None else None
         if mask is None:
-            chosen = self.features[query.offset:query.offset + query.limit]
-            return Selection(chosen, n)
+            start = query.offset if cursor is None else cursor + 1
+            return Selection(self.features[start:start + query.limit], n)
         hits = np.flatnonzero(mask)
-        page = hits[query.offset:query.offset + query.limit]
+        start = query.offset if cursor is None else int(np.searchsorted(hits, cursor, side="right"))
+        page = hits[start:start + query.limit]
         return Selection([self.features[i] for i in page], int(hits.size))
+
+    def position(self, fid: str) -> int | None:
+        """Where the place `fid` is in the layer's order, None if it is not in the layer."""
+        ids, _ = self.table.column(ID)
+        found = np.flatnonzero(ids == fid)
+        return int(found[0]) if found.size else None
 
     def summary(self) -> LayerSummary:
         values = {key: sorted({v for v in column if v}) for key, column in self.columns.items()}
@@ -358,15 +371,19 @@ def format_links(base: str, current: str, json_type: str = "application/json",
 
 def items_links(base: str, args: Mapping[str, str], query: ItemsQuery, selection: Selection, current: str,
                 json_type: str = "application/geo+json") -> list[dict]:
-    """self / alternate for this page, and next / prev pages by offset, keeping every other parameter."""
-    keep = {k: v for k, v in args.items() if k not in ("f", "offset", "limit")}
+    """self / alternate for this page, and next / prev pages, keeping every other parameter. The next page is asked
+    for after this page's last place (`after-id`, which a database seeks to on its index) and numbered by offset; the
+    previous one by offset."""
+    keep = {k: v for k, v in args.items() if k not in ("f", "offset", "limit", "after-id")}
     keep["limit"] = str(query.limit)
-    here = dict(keep, offset=str(query.offset) if query.offset else None)
+    here = dict(keep, offset=str(query.offset) if query.offset else None, **{"after-id": query.after})
     out = format_links(base, current, json_type, here, t("ogc.noun_page"))
     media = json_type if current == "json" else "text/html"
     end = query.offset + len(selection.features)
-    if end < selection.matched:
-        out.append(link(with_query(base, dict(keep, offset=str(end), f=current)), "next", media, t("ogc.link_next")))
+    if selection.features and end < selection.matched:
+        after = {"after-id": selection.features[-1]["id"]}
+        out.append(link(with_query(base, dict(keep, offset=str(end), **after, f=current)), "next", media,
+                        t("ogc.link_next")))
     if query.offset > 0:
         before = max(0, query.offset - query.limit)
         out.append(link(with_query(base, dict(keep, offset=str(before) if before else None, f=current)), "prev", media,

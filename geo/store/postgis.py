@@ -645,22 +645,27 @@ class PostGISStore(Store):
 
     def select_where(self, layer_id: str, query: ItemsQuery, cql: CQLNode | None) -> Selection:
         """`select_items` with a CQL2 filter (a pygeofilter AST, checked and in CRS84), as geo/store/filter_sql.py
-        translates it."""
+        translates it.
+
+        Rows skipped by `offset` are passed over on the (layer, pos) index and never read whole (`_page`). With
+        `after-id` the page starts after that place's position, sought on the same index."""
         self.layer(layer_id)
         where, params = items_where(layer_id, query, cql)
-        # a CQL2 filter may have to unpack each row's properties: the page and its count come from one pass then
-        total = sql.SQL(", count(*) OVER ()") if cql is not None else sql.SQL("")
-        page = sql.SQL("SELECT feature::text{} FROM features WHERE {} ORDER BY pos LIMIT %s OFFSET %s"
-                       ).format(total, where)
-        unfiltered = len(params) == 1  # the layer alone: its count is kept per revision
         with self._conn() as conn:
-            rows = conn.execute(page, [*params, query.limit, query.offset]).fetchall()
+            after = None
+            if query.after is not None:
+                found = conn.execute("SELECT pos FROM features WHERE layer = %s AND id = %s",
+                                     (layer_id, query.after)).fetchone()
+                after = found[0] if found else None
+            seek = [after, query.limit] if after is not None else [query.limit, query.offset]
+            rows = conn.execute(_page(where, counted=cql is not None, after=after is not None,
+                                      skips=after is None and query.offset > 0), [*params, *seek]).fetchall()
             if rows and cql is not None:
-                matched = rows[0][1]
-            elif rows and len(rows) < query.limit or not rows and query.offset == 0:
+                matched = rows[0][1]  # counted in the same pass over the filtered rows
+            elif after is None and (rows and len(rows) < query.limit or not rows and query.offset == 0):
                 matched = query.offset + len(rows)  # the last page: the count is known
-            elif unfiltered:
-                matched = self.place_count(layer_id)
+            elif len(params) == 1:
+                matched = self.place_count(layer_id)  # the layer alone: its count is kept per revision
             else:
                 matched = conn.execute(sql.SQL("SELECT count(*) FROM features WHERE {}").format(where),
                                        params).fetchone()[0]
@@ -991,6 +996,30 @@ def items_where(layer_id: str, query: ItemsQuery, cql: CQLNode | None) -> tuple[
         parts.append(condition)
         params += more
     return sql.SQL(" AND ").join(parts), params
+
+
+def _page(where: sql.Composable, *, counted: bool, after: bool, skips: bool) -> sql.Composable:
+    """An items page's rows in the layer's order. Its parameters, after the WHERE's: with a cursor (`after`) its
+    position and the limit, else the limit and the offset. `counted`: each row also carries how many rows match in
+    all, counted in the pass that finds them (a CQL2 filter may unpack every row). When rows are skipped (`skips`)
+    or counted, the page's positions are found first and only its own rows are read whole: a row passed over is
+    never made into text."""
+    if counted:
+        every = sql.SQL("SELECT layer, pos, count(*) OVER () AS total FROM features WHERE {}").format(where)
+        if after:
+            positions = sql.SQL("SELECT * FROM ({}) m WHERE pos > %s ORDER BY pos LIMIT %s").format(every)
+        else:
+            positions = sql.SQL("{} ORDER BY pos LIMIT %s OFFSET %s").format(every)
+        columns = sql.SQL("f.feature::text, p.total")
+    elif after:
+        return sql.SQL("SELECT feature::text FROM features WHERE {} AND pos > %s ORDER BY pos LIMIT %s").format(where)
+    elif not skips:
+        return sql.SQL("SELECT feature::text FROM features WHERE {} ORDER BY pos LIMIT %s OFFSET %s").format(where)
+    else:
+        positions = sql.SQL("SELECT layer, pos FROM features WHERE {} ORDER BY pos LIMIT %s OFFSET %s").format(where)
+        columns = sql.SQL("f.feature::text")
+    return sql.SQL("SELECT {} FROM ({}) p JOIN features f ON f.layer = p.layer AND f.pos = p.pos ORDER BY p.pos"
+                   ).format(columns, positions)
 
 
 def _distinct_texts(conn: psycopg.Connection, layer_id: str, key: str) -> list[str]:

@@ -74,13 +74,20 @@ def test_an_index_made_again_keeps_the_shapes_of_unchanged_places_and_reads_the_
     assert ids("113.605,34.5,113.635,34.9") == ["b", "c", "e"]
 
 
-def test_links_keep_the_filters_and_move_the_offset(index):
+def test_links_keep_the_filters_and_move_the_offset_and_cursor(index):
     args = {"status": "pending", "limit": "1", "offset": "1", "f": "json"}
     query = parse_items_query(args)
     links = {x["rel"]: x["href"] for x in items_links("http://h/ogc/collections/x/items", args, query, index.select(query), "json")}
-    assert links["next"] == "http://h/ogc/collections/x/items?status=pending&limit=1&offset=2&f=json"
+    assert links["next"] == "http://h/ogc/collections/x/items?status=pending&limit=1&offset=2&after-id=c&f=json"
     assert links["prev"] == "http://h/ogc/collections/x/items?status=pending&limit=1&f=json"
     assert links["alternate"].endswith("offset=1&f=html")
+    # a page asked for after a place: its own links say so, the previous page is asked for by offset alone
+    args = {"status": "pending", "limit": "1", "offset": "2", "after-id": "c", "f": "json"}
+    query = parse_items_query(args)
+    assert query.after == "c"
+    links = {x["rel"]: x["href"] for x in items_links("http://h/ogc/collections/x/items", args, query, index.select(query), "json")}
+    assert links["self"] == "http://h/ogc/collections/x/items?status=pending&limit=1&offset=2&after-id=c&f=json"
+    assert links["prev"] == "http://h/ogc/collections/x/items?status=pending&limit=1&offset=1&f=json"
 
 
 def test_bad_parameters_name_themselves():

@@ -60,6 +60,7 @@ def test_gdal_pages_through_a_layer_by_following_next_links(demo_server, demo_fe
     assert sorted(frame["id"]) == sorted(f["id"] for f in demo_features["courtyards"])
     pages = [q for path, q in request_log if path == "/ogc/collections/courtyards/items" and "offset=" in q]
     assert len(pages) >= len(frame) // 25  # 293 places in pages of 25
+    assert all("after-id=" in q for q in pages)  # each after the last place of the page before
 
 
 def test_gdal_reads_a_private_deployment_with_basic_credentials(private_server, demo_features):

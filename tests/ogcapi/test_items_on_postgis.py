@@ -59,9 +59,16 @@ URLS = [
     "/ogc/collections/courtyards/items?datetime=2026-11-24",
     "/ogc/collections/courtyards/items?kind=楼院&status=accepted&bbox=113.5,34.6,113.7,34.8",
 ]
+# pages asked for after a place (a `next` link's cursor), and after one no layer has (found by offset then)
+CURSORS = [
+    "/ogc/collections/courtyards/items?limit=5&offset=5&after-id=c-0005",
+    "/ogc/collections/courtyards/items?status=pending,relapsed&limit=3&offset=3&after-id=c-0008",
+    "/ogc/collections/courtyards/items?filter=status <> 'accepted'&limit=4&offset=4&after-id=c-0006",
+    "/ogc/collections/courtyards/items?limit=5&offset=10&after-id=c-0999",
+]
 
 
-@pytest.mark.parametrize("url", URLS)
+@pytest.mark.parametrize("url", URLS + CURSORS)
 def test_items_and_collections_answer_alike_on_both_stores(clients, url):
     embedded, postgis = clients
     want, got = embedded.get(url), postgis.get(url)
@@ -73,6 +80,27 @@ def test_the_cases_are_not_vacuous(clients):
     _, postgis = clients
     matched = [postgis.get(url).get_json().get("numberMatched") for url in URLS[2:]]
     assert matched[0] == 24 and all(0 < m < 24 for m in matched[4:])
+
+
+@pytest.mark.parametrize("first", ["/ogc/collections/courtyards/items?limit=5",
+                                   "/ogc/collections/courtyards/items?filter=status <> 'accepted'&limit=3"])
+def test_following_next_links_reads_every_place_once_on_both_stores(clients, first):
+    """A client (GDAL, OWSLib, QGIS) follows `next` to the end: each page after the first asks for the places after
+    the last one it had; every matched place comes once, in the layer's order, alike on both stores."""
+    walks = []
+    for client in clients:
+        url, ids, bodies = first, [], []
+        while url:
+            body = client.get(url).get_json()
+            bodies.append(body)
+            ids += [f["id"] for f in body["features"]]
+            url = next((x["href"].replace("http://localhost", "") for x in body["links"] if x["rel"] == "next"), None)
+        assert len(ids) == len(set(ids)) == bodies[0]["numberMatched"]
+        assert ids == sorted(ids)  # created in order: the layer's order is the ids'
+        assert all("after-id=" in x["href"] for b in bodies[:-1] for x in b["links"] if x["rel"] == "next")
+        walks.append((ids, [{k: v for k, v in b.items() if k != "timeStamp"} for b in bodies]))
+    assert walks[1] == walks[0]
+    assert len(walks[0][1]) > 2
 
 
 @pytest.mark.parametrize("url", ["/ogc/collections/courtyards/items?colour=x",

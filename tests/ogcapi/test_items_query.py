@@ -49,7 +49,8 @@ def test_pages_follow_by_offset_with_next_and_prev_links(get):
     links = _links(first)
     assert "prev" not in links
     query = parse_qs(urlsplit(links["next"]).query)
-    assert query == {"limit": ["2"], "offset": ["2"], "status": ["accepted,pending,in_progress"], "f": ["json"]}
+    assert query == {"limit": ["2"], "offset": ["2"], "after-id": ["c-0002"], "status": ["accepted,pending,in_progress"],
+                     "f": ["json"]}
     second = get(links["next"].replace("http://localhost", ""))
     assert _ids(second) == ["c-0003"]
     assert "next" not in _links(second)
@@ -109,7 +110,7 @@ def test_datetime_filters_on_when_a_place_last_changed(get, interval, expected):
 
 
 @pytest.mark.parametrize(("query", "parameter"), [
-    ("limit=0", "limit"), ("limit=ten", "limit"), ("offset=-1", "offset"),
+    ("limit=0", "limit"), ("limit=ten", "limit"), ("offset=-1", "offset"), ("after-id=", "after-id"),
     ("bbox=1,2,3", "bbox"), ("bbox=a,b,c,d", "bbox"), ("bbox=113,35,114,34", "bbox"),
     ("bbox=113,34,114,35&bbox-crs=EPSG:32650", "bbox-crs"), ("crs=EPSG:32650", "crs"),
     ("datetime=yesterday", "datetime"), ("datetime=2026-11-20/2026-11-01", "datetime"), ("datetime=../..", "datetime"),

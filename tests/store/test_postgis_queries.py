@@ -88,6 +88,21 @@ QUERIES = {
     "all together": ItemsQuery(limit=2, offset=1, bbox=(113.5, 34.6, 113.7, 34.8),
                                filters={"street": frozenset({"建中街街道", "一马路街道"})},
                                interval=Interval(datetime(2026, 11, 24, 9, tzinfo=UTC), None)),
+    "after a place": ItemsQuery(limit=7, offset=7, after="c-0007"),
+    "after a place, the offset wrong": ItemsQuery(limit=7, offset=30, after="c-0007"),
+    "after an updated place": ItemsQuery(limit=5, offset=1, after="c-0001"),
+    "after the last place": ItemsQuery(limit=7, offset=35, after="c-0036"),
+    "after a deleted place: by offset": ItemsQuery(limit=7, offset=14, after="c-0020"),
+    "after a place no layer has: by offset": ItemsQuery(limit=7, offset=3, after="x-9999"),
+    "after a place, filtered": ItemsQuery(limit=2, after="c-0005", filters={"status": frozenset({"pending"})}),
+    "after a place the filter leaves out": ItemsQuery(limit=2, after="c-0002",
+                                                      filters={"status": frozenset({"pending"})}),
+    "after a place, bbox": ItemsQuery(limit=3, offset=3, after="c-0010", bbox=(113.5, 34.6, 113.7, 34.8)),
+    "a CQL2 filter, by offset": ItemsQuery(limit=4, offset=4, filter=parse_text("status <> 'pending'")),
+    "a CQL2 filter, after a place": ItemsQuery(limit=4, offset=4, after="c-0006",
+                                               filter=parse_text("status <> 'pending'")),
+    "a CQL2 filter, after its last place": ItemsQuery(limit=4, offset=28, after="c-0036",
+                                                      filter=parse_text("status <> 'pending'")),
 }
 
 
@@ -112,6 +127,36 @@ def test_the_queries_select_something_and_page_in_the_layers_order(stores):
         matched = postgis.select_items(LAYER, QUERIES[name]).matched
         assert 0 < matched < 35, name
     assert postgis.select_items(LAYER, QUERIES["bbox across the antimeridian"]).matched == 6
+
+
+def test_a_page_after_a_place_starts_after_it_whatever_the_offset(stores):
+    """`after-id` finds the page by the place, `offset` only numbers it: the same page with any offset; a place
+    the layer no longer has is no cursor, and the page is then found by its offset."""
+    _, postgis = stores
+    everything = _ids(postgis.select_items(LAYER, QUERIES["everything"]))
+    at = everything.index("c-0007")
+    for name in ("after a place", "after a place, the offset wrong"):
+        got = postgis.select_items(LAYER, QUERIES[name])
+        assert _ids(got) == everything[at + 1:at + 8] and got.matched == 35, name
+    assert _ids(postgis.select_items(LAYER, QUERIES["after the last place"])) == []
+    assert _ids(postgis.select_items(LAYER, QUERIES["after a deleted place: by offset"])) == everything[14:21]
+    pending = _ids(postgis.select_items(LAYER, ItemsQuery(filters={"status": frozenset({"pending"})})))
+    assert "c-0002" not in pending and len(pending) > 3
+    got = postgis.select_items(LAYER, QUERIES["after a place the filter leaves out"])
+    assert _ids(got) == [f for f in pending if everything.index(f) > everything.index("c-0002")][:2]
+    assert got.matched == len(pending)
+
+
+def test_the_next_page_after_a_place_misses_nothing_when_an_earlier_place_goes(stores):
+    """Between two pages a place of the first is deleted: the second page asked for after the first's last place
+    starts where the first ended; asked for by offset alone it would skip a place."""
+    for store in stores:
+        first = _ids(store.select_items(LAYER, ItemsQuery(limit=7)))
+        store.apply([Op("delete", LAYER, first[3], expected_version=1)], user="bob")
+        after = _ids(store.select_items(LAYER, ItemsQuery(limit=7, offset=7, after=first[-1])))
+        by_offset = _ids(store.select_items(LAYER, ItemsQuery(limit=7, offset=7)))
+        assert after[0] == "c-0008" and by_offset[0] == "c-0009"
+        assert after[1:] == by_offset[:-1]
 
 
 def test_an_unknown_property_filter_is_refused_by_both(stores):

@@ -99,8 +99,9 @@ ITEMS = {
      "tags": ["Data"], "operationId": "getFeatures", "summary": "The places of a layer, a page at a time",
      "description": "Filtered by bbox, datetime (on `updated_at`), a CQL2 filter and properties (every queryable is "
                     "a query parameter too: `status`, `street`, `community` and `kind` take a comma-separated list, "
-                    "the others one value); paged by offset with `next`/`prev` links; in the CRS `crs` asks for.",
-     "parameters": [PARAM[p] for p in ("collectionId", "f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime",
+                    "the others one value); paged by `next`/`prev` links (`next` asks for the places after the page's "
+                    "last, `after-id`; `offset` numbers the page); in the CRS `crs` asks for.",
+     "parameters": [PARAM[p] for p in ("collectionId", "f", "crs", "limit", "offset", "after-id", "bbox", "bbox-crs", "datetime",
                                         "filter", "filter-lang", "filter-crs", "status", "street", "community",
                                         "kind", *EXACT_QUERYABLES)],
      "responses": {"200": ok_response("A page of places.", schema_ref("featureCollectionGeoJSON"), GEOJSON), **ITEM_READ_ERRORS},

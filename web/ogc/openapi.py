@@ -68,7 +68,7 @@ ITEM_WRITE_ERRORS = {**WRITE_ERRORS, "412": ref("responses", "PreconditionFailed
                      "428": ref("responses", "PreconditionRequired")}
 EXACT_QUERYABLES = tuple(n for n in TYPE_OF if n not in ("id", "status", "street", "community", "kind", "geometry"))
 PARAM = {name: ref("parameters", name) for name in
-         ("collectionId", "featureId", "f", "crs", "limit", "offset", "bbox", "bbox-crs", "datetime", "filter",
+         ("collectionId", "featureId", "f", "crs", "limit", "offset", "after-id", "bbox", "bbox-crs", "datetime", "filter",
           "filter-lang", "filter-crs", "status", "street", "community", "kind", *EXACT_QUERYABLES, "If-Match",
           "If-None-Match", "repair")}
 NO_LOGIN: list = []  # security requirement of operations that need no login
@@ -95,6 +95,11 @@ PARAMETERS: dict = {
                     f"How many places a page holds (a larger value is read as {MAX_LIMIT}).", style="form", explode=False),
     "offset": _query("offset", {"type": "integer", "minimum": 0, "default": 0},
                      "How many matching places to skip; `next` and `prev` links carry it.", style="form", explode=False),
+    "after-id": _query("after-id", {"type": "string", "minLength": 1},
+                       "The page starts after this place in the layer's order; `offset` then only numbers the page. "
+                       "`next` links carry it: the database seeks to the place on its index instead of skipping "
+                       "rows, and a place deleted before it does not shift the page. A place the layer does not "
+                       "have is ignored (the page is then found by `offset`).", style="form", explode=False),
     "bbox": _query("bbox", {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
                    "west,south,east,north in CRS84 (or bbox-crs): places whose geometry intersects the box.",
                    style="form", explode=False),
