@@ -14,8 +14,15 @@ district at zoom 13 and closer views at 14, 15 and 16, two ways, in turn:
   view's edge and the outlines (geo/viewport.py `_dots_from_boxes`);
 * query: every place meeting the view read from the database (`PostGISStore.shapes_in_bbox`), as before.
 
-Both must give the same bytes. Prints the medians of `--repeat` (each answer timed after a garbage collection,
-so that one way does not pay for the other's garbage) and the ratio query / boxes. Not part of the test suite.
+Both must give the same bytes. Then a screen of one sub-district (`street=`, the one with most places) asks for
+the district at zoom 13 and views of the same sizes in the middle of its sub-district, two ways:
+
+* scope in SQL: the database keeps to the sub-district in its query (the generated `street` column);
+* read and cut: every place of the view read with its attributes (name, kind, sub-district, community) and the
+  other sub-districts' cut away in Python, as before.
+
+Prints the medians of `--repeat` (each answer timed after a garbage collection, so that one way does not pay for
+the other's garbage) and the ratios. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -32,10 +39,20 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+import numpy as np  # noqa: E402
+import shapely  # noqa: E402
+
 from bench.synthetic_stores import synthetic_stores  # noqa: E402
 from geo.config import load_campaign  # noqa: E402
 from geo.store import open_store  # noqa: E402
-from geo.viewport import ViewportIndex, packed_viewport, parse_viewport, viewport_shapes  # noqa: E402
+from geo.viewport import (  # noqa: E402
+    ViewportIndex,
+    _box_limits,
+    _found,
+    packed_viewport,
+    parse_viewport,
+    viewport_shapes,
+)
 
 LAYER = "courtyards"
 # the synthetic district (geo/synth/synthetic.py) at zoom 13, as bench_scale asks, then closer views inside it
@@ -73,6 +90,55 @@ def measure(store, repeat: int) -> list[str]:
     return lines
 
 
+def read_and_cut(store, view, street: str) -> bytes:
+    """A sub-district's view as it was made before: the whole view read with its attributes, then cut."""
+    ids, attrs, wkb, numbers = store.shapes_in_bbox(LAYER, view.bbox, view.tolerance, attributes=True,
+                                                    small_size=_box_limits(view), dots=True)
+    keep = np.flatnonzero(attrs.in_scope(street, None))
+    geoms = shapely.from_wkb(np.array(wkb, dtype=object)[keep])
+    dots = _found(numbers, view).rows(keep)
+    return packed_viewport(LAYER, 1, view, np.asarray(ids, dtype=object)[keep].tolist(), None, geoms, binary=True,
+                           dots=dots)
+
+
+def measure_scoped(store, repeat: int) -> list[str]:
+    with store.connection() as conn:
+        street, count = conn.execute("SELECT street, count(*) FROM features WHERE layer = %s AND street IS NOT NULL "
+                                     "GROUP BY street ORDER BY count(*) DESC LIMIT 1", (LAYER,)).fetchone()
+    west, south, east, north = store.places_extent(LAYER, street)
+    cx, cy = (west + east) / 2, (south + north) / 2
+    views = [(VIEWS[0][0], 13)]  # the district, then views of the same sizes as above in the sub-district's middle
+    for bbox, zoom in VIEWS[1:]:
+        x0, y0, x1, y1 = map(float, bbox.split(","))
+        dx, dy = (x1 - x0) / 2, (y1 - y0) / 2
+        views.append((f"{cx - dx},{cy - dy},{cx + dx},{cy + dy}", zoom))
+    lines = ["", f"a screen of one sub-district ({count:,} places)", "",
+             "| view | places | scope in SQL (ms) | read and cut (ms) | read and cut ÷ scope in SQL |",
+             "|---|---:|---:|---:|---:|"]
+    for bbox, zoom in views:
+        view = parse_viewport(bbox, str(zoom), "1")
+        times: dict[str, list[float]] = {"sql": [], "cut": []}
+        bodies = {}
+        ways = {"sql": lambda v=view: viewport_shapes(store, None, LAYER, 1, v, street=street, attributes=False,
+                                                      dots=True),
+                "cut": lambda v=view: read_and_cut(store, v, street)}
+        for _ in range(repeat):
+            for way, run in ways.items():
+                gc.collect()
+                started = time.perf_counter()
+                made = run()
+                if way == "sql":
+                    ids, props, geoms, dots = made
+                    made = packed_viewport(LAYER, 1, view, ids, props, geoms, binary=True, dots=dots)
+                bodies[way] = made
+                times[way].append(1000 * (time.perf_counter() - started))
+        if bodies["sql"] != bodies["cut"]:
+            raise SystemExit(f"the two ways disagree at zoom {zoom} for {street}")
+        mine, before = statistics.median(times["sql"]), statistics.median(times["cut"])
+        lines.append(f"| zoom {zoom} | {len(ids):,} | {mine:,.0f} | {before:,.0f} | ×{before / mine:.1f} |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_viewport", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="200000")
@@ -86,13 +152,13 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("--schema needs GUATU_BENCH_DATABASE_URL and --data")
         store = open_store(args.data, load_campaign(args.data), database_url=url, schema=args.schema)
         try:
-            print("\n".join(measure(store, args.repeat)))
+            print("\n".join(measure(store, args.repeat) + measure_scoped(store, args.repeat)))
         finally:
             store.close()
         return 0
     for _, n, store in synthetic_stores([int(s) for s in args.sizes.split(",")], ["postgis"], "viewport"):
         print(f"\n{n:,} places\n")
-        print("\n".join(measure(store, args.repeat)))
+        print("\n".join(measure(store, args.repeat) + measure_scoped(store, args.repeat)))
         sys.stdout.flush()
     return 0
 

@@ -335,32 +335,29 @@ def viewport_shapes(store: Store, index: ViewportIndex | None, layer_id: str, re
                     geometry_revision: int | None = None) -> tuple[list[str], PlaceAttributes | None, np.ndarray, Dots | None]:
     """Ids, display attributes (`PACKED_PROPERTIES`, as columns) and simplified geometries of the places in the
     viewport, of one sub-district and community if given (a wall screen's scope). Without `attributes` (the
-    geometry part a wall screen asks for) there are none (None), and a database is not asked for them unless the
-    scope needs them.
+    geometry part a wall screen asks for) there are none (None), and a database is not asked for them: it keeps to
+    the scope in its query.
 
     With `dots`, the places to be sent as dots and boxes (`small_places`) come apart with their positions, and a
     database sends no outline for them (their geometry is then None): at a district's zoom nearly every place is one.
     `geometry_revision`: the revision of the layer's outlines alone (geo/wall/data.py `geometry_shown`), which a
     database layer's kept boxes go by; `revision` if not given."""
     query = getattr(store, "shapes_in_bbox", None)
-    found = None
     if query is not None and index is not None and from_kept(view, attributes=attributes, dots=dots, street=street,
                                                              community=community):
         boxes = index.boxes(layer_id, revision if geometry_revision is None else geometry_revision)
         kept = _dots_from_boxes(store, boxes, layer_id, view)
         if kept is not None:
             return kept
-    if query is not None:
-        ids, attrs, wkb, numbers = query(layer_id, view.bbox, view.tolerance, attributes=bool(attributes or street or community),
-                                         small_size=_box_limits(view), dots=dots)
+    if query is not None:  # (the database keeps to the scope itself)
+        ids, attrs, wkb, numbers = query(layer_id, view.bbox, view.tolerance, attributes=attributes,
+                                         small_size=_box_limits(view), dots=dots, street=street, community=community)
         geoms = shapely.from_wkb(np.array(wkb, dtype=object)) if wkb else np.empty(0, dtype=object)
-        if dots:
-            found = _found(numbers, view)
-    else:
-        store.layer(layer_id)
-        ids, attrs, geoms, found = (index or ViewportIndex(store)).query(layer_id, revision, view)
-        if not dots:
-            found = None
+        return list(ids), attrs, geoms, _found(numbers, view) if dots else None
+    store.layer(layer_id)
+    ids, attrs, geoms, found = (index or ViewportIndex(store)).query(layer_id, revision, view)
+    if not dots:
+        found = None
     if street or community:
         keep = np.flatnonzero(attrs.in_scope(street, community))
         ids, attrs, geoms = np.asarray(ids, dtype=object)[keep].tolist(), attrs.take(keep), geoms[keep]
@@ -380,16 +377,12 @@ def viewport_chunks(store: Store, index: ViewportIndex | None, layer_id: str, re
         ids, shown, geoms, _ = viewport_shapes(store, index, layer_id, revision, view, street=street, community=community)
         yield ids, shown, geoms
         return
-    with closing(chunks(layer_id, view.bbox, view.tolerance, attributes=True, small_size=_box_limits(view))) as rows:
+    with closing(chunks(layer_id, view.bbox, view.tolerance, attributes=True, small_size=_box_limits(view),
+                        street=street, community=community)) as rows:
         for ids, columns, wkb, _ in rows:
             made = AttributeColumns()
             made.add(*columns)
-            shown = made.done()
-            geoms = shapely.from_wkb(np.array(wkb, dtype=object))
-            if street or community:
-                keep = np.flatnonzero(shown.in_scope(street, community))
-                ids, shown, geoms = [ids[i] for i in keep.tolist()], shown.take(keep), geoms[keep]
-            yield ids, shown, geoms
+            yield ids, made.done(), shapely.from_wkb(np.array(wkb, dtype=object))
 
 
 def _dots_from_boxes(store: Store, kept: _LayerBoxes, layer_id: str, view: Viewport):

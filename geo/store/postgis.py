@@ -733,7 +733,8 @@ class PostGISStore(Store):
 
     def shapes_in_bbox(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
                        *, attributes: bool = False, small_size: tuple[float, float] = (0.0, 0.0), dots: bool = False,
-                       ids: list[str] | None = None) -> tuple[list[str], PlaceAttributes | None, list[bytes | None], np.ndarray]:
+                       ids: list[str] | None = None, street: str | None = None, community: str | None = None
+                       ) -> tuple[list[str], PlaceAttributes | None, list[bytes | None], np.ndarray]:
         """`shapes_in_bbox_chunks`' places all at once: their ids, with `attributes` what a map shows of them (as
         columns, the names as their JSON texts: a district's 860,000; else None), WKB geometries, and with `dots`
         the numbers of the places sent as dots and boxes (a row of five each)."""
@@ -742,7 +743,8 @@ class PostGISStore(Store):
         wkb: list[bytes | None] = []
         numbers: list[np.ndarray] = []
         with closing(self.shapes_in_bbox_chunks(layer_id, bbox, tolerance, attributes=attributes,
-                                                small_size=small_size, dots=dots, ids=ids)) as chunks:
+                                                small_size=small_size, dots=dots, ids=ids, street=street,
+                                                community=community)) as chunks:
             for chunk_ids, columns, chunk_wkb, chunk_numbers in chunks:
                 found += chunk_ids
                 if columns is not None:
@@ -754,7 +756,8 @@ class PostGISStore(Store):
 
     def shapes_in_bbox_chunks(self, layer_id: str, bbox: tuple[float, float, float, float], tolerance: float,
                               *, attributes: bool = False, small_size: tuple[float, float] = (0.0, 0.0),
-                              dots: bool = False, ids: list[str] | None = None
+                              dots: bool = False, ids: list[str] | None = None, street: str | None = None,
+                              community: str | None = None
                               ) -> Iterator[tuple[list[str], list[list] | None, list[bytes | None], np.ndarray | None]]:
         """Places of a layer whose geometry meets `bbox`, simplified by `tolerance` degrees (GiST index,
         ST_SimplifyPreserveTopology), a chunk at a time: each chunk's ids, with `attributes` what a map shows of
@@ -766,7 +769,9 @@ class PostGISStore(Store):
         such a dot. With `dots`, such a polygon comes as no geometry and its bounding box and area (west, south,
         east, north, area, a row of the last array; NaN five times for any other place: geo/viewport.py
         `small_places` makes its dot or box): no outline is sent or parsed for it. `ids`: only these places (found
-        by id, the view's box still checked).
+        by id, the view's box still checked). `street`, `community`: only the places of that sub-district and
+        community (a wall screen's scope; the generated columns of migration 0008, which hold a property only when
+        it is a text, as geo/wall/params.py `in_scope` compares it).
         The rows come `SHAPES_CHUNK` at a time (libpq's chunked rows), each chunk handed on before the next is
         read: a district's million rows with their attributes, fetched at once as tuples, held a gigabyte. The
         connection, and the query's snapshot, are held until the chunks are all read or the iterator is closed:
@@ -777,7 +782,8 @@ class PostGISStore(Store):
         small = sql.SQL("b.small")  # the place's box and whether it is a dot or a box, worked out once a row (below)
         geom = sql.SQL("geom")
         params: dict = {"layer": layer_id, "w": bbox[0], "s": bbox[1], "e": bbox[2], "n": bbox[3],
-                        "small_x": small_size[0], "small_y": small_size[1], "tolerance": tolerance, "ids": ids}
+                        "small_x": small_size[0], "small_y": small_size[1], "tolerance": tolerance, "ids": ids,
+                        "street": street, "community": community}
         if tolerance > 0:
             geom = sql.SQL("CASE WHEN ST_NPoints(geom) <= 5 OR {small} THEN geom "
                            "ELSE ST_SimplifyPreserveTopology(geom, %(tolerance)s) END").format(small=small)
@@ -794,11 +800,13 @@ class PostGISStore(Store):
                         "SELECT box, ST_Dimension(features.geom) = 2 AND ST_XMax(box) - ST_XMin(box) < %(small_x)s "
                         "AND ST_YMax(box) - ST_YMin(box) < %(small_y)s AS small "
                         "FROM (SELECT Box3D(features.geom) AS box) AS bounds) AS b "
-                        "WHERE layer = %(layer)s AND geom IS NOT NULL {by_id}"
+                        "WHERE layer = %(layer)s AND geom IS NOT NULL {by_id}{scope}"
                         "AND geom && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326) "
                         "AND ST_Intersects(geom, ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)) ORDER BY pos"
                         ).format(columns=sql.SQL(", ").join(columns), outline=outline,
-                                 by_id=sql.SQL("AND id = ANY(%(ids)s) " if ids is not None else ""))
+                                 by_id=sql.SQL("AND id = ANY(%(ids)s) " if ids is not None else ""),
+                                 scope=sql.SQL("".join(("AND street = %(street)s " if street else "",
+                                                        "AND community = %(community)s " if community else ""))))
         n = len(properties)
         # libpq's chunked rows (libpq 17 on; the pinned psycopg-binary brings its own), else a row at a time; the
         # stream closed before the connection goes back (a failure meanwhile: the query cancelled, the connection kept)

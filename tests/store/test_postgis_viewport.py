@@ -242,6 +242,16 @@ def test_a_view_read_a_few_rows_at_a_time_is_the_view_with_its_attributes(stores
                                      community=community, dots=True)
             assert scoped[0] == theirs[0] and scoped[1].rows() == theirs[1].rows()
             scoped_in += len(scoped[0])
+            # a wall screen's view of its scope (no attributes: the database keeps to the scope in its query)
+            shown = viewport_shapes(postgis, None, LAYER, 1, view, street=street, community=community,
+                                    attributes=False, dots=True)
+            theirs = viewport_shapes(embedded, ViewportIndex(embedded), LAYER, 1, view, street=street,
+                                     community=community, attributes=False, dots=True)
+            assert shown[0] == scoped[0] == theirs[0] and shown[1] is None is theirs[1]
+            assert shown[3].mask.tolist() == theirs[3].mask.tolist()
+            assert np.array_equal(shown[3].xy, theirs[3].xy, equal_nan=True)
+            outlines = ~shown[3].mask
+            assert shapely.equals_exact(shown[2][outlines], theirs[2][outlines], tolerance=0).all()
     assert drawn > 0 and scoped_in > 0  # some views hold outlines, and places of each scope
 
 
