@@ -20,6 +20,9 @@ slowed by its DevTools protocol (`Network.emulateNetworkConditions`), the two me
 
 Bytes are what crossed the network before the page was ready (the page and its files, `transferSize`: nothing
 for a file the browser had, a few hundred bytes for a 304).
+
+The phone's field page is also measured on a third server, Guatu's with `GUATU_SCRIPT_BUNDLES=false`: the page's
+own scripts as its fifteen modules, as it loaded them before its bundle (web/core/bundles.py), in the same turns.
 """
 
 from __future__ import annotations
@@ -117,18 +120,23 @@ def run(repeat: int) -> dict[str, dict[str, float]]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         ours_data = copy_demo(Path(tmp) / "ours" / "data")  # each beside its own instance folder (its accounts)
         naive_data = copy_demo(Path(tmp) / "naive" / "data")
+        modules_data = copy_demo(Path(tmp) / "modules" / "data")
         try:
-            with live_server(ours_data, GUATU_PUBLIC_VIEW=True) as ours, live_server(naive_data, GUATU_PUBLIC_VIEW=True) as naive:
+            with live_server(ours_data, GUATU_PUBLIC_VIEW=True) as ours, \
+                    live_server(naive_data, GUATU_PUBLIC_VIEW=True) as naive, \
+                    live_server(modules_data, GUATU_PUBLIC_VIEW=True, GUATU_SCRIPT_BUNDLES="false") as modules:
                 naive.app.view_functions["static"] = naive_static  # the way compared against
-                for s in (ours, naive):
+                for s in (ours, naive, modules):
                     s.app.extensions["guatu_accounts"].create_user("inspector1", PASSWORD, "editor", "王巡查")
                     field(browser, s.url)  # the server's caches filled
-                    wall(browser, s.url)
-                runs: dict[str, list[dict]] = {"ours": [], "naive": []}
-                for _ in range(repeat):  # in turn, so a busy machine slows both alike
-                    for way, s in (("naive", naive), ("ours", ours)):
+                    if s is not modules:
+                        wall(browser, s.url)
+                runs: dict[str, list[dict]] = {"ours": [], "naive": [], "modules": []}
+                for _ in range(repeat):  # in turn, so a busy machine slows them all alike
+                    for way, s in (("naive", naive), ("modules", modules), ("ours", ours)):
+                        walls = wall(browser, s.url) if s is not modules else {}
                         runs[way].append({**{f"field_{k}": v for k, v in field(browser, s.url).items()},
-                                          **{f"wall_{k}": v for k, v in wall(browser, s.url).items()}})
+                                          **{f"wall_{k}": v for k, v in walls.items()}})
         finally:
             browser.close()
     return {way: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for way, rs in runs.items()}
@@ -149,6 +157,10 @@ def table(med: dict[str, dict[str, float]]) -> str:
     for label, key in ROWS:
         naive, ours = med["naive"][key], med["ours"][key]
         out.append(f"| {label} | {naive:,.0f} | {ours:,.0f} | **{naive / ours:.1f}×** |")
+    out += ["", "| figure | the page's modules | its bundle | modules ÷ bundle |", "|---|---:|---:|---:|"]
+    for label, key in ROWS[:2]:
+        modules, ours = med["modules"][key], med["ours"][key]
+        out.append(f"| {label} | {modules:,.0f} | {ours:,.0f} | **{modules / ours:.1f}×** |")
     return "\n".join(out)
 
 

@@ -9,7 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from geo import inspections as insp
-from tests.web.conftest import login
+from tests.web.conftest import PASSWORD, login
+from web import create_app
+from web.core.modules import static_imports
+from web.field.offline import ENTRIES
 
 STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
 
@@ -40,16 +43,28 @@ def test_the_page_may_ask_for_the_position_and_the_camera_and_is_never_kept_stal
     assert "geolocation=()" in client.get("/inspections").headers["Permissions-Policy"]
 
 
+def _settings(client) -> dict:
+    first = client.get("/field/sw.js").get_data(as_text=True).splitlines()[0]
+    return json.loads(first.removeprefix("self.GUATU_OFFLINE = ").removesuffix(";"))
+
+
+def _page_scripts(client) -> list[str]:
+    """Every script the field page names: module scripts (its own, the banner's, the bell's) and modulepreloads."""
+    html = client.get("/field/?date=2026-11-24").get_data(as_text=True)
+    named = re.findall(r'<script type="module" src="(/static/[^"]+)"', html)
+    return named + re.findall(r'<link rel="modulepreload" href="(/static/[^"]+)">', html)
+
+
 def test_the_worker_is_served_for_its_scope_with_a_precache_list_of_our_own_files(client):
     resp = client.get("/field/sw.js")  # no data in it: served to anyone, as a browser fetches it
     assert resp.status_code == 200 and resp.mimetype == "text/javascript"
     assert resp.headers["Service-Worker-Allowed"] == "/field/" and resp.headers["Cache-Control"] == "no-cache"
-    first, second = resp.get_data(as_text=True).splitlines()
-    settings = json.loads(first.removeprefix("self.GUATU_OFFLINE = ").removesuffix(";"))
+    second = resp.get_data(as_text=True).splitlines()[1]
+    settings = _settings(client)
     assert second == 'importScripts("/static/js/lib/offline-sw.js");'
     urls = [e["url"] for e in settings["precache"]]
-    for url in ("/static/js/pages/field.js", "/static/js/field/queue.js", "/static/js/lib/messages.js",
-                "/static/vendor/leaflet/leaflet.js", "/static/vendor/idb/idb.js", "/static/css/field.css"):
+    for url in ("/static/vendor/leaflet/leaflet.js", "/static/css/field.css", "/static/js/pages/banner.js",
+                "/static/js/pages/inbox-bell.js"):
         assert url in urls
     assert "/static/js/lib/offline-sw.js" not in urls
     for entry in settings["precache"]:
@@ -60,6 +75,45 @@ def test_the_worker_is_served_for_its_scope_with_a_precache_list_of_our_own_file
                  "workbox-precaching/workbox-precaching.prod.js", "workbox-routing/workbox-routing.prod.js",
                  "workbox-strategies/workbox-strategies.prod.js"):
         assert client.get(settings["vendor"] + name).status_code == 200
+
+
+def test_the_page_loads_its_bundle_and_the_worker_precaches_every_script_it_names(client):
+    """The page's own scripts come as one bundle (web/core/bundles.py), the banner's and the bell's as modules; the
+    worker precaches each script the page names, and the modules a bundle holds are not fetched again."""
+    login(client, "editor1")
+    named = _page_scripts(client)
+    bundled = [u for u in named if u.startswith("/static/bundle/")]
+    assert len(bundled) == 1 and "/field-" in bundled[0]
+    assert "/static/js/pages/field.js" not in named
+    urls = {e["url"] for e in _settings(client)["precache"]}
+    assert set(named) <= urls
+    assert not {"/static/js/pages/field.js", "/static/js/field/queue.js", "/static/vendor/idb/idb.js"} & urls
+    for url in named:
+        assert client.get(url).status_code == 200, url
+    # modules run in the order they stand: the page's own first, so the bell's imports do not hold its list back
+    assert named[:3] == ["/static/js/pages/banner.js", bundled[0], "/static/js/pages/inbox-bell.js"]
+
+
+def test_without_bundles_the_page_and_its_worker_have_the_modules(seeded, data_dir, clock, tmp_path):
+    """GUATU_SCRIPT_BUNDLES=false (or bundles older than the scripts): the page and its worker have the modules."""
+    app = create_app({"TESTING": True, "GUATU_DATA": str(data_dir), "GUATU_CLOCK": clock,
+                      "GUATU_INSTANCE": str(tmp_path / "instance"), "GUATU_SCRIPT_BUNDLES": "false"})
+    app.extensions["guatu_accounts"].create_user("editor1", PASSWORD, "editor", "戴新民")
+    client = app.test_client()
+    login(client, "editor1")
+    named = _page_scripts(client)
+    assert "/static/js/pages/field.js" in named and not [u for u in named if "/bundle/" in u]
+    modules = {f"/static/{m}" for m in ("js/pages/field.js", *static_imports("js/pages/field.js"))}
+    assert {"/static/js/field/queue.js", "/static/vendor/idb/idb.js"} <= modules <= set(named)
+    assert set(named) <= {e["url"] for e in _settings(client)["precache"]}
+
+
+def test_the_field_pages_scripts_import_nothing_lazily():
+    """The worker precaches what the page names (its bundle and the bundle's static chunks, or its modules): a
+    script fetched later by `import()` would be missing offline."""
+    for entry in ENTRIES:
+        for name in (entry, *static_imports(entry)):
+            assert "import(" not in (STATIC / name).read_text(encoding="utf-8"), name
 
 
 def test_the_list_carries_shapes_versions_and_the_forms_choices_in_route_order(client, seeded):

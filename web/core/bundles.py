@@ -1,7 +1,8 @@
 """The map pages' scripts as bundles: one file (and the chunks it shares) instead of dozens of modules.
 
 A map page's entry module imports some twenty-five others. Fetched one by one from the Python server they
-are the larger part of a wall's time to first paint on a busy machine (docs/wall-benchmark.md). esbuild
+are the larger part of a wall's time to first paint on a busy machine (docs/wall-benchmark.md), and each is a
+round trip for a phone on a weak signal. esbuild
 (pinned in package.json, installed with the other front-end packages) bundles each entry of `ENTRIES`
 into web/static/bundle/<version>/: the entry and the chunks it imports statically come first; what a page
 imports with `import()` after its first paint (the print button, today's inspections) stays a chunk of its
@@ -36,9 +37,9 @@ log = logging.getLogger(__name__)
 ESBUILD = STATIC.parents[1] / "node_modules" / ".bin" / "esbuild"
 FORMAT = 1
 
-# The entries served as bundles: the folium map pages (web/wall/map_page.py). The field pages' scripts are
-# precached by their service worker one module at a time (web/static/js/lib/offline-sw.js) and stay modules.
-ENTRIES = ("js/pages/wall.js", "js/pages/editor.js", "js/pages/playback.js")
+# The entries served as bundles: the folium map pages (web/wall/map_page.py) and the inspector's phone page
+# (web/field/pages.py), whose service worker precaches what the page loads (web/field/offline.py).
+ENTRIES = ("js/pages/wall.js", "js/pages/editor.js", "js/pages/playback.js", "js/pages/field.js")
 
 
 @dataclass(frozen=True)

@@ -17,19 +17,22 @@ from pathlib import Path
 
 from flask import Response, url_for
 
+from web.core.bundles import page_scripts
 from web.core.modules import STATIC
 from web.core.routes import PUBLIC
 from web.field.blueprint import bp
 
 SCOPE = "/field/"
 CACHES = {"pages": "guatu-field-pages", "data": "guatu-field-data", "photos": "guatu-field-photos"}
-# what the page needs to start without network, relative to the static folder (folders: every file in them)
+# what the page needs to start without network besides its scripts, relative to the static folder (folders: every
+# file in them)
 PRECACHED = (
     "css/app.css", "css/problem-banner.css", "css/inbox-bell.css", "css/field.css", "favicon.svg",
-    "js/pages/field.js", "js/pages/banner.js", "js/problem-banner.js", "js/lib", "js/field",
-    "js/pages/inbox-bell.js", "js/inbox",  # the bell in the page's navigation (web/inbox)
-    "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images", "vendor/idb/idb.js",
+    "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images",
 )
+# the page's scripts: its own (a bundle when one is built: web/core/bundles.py), the problem banner's and the
+# inbox bell's in its navigation (web/inbox); each precached as the page loads it (`page_files`)
+ENTRIES = ("js/pages/field.js", "js/pages/banner.js", "js/pages/inbox-bell.js")
 WORKER = "js/lib/offline-sw.js"  # imported by the prologue, not precached
 
 
@@ -46,6 +49,16 @@ def _revisions(static: Path, names: tuple[str, ...]) -> tuple[tuple[str, str], .
             if rel != WORKER:
                 out.append((rel, hashlib.sha256(f.read_bytes()).hexdigest()[:16]))
     return tuple(out)
+
+
+def page_files(entries: tuple[str, ...]) -> tuple[str, ...]:
+    """The scripts a page of these entry modules loads, as it loads them: each entry's bundle and its chunks, or
+    the entry and every module it imports (web/core/bundles.py `page_scripts`)."""
+    files: dict[str, None] = {}
+    for entry in entries:
+        scripts = page_scripts(entry)
+        files.update(dict.fromkeys((scripts.entry, *scripts.preload)))
+    return tuple(files)
 
 
 def precache_manifest(names: tuple[str, ...]) -> list[dict]:
@@ -66,8 +79,8 @@ def worker_prologue(settings: dict, scope: str) -> Response:
 
 def worker_settings() -> dict:
     """What the worker is told: its precache manifest, cache names, where Workbox's modules are and the list API."""
-    return {"precache": precache_manifest(PRECACHED), "caches": CACHES, "scope": SCOPE, "pages": [SCOPE],
-            "prefix": "guatu-field", "vendor": url_for("static", filename="vendor/"), "api": "/api/field/"}
+    return {"precache": precache_manifest(PRECACHED + page_files(ENTRIES)), "caches": CACHES, "scope": SCOPE,
+            "pages": [SCOPE], "prefix": "guatu-field", "vendor": url_for("static", filename="vendor/"), "api": "/api/field/"}
 
 
 @bp.get("/field/sw.js", role=PUBLIC)  # holds no data: the file list and names only

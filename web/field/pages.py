@@ -11,11 +11,13 @@ from flask import make_response, render_template, request, url_for
 
 from geo import inspections as insp
 from web.access.auth import csrf_token, principal
+from web.core.bundles import page_scripts
 from web.core.context import guatu
 from web.core.routes import INSPECTOR
 from web.field.blueprint import bp
-from web.field.offline import CACHES, SCOPE
+from web.field.offline import CACHES, ENTRIES, SCOPE
 
+ENTRY = ENTRIES[0]  # the page's own scripts: one bundle when built (web/core/bundles.py), else its modules
 # the page asks for the device's position and camera; every other page keeps both off (web/core/security.py)
 PERMISSIONS = "camera=(self), microphone=(), geolocation=(self)"
 
@@ -37,7 +39,7 @@ def field_page():
         "problemPhotos": url_for("photos.upload_problem_photo", layer_id="__layer__", fid="__fid__", pid="__pid__"),
         "thumb": url_for("photos.image", photo_id="__id__", variant="thumb"),
     }
-    resp = make_response(render_template("field.html", day=day, config=config))
+    resp = make_response(render_template("field.html", day=day, config=config, scripts=page_scripts(ENTRY)))
     resp.headers["Permissions-Policy"] = PERMISSIONS
     resp.headers["Cache-Control"] = "no-cache"  # always asked again; the service worker keeps a copy for offline
     return resp
