@@ -24,7 +24,6 @@ page by following `next` links, as GDAL and QGIS do, the naive way and with the 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -37,10 +36,8 @@ if str(REPO) not in sys.path:
 import orjson  # noqa: E402
 from psycopg import sql  # noqa: E402
 
-from bench.synthetic_stores import synthetic_stores  # noqa: E402
-from geo.config import load_campaign  # noqa: E402
+from bench.synthetic_stores import add_existing_arguments, existing_store, synthetic_stores  # noqa: E402
 from geo.features_query import ItemsQuery, Selection  # noqa: E402
-from geo.store import open_store  # noqa: E402
 from geo.store.postgis import PostGISStore, items_where  # noqa: E402
 
 LAYER = "courtyards"
@@ -149,18 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--walk-upto", type=int, default=100_000)
-    parser.add_argument("--schema", help="measure the campaign already in this schema (with --data)")
-    parser.add_argument("--data", type=Path, help="the folder of that campaign (its campaign.json)")
+    add_existing_arguments(parser)
     args = parser.parse_args(argv)
     if args.schema:
-        url = os.environ.get("GUATU_BENCH_DATABASE_URL")
-        if not (url and args.data):
-            raise SystemExit("--schema needs GUATU_BENCH_DATABASE_URL and --data")
-        store = open_store(args.data, load_campaign(args.data), database_url=url, schema=args.schema)
-        try:
+        with existing_store(args.schema, args.data) as store:
             report(store, args)
-        finally:
-            store.close()
         return 0
     for _, _n, store in synthetic_stores([int(s) for s in args.sizes.split(",")], ["postgis"], "paging"):
         with store.connection() as conn:  # what autovacuum does soon after a bulk load

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import statistics
 import sys
 import time
@@ -42,9 +41,7 @@ if str(REPO) not in sys.path:
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
-from bench.synthetic_stores import synthetic_stores  # noqa: E402
-from geo.config import load_campaign  # noqa: E402
-from geo.store import open_store  # noqa: E402
+from bench.synthetic_stores import add_existing_arguments, existing_store, synthetic_stores  # noqa: E402
 from geo.viewport import (  # noqa: E402
     ViewportIndex,
     _box_limits,
@@ -143,18 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_viewport", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="200000")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--schema", help="measure the campaign already in this schema (with --data)")
-    parser.add_argument("--data", type=Path, help="the folder of that campaign (its campaign.json)")
+    add_existing_arguments(parser)
     args = parser.parse_args(argv)
     if args.schema:
-        url = os.environ.get("GUATU_BENCH_DATABASE_URL")
-        if not (url and args.data):
-            raise SystemExit("--schema needs GUATU_BENCH_DATABASE_URL and --data")
-        store = open_store(args.data, load_campaign(args.data), database_url=url, schema=args.schema)
-        try:
+        with existing_store(args.schema, args.data) as store:
             print("\n".join(measure(store, args.repeat) + measure_scoped(store, args.repeat)))
-        finally:
-            store.close()
         return 0
     for _, n, store in synthetic_stores([int(s) for s in args.sizes.split(",")], ["postgis"], "viewport"):
         print(f"\n{n:,} places\n")

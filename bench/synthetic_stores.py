@@ -1,10 +1,13 @@
 """The synthetic campaigns a benchmark measures, opened on each store: `synthetic_stores(sizes, backends)` yields
 (backend, places, store) for each size and backend — a campaign written by geo.synth.synthetic.write_synthetic
 and, for PostGIS, copied into a schema of a throwaway PostgreSQL cluster started here (or of
-$GUATU_BENCH_DATABASE_URL). The stores are closed, the cluster stopped and the files removed at the end."""
+$GUATU_BENCH_DATABASE_URL). The stores are closed, the cluster stopped and the files removed at the end.
+`existing_store` opens a campaign already in a schema of $GUATU_BENCH_DATABASE_URL instead (`--schema`, `--data`:
+`add_existing_arguments`)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import tempfile
@@ -60,3 +63,22 @@ def synthetic_stores(sizes: list[int], backends: list[str], name: str) -> Iterat
                         store.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def add_existing_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--schema` and `--data`: measure a campaign already in a schema of $GUATU_BENCH_DATABASE_URL."""
+    parser.add_argument("--schema", help="measure the campaign already in this schema (with --data)")
+    parser.add_argument("--data", type=Path, help="the folder of that campaign (its campaign.json)")
+
+
+@contextmanager
+def existing_store(schema: str, data: Path | None) -> Iterator[Store]:
+    """The campaign of `data` as the app opens it on `schema` of $GUATU_BENCH_DATABASE_URL; closed at the end."""
+    url = os.environ.get("GUATU_BENCH_DATABASE_URL")
+    if not (url and data):
+        raise SystemExit("--schema needs GUATU_BENCH_DATABASE_URL and --data")
+    store = open_store(data, load_campaign(data), database_url=url, schema=schema)
+    try:
+        yield store
+    finally:
+        store.close()
