@@ -207,6 +207,7 @@ def _as64(moment: datetime) -> np.datetime64:
 class Selection:
     features: list[dict]
     matched: int
+    more: bool = False  # places follow the page (its `next` link): known from the page, not from `offset`
 
 
 @dataclass(frozen=True)
@@ -269,11 +270,11 @@ class LayerIndex:
         cursor = self.position(query.after) if query.after is not None else None
         if mask is None:
             start = query.offset if cursor is None else cursor + 1
-            return Selection(self.features[start:start + query.limit], n)
+            return Selection(self.features[start:start + query.limit], n, start + query.limit < n)
         hits = np.flatnonzero(mask)
         start = query.offset if cursor is None else int(np.searchsorted(hits, cursor, side="right"))
         page = hits[start:start + query.limit]
-        return Selection([self.features[i] for i in page], int(hits.size))
+        return Selection([self.features[i] for i in page], int(hits.size), start + query.limit < hits.size)
 
     def position(self, fid: str) -> int | None:
         """Where the place `fid` is in the layer's order, None if it is not in the layer."""
@@ -380,7 +381,7 @@ def items_links(base: str, args: Mapping[str, str], query: ItemsQuery, selection
     out = format_links(base, current, json_type, here, t("ogc.noun_page"))
     media = json_type if current == "json" else "text/html"
     end = query.offset + len(selection.features)
-    if selection.features and end < selection.matched:
+    if selection.features and selection.more:
         after = {"after-id": selection.features[-1]["id"]}
         out.append(link(with_query(base, dict(keep, offset=str(end), **after, f=current)), "next", media,
                         t("ogc.link_next")))

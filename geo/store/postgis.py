@@ -657,19 +657,22 @@ class PostGISStore(Store):
                 found = conn.execute("SELECT pos FROM features WHERE layer = %s AND id = %s",
                                      (layer_id, query.after)).fetchone()
                 after = found[0] if found else None
-            seek = [after, query.limit] if after is not None else [query.limit, query.offset]
+            # one row more than the page: whether places follow it (its `next` link)
+            seek = [after, query.limit + 1] if after is not None else [query.limit + 1, query.offset]
             rows = conn.execute(_page(where, counted=cql is not None, after=after is not None,
                                       skips=after is None and query.offset > 0), [*params, *seek]).fetchall()
+            more = len(rows) > query.limit
+            rows = rows[:query.limit]
             if rows and cql is not None:
                 matched = rows[0][1]  # counted in the same pass over the filtered rows
-            elif after is None and (rows and len(rows) < query.limit or not rows and query.offset == 0):
+            elif after is None and (rows and not more or not rows and query.offset == 0):
                 matched = query.offset + len(rows)  # the last page: the count is known
-            elif len(params) == 1:
+            elif cql is None and len(params) == 1:
                 matched = self.place_count(layer_id)  # the layer alone: its count is kept per revision
             else:
                 matched = conn.execute(sql.SQL("SELECT count(*) FROM features WHERE {}").format(where),
                                        params).fetchone()[0]
-        return Selection([orjson.loads(r[0]) for r in rows], matched)
+        return Selection([orjson.loads(r[0]) for r in rows], matched, more)
 
     def bbox_query_ready(self, layer_id: str) -> bool:
         return True  # the GiST index

@@ -88,6 +88,14 @@ def test_links_keep_the_filters_and_move_the_offset_and_cursor(index):
     links = {x["rel"]: x["href"] for x in items_links("http://h/ogc/collections/x/items", args, query, index.select(query), "json")}
     assert links["self"] == "http://h/ogc/collections/x/items?status=pending&limit=1&offset=2&after-id=c&f=json"
     assert links["prev"] == "http://h/ogc/collections/x/items?status=pending&limit=1&offset=1&f=json"
+    assert "next" not in links  # d, the last
+    # whether a next page is linked comes from the places after the page, whatever the offset says
+    args = {"limit": "1", "offset": "9", "after-id": "b", "f": "json"}
+    query = parse_items_query(args)
+    page = index.select(query)
+    assert [f["id"] for f in page.features] == ["c"] and page.matched == 4 < 10 and page.more
+    links = {x["rel"]: x["href"] for x in items_links("http://h/ogc/collections/x/items", args, query, page, "json")}
+    assert links["next"] == "http://h/ogc/collections/x/items?limit=1&offset=10&after-id=c&f=json"
 
 
 def test_bad_parameters_name_themselves():

@@ -114,6 +114,7 @@ def test_items_queries_answer_as_the_embedded_store(stores, name):
     assert _ids(got) == _ids(want)
     assert got.features == want.features
     assert got.matched == want.matched
+    assert got.more == want.more
 
 
 def test_the_queries_select_something_and_page_in_the_layers_order(stores):
@@ -157,6 +158,35 @@ def test_the_next_page_after_a_place_misses_nothing_when_an_earlier_place_goes(s
         by_offset = _ids(store.select_items(LAYER, ItemsQuery(limit=7, offset=7)))
         assert after[0] == "c-0008" and by_offset[0] == "c-0009"
         assert after[1:] == by_offset[:-1]
+
+
+def test_a_walk_after_places_knows_its_last_page_by_what_follows_not_by_its_offset(stores):
+    """Two places of the first page go while a client walks the layer: its offsets, counted from what it read, are
+    then two too high for the count; whether a page has a next one comes from the places after it, so the walk
+    still reads every place that is left, and stops at the end."""
+    for store in stores:
+        first = store.select_items(LAYER, ItemsQuery(limit=7))
+        assert first.more and first.matched == 35
+        store.apply([Op("delete", LAYER, fid, expected_version=1) for fid in _ids(first)[3:5]], user="bob")
+        read, offset, page = [], 7, first
+        while page.more:
+            page = store.select_items(LAYER, ItemsQuery(limit=7, offset=offset, after=page.features[-1]["id"]))
+            read += _ids(page)
+            offset += len(page.features)
+        everything = _ids(store.select_items(LAYER, ItemsQuery(limit=1000)))
+        assert read == everything[5:] and page.matched == 33 < offset
+        last = store.select_items(LAYER, ItemsQuery(limit=5, offset=28))
+        assert _ids(last) == everything[28:] and not last.more and last.matched == 33
+
+
+def test_a_filter_with_no_parameter_counts_its_places_past_its_end(stores):
+    """A CQL2 filter that binds no value, asked for past its last place: the count is the filter's, not the layer's."""
+    embedded, postgis = stores
+    for query in (ItemsQuery(limit=5, offset=40, filter=parse_text("community IS NULL")),
+                  ItemsQuery(limit=5, after="c-0036", filter=parse_text("community IS NULL"))):
+        want = embedded.select_items(LAYER, query)
+        got = postgis.select_items(LAYER, query)
+        assert got.features == want.features == [] and got.matched == want.matched == 4
 
 
 def test_an_unknown_property_filter_is_refused_by_both(stores):
