@@ -92,6 +92,12 @@ def test_the_page_loads_its_bundle_and_the_worker_precaches_every_script_it_name
         assert client.get(url).status_code == 200, url
     # modules run in the order they stand: the page's own first, so the bell's imports do not hold its list back
     assert named[:3] == ["/static/js/pages/banner.js", bundled[0], "/static/js/pages/inbox-bell.js"]
+    # what an older copy of the page may name for its script, and where the worker sends it
+    aliases = _settings(client)["aliases"]
+    assert {a["to"] for a in aliases} == {bundled[0]}
+    for old, sent in (("/static/bundle/0123456789abcdef/field-ABC123.js", True), ("/static/js/pages/field.js", True),
+                      ("/static/bundle/0123456789abcdef/wall-ABC123.js", False), ("/static/js/pages/wall.js", False)):
+        assert any(re.search(a["pattern"], old) for a in aliases) is sent, old
 
 
 def test_without_bundles_the_page_and_its_worker_have_the_modules(seeded, data_dir, clock, tmp_path):
@@ -106,6 +112,7 @@ def test_without_bundles_the_page_and_its_worker_have_the_modules(seeded, data_d
     modules = {f"/static/{m}" for m in ("js/pages/field.js", *static_imports("js/pages/field.js"))}
     assert {"/static/js/field/queue.js", "/static/vendor/idb/idb.js"} <= modules <= set(named)
     assert set(named) <= {e["url"] for e in _settings(client)["precache"]}
+    assert {a["to"] for a in _settings(client)["aliases"]} == {"/static/js/pages/field.js"}
 
 
 def test_the_field_pages_scripts_import_nothing_lazily():

@@ -95,6 +95,29 @@ def test_the_cards_follow_the_route_and_the_page_fits_a_phone(browser, server):
     page.context.close()
 
 
+FETCHED = """async (url) => {
+  try { const r = await fetch(url); return [r.status, r.url, await r.text()]; }
+  catch (e) { return ['failed']; }
+}"""
+
+
+def test_offline_a_page_kept_from_an_earlier_version_finds_its_script_where_it_is_now(browser, server):
+    """The page's script is a bundle named by its content. A page of another day kept in the worker's cache names
+    the bundle (or the module) of the version it was served with, which the worker, updated since, no longer holds:
+    offline it is redirected to the script the page loads now. A script the page never named is not answered."""
+    page, log = sign_in(browser, server)
+    page.wait_for_selector("html[data-field-offline-ready]", state="attached")
+    now = page.evaluate("() => document.querySelector('script[type=module][src*=\"/bundle/\"]').src")
+    assert "/field-" in now
+    online = page.evaluate(FETCHED, now)
+    page.context.set_offline(True)
+    for old in ("/static/bundle/0123456789abcdef/field-OLDHASH1.js", "/static/js/pages/field.js"):
+        status, url, text = page.evaluate(FETCHED, old)  # (followed: the answer's URL is where it was sent)
+        assert (status, url) == (200, now) and text == online[2] and len(text) > 10_000, old
+    assert page.evaluate(FETCHED, "/static/bundle/0123456789abcdef/wall-OLDHASH1.js") == ["failed"]
+    page.context.close()
+
+
 def test_results_and_photos_recorded_offline_survive_a_reload_and_are_sent_once_back_online(browser, server):
     page, log = sign_in(browser, server)
     page.wait_for_selector("html[data-field-offline-ready]", state="attached")

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from flask import Response, url_for
 
+from web.core.bundles import ENTRIES as BUNDLED
 from web.core.bundles import page_scripts
 from web.core.modules import STATIC
 from web.core.routes import PUBLIC
@@ -61,6 +63,23 @@ def page_files(entries: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(files)
 
 
+def entry_aliases(entries: tuple[str, ...]) -> list[dict]:
+    """For each bundled entry, the URLs a page kept from an earlier version may name for it — a bundle of the entry
+    of another version, or the entry module itself — and the URL the page loads now: the worker answers such a URL
+    it does not hold with a redirect there (web/static/js/lib/offline-sw.js), so a page of another day, kept while
+    the scripts changed, still starts offline."""
+    out = []
+    for entry in entries:
+        if entry not in BUNDLED:
+            continue  # (loaded as its module: the same URL in every version)
+        stem = re.escape(PurePosixPath(entry).stem)
+        now = url_for("static", filename=page_scripts(entry).entry)
+        bundle = re.escape(url_for("static", filename="bundle/"))
+        for pattern in (f"^{bundle}[^/]+/{stem}-[^/]+\\.js$", f"^{re.escape(url_for('static', filename=entry))}$"):
+            out.append({"pattern": pattern, "to": now})
+    return out
+
+
 def precache_manifest(names: tuple[str, ...]) -> list[dict]:
     """Workbox's precache manifest of these files and folders of the static folder: [{url, revision}]."""
     static = STATIC
@@ -78,9 +97,11 @@ def worker_prologue(settings: dict, scope: str) -> Response:
 
 
 def worker_settings() -> dict:
-    """What the worker is told: its precache manifest, cache names, where Workbox's modules are and the list API."""
-    return {"precache": precache_manifest(PRECACHED + page_files(ENTRIES)), "caches": CACHES, "scope": SCOPE,
-            "pages": [SCOPE], "prefix": "guatu-field", "vendor": url_for("static", filename="vendor/"), "api": "/api/field/"}
+    """What the worker is told: its precache manifest, where an older page's script now is, cache names, where
+    Workbox's modules are and the list API."""
+    return {"precache": precache_manifest(PRECACHED + page_files(ENTRIES)), "aliases": entry_aliases(ENTRIES),
+            "caches": CACHES, "scope": SCOPE, "pages": [SCOPE], "prefix": "guatu-field",
+            "vendor": url_for("static", filename="vendor/"), "api": "/api/field/"}
 
 
 @bp.get("/field/sw.js", role=PUBLIC)  # holds no data: the file list and names only

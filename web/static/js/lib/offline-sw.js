@@ -10,7 +10,10 @@
  * - the page itself (`pages`: a path, or every path under one ending in /)
  *   and its data (`api`: the field's day list, the report page's outlines):
  *   network first, the last copy when there is no network;
- * - photos' thumbnails: from the cache once seen.
+ * - photos' thumbnails: from the cache once seen;
+ * - `aliases`: a script URL that a page kept from an earlier version names
+ *   (its bundle of another version, its entry module) and the worker does not
+ *   hold, answered with a redirect to the URL the page loads now.
  *
  * Writes (results, photos, reports) are never touched here: the page queues
  * them in IndexedDB and sends them itself (field/sender.js,
@@ -50,3 +53,11 @@ routing.registerRoute(function (o) {
 routing.registerRoute(function (o) {
   return o.url.origin === self.location.origin && /^\/photos\/[0-9a-f]{64}\/thumb\.jpg$/.test(o.url.pathname);
 }, new strategies.CacheFirst({ cacheName: config.caches.photos }));
+
+// after the scripts changed, a page kept in the cache may name its script by an earlier URL
+(config.aliases || []).forEach(function (alias) {
+  var pattern = new RegExp(alias.pattern);
+  routing.registerRoute(function (o) {
+    return o.url.origin === self.location.origin && o.url.pathname !== alias.to && pattern.test(o.url.pathname);
+  }, function () { return Promise.resolve(Response.redirect(alias.to, 302)); });
+});
