@@ -256,7 +256,8 @@ def test_the_report_pages_worker_keeps_our_own_files_for_its_scope(app):
                           .removesuffix(";"))
     urls = [e["url"] for e in settings["precache"]]
     for url in ("/static/js/pages/report.js", "/static/js/residents/sender.js", "/static/js/residents/pow-worker.js",
-                "/static/css/report.css", "/static/vendor/leaflet/leaflet.js"):
+                "/static/css/report.css", "/static/vendor/leaflet/leaflet.js", "/static/css/problem-banner.css",
+                "/static/css/inbox-bell.css"):
         assert url in urls
     assert settings["pages"] == ["/report"] and all(u.startswith("/static/") for u in urls)
 

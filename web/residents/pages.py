@@ -59,8 +59,9 @@ def report_page():
 
 SCOPE = "/report"  # the worker's scope: the page and its follow-ups (/reports, staff's, is never one of its pages)
 CACHES = {"pages": "guatu-report-pages", "data": "guatu-report-data", "photos": "guatu-report-photos"}
-PRECACHED = ("css/app.css", "css/report.css", "favicon.svg", "js/pages/report.js", "js/lib", "js/residents",
-             "js/basemaps.js",
+# (the banner's and the bell's styles: every page's head has them, web/templates/base.html)
+PRECACHED = ("css/app.css", "css/problem-banner.css", "css/inbox-bell.css", "css/report.css", "favicon.svg",
+             "js/pages/report.js", "js/lib", "js/residents", "js/basemaps.js",
              "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images", "vendor/idb/idb.js")
 
 
