@@ -6,6 +6,8 @@ body too large, a photo that is not one, a report outside the district, triage o
 from __future__ import annotations
 
 import io
+import json
+import re
 
 import pytest
 
@@ -248,18 +250,23 @@ def test_moderation_hides_the_text_and_photos_from_the_public(app):
 
 
 def test_the_report_pages_worker_keeps_our_own_files_for_its_scope(app):
-    import json
-
     resp = app.test_client().get("/report/sw.js")
     assert resp.status_code == 200 and resp.headers["Service-Worker-Allowed"] == "/report"
     settings = json.loads(resp.get_data(as_text=True).splitlines()[0].removeprefix("self.GUATU_OFFLINE = ")
                           .removesuffix(";"))
     urls = [e["url"] for e in settings["precache"]]
-    for url in ("/static/js/pages/report.js", "/static/js/residents/sender.js", "/static/js/residents/pow-worker.js",
-                "/static/css/report.css", "/static/vendor/leaflet/leaflet.js", "/static/css/problem-banner.css",
-                "/static/css/inbox-bell.css"):
+    for url in ("/static/js/residents/pow-worker.js", "/static/js/residents/pow.js", "/static/css/report.css",
+                "/static/vendor/leaflet/leaflet.js", "/static/css/problem-banner.css", "/static/css/inbox-bell.css"):
         assert url in urls
     assert settings["pages"] == ["/report"] and all(u.startswith("/static/") for u in urls)
+    # the page's own scripts as it names them: its bundle (web/core/bundles.py), which holds its modules
+    html = app.test_client().get("/report").data.decode()
+    named = re.findall(r'<script type="module" src="(/static/[^"]+)"', html)
+    named += re.findall(r'<link rel="modulepreload" href="(/static/[^"]+)">', html)
+    assert len(named) == 1 and named[0].startswith("/static/bundle/") and "/report-" in named[0]
+    assert set(named) <= set(urls) and "/static/js/residents/sender.js" not in urls
+    assert {a["to"] for a in settings["aliases"]} == {named[0]}
+    assert any(re.search(a["pattern"], "/static/js/pages/report.js") for a in settings["aliases"])
 
 
 def test_a_report_is_merged_into_an_open_case_chosen_from_those_near_it(app, make_feature):

@@ -112,7 +112,7 @@ def test_a_manifest_written_again_is_read_again(static):
 
 
 def test_an_entry_not_bundled_is_its_module():
-    assert bundles().scripts("js/pages/report.js").entry == "js/pages/report.js"
+    assert bundles().scripts("js/pages/banner.js").entry == "js/pages/banner.js"
 
 
 def test_the_set_up_bundles_are_current():

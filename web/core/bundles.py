@@ -37,9 +37,10 @@ log = logging.getLogger(__name__)
 ESBUILD = STATIC.parents[1] / "node_modules" / ".bin" / "esbuild"
 FORMAT = 1
 
-# The entries served as bundles: the folium map pages (web/wall/map_page.py) and the inspector's phone page
-# (web/field/pages.py), whose service worker precaches what the page loads (web/field/offline.py).
-ENTRIES = ("js/pages/wall.js", "js/pages/editor.js", "js/pages/playback.js", "js/pages/field.js")
+# The entries served as bundles: the folium map pages (web/wall/map_page.py) and the two phone pages, the
+# inspector's (web/field/pages.py) and the residents' reporting page (web/residents/pages.py), whose service workers
+# precache what the page loads (web/field/offline.py).
+ENTRIES = ("js/pages/wall.js", "js/pages/editor.js", "js/pages/playback.js", "js/pages/field.js", "js/pages/report.js")
 
 
 @dataclass(frozen=True)

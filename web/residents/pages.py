@@ -22,11 +22,13 @@ from geo.photos.service import photo_bytes
 from geo.residents import reports as rr
 from geo.residents.photos import MAX_PHOTOS
 from web.access.auth import csrf_token, principal
+from web.core.bundles import page_scripts
 from web.core.context import guatu
 from web.core.language import request_lang
+from web.core.modules import static_imports
 from web.core.routes import INSPECTOR, PUBLIC
 from web.core.settings import get_settings
-from web.field.offline import precache_manifest, worker_prologue
+from web.field.offline import entry_aliases, page_files, precache_manifest, worker_prologue
 from web.residents import guard
 from web.residents.blueprint import bp
 
@@ -45,13 +47,14 @@ def report_page():
         "receipt": url_for("residents.receipt", code="__code__"),
         "follow": url_for("residents.follow_page", code="__code__"), "deviceHeader": guard.DEVICE_HEADER,
         "bits": get_settings().report_challenge_bits,
-        "worker": url_for("static", filename="js/residents/pow-worker.js"),
+        "worker": url_for("static", filename=WORKER_MODULE),
         "serviceWorker": url_for("residents.service_worker"), "scope": SCOPE, "caches": CACHES,
         # the campaign's basemaps, as the wall and the editor show them, where this reader may see them (tiles are
         # for viewers: a deployment with a public view, or a volunteer signed in); else the outlines alone
         "basemaps": url_for("wall.basemap_list") if get_settings().public_view or principal() is not None else None,
     }
-    resp = make_response(render_template("report.html", config=config, categories=ctx.campaign.categories))
+    resp = make_response(render_template("report.html", config=config, categories=ctx.campaign.categories,
+                                         scripts=page_scripts(ENTRY)))
     resp.headers["Permissions-Policy"] = PERMISSIONS
     resp.headers["Cache-Control"] = "no-cache"
     return resp
@@ -59,15 +62,20 @@ def report_page():
 
 SCOPE = "/report"  # the worker's scope: the page and its follow-ups (/reports, staff's, is never one of its pages)
 CACHES = {"pages": "guatu-report-pages", "data": "guatu-report-data", "photos": "guatu-report-photos"}
-# (the banner's and the bell's styles: every page's head has them, web/templates/base.html)
+# what the page needs offline besides its scripts (the banner's and the bell's styles: every page's head has them,
+# web/templates/base.html); its scripts are precached as the page names them (`page_files`: its bundle, or its
+# modules), and the proof-of-work worker's modules, which the page starts by URL
+ENTRY = "js/pages/report.js"
+WORKER_MODULE = "js/residents/pow-worker.js"
 PRECACHED = ("css/app.css", "css/problem-banner.css", "css/inbox-bell.css", "css/report.css", "favicon.svg",
-             "js/pages/report.js", "js/lib", "js/residents", "js/basemaps.js",
-             "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images", "vendor/idb/idb.js")
+             "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images",
+             WORKER_MODULE, *static_imports(WORKER_MODULE))
 
 
 @bp.get("/report/sw.js", role=PUBLIC)  # holds no data: the file list and names only
 def service_worker():
-    settings = {"precache": precache_manifest(PRECACHED), "caches": CACHES, "scope": SCOPE, "pages": [SCOPE],
+    settings = {"precache": precache_manifest(PRECACHED + page_files((ENTRY,))), "aliases": entry_aliases((ENTRY,)),
+                "caches": CACHES, "scope": SCOPE, "pages": [SCOPE],
                 "prefix": "guatu-report", "vendor": url_for("static", filename="vendor/"),
                 "api": url_for("residents.area")}
     return worker_prologue(settings, SCOPE)
