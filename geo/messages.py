@@ -4045,8 +4045,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "and tokens stay valid)"},
 
     # --- issue 22: jrnl ---
-    "bundles.built": {"zh": "已打包地图页面的脚本({count} 个入口):{folder}",
-                      "en": "Bundled the map pages' scripts ({count} entries) into {folder}"},
+    "bundles.built": {"zh": "已打包地图页面与手机页面的脚本({count} 个入口):{folder}",
+                      "en": "Bundled the map and phone pages' scripts ({count} entries) into {folder}"},
     "store.compacted": {"zh": "已把变更日志中尚未写入的修改写入图层文件:{files}",
                         "en": "Wrote the journal's changes not yet in the layer files into: {files}"},
     "store.compact_current": {"zh": "图层文件已包含变更日志中的全部修改,无需写入",

@@ -1,4 +1,4 @@
-"""The map pages' scripts as bundles: one file (and the chunks it shares) instead of dozens of modules.
+"""The map and phone pages' scripts as bundles: one file (and the chunks it shares) instead of dozens of modules.
 
 A map page's entry module imports some twenty-five others. Fetched one by one from the Python server they
 are the larger part of a wall's time to first paint on a busy machine (docs/wall-benchmark.md), and each is a
@@ -139,14 +139,14 @@ class Bundles:
     def _fresh_manifest(self) -> dict:
         manifest = self._manifest()
         if manifest is None:  # never built
-            self._warn_once("missing", "no script bundles (web/static/bundle/manifest.json): the map pages load "
-                                       "their modules one by one; `./guatu setup` builds the bundles")
+            self._warn_once("missing", "no script bundles (web/static/bundle/manifest.json): the map and phone "
+                                       "pages load their modules one by one; `./guatu setup` builds the bundles")
             return {}
         if self._digest is None:
             self._digest = sources_digest(self.static)
         if manifest.get("format") != FORMAT or manifest.get("sources") != self._digest:
             self._warn_once(str(manifest.get("sources")), "the script bundles are older than the scripts: the map "
-                            "pages load their modules one by one until `./guatu setup` builds them again")
+                            "and phone pages load their modules one by one until `./guatu setup` builds them again")
             return {}
         return manifest
 
@@ -162,7 +162,7 @@ class Bundles:
             except (OSError, ValueError) as exc:
                 manifest = exc
             if not isinstance(manifest, dict):
-                log.warning("web/static/bundle/manifest.json cannot be read (%s): the map pages load their modules",
+                log.warning("web/static/bundle/manifest.json cannot be read (%s): the pages load their modules",
                             manifest)
                 manifest = {}
             self._read = (mtime, manifest)
