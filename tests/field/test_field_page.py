@@ -107,6 +107,7 @@ def test_offline_a_page_kept_from_an_earlier_version_finds_its_script_where_it_i
     offline it is redirected to the script the page loads now. A script the page never named is not answered."""
     page, log = sign_in(browser, server)
     page.wait_for_selector("html[data-field-offline-ready]", state="attached")
+    page.wait_for_function("() => navigator.serviceWorker.controller")  # (the page's fetches go through the worker)
     now = page.evaluate("() => document.querySelector('script[type=module][src*=\"/bundle/\"]').src")
     assert "/field-" in now
     online = page.evaluate(FETCHED, now)
@@ -114,7 +115,9 @@ def test_offline_a_page_kept_from_an_earlier_version_finds_its_script_where_it_i
     for old in ("/static/bundle/0123456789abcdef/field-OLDHASH1.js", "/static/js/pages/field.js"):
         status, url, text = page.evaluate(FETCHED, old)  # (followed: the answer's URL is where it was sent)
         assert (status, url) == (200, now) and text == online[2] and len(text) > 10_000, old
-    assert page.evaluate(FETCHED, "/static/bundle/0123456789abcdef/wall-OLDHASH1.js") == ["failed"]
+    for other in ("/static/bundle/0123456789abcdef/wall-OLDHASH1.js", "/static/bundle/0123456789abcdef/field-print-X1.js",
+                  "/static/bundle/0123456789abcdef/field-OLDHASH1.js.map"):
+        assert page.evaluate(FETCHED, other) == ["failed"], other
     page.context.close()
 
 

@@ -265,8 +265,27 @@ def test_the_report_pages_worker_keeps_our_own_files_for_its_scope(app):
     named += re.findall(r'<link rel="modulepreload" href="(/static/[^"]+)">', html)
     assert len(named) == 1 and named[0].startswith("/static/bundle/") and "/report-" in named[0]
     assert set(named) <= set(urls) and "/static/js/residents/sender.js" not in urls
+    assert "/static/js/pages/inbox-bell.js" in urls  # (a signed-in reader's page has the bell)
     assert {a["to"] for a in settings["aliases"]} == {named[0]}
-    assert any(re.search(a["pattern"], "/static/js/pages/report.js") for a in settings["aliases"])
+    for old, sent in (("/static/js/pages/report.js", True), ("/static/bundle/0123456789abcdef/report-AB12.js", True),
+                      ("/static/bundle/0123456789abcdef/field-AB12.js", False),
+                      ("/static/bundle/0123456789abcdef/report-AB12.js.map", False)):
+        assert any(re.search(a["pattern"], old) for a in settings["aliases"]) is sent, old
+
+
+def test_without_bundles_the_report_pages_worker_has_its_modules(bounded_dir, tmp_path):
+    """GUATU_SCRIPT_BUNDLES=false: the page names its modules, and its worker precaches every one."""
+    app = create_app({"TESTING": True, "GUATU_DATA": str(bounded_dir), "GUATU_INSTANCE": str(tmp_path / "instance"),
+                      "GUATU_SCRIPT_BUNDLES": "false"})
+    client = app.test_client()
+    html = client.get("/report").data.decode()
+    named = re.findall(r'<script type="module" src="(/static/[^"]+)"', html)
+    named += re.findall(r'<link rel="modulepreload" href="(/static/[^"]+)">', html)
+    assert {"/static/js/pages/report.js", "/static/js/basemaps.js", "/static/js/residents/sender.js",
+            "/static/vendor/idb/idb.js"} <= set(named)
+    settings = json.loads(client.get("/report/sw.js").get_data(as_text=True).splitlines()[0]
+                          .removeprefix("self.GUATU_OFFLINE = ").removesuffix(";"))
+    assert set(named) <= {e["url"] for e in settings["precache"]}
 
 
 def test_a_report_is_merged_into_an_open_case_chosen_from_those_near_it(app, make_feature):

@@ -75,7 +75,9 @@ def entry_aliases(entries: tuple[str, ...]) -> list[dict]:
         stem = re.escape(PurePosixPath(entry).stem)
         now = url_for("static", filename=page_scripts(entry).entry)
         bundle = re.escape(url_for("static", filename="bundle/"))
-        for pattern in (f"^{bundle}[^/]+/{stem}-[^/]+\\.js$", f"^{re.escape(url_for('static', filename=entry))}$"):
+        # (esbuild names a bundle `<stem>-<hash>.js`, its hash of capitals and digits; the patterns are read by
+        # JavaScript's RegExp, without the `u` flag, which takes Python's escapes)
+        for pattern in (f"^{bundle}[^/]+/{stem}-[A-Z0-9]+\\.js$", f"^{re.escape(url_for('static', filename=entry))}$"):
             out.append({"pattern": pattern, "to": now})
     return out
 

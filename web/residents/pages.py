@@ -64,8 +64,10 @@ SCOPE = "/report"  # the worker's scope: the page and its follow-ups (/reports, 
 CACHES = {"pages": "guatu-report-pages", "data": "guatu-report-data", "photos": "guatu-report-photos"}
 # what the page needs offline besides its scripts (the banner's and the bell's styles: every page's head has them,
 # web/templates/base.html); its scripts are precached as the page names them (`page_files`: its bundle, or its
-# modules), and the proof-of-work worker's modules, which the page starts by URL
+# modules; and the inbox bell's, which a signed-in reader's page has), and the proof-of-work worker's modules (the
+# page starts it by URL, only once the server has answered a challenge)
 ENTRY = "js/pages/report.js"
+SCRIPTS = (ENTRY, "js/pages/inbox-bell.js")
 WORKER_MODULE = "js/residents/pow-worker.js"
 PRECACHED = ("css/app.css", "css/problem-banner.css", "css/inbox-bell.css", "css/report.css", "favicon.svg",
              "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/leaflet/images",
@@ -74,7 +76,7 @@ PRECACHED = ("css/app.css", "css/problem-banner.css", "css/inbox-bell.css", "css
 
 @bp.get("/report/sw.js", role=PUBLIC)  # holds no data: the file list and names only
 def service_worker():
-    settings = {"precache": precache_manifest(PRECACHED + page_files((ENTRY,))), "aliases": entry_aliases((ENTRY,)),
+    settings = {"precache": precache_manifest(PRECACHED + page_files(SCRIPTS)), "aliases": entry_aliases(SCRIPTS),
                 "caches": CACHES, "scope": SCOPE, "pages": [SCOPE],
                 "prefix": "guatu-report", "vendor": url_for("static", filename="vendor/"),
                 "api": url_for("residents.area")}

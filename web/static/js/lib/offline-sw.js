@@ -56,7 +56,7 @@ routing.registerRoute(function (o) {
 
 // after the scripts changed, a page kept in the cache may name its script by an earlier URL
 (config.aliases || []).forEach(function (alias) {
-  var pattern = new RegExp(alias.pattern);
+  var pattern = new RegExp(alias.pattern); // (no `u` flag: the server's escapes, such as `\-`, are read as meant)
   routing.registerRoute(function (o) {
     return o.url.origin === self.location.origin && o.url.pathname !== alias.to && pattern.test(o.url.pathname);
   }, function () { return Promise.resolve(Response.redirect(alias.to, 302)); });
