@@ -82,7 +82,21 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
          "locale": "zh-CN"}
 
 
+def on_phone(browser, url: str, mark: str, **context_options) -> dict:
+    """A phone on a weak signal opens `url`: from navigation to the page's `mark`, and the bytes sent before it."""
+    context = browser.new_context(**PHONE, **context_options)
+    context.add_init_script(MARKS)
+    page = context.new_page()
+    slowed(context, page, PHONE_NET)
+    page.goto(url, timeout=TIMEOUT_MS, wait_until="commit")
+    ready = until(page, mark)
+    sent = page.evaluate(SENT_BEFORE, ready)
+    context.close()
+    return {"ready_ms": ready, "bytes": sent}
+
+
 def field(browser, url: str) -> dict:
+    """An inspector's phone, signed in, opens the field page: from navigation to its list shown."""
     login = browser.new_context(**PHONE)
     page = login.new_page()
     page.goto(url + "/login?next=/api/health", timeout=TIMEOUT_MS)
@@ -90,28 +104,12 @@ def field(browser, url: str) -> dict:
     page.wait_for_load_state()
     signed_in = login.storage_state()  # the session cookie, and nothing of the login page's files
     login.close()
-    context = browser.new_context(**PHONE, storage_state=signed_in)
-    context.add_init_script(MARKS)
-    page = context.new_page()
-    slowed(context, page, PHONE_NET)
-    page.goto(url + "/field/", timeout=TIMEOUT_MS, wait_until="commit")
-    ready = until(page, "fieldReady")
-    sent = page.evaluate(SENT_BEFORE, ready)
-    context.close()
-    return {"ready_ms": ready, "bytes": sent}
+    return on_phone(browser, url + "/field/", "fieldReady", storage_state=signed_in)
 
 
 def report(browser, url: str) -> dict:
     """A resident's phone opens the reporting page (no sign-in): from navigation to its map drawn."""
-    context = browser.new_context(**PHONE)
-    context.add_init_script(MARKS)
-    page = context.new_page()
-    slowed(context, page, PHONE_NET)
-    page.goto(url + "/report", timeout=TIMEOUT_MS, wait_until="commit")
-    ready = until(page, "reportReady")
-    sent = page.evaluate(SENT_BEFORE, ready)
-    context.close()
-    return {"ready_ms": ready, "bytes": sent}
+    return on_phone(browser, url + "/report", "reportReady")
 
 
 def wall(browser, url: str) -> dict:
