@@ -81,7 +81,8 @@ class Settings(BaseModel):
     refresh_seconds: float = _setting(4, "how often open wall maps ask for changes (`0`: never); a change shows "
                                          "within this plus one round trip", ge=0, le=3600)
     script_bundles: bool = _setting(
-        True, "the map pages load their scripts as one bundle each, built by `./guatu setup` (`false`: the modules "
+        True, "the map pages and the phone pages load their scripts as one bundle each, built by `./guatu setup` "
+              "(`false`: the modules "
               "one by one, as they are in `web/static/js`, to debug a script); a bundle older than the scripts is "
               "never served", shown="`true`")
     compact_changes: int = _setting(
