@@ -1076,6 +1076,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请求体写的是 {body},网址是 {url};编号不能更改",
         "en": "the body names {body}, the URL {url}; an id cannot change",
     },
+    "request.nul": {"zh": "参数不能含有空字符(NUL)", "en": "a parameter may not contain a NUL character"},
     "request.type_string": {"zh": "文本", "en": "text"},
     "request.type_integer": {"zh": "整数", "en": "a whole number"},
     "request.type_number": {"zh": "数字", "en": "a number"},
@@ -1856,7 +1857,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 
     # --- the own API, viewports, imports, timelines (web/api, web/wall, web/edit, geo) ----------------
-    "api.search_nul": {"zh": "查找的文字不能含有空字符(NUL)", "en": "the text searched for may not contain a NUL character"},
     "api.json_object": {
         "zh": "请求体应为 JSON 对象(Content-Type: application/json)",
         "en": "expected a JSON object (Content-Type: application/json)",

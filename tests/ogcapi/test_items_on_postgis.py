@@ -115,6 +115,26 @@ def test_bad_parameters_are_refused_alike(clients, url):
     assert got.get_json() == want.get_json()
 
 
+@pytest.mark.parametrize(("url", "parameter"), [
+    ("/ogc/collections/courtyards/items?after-id=c-0001%00", "after-id"),
+    ("/ogc/collections/courtyards/items?street=a%00b", "street"),
+    ("/ogc/collections/courtyards/items?filter=street%3D%27a%00b%27", "filter"),
+    ("/api/wall/shapes/courtyards?bbox=113.5,34.6,113.7,34.8&zoom=13&format=binary&part=geometry&street=a%00b",
+     "street"),
+    ("/api/wall/shapes/courtyards?bbox=113.5,34.6,113.7,34.8&zoom=15&community=%00", "community"),
+    ("/api/wall/state?street=a%00b", "street"),
+    ("/api/wall/search/courtyards?q=x&street=a%00b", "street"),
+])
+def test_a_nul_in_a_parameter_is_refused_alike_naming_it(clients, url, parameter):
+    """No text a store keeps has a NUL (PostgreSQL takes none): such a parameter names nothing and is a 400 at the
+    boundary on both stores, never a database error."""
+    embedded, postgis = clients
+    want, got = embedded.get(url), postgis.get(url)
+    assert got.status_code == want.status_code == 400
+    assert got.get_json() == want.get_json()
+    assert parameter in got.get_data(as_text=True) and "空字符" in got.get_data(as_text=True)
+
+
 @pytest.fixture
 def demo_on_both(demo_data, tmp_path, postgis_url, postgis_schema):
     """The demo campaign served from its files and from a PostGIS copy of them."""

@@ -215,6 +215,12 @@ def _check_parameters(doc: ApiDocument, op: _Operation) -> None:
     if not op.parameters:
         return
     reverse = {v: k for k, v in doc.names.items()}
+    # no text a store keeps has a NUL (PostgreSQL takes none), so a parameter with one names nothing: refused here,
+    # alike on both stores, rather than failing in the database
+    nul = [FieldError(p["name"], t("request.nul")) for p in op.parameters
+           if p["in"] == "query" and any("\x00" in v for v in request.args.getlist(p["name"]))]
+    if nul:
+        raise BadParameters(nul)
     values: dict[str, Any] = {}
     for p in op.parameters:
         name, schema = p["name"], p.get("schema", {})
