@@ -667,7 +667,7 @@ class PostGISStore(Store):
                 matched = rows[0][1]  # counted in the same pass over the filtered rows
             elif after is None and (rows and not more or not rows and query.offset == 0):
                 matched = query.offset + len(rows)  # the last page: the count is known
-            elif cql is None and len(params) == 1:
+            elif cql is None and not (query.filters or query.interval or query.bbox):
                 matched = self.place_count(layer_id)  # the layer alone: its count is kept per revision
             else:
                 matched = conn.execute(sql.SQL("SELECT count(*) FROM features WHERE {}").format(where),
