@@ -14,13 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from geo.config import Campaign
 from geo.messages import t
 from geo.store.base import Store
 from geo.wall.codec import pack_ids, unpack_ids
 from geo.wall.params import WallView, in_scope
-from geo.wall.state import COLUMNS
+from geo.wall.state import COLUMNS, StateKey
+
+if TYPE_CHECKING:
+    from geo.wall.data import WallData
 
 PHOTO_VARIANT = "thumb"  # the one size of a photo a display link may be shown
 
@@ -104,6 +109,16 @@ def scoped_state(doc: dict, keep: Mapping[str, frozenset[str] | None], campaign:
     out = {**doc, "layers": layers}
     if doc.get("kind") == "full":
         _recount(out, campaign)
+    return out
+
+
+def scoped_full(wall: WallData, key: StateKey, now: datetime, keep: Mapping[str, frozenset[str] | None], *,
+                packed: bool) -> dict:
+    """The full wall state `scoped_state` cuts to `keep`, made from the state `wall` keeps: only the places kept
+    are taken and written, where cutting the whole state's JSON parsed and wrote every place (at a million
+    places a second's work for each screen of one sub-district)."""
+    out = wall.full(key, now, packed=packed, keep=keep)
+    _recount(out, wall.campaign)
     return out
 
 

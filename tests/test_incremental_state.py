@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import shutil
 
+import orjson
 import pytest
 
+from geo.display_scope import DisplayScope, scoped_full, scoped_state
 from geo.geojson_io import dumps
 from geo.store import open_store
 from geo.wall import catchup
@@ -57,6 +59,42 @@ def test_a_state_kept_between_revisions_equals_one_built_from_scratch(store_fact
         for layer_id, layer in body["layers"].items():
             assert unpack_ids(layer["ids"]) == [f["id"] for f in features(layer_id)]
     assert rebuilt < done / 4  # most states were brought up to date, not rebuilt (a new day or cut-off rebuilds)
+
+
+SCOPES = [  # (layers, street, community): a sub-district's screen, a community's, display links of fewer layers
+    (("courtyards", "roads"), "大学路街道", None),
+    (("courtyards", "roads"), None, "幸福社区"),
+    (("courtyards", "roads"), "大学路街道", "金桥社区"),
+    (("roads",), "福华街街道", None),
+    (("courtyards",), None, None),
+]
+
+
+@pytest.mark.parametrize("backend", READERS)
+@pytest.mark.parametrize("seed", [4, 5])
+def test_a_scopes_full_state_from_the_kept_state_is_the_whole_state_cut(store_factory, campaign, clock, backend, seed):
+    """`scoped_full` (what a screen of one sub-district, or a narrower display link, is sent) equals the whole
+    state's JSON cut by `scoped_state` (what was sent before), byte for byte, through random edits that create,
+    move between sub-districts and delete places."""
+    kind, options = READERS[backend]
+    writer, reader = store_factory(kind), store_factory(kind, **options)
+    edits = RandomEdits(writer, clock, seed)
+    wall = WallData(reader, campaign)
+    compared = 0
+    for _ in range(40):
+        what = edits.step()
+        now = clock()
+        key = wall.key(now)
+        for layers, street, community in SCOPES:
+            scope = DisplayScope(layers=layers, street=street, community=community, all_layers=len(layers) == 2)
+            keep = {layer_id: scope.place_ids(reader, layer_id) if scope.has_area else None
+                    for layer_id, _ in key.layers if layer_id in layers}
+            for packed in (True, False):
+                cut = scoped_state(orjson.loads(dumps(wall.full(key, now, packed=packed))), keep, campaign)
+                made = scoped_full(wall, key, now, keep, packed=packed)
+                assert dumps(made) == dumps(cut), (what, layers, street, community, packed)
+                compared += made["total"] > 0
+    assert compared > 100  # (scopes that held places, not empty ones only)
 
 
 def test_as_of_follows_the_latest_place_when_it_goes(store_factory, campaign, clock, make_feature):
@@ -357,6 +395,14 @@ def test_a_layers_kept_places_follow_random_sets_and_removals_as_a_dict_in_store
             assert b"".join(layer.blocks("features")) == dumps(dict(zip(plain, items)))[1:-1], step
             for name, values in columns.items():
                 assert b"".join(layer.blocks(name)) == dumps(values)[1:-1], (step, name)
+            # a scope's places (some of its ids not, or no longer, in the layer): the same, with only them
+            keep = frozenset(rng.sample([f"c-{n}" for n in range(90)], rng.randint(0, 40)))
+            rows = [i for i, f in enumerate(plain) if f in keep]
+            scoped = layer.packed(keep)
+            assert unpack_ids(scoped["ids"]) == [f for f in plain if f in keep], step
+            assert {name: scoped[name] for name in columns} == {n: [v[i] for i in rows] for n, v in columns.items()}
+            assert layer.states(keep) == {f: v[0] for f, v in plain.items() if f in keep}, step
     layer.set("c-new", ("done", 1, 1, 0, 0, (), 2), "2026-12-10T08:00:00+08:00")  # overdue, overnight, at the district
     packed = layer.packed()
     assert (packed["status"][-1], packed["flags"][-1], layer.latest()) == (300, 1 + 2 + 8, "2026-12-10T08:00:00+08:00")
+

@@ -19,6 +19,7 @@ same result as a walk over every place. The formats are geo/wall/codec.py's
 from __future__ import annotations
 
 import threading
+from collections.abc import Container, Mapping
 from datetime import datetime
 
 from geo.bulk import collector_paused
@@ -174,7 +175,8 @@ class WallData(CatchUp[FullState]):
         return {"revision": key.revision, "head": key.head, "day": key.day, "after_cutoff": key.after_cutoff,
                 "moment": key.moment, "generated_at": now.isoformat(), "categories": list(self.campaign.categories)}
 
-    def full(self, key: StateKey, now: datetime, *, packed: bool = False) -> dict:
+    def full(self, key: StateKey, now: datetime, *, packed: bool = False,
+             keep: Mapping[str, Container[str] | None] | None = None) -> dict:
         """Status and flags of every place, with the counts a legend shows.
 
         `packed`: each layer's places as columns (ids as in the packed shapes,
@@ -185,15 +187,22 @@ class WallData(CatchUp[FullState]):
         Built from the last full state and the changes since when it can be
         (geo/wall/catchup.py), else by walking every place; the result is the same.
         `as_of` is the latest `updated_at` of the places now (looked for again
-        among all places only when the latest one changes back or goes)."""
+        among all places only when the latest one changes back or goes).
+
+        `keep` (a screen's scope, geo/display_scope.py): only its layers, each with only the places whose ids
+        it holds (None: all of them); the counts are then still the whole state's (`scoped_full` counts again)."""
         with self._catch_up_lock:
             state = self.catch_up(key.revision, now, key.layers or None)
             out, entries = self._summary(state, key, now)
             for layer_id, part in state.layers.items():
+                if keep is not None and layer_id not in keep:
+                    del entries[layer_id]
+                    continue
+                ids = None if keep is None else keep[layer_id]
                 if packed:
-                    entries[layer_id].update(part.packed())
+                    entries[layer_id].update(part.packed(ids))
                 else:
-                    entries[layer_id]["features"] = dict(part.places())
+                    entries[layer_id]["features"] = part.states(ids)
         out["layers"] = entries
         if packed:
             out.update(format="packed-1", statuses=list(self.status_index))

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import compress
 
 import numpy as np
 
@@ -320,10 +321,22 @@ class LayerState:
             # ids' own list changes in place)
         return self._ids
 
-    def packed(self) -> dict:
-        """The layer's places as columns (copies: the state moves on)."""
-        ids = self.packed_ids()
-        return {"ids": ids, **{name: list(self._columns[name]) for name in COLUMNS}}
+    def packed(self, keep: Container[str] | None = None) -> dict:
+        """The layer's places as columns (copies: the state moves on); with `keep`, only the places it holds."""
+        if keep is None:
+            ids = self.packed_ids()
+            return {"ids": ids, **{name: list(self._columns[name]) for name in COLUMNS}}
+        order = self._positions()
+        kept = list(map(keep.__contains__, order))  # (in C: 100 ms at a million places, a comprehension 130–190)
+        return {"ids": pack_ids(list(compress(order, kept))),
+                **{name: list(compress(self._columns[name], kept)) for name in COLUMNS}}
+
+    def states(self, keep: Container[str] | None = None) -> dict[str, tuple]:
+        """Each place's state by id, in store order; with `keep`, only the places it holds."""
+        if keep is None:
+            return dict(self.places())
+        order = self._positions()
+        return dict(compress(zip(order, self._items, strict=True), map(keep.__contains__, order)))
 
     def blocks(self, name: str) -> list[bytes]:
         """The serialised values of a column (or the places' states, "features"), block by block, each after

@@ -24,6 +24,8 @@ of its wall URL) as that rule says:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import orjson
 from flask import abort, g, request
 from werkzeug.datastructures import ImmutableMultiDict
@@ -110,22 +112,24 @@ def _refuse(scope: DisplayScope) -> None:
     abort(403, t("accounts.display_out_of_scope", scope=scope.describe()))
 
 
-def cut_state(item: Cached, street: str | None = None, community: str | None = None) -> Cached:
-    """The wall state of this request's scope (same ETag): a display link's with a narrower scope (its places, its
+def state_scope(street: str | None = None, community: str | None = None) -> DisplayScope | None:
+    """The scope this request's wall state is cut to: a display link's with a narrower scope (its places, its
     layers), or the places of the sub-district and community a wall screen shows (`street`, `community`), so that
-    a screen of one sub-district counts its places from the state alone, without every place's attributes."""
+    a screen of one sub-district counts its places from the state alone, without every place's attributes.
+    None: the whole campaign's state."""
     scope: DisplayScope | None = g.get("display_scope")
-    store, campaign = guatu().store, guatu().campaign
     if scope is None and (street or community):
-        scope = DisplayScope(layers=tuple(x.id for x in campaign.layers), street=street, community=community)
-    if scope is None or scope.whole_campaign or not item.body:
-        return item
-    cache, wall = guatu().display_scopes, guatu().wall
-    doc = orjson.loads(item.body)
-    keep = {}
-    for layer_id in scope.layers:
-        if layer_id not in doc.get("layers", {}):
-            continue  # (a layer that cannot be read is not in the state)
+        scope = DisplayScope(layers=tuple(x.id for x in guatu().campaign.layers), street=street, community=community)
+    return None if scope is None or scope.whole_campaign else scope
+
+
+def places_kept(scope: DisplayScope, layers: Iterable[str]) -> dict[str, frozenset[str] | None]:
+    """For each of `layers` (those the state holds) in `scope`, the ids of its places in scope (None: all)."""
+    store, cache, wall = guatu().store, guatu().display_scopes, guatu().wall
+    keep: dict[str, frozenset[str] | None] = {}
+    for layer_id in layers:
+        if not scope.allows_layer(layer_id):
+            continue
         if not scope.has_area:
             keep[layer_id] = None
             continue
@@ -133,7 +137,17 @@ def cut_state(item: Cached, street: str | None = None, community: str | None = N
         # sub-district or community changed): the ids are asked again then, not at every status edit
         key = ("display-ids", layer_id, wall.shapes_shown(layer_id), scope.street, scope.community)
         keep[layer_id] = cache.get(key, lambda lid=layer_id: scope.place_ids(store, lid))
-    return Cached(body=orjson.dumps(scoped_state(doc, keep, campaign)), etag=item.etag)
+    return keep
+
+
+def cut_state(item: Cached, scope: DisplayScope) -> Cached:
+    """A wall state (a delta) cut to `scope`, same ETag. (A full state is made for its scope from the state the
+    process keeps: web/wall/data.py `full_state`.)"""
+    if not item.body:
+        return item
+    doc = orjson.loads(item.body)
+    keep = places_kept(scope, doc.get("layers", {}))  # (a layer that cannot be read is not in the state)
+    return Cached(body=orjson.dumps(scoped_state(doc, keep, guatu().campaign)), etag=item.etag)
 
 
 def narrowed() -> bool:

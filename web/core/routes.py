@@ -52,7 +52,7 @@ class Display(enum.Enum):
     PINNED = "pinned"  # answers for the street, community and layers in its parameters: the scope's are pinned
     PINNED_PLACE = "pinned-place"  # pinned, and the place named in the URL must lie in the scope
     PINNED_SHAPES = "pinned-shapes"  # pinned; a whole layer as GeoJSON (no bbox, no zoom) has no area filter: refused
-    CUT = "cut"  # the view cuts its answer to the scope (display_scope.cut_state)
+    CUT = "cut"  # the view answers for the scope only (a full state made for it, a delta cut: display_scope)
     WHOLE = "whole"  # knows only the whole campaign: links that show the whole campaign only
     PHOTOS = "photos"  # a place's photos: links made with photos on, thumbnails only, places in scope only
 

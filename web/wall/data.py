@@ -17,6 +17,7 @@ from flask import request
 
 from geo.basemaps.base import BadRequest
 from geo.basemaps.crs import collection_in, display_crs
+from geo.display_scope import DisplayScope, scoped_full
 from geo.errors import BadParameter, BadParameters, FieldError, ValidationError
 from geo.exchange.gcj02 import wgs84_to_gcj02
 from geo.geojson_io import dumps
@@ -64,14 +65,16 @@ def state():
         return send_cached(Cached(b"", key.etag))
     sent = next(iter(request.if_none_match), None)
     same_clock = StateKey.clock_part(sent) in (None, StateKey.clock_part(key.etag))
+    # a display link sees only the places in its scope; a screen of one sub-district or community, its places
+    scope = display_scope.state_scope(request.args.get("street") or None, request.args.get("community") or None)
     item = None
     if since is not None and same_clock:
         item = ctx.cache.get(("wall-delta", int(since), key), lambda: _as_cached(wall.delta(int(since), key, now), key))
+        if item is not None and scope is not None:
+            item = display_scope.cut_state(item, scope)
     if item is None:
-        item = full_state(key, now, packed=request.args.get("format") == "packed")
-    # a display link sees only the places in its scope; a screen of one sub-district or community, its places
-    return send_cached(display_scope.cut_state(item, request.args.get("street") or None,
-                                               request.args.get("community") or None))
+        item = full_state(key, now, packed=request.args.get("format") == "packed", scope=scope)
+    return send_cached(item)
 
 
 def current_state(street: str | None = None, community: str | None = None) -> Cached:
@@ -80,17 +83,20 @@ def current_state(street: str | None = None, community: str | None = None) -> Ca
     carries it inlined (web/wall/pages.py)."""
     ctx = guatu()
     now = ctx.now()
-    return display_scope.cut_state(full_state(ctx.wall.key(now), now, packed=True), street, community)
+    return full_state(ctx.wall.key(now), now, packed=True, scope=display_scope.state_scope(street, community))
 
 
 def _as_cached(body: dict | None, key: StateKey) -> Cached | None:
     return None if body is None else Cached(body=dumps(body), etag=key.etag)
 
 
-def full_state(key: StateKey, now: datetime, *, packed: bool) -> Cached:
+def full_state(key: StateKey, now: datetime, *, packed: bool, scope: DisplayScope | None = None) -> Cached:
     """The full state of a revision, serialised and compressed once per process: requests that arrive while it
     is being built wait for it. Only the blocks of places a change touched are serialised and compressed again
-    (`WallData.full_body`, `web.core.http.gzip_pieces`)."""
+    (`WallData.full_body`, `web.core.http.gzip_pieces`). With a `scope` (display_scope.state_scope), the places
+    in it only: made from the state the process keeps, once per revision and scope."""
+    if scope is not None:
+        return _scoped_full_state(key, now, packed, scope)
     ctx = guatu()
     lock, deflated = ctx.full_state.lock, ctx.full_state.deflated
 
@@ -106,6 +112,21 @@ def full_state(key: StateKey, now: datetime, *, packed: bool) -> Cached:
         # just after leaves the newer state kept.
         ctx.cache.forget(lambda k: k[0] == "wall-full" and _order(k[1]) < _order(key))
         return item
+
+
+def _scoped_full_state(key: StateKey, now: datetime, packed: bool, scope: DisplayScope) -> Cached:
+    """The full state of one scope: the places the scope holds taken from the state the process keeps (not cut
+    from the whole state's JSON: at a million places that was a second's work for every request of a
+    sub-district's screen), kept per scope so the screens of one sub-district share it."""
+    ctx = guatu()
+
+    def build() -> Cached:
+        keep = display_scope.places_kept(scope, [layer_id for layer_id, _ in key.layers])
+        return Cached(body=dumps(scoped_full(ctx.wall, key, now, keep, packed=packed)), etag=key.etag)
+
+    item = ctx.cache.get(("wall-scoped", key, packed, scope), build)
+    ctx.cache.forget(lambda k: k[0] == "wall-scoped" and _order(k[1]) < _order(key))  # (as the whole state's)
+    return item
 
 
 def _order(key: StateKey) -> tuple:
