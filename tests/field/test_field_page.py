@@ -91,6 +91,10 @@ def test_the_cards_follow_the_route_and_the_page_fits_a_phone(browser, server):
     viewport = page.locator("meta[name=viewport]").get_attribute("content")
     assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport  # pinch-zoom allowed
     assert page.locator("[data-field-net]").inner_text() == "在线"
+    # the day's list was asked for once, by the preload in the page's head, whose answer the page's fetch took
+    lists = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('/api/field/')).map(e => e.initiatorType)""")
+    assert lists == ["link"]
     assert log.outside == [] and log.console_errors == []
     page.context.close()
 
