@@ -3654,6 +3654,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A photo was not kept on this phone (its storage may be full): free some space and choose it again.",
     },
     "field.page_failed": {"zh": "本页出错,请重新打开本页。", "en": "This page failed: open it again."},
+    "field.map_failed": {
+        "zh": "地图未能加载,清单和记录照常可用;联网后重新打开本页可显示地图。",
+        "en": "The map could not be loaded; the list and recording work as usual. Open the page again online for the map.",
+    },
     "field.no_storage": {
         "zh": "这部手机的浏览器不能在本机保存记录(可能处于无痕模式或存储已满),本页无法使用。请换用普通模式后重新打开本页。",
         "en": "This phone's browser cannot keep records (a private window, or its storage is full), so this page cannot be "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from geo.photos import photos_of
-from tests.browser.harness import copy_demo, live_server, open_phone_page
+from tests.browser.harness import PHONE, copy_demo, live_server, open_phone_page
 from tests.field.phone import (
     DAY,
     EDITOR,
@@ -312,3 +312,37 @@ def test_the_phone_map_shows_the_route_in_order_with_its_direction(browser, serv
         assert arrow["w"] >= 8
     assert log.outside == [] and log.console_errors == []
     page.context.close()
+
+
+def test_the_cards_are_drawn_before_leaflet_comes_and_work_without_it(browser, server):
+    """Leaflet is only the map's: on a slow signal the day's list is shown while it is still on its way, the map
+    comes when it has run, and a phone that cannot load it keeps its cards, told why there is no map."""
+    page, _ = sign_in(browser, server)
+    signed_in = page.context.storage_state()
+    page.context.close()
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN",
+                                  storage_state=signed_in, service_workers="block")  # (every request seen here)
+    held = []
+    context.route("**/vendor/leaflet/leaflet.js", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(server.url + "/field/", wait_until="commit")
+    page.wait_for_selector("html[data-field-list-shown]", state="attached")
+    assert len(held) == 1  # asked for, not answered yet
+    assert page.eval_on_selector_all(".field-card", "cards => cards.map(c => c.dataset.id)") == [
+        p["id"] for p in server.places]
+    assert page.evaluate("() => [!!window.L, document.documentElement.dataset.fieldReady || null]") == [False, None]
+    held[0].continue_()
+    page.wait_for_selector("html[data-field-ready]", state="attached")
+    assert page.evaluate("() => window.guatuPage.field.view.markers.getLayers().length") == len(server.places)
+    assert page.locator("[data-field-note]").is_hidden()
+
+    context.unroute("**/vendor/leaflet/leaflet.js")
+    context.route("**/vendor/leaflet/leaflet.js", lambda route: route.abort())
+    page.reload(wait_until="commit")
+    page.wait_for_selector("html[data-field-ready]", state="attached")
+    assert page.locator(".field-card").count() == len(server.places)
+    assert page.locator("[data-field-note]").inner_text() == "地图未能加载,清单和记录照常可用;联网后重新打开本页可显示地图。"
+    assert page.evaluate("() => window.guatuPage.field.view") is None
+    record_on_phone(page, server.places[0]["id"], "ok")  # recording works without the map
+    page.wait_for_function("() => window.guatuPage.field.queueCount().then(n => n === 0)")
+    context.close()

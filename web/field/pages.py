@@ -33,6 +33,7 @@ def field_page():
         "login": url_for("access.login", next=url_for("field.field_page", date=day)),  # after a 401 (pages/field.js)
         "me": url_for("access.me"),  # this session's CSRF token, when the inspector signed in again (field/sender.js)
         "list": url_for("field.field_api", day=day), "worker": url_for("field.service_worker"), "scope": SCOPE,
+        "leaflet": url_for("static", filename="vendor/leaflet/leaflet.js"),  # run once the cards are drawn
         "caches": CACHES, "record": url_for("workflow.record_inspection_api", day=day, fid="__fid__"),
         # the photo API's URLs with __names__ the page fills in (web/photos)
         "photos": url_for("photos.upload_photo", layer_id="__layer__", fid="__fid__"),

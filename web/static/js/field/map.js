@@ -12,6 +12,23 @@ import { legArrows } from "../lib/route.js";
 
 var ROUTE_COLOUR = "#0d47a1";
 
+// Leaflet, run once the page's cards are drawn (field.html preloads it): resolves once it has run, rejects if it
+// could not be loaded (the cards work without their map). Its script is added here, its events heard from the start.
+var leaflet = null;
+export function loadLeaflet(url) {
+  if (window.L) return Promise.resolve();
+  if (!leaflet) {
+    leaflet = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = url;
+      script.addEventListener("load", function () { resolve(); });
+      script.addEventListener("error", function () { leaflet = null; reject(new Error("Leaflet")); });
+      document.head.append(script);
+    });
+  }
+  return leaflet;
+}
+
 // An arrow halfway along each leg long enough for one at the map's zoom, pointing the way.
 function drawArrows(map, points, group) {
   group.clearLayers();

@@ -4,13 +4,14 @@
  * route map, follows the device's position, queues results and photos on the
  * phone and sends them when there is network (docs/field.md).
  *
- * Test hook: window.guatuPage.field — {list, queueCount(), flush()}; the page
- * marks <html data-field-ready> when the cards are drawn and
+ * Test hook: window.guatuPage.field — {list, view, queueCount(), flush()}; the page
+ * marks <html data-field-list-shown> when the cards are drawn, <html data-field-ready> when the map is too
+ * (or Leaflet could not be loaded), and
  * <html data-field-offline-ready> when it would load again without network.
  */
 import { makeCard, showState } from "../field/cards.js";
 import { photoPosition } from "../field/fix.js";
-import { followMe, routeMap } from "../field/map.js";
+import { followMe, loadLeaflet, routeMap } from "../field/map.js";
 import { ofPlace } from "../field/order.js";
 import { openQueue, placeKey } from "../field/queue.js";
 import { Sender } from "../field/sender.js";
@@ -180,12 +181,19 @@ async function main() {
   });
   queue.onChange(refresh);
   await refresh(await queue.items());
+  html.dataset.fieldListShown = "true"; // the cards, before the map: Leaflet may still be on its way
 
-  var view = routeMap(document.getElementById("field-map"), list.places, function (place) {
-    byKey[placeKey(config.day, place.layer, place.id)].scrollIntoView({ behavior: "smooth", block: "start" });
-  });
-  followMe(view, function (text) { document.querySelector("[data-field-gps]").textContent = text; },
-    function (pos) { here = pos; });
+  var view = null;
+  try {
+    await loadLeaflet(config.leaflet);
+    view = routeMap(document.getElementById("field-map"), list.places, function (place) {
+      byKey[placeKey(config.day, place.layer, place.id)].scrollIntoView({ behavior: "smooth", block: "start" });
+    });
+    followMe(view, function (text) { document.querySelector("[data-field-gps]").textContent = text; },
+      function (pos) { here = pos; });
+  } catch { // Leaflet could not be loaded: the cards and the queue work without their map
+    say(t("field.map_failed"));
+  }
 
   hook.field = {
     list: list, view: view,
