@@ -39,7 +39,7 @@ from geo.wall.codec import (
     packed_geometry,
 )
 from geo.wall.params import in_scope
-from geo.wall.state import COLUMNS, FullState, LayerState, StateKey, local_feature_state
+from geo.wall.state import COLUMNS, FullState, LayerState, StateKey, kept_places, local_feature_state
 
 
 class WallData(CatchUp[FullState]):
@@ -190,19 +190,23 @@ class WallData(CatchUp[FullState]):
         among all places only when the latest one changes back or goes).
 
         `keep` (a screen's scope, geo/display_scope.py): only its layers, each with only the places whose ids
-        it holds (None: all of them); the counts are then still the whole state's (`scoped_full` counts again)."""
+        it holds (None: all of them); the counts are then still the whole state's (`scoped_full` counts again).
+        A layer is cut to its places after the lock is let go, from copies of its lists."""
+        cut = {}
         with self._catch_up_lock:
             state = self.catch_up(key.revision, now, key.layers or None)
             out, entries = self._summary(state, key, now)
             for layer_id, part in state.layers.items():
                 if keep is not None and layer_id not in keep:
                     del entries[layer_id]
-                    continue
-                ids = None if keep is None else keep[layer_id]
-                if packed:
-                    entries[layer_id].update(part.packed(ids))
+                elif keep is not None and keep[layer_id] is not None:
+                    cut[layer_id] = part.snapshot(packed=packed)
+                elif packed:
+                    entries[layer_id].update(part.packed())
                 else:
-                    entries[layer_id]["features"] = part.states(ids)
+                    entries[layer_id]["features"] = dict(part.places())
+        for layer_id, snapshot in cut.items():
+            entries[layer_id].update(kept_places(snapshot, keep[layer_id], packed=packed))
         out["layers"] = entries
         if packed:
             out.update(format="packed-1", statuses=list(self.status_index))

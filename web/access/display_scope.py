@@ -13,7 +13,7 @@ of its wall URL) as that rule says:
   dashboard, the wall's inspections) answer for the scope only;
 * PINNED_PLACE: a place card of a place outside the scope → 403;
 * PINNED_SHAPES: GeoJSON shapes of a whole layer (no bbox, no zoom) → 403;
-* CUT: the wall state is cut to the places in scope (`cut_state`, called by the view);
+* CUT: the wall state holds only the places in scope (a full state made for the scope, a delta cut: the view);
 * WHOLE: routes that only know the whole campaign (the change list,
   milestones, timeline, playback) → 403 unless the link shows the whole campaign;
 * PHOTOS: a place's photos (its list, a thumbnail) → 403 unless the link was made with photos on; then only

@@ -77,6 +77,7 @@ class Guatu:
     viewports: RevisionCache = field(init=False)  # viewport answers (web/wall/viewports.py)
     tiles: RevisionCache = field(init=False)  # vector tiles (web/wall/tiles.py)
     display_scopes: RevisionCache = field(init=False)  # display links' place sets
+    scoped_states: RevisionCache = field(init=False)  # full wall states of one scope each (web/wall/data.py)
     # called with the campaign when it gains layers (create_app: the request checks' documents)
     campaign_listeners: list[Callable[[Campaign], None]] = field(default_factory=list)
     campaign_stamp: tuple = field(init=False)  # campaign.json's size and time as last read
@@ -103,6 +104,7 @@ class Guatu:
         self.viewports = RevisionCache(64, budget, compress_large=True)  # sent, never read again: kept gzipped
         self.tiles = RevisionCache(2048, budget)
         self.display_scopes = RevisionCache(32, budget)
+        self.scoped_states = RevisionCache(16, budget)  # (its own: scopes asked for never push out the rest)
 
     def adopt_campaign(self, campaign: Campaign) -> None:
         """Take `campaign`, this one with new layers: the store opens them, the memos and caches start again."""

@@ -121,11 +121,14 @@ def _scoped_full_state(key: StateKey, now: datetime, packed: bool, scope: Displa
     ctx = guatu()
 
     def build() -> Cached:
+        # the layers read with the key: the state holds those (one that became readable or not since is in the
+        # next revision's)
         keep = display_scope.places_kept(scope, [layer_id for layer_id, _ in key.layers])
         return Cached(body=dumps(scoped_full(ctx.wall, key, now, keep, packed=packed)), etag=key.etag)
 
-    item = ctx.cache.get(("wall-scoped", key, packed, scope), build)
-    ctx.cache.forget(lambda k: k[0] == "wall-scoped" and _order(k[1]) < _order(key))  # (as the whole state's)
+    cache = ctx.scoped_states
+    item = cache.get((key, packed, scope.layers, scope.street, scope.community), build)
+    cache.forget(lambda k: _order(k[0]) < _order(key))  # (as the whole state's)
     return item
 
 
