@@ -145,6 +145,8 @@ def test_results_and_photos_recorded_offline_survive_a_reload_and_are_sent_once_
     page.reload()
     page.wait_for_selector("html[data-field-ready]", state="attached")
     assert [x.get_attribute("data-id") for x in page.locator(".field-card").all()] == [p["id"] for p in server.places]
+    # the map too: Leaflet from the worker's precache
+    assert page.evaluate("() => window.guatuPage.field.view.markers.getLayers().length") == len(server.places)
     assert queue_text(page) == "待上传 5"
     assert card(page, b).locator(".field-outcome").inner_text() == "已保存在本机,联网后自动上传"
     assert card(page, b).locator(".field-thumbs li[data-sent=false] img").count() == 2
@@ -315,8 +317,9 @@ def test_the_phone_map_shows_the_route_in_order_with_its_direction(browser, serv
 
 
 def test_the_cards_are_drawn_before_leaflet_comes_and_work_without_it(browser, server):
-    """Leaflet is only the map's: on a slow signal the day's list is shown while it is still on its way, the map
-    comes when it has run, and a phone that cannot load it keeps its cards, told why there is no map."""
+    """Leaflet is only the map's: on a slow signal the day's list is shown, and results are recorded and sent,
+    while it is still on its way; the map comes when it has run; a phone that cannot load it keeps its cards, its
+    map's box saying why it is empty."""
     page, _ = sign_in(browser, server)
     signed_in = page.context.storage_state()
     page.context.close()
@@ -325,24 +328,36 @@ def test_the_cards_are_drawn_before_leaflet_comes_and_work_without_it(browser, s
     held = []
     context.route("**/vendor/leaflet/leaflet.js", lambda route: held.append(route))
     page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.goto(server.url + "/field/", wait_until="commit")
     page.wait_for_selector("html[data-field-list-shown]", state="attached")
     assert len(held) == 1  # asked for, not answered yet
     assert page.eval_on_selector_all(".field-card", "cards => cards.map(c => c.dataset.id)") == [
         p["id"] for p in server.places]
+    first = server.places[0]
+    record_on_phone(page, first["id"], "ok")
+    page.wait_for_function(f"() => document.querySelector('#field-place-{first['id']} .field-outcome')"
+                           ".textContent.startsWith('已记录')")
+    assert results_of(server)[first["id"]]["result"] == "ok"  # sent while the map is still to come
     assert page.evaluate("() => [!!window.L, document.documentElement.dataset.fieldReady || null]") == [False, None]
     held[0].continue_()
     page.wait_for_selector("html[data-field-ready]", state="attached")
     assert page.evaluate("() => window.guatuPage.field.view.markers.getLayers().length") == len(server.places)
-    assert page.locator("[data-field-note]").is_hidden()
+    assert page.locator(".field-map-note").count() == 0
 
     context.unroute("**/vendor/leaflet/leaflet.js")
     context.route("**/vendor/leaflet/leaflet.js", lambda route: route.abort())
     page.reload(wait_until="commit")
     page.wait_for_selector("html[data-field-ready]", state="attached")
     assert page.locator(".field-card").count() == len(server.places)
-    assert page.locator("[data-field-note]").inner_text() == "地图未能加载,清单和记录照常可用;联网后重新打开本页可显示地图。"
+    assert page.locator("#field-map .field-map-note").inner_text() == "地图未能加载,清单和记录照常可用;联网后重新打开本页可显示地图。"
+    assert page.locator("[data-field-note]").is_hidden()  # (the page's own note is left to the list and the queue)
     assert page.evaluate("() => window.guatuPage.field.view") is None
-    record_on_phone(page, server.places[0]["id"], "ok")  # recording works without the map
-    page.wait_for_function("() => window.guatuPage.field.queueCount().then(n => n === 0)")
+    second = server.places[1]["id"]
+    record_on_phone(page, second, "ok")  # recording works without the map
+    page.wait_for_function(f"() => document.querySelector('#field-place-{second} .field-outcome')"
+                           ".textContent.startsWith('已记录')")
+    assert results_of(server)[second]["result"] == "ok"
+    assert errors == ["Failed to load resource: net::ERR_FAILED"]  # the refused file, as the browser logs it: no more
     context.close()

@@ -21,7 +21,14 @@ export function loadLeaflet(url) {
     leaflet = new Promise(function (resolve, reject) {
       var script = document.createElement("script");
       script.src = url;
-      script.addEventListener("load", function () { resolve(); });
+      script.addEventListener("load", function () {
+        if (window.L) {
+          resolve();
+        } else { // (a file that ran but did not make Leaflet: as a failed load)
+          leaflet = null;
+          reject(new Error("Leaflet"));
+        }
+      });
       script.addEventListener("error", function () { leaflet = null; reject(new Error("Leaflet")); });
       document.head.append(script);
     });

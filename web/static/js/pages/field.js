@@ -15,6 +15,7 @@ import { followMe, loadLeaflet, routeMap } from "../field/map.js";
 import { ofPlace } from "../field/order.js";
 import { openQueue, placeKey } from "../field/queue.js";
 import { Sender } from "../field/sender.js";
+import { el } from "../lib/dom.js";
 import { pageHook } from "../lib/page-hook.js";
 import { t } from "../lib/messages.js";
 
@@ -182,30 +183,33 @@ async function main() {
   queue.onChange(refresh);
   await refresh(await queue.items());
   html.dataset.fieldListShown = "true"; // the cards, before the map: Leaflet may still be on its way
-
-  var view = null;
-  try {
-    await loadLeaflet(config.leaflet);
-    view = routeMap(document.getElementById("field-map"), list.places, function (place) {
-      byKey[placeKey(config.day, place.layer, place.id)].scrollIntoView({ behavior: "smooth", block: "start" });
-    });
-    followMe(view, function (text) { document.querySelector("[data-field-gps]").textContent = text; },
-      function (pos) { here = pos; });
-  } catch { // Leaflet could not be loaded: the cards and the queue work without their map
-    say(t("field.map_failed"));
-  }
-
   hook.field = {
-    list: list, view: view,
+    list: list, view: null,
     queueCount: async function () { return (await queue.items()).length; },
     flush: function () { return sender.flush(); },
   };
-  html.dataset.fieldReady = "true";
-  sender.flush();
+  sender.flush(); // what an earlier visit queued goes now, not once the map is in
   keepOffline();
+
+  var box = document.getElementById("field-map");
+  try {
+    await loadLeaflet(config.leaflet);
+  } catch { // Leaflet could not be loaded: the cards and the queue work without their map, which says so
+    box.append(el("p", "field-map-note", t("field.map_failed")));
+    html.dataset.fieldReady = "true";
+    return;
+  }
+  var view = routeMap(box, list.places, function (place) {
+    byKey[placeKey(config.day, place.layer, place.id)].scrollIntoView({ behavior: "smooth", block: "start" });
+  });
+  followMe(view, function (text) { document.querySelector("[data-field-gps]").textContent = text; },
+    function (pos) { here = pos; });
+  hook.field.view = view;
+  html.dataset.fieldReady = "true";
 }
 
-main().catch(function () { // not expected: said rather than a page that silently does nothing
+main().catch(function (err) { // not expected: said rather than a page that silently does nothing
+  console.error(err);
   say(t("field.page_failed"));
   html.dataset.fieldReady = "true";
 });
