@@ -189,14 +189,15 @@ async function main() {
     flush: function () { return sender.flush(); },
   };
   sender.flush(); // what an earlier visit queued goes now, not once the map is in
-  keepOffline();
 
+  // the worker (its precache) once Leaflet is in or given up: on a weak signal they would share the line
   var box = document.getElementById("field-map");
   try {
     await loadLeaflet(config.leaflet);
   } catch { // Leaflet could not be loaded: the cards and the queue work without their map, which says so
     box.append(el("p", "field-map-note", t("field.map_failed")));
     html.dataset.fieldReady = "true";
+    keepOffline();
     return;
   }
   var view = routeMap(box, list.places, function (place) {
@@ -206,6 +207,7 @@ async function main() {
     function (pos) { here = pos; });
   hook.field.view = view;
   html.dataset.fieldReady = "true";
+  keepOffline();
 }
 
 main().catch(function (err) { // not expected: said rather than a page that silently does nothing
