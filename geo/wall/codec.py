@@ -17,7 +17,7 @@ store and keeps nothing (geo/wall/data.py decides what to send and when).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -193,14 +193,27 @@ def _fragment(value: object) -> orjson.Fragment:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def packed_attributes(features: list[dict], layer_id: str, revision: int) -> bytes:
+def packed_attributes(features: Iterable[dict], layer_id: str, revision: int) -> bytes:
     """The attributes a map shows of a layer's places (name, kind, sub-district, community), as string tables.
 
     A screen asks for them only when it needs them: to search, to write
-    names (zoom 17 and closer) or to show a tooltip."""
-    drawn = [f for f in features if f.get("geometry") and f["geometry"].get("type") in GEOMETRY_CODES]
-    doc = {"format": "packed-1", "part": "attributes", "layer": layer_id, "revision": revision, "count": len(drawn),
-           "ids": pack_ids([f["id"] for f in drawn]), **PlaceAttributes.of_places(drawn).columns()}
+    names (zoom 17 and closer) or to show a tooltip. `features` are gone
+    through once, each place's attributes taken and the place let go (a
+    store's `each_feature`: a million places' features are never held)."""
+    ids: list[str] = []
+    values: tuple[list, ...] = tuple([] for _ in PACKED_PROPERTIES)
+    for f in features:
+        geometry = f.get("geometry")
+        if not (geometry and geometry.get("type") in GEOMETRY_CODES):
+            continue
+        ids.append(f["id"])
+        props = f["properties"]
+        for column, name in zip(values, PACKED_PROPERTIES, strict=True):
+            column.append(props.get(name))
+    columns = AttributeColumns()
+    columns.add(*values)
+    doc = {"format": "packed-1", "part": "attributes", "layer": layer_id, "revision": revision, "count": len(ids),
+           "ids": pack_ids(ids), **columns.done().columns()}
     return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
