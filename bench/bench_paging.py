@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:
 import orjson  # noqa: E402
 from psycopg import sql  # noqa: E402
 
-from bench.synthetic_stores import add_existing_arguments, existing_store, synthetic_stores  # noqa: E402
+from bench.synthetic_stores import add_existing_arguments, stores_to_measure  # noqa: E402
 from geo.features_query import ItemsQuery, Selection  # noqa: E402
 from geo.store.postgis import PostGISStore, items_where  # noqa: E402
 
@@ -148,13 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--walk-upto", type=int, default=100_000)
     add_existing_arguments(parser)
     args = parser.parse_args(argv)
-    if args.schema:
-        with existing_store(args.schema, args.data) as store:
-            report(store, args)
-        return 0
-    for _, _n, store in synthetic_stores([int(s) for s in args.sizes.split(",")], ["postgis"], "paging"):
-        with store.connection() as conn:  # what autovacuum does soon after a bulk load
-            conn.execute("VACUUM ANALYZE features")
+    for _, n, store in stores_to_measure(args, ["postgis"], "paging"):
+        if n is not None:  # a campaign loaded just now: what autovacuum does soon after a bulk load
+            with store.connection() as conn:
+                conn.execute("VACUUM ANALYZE features")
         report(store, args)
     return 0
 

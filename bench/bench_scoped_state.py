@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:
 
 import orjson  # noqa: E402
 
-from bench.synthetic_stores import add_existing_arguments, existing_store, synthetic_stores  # noqa: E402
+from bench.synthetic_stores import add_existing_arguments, stores_to_measure  # noqa: E402
 from geo.display_scope import DisplayScope, scoped_full, scoped_state  # noqa: E402
 from geo.geojson_io import dumps  # noqa: E402
 from geo.store.base import Op, Store  # noqa: E402
@@ -133,15 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     add_existing_arguments(parser)
     args = parser.parse_args(argv)
-    if args.schema:
-        with existing_store(args.schema, args.data) as store:
-            report("postgis", store, args.repeat)
-        return 0
-    for backend, _n, store in synthetic_stores([int(s) for s in args.sizes.split(",")], args.backends.split(","),
-                                               "scoped"):
+    for backend, _n, store in stores_to_measure(args, args.backends.split(","), "scoped"):
         report(backend, store, args.repeat)
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -41,7 +41,7 @@ if str(REPO) not in sys.path:
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
-from bench.synthetic_stores import add_existing_arguments, existing_store, synthetic_stores  # noqa: E402
+from bench.synthetic_stores import add_existing_arguments, stores_to_measure  # noqa: E402
 from geo.viewport import (  # noqa: E402
     ViewportIndex,
     _box_limits,
@@ -142,12 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     add_existing_arguments(parser)
     args = parser.parse_args(argv)
-    if args.schema:
-        with existing_store(args.schema, args.data) as store:
-            print("\n".join(measure(store, args.repeat) + measure_scoped(store, args.repeat)))
-        return 0
-    for _, n, store in synthetic_stores([int(s) for s in args.sizes.split(",")], ["postgis"], "viewport"):
-        print(f"\n{n:,} places\n")
+    for _, n, store in stores_to_measure(args, ["postgis"], "viewport"):
+        if n is not None:
+            print(f"\n{n:,} places\n")
         print("\n".join(measure(store, args.repeat) + measure_scoped(store, args.repeat)))
         sys.stdout.flush()
     return 0

@@ -3,7 +3,7 @@
 and, for PostGIS, copied into a schema of a throwaway PostgreSQL cluster started here (or of
 $GUATU_BENCH_DATABASE_URL). The stores are closed, the cluster stopped and the files removed at the end.
 `existing_store` opens a campaign already in a schema of $GUATU_BENCH_DATABASE_URL instead (`--schema`, `--data`:
-`add_existing_arguments`)."""
+`add_existing_arguments`); `stores_to_measure` gives a benchmark whichever its arguments name."""
 
 from __future__ import annotations
 
@@ -82,3 +82,13 @@ def existing_store(schema: str, data: Path | None) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def stores_to_measure(args: argparse.Namespace, backends: list[str], name: str) -> Iterator[tuple[str, int | None, Store]]:
+    """(backend, places, store) to measure: the campaign `--schema` and `--data` name (PostGIS; places None), or each
+    of `--sizes`' synthetic campaigns on each of `backends`."""
+    if args.schema:
+        with existing_store(args.schema, args.data) as store:
+            yield "postgis", None, store
+        return
+    yield from synthetic_stores([int(s) for s in args.sizes.split(",")], backends, name)
