@@ -137,5 +137,6 @@ def main(argv: list[str] | None = None) -> int:
         report(backend, store, args.repeat)
     return 0
 
+
 if __name__ == "__main__":
     raise SystemExit(main())

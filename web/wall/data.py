@@ -166,13 +166,12 @@ def shapes(layer_id: str):
 
 def packed_shapes(layer_id: str, part: str, street: str | None, community: str | None, *, gcj02: bool = False,
                   binary: bool = False) -> Cached:
-    """A layer's packed shapes (`part` "geometry" or "attributes") of a scope, serialised once per shapes revision
-    (a status edit keeps them: a million places' attributes took 45 s to make again); the wall page carries the
-    geometry of the layers it draws whole inlined (web/wall/pages.py)."""
+    """A layer's packed shapes (`part` "geometry" or "attributes") of a scope, serialised once per layer revision;
+    the wall page carries the geometry of the layers it draws whole inlined (web/wall/pages.py). (Not per shapes
+    revision: a layer file saved by another program, QGIS, is not in the journal, which that revision comes from.)"""
     ctx = guatu()
     transform = wgs84_to_gcj02 if gcj02 and part == "geometry" else None
-    ctx.store.readable_revision(layer_id)  # (a layer withheld: BrokenLayer, nothing kept from before it is sent)
-    key = ("packed", layer_id, ctx.wall.shapes_shown(layer_id), part, street, community, transform is not None, binary)
+    key = ("packed", layer_id, ctx.store.readable_revision(layer_id), part, street, community, transform is not None, binary)
     return ctx.cache.get(key, lambda: make_cached(ctx.wall.packed(
         layer_id, part=part, street=street, community=community, transform=transform, binary=binary)))
 
